@@ -1,0 +1,110 @@
+# Vigil: a terminal control console for router and station fleets.
+# Targets: all (default), check, asan, tsan, bench, demo, deps, install,
+# uninstall, clean, lint-man.  See README.md.
+
+PREFIX ?= /usr/local
+BINDIR_INSTALL = $(PREFIX)/bin
+SBINDIR_INSTALL = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+
+# Where objects and programs go; the sanitizer builds use their own.
+O ?= .
+B = $(O)/obj
+
+CC ?= cc
+PKGS = libwebsockets jansson libssl libcrypto ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+SAN ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) \
+	-Ibackend -Iconsole -Ikeys -Ipanels -Itests $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \
+	libjansson-dev libssl-dev libncurses-dev check tmux mandoc
+
+# Modules.  Each program's main lives in the file named after it.
+BACKEND_SRCS = $(filter-out backend/vigild.c,$(wildcard backend/*.c))
+KEYS_SRCS = $(filter-out keys/vigil-key.c,$(wildcard keys/*.c))
+CONSOLE_SRCS = $(filter-out console/vigil.c,$(wildcard console/*.c))
+PANELS_SRCS = $(wildcard panels/*.c)
+TEST_SRCS = $(wildcard tests/*.c)
+
+LIB_OBJS = $(patsubst %.c,$(B)/%.o,$(BACKEND_SRCS) $(KEYS_SRCS))
+CONSOLE_OBJS = $(patsubst %.c,$(B)/%.o,$(CONSOLE_SRCS) $(PANELS_SRCS))
+TEST_OBJS = $(patsubst %.c,$(B)/%.o,$(TEST_SRCS))
+
+PROGRAMS = $(O)/vigil $(O)/vigild $(if $(wildcard keys/vigil-key.c),$(O)/vigil-key)
+MANS = $(wildcard man/*.[0-9])
+
+all: $(PROGRAMS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(O)/vigild: $(B)/backend/vigild.o $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(O)/vigil-key: $(B)/keys/vigil-key.o $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(O)/check_vigil: $(TEST_OBJS) $(CONSOLE_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm
+
+# The unit suites and the end-to-end tests (real vigild and vigil on
+# 127.0.0.1, ports chosen by the kernel) in one Check runner.
+check: $(PROGRAMS) $(O)/check_vigil lint-man
+	VIGIL_BIN=$(abspath $(O)) $(O)/check_vigil
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) O=build-asan CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    check
+
+lint-man:
+	@if [ -n "$(MANS)" ]; then mandoc -Tlint -W warning $(MANS); fi
+
+demo: $(PROGRAMS)
+	$(O)/vigil --demo=knight
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEBIAN_PACKAGES); \
+	else \
+		echo "make deps needs root; run:"; \
+		echo "  sudo apt-get update && sudo apt-get install -y $(DEBIAN_PACKAGES)"; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR_INSTALL) $(DESTDIR)$(SBINDIR_INSTALL)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(O)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil
+	install -m 755 $(O)/vigild $(DESTDIR)$(SBINDIR_INSTALL)/vigild
+	if [ -f $(O)/vigil-key ]; then install -m 755 $(O)/vigil-key \
+	    $(DESTDIR)$(BINDIR_INSTALL)/vigil-key; fi
+	for m in $(MANS); do s=$${m##*.}; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
+	rm -f $(DESTDIR)$(SBINDIR_INSTALL)/vigild
+	for m in $(MANS); do s=$${m##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf obj build-asan build-tsan vigil vigild vigil-key check_vigil
+
+.PHONY: all check asan lint-man demo deps install uninstall clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,146 @@
+/*
+ * node-station.h: a certificate-issuing station.
+ *
+ * A station signs every message it sends with the key of its current
+ * certificate, which is valid 61 minutes of node clock and is renewed
+ * every hour from the station holding the root CA.  It sends each of its
+ * devices a heartbeat once a minute; a device fails when 3 minutes pass
+ * without one.  A station without a valid certificate cannot sign, so it
+ * sends no heartbeats.  A station that receives a validly signed but
+ * malformed message from a peer blacklists that peer and forwards the
+ * evidence; it refuses renewals from a blacklisted root holder.
+ *
+ * It knows nothing of sockets or simulation: the simulator supplies the
+ * clock (node clock ms, see cert.h), messages between stations and the
+ * devices.
+ */
+#ifndef VIGIL_NODE_STATION_H
+#define VIGIL_NODE_STATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define STATION_CERT_VALID_MS	(61 * 60 * 1000LL)
+#define STATION_RENEW_EVERY_MS	(60 * 60 * 1000LL)
+#define STATION_HEARTBEAT_MS	(60 * 1000LL)
+#define STATION_DEVICE_TIMEOUT_MS (3 * 60 * 1000LL)
+#define STATION_MAX_DEVICES	100000
+
+struct cert_key;
+struct cert;
+
+struct station_device {
+	int64_t	last_heartbeat_ms;	/* node clock */
+	int64_t	offset_ms;		/* its slot within each minute */
+	int	failed;
+};
+
+struct node_station {
+	char			 id[PROTO_ID_MAX];	/* "station/s3" */
+	char			 group[PROTO_NAME_MAX];
+	char			 build[PROTO_NAME_MAX];
+
+	struct cert_key		*key;		/* this station's key */
+	struct cert		*cert;		/* its current certificate */
+	int64_t			 renew_offset_ms; /* slot after the hour */
+
+	/* Set only on the station holding the root. */
+	struct cert_key		*root_key;
+	struct cert		*root_cert;
+	/* Every station knows the root certificate, to check others. */
+	const struct cert	*trusted_root;	/* not owned */
+	char			 root_holder[PROTO_ID_MAX];
+
+	struct station_device	*devices;
+	size_t			 ndevices;
+
+	struct proto_station_stats counters;	/* what stats reports */
+	int64_t			 last_renewal_ms;
+	int			 last_renewal_ok;
+	char			 last_renewal_error[PROTO_TEXT_MAX];
+	int64_t			 last_tick_ms;
+	int64_t			 started_ms;	/* monotonic, for uptime */
+	uint64_t		 seq;
+};
+
+/* A message one station sends another, signed by the sender. */
+struct station_msg {
+	char		from[PROTO_ID_MAX];
+	unsigned char	body[256];
+	size_t		len;
+	unsigned char	sig[64];
+	size_t		siglen;
+};
+
+/*
+ * Set up a station with ndevices devices at node clock now_ms.  If
+ * holds_root, it makes the root CA and its own certificate; otherwise
+ * its certificate is issued by root (which must hold the root) and it
+ * trusts root's root certificate.  Returns 0, or -1 and an allocated
+ * sentence in *cause; nothing is left allocated on failure.
+ */
+int	 node_station_init(struct node_station *s, const char *id,
+	    const char *group, const char *build, size_t ndevices,
+	    int holds_root, struct node_station *root, int64_t now_ms,
+	    char **cause);
+void	 node_station_free(struct node_station *s);
+
+/*
+ * Advance to node clock now_ms: send the heartbeats that fell due (only
+ * while the certificate is valid), fail devices whose countdown ran out.
+ * Returns the number of heartbeats sent.
+ */
+uint64_t node_station_tick(struct node_station *s, int64_t now_ms);
+
+/* Is a renewal due (the hour plus this station's slot has passed)? */
+int	 node_station_renewal_due(const struct node_station *s,
+	    int64_t now_ms);
+
+/*
+ * Renew the certificate from issuer (the station holding the root, or
+ * NULL if it cannot be reached).  Refused, with the reason recorded as
+ * last_renewal_error and counted, when issuer is NULL, does not hold the
+ * root, or is blacklisted by s.  Returns 0, or -1 (the sentence is in
+ * s->last_renewal_error).
+ */
+int	 node_station_renew(struct node_station *s,
+	    struct node_station *issuer, int64_t now_ms);
+
+/*
+ * Sign a message from s.  If malformed, the body is a half-written
+ * buffer (the memory-ordering bug), yet the signature over it is valid.
+ * Returns 0, or -1 and *cause (no valid certificate to sign with).
+ */
+int	 node_station_send(struct node_station *s, struct station_msg *m,
+	    int malformed, int64_t now_ms, char **cause);
+
+/*
+ * Receive a message from peer sender.  A bad signature is rejected and
+ * counted.  A valid signature over a malformed body blacklists the sender
+ * and writes the evidence, in words, into evidence (size evlen).
+ * Returns 0 if accepted, 1 if it blacklisted the sender, -1 if rejected.
+ */
+int	 node_station_receive(struct node_station *s,
+	    const struct node_station *sender, const struct station_msg *m,
+	    int64_t now_ms, char *evidence, size_t evlen);
+
+/*
+ * Blacklist peer on evidence found by reported_by (forwarded by a
+ * neighbour).  Returns 1 if newly blacklisted, 0 if it already was.
+ */
+int	 node_station_blacklist(struct node_station *s, const char *peer,
+	    const char *reported_by, const char *evidence, int64_t now_ms);
+
+/* Does s blacklist peer? */
+int	 node_station_blacklists(const struct node_station *s,
+	    const char *peer);
+
+void	 node_station_hello(const struct node_station *s,
+	    struct proto_hello *hello);
+void	 node_station_stats(struct node_station *s, struct proto_stats *st);
+void	 node_station_cert(const struct node_station *s,
+	    struct proto_cert *cert);
+
+#endif

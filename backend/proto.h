@@ -1,0 +1,277 @@
+/*
+ * proto.h: the Vigil wire protocol, vigil.v1 (see vigil-protocol(7)).
+ *
+ * Every frame is one JSON object with a "type".  This module is the only
+ * code that sees JSON: it turns frames into the plain structs below and
+ * back, and owns every validation sentence.  Both vigild and vigil use it.
+ *
+ * Times: "clock_ms" fields are the node's own clock (a scenario's clock
+ * for a simulated node) in milliseconds since the Unix epoch; "uptime_ms"
+ * is a monotonic count since the node started, used for rates.
+ */
+#ifndef VIGIL_PROTO_H
+#define VIGIL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_SUBPROTOCOL	"vigil.v1"
+#define PROTO_VERSION		1
+#define PROTO_MAX_FRAME		(64 * 1024)	/* larger frames are refused */
+
+#define PROTO_ID_MAX		64	/* "router/r8", "station/capital" */
+#define PROTO_NAME_MAX		64	/* groups, builds, flag paths */
+#define PROTO_FLAG_NAME_MAX	32
+#define PROTO_CODE_MAX		32	/* alert codes, rule names */
+#define PROTO_TEXT_MAX		512	/* sentences */
+#define PROTO_MAX_FLAGS		16
+#define PROTO_MAX_BLACKLIST	32
+
+/* Roles are bits so that a command can name the roles it applies to. */
+enum proto_role {
+	ROLE_NONE = 0,
+	ROLE_ROUTER = 1,
+	ROLE_STATION = 2,
+};
+
+enum proto_severity {
+	SEV_INFO = 0,
+	SEV_WARNING = 1,
+	SEV_CRITICAL = 2,
+};
+
+enum msg_type {
+	MSG_UNKNOWN = 0,
+	MSG_HELLO,		/* backend -> console */
+	MSG_STATS,		/* backend -> console */
+	MSG_CERT,		/* backend -> console */
+	MSG_ALERT,		/* backend -> console */
+	MSG_ERROR,		/* either way */
+	/* Reserved for the two-person commands; not decoded yet. */
+	MSG_AUTH,		/* console -> backend */
+	MSG_PROPOSE,		/* console -> backend */
+	MSG_APPROVE,		/* console -> backend */
+	MSG_CANCEL,		/* console -> backend */
+	MSG_PROPOSAL,		/* backend -> console */
+	MSG_RESULT,		/* backend -> console */
+};
+
+/* One feature flag as a node's build understands it. */
+struct proto_flag {
+	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
+	int	on;				/* 1 if set on this node */
+	char	path[PROTO_NAME_MAX];		/* code it enables here */
+};
+
+/* A node introduces itself; sent first on every connection. */
+struct proto_hello {
+	char		node[PROTO_ID_MAX];	/* "router/r8" */
+	enum proto_role	role;
+	char		group[PROTO_NAME_MAX];	/* "nyse", "north" */
+	char		build[PROTO_NAME_MAX];	/* "smars-2012.07.31" */
+	int		version;		/* protocol version, 1 */
+	char		scenario[32];		/* "calm", "knight", ""... */
+	int64_t		clock_ms;		/* node clock now */
+	double		time_scale;		/* clock secs per real sec */
+	int		link_nodes;		/* nodes on this websocket */
+	size_t		nflags;
+	struct proto_flag flags[PROTO_MAX_FLAGS];
+};
+
+/* Router counters; all cumulative since the node started. */
+struct proto_router_stats {
+	uint64_t	parents_total;		/* parent orders accepted */
+	uint64_t	parent_shares_total;
+	uint64_t	child_orders_total;	/* child orders sent */
+	uint64_t	child_shares_total;
+	uint64_t	parents_refused_total;
+	uint64_t	open_parents;		/* gauge */
+	double		worst_ratio;		/* max child/parent shares
+						   over open parents; 0 none */
+	char		worst_parent[32];	/* its id, "" if none */
+	char		state[16];		/* "running" (later "halting",
+						   "killed") */
+};
+
+/* One peer a station refuses to trust, and why. */
+struct proto_blacklist {
+	char	peer[PROTO_ID_MAX];		/* "station/capital" */
+	char	reported_by[PROTO_ID_MAX];	/* who found the evidence */
+	char	evidence[PROTO_TEXT_MAX];	/* what was seen, in words */
+	int64_t	since_ms;			/* node clock */
+};
+
+/* Station counters; cumulative except where marked as a gauge. */
+struct proto_station_stats {
+	uint64_t	heartbeats_total;	/* heartbeats sent to devices */
+	uint64_t	devices;		/* gauge */
+	uint64_t	devices_failed;		/* gauge: countdown ran out */
+	int64_t		device_countdown_ms;	/* gauge: shortest countdown
+						   of a live device, node
+						   clock ms; -1 if none */
+	int64_t		heartbeat_interval_ms;	/* node clock ms between two
+						   heartbeats to a device */
+	int64_t		device_timeout_ms;	/* countdown length */
+	uint64_t	renewals_ok_total;
+	uint64_t	renewals_failed_total;
+	uint64_t	messages_signed_total;
+	uint64_t	messages_rejected_total;/* peers' messages refused */
+	size_t		nblacklist;
+	struct proto_blacklist blacklist[PROTO_MAX_BLACKLIST];
+};
+
+struct proto_stats {
+	char		node[PROTO_ID_MAX];
+	enum proto_role	role;			/* says which part is valid */
+	int64_t		clock_ms;
+	int64_t		uptime_ms;		/* monotonic, for rates */
+	uint64_t	seq;			/* +1 per stats message */
+	struct proto_router_stats router;	/* role == ROLE_ROUTER */
+	struct proto_station_stats station;	/* role == ROLE_STATION */
+};
+
+/* A station's current certificate and its last renewal. */
+struct proto_cert {
+	char	node[PROTO_ID_MAX];
+	int64_t	clock_ms;
+	char	subject[128];
+	char	serial[64];			/* hex */
+	char	issuer[128];
+	int64_t	not_before_ms;			/* node clock */
+	int64_t	not_after_ms;
+	char	root_holder[PROTO_ID_MAX];	/* "station/capital" */
+	int	holds_root;			/* 1 if this node is it */
+	int64_t	last_renewal_ms;		/* last attempt; 0 never */
+	int	last_renewal_ok;
+	char	last_renewal_error[PROTO_TEXT_MAX];	/* words, "" if ok */
+};
+
+/* A warning a backend raises itself, already in words. */
+struct proto_alert {
+	char			node[PROTO_ID_MAX];
+	int64_t			clock_ms;
+	enum proto_severity	severity;
+	char			code[PROTO_CODE_MAX];	/* "power-peg" */
+	char			text[PROTO_TEXT_MAX];	/* what happened */
+	char			cause[PROTO_TEXT_MAX];	/* likely cause */
+	char			action[PROTO_TEXT_MAX];	/* what to do */
+	int			clear;	/* 1: the condition has ended */
+};
+
+/* A complaint about a message received, or a refusal. */
+struct proto_error {
+	char	node[PROTO_ID_MAX];		/* may be "" */
+	char	in_reply_to[32];		/* a type name, may be "" */
+	char	text[PROTO_TEXT_MAX];		/* what, why, what to do */
+};
+
+struct proto_msg {
+	enum msg_type	type;
+	union {
+		struct proto_hello	hello;
+		struct proto_stats	stats;
+		struct proto_cert	cert;
+		struct proto_alert	alert;
+		struct proto_error	error;
+	} u;
+};
+
+/*
+ * Decode one frame of len bytes (not NUL-terminated).  Returns 0 and fills
+ * *msg.  Returns -1 on any problem and writes one sentence into cause
+ * naming the message type, the node when known, the field and the
+ * problem: "stats from router/r3: field child_shares_total is a string,
+ * expected an integer".  Unknown types, unknown versions, oversized
+ * frames and the reserved command types all come back as -1 with such a
+ * sentence; *msg->type is then set to the type seen, or MSG_UNKNOWN.
+ * Unknown extra fields are ignored (forward compatibility).
+ */
+int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
+	    char *cause, size_t causelen);
+
+/*
+ * Encode a message as one compact JSON object.  Returns a NUL-terminated
+ * string the caller frees; never NULL.  Only the five decodable types may
+ * be encoded; anything else is a programmer error (fatal).
+ */
+char	*proto_encode(const struct proto_msg *msg);
+
+/* The wire name of a type ("hello"), role ("router"), severity. */
+const char *proto_type_name(enum msg_type type);
+const char *proto_role_name(enum proto_role role);
+const char *proto_severity_name(enum proto_severity severity);
+
+/* Parse a role or severity name.  Return 0, or -1 if not known. */
+int	 proto_role_parse(const char *name, enum proto_role *role);
+int	 proto_severity_parse(const char *name, enum proto_severity *sev);
+
+/*
+ * Reports: what the console prints for scripts (vigil status --json,
+ * watch --json, alerts --json).  They are plain views the console fills
+ * from its model, so that this module stays the only one touching JSON.
+ */
+struct proto_report_node {
+	const char			*id;	/* node id, or the URL of a
+						   backend never reached */
+	const char			*url;	/* backend it came from */
+	const char			*state;	/* "live" "stale" "down" */
+	int64_t				 age_ms;/* since last heard; -1 never */
+	const struct proto_hello	*hello;	/* NULL if no hello yet */
+	const struct proto_stats	*stats;	/* NULL if none yet */
+	const struct proto_cert		*cert;	/* NULL if none */
+	/* Derived rates per second; negative when not yet known. */
+	double				 parent_rate;
+	double				 child_rate;
+	double				 child_share_rate;
+	double				 child_rate_baseline;
+	double				 heartbeat_rate;
+	double				 heartbeat_rate_expected;
+	uint64_t			 counter_resets;
+	int64_t				 cert_expires_in_ms;	/* node clock;
+						   0 when no cert */
+	const char			*error;	/* last link or decode
+						   problem, or NULL */
+};
+
+struct proto_report_alert {
+	enum proto_severity	 severity;
+	const char		*rule;		/* "flag-drift" */
+	const char *const	*nodes;
+	size_t			 nnodes;
+	const char		*text;
+	const char		*cause;
+	const char		*action;
+	int64_t			 first_seen_ms;	/* wall clock, epoch ms */
+	int64_t			 last_seen_ms;
+	uint64_t		 count;
+	int			 active;	/* 0 once cleared */
+	int			 acknowledged;
+};
+
+/*
+ * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
+ * Nodes carry id, role, group, build, flags [{name,on,path}], state,
+ * age_ms, url and, when known, rates, router or station counters and the
+ * cert.  Alerts carry severity, rule, nodes, text, cause, action,
+ * first_seen, last_seen, count, active, acknowledged.  Returns a string
+ * the caller frees; never NULL.
+ */
+char	*proto_report_status(const char *fleet,
+	    const struct proto_report_node *nodes, size_t nnodes,
+	    const struct proto_report_alert *alerts, size_t nalerts);
+
+/* {"alerts":[...]} alone, for vigil alerts --json. */
+char	*proto_report_alerts(const struct proto_report_alert *alerts,
+	    size_t nalerts);
+
+/*
+ * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
+ * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
+ * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
+ */
+char	*proto_report_node_event(int64_t time_ms,
+	    const struct proto_report_node *node);
+char	*proto_report_alert_event(int64_t time_ms, const char *change,
+	    const struct proto_report_alert *alert);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * sim.h: the simulator and its scenarios.  It owns the nodes of one vigild
+ * process (routers and stations, the same code a real deployment drives)
+ * and supplies only their inputs: parent orders, devices, messages
+ * between stations and time.  The server (server.c) calls sim_step() from
+ * a timer and turns what the nodes report into frames.
+ *
+ * Each scenario runs on its own clock, as its incident did:
+ *   calm     a healthy fleet (the default), from 10:00:00, scale 60;
+ *   knight   8 routers from 08:00:00 on 2012-08-01; r8 on the old build,
+ *            where "rlp" enables power_peg; "Power Peg disabled" warnings
+ *            from 08:01; the open at 09:30 wakes the runaway;
+ *   capital  a capital station holding the root and its neighbours, from
+ *            13:59:50; an update at 13:59:58, a malformed but validly
+ *            signed message near 14:00:06, the blacklist cascade,
+ *            renewal failing at the hour, device countdowns running out.
+ */
+#ifndef VIGIL_SIM_H
+#define VIGIL_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+struct sim;
+
+struct sim_options {
+	const char	*scenario;	/* "calm" (default), "knight",
+					   "capital", or "node" for vigild
+					   node's single node */
+	int		 routers;	/* 0: the scenario's default */
+	int		 stations;	/* 0: the scenario's default */
+	double		 time_scale;	/* 0: the scenario's default */
+	int		 start_s;	/* -1: scenario's default start,
+					   else seconds after midnight */
+	size_t		 devices;	/* per station; 0: default */
+
+	/* For scenario "node": the one node to run. */
+	enum proto_role	 role;
+	const char	*id;		/* "router/r1" or "r1" */
+	const char	*group;		/* NULL: "default" */
+	const char	*build;		/* NULL: a default build */
+	const struct proto_flag *flags;	/* NULL: the build's manifest */
+	size_t		 nflags;
+};
+
+/* A scenario's name, a line about it, and its defaults. */
+struct sim_scenario {
+	const char	*name;
+	const char	*summary;
+	const char	*date;		/* "2012-08-01" */
+	int		 start_s;	/* seconds after midnight */
+	double		 time_scale;
+	int		 routers;
+	int		 stations;
+};
+
+extern const struct sim_scenario sim_scenarios[];
+extern const size_t sim_nscenarios;
+
+/*
+ * Build the fleet for options, starting its clock at real monotonic time
+ * now_real_ms.  Returns the simulator, or NULL and an allocated sentence
+ * in *cause (unknown scenario, bad counts, key or certificate trouble).
+ */
+struct sim	*sim_create(const struct sim_options *options,
+		    int64_t now_real_ms, char **cause);
+void		 sim_free(struct sim *sim);
+
+/*
+ * Advance to real monotonic time now_real_ms: move the clock, feed the
+ * routers their parents and run their order paths, tick the stations,
+ * renew certificates at the hour, play the scenario's events.  Alerts the
+ * nodes raise are queued (see sim_next_alert).  Call it every 50-100 ms.
+ */
+void		 sim_step(struct sim *sim, int64_t now_real_ms);
+
+/* Node clock now (ms since the epoch) and its scale. */
+int64_t		 sim_clock_ms(const struct sim *sim);
+double		 sim_time_scale(const struct sim *sim);
+const char	*sim_scenario_name(const struct sim *sim);
+
+/* Nodes are numbered 0 .. sim_nnodes()-1, routers first. */
+size_t		 sim_nnodes(const struct sim *sim);
+const char	*sim_node_id(const struct sim *sim, size_t i);
+enum proto_role	 sim_node_role(const struct sim *sim, size_t i);
+
+/* Fill a node's hello (with clock and scale; link_nodes set to 1). */
+void		 sim_node_hello(const struct sim *sim, size_t i,
+		    struct proto_hello *hello);
+/* Fill a node's current stats (with clock). */
+void		 sim_node_stats(struct sim *sim, size_t i,
+		    struct proto_stats *stats);
+/*
+ * Fill a station's certificate report.  Returns 0, or -1 for a router.
+ * *changed (if not NULL) is set to whether it changed since the last
+ * call for this node, so the server sends cert only when needed.
+ */
+int		 sim_node_cert(struct sim *sim, size_t i,
+		    struct proto_cert *cert, int *changed);
+
+/*
+ * Take the next alert a node raised since the last call.  Returns 1 and
+ * fills *alert (with node and clock set), or 0 when none are queued.
+ * Standing alerts are also kept per node: sim_node_alerts() lists the
+ * ones a newly connected console should be told about.
+ */
+int		 sim_next_alert(struct sim *sim, struct proto_alert *alert);
+size_t		 sim_node_alerts(const struct sim *sim, size_t i,
+		    const struct proto_alert **alerts);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * util.c: allocation, bounded strings, clocks and the small parsers every
+ * program shares.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+/* Die with a message: only for programmer error or out-of-memory. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("fatal: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+/* malloc that never returns NULL. */
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatal("out of memory allocating %zu bytes", size);
+	return (p);
+}
+
+/* calloc that never returns NULL. */
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatal("out of memory allocating %zu x %zu bytes", n, size);
+	return (p);
+}
+
+/* reallocarray that never returns NULL and checks for overflow. */
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	void	*q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		fatal("allocation of %zu x %zu bytes overflows", n, size);
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((q = realloc(p, n * size)) == NULL)
+		fatal("out of memory allocating %zu x %zu bytes", n, size);
+	return (q);
+}
+
+/* strdup that never returns NULL. */
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("out of memory copying a string");
+	return (p);
+}
+
+/* vasprintf that never returns NULL. */
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("out of memory formatting a string");
+	return (s);
+}
+
+/* asprintf that never returns NULL. */
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return (s);
+}
+
+/* Bounded copy; -1 when src was truncated. */
+int
+util_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t	len = strlen(src);
+
+	if (dstlen == 0)
+		return (-1);
+	if (len >= dstlen) {
+		memcpy(dst, src, dstlen - 1);
+		dst[dstlen - 1] = '\0';
+		return (-1);
+	}
+	memcpy(dst, src, len + 1);
+	return (0);
+}
+
+/* Bounded, truncating snprintf into a caller's buffer. */
+void
+util_format(char *dst, size_t dstlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (dstlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dst, dstlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Monotonic milliseconds. */
+int64_t
+util_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Wall-clock milliseconds since the epoch. */
+int64_t
+util_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* "HH:MM:SS" of an epoch time in UTC. */
+char *
+util_clock_text(int64_t epoch_ms, char *buf, size_t len)
+{
+	time_t		t;
+	struct tm	tm;
+
+	t = (time_t)(epoch_ms / 1000);
+	if (epoch_ms < 0 && epoch_ms % 1000 != 0)
+		t--;
+	if (gmtime_r(&t, &tm) == NULL) {
+		util_copy(buf, len, "--:--:--");
+		return (buf);
+	}
+	util_format(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
+	return (buf);
+}
+
+/*
+ * A duration at a glance.  Seconds are dropped past an hour and minutes
+ * past a day, because precision there is noise to an operator.
+ */
+char *
+util_duration_text(int64_t ms, char *buf, size_t len)
+{
+	const char	*sign = "";
+	int64_t		 s;
+
+	if (ms < 0) {
+		sign = "-";
+		ms = -ms;
+	}
+	s = ms / 1000;
+	if (s >= 86400)
+		util_format(buf, len, "%s%lldd%02lldh", sign,
+		    (long long)(s / 86400), (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		util_format(buf, len, "%s%lldh%02lldm", sign,
+		    (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else if (s >= 60)
+		util_format(buf, len, "%s%lldm%02llds", sign,
+		    (long long)(s / 60), (long long)(s % 60));
+	else
+		util_format(buf, len, "%s%llds", sign, (long long)s);
+	return (buf);
+}
+
+/* Parse "HH:MM[:SS]" into seconds after midnight. */
+int
+util_parse_clock(const char *s, int *seconds, char *cause, size_t causelen)
+{
+	int	h, m, sec = 0, n = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2)
+		goto bad;
+	if (s[n] == ':') {
+		int	n2 = 0;
+
+		if (sscanf(s + n + 1, "%2d%n", &sec, &n2) != 1)
+			goto bad;
+		n += 1 + n2;
+	}
+	if (s[n] != '\0' || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 ||
+	    sec > 59)
+		goto bad;
+	*seconds = h * 3600 + m * 60 + sec;
+	return (0);
+bad:
+	util_format(cause, causelen, "time \"%s\" is not a time of day; "
+	    "write it as HH:MM:SS, for example 09:29:50", s);
+	return (-1);
+}
+
+/* Parse a ws:// or wss:// URL with a numeric or localhost host. */
+int
+util_parse_url(const char *url, char *host, size_t hostlen, int *port,
+    char *path, size_t pathlen, int *tls, char *cause, size_t causelen)
+{
+	const char	*p, *colon, *slash;
+	size_t		 n;
+	char		*end;
+	long		 v;
+
+	if (strncmp(url, "ws://", 5) == 0) {
+		*tls = 0;
+		p = url + 5;
+	} else if (strncmp(url, "wss://", 6) == 0) {
+		*tls = 1;
+		p = url + 6;
+	} else {
+		util_format(cause, causelen, "backend address \"%s\" is not a "
+		    "websocket URL; write ws://HOST:PORT or wss://HOST:PORT",
+		    url);
+		return (-1);
+	}
+	slash = strchr(p, '/');
+	colon = strchr(p, ':');
+	if (colon == NULL || (slash != NULL && colon > slash)) {
+		util_format(cause, causelen, "backend address \"%s\" has no "
+		    "port; write it as ws://HOST:PORT", url);
+		return (-1);
+	}
+	n = (size_t)(colon - p);
+	if (n == 0 || n >= hostlen) {
+		util_format(cause, causelen, "backend address \"%s\" has an "
+		    "empty or overlong host", url);
+		return (-1);
+	}
+	memcpy(host, p, n);
+	host[n] = '\0';
+	errno = 0;
+	v = strtol(colon + 1, &end, 10);
+	if (errno != 0 || end == colon + 1 || v < 1 || v > 65535 ||
+	    (*end != '\0' && *end != '/')) {
+		util_format(cause, causelen, "backend address \"%s\" has a bad "
+		    "port; it must be a number from 1 to 65535", url);
+		return (-1);
+	}
+	*port = (int)v;
+	if (util_copy(path, pathlen, *end == '/' ? end : "/") != 0) {
+		util_format(cause, causelen, "backend address \"%s\" has an "
+		    "overlong path", url);
+		return (-1);
+	}
+	if (strcmp(host, "localhost") == 0)
+		util_copy(host, hostlen, "127.0.0.1");
+	for (p = host; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) && *p != '.') {
+			util_format(cause, causelen, "backend address \"%s\" "
+			    "names host \"%s\"; use a numeric IPv4 address, "
+			    "because name lookups would stall the console",
+			    url, host);
+			return (-1);
+		}
+	}
+	return (0);
+}

@@ -1,0 +1,72 @@
+/*
+ * util.h: small helpers shared by every program: allocation that dies
+ * only on out-of-memory, bounded string copies, clocks.
+ */
+#ifndef VIGIL_UTIL_H
+#define VIGIL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
+
+/* Die with a message: only for programmer error or out-of-memory. */
+void	 fatal(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* malloc/calloc/realloc/strdup that call fatal() instead of failing. */
+void	*xmalloc(size_t size);
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+
+/* Allocate and format like asprintf; never returns NULL. */
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *fmt, va_list ap);
+
+/*
+ * Copy src into dst of size dstlen, always NUL-terminated.  Returns 0, or
+ * -1 when src did not fit (dst then holds a truncated copy).
+ */
+int	 util_copy(char *dst, size_t dstlen, const char *src);
+
+/* Format into a caller's buffer, always NUL-terminated, truncating. */
+void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Milliseconds from a monotonic clock, for intervals and ages. */
+int64_t	 util_mono_ms(void);
+
+/* Milliseconds since the Unix epoch, for timestamps shown to people. */
+int64_t	 util_wall_ms(void);
+
+/*
+ * Write "HH:MM:SS" for a time in ms since the epoch (UTC) into buf,
+ * which must hold at least 9 bytes.  Returns buf.
+ */
+char	*util_clock_text(int64_t epoch_ms, char *buf, size_t len);
+
+/*
+ * Write a signed duration as words an operator reads at a glance:
+ * "2h05m", "4m07s", "12s", "-3s" (already past).  Returns buf.
+ */
+char	*util_duration_text(int64_t ms, char *buf, size_t len);
+
+/*
+ * Parse "HH:MM:SS" (or "HH:MM") into seconds after midnight.  Returns 0,
+ * or -1 and a sentence in cause.
+ */
+int	 util_parse_clock(const char *s, int *seconds, char *cause,
+	    size_t causelen);
+
+/*
+ * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
+ * IPv4 address or "localhost" (name lookups would block the event loop).
+ * Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
+ * or -1 and a sentence naming the problem in cause.
+ */
+int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,
+	    char *path, size_t pathlen, int *tls, char *cause, size_t causelen);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * check.h: the rules that turn the fleet model into alerts.
+ *
+ * Each rule is a const entry in one table, with the words an operator
+ * reads.  check_run() evaluates them all against the model: a condition
+ * that holds raises (or refreshes) its alert, one that no longer holds
+ * clears it.  Warnings a backend raises itself arrive through
+ * check_backend_alert().
+ */
+#ifndef VIGIL_CHECK_H
+#define VIGIL_CHECK_H
+
+#include <stdint.h>
+
+#include "alert.h"
+#include "proto.h"
+
+struct fleet;
+struct node;
+
+/* Thresholds, named so tests and documentation agree. */
+#define CHECK_ORDER_RATE_FACTOR	5.0	/* x baseline */
+#define CHECK_ORDER_RATE_FLOOR	20.0	/* child orders/s ignored below */
+#define CHECK_CERT_WARN_MS	(55 * 1000LL)	/* node clock */
+#define CHECK_HEARTBEAT_FRACTION 0.5	/* of the expected rate */
+#define CHECK_COUNTDOWN_WARN_MS	(110 * 1000LL)	/* a heartbeat missed */
+#define CHECK_COUNTDOWN_CRIT_MS	(60 * 1000LL)
+
+struct check_rule {
+	const char	*name;		/* "flag-drift" */
+	const char	*summary;	/* one line for help and man page */
+	/* Raise alerts through check_raise(); mark is the run's stamp. */
+	void		(*run)(struct fleet *fleet, int64_t now_ms,
+			    int64_t wall_ms);
+};
+
+extern const struct check_rule check_rules[];
+extern const size_t check_nrules;
+
+/*
+ * Evaluate every rule at monotonic now_ms, wall time wall_ms.  Alerts of
+ * these rules not raised in this run are cleared.  Changes are reported
+ * through fleet->notify and mark the fleet dirty.
+ */
+void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+/* Take a warning a backend raised (or cleared), as rule "backend". */
+void	 check_backend_alert(struct fleet *fleet, const struct proto_alert *pa,
+	    int64_t wall_ms);
+
+/*
+ * Used by rules: raise an alert of rule about nodes (n of them) with
+ * printf-style text; cause and action are plain sentences.
+ */
+void	 check_raise(struct fleet *fleet, const char *rule,
+	    enum proto_severity sev, const char *const *nodes, size_t n,
+	    int64_t wall_ms, const char *cause, const char *action,
+	    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * fleet.h: the console's model of the fleet.
+ *
+ * Only event-loop callbacks change it (frames from a link, link up or
+ * down, the timer); they mark it dirty and the loop redraws or prints
+ * once per pass.  It never calls curses and never touches a socket:
+ * headless mode and the curses console read the very same model.
+ */
+#ifndef VIGIL_FLEET_H
+#define VIGIL_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "proto.h"
+#include "rate.h"
+
+#define FLEET_STALE_MS		3000	/* live -> stale after this silence */
+#define FLEET_RATE_WINDOW_MS	5000
+#define FLEET_HISTORY		120	/* per-second samples for sparklines */
+#define FLEET_EVENTS		32	/* recent events kept per node */
+#define FLEET_ERROR_MAX		PROTO_TEXT_MAX
+
+enum node_state {
+	NODE_LIVE = 0,
+	NODE_STALE,
+	NODE_DOWN,
+};
+
+enum link_state {
+	LINK_CONNECTING = 0,
+	LINK_UP,
+	LINK_DOWN,
+};
+
+/* One backend connection as the model sees it. */
+struct fleet_link {
+	char		url[256];
+	enum link_state	state;
+	int		link_nodes;		/* from hello; 0 unknown */
+	int64_t		since_ms;		/* monotonic: state entered */
+	int64_t		ever_up;		/* 1 once it has connected */
+	char		error[FLEET_ERROR_MAX];	/* last problem in words */
+	uint64_t	frames;			/* frames received */
+	uint64_t	bad_frames;		/* frames refused by proto */
+};
+
+/* Something that happened to a node, for its detail view. */
+struct fleet_event {
+	int64_t	wall_ms;
+	char	text[PROTO_TEXT_MAX];
+};
+
+struct node {
+	char			id[PROTO_ID_MAX];
+	size_t			link;		/* index into fleet.links */
+	enum node_state		state;
+	int64_t			last_heard_ms;	/* monotonic; 0 never */
+
+	int			has_hello;
+	struct proto_hello	hello;
+	unsigned		nstats;		/* stats received */
+	struct proto_stats	stats;		/* latest */
+	int			has_cert;
+	struct proto_cert	cert;
+	int64_t			clock_ms;	/* node clock at last_heard */
+
+	struct rate		parent_rate;	/* parents_total */
+	struct rate		child_rate;	/* child_orders_total */
+	struct rate		child_share_rate; /* child_shares_total */
+	struct rate		heartbeat_rate;	/* heartbeats_total */
+	uint64_t		counter_resets;
+	double			child_rate_peak; /* own highest seen, > 0 */
+
+	/* Per-second samples for sparklines, oldest first (ring). */
+	float			child_hist[FLEET_HISTORY];
+	float			heartbeat_hist[FLEET_HISTORY];
+	unsigned		hist_head, hist_n;
+	int64_t			hist_last_ms;
+
+	struct fleet_event	events[FLEET_EVENTS];	/* ring */
+	unsigned		events_head, events_n;
+};
+
+/* What a watcher is told about. */
+enum fleet_change {
+	FLEET_NODE_CHANGED,	/* state, build, flags or cert changed */
+	FLEET_ALERT_CHANGED,
+};
+
+struct fleet;
+typedef void fleet_notify_cb(void *arg, struct fleet *fleet,
+    enum fleet_change what, const struct node *node,
+    const struct alert *alert, enum alert_change change);
+
+struct fleet {
+	char			 name[64];	/* fleet file or scenario */
+	struct fleet_link	*links;
+	size_t			 nlinks;
+	struct node		*nodes;		/* in order of first hello */
+	size_t			 nnodes;
+	size_t			 nodes_cap;
+	struct alert_set	 alerts;
+	int			 dirty;		/* redraw or print needed */
+	fleet_notify_cb		*notify;	/* may be NULL */
+	void			*notify_arg;
+};
+
+/* Start an empty model called name (a fleet file or "demo:knight"). */
+void	 fleet_init(struct fleet *fleet, const char *name);
+void	 fleet_free(struct fleet *fleet);
+
+/* Add a backend by URL; returns its link index. */
+size_t	 fleet_add_link(struct fleet *fleet, const char *url);
+
+/* A link connected, or went down with a reason in words. */
+void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);
+void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
+	    int64_t now_ms);
+
+/*
+ * Apply one received frame from link at monotonic now_ms: decode it
+ * (proto_decode), update the node it names, its rates and events, and
+ * feed backend alerts into the alert set.  Returns 0, or -1 when the
+ * frame was refused; the sentence is then in cause and recorded as the
+ * link's error (nothing in the model is lost or half-changed).
+ */
+int	 fleet_receive(struct fleet *fleet, size_t link, const char *frame,
+	    size_t len, int64_t now_ms, char *cause, size_t causelen);
+
+/*
+ * Timer: age nodes (live -> stale), sample sparkline history, and run
+ * the checks (check_run) at monotonic now_ms and wall time wall_ms.
+ */
+void	 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+struct node *fleet_find(struct fleet *fleet, const char *id);
+const struct node *fleet_find_const(const struct fleet *fleet,
+	    const char *id);
+
+/* The node's clock now, extrapolated with its time scale. */
+int64_t	 fleet_node_clock(const struct node *node, int64_t now_ms);
+
+/* Certificate time left on the node clock at now_ms (0 if no cert). */
+int64_t	 fleet_cert_expires_in(const struct node *node, int64_t now_ms);
+
+/*
+ * Has every link said hello for all the nodes it carries, and every node
+ * sent at least two stats (so rates are known)?  Links that are down
+ * do not count as ready.
+ */
+int	 fleet_ready(const struct fleet *fleet);
+
+/* Append an event line to a node's history. */
+void	 fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Fill a report view of node for output (see proto.h); pointers refer
+ * into the model and stay valid until it next changes.
+ */
+void	 fleet_report_node(const struct fleet *fleet, const struct node *node,
+	    int64_t now_ms, struct proto_report_node *out);
+void	 fleet_report_alert(const struct alert *alert,
+	    const char **nodes_buf, struct proto_report_alert *out);
+
+#endif

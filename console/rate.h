@@ -1,0 +1,51 @@
+/*
+ * rate.h: rates per second from cumulative counters.
+ *
+ * Backends report cumulative counters with their own monotonic uptime;
+ * the console derives rates from the difference between readings over a
+ * sliding window.  A lost message therefore never distorts a rate (the
+ * next reading still covers the whole interval), and a counter or uptime
+ * that goes backwards is a restart: history starts again from it.
+ */
+#ifndef VIGIL_RATE_H
+#define VIGIL_RATE_H
+
+#include <stdint.h>
+
+#define RATE_SAMPLES	64
+
+struct rate_sample {
+	int64_t		t_ms;		/* node uptime_ms of the reading */
+	uint64_t	value;		/* the cumulative counter */
+};
+
+struct rate {
+	struct rate_sample	s[RATE_SAMPLES];	/* ring, oldest first */
+	unsigned		head;			/* index of oldest */
+	unsigned		n;
+	int64_t			window_ms;
+	uint64_t		resets;		/* restarts seen */
+};
+
+/* Start empty, averaging over window_ms (e.g. 5000). */
+void	 rate_init(struct rate *r, int64_t window_ms);
+
+/*
+ * Add a reading taken at node uptime t_ms.  A value below the previous
+ * one, or a time before it, is a counter reset: history restarts from
+ * this reading and resets is counted; returns 1 then, else 0.  A reading
+ * with the same time as the last replaces it.
+ */
+int	 rate_add(struct rate *r, int64_t t_ms, uint64_t value);
+
+/*
+ * The rate per second over the newest window_ms of readings (or all of
+ * them when they span less).  Returns -1 when fewer than two readings
+ * are held since the last reset.
+ */
+double	 rate_per_sec(const struct rate *r);
+
+/* The newest reading's value, or 0 if none. */
+uint64_t rate_last(const struct rate *r);
+
+#endif

@@ -1,0 +1,5 @@
+/*
+ * suites.h: every Check suite the runner runs, one X(name) each; the
+ * suite is made by name_suite() in tests/check_name.c.
+ */
+X(util)

@@ -15,7 +15,7 @@ main(void)
 
 	sr = srunner_create(NULL);
 #define X(name) srunner_add_suite(sr, name##_suite());
-#include "suites.h"
+#include SUITES
 #undef X
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -1,0 +1,76 @@
+/*
+ * tui.h: the curses console, as the event loop sees it.  Everything that
+ * calls ncurses lives behind this header, in panels/.
+ *
+ * The loop (console/loop.c) owns the sockets and timers.  It adopts
+ * tui_fd() as a raw file descriptor; when it is readable it calls
+ * tui_input(), which drains keys and turns them into actions.  Once per
+ * loop pass it calls tui_draw(), which redraws only when the model is
+ * dirty, a countdown ticked, or the terminal was resized, and at most 10
+ * times a second.  Panels read the model and never change it; what an
+ * operator asks for leaves as a struct tui_action for the core to carry
+ * out.
+ *
+ * Keys are read from a descriptor of their own (/dev/tty opened apart
+ * from stdin and stdout, via newterm), so that making it non-blocking for
+ * the loop cannot make ncurses' output non-blocking too.
+ */
+#ifndef VIGIL_TUI_H
+#define VIGIL_TUI_H
+
+#include <stdint.h>
+
+struct fleet;
+struct tui;
+
+struct tui_options {
+	int		 no_color;	/* --no-color or NO_COLOR set */
+	int		 ascii;		/* --ascii: no Unicode glyphs */
+	const char	*config;	/* key config file, or NULL for
+					   $XDG_CONFIG_HOME/vigil/config */
+	const char	*title;		/* fleet or scenario name */
+};
+
+enum tui_action_type {
+	TUI_NONE = 0,
+	TUI_QUIT,
+	TUI_ACK_ALERT,		/* acknowledge alert (rule, node) */
+};
+
+struct tui_action {
+	enum tui_action_type	type;
+	char			rule[32];
+	char			node[64];
+};
+
+/*
+ * Open the terminal.  Returns the console, or NULL and an allocated
+ * sentence in *cause (no terminal, unknown TERM, bad key config).
+ */
+struct tui	*tui_open(const struct tui_options *options, char **cause);
+
+/* Restore the terminal and free everything. */
+void		 tui_close(struct tui *tui);
+
+/* The descriptor keys arrive on, to adopt into the event loop. */
+int		 tui_fd(const struct tui *tui);
+
+/*
+ * Drain pending keys (never blocks).  Returns 1 and fills *action when an
+ * operator asked for something the core must do, else 0.  Call again
+ * until it returns 0.
+ */
+int		 tui_input(struct tui *tui, const struct fleet *fleet,
+		    struct tui_action *action);
+
+/* Note a SIGWINCH; the next tui_draw() lays the screen out again. */
+void		 tui_resized(struct tui *tui);
+
+/*
+ * Redraw if needed at monotonic now_ms (see above).  Returns the ms until
+ * it next wants to be called (a countdown tick or the frame limit).
+ */
+int64_t		 tui_draw(struct tui *tui, const struct fleet *fleet,
+		    int64_t now_ms, int64_t wall_ms);
+
+#endif

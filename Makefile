@@ -76,13 +76,24 @@ lint-man:
 demo: $(PROGRAMS)
 	$(O)/vigil --demo=knight
 
+# Installs the Debian packages: directly as root, through sudo otherwise,
+# and says what to run when neither is possible.
 deps:
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEBIAN_PACKAGES); \
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then \
+		echo "make deps: every Debian package Vigil needs is installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+		    apt-get install -y $$missing; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive \
+		    apt-get install -y $$missing; \
 	else \
-		echo "make deps needs root; run:"; \
-		echo "  sudo apt-get update && sudo apt-get install -y $(DEBIAN_PACKAGES)"; \
+		echo "make deps: installing packages needs root; run as root:"; \
+		echo "  apt-get update && apt-get install -y $$missing"; \
+		exit 1; \
 	fi
 
 install: all

@@ -3,3 +3,4 @@
  * suite is made by name_suite() in tests/check_name.c.
  */
 X(util)
+X(router)

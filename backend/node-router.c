@@ -1,0 +1,274 @@
+/*
+ * node-router.c: an order router node.  Parents wait in r->open; each step
+ * sends at most one child order per parent through the code path the
+ * build's flag manifest selects, and the counters are what stats reports.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node-router.h"
+#include "util.h"
+
+#define ROUTER_ID_PREFIX	"router/"
+
+static int	router_child(struct node_router *, struct router_parent *,
+		    uint64_t, const char *);
+static void	router_reverse(struct router_parent *, size_t);
+static void	router_rotate(struct router_parent *, size_t, size_t);
+static void	router_measure(struct node_router *);
+
+/*
+ * Set up a router with its build and flag manifest.  Returns 0, or -1 and
+ * a sentence in cause; nothing is allocated on failure.
+ */
+int
+node_router_init(struct node_router *r, const char *id, const char *group,
+    const char *build, const struct proto_flag *flags, size_t nflags,
+    char *cause, size_t causelen)
+{
+	size_t	plen = strlen(ROUTER_ID_PREFIX);
+
+	memset(r, 0, sizeof *r);
+	if (strncmp(id, ROUTER_ID_PREFIX, plen) != 0 || id[plen] == '\0') {
+		util_format(cause, causelen, "router id \"%s\" does not start "
+		    "with \"router/\" and a name; name routers like "
+		    "router/r1", id);
+		return (-1);
+	}
+	if (strlen(id) >= sizeof r->id) {
+		util_format(cause, causelen, "router id \"%s\" is longer than "
+		    "%zu characters; choose a shorter name", id,
+		    sizeof r->id - 1);
+		return (-1);
+	}
+	if (nflags > PROTO_MAX_FLAGS) {
+		util_format(cause, causelen, "router %s has %zu flags in its "
+		    "manifest, more than the %d a node may report; drop the "
+		    "unused ones", id, nflags, PROTO_MAX_FLAGS);
+		return (-1);
+	}
+	util_copy(r->id, sizeof r->id, id);
+	util_copy(r->group, sizeof r->group, group != NULL ? group : "");
+	util_copy(r->build, sizeof r->build, build != NULL ? build : "");
+	if (nflags > 0)
+		memcpy(r->flags, flags, nflags * sizeof *flags);
+	r->nflags = nflags;
+	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
+	r->started_ms = util_mono_ms();
+	util_copy(r->counters.state, sizeof r->counters.state, "running");
+	return (0);
+}
+
+/* Release what node_router_init allocated; safe to call twice. */
+void
+node_router_free(struct node_router *r)
+{
+	free(r->open);
+	r->open = NULL;
+	r->nopen = 0;
+}
+
+/*
+ * Accept a parent order.  Returns 0, or -1 and a sentence in cause when
+ * the router is full or the order is empty; refusals are counted.
+ */
+int
+node_router_parent(struct node_router *r, uint64_t shares, int rlp,
+    char *cause, size_t causelen)
+{
+	struct router_parent	*p;
+
+	if (shares == 0) {
+		r->counters.parents_refused_total++;
+		util_format(cause, causelen, "%s refused a parent order of 0 "
+		    "shares: there is nothing to fill", r->id);
+		return (-1);
+	}
+	if (r->nopen >= ROUTER_MAX_OPEN) {
+		r->counters.parents_refused_total++;
+		util_format(cause, causelen, "%s refused a parent order: "
+		    "%d parents are already open, the most it holds; child "
+		    "orders are not closing them, check the router's code "
+		    "path", r->id, ROUTER_MAX_OPEN);
+		return (-1);
+	}
+	p = &r->open[r->nopen++];
+	p->id = ++r->next_parent;
+	p->shares = shares;
+	p->child_shares = 0;
+	p->rlp = rlp != 0;
+	r->counters.parents_total++;
+	r->counters.parent_shares_total += shares;
+	router_measure(r);
+	return (0);
+}
+
+/*
+ * Send one child order for parent p on the code path named path (NULL for
+ * the normal path).  Returns 1 if the parent is now filled and closes.
+ */
+static int
+router_child(struct node_router *r, struct router_parent *p,
+    uint64_t child_size, const char *path)
+{
+	uint64_t	size = child_size;
+
+	/*
+	 * power_peg is the retired code: the counting that compared child
+	 * shares with the parent's was moved away from it, so it sends
+	 * full-size child orders and never learns that the parent is done.
+	 */
+	if (path != NULL && strcmp(path, "power_peg") == 0) {
+		p->child_shares += size;
+		r->counters.child_orders_total++;
+		r->counters.child_shares_total += size;
+		return (0);
+	}
+	/* retail_liquidity and the normal path count and close. */
+	if (p->child_shares >= p->shares)
+		return (1);
+	if (size > p->shares - p->child_shares)
+		size = p->shares - p->child_shares;
+	p->child_shares += size;
+	r->counters.child_orders_total++;
+	r->counters.child_shares_total += size;
+	return (p->child_shares >= p->shares);
+}
+
+/* Reverse n parents in place. */
+static void
+router_reverse(struct router_parent *a, size_t n)
+{
+	struct router_parent	 t;
+	size_t			 i;
+
+	for (i = 0; i < n / 2; i++) {
+		t = a[i];
+		a[i] = a[n - 1 - i];
+		a[n - 1 - i] = t;
+	}
+}
+
+/* Turn [a parents][b parents] into [b][a], keeping each part's order. */
+static void
+router_rotate(struct router_parent *p, size_t a, size_t b)
+{
+	if (a == 0 || b == 0)
+		return;
+	router_reverse(p, a);
+	router_reverse(p + a, b);
+	router_reverse(p, a + b);
+}
+
+/* Recompute the gauges: open parents and the worst child/parent ratio. */
+static void
+router_measure(struct node_router *r)
+{
+	struct proto_router_stats	*c = &r->counters;
+	const struct router_parent	*p, *worst = NULL;
+	double				 ratio;
+	size_t				 i;
+
+	c->open_parents = r->nopen;
+	c->worst_ratio = 0;
+	for (i = 0; i < r->nopen; i++) {
+		p = &r->open[i];
+		ratio = (double)p->child_shares / (double)p->shares;
+		if (worst == NULL || ratio > c->worst_ratio) {
+			worst = p;
+			c->worst_ratio = ratio;
+		}
+	}
+	if (worst == NULL)
+		c->worst_parent[0] = '\0';
+	else
+		util_format(c->worst_parent, sizeof c->worst_parent, "P%llu",
+		    (unsigned long long)worst->id);
+}
+
+/*
+ * One iteration of the order path.  Returns the number of child orders
+ * sent.  A child_size of 0 is taken as 1 share.
+ */
+unsigned
+node_router_step(struct node_router *r, unsigned max_children,
+    uint64_t child_size)
+{
+	struct router_parent	*p;
+	const char		*rlp_path;
+	size_t			 i, kept, served;
+	unsigned		 sent = 0;
+
+	if (child_size == 0)
+		child_size = 1;
+	rlp_path = node_router_path(r, "rlp");
+
+	/*
+	 * Serve parents from the front; closed ones drop out and the ones
+	 * served but still open move behind those not served, so that a
+	 * bound on child orders per step never starves the newest parents
+	 * (runaway parents never close and would otherwise hog the front).
+	 */
+	kept = 0;
+	for (i = 0; i < r->nopen && sent < max_children; i++) {
+		p = &r->open[i];
+		sent++;
+		if (router_child(r, p, child_size,
+		    p->rlp ? rlp_path : NULL))
+			continue;
+		if (kept != i)
+			r->open[kept] = *p;
+		kept++;
+	}
+	served = i;
+	if (served != kept)
+		memmove(&r->open[kept], &r->open[served],
+		    (r->nopen - served) * sizeof *r->open);
+	r->nopen = kept + (r->nopen - served);
+	router_rotate(r->open, kept, r->nopen - kept);
+	router_measure(r);
+	return (sent);
+}
+
+/* The code path flag enables on this build, or NULL if none or off. */
+const char *
+node_router_path(const struct node_router *r, const char *flag)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nflags; i++) {
+		if (strcmp(r->flags[i].name, flag) != 0)
+			continue;
+		if (!r->flags[i].on || r->flags[i].path[0] == '\0')
+			return (NULL);
+		return (r->flags[i].path);
+	}
+	return (NULL);
+}
+
+/* Fill hello with who this router is; the caller adds clock and scale. */
+void
+node_router_hello(const struct node_router *r, struct proto_hello *hello)
+{
+	memset(hello, 0, sizeof *hello);
+	util_copy(hello->node, sizeof hello->node, r->id);
+	hello->role = ROLE_ROUTER;
+	util_copy(hello->group, sizeof hello->group, r->group);
+	util_copy(hello->build, sizeof hello->build, r->build);
+	hello->version = PROTO_VERSION;
+	hello->nflags = r->nflags;
+	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
+}
+
+/* Fill stats from the counters (the caller adds clock_ms); bumps seq. */
+void
+node_router_stats(struct node_router *r, struct proto_stats *stats)
+{
+	memset(stats, 0, sizeof *stats);
+	util_copy(stats->node, sizeof stats->node, r->id);
+	stats->role = ROLE_ROUTER;
+	stats->uptime_ms = util_mono_ms() - r->started_ms;
+	stats->seq = ++r->seq;
+	stats->router = r->counters;
+}

@@ -4,3 +4,5 @@
  */
 X(util)
 X(router)
+X(cert)
+X(station)

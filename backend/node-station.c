@@ -1,0 +1,694 @@
+/*
+ * node-station.c: a certificate-issuing station (see node-station.h).
+ *
+ * The station is plain state driven by its caller's clock: the simulator
+ * (or a real deployment) hands in node clock ms, messages from peers and
+ * renewal partners.  Keys and certificates are opaque keys/cert.h objects;
+ * this file never sees OpenSSL.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "node-station.h"
+#include "util.h"
+
+#define STATION_ROOT_CN		"Vigil root CA"
+#define STATION_ROOT_VALID_MS	(10 * 365 * 24 * 3600 * 1000LL)
+#define STATION_RENEW_SLOT_MS	20000	/* renewals spread over 20s */
+#define STATION_PAYLOAD_MAX	96
+
+/*
+ * The length a capital's half-written header claimed in the incident;
+ * a malformed message carries it, and it only ever reaches an operator
+ * inside a sentence that says what it means.
+ */
+#define STATION_TORN_LENGTH	0x0000A218u
+#define STATION_TORN_ARRIVED	37
+
+static int64_t	 station_floor_div(int64_t a, int64_t b);
+static int64_t	 station_renew_offset(const char *id);
+static int64_t	 station_slot_before(const struct node_station *s,
+		    int64_t now_ms);
+static int	 station_cert_expiry(const struct node_station *s,
+		    char *buf, size_t len, int64_t now_ms);
+static void	 station_renew_fail(struct node_station *s, const char *fmt,
+		    ...) __attribute__((format(printf, 2, 3)));
+static int	 station_parse(const struct station_msg *m, const char *from,
+		    uint64_t *seq, char *why, size_t whylen);
+static int	 station_parse_number(const char *p, size_t n, uint64_t *v,
+		    size_t *used);
+
+/* Floor division, so slots before the epoch still land on a minute. */
+static int64_t
+station_floor_div(int64_t a, int64_t b)
+{
+	int64_t	q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return (q);
+}
+
+/*
+ * A stable slot after the hour, 0..20 s, from an FNV-1a hash of the id,
+ * so that a country's stations do not all ask the root at once.
+ */
+static int64_t
+station_renew_offset(const char *id)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *id != '\0'; id++) {
+		h ^= (unsigned char)*id;
+		h *= 16777619u;
+	}
+	return ((int64_t)(h % (STATION_RENEW_SLOT_MS + 1)));
+}
+
+/* The latest renewal slot (an hour start plus the offset) at or before now. */
+static int64_t
+station_slot_before(const struct node_station *s, int64_t now_ms)
+{
+	int64_t	slot;
+
+	slot = station_floor_div(now_ms - s->renew_offset_ms,
+	    STATION_RENEW_EVERY_MS) * STATION_RENEW_EVERY_MS +
+	    s->renew_offset_ms;
+	return (slot);
+}
+
+/*
+ * Write "the certificate of station/s3 expires at HH:MM:SS, in 59m10s"
+ * (or "expired at ..., 12s ago") into buf.  Returns 0, or -1.
+ */
+static int
+station_cert_expiry(const struct node_station *s, char *buf, size_t len,
+    int64_t now_ms)
+{
+	struct cert_info	 info;
+	char			*cause = NULL, at[16], in[32];
+
+	if (s->cert == NULL || cert_get_info(s->cert, &info, &cause) != 0) {
+		free(cause);
+		util_format(buf, len, "%s has no readable certificate",
+		    s->id);
+		return (-1);
+	}
+	util_clock_text(info.not_after_ms, at, sizeof at);
+	if (info.not_after_ms >= now_ms)
+		util_format(buf, len, "the certificate of %s expires at %s, "
+		    "in %s", s->id, at, util_duration_text(info.not_after_ms -
+		    now_ms, in, sizeof in));
+	else
+		util_format(buf, len, "the certificate of %s expired at %s, "
+		    "%s ago", s->id, at, util_duration_text(now_ms -
+		    info.not_after_ms, in, sizeof in));
+	return (0);
+}
+
+/* Record a refused renewal: the sentence, the outcome and the counter. */
+static void
+station_renew_fail(struct node_station *s, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->last_renewal_error, sizeof s->last_renewal_error, fmt,
+	    ap);
+	va_end(ap);
+	s->last_renewal_ok = 0;
+	s->counters.renewals_failed_total++;
+}
+
+/*
+ * Read a decimal number of at most n bytes at p (no sign, no leading
+ * zeros, no overflow).  Returns 0 and sets *v and *used, or -1.
+ */
+static int
+station_parse_number(const char *p, size_t n, uint64_t *v, size_t *used)
+{
+	size_t		i;
+	uint64_t	x = 0;
+
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return (-1);
+		x = x * 10 + (uint64_t)(p[i] - '0');
+	}
+	if (i == 0 || (i > 1 && p[0] == '0'))
+		return (-1);
+	*v = x;
+	*used = i;
+	return (0);
+}
+
+/*
+ * Parse a message body strictly:
+ *	v1 from=<id> seq=<n> len=<L> payload=<exactly L printable bytes>
+ * Returns 0 if it is well formed.  Otherwise returns -1 and writes into
+ * why what was wrong, in words; *seq is set whenever the sequence number
+ * could be read (else left 0).
+ */
+static int
+station_parse(const struct station_msg *m, const char *from, uint64_t *seq,
+    char *why, size_t whylen)
+{
+	const char	*body = (const char *)m->body, *p, *end;
+	size_t		 n, used, idlen, i, left;
+	uint64_t	 claimed;
+
+	*seq = 0;
+	if (m->len > sizeof m->body) {
+		util_format(why, whylen, "it claims %zu bytes, more than a "
+		    "message can hold", m->len);
+		return (-1);
+	}
+	p = body;
+	end = body + m->len;
+	if ((size_t)(end - p) < 3 || memcmp(p, "v1 ", 3) != 0) {
+		util_copy(why, whylen, "it does not begin with the version "
+		    "tag \"v1\"");
+		return (-1);
+	}
+	p += 3;
+	idlen = strlen(from);
+	if ((size_t)(end - p) < 5 + idlen + 1 || memcmp(p, "from=", 5) != 0 ||
+	    memcmp(p + 5, from, idlen) != 0 || p[5 + idlen] != ' ') {
+		util_format(why, whylen, "its sender field does not name "
+		    "%s, the station that signed it", from);
+		return (-1);
+	}
+	p += 5 + idlen + 1;
+	if ((size_t)(end - p) < 4 || memcmp(p, "seq=", 4) != 0 ||
+	    station_parse_number(p + 4, (size_t)(end - p) - 4, seq,
+	    &used) != 0 || (size_t)(end - p) < 4 + used + 1 ||
+	    p[4 + used] != ' ') {
+		*seq = 0;
+		util_copy(why, whylen, "its sequence number is missing or "
+		    "not a number");
+		return (-1);
+	}
+	p += 4 + used + 1;
+	if ((size_t)(end - p) < 4 || memcmp(p, "len=", 4) != 0 ||
+	    station_parse_number(p + 4, (size_t)(end - p) - 4, &claimed,
+	    &used) != 0 || (size_t)(end - p) < 4 + used + 1 ||
+	    p[4 + used] != ' ') {
+		util_copy(why, whylen, "its length field is missing or not "
+		    "a number");
+		return (-1);
+	}
+	p += 4 + used + 1;
+	if ((size_t)(end - p) < 8 || memcmp(p, "payload=", 8) != 0) {
+		util_copy(why, whylen, "its payload field is missing");
+		return (-1);
+	}
+	p += 8;
+	left = (size_t)(end - p);
+	if (claimed != left) {
+		if (claimed <= UINT32_MAX)
+			util_format(why, whylen, "its length field says %"
+			    PRIu64 " bytes (0x%08" PRIX64 ") and %zu arrived",
+			    claimed, claimed, left);
+		else
+			util_format(why, whylen, "its length field says %"
+			    PRIu64 " bytes and %zu arrived", claimed, left);
+		return (-1);
+	}
+	for (i = 0, n = left; i < n; i++) {
+		if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7e) {
+			util_format(why, whylen, "its payload holds the "
+			    "unprintable byte 0x%02x at offset %zu",
+			    (unsigned char)p[i], i);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Set up a station; -1 and *cause (nothing allocated) on failure. */
+int
+node_station_init(struct node_station *s, const char *id,
+    const char *group, const char *build, size_t ndevices, int holds_root,
+    struct node_station *root, int64_t now_ms, char **cause)
+{
+	char	*why = NULL;
+	size_t	 i;
+
+	memset(s, 0, sizeof *s);
+	if (util_copy(s->id, sizeof s->id, id) != 0 ||
+	    util_copy(s->group, sizeof s->group, group) != 0 ||
+	    util_copy(s->build, sizeof s->build, build) != 0) {
+		*cause = xasprintf("station %s cannot start: its id, group or "
+		    "build is longer than %d characters", id,
+		    PROTO_ID_MAX - 1);
+		memset(s, 0, sizeof *s);
+		return (-1);
+	}
+	if (ndevices > STATION_MAX_DEVICES) {
+		*cause = xasprintf("station %s cannot start: %zu devices is "
+		    "more than the %d a station serves; split them over more "
+		    "stations", id, ndevices, STATION_MAX_DEVICES);
+		memset(s, 0, sizeof *s);
+		return (-1);
+	}
+	if (!holds_root && (root == NULL || root->root_cert == NULL ||
+	    root->root_key == NULL)) {
+		*cause = xasprintf("station %s cannot start: %s does not hold "
+		    "the root certificate, so it cannot issue one; start the "
+		    "root holder first", id,
+		    root == NULL ? "no station" : root->id);
+		memset(s, 0, sizeof *s);
+		return (-1);
+	}
+	if ((s->key = cert_key_new(&why)) == NULL)
+		goto fail;
+	if (holds_root) {
+		if ((s->root_key = cert_key_new(&why)) == NULL)
+			goto fail;
+		s->root_cert = cert_root_new(s->root_key, STATION_ROOT_CN,
+		    now_ms, STATION_ROOT_VALID_MS, &why);
+		if (s->root_cert == NULL)
+			goto fail;
+		s->trusted_root = s->root_cert;
+		util_copy(s->root_holder, sizeof s->root_holder, s->id);
+		s->cert = cert_issue(s->root_cert, s->root_key, s->key, s->id,
+		    now_ms, STATION_CERT_VALID_MS, &why);
+	} else {
+		s->trusted_root = root->root_cert;
+		util_copy(s->root_holder, sizeof s->root_holder, root->id);
+		s->cert = cert_issue(root->root_cert, root->root_key, s->key,
+		    s->id, now_ms, STATION_CERT_VALID_MS, &why);
+	}
+	if (s->cert == NULL)
+		goto fail;
+
+	s->renew_offset_ms = station_renew_offset(s->id);
+	s->ndevices = ndevices;
+	s->devices = xcalloc(ndevices == 0 ? 1 : ndevices,
+	    sizeof *s->devices);
+	for (i = 0; i < ndevices; i++) {
+		s->devices[i].offset_ms = (int64_t)(i * STATION_HEARTBEAT_MS /
+		    ndevices);
+		s->devices[i].last_heartbeat_ms = now_ms;
+	}
+	s->counters.devices = ndevices;
+	s->counters.device_countdown_ms = ndevices == 0 ? -1 :
+	    STATION_DEVICE_TIMEOUT_MS;
+	s->counters.heartbeat_interval_ms = STATION_HEARTBEAT_MS;
+	s->counters.device_timeout_ms = STATION_DEVICE_TIMEOUT_MS;
+	s->last_tick_ms = now_ms;
+	s->started_ms = util_mono_ms();
+	return (0);
+fail:
+	*cause = xasprintf("station %s cannot start: %s", id, why);
+	free(why);
+	node_station_free(s);
+	return (-1);
+}
+
+/* Free what a station owns and zero it; a zeroed station is fine too. */
+void
+node_station_free(struct node_station *s)
+{
+	cert_free(s->cert);
+	cert_key_free(s->key);
+	cert_free(s->root_cert);
+	cert_key_free(s->root_key);
+	free(s->devices);
+	memset(s, 0, sizeof *s);
+}
+
+/*
+ * Advance to now_ms.  Each device has one slot a minute; if its latest
+ * slot fell in (last tick, now] it is sent one heartbeat, so a long jump
+ * costs one heartbeat per device, not one per missed minute.  Heartbeats
+ * are signed messages, so none go out without a valid certificate; the
+ * certificate is checked once per tick, not once per device.
+ */
+uint64_t
+node_station_tick(struct node_station *s, int64_t now_ms)
+{
+	struct station_device	*d;
+	int64_t			 slot, left, shortest = -1;
+	uint64_t		 sent = 0, failed = 0;
+	int			 valid = -1;	/* not checked yet */
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < s->ndevices; i++) {
+		d = &s->devices[i];
+		if (d->failed) {
+			failed++;
+			continue;
+		}
+		slot = station_floor_div(now_ms - d->offset_ms,
+		    STATION_HEARTBEAT_MS) * STATION_HEARTBEAT_MS + d->offset_ms;
+		if (slot > s->last_tick_ms && slot > d->last_heartbeat_ms) {
+			if (valid == -1) {
+				valid = cert_verify(s->cert, s->trusted_root,
+				    now_ms, &cause) == 0;
+				free(cause);
+				cause = NULL;
+			}
+			if (valid) {
+				d->last_heartbeat_ms = slot;
+				sent++;
+			}
+		}
+		if (now_ms - d->last_heartbeat_ms >=
+		    STATION_DEVICE_TIMEOUT_MS) {
+			d->failed = 1;
+			failed++;
+			continue;
+		}
+		left = STATION_DEVICE_TIMEOUT_MS -
+		    (now_ms - d->last_heartbeat_ms);
+		if (shortest == -1 || left < shortest)
+			shortest = left;
+	}
+	s->counters.heartbeats_total += sent;
+	s->counters.messages_signed_total += sent;
+	s->counters.devices = s->ndevices;
+	s->counters.devices_failed = failed;
+	s->counters.device_countdown_ms = shortest;
+	s->counters.heartbeat_interval_ms = STATION_HEARTBEAT_MS;
+	s->counters.device_timeout_ms = STATION_DEVICE_TIMEOUT_MS;
+	if (now_ms > s->last_tick_ms)
+		s->last_tick_ms = now_ms;
+	return (sent);
+}
+
+/*
+ * Due when this hour's slot has passed and neither the last attempt nor
+ * the current certificate's issue came after it: a station started at
+ * half past does not renew at once.
+ */
+int
+node_station_renewal_due(const struct node_station *s, int64_t now_ms)
+{
+	struct cert_info	 info;
+	char			*cause = NULL;
+	int64_t			 slot;
+
+	slot = station_slot_before(s, now_ms);
+	if (s->last_renewal_ms != 0 && s->last_renewal_ms >= slot)
+		return (0);
+	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0 &&
+	    info.not_before_ms >= slot)
+		return (0);
+	free(cause);
+	return (1);
+}
+
+/* Renew from issuer; -1 with the sentence in last_renewal_error. */
+int
+node_station_renew(struct node_station *s, struct node_station *issuer,
+    int64_t now_ms)
+{
+	const struct proto_blacklist	*b = NULL;
+	struct cert			*fresh;
+	char				*cause = NULL, expiry[160], at[16];
+	size_t				 i;
+
+	s->last_renewal_ms = now_ms;
+	station_cert_expiry(s, expiry, sizeof expiry, now_ms);
+	if (issuer == NULL) {
+		station_renew_fail(s, "renewal from %s: no station holding "
+		    "the root could be reached; %s; restore the link to %s or "
+		    "move the root to a station that can be reached",
+		    s->root_holder, expiry, s->root_holder);
+		return (-1);
+	}
+	if (issuer->root_cert == NULL || issuer->root_key == NULL) {
+		station_renew_fail(s, "renewal from %s refused: it does not "
+		    "hold the root certificate (the root holder is %s); %s; "
+		    "renew from the root holder", issuer->id, s->root_holder,
+		    expiry);
+		return (-1);
+	}
+	for (i = 0; i < s->counters.nblacklist; i++) {
+		if (strcmp(s->counters.blacklist[i].peer, issuer->id) == 0) {
+			b = &s->counters.blacklist[i];
+			break;
+		}
+	}
+	if (b != NULL) {
+		station_renew_fail(s, "renewal refused: %s blacklisted %s at "
+		    "%s on evidence from %s: %s; it will not accept a "
+		    "certificate signed by it, and %s; move the root to a "
+		    "station it trusts", s->id, issuer->id,
+		    util_clock_text(b->since_ms, at, sizeof at),
+		    b->reported_by, b->evidence, expiry);
+		return (-1);
+	}
+	fresh = cert_issue(issuer->root_cert, issuer->root_key, s->key, s->id,
+	    now_ms, STATION_CERT_VALID_MS, &cause);
+	if (fresh == NULL) {
+		station_renew_fail(s, "renewal from %s failed: %s; %s; retry, "
+		    "and check the root holder's key store", issuer->id,
+		    cause, expiry);
+		free(cause);
+		return (-1);
+	}
+	if (s->trusted_root != NULL &&
+	    cert_verify(fresh, s->trusted_root, now_ms, &cause) != 0) {
+		station_renew_fail(s, "renewal from %s refused: the new %s; "
+		    "%s holds a different root than %s trusts", issuer->id,
+		    cause, issuer->id, s->id);
+		free(cause);
+		cert_free(fresh);
+		return (-1);
+	}
+	cert_free(s->cert);
+	s->cert = fresh;
+	if (s->trusted_root == NULL)
+		s->trusted_root = issuer->root_cert;
+	util_copy(s->root_holder, sizeof s->root_holder, issuer->id);
+	s->last_renewal_ok = 1;
+	s->last_renewal_error[0] = '\0';
+	s->counters.renewals_ok_total++;
+	return (0);
+}
+
+/*
+ * Sign a message.  A malformed one is what the capital sent: the header
+ * was written with a torn length and only part of the payload followed,
+ * but the signature was computed over those bytes, so it checks out.
+ */
+int
+node_station_send(struct node_station *s, struct station_msg *m,
+    int malformed, int64_t now_ms, char **cause)
+{
+	char		 payload[STATION_PAYLOAD_MAX], *why = NULL;
+	uint64_t	 seq;
+	size_t		 plen, hlen;
+	int		 n;
+
+	memset(m, 0, sizeof *m);
+	if (cert_verify(s->cert, s->trusted_root, now_ms, &why) != 0) {
+		*cause = xasprintf("%s cannot sign a message: %s; renew its "
+		    "certificate from %s", s->id, why, s->root_holder);
+		free(why);
+		return (-1);
+	}
+	seq = s->counters.messages_signed_total + 1;
+	util_format(payload, sizeof payload, "status devices=%" PRIu64
+	    " failed=%" PRIu64 " heartbeats=%" PRIu64, s->counters.devices,
+	    s->counters.devices_failed, s->counters.heartbeats_total);
+	plen = strlen(payload);
+	if (malformed) {
+		/* Torn: length from a stale word, part of the payload. */
+		n = snprintf((char *)m->body, sizeof m->body, "v1 from=%s "
+		    "seq=%" PRIu64 " len=%u payload=", s->id, seq,
+		    STATION_TORN_LENGTH);
+		hlen = (size_t)n;
+		plen = STATION_TORN_ARRIVED;
+		if (hlen + plen > sizeof m->body)
+			plen = sizeof m->body - hlen;
+		memset(m->body + hlen, 0, plen);
+		memcpy(m->body + hlen, payload, plen / 2);
+	} else {
+		n = snprintf((char *)m->body, sizeof m->body, "v1 from=%s "
+		    "seq=%" PRIu64 " len=%zu payload=%s", s->id, seq, plen,
+		    payload);
+		hlen = (size_t)n - plen;
+	}
+	if (n < 0 || hlen + plen > sizeof m->body)
+		fatal("station message from %s does not fit its buffer",
+		    s->id);
+	m->len = hlen + plen;
+	util_copy(m->from, sizeof m->from, s->id);
+	if (cert_sign(s->key, m->body, m->len, m->sig, &m->siglen,
+	    &why) != 0) {
+		*cause = xasprintf("%s cannot sign a message: %s", s->id, why);
+		free(why);
+		memset(m, 0, sizeof *m);
+		return (-1);
+	}
+	s->counters.messages_signed_total++;
+	return (0);
+}
+
+/*
+ * Receive a peer's message: sender's certificate against our root, the
+ * signature, then the body.  On -1 the reason is written into evidence
+ * too, so a caller can log why the message was dropped.
+ */
+int
+node_station_receive(struct node_station *s,
+    const struct node_station *sender, const struct station_msg *m,
+    int64_t now_ms, char *evidence, size_t evlen)
+{
+	char		*why = NULL, problem[PROTO_TEXT_MAX];
+	uint64_t	 seq;
+	int		 rc;
+
+	if (evlen > 0)
+		evidence[0] = '\0';
+	if (strcmp(m->from, sender->id) != 0) {
+		util_format(evidence, evlen, "a message claiming to come from "
+		    "%s arrived from %s and was dropped", m->from, sender->id);
+		goto reject;
+	}
+	if (node_station_blacklists(s, sender->id)) {
+		util_format(evidence, evlen, "a message from %s was dropped: "
+		    "%s blacklists it", sender->id, s->id);
+		goto reject;
+	}
+	if (sender->cert == NULL || s->trusted_root == NULL ||
+	    cert_verify(sender->cert, s->trusted_root, now_ms, &why) != 0) {
+		util_format(evidence, evlen, "a message from %s was dropped: "
+		    "%s", sender->id, why != NULL ? why :
+		    "it has no certificate to check it with");
+		free(why);
+		goto reject;
+	}
+	rc = cert_check_signature(sender->cert, m->body,
+	    m->len > sizeof m->body ? sizeof m->body : m->len, m->sig,
+	    m->siglen, &why);
+	if (rc != 1) {
+		if (rc == 0)
+			util_format(evidence, evlen, "a message from %s was "
+			    "dropped: its signature does not match its "
+			    "certificate, so it was altered or forged",
+			    sender->id);
+		else
+			util_format(evidence, evlen, "a message from %s was "
+			    "dropped: its signature could not be checked: %s",
+			    sender->id, why);
+		free(why);
+		goto reject;
+	}
+	if (station_parse(m, sender->id, &seq, problem, sizeof problem) == 0)
+		return (0);
+	if (seq != 0)
+		util_format(evidence, evlen, "message #%" PRIu64 " from %s "
+		    "carried a valid signature but was malformed: %s", seq,
+		    sender->id, problem);
+	else
+		util_format(evidence, evlen, "a message from %s carried a "
+		    "valid signature but was malformed: %s", sender->id,
+		    problem);
+	node_station_blacklist(s, sender->id, s->id, evidence, now_ms);
+	return (1);
+reject:
+	s->counters.messages_rejected_total++;
+	return (-1);
+}
+
+/*
+ * Blacklist peer; 1 if new, 0 if already there.  The list holds at most
+ * PROTO_MAX_BLACKLIST peers: past that a new peer cannot be recorded, and
+ * 0 is returned as for a peer already known, so forwarding stops.
+ */
+int
+node_station_blacklist(struct node_station *s, const char *peer,
+    const char *reported_by, const char *evidence, int64_t now_ms)
+{
+	struct proto_blacklist	*b;
+
+	if (node_station_blacklists(s, peer))
+		return (0);
+	if (s->counters.nblacklist >= PROTO_MAX_BLACKLIST)
+		return (0);
+	b = &s->counters.blacklist[s->counters.nblacklist++];
+	memset(b, 0, sizeof *b);
+	util_copy(b->peer, sizeof b->peer, peer);
+	util_copy(b->reported_by, sizeof b->reported_by, reported_by);
+	util_copy(b->evidence, sizeof b->evidence, evidence);
+	b->since_ms = now_ms;
+	return (1);
+}
+
+/* Does s blacklist peer? */
+int
+node_station_blacklists(const struct node_station *s, const char *peer)
+{
+	size_t	i;
+
+	for (i = 0; i < s->counters.nblacklist; i++) {
+		if (strcmp(s->counters.blacklist[i].peer, peer) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Fill a hello for s: a station, no flags; the caller adds scenario. */
+void
+node_station_hello(const struct node_station *s, struct proto_hello *hello)
+{
+	memset(hello, 0, sizeof *hello);
+	util_copy(hello->node, sizeof hello->node, s->id);
+	hello->role = ROLE_STATION;
+	util_copy(hello->group, sizeof hello->group, s->group);
+	util_copy(hello->build, sizeof hello->build, s->build);
+	hello->version = PROTO_VERSION;
+	hello->clock_ms = s->last_tick_ms;
+	hello->time_scale = 1.0;
+	hello->link_nodes = 1;
+	hello->nflags = 0;
+}
+
+/* Fill a stats message for s; each call takes the next seq. */
+void
+node_station_stats(struct node_station *s, struct proto_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	util_copy(st->node, sizeof st->node, s->id);
+	st->role = ROLE_STATION;
+	st->clock_ms = s->last_tick_ms;
+	st->uptime_ms = util_mono_ms() - s->started_ms;
+	st->seq = ++s->seq;
+	st->station = s->counters;
+}
+
+/* Fill a cert message for s; fields stay empty if it cannot be read. */
+void
+node_station_cert(const struct node_station *s, struct proto_cert *cert)
+{
+	struct cert_info	 info;
+	char			*cause = NULL;
+
+	memset(cert, 0, sizeof *cert);
+	util_copy(cert->node, sizeof cert->node, s->id);
+	cert->clock_ms = s->last_tick_ms;
+	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0) {
+		util_copy(cert->subject, sizeof cert->subject, info.subject);
+		util_copy(cert->serial, sizeof cert->serial, info.serial);
+		util_copy(cert->issuer, sizeof cert->issuer, info.issuer);
+		cert->not_before_ms = info.not_before_ms;
+		cert->not_after_ms = info.not_after_ms;
+	}
+	free(cause);
+	util_copy(cert->root_holder, sizeof cert->root_holder,
+	    s->root_holder);
+	cert->holds_root = s->root_key != NULL;
+	cert->last_renewal_ms = s->last_renewal_ms;
+	cert->last_renewal_ok = s->last_renewal_ok;
+	util_copy(cert->last_renewal_error, sizeof cert->last_renewal_error,
+	    s->last_renewal_error);
+}

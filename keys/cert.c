@@ -1,0 +1,470 @@
+/*
+ * cert.c: the stations' Ed25519 keys, their X.509 certificates and the
+ * signatures on the messages they send.  This is the only station code
+ * that sees OpenSSL; every OpenSSL failure leaves here as a sentence with
+ * OpenSSL's own text after a colon, and the error queue is left empty.
+ *
+ * Validity is checked against the node clock handed in, never against
+ * the system clock, because a simulated station lives on its scenario's
+ * clock (2012-08-01 for one of them).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "cert.h"
+#include "util.h"
+
+#define CERT_SERIAL_BYTES	16	/* 128 random bits */
+
+struct cert_key {
+	EVP_PKEY	*pkey;
+};
+
+struct cert {
+	X509		*x509;
+};
+
+static void	 cert_fail(char **cause, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	 cert_set_time(ASN1_TIME *t, int64_t ms);
+static int	 cert_get_time(const ASN1_TIME *t, int64_t *ms);
+static int	 cert_set_serial(X509 *x);
+static int	 cert_add_ext(X509 *x, X509 *issuer, int nid,
+		    const char *value);
+static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
+		    EVP_PKEY *subject_key, const char *cn, int is_ca,
+		    int64_t now_ms, int64_t valid_ms, char **cause);
+static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
+
+/*
+ * Set *cause to the formatted sentence followed by the oldest error on
+ * OpenSSL's queue, if any, and empty the queue.
+ */
+static void
+cert_fail(char **cause, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*what, ssl[256];
+	unsigned long	 e;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	e = ERR_get_error();
+	ERR_clear_error();
+	if (cause == NULL) {
+		free(what);
+		return;
+	}
+	if (e != 0) {
+		ERR_error_string_n(e, ssl, sizeof ssl);
+		*cause = xasprintf("%s: %s", what, ssl);
+		free(what);
+	} else
+		*cause = what;
+}
+
+/* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
+static int
+cert_set_time(ASN1_TIME *t, int64_t ms)
+{
+	time_t	secs;
+
+	secs = (time_t)(ms / 1000);
+	if (ms < 0 && ms % 1000 != 0)
+		secs--;
+	return (ASN1_TIME_set(t, secs) == NULL ? -1 : 0);
+}
+
+/* Read an ASN1_TIME as ms since the epoch.  Returns 0 or -1. */
+static int
+cert_get_time(const ASN1_TIME *t, int64_t *ms)
+{
+	struct tm	tm;
+	time_t		secs;
+
+	memset(&tm, 0, sizeof tm);
+	if (ASN1_TIME_to_tm(t, &tm) != 1)
+		return (-1);
+	secs = timegm(&tm);
+	*ms = (int64_t)secs * 1000;
+	return (0);
+}
+
+/* Give x a fresh random positive 128-bit serial.  Returns 0 or -1. */
+static int
+cert_set_serial(X509 *x)
+{
+	unsigned char	 bytes[CERT_SERIAL_BYTES];
+	BIGNUM		*bn;
+	ASN1_INTEGER	*serial;
+	int		 rc = -1;
+
+	if (RAND_bytes(bytes, sizeof bytes) != 1)
+		return (-1);
+	bytes[0] &= 0x7f;	/* positive, and DER needs no pad byte */
+	bytes[0] |= 0x40;	/* never zero, always 16 bytes long */
+	if ((bn = BN_bin2bn(bytes, sizeof bytes, NULL)) == NULL)
+		return (-1);
+	if ((serial = BN_to_ASN1_INTEGER(bn, NULL)) != NULL) {
+		if (X509_set_serialNumber(x, serial) == 1)
+			rc = 0;
+		ASN1_INTEGER_free(serial);
+	}
+	BN_free(bn);
+	return (rc);
+}
+
+/* Add one v3 extension, written as in openssl.cnf.  Returns 0 or -1. */
+static int
+cert_add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*ext;
+	int		 rc;
+
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
+		return (-1);
+	rc = X509_add_ext(x, ext, -1) == 1 ? 0 : -1;
+	X509_EXTENSION_free(ext);
+	return (rc);
+}
+
+/*
+ * Build and sign one certificate for subject_key named cn; issuer NULL
+ * means self-signed.  Returns it, or NULL and *cause.
+ */
+static X509 *
+cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
+    const char *cn, int is_ca, int64_t now_ms, int64_t valid_ms,
+    char **cause)
+{
+	X509		*x;
+	X509_NAME	*name = NULL;
+	const char	*step;
+
+	if (valid_ms <= 0) {
+		cert_fail(cause, "certificate for %s: validity of %lld ms is "
+		    "not positive", cn, (long long)valid_ms);
+		return (NULL);
+	}
+	if ((x = X509_new()) == NULL) {
+		cert_fail(cause, "certificate for %s: cannot allocate it", cn);
+		return (NULL);
+	}
+	step = "cannot set version 3";
+	if (X509_set_version(x, 2) != 1)
+		goto fail;
+	step = "cannot make a random serial number";
+	if (cert_set_serial(x) != 0)
+		goto fail;
+	step = "cannot set its validity times";
+	if (cert_set_time(X509_getm_notBefore(x), now_ms) != 0 ||
+	    cert_set_time(X509_getm_notAfter(x), now_ms + valid_ms) != 0)
+		goto fail;
+	step = "cannot set its subject name";
+	if ((name = X509_NAME_new()) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0) != 1 ||
+	    X509_set_subject_name(x, name) != 1)
+		goto fail;
+	step = "cannot set its issuer name";
+	if (X509_set_issuer_name(x, issuer == NULL ? name :
+	    X509_get_subject_name(issuer)) != 1)
+		goto fail;
+	step = "cannot set its public key";
+	if (X509_set_pubkey(x, subject_key) != 1)
+		goto fail;
+	step = "cannot add its extensions";
+	if (cert_add_ext(x, issuer == NULL ? x : issuer,
+	    NID_basic_constraints, is_ca ? "critical,CA:TRUE" :
+	    "critical,CA:FALSE") != 0 ||
+	    cert_add_ext(x, issuer == NULL ? x : issuer, NID_key_usage,
+	    is_ca ? "critical,keyCertSign,cRLSign" :
+	    "critical,digitalSignature") != 0)
+		goto fail;
+	step = "cannot sign it";
+	/* Ed25519 hashes internally, so no digest is named. */
+	if (X509_sign(x, issuer_key, NULL) <= 0)
+		goto fail;
+	X509_NAME_free(name);
+	return (x);
+fail:
+	cert_fail(cause, "certificate for %s: %s", cn, step);
+	X509_NAME_free(name);
+	X509_free(x);
+	return (NULL);
+}
+
+/* Copy the common name of name into buf, or "" if it has none. */
+static void
+cert_cn(const X509_NAME *name, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (X509_NAME_get_text_by_NID(name, NID_commonName, buf, (int)len) < 0)
+		buf[0] = '\0';
+	ERR_clear_error();
+}
+
+/* Make an Ed25519 key pair; NULL and *cause on failure. */
+struct cert_key *
+cert_key_new(char **cause)
+{
+	struct cert_key	*key;
+	EVP_PKEY	*pkey;
+
+	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
+		cert_fail(cause, "cannot make an Ed25519 key pair");
+		return (NULL);
+	}
+	key = xcalloc(1, sizeof *key);
+	key->pkey = pkey;
+	return (key);
+}
+
+/* Free a key pair; NULL is allowed. */
+void
+cert_key_free(struct cert_key *key)
+{
+	if (key == NULL)
+		return;
+	EVP_PKEY_free(key->pkey);
+	free(key);
+}
+
+/* Make a self-signed root CA; NULL and *cause on failure. */
+struct cert *
+cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
+    int64_t valid_ms, char **cause)
+{
+	struct cert	*cert;
+	X509		*x;
+
+	x = cert_build(NULL, root_key->pkey, root_key->pkey, cn, 1, now_ms,
+	    valid_ms, cause);
+	if (x == NULL)
+		return (NULL);
+	cert = xcalloc(1, sizeof *cert);
+	cert->x509 = x;
+	return (cert);
+}
+
+/* Issue a certificate signed by the root; NULL and *cause on failure. */
+struct cert *
+cert_issue(const struct cert *root_cert, struct cert_key *root_key,
+    struct cert_key *subject_key, const char *cn, int64_t now_ms,
+    int64_t valid_ms, char **cause)
+{
+	struct cert	*cert;
+	X509		*x;
+
+	x = cert_build(root_cert->x509, root_key->pkey, subject_key->pkey, cn,
+	    0, now_ms, valid_ms, cause);
+	if (x == NULL)
+		return (NULL);
+	cert = xcalloc(1, sizeof *cert);
+	cert->x509 = x;
+	return (cert);
+}
+
+/* Free a certificate; NULL is allowed. */
+void
+cert_free(struct cert *cert)
+{
+	if (cert == NULL)
+		return;
+	X509_free(cert->x509);
+	free(cert);
+}
+
+/* Fill *info from cert; -1 and *cause if a field cannot be read. */
+int
+cert_get_info(const struct cert *cert, struct cert_info *info,
+    char **cause)
+{
+	const ASN1_INTEGER	*serial;
+	BIGNUM			*bn;
+	char			*hex;
+
+	memset(info, 0, sizeof *info);
+	cert_cn(X509_get_subject_name(cert->x509), info->subject,
+	    sizeof info->subject);
+	cert_cn(X509_get_issuer_name(cert->x509), info->issuer,
+	    sizeof info->issuer);
+	if (cert_get_time(X509_get0_notBefore(cert->x509),
+	    &info->not_before_ms) != 0 ||
+	    cert_get_time(X509_get0_notAfter(cert->x509),
+	    &info->not_after_ms) != 0) {
+		cert_fail(cause, "certificate for %s: its validity times "
+		    "cannot be read", info->subject);
+		return (-1);
+	}
+	serial = X509_get0_serialNumber(cert->x509);
+	if ((bn = ASN1_INTEGER_to_BN(serial, NULL)) == NULL ||
+	    (hex = BN_bn2hex(bn)) == NULL) {
+		BN_free(bn);
+		cert_fail(cause, "certificate for %s: its serial number "
+		    "cannot be read", info->subject);
+		return (-1);
+	}
+	util_copy(info->serial, sizeof info->serial, hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return (0);
+}
+
+/*
+ * Check cert's signature against root's public key, then the validity
+ * window against now_ms on the node clock; -1 and *cause in words.
+ */
+int
+cert_verify(const struct cert *cert, const struct cert *root,
+    int64_t now_ms, char **cause)
+{
+	struct cert_info	 info;
+	char			 root_cn[128], at[16], ago[32];
+	EVP_PKEY		*root_pub;
+	int			 rc;
+
+	if (cert_get_info(cert, &info, cause) != 0)
+		return (-1);
+	cert_cn(X509_get_subject_name(root->x509), root_cn, sizeof root_cn);
+	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
+		cert_fail(cause, "certificate for %s cannot be checked: the "
+		    "root certificate \"%s\" holds no usable public key",
+		    info.subject, root_cn);
+		return (-1);
+	}
+	rc = X509_verify(cert->x509, root_pub);
+	if (rc < 0) {
+		cert_fail(cause, "certificate for %s cannot be checked "
+		    "against the root \"%s\"", info.subject, root_cn);
+		return (-1);
+	}
+	if (rc == 0) {
+		ERR_clear_error();
+		cert_fail(cause, "certificate for %s (serial %s) was not "
+		    "signed by the trusted root \"%s\": it comes from another "
+		    "root or was altered", info.subject, info.serial,
+		    root_cn);
+		return (-1);
+	}
+	if (now_ms < info.not_before_ms) {
+		cert_fail(cause, "certificate for %s is not valid until %s, "
+		    "%s from now", info.subject,
+		    util_clock_text(info.not_before_ms, at, sizeof at),
+		    util_duration_text(info.not_before_ms - now_ms, ago,
+		    sizeof ago));
+		return (-1);
+	}
+	if (now_ms > info.not_after_ms) {
+		cert_fail(cause, "certificate for %s expired at %s, %s ago",
+		    info.subject,
+		    util_clock_text(info.not_after_ms, at, sizeof at),
+		    util_duration_text(now_ms - info.not_after_ms, ago,
+		    sizeof ago));
+		return (-1);
+	}
+	return (0);
+}
+
+/* PEM text of cert, allocated; NULL and *cause on failure. */
+char *
+cert_pem(const struct cert *cert, char **cause)
+{
+	BIO	*bio;
+	char	*data, *pem;
+	long	 len;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
+		cert_fail(cause, "cannot write a certificate as PEM: no "
+		    "memory buffer");
+		return (NULL);
+	}
+	if (PEM_write_bio_X509(bio, cert->x509) != 1 ||
+	    (len = BIO_get_mem_data(bio, &data)) <= 0) {
+		cert_fail(cause, "cannot write a certificate as PEM");
+		BIO_free(bio);
+		return (NULL);
+	}
+	pem = xmalloc((size_t)len + 1);
+	memcpy(pem, data, (size_t)len);
+	pem[len] = '\0';
+	BIO_free(bio);
+	return (pem);
+}
+
+/* Ed25519-sign msg into sig; -1 and *cause on failure. */
+int
+cert_sign(struct cert_key *key, const void *msg, size_t len,
+    unsigned char *sig, size_t *siglen, char **cause)
+{
+	EVP_MD_CTX	*ctx;
+	int		 rc = -1;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		cert_fail(cause, "cannot sign a message: no signing context");
+		return (-1);
+	}
+	*siglen = CERT_SIG_MAX;
+	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
+	    EVP_DigestSign(ctx, sig, siglen, msg, len) == 1)
+		rc = 0;
+	else
+		cert_fail(cause, "cannot sign a message of %zu bytes", len);
+	EVP_MD_CTX_free(ctx);
+	return (rc);
+}
+
+/* 1 if sig over msg matches cert's key, 0 if not, -1 and *cause. */
+int
+cert_check_signature(const struct cert *cert, const void *msg, size_t len,
+    const unsigned char *sig, size_t siglen, char **cause)
+{
+	EVP_MD_CTX	*ctx;
+	EVP_PKEY	*pub;
+	int		 rc;
+
+	if (siglen != CERT_SIG_MAX)
+		return (0);	/* an Ed25519 signature has one length */
+	if ((pub = X509_get0_pubkey(cert->x509)) == NULL) {
+		cert_fail(cause, "cannot check a signature: the certificate "
+		    "holds no usable public key");
+		return (-1);
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		cert_fail(cause, "cannot check a signature: no context");
+		return (-1);
+	}
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pub) != 1) {
+		cert_fail(cause, "cannot check a signature with the "
+		    "certificate's key");
+		EVP_MD_CTX_free(ctx);
+		return (-1);
+	}
+	rc = EVP_DigestVerify(ctx, sig, siglen, msg, len);
+	EVP_MD_CTX_free(ctx);
+	if (rc < 0) {
+		cert_fail(cause, "cannot check a signature over %zu bytes",
+		    len);
+		return (-1);
+	}
+	ERR_clear_error();	/* a mismatch leaves an error queued */
+	return (rc == 1 ? 1 : 0);
+}

@@ -1,0 +1,237 @@
+/*
+ * check_cert.c: the stations' keys and certificates, as a station and an
+ * operator meet them: issued certificates verify on the node clock,
+ * expired, early and foreign ones are refused in words, and signatures
+ * catch a single changed byte.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "tests.h"
+
+#define DAY_2012_08_01	(1343779200LL * 1000)	/* 00:00:00 UTC */
+#define HMS(h, m, s)	(DAY_2012_08_01 + \
+			    (((h) * 3600LL + (m) * 60LL + (s)) * 1000))
+#define MINUTE		(60 * 1000LL)
+#define VALID_61_MIN	(61 * MINUTE)
+#define TEN_YEARS	(3650 * 24 * 3600 * 1000LL)
+
+static struct cert_key	*root_key, *station_key;
+static struct cert	*root, *station;
+
+static void	 pki_setup(void);
+static void	 pki_teardown(void);
+
+/* A root made at 13:59:50 and station/s3's certificate from 14:00:00. */
+static void
+pki_setup(void)
+{
+	char	*cause = NULL;
+
+	root_key = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(root_key);
+	station_key = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(station_key);
+	root = cert_root_new(root_key, "Vigil root CA", HMS(13, 59, 50),
+	    TEN_YEARS, &cause);
+	ck_assert_msg(root != NULL, "root: %s", cause);
+	station = cert_issue(root, root_key, station_key, "station/s3",
+	    HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_msg(station != NULL, "issue: %s", cause);
+}
+
+/* Free what pki_setup made. */
+static void
+pki_teardown(void)
+{
+	cert_free(station);
+	cert_free(root);
+	cert_key_free(station_key);
+	cert_key_free(root_key);
+}
+
+START_TEST(issued_certificate_verifies_and_reads_back)
+{
+	struct cert_info	 info;
+	char			*cause = NULL, *pem;
+
+	ck_assert_int_eq(cert_verify(station, root, HMS(14, 30, 0), &cause),
+	    0);
+	ck_assert_int_eq(cert_get_info(station, &info, &cause), 0);
+	ck_assert_str_eq(info.subject, "station/s3");
+	ck_assert_str_eq(info.issuer, "Vigil root CA");
+	ck_assert_int_eq(info.not_before_ms, HMS(14, 0, 0));
+	ck_assert_int_eq(info.not_after_ms, HMS(15, 1, 0));
+	ck_assert_int_ge(strlen(info.serial), 16);
+
+	/* The root is self-signed and verifies against itself. */
+	ck_assert_int_eq(cert_verify(root, root, HMS(14, 30, 0), &cause), 0);
+
+	pem = cert_pem(station, &cause);
+	ck_assert_ptr_nonnull(pem);
+	ck_assert_ptr_nonnull(strstr(pem, "-----BEGIN CERTIFICATE-----"));
+	free(pem);
+}
+END_TEST
+
+START_TEST(scenario_dates_are_kept_to_the_second)
+{
+	struct cert_info	info;
+	char			*cause = NULL;
+
+	/* The knight and capital scenarios live on 2012-08-01. */
+	ck_assert_int_eq(cert_get_info(root, &info, &cause), 0);
+	ck_assert_int_eq(info.not_before_ms, HMS(13, 59, 50));
+	ck_assert_int_eq(info.not_after_ms, HMS(13, 59, 50) + TEN_YEARS);
+	ck_assert_int_eq(cert_verify(station, root, HMS(14, 0, 0), &cause),
+	    0);
+	ck_assert_int_eq(cert_verify(station, root, HMS(15, 1, 0), &cause),
+	    0);
+}
+END_TEST
+
+START_TEST(expired_certificate_is_refused_in_words)
+{
+	char	*cause = NULL;
+
+	ck_assert_int_eq(cert_verify(station, root, HMS(15, 1, 12), &cause),
+	    -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_str_eq(cause, "certificate for station/s3 expired at "
+	    "15:01:00, 12s ago");
+	free(cause);
+}
+END_TEST
+
+START_TEST(early_certificate_is_refused_in_words)
+{
+	char	*cause = NULL;
+
+	ck_assert_int_eq(cert_verify(station, root, HMS(13, 59, 55), &cause),
+	    -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_str_eq(cause, "certificate for station/s3 is not valid "
+	    "until 14:00:00, 5s from now");
+	free(cause);
+}
+END_TEST
+
+START_TEST(certificate_from_another_root_is_refused)
+{
+	struct cert_key	*other_key;
+	struct cert	*other_root, *forged;
+	char		*cause = NULL;
+
+	/* Same name, different key: only the signature tells them apart. */
+	other_key = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(other_key);
+	other_root = cert_root_new(other_key, "Vigil root CA",
+	    HMS(13, 0, 0), TEN_YEARS, &cause);
+	ck_assert_ptr_nonnull(other_root);
+	forged = cert_issue(other_root, other_key, station_key, "station/s3",
+	    HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_ptr_nonnull(forged);
+
+	ck_assert_int_eq(cert_verify(forged, root, HMS(14, 30, 0), &cause),
+	    -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "station/s3"));
+	ck_assert_ptr_nonnull(strstr(cause, "not signed by the trusted root"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(cert_verify(station, other_root, HMS(14, 30, 0),
+	    &cause), -1);
+	free(cause);
+
+	cert_free(forged);
+	cert_free(other_root);
+	cert_key_free(other_key);
+}
+END_TEST
+
+START_TEST(signature_catches_one_changed_byte)
+{
+	unsigned char	 msg[] = "v1 from=station/s3 seq=1 len=2 payload=ok";
+	unsigned char	 sig[CERT_SIG_MAX];
+	size_t		 siglen;
+	char		*cause = NULL;
+
+	ck_assert_int_eq(cert_sign(station_key, msg, sizeof msg, sig, &siglen,
+	    &cause), 0);
+	ck_assert_uint_eq(siglen, CERT_SIG_MAX);
+	ck_assert_int_eq(cert_check_signature(station, msg, sizeof msg, sig,
+	    siglen, &cause), 1);
+
+	msg[10] ^= 0x01;
+	ck_assert_int_eq(cert_check_signature(station, msg, sizeof msg, sig,
+	    siglen, &cause), 0);
+	msg[10] ^= 0x01;
+	sig[0] ^= 0x80;
+	ck_assert_int_eq(cert_check_signature(station, msg, sizeof msg, sig,
+	    siglen, &cause), 0);
+	sig[0] ^= 0x80;
+
+	/* Signed by the station, so the root's certificate does not match. */
+	ck_assert_int_eq(cert_check_signature(root, msg, sizeof msg, sig,
+	    siglen, &cause), 0);
+	/* A short signature is simply not valid. */
+	ck_assert_int_eq(cert_check_signature(station, msg, sizeof msg, sig,
+	    10, &cause), 0);
+	ck_assert_ptr_null(cause);
+}
+END_TEST
+
+START_TEST(each_issue_has_a_fresh_serial)
+{
+	struct cert		*again;
+	struct cert_info	 a, b;
+	char			*cause = NULL;
+
+	again = cert_issue(root, root_key, station_key, "station/s3",
+	    HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_int_eq(cert_get_info(station, &a, &cause), 0);
+	ck_assert_int_eq(cert_get_info(again, &b, &cause), 0);
+	ck_assert_str_ne(a.serial, b.serial);
+	cert_free(again);
+}
+END_TEST
+
+START_TEST(nonpositive_validity_is_refused_in_words)
+{
+	struct cert	*c;
+	char		*cause = NULL;
+
+	c = cert_issue(root, root_key, station_key, "station/s3",
+	    HMS(14, 0, 0), 0, &cause);
+	ck_assert_ptr_null(c);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "station/s3"));
+	ck_assert_ptr_nonnull(strstr(cause, "not positive"));
+	free(cause);
+}
+END_TEST
+
+/* The cert suite: keys, certificates and signatures. */
+Suite *
+cert_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("cert");
+	tc = tcase_create("keys");
+	tcase_add_checked_fixture(tc, pki_setup, pki_teardown);
+	tcase_add_test(tc, issued_certificate_verifies_and_reads_back);
+	tcase_add_test(tc, scenario_dates_are_kept_to_the_second);
+	tcase_add_test(tc, expired_certificate_is_refused_in_words);
+	tcase_add_test(tc, early_certificate_is_refused_in_words);
+	tcase_add_test(tc, certificate_from_another_root_is_refused);
+	tcase_add_test(tc, signature_catches_one_changed_byte);
+	tcase_add_test(tc, each_issue_has_a_fresh_serial);
+	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -21,7 +21,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 SAN ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) \
-	-Ibackend -Iconsole -Ikeys -Ipanels -Itests $(PKG_CFLAGS)
+	-iquote backend -iquote console -iquote keys -iquote panels -iquote tests $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \

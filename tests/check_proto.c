@@ -1,0 +1,1566 @@
+/*
+ * check_proto.c: the vigil.v1 wire protocol as a backend or console sees
+ * it: every message survives a round trip, every malformed frame is
+ * refused with a sentence naming the message, the node, the field and the
+ * problem, and the reports scripts read hold their documented fields.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "tests.h"
+#include "util.h"
+
+/* One sample message per shape, with its wire type and node. */
+struct sample {
+	const char	*type;
+	const char	*node;
+	void		 (*fill)(struct proto_msg *);
+};
+
+/* Keys that may be left out, per type. */
+struct optional_key {
+	const char	*type;
+	const char	*key;
+};
+
+static void	 fill_hello(struct proto_msg *);
+static void	 fill_router_stats(struct proto_msg *);
+static void	 fill_station_stats(struct proto_msg *);
+static void	 fill_cert(struct proto_msg *);
+static void	 fill_alert(struct proto_msg *);
+static void	 fill_error(struct proto_msg *);
+static char	*encode_sample(const struct sample *);
+static json_t	*load(const char *);
+static char	*dump(json_t *);
+static const char *refused(const char *, enum msg_type);
+static void	 accepted(const char *, struct proto_msg *);
+static void	 assert_says(const char *, const char *);
+static char	*mutate(const char *, const char *, const char *, json_t *);
+static int	 is_optional(const char *, const char *);
+static size_t	 limit_of(const char *);
+static enum msg_type type_of(const char *);
+static void	 expect_prefix(const char *, const struct sample *,
+		    const char *);
+static const char *split_key(const char *, char *, size_t, const char **);
+static void	 label_of(const char *, char *, size_t);
+static void	 fill_report(struct proto_msg *, struct proto_report_node *,
+		    struct proto_report_alert *);
+static void	 check_alert_json(json_t *);
+static void	 each_field(void (*)(const struct sample *, const char *,
+		    const char *, json_t *));
+static void	 missing_one(const struct sample *, const char *,
+		    const char *, json_t *);
+static void	 mistyped_one(const struct sample *, const char *,
+		    const char *, json_t *);
+static void	 overlong_one(const struct sample *, const char *,
+		    const char *, json_t *);
+static void	 negative_one(const struct sample *, const char *,
+		    const char *, json_t *);
+static void	 nul_one(const struct sample *, const char *,
+		    const char *, json_t *);
+
+static const struct sample samples[] = {
+	{ "hello", "router/r3", fill_hello },
+	{ "stats", "router/r3", fill_router_stats },
+	{ "stats", "station/s1", fill_station_stats },
+	{ "cert", "station/s1", fill_cert },
+	{ "alert", "router/r8", fill_alert },
+	{ "error", "router/r3", fill_error },
+};
+
+static const struct optional_key optional_keys[] = {
+	{ "hello", "scenario" },
+	{ "hello", "time_scale" },
+	{ "hello", "link_nodes" },
+	{ "alert", "clear" },
+	{ "error", "node" },
+	{ "error", "in_reply_to" },
+};
+
+static char	cause[1024];
+
+/* A router's hello with two flags, as the knight scenario's r3 sends. */
+static void
+fill_hello(struct proto_msg *m)
+{
+	struct proto_hello	*h = &m->u.hello;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_HELLO;
+	util_copy(h->node, sizeof h->node, "router/r3");
+	h->role = ROLE_ROUTER;
+	util_copy(h->group, sizeof h->group, "nyse");
+	util_copy(h->build, sizeof h->build, "smars-2012.08.01");
+	h->version = PROTO_VERSION;
+	util_copy(h->scenario, sizeof h->scenario, "knight");
+	h->clock_ms = 1343808000123LL;
+	h->time_scale = 2.5;
+	h->link_nodes = 3;
+	h->nflags = 2;
+	util_copy(h->flags[0].name, sizeof h->flags[0].name, "rlp");
+	h->flags[0].on = 1;
+	util_copy(h->flags[0].path, sizeof h->flags[0].path,
+	    "retail_liquidity");
+	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
+	h->flags[1].on = 0;
+	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+}
+
+/* A router's counters mid-run. */
+static void
+fill_router_stats(struct proto_msg *m)
+{
+	struct proto_stats	*s = &m->u.stats;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_STATS;
+	util_copy(s->node, sizeof s->node, "router/r3");
+	s->role = ROLE_ROUTER;
+	s->clock_ms = 1343813400000LL;
+	s->uptime_ms = 5400000;
+	s->seq = 5400;
+	s->router.parents_total = 212;
+	s->router.parent_shares_total = 1900000;
+	s->router.child_orders_total = 4000000;
+	s->router.child_shares_total = 397000000;
+	s->router.parents_refused_total = 4;
+	s->router.open_parents = 154;
+	s->router.worst_ratio = 208.94736842105263;
+	util_copy(s->router.worst_parent, sizeof s->router.worst_parent,
+	    "p-0042");
+	util_copy(s->router.state, sizeof s->router.state, "running");
+}
+
+/* A station's counters with two blacklist entries. */
+static void
+fill_station_stats(struct proto_msg *m)
+{
+	struct proto_stats	*s = &m->u.stats;
+	struct proto_blacklist	*b = s->station.blacklist;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_STATS;
+	util_copy(s->node, sizeof s->node, "station/s1");
+	s->role = ROLE_STATION;
+	s->clock_ms = 1343829606000LL;
+	s->uptime_ms = 16000;
+	s->seq = 16;
+	s->station.heartbeats_total = 123456;
+	s->station.devices = 500;
+	s->station.devices_failed = 7;
+	s->station.device_countdown_ms = 42000;
+	s->station.heartbeat_interval_ms = 60000;
+	s->station.device_timeout_ms = 180000;
+	s->station.renewals_ok_total = 11;
+	s->station.renewals_failed_total = 1;
+	s->station.messages_signed_total = 99999;
+	s->station.messages_rejected_total = 3;
+	s->station.nblacklist = 2;
+	util_copy(b[0].peer, sizeof b[0].peer, "station/capital");
+	util_copy(b[0].reported_by, sizeof b[0].reported_by, "station/s2");
+	util_copy(b[0].evidence, sizeof b[0].evidence, "a validly signed "
+	    "message whose body was cut off after 12 of 40 bytes");
+	b[0].since_ms = 1343829606100LL;
+	util_copy(b[1].peer, sizeof b[1].peer, "station/s9");
+	util_copy(b[1].reported_by, sizeof b[1].reported_by, "station/s1");
+	util_copy(b[1].evidence, sizeof b[1].evidence, "forwarded evidence");
+	b[1].since_ms = 1343829607000LL;
+}
+
+/* A station's certificate after a failed renewal. */
+static void
+fill_cert(struct proto_msg *m)
+{
+	struct proto_cert	*c = &m->u.cert;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_CERT;
+	util_copy(c->node, sizeof c->node, "station/s1");
+	c->clock_ms = 1343829600000LL;
+	util_copy(c->subject, sizeof c->subject, "CN=station/s1");
+	util_copy(c->serial, sizeof c->serial, "0a1b2c3d");
+	util_copy(c->issuer, sizeof c->issuer, "CN=vigil root");
+	c->not_before_ms = 1343826000000LL;
+	c->not_after_ms = 1343829660000LL;
+	util_copy(c->root_holder, sizeof c->root_holder, "station/capital");
+	c->holds_root = 0;
+	c->last_renewal_ms = 1343829600000LL;
+	c->last_renewal_ok = 0;
+	util_copy(c->last_renewal_error, sizeof c->last_renewal_error,
+	    "station/capital is blacklisted here; renewal cannot be asked "
+	    "of it");
+}
+
+/* A backend's own warning, cleared. */
+static void
+fill_alert(struct proto_msg *m)
+{
+	struct proto_alert	*a = &m->u.alert;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_ALERT;
+	util_copy(a->node, sizeof a->node, "router/r8");
+	a->clock_ms = 1343804460000LL;
+	a->severity = SEV_WARNING;
+	util_copy(a->code, sizeof a->code, "power-peg");
+	util_copy(a->text, sizeof a->text, "Power Peg disabled");
+	util_copy(a->cause, sizeof a->cause, "flag rlp woke retired code");
+	util_copy(a->action, sizeof a->action, "halt router/r8");
+	a->clear = 1;
+}
+
+/* A refusal sent back to a console. */
+static void
+fill_error(struct proto_msg *m)
+{
+	struct proto_error	*e = &m->u.error;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_ERROR;
+	util_copy(e->node, sizeof e->node, "router/r3");
+	util_copy(e->in_reply_to, sizeof e->in_reply_to, "propose");
+	util_copy(e->text, sizeof e->text, "commands are not accepted yet");
+}
+
+/* Encode a sample; the caller frees. */
+static char *
+encode_sample(const struct sample *s)
+{
+	struct proto_msg	m;
+
+	s->fill(&m);
+	return (proto_encode(&m));
+}
+
+/* Parse JSON the test itself made or was handed; it must parse. */
+static json_t *
+load(const char *text)
+{
+	json_error_t	 err;
+	json_t		*v;
+
+	v = json_loads(text, JSON_ALLOW_NUL, &err);
+	ck_assert_msg(v != NULL, "not JSON (%s): %s", err.text, text);
+	return (v);
+}
+
+/* Compact text of v, which is released; the caller frees. */
+static char *
+dump(json_t *v)
+{
+	char	*s;
+
+	s = json_dumps(v, JSON_COMPACT);
+	ck_assert_ptr_nonnull(s);
+	json_decref(v);
+	return (s);
+}
+
+/*
+ * Decode a frame that must be refused; check the sentence's house style
+ * (lower-case start, no closing period) and the type reported.
+ */
+static const char *
+refused(const char *frame, enum msg_type type)
+{
+	struct proto_msg	m;
+	size_t			n;
+
+	ck_assert_msg(proto_decode(frame, strlen(frame), &m, cause,
+	    sizeof cause) == -1, "accepted: %s", frame);
+	n = strlen(cause);
+	ck_assert_msg(n > 0 && cause[0] >= 'a' && cause[0] <= 'z' &&
+	    cause[n - 1] != '.', "badly formed sentence: %s", cause);
+	ck_assert_msg(m.type == type, "type %d, expected %d for: %s",
+	    (int)m.type, (int)type, cause);
+	return (cause);
+}
+
+/* Decode a frame that must be accepted. */
+static void
+accepted(const char *frame, struct proto_msg *m)
+{
+	ck_assert_msg(proto_decode(frame, strlen(frame), m, cause,
+	    sizeof cause) == 0, "refused: %s (%s)", cause, frame);
+}
+
+/* The sentence must contain want. */
+static void
+assert_says(const char *sentence, const char *want)
+{
+	ck_assert_msg(strstr(sentence, want) != NULL,
+	    "sentence \"%s\" does not say \"%s\"", sentence, want);
+}
+
+/*
+ * Frame with one key replaced by v, or deleted when v is NULL; with arr,
+ * the key is in the first element of that array.  Takes v; caller frees.
+ */
+static char *
+mutate(const char *frame, const char *arr, const char *key, json_t *v)
+{
+	json_t	*root, *obj;
+
+	root = obj = load(frame);
+	if (arr != NULL)
+		obj = json_array_get(json_object_get(root, arr), 0);
+	ck_assert_ptr_nonnull(obj);
+	if (v == NULL)
+		json_object_del(obj, key);
+	else
+		json_object_set_new(obj, key, v);
+	return (dump(root));
+}
+
+/* Whether key may be absent from a message of this type. */
+static int
+is_optional(const char *type, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(optional_keys); i++) {
+		if (strcmp(optional_keys[i].type, type) == 0 &&
+		    strcmp(optional_keys[i].key, key) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The longest value a string field may hold, as vigil-protocol(7) says. */
+static size_t
+limit_of(const char *key)
+{
+	static const struct {
+		const char	*key;
+		size_t		 max;
+	} limits[] = {
+		{ "node", 63 }, { "group", 63 }, { "build", 63 },
+		{ "scenario", 31 }, { "name", 31 }, { "path", 63 },
+		{ "worst_parent", 31 }, { "state", 15 }, { "peer", 63 },
+		{ "reported_by", 63 }, { "evidence", 511 },
+		{ "subject", 127 }, { "serial", 63 }, { "issuer", 127 },
+		{ "root_holder", 63 }, { "last_renewal_error", 511 },
+		{ "code", 31 }, { "text", 511 }, { "cause", 511 },
+		{ "action", 511 }, { "in_reply_to", 31 },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(limits); i++) {
+		if (strcmp(limits[i].key, key) == 0)
+			return (limits[i].max);
+	}
+	ck_abort_msg("no limit known for field %s", key);
+	return (0);
+}
+
+/* The enum of a wire type name. */
+static enum msg_type
+type_of(const char *name)
+{
+	enum msg_type	t;
+
+	for (t = MSG_HELLO; t <= MSG_RESULT; t++) {
+		if (strcmp(proto_type_name(t), name) == 0)
+			return (t);
+	}
+	return (MSG_UNKNOWN);
+}
+
+/* The sentence begins "TYPE from NODE: " unless the node itself is bad. */
+static void
+expect_prefix(const char *sentence, const struct sample *s, const char *key)
+{
+	char	want[128];
+
+	if (strcmp(key, "node") == 0)
+		snprintf(want, sizeof want, "%s: ", s->type);
+	else
+		snprintf(want, sizeof want, "%s from %s: ", s->type, s->node);
+	ck_assert_msg(strncmp(sentence, want, strlen(want)) == 0,
+	    "sentence \"%s\" does not begin \"%s\"", sentence, want);
+}
+
+/*
+ * Call fn for every field of every sample, nested ones too, with the
+ * sample's frame, the array holding the field (or NULL), its key and its
+ * value in the frame.
+ */
+static void
+each_field(void (*fn)(const struct sample *, const char *, const char *,
+    json_t *))
+{
+	static const char *const arrays[] = { "flags", "blacklist" };
+	json_t		*root, *v, *elem;
+	const char	*key, *ekey;
+	char		*frame;
+	size_t		 i, j;
+
+	for (i = 0; i < nitems(samples); i++) {
+		frame = encode_sample(&samples[i]);
+		root = load(frame);
+		json_object_foreach(root, key, v) {
+			if (strcmp(key, "type") == 0)
+				continue;
+			fn(&samples[i], frame, key, v);
+		}
+		for (j = 0; j < nitems(arrays); j++) {
+			elem = json_array_get(json_object_get(root, arrays[j]),
+			    0);
+			if (elem == NULL)
+				continue;
+			json_object_foreach(elem, ekey, v) {
+				char	arrkey[64];
+
+				/* "flags.name": the array, then the key. */
+				snprintf(arrkey, sizeof arrkey, "%s.%s",
+				    arrays[j], ekey);
+				fn(&samples[i], frame, arrkey, v);
+			}
+		}
+		json_decref(root);
+		free(frame);
+	}
+}
+
+/* Split "flags.name" into its array and key, or leave arr NULL. */
+static const char *
+split_key(const char *dotted, char *arr, size_t arrlen, const char **key)
+{
+	const char	*dot = strchr(dotted, '.');
+
+	if (dot == NULL) {
+		*key = dotted;
+		return (NULL);
+	}
+	snprintf(arr, arrlen, "%.*s", (int)(dot - dotted), dotted);
+	*key = dot + 1;
+	return (arr);
+}
+
+/* The field's name as a sentence gives it: "flags[0].name" or "build". */
+static void
+label_of(const char *dotted, char *label, size_t len)
+{
+	char		 arrbuf[32];
+	const char	*arr, *key;
+
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	if (arr != NULL)
+		snprintf(label, len, "%s[0].%s", arr, key);
+	else
+		snprintf(label, len, "%s", key);
+}
+
+/* Delete one field; unless optional it is named as missing. */
+static void
+missing_one(const struct sample *s, const char *frame, const char *dotted,
+    json_t *v)
+{
+	struct proto_msg	 m;
+	char			 arrbuf[32], label[96], want[160], *bad;
+	const char		*arr, *key, *sentence;
+
+	(void)v;
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	label_of(dotted, label, sizeof label);
+	bad = mutate(frame, arr, key, NULL);
+	if (arr == NULL && is_optional(s->type, key)) {
+		accepted(bad, &m);
+		free(bad);
+		return;
+	}
+	sentence = refused(bad, type_of(s->type));
+	snprintf(want, sizeof want, "field %s is missing", label);
+	assert_says(sentence, want);
+	expect_prefix(sentence, s, arr == NULL ? key : "");
+	free(bad);
+}
+
+START_TEST(every_required_field_missing_is_named)
+{
+	each_field(missing_one);
+}
+END_TEST
+
+/* Give one field a value of the wrong JSON type; both types are named. */
+static void
+mistyped_one(const struct sample *s, const char *frame, const char *dotted,
+    json_t *v)
+{
+	char		 arrbuf[32], label[96], want[192], *bad;
+	const char	*arr, *key, *sentence, *is, *expected;
+	json_t		*wrong;
+
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	label_of(dotted, label, sizeof label);
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		wrong = json_integer(7);
+		is = "an integer";
+		expected = "a string";
+		break;
+	case JSON_INTEGER:
+		wrong = json_string("7");
+		is = "a string";
+		expected = "an integer";
+		break;
+	case JSON_REAL:
+		wrong = json_string("7");
+		is = "a string";
+		expected = "a number";
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		wrong = json_integer(1);
+		is = "an integer";
+		expected = "true or false";
+		break;
+	case JSON_ARRAY:
+		wrong = json_object();
+		is = "an object";
+		expected = "an array";
+		break;
+	default:
+		ck_abort_msg("unexpected JSON type for %s", dotted);
+		return;
+	}
+	bad = mutate(frame, arr, key, wrong);
+	sentence = refused(bad, type_of(s->type));
+	snprintf(want, sizeof want, "field %s is %s, expected %s", label, is,
+	    expected);
+	assert_says(sentence, want);
+	expect_prefix(sentence, s, arr == NULL ? key : "");
+	free(bad);
+}
+
+START_TEST(every_wrong_json_type_is_named)
+{
+	each_field(mistyped_one);
+}
+END_TEST
+
+/* Make one text field far too long; the limit is named in bytes. */
+static void
+overlong_one(const struct sample *s, const char *frame, const char *dotted,
+    json_t *v)
+{
+	char		 arrbuf[32], label[96], want[192], *bad, *longtext;
+	const char	*arr, *key, *sentence;
+
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	if (!json_is_string(v) || strcmp(key, "role") == 0 ||
+	    strcmp(key, "severity") == 0)
+		return;
+	label_of(dotted, label, sizeof label);
+	longtext = xmalloc(601);
+	memset(longtext, 'a', 600);
+	longtext[600] = '\0';
+	bad = mutate(frame, arr, key, json_string(longtext));
+	sentence = refused(bad, type_of(s->type));
+	snprintf(want, sizeof want, "field %s is 600 bytes long, at most %zu "
+	    "are allowed", label, limit_of(key));
+	assert_says(sentence, want);
+	expect_prefix(sentence, s, arr == NULL ? key : "");
+	free(bad);
+	free(longtext);
+}
+
+START_TEST(every_overlong_string_is_refused_with_its_limit)
+{
+	each_field(overlong_one);
+}
+END_TEST
+
+/* Make one integer field negative; it is refused and named. */
+static void
+negative_one(const struct sample *s, const char *frame, const char *dotted,
+    json_t *v)
+{
+	char		 arrbuf[32], label[96], want[192], *bad;
+	const char	*arr, *key, *sentence;
+
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	if (!json_is_integer(v))
+		return;
+	label_of(dotted, label, sizeof label);
+	bad = mutate(frame, arr, key, json_integer(-5));
+	sentence = refused(bad, type_of(s->type));
+	if (strcmp(key, "version") == 0)
+		snprintf(want, sizeof want, "%s from %s speaks protocol "
+		    "version -5", s->type, s->node);
+	else
+		snprintf(want, sizeof want, "field %s is -5, expected", label);
+	assert_says(sentence, want);
+	free(bad);
+}
+
+START_TEST(every_negative_integer_is_refused)
+{
+	each_field(negative_one);
+}
+END_TEST
+
+/* Put a NUL character inside one text field; it is refused and named. */
+static void
+nul_one(const struct sample *s, const char *frame, const char *dotted,
+    json_t *v)
+{
+	char		 arrbuf[32], label[96], want[192], *bad;
+	const char	*arr, *key, *sentence;
+
+	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
+	if (!json_is_string(v) || strcmp(key, "role") == 0 ||
+	    strcmp(key, "severity") == 0)
+		return;
+	label_of(dotted, label, sizeof label);
+	bad = mutate(frame, arr, key, json_stringn("rou\0ter/x", 9));
+	ck_assert_ptr_nonnull(strstr(bad, "\\u0000"));
+	sentence = refused(bad, type_of(s->type));
+	snprintf(want, sizeof want, "field %s holds a NUL character", label);
+	assert_says(sentence, want);
+	expect_prefix(sentence, s, arr == NULL ? key : "");
+	free(bad);
+}
+
+START_TEST(every_embedded_nul_is_refused)
+{
+	each_field(nul_one);
+}
+END_TEST
+
+START_TEST(every_type_round_trips_field_by_field)
+{
+	struct proto_msg	 in, out;
+	char			*frame;
+	size_t			 i;
+
+	for (i = 0; i < nitems(samples); i++) {
+		samples[i].fill(&in);
+		frame = proto_encode(&in);
+		accepted(frame, &out);
+		ck_assert_int_eq(out.type, in.type);
+		free(frame);
+		switch (in.type) {
+		case MSG_HELLO: {
+			const struct proto_hello *a = &in.u.hello;
+			const struct proto_hello *b = &out.u.hello;
+			size_t j;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_int_eq(b->role, a->role);
+			ck_assert_str_eq(b->group, a->group);
+			ck_assert_str_eq(b->build, a->build);
+			ck_assert_int_eq(b->version, a->version);
+			ck_assert_str_eq(b->scenario, a->scenario);
+			ck_assert_int_eq(b->clock_ms, a->clock_ms);
+			ck_assert_double_eq(b->time_scale, a->time_scale);
+			ck_assert_int_eq(b->link_nodes, a->link_nodes);
+			ck_assert_uint_eq(b->nflags, a->nflags);
+			for (j = 0; j < a->nflags; j++) {
+				ck_assert_str_eq(b->flags[j].name,
+				    a->flags[j].name);
+				ck_assert_int_eq(b->flags[j].on,
+				    a->flags[j].on);
+				ck_assert_str_eq(b->flags[j].path,
+				    a->flags[j].path);
+			}
+			break;
+		}
+		case MSG_STATS: {
+			const struct proto_stats *a = &in.u.stats;
+			const struct proto_stats *b = &out.u.stats;
+			const struct proto_router_stats *ra = &a->router;
+			const struct proto_router_stats *rb = &b->router;
+			const struct proto_station_stats *sa = &a->station;
+			const struct proto_station_stats *sb = &b->station;
+			size_t j;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_int_eq(b->role, a->role);
+			ck_assert_int_eq(b->clock_ms, a->clock_ms);
+			ck_assert_int_eq(b->uptime_ms, a->uptime_ms);
+			ck_assert_uint_eq(b->seq, a->seq);
+			ck_assert_uint_eq(rb->parents_total, ra->parents_total);
+			ck_assert_uint_eq(rb->parent_shares_total,
+			    ra->parent_shares_total);
+			ck_assert_uint_eq(rb->child_orders_total,
+			    ra->child_orders_total);
+			ck_assert_uint_eq(rb->child_shares_total,
+			    ra->child_shares_total);
+			ck_assert_uint_eq(rb->parents_refused_total,
+			    ra->parents_refused_total);
+			ck_assert_uint_eq(rb->open_parents, ra->open_parents);
+			ck_assert_double_eq(rb->worst_ratio, ra->worst_ratio);
+			ck_assert_str_eq(rb->worst_parent, ra->worst_parent);
+			ck_assert_str_eq(rb->state, ra->state);
+			ck_assert_uint_eq(sb->heartbeats_total,
+			    sa->heartbeats_total);
+			ck_assert_uint_eq(sb->devices, sa->devices);
+			ck_assert_uint_eq(sb->devices_failed,
+			    sa->devices_failed);
+			ck_assert_int_eq(sb->device_countdown_ms,
+			    sa->device_countdown_ms);
+			ck_assert_int_eq(sb->heartbeat_interval_ms,
+			    sa->heartbeat_interval_ms);
+			ck_assert_int_eq(sb->device_timeout_ms,
+			    sa->device_timeout_ms);
+			ck_assert_uint_eq(sb->renewals_ok_total,
+			    sa->renewals_ok_total);
+			ck_assert_uint_eq(sb->renewals_failed_total,
+			    sa->renewals_failed_total);
+			ck_assert_uint_eq(sb->messages_signed_total,
+			    sa->messages_signed_total);
+			ck_assert_uint_eq(sb->messages_rejected_total,
+			    sa->messages_rejected_total);
+			ck_assert_uint_eq(sb->nblacklist, sa->nblacklist);
+			for (j = 0; j < sa->nblacklist; j++) {
+				ck_assert_str_eq(sb->blacklist[j].peer,
+				    sa->blacklist[j].peer);
+				ck_assert_str_eq(sb->blacklist[j].reported_by,
+				    sa->blacklist[j].reported_by);
+				ck_assert_str_eq(sb->blacklist[j].evidence,
+				    sa->blacklist[j].evidence);
+				ck_assert_int_eq(sb->blacklist[j].since_ms,
+				    sa->blacklist[j].since_ms);
+			}
+			break;
+		}
+		case MSG_CERT: {
+			const struct proto_cert *a = &in.u.cert;
+			const struct proto_cert *b = &out.u.cert;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_int_eq(b->clock_ms, a->clock_ms);
+			ck_assert_str_eq(b->subject, a->subject);
+			ck_assert_str_eq(b->serial, a->serial);
+			ck_assert_str_eq(b->issuer, a->issuer);
+			ck_assert_int_eq(b->not_before_ms, a->not_before_ms);
+			ck_assert_int_eq(b->not_after_ms, a->not_after_ms);
+			ck_assert_str_eq(b->root_holder, a->root_holder);
+			ck_assert_int_eq(b->holds_root, a->holds_root);
+			ck_assert_int_eq(b->last_renewal_ms,
+			    a->last_renewal_ms);
+			ck_assert_int_eq(b->last_renewal_ok,
+			    a->last_renewal_ok);
+			ck_assert_str_eq(b->last_renewal_error,
+			    a->last_renewal_error);
+			break;
+		}
+		case MSG_ALERT: {
+			const struct proto_alert *a = &in.u.alert;
+			const struct proto_alert *b = &out.u.alert;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_int_eq(b->clock_ms, a->clock_ms);
+			ck_assert_int_eq(b->severity, a->severity);
+			ck_assert_str_eq(b->code, a->code);
+			ck_assert_str_eq(b->text, a->text);
+			ck_assert_str_eq(b->cause, a->cause);
+			ck_assert_str_eq(b->action, a->action);
+			ck_assert_int_eq(b->clear, a->clear);
+			break;
+		}
+		case MSG_ERROR: {
+			const struct proto_error *a = &in.u.error;
+			const struct proto_error *b = &out.u.error;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
+			ck_assert_str_eq(b->text, a->text);
+			break;
+		}
+		default:
+			ck_abort_msg("sample of type %d", (int)in.type);
+		}
+		/* Nothing else differs either, padding and spare bytes. */
+		ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
+	}
+}
+END_TEST
+
+START_TEST(stats_carry_only_their_roles_counters)
+{
+	json_t	*root;
+	char	*frame;
+
+	frame = encode_sample(&samples[1]);
+	root = load(frame);
+	ck_assert_ptr_nonnull(json_object_get(root, "child_shares_total"));
+	ck_assert_ptr_null(json_object_get(root, "heartbeats_total"));
+	ck_assert_ptr_null(json_object_get(root, "blacklist"));
+	ck_assert_ptr_null(json_object_get(root, "router"));
+	json_decref(root);
+	free(frame);
+
+	frame = encode_sample(&samples[2]);
+	root = load(frame);
+	ck_assert_ptr_nonnull(json_object_get(root, "heartbeats_total"));
+	ck_assert_ptr_nonnull(json_object_get(root, "blacklist"));
+	ck_assert_ptr_null(json_object_get(root, "child_shares_total"));
+	json_decref(root);
+	free(frame);
+}
+END_TEST
+
+START_TEST(encoding_is_one_compact_line)
+{
+	char	*frame;
+	size_t	 i;
+
+	for (i = 0; i < nitems(samples); i++) {
+		frame = encode_sample(&samples[i]);
+		ck_assert_ptr_null(strchr(frame, '\n'));
+		ck_assert_ptr_null(strstr(frame, ", "));
+		ck_assert_ptr_null(strstr(frame, "\": "));
+		ck_assert_msg(strncmp(frame, "{\"type\":\"", 9) == 0,
+		    "frame does not begin with its type: %s", frame);
+		free(frame);
+	}
+}
+END_TEST
+
+START_TEST(optional_fields_take_their_defaults)
+{
+	struct proto_msg	m;
+
+	accepted("{\"type\":\"hello\",\"node\":\"station/s1\",\"version\":1,"
+	    "\"role\":\"station\",\"group\":\"\",\"build\":\"b1\","
+	    "\"clock_ms\":0,\"flags\":[]}", &m);
+	ck_assert_str_eq(m.u.hello.scenario, "");
+	ck_assert_double_eq(m.u.hello.time_scale, 1);
+	ck_assert_int_eq(m.u.hello.link_nodes, 1);
+	ck_assert_uint_eq(m.u.hello.nflags, 0);
+
+	accepted("{\"type\":\"alert\",\"node\":\"router/r8\",\"clock_ms\":1,"
+	    "\"severity\":\"critical\",\"code\":\"x\",\"text\":\"t\","
+	    "\"cause\":\"\",\"action\":\"\"}", &m);
+	ck_assert_int_eq(m.u.alert.clear, 0);
+	ck_assert_int_eq(m.u.alert.severity, SEV_CRITICAL);
+
+	accepted("{\"type\":\"error\",\"text\":\"field x is missing\"}", &m);
+	ck_assert_int_eq(m.type, MSG_ERROR);
+	ck_assert_str_eq(m.u.error.node, "");
+	ck_assert_str_eq(m.u.error.in_reply_to, "");
+	ck_assert_str_eq(m.u.error.text, "field x is missing");
+}
+END_TEST
+
+START_TEST(numbers_accept_integer_or_real_where_documented)
+{
+	struct proto_msg	 m;
+	char			*frame;
+
+	frame = mutate("{\"type\":\"hello\",\"node\":\"router/r1\","
+	    "\"version\":1,\"role\":\"router\",\"group\":\"g\","
+	    "\"build\":\"b\",\"clock_ms\":5,\"flags\":[]}", NULL,
+	    "time_scale", json_integer(60));
+	accepted(frame, &m);
+	ck_assert_double_eq(m.u.hello.time_scale, 60);
+	free(frame);
+
+	/* An integral real is still not an integer. */
+	frame = mutate("{\"type\":\"hello\",\"node\":\"router/r1\","
+	    "\"version\":1,\"role\":\"router\",\"group\":\"g\","
+	    "\"build\":\"b\",\"clock_ms\":5,\"flags\":[]}", NULL,
+	    "clock_ms", json_real(5.0));
+	assert_says(refused(frame, MSG_HELLO), "hello from router/r1: field "
+	    "clock_ms is a real number, expected an integer");
+	free(frame);
+}
+END_TEST
+
+START_TEST(ranges_of_numbers_are_enforced)
+{
+	struct proto_msg	 m;
+	char			*hello, *stats, *router, *bad;
+
+	hello = encode_sample(&samples[0]);
+	router = encode_sample(&samples[1]);
+	stats = encode_sample(&samples[2]);
+
+	bad = mutate(stats, NULL, "device_countdown_ms", json_integer(-1));
+	accepted(bad, &m);
+	ck_assert_int_eq(m.u.stats.station.device_countdown_ms, -1);
+	free(bad);
+	bad = mutate(stats, NULL, "device_countdown_ms", json_integer(-2));
+	assert_says(refused(bad, MSG_STATS), "stats from station/s1: field "
+	    "device_countdown_ms is -2, expected an integer of at least -1");
+	free(bad);
+
+	bad = mutate(hello, NULL, "time_scale", json_integer(0));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "time_scale is 0, expected a number above 0");
+	free(bad);
+	bad = mutate(hello, NULL, "link_nodes", json_integer(0));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "link_nodes is 0, expected an integer of at least 1");
+	free(bad);
+	bad = mutate(hello, NULL, "link_nodes", json_integer(1LL << 40));
+	assert_says(refused(bad, MSG_HELLO), "field link_nodes is "
+	    "1099511627776, expected at most 2147483647");
+	free(bad);
+
+	bad = mutate(router, NULL, "worst_ratio", json_real(-0.5));
+	assert_says(refused(bad, MSG_STATS), "stats from router/r3: field "
+	    "worst_ratio is -0.5, expected a non-negative number");
+	free(bad);
+
+	/* The largest counter jansson carries survives the trip. */
+	bad = mutate(stats, NULL, "heartbeats_total",
+	    json_integer(9223372036854775807LL));
+	accepted(bad, &m);
+	ck_assert_uint_eq(m.u.stats.station.heartbeats_total,
+	    9223372036854775807ULL);
+	free(bad);
+	free(hello);
+	free(router);
+	free(stats);
+}
+END_TEST
+
+START_TEST(too_many_flags_or_blacklist_entries_are_refused)
+{
+	struct proto_msg	 m;
+	json_t			*root, *arr;
+	char			*frame, *bad;
+	int			 i;
+
+	frame = encode_sample(&samples[0]);
+	root = load(frame);
+	arr = json_array();
+	for (i = 0; i < PROTO_MAX_FLAGS; i++) {
+		char	name[16];
+
+		snprintf(name, sizeof name, "f%d", i);
+		json_array_append_new(arr, json_pack("{s:s,s:b,s:s}", "name",
+		    name, "on", 1, "path", "p"));
+	}
+	json_object_set(root, "flags", arr);
+	bad = dump(json_incref(root));
+	accepted(bad, &m);
+	ck_assert_uint_eq(m.u.hello.nflags, PROTO_MAX_FLAGS);
+	ck_assert_str_eq(m.u.hello.flags[15].name, "f15");
+	free(bad);
+	for (i = 0; i < 4; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:b,s:s}", "name",
+		    "extra", "on", 0, "path", ""));
+	json_decref(arr);
+	bad = dump(root);
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "flags has 20 entries, at most 16 are allowed");
+	free(bad);
+	free(frame);
+
+	frame = encode_sample(&samples[2]);
+	root = load(frame);
+	arr = json_object_get(root, "blacklist");
+	while (json_array_size(arr) <= PROTO_MAX_BLACKLIST)
+		json_array_append(arr, json_array_get(arr, 0));
+	bad = dump(root);
+	assert_says(refused(bad, MSG_STATS), "stats from station/s1: field "
+	    "blacklist has 33 entries, at most 32 are allowed");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+START_TEST(array_entries_must_be_objects)
+{
+	char	*frame, *bad;
+
+	frame = encode_sample(&samples[0]);
+	bad = mutate(frame, NULL, "flags", json_pack("[s]", "rlp"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "flags[0] is a string, expected an object");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+START_TEST(a_flag_named_twice_is_refused)
+{
+	char	*frame, *bad;
+
+	frame = encode_sample(&samples[0]);
+	bad = mutate(frame, NULL, "flags", json_pack("[{s:s,s:b,s:s},"
+	    "{s:s,s:b,s:s}]", "name", "rlp", "on", 1, "path", "power_peg",
+	    "name", "rlp", "on", 0, "path", "retail_liquidity"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "flags[1].name repeats flag rlp");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+START_TEST(role_must_be_known_and_match_the_node_id)
+{
+	char		*hello, *stats, *bad;
+	json_t		*root;
+
+	hello = encode_sample(&samples[0]);
+	stats = encode_sample(&samples[1]);
+
+	bad = mutate(hello, NULL, "role", json_string("king"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "role is \"king\", expected \"router\" or \"station\"");
+	free(bad);
+	bad = mutate(hello, NULL, "role", json_string("none"));
+	assert_says(refused(bad, MSG_HELLO), "field role is \"none\"");
+	free(bad);
+
+	bad = mutate(hello, NULL, "role", json_string("station"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "node does not match field role \"station\"; a station's id is "
+	    "station/NAME");
+	free(bad);
+
+	root = load(stats);
+	json_object_set_new(root, "node", json_string("station/r3"));
+	bad = dump(root);
+	assert_says(refused(bad, MSG_STATS), "stats from station/r3: field "
+	    "node does not match field role \"router\"; a router's id is "
+	    "router/NAME");
+	free(bad);
+
+	/* "routers/x" is not "router/x". */
+	bad = mutate(hello, NULL, "node", json_string("routerx/r3"));
+	assert_says(refused(bad, MSG_HELLO), "field node does not match");
+	free(bad);
+
+	free(hello);
+	free(stats);
+}
+END_TEST
+
+START_TEST(node_ids_must_name_kind_and_name)
+{
+	char		*cert, *alert, *bad;
+
+	cert = encode_sample(&samples[3]);
+	alert = encode_sample(&samples[4]);
+
+	bad = mutate(cert, NULL, "node", json_string("capital"));
+	assert_says(refused(bad, MSG_CERT), "cert: field node \"capital\" is "
+	    "not a node id; write it as KIND/NAME");
+	free(bad);
+	bad = mutate(alert, NULL, "node", json_string(""));
+	assert_says(refused(bad, MSG_ALERT), "alert: field node is empty");
+	free(bad);
+	bad = mutate(alert, NULL, "node", json_string("router/"));
+	assert_says(refused(bad, MSG_ALERT), "alert: field node \"router/\" "
+	    "is not a node id");
+	free(bad);
+	bad = mutate(alert, NULL, "node", json_string("router/r 8\x1b[2J"));
+	assert_says(refused(bad, MSG_ALERT), "holds a space, quote or control "
+	    "character");
+	/* The escape sequence is not echoed to the operator's terminal. */
+	ck_assert_ptr_null(strchr(cause, '\x1b'));
+	free(bad);
+	bad = mutate(cert, NULL, "root_holder", json_string("capital"));
+	assert_says(refused(bad, MSG_CERT), "cert from station/s1: field "
+	    "root_holder \"capital\" is not a node id");
+	free(bad);
+	bad = mutate(alert, NULL, "text", json_string(""));
+	assert_says(refused(bad, MSG_ALERT), "alert from router/r8: field "
+	    "text is empty");
+	free(bad);
+	bad = mutate(alert, NULL, "severity", json_string("fatal"));
+	assert_says(refused(bad, MSG_ALERT), "alert from router/r8: field "
+	    "severity is \"fatal\", expected \"info\", \"warning\" or "
+	    "\"critical\"");
+	free(bad);
+	free(cert);
+	free(alert);
+}
+END_TEST
+
+START_TEST(unknown_types_are_reported_with_what_to_do)
+{
+	ck_assert_str_eq(refused("{\"type\":\"bogus\",\"node\":\"router/r3\"}",
+	    MSG_UNKNOWN), "message type \"bogus\" is not part of vigil.v1; "
+	    "the sender may be newer than this program: upgrade it");
+	/* A hostile name is cut short and cannot reach the terminal raw. */
+	refused("{\"type\":\"\\u001b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}",
+	    MSG_UNKNOWN);
+	ck_assert_ptr_null(strchr(cause, '\x1b'));
+	assert_says(cause, "...\" is not part of vigil.v1");
+	refused("{\"type\":\"hello\\u0000\"}", MSG_UNKNOWN);
+	assert_says(cause, "message type \"hello?\" is not part of vigil.v1");
+}
+END_TEST
+
+START_TEST(reserved_types_say_they_are_not_accepted_yet)
+{
+	static const struct {
+		const char	*name;
+		enum msg_type	 type;
+	} reserved[] = {
+		{ "auth", MSG_AUTH }, { "propose", MSG_PROPOSE },
+		{ "approve", MSG_APPROVE }, { "cancel", MSG_CANCEL },
+		{ "proposal", MSG_PROPOSAL }, { "result", MSG_RESULT },
+	};
+	char	frame[128], want[192];
+	size_t	i;
+
+	for (i = 0; i < nitems(reserved); i++) {
+		snprintf(frame, sizeof frame, "{\"type\":\"%s\",\"id\":\"c1\"}",
+		    reserved[i].name);
+		snprintf(want, sizeof want, "message type \"%s\" is reserved "
+		    "for two-person commands, which this version does not "
+		    "accept yet", reserved[i].name);
+		ck_assert_str_eq(refused(frame, reserved[i].type), want);
+		ck_assert_str_eq(proto_type_name(reserved[i].type),
+		    reserved[i].name);
+	}
+}
+END_TEST
+
+START_TEST(another_version_names_both_versions)
+{
+	char	*frame, *bad;
+
+	frame = encode_sample(&samples[0]);
+	bad = mutate(frame, NULL, "version", json_integer(2));
+	ck_assert_str_eq(refused(bad, MSG_HELLO), "hello from router/r3 speaks "
+	    "protocol version 2; this program speaks version 1: upgrade the "
+	    "older side");
+	free(bad);
+
+	/* The version is judged before fields a newer version may change. */
+	bad = mutate(frame, NULL, "version", json_integer(2));
+	free(frame);
+	frame = mutate(bad, NULL, "role", json_string("gateway"));
+	free(bad);
+	bad = mutate(frame, NULL, "build", NULL);
+	assert_says(refused(bad, MSG_HELLO), "speaks protocol version 2");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+START_TEST(frames_that_are_not_messages_are_refused)
+{
+	struct proto_msg	 m;
+	char			*big, *hello;
+	size_t			 n;
+
+	assert_says(refused("{\"type\":", MSG_UNKNOWN), "frame is not JSON: ");
+	assert_says(cause, " at line 1 column ");
+	assert_says(refused("{\"type\":\"hello\"} trailing", MSG_UNKNOWN),
+	    "frame is not JSON: ");
+	ck_assert_str_eq(refused("[1,2]", MSG_UNKNOWN), "frame is a JSON "
+	    "array, expected an object with a \"type\" field");
+	ck_assert_str_eq(refused("\"hello\"", MSG_UNKNOWN), "frame is a JSON "
+	    "string, expected an object with a \"type\" field");
+	ck_assert_str_eq(refused("{\"node\":\"router/r3\"}", MSG_UNKNOWN),
+	    "frame has no \"type\" field; every vigil.v1 message names its "
+	    "type");
+	ck_assert_str_eq(refused("{\"type\":7}", MSG_UNKNOWN), "frame has a "
+	    "\"type\" field that is an integer, expected a string such as "
+	    "\"hello\"");
+	assert_says(refused("{\"type\":\"error\",\"text\":\"a\",\"text\":\"b\"}",
+	    MSG_UNKNOWN), "frame names a field twice");
+	assert_says(cause, "each field may appear once");
+	assert_says(refused("{\"type\":\"stats\",\"seq\":99999999999999999999}",
+	    MSG_UNKNOWN), "frame holds a number out of range");
+	ck_assert_int_eq(proto_decode("", 0, &m, cause, sizeof cause), -1);
+	assert_says(cause, "frame is empty");
+
+	/* The size is judged before parsing; the limit itself is allowed. */
+	big = xmalloc(70001);
+	memset(big, ' ', 70000);
+	big[70000] = '\0';
+	ck_assert_int_eq(proto_decode(big, 70000, &m, cause, sizeof cause), -1);
+	ck_assert_str_eq(cause, "frame of 70000 bytes is over the 65536-byte "
+	    "limit; it was dropped");
+	hello = encode_sample(&samples[0]);
+	n = strlen(hello);
+	memcpy(big, hello, n);
+	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME, &m, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME + 1, &m, cause,
+	    sizeof cause), -1);
+	assert_says(cause, "65537 bytes is over");
+	free(hello);
+	free(big);
+}
+END_TEST
+
+START_TEST(the_frame_length_bounds_parsing)
+{
+	struct proto_msg	 m;
+	char			*frame;
+	size_t			 n;
+
+	/* A frame is not NUL-terminated; bytes past len are not read. */
+	frame = encode_sample(&samples[5]);
+	n = strlen(frame);
+	frame[n] = 'x';
+	ck_assert_int_eq(proto_decode(frame, n, &m, cause, sizeof cause), 0);
+	ck_assert_int_eq(proto_decode(frame, n - 1, &m, cause, sizeof cause),
+	    -1);
+	assert_says(cause, "frame is not JSON");
+	free(frame);
+}
+END_TEST
+
+START_TEST(unknown_extra_fields_are_ignored)
+{
+	struct proto_msg	 m;
+	char			*frame, *more;
+
+	frame = encode_sample(&samples[3]);
+	more = mutate(frame, NULL, "ocsp_url", json_string("http://x"));
+	accepted(more, &m);
+	ck_assert_str_eq(m.u.cert.serial, "0a1b2c3d");
+	free(more);
+	free(frame);
+}
+END_TEST
+
+START_TEST(encoding_fills_what_an_unfilled_struct_leaves_out)
+{
+	struct proto_msg	 in, out;
+	char			*frame;
+
+	fill_hello(&in);
+	in.u.hello.version = 0;
+	in.u.hello.time_scale = 0;
+	in.u.hello.link_nodes = 0;
+	frame = proto_encode(&in);
+	accepted(frame, &out);
+	ck_assert_int_eq(out.u.hello.version, PROTO_VERSION);
+	ck_assert_double_eq(out.u.hello.time_scale, 1);
+	ck_assert_int_eq(out.u.hello.link_nodes, 1);
+	free(frame);
+
+	/* Text cut inside a UTF-8 character still makes a valid frame. */
+	fill_alert(&in);
+	util_copy(in.u.alert.text, sizeof in.u.alert.text, "Z\xc3rich down");
+	frame = proto_encode(&in);
+	accepted(frame, &out);
+	ck_assert_str_eq(out.u.alert.text, "Z?rich down");
+	free(frame);
+}
+END_TEST
+
+START_TEST(names_and_parsers_agree)
+{
+	enum proto_role		role;
+	enum proto_severity	sev;
+
+	ck_assert_str_eq(proto_role_name(ROLE_ROUTER), "router");
+	ck_assert_str_eq(proto_role_name(ROLE_STATION), "station");
+	ck_assert_int_eq(proto_role_parse("station", &role), 0);
+	ck_assert_int_eq(role, ROLE_STATION);
+	ck_assert_int_eq(proto_role_parse("Router", &role), -1);
+	ck_assert_str_eq(proto_severity_name(SEV_CRITICAL), "critical");
+	ck_assert_int_eq(proto_severity_parse("warning", &sev), 0);
+	ck_assert_int_eq(sev, SEV_WARNING);
+	ck_assert_int_eq(proto_severity_parse("error", &sev), -1);
+	ck_assert_str_eq(proto_type_name(MSG_STATS), "stats");
+	ck_assert_str_eq(proto_type_name(MSG_UNKNOWN), "unknown");
+}
+END_TEST
+
+/* Three nodes: a router and a station that said everything, one never. */
+static void
+fill_report(struct proto_msg *msgs, struct proto_report_node *nodes,
+    struct proto_report_alert *alert)
+{
+	static const char *const alert_nodes[] = { "router/r3", "router/r8" };
+
+	fill_hello(&msgs[0]);
+	fill_router_stats(&msgs[1]);
+	fill_station_stats(&msgs[2]);
+	fill_cert(&msgs[3]);
+	fill_hello(&msgs[4]);
+	util_copy(msgs[4].u.hello.node, sizeof msgs[4].u.hello.node,
+	    "station/s1");
+	msgs[4].u.hello.role = ROLE_STATION;
+	msgs[4].u.hello.nflags = 0;
+
+	memset(nodes, 0, 3 * sizeof *nodes);
+	nodes[0].id = "router/r3";
+	nodes[0].url = "ws://127.0.0.1:9003/";
+	nodes[0].state = "live";
+	nodes[0].age_ms = 120;
+	nodes[0].hello = &msgs[0].u.hello;
+	nodes[0].stats = &msgs[1].u.stats;
+	nodes[0].parent_rate = 2.5;
+	nodes[0].child_rate = 1500;
+	nodes[0].child_share_rate = 1e6;
+	nodes[0].child_rate_baseline = 40;
+	nodes[0].heartbeat_rate = -1;
+	nodes[0].heartbeat_rate_expected = -1;
+	nodes[0].counter_resets = 1;
+
+	nodes[1].id = "station/s1";
+	nodes[1].url = "ws://127.0.0.1:9101/";
+	nodes[1].state = "stale";
+	nodes[1].age_ms = 4000;
+	nodes[1].hello = &msgs[4].u.hello;
+	nodes[1].stats = &msgs[2].u.stats;
+	nodes[1].cert = &msgs[3].u.cert;
+	nodes[1].parent_rate = nodes[1].child_rate = -1;
+	nodes[1].child_share_rate = nodes[1].child_rate_baseline = -1;
+	nodes[1].heartbeat_rate = 8.25;
+	nodes[1].heartbeat_rate_expected = 8.3;
+	nodes[1].cert_expires_in_ms = 60000;
+
+	nodes[2].id = "ws://127.0.0.1:9999/";
+	nodes[2].url = "ws://127.0.0.1:9999/";
+	nodes[2].state = "down";
+	nodes[2].age_ms = -1;
+	nodes[2].parent_rate = nodes[2].child_rate = -1;
+	nodes[2].child_share_rate = nodes[2].child_rate_baseline = -1;
+	nodes[2].heartbeat_rate = nodes[2].heartbeat_rate_expected = -1;
+	nodes[2].error = "connection refused: nothing listens at "
+	    "127.0.0.1:9999; start vigild there or fix the fleet file";
+
+	memset(alert, 0, sizeof *alert);
+	alert->severity = SEV_CRITICAL;
+	alert->rule = "flag-drift";
+	alert->nodes = alert_nodes;
+	alert->nnodes = nitems(alert_nodes);
+	alert->text = "flag rlp means power_peg on router/r8";
+	alert->cause = "router/r8 runs an older build";
+	alert->action = "halt router/r8";
+	alert->first_seen_ms = 1000;
+	alert->last_seen_ms = 2000;
+	alert->count = 3;
+	alert->active = 1;
+	alert->acknowledged = 0;
+}
+
+/* The alert object as vigil(1) documents it. */
+static void
+check_alert_json(json_t *a)
+{
+	ck_assert_str_eq(json_string_value(json_object_get(a, "severity")),
+	    "critical");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "rule")),
+	    "flag-drift");
+	ck_assert_uint_eq(json_array_size(json_object_get(a, "nodes")), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a,
+	    "nodes"), 1)), "router/r8");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "text")),
+	    "flag rlp means power_peg on router/r8");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "cause")),
+	    "router/r8 runs an older build");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "action")),
+	    "halt router/r8");
+	ck_assert_int_eq(json_integer_value(json_object_get(a,
+	    "first_seen_ms")), 1000);
+	ck_assert_int_eq(json_integer_value(json_object_get(a,
+	    "last_seen_ms")), 2000);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "count")), 3);
+	ck_assert(json_is_true(json_object_get(a, "active")));
+	ck_assert(json_is_false(json_object_get(a, "acknowledged")));
+}
+
+START_TEST(status_report_holds_the_documented_fields)
+{
+	struct proto_msg		 msgs[5];
+	struct proto_report_node	 nodes[3];
+	struct proto_report_alert	 alert;
+	json_t				*root, *n, *flag, *rates, *sub;
+	char				*text;
+
+	fill_report(msgs, nodes, &alert);
+	text = proto_report_status("knight", nodes, 3, &alert, 1);
+	ck_assert_ptr_null(strchr(text, '\n'));
+	root = load(text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "fleet")),
+	    "knight");
+	ck_assert_uint_eq(json_array_size(json_object_get(root, "nodes")), 3);
+
+	n = json_array_get(json_object_get(root, "nodes"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "id")),
+	    "router/r3");
+	ck_assert_str_eq(json_string_value(json_object_get(n, "url")),
+	    "ws://127.0.0.1:9003/");
+	ck_assert_str_eq(json_string_value(json_object_get(n, "state")),
+	    "live");
+	ck_assert_int_eq(json_integer_value(json_object_get(n, "age_ms")), 120);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "role")),
+	    "router");
+	ck_assert_str_eq(json_string_value(json_object_get(n, "group")),
+	    "nyse");
+	ck_assert_str_eq(json_string_value(json_object_get(n, "build")),
+	    "smars-2012.08.01");
+	ck_assert_str_eq(json_string_value(json_object_get(n, "scenario")),
+	    "knight");
+	ck_assert_int_eq(json_integer_value(json_object_get(n, "clock_ms")),
+	    1343813400000LL);
+	flag = json_array_get(json_object_get(n, "flags"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(flag, "name")),
+	    "rlp");
+	ck_assert(json_is_true(json_object_get(flag, "on")));
+	ck_assert_str_eq(json_string_value(json_object_get(flag, "path")),
+	    "retail_liquidity");
+	rates = json_object_get(n, "rates");
+	ck_assert_double_eq(json_number_value(json_object_get(rates,
+	    "parent")), 2.5);
+	ck_assert_double_eq(json_number_value(json_object_get(rates,
+	    "child")), 1500);
+	ck_assert_double_eq(json_number_value(json_object_get(rates,
+	    "child_shares")), 1e6);
+	ck_assert_double_eq(json_number_value(json_object_get(rates,
+	    "child_baseline")), 40);
+	ck_assert_ptr_null(json_object_get(rates, "heartbeat"));
+	ck_assert_ptr_null(json_object_get(rates, "heartbeat_expected"));
+	ck_assert_int_eq(json_integer_value(json_object_get(n,
+	    "counter_resets")), 1);
+	sub = json_object_get(n, "router");
+	ck_assert_int_eq(json_integer_value(json_object_get(sub,
+	    "child_shares_total")), 397000000);
+	ck_assert_double_eq(json_number_value(json_object_get(sub,
+	    "worst_ratio")), 208.94736842105263);
+	ck_assert_str_eq(json_string_value(json_object_get(sub, "state")),
+	    "running");
+	ck_assert_ptr_null(json_object_get(n, "station"));
+	ck_assert_ptr_null(json_object_get(n, "cert"));
+	ck_assert_ptr_null(json_object_get(n, "cert_expires_in_ms"));
+	ck_assert_ptr_null(json_object_get(n, "error"));
+
+	n = json_array_get(json_object_get(root, "nodes"), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "role")),
+	    "station");
+	ck_assert_uint_eq(json_array_size(json_object_get(n, "flags")), 0);
+	rates = json_object_get(n, "rates");
+	ck_assert_ptr_null(json_object_get(rates, "child"));
+	ck_assert_double_eq(json_number_value(json_object_get(rates,
+	    "heartbeat")), 8.25);
+	sub = json_object_get(n, "station");
+	ck_assert_int_eq(json_integer_value(json_object_get(sub,
+	    "device_countdown_ms")), 42000);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(sub, "blacklist"), 0), "peer")), "station/capital");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(sub, "blacklist"), 0), "reported_by")),
+	    "station/s2");
+	ck_assert_ptr_null(json_object_get(n, "router"));
+	sub = json_object_get(n, "cert");
+	ck_assert_str_eq(json_string_value(json_object_get(sub,
+	    "root_holder")), "station/capital");
+	ck_assert(json_is_false(json_object_get(sub, "last_renewal_ok")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(sub,
+	    "last_renewal_error")), "blacklisted"));
+	ck_assert_int_eq(json_integer_value(json_object_get(sub,
+	    "not_after_ms")), 1343829660000LL);
+	ck_assert_int_eq(json_integer_value(json_object_get(n,
+	    "cert_expires_in_ms")), 60000);
+
+	/* A backend never reached: no hello fields, but its error. */
+	n = json_array_get(json_object_get(root, "nodes"), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(n, "state")),
+	    "down");
+	ck_assert_int_eq(json_integer_value(json_object_get(n, "age_ms")), -1);
+	ck_assert_ptr_null(json_object_get(n, "role"));
+	ck_assert_ptr_null(json_object_get(n, "build"));
+	ck_assert_ptr_null(json_object_get(n, "flags"));
+	ck_assert_ptr_null(json_object_get(n, "clock_ms"));
+	ck_assert_ptr_null(json_object_get(n, "router"));
+	ck_assert_uint_eq(json_object_size(json_object_get(n, "rates")), 0);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(n,
+	    "error")), "connection refused"));
+
+	ck_assert_uint_eq(json_array_size(json_object_get(root, "alerts")), 1);
+	check_alert_json(json_array_get(json_object_get(root, "alerts"), 0));
+	json_decref(root);
+	free(text);
+
+	/* An empty fleet is still a complete document. */
+	text = proto_report_status(NULL, NULL, 0, NULL, 0);
+	ck_assert_str_eq(text, "{\"nodes\":[],\"alerts\":[]}");
+	free(text);
+}
+END_TEST
+
+START_TEST(alert_and_watch_reports_hold_the_documented_fields)
+{
+	struct proto_msg		 msgs[5];
+	struct proto_report_node	 nodes[3];
+	struct proto_report_alert	 alert;
+	json_t				*root;
+	char				*text;
+
+	fill_report(msgs, nodes, &alert);
+	text = proto_report_alerts(&alert, 1);
+	root = load(text);
+	ck_assert_uint_eq(json_object_size(root), 1);
+	check_alert_json(json_array_get(json_object_get(root, "alerts"), 0));
+	json_decref(root);
+	free(text);
+
+	text = proto_report_alert_event(1234, "raised", &alert);
+	ck_assert_ptr_null(strchr(text, '\n'));
+	root = load(text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),
+	    "alert");
+	ck_assert_str_eq(json_string_value(json_object_get(root, "change")),
+	    "raised");
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "time")),
+	    1234);
+	check_alert_json(json_object_get(root, "alert"));
+	json_decref(root);
+	free(text);
+
+	text = proto_report_node_event(5678, &nodes[1]);
+	ck_assert_ptr_null(strchr(text, '\n'));
+	root = load(text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),
+	    "node");
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "time")),
+	    5678);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    root, "node"), "id")), "station/s1");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    root, "node"), "state")), "stale");
+	json_decref(root);
+	free(text);
+}
+END_TEST
+
+Suite *
+proto_suite(void)
+{
+	Suite	*s = suite_create("proto");
+	TCase	*tc = tcase_create("proto");
+
+	tcase_add_test(tc, every_type_round_trips_field_by_field);
+	tcase_add_test(tc, stats_carry_only_their_roles_counters);
+	tcase_add_test(tc, encoding_is_one_compact_line);
+	tcase_add_test(tc, optional_fields_take_their_defaults);
+	tcase_add_test(tc, every_required_field_missing_is_named);
+	tcase_add_test(tc, every_wrong_json_type_is_named);
+	tcase_add_test(tc, every_overlong_string_is_refused_with_its_limit);
+	tcase_add_test(tc, every_negative_integer_is_refused);
+	tcase_add_test(tc, every_embedded_nul_is_refused);
+	tcase_add_test(tc, numbers_accept_integer_or_real_where_documented);
+	tcase_add_test(tc, ranges_of_numbers_are_enforced);
+	tcase_add_test(tc, too_many_flags_or_blacklist_entries_are_refused);
+	tcase_add_test(tc, array_entries_must_be_objects);
+	tcase_add_test(tc, a_flag_named_twice_is_refused);
+	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
+	tcase_add_test(tc, node_ids_must_name_kind_and_name);
+	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
+	tcase_add_test(tc, reserved_types_say_they_are_not_accepted_yet);
+	tcase_add_test(tc, another_version_names_both_versions);
+	tcase_add_test(tc, frames_that_are_not_messages_are_refused);
+	tcase_add_test(tc, the_frame_length_bounds_parsing);
+	tcase_add_test(tc, unknown_extra_fields_are_ignored);
+	tcase_add_test(tc, encoding_fills_what_an_unfilled_struct_leaves_out);
+	tcase_add_test(tc, names_and_parsers_agree);
+	tcase_add_test(tc, status_report_holds_the_documented_fields);
+	tcase_add_test(tc, alert_and_watch_reports_hold_the_documented_fields);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -1,0 +1,349 @@
+/*
+ * demo.c: start, watch and stop the embedded fleet of vigil --demo.
+ *
+ * vigild runs in its own process group, so a ^C at the terminal reaches
+ * vigil alone and vigil stops vigild in order; should vigil die without
+ * that chance, the kernel sends vigild SIGTERM (PR_SET_PDEATHSIG).  What
+ * vigild prints goes to a log in the demo's directory, so that an early
+ * death can be explained with its own words.
+ */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "util.h"
+
+#define DEMO_POLL_MS	20
+#define DEMO_STOP_MS	3000	/* SIGTERM, then SIGKILL after this */
+#define DEMO_TAIL	400	/* bytes of vigild's words to quote */
+
+struct demo {
+	pid_t	pid;
+	int	reaped;
+	int	status;
+	char	dir[PATH_MAX];
+	char	fleet[PATH_MAX];
+	char	log[PATH_MAX];
+};
+
+static void	 demo_sleep_ms(int);
+static int	 demo_reap(struct demo *, int);
+static void	 demo_tail(const struct demo *, char *, size_t);
+static void	 demo_ended(struct demo *, char *, size_t);
+static void	 demo_remove_dir(struct demo *);
+static void	 demo_exec(const char *, char *const *, const char *,
+		    pid_t) __attribute__((noreturn));
+
+/* Find the vigild to run. */
+char *
+demo_find_vigild(void)
+{
+	const char	*env;
+	char		 self[PATH_MAX], *slash, *path;
+	ssize_t		 n;
+
+	env = getenv("VIGIL_VIGILD");
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			path = xasprintf("%s/vigild", self);
+			if (access(path, X_OK) == 0)
+				return (path);
+			free(path);
+			path = xasprintf("%s/../sbin/vigild", self);
+			if (access(path, X_OK) == 0)
+				return (path);
+			free(path);
+		}
+	}
+	return (xstrdup("vigild"));
+}
+
+/* Start vigild fleet and wait for its fleet file. */
+struct demo *
+demo_start(const struct demo_options *options, char **cause)
+{
+	struct demo	*demo;
+	const char	*tmp;
+	char		*vigild, why[1024];
+	char		*argv[16];
+	int		 argc = 0, waited;
+	pid_t		 parent = getpid();
+
+	demo = xcalloc(1, sizeof *demo);
+	demo->pid = -1;
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	util_format(demo->dir, sizeof demo->dir, "%s/vigil-demo.XXXXXX", tmp);
+	if (mkdtemp(demo->dir) == NULL) {
+		*cause = xasprintf("cannot make a directory for the embedded "
+		    "fleet in %s: %s; set TMPDIR to a writable directory",
+		    tmp, strerror(errno));
+		free(demo);
+		return (NULL);
+	}
+	util_format(demo->fleet, sizeof demo->fleet, "%s/fleet", demo->dir);
+	util_format(demo->log, sizeof demo->log, "%s/vigild.log", demo->dir);
+
+	vigild = demo_find_vigild();
+	argv[argc++] = vigild;
+	argv[argc++] = (char *)"fleet";
+	argv[argc++] = (char *)"--scenario";
+	argv[argc++] = (char *)options->scenario;
+	argv[argc++] = (char *)"--fleet-file";
+	argv[argc++] = demo->fleet;
+	argv[argc++] = (char *)"--base-port";
+	argv[argc++] = (char *)"0";
+	if (options->time_scale != NULL) {
+		argv[argc++] = (char *)"--time-scale";
+		argv[argc++] = (char *)options->time_scale;
+	}
+	if (options->start != NULL) {
+		argv[argc++] = (char *)"--start";
+		argv[argc++] = (char *)options->start;
+	}
+	argv[argc] = NULL;
+
+	fflush(NULL);
+	switch (demo->pid = fork()) {
+	case -1:
+		*cause = xasprintf("cannot start the embedded fleet: fork "
+		    "failed: %s; too many processes?", strerror(errno));
+		free(vigild);
+		demo_remove_dir(demo);
+		free(demo);
+		return (NULL);
+	case 0:
+		demo_exec(vigild, argv, demo->log, parent);
+	default:
+		break;
+	}
+
+	for (waited = 0; waited < DEMO_START_MS; waited += DEMO_POLL_MS) {
+		if (access(demo->fleet, R_OK) == 0) {
+			free(vigild);
+			return (demo);
+		}
+		if (demo_reap(demo, 0)) {
+			demo_ended(demo, why, sizeof why);
+			*cause = xasprintf("the embedded fleet did not start: "
+			    "%s; run \"%s fleet --scenario %s\" yourself to "
+			    "see why", why, vigild, options->scenario);
+			free(vigild);
+			demo_stop(demo);
+			return (NULL);
+		}
+		demo_sleep_ms(DEMO_POLL_MS);
+	}
+	demo_tail(demo, why, sizeof why);
+	*cause = xasprintf("the embedded fleet did not start: %s wrote no "
+	    "fleet file within %d s%s%s; run \"%s fleet --scenario %s\" "
+	    "yourself to see why", vigild, DEMO_START_MS / 1000,
+	    why[0] != '\0' ? ", saying: " : "", why, vigild,
+	    options->scenario);
+	free(vigild);
+	demo_stop(demo);
+	return (NULL);
+}
+
+/* The fleet file. */
+const char *
+demo_fleet_file(const struct demo *demo)
+{
+	return (demo->fleet);
+}
+
+/* Is vigild still running? */
+int
+demo_alive(struct demo *demo, char *why, size_t len)
+{
+	if (!demo_reap(demo, 0))
+		return (1);
+	demo_ended(demo, why, len);
+	return (0);
+}
+
+/* Stop vigild, reap it, and clean up. */
+void
+demo_stop(struct demo *demo)
+{
+	int	waited;
+
+	if (demo == NULL)
+		return;
+	if (demo->pid > 0 && !demo->reaped) {
+		kill(demo->pid, SIGTERM);
+		for (waited = 0; waited < DEMO_STOP_MS;
+		    waited += DEMO_POLL_MS) {
+			if (demo_reap(demo, 0))
+				break;
+			demo_sleep_ms(DEMO_POLL_MS);
+		}
+		if (!demo->reaped) {
+			kill(demo->pid, SIGKILL);
+			demo_reap(demo, 1);
+		}
+	}
+	demo_remove_dir(demo);
+	free(demo);
+}
+
+/* In the child: become vigild, with its output in the log. */
+static void
+demo_exec(const char *path, char *const *argv, const char *log, pid_t parent)
+{
+	int	fd;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(1);
+	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd != STDOUT_FILENO && fd != STDERR_FILENO)
+			close(fd);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	execvp(path, argv);
+	fprintf(stderr, "cannot run %s: %s; build it with make, or set "
+	    "VIGIL_VIGILD to its path\n", path, strerror(errno));
+	_exit(127);
+}
+
+/* Sleep for ms milliseconds. */
+static void
+demo_sleep_ms(int ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Collect vigild's exit if it has ended (or wait for it with block). */
+static int
+demo_reap(struct demo *demo, int block)
+{
+	pid_t	r;
+
+	if (demo->reaped)
+		return (1);
+	if (demo->pid <= 0)
+		return (1);
+	do
+		r = waitpid(demo->pid, &demo->status, block ? 0 : WNOHANG);
+	while (r == -1 && errno == EINTR);
+	if (r == demo->pid || (r == -1 && errno == ECHILD)) {
+		demo->reaped = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/* The last lines vigild wrote, joined into one line. */
+static void
+demo_tail(const struct demo *demo, char *buf, size_t len)
+{
+	char	 raw[DEMO_TAIL + 1], *p, *start;
+	FILE	*f;
+	long	 size;
+	size_t	 n, used;
+
+	buf[0] = '\0';
+	if ((f = fopen(demo->log, "r")) == NULL)
+		return;
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > DEMO_TAIL)
+		fseek(f, size - DEMO_TAIL, SEEK_SET);
+	else
+		rewind(f);
+	n = fread(raw, 1, DEMO_TAIL, f);
+	fclose(f);
+	raw[n] = '\0';
+
+	/* Start at a line boundary when the log was cut. */
+	start = raw;
+	if (n == DEMO_TAIL && (p = strchr(raw, '\n')) != NULL)
+		start = p + 1;
+	for (p = start; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	}
+	while (p > start && p[-1] == ' ')
+		*--p = '\0';
+	while (*start == ' ')
+		start++;
+	used = 0;
+	if (*start != '\0')
+		util_format(buf + used, len - used, "\"%s\"", start);
+}
+
+/* How vigild ended, in words, with what it said last. */
+static void
+demo_ended(struct demo *demo, char *why, size_t len)
+{
+	char	tail[DEMO_TAIL + 8];
+
+	demo_tail(demo, tail, sizeof tail);
+	if (WIFEXITED(demo->status))
+		util_format(why, len, "vigild exited with status %d%s%s",
+		    WEXITSTATUS(demo->status), tail[0] != '\0' ?
+		    ", saying " : "", tail);
+	else if (WIFSIGNALED(demo->status))
+		util_format(why, len, "vigild was killed by signal %d (%s)%s%s",
+		    WTERMSIG(demo->status), strsignal(WTERMSIG(demo->status)),
+		    tail[0] != '\0' ? ", after saying " : "", tail);
+	else
+		util_format(why, len, "vigild ended%s%s", tail[0] != '\0' ?
+		    ", saying " : "", tail);
+}
+
+/* Remove the demo's directory and what vigild left in it. */
+static void
+demo_remove_dir(struct demo *demo)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[PATH_MAX + 256];
+
+	if (demo->dir[0] == '\0')
+		return;
+	if ((d = opendir(demo->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			util_format(path, sizeof path, "%s/%s", demo->dir,
+			    de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(demo->dir);
+	demo->dir[0] = '\0';
+}

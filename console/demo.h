@@ -1,0 +1,52 @@
+/*
+ * demo.h: vigil --demo: an embedded fleet to look at.
+ *
+ * It starts `vigild fleet --scenario S --fleet-file DIR/fleet
+ * --base-port 0` in a private temporary directory, waits for vigild to
+ * write the fleet file (it does so once every node listens), and stops
+ * vigild and removes the directory when vigil ends.
+ */
+#ifndef VIGIL_DEMO_H
+#define VIGIL_DEMO_H
+
+#include <stddef.h>
+
+struct demo;
+
+#define DEMO_START_MS	10000	/* wait this long for the fleet file */
+
+struct demo_options {
+	const char	*scenario;	/* "calm", "knight", "capital" */
+	const char	*time_scale;	/* --time-scale, or NULL */
+	const char	*start;		/* --start HH:MM:SS, or NULL */
+};
+
+/*
+ * Find vigild: $VIGIL_VIGILD when set, else next to the running vigil,
+ * else ../sbin/vigild beside it (an installed tree), else "vigild" on
+ * PATH.  Returns an allocated path or name.
+ */
+char		*demo_find_vigild(void);
+
+/*
+ * Start the fleet and wait up to DEMO_START_MS for its fleet file.
+ * Returns the demo, or NULL and an allocated sentence in *cause (vigild
+ * not found, it died early, with the tail of what it said, or it wrote
+ * no fleet file in time); nothing is left running then.
+ */
+struct demo	*demo_start(const struct demo_options *options, char **cause);
+
+/* The fleet file vigild wrote. */
+const char	*demo_fleet_file(const struct demo *demo);
+
+/*
+ * Is vigild still running?  Returns 1, or 0 and fills why (size len)
+ * with how it ended and the tail of what it said.
+ */
+int		 demo_alive(struct demo *demo, char *why, size_t len);
+
+/* Stop vigild (SIGTERM, then SIGKILL if it lingers), reap it, and
+ * remove the directory. */
+void		 demo_stop(struct demo *demo);
+
+#endif

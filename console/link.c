@@ -1,0 +1,390 @@
+/*
+ * link.c: one websocket client per backend, reconnecting with jittered
+ * backoff.
+ *
+ * libwebsockets reports a failed connection in two ways: as a NULL
+ * return from lws_client_connect_via_info(), or later as
+ * CLIENT_CONNECTION_ERROR (sometimes both for one attempt).  Every path
+ * that ends an attempt goes through link_failed(), which acts once per
+ * attempt: it tells the model why in words and schedules the next try.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "fleet.h"
+#include "link.h"
+#include "proto.h"
+#include "util.h"
+
+struct link {
+	struct lws_context	*context;
+	struct lws_vhost	*vhost;
+	struct fleet		*fleet;
+	size_t			 index;		/* into fleet->links */
+
+	char			 host[64];	/* numeric address */
+	int			 port;
+	char			 path[256];
+	int			 tls;
+	char			 hostport[80];	/* "127.0.0.1:9003" */
+
+	struct lws		*wsi;		/* NULL between attempts */
+	lws_sorted_usec_list_t	 retry_sul;
+	uint16_t		 retries;	/* failures since last up */
+	int			 open;		/* an attempt or connection
+						   is in progress */
+	int			 up;		/* websocket established */
+	int			 stopped;
+	int64_t			 attempt_ms;	/* when it started */
+	char			 close_reason[PROTO_TEXT_MAX];
+
+	/* The frame being reassembled from fragments. */
+	char			*frame;
+	size_t			 frame_len;
+	size_t			 frame_cap;
+	int			 in_frame;
+	int			 oversize;	/* drop it when it ends */
+	size_t			 oversize_len;
+};
+
+static void	 link_connect(struct link *);
+static void	 link_retry_cb(lws_sorted_usec_list_t *);
+static void	 link_failed(struct link *, const char *);
+static void	 link_connect_error(struct link *, const char *);
+static void	 link_closed(struct link *);
+static void	 link_peer_close(struct link *, const unsigned char *, size_t);
+static void	 link_receive(struct link *, struct lws *, const char *,
+		    size_t);
+static void	 link_frame_done(struct link *);
+
+/*
+ * Delays before the next attempt.  The first retry is quick because a
+ * backend restarting is the common case; later ones settle at 5 s so a
+ * dead backend costs almost nothing.  Idle pings find a backend that
+ * vanished without closing its socket.
+ */
+static const uint32_t link_retry_table[] = {
+	LINK_RETRY_MIN_MS, 500, 1000, 2000, 4000, LINK_RETRY_MAX_MS
+};
+static const lws_retry_bo_t link_retry = {
+	.retry_ms_table = link_retry_table,
+	.retry_ms_table_count = nitems(link_retry_table),
+	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+	.secs_since_valid_ping = 10,
+	.secs_since_valid_hangup = 25,
+	.jitter_percent = LINK_RETRY_JITTER,
+};
+
+/* Make a link for fleet->links[index] and start connecting. */
+struct link *
+link_create(struct lws_context *context, struct lws_vhost *vhost,
+    struct fleet *fleet, size_t index, char **cause)
+{
+	struct link	*link;
+	char		 why[PROTO_TEXT_MAX];
+
+	link = xcalloc(1, sizeof *link);
+	link->context = context;
+	link->vhost = vhost;
+	link->fleet = fleet;
+	link->index = index;
+	if (util_parse_url(fleet->links[index].url, link->host,
+	    sizeof link->host, &link->port, link->path, sizeof link->path,
+	    &link->tls, why, sizeof why) != 0) {
+		*cause = xstrdup(why);
+		free(link);
+		return (NULL);
+	}
+	util_format(link->hostport, sizeof link->hostport, "%s:%d",
+	    link->host, link->port);
+	link_connect(link);
+	return (link);
+}
+
+/* Stop the link: no more retries, no more reports to the model. */
+void
+link_stop(struct link *link)
+{
+	if (link == NULL)
+		return;
+	link->stopped = 1;
+	lws_sul_cancel(&link->retry_sul);
+}
+
+/* Free a stopped link. */
+void
+link_free(struct link *link)
+{
+	if (link == NULL)
+		return;
+	free(link->frame);
+	free(link);
+}
+
+/* Is the websocket established? */
+int
+link_is_up(const struct link *link)
+{
+	return (link->up);
+}
+
+/* Start one connection attempt. */
+static void
+link_connect(struct link *link)
+{
+	struct lws_client_connect_info	ci;
+
+	memset(&ci, 0, sizeof ci);
+	ci.context = link->context;
+	ci.vhost = link->vhost;
+	ci.address = link->host;
+	ci.port = link->port;
+	ci.path = link->path;
+	ci.host = link->hostport;
+	ci.origin = link->hostport;
+	ci.protocol = PROTO_SUBPROTOCOL;
+	ci.local_protocol_name = PROTO_SUBPROTOCOL;
+	ci.ssl_connection = link->tls ? LCCSCF_USE_SSL : 0;
+	ci.opaque_user_data = link;
+	ci.pwsi = &link->wsi;
+	ci.retry_and_idle_policy = &link_retry;
+
+	link->open = 1;
+	link->up = 0;
+	link->close_reason[0] = '\0';
+	link->attempt_ms = util_mono_ms();
+	if (lws_client_connect_via_info(&ci) == NULL && link->open)
+		link_failed(link, "could not start a connection");
+}
+
+/* The retry timer fired: try again. */
+static void
+link_retry_cb(lws_sorted_usec_list_t *sul)
+{
+	struct link	*link = lws_container_of(sul, struct link, retry_sul);
+
+	if (!link->stopped)
+		link_connect(link);
+}
+
+/*
+ * End the current attempt or connection: tell the model why (only when
+ * the link's state or reason changes, so a backend that stays away does
+ * not flood it) and schedule the next attempt.
+ */
+static void
+link_failed(struct link *link, const char *why)
+{
+	struct fleet_link	*fl = &link->fleet->links[link->index];
+	char			 conceal;
+	unsigned		 delay;
+
+	if (!link->open || link->stopped)
+		return;
+	link->open = 0;
+	link->up = 0;
+	link->wsi = NULL;
+	link->in_frame = 0;
+	link->frame_len = 0;
+	link->oversize = 0;
+
+	if (fl->state != LINK_DOWN || strcmp(fl->error, why) != 0)
+		fleet_link_down(link->fleet, link->index, why, util_mono_ms());
+
+	delay = lws_retry_get_delay_ms(link->context, &link_retry,
+	    &link->retries, &conceal);
+	lws_sul_schedule(link->context, 0, &link->retry_sul, link_retry_cb,
+	    (lws_usec_t)delay * LWS_US_PER_MS);
+}
+
+/*
+ * Turn what libwebsockets says about a failed attempt into words.  It
+ * does not hand back the socket error, so a quick failure is named a
+ * refusal (what a loopback or LAN peer with nothing listening does) and
+ * a slow one a timeout.
+ */
+static void
+link_connect_error(struct link *link, const char *in)
+{
+	char	why[PROTO_TEXT_MAX];
+	int64_t	took = util_mono_ms() - link->attempt_ms;
+
+	if (in == NULL)
+		in = "";
+	if (strstr(in, "Unable to connect") != NULL ||
+	    strstr(in, "connect failed") != NULL) {
+		if (took < 3000)
+			util_format(why, sizeof why, "connection refused by "
+			    "%s, or the address is unreachable",
+			    link->hostport);
+		else
+			util_format(why, sizeof why, "no answer from %s within "
+			    "%lld s", link->hostport, (long long)(took / 1000));
+	} else if (strstr(in, "HS:") != NULL ||
+	    strstr(in, "upgrade") != NULL)
+		util_format(why, sizeof why, "%s answered but is not a %s "
+		    "websocket backend (%s)", link->hostport, PROTO_SUBPROTOCOL,
+		    in);
+	else if (strstr(in, "imeout") != NULL)
+		util_format(why, sizeof why, "connecting to %s timed out",
+		    link->hostport);
+	else if (*in != '\0')
+		util_format(why, sizeof why, "could not connect to %s: %s",
+		    link->hostport, in);
+	else
+		util_format(why, sizeof why, "could not connect to %s",
+		    link->hostport);
+	link_failed(link, why);
+}
+
+/* Remember the close code and reason a backend sent with its close. */
+static void
+link_peer_close(struct link *link, const unsigned char *in, size_t len)
+{
+	unsigned	code;
+	size_t		n;
+
+	if (in == NULL || len < 2) {
+		util_copy(link->close_reason, sizeof link->close_reason,
+		    "backend closed the connection");
+		return;
+	}
+	code = ((unsigned)in[0] << 8) | in[1];
+	n = len - 2;
+	if (n > 200)
+		n = 200;
+	if (n > 0)
+		util_format(link->close_reason, sizeof link->close_reason,
+		    "backend closed the connection (code %u: %.*s)", code,
+		    (int)n, (const char *)in + 2);
+	else
+		util_format(link->close_reason, sizeof link->close_reason,
+		    "backend closed the connection (code %u)", code);
+}
+
+/* An established connection ended. */
+static void
+link_closed(struct link *link)
+{
+	char	why[PROTO_TEXT_MAX];
+
+	if (link->close_reason[0] != '\0')
+		util_copy(why, sizeof why, link->close_reason);
+	else if (link->up)
+		util_format(why, sizeof why, "the connection to %s was lost; "
+		    "the backend stopped or the network dropped it",
+		    link->hostport);
+	else
+		util_format(why, sizeof why, "the connection to %s closed "
+		    "before the websocket was set up", link->hostport);
+	link_failed(link, why);
+}
+
+/*
+ * Add a piece of a frame.  A frame may arrive in several pieces (lws
+ * delivers big frames in buffer-sized parts, and a sender may fragment);
+ * it is handed on only when complete.  One larger than the protocol
+ * allows is counted and dropped, and the link stays up.
+ */
+static void
+link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
+{
+	size_t	cap;
+
+	if (!link->in_frame) {
+		link->in_frame = 1;
+		link->frame_len = 0;
+		link->oversize = 0;
+		link->oversize_len = 0;
+	}
+	if (!link->oversize && link->frame_len + len > PROTO_MAX_FRAME) {
+		link->oversize = 1;
+		link->oversize_len = link->frame_len;
+		link->frame_len = 0;
+	}
+	if (link->oversize)
+		link->oversize_len += len;
+	else if (len > 0) {
+		if (link->frame_len + len > link->frame_cap) {
+			cap = link->frame_cap == 0 ? 4096 : link->frame_cap;
+			while (cap < link->frame_len + len)
+				cap *= 2;
+			if (cap > PROTO_MAX_FRAME)
+				cap = PROTO_MAX_FRAME;
+			link->frame = xreallocarray(link->frame, 1, cap);
+			link->frame_cap = cap;
+		}
+		memcpy(link->frame + link->frame_len, in, len);
+		link->frame_len += len;
+	}
+	if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) ==
+	    0)
+		link_frame_done(link);
+}
+
+/* A whole frame is here: give it to the model, or record the drop. */
+static void
+link_frame_done(struct link *link)
+{
+	struct fleet_link	*fl = &link->fleet->links[link->index];
+	char			 cause[PROTO_TEXT_MAX];
+
+	link->in_frame = 0;
+	if (link->oversize) {
+		fl->bad_frames++;
+		util_format(fl->error, sizeof fl->error, "%s sent a frame of "
+		    "%zu bytes, more than the %d that %s allows, and it was "
+		    "dropped; check that the backend speaks this protocol "
+		    "version", link->hostport, link->oversize_len,
+		    PROTO_MAX_FRAME, PROTO_SUBPROTOCOL);
+		link->fleet->dirty = 1;
+		link->oversize = 0;
+		return;
+	}
+	/* A refused frame is recorded by the model as the link's error. */
+	(void)fleet_receive(link->fleet, link->index, link->frame,
+	    link->frame_len, util_mono_ms(), cause, sizeof cause);
+	link->frame_len = 0;
+}
+
+/* The vigil.v1 protocol handler for every link. */
+int
+link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct link	*link;
+
+	(void)user;
+	if (wsi == NULL)
+		return (0);
+	link = lws_get_opaque_user_data(wsi);
+	if (link == NULL || link->stopped)
+		return (0);
+
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		link_connect_error(link, in);
+		break;
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		link->wsi = wsi;
+		link->up = 1;
+		link->retries = 0;
+		fleet_link_up(link->fleet, link->index, util_mono_ms());
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		link_receive(link, wsi, in, len);
+		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		link_peer_close(link, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		link_closed(link);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}

@@ -1,0 +1,62 @@
+/*
+ * link.h: one websocket client connection per backend.
+ *
+ * A link connects to its backend's URL with sub-protocol vigil.v1,
+ * reassembles fragmented frames, hands each complete frame to the fleet
+ * model and, when the connection fails or drops, tells the model why in
+ * words and tries again after a jittered, growing delay.  wss:// URLs
+ * ask libwebsockets for TLS, so encryption slots in without changing
+ * the link.
+ *
+ * Links live inside the event loop (console/loop.c): the loop creates
+ * the libwebsockets context with link_callback() as the vigil.v1
+ * protocol handler, then one link per entry of fleet->links.
+ */
+#ifndef VIGIL_LINK_H
+#define VIGIL_LINK_H
+
+#include <stddef.h>
+
+#include <libwebsockets.h>
+
+struct fleet;
+struct link;
+
+/* Reconnect delays before jitter: the first retries are quick, later
+ * ones back off so a dead backend costs nothing. */
+#define LINK_RETRY_MIN_MS	250
+#define LINK_RETRY_MAX_MS	5000
+#define LINK_RETRY_JITTER	20	/* percent added at random */
+
+/*
+ * Make the link for fleet->links[index] and start connecting at once.
+ * Returns the link, or NULL and an allocated sentence in *cause when
+ * the link's URL cannot be used (nothing is then scheduled).
+ */
+struct link	*link_create(struct lws_context *context,
+		    struct lws_vhost *vhost, struct fleet *fleet, size_t index,
+		    char **cause);
+
+/*
+ * Stop the link before the context is destroyed: cancel its retry timer
+ * and ignore everything libwebsockets still reports about its
+ * connection.  The model is not told.
+ */
+void		 link_stop(struct link *link);
+
+/* Free a stopped link, after the context is destroyed. */
+void		 link_free(struct link *link);
+
+/* Is the link's websocket established now? */
+int		 link_is_up(const struct link *link);
+
+/*
+ * The vigil.v1 protocol handler for every link's connection (see
+ * struct lws_protocols).  Never fails the context: problems become the
+ * link's error and a reconnect.
+ */
+int		 link_callback(struct lws *wsi,
+		    enum lws_callback_reasons reason, void *user, void *in,
+		    size_t len);
+
+#endif

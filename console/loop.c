@@ -1,0 +1,397 @@
+/*
+ * loop.c: the one event loop: a libwebsockets context with a client
+ * vhost, the links, the tick that ages the model and runs the checks,
+ * and the terminal for the curses console.
+ *
+ * Signal handlers only set a flag and call lws_cancel_service(), which
+ * writes a byte to the context's wake pipe; the loop acts on the flags
+ * between passes.  That keeps every change to the model inside the
+ * loop, as the design asks, with no threads.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "fleet.h"
+#include "link.h"
+#include "loop.h"
+#include "proto.h"
+#include "tui.h"
+#include "util.h"
+
+#define LOOP_TUI_PROTOCOL	"vigil-terminal"
+#define LOOP_DRAW_MAX_MS	1000	/* redraw at least this often */
+
+struct loop {
+	struct fleet		*fleet;
+	struct lws_context	*context;
+	struct lws_vhost	*vhost;
+	struct link		**links;
+	size_t			 nlinks;
+
+	lws_sorted_usec_list_t	 tick_sul;
+	loop_tick_cb		*tick_cb;
+	void			*tick_arg;
+	int			 stop;
+
+	struct tui		*tui;
+	struct lws		*tui_wsi;
+	lws_sorted_usec_list_t	 draw_sul;
+};
+
+static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 loop_tick(lws_sorted_usec_list_t *);
+static void	 loop_wake(lws_sorted_usec_list_t *);
+static void	 loop_draw(struct loop *);
+static void	 loop_tui_action(struct loop *, const struct tui_action *);
+static void	 loop_signal(int);
+static void	 loop_signals_install(struct loop *, struct sigaction *);
+static void	 loop_signals_restore(struct sigaction *);
+
+static const struct lws_protocols loop_protocols[] = {
+	{ PROTO_SUBPROTOCOL, link_callback, 0, 0, 0, NULL, 0 },
+	{ LOOP_TUI_PROTOCOL, loop_tui_callback, 0, 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* The signals the loop handles, and what they were before a run. */
+static const int loop_signals[] = { SIGINT, SIGTERM, SIGWINCH };
+static volatile sig_atomic_t	 loop_got_stop;
+static volatile sig_atomic_t	 loop_got_winch;
+static struct lws_context	*volatile loop_signal_context;
+
+/* Make the context, the client vhost and the links. */
+struct loop *
+loop_create(struct fleet *fleet, char **cause)
+{
+	struct lws_context_creation_info	 info;
+	struct loop				*loop;
+	size_t					 i;
+	int					 tls = 0;
+	const char				*debug;
+
+	debug = getenv("VIGIL_DEBUG");
+	if (debug != NULL && *debug != '\0')
+		lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, NULL);
+	else
+		lws_set_log_level(0, NULL);
+
+	loop = xcalloc(1, sizeof *loop);
+	loop->fleet = fleet;
+	for (i = 0; i < fleet->nlinks; i++) {
+		if (strncmp(fleet->links[i].url, "wss://", 6) == 0)
+			tls = 1;
+	}
+
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = loop_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	info.user = loop;
+	/* TLS costs a CA store load; only pay it when a URL asks. */
+	if (tls)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	if ((loop->context = lws_create_context(&info)) == NULL) {
+		*cause = xstrdup("the websocket library could not start "
+		    "(out of memory or file descriptors?); set VIGIL_DEBUG=1 "
+		    "to see its messages");
+		free(loop);
+		return (NULL);
+	}
+	loop->vhost = lws_get_vhost_by_name(loop->context, "default");
+	if (loop->vhost == NULL) {
+		*cause = xstrdup("the websocket library started without a "
+		    "client vhost; set VIGIL_DEBUG=1 to see its messages");
+		lws_context_destroy(loop->context);
+		free(loop);
+		return (NULL);
+	}
+
+	loop->links = xcalloc(fleet->nlinks, sizeof *loop->links);
+	for (i = 0; i < fleet->nlinks; i++) {
+		loop->links[i] = link_create(loop->context, loop->vhost, fleet,
+		    i, cause);
+		if (loop->links[i] == NULL) {
+			loop_free(loop);
+			return (NULL);
+		}
+		loop->nlinks = i + 1;
+	}
+	loop_got_stop = 0;
+	loop_got_winch = 0;
+	return (loop);
+}
+
+/* Close everything the loop owns. */
+void
+loop_free(struct loop *loop)
+{
+	size_t	i;
+
+	if (loop == NULL)
+		return;
+	/* Links must not react to the closes the context makes. */
+	for (i = 0; i < loop->nlinks; i++)
+		link_stop(loop->links[i]);
+	lws_sul_cancel(&loop->tick_sul);
+	lws_sul_cancel(&loop->draw_sul);
+	loop->tui = NULL;
+	lws_context_destroy(loop->context);
+	for (i = 0; i < loop->nlinks; i++)
+		link_free(loop->links[i]);
+	free(loop->links);
+	free(loop);
+}
+
+/* Set the tick hook. */
+void
+loop_set_tick(struct loop *loop, loop_tick_cb *cb, void *arg)
+{
+	loop->tick_cb = cb;
+	loop->tick_arg = arg;
+}
+
+/*
+ * Adopt the console's key descriptor.  A duplicate is adopted because
+ * libwebsockets closes what it adopted when the context goes, and the
+ * console closes its own descriptor in tui_close().
+ */
+int
+loop_attach_tui(struct loop *loop, struct tui *tui, char **cause)
+{
+	lws_sock_file_fd_type	fd;
+	int			dupfd;
+
+	if ((dupfd = dup(tui_fd(tui))) == -1) {
+		*cause = xasprintf("cannot watch the terminal for keys: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	memset(&fd, 0, sizeof fd);
+	fd.filefd = dupfd;
+	loop->tui_wsi = lws_adopt_descriptor_vhost(loop->vhost,
+	    LWS_ADOPT_RAW_FILE_DESC, fd, LOOP_TUI_PROTOCOL, NULL);
+	if (loop->tui_wsi == NULL) {
+		close(dupfd);
+		*cause = xstrdup("the event loop could not watch the terminal "
+		    "for keys; set VIGIL_DEBUG=1 to see why");
+		return (-1);
+	}
+	loop->tui = tui;
+	return (0);
+}
+
+/* Ask the loop to end after this pass. */
+void
+loop_stop(struct loop *loop)
+{
+	loop->stop = 1;
+	lws_cancel_service(loop->context);
+}
+
+/* Run the loop until told to stop. */
+enum loop_end
+loop_run(struct loop *loop, char **cause)
+{
+	struct sigaction	old[nitems(loop_signals)];
+	enum loop_end		end = LOOP_STOPPED;
+
+	loop->stop = 0;
+	loop_signals_install(loop, old);
+	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick, 1);
+	for (;;) {
+		if (loop->stop)
+			break;
+		if (loop_got_stop) {
+			end = LOOP_SIGNALLED;
+			break;
+		}
+		if (loop_got_winch) {
+			loop_got_winch = 0;
+			if (loop->tui != NULL)
+				tui_resized(loop->tui);
+		}
+		if (loop->tui != NULL)
+			loop_draw(loop);
+		if (lws_service(loop->context, 0) < 0) {
+			*cause = xstrdup("the event loop failed; set "
+			    "VIGIL_DEBUG=1 to see the websocket library's "
+			    "messages");
+			end = LOOP_FAILED;
+			break;
+		}
+	}
+	lws_sul_cancel(&loop->tick_sul);
+	lws_sul_cancel(&loop->draw_sul);
+	loop_signals_restore(old);
+	return (end);
+}
+
+/* Is link index's websocket established? */
+int
+loop_link_up(const struct loop *loop, size_t index)
+{
+	if (index >= loop->nlinks)
+		return (0);
+	return (link_is_up(loop->links[index]));
+}
+
+/* The tick: age the model, run the checks, then the hook. */
+static void
+loop_tick(lws_sorted_usec_list_t *sul)
+{
+	struct loop	*loop = lws_container_of(sul, struct loop, tick_sul);
+	int64_t		 now_ms = util_mono_ms(), wall_ms = util_wall_ms();
+
+	fleet_tick(loop->fleet, now_ms, wall_ms);
+	if (loop->tick_cb != NULL)
+		loop->tick_cb(loop->tick_arg, loop, now_ms, wall_ms);
+	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick,
+	    (lws_usec_t)LOOP_TICK_MS * LWS_US_PER_MS);
+}
+
+/* A timer whose only job is to end the current wait. */
+static void
+loop_wake(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+}
+
+/* Let the console draw, and wake the loop when it next wants to. */
+static void
+loop_draw(struct loop *loop)
+{
+	int64_t	next;
+
+	next = tui_draw(loop->tui, loop->fleet, util_mono_ms(),
+	    util_wall_ms());
+	if (next < 1)
+		next = 1;
+	if (next > LOOP_DRAW_MAX_MS)
+		next = LOOP_DRAW_MAX_MS;
+	lws_sul_schedule(loop->context, 0, &loop->draw_sul, loop_wake,
+	    (lws_usec_t)next * LWS_US_PER_MS);
+}
+
+/* The terminal's raw descriptor: keys to read, or it went away. */
+static int
+loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct loop		*loop;
+	struct tui_action	 action;
+
+	(void)user;
+	(void)in;
+	(void)len;
+	if (wsi == NULL)
+		return (0);
+	loop = lws_context_user(lws_get_context(wsi));
+	if (loop == NULL || wsi != loop->tui_wsi || loop->tui == NULL)
+		return (0);
+
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		memset(&action, 0, sizeof action);
+		while (tui_input(loop->tui, loop->fleet, &action)) {
+			loop_tui_action(loop, &action);
+			memset(&action, 0, sizeof action);
+		}
+		break;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		/* The terminal hung up: nobody is left to watch. */
+		loop->tui_wsi = NULL;
+		loop_stop(loop);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/* Carry out what an operator asked for at the console. */
+static void
+loop_tui_action(struct loop *loop, const struct tui_action *action)
+{
+	struct alert_set	*set = &loop->fleet->alerts;
+	struct alert		*a;
+	size_t			 i, j;
+	int			 about_node;
+
+	switch (action->type) {
+	case TUI_QUIT:
+		loop_stop(loop);
+		break;
+	case TUI_ACK_ALERT:
+		/* A backend's warning is named by its rule or its code. */
+		for (i = 0; i < set->n; i++) {
+			a = &set->v[i];
+			if (!a->active || (strcmp(a->rule, action->rule) != 0 &&
+			    strcmp(a->code, action->rule) != 0))
+				continue;
+			about_node = action->node[0] == '\0';
+			for (j = 0; j < a->nnodes && !about_node; j++) {
+				if (strcmp(a->nodes[j], action->node) == 0)
+					about_node = 1;
+			}
+			if (about_node && !a->acknowledged) {
+				a->acknowledged = 1;
+				loop->fleet->dirty = 1;
+			}
+		}
+		break;
+	case TUI_NONE:
+		break;
+	}
+}
+
+/* Note the signal and wake the loop; nothing else is safe here. */
+static void
+loop_signal(int sig)
+{
+	int	saved_errno = errno;
+
+	if (sig == SIGWINCH)
+		loop_got_winch = 1;
+	else
+		loop_got_stop = 1;
+	if (loop_signal_context != NULL)
+		lws_cancel_service(loop_signal_context);
+	errno = saved_errno;
+}
+
+/* Install the handlers for a run, keeping the old ones in old. */
+static void
+loop_signals_install(struct loop *loop, struct sigaction *old)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	loop_signal_context = loop->context;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = loop_signal;
+	for (i = 0; i < nitems(loop_signals); i++)
+		sigaction(loop_signals[i], &sa, &old[i]);
+	/* A reader that goes away is seen as a write error instead. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Put back the handlers the run replaced. */
+static void
+loop_signals_restore(struct sigaction *old)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(loop_signals); i++)
+		sigaction(loop_signals[i], &old[i], NULL);
+	loop_signal_context = NULL;
+}

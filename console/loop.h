@@ -1,0 +1,69 @@
+/*
+ * loop.h: vigil's one event loop.
+ *
+ * A libwebsockets context owns every socket and timer: one client
+ * websocket per backend (console/link.c), a tick every LOOP_TICK_MS that
+ * ages the model and runs the checks, and, for the curses console, the
+ * terminal's key descriptor adopted as a raw file.  No threads: signals
+ * only set a flag and wake the loop.
+ */
+#ifndef VIGIL_LOOP_H
+#define VIGIL_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fleet;
+struct loop;
+struct tui;
+
+#define LOOP_TICK_MS	100
+
+/* How loop_run() ended. */
+enum loop_end {
+	LOOP_STOPPED = 0,	/* loop_stop(), or the console's quit */
+	LOOP_SIGNALLED,		/* SIGINT or SIGTERM */
+	LOOP_FAILED,		/* the event library failed; see cause */
+};
+
+/* Called after every tick, once the model has been aged and checked. */
+typedef void loop_tick_cb(void *arg, struct loop *loop, int64_t now_ms,
+    int64_t wall_ms);
+
+/*
+ * Make the loop for fleet and one link per fleet->links entry, which
+ * start connecting when the loop runs.  Returns the loop, or NULL and an
+ * allocated sentence in *cause (the event library could not start, or a
+ * link's URL is unusable).
+ */
+struct loop	*loop_create(struct fleet *fleet, char **cause);
+
+/* Close every connection and free the loop (not the fleet). */
+void		 loop_free(struct loop *loop);
+
+/* Call cb(arg, ...) after every tick; NULL stops that. */
+void		 loop_set_tick(struct loop *loop, loop_tick_cb *cb, void *arg);
+
+/*
+ * Drive the curses console from this loop: adopt its key descriptor,
+ * draw it every pass and when it asks, pass it SIGWINCH, carry out its
+ * actions.  Returns 0, or -1 and an allocated sentence in *cause.
+ */
+int		 loop_attach_tui(struct loop *loop, struct tui *tui,
+		    char **cause);
+
+/* End loop_run() after the current pass. */
+void		 loop_stop(struct loop *loop);
+
+/*
+ * Run until loop_stop(), the console quits, or SIGINT or SIGTERM
+ * arrives (handlers are installed for the run and restored after).
+ * Returns how it ended; on LOOP_FAILED an allocated sentence is in
+ * *cause.
+ */
+enum loop_end	 loop_run(struct loop *loop, char **cause);
+
+/* Is backend link index's websocket established now? */
+int		 loop_link_up(const struct loop *loop, size_t index);
+
+#endif

@@ -1,0 +1,662 @@
+/*
+ * vigil.c: the vigil program: arguments, where the backends are, and
+ * which face to show (the curses console or a headless command).
+ *
+ * Options may come before or after the command, so that
+ * "vigil status --json --wait 2" and "vigil --wait 2 status --json"
+ * mean the same.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demo.h"
+#include "fleet.h"
+#include "headless.h"
+#include "loop.h"
+#include "proto.h"
+#include "sim.h"
+#include "tui.h"
+#include "util.h"
+
+#define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
+#define VIGIL_HELP_INDENT	6		/* scenarios in --help */
+#define VIGIL_HELP_WIDTH	78
+
+/* What the command line asked for. */
+struct vigil_args {
+	const char	*fleet_file;		/* --fleet */
+	char		**connect;		/* --connect, in order */
+	size_t		 nconnect;
+	const char	*demo;			/* --demo[=S]: scenario */
+	const char	*demo_time_scale;
+	const char	*demo_start;
+	int64_t		 wait_ms;		/* --wait; -1 not given */
+	int64_t		 for_ms;		/* --for; -1 not given */
+	int		 json;
+	int		 no_color;
+	int		 ascii;
+	int		 help;
+	const char	*command;		/* NULL: the console */
+};
+
+/* The headless commands, with the line --help shows for each. */
+struct vigil_command {
+	const char		*name;
+	enum headless_command	 command;
+	const char		*summary;
+};
+static const struct vigil_command vigil_commands[] = {
+	{ "status", HEADLESS_STATUS,
+	  "print every node and the standing alerts, then exit" },
+	{ "watch", HEADLESS_WATCH,
+	  "print each node and alert change as it happens" },
+	{ "alerts", HEADLESS_ALERTS,
+	  "print only the standing alerts, most severe first" },
+};
+
+/* A list of backend URLs being gathered. */
+struct vigil_urls {
+	char	**v;
+	size_t	  n;
+};
+
+enum {
+	OPT_DEMO_SCALE = 256,
+	OPT_DEMO_START,
+	OPT_FOR,
+	OPT_NO_COLOR,
+	OPT_ASCII,
+};
+
+static const struct option vigil_options[] = {
+	{ "fleet", required_argument, NULL, 'f' },
+	{ "connect", required_argument, NULL, 'c' },
+	{ "demo", optional_argument, NULL, 'd' },
+	{ "demo-time-scale", required_argument, NULL, OPT_DEMO_SCALE },
+	{ "demo-start", required_argument, NULL, OPT_DEMO_START },
+	{ "wait", required_argument, NULL, 'w' },
+	{ "for", required_argument, NULL, OPT_FOR },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void	 vigil_usage(FILE *);
+static void	 vigil_wrap(FILE *, int, const char *);
+static int	 vigil_parse(int, char **, struct vigil_args *);
+static int	 vigil_positional(struct vigil_args *, const char *);
+static int	 vigil_seconds(const char *, const char *, int, int64_t *);
+static int	 vigil_check(struct vigil_args *,
+		    const struct vigil_command **);
+static const char *vigil_option_name(int, char **);
+static int	 vigil_scenario_known(const char *);
+static void	 vigil_urls_add(struct vigil_urls *, const char *);
+static void	 vigil_urls_free(struct vigil_urls *);
+static int	 vigil_read_fleet(const char *, struct vigil_urls *);
+static int	 vigil_console(struct loop *, struct fleet *,
+		    const struct vigil_args *);
+
+/* Parse the arguments, find the backends, and run. */
+int
+main(int argc, char **argv)
+{
+	struct vigil_args		 args;
+	const struct vigil_command	*command = NULL;
+	struct headless_options		 hopts;
+	struct demo_options		 dopts;
+	struct demo			*demo = NULL;
+	struct vigil_urls		 urls;
+	struct fleet			 fleet;
+	struct loop			*loop;
+	const char			*file = NULL, *slash, *env;
+	char				*cause = NULL, name[64], why[1024];
+	char				 host[64], upath[256];
+	size_t				 i;
+	int				 status, port, tls;
+
+	memset(&urls, 0, sizeof urls);
+	if (vigil_parse(argc, argv, &args) != 0)
+		return (HEADLESS_EXIT_USAGE);
+	if (args.help || (args.command != NULL &&
+	    strcmp(args.command, "help") == 0)) {
+		vigil_usage(stdout);
+		free(args.connect);
+		return (HEADLESS_EXIT_OK);
+	}
+	if (vigil_check(&args, &command) != 0) {
+		free(args.connect);
+		return (HEADLESS_EXIT_USAGE);
+	}
+
+	/* Where the backends are: a fleet file, URLs, or a demo fleet. */
+	env = getenv("VIGIL_FLEET");
+	if (args.demo != NULL) {
+		memset(&dopts, 0, sizeof dopts);
+		dopts.scenario = args.demo;
+		dopts.time_scale = args.demo_time_scale;
+		dopts.start = args.demo_start;
+		if ((demo = demo_start(&dopts, &cause)) == NULL) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			free(args.connect);
+			return (HEADLESS_EXIT_UNREACHED);
+		}
+		file = demo_fleet_file(demo);
+		util_format(name, sizeof name, "demo:%s", args.demo);
+	} else if (args.nconnect > 0) {
+		for (i = 0; i < args.nconnect; i++) {
+			if (util_parse_url(args.connect[i], host, sizeof host,
+			    &port, upath, sizeof upath, &tls, why,
+			    sizeof why) != 0) {
+				fprintf(stderr, "vigil: --connect: %s\n", why);
+				vigil_urls_free(&urls);
+				free(args.connect);
+				return (HEADLESS_EXIT_USAGE);
+			}
+			vigil_urls_add(&urls, args.connect[i]);
+		}
+		if (urls.n == 1)
+			util_copy(name, sizeof name, urls.v[0]);
+		else
+			util_format(name, sizeof name, "%zu backends", urls.n);
+	} else if (args.fleet_file != NULL || (env != NULL && *env != '\0'))
+		file = args.fleet_file != NULL ? args.fleet_file : env;
+	else {
+		fprintf(stderr, "vigil: no backends to watch; give --fleet "
+		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "embedded fleet (see vigil --help)\n");
+		free(args.connect);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (file != NULL) {
+		if (vigil_read_fleet(file, &urls) != 0) {
+			vigil_urls_free(&urls);
+			demo_stop(demo);
+			free(args.connect);
+			return (HEADLESS_EXIT_USAGE);
+		}
+		if (demo == NULL) {
+			slash = strrchr(file, '/');
+			util_copy(name, sizeof name, slash != NULL ? slash + 1 :
+			    file);
+		}
+	}
+	free(args.connect);
+
+	fleet_init(&fleet, name);
+	for (i = 0; i < urls.n; i++)
+		fleet_add_link(&fleet, urls.v[i]);
+	vigil_urls_free(&urls);
+
+	if ((loop = loop_create(&fleet, &cause)) == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		fleet_free(&fleet);
+		demo_stop(demo);
+		return (HEADLESS_EXIT_FAILED);
+	}
+
+	if (command != NULL) {
+		memset(&hopts, 0, sizeof hopts);
+		hopts.command = command->command;
+		hopts.json = args.json;
+		hopts.wait_ms = args.wait_ms >= 0 ? args.wait_ms :
+		    HEADLESS_WAIT_MS;
+		hopts.for_ms = args.for_ms >= 0 ? args.for_ms : 0;
+		status = headless_run(loop, &fleet, &hopts);
+	} else
+		status = vigil_console(loop, &fleet, &args);
+
+	if (demo != NULL && !demo_alive(demo, why, sizeof why))
+		fprintf(stderr, "vigil: the embedded fleet stopped while vigil "
+		    "ran: %s\n", why);
+	loop_free(loop);
+	fleet_free(&fleet);
+	demo_stop(demo);
+	return (status);
+}
+
+/* The curses console, until the operator quits or a signal comes. */
+static int
+vigil_console(struct loop *loop, struct fleet *fleet,
+    const struct vigil_args *args)
+{
+	struct tui_options	 topts;
+	struct tui		*tui;
+	const char		*nocolor = getenv("NO_COLOR");
+	char			*cause = NULL;
+	enum loop_end		 end;
+
+	memset(&topts, 0, sizeof topts);
+	topts.no_color = args->no_color || (nocolor != NULL &&
+	    *nocolor != '\0');
+	topts.ascii = args->ascii;
+	topts.config = NULL;
+	topts.title = fleet->name;
+	if ((tui = tui_open(&topts, &cause)) == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (loop_attach_tui(loop, tui, &cause) != 0) {
+		tui_close(tui);
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_FAILED);
+	}
+	end = loop_run(loop, &cause);
+	tui_close(tui);
+	if (end == LOOP_FAILED) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (HEADLESS_EXIT_OK);
+}
+
+/* The --help text. */
+static void
+vigil_usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f,
+"usage: vigil [--fleet FILE | --connect URL ... | --demo[=SCENARIO]]\n"
+"             [--wait SECONDS] [--no-color] [--ascii] [COMMAND [--json]]\n"
+"\n"
+"Watch a fleet of order routers and certificate stations.  With no\n"
+"command, vigil opens the curses console; a command prints and exits.\n"
+"\n"
+"Where the backends are:\n"
+"  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
+"  -c, --connect URL        a backend; repeat for several\n"
+"      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
+	for (i = 0; i < sim_nscenarios; i++) {
+		fprintf(f, "%*s%-8s ", VIGIL_HELP_INDENT, "",
+		    sim_scenarios[i].name);
+		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
+	}
+	fprintf(f,
+"      --demo-time-scale X  scenario seconds per real second\n"
+"      --demo-start HH:MM:SS  scenario clock to start from\n"
+"\n"
+"Commands:\n");
+	for (i = 0; i < nitems(vigil_commands); i++)
+		fprintf(f, "  %-8s %s\n", vigil_commands[i].name,
+		    vigil_commands[i].summary);
+	fprintf(f,
+"  help     print this text\n"
+"\n"
+"Options:\n"
+"  -j, --json               print JSON for scripts (status, watch, alerts)\n"
+"  -w, --wait SECONDS       status, alerts: wait this long for every node\n"
+"                           (default %d)\n"
+"      --for SECONDS        watch: stop after this long\n"
+"      --no-color           console: no colours (also NO_COLOR)\n"
+"      --ascii              console: no Unicode line drawing\n"
+"  -h, --help               print this text\n"
+"\n"
+"Exit status: 0 fleet reached and no critical alert, 1 a critical alert\n"
+"stands, 2 usage or fleet-file error, 3 a backend or node could not be\n"
+"reached in time (this outranks 1), 4 vigil itself failed.  See vigil(1).\n",
+	    HEADLESS_WAIT_MS / 1000);
+}
+
+/*
+ * Print text from column indent (where the cursor already is) to
+ * VIGIL_HELP_WIDTH, breaking at spaces.
+ */
+static void
+vigil_wrap(FILE *f, int indent, const char *text)
+{
+	const char	*word = text, *end;
+	int		 col = indent, len;
+
+	while (*word != '\0') {
+		while (*word == ' ')
+			word++;
+		if (*word == '\0')
+			break;
+		end = strchr(word, ' ');
+		len = end != NULL ? (int)(end - word) : (int)strlen(word);
+		if (col > indent && col + 1 + len > VIGIL_HELP_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", len, word);
+		col += len;
+		word += len;
+	}
+	fputc('\n', f);
+}
+
+/*
+ * Read the command line into args.  Returns 0, or -1 after saying what
+ * is wrong on standard error.
+ */
+static int
+vigil_parse(int argc, char **argv, struct vigil_args *args)
+{
+	int	c;
+
+	memset(args, 0, sizeof *args);
+	args->wait_ms = -1;
+	args->for_ms = -1;
+	opterr = 0;
+	optind = 1;
+	/*
+	 * A leading "-" in the option string makes getopt hand back words
+	 * that are not options in order, as option 1, so options may come
+	 * before or after the command.
+	 */
+	while ((c = getopt_long(argc, argv, "-:f:c:w:jh", vigil_options,
+	    NULL)) != -1) {
+		if (c == 1) {
+			if (vigil_positional(args, optarg) != 0)
+				goto fail;
+			continue;
+		}
+		switch (c) {
+		case 'f':
+			if (args->fleet_file != NULL) {
+				fprintf(stderr, "vigil: --fleet was given "
+				    "twice; give one fleet file\n");
+				goto fail;
+			}
+			args->fleet_file = optarg;
+			break;
+		case 'c':
+			args->connect = xreallocarray(args->connect,
+			    args->nconnect + 1, sizeof *args->connect);
+			args->connect[args->nconnect++] = optarg;
+			break;
+		case 'd':
+			args->demo = optarg != NULL ? optarg : "calm";
+			break;
+		case OPT_DEMO_SCALE:
+			args->demo_time_scale = optarg;
+			break;
+		case OPT_DEMO_START:
+			args->demo_start = optarg;
+			break;
+		case 'w':
+			if (vigil_seconds("--wait", optarg, 1,
+			    &args->wait_ms) != 0)
+				goto fail;
+			break;
+		case OPT_FOR:
+			if (vigil_seconds("--for", optarg, 0,
+			    &args->for_ms) != 0)
+				goto fail;
+			break;
+		case 'j':
+			args->json = 1;
+			break;
+		case OPT_NO_COLOR:
+			args->no_color = 1;
+			break;
+		case OPT_ASCII:
+			args->ascii = 1;
+			break;
+		case 'h':
+			args->help = 1;
+			break;
+		case ':':
+			fprintf(stderr, "vigil: option %s needs a value (see "
+			    "vigil --help)\n", argv[optind - 1]);
+			goto fail;
+		default:
+			fprintf(stderr, "vigil: unknown option %s (see vigil "
+			    "--help)\n", vigil_option_name(optopt, argv));
+			goto fail;
+		}
+	}
+	/* Words after "--". */
+	for (; optind < argc; optind++) {
+		if (vigil_positional(args, argv[optind]) != 0)
+			goto fail;
+	}
+	return (0);
+fail:
+	free(args->connect);
+	return (-1);
+}
+
+/* Take a word that is not an option: the command.  Returns 0 or -1. */
+static int
+vigil_positional(struct vigil_args *args, const char *word)
+{
+	if (args->command != NULL) {
+		fprintf(stderr, "vigil: unexpected \"%s\" after the command "
+		    "%s; give one command (see vigil --help)\n", word,
+		    args->command);
+		return (-1);
+	}
+	args->command = word;
+	return (0);
+}
+
+/* The option getopt complained about, as the user typed it. */
+static const char *
+vigil_option_name(int opt, char **argv)
+{
+	static char	buf[4];
+
+	if (opt != 0 && opt < 256) {
+		buf[0] = '-';
+		buf[1] = (char)opt;
+		buf[2] = '\0';
+		return (buf);
+	}
+	return (argv[optind - 1]);
+}
+
+/*
+ * Parse a number of seconds for option name (zero allowed with
+ * allow_zero).  Returns 0, or -1 after saying what is wrong.
+ */
+static int
+vigil_seconds(const char *name, const char *s, int allow_zero, int64_t *ms)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v < 0 || (v == 0 && !allow_zero) || v > VIGIL_MAX_SECONDS) {
+		fprintf(stderr, "vigil: %s \"%s\" is not a number of seconds; "
+		    "give a number from %s to %.0f, for example %s 10\n",
+		    name, s, allow_zero ? "0" : "just above 0",
+		    VIGIL_MAX_SECONDS, name);
+		return (-1);
+	}
+	*ms = (int64_t)llround(v * 1000.0);
+	if (*ms == 0 && !allow_zero)
+		*ms = 1;
+	return (0);
+}
+
+/*
+ * Check that the options fit together and find the command.  Returns 0,
+ * or -1 after saying what is wrong.
+ */
+static int
+vigil_check(struct vigil_args *args, const struct vigil_command **command)
+{
+	size_t	 i, sources = 0;
+	char	*end, cause[PROTO_TEXT_MAX];
+	double	 scale;
+	int	 seconds;
+
+	*command = NULL;
+	if (args->command != NULL) {
+		for (i = 0; i < nitems(vigil_commands); i++) {
+			if (strcmp(args->command, vigil_commands[i].name) == 0)
+				*command = &vigil_commands[i];
+		}
+		if (*command == NULL) {
+			fprintf(stderr, "vigil: unknown command \"%s\"; the "
+			    "commands are status, watch, alerts and help\n",
+			    args->command);
+			return (-1);
+		}
+	}
+
+	sources = (args->fleet_file != NULL) + (args->nconnect > 0) +
+	    (args->demo != NULL);
+	if (sources > 1) {
+		fprintf(stderr, "vigil: give only one of --fleet, --connect "
+		    "and --demo; they each name the whole fleet\n");
+		return (-1);
+	}
+	if (args->demo != NULL && !vigil_scenario_known(args->demo)) {
+		fprintf(stderr, "vigil: there is no scenario \"%s\"; the "
+		    "scenarios are", args->demo);
+		for (i = 0; i < sim_nscenarios; i++)
+			fprintf(stderr, "%s %s", i == 0 ? "" :
+			    i + 1 == sim_nscenarios ? " and" : ",",
+			    sim_scenarios[i].name);
+		fprintf(stderr, "\n");
+		return (-1);
+	}
+	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
+	    args->demo == NULL) {
+		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
+		    "only apply with --demo\n");
+		return (-1);
+	}
+	if (args->demo_time_scale != NULL) {
+		errno = 0;
+		scale = strtod(args->demo_time_scale, &end);
+		if (errno != 0 || end == args->demo_time_scale ||
+		    *end != '\0' || !isfinite(scale) || scale <= 0) {
+			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
+			    "not a positive number; give scenario seconds per "
+			    "real second, for example 10\n",
+			    args->demo_time_scale);
+			return (-1);
+		}
+	}
+	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
+	    &seconds, cause, sizeof cause) != 0) {
+		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
+		return (-1);
+	}
+
+	if (*command == NULL && args->json) {
+		fprintf(stderr, "vigil: --json applies to the status, watch "
+		    "and alerts commands; add one, for example vigil status "
+		    "--json\n");
+		return (-1);
+	}
+	if (args->for_ms >= 0 && (*command == NULL ||
+	    (*command)->command != HEADLESS_WATCH)) {
+		fprintf(stderr, "vigil: --for applies only to the watch "
+		    "command; status and alerts take --wait\n");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Is name one of the simulator's scenarios? */
+static int
+vigil_scenario_known(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Add a URL unless it is already listed. */
+static void
+vigil_urls_add(struct vigil_urls *urls, const char *url)
+{
+	size_t	i;
+
+	for (i = 0; i < urls->n; i++) {
+		if (strcmp(urls->v[i], url) == 0)
+			return;
+	}
+	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
+	urls->v[urls->n++] = xstrdup(url);
+}
+
+/* Free a URL list. */
+static void
+vigil_urls_free(struct vigil_urls *urls)
+{
+	size_t	i;
+
+	for (i = 0; i < urls->n; i++)
+		free(urls->v[i]);
+	free(urls->v);
+	urls->v = NULL;
+	urls->n = 0;
+}
+
+/*
+ * Read a fleet file: "#" starts a comment anywhere, blank lines are
+ * ignored, every other word is a backend URL.  Returns 0, or -1 after
+ * saying on standard error what is wrong and where.
+ */
+static int
+vigil_read_fleet(const char *path, struct vigil_urls *urls)
+{
+	FILE	*f;
+	char	*line = NULL, *p, *word, *save, host[64], upath[256];
+	char	 cause[PROTO_TEXT_MAX];
+	size_t	 size = 0, lineno = 0;
+	int	 port, tls, error = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
+		    "the path, or write one ws://HOST:PORT line per backend "
+		    "(vigild fleet --fleet-file writes one)\n", path,
+		    strerror(errno));
+		return (-1);
+	}
+	while (getline(&line, &size, f) != -1) {
+		lineno++;
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
+		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
+			if (util_parse_url(word, host, sizeof host, &port,
+			    upath, sizeof upath, &tls, cause,
+			    sizeof cause) != 0) {
+				fprintf(stderr, "vigil: %s line %zu: %s\n",
+				    path, lineno, cause);
+				error = 1;
+				goto done;
+			}
+			vigil_urls_add(urls, word);
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
+		    "the file and the disk\n", path, strerror(errno));
+		error = 1;
+	} else if (urls->n == 0) {
+		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
+		    "one ws://HOST:PORT line per backend\n", path);
+		error = 1;
+	}
+done:
+	free(line);
+	fclose(f);
+	return (error ? -1 : 0);
+}

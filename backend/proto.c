@@ -47,7 +47,7 @@ struct proto_field {
 	size_t				 size;	/* string buffer, or element */
 	int				 flags;	/* FIELD_* */
 	int64_t				 min;	/* smallest integer allowed */
-	double				 dflt;	/* optional number when absent */
+	double				 dflt;	/* optional number's default */
 	const struct proto_field	*sub;	/* array: element's fields */
 	size_t				 nsub;
 	size_t				 countoff; /* array: its size_t count */

@@ -1164,8 +1164,8 @@ START_TEST(frames_that_are_not_messages_are_refused)
 	ck_assert_str_eq(refused("{\"type\":7}", MSG_UNKNOWN), "frame has a "
 	    "\"type\" field that is an integer, expected a string such as "
 	    "\"hello\"");
-	assert_says(refused("{\"type\":\"error\",\"text\":\"a\",\"text\":\"b\"}",
-	    MSG_UNKNOWN), "frame names a field twice");
+	assert_says(refused("{\"type\":\"error\",\"text\":\"a\","
+	    "\"text\":\"b\"}", MSG_UNKNOWN), "frame names a field twice");
 	assert_says(cause, "each field may appear once");
 	assert_says(refused("{\"type\":\"stats\",\"seq\":99999999999999999999}",
 	    MSG_UNKNOWN), "frame holds a number out of range");

@@ -1,0 +1,1345 @@
+/*
+ * sim.c: the simulator and its scenarios (see sim.h).
+ *
+ * The nodes are the real router and station code; this file only feeds
+ * them: parent orders paced in real time (so the screen stays readable at
+ * any time scale), devices, messages between stations, and the scenario
+ * clock.  Scenario events are played on that clock in steps of at most a
+ * scenario second, so their order does not depend on how often the
+ * server calls sim_step().
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node-router.h"
+#include "node-station.h"
+#include "sim.h"
+#include "util.h"
+
+#define SIM_SECOND_MS		1000LL
+#define SIM_MINUTE_MS		(60 * SIM_SECOND_MS)
+#define SIM_HOUR_MS		(60 * SIM_MINUTE_MS)
+#define SIM_DAY_MS		(24 * SIM_HOUR_MS)
+
+#define SIM_MAX_ROUTERS		256
+#define SIM_MAX_STATIONS	1000
+#define SIM_MAX_SCALE		10000.0
+#define SIM_SUBSTEP_MS		SIM_SECOND_MS	/* events resolve to 1 s */
+#define SIM_MAX_SUBSTEPS	3600	/* per sim_step; coarser beyond */
+
+#define SIM_CHILD_SIZE		100	/* shares per child order */
+#define SIM_MAX_CHILDREN	500	/* child orders per router step */
+#define SIM_MAX_PARENTS_STEP	100	/* parents per router per step */
+#define SIM_PARENTS_PER_S	20.0	/* real-time pace, calm and open */
+#define SIM_TRICKLE_PER_S	2.0	/* knight before the open */
+
+#define SIM_ALERT_QUEUE		512	/* alerts waiting for the server */
+#define SIM_MAX_STANDING	8	/* alert codes kept per node */
+#define SIM_RETRY_MS		SIM_MINUTE_MS	/* renewal retry, node clock */
+#define SIM_RENEW_SLOT_MAX_MS	(21 * SIM_SECOND_MS)
+#define SIM_WARM_TICK_MS	(90 * SIM_SECOND_MS)
+#define SIM_TICK_REAL_MS	200	/* stations tick at most this often */
+
+#define SIM_ROUTER_BUILD	"smars-2026.11.02"
+#define SIM_KNIGHT_NEW_BUILD	"smars-2012.08.01"
+#define SIM_KNIGHT_OLD_BUILD	"smars-2012.07.31-old"
+#define SIM_STATION_BUILD	"stationd-4.2.0"
+#define SIM_NODE_BUILD		"vigild-1.0"
+
+/* The capital incident's timeline, scenario clock after midnight. */
+#define SIM_CAPITAL_UPDATE_S	(13 * 3600 + 59 * 60 + 58)
+#define SIM_CAPITAL_MALFORMED_S	(14 * 3600 + 6)
+#define SIM_CAPITAL_LOAD_S	(14 * 3600)
+#define SIM_CAPITAL_SERVICE_MS	(3 * SIM_SECOND_MS)	/* per renewal */
+#define SIM_CASCADE_EVERY_MS	200	/* one more neighbour each */
+#define SIM_CAPITAL_TARGET	12	/* station/s12 gets the message */
+
+/* The Knight incident's timeline. */
+#define SIM_KNIGHT_WARN_S	(8 * 3600 + 60)
+#define SIM_KNIGHT_OPEN_S	(9 * 3600 + 30 * 60)
+
+enum sim_kind {
+	SIM_CALM,
+	SIM_KNIGHT,
+	SIM_CAPITAL,
+	SIM_NODE,
+};
+
+const struct sim_scenario sim_scenarios[] = {
+	{
+		.name = "calm",
+		.summary = "a healthy fleet: 4 routers of group nyse on one "
+		    "build and 6 stations, station/capital holding the "
+		    "root; every renewal succeeds",
+		.date = "2026-11-23",
+		.start_s = 10 * 3600,
+		.time_scale = 60,
+		.routers = 4,
+		.stations = 6,
+	},
+	{
+		.name = "knight",
+		.summary = "Knight Capital, 1 August 2012: routers r1-r7 on "
+		    "smars-2012.08.01 (rlp enables retail_liquidity), r8 "
+		    "left on smars-2012.07.31-old (rlp enables power_peg); "
+		    "\"Power Peg disabled\" warnings from 08:01, runaway "
+		    "child orders at the 09:30 open; no stations",
+		.date = "2012-08-01",
+		.start_s = 8 * 3600,
+		.time_scale = 60,
+		.routers = 8,
+		.stations = 0,
+	},
+	{
+		.name = "capital",
+		.summary = "a certificate cascade: station/capital holds the "
+		    "root for 37 neighbours; an update at 13:59:58, a "
+		    "malformed but validly signed message near 14:00:06, "
+		    "the blacklist cascade, renewal failing at the hour, "
+		    "device countdowns running out; no routers",
+		.date = "2026-11-23",
+		.start_s = 13 * 3600 + 59 * 60 + 50,
+		.time_scale = 2,
+		.routers = 0,
+		.stations = 38,
+	},
+};
+const size_t sim_nscenarios = nitems(sim_scenarios);
+
+/* One node and what the simulator keeps about it. */
+struct sim_node {
+	enum proto_role		 role;
+	struct node_router	*router;
+	struct node_station	*station;
+
+	double			 parent_carry;	/* parents owed, fraction */
+	int			 refusal_alerted;
+
+	int			 queued;	/* waits at the root holder */
+	int64_t			 queued_ms;	/* since when */
+	int64_t			 cert_not_after_ms;
+	int			 expiry_alerted;
+	uint64_t		 failed_alerted; /* devices failed, reported */
+
+	int			 cert_reported;
+	char			 cert_serial[64];
+	int64_t			 cert_renewal_ms;
+
+	struct proto_alert	*standing;	/* latest of each code */
+	size_t			 nstanding;
+};
+
+struct sim {
+	enum sim_kind		 kind;
+	char			 name[32];
+	double			 time_scale;
+	int64_t			 real_start_ms;
+	int64_t			 real_last_ms;
+	int64_t			 real_tick_ms;	/* stations last ticked */
+	int64_t			 clock_start_ms;
+	int64_t			 clock_ms;
+	int64_t			 day_ms;	/* the scenario date, 00:00 */
+	uint64_t		 rng;
+	int			 warming;	/* playing the hour before */
+
+	struct sim_node		*nodes;
+	size_t			 nnodes;
+	size_t			 nrouters;	/* nodes 0 .. nrouters-1 */
+
+	/* knight */
+	int64_t			 open_ms;
+	int64_t			 warn_from_ms;
+	int64_t			 next_warning_ms;
+	size_t			 old_router;
+
+	/* capital */
+	size_t			 capital;	/* node index */
+	size_t			 target;
+	int64_t			 update_ms;
+	int64_t			 malformed_ms;
+	int64_t			 load_from_ms;
+	int			 update_done;
+	int			 malformed_done;
+	size_t			*cascade;	/* neighbours, in order */
+	size_t			 ncascade;
+	size_t			 cascade_done;
+	int64_t			 cascade_start_ms;
+	char			 evidence[PROTO_TEXT_MAX];
+	size_t			*queue;		/* renewals waiting */
+	size_t			 qhead;
+	size_t			 qcount;
+	int64_t			 issuer_free_ms;
+
+	/* alerts waiting for sim_next_alert() */
+	struct proto_alert	*alerts;
+	size_t			 ahead;
+	size_t			 acount;
+	uint64_t		 dropped;
+	char			 dropped_node[PROTO_ID_MAX];
+};
+
+static const struct sim_scenario *sim_find(const char *);
+static int64_t	 sim_days_from_civil(int, int, int);
+static int	 sim_parse_date(const char *, int64_t *);
+static uint64_t	 sim_random(struct sim *);
+static int	 sim_check_options(const struct sim_options *,
+		    const struct sim_scenario *, enum sim_kind, char **);
+static int	 sim_add_router(struct sim *, const char *, const char *,
+		    const char *, const struct proto_flag *, size_t,
+		    char **);
+static int	 sim_add_station(struct sim *, const char *, const char *,
+		    const char *, size_t, int, int64_t, char **);
+static void	 sim_rlp_flag(struct proto_flag *, const char *);
+static int	 sim_build_calm(struct sim *, const struct sim_options *,
+		    int64_t, char **);
+static int	 sim_build_knight(struct sim *, const struct sim_options *,
+		    char **);
+static int	 sim_build_capital(struct sim *, const struct sim_options *,
+		    int64_t, char **);
+static int	 sim_build_node(struct sim *, const struct sim_options *,
+		    int64_t, char **);
+static int64_t	 sim_init_time(int64_t);
+static void	 sim_warm_up(struct sim *, int64_t, int64_t);
+static void	 sim_advance(struct sim *, int64_t, int);
+static void	 sim_events(struct sim *, int64_t);
+static void	 sim_knight_events(struct sim *, int64_t);
+static void	 sim_capital_events(struct sim *, int64_t);
+static void	 sim_cascade_order(struct sim *);
+static size_t	 sim_root_holder(const struct sim *);
+static void	 sim_stations(struct sim *, int64_t, int);
+static void	 sim_renew(struct sim *, size_t, struct node_station *,
+		    int64_t);
+static void	 sim_serve_queue(struct sim *, struct node_station *,
+		    int64_t);
+static void	 sim_watch_station(struct sim *, size_t, int64_t);
+static void	 sim_note_cert(struct sim_node *);
+static void	 sim_feed_routers(struct sim *, int64_t);
+static void	 sim_alert(struct sim *, size_t, int64_t,
+		    enum proto_severity, const char *, int, const char *,
+		    const char *, const char *);
+static void	 sim_stand(struct sim_node *, const struct proto_alert *);
+
+/* The scenario named name in the table, or NULL. */
+static const struct sim_scenario *
+sim_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, name) == 0)
+			return (&sim_scenarios[i]);
+	}
+	return (NULL);
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date. */
+static int64_t
+sim_days_from_civil(int y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+/* Parse "YYYY-MM-DD" into its midnight UTC in ms; 0, or -1 if bad. */
+static int
+sim_parse_date(const char *date, int64_t *ms)
+{
+	int	y, m, d, n = 0;
+
+	if (sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    date[n] != '\0' || m < 1 || m > 12 || d < 1 || d > 31)
+		return (-1);
+	*ms = sim_days_from_civil(y, m, d) * SIM_DAY_MS;
+	return (0);
+}
+
+/* A pseudo-random number (xorshift64*): the same run every time. */
+static uint64_t
+sim_random(struct sim *sim)
+{
+	sim->rng ^= sim->rng >> 12;
+	sim->rng ^= sim->rng << 25;
+	sim->rng ^= sim->rng >> 27;
+	return (sim->rng * 2685821657736338717ULL);
+}
+
+/*
+ * Check the options against the scenario.  Returns 0, or -1 and an
+ * allocated sentence in *cause saying what is allowed.
+ */
+static int
+sim_check_options(const struct sim_options *o, const struct sim_scenario *sc,
+    enum sim_kind kind, char **cause)
+{
+	int	min_routers = 1;
+
+	if (o->time_scale < 0 || isnan(o->time_scale) ||
+	    o->time_scale > SIM_MAX_SCALE) {
+		*cause = xasprintf("time scale %g is out of range; give a "
+		    "number above 0 and at most %g (scenario seconds per "
+		    "real second)", o->time_scale, SIM_MAX_SCALE);
+		return (-1);
+	}
+	if (o->start_s < -1 || o->start_s >= 86400) {
+		*cause = xasprintf("start time %d is not a time of day; give "
+		    "HH:MM:SS between 00:00:00 and 23:59:59", o->start_s);
+		return (-1);
+	}
+	if (o->devices > STATION_MAX_DEVICES) {
+		*cause = xasprintf("%zu devices per station is out of range; "
+		    "give 1 to %d", o->devices, STATION_MAX_DEVICES);
+		return (-1);
+	}
+	if (kind == SIM_NODE)
+		return (0);
+	if (o->routers < 0 || o->stations < 0) {
+		*cause = xasprintf("negative node counts make no fleet; give "
+		    "--routers and --stations as positive numbers");
+		return (-1);
+	}
+	if (kind == SIM_KNIGHT)
+		min_routers = 2;
+	if (sc->routers == 0 && o->routers != 0) {
+		*cause = xasprintf("scenario %s has no routers; leave out "
+		    "--routers, or choose calm or knight", sc->name);
+		return (-1);
+	}
+	if (sc->routers != 0 && o->routers != 0 &&
+	    (o->routers < min_routers || o->routers > SIM_MAX_ROUTERS)) {
+		*cause = xasprintf("%d routers is out of range for scenario "
+		    "%s; give %d to %d%s", o->routers, sc->name, min_routers,
+		    SIM_MAX_ROUTERS, kind == SIM_KNIGHT ? " (the last one "
+		    "runs the old build)" : "");
+		return (-1);
+	}
+	if (sc->stations == 0 && o->stations != 0) {
+		*cause = xasprintf("scenario %s has no stations; leave out "
+		    "--stations, or choose calm or capital", sc->name);
+		return (-1);
+	}
+	if (sc->stations != 0 && o->stations != 0 &&
+	    (o->stations < 2 || o->stations > SIM_MAX_STATIONS)) {
+		*cause = xasprintf("%d stations is out of range for scenario "
+		    "%s; give 2 to %d (station/capital and its neighbours)",
+		    o->stations, sc->name, SIM_MAX_STATIONS);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Add a router node; -1 and *cause if the router refuses its setup. */
+static int
+sim_add_router(struct sim *sim, const char *id, const char *group,
+    const char *build, const struct proto_flag *flags, size_t nflags,
+    char **cause)
+{
+	struct sim_node	*n = &sim->nodes[sim->nnodes];
+	char		 why[PROTO_TEXT_MAX];
+
+	n->role = ROLE_ROUTER;
+	n->router = xcalloc(1, sizeof *n->router);
+	if (node_router_init(n->router, id, group, build, flags, nflags, why,
+	    sizeof why) != 0) {
+		free(n->router);
+		n->router = NULL;
+		*cause = xasprintf("%s", why);
+		return (-1);
+	}
+	sim->nnodes++;
+	sim->nrouters++;
+	return (0);
+}
+
+/*
+ * Add a station node at node clock now_ms; the first one added with
+ * holds_root is the root holder the others are issued by.
+ */
+static int
+sim_add_station(struct sim *sim, const char *id, const char *group,
+    const char *build, size_t devices, int holds_root, int64_t now_ms,
+    char **cause)
+{
+	struct sim_node		*n = &sim->nodes[sim->nnodes];
+	struct node_station	*root = NULL;
+
+	if (!holds_root)
+		root = sim->nodes[sim_root_holder(sim)].station;
+	n->role = ROLE_STATION;
+	n->station = xcalloc(1, sizeof *n->station);
+	if (node_station_init(n->station, id, group, build, devices,
+	    holds_root, root, now_ms, cause) != 0) {
+		free(n->station);
+		n->station = NULL;
+		return (-1);
+	}
+	sim_note_cert(n);
+	sim->nnodes++;
+	return (0);
+}
+
+/*
+ * When stations start, so that each has renewed at its slot after the
+ * hour before start: an hour boundary at least a slot before start.
+ */
+static int64_t
+sim_init_time(int64_t start_ms)
+{
+	int64_t	hour = start_ms - start_ms % SIM_HOUR_MS;
+
+	if (start_ms - hour < SIM_RENEW_SLOT_MAX_MS)
+		hour -= SIM_HOUR_MS;
+	return (hour);
+}
+
+/* The rlp flag meaning path, on. */
+static void
+sim_rlp_flag(struct proto_flag *flag, const char *path)
+{
+	memset(flag, 0, sizeof *flag);
+	util_copy(flag->name, sizeof flag->name, "rlp");
+	util_copy(flag->path, sizeof flag->path, path);
+	flag->on = 1;
+}
+
+/* Calm: routers on one build and healthy stations. */
+static int
+sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
+    char **cause)
+{
+	static const char *const groups[] = { "north", "south" };
+	struct proto_flag	 flag;
+	char			 id[PROTO_ID_MAX];
+	int			 i, nrouters, nstations;
+	size_t			 devices;
+
+	nrouters = o->routers != 0 ? o->routers : sim_find("calm")->routers;
+	nstations = o->stations != 0 ? o->stations :
+	    sim_find("calm")->stations;
+	devices = o->devices != 0 ? o->devices : 200;
+	sim->nodes = xcalloc((size_t)(nrouters + nstations),
+	    sizeof *sim->nodes);
+	sim_rlp_flag(&flag, "retail_liquidity");
+	for (i = 0; i < nrouters; i++) {
+		util_format(id, sizeof id, "router/r%d", i + 1);
+		if (sim_add_router(sim, id, "nyse", SIM_ROUTER_BUILD, &flag, 1,
+		    cause) != 0)
+			return (-1);
+	}
+	sim->capital = sim->nnodes;
+	if (sim_add_station(sim, "station/capital", "central",
+	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0)
+		return (-1);
+	for (i = 1; i < nstations; i++) {
+		util_format(id, sizeof id, "station/s%d", i);
+		if (sim_add_station(sim, id, groups[i % 2],
+		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* Knight: r1..r(n-1) on the new build, the last on the old one. */
+static int
+sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
+{
+	struct proto_flag	 new_flag, old_flag;
+	char			 id[PROTO_ID_MAX];
+	int			 i, n;
+
+	n = o->routers != 0 ? o->routers : sim_find("knight")->routers;
+	sim->nodes = xcalloc((size_t)n, sizeof *sim->nodes);
+	sim_rlp_flag(&new_flag, "retail_liquidity");
+	sim_rlp_flag(&old_flag, "power_peg");
+	for (i = 0; i < n; i++) {
+		util_format(id, sizeof id, "router/r%d", i + 1);
+		if (i == n - 1) {
+			sim->old_router = sim->nnodes;
+			if (sim_add_router(sim, id, "nyse",
+			    SIM_KNIGHT_OLD_BUILD, &old_flag, 1, cause) != 0)
+				return (-1);
+		} else if (sim_add_router(sim, id, "nyse",
+		    SIM_KNIGHT_NEW_BUILD, &new_flag, 1, cause) != 0)
+			return (-1);
+	}
+	sim->open_ms = sim->day_ms + SIM_KNIGHT_OPEN_S * SIM_SECOND_MS;
+	sim->warn_from_ms = sim->day_ms + SIM_KNIGHT_WARN_S * SIM_SECOND_MS;
+	sim->next_warning_ms = sim->clock_start_ms > sim->warn_from_ms ?
+	    sim->clock_start_ms : sim->warn_from_ms;
+	return (0);
+}
+
+/* Capital: the root holder and its neighbours, by region. */
+static int
+sim_build_capital(struct sim *sim, const struct sim_options *o,
+    int64_t init_ms, char **cause)
+{
+	static const char *const regions[] = {
+		"north", "east", "south", "west"
+	};
+	char	id[PROTO_ID_MAX];
+	int	i, n;
+	size_t	devices;
+
+	n = o->stations != 0 ? o->stations : sim_find("capital")->stations;
+	devices = o->devices != 0 ? o->devices : 100;
+	sim->nodes = xcalloc((size_t)n, sizeof *sim->nodes);
+	sim->capital = 0;
+	if (sim_add_station(sim, "station/capital", "central",
+	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0)
+		return (-1);
+	for (i = 1; i < n; i++) {
+		util_format(id, sizeof id, "station/s%d", i);
+		if (sim_add_station(sim, id, regions[i % 4],
+		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0)
+			return (-1);
+	}
+	sim->target = n - 1 < SIM_CAPITAL_TARGET ? 1 : SIM_CAPITAL_TARGET;
+	sim->update_ms = sim->day_ms + SIM_CAPITAL_UPDATE_S * SIM_SECOND_MS;
+	sim->malformed_ms = sim->day_ms +
+	    SIM_CAPITAL_MALFORMED_S * SIM_SECOND_MS;
+	sim->load_from_ms = sim->day_ms + SIM_CAPITAL_LOAD_S * SIM_SECOND_MS;
+	sim->queue = xcalloc((size_t)n, sizeof *sim->queue);
+	sim_cascade_order(sim);
+	return (0);
+}
+
+/* Node: the one node vigild node runs, with calm inputs. */
+static int
+sim_build_node(struct sim *sim, const struct sim_options *o, int64_t init_ms,
+    char **cause)
+{
+	struct proto_flag	 flag;
+	const struct proto_flag	*flags = o->flags;
+	const char		*prefix, *group, *build;
+	char			 id[PROTO_ID_MAX];
+	size_t			 nflags = o->nflags;
+
+	if (o->role == ROLE_ROUTER)
+		prefix = "router/";
+	else if (o->role == ROLE_STATION)
+		prefix = "station/";
+	else {
+		*cause = xasprintf("a node needs a role; give --role router "
+		    "or --role station");
+		return (-1);
+	}
+	if (o->id == NULL || o->id[0] == '\0') {
+		*cause = xasprintf("a node needs an id; give --id, for "
+		    "example --id %sr1", prefix);
+		return (-1);
+	}
+	if (strchr(o->id, '/') == NULL)
+		util_format(id, sizeof id, "%s%s", prefix, o->id);
+	else if (strncmp(o->id, prefix, strlen(prefix)) == 0)
+		util_copy(id, sizeof id, o->id);
+	else {
+		*cause = xasprintf("node id \"%s\" does not fit role %s; give "
+		    "\"%s%s\" or a bare name", o->id, o->role == ROLE_ROUTER ?
+		    "router" : "station", prefix, strrchr(o->id, '/') + 1);
+		return (-1);
+	}
+	if (strlen(id) + 1 > PROTO_ID_MAX) {
+		*cause = xasprintf("node id \"%s\" is longer than %d "
+		    "characters; choose a shorter name", id, PROTO_ID_MAX - 1);
+		return (-1);
+	}
+	group = o->group != NULL ? o->group : "default";
+	build = o->build != NULL ? o->build : SIM_NODE_BUILD;
+	sim->nodes = xcalloc(1, sizeof *sim->nodes);
+	if (o->role == ROLE_ROUTER) {
+		if (flags == NULL) {
+			sim_rlp_flag(&flag, "retail_liquidity");
+			flags = &flag;
+			nflags = 1;
+		}
+		return (sim_add_router(sim, id, group, build, flags, nflags,
+		    cause));
+	}
+	sim->capital = 0;
+	return (sim_add_station(sim, id, group, build, o->devices != 0 ?
+	    o->devices : 200, 1, init_ms, cause));
+}
+
+/*
+ * Build the fleet for options at real time now_real_ms.  Returns it, or
+ * NULL and an allocated sentence in *cause; nothing is left allocated.
+ */
+struct sim *
+sim_create(const struct sim_options *options, int64_t now_real_ms,
+    char **cause)
+{
+	static const struct sim_options	 defaults = { .start_s = -1 };
+	const struct sim_options	*o = options;
+	const struct sim_scenario	*sc = NULL;
+	struct sim			*sim;
+	const char			*name;
+	enum sim_kind			 kind;
+	int64_t				 now_wall, init_ms;
+	int				 start_s, rc;
+
+	if (o == NULL)
+		o = &defaults;
+	name = o->scenario != NULL ? o->scenario : "calm";
+	if (strcmp(name, "node") == 0)
+		kind = SIM_NODE;
+	else if ((sc = sim_find(name)) == NULL) {
+		*cause = xasprintf("scenario \"%s\" is not known; choose calm, "
+		    "knight or capital", name);
+		return (NULL);
+	} else if (strcmp(name, "knight") == 0)
+		kind = SIM_KNIGHT;
+	else if (strcmp(name, "capital") == 0)
+		kind = SIM_CAPITAL;
+	else
+		kind = SIM_CALM;
+	if (sim_check_options(o, sc, kind, cause) != 0)
+		return (NULL);
+
+	sim = xcalloc(1, sizeof *sim);
+	sim->kind = kind;
+	util_copy(sim->name, sizeof sim->name, name);
+	sim->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)kind;
+	sim->real_start_ms = sim->real_last_ms = now_real_ms;
+	sim->real_tick_ms = now_real_ms;
+	sim->alerts = xcalloc(SIM_ALERT_QUEUE, sizeof *sim->alerts);
+	if (kind == SIM_NODE) {
+		now_wall = util_wall_ms();
+		sim->day_ms = now_wall - now_wall % SIM_DAY_MS;
+		sim->clock_start_ms = o->start_s < 0 ? now_wall :
+		    sim->day_ms + (int64_t)o->start_s * SIM_SECOND_MS;
+		sim->time_scale = o->time_scale > 0 ? o->time_scale : 1;
+	} else {
+		if (sim_parse_date(sc->date, &sim->day_ms) != 0)
+			fatal("scenario %s has a bad date %s", sc->name,
+			    sc->date);
+		start_s = o->start_s >= 0 ? o->start_s : sc->start_s;
+		sim->clock_start_ms = sim->day_ms +
+		    (int64_t)start_s * SIM_SECOND_MS;
+		sim->time_scale = o->time_scale > 0 ? o->time_scale :
+		    sc->time_scale;
+	}
+	sim->clock_ms = sim->clock_start_ms;
+	init_ms = sim_init_time(sim->clock_start_ms);
+
+	switch (kind) {
+	case SIM_CALM:
+		rc = sim_build_calm(sim, o, init_ms, cause);
+		break;
+	case SIM_KNIGHT:
+		rc = sim_build_knight(sim, o, cause);
+		break;
+	case SIM_CAPITAL:
+		rc = sim_build_capital(sim, o, init_ms, cause);
+		break;
+	default:
+		rc = sim_build_node(sim, o, init_ms, cause);
+		break;
+	}
+	if (rc != 0) {
+		sim_free(sim);
+		return (NULL);
+	}
+	if (sim->nnodes > sim->nrouters)
+		sim_warm_up(sim, init_ms, sim->clock_start_ms);
+	sim_events(sim, sim->clock_ms);
+	return (sim);
+}
+
+/* Free the simulator and every node; NULL is fine. */
+void
+sim_free(struct sim *sim)
+{
+	size_t	i;
+
+	if (sim == NULL)
+		return;
+	for (i = 0; i < sim->nnodes; i++) {
+		if (sim->nodes[i].router != NULL) {
+			node_router_free(sim->nodes[i].router);
+			free(sim->nodes[i].router);
+		}
+		if (sim->nodes[i].station != NULL) {
+			node_station_free(sim->nodes[i].station);
+			free(sim->nodes[i].station);
+		}
+		free(sim->nodes[i].standing);
+	}
+	free(sim->nodes);
+	free(sim->cascade);
+	free(sim->queue);
+	free(sim->alerts);
+	free(sim);
+}
+
+/*
+ * Play the stations from init_ms, when they started, to start_ms, so that
+ * at start each has renewed at its slot after the last hour and its
+ * devices have had their heartbeats, like a fleet that has been running.
+ * Seconds while the slots pass, then ticks 90 s apart (well inside the
+ * device timeout, and few: each tick checks a certificate); no events.
+ */
+static void
+sim_warm_up(struct sim *sim, int64_t init_ms, int64_t start_ms)
+{
+	int64_t	t = init_ms;
+
+	sim->warming = 1;
+	while (t < start_ms) {
+		if (t < init_ms + SIM_RENEW_SLOT_MAX_MS)
+			t += SIM_SECOND_MS;
+		else
+			t += SIM_WARM_TICK_MS;
+		if (t > start_ms)
+			t = start_ms;
+		sim_stations(sim, t, t >= init_ms + SIM_RENEW_SLOT_MAX_MS);
+	}
+	sim->warming = 0;
+}
+
+/* Advance to real time now_real_ms; see sim.h. */
+void
+sim_step(struct sim *sim, int64_t now_real_ms)
+{
+	int64_t	to;
+	size_t	i;
+	int	tick;
+
+	if (now_real_ms <= sim->real_last_ms)
+		return;
+	to = sim->clock_start_ms + (int64_t)llround((double)(now_real_ms -
+	    sim->real_start_ms) * sim->time_scale);
+	/*
+	 * Heartbeats are per minute and stats go out a few times a real
+	 * second, so stations need not tick at every step: each tick
+	 * checks a certificate, which a large fleet feels.
+	 */
+	tick = now_real_ms - sim->real_tick_ms >= SIM_TICK_REAL_MS;
+	if (tick)
+		sim->real_tick_ms = now_real_ms;
+	sim_advance(sim, to, tick);
+	sim_feed_routers(sim, now_real_ms - sim->real_last_ms);
+	sim->real_last_ms = now_real_ms;
+	for (i = 0; i < sim->nrouters; i++)
+		node_router_step(sim->nodes[i].router, SIM_MAX_CHILDREN,
+		    SIM_CHILD_SIZE);
+}
+
+/*
+ * Move the scenario clock to to_ms in steps of at most a second; the
+ * stations tick at the end if tick.
+ */
+static void
+sim_advance(struct sim *sim, int64_t to_ms, int tick)
+{
+	int64_t	t = sim->clock_ms, step = SIM_SUBSTEP_MS;
+
+	if (to_ms <= t)
+		return;
+	if ((to_ms - t) / step > SIM_MAX_SUBSTEPS)
+		step = (to_ms - t) / SIM_MAX_SUBSTEPS + 1;
+	while (t < to_ms) {
+		t = to_ms - t > step ? t + step : to_ms;
+		sim_events(sim, t);
+		sim_stations(sim, t, tick && t == to_ms);
+		sim->clock_ms = t;
+	}
+}
+
+/* Play the scenario's events due by node clock t. */
+static void
+sim_events(struct sim *sim, int64_t t)
+{
+	if (sim->kind == SIM_KNIGHT)
+		sim_knight_events(sim, t);
+	else if (sim->kind == SIM_CAPITAL)
+		sim_capital_events(sim, t);
+}
+
+/*
+ * Knight: from 08:01 until the open, the old router mails "Power Peg
+ * disabled" every minute, which is all the real e-mails said; the cause
+ * and action are what an operator needed to read in them.
+ */
+static void
+sim_knight_events(struct sim *sim, int64_t t)
+{
+	const struct node_router	*r8;
+	char				 cause[PROTO_TEXT_MAX];
+	char				 action[PROTO_TEXT_MAX];
+
+	r8 = sim->nodes[sim->old_router].router;
+	while (sim->next_warning_ms <= t && sim->next_warning_ms <
+	    sim->open_ms) {
+		util_format(cause, sizeof cause, "%s reports its Power Peg "
+		    "code path disabled while parents flagged rlp are queued; "
+		    "on build %s flag rlp enables %s, retired code", r8->id,
+		    r8->build, "power_peg");
+		util_format(action, sizeof action, "compare %s's build and "
+		    "flag meanings with the fleet before the open; hold its "
+		    "rlp orders", r8->id);
+		sim_alert(sim, sim->old_router, sim->next_warning_ms,
+		    SEV_WARNING, "power-peg", 0, "Power Peg disabled", cause,
+		    action);
+		sim->next_warning_ms += SIM_MINUTE_MS;
+	}
+}
+
+/*
+ * The neighbours in the order the evidence reaches them: outwards from
+ * the station that found it, one ring step at a time on either side.
+ */
+static void
+sim_cascade_order(struct sim *sim)
+{
+	size_t	n = sim->nnodes - 1, first = sim->target, d;
+
+	/* Neighbour sK is node K: the capital is node 0. */
+	sim->cascade = xcalloc(n == 0 ? 1 : n, sizeof *sim->cascade);
+	for (d = 1; d < n; d++) {
+		if (first + d <= n)
+			sim->cascade[sim->ncascade++] = first + d;
+		if (first > d)
+			sim->cascade[sim->ncascade++] = first - d;
+	}
+}
+
+/*
+ * Capital: the update, the malformed message the capital signs under the
+ * renewal load, the neighbour that blacklists it and the evidence going
+ * round, one more neighbour every SIM_CASCADE_EVERY_MS.
+ */
+static void
+sim_capital_events(struct sim *sim, int64_t t)
+{
+	struct node_station	*cap = sim->nodes[sim->capital].station;
+	struct node_station	*first, *s;
+	struct station_msg	 m;
+	char			 text[PROTO_TEXT_MAX], action[PROTO_TEXT_MAX];
+	char			*why = NULL;
+	int64_t			 at;
+
+	if (!sim->update_done && t >= sim->update_ms) {
+		sim->update_done = 1;
+		util_format(text, sizeof text, "software update 4.2.1 "
+		    "deployed to %s", cap->id);
+		util_format(action, sizeof action, "watch %s's messages and "
+		    "renewals over the next minutes; roll the update back if "
+		    "a peer reports a malformed message", cap->id);
+		sim_alert(sim, sim->capital, sim->update_ms, SEV_INFO,
+		    "update", 0, text, "a scheduled deployment: 4.2.1 "
+		    "rebuilt the message writer with new compiler attributes",
+		    action);
+	}
+	if (!sim->malformed_done && t >= sim->malformed_ms) {
+		sim->malformed_done = 1;
+		first = sim->nodes[sim->target].station;
+		if (node_station_send(cap, &m, 1, sim->malformed_ms,
+		    &why) != 0) {
+			sim_alert(sim, sim->capital, sim->malformed_ms,
+			    SEV_WARNING, "send", 0, "the capital could not "
+			    "sign its status message", why, "renew its "
+			    "certificate from the root it holds");
+			free(why);
+		} else if (node_station_receive(first, cap, &m,
+		    sim->malformed_ms, sim->evidence,
+		    sizeof sim->evidence) == 1) {
+			sim->cascade_start_ms = sim->malformed_ms;
+			util_format(text, sizeof text, "%s blacklisted %s",
+			    first->id, cap->id);
+			util_format(action, sizeof action, "%s now refuses "
+			    "certificates signed by %s and forwards the "
+			    "evidence to its neighbours; check %s's update, "
+			    "and move the root to a trusted station before "
+			    "the certificates expire", first->id, cap->id,
+			    cap->id);
+			sim_alert(sim, sim->target, sim->malformed_ms,
+			    SEV_WARNING, "blacklist", 0, text, sim->evidence,
+			    action);
+		}
+	}
+	if (sim->cascade_start_ms == 0)
+		return;
+	while (sim->cascade_done < sim->ncascade) {
+		at = sim->cascade_start_ms + (int64_t)(sim->cascade_done + 1) *
+		    SIM_CASCADE_EVERY_MS;
+		if (at > t)
+			break;
+		s = sim->nodes[sim->cascade[sim->cascade_done]].station;
+		first = sim->nodes[sim->target].station;
+		if (node_station_blacklist(s, cap->id, first->id,
+		    sim->evidence, at) == 1) {
+			util_format(text, sizeof text, "%s blacklisted %s",
+			    s->id, cap->id);
+			util_format(action, sizeof action, "%s now refuses "
+			    "certificates signed by %s (evidence forwarded by "
+			    "%s); check %s, and move the root to a trusted "
+			    "station before the certificates expire", s->id,
+			    cap->id, first->id, cap->id);
+			sim_alert(sim, sim->cascade[sim->cascade_done], at,
+			    SEV_WARNING, "blacklist", 0, text, sim->evidence,
+			    action);
+		}
+		sim->cascade_done++;
+	}
+}
+
+/* The node index of the station holding the root (the capital at first). */
+static size_t
+sim_root_holder(const struct sim *sim)
+{
+	size_t	i;
+
+	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		if (sim->nodes[i].station != NULL &&
+		    sim->nodes[i].station->root_key != NULL)
+			return (i);
+	}
+	return (sim->capital);
+}
+
+/*
+ * The stations at node clock t: renewals that fell due (or retries a
+ * minute after a failure), the root holder's queue when it is under
+ * load, then heartbeats if tick, then what the stations would warn
+ * about.  Ticks are kept few because each checks a certificate; but a
+ * station whose certificate runs out before t ticks just before that,
+ * so the heartbeats due while it was valid still go out.
+ */
+static void
+sim_stations(struct sim *sim, int64_t t, int tick)
+{
+	struct sim_node		*n;
+	struct node_station	*s, *issuer;
+	size_t			 i, holder;
+	int			 load;
+
+	holder = sim_root_holder(sim);
+	issuer = holder < sim->nnodes ? sim->nodes[holder].station : NULL;
+	load = sim->kind == SIM_CAPITAL && !sim->warming &&
+	    t >= sim->load_from_ms;
+	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		n = &sim->nodes[i];
+		s = n->station;
+		if (s->last_tick_ms < n->cert_not_after_ms - 1 &&
+		    n->cert_not_after_ms <= t)
+			node_station_tick(s, n->cert_not_after_ms - 1);
+		if (n->queued)
+			continue;
+		if (!node_station_renewal_due(s, t) && (s->last_renewal_ok ||
+		    s->last_renewal_ms == 0 ||
+		    t < s->last_renewal_ms + SIM_RETRY_MS))
+			continue;
+		/*
+		 * Under the hour's load the root holder signs one renewal
+		 * at a time, so requests wait in its queue; a station that
+		 * blacklists it does not ask and fails at once.
+		 */
+		if (load && issuer != NULL && s != issuer &&
+		    !node_station_blacklists(s, issuer->id)) {
+			n->queued = 1;
+			n->queued_ms = t;
+			sim->queue[(sim->qhead + sim->qcount++) %
+			    (sim->nnodes - sim->nrouters)] = i;
+			continue;
+		}
+		sim_renew(sim, i, issuer, t);
+	}
+	if (issuer != NULL)
+		sim_serve_queue(sim, issuer, t);
+	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		if (tick)
+			node_station_tick(sim->nodes[i].station, t);
+		if (!sim->warming)
+			sim_watch_station(sim, i, t);
+	}
+}
+
+/* The root holder signs queued renewals, one per service time. */
+static void
+sim_serve_queue(struct sim *sim, struct node_station *issuer, int64_t t)
+{
+	size_t	cap = sim->nnodes - sim->nrouters, i;
+	int64_t	at;
+
+	while (sim->qcount > 0) {
+		i = sim->queue[sim->qhead];
+		at = sim->issuer_free_ms > sim->nodes[i].queued_ms ?
+		    sim->issuer_free_ms : sim->nodes[i].queued_ms;
+		if (node_station_blacklists(sim->nodes[i].station,
+		    issuer->id)) {
+			/* It gave up on the capital while it waited. */
+			at = t;
+		} else if (at > t)
+			break;
+		else
+			sim->issuer_free_ms = at + SIM_CAPITAL_SERVICE_MS;
+		sim->qhead = (sim->qhead + 1) % cap;
+		sim->qcount--;
+		sim->nodes[i].queued = 0;
+		sim_renew(sim, i, issuer, at);
+	}
+}
+
+/* Renew station node i from issuer at t and report the outcome. */
+static void
+sim_renew(struct sim *sim, size_t i, struct node_station *issuer, int64_t t)
+{
+	struct sim_node		*n = &sim->nodes[i];
+	struct node_station	*s = n->station;
+	const struct proto_alert *a;
+	char			 text[PROTO_TEXT_MAX], action[PROTO_TEXT_MAX];
+	char			 at[16];
+	size_t			 k;
+	int			 failing = 0;
+
+	for (k = 0; k < n->nstanding; k++) {
+		a = &n->standing[k];
+		if (strcmp(a->code, "renewal") == 0)
+			failing = 1;
+	}
+	if (node_station_renew(s, issuer, t) == 0) {
+		sim_note_cert(n);
+		n->expiry_alerted = 0;
+		if (failing) {
+			util_format(text, sizeof text, "%s renewed its "
+			    "certificate", s->id);
+			sim_alert(sim, i, t, SEV_INFO, "renewal", 1, text,
+			    "the root holder signed its renewal",
+			    "no action needed");
+		}
+		return;
+	}
+	util_format(text, sizeof text, "%s could not renew its certificate",
+	    s->id);
+	util_format(action, sizeof action, "its certificate runs out at %s "
+	    "and its devices fail 3 minutes after their last heartbeat; "
+	    "move the root to a station %s trusts, or restore the root "
+	    "holder, before then", util_clock_text(n->cert_not_after_ms, at,
+	    sizeof at), s->id);
+	sim_alert(sim, i, t, SEV_CRITICAL, "renewal", 0, text,
+	    s->last_renewal_error, action);
+}
+
+/*
+ * Warn about what a station can see of itself: its certificate running
+ * out (so it can no longer sign heartbeats) and its devices failing.
+ */
+static void
+sim_watch_station(struct sim *sim, size_t i, int64_t t)
+{
+	struct sim_node		*n = &sim->nodes[i];
+	struct node_station	*s = n->station;
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 at[16];
+	uint64_t		 failed = s->counters.devices_failed;
+
+	if (!n->expiry_alerted && t > n->cert_not_after_ms) {
+		n->expiry_alerted = 1;
+		util_format(text, sizeof text, "%s's certificate expired at "
+		    "%s; it can no longer sign heartbeats", s->id,
+		    util_clock_text(n->cert_not_after_ms, at, sizeof at));
+		util_format(cause, sizeof cause, "%s",
+		    s->last_renewal_error[0] != '\0' ? s->last_renewal_error :
+		    "no renewal has succeeded since it was issued");
+		sim_alert(sim, i, t, SEV_CRITICAL, "cert-expired", 0, text,
+		    cause, "renew it from the root holder or move the root "
+		    "to a station it trusts; its devices fail 3 minutes "
+		    "after their last heartbeat");
+	}
+	if (failed > n->failed_alerted && (n->failed_alerted == 0 ||
+	    failed == s->ndevices)) {
+		n->failed_alerted = failed;
+		util_format(text, sizeof text, "%llu of %zu devices of %s "
+		    "failed: no heartbeat for 3 minutes",
+		    (unsigned long long)failed, s->ndevices, s->id);
+		util_format(cause, sizeof cause, "%s sends heartbeats only "
+		    "with a valid certificate; %s", s->id,
+		    s->last_renewal_error[0] != '\0' ? s->last_renewal_error :
+		    "its certificate ran out");
+		sim_alert(sim, i, t, SEV_CRITICAL, "devices", 0, text, cause,
+		    "restore the station's certificate (renew it, or move "
+		    "the root); failed devices must be reset where they "
+		    "stand");
+	}
+}
+
+/* Remember the expiry of node n's current certificate. */
+static void
+sim_note_cert(struct sim_node *n)
+{
+	struct proto_cert	c;
+
+	node_station_cert(n->station, &c);
+	n->cert_not_after_ms = c.not_after_ms;
+}
+
+/*
+ * Parent orders, paced in real time: dt_real ms have passed.  Knight's
+ * market is closed before the open (a trickle without rlp); from the
+ * open every other parent is flagged rlp, on every router.
+ */
+static void
+sim_feed_routers(struct sim *sim, int64_t dt_real)
+{
+	struct sim_node		*n;
+	struct node_router	*r;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	double			 rate = SIM_PARENTS_PER_S;
+	uint64_t		 shares, k, due;
+	size_t			 i;
+	int			 open = 1, rlp;
+
+	if (sim->kind == SIM_KNIGHT && sim->clock_ms < sim->open_ms) {
+		open = 0;
+		rate = SIM_TRICKLE_PER_S;
+	}
+	for (i = 0; i < sim->nrouters; i++) {
+		n = &sim->nodes[i];
+		r = n->router;
+		n->parent_carry += rate * (double)dt_real / 1000.0;
+		due = (uint64_t)n->parent_carry;
+		n->parent_carry -= (double)due;
+		if (due > SIM_MAX_PARENTS_STEP) {
+			due = SIM_MAX_PARENTS_STEP;
+			n->parent_carry = 0;
+		}
+		for (k = 0; k < due; k++) {
+			shares = (1 + sim_random(sim) % 20) * 100;
+			if (sim->kind == SIM_KNIGHT)
+				rlp = open && (r->next_parent % 2 == 0);
+			else
+				rlp = sim_random(sim) % 4 == 0;
+			if (node_router_parent(r, shares, rlp, why,
+			    sizeof why) == 0 || n->refusal_alerted)
+				continue;
+			n->refusal_alerted = 1;
+			util_format(text, sizeof text, "%s is refusing parent "
+			    "orders", r->id);
+			sim_alert(sim, i, sim->clock_ms, SEV_WARNING,
+			    "parents-refused", 0, text, why, "halt the router "
+			    "and find why its open parents never fill");
+		}
+	}
+}
+
+/*
+ * Raise an alert from node i at node clock t: queue it for the server
+ * and keep it as the node's standing alert of that code (a clear removes
+ * it).  The queue is bounded: when full the oldest alert is dropped and
+ * counted, and sim_next_alert() says so.
+ */
+static void
+sim_alert(struct sim *sim, size_t i, int64_t t, enum proto_severity sev,
+    const char *code, int clear, const char *text, const char *cause,
+    const char *action)
+{
+	struct proto_alert	*a, alert;
+
+	memset(&alert, 0, sizeof alert);
+	util_copy(alert.node, sizeof alert.node, sim_node_id(sim, i));
+	alert.clock_ms = t;
+	alert.severity = sev;
+	util_copy(alert.code, sizeof alert.code, code);
+	util_copy(alert.text, sizeof alert.text, text);
+	util_copy(alert.cause, sizeof alert.cause, cause);
+	util_copy(alert.action, sizeof alert.action, action);
+	alert.clear = clear;
+	sim_stand(&sim->nodes[i], &alert);
+
+	if (sim->acount == SIM_ALERT_QUEUE) {
+		a = &sim->alerts[sim->ahead];
+		util_copy(sim->dropped_node, sizeof sim->dropped_node,
+		    a->node);
+		sim->dropped++;
+		sim->ahead = (sim->ahead + 1) % SIM_ALERT_QUEUE;
+		sim->acount--;
+	}
+	sim->alerts[(sim->ahead + sim->acount++) % SIM_ALERT_QUEUE] = alert;
+}
+
+/* Keep alert as n's standing alert of its code, or drop it if cleared. */
+static void
+sim_stand(struct sim_node *n, const struct proto_alert *alert)
+{
+	size_t	k;
+
+	for (k = 0; k < n->nstanding; k++) {
+		if (strcmp(n->standing[k].code, alert->code) == 0)
+			break;
+	}
+	if (alert->clear) {
+		if (k < n->nstanding) {
+			memmove(&n->standing[k], &n->standing[k + 1],
+			    (n->nstanding - k - 1) * sizeof *n->standing);
+			n->nstanding--;
+		}
+		return;
+	}
+	if (k == n->nstanding) {
+		if (n->nstanding == SIM_MAX_STANDING) {
+			/* The oldest code gives way; codes are few. */
+			memmove(&n->standing[0], &n->standing[1],
+			    (n->nstanding - 1) * sizeof *n->standing);
+			k = --n->nstanding;
+		}
+		if (n->standing == NULL)
+			n->standing = xcalloc(SIM_MAX_STANDING,
+			    sizeof *n->standing);
+		n->nstanding++;
+	}
+	n->standing[k] = *alert;
+}
+
+/* Node clock now, in ms since the epoch. */
+int64_t
+sim_clock_ms(const struct sim *sim)
+{
+	return (sim->clock_ms);
+}
+
+/* Scenario seconds per real second. */
+double
+sim_time_scale(const struct sim *sim)
+{
+	return (sim->time_scale);
+}
+
+/* "calm", "knight", "capital" or "node". */
+const char *
+sim_scenario_name(const struct sim *sim)
+{
+	return (sim->name);
+}
+
+/* How many nodes: routers first, then stations. */
+size_t
+sim_nnodes(const struct sim *sim)
+{
+	return (sim->nnodes);
+}
+
+/* Node i's id; i must be below sim_nnodes() (else fatal). */
+const char *
+sim_node_id(const struct sim *sim, size_t i)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_id: node %zu of %zu", i, sim->nnodes);
+	if (sim->nodes[i].router != NULL)
+		return (sim->nodes[i].router->id);
+	return (sim->nodes[i].station->id);
+}
+
+/* Node i's role. */
+enum proto_role
+sim_node_role(const struct sim *sim, size_t i)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_role: node %zu of %zu", i, sim->nnodes);
+	return (sim->nodes[i].role);
+}
+
+/* Fill node i's hello, with the scenario, clock and scale. */
+void
+sim_node_hello(const struct sim *sim, size_t i, struct proto_hello *hello)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_hello: node %zu of %zu", i, sim->nnodes);
+	if (sim->nodes[i].router != NULL)
+		node_router_hello(sim->nodes[i].router, hello);
+	else
+		node_station_hello(sim->nodes[i].station, hello);
+	util_copy(hello->scenario, sizeof hello->scenario, sim->name);
+	hello->clock_ms = sim->clock_ms;
+	hello->time_scale = sim->time_scale;
+	hello->link_nodes = 1;
+}
+
+/*
+ * Fill node i's stats.  Uptime is real time since the simulator started,
+ * as the server's steps measured it, so rates are per real second.
+ */
+void
+sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_stats: node %zu of %zu", i, sim->nnodes);
+	if (sim->nodes[i].router != NULL)
+		node_router_stats(sim->nodes[i].router, stats);
+	else
+		node_station_stats(sim->nodes[i].station, stats);
+	stats->clock_ms = sim->clock_ms;
+	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
+}
+
+/* Fill station i's cert report; -1 for a router. */
+int
+sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
+    int *changed)
+{
+	struct sim_node	*n;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_cert: node %zu of %zu", i, sim->nnodes);
+	n = &sim->nodes[i];
+	if (n->station == NULL)
+		return (-1);
+	node_station_cert(n->station, cert);
+	cert->clock_ms = sim->clock_ms;
+	if (changed != NULL)
+		*changed = !n->cert_reported ||
+		    strcmp(n->cert_serial, cert->serial) != 0 ||
+		    n->cert_renewal_ms != cert->last_renewal_ms;
+	n->cert_reported = 1;
+	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
+	n->cert_renewal_ms = cert->last_renewal_ms;
+	return (0);
+}
+
+/* Take the next queued alert; 1 if one was filled, else 0. */
+int
+sim_next_alert(struct sim *sim, struct proto_alert *alert)
+{
+	if (sim->dropped > 0) {
+		memset(alert, 0, sizeof *alert);
+		util_copy(alert->node, sizeof alert->node, sim->dropped_node);
+		alert->clock_ms = sim->clock_ms;
+		alert->severity = SEV_INFO;
+		util_copy(alert->code, sizeof alert->code, "alerts-dropped");
+		util_format(alert->text, sizeof alert->text, "%llu alerts "
+		    "were dropped before the server collected them",
+		    (unsigned long long)sim->dropped);
+		util_format(alert->cause, sizeof alert->cause, "the "
+		    "simulator keeps at most %d alerts waiting, and more were "
+		    "raised than the server took", SIM_ALERT_QUEUE);
+		util_copy(alert->action, sizeof alert->action, "reconnect to "
+		    "see each node's standing alerts; the latest of each kind "
+		    "is kept");
+		sim->dropped = 0;
+		return (1);
+	}
+	if (sim->acount == 0)
+		return (0);
+	*alert = sim->alerts[sim->ahead];
+	sim->ahead = (sim->ahead + 1) % SIM_ALERT_QUEUE;
+	sim->acount--;
+	return (1);
+}
+
+/* Node i's standing alerts, for a console that just connected. */
+size_t
+sim_node_alerts(const struct sim *sim, size_t i,
+    const struct proto_alert **alerts)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_alerts: node %zu of %zu", i, sim->nnodes);
+	*alerts = sim->nodes[i].standing;
+	return (sim->nodes[i].nstanding);
+}

@@ -1,0 +1,480 @@
+/*
+ * check_sim.c: the scenarios as an operator would watch them, driven by a
+ * fake real clock handed to sim_create() and sim_step() (no sleeping):
+ * knight's warnings and runaway at the open, capital's blacklist cascade
+ * and failed renewals, calm's uneventful hour, and the errors in words.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "tests.h"
+#include "util.h"
+
+#define REAL_T0		1000000		/* any monotonic start */
+
+/* Options for scenario name with every count left to its default. */
+static struct sim_options
+options_for(const char *name)
+{
+	struct sim_options	o;
+
+	memset(&o, 0, sizeof o);
+	o.scenario = name;
+	o.start_s = -1;
+	return (o);
+}
+
+/* Create a simulator or fail the test with the sentence. */
+static struct sim *
+create_or_fail(const struct sim_options *o, int64_t real)
+{
+	struct sim	*sim;
+	char		*cause = NULL;
+
+	sim = sim_create(o, real, &cause);
+	ck_assert_msg(sim != NULL, "sim_create: %s", cause);
+	return (sim);
+}
+
+/* The sentence sim_create refuses o with (the test frees it). */
+static char *
+refusal(const struct sim_options *o)
+{
+	struct sim	*sim;
+	char		*cause = NULL;
+
+	sim = sim_create(o, REAL_T0, &cause);
+	ck_assert_ptr_null(sim);
+	ck_assert_ptr_nonnull(cause);
+	return (cause);
+}
+
+/* Node index of id, failing the test if there is none. */
+static size_t
+node_index(const struct sim *sim, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < sim_nnodes(sim); i++) {
+		if (strcmp(sim_node_id(sim, i), id) == 0)
+			return (i);
+	}
+	ck_abort_msg("no node %s", id);
+	return (0);
+}
+
+/* "HH:MM:SS" of the simulator's clock. */
+static const char *
+clock_text(const struct sim *sim)
+{
+	static char	buf[16];
+
+	return (util_clock_text(sim_clock_ms(sim), buf, sizeof buf));
+}
+
+/* Seconds after midnight of the simulator's clock. */
+static int64_t
+clock_s(const struct sim *sim)
+{
+	return (sim_clock_ms(sim) / 1000 % 86400);
+}
+
+START_TEST(knight_warns_before_the_open_and_r8_runs_away_after_it)
+{
+	struct sim_options	 o = options_for("knight");
+	struct sim		*sim;
+	struct proto_hello	 h;
+	struct proto_stats	 st;
+	struct proto_alert	 a;
+	const struct proto_alert *standing;
+	int64_t			 real = REAL_T0;
+	size_t			 i, r8, warnings = 0;
+	char			 id[32];
+	int			 k;
+
+	o.start_s = 9 * 3600 + 29 * 60 + 50;
+	sim = create_or_fail(&o, real);
+	ck_assert_str_eq(sim_scenario_name(sim), "knight");
+	ck_assert_uint_eq(sim_nnodes(sim), 8);
+	/* 2012-08-01 09:29:50 UTC. */
+	ck_assert_int_eq(sim_clock_ms(sim), 1343813390000LL);
+	for (i = 0; i < 8; i++) {
+		util_format(id, sizeof id, "router/r%zu", i + 1);
+		ck_assert_str_eq(sim_node_id(sim, i), id);
+		ck_assert_int_eq(sim_node_role(sim, i), ROLE_ROUTER);
+		sim_node_hello(sim, i, &h);
+		ck_assert_str_eq(h.node, id);
+		ck_assert_str_eq(h.group, "nyse");
+		ck_assert_str_eq(h.scenario, "knight");
+		ck_assert_int_eq(h.link_nodes, 1);
+		ck_assert(h.time_scale == 60);
+		ck_assert_uint_eq(h.nflags, 1);
+		ck_assert_str_eq(h.flags[0].name, "rlp");
+		ck_assert_int_eq(h.flags[0].on, 1);
+		if (i < 7) {
+			ck_assert_str_eq(h.build, "smars-2012.08.01");
+			ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+		} else {
+			ck_assert_str_eq(h.build, "smars-2012.07.31-old");
+			ck_assert_str_eq(h.flags[0].path, "power_peg");
+		}
+	}
+	r8 = node_index(sim, "router/r8");
+
+	/* Before the open: warnings from r8 only, no runaway anywhere. */
+	while (clock_s(sim) < 9 * 3600 + 30 * 60 - 6) {
+		real += 100;
+		sim_step(sim, real);
+		while (sim_next_alert(sim, &a)) {
+			ck_assert_str_eq(a.node, "router/r8");
+			ck_assert_str_eq(a.code, "power-peg");
+			ck_assert_int_eq(a.severity, SEV_WARNING);
+			ck_assert_str_eq(a.text, "Power Peg disabled");
+			ck_assert_ptr_nonnull(strstr(a.cause, "power_peg"));
+			ck_assert_ptr_nonnull(strstr(a.action, "rlp"));
+			warnings++;
+		}
+		for (i = 0; i < 8; i++) {
+			sim_node_stats(sim, i, &st);
+			ck_assert_msg(st.router.worst_ratio <= 1.0,
+			    "%s ran away before the open at %s", st.node,
+			    clock_text(sim));
+		}
+	}
+	ck_assert_uint_ge(warnings, 1);
+	ck_assert_uint_eq(sim_node_alerts(sim, r8, &standing), 1);
+	ck_assert_str_eq(standing[0].code, "power-peg");
+	ck_assert_uint_eq(sim_node_alerts(sim, 0, &standing), 0);
+
+	/* After the open: five real seconds of rlp parents. */
+	while (clock_s(sim) < 9 * 3600 + 30 * 60) {
+		real += 100;
+		sim_step(sim, real);
+	}
+	for (k = 0; k < 50; k++) {
+		real += 100;
+		sim_step(sim, real);
+		for (i = 0; i < 7; i++) {
+			sim_node_stats(sim, i, &st);
+			ck_assert_msg(st.router.worst_ratio <= 1.0,
+			    "%s on the new build exceeded a parent", st.node);
+		}
+	}
+	sim_node_stats(sim, r8, &st);
+	ck_assert_msg(st.router.worst_ratio > 1.0, "r8 worst ratio %g",
+	    st.router.worst_ratio);
+	ck_assert_uint_gt(st.router.child_shares_total,
+	    st.router.parent_shares_total);
+	ck_assert_str_ne(st.router.worst_parent, "");
+	ck_assert_int_eq(st.clock_ms, sim_clock_ms(sim));
+	ck_assert_int_eq(st.uptime_ms, real - REAL_T0);
+	while (sim_next_alert(sim, &a))
+		ck_assert_str_ne(a.code, "power-peg");	/* none after */
+	sim_free(sim);
+}
+END_TEST
+
+START_TEST(knight_warnings_start_at_0801_every_scenario_minute)
+{
+	struct sim_options	 o = options_for("knight");
+	struct sim		*sim;
+	struct proto_alert	 a;
+	int64_t			 real = REAL_T0, last = 0;
+	size_t			 n = 0;
+	char			 buf[16];
+
+	sim = create_or_fail(&o, real);
+	ck_assert_str_eq(clock_text(sim), "08:00:00");
+	ck_assert_int_eq(sim_next_alert(sim, &a), 0);
+	while (clock_s(sim) < 8 * 3600 + 5 * 60 + 30) {
+		real += 500;
+		sim_step(sim, real);
+		while (sim_next_alert(sim, &a)) {
+			if (n == 0)
+				ck_assert_str_eq(util_clock_text(a.clock_ms,
+				    buf, sizeof buf), "08:01:00");
+			else
+				ck_assert_int_eq(a.clock_ms - last, 60000);
+			last = a.clock_ms;
+			n++;
+		}
+	}
+	ck_assert_uint_eq(n, 5);	/* 08:01 .. 08:05 */
+	sim_free(sim);
+}
+END_TEST
+
+START_TEST(capital_is_blacklisted_renewal_fails_and_devices_count_down)
+{
+	struct sim_options	 o = options_for("capital");
+	struct sim		*sim;
+	struct proto_stats	 st;
+	struct proto_cert	 c;
+	struct proto_alert	 a;
+	int64_t			 real = REAL_T0, shortest = -1;
+	size_t			 i, cap, n, blacklisted = 0, failed = 0;
+	size_t			 dark = 0, bl_alerts = 0, renew_alerts = 0;
+	int			 update = 0, first_bl = 0, changed;
+
+	sim = create_or_fail(&o, real);
+	ck_assert_str_eq(clock_text(sim), "13:59:50");
+	ck_assert(sim_time_scale(sim) == 2);
+	n = sim_nnodes(sim);
+	ck_assert_uint_eq(n, 38);
+	cap = node_index(sim, "station/capital");
+	ck_assert_int_eq(sim_node_cert(sim, cap, &c, &changed), 0);
+	ck_assert_int_eq(c.holds_root, 1);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(sim_node_cert(sim, cap, &c, &changed), 0);
+	ck_assert_int_eq(changed, 0);
+
+	/* Like a running fleet: each certificate has about a minute left. */
+	for (i = 0; i < n; i++) {
+		sim_node_cert(sim, i, &c, NULL);
+		ck_assert_int_ge(c.not_after_ms - sim_clock_ms(sim), 60000);
+		ck_assert_int_le(c.not_after_ms - sim_clock_ms(sim), 95000);
+		ck_assert_str_eq(c.root_holder, "station/capital");
+	}
+
+	while (clock_s(sim) < 14 * 3600 + 5 * 60) {
+		real += 500;
+		sim_step(sim, real);
+		while (sim_next_alert(sim, &a)) {
+			if (strcmp(a.code, "update") == 0) {
+				ck_assert_str_eq(a.node, "station/capital");
+				ck_assert_int_eq(a.severity, SEV_INFO);
+				update = 1;
+			} else if (strcmp(a.code, "blacklist") == 0) {
+				/* The neighbour that got the message first. */
+				if (bl_alerts++ == 0) {
+					ck_assert_str_eq(a.node, "station/s12");
+					first_bl = 1;
+				}
+				ck_assert_ptr_nonnull(strstr(a.text,
+				    "blacklisted station/capital"));
+				ck_assert_ptr_nonnull(strstr(a.cause,
+				    "malformed"));
+			} else if (strcmp(a.code, "renewal") == 0 &&
+			    a.severity == SEV_CRITICAL) {
+				ck_assert_ptr_nonnull(strstr(a.cause,
+				    "blacklisted station/capital"));
+				renew_alerts++;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (i == cap)
+				continue;
+			sim_node_stats(sim, i, &st);
+			if (st.station.device_countdown_ms >= 0 &&
+			    (shortest < 0 ||
+			    st.station.device_countdown_ms < shortest))
+				shortest = st.station.device_countdown_ms;
+		}
+	}
+	ck_assert_int_eq(update, 1);
+	ck_assert_int_eq(first_bl, 1);
+	ck_assert_uint_ge(bl_alerts, 30);
+	ck_assert_uint_ge(renew_alerts, 30);
+	ck_assert_int_ge(shortest, 0);
+	ck_assert_int_lt(shortest, 60000);
+
+	for (i = 0; i < n; i++) {
+		sim_node_stats(sim, i, &st);
+		sim_node_cert(sim, i, &c, NULL);
+		if (i == cap) {
+			ck_assert_uint_eq(st.station.nblacklist, 0);
+			ck_assert_uint_eq(st.station.devices_failed, 0);
+			continue;
+		}
+		if (st.station.nblacklist > 0) {
+			ck_assert_str_eq(st.station.blacklist[0].peer,
+			    "station/capital");
+			ck_assert_str_eq(st.station.blacklist[0].reported_by,
+			    "station/s12");
+			blacklisted++;
+		}
+		if (st.station.renewals_failed_total > 0) {
+			ck_assert_int_eq(c.last_renewal_ok, 0);
+			ck_assert_ptr_nonnull(strstr(c.last_renewal_error,
+			    "blacklisted"));
+			failed++;
+		}
+		if (st.station.devices_failed == st.station.devices &&
+		    st.station.devices > 0)
+			dark++;
+	}
+	ck_assert_uint_ge(blacklisted, 30);
+	ck_assert_uint_ge(failed, 30);
+	ck_assert_uint_ge(dark, 30);
+	sim_free(sim);
+}
+END_TEST
+
+START_TEST(calm_hour_renews_every_certificate_and_fails_nothing)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_stats	 st;
+	struct proto_alert	 a;
+	int64_t			 real = REAL_T0, start;
+	size_t			 i, n, routers = 0, stations = 0;
+
+	sim = create_or_fail(&o, real);
+	ck_assert_str_eq(clock_text(sim), "10:00:00");
+	n = sim_nnodes(sim);
+	start = sim_clock_ms(sim);
+	while (sim_clock_ms(sim) < start + 3600 * 1000 + 30 * 1000) {
+		real += 100;
+		sim_step(sim, real);
+		while (sim_next_alert(sim, &a))
+			ck_assert_msg(a.severity != SEV_CRITICAL,
+			    "critical alert in calm from %s: %s", a.node,
+			    a.text);
+	}
+	for (i = 0; i < n; i++) {
+		sim_node_stats(sim, i, &st);
+		if (st.role == ROLE_ROUTER) {
+			routers++;
+			ck_assert(st.router.worst_ratio <= 1.0);
+			ck_assert_uint_le(st.router.child_shares_total,
+			    st.router.parent_shares_total);
+			ck_assert_uint_gt(st.router.child_orders_total, 0);
+			continue;
+		}
+		stations++;
+		ck_assert_uint_eq(st.station.renewals_failed_total, 0);
+		/* At the warm-up's hour, at 10:00 and at 11:00. */
+		ck_assert_uint_ge(st.station.renewals_ok_total, 3);
+		ck_assert_uint_eq(st.station.devices_failed, 0);
+		ck_assert_uint_eq(st.station.devices, 200);
+		ck_assert_int_gt(st.station.device_countdown_ms, 60000);
+	}
+	ck_assert_uint_eq(routers, 4);
+	ck_assert_uint_eq(stations, 6);
+	sim_free(sim);
+}
+END_TEST
+
+START_TEST(node_scenario_runs_one_named_node)
+{
+	struct sim_options	 o = options_for("node");
+	struct sim		*sim;
+	struct proto_hello	 h;
+	struct proto_cert	 c;
+	char			*cause;
+
+	o.role = ROLE_ROUTER;
+	o.id = "r1";
+	sim = create_or_fail(&o, REAL_T0);
+	ck_assert_uint_eq(sim_nnodes(sim), 1);
+	ck_assert_str_eq(sim_node_id(sim, 0), "router/r1");
+	ck_assert(sim_time_scale(sim) == 1);
+	sim_node_hello(sim, 0, &h);
+	ck_assert_str_eq(h.group, "default");
+	ck_assert_str_eq(h.build, "vigild-1.0");
+	ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+	ck_assert_int_eq(sim_node_cert(sim, 0, &c, NULL), -1);
+	sim_free(sim);
+
+	o.role = ROLE_STATION;
+	o.id = "station/lab";
+	o.devices = 10;
+	sim = create_or_fail(&o, REAL_T0);
+	ck_assert_str_eq(sim_node_id(sim, 0), "station/lab");
+	ck_assert_int_eq(sim_node_cert(sim, 0, &c, NULL), 0);
+	ck_assert_int_eq(c.holds_root, 1);
+	ck_assert_int_gt(c.not_after_ms, sim_clock_ms(sim));
+	sim_free(sim);
+
+	o.role = ROLE_ROUTER;
+	o.id = "station/lab";
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "router/lab"));
+	free(cause);
+}
+END_TEST
+
+START_TEST(bad_options_are_refused_in_words)
+{
+	struct sim_options	 o = options_for("foo");
+	char			*cause;
+
+	cause = refusal(&o);
+	ck_assert_str_eq(cause, "scenario \"foo\" is not known; choose calm, "
+	    "knight or capital");
+	free(cause);
+
+	o = options_for("knight");
+	o.routers = 1;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 256"));
+	free(cause);
+
+	o = options_for("capital");
+	o.routers = 3;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "has no routers"));
+	free(cause);
+
+	o = options_for("capital");
+	o.stations = 1;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to"));
+	free(cause);
+
+	o = options_for("calm");
+	o.time_scale = -1;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "time scale"));
+	free(cause);
+}
+END_TEST
+
+START_TEST(scenario_table_names_the_three_incidents)
+{
+	size_t	i;
+	int	seen = 0;
+
+	ck_assert_uint_eq(sim_nscenarios, 3);
+	for (i = 0; i < sim_nscenarios; i++) {
+		ck_assert_ptr_nonnull(sim_scenarios[i].summary);
+		if (strcmp(sim_scenarios[i].name, "knight") == 0) {
+			ck_assert_str_eq(sim_scenarios[i].date, "2012-08-01");
+			ck_assert_int_eq(sim_scenarios[i].start_s, 8 * 3600);
+			ck_assert_int_eq(sim_scenarios[i].routers, 8);
+			seen |= 1;
+		} else if (strcmp(sim_scenarios[i].name, "capital") == 0) {
+			ck_assert_int_eq(sim_scenarios[i].start_s,
+			    13 * 3600 + 59 * 60 + 50);
+			ck_assert_int_eq(sim_scenarios[i].stations, 38);
+			seen |= 2;
+		} else if (strcmp(sim_scenarios[i].name, "calm") == 0)
+			seen |= 4;
+	}
+	ck_assert_int_eq(seen, 7);
+}
+END_TEST
+
+Suite *
+sim_suite(void)
+{
+	Suite	*s = suite_create("sim");
+	TCase	*tc = tcase_create("sim");
+
+	/* Real certificates for 38 stations; generous under sanitizers. */
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc,
+	    knight_warns_before_the_open_and_r8_runs_away_after_it);
+	tcase_add_test(tc, knight_warnings_start_at_0801_every_scenario_minute);
+	tcase_add_test(tc,
+	    capital_is_blacklisted_renewal_fails_and_devices_count_down);
+	tcase_add_test(tc,
+	    calm_hour_renews_every_certificate_and_fails_nothing);
+	tcase_add_test(tc, node_scenario_runs_one_named_node);
+	tcase_add_test(tc, bad_options_are_refused_in_words);
+	tcase_add_test(tc, scenario_table_names_the_three_incidents);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -2,7 +2,9 @@
  * alert.h: the console's alerts, deduplicated.
  *
  * An alert is keyed by its rule, the nodes it is about and, for a warning
- * a backend raised, the backend's code.  Raising one that stands refreshes
+ * a backend raised, the backend's code; a grouped alert (one for many
+ * stations failing at once) by its rule and code alone, so that nodes
+ * joining it refresh it.  Raising one that stands refreshes
  * it (last seen, text); raising one that had cleared starts a new episode
  * and counts it.  The set keeps cleared alerts for history.
  */
@@ -33,6 +35,9 @@ struct alert {
 	int		acknowledged;		/* hidden from the bar until
 						   it changes */
 	unsigned	mark;			/* used by check_run() */
+	int		grouped;		/* one alert for many nodes:
+						   keyed by rule and code
+						   alone, nodes may change */
 };
 
 /* What alert_raise() did, for watch output. */

@@ -130,6 +130,17 @@ int	 fleet_receive(struct fleet *fleet, size_t link, const char *frame,
 	    size_t len, int64_t now_ms, char *cause, size_t causelen);
 
 /*
+ * Apply one decoded message from link at monotonic now_ms: what
+ * fleet_receive() does after proto_decode(), public so that tests and
+ * the console can feed messages they built.  A message about a node not
+ * yet seen creates it (has_hello 0 until its hello), so nothing is
+ * dropped.  Returns 0, or -1 when the model cannot use the message
+ * (a type it does not take); the sentence is then the link's error.
+ */
+int	 fleet_apply(struct fleet *fleet, size_t link,
+	    const struct proto_msg *msg, int64_t now_ms);
+
+/*
  * Timer: age nodes (live -> stale), sample sparkline history, and run
  * the checks (check_run) at monotonic now_ms and wall time wall_ms.
  */
@@ -138,6 +149,29 @@ void	 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
 struct node *fleet_find(struct fleet *fleet, const char *id);
 const struct node *fleet_find_const(const struct fleet *fleet,
 	    const char *id);
+
+/*
+ * The child order rate a router is judged against (rule order-rate): the
+ * median child rate of the other live routers of its group, with their
+ * number in *npeers; with no such peer, the router's own average over
+ * its history except the newest 10 s, once 30 s are held (*npeers 0).
+ * Returns -1 when there is no baseline (or the node is no router).
+ */
+double	 fleet_child_rate_baseline(const struct fleet *fleet,
+	    const struct node *node, size_t *npeers);
+
+/*
+ * The heartbeats per real second a station should send: its devices, one
+ * each heartbeat interval of node clock, times its time scale.  Returns
+ * -1 when unknown (no station stats yet, or no devices).
+ */
+double	 fleet_heartbeat_rate_expected(const struct node *node);
+
+/* The role from the node's hello, else from its stats; ROLE_NONE. */
+enum proto_role fleet_node_role(const struct node *node);
+
+/* "live", "stale" or "down". */
+const char *fleet_state_name(enum node_state state);
 
 /* The node's clock now, extrapolated with its time scale. */
 int64_t	 fleet_node_clock(const struct node *node, int64_t now_ms);

@@ -1,0 +1,334 @@
+/*
+ * alert.c: the console's alerts, deduplicated.
+ *
+ * One stored alert per key (rule, code and nodes, or rule and code for a
+ * grouped alert), kept after it clears so that a new episode counts on
+ * the same entry.  The set is small: its size is bounded by the distinct
+ * problems seen, and the oldest cleared entries go once it grows large.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "util.h"
+
+/* Past this many stored alerts, the oldest cleared one makes room. */
+#define ALERT_KEEP	512
+
+static size_t	 alert_nnodes(const struct alert *a);
+static size_t	 alert_total(const struct alert *a);
+static int	 alert_has_node(const struct alert *a, const char *node);
+static int	 alert_same_nodes(const struct alert *a, const struct alert *b);
+static int	 alert_same_key(const struct alert *a, const struct alert *b);
+static int	 alert_same_words(const char *a, const char *b);
+static void	 alert_copy_content(struct alert *dst, const struct alert *src);
+static void	 alert_make_room(struct alert_set *set);
+static int	 alert_cmp(const void *a, const void *b);
+
+/* How many nodes a lists (a caller may ask for more than fit). */
+static size_t
+alert_nnodes(const struct alert *a)
+{
+	return (a->nnodes > ALERT_MAX_NODES ? ALERT_MAX_NODES : a->nnodes);
+}
+
+/* How many nodes a is about (a caller may leave nodes_total 0). */
+static size_t
+alert_total(const struct alert *a)
+{
+	return (a->nodes_total > a->nnodes ? a->nodes_total : a->nnodes);
+}
+
+/* Does a name node among its nodes? */
+static int
+alert_has_node(const struct alert *a, const char *node)
+{
+	size_t	i;
+
+	for (i = 0; i < alert_nnodes(a); i++) {
+		if (strcmp(a->nodes[i], node) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Do a and b name the same set of nodes (in any order)? */
+static int
+alert_same_nodes(const struct alert *a, const struct alert *b)
+{
+	size_t	i;
+
+	if (alert_nnodes(a) != alert_nnodes(b) ||
+	    alert_total(a) != alert_total(b))
+		return (0);
+	for (i = 0; i < alert_nnodes(a); i++) {
+		if (!alert_has_node(b, a->nodes[i]))
+			return (0);
+	}
+	return (1);
+}
+
+/* Are a and b the same alert (the same key)? */
+static int
+alert_same_key(const struct alert *a, const struct alert *b)
+{
+	if (strcmp(a->rule, b->rule) != 0 || strcmp(a->code, b->code) != 0)
+		return (0);
+	if (a->grouped != b->grouped)
+		return (0);
+	if (a->grouped)
+		return (1);
+	return (alert_same_nodes(a, b));
+}
+
+/*
+ * Do two texts say the same words, whatever their numbers?  A countdown
+ * ticking or a rate moving rewrites the text every second; that must not
+ * bring an acknowledged alert back, while a change in what it says must.
+ */
+static int
+alert_same_words(const char *a, const char *b)
+{
+	for (;;) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			while (isdigit((unsigned char)*a) || (*a == '.' &&
+			    isdigit((unsigned char)a[1])))
+				a++;
+			while (isdigit((unsigned char)*b) || (*b == '.' &&
+			    isdigit((unsigned char)b[1])))
+				b++;
+			continue;
+		}
+		if (*a != *b)
+			return (0);
+		if (*a == '\0')
+			return (1);
+		a++;
+		b++;
+	}
+}
+
+/* Copy what an alert says (not its history) from src to dst. */
+static void
+alert_copy_content(struct alert *dst, const struct alert *src)
+{
+	size_t	i;
+
+	dst->severity = src->severity;
+	util_copy(dst->rule, sizeof dst->rule, src->rule);
+	util_copy(dst->code, sizeof dst->code, src->code);
+	dst->nnodes = alert_nnodes(src);
+	for (i = 0; i < dst->nnodes; i++)
+		util_copy(dst->nodes[i], sizeof dst->nodes[i], src->nodes[i]);
+	dst->nodes_total = alert_total(src);
+	util_copy(dst->text, sizeof dst->text, src->text);
+	util_copy(dst->cause, sizeof dst->cause, src->cause);
+	util_copy(dst->action, sizeof dst->action, src->action);
+	dst->grouped = src->grouped;
+}
+
+/* Drop the oldest cleared alert once the set holds ALERT_KEEP. */
+static void
+alert_make_room(struct alert_set *set)
+{
+	size_t	i, oldest = set->n;
+
+	if (set->n < ALERT_KEEP)
+		return;
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i].active)
+			continue;
+		if (oldest == set->n ||
+		    set->v[i].last_seen_ms < set->v[oldest].last_seen_ms)
+			oldest = i;
+	}
+	if (oldest == set->n)
+		return;		/* all active: grow instead */
+	memmove(&set->v[oldest], &set->v[oldest + 1],
+	    (set->n - oldest - 1) * sizeof set->v[0]);
+	set->n--;
+}
+
+/* Start an empty set. */
+void
+alert_set_init(struct alert_set *set)
+{
+	memset(set, 0, sizeof *set);
+}
+
+/* Free the set's storage; it is empty afterwards. */
+void
+alert_set_free(struct alert_set *set)
+{
+	free(set->v);
+	memset(set, 0, sizeof *set);
+}
+
+/*
+ * Raise or refresh the alert keyed as a is, at wall time now_ms.  A new
+ * key is stored and RAISED; a cleared one starts a new episode (count
+ * one more, first seen now) and is RAISED; a standing one is refreshed
+ * and UPDATED when anything it says changed, else UNCHANGED.  A change
+ * of words, nodes or severity un-acknowledges it; numbers alone do not.
+ */
+enum alert_change
+alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
+    struct alert **out)
+{
+	struct alert	*s;
+	size_t		 i;
+	int		 changed, news;
+
+	for (i = 0; i < set->n; i++) {
+		if (alert_same_key(&set->v[i], a))
+			break;
+	}
+	if (i == set->n) {
+		alert_make_room(set);
+		if (set->n == set->cap) {
+			set->cap = set->cap == 0 ? 16 : set->cap * 2;
+			set->v = xreallocarray(set->v, set->cap,
+			    sizeof set->v[0]);
+		}
+		s = &set->v[set->n++];
+		memset(s, 0, sizeof *s);
+		alert_copy_content(s, a);
+		s->first_seen_ms = s->last_seen_ms = now_ms;
+		s->count = 1;
+		s->active = 1;
+		if (out != NULL)
+			*out = s;
+		return (ALERT_RAISED);
+	}
+
+	s = &set->v[i];
+	if (out != NULL)
+		*out = s;
+	if (!s->active) {
+		alert_copy_content(s, a);
+		s->first_seen_ms = s->last_seen_ms = now_ms;
+		s->count++;
+		s->active = 1;
+		s->acknowledged = 0;
+		return (ALERT_RAISED);
+	}
+
+	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
+	    !alert_same_words(s->text, a->text) ||
+	    !alert_same_words(s->cause, a->cause) ||
+	    !alert_same_words(s->action, a->action);
+	changed = news || strcmp(s->text, a->text) != 0 ||
+	    strcmp(s->cause, a->cause) != 0 ||
+	    strcmp(s->action, a->action) != 0;
+	s->last_seen_ms = now_ms;
+	if (!changed)
+		return (ALERT_UNCHANGED);
+	alert_copy_content(s, a);
+	if (news)
+		s->acknowledged = 0;
+	return (ALERT_UPDATED);
+}
+
+/*
+ * Clear a standing alert at wall time now_ms (its last seen becomes the
+ * end of the episode).  Returns ALERT_CLEARED, or ALERT_UNCHANGED when
+ * it was not standing.
+ */
+enum alert_change
+alert_clear(struct alert *a, int64_t now_ms)
+{
+	if (!a->active)
+		return (ALERT_UNCHANGED);
+	a->active = 0;
+	a->last_seen_ms = now_ms;
+	return (ALERT_CLEARED);
+}
+
+/*
+ * Find the alert of rule and code ("" or NULL for none) whose nodes
+ * include node (NULL matches any), preferring a standing one; or NULL.
+ */
+struct alert *
+alert_find(struct alert_set *set, const char *rule, const char *code,
+    const char *node)
+{
+	struct alert	*found = NULL;
+	size_t		 i;
+
+	if (code == NULL)
+		code = "";
+	for (i = 0; i < set->n; i++) {
+		struct alert	*a = &set->v[i];
+
+		if (strcmp(a->rule, rule) != 0 || strcmp(a->code, code) != 0)
+			continue;
+		if (node != NULL && !alert_has_node(a, node))
+			continue;
+		if (a->active)
+			return (a);
+		if (found == NULL)
+			found = a;
+	}
+	return (found);
+}
+
+/* Order for the bar: most severe, then newest episode, then newest seen. */
+static int
+alert_cmp(const void *pa, const void *pb)
+{
+	const struct alert	*a = *(const struct alert *const *)pa;
+	const struct alert	*b = *(const struct alert *const *)pb;
+
+	if (a->severity != b->severity)
+		return (a->severity > b->severity ? -1 : 1);
+	if (a->first_seen_ms != b->first_seen_ms)
+		return (a->first_seen_ms > b->first_seen_ms ? -1 : 1);
+	if (a->last_seen_ms != b->last_seen_ms)
+		return (a->last_seen_ms > b->last_seen_ms ? -1 : 1);
+	/* Same array, so the later stored (newer key) comes first. */
+	return (a > b ? -1 : a < b);
+}
+
+/*
+ * Fill out (max entries) with the standing alerts, most severe first and
+ * then newest first; acknowledged ones only if include_acknowledged.
+ * Returns how many were written.
+ */
+size_t
+alert_sorted(const struct alert_set *set, const struct alert **out,
+    size_t max, int include_acknowledged)
+{
+	const struct alert	**all;
+	size_t			  i, n = 0;
+
+	if (set->n == 0 || max == 0)
+		return (0);
+	all = xcalloc(set->n, sizeof *all);
+	for (i = 0; i < set->n; i++) {
+		if (!set->v[i].active)
+			continue;
+		if (set->v[i].acknowledged && !include_acknowledged)
+			continue;
+		all[n++] = &set->v[i];
+	}
+	qsort(all, n, sizeof *all, alert_cmp);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *all);
+	free(all);
+	return (n);
+}
+
+/* How many standing alerts have severity sev (acknowledged or not). */
+size_t
+alert_count(const struct alert_set *set, enum proto_severity sev)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i].active && set->v[i].severity == sev)
+			n++;
+	}
+	return (n);
+}

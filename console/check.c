@@ -1,0 +1,1326 @@
+/*
+ * check.c: the rules that turn the fleet model into alerts.
+ *
+ * Each rule reads the model and raises alerts through check_emit(); a
+ * run stamps what it raised, and check_run() clears the alerts of the
+ * table's rules that were not raised again.  Every alert says what is
+ * wrong (naming nodes and values), the likely cause and what to do next,
+ * in sentences an operator under stress reads once.
+ *
+ * Station rules (cert-expiring, renewal-failed, heartbeat,
+ * device-countdown) raise one grouped alert each, listing every station
+ * concerned: when the root holder is blacklisted the whole country fails
+ * together, and forty alerts saying the same thing would bury the one
+ * that says why.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fleet.h"
+#include "util.h"
+
+/* Node names spelled out in one text before "and N more". */
+#define CHECK_NAMES_SHOWN	6
+
+static void	 check_build_drift(struct fleet *, int64_t, int64_t);
+static void	 check_flag_drift(struct fleet *, int64_t, int64_t);
+static void	 check_runaway(struct fleet *, int64_t, int64_t);
+static void	 check_order_rate(struct fleet *, int64_t, int64_t);
+static void	 check_cert_expiring(struct fleet *, int64_t, int64_t);
+static void	 check_renewal_failed(struct fleet *, int64_t, int64_t);
+static void	 check_root_unreachable(struct fleet *, int64_t, int64_t);
+static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
+static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
+static void	 check_node_stale(struct fleet *, int64_t, int64_t);
+static void	 check_node_down(struct fleet *, int64_t, int64_t);
+
+static enum alert_change check_emit(struct fleet *fleet, const char *rule,
+		    const char *code, int grouped, enum proto_severity sev,
+		    const char *const *nodes, size_t n, int64_t wall_ms,
+		    const char *cause, const char *action, const char *text,
+		    struct alert **out);
+static void	 check_emit_nodes(struct fleet *fleet, const char *rule,
+		    const char *code, int grouped, enum proto_severity sev,
+		    struct node *const *v, size_t n, int64_t wall_ms,
+		    const char *cause, const char *action, const char *text);
+static void	 check_notify(struct fleet *fleet, const struct alert *a,
+		    enum alert_change change);
+static int	 check_is_table_rule(const char *rule);
+static struct node **check_collect(struct fleet *fleet, enum proto_role role,
+		    const char *group, size_t *n);
+static const char *check_noun(enum proto_role role, size_t count);
+static void	 check_append(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+static const char *check_clause(const char *s, char *buf, size_t len);
+static void	 check_names(char *buf, size_t len, struct node *const *v,
+		    size_t n);
+static const char *check_root_holder(struct fleet *fleet);
+static const struct proto_blacklist *check_blacklisted(const struct node *st,
+		    const char *peer);
+static struct node *check_representative(struct node *const *v, size_t n,
+		    const char *root);
+static void	 check_station_cause(const struct node *st, const char *root,
+		    int64_t now_ms, int heartbeats, char *buf, size_t len);
+static void	 check_group_cause(struct node *const *v, size_t n,
+		    const struct node *rep, char *buf, size_t len);
+static void	 check_root_action(const struct node *rep, const char *root,
+		    char *buf, size_t len);
+static int64_t	 check_countdown(const struct node *st, int64_t now_ms);
+static const char *check_majority(const char *const *values, size_t n);
+static void	 check_build_group(struct fleet *fleet, enum proto_role role,
+		    const char *group, int64_t wall_ms);
+static const struct proto_flag *check_flag(const struct node *node,
+		    const char *name);
+static void	 check_flag_name(struct fleet *fleet, enum proto_role role,
+		    struct node *const *all, size_t n, const char *name,
+		    int64_t wall_ms);
+
+const struct check_rule check_rules[] = {
+	{ "build-drift",
+	  "nodes of one role and group run different builds",
+	  check_build_drift },
+	{ "flag-drift",
+	  "one flag name enables different code on nodes of one role",
+	  check_flag_drift },
+	{ "runaway",
+	  "a router sent more child shares than its parent order holds",
+	  check_runaway },
+	{ "order-rate",
+	  "a router's child order rate is far above its baseline",
+	  check_order_rate },
+	{ "cert-expiring",
+	  "a station's certificate is about to expire or has expired",
+	  check_cert_expiring },
+	{ "renewal-failed",
+	  "stations could not renew their certificates",
+	  check_renewal_failed },
+	{ "root-unreachable",
+	  "the station holding the root is down, silent or blacklisted",
+	  check_root_unreachable },
+	{ "heartbeat",
+	  "a station sends far fewer heartbeats than its devices need",
+	  check_heartbeat },
+	{ "device-countdown",
+	  "devices are about to fail, or have failed, for want of heartbeats",
+	  check_device_countdown },
+	{ "node-stale",
+	  "a connected node has gone silent",
+	  check_node_stale },
+	{ "node-down",
+	  "the console cannot reach a node's backend",
+	  check_node_down },
+};
+const size_t check_nrules = nitems(check_rules);
+
+/* The roles whose nodes are compared with each other for drift. */
+static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
+
+/* The stamp of the current run; alerts raised in it carry it. */
+static unsigned check_stamp;
+
+/* Evaluate every rule, then clear the table's alerts not raised again. */
+void
+check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct alert	*a;
+	size_t		 i;
+
+	if (++check_stamp == 0)
+		check_stamp = 1;
+	for (i = 0; i < check_nrules; i++)
+		check_rules[i].run(fleet, now_ms, wall_ms);
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active || a->mark == check_stamp ||
+		    !check_is_table_rule(a->rule))
+			continue;
+		check_notify(fleet, a, alert_clear(a, wall_ms));
+	}
+}
+
+/*
+ * Take a warning a backend raised or cleared, keyed by its node and
+ * code.  Its count is the number of reports, so repeated warnings (97
+ * e-mails at Knight Capital) show as one alert with a count.
+ */
+void
+check_backend_alert(struct fleet *fleet, const struct proto_alert *pa,
+    int64_t wall_ms)
+{
+	struct alert		*a;
+	const char		*nodes[1] = { pa->node };
+	char			 cause[PROTO_TEXT_MAX], action[PROTO_TEXT_MAX];
+	enum alert_change	 change;
+
+	if (pa->clear) {
+		if ((a = alert_find(&fleet->alerts, "backend", pa->code,
+		    pa->node)) != NULL)
+			check_notify(fleet, a, alert_clear(a, wall_ms));
+		return;
+	}
+	if (pa->cause[0] != '\0')
+		util_copy(cause, sizeof cause, pa->cause);
+	else
+		util_format(cause, sizeof cause, "%s did not say why.",
+		    pa->node);
+	if (pa->action[0] != '\0')
+		util_copy(action, sizeof action, pa->action);
+	else
+		util_format(action, sizeof action, "Look at the recent events "
+		    "and logs of %s.", pa->node);
+	change = check_emit(fleet, "backend", pa->code, 0, pa->severity,
+	    nodes, 1, wall_ms, cause, action, pa->text[0] != '\0' ?
+	    pa->text : "the backend raised a warning without text", &a);
+	/* A new episode was counted by alert_raise(); a repeat is not. */
+	if (change != ALERT_RAISED)
+		a->count++;
+}
+
+/* Raise an alert of rule about n nodes with a printf-style text. */
+void
+check_raise(struct fleet *fleet, const char *rule, enum proto_severity sev,
+    const char *const *nodes, size_t n, int64_t wall_ms, const char *cause,
+    const char *action, const char *fmt, ...)
+{
+	char	text[PROTO_TEXT_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	check_emit(fleet, rule, "", 0, sev, nodes, n, wall_ms, cause, action,
+	    text, NULL);
+}
+
+/*
+ * Raise (or refresh) one alert, stamp it with this run and tell the
+ * watcher what changed.  n counts all nodes; the first ALERT_MAX_NODES
+ * are listed.  Returns the change and, in *out if not NULL, the alert.
+ */
+static enum alert_change
+check_emit(struct fleet *fleet, const char *rule, const char *code,
+    int grouped, enum proto_severity sev, const char *const *nodes, size_t n,
+    int64_t wall_ms, const char *cause, const char *action, const char *text,
+    struct alert **out)
+{
+	struct alert		*a, *stored;
+	enum alert_change	 change;
+	size_t			 i;
+
+	a = xcalloc(1, sizeof *a);
+	a->severity = sev;
+	util_copy(a->rule, sizeof a->rule, rule);
+	util_copy(a->code, sizeof a->code, code);
+	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
+		util_copy(a->nodes[i], sizeof a->nodes[i], nodes[i]);
+	a->nnodes = i;
+	a->nodes_total = n;
+	a->grouped = grouped;
+	util_copy(a->text, sizeof a->text, text);
+	util_copy(a->cause, sizeof a->cause, cause);
+	util_copy(a->action, sizeof a->action, action);
+	change = alert_raise(&fleet->alerts, a, wall_ms, &stored);
+	stored->mark = check_stamp;
+	free(a);
+	check_notify(fleet, stored, change);
+	if (out != NULL)
+		*out = stored;
+	return (change);
+}
+
+/* check_emit() for nodes of the model rather than names. */
+static void
+check_emit_nodes(struct fleet *fleet, const char *rule, const char *code,
+    int grouped, enum proto_severity sev, struct node *const *v, size_t n,
+    int64_t wall_ms, const char *cause, const char *action, const char *text)
+{
+	const char	*ids[ALERT_MAX_NODES];
+	size_t		 i;
+
+	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
+		ids[i] = v[i]->id;
+	/* Only the first ALERT_MAX_NODES names are read; n counts all. */
+	check_emit(fleet, rule, code, grouped, sev, ids, n, wall_ms, cause,
+	    action, text, NULL);
+}
+
+/* Mark the model dirty and tell the watcher about a changed alert. */
+static void
+check_notify(struct fleet *fleet, const struct alert *a,
+    enum alert_change change)
+{
+	if (change == ALERT_UNCHANGED)
+		return;
+	fleet->dirty = 1;
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
+		    NULL, a, change);
+}
+
+/* Is rule one of the table's (so check_run() owns its alerts)? */
+static int
+check_is_table_rule(const char *rule)
+{
+	size_t	i;
+
+	for (i = 0; i < check_nrules; i++) {
+		if (strcmp(check_rules[i].name, rule) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The nodes of role (and of group, unless NULL: then any group), in
+ * fleet order, as an allocated array the caller frees; *n is its size.
+ */
+static struct node **
+check_collect(struct fleet *fleet, enum proto_role role, const char *group,
+    size_t *n)
+{
+	struct node	**v, *node;
+	size_t		  i;
+
+	v = xcalloc(fleet->nnodes, sizeof *v);
+	*n = 0;
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (fleet_node_role(node) != role)
+			continue;
+		if (group != NULL && (!node->has_hello ||
+		    strcmp(node->hello.group, group) != 0))
+			continue;
+		v[(*n)++] = node;
+	}
+	return (v);
+}
+
+/* "router" or "routers" (by count), "station(s)", "node(s)". */
+static const char *
+check_noun(enum proto_role role, size_t count)
+{
+	switch (role) {
+	case ROLE_ROUTER:
+		return (count == 1 ? "router" : "routers");
+	case ROLE_STATION:
+		return (count == 1 ? "station" : "stations");
+	default:
+		return (count == 1 ? "node" : "nodes");
+	}
+}
+
+/* Append formatted text to buf (size len), truncating. */
+static void
+check_append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t	used = strlen(buf);
+	va_list	ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * A backend's sentence without its final full stop, so that it can be
+ * quoted in ours with one; copied into buf.
+ */
+static const char *
+check_clause(const char *s, char *buf, size_t len)
+{
+	size_t	n;
+
+	util_copy(buf, len, s);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '.' || buf[n - 1] == ' ' ||
+	    buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+	return (buf);
+}
+
+/* "a", "a and b", "a, b, c, d, e, f and 9 more". */
+static void
+check_names(char *buf, size_t len, struct node *const *v, size_t n)
+{
+	size_t	i, shown = n > CHECK_NAMES_SHOWN ? CHECK_NAMES_SHOWN : n;
+
+	buf[0] = '\0';
+	for (i = 0; i < shown; i++) {
+		if (i > 0)
+			check_append(buf, len, i + 1 == n ? " and " : ", ");
+		check_append(buf, len, "%s", v[i]->id);
+	}
+	if (shown < n)
+		check_append(buf, len, " and %zu more", n - shown);
+}
+
+/*
+ * The id of the station holding the root: the one saying it holds it,
+ * else the one most certificates name; NULL when no station told us.
+ */
+static const char *
+check_root_holder(struct fleet *fleet)
+{
+	const char	**named, *best;
+	size_t		  i, n = 0;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_cert && fleet->nodes[i].cert.holds_root)
+			return (fleet->nodes[i].id);
+	}
+	named = xcalloc(fleet->nnodes, sizeof *named);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_cert &&
+		    fleet->nodes[i].cert.root_holder[0] != '\0')
+			named[n++] = fleet->nodes[i].cert.root_holder;
+	}
+	best = check_majority(named, n);
+	free(named);
+	return (best);
+}
+
+/* The entry of st's blacklist naming peer, or NULL. */
+static const struct proto_blacklist *
+check_blacklisted(const struct node *st, const char *peer)
+{
+	const struct proto_station_stats	*ss = &st->stats.station;
+	size_t					 i;
+
+	if (peer == NULL || st->nstats == 0 || st->stats.role != ROLE_STATION)
+		return (NULL);
+	for (i = 0; i < ss->nblacklist && i < PROTO_MAX_BLACKLIST; i++) {
+		if (strcmp(ss->blacklist[i].peer, peer) == 0)
+			return (&ss->blacklist[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * The station whose story explains a group best: the first that has
+ * blacklisted the root holder, else the first.
+ */
+static struct node *
+check_representative(struct node *const *v, size_t n, const char *root)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (check_blacklisted(v[i], root) != NULL)
+			return (v[i]);
+	}
+	return (n > 0 ? v[0] : NULL);
+}
+
+/*
+ * Why station st is failing, in sentences: (when heartbeats is set) an
+ * expired certificate stops its heartbeats; its renewal failed and why;
+ * and, when it has blacklisted the root holder, on what evidence and who
+ * reported it.  Every station rule uses these same words.
+ */
+static void
+check_station_cause(const struct node *st, const char *root, int64_t now_ms,
+    int heartbeats, char *buf, size_t len)
+{
+	const struct proto_blacklist	*bl;
+	char				 dur[32], clock[16];
+	char				 clause[PROTO_TEXT_MAX];
+	int64_t				 left;
+
+	buf[0] = '\0';
+	left = fleet_cert_expires_in(st, now_ms);
+	if (heartbeats && !st->has_cert) {
+		util_format(buf, len, "%s has not reported a certificate, so "
+		    "the console cannot tell whether it can sign heartbeats; "
+		    "it may also be overloaded or cut off from its devices.",
+		    st->id);
+		return;
+	}
+	if (heartbeats && left > 0) {
+		util_format(buf, len, "%s still holds a valid certificate, so "
+		    "it can sign heartbeats: it is overloaded or cut off from "
+		    "its devices.", st->id);
+		return;
+	}
+	if (heartbeats)
+		check_append(buf, len, "The certificate of %s expired %s ago, "
+		    "and a station without a valid certificate cannot sign "
+		    "heartbeats. ", st->id,
+		    util_duration_text(-left, dur, sizeof dur));
+	if (st->has_cert && st->cert.last_renewal_ms != 0 &&
+	    !st->cert.last_renewal_ok) {
+		util_clock_text(st->cert.last_renewal_ms, clock, sizeof clock);
+		check_append(buf, len, "The renewal of %s at %s failed: %s. ",
+		    st->id, clock, st->cert.last_renewal_error[0] != '\0' ?
+		    check_clause(st->cert.last_renewal_error, clause,
+		    sizeof clause) : "the station gave no reason");
+	} else if (st->has_cert && left < CHECK_CERT_WARN_MS) {
+		check_append(buf, len, "The renewal of %s is overdue: "
+		    "stations renew every hour from the root holder %s, and "
+		    "it has not renewed since %s. ", st->id,
+		    root != NULL ? root : "(unknown)",
+		    util_clock_text(st->cert.last_renewal_ms, clock,
+		    sizeof clock));
+	}
+	if ((bl = check_blacklisted(st, root)) != NULL) {
+		check_append(buf, len, "%s has blacklisted the root holder %s",
+		    st->id, root);
+		if (bl->reported_by[0] != '\0' &&
+		    strcmp(bl->reported_by, st->id) != 0)
+			check_append(buf, len, " on evidence reported by %s",
+			    bl->reported_by);
+		if (bl->evidence[0] != '\0')
+			check_append(buf, len, ": %s", check_clause(
+			    bl->evidence, clause, sizeof clause));
+		check_append(buf, len, ". ");
+	}
+	if (buf[0] == '\0')
+		check_append(buf, len, "%s holds a valid certificate and its "
+		    "last renewal succeeded. ", st->id);
+	/* Drop the trailing space of the last sentence. */
+	if (buf[0] != '\0' && buf[strlen(buf) - 1] == ' ')
+		buf[strlen(buf) - 1] = '\0';
+}
+
+/*
+ * Say how many of the other stations of a group share rep's renewal
+ * error, after rep's own cause already in buf.
+ */
+static void
+check_group_cause(struct node *const *v, size_t n, const struct node *rep,
+    char *buf, size_t len)
+{
+	size_t	i, same = 0;
+
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		if (v[i] == rep)
+			continue;
+		if (v[i]->has_cert == rep->has_cert &&
+		    strcmp(v[i]->cert.last_renewal_error,
+		    rep->cert.last_renewal_error) == 0)
+			same++;
+	}
+	if (same == n - 1)
+		check_append(buf, len, " The other %zu %s give the same "
+		    "reason.", n - 1, check_noun(ROLE_STATION, n - 1));
+	else
+		check_append(buf, len, " %zu of the other %zu %s give the "
+		    "same reason; see each station's detail view for the "
+		    "rest.", same, n - 1, check_noun(ROLE_STATION, n - 1));
+}
+
+/* What to do when stations cannot renew: move the root, or fix it. */
+static void
+check_root_action(const struct node *rep, const char *root, char *buf,
+    size_t len)
+{
+	if (root == NULL)
+		util_format(buf, len, "Find which station holds the root "
+		    "certificate and whether it answers; move the root to a "
+		    "healthy station with the two-person move-root command "
+		    "if it does not.");
+	else if (rep != NULL && check_blacklisted(rep, root) != NULL)
+		util_format(buf, len, "Move the root certificate from %s to a "
+		    "healthy station with the two-person move-root command, "
+		    "or fix %s so that it signs valid messages again and have "
+		    "the stations lift the blacklist.", root, root);
+	else
+		util_format(buf, len, "Move the root certificate to a healthy "
+		    "station with the two-person move-root command, or fix "
+		    "the root holder %s.", root);
+}
+
+/*
+ * The shortest device countdown of st at now_ms, counted down on the
+ * node clock since its stats; -1 when it has no live device.
+ */
+static int64_t
+check_countdown(const struct node *st, int64_t now_ms)
+{
+	int64_t	cd = st->stats.station.device_countdown_ms;
+
+	if (cd < 0)
+		return (-1);
+	cd -= fleet_node_clock(st, now_ms) - st->stats.clock_ms;
+	return (cd < 0 ? 0 : cd);
+}
+
+/*
+ * The value most of values (n of them) hold; on a tie, the one seen
+ * first, so that the reference is stable from run to run.
+ */
+static const char *
+check_majority(const char *const *values, size_t n)
+{
+	const char	*best = NULL;
+	size_t		 i, j, count, best_count = 0;
+
+	for (i = 0; i < n; i++) {
+		count = 0;
+		for (j = 0; j < n; j++)
+			count += strcmp(values[i], values[j]) == 0;
+		if (count > best_count) {
+			best_count = count;
+			best = values[i];
+		}
+	}
+	return (best);
+}
+
+/* build-drift: each group of each role, once, by its first node. */
+static void
+check_build_drift(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**all;
+	size_t		  r, i, j, n;
+
+	(void)now_ms;
+	for (r = 0; r < nitems(check_roles); r++) {
+		all = check_collect(fleet, check_roles[r], NULL, &n);
+		for (i = 0; i < n; i++) {
+			if (!all[i]->has_hello)
+				continue;
+			for (j = 0; j < i; j++) {
+				if (all[j]->has_hello && strcmp(
+				    all[j]->hello.group,
+				    all[i]->hello.group) == 0)
+					break;
+			}
+			if (j == i)
+				check_build_group(fleet, check_roles[r],
+				    all[i]->hello.group, wall_ms);
+		}
+		free(all);
+	}
+}
+
+/*
+ * build-drift in one role and group: the nodes not on the majority
+ * build, as one warning.
+ */
+static void
+check_build_group(struct fleet *fleet, enum proto_role role,
+    const char *group, int64_t wall_ms)
+{
+	struct node	**grp, **minority;
+	const char	**builds, *build;
+	char		  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		  action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	size_t		  i, ng, nmin = 0;
+
+	grp = check_collect(fleet, role, group, &ng);
+	builds = xcalloc(ng, sizeof *builds);
+	minority = xcalloc(ng, sizeof *minority);
+	for (i = 0; i < ng; i++)
+		builds[i] = grp[i]->hello.build;
+	build = check_majority(builds, ng);
+	for (i = 0; i < ng; i++) {
+		if (strcmp(grp[i]->hello.build, build) != 0)
+			minority[nmin++] = grp[i];
+	}
+	if (nmin == 0)
+		goto out;
+
+	if (nmin == 1 && ng == 2)
+		util_format(text, sizeof text, "%s runs build %s; the other "
+		    "%s in group %s runs %s", minority[0]->id,
+		    minority[0]->hello.build, check_noun(role, 1), group,
+		    build);
+	else if (nmin == 1)
+		util_format(text, sizeof text, "%s runs build %s; the other "
+		    "%zu %s in group %s run %s", minority[0]->id,
+		    minority[0]->hello.build, ng - 1, check_noun(role, ng - 1),
+		    group, build);
+	else {
+		util_format(text, sizeof text, "%zu %s in group %s do not run "
+		    "%s like the other %zu: ", nmin, check_noun(role, nmin),
+		    group, build, ng - nmin);
+		for (i = 0; i < nmin; i++)
+			check_append(text, sizeof text, "%s%s runs %s",
+			    i > 0 ? ", " : "", minority[i]->id,
+			    minority[i]->hello.build);
+	}
+	check_names(names, sizeof names, minority, nmin);
+	util_format(cause, sizeof cause, "A deployment reached only some %s "
+	    "of group %s, or a rollback was applied to only some of them; on "
+	    "different builds the same flag or order can run different code.",
+	    check_noun(role, 2), group);
+	util_format(action, sizeof action, "Bring %s to build %s (or halt "
+	    "it) before it handles more work; do not roll the other %s back "
+	    "to match it without a preflight of what their flags would mean "
+	    "there.", names, build, check_noun(role, 2));
+	check_emit_nodes(fleet, "build-drift", group, 0, SEV_WARNING,
+	    minority, nmin, wall_ms, cause, action, text);
+out:
+	free(minority);
+	free(builds);
+	free(grp);
+}
+
+/* The flag called name in node's hello, or NULL. */
+static const struct proto_flag *
+check_flag(const struct node *node, const char *name)
+{
+	size_t	i;
+
+	if (!node->has_hello)
+		return (NULL);
+	for (i = 0; i < node->hello.nflags && i < PROTO_MAX_FLAGS; i++) {
+		if (strcmp(node->hello.flags[i].name, name) == 0)
+			return (&node->hello.flags[i]);
+	}
+	return (NULL);
+}
+
+/* flag-drift: each flag name of each role, once, by its first holder. */
+static void
+check_flag_drift(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**all;
+	const char	 *name;
+	size_t		  r, i, j, f, n;
+
+	(void)now_ms;
+	for (r = 0; r < nitems(check_roles); r++) {
+		all = check_collect(fleet, check_roles[r], NULL, &n);
+		for (i = 0; i < n; i++) {
+			for (f = 0; all[i]->has_hello &&
+			    f < all[i]->hello.nflags && f < PROTO_MAX_FLAGS;
+			    f++) {
+				name = all[i]->hello.flags[f].name;
+				for (j = 0; j < i; j++) {
+					if (check_flag(all[j], name) != NULL)
+						break;
+				}
+				if (j == i)
+					check_flag_name(fleet, check_roles[r],
+					    all, n, name, wall_ms);
+			}
+		}
+		free(all);
+	}
+}
+
+/*
+ * flag-drift for one flag name among nodes all (n, one role): the nodes
+ * where it enables other code than on most, critical when it is on at
+ * any of them.
+ */
+static void
+check_flag_name(struct fleet *fleet, enum proto_role role,
+    struct node *const *all, size_t n, const char *name, int64_t wall_ms)
+{
+	struct node		**holders, **minority, **on;
+	const struct proto_flag	 *f;
+	const char		**paths, *path;
+	char			  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			  action[PROTO_TEXT_MAX];
+	char			  names[PROTO_TEXT_MAX];
+	char			  onnames[PROTO_TEXT_MAX];
+	size_t			  i, nh = 0, nmin = 0, non = 0;
+
+	holders = xcalloc(n, sizeof *holders);
+	minority = xcalloc(n, sizeof *minority);
+	on = xcalloc(n, sizeof *on);
+	paths = xcalloc(n, sizeof *paths);
+	for (i = 0; i < n; i++) {
+		if ((f = check_flag(all[i], name)) == NULL)
+			continue;
+		holders[nh] = all[i];
+		paths[nh++] = f->path;
+	}
+	path = check_majority(paths, nh);
+	util_format(text, sizeof text, "flag %s means ", name);
+	for (i = 0; i < nh; i++) {
+		if (strcmp(paths[i], path) == 0)
+			continue;
+		check_append(text, sizeof text, "%s%s on %s",
+		    nmin > 0 ? ", " : "", paths[i], holders[i]->id);
+		minority[nmin++] = holders[i];
+		if (check_flag(holders[i], name)->on)
+			on[non++] = holders[i];
+	}
+	if (nmin == 0)
+		goto out;
+
+	check_append(text, sizeof text, " but %s on %zu other %s", path,
+	    nh - nmin, check_noun(role, nh - nmin));
+	check_names(names, sizeof names, minority, nmin);
+	check_names(onnames, sizeof onnames, on, non);
+	if (non > 0)
+		check_append(text, sizeof text, "; it is on at %s", onnames);
+	else
+		check_append(text, sizeof text, "; it is off there for now");
+	util_format(cause, sizeof cause, "The builds differ: the flag name %s "
+	    "was reused, so it selects different code on %s than on the "
+	    "other %s, and switching it on wakes different behaviour on "
+	    "each.", name, names, check_noun(role, 2));
+	if (non > 0)
+		util_format(action, sizeof action, "Halt %s with the "
+		    "two-person kill command or turn flag %s off there now, "
+		    "then bring %s to the build the other %s run.", onnames,
+		    name, names, check_noun(role, 2));
+	else
+		util_format(action, sizeof action, "Keep flag %s off until %s "
+		    "run%s the build the other %s run; turned on now, it would "
+		    "wake other code there.", name, names, nmin == 1 ? "s" : "",
+		    check_noun(role, 2));
+	check_emit_nodes(fleet, "flag-drift", name, 0,
+	    non > 0 ? SEV_CRITICAL : SEV_WARNING, minority, nmin, wall_ms,
+	    cause, action, text);
+out:
+	free(paths);
+	free(on);
+	free(minority);
+	free(holders);
+}
+
+/* runaway: a router sent more child shares than a parent holds. */
+static void
+check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node			**v;
+	const struct proto_router_stats	*rs;
+	char				 text[PROTO_TEXT_MAX];
+	char				 cause[PROTO_TEXT_MAX];
+	char				 action[PROTO_TEXT_MAX];
+	char				 parent[64];
+	size_t				 i, fi, n, non;
+
+	(void)now_ms;
+	v = check_collect(fleet, ROLE_ROUTER, NULL, &n);
+	for (i = 0; i < n; i++) {
+		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
+			continue;
+		rs = &v[i]->stats.router;
+		if (!(rs->worst_ratio > 1.0))
+			continue;
+		if (rs->worst_parent[0] != '\0')
+			util_format(parent, sizeof parent, "parent %s",
+			    rs->worst_parent);
+		else
+			util_copy(parent, sizeof parent, "an open parent");
+		util_format(text, sizeof text, "%s sent %.*fx the shares of "
+		    "%s as child orders", v[i]->id,
+		    rs->worst_ratio < 1.1 ? 2 : 1, rs->worst_ratio, parent);
+		util_format(cause, sizeof cause, "%s is not counting the child "
+		    "shares it has already sent for this parent, so it keeps "
+		    "sending child orders without end, as Power Peg did at "
+		    "Knight Capital.", v[i]->id);
+		if (v[i]->has_hello) {
+			check_append(cause, sizeof cause, " It runs build %s",
+			    v[i]->hello.build);
+			for (fi = non = 0; fi < v[i]->hello.nflags &&
+			    fi < PROTO_MAX_FLAGS; fi++) {
+				if (!v[i]->hello.flags[fi].on)
+					continue;
+				check_append(cause, sizeof cause, "%s %s "
+				    "(%s)", non++ == 0 ? " with flags on:" :
+				    ",", v[i]->hello.flags[fi].name,
+				    v[i]->hello.flags[fi].path);
+			}
+			check_append(cause, sizeof cause, ".");
+		}
+		util_format(action, sizeof action, "Halt %s now with the "
+		    "two-person kill command, then cancel its open orders; do "
+		    "not change the other routers' builds until it has "
+		    "stopped.", v[i]->id);
+		check_emit_nodes(fleet, "runaway", "", 0, SEV_CRITICAL, &v[i],
+		    1, wall_ms, cause, action, text);
+	}
+	free(v);
+}
+
+/*
+ * order-rate: a router's child order rate above CHECK_ORDER_RATE_FACTOR
+ * times its baseline (fleet_child_rate_baseline()) and above the floor.
+ */
+static void
+check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**v;
+	char		 text[PROTO_TEXT_MAX];
+	char		 cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX];
+	char		 from[PROTO_TEXT_MAX];
+	double		 rate, baseline, parents;
+	size_t		 i, n, npeers;
+
+	(void)now_ms;
+	v = check_collect(fleet, ROLE_ROUTER, NULL, &n);
+	for (i = 0; i < n; i++) {
+		if (v[i]->state == NODE_DOWN)
+			continue;
+		if ((rate = rate_per_sec(&v[i]->child_rate)) < 0)
+			continue;
+		baseline = fleet_child_rate_baseline(fleet, v[i], &npeers);
+		if (baseline < 0 || rate <= CHECK_ORDER_RATE_FLOOR ||
+		    rate <= CHECK_ORDER_RATE_FACTOR * baseline)
+			continue;
+		if (npeers > 0)
+			util_format(from, sizeof from, "the median of the "
+			    "other %zu live %s in group %s", npeers,
+			    check_noun(ROLE_ROUTER, npeers),
+			    v[i]->hello.group);
+		else
+			util_copy(from, sizeof from, "its own average before "
+			    "the last 10s");
+		util_format(text, sizeof text, "%s sends %.0f child orders/s",
+		    v[i]->id, rate);
+		if (baseline > 0)
+			check_append(text, sizeof text, ", %.0fx its baseline "
+			    "of %.1f/s (%s)", rate / baseline, baseline, from);
+		else
+			check_append(text, sizeof text, " against a baseline "
+			    "of 0/s (%s)", from);
+		util_format(cause, sizeof cause, "A router sending far more "
+		    "child orders than its baseline is usually re-sending for "
+		    "parents it believes unfilled, or is being fed a burst of "
+		    "parent orders; at Knight Capital this was the first "
+		    "visible sign.");
+		parents = rate_per_sec(&v[i]->parent_rate);
+		util_format(action, sizeof action, "Compare its parent order "
+		    "rate (%.1f/s) with its peers' and look for a runaway "
+		    "alert on %s; if the parents do not explain it, halt it "
+		    "with the two-person kill command.",
+		    parents < 0 ? 0 : parents, v[i]->id);
+		check_emit_nodes(fleet, "order-rate", "", 0,
+		    rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
+		    SEV_CRITICAL : SEV_WARNING, &v[i], 1, wall_ms, cause,
+		    action, text);
+	}
+	free(v);
+}
+
+/*
+ * cert-expiring: stations whose certificate has less than
+ * CHECK_CERT_WARN_MS left on their node clock, or has expired.
+ */
+static void
+check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**v, **hit;
+	const char	*root = check_root_holder(fleet);
+	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	char		 dur[32];
+	int64_t		 left, oldest = 0, within = 0;
+	size_t		 i, n, nexp = 0, nhit = 0;
+
+	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	hit = xcalloc(n, sizeof *hit);
+	/* Expired ones first: they are what the text leads with. */
+	for (i = 0; i < n; i++) {
+		if (!v[i]->has_cert ||
+		    (left = fleet_cert_expires_in(v[i], now_ms)) > 0)
+			continue;
+		if (nexp++ == 0 || left < oldest)
+			oldest = left;
+		hit[nhit++] = v[i];
+	}
+	for (i = 0; i < n; i++) {
+		if (!v[i]->has_cert ||
+		    (left = fleet_cert_expires_in(v[i], now_ms)) <= 0 ||
+		    left >= CHECK_CERT_WARN_MS)
+			continue;
+		if (nhit++ == nexp || left > within)
+			within = left;
+		hit[nhit - 1] = v[i];
+	}
+	if (nhit == 0)
+		goto out;
+	check_names(names, sizeof names, hit, nhit);
+	if (nexp == 1 && nhit == 1)
+		util_format(text, sizeof text, "the certificate of %s expired "
+		    "%s ago", hit[0]->id,
+		    util_duration_text(-oldest, dur, sizeof dur));
+	else if (nexp > 0) {
+		util_format(text, sizeof text, "the certificates of %zu %s "
+		    "have expired, the oldest %s ago", nexp,
+		    check_noun(ROLE_STATION, nexp),
+		    util_duration_text(-oldest, dur, sizeof dur));
+		if (nhit > nexp)
+			check_append(text, sizeof text, "; %zu more expire "
+			    "within %s", nhit - nexp,
+			    util_duration_text(within, dur, sizeof dur));
+		check_append(text, sizeof text, ": %s", names);
+	} else if (nhit == 1)
+		util_format(text, sizeof text, "the certificate of %s expires "
+		    "in %s", hit[0]->id,
+		    util_duration_text(within, dur, sizeof dur));
+	else
+		util_format(text, sizeof text, "the certificates of %zu "
+		    "stations expire within %s: %s", nhit,
+		    util_duration_text(within, dur, sizeof dur), names);
+	check_station_cause(check_representative(hit, nhit, root), root,
+	    now_ms, 0, cause, sizeof cause);
+	check_group_cause(hit, nhit, check_representative(hit, nhit, root),
+	    cause, sizeof cause);
+	if (nexp > 0)
+		check_append(cause, sizeof cause, " Without a valid "
+		    "certificate a station cannot sign heartbeats, and its "
+		    "devices fail when their countdown runs out.");
+	check_root_action(check_representative(hit, nhit, root), root,
+	    action, sizeof action);
+	check_emit_nodes(fleet, "cert-expiring", "", 1,
+	    nexp > 0 ? SEV_CRITICAL : SEV_WARNING, hit, nhit, wall_ms, cause,
+	    action, text);
+out:
+	free(hit);
+	free(v);
+}
+
+/* renewal-failed: stations whose last renewal attempt failed. */
+static void
+check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
+	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	char		 clock[16];
+	size_t		 i, n, nhit = 0;
+
+	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	hit = xcalloc(n, sizeof *hit);
+	for (i = 0; i < n; i++) {
+		if (v[i]->has_cert && v[i]->cert.last_renewal_ms != 0 &&
+		    !v[i]->cert.last_renewal_ok)
+			hit[nhit++] = v[i];
+	}
+	if (nhit == 0)
+		goto out;
+	rep = check_representative(hit, nhit, root);
+	if (nhit == 1)
+		util_format(text, sizeof text, "%s could not renew its "
+		    "certificate (attempt at %s, node clock)", hit[0]->id,
+		    util_clock_text(hit[0]->cert.last_renewal_ms, clock,
+		    sizeof clock));
+	else {
+		check_names(names, sizeof names, hit, nhit);
+		util_format(text, sizeof text, "%zu stations could not renew "
+		    "their certificates: %s", nhit, names);
+	}
+	check_station_cause(rep, root, now_ms, 0, cause, sizeof cause);
+	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	check_root_action(rep, root, action, sizeof action);
+	check_emit_nodes(fleet, "renewal-failed", "", 1, SEV_CRITICAL, hit,
+	    nhit, wall_ms, cause, action, text);
+out:
+	free(hit);
+	free(v);
+}
+
+/*
+ * root-unreachable: the root holder is down or stale, or blacklisted by
+ * more than half of the stations reporting.
+ */
+static void
+check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node			**v, *holder;
+	const struct proto_blacklist	*bl, *first = NULL;
+	const char			*root = check_root_holder(fleet);
+	char				 text[PROTO_TEXT_MAX];
+	char				 cause[PROTO_TEXT_MAX];
+	char				 action[PROTO_TEXT_MAX];
+	char				 clause[PROTO_TEXT_MAX], dur[32];
+	size_t				 i, n, reporting = 0, against = 0;
+
+	if (root == NULL)
+		return;
+	holder = fleet_find(fleet, root);
+	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	for (i = 0; i < n; i++) {
+		if (v[i] == holder || v[i]->nstats == 0)
+			continue;
+		reporting++;
+		if ((bl = check_blacklisted(v[i], root)) != NULL) {
+			against++;
+			if (first == NULL)
+				first = bl;
+		}
+	}
+	free(v);
+	text[0] = cause[0] = '\0';
+	if (holder != NULL && holder->state == NODE_DOWN) {
+		check_append(text, sizeof text, "the root holder %s is down: "
+		    "%s", root, fleet->links[holder->link].error[0] != '\0' ?
+		    fleet->links[holder->link].error :
+		    "its backend closed the connection");
+		check_append(cause, sizeof cause, "The console cannot reach "
+		    "it; if the stations cannot either, no certificate can "
+		    "be renewed at the hour.");
+	} else if (holder != NULL && holder->state == NODE_STALE) {
+		check_append(text, sizeof text, "the root holder %s has been "
+		    "silent for %s", root, util_duration_text(now_ms -
+		    holder->last_heard_ms, dur, sizeof dur));
+		check_append(cause, sizeof cause, "It is connected but says "
+		    "nothing: it may be overloaded or hung, and then it "
+		    "cannot issue renewals either.");
+	}
+	if (reporting > 0 && against * 2 > reporting) {
+		check_append(text, sizeof text, "%sthe root holder %s is "
+		    "blacklisted by %zu of the %zu stations reporting",
+		    text[0] != '\0' ? "; " : "", root, against, reporting);
+		check_append(cause, sizeof cause, "%sStations refuse renewals "
+		    "from a root holder they have blacklisted", cause[0] !=
+		    '\0' ? " " : "");
+		if (first->reported_by[0] != '\0')
+			check_append(cause, sizeof cause, "; %s found the "
+			    "evidence", first->reported_by);
+		if (first->evidence[0] != '\0')
+			check_append(cause, sizeof cause, ": %s",
+			    check_clause(first->evidence, clause,
+			    sizeof clause));
+		check_append(cause, sizeof cause, ".");
+	}
+	if (text[0] == '\0')
+		return;
+	util_format(action, sizeof action, "Move the root certificate from %s "
+	    "to a healthy station with the two-person move-root command "
+	    "before the next renewal at the hour; until then no station can "
+	    "renew its certificate.", root);
+	check_emit(fleet, "root-unreachable", "", 0, SEV_CRITICAL, &root, 1,
+	    wall_ms, cause, action, text, NULL);
+}
+
+/*
+ * heartbeat: stations sending fewer than CHECK_HEARTBEAT_FRACTION of the
+ * heartbeats their devices need, once their rate is known.
+ */
+static void
+check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
+	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	char		 dur[32];
+	double		 rate, expected;
+	size_t		 i, n, nhit = 0;
+
+	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	hit = xcalloc(n, sizeof *hit);
+	for (i = 0; i < n; i++) {
+		if (v[i]->state == NODE_DOWN)
+			continue;
+		rate = rate_per_sec(&v[i]->heartbeat_rate);
+		expected = fleet_heartbeat_rate_expected(v[i]);
+		if (rate >= 0 && expected > 0 &&
+		    rate < CHECK_HEARTBEAT_FRACTION * expected)
+			hit[nhit++] = v[i];
+	}
+	if (nhit == 0)
+		goto out;
+	rep = check_representative(hit, nhit, root);
+	rate = rate_per_sec(&rep->heartbeat_rate);
+	expected = fleet_heartbeat_rate_expected(rep);
+	if (nhit == 1)
+		util_format(text, sizeof text, "%s sends %.1f heartbeats/s to "
+		    "its devices, expected %.1f/s (%llu devices, one "
+		    "heartbeat each every %s)", rep->id, rate, expected,
+		    (unsigned long long)rep->stats.station.devices,
+		    util_duration_text(
+		    rep->stats.station.heartbeat_interval_ms, dur,
+		    sizeof dur));
+	else {
+		check_names(names, sizeof names, hit, nhit);
+		util_format(text, sizeof text, "%zu stations send less than "
+		    "half the heartbeats their devices need (%s sends %.1f/s, "
+		    "expected %.1f/s): %s", nhit, rep->id, rate, expected,
+		    names);
+	}
+	check_station_cause(rep, root, now_ms, 1, cause, sizeof cause);
+	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		check_root_action(rep, root, action, sizeof action);
+		check_append(action, sizeof action, " Devices fail %s after "
+		    "their last heartbeat.", util_duration_text(
+		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
+	} else
+		util_format(action, sizeof action, "Check the load of %s and "
+		    "its links to its devices; devices fail %s after their "
+		    "last heartbeat.", rep->id, util_duration_text(
+		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
+	check_emit_nodes(fleet, "heartbeat", "", 1, SEV_CRITICAL, hit, nhit,
+	    wall_ms, cause, action, text);
+out:
+	free(hit);
+	free(v);
+}
+
+/*
+ * device-countdown: stations whose shortest device countdown is below
+ * CHECK_COUNTDOWN_WARN_MS (warning) or CHECK_COUNTDOWN_CRIT_MS, or with
+ * failed devices (critical).  Down stations are left to node-down.
+ */
+static void
+check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
+	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	char		 dur[32];
+	enum proto_severity sev = SEV_WARNING;
+	uint64_t	 failed = 0;
+	int64_t		 cd, soonest = -1;
+	size_t		 i, n, nhit = 0;
+
+	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	hit = xcalloc(n, sizeof *hit);
+	for (i = 0; i < n; i++) {
+		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||
+		    v[i]->stats.role != ROLE_STATION)
+			continue;
+		cd = check_countdown(v[i], now_ms);
+		if (v[i]->stats.station.devices_failed == 0 &&
+		    (cd < 0 || cd >= CHECK_COUNTDOWN_WARN_MS))
+			continue;
+		if (v[i]->stats.station.devices_failed > 0 ||
+		    (cd >= 0 && cd < CHECK_COUNTDOWN_CRIT_MS))
+			sev = SEV_CRITICAL;
+		failed += v[i]->stats.station.devices_failed;
+		if (cd >= 0 && (soonest < 0 || cd < soonest))
+			soonest = cd;
+		hit[nhit++] = v[i];
+	}
+	if (nhit == 0)
+		goto out;
+	rep = check_representative(hit, nhit, root);
+	if (nhit == 1 && failed > 0) {
+		util_format(text, sizeof text, "%llu devices of %s have "
+		    "failed", (unsigned long long)failed, hit[0]->id);
+		if (soonest >= 0)
+			check_append(text, sizeof text, "; the next fails in "
+			    "%s", util_duration_text(soonest, dur,
+			    sizeof dur));
+	} else if (nhit == 1)
+		util_format(text, sizeof text, "devices of %s fail in %s",
+		    hit[0]->id, util_duration_text(soonest, dur, sizeof dur));
+	else {
+		check_names(names, sizeof names, hit, nhit);
+		util_format(text, sizeof text, "devices of %zu stations are "
+		    "running out of heartbeats", nhit);
+		if (failed > 0)
+			check_append(text, sizeof text, ": %llu have failed",
+			    (unsigned long long)failed);
+		if (soonest >= 0)
+			check_append(text, sizeof text, "%s the next fails in "
+			    "%s", failed > 0 ? " and" : ":",
+			    util_duration_text(soonest, dur, sizeof dur));
+		check_append(text, sizeof text, " (%s)", names);
+	}
+	check_station_cause(rep, root, now_ms, 1, cause, sizeof cause);
+	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		check_root_action(rep, root, action, sizeof action);
+		check_append(action, sizeof action, " Heartbeats resume once "
+		    "the stations hold valid certificates again.");
+	} else
+		util_format(action, sizeof action, "Find why heartbeats from "
+		    "%s are not reaching its devices (its load, its links) "
+		    "before their countdown runs out.", rep->id);
+	check_emit_nodes(fleet, "device-countdown", "", 1, sev, hit, nhit,
+	    wall_ms, cause, action, text);
+out:
+	free(hit);
+	free(v);
+}
+
+/* node-stale: a node whose backend is connected but silent. */
+static void
+check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	*node;
+	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		 action[PROTO_TEXT_MAX], dur[32], clock[16];
+	size_t		 i;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (node->state != NODE_STALE)
+			continue;
+		util_duration_text(now_ms - node->last_heard_ms, dur,
+		    sizeof dur);
+		util_format(text, sizeof text, "%s has been silent for %s "
+		    "(last heard at %s)", node->id, dur, util_clock_text(
+		    wall_ms - (now_ms - node->last_heard_ms), clock,
+		    sizeof clock));
+		util_format(cause, sizeof cause, "Its backend %s is still "
+		    "connected but has sent nothing: the node may be "
+		    "overloaded or hung, or its frames are being lost.",
+		    fleet->links[node->link].url);
+		util_format(action, sizeof action, "Check the vigild process "
+		    "behind %s and its host; what the console shows for it is "
+		    "%s old.", node->id, dur);
+		check_emit_nodes(fleet, "node-stale", "", 0, SEV_WARNING,
+		    &node, 1, wall_ms, cause, action, text);
+	}
+}
+
+/*
+ * node-down: a node whose link is down, with the link's reason; and a
+ * backend never reached, named by its URL.
+ */
+static void
+check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	const struct fleet_link	*l;
+	struct node		*node;
+	const char		*url;
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 action[PROTO_TEXT_MAX];
+	size_t			 i, j;
+
+	(void)now_ms;
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (node->state != NODE_DOWN)
+			continue;
+		l = &fleet->links[node->link];
+		util_format(text, sizeof text, "%s is down: %s", node->id,
+		    l->error[0] != '\0' ? l->error :
+		    "its backend closed the connection");
+		util_format(cause, sizeof cause, "The console cannot reach its "
+		    "backend at %s: the process may have stopped, its host "
+		    "may be down, or the network between them is cut.",
+		    l->url);
+		util_format(action, sizeof action, "Check that vigild for %s "
+		    "is running and listening at %s; the console keeps "
+		    "reconnecting and shows it live again as soon as it "
+		    "speaks.", node->id, l->url);
+		check_emit_nodes(fleet, "node-down", "", 0, SEV_CRITICAL,
+		    &node, 1, wall_ms, cause, action, text);
+	}
+	for (i = 0; i < fleet->nlinks; i++) {
+		l = &fleet->links[i];
+		if (l->state != LINK_DOWN)
+			continue;
+		for (j = 0; j < fleet->nnodes; j++) {
+			if (fleet->nodes[j].link == i)
+				break;
+		}
+		if (j < fleet->nnodes)
+			continue;	/* its nodes speak for it */
+		url = l->url;
+		util_format(text, sizeof text, "the backend at %s cannot be "
+		    "reached: %s", url, l->error[0] != '\0' ? l->error :
+		    "the connection failed");
+		util_format(cause, sizeof cause, "No node behind it has ever "
+		    "said hello: the address may be wrong, or vigild is not "
+		    "running there.");
+		util_format(action, sizeof action, "Check the fleet file entry "
+		    "%s and that vigild is listening there; the console keeps "
+		    "trying.", url);
+		check_emit(fleet, "node-down", "", 0, SEV_CRITICAL, &url, 1,
+		    wall_ms, cause, action, text, NULL);
+	}
+}

@@ -1,0 +1,840 @@
+/*
+ * fleet.c: the console's model of the fleet.
+ *
+ * Frames become decoded messages (proto.c), messages change nodes here,
+ * and the timer ages nodes and runs the checks.  Every change a person
+ * would want to know about leaves an event line on the node and, for a
+ * change of state, build, flags or certificate, a notification; alerts
+ * notify through check.c.  Nothing here blocks, draws or writes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fleet.h"
+#include "util.h"
+
+/* Own-history baseline: needs this much, leaves out the newest part. */
+#define FLEET_BASELINE_MIN_S	30
+#define FLEET_BASELINE_SKIP_S	10
+
+/* One message type the model takes; returns 1 if a watcher should know. */
+struct fleet_handler {
+	enum msg_type	 type;
+	int		(*apply)(struct fleet *fleet, size_t link,
+			    const struct proto_msg *msg, int64_t now_ms,
+			    int64_t wall_ms, struct node **node);
+};
+
+static struct node *fleet_node_get(struct fleet *fleet, const char *id,
+		    size_t link, int64_t wall_ms, int *created);
+static struct node *fleet_heard(struct fleet *fleet, size_t link,
+		    const char *id, int64_t clock_ms, int64_t now_ms,
+		    int64_t wall_ms, int *changed);
+static int	 fleet_set_state(struct fleet *fleet, struct node *node,
+		    enum node_state state, int64_t wall_ms, const char *why);
+static void	 fleet_notify_node(struct fleet *fleet,
+		    const struct node *node);
+static const struct proto_flag *fleet_flag(const struct proto_hello *h,
+		    const char *name);
+static int	 fleet_hello_events(struct node *node,
+		    const struct proto_hello *h, int64_t wall_ms);
+static int	 fleet_apply_hello(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static int	 fleet_apply_stats(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static int	 fleet_apply_cert(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static int	 fleet_apply_alert(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static int	 fleet_apply_error(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static void	 fleet_sample(struct node *node, int64_t now_ms);
+static double	 fleet_scale(const struct node *node);
+static int	 fleet_cmp_double(const void *a, const void *b);
+
+static const struct fleet_handler fleet_handlers[] = {
+	{ MSG_HELLO, fleet_apply_hello },
+	{ MSG_STATS, fleet_apply_stats },
+	{ MSG_CERT, fleet_apply_cert },
+	{ MSG_ALERT, fleet_apply_alert },
+	{ MSG_ERROR, fleet_apply_error },
+};
+
+static const char *const fleet_state_names[] = {
+	[NODE_LIVE] = "live",
+	[NODE_STALE] = "stale",
+	[NODE_DOWN] = "down",
+};
+
+/* Start an empty model called name. */
+void
+fleet_init(struct fleet *fleet, const char *name)
+{
+	memset(fleet, 0, sizeof *fleet);
+	util_copy(fleet->name, sizeof fleet->name, name != NULL ? name : "");
+	alert_set_init(&fleet->alerts);
+}
+
+/* Free everything the model holds; it is empty afterwards. */
+void
+fleet_free(struct fleet *fleet)
+{
+	free(fleet->links);
+	free(fleet->nodes);
+	alert_set_free(&fleet->alerts);
+	memset(fleet, 0, sizeof *fleet);
+}
+
+/* Add a backend by URL, connecting; returns its link index. */
+size_t
+fleet_add_link(struct fleet *fleet, const char *url)
+{
+	struct fleet_link	*l;
+
+	fleet->links = xreallocarray(fleet->links, fleet->nlinks + 1,
+	    sizeof *fleet->links);
+	l = &fleet->links[fleet->nlinks];
+	memset(l, 0, sizeof *l);
+	util_copy(l->url, sizeof l->url, url);
+	l->state = LINK_CONNECTING;
+	fleet->dirty = 1;
+	return (fleet->nlinks++);
+}
+
+/*
+ * A link connected.  Its nodes stay down until they speak again: a
+ * socket that accepts is not yet a node that works.
+ */
+void
+fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
+{
+	struct fleet_link	*l;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_up: no link %zu", link);
+	l = &fleet->links[link];
+	l->state = LINK_UP;
+	l->since_ms = now_ms;
+	l->ever_up = 1;
+	l->error[0] = '\0';
+	fleet->dirty = 1;
+}
+
+/* A link went down for why (words); every node it carries is down. */
+void
+fleet_link_down(struct fleet *fleet, size_t link, const char *why,
+    int64_t now_ms)
+{
+	struct fleet_link	*l;
+	int64_t			 wall_ms = util_wall_ms();
+	size_t			 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_down: no link %zu", link);
+	l = &fleet->links[link];
+	l->state = LINK_DOWN;
+	l->since_ms = now_ms;
+	if (why != NULL && *why != '\0')
+		util_copy(l->error, sizeof l->error, why);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].link == link &&
+		    fleet_set_state(fleet, &fleet->nodes[i], NODE_DOWN,
+		    wall_ms, l->error))
+			fleet_notify_node(fleet, &fleet->nodes[i]);
+	}
+	fleet->dirty = 1;
+}
+
+/*
+ * Decode and apply one frame from link.  Returns 0, or -1 with the
+ * sentence in cause and as the link's error when it was refused.
+ */
+int
+fleet_receive(struct fleet *fleet, size_t link, const char *frame,
+    size_t len, int64_t now_ms, char *cause, size_t causelen)
+{
+	struct fleet_link	*l;
+	struct proto_msg	*msg;
+	int			 rc;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_receive: no link %zu", link);
+	l = &fleet->links[link];
+	l->frames++;
+	/* A station's stats are large; keep them off the stack. */
+	msg = xcalloc(1, sizeof *msg);
+	if (proto_decode(frame, len, msg, cause, causelen) == -1) {
+		l->bad_frames++;
+		util_copy(l->error, sizeof l->error, cause);
+		fleet->dirty = 1;
+		free(msg);
+		return (-1);
+	}
+	rc = fleet_apply(fleet, link, msg, now_ms);
+	if (rc == -1)
+		util_copy(cause, causelen, l->error);
+	free(msg);
+	return (rc);
+}
+
+/*
+ * Apply one decoded message from link at monotonic now_ms.  Returns 0,
+ * or -1 with the link's error set when the model takes no such type.
+ */
+int
+fleet_apply(struct fleet *fleet, size_t link, const struct proto_msg *msg,
+    int64_t now_ms)
+{
+	struct node	*node = NULL;
+	int64_t		 wall_ms = util_wall_ms();
+	size_t		 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_apply: no link %zu", link);
+	for (i = 0; i < nitems(fleet_handlers); i++) {
+		if (fleet_handlers[i].type == msg->type)
+			break;
+	}
+	if (i == nitems(fleet_handlers)) {
+		util_format(fleet->links[link].error,
+		    sizeof fleet->links[link].error,
+		    "%s sent a %s message, which the console does not take "
+		    "from a backend; it was ignored", fleet->links[link].url,
+		    proto_type_name(msg->type));
+		fleet->dirty = 1;
+		return (-1);
+	}
+	if (fleet_handlers[i].apply(fleet, link, msg, now_ms, wall_ms,
+	    &node) && node != NULL)
+		fleet_notify_node(fleet, node);
+	fleet->dirty = 1;
+	return (0);
+}
+
+/* Find node id or add it on link, logging its arrival. */
+static struct node *
+fleet_node_get(struct fleet *fleet, const char *id, size_t link,
+    int64_t wall_ms, int *created)
+{
+	struct node	*node;
+
+	*created = 0;
+	if ((node = fleet_find(fleet, id)) != NULL)
+		return (node);
+	if (fleet->nnodes == fleet->nodes_cap) {
+		fleet->nodes_cap = fleet->nodes_cap == 0 ? 16 :
+		    fleet->nodes_cap * 2;
+		fleet->nodes = xreallocarray(fleet->nodes, fleet->nodes_cap,
+		    sizeof *fleet->nodes);
+	}
+	node = &fleet->nodes[fleet->nnodes++];
+	memset(node, 0, sizeof *node);
+	util_copy(node->id, sizeof node->id, id);
+	node->link = link;
+	node->state = NODE_LIVE;
+	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
+	rate_init(&node->child_rate, FLEET_RATE_WINDOW_MS);
+	rate_init(&node->child_share_rate, FLEET_RATE_WINDOW_MS);
+	rate_init(&node->heartbeat_rate, FLEET_RATE_WINDOW_MS);
+	fleet_event(node, wall_ms, "first heard from %s",
+	    fleet->links[link].url);
+	*created = 1;
+	return (node);
+}
+
+/*
+ * A message about id arrived on link with node clock clock_ms: find or
+ * create the node, note when it was heard and bring it back to live.
+ * Sets *changed when a watcher should hear of it.
+ */
+static struct node *
+fleet_heard(struct fleet *fleet, size_t link, const char *id,
+    int64_t clock_ms, int64_t now_ms, int64_t wall_ms, int *changed)
+{
+	struct node	*node;
+	int		 created;
+
+	node = fleet_node_get(fleet, id, link, wall_ms, &created);
+	*changed = created;
+	if (node->link != link) {
+		fleet_event(node, wall_ms, "now reported by %s (was %s)",
+		    fleet->links[link].url, fleet->links[node->link].url);
+		node->link = link;
+	}
+	node->last_heard_ms = now_ms;
+	node->clock_ms = clock_ms;
+	if (fleet_set_state(fleet, node, NODE_LIVE, wall_ms, NULL))
+		*changed = 1;
+	return (node);
+}
+
+/*
+ * Move node to state, with an event line saying why (may be NULL).
+ * Returns 1 if the state changed; the caller notifies.
+ */
+static int
+fleet_set_state(struct fleet *fleet, struct node *node,
+    enum node_state state, int64_t wall_ms, const char *why)
+{
+	if (node->state == state)
+		return (0);
+	if (why != NULL && *why != '\0')
+		fleet_event(node, wall_ms, "%s (was %s): %s",
+		    fleet_state_name(state), fleet_state_name(node->state),
+		    why);
+	else
+		fleet_event(node, wall_ms, "%s (was %s)",
+		    fleet_state_name(state), fleet_state_name(node->state));
+	node->state = state;
+	fleet->dirty = 1;
+	return (1);
+}
+
+/* Tell the watcher, if any, that node changed. */
+static void
+fleet_notify_node(struct fleet *fleet, const struct node *node)
+{
+	fleet->dirty = 1;
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, FLEET_NODE_CHANGED,
+		    node, NULL, ALERT_UNCHANGED);
+}
+
+/* The flag called name in hello h, or NULL. */
+static const struct proto_flag *
+fleet_flag(const struct proto_hello *h, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nflags && i < PROTO_MAX_FLAGS; i++) {
+		if (strcmp(h->flags[i].name, name) == 0)
+			return (&h->flags[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Log what a new hello h changes against node's previous one: role,
+ * group, build and each flag.  Returns 1 if anything changed.
+ */
+static int
+fleet_hello_events(struct node *node, const struct proto_hello *h,
+    int64_t wall_ms)
+{
+	const struct proto_hello	*old = &node->hello;
+	const struct proto_flag		*f, *o;
+	int				 changed = 0;
+	size_t				 i;
+
+	if (old->role != h->role) {
+		fleet_event(node, wall_ms, "role changed from %s to %s",
+		    proto_role_name(old->role), proto_role_name(h->role));
+		changed = 1;
+	}
+	if (strcmp(old->group, h->group) != 0) {
+		fleet_event(node, wall_ms, "group changed from %s to %s",
+		    old->group, h->group);
+		changed = 1;
+	}
+	if (strcmp(old->build, h->build) != 0) {
+		fleet_event(node, wall_ms, "build changed from %s to %s",
+		    old->build, h->build);
+		changed = 1;
+	}
+	for (i = 0; i < h->nflags && i < PROTO_MAX_FLAGS; i++) {
+		f = &h->flags[i];
+		if ((o = fleet_flag(old, f->name)) == NULL) {
+			fleet_event(node, wall_ms, "flag %s appeared: it "
+			    "means %s and is %s", f->name, f->path,
+			    f->on ? "on" : "off");
+			changed = 1;
+			continue;
+		}
+		if (strcmp(o->path, f->path) != 0) {
+			fleet_event(node, wall_ms, "flag %s now means %s "
+			    "(it meant %s)", f->name, f->path, o->path);
+			changed = 1;
+		}
+		if (!o->on != !f->on) {
+			fleet_event(node, wall_ms, "flag %s switched %s",
+			    f->name, f->on ? "on" : "off");
+			changed = 1;
+		}
+	}
+	for (i = 0; i < old->nflags && i < PROTO_MAX_FLAGS; i++) {
+		if (fleet_flag(h, old->flags[i].name) == NULL) {
+			fleet_event(node, wall_ms, "flag %s is gone (it "
+			    "meant %s)", old->flags[i].name,
+			    old->flags[i].path);
+			changed = 1;
+		}
+	}
+	return (changed);
+}
+
+/* hello: a node introduces itself (again, after a restart or upgrade). */
+static int
+fleet_apply_hello(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_hello	*h = &msg->u.hello;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard(fleet, link, h->node, h->clock_ms, now_ms, wall_ms,
+	    &changed);
+	if (node->has_hello) {
+		if (fleet_hello_events(node, h, wall_ms))
+			changed = 1;
+	} else {
+		fleet_event(node, wall_ms, "said hello: %s in group %s, "
+		    "build %s", proto_role_name(h->role), h->group, h->build);
+		changed = 1;
+	}
+	node->hello = *h;
+	node->has_hello = 1;
+	if (h->link_nodes > 0)
+		fleet->links[link].link_nodes = h->link_nodes;
+	*nodep = node;
+	return (changed);
+}
+
+/*
+ * stats: new cumulative counters.  Rates follow from them; a counter or
+ * uptime going backwards means the node restarted.
+ */
+static int
+fleet_apply_stats(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_stats	*st = &msg->u.stats;
+	struct node			*node;
+	int				 changed, reset = 0;
+	double				 r;
+
+	node = fleet_heard(fleet, link, st->node, st->clock_ms, now_ms,
+	    wall_ms, &changed);
+	node->nstats++;
+	node->stats = *st;
+	if (st->role == ROLE_ROUTER) {
+		reset |= rate_add(&node->parent_rate, st->uptime_ms,
+		    st->router.parents_total);
+		reset |= rate_add(&node->child_rate, st->uptime_ms,
+		    st->router.child_orders_total);
+		reset |= rate_add(&node->child_share_rate, st->uptime_ms,
+		    st->router.child_shares_total);
+		r = rate_per_sec(&node->child_rate);
+		if (r > node->child_rate_peak)
+			node->child_rate_peak = r;
+	} else if (st->role == ROLE_STATION) {
+		reset |= rate_add(&node->heartbeat_rate, st->uptime_ms,
+		    st->station.heartbeats_total);
+	}
+	if (reset) {
+		node->counter_resets++;
+		fleet_event(node, wall_ms, "counters reset (node restarted?)");
+		changed = 1;
+	}
+	*nodep = node;
+	return (changed);
+}
+
+/* cert: a station's certificate and its last renewal. */
+static int
+fleet_apply_cert(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_cert	*c = &msg->u.cert;
+	struct node		*node;
+	char			 until[16];
+	int			 changed;
+
+	node = fleet_heard(fleet, link, c->node, c->clock_ms, now_ms, wall_ms,
+	    &changed);
+	util_clock_text(c->not_after_ms, until, sizeof until);
+	if (!node->has_cert || strcmp(node->cert.serial, c->serial) != 0) {
+		fleet_event(node, wall_ms, "%s certificate serial %s, valid "
+		    "until %s", node->has_cert ? "renewed:" : "holds",
+		    c->serial, until);
+		changed = 1;
+	}
+	if (c->last_renewal_ms != 0 && !c->last_renewal_ok &&
+	    (!node->has_cert ||
+	    node->cert.last_renewal_ms != c->last_renewal_ms)) {
+		fleet_event(node, wall_ms, "certificate renewal failed: %s",
+		    c->last_renewal_error[0] != '\0' ?
+		    c->last_renewal_error : "no reason given");
+		changed = 1;
+	}
+	if (node->has_cert && strcmp(node->cert.root_holder,
+	    c->root_holder) != 0) {
+		fleet_event(node, wall_ms, "root holder is now %s (was %s)",
+		    c->root_holder, node->cert.root_holder);
+		changed = 1;
+	}
+	node->cert = *c;
+	node->has_cert = 1;
+	*nodep = node;
+	return (changed);
+}
+
+/* alert: a warning the backend raised (or cleared) itself. */
+static int
+fleet_apply_alert(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_alert	*a = &msg->u.alert;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard(fleet, link, a->node, a->clock_ms, now_ms, wall_ms,
+	    &changed);
+	if (a->clear)
+		fleet_event(node, wall_ms, "backend warning %s cleared",
+		    a->code);
+	else
+		fleet_event(node, wall_ms, "backend %s: %s",
+		    proto_severity_name(a->severity), a->text);
+	check_backend_alert(fleet, a, wall_ms);
+	*nodep = node;
+	return (changed);
+}
+
+/*
+ * error: the backend complains about something; it becomes the link's
+ * error and, when it names a node we know, an event of that node.
+ */
+static int
+fleet_apply_error(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_error	*e = &msg->u.error;
+	struct node			*node;
+
+	(void)now_ms;
+	util_copy(fleet->links[link].error, sizeof fleet->links[link].error,
+	    e->text);
+	if (e->node[0] != '\0' && (node = fleet_find(fleet, e->node)) != NULL)
+		fleet_event(node, wall_ms, "backend reported an error: %s",
+		    e->text);
+	*nodep = NULL;
+	return (0);
+}
+
+/* Once a second, keep a sample of node's rates for its sparklines. */
+static void
+fleet_sample(struct node *node, int64_t now_ms)
+{
+	unsigned	i;
+	double		child, heartbeat;
+
+	if (node->nstats == 0)
+		return;
+	if (node->hist_n != 0 && now_ms - node->hist_last_ms < 1000)
+		return;
+	/* Keep a steady once-a-second beat unless the timer fell behind. */
+	if (node->hist_n != 0 && now_ms - node->hist_last_ms < 2000)
+		node->hist_last_ms += 1000;
+	else
+		node->hist_last_ms = now_ms;
+	child = rate_per_sec(&node->child_rate);
+	heartbeat = rate_per_sec(&node->heartbeat_rate);
+	if (node->hist_n == FLEET_HISTORY) {
+		i = node->hist_head;
+		node->hist_head = (node->hist_head + 1) % FLEET_HISTORY;
+	} else
+		i = (node->hist_head + node->hist_n++) % FLEET_HISTORY;
+	node->child_hist[i] = child < 0 ? 0 : (float)child;
+	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
+}
+
+/* Timer: age nodes, sample their rates, run the checks. */
+void
+fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	*node;
+	char		 why[64], age[32];
+	size_t		 i;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (fleet->links[node->link].state == LINK_DOWN) {
+			if (fleet_set_state(fleet, node, NODE_DOWN, wall_ms,
+			    fleet->links[node->link].error))
+				fleet_notify_node(fleet, node);
+		} else if (node->state == NODE_LIVE &&
+		    now_ms - node->last_heard_ms > FLEET_STALE_MS) {
+			util_format(why, sizeof why, "silent for %s",
+			    util_duration_text(now_ms - node->last_heard_ms,
+			    age, sizeof age));
+			if (fleet_set_state(fleet, node, NODE_STALE, wall_ms,
+			    why))
+				fleet_notify_node(fleet, node);
+		}
+		fleet_sample(node, now_ms);
+	}
+	check_run(fleet, now_ms, wall_ms);
+}
+
+/* The node called id, or NULL. */
+struct node *
+fleet_find(struct fleet *fleet, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (strcmp(fleet->nodes[i].id, id) == 0)
+			return (&fleet->nodes[i]);
+	}
+	return (NULL);
+}
+
+/* The node called id, or NULL, for readers of a const model. */
+const struct node *
+fleet_find_const(const struct fleet *fleet, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (strcmp(fleet->nodes[i].id, id) == 0)
+			return (&fleet->nodes[i]);
+	}
+	return (NULL);
+}
+
+/* The role a node has told us, from hello or else stats. */
+enum proto_role
+fleet_node_role(const struct node *node)
+{
+	if (node->has_hello)
+		return (node->hello.role);
+	if (node->nstats != 0)
+		return (node->stats.role);
+	return (ROLE_NONE);
+}
+
+/* "live", "stale" or "down". */
+const char *
+fleet_state_name(enum node_state state)
+{
+	if ((size_t)state >= nitems(fleet_state_names))
+		return ("unknown");
+	return (fleet_state_names[state]);
+}
+
+/* Node clock seconds per real second (1 unless hello said otherwise). */
+static double
+fleet_scale(const struct node *node)
+{
+	if (node->has_hello && node->hello.time_scale > 0)
+		return (node->hello.time_scale);
+	return (1.0);
+}
+
+/* The node's clock at now_ms, extrapolated from when it was last heard. */
+int64_t
+fleet_node_clock(const struct node *node, int64_t now_ms)
+{
+	return (node->clock_ms +
+	    (int64_t)((double)(now_ms - node->last_heard_ms) *
+	    fleet_scale(node)));
+}
+
+/* Certificate time left on the node clock at now_ms; 0 if no cert. */
+int64_t
+fleet_cert_expires_in(const struct node *node, int64_t now_ms)
+{
+	if (!node->has_cert)
+		return (0);
+	return (node->cert.not_after_ms - fleet_node_clock(node, now_ms));
+}
+
+/* Ascending order of doubles, for a median. */
+static int
+fleet_cmp_double(const void *pa, const void *pb)
+{
+	double	a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/*
+ * The baseline of a router's child order rate: the median of its live
+ * peers in the group, else its own earlier average; -1 when none.
+ */
+double
+fleet_child_rate_baseline(const struct fleet *fleet, const struct node *node,
+    size_t *npeers)
+{
+	const struct node	*peer;
+	double			*rates, r, sum, baseline = -1;
+	size_t			 i, n = 0;
+	unsigned		 count;
+
+	if (npeers != NULL)
+		*npeers = 0;
+	if (fleet_node_role(node) != ROLE_ROUTER)
+		return (-1);
+	rates = xcalloc(fleet->nnodes, sizeof *rates);
+	for (i = 0; node->has_hello && i < fleet->nnodes; i++) {
+		peer = &fleet->nodes[i];
+		if (peer == node || !peer->has_hello ||
+		    peer->hello.role != ROLE_ROUTER ||
+		    peer->state != NODE_LIVE ||
+		    strcmp(peer->hello.group, node->hello.group) != 0)
+			continue;
+		if ((r = rate_per_sec(&peer->child_rate)) >= 0)
+			rates[n++] = r;
+	}
+	if (n > 0) {
+		qsort(rates, n, sizeof *rates, fleet_cmp_double);
+		baseline = n % 2 ? rates[n / 2] :
+		    (rates[n / 2 - 1] + rates[n / 2]) / 2;
+	} else if (node->hist_n >= FLEET_BASELINE_MIN_S) {
+		/*
+		 * Alone in its group, a router is measured against itself:
+		 * its average before the newest seconds, which hold the
+		 * change being judged.
+		 */
+		count = node->hist_n - FLEET_BASELINE_SKIP_S;
+		sum = 0;
+		for (i = 0; i < count; i++)
+			sum += node->child_hist[(node->hist_head + i) %
+			    FLEET_HISTORY];
+		baseline = sum / count;
+	}
+	free(rates);
+	if (npeers != NULL)
+		*npeers = n;
+	return (baseline);
+}
+
+/* Heartbeats per real second the station should send; -1 if unknown. */
+double
+fleet_heartbeat_rate_expected(const struct node *node)
+{
+	const struct proto_station_stats	*ss = &node->stats.station;
+
+	if (node->nstats == 0 || node->stats.role != ROLE_STATION ||
+	    ss->devices == 0 || ss->heartbeat_interval_ms <= 0)
+		return (-1);
+	return ((double)ss->devices * 1000.0 /
+	    (double)ss->heartbeat_interval_ms * fleet_scale(node));
+}
+
+/*
+ * Ready when every link is up, has said hello for all the nodes it
+ * carries, and each of its nodes has sent two stats.  With no links
+ * there is nothing to wait for.
+ */
+int
+fleet_ready(const struct fleet *fleet)
+{
+	const struct node	*node;
+	size_t			 i, l;
+	int			 hellos;
+
+	for (l = 0; l < fleet->nlinks; l++) {
+		if (fleet->links[l].state != LINK_UP)
+			return (0);
+		hellos = 0;
+		for (i = 0; i < fleet->nnodes; i++) {
+			node = &fleet->nodes[i];
+			if (node->link != l)
+				continue;
+			if (!node->has_hello || node->nstats < 2)
+				return (0);
+			hellos++;
+		}
+		if (hellos == 0 || hellos < fleet->links[l].link_nodes)
+			return (0);
+	}
+	return (1);
+}
+
+/* Append an event line to a node's history, dropping the oldest. */
+void
+fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
+{
+	struct fleet_event	*e;
+	va_list			 ap;
+
+	if (node->events_n == FLEET_EVENTS) {
+		e = &node->events[node->events_head];
+		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
+	} else
+		e = &node->events[(node->events_head + node->events_n++) %
+		    FLEET_EVENTS];
+	e->wall_ms = wall_ms;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
+}
+
+/* Fill a report view of node; pointers refer into the model. */
+void
+fleet_report_node(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, struct proto_report_node *out)
+{
+	const struct fleet_link	*l = &fleet->links[node->link];
+
+	memset(out, 0, sizeof *out);
+	out->id = node->id;
+	out->url = l->url;
+	out->state = fleet_state_name(node->state);
+	/* A node exists only once something was heard about it. */
+	out->age_ms = now_ms - node->last_heard_ms;
+	out->hello = node->has_hello ? &node->hello : NULL;
+	out->stats = node->nstats != 0 ? &node->stats : NULL;
+	out->cert = node->has_cert ? &node->cert : NULL;
+	out->parent_rate = rate_per_sec(&node->parent_rate);
+	out->child_rate = rate_per_sec(&node->child_rate);
+	out->child_share_rate = rate_per_sec(&node->child_share_rate);
+	out->child_rate_baseline = fleet_child_rate_baseline(fleet, node,
+	    NULL);
+	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
+	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
+	out->counter_resets = node->counter_resets;
+	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
+	out->error = l->error[0] != '\0' ? l->error : NULL;
+}
+
+/*
+ * Fill a report view of alert; nodes_buf must hold ALERT_MAX_NODES
+ * pointers and, like out, refers into the alert.
+ */
+void
+fleet_report_alert(const struct alert *alert, const char **nodes_buf,
+    struct proto_report_alert *out)
+{
+	size_t	i;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < alert->nnodes && i < ALERT_MAX_NODES; i++)
+		nodes_buf[i] = alert->nodes[i];
+	out->severity = alert->severity;
+	out->rule = alert->rule;
+	out->nodes = nodes_buf;
+	out->nnodes = i;
+	out->text = alert->text;
+	out->cause = alert->cause;
+	out->action = alert->action;
+	out->first_seen_ms = alert->first_seen_ms;
+	out->last_seen_ms = alert->last_seen_ms;
+	out->count = alert->count;
+	out->active = alert->active;
+	out->acknowledged = alert->acknowledged;
+}

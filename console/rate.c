@@ -1,0 +1,112 @@
+/*
+ * rate.c: rates per second from cumulative counters.
+ *
+ * Only differences between two readings of a cumulative counter make a
+ * rate.  Picking the two readings by the node's own uptime, not by when
+ * frames arrived, is what makes a lost message harmless: the next
+ * reading still covers the whole interval, and queueing on the network
+ * does not bend the figure.
+ */
+#include <string.h>
+
+#include "rate.h"
+
+static const struct rate_sample *rate_at(const struct rate *r, unsigned i);
+static void	 rate_push(struct rate *r, int64_t t_ms, uint64_t value);
+
+/* The i-th held reading, oldest first. */
+static const struct rate_sample *
+rate_at(const struct rate *r, unsigned i)
+{
+	return (&r->s[(r->head + i) % RATE_SAMPLES]);
+}
+
+/* Append a reading, dropping the oldest when the ring is full. */
+static void
+rate_push(struct rate *r, int64_t t_ms, uint64_t value)
+{
+	struct rate_sample	*s;
+
+	if (r->n == RATE_SAMPLES) {
+		r->head = (r->head + 1) % RATE_SAMPLES;
+		r->n--;
+	}
+	s = &r->s[(r->head + r->n) % RATE_SAMPLES];
+	s->t_ms = t_ms;
+	s->value = value;
+	r->n++;
+}
+
+/* Start empty, averaging over window_ms. */
+void
+rate_init(struct rate *r, int64_t window_ms)
+{
+	memset(r, 0, sizeof *r);
+	r->window_ms = window_ms > 0 ? window_ms : 1;
+}
+
+/*
+ * Add a reading at node uptime t_ms; 1 when it was a reset (history
+ * restarts from it), else 0.  A reading at the time of the last one
+ * replaces it.
+ */
+int
+rate_add(struct rate *r, int64_t t_ms, uint64_t value)
+{
+	struct rate_sample	*last;
+
+	if (r->n == 0) {
+		rate_push(r, t_ms, value);
+		return (0);
+	}
+	last = &r->s[(r->head + r->n - 1) % RATE_SAMPLES];
+	if (value < last->value || t_ms < last->t_ms) {
+		/* The node restarted: old readings say nothing about now. */
+		r->head = 0;
+		r->n = 0;
+		r->resets++;
+		rate_push(r, t_ms, value);
+		return (1);
+	}
+	if (t_ms == last->t_ms) {
+		last->value = value;
+		return (0);
+	}
+	rate_push(r, t_ms, value);
+	return (0);
+}
+
+/*
+ * The rate per second between the newest reading and the latest one at
+ * least window_ms older (or the oldest held, when they span less); -1
+ * with fewer than two readings.
+ */
+double
+rate_per_sec(const struct rate *r)
+{
+	const struct rate_sample	*newest, *base;
+	unsigned			 i;
+
+	if (r->n < 2)
+		return (-1);
+	newest = rate_at(r, r->n - 1);
+	base = rate_at(r, 0);
+	for (i = r->n - 1; i-- > 0;) {
+		if (newest->t_ms - rate_at(r, i)->t_ms >= r->window_ms) {
+			base = rate_at(r, i);
+			break;
+		}
+	}
+	/* Times strictly increase within a history, so this is > 0. */
+	return ((double)(newest->value - base->value) * 1000.0 /
+	    (double)(newest->t_ms - base->t_ms));
+}
+
+/* The newest reading's value, or 0 if none. */
+uint64_t
+rate_last(const struct rate *r)
+{
+	if (r->n == 0)
+		return (0);
+	return (rate_at(r, r->n - 1)->value);
+}

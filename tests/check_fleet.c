@@ -1,0 +1,565 @@
+/*
+ * check_fleet.c: the console's model of the fleet, fed with messages
+ * built here (and, once, with real frames): nodes appear and keep what
+ * they said, states go live, stale, down and live again with a
+ * notification each, rates and counter resets show, and nothing a
+ * backend sends is dropped.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet.h"
+#include "proto.h"
+#include "tests.h"
+#include "util.h"
+
+#define T0	1000000		/* monotonic ms the tests start at */
+#define CLOCK0	1343813400000LL	/* 2012-08-01 09:30:00 UTC */
+
+/* What the notify callback saw. */
+struct seen {
+	int		node_changes;
+	int		alert_changes;
+	enum node_state	last_state;
+	char		last_node[PROTO_ID_MAX];
+};
+
+/* Record a notification. */
+static void
+note(void *arg, struct fleet *fleet, enum fleet_change what,
+    const struct node *node, const struct alert *alert,
+    enum alert_change change)
+{
+	struct seen	*seen = arg;
+
+	(void)fleet;
+	(void)alert;
+	(void)change;
+	if (what == FLEET_NODE_CHANGED) {
+		seen->node_changes++;
+		seen->last_state = node->state;
+		util_copy(seen->last_node, sizeof seen->last_node, node->id);
+	} else
+		seen->alert_changes++;
+}
+
+/* Feed a router's hello from link at now. */
+static void
+hello(struct fleet *f, size_t link, const char *id, const char *build,
+    double scale, int64_t now)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+
+	m->type = MSG_HELLO;
+	util_copy(m->u.hello.node, sizeof m->u.hello.node, id);
+	m->u.hello.role = strncmp(id, "station/", 8) == 0 ? ROLE_STATION :
+	    ROLE_ROUTER;
+	util_copy(m->u.hello.group, sizeof m->u.hello.group, "nyse");
+	util_copy(m->u.hello.build, sizeof m->u.hello.build, build);
+	m->u.hello.version = 1;
+	m->u.hello.clock_ms = CLOCK0 + (now - T0);
+	m->u.hello.time_scale = scale;
+	m->u.hello.link_nodes = 1;
+	m->u.hello.nflags = 1;
+	util_copy(m->u.hello.flags[0].name, sizeof m->u.hello.flags[0].name,
+	    "rlp");
+	util_copy(m->u.hello.flags[0].path, sizeof m->u.hello.flags[0].path,
+	    "retail_liquidity");
+	m->u.hello.flags[0].on = 1;
+	ck_assert_int_eq(fleet_apply(f, link, m, now), 0);
+	free(m);
+}
+
+/* Feed a router's stats: children child orders after uptime ms. */
+static void
+router_stats(struct fleet *f, size_t link, const char *id, int64_t uptime,
+    uint64_t children, int64_t now)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+
+	m->type = MSG_STATS;
+	util_copy(m->u.stats.node, sizeof m->u.stats.node, id);
+	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.clock_ms = CLOCK0 + (now - T0);
+	m->u.stats.uptime_ms = uptime;
+	m->u.stats.router.parents_total = children / 10;
+	m->u.stats.router.child_orders_total = children;
+	m->u.stats.router.child_shares_total = children * 100;
+	ck_assert_int_eq(fleet_apply(f, link, m, now), 0);
+	free(m);
+}
+
+/* Feed a station's stats: beats heartbeats, devices, interval. */
+static void
+station_stats(struct fleet *f, size_t link, const char *id, int64_t uptime,
+    uint64_t beats, uint64_t devices, int64_t interval, int64_t now)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+
+	m->type = MSG_STATS;
+	util_copy(m->u.stats.node, sizeof m->u.stats.node, id);
+	m->u.stats.role = ROLE_STATION;
+	m->u.stats.clock_ms = CLOCK0 + (now - T0);
+	m->u.stats.uptime_ms = uptime;
+	m->u.stats.station.heartbeats_total = beats;
+	m->u.stats.station.devices = devices;
+	m->u.stats.station.heartbeat_interval_ms = interval;
+	m->u.stats.station.device_timeout_ms = 3 * interval;
+	m->u.stats.station.device_countdown_ms = 2 * interval;
+	ck_assert_int_eq(fleet_apply(f, link, m, now), 0);
+	free(m);
+}
+
+/* Does node have an event line containing text? */
+static int
+has_event(const struct node *node, const char *text)
+{
+	unsigned	i;
+
+	for (i = 0; i < node->events_n; i++) {
+		if (strstr(node->events[(node->events_head + i) %
+		    FLEET_EVENTS].text, text) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+START_TEST(hello_creates_node_with_what_it_said)
+{
+	struct fleet	 f;
+	struct seen	 seen = { 0 };
+	struct node	*n;
+	size_t		 l;
+
+	fleet_init(&f, "test");
+	f.notify = note;
+	f.notify_arg = &seen;
+	l = fleet_add_link(&f, "ws://127.0.0.1:9008");
+	fleet_link_up(&f, l, T0);
+	hello(&f, l, "router/r8", "smars-2012.07.31-old", 1, T0);
+	ck_assert_uint_eq(f.nnodes, 1);
+	n = fleet_find(&f, "router/r8");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(n->has_hello, 1);
+	ck_assert_str_eq(n->hello.build, "smars-2012.07.31-old");
+	ck_assert_int_eq(n->state, NODE_LIVE);
+	ck_assert_int_eq(seen.node_changes, 1);
+	ck_assert_str_eq(seen.last_node, "router/r8");
+	ck_assert_int_eq(f.dirty, 1);
+	ck_assert_ptr_null(fleet_find(&f, "router/r9"));
+
+	/* The same hello again changes nothing a watcher must hear. */
+	hello(&f, l, "router/r8", "smars-2012.07.31-old", 1, T0 + 100);
+	ck_assert_int_eq(seen.node_changes, 1);
+
+	/* A new build does, and says so in the node's events. */
+	hello(&f, l, "router/r8", "smars-2012.08.01", 1, T0 + 200);
+	ck_assert_int_eq(seen.node_changes, 2);
+	ck_assert(has_event(fleet_find(&f, "router/r8"),
+	    "build changed from smars-2012.07.31-old to smars-2012.08.01"));
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(stats_before_hello_are_kept)
+{
+	struct fleet	 f;
+	struct node	*n;
+	size_t		 l;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	fleet_link_up(&f, l, T0);
+	router_stats(&f, l, "router/r1", 1000, 10, T0);
+	n = fleet_find(&f, "router/r1");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(n->has_hello, 0);
+	ck_assert_uint_eq(n->nstats, 1);
+	ck_assert_int_eq(fleet_node_role(n), ROLE_ROUTER);
+	router_stats(&f, l, "router/r1", 2000, 30, T0 + 1000);
+	hello(&f, l, "router/r1", "smars-2012.08.01", 1, T0 + 1000);
+	ck_assert_uint_eq(f.nnodes, 1);
+	n = fleet_find(&f, "router/r1");
+	ck_assert_int_eq(n->has_hello, 1);
+	/* The readings from before the hello still make the rate. */
+	ck_assert_double_eq_tol(rate_per_sec(&n->child_rate), 20.0, 1e-9);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(counter_reset_is_counted_and_logged)
+{
+	struct fleet	 f;
+	struct node	*n;
+	size_t		 l;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	hello(&f, l, "router/r1", "smars-2012.08.01", 1, T0);
+	router_stats(&f, l, "router/r1", 50000, 5000, T0);
+	router_stats(&f, l, "router/r1", 51000, 5010, T0 + 1000);
+	n = fleet_find(&f, "router/r1");
+	ck_assert_double_eq_tol(rate_per_sec(&n->child_rate), 10.0, 1e-9);
+	/* The router restarted: uptime and counters start over. */
+	router_stats(&f, l, "router/r1", 1000, 3, T0 + 2000);
+	n = fleet_find(&f, "router/r1");
+	ck_assert_uint_eq(n->counter_resets, 1);
+	ck_assert(has_event(n, "counters reset (node restarted?)"));
+	ck_assert(rate_per_sec(&n->child_rate) < 0);
+	router_stats(&f, l, "router/r1", 2000, 13, T0 + 3000);
+	ck_assert_double_eq_tol(rate_per_sec(&fleet_find(&f,
+	    "router/r1")->child_rate), 10.0, 1e-9);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(live_stale_down_live_with_notifications)
+{
+	struct fleet	 f;
+	struct seen	 seen = { 0 };
+	struct node	*n;
+	size_t		 l;
+	int		 before;
+
+	fleet_init(&f, "test");
+	f.notify = note;
+	f.notify_arg = &seen;
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	hello(&f, l, "router/r3", "smars-2012.08.01", 1, T0);
+	router_stats(&f, l, "router/r3", 1000, 10, T0);
+
+	fleet_tick(&f, T0 + FLEET_STALE_MS, CLOCK0);
+	ck_assert_int_eq(fleet_find(&f, "router/r3")->state, NODE_LIVE);
+	before = seen.node_changes;
+	fleet_tick(&f, T0 + FLEET_STALE_MS + 1, CLOCK0);
+	n = fleet_find(&f, "router/r3");
+	ck_assert_int_eq(n->state, NODE_STALE);
+	ck_assert_int_eq(seen.node_changes, before + 1);
+	ck_assert_int_eq(seen.last_state, NODE_STALE);
+	ck_assert(has_event(n, "stale"));
+
+	fleet_link_down(&f, l, "connection refused by 127.0.0.1:9003; "
+	    "retrying every 2s", T0 + 5000);
+	n = fleet_find(&f, "router/r3");
+	ck_assert_int_eq(n->state, NODE_DOWN);
+	ck_assert_int_eq(seen.node_changes, before + 2);
+	ck_assert_int_eq(seen.last_state, NODE_DOWN);
+	ck_assert(has_event(n, "connection refused by 127.0.0.1:9003"));
+
+	/* The socket is back, but the node has not spoken yet. */
+	fleet_link_up(&f, l, T0 + 7000);
+	fleet_tick(&f, T0 + 7000, CLOCK0);
+	ck_assert_int_eq(fleet_find(&f, "router/r3")->state, NODE_DOWN);
+	ck_assert_int_eq(seen.node_changes, before + 2);
+
+	hello(&f, l, "router/r3", "smars-2012.08.01", 1, T0 + 7100);
+	n = fleet_find(&f, "router/r3");
+	ck_assert_int_eq(n->state, NODE_LIVE);
+	ck_assert_int_eq(seen.node_changes, before + 3);
+	ck_assert_int_eq(seen.last_state, NODE_LIVE);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(ready_needs_hello_and_two_stats_on_every_link)
+{
+	struct fleet	f;
+	size_t		a, b;
+
+	fleet_init(&f, "test");
+	a = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	b = fleet_add_link(&f, "ws://127.0.0.1:9002");
+	ck_assert_int_eq(fleet_ready(&f), 0);
+	fleet_link_up(&f, a, T0);
+	fleet_link_up(&f, b, T0);
+	hello(&f, a, "router/r1", "smars-2012.08.01", 1, T0);
+	router_stats(&f, a, "router/r1", 1000, 10, T0);
+	router_stats(&f, a, "router/r1", 2000, 20, T0 + 1000);
+	/* Link b has said nothing yet. */
+	ck_assert_int_eq(fleet_ready(&f), 0);
+	hello(&f, b, "router/r2", "smars-2012.08.01", 1, T0);
+	router_stats(&f, b, "router/r2", 1000, 10, T0);
+	ck_assert_int_eq(fleet_ready(&f), 0);
+	router_stats(&f, b, "router/r2", 2000, 20, T0 + 1000);
+	ck_assert_int_eq(fleet_ready(&f), 1);
+	fleet_link_down(&f, b, "connection reset", T0 + 2000);
+	ck_assert_int_eq(fleet_ready(&f), 0);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(node_clock_runs_at_time_scale)
+{
+	struct fleet		 f;
+	struct node		*n;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	size_t			 l;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9100");
+	hello(&f, l, "station/s3", "stations-1", 60, T0);
+	n = fleet_find(&f, "station/s3");
+	ck_assert_int_eq(fleet_node_clock(n, T0), CLOCK0);
+	/* Two real seconds are two minutes of scenario time. */
+	ck_assert_int_eq(fleet_node_clock(n, T0 + 2000), CLOCK0 + 120000);
+
+	m->type = MSG_CERT;
+	util_copy(m->u.cert.node, sizeof m->u.cert.node, "station/s3");
+	m->u.cert.clock_ms = CLOCK0;
+	util_copy(m->u.cert.serial, sizeof m->u.cert.serial, "0a1b");
+	m->u.cert.not_after_ms = CLOCK0 + 61 * 60000;
+	util_copy(m->u.cert.root_holder, sizeof m->u.cert.root_holder,
+	    "station/capital");
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0), 0);
+	n = fleet_find(&f, "station/s3");
+	ck_assert_int_eq(fleet_cert_expires_in(n, T0), 61 * 60000);
+	ck_assert_int_eq(fleet_cert_expires_in(n, T0 + 1000), 60 * 60000);
+	ck_assert(has_event(n, "serial 0a1b"));
+	free(m);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(report_gives_rates_and_expectations)
+{
+	struct fleet			 f;
+	struct proto_report_node	 r;
+	size_t				 a, b, i;
+
+	fleet_init(&f, "test");
+	a = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	b = fleet_add_link(&f, "ws://127.0.0.1:9100");
+	fleet_link_up(&f, a, T0);
+	fleet_link_up(&f, b, T0);
+	hello(&f, a, "router/r1", "smars-2012.08.01", 60, T0);
+	hello(&f, b, "station/s3", "stations-1", 60, T0);
+	router_stats(&f, a, "router/r1", 1000, 0, T0);
+	station_stats(&f, b, "station/s3", 1000, 0, 600, 60000, T0);
+
+	fleet_report_node(&f, fleet_find(&f, "router/r1"), T0, &r);
+	ck_assert_str_eq(r.id, "router/r1");
+	ck_assert_str_eq(r.url, "ws://127.0.0.1:9001");
+	ck_assert_str_eq(r.state, "live");
+	ck_assert_int_eq(r.age_ms, 0);
+	ck_assert_ptr_nonnull(r.hello);
+	ck_assert_ptr_null(r.cert);
+	/* One reading: rates not known yet. */
+	ck_assert(r.child_rate < 0);
+	ck_assert(r.heartbeat_rate < 0);
+
+	for (i = 1; i <= 3; i++) {
+		router_stats(&f, a, "router/r1", 1000 + i * 1000, i * 30,
+		    T0 + i * 1000);
+		station_stats(&f, b, "station/s3", 1000 + i * 1000, i * 600,
+		    600, 60000, T0 + i * 1000);
+	}
+	fleet_report_node(&f, fleet_find(&f, "router/r1"), T0 + 3500, &r);
+	ck_assert_double_eq_tol(r.child_rate, 30.0, 1e-9);
+	ck_assert_double_eq_tol(r.parent_rate, 3.0, 1e-9);
+	ck_assert_int_eq(r.age_ms, 500);
+	/* No peer in its group and no history yet: no baseline. */
+	ck_assert(r.child_rate_baseline < 0);
+
+	fleet_report_node(&f, fleet_find(&f, "station/s3"), T0 + 3000, &r);
+	ck_assert_double_eq_tol(r.heartbeat_rate, 600.0, 1e-9);
+	/* 600 devices, one a minute of node clock, at 60x: 600/s. */
+	ck_assert_double_eq_tol(r.heartbeat_rate_expected, 600.0, 1e-9);
+	ck_assert(r.child_rate < 0);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(baseline_is_median_of_live_peers)
+{
+	struct fleet	 f;
+	size_t		 l[4], i, npeers;
+	char		 id[32];
+	static const uint64_t per_s[4] = { 10, 12, 30, 500 };
+	int64_t		 t;
+
+	fleet_init(&f, "test");
+	for (i = 0; i < 4; i++) {
+		util_format(id, sizeof id, "ws://127.0.0.1:900%zu", i + 1);
+		l[i] = fleet_add_link(&f, id);
+		fleet_link_up(&f, l[i], T0);
+		util_format(id, sizeof id, "router/r%zu", i + 1);
+		hello(&f, l[i], id, "smars-2012.08.01", 1, T0);
+	}
+	for (t = 0; t <= 3; t++) {
+		for (i = 0; i < 4; i++) {
+			util_format(id, sizeof id, "router/r%zu", i + 1);
+			router_stats(&f, l[i], id, 1000 + t * 1000,
+			    (uint64_t)t * per_s[i], T0 + t * 1000);
+		}
+	}
+	/* r4's peers run at 10, 12 and 30 a second: the median is 12. */
+	ck_assert_double_eq_tol(fleet_child_rate_baseline(&f,
+	    fleet_find(&f, "router/r4"), &npeers), 12.0, 1e-9);
+	ck_assert_uint_eq(npeers, 3);
+	/* A peer that is down is not a peer. */
+	fleet_link_down(&f, l[1], "connection reset", T0 + 4000);
+	ck_assert_double_eq_tol(fleet_child_rate_baseline(&f,
+	    fleet_find(&f, "router/r4"), &npeers), 20.0, 1e-9);
+	ck_assert_uint_eq(npeers, 2);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(history_sampled_once_a_second)
+{
+	struct fleet	 f;
+	struct node	*n;
+	size_t		 l;
+	int64_t		 t;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	fleet_link_up(&f, l, T0);
+	hello(&f, l, "router/r1", "smars-2012.08.01", 1, T0);
+	for (t = 0; t < 10000; t += 250) {
+		if (t % 1000 == 0)
+			router_stats(&f, l, "router/r1", 1000 + t,
+			    (uint64_t)t / 100, T0 + t);
+		fleet_tick(&f, T0 + t, CLOCK0 + t);
+	}
+	n = fleet_find(&f, "router/r1");
+	ck_assert_uint_eq(n->hist_n, 10);
+	ck_assert_float_eq_tol(n->child_hist[(n->hist_head + 9) %
+	    FLEET_HISTORY], 10.0, 1e-6);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(frames_decode_into_model_and_bad_ones_say_why)
+{
+	struct fleet		 f;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*frame, cause[PROTO_TEXT_MAX];
+	size_t			 l;
+	static const char	 bad[] = "{\"type\":\"stats\",\"node\":"
+				    "\"router/r3\",\"role\":\"router\"}";
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	m->type = MSG_HELLO;
+	util_copy(m->u.hello.node, sizeof m->u.hello.node, "router/r3");
+	m->u.hello.role = ROLE_ROUTER;
+	util_copy(m->u.hello.group, sizeof m->u.hello.group, "nyse");
+	util_copy(m->u.hello.build, sizeof m->u.hello.build,
+	    "smars-2012.08.01");
+	m->u.hello.version = 1;
+	m->u.hello.clock_ms = CLOCK0;
+	m->u.hello.time_scale = 1;
+	m->u.hello.link_nodes = 1;
+	frame = proto_encode(m);
+	ck_assert_int_eq(fleet_receive(&f, l, frame, strlen(frame), T0, cause,
+	    sizeof cause), 0);
+	free(frame);
+	ck_assert_ptr_nonnull(fleet_find(&f, "router/r3"));
+	ck_assert_str_eq(fleet_find(&f, "router/r3")->hello.build,
+	    "smars-2012.08.01");
+
+	ck_assert_int_eq(fleet_receive(&f, l, bad, strlen(bad), T0, cause,
+	    sizeof cause), -1);
+	ck_assert_msg(strstr(cause, "stats") != NULL, "cause: %s", cause);
+	ck_assert_str_eq(f.links[l].error, cause);
+	ck_assert_uint_eq(f.links[l].frames, 2);
+	ck_assert_uint_eq(f.links[l].bad_frames, 1);
+	free(m);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(error_message_reaches_link_and_node)
+{
+	struct fleet		 f;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	size_t			 l;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	hello(&f, l, "router/r3", "smars-2012.08.01", 1, T0);
+	m->type = MSG_ERROR;
+	util_copy(m->u.error.node, sizeof m->u.error.node, "router/r3");
+	util_copy(m->u.error.text, sizeof m->u.error.text, "approve from "
+	    "alice refused: alice already signed this command");
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0 + 10), 0);
+	ck_assert_str_eq(f.links[l].error, m->u.error.text);
+	ck_assert(has_event(fleet_find(&f, "router/r3"),
+	    "alice already signed"));
+	/* A type the console never takes from a backend is said, too. */
+	m->type = MSG_PROPOSE;
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0 + 20), -1);
+	ck_assert_ptr_nonnull(strstr(f.links[l].error, "ignored"));
+	free(m);
+	fleet_free(&f);
+}
+END_TEST
+
+START_TEST(backend_alert_counts_reports)
+{
+	struct fleet		 f;
+	struct seen		 seen = { 0 };
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	struct alert		*a;
+	size_t			 l;
+	int			 i;
+
+	fleet_init(&f, "test");
+	f.notify = note;
+	f.notify_arg = &seen;
+	l = fleet_add_link(&f, "ws://127.0.0.1:9008");
+	hello(&f, l, "router/r8", "smars-2012.07.31-old", 1, T0);
+	m->type = MSG_ALERT;
+	util_copy(m->u.alert.node, sizeof m->u.alert.node, "router/r8");
+	m->u.alert.severity = SEV_WARNING;
+	util_copy(m->u.alert.code, sizeof m->u.alert.code, "power-peg");
+	util_copy(m->u.alert.text, sizeof m->u.alert.text,
+	    "SMARS: Power Peg disabled");
+	for (i = 0; i < 97; i++)
+		fleet_apply(&f, l, m, T0 + i);
+	a = alert_find(&f.alerts, "backend", "power-peg", "router/r8");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(f.alerts.n, 1);
+	ck_assert_uint_eq(a->count, 97);
+	ck_assert_int_eq(a->active, 1);
+	/* Without words from the backend the console still gives some. */
+	ck_assert_ptr_nonnull(strstr(a->cause, "router/r8"));
+	ck_assert_int_eq(seen.alert_changes, 1);
+	/* The rules' run does not clear what a backend raised. */
+	fleet_tick(&f, T0 + 100, CLOCK0);
+	ck_assert_int_eq(a->active, 1);
+	m->u.alert.clear = 1;
+	fleet_apply(&f, l, m, T0 + 200);
+	ck_assert_int_eq(a->active, 0);
+	ck_assert_int_eq(seen.alert_changes, 2);
+	free(m);
+	fleet_free(&f);
+}
+END_TEST
+
+Suite *
+fleet_suite(void)
+{
+	Suite	*s = suite_create("fleet");
+	TCase	*tc = tcase_create("fleet");
+
+	tcase_add_test(tc, hello_creates_node_with_what_it_said);
+	tcase_add_test(tc, stats_before_hello_are_kept);
+	tcase_add_test(tc, counter_reset_is_counted_and_logged);
+	tcase_add_test(tc, live_stale_down_live_with_notifications);
+	tcase_add_test(tc, ready_needs_hello_and_two_stats_on_every_link);
+	tcase_add_test(tc, node_clock_runs_at_time_scale);
+	tcase_add_test(tc, report_gives_rates_and_expectations);
+	tcase_add_test(tc, baseline_is_median_of_live_peers);
+	tcase_add_test(tc, history_sampled_once_a_second);
+	tcase_add_test(tc, frames_decode_into_model_and_bad_ones_say_why);
+	tcase_add_test(tc, error_message_reaches_link_and_node);
+	tcase_add_test(tc, backend_alert_counts_reports);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -23,6 +23,7 @@ struct headless {
 	struct loop			*loop;
 	struct fleet			*fleet;
 	const struct headless_options	*options;
+	int64_t				 start_ms;	/* monotonic */
 	int64_t				 deadline_ms;	/* monotonic; 0 none */
 	int				 out_errno;	/* stdout failed */
 };
@@ -86,6 +87,7 @@ headless_run(struct loop *loop, struct fleet *fleet,
 	h.loop = loop;
 	h.fleet = fleet;
 	h.options = options;
+	h.start_ms = util_mono_ms();
 
 	if (options->command == HEADLESS_WATCH) {
 		if (options->for_ms > 0)
@@ -272,7 +274,8 @@ headless_unreached(struct headless *h, int report)
 	size_t			 i, j, nhello, n = 0;
 	char			 wait[32];
 
-	headless_wait_text(h->options->wait_ms, wait, sizeof wait);
+	/* The time actually waited: a signal may have cut it short. */
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
 	for (i = 0; i < fleet->nlinks; i++) {
 		fl = &fleet->links[i];
 		nhello = 0;
@@ -659,12 +662,12 @@ headless_flush(struct headless *h)
 		h->out_errno = errno != 0 ? errno : EIO;
 }
 
-/* "5 s", "0.5 s": a --wait as people write it. */
+/* "5 s", "0.5 s": a time waited, as people write it. */
 static void
 headless_wait_text(int64_t ms, char *buf, size_t len)
 {
-	if (ms % 1000 == 0)
-		util_format(buf, len, "%lld s", (long long)(ms / 1000));
+	if (ms >= 10000)
+		util_format(buf, len, "%lld s", (long long)((ms + 500) / 1000));
 	else
 		util_format(buf, len, "%.1f s", (double)ms / 1000.0);
 }

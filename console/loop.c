@@ -61,7 +61,7 @@ static const struct lws_protocols loop_protocols[] = {
 };
 
 /* The signals the loop handles, and what they were before a run. */
-static const int loop_signals[] = { SIGINT, SIGTERM, SIGWINCH };
+static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 static volatile sig_atomic_t	 loop_got_stop;
 static volatile sig_atomic_t	 loop_got_winch;
 static struct lws_context	*volatile loop_signal_context;

@@ -22,7 +22,7 @@ struct tui;
 /* How loop_run() ended. */
 enum loop_end {
 	LOOP_STOPPED = 0,	/* loop_stop(), or the console's quit */
-	LOOP_SIGNALLED,		/* SIGINT or SIGTERM */
+	LOOP_SIGNALLED,		/* SIGINT, SIGTERM or SIGHUP */
 	LOOP_FAILED,		/* the event library failed; see cause */
 };
 
@@ -56,7 +56,7 @@ int		 loop_attach_tui(struct loop *loop, struct tui *tui,
 void		 loop_stop(struct loop *loop);
 
 /*
- * Run until loop_stop(), the console quits, or SIGINT or SIGTERM
+ * Run until loop_stop(), the console quits, or SIGINT, SIGTERM or SIGHUP
  * arrives (handlers are installed for the run and restored after).
  * Returns how it ended; on LOOP_FAILED an allocated sentence is in
  * *cause.

@@ -1,0 +1,783 @@
+/*
+ * check_e2e.c: end to end, real processes on 127.0.0.1: vigild serves
+ * simulated fleets, vigil reports them, and the tests read what an
+ * operator or a script would read.
+ *
+ * Ports are chosen by the kernel (--base-port 0, --listen 127.0.0.1:0)
+ * and read back from the fleet files vigild writes.  Scenarios run fast
+ * (--time-scale) from a chosen clock (--start) so that the incidents
+ * happen within seconds.  Every wait is bounded; every process is killed
+ * and reaped by e2e_cleanup() even when a test fails.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "e2e.h"
+#include "tests.h"
+
+#define FLEET_START_MS	20000	/* vigild writing its fleet file */
+#define RUN_MS		30000	/* one vigil status */
+#define POLL_MS		45000	/* polling for an incident to unfold */
+
+static char	*start_fleet(const char *, const char *, const char *,
+		    pid_t *);
+static json_t	*vigil_json(const char *const *, int *, char **);
+static json_t	*find_node(json_t *, const char *);
+static json_t	*find_alert(json_t *, const char *, const char *);
+static int	 json_has_string(json_t *, const char *);
+static int	 text_has(json_t *, const char *, const char *);
+static void	 watch_until(struct e2e_lines *, const char *, const char *,
+		    const char *, const char *, int);
+static void	 setup(void);
+static void	 teardown(void);
+
+/*
+ * Start `vigild fleet --scenario S` with the given clock and scale and
+ * wait for its fleet file.  Returns the file's path.
+ */
+static char *
+start_fleet(const char *scenario, const char *start, const char *scale,
+    pid_t *pidp)
+{
+	char	*vigild = e2e_bin("vigild"), *file, *err;
+	char	*argv[16];
+	int	 argc = 0;
+	pid_t	 pid;
+
+	if (asprintf(&file, "%s/fleet-%s", e2e_dir(), scenario) == -1)
+		ck_abort_msg("out of memory");
+	argv[argc++] = vigild;
+	argv[argc++] = "fleet";
+	argv[argc++] = "--scenario";
+	argv[argc++] = (char *)scenario;
+	argv[argc++] = "--fleet-file";
+	argv[argc++] = file;
+	argv[argc++] = "--base-port";
+	argv[argc++] = "0";
+	if (start != NULL) {
+		argv[argc++] = "--start";
+		argv[argc++] = (char *)start;
+	}
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = (char *)scale;
+	}
+	argv[argc] = NULL;
+	pid = e2e_spawn(argv, NULL, NULL);
+	if (e2e_wait_file(file, FLEET_START_MS) != 0) {
+		err = e2e_stderr_of(pid);
+		ck_abort_msg("vigild fleet --scenario %s wrote no fleet file "
+		    "within %d ms; it said: %s", scenario, FLEET_START_MS, err);
+	}
+	free(vigild);
+	if (pidp != NULL)
+		*pidp = pid;
+	return (file);
+}
+
+/*
+ * Run vigil with args (NULL-terminated, without argv[0]) and parse its
+ * standard output as one JSON document.  Sets *status and, if err is
+ * not NULL, *err to what it said on standard error.
+ */
+static json_t *
+vigil_json(const char *const *args, int *status, char **err)
+{
+	struct e2e_result	 r;
+	char			*argv[32];
+	json_t			*doc;
+	json_error_t		 jerr;
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	for (i = 0; args[i] != NULL && i < 30; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	free(argv[0]);
+	ck_assert_msg(r.status != -1, "vigil %s did not finish within %d ms",
+	    args[0], RUN_MS);
+	*status = r.status;
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(doc != NULL, "vigil printed no JSON document (%s at "
+	    "line %d); stdout: %.300s; stderr: %.500s", jerr.text, jerr.line,
+	    r.out, r.err);
+	if (err != NULL) {
+		*err = r.err;
+		r.err = NULL;
+	}
+	e2e_result_free(&r);
+	return (doc);
+}
+
+/* The node with this id in a status document, or NULL. */
+static json_t *
+find_node(json_t *doc, const char *id)
+{
+	json_t	*node;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		if (strcmp(json_string_value(json_object_get(node, "id")) ?
+		    json_string_value(json_object_get(node, "id")) : "",
+		    id) == 0)
+			return (node);
+	}
+	return (NULL);
+}
+
+/* The alert of rule about node (or any node, with NULL), or NULL. */
+static json_t *
+find_alert(json_t *doc, const char *rule, const char *node)
+{
+	json_t		*alert;
+	const char	*r;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "alerts"), i, alert) {
+		r = json_string_value(json_object_get(alert, "rule"));
+		if (r == NULL || strcmp(r, rule) != 0)
+			continue;
+		if (node == NULL || json_has_string(json_object_get(alert,
+		    "nodes"), node))
+			return (alert);
+	}
+	return (NULL);
+}
+
+/* Does a JSON array hold this string? */
+static int
+json_has_string(json_t *array, const char *s)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(array, i, v) {
+		if (json_string_value(v) != NULL &&
+		    strcmp(json_string_value(v), s) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Does the string field of obj contain needle? */
+static int
+text_has(json_t *obj, const char *field, const char *needle)
+{
+	const char	*s = json_string_value(json_object_get(obj, field));
+
+	return (s != NULL && strstr(s, needle) != NULL);
+}
+
+/* Each test gets its own directory and a cleanup that always runs. */
+static void
+setup(void)
+{
+	e2e_setup();
+}
+
+static void
+teardown(void)
+{
+	e2e_cleanup();
+}
+
+/*
+ * Knight Capital before the open: status names r8's old build and the
+ * flag whose meaning differs, and a critical alert makes it exit 1.
+ */
+START_TEST(test_knight_status_names_old_build_and_flag_drift)
+{
+	char		*fleet, *err = NULL, *vigil;
+	const char	*args[8];
+	json_t		*doc, *r8, *drift, *flag;
+	struct e2e_result r;
+	char		*argv[8];
+	int		 status;
+
+	fleet = start_fleet("knight", "09:29:00", "10", NULL);
+	args[0] = "--fleet";
+	args[1] = fleet;
+	args[2] = "status";
+	args[3] = "--json";
+	args[4] = "--wait";
+	args[5] = "15";
+	args[6] = NULL;
+	doc = vigil_json(args, &status, &err);
+
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "nodes")), 8);
+	r8 = find_node(doc, "router/r8");
+	ck_assert_msg(r8 != NULL, "status does not list router/r8");
+	ck_assert_str_eq(json_string_value(json_object_get(r8, "build")),
+	    "smars-2012.07.31-old");
+	ck_assert_str_eq(json_string_value(json_object_get(r8, "state")),
+	    "live");
+	flag = json_array_get(json_object_get(r8, "flags"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(flag, "name")),
+	    "rlp");
+	ck_assert_str_eq(json_string_value(json_object_get(flag, "path")),
+	    "power_peg");
+
+	drift = find_alert(doc, "flag-drift", "router/r8");
+	ck_assert_msg(drift != NULL, "no flag-drift alert names router/r8");
+	ck_assert_msg(text_has(drift, "text", "rlp"), "the flag-drift alert "
+	    "does not name flag rlp: %s",
+	    json_string_value(json_object_get(drift, "text")));
+	ck_assert_str_eq(json_string_value(json_object_get(drift,
+	    "severity")), "critical");
+	ck_assert_msg(text_has(drift, "cause", "") &&
+	    text_has(drift, "action", ""), "flag-drift has no cause or "
+	    "action");
+	ck_assert_msg(status == 1, "status exited %d with a critical alert "
+	    "standing, not 1; stderr: %s", status, err);
+	json_decref(doc);
+	free(err);
+
+	/* The same, as a person reads it. */
+	vigil = e2e_bin("vigil");
+	argv[0] = vigil;
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "status";
+	argv[4] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.out, "CRITICAL flag-drift router/r8: ") !=
+	    NULL, "human status lacks the flag-drift line: %s", r.out);
+	ck_assert_msg(strstr(r.out, "    cause: ") != NULL &&
+	    strstr(r.out, "    action: ") != NULL, "human status lacks the "
+	    "cause and action lines: %s", r.out);
+	ck_assert_msg(strstr(r.out, "rlp=power_peg") != NULL, "human status "
+	    "does not show r8's flag meaning: %s", r.out);
+	e2e_result_free(&r);
+
+	/* alerts --json: the alerts alone. */
+	args[2] = "alerts";
+	doc = vigil_json(args, &status, NULL);
+	ck_assert_msg(json_object_get(doc, "nodes") == NULL, "alerts --json "
+	    "printed nodes");
+	ck_assert_msg(find_alert(doc, "flag-drift", "router/r8") != NULL,
+	    "alerts --json lacks flag-drift on router/r8");
+	ck_assert_int_eq(status, 1);
+	json_decref(doc);
+	free(vigil);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * Knight Capital after the open: r8's child shares pass its parents'
+ * and status raises a critical runaway alert on router/r8.
+ */
+START_TEST(test_knight_runaway_on_r8_after_the_open)
+{
+	char		*fleet;
+	const char	*args[8];
+	json_t		*doc = NULL, *runaway = NULL;
+	int64_t		 deadline;
+	int		 status = -1;
+
+	fleet = start_fleet("knight", "09:29:55", "10", NULL);
+	args[0] = "--fleet";
+	args[1] = fleet;
+	args[2] = "status";
+	args[3] = "--json";
+	args[4] = "--wait";
+	args[5] = "10";
+	args[6] = NULL;
+	deadline = e2e_now_ms() + POLL_MS;
+	while (e2e_now_ms() < deadline) {
+		doc = vigil_json(args, &status, NULL);
+		if ((runaway = find_alert(doc, "runaway", "router/r8")) != NULL)
+			break;
+		json_decref(doc);
+		doc = NULL;
+		e2e_sleep_ms(500);
+	}
+	ck_assert_msg(runaway != NULL, "no runaway alert on router/r8 within "
+	    "%d ms of the open", POLL_MS);
+	ck_assert_str_eq(json_string_value(json_object_get(runaway,
+	    "severity")), "critical");
+	ck_assert_msg(find_alert(doc, "runaway", "router/r1") == NULL,
+	    "a router on the new build was called a runaway");
+	ck_assert_int_eq(status, 1);
+	json_decref(doc);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * The certificate cascade: renewals fail and device countdowns run, and
+ * the alerts say in words that the stations blacklisted the capital.
+ */
+START_TEST(test_capital_renewal_and_countdown_explain_the_blacklist)
+{
+	char		*fleet;
+	const char	*args[8];
+	json_t		*doc = NULL, *renewal = NULL, *countdown = NULL;
+	int64_t		 deadline;
+	int		 status = -1;
+
+	fleet = start_fleet("capital", "13:59:50", "20", NULL);
+	args[0] = "--fleet";
+	args[1] = fleet;
+	args[2] = "status";
+	args[3] = "--json";
+	args[4] = "--wait";
+	args[5] = "15";
+	args[6] = NULL;
+	deadline = e2e_now_ms() + POLL_MS;
+	while (e2e_now_ms() < deadline) {
+		doc = vigil_json(args, &status, NULL);
+		renewal = find_alert(doc, "renewal-failed", NULL);
+		countdown = find_alert(doc, "device-countdown", NULL);
+		if (renewal != NULL && countdown != NULL)
+			break;
+		json_decref(doc);
+		doc = NULL;
+		e2e_sleep_ms(500);
+	}
+	ck_assert_msg(renewal != NULL && countdown != NULL, "within %d ms "
+	    "status showed %s renewal-failed and %s device-countdown alert",
+	    POLL_MS, renewal != NULL ? "a" : "no", countdown != NULL ? "a" :
+	    "no");
+	ck_assert_msg((text_has(renewal, "text", "blacklist") ||
+	    text_has(renewal, "cause", "blacklist")) &&
+	    (text_has(renewal, "text", "station/capital") ||
+	    text_has(renewal, "cause", "station/capital")),
+	    "renewal-failed does not explain the blacklist of "
+	    "station/capital: %s / %s",
+	    json_string_value(json_object_get(renewal, "text")),
+	    json_string_value(json_object_get(renewal, "cause")));
+	ck_assert_msg((text_has(countdown, "text", "blacklist") ||
+	    text_has(countdown, "cause", "blacklist")) &&
+	    (text_has(countdown, "text", "station/capital") ||
+	    text_has(countdown, "cause", "station/capital")),
+	    "device-countdown does not explain the blacklist of "
+	    "station/capital: %s / %s",
+	    json_string_value(json_object_get(countdown, "text")),
+	    json_string_value(json_object_get(countdown, "cause")));
+	ck_assert_msg(text_has(renewal, "action", "move-root") ||
+	    text_has(renewal, "action", "root"), "renewal-failed does not "
+	    "say what to do about the root: %s",
+	    json_string_value(json_object_get(renewal, "action")));
+	ck_assert_int_eq(status, 1);
+	json_decref(doc);
+	free(fleet);
+}
+END_TEST
+
+/* A healthy fleet: every node live, no critical alert, exit 0. */
+START_TEST(test_calm_fleet_is_all_live_and_exits_0)
+{
+	char		*fleet, *err = NULL;
+	const char	*args[8];
+	json_t		*doc, *node, *alert;
+	size_t		 i;
+	int		 status;
+
+	fleet = start_fleet("calm", NULL, NULL, NULL);
+	args[0] = "--fleet";
+	args[1] = fleet;
+	args[2] = "status";
+	args[3] = "--json";
+	args[4] = "--wait";
+	args[5] = "15";
+	args[6] = NULL;
+	doc = vigil_json(args, &status, &err);
+	ck_assert_msg(json_array_size(json_object_get(doc, "nodes")) > 0,
+	    "status listed no nodes");
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		ck_assert_msg(strcmp(json_string_value(json_object_get(node,
+		    "state")), "live") == 0, "%s is %s in a calm fleet",
+		    json_string_value(json_object_get(node, "id")),
+		    json_string_value(json_object_get(node, "state")));
+	}
+	json_array_foreach(json_object_get(doc, "alerts"), i, alert) {
+		ck_assert_msg(strcmp(json_string_value(json_object_get(alert,
+		    "severity")), "critical") != 0, "critical alert in a calm "
+		    "fleet: %s %s", json_string_value(json_object_get(alert,
+		    "rule")), json_string_value(json_object_get(alert,
+		    "text")));
+	}
+	ck_assert_msg(status == 0, "status exited %d for a calm fleet; "
+	    "stderr: %s", status, err);
+	json_decref(doc);
+	free(err);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * Wait on watch --json output for a node event with node id in state,
+ * or (with rule) an alert event of rule about id with change.  Fails
+ * the test at the bound.
+ */
+static void
+watch_until(struct e2e_lines *lines, const char *id, const char *state,
+    const char *rule, const char *change, int timeout_ms)
+{
+	int64_t		 deadline = e2e_now_ms() + timeout_ms;
+	static char	 line[256 * 1024];
+	json_t		*ev, *obj;
+	json_error_t	 jerr;
+	const char	*event;
+	int		 r, found = 0;
+
+	while (!found) {
+		r = e2e_next_line(lines, line, sizeof line,
+		    (int)(deadline - e2e_now_ms()));
+		ck_assert_msg(r == 1, "watch %s before %s %s%s%s%s", r == 0 ?
+		    "said nothing more in time" : "ended", id,
+		    state != NULL ? "was " : "got a ",
+		    state != NULL ? state : change, state != NULL ? "" : " ",
+		    state != NULL ? "" : rule);
+		ev = json_loads(line, 0, &jerr);
+		ck_assert_msg(ev != NULL, "watch --json printed a line that is "
+		    "not JSON (%s): %.200s", jerr.text, line);
+		event = json_string_value(json_object_get(ev, "event"));
+		ck_assert_msg(event != NULL, "watch line without an event: "
+		    "%.200s", line);
+		if (state != NULL && strcmp(event, "node") == 0) {
+			obj = json_object_get(ev, "node");
+			found = strcmp(json_string_value(json_object_get(obj,
+			    "id")), id) == 0 &&
+			    strcmp(json_string_value(json_object_get(obj,
+			    "state")), state) == 0;
+		} else if (rule != NULL && strcmp(event, "alert") == 0) {
+			obj = json_object_get(ev, "alert");
+			found = strcmp(json_string_value(json_object_get(ev,
+			    "change")), change) == 0 &&
+			    strcmp(json_string_value(json_object_get(obj,
+			    "rule")), rule) == 0 &&
+			    json_has_string(json_object_get(obj, "nodes"), id);
+		}
+		json_decref(ev);
+	}
+}
+
+/*
+ * A backend killed with SIGKILL shows as down with a node-down alert;
+ * restarted on the same port it is live again, without restarting vigil.
+ */
+START_TEST(test_killed_node_goes_down_and_returns_live)
+{
+	char		*vigild = e2e_bin("vigild"), *vigil = e2e_bin("vigil");
+	char		*f1 = e2e_path("r1.url"), *f2 = e2e_path("r2.url");
+	char		*fleet = e2e_path("fleet"), *u1, *u2, listen[64];
+	char		*argv[16], *content;
+	struct e2e_lines *lines;
+	FILE		*f;
+	pid_t		 r1, r2, watch;
+	int		 out, port = 0;
+	char		*p;
+
+	argv[0] = vigild;
+	argv[1] = "node";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = "r1";
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.1:0";
+	argv[8] = "--fleet-file";
+	argv[9] = f1;
+	argv[10] = NULL;
+	r1 = e2e_spawn(argv, NULL, NULL);
+	argv[5] = "r2";
+	argv[9] = f2;
+	r2 = e2e_spawn(argv, NULL, NULL);
+	(void)r2;
+	ck_assert_msg(e2e_wait_file(f1, FLEET_START_MS) == 0 &&
+	    e2e_wait_file(f2, FLEET_START_MS) == 0, "vigild node wrote no "
+	    "fleet file in time");
+
+	/* One fleet file of both nodes' URLs; learn r1's port. */
+	f = fopen(f1, "r");
+	ck_assert(f != NULL);
+	u1 = calloc(1, 4096);
+	ck_assert(fread(u1, 1, 4095, f) > 0);
+	fclose(f);
+	f = fopen(f2, "r");
+	ck_assert(f != NULL);
+	u2 = calloc(1, 4096);
+	ck_assert(fread(u2, 1, 4095, f) > 0);
+	fclose(f);
+	p = strstr(u1, "ws://127.0.0.1:");
+	ck_assert_msg(p != NULL, "r1's fleet file names no URL: %s", u1);
+	port = atoi(p + strlen("ws://127.0.0.1:"));
+	ck_assert_int_gt(port, 0);
+	f = fopen(fleet, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "# two routers\n%s\n%s\n", u1, u2);
+	fclose(f);
+
+	argv[0] = vigil;
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "watch";
+	argv[4] = "--json";
+	argv[5] = "--for";
+	argv[6] = "60";
+	argv[7] = NULL;
+	watch = e2e_spawn(argv, NULL, &out);
+	lines = calloc(1, sizeof *lines);
+	ck_assert(lines != NULL);
+	e2e_lines_init(lines, out);
+	watch_until(lines, "router/r1", "live", NULL, NULL, 15000);
+
+	e2e_kill(r1, SIGKILL);
+	watch_until(lines, "router/r1", "down", NULL, NULL, 15000);
+	watch_until(lines, "router/r1", NULL, "node-down", "raised", 15000);
+
+	/* Back on the same port: the link's retry finds it. */
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+	argv[0] = vigild;
+	argv[1] = "node";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = "r1";
+	argv[6] = "--listen";
+	argv[7] = listen;
+	argv[8] = NULL;
+	r1 = e2e_spawn(argv, NULL, NULL);
+	watch_until(lines, "router/r1", "live", NULL, NULL, 20000);
+	watch_until(lines, "router/r1", NULL, "node-down", "cleared", 15000);
+
+	/* watch ends cleanly on SIGTERM. */
+	kill(watch, SIGTERM);
+	ck_assert_int_eq(e2e_wait(watch, 10000), 0);
+	content = e2e_stderr_of(watch);
+	ck_assert_msg(content[0] == '\0', "watch complained: %s", content);
+	free(content);
+	free(lines);
+	free(u1);
+	free(u2);
+	free(fleet);
+	free(f1);
+	free(f2);
+	free(vigild);
+	free(vigil);
+}
+END_TEST
+
+/* A fleet file with a line that is not a URL: exit 2, line named. */
+START_TEST(test_bad_fleet_file_exits_2_and_names_the_line)
+{
+	char			*fleet = e2e_path("bad-fleet"), *argv[8];
+	struct e2e_result	 r;
+	FILE			*f;
+
+	f = fopen(fleet, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "# two good, one bad\nws://127.0.0.1:9001/ # router/r1\n"
+	    "\nws://127.0.0.1:9002/\nrouter-three:9003\n");
+	fclose(f);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "status";
+	argv[4] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "line 5") != NULL && strstr(r.err,
+	    "router-three:9003") != NULL && strstr(r.err, "ws://") != NULL,
+	    "the error does not name line 5, the word and the form to use: "
+	    "%s", r.err);
+	ck_assert_msg(strncmp(r.err, "vigil: ", 7) == 0, "error not prefixed "
+	    "vigil: %s", r.err);
+	ck_assert_str_eq(r.out, "");
+	e2e_result_free(&r);
+
+	/* A file that is not there. */
+	argv[2] = "/nonexistent/fleet";
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "/nonexistent/fleet") != NULL &&
+	    strstr(r.err, "No such file") != NULL, "missing file not "
+	    "explained: %s", r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(fleet);
+}
+END_TEST
+
+/* A backend nobody listens on: exit 3 and a sentence saying so. */
+START_TEST(test_unreachable_backend_exits_3_with_a_sentence)
+{
+	char			*argv[10], url[64];
+	struct e2e_result	 r;
+	json_t			*doc, *node;
+	json_error_t		 jerr;
+
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", e2e_dead_port());
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = "--wait";
+	argv[6] = "1";
+	argv[7] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 3, "exit %d, not 3; stderr: %s", r.status,
+	    r.err);
+	ck_assert_msg(strstr(r.err, "vigil: could not reach backend") !=
+	    NULL && strstr(r.err, url) != NULL && strstr(r.err, "refused") !=
+	    NULL, "no sentence naming the backend and the refusal: %s",
+	    r.err);
+	/* The output still stands for the missing backend. */
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(doc != NULL, "no JSON on stdout: %s", r.out);
+	node = find_node(doc, url);
+	ck_assert_msg(node != NULL, "the unreachable backend is not listed");
+	ck_assert_str_eq(json_string_value(json_object_get(node, "state")),
+	    "down");
+	json_decref(doc);
+	e2e_result_free(&r);
+	free(argv[0]);
+}
+END_TEST
+
+/*
+ * vigil --demo=knight starts its own vigild, reports it, and leaves no
+ * directory behind.
+ */
+START_TEST(test_demo_knight_runs_end_to_end_and_cleans_up)
+{
+	char			*argv[12], *env[2], *tmpdir_env;
+	struct e2e_result	 r;
+	json_t			*doc, *r8;
+	json_error_t		 jerr;
+	char			*cmd;
+
+	if (asprintf(&tmpdir_env, "TMPDIR=%s", e2e_dir()) == -1)
+		ck_abort_msg("out of memory");
+	env[0] = tmpdir_env;
+	env[1] = NULL;
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--demo=knight";
+	argv[2] = "status";
+	argv[3] = "--json";
+	argv[4] = "--demo-start";
+	argv[5] = "09:29:58";
+	argv[6] = "--demo-time-scale";
+	argv[7] = "10";
+	argv[8] = "--wait";
+	argv[9] = "15";
+	argv[10] = NULL;
+	e2e_run(argv, env, RUN_MS, &r);
+	ck_assert_msg(r.status == 1, "exit %d, not 1; stderr: %s", r.status,
+	    r.err);
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(doc != NULL, "no JSON on stdout: %s; stderr: %s",
+	    r.out, r.err);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "fleet")),
+	    "demo:knight");
+	r8 = find_node(doc, "router/r8");
+	ck_assert_msg(r8 != NULL, "demo status does not list router/r8");
+	ck_assert_str_eq(json_string_value(json_object_get(r8, "build")),
+	    "smars-2012.07.31-old");
+	ck_assert_msg(find_alert(doc, "flag-drift", "router/r8") != NULL,
+	    "demo status lacks flag-drift on router/r8");
+	json_decref(doc);
+	e2e_result_free(&r);
+
+	/* Its private directory is gone, so vigild was stopped first. */
+	if (asprintf(&cmd, "ls -d %s/vigil-demo.* >/dev/null 2>&1",
+	    e2e_dir()) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_msg(system(cmd) != 0, "vigil --demo left its directory in "
+	    "%s", e2e_dir());
+	free(cmd);
+	free(tmpdir_env);
+	free(argv[0]);
+}
+END_TEST
+
+/* --demo without a runnable vigild: exit 3 and a sentence with why. */
+START_TEST(test_demo_without_vigild_explains_why)
+{
+	char			*argv[4], *env[2];
+	struct e2e_result	 r;
+
+	env[0] = "VIGIL_VIGILD=/nonexistent/vigild";
+	env[1] = NULL;
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--demo";
+	argv[2] = "status";
+	argv[3] = NULL;
+	e2e_run(argv, env, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_msg(strstr(r.err, "vigil: the embedded fleet did not start")
+	    != NULL && strstr(r.err, "/nonexistent/vigild") != NULL,
+	    "no sentence naming the missing vigild: %s", r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+}
+END_TEST
+
+/* Usage errors are sentences and exit 2. */
+START_TEST(test_usage_errors_exit_2_with_a_sentence)
+{
+	char			*argv[6];
+	struct e2e_result	 r;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = "ws://127.0.0.1:1/";
+	argv[3] = "frobnicate";
+	argv[4] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "vigil: unknown command \"frobnicate\"")
+	    != NULL, "unknown command not explained: %s", r.err);
+	e2e_result_free(&r);
+
+	argv[1] = "status";
+	argv[2] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "--fleet") != NULL && strstr(r.err,
+	    "--demo") != NULL, "missing fleet not explained: %s", r.err);
+	e2e_result_free(&r);
+
+	argv[1] = "--help";
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, "usage: vigil") != NULL &&
+	    strstr(r.out, "knight") != NULL, "--help lacks usage or the "
+	    "scenarios: %s", r.out);
+	e2e_result_free(&r);
+	free(argv[0]);
+}
+END_TEST
+
+/* The end-to-end suite. */
+Suite *
+e2e_suite(void)
+{
+	Suite	*s = suite_create("e2e");
+	TCase	*tc = tcase_create("processes");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_knight_status_names_old_build_and_flag_drift);
+	tcase_add_test(tc, test_knight_runaway_on_r8_after_the_open);
+	tcase_add_test(tc,
+	    test_capital_renewal_and_countdown_explain_the_blacklist);
+	tcase_add_test(tc, test_calm_fleet_is_all_live_and_exits_0);
+	tcase_add_test(tc, test_killed_node_goes_down_and_returns_live);
+	tcase_add_test(tc, test_bad_fleet_file_exits_2_and_names_the_line);
+	tcase_add_test(tc, test_unreachable_backend_exits_3_with_a_sentence);
+	tcase_add_test(tc, test_demo_knight_runs_end_to_end_and_cleans_up);
+	tcase_add_test(tc, test_demo_without_vigild_explains_why);
+	tcase_add_test(tc, test_usage_errors_exit_2_with_a_sentence);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -1,0 +1,479 @@
+/*
+ * e2e.c: start, read and stop the real programs for the end-to-end
+ * tests, with every wait bounded and nothing left running.
+ */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "tests.h"
+
+#define E2E_MAX_PROCS	64
+#define E2E_MAX_PORTS	8
+
+static pid_t	 e2e_procs[E2E_MAX_PROCS];
+static size_t	 e2e_nprocs;
+static int	 e2e_ports[E2E_MAX_PORTS];
+static size_t	 e2e_nports;
+static char	 e2e_tmp[PATH_MAX];
+static int	 e2e_registered;
+
+static void	 e2e_track(pid_t);
+static void	 e2e_untrack(pid_t);
+static char	*e2e_slurp(const char *);
+static int	 e2e_decode_status(int);
+
+/* Register the cleanup and make this test's directory. */
+void
+e2e_setup(void)
+{
+	const char	*tmp = getenv("TMPDIR");
+
+	if (!e2e_registered) {
+		atexit(e2e_cleanup);
+		e2e_registered = 1;
+	}
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(e2e_tmp, sizeof e2e_tmp, "%s/vigil-e2e.XXXXXX", tmp);
+	if (mkdtemp(e2e_tmp) == NULL)
+		ck_abort_msg("cannot make a test directory in %s: %s", tmp,
+		    strerror(errno));
+	/* A reader that goes away must not kill the test. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Kill and reap every child, close held ports, remove the directory. */
+void
+e2e_cleanup(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[PATH_MAX + 256];
+	size_t		 i;
+
+	for (i = 0; i < e2e_nprocs; i++) {
+		kill(e2e_procs[i], SIGKILL);
+		while (waitpid(e2e_procs[i], NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	e2e_nprocs = 0;
+	for (i = 0; i < e2e_nports; i++)
+		close(e2e_ports[i]);
+	e2e_nports = 0;
+	if (e2e_tmp[0] == '\0')
+		return;
+	if ((d = opendir(e2e_tmp)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", e2e_tmp,
+			    de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(e2e_tmp);
+	e2e_tmp[0] = '\0';
+}
+
+/* This test's directory. */
+const char *
+e2e_dir(void)
+{
+	return (e2e_tmp);
+}
+
+/* A path in this test's directory. */
+char *
+e2e_path(const char *name)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s", e2e_tmp, name) == -1)
+		ck_abort_msg("out of memory");
+	return (p);
+}
+
+/* Where the programs under test are. */
+char *
+e2e_bin(const char *name)
+{
+	const char	*dir = getenv("VIGIL_BIN");
+	char		 self[PATH_MAX], *slash, *p;
+	ssize_t		 n;
+
+	if (dir != NULL && *dir != '\0') {
+		if (asprintf(&p, "%s/%s", dir, name) == -1)
+			ck_abort_msg("out of memory");
+		return (p);
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	ck_assert_msg(n > 0, "cannot find the test runner's directory; "
+	    "set VIGIL_BIN to the directory holding vigil and vigild");
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	if (asprintf(&p, "%s/%s", self, name) == -1)
+		ck_abort_msg("out of memory");
+	return (p);
+}
+
+/* Start a process. */
+pid_t
+e2e_spawn(char *const argv[], char *const env[], int *out_fd)
+{
+	int	 p[2] = { -1, -1 }, fd;
+	pid_t	 pid, parent = getpid();
+	char	 path[PATH_MAX + 32];
+	size_t	 i;
+
+	ck_assert_msg(access(argv[0], X_OK) == 0, "%s cannot be run (%s); "
+	    "build it first (make) or set VIGIL_BIN", argv[0],
+	    strerror(errno));
+	if (out_fd != NULL && pipe2(p, O_CLOEXEC) == -1)
+		ck_abort_msg("pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		ck_abort_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+		if (out_fd != NULL)
+			dup2(p[1], STDOUT_FILENO);
+		else {
+			snprintf(path, sizeof path, "%s/%d.out", e2e_tmp,
+			    (int)getpid());
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd != -1) {
+				dup2(fd, STDOUT_FILENO);
+				close(fd);
+			}
+		}
+		snprintf(path, sizeof path, "%s/%d.err", e2e_tmp,
+		    (int)getpid());
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) !=
+		    -1) {
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		unsetenv("VIGIL_FLEET");
+		unsetenv("VIGIL_VIGILD");
+		for (i = 0; env != NULL && env[i] != NULL; i++)
+			putenv(env[i]);
+		execv(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	e2e_track(pid);
+	if (out_fd != NULL) {
+		close(p[1]);
+		*out_fd = p[0];
+	}
+	return (pid);
+}
+
+/* Run a process to completion within timeout_ms. */
+void
+e2e_run(char *const argv[], char *const env[], int timeout_ms,
+    struct e2e_result *result)
+{
+	struct pollfd	 pfd;
+	int64_t		 deadline = e2e_now_ms() + timeout_ms, left;
+	char		*out = NULL, buf[8192], path[PATH_MAX + 32];
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+	pid_t		 pid;
+
+	memset(result, 0, sizeof *result);
+	pid = e2e_spawn(argv, env, &fd);
+	for (;;) {
+		left = deadline - e2e_now_ms();
+		if (left <= 0)
+			break;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		n = read(fd, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		out = realloc(out, len + (size_t)n + 1);
+		ck_assert_msg(out != NULL, "out of memory");
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	close(fd);
+	left = deadline - e2e_now_ms();
+	result->status = e2e_wait(pid, left > 0 ? (int)left : 0);
+	if (result->status == -1)
+		e2e_kill(pid, SIGKILL);
+	if (out == NULL)
+		out = calloc(1, 1);
+	ck_assert_msg(out != NULL, "out of memory");
+	out[len] = '\0';
+	result->out = out;
+	snprintf(path, sizeof path, "%s/%d.err", e2e_tmp, (int)pid);
+	result->err = e2e_slurp(path);
+}
+
+/* Free what e2e_run gathered. */
+void
+e2e_result_free(struct e2e_result *result)
+{
+	free(result->out);
+	free(result->err);
+	result->out = result->err = NULL;
+}
+
+/* Wait for a child to end. */
+int
+e2e_wait(pid_t pid, int timeout_ms)
+{
+	int64_t	deadline = e2e_now_ms() + timeout_ms;
+	int	status;
+	pid_t	r;
+
+	for (;;) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid) {
+			e2e_untrack(pid);
+			return (e2e_decode_status(status));
+		}
+		if (r == -1 && errno != EINTR) {
+			e2e_untrack(pid);
+			return (-1);
+		}
+		if (e2e_now_ms() >= deadline)
+			return (-1);
+		e2e_sleep_ms(10);
+	}
+}
+
+/* Signal a child; reap it after SIGKILL. */
+void
+e2e_kill(pid_t pid, int sig)
+{
+	kill(pid, sig);
+	if (sig == SIGKILL) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		e2e_untrack(pid);
+	}
+}
+
+/* Wait for a file to exist with something in it. */
+int
+e2e_wait_file(const char *path, int timeout_ms)
+{
+	int64_t		deadline = e2e_now_ms() + timeout_ms;
+	struct stat	st;
+
+	for (;;) {
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			return (0);
+		if (e2e_now_ms() >= deadline)
+			return (-1);
+		e2e_sleep_ms(20);
+	}
+}
+
+/* What a child said on stderr. */
+char *
+e2e_stderr_of(pid_t pid)
+{
+	char	path[PATH_MAX + 32];
+
+	snprintf(path, sizeof path, "%s/%d.err", e2e_tmp, (int)pid);
+	return (e2e_slurp(path));
+}
+
+/* Start reading lines. */
+void
+e2e_lines_init(struct e2e_lines *lines, int fd)
+{
+	lines->fd = fd;
+	lines->len = 0;
+}
+
+/* The next line, within timeout_ms. */
+int
+e2e_next_line(struct e2e_lines *lines, char *line, size_t len,
+    int timeout_ms)
+{
+	int64_t		 deadline = e2e_now_ms() + timeout_ms, left;
+	struct pollfd	 pfd;
+	char		*nl;
+	size_t		 n;
+	ssize_t		 r;
+
+	for (;;) {
+		nl = memchr(lines->buf, '\n', lines->len);
+		if (nl != NULL || lines->len == sizeof lines->buf) {
+			n = nl != NULL ? (size_t)(nl - lines->buf) :
+			    lines->len;
+			if (n >= len)
+				n = len - 1;
+			memcpy(line, lines->buf, n);
+			line[n] = '\0';
+			n = nl != NULL ? (size_t)(nl - lines->buf) + 1 :
+			    lines->len;
+			memmove(lines->buf, lines->buf + n, lines->len - n);
+			lines->len -= n;
+			return (1);
+		}
+		left = deadline - e2e_now_ms();
+		if (left <= 0)
+			return (0);
+		pfd.fd = lines->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		r = read(lines->fd, lines->buf + lines->len,
+		    sizeof lines->buf - lines->len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (-1);
+		lines->len += (size_t)r;
+	}
+}
+
+/* Monotonic milliseconds. */
+int64_t
+e2e_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Sleep. */
+void
+e2e_sleep_ms(int ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * A loopback port bound but not listening: connecting to it is refused,
+ * and holding it keeps anything else from taking it during the test.
+ */
+int
+e2e_dead_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		slen = sizeof sin;
+	int			fd;
+
+	ck_assert_msg(e2e_nports < E2E_MAX_PORTS, "too many held ports");
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		ck_abort_msg("socket: %s", strerror(errno));
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &slen) == -1)
+		ck_abort_msg("bind 127.0.0.1:0: %s", strerror(errno));
+	e2e_ports[e2e_nports++] = fd;
+	return (ntohs(sin.sin_port));
+}
+
+/* Remember a child for cleanup. */
+static void
+e2e_track(pid_t pid)
+{
+	ck_assert_msg(e2e_nprocs < E2E_MAX_PROCS, "too many processes");
+	e2e_procs[e2e_nprocs++] = pid;
+}
+
+/* Forget a reaped child. */
+static void
+e2e_untrack(pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < e2e_nprocs; i++) {
+		if (e2e_procs[i] == pid) {
+			e2e_procs[i] = e2e_procs[--e2e_nprocs];
+			return;
+		}
+	}
+}
+
+/* A whole file as a string ("" if it cannot be read). */
+static char *
+e2e_slurp(const char *path)
+{
+	FILE	*f;
+	char	*s = NULL;
+	size_t	 len = 0, cap = 0, n;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		for (;;) {
+			if (cap - len < 4096) {
+				cap = cap == 0 ? 8192 : cap * 2;
+				s = realloc(s, cap);
+				ck_assert_msg(s != NULL, "out of memory");
+			}
+			n = fread(s + len, 1, cap - len - 1, f);
+			len += n;
+			if (n == 0)
+				break;
+		}
+		fclose(f);
+	}
+	if (s == NULL) {
+		s = calloc(1, 1);
+		ck_assert_msg(s != NULL, "out of memory");
+	}
+	s[len] = '\0';
+	return (s);
+}
+
+/* An exit status, or 128 + the signal that ended the process. */
+static int
+e2e_decode_status(int status)
+{
+	if (WIFEXITED(status))
+		return (WEXITSTATUS(status));
+	if (WIFSIGNALED(status))
+		return (128 + WTERMSIG(status));
+	return (-1);
+}

@@ -1,0 +1,103 @@
+/*
+ * e2e.h: helpers for the end-to-end tests: start the real vigild and
+ * vigil, read what they print, stop them.
+ *
+ * Every process started here is remembered and killed (SIGKILL) and
+ * reaped by e2e_cleanup(), which e2e_setup() registers with atexit() so
+ * that it runs even when an assertion ends the test early; every child
+ * also asks the kernel to kill it if the test process dies
+ * (PR_SET_PDEATHSIG), so a test that times out leaves nothing behind.
+ * Every wait takes a bound in milliseconds.
+ */
+#ifndef VIGIL_E2E_H
+#define VIGIL_E2E_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Output a process wrote, gathered until it ended or the wait ran out. */
+struct e2e_result {
+	int	 status;	/* exit status, 128 + signal, or -1 timeout */
+	char	*out;		/* stdout, NUL-terminated */
+	char	*err;		/* stderr, NUL-terminated */
+};
+
+/* Lines read from a running process's stdout. */
+struct e2e_lines {
+	int	 fd;
+	char	 buf[256 * 1024];
+	size_t	 len;
+};
+
+/* Set up a test: register e2e_cleanup() with atexit(); make a tmp dir. */
+void	 e2e_setup(void);
+
+/* Kill and reap every process started, remove every directory made. */
+void	 e2e_cleanup(void);
+
+/* The directory this test may write in (made by e2e_setup). */
+const char *e2e_dir(void);
+
+/* An allocated path "e2e_dir()/name". */
+char	*e2e_path(const char *name);
+
+/*
+ * The path of program name ("vigil", "vigild"): in $VIGIL_BIN if set,
+ * else next to the test runner.  Allocated.
+ */
+char	*e2e_bin(const char *name);
+
+/*
+ * Start argv (argv[0] a path) with extra environment settings env
+ * ("NAME=value", NULL-terminated, or NULL).  With out_fd not NULL, its
+ * stdout comes back through a pipe in *out_fd; else it goes to
+ * e2e_dir()/<pid>.out.  Stderr goes to e2e_dir()/<pid>.err.  Returns
+ * the pid; fails the test if the process cannot be started.
+ */
+pid_t	 e2e_spawn(char *const argv[], char *const env[], int *out_fd);
+
+/*
+ * Run argv to completion, at most timeout_ms (then SIGKILL and status
+ * -1), gathering its output into *result (free with e2e_result_free).
+ */
+void	 e2e_run(char *const argv[], char *const env[], int timeout_ms,
+	    struct e2e_result *result);
+void	 e2e_result_free(struct e2e_result *result);
+
+/*
+ * Wait for pid to end, at most timeout_ms.  Returns its exit status
+ * (128 + signal when killed), or -1 if it still runs.
+ */
+int	 e2e_wait(pid_t pid, int timeout_ms);
+
+/* Send sig to pid (if it still runs) and, for SIGKILL, reap it. */
+void	 e2e_kill(pid_t pid, int sig);
+
+/* Wait until path exists and is not empty.  Returns 0, or -1. */
+int	 e2e_wait_file(const char *path, int timeout_ms);
+
+/* What a process started by e2e_spawn said on stderr so far. */
+char	*e2e_stderr_of(pid_t pid);
+
+/* Start reading lines from fd. */
+void	 e2e_lines_init(struct e2e_lines *lines, int fd);
+
+/*
+ * Read the next line (without its newline) into line (size len), at
+ * most timeout_ms.  Returns 1, 0 on timeout, -1 at end of file.
+ */
+int	 e2e_next_line(struct e2e_lines *lines, char *line, size_t len,
+	    int timeout_ms);
+
+/* Milliseconds on a monotonic clock. */
+int64_t	 e2e_now_ms(void);
+
+/* Sleep ms milliseconds. */
+void	 e2e_sleep_ms(int ms);
+
+/* A loopback port bound (not listening) and held until cleanup. */
+int	 e2e_dead_port(void);
+
+#endif

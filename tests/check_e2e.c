@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
+#include <libwebsockets.h>
 
 #include "e2e.h"
+#include "proto.h"
 #include "tests.h"
 
 #define FLEET_START_MS	20000	/* vigild writing its fleet file */
@@ -34,6 +37,13 @@ static void	 watch_until(struct e2e_lines *, const char *, const char *,
 		    const char *, const char *, int);
 static void	 setup(void);
 static void	 teardown(void);
+static pid_t	 fake_backend_start(int *);
+static void	 fake_backend_run(int) __attribute__((noreturn));
+static int	 fake_callback(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 fake_tick(lws_sorted_usec_list_t *);
+static void	 fake_piece(const char *, size_t, int);
+static void	 fake_message(const struct proto_msg *, size_t);
 
 /*
  * Start `vigild fleet --scenario S` with the given clock and scale and
@@ -758,6 +768,277 @@ START_TEST(test_usage_errors_exit_2_with_a_sentence)
 }
 END_TEST
 
+/*
+ * A fake backend, run in a child process: a libwebsockets server that
+ * sends two nodes' hellos over one websocket (one of them fragmented
+ * into three frames), then a 90 KB message in fragments and a 70 KB one
+ * whole, both over the protocol's limit, then stats for both nodes four
+ * times a second.  It shows the console reassembling fragments, dropping
+ * oversized messages without losing the link, and carrying several
+ * nodes on one link.
+ */
+#define FAKE_PIECES	16
+#define FAKE_NODES	2
+
+struct fake_piece {
+	char	*data;			/* LWS_PRE bytes, then the payload */
+	size_t	 len;
+	int	 flags;			/* lws_write protocol and flags */
+};
+
+static struct {
+	struct lws_context	*context;
+	struct lws		*wsi;
+	struct fake_piece	 pieces[FAKE_PIECES];
+	size_t			 npieces;
+	size_t			 next;		/* piece to send */
+	lws_sorted_usec_list_t	 sul;
+	uint64_t		 seq;
+	int			 stats_due;
+	int64_t			 start_ms;
+} fake;
+
+static const struct lws_protocols fake_protocols[] = {
+	{ PROTO_SUBPROTOCOL, fake_callback, 0, 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* Queue one websocket frame (or fragment) to send. */
+static void
+fake_piece(const char *data, size_t len, int flags)
+{
+	struct fake_piece	*p = &fake.pieces[fake.npieces++];
+
+	p->data = malloc(LWS_PRE + len + 1);
+	if (p->data == NULL)
+		_exit(3);
+	memcpy(p->data + LWS_PRE, data, len);
+	p->len = len;
+	p->flags = flags;
+}
+
+/* Queue a message split into n fragments (1: whole). */
+static void
+fake_message(const struct proto_msg *msg, size_t n)
+{
+	char	*json = proto_encode(msg);
+	size_t	 len = strlen(json), i, at = 0, part;
+
+	for (i = 0; i < n; i++) {
+		part = i + 1 == n ? len - at : len / n;
+		fake_piece(json + at, part, (i == 0 ? LWS_WRITE_TEXT :
+		    LWS_WRITE_CONTINUATION) | (i + 1 < n ? LWS_WRITE_NO_FIN :
+		    0));
+		at += part;
+	}
+	free(json);
+}
+
+/* The fake backend's timer: stats are due. */
+static void
+fake_tick(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	fake.stats_due = 1;
+	if (fake.wsi != NULL)
+		lws_callback_on_writable(fake.wsi);
+	lws_sul_schedule(fake.context, 0, &fake.sul, fake_tick,
+	    250 * LWS_US_PER_MS);
+}
+
+/* The fake backend's websocket: send the script, then stats. */
+static int
+fake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct fake_piece	*p;
+	struct proto_msg	 m;
+	char			*json;
+	size_t			 n, i;
+
+	(void)user;
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		fake.wsi = wsi;
+		fake.next = 0;
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_CLOSED:
+		fake.wsi = NULL;
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (fake.next < fake.npieces) {
+			p = &fake.pieces[fake.next++];
+			if (lws_write(wsi, (unsigned char *)p->data + LWS_PRE,
+			    p->len, (enum lws_write_protocol)p->flags) < 0)
+				return (-1);
+			lws_callback_on_writable(wsi);
+			break;
+		}
+		if (!fake.stats_due)
+			break;
+		/* Both nodes' stats in one pass: two writes are queued. */
+		for (i = 0; i < FAKE_NODES; i++) {
+			memset(&m, 0, sizeof m);
+			m.type = MSG_STATS;
+			snprintf(m.u.stats.node, sizeof m.u.stats.node,
+			    "router/t%zu", i + 1);
+			m.u.stats.role = ROLE_ROUTER;
+			m.u.stats.uptime_ms = e2e_now_ms() - fake.start_ms;
+			m.u.stats.clock_ms = 1700000000000LL +
+			    m.u.stats.uptime_ms;
+			m.u.stats.seq = ++fake.seq;
+			snprintf(m.u.stats.router.state,
+			    sizeof m.u.stats.router.state, "running");
+			json = proto_encode(&m);
+			n = strlen(json);
+			fake_piece(json, n, LWS_WRITE_TEXT);
+			free(json);
+		}
+		fake.stats_due = 0;
+		lws_callback_on_writable(wsi);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/* In the child: serve until killed, telling the parent the port. */
+static void
+fake_backend_run(int portfd)
+{
+	struct lws_context_creation_info	 info;
+	struct proto_msg			 m;
+	char					*big;
+	size_t					 i;
+	int					 port;
+
+	lws_set_log_level(0, NULL);
+	fake.start_ms = e2e_now_ms();
+	for (i = 0; i < FAKE_NODES; i++) {
+		memset(&m, 0, sizeof m);
+		m.type = MSG_HELLO;
+		snprintf(m.u.hello.node, sizeof m.u.hello.node, "router/t%zu",
+		    i + 1);
+		m.u.hello.role = ROLE_ROUTER;
+		snprintf(m.u.hello.group, sizeof m.u.hello.group, "test");
+		snprintf(m.u.hello.build, sizeof m.u.hello.build, "build-1");
+		m.u.hello.version = PROTO_VERSION;
+		m.u.hello.clock_ms = 1700000000000LL;
+		m.u.hello.time_scale = 1;
+		m.u.hello.link_nodes = FAKE_NODES;
+		m.u.hello.nflags = 1;
+		snprintf(m.u.hello.flags[0].name,
+		    sizeof m.u.hello.flags[0].name, "rlp");
+		snprintf(m.u.hello.flags[0].path,
+		    sizeof m.u.hello.flags[0].path, "retail_liquidity");
+		fake_message(&m, i == 0 ? 3 : 1);
+	}
+	/* Over the limit: 90 KB in three fragments, then 70 KB whole. */
+	if ((big = malloc(90000)) == NULL)
+		_exit(3);
+	memset(big, ' ', 90000);
+	memcpy(big, "{\"type\":\"stats\",\"pad\":\"", 23);
+	fake_piece(big, 30000, LWS_WRITE_TEXT | LWS_WRITE_NO_FIN);
+	fake_piece(big, 30000, LWS_WRITE_CONTINUATION | LWS_WRITE_NO_FIN);
+	fake_piece(big, 30000, LWS_WRITE_CONTINUATION);
+	fake_piece(big, 70000, LWS_WRITE_TEXT);
+	free(big);
+
+	memset(&info, 0, sizeof info);
+	info.port = 0;
+	info.iface = "127.0.0.1";
+	info.protocols = fake_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	if ((fake.context = lws_create_context(&info)) == NULL)
+		_exit(4);
+	port = lws_get_vhost_listen_port(lws_get_vhost_by_name(fake.context,
+	    "default"));
+	if (write(portfd, &port, sizeof port) != sizeof port)
+		_exit(5);
+	close(portfd);
+	lws_sul_schedule(fake.context, 0, &fake.sul, fake_tick,
+	    250 * LWS_US_PER_MS);
+	for (;;)
+		lws_service(fake.context, 0);
+}
+
+/* Start the fake backend; its port comes back in *port. */
+static pid_t
+fake_backend_start(int *port)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	ck_assert(pipe(p) == 0);
+	if ((pid = e2e_fork()) == 0) {
+		close(p[0]);
+		fake_backend_run(p[1]);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], port, sizeof *port) == sizeof *port,
+	    "the fake backend did not start");
+	close(p[0]);
+	return (pid);
+}
+
+/*
+ * Fragmented messages are put together, messages over the limit are
+ * dropped with the reason recorded while the link stays up, and one
+ * link carries two nodes.
+ */
+START_TEST(test_link_reassembles_fragments_and_survives_oversized_frames)
+{
+	char			*argv[10], url[64];
+	struct e2e_result	 r;
+	json_t			*doc, *t1, *t2;
+	json_error_t		 jerr;
+	int			 port;
+
+	fake_backend_start(&port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	/* Long enough for the script and several stats to arrive. */
+	e2e_sleep_ms(200);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = "--wait";
+	argv[6] = "10";
+	argv[7] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(doc != NULL, "no JSON on stdout: %s; stderr: %s",
+	    r.out, r.err);
+	t1 = find_node(doc, "router/t1");
+	t2 = find_node(doc, "router/t2");
+	ck_assert_msg(t1 != NULL, "the node whose hello came in three "
+	    "fragments is missing: %s", r.out);
+	ck_assert_msg(t2 != NULL, "the second node on the link is missing");
+	ck_assert_str_eq(json_string_value(json_object_get(t1, "build")),
+	    "build-1");
+	ck_assert_str_eq(json_string_value(json_object_get(t1, "state")),
+	    "live");
+	ck_assert_str_eq(json_string_value(json_object_get(t2, "state")),
+	    "live");
+	ck_assert_msg(json_is_object(json_object_get(t1, "router")),
+	    "no stats arrived after the oversized messages");
+	ck_assert_msg(text_has(t1, "error", "65536"), "the dropped oversized "
+	    "message left no reason: %s", json_string_value(
+	    json_object_get(t1, "error")));
+	ck_assert_msg(r.status == 0, "exit %d for a reachable fleet without "
+	    "alerts; stderr: %s", r.status, r.err);
+	json_decref(doc);
+	e2e_result_free(&r);
+	free(argv[0]);
+}
+END_TEST
+
 /* The end-to-end suite. */
 Suite *
 e2e_suite(void)
@@ -778,6 +1059,8 @@ e2e_suite(void)
 	tcase_add_test(tc, test_demo_knight_runs_end_to_end_and_cleans_up);
 	tcase_add_test(tc, test_demo_without_vigild_explains_why);
 	tcase_add_test(tc, test_usage_errors_exit_2_with_a_sentence);
+	tcase_add_test(tc,
+	    test_link_reassembles_fragments_and_survives_oversized_frames);
 	suite_add_tcase(s, tc);
 	return (s);
 }

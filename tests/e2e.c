@@ -143,7 +143,7 @@ pid_t
 e2e_spawn(char *const argv[], char *const env[], int *out_fd)
 {
 	int	 p[2] = { -1, -1 }, fd;
-	pid_t	 pid, parent = getpid();
+	pid_t	 pid;
 	char	 path[PATH_MAX + 32];
 	size_t	 i;
 
@@ -152,13 +152,7 @@ e2e_spawn(char *const argv[], char *const env[], int *out_fd)
 	    strerror(errno));
 	if (out_fd != NULL && pipe2(p, O_CLOEXEC) == -1)
 		ck_abort_msg("pipe: %s", strerror(errno));
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		ck_abort_msg("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
+	if ((pid = e2e_fork()) == 0) {
 		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
 			dup2(fd, STDIN_FILENO);
 			close(fd);
@@ -191,11 +185,29 @@ e2e_spawn(char *const argv[], char *const env[], int *out_fd)
 		    strerror(errno));
 		_exit(127);
 	}
-	e2e_track(pid);
 	if (out_fd != NULL) {
 		close(p[1]);
 		*out_fd = p[0];
 	}
+	return (pid);
+}
+
+/* Fork a child tied to the test's life. */
+pid_t
+e2e_fork(void)
+{
+	pid_t	pid, parent = getpid();
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		ck_abort_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		return (0);
+	}
+	e2e_track(pid);
 	return (pid);
 }
 

@@ -59,6 +59,13 @@ char	*e2e_bin(const char *name);
 pid_t	 e2e_spawn(char *const argv[], char *const env[], int *out_fd);
 
 /*
+ * Fork a child that the kernel kills when the test dies and that
+ * e2e_cleanup() kills and reaps.  Returns 0 in the child, its pid in the
+ * parent; fails the test if fork fails.
+ */
+pid_t	 e2e_fork(void);
+
+/*
  * Run argv to completion, at most timeout_ms (then SIGKILL and status
  * -1), gathering its output into *result (free with e2e_result_free).
  */

@@ -228,6 +228,12 @@ link_connect_error(struct link *link, const char *in)
 		util_format(why, sizeof why, "%s answered but is not a %s "
 		    "websocket backend (%s)", link->hostport, PROTO_SUBPROTOCOL,
 		    in);
+	else if (strcasestr(in, "ssl") != NULL ||
+	    strcasestr(in, "tls") != NULL)
+		util_format(why, sizeof why, "the TLS handshake with %s failed "
+		    "(%s); check that the backend serves wss:// there and that "
+		    "its certificate is trusted, or use ws://", link->hostport,
+		    in);
 	else if (strstr(in, "imeout") != NULL)
 		util_format(why, sizeof why, "connecting to %s timed out",
 		    link->hostport);

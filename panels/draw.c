@@ -1,0 +1,853 @@
+/*
+ * draw.c: layout, formatting and the drawing every view shares.
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "draw.h"
+#include "fleet.h"
+#include "keys.h"
+#include "util.h"
+
+/* Colour pairs, one per look. */
+enum draw_pair {
+	PAIR_CRIT = 1,
+	PAIR_WARN,
+	PAIR_OK,
+	PAIR_INFO,
+	PAIR_DRIFT,
+	PAIR_DIM,
+	PAIR_HEADER,
+	PAIR_BAR_CRIT,
+	PAIR_BAR_WARN,
+	PAIR_BAR_INFO,
+	PAIR_TAB_CURRENT,
+	PAIR_TITLE,
+};
+
+static int	 draw_copy_columns(const char *s, int width, char *out,
+		    size_t len, int *used);
+static const char *draw_glyph(const char *unicode, const char *ascii);
+static void	 draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8,
+		    int bg256, int bg16, int bg8);
+
+static int	 draw_use_color;
+static int	 draw_use_ascii;
+
+static const char *const draw_spark_unicode[] = {
+	"\u2581", "\u2582", "\u2583", "\u2584",
+	"\u2585", "\u2586", "\u2587", "\u2588",
+};
+static const char draw_spark_ascii[] = "_.-~=+*#";
+
+/* The screen's rows, from its size and the alerts waiting. */
+void
+draw_layout(int rows, int cols, size_t nalerts, struct draw_layout *l)
+{
+	int	cap;
+
+	memset(l, 0, sizeof *l);
+	l->rows = rows;
+	l->cols = cols;
+	if (rows >= 40)
+		cap = 6;
+	else if (rows >= 30)
+		cap = 4;
+	else if (rows >= 12)
+		cap = 3;
+	else
+		cap = 1;
+	l->header_y = 0;
+	l->bar_y = 1;
+	l->bar_rows = nalerts < 1 ? 1 : nalerts > (size_t)cap ? cap :
+	    (int)nalerts;
+	l->tabs_y = l->bar_y + l->bar_rows;
+	l->body_y = l->tabs_y + 1;
+	l->status_y = rows - 1;
+	l->body_rows = l->status_y - l->body_y;
+	if (l->body_rows < 0)
+		l->body_rows = 0;
+	l->too_small = rows < 8 || cols < 40;
+}
+
+/*
+ * Copy whole characters of s into out while they fit in width columns.
+ * Returns the bytes copied; *used gets the columns they take.
+ */
+static int
+draw_copy_columns(const char *s, int width, char *out, size_t len, int *used)
+{
+	mbstate_t	st;
+	wchar_t		wc;
+	size_t		n, off = 0, slen = strlen(s);
+	int		w, cols = 0;
+
+	memset(&st, 0, sizeof st);
+	while (off < slen) {
+		n = mbrtowc(&wc, s + off, slen - off, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			w = 1;
+			wc = L'?';
+		} else if ((w = wcwidth(wc)) < 0)
+			w = 1;
+		if (cols + w > width || off + n >= len)
+			break;
+		if (n == 1 && (unsigned char)s[off] < 0x20)
+			out[off] = ' ';		/* no control characters */
+		else if (wc == L'?' && n == 1)
+			out[off] = s[off] < 0 ? '?' : s[off];
+		else
+			memcpy(out + off, s + off, n);
+		off += n;
+		cols += w;
+	}
+	out[off] = '\0';
+	*used = cols;
+	return ((int)off);
+}
+
+/* Text fitted to exactly width columns. */
+char *
+draw_fit(const char *s, int width, int right, int ascii, char *out,
+    size_t len)
+{
+	char		 tmp[DRAW_LINE_MAX * 2];
+	const char	*ellipsis = ascii ? "~" : "\u2026";
+	int		 used, pad;
+	size_t		 off;
+
+	if (width <= 0 || len == 0) {
+		if (len > 0)
+			out[0] = '\0';
+		return (out);
+	}
+	if (table_text_width(s) > width) {
+		off = (size_t)draw_copy_columns(s, width - 1, tmp,
+		    sizeof tmp - 4, &used);
+		memcpy(tmp + off, ellipsis, strlen(ellipsis) + 1);
+		used++;
+	} else
+		draw_copy_columns(s, width, tmp, sizeof tmp, &used);
+	pad = width - used;
+	if (right)
+		util_format(out, len, "%*s%s", pad, "", tmp);
+	else
+		util_format(out, len, "%s%*s", tmp, pad, "");
+	return (out);
+}
+
+/* The newest samples as blocks scaled to their largest. */
+char *
+draw_sparkline(const struct table_series *s, int width, int ascii,
+    char *out, size_t len)
+{
+	unsigned	i, take, first;
+	float		v, max = 0;
+	size_t		off = 0;
+	int		level, pad;
+	const char	*g;
+	char		one[2] = { 0, 0 };
+
+	out[0] = '\0';
+	if (width <= 0)
+		return (out);
+	take = s->n < (unsigned)width ? s->n : (unsigned)width;
+	first = s->n - take;
+	for (i = first; i < s->n; i++) {
+		v = s->v[(s->head + i) % s->cap];
+		if (isfinite(v) && v > max)
+			max = v;
+	}
+	for (pad = width - (int)take; pad > 0 && off + 1 < len; pad--)
+		out[off++] = ' ';
+	for (i = first; i < s->n; i++) {
+		v = s->v[(s->head + i) % s->cap];
+		if (!isfinite(v) || v < 0) {
+			g = " ";
+		} else {
+			if (v <= 0 || max <= 0)
+				level = 0;
+			else
+				level = 1 + (int)lroundf(v / max * 6.0f);
+			if (level > 7)
+				level = 7;
+			if (ascii) {
+				one[0] = draw_spark_ascii[level];
+				g = one;
+			} else
+				g = draw_spark_unicode[level];
+		}
+		if (off + strlen(g) >= len)
+			break;
+		memcpy(out + off, g, strlen(g));
+		off += strlen(g);
+	}
+	out[off] = '\0';
+	return (out);
+}
+
+/* A rate in a few characters. */
+char *
+draw_rate(double r, char *buf, size_t len)
+{
+	if (!isfinite(r) || r < 0)
+		util_copy(buf, len, "-");
+	else if (r < 100)
+		util_format(buf, len, "%.1f", r);
+	else if (r < 10000)
+		util_format(buf, len, "%.0f", r);
+	else if (r < 1e6)
+		util_format(buf, len, "%.1fk", r / 1e3);
+	else
+		util_format(buf, len, "%.1fM", r / 1e6);
+	return (buf);
+}
+
+/* Time left, or "expired". */
+char *
+draw_countdown(int64_t ms, char *buf, size_t len)
+{
+	if (ms <= 0)
+		util_copy(buf, len, "expired");
+	else
+		util_duration_text(ms, buf, len);
+	return (buf);
+}
+
+/* Age of data, or "never". */
+char *
+draw_age(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		util_copy(buf, len, "never");
+	else
+		util_duration_text(ms, buf, len);
+	return (buf);
+}
+
+/* Word-wrap into lines. */
+size_t
+draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
+    size_t max)
+{
+	const char	*p = text, *end;
+	char		 word[DRAW_LINE_MAX], cut[DRAW_LINE_MAX];
+	size_t		 n = 0, wl;
+	int		 used = 0, ww, w;
+
+	if (max == 0 || width <= 0)
+		return (0);
+	lines[0][0] = '\0';
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (end = p; *end != '\0' && *end != ' ' && *end != '\n' &&
+		    *end != '\t'; end++)
+			;
+		wl = (size_t)(end - p);
+		if (wl >= sizeof word)
+			wl = sizeof word - 1;
+		memcpy(word, p, wl);
+		word[wl] = '\0';
+		p = end;
+		ww = table_text_width(word);
+		if (ww > width) {
+			draw_copy_columns(word, width, cut, sizeof cut, &w);
+			util_copy(word, sizeof word, cut);
+			ww = w;
+		}
+		if (used > 0 && used + 1 + ww > width) {
+			if (++n == max)
+				return (n);
+			lines[n][0] = '\0';
+			used = 0;
+		}
+		util_format(lines[n] + strlen(lines[n]),
+		    DRAW_LINE_MAX - strlen(lines[n]), "%s%s",
+		    used > 0 ? " " : "", word);
+		used += (used > 0 ? 1 : 0) + ww;
+	}
+	return (used > 0 || n > 0 ? n + 1 : 0);
+}
+
+/* Shorten, then drop, header parts from the right until they fit. */
+int
+draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width)
+{
+	size_t	i;
+	int	total;
+
+	for (i = 0; i < n; i++)
+		parts[i].use = 2;
+	for (;;) {
+		total = 0;
+		for (i = 0; i < n; i++) {
+			if (parts[i].use == 0)
+				continue;
+			if (total > 0)
+				total += sep;
+			total += table_text_width(parts[i].use == 2 ?
+			    parts[i].full : parts[i].brief);
+		}
+		if (total <= width)
+			return (total);
+		for (i = n; i-- > 1;) {
+			if (parts[i].use == 2 && parts[i].brief[0] != '\0') {
+				parts[i].use = 1;
+				break;
+			}
+		}
+		if (i > 0)
+			continue;
+		for (i = n; i-- > 1;) {
+			if (parts[i].use != 0) {
+				parts[i].use = 0;
+				break;
+			}
+		}
+		if (i == 0)
+			return (total);	/* only the first is left */
+	}
+}
+
+/* The header's words, each with a shorter form. */
+size_t
+draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
+    size_t max)
+{
+	struct draw_part	*p;
+	char			 clock[16];
+	size_t			 n = 0;
+
+	if (max < 6)
+		return (0);
+	memset(parts, 0, max * sizeof *parts);
+
+	p = &parts[n++];
+	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	/* Brief: only the states some node is in. */
+	p = &parts[n++];
+	util_format(p->full, sizeof p->full, "%zu live %zu stale %zu down",
+	    sum->live, sum->stale, sum->down);
+	util_format(p->brief, sizeof p->brief, "%zu live", sum->live);
+	if (sum->stale > 0)
+		util_format(p->brief + strlen(p->brief), sizeof p->brief -
+		    strlen(p->brief), " %zu stale", sum->stale);
+	if (sum->down > 0)
+		util_format(p->brief + strlen(p->brief), sizeof p->brief -
+		    strlen(p->brief), " %zu down", sum->down);
+	if (sum->down > 0)
+		p->mark = MARK_CRIT;
+	else if (sum->stale > 0)
+		p->mark = MARK_WARN;
+	else
+		p->mark = sum->live > 0 ? MARK_OK : MARK_NONE;
+
+	p = &parts[n++];
+	util_format(p->full, sizeof p->full, "%zu critical %zu warning",
+	    sum->critical, sum->warning);
+	util_format(p->brief, sizeof p->brief, "%zu crit %zu warn",
+	    sum->critical, sum->warning);
+	if (sum->critical > 0)
+		p->mark = MARK_CRIT;
+	else if (sum->warning > 0)
+		p->mark = MARK_WARN;
+	else
+		p->mark = MARK_OK;
+
+	p = &parts[n++];
+	if (sum->have_clock) {
+		util_clock_text(sum->clock_ms, clock, sizeof clock);
+		if (sum->time_scale > 0 && fabs(sum->time_scale - 1) > 1e-9)
+			util_format(p->full, sizeof p->full, "clock %s x%g",
+			    clock, sum->time_scale);
+		else
+			util_format(p->full, sizeof p->full, "clock %s", clock);
+		util_copy(p->brief, sizeof p->brief, clock);
+	} else {
+		util_copy(p->full, sizeof p->full, "clock --:--:--");
+		util_copy(p->brief, sizeof p->brief, "--:--:--");
+	}
+
+	p = &parts[n++];
+	if (sum->links == 0) {
+		util_copy(p->full, sizeof p->full, "no backends");
+		p->mark = MARK_CRIT;
+	} else if (sum->links_up == sum->links) {
+		util_format(p->full, sizeof p->full, "links %zu/%zu up",
+		    sum->links_up, sum->links);
+		p->mark = MARK_OK;
+	} else if (sum->links_up == 0 && sum->links_connecting ==
+	    sum->links) {
+		util_format(p->full, sizeof p->full, "connecting to %zu",
+		    sum->links);
+		p->mark = MARK_WARN;
+	} else {
+		util_format(p->full, sizeof p->full, "links %zu/%zu up",
+		    sum->links_up, sum->links);
+		p->mark = MARK_CRIT;
+	}
+	util_format(p->brief, sizeof p->brief, "%zu/%zu up", sum->links_up,
+	    sum->links);
+	return (n);
+}
+
+/* A backend's warning is known by its code ("power-peg"). */
+const char *
+draw_alert_name(const struct alert *a)
+{
+	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
+		return (a->code);
+	return (a->rule);
+}
+
+/* Count what the header reports. */
+void
+draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
+    struct draw_summary *sum)
+{
+	const struct node	*node;
+	const char		*slash, *scenario = "";
+	size_t			 i;
+
+	memset(sum, 0, sizeof *sum);
+	if (title == NULL || *title == '\0')
+		title = fleet->name;
+	if ((slash = strrchr(title, '/')) != NULL && slash[1] != '\0')
+		title = slash + 1;	/* a fleet file's name, not path */
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		sum->nodes++;
+		switch (node->state) {
+		case NODE_LIVE:
+			sum->live++;
+			break;
+		case NODE_STALE:
+			sum->stale++;
+			break;
+		case NODE_DOWN:
+			sum->down++;
+			break;
+		}
+		if (!node->has_hello)
+			continue;
+		if (*scenario == '\0')
+			scenario = node->hello.scenario;
+		if (!sum->have_clock || (node->state == NODE_LIVE &&
+		    sum->time_scale == 0)) {
+			sum->have_clock = 1;
+			sum->clock_ms = fleet_node_clock(node, now_ms);
+			sum->time_scale = node->state == NODE_LIVE ?
+			    node->hello.time_scale : 0;
+		}
+	}
+	if (*scenario != '\0' && strstr(title, scenario) == NULL)
+		util_format(sum->title, sizeof sum->title, "%s %s", title,
+		    scenario);
+	else
+		util_copy(sum->title, sizeof sum->title, title);
+	for (i = 0; i < fleet->alerts.n; i++) {
+		if (!fleet->alerts.v[i].active)
+			continue;
+		if (fleet->alerts.v[i].severity == SEV_CRITICAL)
+			sum->critical++;
+		else if (fleet->alerts.v[i].severity == SEV_WARNING)
+			sum->warning++;
+	}
+	sum->links = fleet->nlinks;
+	for (i = 0; i < fleet->nlinks; i++) {
+		if (fleet->links[i].state == LINK_UP)
+			sum->links_up++;
+		else if (fleet->links[i].state == LINK_CONNECTING &&
+		    !fleet->links[i].ever_up)
+			sum->links_connecting++;
+	}
+}
+
+/* Define a colour pair from the richest palette the terminal has. */
+static void
+draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8, int bg256,
+    int bg16, int bg8)
+{
+	if (COLORS >= 256)
+		init_pair(pair, fg256, bg256);
+	else if (COLORS >= 16)
+		init_pair(pair, fg16, bg16);
+	else
+		init_pair(pair, fg8, bg8);
+}
+
+/* Colours when wanted and possible; glyphs as asked. */
+void
+draw_setup(int color, int ascii)
+{
+	draw_use_ascii = ascii;
+	draw_use_color = color && has_colors() && start_color() == OK;
+	if (!draw_use_color)
+		return;
+	use_default_colors();
+	draw_pair(PAIR_CRIT, 196, COLOR_RED + 8, COLOR_RED, -1, -1, -1);
+	draw_pair(PAIR_WARN, 214, COLOR_YELLOW + 8, COLOR_YELLOW, -1, -1, -1);
+	draw_pair(PAIR_OK, 40, COLOR_GREEN + 8, COLOR_GREEN, -1, -1, -1);
+	draw_pair(PAIR_INFO, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
+	draw_pair(PAIR_DRIFT, 16, COLOR_BLACK, COLOR_BLACK, 214,
+	    COLOR_YELLOW + 8, COLOR_YELLOW);
+	draw_pair(PAIR_DIM, 244, COLOR_BLACK + 8, COLOR_WHITE, -1, -1, -1);
+	draw_pair(PAIR_HEADER, 231, COLOR_WHITE + 8, COLOR_WHITE, 24,
+	    COLOR_BLUE, COLOR_BLUE);
+	draw_pair(PAIR_BAR_CRIT, 231, COLOR_WHITE + 8, COLOR_WHITE, 160,
+	    COLOR_RED, COLOR_RED);
+	draw_pair(PAIR_BAR_WARN, 16, COLOR_BLACK, COLOR_BLACK, 214,
+	    COLOR_YELLOW + 8, COLOR_YELLOW);
+	draw_pair(PAIR_BAR_INFO, 16, COLOR_BLACK, COLOR_BLACK, 45,
+	    COLOR_CYAN + 8, COLOR_CYAN);
+	draw_pair(PAIR_TAB_CURRENT, 16, COLOR_BLACK, COLOR_BLACK, 45,
+	    COLOR_CYAN + 8, COLOR_CYAN);
+	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
+}
+
+/* Whether only ASCII may be drawn. */
+int
+draw_ascii(void)
+{
+	return (draw_use_ascii);
+}
+
+/* A glyph, or its ASCII stand-in. */
+static const char *
+draw_glyph(const char *unicode, const char *ascii)
+{
+	return (draw_use_ascii ? ascii : unicode);
+}
+
+/*
+ * The look of a mark.  Without colour every mark still differs from
+ * plain text (bold, underline, dim), and the text itself carries a
+ * word or a "!" so nothing depends on the attribute alone.
+ */
+attr_t
+draw_mark_attr(enum table_mark mark)
+{
+	if (!draw_use_color) {
+		switch (mark) {
+		case MARK_CRIT:
+		case MARK_HEADING:
+			return (A_BOLD);
+		case MARK_WARN:
+			return (A_BOLD);
+		case MARK_DRIFT:
+			return (A_BOLD | A_UNDERLINE);
+		case MARK_DIM:
+			return (A_DIM);
+		default:
+			return (A_NORMAL);
+		}
+	}
+	switch (mark) {
+	case MARK_OK:
+		return (COLOR_PAIR(PAIR_OK));
+	case MARK_INFO:
+		return (COLOR_PAIR(PAIR_INFO));
+	case MARK_WARN:
+		return (COLOR_PAIR(PAIR_WARN) | A_BOLD);
+	case MARK_CRIT:
+		return (COLOR_PAIR(PAIR_CRIT) | A_BOLD);
+	case MARK_DRIFT:
+		return (COLOR_PAIR(PAIR_DRIFT) | A_BOLD);
+	case MARK_DIM:
+		return (COLOR_PAIR(PAIR_DIM));
+	case MARK_HEADING:
+		return (COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	default:
+		return (A_NORMAL);
+	}
+}
+
+/* The look of a part of the screen. */
+attr_t
+draw_style_attr(enum draw_style style)
+{
+	if (!draw_use_color) {
+		switch (style) {
+		case DRAW_HEADER:
+		case DRAW_SELECTED:
+			return (A_REVERSE);
+		case DRAW_TAB_CURRENT:
+		case DRAW_BAR_CRIT:
+			return (A_REVERSE | A_BOLD);
+		case DRAW_TITLE:
+		case DRAW_BAR_WARN:
+			return (A_BOLD | A_UNDERLINE);
+		case DRAW_BAR_INFO:
+			return (A_UNDERLINE);
+		default:
+			return (A_NORMAL);
+		}
+	}
+	switch (style) {
+	case DRAW_HEADER:
+		return (COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	case DRAW_TITLE:
+		return (COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+	case DRAW_TAB_CURRENT:
+		return (COLOR_PAIR(PAIR_TAB_CURRENT) | A_BOLD);
+	case DRAW_SELECTED:
+		return (A_REVERSE);
+	case DRAW_BAR_CRIT:
+		return (COLOR_PAIR(PAIR_BAR_CRIT) | A_BOLD);
+	case DRAW_BAR_WARN:
+		return (COLOR_PAIR(PAIR_BAR_WARN) | A_BOLD);
+	case DRAW_BAR_INFO:
+		return (COLOR_PAIR(PAIR_BAR_INFO));
+	default:
+		return (A_NORMAL);
+	}
+}
+
+/* Fitted text at a place. */
+void
+draw_text(WINDOW *win, int y, int x, int width, const char *s, int right,
+    attr_t attr)
+{
+	char	buf[DRAW_LINE_MAX * 2];
+
+	if (width <= 0)
+		return;
+	draw_fit(s, width, right, draw_use_ascii, buf, sizeof buf);
+	wattrset(win, attr);
+	mvwaddstr(win, y, x, buf);
+	wattrset(win, A_NORMAL);
+}
+
+/* A horizontal rule. */
+void
+draw_rule(WINDOW *win, int y, int x, int width)
+{
+	wattrset(win, draw_style_attr(DRAW_TITLE));
+	if (draw_use_ascii)
+		mvwhline(win, y, x, '-', width);
+	else
+		mvwhline(win, y, x, ACS_HLINE, width);
+	wattrset(win, A_NORMAL);
+}
+
+/* The header row. */
+void
+draw_header(WINDOW *win, const struct draw_layout *l,
+    const struct draw_summary *sum)
+{
+	struct draw_part	 parts[8];
+	size_t			 n, i;
+	int			 x = 1, w;
+	attr_t			 base = draw_style_attr(DRAW_HEADER), a;
+	const char		*text;
+
+	n = draw_header_parts(sum, parts, nitems(parts));
+	draw_fit_parts(parts, n, 2, l->cols - 2);
+	draw_text(win, l->header_y, 0, l->cols, "", 0, base);
+	for (i = 0; i < n; i++) {
+		if (parts[i].use == 0)
+			continue;
+		text = parts[i].use == 2 ? parts[i].full : parts[i].brief;
+		w = table_text_width(text);
+		if (x + w > l->cols)
+			w = l->cols - x;
+		a = base;
+		if (draw_use_color && (parts[i].mark == MARK_CRIT ||
+		    parts[i].mark == MARK_WARN))
+			a = draw_style_attr(parts[i].mark == MARK_CRIT ?
+			    DRAW_BAR_CRIT : DRAW_BAR_WARN);
+		draw_text(win, l->header_y, x, w, text, 0, a);
+		x += w + 2;
+		if (x >= l->cols)
+			break;
+	}
+}
+
+/* The alert bar: severity words first, most severe first. */
+void
+draw_alert_bar(WINDOW *win, const struct draw_layout *l,
+    const struct fleet *fleet, const struct keymap *km)
+{
+	const struct alert	*shown[8];
+	const struct alert	*a;
+	char			 line[DRAW_LINE_MAX], keys[64], *comma;
+	size_t			 n, total = 0, acked = 0, crit = 0, warn = 0;
+	size_t			 i, room;
+	int			 y, label = 9;
+	enum draw_style		 style;
+	const char		*sev;
+
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active)
+			continue;
+		if (a->acknowledged) {
+			acked++;
+			continue;
+		}
+		total++;
+		crit += a->severity == SEV_CRITICAL;
+		warn += a->severity == SEV_WARNING;
+	}
+	keys_for_action(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
+	if ((comma = strchr(keys, ',')) != NULL)
+		*comma = '\0';
+	room = (size_t)l->bar_rows;
+	if (total > room)
+		room--;		/* the last row counts the rest */
+	if (room > nitems(shown))
+		room = nitems(shown);
+	n = alert_sorted(&fleet->alerts, shown, room, 0);
+	for (i = 0, y = l->bar_y; i < n; i++, y++) {
+		a = shown[i];
+		switch (a->severity) {
+		case SEV_CRITICAL:
+			sev = "CRITICAL";
+			style = DRAW_BAR_CRIT;
+			break;
+		case SEV_WARNING:
+			sev = "WARNING";
+			style = DRAW_BAR_WARN;
+			break;
+		default:
+			sev = "INFO";
+			style = DRAW_BAR_INFO;
+			break;
+		}
+		draw_text(win, y, 0, label - 1, sev, 0, draw_style_attr(style));
+		draw_text(win, y, label - 1, 1, "", 0, A_NORMAL);
+		if (a->count > 1)
+			util_format(line, sizeof line, "%s: %s (%llu times)",
+			    draw_alert_name(a), a->text,
+			    (unsigned long long)a->count);
+		else
+			util_format(line, sizeof line, "%s: %s",
+			    draw_alert_name(a), a->text);
+		draw_text(win, y, label, l->cols - label, line, 0,
+		    draw_mark_attr(a->severity == SEV_CRITICAL ? MARK_CRIT :
+		    MARK_NONE));
+	}
+	if (total == 0) {
+		if (acked > 0)
+			util_format(line, sizeof line, "No new alerts; %zu "
+			    "acknowledged still stand (press %s to see them).",
+			    acked, keys);
+		else
+			util_copy(line, sizeof line, "No alerts: every check "
+			    "passes.");
+		draw_text(win, y++, 0, l->cols, line, 0,
+		    draw_mark_attr(acked > 0 ? MARK_WARN : MARK_OK));
+	} else if (total > n) {
+		util_format(line, sizeof line, "%zu more alert%s (%zu "
+		    "critical, %zu warning in all): press %s to see them.",
+		    total - n, total - n == 1 ? "" : "s", crit, warn, keys);
+		draw_text(win, y++, 0, l->cols, line, 0,
+		    draw_mark_attr(MARK_WARN));
+	}
+	for (; y < l->bar_y + l->bar_rows; y++)
+		draw_text(win, y, 0, l->cols, "", 0, A_NORMAL);
+}
+
+/* The views' names and their keys. */
+void
+draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
+    const int *actions, size_t n, size_t current, const char *right,
+    const struct keymap *km)
+{
+	char	 label[64], keys[64], *comma;
+	size_t	 i;
+	int	 x = 0, w, rw;
+
+	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
+	rw = right != NULL ? table_text_width(right) : 0;
+	for (i = 0; i < n; i++) {
+		keys_for_action(km, (enum keys_action)actions[i], keys,
+		    sizeof keys);
+		if ((comma = strchr(keys, ',')) != NULL)
+			*comma = '\0';
+		util_format(label, sizeof label, " %s %s ", keys, names[i]);
+		w = table_text_width(label);
+		if (x + w > l->cols - (rw > 0 ? rw + 1 : 0))
+			break;
+		draw_text(win, l->tabs_y, x, w, label, 0,
+		    draw_style_attr(i == current ? DRAW_TAB_CURRENT :
+		    DRAW_TAB));
+		x += w;
+	}
+	if (rw > 0 && x + 1 < l->cols) {
+		if (rw > l->cols - x - 1)
+			rw = l->cols - x - 1;
+		draw_text(win, l->tabs_y, l->cols - rw, rw, right, 1,
+		    draw_style_attr(DRAW_TITLE));
+	}
+}
+
+/* A table: titles then rows, the cursor row highlighted. */
+void
+draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
+    size_t top, int cursor, int sort_col, int reverse)
+{
+	const struct table_row	*row;
+	const struct table_cell	*cell;
+	char			 title[64], spark[DRAW_LINE_MAX * 4];
+	size_t			 c, i;
+	int			 cx, cw, ry;
+	attr_t			 base, a;
+
+	if (h <= 0 || w <= 0)
+		return;
+	table_layout(t, w);
+	draw_text(win, y, x, w, "", 0, A_NORMAL);
+	for (c = 0, cx = x; c < t->ncolumns; c++) {
+		if ((cw = t->widths[c]) == 0)
+			continue;
+		util_format(title, sizeof title, "%s%s", t->columns[c].title,
+		    (int)c == sort_col ? (reverse ?
+		    draw_glyph("\u25bc", "v") : draw_glyph("\u25b2", "^")) :
+		    "");
+		draw_text(win, y, cx, cw, title, t->columns[c].right,
+		    draw_style_attr(DRAW_TITLE));
+		cx += cw + TABLE_GAP;
+	}
+	for (ry = 1, i = top; ry < h; ry++, i++) {
+		draw_text(win, y + ry, x, w, "", 0, A_NORMAL);
+		if (i >= t->nshown)
+			continue;
+		row = &t->rows[t->order[i]];
+		base = (int)i == cursor ? draw_style_attr(DRAW_SELECTED) :
+		    draw_mark_attr(row->mark);
+		if (row->mark == MARK_HEADING) {
+			draw_text(win, y + ry, x, w, row->cells[0].text, 0,
+			    (int)i == cursor ? base :
+			    draw_mark_attr(MARK_HEADING));
+			continue;
+		}
+		draw_text(win, y + ry, x, w, "", 0, base);
+		for (c = 0, cx = x; c < t->ncolumns; c++) {
+			if ((cw = t->widths[c]) == 0)
+				continue;
+			cell = &row->cells[c];
+			a = base;
+			if (cell->mark != MARK_NONE)
+				a = draw_mark_attr(cell->mark) |
+				    ((int)i == cursor ? A_REVERSE : 0);
+			if (t->columns[c].spark) {
+				draw_sparkline(&row->series, cw,
+				    draw_use_ascii, spark, sizeof spark);
+				draw_text(win, y + ry, cx, cw, spark, 0, a);
+			} else
+				draw_text(win, y + ry, cx, cw, cell->text,
+				    t->columns[c].right, a);
+			cx += cw + TABLE_GAP;
+		}
+	}
+}

@@ -1,0 +1,121 @@
+/*
+ * panel-certs.c: the Certs view: every station's certificate, soonest
+ * expiry first, counting down each second, with renewals that failed or
+ * are overdue marked and their reason in words.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "check.h"
+#include "draw.h"
+#include "fleet.h"
+#include "node-station.h"
+#include "panel.h"
+#include "util.h"
+
+enum {
+	COL_NODE, COL_EXPIRES, COL_STATUS, COL_REASON, COL_NOT_AFTER,
+	COL_RENEWED, COL_ROOT, COL_SERIAL, COL_ISSUER, COL_NCOLS
+};
+
+static void	panel_certs_draw(struct panel *p, WINDOW *win, int y, int h,
+		    int w, const struct panel_ctx *ctx);
+static void	panel_certs_row(struct table *t, const struct node *node,
+		    int64_t now_ms);
+
+static const struct table_column panel_certs_columns[COL_NCOLS] = {
+	[COL_NODE] =	  { "NODE", 9, 20, 0, 0, 0 },
+	[COL_EXPIRES] =	  { "EXPIRES IN", 10, 11, 0, 1, 0 },
+	[COL_STATUS] =	  { "STATUS", 10, 26, 0, 0, 0 },
+	[COL_REASON] =	  { "RENEWAL ERROR", 14, 0, 1, 0, 0 },
+	[COL_NOT_AFTER] = { "NOT AFTER", 9, 9, 3, 0, 0 },
+	[COL_RENEWED] =	  { "RENEWED", 8, 9, 4, 0, 0 },
+	[COL_ROOT] =	  { "ROOT HOLDER", 11, 20, 5, 0, 0 },
+	[COL_SERIAL] =	  { "SERIAL", 8, 18, 7, 0, 0 },
+	[COL_ISSUER] =	  { "ISSUER", 8, 30, 6, 0, 0 },
+};
+
+const struct panel_ops panel_certs_ops = {
+	.name = "Certs",
+	.show = KEYS_VIEW_CERTS,
+	.sortable = 1,
+	.default_sort = COL_EXPIRES,	/* soonest expiry first */
+	.draw = panel_certs_draw,
+	.key = NULL,
+	.resize = panel_resize,
+};
+
+/*
+ * One certificate's row.  A renewal is overdue once the certificate is
+ * older than the renewal period: the hour's renewal should have replaced
+ * it, and what is left is the minute of grace before it expires.
+ */
+static void
+panel_certs_row(struct table *t, const struct node *node, int64_t now_ms)
+{
+	const struct proto_cert	*c = &node->cert;
+	struct table_row	*row;
+	char			 buf[32], when[16];
+	int64_t			 left, clock;
+	int			 failed, overdue;
+
+	row = table_add(t, node->id);
+	util_copy(row->node, sizeof row->node, node->id);
+	left = fleet_cert_expires_in(node, now_ms);
+	clock = fleet_node_clock(node, now_ms);
+	failed = c->last_renewal_ms != 0 && !c->last_renewal_ok;
+	overdue = clock - c->not_before_ms > STATION_RENEW_EVERY_MS;
+
+	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
+	table_set(row, COL_EXPIRES, left <= 0 ? MARK_CRIT :
+	    left <= CHECK_CERT_WARN_MS ? MARK_WARN : MARK_NONE, "%s",
+	    draw_countdown(left, buf, sizeof buf));
+	table_set_num(row, COL_EXPIRES, (double)left);
+
+	if (left <= 0)
+		table_set(row, COL_STATUS, MARK_CRIT, "!expired");
+	else if (failed)
+		table_set(row, COL_STATUS, MARK_CRIT, "!renewal failed");
+	else if (overdue)
+		table_set(row, COL_STATUS, MARK_CRIT, "!renewal overdue");
+	else if (left <= CHECK_CERT_WARN_MS)
+		table_set(row, COL_STATUS, MARK_WARN, "expiring");
+	else
+		table_set(row, COL_STATUS, MARK_OK, "ok");
+	table_set_num(row, COL_STATUS, left <= 0 ? 0 : failed ? 1 : overdue ?
+	    2 : 3);
+
+	table_set(row, COL_REASON, failed ? MARK_CRIT : MARK_NONE, "%s",
+	    failed ? c->last_renewal_error : "-");
+	table_set(row, COL_NOT_AFTER, MARK_NONE, "%s",
+	    util_clock_text(c->not_after_ms, when, sizeof when));
+	table_set_num(row, COL_NOT_AFTER, (double)c->not_after_ms);
+	if (c->last_renewal_ms == 0)
+		table_set(row, COL_RENEWED, MARK_DIM, "never");
+	else
+		table_set(row, COL_RENEWED, failed ? MARK_CRIT : MARK_NONE,
+		    "%s", util_clock_text(c->last_renewal_ms, when,
+		    sizeof when));
+	table_set_num(row, COL_RENEWED, (double)c->last_renewal_ms);
+	table_set(row, COL_ROOT, MARK_NONE, "%s", c->holds_root ?
+	    "(this station)" : c->root_holder);
+	table_set(row, COL_SERIAL, MARK_NONE, "%s", c->serial);
+	table_set(row, COL_ISSUER, MARK_NONE, "%s", c->issuer);
+}
+
+/* Fill the table from the model and draw it. */
+static void
+panel_certs_draw(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet	*fleet = ctx->fleet;
+	size_t			 i;
+
+	table_reset(&p->table, panel_certs_columns, COL_NCOLS);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_cert)
+			panel_certs_row(&p->table, &fleet->nodes[i],
+			    ctx->now_ms);
+	}
+	panel_show_table(p, win, y, h, w);
+}

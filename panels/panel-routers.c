@@ -1,0 +1,129 @@
+/*
+ * panel-routers.c: the Routers view: parent and child orders per second,
+ * the worst child/parent share ratio of any open parent (above 1 is the
+ * runaway: a router sending more shares than its parents asked for), and
+ * each router's child-order history as a sparkline.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "derive.h"
+#include "draw.h"
+#include "fleet.h"
+#include "panel.h"
+#include "util.h"
+
+enum {
+	COL_NODE, COL_PARENTS, COL_CHILDREN, COL_RATIO, COL_OPEN, COL_STATE,
+	COL_HISTORY, COL_BASELINE, COL_WORST, COL_BUILD, COL_NCOLS
+};
+
+static void	panel_routers_draw(struct panel *p, WINDOW *win, int y, int h,
+		    int w, const struct panel_ctx *ctx);
+static void	panel_routers_row(struct table *t, const struct fleet *fleet,
+		    const struct node *node, int64_t now_ms);
+
+static const struct table_column panel_routers_columns[COL_NCOLS] = {
+	[COL_NODE] =	 { "NODE", 9, 20, 0, 0, 0 },
+	[COL_PARENTS] =	 { "PARENT/s", 8, 9, 0, 1, 0 },
+	[COL_CHILDREN] = { "CHILD/s", 8, 9, 0, 1, 0 },
+	[COL_RATIO] =	 { "SHARE RATIO", 11, 12, 0, 1, 0 },
+	[COL_OPEN] =	 { "OPEN", 5, 7, 3, 1, 0 },
+	[COL_STATE] =	 { "STATE", 7, 9, 0, 0, 0 },
+	[COL_HISTORY] =	 { "HISTORY", 10, 0, 2, 0, 1 },
+	[COL_BASELINE] = { "BASELINE", 8, 9, 5, 1, 0 },
+	[COL_WORST] =	 { "WORST PARENT", 12, 16, 6, 0, 0 },
+	[COL_BUILD] =	 { "BUILD", 10, 24, 7, 0, 0 },
+};
+
+const struct panel_ops panel_routers_ops = {
+	.name = "Routers",
+	.show = KEYS_VIEW_ROUTERS,
+	.sortable = 1,
+	.default_sort = COL_NODE,
+	.draw = panel_routers_draw,
+	.key = NULL,
+	.resize = panel_resize,
+};
+
+/* One router's row. */
+static void
+panel_routers_row(struct table *t, const struct fleet *fleet,
+    const struct node *node, int64_t now_ms)
+{
+	const struct proto_router_stats	*rs = &node->stats.router;
+	struct proto_report_node	 rep;
+	struct table_row		*row;
+	char				 buf[32];
+	int				 sev, drift;
+
+	fleet_report_node(fleet, node, now_ms, &rep);
+	row = table_add(t, node->id);
+	util_copy(row->node, sizeof row->node, node->id);
+	row->series.v = node->child_hist;
+	row->series.cap = FLEET_HISTORY;
+	row->series.head = node->hist_head;
+	row->series.n = node->hist_n;
+
+	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
+	table_set(row, COL_PARENTS, MARK_NONE, "%s",
+	    draw_rate(rep.parent_rate, buf, sizeof buf));
+	table_set_num(row, COL_PARENTS, rep.parent_rate);
+
+	sev = derive_alert_severity(fleet, "order-rate", node->id);
+	table_set(row, COL_CHILDREN, derive_severity_mark(sev), "%s%s",
+	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.child_rate, buf,
+	    sizeof buf));
+	table_set_num(row, COL_CHILDREN, rep.child_rate);
+	table_set(row, COL_BASELINE, MARK_NONE, "%s",
+	    draw_rate(rep.child_rate_baseline, buf, sizeof buf));
+	table_set_num(row, COL_BASELINE, rep.child_rate_baseline);
+
+	/* Child shares over parent shares: above 1 can only be a runaway. */
+	sev = derive_alert_severity(fleet, "runaway", node->id);
+	if (node->nstats == 0)
+		table_set(row, COL_RATIO, MARK_DIM, "-");
+	else if (rs->worst_ratio > 1.0 || sev >= SEV_WARNING)
+		table_set(row, COL_RATIO, MARK_CRIT, "!%.2fx",
+		    rs->worst_ratio);
+	else
+		table_set(row, COL_RATIO, MARK_NONE, "%.2fx", rs->worst_ratio);
+	table_set_num(row, COL_RATIO, rs->worst_ratio);
+	table_set(row, COL_WORST, MARK_NONE, "%s", rs->worst_parent[0] !=
+	    '\0' ? rs->worst_parent : "-");
+
+	table_set(row, COL_OPEN, MARK_NONE, "%llu",
+	    (unsigned long long)rs->open_parents);
+	table_set_num(row, COL_OPEN, (double)rs->open_parents);
+
+	if (node->state != NODE_LIVE)
+		table_set(row, COL_STATE, node->state == NODE_STALE ?
+		    MARK_WARN : MARK_CRIT, "%s", rep.state);
+	else
+		table_set(row, COL_STATE, strcmp(rs->state, "running") == 0 ||
+		    rs->state[0] == '\0' ? MARK_OK : MARK_WARN, "%s",
+		    rs->state[0] != '\0' ? rs->state : "live");
+	table_set_num(row, COL_STATE, node->state);
+
+	drift = derive_build_drifts(fleet, node);
+	table_set(row, COL_BUILD, drift ? MARK_DRIFT : MARK_NONE, "%s%s",
+	    drift ? "!" : "", node->hello.build);
+}
+
+/* Fill the table from the model and draw it. */
+static void
+panel_routers_draw(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet	*fleet = ctx->fleet;
+	size_t			 i;
+
+	table_reset(&p->table, panel_routers_columns, COL_NCOLS);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_hello &&
+		    fleet->nodes[i].hello.role == ROLE_ROUTER)
+			panel_routers_row(&p->table, fleet, &fleet->nodes[i],
+			    ctx->now_ms);
+	}
+	panel_show_table(p, win, y, h, w);
+}

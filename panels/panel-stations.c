@@ -1,0 +1,189 @@
+/*
+ * panel-stations.c: the Stations view: heartbeats per second, the
+ * shortest device countdown, the certificate's time left, who holds the
+ * root and whether this station still trusts it, and which stations have
+ * blacklisted this one.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "check.h"
+#include "derive.h"
+#include "draw.h"
+#include "fleet.h"
+#include "panel.h"
+#include "util.h"
+
+enum {
+	COL_NODE, COL_HEARTBEATS, COL_DEVICE, COL_CERT, COL_ROOT,
+	COL_BLACKLISTED_BY, COL_HISTORY, COL_DEVICES, COL_STATE, COL_NCOLS
+};
+
+static void	panel_stations_draw(struct panel *p, WINDOW *win, int y,
+		    int h, int w, const struct panel_ctx *ctx);
+static void	panel_stations_row(struct table *t, const struct fleet *fleet,
+		    const struct node *node, int64_t now_ms);
+static void	panel_stations_blacklisted_by(const struct fleet *fleet,
+		    const struct node *node, struct table_row *row);
+static const char *panel_stations_short(const char *id);
+
+static const struct table_column panel_stations_columns[COL_NCOLS] = {
+	[COL_NODE] =	   { "NODE", 9, 20, 0, 0, 0 },
+	[COL_HEARTBEATS] = { "BEATS/s", 7, 9, 0, 1, 0 },
+	[COL_DEVICE] =	   { "DEVICE CD", 9, 10, 0, 1, 0 },
+	[COL_CERT] =	   { "CERT LEFT", 9, 10, 0, 1, 0 },
+	[COL_ROOT] =	   { "ROOT HOLDER", 12, 20, 1, 0, 0 },
+	[COL_BLACKLISTED_BY] = { "BLACKLISTED BY", 12, 0, 0, 0, 0 },
+	[COL_HISTORY] =	   { "HISTORY", 10, 40, 4, 0, 1 },
+	[COL_DEVICES] =	   { "FAILED", 8, 14, 3, 1, 0 },
+	[COL_STATE] =	   { "STATE", 5, 6, 5, 0, 0 },
+};
+
+const struct panel_ops panel_stations_ops = {
+	.name = "Stations",
+	.show = KEYS_VIEW_STATIONS,
+	.sortable = 1,
+	.default_sort = COL_NODE,
+	.draw = panel_stations_draw,
+	.key = NULL,
+	.resize = panel_resize,
+};
+
+/* "station/north-3" as "north-3", for lists of many stations. */
+static const char *
+panel_stations_short(const char *id)
+{
+	const char	*slash = strchr(id, '/');
+
+	return (slash != NULL && slash[1] != '\0' ? slash + 1 : id);
+}
+
+/*
+ * Every station whose blacklist names this one, count first so the
+ * number survives when the names are cut to fit.
+ */
+static void
+panel_stations_blacklisted_by(const struct fleet *fleet,
+    const struct node *node, struct table_row *row)
+{
+	const struct node		*m;
+	const struct proto_station_stats *ss;
+	char				 names[TABLE_CELL_MAX] = "";
+	size_t				 i, j, n = 0;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		m = &fleet->nodes[i];
+		if (m == node || m->nstats == 0 ||
+		    m->stats.role != ROLE_STATION)
+			continue;
+		ss = &m->stats.station;
+		for (j = 0; j < ss->nblacklist; j++) {
+			if (strcmp(ss->blacklist[j].peer, node->id) != 0)
+				continue;
+			util_format(names + strlen(names), sizeof names -
+			    strlen(names), "%s%s", n == 0 ? "" : " ",
+			    panel_stations_short(m->id));
+			n++;
+			break;
+		}
+	}
+	if (n == 0)
+		table_set(row, COL_BLACKLISTED_BY, MARK_NONE, "-");
+	else
+		table_set(row, COL_BLACKLISTED_BY, MARK_CRIT, "!%zu: %s", n,
+		    names);
+	table_set_num(row, COL_BLACKLISTED_BY, (double)n);
+}
+
+/* One station's row. */
+static void
+panel_stations_row(struct table *t, const struct fleet *fleet,
+    const struct node *node, int64_t now_ms)
+{
+	const struct proto_station_stats *ss = &node->stats.station;
+	struct proto_report_node	 rep;
+	struct table_row		*row;
+	char				 buf[32];
+	int64_t				 left, clock;
+	size_t				 i;
+	int				 sev, distrusted = 0;
+
+	fleet_report_node(fleet, node, now_ms, &rep);
+	row = table_add(t, node->id);
+	util_copy(row->node, sizeof row->node, node->id);
+	row->series.v = node->heartbeat_hist;
+	row->series.cap = FLEET_HISTORY;
+	row->series.head = node->hist_head;
+	row->series.n = node->hist_n;
+
+	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
+	sev = derive_alert_severity(fleet, "heartbeat", node->id);
+	table_set(row, COL_HEARTBEATS, derive_severity_mark(sev), "%s%s",
+	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.heartbeat_rate, buf,
+	    sizeof buf));
+	table_set_num(row, COL_HEARTBEATS, rep.heartbeat_rate);
+
+	/* The gauge was read at the stats' clock; count on from there. */
+	if (node->nstats == 0 || ss->device_countdown_ms < 0) {
+		table_set(row, COL_DEVICE, MARK_DIM, "-");
+	} else {
+		clock = fleet_node_clock(node, now_ms);
+		left = ss->device_countdown_ms - (clock - node->stats.clock_ms);
+		if (left < 0)
+			left = 0;
+		table_set(row, COL_DEVICE, left <= CHECK_COUNTDOWN_CRIT_MS ?
+		    MARK_CRIT : left <= CHECK_COUNTDOWN_WARN_MS ? MARK_WARN :
+		    MARK_NONE, "%s%s", left <= CHECK_COUNTDOWN_WARN_MS ? "!" :
+		    "", draw_countdown(left, buf, sizeof buf));
+		table_set_num(row, COL_DEVICE, (double)left);
+	}
+	table_set(row, COL_DEVICES, ss->devices_failed > 0 ? MARK_CRIT :
+	    MARK_NONE, "%llu/%llu", (unsigned long long)ss->devices_failed,
+	    (unsigned long long)ss->devices);
+	table_set_num(row, COL_DEVICES, (double)ss->devices_failed);
+
+	if (!node->has_cert) {
+		table_set(row, COL_CERT, MARK_DIM, "-");
+		table_set(row, COL_ROOT, MARK_DIM, "-");
+	} else {
+		left = fleet_cert_expires_in(node, now_ms);
+		table_set(row, COL_CERT, left <= 0 ? MARK_CRIT :
+		    left <= CHECK_CERT_WARN_MS ? MARK_WARN : MARK_NONE, "%s",
+		    draw_countdown(left, buf, sizeof buf));
+		table_set_num(row, COL_CERT, (double)left);
+		for (i = 0; i < ss->nblacklist; i++)
+			distrusted |= strcmp(ss->blacklist[i].peer,
+			    node->cert.root_holder) == 0;
+		if (node->cert.holds_root)
+			table_set(row, COL_ROOT, MARK_INFO, "(this one)");
+		else if (distrusted)
+			table_set(row, COL_ROOT, MARK_CRIT, "!%s",
+			    panel_stations_short(node->cert.root_holder));
+		else
+			table_set(row, COL_ROOT, MARK_NONE, "%s",
+			    panel_stations_short(node->cert.root_holder));
+	}
+	panel_stations_blacklisted_by(fleet, node, row);
+	table_set(row, COL_STATE, node->state == NODE_LIVE ? MARK_OK :
+	    node->state == NODE_STALE ? MARK_WARN : MARK_CRIT, "%s",
+	    rep.state);
+	table_set_num(row, COL_STATE, node->state);
+}
+
+/* Fill the table from the model and draw it. */
+static void
+panel_stations_draw(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet	*fleet = ctx->fleet;
+	size_t			 i;
+
+	table_reset(&p->table, panel_stations_columns, COL_NCOLS);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_hello &&
+		    fleet->nodes[i].hello.role == ROLE_STATION)
+			panel_stations_row(&p->table, fleet, &fleet->nodes[i],
+			    ctx->now_ms);
+	}
+	panel_show_table(p, win, y, h, w);
+}

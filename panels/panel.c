@@ -1,0 +1,178 @@
+/*
+ * panel.c: what every view does alike: moving the cursor, paging,
+ * sorting, keeping the selection on its row while rows come and go, and
+ * the comparisons several views mark cells by.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "draw.h"
+#include "panel.h"
+#include "util.h"
+
+static void	panel_move(struct panel *p, long delta);
+
+/* Start a view with its defaults. */
+void
+panel_init(struct panel *p, const struct panel_ops *ops)
+{
+	memset(p, 0, sizeof *p);
+	p->ops = ops;
+	p->sort_col = ops->default_sort;
+	p->reverse = ops->default_reverse;
+	table_init(&p->table, NULL, 0);
+}
+
+/* Release a view's table. */
+void
+panel_free(struct panel *p)
+{
+	table_free(&p->table);
+}
+
+/* Move the cursor by delta shown rows, clamped, and remember its row. */
+static void
+panel_move(struct panel *p, long delta)
+{
+	const struct table	*t = &p->table;
+	long			 c;
+
+	if (t->nshown == 0)
+		return;
+	c = (long)p->cursor + delta;
+	if (c < 0)
+		c = 0;
+	if (c >= (long)t->nshown)
+		c = (long)t->nshown - 1;
+	p->cursor = (size_t)c;
+	util_copy(p->selected, sizeof p->selected,
+	    t->rows[t->order[p->cursor]].id);
+}
+
+/* Moving, paging and sorting; the rest goes to the view. */
+int
+panel_key(struct panel *p, enum keys_action action,
+    const struct panel_ctx *ctx, struct tui_action *out, char *msg,
+    size_t msglen)
+{
+	long	page = p->page > 1 ? (long)p->page - 1 : 1;
+	size_t	ncol = p->table.ncolumns;
+
+	switch (action) {
+	case KEYS_MOVE_UP:
+		panel_move(p, -1);
+		return (1);
+	case KEYS_MOVE_DOWN:
+		panel_move(p, 1);
+		return (1);
+	case KEYS_PAGE_UP:
+		/* The page turns with the cursor, as in a pager. */
+		p->top = p->top > (size_t)page ? p->top - (size_t)page : 0;
+		panel_move(p, -page);
+		return (1);
+	case KEYS_PAGE_DOWN:
+		p->top += (size_t)page;
+		panel_move(p, page);
+		return (1);
+	case KEYS_MOVE_TOP:
+		panel_move(p, -(long)p->table.nshown);
+		return (1);
+	case KEYS_MOVE_BOTTOM:
+		panel_move(p, (long)p->table.nshown);
+		return (1);
+	case KEYS_SORT_NEXT:
+	case KEYS_SORT_PREV:
+	case KEYS_SORT_REVERSE:
+		if (!p->ops->sortable || ncol == 0) {
+			util_format(msg, msglen, "The %s view keeps its own "
+			    "order; it cannot be sorted.", p->ops->name);
+			return (1);
+		}
+		if (action == KEYS_SORT_REVERSE)
+			p->reverse = !p->reverse;
+		else {
+			/* -1 (as the view ranks rows) is one of the stops. */
+			p->sort_col += action == KEYS_SORT_NEXT ? 1 : -1;
+			if (p->sort_col >= (int)ncol)
+				p->sort_col = -1;
+			else if (p->sort_col < -1)
+				p->sort_col = (int)ncol - 1;
+			p->reverse = 0;
+		}
+		return (1);
+	default:
+		break;
+	}
+	if (p->ops->key != NULL)
+		return (p->ops->key(p, action, ctx, out, msg, msglen));
+	return (0);
+}
+
+/* Remember the area; views without parts of their own use this. */
+void
+panel_resize(struct panel *p, int h, int w)
+{
+	p->h = h;
+	p->w = w;
+}
+
+/* Filter, sort, follow the selection, scroll and draw. */
+void
+panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
+{
+	struct table	*t = &p->table;
+	int		 at;
+
+	table_view(t, p->filter, p->sort_col, p->reverse);
+	if (t->nshown == 0) {
+		p->cursor = 0;
+	} else if (p->selected[0] != '\0' &&
+	    (at = table_find(t, p->selected)) >= 0) {
+		p->cursor = (size_t)at;
+	} else {
+		/* The row went away: stay at the same place. */
+		if (p->cursor >= t->nshown)
+			p->cursor = t->nshown - 1;
+		util_copy(p->selected, sizeof p->selected,
+		    t->rows[t->order[p->cursor]].id);
+	}
+	p->page = h > 1 ? (size_t)(h - 1) : 0;
+	p->top = table_scroll(p->cursor, p->top, p->page, t->nshown);
+	draw_table(win, y, 0, h, w, t, p->top,
+	    t->nshown == 0 ? -1 : (int)p->cursor, p->sort_col, p->reverse);
+	if (t->nshown == 0 && h > 1)
+		draw_text(win, y + 1, 0, w, p->filter[0] != '\0' ?
+		    "  No rows match the filter; Escape clears it." :
+		    "  Nothing to show yet.", 0, draw_mark_attr(MARK_DIM));
+}
+
+/* The row under the cursor. */
+const struct table_row *
+panel_selected_row(const struct panel *p)
+{
+	const struct table	*t = &p->table;
+
+	if (t->nshown == 0 || p->cursor >= t->nshown)
+		return (NULL);
+	return (&t->rows[t->order[p->cursor]]);
+}
+
+/* Sort and filter in words. */
+void
+panel_describe(const struct panel *p, int ascii, char *buf, size_t len)
+{
+	const char	*dir;
+
+	buf[0] = '\0';
+	if (p->ops->sortable && p->sort_col >= 0 &&
+	    (size_t)p->sort_col < p->table.ncolumns) {
+		dir = p->reverse ? (ascii ? "v" : "\u25bc") :
+		    (ascii ? "^" : "\u25b2");
+		util_format(buf, len, "sort %s%s",
+		    p->table.columns[p->sort_col].title, dir);
+	}
+	if (p->filter[0] != '\0')
+		util_format(buf + strlen(buf), len - strlen(buf),
+		    "%sfilter \"%s\": %zu of %zu", buf[0] != '\0' ? "  " : "",
+		    p->filter, p->table.nshown, p->table.nrows);
+}

@@ -1,0 +1,110 @@
+/*
+ * panel.h: the views of the curses console.
+ *
+ * Each view is a struct panel driven by a const struct panel_ops, one
+ * file per view (panel-fleet.c holds panel_fleet_*).  A view reads the
+ * model through struct panel_ctx and fills a table; panel.c gives every
+ * view the same moving, filtering and sorting.  What an operator asks the
+ * core to do leaves as a struct tui_action.
+ */
+#ifndef VIGIL_PANEL_H
+#define VIGIL_PANEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+#include "proto.h"
+#include "table.h"
+#include "tui.h"
+
+struct fleet;
+struct node;
+
+#define PANEL_FILTER_MAX	64
+#define PANEL_MESSAGE_MAX	256
+
+/* What a view reads while drawing or handling a key. */
+struct panel_ctx {
+	const struct fleet	*fleet;
+	const struct keymap	*keys;
+	const char		*config;	/* the key config's path */
+	int64_t			 now_ms;	/* monotonic */
+	int64_t			 wall_ms;
+};
+
+struct panel;
+
+struct panel_ops {
+	const char		*name;		/* "Fleet", on the tab */
+	enum keys_action	 show;		/* the action showing it */
+	int			 sortable;	/* s and S apply */
+	int			 default_sort;	/* column, or -1: as filled */
+	int			 default_reverse;
+
+	/* Fill the view's table from the model and draw it at row y. */
+	void	(*draw)(struct panel *p, WINDOW *win, int y, int h, int w,
+		    const struct panel_ctx *ctx);
+	/*
+	 * An action the common code left to the view: returns 1 if the
+	 * view used it, filling *out for the core or msg for the operator.
+	 */
+	int	(*key)(struct panel *p, enum keys_action action,
+		    const struct panel_ctx *ctx, struct tui_action *out,
+		    char *msg, size_t msglen);
+	/* The view's area is now h rows of w columns. */
+	void	(*resize)(struct panel *p, int h, int w);
+};
+
+struct panel {
+	const struct panel_ops	*ops;
+	struct table		 table;
+	char			 selected[TABLE_ID_MAX]; /* the cursor's row */
+	size_t			 cursor;	/* its shown index */
+	size_t			 top;		/* first shown row drawn */
+	size_t			 page;		/* rows drawn last frame */
+	int			 sort_col;
+	int			 reverse;
+	char			 filter[PANEL_FILTER_MAX];
+	int			 h, w;
+	char			 node[PROTO_ID_MAX];	/* detail: its node */
+};
+
+extern const struct panel_ops panel_fleet_ops;
+extern const struct panel_ops panel_routers_ops;
+extern const struct panel_ops panel_stations_ops;
+extern const struct panel_ops panel_certs_ops;
+extern const struct panel_ops panel_alerts_ops;
+extern const struct panel_ops panel_node_ops;
+extern const struct panel_ops panel_help_ops;
+
+/* Start a view with its defaults; panel_free releases its table. */
+void		 panel_init(struct panel *p, const struct panel_ops *ops);
+void		 panel_free(struct panel *p);
+
+/*
+ * Handle moving, paging, sorting for any view, then hand the rest to
+ * the view's key op.  Returns 1 when the action was used.
+ */
+int		 panel_key(struct panel *p, enum keys_action action,
+		    const struct panel_ctx *ctx, struct tui_action *out,
+		    char *msg, size_t msglen);
+
+/* The resize op for views with nothing of their own to lay out. */
+void		 panel_resize(struct panel *p, int h, int w);
+
+/*
+ * After a view filled its table: filter, sort, keep the cursor on the
+ * selected row (or the nearest one) and draw the table in h rows.
+ */
+void		 panel_show_table(struct panel *p, WINDOW *win, int y, int h,
+		    int w);
+
+/* The row under the cursor, or NULL. */
+const struct table_row *panel_selected_row(const struct panel *p);
+
+/* "sorted by BUILD, ascending" and the filter, for the status line. */
+void		 panel_describe(const struct panel *p, int ascii, char *buf,
+		    size_t len);
+
+#endif

@@ -1,0 +1,407 @@
+/*
+ * table.c: rows, filter, sort and column layout for the views.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "table.h"
+#include "util.h"
+
+/* What qsort compares by; qsort has no argument for it. */
+struct table_sort_by {
+	const struct table	*t;
+	int			 col;
+	int			 reverse;
+};
+
+static int	 table_match(const struct table_row *row, size_t ncolumns,
+		    const char *pattern);
+static int	 table_compare(const void *a, const void *b);
+static int	 table_ideal(const struct table_column *column, int want);
+static int	 table_drop_one(const struct table_column *columns, size_t n,
+		    int *shown);
+static int	 table_fit_cut(const struct table_column *columns, size_t n,
+		    const int *want, int width, int *shown, int *widths,
+		    int *spare);
+static int	 table_fit_shown(const struct table_column *columns,
+		    size_t n, const int *want, int width, int *shown,
+		    int *widths);
+
+static struct table_sort_by table_sort_by;
+
+/* Start an empty table. */
+void
+table_init(struct table *t, const struct table_column *columns,
+    size_t ncolumns)
+{
+	memset(t, 0, sizeof *t);
+	table_reset(t, columns, ncolumns);
+}
+
+/* Free the rows. */
+void
+table_free(struct table *t)
+{
+	free(t->rows);
+	free(t->order);
+	memset(t, 0, sizeof *t);
+}
+
+/* Empty the rows for a refill. */
+void
+table_reset(struct table *t, const struct table_column *columns,
+    size_t ncolumns)
+{
+	if (ncolumns > TABLE_MAX_COLUMNS)
+		fatal("table of %zu columns, at most %d", ncolumns,
+		    TABLE_MAX_COLUMNS);
+	t->columns = columns;
+	t->ncolumns = ncolumns;
+	t->nrows = 0;
+	t->nshown = 0;
+}
+
+/* Append a zeroed row. */
+struct table_row *
+table_add(struct table *t, const char *id)
+{
+	struct table_row	*row;
+
+	if (t->nrows == t->cap) {
+		t->cap = t->cap == 0 ? 16 : t->cap * 2;
+		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
+		t->order = xreallocarray(t->order, t->cap, sizeof *t->order);
+	}
+	row = &t->rows[t->nrows++];
+	memset(row, 0, sizeof *row);
+	util_copy(row->id, sizeof row->id, id);
+	return (row);
+}
+
+/* Set a cell's text and mark. */
+void
+table_set(struct table_row *row, size_t col, enum table_mark mark,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (col >= TABLE_MAX_COLUMNS)
+		fatal("table cell %zu out of range", col);
+	va_start(ap, fmt);
+	vsnprintf(row->cells[col].text, sizeof row->cells[col].text, fmt, ap);
+	va_end(ap);
+	row->cells[col].mark = mark;
+}
+
+/* Give a cell a number to sort by. */
+void
+table_set_num(struct table_row *row, size_t col, double num)
+{
+	if (col >= TABLE_MAX_COLUMNS)
+		fatal("table cell %zu out of range", col);
+	row->cells[col].num = num;
+	row->cells[col].has_num = 1;
+}
+
+/* Does pattern occur in the row? */
+static int
+table_match(const struct table_row *row, size_t ncolumns, const char *pattern)
+{
+	size_t	i;
+
+	if (strcasestr(row->id, pattern) != NULL)
+		return (1);
+	for (i = 0; i < ncolumns; i++) {
+		if (strcasestr(row->cells[i].text, pattern) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* Order two shown rows by the chosen column, then as added. */
+static int
+table_compare(const void *a, const void *b)
+{
+	const struct table	*t = table_sort_by.t;
+	size_t			 ia = *(const size_t *)a;
+	size_t			 ib = *(const size_t *)b;
+	const struct table_cell	*ca = &t->rows[ia].cells[table_sort_by.col];
+	const struct table_cell	*cb = &t->rows[ib].cells[table_sort_by.col];
+	int			 c;
+
+	if (ca->has_num != cb->has_num)
+		return (cb->has_num - ca->has_num);	/* unknowns last */
+	if (ca->has_num && cb->has_num)
+		c = (ca->num > cb->num) - (ca->num < cb->num);
+	else
+		c = strverscmp(ca->text, cb->text);
+	if (table_sort_by.reverse)
+		c = -c;
+	if (c == 0)
+		c = (ia > ib) - (ia < ib);
+	return (c);
+}
+
+/*
+ * Filter then sort.  Headings group the rows after them, so a table with
+ * headings keeps its order and shows a heading only above a shown row.
+ */
+void
+table_view(struct table *t, const char *pattern, int col, int reverse)
+{
+	size_t	i, heading = 0;
+	int	have_heading = 0, headings = 0;
+
+	t->nshown = 0;
+	for (i = 0; i < t->nrows; i++) {
+		if (t->rows[i].mark == MARK_HEADING) {
+			heading = i;
+			have_heading = 1;
+			headings = 1;
+			continue;
+		}
+		if (pattern != NULL && *pattern != '\0' &&
+		    !table_match(&t->rows[i], t->ncolumns, pattern))
+			continue;
+		if (have_heading) {
+			t->order[t->nshown++] = heading;
+			have_heading = 0;
+		}
+		t->order[t->nshown++] = i;
+	}
+	if (headings || col < 0 || (size_t)col >= t->ncolumns)
+		return;
+	table_sort_by.t = t;
+	table_sort_by.col = col;
+	table_sort_by.reverse = reverse;
+	qsort(t->order, t->nshown, sizeof *t->order, table_compare);
+}
+
+/* Where the row with id is shown. */
+int
+table_find(const struct table *t, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nshown; i++) {
+		if (strcmp(t->rows[t->order[i]].id, id) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* Measure the shown rows and fit the columns to width. */
+int
+table_layout(struct table *t, int width)
+{
+	const struct table_row	*row;
+	int			 want[TABLE_MAX_COLUMNS], w;
+	size_t			 c, i;
+
+	for (c = 0; c < t->ncolumns; c++) {
+		want[c] = table_text_width(t->columns[c].title) + 1;
+		if (t->columns[c].spark) {
+			/* Room for the whole history, as it fills. */
+			want[c] = t->columns[c].min;
+			for (i = 0; i < t->nshown; i++) {
+				w = (int)t->rows[t->order[i]].series.cap;
+				if (w > want[c])
+					want[c] = w;
+			}
+			continue;
+		}
+		for (i = 0; i < t->nshown; i++) {
+			row = &t->rows[t->order[i]];
+			if (row->mark == MARK_HEADING)
+				continue;
+			w = table_text_width(row->cells[c].text);
+			if (w > want[c])
+				want[c] = w;
+		}
+	}
+	return (table_fit(t->columns, t->ncolumns, want, width, t->widths));
+}
+
+/*
+ * Column arithmetic.  Minimums first, dropping columns until they fit;
+ * then each column grows toward what it wants, left to right, because
+ * the leftmost columns name the row; what remains goes to the flexible
+ * column (max 0), where long text and sparklines live, up to all it
+ * wants; anything left over stays blank at the right.  An
+ * essential column (drop 0) cut short is worse than a missing optional
+ * one, so while one is cut, optional columns go too.
+ */
+int
+table_fit(const struct table_column *columns, size_t n, const int *want,
+    int width, int *widths)
+{
+	int	shown[TABLE_MAX_COLUMNS], spare;
+	size_t	c, back;
+
+	for (c = 0; c < n; c++)
+		shown[c] = 1;
+	while (table_fit_cut(columns, n, want, width, shown, widths, &spare) &&
+	    table_drop_one(columns, n, shown) == 0)
+		;
+	/* Dropping one may have freed room for another: bring it back. */
+	for (back = 1; back != 0;) {
+		back = 0;
+		for (c = 0; c < n; c++) {
+			if (shown[c] || columns[c].drop == 0)
+				continue;
+			shown[c] = 1;
+			if (table_fit_cut(columns, n, want, width, shown,
+			    widths, &spare))
+				shown[c] = 0;
+			else
+				back++;
+		}
+	}
+	table_fit_cut(columns, n, want, width, shown, widths, &spare);
+	return (width - (spare > 0 ? spare : 0));
+}
+
+/* Lay out the shown columns; 1 if an essential one is cut short. */
+static int
+table_fit_cut(const struct table_column *columns, size_t n, const int *want,
+    int width, int *shown, int *widths, int *spare)
+{
+	size_t	c;
+
+	*spare = table_fit_shown(columns, n, want, width, shown, widths);
+	if (*spare < 0)
+		return (1);	/* not even the minimums fit */
+	for (c = 0; c < n; c++) {
+		if (shown[c] && columns[c].drop == 0 &&
+		    widths[c] < table_ideal(&columns[c], want[c]))
+			return (1);
+	}
+	return (0);
+}
+
+/* What a column needs to show its cells whole (a flexible one: its min). */
+static int
+table_ideal(const struct table_column *column, int want)
+{
+	if (column->max == 0)
+		return (column->min);
+	return (want < column->max ? want : column->max);
+}
+
+/* Hide the shown column dropped first; -1 if none can go. */
+static int
+table_drop_one(const struct table_column *columns, size_t n, int *shown)
+{
+	size_t	c;
+	int	worst = -1;
+
+	for (c = 0; c < n; c++) {
+		if (shown[c] && columns[c].drop > 0 && (worst < 0 ||
+		    columns[c].drop >= columns[worst].drop))
+			worst = (int)c;
+	}
+	if (worst < 0)
+		return (-1);
+	shown[worst] = 0;
+	return (0);
+}
+
+/*
+ * Lay out the shown columns: minimums, then share the room.  Returns the
+ * columns left over, negative when the minimums do not fit.
+ */
+static int
+table_fit_shown(const struct table_column *columns, size_t n,
+    const int *want, int width, int *shown, int *widths)
+{
+	int	used, spare, grow, cap;
+	size_t	c, nshown, flex = n;
+
+	used = 0;
+	nshown = 0;
+	for (c = 0; c < n; c++) {
+		if (!shown[c])
+			continue;
+		used += columns[c].min;
+		nshown++;
+	}
+	if (nshown > 1)
+		used += (int)(nshown - 1) * TABLE_GAP;
+	spare = width - used;
+	for (c = 0; c < n; c++) {
+		widths[c] = shown[c] ? columns[c].min : 0;
+		if (shown[c] && columns[c].max == 0 && flex == n)
+			flex = c;
+	}
+	for (c = 0; c < n && spare > 0; c++) {
+		if (!shown[c] || c == flex)
+			continue;
+		cap = want[c];
+		if (columns[c].max > 0 && cap > columns[c].max)
+			cap = columns[c].max;
+		grow = cap - widths[c];
+		if (grow <= 0)
+			continue;
+		if (grow > spare)
+			grow = spare;
+		widths[c] += grow;
+		spare -= grow;
+	}
+	if (flex < n && spare > 0) {
+		grow = want[flex] - widths[flex];
+		if (grow > spare)
+			grow = spare;
+		if (grow > 0) {
+			widths[flex] += grow;
+			spare -= grow;
+		}
+	}
+	return (spare);
+}
+
+/* Keep the cursor in view, moving the top as little as possible. */
+size_t
+table_scroll(size_t cursor, size_t top, size_t rows, size_t nshown)
+{
+	if (rows == 0 || nshown == 0)
+		return (0);
+	if (cursor >= nshown)
+		cursor = nshown - 1;
+	if (cursor < top)
+		top = cursor;
+	else if (cursor >= top + rows)
+		top = cursor - rows + 1;
+	if (nshown > rows && top > nshown - rows)
+		top = nshown - rows;	/* no empty space at the end */
+	if (nshown <= rows)
+		top = 0;
+	return (top);
+}
+
+/* Columns taken by UTF-8 text; bytes that do not decode count as one. */
+int
+table_text_width(const char *s)
+{
+	mbstate_t	st;
+	wchar_t		wc;
+	size_t		n, len = strlen(s);
+	int		w, total = 0;
+
+	memset(&st, 0, sizeof st);
+	while (len > 0) {
+		n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			w = 1;
+		} else if ((w = wcwidth(wc)) < 0)
+			w = 1;
+		total += w;
+		s += n;
+		len -= n;
+	}
+	return (total);
+}

@@ -1,0 +1,609 @@
+/*
+ * tui.c: the curses console: the terminal, the frame (header, alert bar,
+ * view names, the current view, status line), keys, and when to draw.
+ *
+ * The terminal is opened twice on /dev/tty: one descriptor for keys,
+ * which the event loop may make non-blocking, and one for output, which
+ * stays blocking.  stdin and stdout are never touched, so a slow SSH
+ * link can never leave ncurses spinning on partial writes.
+ *
+ * A frame is drawn only when the model changed, a key was pressed, the
+ * terminal was resized or a second passed (countdowns), and at most 10
+ * times a second.  It is written with one doupdate(): curses compares it
+ * with what the terminal shows and sends only the difference, nothing at
+ * all for an unchanged frame.
+ */
+#include <sys/ioctl.h>
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "fleet.h"
+#include "keys.h"
+#include "panel.h"
+#include "tui.h"
+#include "util.h"
+
+#define TUI_FRAME_MS	100	/* at most 10 frames a second */
+#define TUI_MESSAGE_MS	6000	/* how long a message stays */
+
+enum tui_view {
+	VIEW_FLEET = 0,
+	VIEW_ROUTERS,
+	VIEW_STATIONS,
+	VIEW_CERTS,
+	VIEW_ALERTS,
+	VIEW_DETAIL,
+	VIEW_HELP,
+	VIEW_COUNT
+};
+
+struct tui {
+	SCREEN		*screen;
+	FILE		*in;		/* keys: /dev/tty, its own open */
+	FILE		*out;		/* output: /dev/tty, another open */
+	WINDOW		*keys_win;	/* read keys here, never drawn */
+	int		 color;
+	int		 ascii;
+	char		 title[64];
+	char		*config;	/* key config path */
+	struct keymap	 keys;
+
+	struct panel	 panels[VIEW_COUNT];
+	enum tui_view	 view;
+	enum tui_view	 back;		/* where Escape returns to */
+
+	int		 editing;	/* typing a filter */
+	char		 saved_filter[PANEL_FILTER_MAX];
+	char		 message[PANEL_MESSAGE_MAX];
+	int64_t		 message_until;	/* monotonic ms */
+	int64_t		 last_now;	/* last tui_draw's now_ms */
+
+	int		 pending;	/* something to draw */
+	int		 resized;
+	int64_t		 last_frame;	/* monotonic ms */
+	int64_t		 last_second;	/* now_ms / 1000 of last frame */
+};
+
+static const struct panel_ops *const tui_views[VIEW_COUNT] = {
+	[VIEW_FLEET] = &panel_fleet_ops,
+	[VIEW_ROUTERS] = &panel_routers_ops,
+	[VIEW_STATIONS] = &panel_stations_ops,
+	[VIEW_CERTS] = &panel_certs_ops,
+	[VIEW_ALERTS] = &panel_alerts_ops,
+	[VIEW_DETAIL] = &panel_node_ops,
+	[VIEW_HELP] = &panel_help_ops,
+};
+
+static int	 tui_check_size(struct tui *tui);
+static void	 tui_frame(struct tui *tui, const struct fleet *fleet,
+		    int64_t now_ms, int64_t wall_ms);
+static void	 tui_status(struct tui *tui, const struct draw_layout *l,
+		    int64_t now_ms);
+static int	 tui_edit(struct tui *tui, int ch);
+static int	 tui_action(struct tui *tui, const struct fleet *fleet,
+		    enum keys_action action, struct tui_action *out);
+static void	 tui_show(struct tui *tui, enum tui_view view);
+static void	 tui_say(struct tui *tui, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
+		    struct panel_ctx *ctx);
+static size_t	 tui_unacknowledged(const struct fleet *fleet);
+static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
+
+/*
+ * Open the terminal.  Everything that can be refused (the key config,
+ * the terminal type) is checked before the screen is taken over, so a
+ * refusal prints as an ordinary sentence on an ordinary terminal.
+ */
+struct tui *
+tui_open(const struct tui_options *options, char **cause)
+{
+	struct tui	*tui;
+	const char	*no_color, *term;
+	int		 in_fd = -1, out_fd = -1;
+	size_t		 i;
+
+	tui = xcalloc(1, sizeof *tui);
+	keys_default(&tui->keys);
+	tui->config = options->config != NULL ? xstrdup(options->config) :
+	    keys_config_path();
+	if (keys_load(&tui->keys, tui->config, options->config != NULL,
+	    cause) != 0)
+		goto fail;
+
+	setlocale(LC_CTYPE, "");
+	no_color = getenv("NO_COLOR");
+	tui->color = !options->no_color && (no_color == NULL ||
+	    *no_color == '\0');
+	tui->ascii = options->ascii ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	util_copy(tui->title, sizeof tui->title, options->title != NULL ?
+	    options->title : "");
+
+	if ((in_fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    (out_fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) ==
+	    -1) {
+		*cause = xasprintf("cannot open the terminal (/dev/tty): %s; "
+		    "the console needs one, so run it in a terminal or over "
+		    "ssh -t, or use vigil status or vigil watch without one.",
+		    strerror(errno));
+		goto fail;
+	}
+	if ((term = getenv("TERM")) == NULL || *term == '\0')
+		term = "unknown";
+	if ((tui->in = fdopen(in_fd, "r")) == NULL)
+		fatal("fdopen: %s", strerror(errno));
+	in_fd = -1;
+	if ((tui->out = fdopen(out_fd, "w")) == NULL)
+		fatal("fdopen: %s", strerror(errno));
+	out_fd = -1;
+	if ((tui->screen = newterm(term, tui->out, tui->in)) == NULL) {
+		*cause = xasprintf("the terminal type TERM=%s is not known "
+		    "here; set TERM to one this system has (for example "
+		    "xterm-256color or vt100; toe -a lists them), or use "
+		    "vigil watch instead.", term);
+		goto fail;
+	}
+	set_term(tui->screen);
+	raw();
+	noecho();
+	nonl();
+	curs_set(0);
+	set_escdelay(25);
+	leaveok(stdscr, TRUE);
+	tui->keys_win = newwin(1, 1, 0, 0);
+	keypad(tui->keys_win, TRUE);
+	nodelay(tui->keys_win, TRUE);
+	draw_setup(tui->color, tui->ascii);
+
+	for (i = 0; i < VIEW_COUNT; i++)
+		panel_init(&tui->panels[i], tui_views[i]);
+	tui->view = tui->back = VIEW_FLEET;
+	tui->pending = 1;
+	tui->resized = 1;
+	return (tui);
+
+fail:
+	if (in_fd != -1)
+		close(in_fd);
+	if (out_fd != -1)
+		close(out_fd);
+	if (tui->in != NULL)
+		fclose(tui->in);
+	if (tui->out != NULL)
+		fclose(tui->out);
+	free(tui->config);
+	free(tui);
+	return (NULL);
+}
+
+/* Give the terminal back as it was. */
+void
+tui_close(struct tui *tui)
+{
+	size_t	i;
+
+	if (tui == NULL)
+		return;
+	set_term(tui->screen);
+	delwin(tui->keys_win);
+	endwin();
+	delscreen(tui->screen);
+	fclose(tui->in);
+	fclose(tui->out);
+	for (i = 0; i < VIEW_COUNT; i++)
+		panel_free(&tui->panels[i]);
+	free(tui->config);
+	free(tui);
+}
+
+/* The key descriptor. */
+int
+tui_fd(const struct tui *tui)
+{
+	return (fileno(tui->in));
+}
+
+/* Remember a resize for the next frame. */
+void
+tui_resized(struct tui *tui)
+{
+	tui->resized = 1;
+	tui->pending = 1;
+}
+
+/* Put a sentence on the status line for a few seconds. */
+static void
+tui_say(struct tui *tui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tui->message, sizeof tui->message, fmt, ap);
+	va_end(ap);
+	tui->message_until = tui->last_now + TUI_MESSAGE_MS;
+}
+
+/* What the views read. */
+static void
+tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
+{
+	ctx->fleet = fleet;
+	ctx->keys = &tui->keys;
+	ctx->config = tui->config;
+	ctx->now_ms = tui->last_now;
+	ctx->wall_ms = util_wall_ms();
+}
+
+/* Switch view, remembering where Escape goes back to. */
+static void
+tui_show(struct tui *tui, enum tui_view view)
+{
+	if (view == tui->view)
+		return;
+	if (tui->view != VIEW_DETAIL && tui->view != VIEW_HELP)
+		tui->back = tui->view;
+	tui->view = view;
+}
+
+/* A key while typing a filter; the rows follow as it is typed. */
+static int
+tui_edit(struct tui *tui, int ch)
+{
+	struct panel	*p = &tui->panels[tui->view];
+	size_t		 len = strlen(p->filter);
+
+	switch (keys_canonical(ch)) {
+	case KEYS_ENTER:
+		tui->editing = 0;
+		break;
+	case KEYS_ESCAPE:
+		tui->editing = 0;
+		util_copy(p->filter, sizeof p->filter, tui->saved_filter);
+		break;
+	case KEY_BACKSPACE:
+		if (len > 0)
+			p->filter[len - 1] = '\0';
+		break;
+	case KEYS_CTRL('u'):
+		p->filter[0] = '\0';
+		break;
+	case KEYS_CTRL('c'):
+		return (1);	/* still quits */
+	default:
+		if (ch >= 0x20 && ch < 0x7f && len + 1 < sizeof p->filter) {
+			p->filter[len] = (char)ch;
+			p->filter[len + 1] = '\0';
+		}
+		break;
+	}
+	return (0);
+}
+
+/* Carry out one action; returns 1 when *out is for the core. */
+static int
+tui_action(struct tui *tui, const struct fleet *fleet,
+    enum keys_action action, struct tui_action *out)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	const struct table_row	*row;
+	struct panel_ctx	 ctx;
+	size_t			 i;
+	enum tui_view		 next;
+
+	for (i = 0; i < VIEW_DETAIL; i++) {
+		if (tui_views[i]->show == action) {
+			tui_show(tui, (enum tui_view)i);
+			return (0);
+		}
+	}
+	switch (action) {
+	case KEYS_QUIT:
+		memset(out, 0, sizeof *out);
+		out->type = TUI_QUIT;
+		return (1);
+	case KEYS_VIEW_HELP:
+		tui_show(tui, VIEW_HELP);
+		return (0);
+	case KEYS_VIEW_NEXT:
+	case KEYS_VIEW_PREV:
+		next = tui->view;
+		if (next == VIEW_DETAIL || next == VIEW_HELP)
+			next = tui->back;
+		else if (action == KEYS_VIEW_NEXT)
+			next = (next + 1) % VIEW_DETAIL;
+		else
+			next = (next + VIEW_DETAIL - 1) % VIEW_DETAIL;
+		tui_show(tui, next);
+		return (0);
+	case KEYS_OPEN_DETAIL:
+		if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+			return (0);
+		if ((row = panel_selected_row(p)) == NULL ||
+		    row->node[0] == '\0') {
+			tui_say(tui, "This row is not a node; select a node "
+			    "to see its detail.");
+			return (0);
+		}
+		util_copy(tui->panels[VIEW_DETAIL].node,
+		    sizeof tui->panels[VIEW_DETAIL].node, row->node);
+		tui->panels[VIEW_DETAIL].selected[0] = '\0';
+		tui->panels[VIEW_DETAIL].cursor = 0;
+		tui->panels[VIEW_DETAIL].top = 0;
+		tui_show(tui, VIEW_DETAIL);
+		return (0);
+	case KEYS_BACK:
+		if (p->filter[0] != '\0')
+			p->filter[0] = '\0';
+		else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+			tui->view = tui->back;
+		return (0);
+	case KEYS_FILTER:
+		tui->editing = 1;
+		util_copy(tui->saved_filter, sizeof tui->saved_filter,
+		    p->filter);
+		return (0);
+	case KEYS_REDRAW:
+		clearok(curscr, TRUE);
+		return (0);
+	default:
+		break;
+	}
+	tui_ctx(tui, fleet, &ctx);
+	memset(out, 0, sizeof *out);
+	if (panel_key(p, action, &ctx, out, tui->message,
+	    sizeof tui->message)) {
+		if (tui->message[0] != '\0')
+			tui->message_until = tui->last_now + TUI_MESSAGE_MS;
+		return (out->type != TUI_NONE);
+	}
+	if (action == KEYS_ACK_ALERT) {
+		char	alerts[64], *comma;
+
+		keys_for_action(&tui->keys, KEYS_VIEW_ALERTS, alerts,
+		    sizeof alerts);
+		if ((comma = strchr(alerts, ',')) != NULL)
+			*comma = '\0';
+		tui_say(tui, "Alerts are acknowledged in the Alerts view: "
+		    "press %s, select one, and acknowledge it there.", alerts);
+	}
+	return (0);
+}
+
+/* Drain keys until one is for the core or none are left. */
+int
+tui_input(struct tui *tui, const struct fleet *fleet,
+    struct tui_action *action)
+{
+	enum keys_action	 a;
+	char			 name[KEYS_NAME_MAX], help[KEYS_NAME_MAX];
+	int			 ch;
+
+	memset(action, 0, sizeof *action);
+	set_term(tui->screen);
+	while ((ch = wgetch(tui->keys_win)) != ERR) {
+		tui->pending = 1;
+		if (ch == KEY_RESIZE) {
+			tui->resized = 1;
+			continue;
+		}
+		if (tui->editing) {
+			if (tui_edit(tui, ch)) {
+				action->type = TUI_QUIT;
+				return (1);
+			}
+			continue;
+		}
+		tui->message[0] = '\0';
+		if ((a = keys_lookup(&tui->keys, ch)) == KEYS_NONE) {
+			keys_for_action(&tui->keys, KEYS_VIEW_HELP, help,
+			    sizeof help);
+			tui_say(tui, "The key %s does nothing here; press %s "
+			    "for the list of keys.", keys_key_name(
+			    keys_canonical(ch), name, sizeof name), help);
+			continue;
+		}
+		if (tui_action(tui, fleet, a, action))
+			return (1);
+		tui_fill(tui, fleet);
+	}
+	return (0);
+}
+
+/*
+ * Fill the current view's rows now, so that keys typed ahead of the
+ * next frame ("3 j Enter") act on the rows the operator is about to
+ * see.  It draws into curses' virtual screen only; nothing is sent
+ * until the next frame.
+ */
+static void
+tui_fill(struct tui *tui, const struct fleet *fleet)
+{
+	struct draw_layout	 l;
+	struct panel_ctx	 ctx;
+	struct panel		*p = &tui->panels[tui->view];
+
+	draw_layout(LINES, COLS, tui_unacknowledged(fleet), &l);
+	if (l.too_small)
+		return;
+	tui_ctx(tui, fleet, &ctx);
+	p->ops->draw(p, stdscr, l.body_y, l.body_rows, l.cols, &ctx);
+}
+
+/* Follow the terminal's size; 1 if it changed. */
+static int
+tui_check_size(struct tui *tui)
+{
+	struct winsize	ws;
+
+	if (ioctl(fileno(tui->out), TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 ||
+	    ws.ws_col == 0)
+		return (0);
+	if (ws.ws_row == LINES && ws.ws_col == COLS)
+		return (0);
+	resize_term(ws.ws_row, ws.ws_col);
+	return (1);
+}
+
+/* Active alerts nobody has acknowledged: the alert bar's rows. */
+static size_t
+tui_unacknowledged(const struct fleet *fleet)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < fleet->alerts.n; i++)
+		n += fleet->alerts.v[i].active &&
+		    !fleet->alerts.v[i].acknowledged;
+	return (n);
+}
+
+/* The bottom row: the filter being typed, a message, or key hints. */
+static void
+tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
+{
+	struct panel	*p = &tui->panels[tui->view];
+	char		 left[DRAW_LINE_MAX], right[DRAW_LINE_MAX], k[64];
+	char		*comma;
+	size_t		 i;
+	int		 rw;
+	static const enum keys_action hints[] = {
+		KEYS_OPEN_DETAIL, KEYS_BACK, KEYS_FILTER, KEYS_SORT_NEXT,
+		KEYS_ACK_ALERT, KEYS_VIEW_HELP, KEYS_QUIT,
+	};
+	static const char *const words[] = {
+		"detail", "back", "filter", "sort", "acknowledge", "help",
+		"quit",
+	};
+	int	leaf = tui->view == VIEW_DETAIL || tui->view == VIEW_HELP;
+
+	panel_describe(p, tui->ascii, right, sizeof right);
+	left[0] = '\0';
+	if (tui->editing) {
+		util_format(left, sizeof left, "Filter: %s_   (Enter keeps "
+		    "it, Escape cancels)", p->filter);
+	} else if (tui->message[0] != '\0' && now_ms < tui->message_until) {
+		util_copy(left, sizeof left, tui->message);
+	} else {
+		for (i = 0; i < nitems(hints); i++) {
+			if ((hints[i] == KEYS_ACK_ALERT &&
+			    tui->view != VIEW_ALERTS) ||
+			    (hints[i] == KEYS_OPEN_DETAIL && leaf) ||
+			    (hints[i] == KEYS_BACK && !leaf) ||
+			    (hints[i] == KEYS_SORT_NEXT && !p->ops->sortable))
+				continue;
+			if (keys_for_action(&tui->keys, hints[i], k,
+			    sizeof k) == 0)
+				continue;
+			if ((comma = strchr(k, ',')) != NULL)
+				*comma = '\0';
+			util_format(left + strlen(left), sizeof left -
+			    strlen(left), "%s%s %s", left[0] != '\0' ? "  " :
+			    "", k, words[i]);
+		}
+	}
+	rw = table_text_width(right);
+	if (rw > l->cols / 2)
+		rw = l->cols / 2;
+	draw_text(stdscr, l->status_y, 0, l->cols - rw - (rw > 0),
+	    left, 0, tui->editing ? draw_style_attr(DRAW_TAB_CURRENT) :
+	    tui->message[0] != '\0' && now_ms < tui->message_until ?
+	    draw_mark_attr(MARK_INFO) : draw_mark_attr(MARK_DIM));
+	if (rw > 0)
+		draw_text(stdscr, l->status_y, l->cols - rw, rw, right, 1,
+		    draw_style_attr(DRAW_TITLE));
+}
+
+/* Draw one whole frame into curses' virtual screen and send it. */
+static void
+tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
+    int64_t wall_ms)
+{
+	struct draw_layout	 l;
+	struct draw_summary	 sum;
+	struct panel_ctx	 ctx;
+	struct panel		*p = &tui->panels[tui->view];
+	const char		*names[VIEW_COUNT];
+	int			 actions[VIEW_COUNT];
+	size_t			 i, n = 0, current = 0;
+	char			 small[128];
+
+	draw_layout(LINES, COLS, tui_unacknowledged(fleet), &l);
+	werase(stdscr);
+	draw_summarize(fleet, tui->title, now_ms, &sum);
+	draw_header(stdscr, &l, &sum);
+	if (l.too_small) {
+		util_format(small, sizeof small, "This terminal is %dx%d; "
+		    "the console needs at least 40x8.", l.cols, l.rows);
+		draw_text(stdscr, l.rows > 1 ? 1 : 0, 0, l.cols, small, 0,
+		    draw_mark_attr(MARK_WARN));
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	draw_alert_bar(stdscr, &l, fleet, &tui->keys);
+	for (i = 0; i < VIEW_COUNT; i++) {
+		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
+			continue;
+		if (i == (size_t)tui->view)
+			current = n;
+		names[n] = tui_views[i]->name;
+		actions[n++] = tui_views[i]->show;
+	}
+	draw_tabs(stdscr, &l, names, actions, n, current, NULL, &tui->keys);
+	if (p->h != l.body_rows || p->w != l.cols)
+		p->ops->resize(p, l.body_rows, l.cols);
+	tui_ctx(tui, fleet, &ctx);
+	ctx.now_ms = now_ms;
+	ctx.wall_ms = wall_ms;
+	p->ops->draw(p, stdscr, l.body_y, l.body_rows, l.cols, &ctx);
+	tui_status(tui, &l, now_ms);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/*
+ * Draw when needed and allowed.  A change waits for the frame limit
+ * rather than being dropped, so the last change is always shown.
+ */
+int64_t
+tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
+    int64_t wall_ms)
+{
+	int64_t	tick, wait;
+
+	set_term(tui->screen);
+	tui->last_now = now_ms;
+	if (fleet->dirty)
+		tui->pending = 1;
+	if (tui_check_size(tui) || tui->resized) {
+		tui->resized = 0;
+		tui->pending = 1;
+	}
+	if (now_ms / 1000 != tui->last_second)
+		tui->pending = 1;	/* countdowns and ages move */
+	if (tui->message_until != 0 && now_ms >= tui->message_until) {
+		tui->message_until = 0;
+		tui->pending = 1;
+	}
+	tick = 1000 - now_ms % 1000;
+	if (!tui->pending)
+		return (tick);
+	wait = tui->last_frame + TUI_FRAME_MS - now_ms;
+	if (tui->last_frame != 0 && wait > 0)
+		return (wait < tick ? wait : tick);
+	tui_frame(tui, fleet, now_ms, wall_ms);
+	tui->pending = 0;
+	tui->last_frame = now_ms;
+	tui->last_second = now_ms / 1000;
+	return (tick);
+}

@@ -62,13 +62,14 @@ static const struct proto_blacklist *check_blacklisted(const struct node *st,
 		    const char *peer);
 static struct node *check_representative(struct node *const *v, size_t n,
 		    const char *root);
-static void	 check_station_cause(const struct node *st, const char *root,
+static void	 check_sentence(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	 check_station_cause(const struct node *rep,
+		    struct node *const *v, size_t n, const char *root,
 		    int64_t now_ms, int heartbeats, char *buf, size_t len);
-static void	 check_group_cause(struct node *const *v, size_t n,
-		    const struct node *rep, char *buf, size_t len);
 static void	 check_root_action(const struct node *rep, const char *root,
 		    char *buf, size_t len);
-static int64_t	 check_countdown(const struct node *st, int64_t now_ms);
+static int64_t	 check_countdown(const struct node *st);
 static const char *check_majority(const char *const *values, size_t n);
 static void	 check_build_group(struct fleet *fleet, enum proto_role role,
 		    const char *group, int64_t wall_ms);
@@ -417,102 +418,125 @@ check_representative(struct node *const *v, size_t n, const char *root)
 }
 
 /*
- * Why station st is failing, in sentences: (when heartbeats is set) an
- * expired certificate stops its heartbeats; its renewal failed and why;
- * and, when it has blacklisted the root holder, on what evidence and who
- * reported it.  Every station rule uses these same words.
+ * Append one sentence to buf (size len), after a space.  One that does
+ * not fit whole is cut at a word and ends in "...", so that what an
+ * operator reads never stops mid-word; with almost no room left it is
+ * dropped.
  */
 static void
-check_station_cause(const struct node *st, const char *root, int64_t now_ms,
-    int heartbeats, char *buf, size_t len)
+check_sentence(char *buf, size_t len, const char *fmt, ...)
 {
-	const struct proto_blacklist	*bl;
-	char				 dur[32], clock[16];
-	char				 clause[PROTO_TEXT_MAX];
-	int64_t				 left;
+	char	s[2 * PROTO_TEXT_MAX], *cut;
+	size_t	used = strlen(buf), room;
+	va_list	ap;
 
-	buf[0] = '\0';
-	left = fleet_cert_expires_in(st, now_ms);
-	if (heartbeats && !st->has_cert) {
-		util_format(buf, len, "%s has not reported a certificate, so "
-		    "the console cannot tell whether it can sign heartbeats; "
-		    "it may also be overloaded or cut off from its devices.",
-		    st->id);
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof s, fmt, ap);
+	va_end(ap);
+	if (used + 1 >= len)
 		return;
+	room = len - used - 1 - (used > 0);
+	if (strlen(s) > room) {
+		if (room < 24)
+			return;
+		s[room - 3] = '\0';
+		if ((cut = strrchr(s, ' ')) != NULL)
+			*cut = '\0';
+		strcat(s, "...");
 	}
-	if (heartbeats && left > 0) {
-		util_format(buf, len, "%s still holds a valid certificate, so "
-		    "it can sign heartbeats: it is overloaded or cut off from "
-		    "its devices.", st->id);
-		return;
-	}
-	if (heartbeats)
-		check_append(buf, len, "The certificate of %s expired %s ago, "
-		    "and a station without a valid certificate cannot sign "
-		    "heartbeats. ", st->id,
-		    util_duration_text(-left, dur, sizeof dur));
-	if (st->has_cert && st->cert.last_renewal_ms != 0 &&
-	    !st->cert.last_renewal_ok) {
-		util_clock_text(st->cert.last_renewal_ms, clock, sizeof clock);
-		check_append(buf, len, "The renewal of %s at %s failed: %s. ",
-		    st->id, clock, st->cert.last_renewal_error[0] != '\0' ?
-		    check_clause(st->cert.last_renewal_error, clause,
-		    sizeof clause) : "the station gave no reason");
-	} else if (st->has_cert && left < CHECK_CERT_WARN_MS) {
-		check_append(buf, len, "The renewal of %s is overdue: "
-		    "stations renew every hour from the root holder %s, and "
-		    "it has not renewed since %s. ", st->id,
-		    root != NULL ? root : "(unknown)",
-		    util_clock_text(st->cert.last_renewal_ms, clock,
-		    sizeof clock));
-	}
-	if ((bl = check_blacklisted(st, root)) != NULL) {
-		check_append(buf, len, "%s has blacklisted the root holder %s",
-		    st->id, root);
-		if (bl->reported_by[0] != '\0' &&
-		    strcmp(bl->reported_by, st->id) != 0)
-			check_append(buf, len, " on evidence reported by %s",
-			    bl->reported_by);
-		if (bl->evidence[0] != '\0')
-			check_append(buf, len, ": %s", check_clause(
-			    bl->evidence, clause, sizeof clause));
-		check_append(buf, len, ". ");
-	}
-	if (buf[0] == '\0')
-		check_append(buf, len, "%s holds a valid certificate and its "
-		    "last renewal succeeded. ", st->id);
-	/* Drop the trailing space of the last sentence. */
-	if (buf[0] != '\0' && buf[strlen(buf) - 1] == ' ')
-		buf[strlen(buf) - 1] = '\0';
+	check_append(buf, len, "%s%s", used > 0 ? " " : "", s);
 }
 
 /*
- * Say how many of the other stations of a group share rep's renewal
- * error, after rep's own cause already in buf.
+ * Why stations fail, in sentences, told through rep, one of the n in v:
+ * (when heartbeats is set) an expired certificate stops heartbeats; how
+ * many have blacklisted the root holder; rep's renewal and why it
+ * failed; and, unless that reason already quotes it, the evidence
+ * against the root holder and who reported it.  Every station rule
+ * uses these same words.
  */
 static void
-check_group_cause(struct node *const *v, size_t n, const struct node *rep,
-    char *buf, size_t len)
+check_station_cause(const struct node *rep, struct node *const *v, size_t n,
+    const char *root, int64_t now_ms, int heartbeats, char *buf, size_t len)
 {
-	size_t	i, same = 0;
+	const struct proto_blacklist	*bl;
+	const char			*error = rep->cert.last_renewal_error;
+	char				 dur[32], clock[16];
+	char				 clause[PROTO_TEXT_MAX];
+	char				 ev[PROTO_TEXT_MAX];
+	int64_t				 left;
+	size_t				 i, against = 0, same = 0;
 
-	if (n < 2)
-		return;
+	buf[0] = '\0';
+	left = fleet_cert_expires_in(rep, now_ms);
 	for (i = 0; i < n; i++) {
-		if (v[i] == rep)
-			continue;
-		if (v[i]->has_cert == rep->has_cert &&
-		    strcmp(v[i]->cert.last_renewal_error,
-		    rep->cert.last_renewal_error) == 0)
+		if (check_blacklisted(v[i], root) != NULL)
+			against++;
+		if (v[i] != rep && v[i]->has_cert &&
+		    strcmp(v[i]->cert.last_renewal_error, error) == 0)
 			same++;
 	}
-	if (same == n - 1)
-		check_append(buf, len, " The other %zu %s give the same "
-		    "reason.", n - 1, check_noun(ROLE_STATION, n - 1));
-	else
-		check_append(buf, len, " %zu of the other %zu %s give the "
-		    "same reason; see each station's detail view for the "
-		    "rest.", same, n - 1, check_noun(ROLE_STATION, n - 1));
+
+	if (heartbeats && !rep->has_cert)
+		check_sentence(buf, len, "%s has not reported a certificate, "
+		    "so the console cannot tell whether it can sign "
+		    "heartbeats; it may be overloaded or cut off from its "
+		    "devices.", rep->id);
+	else if (heartbeats && left > 0)
+		check_sentence(buf, len, "%s still holds a valid certificate, "
+		    "so it can sign heartbeats: it is overloaded or cut off "
+		    "from its devices.", rep->id);
+	if (buf[0] != '\0')
+		return;
+	if (heartbeats)
+		check_sentence(buf, len, "The certificate of %s expired %s "
+		    "ago, so it cannot sign heartbeats.", rep->id,
+		    util_duration_text(-left, dur, sizeof dur));
+	if (n > 1 && against == n)
+		check_sentence(buf, len, "All %zu of these stations have "
+		    "blacklisted the root holder %s.", n, root);
+	else if (n > 1 && against > 0)
+		check_sentence(buf, len, "%zu of these %zu stations have "
+		    "blacklisted the root holder %s.", against, n, root);
+
+	if (rep->has_cert && rep->cert.last_renewal_ms != 0 &&
+	    !rep->cert.last_renewal_ok)
+		check_sentence(buf, len, "The renewal of %s at %s failed: %s.",
+		    rep->id, util_clock_text(rep->cert.last_renewal_ms, clock,
+		    sizeof clock), error[0] != '\0' ? check_clause(error,
+		    clause, sizeof clause) : "the station gave no reason");
+	else if (rep->has_cert && left < CHECK_CERT_WARN_MS)
+		check_sentence(buf, len, "The renewal of %s is overdue: "
+		    "stations renew every hour from the root holder %s, and "
+		    "it has not renewed since %s.", rep->id,
+		    root != NULL ? root : "(unknown)",
+		    util_clock_text(rep->cert.last_renewal_ms, clock,
+		    sizeof clock));
+
+	bl = check_blacklisted(rep, root);
+	if (bl != NULL && (bl->evidence[0] == '\0' ||
+	    strstr(error, bl->evidence) == NULL)) {
+		util_format(clause, sizeof clause, "%s has blacklisted the root "
+		    "holder %s", rep->id, root);
+		if (bl->reported_by[0] != '\0' &&
+		    strcmp(bl->reported_by, rep->id) != 0)
+			check_append(clause, sizeof clause, " on evidence "
+			    "reported by %s", bl->reported_by);
+		if (bl->evidence[0] != '\0')
+			check_append(clause, sizeof clause, ": %s",
+			    check_clause(bl->evidence, ev, sizeof ev));
+		check_sentence(buf, len, "%s.", clause);
+	}
+	if (n > 1 && against == 0 && same == n - 1)
+		check_sentence(buf, len, "The other %zu stations give the same "
+		    "reason.", n - 1);
+	else if (n > 1 && against == 0)
+		check_sentence(buf, len, "%zu of the other %zu stations give "
+		    "the same reason; see each station's detail view for the "
+		    "rest.", same, n - 1);
+	if (buf[0] == '\0')
+		check_sentence(buf, len, "%s holds a valid certificate and its "
+		    "last renewal succeeded.", rep->id);
 }
 
 /* What to do when stations cannot renew: move the root, or fix it. */
@@ -537,18 +561,16 @@ check_root_action(const struct node *rep, const char *root, char *buf,
 }
 
 /*
- * The shortest device countdown of st at now_ms, counted down on the
- * node clock since its stats; -1 when it has no live device.
+ * The shortest device countdown st reported, -1 when it has no live
+ * device.  It is not counted down between reports: each heartbeat
+ * resets a device, so the gauge is only true when it was read, and a
+ * station that stops reporting is node-stale's or node-down's alert.
  */
 static int64_t
-check_countdown(const struct node *st, int64_t now_ms)
+check_countdown(const struct node *st)
 {
-	int64_t	cd = st->stats.station.device_countdown_ms;
-
-	if (cd < 0)
-		return (-1);
-	cd -= fleet_node_clock(st, now_ms) - st->stats.clock_ms;
-	return (cd < 0 ? 0 : cd);
+	return (st->stats.station.device_countdown_ms < 0 ? -1 :
+	    st->stats.station.device_countdown_ms);
 }
 
 /*
@@ -958,12 +980,10 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "the certificates of %zu "
 		    "stations expire within %s: %s", nhit,
 		    util_duration_text(within, dur, sizeof dur), names);
-	check_station_cause(check_representative(hit, nhit, root), root,
-	    now_ms, 0, cause, sizeof cause);
-	check_group_cause(hit, nhit, check_representative(hit, nhit, root),
-	    cause, sizeof cause);
+	check_station_cause(check_representative(hit, nhit, root), hit, nhit,
+	    root, now_ms, 0, cause, sizeof cause);
 	if (nexp > 0)
-		check_append(cause, sizeof cause, " Without a valid "
+		check_sentence(cause, sizeof cause, "Without a valid "
 		    "certificate a station cannot sign heartbeats, and its "
 		    "devices fail when their countdown runs out.");
 	check_root_action(check_representative(hit, nhit, root), root,
@@ -1007,8 +1027,8 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "%zu stations could not renew "
 		    "their certificates: %s", nhit, names);
 	}
-	check_station_cause(rep, root, now_ms, 0, cause, sizeof cause);
-	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	check_station_cause(rep, hit, nhit, root, now_ms, 0, cause,
+	    sizeof cause);
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, "renewal-failed", "", 1, SEV_CRITICAL, hit,
 	    nhit, wall_ms, cause, action, text);
@@ -1137,8 +1157,8 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "expected %.1f/s): %s", nhit, rep->id, rate, expected,
 		    names);
 	}
-	check_station_cause(rep, root, now_ms, 1, cause, sizeof cause);
-	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
+	    sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
@@ -1180,7 +1200,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||
 		    v[i]->stats.role != ROLE_STATION)
 			continue;
-		cd = check_countdown(v[i], now_ms);
+		cd = check_countdown(v[i]);
 		if (v[i]->stats.station.devices_failed == 0 &&
 		    (cd < 0 || cd >= CHECK_COUNTDOWN_WARN_MS))
 			continue;
@@ -1218,8 +1238,8 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
-	check_station_cause(rep, root, now_ms, 1, cause, sizeof cause);
-	check_group_cause(hit, nhit, rep, cause, sizeof cause);
+	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
+	    sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "

@@ -63,6 +63,7 @@ struct world {
 	struct tnode	n[MAXN];
 	size_t		nn;
 	int64_t		now, wall, clock;
+	double		scale;			/* node clock s per real s */
 	int		raised, updated, cleared;
 };
 
@@ -104,6 +105,7 @@ world_new(void)
 	w->now = T0;
 	w->wall = WALL0;
 	w->clock = CLOCK0;
+	w->scale = 1;
 	return (w);
 }
 
@@ -195,7 +197,7 @@ world_hello(struct world *w, const struct tnode *t)
 	util_copy(h->build, sizeof h->build, t->build);
 	h->version = 1;
 	h->clock_ms = w->clock;
-	h->time_scale = 1;
+	h->time_scale = w->scale;
 	h->link_nodes = 1;
 	if (t->path[0] != '\0') {
 		h->nflags = 1;
@@ -355,6 +357,15 @@ nactive(struct world *w, const char *rule)
 			n++;
 	}
 	return (n);
+}
+
+/* Append one more word to a long renewal error. */
+static void
+append_word(char *buf, size_t len)
+{
+	size_t	used = strlen(buf);
+
+	util_format(buf + used, len - used, " word%zu", used);
 }
 
 /* Fail, naming it, if any alert stands. */
@@ -632,7 +643,8 @@ START_TEST(renewal_failed_explains_blacklist_in_words)
 	    "station/capital on evidence reported by station/s2: "
 	    "station/capital sent a validly signed message whose body was "
 	    "cut off after 37 of 112 bytes.");
-	ck_assert_has(a->cause, "The other 3 stations give the same reason.");
+	ck_assert_has(a->cause, "All 4 of these stations have blacklisted the "
+	    "root holder station/capital.");
 	ck_assert_has(a->action, "Move the root certificate from "
 	    "station/capital to a healthy station");
 	ck_assert_has(a->action, "move-root");
@@ -680,8 +692,8 @@ START_TEST(many_stations_make_one_alert)
 	ck_assert_has(a->text, "40 stations could not renew their "
 	    "certificates: station/s1, station/s2");
 	ck_assert_has(a->text, "and 34 more");
-	ck_assert_has(a->cause, "The other 39 stations give the same "
-	    "reason.");
+	ck_assert_has(a->cause, "All 40 of these stations have blacklisted "
+	    "the root holder station/capital.");
 
 	ck_assert_uint_eq(nactive(w, "device-countdown"), 1);
 	a = must(w, "device-countdown");
@@ -759,8 +771,7 @@ START_TEST(heartbeat_collapse_says_why)
 	a = must(w, "heartbeat");
 	ck_assert_has(a->text, "station/s2 sends 0.0 heartbeats/s");
 	ck_assert_has(a->cause, "The certificate of station/s2 expired 1m06s "
-	    "ago, and a station without a valid certificate cannot sign "
-	    "heartbeats.");
+	    "ago, so it cannot sign heartbeats.");
 	ck_assert_has(a->cause, "station/s2 has blacklisted the root holder "
 	    "station/capital");
 	ck_assert_has(a->action, "move-root");
@@ -801,6 +812,68 @@ START_TEST(device_countdown_warns_then_fails)
 	ck_assert_int_eq(a->severity, SEV_CRITICAL);
 	ck_assert_str_eq(a->text, "12 devices of station/s3 have failed");
 	ck_assert_uint_eq(nactive(w, "device-countdown"), 1);
+	world_free(w);
+}
+END_TEST
+
+START_TEST(countdown_is_not_run_down_between_reports)
+{
+	struct world	*w = world_new();
+	struct tnode	*s1;
+
+	w->scale = 60;
+	world_station(w, "station/capital");
+	s1 = world_station(w, "station/s1");
+	s1->countdown_ms = 120000;	/* the least a healthy one reports */
+	world_start(w);
+	world_step(w, 5);
+	/*
+	 * 900 ms later the node clock has moved 54 s, but heartbeats keep
+	 * resetting devices: no alarm until a report says so.
+	 */
+	fleet_tick(&w->f, w->now + 900, w->wall + 900);
+	ck_assert_ptr_null(active(w, "device-countdown"));
+	world_free(w);
+}
+END_TEST
+
+START_TEST(cause_quotes_evidence_once_and_whole_words)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*s1 = world_node(w, "station/s1");
+	struct alert	*a;
+	const char	*p;
+	char		 error[PROTO_TEXT_MAX];
+	int		 times = 0;
+
+	/* vigild's own sentence already names the evidence. */
+	world_blacklist_cascade(w, 1, 1);
+	util_format(s1->renewal_error, sizeof s1->renewal_error, "renewal "
+	    "refused: station/s1 blacklisted station/capital at 09:30:06 on "
+	    "evidence from station/s2: %s; it will not accept a certificate "
+	    "signed by it", evidence);
+	world_step(w, 1);
+	a = must(w, "renewal-failed");
+	for (p = a->cause; (p = strstr(p, evidence)) != NULL; p++)
+		times++;
+	ck_assert_msg(times == 1, "evidence told %d times: %s", times,
+	    a->cause);
+
+	/* A reason too long to quote whole is cut at a word. */
+	memset(error, 'x', 8);
+	error[8] = '\0';
+	while (strlen(error) < sizeof error - 16)
+		append_word(error, sizeof error);
+	util_copy(s1->renewal_error, sizeof s1->renewal_error, error);
+	s1->not_after_ms = w->clock - 10000;
+	s1->beats_per_s = 0;
+	world_step(w, 6);
+	a = must(w, "heartbeat");
+	ck_assert_has(a->cause, "The certificate of station/s1 expired");
+	ck_assert_uint_lt(strlen(a->cause), PROTO_TEXT_MAX);
+	ck_assert_msg(strcmp(a->cause + strlen(a->cause) - 4, " ...") != 0 &&
+	    strcmp(a->cause + strlen(a->cause) - 3, "...") == 0,
+	    "cause not cut at a word: %s", a->cause);
 	world_free(w);
 }
 END_TEST
@@ -932,6 +1005,8 @@ rules_suite(void)
 	tcase_add_test(tc, root_unreachable_when_blacklisted_or_down);
 	tcase_add_test(tc, heartbeat_collapse_says_why);
 	tcase_add_test(tc, device_countdown_warns_then_fails);
+	tcase_add_test(tc, countdown_is_not_run_down_between_reports);
+	tcase_add_test(tc, cause_quotes_evidence_once_and_whole_words);
 	tcase_add_test(tc, node_stale_then_live_again);
 	tcase_add_test(tc, node_down_says_the_links_words);
 	tcase_add_test(tc, every_alert_is_in_sentences);

@@ -582,7 +582,7 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 	struct sim			*sim;
 	const char			*name;
 	enum sim_kind			 kind;
-	int64_t				 now_wall, init_ms;
+	int64_t				 now_wall, init_ms, warm_to;
 	int				 start_s, rc;
 
 	if (o == NULL)
@@ -626,8 +626,18 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 		sim->time_scale = o->time_scale > 0 ? o->time_scale :
 		    sc->time_scale;
 	}
-	sim->clock_ms = sim->clock_start_ms;
-	init_ms = sim_init_time(sim->clock_start_ms);
+	/*
+	 * A start later than the scenario's own (--start 14:01:30) must find
+	 * the incident as it would have unfolded: warm up only to the
+	 * scenario's start, then play its events through to the start asked
+	 * for.
+	 */
+	warm_to = sim->clock_start_ms;
+	if (sc != NULL && kind != SIM_CALM &&
+	    warm_to > sim->day_ms + (int64_t)sc->start_s * SIM_SECOND_MS)
+		warm_to = sim->day_ms + (int64_t)sc->start_s * SIM_SECOND_MS;
+	sim->clock_ms = warm_to;
+	init_ms = sim_init_time(warm_to);
 
 	switch (kind) {
 	case SIM_CALM:
@@ -648,8 +658,9 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 		return (NULL);
 	}
 	if (sim->nnodes > sim->nrouters)
-		sim_warm_up(sim, init_ms, sim->clock_start_ms);
+		sim_warm_up(sim, init_ms, warm_to);
 	sim_events(sim, sim->clock_ms);
+	sim_advance(sim, sim->clock_start_ms, 1);
 	return (sim);
 }
 
@@ -1112,11 +1123,12 @@ sim_feed_routers(struct sim *sim, int64_t dt_real)
 			n->parent_carry = 0;
 		}
 		for (k = 0; k < due; k++) {
-			shares = (1 + sim_random(sim) % 20) * 100;
 			if (sim->kind == SIM_KNIGHT)
 				rlp = open && (r->next_parent % 2 == 0);
 			else
 				rlp = sim_random(sim) % 4 == 0;
+			/* Retail (rlp) parents are small, as they were. */
+			shares = (1 + sim_random(sim) % (rlp ? 5 : 20)) * 100;
 			if (node_router_parent(r, shares, rlp, why,
 			    sizeof why) == 0 || n->refusal_alerted)
 				continue;

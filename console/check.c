@@ -25,6 +25,12 @@
 /* Node names spelled out in one text before "and N more". */
 #define CHECK_NAMES_SHOWN	6
 
+/* A string and where it was seen, for finding the majority. */
+struct check_value {
+	const char	*s;
+	size_t		 i;
+};
+
 static void	 check_build_drift(struct fleet *, int64_t, int64_t);
 static void	 check_flag_drift(struct fleet *, int64_t, int64_t);
 static void	 check_runaway(struct fleet *, int64_t, int64_t);
@@ -70,6 +76,7 @@ static void	 check_station_cause(const struct node *rep,
 static void	 check_root_action(const struct node *rep, const char *root,
 		    char *buf, size_t len);
 static int64_t	 check_countdown(const struct node *st);
+static int	 check_cmp_value(const void *a, const void *b);
 static const char *check_majority(const char *const *values, size_t n);
 static void	 check_build_group(struct fleet *fleet, enum proto_role role,
 		    const char *group, int64_t wall_ms);
@@ -516,8 +523,8 @@ check_station_cause(const struct node *rep, struct node *const *v, size_t n,
 	bl = check_blacklisted(rep, root);
 	if (bl != NULL && (bl->evidence[0] == '\0' ||
 	    strstr(error, bl->evidence) == NULL)) {
-		util_format(clause, sizeof clause, "%s has blacklisted the root "
-		    "holder %s", rep->id, root);
+		util_format(clause, sizeof clause, "%s has blacklisted the "
+		    "root holder %s", rep->id, root);
 		if (bl->reported_by[0] != '\0' &&
 		    strcmp(bl->reported_by, rep->id) != 0)
 			check_append(clause, sizeof clause, " on evidence "
@@ -573,25 +580,49 @@ check_countdown(const struct node *st)
 	    st->stats.station.device_countdown_ms);
 }
 
+/* Order value indices by their string, then by first appearance. */
+static int
+check_cmp_value(const void *pa, const void *pb)
+{
+	const struct check_value	*a = pa, *b = pb;
+	int				 c;
+
+	if ((c = strcmp(a->s, b->s)) != 0)
+		return (c);
+	return (a->i < b->i ? -1 : a->i > b->i);
+}
+
 /*
  * The value most of values (n of them) hold; on a tie, the one seen
- * first, so that the reference is stable from run to run.
+ * first, so that the reference is stable from run to run.  Sorting
+ * keeps this n log n for fleets of thousands.  NULL when n is 0.
  */
 static const char *
 check_majority(const char *const *values, size_t n)
 {
-	const char	*best = NULL;
-	size_t		 i, j, count, best_count = 0;
+	struct check_value	*v;
+	const char		*best = NULL;
+	size_t			 i, run, best_run = 0, best_first = 0;
 
+	v = xcalloc(n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		count = 0;
-		for (j = 0; j < n; j++)
-			count += strcmp(values[i], values[j]) == 0;
-		if (count > best_count) {
-			best_count = count;
-			best = values[i];
+		v[i].s = values[i];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof *v, check_cmp_value);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n &&
+		    strcmp(v[i].s, v[i + run].s) == 0; run++)
+			;
+		/* v[i] is the first appearance of this value. */
+		if (run > best_run ||
+		    (run == best_run && v[i].i < best_first)) {
+			best_run = run;
+			best_first = v[i].i;
+			best = v[i].s;
 		}
 	}
+	free(v);
 	return (best);
 }
 
@@ -861,40 +892,43 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 /*
  * order-rate: a router's child order rate above CHECK_ORDER_RATE_FACTOR
- * times its baseline (fleet_child_rate_baseline()) and above the floor.
+ * times its baseline (fleet_child_rate_baselines()) and above the floor.
  */
 static void
 check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v;
+	struct node	*node;
 	char		 text[PROTO_TEXT_MAX];
 	char		 cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX];
 	char		 from[PROTO_TEXT_MAX];
-	double		 rate, baseline, parents;
-	size_t		 i, n, npeers;
+	double		*baselines, rate, baseline, parents;
+	size_t		*npeers, i;
 
 	(void)now_ms;
-	v = check_collect(fleet, ROLE_ROUTER, NULL, &n);
-	for (i = 0; i < n; i++) {
-		if (v[i]->state == NODE_DOWN)
+	baselines = xcalloc(fleet->nnodes, sizeof *baselines);
+	npeers = xcalloc(fleet->nnodes, sizeof *npeers);
+	fleet_child_rate_baselines(fleet, baselines, npeers);
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		baseline = baselines[i];
+		if (fleet_node_role(node) != ROLE_ROUTER ||
+		    node->state == NODE_DOWN || baseline < 0)
 			continue;
-		if ((rate = rate_per_sec(&v[i]->child_rate)) < 0)
-			continue;
-		baseline = fleet_child_rate_baseline(fleet, v[i], &npeers);
-		if (baseline < 0 || rate <= CHECK_ORDER_RATE_FLOOR ||
+		rate = rate_per_sec(&node->child_rate);
+		if (rate <= CHECK_ORDER_RATE_FLOOR ||
 		    rate <= CHECK_ORDER_RATE_FACTOR * baseline)
 			continue;
-		if (npeers > 0)
+		if (npeers[i] > 0)
 			util_format(from, sizeof from, "the median of the "
-			    "other %zu live %s in group %s", npeers,
-			    check_noun(ROLE_ROUTER, npeers),
-			    v[i]->hello.group);
+			    "other %zu live %s in group %s", npeers[i],
+			    check_noun(ROLE_ROUTER, npeers[i]),
+			    node->hello.group);
 		else
 			util_copy(from, sizeof from, "its own average before "
 			    "the last 10s");
 		util_format(text, sizeof text, "%s sends %.0f child orders/s",
-		    v[i]->id, rate);
+		    node->id, rate);
 		if (baseline > 0)
 			check_append(text, sizeof text, ", %.0fx its baseline "
 			    "of %.1f/s (%s)", rate / baseline, baseline, from);
@@ -906,18 +940,19 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "parents it believes unfilled, or is being fed a burst of "
 		    "parent orders; at Knight Capital this was the first "
 		    "visible sign.");
-		parents = rate_per_sec(&v[i]->parent_rate);
+		parents = rate_per_sec(&node->parent_rate);
 		util_format(action, sizeof action, "Compare its parent order "
 		    "rate (%.1f/s) with its peers' and look for a runaway "
 		    "alert on %s; if the parents do not explain it, halt it "
 		    "with the two-person kill command.",
-		    parents < 0 ? 0 : parents, v[i]->id);
+		    parents < 0 ? 0 : parents, node->id);
 		check_emit_nodes(fleet, "order-rate", "", 0,
 		    rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
-		    SEV_CRITICAL : SEV_WARNING, &v[i], 1, wall_ms, cause,
+		    SEV_CRITICAL : SEV_WARNING, &node, 1, wall_ms, cause,
 		    action, text);
 	}
-	free(v);
+	free(npeers);
+	free(baselines);
 }
 
 /*

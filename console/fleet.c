@@ -28,6 +28,13 @@ struct fleet_handler {
 			    int64_t wall_ms, struct node **node);
 };
 
+/* A live router's child rate, as a candidate baseline for its peers. */
+struct fleet_peer {
+	const char	*group;
+	double		 rate;
+	size_t		 i;		/* index in fleet.nodes */
+};
+
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
 static struct node *fleet_heard(struct fleet *fleet, size_t link,
@@ -58,7 +65,10 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 		    struct node **);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static double	 fleet_scale(const struct node *node);
-static int	 fleet_cmp_double(const void *a, const void *b);
+static int	 fleet_cmp_peer(const void *a, const void *b);
+static double	 fleet_own_baseline(const struct node *node);
+static double	 fleet_median(const struct fleet_peer *p, size_t m,
+		    size_t skip);
 
 static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_HELLO, fleet_apply_hello },
@@ -170,7 +180,7 @@ fleet_receive(struct fleet *fleet, size_t link, const char *frame,
 	l = &fleet->links[link];
 	l->frames++;
 	/* A station's stats are large; keep them off the stack. */
-	msg = xcalloc(1, sizeof *msg);
+	msg = xmalloc(sizeof *msg);
 	if (proto_decode(frame, len, msg, cause, causelen) == -1) {
 		l->bad_frames++;
 		util_copy(l->error, sizeof l->error, cause);
@@ -662,63 +672,141 @@ fleet_cert_expires_in(const struct node *node, int64_t now_ms)
 	return (node->cert.not_after_ms - fleet_node_clock(node, now_ms));
 }
 
-/* Ascending order of doubles, for a median. */
+/* Order baseline candidates by group, then rate, then fleet position. */
 static int
-fleet_cmp_double(const void *pa, const void *pb)
+fleet_cmp_peer(const void *pa, const void *pb)
 {
-	double	a = *(const double *)pa, b = *(const double *)pb;
+	const struct fleet_peer	*a = pa, *b = pb;
+	int			 c;
 
-	return (a < b ? -1 : a > b);
+	if ((c = strcmp(a->group, b->group)) != 0)
+		return (c);
+	if (a->rate != b->rate)
+		return (a->rate < b->rate ? -1 : 1);
+	return (a->i < b->i ? -1 : a->i > b->i);
 }
 
 /*
- * The baseline of a router's child order rate: the median of its live
- * peers in the group, else its own earlier average; -1 when none.
+ * A router's own average child rate before the newest seconds, which
+ * hold the change being judged; -1 until enough history is held.
  */
+static double
+fleet_own_baseline(const struct node *node)
+{
+	unsigned	i, count;
+	double		sum = 0;
+
+	if (node->hist_n < FLEET_BASELINE_MIN_S)
+		return (-1);
+	count = node->hist_n - FLEET_BASELINE_SKIP_S;
+	for (i = 0; i < count; i++)
+		sum += node->child_hist[(node->hist_head + i) % FLEET_HISTORY];
+	return (sum / count);
+}
+
+/*
+ * The median of the m sorted peers p[], leaving out the one at skip
+ * (m when none is left out).
+ */
+static double
+fleet_median(const struct fleet_peer *p, size_t m, size_t skip)
+{
+	size_t	n = skip < m ? m - 1 : m, k;
+	double	a, b;
+
+	k = n / 2;
+	b = p[k >= skip ? k + 1 : k].rate;
+	if (n % 2)
+		return (b);
+	k = n / 2 - 1;
+	a = p[k >= skip ? k + 1 : k].rate;
+	return ((a + b) / 2);
+}
+
+/*
+ * fleet_child_rate_baseline() for every node at once: out[i] and, if not
+ * NULL, npeers[i] for fleet->nodes[i].  Sorting the live routers by
+ * group and rate once keeps a tick n log n for fleets of thousands.
+ */
+void
+fleet_child_rate_baselines(const struct fleet *fleet, double *out,
+    size_t *npeers)
+{
+	const struct node	*node;
+	struct fleet_peer	*p, *found, key;
+	size_t			 i, n = 0, lo, hi, mid, self, m;
+
+	p = xcalloc(fleet->nnodes, sizeof *p);
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (!node->has_hello || node->hello.role != ROLE_ROUTER ||
+		    node->state != NODE_LIVE)
+			continue;
+		p[n].rate = rate_per_sec(&node->child_rate);
+		if (p[n].rate < 0)
+			continue;
+		p[n].group = node->hello.group;
+		p[n++].i = i;
+	}
+	qsort(p, n, sizeof *p, fleet_cmp_peer);
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		out[i] = -1;
+		if (npeers != NULL)
+			npeers[i] = 0;
+		if (fleet_node_role(node) != ROLE_ROUTER)
+			continue;
+		lo = hi = 0;
+		if (node->has_hello) {
+			/* The group's run of peers: [lo, hi). */
+			for (lo = 0, hi = n; lo < hi;) {
+				mid = (lo + hi) / 2;
+				if (strcmp(p[mid].group, node->hello.group) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (hi = lo; hi < n &&
+			    strcmp(p[hi].group, node->hello.group) == 0; hi++)
+				;
+		}
+		/* Itself is no peer: find it to leave it out. */
+		key.group = node->has_hello ? node->hello.group : "";
+		key.rate = rate_per_sec(&node->child_rate);
+		key.i = i;
+		found = hi > lo ? bsearch(&key, p + lo, hi - lo, sizeof *p,
+		    fleet_cmp_peer) : NULL;
+		self = found != NULL ? (size_t)(found - p) : hi;
+		m = self < hi ? hi - lo - 1 : hi - lo;
+		if (npeers != NULL)
+			npeers[i] = m;
+		if (m > 0)
+			out[i] = fleet_median(p + lo, hi - lo, self - lo);
+		else
+			out[i] = fleet_own_baseline(node);
+	}
+	free(p);
+}
+
+/* One router's baseline (see fleet_child_rate_baselines()). */
 double
 fleet_child_rate_baseline(const struct fleet *fleet, const struct node *node,
     size_t *npeers)
 {
-	const struct node	*peer;
-	double			*rates, r, sum, baseline = -1;
-	size_t			 i, n = 0;
-	unsigned		 count;
+	double	*all, baseline;
+	size_t	*peers, i = (size_t)(node - fleet->nodes);
 
+	if (i >= fleet->nnodes)
+		fatal("fleet_child_rate_baseline: node not in this fleet");
+	all = xcalloc(fleet->nnodes, sizeof *all);
+	peers = xcalloc(fleet->nnodes, sizeof *peers);
+	fleet_child_rate_baselines(fleet, all, peers);
+	baseline = all[i];
 	if (npeers != NULL)
-		*npeers = 0;
-	if (fleet_node_role(node) != ROLE_ROUTER)
-		return (-1);
-	rates = xcalloc(fleet->nnodes, sizeof *rates);
-	for (i = 0; node->has_hello && i < fleet->nnodes; i++) {
-		peer = &fleet->nodes[i];
-		if (peer == node || !peer->has_hello ||
-		    peer->hello.role != ROLE_ROUTER ||
-		    peer->state != NODE_LIVE ||
-		    strcmp(peer->hello.group, node->hello.group) != 0)
-			continue;
-		if ((r = rate_per_sec(&peer->child_rate)) >= 0)
-			rates[n++] = r;
-	}
-	if (n > 0) {
-		qsort(rates, n, sizeof *rates, fleet_cmp_double);
-		baseline = n % 2 ? rates[n / 2] :
-		    (rates[n / 2 - 1] + rates[n / 2]) / 2;
-	} else if (node->hist_n >= FLEET_BASELINE_MIN_S) {
-		/*
-		 * Alone in its group, a router is measured against itself:
-		 * its average before the newest seconds, which hold the
-		 * change being judged.
-		 */
-		count = node->hist_n - FLEET_BASELINE_SKIP_S;
-		sum = 0;
-		for (i = 0; i < count; i++)
-			sum += node->child_hist[(node->hist_head + i) %
-			    FLEET_HISTORY];
-		baseline = sum / count;
-	}
-	free(rates);
-	if (npeers != NULL)
-		*npeers = n;
+		*npeers = peers[i];
+	free(peers);
+	free(all);
 	return (baseline);
 }
 

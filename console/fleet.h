@@ -161,6 +161,13 @@ double	 fleet_child_rate_baseline(const struct fleet *fleet,
 	    const struct node *node, size_t *npeers);
 
 /*
+ * The same for every node at once, in n log n: out[i] (and npeers[i]
+ * unless NULL) for fleet->nodes[i], each array of fleet->nnodes.
+ */
+void	 fleet_child_rate_baselines(const struct fleet *fleet, double *out,
+	    size_t *npeers);
+
+/*
  * The heartbeats per real second a station should send: its devices, one
  * each heartbeat interval of node clock, times its time scale.  Returns
  * -1 when unknown (no station stats yet, or no devices).

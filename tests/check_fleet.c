@@ -403,6 +403,19 @@ START_TEST(baseline_is_median_of_live_peers)
 	ck_assert_double_eq_tol(fleet_child_rate_baseline(&f,
 	    fleet_find(&f, "router/r4"), &npeers), 20.0, 1e-9);
 	ck_assert_uint_eq(npeers, 2);
+	/* The down router is judged against all three live ones. */
+	ck_assert_double_eq_tol(fleet_child_rate_baseline(&f,
+	    fleet_find(&f, "router/r2"), &npeers), 30.0, 1e-9);
+	ck_assert_uint_eq(npeers, 3);
+	/* Another group is no peer. */
+	hello(&f, l[0], "router/r9", "smars-2012.08.01", 1, T0 + 4000);
+	util_copy(fleet_find(&f, "router/r9")->hello.group, PROTO_NAME_MAX,
+	    "arca");
+	ck_assert_double_eq_tol(fleet_child_rate_baseline(&f,
+	    fleet_find(&f, "router/r4"), &npeers), 20.0, 1e-9);
+	ck_assert(fleet_child_rate_baseline(&f, fleet_find(&f, "router/r9"),
+	    &npeers) < 0);
+	ck_assert_uint_eq(npeers, 0);
 	fleet_free(&f);
 }
 END_TEST

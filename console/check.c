@@ -42,6 +42,8 @@ static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static void	 check_backend(struct fleet *, int64_t, int64_t);
+static void	 check_backend_code(struct fleet *, const char *, int64_t);
 
 static enum alert_change check_emit(struct fleet *fleet, const char *rule,
 		    const char *code, int grouped, enum proto_severity sev,
@@ -120,6 +122,9 @@ const struct check_rule check_rules[] = {
 	{ "node-down",
 	  "the console cannot reach a node's backend",
 	  check_node_down },
+	{ "backend",
+	  "a warning the backends raised themselves, one alert per kind",
+	  check_backend },
 };
 const size_t check_nrules = nitems(check_rules);
 
@@ -149,42 +154,122 @@ check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 }
 
-/*
- * Take a warning a backend raised or cleared, keyed by its node and
- * code.  Its count is the number of reports, so repeated warnings (97
- * e-mails at Knight Capital) show as one alert with a count.
- */
+/* Store or clear a backend's warning on its node, then show its code. */
 void
-check_backend_alert(struct fleet *fleet, const struct proto_alert *pa,
-    int64_t wall_ms)
+check_backend_alert(struct fleet *fleet, struct node *node,
+    const struct proto_alert *pa, int64_t wall_ms)
 {
-	struct alert		*a;
-	const char		*nodes[1] = { pa->node };
-	char			 cause[PROTO_TEXT_MAX], action[PROTO_TEXT_MAX];
-	enum alert_change	 change;
+	struct fleet_warning	*w = NULL;
+	size_t			 i;
 
+	for (i = 0; i < node->nwarnings; i++) {
+		if (strcmp(node->warnings[i].alert.code, pa->code) == 0) {
+			w = &node->warnings[i];
+			break;
+		}
+	}
 	if (pa->clear) {
-		if ((a = alert_find(&fleet->alerts, "backend", pa->code,
-		    pa->node)) != NULL)
-			check_notify(fleet, a, alert_clear(a, wall_ms));
+		if (w != NULL) {
+			node->warnings[i] = node->warnings[--node->nwarnings];
+			check_backend_code(fleet, pa->code, wall_ms);
+		}
 		return;
 	}
-	if (pa->cause[0] != '\0')
-		util_copy(cause, sizeof cause, pa->cause);
+	if (w == NULL) {
+		node->warnings = xreallocarray(node->warnings,
+		    node->nwarnings + 1, sizeof *node->warnings);
+		w = &node->warnings[node->nwarnings++];
+		memset(w, 0, sizeof *w);
+		w->first_ms = wall_ms;
+	}
+	w->alert = *pa;
+	w->last_ms = wall_ms;
+	w->count++;
+	check_backend_code(fleet, pa->code, wall_ms);
+}
+
+/* The "backend" rule: every code some node stands in, shown again. */
+static void
+check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	size_t	i, j;
+
+	(void)now_ms;
+	for (i = 0; i < fleet->nnodes; i++) {
+		for (j = 0; j < fleet->nodes[i].nwarnings; j++)
+			check_backend_code(fleet,
+			    fleet->nodes[i].warnings[j].alert.code, wall_ms);
+	}
+}
+
+/*
+ * Raise one alert for backend warning code, listing every node standing
+ * in it, in the words of the latest report; or clear it when none does.
+ * Its count is the number of reports from all of them, so 97 identical
+ * warnings (the e-mails at Knight Capital) show as one alert with a count.
+ */
+static void
+check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
+{
+	const struct fleet_warning	*w, *latest = NULL;
+	struct node			*node;
+	struct node			**v;
+	struct alert			*a;
+	enum proto_severity		 sev = SEV_INFO;
+	enum proto_role			 role = ROLE_NONE;
+	char				 text[PROTO_TEXT_MAX];
+	char				 cause[PROTO_TEXT_MAX];
+	char				 action[PROTO_TEXT_MAX];
+	uint64_t			 count = 0;
+	size_t				 i, j, n = 0;
+
+	v = xreallocarray(NULL, fleet->nnodes, sizeof *v);
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		for (j = 0; j < node->nwarnings; j++) {
+			w = &node->warnings[j];
+			if (strcmp(w->alert.code, code) != 0)
+				continue;
+			if (latest == NULL || w->last_ms >= latest->last_ms)
+				latest = w;
+			if (w->alert.severity > sev)
+				sev = w->alert.severity;
+			role = n == 0 || role == fleet_node_role(node) ?
+			    fleet_node_role(node) : ROLE_NONE;
+			count += w->count;
+			v[n++] = node;
+		}
+	}
+	if (latest == NULL) {
+		a = alert_find(&fleet->alerts, "backend", code, NULL);
+		if (a != NULL)
+			check_notify(fleet, a, alert_clear(a, wall_ms));
+		free(v);
+		return;
+	}
+	if (n == 1)
+		util_copy(text, sizeof text, latest->alert.text[0] != '\0' ?
+		    latest->alert.text :
+		    "the backend raised a warning without text");
+	else
+		util_format(text, sizeof text, "%zu %s report %s; latest, "
+		    "from %s: %s", n, check_noun(role, n), code,
+		    latest->alert.node, latest->alert.text);
+	if (latest->alert.cause[0] != '\0')
+		util_copy(cause, sizeof cause, latest->alert.cause);
 	else
 		util_format(cause, sizeof cause, "%s did not say why.",
-		    pa->node);
-	if (pa->action[0] != '\0')
-		util_copy(action, sizeof action, pa->action);
+		    latest->alert.node);
+	if (latest->alert.action[0] != '\0')
+		util_copy(action, sizeof action, latest->alert.action);
 	else
 		util_format(action, sizeof action, "Look at the recent events "
-		    "and logs of %s.", pa->node);
-	change = check_emit(fleet, "backend", pa->code, 0, pa->severity,
-	    nodes, 1, wall_ms, cause, action, pa->text[0] != '\0' ?
-	    pa->text : "the backend raised a warning without text", &a);
-	/* A new episode was counted by alert_raise(); a repeat is not. */
-	if (change != ALERT_RAISED)
-		a->count++;
+		    "and logs of %s.", latest->alert.node);
+	check_emit_nodes(fleet, "backend", code, 1, sev, v, n, wall_ms, cause,
+	    action, text);
+	if ((a = alert_find(&fleet->alerts, "backend", code, NULL)) != NULL)
+		a->count = count;
+	free(v);
 }
 
 /* Raise an alert of rule about n nodes with a printf-style text. */

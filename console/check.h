@@ -21,7 +21,9 @@ struct node;
 /* Thresholds, named so tests and documentation agree. */
 #define CHECK_ORDER_RATE_FACTOR	5.0	/* x baseline */
 #define CHECK_ORDER_RATE_FLOOR	20.0	/* child orders/s ignored below */
-#define CHECK_CERT_WARN_MS	(55 * 1000LL)	/* node clock */
+#define CHECK_CERT_WARN_MS	(30 * 1000LL)	/* node clock: renewal
+						   slots run to 20 s past
+						   the hour */
 #define CHECK_HEARTBEAT_FRACTION 0.5	/* of the expected rate */
 #define CHECK_COUNTDOWN_WARN_MS	(110 * 1000LL)	/* a heartbeat missed */
 #define CHECK_COUNTDOWN_CRIT_MS	(60 * 1000LL)
@@ -44,9 +46,14 @@ extern const size_t check_nrules;
  */
 void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
 
-/* Take a warning a backend raised (or cleared), as rule "backend". */
-void	 check_backend_alert(struct fleet *fleet, const struct proto_alert *pa,
-	    int64_t wall_ms);
+/*
+ * Take a warning a backend raised (or cleared) about node.  It stands on
+ * the node, keyed by its code, until cleared; the "backend" rule shows
+ * one alert per code for all the nodes that stand in it, so forty
+ * stations reporting the same trouble make one line, not forty.
+ */
+void	 check_backend_alert(struct fleet *fleet, struct node *node,
+	    const struct proto_alert *pa, int64_t wall_ms);
 
 /*
  * Used by rules: raise an alert of rule about nodes (n of them) with

@@ -97,6 +97,10 @@ fleet_init(struct fleet *fleet, const char *name)
 void
 fleet_free(struct fleet *fleet)
 {
+	size_t	i;
+
+	for (i = 0; i < fleet->nnodes; i++)
+		free(fleet->nodes[i].warnings);
 	free(fleet->links);
 	free(fleet->nodes);
 	alert_set_free(&fleet->alerts);
@@ -517,7 +521,7 @@ fleet_apply_alert(struct fleet *fleet, size_t link,
 	else
 		fleet_event(node, wall_ms, "backend %s: %s",
 		    proto_severity_name(a->severity), a->text);
-	check_backend_alert(fleet, a, wall_ms);
+	check_backend_alert(fleet, node, a, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -633,6 +637,11 @@ fleet_node_role(const struct node *node)
 		return (node->hello.role);
 	if (node->nstats != 0)
 		return (node->stats.role);
+	/* Ids name their role ("station/s3"), as the protocol requires. */
+	if (strncmp(node->id, "router/", 7) == 0)
+		return (ROLE_ROUTER);
+	if (strncmp(node->id, "station/", 8) == 0)
+		return (ROLE_STATION);
 	return (ROLE_NONE);
 }
 

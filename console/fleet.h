@@ -46,6 +46,14 @@ struct fleet_link {
 	uint64_t	bad_frames;		/* frames refused by proto */
 };
 
+/* A warning a backend raised about one node, standing until cleared. */
+struct fleet_warning {
+	struct proto_alert	alert;		/* as last reported */
+	int64_t			first_ms;	/* wall clock */
+	int64_t			last_ms;
+	uint64_t		count;		/* reports received */
+};
+
 /* Something that happened to a node, for its detail view. */
 struct fleet_event {
 	int64_t	wall_ms;
@@ -81,6 +89,9 @@ struct node {
 
 	struct fleet_event	events[FLEET_EVENTS];	/* ring */
 	unsigned		events_head, events_n;
+
+	struct fleet_warning	*warnings;	/* standing, by code */
+	size_t			 nwarnings;
 };
 
 /* What a watcher is told about. */

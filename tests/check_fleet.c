@@ -555,6 +555,64 @@ START_TEST(backend_alert_counts_reports)
 }
 END_TEST
 
+/* Send the backend alert code from node, or clear it. */
+static void
+warn(struct fleet *f, size_t l, const char *node, const char *code,
+    int clear, int64_t t)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+
+	m->type = MSG_ALERT;
+	util_copy(m->u.alert.node, sizeof m->u.alert.node, node);
+	m->u.alert.severity = SEV_CRITICAL;
+	util_copy(m->u.alert.code, sizeof m->u.alert.code, code);
+	util_format(m->u.alert.text, sizeof m->u.alert.text,
+	    "%s could not renew its certificate", node);
+	m->u.alert.clear = clear;
+	fleet_apply(f, l, m, t);
+	free(m);
+}
+
+START_TEST(one_backend_warning_from_many_nodes_is_one_alert)
+{
+	struct fleet	 f;
+	struct alert	*a;
+	char		 id[32];
+	size_t		 l;
+	int		 i;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9008");
+	for (i = 1; i <= 30; i++) {
+		util_format(id, sizeof id, "station/s%d", i);
+		warn(&f, l, id, "renewal", 0, T0 + i);
+	}
+	ck_assert_uint_eq(f.alerts.n, 1);
+	a = &f.alerts.v[0];
+	ck_assert_str_eq(a->rule, "backend");
+	ck_assert_uint_eq(a->nodes_total, 30);
+	ck_assert_uint_eq(a->count, 30);
+	ck_assert_str_eq(a->text, "30 stations report renewal; latest, from "
+	    "station/s30: station/s30 could not renew its certificate");
+	/* It stands through the rules' runs while any node stands in it. */
+	fleet_tick(&f, T0 + 100, CLOCK0);
+	for (i = 1; i < 30; i++) {
+		util_format(id, sizeof id, "station/s%d", i);
+		warn(&f, l, id, "renewal", 1, T0 + 200 + i);
+	}
+	fleet_tick(&f, T0 + 300, CLOCK0);
+	ck_assert_int_eq(a->active, 1);
+	ck_assert_uint_eq(a->nodes_total, 1);
+	ck_assert_str_eq(a->text, "station/s30 could not renew its "
+	    "certificate");
+	warn(&f, l, "station/s30", "renewal", 1, T0 + 400);
+	ck_assert_int_eq(a->active, 0);
+	fleet_tick(&f, T0 + 500, CLOCK0);
+	ck_assert_int_eq(a->active, 0);
+	fleet_free(&f);
+}
+END_TEST
+
 Suite *
 fleet_suite(void)
 {
@@ -573,6 +631,7 @@ fleet_suite(void)
 	tcase_add_test(tc, frames_decode_into_model_and_bad_ones_say_why);
 	tcase_add_test(tc, error_message_reaches_link_and_node);
 	tcase_add_test(tc, backend_alert_counts_reports);
+	tcase_add_test(tc, one_backend_warning_from_many_nodes_is_one_alert);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -82,15 +82,17 @@ station_slot_before(const struct node_station *s, int64_t now_ms)
 }
 
 /*
- * Write "the certificate of station/s3 expires at HH:MM:SS, in 59m10s"
- * (or "expired at ..., 12s ago") into buf.  Returns 0, or -1.
+ * Write "the certificate of station/s3 expires at HH:MM:SS" (or "expired
+ * at") into buf.  No "in 59s": the sentence is kept as the last renewal
+ * error and shown for minutes, when a relative time would be stale.
+ * Returns 0, or -1.
  */
 static int
 station_cert_expiry(const struct node_station *s, char *buf, size_t len,
     int64_t now_ms)
 {
 	struct cert_info	 info;
-	char			*cause = NULL, at[16], in[32];
+	char			*cause = NULL, at[16];
 
 	if (s->cert == NULL || cert_get_info(s->cert, &info, &cause) != 0) {
 		free(cause);
@@ -99,14 +101,8 @@ station_cert_expiry(const struct node_station *s, char *buf, size_t len,
 		return (-1);
 	}
 	util_clock_text(info.not_after_ms, at, sizeof at);
-	if (info.not_after_ms >= now_ms)
-		util_format(buf, len, "the certificate of %s expires at %s, "
-		    "in %s", s->id, at, util_duration_text(info.not_after_ms -
-		    now_ms, in, sizeof in));
-	else
-		util_format(buf, len, "the certificate of %s expired at %s, "
-		    "%s ago", s->id, at, util_duration_text(now_ms -
-		    info.not_after_ms, in, sizeof in));
+	util_format(buf, len, "the certificate of %s %s at %s", s->id,
+	    info.not_after_ms >= now_ms ? "expires" : "expired", at);
 	return (0);
 }
 

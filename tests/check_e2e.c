@@ -190,6 +190,7 @@ setup(void)
 	e2e_setup();
 }
 
+/* Kill and reap what the test started, and remove its directory. */
 static void
 teardown(void)
 {
@@ -794,7 +795,7 @@ static struct {
 	size_t			 next;		/* piece to send */
 	lws_sorted_usec_list_t	 sul;
 	uint64_t		 seq;
-	int			 stats_due;
+	size_t			 stats_left;	/* nodes still to report */
 	int64_t			 start_ms;
 } fake;
 
@@ -807,10 +808,12 @@ static const struct lws_protocols fake_protocols[] = {
 static void
 fake_piece(const char *data, size_t len, int flags)
 {
-	struct fake_piece	*p = &fake.pieces[fake.npieces++];
+	struct fake_piece	*p;
 
-	p->data = malloc(LWS_PRE + len + 1);
-	if (p->data == NULL)
+	if (fake.npieces == FAKE_PIECES)
+		_exit(3);
+	p = &fake.pieces[fake.npieces++];
+	if ((p->data = malloc(LWS_PRE + len + 1)) == NULL)
 		_exit(3);
 	memcpy(p->data + LWS_PRE, data, len);
 	p->len = len;
@@ -839,7 +842,7 @@ static void
 fake_tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	fake.stats_due = 1;
+	fake.stats_left = FAKE_NODES;
 	if (fake.wsi != NULL)
 		lws_callback_on_writable(fake.wsi);
 	lws_sul_schedule(fake.context, 0, &fake.sul, fake_tick,
@@ -853,8 +856,9 @@ fake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct fake_piece	*p;
 	struct proto_msg	 m;
-	char			*json;
-	size_t			 n, i;
+	char			*json, *buf;
+	size_t			 n;
+	int			 w;
 
 	(void)user;
 	(void)in;
@@ -877,28 +881,32 @@ fake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			lws_callback_on_writable(wsi);
 			break;
 		}
-		if (!fake.stats_due)
+		if (fake.stats_left == 0)
 			break;
-		/* Both nodes' stats in one pass: two writes are queued. */
-		for (i = 0; i < FAKE_NODES; i++) {
-			memset(&m, 0, sizeof m);
-			m.type = MSG_STATS;
-			snprintf(m.u.stats.node, sizeof m.u.stats.node,
-			    "router/t%zu", i + 1);
-			m.u.stats.role = ROLE_ROUTER;
-			m.u.stats.uptime_ms = e2e_now_ms() - fake.start_ms;
-			m.u.stats.clock_ms = 1700000000000LL +
-			    m.u.stats.uptime_ms;
-			m.u.stats.seq = ++fake.seq;
-			snprintf(m.u.stats.router.state,
-			    sizeof m.u.stats.router.state, "running");
-			json = proto_encode(&m);
-			n = strlen(json);
-			fake_piece(json, n, LWS_WRITE_TEXT);
-			free(json);
-		}
-		fake.stats_due = 0;
-		lws_callback_on_writable(wsi);
+		/* One node's stats per callback: one lws_write each. */
+		memset(&m, 0, sizeof m);
+		m.type = MSG_STATS;
+		snprintf(m.u.stats.node, sizeof m.u.stats.node, "router/t%zu",
+		    FAKE_NODES - fake.stats_left + 1);
+		m.u.stats.role = ROLE_ROUTER;
+		m.u.stats.uptime_ms = e2e_now_ms() - fake.start_ms;
+		m.u.stats.clock_ms = 1700000000000LL + m.u.stats.uptime_ms;
+		m.u.stats.seq = ++fake.seq;
+		snprintf(m.u.stats.router.state, sizeof m.u.stats.router.state,
+		    "running");
+		json = proto_encode(&m);
+		n = strlen(json);
+		if ((buf = malloc(LWS_PRE + n)) == NULL)
+			_exit(3);
+		memcpy(buf + LWS_PRE, json, n);
+		w = lws_write(wsi, (unsigned char *)buf + LWS_PRE, n,
+		    LWS_WRITE_TEXT);
+		free(buf);
+		free(json);
+		if (w < 0)
+			return (-1);
+		if (--fake.stats_left > 0)
+			lws_callback_on_writable(wsi);
 		break;
 	default:
 		break;

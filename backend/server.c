@@ -1,0 +1,889 @@
+/*
+ * server.c: vigild's websocket server: one libwebsockets context, one
+ * vhost (listening port) per simulated node, a timer driving the
+ * simulator, and a bounded queue of outgoing frames per console.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "proto.h"
+#include "server.h"
+#include "sim.h"
+#include "util.h"
+
+/* Bad messages logged per console before the rest are only answered. */
+#define SERVER_LOG_PER_SESSION	20
+
+_Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
+    "stats go out at most once per simulator step");
+
+struct server_session;
+
+/* One node's listening vhost and the consoles connected to it. */
+struct server_node {
+	struct server		*server;
+	size_t			 index;		/* simulator node number */
+	struct lws_vhost	*vhost;
+	int			 port;
+	struct server_session	*sessions;	/* linked through next */
+	size_t			 nsessions;
+};
+
+/*
+ * One console's websocket, in the per-session memory libwebsockets
+ * allocates (zeroed) for each connection.
+ */
+struct server_session {
+	struct server_node	*node;
+	struct lws		*wsi;
+	struct server_session	*next;
+	struct server_session	**prevp;
+	int			 linked;
+	int			 dead;		/* dropped; being closed */
+	int			 closing;	/* close once queue drains */
+	enum lws_close_status	 close_status;
+	char			 peer[64];	/* "127.0.0.1:53422" */
+	unsigned		 logged;	/* complaints logged */
+	struct server_queue	 queue;
+
+	char			*rx;		/* message being assembled */
+	size_t			 rxlen;
+	int			 rx_binary;
+};
+
+struct server {
+	struct lws_context	*context;
+	struct sim		*sim;
+	struct server_node	*nodes;
+	size_t			 nnodes;
+	char			 address[INET_ADDRSTRLEN];
+	lws_sorted_usec_list_t	 sul;
+	int64_t			 last_stats_ms;
+	volatile sig_atomic_t	 stop;
+	struct proto_msg	 msg;		/* scratch: messages are large */
+};
+
+static void	 server_log(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+static void	 server_lws_log(int level, const char *line);
+static int	 server_probe(const char *address, int port, const char *node,
+		    char **cause);
+static int	 server_callback(struct lws *wsi,
+		    enum lws_callback_reasons reason, void *user, void *in,
+		    size_t len);
+static void	 server_session_open(struct server_node *node,
+		    struct server_session *sn, struct lws *wsi);
+static void	 server_session_close(struct server_session *sn);
+static int	 server_session_write(struct server_session *sn);
+static void	 server_session_receive(struct server_session *sn,
+		    const void *in, size_t len);
+static void	 server_session_message(struct server_session *sn);
+static void	 server_session_error(struct server_session *sn,
+		    const char *in_reply_to, const char *text);
+static void	 server_session_push(struct server_session *sn, size_t node,
+		    int replaceable, const char *text, size_t len);
+static void	 server_session_send(struct server_session *sn,
+		    const struct proto_msg *msg, int replaceable);
+static void	 server_broadcast(struct server_node *node,
+		    const struct proto_msg *msg, int replaceable);
+static void	 server_tick(lws_sorted_usec_list_t *sul);
+static const char *server_node_id(const struct server_node *node);
+static struct server_node *server_find_node(struct server *server,
+		    const char *id);
+static void	 server_sanitize(char *s);
+static int	 server_http(struct server_node *node, struct lws *wsi);
+
+/*
+ * The last error libwebsockets logged, to explain a vhost it refused to
+ * create; the emitter has no context pointer, so it lives here.
+ */
+static char	 server_lws_last[256];
+
+/*
+ * A console silent for 30 s is pinged, and dropped if it has not answered
+ * 10 s later: a console frozen behind a dead SSH tunnel sends no FIN,
+ * and libwebsockets' default would hold it for over five minutes.
+ */
+static const lws_retry_bo_t server_idle_policy = {
+	.secs_since_valid_ping = 30,
+	.secs_since_valid_hangup = 40,
+};
+
+static const struct lws_protocols server_protocols[] = {
+	{
+		.name = PROTO_SUBPROTOCOL,
+		.callback = server_callback,
+		.per_session_data_size = sizeof (struct server_session),
+		.rx_buffer_size = PROTO_MAX_FRAME,
+		.tx_packet_size = PROTO_MAX_FRAME,
+	},
+	{ .name = NULL, .callback = NULL }
+};
+
+/* Write one of vigild's own log lines to stderr. */
+static void
+server_log(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("vigild: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Pass libwebsockets' errors and warnings on, without its timestamp. */
+static void
+server_lws_log(int level, const char *line)
+{
+	const char	*p = line;
+	size_t		 n;
+
+	(void)level;
+	if (*p == '[' && (p = strstr(line, "] ")) != NULL)
+		p += 2;
+	else
+		p = line;
+	if ((p[0] == 'E' || p[0] == 'W') && p[1] == ':' && p[2] == ' ')
+		p += 3;
+	n = strcspn(p, "\n");
+	util_format(server_lws_last, sizeof server_lws_last, "%.*s", (int)n,
+	    p);
+	fprintf(stderr, "vigild: libwebsockets: %s\n", server_lws_last);
+}
+
+/*
+ * Try to bind address:port ourselves first: libwebsockets logs a bind
+ * failure but does not hand back errno, and an operator needs to read
+ * "Address already in use", not "init server failed".
+ */
+static int
+server_probe(const char *address, int port, const char *node, char **cause)
+{
+	struct sockaddr_in	sin;
+	int			fd, one = 1, saved;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) {
+		*cause = xasprintf("cannot listen on %s for %s: it is not a "
+		    "numeric IPv4 address; give one such as 127.0.0.1",
+		    address, node);
+		return (-1);
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s; the "
+		    "process may be out of file descriptors", address, port,
+		    node, strerror(errno));
+		return (-1);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		saved = errno;
+		close(fd);
+		if (saved == EADDRINUSE)
+			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+			    "another program (perhaps another vigild) holds "
+			    "that port: stop it, or choose other ports "
+			    "(port 0 lets the kernel pick)", address, port,
+			    node, strerror(saved));
+		else
+			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+			    "check the address is one of this machine's and "
+			    "the port is free and allowed", address, port,
+			    node, strerror(saved));
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
+/* Initialise a queue of cap frames, each with pre bytes of headroom. */
+void
+server_queue_init(struct server_queue *q, size_t cap, size_t pre)
+{
+	memset(q, 0, sizeof *q);
+	q->frames = xcalloc(cap, sizeof *q->frames);
+	q->cap = cap;
+	q->pre = pre;
+}
+
+/* Free every waiting frame and the ring itself. */
+void
+server_queue_free(struct server_queue *q)
+{
+	while (q->count > 0)
+		server_queue_pop(q);
+	free(q->frames);
+	q->frames = NULL;
+	q->cap = 0;
+	q->head = 0;
+}
+
+/* Queue a copy of text; a stats frame supersedes the node's older one. */
+enum server_push
+server_queue_push(struct server_queue *q, size_t node, int replaceable,
+    const char *text, size_t len)
+{
+	struct server_frame	*f;
+	size_t			 i, at, next;
+	enum server_push	 result = SERVER_QUEUED;
+
+	if (replaceable) {
+		for (i = 0; i < q->count; i++) {
+			at = (q->head + i) % q->cap;
+			if (!q->frames[at].replaceable ||
+			    q->frames[at].node != node)
+				continue;
+			/* Close the gap so later frames keep their order. */
+			free(q->frames[at].buf);
+			for (; i + 1 < q->count; i++) {
+				at = (q->head + i) % q->cap;
+				next = (q->head + i + 1) % q->cap;
+				q->frames[at] = q->frames[next];
+			}
+			q->count--;
+			q->replaced++;
+			result = SERVER_REPLACED;
+			break;
+		}
+	}
+	if (q->count == q->cap)
+		return (SERVER_FULL);
+
+	f = &q->frames[(q->head + q->count) % q->cap];
+	f->buf = xmalloc(q->pre + len + 1);
+	memcpy(f->buf + q->pre, text, len);
+	f->buf[q->pre + len] = '\0';
+	f->len = len;
+	f->node = node;
+	f->replaceable = replaceable;
+	q->count++;
+	return (result);
+}
+
+/* The oldest waiting frame, or NULL. */
+const struct server_frame *
+server_queue_peek(const struct server_queue *q)
+{
+	if (q->count == 0)
+		return (NULL);
+	return (&q->frames[q->head]);
+}
+
+/* Free the oldest waiting frame. */
+void
+server_queue_pop(struct server_queue *q)
+{
+	if (q->count == 0)
+		return;
+	free(q->frames[q->head].buf);
+	q->frames[q->head].buf = NULL;
+	q->head = (q->head + 1) % q->cap;
+	q->count--;
+}
+
+/* A node's id, "router/r1". */
+static const char *
+server_node_id(const struct server_node *node)
+{
+	return (sim_node_id(node->server->sim, node->index));
+}
+
+/* The node with id, or NULL. */
+static struct server_node *
+server_find_node(struct server *server, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		if (strcmp(sim_node_id(server->sim, i), id) == 0)
+			return (&server->nodes[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Replace control characters so that text from a peer cannot rewrite
+ * the operator's terminal through the log.
+ */
+static void
+server_sanitize(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* Listen for every node and start the simulator timer. */
+struct server *
+server_create(struct sim *sim, const char *address, int base_port,
+    char **cause)
+{
+	struct lws_context_creation_info	 info;
+	struct server				*server;
+	struct server_node			*node;
+	size_t					 i, n;
+	int					 port;
+	const char				*id;
+
+	n = sim_nnodes(sim);
+	if (base_port < 0 || base_port > 65535 ||
+	    (base_port != 0 && (size_t)base_port + n - 1 > 65535)) {
+		*cause = xasprintf("cannot listen on ports %d to %zu: ports "
+		    "end at 65535; choose a lower base port, or 0 to let "
+		    "the kernel pick", base_port, (size_t)base_port + n - 1);
+		return (NULL);
+	}
+
+	/* Only errors and warnings: the rest is noise to an operator. */
+	lws_set_log_level(LLL_ERR | LLL_WARN, server_lws_log);
+
+	server = xcalloc(1, sizeof *server);
+	server->sim = sim;
+	server->nnodes = n;
+	server->nodes = xcalloc(n, sizeof *server->nodes);
+	util_copy(server->address, sizeof server->address, address);
+
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.user = server;
+	info.retry_and_idle_policy = &server_idle_policy;
+	if ((server->context = lws_create_context(&info)) == NULL) {
+		*cause = xasprintf("cannot start the websocket server: %s",
+		    server_lws_last[0] != '\0' ? server_lws_last :
+		    "libwebsockets could not create its context");
+		free(server->nodes);
+		free(server);
+		return (NULL);
+	}
+
+	for (i = 0; i < n; i++) {
+		node = &server->nodes[i];
+		node->server = server;
+		node->index = i;
+		id = sim_node_id(sim, i);
+		port = base_port == 0 ? 0 : base_port + (int)i;
+		if (server_probe(address, port, id, cause) != 0)
+			goto fail;
+
+		memset(&info, 0, sizeof info);
+		info.port = port;
+		info.iface = server->address;
+		info.protocols = server_protocols;
+		info.extensions = NULL;	/* no permessage-deflate */
+		info.vhost_name = id;
+		info.user = node;
+		info.retry_and_idle_policy = &server_idle_policy;
+		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+		    LWS_SERVER_OPTION_DISABLE_IPV6;
+		server_lws_last[0] = '\0';
+		if ((node->vhost = lws_create_vhost(server->context,
+		    &info)) == NULL) {
+			*cause = xasprintf("cannot listen on %s:%d for %s: %s",
+			    address, port, id, server_lws_last[0] != '\0' ?
+			    server_lws_last : "libwebsockets refused the "
+			    "listening socket");
+			goto fail;
+		}
+		node->port = lws_get_vhost_listen_port(node->vhost);
+	}
+
+	server->last_stats_ms = util_mono_ms();
+	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
+	    SERVER_STEP_MS * LWS_US_PER_MS);
+	return (server);
+
+fail:
+	lws_context_destroy(server->context);
+	free(server->nodes);
+	free(server);
+	return (NULL);
+}
+
+/* The port node i listens on. */
+int
+server_port(const struct server *server, size_t node)
+{
+	if (node >= server->nnodes)
+		fatal("server_port: node %zu of %zu", node, server->nnodes);
+	return (server->nodes[node].port);
+}
+
+/* Service the loop until asked to stop. */
+int
+server_run(struct server *server)
+{
+	while (!server->stop) {
+		if (lws_service(server->context, 0) < 0) {
+			server_log("the event loop failed; the websocket "
+			    "server stops");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Ask the loop to stop; async-signal-safe. */
+void
+server_stop(struct server *server)
+{
+	server->stop = 1;
+	/* An eventfd write in libwebsockets 4.1: safe in a handler. */
+	lws_cancel_service(server->context);
+}
+
+/* Close every connection and free the server. */
+void
+server_free(struct server *server)
+{
+	if (server == NULL)
+		return;
+	lws_sul_cancel(&server->sul);
+	/* Closing each websocket frees its session (server_session_close). */
+	lws_context_destroy(server->context);
+	free(server->nodes);
+	free(server);
+}
+
+/*
+ * The simulator's heartbeat: step it, send alerts and changed
+ * certificates at once, and stats every SERVER_STATS_MS.  It runs with
+ * or without consoles, so the scenario's clock never waits for one.
+ */
+static void
+server_tick(lws_sorted_usec_list_t *sul)
+{
+	struct server		*server = lws_container_of(sul, struct server,
+				    sul);
+	struct proto_msg	*msg = &server->msg;
+	struct server_node	*node;
+	size_t			 i;
+	int64_t			 now;
+	int			 changed, stats;
+
+	now = util_mono_ms();
+	sim_step(server->sim, now);
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_ALERT;
+	while (sim_next_alert(server->sim, &msg->u.alert)) {
+		node = server_find_node(server, msg->u.alert.node);
+		if (node == NULL) {
+			server_log("an alert names node \"%s\", which this "
+			    "vigild does not run; it is not sent",
+			    msg->u.alert.node);
+			continue;
+		}
+		server_broadcast(node, msg, 0);
+	}
+
+	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
+	if (stats)
+		server->last_stats_ms = now;
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (node->nsessions == 0)
+			continue;
+		if (sim_node_role(server->sim, i) == ROLE_STATION) {
+			memset(msg, 0, sizeof *msg);
+			msg->type = MSG_CERT;
+			changed = 0;
+			if (sim_node_cert(server->sim, i, &msg->u.cert,
+			    &changed) == 0 && changed)
+				server_broadcast(node, msg, 0);
+		}
+		if (stats) {
+			memset(msg, 0, sizeof *msg);
+			msg->type = MSG_STATS;
+			sim_node_stats(server->sim, i, &msg->u.stats);
+			server_broadcast(node, msg, 1);
+		}
+	}
+
+	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
+	    SERVER_STEP_MS * LWS_US_PER_MS);
+}
+
+/* Encode msg once and queue it for every live session of node. */
+static void
+server_broadcast(struct server_node *node, const struct proto_msg *msg,
+    int replaceable)
+{
+	struct server_session	*sn, *next;
+	char			*text;
+	size_t			 len;
+
+	if (node->nsessions == 0)
+		return;
+	text = proto_encode(msg);
+	len = strlen(text);
+	for (sn = node->sessions; sn != NULL; sn = next) {
+		next = sn->next;
+		server_session_push(sn, node->index, replaceable, text, len);
+	}
+	free(text);
+}
+
+/* Encode msg and queue it for one session. */
+static void
+server_session_send(struct server_session *sn, const struct proto_msg *msg,
+    int replaceable)
+{
+	char	*text;
+
+	text = proto_encode(msg);
+	server_session_push(sn, sn->node->index, replaceable, text,
+	    strlen(text));
+	free(text);
+}
+
+/*
+ * Queue a frame and ask for a writeable callback.  A console that does
+ * not read fast enough to keep its queue below SERVER_QUEUE_MAX frames
+ * that must be delivered is dropped: it will reconnect and be sent the
+ * whole picture again, which is better than a backend whose memory
+ * grows without bound or a console silently missing alerts.
+ */
+static void
+server_session_push(struct server_session *sn, size_t node, int replaceable,
+    const char *text, size_t len)
+{
+	if (sn->dead)
+		return;
+	if (len > PROTO_MAX_FRAME) {
+		server_log("%s: a %zu-byte frame is larger than vigil.v1 "
+		    "allows (%d bytes) and was not sent to %s; this is a bug "
+		    "in vigild", server_node_id(sn->node), len,
+		    PROTO_MAX_FRAME, sn->peer);
+		return;
+	}
+	if (server_queue_push(&sn->queue, node, replaceable, text, len) ==
+	    SERVER_FULL) {
+		server_log("%s: console at %s is not reading: %zu frames "
+		    "wait for it; dropping its connection (it will "
+		    "reconnect and be sent the current state)",
+		    server_node_id(sn->node), sn->peer, sn->queue.count);
+		sn->dead = 1;
+		server_queue_free(&sn->queue);
+		free(sn->rx);
+		sn->rx = NULL;
+		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_ASYNC);
+		return;
+	}
+	lws_callback_on_writable(sn->wsi);
+}
+
+/*
+ * A console connected: tell it who this node is, its certificate, its
+ * counters and the alerts still standing, before anything else.
+ */
+static void
+server_session_open(struct server_node *node, struct server_session *sn,
+    struct lws *wsi)
+{
+	struct server		*server = node->server;
+	struct proto_msg	*msg = &server->msg;
+	const struct proto_alert *alerts;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	char			 host[INET_ADDRSTRLEN];
+	size_t			 i, n;
+
+	sn->node = node;
+	sn->wsi = wsi;
+	server_queue_init(&sn->queue, SERVER_QUEUE_MAX, LWS_PRE);
+	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
+	    &slen) == 0 && sin.sin_family == AF_INET &&
+	    inet_ntop(AF_INET, &sin.sin_addr, host, sizeof host) != NULL)
+		util_format(sn->peer, sizeof sn->peer, "%s:%u", host,
+		    (unsigned)ntohs(sin.sin_port));
+	else
+		util_copy(sn->peer, sizeof sn->peer, "an unknown address");
+
+	sn->next = node->sessions;
+	if (node->sessions != NULL)
+		node->sessions->prevp = &sn->next;
+	sn->prevp = &node->sessions;
+	node->sessions = sn;
+	node->nsessions++;
+	sn->linked = 1;
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_HELLO;
+	sim_node_hello(server->sim, node->index, &msg->u.hello);
+	server_session_send(sn, msg, 0);
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_CERT;
+	if (sim_node_cert(server->sim, node->index, &msg->u.cert, NULL) == 0)
+		server_session_send(sn, msg, 0);
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_STATS;
+	sim_node_stats(server->sim, node->index, &msg->u.stats);
+	server_session_send(sn, msg, 1);
+
+	n = sim_node_alerts(server->sim, node->index, &alerts);
+	for (i = 0; i < n; i++) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_ALERT;
+		msg->u.alert = alerts[i];
+		server_session_send(sn, msg, 0);
+	}
+}
+
+/* A console went away: forget it and free what it held; idempotent. */
+static void
+server_session_close(struct server_session *sn)
+{
+	if (sn->linked) {
+		*sn->prevp = sn->next;
+		if (sn->next != NULL)
+			sn->next->prevp = sn->prevp;
+		sn->node->nsessions--;
+		sn->linked = 0;
+	}
+	if (sn->queue.frames != NULL)
+		server_queue_free(&sn->queue);
+	free(sn->rx);
+	sn->rx = NULL;
+	sn->rxlen = 0;
+}
+
+/*
+ * Send the oldest queued frame: one lws_write per writeable callback.
+ * Returns -1 to have libwebsockets close the connection.
+ */
+static int
+server_session_write(struct server_session *sn)
+{
+	const struct server_frame	*f;
+	int				 n;
+
+	if (sn->dead)
+		return (0);
+	if ((f = server_queue_peek(&sn->queue)) == NULL) {
+		if (sn->closing) {
+			lws_close_reason(sn->wsi, sn->close_status, NULL, 0);
+			return (-1);
+		}
+		return (0);
+	}
+	n = lws_write(sn->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+	if (n < 0 || (size_t)n < f->len) {
+		server_log("%s: cannot send to console at %s; closing its "
+		    "connection", server_node_id(sn->node), sn->peer);
+		return (-1);
+	}
+	server_queue_pop(&sn->queue);
+	if (sn->queue.count > 0 || sn->closing)
+		lws_callback_on_writable(sn->wsi);
+	return (0);
+}
+
+/*
+ * Queue an error frame for the console and log the same sentence, so
+ * that both ends of a bad message can see what was wrong with it.
+ */
+static void
+server_session_error(struct server_session *sn, const char *in_reply_to,
+    const char *text)
+{
+	struct proto_msg	*msg = &sn->node->server->msg;
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_ERROR;
+	util_copy(msg->u.error.node, sizeof msg->u.error.node,
+	    server_node_id(sn->node));
+	util_copy(msg->u.error.in_reply_to, sizeof msg->u.error.in_reply_to,
+	    in_reply_to);
+	util_copy(msg->u.error.text, sizeof msg->u.error.text, text);
+	server_sanitize(msg->u.error.text);
+	/* A console sending junk in a loop must not flood the log. */
+	if (sn->logged < SERVER_LOG_PER_SESSION)
+		server_log("%s: from %s: %s", server_node_id(sn->node),
+		    sn->peer, msg->u.error.text);
+	else if (sn->logged == SERVER_LOG_PER_SESSION)
+		server_log("%s: from %s: more bad messages; they are "
+		    "answered but no longer logged", server_node_id(sn->node),
+		    sn->peer);
+	sn->logged++;
+	server_session_send(sn, msg, 0);
+}
+
+/*
+ * Gather a message's fragments (up to PROTO_MAX_FRAME bytes) and handle
+ * it when complete.  A larger message is answered with an error and the
+ * connection is closed, since the rest of it cannot be trusted to line
+ * up with a frame boundary we would recognise.
+ */
+static void
+server_session_receive(struct server_session *sn, const void *in,
+    size_t len)
+{
+	char	text[PROTO_TEXT_MAX];
+
+	if (sn->dead || sn->closing)
+		return;
+	if (sn->rxlen == 0)
+		sn->rx_binary = lws_frame_is_binary(sn->wsi);
+	if (len > PROTO_MAX_FRAME - sn->rxlen) {
+		util_format(text, sizeof text, "a message of more than %d "
+		    "bytes was refused: vigil.v1 messages are at most %d "
+		    "bytes; the connection is closed, reconnect and send "
+		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
+		free(sn->rx);
+		sn->rx = NULL;
+		sn->rxlen = 0;
+		server_session_error(sn, "", text);
+		sn->closing = 1;
+		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+		if (!sn->dead)
+			lws_callback_on_writable(sn->wsi);
+		return;
+	}
+	if (sn->rx == NULL)
+		sn->rx = xmalloc(PROTO_MAX_FRAME);
+	memcpy(sn->rx + sn->rxlen, in, len);
+	sn->rxlen += len;
+	if (!lws_is_final_fragment(sn->wsi) ||
+	    lws_remaining_packet_payload(sn->wsi) != 0)
+		return;
+
+	server_session_message(sn);
+	sn->rxlen = 0;
+	/* Keep the buffer only while messages are large. */
+	free(sn->rx);
+	sn->rx = NULL;
+}
+
+/*
+ * Answer one complete message.  This version of vigild accepts nothing
+ * from a console, so every message earns an error saying why, except an
+ * error frame itself, which is logged: answering it could start two
+ * programs complaining to each other forever.
+ */
+static void
+server_session_message(struct server_session *sn)
+{
+	struct proto_msg	*msg = &sn->node->server->msg;
+	char			 cause[PROTO_TEXT_MAX];
+	char			 text[PROTO_TEXT_MAX];
+	const char		*type;
+
+	if (sn->rx_binary) {
+		server_session_error(sn, "", "a binary message was refused: "
+		    "vigil.v1 carries one JSON object per text message");
+		return;
+	}
+	memset(msg, 0, sizeof *msg);
+	if (proto_decode(sn->rx, sn->rxlen, msg, cause, sizeof cause) != 0) {
+		switch (msg->type) {
+		case MSG_AUTH:
+		case MSG_PROPOSE:
+		case MSG_APPROVE:
+		case MSG_CANCEL:
+			util_format(text, sizeof text, "%s refused: commands "
+			    "are not accepted by this backend yet: two-person "
+			    "commands arrive in a later version of vigil.v1",
+			    proto_type_name(msg->type));
+			server_session_error(sn, proto_type_name(msg->type),
+			    text);
+			break;
+		default:
+			type = msg->type == MSG_UNKNOWN ? "" :
+			    proto_type_name(msg->type);
+			server_session_error(sn, type, cause);
+			break;
+		}
+		return;
+	}
+	type = proto_type_name(msg->type);
+	if (msg->type == MSG_ERROR) {
+		util_copy(text, sizeof text, msg->u.error.text);
+		server_sanitize(text);
+		if (sn->logged++ < SERVER_LOG_PER_SESSION)
+			server_log("%s: console at %s reports: %s",
+			    server_node_id(sn->node), sn->peer, text);
+		return;
+	}
+	util_format(text, sizeof text, "%s refused: a backend sends %s, a "
+	    "console does not; commands are not accepted by this backend "
+	    "yet: two-person commands arrive in a later version of vigil.v1",
+	    type, type);
+	server_session_error(sn, type, text);
+}
+
+/*
+ * Someone asked for a web page (a browser, curl): say what this port is
+ * instead of a bare 404, then close.
+ */
+static int
+server_http(struct server_node *node, struct lws *wsi)
+{
+	char	body[512];
+
+	util_format(body, sizeof body, "<p>This port serves %s over the "
+	    "%s websocket protocol, not web pages. Watch it with: vigil "
+	    "--connect ws://%s:%d/ status</p>", server_node_id(node),
+	    PROTO_SUBPROTOCOL, node->server->address, node->port);
+	if (lws_return_http_status(wsi, 426, body) != 0)
+		return (-1);
+	return (lws_http_transaction_completed(wsi) != 0 ? -1 : 0);
+}
+
+/* The one callback of the vigil.v1 protocol, on every node's vhost. */
+static int
+server_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct server_session	*sn = user;
+	struct server_node	*node;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		node = lws_vhost_user(lws_get_vhost(wsi));
+		if (node == NULL || sn == NULL)
+			return (-1);
+		server_session_open(node, sn, wsi);
+		return (0);
+	case LWS_CALLBACK_CLOSED:
+		if (sn != NULL && sn->node != NULL)
+			server_session_close(sn);
+		return (0);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (sn == NULL || sn->node == NULL)
+			return (0);
+		return (server_session_write(sn));
+	case LWS_CALLBACK_RECEIVE:
+		if (sn == NULL || sn->node == NULL)
+			return (0);
+		server_session_receive(sn, in, len);
+		return (0);
+	case LWS_CALLBACK_HTTP:
+		node = lws_vhost_user(lws_get_vhost(wsi));
+		if (node == NULL)
+			break;
+		return (server_http(node, wsi));
+	default:
+		break;
+	}
+	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}

@@ -1,0 +1,107 @@
+/*
+ * server.h: vigild's websocket server.
+ *
+ * One libwebsockets context on one thread serves every node of a
+ * simulator: one vhost, and so one listening port, per node, speaking
+ * vigil.v1 (see vigil-protocol(7)).  A timer in the same loop drives the
+ * simulator whether or not a console is connected, and turns what the
+ * nodes report into frames: hello, cert, stats and alerts.
+ *
+ * Each console session has a bounded queue of outgoing frames (struct
+ * server_queue, kept apart from libwebsockets so its policy can be
+ * tested): a stats frame replaces an older stats frame of the same node
+ * still waiting, because stats counters are cumulative and the newer
+ * frame says everything the older one did; every other frame must be
+ * delivered, and a session whose queue is full of them is dropped
+ * rather than allowed to grow without bound.
+ */
+#ifndef VIGIL_SERVER_H
+#define VIGIL_SERVER_H
+
+#include <stddef.h>
+
+#define SERVER_QUEUE_MAX	256	/* frames waiting per session */
+#define SERVER_STATS_MS		250	/* real ms between stats frames */
+#define SERVER_STEP_MS		50	/* real ms between simulator steps */
+
+struct sim;
+struct server;
+
+/* One frame waiting to be sent: its text starts pre bytes into buf. */
+struct server_frame {
+	unsigned char	*buf;		/* owned; pre + len bytes */
+	size_t		 len;		/* text length, no NUL */
+	size_t		 node;		/* simulator node it is about */
+	int		 replaceable;	/* 1: a stats frame */
+};
+
+/* A ring of at most cap frames; pre is headroom kept before each text. */
+struct server_queue {
+	struct server_frame	*frames;
+	size_t			 cap;
+	size_t			 head;
+	size_t			 count;
+	size_t			 pre;
+	unsigned long long	 replaced;	/* stats frames superseded */
+};
+
+enum server_push {
+	SERVER_QUEUED = 0,	/* appended */
+	SERVER_REPLACED = 1,	/* an older stats frame gave way to it */
+	SERVER_FULL = -1,	/* no room: the caller drops the session */
+};
+
+/* Make an empty queue of cap frames with pre bytes of headroom each. */
+void	 server_queue_init(struct server_queue *q, size_t cap, size_t pre);
+
+/* Free every frame and the ring; the queue may be initialised again. */
+void	 server_queue_free(struct server_queue *q);
+
+/*
+ * Queue a copy of the len bytes at text as a frame about node.  A
+ * replaceable (stats) frame first removes any replaceable frame of the
+ * same node still waiting, then goes to the tail, so frames stay in the
+ * order they were made.  Returns SERVER_QUEUED or SERVER_REPLACED, or
+ * SERVER_FULL when all cap slots hold frames that must be delivered;
+ * the queue is then unchanged.
+ */
+enum server_push server_queue_push(struct server_queue *q, size_t node,
+	    int replaceable, const char *text, size_t len);
+
+/* The frame to send next, or NULL when the queue is empty. */
+const struct server_frame *server_queue_peek(const struct server_queue *q);
+
+/* Drop the frame at the head (after sending it); no-op when empty. */
+void	 server_queue_pop(struct server_queue *q);
+
+/*
+ * Listen for every node of sim on address (numeric IPv4; the caller
+ * checks it is loopback), node i on base_port + i, or on a port the
+ * kernel picks for each when base_port is 0, and start the simulator
+ * timer.  sim stays the caller's and must outlive the server.  Returns
+ * the server, or NULL and an allocated sentence in *cause naming the
+ * address, the port and the system's reason when a port cannot be
+ * bound; nothing is left listening then.
+ */
+struct server	*server_create(struct sim *sim, const char *address,
+		    int base_port, char **cause);
+
+/* The port node i listens on (read back from the socket). */
+int		 server_port(const struct server *server, size_t node);
+
+/*
+ * Serve until server_stop() is called.  Returns 0, or -1 if the event
+ * loop failed (logged).
+ */
+int		 server_run(struct server *server);
+
+/*
+ * Ask server_run() to return.  Safe to call from a signal handler: it
+ * sets a flag and wakes the loop through libwebsockets' cancel pipe.
+ */
+void		 server_stop(struct server *server);
+
+/* Close every connection and free the server (not the simulator). */
+void		 server_free(struct server *server);
+
+#endif

@@ -1,0 +1,734 @@
+/*
+ * vigild.c: the backend daemon.  "vigild node" runs one router or
+ * station; "vigild fleet" runs a whole simulated scenario in one
+ * process, one listening port per node, and writes a fleet file the
+ * console reads.  Both serve vigil.v1 (server.c) until signalled.
+ */
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "node-station.h"
+#include "proto.h"
+#include "server.h"
+#include "sim.h"
+#include "util.h"
+
+#define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
+#define VIGILD_EXIT_USAGE	2	/* a bad argument */
+#define VIGILD_MAX_NODES	1000	/* per kind: one port each */
+
+enum vigild_option {
+	OPT_ROLE = 256,
+	OPT_ID,
+	OPT_LISTEN,
+	OPT_GROUP,
+	OPT_BUILD,
+	OPT_FLAG,
+	OPT_TIME_SCALE,
+	OPT_START,
+	OPT_FLEET_FILE,
+	OPT_SCENARIO,
+	OPT_BASE_PORT,
+	OPT_LISTEN_ADDRESS,
+	OPT_ROUTERS,
+	OPT_STATIONS,
+	OPT_DEVICES,
+	OPT_HELP,
+};
+
+/* What the command line asked for. */
+struct vigild_args {
+	const char		*command;	/* "node" or "fleet" */
+	struct sim_options	 sim;
+	struct proto_flag	 flags[PROTO_MAX_FLAGS];
+	size_t			 nflags;
+	const char		*fleet_file;
+	char			 address[INET_ADDRSTRLEN];
+	int			 port;		/* node's, or fleet's base */
+	int			 help;
+};
+
+static const struct option vigild_node_options[] = {
+	{ "role",		required_argument, NULL, OPT_ROLE },
+	{ "id",			required_argument, NULL, OPT_ID },
+	{ "listen",		required_argument, NULL, OPT_LISTEN },
+	{ "group",		required_argument, NULL, OPT_GROUP },
+	{ "build",		required_argument, NULL, OPT_BUILD },
+	{ "flag",		required_argument, NULL, OPT_FLAG },
+	{ "time-scale",		required_argument, NULL, OPT_TIME_SCALE },
+	{ "start",		required_argument, NULL, OPT_START },
+	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+static const struct option vigild_fleet_options[] = {
+	{ "scenario",		required_argument, NULL, OPT_SCENARIO },
+	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
+	{ "base-port",		required_argument, NULL, OPT_BASE_PORT },
+	{ "listen-address",	required_argument, NULL, OPT_LISTEN_ADDRESS },
+	{ "time-scale",		required_argument, NULL, OPT_TIME_SCALE },
+	{ "routers",		required_argument, NULL, OPT_ROUTERS },
+	{ "stations",		required_argument, NULL, OPT_STATIONS },
+	{ "devices",		required_argument, NULL, OPT_DEVICES },
+	{ "start",		required_argument, NULL, OPT_START },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+static const char vigild_usage[] =
+"usage: vigild node --role router|station --id ID [--listen ADDR:PORT]\n"
+"           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
+"           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
+"       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
+"           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
+"           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
+"       vigild help\n";
+
+static const char vigild_help_text[] =
+"\n"
+"vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
+"and certificate stations, one listening port per node, until SIGINT or\n"
+"SIGTERM.  Plain websockets are served on loopback addresses only.\n"
+"\n"
+"node: run one node.\n"
+"  --role router|station  what the node is\n"
+"  --id ID                its id, \"r1\" or \"router/r1\"\n"
+"  --listen ADDR:PORT     where to listen (default 127.0.0.1:0; port 0\n"
+"                         lets the kernel pick and vigild prints it)\n"
+"  --group GROUP          its group (default \"default\")\n"
+"  --build BUILD          its build id (default: the simulator's)\n"
+"  --flag NAME=PATH[:off] a flag and the code path it enables in this\n"
+"                         build, on unless \":off\"; repeat for more\n"
+"  --fleet-file FILE      also write FILE naming this node's URL\n"
+"\n"
+"fleet: run a scenario's whole fleet.\n"
+"  --scenario NAME        calm (default), knight or capital\n"
+"  --fleet-file FILE      write the nodes' URLs to FILE (required)\n"
+"  --base-port N          node i listens on N+i; 0 (default) lets the\n"
+"                         kernel pick each port\n"
+"  --listen-address ADDR  loopback address to listen on (127.0.0.1)\n"
+"  --routers N, --stations N, --devices N\n"
+"                         fleet size and devices per station (default:\n"
+"                         the scenario's)\n"
+"\n"
+"both:\n"
+"  --time-scale X         scenario seconds per real second\n"
+"  --start HH:MM:SS       scenario clock at start (default: the\n"
+"                         scenario's)\n"
+"\n"
+"Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen or\n"
+"write its fleet file, 2 for a bad argument.  See vigild(8).\n";
+
+static volatile sig_atomic_t	 vigild_stopping;
+static struct server		*volatile vigild_server;
+
+static void	 vigild_usage_error(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+static void	 vigild_print_help(FILE *f);
+static void	 vigild_on_signal(int signo);
+static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
+static const struct option *vigild_find_option(const struct option *table,
+		    const char *name);
+static long	 vigild_parse_number(const char *option, const char *arg,
+		    long min, long max, const char *example);
+static void	 vigild_parse_listen(const char *arg, struct vigild_args *args);
+static void	 vigild_parse_address(const char *option, const char *arg,
+		    const char *example, char *address, size_t len);
+static void	 vigild_parse_flag(const char *arg, struct vigild_args *args);
+static void	 vigild_check_word(const char *option, const char *arg,
+		    size_t max, const char *extra);
+static int	 vigild_write_fleet_file(const char *path,
+		    const struct sim *sim, const struct server *server,
+		    const char *address, int64_t clock_ms, char **cause);
+
+/*
+ * Report a bad argument as a sentence and exit 2: the operator typed
+ * something vigild cannot run, and retrying will not help.
+ */
+static void
+vigild_usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("vigild: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(VIGILD_EXIT_USAGE);
+}
+
+/* Print the usage, the options and the scenarios. */
+static void
+vigild_print_help(FILE *f)
+{
+	size_t	i;
+	char	clock[16];
+
+	fputs(vigild_usage, f);
+	fputs(vigild_help_text, f);
+	fputs("\nscenarios:\n", f);
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, "node") == 0)
+			continue;
+		util_clock_text((int64_t)sim_scenarios[i].start_s * 1000,
+		    clock, sizeof clock);
+		fprintf(f, "  %-8s %d routers, %d stations, from %s %s, "
+		    "time scale %g\n           %s\n", sim_scenarios[i].name,
+		    sim_scenarios[i].routers, sim_scenarios[i].stations,
+		    sim_scenarios[i].date, clock, sim_scenarios[i].time_scale,
+		    sim_scenarios[i].summary);
+	}
+}
+
+/* SIGINT or SIGTERM: stop the loop; async-signal-safe. */
+static void
+vigild_on_signal(int signo)
+{
+	struct server	*server = vigild_server;
+
+	(void)signo;
+	vigild_stopping = 1;
+	if (server != NULL)
+		server_stop(server);
+}
+
+/* Find a long option by name in table, or NULL. */
+static const struct option *
+vigild_find_option(const struct option *table, const char *name)
+{
+	size_t	n = strcspn(name, "=");
+
+	for (; table->name != NULL; table++) {
+		if (strlen(table->name) == n &&
+		    strncmp(table->name, name, n) == 0)
+			return (table);
+	}
+	return (NULL);
+}
+
+/* Parse a whole number in [min, max] or exit 2 saying what to give. */
+static long
+vigild_parse_number(const char *option, const char *arg, long min, long max,
+    const char *example)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0)
+		vigild_usage_error("%s \"%s\" is not a whole number; give "
+		    "one from %ld to %ld, for example %s %s", option, arg, min,
+		    max, option, example);
+	if (v < min || v > max)
+		vigild_usage_error("%s %ld is out of range; give a number "
+		    "from %ld to %ld, for example %s %s", option, v, min, max,
+		    option, example);
+	return (v);
+}
+
+/*
+ * Parse host, a numeric IPv4 address that must be on loopback; given is
+ * the option as typed and example a corrected one, for the sentence.
+ * vigild speaks plain websockets with no authentication of the console
+ * yet, so it must not be reachable from other machines until TLS
+ * arrives.
+ */
+static void
+vigild_parse_address(const char *given, const char *host,
+    const char *example, char *address, size_t len)
+{
+	struct in_addr	in;
+
+	if (strchr(host, ':') != NULL || host[0] == '[')
+		vigild_usage_error("%s: %s is not an IPv4 address; vigild "
+		    "listens on IPv4 loopback only, for example %s", given,
+		    host, example);
+	if (inet_pton(AF_INET, host, &in) != 1)
+		vigild_usage_error("%s: %s is not a numeric IPv4 address; "
+		    "vigild does not look names up, so give one such as %s",
+		    given, host, example);
+	if ((ntohl(in.s_addr) >> 24) != 127)
+		vigild_usage_error("%s: %s is not a loopback address: TLS is "
+		    "not implemented yet, so vigild serves its plain "
+		    "websockets only on 127.x.x.x; use %s and reach it from "
+		    "other machines through an SSH tunnel", given, host,
+		    example);
+	util_copy(address, len, host);
+}
+
+/* Parse --listen ADDR:PORT (or PORT alone, on 127.0.0.1). */
+static void
+vigild_parse_listen(const char *arg, struct vigild_args *args)
+{
+	const char	*colon, *port;
+	char		 host[64], given[128], example[64];
+	char		*end;
+	size_t		 n;
+	long		 v;
+
+	util_format(given, sizeof given, "--listen %s", arg);
+	if ((colon = strrchr(arg, ':')) == NULL) {
+		util_copy(host, sizeof host, "127.0.0.1");
+		port = arg;
+	} else {
+		n = (size_t)(colon - arg);
+		if (n >= sizeof host)
+			n = sizeof host - 1;
+		memcpy(host, arg, n);
+		host[n] = '\0';
+		if (n == 0)
+			util_copy(host, sizeof host, "127.0.0.1");
+		port = colon + 1;
+	}
+	errno = 0;
+	v = strtol(port, &end, 10);
+	if (port[0] == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+	    v > 65535)
+		vigild_usage_error("%s: \"%s\" is not a port; give ADDR:PORT "
+		    "with a port from 0 to 65535 (0 lets the kernel pick), "
+		    "for example --listen 127.0.0.1:9001", given, port);
+	args->port = (int)v;
+	util_format(example, sizeof example, "--listen 127.0.0.1:%ld", v);
+	vigild_parse_address(given, host, example, args->address,
+	    sizeof args->address);
+}
+
+/*
+ * Check a name (group, build, flag path) is one word of letters, digits
+ * and ".-_" (plus extra), at most max bytes, or exit 2.
+ */
+static void
+vigild_check_word(const char *option, const char *arg, size_t max,
+    const char *extra)
+{
+	const char	*p;
+
+	if (arg[0] == '\0')
+		vigild_usage_error("%s is empty; give a name", option);
+	if (strlen(arg) > max)
+		vigild_usage_error("%s \"%.80s\" is longer than %zu bytes; "
+		    "give a shorter name", option, arg, max);
+	for (p = arg; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._-", *p) != NULL ||
+		    (extra != NULL && strchr(extra, *p) != NULL))
+			continue;
+		vigild_usage_error("%s \"%.80s\" holds the character '%c'; "
+		    "use only letters, digits and \"._-%s\"", option, arg,
+		    (*p >= 0x20 && *p < 0x7f) ? *p : '?',
+		    extra != NULL ? extra : "");
+	}
+}
+
+/* Parse --flag NAME=PATH[:off] into args->flags. */
+static void
+vigild_parse_flag(const char *arg, struct vigild_args *args)
+{
+	struct proto_flag	*flag;
+	const char		*eq;
+	char			 name[PROTO_FLAG_NAME_MAX * 2];
+	char			 path[PROTO_NAME_MAX * 2];
+	size_t			 n, i;
+	int			 on = 1;
+
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+		vigild_usage_error("--flag \"%s\" is not NAME=PATH; write the "
+		    "flag's name and the code path it enables in this build, "
+		    "for example --flag rlp=retail_liquidity", arg);
+	n = (size_t)(eq - arg);
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	util_copy(path, sizeof path, eq + 1);
+	n = strlen(path);
+	if (n > 4 && strcmp(path + n - 4, ":off") == 0) {
+		on = 0;
+		path[n - 4] = '\0';
+	} else if (n > 3 && strcmp(path + n - 3, ":on") == 0)
+		path[n - 3] = '\0';
+	vigild_check_word("--flag name", name, PROTO_FLAG_NAME_MAX - 1, NULL);
+	vigild_check_word("--flag path", path, PROTO_NAME_MAX - 1, NULL);
+	for (i = 0; i < args->nflags; i++) {
+		if (strcmp(args->flags[i].name, name) == 0)
+			vigild_usage_error("--flag %s is given twice; a flag "
+			    "enables one code path in a build, so give it "
+			    "once", name);
+	}
+	if (args->nflags == PROTO_MAX_FLAGS)
+		vigild_usage_error("more than %d --flag options; a node "
+		    "reports at most %d flags", PROTO_MAX_FLAGS,
+		    PROTO_MAX_FLAGS);
+	flag = &args->flags[args->nflags++];
+	util_copy(flag->name, sizeof flag->name, name);
+	util_copy(flag->path, sizeof flag->path, path);
+	flag->on = on;
+}
+
+/* Parse the command line into args, or exit 2 with a sentence. */
+static void
+vigild_parse(int argc, char **argv, struct vigild_args *args)
+{
+	const struct option	*table, *other, *o;
+	const char		*cmd, *othercmd, *bad;
+	char			 cause[256], given[128];
+	size_t			 i;
+	int			 c, seen_role = 0, seen_id = 0, known;
+	double			 scale;
+	char			*end;
+
+	memset(args, 0, sizeof *args);
+	args->sim.start_s = -1;
+	util_copy(args->address, sizeof args->address, "127.0.0.1");
+
+	if (argc < 2) {
+		fputs(vigild_usage, stderr);
+		fputs("vigild: say what to run: \"vigild fleet --fleet-file "
+		    "FILE\" for a simulated fleet, or \"vigild help\"\n",
+		    stderr);
+		exit(VIGILD_EXIT_USAGE);
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "-h") == 0) {
+		args->help = 1;
+		return;
+	}
+	if (strcmp(cmd, "node") == 0) {
+		table = vigild_node_options;
+		other = vigild_fleet_options;
+		othercmd = "fleet";
+		args->sim.scenario = "node";
+	} else if (strcmp(cmd, "fleet") == 0) {
+		table = vigild_fleet_options;
+		other = vigild_node_options;
+		othercmd = "node";
+		args->sim.scenario = "calm";
+	} else
+		vigild_usage_error("\"%s\" is not a vigild command; run "
+		    "\"vigild node ...\", \"vigild fleet ...\" or \"vigild "
+		    "help\"", cmd);
+	args->command = cmd;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, ":", table, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROLE:
+			if (proto_role_parse(optarg, &args->sim.role) != 0 ||
+			    args->sim.role == ROLE_NONE)
+				vigild_usage_error("--role \"%s\" is not a "
+				    "role; give --role router or --role "
+				    "station", optarg);
+			seen_role = 1;
+			break;
+		case OPT_ID:
+			args->sim.id = optarg;
+			seen_id = 1;
+			break;
+		case OPT_LISTEN:
+			vigild_parse_listen(optarg, args);
+			break;
+		case OPT_GROUP:
+			vigild_check_word("--group", optarg,
+			    PROTO_NAME_MAX - 1, NULL);
+			args->sim.group = optarg;
+			break;
+		case OPT_BUILD:
+			vigild_check_word("--build", optarg,
+			    PROTO_NAME_MAX - 1, "+:");
+			args->sim.build = optarg;
+			break;
+		case OPT_FLAG:
+			vigild_parse_flag(optarg, args);
+			break;
+		case OPT_TIME_SCALE:
+			errno = 0;
+			scale = strtod(optarg, &end);
+			if (optarg[0] == '\0' || *end != '\0' || errno != 0 ||
+			    !isfinite(scale) || scale <= 0 || scale > 10000)
+				vigild_usage_error("--time-scale \"%s\" is "
+				    "not a number above 0 and at most "
+				    "10000; it is scenario seconds per real "
+				    "second, for example --time-scale 60",
+				    optarg);
+			args->sim.time_scale = scale;
+			break;
+		case OPT_START:
+			if (util_parse_clock(optarg, &args->sim.start_s,
+			    cause, sizeof cause) != 0)
+				vigild_usage_error("--start: %s", cause);
+			break;
+		case OPT_FLEET_FILE:
+			if (optarg[0] == '\0')
+				vigild_usage_error("--fleet-file is empty; "
+				    "give a file name, for example "
+				    "--fleet-file /tmp/fleet");
+			args->fleet_file = optarg;
+			break;
+		case OPT_SCENARIO:
+			known = 0;
+			for (i = 0; i < sim_nscenarios; i++) {
+				if (strcmp(sim_scenarios[i].name, "node") != 0
+				    && strcmp(sim_scenarios[i].name,
+				    optarg) == 0)
+					known = 1;
+			}
+			if (!known)
+				vigild_usage_error("--scenario \"%s\" is not "
+				    "a scenario; give calm, knight or "
+				    "capital (vigild help lists them)",
+				    optarg);
+			args->sim.scenario = optarg;
+			break;
+		case OPT_BASE_PORT:
+			args->port = (int)vigild_parse_number("--base-port",
+			    optarg, 0, 65535, "9001");
+			break;
+		case OPT_LISTEN_ADDRESS:
+			util_format(given, sizeof given,
+			    "--listen-address %s", optarg);
+			vigild_parse_address(given, optarg,
+			    "--listen-address 127.0.0.1", args->address,
+			    sizeof args->address);
+			break;
+		case OPT_ROUTERS:
+			args->sim.routers = (int)vigild_parse_number(
+			    "--routers", optarg, 1, VIGILD_MAX_NODES, "8");
+			break;
+		case OPT_STATIONS:
+			args->sim.stations = (int)vigild_parse_number(
+			    "--stations", optarg, 1, VIGILD_MAX_NODES, "38");
+			break;
+		case OPT_DEVICES:
+			args->sim.devices = (size_t)vigild_parse_number(
+			    "--devices", optarg, 1, STATION_MAX_DEVICES,
+			    "100");
+			break;
+		case OPT_HELP:
+			args->help = 1;
+			return;
+		case ':':
+			bad = argv[optind];
+			vigild_usage_error("vigild %s: %s needs a value; run "
+			    "\"vigild help\" for the options", cmd,
+			    bad != NULL ? bad : "the last option");
+		default:
+			bad = argv[optind];
+			if (bad == NULL || strncmp(bad, "--", 2) != 0)
+				vigild_usage_error("vigild %s: \"%s\" is not "
+				    "an option; options are long, such as "
+				    "--fleet-file FILE (run \"vigild help\")",
+				    cmd, bad != NULL ? bad : "?");
+			o = vigild_find_option(other, bad + 2);
+			if (o != NULL)
+				vigild_usage_error("vigild %s: %s belongs to "
+				    "\"vigild %s\", not \"vigild %s\"; run "
+				    "\"vigild help\" for the options", cmd,
+				    bad, othercmd, cmd);
+			vigild_usage_error("vigild %s: %s is not an option; "
+			    "run \"vigild help\" for the options", cmd, bad);
+		}
+	}
+	if (optind < argc - 1)
+		vigild_usage_error("vigild %s: unexpected argument \"%s\"; "
+		    "every setting is an option such as --fleet-file FILE",
+		    cmd, argv[optind + 1]);
+
+	if (strcmp(cmd, "node") == 0) {
+		if (!seen_role)
+			vigild_usage_error("vigild node needs --role router "
+			    "or --role station");
+		if (!seen_id)
+			vigild_usage_error("vigild node needs --id, the "
+			    "node's name, for example --id r1");
+		vigild_check_word("--id", args->sim.id, PROTO_ID_MAX - 1,
+		    "/");
+		if (strchr(args->sim.id, '/') != NULL) {
+			const char	*role;
+
+			role = proto_role_name(args->sim.role);
+			if (strncmp(args->sim.id, role, strlen(role)) != 0 ||
+			    args->sim.id[strlen(role)] != '/' ||
+			    strchr(args->sim.id + strlen(role) + 1, '/') !=
+			    NULL || args->sim.id[strlen(role) + 1] == '\0')
+				vigild_usage_error("--id %s does not fit "
+				    "--role %s; give the bare name (--id r1) "
+				    "or %s/NAME", args->sim.id, role, role);
+		}
+		if (args->nflags > 0) {
+			args->sim.flags = args->flags;
+			args->sim.nflags = args->nflags;
+		}
+	} else if (args->fleet_file == NULL)
+		vigild_usage_error("vigild fleet needs --fleet-file FILE: "
+		    "vigild writes the nodes' websocket URLs there for "
+		    "\"vigil --fleet FILE\" to read");
+}
+
+/*
+ * Write the fleet file: comments saying what runs, then one websocket
+ * URL per node with the node's id as a trailing comment.  It goes to
+ * path.tmp first and is renamed into place, so a console never reads a
+ * half-written file.
+ */
+static int
+vigild_write_fleet_file(const char *path, const struct sim *sim,
+    const struct server *server, const char *address, int64_t clock_ms,
+    char **cause)
+{
+	FILE		*f;
+	char		*tmp, clock[16], date[32], started[32];
+	struct tm	 tm;
+	time_t		 t;
+	size_t		 i;
+	int		 fd, saved;
+
+	t = (time_t)(clock_ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+		util_copy(date, sizeof date, "?");
+	util_clock_text(clock_ms, clock, sizeof clock);
+	t = time(NULL);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		util_copy(started, sizeof started, "?");
+
+	tmp = xasprintf("%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		if (fd != -1)
+			close(fd);
+		*cause = xasprintf("cannot write fleet file %s: %s; check "
+		    "that its directory exists and is writable", tmp,
+		    strerror(saved));
+		free(tmp);
+		return (-1);
+	}
+	fprintf(f, "# vigil fleet file written by vigild: one websocket URL "
+	    "per line;\n# \"#\" starts a comment anywhere on a line.\n");
+	fprintf(f, "# scenario %s, clock starts %s %s UTC, time scale %g\n",
+	    sim_scenario_name(sim), date, clock, sim_time_scale(sim));
+	fprintf(f, "# started at %s by vigild pid %ld\n", started,
+	    (long)getpid());
+	for (i = 0; i < sim_nnodes(sim); i++)
+		fprintf(f, "ws://%s:%d/ # %s\n", address,
+		    server_port(server, i), sim_node_id(sim, i));
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
+		saved = errno;
+		fclose(f);
+		unlink(tmp);
+		*cause = xasprintf("cannot write fleet file %s: %s; check "
+		    "that the disk has room", tmp, strerror(saved));
+		free(tmp);
+		return (-1);
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		saved = errno;
+		unlink(tmp);
+		*cause = xasprintf("cannot put fleet file %s in place: %s; "
+		    "check that its directory is writable", path,
+		    strerror(saved));
+		free(tmp);
+		return (-1);
+	}
+	free(tmp);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vigild_args	 args;
+	struct sigaction	 sa;
+	struct sim		*sim;
+	struct server		*server;
+	char			*cause = NULL, clock[16];
+	int64_t			 clock_ms;
+	size_t			 i, n;
+	int			 rc;
+
+	vigild_parse(argc, argv, &args);
+	if (args.help) {
+		vigild_print_help(stdout);
+		return (0);
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = vigild_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		return (VIGILD_EXIT_USAGE);
+	}
+	clock_ms = sim_clock_ms(sim);
+	n = sim_nnodes(sim);
+	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
+		fprintf(stderr, "vigild: --base-port %d leaves no room for %zu "
+		    "nodes, one port each, below 65536; give --base-port %ld "
+		    "or lower, or 0 to let the kernel pick\n", args.port, n,
+		    65536L - (long)n);
+		sim_free(sim);
+		return (VIGILD_EXIT_USAGE);
+	}
+	if ((server = server_create(sim, args.address, args.port,
+	    &cause)) == NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		sim_free(sim);
+		return (VIGILD_EXIT_RUNTIME);
+	}
+	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
+	    sim, server, args.address, clock_ms, &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		server_free(server);
+		sim_free(sim);
+		return (VIGILD_EXIT_RUNTIME);
+	}
+
+	for (i = 0; i < n; i++)
+		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
+		    args.address, server_port(server, i));
+	util_clock_text(clock_ms, clock, sizeof clock);
+	if (strcmp(args.command, "fleet") == 0)
+		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
+		    "file %s\n", sim_scenario_name(sim), n, clock,
+		    sim_time_scale(sim), args.fleet_file);
+	else
+		printf("node %s: clock %s, time scale %g%s%s\n",
+		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
+		    args.fleet_file != NULL ? "; fleet file " : "",
+		    args.fleet_file != NULL ? args.fleet_file : "");
+	fflush(stdout);
+
+	vigild_server = server;
+	rc = 0;
+	if (!vigild_stopping)
+		rc = server_run(server);
+	vigild_server = NULL;
+	server_free(server);
+	sim_free(sim);
+	return (rc == 0 ? 0 : VIGILD_EXIT_RUNTIME);
+}

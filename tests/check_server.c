@@ -1,0 +1,163 @@
+/*
+ * check_server.c: the outgoing queue of each console session in vigild:
+ * stats never pile up, alerts are never silently lost, memory is
+ * bounded, and frames leave in the order they were made.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "server.h"
+#include "tests.h"
+
+/* Push text as a frame and return what the queue did. */
+static enum server_push
+push(struct server_queue *q, size_t node, int stats, const char *text)
+{
+	return (server_queue_push(q, node, stats, text, strlen(text)));
+}
+
+/* Pop the head and check it was text. */
+static void
+expect_next(struct server_queue *q, const char *text)
+{
+	const struct server_frame	*f;
+
+	f = server_queue_peek(q);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->len, strlen(text));
+	ck_assert_str_eq((const char *)f->buf + q->pre, text);
+	server_queue_pop(q);
+}
+
+START_TEST(newer_stats_replace_older_stats_of_the_same_node)
+{
+	struct server_queue	q;
+
+	server_queue_init(&q, 8, 16);
+	ck_assert_int_eq(push(&q, 0, 1, "stats-1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 1, "stats-2"), SERVER_REPLACED);
+	ck_assert_uint_eq(q.count, 2);
+	ck_assert_uint_eq(q.replaced, 1);
+	/* The alert made before stats-2 still goes first. */
+	expect_next(&q, "alert-1");
+	expect_next(&q, "stats-2");
+	ck_assert_ptr_null(server_queue_peek(&q));
+	server_queue_free(&q);
+}
+END_TEST
+
+START_TEST(stats_of_different_nodes_are_all_kept)
+{
+	struct server_queue	q;
+
+	server_queue_init(&q, 8, 0);
+	ck_assert_int_eq(push(&q, 0, 1, "r1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 1, 1, "r2"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 1, 1, "r2-newer"), SERVER_REPLACED);
+	expect_next(&q, "r1");
+	expect_next(&q, "r2-newer");
+	server_queue_free(&q);
+}
+END_TEST
+
+START_TEST(alerts_are_never_replaced_and_a_full_queue_refuses)
+{
+	struct server_queue	q;
+
+	server_queue_init(&q, 3, 16);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-2"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-3"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-4"), SERVER_FULL);
+	ck_assert_int_eq(push(&q, 0, 1, "stats"), SERVER_FULL);
+	/* Refusal leaves what was queued untouched. */
+	ck_assert_uint_eq(q.count, 3);
+	expect_next(&q, "alert-1");
+	expect_next(&q, "alert-2");
+	expect_next(&q, "alert-3");
+	server_queue_free(&q);
+}
+END_TEST
+
+START_TEST(full_queue_still_takes_a_newer_stats_frame)
+{
+	struct server_queue	q;
+
+	server_queue_init(&q, 3, 0);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 1, "stats-1"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-2"), SERVER_QUEUED);
+	/* Full, but the old stats frame gives way to the new one. */
+	ck_assert_int_eq(push(&q, 0, 1, "stats-2"), SERVER_REPLACED);
+	ck_assert_uint_eq(q.count, 3);
+	ck_assert_int_eq(push(&q, 0, 0, "alert-3"), SERVER_FULL);
+	expect_next(&q, "alert-1");
+	expect_next(&q, "alert-2");
+	expect_next(&q, "stats-2");
+	server_queue_free(&q);
+}
+END_TEST
+
+START_TEST(order_survives_wrapping_round_the_ring)
+{
+	struct server_queue	q;
+	int			i;
+
+	server_queue_init(&q, 3, 8);
+	/* Turn the ring a few times so head sits at every slot. */
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(push(&q, 0, 0, "x"), SERVER_QUEUED);
+		expect_next(&q, "x");
+	}
+	ck_assert_int_eq(push(&q, 0, 0, "a"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 1, 1, "s-old"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 0, 0, "b"), SERVER_QUEUED);
+	expect_next(&q, "a");
+	ck_assert_int_eq(push(&q, 0, 0, "c"), SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 1, 1, "s-new"), SERVER_REPLACED);
+	expect_next(&q, "b");
+	expect_next(&q, "c");
+	expect_next(&q, "s-new");
+	ck_assert_ptr_null(server_queue_peek(&q));
+	server_queue_pop(&q);	/* popping nothing is harmless */
+	server_queue_free(&q);
+}
+END_TEST
+
+START_TEST(frames_keep_headroom_and_end_in_a_nul)
+{
+	struct server_queue		 q;
+	const struct server_frame	*f;
+
+	server_queue_init(&q, 2, 16);
+	ck_assert_int_eq(server_queue_push(&q, 5, 0, "{\"type\":\"x\"}junk",
+	    12), SERVER_QUEUED);
+	f = server_queue_peek(&q);
+	ck_assert_uint_eq(f->node, 5);
+	ck_assert_int_eq(f->replaceable, 0);
+	ck_assert_uint_eq(f->len, 12);
+	ck_assert_str_eq((const char *)f->buf + 16, "{\"type\":\"x\"}");
+	/* Freeing with frames still queued releases them (LSan checks). */
+	server_queue_free(&q);
+	ck_assert_ptr_null(server_queue_peek(&q));
+}
+END_TEST
+
+Suite *
+server_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("server");
+	tc = tcase_create("queue");
+	tcase_add_test(tc, newer_stats_replace_older_stats_of_the_same_node);
+	tcase_add_test(tc, stats_of_different_nodes_are_all_kept);
+	tcase_add_test(tc, alerts_are_never_replaced_and_a_full_queue_refuses);
+	tcase_add_test(tc, full_queue_still_takes_a_newer_stats_frame);
+	tcase_add_test(tc, order_survives_wrapping_round_the_ring);
+	tcase_add_test(tc, frames_keep_headroom_and_end_in_a_nul);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -225,8 +225,9 @@ alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
 	if (!changed)
 		return (ALERT_UNCHANGED);
 	alert_copy_content(s, a);
-	if (news)
-		s->acknowledged = 0;
+	if (!news)
+		return (ALERT_REFRESHED);
+	s->acknowledged = 0;
 	return (ALERT_UPDATED);
 }
 

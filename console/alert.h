@@ -44,7 +44,10 @@ struct alert {
 enum alert_change {
 	ALERT_UNCHANGED = 0,
 	ALERT_RAISED,		/* new, or active again */
-	ALERT_UPDATED,		/* standing, and text or severity changed */
+	ALERT_UPDATED,		/* standing, and its words, nodes or
+				   severity changed */
+	ALERT_REFRESHED,	/* standing; only numbers in its words moved
+				   (a countdown ticked): not news */
 	ALERT_CLEARED,
 };
 

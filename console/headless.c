@@ -190,7 +190,7 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 			    rn.error != NULL ? rn.error : "");
 		}
 	} else if (what == FLEET_ALERT_CHANGED && alert != NULL &&
-	    change != ALERT_UNCHANGED) {
+	    change != ALERT_UNCHANGED && change != ALERT_REFRESHED) {
 		fleet_report_alert(alert, nodes, &ra);
 		if (h->options->json) {
 			line = proto_report_alert_event(wall_ms,
@@ -631,6 +631,8 @@ headless_change(enum alert_change change)
 		return ("raised");
 	case ALERT_UPDATED:
 		return ("updated");
+	case ALERT_REFRESHED:
+		return ("refreshed");
 	case ALERT_CLEARED:
 		return ("cleared");
 	case ALERT_UNCHANGED:

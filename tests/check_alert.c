@@ -103,7 +103,8 @@ START_TEST(acknowledged_hidden_until_text_changes)
 	/* The countdown ticking is not news: it stays hidden. */
 	util_copy(a.text, sizeof a.text, "devices of station/s3 fail in "
 	    "1m39s");
-	ck_assert_int_eq(alert_raise(&set, &a, 2000, &out), ALERT_UPDATED);
+	ck_assert_int_eq(alert_raise(&set, &a, 2000, &out), ALERT_REFRESHED);
+	ck_assert_str_eq(out->text, "devices of station/s3 fail in 1m39s");
 	ck_assert_int_eq(out->acknowledged, 1);
 	ck_assert_uint_eq(alert_sorted(&set, list, 4, 0), 0);
 

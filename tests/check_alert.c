@@ -48,7 +48,7 @@ START_TEST(same_key_refreshes_one_alert)
 	ck_assert_int_eq(out->last_seen_ms, 2000);
 
 	util_copy(a.text, sizeof a.text, "router/r8 sent 5.0x the shares");
-	ck_assert_int_eq(alert_raise(&set, &a, 3000, &out), ALERT_UPDATED);
+	ck_assert_int_eq(alert_raise(&set, &a, 3000, &out), ALERT_REFRESHED);
 	ck_assert_str_eq(out->text, "router/r8 sent 5.0x the shares");
 	ck_assert_uint_eq(set.n, 1);
 

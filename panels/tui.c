@@ -99,6 +99,31 @@ static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
 		    struct panel_ctx *ctx);
 static size_t	 tui_unacknowledged(const struct fleet *fleet);
 static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
+static void	 tui_define_keys(void);
+
+/*
+ * What today's terminal emulators send for the keys an old terminfo
+ * entry (vt100) does not list, so that PageDown under TERM=vt100 is
+ * PageDown and not Escape followed by "[6~".
+ */
+static const struct {
+	const char	*seq;
+	int		 key;
+} tui_extra_keys[] = {
+	{ "\033[5~", KEY_PPAGE },
+	{ "\033[6~", KEY_NPAGE },
+	{ "\033[1~", KEY_HOME },
+	{ "\033[H", KEY_HOME },
+	{ "\033OH", KEY_HOME },
+	{ "\033[4~", KEY_END },
+	{ "\033[F", KEY_END },
+	{ "\033OF", KEY_END },
+	{ "\033[2~", KEY_IC },
+	{ "\033[3~", KEY_DC },
+	{ "\033[Z", KEY_BTAB },
+	{ "\033OP", KEY_F(1) },
+	{ "\033[11~", KEY_F(1) },
+};
 
 /*
  * Open the terminal.  Everything that can be refused (the key config,
@@ -164,6 +189,7 @@ tui_open(const struct tui_options *options, char **cause)
 	tui->keys_win = newwin(1, 1, 0, 0);
 	keypad(tui->keys_win, TRUE);
 	nodelay(tui->keys_win, TRUE);
+	tui_define_keys();
 	draw_setup(tui->color, tui->ascii);
 
 	for (i = 0; i < VIEW_COUNT; i++)
@@ -185,6 +211,18 @@ fail:
 	free(tui->config);
 	free(tui);
 	return (NULL);
+}
+
+/* Teach curses the sequences its terminfo entry lacks, and only those. */
+static void
+tui_define_keys(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(tui_extra_keys); i++) {
+		if (key_defined(tui_extra_keys[i].seq) == 0)
+			define_key(tui_extra_keys[i].seq, tui_extra_keys[i].key);
+	}
 }
 
 /* Give the terminal back as it was. */
@@ -586,6 +624,11 @@ tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 	if (fleet->dirty)
 		tui->pending = 1;
 	if (tui_check_size(tui) || tui->resized) {
+		/*
+		 * The terminal rewrapped or cut what it showed, so curses'
+		 * idea of the screen is stale: paint the next frame whole.
+		 */
+		clearok(curscr, TRUE);
 		tui->resized = 0;
 		tui->pending = 1;
 	}

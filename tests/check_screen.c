@@ -1,0 +1,714 @@
+/*
+ * check_screen.c: the real curses console, driven the way an operator
+ * drives it.  Each test starts a real `vigild fleet` on 127.0.0.1 (ports
+ * picked by the kernel), runs `vigil --fleet FILE` inside a detached tmux
+ * server of its own, types with send-keys and reads the screen with
+ * capture-pane.  Each runs at 80x24 and 200x50, with NO_COLOR=1 and with
+ * TERM=vt100 (one of them with --no-color --ascii).
+ *
+ * Everything stops by itself: vigild dies with the test (e2e.c), vigil
+ * runs under timeout(1) and the tmux server ends with its only pane; the
+ * teardown (or, when an assertion fails, the atexit handler) kills them
+ * all at once anyway.
+ */
+#include <sys/wait.h>
+
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "keys.h"
+#include "tests.h"
+
+#define SCREEN_WAIT_MS	20000	/* longest wait for something to show */
+#define SCREEN_LINES	128
+
+/* One way of running the console. */
+struct screen_config {
+	int		 cols, rows;
+	const char	*env;		/* "NAME=value ..." for vigil */
+	const char	*args;		/* extra vigil arguments */
+};
+
+static const struct screen_config screen_configs[] = {
+	{ 80, 24, "", "" },
+	{ 200, 50, "", "" },
+	{ 80, 24, "NO_COLOR=1", "" },
+	{ 80, 24, "TERM=vt100", "" },
+	{ 200, 50, "TERM=vt100", "--no-color --ascii" },
+};
+#define SCREEN_NCONFIGS	(sizeof screen_configs / sizeof screen_configs[0])
+
+/* What the cleanup must stop; set while a test runs. */
+static char	screen_socket[64];
+static char	screen_tmux_path[512];
+static char	screen_pidfile[512];
+static int	screen_registered;
+
+/* One screenful, split into lines. */
+struct screen_text {
+	char	*text;		/* as captured, for messages */
+	char	*buf;		/* the same, split at newlines */
+	char	*line[SCREEN_LINES];
+	size_t	 n;
+};
+
+static void	 screen_cleanup(void);
+static void	 screen_teardown(void);
+static void	 screen_start(const char *scenario, const char *start,
+		    const char *scale, const struct screen_config *cfg);
+static void	 screen_find_tmux(void);
+static void	 screen_tmux(const char *const *args);
+static void	 screen_keys(const char *keys, int literal);
+static void	 screen_capture(struct screen_text *s);
+static void	 screen_free(struct screen_text *s);
+static int	 screen_wait(struct screen_text *s,
+		    int (*ready)(const struct screen_text *, const void *),
+		    const void *arg);
+static const char *screen_row(const struct screen_text *s, const char *id);
+static int	 screen_tabs(const struct screen_text *s);
+static int	 screen_has(const struct screen_text *s, const void *what);
+static int	 screen_r8_row(const struct screen_text *s, const void *arg);
+static int	 screen_runaway(const struct screen_text *s, const void *arg);
+static int	 screen_only_r8(const struct screen_text *s, const void *arg);
+static int	 screen_status_last(const struct screen_text *s,
+		    const void *arg);
+static long	 screen_seconds(const char *text);
+static void	 screen_all_ascii(const struct screen_text *s);
+
+/* Stop vigil and its tmux server; runs at exit, even after a failure. */
+static void
+screen_cleanup(void)
+{
+	FILE	*f;
+	int	 pid = -1, null;
+
+	if (screen_pidfile[0] != '\0' && (f = fopen(screen_pidfile, "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+			kill(pid, SIGTERM);
+		fclose(f);
+		pid = -1;
+	}
+	if (screen_socket[0] != '\0' && (pid = fork()) == 0) {
+		if ((null = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execlp("tmux", "tmux", "-L", screen_socket, "kill-server",
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	screen_socket[0] = '\0';
+	screen_pidfile[0] = '\0';
+}
+
+/* Find tmux on PATH (e2e_run wants a path). */
+static void
+screen_find_tmux(void)
+{
+	const char	*path = getenv("PATH"), *p, *colon;
+	size_t		 len;
+
+	if (screen_tmux_path[0] != '\0')
+		return;
+	for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = colon +
+	    (*colon != '\0')) {
+		if ((colon = strchr(p, ':')) == NULL)
+			colon = p + strlen(p);
+		len = (size_t)(colon - p);
+		snprintf(screen_tmux_path, sizeof screen_tmux_path,
+		    "%.*s/tmux", (int)len, p);
+		if (access(screen_tmux_path, X_OK) == 0)
+			return;
+	}
+	screen_tmux_path[0] = '\0';
+	ck_abort_msg("tmux is not installed (or not on PATH); the screen "
+	    "tests drive the console in it: apt-get install tmux");
+}
+
+/*
+ * After a test that passed (a failing one ends through exit(), where
+ * the atexit handlers do the same): stop vigil, tmux and vigild.
+ */
+static void
+screen_teardown(void)
+{
+	screen_cleanup();
+	e2e_cleanup();
+}
+
+/* Run tmux on this test's server with args (NULL-terminated). */
+static void
+screen_tmux(const char *const *args)
+{
+	struct e2e_result	 r;
+	char			*argv[32];
+	size_t			 n = 0;
+
+	screen_find_tmux();
+	argv[n++] = screen_tmux_path;
+	argv[n++] = "-L";
+	argv[n++] = screen_socket;
+	argv[n++] = "-f";
+	argv[n++] = "/dev/null";
+	while (*args != NULL && n < 31)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	e2e_run(argv, NULL, 10000, &r);
+	ck_assert_msg(r.status == 0, "tmux %s failed (status %d): %s",
+	    argv[5], r.status, r.err);
+	e2e_result_free(&r);
+}
+
+/* Type keys: tmux key names, or text when literal. */
+static void
+screen_keys(const char *keys, int literal)
+{
+	const char	*args[] = { "send-keys", "-t", "t", literal ? "-l" :
+			    keys, literal ? keys : NULL, NULL };
+
+	screen_tmux(args);
+}
+
+/*
+ * Start vigild with the scenario (and clock, scale when not NULL), then
+ * vigil on its fleet file in a detached tmux session of cfg's size.
+ */
+static void
+screen_start(const char *scenario, const char *start, const char *scale,
+    const struct screen_config *cfg)
+{
+	char	*vigild = e2e_bin("vigild"), *vigil = e2e_bin("vigil");
+	char	*fleet, *argv[16], cmd[2048], cols[16], rows[16];
+	int	 argc = 0;
+	pid_t	 pid;
+
+	e2e_setup();
+	if (!screen_registered) {
+		/* After e2e's, so it runs first: vigil before vigild. */
+		atexit(screen_cleanup);
+		screen_registered = 1;
+	}
+	snprintf(screen_socket, sizeof screen_socket, "vigil-test-%d",
+	    (int)getpid());
+	snprintf(screen_pidfile, sizeof screen_pidfile, "%s/vigil.pid",
+	    e2e_dir());
+	fleet = e2e_path("fleet");
+	argv[argc++] = vigild;
+	argv[argc++] = "fleet";
+	argv[argc++] = "--scenario";
+	argv[argc++] = (char *)scenario;
+	argv[argc++] = "--base-port";
+	argv[argc++] = "0";
+	argv[argc++] = "--fleet-file";
+	argv[argc++] = fleet;
+	if (start != NULL) {
+		argv[argc++] = "--start";
+		argv[argc++] = (char *)start;
+	}
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = (char *)scale;
+	}
+	argv[argc] = NULL;
+	pid = e2e_spawn(argv, NULL, NULL);
+	ck_assert_msg(e2e_wait_file(fleet, SCREEN_WAIT_MS) == 0, "vigild "
+	    "fleet --scenario %s wrote no fleet file; it said: %s", scenario,
+	    e2e_stderr_of(pid));
+
+	/*
+	 * The pane records vigil's pid for the cleanup, never reads a
+	 * user's key config, and says how vigil ended if it does.
+	 */
+	snprintf(cmd, sizeof cmd, "sh -c 'echo $$ > %s; exec env -u NO_COLOR "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s %s timeout --foreground 120 "
+	    "%s --fleet %s %s'; echo \"vigil exited with status $?\"; "
+	    "sleep 30", screen_pidfile, e2e_dir(), cfg->env, vigil, fleet,
+	    cfg->args);
+	snprintf(cols, sizeof cols, "%d", cfg->cols);
+	snprintf(rows, sizeof rows, "%d", cfg->rows);
+	{
+		const char	*args[] = { "new-session", "-d", "-x", cols,
+				    "-y", rows, "-s", "t", cmd, NULL };
+
+		screen_tmux(args);
+	}
+	free(vigild);
+	free(vigil);
+	free(fleet);
+}
+
+/* What the pane shows now. */
+static void
+screen_capture(struct screen_text *s)
+{
+	struct e2e_result	 r;
+	char			*argv[] = { screen_tmux_path, "-L",
+				    screen_socket, "capture-pane", "-p", "-t",
+				    "t", NULL };
+	char			*p;
+
+	screen_find_tmux();
+	e2e_run(argv, NULL, 10000, &r);
+	ck_assert_msg(r.status == 0, "tmux capture-pane failed: %s", r.err);
+	free(r.err);
+	s->text = r.out;
+	if ((s->buf = strdup(r.out)) == NULL)
+		ck_abort_msg("out of memory");
+	s->n = 0;
+	for (p = s->buf; *p != '\0' && s->n < SCREEN_LINES;) {
+		s->line[s->n++] = p;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+}
+
+static void
+screen_free(struct screen_text *s)
+{
+	free(s->text);
+	free(s->buf);
+	s->text = s->buf = NULL;
+	s->n = 0;
+}
+
+/*
+ * Capture until ready(screen, arg) holds, at most SCREEN_WAIT_MS.
+ * Returns 1 with the screen in *s, or 0 with the last screen in *s.
+ */
+static int
+screen_wait(struct screen_text *s,
+    int (*ready)(const struct screen_text *, const void *), const void *arg)
+{
+	int64_t	deadline = e2e_now_ms() + SCREEN_WAIT_MS;
+
+	for (;;) {
+		screen_capture(s);
+		if (ready(s, arg))
+			return (1);
+		if (e2e_now_ms() >= deadline)
+			return (0);
+		screen_free(s);
+		e2e_sleep_ms(150);
+	}
+}
+
+/* The table row of a node: a line starting with its id. */
+static const char *
+screen_row(const struct screen_text *s, const char *id)
+{
+	size_t	i, len = strlen(id);
+
+	for (i = 0; i < s->n; i++) {
+		if (strncmp(s->line[i], id, len) == 0 &&
+		    s->line[i][len] == ' ')
+			return (s->line[i]);
+	}
+	return (NULL);
+}
+
+/* The row naming the views (" 1 Fleet "), or -1. */
+static int
+screen_tabs(const struct screen_text *s)
+{
+	size_t	i;
+
+	for (i = 1; i < s->n; i++) {
+		if (strncmp(s->line[i], " 1 Fleet ", 9) == 0)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* Does any line hold the text? */
+static int
+screen_has(const struct screen_text *s, const void *what)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strstr(s->line[i], what) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* r8's row is drawn with its flag (and so its build) known. */
+static int
+screen_r8_row(const struct screen_text *s, const void *arg)
+{
+	const char	*row = screen_row(s, "router/r8");
+
+	(void)arg;
+	return (row != NULL && strstr(row, "rlp=") != NULL &&
+	    screen_row(s, "router/r1") != NULL);
+}
+
+/* The alert bar (between the header and the view names) has runaway. */
+static int
+screen_runaway(const struct screen_text *s, const void *arg)
+{
+	int	tabs = screen_tabs(s), i;
+
+	(void)arg;
+	for (i = 1; i < tabs; i++) {
+		if (strncmp(s->line[i], "CRITICAL", 8) == 0 &&
+		    strstr(s->line[i], "runaway") != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* The filter left r8 as the only router row. */
+static int
+screen_only_r8(const struct screen_text *s, const void *arg)
+{
+	size_t	i, routers = 0;
+
+	(void)arg;
+	for (i = 0; i < s->n; i++)
+		routers += strncmp(s->line[i], "router/", 7) == 0;
+	return (routers == 1 && screen_row(s, "router/r8") != NULL);
+}
+
+/* The status line (key hints) is the pane's last line of rows lines. */
+static int
+screen_status_last(const struct screen_text *s, const void *arg)
+{
+	const int	*rows = arg;
+
+	return ((int)s->n == *rows && strstr(s->line[s->n - 1], "q quit") !=
+	    NULL && screen_tabs(s) > 0);
+}
+
+/* "58m12s", "1h00m", "7s" in seconds; -1 if not a duration. */
+static long
+screen_seconds(const char *text)
+{
+	long	a, b;
+	char	u1, u2;
+	int	n;
+
+	if (sscanf(text, "%ld%c%ld%c%n", &a, &u1, &b, &u2, &n) == 4) {
+		if (u1 == 'h' && u2 == 'm')
+			return (a * 3600 + b * 60);
+		if (u1 == 'm' && u2 == 's')
+			return (a * 60 + b);
+		if (u1 == 'd' && u2 == 'h')
+			return (a * 86400 + b * 3600);
+	}
+	if (sscanf(text, "%ld%c", &a, &u1) == 2 && u1 == 's')
+		return (a);
+	return (-1);
+}
+
+/* With --ascii nothing but ASCII may reach the terminal. */
+static void
+screen_all_ascii(const struct screen_text *s)
+{
+	size_t		 i;
+	const char	*p;
+
+	for (i = 0; i < s->n; i++) {
+		for (p = s->line[i]; *p != '\0'; p++)
+			ck_assert_msg((unsigned char)*p < 0x80, "--ascii drew "
+			    "a non-ASCII byte on line %zu: %s", i, s->line[i]);
+	}
+}
+
+START_TEST(knight_marks_r8_build_and_flag_cells)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	const char			*row, *ids[] = { "router/r1",
+					    "router/r2", "router/r3",
+					    "router/r4", "router/r5",
+					    "router/r6", "router/r7" };
+	size_t				 i;
+
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "no router/r8 row "
+	    "on the Fleet view; the screen was:\n%.3000s", s.text);
+	row = screen_row(&s, "router/r8");
+	/* Build and flag both drift from the other seven: both marked. */
+	ck_assert_msg(strstr(row, "!smars-") != NULL, "r8's build is not "
+	    "marked: %s", row);
+	ck_assert_msg(strstr(row, "!rlp=power_peg") != NULL, "r8's flag is "
+	    "not marked: %s", row);
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		row = screen_row(&s, ids[i]);
+		ck_assert_msg(row != NULL && strchr(row, '!') == NULL, "%s is "
+		    "missing or marked: %s", ids[i], row);
+	}
+	ck_assert_ptr_nonnull(strstr(s.line[0], "VIGIL"));
+	ck_assert_ptr_nonnull(strstr(s.line[0], "8 live"));
+	if (strstr(cfg->args, "--ascii") != NULL)
+		screen_all_ascii(&s);
+	screen_free(&s);
+}
+END_TEST
+
+START_TEST(knight_runaway_alert_in_the_bar_after_the_open)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+
+	/* The open is at 09:30, half a second in at ten times speed. */
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert_msg(screen_wait(&s, screen_runaway, NULL), "no CRITICAL "
+	    "runaway alert in the alert bar; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
+START_TEST(slash_filters_rows)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert(screen_wait(&s, screen_r8_row, NULL));
+	screen_free(&s);
+	screen_keys("/", 1);
+	screen_keys("r8", 1);
+	screen_keys("Enter", 0);
+	ck_assert_msg(screen_wait(&s, screen_only_r8, NULL), "the filter r8 "
+	    "did not leave r8's row alone; the screen was:\n%.3000s", s.text);
+	ck_assert_msg(strstr(s.line[s.n - 1], "filter \"r8\"") != NULL,
+	    "the status line does not name the filter: %s", s.line[s.n - 1]);
+	screen_free(&s);
+	screen_keys("Escape", 0);	/* clears it */
+	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "Escape did not "
+	    "bring the other rows back; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
+START_TEST(resize_keeps_header_and_alert_bar)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	char				 cols[16], rows[16];
+	int				 tabs, new_rows, new_cols;
+
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert(screen_wait(&s, screen_runaway, NULL));
+	screen_free(&s);
+	new_cols = cfg->cols > 100 ? 80 : 120;
+	new_rows = cfg->rows > 30 ? 24 : 40;
+	snprintf(cols, sizeof cols, "%d", new_cols);
+	snprintf(rows, sizeof rows, "%d", new_rows);
+	{
+		const char	*args[] = { "resize-window", "-t", "t", "-x",
+				    cols, "-y", rows, NULL };
+
+		screen_tmux(args);
+	}
+	ck_assert_msg(screen_wait(&s, screen_status_last, &new_rows), "after "
+	    "resizing to %dx%d the status line is not the last row; the "
+	    "screen was:\n%.3000s", new_cols, new_rows, s.text);
+	ck_assert_msg(strncmp(s.line[0], " VIGIL ", 7) == 0, "no header "
+	    "after the resize: %s", s.line[0]);
+	tabs = screen_tabs(&s);
+	ck_assert_int_ge(tabs, 2);	/* at least one row of alerts */
+	ck_assert_msg(strncmp(s.line[1], "CRITICAL", 8) == 0, "no alert bar "
+	    "after the resize: %s", s.line[1]);
+	ck_assert_ptr_nonnull(screen_row(&s, "router/r8"));
+	screen_free(&s);
+}
+END_TEST
+
+START_TEST(question_mark_lists_every_binding)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	struct keymap			 km;
+	struct keys_help		 help[KEYS_NACTIONS];
+	char				*seen = NULL, *tmp;
+	size_t				 n, i, page;
+	const char			*line, *next;
+	int				 found;
+
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert(screen_wait(&s, screen_r8_row, NULL));
+	screen_free(&s);
+	screen_keys("?", 1);
+	ck_assert_msg(screen_wait(&s, screen_has, "WHAT IT DOES"), "? showed "
+	    "no help; the screen was:\n%.3000s", s.text);
+	/* Page through, gathering every screen, until it stops moving. */
+	for (page = 0; page < 12; page++) {
+		tmp = NULL;
+		if (asprintf(&tmp, "%s%s", seen == NULL ? "" : seen, s.text) ==
+		    -1)
+			ck_abort_msg("out of memory");
+		free(seen);
+		seen = tmp;
+		if (screen_has(&s, "Key config") && screen_has(&s, "bind KEY"))
+			break;
+		screen_free(&s);
+		screen_keys("NPage", 0);
+		e2e_sleep_ms(400);
+		screen_capture(&s);
+	}
+	screen_free(&s);
+	keys_default(&km);
+	n = keys_help_lines(&km, help, KEYS_NACTIONS);
+	for (i = 0; i < n; i++) {
+		found = 0;
+		for (line = seen; line != NULL && !found; line = next) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				next++;
+			tmp = strndup(line, next != NULL ?
+			    (size_t)(next - line) : strlen(line));
+			found = strncmp(tmp, help[i].keys,
+			    strlen(help[i].keys)) == 0 &&
+			    strstr(tmp, help[i].name) != NULL;
+			free(tmp);
+		}
+		ck_assert_msg(found, "the help view has no line with keys "
+		    "\"%s\" and action %s; it showed:\n%.3000s", help[i].keys,
+		    help[i].name, seen);
+	}
+	free(seen);
+}
+END_TEST
+
+/* The Certs view's first row has a countdown. */
+static int
+screen_cert_row(const struct screen_text *s, const void *arg)
+{
+	size_t	i;
+	char	id[64], left[32];
+
+	(void)arg;
+	for (i = 0; i < s->n; i++) {
+		if (sscanf(s->line[i], "%63s %31s", id, left) == 2 &&
+		    strncmp(id, "station/", 8) == 0 && screen_seconds(left) > 0)
+			return (screen_has(s, "EXPIRES IN"));
+	}
+	return (0);
+}
+
+START_TEST(certificate_countdown_decreases)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	char				 id[64], left[32], again[32];
+	const char			*row = NULL;
+	long				 before, after = -1;
+	int64_t				 deadline;
+	size_t				 i;
+
+	screen_start("calm", NULL, NULL, cfg);
+	ck_assert(screen_wait(&s, screen_has, "station/"));
+	screen_free(&s);
+	screen_keys("4", 1);
+	ck_assert_msg(screen_wait(&s, screen_cert_row, NULL), "the Certs view "
+	    "shows no certificate countdown; the screen was:\n%.3000s", s.text);
+	for (i = 0; i < s.n; i++) {
+		if (sscanf(s.line[i], "%63s %31s", id, left) == 2 &&
+		    strncmp(id, "station/", 8) == 0)
+			break;
+	}
+	before = screen_seconds(left);
+	ck_assert_int_gt(before, 0);
+	screen_free(&s);
+	/* Two captures a few seconds apart: the same cert has less left. */
+	deadline = e2e_now_ms() + SCREEN_WAIT_MS;
+	while (e2e_now_ms() < deadline) {
+		e2e_sleep_ms(1500);
+		screen_capture(&s);
+		row = screen_row(&s, id);
+		if (row != NULL && sscanf(row, "%*s %31s", again) == 1 &&
+		    (after = screen_seconds(again)) != before) {
+			screen_free(&s);
+			break;
+		}
+		screen_free(&s);
+	}
+	ck_assert_msg(after >= 0 && after < before, "%s's certificate showed "
+	    "%s, then %s: it did not count down", id, left, after < 0 ?
+	    "nothing" : again);
+}
+END_TEST
+
+/* The bar (rows above the view names) does not mention text. */
+static int
+screen_bar_lacks(const struct screen_text *s, const void *text)
+{
+	int	tabs = screen_tabs(s), i;
+
+	if (tabs < 0)
+		return (0);
+	for (i = 1; i < tabs; i++) {
+		if (strstr(s->line[i], text) != NULL)
+			return (0);
+	}
+	return (1);
+}
+
+/* The bar mentions build-drift (standing and steady in knight). */
+static int
+screen_bar_build_drift(const struct screen_text *s, const void *arg)
+{
+	(void)arg;
+	return (!screen_bar_lacks(s, "build-drift"));
+}
+
+START_TEST(acknowledging_hides_an_alert_from_the_bar)
+{
+	struct screen_text	s;
+
+	screen_start("knight", "09:29:55", "10", &screen_configs[1]);
+	ck_assert_msg(screen_wait(&s, screen_bar_build_drift, NULL), "no "
+	    "build-drift alert in the bar; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
+	screen_keys("5", 1);
+	screen_keys("/", 1);
+	screen_keys("build-drift", 1);
+	screen_keys("Enter", 0);
+	ck_assert(screen_wait(&s, screen_has, "filter \"build-drift\": 1 of"));
+	screen_free(&s);
+	screen_keys("a", 1);
+	ck_assert_msg(screen_wait(&s, screen_bar_lacks, "build-drift"), "the "
+	    "acknowledged alert stayed in the bar; the screen was:\n%.3000s",
+	    s.text);
+	/* Nothing was cleared: the alert still stands, acknowledged. */
+	ck_assert_msg(screen_has(&s, "acked"), "the Alerts view does not "
+	    "show the alert as acknowledged:\n%.3000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
+Suite *
+screen_suite(void)
+{
+	Suite	*s = suite_create("screen");
+	TCase	*tc = tcase_create("screen");
+
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, screen_teardown);
+	tcase_add_loop_test(tc, knight_marks_r8_build_and_flag_cells, 0,
+	    SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, knight_runaway_alert_in_the_bar_after_the_open,
+	    0, SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, slash_filters_rows, 0, SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, resize_keeps_header_and_alert_bar, 0,
+	    SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, question_mark_lists_every_binding, 0,
+	    SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, certificate_countdown_decreases, 0, 2);
+	tcase_add_test(tc, acknowledging_hides_an_alert_from_the_bar);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -1067,6 +1067,8 @@ proto_report_alert_json(const struct proto_report_alert *a)
 			fatal("%s: out of memory", __func__);
 	}
 	proto_set(obj, "nodes", nodes);
+	proto_set(obj, "nodes_total", proto_counter(a->nodes_total >
+	    a->nnodes ? a->nodes_total : a->nnodes));
 	proto_set_string(obj, "text", a->text);
 	proto_set_string(obj, "cause", a->cause);
 	proto_set_string(obj, "action", a->action);

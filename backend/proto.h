@@ -237,7 +237,9 @@ struct proto_report_alert {
 	enum proto_severity	 severity;
 	const char		*rule;		/* "flag-drift" */
 	const char *const	*nodes;
-	size_t			 nnodes;
+	size_t			 nnodes;		/* listed */
+	size_t			 nodes_total;	/* concerned; may be
+						   more than listed */
 	const char		*text;
 	const char		*cause;
 	const char		*action;

@@ -926,6 +926,7 @@ fleet_report_alert(const struct alert *alert, const char **nodes_buf,
 	out->rule = alert->rule;
 	out->nodes = nodes_buf;
 	out->nnodes = i;
+	out->nodes_total = alert->nodes_total > i ? alert->nodes_total : i;
 	out->text = alert->text;
 	out->cause = alert->cause;
 	out->action = alert->action;

@@ -592,18 +592,26 @@ headless_rate(double rate, char *buf, size_t len)
 		util_format(buf, len, "%.0f/s", rate);
 }
 
-/* "router/r1,router/r2 and 5 more", or "" for an alert about none. */
+/*
+ * "station/s1,station/s3,station/s5 +13", or "" for an alert about none:
+ * the heading stays one line; the text says how many nodes in all.
+ */
 static void
 headless_nodes_text(const struct proto_report_alert *a, char *buf,
     size_t len)
 {
-	size_t	i, used;
+	size_t	i, used, shown = a->nnodes > 3 ? 3 : a->nnodes;
+	size_t	total = a->nodes_total > a->nnodes ? a->nodes_total : a->nnodes;
 
 	buf[0] = '\0';
-	for (i = 0; i < a->nnodes; i++) {
+	for (i = 0; i < shown; i++) {
 		used = strlen(buf);
 		util_format(buf + used, len - used, "%s%s", i == 0 ? "" : ",",
 		    a->nodes[i]);
+	}
+	if (total > shown) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, " +%zu", total - shown);
 	}
 }
 

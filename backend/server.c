@@ -71,7 +71,7 @@ struct server {
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	volatile sig_atomic_t	 stop;
-	struct proto_msg	 msg;		/* scratch: messages are large */
+	struct proto_msg	 msg;		/* scratch; messages are big */
 };
 
 static void	 server_log(const char *fmt, ...)

@@ -137,6 +137,7 @@ static struct server		*volatile vigild_server;
 static void	 vigild_usage_error(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	 vigild_print_help(FILE *f);
+static void	 vigild_print_wrapped(FILE *f, int indent, const char *text);
 static void	 vigild_on_signal(int signo);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
 static const struct option *vigild_find_option(const struct option *table,
@@ -170,6 +171,34 @@ vigild_usage_error(const char *fmt, ...)
 	exit(VIGILD_EXIT_USAGE);
 }
 
+/* Print text word-wrapped to 76 columns, each line indented. */
+static void
+vigild_print_wrapped(FILE *f, int indent, const char *text)
+{
+	const char	*p = text, *end;
+	int		 col = 0, n;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " ");
+		n = (int)(end - p);
+		if (col > 0 && col + 1 + n > 76) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col == 0)
+			col = fprintf(f, "%*s%.*s", indent, "", n, p);
+		else
+			col += fprintf(f, " %.*s", n, p);
+		p = end;
+	}
+	if (col > 0)
+		fputc('\n', f);
+}
+
 /* Print the usage, the options and the scenarios. */
 static void
 vigild_print_help(FILE *f)
@@ -186,10 +215,10 @@ vigild_print_help(FILE *f)
 		util_clock_text((int64_t)sim_scenarios[i].start_s * 1000,
 		    clock, sizeof clock);
 		fprintf(f, "  %-8s %d routers, %d stations, from %s %s, "
-		    "time scale %g\n           %s\n", sim_scenarios[i].name,
+		    "time scale %g\n", sim_scenarios[i].name,
 		    sim_scenarios[i].routers, sim_scenarios[i].stations,
-		    sim_scenarios[i].date, clock, sim_scenarios[i].time_scale,
-		    sim_scenarios[i].summary);
+		    sim_scenarios[i].date, clock, sim_scenarios[i].time_scale);
+		vigild_print_wrapped(f, 11, sim_scenarios[i].summary);
 	}
 }
 
@@ -651,6 +680,7 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	return (0);
 }
 
+/* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
 {

@@ -64,8 +64,11 @@ $(O)/check_vigil: $(TEST_OBJS) $(CONSOLE_OBJS) $(LIB_OBJS)
 check: $(PROGRAMS) $(O)/check_vigil lint-man
 	VIGIL_BIN=$(abspath $(O)) $(O)/check_vigil
 
-# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.  A
+# sanitizer's report exits 86 or 87, never an exit status vigil gives.
 asan:
+	ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
+	UBSAN_OPTIONS=exitcode=87:print_stacktrace=1 \
 	$(MAKE) O=build-asan CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check

@@ -198,6 +198,64 @@ teardown(void)
 }
 
 /*
+ * Both programs stop cleanly when told to, with consoles connected: exit
+ * status 0 and nothing from a sanitizer on stderr (the teardown's SIGKILL
+ * would hide a leak or a use-after-free on the way out).
+ */
+START_TEST(test_vigild_and_watch_stop_cleanly_on_sigterm)
+{
+	char		*fleet, *vigil = e2e_bin("vigil"), *err;
+	char		*argv[8];
+	struct e2e_lines *lines = malloc(sizeof *lines);
+	char		 line[4096];
+	pid_t		 vigild, watch;
+	int64_t		 deadline;
+	int		 fd, status;
+
+	ck_assert_ptr_nonnull(lines);
+	fleet = start_fleet("capital", "14:00:00", "20", &vigild);
+	argv[0] = vigil;
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "watch";
+	argv[4] = "--json";
+	argv[5] = NULL;
+	watch = e2e_spawn(argv, NULL, &fd);
+	e2e_lines_init(lines, fd);
+	ck_assert_msg(e2e_next_line(lines, line, sizeof line, 10000) == 1,
+	    "watch printed nothing within 10 s; it said: %s",
+	    e2e_stderr_of(watch));
+	e2e_sleep_ms(1000);
+
+	e2e_kill(vigild, SIGTERM);
+	status = e2e_wait(vigild, 10000);
+	err = e2e_stderr_of(vigild);
+	ck_assert_msg(status == 0, "vigild exited %d on SIGTERM; it said: %s",
+	    status, err);
+	ck_assert_msg(strstr(err, "Sanitizer") == NULL &&
+	    strstr(err, "runtime error") == NULL, "vigild: %s", err);
+	free(err);
+
+	/* Drain its pipe, or a full pipe would hold it in write(). */
+	e2e_kill(watch, SIGTERM);
+	deadline = e2e_now_ms() + 10000;
+	while (e2e_now_ms() < deadline &&
+	    e2e_next_line(lines, line, sizeof line, 200) != -1)
+		;
+	status = e2e_wait(watch, 10000);
+	err = e2e_stderr_of(watch);
+	ck_assert_msg(status == 0, "vigil watch exited %d on SIGTERM; it "
+	    "said: %s", status, err);
+	ck_assert_msg(strstr(err, "Sanitizer") == NULL &&
+	    strstr(err, "runtime error") == NULL, "vigil watch: %s", err);
+	free(err);
+	free(lines);
+	free(vigil);
+	free(fleet);
+}
+END_TEST
+
+/*
  * Knight Capital before the open: status names r8's old build and the
  * flag whose meaning differs, and a critical alert makes it exit 1.
  */
@@ -1067,6 +1125,7 @@ e2e_suite(void)
 	tcase_add_test(tc, test_demo_knight_runs_end_to_end_and_cleans_up);
 	tcase_add_test(tc, test_demo_without_vigild_explains_why);
 	tcase_add_test(tc, test_usage_errors_exit_2_with_a_sentence);
+	tcase_add_test(tc, test_vigild_and_watch_stop_cleanly_on_sigterm);
 	tcase_add_test(tc,
 	    test_link_reassembles_fragments_and_survives_oversized_frames);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,5 @@
 # Vigil: a terminal control console for router and station fleets.
-# Targets: all (default), check, asan, tsan, bench, demo, deps, install,
+# Targets: all (default), check, asan, bench, demo, deps, install,
 # uninstall, clean, lint-man.  See README.md.
 
 PREFIX ?= /usr/local
@@ -73,6 +73,14 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check
 
+# Speed and memory figures with their targets (not pass/fail: see
+# tests/bench/vigil-bench.c).
+$(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+bench: $(PROGRAMS) $(O)/vigil-bench
+	$(O)/vigil-bench $(abspath $(O))
+
 lint-man:
 	@if [ -n "$(MANS)" ]; then mandoc -Tlint -W warning $(MANS); fi
 
@@ -117,8 +125,8 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 clean:
-	rm -rf obj build-asan build-tsan vigil vigild vigil-key check_vigil
+	rm -rf obj build-asan build-tsan vigil vigild vigil-key check_vigil vigil-bench
 
-.PHONY: all check asan lint-man demo deps install uninstall clean
+.PHONY: all check asan bench lint-man demo deps install uninstall clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

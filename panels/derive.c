@@ -3,90 +3,116 @@
  * which cells drift from their role's majority, how severe the alerts
  * about a node are.  Pure reading; no curses, so tests use it directly.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
 #include "fleet.h"
+#include "util.h"
 
-static int	derive_majority(const struct fleet *fleet,
-		    const struct node *node, const char *flag,
-		    const char *value);
+/* One value a node holds: its build, or what one of its flags enables. */
+struct derive_entry {
+	const struct node	*node;
+	size_t			 index;		/* the node's, in the fleet */
+	int			 flag;		/* -1 for the build */
+	const char		*name;		/* "" for the build */
+	const char		*value;
+};
+
+static int	derive_compare(const void *a, const void *b);
+static void	derive_mark(const struct derive_entry *e, size_t n,
+		    struct derive_drift *drift);
 
 /*
- * Is value (a build, or flag's path) held by fewer nodes of node's role
- * and group than some other value, or tied for the most?  Returns 1 when
- * it drifts.  Quadratic in the nodes of one role and group, which are
- * tens, not thousands, and only while a view showing it is drawn.
+ * Peers first (role, group), then what is compared (the build, or one
+ * flag by name), then the value, so that each value's holders are a run.
  */
 static int
-derive_majority(const struct fleet *fleet, const struct node *node,
-    const char *flag, const char *value)
+derive_compare(const void *a, const void *b)
 {
-	const struct node	*a, *b;
-	const char		*va, *vb;
-	size_t			 i, j, k, mine = 0, best = 0, ties = 0, n;
+	const struct derive_entry	*x = a, *y = b;
+	int				 c;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		a = &fleet->nodes[i];
-		if (!a->has_hello || a->hello.role != node->hello.role ||
-		    strcmp(a->hello.group, node->hello.group) != 0)
-			continue;
-		va = NULL;
-		if (flag == NULL)
-			va = a->hello.build;
-		for (k = 0; flag != NULL && k < a->hello.nflags; k++) {
-			if (strcmp(a->hello.flags[k].name, flag) == 0)
-				va = a->hello.flags[k].path;
-		}
-		if (va == NULL)
-			continue;
-		n = 0;
-		for (j = 0; j < fleet->nnodes; j++) {
-			b = &fleet->nodes[j];
-			if (!b->has_hello || b->hello.role !=
-			    node->hello.role || strcmp(b->hello.group,
-			    node->hello.group) != 0)
-				continue;
-			vb = NULL;
-			if (flag == NULL)
-				vb = b->hello.build;
-			for (k = 0; flag != NULL && k < b->hello.nflags; k++) {
-				if (strcmp(b->hello.flags[k].name, flag) == 0)
-					vb = b->hello.flags[k].path;
-			}
-			if (vb != NULL && strcmp(va, vb) == 0)
-				n++;
-		}
-		if (strcmp(va, value) == 0)
-			mine = n;
-		if (n > best) {
-			best = n;
-			ties = 0;
-		}
-		if (n == best && strcmp(va, value) != 0)
-			ties = 1;	/* another value holds as many */
+	if (x->node->hello.role != y->node->hello.role)
+		return (x->node->hello.role < y->node->hello.role ? -1 : 1);
+	if ((c = strcmp(x->node->hello.group, y->node->hello.group)) != 0)
+		return (c);
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return (c);
+	if ((c = strcmp(x->value, y->value)) != 0)
+		return (c);
+	return ((x->index > y->index) - (x->index < y->index));
+}
+
+/*
+ * In one segment of entries (same peers, same thing compared), mark the
+ * holders of every value held by fewer than the most common one, and of
+ * every value when the most common is tied.
+ */
+static void
+derive_mark(const struct derive_entry *e, size_t n, struct derive_drift *drift)
+{
+	size_t	i, j, run, best = 0, nbest = 0;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(e[j].value, e[i].value) == 0; j++)
+			;
+		if ((run = j - i) > best) {
+			best = run;
+			nbest = 1;
+		} else if (run == best)
+			nbest++;
 	}
-	return (mine < best || (mine == best && ties));
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(e[j].value, e[i].value) == 0; j++)
+			;
+		if (j - i == best && nbest == 1)
+			continue;
+		for (; i < j; i++) {
+			if (e[i].flag < 0)
+				drift[e[i].index].build = 1;
+			else
+				drift[e[i].index].flag[e[i].flag] = 1;
+		}
+	}
 }
 
-/* Does node's build differ from its role and group's majority? */
-int
-derive_build_drifts(const struct fleet *fleet, const struct node *node)
+/*
+ * One sort of every build and flag meaning in the fleet, so a frame
+ * costs n log n however many nodes share a role.
+ */
+void
+derive_drifts(const struct fleet *fleet, struct derive_drift *drift)
 {
-	if (!node->has_hello)
-		return (0);
-	return (derive_majority(fleet, node, NULL, node->hello.build));
-}
+	struct derive_entry	*e;
+	const struct node	*node;
+	size_t			 i, k, n = 0, start;
 
-/* Does node's flag i mean other code than on most of its peers? */
-int
-derive_flag_drifts(const struct fleet *fleet, const struct node *node,
-    size_t flag)
-{
-	if (!node->has_hello || flag >= node->hello.nflags)
-		return (0);
-	return (derive_majority(fleet, node, node->hello.flags[flag].name,
-	    node->hello.flags[flag].path));
+	memset(drift, 0, fleet->nnodes * sizeof *drift);
+	e = xreallocarray(NULL, fleet->nnodes * (1 + PROTO_MAX_FLAGS) + 1,
+	    sizeof *e);
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		if (!node->has_hello)
+			continue;
+		e[n++] = (struct derive_entry){ node, i, -1, "",
+		    node->hello.build };
+		for (k = 0; k < node->hello.nflags && k < PROTO_MAX_FLAGS; k++)
+			e[n++] = (struct derive_entry){ node, i, (int)k,
+			    node->hello.flags[k].name,
+			    node->hello.flags[k].path };
+	}
+	qsort(e, n, sizeof *e, derive_compare);
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i < n && e[i].node->hello.role ==
+		    e[start].node->hello.role && strcmp(e[i].node->hello.group,
+		    e[start].node->hello.group) == 0 && strcmp(e[i].name,
+		    e[start].name) == 0)
+			continue;
+		derive_mark(e + start, i - start, drift);
+		start = i;
+	}
+	free(e);
 }
 
 /* The worst active alert of a rule about a node. */

@@ -6,21 +6,28 @@
 
 #include <stddef.h>
 
+#include "proto.h"
 #include "table.h"
 
 struct fleet;
 struct node;
 
+/* Which of one node's cells differ from their peers. */
+struct derive_drift {
+	unsigned char	build;
+	unsigned char	flag[PROTO_MAX_FLAGS];	/* by index in its hello */
+};
+
 /*
- * Nodes of the same role and group that differ from their majority:
- * does node's build, or its flag i's path, drift?  A tie for the
- * majority counts as drift for every side of it.  A node without a
- * hello never drifts.
+ * Compare every node with the others of its role and group: a build, or
+ * what a flag of one name enables, drifts when fewer of them hold it
+ * than hold another, or when the most common is tied (then every side
+ * drifts).  Fills drift, one entry per fleet node in fleet order.  A
+ * node without a hello never drifts; a flag only some nodes have is
+ * compared among those that have it.
  */
-int		 derive_build_drifts(const struct fleet *fleet,
-		    const struct node *node);
-int		 derive_flag_drifts(const struct fleet *fleet,
-		    const struct node *node, size_t flag);
+void		 derive_drifts(const struct fleet *fleet,
+		    struct derive_drift *drift);
 
 /*
  * The most severe active alert of rule (NULL: any rule) naming node, as

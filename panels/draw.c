@@ -74,41 +74,45 @@ draw_layout(int rows, int cols, size_t nalerts, struct draw_layout *l)
 }
 
 /*
- * Copy whole characters of s into out while they fit in width columns.
- * Returns the bytes copied; *used gets the columns they take.
+ * Copy whole characters of s into out (len bytes) while they fit in
+ * width columns.  What the terminal must not be sent (control characters,
+ * bytes that are not UTF-8) becomes a space or "?".  Returns the bytes
+ * written; *used gets the columns taken.
  */
 static int
 draw_copy_columns(const char *s, int width, char *out, size_t len, int *used)
 {
 	mbstate_t	st;
 	wchar_t		wc;
-	size_t		n, off = 0, slen = strlen(s);
+	size_t		n, in = 0, o = 0, slen = strlen(s);
 	int		w, cols = 0;
 
 	memset(&st, 0, sizeof st);
-	while (off < slen) {
-		n = mbrtowc(&wc, s + off, slen - off, &st);
+	while (in < slen) {
+		n = mbrtowc(&wc, s + in, slen - in, &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			memset(&st, 0, sizeof st);
 			n = 1;
-			w = 1;
 			wc = L'?';
-		} else if ((w = wcwidth(wc)) < 0)
-			w = 1;
-		if (cols + w > width || off + n >= len)
+		} else if (wc < 0x20 || wc == 0x7f)
+			wc = L' ';
+		else if (wcwidth(wc) < 0)
+			wc = L'?';
+		w = wc == L'?' || wc == L' ' ? 1 : wcwidth(wc);
+		if (cols + w > width || o + n >= len)
 			break;
-		if (n == 1 && (unsigned char)s[off] < 0x20)
-			out[off] = ' ';		/* no control characters */
-		else if (wc == L'?' && n == 1)
-			out[off] = s[off] < 0 ? '?' : s[off];
-		else
-			memcpy(out + off, s + off, n);
-		off += n;
+		if (wc == L'?' || wc == L' ')
+			out[o++] = (char)wc;
+		else {
+			memcpy(out + o, s + in, n);
+			o += n;
+		}
+		in += n;
 		cols += w;
 	}
-	out[off] = '\0';
+	out[o] = '\0';
 	*used = cols;
-	return ((int)off);
+	return ((int)o);
 }
 
 /* Text fitted to exactly width columns. */
@@ -760,15 +764,13 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 /* The views' names and their keys. */
 void
 draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
-    const int *actions, size_t n, size_t current, const char *right,
-    const struct keymap *km)
+    const int *actions, size_t n, size_t current, const struct keymap *km)
 {
 	char	 label[64], keys[64], *comma;
 	size_t	 i;
-	int	 x = 0, w, rw;
+	int	 x = 0, w;
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
-	rw = right != NULL ? table_text_width(right) : 0;
 	for (i = 0; i < n; i++) {
 		keys_for_action(km, (enum keys_action)actions[i], keys,
 		    sizeof keys);
@@ -776,18 +778,12 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
 			*comma = '\0';
 		util_format(label, sizeof label, " %s %s ", keys, names[i]);
 		w = table_text_width(label);
-		if (x + w > l->cols - (rw > 0 ? rw + 1 : 0))
+		if (x + w > l->cols)
 			break;
 		draw_text(win, l->tabs_y, x, w, label, 0,
 		    draw_style_attr(i == current ? DRAW_TAB_CURRENT :
 		    DRAW_TAB));
 		x += w;
-	}
-	if (rw > 0 && x + 1 < l->cols) {
-		if (rw > l->cols - x - 1)
-			rw = l->cols - x - 1;
-		draw_text(win, l->tabs_y, l->cols - rw, rw, right, 1,
-		    draw_style_attr(DRAW_TITLE));
 	}
 }
 

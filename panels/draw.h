@@ -157,7 +157,7 @@ void	 draw_alert_bar(WINDOW *win, const struct draw_layout *layout,
 /* The views' names with their keys, the current one highlighted. */
 void	 draw_tabs(WINDOW *win, const struct draw_layout *layout,
 	    const char *const *names, const int *actions, size_t n,
-	    size_t current, const char *right, const struct keymap *km);
+	    size_t current, const struct keymap *km);
 
 /*
  * A table at y,x in h rows and w columns: titles (the sort column

@@ -47,10 +47,10 @@
 	    "Node detail: every field of the selected node",		\
 	    KEYS_ENTER, 0, 0)						\
 	X(KEYS_VIEWS, VIEW_NEXT, "view-next",				\
-	    "Show the next view",						\
+	    "Show the next view",					\
 	    KEYS_TAB, KEY_RIGHT, 'l')					\
 	X(KEYS_VIEWS, VIEW_PREV, "view-prev",				\
-	    "Show the previous view",						\
+	    "Show the previous view",					\
 	    KEY_BTAB, KEY_LEFT, 'h')					\
 	X(KEYS_VIEWS, BACK, "back",					\
 	    "Clear the filter, or leave detail or help",		\
@@ -65,13 +65,13 @@
 	    "Move one page up",						\
 	    KEY_PPAGE, KEYS_CTRL('b'), 0)				\
 	X(KEYS_MOVING, PAGE_DOWN, "page-down",				\
-	    "Move one page down",						\
+	    "Move one page down",					\
 	    KEY_NPAGE, KEYS_CTRL('f'), ' ')				\
 	X(KEYS_MOVING, MOVE_TOP, "move-top",				\
-	    "Select the first row",						\
+	    "Select the first row",					\
 	    KEY_HOME, 'g', 0)						\
 	X(KEYS_MOVING, MOVE_BOTTOM, "move-bottom",			\
-	    "Select the last row",							\
+	    "Select the last row",					\
 	    KEY_END, 'G', 0)						\
 	X(KEYS_ROWS, FILTER, "filter",					\
 	    "Filter: show only rows containing the text typed",		\

@@ -6,6 +6,7 @@
  * changes; nothing is cleared or deleted.
  */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -165,15 +166,17 @@ panel_alerts_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet	*fleet = ctx->fleet;
-	const struct alert	*sorted[256];
+	const struct alert	**sorted;
 	const struct table_row	*row;
 	size_t			 n, i;
 	int			 pane;
 
 	table_reset(&p->table, panel_alerts_columns, COL_NCOLS);
-	n = alert_sorted(&fleet->alerts, sorted, nitems(sorted), 1);
+	sorted = xcalloc(fleet->alerts.n + 1, sizeof *sorted);
+	n = alert_sorted(&fleet->alerts, sorted, fleet->alerts.n, 1);
 	for (i = 0; i < n; i++)
 		panel_alerts_row(&p->table, sorted[i]);
+	free(sorted);
 	for (i = fleet->alerts.n; i-- > 0;) {
 		if (!fleet->alerts.v[i].active)
 			panel_alerts_row(&p->table, &fleet->alerts.v[i]);

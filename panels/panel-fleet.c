@@ -4,6 +4,7 @@
  * from, and where it differs from the rest of its role.
  */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -20,11 +21,12 @@ enum {
 static void	panel_fleet_draw(struct panel *p, WINDOW *win, int y, int h,
 		    int w, const struct panel_ctx *ctx);
 static void	panel_fleet_node(struct table *t, const struct fleet *fleet,
-		    const struct node *node, int64_t now_ms);
+		    const struct node *node, const struct derive_drift *drift,
+		    int64_t now_ms);
 static void	panel_fleet_link(struct table *t, const struct fleet_link *l,
 		    int64_t now_ms);
-static void	panel_fleet_flags(const struct fleet *fleet,
-		    const struct node *node, struct table_row *row);
+static void	panel_fleet_flags(const struct node *node,
+		    const struct derive_drift *drift, struct table_row *row);
 
 static const struct table_column panel_fleet_columns[COL_NCOLS] = {
 	[COL_NODE] =	{ "NODE", 9, 24, 0, 0, 0 },
@@ -54,35 +56,37 @@ const struct panel_ops panel_fleet_ops = {
  * on most nodes of the role.
  */
 static void
-panel_fleet_flags(const struct fleet *fleet, const struct node *node,
+panel_fleet_flags(const struct node *node, const struct derive_drift *drift,
     struct table_row *row)
 {
-	char	text[TABLE_CELL_MAX] = "";
-	size_t	i;
-	int	drift = 0;
+	const struct derive_drift	*d = drift;
+	char				 text[TABLE_CELL_MAX] = "";
+	size_t				 i;
+	int				 drift_any = 0;
 
 	for (i = 0; i < node->hello.nflags; i++) {
 		const struct proto_flag	*f = &node->hello.flags[i];
 
-		drift |= derive_flag_drifts(fleet, node, i);
+		drift_any |= d->flag[i];
 		util_format(text + strlen(text), sizeof text - strlen(text),
 		    "%s%s=%s%s%s", i > 0 ? " " : "", f->name,
 		    f->on ? "" : "(", f->path, f->on ? "" : ")");
 	}
 	if (node->hello.nflags == 0)
 		util_copy(text, sizeof text, "-");
-	table_set(row, COL_FLAGS,
-	    drift ? MARK_DRIFT : MARK_NONE, "%s%s", drift ? "!" : "", text);
+	table_set(row, COL_FLAGS, drift_any ? MARK_DRIFT : MARK_NONE, "%s%s",
+	    drift_any ? "!" : "", text);
 }
 
 /* One node's row. */
 static void
 panel_fleet_node(struct table *t, const struct fleet *fleet,
-    const struct node *node, int64_t now_ms)
+    const struct node *node, const struct derive_drift *drift,
+    int64_t now_ms)
 {
 	struct table_row	*row;
 	char			 buf[32];
-	int			 sev, drift;
+	int			 sev;
 	int64_t			 age;
 	static const char	*states[] = { "live", "stale", "down" };
 
@@ -112,10 +116,9 @@ panel_fleet_node(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_ROLE, MARK_NONE, "%s",
 	    proto_role_name(node->hello.role));
 	table_set(row, COL_GROUP, MARK_NONE, "%s", node->hello.group);
-	drift = derive_build_drifts(fleet, node);
-	table_set(row, COL_BUILD, drift ? MARK_DRIFT : MARK_NONE, "%s%s",
-	    drift ? "!" : "", node->hello.build);
-	panel_fleet_flags(fleet, node, row);
+	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,
+	    "%s%s", drift->build ? "!" : "", node->hello.build);
+	panel_fleet_flags(node, drift, row);
 }
 
 /*
@@ -147,13 +150,17 @@ panel_fleet_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet	*fleet = ctx->fleet;
+	struct derive_drift	*drift;
 	size_t			 i, j;
 	int			 has_node;
 
 	table_reset(&p->table, panel_fleet_columns, COL_NCOLS);
+	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
+	derive_drifts(fleet, drift);
 	for (i = 0; i < fleet->nnodes; i++)
-		panel_fleet_node(&p->table, fleet, &fleet->nodes[i],
+		panel_fleet_node(&p->table, fleet, &fleet->nodes[i], &drift[i],
 		    ctx->now_ms);
+	free(drift);
 	for (i = 0; i < fleet->nlinks; i++) {
 		has_node = 0;
 		for (j = 0; j < fleet->nnodes && !has_node; j++)

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -109,9 +110,9 @@ panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
 {
 	const struct fleet_link	*l = NULL;
 	const struct proto_flag	*fl;
+	struct derive_drift	*all, d;
 	char			 buf[32];
 	size_t			 i;
-	int			 drift;
 	static const char	*links[] = { "connecting", "up", "down" };
 
 	panel_node_heading(f, "Node");
@@ -140,10 +141,13 @@ panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
 	panel_node_field(f, MARK_NONE, "role", "%s",
 	    proto_role_name(node->hello.role));
 	panel_node_field(f, MARK_NONE, "group", "%s", node->hello.group);
-	drift = derive_build_drifts(fleet, node);
-	panel_node_field(f, drift ? MARK_DRIFT : MARK_NONE, "build", "%s%s%s",
-	    drift ? "!" : "", node->hello.build, drift ? " (differs from "
-	    "most nodes of its role and group)" : "");
+	all = xcalloc(fleet->nnodes + 1, sizeof *all);
+	derive_drifts(fleet, all);
+	d = all[node - fleet->nodes];
+	free(all);
+	panel_node_field(f, d.build ? MARK_DRIFT : MARK_NONE, "build",
+	    "%s%s%s", d.build ? "!" : "", node->hello.build, d.build ?
+	    " (differs from most nodes of its role and group)" : "");
 	util_clock_text(fleet_node_clock(node, now_ms), buf, sizeof buf);
 	panel_node_field(f, MARK_NONE, "clock", "%s, %g seconds per second%s%s",
 	    buf, node->hello.time_scale, node->hello.scenario[0] != '\0' ?
@@ -159,11 +163,11 @@ panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
 		    "flags");
 	for (i = 0; i < node->hello.nflags; i++) {
 		fl = &node->hello.flags[i];
-		drift = derive_flag_drifts(fleet, node, i);
-		panel_node_field(f, drift ? MARK_DRIFT : MARK_NONE, fl->name,
-		    "%s%s, enables %s in this build%s", drift ? "!" : "",
-		    fl->on ? "on" : "off", fl->path, drift ? " (other nodes "
-		    "of its role run other code under this flag)" : "");
+		panel_node_field(f, d.flag[i] ? MARK_DRIFT : MARK_NONE,
+		    fl->name, "%s%s, enables %s in this build%s", d.flag[i] ?
+		    "!" : "", fl->on ? "on" : "off", fl->path, d.flag[i] ?
+		    " (other nodes of its role run other code under this "
+		    "flag)" : "");
 	}
 }
 

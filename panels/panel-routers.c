@@ -5,6 +5,7 @@
  * each router's child-order history as a sparkline.
  */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -21,7 +22,8 @@ enum {
 static void	panel_routers_draw(struct panel *p, WINDOW *win, int y, int h,
 		    int w, const struct panel_ctx *ctx);
 static void	panel_routers_row(struct table *t, const struct fleet *fleet,
-		    const struct node *node, int64_t now_ms);
+		    const struct node *node, const struct derive_drift *drift,
+		    int64_t now_ms);
 
 static const struct table_column panel_routers_columns[COL_NCOLS] = {
 	[COL_NODE] =	 { "NODE", 9, 20, 0, 0, 0 },
@@ -49,13 +51,14 @@ const struct panel_ops panel_routers_ops = {
 /* One router's row. */
 static void
 panel_routers_row(struct table *t, const struct fleet *fleet,
-    const struct node *node, int64_t now_ms)
+    const struct node *node, const struct derive_drift *drift,
+    int64_t now_ms)
 {
 	const struct proto_router_stats	*rs = &node->stats.router;
 	struct proto_report_node	 rep;
 	struct table_row		*row;
 	char				 buf[32];
-	int				 sev, drift;
+	int				 sev;
 
 	fleet_report_node(fleet, node, now_ms, &rep);
 	row = table_add(t, node->id);
@@ -105,9 +108,8 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		    rs->state[0] != '\0' ? rs->state : "live");
 	table_set_num(row, COL_STATE, node->state);
 
-	drift = derive_build_drifts(fleet, node);
-	table_set(row, COL_BUILD, drift ? MARK_DRIFT : MARK_NONE, "%s%s",
-	    drift ? "!" : "", node->hello.build);
+	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,
+	    "%s%s", drift->build ? "!" : "", node->hello.build);
 }
 
 /* Fill the table from the model and draw it. */
@@ -116,14 +118,18 @@ panel_routers_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet	*fleet = ctx->fleet;
+	struct derive_drift	*drift;
 	size_t			 i;
 
 	table_reset(&p->table, panel_routers_columns, COL_NCOLS);
+	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
+	derive_drifts(fleet, drift);
 	for (i = 0; i < fleet->nnodes; i++) {
 		if (fleet->nodes[i].has_hello &&
 		    fleet->nodes[i].hello.role == ROLE_ROUTER)
 			panel_routers_row(&p->table, fleet, &fleet->nodes[i],
-			    ctx->now_ms);
+			    &drift[i], ctx->now_ms);
 	}
+	free(drift);
 	panel_show_table(p, win, y, h, w);
 }

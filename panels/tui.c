@@ -217,11 +217,13 @@ fail:
 static void
 tui_define_keys(void)
 {
-	size_t	i;
+	const char	*seq;
+	size_t		 i;
 
 	for (i = 0; i < nitems(tui_extra_keys); i++) {
-		if (key_defined(tui_extra_keys[i].seq) == 0)
-			define_key(tui_extra_keys[i].seq, tui_extra_keys[i].key);
+		seq = tui_extra_keys[i].seq;
+		if (key_defined(seq) == 0)
+			define_key(seq, tui_extra_keys[i].key);
 	}
 }
 
@@ -527,6 +529,7 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 	panel_describe(p, tui->ascii, right, sizeof right);
 	left[0] = '\0';
 	if (tui->editing) {
+		right[0] = '\0';	/* the prompt shows the filter */
 		util_format(left, sizeof left, "Filter: %s_   (Enter keeps "
 		    "it, Escape cancels)", p->filter);
 	} else if (tui->message[0] != '\0' && now_ms < tui->message_until) {
@@ -597,7 +600,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 		names[n] = tui_views[i]->name;
 		actions[n++] = tui_views[i]->show;
 	}
-	draw_tabs(stdscr, &l, names, actions, n, current, NULL, &tui->keys);
+	draw_tabs(stdscr, &l, names, actions, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

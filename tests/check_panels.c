@@ -32,6 +32,7 @@
 #define CLOCK0	1343813400000LL		/* 2012-08-01 09:30:00 UTC */
 
 static void	 utf8(void);
+static struct derive_drift drift_of(const struct fleet *f, const char *id);
 static void	 fixture_hello(struct fleet *f, const char *id,
 		    const char *build, const char *path);
 static void	 fixture(struct fleet *f);
@@ -506,7 +507,7 @@ START_TEST(filter_and_sort_rows)
 }
 END_TEST
 
-/* A router says hello with build and what flag rlp enables. */
+/* A node says hello with build and what flag rlp enables. */
 static void
 fixture_hello(struct fleet *f, const char *id, const char *build,
     const char *path)
@@ -516,7 +517,8 @@ fixture_hello(struct fleet *f, const char *id, const char *build,
 
 	m->type = MSG_HELLO;
 	util_copy(h->node, sizeof h->node, id);
-	h->role = ROLE_ROUTER;
+	h->role = strncmp(id, "station/", 8) == 0 ? ROLE_STATION :
+	    ROLE_ROUTER;
 	util_copy(h->group, sizeof h->group, "nyse");
 	util_copy(h->build, sizeof h->build, build);
 	h->version = 1;
@@ -545,28 +547,40 @@ fixture(struct fleet *f)
 	fixture_hello(f, "router/r3", "smars-old", "power_peg");
 }
 
+/* The drift of the node called id. */
+static struct derive_drift
+drift_of(const struct fleet *f, const char *id)
+{
+	struct derive_drift	 all[8], d;
+	const struct node	*node = fleet_find_const(f, id);
+
+	ck_assert_ptr_nonnull(node);
+	ck_assert_uint_le(f->nnodes, 8);
+	derive_drifts(f, all);
+	d = all[node - f->nodes];
+	return (d);
+}
+
 START_TEST(drift_marks_the_minority_build_and_flag_meaning)
 {
-	struct fleet		 f;
-	const struct node	*r1, *r3;
+	struct fleet	f;
 
 	fixture(&f);
-	r1 = fleet_find_const(&f, "router/r1");
-	r3 = fleet_find_const(&f, "router/r3");
-	ck_assert_ptr_nonnull(r1);
-	ck_assert_ptr_nonnull(r3);
-	ck_assert_int_eq(derive_build_drifts(&f, r1), 0);
-	ck_assert_int_eq(derive_build_drifts(&f, r3), 1);
-	ck_assert_int_eq(derive_flag_drifts(&f, r1, 0), 0);
-	ck_assert_int_eq(derive_flag_drifts(&f, r3, 0), 1);
-	ck_assert_int_eq(derive_flag_drifts(&f, r3, 1), 0);	/* "fast" */
+	ck_assert_int_eq(drift_of(&f, "router/r1").build, 0);
+	ck_assert_int_eq(drift_of(&f, "router/r3").build, 1);
+	ck_assert_int_eq(drift_of(&f, "router/r1").flag[0], 0);
+	ck_assert_int_eq(drift_of(&f, "router/r3").flag[0], 1);
+	ck_assert_int_eq(drift_of(&f, "router/r3").flag[1], 0);	/* "fast" */
 
 	/* Two against two: no majority, so both sides are marked. */
 	fixture_hello(&f, "router/r4", "smars-old", "power_peg");
-	r1 = fleet_find_const(&f, "router/r1");
-	r3 = fleet_find_const(&f, "router/r3");
-	ck_assert_int_eq(derive_build_drifts(&f, r1), 1);
-	ck_assert_int_eq(derive_build_drifts(&f, r3), 1);
+	ck_assert_int_eq(drift_of(&f, "router/r1").build, 1);
+	ck_assert_int_eq(drift_of(&f, "router/r3").build, 1);
+	ck_assert_int_eq(drift_of(&f, "router/r4").flag[0], 1);
+
+	/* Another role is other peers: one station drifts from no one. */
+	fixture_hello(&f, "station/s1", "stationd-1", "none");
+	ck_assert_int_eq(drift_of(&f, "station/s1").build, 0);
 	fleet_free(&f);
 }
 END_TEST

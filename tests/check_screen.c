@@ -229,10 +229,10 @@ screen_start(const char *scenario, const char *start, const char *scale,
 	 * user's key config, and says how vigil ended if it does.
 	 */
 	snprintf(cmd, sizeof cmd, "sh -c 'echo $$ > %s; exec env -u NO_COLOR "
-	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s %s timeout --foreground 120 "
-	    "%s --fleet %s %s'; echo \"vigil exited with status $?\"; "
-	    "sleep 30", screen_pidfile, e2e_dir(), cfg->env, vigil, fleet,
-	    cfg->args);
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s %s "
+	    "timeout --foreground 120 %s --fleet %s %s'; "
+	    "echo \"vigil exited with status $?\"; sleep 30", screen_pidfile,
+	    e2e_dir(), cfg->env, vigil, fleet, cfg->args);
 	snprintf(cols, sizeof cols, "%d", cfg->cols);
 	snprintf(rows, sizeof rows, "%d", cfg->rows);
 	{

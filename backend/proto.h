@@ -47,8 +47,8 @@ enum msg_type {
 	MSG_CERT,		/* backend -> console */
 	MSG_ALERT,		/* backend -> console */
 	MSG_ERROR,		/* either way */
-	/* Reserved for the two-person commands; not decoded yet. */
-	MSG_AUTH,		/* console -> backend */
+	/* Two-person commands (see command.h); auth is still reserved. */
+	MSG_AUTH,		/* console -> backend, reserved */
 	MSG_PROPOSE,		/* console -> backend */
 	MSG_APPROVE,		/* console -> backend */
 	MSG_CANCEL,		/* console -> backend */
@@ -89,8 +89,12 @@ struct proto_router_stats {
 	double		worst_ratio;		/* max child/parent shares
 						   over open parents; 0 none */
 	char		worst_parent[32];	/* its id, "" if none */
-	char		state[16];		/* "running" (later "halting",
-						   "killed") */
+	char		state[16];		/* "running", "halting" (kill
+						   under way), "killed" */
+	uint64_t	open_children;		/* gauge: child orders sent
+						   and not yet filled or
+						   cancelled (the residue) */
+	uint64_t	children_cancelled_total;
 };
 
 /* One peer a station refuses to trust, and why. */
@@ -165,6 +169,74 @@ struct proto_error {
 	char	text[PROTO_TEXT_MAX];		/* what, why, what to do */
 };
 
+/*
+ * Two-person commands.  A command document (command.h) travels as a
+ * string holding its canonical JSON text, so that every signature is over
+ * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
+ */
+#define PROTO_DOC_MAX		16384	/* canonical document text */
+#define PROTO_OPERATOR_MAX	64	/* operator name */
+#define PROTO_SIG_MAX		128	/* base64 signature */
+#define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
+#define PROTO_MAX_SIGNERS	4
+
+/* One operator's signature over a document's bytes. */
+struct proto_signature {
+	char	operator[PROTO_OPERATOR_MAX];
+	char	signature[PROTO_SIG_MAX];	/* base64 */
+};
+
+/* propose (console -> backend): the first signature. */
+struct proto_propose {
+	char			document[PROTO_DOC_MAX];
+	struct proto_signature	sig;
+};
+
+/*
+ * approve (console -> backend): the second signature, over the document
+ * the approver reviewed (sent whole, so a changed document is caught).
+ */
+struct proto_approve {
+	char			id[PROTO_CMDID_MAX];
+	char			document[PROTO_DOC_MAX];
+	struct proto_signature	sig;
+};
+
+/*
+ * cancel (console -> backend): the proposer withdraws; the signature is
+ * over the bytes "vigil.v1 cancel ID".
+ */
+struct proto_cancel {
+	char			id[PROTO_CMDID_MAX];
+	struct proto_signature	sig;
+};
+
+/* proposal (backend -> console): a command as a node holds it. */
+struct proto_proposal {
+	char			node[PROTO_ID_MAX];
+	char			id[PROTO_CMDID_MAX];
+	char			document[PROTO_DOC_MAX];
+	size_t			nsigs;
+	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
+	char			status[16];	/* "pending", "executed",
+						   "refused", "cancelled",
+						   "expired" */
+	int64_t			expires_ms;	/* wall clock */
+};
+
+/* result (backend -> console): what a node did with a command message. */
+struct proto_result {
+	char	node[PROTO_ID_MAX];
+	char	id[PROTO_CMDID_MAX];		/* "" if it had none */
+	char	action[16];			/* "kill", "resume", ... */
+	char	in_reply_to[16];		/* "propose", "approve",
+						   "cancel", or "" */
+	char	outcome[16];			/* "accepted" (held pending),
+						   "executed", "refused",
+						   "cancelled", "expired" */
+	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
+};
+
 struct proto_msg {
 	enum msg_type	type;
 	union {
@@ -173,6 +245,11 @@ struct proto_msg {
 		struct proto_cert	cert;
 		struct proto_alert	alert;
 		struct proto_error	error;
+		struct proto_propose	propose;
+		struct proto_approve	approve;
+		struct proto_cancel	cancel;
+		struct proto_proposal	proposal;
+		struct proto_result	result;
 	} u;
 };
 
@@ -204,6 +281,85 @@ const char *proto_severity_name(enum proto_severity severity);
 /* Parse a role or severity name.  Return 0, or -1 if not known. */
 int	 proto_role_parse(const char *name, enum proto_role *role);
 int	 proto_severity_parse(const char *name, enum proto_severity *sev);
+
+/*
+ * The command document, as a C struct.  Its canonical JSON text is one
+ * compact object with keys in byte order, no insignificant white space,
+ * and every field present:
+ *   {"action":..,"args":{..},"created_ms":..,"expires_ms":..,"id":..,
+ *    "proposer":..,"reason":..,"targets":[{"build":..,"node":..,
+ *    "state":..},..],"v":1}
+ * Operators sign those bytes, and backends check them.
+ */
+#define PROTO_MAX_TARGETS	64
+#define PROTO_MAX_ARGS		8
+
+struct proto_command_target {
+	char	node[PROTO_ID_MAX];
+	char	build[PROTO_NAME_MAX];	/* the build the proposer saw */
+	char	state[16];		/* and the state ("running") */
+};
+
+struct proto_command_arg {
+	char	name[32];
+	char	value[128];
+};
+
+struct proto_command {
+	char				id[PROTO_CMDID_MAX];	/* 32 hex */
+	char				action[16];
+	size_t				ntargets;
+	struct proto_command_target	targets[PROTO_MAX_TARGETS];
+	size_t				nargs;
+	struct proto_command_arg	args[PROTO_MAX_ARGS];
+	char				reason[PROTO_TEXT_MAX];
+	char				proposer[PROTO_OPERATOR_MAX];
+	int64_t				created_ms;	/* wall clock */
+	int64_t				expires_ms;
+};
+
+/*
+ * The canonical text of cmd, allocated (caller frees); never NULL.
+ * Encoding the result of proto_command_decode() gives the same bytes.
+ */
+char	*proto_command_encode(const struct proto_command *cmd);
+
+/*
+ * Decode a document's text.  Returns 0, or -1 with a sentence in cause
+ * naming the field and problem; text that decodes but is not exactly the
+ * canonical form of what it says is refused too ("document is not in
+ * canonical form: ..."), so two operators can never sign different bytes
+ * for the same command.
+ */
+int	 proto_command_decode(const char *text, size_t len,
+	    struct proto_command *cmd, char *cause, size_t causelen);
+
+/*
+ * One line of a backend's audit log (audit.h): JSON with keys in byte
+ * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
+ * for the first line).
+ */
+struct proto_audit_entry {
+	uint64_t	seq;			/* 1, 2, ... */
+	int64_t		time_ms;		/* wall clock */
+	char		node[PROTO_ID_MAX];
+	char		event[16];		/* "propose", "approve",
+						   "refuse", "cancel",
+						   "expire", "execute" */
+	char		id[PROTO_CMDID_MAX];	/* may be "" */
+	char		action[16];		/* may be "" */
+	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
+	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
+	char		document[PROTO_DOC_MAX];/* may be "" */
+	char		prev[65];		/* hex SHA-256 */
+};
+
+/* The line (without newline) for entry, allocated; never NULL. */
+char	*proto_audit_encode(const struct proto_audit_entry *entry);
+
+/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
+int	 proto_audit_decode(const char *line, size_t len,
+	    struct proto_audit_entry *entry, char *cause, size_t causelen);
 
 /*
  * Reports: what the console prints for scripts (vigil status --json,

@@ -1,0 +1,50 @@
+/*
+ * audit.h: a backend's tamper-evident audit log.
+ *
+ * Append-only JSON lines (proto_audit_encode), each holding the SHA-256
+ * of the line before, so that changing, removing or reordering a line
+ * breaks the chain from there on.  A line is written and fdatasync'd
+ * before the command it records takes effect: audit_append() failing
+ * means the command must be refused.
+ */
+#ifndef VIGIL_AUDIT_H
+#define VIGIL_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+struct audit;
+
+/*
+ * Open (or create, mode 0600) the log at path for appending, reading the
+ * last line to continue the chain.  A log whose chain is already broken
+ * is refused, naming the line, so that new lines never hide old damage.
+ * Returns it, or NULL and an allocated sentence in *cause.
+ */
+struct audit	*audit_open(const char *path, char **cause);
+void		 audit_close(struct audit *audit);
+
+/*
+ * Append entry (its seq and prev are filled in here), then fdatasync.
+ * Returns 0, or -1 and *cause when the line could not be written and
+ * synced: the caller must then refuse what it was about to do.
+ */
+int		 audit_append(struct audit *audit,
+		    struct proto_audit_entry *entry, char **cause);
+
+/* The path the log was opened at. */
+const char	*audit_path(const struct audit *audit);
+
+/*
+ * Check the chain of the log at path.  Returns 0 and, in report, a line
+ * saying how many entries are intact; or -1 and, in report, a sentence
+ * naming the first broken line and what is wrong with it ("line 7: its
+ * prev does not match the SHA-256 of line 6: the log was changed at or
+ * before line 6"); *bad_line (if not NULL) gets that line number, or 0.
+ */
+int		 audit_verify(const char *path, char *report, size_t len,
+		    long *bad_line);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * command.h: the two-person rule, enforced by each backend node.
+ *
+ * A command (proto_command) is proposed with one operator's signature
+ * over its canonical bytes, held pending and broadcast, and executed only
+ * when a second operator signs the very same bytes.  Each node keeps its
+ * own engine and checks, before acting: both signatures valid over
+ * identical bytes; both operators in its trust file; two different
+ * operators (different names and different keys); not expired; id never
+ * executed here; this node among the targets; this node's build and
+ * state still what the proposer saw.  Every proposal, approval, refusal,
+ * cancellation, expiry and execution is appended to the audit log first.
+ * Refusals come back as sentences: what was wrong and what to do.
+ *
+ * The engine knows nothing of sockets or of what the actions do: the
+ * server carries messages, and calls the node (node_router_kill...) when
+ * command_approve() says to execute.
+ */
+#ifndef VIGIL_COMMAND_H
+#define VIGIL_COMMAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
+#define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
+#define COMMAND_MAX_PENDING	64
+#define COMMAND_MAX_EXECUTED	4096	/* ids remembered against replay */
+
+struct audit;
+struct opkey_trust;
+
+/* What a node is now, for binding a command to the state seen. */
+struct command_node_state {
+	char	node[PROTO_ID_MAX];
+	char	build[PROTO_NAME_MAX];
+	char	state[16];
+};
+
+/* An action the rule knows: a const table, so the rule is data. */
+struct command_spec {
+	const char	*name;		/* "kill" */
+	const char	*summary;	/* for help and man pages */
+	int		 signers;	/* 2 */
+	int		 roles;		/* ROLE_ROUTER, ... (bits) */
+	/* The states a target must be in, "" for any. */
+	const char	*from_state;
+};
+
+extern const struct command_spec command_specs[];
+extern const size_t command_nspecs;
+
+/* The spec for action, or NULL. */
+const struct command_spec *command_spec_find(const char *action);
+
+/* A command held by a node. */
+struct command_pending {
+	struct proto_command	cmd;
+	char			text[PROTO_DOC_MAX];	/* the signed bytes */
+	size_t			nsigs;
+	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
+	char			status[16];
+	int64_t			proposed_ms;
+};
+
+struct command_engine;
+
+/*
+ * An engine for node, trusting trust (not owned), logging to audit (not
+ * owned; NULL refuses every command, saying the node has no audit log).
+ * Never fails (xmalloc).
+ */
+struct command_engine *command_engine_new(const char *node,
+		    const struct opkey_trust *trust, struct audit *audit);
+void		 command_engine_free(struct command_engine *engine);
+
+/*
+ * A proposal: document text with its first signature, at wall time
+ * now_ms, with the node now in state now.  Returns 0 and the held
+ * proposal in *out (valid until the engine changes), or -1 and a
+ * sentence in cause; either way it is in the audit log.
+ */
+int		 command_propose(struct command_engine *engine,
+		    const char *text, const struct proto_signature *sig,
+		    const struct command_node_state *now, int64_t now_ms,
+		    const struct command_pending **out, char *cause,
+		    size_t causelen);
+
+/*
+ * An approval of id: the document text the approver reviewed and their
+ * signature.  Returns 1 when the command must now be executed on this
+ * node (its execute line is already in the audit log and synced; *out
+ * holds it), or -1 and a sentence in cause.
+ */
+int		 command_approve(struct command_engine *engine, const char *id,
+		    const char *text, const struct proto_signature *sig,
+		    const struct command_node_state *now, int64_t now_ms,
+		    const struct command_pending **out, char *cause,
+		    size_t causelen);
+
+/*
+ * The proposer withdraws id; sig is over "vigil.v1 cancel ID".  Returns
+ * 0, or -1 and a sentence in cause.
+ */
+int		 command_cancel(struct command_engine *engine, const char *id,
+		    const struct proto_signature *sig, int64_t now_ms,
+		    char *cause, size_t causelen);
+
+/*
+ * Expire pending commands past their time at now_ms (audited).  Returns
+ * how many expired; *out gets them (valid until the engine changes).
+ */
+size_t		 command_expire(struct command_engine *engine, int64_t now_ms,
+		    const struct command_pending ***out);
+
+/* The pending commands, for broadcasting to a new console. */
+size_t		 command_pending(const struct command_engine *engine,
+		    const struct command_pending ***out);
+
+/* Fill a proposal message for p as held by node. */
+void		 command_proposal_msg(const char *node,
+		    const struct command_pending *p,
+		    struct proto_proposal *msg);
+
+#endif

@@ -31,6 +31,8 @@ enum draw_pair {
 static int	 draw_copy_columns(const char *s, int width, char *out,
 		    size_t len, int *used);
 static const char *draw_glyph(const char *unicode, const char *ascii);
+static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
+		    size_t *warn, size_t *acked);
 static void	 draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8,
 		    int bg256, int bg16, int bg8);
 
@@ -421,6 +423,7 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	const struct node	*node;
 	const char		*slash, *scenario = "";
 	size_t			 i;
+	int			 live_clock = 0;
 
 	memset(sum, 0, sizeof *sum);
 	if (title == NULL || *title == '\0')
@@ -445,12 +448,14 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 			continue;
 		if (*scenario == '\0')
 			scenario = node->hello.scenario;
-		if (!sum->have_clock || (node->state == NODE_LIVE &&
-		    sum->time_scale == 0)) {
+		/* The first live node's clock, else any node's. */
+		if (!sum->have_clock || (!live_clock &&
+		    node->state == NODE_LIVE)) {
 			sum->have_clock = 1;
+			live_clock = node->state == NODE_LIVE;
 			sum->clock_ms = fleet_node_clock(node, now_ms);
-			sum->time_scale = node->state == NODE_LIVE ?
-			    node->hello.time_scale : 0;
+			sum->time_scale = live_clock ? node->hello.time_scale :
+			    0;
 		}
 	}
 	if (*scenario != '\0' && strstr(title, scenario) == NULL)
@@ -458,14 +463,8 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 		    scenario);
 	else
 		util_copy(sum->title, sizeof sum->title, title);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		if (!fleet->alerts.v[i].active)
-			continue;
-		if (fleet->alerts.v[i].severity == SEV_CRITICAL)
-			sum->critical++;
-		else if (fleet->alerts.v[i].severity == SEV_WARNING)
-			sum->warning++;
-	}
+	sum->critical = alert_count(&fleet->alerts, SEV_CRITICAL);
+	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
 	sum->links = fleet->nlinks;
 	for (i = 0; i < fleet->nlinks; i++) {
 		if (fleet->links[i].state == LINK_UP)
@@ -676,6 +675,39 @@ draw_header(WINDOW *win, const struct draw_layout *l,
 	}
 }
 
+/* Standing alerts nobody acknowledged, by severity, and the others. */
+static size_t
+draw_count_bar(const struct fleet *fleet, size_t *crit, size_t *warn,
+    size_t *acked)
+{
+	const struct alert	*a;
+	size_t			 i, total = 0;
+
+	*crit = *warn = *acked = 0;
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active)
+			continue;
+		if (a->acknowledged) {
+			(*acked)++;
+			continue;
+		}
+		total++;
+		*crit += a->severity == SEV_CRITICAL;
+		*warn += a->severity == SEV_WARNING;
+	}
+	return (total);
+}
+
+/* How many alerts the bar has to show, for the layout. */
+size_t
+draw_bar_alerts(const struct fleet *fleet)
+{
+	size_t	crit, warn, acked;
+
+	return (draw_count_bar(fleet, &crit, &warn, &acked));
+}
+
 /* The alert bar: severity words first, most severe first. */
 void
 draw_alert_bar(WINDOW *win, const struct draw_layout *l,
@@ -684,24 +716,12 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 	const struct alert	*shown[8];
 	const struct alert	*a;
 	char			 line[DRAW_LINE_MAX], keys[64], *comma;
-	size_t			 n, total = 0, acked = 0, crit = 0, warn = 0;
-	size_t			 i, room;
+	size_t			 n, total, acked, crit, warn, i, room;
 	int			 y, label = 9;
 	enum draw_style		 style;
 	const char		*sev;
 
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active)
-			continue;
-		if (a->acknowledged) {
-			acked++;
-			continue;
-		}
-		total++;
-		crit += a->severity == SEV_CRITICAL;
-		warn += a->severity == SEV_WARNING;
-	}
+	total = draw_count_bar(fleet, &crit, &warn, &acked);
 	keys_for_action(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
 	if ((comma = strchr(keys, ',')) != NULL)
 		*comma = '\0';

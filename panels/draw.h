@@ -117,6 +117,9 @@ int	 draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width);
 size_t	 draw_header_parts(const struct draw_summary *sum,
 	    struct draw_part *parts, size_t max);
 
+/* Standing alerts nobody has acknowledged: what the alert bar shows. */
+size_t	 draw_bar_alerts(const struct fleet *fleet);
+
 /* An alert's name for people: its rule, or a backend warning's code. */
 const char *draw_alert_name(const struct alert *a);
 

@@ -286,21 +286,24 @@ static void
 panel_node_history(struct panel_node_fill *f, const struct fleet *fleet,
     const struct node *node)
 {
-	const struct alert	*a;
+	const struct alert	**sorted, *a;
 	const struct fleet_event *e;
 	char			 when[16];
-	size_t			 i, j;
+	size_t			 i, j, n;
 	unsigned		 k;
 	int			 any = 0;
 
+	/* Most severe first, as in the alert bar. */
 	panel_node_heading(f, "Alerts about this node");
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		for (j = 0; a->active && j < a->nnodes; j++) {
+	sorted = xcalloc(fleet->alerts.n + 1, sizeof *sorted);
+	n = alert_sorted(&fleet->alerts, sorted, fleet->alerts.n, 1);
+	for (i = 0; i < n; i++) {
+		a = sorted[i];
+		for (j = 0; j < a->nnodes; j++) {
 			if (strcmp(a->nodes[j], node->id) != 0)
 				continue;
 			panel_node_field(f, derive_severity_mark(a->severity),
-			    a->rule, "%s %s Do: %s", a->severity ==
+			    draw_alert_name(a), "%s %s Do: %s", a->severity ==
 			    SEV_CRITICAL ? "CRITICAL:" : a->severity ==
 			    SEV_WARNING ? "WARNING:" : "INFO:", a->text,
 			    a->action);
@@ -308,6 +311,7 @@ panel_node_history(struct panel_node_fill *f, const struct fleet *fleet,
 			break;
 		}
 	}
+	free(sorted);
 	if (!any)
 		panel_node_field(f, MARK_DIM, "(none)", "no alert names this "
 		    "node");

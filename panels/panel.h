@@ -30,7 +30,6 @@ struct panel_ctx {
 	const struct keymap	*keys;
 	const char		*config;	/* the key config's path */
 	int64_t			 now_ms;	/* monotonic */
-	int64_t			 wall_ms;
 };
 
 struct panel;

@@ -86,7 +86,7 @@ static const struct panel_ops *const tui_views[VIEW_COUNT] = {
 
 static int	 tui_check_size(struct tui *tui);
 static void	 tui_frame(struct tui *tui, const struct fleet *fleet,
-		    int64_t now_ms, int64_t wall_ms);
+		    int64_t now_ms);
 static void	 tui_status(struct tui *tui, const struct draw_layout *l,
 		    int64_t now_ms);
 static int	 tui_edit(struct tui *tui, int ch);
@@ -97,7 +97,6 @@ static void	 tui_say(struct tui *tui, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
 		    struct panel_ctx *ctx);
-static size_t	 tui_unacknowledged(const struct fleet *fleet);
 static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
 static void	 tui_define_keys(void);
 
@@ -282,7 +281,6 @@ tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
 	ctx->keys = &tui->keys;
 	ctx->config = tui->config;
 	ctx->now_ms = tui->last_now;
-	ctx->wall_ms = util_wall_ms();
 }
 
 /* Switch view, remembering where Escape goes back to. */
@@ -473,7 +471,7 @@ tui_fill(struct tui *tui, const struct fleet *fleet)
 	struct panel_ctx	 ctx;
 	struct panel		*p = &tui->panels[tui->view];
 
-	draw_layout(LINES, COLS, tui_unacknowledged(fleet), &l);
+	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	if (l.too_small)
 		return;
 	tui_ctx(tui, fleet, &ctx);
@@ -493,18 +491,6 @@ tui_check_size(struct tui *tui)
 		return (0);
 	resize_term(ws.ws_row, ws.ws_col);
 	return (1);
-}
-
-/* Active alerts nobody has acknowledged: the alert bar's rows. */
-static size_t
-tui_unacknowledged(const struct fleet *fleet)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < fleet->alerts.n; i++)
-		n += fleet->alerts.v[i].active &&
-		    !fleet->alerts.v[i].acknowledged;
-	return (n);
 }
 
 /* The bottom row: the filter being typed, a message, or key hints. */
@@ -566,8 +552,7 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 
 /* Draw one whole frame into curses' virtual screen and send it. */
 static void
-tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
-    int64_t wall_ms)
+tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 {
 	struct draw_layout	 l;
 	struct draw_summary	 sum;
@@ -578,7 +563,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 	size_t			 i, n = 0, current = 0;
 	char			 small[128];
 
-	draw_layout(LINES, COLS, tui_unacknowledged(fleet), &l);
+	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	werase(stdscr);
 	draw_summarize(fleet, tui->title, now_ms, &sum);
 	draw_header(stdscr, &l, &sum);
@@ -605,7 +590,6 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);
 	ctx.now_ms = now_ms;
-	ctx.wall_ms = wall_ms;
 	p->ops->draw(p, stdscr, l.body_y, l.body_rows, l.cols, &ctx);
 	tui_status(tui, &l, now_ms);
 	wnoutrefresh(stdscr);
@@ -614,7 +598,8 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 
 /*
  * Draw when needed and allowed.  A change waits for the frame limit
- * rather than being dropped, so the last change is always shown.
+ * rather than being dropped, so the last change is always shown.  The
+ * screen shows node clocks and the alerts' own times, not wall_ms.
  */
 int64_t
 tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
@@ -622,6 +607,7 @@ tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 {
 	int64_t	tick, wait;
 
+	(void)wall_ms;
 	set_term(tui->screen);
 	tui->last_now = now_ms;
 	if (fleet->dirty)
@@ -647,7 +633,7 @@ tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 	wait = tui->last_frame + TUI_FRAME_MS - now_ms;
 	if (tui->last_frame != 0 && wait > 0)
 		return (wait < tick ? wait : tick);
-	tui_frame(tui, fleet, now_ms, wall_ms);
+	tui_frame(tui, fleet, now_ms);
 	tui->pending = 0;
 	tui->last_frame = now_ms;
 	tui->last_second = now_ms / 1000;

@@ -36,8 +36,8 @@ static const struct table_column panel_fleet_columns[COL_NCOLS] = {
 	[COL_FLAGS] =	{ "FLAGS", 20, 0, 0, 0, 0 },
 	[COL_STATE] =	{ "STATE", 6, 10, 0, 0, 0 },
 	[COL_AGE] =	{ "AGE", 5, 7, 2, 1, 0 },
-	[COL_ALERTS] =	{ "ALERTS", 8, 10, 3, 0, 0 },
-	[COL_LINK] =	{ "BACKEND", 20, 40, 6, 0, 0 },
+	[COL_ALERTS] =	{ "ALERTS", 8, 10, 6, 0, 0 },
+	[COL_LINK] =	{ "BACKEND", 20, 40, 7, 0, 0 },
 };
 
 const struct panel_ops panel_fleet_ops = {

@@ -238,26 +238,26 @@ int
 table_fit(const struct table_column *columns, size_t n, const int *want,
     int width, int *widths)
 {
-	int	shown[TABLE_MAX_COLUMNS], spare;
-	size_t	c, back;
+	int	shown[TABLE_MAX_COLUMNS], spare, drop;
+	size_t	c;
 
 	for (c = 0; c < n; c++)
 		shown[c] = 1;
 	while (table_fit_cut(columns, n, want, width, shown, widths, &spare) &&
 	    table_drop_one(columns, n, shown) == 0)
 		;
-	/* Dropping one may have freed room for another: bring it back. */
-	for (back = 1; back != 0;) {
-		back = 0;
+	/*
+	 * Dropping one may have freed room for another: bring columns back,
+	 * those dropped last first.
+	 */
+	for (drop = 1; drop <= TABLE_MAX_DROP; drop++) {
 		for (c = 0; c < n; c++) {
-			if (shown[c] || columns[c].drop == 0)
+			if (shown[c] || columns[c].drop != drop)
 				continue;
 			shown[c] = 1;
 			if (table_fit_cut(columns, n, want, width, shown,
 			    widths, &spare))
 				shown[c] = 0;
-			else
-				back++;
 		}
 	}
 	table_fit_cut(columns, n, want, width, shown, widths, &spare);

@@ -15,6 +15,7 @@
 #define TABLE_CELL_MAX		160	/* bytes of one cell's text */
 #define TABLE_ID_MAX		128	/* a row's identity */
 #define TABLE_GAP		1	/* columns between two columns */
+#define TABLE_MAX_DROP		9	/* highest table_column.drop */
 
 /* How a cell or row should catch the eye; drawn as colour and glyph. */
 enum table_mark {
@@ -34,8 +35,8 @@ struct table_column {
 	int		 max;		/* widest worth giving; 0 takes
 					   whatever is left (one per
 					   table at most) */
-	int		 drop;		/* 0 always shown; higher numbers
-					   are dropped first when narrow */
+	int		 drop;		/* 0 always shown; 1 to 9, higher
+					   ones dropped first when narrow */
 	int		 right;		/* right-aligned (numbers) */
 	int		 spark;		/* a sparkline drawn from the row's
 					   history, not from text */

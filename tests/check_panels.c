@@ -119,8 +119,14 @@ START_TEST(columns_fit_80_whole_and_use_200)
 
 	/* A column dropped to make room comes back when room is left. */
 	used = table_fit(fit_columns, 7, want, 86, widths);
+	ck_assert_int_gt(widths[1], 0);
 	ck_assert_int_gt(widths[2], 0);
 	ck_assert_int_ge(widths[3], 21);
+	ck_assert_int_eq(widths[6], 0);
+	/* Room for one more only: the one dropped last (lowest) wins. */
+	used = table_fit(fit_columns, 7, want, 70, widths);
+	ck_assert_int_gt(widths[2], 0);
+	ck_assert_int_eq(widths[1], 0);
 
 	/* Too narrow even for the essentials: clipped, nothing negative. */
 	used = table_fit(fit_columns, 7, want, 30, widths);

@@ -5,6 +5,7 @@
  * blacklisted this one.
  */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -21,9 +22,17 @@ enum {
 
 static void	panel_stations_draw(struct panel *p, WINDOW *win, int y,
 		    int h, int w, const struct panel_ctx *ctx);
+struct panel_stations_pair;
+
 static void	panel_stations_row(struct table *t, const struct fleet *fleet,
-		    const struct node *node, int64_t now_ms);
-static void	panel_stations_blacklisted_by(const struct fleet *fleet,
+		    const struct node *node,
+		    const struct panel_stations_pair *pairs, size_t npairs,
+		    int64_t now_ms);
+static int	panel_stations_compare(const void *a, const void *b);
+static struct panel_stations_pair *panel_stations_pairs(
+		    const struct fleet *fleet, size_t *npairs);
+static void	panel_stations_blacklisted_by(
+		    const struct panel_stations_pair *pairs, size_t npairs,
 		    const struct node *node, struct table_row *row);
 static const char *panel_stations_short(const char *id);
 
@@ -58,34 +67,87 @@ panel_stations_short(const char *id)
 	return (slash != NULL && slash[1] != '\0' ? slash + 1 : id);
 }
 
+/* One station blacklisting another, from the first one's stats. */
+struct panel_stations_pair {
+	const char	*peer;		/* blacklisted */
+	const char	*by;		/* the station that did */
+	size_t		 order;		/* by's place in the fleet */
+};
+
+/* By peer, then in fleet order. */
+static int
+panel_stations_compare(const void *a, const void *b)
+{
+	const struct panel_stations_pair	*x = a, *y = b;
+	int					 c;
+
+	if ((c = strcmp(x->peer, y->peer)) != 0)
+		return (c);
+	return ((x->order > y->order) - (x->order < y->order));
+}
+
+/*
+ * Who blacklisted whom, sorted by the one blacklisted, so each row finds
+ * its own in log n: a country of stations all blacklisting the capital
+ * must not cost n squared per frame.  Returns the pairs (free them).
+ */
+static struct panel_stations_pair *
+panel_stations_pairs(const struct fleet *fleet, size_t *npairs)
+{
+	struct panel_stations_pair	*pairs = NULL;
+	const struct node		*m;
+	size_t				 i, j, n = 0, cap = 0;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		m = &fleet->nodes[i];
+		if (m->nstats == 0 || m->stats.role != ROLE_STATION)
+			continue;
+		for (j = 0; j < m->stats.station.nblacklist; j++) {
+			if (n == cap) {
+				cap = cap == 0 ? 64 : cap * 2;
+				pairs = xreallocarray(pairs, cap,
+				    sizeof *pairs);
+			}
+			pairs[n].peer = m->stats.station.blacklist[j].peer;
+			pairs[n].by = m->id;
+			pairs[n].order = i;
+			n++;
+		}
+	}
+	if (n > 0)
+		qsort(pairs, n, sizeof *pairs, panel_stations_compare);
+	*npairs = n;
+	return (pairs);
+}
+
 /*
  * Every station whose blacklist names this one, count first so the
  * number survives when the names are cut to fit.
  */
 static void
-panel_stations_blacklisted_by(const struct fleet *fleet,
-    const struct node *node, struct table_row *row)
+panel_stations_blacklisted_by(const struct panel_stations_pair *pairs,
+    size_t npairs, const struct node *node, struct table_row *row)
 {
-	const struct node		*m;
-	const struct proto_station_stats *ss;
-	char				 names[TABLE_CELL_MAX] = "";
-	size_t				 i, j, n = 0;
+	char		 names[TABLE_CELL_MAX] = "";
+	const char	*last = NULL;
+	size_t		 lo = 0, hi = npairs, mid, n = 0;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		m = &fleet->nodes[i];
-		if (m == node || m->nstats == 0 ||
-		    m->stats.role != ROLE_STATION)
-			continue;
-		ss = &m->stats.station;
-		for (j = 0; j < ss->nblacklist; j++) {
-			if (strcmp(ss->blacklist[j].peer, node->id) != 0)
-				continue;
-			util_format(names + strlen(names), sizeof names -
-			    strlen(names), "%s%s", n == 0 ? "" : " ",
-			    panel_stations_short(m->id));
-			n++;
-			break;
-		}
+	while (lo < hi) {		/* the first pair about this node */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(pairs[mid].peer, node->id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < npairs && strcmp(pairs[lo].peer, node->id) == 0; lo++) {
+		if (pairs[lo].by == last || strcmp(pairs[lo].by, node->id) ==
+		    0)
+			continue;	/* said twice, or about itself */
+		last = pairs[lo].by;
+		util_format(names + strlen(names), sizeof names -
+		    strlen(names), "%s%s", n == 0 ? "" : " ",
+		    panel_stations_short(pairs[lo].by));
+		n++;
 	}
 	if (n == 0)
 		table_set(row, COL_BLACKLISTED_BY, MARK_NONE, "-");
@@ -98,7 +160,8 @@ panel_stations_blacklisted_by(const struct fleet *fleet,
 /* One station's row. */
 static void
 panel_stations_row(struct table *t, const struct fleet *fleet,
-    const struct node *node, int64_t now_ms)
+    const struct node *node, const struct panel_stations_pair *pairs,
+    size_t npairs, int64_t now_ms)
 {
 	const struct proto_station_stats *ss = &node->stats.station;
 	struct proto_report_node	 rep;
@@ -163,7 +226,7 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 			table_set(row, COL_ROOT, MARK_NONE, "%s",
 			    panel_stations_short(node->cert.root_holder));
 	}
-	panel_stations_blacklisted_by(fleet, node, row);
+	panel_stations_blacklisted_by(pairs, npairs, node, row);
 	table_set(row, COL_STATE, node->state == NODE_LIVE ? MARK_OK :
 	    node->state == NODE_STALE ? MARK_WARN : MARK_CRIT, "%s",
 	    rep.state);
@@ -175,15 +238,18 @@ static void
 panel_stations_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
-	const struct fleet	*fleet = ctx->fleet;
-	size_t			 i;
+	const struct fleet		*fleet = ctx->fleet;
+	struct panel_stations_pair	*pairs;
+	size_t				 i, npairs;
 
 	table_reset(&p->table, panel_stations_columns, COL_NCOLS);
+	pairs = panel_stations_pairs(fleet, &npairs);
 	for (i = 0; i < fleet->nnodes; i++) {
 		if (fleet->nodes[i].has_hello &&
 		    fleet->nodes[i].hello.role == ROLE_STATION)
 			panel_stations_row(&p->table, fleet, &fleet->nodes[i],
-			    ctx->now_ms);
+			    pairs, npairs, ctx->now_ms);
 	}
+	free(pairs);
 	panel_show_table(p, win, y, h, w);
 }

@@ -642,6 +642,38 @@ START_TEST(certificate_countdown_decreases)
 }
 END_TEST
 
+/* The capital's row says the whole country blacklisted it. */
+static int
+screen_capital_blacklisted(const struct screen_text *s, const void *arg)
+{
+	const char	*row = screen_row(s, "station/capital");
+
+	(void)arg;
+	return (row != NULL && strstr(row, "!37: ") != NULL);
+}
+
+START_TEST(capital_stations_show_who_blacklisted_the_root)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	const char			*row;
+
+	/* The malformed message comes near 14:00:06. */
+	screen_start("capital", "14:00:02", NULL, cfg);
+	ck_assert(screen_wait(&s, screen_has, "station/"));
+	screen_free(&s);
+	screen_keys("3", 1);
+	ck_assert_msg(screen_wait(&s, screen_capital_blacklisted, NULL), "the "
+	    "Stations view does not show the 37 stations that blacklisted "
+	    "the capital; the screen was:\n%.3000s", s.text);
+	/* And each of them marks the root holder it no longer trusts. */
+	row = screen_row(&s, "station/s1");
+	ck_assert_msg(row != NULL && strstr(row, "!capital") != NULL,
+	    "station/s1 does not mark its root holder: %s", row);
+	screen_free(&s);
+}
+END_TEST
+
 /* The bar (rows above the view names) does not mention text. */
 static int
 screen_bar_lacks(const struct screen_text *s, const void *text)
@@ -708,6 +740,8 @@ screen_suite(void)
 	tcase_add_loop_test(tc, question_mark_lists_every_binding, 0,
 	    SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, certificate_countdown_decreases, 0, 2);
+	tcase_add_loop_test(tc, capital_stations_show_who_blacklisted_the_root,
+	    0, 2);
 	tcase_add_test(tc, acknowledging_hides_an_alert_from_the_bar);
 	suite_add_tcase(s, tc);
 	return (s);

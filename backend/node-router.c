@@ -2,6 +2,8 @@
  * node-router.c: an order router node.  Parents wait in r->open; each step
  * sends at most one child order per parent through the code path the
  * build's flag manifest selects, and the counters are what stats reports.
+ * The child orders each step sent wait in a ring of batches until the
+ * market fills or cancels them; the kill switch is one atomic flag.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@ static int	router_child(struct node_router *, struct router_parent *,
 static void	router_reverse(struct router_parent *, size_t);
 static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
+static int	router_stopped(const struct node_router *);
+static void	router_halt(struct node_router *);
 
 /*
  * Set up a router with its build and flag manifest.  Returns 0, or -1 and
@@ -55,6 +59,8 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
 	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
+	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
+	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
 	util_copy(r->counters.state, sizeof r->counters.state, "running");
 	return (0);
@@ -67,11 +73,15 @@ node_router_free(struct node_router *r)
 	free(r->open);
 	r->open = NULL;
 	r->nopen = 0;
+	free(r->batches);
+	r->batches = NULL;
+	r->bcount = 0;
 }
 
 /*
  * Accept a parent order.  Returns 0, or -1 and a sentence in cause when
- * the router is full or the order is empty; refusals are counted.
+ * the router is killed or halting, full, or the order is empty; refusals
+ * are counted.
  */
 int
 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
@@ -79,6 +89,13 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 {
 	struct router_parent	*p;
 
+	if (node_router_killed(r)) {
+		r->counters.parents_refused_total++;
+		util_format(cause, causelen, "%s is %s: new parent orders are "
+		    "refused until a two-person resume", r->id,
+		    node_router_state(r));
+		return (-1);
+	}
 	if (shares == 0) {
 		r->counters.parents_refused_total++;
 		util_format(cause, causelen, "%s refused a parent order of 0 "
@@ -171,6 +188,7 @@ router_measure(struct node_router *r)
 	size_t				 i;
 
 	c->open_parents = r->nopen;
+	util_copy(c->state, sizeof c->state, node_router_state(r));
 	c->worst_ratio = 0;
 	for (i = 0; i < r->nopen; i++) {
 		p = &r->open[i];
@@ -188,6 +206,32 @@ router_measure(struct node_router *r)
 }
 
 /*
+ * Has a kill been seen?  An acquire load, paired with the release store
+ * in node_router_kill(), so that what the killing thread did before the
+ * kill is visible to the order path once it sees the flag.
+ */
+static int
+router_stopped(const struct node_router *r)
+{
+	return (atomic_load_explicit(&r->kill_flag, memory_order_acquire) !=
+	    0);
+}
+
+/* Killed: ask the market to cancel every open child order, once each. */
+static void
+router_halt(struct node_router *r)
+{
+	struct router_batch	*b;
+	size_t			 i;
+
+	for (i = 0; i < r->bcount; i++) {
+		b = &r->batches[(r->bhead + i) % ROUTER_MAX_BATCHES];
+		if (b->cancel_at == 0)
+			b->cancel_at = r->iteration;
+	}
+}
+
+/*
  * One iteration of the order path.  Returns the number of child orders
  * sent.  A child_size of 0 is taken as 1 share.
  */
@@ -196,10 +240,23 @@ node_router_step(struct node_router *r, unsigned max_children,
     uint64_t child_size)
 {
 	struct router_parent	*p;
+	struct router_batch	*b;
 	const char		*rlp_path;
 	size_t			 i, kept, served;
+	uint64_t		 before = r->counters.child_orders_total;
 	unsigned		 sent = 0;
 
+	r->iteration++;
+	if (router_stopped(r)) {
+		router_halt(r);
+		router_measure(r);
+		return (0);
+	}
+	if (r->bcount == ROUTER_MAX_BATCHES) {
+		/* The market has not answered: send nothing more. */
+		router_measure(r);
+		return (0);
+	}
 	if (child_size == 0)
 		child_size = 1;
 	rlp_path = node_router_path(r, "rlp");
@@ -209,9 +266,13 @@ node_router_step(struct node_router *r, unsigned max_children,
 	 * served but still open move behind those not served, so that a
 	 * bound on child orders per step never starves the newest parents
 	 * (runaway parents never close and would otherwise hog the front).
+	 * The kill flag is read again before every child order, so a kill
+	 * from another thread stops this very iteration.
 	 */
 	kept = 0;
 	for (i = 0; i < r->nopen && sent < max_children; i++) {
+		if (router_stopped(r))
+			break;
 		p = &r->open[i];
 		sent++;
 		if (router_child(r, p, child_size,
@@ -227,8 +288,86 @@ node_router_step(struct node_router *r, unsigned max_children,
 		    (r->nopen - served) * sizeof *r->open);
 	r->nopen = kept + (r->nopen - served);
 	router_rotate(r->open, kept, r->nopen - kept);
+
+	if (r->counters.child_orders_total > before) {
+		b = &r->batches[(r->bhead + r->bcount++) % ROUTER_MAX_BATCHES];
+		b->iteration = r->iteration;
+		b->children = r->counters.child_orders_total - before;
+		b->cancel_at = 0;
+		r->counters.open_children += b->children;
+	}
 	router_measure(r);
 	return (sent);
+}
+
+/* The market fills and cancels open child orders, oldest first. */
+uint64_t
+node_router_market(struct node_router *r, unsigned fill_after,
+    unsigned cancel_after)
+{
+	struct router_batch	*b;
+	uint64_t		 closed = 0;
+
+	while (r->bcount > 0) {
+		b = &r->batches[r->bhead];
+		if (b->cancel_at != 0 &&
+		    r->iteration - b->cancel_at >= cancel_after)
+			r->counters.children_cancelled_total += b->children;
+		else if (r->iteration - b->iteration < fill_after)
+			break;
+		closed += b->children;
+		r->counters.open_children -= b->children;
+		r->bhead = (r->bhead + 1) % ROUTER_MAX_BATCHES;
+		r->bcount--;
+	}
+	/* Only the residue changed: the parents' gauges stand. */
+	util_copy(r->counters.state, sizeof r->counters.state,
+	    node_router_state(r));
+	return (closed);
+}
+
+/* Set the kill flag (release); safe from any thread. */
+void
+node_router_kill(struct node_router *r)
+{
+	atomic_store_explicit(&r->kill_flag, 1, memory_order_release);
+}
+
+/* Has the router been killed?  Safe from any thread. */
+int
+node_router_killed(const struct node_router *r)
+{
+	return (router_stopped(r));
+}
+
+/* Resume a killed router; -1 and a sentence unless it is "killed". */
+int
+node_router_resume(struct node_router *r, char *cause, size_t causelen)
+{
+	if (!node_router_killed(r)) {
+		util_format(cause, causelen, "%s is running: resume applies "
+		    "only to a killed router", r->id);
+		return (-1);
+	}
+	if (r->counters.open_children > 0) {
+		util_format(cause, causelen, "%s is still halting: %llu child "
+		    "orders wait for the market to cancel them; resume once "
+		    "it reports killed", r->id,
+		    (unsigned long long)r->counters.open_children);
+		return (-1);
+	}
+	atomic_store_explicit(&r->kill_flag, 0, memory_order_release);
+	router_measure(r);
+	return (0);
+}
+
+/* The router's state as stats reports it. */
+const char *
+node_router_state(const struct node_router *r)
+{
+	if (!node_router_killed(r))
+		return ("running");
+	return (r->counters.open_children > 0 ? "halting" : "killed");
 }
 
 /* The code path flag enables on this build, or NULL if none or off. */
@@ -271,4 +410,6 @@ node_router_stats(struct node_router *r, struct proto_stats *stats)
 	stats->uptime_ms = util_mono_ms() - r->started_ms;
 	stats->seq = ++r->seq;
 	stats->router = r->counters;
+	util_copy(stats->router.state, sizeof stats->router.state,
+	    node_router_state(r));
 }

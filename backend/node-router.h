@@ -6,24 +6,49 @@
  * flag manifest: on the new build "rlp" enables retail_liquidity; on the
  * old one it enables power_peg, whose child-share counting was moved away
  * years before, so it sends child orders without end.  The router knows
- * nothing of sockets or simulation: the simulator feeds it parents and
- * calls node_router_step() once per iteration of the order path.
+ * nothing of sockets or simulation: the simulator feeds it parents, calls
+ * node_router_step() once per iteration of the order path, and answers
+ * for the market with node_router_market().
+ *
+ * The kill switch.  A child order sent is open until the market fills it
+ * or it is cancelled; open_children counts them.  node_router_kill() sets
+ * an atomic flag with release ordering and does nothing else, so it may
+ * be called from any thread; the order path reads the flag with acquire
+ * ordering at the top of every iteration and again before each child
+ * order, so no child order leaves after a kill it has seen, and child
+ * orders stop within one iteration of a kill from another thread.  The
+ * order path then asks the market to cancel every open child order and
+ * refuses new parents.  The router reports "halting" while cancels are
+ * outstanding and "killed" once open_children is zero; open parents are
+ * held, not served, so node_router_resume() continues them.  Everything
+ * but node_router_kill() and node_router_killed() belongs to the order
+ * path's thread (vigild runs everything on one thread).
  */
 #ifndef VIGIL_NODE_ROUTER_H
 #define VIGIL_NODE_ROUTER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "proto.h"
 
-#define ROUTER_MAX_OPEN	4096	/* open parents held at once */
+#define ROUTER_MAX_OPEN		4096	/* open parents held at once */
+#define ROUTER_MAX_BATCHES	256	/* iterations with open children */
 
 struct router_parent {
 	uint64_t	id;
 	uint64_t	shares;		/* the parent's size */
 	uint64_t	child_shares;	/* sent so far as child orders */
 	int		rlp;		/* flagged for the rlp code path */
+};
+
+/* The child orders one iteration sent that are still open. */
+struct router_batch {
+	uint64_t	iteration;	/* when they were sent */
+	uint64_t	children;	/* how many */
+	uint64_t	cancel_at;	/* iteration their cancel went out;
+					   0 if none */
 };
 
 struct node_router {
@@ -36,6 +61,12 @@ struct node_router {
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
 	uint64_t		 next_parent;
+
+	struct router_batch	*batches;	/* ring, oldest first */
+	size_t			 bhead;
+	size_t			 bcount;
+	uint64_t		 iteration;	/* order path iterations */
+	atomic_int		 kill_flag;	/* set by node_router_kill() */
 
 	struct proto_router_stats counters;	/* what stats reports */
 	int64_t			 started_ms;	/* monotonic, for uptime */
@@ -56,8 +87,9 @@ void	 node_router_free(struct node_router *r);
 /*
  * Accept a parent order of shares; rlp marks it for the code path the
  * "rlp" flag enables on this build (if the flag is on).  Returns 0, or -1
- * and a sentence in cause when refused (router full); refusals count in
- * parents_refused_total.
+ * and a sentence in cause when refused (router full, or killed or
+ * halting: "router/r8 is killed: new parent orders are refused until a
+ * two-person resume"); refusals count in parents_refused_total.
  */
 int	 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 	    char *cause, size_t causelen);
@@ -67,10 +99,43 @@ int	 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
  * one child order of up to child_size shares through the code path its
  * flags select; a parent whose shares are filled closes, except on the
  * power_peg path, which cannot tell.  At most max_children child orders
- * are sent in all.  Returns the number sent.
+ * are sent in all.  Once killed, it sends none and asks the market to
+ * cancel every open child order instead.  It also sends none while
+ * ROUTER_MAX_BATCHES iterations' child orders wait for the market.
+ * Returns the number sent.
  */
 unsigned node_router_step(struct node_router *r, unsigned max_children,
 	    uint64_t child_size);
+
+/*
+ * The market's answers, as of this iteration: child orders sent at least
+ * fill_after iterations ago are filled, and those whose cancel went out
+ * at least cancel_after iterations ago are cancelled (counted in
+ * children_cancelled_total), oldest first.  Returns how many closed.
+ */
+uint64_t node_router_market(struct node_router *r, unsigned fill_after,
+	    unsigned cancel_after);
+
+/*
+ * Kill: stop child orders, cancel the open ones, refuse new parents.
+ * Only sets an atomic flag (release), so any thread may call it; the
+ * order path acts on it.  Killing a killed router changes nothing.
+ */
+void	 node_router_kill(struct node_router *r);
+
+/* Has the router been killed (acquire)?  Any thread may ask. */
+int	 node_router_killed(const struct node_router *r);
+
+/*
+ * Resume a killed router: child orders flow again and parents are
+ * accepted.  Returns 0, or -1 and a sentence in cause when the router is
+ * not "killed" (running, or still halting with open child orders).
+ */
+int	 node_router_resume(struct node_router *r, char *cause,
+	    size_t causelen);
+
+/* "running", "halting" (killed, child orders still open) or "killed". */
+const char *node_router_state(const struct node_router *r);
 
 /* The code path flag name enables on this build, or NULL if none/off. */
 const char *node_router_path(const struct node_router *r, const char *flag);
@@ -79,7 +144,10 @@ const char *node_router_path(const struct node_router *r, const char *flag);
 void	 node_router_hello(const struct node_router *r,
 	    struct proto_hello *hello);
 
-/* Fill stats (without clock_ms); bumps the sequence number. */
+/*
+ * Fill stats (without clock_ms), with the state and the open child
+ * orders; bumps the sequence number.
+ */
 void	 node_router_stats(struct node_router *r, struct proto_stats *stats);
 
 #endif

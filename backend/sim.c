@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "node-router.h"
 #include "node-station.h"
 #include "sim.h"
@@ -32,6 +33,8 @@
 #define SIM_CHILD_SIZE		100	/* shares per child order */
 #define SIM_MAX_CHILDREN	500	/* child orders per router step */
 #define SIM_MAX_PARENTS_STEP	100	/* parents per router per step */
+#define SIM_FILL_STEPS		3	/* the market fills a child order */
+#define SIM_CANCEL_STEPS	2	/* and acknowledges a cancel */
 #define SIM_PARENTS_PER_S	20.0	/* real-time pace, calm and open */
 #define SIM_TRICKLE_PER_S	2.0	/* knight before the open */
 
@@ -738,9 +741,13 @@ sim_step(struct sim *sim, int64_t now_real_ms)
 	sim_advance(sim, to, tick);
 	sim_feed_routers(sim, now_real_ms - sim->real_last_ms);
 	sim->real_last_ms = now_real_ms;
-	for (i = 0; i < sim->nrouters; i++)
+	/* The market answers for earlier child orders, then each sends. */
+	for (i = 0; i < sim->nrouters; i++) {
+		node_router_market(sim->nodes[i].router, SIM_FILL_STEPS,
+		    SIM_CANCEL_STEPS);
 		node_router_step(sim->nodes[i].router, SIM_MAX_CHILDREN,
 		    SIM_CHILD_SIZE);
+	}
 }
 
 /*
@@ -1095,7 +1102,8 @@ sim_note_cert(struct sim_node *n)
 /*
  * Parent orders, paced in real time: dt_real ms have passed.  Knight's
  * market is closed before the open (a trickle without rlp); from the
- * open every other parent is flagged rlp, on every router.
+ * open every other parent is flagged rlp, on every router.  A killed
+ * router is sent none: its clients are told it is halted.
  */
 static void
 sim_feed_routers(struct sim *sim, int64_t dt_real)
@@ -1115,6 +1123,10 @@ sim_feed_routers(struct sim *sim, int64_t dt_real)
 	for (i = 0; i < sim->nrouters; i++) {
 		n = &sim->nodes[i];
 		r = n->router;
+		if (node_router_killed(r)) {
+			n->parent_carry = 0;
+			continue;
+		}
 		n->parent_carry += rate * (double)dt_real / 1000.0;
 		due = (uint64_t)n->parent_carry;
 		n->parent_carry -= (double)due;
@@ -1313,6 +1325,65 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
 	return (0);
+}
+
+/* Carry out an approved kill or resume on node i; see sim.h. */
+int
+sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
+    char *cause, size_t causelen)
+{
+	struct node_router	*r;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
+	r = sim->nodes[i].router;
+	if (strcmp(cmd->action, "kill") != 0 &&
+	    strcmp(cmd->action, "resume") != 0) {
+		util_format(cause, causelen, "%s cannot carry out %s: this "
+		    "vigild carries out only kill and resume, on routers; "
+		    "cancel the command and act on the node another way",
+		    sim_node_id(sim, i), cmd->action);
+		return (-1);
+	}
+	if (r == NULL) {
+		util_format(cause, causelen, "%s is a station: %s applies "
+		    "only to routers; propose it for a router",
+		    sim_node_id(sim, i), cmd->action);
+		return (-1);
+	}
+	if (strcmp(cmd->action, "resume") == 0)
+		return (node_router_resume(r, cause, causelen));
+	if (node_router_killed(r)) {
+		util_format(cause, causelen, "%s is already %s: its child "
+		    "orders are stopped; resume it with a two-person resume",
+		    r->id, node_router_state(r));
+		return (-1);
+	}
+	node_router_kill(r);
+	return (0);
+}
+
+/* Fill node i's id, build and state for binding a command. */
+void
+sim_node_state(const struct sim *sim, size_t i,
+    struct command_node_state *state)
+{
+	const struct sim_node	*n;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_state: node %zu of %zu", i, sim->nnodes);
+	n = &sim->nodes[i];
+	memset(state, 0, sizeof *state);
+	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
+	if (n->router != NULL) {
+		util_copy(state->build, sizeof state->build, n->router->build);
+		util_copy(state->state, sizeof state->state,
+		    node_router_state(n->router));
+	} else {
+		util_copy(state->build, sizeof state->build,
+		    n->station->build);
+		util_copy(state->state, sizeof state->state, "running");
+	}
 }
 
 /* Take the next queued alert; 1 if one was filled, else 0. */

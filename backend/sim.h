@@ -24,6 +24,7 @@
 #include "proto.h"
 
 struct sim;
+struct command_node_state;
 
 struct sim_options {
 	const char	*scenario;	/* "calm" (default), "knight",
@@ -99,6 +100,26 @@ void		 sim_node_stats(struct sim *sim, size_t i,
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);
+
+/*
+ * Carry out an approved command on node i: "kill" or "resume" on a
+ * router (node_router_kill, node_router_resume).  Returns 0, or -1 and a
+ * sentence in cause when the node cannot (a station, an action this
+ * vigild does not carry out, a router already killed, or a resume while
+ * it is not "killed"); nothing changes then.  The two-person rule is
+ * checked before this is called (command.h), not here.
+ */
+int		 sim_node_command(struct sim *sim, size_t i,
+		    const struct proto_command *cmd, char *cause,
+		    size_t causelen);
+
+/*
+ * Fill what node i is now, for binding a command to the state its
+ * proposer saw: id, build, and "running", "halting" or "killed" for a
+ * router ("running" for a station).
+ */
+void		 sim_node_state(const struct sim *sim, size_t i,
+		    struct command_node_state *state);
 
 /*
  * Take the next alert a node raised since the last call.  Returns 1 and

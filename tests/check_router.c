@@ -1,7 +1,10 @@
 /*
  * check_router.c: the router's order path as an operator sees it through
  * stats: parents fill and close on the new build, the old build's
- * power_peg path runs away, and a full router refuses and counts.
+ * power_peg path runs away, and a full router refuses and counts; the
+ * market fills child orders a few iterations later, and the kill switch
+ * stops child orders at once, cancels the open ones, refuses parents and
+ * reports halting until the residue is gone, then killed.
  */
 #include <check.h>
 #include <string.h>
@@ -23,6 +26,24 @@ router_with_rlp(struct node_router *r, const char *id, const char *build,
 	flag.on = on;
 	ck_assert_msg(node_router_init(r, id, "nyse", build, &flag, 1, cause,
 	    sizeof cause) == 0, "init: %s", cause);
+}
+
+/* A power_peg router with n runaway parents that has run steps steps. */
+static void
+runaway(struct node_router *r, int n, int steps)
+{
+	char	cause[256];
+	int	i;
+
+	router_with_rlp(r, "router/r8", "smars-2012.07.31-old", "power_peg",
+	    1);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(node_router_parent(r, 100, 1, cause,
+		    sizeof cause), 0);
+	for (i = 0; i < steps; i++) {
+		node_router_market(r, 3, 2);
+		node_router_step(r, 500, 100);
+	}
 }
 
 START_TEST(retail_liquidity_fills_and_closes_without_exceeding)
@@ -202,6 +223,176 @@ START_TEST(hello_and_stats_report_build_flags_and_counters)
 }
 END_TEST
 
+START_TEST(market_fills_child_orders_a_few_iterations_later)
+{
+	struct node_router	r;
+	int			i;
+
+	runaway(&r, 4, 0);
+	ck_assert_uint_eq(node_router_step(&r, 500, 100), 4);
+	ck_assert_uint_eq(r.counters.open_children, 4);
+	ck_assert_uint_eq(node_router_market(&r, 3, 2), 0);
+	/* Three iterations later the first four are filled. */
+	for (i = 0; i < 3; i++) {
+		node_router_step(&r, 500, 100);
+		ck_assert_uint_eq(r.counters.open_children, 4 * (i + 2));
+	}
+	ck_assert_uint_eq(node_router_market(&r, 3, 2), 4);
+	ck_assert_uint_eq(r.counters.open_children, 12);
+	ck_assert_uint_eq(r.counters.children_cancelled_total, 0);
+	ck_assert_str_eq(node_router_state(&r), "running");
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(kill_stops_child_orders_within_one_iteration)
+{
+	struct node_router	r;
+	uint64_t		total;
+	int			i;
+
+	runaway(&r, 5, 10);
+	total = r.counters.child_orders_total;
+	ck_assert_uint_eq(total, 50);
+	ck_assert(!node_router_killed(&r));
+	node_router_kill(&r);
+	ck_assert(node_router_killed(&r));
+	/* The very next iteration sends nothing, nor any after it. */
+	for (i = 0; i < 20; i++) {
+		node_router_market(&r, 3, 2);
+		ck_assert_uint_eq(node_router_step(&r, 500, 100), 0);
+		ck_assert_uint_eq(r.counters.child_orders_total, total);
+	}
+	/* The parents are held, not served and not dropped. */
+	ck_assert_uint_eq(r.counters.open_parents, 5);
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
+{
+	struct node_router	r;
+	struct proto_stats	st;
+	uint64_t		residue, filled_before, steps = 0;
+
+	/* No market answers yet: every child order sent is still open. */
+	runaway(&r, 5, 0);
+	node_router_step(&r, 500, 100);
+	node_router_step(&r, 500, 100);
+	residue = r.counters.open_children;
+	ck_assert_uint_eq(residue, 10);
+	node_router_kill(&r);
+	node_router_stats(&r, &st);
+	ck_assert_str_eq(st.router.state, "halting");
+	ck_assert_uint_eq(st.router.open_children, residue);
+
+	/* The order path sends the cancels; the market acknowledges them. */
+	filled_before = r.counters.child_orders_total;
+	while (r.counters.open_children > 0) {
+		ck_assert_str_eq(node_router_state(&r), "halting");
+		ck_assert_uint_lt(steps++, 10);
+		node_router_step(&r, 500, 100);
+		node_router_market(&r, 100, 2);
+	}
+	ck_assert_uint_ge(steps, 2);	/* acknowledged, not at once */
+	node_router_stats(&r, &st);
+	ck_assert_str_eq(st.router.state, "killed");
+	ck_assert_uint_eq(st.router.open_children, 0);
+	ck_assert_uint_eq(st.router.children_cancelled_total, residue);
+	ck_assert_uint_eq(st.router.child_orders_total, filled_before);
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(killed_with_nothing_open_reports_killed_at_once)
+{
+	struct node_router	r;
+
+	router_with_rlp(&r, "router/r1", "smars-2012.08.01",
+	    "retail_liquidity", 1);
+	ck_assert_str_eq(node_router_state(&r), "running");
+	node_router_kill(&r);
+	ck_assert_str_eq(node_router_state(&r), "killed");
+	node_router_kill(&r);
+	ck_assert_str_eq(node_router_state(&r), "killed");
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(parents_are_refused_in_words_while_halting_and_killed)
+{
+	struct node_router	r;
+	char			cause[256];
+
+	runaway(&r, 2, 1);
+	node_router_kill(&r);
+	node_router_step(&r, 500, 100);
+	ck_assert_str_eq(node_router_state(&r), "halting");
+	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
+	    -1);
+	ck_assert_str_eq(cause, "router/r8 is halting: new parent orders are "
+	    "refused until a two-person resume");
+	while (r.counters.open_children > 0) {
+		node_router_step(&r, 500, 100);
+		node_router_market(&r, 3, 2);
+	}
+	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
+	    -1);
+	ck_assert_str_eq(cause, "router/r8 is killed: new parent orders are "
+	    "refused until a two-person resume");
+	ck_assert_uint_eq(r.counters.parents_refused_total, 2);
+	ck_assert_uint_eq(r.counters.parents_total, 2);
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(resume_only_from_killed_restarts_child_orders)
+{
+	struct node_router	r;
+	char			cause[256];
+	uint64_t		total;
+
+	runaway(&r, 3, 2);
+	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is running"));
+	node_router_kill(&r);
+	node_router_step(&r, 500, 100);
+	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "still halting"));
+	ck_assert(node_router_killed(&r));
+	while (r.counters.open_children > 0) {
+		node_router_step(&r, 500, 100);
+		node_router_market(&r, 3, 2);
+	}
+	total = r.counters.child_orders_total;
+	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), 0);
+	ck_assert_str_eq(node_router_state(&r), "running");
+	ck_assert(!node_router_killed(&r));
+	/* The held parents are served again, and new ones accepted. */
+	ck_assert_uint_eq(node_router_step(&r, 500, 100), 3);
+	ck_assert_uint_eq(r.counters.child_orders_total, total + 3);
+	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
+	    0);
+	node_router_free(&r);
+}
+END_TEST
+
+START_TEST(unanswered_market_holds_child_orders_back)
+{
+	struct node_router	r;
+	int			i;
+
+	runaway(&r, 1, 0);
+	for (i = 0; i < ROUTER_MAX_BATCHES; i++)
+		ck_assert_uint_eq(node_router_step(&r, 500, 100), 1);
+	ck_assert_uint_eq(node_router_step(&r, 500, 100), 0);
+	ck_assert_uint_eq(r.counters.open_children, ROUTER_MAX_BATCHES);
+	node_router_market(&r, 1, 2);
+	ck_assert_uint_eq(node_router_step(&r, 500, 100), 1);
+	node_router_free(&r);
+}
+END_TEST
+
 Suite *
 router_suite(void)
 {
@@ -215,6 +406,15 @@ router_suite(void)
 	tcase_add_test(tc, child_order_bound_serves_every_parent_in_turn);
 	tcase_add_test(tc, init_refuses_ids_without_router_prefix);
 	tcase_add_test(tc, hello_and_stats_report_build_flags_and_counters);
+	tcase_add_test(tc, market_fills_child_orders_a_few_iterations_later);
+	tcase_add_test(tc, kill_stops_child_orders_within_one_iteration);
+	tcase_add_test(tc,
+	    halting_while_child_orders_are_open_then_killed_at_zero);
+	tcase_add_test(tc, killed_with_nothing_open_reports_killed_at_once);
+	tcase_add_test(tc,
+	    parents_are_refused_in_words_while_halting_and_killed);
+	tcase_add_test(tc, resume_only_from_killed_restarts_child_orders);
+	tcase_add_test(tc, unanswered_market_holds_child_orders_back);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -2,12 +2,15 @@
  * check_sim.c: the scenarios as an operator would watch them, driven by a
  * fake real clock handed to sim_create() and sim_step() (no sleeping):
  * knight's warnings and runaway at the open, capital's blacklist cascade
- * and failed renewals, calm's uneventful hour, and the errors in words.
+ * and failed renewals, calm's uneventful hour, and the errors in words;
+ * and the kill switch carried out on a node: knight's r8 stops sending
+ * child orders within one step, halts, is killed, and resumes.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "sim.h"
 #include "tests.h"
 #include "util.h"
@@ -457,6 +460,134 @@ START_TEST(scenario_table_names_the_three_incidents)
 }
 END_TEST
 
+/* A command document for action on node, as the rule engine hands it. */
+static struct proto_command
+command_for(const char *action, const char *node)
+{
+	struct proto_command	cmd;
+
+	memset(&cmd, 0, sizeof cmd);
+	strcpy(cmd.id, "00112233445566778899aabbccddeeff");
+	util_copy(cmd.action, sizeof cmd.action, action);
+	cmd.ntargets = 1;
+	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node, node);
+	return (cmd);
+}
+
+START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
+{
+	struct sim_options		 o = options_for("knight");
+	struct sim			*sim;
+	struct proto_command		 kill = command_for("kill",
+					    "router/r8");
+	struct proto_command		 resume = command_for("resume",
+					    "router/r8");
+	struct proto_stats		 st, r1;
+	struct command_node_state	 now;
+	int64_t				 real = REAL_T0;
+	uint64_t			 total, r1_total, residue;
+	size_t				 r8;
+	char				 cause[PROTO_TEXT_MAX];
+	int				 k, halting = 0;
+
+	o.start_s = 9 * 3600 + 30 * 60;
+	sim = create_or_fail(&o, real);
+	r8 = node_index(sim, "router/r8");
+	sim_node_state(sim, r8, &now);
+	ck_assert_str_eq(now.node, "router/r8");
+	ck_assert_str_eq(now.build, "smars-2012.07.31-old");
+	ck_assert_str_eq(now.state, "running");
+	for (k = 0; k < 30; k++) {
+		real += 100;
+		sim_step(sim, real);
+	}
+	sim_node_stats(sim, r8, &st);
+	ck_assert_msg(st.router.worst_ratio > 1.0, "r8 is not running away");
+	ck_assert_uint_gt(st.router.open_children, 0);
+
+	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
+	    sizeof cause), 0);
+	sim_node_stats(sim, r8, &st);
+	ck_assert_str_eq(st.router.state, "halting");
+	total = st.router.child_orders_total;
+	residue = st.router.open_children;
+	sim_node_stats(sim, 0, &r1);
+	r1_total = r1.router.child_orders_total;
+
+	/* From the next step on, r8 sends no child order; r1 goes on. */
+	for (k = 0; k < 30; k++) {
+		real += 100;
+		sim_step(sim, real);
+		sim_node_stats(sim, r8, &st);
+		ck_assert_uint_eq(st.router.child_orders_total, total);
+		if (strcmp(st.router.state, "halting") == 0) {
+			halting++;
+			ck_assert_uint_gt(st.router.open_children, 0);
+		} else
+			ck_assert_str_eq(st.router.state, "killed");
+	}
+	ck_assert_int_ge(halting, 1);
+	ck_assert_str_eq(st.router.state, "killed");
+	ck_assert_uint_eq(st.router.open_children, 0);
+	ck_assert_uint_gt(st.router.children_cancelled_total, 0);
+	ck_assert_uint_le(st.router.children_cancelled_total, residue);
+	sim_node_stats(sim, 0, &r1);
+	ck_assert_uint_gt(r1.router.child_orders_total, r1_total);
+	sim_node_state(sim, r8, &now);
+	ck_assert_str_eq(now.state, "killed");
+
+	/* A second kill is refused in words; a resume restarts it. */
+	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
+	    sizeof cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is already killed"));
+	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
+	    sizeof cause), 0);
+	sim_node_state(sim, r8, &now);
+	ck_assert_str_eq(now.state, "running");
+	for (k = 0; k < 5; k++) {
+		real += 100;
+		sim_step(sim, real);
+	}
+	sim_node_stats(sim, r8, &st);
+	ck_assert_uint_gt(st.router.child_orders_total, total);
+	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
+	    sizeof cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is running"));
+	sim_free(sim);
+}
+END_TEST
+
+START_TEST(commands_a_node_cannot_carry_out_are_refused_in_words)
+{
+	struct sim_options		 o = options_for("calm");
+	struct sim			*sim;
+	struct proto_command		 cmd;
+	struct command_node_state	 now;
+	size_t				 cap;
+	char				 cause[PROTO_TEXT_MAX];
+
+	sim = create_or_fail(&o, REAL_T0);
+	cap = node_index(sim, "station/capital");
+	cmd = command_for("kill", "station/capital");
+	ck_assert_int_eq(sim_node_command(sim, cap, &cmd, cause,
+	    sizeof cause), -1);
+	ck_assert_str_eq(cause, "station/capital is a station: kill applies "
+	    "only to routers; propose it for a router");
+	cmd = command_for("move-root", "router/r1");
+	ck_assert_int_eq(sim_node_command(sim, 0, &cmd, cause,
+	    sizeof cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "router/r1 cannot carry out "
+	    "move-root"));
+	sim_node_state(sim, 0, &now);
+	ck_assert_str_eq(now.state, "running");
+	sim_node_state(sim, cap, &now);
+	ck_assert_str_eq(now.node, "station/capital");
+	ck_assert_str_eq(now.build, "stationd-4.2.0");
+	ck_assert_str_eq(now.state, "running");
+	sim_free(sim);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -475,6 +606,10 @@ sim_suite(void)
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
 	tcase_add_test(tc, bad_options_are_refused_in_words);
 	tcase_add_test(tc, scenario_table_names_the_three_incidents);
+	tcase_add_test(tc,
+	    knight_r8_killed_after_the_open_stops_its_child_orders);
+	tcase_add_test(tc,
+	    commands_a_node_cannot_carry_out_are_refused_in_words);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -715,16 +715,14 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 {
 	const struct alert	*shown[8];
 	const struct alert	*a;
-	char			 line[DRAW_LINE_MAX], keys[64], *comma;
+	char			 line[DRAW_LINE_MAX], keys[64];
 	size_t			 n, total, acked, crit, warn, i, room;
 	int			 y, label = 9;
 	enum draw_style		 style;
 	const char		*sev;
 
 	total = draw_count_bar(fleet, &crit, &warn, &acked);
-	keys_for_action(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
-	if ((comma = strchr(keys, ',')) != NULL)
-		*comma = '\0';
+	keys_first(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
 	room = (size_t)l->bar_rows;
 	if (total > room)
 		room--;		/* the last row counts the rest */
@@ -786,16 +784,14 @@ void
 draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
     const int *actions, size_t n, size_t current, const struct keymap *km)
 {
-	char	 label[64], keys[64], *comma;
+	char	 label[64], keys[64];
 	size_t	 i;
 	int	 x = 0, w;
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
 	for (i = 0; i < n; i++) {
-		keys_for_action(km, (enum keys_action)actions[i], keys,
+		keys_first(km, (enum keys_action)actions[i], keys,
 		    sizeof keys);
-		if ((comma = strchr(keys, ',')) != NULL)
-			*comma = '\0';
 		util_format(label, sizeof label, " %s %s ", keys, names[i]);
 		w = table_text_width(label);
 		if (x + w > l->cols)

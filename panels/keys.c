@@ -283,6 +283,20 @@ keys_for_action(const struct keymap *km, enum keys_action action,
 	return (n);
 }
 
+/* The first key of an action, as hints name it. */
+size_t
+keys_first(const struct keymap *km, enum keys_action action, char *buf,
+    size_t len)
+{
+	size_t	n;
+	char	*comma;
+
+	n = keys_for_action(km, action, buf, len);
+	if ((comma = strchr(buf, ',')) != NULL)
+		*comma = '\0';
+	return (n);
+}
+
 /* The help view's lines, in table order. */
 size_t
 keys_help_lines(const struct keymap *km, struct keys_help *out, size_t max)

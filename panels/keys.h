@@ -177,6 +177,13 @@ size_t		 keys_for_action(const struct keymap *km,
 		    enum keys_action action, char *buf, size_t len);
 
 /*
+ * The first of those keys ("j"), for hints that name one key; "(none)"
+ * when unbound.  Returns how many keys the action has.
+ */
+size_t		 keys_first(const struct keymap *km, enum keys_action action,
+		    char *buf, size_t len);
+
+/*
  * The help view's lines, one per action in table order, into out (room
  * for max); returns how many (KEYS_NACTIONS - 1 when room).
  */

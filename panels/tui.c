@@ -406,12 +406,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		return (out->type != TUI_NONE);
 	}
 	if (action == KEYS_ACK_ALERT) {
-		char	alerts[64], *comma;
+		char	alerts[64];
 
-		keys_for_action(&tui->keys, KEYS_VIEW_ALERTS, alerts,
+		keys_first(&tui->keys, KEYS_VIEW_ALERTS, alerts,
 		    sizeof alerts);
-		if ((comma = strchr(alerts, ',')) != NULL)
-			*comma = '\0';
 		tui_say(tui, "Alerts are acknowledged in the Alerts view: "
 		    "press %s, select one, and acknowledge it there.", alerts);
 	}
@@ -499,7 +497,6 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 {
 	struct panel	*p = &tui->panels[tui->view];
 	char		 left[DRAW_LINE_MAX], right[DRAW_LINE_MAX], k[64];
-	char		*comma;
 	size_t		 i;
 	int		 rw;
 	static const enum keys_action hints[] = {
@@ -528,11 +525,8 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 			    (hints[i] == KEYS_BACK && !leaf) ||
 			    (hints[i] == KEYS_SORT_NEXT && !p->ops->sortable))
 				continue;
-			if (keys_for_action(&tui->keys, hints[i], k,
-			    sizeof k) == 0)
+			if (keys_first(&tui->keys, hints[i], k, sizeof k) == 0)
 				continue;
-			if ((comma = strchr(k, ',')) != NULL)
-				*comma = '\0';
 			util_format(left + strlen(left), sizeof left -
 			    strlen(left), "%s%s %s", left[0] != '\0' ? "  " :
 			    "", k, words[i]);

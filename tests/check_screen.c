@@ -45,7 +45,7 @@ static const struct screen_config screen_configs[] = {
 #define SCREEN_NCONFIGS	(sizeof screen_configs / sizeof screen_configs[0])
 
 /* What the cleanup must stop; set while a test runs. */
-static char	screen_socket[64];
+static char	screen_socket[512];	/* in the test's directory */
 static char	screen_tmux_path[512];
 static char	screen_pidfile[512];
 static int	screen_registered;
@@ -100,7 +100,7 @@ screen_cleanup(void)
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		execlp("tmux", "tmux", "-L", screen_socket, "kill-server",
+		execlp("tmux", "tmux", "-S", screen_socket, "kill-server",
 		    (char *)NULL);
 		_exit(127);
 	}
@@ -155,7 +155,7 @@ screen_tmux(const char *const *args)
 
 	screen_find_tmux();
 	argv[n++] = screen_tmux_path;
-	argv[n++] = "-L";
+	argv[n++] = "-S";
 	argv[n++] = screen_socket;
 	argv[n++] = "-f";
 	argv[n++] = "/dev/null";
@@ -197,8 +197,8 @@ screen_start(const char *scenario, const char *start, const char *scale,
 		atexit(screen_cleanup);
 		screen_registered = 1;
 	}
-	snprintf(screen_socket, sizeof screen_socket, "vigil-test-%d",
-	    (int)getpid());
+	/* Its own server, whose socket goes with the test's directory. */
+	snprintf(screen_socket, sizeof screen_socket, "%s/tmux", e2e_dir());
 	snprintf(screen_pidfile, sizeof screen_pidfile, "%s/vigil.pid",
 	    e2e_dir());
 	fleet = e2e_path("fleet");
@@ -251,7 +251,7 @@ static void
 screen_capture(struct screen_text *s)
 {
 	struct e2e_result	 r;
-	char			*argv[] = { screen_tmux_path, "-L",
+	char			*argv[] = { screen_tmux_path, "-S",
 				    screen_socket, "capture-pane", "-p", "-t",
 				    "t", NULL };
 	char			*p;

@@ -188,18 +188,36 @@ check_backend_alert(struct fleet *fleet, struct node *node,
 	check_backend_code(fleet, pa->code, wall_ms);
 }
 
-/* The "backend" rule: every code some node stands in, shown again. */
+/*
+ * The "backend" rule: every code some node stands in, shown again, once
+ * per code (a few codes across many nodes: the list of codes seen stays
+ * short, so a linear search of it is cheap).
+ */
 static void
 check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	size_t	i, j;
+	const char	**codes = NULL;
+	size_t		  ncodes = 0, i, j, k;
+	const char	 *code;
 
 	(void)now_ms;
 	for (i = 0; i < fleet->nnodes; i++) {
-		for (j = 0; j < fleet->nodes[i].nwarnings; j++)
-			check_backend_code(fleet,
-			    fleet->nodes[i].warnings[j].alert.code, wall_ms);
+		for (j = 0; j < fleet->nodes[i].nwarnings; j++) {
+			code = fleet->nodes[i].warnings[j].alert.code;
+			for (k = 0; k < ncodes; k++) {
+				if (strcmp(codes[k], code) == 0)
+					break;
+			}
+			if (k < ncodes)
+				continue;
+			codes = xreallocarray(codes, ncodes + 1,
+			    sizeof *codes);
+			codes[ncodes++] = code;
+		}
 	}
+	for (k = 0; k < ncodes; k++)
+		check_backend_code(fleet, codes[k], wall_ms);
+	free(codes);
 }
 
 /*

@@ -7,6 +7,10 @@
  * CLIENT_CONNECTION_ERROR (sometimes both for one attempt).  Every path
  * that ends an attempt goes through link_failed(), which acts once per
  * attempt: it tells the model why in words and schedules the next try.
+ *
+ * Sending: frames wait in a small ring of their own (each with the
+ * headroom lws_write() needs before the text) and leave one per
+ * WRITEABLE callback, as libwebsockets requires.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,12 @@
 #include "link.h"
 #include "proto.h"
 #include "util.h"
+
+/* One frame waiting to be written: its text starts LWS_PRE into buf. */
+struct link_out {
+	unsigned char	*buf;
+	size_t		 len;
+};
 
 struct link {
 	struct lws_context	*context;
@@ -48,6 +58,11 @@ struct link {
 	int			 in_frame;
 	int			 oversize;	/* drop it when it ends */
 	size_t			 oversize_len;
+
+	/* Frames waiting to be written, oldest at out_head. */
+	struct link_out		 out[LINK_SEND_MAX];
+	size_t			 out_head;
+	size_t			 out_n;
 };
 
 static void	 link_connect(struct link *);
@@ -59,6 +74,8 @@ static void	 link_peer_close(struct link *, const unsigned char *, size_t);
 static void	 link_receive(struct link *, struct lws *, const char *,
 		    size_t);
 static void	 link_frame_done(struct link *);
+static int	 link_writeable(struct link *, struct lws *);
+static void	 link_out_clear(struct link *);
 
 /*
  * Delays before the next attempt.  The first retry is quick because a
@@ -120,6 +137,7 @@ link_free(struct link *link)
 {
 	if (link == NULL)
 		return;
+	link_out_clear(link);
 	free(link->frame);
 	free(link);
 }
@@ -129,6 +147,88 @@ int
 link_is_up(const struct link *link)
 {
 	return (link->up);
+}
+
+/* Queue a frame for the backend and ask to be told when it can go. */
+int
+link_send(struct link *link, const char *frame, size_t len, char **cause)
+{
+	struct link_out	*o;
+
+	if (!link->up || link->wsi == NULL || link->stopped) {
+		*cause = xasprintf("not connected to %s: %s", link->hostport,
+		    link->close_reason[0] != '\0' ? link->close_reason :
+		    "the websocket is not set up yet");
+		return (-1);
+	}
+	if (len > PROTO_MAX_FRAME) {
+		*cause = xasprintf("a frame of %zu bytes is more than the %d "
+		    "that %s allows", len, PROTO_MAX_FRAME, PROTO_SUBPROTOCOL);
+		return (-1);
+	}
+	if (link->out_n == LINK_SEND_MAX) {
+		*cause = xasprintf("%d frames already wait to be sent to %s; "
+		    "the backend is not reading", LINK_SEND_MAX,
+		    link->hostport);
+		return (-1);
+	}
+	o = &link->out[(link->out_head + link->out_n) % LINK_SEND_MAX];
+	o->buf = xmalloc(LWS_PRE + len + 1);
+	memcpy(o->buf + LWS_PRE, frame, len);
+	o->len = len;
+	link->out_n++;
+	lws_callback_on_writable(link->wsi);
+	return (0);
+}
+
+/* Frames waiting to be written. */
+size_t
+link_queued(const struct link *link)
+{
+	return (link->out_n);
+}
+
+/*
+ * The socket can take a frame: write the oldest, and ask again while
+ * more wait.  Returns -1 when the write failed (libwebsockets then
+ * closes the connection), else 0.
+ */
+static int
+link_writeable(struct link *link, struct lws *wsi)
+{
+	struct link_out	*o;
+	int		 n;
+
+	if (link->out_n == 0)
+		return (0);
+	o = &link->out[link->out_head];
+	n = lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT);
+	free(o->buf);
+	o->buf = NULL;
+	link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
+	link->out_n--;
+	if (n < 0 || (size_t)n < o->len) {
+		util_format(link->close_reason, sizeof link->close_reason,
+		    "writing to %s failed; the backend stopped or the network "
+		    "dropped the connection", link->hostport);
+		return (-1);
+	}
+	if (link->out_n > 0)
+		lws_callback_on_writable(wsi);
+	return (0);
+}
+
+/* Discard every frame waiting to be written. */
+static void
+link_out_clear(struct link *link)
+{
+	while (link->out_n > 0) {
+		free(link->out[link->out_head].buf);
+		link->out[link->out_head].buf = NULL;
+		link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
+		link->out_n--;
+	}
+	link->out_head = 0;
 }
 
 /* Start one connection attempt. */
@@ -190,6 +290,7 @@ link_failed(struct link *link, const char *why)
 	link->in_frame = 0;
 	link->frame_len = 0;
 	link->oversize = 0;
+	link_out_clear(link);
 
 	if (fl->state != LINK_DOWN || strcmp(fl->error, why) != 0)
 		fleet_link_down(link->fleet, link->index, why, util_mono_ms());
@@ -382,6 +483,10 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		link_receive(link, wsi, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (link->wsi == wsi && link_writeable(link, wsi) != 0)
+			return (-1);
 		break;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		link_peer_close(link, in, len);

@@ -28,6 +28,9 @@ struct link;
 #define LINK_RETRY_MAX_MS	5000
 #define LINK_RETRY_JITTER	20	/* percent added at random */
 
+/* Frames waiting to be sent on one link; more are refused. */
+#define LINK_SEND_MAX		32
+
 /*
  * Make the link for fleet->links[index] and start connecting at once.
  * Returns the link, or NULL and an allocated sentence in *cause when
@@ -49,6 +52,22 @@ void		 link_free(struct link *link);
 
 /* Is the link's websocket established now? */
 int		 link_is_up(const struct link *link);
+
+/*
+ * Queue a copy of the len bytes of frame (one text message, at most
+ * PROTO_MAX_FRAME) for the backend; it is written when the socket can
+ * take it, one frame per writeable callback, in the order queued.
+ * Returns 0, or -1 and an allocated sentence in *cause when the link is
+ * not connected, the frame is too large or LINK_SEND_MAX frames already
+ * wait.  Frames still queued when the connection drops are discarded:
+ * they were meant for that connection, and a command must not reach a
+ * backend long after the operator gave up on it.
+ */
+int		 link_send(struct link *link, const char *frame, size_t len,
+		    char **cause);
+
+/* Frames queued and not yet written. */
+size_t		 link_queued(const struct link *link);
 
 /*
  * The vigil.v1 protocol handler for every link's connection (see

@@ -243,6 +243,27 @@ loop_link_up(const struct loop *loop, size_t index)
 	return (link_is_up(loop->links[index]));
 }
 
+/* Send a frame on link index. */
+int
+loop_send(struct loop *loop, size_t index, const char *frame, size_t len,
+    char **cause)
+{
+	if (index >= loop->nlinks) {
+		*cause = xasprintf("there is no backend link %zu", index);
+		return (-1);
+	}
+	return (link_send(loop->links[index], frame, len, cause));
+}
+
+/* Frames waiting on link index. */
+size_t
+loop_queued(const struct loop *loop, size_t index)
+{
+	if (index >= loop->nlinks)
+		return (0);
+	return (link_queued(loop->links[index]));
+}
+
 /* The tick: age the model, run the checks, then the hook. */
 static void
 loop_tick(lws_sorted_usec_list_t *sul)

@@ -66,4 +66,15 @@ enum loop_end	 loop_run(struct loop *loop, char **cause);
 /* Is backend link index's websocket established now? */
 int		 loop_link_up(const struct loop *loop, size_t index);
 
+/*
+ * Send one text frame to backend link index (see link_send()).  Returns
+ * 0, or -1 and an allocated sentence in *cause (no such link, not
+ * connected, too large, or its queue is full).
+ */
+int		 loop_send(struct loop *loop, size_t index, const char *frame,
+		    size_t len, char **cause);
+
+/* Frames still waiting to be written on link index. */
+size_t		 loop_queued(const struct loop *loop, size_t index);
+
 #endif

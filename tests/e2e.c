@@ -24,12 +24,22 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "proto.h"
 #include "tests.h"
 
 #define E2E_MAX_PROCS	64
 #define E2E_MAX_PORTS	8
 
+/* A websocket client connection (see e2e_ws_open()). */
+struct e2e_ws {
+	int		 fd;
+	unsigned char	*buf;		/* bytes read, not yet a frame */
+	size_t		 len;
+	size_t		 cap;
+};
+
 static pid_t	 e2e_procs[E2E_MAX_PROCS];
+static int	 e2e_setsid;
 static size_t	 e2e_nprocs;
 static int	 e2e_ports[E2E_MAX_PORTS];
 static size_t	 e2e_nports;
@@ -40,6 +50,8 @@ static void	 e2e_track(pid_t);
 static void	 e2e_untrack(pid_t);
 static char	*e2e_slurp(const char *);
 static int	 e2e_decode_status(int);
+static void	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t);
+static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
 
 /* Register the cleanup and make this test's directory. */
 void
@@ -79,6 +91,7 @@ e2e_cleanup(void)
 	for (i = 0; i < e2e_nports; i++)
 		close(e2e_ports[i]);
 	e2e_nports = 0;
+	e2e_setsid = 0;
 	if (e2e_tmp[0] == '\0')
 		return;
 	if ((d = opendir(e2e_tmp)) != NULL) {
@@ -176,6 +189,8 @@ e2e_spawn(char *const argv[], char *const env[], int *out_fd)
 			close(fd);
 		}
 		signal(SIGPIPE, SIG_DFL);
+		if (e2e_setsid)
+			setsid();
 		unsetenv("VIGIL_FLEET");
 		unsetenv("VIGIL_VIGILD");
 		for (i = 0; env != NULL && env[i] != NULL; i++)
@@ -488,4 +503,211 @@ e2e_decode_status(int status)
 	if (WIFSIGNALED(status))
 		return (128 + WTERMSIG(status));
 	return (-1);
+}
+
+/* Start children without a controlling terminal, or stop doing so. */
+void
+e2e_no_tty(int on)
+{
+	e2e_setsid = on;
+}
+
+/* Connect a websocket client to url. */
+struct e2e_ws *
+e2e_ws_open(const char *url, int timeout_ms)
+{
+	struct e2e_ws		*ws;
+	struct sockaddr_in	 sin;
+	char			 host[64], path[256], req[1024];
+	int64_t			 deadline = e2e_now_ms() + timeout_ms;
+	char			*end;
+	int			 port;
+
+	if (sscanf(url, "ws://%63[0-9.]:%d%255s", host, &port, path) < 2)
+		ck_abort_msg("e2e_ws_open: cannot read URL %s", url);
+	if (strchr(url + 5, '/') == NULL)
+		snprintf(path, sizeof path, "/");
+	ws = calloc(1, sizeof *ws);
+	ck_assert_msg(ws != NULL, "out of memory");
+	for (;;) {
+		ws->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ck_assert_msg(ws->fd != -1, "socket: %s", strerror(errno));
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, host, &sin.sin_addr);
+		if (connect(ws->fd, (struct sockaddr *)&sin, sizeof sin) == 0)
+			break;
+		close(ws->fd);
+		ck_assert_msg(e2e_now_ms() < deadline, "cannot connect to %s "
+		    "within %d ms: %s", url, timeout_ms, strerror(errno));
+		e2e_sleep_ms(50);
+	}
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+	    "Sec-WebSocket-Version: 13\r\n"
+	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", path,
+	    host, port);
+	ck_assert_msg(write(ws->fd, req, strlen(req)) == (ssize_t)strlen(req),
+	    "cannot send the websocket handshake to %s", url);
+	/* The answer's headers end with a blank line. */
+	for (;;) {
+		if (ws->len > 0 && (end = memmem(ws->buf, ws->len, "\r\n\r\n",
+		    4)) != NULL)
+			break;
+		ck_assert_msg(e2e_ws_fill(ws, deadline) > 0, "%s did not "
+		    "answer the websocket handshake within %d ms", url,
+		    timeout_ms);
+	}
+	ck_assert_msg(ws->len > 12 && memcmp(ws->buf, "HTTP/1.1 101", 12) == 0,
+	    "%s refused the websocket handshake: %.*s", url, (int)ws->len,
+	    (char *)ws->buf);
+	end += 4;
+	ws->len -= (size_t)(end - (char *)ws->buf);
+	memmove(ws->buf, end, ws->len);
+	return (ws);
+}
+
+/* Write one frame of opcode with payload, masked. */
+static void
+e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
+{
+	unsigned char	*f, mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+	size_t		 n = 0, i;
+	ssize_t		 w;
+
+	f = malloc(len + 14);
+	ck_assert_msg(f != NULL, "out of memory");
+	f[n++] = (unsigned char)(0x80 | opcode);
+	if (len < 126)
+		f[n++] = (unsigned char)(0x80 | len);
+	else if (len < 65536) {
+		f[n++] = 0x80 | 126;
+		f[n++] = (unsigned char)(len >> 8);
+		f[n++] = (unsigned char)len;
+	} else {
+		f[n++] = 0x80 | 127;
+		for (i = 0; i < 8; i++)
+			f[n++] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	}
+	memcpy(f + n, mask, 4);
+	n += 4;
+	for (i = 0; i < len; i++)
+		f[n + i] = ((const unsigned char *)data)[i] ^ mask[i % 4];
+	n += len;
+	for (i = 0; i < n; i += (size_t)w) {
+		w = write(ws->fd, f + i, n - i);
+		if (w == -1 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		ck_assert_msg(w > 0, "websocket write: %s", strerror(errno));
+	}
+	free(f);
+}
+
+/* Send a text frame. */
+void
+e2e_ws_send(struct e2e_ws *ws, const char *text)
+{
+	e2e_ws_write(ws, 1, text, strlen(text));
+}
+
+/* Read what is there by deadline; returns bytes read, 0 at EOF or time. */
+static int
+e2e_ws_fill(struct e2e_ws *ws, int64_t deadline)
+{
+	struct pollfd	pfd;
+	int64_t		left;
+	ssize_t		n;
+
+	for (;;) {
+		left = deadline - e2e_now_ms();
+		if (left <= 0)
+			return (0);
+		pfd.fd = ws->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if (ws->cap - ws->len < 65536) {
+			ws->cap = ws->cap == 0 ? 131072 : ws->cap * 2;
+			ws->buf = realloc(ws->buf, ws->cap);
+			ck_assert_msg(ws->buf != NULL, "out of memory");
+		}
+		n = read(ws->fd, ws->buf + ws->len, ws->cap - ws->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (0);
+		ws->len += (size_t)n;
+		return ((int)n);
+	}
+}
+
+/* The next text message (fragments joined), or NULL. */
+char *
+e2e_ws_recv(struct e2e_ws *ws, int timeout_ms)
+{
+	int64_t		 deadline = e2e_now_ms() + timeout_ms;
+	unsigned char	*b;
+	char		*msg = NULL;
+	size_t		 msglen = 0, hdr, plen, i;
+	int		 fin, opcode;
+
+	for (;;) {
+		b = ws->buf;
+		if (ws->len >= 2) {
+			fin = b[0] & 0x80;
+			opcode = b[0] & 0x0f;
+			plen = b[1] & 0x7f;
+			hdr = 2;
+			if (plen == 126 && ws->len >= 4) {
+				plen = ((size_t)b[2] << 8) | b[3];
+				hdr = 4;
+			} else if (plen == 127 && ws->len >= 10) {
+				for (plen = 0, i = 0; i < 8; i++)
+					plen = (plen << 8) | b[2 + i];
+				hdr = 10;
+			} else if (plen >= 126)
+				hdr = 0;	/* header incomplete */
+			if (hdr != 0 && ws->len >= hdr + plen) {
+				if (opcode == 9)	/* ping */
+					e2e_ws_write(ws, 10, b + hdr, plen);
+				else if (opcode == 8) {	/* close */
+					free(msg);
+					return (NULL);
+				} else if (opcode == 1 || opcode == 0) {
+					msg = realloc(msg, msglen + plen + 1);
+					ck_assert_msg(msg != NULL,
+					    "out of memory");
+					memcpy(msg + msglen, b + hdr, plen);
+					msglen += plen;
+					msg[msglen] = '\0';
+				}
+				memmove(ws->buf, ws->buf + hdr + plen,
+				    ws->len - hdr - plen);
+				ws->len -= hdr + plen;
+				if (msg != NULL && fin &&
+				    (opcode == 1 || opcode == 0))
+					return (msg);
+				continue;
+			}
+		}
+		if (e2e_ws_fill(ws, deadline) == 0) {
+			free(msg);
+			return (NULL);
+		}
+	}
+}
+
+/* Close the connection (without the closing handshake). */
+void
+e2e_ws_close(struct e2e_ws *ws)
+{
+	if (ws == NULL)
+		return;
+	close(ws->fd);
+	free(ws->buf);
+	free(ws);
 }

@@ -107,4 +107,36 @@ void	 e2e_sleep_ms(int ms);
 /* A loopback port bound (not listening) and held until cleanup. */
 int	 e2e_dead_port(void);
 
+/*
+ * With on set, processes started from now on run in a session of their
+ * own, without a controlling terminal, so that /dev/tty cannot be opened
+ * there whether or not the tests run from one.  Cleanup turns it off.
+ */
+void	 e2e_no_tty(int on);
+
+/*
+ * A minimal websocket client for speaking vigil.v1 to a backend directly,
+ * as a console that does not follow the rules would: plain blocking
+ * sockets, text frames, every wait bounded.
+ */
+struct e2e_ws;
+
+/*
+ * Connect to url ("ws://127.0.0.1:PORT/") with sub-protocol vigil.v1.
+ * Fails the test if it cannot within timeout_ms.
+ */
+struct e2e_ws *e2e_ws_open(const char *url, int timeout_ms);
+
+/* Send one text frame (masked, as a client must). */
+void	 e2e_ws_send(struct e2e_ws *ws, const char *text);
+
+/*
+ * The next text frame received within timeout_ms, allocated and
+ * NUL-terminated (caller frees), or NULL on timeout or a closed
+ * connection.  Pings are answered on the way.
+ */
+char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
+
+void	 e2e_ws_close(struct e2e_ws *ws);
+
 #endif

@@ -95,6 +95,12 @@ void		 opkey_trust_free(struct opkey_trust *trust);
 const struct opkey_trusted *opkey_trust_find(const struct opkey_trust *trust,
 		    const char *name);
 
+/*
+ * Is name fit to name an operator: 1 to 63 of [A-Za-z0-9._-]?  Returns 0,
+ * or -1 and *cause saying what a name may hold.
+ */
+int		 opkey_check_name(const char *name, char **cause);
+
 /* The line a trust file takes for key and name, allocated. */
 char		*opkey_trust_line(const struct opkey *key, const char *name);
 

@@ -70,6 +70,7 @@ static const struct option vigil_key_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Run the command the arguments name; the exit status says how it went. */
 int
 main(int argc, char **argv)
 {

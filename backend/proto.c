@@ -1,11 +1,13 @@
 /*
  * proto.c: the vigil.v1 wire protocol: decoding and validating frames,
- * encoding messages, and the JSON reports vigil prints for scripts.
+ * encoding messages, the canonical text of command documents, the lines
+ * of the audit log, and the JSON reports vigil prints for scripts.
  *
  * Each message is described once, as a table of its fields.  Decoding,
  * validation and encoding all walk the same table, so the wire format and
- * the C structs cannot drift apart and every complaint reads alike.  This
- * is the only file that includes <jansson.h>.
+ * the C structs cannot drift apart and every complaint reads alike.  A
+ * command document and an audit line are tables too.  This is the only
+ * file that includes <jansson.h>.
  */
 #include <jansson.h>
 #include <limits.h>
@@ -31,6 +33,9 @@ enum proto_kind {
 	KIND_SEVERITY,	/* enum proto_severity, JSON "info"... */
 	KIND_VERSION,	/* int, must be PROTO_VERSION */
 	KIND_ARRAY,	/* element[max] and a size_t count, JSON array */
+	KIND_OBJECT,	/* a struct member, JSON object of its fields */
+	KIND_ARGS,	/* proto_command_arg[max] and a size_t count, JSON
+			   object of name to string */
 };
 
 #define FIELD_OPTIONAL	0x1	/* may be absent; then dflt or "" or 0 */
@@ -38,6 +43,8 @@ enum proto_kind {
 #define FIELD_ID	0x4	/* a node id "KIND/NAME" when not "" */
 #define FIELD_SELF	0x8	/* the id of the node the message is about */
 #define FIELD_POSITIVE	0x10	/* a number above zero */
+#define FIELD_HEX	0x20	/* min lower-case hex digits when not "" */
+#define FIELD_OPERATOR	0x40	/* an operator's name when not "" */
 
 /* One field of a message: its wire name equals the C member's name. */
 struct proto_field {
@@ -52,6 +59,8 @@ struct proto_field {
 	size_t				 nsub;
 	size_t				 countoff; /* array: its size_t count */
 	size_t				 max;	/* array: most entries */
+	const char *const		*words;	/* string: the values allowed
+						   besides "", NULL-ended */
 };
 
 /* What decoding has learnt so far, to begin every sentence with. */
@@ -59,7 +68,8 @@ struct proto_ctx {
 	const char *type;			/* "stats" */
 	const char *self;			/* the node id, once known */
 	char	 whom[PROTO_ID_MAX + 32];	/* "stats from router/r3" */
-	char	 path[48];			/* "flags[2]" inside arrays */
+	char	 path[48];			/* "flags[2]" inside arrays,
+						   "sig" inside objects */
 	char	*cause;
 	size_t	 causelen;
 };
@@ -69,6 +79,9 @@ static int	 proto_fail(struct proto_ctx *, const char *, ...)
 static const char *proto_json_kind(const json_t *);
 static void	 proto_echo(const char *, size_t, char *, size_t);
 static const char *proto_id_problem(const char *, size_t);
+static const char *proto_operator_problem(const char *, size_t);
+static json_t	*proto_load(const char *, const char *, size_t, char *,
+		    size_t);
 static int	 proto_decode_fields(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, void *);
 static int	 proto_decode_field(struct proto_ctx *, json_t *,
@@ -83,11 +96,24 @@ static int	 proto_decode_enum(struct proto_ctx *, json_t *,
 		    const struct proto_field *, const char *, void *);
 static int	 proto_decode_array(struct proto_ctx *, json_t *,
 		    const struct proto_field *, const char *, char *);
+static int	 proto_decode_object(struct proto_ctx *, json_t *,
+		    const struct proto_field *, const char *, char *);
+static int	 proto_decode_args(struct proto_ctx *, json_t *,
+		    const struct proto_field *, const char *, char *);
+static int	 proto_arg_cmp(const void *, const void *);
+static void	 proto_words_text(const char *const *, char *, size_t);
+static int	 proto_check_targets(struct proto_ctx *,
+		    const struct proto_command *);
+static int	 proto_check_unknown(struct proto_ctx *, json_t *,
+		    const struct proto_field *, size_t, const char *);
 static int	 proto_check_flags(struct proto_ctx *,
 		    const struct proto_hello *);
 static json_t	*proto_string(const char *, size_t);
 static void	 proto_set(json_t *, const char *, json_t *);
 static void	 proto_set_string(json_t *, const char *, const char *);
+static void	 proto_set_key(json_t *, const char *, json_t *);
+static int	 proto_decode_root(struct proto_ctx *, const char *, size_t,
+		    size_t, json_t **);
 static void	 proto_encode_fields(json_t *, const struct proto_field *,
 		    size_t, const void *, int);
 static void	 proto_encode_field(json_t *, const struct proto_field *,
@@ -96,6 +122,7 @@ static void	 proto_encode_key(json_t *, const struct proto_field *,
 		    size_t, const char *, const void *);
 static json_t	*proto_counter(uint64_t);
 static char	*proto_dump(json_t *);
+static char	*proto_dump_sorted(json_t *);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
 static json_t	*proto_report_alert_json(const struct proto_report_alert *);
 static json_t	*proto_report_alerts_json(const struct proto_report_alert *,
@@ -112,6 +139,21 @@ static void	 proto_set_rate(json_t *, const char *, double);
 	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
 	.countoff = offsetof(t, n), .max = (mx) }
+#define P_OBJECT(t, m, s, fl) {						\
+	.key = #m, .kind = KIND_OBJECT, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .sub = (s), .nsub = nitems(s),	\
+	.flags = (fl) }
+#define P_ARGS(t, m, n, mx) {						\
+	.key = #m, .kind = KIND_ARGS, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .countoff = offsetof(t, n),	\
+	.max = (mx) }
+#define P_HEX(t, m, fl, digits) {					\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .flags = (fl) | FIELD_HEX,	\
+	.min = (digits) }
+#define P_WORDS(t, m, fl, w) {						\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .flags = (fl), .words = (w) }
 
 static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
@@ -157,6 +199,9 @@ static const struct proto_field proto_router_fields[] = {
 	P_NUM(struct proto_router_stats, worst_ratio, KIND_DOUBLE, 0, 0, 0),
 	P_STR(struct proto_router_stats, worst_parent, 0),
 	P_STR(struct proto_router_stats, state, FIELD_NONEMPTY),
+	P_NUM(struct proto_router_stats, open_children, KIND_U64, 0, 0, 0),
+	P_NUM(struct proto_router_stats, children_cancelled_total, KIND_U64,
+	    0, 0, 0),
 };
 
 static const struct proto_field proto_blacklist_fields[] = {
@@ -220,7 +265,118 @@ static const struct proto_field proto_error_fields[] = {
 	P_STR(struct proto_error, text, FIELD_NONEMPTY),
 };
 
-/* Every type name vigil.v1 knows; fields is NULL for the reserved ones. */
+/*
+ * A signature in propose, approve and cancel: its operator is who the
+ * message is from, so complaints about later fields name them.  Those
+ * tables therefore list sig first.
+ */
+static const struct proto_field proto_signer_fields[] = {
+	P_STR(struct proto_signature, operator,
+	    FIELD_NONEMPTY|FIELD_OPERATOR|FIELD_SELF),
+	P_STR(struct proto_signature, signature, FIELD_NONEMPTY),
+};
+
+/* A signature a proposal shows; the proposal is from its node. */
+static const struct proto_field proto_signature_fields[] = {
+	P_STR(struct proto_signature, operator, FIELD_NONEMPTY|FIELD_OPERATOR),
+	P_STR(struct proto_signature, signature, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_propose_fields[] = {
+	P_OBJECT(struct proto_propose, sig, proto_signer_fields, 0),
+	P_STR(struct proto_propose, document, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_approve_fields[] = {
+	P_OBJECT(struct proto_approve, sig, proto_signer_fields, 0),
+	P_HEX(struct proto_approve, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_approve, document, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_cancel_fields[] = {
+	P_OBJECT(struct proto_cancel, sig, proto_signer_fields, 0),
+	P_HEX(struct proto_cancel, id, FIELD_NONEMPTY, 32),
+};
+
+static const char *const proto_status_words[] = {
+	"pending", "executed", "refused", "cancelled", "expired", NULL
+};
+
+static const struct proto_field proto_proposal_fields[] = {
+	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_proposal, document, FIELD_NONEMPTY),
+	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
+	    PROTO_MAX_SIGNERS),
+	P_WORDS(struct proto_proposal, status, FIELD_NONEMPTY,
+	    proto_status_words),
+	P_NUM(struct proto_proposal, expires_ms, KIND_I64, 0, 0, 0),
+};
+
+static const char *const proto_reply_words[] = {
+	"propose", "approve", "cancel", NULL
+};
+
+static const char *const proto_outcome_words[] = {
+	"accepted", "executed", "refused", "cancelled", "expired", NULL
+};
+
+static const struct proto_field proto_result_fields[] = {
+	P_STR(struct proto_result, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_HEX(struct proto_result, id, 0, 32),
+	P_STR(struct proto_result, action, 0),
+	P_WORDS(struct proto_result, in_reply_to, 0, proto_reply_words),
+	P_WORDS(struct proto_result, outcome, FIELD_NONEMPTY,
+	    proto_outcome_words),
+	P_STR(struct proto_result, text, FIELD_NONEMPTY),
+};
+
+/*
+ * The command document.  Its "v" has no member: it is written and
+ * checked apart from the table (proto_command_encode, _decode).
+ */
+static const struct proto_field proto_target_fields[] = {
+	P_STR(struct proto_command_target, node, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_command_target, build, FIELD_NONEMPTY),
+	P_STR(struct proto_command_target, state, 0),
+};
+
+static const struct proto_field proto_command_fields[] = {
+	P_HEX(struct proto_command, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_command, action, FIELD_NONEMPTY),
+	P_ARRAY(struct proto_command, targets, ntargets, proto_target_fields,
+	    PROTO_MAX_TARGETS),
+	P_ARGS(struct proto_command, args, nargs, PROTO_MAX_ARGS),
+	P_STR(struct proto_command, reason, FIELD_NONEMPTY),
+	P_STR(struct proto_command, proposer, FIELD_NONEMPTY|FIELD_OPERATOR),
+	P_NUM(struct proto_command, created_ms, KIND_I64, 0, 0, 0),
+	P_NUM(struct proto_command, expires_ms, KIND_I64, 0, 0, 0),
+};
+
+static const char *const proto_event_words[] = {
+	"propose", "approve", "refuse", "cancel", "expire", "execute", NULL
+};
+
+/*
+ * An audit line.  Only what the chain needs is checked strictly: a log
+ * must read back whatever its writer was handed, refusals of malformed
+ * commands included.
+ */
+static const struct proto_field proto_audit_fields[] = {
+	P_NUM(struct proto_audit_entry, seq, KIND_U64, 0, 1, 0),
+	P_NUM(struct proto_audit_entry, time_ms, KIND_I64, 0, 0, 0),
+	P_STR(struct proto_audit_entry, node, 0),
+	P_WORDS(struct proto_audit_entry, event, FIELD_NONEMPTY,
+	    proto_event_words),
+	P_STR(struct proto_audit_entry, id, 0),
+	P_STR(struct proto_audit_entry, action, 0),
+	P_STR(struct proto_audit_entry, operator, 0),
+	P_STR(struct proto_audit_entry, text, 0),
+	P_STR(struct proto_audit_entry, document, 0),
+	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
+};
+
+/* Every type name vigil.v1 knows; fields is NULL for the reserved one. */
 static const struct proto_type {
 	enum msg_type			 type;
 	const char			*name;
@@ -237,11 +393,16 @@ static const struct proto_type {
 	{ MSG_ERROR, "error", proto_error_fields,
 	  nitems(proto_error_fields) },
 	{ MSG_AUTH, "auth", NULL, 0 },
-	{ MSG_PROPOSE, "propose", NULL, 0 },
-	{ MSG_APPROVE, "approve", NULL, 0 },
-	{ MSG_CANCEL, "cancel", NULL, 0 },
-	{ MSG_PROPOSAL, "proposal", NULL, 0 },
-	{ MSG_RESULT, "result", NULL, 0 },
+	{ MSG_PROPOSE, "propose", proto_propose_fields,
+	  nitems(proto_propose_fields) },
+	{ MSG_APPROVE, "approve", proto_approve_fields,
+	  nitems(proto_approve_fields) },
+	{ MSG_CANCEL, "cancel", proto_cancel_fields,
+	  nitems(proto_cancel_fields) },
+	{ MSG_PROPOSAL, "proposal", proto_proposal_fields,
+	  nitems(proto_proposal_fields) },
+	{ MSG_RESULT, "result", proto_result_fields,
+	  nitems(proto_result_fields) },
 };
 
 static const char *const proto_role_names[] = {
@@ -338,6 +499,63 @@ proto_id_problem(const char *s, size_t len)
 	return (NULL);
 }
 
+/*
+ * Return why s (len bytes) is not an operator's name, or NULL.  A name is
+ * what a trust file may give an operator (keys/opkey.c holds the same
+ * rule); it is shown in sentences and the audit log, so it has no spaces,
+ * quotes or control characters.
+ */
+static const char *
+proto_operator_problem(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		char	c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == '-'))
+			return ("is not an operator's name: a name is letters, "
+			    "digits, '.', '_' and '-', as the trust file gives "
+			    "it");
+	}
+	return (NULL);
+}
+
+/*
+ * Parse len bytes of JSON text, called what ("frame", "document") in the
+ * sentence if it is refused.  Returns the value, or NULL and the sentence.
+ */
+static json_t *
+proto_load(const char *what, const char *buf, size_t len, char *cause,
+    size_t causelen)
+{
+	json_t		*root;
+	json_error_t	 jerr;
+
+	/*
+	 * NUL escapes are let through the parser so that the field holding
+	 * one can be named; every string is checked for them later.
+	 */
+	root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
+	    JSON_ALLOW_NUL, &jerr);
+	if (root != NULL)
+		return (root);
+	if (json_error_code(&jerr) == json_error_duplicate_key)
+		util_format(cause, causelen, "%s names a field twice (%s at "
+		    "line %d column %d); each field may appear once", what,
+		    jerr.text, jerr.line, jerr.column);
+	else if (json_error_code(&jerr) == json_error_numeric_overflow)
+		util_format(cause, causelen, "%s holds a number out of range "
+		    "(%s at line %d column %d); vigil.v1 integers fit in 64 "
+		    "bits", what, jerr.text, jerr.line, jerr.column);
+	else
+		util_format(cause, causelen, "%s is not JSON: %s at line %d "
+		    "column %d", what, jerr.text, jerr.line, jerr.column);
+	return (NULL);
+}
+
 /* Decode a frame into *msg; see proto.h for the contract. */
 int
 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
@@ -346,7 +564,6 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	const struct proto_type	*t = NULL;
 	struct proto_ctx	 ctx;
 	json_t			*root, *type;
-	json_error_t		 jerr;
 	const char		*name, *kind;
 	char			 echo[64];
 	size_t			 i, namelen;
@@ -368,28 +585,8 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 		    "frame is one JSON object");
 		return (-1);
 	}
-	/*
-	 * NUL escapes are let through the parser so that the field holding
-	 * one can be named; every string is checked for them below.
-	 */
-	root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
-	    JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
-		if (json_error_code(&jerr) == json_error_duplicate_key)
-			util_format(cause, causelen, "frame names a field "
-			    "twice (%s at line %d column %d); each field may "
-			    "appear once", jerr.text, jerr.line, jerr.column);
-		else if (json_error_code(&jerr) == json_error_numeric_overflow)
-			util_format(cause, causelen, "frame holds a number "
-			    "out of range (%s at line %d column %d); vigil.v1 "
-			    "integers fit in 64 bits", jerr.text, jerr.line,
-			    jerr.column);
-		else
-			util_format(cause, causelen, "frame is not JSON: %s "
-			    "at line %d column %d", jerr.text, jerr.line,
-			    jerr.column);
+	if ((root = proto_load("frame", buf, len, cause, causelen)) == NULL)
 		return (-1);
-	}
 	if (!json_is_object(root)) {
 		kind = proto_json_kind(root);
 		if (strchr(kind, ' ') != NULL)
@@ -428,8 +625,10 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	msg->type = t->type;
 	if (t->fields == NULL) {
 		util_format(cause, causelen, "message type \"%s\" is reserved "
-		    "for two-person commands, which this version does not "
-		    "accept yet", t->name);
+		    "for a later version, which this version does not accept "
+		    "yet; two-person commands need no %s: propose, approve "
+		    "and cancel each carry their own signature", t->name,
+		    t->name);
 		goto out;
 	}
 
@@ -516,6 +715,10 @@ proto_decode_field(struct proto_ctx *ctx, json_t *obj,
 		return (proto_decode_enum(ctx, v, f, label, p));
 	case KIND_ARRAY:
 		return (proto_decode_array(ctx, v, f, label, p));
+	case KIND_OBJECT:
+		return (proto_decode_object(ctx, v, f, label, p));
+	case KIND_ARGS:
+		return (proto_decode_args(ctx, v, f, label, p));
 	}
 	fatal("%s: field %s has no kind", __func__, f->key);
 }
@@ -526,7 +729,8 @@ proto_decode_string(struct proto_ctx *ctx, json_t *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	const char	*s, *problem;
-	size_t		 len;
+	char		 echo[64], words[128];
+	size_t		 len, i;
 
 	if (!json_is_string(v))
 		return (proto_fail(ctx, "field %s is %s, expected a string",
@@ -545,11 +749,34 @@ proto_decode_string(struct proto_ctx *ctx, json_t *v,
 		    "router/r8" : "some text"));
 	if (len > 0 && (f->flags & FIELD_ID) &&
 	    (problem = proto_id_problem(s, len)) != NULL) {
-		char	echo[64];
-
 		proto_echo(s, len, echo, sizeof echo);
 		return (proto_fail(ctx, "field %s \"%s\" %s", label, echo,
 		    problem));
+	}
+	if (len > 0 && (f->flags & FIELD_OPERATOR) &&
+	    (problem = proto_operator_problem(s, len)) != NULL) {
+		proto_echo(s, len, echo, sizeof echo);
+		return (proto_fail(ctx, "field %s \"%s\" %s", label, echo,
+		    problem));
+	}
+	if (len > 0 && (f->flags & FIELD_HEX) &&
+	    (len != (size_t)f->min || strspn(s, "0123456789abcdef") != len)) {
+		proto_echo(s, len, echo, sizeof echo);
+		return (proto_fail(ctx, "field %s \"%s\" is not %lld "
+		    "lower-case hexadecimal digits", label, echo,
+		    (long long)f->min));
+	}
+	if (len > 0 && f->words != NULL) {
+		for (i = 0; f->words[i] != NULL; i++) {
+			if (strcmp(f->words[i], s) == 0)
+				break;
+		}
+		if (f->words[i] == NULL) {
+			proto_echo(s, len, echo, sizeof echo);
+			proto_words_text(f->words, words, sizeof words);
+			return (proto_fail(ctx, "field %s is \"%s\", expected "
+			    "%s", label, echo, words));
+		}
 	}
 	memcpy(dst, s, len + 1);
 	if (len > 0 && (f->flags & FIELD_SELF)) {
@@ -699,6 +926,157 @@ proto_decode_array(struct proto_ctx *ctx, json_t *v,
 	return (0);
 }
 
+/* Decode an object into the struct member at dst, by the sub-table. */
+static int
+proto_decode_object(struct proto_ctx *ctx, json_t *v,
+    const struct proto_field *f, const char *label, char *dst)
+{
+	char	saved[sizeof ctx->path];
+
+	if (!json_is_object(v))
+		return (proto_fail(ctx, "field %s is %s, expected an object",
+		    label, proto_json_kind(v)));
+	memcpy(saved, ctx->path, sizeof saved);
+	util_copy(ctx->path, sizeof ctx->path, label);
+	if (proto_decode_fields(ctx, v, f->sub, f->nsub, dst) != 0)
+		return (-1);
+	memcpy(ctx->path, saved, sizeof ctx->path);
+	return (0);
+}
+
+/*
+ * Decode a command's arguments, an object of name to string, into
+ * proto_command_arg entries sorted by name: the order of the canonical
+ * text, so that decoding and encoding agree entry by entry.
+ */
+static int
+proto_decode_args(struct proto_ctx *ctx, json_t *v,
+    const struct proto_field *f, const char *label, char *dst)
+{
+	struct proto_command_arg	*args = (struct proto_command_arg *)dst;
+	const char			*name, *s;
+	json_t				*value;
+	char				 echo[64];
+	size_t				 n = 0, namelen, len;
+
+	if (!json_is_object(v))
+		return (proto_fail(ctx, "field %s is %s, expected an object",
+		    label, proto_json_kind(v)));
+	if (json_object_size(v) > f->max)
+		return (proto_fail(ctx, "field %s has %zu entries, at most "
+		    "%zu are allowed", label, json_object_size(v), f->max));
+	json_object_keylen_foreach(v, name, namelen, value) {
+		proto_echo(name, namelen, echo, sizeof echo);
+		if (namelen == 0 || memchr(name, '\0', namelen) != NULL ||
+		    namelen >= sizeof args[n].name)
+			return (proto_fail(ctx, "field %s has an argument "
+			    "named \"%s\"; a name is 1 to %zu bytes with no "
+			    "NUL character", label, echo,
+			    sizeof args[n].name - 1));
+		if (!json_is_string(value))
+			return (proto_fail(ctx, "field %s.%s is %s, expected a "
+			    "string", label, echo, proto_json_kind(value)));
+		s = json_string_value(value);
+		len = json_string_length(value);
+		if (memchr(s, '\0', len) != NULL)
+			return (proto_fail(ctx, "field %s.%s holds a NUL "
+			    "character (\\u0000), which no vigil.v1 string "
+			    "may contain", label, echo));
+		if (len >= sizeof args[n].value)
+			return (proto_fail(ctx, "field %s.%s is %zu bytes long, "
+			    "at most %zu are allowed", label, echo, len,
+			    sizeof args[n].value - 1));
+		memcpy(args[n].name, name, namelen + 1);
+		memcpy(args[n].value, s, len + 1);
+		n++;
+	}
+	qsort(args, n, sizeof *args, proto_arg_cmp);
+	*(size_t *)((char *)dst - f->off + f->countoff) = n;
+	return (0);
+}
+
+/* Order arguments by name, byte by byte, as JSON_SORT_KEYS does. */
+static int
+proto_arg_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct proto_command_arg *)a)->name,
+	    ((const struct proto_command_arg *)b)->name));
+}
+
+/* Write "\"a\", \"b\" or \"c\"" for a NULL-ended list of words. */
+static void
+proto_words_text(const char *const *words, char *buf, size_t len)
+{
+	size_t	i, n = 0, used;
+
+	while (words[n] != NULL)
+		n++;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s\"%s\"",
+		    i == 0 ? "" : (i == n - 1 ? " or " : ", "), words[i]);
+	}
+}
+
+/*
+ * A command names at least one target and each target once: a node
+ * listed twice would be bound to two states at once.
+ */
+static int
+proto_check_targets(struct proto_ctx *ctx, const struct proto_command *cmd)
+{
+	size_t	i, j;
+
+	if (cmd->ntargets == 0)
+		return (proto_fail(ctx, "field targets is empty; a command "
+		    "names at least one target node"));
+	for (i = 1; i < cmd->ntargets; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(cmd->targets[i].node,
+			    cmd->targets[j].node) == 0)
+				return (proto_fail(ctx, "field "
+				    "targets[%zu].node repeats %s of "
+				    "targets[%zu]; each target may appear "
+				    "once", i, cmd->targets[i].node, j));
+		}
+	}
+	return (0);
+}
+
+/*
+ * Refuse a member obj has that the table does not name (nor "v" at the
+ * top): a signed document means exactly what vigil reads from it, so it
+ * may hold nothing vigil would skip.
+ */
+static int
+proto_check_unknown(struct proto_ctx *ctx, json_t *obj,
+    const struct proto_field *fields, size_t nfields, const char *where)
+{
+	const char	*key;
+	json_t		*v;
+	char		 echo[64];
+	size_t		 i;
+
+	json_object_foreach(obj, key, v) {
+		if (fields == proto_command_fields && strcmp(key, "v") == 0)
+			continue;
+		for (i = 0; i < nfields; i++) {
+			if (strcmp(fields[i].key, key) == 0)
+				break;
+		}
+		if (i < nfields)
+			continue;
+		proto_echo(key, strlen(key), echo, sizeof echo);
+		util_format(ctx->cause, ctx->causelen, "document is not in "
+		    "canonical form: field %s%s is not part of a command "
+		    "document; sign the text vigil produces, unchanged",
+		    where, echo);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Refuse a hello that names one flag twice: the drift checks compare
  * flags by name, and two meanings for one name on one node would hide
@@ -756,6 +1134,31 @@ proto_set(json_t *obj, const char *key, json_t *v)
 {
 	if (v == NULL || json_object_set_new(obj, key, v) != 0)
 		fatal("%s: cannot set %s: out of memory", __func__, key);
+}
+
+/*
+ * Set a member whose name came from a struct, not from this file: a name
+ * that is not valid UTF-8 gets '?' for its non-ASCII bytes, as values do.
+ */
+static void
+proto_set_key(json_t *obj, const char *key, json_t *v)
+{
+	char	*copy;
+	size_t	 i;
+
+	if (v == NULL)
+		fatal("%s: out of memory", __func__);
+	if (json_object_set_new(obj, key, json_incref(v)) == 0) {
+		json_decref(v);
+		return;
+	}
+	copy = xstrdup(key);
+	for (i = 0; copy[i] != '\0'; i++) {
+		if ((unsigned char)copy[i] >= 0x80)
+			copy[i] = '?';
+	}
+	proto_set(obj, copy, v);
+	free(copy);
 }
 
 /* Set a string member, or leave it out when s is NULL. */
@@ -859,6 +1262,28 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		}
 		proto_set(obj, f->key, arr);
 		break;
+	case KIND_OBJECT:
+		if ((elem = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_encode_fields(elem, f->sub, f->nsub, p, 1);
+		proto_set(obj, f->key, elem);
+		break;
+	case KIND_ARGS: {
+		const struct proto_command_arg *args =
+		    (const struct proto_command_arg *)p;
+
+		n = *(const size_t *)((const char *)base + f->countoff);
+		if (n > f->max)
+			n = f->max;
+		if ((elem = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		for (i = 0; i < n; i++)
+			proto_set_key(elem, args[i].name, proto_string(
+			    args[i].value, strnlen(args[i].value,
+			    sizeof args[i].value)));
+		proto_set(obj, f->key, elem);
+		break;
+	}
 	}
 }
 
@@ -890,6 +1315,18 @@ proto_dump(json_t *v)
 	return (s);
 }
 
+/* Print compact JSON with keys in byte order and drop the value. */
+static char *
+proto_dump_sorted(json_t *v)
+{
+	char	*s;
+
+	if ((s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		fatal("%s: out of memory", __func__);
+	json_decref(v);
+	return (s);
+}
+
 /* Encode a message; see proto.h for the contract. */
 char *
 proto_encode(const struct proto_msg *msg)
@@ -916,6 +1353,174 @@ proto_encode(const struct proto_msg *msg)
 		proto_encode_fields(obj, proto_station_fields,
 		    nitems(proto_station_fields), &msg->u.stats.station, 1);
 	return (proto_dump(obj));
+}
+
+/*
+ * Parse the text of a document or audit line, called ctx->whom in
+ * sentences, into *root, which must be an object.  Returns 0, or -1 with
+ * the sentence in ctx->cause.
+ */
+static int
+proto_decode_root(struct proto_ctx *ctx, const char *text, size_t len,
+    size_t max, json_t **root)
+{
+	const char	*kind;
+
+	*root = NULL;
+	if (text == NULL || len == 0) {
+		util_format(ctx->cause, ctx->causelen, "%s is empty, expected "
+		    "one JSON object", ctx->whom);
+		return (-1);
+	}
+	if (len > max) {
+		util_format(ctx->cause, ctx->causelen, "%s is %zu bytes long, "
+		    "at most %zu are allowed", ctx->whom, len, max);
+		return (-1);
+	}
+	if ((*root = proto_load(ctx->whom, text, len, ctx->cause,
+	    ctx->causelen)) == NULL)
+		return (-1);
+	if (!json_is_object(*root)) {
+		kind = proto_json_kind(*root);
+		util_format(ctx->cause, ctx->causelen, "%s is %s, expected a "
+		    "JSON object", ctx->whom, kind);
+		json_decref(*root);
+		*root = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The canonical text of a command document; see proto.h. */
+char *
+proto_command_encode(const struct proto_command *cmd)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_command_fields,
+	    nitems(proto_command_fields), cmd, 1);
+	proto_set(obj, "v", json_integer(PROTO_VERSION));
+	return (proto_dump_sorted(obj));
+}
+
+/*
+ * Decode a command document and insist that it is canonical: the text
+ * must be byte for byte what proto_command_encode() makes of what it
+ * says, so that a signature covers one meaning only.  See proto.h.
+ */
+int
+proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
+    char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root, *v, *elem;
+	char			*canon, where[32];
+	size_t			 i, n, clen;
+	int			 rc = -1;
+
+	memset(cmd, 0, sizeof *cmd);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "document";
+	util_copy(ctx.whom, sizeof ctx.whom, "document");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	if (proto_decode_root(&ctx, text, len, PROTO_DOC_MAX - 1, &root) != 0)
+		return (-1);
+
+	if ((v = json_object_get(root, "v")) == NULL) {
+		proto_fail(&ctx, "field v is missing; a command document "
+		    "says its version");
+		goto out;
+	}
+	if (!json_is_integer(v)) {
+		proto_fail(&ctx, "field v is %s, expected an integer",
+		    proto_json_kind(v));
+		goto out;
+	}
+	if (json_integer_value(v) != PROTO_VERSION) {
+		util_format(cause, causelen, "document is version %lld; this "
+		    "program reads version %d documents: upgrade the older "
+		    "side", (long long)json_integer_value(v), PROTO_VERSION);
+		goto out;
+	}
+	if (proto_decode_fields(&ctx, root, proto_command_fields,
+	    nitems(proto_command_fields), cmd) != 0)
+		goto out;
+	if (proto_check_targets(&ctx, cmd) != 0)
+		goto out;
+	if (cmd->expires_ms <= cmd->created_ms) {
+		proto_fail(&ctx, "field expires_ms (%lld) is not after field "
+		    "created_ms (%lld); a command expires after it is made",
+		    (long long)cmd->expires_ms, (long long)cmd->created_ms);
+		goto out;
+	}
+	if (proto_check_unknown(&ctx, root, proto_command_fields,
+	    nitems(proto_command_fields), "") != 0)
+		goto out;
+	for (i = 0; i < cmd->ntargets; i++) {
+		elem = json_array_get(json_object_get(root, "targets"), i);
+		util_format(where, sizeof where, "targets[%zu].", i);
+		if (proto_check_unknown(&ctx, elem, proto_target_fields,
+		    nitems(proto_target_fields), where) != 0)
+			goto out;
+	}
+
+	canon = proto_command_encode(cmd);
+	clen = strlen(canon);
+	for (n = 0; n < len && n < clen && text[n] == canon[n]; n++)
+		/* nothing */;
+	free(canon);
+	if (n < len || n < clen) {
+		util_format(cause, causelen, "document is not in canonical "
+		    "form: it differs at byte %zu from the text vigil writes "
+		    "for the same command (keys in byte order, no spaces, no "
+		    "escapes JSON does not require); sign the text vigil "
+		    "produces, unchanged", n + 1);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return (rc);
+}
+
+/* One audit line, keys in byte order; see proto.h. */
+char *
+proto_audit_encode(const struct proto_audit_entry *entry)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_audit_fields,
+	    nitems(proto_audit_fields), entry, 1);
+	return (proto_dump_sorted(obj));
+}
+
+/* Decode one audit line; see proto.h. */
+int
+proto_audit_decode(const char *line, size_t len,
+    struct proto_audit_entry *entry, char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root;
+	int			 rc;
+
+	memset(entry, 0, sizeof *entry);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "audit entry";
+	util_copy(ctx.whom, sizeof ctx.whom, "audit entry");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	/* A document's every byte may take six to escape: \u001F. */
+	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)
+		return (-1);
+	rc = proto_decode_fields(&ctx, root, proto_audit_fields,
+	    nitems(proto_audit_fields), entry);
+	json_decref(root);
+	return (rc);
 }
 
 /* The wire name of a message type, "unknown" for anything else. */

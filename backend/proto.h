@@ -261,6 +261,7 @@ struct proto_msg {
  * expected an integer".  Unknown types, unknown versions, oversized
  * frames and the reserved command types all come back as -1 with such a
  * sentence; *msg->type is then set to the type seen, or MSG_UNKNOWN.
+ * (Of the command types only auth is still reserved.)
  * Unknown extra fields are ignored (forward compatibility).
  */
 int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
@@ -268,8 +269,8 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 
 /*
  * Encode a message as one compact JSON object.  Returns a NUL-terminated
- * string the caller frees; never NULL.  Only the five decodable types may
- * be encoded; anything else is a programmer error (fatal).
+ * string the caller frees; never NULL.  Only the decodable types (all but
+ * auth) may be encoded; anything else is a programmer error (fatal).
  */
 char	*proto_encode(const struct proto_msg *msg);
 

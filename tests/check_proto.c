@@ -1,8 +1,10 @@
 /*
  * check_proto.c: the vigil.v1 wire protocol as a backend or console sees
  * it: every message survives a round trip, every malformed frame is
- * refused with a sentence naming the message, the node, the field and the
- * problem, and the reports scripts read hold their documented fields.
+ * refused with a sentence naming the message, the node (or operator), the
+ * field and the problem, a command document has exactly one text that is
+ * accepted, audit lines read back, and the reports scripts read hold
+ * their documented fields.
  */
 #include <check.h>
 #include <jansson.h>
@@ -15,11 +17,15 @@
 #include "tests.h"
 #include "util.h"
 
-/* One sample message per shape, with its wire type and node. */
+/*
+ * One sample message per shape, with its wire type, who it is from (a
+ * node, or the operator who signed it) and the field that says so.
+ */
 struct sample {
 	const char	*type;
 	const char	*node;
 	void		 (*fill)(struct proto_msg *);
+	const char	*self;		/* "node", "sig.operator" */
 };
 
 /* Keys that may be left out, per type. */
@@ -34,6 +40,16 @@ static void	 fill_station_stats(struct proto_msg *);
 static void	 fill_cert(struct proto_msg *);
 static void	 fill_alert(struct proto_msg *);
 static void	 fill_error(struct proto_msg *);
+static void	 fill_command(struct proto_command *);
+static void	 fill_propose(struct proto_msg *);
+static void	 fill_approve(struct proto_msg *);
+static void	 fill_cancel(struct proto_msg *);
+static void	 fill_proposal(struct proto_msg *);
+static void	 fill_result(struct proto_msg *);
+static void	 fill_audit(struct proto_audit_entry *);
+static const char *doc_refused(const char *);
+static char	*doc_mutate(const char *, const char *, const char *,
+		    json_t *);
 static char	*encode_sample(const struct sample *);
 static json_t	*load(const char *);
 static char	*dump(json_t *);
@@ -42,7 +58,8 @@ static void	 accepted(const char *, struct proto_msg *);
 static void	 assert_says(const char *, const char *);
 static char	*mutate(const char *, const char *, const char *, json_t *);
 static int	 is_optional(const char *, const char *);
-static size_t	 limit_of(const char *);
+static size_t	 limit_of(const char *, const char *);
+static int	 is_object_key(const char *);
 static enum msg_type type_of(const char *);
 static void	 expect_prefix(const char *, const struct sample *,
 		    const char *);
@@ -65,12 +82,17 @@ static void	 nul_one(const struct sample *, const char *,
 		    const char *, json_t *);
 
 static const struct sample samples[] = {
-	{ "hello", "router/r3", fill_hello },
-	{ "stats", "router/r3", fill_router_stats },
-	{ "stats", "station/s1", fill_station_stats },
-	{ "cert", "station/s1", fill_cert },
-	{ "alert", "router/r8", fill_alert },
-	{ "error", "router/r3", fill_error },
+	{ "hello", "router/r3", fill_hello, "node" },
+	{ "stats", "router/r3", fill_router_stats, "node" },
+	{ "stats", "station/s1", fill_station_stats, "node" },
+	{ "cert", "station/s1", fill_cert, "node" },
+	{ "alert", "router/r8", fill_alert, "node" },
+	{ "error", "router/r3", fill_error, "node" },
+	{ "propose", "alice", fill_propose, "sig.operator" },
+	{ "approve", "bob", fill_approve, "sig.operator" },
+	{ "cancel", "alice", fill_cancel, "sig.operator" },
+	{ "proposal", "router/r8", fill_proposal, "node" },
+	{ "result", "router/r8", fill_result, "node" },
 };
 
 static const struct optional_key optional_keys[] = {
@@ -134,6 +156,8 @@ fill_router_stats(struct proto_msg *m)
 	util_copy(s->router.worst_parent, sizeof s->router.worst_parent,
 	    "p-0042");
 	util_copy(s->router.state, sizeof s->router.state, "running");
+	s->router.open_children = 37;
+	s->router.children_cancelled_total = 1200;
 }
 
 /* A station's counters with two blacklist entries. */
@@ -227,6 +251,155 @@ fill_error(struct proto_msg *m)
 	util_copy(e->text, sizeof e->text, "commands are not accepted yet");
 }
 
+/* The knight scenario's kill of r8 and r9, as alice proposes it. */
+static void
+fill_command(struct proto_command *c)
+{
+	memset(c, 0, sizeof *c);
+	util_copy(c->id, sizeof c->id, "0123456789abcdef0123456789abcdef");
+	util_copy(c->action, sizeof c->action, "kill");
+	c->ntargets = 2;
+	util_copy(c->targets[0].node, sizeof c->targets[0].node, "router/r8");
+	util_copy(c->targets[0].build, sizeof c->targets[0].build,
+	    "smars-2012.07.31-old");
+	util_copy(c->targets[0].state, sizeof c->targets[0].state, "running");
+	util_copy(c->targets[1].node, sizeof c->targets[1].node, "router/r9");
+	util_copy(c->targets[1].build, sizeof c->targets[1].build,
+	    "smars-2012.08.01");
+	util_copy(c->targets[1].state, sizeof c->targets[1].state, "running");
+	c->nargs = 1;
+	util_copy(c->args[0].name, sizeof c->args[0].name, "cancel_open");
+	util_copy(c->args[0].value, sizeof c->args[0].value, "yes");
+	util_copy(c->reason, sizeof c->reason, "runaway child orders since "
+	    "the open");
+	util_copy(c->proposer, sizeof c->proposer, "alice");
+	c->created_ms = 1343826060000LL;
+	c->expires_ms = 1343826360000LL;
+}
+
+/* alice proposes the kill, with her signature over its text. */
+static void
+fill_propose(struct proto_msg *m)
+{
+	struct proto_command	 c;
+	char			*text;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_PROPOSE;
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	util_copy(m->u.propose.document, sizeof m->u.propose.document, text);
+	free(text);
+	util_copy(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
+	    "alice");
+	util_copy(m->u.propose.sig.signature,
+	    sizeof m->u.propose.sig.signature, "c2lnbmF0dXJlLWEK");
+}
+
+/* bob approves it, sending the text he reviewed. */
+static void
+fill_approve(struct proto_msg *m)
+{
+	struct proto_command	 c;
+	char			*text;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_APPROVE;
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	util_copy(m->u.approve.id, sizeof m->u.approve.id, c.id);
+	util_copy(m->u.approve.document, sizeof m->u.approve.document, text);
+	free(text);
+	util_copy(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
+	    "bob");
+	util_copy(m->u.approve.sig.signature,
+	    sizeof m->u.approve.sig.signature, "c2lnbmF0dXJlLWIK");
+}
+
+/* alice withdraws it. */
+static void
+fill_cancel(struct proto_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->type = MSG_CANCEL;
+	util_copy(m->u.cancel.id, sizeof m->u.cancel.id,
+	    "0123456789abcdef0123456789abcdef");
+	util_copy(m->u.cancel.sig.operator, sizeof m->u.cancel.sig.operator,
+	    "alice");
+	util_copy(m->u.cancel.sig.signature, sizeof m->u.cancel.sig.signature,
+	    "c2lnbmF0dXJlLWMK");
+}
+
+/* r8 broadcasts the kill it holds, with alice's signature. */
+static void
+fill_proposal(struct proto_msg *m)
+{
+	struct proto_proposal	*p = &m->u.proposal;
+	struct proto_command	 c;
+	char			*text;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_PROPOSAL;
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	util_copy(p->node, sizeof p->node, "router/r8");
+	util_copy(p->id, sizeof p->id, c.id);
+	util_copy(p->document, sizeof p->document, text);
+	free(text);
+	p->nsigs = 2;
+	util_copy(p->sigs[0].operator, sizeof p->sigs[0].operator, "alice");
+	util_copy(p->sigs[0].signature, sizeof p->sigs[0].signature,
+	    "c2lnbmF0dXJlLWEK");
+	util_copy(p->sigs[1].operator, sizeof p->sigs[1].operator, "bob");
+	util_copy(p->sigs[1].signature, sizeof p->sigs[1].signature,
+	    "c2lnbmF0dXJlLWIK");
+	util_copy(p->status, sizeof p->status, "executed");
+	p->expires_ms = c.expires_ms;
+}
+
+/* r8 says what it did with bob's approval. */
+static void
+fill_result(struct proto_msg *m)
+{
+	struct proto_result	*r = &m->u.result;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_RESULT;
+	util_copy(r->node, sizeof r->node, "router/r8");
+	util_copy(r->id, sizeof r->id, "0123456789abcdef0123456789abcdef");
+	util_copy(r->action, sizeof r->action, "kill");
+	util_copy(r->in_reply_to, sizeof r->in_reply_to, "approve");
+	util_copy(r->outcome, sizeof r->outcome, "refused");
+	util_copy(r->text, sizeof r->text, "router/r8 refused the approval: "
+	    "operator alice already signed this command; another operator "
+	    "must approve");
+}
+
+/* The line r8's audit log holds for the execution. */
+static void
+fill_audit(struct proto_audit_entry *e)
+{
+	struct proto_command	 c;
+	char			*text;
+
+	memset(e, 0, sizeof *e);
+	e->seq = 3;
+	e->time_ms = 1343826070000LL;
+	util_copy(e->node, sizeof e->node, "router/r8");
+	util_copy(e->event, sizeof e->event, "execute");
+	util_copy(e->id, sizeof e->id, "0123456789abcdef0123456789abcdef");
+	util_copy(e->action, sizeof e->action, "kill");
+	util_copy(e->operator, sizeof e->operator, "bob");
+	util_copy(e->text, sizeof e->text, "kill executes, approved by alice "
+	    "and bob");
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	util_copy(e->document, sizeof e->document, text);
+	free(text);
+	memset(e->prev, 'a', 64);
+	e->prev[64] = '\0';
+}
+
 /* Encode a sample; the caller frees. */
 static char *
 encode_sample(const struct sample *s)
@@ -299,7 +472,8 @@ assert_says(const char *sentence, const char *want)
 
 /*
  * Frame with one key replaced by v, or deleted when v is NULL; with arr,
- * the key is in the first element of that array.  Takes v; caller frees.
+ * the key is in that object or the first element of that array.  Takes
+ * v; caller frees.
  */
 static char *
 mutate(const char *frame, const char *arr, const char *key, json_t *v)
@@ -308,7 +482,9 @@ mutate(const char *frame, const char *arr, const char *key, json_t *v)
 
 	root = obj = load(frame);
 	if (arr != NULL)
-		obj = json_array_get(json_object_get(root, arr), 0);
+		obj = json_object_get(root, arr);
+	if (json_is_array(obj))
+		obj = json_array_get(obj, 0);
 	ck_assert_ptr_nonnull(obj);
 	if (v == NULL)
 		json_object_del(obj, key);
@@ -331,10 +507,20 @@ is_optional(const char *type, const char *key)
 	return (0);
 }
 
-/* The longest value a string field may hold, as vigil-protocol(7) says. */
+/*
+ * The longest value a string field may hold, as vigil-protocol(7) says;
+ * a type's own limit comes before the one most fields of that name have.
+ */
 static size_t
-limit_of(const char *key)
+limit_of(const char *type, const char *key)
 {
+	static const struct {
+		const char	*type;
+		const char	*key;
+		size_t		 max;
+	} own[] = {
+		{ "result", "action", 15 }, { "result", "in_reply_to", 15 },
+	};
 	static const struct {
 		const char	*key;
 		size_t		 max;
@@ -347,9 +533,17 @@ limit_of(const char *key)
 		{ "root_holder", 63 }, { "last_renewal_error", 511 },
 		{ "code", 31 }, { "text", 511 }, { "cause", 511 },
 		{ "action", 511 }, { "in_reply_to", 31 },
+		{ "document", 16383 }, { "operator", 63 },
+		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
+		{ "outcome", 15 },
 	};
 	size_t	i;
 
+	for (i = 0; i < nitems(own); i++) {
+		if (strcmp(own[i].type, type) == 0 &&
+		    strcmp(own[i].key, key) == 0)
+			return (own[i].max);
+	}
 	for (i = 0; i < nitems(limits); i++) {
 		if (strcmp(limits[i].key, key) == 0)
 			return (limits[i].max);
@@ -371,13 +565,28 @@ type_of(const char *name)
 	return (MSG_UNKNOWN);
 }
 
-/* The sentence begins "TYPE from NODE: " unless the node itself is bad. */
-static void
-expect_prefix(const char *sentence, const struct sample *s, const char *key)
+/* Whether a key holds one object (a signature), not an array of them. */
+static int
+is_object_key(const char *key)
 {
-	char	want[128];
+	return (strcmp(key, "sig") == 0);
+}
 
-	if (strcmp(key, "node") == 0)
+/*
+ * The sentence begins "TYPE from NODE: " unless the field that names the
+ * sender (dotted, "node" or "sig.operator") or what holds it is the one
+ * that is bad.
+ */
+static void
+expect_prefix(const char *sentence, const struct sample *s,
+    const char *dotted)
+{
+	const char	*self = s->self;
+	char		 want[128];
+	size_t		 n = strlen(dotted);
+
+	if (strcmp(dotted, self) == 0 || (strncmp(self, dotted, n) == 0 &&
+	    self[n] == '.'))
 		snprintf(want, sizeof want, "%s: ", s->type);
 	else
 		snprintf(want, sizeof want, "%s from %s: ", s->type, s->node);
@@ -387,14 +596,16 @@ expect_prefix(const char *sentence, const struct sample *s, const char *key)
 
 /*
  * Call fn for every field of every sample, nested ones too, with the
- * sample's frame, the array holding the field (or NULL), its key and its
- * value in the frame.
+ * sample's frame, the field's dotted key ("flags.name": the array or
+ * object holding it, then its key) and its value in the frame.
  */
 static void
 each_field(void (*fn)(const struct sample *, const char *, const char *,
     json_t *))
 {
-	static const char *const arrays[] = { "flags", "blacklist" };
+	static const char *const nested[] = {
+		"flags", "blacklist", "sigs", "sig"
+	};
 	json_t		*root, *v, *elem;
 	const char	*key, *ekey;
 	char		*frame;
@@ -408,18 +619,18 @@ each_field(void (*fn)(const struct sample *, const char *, const char *,
 				continue;
 			fn(&samples[i], frame, key, v);
 		}
-		for (j = 0; j < nitems(arrays); j++) {
-			elem = json_array_get(json_object_get(root, arrays[j]),
-			    0);
+		for (j = 0; j < nitems(nested); j++) {
+			elem = json_object_get(root, nested[j]);
+			if (json_is_array(elem))
+				elem = json_array_get(elem, 0);
 			if (elem == NULL)
 				continue;
 			json_object_foreach(elem, ekey, v) {
-				char	arrkey[64];
+				char	dotted[64];
 
-				/* "flags.name": the array, then the key. */
-				snprintf(arrkey, sizeof arrkey, "%s.%s",
-				    arrays[j], ekey);
-				fn(&samples[i], frame, arrkey, v);
+				snprintf(dotted, sizeof dotted, "%s.%s",
+				    nested[j], ekey);
+				fn(&samples[i], frame, dotted, v);
 			}
 		}
 		json_decref(root);
@@ -450,7 +661,9 @@ label_of(const char *dotted, char *label, size_t len)
 	const char	*arr, *key;
 
 	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
-	if (arr != NULL)
+	if (arr != NULL && is_object_key(arr))
+		snprintf(label, len, "%s.%s", arr, key);
+	else if (arr != NULL)
 		snprintf(label, len, "%s[0].%s", arr, key);
 	else
 		snprintf(label, len, "%s", key);
@@ -477,7 +690,7 @@ missing_one(const struct sample *s, const char *frame, const char *dotted,
 	sentence = refused(bad, type_of(s->type));
 	snprintf(want, sizeof want, "field %s is missing", label);
 	assert_says(sentence, want);
-	expect_prefix(sentence, s, arr == NULL ? key : "");
+	expect_prefix(sentence, s, dotted);
 	free(bad);
 }
 
@@ -525,6 +738,11 @@ mistyped_one(const struct sample *s, const char *frame, const char *dotted,
 		is = "an object";
 		expected = "an array";
 		break;
+	case JSON_OBJECT:
+		wrong = json_array();
+		is = "an array";
+		expected = "an object";
+		break;
 	default:
 		ck_abort_msg("unexpected JSON type for %s", dotted);
 		return;
@@ -534,7 +752,7 @@ mistyped_one(const struct sample *s, const char *frame, const char *dotted,
 	snprintf(want, sizeof want, "field %s is %s, expected %s", label, is,
 	    expected);
 	assert_says(sentence, want);
-	expect_prefix(sentence, s, arr == NULL ? key : "");
+	expect_prefix(sentence, s, dotted);
 	free(bad);
 }
 
@@ -544,28 +762,30 @@ START_TEST(every_wrong_json_type_is_named)
 }
 END_TEST
 
-/* Make one text field far too long; the limit is named in bytes. */
+/* Make one text field a byte too long; the limit is named in bytes. */
 static void
 overlong_one(const struct sample *s, const char *frame, const char *dotted,
     json_t *v)
 {
 	char		 arrbuf[32], label[96], want[192], *bad, *longtext;
 	const char	*arr, *key, *sentence;
+	size_t		 max;
 
 	arr = split_key(dotted, arrbuf, sizeof arrbuf, &key);
 	if (!json_is_string(v) || strcmp(key, "role") == 0 ||
 	    strcmp(key, "severity") == 0)
 		return;
 	label_of(dotted, label, sizeof label);
-	longtext = xmalloc(601);
-	memset(longtext, 'a', 600);
-	longtext[600] = '\0';
+	max = limit_of(s->type, key);
+	longtext = xmalloc(max + 2);
+	memset(longtext, 'a', max + 1);
+	longtext[max + 1] = '\0';
 	bad = mutate(frame, arr, key, json_string(longtext));
 	sentence = refused(bad, type_of(s->type));
-	snprintf(want, sizeof want, "field %s is 600 bytes long, at most %zu "
-	    "are allowed", label, limit_of(key));
+	snprintf(want, sizeof want, "field %s is %zu bytes long, at most %zu "
+	    "are allowed", label, max + 1, max);
 	assert_says(sentence, want);
-	expect_prefix(sentence, s, arr == NULL ? key : "");
+	expect_prefix(sentence, s, dotted);
 	free(bad);
 	free(longtext);
 }
@@ -623,7 +843,7 @@ nul_one(const struct sample *s, const char *frame, const char *dotted,
 	sentence = refused(bad, type_of(s->type));
 	snprintf(want, sizeof want, "field %s holds a NUL character", label);
 	assert_says(sentence, want);
-	expect_prefix(sentence, s, arr == NULL ? key : "");
+	expect_prefix(sentence, s, dotted);
 	free(bad);
 }
 
@@ -698,6 +918,9 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_double_eq(rb->worst_ratio, ra->worst_ratio);
 			ck_assert_str_eq(rb->worst_parent, ra->worst_parent);
 			ck_assert_str_eq(rb->state, ra->state);
+			ck_assert_uint_eq(rb->open_children, ra->open_children);
+			ck_assert_uint_eq(rb->children_cancelled_total,
+			    ra->children_cancelled_total);
 			ck_assert_uint_eq(sb->heartbeats_total,
 			    sa->heartbeats_total);
 			ck_assert_uint_eq(sb->devices, sa->devices);
@@ -771,6 +994,61 @@ START_TEST(every_type_round_trips_field_by_field)
 
 			ck_assert_str_eq(b->node, a->node);
 			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
+			ck_assert_str_eq(b->text, a->text);
+			break;
+		}
+		case MSG_PROPOSE:
+			ck_assert_str_eq(out.u.propose.document,
+			    in.u.propose.document);
+			ck_assert_str_eq(out.u.propose.sig.operator,
+			    in.u.propose.sig.operator);
+			ck_assert_str_eq(out.u.propose.sig.signature,
+			    in.u.propose.sig.signature);
+			break;
+		case MSG_APPROVE:
+			ck_assert_str_eq(out.u.approve.id, in.u.approve.id);
+			ck_assert_str_eq(out.u.approve.document,
+			    in.u.approve.document);
+			ck_assert_str_eq(out.u.approve.sig.operator,
+			    in.u.approve.sig.operator);
+			ck_assert_str_eq(out.u.approve.sig.signature,
+			    in.u.approve.sig.signature);
+			break;
+		case MSG_CANCEL:
+			ck_assert_str_eq(out.u.cancel.id, in.u.cancel.id);
+			ck_assert_str_eq(out.u.cancel.sig.operator,
+			    in.u.cancel.sig.operator);
+			ck_assert_str_eq(out.u.cancel.sig.signature,
+			    in.u.cancel.sig.signature);
+			break;
+		case MSG_PROPOSAL: {
+			const struct proto_proposal *a = &in.u.proposal;
+			const struct proto_proposal *b = &out.u.proposal;
+			size_t j;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_str_eq(b->id, a->id);
+			ck_assert_str_eq(b->document, a->document);
+			ck_assert_uint_eq(b->nsigs, a->nsigs);
+			for (j = 0; j < a->nsigs; j++) {
+				ck_assert_str_eq(b->sigs[j].operator,
+				    a->sigs[j].operator);
+				ck_assert_str_eq(b->sigs[j].signature,
+				    a->sigs[j].signature);
+			}
+			ck_assert_str_eq(b->status, a->status);
+			ck_assert_int_eq(b->expires_ms, a->expires_ms);
+			break;
+		}
+		case MSG_RESULT: {
+			const struct proto_result *a = &in.u.result;
+			const struct proto_result *b = &out.u.result;
+
+			ck_assert_str_eq(b->node, a->node);
+			ck_assert_str_eq(b->id, a->id);
+			ck_assert_str_eq(b->action, a->action);
+			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
+			ck_assert_str_eq(b->outcome, a->outcome);
 			ck_assert_str_eq(b->text, a->text);
 			break;
 		}
@@ -1095,29 +1373,473 @@ START_TEST(unknown_types_are_reported_with_what_to_do)
 }
 END_TEST
 
-START_TEST(reserved_types_say_they_are_not_accepted_yet)
+START_TEST(only_auth_is_still_reserved)
+{
+	ck_assert_str_eq(refused("{\"type\":\"auth\",\"id\":\"c1\"}",
+	    MSG_AUTH), "message type \"auth\" is reserved for a later "
+	    "version, which this version does not accept yet; two-person "
+	    "commands need no auth: propose, approve and cancel each carry "
+	    "their own signature");
+	ck_assert_str_eq(proto_type_name(MSG_AUTH), "auth");
+	/* The command types are read now: a bare one names what it lacks. */
+	assert_says(refused("{\"type\":\"propose\"}", MSG_PROPOSE),
+	    "propose: field sig is missing");
+	assert_says(refused("{\"type\":\"result\",\"node\":\"router/r8\"}",
+	    MSG_RESULT), "result from router/r8: field id is missing");
+}
+END_TEST
+
+START_TEST(command_messages_name_the_operator_who_signed)
+{
+	char	*frame, *bad;
+
+	frame = encode_sample(&samples[6]);
+	bad = mutate(frame, NULL, "document", json_string(""));
+	ck_assert_str_eq(refused(bad, MSG_PROPOSE), "propose from alice: "
+	    "field document is empty, expected some text");
+	free(bad);
+	bad = mutate(frame, "sig", "operator", json_string("alice smith"));
+	ck_assert_str_eq(refused(bad, MSG_PROPOSE), "propose: field "
+	    "sig.operator \"alice smith\" is not an operator's name: a name "
+	    "is letters, digits, '.', '_' and '-', as the trust file gives "
+	    "it");
+	free(bad);
+	bad = mutate(frame, "sig", "signature", json_string(""));
+	assert_says(refused(bad, MSG_PROPOSE), "propose from alice: field "
+	    "sig.signature is empty");
+	free(bad);
+	free(frame);
+
+	frame = encode_sample(&samples[7]);
+	bad = mutate(frame, NULL, "id", json_string("0123456789ABCDEF0123456789"
+	    "abcdef"));
+	ck_assert_str_eq(refused(bad, MSG_APPROVE), "approve from bob: field "
+	    "id \"0123456789ABCDEF0123456789abcdef\" is not 32 lower-case "
+	    "hexadecimal digits");
+	free(bad);
+	bad = mutate(frame, NULL, "id", json_string("c1"));
+	assert_says(refused(bad, MSG_APPROVE), "field id \"c1\" is not 32 "
+	    "lower-case hexadecimal digits");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+START_TEST(proposal_and_result_words_are_checked)
+{
+	struct proto_msg	 m;
+	char			*frame, *bad;
+	json_t			*root, *sigs;
+
+	frame = encode_sample(&samples[10]);
+	bad = mutate(frame, NULL, "outcome", json_string("done"));
+	ck_assert_str_eq(refused(bad, MSG_RESULT), "result from router/r8: "
+	    "field outcome is \"done\", expected \"accepted\", \"executed\", "
+	    "\"refused\", \"cancelled\" or \"expired\"");
+	free(bad);
+	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
+	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
+	    "\"auth\", expected \"propose\", \"approve\" or \"cancel\"");
+	free(bad);
+	/* A refusal of a frame with no command in it has no id or action. */
+	bad = mutate(frame, NULL, "id", json_string(""));
+	free(frame);
+	frame = mutate(bad, NULL, "action", json_string(""));
+	free(bad);
+	bad = mutate(frame, NULL, "in_reply_to", json_string(""));
+	accepted(bad, &m);
+	ck_assert_str_eq(m.u.result.id, "");
+	ck_assert_str_eq(m.u.result.in_reply_to, "");
+	free(bad);
+	free(frame);
+
+	frame = encode_sample(&samples[9]);
+	bad = mutate(frame, NULL, "status", json_string("approved"));
+	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
+	    "field status is \"approved\", expected \"pending\", "
+	    "\"executed\", \"refused\", \"cancelled\" or \"expired\"");
+	free(bad);
+	root = load(frame);
+	sigs = json_object_get(root, "sigs");
+	while (json_array_size(sigs) <= PROTO_MAX_SIGNERS)
+		json_array_append(sigs, json_array_get(sigs, 0));
+	bad = dump(root);
+	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
+	    "field sigs has 5 entries, at most 4 are allowed");
+	free(bad);
+	bad = mutate(frame, "sigs", "operator", json_string("a\"b"));
+	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
+	    "field sigs[0].operator \"a\"b\" is not an operator's name");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+/*
+ * A command document that must be refused; the sentence is checked for
+ * house style as frames' are.
+ */
+static const char *
+doc_refused(const char *text)
+{
+	struct proto_command	c;
+	size_t			n;
+
+	ck_assert_msg(proto_command_decode(text, strlen(text), &c, cause,
+	    sizeof cause) == -1, "accepted: %s", text);
+	n = strlen(cause);
+	ck_assert_msg(n > 0 && cause[0] >= 'a' && cause[0] <= 'z' &&
+	    cause[n - 1] != '.', "badly formed sentence: %s", cause);
+	return (cause);
+}
+
+/*
+ * A document with one key replaced by v (deleted when v is NULL), in
+ * that array's first element or object when arr is given, written with
+ * keys in byte order so that only the change differs.  Takes v.
+ */
+static char *
+doc_mutate(const char *text, const char *arr, const char *key, json_t *v)
+{
+	json_t	*root, *obj;
+	char	*s;
+
+	root = obj = load(text);
+	if (arr != NULL)
+		obj = json_object_get(root, arr);
+	if (json_is_array(obj))
+		obj = json_array_get(obj, 0);
+	ck_assert_ptr_nonnull(obj);
+	if (v == NULL)
+		json_object_del(obj, key);
+	else
+		json_object_set_new(obj, key, v);
+	s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	ck_assert_ptr_nonnull(s);
+	json_decref(root);
+	return (s);
+}
+
+START_TEST(a_command_document_has_one_canonical_text)
+{
+	struct proto_command	 in, out;
+	char			*text, *again;
+
+	fill_command(&in);
+	text = proto_command_encode(&in);
+	ck_assert_str_eq(text, "{\"action\":\"kill\",\"args\":{\"cancel_open\":"
+	    "\"yes\"},\"created_ms\":1343826060000,\"expires_ms\":"
+	    "1343826360000,\"id\":\"0123456789abcdef0123456789abcdef\","
+	    "\"proposer\":\"alice\",\"reason\":\"runaway child orders since "
+	    "the open\",\"targets\":[{\"build\":\"smars-2012.07.31-old\","
+	    "\"node\":\"router/r8\",\"state\":\"running\"},{\"build\":"
+	    "\"smars-2012.08.01\",\"node\":\"router/r9\",\"state\":"
+	    "\"running\"}],\"v\":1}");
+	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
+	again = proto_command_encode(&out);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(text);
+
+	/* Text JSON must escape is escaped one way only, and survives. */
+	util_copy(in.reason, sizeof in.reason, "said \"stop\"\\now\n\x01\x7f "
+	    "Z\xc3\xbcrich");
+	text = proto_command_encode(&in);
+	ck_assert_ptr_nonnull(strstr(text, "\"reason\":\"said \\\"stop\\\""
+	    "\\\\now\\n\\u0001\x7f Z\xc3\xbcrich\""));
+	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
+	    sizeof cause), 0);
+	ck_assert_str_eq(out.reason, in.reason);
+	free(text);
+}
+END_TEST
+
+START_TEST(command_args_are_written_in_byte_order)
+{
+	struct proto_command	 c, out;
+	char			*text, *again, *swapped, want[256];
+	const char		*p;
+
+	fill_command(&c);
+	c.nargs = 3;
+	util_copy(c.args[0].name, sizeof c.args[0].name, "zone");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "b");
+	util_copy(c.args[1].name, sizeof c.args[1].name, "a");
+	util_copy(c.args[1].value, sizeof c.args[1].value, "1");
+	util_copy(c.args[2].name, sizeof c.args[2].name, "Z");
+	util_copy(c.args[2].value, sizeof c.args[2].value, "2");
+	text = proto_command_encode(&c);
+	ck_assert_ptr_nonnull(strstr(text, "\"args\":{\"Z\":\"2\",\"a\":\"1\","
+	    "\"zone\":\"b\"}"));
+	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
+	    sizeof cause), 0);
+	ck_assert_uint_eq(out.nargs, 3);
+	ck_assert_str_eq(out.args[0].name, "Z");
+	ck_assert_str_eq(out.args[1].name, "a");
+	ck_assert_str_eq(out.args[2].name, "zone");
+	ck_assert_str_eq(out.args[2].value, "b");
+	again = proto_command_encode(&out);
+	ck_assert_str_eq(again, text);
+	free(again);
+
+	/* The same arguments in another order are other bytes: refused. */
+	swapped = xstrdup(text);
+	p = strstr(text, "{\"Z\":\"2\",\"a\":\"1\"");
+	memcpy(swapped + (p - text), "{\"a\":\"1\",\"Z\":\"2\"", 16);
+	snprintf(want, sizeof want, "document is not in canonical form: it "
+	    "differs at byte %zu from the text vigil writes for the same "
+	    "command (keys in byte order, no spaces, no escapes JSON does not "
+	    "require); sign the text vigil produces, unchanged",
+	    (size_t)(p - text) + 3);
+	ck_assert_str_eq(doc_refused(swapped), want);
+	free(swapped);
+	free(text);
+}
+END_TEST
+
+START_TEST(documents_not_in_canonical_form_are_refused)
+{
+	struct proto_command	 c;
+	json_t			*root;
+	char			*text, *bad, want[64];
+	const char		*p;
+	size_t			 n;
+
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	n = strlen(text);
+
+	/* White space. */
+	root = load(text);
+	bad = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	assert_says(doc_refused(bad), "document is not in canonical form: it "
+	    "differs at byte 2 from the text vigil writes");
+	assert_says(cause, "; sign the text vigil produces, unchanged");
+	free(bad);
+
+	/* Keys out of order. */
+	bad = xasprintf("{\"v\":1,%.*s}", (int)(n - 8), text + 1);
+	assert_says(doc_refused(bad), "document is not in canonical form: it "
+	    "differs at byte 3 ");
+	free(bad);
+
+	/* An escape JSON does not require: "\u0061lice" reads as alice. */
+	p = strstr(text, "\"alice\"");
+	bad = xasprintf("%.*s\"\\u0061lice\"%s", (int)(p - text), text,
+	    p + 7);
+	snprintf(want, sizeof want, "it differs at byte %zu ",
+	    (size_t)(p - text) + 2);
+	assert_says(doc_refused(bad), want);
+	free(bad);
+
+	/* A newline after it. */
+	bad = xasprintf("%s\n", text);
+	snprintf(want, sizeof want, "it differs at byte %zu ", n + 1);
+	assert_says(doc_refused(bad), want);
+	free(bad);
+
+	/* Members vigil would not read. */
+	bad = doc_mutate(text, NULL, "note", json_string("x"));
+	ck_assert_str_eq(doc_refused(bad), "document is not in canonical "
+	    "form: field note is not part of a command document; sign the "
+	    "text vigil produces, unchanged");
+	free(bad);
+	bad = doc_mutate(text, "targets", "comment", json_string("x"));
+	assert_says(doc_refused(bad), "document is not in canonical form: "
+	    "field targets[0].comment is not part of a command document");
+	free(bad);
+
+	/* Its version. */
+	bad = doc_mutate(text, NULL, "v", NULL);
+	assert_says(doc_refused(bad), "document: field v is missing");
+	free(bad);
+	bad = doc_mutate(text, NULL, "v", json_integer(2));
+	ck_assert_str_eq(doc_refused(bad), "document is version 2; this "
+	    "program reads version 1 documents: upgrade the older side");
+	free(bad);
+	bad = doc_mutate(text, NULL, "v", json_string("1"));
+	assert_says(doc_refused(bad), "document: field v is a string, "
+	    "expected an integer");
+	free(bad);
+
+	/* Not a document at all. */
+	assert_says(doc_refused("{\"action\":"), "document is not JSON: ");
+	ck_assert_str_eq(doc_refused("[1]"), "document is an array, expected "
+	    "a JSON object");
+	ck_assert_int_eq(proto_command_decode("", 0, &c, cause, sizeof cause),
+	    -1);
+	assert_says(cause, "document is empty");
+	bad = xmalloc(PROTO_DOC_MAX + 1);
+	memset(bad, ' ', PROTO_DOC_MAX);
+	bad[PROTO_DOC_MAX] = '\0';
+	ck_assert_str_eq(doc_refused(bad), "document is 16384 bytes long, at "
+	    "most 16383 are allowed");
+	free(bad);
+	bad = doc_mutate(text, NULL, "created_ms", json_real(1343826060000.0));
+	assert_says(doc_refused(bad), "document: field created_ms is a real "
+	    "number, expected an integer");
+	free(bad);
+	free(text);
+}
+END_TEST
+
+START_TEST(command_document_fields_are_checked)
 {
 	static const struct {
-		const char	*name;
-		enum msg_type	 type;
-	} reserved[] = {
-		{ "auth", MSG_AUTH }, { "propose", MSG_PROPOSE },
-		{ "approve", MSG_APPROVE }, { "cancel", MSG_CANCEL },
-		{ "proposal", MSG_PROPOSAL }, { "result", MSG_RESULT },
+		const char	*arr;
+		const char	*key;
+		const char	*json;	/* the new value; NULL deletes */
+		const char	*says;
+	} cases[] = {
+		{ NULL, "id", "\"0123456789ABCDEF0123456789abcdef\"",
+		  "document: field id \"0123456789ABCDEF0123456789abcdef\" is "
+		  "not 32 lower-case hexadecimal digits" },
+		{ NULL, "id", "\"0123456789abcdef0123456789abcde\"",
+		  "is not 32 lower-case hexadecimal digits" },
+		{ NULL, "action", "\"\"",
+		  "document: field action is empty" },
+		{ NULL, "targets", "[]", "document: field targets is empty; a "
+		  "command names at least one target node" },
+		{ "targets", "node", "\"r8\"", "document: field "
+		  "targets[0].node \"r8\" is not a node id" },
+		{ "targets", "node", "\"router/r9\"", "document: field "
+		  "targets[1].node repeats router/r9 of targets[0]; each "
+		  "target may appear once" },
+		{ "targets", "build", "\"\"", "document: field "
+		  "targets[0].build is empty" },
+		{ NULL, "expires_ms", "1343826060000", "document: field "
+		  "expires_ms (1343826060000) is not after field created_ms "
+		  "(1343826060000); a command expires after it is made" },
+		{ NULL, "reason", "\"\"", "document: field reason is empty" },
+		{ NULL, "reason", NULL, "document: field reason is missing" },
+		{ NULL, "proposer", "\"alice smith\"", "document: field "
+		  "proposer \"alice smith\" is not an operator's name" },
+		{ NULL, "args", "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\","
+		  "\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":\"9\"}",
+		  "document: field args has 9 entries, at most 8 are "
+		  "allowed" },
+		{ NULL, "args", "{\"cancel_open\":1}", "document: field "
+		  "args.cancel_open is an integer, expected a string" },
+		{ NULL, "args", "{\"\":\"x\"}", "document: field args has an "
+		  "argument named \"\"; a name is 1 to 31 bytes with no NUL "
+		  "character" },
+		{ NULL, "args", "[]", "document: field args is an array, "
+		  "expected an object" },
 	};
-	char	frame[128], want[192];
-	size_t	i;
+	struct proto_command	 c;
+	json_error_t		 jerr;
+	json_t			*v, *root;
+	char			*text, *bad, *longarg;
+	size_t			 i;
 
-	for (i = 0; i < nitems(reserved); i++) {
-		snprintf(frame, sizeof frame, "{\"type\":\"%s\",\"id\":\"c1\"}",
-		    reserved[i].name);
-		snprintf(want, sizeof want, "message type \"%s\" is reserved "
-		    "for two-person commands, which this version does not "
-		    "accept yet", reserved[i].name);
-		ck_assert_str_eq(refused(frame, reserved[i].type), want);
-		ck_assert_str_eq(proto_type_name(reserved[i].type),
-		    reserved[i].name);
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	for (i = 0; i < nitems(cases); i++) {
+		v = NULL;
+		if (cases[i].json != NULL)
+			v = json_loads(cases[i].json, JSON_DECODE_ANY, &jerr);
+		bad = doc_mutate(text, cases[i].arr, cases[i].key, v);
+		assert_says(doc_refused(bad), cases[i].says);
+		free(bad);
 	}
+	/* One target more than a command may name. */
+	c.ntargets = PROTO_MAX_TARGETS;
+	for (i = 0; i < c.ntargets; i++) {
+		snprintf(c.targets[i].node, sizeof c.targets[i].node,
+		    "router/r%zu", i);
+		util_copy(c.targets[i].build, sizeof c.targets[i].build, "b");
+	}
+	free(text);
+	text = proto_command_encode(&c);
+	root = load(text);
+	json_array_append_new(json_object_get(root, "targets"), json_pack(
+	    "{s:s,s:s,s:s}", "build", "b", "node", "router/extra", "state",
+	    ""));
+	bad = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(root);
+	assert_says(doc_refused(bad), "document: field targets has 65 "
+	    "entries, at most 64 are allowed");
+	free(bad);
+	free(text);
+
+	/* An argument's value has its limit. */
+	fill_command(&c);
+	text = proto_command_encode(&c);
+	longarg = xmalloc(129);
+	memset(longarg, 'x', 128);
+	longarg[128] = '\0';
+	bad = doc_mutate(text, "args", "cancel_open", json_string(longarg));
+	assert_says(doc_refused(bad), "document: field args.cancel_open is 128 "
+	    "bytes long, at most 127 are allowed");
+	free(bad);
+	free(longarg);
+	free(text);
+}
+END_TEST
+
+START_TEST(audit_lines_read_back_with_keys_in_byte_order)
+{
+	static const char *const keys[] = {
+		"\"action\":", "\"document\":", "\"event\":", "\"id\":",
+		"\"node\":", "\"operator\":", "\"prev\":", "\"seq\":",
+		"\"text\":", "\"time_ms\":",
+	};
+	struct proto_audit_entry	 in, out;
+	const char			*at, *last = NULL;
+	char				*line, *bad;
+	size_t				 i;
+
+	fill_audit(&in);
+	line = proto_audit_encode(&in);
+	ck_assert_ptr_null(strchr(line, '\n'));
+	ck_assert_ptr_null(strstr(line, "\": "));
+	for (i = 0; i < nitems(keys); i++) {
+		at = strstr(line, keys[i]);
+		ck_assert_msg(at != NULL && at > last, "key %s out of order: "
+		    "%s", keys[i], line);
+		last = at;
+	}
+	ck_assert_int_eq(proto_audit_decode(line, strlen(line), &out, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
+
+	/* What a refusal of a malformed request logs still reads back. */
+	util_copy(in.operator, sizeof in.operator, "mallory x");
+	util_copy(in.id, sizeof in.id, "not-an-id");
+	util_copy(in.node, sizeof in.node, "");
+	util_copy(in.event, sizeof in.event, "refuse");
+	free(line);
+	line = proto_audit_encode(&in);
+	ck_assert_int_eq(proto_audit_decode(line, strlen(line), &out, cause,
+	    sizeof cause), 0);
+	ck_assert_str_eq(out.operator, "mallory x");
+
+	bad = doc_mutate(line, NULL, "seq", json_integer(0));
+	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
+	    sizeof cause), -1);
+	ck_assert_str_eq(cause, "audit entry: field seq is 0, expected an "
+	    "integer of at least 1");
+	free(bad);
+	bad = doc_mutate(line, NULL, "event", json_string("delete"));
+	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
+	    sizeof cause), -1);
+	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
+	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
+	    "\"expire\" or \"execute\"");
+	free(bad);
+	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
+	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
+	    sizeof cause), -1);
+	ck_assert_str_eq(cause, "audit entry: field prev \"abc\" is not 64 "
+	    "lower-case hexadecimal digits");
+	free(bad);
+	ck_assert_int_eq(proto_audit_decode("{\"seq\":", 7, &out, cause,
+	    sizeof cause), -1);
+	assert_says(cause, "audit entry is not JSON: ");
+	free(line);
 }
 END_TEST
 
@@ -1552,7 +2274,14 @@ proto_suite(void)
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
-	tcase_add_test(tc, reserved_types_say_they_are_not_accepted_yet);
+	tcase_add_test(tc, only_auth_is_still_reserved);
+	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
+	tcase_add_test(tc, proposal_and_result_words_are_checked);
+	tcase_add_test(tc, a_command_document_has_one_canonical_text);
+	tcase_add_test(tc, command_args_are_written_in_byte_order);
+	tcase_add_test(tc, documents_not_in_canonical_form_are_refused);
+	tcase_add_test(tc, command_document_fields_are_checked);
+	tcase_add_test(tc, audit_lines_read_back_with_keys_in_byte_order);
 	tcase_add_test(tc, another_version_names_both_versions);
 	tcase_add_test(tc, frames_that_are_not_messages_are_refused);
 	tcase_add_test(tc, the_frame_length_bounds_parsing);

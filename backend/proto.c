@@ -125,6 +125,8 @@ static char	*proto_dump(json_t *);
 static char	*proto_dump_sorted(json_t *);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
 static json_t	*proto_report_alert_json(const struct proto_report_alert *);
+static json_t	*proto_report_proposal_json(
+		    const struct proto_report_proposal *);
 static json_t	*proto_report_alerts_json(const struct proto_report_alert *,
 		    size_t);
 static void	 proto_set_rate(json_t *, const char *, double);
@@ -1763,5 +1765,82 @@ proto_report_alert_event(int64_t time_ms, const char *change,
 	proto_set_string(obj, "change", change);
 	proto_set(obj, "time", json_integer(time_ms));
 	proto_set(obj, "alert", proto_report_alert_json(alert));
+	return (proto_dump(obj));
+}
+
+/* One pending proposal for vigil pending --json (see proto.h). */
+static json_t *
+proto_report_proposal_json(const struct proto_report_proposal *p)
+{
+	const struct proto_command	*cmd = p->cmd;
+	json_t				*obj, *arr, *t, *args;
+	size_t				 i;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set_string(obj, "id", p->id);
+	if (cmd != NULL) {
+		proto_set_string(obj, "action", cmd->action);
+		if ((arr = json_array()) == NULL)
+			fatal("%s: out of memory", __func__);
+		for (i = 0; i < cmd->ntargets && i < PROTO_MAX_TARGETS; i++) {
+			if ((t = json_object()) == NULL)
+				fatal("%s: out of memory", __func__);
+			proto_set_string(t, "node", cmd->targets[i].node);
+			proto_set_string(t, "build", cmd->targets[i].build);
+			proto_set_string(t, "state", cmd->targets[i].state);
+			if (json_array_append_new(arr, t) != 0)
+				fatal("%s: out of memory", __func__);
+		}
+		proto_set(obj, "targets", arr);
+		if ((args = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		for (i = 0; i < cmd->nargs && i < PROTO_MAX_ARGS; i++)
+			proto_set_string(args, cmd->args[i].name,
+			    cmd->args[i].value);
+		proto_set(obj, "args", args);
+		proto_set_string(obj, "reason", cmd->reason);
+		proto_set_string(obj, "proposer", cmd->proposer);
+		proto_set(obj, "created_ms", json_integer(cmd->created_ms));
+	}
+	proto_set(obj, "expires_ms", json_integer(p->expires_ms));
+	proto_set(obj, "expires_in_ms", json_integer(p->expires_in_ms));
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < p->nsigs; i++) {
+		if (json_array_append_new(arr, proto_string(
+		    p->sigs[i].operator, strlen(p->sigs[i].operator))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "signers", arr);
+	proto_set_string(obj, "status", p->status);
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < p->nnodes; i++) {
+		if (json_array_append_new(arr, proto_string(p->nodes[i],
+		    strlen(p->nodes[i]))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "nodes", arr);
+	proto_set_string(obj, "document", p->document);
+	proto_set_string(obj, "problem", p->problem);
+	return (obj);
+}
+
+/* {"proposals":[...]}: vigil pending --json; see proto.h. */
+char *
+proto_report_proposals(const struct proto_report_proposal *v, size_t n)
+{
+	json_t	*obj, *arr;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(arr,
+		    proto_report_proposal_json(&v[i])) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "proposals", arr);
 	return (proto_dump(obj));
 }

@@ -433,4 +433,35 @@ char	*proto_report_node_event(int64_t time_ms,
 char	*proto_report_alert_event(int64_t time_ms, const char *change,
 	    const struct proto_report_alert *alert);
 
+/*
+ * A proposal as the console holds it, for vigil pending --json: a plain
+ * view the console fills from its model (console/fleet.h).
+ */
+struct proto_report_proposal {
+	const char			*id;
+	const char			*document;	/* the signed bytes */
+	const struct proto_command	*cmd;		/* NULL if it does
+							   not decode */
+	const struct proto_signature	*sigs;
+	size_t				 nsigs;
+	const char			*status;	/* "pending" */
+	int64_t				 expires_ms;	/* wall clock */
+	int64_t				 expires_in_ms;	/* from now */
+	const char *const		*nodes;		/* holding it */
+	size_t				 nnodes;
+	const char			*problem;	/* why it must not be
+							   approved, or NULL */
+};
+
+/*
+ * {"proposals":[{"id","action","targets":[{"node","build","state"}],
+ * "args":{..},"reason","proposer","created_ms","expires_ms",
+ * "expires_in_ms","signers":[NAME,..],"status","nodes":[ID,..],
+ * "document"[,"problem"]},..]}: vigil pending --json.  The document's
+ * fields are left out when it does not decode.  Caller frees; never
+ * NULL.
+ */
+char	*proto_report_proposals(const struct proto_report_proposal *v,
+	    size_t n);
+
 #endif

@@ -982,11 +982,11 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
 		len = json_string_length(value);
 		if (memchr(s, '\0', len) != NULL)
 			return (proto_fail(ctx, "field %s.%s holds a NUL "
-			    "character (\\u0000), which no vigil.v1 string "
-			    "may contain", label, echo));
+			    "character (\\u0000), which no vigil.v1 "
+			    "string may contain", label, echo));
 		if (len >= sizeof args[n].value)
-			return (proto_fail(ctx, "field %s.%s is %zu bytes long, "
-			    "at most %zu are allowed", label, echo, len,
+			return (proto_fail(ctx, "field %s.%s is %zu bytes "
+			    "long, at most %zu are allowed", label, echo, len,
 			    sizeof args[n].value - 1));
 		memcpy(args[n].name, name, namelen + 1);
 		memcpy(args[n].value, s, len + 1);

@@ -1,0 +1,864 @@
+/*
+ * command.c: the two-person rule, as each backend node enforces it (see
+ * command.h).
+ *
+ * The actions are a const table, so the rule is data.  An engine holds
+ * one node's pending commands and the ids it has executed, and checks
+ * every proposal, approval and cancellation against the document's own
+ * bytes, the node's trust file and the node's state now.  Nothing is
+ * held, approved, cancelled or executed before its audit line is written
+ * and synced; a refusal is written too, and said as a sentence naming
+ * what was wrong and what to do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "command.h"
+#include "opkey.h"
+#include "proto.h"
+#include "util.h"
+
+#define COMMAND_WHY_MAX		PROTO_TEXT_MAX
+
+struct command_engine {
+	char				 node[PROTO_ID_MAX];
+	enum proto_role			 role;
+	const struct opkey_trust	*trust;
+	struct audit			*audit;
+	struct command_pending		*pending[COMMAND_MAX_PENDING];
+	size_t				 npending;
+	/* Commands that left the pending table: freed at the next change. */
+	struct command_pending		*done[COMMAND_MAX_PENDING];
+	size_t				 ndone;
+	/* Ids executed here, a ring: the oldest is forgotten first. */
+	char				(*executed)[PROTO_CMDID_MAX];
+	size_t				 nexecuted;
+	size_t				 executed_next;
+};
+
+/* What one audit line is about. */
+struct command_event {
+	const char	*event;		/* "propose", ... */
+	const char	*id;
+	const char	*action;
+	const char	*operator;
+	const char	*document;
+};
+
+static void	 command_forget_done(struct command_engine *);
+static void	 command_retire(struct command_engine *, size_t,
+		    const char *);
+static struct command_pending *command_find(struct command_engine *,
+		    const char *, size_t *);
+static int	 command_was_executed(const struct command_engine *,
+		    const char *);
+static void	 command_remember(struct command_engine *, const char *);
+static int	 command_log(struct command_engine *, int64_t,
+		    const struct command_event *, const char *, char **);
+static int	 command_refuse(struct command_engine *, int64_t,
+		    const struct command_event *, const char *, const char *,
+		    char *, size_t);
+static int	 command_check_signer(const struct command_engine *,
+		    const struct proto_signature *, const void *, size_t,
+		    const char *, const struct opkey_trusted **, char *,
+		    size_t);
+static int	 command_check_time(const struct proto_command *, int64_t,
+		    char *, size_t);
+static int	 command_check_state(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_check_proposal(struct command_engine *,
+		    const char *, const struct proto_signature *,
+		    const struct command_node_state *, int64_t,
+		    struct command_pending *, char *, size_t);
+static const struct proto_command_target *command_target(
+		    const struct command_engine *,
+		    const struct proto_command *);
+static void	 command_targets_text(const struct proto_command *, char *,
+		    size_t);
+static void	 command_actions_text(char *, size_t);
+static void	 command_signers_text(const struct command_pending *, char *,
+		    size_t);
+static const char *command_roles_text(int);
+
+/*
+ * The actions.  rollback and move-root come with their own issues; a
+ * proposal naming them is refused as an action this node does not know.
+ */
+const struct command_spec command_specs[] = {
+	{
+		.name = "kill",
+		.summary = "halt child orders and refuse new parents",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "running",
+	},
+	{
+		.name = "resume",
+		.summary = "restart a killed router",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "killed",
+	},
+};
+const size_t command_nspecs = nitems(command_specs);
+
+/* The spec for action, or NULL. */
+const struct command_spec *
+command_spec_find(const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < command_nspecs; i++) {
+		if (strcmp(command_specs[i].name, action) == 0)
+			return (&command_specs[i]);
+	}
+	return (NULL);
+}
+
+/* A new engine for node; see command.h. */
+struct command_engine *
+command_engine_new(const char *node, const struct opkey_trust *trust,
+    struct audit *audit)
+{
+	struct command_engine	*engine;
+	char			 kind[PROTO_ID_MAX];
+	const char		*slash;
+
+	engine = xcalloc(1, sizeof *engine);
+	util_copy(engine->node, sizeof engine->node, node);
+	engine->trust = trust;
+	engine->audit = audit;
+	engine->executed = xcalloc(COMMAND_MAX_EXECUTED,
+	    sizeof *engine->executed);
+	engine->role = ROLE_NONE;
+	if ((slash = strchr(node, '/')) != NULL) {
+		util_format(kind, sizeof kind, "%.*s", (int)(slash - node),
+		    node);
+		if (proto_role_parse(kind, &engine->role) != 0)
+			engine->role = ROLE_NONE;
+	}
+	return (engine);
+}
+
+/* Free an engine and every command it holds; NULL is allowed. */
+void
+command_engine_free(struct command_engine *engine)
+{
+	size_t	i;
+
+	if (engine == NULL)
+		return;
+	command_forget_done(engine);
+	for (i = 0; i < engine->npending; i++)
+		free(engine->pending[i]);
+	free(engine->executed);
+	free(engine);
+}
+
+/* Free the commands handed out by the last change. */
+static void
+command_forget_done(struct command_engine *engine)
+{
+	size_t	i;
+
+	for (i = 0; i < engine->ndone; i++)
+		free(engine->done[i]);
+	engine->ndone = 0;
+}
+
+/* Move pending command i to the done list with its final status. */
+static void
+command_retire(struct command_engine *engine, size_t i, const char *status)
+{
+	struct command_pending	*p = engine->pending[i];
+
+	util_copy(p->status, sizeof p->status, status);
+	engine->done[engine->ndone++] = p;
+	engine->pending[i] = engine->pending[--engine->npending];
+	engine->pending[engine->npending] = NULL;
+}
+
+/* The pending command id, or NULL; its index in *index. */
+static struct command_pending *
+command_find(struct command_engine *engine, const char *id, size_t *index)
+{
+	size_t	i;
+
+	for (i = 0; i < engine->npending; i++) {
+		if (strcmp(engine->pending[i]->cmd.id, id) == 0) {
+			*index = i;
+			return (engine->pending[i]);
+		}
+	}
+	return (NULL);
+}
+
+/* Whether id is among the ids executed here. */
+static int
+command_was_executed(const struct command_engine *engine, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < engine->nexecuted; i++) {
+		if (strcmp(engine->executed[i], id) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Remember id as executed, forgetting the oldest when the ring is full. */
+static void
+command_remember(struct command_engine *engine, const char *id)
+{
+	util_copy(engine->executed[engine->executed_next],
+	    sizeof engine->executed[0], id);
+	engine->executed_next = (engine->executed_next + 1) %
+	    COMMAND_MAX_EXECUTED;
+	if (engine->nexecuted < COMMAND_MAX_EXECUTED)
+		engine->nexecuted++;
+}
+
+/*
+ * Append one line about ev to the audit log, text being what happened in
+ * words.  Returns 0, or -1 and the log's own sentence in *cause.
+ */
+static int
+command_log(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *text, char **cause)
+{
+	struct proto_audit_entry	*e;
+	int				 rc;
+
+	e = xcalloc(1, sizeof *e);
+	e->time_ms = now_ms;
+	util_copy(e->node, sizeof e->node, engine->node);
+	util_copy(e->event, sizeof e->event, ev->event);
+	util_copy(e->id, sizeof e->id, ev->id != NULL ? ev->id : "");
+	util_copy(e->action, sizeof e->action,
+	    ev->action != NULL ? ev->action : "");
+	util_copy(e->operator, sizeof e->operator,
+	    ev->operator != NULL ? ev->operator : "");
+	util_copy(e->text, sizeof e->text, text);
+	util_copy(e->document, sizeof e->document,
+	    ev->document != NULL ? ev->document : "");
+	rc = audit_append(engine->audit, e, cause);
+	free(e);
+	return (rc);
+}
+
+/*
+ * Refuse: cause becomes "NODE refused the WHAT: WHY", and that sentence
+ * is written to the audit log as a refusal.  If even that cannot be
+ * written, the sentence says so.  Returns -1.
+ */
+static int
+command_refuse(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *what, const char *why,
+    char *cause, size_t causelen)
+{
+	struct command_event	 refusal = *ev;
+	char			*logcause = NULL;
+	size_t			 n;
+
+	util_format(cause, causelen, "%s refused the %s: %s", engine->node,
+	    what, why);
+	if (engine->audit == NULL)
+		return (-1);
+	refusal.event = "refuse";
+	if (command_log(engine, now_ms, &refusal, cause, &logcause) != 0) {
+		n = strlen(cause);
+		util_format(cause + n, causelen - n, " (this refusal is not in "
+		    "the audit log either: %s)", logcause);
+		free(logcause);
+	}
+	return (-1);
+}
+
+/*
+ * Check that sig is a trusted operator's valid signature over len bytes
+ * of msg (called what in sentences).  Returns 0 and the operator in
+ * *who, or -1 and why in why.
+ */
+static int
+command_check_signer(const struct command_engine *engine,
+    const struct proto_signature *sig, const void *msg, size_t len,
+    const char *what, const struct opkey_trusted **who, char *why,
+    size_t whylen)
+{
+	const struct opkey_trusted	*t;
+	char				*cause = NULL;
+	int				 rc;
+
+	if (engine->trust == NULL ||
+	    (t = opkey_trust_find(engine->trust, sig->operator)) == NULL) {
+		util_format(why, whylen, "operator %s is not in %s's trust "
+		    "file; add their key's line (vigil-key pub) to it, or have "
+		    "a trusted operator sign", sig->operator, engine->node);
+		return (-1);
+	}
+	rc = opkey_verify(t->key, msg, len, sig->signature, &cause);
+	if (rc == -1) {
+		util_format(why, whylen, "the signature of %s could not be "
+		    "checked: %s; try again", sig->operator, cause);
+		free(cause);
+		return (-1);
+	}
+	if (rc != 1) {
+		util_format(why, whylen, "the signature of %s does not verify "
+		    "with %s's key in %s's trust file: it was made with "
+		    "another key or over other bytes; sign %s with %s's own "
+		    "key",
+		    sig->operator, sig->operator, engine->node, what,
+		    sig->operator);
+		return (-1);
+	}
+	*who = t;
+	return (0);
+}
+
+/* Refuse a command past its expiry at now_ms, or open for too long. */
+static int
+command_check_time(const struct proto_command *cmd, int64_t now_ms,
+    char *why, size_t whylen)
+{
+	char	at[16], ago[32], max[32], span[32];
+
+	util_duration_text(COMMAND_MAX_TTL_MS, max, sizeof max);
+	if (now_ms >= cmd->expires_ms) {
+		util_format(why, whylen, "command %s expired at %s UTC, %s "
+		    "ago; propose it again", cmd->id,
+		    util_clock_text(cmd->expires_ms, at, sizeof at),
+		    util_duration_text(now_ms - cmd->expires_ms, ago,
+		    sizeof ago));
+		return (-1);
+	}
+	if (cmd->expires_ms - cmd->created_ms > COMMAND_MAX_TTL_MS) {
+		util_format(why, whylen, "command %s would stay open for %s, "
+		    "and at most %s is allowed; propose it with a shorter "
+		    "expiry", cmd->id, util_duration_text(cmd->expires_ms -
+		    cmd->created_ms, span, sizeof span), max);
+		return (-1);
+	}
+	if (cmd->expires_ms - now_ms > COMMAND_MAX_TTL_MS) {
+		util_format(why, whylen, "command %s expires %s from now, and "
+		    "at most %s is allowed; check the proposer's clock, then "
+		    "propose it again", cmd->id, util_duration_text(
+		    cmd->expires_ms - now_ms, span, sizeof span), max);
+		return (-1);
+	}
+	return (0);
+}
+
+/* This node's entry among cmd's targets, or NULL. */
+static const struct proto_command_target *
+command_target(const struct command_engine *engine,
+    const struct proto_command *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < cmd->ntargets; i++) {
+		if (strcmp(cmd->targets[i].node, engine->node) == 0)
+			return (&cmd->targets[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Refuse when this node's build or state is not what the proposer saw,
+ * so an approval never acts on a fleet other than the one reviewed.
+ */
+static int
+command_check_state(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    char *why, size_t whylen)
+{
+	const struct proto_command_target	*t;
+
+	if ((t = command_target(engine, cmd)) == NULL)
+		fatal("%s: %s is not a target", __func__, engine->node);
+	if (strcmp(t->build, now->build) == 0 &&
+	    strcmp(t->state, now->state) == 0)
+		return (0);
+	util_format(why, whylen, "%s's state changed since the proposal: it "
+	    "was %s on build %s when proposed and is now %s on build %s; "
+	    "propose again", engine->node, t->state[0] != '\0' ? t->state :
+	    "in no state", t->build, now->state[0] != '\0' ? now->state :
+	    "in no state", now->build);
+	return (-1);
+}
+
+/* "router/r8, router/r9", cut short with "..." when long. */
+static void
+command_targets_text(const struct proto_command *cmd, char *buf,
+    size_t len)
+{
+	size_t	i, used;
+
+	buf[0] = '\0';
+	for (i = 0; i < cmd->ntargets; i++) {
+		used = strlen(buf);
+		if (used + strlen(cmd->targets[i].node) + 8 > len ||
+		    used > 120) {
+			util_format(buf + used, len - used, ", and %zu more",
+			    cmd->ntargets - i);
+			return;
+		}
+		util_format(buf + used, len - used, "%s%s", i == 0 ? "" : ", ",
+		    cmd->targets[i].node);
+	}
+}
+
+/* "kill and resume": the actions this node knows. */
+static void
+command_actions_text(char *buf, size_t len)
+{
+	size_t	i, used;
+
+	buf[0] = '\0';
+	for (i = 0; i < command_nspecs; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
+		    (i == command_nspecs - 1 ? " and " : ", "),
+		    command_specs[i].name);
+	}
+}
+
+/* "alice and bob": who signed p. */
+static void
+command_signers_text(const struct command_pending *p, char *buf, size_t len)
+{
+	size_t	i, used;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->nsigs; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
+		    (i == p->nsigs - 1 ? " and " : ", "), p->sigs[i].operator);
+	}
+}
+
+/* "routers", "stations" or "routers and stations". */
+static const char *
+command_roles_text(int roles)
+{
+	if (roles == (ROLE_ROUTER | ROLE_STATION))
+		return ("routers and stations");
+	if (roles == ROLE_STATION)
+		return ("stations");
+	return ("routers");
+}
+
+/*
+ * Every check a proposal must pass, in the order an operator would fix
+ * them; fills p on success.  Returns 0, or -1 and why.
+ */
+static int
+command_check_proposal(struct command_engine *engine, const char *text,
+    const struct proto_signature *sig, const struct command_node_state *now,
+    int64_t now_ms, struct command_pending *p, char *why, size_t whylen)
+{
+	const struct proto_command	*cmd = &p->cmd;
+	const struct command_spec	*spec;
+	const struct command_pending	*other;
+	const struct opkey_trusted	*who;
+	char				 list[160], left[32];
+	size_t				 i, len = strlen(text);
+
+	if (proto_command_decode(text, len, &p->cmd, why, whylen) != 0) {
+		if (strstr(why, "; sign the text vigil produces") == NULL) {
+			i = strlen(why);
+			util_format(why + i, whylen - i, "; make the document "
+			    "with vigil propose, which writes it correctly");
+		}
+		return (-1);
+	}
+	if ((spec = command_spec_find(cmd->action)) == NULL) {
+		command_actions_text(list, sizeof list);
+		util_format(why, whylen, "%s is not an action %s knows; it "
+		    "knows %s", cmd->action, engine->node, list);
+		return (-1);
+	}
+	if (command_target(engine, cmd) == NULL) {
+		command_targets_text(cmd, list, sizeof list);
+		util_format(why, whylen, "%s is not among the targets of "
+		    "command %s (%s); send it only to its targets",
+		    engine->node, cmd->id, list);
+		return (-1);
+	}
+	if ((engine->role & spec->roles) == 0) {
+		util_format(why, whylen, "%s applies to %s, and %s is not one; "
+		    "propose it to %s only", spec->name,
+		    command_roles_text(spec->roles), engine->node,
+		    command_roles_text(spec->roles));
+		return (-1);
+	}
+	if (strcmp(cmd->proposer, sig->operator) != 0) {
+		util_format(why, whylen, "the document names %s as its "
+		    "proposer, but %s signed it; the proposer signs first, and "
+		    "a second operator approves", cmd->proposer,
+		    sig->operator);
+		return (-1);
+	}
+	if (command_check_signer(engine, sig, text, len, "the text vigil "
+	    "produces", &who, why, whylen) != 0)
+		return (-1);
+	if (command_check_time(cmd, now_ms, why, whylen) != 0)
+		return (-1);
+	if (command_was_executed(engine, cmd->id)) {
+		util_format(why, whylen, "command %s was already executed on "
+		    "%s; a command runs once: propose a new one", cmd->id,
+		    engine->node);
+		return (-1);
+	}
+	if (command_find(engine, cmd->id, &i) != NULL) {
+		util_format(why, whylen, "command %s is already pending on "
+		    "%s; approve it rather than propose it again", cmd->id,
+		    engine->node);
+		return (-1);
+	}
+	if (command_check_state(engine, cmd, now, why, whylen) != 0)
+		return (-1);
+	if (spec->from_state[0] != '\0' &&
+	    strcmp(spec->from_state, now->state) != 0) {
+		util_format(why, whylen, "%s needs %s to be %s, and it is %s; "
+		    "wait for it to be %s, or propose the action that fits its "
+		    "state", spec->name, engine->node, spec->from_state,
+		    now->state, spec->from_state);
+		return (-1);
+	}
+	/*
+	 * One pending proposal per action and target.  One that has expired
+	 * or no longer matches this node's state can never execute, so it
+	 * blocks nothing; command_expire() clears it away.
+	 */
+	for (i = 0; i < engine->npending; i++) {
+		other = engine->pending[i];
+		if (strcmp(other->cmd.action, cmd->action) != 0 ||
+		    other->cmd.expires_ms <= now_ms ||
+		    command_check_state(engine, &other->cmd, now, list,
+		    sizeof list) != 0)
+			continue;
+		util_format(why, whylen, "%s is already pending for %s as "
+		    "command %s, proposed by %s, expiring in %s; approve or "
+		    "cancel that one, or wait until it expires", cmd->action,
+		    engine->node, other->cmd.id, other->cmd.proposer,
+		    util_duration_text(other->cmd.expires_ms - now_ms, left,
+		    sizeof left));
+		return (-1);
+	}
+	if (engine->npending == COMMAND_MAX_PENDING) {
+		util_format(why, whylen, "%s already holds %d pending "
+		    "commands, the most it keeps; approve, cancel or let some "
+		    "expire first", engine->node, COMMAND_MAX_PENDING);
+		return (-1);
+	}
+	util_copy(p->text, sizeof p->text, text);
+	p->nsigs = 1;
+	p->sigs[0] = *sig;
+	util_copy(p->status, sizeof p->status, "pending");
+	p->proposed_ms = now_ms;
+	return (0);
+}
+
+/* A proposal; see command.h. */
+int
+command_propose(struct command_engine *engine, const char *text,
+    const struct proto_signature *sig, const struct command_node_state *now,
+    int64_t now_ms, const struct command_pending **out, char *cause,
+    size_t causelen)
+{
+	struct command_pending	*p;
+	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
+				    text };
+	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char			 words[PROTO_TEXT_MAX];
+
+	*out = NULL;
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
+		    "has no audit log, and no command runs unrecorded; start "
+		    "it with --audit FILE", cause, causelen));
+	p = xcalloc(1, sizeof *p);
+	if (command_check_proposal(engine, text, sig, now, now_ms, p, why,
+	    sizeof why) != 0) {
+		if (p->cmd.id[0] != '\0' && p->cmd.action[0] != '\0') {
+			ev.id = p->cmd.id;
+			ev.action = p->cmd.action;
+		}
+		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
+		    causelen);
+		free(p);
+		return (-1);
+	}
+	ev.id = p->cmd.id;
+	ev.action = p->cmd.action;
+	util_format(words, sizeof words, "%s proposed %s; it waits for %d "
+	    "more operator%s", sig->operator, p->cmd.action,
+	    command_spec_find(p->cmd.action)->signers - 1,
+	    command_spec_find(p->cmd.action)->signers == 2 ? "" : "s");
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "it, and no command is held unrecorded: %s", logcause);
+		free(logcause);
+		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
+		    causelen);
+		free(p);
+		return (-1);
+	}
+	engine->pending[engine->npending++] = p;
+	*out = p;
+	return (0);
+}
+
+/* An approval; see command.h. */
+int
+command_approve(struct command_engine *engine, const char *id,
+    const char *text, const struct proto_signature *sig,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
+	const struct command_spec	*spec;
+	const struct opkey_trusted	*who, *earlier;
+	struct command_pending		*p;
+	struct command_event		 ev = { "approve", id, NULL,
+					    sig->operator, text };
+	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 words[PROTO_TEXT_MAX], names[128];
+	size_t				 i, index, n, held;
+
+	*out = NULL;
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "approval", "it "
+		    "has no audit log, and no command runs unrecorded; start "
+		    "it with --audit FILE", cause, causelen));
+	if ((p = command_find(engine, id, &index)) == NULL) {
+		if (command_was_executed(engine, id))
+			util_format(why, sizeof why, "command %s was already "
+			    "executed on %s; a command runs once: propose a "
+			    "new one", id, engine->node);
+		else
+			util_format(why, sizeof why, "%s holds no pending "
+			    "command %s: it was never proposed here, or it was "
+			    "cancelled or has expired; see vigil pending, or "
+			    "propose it again", engine->node, id);
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	}
+	ev.action = p->cmd.action;
+	spec = command_spec_find(p->cmd.action);
+
+	/* The very bytes proposed, or the approver reviewed another text. */
+	held = strlen(p->text);
+	n = strlen(text);
+	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+		/* nothing */;
+	if (i < n || i < held) {
+		util_format(why, sizeof why, "the document approved differs "
+		    "from the one proposed at byte %zu; review the proposal as "
+		    "the backend holds it and approve that", i + 1);
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	}
+	if (command_check_signer(engine, sig, p->text, held, "the proposal "
+	    "as the backend holds it", &who, why, sizeof why) != 0)
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	for (i = 0; i < p->nsigs; i++) {
+		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
+			util_format(why, sizeof why, "operator %s already "
+			    "signed this command; a second, different operator "
+			    "must approve", sig->operator);
+			return (command_refuse(engine, now_ms, &ev, "approval",
+			    why, cause, causelen));
+		}
+		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
+		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
+			util_format(why, sizeof why, "operators %s and %s "
+			    "share one key; the rule needs two different "
+			    "people with two different keys: give each their "
+			    "own key in the trust file", p->sigs[i].operator,
+			    sig->operator);
+			return (command_refuse(engine, now_ms, &ev, "approval",
+			    why, cause, causelen));
+		}
+	}
+	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
+	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0)
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	if (p->nsigs == PROTO_MAX_SIGNERS)
+		fatal("%s: %s wants more than %d signers", __func__,
+		    spec->name, PROTO_MAX_SIGNERS);
+
+	util_format(words, sizeof words, "%s approved %s, proposed by %s",
+	    sig->operator, p->cmd.action, p->cmd.proposer);
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the approval, and nothing runs unrecorded: %s",
+		    logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	}
+	p->sigs[p->nsigs++] = *sig;
+	if ((int)p->nsigs < spec->signers) {
+		*out = p;
+		return (0);
+	}
+
+	/* Enough signatures: the execution is on disk before it happens. */
+	command_signers_text(p, names, sizeof names);
+	util_format(words, sizeof words, "%s executes on %s, signed by %s",
+	    p->cmd.action, engine->node, names);
+	ev.event = "execute";
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		p->nsigs--;
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the execution, and nothing runs unrecorded: %s; the "
+		    "command is still pending", logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	}
+	command_remember(engine, p->cmd.id);
+	command_retire(engine, index, "executed");
+	*out = p;
+	return (1);
+}
+
+/* The proposer withdraws id; see command.h. */
+int
+command_cancel(struct command_engine *engine, const char *id,
+    const struct proto_signature *sig, int64_t now_ms, char *cause,
+    size_t causelen)
+{
+	const struct opkey_trusted	*who;
+	struct command_pending		*p;
+	struct command_event		 ev = { "cancel", id, NULL,
+					    sig->operator, NULL };
+	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 words[PROTO_TEXT_MAX], *bytes;
+	size_t				 index;
+	int				 rc;
+
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    "it has no audit log, and nothing changes unrecorded; "
+		    "start it with --audit FILE", cause, causelen));
+	if ((p = command_find(engine, id, &index)) == NULL) {
+		if (command_was_executed(engine, id))
+			util_format(why, sizeof why, "command %s was already "
+			    "executed on %s and can no longer be cancelled; "
+			    "propose the action that undoes it", id,
+			    engine->node);
+		else
+			util_format(why, sizeof why, "%s holds no pending "
+			    "command %s: it was never proposed here, or it was "
+			    "cancelled or has expired; see vigil pending",
+			    engine->node, id);
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    why, cause, causelen));
+	}
+	ev.action = p->cmd.action;
+	ev.document = p->text;
+	if (strcmp(sig->operator, p->cmd.proposer) != 0) {
+		util_format(why, sizeof why, "only %s, who proposed command "
+		    "%s, may cancel it, and %s signed the cancellation; ask "
+		    "%s, or let it expire", p->cmd.proposer, id, sig->operator,
+		    p->cmd.proposer);
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    why, cause, causelen));
+	}
+	bytes = xasprintf("vigil.v1 cancel %s", p->cmd.id);
+	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
+	    &who, why, sizeof why);
+	free(bytes);
+	if (rc != 0)
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    why, cause, causelen));
+	util_format(words, sizeof words, "%s cancelled %s", sig->operator,
+	    p->cmd.action);
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the cancellation: %s; the command is still pending",
+		    logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    why, cause, causelen));
+	}
+	command_retire(engine, index, "cancelled");
+	return (0);
+}
+
+/*
+ * Expire what is past its time.  An expiry is logged, but cannot be
+ * refused: when the log fails, the command expires all the same, since
+ * it could never execute anyway.
+ */
+size_t
+command_expire(struct command_engine *engine, int64_t now_ms,
+    const struct command_pending ***out)
+{
+	struct command_pending	*p;
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL };
+	char			 words[PROTO_TEXT_MAX], at[16], *logcause;
+	size_t			 i = 0;
+
+	command_forget_done(engine);
+	while (i < engine->npending) {
+		p = engine->pending[i];
+		if (p->cmd.expires_ms > now_ms) {
+			i++;
+			continue;
+		}
+		ev.id = p->cmd.id;
+		ev.action = p->cmd.action;
+		ev.operator = p->cmd.proposer;
+		ev.document = p->text;
+		util_format(words, sizeof words, "%s, proposed by %s, expired "
+		    "at %s UTC with %zu of %d signatures", p->cmd.action,
+		    p->cmd.proposer, util_clock_text(p->cmd.expires_ms, at,
+		    sizeof at), p->nsigs,
+		    command_spec_find(p->cmd.action)->signers);
+		logcause = NULL;
+		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
+		    words, &logcause) != 0)
+			free(logcause);
+		command_retire(engine, i, "expired");
+	}
+	*out = (const struct command_pending **)engine->done;
+	return (engine->ndone);
+}
+
+/* The pending commands; see command.h. */
+size_t
+command_pending(const struct command_engine *engine,
+    const struct command_pending ***out)
+{
+	*out = (const struct command_pending **)engine->pending;
+	return (engine->npending);
+}
+
+/* Fill a proposal message for p as node holds it. */
+void
+command_proposal_msg(const char *node, const struct command_pending *p,
+    struct proto_proposal *msg)
+{
+	size_t	i;
+
+	memset(msg, 0, sizeof *msg);
+	util_copy(msg->node, sizeof msg->node, node);
+	util_copy(msg->id, sizeof msg->id, p->cmd.id);
+	util_copy(msg->document, sizeof msg->document, p->text);
+	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
+		msg->sigs[i] = p->sigs[i];
+	msg->nsigs = i;
+	util_copy(msg->status, sizeof msg->status, p->status);
+	msg->expires_ms = p->cmd.expires_ms;
+}

@@ -1717,8 +1717,9 @@ START_TEST(command_document_fields_are_checked)
 		{ NULL, "reason", NULL, "document: field reason is missing" },
 		{ NULL, "proposer", "\"alice smith\"", "document: field "
 		  "proposer \"alice smith\" is not an operator's name" },
-		{ NULL, "args", "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\","
-		  "\"e\":\"5\",\"f\":\"6\",\"g\":\"7\",\"h\":\"8\",\"i\":\"9\"}",
+		{ NULL, "args", "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\","
+		  "\"d\":\"4\",\"e\":\"5\",\"f\":\"6\",\"g\":\"7\","
+		  "\"h\":\"8\",\"i\":\"9\"}",
 		  "document: field args has 9 entries, at most 8 are "
 		  "allowed" },
 		{ NULL, "args", "{\"cancel_open\":1}", "document: field "

@@ -1,5 +1,5 @@
 # Vigil: a terminal control console for router and station fleets.
-# Targets: all (default), check, asan, bench, demo, deps, install,
+# Targets: all (default), check, asan, tsan, bench, demo, deps, install,
 # uninstall, clean, lint-man.  See README.md.
 
 PREFIX ?= /usr/local
@@ -73,6 +73,13 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check
 
+# The kill switch under ThreadSanitizer: the killswitch suite alone,
+# whose first test kills a router from another thread while its order
+# path runs.  A report exits 88.
+tsan:
+	TSAN_OPTIONS=exitcode=88:halt_on_error=1 CK_RUN_SUITE=killswitch \
+	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" check
+
 # Speed and memory figures with their targets (not pass/fail: see
 # tests/bench/vigil-bench.c).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(LIB_OBJS)
@@ -127,6 +134,6 @@ uninstall:
 clean:
 	rm -rf obj build-asan build-tsan vigil vigild vigil-key check_vigil vigil-bench
 
-.PHONY: all check asan bench lint-man demo deps install uninstall clean
+.PHONY: all check asan tsan bench lint-man demo deps install uninstall clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

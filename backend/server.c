@@ -1,7 +1,8 @@
 /*
  * server.c: vigild's websocket server: one libwebsockets context, one
  * vhost (listening port) per simulated node, a timer driving the
- * simulator, and a bounded queue of outgoing frames per console.
+ * simulator, a bounded queue of outgoing frames per console, and one
+ * two-person rule engine per node carrying commands to the simulator.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +18,8 @@
 
 #include <libwebsockets.h>
 
+#include "audit.h"
+#include "command.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
@@ -38,6 +41,8 @@ struct server_node {
 	int			 port;
 	struct server_session	*sessions;	/* linked through next */
 	size_t			 nsessions;
+	struct command_engine	*engine;	/* NULL: trusts no one */
+	struct audit		*audit;		/* not owned; may be NULL */
 };
 
 /*
@@ -71,7 +76,10 @@ struct server {
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	volatile sig_atomic_t	 stop;
+	const struct opkey_trust *trust;	/* NULL: no --trust */
 	struct proto_msg	 msg;		/* scratch; messages are big */
+	struct proto_msg	 out;		/* scratch for replies to msg */
+	struct proto_command	 cmd;		/* scratch: a document */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -101,6 +109,28 @@ static void	 server_tick(lws_sorted_usec_list_t *sul);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
+static void	 server_command(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_command_names(struct server_session *sn,
+		    const struct proto_msg *in, char *id, size_t idlen,
+		    char *action, size_t actionlen);
+static void	 server_untrusted(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_execute(struct server_session *sn,
+		    const struct command_pending *p);
+static void	 server_result(struct server_session *sn,
+		    struct server_node *node, const char *in_reply_to,
+		    const char *id, const char *action, const char *outcome,
+		    const char *text);
+static void	 server_proposal(struct server_node *node,
+		    const struct command_pending *p, const char *status);
+static void	 server_refusal_audit(struct server_node *node,
+		    const char *id, const char *action, const char *operator,
+		    const char *text);
+static void	 server_expire(struct server *server);
+static void	 server_log_command(struct server_session *sn,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
 static int	 server_http(struct server_node *node, struct lws *wsi);
 
@@ -452,13 +482,37 @@ server_stop(struct server *server)
 void
 server_free(struct server *server)
 {
+	size_t	i;
+
 	if (server == NULL)
 		return;
 	lws_sul_cancel(&server->sul);
 	/* Closing each websocket frees its session (server_session_close). */
 	lws_context_destroy(server->context);
+	for (i = 0; i < server->nnodes; i++)
+		command_engine_free(server->nodes[i].engine);
 	free(server->nodes);
 	free(server);
+}
+
+/* One rule engine per node, trusting trust and logging to audits[i]. */
+void
+server_commands(struct server *server, const struct opkey_trust *trust,
+    struct audit *const *audits)
+{
+	struct server_node	*node;
+	size_t			 i;
+
+	server->trust = trust;
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		command_engine_free(node->engine);
+		node->engine = NULL;
+		node->audit = audits != NULL ? audits[i] : NULL;
+		if (trust != NULL)
+			node->engine = command_engine_new(server_node_id(node),
+			    trust, node->audit);
+	}
 }
 
 /*
@@ -494,8 +548,10 @@ server_tick(lws_sorted_usec_list_t *sul)
 	}
 
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
-	if (stats)
+	if (stats) {
 		server->last_stats_ms = now;
+		server_expire(server);
+	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		if (node->nsessions == 0)
@@ -592,7 +648,8 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 
 /*
  * A console connected: tell it who this node is, its certificate, its
- * counters and the alerts still standing, before anything else.
+ * counters, the alerts still standing and the commands pending, before
+ * anything else.
  */
 static void
 server_session_open(struct server_node *node, struct server_session *sn,
@@ -601,6 +658,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	struct server		*server = node->server;
 	struct proto_msg	*msg = &server->msg;
 	const struct proto_alert *alerts;
+	const struct command_pending **pending;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
 	char			 host[INET_ADDRSTRLEN];
@@ -645,6 +703,18 @@ server_session_open(struct server_node *node, struct server_session *sn,
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_ALERT;
 		msg->u.alert = alerts[i];
+		server_session_send(sn, msg, 0);
+	}
+
+	/* Commands waiting for a second operator, so this one can review. */
+	if (node->engine == NULL)
+		return;
+	n = command_pending(node->engine, &pending);
+	for (i = 0; i < n; i++) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_PROPOSAL;
+		command_proposal_msg(server_node_id(node), pending[i],
+		    &msg->u.proposal);
 		server_session_send(sn, msg, 0);
 	}
 }
@@ -706,7 +776,7 @@ static void
 server_session_error(struct server_session *sn, const char *in_reply_to,
     const char *text)
 {
-	struct proto_msg	*msg = &sn->node->server->msg;
+	struct proto_msg	*msg = &sn->node->server->out;
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_ERROR;
@@ -775,10 +845,10 @@ server_session_receive(struct server_session *sn, const void *in,
 }
 
 /*
- * Answer one complete message.  This version of vigild accepts nothing
- * from a console, so every message earns an error saying why, except an
- * error frame itself, which is logged: answering it could start two
- * programs complaining to each other forever.
+ * Answer one complete message: commands go to the node's rule engine;
+ * an error frame is logged, since answering it could start two programs
+ * complaining to each other forever; anything else earns an error
+ * saying why.
  */
 static void
 server_session_message(struct server_session *sn)
@@ -795,40 +865,395 @@ server_session_message(struct server_session *sn)
 	}
 	memset(msg, 0, sizeof *msg);
 	if (proto_decode(sn->rx, sn->rxlen, msg, cause, sizeof cause) != 0) {
-		switch (msg->type) {
-		case MSG_AUTH:
-		case MSG_PROPOSE:
-		case MSG_APPROVE:
-		case MSG_CANCEL:
-			util_format(text, sizeof text, "%s refused: commands "
-			    "are not accepted by this backend yet: two-person "
-			    "commands arrive in a later version of vigil.v1",
-			    proto_type_name(msg->type));
-			server_session_error(sn, proto_type_name(msg->type),
-			    text);
-			break;
-		default:
-			type = msg->type == MSG_UNKNOWN ? "" :
-			    proto_type_name(msg->type);
-			server_session_error(sn, type, cause);
-			break;
-		}
+		type = msg->type == MSG_UNKNOWN ? "" :
+		    proto_type_name(msg->type);
+		server_session_error(sn, type, cause);
 		return;
 	}
 	type = proto_type_name(msg->type);
-	if (msg->type == MSG_ERROR) {
+	switch (msg->type) {
+	case MSG_PROPOSE:
+	case MSG_APPROVE:
+	case MSG_CANCEL:
+		server_command(sn, msg);
+		return;
+	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
 		if (sn->logged++ < SERVER_LOG_PER_SESSION)
 			server_log("%s: console at %s reports: %s",
 			    server_node_id(sn->node), sn->peer, text);
 		return;
+	case MSG_AUTH:
+		util_format(text, sizeof text, "auth refused: vigil.v1 "
+		    "reserves auth for a later version; commands carry their "
+		    "operators' signatures instead");
+		server_session_error(sn, type, text);
+		return;
+	default:
+		util_format(text, sizeof text, "%s refused: a backend sends "
+		    "%s, a console does not; a console sends propose, "
+		    "approve and cancel", type, type);
+		server_session_error(sn, type, text);
+		return;
 	}
-	util_format(text, sizeof text, "%s refused: a backend sends %s, a "
-	    "console does not; commands are not accepted by this backend "
-	    "yet: two-person commands arrive in a later version of vigil.v1",
-	    type, type);
-	server_session_error(sn, type, text);
+}
+
+/*
+ * Log a line about a command from console sn, with control characters
+ * replaced, since operator names and reasons come from the peer.
+ */
+static void
+server_log_command(struct server_session *sn, const char *fmt, ...)
+{
+	char	line[2 * PROTO_TEXT_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	server_sanitize(line);
+	if (sn == NULL)
+		server_log("%s", line);
+	else
+		server_log("%s (from %s)", line, sn->peer);
+}
+
+/*
+ * The id and action a command message is about, as far as they can be
+ * told, for its result: "" where they cannot.
+ */
+static void
+server_command_names(struct server_session *sn, const struct proto_msg *in,
+    char *id, size_t idlen, char *action, size_t actionlen)
+{
+	struct server_node		 *node = sn->node;
+	struct proto_command		 *cmd = &node->server->cmd;
+	const struct command_pending	**pending;
+	const char			 *doc = NULL;
+	char				  cause[PROTO_TEXT_MAX];
+	size_t				  i, n;
+
+	id[0] = '\0';
+	action[0] = '\0';
+	if (in->type == MSG_PROPOSE)
+		doc = in->u.propose.document;
+	else if (in->type == MSG_APPROVE) {
+		util_copy(id, idlen, in->u.approve.id);
+		doc = in->u.approve.document;
+	} else if (in->type == MSG_CANCEL)
+		util_copy(id, idlen, in->u.cancel.id);
+	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
+	    sizeof cause) == 0) {
+		if (id[0] == '\0')
+			util_copy(id, idlen, cmd->id);
+		util_copy(action, actionlen, cmd->action);
+		return;
+	}
+	if (id[0] == '\0' || node->engine == NULL)
+		return;
+	n = command_pending(node->engine, &pending);
+	for (i = 0; i < n; i++) {
+		if (strcmp(pending[i]->cmd.id, id) == 0)
+			util_copy(action, actionlen, pending[i]->cmd.action);
+	}
+}
+
+/*
+ * Queue a result for console sn, or, with sn NULL, for every console of
+ * node.
+ */
+static void
+server_result(struct server_session *sn, struct server_node *node,
+    const char *in_reply_to, const char *id, const char *action,
+    const char *outcome, const char *text)
+{
+	struct proto_msg	*out = &node->server->out;
+	struct proto_result	*r = &out->u.result;
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_RESULT;
+	util_copy(r->node, sizeof r->node, server_node_id(node));
+	util_copy(r->id, sizeof r->id, id);
+	util_copy(r->action, sizeof r->action, action);
+	util_copy(r->in_reply_to, sizeof r->in_reply_to, in_reply_to);
+	util_copy(r->outcome, sizeof r->outcome, outcome);
+	util_copy(r->text, sizeof r->text, text);
+	if (sn != NULL)
+		server_session_send(sn, out, 0);
+	else
+		server_broadcast(node, out, 0);
+}
+
+/* Queue command p for every console of node, with status if not NULL. */
+static void
+server_proposal(struct server_node *node, const struct command_pending *p,
+    const char *status)
+{
+	struct proto_msg	*out = &node->server->out;
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_PROPOSAL;
+	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
+	if (status != NULL)
+		util_copy(out->u.proposal.status,
+		    sizeof out->u.proposal.status, status);
+	server_broadcast(node, out, 0);
+}
+
+/*
+ * Write a refusal the engine did not see into node's audit log, if it
+ * has one, so that every refusal is on record.
+ */
+static void
+server_refusal_audit(struct server_node *node, const char *id,
+    const char *action, const char *operator, const char *text)
+{
+	struct proto_audit_entry	*e;
+	char				*cause = NULL;
+
+	if (node->audit == NULL)
+		return;
+	e = xcalloc(1, sizeof *e);
+	e->time_ms = util_wall_ms();
+	util_copy(e->node, sizeof e->node, server_node_id(node));
+	util_copy(e->event, sizeof e->event, "refuse");
+	util_copy(e->id, sizeof e->id, id);
+	util_copy(e->action, sizeof e->action, action);
+	util_copy(e->operator, sizeof e->operator, operator);
+	util_copy(e->text, sizeof e->text, text);
+	if (audit_append(node->audit, e, &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	free(e);
+}
+
+/*
+ * A command reached a backend started without --trust: refuse it, in
+ * words that say how to start the backend so that it accepts commands.
+ */
+static void
+server_untrusted(struct server_session *sn, const struct proto_msg *in)
+{
+	const char	*verb = proto_type_name(in->type), *op;
+	char		 id[PROTO_CMDID_MAX], action[16];
+	char		 text[PROTO_TEXT_MAX];
+
+	server_command_names(sn, in, id, sizeof id, action, sizeof action);
+	if (in->type == MSG_PROPOSE)
+		op = in->u.propose.sig.operator;
+	else if (in->type == MSG_APPROVE)
+		op = in->u.approve.sig.operator;
+	else
+		op = in->u.cancel.sig.operator;
+	util_format(text, sizeof text, "%s refused %s%s%s: the backend "
+	    "trusts no operator, so it carries out no command; start it "
+	    "with --trust FILE naming the operators' public keys",
+	    server_node_id(sn->node), verb, action[0] != '\0' ? " of " : "",
+	    action);
+	server_refusal_audit(sn->node, id, action, op, text);
+	if (sn->logged++ < SERVER_LOG_PER_SESSION)
+		server_log_command(sn, "%s", text);
+	server_result(sn, sn->node, verb, id, action, "refused", text);
+}
+
+/*
+ * A propose, approve or cancel from console sn: let the node's engine
+ * judge it against the node as it is now, answer the sender, and tell
+ * every console of the node what became of the command.
+ */
+static void
+server_command(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node		*node = sn->node;
+	struct server			*server = node->server;
+	struct proto_msg		*out = &server->out;
+	const struct command_pending	*p = NULL, **pending;
+	struct command_node_state	 now;
+	const char			*verb = proto_type_name(in->type);
+	char				 cause[PROTO_TEXT_MAX];
+	char				 text[PROTO_TEXT_MAX];
+	char				 id[PROTO_CMDID_MAX], action[16];
+	char				 until[16];
+	int64_t				 now_ms = util_wall_ms();
+	size_t				 i, n;
+	int				 rc, found = 0;
+
+	if (node->engine == NULL) {
+		server_untrusted(sn, in);
+		return;
+	}
+	server_command_names(sn, in, id, sizeof id, action, sizeof action);
+	sim_node_state(server->sim, node->index, &now);
+	cause[0] = '\0';
+	switch (in->type) {
+	case MSG_PROPOSE:
+		rc = command_propose(node->engine, in->u.propose.document,
+		    &in->u.propose.sig, &now, now_ms, &p, cause,
+		    sizeof cause);
+		if (rc != 0)
+			break;
+		util_format(text, sizeof text, "%s holds %s %s, proposed by "
+		    "%s, pending: a second, different operator must approve "
+		    "it by %s UTC", server_node_id(node), p->cmd.action,
+		    p->cmd.id, p->cmd.proposer, util_clock_text(
+		    p->cmd.expires_ms, until, sizeof until));
+		server_log_command(sn, "%s: %s proposed %s %s, reason \"%s\"; "
+		    "pending until %s UTC", server_node_id(node),
+		    p->cmd.proposer, p->cmd.action, p->cmd.id,
+		    p->cmd.reason, until);
+		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
+		    "accepted", text);
+		server_proposal(node, p, NULL);
+		return;
+	case MSG_APPROVE:
+		rc = command_approve(node->engine, in->u.approve.id,
+		    in->u.approve.document, &in->u.approve.sig, &now, now_ms,
+		    &p, cause, sizeof cause);
+		if (rc == 1) {
+			server_execute(sn, p);
+			return;
+		}
+		if (rc != 0 || p == NULL)
+			break;
+		/* Signed, but the action needs more signers still. */
+		util_format(text, sizeof text, "%s recorded %s's approval of "
+		    "%s %s; it needs more operators' approvals",
+		    server_node_id(node), in->u.approve.sig.operator,
+		    p->cmd.action, p->cmd.id);
+		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
+		    "accepted", text);
+		server_proposal(node, p, NULL);
+		return;
+	case MSG_CANCEL:
+		/* Keep the proposal as it stood, to say it was cancelled. */
+		n = command_pending(node->engine, &pending);
+		for (i = 0; i < n && !found; i++) {
+			if (strcmp(pending[i]->cmd.id, in->u.cancel.id) != 0)
+				continue;
+			memset(out, 0, sizeof *out);
+			out->type = MSG_PROPOSAL;
+			command_proposal_msg(server_node_id(node), pending[i],
+			    &out->u.proposal);
+			found = 1;
+		}
+		rc = command_cancel(node->engine, in->u.cancel.id,
+		    &in->u.cancel.sig, now_ms, cause, sizeof cause);
+		if (rc != 0)
+			break;
+		if (found) {
+			util_copy(out->u.proposal.status,
+			    sizeof out->u.proposal.status, "cancelled");
+			server_broadcast(node, out, 0);
+		}
+		util_format(text, sizeof text, "%s cancelled %s %s at its "
+		    "proposer's request", server_node_id(node), action, id);
+		server_log_command(sn, "%s: %s cancelled %s %s",
+		    server_node_id(node), in->u.cancel.sig.operator, action,
+		    id);
+		server_result(sn, node, verb, id, action, "cancelled", text);
+		return;
+	default:
+		fatal("server_command: %s is not a command", verb);
+	}
+
+	/* Refused: the engine has put it in the audit log already. */
+	if (cause[0] == '\0')
+		util_format(cause, sizeof cause, "%s refused %s: the rule "
+		    "engine gave no reason; this is a bug in vigild",
+		    server_node_id(node), verb);
+	if (sn->logged++ < SERVER_LOG_PER_SESSION) {
+		if (strncmp(cause, server_node_id(node),
+		    strlen(server_node_id(node))) == 0)
+			server_log_command(sn, "%s", cause);
+		else
+			server_log_command(sn, "%s: refused %s: %s",
+			    server_node_id(node), verb, cause);
+	}
+	server_result(sn, node, verb, id, action, "refused", cause);
+}
+
+/*
+ * The engine says carry out p (its execute line is in the audit log):
+ * do it on the node, then tell every console of the node the outcome
+ * and send fresh stats, so that the state change shows at once.
+ */
+static void
+server_execute(struct server_session *sn, const struct command_pending *p)
+{
+	struct server_node		*node = sn->node;
+	struct server			*server = node->server;
+	struct proto_msg		*out = &server->out;
+	struct command_node_state	 now;
+	struct proto_stats		 st;
+	const char			*proposer, *approver;
+	char				 why[PROTO_TEXT_MAX];
+	char				 text[PROTO_TEXT_MAX];
+	char				 residue[96];
+
+	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
+	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
+	if (sim_node_command(server->sim, node->index, &p->cmd, why,
+	    sizeof why) != 0) {
+		util_format(text, sizeof text, "%s could not carry out %s %s "
+		    "although %s and %s signed it: %s", server_node_id(node),
+		    p->cmd.action, p->cmd.id, proposer, approver, why);
+		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
+		    text);
+		server_log_command(sn, "%s", text);
+		server_proposal(node, p, "refused");
+		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+		    "refused", text);
+		return;
+	}
+
+	sim_node_state(server->sim, node->index, &now);
+	sim_node_stats(server->sim, node->index, &st);
+	residue[0] = '\0';
+	if (st.role == ROLE_ROUTER) {
+		if (st.router.open_children > 0)
+			util_format(residue, sizeof residue, ", cancelling "
+			    "%llu open child orders",
+			    (unsigned long long)st.router.open_children);
+	}
+	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
+	    "and approved by %s: it is now %s%s", server_node_id(node),
+	    p->cmd.action, p->cmd.id, proposer, approver, now.state,
+	    residue);
+	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
+	server_proposal(node, p, "executed");
+	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+	    "executed", text);
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	out->u.stats = st;
+	server_broadcast(node, out, 1);
+}
+
+/* Expire commands past their time, and tell the nodes' consoles. */
+static void
+server_expire(struct server *server)
+{
+	const struct command_pending	**expired;
+	struct server_node		 *node;
+	int64_t				  now = util_wall_ms();
+	size_t				  i, k, n;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (node->engine == NULL)
+			continue;
+		n = command_expire(node->engine, now, &expired);
+		for (k = 0; k < n; k++) {
+			server_log_command(NULL, "%s: %s %s, proposed by %s, "
+			    "expired without a second operator's approval",
+			    server_node_id(node), expired[k]->cmd.action,
+			    expired[k]->cmd.id, expired[k]->cmd.proposer);
+			server_proposal(node, expired[k], "expired");
+		}
+	}
 }
 
 /*

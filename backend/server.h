@@ -14,6 +14,14 @@
  * frame says everything the older one did; every other frame must be
  * delivered, and a session whose queue is full of them is dropped
  * rather than allowed to grow without bound.
+ *
+ * Two-person commands: each node has its own rule engine (command.h).
+ * propose, approve and cancel from a console are checked by it; the
+ * sender gets a result, every console of the node gets the proposal as
+ * it now stands, and an approved command is carried out on the node
+ * (sim_node_command) and its result sent to every console of the node.
+ * A new console is sent the node's pending proposals.  Proposals and
+ * results must be delivered, like alerts: they never replace each other.
  */
 #ifndef VIGIL_SERVER_H
 #define VIGIL_SERVER_H
@@ -24,6 +32,8 @@
 #define SERVER_STATS_MS		250	/* real ms between stats frames */
 #define SERVER_STEP_MS		50	/* real ms between simulator steps */
 
+struct audit;
+struct opkey_trust;
 struct sim;
 struct server;
 
@@ -85,6 +95,19 @@ void	 server_queue_pop(struct server_queue *q);
  */
 struct server	*server_create(struct sim *sim, const char *address,
 		    int base_port, char **cause);
+
+/*
+ * Accept two-person commands: node i's engine trusts the operators in
+ * trust and logs to audits[i].  With trust NULL (or this never called)
+ * every command is refused with a sentence saying the backend trusts no
+ * operator; a NULL audits, or audits[i] NULL, makes node i's engine
+ * refuse every command for want of an audit log.  Neither trust nor the
+ * logs are owned; they must outlive the server.  Call it before
+ * server_run().  Never fails.
+ */
+void		 server_commands(struct server *server,
+		    const struct opkey_trust *trust,
+		    struct audit *const *audits);
 
 /* The port node i listens on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);

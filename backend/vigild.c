@@ -2,8 +2,12 @@
  * vigild.c: the backend daemon.  "vigild node" runs one router or
  * station; "vigild fleet" runs a whole simulated scenario in one
  * process, one listening port per node, and writes a fleet file the
- * console reads.  Both serve vigil.v1 (server.c) until signalled.
+ * console reads.  Both serve vigil.v1 (server.c) until signalled, and
+ * carry out two-person commands signed by the operators in --trust,
+ * recording them in each node's audit log.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -18,7 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "node-station.h"
+#include "opkey.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
@@ -44,6 +50,9 @@ enum vigild_option {
 	OPT_ROUTERS,
 	OPT_STATIONS,
 	OPT_DEVICES,
+	OPT_TRUST,
+	OPT_AUDIT,
+	OPT_AUDIT_DIR,
 	OPT_HELP,
 };
 
@@ -54,6 +63,9 @@ struct vigild_args {
 	struct proto_flag	 flags[PROTO_MAX_FLAGS];
 	size_t			 nflags;
 	const char		*fleet_file;
+	const char		*trust;		/* --trust FILE, or NULL */
+	const char		*audit;		/* node's --audit FILE */
+	const char		*audit_dir;	/* fleet's --audit-dir DIR */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;
@@ -69,6 +81,8 @@ static const struct option vigild_node_options[] = {
 	{ "time-scale",		required_argument, NULL, OPT_TIME_SCALE },
 	{ "start",		required_argument, NULL, OPT_START },
 	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
+	{ "trust",		required_argument, NULL, OPT_TRUST },
+	{ "audit",		required_argument, NULL, OPT_AUDIT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -83,6 +97,8 @@ static const struct option vigild_fleet_options[] = {
 	{ "stations",		required_argument, NULL, OPT_STATIONS },
 	{ "devices",		required_argument, NULL, OPT_DEVICES },
 	{ "start",		required_argument, NULL, OPT_START },
+	{ "trust",		required_argument, NULL, OPT_TRUST },
+	{ "audit-dir",		required_argument, NULL, OPT_AUDIT_DIR },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -91,9 +107,11 @@ static const char vigild_usage[] =
 "usage: vigild node --role router|station --id ID [--listen ADDR:PORT]\n"
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
+"           [--trust FILE] [--audit FILE]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
+"           [--trust FILE] [--audit-dir DIR]\n"
 "       vigild help\n";
 
 static const char vigild_help_text[] =
@@ -112,6 +130,7 @@ static const char vigild_help_text[] =
 "  --flag NAME=PATH[:off] a flag and the code path it enables in this\n"
 "                         build, on unless \":off\"; repeat for more\n"
 "  --fleet-file FILE      also write FILE naming this node's URL\n"
+"  --audit FILE           the node's audit log of commands (appended)\n"
 "\n"
 "fleet: run a scenario's whole fleet.\n"
 "  --scenario NAME        calm (default), knight or capital\n"
@@ -122,14 +141,23 @@ static const char vigild_help_text[] =
 "  --routers N, --stations N, --devices N\n"
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
+"  --audit-dir DIR        one audit log per node, DIR/ROLE-NAME.audit\n"
 "\n"
 "both:\n"
 "  --time-scale X         scenario seconds per real second\n"
 "  --start HH:MM:SS       scenario clock at start (default: the\n"
 "                         scenario's)\n"
+"  --trust FILE           operators whose signed commands are accepted,\n"
+"                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
+"                         without it, and without an audit log, every\n"
+"                         command is refused\n"
 "\n"
-"Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen or\n"
-"write its fleet file, 2 for a bad argument.  See vigild(8).\n";
+"A kill or resume is carried out only when two different trusted\n"
+"operators have signed the same command, before it expires.\n"
+"\n"
+"Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen,\n"
+"write its fleet file or open an audit log, 2 for a bad argument or\n"
+"trust file.  See vigild(8).\n";
 
 static volatile sig_atomic_t	 vigild_stopping;
 static struct server		*volatile vigild_server;
@@ -153,6 +181,11 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
 		    const char *address, int64_t clock_ms, char **cause);
+static struct audit **vigild_open_audits(const struct vigild_args *args,
+		    const struct sim *sim, char **cause);
+static void	 vigild_close_audits(struct audit **audits, size_t n);
+static void	 vigild_say_commands(const struct vigild_args *args,
+		    const struct opkey_trust *trust);
 
 /*
  * Report a bad argument as a sentence and exit 2: the operator typed
@@ -548,6 +581,27 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 			    "--devices", optarg, 1, STATION_MAX_DEVICES,
 			    "100");
 			break;
+		case OPT_TRUST:
+			if (optarg[0] == '\0')
+				vigild_usage_error("--trust is empty; give the "
+				    "trust file, for example --trust "
+				    "/etc/vigil/operators");
+			args->trust = optarg;
+			break;
+		case OPT_AUDIT:
+			if (optarg[0] == '\0')
+				vigild_usage_error("--audit is empty; give a "
+				    "file name, for example --audit "
+				    "/var/lib/vigil/r8.audit");
+			args->audit = optarg;
+			break;
+		case OPT_AUDIT_DIR:
+			if (optarg[0] == '\0')
+				vigild_usage_error("--audit-dir is empty; give "
+				    "a directory, for example --audit-dir "
+				    "/var/lib/vigil");
+			args->audit_dir = optarg;
+			break;
 		case OPT_HELP:
 			args->help = 1;
 			return;
@@ -680,6 +734,96 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	return (0);
 }
 
+/*
+ * Open each node's audit log: node's --audit FILE, or DIR/ROLE-NAME.audit
+ * under the fleet's --audit-dir (made, mode 0700, if missing).  Returns
+ * an array of sim_nnodes() logs, NULL entries when no log was asked
+ * for; or NULL and an allocated sentence in *cause, nothing left open.
+ */
+static struct audit **
+vigild_open_audits(const struct vigild_args *args, const struct sim *sim,
+    char **cause)
+{
+	struct audit	**audits;
+	struct stat	  st;
+	char		 *path, *why = NULL, *slash;
+	size_t		  i, n = sim_nnodes(sim);
+
+	audits = xcalloc(n, sizeof *audits);
+	if (args->audit == NULL && args->audit_dir == NULL)
+		return (audits);
+	if (args->audit_dir != NULL && stat(args->audit_dir, &st) == -1 &&
+	    (errno != ENOENT || mkdir(args->audit_dir, 0700) == -1)) {
+		*cause = xasprintf("cannot use audit directory %s: %s; make "
+		    "it, or give --audit-dir a directory vigild may write",
+		    args->audit_dir, strerror(errno));
+		free(audits);
+		return (NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if (args->audit_dir != NULL) {
+			path = xasprintf("%s/%s.audit", args->audit_dir,
+			    sim_node_id(sim, i));
+			slash = strrchr(path, '/');
+			*slash = '-';
+		} else
+			path = xstrdup(args->audit);
+		if ((audits[i] = audit_open(path, &why)) == NULL) {
+			*cause = xasprintf("%s: %s", sim_node_id(sim, i),
+			    why != NULL ? why : "its audit log cannot be "
+			    "opened");
+			free(why);
+			free(path);
+			vigild_close_audits(audits, n);
+			return (NULL);
+		}
+		free(path);
+	}
+	return (audits);
+}
+
+/* Close the n audit logs (NULL entries are skipped) and free the array. */
+static void
+vigild_close_audits(struct audit **audits, size_t n)
+{
+	size_t	i;
+
+	if (audits == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (audits[i] != NULL)
+			audit_close(audits[i]);
+	}
+	free(audits);
+}
+
+/* Say on standard output whether and how commands are accepted. */
+static void
+vigild_say_commands(const struct vigild_args *args,
+    const struct opkey_trust *trust)
+{
+	if (trust == NULL) {
+		printf("commands: every command is refused: this vigild trusts "
+		    "no operator (start it with --trust FILE)\n");
+		return;
+	}
+	if (args->audit == NULL && args->audit_dir == NULL) {
+		printf("commands: every command is refused: no audit log "
+		    "(start it with %s)\n", strcmp(args->command, "fleet") ==
+		    0 ? "--audit-dir DIR" : "--audit FILE");
+		return;
+	}
+	printf("commands: %zu operator%s trusted from %s; audit log%s %s%s\n",
+	    trust->n, trust->n == 1 ? "" : "s", args->trust,
+	    args->audit != NULL ? "" : "s", args->audit != NULL ?
+	    args->audit : args->audit_dir, args->audit != NULL ? "" :
+	    "/ROLE-NAME.audit");
+	if (trust->n < 2)
+		printf("commands: with fewer than two trusted operators no "
+		    "command can be approved; add another operator's key "
+		    "to %s\n", args->trust);
+}
+
 /* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
@@ -688,6 +832,8 @@ main(int argc, char **argv)
 	struct sigaction	 sa;
 	struct sim		*sim;
 	struct server		*server;
+	struct opkey_trust	 trust;
+	struct audit		**audits;
 	char			*cause = NULL, clock[16];
 	int64_t			 clock_ms;
 	size_t			 i, n;
@@ -707,9 +853,17 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	memset(&trust, 0, sizeof trust);
+	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
+	    &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		return (VIGILD_EXIT_USAGE);
+	}
 	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
+		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_USAGE);
 	}
 	clock_ms = sim_clock_ms(sim);
@@ -720,21 +874,34 @@ main(int argc, char **argv)
 		    "or lower, or 0 to let the kernel pick\n", args.port, n,
 		    65536L - (long)n);
 		sim_free(sim);
+		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_USAGE);
+	}
+	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		sim_free(sim);
+		opkey_trust_free(&trust);
+		return (VIGILD_EXIT_RUNTIME);
 	}
 	if ((server = server_create(sim, args.address, args.port,
 	    &cause)) == NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
+		vigild_close_audits(audits, n);
 		sim_free(sim);
+		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
+	server_commands(server, args.trust != NULL ? &trust : NULL, audits);
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
 	    sim, server, args.address, clock_ms, &cause) != 0) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
 		server_free(server);
+		vigild_close_audits(audits, n);
 		sim_free(sim);
+		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
 
@@ -751,6 +918,7 @@ main(int argc, char **argv)
 		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
 		    args.fleet_file != NULL ? "; fleet file " : "",
 		    args.fleet_file != NULL ? args.fleet_file : "");
+	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
 	fflush(stdout);
 
 	vigild_server = server;
@@ -759,6 +927,8 @@ main(int argc, char **argv)
 		rc = server_run(server);
 	vigild_server = NULL;
 	server_free(server);
+	vigild_close_audits(audits, n);
 	sim_free(sim);
+	opkey_trust_free(&trust);
 	return (rc == 0 ? 0 : VIGILD_EXIT_RUNTIME);
 }

@@ -293,6 +293,12 @@ loop_draw(struct loop *loop)
 
 	next = tui_draw(loop->tui, loop->fleet, util_mono_ms(),
 	    util_wall_ms());
+	/*
+	 * The console has taken note of the change (it keeps it pending
+	 * until its next frame), so the model is clean again: left dirty,
+	 * every pass would redraw, ten frames a second for nothing.
+	 */
+	loop->fleet->dirty = 0;
 	if (next < 1)
 		next = 1;
 	if (next > LOOP_DRAW_MAX_MS)

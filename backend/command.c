@@ -10,6 +10,7 @@
  * and synced; a refusal is written too, and said as a sentence naming
  * what was wrong and what to do.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ struct command_engine {
 	char				(*executed)[PROTO_CMDID_MAX];
 	size_t				 nexecuted;
 	size_t				 executed_next;
+	/* Why every command is refused, when the log could not be read. */
+	char				*broken;
 };
 
 /* What one audit line is about. */
@@ -55,6 +58,7 @@ static struct command_pending *command_find(struct command_engine *,
 static int	 command_was_executed(const struct command_engine *,
 		    const char *);
 static void	 command_remember(struct command_engine *, const char *);
+static void	 command_recall(struct command_engine *);
 static int	 command_log(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char **);
 static int	 command_refuse(struct command_engine *, int64_t,
@@ -140,7 +144,60 @@ command_engine_new(const char *node, const struct opkey_trust *trust,
 		if (proto_role_parse(kind, &engine->role) != 0)
 			engine->role = ROLE_NONE;
 	}
+	if (audit != NULL)
+		command_recall(engine);
 	return (engine);
+}
+
+/*
+ * Learn from the audit log which commands this node executed before it
+ * (re)started, so that a restart does not reopen them to replay: the
+ * signed frames of a command are valid until it expires, and whoever saw
+ * them on the wire could send them again.  A log that cannot be read back
+ * leaves the engine refusing every command.
+ */
+static void
+command_recall(struct command_engine *engine)
+{
+	struct proto_audit_entry	*e;
+	FILE				*f;
+	char				*line = NULL, why[PROTO_TEXT_MAX];
+	size_t				 size = 0;
+	ssize_t				 n;
+	long				 lineno = 0;
+
+	if ((f = fopen(audit_path(engine->audit), "re")) == NULL) {
+		engine->broken = xasprintf("its audit log %s cannot be read "
+		    "back to learn which commands ran already: %s; fix that "
+		    "and restart it", audit_path(engine->audit),
+		    strerror(errno));
+		return;
+	}
+	e = xmalloc(sizeof *e);
+	while ((n = getline(&line, &size, f)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			n--;
+		if (proto_audit_decode(line, (size_t)n, e, why,
+		    sizeof why) != 0) {
+			engine->broken = xasprintf("line %ld of its audit log "
+			    "%s does not read back (%s); repair the log and "
+			    "restart it", lineno, audit_path(engine->audit),
+			    why);
+			break;
+		}
+		if (strcmp(e->event, "execute") == 0 &&
+		    strcmp(e->node, engine->node) == 0)
+			command_remember(engine, e->id);
+	}
+	if (engine->broken == NULL && ferror(f))
+		engine->broken = xasprintf("its audit log %s cannot be read "
+		    "back to learn which commands ran already: %s; fix that "
+		    "and restart it", audit_path(engine->audit),
+		    strerror(errno));
+	free(e);
+	free(line);
+	fclose(f);
 }
 
 /* Free an engine and every command it holds; NULL is allowed. */
@@ -155,6 +212,7 @@ command_engine_free(struct command_engine *engine)
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
 	free(engine->executed);
+	free(engine->broken);
 	free(engine);
 }
 
@@ -582,6 +640,9 @@ command_propose(struct command_engine *engine, const char *text,
 		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
 		    "has no audit log, and no command runs unrecorded; start "
 		    "it with --audit FILE", cause, causelen));
+	if (engine->broken != NULL)
+		return (command_refuse(engine, now_ms, &ev, "proposal",
+		    engine->broken, cause, causelen));
 	p = xcalloc(1, sizeof *p);
 	if (command_check_proposal(engine, text, sig, now, now_ms, p, why,
 	    sizeof why) != 0) {
@@ -636,6 +697,9 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", "it "
 		    "has no audit log, and no command runs unrecorded; start "
 		    "it with --audit FILE", cause, causelen));
+	if (engine->broken != NULL)
+		return (command_refuse(engine, now_ms, &ev, "approval",
+		    engine->broken, cause, causelen));
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		if (command_was_executed(engine, id))
 			util_format(why, sizeof why, "command %s was already "

@@ -553,6 +553,41 @@ START_TEST(a_replayed_id_is_refused)
 }
 END_TEST
 
+START_TEST(a_restarted_node_still_refuses_what_it_executed)
+{
+	const struct command_pending	*p = NULL;
+	struct proto_command		 c;
+	struct proto_signature		 sig;
+	char				*text, *why = NULL, want[200];
+
+	make_doc(&c, "alice");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0 + 1000), 1);
+
+	/* vigild restarts: a new engine on the same log. */
+	command_engine_free(engine);
+	audit_close(audit);
+	audit = audit_open(logpath, &why);
+	ck_assert_msg(audit != NULL, "%s", why);
+	engine = command_engine_new("router/r8", &trust, audit);
+
+	/* The same signed frames, sent again before the command expires. */
+	sign(alice, "alice", text, &sig);
+	snprintf(want, sizeof want, "router/r8 refused the proposal: command "
+	    "%s was already executed on router/r8; a command runs once: "
+	    "propose a new one", c.id);
+	assert_refused(command_propose(engine, text, &sig, &now, T0 + 2000, &p,
+	    cause, sizeof cause), want);
+	/* A new command is held as ever. */
+	make_doc(&c, "alice");
+	free(text);
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0 + 3000);
+	free(text);
+}
+END_TEST
+
 START_TEST(a_document_changed_after_the_first_signature_is_refused)
 {
 	struct proto_command	 c;
@@ -885,6 +920,7 @@ command_suite(void)
 	tcase_add_test(tc,
 	    expired_commands_are_refused_at_proposal_and_approval);
 	tcase_add_test(tc, a_replayed_id_is_refused);
+	tcase_add_test(tc, a_restarted_node_still_refuses_what_it_executed);
 	tcase_add_test(tc,
 	    a_document_changed_after_the_first_signature_is_refused);
 	tcase_add_test(tc, a_node_not_among_the_targets_refuses);

@@ -861,9 +861,9 @@ command_cancel(struct command_engine *engine, const char *id,
 }
 
 /*
- * Expire what is past its time.  An expiry is logged, but cannot be
- * refused: when the log fails, the command expires all the same, since
- * it could never execute anyway.
+ * Expire what is past its time; out may be NULL.  An expiry is logged,
+ * but cannot be refused: when the log fails, the command expires all the
+ * same, since it could never execute anyway.
  */
 size_t
 command_expire(struct command_engine *engine, int64_t now_ms,
@@ -896,16 +896,18 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 			free(logcause);
 		command_retire(engine, i, "expired");
 	}
-	*out = (const struct command_pending **)engine->done;
+	if (out != NULL)
+		*out = (const struct command_pending **)engine->done;
 	return (engine->ndone);
 }
 
-/* The pending commands; see command.h. */
+/* The pending commands; see command.h.  out may be NULL. */
 size_t
 command_pending(const struct command_engine *engine,
     const struct command_pending ***out)
 {
-	*out = (const struct command_pending **)engine->pending;
+	if (out != NULL)
+		*out = (const struct command_pending **)engine->pending;
 	return (engine->npending);
 }
 

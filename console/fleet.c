@@ -63,6 +63,28 @@ static int	 fleet_apply_alert(struct fleet *, size_t,
 static int	 fleet_apply_error(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_proposal(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static int	 fleet_apply_result(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t,
+		    struct node **);
+static struct node *fleet_heard_unclocked(struct fleet *fleet, size_t link,
+		    const char *id, int64_t now_ms, int64_t wall_ms,
+		    int *changed);
+static struct fleet_held *fleet_held_find(struct node *node,
+		    const char *id);
+static void	 fleet_held_trim(struct node *node);
+static int	 fleet_held_status(struct fleet *fleet, struct node *node,
+		    const char *id, const char *status, int64_t wall_ms);
+static void	 fleet_refused(struct fleet *fleet, struct node *node,
+		    const struct proto_result *r, int64_t wall_ms);
+static void	 fleet_proposals_free(struct fleet *fleet);
+static void	 fleet_proposals_rebuild(struct fleet *fleet);
+static int	 fleet_cmp_proposal(const void *a, const void *b);
+static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
+		    const struct node *node);
+static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static double	 fleet_scale(const struct node *node);
 static int	 fleet_cmp_peer(const void *a, const void *b);
@@ -76,6 +98,13 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_CERT, fleet_apply_cert },
 	{ MSG_ALERT, fleet_apply_alert },
 	{ MSG_ERROR, fleet_apply_error },
+	{ MSG_PROPOSAL, fleet_apply_proposal },
+	{ MSG_RESULT, fleet_apply_result },
+};
+
+/* The command messages a console sends, which results and errors answer. */
+static const char *const fleet_command_types[] = {
+	"propose", "approve", "cancel"
 };
 
 static const char *const fleet_state_names[] = {
@@ -99,8 +128,12 @@ fleet_free(struct fleet *fleet)
 {
 	size_t	i;
 
-	for (i = 0; i < fleet->nnodes; i++)
+	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
+		free(fleet->nodes[i].held);
+		free(fleet->nodes[i].results);
+	}
 	free(fleet->links);
 	free(fleet->nodes);
 	alert_set_free(&fleet->alerts);
@@ -131,6 +164,8 @@ void
 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 {
 	struct fleet_link	*l;
+	size_t			 i;
+	int			 dropped = 0;
 
 	if (link >= fleet->nlinks)
 		fatal("fleet_link_up: no link %zu", link);
@@ -139,6 +174,21 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->since_ms = now_ms;
 	l->ever_up = 1;
 	l->error[0] = '\0';
+	/*
+	 * A backend sends every proposal it holds to a console that
+	 * connects, so what its nodes held before is forgotten here rather
+	 * than shown as still pending when it may have gone meanwhile.
+	 */
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].link == link && fleet->nodes[i].nheld > 0) {
+			free(fleet->nodes[i].held);
+			fleet->nodes[i].held = NULL;
+			fleet->nodes[i].nheld = 0;
+			dropped = 1;
+		}
+	}
+	if (dropped)
+		fleet_proposals_rebuild(fleet);
 	fleet->dirty = 1;
 }
 
@@ -536,16 +586,466 @@ fleet_apply_error(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_error	*e = &msg->u.error;
+	struct fleet_link		*l = &fleet->links[link];
 	struct node			*node;
+	size_t				 i;
 
 	(void)now_ms;
-	util_copy(fleet->links[link].error, sizeof fleet->links[link].error,
-	    e->text);
+	util_copy(l->error, sizeof l->error, e->text);
+	/* A backend that cannot take a command says so with an error. */
+	for (i = 0; i < nitems(fleet_command_types); i++) {
+		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
+			continue;
+		l->reply_error_seq = ++fleet->result_seq;
+		util_copy(l->reply_error_to, sizeof l->reply_error_to,
+		    e->in_reply_to);
+		util_copy(l->reply_error, sizeof l->reply_error, e->text);
+	}
 	if (e->node[0] != '\0' && (node = fleet_find(fleet, e->node)) != NULL)
 		fleet_event(node, wall_ms, "backend reported an error: %s",
 		    e->text);
 	*nodep = NULL;
 	return (0);
+}
+
+/*
+ * A message about id that carries no node clock arrived on link: find or
+ * create the node, note it was heard, keep its clock as it was.
+ */
+static struct node *
+fleet_heard_unclocked(struct fleet *fleet, size_t link, const char *id,
+    int64_t now_ms, int64_t wall_ms, int *changed)
+{
+	struct node	*node;
+	int64_t		 clock_ms = 0;
+
+	if ((node = fleet_find(fleet, id)) != NULL)
+		clock_ms = fleet_node_clock(node, now_ms);
+	return (fleet_heard(fleet, link, id, clock_ms, now_ms, wall_ms,
+	    changed));
+}
+
+/* The proposal id node holds, or NULL. */
+static struct fleet_held *
+fleet_held_find(struct node *node, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < node->nheld; i++) {
+		if (strcmp(node->held[i].p.id, id) == 0)
+			return (&node->held[i]);
+	}
+	return (NULL);
+}
+
+/* The proposal id node holds, or NULL, for readers of a const model. */
+const struct fleet_held *
+fleet_node_held(const struct node *node, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < node->nheld; i++) {
+		if (strcmp(node->held[i].p.id, id) == 0)
+			return (&node->held[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Keep at most FLEET_HELD_DONE finished proposals on node, dropping the
+ * oldest reported; pending ones always stay.
+ */
+static void
+fleet_held_trim(struct node *node)
+{
+	size_t	i, done, oldest;
+
+	for (;;) {
+		done = 0;
+		oldest = node->nheld;
+		for (i = 0; i < node->nheld; i++) {
+			if (strcmp(node->held[i].p.status, "pending") == 0)
+				continue;
+			done++;
+			if (oldest == node->nheld ||
+			    node->held[i].wall_ms < node->held[oldest].wall_ms)
+				oldest = i;
+		}
+		if (done <= FLEET_HELD_DONE)
+			return;
+		node->held[oldest] = node->held[--node->nheld];
+	}
+}
+
+/*
+ * Set the status of the proposal id node holds (if it holds it) with an
+ * event line.  Returns 1 if it changed.
+ */
+static int
+fleet_held_status(struct fleet *fleet, struct node *node, const char *id,
+    const char *status, int64_t wall_ms)
+{
+	struct fleet_held	*h;
+
+	if ((h = fleet_held_find(node, id)) == NULL ||
+	    strcmp(h->p.status, status) == 0)
+		return (0);
+	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id, status,
+	    h->p.status);
+	util_copy(h->p.status, sizeof h->p.status, status);
+	h->wall_ms = wall_ms;
+	fleet_held_trim(node);
+	fleet->dirty = 1;
+	return (1);
+}
+
+/*
+ * proposal: a node holds a command, or its status changed.  The merged
+ * view is rebuilt and watchers told.
+ */
+static int
+fleet_apply_proposal(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_proposal	*p = &msg->u.proposal;
+	struct node			*node;
+	struct fleet_held		*h;
+	struct proto_command		*cmd;
+	char				 until[16], cause[PROTO_TEXT_MAX];
+	int				 changed, news = 0;
+
+	node = fleet_heard_unclocked(fleet, link, p->node, now_ms, wall_ms,
+	    &changed);
+	if ((h = fleet_held_find(node, p->id)) == NULL) {
+		node->held = xreallocarray(node->held, node->nheld + 1,
+		    sizeof *node->held);
+		h = &node->held[node->nheld++];
+		memset(h, 0, sizeof *h);
+		cmd = xmalloc(sizeof *cmd);
+		util_clock_text(p->expires_ms, until, sizeof until);
+		if (proto_command_decode(p->document, strlen(p->document), cmd,
+		    cause, sizeof cause) == 0)
+			fleet_event(node, wall_ms, "holds command %.8s, %s, "
+			    "proposed by %s: %s until %s UTC", p->id,
+			    cmd->action, cmd->proposer, p->status, until);
+		else
+			fleet_event(node, wall_ms, "holds command %.8s (%s "
+			    "until %s UTC), whose document does not read: %s",
+			    p->id, p->status, until, cause);
+		free(cmd);
+		news = 1;
+	} else if (strcmp(h->p.status, p->status) != 0) {
+		fleet_event(node, wall_ms, "command %.8s is %s (was %s)",
+		    p->id, p->status, h->p.status);
+		news = 1;
+	}
+	h->p = *p;
+	h->wall_ms = wall_ms;
+	fleet_held_trim(node);
+	fleet_proposals_rebuild(fleet);
+	if (news)
+		fleet_notify(fleet, FLEET_PROPOSAL_CHANGED, node);
+	*nodep = node;
+	return (changed);
+}
+
+/*
+ * result: a node answered a command message.  It is kept in the node's
+ * ring for whoever sent the message; a finished command updates what
+ * the node holds; a refusal stands as an alert for a while.
+ */
+static int
+fleet_apply_result(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_result	*r = &msg->u.result;
+	struct node			*node;
+	struct fleet_result		*fr;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, r->node, now_ms, wall_ms,
+	    &changed);
+	if (node->results == NULL)
+		node->results = xcalloc(FLEET_RESULTS, sizeof *node->results);
+	if (node->results_n == FLEET_RESULTS) {
+		fr = &node->results[node->results_head];
+		node->results_head = (node->results_head + 1) % FLEET_RESULTS;
+	} else
+		fr = &node->results[(node->results_head + node->results_n++) %
+		    FLEET_RESULTS];
+	fr->seq = ++fleet->result_seq;
+	fr->wall_ms = wall_ms;
+	fr->r = *r;
+
+	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s", r->outcome,
+	    r->in_reply_to[0] != '\0' ? r->in_reply_to : "command",
+	    r->in_reply_to[0] != '\0' ? " of " : "", r->action[0] != '\0' ?
+	    r->action : "", r->id[0] != '\0' ? r->id : "", r->text);
+	if (strcmp(r->outcome, "refused") == 0)
+		fleet_refused(fleet, node, r, wall_ms);
+	else if (r->id[0] != '\0' && (strcmp(r->outcome, "executed") == 0 ||
+	    strcmp(r->outcome, "cancelled") == 0 ||
+	    strcmp(r->outcome, "expired") == 0) &&
+	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
+		fleet_proposals_rebuild(fleet);
+	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
+	*nodep = node;
+	return (changed);
+}
+
+/*
+ * A node refused a command message: raise a warning that names the
+ * node, the command and the backend's sentence, standing for
+ * FLEET_REFUSAL_MS so that an operator at the console sees it.
+ */
+static void
+fleet_refused(struct fleet *fleet, struct node *node,
+    const struct proto_result *r, int64_t wall_ms)
+{
+	struct alert		 a, *stored;
+	enum alert_change	 change;
+
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_WARNING;
+	util_copy(a.rule, sizeof a.rule, "command-refused");
+	/* One alert per node and command: the id's first half is enough. */
+	util_format(a.code, sizeof a.code, "%.16s", r->id);
+	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "%s refused %s%s%s%s%.8s: %s",
+	    node->id, r->in_reply_to[0] != '\0' ? r->in_reply_to : "a command",
+	    r->action[0] != '\0' ? " of " : "", r->action,
+	    r->id[0] != '\0' ? " " : "", r->id, r->text);
+	util_copy(a.cause, sizeof a.cause, "Each backend enforces the "
+	    "two-person rule itself and refused this command message; its "
+	    "reason is in the text, and in the node's audit log.");
+	util_copy(a.action, sizeof a.action, "Do what the backend's sentence "
+	    "says, then propose or approve again; vigil pending lists what "
+	    "still waits.  This warning clears after a minute.");
+	change = alert_raise(&fleet->alerts, &a, wall_ms, &stored);
+	if (fleet->notify != NULL && change != ALERT_UNCHANGED)
+		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
+		    NULL, stored, change);
+}
+
+/*
+ * Timer: pending proposals past their expiry are shown as expired (the
+ * backends expire them too, and say so), and refusal warnings older
+ * than FLEET_REFUSAL_MS clear.
+ */
+static void
+fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
+{
+	struct alert		*a;
+	struct node		*node;
+	enum alert_change	 change;
+	size_t			 i, j;
+	int			 rebuild = 0;
+
+	for (i = 0; i < fleet->nnodes; i++) {
+		node = &fleet->nodes[i];
+		for (j = 0; j < node->nheld; j++) {
+			if (strcmp(node->held[j].p.status, "pending") == 0 &&
+			    node->held[j].p.expires_ms <= wall_ms &&
+			    fleet_held_status(fleet, node, node->held[j].p.id,
+			    "expired", wall_ms)) {
+				rebuild = 1;
+				fleet_notify(fleet, FLEET_PROPOSAL_CHANGED,
+				    node);
+				j = (size_t)-1;	/* trimmed: start again */
+			}
+		}
+	}
+	if (rebuild)
+		fleet_proposals_rebuild(fleet);
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active || strcmp(a->rule, "command-refused") != 0 ||
+		    wall_ms - a->last_seen_ms < FLEET_REFUSAL_MS)
+			continue;
+		change = alert_clear(a, wall_ms);
+		fleet->dirty = 1;
+		if (fleet->notify != NULL && change != ALERT_UNCHANGED)
+			fleet->notify(fleet->notify_arg, fleet,
+			    FLEET_ALERT_CHANGED, NULL, a, change);
+	}
+}
+
+/* Tell the watcher, if any, what changed about node. */
+static void
+fleet_notify(struct fleet *fleet, enum fleet_change what,
+    const struct node *node)
+{
+	fleet->dirty = 1;
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, what, node, NULL,
+		    ALERT_UNCHANGED);
+}
+
+/* Free the merged view. */
+static void
+fleet_proposals_free(struct fleet *fleet)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->nproposals; i++) {
+		free(fleet->proposals[i].document);
+		free(fleet->proposals[i].nodes);
+	}
+	free(fleet->proposals);
+	fleet->proposals = NULL;
+	fleet->nproposals = 0;
+}
+
+/*
+ * Merge what every node holds by id.  The document shown is the first
+ * node's; a node holding other bytes under the same id makes the
+ * proposal one that must not be approved, and says so.
+ */
+static void
+fleet_proposals_rebuild(struct fleet *fleet)
+{
+	struct fleet_proposal	*fp;
+	const struct fleet_held	*h;
+	char			 cause[PROTO_TEXT_MAX];
+	size_t			 i, j, k, cap = 0;
+
+	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nnodes; i++) {
+		for (j = 0; j < fleet->nodes[i].nheld; j++) {
+			h = &fleet->nodes[i].held[j];
+			fp = NULL;
+			for (k = 0; k < fleet->nproposals; k++) {
+				if (strcmp(fleet->proposals[k].id,
+				    h->p.id) == 0) {
+					fp = &fleet->proposals[k];
+					break;
+				}
+			}
+			if (fp == NULL) {
+				if (fleet->nproposals == cap) {
+					cap = cap == 0 ? 4 : cap * 2;
+					fleet->proposals = xreallocarray(
+					    fleet->proposals, cap,
+					    sizeof *fleet->proposals);
+				}
+				fp = &fleet->proposals[fleet->nproposals++];
+				memset(fp, 0, sizeof *fp);
+				util_copy(fp->id, sizeof fp->id, h->p.id);
+				fp->document = xstrdup(h->p.document);
+				if (proto_command_decode(fp->document,
+				    strlen(fp->document), &fp->cmd, cause,
+				    sizeof cause) == 0)
+					fp->decoded = 1;
+				else
+					util_format(fp->problem,
+					    sizeof fp->problem, "its document "
+					    "does not read: %s", cause);
+				util_copy(fp->status, sizeof fp->status,
+				    h->p.status);
+				fp->expires_ms = h->p.expires_ms;
+			} else if (strcmp(fp->document, h->p.document) != 0)
+				util_format(fp->problem, sizeof fp->problem,
+				    "%s and %s hold different documents under "
+				    "this id; do not approve it, and find out "
+				    "which backend or console changed it",
+				    fleet->nodes[fp->nodes[0]].id,
+				    fleet->nodes[i].id);
+			fp->nodes = xreallocarray(fp->nodes, fp->nnodes + 1,
+			    sizeof *fp->nodes);
+			fp->nodes[fp->nnodes++] = i;
+			if (strcmp(h->p.status, "pending") == 0) {
+				fp->npending++;
+				util_copy(fp->status, sizeof fp->status,
+				    "pending");
+			}
+			if (h->p.nsigs > fp->nsigs) {
+				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
+				    PROTO_MAX_SIGNERS : h->p.nsigs;
+				memcpy(fp->sigs, h->p.sigs,
+				    fp->nsigs * sizeof *fp->sigs);
+			}
+		}
+	}
+	if (fleet->nproposals > 1)
+		qsort(fleet->proposals, fleet->nproposals,
+		    sizeof *fleet->proposals, fleet_cmp_proposal);
+	fleet->dirty = 1;
+}
+
+/* Pending first, then soonest expiry, then id. */
+static int
+fleet_cmp_proposal(const void *pa, const void *pb)
+{
+	const struct fleet_proposal	*a = pa, *b = pb;
+	int				 ap, bp;
+
+	ap = strcmp(a->status, "pending") == 0;
+	bp = strcmp(b->status, "pending") == 0;
+	if (ap != bp)
+		return (ap ? -1 : 1);
+	if (a->expires_ms != b->expires_ms)
+		return (a->expires_ms < b->expires_ms ? -1 : 1);
+	return (strcmp(a->id, b->id));
+}
+
+/* The merged proposals. */
+size_t
+fleet_proposals(const struct fleet *fleet, const struct fleet_proposal **out)
+{
+	*out = fleet->proposals;
+	return (fleet->nproposals);
+}
+
+/* The proposal id, or the one id is a long enough prefix of. */
+const struct fleet_proposal *
+fleet_proposal_find(const struct fleet *fleet, const char *id,
+    int *ambiguous)
+{
+	const struct fleet_proposal	*found = NULL;
+	size_t				 i, len = strlen(id);
+
+	if (ambiguous != NULL)
+		*ambiguous = 0;
+	for (i = 0; i < fleet->nproposals; i++) {
+		if (strcmp(fleet->proposals[i].id, id) == 0)
+			return (&fleet->proposals[i]);
+	}
+	if (len < 8)
+		return (NULL);
+	for (i = 0; i < fleet->nproposals; i++) {
+		if (strncmp(fleet->proposals[i].id, id, len) != 0)
+			continue;
+		if (found != NULL) {
+			if (ambiguous != NULL)
+				*ambiguous = 1;
+			return (NULL);
+		}
+		found = &fleet->proposals[i];
+	}
+	return (found);
+}
+
+/* The oldest matching result after after_seq, or NULL. */
+const struct fleet_result *
+fleet_node_result(const struct node *node, const char *id,
+    const char *in_reply_to, uint64_t after_seq)
+{
+	const struct fleet_result	*fr;
+	unsigned			 i;
+
+	for (i = 0; i < node->results_n; i++) {
+		fr = &node->results[(node->results_head + i) % FLEET_RESULTS];
+		if (fr->seq <= after_seq || strcmp(fr->r.id, id) != 0)
+			continue;
+		if (in_reply_to != NULL &&
+		    strcmp(fr->r.in_reply_to, in_reply_to) != 0)
+			continue;
+		return (fr);
+	}
+	return (NULL);
 }
 
 /* Once a second, keep a sample of node's rates for its sparklines. */
@@ -600,6 +1100,7 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		}
 		fleet_sample(node, now_ms);
 	}
+	fleet_commands_tick(fleet, wall_ms);
 	check_run(fleet, now_ms, wall_ms);
 }
 

@@ -21,6 +21,9 @@
 #define FLEET_HISTORY		120	/* per-second samples for sparklines */
 #define FLEET_EVENTS		32	/* recent events kept per node */
 #define FLEET_ERROR_MAX		PROTO_TEXT_MAX
+#define FLEET_RESULTS		16	/* command results kept per node */
+#define FLEET_HELD_DONE		8	/* finished proposals kept per node */
+#define FLEET_REFUSAL_MS	(60 * 1000)	/* a refusal's alert stands */
 
 enum node_state {
 	NODE_LIVE = 0,
@@ -44,6 +47,10 @@ struct fleet_link {
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
+	/* The last error frame that answered a message we sent. */
+	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
+	char		reply_error_to[16];	/* "propose", ... */
+	char		reply_error[FLEET_ERROR_MAX];
 };
 
 /* A warning a backend raised about one node, standing until cleared. */
@@ -52,6 +59,44 @@ struct fleet_warning {
 	int64_t			first_ms;	/* wall clock */
 	int64_t			last_ms;
 	uint64_t		count;		/* reports received */
+};
+
+/* A two-person command as one node holds it (its proposal frames). */
+struct fleet_held {
+	struct proto_proposal	p;
+	int64_t			wall_ms;	/* last reported */
+};
+
+/* What a node did with a command message (its result frames). */
+struct fleet_result {
+	uint64_t		seq;		/* fleet result_seq, grows */
+	int64_t			wall_ms;	/* received */
+	struct proto_result	r;
+};
+
+/*
+ * A command as the fleet holds it: the proposals of one id from every
+ * node, merged, so a kill pending on eight routers is one proposal with
+ * eight nodes.  Rebuilt whenever a node's proposals change.
+ */
+struct fleet_proposal {
+	char			 id[PROTO_CMDID_MAX];
+	char			*document;	/* the signed bytes, as the
+						   first node holds them */
+	int			 decoded;	/* cmd is valid */
+	struct proto_command	 cmd;
+	/* "" or why it must not be approved: the document does not decode,
+	   or nodes hold different bytes under this id. */
+	char			 problem[PROTO_TEXT_MAX];
+	size_t			 nsigs;
+	struct proto_signature	 sigs[PROTO_MAX_SIGNERS];
+	char			 status[16];	/* "pending" while any node
+						   holds it pending */
+	int64_t			 expires_ms;	/* wall clock */
+	size_t			*nodes;		/* indices in fleet.nodes of
+						   the nodes holding it */
+	size_t			 nnodes;
+	size_t			 npending;	/* of those, pending */
 };
 
 /* Something that happened to a node, for its detail view. */
@@ -92,12 +137,21 @@ struct node {
 
 	struct fleet_warning	*warnings;	/* standing, by code */
 	size_t			 nwarnings;
+
+	struct fleet_held	*held;		/* commands it holds */
+	size_t			 nheld;
+	struct fleet_result	*results;	/* ring of FLEET_RESULTS,
+						   allocated on the first */
+	unsigned		 results_head, results_n;
 };
 
 /* What a watcher is told about. */
 enum fleet_change {
 	FLEET_NODE_CHANGED,	/* state, build, flags or cert changed */
 	FLEET_ALERT_CHANGED,
+	FLEET_PROPOSAL_CHANGED,	/* a node holds a new proposal, or its
+				   status changed */
+	FLEET_COMMAND_RESULT,	/* a node answered a command message */
 };
 
 struct fleet;
@@ -116,6 +170,13 @@ struct fleet {
 	int			 dirty;		/* redraw or print needed */
 	fleet_notify_cb		*notify;	/* may be NULL */
 	void			*notify_arg;
+
+	struct fleet_proposal	*proposals;	/* merged by id: pending
+						   first, soonest expiry
+						   first */
+	size_t			 nproposals;
+	uint64_t		 result_seq;	/* results and reply errors
+						   received */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -203,6 +264,34 @@ int64_t	 fleet_cert_expires_in(const struct node *node, int64_t now_ms);
  * do not count as ready.
  */
 int	 fleet_ready(const struct fleet *fleet);
+
+/*
+ * The commands the fleet holds, merged by id across nodes (pending ones
+ * first, soonest expiry first); *out points into the model and stays
+ * valid until it next changes.  Returns how many.
+ */
+size_t	 fleet_proposals(const struct fleet *fleet,
+	    const struct fleet_proposal **out);
+
+/*
+ * The proposal whose id is id or starts with it (at least 8 hex
+ * digits).  Returns it, or NULL when none matches or, with *ambiguous
+ * set (if not NULL), when several do.
+ */
+const struct fleet_proposal *fleet_proposal_find(const struct fleet *fleet,
+	    const char *id, int *ambiguous);
+
+/* The proposal id as node holds it, or NULL. */
+const struct fleet_held *fleet_node_held(const struct node *node,
+	    const char *id);
+
+/*
+ * The oldest result from node about command id answering in_reply_to
+ * ("propose", "approve", "cancel"; NULL for any) received after result
+ * sequence after_seq, or NULL.
+ */
+const struct fleet_result *fleet_node_result(const struct node *node,
+	    const char *id, const char *in_reply_to, uint64_t after_seq);
 
 /* Append an event line to a node's history. */
 void	 fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)

@@ -1,18 +1,28 @@
 /*
- * headless.c: vigil status, watch and alerts.
+ * headless.c: vigil status, watch and alerts, and the two-person
+ * commands propose, pending, approve, cancel and audit verify.
  *
  * The commands share the model and the loop with the curses console:
  * they only decide when to stop and how to print.  JSON comes from the
  * proto_report_*() functions, so this file never sees jansson, and the
  * human output is plain text that reads well in a terminal and a mail.
+ *
+ * A two-person command runs the loop in steps, each until a condition
+ * holds or --wait passes: the targets said hello, then (approve) the
+ * proposal arrived; between steps the loop is still, so the operator
+ * can read the document and type at the terminal; then the answers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alert.h"
+#include "audit.h"
+#include "cmd.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
@@ -26,6 +36,13 @@ struct headless {
 	int64_t				 start_ms;	/* monotonic */
 	int64_t				 deadline_ms;	/* monotonic; 0 none */
 	int				 out_errno;	/* stdout failed */
+
+	/* Two-person commands: the step under way. */
+	int				(*ready)(struct headless *);
+	int				 met;		/* ready() held */
+	char				 id[PROTO_CMDID_MAX];
+	struct proto_command		*cmd;		/* its document */
+	struct cmd_track		 track;
 };
 
 /* The columns of the status table. */
@@ -73,6 +90,28 @@ static const char *headless_change(enum alert_change);
 static char	*headless_local_time(int64_t, char *, size_t);
 static void	 headless_flush(struct headless *);
 static void	 headless_wait_text(int64_t, char *, size_t);
+static void	 headless_print_event(const struct node *);
+static int	 headless_command(struct headless *);
+static int	 headless_until(struct headless *, int (*)(struct headless *),
+		    int64_t);
+static void	 headless_until_tick(void *, struct loop *, int64_t,
+		    int64_t);
+static int	 headless_node_heard(struct headless *, const char *);
+static int	 headless_settled(struct headless *, int);
+static int	 headless_ready_targets(struct headless *);
+static int	 headless_ready_proposal(struct headless *);
+static int	 headless_ready_links(struct headless *);
+static int	 headless_ready_answers(struct headless *);
+static int	 headless_ready_fleet(struct headless *);
+static int	 headless_propose(struct headless *);
+static int	 headless_approve(struct headless *, int);
+static int	 headless_pending(struct headless *);
+static int	 headless_find(struct headless *, int);
+static int	 headless_confirm(const char *);
+static int	 headless_send(struct headless *, const char *,
+		    const char *);
+static int	 headless_outcomes(struct headless *, const char *);
+static int	 headless_interrupted(struct headless *);
 
 /* Run one command. */
 int
@@ -88,6 +127,18 @@ headless_run(struct loop *loop, struct fleet *fleet,
 	h.fleet = fleet;
 	h.options = options;
 	h.start_ms = util_mono_ms();
+
+	switch (options->command) {
+	case HEADLESS_PROPOSE:
+	case HEADLESS_PENDING:
+	case HEADLESS_APPROVE:
+	case HEADLESS_CANCEL:
+		return (headless_command(&h));
+	case HEADLESS_AUDIT:
+		fatal("headless_run: audit verify needs no fleet");
+	default:
+		break;
+	}
 
 	if (options->command == HEADLESS_WATCH) {
 		if (options->for_ms > 0)
@@ -189,6 +240,11 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 			    rn.id, rn.state, rn.error != NULL ? ": " : "",
 			    rn.error != NULL ? rn.error : "");
 		}
+	} else if ((what == FLEET_PROPOSAL_CHANGED ||
+	    what == FLEET_COMMAND_RESULT) && node != NULL) {
+		/* The JSON lines stay node and alert events (vigil(1)). */
+		if (!h->options->json)
+			headless_print_event(node);
 	} else if (what == FLEET_ALERT_CHANGED && alert != NULL &&
 	    change != ALERT_UNCHANGED && change != ALERT_REFRESHED) {
 		fleet_report_alert(alert, nodes, &ra);
@@ -546,8 +602,20 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 		util_copy(row->cell[COL_DETAIL], HEADLESS_CELL, "-");
 	else if (hello->role == ROLE_ROUTER) {
 		headless_rate(n->child_rate, rate, sizeof rate);
-		util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
-		    "child orders %s", rate);
+		/* A kill shows first: the state is what matters then. */
+		if (n->stats != NULL && strcmp(n->stats->router.state,
+		    "halting") == 0)
+			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
+			    "HALTING (%llu child orders open), child orders %s",
+			    (unsigned long long)n->stats->router.open_children,
+			    rate);
+		else if (n->stats != NULL && strcmp(n->stats->router.state,
+		    "killed") == 0)
+			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
+			    "KILLED, child orders %s", rate);
+		else
+			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
+			    "child orders %s", rate);
 		if (n->stats != NULL && n->stats->router.worst_ratio > 1.0) {
 			p = row->cell[COL_DETAIL];
 			util_format(p + strlen(p), HEADLESS_CELL - strlen(p),
@@ -680,4 +748,651 @@ headless_wait_text(int64_t ms, char *buf, size_t len)
 		util_format(buf, len, "%lld s", (long long)((ms + 500) / 1000));
 	else
 		util_format(buf, len, "%.1f s", (double)ms / 1000.0);
+}
+
+/* watch: the newest event line of node, which says what it did. */
+static void
+headless_print_event(const struct node *node)
+{
+	const struct fleet_event	*e;
+	char				 when[16];
+
+	if (node->events_n == 0)
+		return;
+	e = &node->events[(node->events_head + node->events_n - 1) %
+	    FLEET_EVENTS];
+	printf("%s %s %s\n", headless_local_time(e->wall_ms, when,
+	    sizeof when), node->id, e->text);
+}
+
+/* Run a two-person command or pending; returns the exit status. */
+static int
+headless_command(struct headless *h)
+{
+	int	status;
+
+	h->cmd = xcalloc(1, sizeof *h->cmd);
+	switch (h->options->command) {
+	case HEADLESS_PROPOSE:
+		status = headless_propose(h);
+		break;
+	case HEADLESS_APPROVE:
+		status = headless_approve(h, 1);
+		break;
+	case HEADLESS_CANCEL:
+		status = headless_approve(h, 0);
+		break;
+	default:
+		status = headless_pending(h);
+		break;
+	}
+	headless_flush(h);
+	cmd_track_free(&h->track);
+	free(h->cmd);
+	h->cmd = NULL;
+	loop_set_tick(h->loop, NULL, NULL);
+	if (h->out_errno != 0 && status == HEADLESS_EXIT_OK) {
+		if (h->out_errno != EPIPE)
+			fprintf(stderr, "vigil: cannot write the output: %s; "
+			    "check the disk or pipe it is going to\n",
+			    strerror(h->out_errno));
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (status);
+}
+
+/*
+ * Run the loop until ready(h) holds or wait_ms passes.  Returns 1 when
+ * it held, 0 when the time ran out, -1 when a signal came or the loop
+ * failed (said on standard error, with h->met set to -1 for a failure).
+ */
+static int
+headless_until(struct headless *h, int (*ready)(struct headless *),
+    int64_t wait_ms)
+{
+	enum loop_end	 end;
+	char		*cause = NULL;
+
+	h->ready = ready;
+	h->met = 0;
+	h->deadline_ms = util_mono_ms() + wait_ms;
+	loop_set_tick(h->loop, headless_until_tick, h);
+	end = loop_run(h->loop, &cause);
+	loop_set_tick(h->loop, NULL, NULL);
+	if (end == LOOP_FAILED) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		h->met = -1;
+		return (-1);
+	}
+	if (end == LOOP_SIGNALLED)
+		return (-1);
+	return (h->met);
+}
+
+/* A step's tick: stop once its condition holds or its time is up. */
+static void
+headless_until_tick(void *arg, struct loop *loop, int64_t now_ms,
+    int64_t wall_ms)
+{
+	struct headless	*h = arg;
+
+	(void)wall_ms;
+	if (h->ready(h)) {
+		h->met = 1;
+		loop_stop(loop);
+	} else if (now_ms >= h->deadline_ms)
+		loop_stop(loop);
+}
+
+/*
+ * Has node id said hello over a link that is up, and (a router) sent
+ * its counters, so the state a command binds to is known?
+ */
+static int
+headless_node_heard(struct headless *h, const char *id)
+{
+	const struct node	*node = fleet_find_const(h->fleet, id);
+
+	if (node == NULL || !node->has_hello || node->state == NODE_DOWN ||
+	    !loop_link_up(h->loop, node->link))
+		return (0);
+	return (fleet_node_role(node) != ROLE_ROUTER || node->nstats > 0);
+}
+
+/*
+ * Has every backend connected and said hello for all the nodes it
+ * carries (and, with stats, each sent its counters twice: a backend
+ * sends the proposals it holds after the first, so by the second they
+ * are all here)?
+ */
+static int
+headless_settled(struct headless *h, int stats)
+{
+	const struct fleet	*fleet = h->fleet;
+	size_t			 l, i, n;
+
+	for (l = 0; l < fleet->nlinks; l++) {
+		if (!loop_link_up(h->loop, l))
+			return (0);
+		n = 0;
+		for (i = 0; i < fleet->nnodes; i++) {
+			if (fleet->nodes[i].link != l)
+				continue;
+			if (!fleet->nodes[i].has_hello ||
+			    (stats && fleet->nodes[i].nstats < 2))
+				return (0);
+			n++;
+		}
+		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * propose: every target heard; or the whole fleet said hello and a
+ * target is not in it (no use waiting longer).
+ */
+static int
+headless_ready_targets(struct headless *h)
+{
+	size_t	i, missing = 0;
+
+	for (i = 0; i < h->options->nnodes; i++) {
+		if (!headless_node_heard(h, h->options->nodes[i]))
+			missing++;
+	}
+	if (missing == 0)
+		return (1);
+	for (i = 0; i < h->options->nnodes; i++) {
+		if (fleet_find_const(h->fleet, h->options->nodes[i]) == NULL &&
+		    headless_settled(h, 0))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * approve, cancel: the proposal is here and its targets heard; or it
+ * cannot come (the id is ambiguous, or every node has reported and
+ * none holds it).
+ */
+static int
+headless_ready_proposal(struct headless *h)
+{
+	const struct fleet_proposal	*p;
+	int				 ambiguous;
+	size_t				 i;
+
+	p = fleet_proposal_find(h->fleet, h->options->id, &ambiguous);
+	if (ambiguous)
+		return (1);
+	if (p == NULL)
+		return (headless_settled(h, 1));
+	if (!p->decoded)
+		return (1);
+	for (i = 0; i < p->cmd.ntargets; i++) {
+		if (!headless_node_heard(h, p->cmd.targets[i].node))
+			return (0);
+	}
+	return (1);
+}
+
+/* Before sending: the backend of every target is connected. */
+static int
+headless_ready_links(struct headless *h)
+{
+	const struct node	*node;
+	size_t			 i;
+
+	for (i = 0; i < h->cmd->ntargets; i++) {
+		node = fleet_find_const(h->fleet, h->cmd->targets[i].node);
+		if (node == NULL || !loop_link_up(h->loop, node->link))
+			return (0);
+	}
+	return (1);
+}
+
+/* After sending: every target answered (or cannot). */
+static int
+headless_ready_answers(struct headless *h)
+{
+	return (cmd_track_update(&h->track, h->fleet));
+}
+
+/* pending: as status waits. */
+static int
+headless_ready_fleet(struct headless *h)
+{
+	return (fleet_ready(h->fleet));
+}
+
+/* A signal or a failure ended a step: say what is left undone. */
+static int
+headless_interrupted(struct headless *h)
+{
+	if (h->met == -1)
+		return (HEADLESS_EXIT_FAILED);
+	fprintf(stderr, "vigil: interrupted%s%s%s\n", h->id[0] != '\0' ?
+	    "; vigil pending shows what the backends hold of command " : "",
+	    h->id, h->id[0] != '\0' ? " now" : "");
+	return (HEADLESS_EXIT_UNREACHED);
+}
+
+/* propose: build, sign, send, and report each target's answer. */
+static int
+headless_propose(struct headless *h)
+{
+	const struct headless_options	*o = h->options;
+	char				*cause = NULL, *text, *frame;
+	char				 wait[32], until[16], left[32];
+	size_t				 i;
+	int				 rc;
+
+	rc = headless_until(h, headless_ready_targets, o->wait_ms);
+	if (rc < 0)
+		return (headless_interrupted(h));
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
+	for (i = 0; i < o->nnodes; i++) {
+		if (headless_node_heard(h, o->nodes[i]))
+			continue;
+		if (fleet_find_const(h->fleet, o->nodes[i]) == NULL &&
+		    headless_settled(h, 0)) {
+			fprintf(stderr, "vigil: %s is not in this fleet: no "
+			    "backend reported it; vigil status lists the "
+			    "nodes\n", o->nodes[i]);
+			return (HEADLESS_EXIT_USAGE);
+		}
+		fprintf(stderr, "vigil: %s did not report to this console "
+		    "within %s, so nothing was proposed; check that its "
+		    "backend runs (vigil status), or allow longer with "
+		    "--wait\n", o->nodes[i], wait);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+
+	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
+	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	util_copy(h->id, sizeof h->id, h->cmd->id);
+	text = proto_command_encode(h->cmd);
+	frame = cmd_propose_frame(o->op, text, &cause);
+	free(text);
+	if (frame == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_FAILED);
+	}
+
+	util_clock_text(h->cmd->expires_ms, until, sizeof until);
+	printf("proposal %s: %s", h->cmd->id, h->cmd->action);
+	for (i = 0; i < h->cmd->ntargets; i++)
+		printf("%s%s", i == 0 ? " " : ", ", h->cmd->targets[i].node);
+	printf(", by %s, expires at %s UTC (in %s)\n", o->op->name, until,
+	    util_duration_text(h->cmd->expires_ms - h->cmd->created_ms, left,
+	    sizeof left));
+	headless_flush(h);
+
+	rc = headless_send(h, "propose", frame);
+	free(frame);
+	if (rc < 0)
+		return (headless_interrupted(h));
+	rc = headless_outcomes(h, "the proposal");
+	if (rc == HEADLESS_EXIT_OK)
+		printf("a second operator reviews and approves it with: vigil "
+		    "approve %s\n", h->cmd->id);
+	return (rc);
+}
+
+/*
+ * Send frame as message to the targets of h->cmd, once their backends
+ * are connected (or --wait passes), then wait for the answers.  Returns
+ * 0, or -1 when a signal or a failure cut it short.
+ */
+static int
+headless_send(struct headless *h, const char *message, const char *frame)
+{
+	char	wait[32], why[PROTO_TEXT_MAX];
+	int64_t	start;
+	int	rc;
+
+	cmd_track_init(&h->track, message, h->cmd);
+	if (!headless_ready_links(h) &&
+	    headless_until(h, headless_ready_links, h->options->wait_ms) < 0)
+		return (-1);
+	cmd_send(&h->track, h->loop, h->fleet, frame);
+	start = util_mono_ms();
+	rc = headless_until(h, headless_ready_answers, h->options->wait_ms);
+	if (rc < 0)
+		return (-1);
+	if (rc == 0) {
+		headless_wait_text(util_mono_ms() - start, wait, sizeof wait);
+		util_format(why, sizeof why, "no answer within %s; its "
+		    "backend may be overloaded or not carry two-person "
+		    "commands; vigil pending shows what it holds, or allow "
+		    "longer with --wait", wait);
+		cmd_track_give_up(&h->track, why);
+	}
+	return (0);
+}
+
+/*
+ * Print each target's answer: the hoped ones on standard output, the
+ * others as sentences on standard error.  Returns 0 when every target
+ * answered as hoped, HEADLESS_EXIT_REFUSED when one refused (this
+ * outranks the next: a refusal is a definite answer to act on), else
+ * HEADLESS_EXIT_UNREACHED.
+ */
+static int
+headless_outcomes(struct headless *h, const char *what)
+{
+	const struct cmd_target	*t;
+	size_t			 i, n, refused = 0, unreached = 0;
+	int			 own;
+
+	for (i = 0; i < h->track.ntargets; i++) {
+		t = &h->track.targets[i];
+		/* Backends begin their sentences with the node's id. */
+		n = strlen(t->node);
+		own = strncmp(t->text, t->node, n) == 0 && t->text[n] == ' ';
+		if (t->ok && strncmp(t->text, t->outcome,
+		    strlen(t->outcome)) == 0)
+			printf("%s: %s\n", t->node, t->text);
+		else if (t->ok)
+			printf("%s: %s%s%s\n", t->node, t->outcome,
+			    t->text[0] != '\0' ? ": " : "", own ?
+			    t->text + n + 1 : t->text);
+		else if (strcmp(t->outcome, "unreachable") == 0) {
+			unreached++;
+			fprintf(stderr, "vigil: %s did not answer %s: %s\n",
+			    t->node, what, t->text);
+		} else if (own) {
+			refused++;
+			fprintf(stderr, "vigil: %s\n", t->text);
+		} else {
+			refused++;
+			fprintf(stderr, "vigil: %s %s %s: %s\n", t->node,
+			    t->outcome, what, t->text[0] != '\0' ? t->text :
+			    "it gave no reason");
+		}
+	}
+	headless_flush(h);
+	if (refused > 0)
+		return (HEADLESS_EXIT_REFUSED);
+	if (unreached > 0)
+		return (HEADLESS_EXIT_UNREACHED);
+	return (HEADLESS_EXIT_OK);
+}
+
+/*
+ * Find the proposal for approve or cancel (approving: a pending one
+ * whose document can be reviewed).  Copies its id and document into h.
+ * Returns -1 when found, else the exit status after saying why.
+ */
+static int
+headless_find(struct headless *h, int approving)
+{
+	const struct fleet_proposal	*p;
+	char				 wait[32];
+	int				 ambiguous, rc;
+
+	rc = headless_until(h, headless_ready_proposal, h->options->wait_ms);
+	if (rc < 0)
+		return (headless_interrupted(h));
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
+	p = fleet_proposal_find(h->fleet, h->options->id, &ambiguous);
+	if (ambiguous) {
+		fprintf(stderr, "vigil: %s is the start of several proposals' "
+		    "ids; give more of it (vigil pending lists them)\n",
+		    h->options->id);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (p == NULL) {
+		if (headless_settled(h, 1)) {
+			fprintf(stderr, "vigil: no node holds a proposal %s: "
+			    "it may have been executed, cancelled or have "
+			    "expired and been forgotten, or the id is "
+			    "mistyped; vigil pending lists what waits\n",
+			    h->options->id);
+			return (HEADLESS_EXIT_REFUSED);
+		}
+		headless_unreached(h, 1);
+		fprintf(stderr, "vigil: proposal %s did not arrive within %s "
+		    "while some backends were not heard from; allow longer "
+		    "with --wait\n", h->options->id, wait);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	util_copy(h->id, sizeof h->id, p->id);
+	if (p->problem[0] != '\0' && approving) {
+		fprintf(stderr, "vigil: proposal %s must not be approved: "
+		    "%s\n", p->id, p->problem);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	if (!p->decoded) {
+		fprintf(stderr, "vigil: proposal %s cannot be %s: %s\n", p->id,
+		    approving ? "approved" : "cancelled", p->problem);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	if (strcmp(p->status, "pending") != 0) {
+		fprintf(stderr, "vigil: proposal %s (%s) is %s, not pending, "
+		    "so there is nothing to %s; vigil pending lists what "
+		    "waits\n", p->id, p->cmd.action, p->status,
+		    approving ? "approve" : "cancel");
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	*h->cmd = p->cmd;
+	return (-1);
+}
+
+/*
+ * approve (approving) or cancel: find the proposal; to approve, show it
+ * and have the operator type its action's name; sign; send; report.
+ */
+static int
+headless_approve(struct headless *h, int approving)
+{
+	const struct fleet_proposal	*p;
+	char				*review, *document, *frame;
+	char				*cause = NULL;
+	int				 rc;
+
+	if ((rc = headless_find(h, approving)) != -1)
+		return (rc);
+	p = fleet_proposal_find(h->fleet, h->id, NULL);
+	/* The model changes while the loop runs; keep the bytes. */
+	document = xstrdup(p->document);
+	if (approving) {
+		review = cmd_review_text(h->fleet, p, util_wall_ms());
+		printf("%s", review);
+		free(review);
+		headless_flush(h);
+		if (!h->options->yes &&
+		    (rc = headless_confirm(h->cmd->action)) != 0) {
+			free(document);
+			return (rc);
+		}
+		frame = cmd_approve_frame(h->options->op, h->id, document,
+		    &cause);
+	} else
+		frame = cmd_cancel_frame(h->options->op, h->id, &cause);
+	free(document);
+	if (frame == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_FAILED);
+	}
+	rc = headless_send(h, approving ? "approve" : "cancel", frame);
+	free(frame);
+	if (rc < 0)
+		return (headless_interrupted(h));
+	return (headless_outcomes(h, approving ? "the approval" :
+	    "the cancellation"));
+}
+
+/*
+ * Ask at the terminal for the action's name, so that approving takes a
+ * deliberate word, never one key.  Returns 0 when typed, else the exit
+ * status after saying why.
+ */
+static int
+headless_confirm(const char *action)
+{
+	FILE	*tty;
+	char	 line[128], *p, *end;
+	int	 fd;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    (tty = fdopen(fd, "r+")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		fprintf(stderr, "vigil: approving asks you to type the "
+		    "action's name at a terminal, and there is none (%s); run "
+		    "vigil approve from a terminal, or give --yes when the "
+		    "document was reviewed another way\n", strerror(errno));
+		return (HEADLESS_EXIT_USAGE);
+	}
+	fprintf(tty, "Type %s to sign and approve this command, anything "
+	    "else to leave it: ", action);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) == NULL) {
+		fclose(tty);
+		fprintf(stderr, "vigil: not approved: the terminal closed "
+		    "before an answer; nothing was signed or sent\n");
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	fclose(tty);
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (strcmp(p, action) != 0) {
+		fprintf(stderr, "vigil: not approved: you typed \"%s\", not "
+		    "\"%s\"; nothing was signed or sent\n", p, action);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	return (0);
+}
+
+/* pending: wait like status, then list what the fleet holds pending. */
+static int
+headless_pending(struct headless *h)
+{
+	const struct fleet_proposal	*v, *p;
+	struct proto_report_proposal	*rp;
+	const char			**nodes;
+	char				*doc, until[16], left[32];
+	size_t				 n, i, j, k, npending = 0, unreached;
+	int64_t				 wall_ms = util_wall_ms();
+	int				 rc;
+
+	rc = headless_until(h, headless_ready_fleet, h->options->wait_ms);
+	if (rc < 0 && h->met == -1)
+		return (HEADLESS_EXIT_FAILED);
+	fleet_tick(h->fleet, util_mono_ms(), wall_ms);
+	unreached = headless_unreached(h, 1);
+	n = fleet_proposals(h->fleet, &v);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].status, "pending") == 0)
+			npending++;
+	}
+
+	if (h->options->json) {
+		rp = xcalloc(npending + 1, sizeof *rp);
+		nodes = xcalloc(h->fleet->nnodes * npending + 1,
+		    sizeof *nodes);
+		for (i = 0, k = 0; i < n; i++) {
+			p = &v[i];
+			if (strcmp(p->status, "pending") != 0)
+				continue;
+			rp[k].id = p->id;
+			rp[k].document = p->document;
+			rp[k].cmd = p->decoded ? &p->cmd : NULL;
+			rp[k].sigs = p->sigs;
+			rp[k].nsigs = p->nsigs;
+			rp[k].status = p->status;
+			rp[k].expires_ms = p->expires_ms;
+			rp[k].expires_in_ms = p->expires_ms - wall_ms;
+			rp[k].nodes = nodes + k * h->fleet->nnodes;
+			for (j = 0; j < p->nnodes; j++)
+				nodes[k * h->fleet->nnodes + j] =
+				    h->fleet->nodes[p->nodes[j]].id;
+			rp[k].nnodes = p->nnodes;
+			rp[k].problem = p->problem[0] != '\0' ? p->problem :
+			    NULL;
+			k++;
+		}
+		doc = proto_report_proposals(rp, k);
+		printf("%s\n", doc);
+		free(doc);
+		free(rp);
+		free(nodes);
+	} else if (npending == 0)
+		printf("no pending proposals\n");
+	else {
+		for (i = 0; i < n; i++) {
+			p = &v[i];
+			if (strcmp(p->status, "pending") != 0)
+				continue;
+			util_clock_text(p->expires_ms, until, sizeof until);
+			printf("%s %s", p->id, p->decoded ? p->cmd.action :
+			    "?");
+			for (j = 0; p->decoded && j < p->cmd.ntargets; j++)
+				printf("%s%s", j == 0 ? " " : ",",
+				    p->cmd.targets[j].node);
+			printf(" by %s, expires at %s UTC (in %s)\n",
+			    p->decoded ? p->cmd.proposer : "?", until,
+			    util_duration_text(p->expires_ms - wall_ms, left,
+			    sizeof left));
+			if (p->decoded)
+				printf("    reason: %s\n", p->cmd.reason);
+			printf("    signed by:");
+			for (j = 0; j < p->nsigs; j++)
+				printf("%s %s", j == 0 ? "" : ",",
+				    p->sigs[j].operator);
+			printf("%s\n", p->nsigs < 2 ? "; a second, different "
+			    "operator must approve it" : "");
+			printf("    held by:");
+			for (j = 0; j < p->nnodes; j++)
+				printf("%s %s", j == 0 ? "" : ",",
+				    h->fleet->nodes[p->nodes[j]].id);
+			printf("\n");
+			if (p->problem[0] != '\0')
+				printf("    PROBLEM: %s\n", p->problem);
+		}
+	}
+	headless_flush(h);
+	if (h->out_errno != 0)
+		return (HEADLESS_EXIT_FAILED);
+	return (unreached > 0 ? HEADLESS_EXIT_UNREACHED : HEADLESS_EXIT_OK);
+}
+
+/* audit verify FILE. */
+int
+headless_audit_verify(const char *path)
+{
+	char	report[PROTO_TEXT_MAX * 2];
+	long	bad_line = 0;
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "vigil: cannot read audit log %s: %s; give "
+		    "the file a backend's --audit or --audit-dir wrote\n",
+		    path, strerror(errno));
+		return (HEADLESS_EXIT_USAGE);
+	}
+	close(fd);
+	if (audit_verify(path, report, sizeof report, &bad_line) != 0) {
+		fprintf(stderr, "vigil: audit log %s is broken: %s\n", path,
+		    report);
+		return (HEADLESS_EXIT_AUDIT_BROKEN);
+	}
+	printf("%s: %s\n", path, report);
+	if (fflush(stdout) == EOF)
+		return (HEADLESS_EXIT_FAILED);
+	return (HEADLESS_EXIT_OK);
 }

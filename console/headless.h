@@ -1,6 +1,7 @@
 /*
  * headless.h: vigil without a screen: status, watch and alerts, for
- * people at a shell and for scripts (--json).
+ * people at a shell and for scripts (--json); and the two-person
+ * commands: propose, pending, approve, cancel, and audit verify.
  *
  * Each command runs the event loop (console/loop.c) over the same fleet
  * model the curses console reads, prints to standard output, reports
@@ -12,6 +13,7 @@
 
 #include <stdint.h>
 
+struct cmd_operator;
 struct fleet;
 struct loop;
 
@@ -21,6 +23,10 @@ struct loop;
 #define HEADLESS_EXIT_USAGE		2	/* usage or fleet-file error */
 #define HEADLESS_EXIT_UNREACHED		3	/* a backend or node missing */
 #define HEADLESS_EXIT_FAILED		4	/* vigil itself failed */
+#define HEADLESS_EXIT_REFUSED		5	/* a backend (or the operator
+						   at the prompt) refused a
+						   command */
+#define HEADLESS_EXIT_AUDIT_BROKEN	1	/* audit verify: chain broken */
 
 #define HEADLESS_WAIT_MS	5000	/* default --wait */
 
@@ -28,13 +34,32 @@ enum headless_command {
 	HEADLESS_STATUS,
 	HEADLESS_WATCH,
 	HEADLESS_ALERTS,
+	HEADLESS_PROPOSE,
+	HEADLESS_PENDING,
+	HEADLESS_APPROVE,
+	HEADLESS_CANCEL,
+	HEADLESS_AUDIT,		/* audit verify FILE: no fleet */
 };
 
 struct headless_options {
 	enum headless_command	 command;
 	int			 json;		/* --json */
-	int64_t			 wait_ms;	/* status, alerts: --wait */
+	int64_t			 wait_ms;	/* --wait: for the fleet, and
+						   again for answers */
 	int64_t			 for_ms;	/* watch: --for; 0 forever */
+
+	/* propose, approve, cancel */
+	const struct cmd_operator *op;		/* who signs */
+	const char		*action;	/* propose: "kill" */
+	const char *const	*nodes;		/* propose: targets */
+	size_t			 nnodes;
+	const char		*reason;	/* propose: --reason */
+	int64_t			 ttl_ms;	/* propose: --expires */
+	const char		*id;		/* approve, cancel: the id or
+						   8 or more of its first hex
+						   digits */
+	int			 yes;		/* approve: no typed
+						   confirmation */
 };
 
 /*
@@ -46,5 +71,35 @@ struct headless_options {
  */
 int	 headless_run(struct loop *loop, struct fleet *fleet,
 	    const struct headless_options *options);
+
+/*
+ * The two-person commands, run by headless_run():
+ *
+ * propose waits (--wait) until every target said hello, builds the
+ * document from what they reported, signs it, sends it to each target's
+ * backend and waits (--wait again) for their answers; it prints the id
+ * and each node's answer, and returns 0 when every target accepted it,
+ * HEADLESS_EXIT_REFUSED when one refused (its sentence on standard
+ * error), HEADLESS_EXIT_UNREACHED when one could not be reached or did
+ * not answer.
+ *
+ * approve waits for the proposal (backends send what they hold to every
+ * console that connects), prints it for review, asks the operator to
+ * type the action's name on the terminal (unless yes), signs the very
+ * bytes received and sends them to every target; 0 when every target
+ * executed it, else as for propose.  cancel does the same without the
+ * review, for "cancelled".  An id no node holds pending is refused.
+ *
+ * pending waits like status and prints the proposals the fleet holds,
+ * with the time left and who signed; 0, or HEADLESS_EXIT_UNREACHED.
+ */
+
+/*
+ * audit verify: check the hash chain of a backend's audit log at path
+ * and say so on standard output.  Returns 0 when intact,
+ * HEADLESS_EXIT_AUDIT_BROKEN with the sentence naming the first broken
+ * line on standard error, or HEADLESS_EXIT_USAGE when it cannot be read.
+ */
+int	 headless_audit_verify(const char *path);
 
 #endif

@@ -2,9 +2,10 @@
  * vigil.c: the vigil program: arguments, where the backends are, and
  * which face to show (the curses console or a headless command).
  *
- * Options may come before or after the command, so that
- * "vigil status --json --wait 2" and "vigil --wait 2 status --json"
- * mean the same.
+ * Options may come before or after the command and its operands, so
+ * that "vigil status --json --wait 2" and "vigil --wait 2 status --json"
+ * mean the same, and "vigil propose kill router/r8 --reason TEXT" reads
+ * as a sentence.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
+#include "command.h"
 #include "demo.h"
 #include "fleet.h"
 #include "headless.h"
@@ -25,6 +28,7 @@
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
+#define VIGIL_DEFAULT_TTL_MIN	5		/* --expires */
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -41,21 +45,58 @@ struct vigil_args {
 	int		 ascii;
 	int		 help;
 	const char	*command;		/* NULL: the console */
+	const char	**operands;		/* words after the command */
+	size_t		 noperands;
+
+	/* Two-person commands. */
+	const char	*reason;		/* --reason */
+	int64_t		 ttl_ms;		/* --expires...; -1 not given */
+	const char	*key;			/* --key */
+	const char	*operator_name;		/* --operator */
+	int		 yes;			/* --yes */
 };
 
-/* The headless commands, with the line --help shows for each. */
+/* What a command takes. */
+#define VIGIL_TAKES_JSON	0x01	/* --json */
+#define VIGIL_TAKES_WAIT	0x02	/* --wait */
+#define VIGIL_SIGNS		0x04	/* --key, --operator */
+#define VIGIL_NO_FLEET		0x08	/* works on a file, not a fleet */
+
+/* The headless commands, with what --help shows for each. */
 struct vigil_command {
 	const char		*name;
 	enum headless_command	 command;
+	const char		*operands;	/* for --help; "" none */
+	const char		*example;	/* a whole command line */
+	size_t			 min, max;	/* operands taken */
+	int			 takes;
 	const char		*summary;
 };
 static const struct vigil_command vigil_commands[] = {
-	{ "status", HEADLESS_STATUS,
+	{ "status", HEADLESS_STATUS, "", "status", 0, 0,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "print every node and the standing alerts, then exit" },
-	{ "watch", HEADLESS_WATCH,
+	{ "watch", HEADLESS_WATCH, "", "watch", 0, 0, VIGIL_TAKES_JSON,
 	  "print each node and alert change as it happens" },
-	{ "alerts", HEADLESS_ALERTS,
+	{ "alerts", HEADLESS_ALERTS, "", "alerts", 0, 0,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "print only the standing alerts, most severe first" },
+	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
+	  "propose kill router/r8 --reason TEXT", 2,
+	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "sign and propose a two-person command (needs --reason)" },
+	{ "pending", HEADLESS_PENDING, "", "pending", 0, 0,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
+	  "list the proposals waiting for a second operator" },
+	{ "approve", HEADLESS_APPROVE, "ID", "approve 5f0c1a2b", 1, 1,
+	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "review a proposal and sign it as the second operator" },
+	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
+	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "withdraw a proposal you made" },
+	{ "audit", HEADLESS_AUDIT, "verify FILE",
+	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
+	  "check the hash chain of a backend's audit log" },
 };
 
 /* A list of backend URLs being gathered. */
@@ -70,6 +111,12 @@ enum {
 	OPT_FOR,
 	OPT_NO_COLOR,
 	OPT_ASCII,
+	OPT_REASON,
+	OPT_EXPIRES,
+	OPT_EXPIRES_SECONDS,
+	OPT_KEY,
+	OPT_OPERATOR,
+	OPT_YES,
 };
 
 static const struct option vigil_options[] = {
@@ -83,10 +130,17 @@ static const struct option vigil_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "expires", required_argument, NULL, OPT_EXPIRES },
+	{ "expires-seconds", required_argument, NULL, OPT_EXPIRES_SECONDS },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "operator", required_argument, NULL, OPT_OPERATOR },
+	{ "yes", no_argument, NULL, OPT_YES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
+static void	 vigil_args_free(struct vigil_args *);
 static void	 vigil_usage(FILE *);
 static void	 vigil_wrap(FILE *, int, const char *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
@@ -94,6 +148,11 @@ static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
 		    const struct vigil_command **);
+static int	 vigil_check_command(struct vigil_args *,
+		    const struct vigil_command *);
+static int	 vigil_expires(const char *, const char *, double,
+		    int64_t *);
+static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_known(const char *);
 static void	 vigil_urls_add(struct vigil_urls *, const char *);
@@ -114,6 +173,7 @@ main(int argc, char **argv)
 	struct vigil_urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
+	struct cmd_operator		 op;
 	const char			*file = NULL, *slash, *env;
 	char				*cause = NULL, name[64], why[1024];
 	char				 host[64], upath[256];
@@ -121,16 +181,32 @@ main(int argc, char **argv)
 	int				 status, port, tls;
 
 	memset(&urls, 0, sizeof urls);
+	memset(&op, 0, sizeof op);
 	if (vigil_parse(argc, argv, &args) != 0)
 		return (HEADLESS_EXIT_USAGE);
 	if (args.help || (args.command != NULL &&
 	    strcmp(args.command, "help") == 0)) {
 		vigil_usage(stdout);
-		free(args.connect);
+		vigil_args_free(&args);
 		return (HEADLESS_EXIT_OK);
 	}
 	if (vigil_check(&args, &command) != 0) {
-		free(args.connect);
+		vigil_args_free(&args);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (command != NULL && (command->takes & VIGIL_NO_FLEET)) {
+		/* audit verify FILE: a file, no backends. */
+		status = headless_audit_verify(args.operands[1]);
+		vigil_args_free(&args);
+		return (status);
+	}
+	/* The key first: no use connecting if the signer cannot sign. */
+	if (command != NULL && (command->takes & VIGIL_SIGNS) &&
+	    cmd_operator_load(&op, args.key, args.operator_name,
+	    &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		vigil_args_free(&args);
 		return (HEADLESS_EXIT_USAGE);
 	}
 
@@ -144,7 +220,8 @@ main(int argc, char **argv)
 		if ((demo = demo_start(&dopts, &cause)) == NULL) {
 			fprintf(stderr, "vigil: %s\n", cause);
 			free(cause);
-			free(args.connect);
+			cmd_operator_free(&op);
+			vigil_args_free(&args);
 			return (HEADLESS_EXIT_UNREACHED);
 		}
 		file = demo_fleet_file(demo);
@@ -156,7 +233,8 @@ main(int argc, char **argv)
 			    sizeof why) != 0) {
 				fprintf(stderr, "vigil: --connect: %s\n", why);
 				vigil_urls_free(&urls);
-				free(args.connect);
+				cmd_operator_free(&op);
+				vigil_args_free(&args);
 				return (HEADLESS_EXIT_USAGE);
 			}
 			vigil_urls_add(&urls, args.connect[i]);
@@ -171,14 +249,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "vigil: no backends to watch; give --fleet "
 		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
 		    "embedded fleet (see vigil --help)\n");
-		free(args.connect);
+		cmd_operator_free(&op);
+		vigil_args_free(&args);
 		return (HEADLESS_EXIT_USAGE);
 	}
 	if (file != NULL) {
 		if (vigil_read_fleet(file, &urls) != 0) {
 			vigil_urls_free(&urls);
 			demo_stop(demo);
-			free(args.connect);
+			cmd_operator_free(&op);
+			vigil_args_free(&args);
 			return (HEADLESS_EXIT_USAGE);
 		}
 		if (demo == NULL) {
@@ -188,6 +268,7 @@ main(int argc, char **argv)
 		}
 	}
 	free(args.connect);
+	args.connect = NULL;
 
 	fleet_init(&fleet, name);
 	for (i = 0; i < urls.n; i++)
@@ -199,6 +280,8 @@ main(int argc, char **argv)
 		free(cause);
 		fleet_free(&fleet);
 		demo_stop(demo);
+		cmd_operator_free(&op);
+		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
 
@@ -209,6 +292,17 @@ main(int argc, char **argv)
 		hopts.wait_ms = args.wait_ms >= 0 ? args.wait_ms :
 		    HEADLESS_WAIT_MS;
 		hopts.for_ms = args.for_ms >= 0 ? args.for_ms : 0;
+		hopts.op = &op;
+		hopts.yes = args.yes;
+		hopts.reason = args.reason;
+		hopts.ttl_ms = args.ttl_ms >= 0 ? args.ttl_ms :
+		    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
+		if (command->command == HEADLESS_PROPOSE) {
+			hopts.action = args.operands[0];
+			hopts.nodes = args.operands + 1;
+			hopts.nnodes = args.noperands - 1;
+		} else if (args.noperands > 0)
+			hopts.id = args.operands[0];
 		status = headless_run(loop, &fleet, &hopts);
 	} else
 		status = vigil_console(loop, &fleet, &args);
@@ -219,7 +313,21 @@ main(int argc, char **argv)
 	loop_free(loop);
 	fleet_free(&fleet);
 	demo_stop(demo);
+	cmd_operator_free(&op);
+	vigil_args_free(&args);
 	return (status);
+}
+
+/* Free what parsing the arguments allocated; safe to call twice. */
+static void
+vigil_args_free(struct vigil_args *args)
+{
+	free(args->connect);
+	args->connect = NULL;
+	args->nconnect = 0;
+	free(args->operands);
+	args->operands = NULL;
+	args->noperands = 0;
 }
 
 /* The curses console, until the operator quits or a signal comes. */
@@ -264,11 +372,16 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 static void
 vigil_usage(FILE *f)
 {
+	char	line[64];
 	size_t	i;
 
 	fprintf(f,
 "usage: vigil [--fleet FILE | --connect URL ... | --demo[=SCENARIO]]\n"
 "             [--wait SECONDS] [--no-color] [--ascii] [COMMAND [--json]]\n"
+"       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
+"             --reason TEXT [--expires MINUTES] [--key FILE]\n"
+"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
+"       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
 "command, vigil opens the curses console; a command prints and exits.\n"
@@ -287,25 +400,47 @@ vigil_usage(FILE *f)
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
 "\n"
 "Commands:\n");
-	for (i = 0; i < nitems(vigil_commands); i++)
-		fprintf(f, "  %-8s %s\n", vigil_commands[i].name,
-		    vigil_commands[i].summary);
+	for (i = 0; i < nitems(vigil_commands); i++) {
+		util_format(line, sizeof line, "%s %s", vigil_commands[i].name,
+		    vigil_commands[i].operands);
+		fprintf(f, "  %-23s %s\n", line, vigil_commands[i].summary);
+	}
 	fprintf(f,
-"  help     print this text\n"
+"  help                    print this text\n"
 "\n"
 "Options:\n"
-"  -j, --json               print JSON for scripts (status, watch, alerts)\n"
-"  -w, --wait SECONDS       status, alerts: wait this long for every node\n"
-"                           (default %d)\n"
+"  -j, --json               print JSON for scripts (status, watch, alerts,\n"
+"                           pending)\n"
+"  -w, --wait SECONDS       wait this long for every node (default %d);\n"
+"                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
 "\n"
-"Exit status: 0 fleet reached and no critical alert, 1 a critical alert\n"
-"stands, 2 usage or fleet-file error, 3 a backend or node could not be\n"
-"reached in time (this outranks 1), 4 vigil itself failed.  See vigil(1).\n",
-	    HEADLESS_WAIT_MS / 1000);
+"Two-person commands (a second operator must approve what one proposes;\n"
+"every backend checks it):\n"
+"      --reason TEXT        propose: why, for the approver and the audit log\n"
+"      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
+"      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
+"      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
+"                           VIGIL_KEY_PASSPHRASE)\n"
+"      --operator NAME      your name in the trust files (else\n"
+"                           VIGIL_OPERATOR, else the key file's name\n"
+"                           without .key or .pem)\n"
+"      --yes                approve: do not ask to type the action's name\n"
+"Actions:",
+	    HEADLESS_WAIT_MS / 1000, VIGIL_DEFAULT_TTL_MIN,
+	    COMMAND_MAX_TTL_MS / 60000);
+	for (i = 0; i < command_nspecs; i++)
+		fprintf(f, "%s %s", i == 0 ? "" : ",", command_specs[i].name);
+	fprintf(f,
+"\n\n"
+"Exit status: 0 fleet reached and no critical alert (or the command was\n"
+"carried out, or the audit log is intact), 1 a critical alert stands (or\n"
+"the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
+"node could not be reached in time (this outranks 1), 4 vigil itself\n"
+"failed, 5 a backend refused the command.  See vigil(1).\n");
 }
 
 /*
@@ -351,6 +486,7 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	memset(args, 0, sizeof *args);
 	args->wait_ms = -1;
 	args->for_ms = -1;
+	args->ttl_ms = -1;
 	opterr = 0;
 	optind = 1;
 	/*
@@ -407,6 +543,31 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 		case OPT_ASCII:
 			args->ascii = 1;
 			break;
+		case OPT_REASON:
+			args->reason = optarg;
+			break;
+		case OPT_EXPIRES:
+		case OPT_EXPIRES_SECONDS:
+			if (args->ttl_ms >= 0) {
+				fprintf(stderr, "vigil: give one of --expires "
+				    "and --expires-seconds, once\n");
+				goto fail;
+			}
+			if (c == OPT_EXPIRES ? vigil_expires("--expires",
+			    optarg, 60000.0, &args->ttl_ms) != 0 :
+			    vigil_expires("--expires-seconds", optarg, 1000.0,
+			    &args->ttl_ms) != 0)
+				goto fail;
+			break;
+		case OPT_KEY:
+			args->key = optarg;
+			break;
+		case OPT_OPERATOR:
+			args->operator_name = optarg;
+			break;
+		case OPT_YES:
+			args->yes = 1;
+			break;
 		case 'h':
 			args->help = 1;
 			break;
@@ -427,22 +588,68 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	}
 	return (0);
 fail:
-	free(args->connect);
+	vigil_args_free(args);
 	return (-1);
 }
 
-/* Take a word that is not an option: the command.  Returns 0 or -1. */
+/*
+ * Take a word that is not an option: the command, then its operands
+ * (checked against the command in vigil_check()).  Returns 0.
+ */
 static int
 vigil_positional(struct vigil_args *args, const char *word)
 {
-	if (args->command != NULL) {
-		fprintf(stderr, "vigil: unexpected \"%s\" after the command "
-		    "%s; give one command (see vigil --help)\n", word,
-		    args->command);
+	if (args->command == NULL) {
+		args->command = word;
+		return (0);
+	}
+	args->operands = xreallocarray(args->operands, args->noperands + 1,
+	    sizeof *args->operands);
+	args->operands[args->noperands++] = word;
+	return (0);
+}
+
+/*
+ * Parse a proposal's lifetime for option name, in units of unit_ms
+ * (minutes or seconds), above 0 and at most 30 minutes.  Returns 0, or
+ * -1 after saying what is wrong.
+ */
+static int
+vigil_expires(const char *name, const char *s, double unit_ms, int64_t *ms)
+{
+	char	*end;
+	double	 v, max = (double)COMMAND_MAX_TTL_MS / unit_ms;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v <= 0 || v > max) {
+		fprintf(stderr, "vigil: %s \"%s\" is not a lifetime a "
+		    "proposal can have; give a number above 0 and at most %.0f "
+		    "(%lld minutes)\n", name, s, max,
+		    COMMAND_MAX_TTL_MS / 60000);
 		return (-1);
 	}
-	args->command = word;
+	*ms = (int64_t)llround(v * unit_ms);
+	if (*ms == 0)
+		*ms = 1;
 	return (0);
+}
+
+/* Is id 8 to 32 hex digits (all of a command id or its start)? */
+static int
+vigil_id_ok(const char *id)
+{
+	size_t	n = strlen(id), i;
+
+	if (n < 8 || n > 32)
+		return (0);
+	for (i = 0; i < n; i++) {
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		    (id[i] >= 'a' && id[i] <= 'f')))
+			return (0);
+	}
+	return (1);
 }
 
 /* The option getopt complained about, as the user typed it. */
@@ -506,11 +713,41 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		}
 		if (*command == NULL) {
 			fprintf(stderr, "vigil: unknown command \"%s\"; the "
-			    "commands are status, watch, alerts and help\n",
-			    args->command);
+			    "commands are", args->command);
+			for (i = 0; i < nitems(vigil_commands); i++)
+				fprintf(stderr, "%s %s", i == 0 ? "" : ",",
+				    vigil_commands[i].name);
+			fprintf(stderr, " and help\n");
 			return (-1);
 		}
+		if (vigil_check_command(args, *command) != 0)
+			return (-1);
+	} else if (args->noperands > 0)
+		fatal("vigil_check: operands without a command");
+	if (args->reason != NULL && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE)) {
+		fprintf(stderr, "vigil: --reason applies only to propose\n");
+		return (-1);
 	}
+	if (args->ttl_ms >= 0 && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE)) {
+		fprintf(stderr, "vigil: --expires and --expires-seconds apply "
+		    "only to propose\n");
+		return (-1);
+	}
+	if (args->yes && (*command == NULL ||
+	    (*command)->command != HEADLESS_APPROVE)) {
+		fprintf(stderr, "vigil: --yes applies only to approve\n");
+		return (-1);
+	}
+	if ((args->key != NULL || args->operator_name != NULL) &&
+	    (*command == NULL || !((*command)->takes & VIGIL_SIGNS))) {
+		fprintf(stderr, "vigil: --key and --operator apply only to "
+		    "propose, approve and cancel, which sign\n");
+		return (-1);
+	}
+	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))
+		return (0);
 
 	sources = (args->fleet_file != NULL) + (args->nconnect > 0) +
 	    (args->demo != NULL);
@@ -553,10 +790,11 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 
-	if (*command == NULL && args->json) {
-		fprintf(stderr, "vigil: --json applies to the status, watch "
-		    "and alerts commands; add one, for example vigil status "
-		    "--json\n");
+	if (args->json && (*command == NULL ||
+	    !((*command)->takes & VIGIL_TAKES_JSON))) {
+		fprintf(stderr, "vigil: --json applies to the status, watch, "
+		    "alerts and pending commands; add one, for example vigil "
+		    "status --json\n");
 		return (-1);
 	}
 	if (args->for_ms >= 0 && (*command == NULL ||
@@ -564,6 +802,89 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		fprintf(stderr, "vigil: --for applies only to the watch "
 		    "command; status and alerts take --wait\n");
 		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Check a command's operands and the options only it takes.  Returns 0,
+ * or -1 after saying what is wrong.
+ */
+static int
+vigil_check_command(struct vigil_args *args,
+    const struct vigil_command *command)
+{
+	size_t	i;
+
+	if (command->max == 0 && args->noperands > 0) {
+		fprintf(stderr, "vigil: unexpected \"%s\" after the command "
+		    "%s; give one command (see vigil --help)\n",
+		    args->operands[0], command->name);
+		return (-1);
+	}
+	if (args->noperands < command->min ||
+	    args->noperands > command->max) {
+		fprintf(stderr, "vigil: %s takes %s, as in vigil %s\n",
+		    command->name, command->operands, command->example);
+		return (-1);
+	}
+	switch (command->command) {
+	case HEADLESS_PROPOSE:
+		if (command_spec_find(args->operands[0]) == NULL) {
+			fprintf(stderr, "vigil: there is no command \"%s\" "
+			    "to propose; the commands are",
+			    args->operands[0]);
+			for (i = 0; i < command_nspecs; i++)
+				fprintf(stderr, "%s %s (%s)", i == 0 ? "" :
+				    i + 1 == command_nspecs ? " and" : ",",
+				    command_specs[i].name,
+				    command_specs[i].summary);
+			fprintf(stderr, "\n");
+			return (-1);
+		}
+		if (args->reason == NULL || *args->reason == '\0') {
+			fprintf(stderr, "vigil: propose needs --reason TEXT: "
+			    "the second operator and the audit log read "
+			    "why\n");
+			return (-1);
+		}
+		if (strlen(args->reason) >= PROTO_TEXT_MAX) {
+			fprintf(stderr, "vigil: the reason is %zu bytes; a "
+			    "command holds at most %d, so say it in fewer "
+			    "words\n", strlen(args->reason),
+			    PROTO_TEXT_MAX - 1);
+			return (-1);
+		}
+		for (i = 1; i < args->noperands; i++) {
+			if (strlen(args->operands[i]) >= PROTO_ID_MAX ||
+			    strchr(args->operands[i], '/') == NULL) {
+				fprintf(stderr, "vigil: \"%s\" is not a node "
+				    "id; name nodes as vigil status shows "
+				    "them, for example router/r8\n",
+				    args->operands[i]);
+				return (-1);
+			}
+		}
+		break;
+	case HEADLESS_APPROVE:
+	case HEADLESS_CANCEL:
+		if (!vigil_id_ok(args->operands[0])) {
+			fprintf(stderr, "vigil: \"%s\" is not a proposal id; "
+			    "give its 32 lower-case hex digits, or at least "
+			    "its first 8, as vigil pending shows them\n",
+			    args->operands[0]);
+			return (-1);
+		}
+		break;
+	case HEADLESS_AUDIT:
+		if (strcmp(args->operands[0], "verify") != 0) {
+			fprintf(stderr, "vigil: audit takes %s, as in vigil "
+			    "%s\n", command->operands, command->example);
+			return (-1);
+		}
+		break;
+	default:
+		break;
 	}
 	return (0);
 }

@@ -1,0 +1,1681 @@
+/*
+ * check_commands.c: two-person commands from the console's side.
+ *
+ * The model tests feed the fleet model the proposal and result messages
+ * a backend sends and check what an operator would be shown.  The
+ * process tests run the real vigild (the knight fleet, trusting two
+ * operators whose keys vigil-key made) and vigil on 127.0.0.1: two
+ * operators in two vigil processes halt router/r8 and resume it, and
+ * every refusal path of the rule comes back from the backends as a
+ * sentence with exit status 5.  Paths a console that follows the rules
+ * never takes (replaying frames, changing the document after the first
+ * signature, sending to a node not among the targets, binding a state
+ * that no longer holds, approving after expiry) are driven by a bare
+ * websocket client that speaks vigil.v1 itself, as a modified console
+ * would: the backends must refuse those whatever sends them.
+ *
+ * Every wait is bounded; every process is killed and reaped by
+ * e2e_cleanup(), even when a test fails.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "e2e.h"
+#include "fleet.h"
+#include "opkey.h"
+#include "proto.h"
+#include "tests.h"
+#include "util.h"
+
+#define FLEET_START_MS	20000	/* vigild writing its fleet file */
+#define RUN_MS		30000	/* one vigil run */
+#define POLL_MS		45000	/* polling for a router to halt */
+#define ANSWER_MS	10000	/* a backend answering a message */
+
+/* What a process test sets up: keys, a trust file, a running fleet. */
+struct world {
+	char	*dir;
+	char	*alice, *bob, *carol;	/* key files; carol untrusted */
+	char	*trust;
+	char	*audit_dir;
+	char	*fleet;			/* fleet file */
+	pid_t	 vigild;
+};
+
+static void	 setup(void);
+static void	 teardown(void);
+static struct node *model_node(struct fleet *, const char *, const char *,
+		    const char *);
+static void	 model_stats(struct fleet *, const char *, const char *);
+static char	*model_document(const char *, const char *const *, size_t,
+		    int64_t, struct proto_command *);
+static void	 model_proposal(struct fleet *, size_t, const char *,
+		    const char *, const char *, const char *, int64_t);
+static void	 model_result(struct fleet *, size_t, const char *,
+		    const char *, const char *, const char *, const char *);
+static char	*make_key(const char *);
+static char	*trust_line(const char *, const char *);
+static void	 world_start(struct world *, const char *, const char *);
+static void	 world_free(struct world *);
+static void	 vigil_run(struct e2e_result *, char *const *, ...);
+static char	*proposal_id(const struct e2e_result *);
+static json_t	*status_json(struct world *);
+static json_t	*status_node(json_t *, const char *);
+static const char *router_state(json_t *);
+static json_t	*router_counter(json_t *, const char *);
+static char	*node_url(struct world *, const char *);
+static struct opkey *load_key(const char *);
+static void	 raw_seen(struct e2e_ws *, const char *, char *, char *);
+static char	*raw_document(const char *, const char *, const char *,
+		    const char *, const char *, int64_t, int64_t, char *);
+static void	 raw_propose(struct e2e_ws *, const char *, const char *,
+		    const char *);
+static void	 raw_approve(struct e2e_ws *, const char *, const char *,
+		    const char *, const char *);
+static int	 raw_result(struct e2e_ws *, const char *, const char *,
+		    struct proto_result *);
+static void	 assert_refused(struct e2e_ws *, const char *, const char *,
+		    const char *);
+static int	 vigil_at_tty(char *const *, const char *, const char *,
+		    char **);
+
+/* Each test gets its own directory and a cleanup that always runs. */
+static void
+setup(void)
+{
+	e2e_setup();
+}
+
+/* Kill and reap what the test started, and remove its directory. */
+static void
+teardown(void)
+{
+	e2e_cleanup();
+}
+
+/*
+ * The model tests.
+ */
+
+/* A node as its hello makes it, on link. */
+static struct node *
+model_node(struct fleet *fleet, const char *id, const char *build,
+    const char *group)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	size_t			 link;
+
+	ck_assert_ptr_nonnull(m);
+	link = fleet->nlinks;
+	fleet_add_link(fleet, "ws://127.0.0.1:1/");
+	fleet_link_up(fleet, link, 1000);
+	m->type = MSG_HELLO;
+	snprintf(m->u.hello.node, sizeof m->u.hello.node, "%s", id);
+	m->u.hello.role = strncmp(id, "router/", 7) == 0 ? ROLE_ROUTER :
+	    ROLE_STATION;
+	snprintf(m->u.hello.group, sizeof m->u.hello.group, "%s", group);
+	snprintf(m->u.hello.build, sizeof m->u.hello.build, "%s", build);
+	m->u.hello.version = PROTO_VERSION;
+	m->u.hello.clock_ms = 1700000000000LL;
+	m->u.hello.time_scale = 1;
+	m->u.hello.link_nodes = 1;
+	ck_assert_int_eq(fleet_apply(fleet, link, m, 1000), 0);
+	free(m);
+	return (fleet_find(fleet, id));
+}
+
+/* A router's stats saying it is in state. */
+static void
+model_stats(struct fleet *fleet, const char *id, const char *state)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct node		*node = fleet_find(fleet, id);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(node);
+	m->type = MSG_STATS;
+	snprintf(m->u.stats.node, sizeof m->u.stats.node, "%s", id);
+	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.clock_ms = 1700000000000LL;
+	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
+	m->u.stats.seq = node->nstats + 1;
+	snprintf(m->u.stats.router.state, sizeof m->u.stats.router.state,
+	    "%s", state);
+	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
+	free(m);
+}
+
+/* The canonical text of a kill of the n nodes, made at now_ms. */
+static char *
+model_document(const char *id, const char *const *nodes, size_t n,
+    int64_t now_ms, struct proto_command *cmd)
+{
+	size_t	i;
+
+	memset(cmd, 0, sizeof *cmd);
+	snprintf(cmd->id, sizeof cmd->id, "%s", id);
+	snprintf(cmd->action, sizeof cmd->action, "kill");
+	for (i = 0; i < n; i++) {
+		snprintf(cmd->targets[i].node, sizeof cmd->targets[i].node,
+		    "%s", nodes[i]);
+		snprintf(cmd->targets[i].build, sizeof cmd->targets[i].build,
+		    "smars-1");
+		snprintf(cmd->targets[i].state, sizeof cmd->targets[i].state,
+		    "running");
+	}
+	cmd->ntargets = n;
+	snprintf(cmd->reason, sizeof cmd->reason, "runaway child orders");
+	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
+	cmd->created_ms = now_ms;
+	cmd->expires_ms = now_ms + 5 * 60 * 1000;
+	return (proto_command_encode(cmd));
+}
+
+/* node (on link) holds document under id with status, signed by alice. */
+static void
+model_proposal(struct fleet *fleet, size_t link, const char *node,
+    const char *id, const char *document, const char *status,
+    int64_t expires_ms)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+
+	ck_assert_ptr_nonnull(m);
+	m->type = MSG_PROPOSAL;
+	snprintf(m->u.proposal.node, sizeof m->u.proposal.node, "%s", node);
+	snprintf(m->u.proposal.id, sizeof m->u.proposal.id, "%s", id);
+	snprintf(m->u.proposal.document, sizeof m->u.proposal.document, "%s",
+	    document);
+	m->u.proposal.nsigs = 1;
+	snprintf(m->u.proposal.sigs[0].operator,
+	    sizeof m->u.proposal.sigs[0].operator, "alice");
+	snprintf(m->u.proposal.sigs[0].signature,
+	    sizeof m->u.proposal.sigs[0].signature, "c2lnbmF0dXJl");
+	snprintf(m->u.proposal.status, sizeof m->u.proposal.status, "%s",
+	    status);
+	m->u.proposal.expires_ms = expires_ms;
+	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
+	free(m);
+}
+
+/* node (on link) answers in_reply_to of command id with outcome. */
+static void
+model_result(struct fleet *fleet, size_t link, const char *node,
+    const char *id, const char *in_reply_to, const char *outcome,
+    const char *text)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+
+	ck_assert_ptr_nonnull(m);
+	m->type = MSG_RESULT;
+	snprintf(m->u.result.node, sizeof m->u.result.node, "%s", node);
+	snprintf(m->u.result.id, sizeof m->u.result.id, "%s", id);
+	snprintf(m->u.result.action, sizeof m->u.result.action, "kill");
+	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
+	    "%s", in_reply_to);
+	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "%s",
+	    outcome);
+	snprintf(m->u.result.text, sizeof m->u.result.text, "%s", text);
+	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
+	free(m);
+}
+
+#define ID1	"0123456789abcdef0123456789abcdef"
+#define ID2	"0123456789abcdeffedcba9876543210"
+
+/*
+ * One kill pending on two routers is one proposal naming both nodes,
+ * with its signer, status and expiry, found by its id or a prefix.
+ */
+START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
+{
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const char			*targets[] = { "router/r7",
+					    "router/r8" };
+	char				*doc;
+	int64_t				 now = util_wall_ms();
+	int				 ambiguous;
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r7", "smars-1", "nyse");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	doc = model_document(ID1, targets, 2, now, &cmd);
+	model_proposal(&fleet, 0, "router/r7", ID1, doc, "pending",
+	    cmd.expires_ms);
+	model_proposal(&fleet, 1, "router/r8", ID1, doc, "pending",
+	    cmd.expires_ms);
+
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_str_eq(v[0].id, ID1);
+	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_uint_eq(v[0].nnodes, 2);
+	ck_assert_uint_eq(v[0].npending, 2);
+	ck_assert_str_eq(fleet.nodes[v[0].nodes[0]].id, "router/r7");
+	ck_assert_str_eq(fleet.nodes[v[0].nodes[1]].id, "router/r8");
+	ck_assert_int_eq(v[0].decoded, 1);
+	ck_assert_str_eq(v[0].cmd.action, "kill");
+	ck_assert_str_eq(v[0].cmd.reason, "runaway child orders");
+	ck_assert_uint_eq(v[0].nsigs, 1);
+	ck_assert_str_eq(v[0].sigs[0].operator, "alice");
+	ck_assert_str_eq(v[0].document, doc);
+	ck_assert_str_eq(v[0].problem, "");
+	ck_assert(v[0].expires_ms == cmd.expires_ms);
+
+	ck_assert_ptr_eq(fleet_proposal_find(&fleet, ID1, NULL), &v[0]);
+	ck_assert_ptr_eq(fleet_proposal_find(&fleet, "01234567", NULL), &v[0]);
+	ck_assert_ptr_null(fleet_proposal_find(&fleet, "0123", NULL));
+
+	/* A second command sharing the first 16 digits: prefixes clash. */
+	model_proposal(&fleet, 1, "router/r8", ID2, doc, "pending",
+	    cmd.expires_ms + 1);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 2);
+	ck_assert_ptr_null(fleet_proposal_find(&fleet, "0123456789abcdef",
+	    &ambiguous));
+	ck_assert_int_eq(ambiguous, 1);
+	ck_assert_ptr_nonnull(fleet_proposal_find(&fleet, ID2, &ambiguous));
+	free(doc);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * Two nodes holding different bytes under one id: the proposal says it
+ * must not be approved and names both nodes.
+ */
+START_TEST(test_different_bytes_under_one_id_forbid_approval)
+{
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const char			*targets[] = { "router/r7",
+					    "router/r8" };
+	char				*doc, *other;
+	int64_t				 now = util_wall_ms();
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r7", "smars-1", "nyse");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	doc = model_document(ID1, targets, 2, now, &cmd);
+	snprintf(cmd.reason, sizeof cmd.reason, "routine");
+	other = proto_command_encode(&cmd);
+	model_proposal(&fleet, 0, "router/r7", ID1, doc, "pending",
+	    cmd.expires_ms);
+	model_proposal(&fleet, 1, "router/r8", ID1, other, "pending",
+	    cmd.expires_ms);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_msg(strstr(v[0].problem, "router/r7") != NULL &&
+	    strstr(v[0].problem, "router/r8") != NULL &&
+	    strstr(v[0].problem, "different documents") != NULL &&
+	    strstr(v[0].problem, "do not approve") != NULL,
+	    "problem does not warn: %s", v[0].problem);
+
+	/* A document that does not read is no command to approve either. */
+	model_proposal(&fleet, 0, "router/r7", ID2, "{\"action\":1}",
+	    "pending", cmd.expires_ms);
+	v = fleet_proposal_find(&fleet, ID2, NULL);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(v->decoded, 0);
+	ck_assert_msg(strstr(v->problem, "does not read") != NULL,
+	    "undecodable document not flagged: %s", v->problem);
+	free(doc);
+	free(other);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * A refusal stands as a warning naming the node, the command and the
+ * backend's own sentence, and is in the node's events; an executed
+ * result ends the proposal's pending state on that node.
+ */
+START_TEST(test_refusal_warns_and_execution_ends_pending)
+{
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const struct fleet_result	*fr;
+	const struct alert		*a = NULL;
+	struct node			*r8;
+	const char			*targets[] = { "router/r8" };
+	const char			*why = "operator alice already signed "
+					    "this command; a second, different "
+					    "operator must approve";
+	char				*doc;
+	size_t				 i;
+	int				 seen = 0;
+
+	fleet_init(&fleet, "test");
+	r8 = model_node(&fleet, "router/r8", "smars-1", "nyse");
+	doc = model_document(ID1, targets, 1, util_wall_ms(), &cmd);
+	model_proposal(&fleet, 0, "router/r8", ID1, doc, "pending",
+	    cmd.expires_ms);
+	model_result(&fleet, 0, "router/r8", ID1, "approve", "refused", why);
+
+	for (i = 0; i < fleet.alerts.n; i++) {
+		if (strcmp(fleet.alerts.v[i].rule, "command-refused") == 0)
+			a = &fleet.alerts.v[i];
+	}
+	ck_assert_msg(a != NULL, "no command-refused alert");
+	ck_assert_int_eq(a->active, 1);
+	ck_assert_int_eq(a->severity, SEV_WARNING);
+	ck_assert_str_eq(a->nodes[0], "router/r8");
+	ck_assert_msg(strstr(a->text, "router/r8 refused approve of kill "
+	    "01234567") != NULL && strstr(a->text, why) != NULL,
+	    "alert text lacks the node, the command or the sentence: %s",
+	    a->text);
+	r8 = fleet_find(&fleet, "router/r8");
+	for (i = 0; i < r8->events_n; i++) {
+		if (strstr(r8->events[(r8->events_head + i) %
+		    FLEET_EVENTS].text, why) != NULL)
+			seen = 1;
+	}
+	ck_assert_msg(seen, "the refusal is not among router/r8's events");
+
+	/* A refused approval leaves it pending; the result is kept. */
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_str_eq(v[0].status, "pending");
+	fr = fleet_node_result(r8, ID1, "approve", 0);
+	ck_assert_ptr_nonnull(fr);
+	ck_assert_str_eq(fr->r.outcome, "refused");
+	ck_assert_ptr_null(fleet_node_result(r8, ID1, "approve", fr->seq));
+	ck_assert_ptr_null(fleet_node_result(r8, ID1, "propose", 0));
+
+	model_result(&fleet, 0, "router/r8", ID1, "approve", "executed",
+	    "router/r8 is halting");
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_str_eq(v[0].status, "executed");
+	ck_assert_uint_eq(v[0].npending, 0);
+
+	/* The warning clears after a minute. */
+	fleet_tick(&fleet, 5000, a->last_seen_ms + FLEET_REFUSAL_MS + 1);
+	ck_assert_int_eq(a->active, 0);
+	free(doc);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * A backend that reconnects sends what it holds again, so what it held
+ * before is forgotten; and a pending proposal past its expiry shows as
+ * expired, not pending.
+ */
+START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
+{
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const char			*targets[] = { "router/r8" };
+	char				*doc;
+	int64_t				 now = util_wall_ms();
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	doc = model_document(ID1, targets, 1, now, &cmd);
+	model_proposal(&fleet, 0, "router/r8", ID1, doc, "pending",
+	    cmd.expires_ms);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	fleet_link_down(&fleet, 0, "gone", 3000);
+	fleet_link_up(&fleet, 0, 4000);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 0);
+
+	model_proposal(&fleet, 0, "router/r8", ID1, doc, "pending",
+	    now + 1000);
+	fleet_tick(&fleet, 5000, now + 999);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_str_eq(v[0].status, "pending");
+	fleet_tick(&fleet, 5100, now + 1000);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_str_eq(v[0].status, "expired");
+	free(doc);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * A document binds each target's build and state as the node reported
+ * them: a router's state from its stats, a station "running"; a node
+ * not heard from, a node named twice or a missing reason is refused.
+ */
+START_TEST(test_build_binds_each_targets_build_and_state)
+{
+	struct fleet		 fleet;
+	struct proto_command	 cmd, back;
+	const char		*both[] = { "router/r8", "station/s1" };
+	const char		*twice[] = { "router/r8", "router/r8" };
+	const char		*ghost[] = { "router/r9" };
+	char			*cause = NULL, *text, why[PROTO_TEXT_MAX];
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r8", "smars-old", "nyse");
+	model_node(&fleet, "station/s1", "stn-2", "north");
+	model_stats(&fleet, "router/r8", "halting");
+
+	ck_assert_msg(cmd_build(&fleet, "kill", both, 2, "why not",
+	    "alice", 1700000000000LL, 60000, &cmd, &cause) == 0,
+	    "cmd_build: %s", cause);
+	ck_assert_uint_eq(strlen(cmd.id), 32);
+	ck_assert_str_eq(cmd.action, "kill");
+	ck_assert_str_eq(cmd.proposer, "alice");
+	ck_assert_str_eq(cmd.reason, "why not");
+	ck_assert(cmd.created_ms == 1700000000000LL);
+	ck_assert(cmd.expires_ms == 1700000060000LL);
+	ck_assert_uint_eq(cmd.ntargets, 2);
+	ck_assert_str_eq(cmd.targets[0].node, "router/r8");
+	ck_assert_str_eq(cmd.targets[0].build, "smars-old");
+	ck_assert_str_eq(cmd.targets[0].state, "halting");
+	ck_assert_str_eq(cmd.targets[1].build, "stn-2");
+	ck_assert_str_eq(cmd.targets[1].state, "running");
+
+	/* The text both operators sign decodes to the same command. */
+	text = proto_command_encode(&cmd);
+	ck_assert_msg(proto_command_decode(text, strlen(text), &back, why,
+	    sizeof why) == 0, "%s", why);
+	ck_assert_str_eq(back.id, cmd.id);
+	free(text);
+
+	ck_assert_int_eq(cmd_build(&fleet, "kill", ghost, 1, "x", "alice",
+	    0, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "router/r9") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(cmd_build(&fleet, "kill", twice, 2, "x", "alice",
+	    0, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "twice") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 1, "", "alice",
+	    0, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "reason") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(cmd_build(&fleet, "dance", both, 1, "x", "alice",
+	    0, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "dance") != NULL &&
+	    strstr(cause, "kill") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 1, "x", "alice",
+	    0, 31 * 60 * 1000LL, &cmd, &cause), -1);
+	free(cause);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * The review shows the action, each target with the build and state the
+ * proposer saw, the reason, proposer, signers, time left and the exact
+ * document; a target whose state moved since is called out.
+ */
+START_TEST(test_review_shows_the_document_and_a_changed_state)
+{
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const char			*targets[] = { "router/r8" };
+	char				*doc, *review;
+	int64_t				 now = util_wall_ms();
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	model_stats(&fleet, "router/r8", "running");
+	doc = model_document(ID1, targets, 1, now, &cmd);
+	model_proposal(&fleet, 0, "router/r8", ID1, doc, "pending",
+	    cmd.expires_ms);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	review = cmd_review_text(&fleet, &v[0], now + 60000);
+	ck_assert_msg(strstr(review, "proposal " ID1) != NULL &&
+	    strstr(review, "action:    kill") != NULL &&
+	    strstr(review, "router/r8, build smars-1, running") != NULL &&
+	    strstr(review, "reason:    runaway child orders") != NULL &&
+	    strstr(review, "proposer:  alice") != NULL &&
+	    strstr(review, "signed by: alice") != NULL &&
+	    strstr(review, "in 4m00s") != NULL &&
+	    strstr(review, doc) != NULL, "review lacks a part:\n%s", review);
+	ck_assert_msg(strstr(review, "NOW") == NULL, "a state that did not "
+	    "change is called out:\n%s", review);
+	free(review);
+
+	model_stats(&fleet, "router/r8", "killed");
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	review = cmd_review_text(&fleet, &v[0], now);
+	ck_assert_msg(strstr(review, "NOW build smars-1, killed: it will "
+	    "refuse") != NULL, "changed state not called out:\n%s", review);
+	free(review);
+	free(doc);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * The frames carry the operator's name and a signature that verifies
+ * over the exact bytes: the document for propose and approve, "vigil.v1
+ * cancel ID" for cancel.  The operator's name comes from --operator,
+ * else VIGIL_OPERATOR, else the key file's name.
+ */
+START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
+{
+	struct cmd_operator	 op;
+	struct opkey		*key, *pub;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	char			*cause = NULL, *path, *frame, *text;
+	char			 b64[OPKEY_PUB_B64_MAX], why[PROTO_TEXT_MAX];
+	const char		*doc = "{\"the\":\"document\"}";
+
+	ck_assert_ptr_nonnull(m);
+	e2e_setup();
+	path = e2e_path("alice.key");
+	key = opkey_generate(&cause);
+	ck_assert_msg(key != NULL, "%s", cause);
+	ck_assert_msg(opkey_save(key, path, NULL, &cause) == 0, "%s", cause);
+	opkey_public(key, b64, sizeof b64);
+	pub = opkey_from_public(b64, &cause);
+	ck_assert_ptr_nonnull(pub);
+
+	unsetenv("VIGIL_OPERATOR");
+	unsetenv("VIGIL_KEY");
+	ck_assert_int_eq(cmd_operator_load(&op, NULL, NULL, &cause), -1);
+	ck_assert_msg(strstr(cause, "--key") != NULL &&
+	    strstr(cause, "VIGIL_KEY") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_msg(cmd_operator_load(&op, path, NULL, &cause) == 0, "%s",
+	    cause);
+	ck_assert_str_eq(op.name, "alice");
+	cmd_operator_free(&op);
+	setenv("VIGIL_OPERATOR", "alice2", 1);
+	setenv("VIGIL_KEY", path, 1);
+	ck_assert_int_eq(cmd_operator_load(&op, NULL, NULL, &cause), 0);
+	ck_assert_str_eq(op.name, "alice2");
+	cmd_operator_free(&op);
+	ck_assert_int_eq(cmd_operator_load(&op, path, "bob", &cause), 0);
+	ck_assert_str_eq(op.name, "bob");
+	cmd_operator_free(&op);
+	ck_assert_int_eq(cmd_operator_load(&op, path, "b o b", &cause), -1);
+	free(cause);
+	unsetenv("VIGIL_OPERATOR");
+	unsetenv("VIGIL_KEY");
+	ck_assert_int_eq(cmd_operator_load(&op, path, NULL, &cause), 0);
+
+	frame = cmd_propose_frame(&op, doc, &cause);
+	ck_assert_msg(frame != NULL, "%s", cause);
+	ck_assert_msg(proto_decode(frame, strlen(frame), m, why,
+	    sizeof why) == 0, "propose frame does not decode: %s", why);
+	ck_assert_int_eq(m->type, MSG_PROPOSE);
+	ck_assert_str_eq(m->u.propose.document, doc);
+	ck_assert_str_eq(m->u.propose.sig.operator, "alice");
+	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	    m->u.propose.sig.signature, &cause), 1);
+	free(frame);
+
+	frame = cmd_approve_frame(&op, ID1, doc, &cause);
+	ck_assert_ptr_nonnull(frame);
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), m, why,
+	    sizeof why), 0);
+	ck_assert_int_eq(m->type, MSG_APPROVE);
+	ck_assert_str_eq(m->u.approve.id, ID1);
+	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	    m->u.approve.sig.signature, &cause), 1);
+	free(frame);
+
+	frame = cmd_cancel_frame(&op, ID1, &cause);
+	ck_assert_ptr_nonnull(frame);
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), m, why,
+	    sizeof why), 0);
+	ck_assert_int_eq(m->type, MSG_CANCEL);
+	text = "vigil.v1 cancel " ID1;
+	ck_assert_int_eq(opkey_verify(pub, text, strlen(text),
+	    m->u.cancel.sig.signature, &cause), 1);
+	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	    m->u.cancel.sig.signature, &cause), 0);
+	free(frame);
+
+	cmd_operator_free(&op);
+	opkey_free(key);
+	opkey_free(pub);
+	free(path);
+	free(m);
+}
+END_TEST
+
+/*
+ * The process tests.
+ */
+
+/* vigil-key gen --name NAME: the key file's path. */
+static char *
+make_key(const char *name)
+{
+	struct e2e_result	 r;
+	char			*argv[8], *path = e2e_path(name);
+
+	if (asprintf(&argv[5], "%s.key", path) == -1)
+		ck_abort_msg("out of memory");
+	free(path);
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "gen";
+	argv[2] = "--name";
+	argv[3] = (char *)name;
+	argv[4] = "--out";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key gen exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	return (argv[5]);
+}
+
+/* The trust line for the key file at path under name. */
+static char *
+trust_line(const char *path, const char *name)
+{
+	struct e2e_result	 r;
+	char			*argv[4], word[64], kind[32], b64[128], *line;
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "pub";
+	argv[2] = (char *)path;
+	argv[3] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key pub exited %d: %s", r.status,
+	    r.err);
+	ck_assert_msg(sscanf(r.out, "%63s %31s %127s", word, kind, b64) == 3,
+	    "vigil-key pub printed no trust line: %s", r.out);
+	if (asprintf(&line, "%s %s %s\n", name, kind, b64) == -1)
+		ck_abort_msg("out of memory");
+	e2e_result_free(&r);
+	free(argv[0]);
+	return (line);
+}
+
+/*
+ * Keys for alice, bob and carol; a trust file with alice, bob, and
+ * mallory holding alice's key; the knight fleet trusting it, clock from
+ * start at scale, keeping audit logs; its fleet file.
+ */
+static void
+world_start(struct world *w, const char *start, const char *scale)
+{
+	char	*lines[3], *argv[20];
+	FILE	*f;
+	int	 argc = 0;
+	size_t	 i;
+
+	memset(w, 0, sizeof *w);
+	w->alice = make_key("alice");
+	w->bob = make_key("bob");
+	w->carol = make_key("carol");
+	lines[0] = trust_line(w->alice, "alice");
+	lines[1] = trust_line(w->bob, "bob");
+	lines[2] = trust_line(w->alice, "mallory");
+	w->trust = e2e_path("operators");
+	f = fopen(w->trust, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# operators the test fleet trusts\n");
+	for (i = 0; i < 3; i++) {
+		fputs(lines[i], f);
+		free(lines[i]);
+	}
+	fclose(f);
+	w->audit_dir = e2e_path("audit");
+	ck_assert_int_eq(mkdir(w->audit_dir, 0700), 0);
+	w->fleet = e2e_path("fleet");
+
+	argv[argc++] = e2e_bin("vigild");
+	argv[argc++] = "fleet";
+	argv[argc++] = "--scenario";
+	argv[argc++] = "knight";
+	argv[argc++] = "--fleet-file";
+	argv[argc++] = w->fleet;
+	argv[argc++] = "--base-port";
+	argv[argc++] = "0";
+	argv[argc++] = "--trust";
+	argv[argc++] = w->trust;
+	argv[argc++] = "--audit-dir";
+	argv[argc++] = w->audit_dir;
+	argv[argc++] = "--start";
+	argv[argc++] = (char *)start;
+	argv[argc++] = "--time-scale";
+	argv[argc++] = (char *)scale;
+	argv[argc] = NULL;
+	w->vigild = e2e_spawn(argv, NULL, NULL);
+	ck_assert_msg(e2e_wait_file(w->fleet, FLEET_START_MS) == 0,
+	    "vigild wrote no fleet file within %d ms; it said: %s",
+	    FLEET_START_MS, e2e_stderr_of(w->vigild));
+	free(argv[0]);
+}
+
+/* Free a world's strings (its processes go in the teardown). */
+static void
+world_free(struct world *w)
+{
+	free(w->alice);
+	free(w->bob);
+	free(w->carol);
+	free(w->trust);
+	free(w->audit_dir);
+	free(w->fleet);
+}
+
+/*
+ * Run vigil with env (may be NULL) and the NULL-terminated arguments
+ * after it, to completion, into *r.
+ */
+static void
+vigil_run(struct e2e_result *r, char *const *env, ...)
+{
+	va_list	 ap;
+	char	*argv[32];
+	int	 argc = 0;
+
+	argv[argc++] = e2e_bin("vigil");
+	va_start(ap, env);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	e2e_run(argv, env, RUN_MS, r);
+	ck_assert_msg(r->status != -1, "vigil %s did not finish within %d ms",
+	    argv[1], RUN_MS);
+	free(argv[0]);
+}
+
+/* The id "vigil propose" printed on its first line. */
+static char *
+proposal_id(const struct e2e_result *r)
+{
+	char	id[64];
+
+	ck_assert_msg(sscanf(r->out, "proposal %32[0-9a-f]:", id) == 1,
+	    "propose printed no id: %s; stderr: %s", r->out, r->err);
+	ck_assert_uint_eq(strlen(id), 32);
+	return (strdup(id));
+}
+
+/* vigil status --json of the world's fleet. */
+static json_t *
+status_json(struct world *w)
+{
+	struct e2e_result	 r;
+	json_t			*doc;
+	json_error_t		 jerr;
+
+	vigil_run(&r, NULL, "--fleet", w->fleet, "status", "--json",
+	    "--wait", "10", NULL);
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(doc != NULL, "status printed no JSON: %s; %s", r.out,
+	    r.err);
+	e2e_result_free(&r);
+	return (doc);
+}
+
+/* The node id in a status document. */
+static json_t *
+status_node(json_t *doc, const char *id)
+{
+	json_t		*node;
+	const char	*s;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		s = json_string_value(json_object_get(node, "id"));
+		if (s != NULL && strcmp(s, id) == 0)
+			return (node);
+	}
+	ck_abort_msg("status does not list %s", id);
+	return (NULL);
+}
+
+/* A status node's router state, or "". */
+static const char *
+router_state(json_t *node)
+{
+	const char	*s = json_string_value(json_object_get(
+			    json_object_get(node, "router"), "state"));
+
+	return (s != NULL ? s : "");
+}
+
+/* A status node's router counter. */
+static json_t *
+router_counter(json_t *node, const char *name)
+{
+	return (json_object_get(json_object_get(node, "router"), name));
+}
+
+/* The URL the fleet file gives node id, allocated. */
+static char *
+node_url(struct world *w, const char *id)
+{
+	FILE	*f = fopen(w->fleet, "r");
+	char	 line[512], url[256], *found = NULL;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, id) != NULL && line[0] != '#' &&
+		    sscanf(line, "%255s", url) == 1) {
+			found = strdup(url);
+			break;
+		}
+	}
+	fclose(f);
+	ck_assert_msg(found != NULL, "the fleet file names no %s", id);
+	return (found);
+}
+
+/* A private key from a file vigil-key made. */
+static struct opkey *
+load_key(const char *path)
+{
+	struct opkey	*key;
+	char		*cause = NULL;
+
+	key = opkey_load(path, NULL, &cause);
+	ck_assert_msg(key != NULL, "cannot load %s: %s", path, cause);
+	return (key);
+}
+
+/*
+ * Read a node's frames until its hello and a stats have come: its build
+ * and (router) state as a console would bind them.
+ */
+static void
+raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	int64_t			 deadline = e2e_now_ms() + ANSWER_MS;
+	char			*frame, why[PROTO_TEXT_MAX];
+
+	ck_assert_ptr_nonnull(m);
+	build[0] = state[0] = '\0';
+	while ((build[0] == '\0' || state[0] == '\0') &&
+	    e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, ANSWER_MS)) == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) == 0) {
+			if (m->type == MSG_HELLO &&
+			    strcmp(m->u.hello.node, id) == 0)
+				snprintf(build, PROTO_NAME_MAX, "%s",
+				    m->u.hello.build);
+			if (m->type == MSG_STATS &&
+			    strcmp(m->u.stats.node, id) == 0)
+				snprintf(state, 16, "%s",
+				    m->u.stats.router.state);
+		}
+		free(frame);
+	}
+	free(m);
+	ck_assert_msg(build[0] != '\0' && state[0] != '\0', "%s sent no "
+	    "hello and stats within %d ms", id, ANSWER_MS);
+}
+
+/*
+ * The canonical text of action on target (build, state as given) by
+ * proposer with reason, created now plus created_off_ms and expiring
+ * ttl_ms after; its new id into id.
+ */
+static char *
+raw_document(const char *action, const char *target, const char *build,
+    const char *state, const char *reason, int64_t created_off_ms,
+    int64_t ttl_ms, char *id)
+{
+	struct proto_command	*cmd = calloc(1, sizeof *cmd);
+	char			*cause = NULL, *text;
+
+	ck_assert_ptr_nonnull(cmd);
+	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
+	    "%s", cause);
+	snprintf(cmd->action, sizeof cmd->action, "%s", action);
+	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
+	    target);
+	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build, "%s",
+	    build);
+	snprintf(cmd->targets[0].state, sizeof cmd->targets[0].state, "%s",
+	    state);
+	cmd->ntargets = 1;
+	snprintf(cmd->reason, sizeof cmd->reason, "%s", reason);
+	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
+	cmd->created_ms = util_wall_ms() + created_off_ms;
+	cmd->expires_ms = cmd->created_ms + ttl_ms;
+	snprintf(id, PROTO_CMDID_MAX, "%s", cmd->id);
+	text = proto_command_encode(cmd);
+	free(cmd);
+	return (text);
+}
+
+/* Send propose of document signed by the key at key_path as name. */
+static void
+raw_propose(struct e2e_ws *ws, const char *document, const char *key_path,
+    const char *name)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct opkey		*key = load_key(key_path);
+	char			*cause = NULL, *frame;
+
+	ck_assert_ptr_nonnull(m);
+	m->type = MSG_PROPOSE;
+	snprintf(m->u.propose.document, sizeof m->u.propose.document, "%s",
+	    document);
+	snprintf(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
+	    "%s", name);
+	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
+	    m->u.propose.sig.signature, sizeof m->u.propose.sig.signature,
+	    &cause), 0);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	free(frame);
+	opkey_free(key);
+	free(m);
+}
+
+/* Send approve of id with document signed by the key at key_path. */
+static void
+raw_approve(struct e2e_ws *ws, const char *id, const char *document,
+    const char *key_path, const char *name)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct opkey		*key = load_key(key_path);
+	char			*cause = NULL, *frame;
+
+	ck_assert_ptr_nonnull(m);
+	m->type = MSG_APPROVE;
+	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
+	snprintf(m->u.approve.document, sizeof m->u.approve.document, "%s",
+	    document);
+	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
+	    "%s", name);
+	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
+	    m->u.approve.sig.signature, sizeof m->u.approve.sig.signature,
+	    &cause), 0);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	free(frame);
+	opkey_free(key);
+	free(m);
+}
+
+/*
+ * Wait for the result answering in_reply_to about id (any id when ""),
+ * or an error answering it.  Returns 1 with *out filled (an error comes
+ * back as outcome "error"), 0 when none came within ANSWER_MS.
+ */
+static int
+raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
+    struct proto_result *out)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	int64_t			 deadline = e2e_now_ms() + ANSWER_MS;
+	char			*frame, why[PROTO_TEXT_MAX];
+	int			 found = 0;
+
+	ck_assert_ptr_nonnull(m);
+	memset(out, 0, sizeof *out);
+	while (!found && e2e_now_ms() < deadline) {
+		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
+		if (frame == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) == 0) {
+			if (m->type == MSG_RESULT &&
+			    (*id == '\0' || strcmp(m->u.result.id, id) == 0) &&
+			    strcmp(m->u.result.in_reply_to, in_reply_to) ==
+			    0) {
+				*out = m->u.result;
+				found = 1;
+			} else if (m->type == MSG_ERROR &&
+			    strcmp(m->u.error.in_reply_to, in_reply_to) == 0) {
+				snprintf(out->outcome, sizeof out->outcome,
+				    "error");
+				snprintf(out->text, sizeof out->text, "%s",
+				    m->u.error.text);
+				found = 1;
+			}
+		}
+		free(frame);
+	}
+	free(m);
+	return (found);
+}
+
+/*
+ * The next answer to in_reply_to about id is a refusal whose sentence
+ * holds needle (case as written by the backend).
+ */
+static void
+assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
+    const char *needle)
+{
+	struct proto_result	r;
+
+	ck_assert_msg(raw_result(ws, id, in_reply_to, &r) == 1, "no answer "
+	    "to %s of %s within %d ms", in_reply_to, id, ANSWER_MS);
+	ck_assert_msg(strcmp(r.outcome, "refused") == 0, "%s of %s was %s, "
+	    "not refused: %s", in_reply_to, id, r.outcome, r.text);
+	ck_assert_msg(strcasestr(r.text, needle) != NULL, "the refusal of %s "
+	    "does not say \"%s\": %s", in_reply_to, needle, r.text);
+	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
+	    "the refusal is no sentence: %s", r.text);
+}
+
+/*
+ * Knight Capital with a kill switch: after the open, alice proposes to
+ * kill router/r8 from one vigil process and bob approves it from
+ * another; r8's child orders stop and it reports killed while r1 runs
+ * on; a two-person resume starts it again; r8's audit log verifies, and
+ * a byte flipped in it is found and its line named.
+ */
+START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *r8, *pend, *p, *rate;
+	char			*id, *audit, *line = NULL;
+	size_t			 linecap = 0;
+	unsigned char		 c;
+	char			 env_alice[512], env_bob[512];
+	char			*alice_env[2], *bob_env[2];
+	json_int_t		 children = -1, before;
+	int64_t			 deadline;
+	const char		*state = "";
+	FILE			*f;
+	long			 size;
+	int			 fd;
+
+	world_start(&w, "09:29:58", "10");
+	snprintf(env_alice, sizeof env_alice, "VIGIL_KEY=%s", w.alice);
+	snprintf(env_bob, sizeof env_bob, "VIGIL_KEY=%s", w.bob);
+	alice_env[0] = env_alice;
+	bob_env[0] = env_bob;
+	alice_env[1] = bob_env[1] = NULL;
+
+	/* After the open r8 sends child orders without end. */
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		if (json_integer_value(router_counter(r8,
+		    "child_orders_total")) > 0)
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 sent no "
+		    "child orders within %d ms of the open", POLL_MS);
+		e2e_sleep_ms(500);
+	}
+	ck_assert_str_eq(router_state(r8), "running");
+	json_decref(doc);
+
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "kill",
+	    "router/r8", "--reason", "runaway child orders after the open",
+	    NULL);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
+	    r.out, r.err);
+	id = proposal_id(&r);
+	ck_assert_msg(strstr(r.out, "kill router/r8, by alice") != NULL &&
+	    strstr(r.out, "router/r8: accepted") != NULL &&
+	    strstr(r.out, "vigil approve ") != NULL, "propose output: %s",
+	    r.out);
+	e2e_result_free(&r);
+
+	/* Anyone connected sees it pending, with its signer. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", "--json", NULL);
+	ck_assert_msg(r.status == 0, "pending exited %d: %s", r.status,
+	    r.err);
+	pend = json_loads(r.out, 0, NULL);
+	ck_assert_msg(pend != NULL, "pending --json: %s", r.out);
+	p = json_array_get(json_object_get(pend, "proposals"), 0);
+	ck_assert_msg(p != NULL, "pending lists nothing: %s", r.out);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "id")), id);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "action")),
+	    "kill");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p,
+	    "signers"), 0)), "alice");
+	ck_assert_uint_eq(json_array_size(json_object_get(p, "signers")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(p,
+	    "nodes"), 0)), "router/r8");
+	ck_assert_msg(json_integer_value(json_object_get(p,
+	    "expires_in_ms")) > 60000, "less than a minute left: %s", r.out);
+	json_decref(pend);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, id) != NULL && strstr(r.out,
+	    "kill router/r8 by alice") != NULL && strstr(r.out,
+	    "signed by: alice; a second") != NULL, "pending: %s", r.out);
+	e2e_result_free(&r);
+
+	/* bob reviews the document and signs it: r8 halts. */
+	vigil_run(&r, bob_env, "--fleet", w.fleet, "approve", id, "--yes",
+	    NULL);
+	ck_assert_msg(r.status == 0, "approve exited %d: %s%s", r.status,
+	    r.out, r.err);
+	ck_assert_msg(strstr(r.out, "action:    kill") != NULL &&
+	    strstr(r.out, "reason:    runaway child orders after the open")
+	    != NULL && strstr(r.out, "proposer:  alice") != NULL &&
+	    strstr(r.out, "\"reason\":\"runaway child orders after the "
+	    "open\"") != NULL && strstr(r.out, "router/r8: executed") != NULL,
+	    "approve output: %s", r.out);
+	e2e_result_free(&r);
+
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		state = router_state(r8);
+		if (strcmp(state, "killed") == 0)
+			break;
+		ck_assert_msg(strcmp(state, "halting") == 0, "router/r8 is "
+		    "%s after the kill", state);
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 did not "
+		    "report killed within %d ms", POLL_MS);
+		e2e_sleep_ms(500);
+	}
+	ck_assert_int_eq(json_integer_value(router_counter(r8,
+	    "open_children")), 0);
+	children = json_integer_value(router_counter(r8,
+	    "child_orders_total"));
+	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	    "running");
+	json_decref(doc);
+	/* Its child order rate is zero: the counter stands still. */
+	e2e_sleep_ms(1500);
+	doc = status_json(&w);
+	r8 = status_node(doc, "router/r8");
+	ck_assert_str_eq(router_state(r8), "killed");
+	ck_assert_msg(json_integer_value(router_counter(r8,
+	    "child_orders_total")) == children, "router/r8 sent child orders "
+	    "after it was killed");
+	rate = json_object_get(json_object_get(r8, "rates"), "child");
+	ck_assert_msg(json_is_number(rate) && json_number_value(rate) == 0,
+	    "router/r8's child order rate is not zero once killed");
+	json_decref(doc);
+	free(id);
+
+	/* resume is two-person too. */
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "resume",
+	    "router/r8", "--reason", "fixed build deployed", NULL);
+	ck_assert_msg(r.status == 0, "propose resume exited %d: %s%s",
+	    r.status, r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, bob_env, "--fleet", w.fleet, "approve", id, "--yes",
+	    NULL);
+	ck_assert_msg(r.status == 0, "approve resume exited %d: %s%s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(id);
+	before = children;
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		if (strcmp(router_state(r8), "running") == 0 &&
+		    json_integer_value(router_counter(r8,
+		    "child_orders_total")) > before) {
+			json_decref(doc);
+			break;
+		}
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 did not "
+		    "run again within %d ms of the resume", POLL_MS);
+		e2e_sleep_ms(500);
+	}
+
+	/* The audit chain verifies, and a flipped byte is found. */
+	if (asprintf(&audit, "%s/router-r8.audit", w.audit_dir) == -1)
+		ck_abort_msg("out of memory");
+	vigil_run(&r, NULL, "audit", "verify", audit, NULL);
+	ck_assert_msg(r.status == 0, "audit verify exited %d on an intact "
+	    "log: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	/* Flip one byte in the second line's text. */
+	f = fopen(audit, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_gt(getline(&line, &linecap, f), 0);
+	size = ftell(f);
+	fclose(f);
+	free(line);
+	fd = open(audit, O_RDWR);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(pread(fd, &c, 1, size + 20), 1);
+	c ^= 0x01;
+	ck_assert_int_eq(pwrite(fd, &c, 1, size + 20), 1);
+	close(fd);
+	vigil_run(&r, NULL, "audit", "verify", audit, NULL);
+	ck_assert_msg(r.status == 1, "audit verify exited %d on a changed "
+	    "log: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "line 2") != NULL || strstr(r.err,
+	    "line 3") != NULL, "the broken line is not named: %s", r.err);
+	e2e_result_free(&r);
+	free(audit);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * The same operator cannot sign twice, one key under two names is one
+ * operator, and a key the backends do not trust cannot propose or
+ * approve: each refused with the backend's sentence and exit 5, after
+ * which the proposal still waits and its proposer can cancel it.
+ */
+START_TEST(test_one_operator_or_one_key_or_an_untrusted_key_is_refused)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*id;
+
+	world_start(&w, "08:00:00", "1");
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	    "router/r8", "--reason", "drill", "--key", w.carol, NULL);
+	ck_assert_msg(r.status == 5, "an untrusted key's proposal exited %d: "
+	    "%s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "vigil: router/r8 refused the proposal: ")
+	    != NULL && strstr(r.err, "operator carol is not in router/r8's "
+	    "trust file") != NULL, "refusal of an untrusted key: %s", r.err);
+	e2e_result_free(&r);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	    "router/r8", "--reason", "drill", "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
+	    r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+
+	/* alice again. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 5, "alice approving her own proposal "
+	    "exited %d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "vigil: router/r8 refused the approval: ")
+	    != NULL && strstr(r.err, "operator alice already signed this "
+	    "command") != NULL, "refusal of the same operator: %s", r.err);
+	e2e_result_free(&r);
+
+	/* alice's key, calling itself mallory. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.alice, "--operator", "mallory", NULL);
+	ck_assert_msg(r.status == 5, "one key under two names exited %d: "
+	    "%s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "vigil: router/r8 refused the approval: ")
+	    != NULL && strstr(r.err, "alice and mallory share one key") !=
+	    NULL, "refusal of one key under two names: %s", r.err);
+	e2e_result_free(&r);
+
+	/* carol is trusted by no backend. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.carol, NULL);
+	ck_assert_msg(r.status == 5, "an untrusted approval exited %d: %s%s",
+	    r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "operator carol is not in router/r8's "
+	    "trust file") != NULL, "refusal of an untrusted approver: %s",
+	    r.err);
+	e2e_result_free(&r);
+
+	/* It still waits; bob may not cancel it, alice may. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, id) != NULL, "refused approvals ended "
+	    "the proposal: %s", r.out);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "cancel", id, "--key", w.bob,
+	    NULL);
+	ck_assert_msg(r.status == 5, "bob cancelling alice's proposal exited "
+	    "%d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "only alice, who proposed") != NULL,
+	    "refusal of bob's cancel: %s", r.err);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "cancel", id, "--key",
+	    w.alice, NULL);
+	ck_assert_msg(r.status == 0, "alice cancelling exited %d: %s%s",
+	    r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "router/r8: cancelled") != NULL,
+	    "cancel output: %s", r.out);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, "no pending proposals") != NULL,
+	    "the cancelled proposal still shows: %s", r.out);
+	e2e_result_free(&r);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Approving needs the action's name typed at a terminal: without one and
+ * without --yes, vigil says so, exits 2 and signs nothing.  A proposal
+ * nobody approved in time expires, and approving it is refused.
+ */
+START_TEST(test_approval_needs_a_typed_name_and_expires)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*id;
+
+	world_start(&w, "08:00:00", "1");
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	    "router/r8", "--reason", "drill", "--expires-seconds", "3",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
+	    r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+
+	e2e_no_tty(1);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--key",
+	    w.bob, NULL);
+	e2e_no_tty(0);
+	ck_assert_msg(r.status == 2, "approve without a terminal exited %d: "
+	    "%s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "type the action's name") != NULL &&
+	    strstr(r.err, "--yes") != NULL, "no sentence: %s", r.err);
+	ck_assert_msg(strstr(r.out, "action:    kill") != NULL, "the "
+	    "document was not shown for review: %s", r.out);
+	e2e_result_free(&r);
+
+	e2e_sleep_ms(4000);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 5, "approving an expired proposal exited "
+	    "%d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.err, "expired") != NULL || strstr(r.err,
+	    "no node holds") != NULL, "expiry not explained: %s", r.err);
+	e2e_result_free(&r);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Run vigil with args (NULL-terminated, after argv[0]) on a terminal of
+ * its own (a pseudo-terminal, its controlling terminal and its standard
+ * input and output); once it has printed prompt, type answer and a
+ * newline.  Returns its exit status; *out gets everything it printed.
+ */
+static int
+vigil_at_tty(char *const *args, const char *prompt, const char *answer,
+    char **out)
+{
+	char		*argv[32], *text = NULL, buf[4096];
+	size_t		 len = 0, i;
+	int64_t		 deadline = e2e_now_ms() + RUN_MS;
+	struct pollfd	 pfd;
+	ssize_t		 n;
+	int		 master, slave, typed = 0, status;
+	pid_t		 pid;
+
+	argv[0] = e2e_bin("vigil");
+	for (i = 0; args[i] != NULL && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_msg(master != -1 && grantpt(master) == 0 &&
+	    unlockpt(master) == 0, "no pseudo-terminal: %s", strerror(errno));
+	if ((pid = e2e_fork()) == 0) {
+		setsid();
+		if ((slave = open(ptsname(master), O_RDWR)) == -1)
+			_exit(126);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		if (slave > 2)
+			close(slave);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (e2e_now_ms() < deadline) {
+		pfd.fd = master;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 100) <= 0) {
+			if (e2e_wait(pid, 0) != -1)
+				break;
+			continue;
+		}
+		n = read(master, buf, sizeof buf);
+		if (n <= 0)
+			break;	/* EIO: every slave descriptor closed */
+		text = realloc(text, len + (size_t)n + 1);
+		ck_assert_ptr_nonnull(text);
+		memcpy(text + len, buf, (size_t)n);
+		len += (size_t)n;
+		text[len] = '\0';
+		if (!typed && strstr(text, prompt) != NULL) {
+			ck_assert(write(master, answer, strlen(answer)) ==
+			    (ssize_t)strlen(answer));
+			ck_assert(write(master, "\n", 1) == 1);
+			typed = 1;
+		}
+	}
+	status = e2e_wait(pid, (int)(deadline - e2e_now_ms() > 0 ?
+	    deadline - e2e_now_ms() : 0));
+	close(master);
+	ck_assert_msg(status != -1, "vigil %s did not finish within %d ms; it "
+	    "printed: %s", args[0], RUN_MS, text != NULL ? text : "");
+	ck_assert_msg(typed, "vigil never asked \"%s\"; it printed: %s",
+	    prompt, text != NULL ? text : "");
+	*out = text != NULL ? text : strdup("");
+	free(argv[0]);
+	return (status);
+}
+
+/*
+ * At a terminal, approving asks for the action's name: a wrong word
+ * signs and sends nothing (exit 5), the right one approves.
+ */
+START_TEST(test_approval_is_confirmed_by_typing_the_action_name)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*id, *out, *args[12];
+	int			 status;
+
+	world_start(&w, "08:00:00", "1");
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	    "router/r8", "--reason", "drill", "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
+	    r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+
+	args[0] = "--fleet";
+	args[1] = w.fleet;
+	args[2] = "approve";
+	args[3] = id;
+	args[4] = "--key";
+	args[5] = w.bob;
+	args[6] = NULL;
+	status = vigil_at_tty(args, "Type kill to sign", "kil", &out);
+	ck_assert_msg(status == 5, "a wrong word exited %d: %s", status, out);
+	ck_assert_msg(strstr(out, "not approved: you typed \"kil\", not "
+	    "\"kill\"; nothing was signed or sent") != NULL, "%s", out);
+	free(out);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, id) != NULL, "the proposal went after "
+	    "a wrong word: %s", r.out);
+	e2e_result_free(&r);
+
+	status = vigil_at_tty(args, "Type kill to sign", "kill", &out);
+	ck_assert_msg(status == 0, "typing kill exited %d: %s", status, out);
+	ck_assert_msg(strstr(out, "router/r8: executed") != NULL, "%s", out);
+	free(out);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Replaying an executed command's frames is refused by the node that
+ * executed it and by another node; so is approving a proposal after it
+ * expired, straight to the backend.
+ */
+START_TEST(test_replays_and_late_approvals_are_refused)
+{
+	struct world		 w;
+	struct e2e_ws		*r8, *r7;
+	struct proto_result	 res;
+	char			*url, build[PROTO_NAME_MAX], state[16];
+	char			 build7[PROTO_NAME_MAX], state7[16];
+	char			*doc, *late, id[PROTO_CMDID_MAX];
+	char			 late_id[PROTO_CMDID_MAX];
+
+	world_start(&w, "08:00:00", "1");
+	url = node_url(&w, "router/r8");
+	r8 = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	raw_seen(r8, "router/r8", build, state);
+
+	doc = raw_document("kill", "router/r8", build, state, "replay drill",
+	    0, 60000, id);
+	raw_propose(r8, doc, w.alice, "alice");
+	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
+	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
+	    res.outcome, res.text);
+	raw_approve(r8, id, doc, w.bob, "bob");
+	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
+	    strcmp(res.outcome, "executed") == 0, "approve: %s %s",
+	    res.outcome, res.text);
+
+	/* The same frames again, to the same node. */
+	raw_propose(r8, doc, w.alice, "alice");
+	assert_refused(r8, id, "propose", "already executed");
+	raw_approve(r8, id, doc, w.bob, "bob");
+	assert_refused(r8, id, "approve", "already executed");
+
+	/* And to another. */
+	url = node_url(&w, "router/r7");
+	r7 = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	raw_seen(r7, "router/r7", build7, state7);
+	raw_propose(r7, doc, w.alice, "alice");
+	assert_refused(r7, id, "propose", "router/r7 is not among the targets");
+	raw_approve(r7, id, doc, w.bob, "bob");
+	assert_refused(r7, id, "approve", "router/r7 holds no pending command");
+
+	/* A proposal left to expire, then approved straight away. */
+	late = raw_document("kill", "router/r7", build7, state7, "too late",
+	    0, 1500, late_id);
+	raw_propose(r7, late, w.alice, "alice");
+	ck_assert_msg(raw_result(r7, late_id, "propose", &res) == 1 &&
+	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
+	    res.outcome, res.text);
+	e2e_sleep_ms(2500);
+	raw_approve(r7, late_id, late, w.bob, "bob");
+	assert_refused(r7, late_id, "approve", "expire");
+
+	free(doc);
+	free(late);
+	e2e_ws_close(r7);
+	e2e_ws_close(r8);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A document changed after the first signature, a node not among the
+ * targets, and a target whose state is no longer what the proposer saw:
+ * each refused by the backend with a sentence saying so.
+ */
+START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
+{
+	struct world		 w;
+	struct e2e_ws		*r8;
+	struct proto_result	 res;
+	char			*url, build[PROTO_NAME_MAX], state[16];
+	char			*doc, *changed, *p, id[PROTO_CMDID_MAX];
+	char			 other[PROTO_CMDID_MAX];
+
+	world_start(&w, "08:00:00", "1");
+	url = node_url(&w, "router/r8");
+	r8 = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	raw_seen(r8, "router/r8", build, state);
+
+	/* bob signs a document whose reason was changed after alice's. */
+	doc = raw_document("kill", "router/r8", build, state, "drill one",
+	    0, 60000, id);
+	raw_propose(r8, doc, w.alice, "alice");
+	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
+	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
+	    res.outcome, res.text);
+	changed = strdup(doc);
+	ck_assert_ptr_nonnull(changed);
+	p = strstr(changed, "drill one");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "drill two", 9);
+	raw_approve(r8, id, changed, w.bob, "bob");
+	assert_refused(r8, id, "approve", "differs from the one proposed");
+	free(changed);
+	free(doc);
+
+	/* A kill of router/r7 sent to router/r8. */
+	doc = raw_document("kill", "router/r7", build, state, "wrong node",
+	    0, 60000, other);
+	raw_propose(r8, doc, w.alice, "alice");
+	assert_refused(r8, other, "propose", "not among the targets");
+	free(doc);
+
+	/* A proposer who saw r8 killed while it runs. */
+	doc = raw_document("resume", "router/r8", build, "killed",
+	    "stale view", 0, 60000, other);
+	raw_propose(r8, doc, w.alice, "alice");
+	ck_assert_msg(raw_result(r8, other, "propose", &res) == 1,
+	    "no answer to a proposal bound to a stale state");
+	if (strcmp(res.outcome, "accepted") == 0) {
+		raw_approve(r8, other, doc, w.bob, "bob");
+		assert_refused(r8, other, "approve", "changed since the "
+		    "proposal");
+	} else {
+		ck_assert_str_eq(res.outcome, "refused");
+		ck_assert_msg(strstr(res.text, "changed since the proposal: it "
+		    "was killed") != NULL && strstr(res.text, "now running") !=
+		    NULL, "refusal does not name the states: %s", res.text);
+	}
+	free(doc);
+	e2e_ws_close(r8);
+	world_free(&w);
+}
+END_TEST
+
+/* The commands suite. */
+Suite *
+commands_suite(void)
+{
+	Suite	*s = suite_create("commands");
+	TCase	*model = tcase_create("model");
+	TCase	*tc = tcase_create("processes");
+
+	tcase_add_test(model,
+	    test_one_command_pending_on_two_nodes_is_one_proposal);
+	tcase_add_test(model,
+	    test_different_bytes_under_one_id_forbid_approval);
+	tcase_add_test(model, test_refusal_warns_and_execution_ends_pending);
+	tcase_add_test(model, test_reconnect_forgets_and_expiry_ends_pending);
+	tcase_add_test(model, test_build_binds_each_targets_build_and_state);
+	tcase_add_test(model,
+	    test_review_shows_the_document_and_a_changed_state);
+	tcase_add_checked_fixture(model, NULL, teardown);
+	tcase_add_test(model,
+	    test_frames_sign_the_exact_bytes_as_the_named_operator);
+	suite_add_tcase(s, model);
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, test_knight_two_operators_halt_r8_and_resume_it);
+	tcase_add_test(tc,
+	    test_one_operator_or_one_key_or_an_untrusted_key_is_refused);
+	tcase_add_test(tc, test_approval_needs_a_typed_name_and_expires);
+	tcase_add_test(tc,
+	    test_approval_is_confirmed_by_typing_the_action_name);
+	tcase_add_test(tc, test_replays_and_late_approvals_are_refused);
+	tcase_add_test(tc,
+	    test_changed_document_wrong_node_and_changed_state_are_refused);
+	suite_add_tcase(s, tc);
+	return (s);
+}

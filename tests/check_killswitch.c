@@ -9,11 +9,12 @@
  *
  * Then the backend end to end: a real `vigild node --role router` with a
  * trust file and an audit log, and bare websocket consoles (e2e_ws, every
- * wait bounded) sending real signed frames: two trusted operators kill the router and its stats say
- * halting, then killed; a refused approval comes back as a result in
- * words; a console that connects later is sent the pending proposal; a
- * backend with no trust file refuses every command and says how to
- * start it.
+ * wait bounded) sending real signed frames: two trusted operators kill
+ * the router and its stats say halting, then killed; a refused approval
+ * comes back as a result in words; a console that connects later is
+ * sent the pending proposal; a backend with no trust file refuses every
+ * command and says how to start it; bad trust files and audit logs stop
+ * vigild in words; a fleet keeps one audit log per node.
  */
 #include <sys/stat.h>
 
@@ -35,7 +36,7 @@
 #include "tests.h"
 #include "util.h"
 
-#define RACE_PARENTS		1000	/* runaway parents: 500 children a step */
+#define RACE_PARENTS		1000	/* runaway: 500 children a step */
 #define RACE_MAX_ITERATIONS	200000	/* bound if the kill is never seen */
 #define RACE_AFTER_KILL		200	/* iterations run after seeing it */
 #define RACE_WARM_ITERATIONS	50	/* before the other thread kills */

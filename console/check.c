@@ -955,7 +955,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
 			continue;
 		rs = &v[i]->stats.router;
-		if (!(rs->worst_ratio > 1.0))
+		/* Once killed it sends nothing: the excess is history. */
+		if (!(rs->worst_ratio > 1.0) || strcmp(rs->state, "killed") == 0)
 			continue;
 		if (rs->worst_parent[0] != '\0')
 			util_format(parent, sizeof parent, "parent %s",
@@ -983,10 +984,18 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			}
 			check_append(cause, sizeof cause, ".");
 		}
-		util_format(action, sizeof action, "Halt %s now with the "
-		    "two-person kill command, then cancel its open orders; do "
-		    "not change the other routers' builds until it has "
-		    "stopped.", v[i]->id);
+		if (strcmp(rs->state, "halting") == 0) {
+			check_append(text, sizeof text, "; it is halting, %llu "
+			    "child orders still open",
+			    (unsigned long long)rs->open_children);
+			util_format(action, sizeof action, "Wait for %s's open "
+			    "child orders to be cancelled; if they stop "
+			    "falling, cancel them at the exchange.", v[i]->id);
+		} else
+			util_format(action, sizeof action, "Halt %s now with "
+			    "the two-person kill command, then cancel its open "
+			    "orders; do not change the other routers' builds "
+			    "until it has stopped.", v[i]->id);
 		check_emit_nodes(fleet, "runaway", "", 0, SEV_CRITICAL, &v[i],
 		    1, wall_ms, cause, action, text);
 	}

@@ -42,6 +42,8 @@ struct tnode {
 	double		children;
 	double		ratio;
 	char		worst_parent[32];
+	char		state[16];		/* "" for running */
+	uint64_t	open_children;
 
 	double		beats_per_s;		/* station */
 	double		beats;
@@ -231,7 +233,8 @@ world_report(struct world *w, const struct tnode *t)
 		util_copy(st->router.worst_parent,
 		    sizeof st->router.worst_parent, t->worst_parent);
 		util_copy(st->router.state, sizeof st->router.state,
-		    "running");
+		    t->state[0] != '\0' ? t->state : "running");
+		st->router.open_children = t->open_children;
 	} else {
 		st->station.heartbeats_total = (uint64_t)t->beats;
 		st->station.devices = t->devices;
@@ -532,6 +535,31 @@ START_TEST(runaway_names_router_parent_and_ratio)
 	    "P17 as child orders");
 	ck_assert_has(a->cause, "rlp (retail_liquidity)");
 	ck_assert_has(a->action, "two-person kill command");
+	world_free(w);
+}
+END_TEST
+
+START_TEST(runaway_follows_the_kill_switch)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r8 = world_node(w, "router/r8");
+	struct alert	*a;
+
+	r8->ratio = 79.0;
+	util_copy(r8->worst_parent, sizeof r8->worst_parent, "P21");
+	util_copy(r8->state, sizeof r8->state, "halting");
+	r8->open_children = 12;
+	world_step(w, 1);
+	a = must(w, "runaway");
+	ck_assert_int_eq(a->severity, SEV_CRITICAL);
+	ck_assert_str_eq(a->text, "router/r8 sent 79.0x the shares of parent "
+	    "P21 as child orders; it is halting, 12 child orders still open");
+	ck_assert_has(a->action, "Wait for router/r8's open child orders");
+	/* Killed, it sends nothing: no more "halt it now". */
+	util_copy(r8->state, sizeof r8->state, "killed");
+	r8->open_children = 0;
+	world_step(w, 1);
+	ck_assert_ptr_null(active(w, "runaway"));
 	world_free(w);
 }
 END_TEST
@@ -1000,6 +1028,7 @@ rules_suite(void)
 	tcase_add_test(tc, build_drift_lists_several_odd_routers);
 	tcase_add_test(tc, flag_drift_on_is_critical);
 	tcase_add_test(tc, runaway_names_router_parent_and_ratio);
+	tcase_add_test(tc, runaway_follows_the_kill_switch);
 	tcase_add_test(tc, order_rate_against_peers);
 	tcase_add_test(tc, order_rate_ignores_small_rates);
 	tcase_add_test(tc, order_rate_alone_uses_own_history);

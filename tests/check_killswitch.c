@@ -12,9 +12,11 @@
  * wait bounded) sending real signed frames: two trusted operators kill
  * the router and its stats say halting, then killed; a refused approval
  * comes back as a result in words; a console that connects later is
- * sent the pending proposal; a backend with no trust file refuses every
- * command and says how to start it; bad trust files and audit logs stop
- * vigild in words; a fleet keeps one audit log per node.
+ * sent the pending proposal; a two-person resume restarts it; cancelled
+ * and expired proposals are withdrawn from every console; a backend
+ * with no trust file refuses every command and says how to start it;
+ * bad trust files and audit logs stop vigild in words; a fleet keeps
+ * one audit log per node.
  */
 #include <sys/stat.h>
 
@@ -42,6 +44,7 @@
 #define RACE_WARM_ITERATIONS	50	/* before the other thread kills */
 
 #define WAIT_MS			15000	/* one frame, or vigild starting */
+#define TTL_MS			(5 * 60 * 1000)	/* a command's default life */
 
 /* The order path's thread and what it saw. */
 struct race {
@@ -80,7 +83,7 @@ static void	 ws_send(struct e2e_ws *, const struct proto_msg *);
 static int	 ws_next(struct e2e_ws *, enum msg_type, struct proto_msg *,
 		    int);
 static char	*document(const char *, const char *, const char *,
-		    const char *, struct proto_command *);
+		    const char *, int64_t, struct proto_command *);
 static void	 sign_into(const struct opkey *, const char *, const char *,
 		    struct proto_signature *);
 static void	 propose(struct e2e_ws *, const struct opkey *, const char *,
@@ -337,12 +340,13 @@ ws_next(struct e2e_ws *ws, enum msg_type type, struct proto_msg *m,
 }
 
 /*
- * The canonical text of a command document for action on router/r8 as
- * the proposer saw it (build, state), allocated; *cmd gets it too.
+ * The canonical text of alice's command document for action on node as
+ * she saw it (build, state), expiring ttl_ms from now, allocated; *cmd
+ * gets it too.
  */
 static char *
 document(const char *action, const char *node, const char *build,
-    const char *state, struct proto_command *cmd)
+    const char *state, int64_t ttl_ms, struct proto_command *cmd)
 {
 	char	*cause = NULL;
 
@@ -358,7 +362,7 @@ document(const char *action, const char *node, const char *build,
 	    "at the open");
 	util_copy(cmd->proposer, sizeof cmd->proposer, "alice");
 	cmd->created_ms = util_wall_ms();
-	cmd->expires_ms = cmd->created_ms + 5 * 60 * 1000;
+	cmd->expires_ms = cmd->created_ms + ttl_ms;
 	return (proto_command_encode(cmd));
 }
 
@@ -454,7 +458,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_uint_gt(children, 0);
 
 	/* Alice proposes: held pending and shown to every console. */
-	text = document("kill", "router/r8", build, "running", &cmd);
+	text = document("kill", "router/r8", build, "running", TTL_MS, &cmd);
 	propose(alice, ops.alice, "alice", text);
 	expect_result(alice, "propose", "accepted", &res);
 	ck_assert_str_eq(res.id, cmd.id);
@@ -521,6 +525,22 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 		    children);
 	}
 
+	/* A two-person resume starts its child orders again. */
+	free(text);
+	text = document("resume", "router/r8", build, "killed", TTL_MS, &cmd);
+	propose(alice, ops.alice, "alice", text);
+	expect_result(alice, "propose", "accepted", NULL);
+	approve(bob, ops.bob, "bob", cmd.id, text);
+	expect_result(bob, "approve", "executed", &res);
+	ck_assert_str_eq(res.action, "resume");
+	for (k = 0; k < 40; k++) {
+		ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
+		ck_assert_str_eq(m->u.stats.router.state, "running");
+		if (m->u.stats.router.child_orders_total > children)
+			break;
+	}
+	ck_assert_msg(k < 40, "child orders did not start again");
+
 	/* The backend logged it, and its audit chain verifies. */
 	err = e2e_stderr_of(node.pid);
 	ck_assert_msg(strstr(err, "carried out kill") != NULL, "vigild did "
@@ -532,6 +552,72 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	e2e_ws_close(alice);
 	e2e_ws_close(bob);
 	e2e_ws_close(carol);
+	free(text);
+	free(m);
+	free(trust);
+	free(audit);
+	operators_free(&ops);
+}
+END_TEST
+
+START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
+{
+	struct operators	 ops;
+	struct node		 node;
+	struct e2e_ws		*alice, *bob;
+	struct proto_msg	*m = msg_new();
+	struct proto_command	 cmd;
+	struct proto_result	 res;
+	char			*trust = e2e_path("operators");
+	char			*audit = e2e_path("r5.audit");
+	char			*text, *bytes, build[PROTO_NAME_MAX];
+
+	operators_make(&ops, trust);
+	node_start(&node, trust, audit, "r5");
+	alice = ws_connect(&node);
+	bob = ws_connect(&node);
+	ck_assert_int_eq(ws_next(alice, MSG_HELLO, m, WAIT_MS), 1);
+	util_copy(build, sizeof build, m->u.hello.build);
+
+	/* Alice withdraws her proposal: bob sees it cancelled. */
+	text = document("kill", "router/r5", build, "running", TTL_MS, &cmd);
+	propose(alice, ops.alice, "alice", text);
+	expect_result(alice, "propose", "accepted", NULL);
+	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
+	ck_assert_str_eq(m->u.proposal.status, "pending");
+	memset(m, 0, sizeof *m);
+	m->type = MSG_CANCEL;
+	util_copy(m->u.cancel.id, sizeof m->u.cancel.id, cmd.id);
+	if (asprintf(&bytes, "vigil.v1 cancel %s", cmd.id) == -1)
+		ck_abort_msg("out of memory");
+	sign_into(ops.alice, "alice", bytes, &m->u.cancel.sig);
+	free(bytes);
+	ws_send(alice, m);
+	expect_result(alice, "cancel", "cancelled", &res);
+	ck_assert_str_eq(res.id, cmd.id);
+	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
+	ck_assert_str_eq(m->u.proposal.id, cmd.id);
+	ck_assert_str_eq(m->u.proposal.status, "cancelled");
+	approve(bob, ops.bob, "bob", cmd.id, text);
+	expect_result(bob, "approve", "refused", NULL);
+	free(text);
+
+	/* A proposal nobody approves in time expires, and bob is told. */
+	text = document("kill", "router/r5", build, "running", 1500, &cmd);
+	propose(alice, ops.alice, "alice", text);
+	expect_result(alice, "propose", "accepted", NULL);
+	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
+	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
+	ck_assert_str_eq(m->u.proposal.id, cmd.id);
+	ck_assert_str_eq(m->u.proposal.status, "expired");
+	approve(bob, ops.bob, "bob", cmd.id, text);
+	expect_result(bob, "approve", "refused", &res);
+	ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
+	ck_assert_str_eq(m->u.stats.router.state, "running");
+
+	e2e_ws_close(alice);
+	e2e_ws_close(bob);
 	free(text);
 	free(m);
 	free(trust);
@@ -558,7 +644,7 @@ START_TEST(an_untrusted_key_is_refused_in_words_and_nothing_happens)
 	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
 	util_copy(build, sizeof build, m->u.hello.build);
 
-	text = document("kill", "router/r8", build, "running", &cmd);
+	text = document("kill", "router/r8", build, "running", TTL_MS, &cmd);
 	propose(ws, ops.alice, "alice", text);
 	expect_result(ws, "propose", "accepted", NULL);
 	/* mallory signs as bob: the key is not bob's. */
@@ -594,7 +680,7 @@ START_TEST(a_backend_without_trust_refuses_every_command)
 	ws = ws_connect(&node);
 	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
 	text = document("kill", "router/r3", m->u.hello.build, "running",
-	    &cmd);
+	    TTL_MS, &cmd);
 	propose(ws, ops.alice, "alice", text);
 	expect_result(ws, "propose", "refused", &res);
 	ck_assert_str_eq(res.id, cmd.id);
@@ -731,6 +817,8 @@ killswitch_suite(void)
 	tcase_add_checked_fixture(wire, setup, teardown);
 	tcase_set_timeout(wire, 120);
 	tcase_add_test(wire, two_trusted_operators_kill_a_router_over_the_wire);
+	tcase_add_test(wire,
+	    cancelled_and_expired_proposals_are_withdrawn_from_every_console);
 	tcase_add_test(wire,
 	    an_untrusted_key_is_refused_in_words_and_nothing_happens);
 	tcase_add_test(wire, a_backend_without_trust_refuses_every_command);

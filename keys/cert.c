@@ -8,7 +8,6 @@
  * the system clock, because a simulated station lives on its scenario's
  * clock (2012-08-01 for one of them).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <openssl/x509v3.h>
 
 #include "cert.h"
+#include "ossl.h"
 #include "util.h"
 
 #define CERT_SERIAL_BYTES	16	/* 128 random bits */
@@ -38,8 +38,6 @@ struct cert {
 	X509		*x509;
 };
 
-static void	 cert_fail(char **cause, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 static int	 cert_set_time(ASN1_TIME *t, int64_t ms);
 static int	 cert_get_time(const ASN1_TIME *t, int64_t *ms);
 static int	 cert_set_serial(X509 *x);
@@ -49,34 +47,6 @@ static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
 		    EVP_PKEY *subject_key, const char *cn, int is_ca,
 		    int64_t now_ms, int64_t valid_ms, char **cause);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
-
-/*
- * Set *cause to the formatted sentence followed by the oldest error on
- * OpenSSL's queue, if any, and empty the queue.
- */
-static void
-cert_fail(char **cause, const char *fmt, ...)
-{
-	va_list		 ap;
-	char		*what, ssl[256];
-	unsigned long	 e;
-
-	va_start(ap, fmt);
-	what = xvasprintf(fmt, ap);
-	va_end(ap);
-	e = ERR_get_error();
-	ERR_clear_error();
-	if (cause == NULL) {
-		free(what);
-		return;
-	}
-	if (e != 0) {
-		ERR_error_string_n(e, ssl, sizeof ssl);
-		*cause = xasprintf("%s: %s", what, ssl);
-		free(what);
-	} else
-		*cause = what;
-}
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
 static int
@@ -160,12 +130,12 @@ cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
 	const char	*step;
 
 	if (valid_ms <= 0) {
-		cert_fail(cause, "certificate for %s: validity of %lld ms is "
+		ossl_fail(cause, "certificate for %s: validity of %lld ms is "
 		    "not positive", cn, (long long)valid_ms);
 		return (NULL);
 	}
 	if ((x = X509_new()) == NULL) {
-		cert_fail(cause, "certificate for %s: cannot allocate it", cn);
+		ossl_fail(cause, "certificate for %s: cannot allocate it", cn);
 		return (NULL);
 	}
 	step = "cannot set version 3";
@@ -206,7 +176,7 @@ cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
 	X509_NAME_free(name);
 	return (x);
 fail:
-	cert_fail(cause, "certificate for %s: %s", cn, step);
+	ossl_fail(cause, "certificate for %s: %s", cn, step);
 	X509_NAME_free(name);
 	X509_free(x);
 	return (NULL);
@@ -230,7 +200,7 @@ cert_key_new(char **cause)
 	EVP_PKEY	*pkey;
 
 	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
-		cert_fail(cause, "cannot make an Ed25519 key pair");
+		ossl_fail(cause, "cannot make an Ed25519 key pair");
 		return (NULL);
 	}
 	key = xcalloc(1, sizeof *key);
@@ -311,7 +281,7 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 	    &info->not_before_ms) != 0 ||
 	    cert_get_time(X509_get0_notAfter(cert->x509),
 	    &info->not_after_ms) != 0) {
-		cert_fail(cause, "certificate for %s: its validity times "
+		ossl_fail(cause, "certificate for %s: its validity times "
 		    "cannot be read", info->subject);
 		return (-1);
 	}
@@ -319,7 +289,7 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 	if ((bn = ASN1_INTEGER_to_BN(serial, NULL)) == NULL ||
 	    (hex = BN_bn2hex(bn)) == NULL) {
 		BN_free(bn);
-		cert_fail(cause, "certificate for %s: its serial number "
+		ossl_fail(cause, "certificate for %s: its serial number "
 		    "cannot be read", info->subject);
 		return (-1);
 	}
@@ -346,27 +316,27 @@ cert_verify(const struct cert *cert, const struct cert *root,
 		return (-1);
 	cert_cn(X509_get_subject_name(root->x509), root_cn, sizeof root_cn);
 	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
-		cert_fail(cause, "certificate for %s cannot be checked: the "
+		ossl_fail(cause, "certificate for %s cannot be checked: the "
 		    "root certificate \"%s\" holds no usable public key",
 		    info.subject, root_cn);
 		return (-1);
 	}
 	rc = X509_verify(cert->x509, root_pub);
 	if (rc < 0) {
-		cert_fail(cause, "certificate for %s cannot be checked "
+		ossl_fail(cause, "certificate for %s cannot be checked "
 		    "against the root \"%s\"", info.subject, root_cn);
 		return (-1);
 	}
 	if (rc == 0) {
 		ERR_clear_error();
-		cert_fail(cause, "certificate for %s (serial %s) was not "
+		ossl_fail(cause, "certificate for %s (serial %s) was not "
 		    "signed by the trusted root \"%s\": it comes from another "
 		    "root or was altered", info.subject, info.serial,
 		    root_cn);
 		return (-1);
 	}
 	if (now_ms < info.not_before_ms) {
-		cert_fail(cause, "certificate for %s is not valid until %s, "
+		ossl_fail(cause, "certificate for %s is not valid until %s, "
 		    "%s from now", info.subject,
 		    util_clock_text(info.not_before_ms, at, sizeof at),
 		    util_duration_text(info.not_before_ms - now_ms, ago,
@@ -374,7 +344,7 @@ cert_verify(const struct cert *cert, const struct cert *root,
 		return (-1);
 	}
 	if (now_ms > info.not_after_ms) {
-		cert_fail(cause, "certificate for %s expired at %s, %s ago",
+		ossl_fail(cause, "certificate for %s expired at %s, %s ago",
 		    info.subject,
 		    util_clock_text(info.not_after_ms, at, sizeof at),
 		    util_duration_text(now_ms - info.not_after_ms, ago,
@@ -393,13 +363,13 @@ cert_pem(const struct cert *cert, char **cause)
 	long	 len;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		cert_fail(cause, "cannot write a certificate as PEM: no "
+		ossl_fail(cause, "cannot write a certificate as PEM: no "
 		    "memory buffer");
 		return (NULL);
 	}
 	if (PEM_write_bio_X509(bio, cert->x509) != 1 ||
 	    (len = BIO_get_mem_data(bio, &data)) <= 0) {
-		cert_fail(cause, "cannot write a certificate as PEM");
+		ossl_fail(cause, "cannot write a certificate as PEM");
 		BIO_free(bio);
 		return (NULL);
 	}
@@ -419,7 +389,7 @@ cert_sign(struct cert_key *key, const void *msg, size_t len,
 	int		 rc = -1;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		cert_fail(cause, "cannot sign a message: no signing context");
+		ossl_fail(cause, "cannot sign a message: no signing context");
 		return (-1);
 	}
 	*siglen = CERT_SIG_MAX;
@@ -427,7 +397,7 @@ cert_sign(struct cert_key *key, const void *msg, size_t len,
 	    EVP_DigestSign(ctx, sig, siglen, msg, len) == 1)
 		rc = 0;
 	else
-		cert_fail(cause, "cannot sign a message of %zu bytes", len);
+		ossl_fail(cause, "cannot sign a message of %zu bytes", len);
 	EVP_MD_CTX_free(ctx);
 	return (rc);
 }
@@ -444,16 +414,16 @@ cert_check_signature(const struct cert *cert, const void *msg, size_t len,
 	if (siglen != CERT_SIG_MAX)
 		return (0);	/* an Ed25519 signature has one length */
 	if ((pub = X509_get0_pubkey(cert->x509)) == NULL) {
-		cert_fail(cause, "cannot check a signature: the certificate "
+		ossl_fail(cause, "cannot check a signature: the certificate "
 		    "holds no usable public key");
 		return (-1);
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		cert_fail(cause, "cannot check a signature: no context");
+		ossl_fail(cause, "cannot check a signature: no context");
 		return (-1);
 	}
 	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pub) != 1) {
-		cert_fail(cause, "cannot check a signature with the "
+		ossl_fail(cause, "cannot check a signature with the "
 		    "certificate's key");
 		EVP_MD_CTX_free(ctx);
 		return (-1);
@@ -461,7 +431,7 @@ cert_check_signature(const struct cert *cert, const void *msg, size_t len,
 	rc = EVP_DigestVerify(ctx, sig, siglen, msg, len);
 	EVP_MD_CTX_free(ctx);
 	if (rc < 0) {
-		cert_fail(cause, "cannot check a signature over %zu bytes",
+		ossl_fail(cause, "cannot check a signature over %zu bytes",
 		    len);
 		return (-1);
 	}

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include <openssl/rand.h>
 
 #include "opkey.h"
+#include "ossl.h"
 #include "util.h"
 
 #define OPKEY_PUB_LEN		32	/* raw Ed25519 public key */
@@ -47,8 +47,6 @@ struct opkey_pass {
 	int		 asked;
 };
 
-static void	 opkey_fail(char **cause, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 static struct opkey *opkey_wrap(EVP_PKEY *pkey, int private, char **cause);
 static int	 opkey_pass_cb(char *buf, int size, int rwflag, void *u);
 static char	*opkey_read_file(const char *path, size_t *len,
@@ -63,34 +61,6 @@ static void	 opkey_trust_add(struct opkey_trust *trust, const char *name,
 		    const char *pub, struct opkey *key);
 
 /*
- * Set *cause to the formatted sentence followed by the oldest error on
- * OpenSSL's queue, if any, and empty the queue.
- */
-static void
-opkey_fail(char **cause, const char *fmt, ...)
-{
-	va_list		 ap;
-	char		*what, ssl[256];
-	unsigned long	 e;
-
-	va_start(ap, fmt);
-	what = xvasprintf(fmt, ap);
-	va_end(ap);
-	e = ERR_get_error();
-	ERR_clear_error();
-	if (cause == NULL) {
-		free(what);
-		return;
-	}
-	if (e != 0) {
-		ERR_error_string_n(e, ssl, sizeof ssl);
-		*cause = xasprintf("%s: %s", what, ssl);
-		free(what);
-	} else
-		*cause = what;
-}
-
-/*
  * Make an opkey owning pkey, which must be Ed25519; reads its raw public
  * key.  Returns it, or NULL and *cause (pkey is then freed).
  */
@@ -103,7 +73,7 @@ opkey_wrap(EVP_PKEY *pkey, int private, char **cause)
 	key = xcalloc(1, sizeof *key);
 	if (EVP_PKEY_get_raw_public_key(pkey, key->pub, &len) != 1 ||
 	    len != OPKEY_PUB_LEN) {
-		opkey_fail(cause, "cannot read the public half of an Ed25519 "
+		ossl_fail(cause, "cannot read the public half of an Ed25519 "
 		    "key");
 		EVP_PKEY_free(pkey);
 		free(key);
@@ -151,32 +121,32 @@ opkey_read_file(const char *path, size_t *len, char **cause)
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		opkey_fail(cause, "cannot open key file %s: %s; check the "
+		ossl_fail(cause, "cannot open key file %s: %s; check the "
 		    "path", path, strerror(errno));
 		return (NULL);
 	}
 	if (fstat(fd, &st) == -1) {
-		opkey_fail(cause, "cannot read key file %s: %s", path,
+		ossl_fail(cause, "cannot read key file %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return (NULL);
 	}
 	if (!S_ISREG(st.st_mode)) {
-		opkey_fail(cause, "key file %s is not a regular file; give "
+		ossl_fail(cause, "key file %s is not a regular file; give "
 		    "the path of a PEM private key", path);
 		close(fd);
 		return (NULL);
 	}
 	/* A private key others can read is no longer one operator's. */
 	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-		opkey_fail(cause, "key file %s is readable by others (mode "
+		ossl_fail(cause, "key file %s is readable by others (mode "
 		    "%04o); run chmod 600 %s", path,
 		    (unsigned)(st.st_mode & 07777), path);
 		close(fd);
 		return (NULL);
 	}
 	if (st.st_size > OPKEY_FILE_MAX) {
-		opkey_fail(cause, "key file %s is %lld bytes, too large for "
+		ossl_fail(cause, "key file %s is %lld bytes, too large for "
 		    "a PEM private key; check the path", path,
 		    (long long)st.st_size);
 		close(fd);
@@ -188,7 +158,7 @@ opkey_read_file(const char *path, size_t *len, char **cause)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			opkey_fail(cause, "cannot read key file %s: %s", path,
+			ossl_fail(cause, "cannot read key file %s: %s", path,
 			    strerror(errno));
 			free(buf);
 			close(fd);
@@ -257,7 +227,7 @@ opkey_generate(char **cause)
 	EVP_PKEY	*pkey;
 
 	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
-		opkey_fail(cause, "cannot make an Ed25519 key pair");
+		ossl_fail(cause, "cannot make an Ed25519 key pair");
 		return (NULL);
 	}
 	return (opkey_wrap(pkey, 1, cause));
@@ -282,7 +252,7 @@ opkey_save(const struct opkey *key, const char *path, const char *passphrase,
 	int		 fd, klen = 0, err = 0;
 
 	if (!key->private) {
-		opkey_fail(cause, "cannot save %s: the key holds only a "
+		ossl_fail(cause, "cannot save %s: the key holds only a "
 		    "public half", path);
 		return (-1);
 	}
@@ -292,12 +262,12 @@ opkey_save(const struct opkey *key, const char *path, const char *passphrase,
 		klen = (int)strlen(passphrase);
 	}
 	if ((bio = BIO_new(BIO_s_mem())) == NULL) {
-		opkey_fail(cause, "cannot save %s: out of memory", path);
+		ossl_fail(cause, "cannot save %s: out of memory", path);
 		return (-1);
 	}
 	if (PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, enc, kstr, klen,
 	    NULL, NULL) != 1) {
-		opkey_fail(cause, "cannot save %s: the key could not be "
+		ossl_fail(cause, "cannot save %s: the key could not be "
 		    "written as PEM", path);
 		BIO_free(bio);
 		return (-1);
@@ -308,10 +278,10 @@ opkey_save(const struct opkey *key, const char *path, const char *passphrase,
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		if (errno == EEXIST)
-			opkey_fail(cause, "%s already exists; choose another "
+			ossl_fail(cause, "%s already exists; choose another "
 			    "--out or remove it first", path);
 		else
-			opkey_fail(cause, "cannot create key file %s: %s",
+			ossl_fail(cause, "cannot create key file %s: %s",
 			    path, strerror(errno));
 		BIO_free(bio);
 		return (-1);
@@ -331,14 +301,14 @@ opkey_save(const struct opkey *key, const char *path, const char *passphrase,
 	OPENSSL_cleanse(pem, (size_t)pemlen);
 	BIO_free(bio);
 	if (err != 0) {
-		opkey_fail(cause, "cannot write key file %s: %s", path,
+		ossl_fail(cause, "cannot write key file %s: %s", path,
 		    strerror(err));
 		close(fd);
 		unlink(path);
 		return (-1);
 	}
 	if (close(fd) == -1) {
-		opkey_fail(cause, "cannot write key file %s: %s", path,
+		ossl_fail(cause, "cannot write key file %s: %s", path,
 		    strerror(errno));
 		unlink(path);
 		return (-1);
@@ -363,7 +333,7 @@ opkey_load(const char *path, const char *passphrase, char **cause)
 	if ((buf = opkey_read_file(path, &len, cause)) == NULL)
 		return (NULL);
 	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
-		opkey_fail(cause, "cannot read key file %s: out of memory",
+		ossl_fail(cause, "cannot read key file %s: out of memory",
 		    path);
 		OPENSSL_clear_free(buf, len);
 		return (NULL);
@@ -379,19 +349,19 @@ opkey_load(const char *path, const char *passphrase, char **cause)
 		    strstr(buf, "-----BEGIN PUBLIC KEY-----") != NULL))
 			ERR_clear_error();
 		if (pass.asked && pass.passphrase == NULL)
-			opkey_fail(cause, "key file %s is encrypted and no "
+			ossl_fail(cause, "key file %s is encrypted and no "
 			    "passphrase was given; give its passphrase (for "
 			    "example in VIGIL_KEY_PASSPHRASE)", path);
 		else if (pass.asked)
-			opkey_fail(cause, "key file %s could not be "
+			ossl_fail(cause, "key file %s could not be "
 			    "decrypted: the passphrase is wrong (or the file "
 			    "is damaged); check the passphrase and try again",
 			    path);
 		else if (strstr(buf, "-----BEGIN PUBLIC KEY-----") != NULL)
-			opkey_fail(cause, "key file %s holds only a public "
+			ossl_fail(cause, "key file %s holds only a public "
 			    "key; give the private key file instead", path);
 		else
-			opkey_fail(cause, "key file %s holds no PEM private "
+			ossl_fail(cause, "key file %s holds no PEM private "
 			    "key; make one with vigil-key gen or openssl "
 			    "genpkey -algorithm ed25519", path);
 		OPENSSL_clear_free(buf, len);
@@ -400,7 +370,7 @@ opkey_load(const char *path, const char *passphrase, char **cause)
 	OPENSSL_clear_free(buf, len);
 	ERR_clear_error();
 	if ((type = EVP_PKEY_get_base_id(pkey)) != EVP_PKEY_ED25519) {
-		opkey_fail(cause, "key file %s holds %s %s key, not Ed25519; "
+		ossl_fail(cause, "key file %s holds %s %s key, not Ed25519; "
 		    "operator keys must be Ed25519: make one with vigil-key "
 		    "gen or openssl genpkey -algorithm ed25519", path,
 		    type == EVP_PKEY_RSA || type == EVP_PKEY_EC ? "an" : "a",
@@ -420,7 +390,7 @@ opkey_from_public(const char *b64, char **cause)
 	EVP_PKEY	*pkey;
 
 	if (opkey_b64_decode(b64, raw, sizeof raw) != 0) {
-		opkey_fail(cause, "public key \"%.60s\" is not the base64 of "
+		ossl_fail(cause, "public key \"%.60s\" is not the base64 of "
 		    "32 bytes; copy the line vigil-key pub prints",
 		    b64 == NULL ? "" : b64);
 		return (NULL);
@@ -428,7 +398,7 @@ opkey_from_public(const char *b64, char **cause)
 	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw,
 	    sizeof raw);
 	if (pkey == NULL) {
-		opkey_fail(cause, "public key %s is not a valid Ed25519 key",
+		ossl_fail(cause, "public key %s is not a valid Ed25519 key",
 		    b64);
 		return (NULL);
 	}
@@ -470,24 +440,24 @@ opkey_sign(const struct opkey *key, const void *msg, size_t len, char *sig,
 	EVP_MD_CTX			*ctx;
 
 	if (!key->private) {
-		opkey_fail(cause, "cannot sign: the key holds only a public "
+		ossl_fail(cause, "cannot sign: the key holds only a public "
 		    "half; load the operator's private key file");
 		return (-1);
 	}
 	if (siglen < 4 * ((OPKEY_SIG_LEN + 2) / 3) + 1) {
-		opkey_fail(cause, "cannot sign: %zu bytes are too few for a "
+		ossl_fail(cause, "cannot sign: %zu bytes are too few for a "
 		    "signature", siglen);
 		return (-1);
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		opkey_fail(cause, "cannot sign: out of memory");
+		ossl_fail(cause, "cannot sign: out of memory");
 		return (-1);
 	}
 	/* Ed25519 hashes internally, so no digest is named. */
 	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey) != 1 ||
 	    EVP_DigestSign(ctx, raw, &rawlen, msg == NULL ? &empty : msg,
 	    len) != 1 || rawlen != OPKEY_SIG_LEN) {
-		opkey_fail(cause, "cannot sign with the operator key");
+		ossl_fail(cause, "cannot sign with the operator key");
 		EVP_MD_CTX_free(ctx);
 		return (-1);
 	}
@@ -512,11 +482,11 @@ opkey_verify(const struct opkey *key, const void *msg, size_t len,
 	if (opkey_b64_decode(sig, raw, sizeof raw) != 0)
 		return (0);
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		opkey_fail(cause, "cannot check a signature: out of memory");
+		ossl_fail(cause, "cannot check a signature: out of memory");
 		return (-1);
 	}
 	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) != 1) {
-		opkey_fail(cause, "cannot check a signature with the "
+		ossl_fail(cause, "cannot check a signature with the "
 		    "operator key");
 		EVP_MD_CTX_free(ctx);
 		return (-1);
@@ -529,7 +499,7 @@ opkey_verify(const struct opkey *key, const void *msg, size_t len,
 		ERR_clear_error();
 		return (rc);
 	}
-	opkey_fail(cause, "cannot check a signature with the operator key");
+	ossl_fail(cause, "cannot check a signature with the operator key");
 	return (-1);
 }
 
@@ -549,7 +519,7 @@ opkey_check_name(const char *name, char **cause)
 			break;
 	}
 	if (len == 0 || len >= OPKEY_NAME_MAX || i != len) {
-		opkey_fail(cause, "operator name \"%.80s\" is not valid; use "
+		ossl_fail(cause, "operator name \"%.80s\" is not valid; use "
 		    "1 to %d letters, digits, '.', '_' or '-'", name,
 		    OPKEY_NAME_MAX - 1);
 		return (-1);
@@ -593,7 +563,7 @@ opkey_trust_parse(const char *path, unsigned long lineno, char *line,
 	if (n == 0)
 		return (0);
 	if (n != 3) {
-		opkey_fail(cause, "%s line %lu: expected \"NAME ed25519 "
+		ossl_fail(cause, "%s line %lu: expected \"NAME ed25519 "
 		    "PUBLIC-KEY\" but found %s%zu field%s; write one operator "
 		    "a line, as vigil-key pub prints it", path, lineno,
 		    n == nitems(field) ? "at least " : "", n,
@@ -601,19 +571,19 @@ opkey_trust_parse(const char *path, unsigned long lineno, char *line,
 		return (-1);
 	}
 	if (opkey_check_name(field[0], &why) != 0) {
-		opkey_fail(cause, "%s line %lu: %s", path, lineno, why);
+		ossl_fail(cause, "%s line %lu: %s", path, lineno, why);
 		free(why);
 		return (-1);
 	}
 	if (strcasecmp(field[1], OPKEY_TYPE) != 0) {
-		opkey_fail(cause, "%s line %lu: key type \"%.40s\" of operator "
+		ossl_fail(cause, "%s line %lu: key type \"%.40s\" of operator "
 		    "\"%s\" is not supported; operator keys are ed25519",
 		    path, lineno, field[1], field[0]);
 		return (-1);
 	}
 	for (i = 0; i < trust->n; i++) {
 		if (strcmp(trust->v[i].name, field[0]) == 0) {
-			opkey_fail(cause, "%s line %lu: operator \"%s\" is "
+			ossl_fail(cause, "%s line %lu: operator \"%s\" is "
 			    "listed twice; keep one line per operator", path,
 			    lineno, field[0]);
 			return (-1);
@@ -621,7 +591,7 @@ opkey_trust_parse(const char *path, unsigned long lineno, char *line,
 	}
 	if ((key = opkey_from_public(field[2], &why)) == NULL) {
 		free(why);
-		opkey_fail(cause, "%s line %lu: the public key of operator "
+		ossl_fail(cause, "%s line %lu: the public key of operator "
 		    "\"%s\" is not the base64 of an Ed25519 key (32 bytes); "
 		    "copy the line vigil-key pub prints", path, lineno,
 		    field[0]);
@@ -646,7 +616,7 @@ opkey_trust_load(const char *path, struct opkey_trust *trust, char **cause)
 	int			 rc = 0;
 
 	if ((f = fopen(path, "re")) == NULL) {
-		opkey_fail(cause, "cannot read trust file %s: %s; check the "
+		ossl_fail(cause, "cannot read trust file %s: %s; check the "
 		    "path given to --trust", path, strerror(errno));
 		return (-1);
 	}
@@ -660,7 +630,7 @@ opkey_trust_load(const char *path, struct opkey_trust *trust, char **cause)
 		}
 	}
 	if (rc == 0 && ferror(f)) {
-		opkey_fail(cause, "cannot read trust file %s: %s", path,
+		ossl_fail(cause, "cannot read trust file %s: %s", path,
 		    strerror(errno));
 		rc = -1;
 	}
@@ -738,12 +708,12 @@ opkey_random_id(char *hex, size_t len, char **cause)
 	size_t			i;
 
 	if (len < 2 * sizeof bytes + 1) {
-		opkey_fail(cause, "cannot make a command id: %zu bytes are "
+		ossl_fail(cause, "cannot make a command id: %zu bytes are "
 		    "too few for 32 hex digits", len);
 		return (-1);
 	}
 	if (RAND_bytes(bytes, sizeof bytes) != 1) {
-		opkey_fail(cause, "cannot make a command id: the system's "
+		ossl_fail(cause, "cannot make a command id: the system's "
 		    "random number generator failed");
 		return (-1);
 	}

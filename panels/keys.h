@@ -40,6 +40,9 @@
 	X(KEYS_VIEWS, VIEW_ALERTS, "view-alerts",			\
 	    "Alerts view: every alert with its cause and action",	\
 	    '5', 0, 0)							\
+	X(KEYS_VIEWS, VIEW_PROPOSALS, "view-proposals",			\
+	    "Proposals view: two-person commands and their time left",	\
+	    '6', 0, 0)							\
 	X(KEYS_VIEWS, VIEW_HELP, "view-help",				\
 	    "Help view: this list of keys",				\
 	    '?', KEY_F(1), 0)						\

@@ -30,6 +30,8 @@ struct panel_ctx {
 	const struct keymap	*keys;
 	const char		*config;	/* the key config's path */
 	int64_t			 now_ms;	/* monotonic */
+	int64_t			 wall_ms;	/* wall clock, for the
+						   proposals' countdowns */
 };
 
 struct panel;
@@ -74,6 +76,7 @@ extern const struct panel_ops panel_routers_ops;
 extern const struct panel_ops panel_stations_ops;
 extern const struct panel_ops panel_certs_ops;
 extern const struct panel_ops panel_alerts_ops;
+extern const struct panel_ops panel_proposals_ops;
 extern const struct panel_ops panel_node_ops;
 extern const struct panel_ops panel_help_ops;
 
@@ -101,6 +104,16 @@ void		 panel_show_table(struct panel *p, WINDOW *win, int y, int h,
 
 /* The row under the cursor, or NULL. */
 const struct table_row *panel_selected_row(const struct panel *p);
+
+/*
+ * Time left until expires_ms at wall_ms as "4m 05s" (or "expired") in
+ * buf; returns buf.
+ */
+const char	*panel_proposals_left(int64_t expires_ms, int64_t wall_ms,
+		    char *buf, size_t len);
+
+/* How many of the fleet's proposals wait for a second signature. */
+size_t		 panel_proposals_pending(const struct fleet *fleet);
 
 /* "sorted by BUILD, ascending" and the filter, for the status line. */
 void		 panel_describe(const struct panel *p, int ascii, char *buf,

@@ -42,6 +42,7 @@ enum tui_view {
 	VIEW_STATIONS,
 	VIEW_CERTS,
 	VIEW_ALERTS,
+	VIEW_PROPOSALS,
 	VIEW_DETAIL,
 	VIEW_HELP,
 	VIEW_COUNT
@@ -67,6 +68,7 @@ struct tui {
 	char		 message[PANEL_MESSAGE_MAX];
 	int64_t		 message_until;	/* monotonic ms */
 	int64_t		 last_now;	/* last tui_draw's now_ms */
+	int64_t		 last_wall;	/* and its wall_ms */
 
 	int		 pending;	/* something to draw */
 	int		 resized;
@@ -80,6 +82,7 @@ static const struct panel_ops *const tui_views[VIEW_COUNT] = {
 	[VIEW_STATIONS] = &panel_stations_ops,
 	[VIEW_CERTS] = &panel_certs_ops,
 	[VIEW_ALERTS] = &panel_alerts_ops,
+	[VIEW_PROPOSALS] = &panel_proposals_ops,
 	[VIEW_DETAIL] = &panel_node_ops,
 	[VIEW_HELP] = &panel_help_ops,
 };
@@ -281,6 +284,7 @@ tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
 	ctx->keys = &tui->keys;
 	ctx->config = tui->config;
 	ctx->now_ms = tui->last_now;
+	ctx->wall_ms = tui->last_wall;
 }
 
 /* Switch view, remembering where Escape goes back to. */
@@ -555,7 +559,8 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	const char		*names[VIEW_COUNT];
 	int			 actions[VIEW_COUNT];
 	size_t			 i, n = 0, current = 0;
-	char			 small[128];
+	char			 small[128], proposals[32];
+	size_t			 npending;
 
 	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	werase(stdscr);
@@ -577,6 +582,14 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 		if (i == (size_t)tui->view)
 			current = n;
 		names[n] = tui_views[i]->name;
+		/* A proposal waiting for a second operator shows on the
+		   tab whatever view is up, so nobody misses one. */
+		if (i == VIEW_PROPOSALS &&
+		    (npending = panel_proposals_pending(fleet)) > 0) {
+			util_format(proposals, sizeof proposals, "%s (%zu)",
+			    tui_views[i]->name, npending);
+			names[n] = proposals;
+		}
 		actions[n++] = tui_views[i]->show;
 	}
 	draw_tabs(stdscr, &l, names, actions, n, current, &tui->keys);
@@ -601,9 +614,9 @@ tui_draw(struct tui *tui, const struct fleet *fleet, int64_t now_ms,
 {
 	int64_t	tick, wait;
 
-	(void)wall_ms;
 	set_term(tui->screen);
 	tui->last_now = now_ms;
+	tui->last_wall = wall_ms;
 	if (fleet->dirty)
 		tui->pending = 1;
 	if (tui_check_size(tui) || tui->resized) {

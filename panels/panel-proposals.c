@@ -1,0 +1,208 @@
+/*
+ * panel-proposals.c: the Proposals view: every two-person command the
+ * fleet holds, pending ones first with the time each has left, so every
+ * connected operator sees a proposal waiting for a second signature.
+ * Below the table the selected proposal's reason and its exact document,
+ * the bytes a second operator would sign.  The view only reads.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "fleet.h"
+#include "panel.h"
+#include "util.h"
+
+enum {
+	COL_ID, COL_ACTION, COL_TARGETS, COL_PROPOSER, COL_SIGNERS,
+	COL_STATUS, COL_LEFT, COL_REASON, COL_NCOLS
+};
+
+static void	panel_proposals_draw(struct panel *p, WINDOW *win, int y,
+		    int h, int w, const struct panel_ctx *ctx);
+static void	panel_proposals_row(struct table *t,
+		    const struct fleet *fleet,
+		    const struct fleet_proposal *fp, int64_t wall_ms);
+static void	panel_proposals_targets(const struct fleet *fleet,
+		    const struct fleet_proposal *fp, char *buf, size_t len);
+static void	panel_proposals_pane(WINDOW *win, int y, int h, int w,
+		    const struct fleet_proposal *fp);
+
+static const struct table_column panel_proposals_columns[COL_NCOLS] = {
+	[COL_ID] =	 { "ID", 8, 8, 3, 0, 0 },
+	[COL_ACTION] =	 { "ACTION", 6, 8, 0, 0, 0 },
+	[COL_TARGETS] =	 { "TARGETS", 9, 24, 0, 0, 0 },
+	[COL_PROPOSER] = { "PROPOSER", 8, 16, 0, 0, 0 },
+	[COL_SIGNERS] =	 { "SIGNERS", 7, 24, 2, 0, 0 },
+	[COL_STATUS] =	 { "STATUS", 9, 9, 1, 0, 0 },
+	[COL_LEFT] =	 { "LEFT", 7, 7, 0, 1, 0 },
+	[COL_REASON] =	 { "REASON", 10, 0, 4, 0, 0 },
+};
+
+const struct panel_ops panel_proposals_ops = {
+	.name = "Proposals",
+	.show = KEYS_VIEW_PROPOSALS,
+	.sortable = 1,
+	.default_sort = -1,		/* pending first, soonest expiry */
+	.draw = panel_proposals_draw,
+	.key = NULL,
+	.resize = panel_resize,
+};
+
+/*
+ * Time left until expires_ms at wall_ms as "4m 05s", or "expired".
+ * Returns buf.
+ */
+const char *
+panel_proposals_left(int64_t expires_ms, int64_t wall_ms, char *buf,
+    size_t len)
+{
+	int64_t	left;
+
+	if (expires_ms <= wall_ms) {
+		util_copy(buf, len, "expired");
+		return (buf);
+	}
+	left = (expires_ms - wall_ms + 999) / 1000;
+	if (left >= 60)
+		util_format(buf, len, "%lldm %02llds", (long long)(left / 60),
+		    (long long)(left % 60));
+	else
+		util_format(buf, len, "%llds", (long long)left);
+	return (buf);
+}
+
+/* The targets the document names, else the nodes holding it. */
+static void
+panel_proposals_targets(const struct fleet *fleet,
+    const struct fleet_proposal *fp, char *buf, size_t len)
+{
+	size_t	i, used;
+
+	buf[0] = '\0';
+	if (fp->decoded) {
+		for (i = 0; i < fp->cmd.ntargets; i++) {
+			used = strlen(buf);
+			util_format(buf + used, len - used, "%s%s",
+			    i > 0 ? ", " : "", fp->cmd.targets[i].node);
+		}
+		return;
+	}
+	for (i = 0; i < fp->nnodes; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s%s", i > 0 ? ", " : "",
+		    fleet->nodes[fp->nodes[i]].id);
+	}
+}
+
+/* One proposal's row; a finished one is dimmed. */
+static void
+panel_proposals_row(struct table *t, const struct fleet *fleet,
+    const struct fleet_proposal *fp, int64_t wall_ms)
+{
+	struct table_row	*row;
+	char			 text[DRAW_LINE_MAX], left[16];
+	size_t			 i, used;
+	int			 pending;
+
+	row = table_add(t, fp->id);
+	pending = strcmp(fp->status, "pending") == 0;
+	if (!pending)
+		row->mark = MARK_DIM;
+	table_set(row, COL_ID, MARK_NONE, "%.8s", fp->id);
+	table_set(row, COL_ACTION, pending ? MARK_WARN : MARK_NONE, "%s",
+	    fp->decoded ? fp->cmd.action : "?");
+	panel_proposals_targets(fleet, fp, text, sizeof text);
+	table_set(row, COL_TARGETS, MARK_NONE, "%s", text);
+	table_set(row, COL_PROPOSER, MARK_NONE, "%s", fp->decoded ?
+	    fp->cmd.proposer : "?");
+	text[0] = '\0';
+	for (i = 0; i < fp->nsigs; i++) {
+		used = strlen(text);
+		util_format(text + used, sizeof text - used, "%s%s",
+		    i > 0 ? ", " : "", fp->sigs[i].operator);
+	}
+	table_set(row, COL_SIGNERS, MARK_NONE, "%s", text);
+	table_set(row, COL_STATUS, fp->problem[0] != '\0' ? MARK_CRIT :
+	    MARK_NONE, "%s", fp->problem[0] != '\0' ? "suspect" :
+	    fp->status);
+	if (pending)
+		panel_proposals_left(fp->expires_ms, wall_ms, left,
+		    sizeof left);
+	else
+		util_copy(left, sizeof left, "-");
+	table_set(row, COL_LEFT, MARK_NONE, "%s", left);
+	table_set_num(row, COL_LEFT, (double)fp->expires_ms);
+	table_set(row, COL_REASON, MARK_NONE, "%s", fp->decoded ?
+	    fp->cmd.reason : fp->problem);
+}
+
+/* The selected proposal's reason, any problem, and its exact bytes. */
+static void
+panel_proposals_pane(WINDOW *win, int y, int h, int w,
+    const struct fleet_proposal *fp)
+{
+	char	lines[32][DRAW_LINE_MAX];
+	size_t	n, j;
+	int	row;
+
+	draw_rule(win, y, 0, w);
+	for (row = y + 1; row < y + h; row++)
+		draw_text(win, row, 0, w, "", 0, A_NORMAL);
+	if (fp == NULL)
+		return;
+	row = y + 1;
+	if (fp->problem[0] != '\0') {
+		n = draw_wrap(fp->problem, w, lines, nitems(lines));
+		for (j = 0; j < n && row < y + h; j++, row++)
+			draw_text(win, row, 0, w, lines[j], 0,
+			    draw_mark_attr(MARK_CRIT));
+	}
+	if (row < y + h)
+		draw_text(win, row++, 0, w, "Document (the bytes each "
+		    "operator signs):", 0, draw_style_attr(DRAW_TITLE));
+	n = draw_wrap(fp->document != NULL ? fp->document : "", w, lines,
+	    nitems(lines));
+	for (j = 0; j < n && row < y + h; j++, row++)
+		draw_text(win, row, 0, w, lines[j], 0, A_NORMAL);
+}
+
+/* Fill the table from the fleet's merged proposals and draw it. */
+static void
+panel_proposals_draw(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet_proposal	*v;
+	const struct table_row		*row;
+	size_t				 n, i;
+	int				 pane;
+
+	table_reset(&p->table, panel_proposals_columns, COL_NCOLS);
+	n = fleet_proposals(ctx->fleet, &v);
+	for (i = 0; i < n; i++)
+		panel_proposals_row(&p->table, ctx->fleet, &v[i],
+		    ctx->wall_ms);
+	pane = h >= 14 ? h / 2 : h >= 9 ? 4 : 0;
+	panel_show_table(p, win, y, h - pane, w);
+	if (pane > 0) {
+		row = panel_selected_row(p);
+		panel_proposals_pane(win, y + h - pane, pane, w, row == NULL ?
+		    NULL : fleet_proposal_find(ctx->fleet, row->id, NULL));
+	}
+}
+
+/* How many proposals wait for a second signature. */
+size_t
+panel_proposals_pending(const struct fleet *fleet)
+{
+	const struct fleet_proposal	*v;
+	size_t				 n, i, pending = 0;
+
+	n = fleet_proposals(fleet, &v);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].status, "pending") == 0)
+			pending++;
+	}
+	return (pending);
+}

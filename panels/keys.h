@@ -47,7 +47,7 @@
 	    "Help view: this list of keys",				\
 	    '?', KEY_F(1), 0)						\
 	X(KEYS_VIEWS, OPEN_DETAIL, "open-detail",			\
-	    "Node detail: every field of the selected node",		\
+	    "Node detail, or review the selected proposal",		\
 	    KEYS_ENTER, 0, 0)						\
 	X(KEYS_VIEWS, VIEW_NEXT, "view-next",				\
 	    "Show the next view",					\
@@ -56,7 +56,7 @@
 	    "Show the previous view",					\
 	    KEY_BTAB, KEY_LEFT, 'h')					\
 	X(KEYS_VIEWS, BACK, "back",					\
-	    "Clear the filter, or leave detail or help",		\
+	    "Clear the filter, or leave detail, review or help",	\
 	    KEYS_ESCAPE, KEY_BACKSPACE, 0)				\
 	X(KEYS_MOVING, MOVE_UP, "move-up",				\
 	    "Select the row above",					\

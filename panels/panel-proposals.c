@@ -3,12 +3,16 @@
  * fleet holds, pending ones first with the time each has left, so every
  * connected operator sees a proposal waiting for a second signature.
  * Below the table the selected proposal's reason and its exact document,
- * the bytes a second operator would sign.  The view only reads.
+ * the bytes a second operator would sign.  Enter opens the review of the
+ * selected proposal (p->node holds its id): the whole of what a second
+ * operator reads before signing, each target's state checked against
+ * what the proposer saw.  The view only reads.
  */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "draw.h"
 #include "fleet.h"
 #include "panel.h"
@@ -28,6 +32,8 @@ static void	panel_proposals_targets(const struct fleet *fleet,
 		    const struct fleet_proposal *fp, char *buf, size_t len);
 static void	panel_proposals_pane(WINDOW *win, int y, int h, int w,
 		    const struct fleet_proposal *fp);
+static void	panel_proposals_review(struct panel *p, WINDOW *win, int y,
+		    int h, int w, const struct panel_ctx *ctx);
 
 static const struct table_column panel_proposals_columns[COL_NCOLS] = {
 	[COL_ID] =	 { "ID", 8, 8, 3, 0, 0 },
@@ -168,6 +174,61 @@ panel_proposals_pane(WINDOW *win, int y, int h, int w,
 		draw_text(win, row, 0, w, lines[j], 0, A_NORMAL);
 }
 
+/*
+ * The review of the proposal whose id p->node holds, wrapped to the
+ * view, then how to approve it; a line when no node holds it any more.
+ */
+static void
+panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet_proposal	*fp;
+	char				 lines[64][DRAW_LINE_MAX], *text, *line;
+	char				*next, note[DRAW_LINE_MAX];
+	size_t				 n, j;
+	int				 row = y;
+
+	for (row = y; row < y + h; row++)
+		draw_text(win, row, 0, w, "", 0, A_NORMAL);
+	row = y;
+	if ((fp = fleet_proposal_find(ctx->fleet, p->node, NULL)) == NULL) {
+		draw_text(win, row, 0, w, "No node holds this proposal any "
+		    "more; press Escape to go back to the list.", 0,
+		    draw_mark_attr(MARK_WARN));
+		return;
+	}
+	text = cmd_review_text(ctx->fleet, fp, ctx->wall_ms);
+	for (line = text; line != NULL && *line != '\0' && row < y + h;
+	    line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (fp->document != NULL &&
+		    strcmp(line + strspn(line, " "), fp->document) == 0) {
+			/* The signed bytes exactly: cut, never rewrapped. */
+			line += strspn(line, " ");
+			for (; *line != '\0' && row < y + h; row++) {
+				draw_text(win, row, 0, w, line, 0, A_NORMAL);
+				line += strnlen(line, (size_t)w);
+			}
+			continue;
+		}
+		n = draw_wrap(line, w, lines, nitems(lines));
+		for (j = 0; j < n && row < y + h; j++, row++)
+			draw_text(win, row, 0, w, lines[j], 0,
+			    strstr(lines[j], "NOW") != NULL ||
+			    strstr(lines[j], "PROBLEM") != NULL ?
+			    draw_mark_attr(MARK_CRIT) : A_NORMAL);
+	}
+	free(text);
+	util_format(note, sizeof note, "To approve, a second operator runs "
+	    "vigil approve %.8s with --key FILE or VIGIL_KEY.  Escape goes "
+	    "back.", fp->id);
+	n = draw_wrap(note, w, lines, nitems(lines));
+	for (j = 0, row++; j < n && row < y + h; j++, row++)
+		draw_text(win, row, 0, w, lines[j], 0,
+		    draw_style_attr(DRAW_TITLE));
+}
+
 /* Fill the table from the fleet's merged proposals and draw it. */
 static void
 panel_proposals_draw(struct panel *p, WINDOW *win, int y, int h, int w,
@@ -178,6 +239,10 @@ panel_proposals_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	size_t				 n, i;
 	int				 pane;
 
+	if (p->node[0] != '\0') {
+		panel_proposals_review(p, win, y, h, w, ctx);
+		return;
+	}
 	table_reset(&p->table, panel_proposals_columns, COL_NCOLS);
 	n = fleet_proposals(ctx->fleet, &v);
 	for (i = 0; i < n; i++)

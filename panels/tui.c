@@ -371,6 +371,15 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_OPEN_DETAIL:
 		if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
 			return (0);
+		if (tui->view == VIEW_PROPOSALS) {
+			/* Review the selected proposal; Escape returns. */
+			if ((row = panel_selected_row(p)) == NULL)
+				tui_say(tui, "No proposal is selected; there "
+				    "is nothing to review.");
+			else
+				util_copy(p->node, sizeof p->node, row->id);
+			return (0);
+		}
 		if ((row = panel_selected_row(p)) == NULL ||
 		    row->node[0] == '\0') {
 			tui_say(tui, "This row is not a node; select a node "
@@ -385,7 +394,9 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		tui_show(tui, VIEW_DETAIL);
 		return (0);
 	case KEYS_BACK:
-		if (p->filter[0] != '\0')
+		if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
+			p->node[0] = '\0';
+		else if (p->filter[0] != '\0')
 			p->filter[0] = '\0';
 		else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
 			tui->view = tui->back;

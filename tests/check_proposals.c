@@ -302,6 +302,45 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 		    "at %ld s:\n%s", left0, screen);
 		e2e_sleep_ms(300);
 	}
+
+	/* Enter reviews it whole; Escape goes back to the list. */
+	{
+		const char	*args[] = { "send-keys", "-t", "t", "Enter",
+				    NULL };
+
+		prop_tmux(args, 1);
+	}
+	deadline = e2e_now_ms() + PROP_WAIT_MS;
+	for (;;) {
+		free(screen);
+		screen = prop_capture();
+		if (strstr(screen, "proposer: alice") != NULL &&
+		    strstr(screen, "targets: router/r8, build") != NULL &&
+		    strstr(screen, "the exact bytes signed") != NULL &&
+		    strstr(screen, "{\"action\":\"kill\"") != NULL &&
+		    strstr(screen, "VIGIL_KEY") != NULL)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "Enter showed no "
+		    "review of the proposal:\n%s", screen);
+		e2e_sleep_ms(200);
+	}
+	{
+		const char	*args[] = { "send-keys", "-t", "t", "Escape",
+				    NULL };
+
+		prop_tmux(args, 1);
+	}
+	deadline = e2e_now_ms() + PROP_WAIT_MS;
+	for (;;) {
+		free(screen);
+		screen = prop_capture();
+		if (prop_row(screen) != NULL &&
+		    strstr(screen, "proposer: alice") == NULL)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "Escape did not leave "
+		    "the review:\n%s", screen);
+		e2e_sleep_ms(200);
+	}
 	free(screen);
 	free(argv[0]);
 	free(alice);

@@ -368,7 +368,11 @@ screen_runaway(const struct screen_text *s, const void *arg)
 	return (0);
 }
 
-/* The filter left r8 as the only router row. */
+/*
+ * The filter left r8 as the only router row and, once Enter is taken,
+ * the status line names it (rows narrow while the filter is typed, so
+ * the rows alone do not say Enter was handled).
+ */
 static int
 screen_only_r8(const struct screen_text *s, const void *arg)
 {
@@ -377,7 +381,8 @@ screen_only_r8(const struct screen_text *s, const void *arg)
 	(void)arg;
 	for (i = 0; i < s->n; i++)
 		routers += strncmp(s->line[i], "router/", 7) == 0;
-	return (routers == 1 && screen_row(s, "router/r8") != NULL);
+	return (routers == 1 && screen_row(s, "router/r8") != NULL &&
+	    s->n > 0 && strstr(s->line[s->n - 1], "filter \"r8\"") != NULL);
 }
 
 /* The status line (key hints) is the pane's last line of rows lines. */

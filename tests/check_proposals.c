@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 
 #include <check.h>
-#include <curses.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>

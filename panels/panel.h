@@ -10,6 +10,7 @@
 #ifndef VIGIL_PANEL_H
 #define VIGIL_PANEL_H
 
+#include <curses.h>
 #include <stddef.h>
 #include <stdint.h>
 

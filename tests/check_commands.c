@@ -64,8 +64,6 @@ static void	 model_proposal(struct fleet *, size_t, const char *,
 		    const char *, const char *, const char *, int64_t);
 static void	 model_result(struct fleet *, size_t, const char *,
 		    const char *, const char *, const char *, const char *);
-static char	*make_key(const char *);
-static char	*trust_line(const char *, const char *);
 static void	 world_start(struct world *, const char *, const char *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
@@ -648,52 +646,7 @@ END_TEST
  * The process tests.
  */
 
-/* vigil-key gen --name NAME: the key file's path. */
-static char *
-make_key(const char *name)
-{
-	struct e2e_result	 r;
-	char			*argv[8], *path = e2e_path(name);
 
-	if (asprintf(&argv[5], "%s.key", path) == -1)
-		ck_abort_msg("out of memory");
-	free(path);
-	argv[0] = e2e_bin("vigil-key");
-	argv[1] = "gen";
-	argv[2] = "--name";
-	argv[3] = (char *)name;
-	argv[4] = "--out";
-	argv[6] = NULL;
-	e2e_run(argv, NULL, RUN_MS, &r);
-	ck_assert_msg(r.status == 0, "vigil-key gen exited %d: %s", r.status,
-	    r.err);
-	e2e_result_free(&r);
-	free(argv[0]);
-	return (argv[5]);
-}
-
-/* The trust line for the key file at path under name. */
-static char *
-trust_line(const char *path, const char *name)
-{
-	struct e2e_result	 r;
-	char			*argv[4], word[64], kind[32], b64[128], *line;
-
-	argv[0] = e2e_bin("vigil-key");
-	argv[1] = "pub";
-	argv[2] = (char *)path;
-	argv[3] = NULL;
-	e2e_run(argv, NULL, RUN_MS, &r);
-	ck_assert_msg(r.status == 0, "vigil-key pub exited %d: %s", r.status,
-	    r.err);
-	ck_assert_msg(sscanf(r.out, "%63s %31s %127s", word, kind, b64) == 3,
-	    "vigil-key pub printed no trust line: %s", r.out);
-	if (asprintf(&line, "%s %s %s\n", name, kind, b64) == -1)
-		ck_abort_msg("out of memory");
-	e2e_result_free(&r);
-	free(argv[0]);
-	return (line);
-}
 
 /*
  * Keys for alice, bob and carol; a trust file with alice, bob, and
@@ -709,12 +662,12 @@ world_start(struct world *w, const char *start, const char *scale)
 	size_t	 i;
 
 	memset(w, 0, sizeof *w);
-	w->alice = make_key("alice");
-	w->bob = make_key("bob");
-	w->carol = make_key("carol");
-	lines[0] = trust_line(w->alice, "alice");
-	lines[1] = trust_line(w->bob, "bob");
-	lines[2] = trust_line(w->alice, "mallory");
+	w->alice = e2e_make_key("alice");
+	w->bob = e2e_make_key("bob");
+	w->carol = e2e_make_key("carol");
+	lines[0] = e2e_trust_line(w->alice, "alice");
+	lines[1] = e2e_trust_line(w->bob, "bob");
+	lines[2] = e2e_trust_line(w->alice, "mallory");
 	w->trust = e2e_path("operators");
 	f = fopen(w->trust, "w");
 	ck_assert_ptr_nonnull(f);
@@ -726,16 +679,6 @@ world_start(struct world *w, const char *start, const char *scale)
 	fclose(f);
 	w->audit_dir = e2e_path("audit");
 	ck_assert_int_eq(mkdir(w->audit_dir, 0700), 0);
-	w->fleet = e2e_path("fleet");
-
-	argv[argc++] = e2e_bin("vigild");
-	argv[argc++] = "fleet";
-	argv[argc++] = "--scenario";
-	argv[argc++] = "knight";
-	argv[argc++] = "--fleet-file";
-	argv[argc++] = w->fleet;
-	argv[argc++] = "--base-port";
-	argv[argc++] = "0";
 	argv[argc++] = "--trust";
 	argv[argc++] = w->trust;
 	argv[argc++] = "--audit-dir";
@@ -745,11 +688,8 @@ world_start(struct world *w, const char *start, const char *scale)
 	argv[argc++] = "--time-scale";
 	argv[argc++] = (char *)scale;
 	argv[argc] = NULL;
-	w->vigild = e2e_spawn(argv, NULL, NULL);
-	ck_assert_msg(e2e_wait_file(w->fleet, FLEET_START_MS) == 0,
-	    "vigild wrote no fleet file within %d ms; it said: %s",
-	    FLEET_START_MS, e2e_stderr_of(w->vigild));
-	free(argv[0]);
+	w->fleet = e2e_start_fleet("knight", (const char *const *)argv,
+	    &w->vigild);
 }
 
 /* Free a world's strings (its processes go in the teardown). */

@@ -53,40 +53,19 @@ static char *
 start_fleet(const char *scenario, const char *start, const char *scale,
     pid_t *pidp)
 {
-	char	*vigild = e2e_bin("vigild"), *file, *err;
-	char	*argv[16];
-	int	 argc = 0;
-	pid_t	 pid;
+	const char	*extra[5];
+	int		 n = 0;
 
-	if (asprintf(&file, "%s/fleet-%s", e2e_dir(), scenario) == -1)
-		ck_abort_msg("out of memory");
-	argv[argc++] = vigild;
-	argv[argc++] = "fleet";
-	argv[argc++] = "--scenario";
-	argv[argc++] = (char *)scenario;
-	argv[argc++] = "--fleet-file";
-	argv[argc++] = file;
-	argv[argc++] = "--base-port";
-	argv[argc++] = "0";
 	if (start != NULL) {
-		argv[argc++] = "--start";
-		argv[argc++] = (char *)start;
+		extra[n++] = "--start";
+		extra[n++] = start;
 	}
 	if (scale != NULL) {
-		argv[argc++] = "--time-scale";
-		argv[argc++] = (char *)scale;
+		extra[n++] = "--time-scale";
+		extra[n++] = scale;
 	}
-	argv[argc] = NULL;
-	pid = e2e_spawn(argv, NULL, NULL);
-	if (e2e_wait_file(file, FLEET_START_MS) != 0) {
-		err = e2e_stderr_of(pid);
-		ck_abort_msg("vigild fleet --scenario %s wrote no fleet file "
-		    "within %d ms; it said: %s", scenario, FLEET_START_MS, err);
-	}
-	free(vigild);
-	if (pidp != NULL)
-		*pidp = pid;
-	return (file);
+	extra[n] = NULL;
+	return (e2e_start_fleet(scenario, extra, pidp));
 }
 
 /*

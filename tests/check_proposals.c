@@ -32,8 +32,6 @@ static char	prop_socket[512];
 static void	 prop_teardown(void);
 static void	 prop_tmux(const char *const *args, int must);
 static char	*prop_capture(void);
-static char	*prop_key(const char *name);
-static char	*prop_trust_line(const char *path, const char *name);
 static const char *prop_row(const char *screen);
 static long	 prop_left(const char *screen);
 
@@ -86,50 +84,7 @@ prop_capture(void)
 	return (r.out);
 }
 
-/* vigil-key gen --name NAME: the key file's path. */
-static char *
-prop_key(const char *name)
-{
-	struct e2e_result	 r;
-	char			*argv[8], *path = e2e_path(name);
 
-	if (asprintf(&argv[5], "%s.key", path) == -1)
-		ck_abort_msg("out of memory");
-	free(path);
-	argv[0] = e2e_bin("vigil-key");
-	argv[1] = "gen";
-	argv[2] = "--name";
-	argv[3] = (char *)name;
-	argv[4] = "--out";
-	argv[6] = NULL;
-	e2e_run(argv, NULL, PROP_RUN_MS, &r);
-	ck_assert_msg(r.status == 0, "vigil-key gen exited %d: %s", r.status,
-	    r.err);
-	e2e_result_free(&r);
-	free(argv[0]);
-	return (argv[5]);
-}
-
-/* The trust file line vigil-key pub prints for the key at path. */
-static char *
-prop_trust_line(const char *path, const char *name)
-{
-	struct e2e_result	 r;
-	char			*argv[4], *line;
-
-	argv[0] = e2e_bin("vigil-key");
-	argv[1] = "pub";
-	argv[2] = (char *)path;
-	argv[3] = NULL;
-	e2e_run(argv, NULL, PROP_RUN_MS, &r);
-	ck_assert_msg(r.status == 0 && strncmp(r.out, name, strlen(name)) ==
-	    0, "vigil-key pub exited %d: %s%s", r.status, r.out, r.err);
-	line = strdup(r.out);
-	ck_assert_ptr_nonnull(line);
-	e2e_result_free(&r);
-	free(argv[0]);
-	return (line);
-}
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
 static const char *
@@ -206,10 +161,10 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 
 	e2e_setup();
 	snprintf(prop_socket, sizeof prop_socket, "%s/tmux", e2e_dir());
-	alice = prop_key("alice");
-	bob = prop_key("bob");
-	lines[0] = prop_trust_line(alice, "alice");
-	lines[1] = prop_trust_line(bob, "bob");
+	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
+	lines[0] = e2e_trust_line(alice, "alice");
+	lines[1] = e2e_trust_line(bob, "bob");
 	trust = e2e_path("operators");
 	ck_assert_ptr_nonnull(f = fopen(trust, "w"));
 	fputs(lines[0], f);
@@ -217,24 +172,13 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	fclose(f);
 	audit = e2e_path("audit");
 	ck_assert_int_eq(mkdir(audit, 0700), 0);
-	fleet = e2e_path("fleet");
-	argv[argc++] = e2e_bin("vigild");
-	argv[argc++] = "fleet";
-	argv[argc++] = "--scenario";
-	argv[argc++] = "knight";
-	argv[argc++] = "--fleet-file";
-	argv[argc++] = fleet;
-	argv[argc++] = "--base-port";
-	argv[argc++] = "0";
 	argv[argc++] = "--trust";
 	argv[argc++] = trust;
 	argv[argc++] = "--audit-dir";
 	argv[argc++] = audit;
 	argv[argc] = NULL;
-	vigild = e2e_spawn(argv, NULL, NULL);
-	ck_assert_msg(e2e_wait_file(fleet, PROP_WAIT_MS) == 0, "vigild wrote "
-	    "no fleet file; it said: %s", e2e_stderr_of(vigild));
-	free(argv[0]);
+	fleet = e2e_start_fleet("knight", (const char *const *)argv, &vigild);
+	argc = 0;
 
 	/* The console an operator watches, showing the Proposals view. */
 	argv[0] = e2e_bin("vigil");

@@ -186,7 +186,7 @@ static void
 screen_start(const char *scenario, const char *start, const char *scale,
     const struct screen_config *cfg)
 {
-	char	*vigild = e2e_bin("vigild"), *vigil = e2e_bin("vigil");
+	char	*vigil = e2e_bin("vigil");
 	char	*fleet, *argv[16], cmd[2048], cols[16], rows[16];
 	int	 argc = 0;
 	pid_t	 pid;
@@ -201,15 +201,6 @@ screen_start(const char *scenario, const char *start, const char *scale,
 	snprintf(screen_socket, sizeof screen_socket, "%s/tmux", e2e_dir());
 	snprintf(screen_pidfile, sizeof screen_pidfile, "%s/vigil.pid",
 	    e2e_dir());
-	fleet = e2e_path("fleet");
-	argv[argc++] = vigild;
-	argv[argc++] = "fleet";
-	argv[argc++] = "--scenario";
-	argv[argc++] = (char *)scenario;
-	argv[argc++] = "--base-port";
-	argv[argc++] = "0";
-	argv[argc++] = "--fleet-file";
-	argv[argc++] = fleet;
 	if (start != NULL) {
 		argv[argc++] = "--start";
 		argv[argc++] = (char *)start;
@@ -219,10 +210,7 @@ screen_start(const char *scenario, const char *start, const char *scale,
 		argv[argc++] = (char *)scale;
 	}
 	argv[argc] = NULL;
-	pid = e2e_spawn(argv, NULL, NULL);
-	ck_assert_msg(e2e_wait_file(fleet, SCREEN_WAIT_MS) == 0, "vigild "
-	    "fleet --scenario %s wrote no fleet file; it said: %s", scenario,
-	    e2e_stderr_of(pid));
+	fleet = e2e_start_fleet(scenario, (const char *const *)argv, &pid);
 
 	/*
 	 * The pane records vigil's pid for the cleanup, never reads a
@@ -241,7 +229,6 @@ screen_start(const char *scenario, const char *start, const char *scale,
 
 		screen_tmux(args);
 	}
-	free(vigild);
 	free(vigil);
 	free(fleet);
 }

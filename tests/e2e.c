@@ -23,8 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include "e2e.h"
 #include "proto.h"
+
+#define E2E_FLEET_START_MS	20000	/* vigild writing its fleet file */
+#define E2E_RUN_MS		30000	/* one run of a short-lived program */
 #include "tests.h"
 
 #define E2E_MAX_PROCS	64
@@ -710,4 +715,85 @@ e2e_ws_close(struct e2e_ws *ws)
 	close(ws->fd);
 	free(ws->buf);
 	free(ws);
+}
+
+/* Start a vigild fleet and wait for its fleet file; see e2e.h. */
+char *
+e2e_start_fleet(const char *scenario, const char *const *extra, pid_t *pidp)
+{
+	char	*argv[32], *file, *err;
+	int	 argc = 0;
+	pid_t	 pid;
+
+	if (asprintf(&file, "%s/fleet-%s", e2e_dir(), scenario) == -1)
+		ck_abort_msg("out of memory");
+	argv[argc++] = e2e_bin("vigild");
+	argv[argc++] = "fleet";
+	argv[argc++] = "--scenario";
+	argv[argc++] = (char *)scenario;
+	argv[argc++] = "--fleet-file";
+	argv[argc++] = file;
+	argv[argc++] = "--base-port";
+	argv[argc++] = "0";
+	while (extra != NULL && *extra != NULL && argc < 31)
+		argv[argc++] = (char *)*extra++;
+	argv[argc] = NULL;
+	pid = e2e_spawn(argv, NULL, NULL);
+	free(argv[0]);
+	if (e2e_wait_file(file, E2E_FLEET_START_MS) != 0) {
+		err = e2e_stderr_of(pid);
+		ck_abort_msg("vigild fleet --scenario %s wrote no fleet file "
+		    "within %d ms; it said: %s", scenario, E2E_FLEET_START_MS,
+		    err);
+	}
+	if (pidp != NULL)
+		*pidp = pid;
+	return (file);
+}
+
+/* Make a key with the real vigil-key; see e2e.h. */
+char *
+e2e_make_key(const char *name)
+{
+	struct e2e_result	 r;
+	char			*argv[8], *path = e2e_path(name);
+
+	if (asprintf(&argv[5], "%s.key", path) == -1)
+		ck_abort_msg("out of memory");
+	free(path);
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "gen";
+	argv[2] = "--name";
+	argv[3] = (char *)name;
+	argv[4] = "--out";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, E2E_RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key gen exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	return (argv[5]);
+}
+
+/* The trust line vigil-key pub gives for path, under name; see e2e.h. */
+char *
+e2e_trust_line(const char *path, const char *name)
+{
+	struct e2e_result	 r;
+	char			*argv[4], word[64], kind[32], b64[128], *line;
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "pub";
+	argv[2] = (char *)path;
+	argv[3] = NULL;
+	e2e_run(argv, NULL, E2E_RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key pub exited %d: %s", r.status,
+	    r.err);
+	ck_assert_msg(sscanf(r.out, "%63s %31s %127s", word, kind, b64) == 3,
+	    "vigil-key pub printed no trust line: %s", r.out);
+	if (asprintf(&line, "%s %s %s\n", name, kind, b64) == -1)
+		ck_abort_msg("out of memory");
+	e2e_result_free(&r);
+	free(argv[0]);
+	return (line);
 }

@@ -139,4 +139,23 @@ char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
 
 void	 e2e_ws_close(struct e2e_ws *ws);
 
+/*
+ * Start `vigild fleet --scenario SCENARIO --base-port 0` writing its fleet
+ * file in e2e_dir(), with extra arguments (NULL-terminated, or NULL), and
+ * wait for the file.  Returns its path (allocated); *pidp (if not NULL)
+ * gets vigild's pid.  Fails the test, with what vigild said, if no fleet
+ * file appears within 20 s.
+ */
+char	*e2e_start_fleet(const char *scenario, const char *const *extra,
+	    pid_t *pidp);
+
+/* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
+char	*e2e_make_key(const char *name);
+
+/*
+ * The trust-file line (with its newline) for the key at path, under name
+ * (which may differ from the key's own, to list one key twice).
+ */
+char	*e2e_trust_line(const char *path, const char *name);
+
 #endif

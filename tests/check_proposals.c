@@ -27,64 +27,8 @@
 #define PROP_WAIT_MS	20000	/* longest wait for something to show */
 #define PROP_RUN_MS	30000	/* one vigil run */
 
-static char	prop_socket[512];
-
-static void	 prop_teardown(void);
-static void	 prop_tmux(const char *const *args, int must);
-static char	*prop_capture(void);
 static const char *prop_row(const char *screen);
 static long	 prop_left(const char *screen);
-
-/* Kill this test's tmux server, then whatever e2e started. */
-static void
-prop_teardown(void)
-{
-	const char	*args[] = { "kill-server", NULL };
-
-	if (prop_socket[0] != '\0')
-		prop_tmux(args, 0);
-	prop_socket[0] = '\0';
-	e2e_cleanup();
-}
-
-/* Run tmux on this test's server; must: fail the test when it fails. */
-static void
-prop_tmux(const char *const *args, int must)
-{
-	struct e2e_result	 r;
-	char			*argv[32];
-	size_t			 n = 0;
-
-	argv[n++] = "/usr/bin/tmux";
-	argv[n++] = "-S";
-	argv[n++] = prop_socket;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	while (*args != NULL && n < 31)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	e2e_run(argv, NULL, 10000, &r);
-	if (must)
-		ck_assert_msg(r.status == 0, "tmux %s failed (status %d): %s",
-		    argv[5], r.status, r.err);
-	e2e_result_free(&r);
-}
-
-/* What the pane shows now, allocated. */
-static char *
-prop_capture(void)
-{
-	struct e2e_result	 r;
-	char			*argv[] = { "/usr/bin/tmux", "-S", prop_socket,
-				    "capture-pane", "-p", "-t", "t", NULL };
-
-	e2e_run(argv, NULL, 10000, &r);
-	ck_assert_msg(r.status == 0, "tmux capture-pane failed: %s", r.err);
-	free(r.err);
-	return (r.out);
-}
-
-
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
 static const char *
@@ -160,7 +104,6 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	pid_t		 vigild;
 
 	e2e_setup();
-	snprintf(prop_socket, sizeof prop_socket, "%s/tmux", e2e_dir());
 	alice = e2e_make_key("alice");
 	bob = e2e_make_key("bob");
 	lines[0] = e2e_trust_line(alice, "alice");
@@ -185,18 +128,9 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	snprintf(cmd, sizeof cmd, "env -u NO_COLOR LANG=C.UTF-8 "
 	    "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout --foreground 120 "
 	    "%s --fleet %s; sleep 30", e2e_dir(), argv[0], fleet);
-	{
-		const char	*args[] = { "new-session", "-d", "-x", "100",
-				    "-y", "30", "-s", "t", cmd, NULL };
-
-		prop_tmux(args, 1);
-	}
-	{
-		const char	*args[] = { "send-keys", "-t", "t", "6", NULL };
-
-		e2e_sleep_ms(1000);
-		prop_tmux(args, 1);
-	}
+	e2e_tmux_start(100, 30, cmd);
+	e2e_sleep_ms(1000);
+	e2e_tmux_keys("6", 0);
 
 	/* Another operator proposes from a process of their own. */
 	snprintf(env_alice, sizeof env_alice, "VIGIL_KEY=%s", alice);
@@ -218,7 +152,7 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
 	for (;;) {
 		free(screen);
-		screen = prop_capture();
+		screen = e2e_tmux_capture();
 		if ((row = prop_row(screen)) != NULL &&
 		    strstr(screen, "Proposals (1)") != NULL)
 			break;
@@ -237,7 +171,7 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
 	for (;;) {
 		free(screen);
-		screen = prop_capture();
+		screen = e2e_tmux_capture();
 		if ((row = prop_row(screen)) != NULL &&
 		    (left = prop_left(row)) != -1 && left < left0)
 			break;
@@ -247,36 +181,17 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	}
 
 	/* Enter reviews it whole; Escape goes back to the list. */
-	{
-		const char	*args[] = { "send-keys", "-t", "t", "Enter",
-				    NULL };
-
-		prop_tmux(args, 1);
-	}
+	e2e_tmux_keys("Enter", 0);
+	free(screen);
+	screen = e2e_tmux_wait(PROP_WAIT_MS, "the review Enter opens",
+	    "proposer: alice", "targets: router/r8, build",
+	    "the exact bytes signed", "{\"action\":\"kill\"", "VIGIL_KEY",
+	    (char *)NULL);
+	e2e_tmux_keys("Escape", 0);
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
 	for (;;) {
 		free(screen);
-		screen = prop_capture();
-		if (strstr(screen, "proposer: alice") != NULL &&
-		    strstr(screen, "targets: router/r8, build") != NULL &&
-		    strstr(screen, "the exact bytes signed") != NULL &&
-		    strstr(screen, "{\"action\":\"kill\"") != NULL &&
-		    strstr(screen, "VIGIL_KEY") != NULL)
-			break;
-		ck_assert_msg(e2e_now_ms() < deadline, "Enter showed no "
-		    "review of the proposal:\n%s", screen);
-		e2e_sleep_ms(200);
-	}
-	{
-		const char	*args[] = { "send-keys", "-t", "t", "Escape",
-				    NULL };
-
-		prop_tmux(args, 1);
-	}
-	deadline = e2e_now_ms() + PROP_WAIT_MS;
-	for (;;) {
-		free(screen);
-		screen = prop_capture();
+		screen = e2e_tmux_capture();
 		if (prop_row(screen) != NULL &&
 		    strstr(screen, "proposer: alice") == NULL)
 			break;
@@ -309,7 +224,7 @@ proposals_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screen");
 	tcase_set_timeout(tc, 90);
-	tcase_add_checked_fixture(tc, NULL, prop_teardown);
+	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
 	tcase_add_test(tc,
 	    a_proposal_from_another_console_shows_with_its_countdown);
 	suite_add_tcase(s, tc);

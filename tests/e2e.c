@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ static int	 e2e_ports[E2E_MAX_PORTS];
 static size_t	 e2e_nports;
 static char	 e2e_tmp[PATH_MAX];
 static int	 e2e_registered;
+static char	 e2e_tmux_socket[PATH_MAX + 16];
 
 static void	 e2e_track(pid_t);
 static void	 e2e_untrack(pid_t);
@@ -57,6 +59,8 @@ static char	*e2e_slurp(const char *);
 static int	 e2e_decode_status(int);
 static void	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t);
 static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
+static void	 e2e_tmux(const char *const *, int);
+static void	 e2e_tmux_kill(void);
 
 /* Register the cleanup and make this test's directory. */
 void
@@ -87,6 +91,7 @@ e2e_cleanup(void)
 	char		 path[PATH_MAX + 256];
 	size_t		 i;
 
+	e2e_tmux_kill();
 	for (i = 0; i < e2e_nprocs; i++) {
 		kill(e2e_procs[i], SIGKILL);
 		while (waitpid(e2e_procs[i], NULL, 0) == -1 && errno == EINTR)
@@ -796,4 +801,127 @@ e2e_trust_line(const char *path, const char *name)
 	e2e_result_free(&r);
 	free(argv[0]);
 	return (line);
+}
+
+/* Run tmux with args on this test's server; must: fail when it fails. */
+static void
+e2e_tmux(const char *const *args, int must)
+{
+	struct e2e_result	 r;
+	char			*argv[32];
+	size_t			 n = 0;
+
+	argv[n++] = "/usr/bin/tmux";
+	argv[n++] = "-S";
+	argv[n++] = e2e_tmux_socket;
+	argv[n++] = "-f";
+	argv[n++] = "/dev/null";
+	while (*args != NULL && n < 31)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	e2e_run(argv, NULL, 10000, &r);
+	if (must)
+		ck_assert_msg(r.status == 0, "tmux %s failed (status %d): %s",
+		    argv[5], r.status, r.err);
+	e2e_result_free(&r);
+}
+
+/* Kill this test's tmux server, if it started one. */
+static void
+e2e_tmux_kill(void)
+{
+	const char	*args[] = { "kill-server", NULL };
+
+	if (e2e_tmux_socket[0] == '\0')
+		return;
+	e2e_tmux(args, 0);
+	e2e_tmux_socket[0] = '\0';
+}
+
+/* Start cmd in a detached tmux window of cols x rows. */
+void
+e2e_tmux_start(int cols, int rows, const char *cmd)
+{
+	char		 x[16], y[16];
+	const char	*args[] = { "new-session", "-d", "-x", x, "-y", y,
+			    "-s", "t", cmd, NULL };
+
+	if (access("/usr/bin/tmux", X_OK) != 0)
+		ck_abort_msg("/usr/bin/tmux is missing; the screen tests "
+		    "drive the console in it: apt-get install tmux");
+	snprintf(e2e_tmux_socket, sizeof e2e_tmux_socket, "%s/tmux",
+	    e2e_tmp);
+	snprintf(x, sizeof x, "%d", cols);
+	snprintf(y, sizeof y, "%d", rows);
+	e2e_tmux(args, 1);
+}
+
+/* Type a tmux key name, or literal text. */
+void
+e2e_tmux_keys(const char *keys, int literal)
+{
+	const char	*args[] = { "send-keys", "-t", "t", literal ? "-l" :
+			    keys, literal ? keys : NULL, NULL };
+
+	e2e_tmux(args, 1);
+}
+
+/* What the window shows now. */
+char *
+e2e_tmux_capture(void)
+{
+	struct e2e_result	 r;
+	char			*argv[] = { "/usr/bin/tmux", "-S",
+				    e2e_tmux_socket, "capture-pane", "-p", "-t",
+				    "t", NULL };
+
+	e2e_run(argv, NULL, 10000, &r);
+	ck_assert_msg(r.status == 0, "tmux capture-pane failed: %s", r.err);
+	free(r.err);
+	return (r.out);
+}
+
+/* Wait until the window shows every string given. */
+char *
+e2e_tmux_wait(int timeout_ms, const char *what, ...)
+{
+	va_list		 ap;
+	const char	*s;
+	char		*screen = NULL;
+	int64_t		 deadline = e2e_now_ms() + timeout_ms;
+	int		 all;
+
+	for (;;) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		all = 1;
+		va_start(ap, what);
+		while (all && (s = va_arg(ap, const char *)) != NULL)
+			all = strstr(screen, s) != NULL;
+		va_end(ap);
+		if (all)
+			return (screen);
+		ck_assert_msg(e2e_now_ms() < deadline, "after %d ms, %s is "
+		    "not on the screen:\n%s", timeout_ms, what, screen);
+		e2e_sleep_ms(200);
+	}
+}
+
+/* Wait until the window no longer shows gone. */
+char *
+e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
+{
+	char	*screen = NULL;
+	int64_t	 deadline = e2e_now_ms() + timeout_ms;
+
+	for (;;) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if (strstr(screen, gone) == NULL)
+			return (screen);
+		ck_assert_msg(e2e_now_ms() < deadline, "after %d ms, %s: "
+		    "\"%s\" is still on the screen:\n%s", timeout_ms, what,
+		    gone, screen);
+		e2e_sleep_ms(200);
+	}
 }

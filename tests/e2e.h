@@ -158,4 +158,30 @@ char	*e2e_make_key(const char *name);
  */
 char	*e2e_trust_line(const char *path, const char *name);
 
+/*
+ * A real terminal for the console: a detached tmux server of this test's
+ * own (its socket in e2e_dir(), killed by e2e_cleanup()), one window of
+ * cols x rows running the shell command cmd.  Fails the test when tmux
+ * is missing or will not start.
+ */
+void	 e2e_tmux_start(int cols, int rows, const char *cmd);
+
+/* Type into it: a tmux key name ("Enter", "Escape"), or literal text. */
+void	 e2e_tmux_keys(const char *keys, int literal);
+
+/* What the window shows now, as text (allocated). */
+char	*e2e_tmux_capture(void);
+
+/*
+ * Wait up to timeout_ms until the window shows every one of the strings
+ * after what (NULL-terminated), and return that screen (allocated).
+ * Fails the test, saying what was awaited and showing the last screen,
+ * when the time runs out.
+ */
+char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
+
+/* As e2e_tmux_wait(), until the window no longer shows gone. */
+char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
+	    const char *gone);
+
 #endif

@@ -503,6 +503,64 @@ cmd_printf(struct cmd_text *text, const char *fmt, ...)
 	free(s);
 }
 
+/* Sort target t's answer and put it in words. */
+enum cmd_outcome
+cmd_outcome(const struct cmd_target *t, const char *what, char *buf,
+    size_t len)
+{
+	size_t	n = strlen(t->node);
+	int	own;
+
+	/* Backends begin their sentences with the node's id. */
+	own = strncmp(t->text, t->node, n) == 0 && t->text[n] == ' ';
+	if (t->ok && strncmp(t->text, t->outcome, strlen(t->outcome)) == 0) {
+		util_format(buf, len, "%s: %s", t->node, t->text);
+		return (CMD_OUTCOME_OK);
+	}
+	if (t->ok) {
+		util_format(buf, len, "%s: %s%s%s", t->node, t->outcome,
+		    t->text[0] != '\0' ? ": " : "", own ? t->text + n + 1 :
+		    t->text);
+		return (CMD_OUTCOME_OK);
+	}
+	if (strcmp(t->outcome, "unreachable") == 0) {
+		util_format(buf, len, "%s did not answer %s: %s", t->node,
+		    what, t->text);
+		return (CMD_OUTCOME_UNREACHED);
+	}
+	if (own)
+		util_copy(buf, len, t->text);
+	else
+		util_format(buf, len, "%s %s %s: %s", t->node, t->outcome,
+		    what, t->text[0] != '\0' ? t->text : "it gave no reason");
+	return (CMD_OUTCOME_REFUSED);
+}
+
+/* Whether p can be approved or cancelled now, and if not why. */
+int
+cmd_actionable(const struct fleet_proposal *p, int approving, char **cause)
+{
+	if (p->problem[0] != '\0' && approving) {
+		*cause = xasprintf("proposal %s must not be approved: %s",
+		    p->id, p->problem);
+		return (-1);
+	}
+	if (!p->decoded) {
+		*cause = xasprintf("proposal %s cannot be %s: %s", p->id,
+		    approving ? "approved" : "cancelled", p->problem);
+		return (-1);
+	}
+	if (strcmp(p->status, "pending") != 0) {
+		*cause = xasprintf("proposal %s (%s) is %s, not pending, so "
+		    "there is nothing to %s; vigil pending and the "
+		    "console's Proposals view list what waits", p->id,
+		    p->cmd.action, p->status, approving ? "approve" :
+		    "cancel");
+		return (-1);
+	}
+	return (0);
+}
+
 /* The review a second operator reads before signing. */
 char *
 cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,

@@ -29,6 +29,7 @@ struct node;
 struct opkey;
 
 #define CMD_NAME_MAX		PROTO_OPERATOR_MAX
+#define CMD_DEFAULT_TTL_MS	(5 * 60 * 1000LL)	/* a proposal's life */
 #define CMD_CANCEL_PREFIX	"vigil.v1 cancel "	/* + id: signed */
 
 /* An operator at this console: their name and private key. */
@@ -138,6 +139,31 @@ int	 cmd_track_update(struct cmd_track *t, const struct fleet *fleet);
 
 /* Mark every target not yet done as "unreachable" with why. */
 void	 cmd_track_give_up(struct cmd_track *t, const char *why);
+
+/* How a target answered, as cmd_outcome() sorts it. */
+enum cmd_outcome {
+	CMD_OUTCOME_OK = 0,	/* as hoped */
+	CMD_OUTCOME_REFUSED,	/* a definite no, with the backend's words */
+	CMD_OUTCOME_UNREACHED,	/* no answer: not connected, or too slow */
+};
+
+/*
+ * Target t's answer to what ("the proposal", "the approval") as a line
+ * for a person into buf: "router/r8: executed: ..." when it went as
+ * hoped, else the backend's sentence (which names the node) or one
+ * saying who did not answer and why.  Returns how it answered.
+ */
+enum cmd_outcome cmd_outcome(const struct cmd_target *t, const char *what,
+	    char *buf, size_t len);
+
+/*
+ * May proposal p be approved (approving) or cancelled now?  Returns 0,
+ * or -1 with an allocated sentence in *cause: nodes hold different
+ * documents under its id, its document does not read, or it is no
+ * longer pending.
+ */
+int	 cmd_actionable(const struct fleet_proposal *p, int approving,
+	    char **cause);
 
 /*
  * The review of proposal p at wall time wall_ms, as lines for a person:

@@ -1089,34 +1089,23 @@ headless_send(struct headless *h, const char *message, const char *frame)
 static int
 headless_outcomes(struct headless *h, const char *what)
 {
-	const struct cmd_target	*t;
-	size_t			 i, n, refused = 0, unreached = 0;
-	int			 own;
+	char	line[PROTO_TEXT_MAX * 2];
+	size_t	i, refused = 0, unreached = 0;
 
 	for (i = 0; i < h->track.ntargets; i++) {
-		t = &h->track.targets[i];
-		/* Backends begin their sentences with the node's id. */
-		n = strlen(t->node);
-		own = strncmp(t->text, t->node, n) == 0 && t->text[n] == ' ';
-		if (t->ok && strncmp(t->text, t->outcome,
-		    strlen(t->outcome)) == 0)
-			printf("%s: %s\n", t->node, t->text);
-		else if (t->ok)
-			printf("%s: %s%s%s\n", t->node, t->outcome,
-			    t->text[0] != '\0' ? ": " : "", own ?
-			    t->text + n + 1 : t->text);
-		else if (strcmp(t->outcome, "unreachable") == 0) {
+		switch (cmd_outcome(&h->track.targets[i], what, line,
+		    sizeof line)) {
+		case CMD_OUTCOME_OK:
+			printf("%s\n", line);
+			break;
+		case CMD_OUTCOME_REFUSED:
+			refused++;
+			fprintf(stderr, "vigil: %s\n", line);
+			break;
+		case CMD_OUTCOME_UNREACHED:
 			unreached++;
-			fprintf(stderr, "vigil: %s did not answer %s: %s\n",
-			    t->node, what, t->text);
-		} else if (own) {
-			refused++;
-			fprintf(stderr, "vigil: %s\n", t->text);
-		} else {
-			refused++;
-			fprintf(stderr, "vigil: %s %s %s: %s\n", t->node,
-			    t->outcome, what, t->text[0] != '\0' ? t->text :
-			    "it gave no reason");
+			fprintf(stderr, "vigil: %s\n", line);
+			break;
 		}
 	}
 	headless_flush(h);
@@ -1136,7 +1125,7 @@ static int
 headless_find(struct headless *h, int approving)
 {
 	const struct fleet_proposal	*p;
-	char				 wait[32];
+	char				 wait[32], *cause = NULL;
 	int				 ambiguous, rc;
 
 	rc = headless_until(h, headless_ready_proposal, h->options->wait_ms);
@@ -1166,21 +1155,9 @@ headless_find(struct headless *h, int approving)
 		return (HEADLESS_EXIT_UNREACHED);
 	}
 	util_copy(h->id, sizeof h->id, p->id);
-	if (p->problem[0] != '\0' && approving) {
-		fprintf(stderr, "vigil: proposal %s must not be approved: "
-		    "%s\n", p->id, p->problem);
-		return (HEADLESS_EXIT_REFUSED);
-	}
-	if (!p->decoded) {
-		fprintf(stderr, "vigil: proposal %s cannot be %s: %s\n", p->id,
-		    approving ? "approved" : "cancelled", p->problem);
-		return (HEADLESS_EXIT_REFUSED);
-	}
-	if (strcmp(p->status, "pending") != 0) {
-		fprintf(stderr, "vigil: proposal %s (%s) is %s, not pending, "
-		    "so there is nothing to %s; vigil pending lists what "
-		    "waits\n", p->id, p->cmd.action, p->status,
-		    approving ? "approve" : "cancel");
+	if (cmd_actionable(p, approving, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
 	}
 	*h->cmd = p->cmd;

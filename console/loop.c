@@ -17,6 +17,8 @@
 
 #include <libwebsockets.h>
 
+#include "cmd.h"
+#include "desk.h"
 #include "fleet.h"
 #include "link.h"
 #include "loop.h"
@@ -41,6 +43,7 @@ struct loop {
 
 	struct tui		*tui;
 	struct lws		*tui_wsi;
+	struct desk		*desk;
 	lws_sorted_usec_list_t	 draw_sul;
 };
 
@@ -50,6 +53,7 @@ static void	 loop_tick(lws_sorted_usec_list_t *);
 static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
+static void	 loop_tui_command(struct loop *, const struct tui_action *);
 static void	 loop_signal(int);
 static void	 loop_signals_install(struct loop *, struct sigaction *);
 static void	 loop_signals_restore(struct sigaction *);
@@ -148,6 +152,13 @@ loop_free(struct loop *loop)
 		link_free(loop->links[i]);
 	free(loop->links);
 	free(loop);
+}
+
+/* Carry out the console's commands through desk. */
+void
+loop_attach_desk(struct loop *loop, struct desk *desk)
+{
+	loop->desk = desk;
 }
 
 /* Set the tick hook. */
@@ -271,7 +282,15 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	struct loop	*loop = lws_container_of(sul, struct loop, tick_sul);
 	int64_t		 now_ms = util_mono_ms(), wall_ms = util_wall_ms();
 
+	char		*text;
+	int		 ok;
+
 	fleet_tick(loop->fleet, now_ms, wall_ms);
+	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
+		if (loop->tui != NULL)
+			tui_command_said(loop->tui, text, 1, ok);
+		free(text);
+	}
 	if (loop->tick_cb != NULL)
 		loop->tick_cb(loop->tick_arg, loop, now_ms, wall_ms);
 	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick,
@@ -374,9 +393,47 @@ loop_tui_action(struct loop *loop, const struct tui_action *action)
 			}
 		}
 		break;
+	case TUI_PROPOSE:
+	case TUI_APPROVE:
+	case TUI_CANCEL:
+		loop_tui_command(loop, action);
+		break;
 	case TUI_NONE:
 		break;
 	}
+}
+
+/* Hand a command to the desk and tell the console what left. */
+static void
+loop_tui_command(struct loop *loop, const struct tui_action *action)
+{
+	const char	*nodes[PROTO_MAX_TARGETS];
+	char		*text = NULL;
+	size_t		 i;
+	int		 rc;
+
+	if (loop->desk == NULL) {
+		tui_command_said(loop->tui, "nothing was signed or sent: this "
+		    "console does not carry commands", 1, 0);
+		return;
+	}
+	switch (action->type) {
+	case TUI_PROPOSE:
+		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
+			nodes[i] = action->nodes[i];
+		rc = desk_propose(loop->desk, loop, action->command, nodes, i,
+		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS, &text);
+		break;
+	case TUI_APPROVE:
+		rc = desk_approve(loop->desk, loop, action->id,
+		    action->document, &text);
+		break;
+	default:
+		rc = desk_cancel(loop->desk, loop, action->id, &text);
+		break;
+	}
+	tui_command_said(loop->tui, text, rc != 0, 0);
+	free(text);
 }
 
 /* Note the signal and wake the loop; nothing else is safe here. */

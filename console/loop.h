@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct desk;
 struct fleet;
 struct loop;
 struct tui;
@@ -51,6 +52,13 @@ void		 loop_set_tick(struct loop *loop, loop_tick_cb *cb, void *arg);
  */
 int		 loop_attach_tui(struct loop *loop, struct tui *tui,
 		    char **cause);
+
+/*
+ * Carry out the console's command actions (propose, approve, cancel)
+ * through desk, following their answers on every tick.  Without a desk
+ * they are refused in words.
+ */
+void		 loop_attach_desk(struct loop *loop, struct desk *desk);
 
 /* End loop_run() after the current pass. */
 void		 loop_stop(struct loop *loop);

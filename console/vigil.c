@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "command.h"
 #include "demo.h"
+#include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
@@ -28,7 +29,7 @@
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
-#define VIGIL_DEFAULT_TTL_MIN	5		/* --expires */
+#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))	/* --expires */
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -159,7 +160,7 @@ static void	 vigil_urls_add(struct vigil_urls *, const char *);
 static void	 vigil_urls_free(struct vigil_urls *);
 static int	 vigil_read_fleet(const char *, struct vigil_urls *);
 static int	 vigil_console(struct loop *, struct fleet *,
-		    const struct vigil_args *);
+		    const struct vigil_args *, const struct cmd_operator *);
 
 /* Parse the arguments, find the backends, and run. */
 int
@@ -200,8 +201,15 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (status);
 	}
-	/* The key first: no use connecting if the signer cannot sign. */
-	if (command != NULL && (command->takes & VIGIL_SIGNS) &&
+	/*
+	 * The key first: no use connecting if the signer cannot sign.  The
+	 * console signs too when given a key (--key or VIGIL_KEY); without
+	 * one it only watches.
+	 */
+	env = getenv("VIGIL_KEY");
+	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
+	    (command == NULL && (args.key != NULL || args.operator_name !=
+	    NULL || (env != NULL && *env != '\0')))) &&
 	    cmd_operator_load(&op, args.key, args.operator_name,
 	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -305,7 +313,7 @@ main(int argc, char **argv)
 			hopts.id = args.operands[0];
 		status = headless_run(loop, &fleet, &hopts);
 	} else
-		status = vigil_console(loop, &fleet, &args);
+		status = vigil_console(loop, &fleet, &args, &op);
 
 	if (demo != NULL && !demo_alive(demo, why, sizeof why))
 		fprintf(stderr, "vigil: the embedded fleet stopped while vigil "
@@ -333,10 +341,11 @@ vigil_args_free(struct vigil_args *args)
 /* The curses console, until the operator quits or a signal comes. */
 static int
 vigil_console(struct loop *loop, struct fleet *fleet,
-    const struct vigil_args *args)
+    const struct vigil_args *args, const struct cmd_operator *op)
 {
 	struct tui_options	 topts;
 	struct tui		*tui;
+	struct desk		*desk;
 	const char		*nocolor = getenv("NO_COLOR");
 	char			*cause = NULL;
 	enum loop_end		 end;
@@ -347,6 +356,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.ascii = args->ascii;
 	topts.config = NULL;
 	topts.title = fleet->name;
+	topts.operator = op->key != NULL ? op->name : NULL;
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -358,7 +368,11 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	desk = desk_create(fleet, op);
+	loop_attach_desk(loop, desk);
 	end = loop_run(loop, &cause);
+	loop_attach_desk(loop, NULL);
+	desk_free(desk);
 	tui_close(tui);
 	if (end == LOOP_FAILED) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -377,7 +391,8 @@ vigil_usage(FILE *f)
 
 	fprintf(f,
 "usage: vigil [--fleet FILE | --connect URL ... | --demo[=SCENARIO]]\n"
-"             [--wait SECONDS] [--no-color] [--ascii] [COMMAND [--json]]\n"
+"             [--wait SECONDS] [--no-color] [--ascii] [--key FILE]\n"
+"             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
@@ -424,7 +439,8 @@ vigil_usage(FILE *f)
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
-"                           VIGIL_KEY_PASSPHRASE)\n"
+"                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
+"                           propose, A approves in the Proposals view\n"
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
@@ -741,9 +757,10 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&
-	    (*command == NULL || !((*command)->takes & VIGIL_SIGNS))) {
+	    *command != NULL && !((*command)->takes & VIGIL_SIGNS)) {
 		fprintf(stderr, "vigil: --key and --operator apply only to "
-		    "propose, approve and cancel, which sign\n");
+		    "the console and to propose, approve and cancel, which "
+		    "sign\n");
 		return (-1);
 	}
 	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))

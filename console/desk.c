@@ -1,0 +1,256 @@
+/*
+ * desk.c: sign, send and follow the two-person commands an operator
+ * gives at the curses console, through the same cmd.c code as the
+ * headless propose, approve and cancel.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "desk.h"
+#include "fleet.h"
+#include "proto.h"
+#include "util.h"
+
+struct desk {
+	struct fleet			*fleet;
+	const struct cmd_operator	*op;
+	int				 busy;
+	int64_t				 started_ms;	/* monotonic */
+	const char			*what;		/* "the approval" */
+	struct proto_command		 cmd;
+	struct cmd_track		 track;
+};
+
+static int	 desk_ready(struct desk *, char **);
+static int	 desk_send(struct desk *, struct loop *, const char *,
+		    const char *, char *, char **);
+static char	*desk_targets(const struct proto_command *);
+
+/* Make the desk. */
+struct desk *
+desk_create(struct fleet *fleet, const struct cmd_operator *op)
+{
+	struct desk	*desk;
+
+	desk = xcalloc(1, sizeof *desk);
+	desk->fleet = fleet;
+	desk->op = op != NULL && op->key != NULL ? op : NULL;
+	return (desk);
+}
+
+/* Free the desk and what it follows. */
+void
+desk_free(struct desk *desk)
+{
+	if (desk == NULL)
+		return;
+	if (desk->busy)
+		cmd_track_free(&desk->track);
+	free(desk);
+}
+
+/* Is a command in flight? */
+int
+desk_busy(const struct desk *desk)
+{
+	return (desk->busy);
+}
+
+/* Refuse with a sentence when there is no key or a command in flight. */
+static int
+desk_ready(struct desk *desk, char **text)
+{
+	if (desk->op == NULL) {
+		*text = xstrdup("nothing was signed or sent: this console "
+		    "has no operator key; quit and start vigil with --key "
+		    "FILE (or VIGIL_KEY set), or use vigil propose, approve "
+		    "or cancel from a shell");
+		return (-1);
+	}
+	if (desk->busy) {
+		*text = xasprintf("nothing was signed or sent: %s of %s is "
+		    "still waiting for answers; try again once it has them",
+		    desk->what, desk->cmd.action);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The targets of cmd, comma-separated (allocated). */
+static char *
+desk_targets(const struct proto_command *cmd)
+{
+	char	*s = xstrdup(""), *t;
+	size_t	 i;
+
+	for (i = 0; i < cmd->ntargets; i++) {
+		t = xasprintf("%s%s%s", s, i == 0 ? "" : ", ",
+		    cmd->targets[i].node);
+		free(s);
+		s = t;
+	}
+	return (s);
+}
+
+/*
+ * Send frame (message "propose", "approve" or "cancel" of desk->cmd)
+ * and start following it; what names it in sentences.  On success the
+ * line in *text says what left; frame is freed either way.
+ */
+static int
+desk_send(struct desk *desk, struct loop *loop, const char *message,
+    const char *what, char *frame, char **text)
+{
+	char	*targets;
+	size_t	 links;
+
+	cmd_track_init(&desk->track, message, &desk->cmd);
+	links = cmd_send(&desk->track, loop, desk->fleet, frame);
+	free(frame);
+	desk->busy = 1;
+	desk->what = what;
+	desk->started_ms = util_mono_ms();
+	targets = desk_targets(&desk->cmd);
+	if (links == 0)
+		*text = xasprintf("%s of %s %s reached no backend; waiting "
+		    "for the answer", what, desk->cmd.action, targets);
+	else
+		*text = xasprintf("%s of %s %s, signed by %s, was sent to "
+		    "%zu backend%s; waiting for the answers", what,
+		    desk->cmd.action, targets, desk->op->name, links,
+		    links == 1 ? "" : "s");
+	free(targets);
+	return (0);
+}
+
+/* Build, sign and send a proposal. */
+int
+desk_propose(struct desk *desk, struct loop *loop, const char *action,
+    const char *const *nodes, size_t n, const char *reason, int64_t wall_ms,
+    int64_t ttl_ms, char **text)
+{
+	char	*doc, *frame, *cause = NULL;
+
+	if (desk_ready(desk, text) != 0)
+		return (-1);
+	if (cmd_build(desk->fleet, action, nodes, n, reason, desk->op->name,
+	    wall_ms, ttl_ms, &desk->cmd, &cause) != 0) {
+		*text = xasprintf("nothing was proposed: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	doc = proto_command_encode(&desk->cmd);
+	frame = cmd_propose_frame(desk->op, doc, &cause);
+	free(doc);
+	if (frame == NULL) {
+		*text = xasprintf("nothing was proposed: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (desk_send(desk, loop, "propose", "the proposal", frame,
+	    text));
+}
+
+/* Sign the reviewed document and send the approval. */
+int
+desk_approve(struct desk *desk, struct loop *loop, const char *id,
+    const char *document, char **text)
+{
+	const struct fleet_proposal	*p;
+	char				*frame, *cause = NULL;
+
+	if (desk_ready(desk, text) != 0)
+		return (-1);
+	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+	    strcmp(p->id, id) != 0) {
+		*text = xasprintf("not approved: no node holds proposal %s "
+		    "any more (executed, cancelled or expired); nothing was "
+		    "signed or sent", id);
+		return (-1);
+	}
+	if (cmd_actionable(p, 1, &cause) != 0) {
+		*text = xasprintf("not approved: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	if (document == NULL || strcmp(p->document, document) != 0) {
+		*text = xasprintf("not approved: the document of proposal %s "
+		    "is not the one you reviewed; nothing was signed or "
+		    "sent; review it again", id);
+		return (-1);
+	}
+	desk->cmd = p->cmd;
+	if ((frame = cmd_approve_frame(desk->op, id, document,
+	    &cause)) == NULL) {
+		*text = xasprintf("not approved: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (desk_send(desk, loop, "approve", "the approval", frame,
+	    text));
+}
+
+/* Sign and send a cancellation. */
+int
+desk_cancel(struct desk *desk, struct loop *loop, const char *id,
+    char **text)
+{
+	const struct fleet_proposal	*p;
+	char				*frame, *cause = NULL;
+
+	if (desk_ready(desk, text) != 0)
+		return (-1);
+	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+	    strcmp(p->id, id) != 0) {
+		*text = xasprintf("not cancelled: no node holds proposal %s "
+		    "any more (executed, cancelled or expired)", id);
+		return (-1);
+	}
+	if (cmd_actionable(p, 0, &cause) != 0) {
+		*text = xasprintf("not cancelled: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	desk->cmd = p->cmd;
+	if ((frame = cmd_cancel_frame(desk->op, id, &cause)) == NULL) {
+		*text = xasprintf("not cancelled: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (desk_send(desk, loop, "cancel", "the cancellation", frame,
+	    text));
+}
+
+/* Take the answers; report once every target is done. */
+int
+desk_poll(struct desk *desk, int64_t now_ms, char **text, int *ok)
+{
+	char	 line[PROTO_TEXT_MAX * 2], why[128], *all, *t;
+	size_t	 i;
+
+	if (!desk->busy)
+		return (0);
+	if (!cmd_track_update(&desk->track, desk->fleet)) {
+		if (now_ms - desk->started_ms < DESK_WAIT_MS)
+			return (0);
+		util_format(why, sizeof why, "no answer within %d seconds; "
+		    "the Proposals view shows what the backends hold",
+		    DESK_WAIT_MS / 1000);
+		cmd_track_give_up(&desk->track, why);
+	}
+	*ok = 1;
+	all = xstrdup("");
+	for (i = 0; i < desk->track.ntargets; i++) {
+		if (cmd_outcome(&desk->track.targets[i], desk->what, line,
+		    sizeof line) != CMD_OUTCOME_OK)
+			*ok = 0;
+		t = xasprintf("%s%s%s", all, i == 0 ? "" : "\n", line);
+		free(all);
+		all = t;
+	}
+	*text = all;
+	cmd_track_free(&desk->track);
+	desk->busy = 0;
+	return (1);
+}

@@ -1,0 +1,73 @@
+/*
+ * desk.h: two-person commands from the curses console.
+ *
+ * What an operator asks for at the console (propose, approve, cancel)
+ * reaches the desk once they have typed the action's name.  The desk
+ * signs it with the operator's key and sends it through the same code
+ * as vigil propose, approve and cancel (cmd.h), then follows the
+ * backends' answers from the loop's tick without ever blocking it, and
+ * puts the outcome in words.  One command is in flight at a time.
+ *
+ * Like the rest of the console it is a convenience, not a trust
+ * boundary: each target backend enforces the two-person rule.
+ */
+#ifndef VIGIL_DESK_H
+#define VIGIL_DESK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cmd_operator;
+struct fleet;
+struct loop;
+struct desk;
+
+#define DESK_WAIT_MS	10000	/* longest wait for the targets' answers */
+
+/*
+ * Make the desk for fleet, signing as op (kept, not copied; NULL when
+ * the console was started without a key, and then every command is
+ * refused with a sentence saying how to give one).
+ */
+struct desk	*desk_create(struct fleet *fleet,
+		    const struct cmd_operator *op);
+void		 desk_free(struct desk *desk);
+
+/*
+ * Propose action on the n nodes with reason, each bound to the build
+ * and state the model shows now, expiring ttl_ms after wall_ms.  Returns
+ * 0 with a line saying what was sent in *text, or -1 with a sentence
+ * saying why nothing was (no key, a command already in flight, a node
+ * not heard from, a missing reason, signing failed).  *text is
+ * allocated either way.
+ */
+int		 desk_propose(struct desk *desk, struct loop *loop,
+		    const char *action, const char *const *nodes, size_t n,
+		    const char *reason, int64_t wall_ms, int64_t ttl_ms,
+		    char **text);
+
+/*
+ * Approve proposal id, signing document: the bytes the operator
+ * reviewed, which must still be what the fleet holds under id.  Returns
+ * as desk_propose().
+ */
+int		 desk_approve(struct desk *desk, struct loop *loop,
+		    const char *id, const char *document, char **text);
+
+/* Cancel proposal id (the proposer's right).  Returns as desk_propose(). */
+int		 desk_cancel(struct desk *desk, struct loop *loop,
+		    const char *id, char **text);
+
+/*
+ * Follow the command in flight at monotonic now_ms.  Returns 1 when it
+ * has just finished, with one line per target in *text (allocated) and
+ * *ok set when every target answered as hoped; else 0.  Targets that do
+ * not answer within DESK_WAIT_MS count as unreachable.
+ */
+int		 desk_poll(struct desk *desk, int64_t now_ms, char **text,
+		    int *ok);
+
+/* Is a command waiting for its answers? */
+int		 desk_busy(const struct desk *desk);
+
+#endif

@@ -45,6 +45,7 @@ static const char *const keys_sections[] = {
 	[KEYS_MOVING] = "Moving",
 	[KEYS_ROWS] = "Rows",
 	[KEYS_ALERTS] = "Alerts",
+	[KEYS_COMMANDS] = "Two-person commands",
 	[KEYS_CONSOLE] = "Console",
 };
 

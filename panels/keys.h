@@ -21,8 +21,10 @@
 /*
  * X(section, ACTION, "config-name", "help sentence", key, key, key):
  * keys are curses key codes or characters; 0 fills an unused slot.
- * No action destroys anything: acknowledging an alert only hides it from
- * the alert bar until it changes.
+ * No key alone changes the fleet: acknowledging an alert only hides it
+ * from the alert bar until it changes, and the command keys open a
+ * dialog where the action's name must be typed whole before anything is
+ * signed, which a second operator must then approve.
  */
 #define KEYS_TABLE(X)							\
 	X(KEYS_VIEWS, VIEW_FLEET, "view-fleet",				\
@@ -56,7 +58,8 @@
 	    "Show the previous view",					\
 	    KEY_BTAB, KEY_LEFT, 'h')					\
 	X(KEYS_VIEWS, BACK, "back",					\
-	    "Clear the filter, or leave detail, review or help",	\
+	    "Clear the filter or the marks, or leave detail, review "	\
+	    "or help",							\
 	    KEYS_ESCAPE, KEY_BACKSPACE, 0)				\
 	X(KEYS_MOVING, MOVE_UP, "move-up",				\
 	    "Select the row above",					\
@@ -92,6 +95,26 @@
 	    "Acknowledge the selected alert (Alerts view): hide it "	\
 	    "from the bar until it changes",				\
 	    'a', 0, 0)							\
+	X(KEYS_COMMANDS, MARK, "mark",					\
+	    "Mark or unmark the selected node as a target of the next "	\
+	    "proposal",							\
+	    'm', 0, 0)							\
+	X(KEYS_COMMANDS, PROPOSE_KILL, "propose-kill",			\
+	    "Propose to kill the marked routers, or the selected one: "	\
+	    "give a reason, then type kill",				\
+	    'K', 0, 0)							\
+	X(KEYS_COMMANDS, PROPOSE_RESUME, "propose-resume",		\
+	    "Propose to resume the marked killed routers, or the "	\
+	    "selected one: give a reason, then type resume",		\
+	    'R', 0, 0)							\
+	X(KEYS_COMMANDS, APPROVE, "approve",				\
+	    "Approve the selected proposal (Proposals view): review "	\
+	    "it, then type its action's name to sign",			\
+	    'A', 0, 0)							\
+	X(KEYS_COMMANDS, CANCEL_PROPOSAL, "cancel-proposal",		\
+	    "Cancel your own selected proposal (Proposals view): type "	\
+	    "cancel to sign",						\
+	    'X', 0, 0)							\
 	X(KEYS_CONSOLE, REDRAW, "redraw",				\
 	    "Redraw the whole screen",					\
 	    KEYS_CTRL('l'), 0, 0)					\
@@ -104,6 +127,7 @@ enum keys_section {
 	KEYS_MOVING,
 	KEYS_ROWS,
 	KEYS_ALERTS,
+	KEYS_COMMANDS,
 	KEYS_CONSOLE,
 };
 

@@ -185,6 +185,9 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 	const struct fleet_proposal	*fp;
 	char				 lines[64][DRAW_LINE_MAX], *text, *line;
 	char				*next, note[DRAW_LINE_MAX];
+	char				 approve[KEYS_NAME_MAX];
+	char				 chunk[DRAW_LINE_MAX];
+	char				 cancel[KEYS_NAME_MAX];
 	size_t				 n, j;
 	int				 row = y;
 
@@ -204,11 +207,18 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 			*next++ = '\0';
 		if (fp->document != NULL &&
 		    strcmp(line + strspn(line, " "), fp->document) == 0) {
-			/* The signed bytes exactly: cut, never rewrapped. */
+			/*
+			 * The signed bytes exactly: cut into rows of w
+			 * bytes, never rewrapped, and each row drawn whole
+			 * so that no byte hides under an ellipsis.
+			 */
 			line += strspn(line, " ");
 			for (; *line != '\0' && row < y + h; row++) {
-				draw_text(win, row, 0, w, line, 0, A_NORMAL);
-				line += strnlen(line, (size_t)w);
+				n = strnlen(line, (size_t)w);
+				util_format(chunk, sizeof chunk, "%.*s",
+				    (int)n, line);
+				draw_text(win, row, 0, w, chunk, 0, A_NORMAL);
+				line += n;
 			}
 			continue;
 		}
@@ -220,9 +230,19 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 			    draw_mark_attr(MARK_CRIT) : A_NORMAL);
 	}
 	free(text);
-	util_format(note, sizeof note, "To approve, a second operator runs "
-	    "vigil approve %.8s with --key FILE or VIGIL_KEY.  Escape goes "
-	    "back.", fp->id);
+	keys_first(ctx->keys, KEYS_APPROVE, approve, sizeof approve);
+	keys_first(ctx->keys, KEYS_CANCEL_PROPOSAL, cancel, sizeof cancel);
+	if (ctx->operator != NULL)
+		util_format(note, sizeof note, "%s approves it as %s: you "
+		    "type %s to sign.  %s cancels it, if you proposed it.  "
+		    "Escape goes back.", approve, ctx->operator, fp->decoded ?
+		    fp->cmd.action : "its action", cancel);
+	else
+		util_format(note, sizeof note, "This console has no key, so "
+		    "it cannot sign: a second operator approves with %s in a "
+		    "console started with --key FILE (or VIGIL_KEY set), or "
+		    "runs vigil approve %.8s.  Escape goes back.", approve,
+		    fp->id);
 	n = draw_wrap(note, w, lines, nitems(lines));
 	for (j = 0, row++; j < n && row < y + h; j++, row++)
 		draw_text(win, row, 0, w, lines[j], 0,

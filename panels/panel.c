@@ -120,10 +120,24 @@ panel_resize(struct panel *p, int h, int w)
 void
 panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 {
-	struct table	*t = &p->table;
-	int		 at;
+	struct table		*t = &p->table;
+	struct table_cell	*c;
+	char			 text[TABLE_CELL_MAX];
+	size_t			 i;
+	int			 at;
 
 	table_view(t, p->filter, p->sort_col, p->reverse);
+	/* A marked node's first cell starts with "*" (after sorting, so
+	   marking a row never moves it). */
+	for (i = 0; p->marks != NULL && p->marks->n > 0 && i < t->nrows;
+	    i++) {
+		if (!panel_marked(p->marks, t->rows[i].node))
+			continue;
+		c = &t->rows[i].cells[0];
+		util_format(text, sizeof text, "*%s", c->text);
+		util_copy(c->text, sizeof c->text, text);
+		c->mark = MARK_INFO;
+	}
 	if (t->nshown == 0) {
 		p->cursor = 0;
 	} else if (p->selected[0] != '\0' &&
@@ -144,6 +158,21 @@ panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 		draw_text(win, y + 1, 0, w, p->filter[0] != '\0' ?
 		    "  No rows match the filter; Escape clears it." :
 		    "  Nothing to show yet.", 0, draw_mark_attr(MARK_DIM));
+}
+
+/* Whether node is marked. */
+int
+panel_marked(const struct panel_marks *marks, const char *node)
+{
+	size_t	i;
+
+	if (marks == NULL || node == NULL || *node == '\0')
+		return (0);
+	for (i = 0; i < marks->n; i++) {
+		if (strcmp(marks->node[i], node) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* The row under the cursor. */

@@ -25,6 +25,12 @@ struct node;
 #define PANEL_FILTER_MAX	64
 #define PANEL_MESSAGE_MAX	256
 
+/* The nodes marked as targets of the next proposal. */
+struct panel_marks {
+	char	node[PROTO_MAX_TARGETS][PROTO_ID_MAX];
+	size_t	n;
+};
+
 /* What a view reads while drawing or handling a key. */
 struct panel_ctx {
 	const struct fleet	*fleet;
@@ -33,6 +39,7 @@ struct panel_ctx {
 	int64_t			 now_ms;	/* monotonic */
 	int64_t			 wall_ms;	/* wall clock, for the
 						   proposals' countdowns */
+	const char		*operator;	/* who signs here, or NULL */
 };
 
 struct panel;
@@ -70,6 +77,8 @@ struct panel {
 	char			 filter[PANEL_FILTER_MAX];
 	int			 h, w;
 	char			 node[PROTO_ID_MAX];	/* detail: its node */
+	const struct panel_marks *marks;	/* shown with a "*", or
+						   NULL */
 };
 
 extern const struct panel_ops panel_fleet_ops;
@@ -102,6 +111,10 @@ void		 panel_resize(struct panel *p, int h, int w);
  */
 void		 panel_show_table(struct panel *p, WINDOW *win, int y, int h,
 		    int w);
+
+/* Is node among marks? */
+int		 panel_marked(const struct panel_marks *marks,
+		    const char *node);
 
 /* The row under the cursor, or NULL. */
 const struct table_row *panel_selected_row(const struct panel *p);

@@ -26,8 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "draw.h"
 #include "fleet.h"
+#include "form.h"
 #include "keys.h"
 #include "panel.h"
 #include "tui.h"
@@ -58,6 +60,10 @@ struct tui {
 	char		 title[64];
 	char		*config;	/* key config path */
 	struct keymap	 keys;
+	char		 operator[PROTO_OPERATOR_MAX];	/* "" no key */
+
+	struct form		 form;	/* the command dialog */
+	struct panel_marks	 marks;	/* targets of the next proposal */
 
 	struct panel	 panels[VIEW_COUNT];
 	enum tui_view	 view;
@@ -101,6 +107,14 @@ static void	 tui_say(struct tui *tui, const char *fmt, ...)
 static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
 		    struct panel_ctx *ctx);
 static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
+static int	 tui_form_key(struct tui *tui, int ch,
+		    struct tui_action *out);
+static void	 tui_mark(struct tui *tui);
+static void	 tui_propose(struct tui *tui, const struct fleet *fleet,
+		    const char *command);
+static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
+		    int approving);
+static int	 tui_can_sign(struct tui *tui, const char *what);
 static void	 tui_define_keys(void);
 
 /*
@@ -156,6 +170,8 @@ tui_open(const struct tui_options *options, char **cause)
 	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	util_copy(tui->title, sizeof tui->title, options->title != NULL ?
 	    options->title : "");
+	util_copy(tui->operator, sizeof tui->operator,
+	    options->operator != NULL ? options->operator : "");
 
 	if ((in_fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
 	    (out_fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) ==
@@ -196,6 +212,9 @@ tui_open(const struct tui_options *options, char **cause)
 
 	for (i = 0; i < VIEW_COUNT; i++)
 		panel_init(&tui->panels[i], tui_views[i]);
+	tui->panels[VIEW_FLEET].marks = &tui->marks;
+	tui->panels[VIEW_ROUTERS].marks = &tui->marks;
+	tui->panels[VIEW_STATIONS].marks = &tui->marks;
 	tui->view = tui->back = VIEW_FLEET;
 	tui->pending = 1;
 	tui->resized = 1;
@@ -245,6 +264,7 @@ tui_close(struct tui *tui)
 	fclose(tui->out);
 	for (i = 0; i < VIEW_COUNT; i++)
 		panel_free(&tui->panels[i]);
+	form_close(&tui->form);
 	free(tui->config);
 	free(tui);
 }
@@ -285,6 +305,7 @@ tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
 	ctx->config = tui->config;
 	ctx->now_ms = tui->last_now;
 	ctx->wall_ms = tui->last_wall;
+	ctx->operator = tui->operator[0] != '\0' ? tui->operator : NULL;
 }
 
 /* Switch view, remembering where Escape goes back to. */
@@ -398,7 +419,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 			p->node[0] = '\0';
 		else if (p->filter[0] != '\0')
 			p->filter[0] = '\0';
-		else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+		else if (tui->marks.n > 0 && p->marks != NULL) {
+			tui->marks.n = 0;
+			tui_say(tui, "The marks are cleared.");
+		} else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
 			tui->view = tui->back;
 		return (0);
 	case KEYS_FILTER:
@@ -408,6 +432,19 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		return (0);
 	case KEYS_REDRAW:
 		clearok(curscr, TRUE);
+		return (0);
+	case KEYS_MARK:
+		tui_mark(tui);
+		return (0);
+	case KEYS_PROPOSE_KILL:
+		tui_propose(tui, fleet, "kill");
+		return (0);
+	case KEYS_PROPOSE_RESUME:
+		tui_propose(tui, fleet, "resume");
+		return (0);
+	case KEYS_APPROVE:
+	case KEYS_CANCEL_PROPOSAL:
+		tui_decide(tui, fleet, action == KEYS_APPROVE);
 		return (0);
 	default:
 		break;
@@ -448,6 +485,11 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 			tui->resized = 1;
 			continue;
 		}
+		if (tui->form.kind != FORM_NONE) {
+			if (tui_form_key(tui, ch, action))
+				return (1);
+			continue;
+		}
 		if (tui->editing) {
 			if (tui_edit(tui, ch)) {
 				action->type = TUI_QUIT;
@@ -469,6 +511,181 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 		tui_fill(tui, fleet);
 	}
 	return (0);
+}
+
+/*
+ * A key while the command dialog is open.  Returns 1 when *out is for
+ * the core: the command, once its word was typed, or quitting.
+ */
+static int
+tui_form_key(struct tui *tui, int ch, struct tui_action *out)
+{
+	char	msg[PANEL_MESSAGE_MAX];
+
+	if (keys_canonical(ch) == KEYS_CTRL('c')) {
+		form_close(&tui->form);
+		memset(out, 0, sizeof *out);
+		out->type = TUI_QUIT;	/* nothing was sent */
+		return (1);
+	}
+	switch (form_key(&tui->form, ch, out, msg, sizeof msg)) {
+	case FORM_SEND:
+		if (out->type == TUI_PROPOSE)
+			tui->marks.n = 0;
+		return (1);
+	case FORM_CLOSED:
+		tui->message[0] = '\0';
+		if (msg[0] != '\0')
+			tui_say(tui, "%s", msg);
+		return (0);
+	default:
+		return (0);
+	}
+}
+
+/* Say why this console cannot sign, if it cannot.  Returns 1 if it can. */
+static int
+tui_can_sign(struct tui *tui, const char *what)
+{
+	if (tui->operator[0] != '\0')
+		return (1);
+	tui_say(tui, "This console has no operator key, so it cannot %s: "
+	    "quit and start vigil with --key FILE (or VIGIL_KEY set), or use "
+	    "vigil propose, approve or cancel from a shell.", what);
+	return (0);
+}
+
+/* Mark or unmark the selected node (Fleet, Routers, Stations). */
+static void
+tui_mark(struct tui *tui)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	const struct table_row	*row;
+	struct panel_marks	*m = &tui->marks;
+	char			 k[KEYS_NAME_MAX];
+	size_t			 i;
+
+	if (p->marks == NULL || (row = panel_selected_row(p)) == NULL ||
+	    row->node[0] == '\0') {
+		tui_say(tui, "Marks are for nodes: select one in the Fleet, "
+		    "Routers or Stations view.");
+		return;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->node[i], row->node) != 0)
+			continue;
+		memmove(&m->node[i], &m->node[i + 1], (m->n - i - 1) *
+		    sizeof m->node[0]);
+		m->n--;
+		tui_say(tui, "%s is no longer marked (%zu marked).",
+		    row->node, m->n);
+		return;
+	}
+	if (m->n == nitems(m->node)) {
+		tui_say(tui, "A command takes at most %zu targets; unmark "
+		    "some first.", nitems(m->node));
+		return;
+	}
+	util_copy(m->node[m->n], sizeof m->node[m->n], row->node);
+	m->n++;
+	keys_first(&tui->keys, KEYS_PROPOSE_KILL, k, sizeof k);
+	tui_say(tui, "%s marked (%zu marked): %s proposes a kill of the "
+	    "marked nodes; Escape clears the marks.", row->node, m->n, k);
+}
+
+/* Open the dialog proposing command on the marked or selected nodes. */
+static void
+tui_propose(struct tui *tui, const struct fleet *fleet, const char *command)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	const struct table_row	*row;
+	const char		*nodes[PROTO_MAX_TARGETS];
+	size_t			 i, n = 0;
+
+	(void)fleet;
+	if (!tui_can_sign(tui, "propose"))
+		return;
+	if (tui->marks.n > 0 && p->marks != NULL) {
+		for (i = 0; i < tui->marks.n; i++)
+			nodes[n++] = tui->marks.node[i];
+	} else if (tui->view == VIEW_DETAIL && p->node[0] != '\0')
+		nodes[n++] = p->node;
+	else if (p->marks != NULL && (row = panel_selected_row(p)) != NULL &&
+	    row->node[0] != '\0')
+		nodes[n++] = row->node;
+	if (n == 0) {
+		tui_say(tui, "Select a router (Fleet or Routers view, or its "
+		    "detail) or mark some with m, then propose.");
+		return;
+	}
+	form_open_propose(&tui->form, command, nodes, n, tui->operator);
+}
+
+/*
+ * Open the dialog approving or cancelling the proposal under review or
+ * selected (Proposals view); approving opens its review above it.
+ */
+static void
+tui_decide(struct tui *tui, const struct fleet *fleet, int approving)
+{
+	struct panel			*p = &tui->panels[tui->view];
+	const struct table_row		*row;
+	const struct fleet_proposal	*fp;
+	char				*cause = NULL, k[KEYS_NAME_MAX];
+	const char			*id;
+
+	if (tui->view != VIEW_PROPOSALS) {
+		keys_first(&tui->keys, KEYS_VIEW_PROPOSALS, k, sizeof k);
+		tui_say(tui, "Proposals are %s in the Proposals view: "
+		    "press %s, select one, and %s it there.", approving ?
+		    "approved" : "cancelled", k, approving ? "approve" :
+		    "cancel");
+		return;
+	}
+	if (p->node[0] != '\0')
+		id = p->node;
+	else if ((row = panel_selected_row(p)) != NULL)
+		id = row->id;
+	else {
+		tui_say(tui, "No proposal is selected.");
+		return;
+	}
+	if ((fp = fleet_proposal_find(fleet, id, NULL)) == NULL) {
+		tui_say(tui, "No node holds this proposal any more.");
+		return;
+	}
+	if (cmd_actionable(fp, approving, &cause) != 0) {
+		tui_say(tui, "%s.", cause);
+		free(cause);
+		return;
+	}
+	if (!tui_can_sign(tui, approving ? "approve" : "cancel"))
+		return;
+	util_copy(p->node, sizeof p->node, fp->id);	/* the review */
+	form_open_decide(&tui->form, fp, approving, tui->operator);
+}
+
+/* What became of the command sent last. */
+void
+tui_command_said(struct tui *tui, const char *text, int done, int ok)
+{
+	char	line[PANEL_MESSAGE_MAX];
+	size_t	i;
+
+	tui->pending = 1;
+	if (tui->form.kind != FORM_NONE && tui->form.step >= FORM_SENT) {
+		form_said(&tui->form, text, done, ok);
+		return;
+	}
+	if (!done)
+		return;
+	/* The dialog was closed: the answers go to the status line. */
+	util_copy(line, sizeof line, text);
+	for (i = 0; line[i] != '\0'; i++) {
+		if (line[i] == '\n')
+			line[i] = ';';
+	}
+	tui_say(tui, "%s", line);
 }
 
 /*
@@ -530,6 +747,10 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		right[0] = '\0';	/* the prompt shows the filter */
 		util_format(left, sizeof left, "Filter: %s_   (Enter keeps "
 		    "it, Escape cancels)", p->filter);
+	} else if (tui->form.kind != FORM_NONE) {
+		util_copy(left, sizeof left, tui->form.step >= FORM_SENT ?
+		    "Command sent: Escape closes the dialog" : "Keys go to "
+		    "the command dialog: Escape leaves it, nothing sent");
 	} else if (tui->message[0] != '\0' && now_ms < tui->message_until) {
 		util_copy(left, sizeof left, tui->message);
 	} else {
@@ -609,6 +830,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	tui_ctx(tui, fleet, &ctx);
 	ctx.now_ms = now_ms;
 	p->ops->draw(p, stdscr, l.body_y, l.body_rows, l.cols, &ctx);
+	form_draw(&tui->form, stdscr, l.body_y, l.body_rows, l.cols, fleet);
 	tui_status(tui, &l, now_ms);
 	wnoutrefresh(stdscr);
 	doupdate();

@@ -18,7 +18,10 @@
 #ifndef VIGIL_TUI_H
 #define VIGIL_TUI_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "proto.h"
 
 struct fleet;
 struct tui;
@@ -29,18 +32,35 @@ struct tui_options {
 	const char	*config;	/* key config file, or NULL for
 					   $XDG_CONFIG_HOME/vigil/config */
 	const char	*title;		/* fleet or scenario name */
+	const char	*operator;	/* who signs commands here, or NULL
+					   when started without a key */
 };
 
 enum tui_action_type {
 	TUI_NONE = 0,
 	TUI_QUIT,
 	TUI_ACK_ALERT,		/* acknowledge alert (rule, node) */
+	TUI_PROPOSE,		/* propose command on nodes, for reason */
+	TUI_APPROVE,		/* approve proposal id: sign document */
+	TUI_CANCEL,		/* cancel proposal id */
 };
 
+/*
+ * A command action leaves only after the operator typed its action's
+ * name (never one key).
+ */
 struct tui_action {
 	enum tui_action_type	type;
 	char			rule[32];
 	char			node[64];
+	char			command[16];		/* "kill" */
+	char			id[PROTO_CMDID_MAX];	/* a proposal's */
+	char			reason[PROTO_TEXT_MAX];
+	char			nodes[PROTO_MAX_TARGETS][PROTO_ID_MAX];
+	size_t			nnodes;
+	/* approve: the exact bytes reviewed, owned by the console and
+	   valid until the next tui_input() */
+	const char		*document;
 };
 
 /*
@@ -62,6 +82,14 @@ int		 tui_fd(const struct tui *tui);
  */
 int		 tui_input(struct tui *tui, const struct fleet *fleet,
 		    struct tui_action *action);
+
+/*
+ * What became of the command the console last sent: text (lines) is
+ * shown in its dialog, or on the status line once the dialog was
+ * closed; done when the answers are all in, ok when they are as hoped.
+ */
+void		 tui_command_said(struct tui *tui, const char *text, int done,
+		    int ok);
 
 /* Note a SIGWINCH; the next tui_draw() lays the screen out again. */
 void		 tui_resized(struct tui *tui);

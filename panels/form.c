@@ -1,0 +1,374 @@
+/*
+ * form.c: the command dialog: what is typed, what it shows, and the
+ * action that leaves once the action's name was typed whole.
+ */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "command.h"
+#include "draw.h"
+#include "fleet.h"
+#include "form.h"
+#include "keys.h"
+#include "util.h"
+
+#define FORM_LINES	48	/* lines the dialog may hold */
+
+/* The dialog's lines before they are drawn. */
+struct form_text {
+	char	line[FORM_LINES][DRAW_LINE_MAX];
+	attr_t	attr[FORM_LINES];
+	size_t	n;
+	int	w;
+};
+
+static const char *form_word(const struct form *);
+static const char *form_noun(const struct form *);
+static void	 form_add(struct form_text *, attr_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	 form_targets(const struct form *, const struct fleet *,
+		    struct form_text *);
+static int	 form_type(char *, size_t, int);
+
+/* Start a dialog of kind for command, closing whatever was open. */
+static void
+form_start(struct form *f, enum form_kind kind, const char *command,
+    const char *signer)
+{
+	form_close(f);
+	f->kind = kind;
+	f->step = kind == FORM_PROPOSE ? FORM_REASON : FORM_CONFIRM;
+	util_copy(f->command, sizeof f->command, command);
+	util_copy(f->signer, sizeof f->signer, signer != NULL ? signer : "");
+}
+
+/* Open the propose dialog. */
+void
+form_open_propose(struct form *f, const char *command,
+    const char *const *nodes, size_t n, const char *signer)
+{
+	size_t	i;
+
+	form_start(f, FORM_PROPOSE, command, signer);
+	for (i = 0; i < n && i < PROTO_MAX_TARGETS; i++)
+		util_copy(f->nodes[i], sizeof f->nodes[i], nodes[i]);
+	f->nnodes = i;
+}
+
+/* Open the approve or cancel dialog for proposal p. */
+void
+form_open_decide(struct form *f, const struct fleet_proposal *p,
+    int approving, const char *signer)
+{
+	size_t	i;
+
+	form_start(f, approving ? FORM_APPROVE : FORM_CANCEL,
+	    p->decoded ? p->cmd.action : "?", signer);
+	util_copy(f->id, sizeof f->id, p->id);
+	for (i = 0; p->decoded && i < p->cmd.ntargets; i++)
+		util_copy(f->nodes[i], sizeof f->nodes[i],
+		    p->cmd.targets[i].node);
+	f->nnodes = i;
+	if (approving)
+		f->document = xstrdup(p->document != NULL ? p->document : "");
+}
+
+/* Close the dialog. */
+void
+form_close(struct form *f)
+{
+	free(f->document);
+	free(f->said);
+	memset(f, 0, sizeof *f);
+}
+
+/* The word that confirms: the action's name, or "cancel". */
+static const char *
+form_word(const struct form *f)
+{
+	return (f->kind == FORM_CANCEL ? "cancel" : f->command);
+}
+
+/* What the dialog sends, as a noun. */
+static const char *
+form_noun(const struct form *f)
+{
+	switch (f->kind) {
+	case FORM_PROPOSE:
+		return ("proposal");
+	case FORM_APPROVE:
+		return ("approval");
+	default:
+		return ("cancellation");
+	}
+}
+
+/* Edit buf (len bytes) by key ch; returns 1 when ch was used. */
+static int
+form_type(char *buf, size_t len, int ch)
+{
+	size_t	n = strlen(buf);
+
+	switch (ch) {
+	case KEY_BACKSPACE:
+		if (n > 0)
+			buf[n - 1] = '\0';
+		return (1);
+	case KEYS_CTRL('u'):
+		buf[0] = '\0';
+		return (1);
+	default:
+		if (ch < 0x20 || ch >= 0x7f)
+			return (0);
+		if (n + 1 < len) {
+			buf[n] = (char)ch;
+			buf[n + 1] = '\0';
+		}
+		return (1);
+	}
+}
+
+/* A key for the dialog. */
+enum form_result
+form_key(struct form *f, int ch, struct tui_action *out, char *msg,
+    size_t msglen)
+{
+	char	typed[FORM_WORD_MAX];
+	size_t	i;
+	int	key = keys_canonical(ch);
+
+	msg[0] = '\0';
+	if (key == KEYS_ESCAPE || (key == KEYS_ENTER && f->step == FORM_DONE)) {
+		if (f->step == FORM_REASON || f->step == FORM_CONFIRM)
+			util_format(msg, msglen, "No %s was made: you left the "
+			    "dialog, and nothing was signed or sent.",
+			    form_noun(f));
+		else if (f->step == FORM_SENT)
+			util_format(msg, msglen, "The %s's answers will show "
+			    "here when they arrive; the Proposals view shows "
+			    "what the backends hold.", form_noun(f));
+		form_close(f);
+		return (FORM_CLOSED);
+	}
+	switch (f->step) {
+	case FORM_REASON:
+		if (key == KEYS_ENTER) {
+			if (f->reason[strspn(f->reason, " ")] == '\0') {
+				util_copy(f->note, sizeof f->note, "A reason "
+				    "is needed: the second operator and the "
+				    "audit log read it.");
+				return (FORM_KEPT);
+			}
+			f->note[0] = '\0';
+			f->step = FORM_CONFIRM;
+			return (FORM_KEPT);
+		}
+		form_type(f->reason, sizeof f->reason, key);
+		return (FORM_KEPT);
+	case FORM_CONFIRM:
+		if (key == KEY_BACKSPACE && f->word[0] == '\0' &&
+		    f->kind == FORM_PROPOSE) {
+			f->step = FORM_REASON;	/* back to the reason */
+			return (FORM_KEPT);
+		}
+		if (key != KEYS_ENTER) {
+			form_type(f->word, sizeof f->word, key);
+			return (FORM_KEPT);
+		}
+		util_copy(typed, sizeof typed, f->word + strspn(f->word, " "));
+		for (i = strlen(typed); i > 0 && typed[i - 1] == ' '; i--)
+			typed[i - 1] = '\0';
+		f->word[0] = '\0';
+		if (strcmp(typed, form_word(f)) != 0) {
+			util_format(f->note, sizeof f->note, "You typed \"%s\", "
+			    "not \"%s\": nothing was signed or sent.  Type %s, "
+			    "or press Escape to leave.", typed, form_word(f),
+			    form_word(f));
+			return (FORM_KEPT);
+		}
+		f->note[0] = '\0';
+		memset(out, 0, sizeof *out);
+		out->type = f->kind == FORM_PROPOSE ? TUI_PROPOSE :
+		    f->kind == FORM_APPROVE ? TUI_APPROVE : TUI_CANCEL;
+		util_copy(out->command, sizeof out->command, f->command);
+		util_copy(out->id, sizeof out->id, f->id);
+		util_copy(out->reason, sizeof out->reason, f->reason);
+		for (i = 0; i < f->nnodes; i++)
+			util_copy(out->nodes[i], sizeof out->nodes[i],
+			    f->nodes[i]);
+		out->nnodes = f->nnodes;
+		out->document = f->document;
+		f->step = FORM_SENT;
+		free(f->said);
+		f->said = xstrdup("Signing and sending...");
+		return (FORM_SEND);
+	default:
+		return (FORM_KEPT);	/* waiting: only Escape closes */
+	}
+}
+
+/* Show what became of the command. */
+void
+form_said(struct form *f, const char *text, int done, int ok)
+{
+	if (f->kind == FORM_NONE)
+		return;
+	free(f->said);
+	f->said = xstrdup(text);
+	f->ok = ok;
+	if (done)
+		f->step = FORM_DONE;
+}
+
+/* Add a line (wrapped to the dialog's width) in attr. */
+static void
+form_add(struct form_text *t, attr_t attr, const char *fmt, ...)
+{
+	char	buf[PROTO_TEXT_MAX * 4];
+	char	lines[16][DRAW_LINE_MAX];
+	va_list	ap;
+	size_t	n, i;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	n = draw_wrap(buf, t->w, lines, nitems(lines));
+	if (n == 0 && t->n < FORM_LINES) {
+		t->line[t->n][0] = '\0';
+		t->attr[t->n++] = attr;
+	}
+	for (i = 0; i < n && t->n < FORM_LINES; i++) {
+		util_copy(t->line[t->n], sizeof t->line[t->n], lines[i]);
+		t->attr[t->n++] = attr;
+	}
+}
+
+/*
+ * Each target as the fleet shows it now, and a warning where its
+ * backend is sure to refuse (wrong role or state); the backend decides.
+ */
+static void
+form_targets(const struct form *f, const struct fleet *fleet,
+    struct form_text *t)
+{
+	const struct command_spec	*spec = command_spec_find(f->command);
+	const struct node		*node;
+	struct proto_command_target	 seen;
+	size_t				 i;
+
+	for (i = 0; i < f->nnodes; i++) {
+		node = fleet_find_const(fleet, f->nodes[i]);
+		if (node == NULL || !node->has_hello) {
+			form_add(t, draw_mark_attr(MARK_WARN), "target: %s: not "
+			    "heard from by this console", f->nodes[i]);
+			continue;
+		}
+		cmd_target_seen(node, &seen);
+		form_add(t, A_NORMAL, "target: %s, build %s, %s", seen.node,
+		    seen.build, seen.state);
+		if (spec == NULL)
+			continue;
+		if ((spec->roles & (int)node->hello.role) == 0 ||
+		    (spec->from_state[0] != '\0' &&
+		    strcmp(spec->from_state, seen.state) != 0))
+			form_add(t, draw_mark_attr(MARK_WARN), "%s acts "
+			    "only on a %s router; %s's backend will refuse it", spec->name, spec->from_state[0] !=
+			    '\0' ? spec->from_state : "", seen.node);
+	}
+}
+
+/* Draw the dialog at the bottom of the area. */
+void
+form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
+    const struct fleet *fleet)
+{
+	const struct command_spec	*spec;
+	struct form_text		*t;
+	const char			*word = form_word(f), *line, *next;
+	attr_t				 said;
+	size_t				 i, first;
+	int				 row, top;
+	char				 title[DRAW_LINE_MAX];
+
+	if (f->kind == FORM_NONE || h < 3 || w < 10)
+		return;
+	t = xcalloc(1, sizeof *t);
+	t->w = w - 1;
+	spec = command_spec_find(f->command);
+	switch (f->kind) {
+	case FORM_PROPOSE:
+		util_format(title, sizeof title, " Propose %s%s%s ",
+		    f->command, spec != NULL ? ": " : "", spec != NULL ?
+		    spec->summary : "");
+		break;
+	case FORM_APPROVE:
+		util_format(title, sizeof title, " Approve %.8s: %s ", f->id,
+		    f->command);
+		break;
+	default:
+		util_format(title, sizeof title, " Cancel %.8s: %s ", f->id,
+		    f->command);
+		break;
+	}
+	if (f->kind == FORM_PROPOSE) {
+		form_targets(f, fleet, t);
+		form_add(t, A_NORMAL, "signer: %s; a second, different "
+		    "operator must approve within %lld minutes", f->signer,
+		    (long long)(CMD_DEFAULT_TTL_MS / 60000));
+		form_add(t, A_NORMAL, "reason: %s%s", f->reason,
+		    f->step == FORM_REASON ? "_" : "");
+	}
+	switch (f->step) {
+	case FORM_REASON:
+		form_add(t, draw_style_attr(DRAW_TITLE), "Type why, then "
+		    "Enter.  Escape leaves; nothing is sent.");
+		break;
+	case FORM_CONFIRM:
+		if (f->kind == FORM_APPROVE)
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
+			    "press Enter to sign the document above as %s "
+			    "and approve it: %s_", word, f->signer, f->word);
+		else if (f->kind == FORM_CANCEL)
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
+			    "press Enter to sign as %s and cancel this "
+			    "proposal: %s_", word, f->signer, f->word);
+		else
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
+			    "press Enter to sign as %s and propose it: %s_",
+			    word, f->signer, f->word);
+		form_add(t, draw_mark_attr(MARK_DIM), "Escape leaves; nothing "
+		    "is signed or sent.");
+		break;
+	case FORM_SENT:
+	case FORM_DONE:
+		said = f->step == FORM_SENT ? draw_mark_attr(MARK_INFO) :
+		    f->ok ? draw_mark_attr(MARK_OK) : draw_mark_attr(MARK_CRIT);
+		for (line = f->said; line != NULL; line = next) {
+			next = strchr(line, '\n');
+			form_add(t, said, "%.*s", next != NULL ? (int)(next -
+			    line) : (int)strlen(line), line);
+			if (next != NULL)
+				next++;
+		}
+		form_add(t, draw_mark_attr(MARK_DIM), "%s", f->step ==
+		    FORM_SENT ? "Waiting for the answers; Escape closes "
+		    "this (they still arrive)." : "Enter or Escape closes "
+		    "this.");
+		break;
+	}
+	if (f->note[0] != '\0')
+		form_add(t, draw_mark_attr(MARK_CRIT), "%s", f->note);
+
+	/* Bottom-aligned; when short of rows, the last lines win. */
+	first = t->n + 1 > (size_t)h ? t->n + 1 - (size_t)h : 0;
+	top = y + h - (int)(t->n - first) - 1;
+	draw_rule(win, top, 0, w);
+	draw_text(win, top, 1, w - 2, title, 0, draw_style_attr(DRAW_TITLE));
+	for (i = first, row = top + 1; i < t->n; i++, row++)
+		draw_text(win, row, 0, w, t->line[i], 0, t->attr[i]);
+	free(t);
+}

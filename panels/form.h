@@ -1,0 +1,99 @@
+/*
+ * form.h: the dialog through which an operator gives a two-person
+ * command at the console.
+ *
+ * Propose asks for a reason, then for the action's name typed whole;
+ * approve asks for the action's name after the review; cancel asks for
+ * the word "cancel".  Nothing leaves until the word is typed and Enter
+ * pressed, and a wrong word sends nothing and asks again.  While the
+ * dialog is open every key goes to it before any binding, so typing
+ * "kill" never moves the cursor.  Once sent, the dialog shows the
+ * backends' answers until it is closed.
+ */
+#ifndef VIGIL_FORM_H
+#define VIGIL_FORM_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+#include "tui.h"
+
+struct fleet;
+struct fleet_proposal;
+
+#define FORM_NOTE_MAX	512
+#define FORM_WORD_MAX	32
+
+enum form_kind {
+	FORM_NONE = 0,		/* closed */
+	FORM_PROPOSE,
+	FORM_APPROVE,
+	FORM_CANCEL,
+};
+
+enum form_step {
+	FORM_REASON = 0,	/* propose: typing the reason */
+	FORM_CONFIRM,		/* typing the word */
+	FORM_SENT,		/* waiting for the answers */
+	FORM_DONE,		/* the answers are in */
+};
+
+struct form {
+	enum form_kind	 kind;
+	enum form_step	 step;
+	char		 command[16];		/* "kill" */
+	char		 id[PROTO_CMDID_MAX];	/* approve, cancel */
+	char		 nodes[PROTO_MAX_TARGETS][PROTO_ID_MAX];
+	size_t		 nnodes;
+	char		 reason[PROTO_TEXT_MAX];
+	char		 word[FORM_WORD_MAX];	/* what is typed to confirm */
+	char		*document;		/* approve: the bytes shown */
+	char		 signer[PROTO_OPERATOR_MAX];
+	char		 note[FORM_NOTE_MAX];	/* a refusal of what was typed */
+	char		*said;			/* the answers so far */
+	int		 ok;
+};
+
+/* What form_key() did with a key. */
+enum form_result {
+	FORM_KEPT = 0,		/* the dialog used it */
+	FORM_SEND,		/* *out holds the command to send */
+	FORM_CLOSED,		/* the dialog closed; msg says what */
+};
+
+/*
+ * Open the dialog to propose command on the n nodes, signing as signer.
+ * Closes whatever was open.
+ */
+void	 form_open_propose(struct form *f, const char *command,
+	    const char *const *nodes, size_t n, const char *signer);
+
+/* Open it to approve (approving) or cancel proposal p, as signer. */
+void	 form_open_decide(struct form *f, const struct fleet_proposal *p,
+	    int approving, const char *signer);
+
+/* Close it and free what it holds. */
+void	 form_close(struct form *f);
+
+/*
+ * Take one key (a curses key code).  Returns FORM_SEND with *out filled
+ * once the word was typed and Enter pressed, FORM_CLOSED with a
+ * sentence in msg when Escape (or Enter on the answers) closed it, else
+ * FORM_KEPT.
+ */
+enum form_result form_key(struct form *f, int ch, struct tui_action *out,
+	    char *msg, size_t msglen);
+
+/* The command's progress or answers (see tui_command_said()). */
+void	 form_said(struct form *f, const char *text, int done, int ok);
+
+/*
+ * Draw the dialog over the bottom of the area at row y, h rows of w
+ * columns, with the targets as the fleet shows them at wall_ms.
+ */
+void	 form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
+	    const struct fleet *fleet);
+
+#endif

@@ -14,6 +14,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,94 @@
 
 static const char *prop_row(const char *screen);
 static long	 prop_left(const char *screen);
+static char	*prop_knight(char **alice, char **bob);
+static void	 prop_console(char *buf, size_t len, const char *key,
+		    const char *fleet);
+static char	*prop_router_state(const char *fleet, const char *node);
+
+/*
+ * Start the knight fleet trusting alice and bob, whose keys vigil-key
+ * makes; returns the fleet file and the keys' paths (allocated).
+ */
+static char *
+prop_knight(char **alice, char **bob)
+{
+	char	*lines[2], *trust, *audit, *fleet;
+	char	*argv[5];
+	FILE	*f;
+
+	*alice = e2e_make_key("alice");
+	*bob = e2e_make_key("bob");
+	lines[0] = e2e_trust_line(*alice, "alice");
+	lines[1] = e2e_trust_line(*bob, "bob");
+	trust = e2e_path("operators");
+	ck_assert_ptr_nonnull(f = fopen(trust, "w"));
+	fputs(lines[0], f);
+	fputs(lines[1], f);
+	fclose(f);
+	audit = e2e_path("audit");
+	ck_assert_int_eq(mkdir(audit, 0700), 0);
+	argv[0] = "--trust";
+	argv[1] = trust;
+	argv[2] = "--audit-dir";
+	argv[3] = audit;
+	argv[4] = NULL;
+	fleet = e2e_start_fleet("knight", (const char *const *)argv, NULL);
+	free(lines[0]);
+	free(lines[1]);
+	free(trust);
+	free(audit);
+	return (fleet);
+}
+
+/* The shell command running the console on fleet, signing with key. */
+static void
+prop_console(char *buf, size_t len, const char *key, const char *fleet)
+{
+	char	*vigil = e2e_bin("vigil");
+
+	snprintf(buf, len, "env -u NO_COLOR -u VIGIL_KEY LANG=C.UTF-8 "
+	    "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s %s%s timeout --foreground 120 "
+	    "%s --fleet %s; sleep 30", e2e_dir(), key != NULL ? "VIGIL_KEY=" :
+	    "", key != NULL ? key : "", vigil, fleet);
+	free(vigil);
+}
+
+/* A router's state as `vigil status --json` reports it (allocated). */
+static char *
+prop_router_state(const char *fleet, const char *node)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	const char		*state = NULL;
+	char			*argv[6], *out;
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = NULL;
+	e2e_run(argv, NULL, PROP_RUN_MS, &r);
+	free(argv[0]);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): "
+	    "%s%s", r.status, r.out, r.err);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		if (strcmp(json_string_value(json_object_get(n, "id")) != NULL ?
+		    json_string_value(json_object_get(n, "id")) : "",
+		    node) == 0)
+			state = json_string_value(json_object_get(
+			    json_object_get(n, "router"), "state"));
+	}
+	out = strdup(state != NULL ? state : "");
+	json_decref(doc);
+	e2e_result_free(&r);
+	return (out);
+}
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
 static const char *
@@ -211,6 +300,123 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 }
 END_TEST
 
+START_TEST(two_operators_kill_two_marked_routers_from_two_consoles)
+{
+	char	*alice, *bob, *fleet, *screen, *state, cmd[2048];
+	int64_t	 deadline;
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+
+	/* A console without a key watches, and says how to sign. */
+	prop_console(cmd, sizeof cmd, NULL, fleet);
+	e2e_tmux_start(120, 40, cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "router/r8",
+	    (char *)NULL));
+	e2e_tmux_keys("2", 0);
+	e2e_tmux_keys("K", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "why a console without a key "
+	    "cannot propose", "no operator key", "--key FILE",
+	    (char *)NULL));
+
+	/* alice marks r8 and r7 and proposes to kill both. */
+	prop_console(cmd, sizeof cmd, alice, fleet);
+	e2e_tmux_window(cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "alice's console", "router/r8",
+	    (char *)NULL));
+	e2e_tmux_keys("2", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
+	    (char *)NULL));
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("m", 0);
+	e2e_tmux_keys("k", 0);
+	e2e_tmux_keys("m", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "two marked routers", "*router/r8",
+	    "*router/r7", "2 marked", (char *)NULL));
+	e2e_tmux_keys("K", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the propose dialog",
+	    "Propose kill", "target: router/r8, build smars-2012.07.31-old, "
+	    "running", "target: router/r7, build smars-2012.08.01, running",
+	    "signer: alice", (char *)NULL));
+	e2e_tmux_keys("r", 0);		/* typed, not a key binding */
+	e2e_tmux_keys("unaway child orders", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the confirming prompt",
+	    "reason: runaway child orders", "Type kill and press Enter",
+	    (char *)NULL));
+	e2e_tmux_keys("kil", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the refusal of a wrong word",
+	    "You typed \"kil\", not \"kill\": nothing was signed or sent",
+	    (char *)NULL));
+	e2e_sleep_ms(1000);
+	screen = e2e_tmux_capture();
+	ck_assert_msg(strstr(screen, "Proposals (") == NULL, "a wrong word "
+	    "made a proposal:\n%s", screen);
+	free(screen);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "both routers accepting the "
+	    "proposal", "router/r8: accepted", "router/r7: accepted",
+	    "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("Enter", 0);
+
+	/* bob reviews it in his own console and approves it. */
+	prop_console(cmd, sizeof cmd, bob, fleet);
+	e2e_tmux_window(cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
+	    (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
+	    "alice", "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the review and the approve dialog",
+	    "proposer: alice", "reason: runaway child orders",
+	    "{\"action\":\"kill\"", "Type kill and press Enter to sign the "
+	    "document above as bob", (char *)NULL));
+	e2e_tmux_keys("kil", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the refusal of a wrong word",
+	    "nothing was signed or sent", (char *)NULL));
+	e2e_sleep_ms(1000);
+	state = prop_router_state(fleet, "router/r8");
+	ck_assert_msg(strcmp(state, "running") == 0, "router/r8 is %s after "
+	    "a wrong word", state);
+	free(state);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "both routers carrying out the kill",
+	    "router/r8: executed", "router/r7: executed",
+	    "approved by bob", (char *)NULL));
+
+	/* The backends say killed, and so does the screen. */
+	deadline = e2e_now_ms() + PROP_WAIT_MS;
+	for (;;) {
+		state = prop_router_state(fleet, "router/r8");
+		if (strcmp(state, "killed") == 0)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 is %s, not "
+		    "killed", state);
+		free(state);
+		e2e_sleep_ms(300);
+	}
+	free(state);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("2", 0);
+	screen = e2e_tmux_wait(PROP_WAIT_MS, "the killed routers",
+	    "killed", (char *)NULL);
+	ck_assert_msg(strstr(strstr(screen, "router/r8"), "killed") != NULL,
+	    "router/r8 does not show killed:\n%s", screen);
+	free(screen);
+	state = prop_router_state(fleet, "router/r1");
+	ck_assert_str_eq(state, "running");
+	free(state);
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
 /* The Proposals view suite. */
 Suite *
 proposals_suite(void)
@@ -227,6 +433,8 @@ proposals_suite(void)
 	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
 	tcase_add_test(tc,
 	    a_proposal_from_another_console_shows_with_its_countdown);
+	tcase_add_test(tc,
+	    two_operators_kill_two_marked_routers_from_two_consoles);
 	suite_add_tcase(s, tc);
 	return (s);
 }

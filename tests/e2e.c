@@ -856,6 +856,26 @@ e2e_tmux_start(int cols, int rows, const char *cmd)
 	e2e_tmux(args, 1);
 }
 
+/* Open another window running cmd, and make it the current one. */
+void
+e2e_tmux_window(const char *cmd)
+{
+	const char	*args[] = { "new-window", "-t", "t", cmd, NULL };
+
+	e2e_tmux(args, 1);
+}
+
+/* Make window index the current one. */
+void
+e2e_tmux_select(int index)
+{
+	char		 target[16];
+	const char	*args[] = { "select-window", "-t", target, NULL };
+
+	snprintf(target, sizeof target, "t:%d", index);
+	e2e_tmux(args, 1);
+}
+
 /* Type a tmux key name, or literal text. */
 void
 e2e_tmux_keys(const char *keys, int literal)

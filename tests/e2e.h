@@ -166,6 +166,13 @@ char	*e2e_trust_line(const char *path, const char *name);
  */
 void	 e2e_tmux_start(int cols, int rows, const char *cmd);
 
+/*
+ * Open another window running cmd; it becomes the one typed into and
+ * captured until e2e_tmux_select() picks another (0 is the first).
+ */
+void	 e2e_tmux_window(const char *cmd);
+void	 e2e_tmux_select(int index);
+
 /* Type into it: a tmux key name ("Enter", "Escape"), or literal text. */
 void	 e2e_tmux_keys(const char *keys, int literal);
 

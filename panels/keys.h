@@ -111,7 +111,7 @@
 	    "Approve the selected proposal (Proposals view): review "	\
 	    "it, then type its action's name to sign",			\
 	    'A', 0, 0)							\
-	X(KEYS_COMMANDS, CANCEL_PROPOSAL, "cancel-proposal",		\
+	X(KEYS_COMMANDS, CANCEL_PROPOSAL, "cancel",		\
 	    "Cancel your own selected proposal (Proposals view): type "	\
 	    "cancel to sign",						\
 	    'X', 0, 0)							\

@@ -22,6 +22,7 @@
 #include "derive.h"
 #include "draw.h"
 #include "fleet.h"
+#include "form.h"
 #include "keys.h"
 #include "table.h"
 #include "tests.h"
@@ -741,6 +742,113 @@ START_TEST(man_page_lists_every_key_and_action)
 }
 END_TEST
 
+/* Type text into the dialog, key by key; the last result. */
+static enum form_result
+type_into(struct form *f, const char *text, struct tui_action *out,
+    char *msg, size_t len)
+{
+	enum form_result	r = FORM_KEPT;
+
+	for (; *text != '\0'; text++)
+		r = form_key(f, (unsigned char)*text, out, msg, len);
+	return (r);
+}
+
+START_TEST(propose_dialog_sends_only_after_the_reason_and_the_whole_word)
+{
+	struct form		 f;
+	struct tui_action	 out;
+	const char		*nodes[] = { "router/r8", "router/r7" };
+	char			 msg[256];
+
+	memset(&f, 0, sizeof f);
+	form_open_propose(&f, "kill", nodes, 2, "alice");
+	/* No reason: Enter keeps asking for one. */
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	ck_assert_int_eq(f.step, FORM_REASON);
+	ck_assert_ptr_nonnull(strstr(f.note, "A reason is needed"));
+	/* Keys bound elsewhere (k, q, K) are only text here. */
+	ck_assert_int_eq(type_into(&f, "kq K runaway", &out, msg,
+	    sizeof msg), FORM_KEPT);
+	ck_assert_str_eq(f.reason, "kq K runaway");
+	form_key(&f, KEYS_CTRL('u'), &out, msg, sizeof msg);
+	type_into(&f, "runaway", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	ck_assert_int_eq(f.step, FORM_CONFIRM);
+	/* A wrong word sends nothing and asks again. */
+	type_into(&f, "kil", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	ck_assert_int_eq(f.step, FORM_CONFIRM);
+	ck_assert_ptr_nonnull(strstr(f.note, "You typed \"kil\", not "
+	    "\"kill\": nothing was signed or sent"));
+	type_into(&f, "KILL", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	/* The word, whole: the action leaves with everything typed. */
+	type_into(&f, " kill ", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\r', &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(out.type, TUI_PROPOSE);
+	ck_assert_str_eq(out.command, "kill");
+	ck_assert_str_eq(out.reason, "runaway");
+	ck_assert_uint_eq(out.nnodes, 2);
+	ck_assert_str_eq(out.nodes[0], "router/r8");
+	ck_assert_str_eq(out.nodes[1], "router/r7");
+	ck_assert_int_eq(f.step, FORM_SENT);
+	/* The answers, then Enter closes it. */
+	form_said(&f, "router/r8: accepted\nrouter/r7: accepted", 1, 1);
+	ck_assert_int_eq(f.step, FORM_DONE);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_CLOSED);
+	ck_assert_int_eq(f.kind, FORM_NONE);
+	form_close(&f);
+}
+END_TEST
+
+START_TEST(escape_leaves_any_dialog_with_nothing_sent)
+{
+	struct form		 f;
+	struct fleet_proposal	 p;
+	struct tui_action	 out;
+	char			 msg[256], doc[] = "{\"action\":\"kill\"}";
+
+	memset(&f, 0, sizeof f);
+	memset(&p, 0, sizeof p);
+	util_copy(p.id, sizeof p.id, "0123456789abcdef0123456789abcdef");
+	p.document = doc;
+	p.decoded = 1;
+	util_copy(p.cmd.action, sizeof p.cmd.action, "kill");
+	form_open_decide(&f, &p, 1, "bob");
+	ck_assert_int_eq(f.step, FORM_CONFIRM);
+	type_into(&f, "kil", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, KEYS_ESCAPE, &out, msg, sizeof msg),
+	    FORM_CLOSED);
+	ck_assert_ptr_nonnull(strstr(msg, "nothing was signed or sent"));
+	ck_assert_int_eq(f.kind, FORM_NONE);
+
+	/* Approving signs the very bytes shown; cancel takes "cancel". */
+	form_open_decide(&f, &p, 1, "bob");
+	type_into(&f, "kill", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(out.type, TUI_APPROVE);
+	ck_assert_str_eq(out.id, p.id);
+	ck_assert_str_eq(out.document, doc);
+	form_open_decide(&f, &p, 0, "alice");
+	type_into(&f, "kill", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	type_into(&f, "cancel", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(out.type, TUI_CANCEL);
+	form_close(&f);
+}
+END_TEST
+
 Suite *
 panels_suite(void)
 {
@@ -766,6 +874,9 @@ panels_suite(void)
 	tcase_add_test(tc, drift_marks_the_minority_build_and_flag_meaning);
 	tcase_add_test(tc, unchanged_frame_writes_nothing_to_the_terminal);
 	tcase_add_test(tc, man_page_lists_every_key_and_action);
+	tcase_add_test(tc,
+	    propose_dialog_sends_only_after_the_reason_and_the_whole_word);
+	tcase_add_test(tc, escape_leaves_any_dialog_with_nothing_sent);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -300,7 +300,7 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 }
 END_TEST
 
-START_TEST(two_operators_kill_two_marked_routers_from_two_consoles)
+START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 {
 	char	*alice, *bob, *fleet, *screen, *state, cmd[2048];
 	int64_t	 deadline;
@@ -411,6 +411,38 @@ START_TEST(two_operators_kill_two_marked_routers_from_two_consoles)
 	state = prop_router_state(fleet, "router/r1");
 	ck_assert_str_eq(state, "running");
 	free(state);
+
+	/* alice proposes to resume r8, then withdraws it. */
+	e2e_tmux_select(1);
+	e2e_tmux_keys("2", 0);
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("R", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the resume dialog",
+	    "Propose resume", "target: router/r8, build "
+	    "smars-2012.07.31-old, killed", (char *)NULL));
+	e2e_tmux_keys("second thoughts", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("resume", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 accepting the resume proposal",
+	    "router/r8: accepted", "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("6", 0);
+	e2e_tmux_keys("g", 0);
+	e2e_tmux_keys("X", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the cancel dialog",
+	    "Type cancel and press Enter", (char *)NULL));
+	e2e_tmux_keys("cancel", 1);
+	e2e_tmux_keys("Enter", 0);
+	screen = e2e_tmux_wait(PROP_WAIT_MS, "r8 cancelling the proposal",
+	    "router/r8: cancelled", (char *)NULL);
+	free(screen);
+	screen = e2e_tmux_wait_gone(PROP_WAIT_MS, "the tab still counts a "
+	    "pending proposal", "Proposals (1)");
+	free(screen);
+	state = prop_router_state(fleet, "router/r8");
+	ck_assert_str_eq(state, "killed");
+	free(state);
 	free(alice);
 	free(bob);
 	free(fleet);
@@ -434,7 +466,7 @@ proposals_suite(void)
 	tcase_add_test(tc,
 	    a_proposal_from_another_console_shows_with_its_countdown);
 	tcase_add_test(tc,
-	    two_operators_kill_two_marked_routers_from_two_consoles);
+	    two_consoles_kill_marked_routers_and_a_proposer_cancels);
 	suite_add_tcase(s, tc);
 	return (s);
 }

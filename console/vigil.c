@@ -29,7 +29,8 @@
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
-#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))	/* --expires */
+/* --expires */
+#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
 
 /* What the command line asked for. */
 struct vigil_args {

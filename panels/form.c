@@ -276,8 +276,10 @@ form_targets(const struct form *f, const struct fleet *fleet,
 		    (spec->from_state[0] != '\0' &&
 		    strcmp(spec->from_state, seen.state) != 0))
 			form_add(t, draw_mark_attr(MARK_WARN), "%s acts "
-			    "only on a %s router; %s's backend will refuse it", spec->name, spec->from_state[0] !=
-			    '\0' ? spec->from_state : "", seen.node);
+			    "only on a %s%srouter; %s's backend will refuse "
+			    "it", spec->name, spec->from_state,
+			    spec->from_state[0] != '\0' ? " " : "",
+			    seen.node);
 	}
 }
 

@@ -281,7 +281,6 @@ loop_tick(lws_sorted_usec_list_t *sul)
 {
 	struct loop	*loop = lws_container_of(sul, struct loop, tick_sul);
 	int64_t		 now_ms = util_mono_ms(), wall_ms = util_wall_ms();
-
 	char		*text;
 	int		 ok;
 

@@ -14,6 +14,7 @@
 #include "fleet.h"
 #include "form.h"
 #include "keys.h"
+#include "panel.h"
 #include "util.h"
 
 #define FORM_LINES	48	/* lines the dialog may hold */
@@ -32,7 +33,6 @@ static void	 form_add(struct form_text *, attr_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	 form_targets(const struct form *, const struct fleet *,
 		    struct form_text *);
-static int	 form_type(char *, size_t, int);
 
 /* Start a dialog of kind for command, closing whatever was open. */
 static void
@@ -107,31 +107,6 @@ form_noun(const struct form *f)
 	}
 }
 
-/* Edit buf (len bytes) by key ch; returns 1 when ch was used. */
-static int
-form_type(char *buf, size_t len, int ch)
-{
-	size_t	n = strlen(buf);
-
-	switch (ch) {
-	case KEY_BACKSPACE:
-		if (n > 0)
-			buf[n - 1] = '\0';
-		return (1);
-	case KEYS_CTRL('u'):
-		buf[0] = '\0';
-		return (1);
-	default:
-		if (ch < 0x20 || ch >= 0x7f)
-			return (0);
-		if (n + 1 < len) {
-			buf[n] = (char)ch;
-			buf[n + 1] = '\0';
-		}
-		return (1);
-	}
-}
-
 /* A key for the dialog. */
 enum form_result
 form_key(struct form *f, int ch, struct tui_action *out, char *msg,
@@ -167,7 +142,7 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 			f->step = FORM_CONFIRM;
 			return (FORM_KEPT);
 		}
-		form_type(f->reason, sizeof f->reason, key);
+		panel_type(f->reason, sizeof f->reason, key);
 		return (FORM_KEPT);
 	case FORM_CONFIRM:
 		if (key == KEY_BACKSPACE && f->word[0] == '\0' &&
@@ -176,7 +151,7 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 			return (FORM_KEPT);
 		}
 		if (key != KEYS_ENTER) {
-			form_type(f->word, sizeof f->word, key);
+			panel_type(f->word, sizeof f->word, key);
 			return (FORM_KEPT);
 		}
 		util_copy(typed, sizeof typed, f->word + strspn(f->word, " "));

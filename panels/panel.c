@@ -160,6 +160,31 @@ panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 		    "  Nothing to show yet.", 0, draw_mark_attr(MARK_DIM));
 }
 
+/* Edit a typed line by one key. */
+int
+panel_type(char *buf, size_t len, int key)
+{
+	size_t	n = strlen(buf);
+
+	switch (key) {
+	case KEY_BACKSPACE:
+		if (n > 0)
+			buf[n - 1] = '\0';
+		return (1);
+	case KEYS_CTRL('u'):
+		buf[0] = '\0';
+		return (1);
+	default:
+		if (key < 0x20 || key >= 0x7f)
+			return (0);
+		if (n + 1 < len) {
+			buf[n] = (char)key;
+			buf[n + 1] = '\0';
+		}
+		return (1);
+	}
+}
+
 /* Whether node is marked. */
 int
 panel_marked(const struct panel_marks *marks, const char *node)

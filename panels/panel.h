@@ -112,6 +112,13 @@ void		 panel_resize(struct panel *p, int h, int w);
 void		 panel_show_table(struct panel *p, WINDOW *win, int y, int h,
 		    int w);
 
+/*
+ * Edit a line being typed (a filter, a reason, a confirming word) in buf
+ * of len bytes by key: Backspace, ^U (clear), or a printable ASCII
+ * character, dropped when buf is full.  Returns 1 when the key edited.
+ */
+int		 panel_type(char *buf, size_t len, int key);
+
 /* Is node among marks? */
 int		 panel_marked(const struct panel_marks *marks,
 		    const char *node);

@@ -110,8 +110,7 @@ static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
 static int	 tui_form_key(struct tui *tui, int ch,
 		    struct tui_action *out);
 static void	 tui_mark(struct tui *tui);
-static void	 tui_propose(struct tui *tui, const struct fleet *fleet,
-		    const char *command);
+static void	 tui_propose(struct tui *tui, const char *command);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
@@ -324,9 +323,9 @@ static int
 tui_edit(struct tui *tui, int ch)
 {
 	struct panel	*p = &tui->panels[tui->view];
-	size_t		 len = strlen(p->filter);
+	int		 key = keys_canonical(ch);
 
-	switch (keys_canonical(ch)) {
+	switch (key) {
 	case KEYS_ENTER:
 		tui->editing = 0;
 		break;
@@ -334,20 +333,10 @@ tui_edit(struct tui *tui, int ch)
 		tui->editing = 0;
 		util_copy(p->filter, sizeof p->filter, tui->saved_filter);
 		break;
-	case KEY_BACKSPACE:
-		if (len > 0)
-			p->filter[len - 1] = '\0';
-		break;
-	case KEYS_CTRL('u'):
-		p->filter[0] = '\0';
-		break;
 	case KEYS_CTRL('c'):
 		return (1);	/* still quits */
 	default:
-		if (ch >= 0x20 && ch < 0x7f && len + 1 < sizeof p->filter) {
-			p->filter[len] = (char)ch;
-			p->filter[len + 1] = '\0';
-		}
+		panel_type(p->filter, sizeof p->filter, key);
 		break;
 	}
 	return (0);
@@ -437,10 +426,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		tui_mark(tui);
 		return (0);
 	case KEYS_PROPOSE_KILL:
-		tui_propose(tui, fleet, "kill");
+		tui_propose(tui, "kill");
 		return (0);
 	case KEYS_PROPOSE_RESUME:
-		tui_propose(tui, fleet, "resume");
+		tui_propose(tui, "resume");
 		return (0);
 	case KEYS_APPROVE:
 	case KEYS_CANCEL_PROPOSAL:
@@ -595,14 +584,13 @@ tui_mark(struct tui *tui)
 
 /* Open the dialog proposing command on the marked or selected nodes. */
 static void
-tui_propose(struct tui *tui, const struct fleet *fleet, const char *command)
+tui_propose(struct tui *tui, const char *command)
 {
 	struct panel		*p = &tui->panels[tui->view];
 	const struct table_row	*row;
 	const char		*nodes[PROTO_MAX_TARGETS];
 	size_t			 i, n = 0;
 
-	(void)fleet;
 	if (!tui_can_sign(tui, "propose"))
 		return;
 	if (tui->marks.n > 0 && p->marks != NULL) {

@@ -656,27 +656,16 @@ END_TEST
 static void
 world_start(struct world *w, const char *start, const char *scale)
 {
-	char	*lines[3], *argv[20];
-	FILE	*f;
+	char	*argv[20];
 	int	 argc = 0;
-	size_t	 i;
 
 	memset(w, 0, sizeof *w);
 	w->alice = e2e_make_key("alice");
 	w->bob = e2e_make_key("bob");
 	w->carol = e2e_make_key("carol");
-	lines[0] = e2e_trust_line(w->alice, "alice");
-	lines[1] = e2e_trust_line(w->bob, "bob");
-	lines[2] = e2e_trust_line(w->alice, "mallory");
-	w->trust = e2e_path("operators");
-	f = fopen(w->trust, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "# operators the test fleet trusts\n");
-	for (i = 0; i < 3; i++) {
-		fputs(lines[i], f);
-		free(lines[i]);
-	}
-	fclose(f);
+	/* mallory is alice's key under another name. */
+	w->trust = e2e_trust_file(w->alice, "alice", w->bob, "bob", w->alice,
+	    "mallory", (char *)NULL);
 	w->audit_dir = e2e_path("audit");
 	ck_assert_int_eq(mkdir(w->audit_dir, 0700), 0);
 	argv[argc++] = "--trust";

@@ -42,19 +42,12 @@ static char	*prop_router_state(const char *fleet, const char *node);
 static char *
 prop_knight(char **alice, char **bob)
 {
-	char	*lines[2], *trust, *audit, *fleet;
+	char	*trust, *audit, *fleet;
 	char	*argv[5];
-	FILE	*f;
 
 	*alice = e2e_make_key("alice");
 	*bob = e2e_make_key("bob");
-	lines[0] = e2e_trust_line(*alice, "alice");
-	lines[1] = e2e_trust_line(*bob, "bob");
-	trust = e2e_path("operators");
-	ck_assert_ptr_nonnull(f = fopen(trust, "w"));
-	fputs(lines[0], f);
-	fputs(lines[1], f);
-	fclose(f);
+	trust = e2e_trust_file(*alice, "alice", *bob, "bob", (char *)NULL);
 	audit = e2e_path("audit");
 	ck_assert_int_eq(mkdir(audit, 0700), 0);
 	argv[0] = "--trust";
@@ -63,8 +56,6 @@ prop_knight(char **alice, char **bob)
 	argv[3] = audit;
 	argv[4] = NULL;
 	fleet = e2e_start_fleet("knight", (const char *const *)argv, NULL);
-	free(lines[0]);
-	free(lines[1]);
 	free(trust);
 	free(audit);
 	return (fleet);
@@ -181,42 +172,19 @@ END_TEST
 
 START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 {
-	char		*alice, *bob, *lines[2], *trust, *audit, *fleet;
+	char		*alice, *bob, *fleet;
 	char		*argv[20], cmd[2048], env_alice[600], *env[2];
 	char		*screen = NULL, first[512];
 	const char	*row = NULL;
 	struct e2e_result r;
 	long		 left0, left = -1;
 	int64_t		 deadline;
-	FILE		*f;
-	int		 argc = 0;
-	pid_t		 vigild;
 
 	e2e_setup();
-	alice = e2e_make_key("alice");
-	bob = e2e_make_key("bob");
-	lines[0] = e2e_trust_line(alice, "alice");
-	lines[1] = e2e_trust_line(bob, "bob");
-	trust = e2e_path("operators");
-	ck_assert_ptr_nonnull(f = fopen(trust, "w"));
-	fputs(lines[0], f);
-	fputs(lines[1], f);
-	fclose(f);
-	audit = e2e_path("audit");
-	ck_assert_int_eq(mkdir(audit, 0700), 0);
-	argv[argc++] = "--trust";
-	argv[argc++] = trust;
-	argv[argc++] = "--audit-dir";
-	argv[argc++] = audit;
-	argv[argc] = NULL;
-	fleet = e2e_start_fleet("knight", (const char *const *)argv, &vigild);
-	argc = 0;
+	fleet = prop_knight(&alice, &bob);
 
 	/* The console an operator watches, showing the Proposals view. */
-	argv[0] = e2e_bin("vigil");
-	snprintf(cmd, sizeof cmd, "env -u NO_COLOR LANG=C.UTF-8 "
-	    "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout --foreground 120 "
-	    "%s --fleet %s; sleep 30", e2e_dir(), argv[0], fleet);
+	prop_console(cmd, sizeof cmd, NULL, fleet);
 	e2e_tmux_start(100, 30, cmd);
 	e2e_sleep_ms(1000);
 	e2e_tmux_keys("6", 0);
@@ -225,6 +193,7 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	snprintf(env_alice, sizeof env_alice, "VIGIL_KEY=%s", alice);
 	env[0] = env_alice;
 	env[1] = NULL;
+	argv[0] = e2e_bin("vigil");
 	argv[1] = "--fleet";
 	argv[2] = fleet;
 	argv[3] = "propose";
@@ -292,10 +261,6 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	free(argv[0]);
 	free(alice);
 	free(bob);
-	free(lines[0]);
-	free(lines[1]);
-	free(trust);
-	free(audit);
 	free(fleet);
 }
 END_TEST

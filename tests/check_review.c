@@ -145,7 +145,7 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 {
 	struct review_fleet	 rf;
 	struct e2e_result	 r;
-	char			*alice, *bob, *tl[2], *vigil, *screen = NULL;
+	char			*alice, *bob, *vigil, *screen = NULL;
 	char			 cmd[2048], id[64], r1[REVIEW_LINE_MAX];
 	char			 r2[REVIEW_LINE_MAX];
 	char			*propose[] = { "propose", "kill", "router/r1",
@@ -159,13 +159,7 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	memset(&rf, 0, sizeof rf);
 	alice = e2e_make_key("alice");
 	bob = e2e_make_key("bob");
-	tl[0] = e2e_trust_line(alice, "alice");
-	tl[1] = e2e_trust_line(bob, "bob");
-	rf.trust = e2e_path("operators");
-	ck_assert_ptr_nonnull(f = fopen(rf.trust, "w"));
-	fputs(tl[0], f);
-	fputs(tl[1], f);
-	fclose(f);
+	rf.trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
 
 	/* Two routers on one build, ports the kernel picks. */
 	rf.audit[0] = e2e_path("router-r1.audit");
@@ -270,8 +264,6 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	free(vigil);
 	free(alice);
 	free(bob);
-	free(tl[0]);
-	free(tl[1]);
 	free(rf.trust);
 	free(rf.audit[0]);
 	free(rf.audit[1]);

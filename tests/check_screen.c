@@ -11,10 +11,7 @@
  * teardown (or, when an assertion fails, the atexit handler) kills them
  * all at once anyway.
  */
-#include <sys/wait.h>
-
 #include <check.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +42,6 @@ static const struct screen_config screen_configs[] = {
 #define SCREEN_NCONFIGS	(sizeof screen_configs / sizeof screen_configs[0])
 
 /* What the cleanup must stop; set while a test runs. */
-static char	screen_socket[512];	/* in the test's directory */
-static char	screen_tmux_path[512];
 static char	screen_pidfile[512];
 static int	screen_registered;
 
@@ -62,9 +57,6 @@ static void	 screen_cleanup(void);
 static void	 screen_teardown(void);
 static void	 screen_start(const char *scenario, const char *start,
 		    const char *scale, const struct screen_config *cfg);
-static void	 screen_find_tmux(void);
-static void	 screen_tmux(const char *const *args);
-static void	 screen_keys(const char *keys, int literal);
 static void	 screen_capture(struct screen_text *s);
 static void	 screen_free(struct screen_text *s);
 static int	 screen_wait(struct screen_text *s,
@@ -81,57 +73,23 @@ static int	 screen_status_last(const struct screen_text *s,
 static long	 screen_seconds(const char *text);
 static void	 screen_all_ascii(const struct screen_text *s);
 
-/* Stop vigil and its tmux server; runs at exit, even after a failure. */
+/*
+ * Stop vigil first, at exit even after a failure; e2e_cleanup() then
+ * stops its tmux server and vigild.
+ */
 static void
 screen_cleanup(void)
 {
 	FILE	*f;
-	int	 pid = -1, null;
+	int	 pid;
 
 	if (screen_pidfile[0] != '\0' && (f = fopen(screen_pidfile, "r")) !=
 	    NULL) {
 		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
 			kill(pid, SIGTERM);
 		fclose(f);
-		pid = -1;
 	}
-	if (screen_socket[0] != '\0' && (pid = fork()) == 0) {
-		if ((null = open("/dev/null", O_WRONLY)) != -1) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execlp("tmux", "tmux", "-S", screen_socket, "kill-server",
-		    (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	screen_socket[0] = '\0';
 	screen_pidfile[0] = '\0';
-}
-
-/* Find tmux on PATH (e2e_run wants a path). */
-static void
-screen_find_tmux(void)
-{
-	const char	*path = getenv("PATH"), *p, *colon;
-	size_t		 len;
-
-	if (screen_tmux_path[0] != '\0')
-		return;
-	for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = colon +
-	    (*colon != '\0')) {
-		if ((colon = strchr(p, ':')) == NULL)
-			colon = p + strlen(p);
-		len = (size_t)(colon - p);
-		snprintf(screen_tmux_path, sizeof screen_tmux_path,
-		    "%.*s/tmux", (int)len, p);
-		if (access(screen_tmux_path, X_OK) == 0)
-			return;
-	}
-	screen_tmux_path[0] = '\0';
-	ck_abort_msg("tmux is not installed (or not on PATH); the screen "
-	    "tests drive the console in it: apt-get install tmux");
 }
 
 /*
@@ -145,39 +103,6 @@ screen_teardown(void)
 	e2e_cleanup();
 }
 
-/* Run tmux on this test's server with args (NULL-terminated). */
-static void
-screen_tmux(const char *const *args)
-{
-	struct e2e_result	 r;
-	char			*argv[32];
-	size_t			 n = 0;
-
-	screen_find_tmux();
-	argv[n++] = screen_tmux_path;
-	argv[n++] = "-S";
-	argv[n++] = screen_socket;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	while (*args != NULL && n < 31)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	e2e_run(argv, NULL, 10000, &r);
-	ck_assert_msg(r.status == 0, "tmux %s failed (status %d): %s",
-	    argv[5], r.status, r.err);
-	e2e_result_free(&r);
-}
-
-/* Type keys: tmux key names, or text when literal. */
-static void
-screen_keys(const char *keys, int literal)
-{
-	const char	*args[] = { "send-keys", "-t", "t", literal ? "-l" :
-			    keys, literal ? keys : NULL, NULL };
-
-	screen_tmux(args);
-}
-
 /*
  * Start vigild with the scenario (and clock, scale when not NULL), then
  * vigil on its fleet file in a detached tmux session of cfg's size.
@@ -187,7 +112,7 @@ screen_start(const char *scenario, const char *start, const char *scale,
     const struct screen_config *cfg)
 {
 	char	*vigil = e2e_bin("vigil");
-	char	*fleet, *argv[16], cmd[2048], cols[16], rows[16];
+	char	*fleet, *argv[16], cmd[2048];
 	int	 argc = 0;
 	pid_t	 pid;
 
@@ -197,8 +122,6 @@ screen_start(const char *scenario, const char *start, const char *scale,
 		atexit(screen_cleanup);
 		screen_registered = 1;
 	}
-	/* Its own server, whose socket goes with the test's directory. */
-	snprintf(screen_socket, sizeof screen_socket, "%s/tmux", e2e_dir());
 	snprintf(screen_pidfile, sizeof screen_pidfile, "%s/vigil.pid",
 	    e2e_dir());
 	if (start != NULL) {
@@ -221,14 +144,7 @@ screen_start(const char *scenario, const char *start, const char *scale,
 	    "timeout --foreground 120 %s --fleet %s %s'; "
 	    "echo \"vigil exited with status $?\"; sleep 30", screen_pidfile,
 	    e2e_dir(), cfg->env, vigil, fleet, cfg->args);
-	snprintf(cols, sizeof cols, "%d", cfg->cols);
-	snprintf(rows, sizeof rows, "%d", cfg->rows);
-	{
-		const char	*args[] = { "new-session", "-d", "-x", cols,
-				    "-y", rows, "-s", "t", cmd, NULL };
-
-		screen_tmux(args);
-	}
+	e2e_tmux_start(cfg->cols, cfg->rows, cmd);
 	free(vigil);
 	free(fleet);
 }
@@ -237,18 +153,10 @@ screen_start(const char *scenario, const char *start, const char *scale,
 static void
 screen_capture(struct screen_text *s)
 {
-	struct e2e_result	 r;
-	char			*argv[] = { screen_tmux_path, "-S",
-				    screen_socket, "capture-pane", "-p", "-t",
-				    "t", NULL };
-	char			*p;
+	char	*p;
 
-	screen_find_tmux();
-	e2e_run(argv, NULL, 10000, &r);
-	ck_assert_msg(r.status == 0, "tmux capture-pane failed: %s", r.err);
-	free(r.err);
-	s->text = r.out;
-	if ((s->buf = strdup(r.out)) == NULL)
+	s->text = e2e_tmux_capture();
+	if ((s->buf = strdup(s->text)) == NULL)
 		ck_abort_msg("out of memory");
 	s->n = 0;
 	for (p = s->buf; *p != '\0' && s->n < SCREEN_LINES;) {
@@ -470,15 +378,15 @@ START_TEST(slash_filters_rows)
 	screen_start("knight", "09:29:55", "10", cfg);
 	ck_assert(screen_wait(&s, screen_r8_row, NULL));
 	screen_free(&s);
-	screen_keys("/", 1);
-	screen_keys("r8", 1);
-	screen_keys("Enter", 0);
+	e2e_tmux_keys("/", 1);
+	e2e_tmux_keys("r8", 1);
+	e2e_tmux_keys("Enter", 0);
 	ck_assert_msg(screen_wait(&s, screen_only_r8, NULL), "the filter r8 "
 	    "did not leave r8's row alone; the screen was:\n%.3000s", s.text);
 	ck_assert_msg(strstr(s.line[s.n - 1], "filter \"r8\"") != NULL,
 	    "the status line does not name the filter: %s", s.line[s.n - 1]);
 	screen_free(&s);
-	screen_keys("Escape", 0);	/* clears it */
+	e2e_tmux_keys("Escape", 0);	/* clears it */
 	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "Escape did not "
 	    "bring the other rows back; the screen was:\n%.3000s", s.text);
 	screen_free(&s);
@@ -489,7 +397,6 @@ START_TEST(resize_keeps_header_and_alert_bar)
 {
 	const struct screen_config	*cfg = &screen_configs[_i];
 	struct screen_text		 s;
-	char				 cols[16], rows[16];
 	int				 tabs, new_rows, new_cols;
 
 	screen_start("knight", "09:29:55", "10", cfg);
@@ -497,14 +404,7 @@ START_TEST(resize_keeps_header_and_alert_bar)
 	screen_free(&s);
 	new_cols = cfg->cols > 100 ? 80 : 120;
 	new_rows = cfg->rows > 30 ? 24 : 40;
-	snprintf(cols, sizeof cols, "%d", new_cols);
-	snprintf(rows, sizeof rows, "%d", new_rows);
-	{
-		const char	*args[] = { "resize-window", "-t", "t", "-x",
-				    cols, "-y", rows, NULL };
-
-		screen_tmux(args);
-	}
+	e2e_tmux_resize(new_cols, new_rows);
 	ck_assert_msg(screen_wait(&s, screen_status_last, &new_rows), "after "
 	    "resizing to %dx%d the status line is not the last row; the "
 	    "screen was:\n%.3000s", new_cols, new_rows, s.text);
@@ -533,7 +433,7 @@ START_TEST(question_mark_lists_every_binding)
 	screen_start("knight", "09:29:55", "10", cfg);
 	ck_assert(screen_wait(&s, screen_r8_row, NULL));
 	screen_free(&s);
-	screen_keys("?", 1);
+	e2e_tmux_keys("?", 1);
 	ck_assert_msg(screen_wait(&s, screen_has, "WHAT IT DOES"), "? showed "
 	    "no help; the screen was:\n%.3000s", s.text);
 	/* Page through, gathering every screen, until it stops moving. */
@@ -547,7 +447,7 @@ START_TEST(question_mark_lists_every_binding)
 		if (screen_has(&s, "Key config") && screen_has(&s, "bind KEY"))
 			break;
 		screen_free(&s);
-		screen_keys("NPage", 0);
+		e2e_tmux_keys("NPage", 0);
 		e2e_sleep_ms(400);
 		screen_capture(&s);
 	}
@@ -604,7 +504,7 @@ START_TEST(certificate_countdown_decreases)
 	screen_start("calm", NULL, NULL, cfg);
 	ck_assert(screen_wait(&s, screen_has, "station/"));
 	screen_free(&s);
-	screen_keys("4", 1);
+	e2e_tmux_keys("4", 1);
 	ck_assert_msg(screen_wait(&s, screen_cert_row, NULL), "the Certs view "
 	    "shows no certificate countdown; the screen was:\n%.3000s", s.text);
 	for (i = 0; i < s.n; i++) {
@@ -654,7 +554,7 @@ START_TEST(capital_stations_show_who_blacklisted_the_root)
 	screen_start("capital", "14:00:02", NULL, cfg);
 	ck_assert(screen_wait(&s, screen_has, "station/"));
 	screen_free(&s);
-	screen_keys("3", 1);
+	e2e_tmux_keys("3", 1);
 	ck_assert_msg(screen_wait(&s, screen_capital_blacklisted, NULL), "the "
 	    "Stations view does not show the 37 stations that blacklisted "
 	    "the capital; the screen was:\n%.3000s", s.text);
@@ -697,13 +597,13 @@ START_TEST(acknowledging_hides_an_alert_from_the_bar)
 	ck_assert_msg(screen_wait(&s, screen_bar_build_drift, NULL), "no "
 	    "build-drift alert in the bar; the screen was:\n%.3000s", s.text);
 	screen_free(&s);
-	screen_keys("5", 1);
-	screen_keys("/", 1);
-	screen_keys("build-drift", 1);
-	screen_keys("Enter", 0);
+	e2e_tmux_keys("5", 1);
+	e2e_tmux_keys("/", 1);
+	e2e_tmux_keys("build-drift", 1);
+	e2e_tmux_keys("Enter", 0);
 	ck_assert(screen_wait(&s, screen_has, "filter \"build-drift\": 1 of"));
 	screen_free(&s);
-	screen_keys("a", 1);
+	e2e_tmux_keys("a", 1);
 	ck_assert_msg(screen_wait(&s, screen_bar_lacks, "build-drift"), "the "
 	    "acknowledged alert stayed in the bar; the screen was:\n%.3000s",
 	    s.text);

@@ -803,6 +803,31 @@ e2e_trust_line(const char *path, const char *name)
 	return (line);
 }
 
+/* Write a trust file naming each key given under its name. */
+char *
+e2e_trust_file(const char *key, const char *name, ...)
+{
+	va_list	 ap;
+	char	*path = e2e_path("operators"), *line;
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL)
+		ck_abort_msg("cannot write %s: %s", path, strerror(errno));
+	fprintf(f, "# operators the test fleet trusts\n");
+	va_start(ap, name);
+	while (key != NULL) {
+		line = e2e_trust_line(key, name);
+		fputs(line, f);
+		free(line);
+		if ((key = va_arg(ap, const char *)) != NULL)
+			name = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	if (fclose(f) == EOF)
+		ck_abort_msg("cannot write %s: %s", path, strerror(errno));
+	return (path);
+}
+
 /* Run tmux with args on this test's server; must: fail when it fails. */
 static void
 e2e_tmux(const char *const *args, int must)
@@ -873,6 +898,19 @@ e2e_tmux_select(int index)
 	const char	*args[] = { "select-window", "-t", target, NULL };
 
 	snprintf(target, sizeof target, "t:%d", index);
+	e2e_tmux(args, 1);
+}
+
+/* Resize the window. */
+void
+e2e_tmux_resize(int cols, int rows)
+{
+	char		 x[16], y[16];
+	const char	*args[] = { "resize-window", "-t", "t", "-x", x, "-y",
+			    y, NULL };
+
+	snprintf(x, sizeof x, "%d", cols);
+	snprintf(y, sizeof y, "%d", rows);
 	e2e_tmux(args, 1);
 }
 

@@ -159,6 +159,13 @@ char	*e2e_make_key(const char *name);
 char	*e2e_trust_line(const char *path, const char *name);
 
 /*
+ * Write e2e_dir()/operators, a trust file with a comment line and one
+ * line per (key path, name) pair given, NULL-terminated; returns its
+ * path (allocated).
+ */
+char	*e2e_trust_file(const char *key, const char *name, ...);
+
+/*
  * A real terminal for the console: a detached tmux server of this test's
  * own (its socket in e2e_dir(), killed by e2e_cleanup()), one window of
  * cols x rows running the shell command cmd.  Fails the test when tmux
@@ -172,6 +179,9 @@ void	 e2e_tmux_start(int cols, int rows, const char *cmd);
  */
 void	 e2e_tmux_window(const char *cmd);
 void	 e2e_tmux_select(int index);
+
+/* Make the window cols x rows, as a terminal resized. */
+void	 e2e_tmux_resize(int cols, int rows);
 
 /* Type into it: a tmux key name ("Enter", "Escape"), or literal text. */
 void	 e2e_tmux_keys(const char *keys, int literal);

@@ -395,8 +395,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 			if ((row = panel_selected_row(p)) == NULL)
 				tui_say(tui, "No proposal is selected; there "
 				    "is nothing to review.");
-			else
+			else {
 				util_copy(p->node, sizeof p->node, row->id);
+				p->top = 0;	/* the review's first row */
+			}
 			return (0);
 		}
 		if ((row = panel_selected_row(p)) == NULL ||
@@ -447,6 +449,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	default:
 		break;
 	}
+	/* The review scrolls; the list under it keeps its cursor. */
+	if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0' &&
+	    panel_proposals_scroll(p, action))
+		return (0);
 	tui_ctx(tui, fleet, &ctx);
 	memset(out, 0, sizeof *out);
 	if (panel_key(p, action, &ctx, out, tui->message,

@@ -129,6 +129,8 @@ loop_create(struct fleet *fleet, char **cause)
 		}
 		loop->nlinks = i + 1;
 	}
+	/* loop_got_stop stays: a stop signal noted before (see
+	   loop_hold_signals()) ends the first run at once. */
 	loop_got_winch = 0;
 	return (loop);
 }
@@ -247,8 +249,6 @@ loop_run(struct loop *loop, char **cause)
 	lws_sul_cancel(&loop->tick_sul);
 	lws_sul_cancel(&loop->draw_sul);
 	loop_signals_restore(old);
-	if (end == LOOP_SIGNALLED || end == LOOP_HUNGUP)
-		loop_got_stop = 0;
 	return (end);
 }
 

@@ -467,7 +467,8 @@ vigil_usage(FILE *f)
 "carried out, or the audit log is intact), 1 a critical alert stands (or\n"
 "the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
 "node could not be reached in time (this outranks 1), 4 vigil itself\n"
-"failed, 5 a backend refused the command.  See vigil(1).\n");
+"failed, 5 a backend refused the command; the console exits 129 when its\n"
+"terminal hangs up.  See vigil(1).\n");
 }
 
 /*

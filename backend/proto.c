@@ -992,7 +992,8 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
 		memcpy(args[n].value, s, len + 1);
 		n++;
 	}
-	qsort(args, n, sizeof *args, proto_arg_cmp);
+	if (n > 1)
+		qsort(args, n, sizeof *args, proto_arg_cmp);
 	*(size_t *)((char *)dst - f->off + f->countoff) = n;
 	return (0);
 }

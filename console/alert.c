@@ -313,7 +313,8 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 			continue;
 		all[n++] = &set->v[i];
 	}
-	qsort(all, n, sizeof *all, alert_cmp);
+	if (n > 1)
+		qsort(all, n, sizeof *all, alert_cmp);
 	if (n > max)
 		n = max;
 	memcpy(out, all, n * sizeof *all);

@@ -712,7 +712,8 @@ check_majority(const char *const *values, size_t n)
 		v[i].s = values[i];
 		v[i].i = i;
 	}
-	qsort(v, n, sizeof *v, check_cmp_value);
+	if (n > 1)
+		qsort(v, n, sizeof *v, check_cmp_value);
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n &&
 		    strcmp(v[i].s, v[i + run].s) == 0; run++)

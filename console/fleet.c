@@ -1258,7 +1258,8 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		p[n].group = node->hello.group;
 		p[n++].i = i;
 	}
-	qsort(p, n, sizeof *p, fleet_cmp_peer);
+	if (n > 1)
+		qsort(p, n, sizeof *p, fleet_cmp_peer);
 
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];

@@ -45,6 +45,7 @@ struct loop {
 	struct lws		*tui_wsi;
 	struct desk		*desk;
 	lws_sorted_usec_list_t	 draw_sul;
+	int			 hung_up;	/* the terminal went away */
 };
 
 static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
@@ -66,7 +67,7 @@ static const struct lws_protocols loop_protocols[] = {
 
 /* The signals the loop handles, and what they were before a run. */
 static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-static volatile sig_atomic_t	 loop_got_stop;
+static volatile sig_atomic_t	 loop_got_stop;	/* the signal, or 0 */
 static volatile sig_atomic_t	 loop_got_winch;
 static struct lws_context	*volatile loop_signal_context;
 
@@ -128,7 +129,8 @@ loop_create(struct fleet *fleet, char **cause)
 		}
 		loop->nlinks = i + 1;
 	}
-	loop_got_stop = 0;
+	/* loop_got_stop stays: a stop signal noted before (see
+	   loop_hold_signals()) ends the first run at once. */
 	loop_got_winch = 0;
 	return (loop);
 }
@@ -218,10 +220,15 @@ loop_run(struct loop *loop, char **cause)
 	loop_signals_install(loop, old);
 	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick, 1);
 	for (;;) {
-		if (loop->stop)
+		if (loop->stop) {
+			if (loop->hung_up)
+				end = LOOP_HUNGUP;
 			break;
+		}
 		if (loop_got_stop) {
-			end = LOOP_SIGNALLED;
+			/* The console's SIGHUP says its terminal went. */
+			end = loop_got_stop == SIGHUP && loop->tui != NULL ?
+			    LOOP_HUNGUP : LOOP_SIGNALLED;
 			break;
 		}
 		if (loop_got_winch) {
@@ -243,6 +250,28 @@ loop_run(struct loop *loop, char **cause)
 	lws_sul_cancel(&loop->draw_sul);
 	loop_signals_restore(old);
 	return (end);
+}
+
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP for good: outside loop_run() they are
+ * only noted, and end the next run at once.  A signal that comes while
+ * the embedded fleet starts or stops then lets vigil stop it and remove
+ * its directory, instead of killing vigil half way.
+ */
+void
+loop_hold_signals(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = loop_signal;
+	for (i = 0; i < nitems(loop_signals); i++) {
+		if (loop_signals[i] != SIGWINCH)
+			sigaction(loop_signals[i], &sa, NULL);
+	}
 }
 
 /* Is link index's websocket established? */
@@ -332,6 +361,7 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct loop		*loop;
 	struct tui_action	 action;
+	int			 got;
 
 	(void)user;
 	(void)in;
@@ -345,14 +375,21 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	switch (reason) {
 	case LWS_CALLBACK_RAW_RX_FILE:
 		memset(&action, 0, sizeof action);
-		while (tui_input(loop->tui, loop->fleet, &action)) {
+		while ((got = tui_input(loop->tui, loop->fleet, &action)) ==
+		    1) {
 			loop_tui_action(loop, &action);
 			memset(&action, 0, sizeof action);
+		}
+		if (got == -1) {
+			/* Nonzero has the library close it, as below. */
+			loop->hung_up = 1;
+			return (-1);
 		}
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		/* The terminal hung up: nobody is left to watch. */
 		loop->tui_wsi = NULL;
+		loop->hung_up = 1;
 		loop_stop(loop);
 		break;
 	default:
@@ -444,7 +481,7 @@ loop_signal(int sig)
 	if (sig == SIGWINCH)
 		loop_got_winch = 1;
 	else
-		loop_got_stop = 1;
+		loop_got_stop = sig;
 	if (loop_signal_context != NULL)
 		lws_cancel_service(loop_signal_context);
 	errno = saved_errno;

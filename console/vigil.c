@@ -29,6 +29,7 @@
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
+#define VIGIL_EXIT_HUNGUP	129	/* as a shell reports SIGHUP's end */
 /* --expires */
 #define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
 
@@ -222,6 +223,7 @@ main(int argc, char **argv)
 	/* Where the backends are: a fleet file, URLs, or a demo fleet. */
 	env = getenv("VIGIL_FLEET");
 	if (args.demo != NULL) {
+		loop_hold_signals();
 		memset(&dopts, 0, sizeof dopts);
 		dopts.scenario = args.demo;
 		dopts.time_scale = args.demo_time_scale;
@@ -380,6 +382,14 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	if (end == LOOP_HUNGUP) {
+		/* Standard error may be a log; the terminal is no more. */
+		fprintf(stderr, "vigil: the terminal went away (its window "
+		    "closed, its tmux server ended or its ssh link dropped); "
+		    "the console stopped%s\n", args->demo != NULL ?
+		    " and so did the embedded fleet" : "");
+		return (VIGIL_EXIT_HUNGUP);
+	}
 	return (HEADLESS_EXIT_OK);
 }
 
@@ -457,7 +467,8 @@ vigil_usage(FILE *f)
 "carried out, or the audit log is intact), 1 a critical alert stands (or\n"
 "the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
 "node could not be reached in time (this outranks 1), 4 vigil itself\n"
-"failed, 5 a backend refused the command.  See vigil(1).\n");
+"failed, 5 a backend refused the command; the console exits 129 when its\n"
+"terminal hangs up.  See vigil(1).\n");
 }
 
 /*

@@ -100,10 +100,19 @@ char	*draw_age(int64_t ms, char *buf, size_t len);
 
 /*
  * Word-wrap text into at most max lines of width columns each (bytes
- * DRAW_LINE_MAX); a word longer than a line is cut.  Returns the lines.
+ * DRAW_LINE_MAX); a word wider than a line is hard-wrapped over several,
+ * never cut.  Returns the lines.
  */
 size_t	 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	    size_t max);
+
+/*
+ * The first row of width columns of text, into row (len bytes), cut at
+ * that column whatever the text: for bytes shown exactly (a signed
+ * document), never rewrapped nor collapsed.  Returns how many bytes of
+ * text the row holds, at least one unless text is empty.
+ */
+size_t	 draw_cut_row(const char *text, int width, char *row, size_t len);
 
 /*
  * Choose for each part its full form, its brief form or nothing, so that

@@ -177,7 +177,9 @@ table_view(struct table *t, const char *pattern, int col, int reverse)
 	table_sort_by.t = t;
 	table_sort_by.col = col;
 	table_sort_by.reverse = reverse;
-	qsort(t->order, t->nshown, sizeof *t->order, table_compare);
+	/* qsort(NULL, 0) is undefined: an empty view has no order array. */
+	if (t->nshown > 1)
+		qsort(t->order, t->nshown, sizeof *t->order, table_compare);
 }
 
 /* Where the row with id is shown. */

@@ -233,10 +233,19 @@ START_TEST(wrap_breaks_between_words)
 	ck_assert_str_eq(lines[0], "router/r8 is not");
 	ck_assert_str_eq(lines[1], "counting the");
 	ck_assert_str_eq(lines[2], "child shares");
+	/* A word wider than a line is hard-wrapped, never dropped. */
 	n = draw_wrap("abcdefghijkl xy", 5, lines, 8);
-	ck_assert_uint_eq(n, 2);
-	ck_assert_str_eq(lines[0], "abcde");	/* a long word is cut */
-	ck_assert_str_eq(lines[1], "xy");
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(lines[0], "abcde");
+	ck_assert_str_eq(lines[1], "fghij");
+	ck_assert_str_eq(lines[2], "kl xy");
+	n = draw_wrap("ab \"proposer\":\"alice\",\"reason\" z", 8, lines, 8);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(lines[0], "ab");
+	ck_assert_str_eq(lines[1], "\"propose");
+	ck_assert_str_eq(lines[2], "r\":\"alic");
+	ck_assert_str_eq(lines[3], "e\",\"reas");
+	ck_assert_str_eq(lines[4], "on\" z");
 	ck_assert_uint_eq(draw_wrap("", 10, lines, 8), 0);
 	ck_assert_uint_eq(draw_wrap("a b c d", 1, lines, 2), 2);
 }

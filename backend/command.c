@@ -70,6 +70,8 @@ static int	 command_check_signer(const struct command_engine *,
 		    size_t);
 static int	 command_check_time(const struct proto_command *, int64_t,
 		    char *, size_t);
+static int	 command_check_text(const struct proto_command *, char *,
+		    size_t);
 static int	 command_check_state(const struct command_engine *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
@@ -510,6 +512,47 @@ command_roles_text(int roles)
 }
 
 /*
+ * Refuse a document whose text holds a control character: its reason,
+ * action, builds and arguments reach other operators' terminals and the
+ * audit log, where an escape sequence could rewrite what they read.
+ * Returns 0, or -1 and why, naming the field.
+ */
+static int
+command_check_text(const struct proto_command *cmd, char *why,
+    size_t whylen)
+{
+	char	field[48];
+	long	at = -1;
+	size_t	i;
+
+	if ((at = util_control_at(cmd->reason)) >= 0)
+		util_copy(field, sizeof field, "reason");
+	else if ((at = util_control_at(cmd->action)) >= 0)
+		util_copy(field, sizeof field, "action");
+	for (i = 0; at < 0 && i < cmd->ntargets; i++) {
+		if ((at = util_control_at(cmd->targets[i].build)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].build",
+			    i);
+		else if ((at = util_control_at(cmd->targets[i].state)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].state",
+			    i);
+	}
+	for (i = 0; at < 0 && i < cmd->nargs; i++) {
+		if ((at = util_control_at(cmd->args[i].name)) >= 0 ||
+		    (at = util_control_at(cmd->args[i].value)) >= 0)
+			util_format(field, sizeof field, "args.%.32s",
+			    cmd->args[i].name);
+	}
+	if (at < 0)
+		return (0);
+	util_format(why, whylen, "field %s holds a control character at "
+	    "byte %ld, which could rewrite what operators read on their "
+	    "terminals; write it as plain text, without escape sequences, "
+	    "tabs or line breaks", field, at);
+	return (-1);
+}
+
+/*
  * Every check a proposal must pass, in the order an operator would fix
  * them; fills p on success.  Returns 0, or -1 and why.
  */
@@ -533,6 +576,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		}
 		return (-1);
 	}
+	if (command_check_text(cmd, why, whylen) != 0)
+		return (-1);
 	if ((spec = command_spec_find(cmd->action)) == NULL) {
 		command_actions_text(list, sizeof list);
 		util_format(why, whylen, "%s is not an action %s knows; it "

@@ -123,6 +123,8 @@ static void	 proto_encode_key(json_t *, const struct proto_field *,
 static json_t	*proto_counter(uint64_t);
 static char	*proto_dump(json_t *);
 static char	*proto_dump_sorted(json_t *);
+static char	*proto_dump_report(json_t *);
+static char	*proto_dump_flags(json_t *, size_t);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
 static json_t	*proto_report_alert_json(const struct proto_report_alert *);
 static json_t	*proto_report_proposal_json(
@@ -1310,21 +1312,34 @@ proto_encode_key(json_t *obj, const struct proto_field *fields,
 static char *
 proto_dump(json_t *v)
 {
-	char	*s;
+	return (proto_dump_flags(v, JSON_COMPACT));
+}
 
-	if ((s = json_dumps(v, JSON_COMPACT)) == NULL)
-		fatal("%s: out of memory", __func__);
-	json_decref(v);
-	return (s);
+/*
+ * Print a report's compact JSON, all ASCII, and drop the value: JSON
+ * escapes only C0 controls, and a report may go to a terminal, which
+ * would act on a C1 control (U+0080 to U+009F) a backend sent.
+ */
+static char *
+proto_dump_report(json_t *v)
+{
+	return (proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII));
 }
 
 /* Print compact JSON with keys in byte order and drop the value. */
 static char *
 proto_dump_sorted(json_t *v)
 {
+	return (proto_dump_flags(v, JSON_COMPACT | JSON_SORT_KEYS));
+}
+
+/* Print JSON with jansson's flags and drop the value. */
+static char *
+proto_dump_flags(json_t *v, size_t flags)
+{
 	char	*s;
 
-	if ((s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+	if ((s = json_dumps(v, flags)) == NULL)
 		fatal("%s: out of memory", __func__);
 	json_decref(v);
 	return (s);
@@ -1724,7 +1739,7 @@ proto_report_status(const char *fleet, const struct proto_report_node *nodes,
 	}
 	proto_set(obj, "nodes", arr);
 	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* {"alerts":[...]}; see proto.h. */
@@ -1736,7 +1751,7 @@ proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
 	if ((obj = json_object()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One watch line about a node; see proto.h. */
@@ -1750,7 +1765,7 @@ proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
 	proto_set(obj, "event", json_string("node"));
 	proto_set(obj, "time", json_integer(time_ms));
 	proto_set(obj, "node", proto_report_node_json(node));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One watch line about an alert; see proto.h. */
@@ -1766,7 +1781,7 @@ proto_report_alert_event(int64_t time_ms, const char *change,
 	proto_set_string(obj, "change", change);
 	proto_set(obj, "time", json_integer(time_ms));
 	proto_set(obj, "alert", proto_report_alert_json(alert));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One pending proposal for vigil pending --json (see proto.h). */
@@ -1843,5 +1858,5 @@ proto_report_proposals(const struct proto_report_proposal *v, size_t n)
 			fatal("%s: out of memory", __func__);
 	}
 	proto_set(obj, "proposals", arr);
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }

@@ -12,6 +12,9 @@
 
 #include "util.h"
 
+static size_t	 util_utf8_len(const unsigned char *, size_t);
+static char	*util_escape_text(const char *, int);
+
 /* Die with a message: only for programmer error or out-of-memory. */
 void
 fatal(const char *fmt, ...)
@@ -117,6 +120,129 @@ util_copy(char *dst, size_t dstlen, const char *src)
 	}
 	memcpy(dst, src, len + 1);
 	return (0);
+}
+
+/*
+ * The bytes of the UTF-8 character at s (len bytes left), or 0 when s
+ * does not start one: overlong forms, surrogates and values past
+ * U+10FFFF are not UTF-8 (RFC 3629).
+ */
+static size_t
+util_utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	if (len < n || s[1] < lo || s[1] > hi)
+		return (0);
+	for (i = 2; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return (0);
+	}
+	return (n);
+}
+
+/* The visible escape of one character, or 0; see util.h. */
+size_t
+util_escape_char(const char *s, size_t len, char *esc, size_t *n)
+{
+	static const char	 named[] = "\aa\bb\tt\nn\vv\ff\rr\033e";
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*p;
+
+	*n = util_utf8_len(u, len);
+	if (*n == 0) {
+		*n = 1;
+		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\x%02x",
+		    u[0]));
+	}
+	if (*n == 2 && u[0] == 0xc2 && u[1] <= 0x9f)
+		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\u%04x",
+		    u[1]));
+	if (*n > 1 || (u[0] >= 0x20 && u[0] != 0x7f))
+		return (0);
+	for (p = named; u[0] != 0 && *p != '\0'; p += 2) {
+		if (*p == (char)u[0])
+			return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\%c",
+			    p[1]));
+	}
+	return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\x%02x", u[0]));
+}
+
+/* An escaped copy of s; see util.h. */
+char *
+util_escape(const char *s)
+{
+	return (util_escape_text(s, 1));
+}
+
+/* An escaped copy of JSON text s; see util.h. */
+char *
+util_escape_json(const char *s)
+{
+	return (util_escape_text(s, 0));
+}
+
+/* Escape s, and with backslash set, its backslashes too. */
+static char *
+util_escape_text(const char *s, int backslash)
+{
+	size_t	len = strlen(s), in = 0, out = 0, n, e;
+	char	esc[UTIL_ESCAPE_MAX], *buf;
+
+	/* No escape is longer than 6 bytes for each byte it stands for. */
+	buf = xmalloc(len * 6 + 1);
+	while (in < len) {
+		if (backslash && s[in] == '\\') {
+			memcpy(buf + out, "\\\\", 2);
+			out += 2;
+			in++;
+			continue;
+		}
+		if ((e = util_escape_char(s + in, len - in, esc, &n)) > 0) {
+			memcpy(buf + out, esc, e);
+			out += e;
+		} else {
+			memcpy(buf + out, s + in, n);
+			out += n;
+		}
+		in += n;
+	}
+	buf[out] = '\0';
+	return (buf);
+}
+
+/* Where the first control character of s is, or -1; see util.h. */
+long
+util_control_at(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; u[i] != '\0'; i++) {
+		if (u[i] < 0x20 || u[i] == 0x7f ||
+		    (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f))
+			return ((long)i);
+	}
+	return (-1);
 }
 
 /* Bounded, truncating snprintf into a caller's buffer. */

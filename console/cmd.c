@@ -38,6 +38,8 @@ static void	 cmd_target_done(struct cmd_track *t,
 		    const char *text);
 static void	 cmd_printf(struct cmd_text *text, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	 cmd_newline(struct cmd_text *text);
+static void	 cmd_append(struct cmd_text *text, char *s);
 
 /* Load the operator's key and settle their name. */
 int
@@ -482,17 +484,38 @@ cmd_track_give_up(struct cmd_track *t, const char *why)
 		cmd_target_done(t, &t->targets[i], "unreachable", why);
 }
 
-/* Append to a growing text. */
+/*
+ * Append to a growing text, escaped (util_escape()): the review shows
+ * what backends sent, and a line break or an escape sequence in it must
+ * not redraw the lines the operator reviews.  Lines end by
+ * cmd_newline(), the only way a line break gets in.
+ */
 static void
 cmd_printf(struct cmd_text *text, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s;
-	size_t	 n;
+	char	*raw;
 
 	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	cmd_append(text, util_escape(raw));
+	free(raw);
+}
+
+/* End a line of a growing text. */
+static void
+cmd_newline(struct cmd_text *text)
+{
+	cmd_append(text, xstrdup("\n"));
+}
+
+/* Append s, allocated, to a growing text, and free it. */
+static void
+cmd_append(struct cmd_text *text, char *s)
+{
+	size_t	 n;
+
 	n = strlen(s);
 	if (text->len + n + 1 > text->cap) {
 		text->cap = (text->len + n + 1) * 2;
@@ -577,12 +600,14 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 	size_t				 i;
 
 	memset(&text, 0, sizeof text);
-	cmd_printf(&text, "proposal %s\n", p->id);
+	cmd_printf(&text, "proposal %s", p->id);
+	cmd_newline(&text);
 	if (p->decoded) {
 		spec = command_spec_find(cmd->action);
-		cmd_printf(&text, "  action:    %s%s%s%s\n", cmd->action,
+		cmd_printf(&text, "  action:    %s%s%s%s", cmd->action,
 		    spec != NULL ? " (" : "", spec != NULL ? spec->summary :
 		    "", spec != NULL ? ")" : "");
+		cmd_newline(&text);
 		for (i = 0; i < cmd->ntargets; i++) {
 			t = &cmd->targets[i];
 			cmd_printf(&text, "  %s %s, build %s, %s",
@@ -599,37 +624,47 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 					    "%s: it will refuse)", now.build,
 					    now.state);
 			}
-			cmd_printf(&text, "\n");
+			cmd_newline(&text);
 		}
-		cmd_printf(&text, "  reason:    %s\n", cmd->reason);
-		cmd_printf(&text, "  proposer:  %s\n", cmd->proposer);
+		cmd_printf(&text, "  reason:    %s", cmd->reason);
+		cmd_newline(&text);
+		cmd_printf(&text, "  proposer:  %s", cmd->proposer);
+		cmd_newline(&text);
 		util_clock_text(cmd->created_ms, when, sizeof when);
-		cmd_printf(&text, "  created:   %s UTC\n", when);
+		cmd_printf(&text, "  created:   %s UTC", when);
+		cmd_newline(&text);
 	}
 	util_clock_text(p->expires_ms, when, sizeof when);
 	if (p->expires_ms > wall_ms)
-		cmd_printf(&text, "  expires:   %s UTC, in %s\n", when,
+		cmd_printf(&text, "  expires:   %s UTC, in %s", when,
 		    util_duration_text(p->expires_ms - wall_ms, left,
 		    sizeof left));
 	else
-		cmd_printf(&text, "  expires:   %s UTC, already past\n", when);
+		cmd_printf(&text, "  expires:   %s UTC, already past", when);
+	cmd_newline(&text);
 	cmd_printf(&text, "  signed by:");
 	for (i = 0; i < p->nsigs; i++)
 		cmd_printf(&text, "%s %s", i == 0 ? "" : ",",
 		    p->sigs[i].operator);
 	if (p->nsigs == 0)
 		cmd_printf(&text, " nobody yet");
-	cmd_printf(&text, "\n  held by:  ");
+	cmd_newline(&text);
+	cmd_printf(&text, "  held by:  ");
 	for (i = 0; i < p->nnodes; i++) {
 		node = &fleet->nodes[p->nodes[i]];
 		h = fleet_node_held(node, p->id);
 		cmd_printf(&text, "%s %s (%s)", i == 0 ? "" : ",", node->id,
 		    h != NULL ? h->p.status : "?");
 	}
-	cmd_printf(&text, "\n");
-	if (p->problem[0] != '\0')
-		cmd_printf(&text, "  PROBLEM:   %s\n", p->problem);
-	cmd_printf(&text, "  document (the exact bytes signed):\n  %s\n",
-	    p->document);
+	cmd_newline(&text);
+	if (p->problem[0] != '\0') {
+		cmd_printf(&text, "  PROBLEM:   %s", p->problem);
+		cmd_newline(&text);
+	}
+	cmd_printf(&text, "  document (the exact bytes signed):");
+	cmd_newline(&text);
+	cmd_append(&text, xstrdup("  "));
+	cmd_append(&text, util_escape_json(p->document));
+	cmd_newline(&text);
 	return (text.s);
 }

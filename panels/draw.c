@@ -78,9 +78,10 @@ draw_layout(int rows, int cols, size_t nalerts, struct draw_layout *l)
 /*
  * Copy whole characters of s into out (len bytes) while they fit in
  * width columns.  What the terminal must not be sent (control characters,
- * bytes that are not UTF-8) becomes a space or "?".  Returns the bytes
- * written; *used gets the columns taken and *taken (unless NULL) the
- * bytes of s they came from.
+ * bytes that are not UTF-8) is shown as its escape (util_escape_char():
+ * "\e", "\x07"), never dropped, so an operator sees that it was there.
+ * Returns the bytes written; *used gets the columns taken and *taken
+ * (unless NULL) the bytes of s they came from.
  */
 static int
 draw_copy_columns(const char *s, int width, char *out, size_t len, int *used,
@@ -88,25 +89,32 @@ draw_copy_columns(const char *s, int width, char *out, size_t len, int *used,
 {
 	mbstate_t	st;
 	wchar_t		wc;
-	size_t		n, in = 0, o = 0, slen = strlen(s);
+	char		esc[UTIL_ESCAPE_MAX];
+	size_t		n, e, in = 0, o = 0, slen = strlen(s);
 	int		w, cols = 0;
 
-	memset(&st, 0, sizeof st);
 	while (in < slen) {
-		n = mbrtowc(&wc, s + in, slen - in, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			n = 1;
+		if ((e = util_escape_char(s + in, slen - in, esc, &n)) > 0) {
+			/* An escape is shown whole or not at all. */
+			if (cols + (int)e > width || o + e >= len)
+				break;
+			memcpy(out + o, esc, e);
+			o += e;
+			in += n;
+			cols += (int)e;
+			continue;
+		}
+		memset(&st, 0, sizeof st);
+		if (mbrtowc(&wc, s + in, n, &st) != n ||
+		    (w = wcwidth(wc)) < 0) {
+			/* UTF-8 this locale cannot show. */
 			wc = L'?';
-		} else if (wc < 0x20 || wc == 0x7f)
-			wc = L' ';
-		else if (wcwidth(wc) < 0)
-			wc = L'?';
-		w = wc == L'?' || wc == L' ' ? 1 : wcwidth(wc);
+			w = 1;
+		}
 		if (cols + w > width || o + n >= len)
 			break;
-		if (wc == L'?' || wc == L' ')
-			out[o++] = (char)wc;
+		if (wc == L'?')
+			out[o++] = '?';
 		else {
 			memcpy(out + o, s + in, n);
 			o += n;

@@ -195,7 +195,12 @@ START_TEST(text_fits_its_column_with_an_ellipsis)
 	ck_assert_str_eq(draw_fit("\u2581\u2588x", 3, 0, 0, out, sizeof out),
 	    "\u2581\u2588x");
 	ck_assert_int_eq(table_text_width("\u2581\u2588x"), 3);
-	ck_assert_str_eq(draw_fit("a\tb", 3, 0, 0, out, sizeof out), "a b");
+	/* Control characters show as their escapes, and count as such. */
+	ck_assert_str_eq(draw_fit("a\tb", 4, 0, 0, out, sizeof out),
+	    "a\\tb");
+	ck_assert_int_eq(table_text_width("a\033[2Kb"), 7);
+	ck_assert_str_eq(draw_fit("a\033[2Kb", 5, 0, 0, out, sizeof out),
+	    "a\\e[\u2026");
 	ck_assert_str_eq(draw_fit("abc", 0, 0, 0, out, sizeof out), "");
 }
 END_TEST

@@ -140,6 +140,20 @@ char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
 void	 e2e_ws_close(struct e2e_ws *ws);
 
 /*
+ * A backend that does not follow the rules, to see what the console
+ * makes of what it sends: a child process (killed by e2e_cleanup())
+ * listening on 127.0.0.1 at a port from the kernel.  It answers each
+ * console's websocket handshake for vigil.v1, sends it the text frames
+ * given (NULL-terminated), and then, with close_after_ms >= 0, closes
+ * the connection that long after with code 1008 and close_reason (at
+ * most 126 bytes); else it holds it until the console goes.  One
+ * console at a time.  Returns its URL, "ws://127.0.0.1:PORT/"
+ * (allocated).
+ */
+char	*e2e_rogue_backend(const char *const *frames, int close_after_ms,
+	    const char *close_reason);
+
+/*
  * Start `vigild fleet --scenario SCENARIO --base-port 0` writing its fleet
  * file in e2e_dir(), with extra arguments (NULL-terminated, or NULL), and
  * wait for the file.  Returns its path (allocated); *pidp (if not NULL)
@@ -147,6 +161,14 @@ void	 e2e_ws_close(struct e2e_ws *ws);
  * file appears within 20 s.
  */
 char	*e2e_start_fleet(const char *scenario, const char *const *extra,
+	    pid_t *pidp);
+
+/*
+ * As e2e_start_fleet(), with two-person commands: vigild trusts the
+ * operators in the trust file at trust and keeps its audit logs in
+ * e2e_dir()/audit, which this makes.
+ */
+char	*e2e_start_guarded_fleet(const char *scenario, const char *trust,
 	    pid_t *pidp);
 
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */

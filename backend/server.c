@@ -28,6 +28,16 @@
 /* Bad messages logged per console before the rest are only answered. */
 #define SERVER_LOG_PER_SESSION	20
 
+/*
+ * Refusals (of commands and of bad messages) a console may earn: a burst
+ * of SERVER_REFUSAL_BURST, then SERVER_REFUSALS_PER_S a second.  One
+ * past that closes its connection, so that a peer sending forged or
+ * broken frames in a loop costs the audit log a bounded number of
+ * lines.  An operator fixing a mistake by hand stays far below it.
+ */
+#define SERVER_REFUSAL_BURST	20
+#define SERVER_REFUSALS_PER_S	2
+
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
 
@@ -60,6 +70,8 @@ struct server_session {
 	enum lws_close_status	 close_status;
 	char			 peer[64];	/* "127.0.0.1:53422" */
 	unsigned		 logged;	/* complaints logged */
+	double			 refusals_left;	/* token bucket */
+	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
 
 	char			*rx;		/* message being assembled */
@@ -99,6 +111,7 @@ static void	 server_session_receive(struct server_session *sn,
 static void	 server_session_message(struct server_session *sn);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
+static void	 server_session_refused(struct server_session *sn);
 static void	 server_session_push(struct server_session *sn, size_t node,
 		    int replaceable, const char *text, size_t len);
 static void	 server_session_send(struct server_session *sn,
@@ -126,7 +139,7 @@ static void	 server_proposal(struct server_node *node,
 		    const struct command_pending *p, const char *status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
-		    const char *text);
+		    int verified, const char *text);
 static void	 server_expire(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
@@ -498,7 +511,7 @@ server_free(struct server *server)
 /* One rule engine per node, trusting trust and logging to audits[i]. */
 void
 server_commands(struct server *server, const struct opkey_trust *trust,
-    struct audit *const *audits)
+    struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
 	size_t			 i;
@@ -509,9 +522,11 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
-		if (trust != NULL)
-			node->engine = command_engine_new(server_node_id(node),
-			    trust, node->audit);
+		if (trust == NULL)
+			continue;
+		node->engine = command_engine_new(server_node_id(node), trust,
+		    node->audit);
+		command_engine_reserve(node->engine, reserve);
 	}
 }
 
@@ -666,6 +681,8 @@ server_session_open(struct server_node *node, struct server_session *sn,
 
 	sn->node = node;
 	sn->wsi = wsi;
+	sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = util_mono_ms();
 	server_queue_init(&sn->queue, SERVER_QUEUE_MAX, LWS_PRE);
 	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
 	    &slen) == 0 && sin.sin_family == AF_INET &&
@@ -861,6 +878,7 @@ server_session_message(struct server_session *sn)
 	if (sn->rx_binary) {
 		server_session_error(sn, "", "a binary message was refused: "
 		    "vigil.v1 carries one JSON object per text message");
+		server_session_refused(sn);
 		return;
 	}
 	memset(msg, 0, sizeof *msg);
@@ -868,6 +886,7 @@ server_session_message(struct server_session *sn)
 		type = msg->type == MSG_UNKNOWN ? "" :
 		    proto_type_name(msg->type);
 		server_session_error(sn, type, cause);
+		server_session_refused(sn);
 		return;
 	}
 	type = proto_type_name(msg->type);
@@ -883,20 +902,58 @@ server_session_message(struct server_session *sn)
 		if (sn->logged++ < SERVER_LOG_PER_SESSION)
 			server_log("%s: console at %s reports: %s",
 			    server_node_id(sn->node), sn->peer, text);
+		server_session_refused(sn);
 		return;
 	case MSG_AUTH:
 		util_format(text, sizeof text, "auth refused: vigil.v1 "
 		    "reserves auth for a later version; commands carry their "
 		    "operators' signatures instead");
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
 		    "%s, a console does not; a console sends propose, "
 		    "approve and cancel", type, type);
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	}
+}
+
+/*
+ * Count one refusal against console sn; past its allowance (see
+ * SERVER_REFUSAL_BURST) tell it why in an error frame and close its
+ * connection once that is sent.  Nothing it sends after is read.
+ */
+static void
+server_session_refused(struct server_session *sn)
+{
+	char	text[PROTO_TEXT_MAX];
+	int64_t	now = util_mono_ms();
+
+	if (sn->dead || sn->closing)
+		return;
+	sn->refusals_left += (double)(now - sn->refusals_ms) *
+	    SERVER_REFUSALS_PER_S / 1000.0;
+	if (sn->refusals_left > SERVER_REFUSAL_BURST)
+		sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = now;
+	sn->refusals_left -= 1;
+	if (sn->refusals_left >= 0)
+		return;
+	util_format(text, sizeof text, "too many refused messages: more "
+	    "than %d at once or %d a second after that; %s closes this "
+	    "connection and reads nothing more from it: fix what the "
+	    "refusals said, then reconnect", SERVER_REFUSAL_BURST,
+	    SERVER_REFUSALS_PER_S, server_node_id(sn->node));
+	sn->logged = SERVER_LOG_PER_SESSION + 1;
+	server_log("%s: console at %s: %s", server_node_id(sn->node),
+	    sn->peer, text);
+	server_session_error(sn, "", text);
+	sn->closing = 1;
+	sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_callback_on_writable(sn->wsi);
 }
 
 /*
@@ -1003,11 +1060,13 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 
 /*
  * Write a refusal the engine did not see into node's audit log, if it
- * has one, so that every refusal is on record.
+ * has one, so that every refusal is on record: compact, with operator
+ * as claimed unless verified.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
-    const char *action, const char *operator, const char *text)
+    const char *action, const char *operator, int verified,
+    const char *text)
 {
 	struct proto_audit_entry	*e;
 	char				*cause = NULL;
@@ -1022,6 +1081,7 @@ server_refusal_audit(struct server_node *node, const char *id,
 	util_copy(e->action, sizeof e->action, action);
 	util_copy(e->operator, sizeof e->operator, operator);
 	util_copy(e->text, sizeof e->text, text);
+	e->verified = verified;
 	if (audit_append(node->audit, e, &cause) != 0) {
 		server_log("%s: %s", server_node_id(node), cause);
 		free(cause);
@@ -1052,10 +1112,11 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	    "with --trust FILE naming the operators' public keys",
 	    server_node_id(sn->node), verb, action[0] != '\0' ? " of " : "",
 	    action);
-	server_refusal_audit(sn->node, id, action, op, text);
+	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
 	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_session_refused(sn);
 }
 
 /*
@@ -1172,6 +1233,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			    server_node_id(node), verb, cause);
 	}
 	server_result(sn, node, verb, id, action, "refused", cause);
+	server_session_refused(sn);
 }
 
 /*
@@ -1200,7 +1262,7 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		    "although %s and %s signed it: %s", server_node_id(node),
 		    p->cmd.action, p->cmd.id, proposer, approver, why);
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
-		    text);
+		    1, text);
 		server_log_command(sn, "%s", text);
 		server_proposal(node, p, "refused");
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,

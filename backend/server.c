@@ -4,11 +4,14 @@
  * simulator, a bounded queue of outgoing frames per console, and one
  * two-person rule engine per node carrying commands to the simulator.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +38,9 @@
  * broken frames in a loop costs the audit log a bounded number of
  * lines.  An operator fixing a mistake by hand stays far below it.
  */
+/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+#define SERVER_FD_SPARE		16
+
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
 
@@ -92,10 +98,16 @@ struct server {
 	struct proto_msg	 msg;		/* scratch; messages are big */
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
+	unsigned long		 fd_limit;	/* RLIMIT_NOFILE */
+	unsigned		 lws_fd_limit;	/* for lws; 0: all */
+	size_t			 conns;		/* accepted sockets open */
+	int			 saturated;	/* accepting stopped for now */
+	int64_t			 saturated_logged_ms;
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static int	 server_probe(const char *address, int port, const char *node,
 		    char **cause);
@@ -141,6 +153,8 @@ static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static void	 server_check_fds(struct server *server, int64_t now);
+static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -185,6 +199,32 @@ server_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/*
+ * How many descriptors libwebsockets may use: the process's limit less
+ * room for what vigild holds itself (an audit log per node, stdio, a
+ * file being written).  libwebsockets stops polling its listening
+ * sockets when its own count reaches this, and starts again when a
+ * connection closes; left at the process's limit, accept() would fail
+ * with EMFILE while the listening socket stays readable, and the loop
+ * would spin at full CPU logging each failure.  *limit gets the
+ * process's limit.  Returns 0 (libwebsockets' default) when there is no
+ * usable limit.
+ */
+static unsigned
+server_fd_limit(size_t nnodes, unsigned long *limit)
+{
+	struct rlimit	rl;
+	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+
+	*limit = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return (0);
+	*limit = (unsigned long)rl.rlim_cur;
+	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+		return (0);
+	return ((unsigned)(rl.rlim_cur - spare));
 }
 
 /* Pass libwebsockets' errors and warnings on, without its timestamp. */
@@ -405,6 +445,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
+	server->lws_fd_limit = info.fd_limit_per_thread;
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 	if ((server->context = lws_create_context(&info)) == NULL) {
@@ -562,6 +604,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_broadcast(node, msg, 0);
 	}
 
+	server_check_fds(server, now);
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
 	if (stats) {
 		server->last_stats_ms = now;
@@ -1294,6 +1337,74 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	server_broadcast(node, out, 1);
 }
 
+/*
+ * Notice when libwebsockets has stopped accepting because its share of
+ * descriptors is used up (see server_fd_limit): say so on stderr once a
+ * second with the numbers, and raise an alert on every console still
+ * connected, so that their operators learn why others cannot connect
+ * rather than seeing nodes go quiet; clear it when accepting resumes.
+ */
+static void
+server_check_fds(struct server *server, int64_t now)
+{
+	size_t	used = server->conns + server->nnodes + 2;
+	int	full;
+
+	full = server->lws_fd_limit != 0 && used >= server->lws_fd_limit;
+	if (!full && !server->saturated)
+		return;
+	if (full && (!server->saturated ||
+	    now - server->saturated_logged_ms >= 1000)) {
+		server_log("not accepting connections: %zu connections and %zu "
+		    "listening socket%s use the %u descriptors kept for them "
+		    "(the process may open %lu, ulimit -n); new consoles wait "
+		    "until some close: find who holds so many connections, or "
+		    "raise the limit", server->conns, server->nnodes,
+		    server->nnodes == 1 ? "" : "s", server->lws_fd_limit,
+		    server->fd_limit);
+		server->saturated_logged_ms = now;
+	}
+	if (full == server->saturated)
+		return;
+	server->saturated = full;
+	if (!full)
+		server_log("accepting connections again: %zu connections open",
+		    server->conns);
+	server_fd_alert(server);
+}
+
+/* Raise, or clear, the descriptor-limit alert on every console. */
+static void
+server_fd_alert(struct server *server)
+{
+	struct proto_msg	*msg = &server->msg;
+	struct proto_alert	*a = &msg->u.alert;
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_ALERT;
+		util_copy(a->node, sizeof a->node,
+		    server_node_id(&server->nodes[i]));
+		a->clock_ms = sim_clock_ms(server->sim);
+		a->severity = SEV_CRITICAL;
+		util_copy(a->code, sizeof a->code, "fd-limit");
+		a->clear = !server->saturated;
+		util_format(a->text, sizeof a->text, "vigild %s new "
+		    "connections: %zu are open, the most its descriptor limit "
+		    "(%lu, ulimit -n) allows", server->saturated ? "refuses" :
+		    "accepts again", server->conns, server->fd_limit);
+		util_copy(a->cause, sizeof a->cause, "something holds many "
+		    "connections to this backend open: a client leaking them, "
+		    "or a flood of connections");
+		util_copy(a->action, sizeof a->action, "find who holds the "
+		    "connections (ss -tnp) and stop it, or restart vigild with "
+		    "a higher ulimit -n; consoles already connected keep "
+		    "working");
+		server_broadcast(&server->nodes[i], msg, 0);
+	}
+}
+
 /* Expire commands past their time, and tell the nodes' consoles. */
 static void
 server_expire(struct server *server)
@@ -1343,6 +1454,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct server_session	*sn = user;
 	struct server_node	*node;
+	struct server		*server;
 
 	switch (reason) {
 	case LWS_CALLBACK_ESTABLISHED:
@@ -1369,6 +1481,17 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (node == NULL)
 			break;
 		return (server_http(node, wsi));
+	case LWS_CALLBACK_WSI_CREATE:
+		/* Every accepted socket, for server_check_fds(). */
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL)
+			server->conns++;
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL && server->conns > 0)
+			server->conns--;
+		break;
 	default:
 		break;
 	}

@@ -20,10 +20,15 @@
  * forged proposals costs the log a short line each and is cut off; a
  * nearly full disk refuses new proposals but not approvals; the frames
  * of a cancelled, expired or once-pending proposal cannot revive it,
- * even after a restart; an oversized frame closes its connection.
+ * even after a restart; an oversized frame closes its connection; at
+ * its descriptor limit vigild waits quietly and tells its consoles why.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +75,9 @@ struct node {
 	char	 commands[512];	/* its "commands: ..." line */
 };
 
+/* With this set, node_start() runs vigild under ulimit -n of it. */
+static int	node_fd_limit;
+
 /* Two operators' keys, as vigil-key would make them. */
 struct operators {
 	struct opkey	*alice;
@@ -109,6 +117,8 @@ static void	 test_done(struct operators *, char *, char *,
 		    struct proto_msg *);
 static char	*file_text(const char *, size_t *);
 static void	 node_stop(struct node *);
+static long	 cpu_ticks(pid_t);
+static void	 expect_fd_alert(struct e2e_ws *, struct proto_msg *, int);
 static void	 cancel(struct e2e_ws *, const struct opkey *, const char *,
 		    const char *);
 static int	 ws_next_of(struct e2e_ws *, enum msg_type, enum msg_type,
@@ -277,10 +287,18 @@ node_start_with(struct node *node, const char *trust, const char *audit,
     const char *id, const char *const *extra)
 {
 	struct e2e_lines	*lines;
-	char			*argv[24], line[512], *p, want[128];
+	char			*argv[28], line[512], *p, want[128];
+	char			 ulimit[64];
 	int			 argc = 0, fd, r;
 
 	memset(node, 0, sizeof *node);
+	if (node_fd_limit != 0) {
+		snprintf(ulimit, sizeof ulimit, "ulimit -n %d && exec \"$0\" "
+		    "\"$@\"", node_fd_limit);
+		argv[argc++] = "/bin/sh";
+		argv[argc++] = "-c";
+		argv[argc++] = ulimit;
+	}
 	argv[argc++] = e2e_bin("vigild");
 	argv[argc++] = "node";
 	argv[argc++] = "--role";
@@ -299,11 +317,11 @@ node_start_with(struct node *node, const char *trust, const char *audit,
 		argv[argc++] = "--audit";
 		argv[argc++] = (char *)audit;
 	}
-	while (extra != NULL && *extra != NULL && argc < 23)
+	while (extra != NULL && *extra != NULL && argc < 27)
 		argv[argc++] = (char *)*extra++;
 	argv[argc] = NULL;
 	node->pid = e2e_spawn(argv, NULL, &fd);
-	free(argv[0]);
+	free(argv[node_fd_limit != 0 ? 3 : 0]);
 
 	lines = calloc(1, sizeof *lines);
 	ck_assert_ptr_nonnull(lines);
@@ -1171,6 +1189,95 @@ START_TEST(an_oversized_frame_is_answered_and_its_connection_closed)
 }
 END_TEST
 
+/* CPU time pid has used, in clock ticks (utime + stime). */
+static long
+cpu_ticks(pid_t pid)
+{
+	char	 path[64], buf[1024], *p;
+	long	 utime, stime;
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+	fclose(f);
+	ck_assert_ptr_nonnull(p = strrchr(buf, ')'));
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %ld %ld", &utime, &stime), 2);
+	return (utime + stime);
+}
+
+/* Wait on ws for node's fd-limit alert, raised or (clear) cleared. */
+static void
+expect_fd_alert(struct e2e_ws *ws, struct proto_msg *m, int clear)
+{
+	int64_t	deadline = e2e_now_ms() + WAIT_MS;
+
+	do {
+		ck_assert_msg(ws_next(ws, MSG_ALERT, m, (int)(deadline -
+		    e2e_now_ms())) == 1, "no fd-limit alert (clear %d) came",
+		    clear);
+	} while (strcmp(m->u.alert.code, "fd-limit") != 0 ||
+	    m->u.alert.clear != clear);
+}
+
+/*
+ * Run with ulimit -n 64, vigild meets more connections than it may
+ * hold: it stops accepting instead of spinning on accept() (under 30%
+ * of a core, a few lines of stderr), the console connected before is
+ * told why in words, and once the extra connections close, a new
+ * console connects again.
+ */
+START_TEST(at_its_descriptor_limit_vigild_waits_quietly_and_says_why)
+{
+	struct node		 node;
+	struct sockaddr_in	 sin;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	char			*err, build[PROTO_NAME_MAX];
+	int			 socks[80], i;
+	long			 before, used;
+
+	node_fd_limit = 64;
+	node_start(&node, NULL, NULL, "r7");
+	node_fd_limit = 0;
+	ws = node_console(&node, m, build);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)node.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 80; i++) {
+		socks[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(socks[i], 0);
+		(void)connect(socks[i], (struct sockaddr *)&sin, sizeof sin);
+	}
+	expect_fd_alert(ws, m, 0);
+	ck_assert_msg(strstr(m->u.alert.text, "refuses new connections") !=
+	    NULL && strstr(m->u.alert.text, "ulimit -n") != NULL, "the alert "
+	    "does not say why: %s", m->u.alert.text);
+
+	before = cpu_ticks(node.pid);
+	e2e_sleep_ms(3000);
+	used = cpu_ticks(node.pid) - before;
+	ck_assert_msg(used * 100 < 30 * 3 * sysconf(_SC_CLK_TCK), "vigild "
+	    "used %ld ticks of CPU in 3 s at its descriptor limit", used);
+	err = e2e_stderr_of(node.pid);
+	ck_assert_msg(strlen(err) < 8192 && strstr(err, "not accepting "
+	    "connections") != NULL, "vigild said %zu bytes at its limit: "
+	    "%.300s", strlen(err), err);
+	free(err);
+
+	for (i = 0; i < 80; i++)
+		close(socks[i]);
+	expect_fd_alert(ws, m, 1);
+	e2e_ws_close(ws);
+	ws = node_console(&node, m, build);
+	e2e_ws_close(ws);
+	free(m);
+}
+END_TEST
+
 Suite *
 killswitch_suite(void)
 {
@@ -1202,6 +1309,8 @@ killswitch_suite(void)
 	tcase_add_test(wire, a_cancelled_or_expired_proposal_cannot_be_revived);
 	tcase_add_test(wire,
 	    an_oversized_frame_is_answered_and_its_connection_closed);
+	tcase_add_test(wire,
+	    at_its_descriptor_limit_vigild_waits_quietly_and_says_why);
 	suite_add_tcase(s, wire);
 	return (s);
 }

@@ -862,9 +862,9 @@ command_approve(struct command_engine *engine, const char *id,
 			    "executed on %s; a command runs once: propose a "
 			    "new one", id, engine->node);
 		else if (fate != NULL)
-			util_format(why, sizeof why, "command %s %s on %s and "
-			    "is no longer pending; propose a new command", id,
-			    command_fate_text(fate), engine->node);
+			util_format(why, sizeof why, "%s holds no pending "
+			    "command %s: it %s; propose a new command",
+			    engine->node, id, command_fate_text(fate));
 		else
 			util_format(why, sizeof why, "%s holds no pending "
 			    "command %s: it was never proposed here, or it was "

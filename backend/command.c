@@ -68,6 +68,8 @@ static struct command_pending *command_find(struct command_engine *,
 static const char *command_fate(const struct command_engine *,
 		    const char *);
 static const char *command_fate_text(const char *);
+static void	 command_not_pending(const struct command_engine *,
+		    const char *, char *, size_t);
 static void	 command_remember(struct command_engine *, const char *,
 		    const char *, int);
 static void	 command_recall(struct command_engine *);
@@ -832,6 +834,28 @@ command_propose(struct command_engine *engine, const char *text,
 	return (0);
 }
 
+/* Why id, approved, is not pending here: what became of it, if known. */
+static void
+command_not_pending(const struct command_engine *engine, const char *id,
+    char *why, size_t whylen)
+{
+	const char	*fate = command_fate(engine, id);
+
+	if (fate != NULL && strcmp(fate, "executed") == 0)
+		util_format(why, whylen, "command %s was already executed on "
+		    "%s; a command runs once: propose a new one", id,
+		    engine->node);
+	else if (fate != NULL)
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "%s; propose a new command", engine->node, id,
+		    command_fate_text(fate));
+	else
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "was never proposed here, or it was cancelled or has "
+		    "expired; see vigil pending, or propose it again",
+		    engine->node, id);
+}
+
 /* An approval; see command.h. */
 int
 command_approve(struct command_engine *engine, const char *id,
@@ -842,7 +866,6 @@ command_approve(struct command_engine *engine, const char *id,
 	const struct command_spec	*spec;
 	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
-	const char			*fate;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
@@ -856,20 +879,7 @@ command_approve(struct command_engine *engine, const char *id,
 		    "has no audit log, and no command runs unrecorded; start "
 		    "it with --audit FILE", cause, causelen));
 	if ((p = command_find(engine, id, &index)) == NULL) {
-		if ((fate = command_fate(engine, id)) != NULL &&
-		    strcmp(fate, "executed") == 0)
-			util_format(why, sizeof why, "command %s was already "
-			    "executed on %s; a command runs once: propose a "
-			    "new one", id, engine->node);
-		else if (fate != NULL)
-			util_format(why, sizeof why, "%s holds no pending "
-			    "command %s: it %s; propose a new command",
-			    engine->node, id, command_fate_text(fate));
-		else
-			util_format(why, sizeof why, "%s holds no pending "
-			    "command %s: it was never proposed here, or it was "
-			    "cancelled or has expired; see vigil pending, or "
-			    "propose it again", engine->node, id);
+		command_not_pending(engine, id, why, sizeof why);
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}

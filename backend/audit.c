@@ -14,6 +14,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,8 @@ struct audit {
 	uint64_t	 seq;		/* of the last line; 0 when empty */
 	char		 last[65];	/* SHA-256 of the last line */
 	char		*broken;	/* why no more lines may be added */
+	struct audit_mark *marks;	/* ids named, as read at open */
+	size_t		 nmarks;
 };
 
 /* Where a walk along the chain has got to. */
@@ -49,10 +52,15 @@ struct audit_walk {
 	char		*report;
 	size_t		 len;
 	long		 bad_line;
+	struct audit_mark *marks;	/* NULL: not gathered */
+	size_t		 nmarks;
+	size_t		 capmarks;
 };
 
 static int	 audit_walk(int, struct audit_walk *);
 static int	 audit_check_line(struct audit_walk *, const char *, size_t);
+static void	 audit_mark(struct audit_walk *,
+		    const struct proto_audit_entry *);
 static const char *audit_open_hint(int);
 static int	 audit_sync_dir(const char *, char **);
 static int	 audit_write_all(int, const char *, size_t);
@@ -165,12 +173,35 @@ audit_check_line(struct audit_walk *w, const char *line, size_t len)
 	w->line = n;
 	w->seq = e->seq;
 	opkey_sha256_hex(line, len, w->last);
+	if (w->capmarks != 0)
+		audit_mark(w, e);
 	rc = 0;
 out:
 	if (rc != 0)
 		w->bad_line = n;
 	free(e);
 	return (rc);
+}
+
+/* Keep what line e says about a command id, if it says anything. */
+static void
+audit_mark(struct audit_walk *w, const struct proto_audit_entry *e)
+{
+	struct audit_mark	*m;
+
+	if (e->id[0] == '\0' || (strcmp(e->event, "refuse") == 0 &&
+	    !e->verified))
+		return;
+	if (w->nmarks == w->capmarks) {
+		w->capmarks *= 2;
+		w->marks = xreallocarray(w->marks, w->capmarks,
+		    sizeof *w->marks);
+	}
+	m = &w->marks[w->nmarks++];
+	util_copy(m->node, sizeof m->node, e->node);
+	util_copy(m->event, sizeof m->event, e->event);
+	util_copy(m->id, sizeof m->id, e->id);
+	m->verified = e->verified;
 }
 
 /* What to do when the log cannot be opened, by errno. */
@@ -274,10 +305,13 @@ audit_open(const char *path, char **cause)
 	memset(&w, 0, sizeof w);
 	w.report = report;
 	w.len = sizeof report;
+	w.capmarks = 64;
+	w.marks = xreallocarray(NULL, w.capmarks, sizeof *w.marks);
 	if (audit_walk(rfd, &w) != 0) {
 		*cause = xasprintf("audit log %s is damaged: %s; new lines "
 		    "would hide that: keep the file as evidence, move it aside "
 		    "and start with a new log", path, report);
+		free(w.marks);
 		close(rfd);
 		close(fd);
 		return (NULL);
@@ -289,6 +323,8 @@ audit_open(const char *path, char **cause)
 	audit->fd = fd;
 	audit->seq = w.seq;
 	memcpy(audit->last, w.last, sizeof audit->last);
+	audit->marks = w.marks;
+	audit->nmarks = w.nmarks;
 	return (audit);
 }
 
@@ -299,6 +335,7 @@ audit_close(struct audit *audit)
 	if (audit == NULL)
 		return;
 	close(audit->fd);
+	free(audit->marks);
 	free(audit->broken);
 	free(audit->path);
 	free(audit);
@@ -404,6 +441,26 @@ out:
 	free(check);
 	free(line);
 	return (rc);
+}
+
+/* The marks read at open; see audit.h. */
+size_t
+audit_marks(const struct audit *audit, const struct audit_mark **marks)
+{
+	*marks = audit->marks;
+	return (audit->nmarks);
+}
+
+/* The room left on the log's filesystem; see audit.h. */
+int
+audit_space(const struct audit *audit, uint64_t *avail)
+{
+	struct statvfs	sv;
+
+	if (fstatvfs(audit->fd, &sv) == -1)
+		return (-1);
+	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return (0);
 }
 
 /* The path the log was opened at. */

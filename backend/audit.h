@@ -18,6 +18,18 @@
 struct audit;
 
 /*
+ * What one line says about a command id, for a node learning at start
+ * which ids it has seen: a line naming an id, unless it is a refusal
+ * whose operator was not proven.
+ */
+struct audit_mark {
+	char	node[PROTO_ID_MAX];
+	char	event[16];
+	char	id[PROTO_CMDID_MAX];
+	int	verified;
+};
+
+/*
  * Open (or create, mode 0600) the log at path for appending, reading the
  * last line to continue the chain.  A log whose chain is already broken
  * is refused, naming the line, so that new lines never hide old damage.
@@ -33,6 +45,21 @@ void		 audit_close(struct audit *audit);
  */
 int		 audit_append(struct audit *audit,
 		    struct proto_audit_entry *entry, char **cause);
+
+/*
+ * The bytes an unprivileged writer may still add to the log's
+ * filesystem, in *avail.  Returns 0, or -1 with errno set.
+ */
+int		 audit_space(const struct audit *audit, uint64_t *avail);
+
+/*
+ * The marks of the log's lines as read when it was opened, in order, in
+ * *marks (owned by the log, valid until audit_close).  Reading them here
+ * rather than the file again keeps a restart to one pass over the log.
+ * Returns how many.
+ */
+size_t		 audit_marks(const struct audit *audit,
+		    const struct audit_mark **marks);
 
 /* The path the log was opened at. */
 const char	*audit_path(const struct audit *audit);

@@ -7,9 +7,12 @@
  * own engine and checks, before acting: both signatures valid over
  * identical bytes; both operators in its trust file; two different
  * operators (different names and different keys); not expired; id never
- * executed here; this node among the targets; this node's build and
- * state still what the proposer saw.  Every proposal, approval, refusal,
- * cancellation, expiry and execution is appended to the audit log first.
+ * seen here (executed, cancelled, expired, or refused with a valid
+ * signature, remembered across restarts from the audit log); this node
+ * among the targets; this node's build and state still what the proposer
+ * saw.  Every proposal, approval, refusal, cancellation, expiry and
+ * execution is appended to the audit log first; a refusal only as the
+ * document's hash, so that forged traffic cannot fill the disk.
  * Refusals come back as sentences: what was wrong and what to do.
  *
  * The engine knows nothing of sockets or of what the actions do: the
@@ -27,7 +30,8 @@
 #define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
 #define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
 #define COMMAND_MAX_PENDING	64
-#define COMMAND_MAX_EXECUTED	4096	/* ids remembered against replay */
+/* Free bytes kept for approvals: below it, new proposals are refused. */
+#define COMMAND_DEFAULT_RESERVE	(64ULL << 20)
 
 struct audit;
 struct opkey_trust;
@@ -75,6 +79,15 @@ struct command_engine;
 struct command_engine *command_engine_new(const char *node,
 		    const struct opkey_trust *trust, struct audit *audit);
 void		 command_engine_free(struct command_engine *engine);
+
+/*
+ * Refuse new proposals (not approvals or cancellations of pending ones)
+ * while the audit log's filesystem has fewer than bytes free, and then
+ * leave refusals of unproven operators out of the log; the default is
+ * COMMAND_DEFAULT_RESERVE.
+ */
+void		 command_engine_reserve(struct command_engine *engine,
+		    uint64_t bytes);
 
 /*
  * A proposal: document text with its first signature, at wall time

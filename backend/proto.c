@@ -377,6 +377,9 @@ static const struct proto_field proto_audit_fields[] = {
 	P_STR(struct proto_audit_entry, operator, 0),
 	P_STR(struct proto_audit_entry, text, 0),
 	P_STR(struct proto_audit_entry, document, 0),
+	P_STR(struct proto_audit_entry, sha256, FIELD_OPTIONAL),
+	P_NUM(struct proto_audit_entry, verified, KIND_BOOL, FIELD_OPTIONAL,
+	    0, 0),
 	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
 };
 

@@ -338,7 +338,11 @@ int	 proto_command_decode(const char *text, size_t len,
 /*
  * One line of a backend's audit log (audit.h): JSON with keys in byte
  * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
- * for the first line).
+ * for the first line).  A refusal holds the document's SHA-256 but not
+ * the document, and says whether its operator's signature verified, so
+ * that a flood of forged commands costs the log a short line each.
+ * Lines written before "sha256" and "verified" existed read back with
+ * "" and false.
  */
 struct proto_audit_entry {
 	uint64_t	seq;			/* 1, 2, ... */
@@ -352,6 +356,9 @@ struct proto_audit_entry {
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
 	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
 	char		document[PROTO_DOC_MAX];/* may be "" */
+	char		sha256[65];		/* of the document, or "" */
+	int		verified;		/* operator proven by a
+						   signature */
 	char		prev[65];		/* hex SHA-256 */
 };
 

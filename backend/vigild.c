@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "command.h"
 #include "node-station.h"
 #include "opkey.h"
 #include "proto.h"
@@ -53,6 +54,7 @@ enum vigild_option {
 	OPT_TRUST,
 	OPT_AUDIT,
 	OPT_AUDIT_DIR,
+	OPT_AUDIT_RESERVE,
 	OPT_HELP,
 };
 
@@ -66,6 +68,7 @@ struct vigild_args {
 	const char		*trust;		/* --trust FILE, or NULL */
 	const char		*audit;		/* node's --audit FILE */
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
+	long			 reserve_mb;	/* --audit-reserve MB */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;
@@ -83,6 +86,7 @@ static const struct option vigild_node_options[] = {
 	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
 	{ "trust",		required_argument, NULL, OPT_TRUST },
 	{ "audit",		required_argument, NULL, OPT_AUDIT },
+	{ "audit-reserve",	required_argument, NULL, OPT_AUDIT_RESERVE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -99,6 +103,7 @@ static const struct option vigild_fleet_options[] = {
 	{ "start",		required_argument, NULL, OPT_START },
 	{ "trust",		required_argument, NULL, OPT_TRUST },
 	{ "audit-dir",		required_argument, NULL, OPT_AUDIT_DIR },
+	{ "audit-reserve",	required_argument, NULL, OPT_AUDIT_RESERVE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -107,11 +112,11 @@ static const char vigild_usage[] =
 "usage: vigild node --role router|station --id ID [--listen ADDR:PORT]\n"
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
-"           [--trust FILE] [--audit FILE]\n"
+"           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
-"           [--trust FILE] [--audit-dir DIR]\n"
+"           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
 "       vigild help\n";
 
 static const char vigild_help_text[] =
@@ -151,6 +156,9 @@ static const char vigild_help_text[] =
 "                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
 "                         without it, and without an audit log, every\n"
 "                         command is refused\n"
+"  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
+"                         filesystem, new proposals are refused so that\n"
+"                         approvals and cancellations still fit\n"
 "\n"
 "A kill or resume is carried out only when two different trusted\n"
 "operators have signed the same command, before it expires.\n"
@@ -455,6 +463,7 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 
 	memset(args, 0, sizeof *args);
 	args->sim.start_s = -1;
+	args->reserve_mb = (long)(COMMAND_DEFAULT_RESERVE >> 20);
 	util_copy(args->address, sizeof args->address, "127.0.0.1");
 
 	if (argc < 2) {
@@ -601,6 +610,10 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 				    "a directory, for example --audit-dir "
 				    "/var/lib/vigil");
 			args->audit_dir = optarg;
+			break;
+		case OPT_AUDIT_RESERVE:
+			args->reserve_mb = vigild_parse_number(
+			    "--audit-reserve", optarg, 0, 1L << 24, "64");
 			break;
 		case OPT_HELP:
 			args->help = 1;
@@ -893,7 +906,8 @@ main(int argc, char **argv)
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
-	server_commands(server, args.trust != NULL ? &trust : NULL, audits);
+	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
+	    (uint64_t)args.reserve_mb << 20);
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
 	    sim, server, args.address, clock_ms, &cause) != 0) {
 		fprintf(stderr, "vigild: %s\n", cause);

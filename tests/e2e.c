@@ -59,7 +59,8 @@ static void	 e2e_untrack(pid_t);
 static char	*e2e_slurp(const char *);
 static int	 e2e_decode_status(int);
 static size_t	 e2e_ws_header(unsigned char *, int, size_t, int);
-static void	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t);
+static int	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t,
+		    int);
 static int	 e2e_rogue_write(int, int, const void *, size_t);
 static int	 e2e_rogue_handshake(int);
 static void	 e2e_rogue_serve(int, const char *const *, int,
@@ -610,9 +611,13 @@ e2e_ws_header(unsigned char *f, int opcode, size_t len, int masked)
 	return (n);
 }
 
-/* Write one frame of opcode with payload, masked. */
-static void
-e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
+/*
+ * Write one frame of opcode with payload, masked.  Returns 0, or -1 when
+ * it could not be written; unless may_fail, that fails the test.
+ */
+static int
+e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len,
+    int may_fail)
 {
 	unsigned char	*f, mask[4] = { 0x12, 0x34, 0x56, 0x78 };
 	size_t		 n, i;
@@ -632,16 +637,28 @@ e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
 			w = 0;
 			continue;
 		}
+		if (w <= 0 && may_fail) {
+			free(f);
+			return (-1);
+		}
 		ck_assert_msg(w > 0, "websocket write: %s", strerror(errno));
 	}
 	free(f);
+	return (0);
 }
 
 /* Send a text frame. */
 void
 e2e_ws_send(struct e2e_ws *ws, const char *text)
 {
-	e2e_ws_write(ws, 1, text, strlen(text));
+	e2e_ws_write(ws, 1, text, strlen(text), 0);
+}
+
+/* Send a text frame to a peer that may have gone; see e2e.h. */
+int
+e2e_ws_try_send(struct e2e_ws *ws, const char *text)
+{
+	return (e2e_ws_write(ws, 1, text, strlen(text), 1));
 }
 
 /* Read what is there by deadline; returns bytes read, 0 at EOF or time. */
@@ -703,7 +720,7 @@ e2e_ws_recv(struct e2e_ws *ws, int timeout_ms)
 				hdr = 0;	/* header incomplete */
 			if (hdr != 0 && ws->len >= hdr + plen) {
 				if (opcode == 9)	/* ping */
-					e2e_ws_write(ws, 10, b + hdr, plen);
+					e2e_ws_write(ws, 10, b + hdr, plen, 0);
 				else if (opcode == 8) {	/* close */
 					free(msg);
 					return (NULL);

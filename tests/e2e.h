@@ -131,6 +131,12 @@ struct e2e_ws *e2e_ws_open(const char *url, int timeout_ms);
 void	 e2e_ws_send(struct e2e_ws *ws, const char *text);
 
 /*
+ * As e2e_ws_send(), for a peer the backend may have cut off: returns 0,
+ * or -1 when the frame could not be written (the connection is gone).
+ */
+int	 e2e_ws_try_send(struct e2e_ws *ws, const char *text);
+
+/*
  * The next text frame received within timeout_ms, allocated and
  * NUL-terminated (caller frees), or NULL on timeout or a closed
  * connection.  Pings are answered on the way.

@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "command.h"
 #include "fleet.h"
 #include "loop.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "util.h"
 
 /* A growing text, for the review. */

@@ -21,12 +21,12 @@
 #include <unistd.h>
 
 #include "alert.h"
-#include "audit.h"
 #include "cmd.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-audit.h"
 #include "util.h"
 
 struct headless {

@@ -15,13 +15,13 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "command.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "sim.h"
 #include "tui.h"
 #include "util.h"

@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "command.h"
 #include "draw.h"
 #include "fleet.h"
 #include "form.h"
 #include "keys.h"
 #include "panel.h"
+#include "proto-command.h"
 #include "util.h"
 
 #define FORM_LINES	48	/* lines the dialog may hold */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "e2e.h"
 #include "node-router.h"
 #include "opkey.h"

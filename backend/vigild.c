@@ -68,7 +68,7 @@ struct vigild_args {
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
-	int			 help;
+	int			 help;		/* 1: help, 2: help scenarios */
 };
 
 static const struct option vigild_node_options[] = {
@@ -112,7 +112,7 @@ static const char vigild_usage[] =
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR]\n"
-"       vigild help\n";
+"       vigild help [scenarios]\n";
 
 static const char vigild_help_text[] =
 "\n"
@@ -165,6 +165,7 @@ static struct server		*volatile vigild_server;
 static void	 vigild_usage_error(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	 vigild_print_help(FILE *f);
+static void	 vigild_print_scenarios(FILE *f);
 static void	 vigild_print_wrapped(FILE *f, int indent, const char *text);
 static void	 vigild_on_signal(int signo);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
@@ -252,6 +253,23 @@ vigild_print_help(FILE *f)
 		    sim_scenarios[i].routers, sim_scenarios[i].stations,
 		    sim_scenarios[i].date, clock, sim_scenarios[i].time_scale);
 		vigild_print_wrapped(f, 11, sim_scenarios[i].summary);
+	}
+}
+
+/*
+ * Print each scenario of vigild fleet as "NAME SUMMARY" on one line, for
+ * vigil's --help: the console names the scenarios without linking the
+ * simulator.
+ */
+static void
+vigild_print_scenarios(FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, "node") != 0)
+			fprintf(f, "%s %s\n", sim_scenarios[i].name,
+			    sim_scenarios[i].summary);
 	}
 }
 
@@ -468,6 +486,8 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
 		args->help = 1;
+		if (argc > 2 && strcmp(argv[2], "scenarios") == 0)
+			args->help = 2;
 		return;
 	}
 	if (strcmp(cmd, "node") == 0) {
@@ -840,6 +860,10 @@ main(int argc, char **argv)
 	int			 rc;
 
 	vigild_parse(argc, argv, &args);
+	if (args.help == 2) {
+		vigild_print_scenarios(stdout);
+		return (0);
+	}
 	if (args.help) {
 		vigild_print_help(stdout);
 		return (0);

@@ -22,7 +22,6 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-command.h"
-#include "sim.h"
 #include "tui.h"
 #include "util.h"
 
@@ -145,6 +144,7 @@ static const struct option vigil_options[] = {
 static void	 vigil_args_free(struct vigil_args *);
 static void	 vigil_usage(FILE *);
 static void	 vigil_wrap(FILE *, int, const char *);
+static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
@@ -156,7 +156,7 @@ static int	 vigil_expires(const char *, const char *, double,
 		    int64_t *);
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
-static int	 vigil_scenario_known(const char *);
+static int	 vigil_scenario_check(const char *);
 static void	 vigil_urls_add(struct vigil_urls *, const char *);
 static void	 vigil_urls_free(struct vigil_urls *);
 static int	 vigil_read_fleet(const char *, struct vigil_urls *);
@@ -383,6 +383,35 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	return (HEADLESS_EXIT_OK);
 }
 
+/*
+ * The scenarios of --demo as vigild names them, one a line: vigil does
+ * not link the simulator, so it asks the vigild that --demo would run.
+ */
+static void
+vigil_usage_scenarios(FILE *f)
+{
+	char	*list, *line, *next, *cause = NULL;
+	int	 n;
+
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		fprintf(f, "%*s", VIGIL_HELP_INDENT, "");
+		vigil_wrap(f, VIGIL_HELP_INDENT, cause);
+		free(cause);
+		return;
+	}
+	for (line = list; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		n = (int)strcspn(line, " ");
+		fprintf(f, "%*s%-8.*s ", VIGIL_HELP_INDENT, "", n, line);
+		vigil_wrap(f, VIGIL_HELP_INDENT + 9,
+		    line + n + (line[n] != '\0'));
+	}
+	free(list);
+}
+
 /* The --help text. */
 static void
 vigil_usage(FILE *f)
@@ -406,11 +435,7 @@ vigil_usage(FILE *f)
 "  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
-	for (i = 0; i < sim_nscenarios; i++) {
-		fprintf(f, "%*s%-8s ", VIGIL_HELP_INDENT, "",
-		    sim_scenarios[i].name);
-		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
-	}
+	vigil_usage_scenarios(f);
 	fprintf(f,
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
@@ -774,16 +799,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && !vigil_scenario_known(args->demo)) {
-		fprintf(stderr, "vigil: there is no scenario \"%s\"; the "
-		    "scenarios are", args->demo);
-		for (i = 0; i < sim_nscenarios; i++)
-			fprintf(stderr, "%s %s", i == 0 ? "" :
-			    i + 1 == sim_nscenarios ? " and" : ",",
-			    sim_scenarios[i].name);
-		fprintf(stderr, "\n");
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
 		return (-1);
-	}
 	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
 	    args->demo == NULL) {
 		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
@@ -907,17 +924,42 @@ vigil_check_command(struct vigil_args *args,
 	return (0);
 }
 
-/* Is name one of the simulator's scenarios? */
+/*
+ * Is name one of the scenarios vigild lists?  Returns 0, or -1 after
+ * saying which there are.  When vigild cannot be asked, the name passes:
+ * starting the fleet will then say what is wrong.
+ */
 static int
-vigil_scenario_known(const char *name)
+vigil_scenario_check(const char *name)
 {
-	size_t	i;
+	char	*list, *cause = NULL, *names[32], *p, *next;
+	size_t	 n = 0, i;
 
-	for (i = 0; i < sim_nscenarios; i++) {
-		if (strcmp(sim_scenarios[i].name, name) == 0)
-			return (1);
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		free(cause);
+		return (0);
 	}
-	return (0);
+	for (p = list; *p != '\0' && n < nitems(names); p = next) {
+		next = p + strcspn(p, "\n");
+		if (*next != '\0')
+			*next++ = '\0';
+		p[strcspn(p, " ")] = '\0';
+		names[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			free(list);
+			return (0);
+		}
+	}
+	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
+	    "are", name);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 == n ? " and" :
+		    ",", names[i]);
+	fprintf(stderr, "\n");
+	free(list);
+	return (-1);
 }
 
 /* Add a URL unless it is already listed. */

@@ -154,6 +154,21 @@ check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 }
 
+/* The model's tick, then the rules; see check.h. */
+void
+check_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	fleet_tick(fleet, now_ms, wall_ms);
+	check_run(fleet, now_ms, wall_ms);
+}
+
+/* Take the fleet's backend warnings as they arrive; see check.h. */
+void
+check_watch(struct fleet *fleet)
+{
+	fleet->warned = check_backend_alert;
+}
+
 /* Store or clear a backend's warning on its node, then show its code. */
 void
 check_backend_alert(struct fleet *fleet, struct node *node,

@@ -5,7 +5,11 @@
  * reads.  check_run() evaluates them all against the model: a condition
  * that holds raises (or refreshes) its alert, one that no longer holds
  * clears it.  Warnings a backend raises itself arrive through
- * check_backend_alert().
+ * check_backend_alert(), which check_watch() hands the fleet.
+ *
+ * The arrows run one way: the checks read the model, the model never
+ * calls the checks.  The console's timer calls check_tick(): the model,
+ * then the rules.
  */
 #ifndef VIGIL_CHECK_H
 #define VIGIL_CHECK_H
@@ -45,6 +49,18 @@ extern const size_t check_nrules;
  * through fleet->notify and mark the fleet dirty.
  */
 void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+/*
+ * The console's timer at monotonic now_ms, wall time wall_ms: age the
+ * model (fleet_tick), then evaluate the rules on what it now holds.
+ */
+void	 check_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+/*
+ * Have fleet hand every warning a backend raises or clears to
+ * check_backend_alert() as it arrives.
+ */
+void	 check_watch(struct fleet *fleet);
 
 /*
  * Take a warning a backend raised (or cleared) about node.  It stands on

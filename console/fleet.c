@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -571,7 +570,8 @@ fleet_apply_alert(struct fleet *fleet, size_t link,
 	else
 		fleet_event(node, wall_ms, "backend %s: %s",
 		    proto_severity_name(a->severity), a->text);
-	check_backend_alert(fleet, node, a, wall_ms);
+	if (fleet->warned != NULL)
+		fleet->warned(fleet, node, a, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1075,7 +1075,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
 
-/* Timer: age nodes, sample their rates, run the checks. */
+/* Timer: age nodes and sample their rates. */
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
@@ -1101,7 +1101,6 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet_sample(node, now_ms);
 	}
 	fleet_commands_tick(fleet, wall_ms);
-	check_run(fleet, now_ms, wall_ms);
 }
 
 /* The node called id, or NULL. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "check.h"
 #include "cmd.h"
 #include "fleet.h"
 #include "headless.h"
@@ -277,7 +278,7 @@ headless_snapshot(struct headless *h)
 	size_t				 nnodes, nalerts, unreached;
 	char				*doc;
 
-	fleet_tick(h->fleet, now_ms, util_wall_ms());
+	check_tick(h->fleet, now_ms, util_wall_ms());
 	unreached = headless_unreached(h, 1);
 
 	if (h->options->json) {
@@ -1270,7 +1271,7 @@ headless_pending(struct headless *h)
 	rc = headless_until(h, headless_ready_fleet, h->options->wait_ms);
 	if (rc < 0 && h->met == -1)
 		return (HEADLESS_EXIT_FAILED);
-	fleet_tick(h->fleet, util_mono_ms(), wall_ms);
+	check_tick(h->fleet, util_mono_ms(), wall_ms);
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {

@@ -17,6 +17,7 @@
 
 #include <libwebsockets.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "desk.h"
 #include "fleet.h"
@@ -284,7 +285,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	char		*text;
 	int		 ok;
 
-	fleet_tick(loop->fleet, now_ms, wall_ms);
+	check_tick(loop->fleet, now_ms, wall_ms);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);

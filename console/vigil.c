@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "demo.h"
 #include "desk.h"
@@ -280,6 +281,7 @@ main(int argc, char **argv)
 	args.connect = NULL;
 
 	fleet_init(&fleet, name);
+	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
 	vigil_urls_free(&urls);

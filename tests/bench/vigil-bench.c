@@ -198,6 +198,7 @@ bench_in_process(void)
 	/* A fleet of 2000 nodes, hello and two stats each. */
 	rss0 = bench_rss_kb();
 	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
 	link = fleet_add_link(&fleet, "ws://127.0.0.1:1/");
 	fleet_link_up(&fleet, link, now);
 	for (i = 0; i < BENCH_ROUTERS + BENCH_STATIONS; i++) {
@@ -234,7 +235,7 @@ bench_in_process(void)
 	t0 = bench_now_us();
 	for (i = 0; i < 20; i++) {
 		now += 100;
-		fleet_tick(&fleet, now, util_wall_ms());
+		check_tick(&fleet, now, util_wall_ms());
 	}
 	dt = (bench_now_us() - t0) / 20;
 	bench_report("fleet_tick + every check, 2000 nodes", dt / 1000.0,

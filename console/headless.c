@@ -23,6 +23,7 @@
 #include "alert.h"
 #include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
@@ -1064,7 +1065,7 @@ headless_send(struct headless *h, const char *message, const char *frame)
 	if (!headless_ready_links(h) &&
 	    headless_until(h, headless_ready_links, h->options->wait_ms) < 0)
 		return (-1);
-	cmd_send(&h->track, h->loop, h->fleet, frame);
+	cmd_send(&h->track, loop_send_up, h->loop, h->fleet, frame);
 	start = util_mono_ms();
 	rc = headless_until(h, headless_ready_answers, h->options->wait_ms);
 	if (rc < 0)

@@ -30,7 +30,7 @@
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
 /* --expires */
-#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
+#define VIGIL_DEFAULT_TTL_MIN	((int)(COMMAND_DEFAULT_TTL_MS / 60000))
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -371,7 +371,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	desk = desk_create(fleet, op);
+	desk = desk_create(fleet, op, loop_send_up, loop);
 	loop_attach_desk(loop, desk);
 	end = loop_run(loop, &cause);
 	loop_attach_desk(loop, NULL);

@@ -32,6 +32,7 @@
 
 #include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"

@@ -305,22 +305,6 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	free(v);
 }
 
-/* Raise an alert of rule about n nodes with a printf-style text. */
-void
-check_raise(struct fleet *fleet, const char *rule, enum proto_severity sev,
-    const char *const *nodes, size_t n, int64_t wall_ms, const char *cause,
-    const char *action, const char *fmt, ...)
-{
-	char	text[PROTO_TEXT_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	check_emit(fleet, rule, "", 0, sev, nodes, n, wall_ms, cause, action,
-	    text, NULL);
-}
-
 /*
  * Raise (or refresh) one alert, stamp it with this run and tell the
  * watcher what changed.  n counts all nodes; the first ALERT_MAX_NODES

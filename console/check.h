@@ -35,7 +35,7 @@ struct node;
 struct check_rule {
 	const char	*name;		/* "flag-drift" */
 	const char	*summary;	/* one line for help and man page */
-	/* Raise alerts through check_raise(); mark is the run's stamp. */
+	/* Raise alerts through check_emit() in check.c. */
 	void		(*run)(struct fleet *fleet, int64_t now_ms,
 			    int64_t wall_ms);
 };
@@ -70,14 +70,5 @@ void	 check_watch(struct fleet *fleet);
  */
 void	 check_backend_alert(struct fleet *fleet, struct node *node,
 	    const struct proto_alert *pa, int64_t wall_ms);
-
-/*
- * Used by rules: raise an alert of rule about nodes (n of them) with
- * printf-style text; cause and action are plain sentences.
- */
-void	 check_raise(struct fleet *fleet, const char *rule,
-	    enum proto_severity sev, const char *const *nodes, size_t n,
-	    int64_t wall_ms, const char *cause, const char *action,
-	    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 
 #endif

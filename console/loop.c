@@ -280,15 +280,6 @@ loop_send_up(void *arg, size_t index, const char *frame, size_t len,
 	return (loop_send(loop, index, frame, len, cause));
 }
 
-/* Frames waiting on link index. */
-size_t
-loop_queued(const struct loop *loop, size_t index)
-{
-	if (index >= loop->nlinks)
-		return (0);
-	return (link_queued(loop->links[index]));
-}
-
 /* The tick: age the model, run the checks, then the hook. */
 static void
 loop_tick(lws_sorted_usec_list_t *sul)

@@ -90,7 +90,4 @@ int		 loop_send(struct loop *loop, size_t index, const char *frame,
 int		 loop_send_up(void *arg, size_t index, const char *frame,
 		    size_t len, char **cause);
 
-/* Frames still waiting to be written on link index. */
-size_t		 loop_queued(const struct loop *loop, size_t index);
-
 #endif

@@ -1003,7 +1003,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 /*
  * order-rate: a router's child order rate above CHECK_ORDER_RATE_FACTOR
- * times its baseline (fleet_child_rate_baselines()) and above the floor.
+ * times its baseline (set by fleet_tick(), which check_tick() runs
+ * first) and above the floor.
  */
 static void
 check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
@@ -1013,16 +1014,14 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX];
 	char		 from[PROTO_TEXT_MAX];
-	double		*baselines, rate, baseline, parents;
-	size_t		*npeers, i;
+	double		 rate, baseline, parents;
+	size_t		 npeers, i;
 
 	(void)now_ms;
-	baselines = xcalloc(fleet->nnodes, sizeof *baselines);
-	npeers = xcalloc(fleet->nnodes, sizeof *npeers);
-	fleet_child_rate_baselines(fleet, baselines, npeers);
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
-		baseline = baselines[i];
+		baseline = node->child_rate_baseline;
+		npeers = node->child_rate_npeers;
 		if (fleet_node_role(node) != ROLE_ROUTER ||
 		    node->state == NODE_DOWN || baseline < 0)
 			continue;
@@ -1030,10 +1029,10 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		if (rate <= CHECK_ORDER_RATE_FLOOR ||
 		    rate <= CHECK_ORDER_RATE_FACTOR * baseline)
 			continue;
-		if (npeers[i] > 0)
+		if (npeers > 0)
 			util_format(from, sizeof from, "the median of the "
-			    "other %zu live %s in group %s", npeers[i],
-			    check_noun(ROLE_ROUTER, npeers[i]),
+			    "other %zu live %s in group %s", npeers,
+			    check_noun(ROLE_ROUTER, npeers),
 			    node->hello.group);
 		else
 			util_copy(from, sizeof from, "its own average before "
@@ -1062,8 +1061,6 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    SEV_CRITICAL : SEV_WARNING, &node, 1, wall_ms, cause,
 		    action, text);
 	}
-	free(npeers);
-	free(baselines);
 }
 
 /*

@@ -125,6 +125,10 @@ struct node {
 	struct rate		heartbeat_rate;	/* heartbeats_total */
 	uint64_t		counter_resets;
 	double			child_rate_peak; /* own highest seen, > 0 */
+	/* The child rate it is judged against, as of the last fleet_tick()
+	   (-1: none), and how many peers gave it. */
+	double			child_rate_baseline;
+	size_t			child_rate_npeers;
 
 	/* Per-second samples for sparklines, oldest first (ring). */
 	float			child_hist[FLEET_HISTORY];
@@ -217,7 +221,9 @@ int	 fleet_apply(struct fleet *fleet, size_t link,
 	    const struct proto_msg *msg, int64_t now_ms);
 
 /*
- * Timer: age nodes (live -> stale) and sample sparkline history at
+ * Timer: age nodes (live -> stale), sample sparkline history and set
+ * each router's child rate baseline (once a tick for the whole fleet, so
+ * views and checks read it instead of sorting the fleet per row) at
  * monotonic now_ms and wall time wall_ms.  The rules run apart, on what
  * the model then holds (check_tick).
  */

@@ -32,7 +32,8 @@ DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \
 # every program links, and the daemon (the rest) that only vigild and the
 # tests link; check-layering proves vigil holds none of the daemon.
 PROTO_SRCS = $(wildcard backend/proto*.c)
-DAEMON_SRCS = $(filter-out backend/vigild.c $(PROTO_SRCS),$(wildcard backend/*.c))
+DAEMON_SRCS = $(filter-out backend/vigild.c $(PROTO_SRCS), \
+	$(wildcard backend/*.c))
 KEYS_SRCS = $(filter-out keys/vigil-key.c,$(wildcard keys/*.c))
 CONSOLE_SRCS = $(filter-out console/vigil.c,$(wildcard console/*.c))
 PANELS_SRCS = $(wildcard panels/*.c)

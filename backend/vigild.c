@@ -140,6 +140,10 @@ static void	 vigild_print_help(FILE *f);
 static void	 vigild_print_scenarios(FILE *f);
 static void	 vigild_print_wrapped(FILE *f, int indent, const char *text);
 static void	 vigild_on_signal(int signo);
+static void	 vigild_signals(void);
+static void	 vigild_say_started(const struct vigild_args *args,
+		    const struct sim *sim, const struct server *server,
+		    int64_t clock_ms);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
 static const struct vigild_opt *vigild_find_opt(const char *name);
 static void	 vigild_bad_option(const char *cmd, int which, int c,
@@ -926,19 +930,56 @@ vigild_say_commands(const struct vigild_args *args,
 		    "to %s\n", args->trust);
 }
 
+/* SIGINT and SIGTERM stop the server; a console gone away is no signal. */
+static void
+vigild_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = vigild_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Say where each node listens and what runs, at scenario clock_ms. */
+static void
+vigild_say_started(const struct vigild_args *args, const struct sim *sim,
+    const struct server *server, int64_t clock_ms)
+{
+	char	clock[16];
+	size_t	i, n = sim_nnodes(sim);
+
+	for (i = 0; i < n; i++)
+		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
+		    args->address, server_port(server, i));
+	util_clock_text(clock_ms, clock, sizeof clock);
+	if (strcmp(args->command, "fleet") == 0)
+		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
+		    "file %s\n", sim_scenario_name(sim), n, clock,
+		    sim_time_scale(sim), args->fleet_file);
+	else
+		printf("node %s: clock %s, time scale %g%s%s\n",
+		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
+		    args->fleet_file != NULL ? "; fleet file " : "",
+		    args->fleet_file != NULL ? args->fleet_file : "");
+}
+
 /* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
 {
 	struct vigild_args	 args;
-	struct sigaction	 sa;
 	struct sim		*sim;
 	struct server		*server;
 	struct opkey_trust	 trust;
 	struct audit		**audits;
-	char			*cause = NULL, clock[16];
+	char			*cause = NULL;
 	int64_t			 clock_ms;
-	size_t			 i, n;
+	size_t			 n;
 	int			 rc;
 
 	vigild_parse(argc, argv, &args);
@@ -951,14 +992,7 @@ main(int argc, char **argv)
 		return (0);
 	}
 
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = vigild_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
+	vigild_signals();
 	memset(&trust, 0, sizeof trust);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
 	    &cause) != 0) {
@@ -1010,20 +1044,7 @@ main(int argc, char **argv)
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
-
-	for (i = 0; i < n; i++)
-		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
-		    args.address, server_port(server, i));
-	util_clock_text(clock_ms, clock, sizeof clock);
-	if (strcmp(args.command, "fleet") == 0)
-		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
-		    "file %s\n", sim_scenario_name(sim), n, clock,
-		    sim_time_scale(sim), args.fleet_file);
-	else
-		printf("node %s: clock %s, time scale %g%s%s\n",
-		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
-		    args.fleet_file != NULL ? "; fleet file " : "",
-		    args.fleet_file != NULL ? args.fleet_file : "");
+	vigild_say_started(&args, sim, server, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
 	fflush(stdout);
 

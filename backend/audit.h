@@ -1,5 +1,6 @@
 /*
- * audit.h: a backend's tamper-evident audit log.
+ * audit.h: a backend's tamper-evident audit log, as vigild writes it
+ * (its reader, audit_verify, is in the protocol library: proto-audit.h).
  *
  * Append-only JSON lines (proto_audit_encode), each holding the SHA-256
  * of the line before, so that changing, removing or reordering a line
@@ -14,20 +15,9 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-audit.h"
 
 struct audit;
-
-/*
- * What one line says about a command id, for a node learning at start
- * which ids it has seen: a line naming an id, unless it is a refusal
- * whose operator was not proven.
- */
-struct audit_mark {
-	char	node[PROTO_ID_MAX];
-	char	event[16];
-	char	id[PROTO_CMDID_MAX];
-	int	verified;
-};
 
 /*
  * Open (or create, mode 0600) the log at path for appending, reading the
@@ -63,15 +53,5 @@ size_t		 audit_marks(const struct audit *audit,
 
 /* The path the log was opened at. */
 const char	*audit_path(const struct audit *audit);
-
-/*
- * Check the chain of the log at path.  Returns 0 and, in report, a line
- * saying how many entries are intact; or -1 and, in report, a sentence
- * naming the first broken line and what is wrong with it ("line 7: its
- * prev does not match the SHA-256 of line 6: the log was changed at or
- * before line 6"); *bad_line (if not NULL) gets that line number, or 0.
- */
-int		 audit_verify(const char *path, char *report, size_t len,
-		    long *bad_line);
 
 #endif

@@ -8,7 +8,8 @@
  * bytes, the node's trust file and the node's state now.  Nothing is
  * held, approved, cancelled or executed before its audit line is written
  * and synced; a refusal is written too, and said as a sentence naming
- * what was wrong and what to do.
+ * what was wrong and what to do.  The table is in the protocol library
+ * (proto-command.c), so that vigil reads it without the engine.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "util.h"
 
 #define COMMAND_WHY_MAX		PROTO_TEXT_MAX
@@ -108,41 +110,6 @@ static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
-
-/*
- * The actions.  rollback and move-root come with their own issues; a
- * proposal naming them is refused as an action this node does not know.
- */
-const struct command_spec command_specs[] = {
-	{
-		.name = "kill",
-		.summary = "halt child orders and refuse new parents",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "running",
-	},
-	{
-		.name = "resume",
-		.summary = "restart a killed router",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "killed",
-	},
-};
-const size_t command_nspecs = nitems(command_specs);
-
-/* The spec for action, or NULL. */
-const struct command_spec *
-command_spec_find(const char *action)
-{
-	size_t	i;
-
-	for (i = 0; i < command_nspecs; i++) {
-		if (strcmp(command_specs[i].name, action) == 0)
-			return (&command_specs[i]);
-	}
-	return (NULL);
-}
 
 /* A new engine for node; see command.h. */
 struct command_engine *

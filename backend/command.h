@@ -26,9 +26,8 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-command.h"
 
-#define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
-#define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
 #define COMMAND_MAX_PENDING	64
 /* Free bytes kept for approvals: below it, new proposals are refused. */
 #define COMMAND_DEFAULT_RESERVE	(64ULL << 20)
@@ -42,22 +41,6 @@ struct command_node_state {
 	char	build[PROTO_NAME_MAX];
 	char	state[16];
 };
-
-/* An action the rule knows: a const table, so the rule is data. */
-struct command_spec {
-	const char	*name;		/* "kill" */
-	const char	*summary;	/* for help and man pages */
-	int		 signers;	/* 2 */
-	int		 roles;		/* ROLE_ROUTER, ... (bits) */
-	/* The states a target must be in, "" for any. */
-	const char	*from_state;
-};
-
-extern const struct command_spec command_specs[];
-extern const size_t command_nspecs;
-
-/* The spec for action, or NULL. */
-const struct command_spec *command_spec_find(const char *action);
 
 /* A command held by a node. */
 struct command_pending {

@@ -250,6 +250,8 @@ static const struct proto_field proto_cert_fields[] = {
 	P_NUM(struct proto_cert, last_renewal_ms, KIND_I64, 0, 0, 0),
 	P_NUM(struct proto_cert, last_renewal_ok, KIND_BOOL, 0, 0, 0),
 	P_STR(struct proto_cert, last_renewal_error, 0),
+	P_NUM(struct proto_cert, renew_every_ms, KIND_I64, FIELD_OPTIONAL, 1,
+	    0),
 };
 
 static const struct proto_field proto_alert_fields[] = {
@@ -1223,6 +1225,8 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		proto_set(obj, f->key, proto_counter(*(const uint64_t *)p));
 		break;
 	case KIND_I64:
+		if ((f->flags & FIELD_OPTIONAL) && *(const int64_t *)p < f->min)
+			break;
 		proto_set(obj, f->key, json_integer(*(const int64_t *)p));
 		break;
 	case KIND_INT:

@@ -148,6 +148,7 @@ struct proto_cert {
 	int64_t	last_renewal_ms;		/* last attempt; 0 never */
 	int	last_renewal_ok;
 	char	last_renewal_error[PROTO_TEXT_MAX];	/* words, "" if ok */
+	int64_t	renew_every_ms;			/* renewal period; 0: unsaid */
 };
 
 /* A warning a backend raises itself, already in words. */

@@ -76,6 +76,62 @@ demo_find_vigild(void)
 	return (xstrdup("vigild"));
 }
 
+/* Ask vigild for its scenarios; see demo.h. */
+char *
+demo_scenarios(char **cause)
+{
+	char	*vigild, *out;
+	char	*argv[] = { NULL, (char *)"help", (char *)"scenarios", NULL };
+	size_t	 have = 0, cap = 1024;
+	ssize_t	 n;
+	int	 fds[2], status, fd;
+	pid_t	 pid;
+
+	vigild = demo_find_vigild();
+	argv[0] = vigild;
+	fflush(NULL);
+	if (pipe(fds) == -1 || (pid = fork()) == -1) {
+		*cause = xasprintf("cannot run %s help scenarios: %s", vigild,
+		    strerror(errno));
+		free(vigild);
+		return (NULL);
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		if ((fd = open("/dev/null", O_WRONLY)) != -1)
+			dup2(fd, STDERR_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(vigild, argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	out = xmalloc(cap);
+	for (;;) {
+		if (have + 1 == cap)
+			out = xreallocarray(out, cap *= 2, 1);
+		n = read(fds[0], out + have, cap - have - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	out[have] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || have == 0) {
+		*cause = xasprintf("%s could not be asked for them: run "
+		    "\"vigild help\", or set VIGIL_VIGILD to its path", vigild);
+		free(vigild);
+		free(out);
+		return (NULL);
+	}
+	free(vigild);
+	return (out);
+}
+
 /* Start vigild fleet and wait for its fleet file. */
 struct demo *
 demo_start(const struct demo_options *options, char **cause)

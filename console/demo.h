@@ -29,6 +29,13 @@ struct demo_options {
 char		*demo_find_vigild(void);
 
 /*
+ * Ask vigild for the scenarios it can run ("vigild help scenarios"): the
+ * console does not link the simulator.  Returns an allocated text, one
+ * "NAME SUMMARY" a line, or NULL and an allocated sentence in *cause.
+ */
+char		*demo_scenarios(char **cause);
+
+/*
  * Start the fleet and wait up to DEMO_START_MS for its fleet file.
  * Returns the demo, or NULL and an allocated sentence in *cause (vigild
  * not found, it died early, with the tail of what it said, or it wrote

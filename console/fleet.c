@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -89,6 +88,7 @@ static void	 fleet_sample(struct node *node, int64_t now_ms);
 static double	 fleet_scale(const struct node *node);
 static int	 fleet_cmp_peer(const void *a, const void *b);
 static double	 fleet_own_baseline(const struct node *node);
+static void	 fleet_tick_baselines(struct fleet *);
 static double	 fleet_median(const struct fleet_peer *p, size_t m,
 		    size_t skip);
 
@@ -304,6 +304,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	util_copy(node->id, sizeof node->id, id);
 	node->link = link;
 	node->state = NODE_LIVE;
+	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_share_rate, FLEET_RATE_WINDOW_MS);
@@ -571,7 +572,8 @@ fleet_apply_alert(struct fleet *fleet, size_t link,
 	else
 		fleet_event(node, wall_ms, "backend %s: %s",
 		    proto_severity_name(a->severity), a->text);
-	check_backend_alert(fleet, node, a, wall_ms);
+	if (fleet->warned != NULL)
+		fleet->warned(fleet, node, a, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1075,7 +1077,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
 
-/* Timer: age nodes, sample their rates, run the checks. */
+/* Timer: age nodes and sample their rates. */
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
@@ -1101,7 +1103,25 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet_sample(node, now_ms);
 	}
 	fleet_commands_tick(fleet, wall_ms);
-	check_run(fleet, now_ms, wall_ms);
+	fleet_tick_baselines(fleet);
+}
+
+/* Set every router's child rate baseline for this tick. */
+static void
+fleet_tick_baselines(struct fleet *fleet)
+{
+	double	*baselines;
+	size_t	*npeers, i;
+
+	baselines = xcalloc(fleet->nnodes + 1, sizeof *baselines);
+	npeers = xcalloc(fleet->nnodes + 1, sizeof *npeers);
+	fleet_child_rate_baselines(fleet, baselines, npeers);
+	for (i = 0; i < fleet->nnodes; i++) {
+		fleet->nodes[i].child_rate_baseline = baselines[i];
+		fleet->nodes[i].child_rate_npeers = npeers[i];
+	}
+	free(npeers);
+	free(baselines);
 }
 
 /* The node called id, or NULL. */
@@ -1402,8 +1422,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->parent_rate = rate_per_sec(&node->parent_rate);
 	out->child_rate = rate_per_sec(&node->child_rate);
 	out->child_share_rate = rate_per_sec(&node->child_share_rate);
-	out->child_rate_baseline = fleet_child_rate_baseline(fleet, node,
-	    NULL);
+	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
 	out->counter_resets = node->counter_resets;

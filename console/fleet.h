@@ -125,6 +125,10 @@ struct node {
 	struct rate		heartbeat_rate;	/* heartbeats_total */
 	uint64_t		counter_resets;
 	double			child_rate_peak; /* own highest seen, > 0 */
+	/* The child rate it is judged against, as of the last fleet_tick()
+	   (-1: none), and how many peers gave it. */
+	double			child_rate_baseline;
+	size_t			child_rate_npeers;
 
 	/* Per-second samples for sparklines, oldest first (ring). */
 	float			child_hist[FLEET_HISTORY];
@@ -158,6 +162,9 @@ struct fleet;
 typedef void fleet_notify_cb(void *arg, struct fleet *fleet,
     enum fleet_change what, const struct node *node,
     const struct alert *alert, enum alert_change change);
+/* Takes a warning a backend raised or cleared about node. */
+typedef void fleet_warned_cb(struct fleet *fleet, struct node *node,
+    const struct proto_alert *alert, int64_t wall_ms);
 
 struct fleet {
 	char			 name[64];	/* fleet file or scenario */
@@ -170,6 +177,7 @@ struct fleet {
 	int			 dirty;		/* redraw or print needed */
 	fleet_notify_cb		*notify;	/* may be NULL */
 	void			*notify_arg;
+	fleet_warned_cb		*warned;	/* check_watch(); may be NULL */
 
 	struct fleet_proposal	*proposals;	/* merged by id: pending
 						   first, soonest expiry
@@ -194,7 +202,7 @@ void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 /*
  * Apply one received frame from link at monotonic now_ms: decode it
  * (proto_decode), update the node it names, its rates and events, and
- * feed backend alerts into the alert set.  Returns 0, or -1 when the
+ * hand backend warnings to fleet->warned.  Returns 0, or -1 when the
  * frame was refused; the sentence is then in cause and recorded as the
  * link's error (nothing in the model is lost or half-changed).
  */
@@ -213,8 +221,11 @@ int	 fleet_apply(struct fleet *fleet, size_t link,
 	    const struct proto_msg *msg, int64_t now_ms);
 
 /*
- * Timer: age nodes (live -> stale), sample sparkline history, and run
- * the checks (check_run) at monotonic now_ms and wall time wall_ms.
+ * Timer: age nodes (live -> stale), sample sparkline history and set
+ * each router's child rate baseline (once a tick for the whole fleet, so
+ * views and checks read it instead of sorting the fleet per row) at
+ * monotonic now_ms and wall time wall_ms.  The rules run apart, on what
+ * the model then holds (check_tick).
  */
 void	 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
 

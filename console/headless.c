@@ -22,12 +22,14 @@
 #include <unistd.h>
 
 #include "alert.h"
-#include "audit.h"
+#include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-audit.h"
 #include "util.h"
 
 struct headless {
@@ -287,7 +289,7 @@ headless_snapshot(struct headless *h)
 	size_t				 nnodes, nalerts, unreached;
 	char				*doc;
 
-	fleet_tick(h->fleet, now_ms, util_wall_ms());
+	check_tick(h->fleet, now_ms, util_wall_ms());
 	unreached = headless_unreached(h, 1);
 
 	if (h->options->json) {
@@ -1075,7 +1077,7 @@ headless_send(struct headless *h, const char *message, const char *frame)
 	if (!headless_ready_links(h) &&
 	    headless_until(h, headless_ready_links, h->options->wait_ms) < 0)
 		return (-1);
-	cmd_send(&h->track, h->loop, h->fleet, frame);
+	cmd_send(&h->track, loop_send_up, h->loop, h->fleet, frame);
 	start = util_mono_ms();
 	rc = headless_until(h, headless_ready_answers, h->options->wait_ms);
 	if (rc < 0)
@@ -1286,7 +1288,7 @@ headless_pending(struct headless *h)
 	rc = headless_until(h, headless_ready_fleet, h->options->wait_ms);
 	if (rc < 0 && h->met == -1)
 		return (HEADLESS_EXIT_FAILED);
-	fleet_tick(h->fleet, util_mono_ms(), wall_ms);
+	check_tick(h->fleet, util_mono_ms(), wall_ms);
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {

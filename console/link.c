@@ -181,13 +181,6 @@ link_send(struct link *link, const char *frame, size_t len, char **cause)
 	return (0);
 }
 
-/* Frames waiting to be written. */
-size_t
-link_queued(const struct link *link)
-{
-	return (link->out_n);
-}
-
 /*
  * The socket can take a frame: write the oldest, and ask again while
  * more wait.  Returns -1 when the write failed (libwebsockets then

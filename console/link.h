@@ -66,9 +66,6 @@ int		 link_is_up(const struct link *link);
 int		 link_send(struct link *link, const char *frame, size_t len,
 		    char **cause);
 
-/* Frames queued and not yet written. */
-size_t		 link_queued(const struct link *link);
-
 /*
  * The vigil.v1 protocol handler for every link's connection (see
  * struct lws_protocols).  Never fails the context: problems become the

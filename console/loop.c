@@ -17,12 +17,13 @@
 
 #include <libwebsockets.h>
 
-#include "cmd.h"
+#include "check.h"
 #include "desk.h"
 #include "fleet.h"
 #include "link.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "tui.h"
 #include "util.h"
 
@@ -295,13 +296,17 @@ loop_send(struct loop *loop, size_t index, const char *frame, size_t len,
 	return (link_send(loop->links[index], frame, len, cause));
 }
 
-/* Frames waiting on link index. */
-size_t
-loop_queued(const struct loop *loop, size_t index)
+/* Send a frame on link index if it is up; see loop.h. */
+int
+loop_send_up(void *arg, size_t index, const char *frame, size_t len,
+    char **cause)
 {
-	if (index >= loop->nlinks)
-		return (0);
-	return (link_queued(loop->links[index]));
+	struct loop	*loop = arg;
+
+	*cause = NULL;
+	if (!loop_link_up(loop, index))
+		return (-1);
+	return (loop_send(loop, index, frame, len, cause));
 }
 
 /* The tick: age the model, run the checks, then the hook. */
@@ -313,7 +318,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	char		*text;
 	int		 ok;
 
-	fleet_tick(loop->fleet, now_ms, wall_ms);
+	check_tick(loop->fleet, now_ms, wall_ms);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);
@@ -457,15 +462,16 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, loop, action->command, nodes, i,
-		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS, &text);
+		rc = desk_propose(loop->desk, action->command, nodes, i,
+		    action->reason, util_wall_ms(), COMMAND_DEFAULT_TTL_MS,
+		    &text);
 		break;
 	case TUI_APPROVE:
-		rc = desk_approve(loop->desk, loop, action->id,
+		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
 		break;
 	default:
-		rc = desk_cancel(loop->desk, loop, action->id, &text);
+		rc = desk_cancel(loop->desk, action->id, &text);
 		break;
 	}
 	tui_command_said(loop->tui, text, rc != 0, 0);

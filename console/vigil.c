@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmd.h"
-#include "command.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
-#include "sim.h"
+#include "proto-command.h"
 #include "tui.h"
 #include "util.h"
 
@@ -31,7 +31,7 @@
 #define VIGIL_HELP_WIDTH	78
 #define VIGIL_EXIT_HUNGUP	129	/* as a shell reports SIGHUP's end */
 /* --expires */
-#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
+#define VIGIL_DEFAULT_TTL_MIN	((int)(COMMAND_DEFAULT_TTL_MS / 60000))
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -146,6 +146,7 @@ static const struct option vigil_options[] = {
 static void	 vigil_args_free(struct vigil_args *);
 static void	 vigil_usage(FILE *);
 static void	 vigil_wrap(FILE *, int, const char *);
+static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
@@ -157,10 +158,17 @@ static int	 vigil_expires(const char *, const char *, double,
 		    int64_t *);
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
-static int	 vigil_scenario_known(const char *);
+static int	 vigil_scenario_check(const char *);
 static void	 vigil_urls_add(struct vigil_urls *, const char *);
 static void	 vigil_urls_free(struct vigil_urls *);
 static int	 vigil_read_fleet(const char *, struct vigil_urls *);
+static int	 vigil_load_key(const struct vigil_args *,
+		    const struct vigil_command *, struct cmd_operator *);
+static int	 vigil_backends(struct vigil_args *, struct vigil_urls *,
+		    char *, size_t, struct demo **);
+static int	 vigil_headless(struct loop *, struct fleet *,
+		    const struct vigil_args *, const struct vigil_command *,
+		    struct cmd_operator *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -170,18 +178,14 @@ main(int argc, char **argv)
 {
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
-	struct headless_options		 hopts;
-	struct demo_options		 dopts;
 	struct demo			*demo = NULL;
 	struct vigil_urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
-	const char			*file = NULL, *slash, *env;
 	char				*cause = NULL, name[64], why[1024];
-	char				 host[64], upath[256];
 	size_t				 i;
-	int				 status, port, tls;
+	int				 status;
 
 	memset(&urls, 0, sizeof urls);
 	memset(&op, 0, sizeof op);
@@ -203,85 +207,16 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (status);
 	}
-	/*
-	 * The key first: no use connecting if the signer cannot sign.  The
-	 * console signs too when given a key (--key or VIGIL_KEY); without
-	 * one it only watches.
-	 */
-	env = getenv("VIGIL_KEY");
-	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args.key != NULL || args.operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
-	    cmd_operator_load(&op, args.key, args.operator_name,
-	    &cause) != 0) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
-	}
-
-	/* Where the backends are: a fleet file, URLs, or a demo fleet. */
-	env = getenv("VIGIL_FLEET");
-	if (args.demo != NULL) {
-		loop_hold_signals();
-		memset(&dopts, 0, sizeof dopts);
-		dopts.scenario = args.demo;
-		dopts.time_scale = args.demo_time_scale;
-		dopts.start = args.demo_start;
-		if ((demo = demo_start(&dopts, &cause)) == NULL) {
-			fprintf(stderr, "vigil: %s\n", cause);
-			free(cause);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_UNREACHED);
-		}
-		file = demo_fleet_file(demo);
-		util_format(name, sizeof name, "demo:%s", args.demo);
-	} else if (args.nconnect > 0) {
-		for (i = 0; i < args.nconnect; i++) {
-			if (util_parse_url(args.connect[i], host, sizeof host,
-			    &port, upath, sizeof upath, &tls, why,
-			    sizeof why) != 0) {
-				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(&urls);
-				cmd_operator_free(&op);
-				vigil_args_free(&args);
-				return (HEADLESS_EXIT_USAGE);
-			}
-			vigil_urls_add(&urls, args.connect[i]);
-		}
-		if (urls.n == 1)
-			util_copy(name, sizeof name, urls.v[0]);
-		else
-			util_format(name, sizeof name, "%zu backends", urls.n);
-	} else if (args.fleet_file != NULL || (env != NULL && *env != '\0'))
-		file = args.fleet_file != NULL ? args.fleet_file : env;
-	else {
-		fprintf(stderr, "vigil: no backends to watch; give --fleet "
-		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
-		    "embedded fleet (see vigil --help)\n");
+	if ((status = vigil_load_key(&args, command, &op)) != 0 ||
+	    (status = vigil_backends(&args, &urls, name, sizeof name,
+	    &demo)) != 0) {
 		cmd_operator_free(&op);
 		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
+		return (status);
 	}
-	if (file != NULL) {
-		if (vigil_read_fleet(file, &urls) != 0) {
-			vigil_urls_free(&urls);
-			demo_stop(demo);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_USAGE);
-		}
-		if (demo == NULL) {
-			slash = strrchr(file, '/');
-			util_copy(name, sizeof name, slash != NULL ? slash + 1 :
-			    file);
-		}
-	}
-	free(args.connect);
-	args.connect = NULL;
 
 	fleet_init(&fleet, name);
+	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
 	vigil_urls_free(&urls);
@@ -295,27 +230,9 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
-
-	if (command != NULL) {
-		memset(&hopts, 0, sizeof hopts);
-		hopts.command = command->command;
-		hopts.json = args.json;
-		hopts.wait_ms = args.wait_ms >= 0 ? args.wait_ms :
-		    HEADLESS_WAIT_MS;
-		hopts.for_ms = args.for_ms >= 0 ? args.for_ms : 0;
-		hopts.op = &op;
-		hopts.yes = args.yes;
-		hopts.reason = args.reason;
-		hopts.ttl_ms = args.ttl_ms >= 0 ? args.ttl_ms :
-		    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
-		if (command->command == HEADLESS_PROPOSE) {
-			hopts.action = args.operands[0];
-			hopts.nodes = args.operands + 1;
-			hopts.nnodes = args.noperands - 1;
-		} else if (args.noperands > 0)
-			hopts.id = args.operands[0];
-		status = headless_run(loop, &fleet, &hopts);
-	} else
+	if (command != NULL)
+		status = vigil_headless(loop, &fleet, &args, command, &op);
+	else
 		status = vigil_console(loop, &fleet, &args, &op);
 
 	if (demo != NULL && !demo_alive(demo, why, sizeof why))
@@ -327,6 +244,128 @@ main(int argc, char **argv)
 	cmd_operator_free(&op);
 	vigil_args_free(&args);
 	return (status);
+}
+
+/*
+ * Load the operator's key first: no use connecting if the signer cannot
+ * sign.  The console signs too when given a key (--key or VIGIL_KEY);
+ * without one it only watches.  Returns 0, or the exit status after
+ * saying why.
+ */
+static int
+vigil_load_key(const struct vigil_args *args,
+    const struct vigil_command *command, struct cmd_operator *op)
+{
+	const char	*env = getenv("VIGIL_KEY");
+	char		*cause = NULL;
+
+	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
+	    (command == NULL && (args->key != NULL || args->operator_name !=
+	    NULL || (env != NULL && *env != '\0')))) &&
+	    cmd_operator_load(op, args->key, args->operator_name,
+	    &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	return (0);
+}
+
+/*
+ * Where the backends are: a fleet file, URLs, or a demo fleet started
+ * here (*demo).  Fills urls and the fleet's name.  Returns 0, or the
+ * exit status after saying why, with nothing left running.
+ */
+static int
+vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
+    size_t namelen, struct demo **demo)
+{
+	struct demo_options	 dopts;
+	const char		*file = NULL, *slash;
+	const char		*env = getenv("VIGIL_FLEET");
+	char			*cause = NULL, host[64], upath[256], why[1024];
+	size_t			 i;
+	int			 port, tls;
+
+	if (args->demo != NULL) {
+		loop_hold_signals();
+		memset(&dopts, 0, sizeof dopts);
+		dopts.scenario = args->demo;
+		dopts.time_scale = args->demo_time_scale;
+		dopts.start = args->demo_start;
+		if ((*demo = demo_start(&dopts, &cause)) == NULL) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			return (HEADLESS_EXIT_UNREACHED);
+		}
+		file = demo_fleet_file(*demo);
+		util_format(name, namelen, "demo:%s", args->demo);
+	} else if (args->nconnect > 0) {
+		for (i = 0; i < args->nconnect; i++) {
+			if (util_parse_url(args->connect[i], host, sizeof host,
+			    &port, upath, sizeof upath, &tls, why,
+			    sizeof why) != 0) {
+				fprintf(stderr, "vigil: --connect: %s\n", why);
+				vigil_urls_free(urls);
+				return (HEADLESS_EXIT_USAGE);
+			}
+			vigil_urls_add(urls, args->connect[i]);
+		}
+		if (urls->n == 1)
+			util_copy(name, namelen, urls->v[0]);
+		else
+			util_format(name, namelen, "%zu backends", urls->n);
+	} else if (args->fleet_file != NULL || (env != NULL && *env != '\0'))
+		file = args->fleet_file != NULL ? args->fleet_file : env;
+	else {
+		fprintf(stderr, "vigil: no backends to watch; give --fleet "
+		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "embedded fleet (see vigil --help)\n");
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (file != NULL) {
+		if (vigil_read_fleet(file, urls) != 0) {
+			vigil_urls_free(urls);
+			demo_stop(*demo);
+			*demo = NULL;
+			return (HEADLESS_EXIT_USAGE);
+		}
+		if (*demo == NULL) {
+			slash = strrchr(file, '/');
+			util_copy(name, namelen, slash != NULL ? slash + 1 :
+			    file);
+		}
+	}
+	free(args->connect);
+	args->connect = NULL;
+	return (0);
+}
+
+/* Run a command (status, propose, ...) without the curses console. */
+static int
+vigil_headless(struct loop *loop, struct fleet *fleet,
+    const struct vigil_args *args, const struct vigil_command *command,
+    struct cmd_operator *op)
+{
+	struct headless_options	hopts;
+
+	memset(&hopts, 0, sizeof hopts);
+	hopts.command = command->command;
+	hopts.json = args->json;
+	hopts.wait_ms = args->wait_ms >= 0 ? args->wait_ms : HEADLESS_WAIT_MS;
+	hopts.for_ms = args->for_ms >= 0 ? args->for_ms : 0;
+	hopts.op = op;
+	hopts.yes = args->yes;
+	hopts.reason = args->reason;
+	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
+	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
+	if (command->command == HEADLESS_PROPOSE) {
+		hopts.action = args->operands[0];
+		hopts.nodes = args->operands + 1;
+		hopts.nnodes = args->noperands - 1;
+	} else if (args->noperands > 0)
+		hopts.id = args->operands[0];
+	return (headless_run(loop, fleet, &hopts));
 }
 
 /* Free what parsing the arguments allocated; safe to call twice. */
@@ -371,7 +410,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	desk = desk_create(fleet, op);
+	desk = desk_create(fleet, op, loop_send_up, loop);
 	loop_attach_desk(loop, desk);
 	end = loop_run(loop, &cause);
 	loop_attach_desk(loop, NULL);
@@ -391,6 +430,35 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		return (VIGIL_EXIT_HUNGUP);
 	}
 	return (HEADLESS_EXIT_OK);
+}
+
+/*
+ * The scenarios of --demo as vigild names them, one a line: vigil does
+ * not link the simulator, so it asks the vigild that --demo would run.
+ */
+static void
+vigil_usage_scenarios(FILE *f)
+{
+	char	*list, *line, *next, *cause = NULL;
+	int	 n;
+
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		fprintf(f, "%*s", VIGIL_HELP_INDENT, "");
+		vigil_wrap(f, VIGIL_HELP_INDENT, cause);
+		free(cause);
+		return;
+	}
+	for (line = list; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		n = (int)strcspn(line, " ");
+		fprintf(f, "%*s%-8.*s ", VIGIL_HELP_INDENT, "", n, line);
+		vigil_wrap(f, VIGIL_HELP_INDENT + 9,
+		    line + n + (line[n] != '\0'));
+	}
+	free(list);
 }
 
 /* The --help text. */
@@ -416,11 +484,7 @@ vigil_usage(FILE *f)
 "  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
-	for (i = 0; i < sim_nscenarios; i++) {
-		fprintf(f, "%*s%-8s ", VIGIL_HELP_INDENT, "",
-		    sim_scenarios[i].name);
-		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
-	}
+	vigil_usage_scenarios(f);
 	fprintf(f,
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
@@ -785,16 +849,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && !vigil_scenario_known(args->demo)) {
-		fprintf(stderr, "vigil: there is no scenario \"%s\"; the "
-		    "scenarios are", args->demo);
-		for (i = 0; i < sim_nscenarios; i++)
-			fprintf(stderr, "%s %s", i == 0 ? "" :
-			    i + 1 == sim_nscenarios ? " and" : ",",
-			    sim_scenarios[i].name);
-		fprintf(stderr, "\n");
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
 		return (-1);
-	}
 	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
 	    args->demo == NULL) {
 		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
@@ -918,17 +974,42 @@ vigil_check_command(struct vigil_args *args,
 	return (0);
 }
 
-/* Is name one of the simulator's scenarios? */
+/*
+ * Is name one of the scenarios vigild lists?  Returns 0, or -1 after
+ * saying which there are.  When vigild cannot be asked, the name passes:
+ * starting the fleet will then say what is wrong.
+ */
 static int
-vigil_scenario_known(const char *name)
+vigil_scenario_check(const char *name)
 {
-	size_t	i;
+	char	*list, *cause = NULL, *names[32], *p, *next;
+	size_t	 n = 0, i;
 
-	for (i = 0; i < sim_nscenarios; i++) {
-		if (strcmp(sim_scenarios[i].name, name) == 0)
-			return (1);
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		free(cause);
+		return (0);
 	}
-	return (0);
+	for (p = list; *p != '\0' && n < nitems(names); p = next) {
+		next = p + strcspn(p, "\n");
+		if (*next != '\0')
+			*next++ = '\0';
+		p[strcspn(p, " ")] = '\0';
+		names[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			free(list);
+			return (0);
+		}
+	}
+	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
+	    "are", name);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 == n ? " and" :
+		    ",", names[i]);
+	fprintf(stderr, "\n");
+	free(list);
+	return (-1);
 }
 
 /* Add a URL unless it is already listed. */

@@ -563,13 +563,6 @@ draw_setup(int color, int ascii)
 	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
 }
 
-/* Whether only ASCII may be drawn. */
-int
-draw_ascii(void)
-{
-	return (draw_use_ascii);
-}
-
 /* A glyph, or its ASCII stand-in. */
 static const char *
 draw_glyph(const char *unicode, const char *ascii)

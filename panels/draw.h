@@ -144,9 +144,6 @@ void	 draw_setup(int color, int ascii);
 attr_t	 draw_mark_attr(enum table_mark mark);
 attr_t	 draw_style_attr(enum draw_style style);
 
-/* Whether --ascii (or a non-UTF-8 locale) is in force. */
-int	 draw_ascii(void);
-
 /* Put text at y,x fitted to width columns, in attr. */
 void	 draw_text(WINDOW *win, int y, int x, int width, const char *s,
 	    int right, attr_t attr);

@@ -228,15 +228,6 @@ keys_action_parse(const char *name, enum keys_action *action)
 	return (-1);
 }
 
-/* An action's help sentence ("" for none). */
-const char *
-keys_action_help(enum keys_action action)
-{
-	if (action <= KEYS_NONE || action >= KEYS_NACTIONS)
-		return ("");
-	return (keys_entries[action].help);
-}
-
 /* A section's heading. */
 const char *
 keys_section_name(enum keys_section section)

@@ -192,8 +192,7 @@ const char	*keys_action_name(enum keys_action action);
 /* Parse an action's config name ("none" is KEYS_NONE).  0, or -1. */
 int		 keys_action_parse(const char *name, enum keys_action *action);
 
-/* The help sentence and section heading of an action. */
-const char	*keys_action_help(enum keys_action action);
+/* The heading of a section of the help view. */
 const char	*keys_section_name(enum keys_section section);
 
 /*

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "panel.h"

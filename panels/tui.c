@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "form.h"

@@ -51,8 +51,8 @@ enum tui_action_type {
  */
 struct tui_action {
 	enum tui_action_type	type;
-	char			rule[32];
-	char			node[64];
+	char			rule[PROTO_CODE_MAX];
+	char			node[PROTO_ID_MAX];
 	char			command[16];		/* "kill" */
 	char			id[PROTO_CMDID_MAX];	/* a proposal's */
 	char			reason[PROTO_TEXT_MAX];

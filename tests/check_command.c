@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"

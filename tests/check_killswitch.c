@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "e2e.h"
 #include "node-router.h"
 #include "opkey.h"

@@ -1,6 +1,6 @@
 /*
  * util.c: allocation, bounded strings, clocks and the small parsers every
- * program shares.
+ * program shares, in keys/, the bottom layer (see util.h).
  */
 #include <ctype.h>
 #include <errno.h>

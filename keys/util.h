@@ -1,6 +1,8 @@
 /*
  * util.h: small helpers shared by every program: allocation that dies
- * only on out-of-memory, bounded string copies, clocks.
+ * only on out-of-memory, bounded string copies, clocks.  They live in
+ * keys/, the bottom layer, so that keys depends on nothing above it and
+ * every layer above may use them.
  */
 #ifndef VIGIL_UTIL_H
 #define VIGIL_UTIL_H

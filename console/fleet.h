@@ -175,6 +175,7 @@ enum fleet_change {
 };
 
 struct fleet;
+struct fleet_baselines;
 typedef void fleet_notify_cb(void *arg, struct fleet *fleet,
     enum fleet_change what, const struct node *node,
     const struct alert *alert, enum alert_change change);
@@ -200,6 +201,10 @@ struct fleet {
 	size_t			 nproposals;
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
+	uint64_t		 gen;		/* +1 on each change from
+						   the loop */
+	struct fleet_baselines	*baselines;	/* every node's, as of
+						   gen, for reports */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */

@@ -360,7 +360,15 @@ headless_unreached(struct headless *h, int report)
 				    fl->error : "no answer yet");
 		} else if (nhello == 0) {
 			n++;
-			if (report && fl->bad_frames > 0)
+			if (report && fl->ignored_frames > 0)
+				fprintf(stderr, "vigil: backend %s connected "
+				    "but every node it spoke for is another "
+				    "backend's or past a bound, and its %llu "
+				    "frame%s about them were ignored; see the "
+				    "alerts\n", fl->url,
+				    (unsigned long long)fl->ignored_frames,
+				    fl->ignored_frames == 1 ? "" : "s");
+			else if (report && fl->bad_frames > 0)
 				fprintf(stderr, "vigil: backend %s connected "
 				    "but no node said hello within %s, and it "
 				    "sent %llu frame%s the console refused, the "

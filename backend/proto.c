@@ -45,6 +45,7 @@ enum proto_kind {
 #define FIELD_POSITIVE	0x10	/* a number above zero */
 #define FIELD_HEX	0x20	/* min lower-case hex digits when not "" */
 #define FIELD_OPERATOR	0x40	/* an operator's name when not "" */
+#define FIELD_SCALE	0x80	/* a time scale: PROTO_TIME_SCALE_MAX */
 
 /* One field of a message: its wire name equals the C member's name. */
 struct proto_field {
@@ -175,8 +176,8 @@ static const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, scenario, FIELD_OPTIONAL),
 	P_NUM(struct proto_hello, clock_ms, KIND_I64, 0, 0, 0),
 	P_NUM(struct proto_hello, time_scale, KIND_DOUBLE,
-	    FIELD_OPTIONAL|FIELD_POSITIVE, 0, 1),
-	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 1),
+	    FIELD_OPTIONAL|FIELD_POSITIVE|FIELD_SCALE, 0, 1),
+	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 0),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
 };
@@ -555,6 +556,11 @@ proto_load(const char *what, const char *buf, size_t len, char *cause,
 		util_format(cause, causelen, "%s names a field twice (%s at "
 		    "line %d column %d); each field may appear once", what,
 		    jerr.text, jerr.line, jerr.column);
+	else if (json_error_code(&jerr) == json_error_invalid_utf8)
+		/* jansson's text would quote the very bytes. */
+		util_format(cause, causelen, "%s is not valid UTF-8 at line "
+		    "%d column %d; vigil.v1 frames are UTF-8 text: check how "
+		    "the sender encodes names", what, jerr.line, jerr.column);
 	else if (json_error_code(&jerr) == json_error_numeric_overflow)
 		util_format(cause, causelen, "%s holds a number out of range "
 		    "(%s at line %d column %d); vigil.v1 integers fit in 64 "
@@ -830,6 +836,11 @@ proto_decode_integer(struct proto_ctx *ctx, json_t *v,
 		*(uint64_t *)dst = (uint64_t)n;
 		break;
 	case KIND_I64:
+		/* Every int64 field is a time in milliseconds. */
+		if (n > PROTO_TIME_MAX)
+			return (proto_fail(ctx, "field %s is %lld, past the "
+			    "year 9999: expected at most %lld milliseconds",
+			    label, n, (long long)PROTO_TIME_MAX));
 		*(int64_t *)dst = (int64_t)n;
 		break;
 	default:
@@ -847,12 +858,17 @@ static int
 proto_decode_double(struct proto_ctx *ctx, json_t *v,
     const struct proto_field *f, const char *label, double *dst)
 {
-	double	d;
+	double	d, hi;
 
 	if (!json_is_integer(v) && !json_is_real(v))
 		return (proto_fail(ctx, "field %s is %s, expected a number",
 		    label, proto_json_kind(v)));
 	d = json_number_value(v);
+	hi = (f->flags & FIELD_SCALE) ? PROTO_TIME_SCALE_MAX : PROTO_REAL_MAX;
+	if (d > hi)
+		return (proto_fail(ctx, "field %s is %g, expected at most %g%s",
+		    label, d, hi, (f->flags & FIELD_SCALE) ? " seconds of node "
+		    "clock per real second" : ""));
 	if ((f->flags & FIELD_POSITIVE) && !(d > 0))
 		return (proto_fail(ctx, "field %s is %g, expected a number "
 		    "above 0", label, d));

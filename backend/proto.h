@@ -27,6 +27,18 @@
 #define PROTO_MAX_FLAGS		16
 #define PROTO_MAX_BLACKLIST	32
 
+/*
+ * Bounds on numbers, so that no value a backend sends can overflow the
+ * console's arithmetic or be shown as a fact when it is absurd: every
+ * time in milliseconds (clocks, uptimes, intervals, countdowns) is at
+ * most the last millisecond of the year 9999; a time scale is at most
+ * what vigild's simulator allows; any other real number is finite and
+ * at most 1e15.  Counters may be as large as JSON integers go (2^63-1).
+ */
+#define PROTO_TIME_MAX		253402300799999LL
+#define PROTO_TIME_SCALE_MAX	10000.0
+#define PROTO_REAL_MAX		1e15
+
 /* Roles are bits so that a command can name the roles it applies to. */
 enum proto_role {
 	ROLE_NONE = 0,
@@ -73,7 +85,8 @@ struct proto_hello {
 	char		scenario[32];		/* "calm", "knight", ""... */
 	int64_t		clock_ms;		/* node clock now */
 	double		time_scale;		/* clock secs per real sec */
-	int		link_nodes;		/* nodes on this websocket */
+	int		link_nodes;		/* nodes on this websocket;
+						   0 when not declared */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 };

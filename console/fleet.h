@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "hmap.h"
 #include "proto.h"
 #include "rate.h"
 
@@ -24,6 +25,16 @@
 #define FLEET_RESULTS		16	/* command results kept per node */
 #define FLEET_HELD_DONE		8	/* finished proposals kept per node */
 #define FLEET_REFUSAL_MS	(60 * 1000)	/* a refusal's alert stands */
+
+/*
+ * Bounds on what backends can make the console hold.  A link serves at
+ * most the nodes its hello declares in link_nodes, or, before a hello
+ * declares it, FLEET_LINK_NODES_DEFAULT; the console holds at most
+ * FLEET_MAX_NODES in all (a hundred gateways of a thousand).  Nodes past
+ * either bound are refused with one alert.  See vigil(1).
+ */
+#define FLEET_MAX_NODES		100000
+#define FLEET_LINK_NODES_DEFAULT 64
 
 enum node_state {
 	NODE_LIVE = 0,
@@ -47,6 +58,11 @@ struct fleet_link {
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
+	size_t		nnodes;			/* nodes it serves */
+	uint64_t	ignored_frames;		/* about nodes it may not
+						   serve: another link's,
+						   or past a bound */
+	int		over_bound;		/* its alert was raised */
 	/* The last error frame that answered a message we sent. */
 	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
 	char		reply_error_to[16];	/* "propose", ... */
@@ -107,7 +123,11 @@ struct fleet_event {
 
 struct node {
 	char			id[PROTO_ID_MAX];
-	size_t			link;		/* index into fleet.links */
+	size_t			link;		/* index into fleet.links:
+						   the first link to serve
+						   it, which keeps it */
+	size_t			rival;		/* 1 + the link last refused
+						   for claiming it; 0 none */
 	enum node_state		state;
 	int64_t			last_heard_ms;	/* monotonic; 0 never */
 
@@ -173,6 +193,9 @@ struct fleet {
 	struct node		*nodes;		/* in order of first hello */
 	size_t			 nnodes;
 	size_t			 nodes_cap;
+	struct hmap		 node_index;	/* id -> index in nodes */
+	int			 over_bound;	/* FLEET_MAX_NODES reached
+						   and said so */
 	struct alert_set	 alerts;
 	int			 dirty;		/* redraw or print needed */
 	fleet_notify_cb		*notify;	/* may be NULL */
@@ -202,7 +225,11 @@ void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 /*
  * Apply one received frame from link at monotonic now_ms: decode it
  * (proto_decode), update the node it names, its rates and events, and
- * hand backend warnings to fleet->warned.  Returns 0, or -1 when the
+ * hand backend warnings to fleet->warned.  A frame about a node that
+ * another link serves, or that would take this link or the console past
+ * its bound, is ignored and counted in the link's ignored_frames; the
+ * first such frame raises an alert naming both backends or the bound.
+ * Returns 0, or -1 when the
  * frame was refused; the sentence is then in cause and recorded as the
  * link's error (nothing in the model is lost or half-changed).
  */

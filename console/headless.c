@@ -78,6 +78,8 @@ static size_t	 headless_nodes(struct headless *, int64_t,
 static size_t	 headless_alerts(struct headless *,
 		    struct proto_report_alert **, const char ***);
 static void	 headless_print_status(struct headless *, int64_t);
+static void	 headless_print_errors(struct headless *,
+		    const struct proto_report_node *, size_t);
 static void	 headless_print_alerts(const struct proto_report_alert *,
 		    size_t);
 static void	 headless_print_alert(const struct proto_report_alert *,
@@ -370,7 +372,22 @@ headless_unreached(struct headless *h, int report)
 				    fl->error : "no answer yet");
 		} else if (nhello == 0) {
 			n++;
-			if (report)
+			if (report && fl->ignored_frames > 0)
+				fprintf(stderr, "vigil: backend %s connected "
+				    "but every node it spoke for is another "
+				    "backend's or past a bound, and its %llu "
+				    "frame%s about them were ignored; see the "
+				    "alerts\n", fl->url,
+				    (unsigned long long)fl->ignored_frames,
+				    fl->ignored_frames == 1 ? "" : "s");
+			else if (report && fl->bad_frames > 0)
+				fprintf(stderr, "vigil: backend %s connected "
+				    "but no node said hello within %s, and it "
+				    "sent %llu frame%s the console refused, the "
+				    "last because: %s\n", fl->url, wait,
+				    (unsigned long long)fl->bad_frames,
+				    fl->bad_frames == 1 ? "" : "s", fl->error);
+			else if (report)
 				fprintf(stderr, "vigil: backend %s connected "
 				    "but no node said hello within %s; check "
 				    "that it is a vigild speaking %s, or allow "
@@ -522,11 +539,7 @@ headless_print_status(struct headless *h, int64_t now_ms)
 				printf("%-*s  ", width[c], rows[i].cell[c]);
 		}
 	}
-	for (i = 0; i < nnodes; i++) {
-		if (strcmp(nodes[i].state, "live") != 0 &&
-		    nodes[i].error != NULL)
-			headless_line("%s: %s", nodes[i].id, nodes[i].error);
-	}
+	headless_print_errors(h, nodes, nnodes);
 	printf("\n");
 	headless_print_alerts(alerts, nalerts);
 
@@ -534,6 +547,40 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	free(nodes);
 	free(alerts);
 	free(nodes_buf);
+}
+
+/*
+ * Each node's last link or frame problem under the table: a node that
+ * is not live says why, and a live one whose backend sent a frame the
+ * console refused says that too (once per backend, which may carry
+ * thousands of nodes), so text mode hides nothing --json shows.
+ */
+static void
+headless_print_errors(struct headless *h,
+    const struct proto_report_node *nodes, size_t nnodes)
+{
+	struct fleet	*fleet = h->fleet;
+	struct node	*node;
+	char		*said;
+	size_t		 i;
+
+	said = xcalloc(fleet->nlinks + 1, 1);
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].error == NULL)
+			continue;
+		if (strcmp(nodes[i].state, "live") != 0) {
+			headless_line("%s: %s", nodes[i].id, nodes[i].error);
+			continue;
+		}
+		/* A live node's frame error is its backend's: say it once. */
+		if ((node = fleet_find(fleet, nodes[i].id)) == NULL ||
+		    said[node->link])
+			continue;
+		said[node->link] = 1;
+		headless_line("%s (live; backend %s): %s", nodes[i].id,
+		    nodes[i].url, nodes[i].error);
+	}
+	free(said);
 }
 
 /* The alerts, most severe first, or a line saying there are none. */

@@ -61,7 +61,8 @@ hello(struct fleet *f, size_t link, const char *id, const char *build,
 	m->u.hello.version = 1;
 	m->u.hello.clock_ms = CLOCK0 + (now - T0);
 	m->u.hello.time_scale = scale;
-	m->u.hello.link_nodes = 1;
+	/* Several nodes share a link here: it declares no number. */
+	m->u.hello.link_nodes = 0;
 	m->u.hello.nflags = 1;
 	util_copy(m->u.hello.flags[0].name, sizeof m->u.hello.flags[0].name,
 	    "rlp");

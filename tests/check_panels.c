@@ -545,7 +545,7 @@ fixture_hello(struct fleet *f, const char *id, const char *build,
 	h->version = 1;
 	h->clock_ms = CLOCK0;
 	h->time_scale = 1;
-	h->link_nodes = 3;
+	h->link_nodes = 0;	/* the fixture adds more */
 	h->nflags = 2;
 	util_copy(h->flags[0].name, sizeof h->flags[0].name, "rlp");
 	util_copy(h->flags[0].path, sizeof h->flags[0].path, path);

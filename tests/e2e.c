@@ -1188,3 +1188,151 @@ e2e_rogue_backend(const char *const *frames, int close_after_ms,
 		close(fd);
 	}
 }
+
+/* The rogue backend's script and clock (in its child process only). */
+static struct {
+	char *const		*frames;
+	size_t			 n;
+	int			 first_ms;
+	int			 repeat_ms;
+	unsigned		 round;		/* +1 each repeat */
+	struct lws_context	*context;
+	lws_sorted_usec_list_t	 sul;
+} e2e_rogue;
+
+/* Where one console's connection is in the rogue's script. */
+struct e2e_rogue_session {
+	unsigned	round;
+	size_t		next;
+	lws_usec_t	start;		/* when it may first be sent to */
+};
+
+static int	 e2e_rogue_callback(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 e2e_rogue_tick(lws_sorted_usec_list_t *);
+static void	 e2e_rogue_run(int portfd);
+
+static const struct lws_protocols e2e_rogue_protocols[] = {
+	{ PROTO_SUBPROTOCOL, e2e_rogue_callback,
+	  sizeof (struct e2e_rogue_session), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* The rogue's websocket: one frame of the script per writeable turn. */
+static int
+e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct e2e_rogue_session	*s = user;
+	unsigned char			*buf;
+	size_t				 n;
+	int				 w;
+
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		s->round = e2e_rogue.round;
+		s->next = 0;
+		s->start = lws_now_usecs() +
+		    (lws_usec_t)e2e_rogue.first_ms * LWS_US_PER_MS;
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (lws_now_usecs() < s->start)
+			break;		/* the timer asks again */
+		if (s->round != e2e_rogue.round) {
+			s->round = e2e_rogue.round;
+			s->next = 0;
+		}
+		if (s->next >= e2e_rogue.n)
+			break;
+		n = strlen(e2e_rogue.frames[s->next]);
+		if ((buf = malloc(LWS_PRE + n + 1)) == NULL)
+			_exit(3);
+		memcpy(buf + LWS_PRE, e2e_rogue.frames[s->next++], n);
+		w = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+		free(buf);
+		if (w < 0)
+			return (-1);
+		lws_callback_on_writable(wsi);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/*
+ * The rogue's timer, every 50 ms: connections past their first_ms get
+ * their turn, and every repeat_ms the script is due again on all.
+ */
+static void
+e2e_rogue_tick(lws_sorted_usec_list_t *sul)
+{
+	static lws_usec_t	last;
+	lws_usec_t		now = lws_now_usecs();
+
+	(void)sul;
+	if (e2e_rogue.repeat_ms > 0 && now - last >=
+	    (lws_usec_t)e2e_rogue.repeat_ms * LWS_US_PER_MS) {
+		e2e_rogue.round++;
+		last = now;
+	}
+	lws_callback_on_writable_all_protocol(e2e_rogue.context,
+	    &e2e_rogue_protocols[0]);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+}
+
+/* In the child: serve the script until killed, telling the parent the
+   port through portfd. */
+static void
+e2e_rogue_run(int portfd)
+{
+	struct lws_context_creation_info	 info;
+	int					 port;
+
+	lws_set_log_level(0, NULL);
+	memset(&info, 0, sizeof info);
+	info.port = 0;
+	info.iface = "127.0.0.1";
+	info.protocols = e2e_rogue_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	if ((e2e_rogue.context = lws_create_context(&info)) == NULL)
+		_exit(4);
+	port = lws_get_vhost_listen_port(lws_get_vhost_by_name(
+	    e2e_rogue.context, "default"));
+	if (write(portfd, &port, sizeof port) != sizeof port)
+		_exit(5);
+	close(portfd);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+	for (;;)
+		lws_service(e2e_rogue.context, 0);
+}
+
+/* Start a rogue backend serving frames; see e2e.h. */
+pid_t
+e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
+    int *port)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	ck_assert(pipe(p) == 0);
+	if ((pid = e2e_fork()) == 0) {
+		close(p[0]);
+		e2e_rogue.frames = frames;
+		e2e_rogue.n = n;
+		e2e_rogue.first_ms = first_ms;
+		e2e_rogue.repeat_ms = repeat_ms;
+		e2e_rogue_run(p[1]);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], port, sizeof *port) == sizeof *port,
+	    "the rogue backend did not start");
+	close(p[0]);
+	return (pid);
+}

@@ -1,9 +1,9 @@
 /*
  * check.c: the rules that turn the fleet model into alerts.
  *
- * Each rule reads the model and raises alerts through check_emit(); a
- * run stamps what it raised, and check_run() clears the alerts of the
- * table's rules that were not raised again.  Every alert says what is
+ * Each rule reads the model and raises alerts through alert_emit() (the
+ * alert module owns their lifecycle); check_run() runs the rules in one
+ * sweep, which clears the alerts of the table's rules not raised again.  Every alert says what is
  * wrong (naming nodes and values), the likely cause and what to do next,
  * in sentences an operator under stress reads once.
  *
@@ -45,17 +45,9 @@ static void	 check_node_down(struct fleet *, int64_t, int64_t);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
 static void	 check_backend_code(struct fleet *, const char *, int64_t);
 
-static enum alert_change check_emit(struct fleet *fleet, const char *rule,
-		    const char *code, int grouped, enum proto_severity sev,
-		    const char *const *nodes, size_t n, int64_t wall_ms,
-		    const char *cause, const char *action, const char *text,
-		    struct alert **out);
-static void	 check_emit_nodes(struct fleet *fleet, const char *rule,
-		    const char *code, int grouped, enum proto_severity sev,
-		    struct node *const *v, size_t n, int64_t wall_ms,
-		    const char *cause, const char *action, const char *text);
-static void	 check_notify(struct fleet *fleet, const struct alert *a,
-		    enum alert_change change);
+static void	 check_emit_nodes(struct fleet *fleet,
+		    const struct alert_spec *spec, struct node *const *v,
+		    size_t n, int64_t wall_ms);
 static int	 check_is_table_rule(const char *rule);
 static struct node **check_collect(struct fleet *fleet, enum proto_role role,
 		    const char *group, size_t *n);
@@ -131,27 +123,19 @@ const size_t check_nrules = nitems(check_rules);
 /* The roles whose nodes are compared with each other for drift. */
 static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
 
-/* The stamp of the current run; alerts raised in it carry it. */
-static unsigned check_stamp;
-
-/* Evaluate every rule, then clear the table's alerts not raised again. */
+/*
+ * Evaluate every rule in one sweep of the alerts, which then clears the
+ * table's alerts not raised again.
+ */
 void
 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct alert	*a;
-	size_t		 i;
+	size_t	i;
 
-	if (++check_stamp == 0)
-		check_stamp = 1;
+	alert_sweep_begin(&fleet->alerts);
 	for (i = 0; i < check_nrules; i++)
 		check_rules[i].run(fleet, now_ms, wall_ms);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active || a->mark == check_stamp ||
-		    !check_is_table_rule(a->rule))
-			continue;
-		check_notify(fleet, a, alert_clear(a, wall_ms));
-	}
+	alert_sweep_end(&fleet->alerts, check_is_table_rule, wall_ms);
 }
 
 /* The model's tick, then the rules; see check.h. */
@@ -247,7 +231,6 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	const struct fleet_warning	*w, *latest = NULL;
 	struct node			*node;
 	struct node			**v;
-	struct alert			*a;
 	enum proto_severity		 sev = SEV_INFO;
 	enum proto_role			 role = ROLE_NONE;
 	char				 text[PROTO_TEXT_MAX];
@@ -274,9 +257,7 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 		}
 	}
 	if (latest == NULL) {
-		a = alert_find(&fleet->alerts, "backend", code, NULL);
-		if (a != NULL)
-			check_notify(fleet, a, alert_clear(a, wall_ms));
+		alert_withdraw(&fleet->alerts, "backend", code, wall_ms);
 		free(v);
 		return;
 	}
@@ -298,76 +279,30 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	else
 		util_format(action, sizeof action, "Look at the recent events "
 		    "and logs of %s.", latest->alert.node);
-	check_emit_nodes(fleet, "backend", code, 1, sev, v, n, wall_ms, cause,
-	    action, text);
-	if ((a = alert_find(&fleet->alerts, "backend", code, NULL)) != NULL)
-		a->count = count;
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "backend", .code = code, .grouped = 1, .severity = sev,
+	    .text = text, .cause = cause, .action = action, .reports = count },
+	    v, n, wall_ms);
 	free(v);
 }
 
 /*
- * Raise (or refresh) one alert, stamp it with this run and tell the
- * watcher what changed.  n counts all nodes; the first ALERT_MAX_NODES
- * are listed.  Returns the change and, in *out if not NULL, the alert.
+ * Raise what spec says about nodes v of the model (n of them; the first
+ * ALERT_MAX_NODES are listed): spec names no nodes itself.
  */
-static enum alert_change
-check_emit(struct fleet *fleet, const char *rule, const char *code,
-    int grouped, enum proto_severity sev, const char *const *nodes, size_t n,
-    int64_t wall_ms, const char *cause, const char *action, const char *text,
-    struct alert **out)
-{
-	struct alert		*a, *stored;
-	enum alert_change	 change;
-	size_t			 i;
-
-	a = xcalloc(1, sizeof *a);
-	a->severity = sev;
-	util_copy(a->rule, sizeof a->rule, rule);
-	util_copy(a->code, sizeof a->code, code);
-	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
-		util_copy(a->nodes[i], sizeof a->nodes[i], nodes[i]);
-	a->nnodes = i;
-	a->nodes_total = n;
-	a->grouped = grouped;
-	util_copy(a->text, sizeof a->text, text);
-	util_copy(a->cause, sizeof a->cause, cause);
-	util_copy(a->action, sizeof a->action, action);
-	change = alert_raise(&fleet->alerts, a, wall_ms, &stored);
-	stored->mark = check_stamp;
-	free(a);
-	check_notify(fleet, stored, change);
-	if (out != NULL)
-		*out = stored;
-	return (change);
-}
-
-/* check_emit() for nodes of the model rather than names. */
 static void
-check_emit_nodes(struct fleet *fleet, const char *rule, const char *code,
-    int grouped, enum proto_severity sev, struct node *const *v, size_t n,
-    int64_t wall_ms, const char *cause, const char *action, const char *text)
+check_emit_nodes(struct fleet *fleet, const struct alert_spec *spec,
+    struct node *const *v, size_t n, int64_t wall_ms)
 {
-	const char	*ids[ALERT_MAX_NODES];
-	size_t		 i;
+	struct alert_spec	 s = *spec;
+	const char		*ids[ALERT_MAX_NODES];
+	size_t			 i;
 
 	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
 		ids[i] = v[i]->id;
-	/* Only the first ALERT_MAX_NODES names are read; n counts all. */
-	check_emit(fleet, rule, code, grouped, sev, ids, n, wall_ms, cause,
-	    action, text, NULL);
-}
-
-/* Mark the model dirty and tell the watcher about a changed alert. */
-static void
-check_notify(struct fleet *fleet, const struct alert *a,
-    enum alert_change change)
-{
-	if (change == ALERT_UNCHANGED)
-		return;
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
-		    NULL, a, change);
+	s.nodes = ids;
+	s.nnodes = n;
+	alert_emit(&fleet->alerts, &s, wall_ms);
 }
 
 /* Is rule one of the table's (so check_run() owns its alerts)? */
@@ -811,8 +746,10 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    "it) before it handles more work; do not roll the other %s back "
 	    "to match it without a preflight of what their flags would mean "
 	    "there.", names, build, check_noun(role, 2));
-	check_emit_nodes(fleet, "build-drift", group, 0, SEV_WARNING,
-	    minority, nmin, wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
+	    .text = text, .cause = cause,
+	    .action = action }, minority, nmin, wall_ms);
 out:
 	free(minority);
 	free(builds);
@@ -927,9 +864,10 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 		    "run%s the build the other %s run; turned on now, it would "
 		    "wake other code there.", name, names, nmin == 1 ? "s" : "",
 		    check_noun(role, 2));
-	check_emit_nodes(fleet, "flag-drift", name, 0,
-	    non > 0 ? SEV_CRITICAL : SEV_WARNING, minority, nmin, wall_ms,
-	    cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "flag-drift", .code = name,
+	    .severity = non > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
+	    .cause = cause, .action = action }, minority, nmin, wall_ms);
 out:
 	free(paths);
 	free(on);
@@ -996,8 +934,9 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "the two-person kill command, then cancel its open "
 			    "orders; do not change the other routers' builds "
 			    "until it has stopped.", v[i]->id);
-		check_emit_nodes(fleet, "runaway", "", 0, SEV_CRITICAL, &v[i],
-		    1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
+		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -1057,10 +996,11 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "alert on %s; if the parents do not explain it, halt it "
 		    "with the two-person kill command.",
 		    parents < 0 ? 0 : parents, node->id);
-		check_emit_nodes(fleet, "order-rate", "", 0,
-		    rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
-		    SEV_CRITICAL : SEV_WARNING, &node, 1, wall_ms, cause,
-		    action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "order-rate",
+		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
+		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
 }
 
@@ -1132,9 +1072,10 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "devices fail when their countdown runs out.");
 	check_root_action(check_representative(hit, nhit, root), root,
 	    action, sizeof action);
-	check_emit_nodes(fleet, "cert-expiring", "", 1,
-	    nexp > 0 ? SEV_CRITICAL : SEV_WARNING, hit, nhit, wall_ms, cause,
-	    action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "cert-expiring", .grouped = 1,
+	    .severity = nexp > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
+	    .cause = cause, .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1174,8 +1115,10 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_station_cause(rep, hit, nhit, root, now_ms, 0, cause,
 	    sizeof cause);
 	check_root_action(rep, root, action, sizeof action);
-	check_emit_nodes(fleet, "renewal-failed", "", 1, SEV_CRITICAL, hit,
-	    nhit, wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
+	    .text = text, .cause = cause,
+	    .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1251,8 +1194,10 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	    "to a healthy station with the two-person move-root command "
 	    "before the next renewal at the hour; until then no station can "
 	    "renew its certificate.", root);
-	check_emit(fleet, "root-unreachable", "", 0, SEV_CRITICAL, &root, 1,
-	    wall_ms, cause, action, text, NULL);
+	alert_emit(&fleet->alerts, &(struct alert_spec){
+	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
+	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,
+	    .action = action }, wall_ms);
 }
 
 /*
@@ -1313,8 +1258,10 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "its links to its devices; devices fail %s after their "
 		    "last heartbeat.", rep->id, util_duration_text(
 		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
-	check_emit_nodes(fleet, "heartbeat", "", 1, SEV_CRITICAL, hit, nhit,
-	    wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "heartbeat", .grouped = 1, .severity = SEV_CRITICAL,
+	    .text = text, .cause = cause,
+	    .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1392,8 +1339,10 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Find why heartbeats from "
 		    "%s are not reaching its devices (its load, its links) "
 		    "before their countdown runs out.", rep->id);
-	check_emit_nodes(fleet, "device-countdown", "", 1, sev, hit, nhit,
-	    wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "device-countdown", .grouped = 1, .severity = sev,
+	    .text = text, .cause = cause,
+	    .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1425,8 +1374,10 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Check the vigild process "
 		    "behind %s and its host; what the console shows for it is "
 		    "%s old.", node->id, dur);
-		check_emit_nodes(fleet, "node-stale", "", 0, SEV_WARNING,
-		    &node, 1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-stale", .severity = SEV_WARNING,
+		    .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
 }
 
@@ -1461,8 +1412,10 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "is running and listening at %s; the console keeps "
 		    "reconnecting and shows it live again as soon as it "
 		    "speaks.", node->id, l->url);
-		check_emit_nodes(fleet, "node-down", "", 0, SEV_CRITICAL,
-		    &node, 1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-down", .severity = SEV_CRITICAL,
+		    .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
 	for (i = 0; i < fleet->nlinks; i++) {
 		l = &fleet->links[i];
@@ -1484,7 +1437,9 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Check the fleet file entry "
 		    "%s and that vigild is listening there; the console keeps "
 		    "trying.", url);
-		check_emit(fleet, "node-down", "", 0, SEV_CRITICAL, &url, 1,
-		    wall_ms, cause, action, text, NULL);
+		alert_emit(&fleet->alerts, &(struct alert_spec){
+		    .rule = "node-down", .severity = SEV_CRITICAL,
+		    .nodes = &url, .nnodes = 1, .text = text, .cause = cause,
+		    .action = action }, wall_ms);
 	}
 }

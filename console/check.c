@@ -396,9 +396,8 @@ check_names(char *buf, size_t len, struct node *const *v, size_t n)
 
 	buf[0] = '\0';
 	for (i = 0; i < shown; i++) {
-		if (i > 0)
-			check_append(buf, len, i + 1 == n ? " and " : ", ");
-		check_append(buf, len, "%s", v[i]->id);
+		check_append(buf, len, "%s%s", util_list_sep(i, n, 0),
+		    v[i]->id);
 	}
 	if (shown < n)
 		check_append(buf, len, " and %zu more", n - shown);

@@ -258,6 +258,17 @@ util_format(char *dst, size_t dstlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The separator before item i of n in "a, b and c"; see util.h. */
+const char *
+util_list_sep(size_t i, size_t n, int either)
+{
+	if (i == 0)
+		return ("");
+	if (i + 1 == n)
+		return (either ? " or " : " and ");
+	return (", ");
+}
+
 /* Monotonic milliseconds. */
 int64_t
 util_mono_ms(void)

@@ -38,6 +38,13 @@ void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
+ * What goes before item i (from 0) of n in a list written "a, b and c",
+ * or "a, b or c" when either is set: "", ", ", " and " or " or ".  The
+ * one place such lists are joined.
+ */
+const char *util_list_sep(size_t i, size_t n, int either);
+
+/*
  * The visible escape for the character at s (len bytes left, len > 0)
  * when a terminal must not be sent it: a C0 control or DEL ("\e",
  * "\t", "\x07"), a C1 control ("\u009b") or a byte that does not

@@ -41,6 +41,7 @@ static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
 		    int64_t wall_ms);
+static unsigned	 fleet_ring_push(unsigned *head, unsigned *n, unsigned cap);
 static void	 fleet_alert_changed(void *arg, const struct alert *a,
 		    enum alert_change change);
 static void	 fleet_tell(struct fleet *fleet, enum fleet_change what,
@@ -443,6 +444,22 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 	}
 	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
 	return (0);
+}
+
+/*
+ * The slot for a new entry in a ring of cap entries, head the oldest and
+ * n in use: the next free one, or the oldest once the ring is full.
+ */
+static unsigned
+fleet_ring_push(unsigned *head, unsigned *n, unsigned cap)
+{
+	unsigned	slot;
+
+	if (*n < cap)
+		return ((*head + (*n)++) % cap);
+	slot = *head;
+	*head = (*head + 1) % cap;
+	return (slot);
 }
 
 /*
@@ -941,12 +958,8 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 		return (0);
 	if (node->results == NULL)
 		node->results = xcalloc(FLEET_RESULTS, sizeof *node->results);
-	if (node->results_n == FLEET_RESULTS) {
-		fr = &node->results[node->results_head];
-		node->results_head = (node->results_head + 1) % FLEET_RESULTS;
-	} else
-		fr = &node->results[(node->results_head + node->results_n++) %
-		    FLEET_RESULTS];
+	fr = &node->results[fleet_ring_push(&node->results_head,
+	    &node->results_n, FLEET_RESULTS)];
 	fr->seq = ++fleet->result_seq;
 	fr->wall_ms = wall_ms;
 	fr->r = *r;
@@ -1218,11 +1231,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 		node->hist_last_ms = now_ms;
 	child = rate_per_sec(&node->child_rate);
 	heartbeat = rate_per_sec(&node->heartbeat_rate);
-	if (node->hist_n == FLEET_HISTORY) {
-		i = node->hist_head;
-		node->hist_head = (node->hist_head + 1) % FLEET_HISTORY;
-	} else
-		i = (node->hist_head + node->hist_n++) % FLEET_HISTORY;
+	i = fleet_ring_push(&node->hist_head, &node->hist_n, FLEET_HISTORY);
 	node->child_hist[i] = child < 0 ? 0 : (float)child;
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
@@ -1551,12 +1560,8 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 	struct fleet_event	*e;
 	va_list			 ap;
 
-	if (node->events_n == FLEET_EVENTS) {
-		e = &node->events[node->events_head];
-		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
-	} else
-		e = &node->events[(node->events_head + node->events_n++) %
-		    FLEET_EVENTS];
+	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
+	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof e->text, fmt, ap);

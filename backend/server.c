@@ -198,9 +198,7 @@ server_log(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 }
 

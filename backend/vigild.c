@@ -244,9 +244,7 @@ vigild_usage_error(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 	exit(VIGILD_EXIT_USAGE);
 }

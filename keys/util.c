@@ -22,11 +22,18 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("fatal: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("fatal", fmt, ap);
 	va_end(ap);
 	abort();
+}
+
+/* One line to stderr, "who: " first; see util.h. */
+void
+util_vsay(const char *who, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", who);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
 /* malloc that never returns NULL. */

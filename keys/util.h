@@ -17,6 +17,9 @@
 void	 fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
+/* Write "who: " and the message, as one line, to stderr. */
+void	 util_vsay(const char *who, const char *fmt, va_list ap);
+
 /* malloc/calloc/realloc/strdup that call fatal() instead of failing. */
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t n, size_t size);

@@ -25,6 +25,17 @@
 /* Node names spelled out in one text before "and N more". */
 #define CHECK_NAMES_SHOWN	6
 
+/*
+ * Stations one rule is about (n of them in v), the one whose words stand
+ * for them all, and the root holder (NULL when unknown).
+ */
+struct check_stations {
+	struct node *const	*v;
+	size_t			 n;
+	const struct node	*rep;
+	const char		*root;
+};
+
 /* A string and where it was seen, for finding the majority. */
 struct check_value {
 	const char	*s;
@@ -64,8 +75,7 @@ static struct node *check_representative(struct node *const *v, size_t n,
 		    const char *root);
 static void	 check_sentence(char *buf, size_t len, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-static void	 check_station_cause(const struct node *rep,
-		    struct node *const *v, size_t n, const char *root,
+static void	 check_station_cause(const struct check_stations *s,
 		    int64_t now_ms, int heartbeats, char *buf, size_t len);
 static void	 check_root_action(const struct node *rep, const char *root,
 		    char *buf, size_t len);
@@ -499,9 +509,13 @@ check_sentence(char *buf, size_t len, const char *fmt, ...)
  * uses these same words.
  */
 static void
-check_station_cause(const struct node *rep, struct node *const *v, size_t n,
-    const char *root, int64_t now_ms, int heartbeats, char *buf, size_t len)
+check_station_cause(const struct check_stations *s, int64_t now_ms,
+    int heartbeats, char *buf, size_t len)
 {
+	const struct node		*rep = s->rep;
+	struct node *const		*v = s->v;
+	const char			*root = s->root;
+	size_t				 n = s->n;
 	const struct proto_blacklist	*bl;
 	const char			*error = rep->cert.last_renewal_error;
 	char				 dur[32], clock[16];
@@ -1063,8 +1077,9 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "the certificates of %zu "
 		    "stations expire within %s: %s", nhit,
 		    util_duration_text(within, dur, sizeof dur), names);
-	check_station_cause(check_representative(hit, nhit, root), hit, nhit,
-	    root, now_ms, 0, cause, sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit,
+	    check_representative(hit, nhit, root), root }, now_ms, 0, cause,
+	    sizeof cause);
 	if (nexp > 0)
 		check_sentence(cause, sizeof cause, "Without a valid "
 		    "certificate a station cannot sign heartbeats, and its "
@@ -1111,8 +1126,8 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "%zu stations could not renew "
 		    "their certificates: %s", nhit, names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 0, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 0, cause, sizeof cause);
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
@@ -1245,8 +1260,8 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "expected %.1f/s): %s", nhit, rep->id, rate, expected,
 		    names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
@@ -1328,8 +1343,8 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "

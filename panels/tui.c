@@ -849,8 +849,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	struct draw_summary	 sum;
 	struct panel_ctx	 ctx;
 	struct panel		*p = &tui->panels[tui->view];
-	const char		*names[VIEW_COUNT];
-	int			 actions[VIEW_COUNT];
+	struct draw_tab		 tabs[VIEW_COUNT];
 	size_t			 i, n = 0, current = 0;
 	char			 small[128], proposals[32];
 	size_t			 npending;
@@ -874,18 +873,18 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 			continue;
 		if (i == (size_t)tui->view)
 			current = n;
-		names[n] = tui_views[i]->name;
+		tabs[n].name = tui_views[i]->name;
 		/* A proposal waiting for a second operator shows on the
 		   tab whatever view is up, so nobody misses one. */
 		if (i == VIEW_PROPOSALS &&
 		    (npending = panel_proposals_pending(fleet)) > 0) {
 			util_format(proposals, sizeof proposals, "%s (%zu)",
 			    tui_views[i]->name, npending);
-			names[n] = proposals;
+			tabs[n].name = proposals;
 		}
-		actions[n++] = tui_views[i]->show;
+		tabs[n++].action = tui_views[i]->show;
 	}
-	draw_tabs(stdscr, &l, names, actions, n, current, &tui->keys);
+	draw_tabs(stdscr, &l, tabs, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

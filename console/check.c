@@ -1221,10 +1221,13 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 static void
 check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v, **hit, *rep;
-	const char	*root = check_root_holder(fleet);
 	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	struct alert_spec spec = { .rule = "heartbeat", .grouped = 1,
+			    .severity = SEV_CRITICAL, .text = text,
+			    .cause = cause, .action = action };
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
@@ -1272,10 +1275,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "its links to its devices; devices fail %s after their "
 		    "last heartbeat.", rep->id, util_duration_text(
 		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
-	check_emit_nodes(fleet, &(struct alert_spec){
-	    .rule = "heartbeat", .grouped = 1, .severity = SEV_CRITICAL,
-	    .text = text, .cause = cause,
-	    .action = action }, hit, nhit, wall_ms);
+	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1289,12 +1289,14 @@ out:
 static void
 check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v, **hit, *rep;
-	const char	*root = check_root_holder(fleet);
 	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	struct alert_spec spec = { .rule = "device-countdown", .grouped = 1,
+			    .severity = SEV_WARNING, .text = text,
+			    .cause = cause, .action = action };
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
-	enum proto_severity sev = SEV_WARNING;
 	uint64_t	 failed = 0;
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
@@ -1311,7 +1313,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			continue;
 		if (v[i]->stats.station.devices_failed > 0 ||
 		    (cd >= 0 && cd < CHECK_COUNTDOWN_CRIT_MS))
-			sev = SEV_CRITICAL;
+			spec.severity = SEV_CRITICAL;
 		failed += v[i]->stats.station.devices_failed;
 		if (cd >= 0 && (soonest < 0 || cd < soonest))
 			soonest = cd;
@@ -1353,10 +1355,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Find why heartbeats from "
 		    "%s are not reaching its devices (its load, its links) "
 		    "before their countdown runs out.", rep->id);
-	check_emit_nodes(fleet, &(struct alert_spec){
-	    .rule = "device-countdown", .grouped = 1, .severity = sev,
-	    .text = text, .cause = cause,
-	    .action = action }, hit, nhit, wall_ms);
+	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);

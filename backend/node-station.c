@@ -60,13 +60,7 @@ station_floor_div(int64_t a, int64_t b)
 static int64_t
 station_renew_offset(const char *id)
 {
-	uint32_t	h = 2166136261u;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 16777619u;
-	}
-	return ((int64_t)(h % (STATION_RENEW_SLOT_MS + 1)));
+	return ((int64_t)(util_fnv1a(id) % (STATION_RENEW_SLOT_MS + 1)));
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */

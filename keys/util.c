@@ -27,6 +27,19 @@ fatal(const char *fmt, ...)
 	abort();
 }
 
+/* FNV-1a, 32 bits, over s up to its NUL. */
+uint32_t
+util_fnv1a(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return (h);
+}
+
 /* One line to stderr, "who: " first; see util.h. */
 void
 util_vsay(const char *who, const char *fmt, va_list ap)

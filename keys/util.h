@@ -17,6 +17,9 @@
 void	 fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
+/* The 32-bit FNV-1a hash of s's bytes: stable from run to run. */
+uint32_t util_fnv1a(const char *s);
+
 /* Write "who: " and the message, as one line, to stderr. */
 void	 util_vsay(const char *who, const char *fmt, va_list ap);
 

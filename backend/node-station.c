@@ -631,12 +631,7 @@ node_station_blacklists(const struct node_station *s, const char *peer)
 void
 node_station_hello(const struct node_station *s, struct proto_hello *hello)
 {
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, s->id);
-	hello->role = ROLE_STATION;
-	util_copy(hello->group, sizeof hello->group, s->group);
-	util_copy(hello->build, sizeof hello->build, s->build);
-	hello->version = PROTO_VERSION;
+	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;

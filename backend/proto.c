@@ -1126,6 +1126,19 @@ proto_check_flags(struct proto_ctx *ctx, const struct proto_hello *hello)
 	return (0);
 }
 
+/* Start a hello saying who node is; see proto.h. */
+void
+proto_hello_init(struct proto_hello *hello, const char *node,
+    enum proto_role role, const char *group, const char *build)
+{
+	memset(hello, 0, sizeof *hello);
+	util_copy(hello->node, sizeof hello->node, node);
+	hello->role = role;
+	util_copy(hello->group, sizeof hello->group, group);
+	util_copy(hello->build, sizeof hello->build, build);
+	hello->version = PROTO_VERSION;
+}
+
 /*
  * A JSON string of len bytes.  Text that is not valid UTF-8 (a name cut
  * in the middle of a character, say) gets '?' for its non-ASCII bytes

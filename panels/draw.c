@@ -310,6 +310,17 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	return (used > 0 || n > 0 ? n + 1 : 0);
 }
 
+/* Format, then word-wrap; see draw.h. */
+size_t
+draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
+    const char *fmt, va_list ap)
+{
+	char	buf[DRAW_WRAP_MAX];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	return (draw_wrap(buf, width, lines, max));
+}
+
 /*
  * Copy into row (len bytes) the first row of width columns of text, cut
  * at that column and not between words.  Returns the bytes of text the

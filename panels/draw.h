@@ -9,6 +9,7 @@
 #ifndef VIGIL_DRAW_H
 #define VIGIL_DRAW_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -105,6 +106,11 @@ char	*draw_age(int64_t ms, char *buf, size_t len);
  */
 size_t	 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	    size_t max);
+
+/* draw_wrap() of the text fmt and ap format (up to DRAW_WRAP_MAX bytes). */
+#define DRAW_WRAP_MAX	(PROTO_TEXT_MAX * 4)
+size_t	 draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
+	    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /*
  * The first row of width columns of text, into row (len bytes), cut at

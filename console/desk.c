@@ -128,16 +128,15 @@ desk_send(struct desk *desk, const char *message, const char *what,
 
 /* Build, sign and send a proposal. */
 int
-desk_propose(struct desk *desk, const char *action, const char *const *nodes,
-    size_t n, const char *reason, int64_t wall_ms, int64_t ttl_ms,
-    char **text)
+desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 {
 	char	*doc, *frame, *cause = NULL;
 
 	if (desk_ready(desk, text) != 0)
 		return (-1);
-	if (cmd_build(desk->fleet, action, nodes, n, reason, desk->op->name,
-	    wall_ms, ttl_ms, &desk->cmd, &cause) != 0) {
+	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
+	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
+	    &cause) != 0) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
 		return (-1);

@@ -444,9 +444,10 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, action->command, nodes, i,
-		    action->reason, util_wall_ms(), COMMAND_DEFAULT_TTL_MS,
-		    &text);
+		rc = desk_propose(loop->desk, &(struct desk_proposal){
+		    .action = action->command, .nodes = nodes, .n = i,
+		    .reason = action->reason, .wall_ms = util_wall_ms(),
+		    .ttl_ms = COMMAND_DEFAULT_TTL_MS }, &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,

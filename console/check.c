@@ -3,9 +3,10 @@
  *
  * Each rule reads the model and raises alerts through alert_emit() (the
  * alert module owns their lifecycle); check_run() runs the rules in one
- * sweep, which clears the alerts of the table's rules not raised again.  Every alert says what is
- * wrong (naming nodes and values), the likely cause and what to do next,
- * in sentences an operator under stress reads once.
+ * sweep, which clears the alerts of the table's rules not raised again.
+ * Every alert says what is wrong (naming nodes and values), the likely
+ * cause and what to do next, in sentences an operator under stress
+ * reads once.
  *
  * Station rules (cert-expiring, renewal-failed, heartbeat,
  * device-countdown) raise one grouped alert each, listing every station

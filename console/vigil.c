@@ -8,6 +8,7 @@
  * as a sentence.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*demo_join;		/* how bob joins the demo */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
@@ -160,6 +162,8 @@ static int	 vigil_scenario_known(const char *);
 static void	 vigil_urls_add(struct vigil_urls *, const char *);
 static void	 vigil_urls_free(struct vigil_urls *);
 static int	 vigil_read_fleet(const char *, struct vigil_urls *);
+static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
+		    const char *, struct cmd_operator *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -234,6 +238,13 @@ main(int argc, char **argv)
 			return (HEADLESS_EXIT_UNREACHED);
 		}
 		file = demo_fleet_file(demo);
+		if (command == NULL && vigil_demo_operator(&args, demo,
+		    argv[0], &op) != 0) {
+			demo_stop(demo);
+			cmd_operator_free(&op);
+			vigil_args_free(&args);
+			return (HEADLESS_EXIT_FAILED);
+		}
 		util_format(name, sizeof name, "demo:%s", args.demo);
 	} else if (args.nconnect > 0) {
 		for (i = 0; i < args.nconnect; i++) {
@@ -339,6 +350,29 @@ vigil_args_free(struct vigil_args *args)
 	args->noperands = 0;
 }
 
+/*
+ * The demo's console signs as its first operator unless given a key, and
+ * tells how a second terminal joins as the second (argv0 run the way it
+ * was, or by its full path).  Returns 0, or -1 after saying why not.
+ */
+static int
+vigil_demo_operator(struct vigil_args *args, struct demo *demo,
+    const char *argv0, struct cmd_operator *op)
+{
+	char	*cause = NULL, path[PATH_MAX];
+
+	if (op->key == NULL && cmd_operator_load(op, demo_key_file(demo, 0),
+	    demo_operator(0), &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	if (strchr(argv0, '/') == NULL || realpath(argv0, path) == NULL)
+		util_copy(path, sizeof path, argv0);
+	args->demo_join = demo_join_command(demo, path);
+	return (0);
+}
+
 /* The curses console, until the operator quits or a signal comes. */
 static int
 vigil_console(struct loop *loop, struct fleet *fleet,
@@ -358,6 +392,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.config = NULL;
 	topts.title = fleet->name;
 	topts.operator = op->key != NULL ? op->name : NULL;
+	topts.join = args->demo_join;
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -412,6 +447,9 @@ vigil_usage(FILE *f)
 		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
 	}
 	fprintf(f,
+"                           with two operators: the console signs as alice\n"
+"                           and shows how bob joins from another terminal:\n"
+"                           vigil --fleet DIR/fleet --key DIR/bob.key\n"
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
 "\n"

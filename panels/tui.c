@@ -61,6 +61,7 @@ struct tui {
 	char		*config;	/* key config path */
 	struct keymap	 keys;
 	char		 operator[PROTO_OPERATOR_MAX];	/* "" no key */
+	char		*join;		/* how bob joins the demo, or NULL */
 
 	struct form		 form;	/* the command dialog */
 	struct panel_marks	 marks;	/* targets of the next proposal */
@@ -171,6 +172,13 @@ tui_open(const struct tui_options *options, char **cause)
 	    options->title : "");
 	util_copy(tui->operator, sizeof tui->operator,
 	    options->operator != NULL ? options->operator : "");
+	if (options->join != NULL) {
+		/* Until the operator's first message: the demo's way in. */
+		tui->join = xstrdup(options->join);
+		util_format(tui->message, sizeof tui->message, "A second "
+		    "operator joins from another terminal: %s", tui->join);
+		tui->message_until = INT64_MAX;
+	}
 
 	if ((in_fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
 	    (out_fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) ==
@@ -229,6 +237,7 @@ fail:
 	if (tui->out != NULL)
 		fclose(tui->out);
 	free(tui->config);
+	free(tui->join);
 	free(tui);
 	return (NULL);
 }
@@ -305,6 +314,7 @@ tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
 	ctx->now_ms = tui->last_now;
 	ctx->wall_ms = tui->last_wall;
 	ctx->operator = tui->operator[0] != '\0' ? tui->operator : NULL;
+	ctx->join = tui->join;
 }
 
 /* Switch view, remembering where Escape goes back to. */

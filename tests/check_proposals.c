@@ -14,7 +14,6 @@
 
 #include <check.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +32,6 @@ static long	 prop_left(const char *screen);
 static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
-static char	*prop_router_state(const char *fleet, const char *node);
 
 /*
  * Start the knight fleet trusting alice and bob, whose keys vigil-key
@@ -72,42 +70,6 @@ prop_console(char *buf, size_t len, const char *key, const char *fleet)
 	    "%s --fleet %s; sleep 30", e2e_dir(), key != NULL ? "VIGIL_KEY=" :
 	    "", key != NULL ? key : "", vigil, fleet);
 	free(vigil);
-}
-
-/* A router's state as `vigil status --json` reports it (allocated). */
-static char *
-prop_router_state(const char *fleet, const char *node)
-{
-	struct e2e_result	 r;
-	json_t			*doc, *nodes, *n;
-	const char		*state = NULL;
-	char			*argv[6], *out;
-	size_t			 i;
-
-	argv[0] = e2e_bin("vigil");
-	argv[1] = "--fleet";
-	argv[2] = (char *)fleet;
-	argv[3] = "status";
-	argv[4] = "--json";
-	argv[5] = NULL;
-	e2e_run(argv, NULL, PROP_RUN_MS, &r);
-	free(argv[0]);
-	doc = json_loads(r.out, 0, NULL);
-	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): "
-	    "%s%s", r.status, r.out, r.err);
-	nodes = json_object_get(doc, "nodes");
-	for (i = 0; i < json_array_size(nodes); i++) {
-		n = json_array_get(nodes, i);
-		if (strcmp(json_string_value(json_object_get(n, "id")) != NULL ?
-		    json_string_value(json_object_get(n, "id")) : "",
-		    node) == 0)
-			state = json_string_value(json_object_get(
-			    json_object_get(n, "router"), "state"));
-	}
-	out = strdup(state != NULL ? state : "");
-	json_decref(doc);
-	e2e_result_free(&r);
-	return (out);
 }
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
@@ -268,7 +230,6 @@ END_TEST
 START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 {
 	char	*alice, *bob, *fleet, *screen, *state, cmd[2048];
-	int64_t	 deadline;
 
 	e2e_setup();
 	fleet = prop_knight(&alice, &bob);
@@ -344,7 +305,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the refusal of a wrong word",
 	    "nothing was signed or sent", (char *)NULL));
 	e2e_sleep_ms(1000);
-	state = prop_router_state(fleet, "router/r8");
+	state = e2e_router_state(fleet, "router/r8");
 	ck_assert_msg(strcmp(state, "running") == 0, "router/r8 is %s after "
 	    "a wrong word", state);
 	free(state);
@@ -355,17 +316,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	    "approved by bob", (char *)NULL));
 
 	/* The backends say killed, and so does the screen. */
-	deadline = e2e_now_ms() + PROP_WAIT_MS;
-	for (;;) {
-		state = prop_router_state(fleet, "router/r8");
-		if (strcmp(state, "killed") == 0)
-			break;
-		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 is %s, not "
-		    "killed", state);
-		free(state);
-		e2e_sleep_ms(300);
-	}
-	free(state);
+	e2e_wait_router_state(fleet, "router/r8", "killed", PROP_WAIT_MS);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("2", 0);
 	screen = e2e_tmux_wait(PROP_WAIT_MS, "the killed routers",
@@ -373,7 +324,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	ck_assert_msg(strstr(strstr(screen, "router/r8"), "killed") != NULL,
 	    "router/r8 does not show killed:\n%s", screen);
 	free(screen);
-	state = prop_router_state(fleet, "router/r1");
+	state = e2e_router_state(fleet, "router/r1");
 	ck_assert_str_eq(state, "running");
 	free(state);
 
@@ -405,7 +356,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	screen = e2e_tmux_wait_gone(PROP_WAIT_MS, "the tab still counts a "
 	    "pending proposal", "Proposals (1)");
 	free(screen);
-	state = prop_router_state(fleet, "router/r8");
+	state = e2e_router_state(fleet, "router/r8");
 	ck_assert_str_eq(state, "killed");
 	free(state);
 	free(alice);

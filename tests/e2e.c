@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <jansson.h>
 
 #include "e2e.h"
 #include "proto.h"
@@ -754,6 +755,61 @@ e2e_start_fleet(const char *scenario, const char *const *extra, pid_t *pidp)
 	if (pidp != NULL)
 		*pidp = pid;
 	return (file);
+}
+
+/* A router's state as vigil status --json reports it; see e2e.h. */
+char *
+e2e_router_state(const char *fleet, const char *node)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	const char		*id, *state = NULL;
+	char			*argv[6], *out;
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = NULL;
+	e2e_run(argv, NULL, E2E_RUN_MS, &r);
+	free(argv[0]);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): "
+	    "%s%s", r.status, r.out, r.err);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		id = json_string_value(json_object_get(n, "id"));
+		if (id != NULL && strcmp(id, node) == 0)
+			state = json_string_value(json_object_get(
+			    json_object_get(n, "router"), "state"));
+	}
+	out = strdup(state != NULL ? state : "");
+	json_decref(doc);
+	e2e_result_free(&r);
+	return (out);
+}
+
+/* Wait until a router's state is want; see e2e.h. */
+void
+e2e_wait_router_state(const char *fleet, const char *node, const char *want,
+    int timeout_ms)
+{
+	int64_t	 deadline = e2e_now_ms() + timeout_ms;
+	char	*state;
+
+	for (;;) {
+		state = e2e_router_state(fleet, node);
+		if (strcmp(state, want) == 0)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is %s, not %s after "
+		    "%d ms", node, state, want, timeout_ms);
+		free(state);
+		e2e_sleep_ms(300);
+	}
+	free(state);
 }
 
 /* Make a key with the real vigil-key; see e2e.h. */

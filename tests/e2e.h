@@ -149,6 +149,20 @@ void	 e2e_ws_close(struct e2e_ws *ws);
 char	*e2e_start_fleet(const char *scenario, const char *const *extra,
 	    pid_t *pidp);
 
+/*
+ * A router's state ("running", "killed", ...) as `vigil --fleet FLEET
+ * status --json` reports it, or "" when it names no such router
+ * (allocated).  Fails the test when status gives no JSON.
+ */
+char	*e2e_router_state(const char *fleet, const char *node);
+
+/*
+ * Wait up to timeout_ms until e2e_router_state() says want; fails the
+ * test with the last state when the time runs out.
+ */
+void	 e2e_wait_router_state(const char *fleet, const char *node,
+	    const char *want, int timeout_ms);
+
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
 char	*e2e_make_key(const char *name);
 

@@ -1,0 +1,156 @@
+/*
+ * check_demo.c: vigil --demo with two operators.  The screen test runs
+ * the real vigil --demo=knight in a detached tmux server of its own: the
+ * console signs as alice and shows the command a second terminal runs
+ * to join as bob; a second window runs exactly that command, alice
+ * proposes a kill of router/r8, bob approves it, and r8 ends killed.
+ *
+ * Every wait is bounded; the consoles run under timeout(1), the demo's
+ * vigild dies with its vigil, and the tmux server is killed in the
+ * teardown.
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "tests.h"
+
+#define DEMO_WAIT_MS	20000	/* longest wait for something to show */
+#define DEMO_JOIN	"A second operator joins from another terminal: "
+
+static void	 demo_join_from(const char *screen, char *buf, size_t len);
+
+/*
+ * The join command the status line shows, from its program's path to
+ * bob.key, into buf; fails the test when the screen shows none.
+ */
+static void
+demo_join_from(const char *screen, char *buf, size_t len)
+{
+	const char	*start, *end;
+
+	start = strstr(screen, DEMO_JOIN);
+	ck_assert_msg(start != NULL, "no join command on the screen:\n%s",
+	    screen);
+	start += strlen(DEMO_JOIN);
+	end = strstr(start, "/bob.key");
+	ck_assert_msg(end != NULL && strchr(start, '\n') > end, "the join "
+	    "command does not end with bob's key:\n%s", screen);
+	end += strlen("/bob.key");
+	ck_assert_uint_lt((size_t)(end - start), len);
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = '\0';
+}
+
+START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
+{
+	char		*vigil, *screen, cmd[4096], join[2048];
+	char		 fleet[2048], dir[2048], *p;
+	const char	*env;
+	struct stat	 st;
+	int64_t		 deadline;
+
+	e2e_setup();
+	vigil = e2e_bin("vigil");
+	env = "env -u NO_COLOR -u VIGIL_KEY -u VIGIL_OPERATOR LANG=C.UTF-8 "
+	    "LC_ALL=C.UTF-8";
+	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --demo=knight; sleep 30", env, e2e_dir(),
+	    vigil);
+	e2e_tmux_start(300, 40, cmd);
+	screen = e2e_tmux_wait(DEMO_WAIT_MS, "the join command", DEMO_JOIN,
+	    "router/r8", (char *)NULL);
+	demo_join_from(screen, join, sizeof join);
+	free(screen);
+	ck_assert_msg(strncmp(join, vigil, strlen(vigil)) == 0, "the join "
+	    "command does not run this vigil: %s", join);
+	ck_assert_msg(sscanf(join + strlen(vigil), " --fleet %2047s", fleet)
+	    == 1, "no --fleet in the join command: %s", join);
+
+	/* The demo's directory is the user's alone, the keys too. */
+	snprintf(dir, sizeof dir, "%s", fleet);
+	if ((p = strrchr(dir, '/')) != NULL)
+		*p = '\0';
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_msg((st.st_mode & 077) == 0, "%s has mode %o", dir,
+	    (unsigned)(st.st_mode & 0777));
+
+	/* The Help view says it too. */
+	e2e_tmux_keys("?", 0);
+	e2e_tmux_keys("G", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the join command in the Help view",
+	    "A second operator", "joins this demo as its second operator",
+	    (char *)NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	/* alice proposes to kill router/r8. */
+	e2e_tmux_keys("2", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the Routers view", "CHILD/s",
+	    (char *)NULL));
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("K", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",
+	    "Propose kill", "target: router/r8", "signer: alice",
+	    (char *)NULL));
+	e2e_tmux_keys("runaway child orders", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "r8 accepting the proposal",
+	    "router/r8: accepted", "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("Enter", 0);
+
+	/* bob runs exactly the command shown, and approves. */
+	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s; sleep 30", env, e2e_dir(), join);
+	e2e_tmux_window(cmd);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "bob's console", "Proposals (1)",
+	    (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the proposal in bob's list",
+	    "alice", "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the approve dialog",
+	    "proposer: alice", "Type kill and press Enter to sign the "
+	    "document above as bob", (char *)NULL));
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "r8 carrying out the kill",
+	    "router/r8: executed", "approved by bob", (char *)NULL));
+	e2e_wait_router_state(fleet, "router/r8", "killed", DEMO_WAIT_MS);
+
+	/* alice quits: the demo's directory, keys and all, goes. */
+	e2e_tmux_keys("q", 0);
+	e2e_tmux_select(0);
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys("q", 0);
+	deadline = e2e_now_ms() + DEMO_WAIT_MS;
+	while (access(dir, F_OK) == 0) {
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is still there "
+		    "after vigil --demo quit", dir);
+		e2e_sleep_ms(200);
+	}
+	free(vigil);
+}
+END_TEST
+
+/* The demo suite. */
+Suite *
+demo_suite(void)
+{
+	Suite	*s = suite_create("demo");
+	TCase	*tc;
+
+	tc = tcase_create("screen");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
+	tcase_add_test(tc,
+	    the_demo_shows_how_bob_joins_and_they_kill_r8_together);
+	suite_add_tcase(s, tc);
+	return (s);
+}

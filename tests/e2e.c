@@ -941,7 +941,12 @@ e2e_tmux_start(int cols, int rows, const char *cmd)
 void
 e2e_tmux_window(const char *cmd)
 {
-	const char	*args[] = { "new-window", "-t", "t", cmd, NULL };
+	/*
+	 * "t:" names the session; a bare "t" could also match a window
+	 * whose name starts with t (tmux renames a window after what runs
+	 * in it, such as timeout) and then fails: "index 0 in use".
+	 */
+	const char	*args[] = { "new-window", "-t", "t:", cmd, NULL };
 
 	e2e_tmux(args, 1);
 }

@@ -22,6 +22,7 @@
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
+#include "opkey.h"
 #include "proto.h"
 #include "sim.h"
 #include "tui.h"
@@ -382,7 +383,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	struct tui		*tui;
 	struct desk		*desk;
 	const char		*nocolor = getenv("NO_COLOR");
-	char			*cause = NULL;
+	char			*cause = NULL, pub[OPKEY_PUB_B64_MAX];
 	enum loop_end		 end;
 
 	memset(&topts, 0, sizeof topts);
@@ -393,6 +394,10 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.title = fleet->name;
 	topts.operator = op->key != NULL ? op->name : NULL;
 	topts.join = args->demo_join;
+	if (op->key != NULL) {
+		opkey_public(op->key, pub, sizeof pub);
+		topts.operator_key = pub;
+	}
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);

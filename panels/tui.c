@@ -62,6 +62,7 @@ struct tui {
 	struct keymap	 keys;
 	char		 operator[PROTO_OPERATOR_MAX];	/* "" no key */
 	char		*join;		/* how bob joins the demo, or NULL */
+	char		 operator_key[PROTO_KEY_MAX];	/* base64, "" */
 
 	struct form		 form;	/* the command dialog */
 	struct panel_marks	 marks;	/* targets of the next proposal */
@@ -172,6 +173,8 @@ tui_open(const struct tui_options *options, char **cause)
 	    options->title : "");
 	util_copy(tui->operator, sizeof tui->operator,
 	    options->operator != NULL ? options->operator : "");
+	util_copy(tui->operator_key, sizeof tui->operator_key,
+	    options->operator_key != NULL ? options->operator_key : "");
 	if (options->join != NULL) {
 		/* Until the operator's first message: the demo's way in. */
 		tui->join = xstrdup(options->join);
@@ -617,6 +620,8 @@ tui_propose(struct tui *tui, const char *command)
 		return;
 	}
 	form_open_propose(&tui->form, command, nodes, n, tui->operator);
+	util_copy(tui->form.signer_key, sizeof tui->form.signer_key,
+	    tui->operator_key);
 }
 
 /*
@@ -661,6 +666,8 @@ tui_decide(struct tui *tui, const struct fleet *fleet, int approving)
 		return;
 	util_copy(p->node, sizeof p->node, fp->id);	/* the review */
 	form_open_decide(&tui->form, fp, approving, tui->operator);
+	util_copy(tui->form.signer_key, sizeof tui->form.signer_key,
+	    tui->operator_key);
 }
 
 /* What became of the command sent last. */

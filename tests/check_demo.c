@@ -24,6 +24,7 @@
 #define DEMO_JOIN	"A second operator joins from another terminal: "
 
 static void	 demo_join_from(const char *screen, char *buf, size_t len);
+static char	*demo_propose_r8(const char *want);
 
 /*
  * The join command the status line shows, from its program's path to
@@ -45,6 +46,22 @@ demo_join_from(const char *screen, char *buf, size_t len)
 	ck_assert_uint_lt((size_t)(end - start), len);
 	memcpy(buf, start, (size_t)(end - start));
 	buf[end - start] = '\0';
+}
+
+/*
+ * Open the propose dialog for router/r8 in the current window and wait
+ * until it shows want; returns that screen (allocated).
+ */
+static char *
+demo_propose_r8(const char *want)
+{
+	e2e_tmux_keys("2", 0);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the Routers view", "CHILD/s",
+	    (char *)NULL));
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("K", 0);
+	return (e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",
+	    "Propose kill", "target: router/r8", want, (char *)NULL));
 }
 
 START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
@@ -89,14 +106,10 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	e2e_tmux_keys("Escape", 0);
 
 	/* alice proposes to kill router/r8. */
-	e2e_tmux_keys("2", 0);
-	free(e2e_tmux_wait(DEMO_WAIT_MS, "the Routers view", "CHILD/s",
-	    (char *)NULL));
-	e2e_tmux_keys("G", 0);
-	e2e_tmux_keys("K", 0);
-	free(e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",
-	    "Propose kill", "target: router/r8", "signer: alice",
-	    (char *)NULL));
+	screen = demo_propose_r8("signer: alice");
+	ck_assert_msg(strstr(screen, "will refuse what") == NULL, "the demo "
+	    "warns that alice is not trusted:\n%s", screen);
+	free(screen);
 	e2e_tmux_keys("runaway child orders", 1);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("kill", 1);
@@ -139,6 +152,41 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 }
 END_TEST
 
+START_TEST(a_console_warns_before_signing_what_no_backend_trusts)
+{
+	char		*vigil, *carol, *alice, *fleet, cmd[4096];
+	const char	*env;
+
+	e2e_setup();
+	vigil = e2e_bin("vigil");
+	carol = e2e_make_key("carol");
+	alice = e2e_make_key("alice");
+	env = "env -u NO_COLOR -u VIGIL_OPERATOR LANG=C.UTF-8 LC_ALL=C.UTF-8";
+
+	/* The demo trusts its alice and bob, not carol's own key. */
+	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s VIGIL_KEY=%s "
+	    "timeout --foreground 120 %s --demo=knight; sleep 30", env,
+	    e2e_dir(), carol, vigil);
+	e2e_tmux_start(200, 40, cmd);
+	free(demo_propose_r8("router/r8 does not trust this key (it trusts "
+	    "alice, bob), so it will refuse what carol signs"));
+	e2e_tmux_keys("Escape", 0);
+
+	/* A backend started without --trust trusts no one. */
+	fleet = e2e_start_fleet("knight", NULL, NULL);
+	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s VIGIL_KEY=%s "
+	    "timeout --foreground 120 %s --fleet %s; sleep 30", env,
+	    e2e_dir(), alice, vigil, fleet);
+	e2e_tmux_window(cmd);
+	free(demo_propose_r8("router/r8 trusts no operator, so it will "
+	    "refuse what you sign"));
+	free(vigil);
+	free(carol);
+	free(alice);
+	free(fleet);
+}
+END_TEST
+
 /* The demo suite. */
 Suite *
 demo_suite(void)
@@ -151,6 +199,8 @@ demo_suite(void)
 	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
 	tcase_add_test(tc,
 	    the_demo_shows_how_bob_joins_and_they_kill_r8_together);
+	tcase_add_test(tc,
+	    a_console_warns_before_signing_what_no_backend_trusts);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -112,7 +112,7 @@ static const char vigild_usage[] =
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR]\n"
-"       vigild help\n";
+"       vigild help | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
@@ -469,6 +469,10 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 	    strcmp(cmd, "-h") == 0) {
 		args->help = 1;
 		return;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("vigild %s\n", VIGIL_VERSION);
+		exit(0);
 	}
 	if (strcmp(cmd, "node") == 0) {
 		table = vigild_node_options;

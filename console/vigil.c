@@ -49,6 +49,7 @@ struct vigil_args {
 	int		 no_color;
 	int		 ascii;
 	int		 help;
+	int		 version;		/* --version */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
@@ -122,6 +123,7 @@ enum {
 	OPT_KEY,
 	OPT_OPERATOR,
 	OPT_YES,
+	OPT_VERSION,
 };
 
 static const struct option vigil_options[] = {
@@ -142,6 +144,7 @@ static const struct option vigil_options[] = {
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "yes", no_argument, NULL, OPT_YES },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -194,6 +197,11 @@ main(int argc, char **argv)
 	if (args.help || (args.command != NULL &&
 	    strcmp(args.command, "help") == 0)) {
 		vigil_usage(stdout);
+		vigil_args_free(&args);
+		return (HEADLESS_EXIT_OK);
+	}
+	if (args.version) {
+		printf("vigil %s\n", VIGIL_VERSION);
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_OK);
 	}
@@ -476,6 +484,7 @@ vigil_usage(FILE *f)
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
+"      --version            print vigil's version\n"
 "\n"
 "Two-person commands (a second operator must approve what one proposes;\n"
 "every backend checks it):\n"
@@ -630,6 +639,9 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 			break;
 		case 'h':
 			args->help = 1;
+			break;
+		case OPT_VERSION:
+			args->version = 1;
 			break;
 		case ':':
 			fprintf(stderr, "vigil: option %s needs a value (see "

@@ -13,6 +13,13 @@
  * naming both, and the audit logs; vigild is started with --trust and
  * --audit-dir, the console signs as alice, and a second terminal joins
  * as bob with demo_join_command().
+ *
+ * From the start of the demo to its end, SIGINT, SIGTERM and SIGHUP are
+ * only noted: the event loop puts its own handlers in place while it
+ * runs and restores these after, so a second signal arriving while vigil
+ * winds down (a closed terminal sends SIGHUP to vigil and to timeout(1)
+ * or a shell, which may pass it on) cannot end vigil before the
+ * directory, keys and all, is removed.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -48,17 +55,23 @@ struct demo {
 	char	trust[PATH_MAX];
 	char	audit[PATH_MAX];
 	char	key[DEMO_NOPERATORS][PATH_MAX];
+	size_t	joiner;		/* the operator who joins */
 	char	join[2 * PATH_MAX + 64];
 };
 
 /* The demo's operators: the console signs as the first. */
 static const char *const demo_operators[DEMO_NOPERATORS] = { "alice", "bob" };
 
+static volatile sig_atomic_t demo_signalled;
+
+static void	 demo_on_signal(int);
+static void	 demo_catch_signals(void);
 static void	 demo_sleep_ms(int);
 static int	 demo_reap(struct demo *, int);
 static void	 demo_tail(const struct demo *, char *, size_t);
 static void	 demo_ended(struct demo *, char *, size_t);
-static int	 demo_keys(struct demo *, char **);
+static int	 demo_keys(struct demo *, const struct demo_options *,
+		    char **);
 static void	 demo_remove_files(const char *);
 static void	 demo_remove_dir(struct demo *);
 static void	 demo_exec(const char *, char *const *, const char *,
@@ -104,6 +117,7 @@ demo_start(const struct demo_options *options, char **cause)
 	int		 argc = 0, waited;
 	pid_t		 parent = getpid();
 
+	demo_catch_signals();
 	demo = xcalloc(1, sizeof *demo);
 	demo->pid = -1;
 	tmp = getenv("TMPDIR");
@@ -120,7 +134,7 @@ demo_start(const struct demo_options *options, char **cause)
 	util_format(demo->fleet, sizeof demo->fleet, "%s/fleet", demo->dir);
 	util_format(demo->log, sizeof demo->log, "%s/vigild.log", demo->dir);
 	util_format(demo->audit, sizeof demo->audit, "%s/audit", demo->dir);
-	if (demo_keys(demo, cause) != 0) {
+	if (demo_keys(demo, options, cause) != 0) {
 		demo_remove_dir(demo);
 		free(demo);
 		return (NULL);
@@ -168,6 +182,14 @@ demo_start(const struct demo_options *options, char **cause)
 		if (access(demo->fleet, R_OK) == 0) {
 			free(vigild);
 			return (demo);
+		}
+		if (demo_signalled) {
+			*cause = xasprintf("the embedded fleet's start was "
+			    "interrupted by signal %d (%s)",
+			    (int)demo_signalled, strsignal(demo_signalled));
+			free(vigild);
+			demo_stop(demo);
+			return (NULL);
 		}
 		if (demo_reap(demo, 0)) {
 			demo_ended(demo, why, sizeof why);
@@ -221,16 +243,18 @@ const char *
 demo_join_command(struct demo *demo, const char *vigil)
 {
 	util_format(demo->join, sizeof demo->join, "%s --fleet %s --key %s",
-	    vigil, demo->fleet, demo->key[1]);
+	    vigil, demo->fleet, demo->key[demo->joiner]);
 	return (demo->join);
 }
 
 /*
  * Make each operator's key (0600, never over a file) and the trust file
- * naming them all.  Returns 0, or -1 and *cause.
+ * naming them all, with the console's own operator's line in place of
+ * the demo's operator of that name.  Returns 0, or -1 and *cause.
  */
 static int
-demo_keys(struct demo *demo, char **cause)
+demo_keys(struct demo *demo, const struct demo_options *options,
+    char **cause)
 {
 	struct opkey	*key;
 	FILE		*f;
@@ -248,7 +272,13 @@ demo_keys(struct demo *demo, char **cause)
 			close(fd);
 		return (-1);
 	}
+	if (options->operator_line != NULL)
+		fprintf(f, "%s\n", options->operator_line);
 	for (i = 0; i < DEMO_NOPERATORS; i++) {
+		if (options->operator != NULL &&
+		    strcmp(options->operator, demo_operators[i]) == 0)
+			continue;
+		demo->joiner = i;
 		util_format(demo->key[i], sizeof demo->key[i], "%s/%s.key",
 		    demo->dir, demo_operators[i]);
 		if ((key = opkey_generate(&why)) == NULL ||
@@ -307,6 +337,28 @@ demo_stop(struct demo *demo)
 	}
 	demo_remove_dir(demo);
 	free(demo);
+}
+
+/* Note a signal; the demo's owner winds down in order. */
+static void
+demo_on_signal(int sig)
+{
+	demo_signalled = sig;
+}
+
+/* Note SIGINT, SIGTERM and SIGHUP from now on (see the top). */
+static void
+demo_catch_signals(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = demo_on_signal;
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* In the child: become vigild, with its output in the log. */

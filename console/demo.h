@@ -23,6 +23,11 @@ struct demo_options {
 	const char	*scenario;	/* "calm", "knight", "capital" */
 	const char	*time_scale;	/* --time-scale, or NULL */
 	const char	*start;		/* --start HH:MM:SS, or NULL */
+	/* The console's own operator (--key, VIGIL_KEY), or NULL: the
+	   demo trusts their key too, in place of its operator of that
+	   name, and the other joins. */
+	const char	*operator;
+	const char	*operator_line;	/* their trust-file line */
 };
 
 /*
@@ -52,7 +57,8 @@ const char	*demo_operator(size_t i);
 /*
  * The command a second terminal runs to join the demo as its second
  * operator, with vigil the program's path: "VIGIL --fleet DIR/fleet
- * --key DIR/bob.key".  Valid until demo_stop().
+ * --key DIR/bob.key" (alice.key when the console's own operator is
+ * called bob).  Valid until demo_stop().
  */
 const char	*demo_join_command(struct demo *demo, const char *vigil);
 

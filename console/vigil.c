@@ -186,7 +186,7 @@ main(int argc, char **argv)
 	struct cmd_operator		 op;
 	const char			*file = NULL, *slash, *env;
 	char				*cause = NULL, name[64], why[1024];
-	char				 host[64], upath[256];
+	char				 host[64], upath[256], *line = NULL;
 	size_t				 i;
 	int				 status, port, tls;
 
@@ -239,7 +239,15 @@ main(int argc, char **argv)
 		dopts.scenario = args.demo;
 		dopts.time_scale = args.demo_time_scale;
 		dopts.start = args.demo_start;
-		if ((demo = demo_start(&dopts, &cause)) == NULL) {
+		if (op.key != NULL) {
+			/* The demo trusts the key the console signs with. */
+			dopts.operator = op.name;
+			dopts.operator_line = line = opkey_trust_line(op.key,
+			    op.name);
+		}
+		demo = demo_start(&dopts, &cause);
+		free(line);
+		if (demo == NULL) {
 			fprintf(stderr, "vigil: %s\n", cause);
 			free(cause);
 			cmd_operator_free(&op);

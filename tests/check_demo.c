@@ -10,8 +10,11 @@
  * teardown.
  */
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <check.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,8 @@
 
 static void	 demo_join_from(const char *screen, char *buf, size_t len);
 static char	*demo_propose_r8(const char *want);
+static void	 demo_propose_trusted(const char *signer);
+static pid_t	 demo_vigil_pid(const char *dir);
 
 /*
  * The join command the status line shows, from its program's path to
@@ -62,6 +67,20 @@ demo_propose_r8(const char *want)
 	e2e_tmux_keys("K", 0);
 	return (e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",
 	    "Propose kill", "target: router/r8", want, (char *)NULL));
+}
+
+/* Open the propose dialog for r8 as signer, who must not be warned of. */
+static void
+demo_propose_trusted(const char *signer)
+{
+	char	want[64], *screen;
+
+	snprintf(want, sizeof want, "signer: %s", signer);
+	screen = demo_propose_r8(want);
+	ck_assert_msg(strstr(screen, "will refuse what") == NULL, "the demo "
+	    "does not trust %s, who signs at its console:\n%s", signer,
+	    screen);
+	free(screen);
 }
 
 START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
@@ -106,10 +125,7 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	e2e_tmux_keys("Escape", 0);
 
 	/* alice proposes to kill router/r8. */
-	screen = demo_propose_r8("signer: alice");
-	ck_assert_msg(strstr(screen, "will refuse what") == NULL, "the demo "
-	    "warns that alice is not trusted:\n%s", screen);
-	free(screen);
+	demo_propose_trusted("alice");
 	e2e_tmux_keys("runaway child orders", 1);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("kill", 1);
@@ -154,23 +170,31 @@ END_TEST
 
 START_TEST(a_console_warns_before_signing_what_no_backend_trusts)
 {
-	char		*vigil, *carol, *alice, *fleet, cmd[4096];
-	const char	*env;
+	char		*vigil, *carol, *alice, *bob, *trust, *fleet;
+	char		 cmd[4096];
+	const char	*env, *argv[3];
 
 	e2e_setup();
 	vigil = e2e_bin("vigil");
 	carol = e2e_make_key("carol");
 	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
 	env = "env -u NO_COLOR -u VIGIL_OPERATOR LANG=C.UTF-8 LC_ALL=C.UTF-8";
 
-	/* The demo trusts its alice and bob, not carol's own key. */
+	/* A backend trusting alice and bob, and carol at a console. */
+	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	argv[0] = "--trust";
+	argv[1] = trust;
+	argv[2] = NULL;
+	fleet = e2e_start_fleet("knight", argv, NULL);
 	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s VIGIL_KEY=%s "
-	    "timeout --foreground 120 %s --demo=knight; sleep 30", env,
-	    e2e_dir(), carol, vigil);
+	    "timeout --foreground 120 %s --fleet %s; sleep 30", env,
+	    e2e_dir(), carol, vigil, fleet);
 	e2e_tmux_start(200, 40, cmd);
 	free(demo_propose_r8("router/r8 does not trust this key (it trusts "
 	    "alice, bob), so it will refuse what carol signs"));
 	e2e_tmux_keys("Escape", 0);
+	free(fleet);
 
 	/* A backend started without --trust trusts no one. */
 	fleet = e2e_start_fleet("knight", NULL, NULL);
@@ -180,10 +204,112 @@ START_TEST(a_console_warns_before_signing_what_no_backend_trusts)
 	e2e_tmux_window(cmd);
 	free(demo_propose_r8("router/r8 trusts no operator, so it will "
 	    "refuse what you sign"));
+	e2e_tmux_keys("Escape", 0);
+
+	/* The demo trusts the key its console was given, and bob joins. */
+	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s VIGIL_KEY=%s "
+	    "timeout --foreground 120 %s --demo=knight; sleep 30", env,
+	    e2e_dir(), carol, vigil);
+	e2e_tmux_window(cmd);
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the join command", DEMO_JOIN,
+	    "/bob.key", (char *)NULL));
+	demo_propose_trusted("carol");
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys("q", 0);
 	free(vigil);
 	free(carol);
 	free(alice);
+	free(bob);
+	free(trust);
 	free(fleet);
+}
+END_TEST
+
+/*
+ * The vigil whose demo lives in dir: the parent of the vigild whose
+ * command line names dir.  Fails the test when there is none.
+ */
+static pid_t
+demo_vigil_pid(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[300], cmdline[4096], stat[512], *p;
+	FILE		*f;
+	size_t		 n, i;
+	int		 ppid = -1;
+
+	ck_assert_ptr_nonnull(d = opendir("/proc"));
+	while (ppid == -1 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(cmdline, 1, sizeof cmdline - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (cmdline[i] == '\0')
+				cmdline[i] = ' ';
+		cmdline[n] = '\0';
+		if (strstr(cmdline, "vigild fleet") == NULL ||
+		    strstr(cmdline, dir) == NULL)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(stat, 1, sizeof stat - 1, f);
+		fclose(f);
+		stat[n] = '\0';
+		if ((p = strrchr(stat, ')')) != NULL)
+			sscanf(p + 1, " %*c %d", &ppid);
+	}
+	closedir(d);
+	ck_assert_msg(ppid > 1, "no vigild runs the demo in %s", dir);
+	return ((pid_t)ppid);
+}
+
+START_TEST(a_closed_terminal_still_removes_the_demo_directory)
+{
+	char		*vigil, *screen, cmd[4096], join[2048], dir[2048], *p;
+	pid_t		 pid;
+	int64_t		 deadline;
+	int		 i;
+
+	e2e_setup();
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR -u VIGIL_KEY LANG=C.UTF-8 "
+	    "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout --foreground 120 %s "
+	    "--demo=knight; sleep 30", e2e_dir(), vigil);
+	e2e_tmux_start(300, 40, cmd);
+	screen = e2e_tmux_wait(DEMO_WAIT_MS, "the join command", DEMO_JOIN,
+	    (char *)NULL);
+	demo_join_from(screen, join, sizeof join);
+	free(screen);
+	p = strstr(join, " --fleet ");
+	ck_assert_ptr_nonnull(p);
+	snprintf(dir, sizeof dir, "%s", p + strlen(" --fleet "));
+	ck_assert_ptr_nonnull(p = strstr(dir, "/fleet "));
+	*p = '\0';
+	pid = demo_vigil_pid(dir);
+
+	/*
+	 * A terminal that closes sends SIGHUP to vigil, and timeout(1) or
+	 * a shell may pass on another while vigil winds down.
+	 */
+	for (i = 0; i < 10; i++) {
+		kill(pid, SIGHUP);
+		e2e_sleep_ms(20);
+	}
+	deadline = e2e_now_ms() + DEMO_WAIT_MS;
+	while (access(dir, F_OK) == 0 || kill(pid, 0) == 0) {
+		ck_assert_msg(e2e_now_ms() < deadline, "%s%s after SIGHUP",
+		    access(dir, F_OK) == 0 ? dir : "vigil",
+		    access(dir, F_OK) == 0 ? " is still there" :
+		    " still runs");
+		e2e_sleep_ms(100);
+	}
+	free(vigil);
 }
 END_TEST
 
@@ -201,6 +327,7 @@ demo_suite(void)
 	    the_demo_shows_how_bob_joins_and_they_kill_r8_together);
 	tcase_add_test(tc,
 	    a_console_warns_before_signing_what_no_backend_trusts);
+	tcase_add_test(tc, a_closed_terminal_still_removes_the_demo_directory);
 	suite_add_tcase(s, tc);
 	return (s);
 }

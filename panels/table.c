@@ -172,7 +172,9 @@ table_view(struct table *t, const char *pattern, int col, int reverse)
 		}
 		t->order[t->nshown++] = i;
 	}
-	if (headings || col < 0 || (size_t)col >= t->ncolumns)
+	/* No rows yet means no order array: qsort may not take NULL. */
+	if (headings || col < 0 || (size_t)col >= t->ncolumns ||
+	    t->nshown == 0)
 		return;
 	table_sort_by.t = t;
 	table_sort_by.col = col;

@@ -120,7 +120,7 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	e2e_tmux_keys("?", 0);
 	e2e_tmux_keys("G", 0);
 	free(e2e_tmux_wait(DEMO_WAIT_MS, "the join command in the Help view",
-	    "A second operator", "joins this demo as its second operator",
+	    "A second operator", "/bob.key joins this demo",
 	    (char *)NULL));
 	e2e_tmux_keys("Escape", 0);
 

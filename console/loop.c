@@ -9,6 +9,7 @@
  * loop, as the design asks, with no threads.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
+static int	 loop_tui_hung_up(struct lws *);
 static void	 loop_signal(int);
 static void	 loop_signals_install(struct loop *, struct sigaction *);
 static void	 loop_signals_restore(struct sigaction *);
@@ -325,6 +327,20 @@ loop_draw(struct loop *loop)
 	    (lws_usec_t)next * LWS_US_PER_MS);
 }
 
+/* Has the terminal behind wsi hung up? */
+static int
+loop_tui_hung_up(struct lws *wsi)
+{
+	struct pollfd	pfd;
+
+	memset(&pfd, 0, sizeof pfd);
+	pfd.fd = lws_get_socket_fd(wsi);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0 || poll(&pfd, 1, 0) != 1)
+		return (0);
+	return ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0);
+}
+
 /* The terminal's raw descriptor: keys to read, or it went away. */
 static int
 loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -349,6 +365,13 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			loop_tui_action(loop, &action);
 			memset(&action, 0, sizeof action);
 		}
+		/*
+		 * A terminal that hung up reads as ready for ever, and no
+		 * SIGHUP need come (a shell that ignores it passes none
+		 * on): closing the descriptor brings RAW_CLOSE_FILE.
+		 */
+		if (loop_tui_hung_up(wsi))
+			return (-1);
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		/* The terminal hung up: nobody is left to watch. */

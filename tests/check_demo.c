@@ -30,6 +30,10 @@ static void	 demo_join_from(const char *screen, char *buf, size_t len);
 static char	*demo_propose_r8(const char *want);
 static void	 demo_propose_trusted(const char *signer);
 static pid_t	 demo_vigil_pid(const char *dir);
+static pid_t	 demo_start_in_tmux(const char *prefix, char *dir,
+		    size_t len);
+static void	 demo_wait_gone(pid_t pid, const char *dir,
+		    const char *after);
 
 /*
  * The join command the status line shows, from its program's path to
@@ -269,18 +273,21 @@ demo_vigil_pid(const char *dir)
 	return ((pid_t)ppid);
 }
 
-START_TEST(a_closed_terminal_still_removes_the_demo_directory)
+/*
+ * Start vigil --demo=knight in tmux after the shell command prefix, and
+ * return its demo directory into dir and vigil's pid.
+ */
+static pid_t
+demo_start_in_tmux(const char *prefix, char *dir, size_t len)
 {
-	char		*vigil, *screen, cmd[4096], join[2048], dir[2048], *p;
-	pid_t		 pid;
-	int64_t		 deadline;
-	int		 i;
+	char	*vigil, *screen, cmd[4096], join[2048], *p;
+	pid_t	 pid;
 
-	e2e_setup();
 	vigil = e2e_bin("vigil");
-	snprintf(cmd, sizeof cmd, "env -u NO_COLOR -u VIGIL_KEY LANG=C.UTF-8 "
-	    "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout --foreground 120 %s "
-	    "--demo=knight; sleep 30", e2e_dir(), vigil);
+	snprintf(cmd, sizeof cmd, "%senv -u NO_COLOR -u VIGIL_KEY "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --demo=knight; sleep 30", prefix, e2e_dir(),
+	    vigil);
 	e2e_tmux_start(300, 40, cmd);
 	screen = e2e_tmux_wait(DEMO_WAIT_MS, "the join command", DEMO_JOIN,
 	    (char *)NULL);
@@ -288,11 +295,43 @@ START_TEST(a_closed_terminal_still_removes_the_demo_directory)
 	free(screen);
 	p = strstr(join, " --fleet ");
 	ck_assert_ptr_nonnull(p);
-	snprintf(dir, sizeof dir, "%s", p + strlen(" --fleet "));
+	snprintf(dir, len, "%s", p + strlen(" --fleet "));
 	ck_assert_ptr_nonnull(p = strstr(dir, "/fleet "));
 	*p = '\0';
 	pid = demo_vigil_pid(dir);
+	free(vigil);
+	return (pid);
+}
 
+/*
+ * Wait until vigil pid has ended and removed dir; when it has not in
+ * time, end it (SIGTERM, so that it still cleans up) and fail.
+ */
+static void
+demo_wait_gone(pid_t pid, const char *dir, const char *after)
+{
+	int64_t	deadline = e2e_now_ms() + DEMO_WAIT_MS;
+	int	running;
+
+	while ((running = kill(pid, 0) == 0) || access(dir, F_OK) == 0) {
+		if (e2e_now_ms() > deadline) {
+			kill(pid, SIGTERM);
+			ck_abort_msg("%s%s after %s", running ? "vigil" : dir,
+			    running ? " still runs" : " is still there",
+			    after);
+		}
+		e2e_sleep_ms(100);
+	}
+}
+
+START_TEST(a_closed_terminal_still_removes_the_demo_directory)
+{
+	char	dir[2048];
+	pid_t	pid;
+	int	i;
+
+	e2e_setup();
+	pid = demo_start_in_tmux("", dir, sizeof dir);
 	/*
 	 * A terminal that closes sends SIGHUP to vigil, and timeout(1) or
 	 * a shell may pass on another while vigil winds down.
@@ -301,15 +340,20 @@ START_TEST(a_closed_terminal_still_removes_the_demo_directory)
 		kill(pid, SIGHUP);
 		e2e_sleep_ms(20);
 	}
-	deadline = e2e_now_ms() + DEMO_WAIT_MS;
-	while (access(dir, F_OK) == 0 || kill(pid, 0) == 0) {
-		ck_assert_msg(e2e_now_ms() < deadline, "%s%s after SIGHUP",
-		    access(dir, F_OK) == 0 ? dir : "vigil",
-		    access(dir, F_OK) == 0 ? " is still there" :
-		    " still runs");
-		e2e_sleep_ms(100);
-	}
-	free(vigil);
+	demo_wait_gone(pid, dir, "SIGHUP");
+}
+END_TEST
+
+START_TEST(a_hung_up_terminal_ends_the_console_without_sighup)
+{
+	char	dir[2048];
+	pid_t	pid;
+
+	e2e_setup();
+	/* A shell that ignores SIGHUP passes none on: only the tty says. */
+	pid = demo_start_in_tmux("trap '' HUP; ", dir, sizeof dir);
+	e2e_tmux_stop();
+	demo_wait_gone(pid, dir, "its terminal hung up");
 }
 END_TEST
 
@@ -328,6 +372,7 @@ demo_suite(void)
 	tcase_add_test(tc,
 	    a_console_warns_before_signing_what_no_backend_trusts);
 	tcase_add_test(tc, a_closed_terminal_still_removes_the_demo_directory);
+	tcase_add_test(tc, a_hung_up_terminal_ends_the_console_without_sighup);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -919,6 +919,13 @@ e2e_tmux_kill(void)
 	e2e_tmux_socket[0] = '\0';
 }
 
+/* Stop the tmux server, as a terminal closing; see e2e.h. */
+void
+e2e_tmux_stop(void)
+{
+	e2e_tmux_kill();
+}
+
 /* Start cmd in a detached tmux window of cols x rows. */
 void
 e2e_tmux_start(int cols, int rows, const char *cmd)

@@ -194,6 +194,12 @@ void	 e2e_tmux_start(int cols, int rows, const char *cmd);
 void	 e2e_tmux_window(const char *cmd);
 void	 e2e_tmux_select(int index);
 
+/*
+ * Stop the tmux server now, as a terminal that closes: what runs in it
+ * sees its terminal hang up.
+ */
+void	 e2e_tmux_stop(void);
+
 /* Make the window cols x rows, as a terminal resized. */
 void	 e2e_tmux_resize(int cols, int rows);
 

@@ -469,7 +469,8 @@ vigil_usage(FILE *f)
 	}
 	fprintf(f,
 "                           with two operators: the console signs as alice\n"
-"                           and shows how bob joins from another terminal:\n"
+"                           (or with --key, which the demo then trusts) and\n"
+"                           shows how bob joins from another terminal:\n"
 "                           vigil --fleet DIR/fleet --key DIR/bob.key\n"
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"

@@ -277,6 +277,7 @@ tui_close(struct tui *tui)
 		panel_free(&tui->panels[i]);
 	form_close(&tui->form);
 	free(tui->config);
+	free(tui->join);
 	free(tui);
 }
 

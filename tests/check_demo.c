@@ -89,7 +89,8 @@ demo_propose_trusted(const char *signer)
 
 START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 {
-	char		*vigil, *screen, cmd[4096], join[2048];
+	char		*vigil, *screen, *rc, cmd[4096], join[2048], line[64];
+	FILE		*f;
 	char		 fleet[2048], dir[2048], *p;
 	const char	*env;
 	struct stat	 st;
@@ -99,9 +100,10 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	vigil = e2e_bin("vigil");
 	env = "env -u NO_COLOR -u VIGIL_KEY -u VIGIL_OPERATOR LANG=C.UTF-8 "
 	    "LC_ALL=C.UTF-8";
+	rc = e2e_path("alice.rc");
 	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s timeout "
-	    "--foreground 120 %s --demo=knight; sleep 30", env, e2e_dir(),
-	    vigil);
+	    "--foreground 120 %s --demo=knight; echo \"exit $?\" > %s; "
+	    "sleep 30", env, e2e_dir(), vigil, rc);
 	e2e_tmux_start(300, 40, cmd);
 	screen = e2e_tmux_wait(DEMO_WAIT_MS, "the join command", DEMO_JOIN,
 	    "router/r8", (char *)NULL);
@@ -168,6 +170,13 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 		    "after vigil --demo quit", dir);
 		e2e_sleep_ms(200);
 	}
+	/* Under make asan, a leak would make this 86. */
+	ck_assert_int_eq(e2e_wait_file(rc, DEMO_WAIT_MS), 0);
+	ck_assert_ptr_nonnull(f = fopen(rc, "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	fclose(f);
+	ck_assert_str_eq(line, "exit 0\n");
+	free(rc);
 	free(vigil);
 }
 END_TEST

@@ -1,0 +1,310 @@
+/*
+ * check_links.c: the console's links to backends never go blind.  Real
+ * vigild and vigil processes on loopback: a backend stopped (SIGSTOP)
+ * before the console starts or while it is connected, a listener that
+ * accepts and never answers.  Every wait is bounded.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "link.h"
+#include "proto.h"
+#include "tests.h"
+
+#define NODE_START_MS	20000	/* vigild writing its fleet file */
+#define LIVE_MS		(LINK_HANDSHAKE_MS + LINK_RETRY_MAX_MS + 4000)
+
+static int	 start_node(const char *, pid_t *);
+static char	*write_fleet(const char *);
+static char	*node_fleet(const char *, pid_t *);
+static pid_t	 start_watch(const char *, const char *, struct e2e_lines *);
+static void	 watch_for(struct e2e_lines *, const char *, int);
+static int	 listen_on(int, int *);
+static int	 accept_within(int, int);
+static void	 setup(void);
+static void	 teardown(void);
+
+/*
+ * Start `vigild node --role router --id ID` on a kernel-chosen loopback
+ * port and wait until it listens.  Returns the port.
+ */
+static int
+start_node(const char *id, pid_t *pidp)
+{
+	char	*argv[12], *file, text[512];
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	file = e2e_path(id);
+	argv[0] = e2e_bin("vigild");
+	argv[1] = "node";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = (char *)id;
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.1:0";
+	argv[8] = "--fleet-file";
+	argv[9] = file;
+	argv[10] = NULL;
+	*pidp = e2e_spawn(argv, NULL, NULL);
+	ck_assert_msg(e2e_wait_file(file, NODE_START_MS) == 0, "vigild node "
+	    "%s wrote no fleet file within %d ms", id, NODE_START_MS);
+	f = fopen(file, "r");
+	ck_assert(f != NULL);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	p = strstr(text, "ws://127.0.0.1:");
+	ck_assert_msg(p != NULL, "%s's fleet file names no URL: %s", id, text);
+	free(argv[0]);
+	free(file);
+	return (atoi(p + strlen("ws://127.0.0.1:")));
+}
+
+/* Write a fleet file of the one URL given; returns its path. */
+static char *
+write_fleet(const char *url)
+{
+	char	*path = e2e_path("fleet");
+	FILE	*f;
+
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "# one backend\n%s\n", url);
+	ck_assert(fclose(f) == 0);
+	return (path);
+}
+
+/* Start a node as start_node() does; returns a fleet file naming it. */
+static char *
+node_fleet(const char *id, pid_t *pidp)
+{
+	char	url[64];
+
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", start_node(id, pidp));
+	return (write_fleet(url));
+}
+
+/* Start `vigil --fleet FILE watch --for SECONDS`, reading its lines. */
+static pid_t
+start_watch(const char *fleet, const char *seconds, struct e2e_lines *lines)
+{
+	char	*argv[8];
+	pid_t	 pid;
+	int	 out;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "watch";
+	argv[4] = "--for";
+	argv[5] = (char *)seconds;
+	argv[6] = NULL;
+	pid = e2e_spawn(argv, NULL, &out);
+	e2e_lines_init(lines, out);
+	free(argv[0]);
+	return (pid);
+}
+
+/* Read watch's lines until one holds what, or fail after timeout_ms. */
+static void
+watch_for(struct e2e_lines *lines, const char *what, int timeout_ms)
+{
+	int64_t	deadline = e2e_now_ms() + timeout_ms, left;
+	char	line[4096];
+
+	for (;;) {
+		left = deadline - e2e_now_ms();
+		ck_assert_msg(left > 0, "watch did not print \"%s\" within "
+		    "%d ms", what, timeout_ms);
+		if (e2e_next_line(lines, line, sizeof line, (int)left) != 1)
+			continue;
+		if (strstr(line, what) != NULL)
+			return;
+	}
+}
+
+/*
+ * A listening TCP socket on the loopback of family (AF_INET or
+ * AF_INET6) at a kernel-chosen port, returned in *port.
+ */
+static int
+listen_on(int family, int *port)
+{
+	struct sockaddr_in6	 s6;
+	struct sockaddr_in	 s4;
+	struct sockaddr		*sa;
+	socklen_t		 slen;
+	int			 fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));
+	memset(&s6, 0, sizeof s6);
+	memset(&s4, 0, sizeof s4);
+	if (family == AF_INET6) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_addr = in6addr_loopback;
+		sa = (struct sockaddr *)&s6;
+		slen = sizeof s6;
+	} else {
+		s4.sin_family = AF_INET;
+		s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa = (struct sockaddr *)&s4;
+		slen = sizeof s4;
+	}
+	ck_assert_msg(bind(fd, sa, slen) == 0 && listen(fd, 16) == 0 &&
+	    getsockname(fd, sa, &slen) == 0, "cannot listen on the %s "
+	    "loopback: %s", family == AF_INET6 ? "IPv6" : "IPv4",
+	    strerror(errno));
+	*port = ntohs(family == AF_INET6 ? s6.sin6_port : s4.sin_port);
+	return (fd);
+}
+
+/* Accept one connection within timeout_ms; -1 when none came. */
+static int
+accept_within(int fd, int timeout_ms)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return (-1);
+	return (accept4(fd, NULL, NULL, SOCK_CLOEXEC));
+}
+
+/* Set up a test. */
+static void
+setup(void)
+{
+	e2e_setup();
+}
+
+/* Kill and reap what the test started, and remove its directory. */
+static void
+teardown(void)
+{
+	e2e_cleanup();
+}
+
+/*
+ * A backend stopped before the console starts completes TCP through its
+ * listen queue and never answers the handshake; once it is continued,
+ * the console's next attempt finds it live.
+ */
+START_TEST(test_node_stopped_before_watch_is_live_after_sigcont)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			*fleet;
+	pid_t			 node;
+
+	ck_assert(lines != NULL);
+	fleet = node_fleet("r1", &node);
+	ck_assert_int_eq(kill(node, SIGSTOP), 0);
+	start_watch(fleet, "60", lines);
+	/* Two handshake timeouts pass while it is stopped. */
+	e2e_sleep_ms(2 * LINK_HANDSHAKE_MS + 500);
+	ck_assert_int_eq(kill(node, SIGCONT), 0);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	free(fleet);
+	free(lines);
+}
+END_TEST
+
+/*
+ * A backend hung while connected is hung up when it answers no ping,
+ * marked down, and comes back live once it runs again.
+ */
+START_TEST(test_node_hung_while_connected_comes_back_live)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			*fleet;
+	pid_t			 node;
+
+	ck_assert(lines != NULL);
+	fleet = node_fleet("r1", &node);
+	start_watch(fleet, "60", lines);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	ck_assert_int_eq(kill(node, SIGSTOP), 0);
+	watch_for(lines, " router/r1 down: ", 30000);
+	ck_assert_int_eq(kill(node, SIGCONT), 0);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	free(fleet);
+	free(lines);
+}
+END_TEST
+
+/*
+ * A listener that accepts and never answers: the console gives up on
+ * each attempt after the handshake timeout, says so in words, keeps
+ * trying with backoff, and status ends on time.
+ */
+START_TEST(test_silent_listener_is_retried_and_explained)
+{
+	char			 url[64], *argv[8], *err;
+	int64_t			 start, deadline, at[16];
+	pid_t			 vigil;
+	int			 lfd, port, fd, n = 0, status;
+
+	lfd = listen_on(AF_INET, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = "10";
+	argv[6] = NULL;
+	start = e2e_now_ms();
+	vigil = e2e_spawn(argv, NULL, NULL);
+	deadline = start + 11000;
+	while (e2e_now_ms() < deadline && n < 16) {
+		fd = accept_within(lfd, (int)(deadline - e2e_now_ms()));
+		if (fd != -1)
+			at[n++] = e2e_now_ms() - start;	/* held, unanswered */
+	}
+	status = e2e_wait(vigil, 5000);
+	ck_assert_msg(status == 3, "status exited %d, expected 3 (a backend "
+	    "could not be reached)", status);
+	ck_assert_msg(n >= 2, "the console connected %d time(s) in 11 s; it "
+	    "must retry a backend that never answers the handshake", n);
+	ck_assert_msg(at[1] - at[0] >= LINK_HANDSHAKE_MS, "the second attempt "
+	    "came %lld ms after the first, before the handshake timeout",
+	    (long long)(at[1] - at[0]));
+	err = e2e_stderr_of(vigil);
+	ck_assert_msg(strstr(err, "no websocket handshake from 127.0.0.1:") !=
+	    NULL && strstr(err, "the backend is stopped, hung") != NULL,
+	    "status did not say why in words: %s", err);
+	free(err);
+	free(argv[0]);
+}
+END_TEST
+
+/* The links suite. */
+Suite *
+links_suite(void)
+{
+	Suite	*s = suite_create("links");
+	TCase	*tc = tcase_create("processes");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_node_stopped_before_watch_is_live_after_sigcont);
+	tcase_add_test(tc, test_node_hung_while_connected_comes_back_live);
+	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -64,6 +64,7 @@ struct link {
 	size_t			 frame_cap;
 	int			 in_frame;
 	int			 oversize;	/* drop it when it ends */
+	int			 binary;	/* refuse it when it ends */
 	size_t			 oversize_len;
 
 	/* Frames waiting to be written, oldest at out_head. */
@@ -343,6 +344,7 @@ link_failed(struct link *link, const char *why)
 	link->in_frame = 0;
 	link->frame_len = 0;
 	link->oversize = 0;
+	link->binary = 0;
 	link_out_clear(link);
 
 	if (fl->state != LINK_DOWN || strcmp(fl->error, why) != 0)
@@ -456,7 +458,8 @@ link_closed(struct link *link)
  * Add a piece of a frame.  A frame may arrive in several pieces (lws
  * delivers big frames in buffer-sized parts, and a sender may fragment);
  * it is handed on only when complete.  One larger than the protocol
- * allows is counted and dropped, and the link stays up.
+ * allows, or a binary one (vigil.v1 uses text frames only), is counted
+ * and refused, and the link stays up.
  */
 static void
 link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
@@ -468,8 +471,10 @@ link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
 		link->frame_len = 0;
 		link->oversize = 0;
 		link->oversize_len = 0;
+		link->binary = lws_frame_is_binary(wsi);
 	}
-	if (!link->oversize && link->frame_len + len > PROTO_MAX_FRAME) {
+	if (!link->oversize && (link->binary ||
+	    link->frame_len + len > PROTO_MAX_FRAME)) {
 		link->oversize = 1;
 		link->oversize_len = link->frame_len;
 		link->frame_len = 0;
@@ -502,6 +507,18 @@ link_frame_done(struct link *link)
 	char			 cause[PROTO_TEXT_MAX];
 
 	link->in_frame = 0;
+	if (link->binary) {
+		fl->bad_frames++;
+		util_format(fl->error, sizeof fl->error, "%s sent a binary "
+		    "frame of %zu bytes and it was refused: %s carries one "
+		    "JSON object per text frame; check that the backend speaks "
+		    "this protocol version", link->hostport,
+		    link->oversize_len, PROTO_SUBPROTOCOL);
+		link->fleet->dirty = 1;
+		link->oversize = 0;
+		link->binary = 0;
+		return;
+	}
 	if (link->oversize) {
 		fl->bad_frames++;
 		util_format(fl->error, sizeof fl->error, "%s sent a frame of "

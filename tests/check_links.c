@@ -2,7 +2,8 @@
  * check_links.c: the console's links to backends never go blind.  Real
  * vigild and vigil processes on loopback: a backend stopped (SIGSTOP)
  * before the console starts or while it is connected, a listener that
- * accepts and never answers.  Every wait is bounded.
+ * accepts and never answers, and a peer that sends a binary frame.
+ * Every wait is bounded.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -17,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "e2e.h"
 #include "link.h"
 #include "proto.h"
@@ -28,10 +31,12 @@
 static int	 start_node(const char *, pid_t *);
 static char	*write_fleet(const char *);
 static char	*node_fleet(const char *, pid_t *);
+static void	 status_argv(char **, char *, char *);
 static pid_t	 start_watch(const char *, const char *, struct e2e_lines *);
 static void	 watch_for(struct e2e_lines *, const char *, int);
 static int	 listen_on(int, int *);
 static int	 accept_within(int, int);
+static void	 rogue_handshake(int);
 static void	 setup(void);
 static void	 teardown(void);
 
@@ -119,6 +124,19 @@ start_watch(const char *fleet, const char *seconds, struct e2e_lines *lines)
 	return (pid);
 }
 
+/* Fill argv (7 slots) with `vigil --connect URL status --wait SECONDS`. */
+static void
+status_argv(char **argv, char *url, char *seconds)
+{
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = seconds;
+	argv[6] = NULL;
+}
+
 /* Read watch's lines until one holds what, or fail after timeout_ms. */
 static void
 watch_for(struct e2e_lines *lines, const char *what, int timeout_ms)
@@ -184,6 +202,49 @@ accept_within(int fd, int timeout_ms)
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return (-1);
 	return (accept4(fd, NULL, NULL, SOCK_CLOEXEC));
+}
+
+/*
+ * Answer a console's websocket handshake on fd as a vigil.v1 backend
+ * would (RFC 6455: the key, the GUID, SHA-1, base64).
+ */
+static void
+rogue_handshake(int fd)
+{
+	static const char	 guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned char		 accept[64];
+	char			 req[4096], keyed[128], reply[512];
+	char			*key, *end;
+	size_t			 len = 0;
+	unsigned		 mdlen;
+	ssize_t			 r;
+	struct pollfd		 pfd;
+
+	while (memmem(req, len, "\r\n\r\n", 4) == NULL) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		ck_assert_msg(poll(&pfd, 1, 5000) == 1 && len < sizeof req - 1,
+		    "the console sent no websocket handshake within 5 s");
+		r = read(fd, req + len, sizeof req - 1 - len);
+		ck_assert_msg(r > 0, "the console closed before its handshake");
+		len += (size_t)r;
+		req[len] = '\0';
+	}
+	key = strcasestr(req, "Sec-WebSocket-Key:");
+	ck_assert_msg(key != NULL, "no key in the handshake: %s", req);
+	key += strlen("Sec-WebSocket-Key:");
+	key += strspn(key, " ");
+	end = strstr(key, "\r\n");
+	snprintf(keyed, sizeof keyed, "%.*s%s", (int)(end - key), key, guid);
+	ck_assert(EVP_Digest(keyed, strlen(keyed), md, &mdlen, EVP_sha1(),
+	    NULL) == 1);
+	EVP_EncodeBlock(accept, md, (int)mdlen);
+	snprintf(reply, sizeof reply, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n"
+	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", accept);
+	ck_assert(write(fd, reply, strlen(reply)) == (ssize_t)strlen(reply));
 }
 
 /* Set up a test. */
@@ -261,13 +322,7 @@ START_TEST(test_silent_listener_is_retried_and_explained)
 
 	lfd = listen_on(AF_INET, &port);
 	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
-	argv[0] = e2e_bin("vigil");
-	argv[1] = "--connect";
-	argv[2] = url;
-	argv[3] = "status";
-	argv[4] = "--wait";
-	argv[5] = "10";
-	argv[6] = NULL;
+	status_argv(argv, url, "10");
 	start = e2e_now_ms();
 	vigil = e2e_spawn(argv, NULL, NULL);
 	deadline = start + 11000;
@@ -293,6 +348,56 @@ START_TEST(test_silent_listener_is_retried_and_explained)
 }
 END_TEST
 
+/*
+ * A binary frame is refused with a sentence naming the backend, even
+ * when it holds a well-formed hello: vigil.v1 uses text frames only.
+ */
+START_TEST(test_binary_frame_is_refused_with_a_sentence)
+{
+	static const char	 hello[] = "{\"type\":\"hello\","
+	    "\"node\":\"router/rogue\",\"version\":1,\"role\":\"router\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"scenario\":\"calm\","
+	    "\"clock_ms\":1343808096780,\"time_scale\":1.0,\"link_nodes\":1,"
+	    "\"flags\":[]}";
+	struct e2e_result	 res;
+	unsigned char		 frame[512];
+	char			 url[64], *argv[8];
+	size_t			 n = sizeof hello - 1;
+	pid_t			 child;
+	int			 lfd, port, fd;
+
+	lfd = listen_on(AF_INET, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	if ((child = e2e_fork()) == 0) {
+		/* The rogue backend: a hello, but in a binary frame. */
+		if ((fd = accept(lfd, NULL, NULL)) == -1)
+			_exit(1);
+		rogue_handshake(fd);
+		frame[0] = 0x82;
+		frame[1] = 126;
+		frame[2] = (unsigned char)(n >> 8);
+		frame[3] = (unsigned char)n;
+		memcpy(frame + 4, hello, n);
+		if (write(fd, frame, n + 4) != (ssize_t)(n + 4))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(lfd);
+	status_argv(argv, url, "2");
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(strstr(res.out, "router/rogue") == NULL, "a node from a "
+	    "binary frame was accepted: %s", res.out);
+	ck_assert_msg(strstr(res.out, "127.0.0.1:") != NULL &&
+	    strstr(res.out, "sent a binary frame of") != NULL &&
+	    strstr(res.out, "it was refused: vigil.v1 carries one JSON object "
+	    "per text frame") != NULL, "the binary frame was not refused "
+	    "with a sentence: %s%s", res.out, res.err);
+	e2e_result_free(&res);
+	free(argv[0]);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -305,6 +410,7 @@ links_suite(void)
 	tcase_add_test(tc, test_node_stopped_before_watch_is_live_after_sigcont);
 	tcase_add_test(tc, test_node_hung_while_connected_comes_back_live);
 	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
+	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -44,7 +44,7 @@ struct link {
 	int			 port;
 	char			 path[256];
 	int			 tls;
-	char			 hostport[80];	/* "127.0.0.1:9003" */
+	char			 hostport[80];	/* "127.0.0.1:9003", "[::1]:9003" */
 
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
@@ -126,7 +126,9 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 		free(link);
 		return (NULL);
 	}
-	util_format(link->hostport, sizeof link->hostport, "%s:%d",
+	/* An IPv6 address is bracketed where a port follows it. */
+	util_format(link->hostport, sizeof link->hostport,
+	    strchr(link->host, ':') != NULL ? "[%s]:%d" : "%s:%d",
 	    link->host, link->port);
 	link_connect(link);
 	return (link);

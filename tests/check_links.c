@@ -2,8 +2,8 @@
  * check_links.c: the console's links to backends never go blind.  Real
  * vigild and vigil processes on loopback: a backend stopped (SIGSTOP)
  * before the console starts or while it is connected, a listener that
- * accepts and never answers, and a peer that sends a binary frame.
- * Every wait is bounded.
+ * accepts and never answers, a peer that sends a binary frame, and a
+ * backend reached over IPv6.  Every wait is bounded.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -37,6 +37,8 @@ static void	 watch_for(struct e2e_lines *, const char *, int);
 static int	 listen_on(int, int *);
 static int	 accept_within(int, int);
 static void	 rogue_handshake(int);
+static void	 proxy_run(int, int) __attribute__((noreturn));
+static void	 proxy_pump(int, int);
 static void	 setup(void);
 static void	 teardown(void);
 
@@ -247,6 +249,59 @@ rogue_handshake(int fd)
 	ck_assert(write(fd, reply, strlen(reply)) == (ssize_t)strlen(reply));
 }
 
+/*
+ * The proxy child: take each connection to the IPv6 listener and relay
+ * it to 127.0.0.1:port until either side closes, one at a time.
+ */
+static void
+proxy_run(int lfd, int port)
+{
+	struct sockaddr_in	sin;
+	int			cfd, ufd;
+
+	for (;;) {
+		if ((cfd = accept(lfd, NULL, NULL)) == -1)
+			_exit(1);
+		ufd = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons((uint16_t)port);
+		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
+		    sizeof sin) == 0)
+			proxy_pump(cfd, ufd);
+		if (ufd != -1)
+			close(ufd);
+		close(cfd);
+	}
+}
+
+/* Copy bytes both ways between a and b until one of them closes. */
+static void
+proxy_pump(int a, int b)
+{
+	struct pollfd	pfd[2];
+	char		buf[16384];
+	ssize_t		r;
+	int		i;
+
+	pfd[0].fd = a;
+	pfd[1].fd = b;
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1)
+			return;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof buf);
+			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
+			    r)
+				return;
+		}
+	}
+}
+
 /* Set up a test. */
 static void
 setup(void)
@@ -398,6 +453,49 @@ START_TEST(test_binary_frame_is_refused_with_a_sentence)
 }
 END_TEST
 
+/*
+ * A fleet file may name a backend by a bracketed IPv6 address: a real
+ * vigild (it listens on IPv4), reached through [::1] by a relay.
+ */
+START_TEST(test_ipv6_fleet_entry_reaches_its_backend)
+{
+	struct e2e_result	 res;
+	char			 url[64], *fleet, *argv[8];
+	pid_t			 node;
+	int			 lfd, port, port6;
+
+	port = start_node("r1", &node);
+	lfd = listen_on(AF_INET6, &port6);
+	if (e2e_fork() == 0)
+		proxy_run(lfd, port);
+	close(lfd);
+	snprintf(url, sizeof url, "ws://[::1]:%d/", port6);
+	fleet = write_fleet(url);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "status";
+	argv[4] = NULL;
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(res.status == 0 && strstr(res.out, "router/r1") !=
+	    NULL && strstr(res.out, "live") != NULL, "status over IPv6 "
+	    "exited %d: %s%s", res.status, res.out, res.err);
+	e2e_result_free(&res);
+
+	/* An address that is not IPv6 in brackets is named as such. */
+	snprintf(url, sizeof url, "ws://[::1::2]:%d/", port6);
+	free(fleet);
+	fleet = write_fleet(url);
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(res.status == 2 && strstr(res.err, "is not a numeric "
+	    "IPv6 address") != NULL, "a bad IPv6 address got: %d %s",
+	    res.status, res.err);
+	e2e_result_free(&res);
+	free(fleet);
+	free(argv[0]);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -411,6 +509,7 @@ links_suite(void)
 	tcase_add_test(tc, test_node_hung_while_connected_comes_back_live);
 	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
 	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);
+	tcase_add_test(tc, test_ipv6_fleet_entry_reaches_its_backend);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -342,7 +342,8 @@ END_TEST
 
 /*
  * A backend hung while connected is hung up when it answers no ping,
- * marked down, and comes back live once it runs again.
+ * marked down, and comes back live once it runs again, even when it
+ * stayed hung through the console's next attempts.
  */
 START_TEST(test_node_hung_while_connected_comes_back_live)
 {
@@ -356,6 +357,8 @@ START_TEST(test_node_hung_while_connected_comes_back_live)
 	watch_for(lines, " router/r1 live", LIVE_MS);
 	ck_assert_int_eq(kill(node, SIGSTOP), 0);
 	watch_for(lines, " router/r1 down: ", 30000);
+	/* It stays hung past the next attempt's handshake timeout. */
+	e2e_sleep_ms(LINK_HANDSHAKE_MS + 1500);
 	ck_assert_int_eq(kill(node, SIGCONT), 0);
 	watch_for(lines, " router/r1 live", LIVE_MS);
 	free(fleet);
@@ -486,6 +489,7 @@ START_TEST(test_ipv6_fleet_entry_reaches_its_backend)
 	snprintf(url, sizeof url, "ws://[::1::2]:%d/", port6);
 	free(fleet);
 	fleet = write_fleet(url);
+	argv[2] = fleet;
 	e2e_run(argv, NULL, 15000, &res);
 	ck_assert_msg(res.status == 2 && strstr(res.err, "is not a numeric "
 	    "IPv6 address") != NULL, "a bad IPv6 address got: %d %s",

@@ -320,8 +320,8 @@ util_parse_url6(const char *url, const char *p, char *host, size_t hostlen,
 	host[n] = '\0';
 	if (inet_pton(AF_INET6, host, &a6) != 1) {
 		util_format(cause, causelen, "backend address \"%s\": \"%s\" "
-		    "is not a numeric IPv6 address; write one such as [::1], or "
-		    "a numeric IPv4 address without brackets", url, host);
+		    "is not a numeric IPv6 address; write one such as [::1], "
+		    "or a numeric IPv4 address without brackets", url, host);
 		return (-1);
 	}
 	if (close[1] != ':') {

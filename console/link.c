@@ -44,7 +44,8 @@ struct link {
 	int			 port;
 	char			 path[256];
 	int			 tls;
-	char			 hostport[80];	/* "127.0.0.1:9003", "[::1]:9003" */
+	char			 hostport[80];	/* "127.0.0.1:9003", or
+						   "[::1]:9003" */
 
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
@@ -442,9 +443,9 @@ link_closed(struct link *link)
 	else if (link->up && silent >= link_retry.secs_since_valid_ping *
 	    1000LL)
 		util_format(why, sizeof why, "%s sent nothing and answered no "
-		    "ping for %lld s, so the connection was dropped; the backend "
-		    "is hung or stopped, or the network is cut", link->hostport,
-		    (long long)(silent / 1000));
+		    "ping for %lld s, so the connection was dropped; the "
+		    "backend is hung or stopped, or the network is cut",
+		    link->hostport, (long long)(silent / 1000));
 	else if (link->up)
 		util_format(why, sizeof why, "the connection to %s was lost; "
 		    "the backend stopped or the network dropped it",

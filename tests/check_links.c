@@ -213,7 +213,8 @@ accept_within(int fd, int timeout_ms)
 static void
 rogue_handshake(int fd)
 {
-	static const char	 guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	static const char	 guid[] =
+	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	unsigned char		 accept[64];
 	char			 req[4096], keyed[128], reply[512];
@@ -509,7 +510,8 @@ links_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_node_stopped_before_watch_is_live_after_sigcont);
+	tcase_add_test(tc,
+	    test_node_stopped_before_watch_is_live_after_sigcont);
 	tcase_add_test(tc, test_node_hung_while_connected_comes_back_live);
 	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
 	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);

@@ -2,6 +2,12 @@
  * util.c: allocation, bounded strings, clocks and the small parsers every
  * program shares, in keys/, the bottom layer (see util.h).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +20,10 @@
 
 static size_t	 util_utf8_len(const unsigned char *, size_t);
 static char	*util_escape_text(const char *, int);
+static int	 util_parse_url6(const char *, const char *, char *, size_t,
+		    int *, char *, size_t, char *, size_t);
+static int	 util_parse_port(const char *, const char *, int *, char *,
+		    size_t, char *, size_t);
 
 /* Die with a message: only for programmer error or out-of-memory. */
 void
@@ -359,8 +369,6 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 {
 	const char	*p, *colon, *slash;
 	size_t		 n;
-	char		*end;
-	long		 v;
 
 	if (strncmp(url, "ws://", 5) == 0) {
 		*tls = 0;
@@ -374,6 +382,9 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		    url);
 		return (-1);
 	}
+	if (*p == '[')
+		return (util_parse_url6(url, p, host, hostlen, port, path,
+		    pathlen, cause, causelen));
 	slash = strchr(p, '/');
 	colon = strchr(p, ':');
 	if (colon == NULL || (slash != NULL && colon > slash)) {
@@ -389,9 +400,76 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	}
 	memcpy(host, p, n);
 	host[n] = '\0';
+	if (util_parse_port(url, colon + 1, port, path, pathlen, cause,
+	    causelen) != 0)
+		return (-1);
+	if (strcmp(host, "localhost") == 0)
+		util_copy(host, hostlen, "127.0.0.1");
+	for (p = host; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) && *p != '.') {
+			util_format(cause, causelen, "backend address \"%s\" "
+			    "names host \"%s\"; use a numeric IPv4 address, "
+			    "or an IPv6 one in brackets such as [::1], because "
+			    "name lookups would stall the console", url, host);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * The host of url is a bracketed IPv6 literal starting at p, as in
+ * ws://[::1]:9001/ (RFC 3986): put it in host without the brackets.
+ */
+static int
+util_parse_url6(const char *url, const char *p, char *host, size_t hostlen,
+    int *port, char *path, size_t pathlen, char *cause, size_t causelen)
+{
+	struct in6_addr	 a6;
+	const char	*close;
+	size_t		 n;
+
+	if ((close = strchr(p, ']')) == NULL) {
+		util_format(cause, causelen, "backend address \"%s\" opens an "
+		    "IPv6 address with [ and does not close it; write it as "
+		    "ws://[ADDRESS]:PORT, for example ws://[::1]:9001", url);
+		return (-1);
+	}
+	n = (size_t)(close - p - 1);
+	if (n == 0 || n >= hostlen) {
+		util_format(cause, causelen, "backend address \"%s\" has an "
+		    "empty or overlong host", url);
+		return (-1);
+	}
+	memcpy(host, p + 1, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, &a6) != 1) {
+		util_format(cause, causelen, "backend address \"%s\": \"%s\" "
+		    "is not a numeric IPv6 address; write one such as [::1], "
+		    "or a numeric IPv4 address without brackets", url, host);
+		return (-1);
+	}
+	if (close[1] != ':') {
+		util_format(cause, causelen, "backend address \"%s\" has no "
+		    "port after the IPv6 address; write it as "
+		    "ws://[ADDRESS]:PORT", url);
+		return (-1);
+	}
+	return (util_parse_port(url, close + 2, port, path, pathlen, cause,
+	    causelen));
+}
+
+/* Read the port at p of url, and the path after it ("/" if none). */
+static int
+util_parse_port(const char *url, const char *p, int *port, char *path,
+    size_t pathlen, char *cause, size_t causelen)
+{
+	char	*end;
+	long	 v;
+
 	errno = 0;
-	v = strtol(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || v < 1 || v > 65535 ||
+	v = strtol(p, &end, 10);
+	if (errno != 0 || end == p || v < 1 || v > 65535 ||
 	    (*end != '\0' && *end != '/')) {
 		util_format(cause, causelen, "backend address \"%s\" has a bad "
 		    "port; it must be a number from 1 to 65535", url);
@@ -402,17 +480,6 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		util_format(cause, causelen, "backend address \"%s\" has an "
 		    "overlong path", url);
 		return (-1);
-	}
-	if (strcmp(host, "localhost") == 0)
-		util_copy(host, hostlen, "127.0.0.1");
-	for (p = host; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) && *p != '.') {
-			util_format(cause, causelen, "backend address \"%s\" "
-			    "names host \"%s\"; use a numeric IPv4 address, "
-			    "because name lookups would stall the console",
-			    url, host);
-			return (-1);
-		}
 	}
 	return (0);
 }

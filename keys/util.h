@@ -97,8 +97,10 @@ int	 util_parse_clock(const char *s, int *seconds, char *cause,
 
 /*
  * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
- * IPv4 address or "localhost" (name lookups would block the event loop).
- * Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
+ * IPv4 address, "localhost" or a numeric IPv6 address in brackets
+ * ("[::1]", put in host without them): name lookups would block the
+ * event loop.  Fills host (size hostlen), port, path (size pathlen) and
+ * tls.  Returns 0,
  * or -1 and a sentence naming the problem in cause.
  */
 int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,

@@ -19,6 +19,7 @@
 #include "util.h"
 
 static size_t	 util_utf8_len(const unsigned char *, size_t);
+static int	 util_reorders(const unsigned char *);
 static char	*util_escape_text(const char *, int);
 static int	 util_parse_url6(const char *, const char *, char *, size_t,
 		    int *, char *, size_t, char *, size_t);
@@ -187,6 +188,10 @@ util_escape_char(const char *s, size_t len, char *esc, size_t *n)
 	if (*n == 2 && u[0] == 0xc2 && u[1] <= 0x9f)
 		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\u%04x",
 		    u[1]));
+	if (*n == 3 && util_reorders(u))
+		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\u%04x",
+		    ((u[0] & 0x0fU) << 12) | ((u[1] & 0x3fU) << 6) |
+		    (u[2] & 0x3fU)));
 	if (*n > 1 || (u[0] >= 0x20 && u[0] != 0x7f))
 		return (0);
 	for (p = named; u[0] != 0 && *p != '\0'; p += 2) {
@@ -195,6 +200,23 @@ util_escape_char(const char *s, size_t len, char *esc, size_t *n)
 			    p[1]));
 	}
 	return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\x%02x", u[0]));
+}
+
+/*
+ * Whether the three-byte UTF-8 character at u moves or breaks the text
+ * around it: the bidirectional marks, embeddings, overrides and isolates
+ * (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and the line and
+ * paragraph separators (U+2028, U+2029).  An override can make
+ * "router/r8" read as "8r/retuor" to the operator who signs it.
+ */
+static int
+util_reorders(const unsigned char *u)
+{
+	unsigned	cp;
+
+	cp = ((u[0] & 0x0fU) << 12) | ((u[1] & 0x3fU) << 6) | (u[2] & 0x3fU);
+	return (cp == 0x200e || cp == 0x200f || (cp >= 0x2028 &&
+	    cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
 }
 
 /* An escaped copy of s; see util.h. */
@@ -244,13 +266,13 @@ util_escape_text(const char *s, int backslash)
 long
 util_control_at(const char *s)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i;
+	char	esc[UTIL_ESCAPE_MAX];
+	size_t	i = 0, len = strlen(s), n;
 
-	for (i = 0; u[i] != '\0'; i++) {
-		if (u[i] < 0x20 || u[i] == 0x7f ||
-		    (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f))
+	while (i < len) {
+		if (util_escape_char(s + i, len - i, esc, &n) > 0)
 			return ((long)i);
+		i += n;
 	}
 	return (-1);
 }

@@ -1,5 +1,5 @@
 # Vigil: a terminal control console for router and station fleets.
-# Targets: all (default), check, asan, tsan, fuzz, bench, demo,
+# Targets: all (default), check, asan, tsan, fuzz, valgrind, bench, demo,
 # deps, install, uninstall, clean, lint-man.  See README.md.
 
 PREFIX ?= /usr/local
@@ -26,7 +26,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \
 	libjansson-dev libssl-dev libncurses-dev check tmux mandoc \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev valgrind
 
 # Modules.  Each program's main lives in the file named after it.
 BACKEND_SRCS = $(filter-out backend/vigild.c,$(wildcard backend/*.c))
@@ -109,6 +109,12 @@ fuzz:
 	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g" SAN="$(FUZZ_SAN)" \
 	    fuzz-run
 
+# A two-person kill end to end (vigild with --trust and --audit, keys
+# made by vigil-key, vigil propose, approve and status), every process
+# under valgrind: any error or definite leak fails it (exit 89).
+valgrind: $(PROGRAMS)
+	tests/valgrind-kill.sh $(abspath $(O))
+
 # Speed and memory figures with their targets (not pass/fail: see
 # tests/bench/vigil-bench.c).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(LIB_OBJS)
@@ -164,7 +170,7 @@ clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \
 	    check_vigil vigil-bench
 
-.PHONY: all check asan tsan fuzz fuzz-run bench lint-man demo deps \
+.PHONY: all check asan tsan fuzz fuzz-run valgrind bench lint-man demo deps \
 	install uninstall clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

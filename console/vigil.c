@@ -24,6 +24,7 @@
 #include "proto.h"
 #include "proto-command.h"
 #include "tui.h"
+#include "urls.h"
 #include "util.h"
 
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
@@ -102,12 +103,6 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered. */
-struct vigil_urls {
-	char	**v;
-	size_t	  n;
-};
-
 enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
@@ -159,12 +154,9 @@ static int	 vigil_expires(const char *, const char *, double,
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_check(const char *);
-static void	 vigil_urls_add(struct vigil_urls *, const char *);
-static void	 vigil_urls_free(struct vigil_urls *);
-static int	 vigil_read_fleet(const char *, struct vigil_urls *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
-static int	 vigil_backends(struct vigil_args *, struct vigil_urls *,
+static int	 vigil_backends(struct vigil_args *, struct urls *,
 		    char *, size_t, struct demo **);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
@@ -179,7 +171,7 @@ main(int argc, char **argv)
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
 	struct demo			*demo = NULL;
-	struct vigil_urls		 urls;
+	struct urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
@@ -219,7 +211,7 @@ main(int argc, char **argv)
 	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
-	vigil_urls_free(&urls);
+	urls_free(&urls);
 
 	if ((loop = loop_create(&fleet, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -277,7 +269,7 @@ vigil_load_key(const struct vigil_args *args,
  * exit status after saying why, with nothing left running.
  */
 static int
-vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
+vigil_backends(struct vigil_args *args, struct urls *urls, char *name,
     size_t namelen, struct demo **demo)
 {
 	struct demo_options	 dopts;
@@ -306,10 +298,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 			    &port, upath, sizeof upath, &tls, why,
 			    sizeof why) != 0) {
 				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(urls);
+				urls_free(urls);
 				return (HEADLESS_EXIT_USAGE);
 			}
-			vigil_urls_add(urls, args->connect[i]);
+			urls_add(urls, args->connect[i]);
 		}
 		if (urls->n == 1)
 			util_copy(name, namelen, urls->v[0]);
@@ -324,8 +316,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 		return (HEADLESS_EXIT_USAGE);
 	}
 	if (file != NULL) {
-		if (vigil_read_fleet(file, urls) != 0) {
-			vigil_urls_free(urls);
+		if (urls_read(file, urls, &cause) != 0) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			urls_free(urls);
 			demo_stop(*demo);
 			*demo = NULL;
 			return (HEADLESS_EXIT_USAGE);
@@ -1012,82 +1006,3 @@ vigil_scenario_check(const char *name)
 	return (-1);
 }
 
-/* Add a URL unless it is already listed. */
-static void
-vigil_urls_add(struct vigil_urls *urls, const char *url)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++) {
-		if (strcmp(urls->v[i], url) == 0)
-			return;
-	}
-	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
-	urls->v[urls->n++] = xstrdup(url);
-}
-
-/* Free a URL list. */
-static void
-vigil_urls_free(struct vigil_urls *urls)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++)
-		free(urls->v[i]);
-	free(urls->v);
-	urls->v = NULL;
-	urls->n = 0;
-}
-
-/*
- * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, every other word is a backend URL.  Returns 0, or -1 after
- * saying on standard error what is wrong and where.
- */
-static int
-vigil_read_fleet(const char *path, struct vigil_urls *urls)
-{
-	FILE	*f;
-	char	*line = NULL, *p, *word, *save, host[64], upath[256];
-	char	 cause[PROTO_TEXT_MAX];
-	size_t	 size = 0, lineno = 0;
-	int	 port, tls, error = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the path, or write one ws://HOST:PORT line per backend "
-		    "(vigild fleet --fleet-file writes one)\n", path,
-		    strerror(errno));
-		return (-1);
-	}
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
-		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
-			if (util_parse_url(word, host, sizeof host, &port,
-			    upath, sizeof upath, &tls, cause,
-			    sizeof cause) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			vigil_urls_add(urls, word);
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the file and the disk\n", path, strerror(errno));
-		error = 1;
-	} else if (urls->n == 0) {
-		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
-		    "one ws://HOST:PORT line per backend\n", path);
-		error = 1;
-	}
-done:
-	free(line);
-	fclose(f);
-	return (error ? -1 : 0);
-}

@@ -8,7 +8,8 @@
  * bytes, the node's trust file and the node's state now.  Nothing is
  * held, approved, cancelled or executed before its audit line is written
  * and synced; a refusal is written too, and said as a sentence naming
- * what was wrong and what to do.
+ * what was wrong and what to do.  The table is in the protocol library
+ * (proto-command.c), so that vigil reads it without the engine.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "util.h"
 
 #define COMMAND_WHY_MAX		PROTO_TEXT_MAX
@@ -33,12 +35,21 @@ struct command_engine {
 	/* Commands that left the pending table: freed at the next change. */
 	struct command_pending		*done[COMMAND_MAX_PENDING];
 	size_t				 ndone;
-	/* Ids executed here, a ring: the oldest is forgotten first. */
-	char				(*executed)[PROTO_CMDID_MAX];
-	size_t				 nexecuted;
-	size_t				 executed_next;
-	/* Why every command is refused, when the log could not be read. */
-	char				*broken;
+	/* Every id seen here, an open-addressed table never forgotten. */
+	struct command_seen		*seen;
+	size_t				 nseen;
+	size_t				 seencap;	/* a power of two */
+	/* Free bytes below which new proposals are refused. */
+	uint64_t			 reserve;
+};
+
+/*
+ * An id this node has seen, and what became of it: "proposed",
+ * "executed", "cancelled", "expired" or "refused".
+ */
+struct command_seen {
+	char	id[PROTO_CMDID_MAX];
+	char	fate[12];
 };
 
 /* What one audit line is about. */
@@ -48,6 +59,7 @@ struct command_event {
 	const char	*action;
 	const char	*operator;
 	const char	*document;
+	int		 verified;	/* operator's signature checked */
 };
 
 static void	 command_forget_done(struct command_engine *);
@@ -55,10 +67,18 @@ static void	 command_retire(struct command_engine *, size_t,
 		    const char *);
 static struct command_pending *command_find(struct command_engine *,
 		    const char *, size_t *);
-static int	 command_was_executed(const struct command_engine *,
+static const char *command_fate(const struct command_engine *,
 		    const char *);
-static void	 command_remember(struct command_engine *, const char *);
+static const char *command_fate_text(const char *);
+static void	 command_not_pending(const struct command_engine *,
+		    const char *, char *, size_t);
+static void	 command_remember(struct command_engine *, const char *,
+		    const char *, int);
 static void	 command_recall(struct command_engine *);
+static void	 command_recall_entry(struct command_engine *,
+		    const struct audit_mark *);
+static int	 command_low_on_space(const struct command_engine *,
+		    uint64_t *);
 static int	 command_log(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char **);
 static int	 command_refuse(struct command_engine *, int64_t,
@@ -70,13 +90,17 @@ static int	 command_check_signer(const struct command_engine *,
 		    size_t);
 static int	 command_check_time(const struct proto_command *, int64_t,
 		    char *, size_t);
+static int	 command_check_text(const struct proto_command *, char *,
+		    size_t);
 static int	 command_check_state(const struct command_engine *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
 static int	 command_check_proposal(struct command_engine *,
 		    const char *, const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
-		    struct command_pending *, char *, size_t);
+		    struct command_pending *, int *, char *, size_t);
+static int	 command_check_new(struct command_engine *,
+		    const struct proto_command *, char *, size_t);
 static const struct proto_command_target *command_target(
 		    const struct command_engine *,
 		    const struct proto_command *);
@@ -86,41 +110,6 @@ static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
-
-/*
- * The actions.  rollback and move-root come with their own issues; a
- * proposal naming them is refused as an action this node does not know.
- */
-const struct command_spec command_specs[] = {
-	{
-		.name = "kill",
-		.summary = "halt child orders and refuse new parents",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "running",
-	},
-	{
-		.name = "resume",
-		.summary = "restart a killed router",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "killed",
-	},
-};
-const size_t command_nspecs = nitems(command_specs);
-
-/* The spec for action, or NULL. */
-const struct command_spec *
-command_spec_find(const char *action)
-{
-	size_t	i;
-
-	for (i = 0; i < command_nspecs; i++) {
-		if (strcmp(command_specs[i].name, action) == 0)
-			return (&command_specs[i]);
-	}
-	return (NULL);
-}
 
 /* A new engine for node; see command.h. */
 struct command_engine *
@@ -135,8 +124,9 @@ command_engine_new(const char *node, const struct opkey_trust *trust,
 	util_copy(engine->node, sizeof engine->node, node);
 	engine->trust = trust;
 	engine->audit = audit;
-	engine->executed = xcalloc(COMMAND_MAX_EXECUTED,
-	    sizeof *engine->executed);
+	engine->seencap = 256;
+	engine->seen = xcalloc(engine->seencap, sizeof *engine->seen);
+	engine->reserve = COMMAND_DEFAULT_RESERVE;
 	engine->role = ROLE_NONE;
 	if ((slash = strchr(node, '/')) != NULL) {
 		util_format(kind, sizeof kind, "%.*s", (int)(slash - node),
@@ -150,54 +140,74 @@ command_engine_new(const char *node, const struct opkey_trust *trust,
 }
 
 /*
- * Learn from the audit log which commands this node executed before it
- * (re)started, so that a restart does not reopen them to replay: the
- * signed frames of a command are valid until it expires, and whoever saw
- * them on the wire could send them again.  A log that cannot be read back
- * leaves the engine refusing every command.
+ * Learn from the audit log every id this node saw before it (re)started,
+ * so that a restart does not reopen them to replay: the signed frames of
+ * a command are valid until it expires, and whoever saw them on the wire
+ * (every console of the node sees a proposal) could send them again.
+ * The log gathered them when it was opened and checked, in one pass.
  */
 static void
 command_recall(struct command_engine *engine)
 {
-	struct proto_audit_entry	*e;
-	FILE				*f;
-	char				*line = NULL, why[PROTO_TEXT_MAX];
-	size_t				 size = 0;
-	ssize_t				 n;
-	long				 lineno = 0;
+	const struct audit_mark	*marks;
+	size_t			 i, n;
 
-	if ((f = fopen(audit_path(engine->audit), "re")) == NULL) {
-		engine->broken = xasprintf("its audit log %s cannot be read "
-		    "back to learn which commands ran already: %s; fix that "
-		    "and restart it", audit_path(engine->audit),
-		    strerror(errno));
+	n = audit_marks(engine->audit, &marks);
+	for (i = 0; i < n; i++)
+		command_recall_entry(engine, &marks[i]);
+}
+
+/*
+ * Remember the id of one line of the log: a command proposed, approved,
+ * executed, cancelled or expired here, or one refused although its
+ * operator's signature verified.  A refusal of an unproven claim is not
+ * remembered: whoever sent it cannot make a valid proposal of that id.
+ */
+static void
+command_recall_entry(struct command_engine *engine,
+    const struct audit_mark *e)
+{
+	static const char *const fates[][2] = {
+		{ "propose", "proposed" },
+		{ "approve", "proposed" },
+		{ "execute", "executed" },
+		{ "cancel", "cancelled" },
+		{ "expire", "expired" },
+	};
+	size_t	i;
+
+	if (e->id[0] == '\0' || strcmp(e->node, engine->node) != 0)
+		return;
+	if (strcmp(e->event, "refuse") == 0) {
+		if (e->verified)
+			command_remember(engine, e->id, "refused", 0);
 		return;
 	}
-	e = xmalloc(sizeof *e);
-	while ((n = getline(&line, &size, f)) > 0) {
-		lineno++;
-		if (line[n - 1] == '\n')
-			n--;
-		if (proto_audit_decode(line, (size_t)n, e, why,
-		    sizeof why) != 0) {
-			engine->broken = xasprintf("line %ld of its audit log "
-			    "%s does not read back (%s); repair the log and "
-			    "restart it", lineno, audit_path(engine->audit),
-			    why);
-			break;
-		}
-		if (strcmp(e->event, "execute") == 0 &&
-		    strcmp(e->node, engine->node) == 0)
-			command_remember(engine, e->id);
+	for (i = 0; i < nitems(fates); i++) {
+		if (strcmp(e->event, fates[i][0]) == 0)
+			command_remember(engine, e->id, fates[i][1],
+			    strcmp(e->event, "approve") != 0);
 	}
-	if (engine->broken == NULL && ferror(f))
-		engine->broken = xasprintf("its audit log %s cannot be read "
-		    "back to learn which commands ran already: %s; fix that "
-		    "and restart it", audit_path(engine->audit),
-		    strerror(errno));
-	free(e);
-	free(line);
-	fclose(f);
+}
+
+/* Keep new proposals out when fewer than bytes are free for the log. */
+void
+command_engine_reserve(struct command_engine *engine, uint64_t bytes)
+{
+	engine->reserve = bytes;
+}
+
+/*
+ * Whether the log's filesystem has less room than the reserve; *avail
+ * gets what it has.  A filesystem that cannot be asked counts as roomy:
+ * a write that then fails is refused all the same.
+ */
+static int
+command_low_on_space(const struct command_engine *engine, uint64_t *avail)
+{
+	if (engine->audit == NULL || audit_space(engine->audit, avail) != 0)
+		return (0);
+	return (*avail < engine->reserve);
 }
 
 /* Free an engine and every command it holds; NULL is allowed. */
@@ -211,8 +221,7 @@ command_engine_free(struct command_engine *engine)
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
-	free(engine->executed);
-	free(engine->broken);
+	free(engine->seen);
 	free(engine);
 }
 
@@ -254,29 +263,89 @@ command_find(struct command_engine *engine, const char *id, size_t *index)
 	return (NULL);
 }
 
-/* Whether id is among the ids executed here. */
-static int
-command_was_executed(const struct command_engine *engine, const char *id)
+/* FNV-1a of id: where in the seen table its search starts. */
+static size_t
+command_seen_hash(const char *id)
 {
-	size_t	i;
+	uint64_t	h = 14695981039346656037ULL;
 
-	for (i = 0; i < engine->nexecuted; i++) {
-		if (strcmp(engine->executed[i], id) == 0)
-			return (1);
-	}
-	return (0);
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return ((size_t)h);
 }
 
-/* Remember id as executed, forgetting the oldest when the ring is full. */
-static void
-command_remember(struct command_engine *engine, const char *id)
+/* The slot of id in the seen table: its own, or the empty one for it. */
+static struct command_seen *
+command_seen_slot(const struct command_engine *engine, const char *id)
 {
-	util_copy(engine->executed[engine->executed_next],
-	    sizeof engine->executed[0], id);
-	engine->executed_next = (engine->executed_next + 1) %
-	    COMMAND_MAX_EXECUTED;
-	if (engine->nexecuted < COMMAND_MAX_EXECUTED)
-		engine->nexecuted++;
+	size_t	i, mask = engine->seencap - 1;
+
+	i = command_seen_hash(id) & mask;
+	while (engine->seen[i].id[0] != '\0' &&
+	    strcmp(engine->seen[i].id, id) != 0)
+		i = (i + 1) & mask;
+	return (&engine->seen[i]);
+}
+
+/* What a fate says in a sentence: "was cancelled". */
+static const char *
+command_fate_text(const char *fate)
+{
+	if (strcmp(fate, "proposed") == 0)
+		return ("was proposed before vigild restarted");
+	if (strcmp(fate, "cancelled") == 0)
+		return ("was cancelled");
+	if (strcmp(fate, "expired") == 0)
+		return ("expired");
+	if (strcmp(fate, "executed") == 0)
+		return ("was executed");
+	return ("was refused");
+}
+
+/* What became of id on this node ("executed", ...), or NULL if unseen. */
+static const char *
+command_fate(const struct command_engine *engine, const char *id)
+{
+	const struct command_seen	*s;
+
+	if (id[0] == '\0')
+		return (NULL);
+	s = command_seen_slot(engine, id);
+	return (s->id[0] != '\0' ? s->fate : NULL);
+}
+
+/*
+ * Remember id with its fate; an id already seen keeps its old fate
+ * unless overwrite.  The table doubles at half full, so a search stays
+ * short however many commands the log holds.
+ */
+static void
+command_remember(struct command_engine *engine, const char *id,
+    const char *fate, int overwrite)
+{
+	struct command_seen	*old, *s;
+	size_t			 i, oldcap;
+
+	if (id[0] == '\0')
+		return;
+	if (2 * (engine->nseen + 1) > engine->seencap) {
+		old = engine->seen;
+		oldcap = engine->seencap;
+		engine->seencap *= 2;
+		engine->seen = xcalloc(engine->seencap, sizeof *engine->seen);
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].id[0] != '\0')
+				*command_seen_slot(engine, old[i].id) = old[i];
+		}
+		free(old);
+	}
+	s = command_seen_slot(engine, id);
+	if (s->id[0] == '\0') {
+		util_copy(s->id, sizeof s->id, id);
+		engine->nseen++;
+	} else if (!overwrite)
+		return;
+	util_copy(s->fate, sizeof s->fate, fate);
 }
 
 /*
@@ -300,8 +369,18 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	util_copy(e->operator, sizeof e->operator,
 	    ev->operator != NULL ? ev->operator : "");
 	util_copy(e->text, sizeof e->text, text);
-	util_copy(e->document, sizeof e->document,
-	    ev->document != NULL ? ev->document : "");
+	/*
+	 * A refusal keeps only the document's hash: a document of 16 KB
+	 * per forged proposal would let anyone fill the disk.
+	 */
+	if (ev->document != NULL && ev->document[0] != '\0') {
+		opkey_sha256_hex(ev->document, strlen(ev->document),
+		    e->sha256);
+		if (strcmp(ev->event, "refuse") != 0)
+			util_copy(e->document, sizeof e->document,
+			    ev->document);
+	}
+	e->verified = ev->verified;
 	rc = audit_append(engine->audit, e, cause);
 	free(e);
 	return (rc);
@@ -309,8 +388,12 @@ command_log(struct command_engine *engine, int64_t now_ms,
 
 /*
  * Refuse: cause becomes "NODE refused the WHAT: WHY", and that sentence
- * is written to the audit log as a refusal.  If even that cannot be
- * written, the sentence says so.  Returns -1.
+ * is written to the audit log as a compact refusal (the document's hash,
+ * the operator as claimed or verified).  When the log's filesystem is
+ * below its reserve, a refusal whose operator was not proven is not
+ * written, so that forged traffic cannot take the room kept for
+ * approvals.  If the refusal is not written, the sentence says so.
+ * Returns -1.
  */
 static int
 command_refuse(struct command_engine *engine, int64_t now_ms,
@@ -320,11 +403,19 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 	struct command_event	 refusal = *ev;
 	char			*logcause = NULL;
 	size_t			 n;
+	uint64_t		 avail;
 
 	util_format(cause, causelen, "%s refused the %s: %s", engine->node,
 	    what, why);
 	if (engine->audit == NULL)
 		return (-1);
+	if (!ev->verified && command_low_on_space(engine, &avail)) {
+		n = strlen(cause);
+		util_format(cause + n, causelen - n, " (not written to the "
+		    "audit log, whose filesystem is nearly full: a refusal of "
+		    "an unproven operator gives way to approvals)");
+		return (-1);
+	}
 	refusal.event = "refuse";
 	if (command_log(engine, now_ms, &refusal, cause, &logcause) != 0) {
 		n = strlen(cause);
@@ -510,13 +601,99 @@ command_roles_text(int roles)
 }
 
 /*
+ * Refuse a document whose text holds a control character: its reason,
+ * action, builds and arguments reach other operators' terminals and the
+ * audit log, where an escape sequence could rewrite what they read.
+ * Returns 0, or -1 and why, naming the field.
+ */
+static int
+command_check_text(const struct proto_command *cmd, char *why,
+    size_t whylen)
+{
+	char	field[48];
+	long	at = -1;
+	size_t	i;
+
+	if ((at = util_control_at(cmd->reason)) >= 0)
+		util_copy(field, sizeof field, "reason");
+	else if ((at = util_control_at(cmd->action)) >= 0)
+		util_copy(field, sizeof field, "action");
+	for (i = 0; at < 0 && i < cmd->ntargets; i++) {
+		if ((at = util_control_at(cmd->targets[i].build)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].build",
+			    i);
+		else if ((at = util_control_at(cmd->targets[i].state)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].state",
+			    i);
+	}
+	for (i = 0; at < 0 && i < cmd->nargs; i++) {
+		if ((at = util_control_at(cmd->args[i].name)) >= 0 ||
+		    (at = util_control_at(cmd->args[i].value)) >= 0)
+			util_format(field, sizeof field, "args.%.32s",
+			    cmd->args[i].name);
+	}
+	if (at < 0)
+		return (0);
+	util_format(why, whylen, "field %s holds a control character at "
+	    "byte %ld, which could rewrite what operators read on their "
+	    "terminals; write it as plain text, without escape sequences, "
+	    "tabs or line breaks", field, at);
+	return (-1);
+}
+
+/*
+ * Refuse an id this node has seen in any way, and a new proposal when
+ * the log's filesystem is below its reserve.  Returns 0, or -1 and why.
+ */
+static int
+command_check_new(struct command_engine *engine,
+    const struct proto_command *cmd, char *why, size_t whylen)
+{
+	const char	*fate;
+	size_t		 i;
+	uint64_t	 avail;
+
+	if (command_find(engine, cmd->id, &i) != NULL) {
+		util_format(why, whylen, "command %s is already pending on "
+		    "%s; approve it rather than propose it again", cmd->id,
+		    engine->node);
+		return (-1);
+	}
+	if ((fate = command_fate(engine, cmd->id)) != NULL) {
+		if (strcmp(fate, "executed") == 0)
+			util_format(why, whylen, "command %s was already "
+			    "executed on %s; a command runs once: propose a "
+			    "new one", cmd->id, engine->node);
+		else
+			util_format(why, whylen, "command %s %s on %s, and an "
+			    "id is used once, so its signed frames cannot bring "
+			    "it back; propose a new command", cmd->id,
+			    command_fate_text(fate), engine->node);
+		return (-1);
+	}
+	if (command_low_on_space(engine, &avail)) {
+		util_format(why, whylen, "the filesystem of its audit log %s "
+		    "has %llu MB free, below the %llu MB kept so that "
+		    "approvals and cancellations of pending commands can "
+		    "still be recorded (--audit-reserve); free space there, "
+		    "then propose again", audit_path(engine->audit),
+		    (unsigned long long)(avail >> 20),
+		    (unsigned long long)(engine->reserve >> 20));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Every check a proposal must pass, in the order an operator would fix
- * them; fills p on success.  Returns 0, or -1 and why.
+ * them; fills p on success, and *verified once the proposer's signature
+ * is proven.  Returns 0, or -1 and why.
  */
 static int
 command_check_proposal(struct command_engine *engine, const char *text,
     const struct proto_signature *sig, const struct command_node_state *now,
-    int64_t now_ms, struct command_pending *p, char *why, size_t whylen)
+    int64_t now_ms, struct command_pending *p, int *verified, char *why,
+    size_t whylen)
 {
 	const struct proto_command	*cmd = &p->cmd;
 	const struct command_spec	*spec;
@@ -533,6 +710,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		}
 		return (-1);
 	}
+	if (command_check_text(cmd, why, whylen) != 0)
+		return (-1);
 	if ((spec = command_spec_find(cmd->action)) == NULL) {
 		command_actions_text(list, sizeof list);
 		util_format(why, whylen, "%s is not an action %s knows; it "
@@ -563,20 +742,11 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	if (command_check_signer(engine, sig, text, len, "the text vigil "
 	    "produces", &who, why, whylen) != 0)
 		return (-1);
+	*verified = 1;
 	if (command_check_time(cmd, now_ms, why, whylen) != 0)
 		return (-1);
-	if (command_was_executed(engine, cmd->id)) {
-		util_format(why, whylen, "command %s was already executed on "
-		    "%s; a command runs once: propose a new one", cmd->id,
-		    engine->node);
+	if (command_check_new(engine, cmd, why, whylen) != 0)
 		return (-1);
-	}
-	if (command_find(engine, cmd->id, &i) != NULL) {
-		util_format(why, whylen, "command %s is already pending on "
-		    "%s; approve it rather than propose it again", cmd->id,
-		    engine->node);
-		return (-1);
-	}
 	if (command_check_state(engine, cmd, now, why, whylen) != 0)
 		return (-1);
 	if (spec->from_state[0] != '\0' &&
@@ -630,7 +800,7 @@ command_propose(struct command_engine *engine, const char *text,
 {
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
-				    text };
+				    text, 0 };
 	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char			 words[PROTO_TEXT_MAX];
 
@@ -640,16 +810,16 @@ command_propose(struct command_engine *engine, const char *text,
 		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
 		    "has no audit log, and no command runs unrecorded; start "
 		    "it with --audit FILE", cause, causelen));
-	if (engine->broken != NULL)
-		return (command_refuse(engine, now_ms, &ev, "proposal",
-		    engine->broken, cause, causelen));
 	p = xcalloc(1, sizeof *p);
-	if (command_check_proposal(engine, text, sig, now, now_ms, p, why,
-	    sizeof why) != 0) {
+	if (command_check_proposal(engine, text, sig, now, now_ms, p,
+	    &ev.verified, why, sizeof why) != 0) {
 		if (p->cmd.id[0] != '\0' && p->cmd.action[0] != '\0') {
 			ev.id = p->cmd.id;
 			ev.action = p->cmd.action;
 		}
+		/* A proven operator's id is spent, even on a refusal. */
+		if (ev.verified)
+			command_remember(engine, p->cmd.id, "refused", 0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
 		free(p);
@@ -670,9 +840,32 @@ command_propose(struct command_engine *engine, const char *text,
 		free(p);
 		return (-1);
 	}
+	command_remember(engine, p->cmd.id, "proposed", 1);
 	engine->pending[engine->npending++] = p;
 	*out = p;
 	return (0);
+}
+
+/* Why id, approved, is not pending here: what became of it, if known. */
+static void
+command_not_pending(const struct command_engine *engine, const char *id,
+    char *why, size_t whylen)
+{
+	const char	*fate = command_fate(engine, id);
+
+	if (fate != NULL && strcmp(fate, "executed") == 0)
+		util_format(why, whylen, "command %s was already executed on "
+		    "%s; a command runs once: propose a new one", id,
+		    engine->node);
+	else if (fate != NULL)
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "%s; propose a new command", engine->node, id,
+		    command_fate_text(fate));
+	else
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "was never proposed here, or it was cancelled or has "
+		    "expired; see vigil pending, or propose it again",
+		    engine->node, id);
 }
 
 /* An approval; see command.h. */
@@ -686,7 +879,7 @@ command_approve(struct command_engine *engine, const char *id,
 	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
-					    sig->operator, text };
+					    sig->operator, text, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], names[128];
 	size_t				 i, index, n, held;
@@ -697,19 +890,8 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", "it "
 		    "has no audit log, and no command runs unrecorded; start "
 		    "it with --audit FILE", cause, causelen));
-	if (engine->broken != NULL)
-		return (command_refuse(engine, now_ms, &ev, "approval",
-		    engine->broken, cause, causelen));
 	if ((p = command_find(engine, id, &index)) == NULL) {
-		if (command_was_executed(engine, id))
-			util_format(why, sizeof why, "command %s was already "
-			    "executed on %s; a command runs once: propose a "
-			    "new one", id, engine->node);
-		else
-			util_format(why, sizeof why, "%s holds no pending "
-			    "command %s: it was never proposed here, or it was "
-			    "cancelled or has expired; see vigil pending, or "
-			    "propose it again", engine->node, id);
+		command_not_pending(engine, id, why, sizeof why);
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
@@ -732,6 +914,7 @@ command_approve(struct command_engine *engine, const char *id,
 	    "as the backend holds it", &who, why, sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
+	ev.verified = 1;
 	for (i = 0; i < p->nsigs; i++) {
 		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
 			util_format(why, sizeof why, "operator %s already "
@@ -789,7 +972,7 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
-	command_remember(engine, p->cmd.id);
+	command_remember(engine, p->cmd.id, "executed", 1);
 	command_retire(engine, index, "executed");
 	*out = p;
 	return (1);
@@ -803,8 +986,9 @@ command_cancel(struct command_engine *engine, const char *id,
 {
 	const struct opkey_trusted	*who;
 	struct command_pending		*p;
+	const char			*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
-					    sig->operator, NULL };
+					    sig->operator, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
@@ -816,7 +1000,8 @@ command_cancel(struct command_engine *engine, const char *id,
 		    "it has no audit log, and nothing changes unrecorded; "
 		    "start it with --audit FILE", cause, causelen));
 	if ((p = command_find(engine, id, &index)) == NULL) {
-		if (command_was_executed(engine, id))
+		if ((fate = command_fate(engine, id)) != NULL &&
+		    strcmp(fate, "executed") == 0)
 			util_format(why, sizeof why, "command %s was already "
 			    "executed on %s and can no longer be cancelled; "
 			    "propose the action that undoes it", id,
@@ -846,6 +1031,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	if (rc != 0)
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
+	ev.verified = 1;
 	util_format(words, sizeof words, "%s cancelled %s", sig->operator,
 	    p->cmd.action);
 	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
@@ -856,6 +1042,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
+	command_remember(engine, p->cmd.id, "cancelled", 1);
 	command_retire(engine, index, "cancelled");
 	return (0);
 }
@@ -870,7 +1057,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
     const struct command_pending ***out)
 {
 	struct command_pending	*p;
-	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL };
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
 	char			 words[PROTO_TEXT_MAX], at[16], *logcause;
 	size_t			 i = 0;
 
@@ -894,6 +1081,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
 		    words, &logcause) != 0)
 			free(logcause);
+		command_remember(engine, p->cmd.id, "expired", 1);
 		command_retire(engine, i, "expired");
 	}
 	if (out != NULL)

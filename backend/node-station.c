@@ -687,4 +687,5 @@ node_station_cert(const struct node_station *s, struct proto_cert *cert)
 	cert->last_renewal_ok = s->last_renewal_ok;
 	util_copy(cert->last_renewal_error, sizeof cert->last_renewal_error,
 	    s->last_renewal_error);
+	cert->renew_every_ms = STATION_RENEW_EVERY_MS;
 }

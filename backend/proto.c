@@ -45,6 +45,7 @@ enum proto_kind {
 #define FIELD_POSITIVE	0x10	/* a number above zero */
 #define FIELD_HEX	0x20	/* min lower-case hex digits when not "" */
 #define FIELD_OPERATOR	0x40	/* an operator's name when not "" */
+#define FIELD_SCALE	0x80	/* a time scale: PROTO_TIME_SCALE_MAX */
 
 /* One field of a message: its wire name equals the C member's name. */
 struct proto_field {
@@ -123,6 +124,8 @@ static void	 proto_encode_key(json_t *, const struct proto_field *,
 static json_t	*proto_counter(uint64_t);
 static char	*proto_dump(json_t *);
 static char	*proto_dump_sorted(json_t *);
+static char	*proto_dump_report(json_t *);
+static char	*proto_dump_flags(json_t *, size_t);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
 static json_t	*proto_report_alert_json(const struct proto_report_alert *);
 static json_t	*proto_report_proposal_json(
@@ -183,8 +186,8 @@ static const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, scenario, FIELD_OPTIONAL),
 	P_NUM(struct proto_hello, clock_ms, KIND_I64, 0, 0, 0),
 	P_NUM(struct proto_hello, time_scale, KIND_DOUBLE,
-	    FIELD_OPTIONAL|FIELD_POSITIVE, 0, 1),
-	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 1),
+	    FIELD_OPTIONAL|FIELD_POSITIVE|FIELD_SCALE, 0, 1),
+	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 0),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
 	P_OPTARRAY(struct proto_hello, operators, noperators,
@@ -260,6 +263,8 @@ static const struct proto_field proto_cert_fields[] = {
 	P_NUM(struct proto_cert, last_renewal_ms, KIND_I64, 0, 0, 0),
 	P_NUM(struct proto_cert, last_renewal_ok, KIND_BOOL, 0, 0, 0),
 	P_STR(struct proto_cert, last_renewal_error, 0),
+	P_NUM(struct proto_cert, renew_every_ms, KIND_I64, FIELD_OPTIONAL, 1,
+	    0),
 };
 
 static const struct proto_field proto_alert_fields[] = {
@@ -387,6 +392,9 @@ static const struct proto_field proto_audit_fields[] = {
 	P_STR(struct proto_audit_entry, operator, 0),
 	P_STR(struct proto_audit_entry, text, 0),
 	P_STR(struct proto_audit_entry, document, 0),
+	P_STR(struct proto_audit_entry, sha256, FIELD_OPTIONAL),
+	P_NUM(struct proto_audit_entry, verified, KIND_BOOL, FIELD_OPTIONAL,
+	    0, 0),
 	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
 };
 
@@ -560,6 +568,11 @@ proto_load(const char *what, const char *buf, size_t len, char *cause,
 		util_format(cause, causelen, "%s names a field twice (%s at "
 		    "line %d column %d); each field may appear once", what,
 		    jerr.text, jerr.line, jerr.column);
+	else if (json_error_code(&jerr) == json_error_invalid_utf8)
+		/* jansson's text would quote the very bytes. */
+		util_format(cause, causelen, "%s is not valid UTF-8 at line "
+		    "%d column %d; vigil.v1 frames are UTF-8 text: check how "
+		    "the sender encodes names", what, jerr.line, jerr.column);
 	else if (json_error_code(&jerr) == json_error_numeric_overflow)
 		util_format(cause, causelen, "%s holds a number out of range "
 		    "(%s at line %d column %d); vigil.v1 integers fit in 64 "
@@ -838,6 +851,11 @@ proto_decode_integer(struct proto_ctx *ctx, json_t *v,
 		*(uint64_t *)dst = (uint64_t)n;
 		break;
 	case KIND_I64:
+		/* Every int64 field is a time in milliseconds. */
+		if (n > PROTO_TIME_MAX)
+			return (proto_fail(ctx, "field %s is %lld, past the "
+			    "year 9999: expected at most %lld milliseconds",
+			    label, n, (long long)PROTO_TIME_MAX));
 		*(int64_t *)dst = (int64_t)n;
 		break;
 	default:
@@ -855,12 +873,17 @@ static int
 proto_decode_double(struct proto_ctx *ctx, json_t *v,
     const struct proto_field *f, const char *label, double *dst)
 {
-	double	d;
+	double	d, hi;
 
 	if (!json_is_integer(v) && !json_is_real(v))
 		return (proto_fail(ctx, "field %s is %s, expected a number",
 		    label, proto_json_kind(v)));
 	d = json_number_value(v);
+	hi = (f->flags & FIELD_SCALE) ? PROTO_TIME_SCALE_MAX : PROTO_REAL_MAX;
+	if (d > hi)
+		return (proto_fail(ctx, "field %s is %g, expected at most %g%s",
+		    label, d, hi, (f->flags & FIELD_SCALE) ? " seconds of node "
+		    "clock per real second" : ""));
 	if ((f->flags & FIELD_POSITIVE) && !(d > 0))
 		return (proto_fail(ctx, "field %s is %g, expected a number "
 		    "above 0", label, d));
@@ -1007,7 +1030,8 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
 		memcpy(args[n].value, s, len + 1);
 		n++;
 	}
-	qsort(args, n, sizeof *args, proto_arg_cmp);
+	if (n > 1)
+		qsort(args, n, sizeof *args, proto_arg_cmp);
 	*(size_t *)((char *)dst - f->off + f->countoff) = n;
 	return (0);
 }
@@ -1232,6 +1256,8 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		proto_set(obj, f->key, proto_counter(*(const uint64_t *)p));
 		break;
 	case KIND_I64:
+		if ((f->flags & FIELD_OPTIONAL) && *(const int64_t *)p < f->min)
+			break;
 		proto_set(obj, f->key, json_integer(*(const int64_t *)p));
 		break;
 	case KIND_INT:
@@ -1324,21 +1350,34 @@ proto_encode_key(json_t *obj, const struct proto_field *fields,
 static char *
 proto_dump(json_t *v)
 {
-	char	*s;
+	return (proto_dump_flags(v, JSON_COMPACT));
+}
 
-	if ((s = json_dumps(v, JSON_COMPACT)) == NULL)
-		fatal("%s: out of memory", __func__);
-	json_decref(v);
-	return (s);
+/*
+ * Print a report's compact JSON, all ASCII, and drop the value: JSON
+ * escapes only C0 controls, and a report may go to a terminal, which
+ * would act on a C1 control (U+0080 to U+009F) a backend sent.
+ */
+static char *
+proto_dump_report(json_t *v)
+{
+	return (proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII));
 }
 
 /* Print compact JSON with keys in byte order and drop the value. */
 static char *
 proto_dump_sorted(json_t *v)
 {
+	return (proto_dump_flags(v, JSON_COMPACT | JSON_SORT_KEYS));
+}
+
+/* Print JSON with jansson's flags and drop the value. */
+static char *
+proto_dump_flags(json_t *v, size_t flags)
+{
 	char	*s;
 
-	if ((s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+	if ((s = json_dumps(v, flags)) == NULL)
 		fatal("%s: out of memory", __func__);
 	json_decref(v);
 	return (s);
@@ -1741,7 +1780,7 @@ proto_report_status(const char *fleet, const struct proto_report_node *nodes,
 	}
 	proto_set(obj, "nodes", arr);
 	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* {"alerts":[...]}; see proto.h. */
@@ -1753,7 +1792,7 @@ proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
 	if ((obj = json_object()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One watch line about a node; see proto.h. */
@@ -1767,7 +1806,7 @@ proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
 	proto_set(obj, "event", json_string("node"));
 	proto_set(obj, "time", json_integer(time_ms));
 	proto_set(obj, "node", proto_report_node_json(node));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One watch line about an alert; see proto.h. */
@@ -1783,7 +1822,7 @@ proto_report_alert_event(int64_t time_ms, const char *change,
 	proto_set_string(obj, "change", change);
 	proto_set(obj, "time", json_integer(time_ms));
 	proto_set(obj, "alert", proto_report_alert_json(alert));
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }
 
 /* One pending proposal for vigil pending --json (see proto.h). */
@@ -1860,5 +1899,5 @@ proto_report_proposals(const struct proto_report_proposal *v, size_t n)
 			fatal("%s: out of memory", __func__);
 	}
 	proto_set(obj, "proposals", arr);
-	return (proto_dump(obj));
+	return (proto_dump_report(obj));
 }

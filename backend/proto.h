@@ -30,6 +30,18 @@
 #define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
 #define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
 
+/*
+ * Bounds on numbers, so that no value a backend sends can overflow the
+ * console's arithmetic or be shown as a fact when it is absurd: every
+ * time in milliseconds (clocks, uptimes, intervals, countdowns) is at
+ * most the last millisecond of the year 9999; a time scale is at most
+ * what vigild's simulator allows; any other real number is finite and
+ * at most 1e15.  Counters may be as large as JSON integers go (2^63-1).
+ */
+#define PROTO_TIME_MAX		253402300799999LL
+#define PROTO_TIME_SCALE_MAX	10000.0
+#define PROTO_REAL_MAX		1e15
+
 /* Roles are bits so that a command can name the roles it applies to. */
 enum proto_role {
 	ROLE_NONE = 0,
@@ -82,7 +94,8 @@ struct proto_hello {
 	char		scenario[32];		/* "calm", "knight", ""... */
 	int64_t		clock_ms;		/* node clock now */
 	double		time_scale;		/* clock secs per real sec */
-	int		link_nodes;		/* nodes on this websocket */
+	int		link_nodes;		/* nodes on this websocket;
+						   0 when not declared */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	/*
@@ -165,6 +178,7 @@ struct proto_cert {
 	int64_t	last_renewal_ms;		/* last attempt; 0 never */
 	int	last_renewal_ok;
 	char	last_renewal_error[PROTO_TEXT_MAX];	/* words, "" if ok */
+	int64_t	renew_every_ms;			/* renewal period; 0: unsaid */
 };
 
 /* A warning a backend raises itself, already in words. */
@@ -354,7 +368,11 @@ int	 proto_command_decode(const char *text, size_t len,
 /*
  * One line of a backend's audit log (audit.h): JSON with keys in byte
  * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
- * for the first line).
+ * for the first line).  A refusal holds the document's SHA-256 but not
+ * the document, and says whether its operator's signature verified, so
+ * that a flood of forged commands costs the log a short line each.
+ * Lines written before "sha256" and "verified" existed read back with
+ * "" and false.
  */
 struct proto_audit_entry {
 	uint64_t	seq;			/* 1, 2, ... */
@@ -368,6 +386,9 @@ struct proto_audit_entry {
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
 	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
 	char		document[PROTO_DOC_MAX];/* may be "" */
+	char		sha256[65];		/* of the document, or "" */
+	int		verified;		/* operator proven by a
+						   signature */
 	char		prev[65];		/* hex SHA-256 */
 };
 

@@ -4,11 +4,14 @@
  * simulator, a bounded queue of outgoing frames per console, and one
  * two-person rule engine per node carrying commands to the simulator.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +31,19 @@
 
 /* Bad messages logged per console before the rest are only answered. */
 #define SERVER_LOG_PER_SESSION	20
+
+/*
+ * Refusals (of commands and of bad messages) a console may earn: a burst
+ * of SERVER_REFUSAL_BURST, then SERVER_REFUSALS_PER_S a second.  One
+ * past that closes its connection, so that a peer sending forged or
+ * broken frames in a loop costs the audit log a bounded number of
+ * lines.  An operator fixing a mistake by hand stays far below it.
+ */
+/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+#define SERVER_FD_SPARE		16
+
+#define SERVER_REFUSAL_BURST	20
+#define SERVER_REFUSALS_PER_S	2
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -61,6 +77,8 @@ struct server_session {
 	enum lws_close_status	 close_status;
 	char			 peer[64];	/* "127.0.0.1:53422" */
 	unsigned		 logged;	/* complaints logged */
+	double			 refusals_left;	/* token bucket */
+	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
 
 	char			*rx;		/* message being assembled */
@@ -81,10 +99,16 @@ struct server {
 	struct proto_msg	 msg;		/* scratch; messages are big */
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
+	unsigned long		 fd_limit;	/* RLIMIT_NOFILE */
+	unsigned		 lws_fd_limit;	/* for lws; 0: all */
+	size_t			 conns;		/* accepted sockets open */
+	int			 saturated;	/* accepting stopped for now */
+	int64_t			 saturated_logged_ms;
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static int	 server_probe(const char *address, int port, const char *node,
 		    char **cause);
@@ -100,6 +124,7 @@ static void	 server_session_receive(struct server_session *sn,
 static void	 server_session_message(struct server_session *sn);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
+static void	 server_session_refused(struct server_session *sn);
 static void	 server_session_push(struct server_session *sn, size_t node,
 		    int replaceable, const char *text, size_t len);
 static void	 server_session_send(struct server_session *sn,
@@ -129,8 +154,10 @@ static void	 server_proposal(struct server_node *node,
 		    const struct command_pending *p, const char *status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
-		    const char *text);
+		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static void	 server_check_fds(struct server *server, int64_t now);
+static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -175,6 +202,32 @@ server_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/*
+ * How many descriptors libwebsockets may use: the process's limit less
+ * room for what vigild holds itself (an audit log per node, stdio, a
+ * file being written).  libwebsockets stops polling its listening
+ * sockets when its own count reaches this, and starts again when a
+ * connection closes; left at the process's limit, accept() would fail
+ * with EMFILE while the listening socket stays readable, and the loop
+ * would spin at full CPU logging each failure.  *limit gets the
+ * process's limit.  Returns 0 (libwebsockets' default) when there is no
+ * usable limit.
+ */
+static unsigned
+server_fd_limit(size_t nnodes, unsigned long *limit)
+{
+	struct rlimit	rl;
+	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+
+	*limit = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return (0);
+	*limit = (unsigned long)rl.rlim_cur;
+	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+		return (0);
+	return ((unsigned)(rl.rlim_cur - spare));
 }
 
 /* Pass libwebsockets' errors and warnings on, without its timestamp. */
@@ -395,6 +448,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
+	server->lws_fd_limit = info.fd_limit_per_thread;
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 	if ((server->context = lws_create_context(&info)) == NULL) {
@@ -527,7 +582,7 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 /* One rule engine per node, trusting trust and logging to audits[i]. */
 void
 server_commands(struct server *server, const struct opkey_trust *trust,
-    struct audit *const *audits)
+    struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
 	size_t			 i;
@@ -538,9 +593,11 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
-		if (trust != NULL)
-			node->engine = command_engine_new(server_node_id(node),
-			    trust, node->audit);
+		if (trust == NULL)
+			continue;
+		node->engine = command_engine_new(server_node_id(node), trust,
+		    node->audit);
+		command_engine_reserve(node->engine, reserve);
 	}
 }
 
@@ -576,6 +633,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_broadcast(node, msg, 0);
 	}
 
+	server_check_fds(server, now);
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
 	if (stats) {
 		server->last_stats_ms = now;
@@ -695,6 +753,8 @@ server_session_open(struct server_node *node, struct server_session *sn,
 
 	sn->node = node;
 	sn->wsi = wsi;
+	sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = util_mono_ms();
 	server_queue_init(&sn->queue, SERVER_QUEUE_MAX, LWS_PRE);
 	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
 	    &slen) == 0 && sin.sin_family == AF_INET &&
@@ -891,6 +951,7 @@ server_session_message(struct server_session *sn)
 	if (sn->rx_binary) {
 		server_session_error(sn, "", "a binary message was refused: "
 		    "vigil.v1 carries one JSON object per text message");
+		server_session_refused(sn);
 		return;
 	}
 	memset(msg, 0, sizeof *msg);
@@ -898,6 +959,7 @@ server_session_message(struct server_session *sn)
 		type = msg->type == MSG_UNKNOWN ? "" :
 		    proto_type_name(msg->type);
 		server_session_error(sn, type, cause);
+		server_session_refused(sn);
 		return;
 	}
 	type = proto_type_name(msg->type);
@@ -913,20 +975,58 @@ server_session_message(struct server_session *sn)
 		if (sn->logged++ < SERVER_LOG_PER_SESSION)
 			server_log("%s: console at %s reports: %s",
 			    server_node_id(sn->node), sn->peer, text);
+		server_session_refused(sn);
 		return;
 	case MSG_AUTH:
 		util_format(text, sizeof text, "auth refused: vigil.v1 "
 		    "reserves auth for a later version; commands carry their "
 		    "operators' signatures instead");
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
 		    "%s, a console does not; a console sends propose, "
 		    "approve and cancel", type, type);
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	}
+}
+
+/*
+ * Count one refusal against console sn; past its allowance (see
+ * SERVER_REFUSAL_BURST) tell it why in an error frame and close its
+ * connection once that is sent.  Nothing it sends after is read.
+ */
+static void
+server_session_refused(struct server_session *sn)
+{
+	char	text[PROTO_TEXT_MAX];
+	int64_t	now = util_mono_ms();
+
+	if (sn->dead || sn->closing)
+		return;
+	sn->refusals_left += (double)(now - sn->refusals_ms) *
+	    SERVER_REFUSALS_PER_S / 1000.0;
+	if (sn->refusals_left > SERVER_REFUSAL_BURST)
+		sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = now;
+	sn->refusals_left -= 1;
+	if (sn->refusals_left >= 0)
+		return;
+	util_format(text, sizeof text, "too many refused messages: more "
+	    "than %d at once or %d a second after that; %s closes this "
+	    "connection and reads nothing more from it: fix what the "
+	    "refusals said, then reconnect", SERVER_REFUSAL_BURST,
+	    SERVER_REFUSALS_PER_S, server_node_id(sn->node));
+	sn->logged = SERVER_LOG_PER_SESSION + 1;
+	server_log("%s: console at %s: %s", server_node_id(sn->node),
+	    sn->peer, text);
+	server_session_error(sn, "", text);
+	sn->closing = 1;
+	sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_callback_on_writable(sn->wsi);
 }
 
 /*
@@ -1033,11 +1133,13 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 
 /*
  * Write a refusal the engine did not see into node's audit log, if it
- * has one, so that every refusal is on record.
+ * has one, so that every refusal is on record: compact, with operator
+ * as claimed unless verified.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
-    const char *action, const char *operator, const char *text)
+    const char *action, const char *operator, int verified,
+    const char *text)
 {
 	struct proto_audit_entry	*e;
 	char				*cause = NULL;
@@ -1052,6 +1154,7 @@ server_refusal_audit(struct server_node *node, const char *id,
 	util_copy(e->action, sizeof e->action, action);
 	util_copy(e->operator, sizeof e->operator, operator);
 	util_copy(e->text, sizeof e->text, text);
+	e->verified = verified;
 	if (audit_append(node->audit, e, &cause) != 0) {
 		server_log("%s: %s", server_node_id(node), cause);
 		free(cause);
@@ -1082,10 +1185,11 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	    "with --trust FILE naming the operators' public keys",
 	    server_node_id(sn->node), verb, action[0] != '\0' ? " of " : "",
 	    action);
-	server_refusal_audit(sn->node, id, action, op, text);
+	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
 	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_session_refused(sn);
 }
 
 /*
@@ -1202,6 +1306,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			    server_node_id(node), verb, cause);
 	}
 	server_result(sn, node, verb, id, action, "refused", cause);
+	server_session_refused(sn);
 }
 
 /*
@@ -1230,7 +1335,7 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		    "although %s and %s signed it: %s", server_node_id(node),
 		    p->cmd.action, p->cmd.id, proposer, approver, why);
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
-		    text);
+		    1, text);
 		server_log_command(sn, "%s", text);
 		server_proposal(node, p, "refused");
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
@@ -1260,6 +1365,74 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	out->type = MSG_STATS;
 	out->u.stats = st;
 	server_broadcast(node, out, 1);
+}
+
+/*
+ * Notice when libwebsockets has stopped accepting because its share of
+ * descriptors is used up (see server_fd_limit): say so on stderr once a
+ * second with the numbers, and raise an alert on every console still
+ * connected, so that their operators learn why others cannot connect
+ * rather than seeing nodes go quiet; clear it when accepting resumes.
+ */
+static void
+server_check_fds(struct server *server, int64_t now)
+{
+	size_t	used = server->conns + server->nnodes + 2;
+	int	full;
+
+	full = server->lws_fd_limit != 0 && used >= server->lws_fd_limit;
+	if (!full && !server->saturated)
+		return;
+	if (full && (!server->saturated ||
+	    now - server->saturated_logged_ms >= 1000)) {
+		server_log("not accepting connections: %zu connections and %zu "
+		    "listening socket%s use the %u descriptors kept for them "
+		    "(the process may open %lu, ulimit -n); new consoles wait "
+		    "until some close: find who holds so many connections, or "
+		    "raise the limit", server->conns, server->nnodes,
+		    server->nnodes == 1 ? "" : "s", server->lws_fd_limit,
+		    server->fd_limit);
+		server->saturated_logged_ms = now;
+	}
+	if (full == server->saturated)
+		return;
+	server->saturated = full;
+	if (!full)
+		server_log("accepting connections again: %zu connections open",
+		    server->conns);
+	server_fd_alert(server);
+}
+
+/* Raise, or clear, the descriptor-limit alert on every console. */
+static void
+server_fd_alert(struct server *server)
+{
+	struct proto_msg	*msg = &server->msg;
+	struct proto_alert	*a = &msg->u.alert;
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_ALERT;
+		util_copy(a->node, sizeof a->node,
+		    server_node_id(&server->nodes[i]));
+		a->clock_ms = sim_clock_ms(server->sim);
+		a->severity = SEV_CRITICAL;
+		util_copy(a->code, sizeof a->code, "fd-limit");
+		a->clear = !server->saturated;
+		util_format(a->text, sizeof a->text, "vigild %s new "
+		    "connections: %zu are open, the most its descriptor limit "
+		    "(%lu, ulimit -n) allows", server->saturated ? "refuses" :
+		    "accepts again", server->conns, server->fd_limit);
+		util_copy(a->cause, sizeof a->cause, "something holds many "
+		    "connections to this backend open: a client leaking them, "
+		    "or a flood of connections");
+		util_copy(a->action, sizeof a->action, "find who holds the "
+		    "connections (ss -tnp) and stop it, or restart vigild with "
+		    "a higher ulimit -n; consoles already connected keep "
+		    "working");
+		server_broadcast(&server->nodes[i], msg, 0);
+	}
 }
 
 /* Expire commands past their time, and tell the nodes' consoles. */
@@ -1311,6 +1484,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct server_session	*sn = user;
 	struct server_node	*node;
+	struct server		*server;
 
 	switch (reason) {
 	case LWS_CALLBACK_ESTABLISHED:
@@ -1337,6 +1511,17 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (node == NULL)
 			break;
 		return (server_http(node, wsi));
+	case LWS_CALLBACK_WSI_CREATE:
+		/* Every accepted socket, for server_check_fds(). */
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL)
+			server->conns++;
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL && server->conns > 0)
+			server->conns--;
+		break;
 	default:
 		break;
 	}

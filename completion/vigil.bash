@@ -29,6 +29,17 @@ _vigil_verb()
 	done
 }
 
+# The scenarios vigild runs (vigild help scenarios: NAME SUMMARY a line),
+# so that a new one is completed without editing this file.
+_vigil_scenarios()
+{
+	local s
+
+	s=$("${VIGIL_VIGILD:-vigild}" help scenarios 2>/dev/null |
+	    cut -d' ' -f1)
+	echo "${s:-calm knight capital}"
+}
+
 _vigil()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -42,12 +53,12 @@ _vigil()
 
 	# --demo=SCENARIO: bash splits the word at "=".
 	if [[ $prev == = && ${COMP_WORDS[COMP_CWORD-2]} == --demo ]]; then
-		_vigil_words "calm knight capital" "$cur"
+		_vigil_words "$(_vigil_scenarios)" "$cur"
 		return
 	fi
 	case $cur in
 	--demo=*)
-		COMPREPLY=($(compgen -P --demo= -W "calm knight capital" \
+		COMPREPLY=($(compgen -P --demo= -W "$(_vigil_scenarios)" \
 		    -- "${cur#--demo=}"))
 		return ;;
 	esac
@@ -86,7 +97,8 @@ _vigil()
 _vigild()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local both="--time-scale --start --trust --help"
+	local both="--time-scale --start --trust --audit-reserve --help
+	    --version"
 	local node="--role --id --listen --group --build --flag --fleet-file
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
@@ -101,7 +113,7 @@ _vigild()
 		_vigil_words "router station" "$cur"
 		return ;;
 	--scenario)
-		_vigil_words "calm knight capital" "$cur"
+		_vigil_words "$(_vigil_scenarios)" "$cur"
 		return ;;
 	--fleet-file|--trust|--audit)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -110,13 +122,15 @@ _vigild()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--id|--listen|--group|--build|--flag|--time-scale|--start|\
-	--base-port|--listen-address|--routers|--stations|--devices)
+	--base-port|--listen-address|--routers|--stations|--devices|\
+	--audit-reserve)
 		COMPREPLY=()
 		return ;;
 	esac
 	case ${COMP_WORDS[1]} in
 	node)	_vigil_words "$node" "$cur" ;;
 	fleet)	_vigil_words "$fleet" "$cur" ;;
+	help)	((COMP_CWORD == 2)) && _vigil_words "scenarios" "$cur" ;;
 	esac
 }
 

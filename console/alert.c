@@ -3,8 +3,10 @@
  *
  * One stored alert per key (rule, code and nodes, or rule and code for a
  * grouped alert), kept after it clears so that a new episode counts on
- * the same entry.  The set is small: its size is bounded by the distinct
- * problems seen, and the oldest cleared entries go once it grows large.
+ * the same entry.  Its size is bounded by the distinct problems seen,
+ * and the oldest cleared entries go once it grows large; a map from key
+ * to entry finds the alert to refresh without a scan, since a fleet of
+ * thousands raises one per node and problem on every tick.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -16,7 +18,14 @@
 /* Past this many stored alerts, the oldest cleared one makes room. */
 #define ALERT_KEEP	512
 
+/* An alert's key: rule, code, total and up to ALERT_MAX_NODES ids. */
+#define ALERT_KEY_MAX	(2 * PROTO_CODE_MAX + 32 + \
+			    ALERT_MAX_NODES * (PROTO_ID_MAX + 8))
+
 static size_t	 alert_nnodes(const struct alert *a);
+static int	 alert_cmp_name(const void *a, const void *b);
+static void	 alert_key(const struct alert *a, char *buf, size_t len);
+static void	 alert_reindex(struct alert_set *set);
 static size_t	 alert_total(const struct alert *a);
 static int	 alert_has_node(const struct alert *a, const char *node);
 static int	 alert_same_nodes(const struct alert *a, const struct alert *b);
@@ -128,6 +137,55 @@ alert_copy_content(struct alert *dst, const struct alert *src)
 	dst->grouped = src->grouped;
 }
 
+/* Order node names for a key. */
+static int
+alert_cmp_name(const void *pa, const void *pb)
+{
+	return (strcmp(*(const char *const *)pa, *(const char *const *)pb));
+}
+
+/*
+ * The key a is stored under: its rule, code and (unless grouped) its
+ * nodes in sorted order with their total, each part prefixed with its
+ * length so that no two keys run together.  Two alerts have the same
+ * key exactly when alert_same_key() holds for them.
+ */
+static void
+alert_key(const struct alert *a, char *buf, size_t len)
+{
+	const char	*names[ALERT_MAX_NODES];
+	size_t		 i, n = alert_nnodes(a), used;
+
+	util_format(buf, len, "%zu:%s%zu:%s%c", strlen(a->rule), a->rule,
+	    strlen(a->code), a->code, a->grouped ? 'g' : 'n');
+	if (a->grouped)
+		return;
+	for (i = 0; i < n; i++)
+		names[i] = a->nodes[i];
+	qsort(names, n, sizeof names[0], alert_cmp_name);
+	used = strlen(buf);
+	util_format(buf + used, len - used, "%zu", alert_total(a));
+	for (i = 0; i < n; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "/%zu:%s",
+		    strlen(names[i]), names[i]);
+	}
+}
+
+/* Index every stored alert again, after their places moved. */
+static void
+alert_reindex(struct alert_set *set)
+{
+	char	key[ALERT_KEY_MAX];
+	size_t	i;
+
+	hmap_clear(&set->index);
+	for (i = 0; i < set->n; i++) {
+		alert_key(&set->v[i], key, sizeof key);
+		hmap_put(&set->index, key, i);
+	}
+}
+
 /* Drop the oldest cleared alert once the set holds ALERT_KEEP. */
 static void
 alert_make_room(struct alert_set *set)
@@ -148,6 +206,7 @@ alert_make_room(struct alert_set *set)
 	memmove(&set->v[oldest], &set->v[oldest + 1],
 	    (set->n - oldest - 1) * sizeof set->v[0]);
 	set->n--;
+	alert_reindex(set);
 }
 
 /* Start an empty set. */
@@ -155,6 +214,7 @@ void
 alert_set_init(struct alert_set *set)
 {
 	memset(set, 0, sizeof *set);
+	hmap_init(&set->index);
 }
 
 /* Free the set's storage; it is empty afterwards. */
@@ -162,6 +222,7 @@ void
 alert_set_free(struct alert_set *set)
 {
 	free(set->v);
+	hmap_free(&set->index);
 	memset(set, 0, sizeof *set);
 }
 
@@ -177,20 +238,20 @@ alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
     struct alert **out)
 {
 	struct alert	*s;
+	char		 key[ALERT_KEY_MAX];
 	size_t		 i;
 	int		 changed, news;
 
-	for (i = 0; i < set->n; i++) {
-		if (alert_same_key(&set->v[i], a))
-			break;
-	}
-	if (i == set->n) {
+	alert_key(a, key, sizeof key);
+	if (!hmap_get(&set->index, key, &i) ||
+	    !alert_same_key(&set->v[i], a)) {
 		alert_make_room(set);
 		if (set->n == set->cap) {
 			set->cap = set->cap == 0 ? 16 : set->cap * 2;
 			set->v = xreallocarray(set->v, set->cap,
 			    sizeof set->v[0]);
 		}
+		hmap_put(&set->index, key, set->n);
 		s = &set->v[set->n++];
 		memset(s, 0, sizeof *s);
 		alert_copy_content(s, a);
@@ -313,7 +374,8 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 			continue;
 		all[n++] = &set->v[i];
 	}
-	qsort(all, n, sizeof *all, alert_cmp);
+	if (n > 1)
+		qsort(all, n, sizeof *all, alert_cmp);
 	if (n > max)
 		n = max;
 	memcpy(out, all, n * sizeof *all);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
 #include "proto.h"
 
 #define ALERT_MAX_NODES	16
@@ -55,6 +56,7 @@ struct alert_set {
 	struct alert	*v;
 	size_t		 n;
 	size_t		 cap;
+	struct hmap	 index;		/* alert key -> index in v */
 };
 
 void	 alert_set_init(struct alert_set *set);

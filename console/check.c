@@ -154,6 +154,21 @@ check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 }
 
+/* The model's tick, then the rules; see check.h. */
+void
+check_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	fleet_tick(fleet, now_ms, wall_ms);
+	check_run(fleet, now_ms, wall_ms);
+}
+
+/* Take the fleet's backend warnings as they arrive; see check.h. */
+void
+check_watch(struct fleet *fleet)
+{
+	fleet->warned = check_backend_alert;
+}
+
 /* Store or clear a backend's warning on its node, then show its code. */
 void
 check_backend_alert(struct fleet *fleet, struct node *node,
@@ -288,22 +303,6 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	if ((a = alert_find(&fleet->alerts, "backend", code, NULL)) != NULL)
 		a->count = count;
 	free(v);
-}
-
-/* Raise an alert of rule about n nodes with a printf-style text. */
-void
-check_raise(struct fleet *fleet, const char *rule, enum proto_severity sev,
-    const char *const *nodes, size_t n, int64_t wall_ms, const char *cause,
-    const char *action, const char *fmt, ...)
-{
-	char	text[PROTO_TEXT_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	check_emit(fleet, rule, "", 0, sev, nodes, n, wall_ms, cause, action,
-	    text, NULL);
 }
 
 /*
@@ -712,7 +711,8 @@ check_majority(const char *const *values, size_t n)
 		v[i].s = values[i];
 		v[i].i = i;
 	}
-	qsort(v, n, sizeof *v, check_cmp_value);
+	if (n > 1)
+		qsort(v, n, sizeof *v, check_cmp_value);
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n &&
 		    strcmp(v[i].s, v[i + run].s) == 0; run++)
@@ -1004,7 +1004,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 /*
  * order-rate: a router's child order rate above CHECK_ORDER_RATE_FACTOR
- * times its baseline (fleet_child_rate_baselines()) and above the floor.
+ * times its baseline (set by fleet_tick(), which check_tick() runs
+ * first) and above the floor.
  */
 static void
 check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
@@ -1014,16 +1015,14 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX];
 	char		 from[PROTO_TEXT_MAX];
-	double		*baselines, rate, baseline, parents;
-	size_t		*npeers, i;
+	double		 rate, baseline, parents;
+	size_t		 npeers, i;
 
 	(void)now_ms;
-	baselines = xcalloc(fleet->nnodes, sizeof *baselines);
-	npeers = xcalloc(fleet->nnodes, sizeof *npeers);
-	fleet_child_rate_baselines(fleet, baselines, npeers);
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
-		baseline = baselines[i];
+		baseline = node->child_rate_baseline;
+		npeers = node->child_rate_npeers;
 		if (fleet_node_role(node) != ROLE_ROUTER ||
 		    node->state == NODE_DOWN || baseline < 0)
 			continue;
@@ -1031,10 +1030,10 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		if (rate <= CHECK_ORDER_RATE_FLOOR ||
 		    rate <= CHECK_ORDER_RATE_FACTOR * baseline)
 			continue;
-		if (npeers[i] > 0)
+		if (npeers > 0)
 			util_format(from, sizeof from, "the median of the "
-			    "other %zu live %s in group %s", npeers[i],
-			    check_noun(ROLE_ROUTER, npeers[i]),
+			    "other %zu live %s in group %s", npeers,
+			    check_noun(ROLE_ROUTER, npeers),
 			    node->hello.group);
 		else
 			util_copy(from, sizeof from, "its own average before "
@@ -1063,8 +1062,6 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    SEV_CRITICAL : SEV_WARNING, &node, 1, wall_ms, cause,
 		    action, text);
 	}
-	free(npeers);
-	free(baselines);
 }
 
 /*

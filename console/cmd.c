@@ -13,19 +13,11 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "command.h"
 #include "fleet.h"
-#include "loop.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "util.h"
-
-/* A growing text, for the review. */
-struct cmd_text {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-};
 
 static int	 cmd_name_ok(const char *name);
 static void	 cmd_name_from_path(const char *path, char *name,
@@ -36,8 +28,6 @@ static int	 cmd_sign(const struct cmd_operator *op, const char *text,
 static void	 cmd_target_done(struct cmd_track *t,
 		    struct cmd_target *ct, const char *outcome,
 		    const char *text);
-static void	 cmd_printf(struct cmd_text *text, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
 
 /* Load the operator's key and settle their name. */
 int
@@ -134,97 +124,6 @@ cmd_name_from_path(const char *path, char *name, size_t len)
 	if (n > 4 && (strcmp(name + n - 4, ".key") == 0 ||
 	    strcmp(name + n - 4, ".pem") == 0))
 		name[n - 4] = '\0';
-}
-
-/* What node is now, as a command binds it. */
-void
-cmd_target_seen(const struct node *node, struct proto_command_target *t)
-{
-	memset(t, 0, sizeof *t);
-	util_copy(t->node, sizeof t->node, node->id);
-	util_copy(t->build, sizeof t->build, node->has_hello ?
-	    node->hello.build : "");
-	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0 &&
-	    node->stats.router.state[0] != '\0')
-		util_copy(t->state, sizeof t->state, node->stats.router.state);
-	else
-		util_copy(t->state, sizeof t->state, "running");
-}
-
-/* Build the document for action on nodes. */
-int
-cmd_build(const struct fleet *fleet, const char *action,
-    const char *const *nodes, size_t n, const char *reason,
-    const char *proposer, int64_t wall_ms, int64_t ttl_ms,
-    struct proto_command *cmd, char **cause)
-{
-	const struct node	*node;
-	char			*why = NULL;
-	size_t			 i, j;
-
-	memset(cmd, 0, sizeof *cmd);
-	if (command_spec_find(action) == NULL) {
-		*cause = xasprintf("there is no command \"%s\"; the commands "
-		    "are", action);
-		for (i = 0; i < command_nspecs; i++) {
-			why = xasprintf("%s%s %s", *cause, i == 0 ? "" :
-			    i + 1 == command_nspecs ? " and" : ",",
-			    command_specs[i].name);
-			free(*cause);
-			*cause = why;
-		}
-		return (-1);
-	}
-	if (n == 0 || n > PROTO_MAX_TARGETS) {
-		*cause = xasprintf("a command takes from 1 to %d target "
-		    "nodes, not %zu", PROTO_MAX_TARGETS, n);
-		return (-1);
-	}
-	if (ttl_ms <= 0 || ttl_ms > COMMAND_MAX_TTL_MS) {
-		*cause = xasprintf("a proposal must expire within %lld "
-		    "minutes, and after some time", COMMAND_MAX_TTL_MS / 60000);
-		return (-1);
-	}
-	if (reason == NULL || *reason == '\0') {
-		*cause = xstrdup("a command needs a reason (--reason TEXT) "
-		    "that the second operator and the audit log will read");
-		return (-1);
-	}
-	if (util_copy(cmd->reason, sizeof cmd->reason, reason) != 0) {
-		*cause = xasprintf("the reason is %zu bytes, more than the %d "
-		    "a command holds; say it in fewer words", strlen(reason),
-		    PROTO_TEXT_MAX - 1);
-		return (-1);
-	}
-	if (opkey_random_id(cmd->id, sizeof cmd->id, &why) != 0) {
-		*cause = xasprintf("cannot make a command id: %s", why);
-		free(why);
-		return (-1);
-	}
-	util_copy(cmd->action, sizeof cmd->action, action);
-	util_copy(cmd->proposer, sizeof cmd->proposer, proposer);
-	cmd->created_ms = wall_ms;
-	cmd->expires_ms = wall_ms + ttl_ms;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(nodes[i], nodes[j]) == 0) {
-				*cause = xasprintf("%s is named twice; name "
-				    "each target once", nodes[i]);
-				return (-1);
-			}
-		}
-		node = fleet_find_const(fleet, nodes[i]);
-		if (node == NULL || !node->has_hello) {
-			*cause = xasprintf("%s has not said hello to this "
-			    "console, so the state the command binds to is "
-			    "unknown; check the name with vigil status",
-			    nodes[i]);
-			return (-1);
-		}
-		cmd_target_seen(node, &cmd->targets[i]);
-	}
-	cmd->ntargets = n;
-	return (0);
 }
 
 /* Sign len bytes of text as op into sig. */
@@ -385,8 +284,8 @@ cmd_target_done(struct cmd_track *t, struct cmd_target *ct,
 
 /* Send frame once per link that carries a target. */
 size_t
-cmd_send(struct cmd_track *t, struct loop *loop, const struct fleet *fleet,
-    const char *frame)
+cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
+    const struct fleet *fleet, const char *frame)
 {
 	const struct node	*node;
 	unsigned char		*sent;
@@ -409,8 +308,7 @@ cmd_send(struct cmd_track *t, struct loop *loop, const struct fleet *fleet,
 		link = node->link;
 		if (sent[link])
 			continue;
-		if (!loop_link_up(loop, link) || loop_send(loop, link, frame,
-		    strlen(frame), &why) != 0) {
+		if (send(arg, link, frame, strlen(frame), &why) != 0) {
 			util_format(text, sizeof text, "the %s was not sent to "
 			    "%s: %s", t->message, node->id, why != NULL ? why :
 			    "its backend is not connected");
@@ -482,27 +380,6 @@ cmd_track_give_up(struct cmd_track *t, const char *why)
 		cmd_target_done(t, &t->targets[i], "unreachable", why);
 }
 
-/* Append to a growing text. */
-static void
-cmd_printf(struct cmd_text *text, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	size_t	 n;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	n = strlen(s);
-	if (text->len + n + 1 > text->cap) {
-		text->cap = (text->len + n + 1) * 2;
-		text->s = xreallocarray(text->s, text->cap, 1);
-	}
-	memcpy(text->s + text->len, s, n + 1);
-	text->len += n;
-	free(s);
-}
-
 /* Sort target t's answer and put it in words. */
 enum cmd_outcome
 cmd_outcome(const struct cmd_target *t, const char *what, char *buf,
@@ -534,102 +411,4 @@ cmd_outcome(const struct cmd_target *t, const char *what, char *buf,
 		util_format(buf, len, "%s %s %s: %s", t->node, t->outcome,
 		    what, t->text[0] != '\0' ? t->text : "it gave no reason");
 	return (CMD_OUTCOME_REFUSED);
-}
-
-/* Whether p can be approved or cancelled now, and if not why. */
-int
-cmd_actionable(const struct fleet_proposal *p, int approving, char **cause)
-{
-	if (p->problem[0] != '\0' && approving) {
-		*cause = xasprintf("proposal %s must not be approved: %s",
-		    p->id, p->problem);
-		return (-1);
-	}
-	if (!p->decoded) {
-		*cause = xasprintf("proposal %s cannot be %s: %s", p->id,
-		    approving ? "approved" : "cancelled", p->problem);
-		return (-1);
-	}
-	if (strcmp(p->status, "pending") != 0) {
-		*cause = xasprintf("proposal %s (%s) is %s, not pending, so "
-		    "there is nothing to %s; vigil pending and the "
-		    "console's Proposals view list what waits", p->id,
-		    p->cmd.action, p->status, approving ? "approve" :
-		    "cancel");
-		return (-1);
-	}
-	return (0);
-}
-
-/* The review a second operator reads before signing. */
-char *
-cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
-    int64_t wall_ms)
-{
-	const struct proto_command	*cmd = &p->cmd;
-	const struct command_spec	*spec;
-	const struct proto_command_target *t;
-	const struct node		*node;
-	const struct fleet_held		*h;
-	struct proto_command_target	 now;
-	struct cmd_text			 text;
-	char				 when[16], left[32];
-	size_t				 i;
-
-	memset(&text, 0, sizeof text);
-	cmd_printf(&text, "proposal %s\n", p->id);
-	if (p->decoded) {
-		spec = command_spec_find(cmd->action);
-		cmd_printf(&text, "  action:    %s%s%s%s\n", cmd->action,
-		    spec != NULL ? " (" : "", spec != NULL ? spec->summary :
-		    "", spec != NULL ? ")" : "");
-		for (i = 0; i < cmd->ntargets; i++) {
-			t = &cmd->targets[i];
-			cmd_printf(&text, "  %s %s, build %s, %s",
-			    i == 0 ? "targets:  " : "          ", t->node,
-			    t->build, t->state);
-			node = fleet_find_const(fleet, t->node);
-			if (node == NULL || !node->has_hello)
-				cmd_printf(&text, " (not heard from here)");
-			else {
-				cmd_target_seen(node, &now);
-				if (strcmp(now.build, t->build) != 0 ||
-				    strcmp(now.state, t->state) != 0)
-					cmd_printf(&text, " (NOW build %s, "
-					    "%s: it will refuse)", now.build,
-					    now.state);
-			}
-			cmd_printf(&text, "\n");
-		}
-		cmd_printf(&text, "  reason:    %s\n", cmd->reason);
-		cmd_printf(&text, "  proposer:  %s\n", cmd->proposer);
-		util_clock_text(cmd->created_ms, when, sizeof when);
-		cmd_printf(&text, "  created:   %s UTC\n", when);
-	}
-	util_clock_text(p->expires_ms, when, sizeof when);
-	if (p->expires_ms > wall_ms)
-		cmd_printf(&text, "  expires:   %s UTC, in %s\n", when,
-		    util_duration_text(p->expires_ms - wall_ms, left,
-		    sizeof left));
-	else
-		cmd_printf(&text, "  expires:   %s UTC, already past\n", when);
-	cmd_printf(&text, "  signed by:");
-	for (i = 0; i < p->nsigs; i++)
-		cmd_printf(&text, "%s %s", i == 0 ? "" : ",",
-		    p->sigs[i].operator);
-	if (p->nsigs == 0)
-		cmd_printf(&text, " nobody yet");
-	cmd_printf(&text, "\n  held by:  ");
-	for (i = 0; i < p->nnodes; i++) {
-		node = &fleet->nodes[p->nodes[i]];
-		h = fleet_node_held(node, p->id);
-		cmd_printf(&text, "%s %s (%s)", i == 0 ? "" : ",", node->id,
-		    h != NULL ? h->p.status : "?");
-	}
-	cmd_printf(&text, "\n");
-	if (p->problem[0] != '\0')
-		cmd_printf(&text, "  PROBLEM:   %s\n", p->problem);
-	cmd_printf(&text, "  document (the exact bytes signed):\n  %s\n",
-	    p->document);
-	return (text.s);
 }

@@ -15,11 +15,11 @@
  * as bob with demo_join_command().
  *
  * From the start of the demo to its end, SIGINT, SIGTERM and SIGHUP are
- * only noted: the event loop puts its own handlers in place while it
- * runs and restores these after, so a second signal arriving while vigil
- * winds down (a closed terminal sends SIGHUP to vigil and to timeout(1)
- * or a shell, which may pass it on) cannot end vigil before the
- * directory, keys and all, is removed.
+ * only noted (loop_hold_signals(), which vigil calls first), so a second
+ * signal arriving while vigil winds down (a closed terminal sends SIGHUP
+ * to vigil and to timeout(1) or a shell, which may pass it on) cannot
+ * end vigil before the directory, keys and all, is removed; one noted
+ * while vigild starts ends the wait for it (demo_options' stopping).
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -62,10 +62,6 @@ struct demo {
 /* The demo's operators: the console signs as the first. */
 static const char *const demo_operators[DEMO_NOPERATORS] = { "alice", "bob" };
 
-static volatile sig_atomic_t demo_signalled;
-
-static void	 demo_on_signal(int);
-static void	 demo_catch_signals(void);
 static void	 demo_sleep_ms(int);
 static int	 demo_reap(struct demo *, int);
 static void	 demo_tail(const struct demo *, char *, size_t);
@@ -106,6 +102,62 @@ demo_find_vigild(void)
 	return (xstrdup("vigild"));
 }
 
+/* Ask vigild for its scenarios; see demo.h. */
+char *
+demo_scenarios(char **cause)
+{
+	char	*vigild, *out;
+	char	*argv[] = { NULL, (char *)"help", (char *)"scenarios", NULL };
+	size_t	 have = 0, cap = 1024;
+	ssize_t	 n;
+	int	 fds[2], status, fd;
+	pid_t	 pid;
+
+	vigild = demo_find_vigild();
+	argv[0] = vigild;
+	fflush(NULL);
+	if (pipe(fds) == -1 || (pid = fork()) == -1) {
+		*cause = xasprintf("cannot run %s help scenarios: %s", vigild,
+		    strerror(errno));
+		free(vigild);
+		return (NULL);
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		if ((fd = open("/dev/null", O_WRONLY)) != -1)
+			dup2(fd, STDERR_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(vigild, argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	out = xmalloc(cap);
+	for (;;) {
+		if (have + 1 == cap)
+			out = xreallocarray(out, cap *= 2, 1);
+		n = read(fds[0], out + have, cap - have - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	out[have] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || have == 0) {
+		*cause = xasprintf("%s could not be asked for them: run "
+		    "\"vigild help\", or set VIGIL_VIGILD to its path", vigild);
+		free(vigild);
+		free(out);
+		return (NULL);
+	}
+	free(vigild);
+	return (out);
+}
+
 /* Start vigild fleet and wait for its fleet file. */
 struct demo *
 demo_start(const struct demo_options *options, char **cause)
@@ -114,10 +166,9 @@ demo_start(const struct demo_options *options, char **cause)
 	const char	*tmp;
 	char		*vigild, why[1024];
 	char		*argv[24];
-	int		 argc = 0, waited;
+	int		 argc = 0, waited, sig;
 	pid_t		 parent = getpid();
 
-	demo_catch_signals();
 	demo = xcalloc(1, sizeof *demo);
 	demo->pid = -1;
 	tmp = getenv("TMPDIR");
@@ -183,10 +234,11 @@ demo_start(const struct demo_options *options, char **cause)
 			free(vigild);
 			return (demo);
 		}
-		if (demo_signalled) {
+		if (options->stopping != NULL &&
+		    (sig = options->stopping()) != 0) {
 			*cause = xasprintf("the embedded fleet's start was "
-			    "interrupted by signal %d (%s)",
-			    (int)demo_signalled, strsignal(demo_signalled));
+			    "interrupted by signal %d (%s)", sig,
+			    strsignal(sig));
 			free(vigild);
 			demo_stop(demo);
 			return (NULL);
@@ -337,28 +389,6 @@ demo_stop(struct demo *demo)
 	}
 	demo_remove_dir(demo);
 	free(demo);
-}
-
-/* Note a signal; the demo's owner winds down in order. */
-static void
-demo_on_signal(int sig)
-{
-	demo_signalled = sig;
-}
-
-/* Note SIGINT, SIGTERM and SIGHUP from now on (see the top). */
-static void
-demo_catch_signals(void)
-{
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction	 sa;
-	size_t			 i;
-
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = demo_on_signal;
-	for (i = 0; i < nitems(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
 }
 
 /* In the child: become vigild, with its output in the log. */

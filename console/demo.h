@@ -28,6 +28,9 @@ struct demo_options {
 	   name, and the other joins. */
 	const char	*operator;
 	const char	*operator_line;	/* their trust-file line */
+	/* The signal noted since loop_hold_signals(), or 0: a nonzero
+	   one ends the wait for vigild (NULL: wait regardless). */
+	int		(*stopping)(void);
 };
 
 /*
@@ -36,6 +39,13 @@ struct demo_options {
  * PATH.  Returns an allocated path or name.
  */
 char		*demo_find_vigild(void);
+
+/*
+ * Ask vigild for the scenarios it can run ("vigild help scenarios"): the
+ * console does not link the simulator.  Returns an allocated text, one
+ * "NAME SUMMARY" a line, or NULL and an allocated sentence in *cause.
+ */
+char		*demo_scenarios(char **cause);
 
 /*
  * Start the fleet and wait up to DEMO_START_MS for its fleet file.

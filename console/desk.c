@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "desk.h"
 #include "fleet.h"
 #include "proto.h"
@@ -15,6 +16,8 @@
 struct desk {
 	struct fleet			*fleet;
 	const struct cmd_operator	*op;
+	cmd_send_cb			*send;
+	void				*send_arg;
 	int				 busy;
 	int64_t				 started_ms;	/* monotonic */
 	const char			*what;		/* "the approval" */
@@ -23,19 +26,22 @@ struct desk {
 };
 
 static int	 desk_ready(struct desk *, char **);
-static int	 desk_send(struct desk *, struct loop *, const char *,
-		    const char *, char *, char **);
+static int	 desk_send(struct desk *, const char *, const char *, char *,
+		    char **);
 static char	*desk_targets(const struct proto_command *);
 
 /* Make the desk. */
 struct desk *
-desk_create(struct fleet *fleet, const struct cmd_operator *op)
+desk_create(struct fleet *fleet, const struct cmd_operator *op,
+    cmd_send_cb *send, void *send_arg)
 {
 	struct desk	*desk;
 
 	desk = xcalloc(1, sizeof *desk);
 	desk->fleet = fleet;
 	desk->op = op != NULL && op->key != NULL ? op : NULL;
+	desk->send = send;
+	desk->send_arg = send_arg;
 	return (desk);
 }
 
@@ -48,13 +54,6 @@ desk_free(struct desk *desk)
 	if (desk->busy)
 		cmd_track_free(&desk->track);
 	free(desk);
-}
-
-/* Is a command in flight? */
-int
-desk_busy(const struct desk *desk)
-{
-	return (desk->busy);
 }
 
 /* Refuse with a sentence when there is no key or a command in flight. */
@@ -99,14 +98,15 @@ desk_targets(const struct proto_command *cmd)
  * line in *text says what left; frame is freed either way.
  */
 static int
-desk_send(struct desk *desk, struct loop *loop, const char *message,
-    const char *what, char *frame, char **text)
+desk_send(struct desk *desk, const char *message, const char *what,
+    char *frame, char **text)
 {
 	char	*targets;
 	size_t	 links;
 
 	cmd_track_init(&desk->track, message, &desk->cmd);
-	links = cmd_send(&desk->track, loop, desk->fleet, frame);
+	links = cmd_send(&desk->track, desk->send, desk->send_arg, desk->fleet,
+	    frame);
 	free(frame);
 	desk->busy = 1;
 	desk->what = what;
@@ -126,9 +126,9 @@ desk_send(struct desk *desk, struct loop *loop, const char *message,
 
 /* Build, sign and send a proposal. */
 int
-desk_propose(struct desk *desk, struct loop *loop, const char *action,
-    const char *const *nodes, size_t n, const char *reason, int64_t wall_ms,
-    int64_t ttl_ms, char **text)
+desk_propose(struct desk *desk, const char *action, const char *const *nodes,
+    size_t n, const char *reason, int64_t wall_ms, int64_t ttl_ms,
+    char **text)
 {
 	char	*doc, *frame, *cause = NULL;
 
@@ -148,14 +148,14 @@ desk_propose(struct desk *desk, struct loop *loop, const char *action,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "propose", "the proposal", frame,
+	return (desk_send(desk, "propose", "the proposal", frame,
 	    text));
 }
 
 /* Sign the reviewed document and send the approval. */
 int
-desk_approve(struct desk *desk, struct loop *loop, const char *id,
-    const char *document, char **text)
+desk_approve(struct desk *desk, const char *id, const char *document,
+    char **text)
 {
 	const struct fleet_proposal	*p;
 	char				*frame, *cause = NULL;
@@ -187,14 +187,13 @@ desk_approve(struct desk *desk, struct loop *loop, const char *id,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "approve", "the approval", frame,
+	return (desk_send(desk, "approve", "the approval", frame,
 	    text));
 }
 
 /* Sign and send a cancellation. */
 int
-desk_cancel(struct desk *desk, struct loop *loop, const char *id,
-    char **text)
+desk_cancel(struct desk *desk, const char *id, char **text)
 {
 	const struct fleet_proposal	*p;
 	char				*frame, *cause = NULL;
@@ -218,7 +217,7 @@ desk_cancel(struct desk *desk, struct loop *loop, const char *id,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "cancel", "the cancellation", frame,
+	return (desk_send(desk, "cancel", "the cancellation", frame,
 	    text));
 }
 

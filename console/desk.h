@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cmd_operator;
+#include "cmd.h"
+
 struct fleet;
-struct loop;
 struct desk;
 
 #define DESK_WAIT_MS	10000	/* longest wait for the targets' answers */
@@ -27,10 +27,13 @@ struct desk;
 /*
  * Make the desk for fleet, signing as op (kept, not copied; NULL when
  * the console was started without a key, and then every command is
- * refused with a sentence saying how to give one).
+ * refused with a sentence saying how to give one), sending through send
+ * with send_arg (the loop's loop_send_up), so the desk never reaches the
+ * loop that owns it.
  */
 struct desk	*desk_create(struct fleet *fleet,
-		    const struct cmd_operator *op);
+		    const struct cmd_operator *op, cmd_send_cb *send,
+		    void *send_arg);
 void		 desk_free(struct desk *desk);
 
 /*
@@ -41,22 +44,20 @@ void		 desk_free(struct desk *desk);
  * not heard from, a missing reason, signing failed).  *text is
  * allocated either way.
  */
-int		 desk_propose(struct desk *desk, struct loop *loop,
-		    const char *action, const char *const *nodes, size_t n,
-		    const char *reason, int64_t wall_ms, int64_t ttl_ms,
-		    char **text);
+int		 desk_propose(struct desk *desk, const char *action,
+		    const char *const *nodes, size_t n, const char *reason,
+		    int64_t wall_ms, int64_t ttl_ms, char **text);
 
 /*
  * Approve proposal id, signing document: the bytes the operator
  * reviewed, which must still be what the fleet holds under id.  Returns
  * as desk_propose().
  */
-int		 desk_approve(struct desk *desk, struct loop *loop,
-		    const char *id, const char *document, char **text);
+int		 desk_approve(struct desk *desk, const char *id,
+		    const char *document, char **text);
 
 /* Cancel proposal id (the proposer's right).  Returns as desk_propose(). */
-int		 desk_cancel(struct desk *desk, struct loop *loop,
-		    const char *id, char **text);
+int		 desk_cancel(struct desk *desk, const char *id, char **text);
 
 /*
  * Follow the command in flight at monotonic now_ms.  Returns 1 when it
@@ -66,8 +67,5 @@ int		 desk_cancel(struct desk *desk, struct loop *loop,
  */
 int		 desk_poll(struct desk *desk, int64_t now_ms, char **text,
 		    int *ok);
-
-/* Is a command waiting for its answers? */
-int		 desk_busy(const struct desk *desk);
 
 #endif

@@ -9,7 +9,6 @@
  * loop, as the design asks, with no threads.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +17,13 @@
 
 #include <libwebsockets.h>
 
-#include "cmd.h"
+#include "check.h"
 #include "desk.h"
 #include "fleet.h"
 #include "link.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "tui.h"
 #include "util.h"
 
@@ -46,6 +46,7 @@ struct loop {
 	struct lws		*tui_wsi;
 	struct desk		*desk;
 	lws_sorted_usec_list_t	 draw_sul;
+	int			 hung_up;	/* the terminal went away */
 };
 
 static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
@@ -55,7 +56,6 @@ static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
-static int	 loop_tui_hung_up(struct lws *);
 static void	 loop_signal(int);
 static void	 loop_signals_install(struct loop *, struct sigaction *);
 static void	 loop_signals_restore(struct sigaction *);
@@ -68,7 +68,7 @@ static const struct lws_protocols loop_protocols[] = {
 
 /* The signals the loop handles, and what they were before a run. */
 static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-static volatile sig_atomic_t	 loop_got_stop;
+static volatile sig_atomic_t	 loop_got_stop;	/* the signal, or 0 */
 static volatile sig_atomic_t	 loop_got_winch;
 static struct lws_context	*volatile loop_signal_context;
 
@@ -130,7 +130,8 @@ loop_create(struct fleet *fleet, char **cause)
 		}
 		loop->nlinks = i + 1;
 	}
-	loop_got_stop = 0;
+	/* loop_got_stop stays: a stop signal noted before (see
+	   loop_hold_signals()) ends the first run at once. */
 	loop_got_winch = 0;
 	return (loop);
 }
@@ -220,10 +221,15 @@ loop_run(struct loop *loop, char **cause)
 	loop_signals_install(loop, old);
 	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick, 1);
 	for (;;) {
-		if (loop->stop)
+		if (loop->stop) {
+			if (loop->hung_up)
+				end = LOOP_HUNGUP;
 			break;
+		}
 		if (loop_got_stop) {
-			end = LOOP_SIGNALLED;
+			/* The console's SIGHUP says its terminal went. */
+			end = loop_got_stop == SIGHUP && loop->tui != NULL ?
+			    LOOP_HUNGUP : LOOP_SIGNALLED;
 			break;
 		}
 		if (loop_got_winch) {
@@ -247,6 +253,35 @@ loop_run(struct loop *loop, char **cause)
 	return (end);
 }
 
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP for good: outside loop_run() they are
+ * only noted, and end the next run at once.  A signal that comes while
+ * the embedded fleet starts or stops then lets vigil stop it and remove
+ * its directory, instead of killing vigil half way.
+ */
+void
+loop_hold_signals(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = loop_signal;
+	for (i = 0; i < nitems(loop_signals); i++) {
+		if (loop_signals[i] != SIGWINCH)
+			sigaction(loop_signals[i], &sa, NULL);
+	}
+}
+
+/* The stop signal noted, or 0; see loop.h. */
+int
+loop_stop_noted(void)
+{
+	return ((int)loop_got_stop);
+}
+
 /* Is link index's websocket established? */
 int
 loop_link_up(const struct loop *loop, size_t index)
@@ -268,13 +303,17 @@ loop_send(struct loop *loop, size_t index, const char *frame, size_t len,
 	return (link_send(loop->links[index], frame, len, cause));
 }
 
-/* Frames waiting on link index. */
-size_t
-loop_queued(const struct loop *loop, size_t index)
+/* Send a frame on link index if it is up; see loop.h. */
+int
+loop_send_up(void *arg, size_t index, const char *frame, size_t len,
+    char **cause)
 {
-	if (index >= loop->nlinks)
-		return (0);
-	return (link_queued(loop->links[index]));
+	struct loop	*loop = arg;
+
+	*cause = NULL;
+	if (!loop_link_up(loop, index))
+		return (-1);
+	return (loop_send(loop, index, frame, len, cause));
 }
 
 /* The tick: age the model, run the checks, then the hook. */
@@ -286,7 +325,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	char		*text;
 	int		 ok;
 
-	fleet_tick(loop->fleet, now_ms, wall_ms);
+	check_tick(loop->fleet, now_ms, wall_ms);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);
@@ -327,20 +366,6 @@ loop_draw(struct loop *loop)
 	    (lws_usec_t)next * LWS_US_PER_MS);
 }
 
-/* Has the terminal behind wsi hung up? */
-static int
-loop_tui_hung_up(struct lws *wsi)
-{
-	struct pollfd	pfd;
-
-	memset(&pfd, 0, sizeof pfd);
-	pfd.fd = lws_get_socket_fd(wsi);
-	pfd.events = POLLIN;
-	if (pfd.fd < 0 || poll(&pfd, 1, 0) != 1)
-		return (0);
-	return ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0);
-}
-
 /* The terminal's raw descriptor: keys to read, or it went away. */
 static int
 loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -348,6 +373,7 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct loop		*loop;
 	struct tui_action	 action;
+	int			 got;
 
 	(void)user;
 	(void)in;
@@ -361,21 +387,21 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	switch (reason) {
 	case LWS_CALLBACK_RAW_RX_FILE:
 		memset(&action, 0, sizeof action);
-		while (tui_input(loop->tui, loop->fleet, &action)) {
+		while ((got = tui_input(loop->tui, loop->fleet, &action)) ==
+		    1) {
 			loop_tui_action(loop, &action);
 			memset(&action, 0, sizeof action);
 		}
-		/*
-		 * A terminal that hung up reads as ready for ever, and no
-		 * SIGHUP need come (a shell that ignores it passes none
-		 * on): closing the descriptor brings RAW_CLOSE_FILE.
-		 */
-		if (loop_tui_hung_up(wsi))
+		if (got == -1) {
+			/* Nonzero has the library close it, as below. */
+			loop->hung_up = 1;
 			return (-1);
+		}
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		/* The terminal hung up: nobody is left to watch. */
 		loop->tui_wsi = NULL;
+		loop->hung_up = 1;
 		loop_stop(loop);
 		break;
 	default:
@@ -443,15 +469,16 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, loop, action->command, nodes, i,
-		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS, &text);
+		rc = desk_propose(loop->desk, action->command, nodes, i,
+		    action->reason, util_wall_ms(), COMMAND_DEFAULT_TTL_MS,
+		    &text);
 		break;
 	case TUI_APPROVE:
-		rc = desk_approve(loop->desk, loop, action->id,
+		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
 		break;
 	default:
-		rc = desk_cancel(loop->desk, loop, action->id, &text);
+		rc = desk_cancel(loop->desk, action->id, &text);
 		break;
 	}
 	tui_command_said(loop->tui, text, rc != 0, 0);
@@ -467,7 +494,7 @@ loop_signal(int sig)
 	if (sig == SIGWINCH)
 		loop_got_winch = 1;
 	else
-		loop_got_stop = 1;
+		loop_got_stop = sig;
 	if (loop_signal_context != NULL)
 		lws_cancel_service(loop_signal_context);
 	errno = saved_errno;

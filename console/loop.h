@@ -25,6 +25,8 @@ enum loop_end {
 	LOOP_STOPPED = 0,	/* loop_stop(), or the console's quit */
 	LOOP_SIGNALLED,		/* SIGINT, SIGTERM or SIGHUP */
 	LOOP_FAILED,		/* the event library failed; see cause */
+	LOOP_HUNGUP,		/* the console's terminal went away (end of
+				   file, EIO or a hangup on it, or SIGHUP) */
 };
 
 /* Called after every tick, once the model has been aged and checked. */
@@ -64,12 +66,22 @@ void		 loop_attach_desk(struct loop *loop, struct desk *desk);
 void		 loop_stop(struct loop *loop);
 
 /*
- * Run until loop_stop(), the console quits, or SIGINT, SIGTERM or SIGHUP
- * arrives (handlers are installed for the run and restored after).
- * Returns how it ended; on LOOP_FAILED an allocated sentence is in
- * *cause.
+ * Run until loop_stop(), the console quits or its terminal goes away, or
+ * SIGINT, SIGTERM or SIGHUP arrives (handlers are installed for the run
+ * and restored after).  Returns how it ended; on LOOP_FAILED an
+ * allocated sentence is in *cause.
  */
 enum loop_end	 loop_run(struct loop *loop, char **cause);
+
+/*
+ * From now until exit, SIGINT, SIGTERM and SIGHUP outside loop_run() are
+ * noted rather than fatal, and end the next loop_run() at once, so that
+ * what vigil started (the embedded fleet) is always cleaned up.
+ */
+void		 loop_hold_signals(void);
+
+/* The stop signal noted (SIGINT, SIGTERM or SIGHUP), or 0. */
+int		 loop_stop_noted(void);
 
 /* Is backend link index's websocket established now? */
 int		 loop_link_up(const struct loop *loop, size_t index);
@@ -82,7 +94,12 @@ int		 loop_link_up(const struct loop *loop, size_t index);
 int		 loop_send(struct loop *loop, size_t index, const char *frame,
 		    size_t len, char **cause);
 
-/* Frames still waiting to be written on link index. */
-size_t		 loop_queued(const struct loop *loop, size_t index);
+/*
+ * loop_send() on link index of the loop arg when its websocket is up;
+ * -1 with NULL in *cause when it is not.  The send function the desk
+ * and the headless commands are given (cmd_send_cb).
+ */
+int		 loop_send_up(void *arg, size_t index, const char *frame,
+		    size_t len, char **cause);
 
 #endif

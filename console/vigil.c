@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmd.h"
-#include "command.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
@@ -24,15 +24,17 @@
 #include "loop.h"
 #include "opkey.h"
 #include "proto.h"
-#include "sim.h"
+#include "proto-command.h"
 #include "tui.h"
+#include "urls.h"
 #include "util.h"
 
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
 #define VIGIL_HELP_INDENT	6		/* scenarios in --help */
 #define VIGIL_HELP_WIDTH	78
+#define VIGIL_EXIT_HUNGUP	129	/* as a shell reports SIGHUP's end */
 /* --expires */
-#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
+#define VIGIL_DEFAULT_TTL_MIN	((int)(COMMAND_DEFAULT_TTL_MS / 60000))
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -43,6 +45,7 @@ struct vigil_args {
 	const char	*demo_time_scale;
 	const char	*demo_start;
 	const char	*demo_join;		/* how bob joins the demo */
+	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
@@ -105,12 +108,6 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered. */
-struct vigil_urls {
-	char	**v;
-	size_t	  n;
-};
-
 enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
@@ -151,6 +148,7 @@ static const struct option vigil_options[] = {
 static void	 vigil_args_free(struct vigil_args *);
 static void	 vigil_usage(FILE *);
 static void	 vigil_wrap(FILE *, int, const char *);
+static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
@@ -162,12 +160,18 @@ static int	 vigil_expires(const char *, const char *, double,
 		    int64_t *);
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
-static int	 vigil_scenario_known(const char *);
-static void	 vigil_urls_add(struct vigil_urls *, const char *);
-static void	 vigil_urls_free(struct vigil_urls *);
-static int	 vigil_read_fleet(const char *, struct vigil_urls *);
+static int	 vigil_scenario_check(const char *);
+static int	 vigil_load_key(const struct vigil_args *,
+		    const struct vigil_command *, struct cmd_operator *);
+static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
+		    struct urls *, char *, size_t, struct demo **);
+static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
+		    struct demo **);
 static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
-		    const char *, struct cmd_operator *);
+		    struct cmd_operator *);
+static int	 vigil_headless(struct loop *, struct fleet *,
+		    const struct vigil_args *, const struct vigil_command *,
+		    struct cmd_operator *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -177,18 +181,14 @@ main(int argc, char **argv)
 {
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
-	struct headless_options		 hopts;
-	struct demo_options		 dopts;
 	struct demo			*demo = NULL;
-	struct vigil_urls		 urls;
+	struct urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
-	const char			*file = NULL, *slash, *env;
 	char				*cause = NULL, name[64], why[1024];
-	char				 host[64], upath[256], *line = NULL;
 	size_t				 i;
-	int				 status, port, tls;
+	int				 status;
 
 	memset(&urls, 0, sizeof urls);
 	memset(&op, 0, sizeof op);
@@ -215,102 +215,19 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (status);
 	}
-	/*
-	 * The key first: no use connecting if the signer cannot sign.  The
-	 * console signs too when given a key (--key or VIGIL_KEY); without
-	 * one it only watches.
-	 */
-	env = getenv("VIGIL_KEY");
-	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args.key != NULL || args.operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
-	    cmd_operator_load(&op, args.key, args.operator_name,
-	    &cause) != 0) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
-	}
-
-	/* Where the backends are: a fleet file, URLs, or a demo fleet. */
-	env = getenv("VIGIL_FLEET");
-	if (args.demo != NULL) {
-		memset(&dopts, 0, sizeof dopts);
-		dopts.scenario = args.demo;
-		dopts.time_scale = args.demo_time_scale;
-		dopts.start = args.demo_start;
-		if (op.key != NULL) {
-			/* The demo trusts the key the console signs with. */
-			dopts.operator = op.name;
-			dopts.operator_line = line = opkey_trust_line(op.key,
-			    op.name);
-		}
-		demo = demo_start(&dopts, &cause);
-		free(line);
-		if (demo == NULL) {
-			fprintf(stderr, "vigil: %s\n", cause);
-			free(cause);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_UNREACHED);
-		}
-		file = demo_fleet_file(demo);
-		if (command == NULL && vigil_demo_operator(&args, demo,
-		    argv[0], &op) != 0) {
-			demo_stop(demo);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_FAILED);
-		}
-		util_format(name, sizeof name, "demo:%s", args.demo);
-	} else if (args.nconnect > 0) {
-		for (i = 0; i < args.nconnect; i++) {
-			if (util_parse_url(args.connect[i], host, sizeof host,
-			    &port, upath, sizeof upath, &tls, why,
-			    sizeof why) != 0) {
-				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(&urls);
-				cmd_operator_free(&op);
-				vigil_args_free(&args);
-				return (HEADLESS_EXIT_USAGE);
-			}
-			vigil_urls_add(&urls, args.connect[i]);
-		}
-		if (urls.n == 1)
-			util_copy(name, sizeof name, urls.v[0]);
-		else
-			util_format(name, sizeof name, "%zu backends", urls.n);
-	} else if (args.fleet_file != NULL || (env != NULL && *env != '\0'))
-		file = args.fleet_file != NULL ? args.fleet_file : env;
-	else {
-		fprintf(stderr, "vigil: no backends to watch; give --fleet "
-		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
-		    "embedded fleet (see vigil --help)\n");
+	if ((status = vigil_load_key(&args, command, &op)) != 0 ||
+	    (status = vigil_backends(&args, &op, &urls, name, sizeof name,
+	    &demo)) != 0) {
 		cmd_operator_free(&op);
 		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
+		return (status);
 	}
-	if (file != NULL) {
-		if (vigil_read_fleet(file, &urls) != 0) {
-			vigil_urls_free(&urls);
-			demo_stop(demo);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_USAGE);
-		}
-		if (demo == NULL) {
-			slash = strrchr(file, '/');
-			util_copy(name, sizeof name, slash != NULL ? slash + 1 :
-			    file);
-		}
-	}
-	free(args.connect);
-	args.connect = NULL;
 
 	fleet_init(&fleet, name);
+	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
-	vigil_urls_free(&urls);
+	urls_free(&urls);
 
 	if ((loop = loop_create(&fleet, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -321,27 +238,9 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
-
-	if (command != NULL) {
-		memset(&hopts, 0, sizeof hopts);
-		hopts.command = command->command;
-		hopts.json = args.json;
-		hopts.wait_ms = args.wait_ms >= 0 ? args.wait_ms :
-		    HEADLESS_WAIT_MS;
-		hopts.for_ms = args.for_ms >= 0 ? args.for_ms : 0;
-		hopts.op = &op;
-		hopts.yes = args.yes;
-		hopts.reason = args.reason;
-		hopts.ttl_ms = args.ttl_ms >= 0 ? args.ttl_ms :
-		    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
-		if (command->command == HEADLESS_PROPOSE) {
-			hopts.action = args.operands[0];
-			hopts.nodes = args.operands + 1;
-			hopts.nnodes = args.noperands - 1;
-		} else if (args.noperands > 0)
-			hopts.id = args.operands[0];
-		status = headless_run(loop, &fleet, &hopts);
-	} else
+	if (command != NULL)
+		status = vigil_headless(loop, &fleet, &args, command, &op);
+	else
 		status = vigil_console(loop, &fleet, &args, &op);
 
 	if (demo != NULL && !demo_alive(demo, why, sizeof why))
@@ -353,6 +252,123 @@ main(int argc, char **argv)
 	cmd_operator_free(&op);
 	vigil_args_free(&args);
 	return (status);
+}
+
+/*
+ * Load the operator's key first: no use connecting if the signer cannot
+ * sign.  The console signs too when given a key (--key or VIGIL_KEY);
+ * without one it only watches.  Returns 0, or the exit status after
+ * saying why.
+ */
+static int
+vigil_load_key(const struct vigil_args *args,
+    const struct vigil_command *command, struct cmd_operator *op)
+{
+	const char	*env = getenv("VIGIL_KEY");
+	char		*cause = NULL;
+
+	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
+	    (command == NULL && (args->key != NULL || args->operator_name !=
+	    NULL || (env != NULL && *env != '\0')))) &&
+	    cmd_operator_load(op, args->key, args->operator_name,
+	    &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	return (0);
+}
+
+/*
+ * Where the backends are: a fleet file, URLs, or a demo fleet started
+ * here (*demo, which may give the console op, its signer).  Fills urls
+ * and the fleet's name.  Returns 0, or the exit status after saying
+ * why, with nothing left running.
+ */
+static int
+vigil_backends(struct vigil_args *args, struct cmd_operator *op,
+    struct urls *urls, char *name, size_t namelen, struct demo **demo)
+{
+	const char		*file = NULL, *slash;
+	const char		*env = getenv("VIGIL_FLEET");
+	char			*cause = NULL, host[64], upath[256], why[1024];
+	size_t			 i;
+	int			 port, tls, status;
+
+	if (args->demo != NULL) {
+		loop_hold_signals();
+		if ((status = vigil_demo(args, op, demo)) != 0)
+			return (status);
+		file = demo_fleet_file(*demo);
+		util_format(name, namelen, "demo:%s", args->demo);
+	} else if (args->nconnect > 0) {
+		for (i = 0; i < args->nconnect; i++) {
+			if (util_parse_url(args->connect[i], host, sizeof host,
+			    &port, upath, sizeof upath, &tls, why,
+			    sizeof why) != 0) {
+				fprintf(stderr, "vigil: --connect: %s\n", why);
+				urls_free(urls);
+				return (HEADLESS_EXIT_USAGE);
+			}
+			urls_add(urls, args->connect[i]);
+		}
+		if (urls->n == 1)
+			util_copy(name, namelen, urls->v[0]);
+		else
+			util_format(name, namelen, "%zu backends", urls->n);
+	} else if (args->fleet_file != NULL || (env != NULL && *env != '\0'))
+		file = args->fleet_file != NULL ? args->fleet_file : env;
+	else {
+		fprintf(stderr, "vigil: no backends to watch; give --fleet "
+		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "embedded fleet (see vigil --help)\n");
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (file != NULL) {
+		if (urls_read(file, urls, &cause) != 0) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			urls_free(urls);
+			demo_stop(*demo);
+			*demo = NULL;
+			return (HEADLESS_EXIT_USAGE);
+		}
+		if (*demo == NULL) {
+			slash = strrchr(file, '/');
+			util_copy(name, namelen, slash != NULL ? slash + 1 :
+			    file);
+		}
+	}
+	free(args->connect);
+	args->connect = NULL;
+	return (0);
+}
+
+/* Run a command (status, propose, ...) without the curses console. */
+static int
+vigil_headless(struct loop *loop, struct fleet *fleet,
+    const struct vigil_args *args, const struct vigil_command *command,
+    struct cmd_operator *op)
+{
+	struct headless_options	hopts;
+
+	memset(&hopts, 0, sizeof hopts);
+	hopts.command = command->command;
+	hopts.json = args->json;
+	hopts.wait_ms = args->wait_ms >= 0 ? args->wait_ms : HEADLESS_WAIT_MS;
+	hopts.for_ms = args->for_ms >= 0 ? args->for_ms : 0;
+	hopts.op = op;
+	hopts.yes = args->yes;
+	hopts.reason = args->reason;
+	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
+	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
+	if (command->command == HEADLESS_PROPOSE) {
+		hopts.action = args->operands[0];
+		hopts.nodes = args->operands + 1;
+		hopts.nnodes = args->noperands - 1;
+	} else if (args->noperands > 0)
+		hopts.id = args->operands[0];
+	return (headless_run(loop, fleet, &hopts));
 }
 
 /* Free what parsing the arguments allocated; safe to call twice. */
@@ -368,15 +384,56 @@ vigil_args_free(struct vigil_args *args)
 }
 
 /*
+ * Start the demo's fleet (*demo), trusting the key op signs with if it
+ * has one; the console then signs as the demo's first operator unless
+ * given a key.  Returns 0, or the exit status after saying why, with
+ * nothing left running.
+ */
+static int
+vigil_demo(struct vigil_args *args, struct cmd_operator *op,
+    struct demo **demo)
+{
+	struct demo_options	 dopts;
+	char			*cause = NULL, *line = NULL;
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.scenario = args->demo;
+	dopts.time_scale = args->demo_time_scale;
+	dopts.start = args->demo_start;
+	dopts.stopping = loop_stop_noted;
+	if (op->key != NULL) {
+		/* The demo trusts the key the console signs with. */
+		dopts.operator = op->name;
+		dopts.operator_line = line = opkey_trust_line(op->key,
+		    op->name);
+	}
+	*demo = demo_start(&dopts, &cause);
+	free(line);
+	if (*demo == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	if (args->command == NULL &&
+	    vigil_demo_operator(args, *demo, op) != 0) {
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (0);
+}
+
+/*
  * The demo's console signs as its first operator unless given a key, and
- * tells how a second terminal joins as the second (argv0 run the way it
+ * tells how a second terminal joins as the second (vigil run the way it
  * was, or by its full path).  Returns 0, or -1 after saying why not.
  */
 static int
 vigil_demo_operator(struct vigil_args *args, struct demo *demo,
-    const char *argv0, struct cmd_operator *op)
+    struct cmd_operator *op)
 {
-	char	*cause = NULL, path[PATH_MAX];
+	const char	*argv0 = args->argv0;
+	char		*cause = NULL, path[PATH_MAX];
 
 	if (op->key == NULL && cmd_operator_load(op, demo_key_file(demo, 0),
 	    demo_operator(0), &cause) != 0) {
@@ -425,7 +482,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	desk = desk_create(fleet, op);
+	desk = desk_create(fleet, op, loop_send_up, loop);
 	loop_attach_desk(loop, desk);
 	end = loop_run(loop, &cause);
 	loop_attach_desk(loop, NULL);
@@ -436,7 +493,44 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	if (end == LOOP_HUNGUP) {
+		/* Standard error may be a log; the terminal is no more. */
+		fprintf(stderr, "vigil: the terminal went away (its window "
+		    "closed, its tmux server ended or its ssh link dropped); "
+		    "the console stopped%s\n", args->demo != NULL ?
+		    " and so did the embedded fleet" : "");
+		return (VIGIL_EXIT_HUNGUP);
+	}
 	return (HEADLESS_EXIT_OK);
+}
+
+/*
+ * The scenarios of --demo as vigild names them, one a line: vigil does
+ * not link the simulator, so it asks the vigild that --demo would run.
+ */
+static void
+vigil_usage_scenarios(FILE *f)
+{
+	char	*list, *line, *next, *cause = NULL;
+	int	 n;
+
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		fprintf(f, "%*s", VIGIL_HELP_INDENT, "");
+		vigil_wrap(f, VIGIL_HELP_INDENT, cause);
+		free(cause);
+		return;
+	}
+	for (line = list; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		n = (int)strcspn(line, " ");
+		fprintf(f, "%*s%-8.*s ", VIGIL_HELP_INDENT, "", n, line);
+		vigil_wrap(f, VIGIL_HELP_INDENT + 9,
+		    line + n + (line[n] != '\0'));
+	}
+	free(list);
 }
 
 /* The --help text. */
@@ -462,11 +556,7 @@ vigil_usage(FILE *f)
 "  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
-	for (i = 0; i < sim_nscenarios; i++) {
-		fprintf(f, "%*s%-8s ", VIGIL_HELP_INDENT, "",
-		    sim_scenarios[i].name);
-		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
-	}
+	vigil_usage_scenarios(f);
 	fprintf(f,
 "                           with two operators: the console signs as alice\n"
 "                           (or with --key, which the demo then trusts) and\n"
@@ -518,7 +608,8 @@ vigil_usage(FILE *f)
 "carried out, or the audit log is intact), 1 a critical alert stands (or\n"
 "the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
 "node could not be reached in time (this outranks 1), 4 vigil itself\n"
-"failed, 5 a backend refused the command.  See vigil(1).\n");
+"failed, 5 a backend refused the command; the console exits 129 when its\n"
+"terminal hangs up.  See vigil(1).\n");
 }
 
 /*
@@ -562,6 +653,7 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	int	c;
 
 	memset(args, 0, sizeof *args);
+	args->argv0 = argv[0];
 	args->wait_ms = -1;
 	args->for_ms = -1;
 	args->ttl_ms = -1;
@@ -838,16 +930,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && !vigil_scenario_known(args->demo)) {
-		fprintf(stderr, "vigil: there is no scenario \"%s\"; the "
-		    "scenarios are", args->demo);
-		for (i = 0; i < sim_nscenarios; i++)
-			fprintf(stderr, "%s %s", i == 0 ? "" :
-			    i + 1 == sim_nscenarios ? " and" : ",",
-			    sim_scenarios[i].name);
-		fprintf(stderr, "\n");
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
 		return (-1);
-	}
 	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
 	    args->demo == NULL) {
 		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
@@ -971,95 +1055,41 @@ vigil_check_command(struct vigil_args *args,
 	return (0);
 }
 
-/* Is name one of the simulator's scenarios? */
-static int
-vigil_scenario_known(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sim_nscenarios; i++) {
-		if (strcmp(sim_scenarios[i].name, name) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/* Add a URL unless it is already listed. */
-static void
-vigil_urls_add(struct vigil_urls *urls, const char *url)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++) {
-		if (strcmp(urls->v[i], url) == 0)
-			return;
-	}
-	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
-	urls->v[urls->n++] = xstrdup(url);
-}
-
-/* Free a URL list. */
-static void
-vigil_urls_free(struct vigil_urls *urls)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++)
-		free(urls->v[i]);
-	free(urls->v);
-	urls->v = NULL;
-	urls->n = 0;
-}
-
 /*
- * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, every other word is a backend URL.  Returns 0, or -1 after
- * saying on standard error what is wrong and where.
+ * Is name one of the scenarios vigild lists?  Returns 0, or -1 after
+ * saying which there are.  When vigild cannot be asked, the name passes:
+ * starting the fleet will then say what is wrong.
  */
 static int
-vigil_read_fleet(const char *path, struct vigil_urls *urls)
+vigil_scenario_check(const char *name)
 {
-	FILE	*f;
-	char	*line = NULL, *p, *word, *save, host[64], upath[256];
-	char	 cause[PROTO_TEXT_MAX];
-	size_t	 size = 0, lineno = 0;
-	int	 port, tls, error = 0;
+	char	*list, *cause = NULL, *names[32], *p, *next;
+	size_t	 n = 0, i;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the path, or write one ws://HOST:PORT line per backend "
-		    "(vigild fleet --fleet-file writes one)\n", path,
-		    strerror(errno));
-		return (-1);
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		free(cause);
+		return (0);
 	}
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
-		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
-			if (util_parse_url(word, host, sizeof host, &port,
-			    upath, sizeof upath, &tls, cause,
-			    sizeof cause) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			vigil_urls_add(urls, word);
+	for (p = list; *p != '\0' && n < nitems(names); p = next) {
+		next = p + strcspn(p, "\n");
+		if (*next != '\0')
+			*next++ = '\0';
+		p[strcspn(p, " ")] = '\0';
+		names[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			free(list);
+			return (0);
 		}
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the file and the disk\n", path, strerror(errno));
-		error = 1;
-	} else if (urls->n == 0) {
-		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
-		    "one ws://HOST:PORT line per backend\n", path);
-		error = 1;
-	}
-done:
-	free(line);
-	fclose(f);
-	return (error ? -1 : 0);
+	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
+	    "are", name);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 == n ? " and" :
+		    ",", names[i]);
+	fprintf(stderr, "\n");
+	free(list);
+	return (-1);
 }
+

@@ -102,7 +102,8 @@ derive_drifts(const struct fleet *fleet, struct derive_drift *drift)
 			    node->hello.flags[k].name,
 			    node->hello.flags[k].path };
 	}
-	qsort(e, n, sizeof *e, derive_compare);
+	if (n > 1)
+		qsort(e, n, sizeof *e, derive_compare);
 	for (start = 0, i = 1; i <= n; i++) {
 		if (i < n && e[i].node->hello.role ==
 		    e[start].node->hello.role && strcmp(e[i].node->hello.group,

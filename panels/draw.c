@@ -29,7 +29,7 @@ enum draw_pair {
 };
 
 static int	 draw_copy_columns(const char *s, int width, char *out,
-		    size_t len, int *used);
+		    size_t len, int *used, size_t *taken);
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
@@ -78,33 +78,43 @@ draw_layout(int rows, int cols, size_t nalerts, struct draw_layout *l)
 /*
  * Copy whole characters of s into out (len bytes) while they fit in
  * width columns.  What the terminal must not be sent (control characters,
- * bytes that are not UTF-8) becomes a space or "?".  Returns the bytes
- * written; *used gets the columns taken.
+ * bytes that are not UTF-8) is shown as its escape (util_escape_char():
+ * "\e", "\x07"), never dropped, so an operator sees that it was there.
+ * Returns the bytes written; *used gets the columns taken and *taken
+ * (unless NULL) the bytes of s they came from.
  */
 static int
-draw_copy_columns(const char *s, int width, char *out, size_t len, int *used)
+draw_copy_columns(const char *s, int width, char *out, size_t len, int *used,
+    size_t *taken)
 {
 	mbstate_t	st;
 	wchar_t		wc;
-	size_t		n, in = 0, o = 0, slen = strlen(s);
+	char		esc[UTIL_ESCAPE_MAX];
+	size_t		n, e, in = 0, o = 0, slen = strlen(s);
 	int		w, cols = 0;
 
-	memset(&st, 0, sizeof st);
 	while (in < slen) {
-		n = mbrtowc(&wc, s + in, slen - in, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			n = 1;
+		if ((e = util_escape_char(s + in, slen - in, esc, &n)) > 0) {
+			/* An escape is shown whole or not at all. */
+			if (cols + (int)e > width || o + e >= len)
+				break;
+			memcpy(out + o, esc, e);
+			o += e;
+			in += n;
+			cols += (int)e;
+			continue;
+		}
+		memset(&st, 0, sizeof st);
+		if (mbrtowc(&wc, s + in, n, &st) != n ||
+		    (w = wcwidth(wc)) < 0) {
+			/* UTF-8 this locale cannot show. */
 			wc = L'?';
-		} else if (wc < 0x20 || wc == 0x7f)
-			wc = L' ';
-		else if (wcwidth(wc) < 0)
-			wc = L'?';
-		w = wc == L'?' || wc == L' ' ? 1 : wcwidth(wc);
+			w = 1;
+		}
 		if (cols + w > width || o + n >= len)
 			break;
-		if (wc == L'?' || wc == L' ')
-			out[o++] = (char)wc;
+		if (wc == L'?')
+			out[o++] = '?';
 		else {
 			memcpy(out + o, s + in, n);
 			o += n;
@@ -114,6 +124,8 @@ draw_copy_columns(const char *s, int width, char *out, size_t len, int *used)
 	}
 	out[o] = '\0';
 	*used = cols;
+	if (taken != NULL)
+		*taken = in;
 	return ((int)o);
 }
 
@@ -134,11 +146,11 @@ draw_fit(const char *s, int width, int right, int ascii, char *out,
 	}
 	if (table_text_width(s) > width) {
 		off = (size_t)draw_copy_columns(s, width - 1, tmp,
-		    sizeof tmp - 4, &used);
+		    sizeof tmp - 4, &used, NULL);
 		memcpy(tmp + off, ellipsis, strlen(ellipsis) + 1);
 		used++;
 	} else
-		draw_copy_columns(s, width, tmp, sizeof tmp, &used);
+		draw_copy_columns(s, width, tmp, sizeof tmp, &used, NULL);
 	pad = width - used;
 	if (right)
 		util_format(out, len, "%*s%s", pad, "", tmp);
@@ -236,15 +248,19 @@ draw_age(int64_t ms, char *buf, size_t len)
 	return (buf);
 }
 
-/* Word-wrap into lines. */
+/*
+ * Word-wrap into lines.  A word wider than a line is hard-wrapped over
+ * as many lines as it takes, never cut: what is wrapped may be what an
+ * operator signs.
+ */
 size_t
 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
     size_t max)
 {
 	const char	*p = text, *end;
-	char		 word[DRAW_LINE_MAX], cut[DRAW_LINE_MAX];
-	size_t		 n = 0, wl;
-	int		 used = 0, ww, w;
+	char		 word[DRAW_LINE_MAX];
+	size_t		 n = 0, wl, taken;
+	int		 used = 0, ww;
 
 	if (max == 0 || width <= 0)
 		return (0);
@@ -258,17 +274,23 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 		    *end != '\t'; end++)
 			;
 		wl = (size_t)(end - p);
-		if (wl >= sizeof word)
-			wl = sizeof word - 1;
+		/* Whole rows of a word too wide, each on a line of its own. */
+		while ((taken = draw_cut_row(p, width, word, sizeof word)) <
+		    wl) {
+			if (used > 0 && ++n == max)
+				return (n);
+			util_copy(lines[n], DRAW_LINE_MAX, word);
+			if (++n == max)
+				return (n);
+			lines[n][0] = '\0';
+			used = 0;
+			p += taken;
+			wl -= taken;
+		}
 		memcpy(word, p, wl);
 		word[wl] = '\0';
 		p = end;
 		ww = table_text_width(word);
-		if (ww > width) {
-			draw_copy_columns(word, width, cut, sizeof cut, &w);
-			util_copy(word, sizeof word, cut);
-			ww = w;
-		}
 		if (used > 0 && used + 1 + ww > width) {
 			if (++n == max)
 				return (n);
@@ -281,6 +303,30 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 		used += (used > 0 ? 1 : 0) + ww;
 	}
 	return (used > 0 || n > 0 ? n + 1 : 0);
+}
+
+/*
+ * Copy into row (len bytes) the first row of width columns of text, cut
+ * at that column and not between words.  Returns the bytes of text the
+ * row holds (at least one character, so a caller cutting a whole text
+ * row after row always ends); concatenated, the rows are the text.
+ */
+size_t
+draw_cut_row(const char *text, int width, char *row, size_t len)
+{
+	size_t	taken;
+	int	used;
+
+	draw_copy_columns(text, width > 0 ? width : 1, row, len, &used,
+	    &taken);
+	if (taken == 0 && *text != '\0') {
+		/* One character wider than the row: show it alone. */
+		util_copy(row, len, "?");
+		taken = 1;
+		while ((text[taken] & 0xc0) == 0x80)
+			taken++;
+	}
+	return (taken);
 }
 
 /* Shorten, then drop, header parts from the right until they fit. */
@@ -515,13 +561,6 @@ draw_setup(int color, int ascii)
 	draw_pair(PAIR_TAB_CURRENT, 16, COLOR_BLACK, COLOR_BLACK, 45,
 	    COLOR_CYAN + 8, COLOR_CYAN);
 	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
-}
-
-/* Whether only ASCII may be drawn. */
-int
-draw_ascii(void)
-{
-	return (draw_use_ascii);
 }
 
 /* A glyph, or its ASCII stand-in. */

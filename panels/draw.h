@@ -100,10 +100,19 @@ char	*draw_age(int64_t ms, char *buf, size_t len);
 
 /*
  * Word-wrap text into at most max lines of width columns each (bytes
- * DRAW_LINE_MAX); a word longer than a line is cut.  Returns the lines.
+ * DRAW_LINE_MAX); a word wider than a line is hard-wrapped over several,
+ * never cut.  Returns the lines.
  */
 size_t	 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	    size_t max);
+
+/*
+ * The first row of width columns of text, into row (len bytes), cut at
+ * that column whatever the text: for bytes shown exactly (a signed
+ * document), never rewrapped nor collapsed.  Returns how many bytes of
+ * text the row holds, at least one unless text is empty.
+ */
+size_t	 draw_cut_row(const char *text, int width, char *row, size_t len);
 
 /*
  * Choose for each part its full form, its brief form or nothing, so that
@@ -134,9 +143,6 @@ void	 draw_setup(int color, int ascii);
 /* The attribute for a table mark or a style. */
 attr_t	 draw_mark_attr(enum table_mark mark);
 attr_t	 draw_style_attr(enum draw_style style);
-
-/* Whether --ascii (or a non-UTF-8 locale) is in force. */
-int	 draw_ascii(void);
 
 /* Put text at y,x fitted to width columns, in attr. */
 void	 draw_text(WINDOW *win, int y, int x, int width, const char *s,

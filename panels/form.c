@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "command.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "form.h"
 #include "keys.h"
 #include "panel.h"
+#include "proto-command.h"
 #include "util.h"
 
 #define FORM_LINES	48	/* lines the dialog may hold */
@@ -356,7 +356,7 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		form_trust(f, fleet, t);
 		form_add(t, A_NORMAL, "signer: %s; a second, different "
 		    "operator must approve within %lld minutes", f->signer,
-		    (long long)(CMD_DEFAULT_TTL_MS / 60000));
+		    (long long)(COMMAND_DEFAULT_TTL_MS / 60000));
 		form_add(t, A_NORMAL, "reason: %s%s", f->reason,
 		    f->step == FORM_REASON ? "_" : "");
 	}

@@ -9,14 +9,22 @@
  * what the proposer saw.  The view only reads.
  */
 #include <curses.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "panel.h"
 #include "util.h"
+
+/* The rows of a review, drawn from p->top. */
+struct panel_proposals_rows {
+	char	(*text)[DRAW_LINE_MAX];
+	attr_t	 *attr;
+	size_t	  n, cap;
+};
 
 enum {
 	COL_ID, COL_ACTION, COL_TARGETS, COL_PROPOSER, COL_SIGNERS,
@@ -31,7 +39,13 @@ static void	panel_proposals_row(struct table *t,
 static void	panel_proposals_targets(const struct fleet *fleet,
 		    const struct fleet_proposal *fp, char *buf, size_t len);
 static void	panel_proposals_pane(WINDOW *win, int y, int h, int w,
-		    const struct fleet_proposal *fp);
+		    const struct fleet_proposal *fp,
+		    const struct panel_ctx *ctx);
+static void	panel_proposals_add(struct panel_proposals_rows *r,
+		    const char *text, attr_t attr);
+static void	panel_proposals_review_rows(const struct fleet_proposal *fp,
+		    int w, const struct panel_ctx *ctx,
+		    struct panel_proposals_rows *r);
 static void	panel_proposals_review(struct panel *p, WINDOW *win, int y,
 		    int h, int w, const struct panel_ctx *ctx);
 
@@ -144,14 +158,16 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	    fp->cmd.reason : fp->problem);
 }
 
-/* The selected proposal's reason, any problem, and its exact bytes. */
+/* The selected proposal's problem, if any, and its exact bytes. */
 static void
 panel_proposals_pane(WINDOW *win, int y, int h, int w,
-    const struct fleet_proposal *fp)
+    const struct fleet_proposal *fp, const struct panel_ctx *ctx)
 {
-	char	lines[32][DRAW_LINE_MAX];
-	size_t	n, j;
-	int	row;
+	char		 lines[32][DRAW_LINE_MAX], chunk[DRAW_LINE_MAX];
+	char		 enter[KEYS_NAME_MAX];
+	const char	*doc;
+	size_t		 n, j;
+	int		 row;
 
 	draw_rule(win, y, 0, w);
 	for (row = y + 1; row < y + h; row++)
@@ -168,63 +184,71 @@ panel_proposals_pane(WINDOW *win, int y, int h, int w,
 	if (row < y + h)
 		draw_text(win, row++, 0, w, "Document (the bytes each "
 		    "operator signs):", 0, draw_style_attr(DRAW_TITLE));
-	n = draw_wrap(fp->document != NULL ? fp->document : "", w, lines,
-	    nitems(lines));
-	for (j = 0; j < n && row < y + h; j++, row++)
-		draw_text(win, row, 0, w, lines[j], 0, A_NORMAL);
+	/*
+	 * Cut into rows of w columns, never rewrapped: every byte shows.
+	 * What the pane has no room for is said, and the review shows it.
+	 */
+	doc = fp->document != NULL ? fp->document : "";
+	for (; *doc != '\0' && row < y + h; row++) {
+		if (row == y + h - 1 && strlen(doc) > (size_t)w) {
+			keys_first(ctx->keys, KEYS_OPEN_DETAIL, enter,
+			    sizeof enter);
+			util_format(chunk, sizeof chunk, "... %zu more bytes: "
+			    "%s reviews the whole document", strlen(doc),
+			    enter);
+			draw_text(win, row, 0, w, chunk, 0,
+			    draw_mark_attr(MARK_WARN));
+			break;
+		}
+		doc += draw_cut_row(doc, w, chunk, sizeof chunk);
+		draw_text(win, row, 0, w, chunk, 0, A_NORMAL);
+	}
+}
+
+/* Add a row of the review, growing the list. */
+static void
+panel_proposals_add(struct panel_proposals_rows *r, const char *text,
+    attr_t attr)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap == 0 ? 64 : r->cap * 2;
+		r->text = xreallocarray(r->text, r->cap, sizeof *r->text);
+		r->attr = xreallocarray(r->attr, r->cap, sizeof *r->attr);
+	}
+	util_copy(r->text[r->n], sizeof r->text[r->n], text);
+	r->attr[r->n++] = attr;
 }
 
 /*
- * The review of the proposal whose id p->node holds, wrapped to the
- * view, then how to approve it; a line when no node holds it any more.
+ * The review's rows at width w: the review text wrapped, the signed
+ * document cut into rows of w columns (never rewrapped, so that every
+ * byte shows and none hides under an ellipsis), then how to approve.
  */
 static void
-panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
-    const struct panel_ctx *ctx)
+panel_proposals_review_rows(const struct fleet_proposal *fp, int w,
+    const struct panel_ctx *ctx, struct panel_proposals_rows *r)
 {
-	const struct fleet_proposal	*fp;
-	char				 lines[64][DRAW_LINE_MAX], *text, *line;
-	char				*next, note[DRAW_LINE_MAX];
-	char				 approve[KEYS_NAME_MAX];
-	char				 chunk[DRAW_LINE_MAX];
-	char				 cancel[KEYS_NAME_MAX];
-	size_t				 n, j;
-	int				 row = y;
+	char	 lines[64][DRAW_LINE_MAX], chunk[DRAW_LINE_MAX];
+	char	*text, *line, *next, note[DRAW_LINE_MAX];
+	char	 approve[KEYS_NAME_MAX], cancel[KEYS_NAME_MAX];
+	size_t	 n, j;
 
-	for (row = y; row < y + h; row++)
-		draw_text(win, row, 0, w, "", 0, A_NORMAL);
-	row = y;
-	if ((fp = fleet_proposal_find(ctx->fleet, p->node, NULL)) == NULL) {
-		draw_text(win, row, 0, w, "No node holds this proposal any "
-		    "more; press Escape to go back to the list.", 0,
-		    draw_mark_attr(MARK_WARN));
-		return;
-	}
 	text = cmd_review_text(ctx->fleet, fp, ctx->wall_ms);
-	for (line = text; line != NULL && *line != '\0' && row < y + h;
-	    line = next) {
+	for (line = text; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		if (fp->document != NULL &&
 		    strcmp(line + strspn(line, " "), fp->document) == 0) {
-			/*
-			 * The signed bytes exactly: cut into rows of w
-			 * bytes, never rewrapped, and each row drawn whole
-			 * so that no byte hides under an ellipsis.
-			 */
-			line += strspn(line, " ");
-			for (; *line != '\0' && row < y + h; row++) {
-				n = strnlen(line, (size_t)w);
-				util_format(chunk, sizeof chunk, "%.*s",
-				    (int)n, line);
-				draw_text(win, row, 0, w, chunk, 0, A_NORMAL);
-				line += n;
+			for (line += strspn(line, " "); *line != '\0';) {
+				line += draw_cut_row(line, w, chunk,
+				    sizeof chunk);
+				panel_proposals_add(r, chunk, A_NORMAL);
 			}
 			continue;
 		}
 		n = draw_wrap(line, w, lines, nitems(lines));
-		for (j = 0; j < n && row < y + h; j++, row++)
-			draw_text(win, row, 0, w, lines[j], 0,
+		for (j = 0; j < n; j++)
+			panel_proposals_add(r, lines[j],
 			    strstr(lines[j], "NOW") != NULL ||
 			    strstr(lines[j], "PROBLEM") != NULL ?
 			    draw_mark_attr(MARK_CRIT) : A_NORMAL);
@@ -243,10 +267,90 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 		    "console started with --key FILE (or VIGIL_KEY set), or "
 		    "runs vigil approve %.8s.  Escape goes back.", approve,
 		    fp->id);
+	panel_proposals_add(r, "", A_NORMAL);
 	n = draw_wrap(note, w, lines, nitems(lines));
-	for (j = 0, row++; j < n && row < y + h; j++, row++)
-		draw_text(win, row, 0, w, lines[j], 0,
-		    draw_style_attr(DRAW_TITLE));
+	for (j = 0; j < n; j++)
+		panel_proposals_add(r, lines[j], draw_style_attr(DRAW_TITLE));
+}
+
+/*
+ * The review of the proposal whose id p->node holds, from row p->top
+ * when it is taller than the view (the last row then says which rows
+ * show and how to scroll); a line when no node holds it any more.
+ */
+static void
+panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
+    const struct panel_ctx *ctx)
+{
+	const struct fleet_proposal	*fp;
+	struct panel_proposals_rows	 r;
+	char				 hint[DRAW_LINE_MAX];
+	char				 down[KEYS_NAME_MAX], up[KEYS_NAME_MAX];
+	size_t				 shown, j;
+	int				 row;
+
+	for (row = y; row < y + h; row++)
+		draw_text(win, row, 0, w, "", 0, A_NORMAL);
+	if ((fp = fleet_proposal_find(ctx->fleet, p->node, NULL)) == NULL) {
+		draw_text(win, y, 0, w, "No node holds this proposal any "
+		    "more; press Escape to go back to the list.", 0,
+		    draw_mark_attr(MARK_WARN));
+		return;
+	}
+	if (h <= 1)
+		return;
+	memset(&r, 0, sizeof r);
+	panel_proposals_review_rows(fp, w, ctx, &r);
+	shown = r.n > (size_t)h ? (size_t)h - 1 : r.n;
+	if (p->top > r.n - shown)
+		p->top = r.n - shown;
+	p->page = shown;
+	for (j = 0; j < shown; j++)
+		draw_text(win, y + (int)j, 0, w, r.text[p->top + j], 0,
+		    r.attr[p->top + j]);
+	if (shown < r.n) {
+		keys_first(ctx->keys, KEYS_PAGE_DOWN, down, sizeof down);
+		keys_first(ctx->keys, KEYS_PAGE_UP, up, sizeof up);
+		util_format(hint, sizeof hint, "rows %zu-%zu of %zu: %s and "
+		    "%s scroll", p->top + 1, p->top + shown, r.n, down, up);
+		draw_text(win, y + (int)shown, 0, w, hint, 0,
+		    draw_mark_attr(MARK_WARN));
+	}
+	free(r.text);
+	free(r.attr);
+}
+
+/*
+ * Scroll the open review by a row or a page (p->top is its first row
+ * while it is open).  Returns 1 if action moves it, else 0.
+ */
+int
+panel_proposals_scroll(struct panel *p, enum keys_action action)
+{
+	size_t	page = p->page > 1 ? p->page - 1 : 1;
+
+	switch (action) {
+	case KEYS_MOVE_UP:
+		p->top = p->top > 0 ? p->top - 1 : 0;
+		return (1);
+	case KEYS_MOVE_DOWN:
+		p->top++;		/* kept within the rows when drawn */
+		return (1);
+	case KEYS_PAGE_UP:
+		p->top = p->top > page ? p->top - page : 0;
+		return (1);
+	case KEYS_PAGE_DOWN:
+		p->top += page;
+		return (1);
+	case KEYS_MOVE_TOP:
+		p->top = 0;
+		return (1);
+	case KEYS_MOVE_BOTTOM:
+		p->top = SIZE_MAX / 2;
+		return (1);
+	default:
+		return (0);
+	}
 }
 
 /* Fill the table from the fleet's merged proposals and draw it. */
@@ -273,7 +377,7 @@ panel_proposals_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	if (pane > 0) {
 		row = panel_selected_row(p);
 		panel_proposals_pane(win, y + h - pane, pane, w, row == NULL ?
-		    NULL : fleet_proposal_find(ctx->fleet, row->id, NULL));
+		    NULL : fleet_proposal_find(ctx->fleet, row->id, NULL), ctx);
 	}
 }
 

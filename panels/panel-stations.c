@@ -114,7 +114,7 @@ panel_stations_pairs(const struct fleet *fleet, size_t *npairs)
 			n++;
 		}
 	}
-	if (n > 0)
+	if (n > 1)
 		qsort(pairs, n, sizeof *pairs, panel_stations_compare);
 	*npairs = n;
 	return (pairs);

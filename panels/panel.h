@@ -138,6 +138,13 @@ const char	*panel_proposals_left(int64_t expires_ms, int64_t wall_ms,
 /* How many of the fleet's proposals wait for a second signature. */
 size_t		 panel_proposals_pending(const struct fleet *fleet);
 
+/*
+ * While a proposal's review is open, move it a row or a page up or down
+ * (or to its top or bottom).  Returns 1 if action was such a move.
+ */
+int		 panel_proposals_scroll(struct panel *p,
+		    enum keys_action action);
+
 /* "sorted by BUILD, ascending" and the filter, for the status line. */
 void		 panel_describe(const struct panel *p, int ascii, char *buf,
 		    size_t len);

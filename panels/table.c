@@ -172,14 +172,14 @@ table_view(struct table *t, const char *pattern, int col, int reverse)
 		}
 		t->order[t->nshown++] = i;
 	}
-	/* No rows yet means no order array: qsort may not take NULL. */
-	if (headings || col < 0 || (size_t)col >= t->ncolumns ||
-	    t->nshown == 0)
+	if (headings || col < 0 || (size_t)col >= t->ncolumns)
 		return;
 	table_sort_by.t = t;
 	table_sort_by.col = col;
 	table_sort_by.reverse = reverse;
-	qsort(t->order, t->nshown, sizeof *t->order, table_compare);
+	/* qsort(NULL, 0) is undefined: an empty view has no order array. */
+	if (t->nshown > 1)
+		qsort(t->order, t->nshown, sizeof *t->order, table_compare);
 }
 
 /* Where the row with id is shown. */
@@ -389,18 +389,20 @@ table_text_width(const char *s)
 {
 	mbstate_t	st;
 	wchar_t		wc;
-	size_t		n, len = strlen(s);
+	char		esc[UTIL_ESCAPE_MAX];
+	size_t		n, e, len = strlen(s);
 	int		w, total = 0;
 
-	memset(&st, 0, sizeof st);
 	while (len > 0) {
-		n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		/* Escaped as the drawing shows it (draw_copy_columns()). */
+		if ((e = util_escape_char(s, len, esc, &n)) > 0)
+			w = (int)e;
+		else {
 			memset(&st, 0, sizeof st);
-			n = 1;
-			w = 1;
-		} else if ((w = wcwidth(wc)) < 0)
-			w = 1;
+			if (mbrtowc(&wc, s, n, &st) != n ||
+			    (w = wcwidth(wc)) < 0)
+				w = 1;
+		}
 		total += w;
 		s += n;
 		len -= n;

@@ -20,13 +20,14 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "form.h"
@@ -78,6 +79,7 @@ struct tui {
 	int64_t		 last_now;	/* last tui_draw's now_ms */
 	int64_t		 last_wall;	/* and its wall_ms */
 
+	int		 gone;		/* the terminal hung up */
 	int		 pending;	/* something to draw */
 	int		 resized;
 	int64_t		 last_frame;	/* monotonic ms */
@@ -117,6 +119,7 @@ static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
 static void	 tui_define_keys(void);
+static int	 tui_hung_up(struct tui *tui);
 
 /*
  * What today's terminal emulators send for the keys an old terminfo
@@ -268,6 +271,12 @@ tui_close(struct tui *tui)
 	if (tui == NULL)
 		return;
 	set_term(tui->screen);
+	/*
+	 * A terminal that hung up refuses every write at once; one that is
+	 * only stuck (a stalled link) must not keep us from cleaning up.
+	 */
+	if (tui->gone)
+		fcntl(fileno(tui->out), F_SETFL, O_NONBLOCK);
 	delwin(tui->keys_win);
 	endwin();
 	delscreen(tui->screen);
@@ -400,8 +409,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 			if ((row = panel_selected_row(p)) == NULL)
 				tui_say(tui, "No proposal is selected; there "
 				    "is nothing to review.");
-			else
+			else {
 				util_copy(p->node, sizeof p->node, row->id);
+				p->top = 0;	/* the review's first row */
+			}
 			return (0);
 		}
 		if ((row = panel_selected_row(p)) == NULL ||
@@ -452,6 +463,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	default:
 		break;
 	}
+	/* The review scrolls; the list under it keeps its cursor. */
+	if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0' &&
+	    panel_proposals_scroll(p, action))
+		return (0);
 	tui_ctx(tui, fleet, &ctx);
 	memset(out, 0, sizeof *out);
 	if (panel_key(p, action, &ctx, out, tui->message,
@@ -482,7 +497,10 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 
 	memset(action, 0, sizeof *action);
 	set_term(tui->screen);
-	while ((ch = wgetch(tui->keys_win)) != ERR) {
+	for (;;) {
+		errno = 0;	/* a read that failed leaves its reason */
+		if ((ch = wgetch(tui->keys_win)) == ERR)
+			break;
 		tui->pending = 1;
 		if (ch == KEY_RESIZE) {
 			tui->resized = 1;
@@ -513,7 +531,39 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 			return (1);
 		tui_fill(tui, fleet);
 	}
+	if (errno == EIO || tui_hung_up(tui)) {
+		tui->gone = 1;
+		return (-1);
+	}
 	return (0);
+}
+
+/*
+ * Has the terminal gone (a closed window, a dead tmux server, a dropped
+ * SSH link)?  A hung-up terminal stays readable for ever, with read()
+ * returning 0 and ioctl() failing with EIO, so the loop would otherwise
+ * wake for it without end.  curses says only ERR, so ask the descriptor:
+ * a hangup or an error, or "readable" with no byte to read.
+ */
+static int
+tui_hung_up(struct tui *tui)
+{
+	struct pollfd	pfd;
+	int		waiting;
+
+	pfd.fd = fileno(tui->in);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == -1)
+		return (errno != EINTR && errno != EAGAIN);
+	if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return (1);
+	if (!(pfd.revents & POLLIN))
+		return (0);
+	/* A key that came after curses looked is read on the next wake. */
+	if (ioctl(pfd.fd, FIONREAD, &waiting) == -1)
+		return (1);
+	return (waiting == 0);
 }
 
 /*

@@ -54,8 +54,8 @@ enum tui_action_type {
  */
 struct tui_action {
 	enum tui_action_type	type;
-	char			rule[32];
-	char			node[64];
+	char			rule[PROTO_CODE_MAX];
+	char			node[PROTO_ID_MAX];
 	char			command[16];		/* "kill" */
 	char			id[PROTO_CMDID_MAX];	/* a proposal's */
 	char			reason[PROTO_TEXT_MAX];
@@ -80,8 +80,10 @@ int		 tui_fd(const struct tui *tui);
 
 /*
  * Drain pending keys (never blocks).  Returns 1 and fills *action when an
- * operator asked for something the core must do, else 0.  Call again
- * until it returns 0.
+ * operator asked for something the core must do, 0 when the keys are
+ * used up, or -1 when the terminal has gone (end of file, EIO or a
+ * hangup on it): nobody is left to watch, so the caller should end.
+ * Call again until it returns 0 or -1.
  */
 int		 tui_input(struct tui *tui, const struct fleet *fleet,
 		    struct tui_action *action);

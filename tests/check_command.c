@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
@@ -484,7 +485,10 @@ START_TEST(expired_commands_are_refused_at_proposal_and_approval)
 		    "UTC, 2m03s ago; propose it again"));
 	}
 
-	/* At approval: proposed in time, approved too late. */
+	/* At approval: proposed in time (a new id), approved too late. */
+	free(text);
+	make_doc(&c, "alice");
+	text = doc_text(&c);
 	propose(alice, "alice", text, T0 + 1000);
 	assert_refused(approve(bob, "bob", c.id, text, c.expires_ms),
 	    "expired at 22:18:20 UTC, 0s ago; propose it again");
@@ -670,8 +674,11 @@ START_TEST(a_target_whose_state_changed_refuses)
 		    "killed on build smars-1; propose again");
 	}
 
-	/* At approval: it began halting after the proposal. */
+	/* At approval (a new id): it began halting after the proposal. */
 	set_state("smars-1", "running");
+	free(text);
+	make_doc(&c, "alice");
+	text = doc_text(&c);
 	propose(alice, "alice", text, T0);
 	set_state("smars-1", "halting");
 	assert_refused(approve(bob, "bob", c.id, text, T0 + 1000),
@@ -708,10 +715,13 @@ START_TEST(one_pending_proposal_per_action_and_target)
 	assert_refused(command_propose(engine, t2, &sig, &now, T0 + MINUTE, &p,
 	    cause, sizeof cause), want);
 
-	/* Withdrawn, it blocks nothing. */
+	/* Withdrawn, it blocks nothing; the refused id stays spent. */
 	sign_cancel(alice, "alice", c1.id, &sig);
 	ck_assert_msg(command_cancel(engine, c1.id, &sig, T0 + 2 * MINUTE,
 	    cause, sizeof cause) == 0, "%s", cause);
+	free(t2);
+	make_doc(&c2, "bob");
+	t2 = doc_text(&c2);
 	propose(bob, "bob", t2, T0 + 2 * MINUTE);
 	assert_events("propose,refuse,cancel,propose");
 	free(t1);
@@ -751,7 +761,7 @@ START_TEST(only_the_proposer_cancels_with_the_cancel_bytes)
 	    sizeof cause), 0);
 	ck_assert_uint_eq(command_pending(engine, &list), 0);
 	assert_refused(approve(bob, "bob", c.id, text, T0 + 3000),
-	    "router/r8 holds no pending command");
+	    "it was cancelled; propose a new command");
 	assert_events("propose,refuse,refuse,cancel,refuse");
 	free(text);
 }

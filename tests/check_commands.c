@@ -30,7 +30,9 @@
 
 #include <jansson.h>
 
+#include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"
@@ -397,7 +399,7 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 	ck_assert_uint_eq(v[0].npending, 0);
 
 	/* The warning clears after a minute. */
-	fleet_tick(&fleet, 5000, a->last_seen_ms + FLEET_REFUSAL_MS + 1);
+	check_tick(&fleet, 5000, a->last_seen_ms + FLEET_REFUSAL_MS + 1);
 	ck_assert_int_eq(a->active, 0);
 	free(doc);
 	fleet_free(&fleet);
@@ -430,10 +432,10 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 
 	model_proposal(&fleet, 0, "router/r8", ID1, doc, "pending",
 	    now + 1000);
-	fleet_tick(&fleet, 5000, now + 999);
+	check_tick(&fleet, 5000, now + 999);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(v[0].status, "pending");
-	fleet_tick(&fleet, 5100, now + 1000);
+	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(v[0].status, "expired");
 	free(doc);

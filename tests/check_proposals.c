@@ -14,6 +14,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ static long	 prop_left(const char *screen);
 static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
+static json_t	*prop_json(const char *fleet, const char *command);
+static char	*prop_pending_document(const char *fleet);
+static size_t	 prop_lines(char *screen, char **line, size_t max);
+static void	 prop_join(char *buf, size_t len, const char *line, int cols);
+static void	 prop_trim(char *buf);
+static int	 prop_pane_shows(const char *document, int cols);
+static void	 prop_review_shows(const char *document, int cols);
 
 /*
  * Start the knight fleet trusting alice and bob, whose keys vigil-key
@@ -70,6 +78,29 @@ prop_console(char *buf, size_t len, const char *key, const char *fleet)
 	    "%s --fleet %s; sleep 30", e2e_dir(), key != NULL ? "VIGIL_KEY=" :
 	    "", key != NULL ? key : "", vigil, fleet);
 	free(vigil);
+}
+
+/* What `vigil --fleet FLEET COMMAND --json` prints, parsed. */
+static json_t *
+prop_json(const char *fleet, const char *command)
+{
+	struct e2e_result	 r;
+	json_t			*doc;
+	char			*argv[6];
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = (char *)command;
+	argv[4] = "--json";
+	argv[5] = NULL;
+	e2e_run(argv, NULL, PROP_RUN_MS, &r);
+	free(argv[0]);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "%s --json gave no JSON (exit %d): %s%s",
+	    command, r.status, r.out, r.err);
+	e2e_result_free(&r);
+	return (doc);
 }
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
@@ -365,6 +396,231 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 }
 END_TEST
 
+/* The document of the one pending proposal, as pending --json says. */
+static char *
+prop_pending_document(const char *fleet)
+{
+	json_t	*doc, *p;
+	char	*out;
+
+	doc = prop_json(fleet, "pending");
+	p = json_array_get(json_object_get(doc, "proposals"), 0);
+	ck_assert_msg(json_string_value(json_object_get(p, "document")) !=
+	    NULL, "pending --json shows no document");
+	out = strdup(json_string_value(json_object_get(p, "document")));
+	json_decref(doc);
+	return (out);
+}
+
+/*
+ * Split a captured screen into its lines (in place); returns how many.
+ * capture-pane drops trailing spaces, so a caller pads what it joins.
+ */
+static size_t
+prop_lines(char *screen, char **line, size_t max)
+{
+	size_t	n = 0;
+	char	*p = screen;
+
+	while (n < max && *p != '\0') {
+		line[n++] = p;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return (n);
+}
+
+/* Append line to buf (len bytes) padded with spaces to cols columns. */
+static void
+prop_join(char *buf, size_t len, const char *line, int cols)
+{
+	size_t	used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%-*s", cols, line);
+}
+
+/* Drop the padding that followed the last row. */
+static void
+prop_trim(char *buf)
+{
+	size_t	n = strlen(buf);
+
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+}
+
+/*
+ * The pane under the list: the rows after its title, joined, are the
+ * document, or a prefix of it followed by a row saying exactly how many
+ * bytes more the review shows.  Returns 1 if the pane held it all.
+ */
+static int
+prop_pane_shows(const char *document, int cols)
+{
+	char	*screen, *line[256], got[8192];
+	size_t	 n, i, more = 0;
+	int	 hint = 0;
+
+	screen = e2e_tmux_wait(PROP_WAIT_MS, "the document pane",
+	    "Document (the bytes each operator signs):", (char *)NULL);
+	n = prop_lines(screen, line, 256);
+	for (i = 0; i < n && strstr(line[i], "Document (the bytes") == NULL;
+	    i++)
+		;
+	got[0] = '\0';
+	for (i++; i + 1 < n && line[i][0] != '\0'; i++) {
+		if (sscanf(line[i], "... %zu more bytes", &more) == 1) {
+			hint = 1;
+			break;
+		}
+		prop_join(got, sizeof got, line[i], cols);
+	}
+	prop_trim(got);
+	if (hint) {
+		ck_assert_msg(strncmp(document, got, strlen(got)) == 0 &&
+		    strlen(got) + more == strlen(document), "at %d columns "
+		    "the pane shows %zu bytes and says %zu more, not the "
+		    "document's %zu:\n%s\nthe pane:\n%s", cols, strlen(got),
+		    more, strlen(document), document, got);
+	} else
+		ck_assert_msg(strcmp(document, got) == 0, "at %d columns the "
+		    "pane does not show the signed bytes whole:\n%s\nthe "
+		    "pane:\n%s", cols, document, got);
+	free(screen);
+	return (!hint);
+}
+
+/*
+ * The review, every row of it, scrolling a page at a time while its
+ * last row says "rows A-B of N"; then the rows after its document title
+ * joined must be the document, every byte.
+ */
+static void
+prop_review_shows(const char *document, int cols)
+{
+	char	*screen = NULL, *line[256], *rows[256], got[8192];
+	size_t	 n, i, tabs, first, last, total, k, shown = 0;
+	int64_t	 deadline;
+
+	memset(rows, 0, sizeof rows);
+	e2e_tmux_keys("Enter", 0);
+	e2e_sleep_ms(300);
+	deadline = e2e_now_ms() + PROP_WAIT_MS;
+	for (;;) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		n = prop_lines(screen, line, 256);
+		for (tabs = 0; tabs < n && strstr(line[tabs],
+		    "6 Proposals") == NULL; tabs++)
+			;
+		ck_assert_msg(tabs + 2 < n, "no view names on the screen");
+		/* The last row of the view says which rows show, if not all. */
+		if (sscanf(line[n - 2], "rows %zu-%zu of %zu", &first, &last,
+		    &total) != 3) {
+			first = 1;
+			last = total = n - 2 - tabs;
+		}
+		ck_assert_msg(total < 256 && last >= first && last - first <
+		    n - tabs, "a review row count that makes no sense: %s",
+		    line[n - 2]);
+		if (first > shown + 1) {
+			/* Still the previous page: wait for the new one. */
+			ck_assert_msg(e2e_now_ms() < deadline, "PageDown did "
+			    "not scroll the review");
+			e2e_sleep_ms(200);
+			continue;
+		}
+		for (k = first; k <= last; k++) {
+			free(rows[k - 1]);
+			rows[k - 1] = strdup(line[tabs + 1 + (k - first)]);
+		}
+		if (last > shown)
+			shown = last;
+		if (shown >= total)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "the review never "
+		    "showed rows %zu-%zu", shown + 1, total);
+		e2e_tmux_keys("NPage", 0);
+		e2e_sleep_ms(300);
+	}
+	for (i = 0; i < total && strstr(rows[i], "document (the exact bytes "
+	    "signed):") == NULL; i++)
+		;
+	ck_assert_msg(i < total, "the review has no document title");
+	got[0] = '\0';
+	for (i++; i < total && rows[i][0] != '\0'; i++)
+		prop_join(got, sizeof got, rows[i], cols);
+	prop_trim(got);
+	ck_assert_msg(strcmp(document, got) == 0, "at %d columns the review "
+	    "does not show the signed bytes whole:\n%s\nthe review:\n%s",
+	    cols, document, got);
+	for (i = 0; i < total; i++)
+		free(rows[i]);
+	free(screen);
+}
+
+/*
+ * Every byte an operator approves is on the screen: in the pane under
+ * the list (or, when it has no room, said to be in the review) and in
+ * the review, scrolled when it is taller than the view.  The reason has
+ * a word wider than any pane; eight targets make the document long.
+ */
+START_TEST(the_pane_and_the_review_show_every_signed_byte)
+{
+	static const int	 size[][2] = { { 80, 24 }, { 100, 30 },
+				    { 200, 50 } };
+	int			 cols = size[_i][0], rows = size[_i][1];
+	char			*alice, *bob, *fleet, *document;
+	char			*argv[20], cmd[2048], env_alice[600], *env[2];
+	struct e2e_result	 r;
+	int			 i, argc = 0;
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	snprintf(env_alice, sizeof env_alice, "VIGIL_KEY=%s", alice);
+	env[0] = env_alice;
+	env[1] = NULL;
+	argv[argc++] = e2e_bin("vigil");
+	argv[argc++] = "--fleet";
+	argv[argc++] = fleet;
+	argv[argc++] = "propose";
+	argv[argc++] = "kill";
+	for (i = 1; i <= 8; i++) {
+		snprintf(cmd, sizeof cmd, "router/r%d", i);
+		argv[argc++] = strdup(cmd);
+	}
+	argv[argc++] = "--reason";
+	argv[argc++] = "runaway child orders since the open, see "
+	    "https://runbooks.example/knight/2012-08-01/power-peg-runaway-"
+	    "child-orders-on-router-r8-kill-every-router-until-the-rollback-"
+	    "is-checked";
+	argv[argc] = NULL;
+	e2e_run(argv, env, PROP_RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+	document = prop_pending_document(fleet);
+
+	prop_console(cmd, sizeof cmd, NULL, fleet);
+	e2e_tmux_start(cols, rows, cmd);
+	e2e_sleep_ms(1000);
+	e2e_tmux_keys("6", 0);
+	if (!prop_pane_shows(document, cols))
+		ck_assert_msg(cols < 200, "at 200 columns the pane has room "
+		    "for the whole document");
+	prop_review_shows(document, cols);
+
+	for (i = 5; i < 13; i++)
+		free(argv[i]);
+	free(argv[0]);
+	free(document);
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
 /* The Proposals view suite. */
 Suite *
 proposals_suite(void)
@@ -383,6 +639,12 @@ proposals_suite(void)
 	    a_proposal_from_another_console_shows_with_its_countdown);
 	tcase_add_test(tc,
 	    two_consoles_kill_marked_routers_and_a_proposer_cancels);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("signed bytes");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
+	tcase_add_loop_test(tc, the_pane_and_the_review_show_every_signed_byte,
+	    0, 3);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -614,6 +614,39 @@ START_TEST(acknowledging_hides_an_alert_from_the_bar)
 }
 END_TEST
 
+/*
+ * The knight fleet has no station, so view 3 sorts an empty table: that
+ * was qsort(NULL, 0), undefined, and an abort under make asan.  Every
+ * view of a fleet without its kind is drawn, and the console lives on.
+ */
+START_TEST(knight_views_without_rows_draw_and_the_console_lives)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+	static const char *const	 views[] = { "3", "4" };
+	size_t				 i;
+
+	screen_start("knight", "09:29:55", "10", cfg);
+	ck_assert(screen_wait(&s, screen_r8_row, NULL));
+	screen_free(&s);
+	for (i = 0; i < sizeof views / sizeof views[0]; i++) {
+		e2e_tmux_keys(views[i], 1);
+		ck_assert_msg(screen_wait(&s, screen_has,
+		    "Nothing to show yet."), "view %s of the knight fleet "
+		    "does not say it is empty; the screen was:\n%.3000s",
+		    views[i], s.text);
+		screen_free(&s);
+	}
+	e2e_tmux_keys("1", 1);
+	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "the console "
+	    "did not come back to the Fleet view; the screen was:\n%.3000s",
+	    s.text);
+	ck_assert_msg(!screen_has(&s, "vigil exited"), "vigil ended:\n"
+	    "%.3000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
 Suite *
 screen_suite(void)
 {
@@ -635,6 +668,13 @@ screen_suite(void)
 	tcase_add_loop_test(tc, capital_stations_show_who_blacklisted_the_root,
 	    0, 2);
 	tcase_add_test(tc, acknowledging_hides_an_alert_from_the_bar);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("empty views");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, screen_teardown);
+	tcase_add_loop_test(tc,
+	    knight_views_without_rows_draw_and_the_console_lives, 0, 2);
 	suite_add_tcase(s, tc);
 	return (s);
 }

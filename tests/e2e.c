@@ -26,6 +26,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <libwebsockets.h>
 
 #include "e2e.h"
 #include "proto.h"
@@ -58,7 +59,13 @@ static void	 e2e_track(pid_t);
 static void	 e2e_untrack(pid_t);
 static char	*e2e_slurp(const char *);
 static int	 e2e_decode_status(int);
-static void	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t);
+static size_t	 e2e_ws_header(unsigned char *, int, size_t, int);
+static int	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t,
+		    int);
+static int	 e2e_rogue_write(int, int, const void *, size_t);
+static int	 e2e_rogue_handshake(int);
+static void	 e2e_rogue_serve(int, const char *const *, int,
+		    const char *);
 static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
@@ -580,28 +587,46 @@ e2e_ws_open(const char *url, int timeout_ms)
 	return (ws);
 }
 
-/* Write one frame of opcode with payload, masked. */
-static void
-e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
+/*
+ * Write the header of a final frame of opcode carrying len bytes into f
+ * (at least 14 bytes), with the mask bit when masked.  Returns its size.
+ */
+static size_t
+e2e_ws_header(unsigned char *f, int opcode, size_t len, int masked)
+{
+	unsigned char	m = masked ? 0x80 : 0;
+	size_t		n = 0, i;
+
+	f[n++] = (unsigned char)(0x80 | opcode);
+	if (len < 126)
+		f[n++] = (unsigned char)(m | len);
+	else if (len < 65536) {
+		f[n++] = m | 126;
+		f[n++] = (unsigned char)(len >> 8);
+		f[n++] = (unsigned char)len;
+	} else {
+		f[n++] = m | 127;
+		for (i = 0; i < 8; i++)
+			f[n++] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	}
+	return (n);
+}
+
+/*
+ * Write one frame of opcode with payload, masked.  Returns 0, or -1 when
+ * it could not be written; unless may_fail, that fails the test.
+ */
+static int
+e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len,
+    int may_fail)
 {
 	unsigned char	*f, mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-	size_t		 n = 0, i;
+	size_t		 n, i;
 	ssize_t		 w;
 
 	f = malloc(len + 14);
 	ck_assert_msg(f != NULL, "out of memory");
-	f[n++] = (unsigned char)(0x80 | opcode);
-	if (len < 126)
-		f[n++] = (unsigned char)(0x80 | len);
-	else if (len < 65536) {
-		f[n++] = 0x80 | 126;
-		f[n++] = (unsigned char)(len >> 8);
-		f[n++] = (unsigned char)len;
-	} else {
-		f[n++] = 0x80 | 127;
-		for (i = 0; i < 8; i++)
-			f[n++] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
-	}
+	n = e2e_ws_header(f, opcode, len, 1);
 	memcpy(f + n, mask, 4);
 	n += 4;
 	for (i = 0; i < len; i++)
@@ -613,16 +638,28 @@ e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
 			w = 0;
 			continue;
 		}
+		if (w <= 0 && may_fail) {
+			free(f);
+			return (-1);
+		}
 		ck_assert_msg(w > 0, "websocket write: %s", strerror(errno));
 	}
 	free(f);
+	return (0);
 }
 
 /* Send a text frame. */
 void
 e2e_ws_send(struct e2e_ws *ws, const char *text)
 {
-	e2e_ws_write(ws, 1, text, strlen(text));
+	e2e_ws_write(ws, 1, text, strlen(text), 0);
+}
+
+/* Send a text frame to a peer that may have gone; see e2e.h. */
+int
+e2e_ws_try_send(struct e2e_ws *ws, const char *text)
+{
+	return (e2e_ws_write(ws, 1, text, strlen(text), 1));
 }
 
 /* Read what is there by deadline; returns bytes read, 0 at EOF or time. */
@@ -684,7 +721,7 @@ e2e_ws_recv(struct e2e_ws *ws, int timeout_ms)
 				hdr = 0;	/* header incomplete */
 			if (hdr != 0 && ws->len >= hdr + plen) {
 				if (opcode == 9)	/* ping */
-					e2e_ws_write(ws, 10, b + hdr, plen);
+					e2e_ws_write(ws, 10, b + hdr, plen, 0);
 				else if (opcode == 8) {	/* close */
 					free(msg);
 					return (NULL);
@@ -810,6 +847,27 @@ e2e_wait_router_state(const char *fleet, const char *node, const char *want,
 		e2e_sleep_ms(300);
 	}
 	free(state);
+}
+
+/* Start a vigild fleet that guards commands; see e2e.h. */
+char *
+e2e_start_guarded_fleet(const char *scenario, const char *trust,
+    pid_t *pidp)
+{
+	const char	*argv[5];
+	char		*audit, *file;
+
+	audit = e2e_path("audit");
+	ck_assert_msg(mkdir(audit, 0700) == 0, "mkdir %s: %s", audit,
+	    strerror(errno));
+	argv[0] = "--trust";
+	argv[1] = trust;
+	argv[2] = "--audit-dir";
+	argv[3] = audit;
+	argv[4] = NULL;
+	file = e2e_start_fleet(scenario, argv, pidp);
+	free(audit);
+	return (file);
 }
 
 /* Make a key with the real vigil-key; see e2e.h. */
@@ -1050,4 +1108,299 @@ e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
 		    gone, screen);
 		e2e_sleep_ms(200);
 	}
+}
+
+/*
+ * The rogue backend's frame writer: unmasked, as a server writes.
+ * Returns 0, or -1 when the console has gone.
+ */
+static int
+e2e_rogue_write(int fd, int opcode, const void *data, size_t len)
+{
+	unsigned char	*f;
+	size_t		 n, i;
+	ssize_t		 w;
+
+	if ((f = malloc(len + 14)) == NULL)
+		return (-1);
+	n = e2e_ws_header(f, opcode, len, 0);
+	memcpy(f + n, data, len);
+	n += len;
+	for (i = 0; i < n; i += (size_t)w) {
+		w = write(fd, f + i, n - i);
+		if (w == -1 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0) {
+			free(f);
+			return (-1);
+		}
+	}
+	free(f);
+	return (0);
+}
+
+/*
+ * Answer a websocket handshake for vigil.v1 on fd within 5 s.  Returns 0,
+ * or -1 when it was not one or the console went.
+ */
+static int
+e2e_rogue_handshake(int fd)
+{
+	static const char	 guid[] =
+				    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	struct pollfd		 pfd = { .fd = fd, .events = POLLIN };
+	unsigned char		 digest[20];
+	char			 req[4096], key[128], both[256], accept[64];
+	char			 answer[512], *p;
+	size_t			 len = 0;
+	ssize_t			 n;
+
+	while (memmem(req, len, "\r\n\r\n", 4) == NULL) {
+		if (len == sizeof req - 1 || poll(&pfd, 1, 5000) <= 0 ||
+		    (n = read(fd, req + len, sizeof req - 1 - len)) <= 0)
+			return (-1);
+		len += (size_t)n;
+	}
+	req[len] = '\0';
+	if ((p = strcasestr(req, "Sec-WebSocket-Key:")) == NULL ||
+	    sscanf(p + 18, " %127[^\r\n ]", key) != 1)
+		return (-1);
+	snprintf(both, sizeof both, "%s%s", key, guid);
+	lws_SHA1((const unsigned char *)both, strlen(both), digest);
+	if (lws_b64_encode_string((const char *)digest, sizeof digest,
+	    accept, sizeof accept) < 0)
+		return (-1);
+	snprintf(answer, sizeof answer, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n"
+	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", accept);
+	if (write(fd, answer, strlen(answer)) != (ssize_t)strlen(answer))
+		return (-1);
+	return (0);
+}
+
+/*
+ * One console's connection to the rogue backend: the handshake, the
+ * frames, then the close with its reason, or reading (and dropping)
+ * what the console sends until it goes.
+ */
+static void
+e2e_rogue_serve(int fd, const char *const *frames, int close_after_ms,
+    const char *close_reason)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	unsigned char	 close_frame[128];
+	char		 junk[4096];
+	size_t		 n;
+
+	if (e2e_rogue_handshake(fd) != 0)
+		return;
+	for (; frames != NULL && *frames != NULL; frames++) {
+		if (e2e_rogue_write(fd, 1, *frames, strlen(*frames)) != 0)
+			return;
+	}
+	if (close_after_ms < 0) {
+		while (poll(&pfd, 1, 60000) > 0 &&
+		    read(fd, junk, sizeof junk) > 0)
+			/* nothing */;
+		return;
+	}
+	e2e_sleep_ms(close_after_ms);
+	n = strlen(close_reason);
+	if (n > sizeof close_frame - 2)
+		n = sizeof close_frame - 2;
+	close_frame[0] = 1008 >> 8;	/* policy violation */
+	close_frame[1] = 1008 & 0xff;
+	memcpy(close_frame + 2, close_reason, n);
+	e2e_rogue_write(fd, 8, close_frame, n + 2);
+	e2e_sleep_ms(200);
+}
+
+/* Start a rogue backend; see e2e.h. */
+char *
+e2e_rogue_backend(const char *const *frames, int close_after_ms,
+    const char *close_reason)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	char			*url;
+	int			 lfd, fd, one = 1;
+
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(lfd != -1, "socket: %s", strerror(errno));
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_msg(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    listen(lfd, 8) == 0 && getsockname(lfd, (struct sockaddr *)&sin,
+	    &slen) == 0, "rogue backend: cannot listen on 127.0.0.1: %s",
+	    strerror(errno));
+	if (asprintf(&url, "ws://127.0.0.1:%d/", ntohs(sin.sin_port)) == -1)
+		ck_abort_msg("out of memory");
+	if (e2e_fork() != 0) {
+		close(lfd);
+		return (url);
+	}
+	/* The child serves one console at a time until it is killed. */
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		if ((fd = accept(lfd, NULL, NULL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		e2e_rogue_serve(fd, frames, close_after_ms, close_reason);
+		close(fd);
+	}
+}
+
+/* The rogue backend's script and clock (in its child process only). */
+static struct {
+	char *const		*frames;
+	size_t			 n;
+	int			 first_ms;
+	int			 repeat_ms;
+	unsigned		 round;		/* +1 each repeat */
+	struct lws_context	*context;
+	lws_sorted_usec_list_t	 sul;
+} e2e_rogue;
+
+/* Where one console's connection is in the rogue's script. */
+struct e2e_rogue_session {
+	unsigned	round;
+	size_t		next;
+	lws_usec_t	start;		/* when it may first be sent to */
+};
+
+static int	 e2e_rogue_callback(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 e2e_rogue_tick(lws_sorted_usec_list_t *);
+static void	 e2e_rogue_run(int portfd);
+
+static const struct lws_protocols e2e_rogue_protocols[] = {
+	{ PROTO_SUBPROTOCOL, e2e_rogue_callback,
+	  sizeof (struct e2e_rogue_session), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* The rogue's websocket: one frame of the script per writeable turn. */
+static int
+e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct e2e_rogue_session	*s = user;
+	unsigned char			*buf;
+	size_t				 n;
+	int				 w;
+
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		s->round = e2e_rogue.round;
+		s->next = 0;
+		s->start = lws_now_usecs() +
+		    (lws_usec_t)e2e_rogue.first_ms * LWS_US_PER_MS;
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (lws_now_usecs() < s->start)
+			break;		/* the timer asks again */
+		if (s->round != e2e_rogue.round) {
+			s->round = e2e_rogue.round;
+			s->next = 0;
+		}
+		if (s->next >= e2e_rogue.n)
+			break;
+		n = strlen(e2e_rogue.frames[s->next]);
+		if ((buf = malloc(LWS_PRE + n + 1)) == NULL)
+			_exit(3);
+		memcpy(buf + LWS_PRE, e2e_rogue.frames[s->next++], n);
+		w = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+		free(buf);
+		if (w < 0)
+			return (-1);
+		lws_callback_on_writable(wsi);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/*
+ * The rogue's timer, every 50 ms: connections past their first_ms get
+ * their turn, and every repeat_ms the script is due again on all.
+ */
+static void
+e2e_rogue_tick(lws_sorted_usec_list_t *sul)
+{
+	static lws_usec_t	last;
+	lws_usec_t		now = lws_now_usecs();
+
+	(void)sul;
+	if (e2e_rogue.repeat_ms > 0 && now - last >=
+	    (lws_usec_t)e2e_rogue.repeat_ms * LWS_US_PER_MS) {
+		e2e_rogue.round++;
+		last = now;
+	}
+	lws_callback_on_writable_all_protocol(e2e_rogue.context,
+	    &e2e_rogue_protocols[0]);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+}
+
+/* In the child: serve the script until killed, telling the parent the
+   port through portfd. */
+static void
+e2e_rogue_run(int portfd)
+{
+	struct lws_context_creation_info	 info;
+	int					 port;
+
+	lws_set_log_level(0, NULL);
+	memset(&info, 0, sizeof info);
+	info.port = 0;
+	info.iface = "127.0.0.1";
+	info.protocols = e2e_rogue_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	if ((e2e_rogue.context = lws_create_context(&info)) == NULL)
+		_exit(4);
+	port = lws_get_vhost_listen_port(lws_get_vhost_by_name(
+	    e2e_rogue.context, "default"));
+	if (write(portfd, &port, sizeof port) != sizeof port)
+		_exit(5);
+	close(portfd);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+	for (;;)
+		lws_service(e2e_rogue.context, 0);
+}
+
+/* Start a rogue backend serving frames; see e2e.h. */
+pid_t
+e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
+    int *port)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	ck_assert(pipe(p) == 0);
+	if ((pid = e2e_fork()) == 0) {
+		close(p[0]);
+		e2e_rogue.frames = frames;
+		e2e_rogue.n = n;
+		e2e_rogue.first_ms = first_ms;
+		e2e_rogue.repeat_ms = repeat_ms;
+		e2e_rogue_run(p[1]);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], port, sizeof *port) == sizeof *port,
+	    "the rogue backend did not start");
+	close(p[0]);
+	return (pid);
 }

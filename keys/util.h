@@ -1,6 +1,8 @@
 /*
  * util.h: small helpers shared by every program: allocation that dies
- * only on out-of-memory, bounded string copies, clocks.
+ * only on out-of-memory, bounded string copies, clocks.  They live in
+ * keys/, the bottom layer, so that keys depends on nothing above it and
+ * every layer above may use them.
  */
 #ifndef VIGIL_UTIL_H
 #define VIGIL_UTIL_H
@@ -35,6 +37,43 @@ int	 util_copy(char *dst, size_t dstlen, const char *src);
 void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * The visible escape for the character at s (len bytes left, len > 0)
+ * when a terminal must not be sent it: a C0 control or DEL ("\e",
+ * "\t", "\x07"), a C1 control ("\u009b"), a character that reorders
+ * or breaks the text around it (bidirectional overrides and marks, line
+ * and paragraph separators: "\u202e") or a byte that does not start
+ * valid UTF-8 ("\xff").  Returns the escape's length, written
+ * NUL-terminated into esc (at least UTIL_ESCAPE_MAX bytes), or 0 for a
+ * printable character; *n gets the bytes the character takes in s.
+ */
+#define UTIL_ESCAPE_MAX	8
+size_t	 util_escape_char(const char *s, size_t len, char *esc,
+	    size_t *n);
+
+/*
+ * An allocated copy of s that a terminal shows as written and cannot act
+ * on: every character util_escape_char() escapes is escaped, and a
+ * backslash becomes "\\" so that the escaping reads one way only.
+ * Printable UTF-8 passes unchanged.  Never NULL; the caller frees.
+ */
+char	*util_escape(const char *s);
+
+/*
+ * As util_escape(), leaving backslashes alone: for JSON text shown as
+ * the exact bytes it is, where a backslash only ever starts a JSON
+ * escape and no JSON escape looks like "\e" or "\x07".
+ */
+char	*util_escape_json(const char *s);
+
+/*
+ * The offset of the first character util_escape_char() escapes in s (a
+ * control, a bidirectional override, a separator, a byte that is not
+ * UTF-8), or -1 when it has none: text a backend reports or records must
+ * have none.
+ */
+long	 util_control_at(const char *s);
+
 /* Milliseconds from a monotonic clock, for intervals and ages. */
 int64_t	 util_mono_ms(void);
 
@@ -62,8 +101,10 @@ int	 util_parse_clock(const char *s, int *seconds, char *cause,
 
 /*
  * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
- * IPv4 address or "localhost" (name lookups would block the event loop).
- * Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
+ * IPv4 address, "localhost" or a numeric IPv6 address in brackets
+ * ("[::1]", put in host without them): name lookups would block the
+ * event loop.  Fills host (size hostlen), port, path (size pathlen) and
+ * tls.  Returns 0,
  * or -1 and a sentence naming the problem in cause.
  */
 int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,

@@ -1,0 +1,62 @@
+/*
+ * proto-audit.h: the audit chain's reader, part of the protocol library
+ * that vigil and vigild both link.
+ *
+ * An audit log is JSON lines (proto_audit_encode), each holding the
+ * SHA-256 of the line before, so that changing, removing or reordering a
+ * line breaks the chain from there on.  Reading and checking the chain
+ * lives here; appending to it is vigild's alone (audit.h).
+ */
+#ifndef VIGIL_PROTO_AUDIT_H
+#define VIGIL_PROTO_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+/*
+ * What one line says about a command id, for a node learning at start
+ * which ids it has seen: a line naming an id, unless it is a refusal
+ * whose operator was not proven.
+ */
+struct audit_mark {
+	char	node[PROTO_ID_MAX];
+	char	event[16];
+	char	id[PROTO_CMDID_MAX];
+	int	verified;
+};
+
+
+/* Where a walk along the chain has got to. */
+struct audit_walk {
+	long		 line;		/* lines checked */
+	uint64_t	 seq;		/* seq of the last line */
+	char		 last[65];	/* its SHA-256, or 64 zeros */
+	char		*report;
+	size_t		 len;
+	long		 bad_line;
+	struct audit_mark *marks;	/* NULL: not gathered */
+	size_t		 nmarks;
+	size_t		 capmarks;
+};
+
+/*
+ * Read the log on fd line by line and check its chain; w->report and
+ * w->len name the caller's buffer for a sentence.  Returns 0 with the
+ * last line's seq and hash in w, or -1 with the first broken line named
+ * in w->report and w->bad_line.
+ */
+int		 audit_walk(int fd, struct audit_walk *w);
+
+/*
+ * Check the chain of the log at path.  Returns 0 and, in report, a line
+ * saying how many entries are intact; or -1 and, in report, a sentence
+ * naming the first broken line and what is wrong with it ("line 7: its
+ * prev does not match the SHA-256 of line 6: the log was changed at or
+ * before line 6"); *bad_line (if not NULL) gets that line number, or 0.
+ */
+int		 audit_verify(const char *path, char *report, size_t len,
+		    long *bad_line);
+
+#endif

@@ -135,7 +135,7 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -c -o $@ $<
 
 $(O)/fuzz-%: $(B)/tests/fuzz/fuzz-%.o $(B)/tests/fuzz/fuzz.o \
-    $(CONSOLE_OBJS) $(LIB_OBJS)
+    $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
 
 .PRECIOUS: $(B)/tests/fuzz/%.o

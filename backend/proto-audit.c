@@ -1,5 +1,7 @@
 /*
- * proto-audit.c: the audit chain's reader, in the protocol library (see
+ * proto-audit.c: the audit log's lines and the chain's reader, in the
+ * protocol library: encoding and decoding one line (proto_audit_encode,
+ * _decode; see proto.h) and walking a log to check its chain (see
  * proto-audit.h).
  *
  * vigild's writer (audit.c) walks its log to continue the chain, and

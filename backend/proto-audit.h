@@ -1,6 +1,7 @@
 /*
  * proto-audit.h: the audit chain's reader, part of the protocol library
- * that vigil and vigild both link.
+ * that vigil and vigild both link (one line's struct and codec,
+ * proto_audit_entry, are declared in proto.h).
  *
  * An audit log is JSON lines (proto_audit_encode), each holding the
  * SHA-256 of the line before, so that changing, removing or reordering a

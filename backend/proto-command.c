@@ -1,9 +1,12 @@
 /*
- * proto-command.c: the actions a command document may name, in the
- * protocol library (see proto-command.h).
+ * proto-command.c: the command document, in the protocol library: its
+ * canonical text (proto_command_encode, _decode; see proto.h) and the
+ * actions it may name (see proto-command.h).
  *
- * The table is data both sides read: vigild's engine (command.c) checks
- * a proposal's targets against it, and the console lists the actions in
+ * The canonical text is what operators sign, so decoding refuses any
+ * text that is not byte for byte what encoding makes of it.  The action
+ * table is data both sides read: vigild's engine (command.c) checks a
+ * proposal's targets against it, and the console lists the actions in
  * its help and refuses one it does not name before anything is signed.
  */
 #include <jansson.h>

@@ -1,6 +1,7 @@
 /*
  * proto-command.h: what a command document may ask for, part of the
- * protocol library that vigil and vigild both link.
+ * protocol library that vigil and vigild both link (the document itself,
+ * struct proto_command and its canonical text, is declared in proto.h).
  *
  * A command (proto_command) names one of these actions; how long it may
  * stay pending is bounded here too, so the console refuses a document

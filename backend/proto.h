@@ -1,9 +1,13 @@
 /*
  * proto.h: the Vigil wire protocol, vigil.v1 (see vigil-protocol(7)).
  *
- * Every frame is one JSON object with a "type".  This module is the only
- * code that sees JSON: it turns frames into the plain structs below and
- * back, and owns every validation sentence.  Both vigild and vigil use it.
+ * Every frame is one JSON object with a "type".  The protocol library
+ * (backend/proto*.c) is the only code that sees JSON: it turns frames,
+ * command documents and audit lines into the plain structs below and
+ * back, owns every validation sentence, and writes the --json reports.
+ * Both vigild and vigil use it.  This header is the library's public
+ * face; proto.c implements the wire codec, proto-command.c the command
+ * document, proto-audit.c the audit line, proto-report.c the reports.
  *
  * Times: "clock_ms" fields are the node's own clock (a scenario's clock
  * for a simulated node) in milliseconds since the Unix epoch; "uptime_ms"

@@ -58,6 +58,29 @@ command_spec_find(const char *action)
 	return (NULL);
 }
 
+/* Whether spec may act on a node in state; see proto-command.h. */
+int
+command_spec_allows(const struct command_spec *spec, enum proto_state state)
+{
+	enum proto_state	from;
+
+	if (spec->from_state[0] == '\0')
+		return (1);
+	return (proto_state_parse(spec->from_state, &from) == 0 &&
+	    from == state);
+}
+
+/* Whether t names build and state; see proto-command.h. */
+int
+command_target_matches(const struct proto_command_target *t,
+    const char *build, enum proto_state state)
+{
+	enum proto_state	seen;
+
+	return (strcmp(t->build, build) == 0 &&
+	    proto_state_parse(t->state, &seen) == 0 && seen == state);
+}
+
 /*
  * The command document.  Its "v" has no member: it is written and
  * checked apart from the table (proto_command_encode, _decode).

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "proto.h"
+
 #define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
 #define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
 
@@ -31,5 +33,16 @@ extern const size_t command_nspecs;
 
 /* The spec for action, or NULL. */
 const struct command_spec *command_spec_find(const char *action);
+
+/* Whether spec may act on a node in state (its from_state, or any). */
+int	 command_spec_allows(const struct command_spec *spec,
+	    enum proto_state state);
+
+/*
+ * Whether target t still names what a node is now: its build and its
+ * state (a target's state word is decoded here, "" matching none).
+ */
+int	 command_target_matches(const struct proto_command_target *t,
+	    const char *build, enum proto_state state);
 
 #endif

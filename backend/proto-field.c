@@ -38,6 +38,8 @@ static int	 proto_decode_object(struct proto_ctx *, json_t *,
 		    const struct proto_field *, const char *, char *);
 static int	 proto_decode_args(struct proto_ctx *, json_t *,
 		    const struct proto_field *, const char *, char *);
+static int	 proto_decode_word(struct proto_ctx *, json_t *,
+		    const struct proto_field *, const char *, char *);
 static int	 proto_arg_cmp(const void *, const void *);
 static void	 proto_words_text(const char *const *, char *, size_t);
 static void	 proto_encode_field(json_t *, const struct proto_field *,
@@ -249,6 +251,8 @@ proto_decode_field(struct proto_ctx *ctx, json_t *obj,
 		return (proto_decode_object(ctx, v, f, label, p));
 	case KIND_ARGS:
 		return (proto_decode_args(ctx, v, f, label, p));
+	case KIND_WORD:
+		return (proto_decode_word(ctx, v, f, label, p));
 	}
 	fatal("%s: field %s has no kind", __func__, f->key);
 }
@@ -536,6 +540,31 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
 	return (0);
 }
 
+/*
+ * Decode a word into the enum at dst, its index in the field's words:
+ * checked as a string first, so a word too long or not known is refused
+ * in the same sentence as any other string.
+ */
+static int
+proto_decode_word(struct proto_ctx *ctx, json_t *v,
+    const struct proto_field *f, const char *label, char *dst)
+{
+	char	word[PROTO_TEXT_MAX];
+	int	i;
+
+	if (f->size > sizeof word)
+		fatal("%s: field %s is too wide", __func__, f->key);
+	if (proto_decode_string(ctx, v, f, label, word) != 0)
+		return (-1);
+	for (i = 0; f->words[i] != NULL; i++) {
+		if (strcmp(f->words[i], word) == 0) {
+			*(int *)dst = i;
+			return (0);
+		}
+	}
+	return (proto_fail(ctx, "field %s is empty", label));
+}
+
 /* Order arguments by name, byte by byte, as JSON_SORT_KEYS does. */
 static int
 proto_arg_cmp(const void *a, const void *b)
@@ -708,6 +737,10 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		name = proto_severity_name(*(const enum proto_severity *)p);
 		proto_set(obj, f->key, json_string(name));
 		break;
+	case KIND_WORD:
+		proto_set(obj, f->key, json_string(proto_word(f->words,
+		    *(const int *)p)));
+		break;
 	case KIND_ARRAY:
 		n = *(const size_t *)((const char *)base + f->countoff);
 		if (n > f->max)
@@ -763,6 +796,17 @@ proto_encode_key(json_t *obj, const struct proto_field *fields,
 		}
 	}
 	fatal("%s: no field %s", __func__, key);
+}
+
+/* Word w of a NULL-ended list, or "unknown" when there is none. */
+const char *
+proto_word(const char *const *words, int w)
+{
+	int	i;
+
+	for (i = 0; i < w && words[i] != NULL; i++)
+		/* nothing */;
+	return (w >= 0 && words[i] != NULL ? words[i] : "unknown");
 }
 
 /* Print compact JSON and drop the value; dies only out of memory. */

@@ -34,6 +34,8 @@ enum proto_kind {
 	KIND_OBJECT,	/* a struct member, JSON object of its fields */
 	KIND_ARGS,	/* proto_command_arg[max] and a size_t count, JSON
 			   object of name to string */
+	KIND_WORD,	/* an enum indexing words, JSON string of at most
+			   size - 1 bytes: one of the words */
 };
 
 #define FIELD_OPTIONAL	0x1	/* may be absent; then dflt or "" or 0 */
@@ -95,6 +97,9 @@ struct proto_ctx {
 	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .flags = (fl) | FIELD_HEX,	\
 	.min = (digits) }
+#define P_WORD(t, m, fl, w, sz) {					\
+	.key = #m, .kind = KIND_WORD, .off = offsetof(t, m),		\
+	.size = (sz), .flags = (fl), .words = (w) }
 #define P_WORDS(t, m, fl, w) {						\
 	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .flags = (fl), .words = (w) }
@@ -131,6 +136,7 @@ void		 proto_encode_fields(json_t *, const struct proto_field *,
 		    size_t, const void *, int);
 void		 proto_encode_key(json_t *, const struct proto_field *,
 		    size_t, const char *, const void *);
+const char	*proto_word(const char *const *, int);
 char		*proto_dump(json_t *);
 char		*proto_dump_sorted(json_t *);
 char		*proto_dump_flags(json_t *, size_t);

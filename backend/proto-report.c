@@ -263,7 +263,7 @@ proto_report_proposal_json(const struct proto_report_proposal *p)
 			fatal("%s: out of memory", __func__);
 	}
 	proto_set(obj, "signers", arr);
-	proto_set_string(obj, "status", p->status);
+	proto_set_string(obj, "status", proto_status_name(p->status));
 	if ((arr = json_array()) == NULL)
 		fatal("%s: out of memory", __func__);
 	for (i = 0; i < p->nnodes; i++) {

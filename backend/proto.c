@@ -49,6 +49,13 @@ static const struct proto_field proto_stats_fields[] = {
 	P_NUM(struct proto_stats, seq, KIND_U64, 0, 0, 0),
 };
 
+static const char *const proto_state_words[] = {
+	[STATE_RUNNING] = "running",
+	[STATE_HALTING] = "halting",
+	[STATE_KILLED] = "killed",
+	NULL
+};
+
 const struct proto_field proto_router_fields[] = {
 	P_NUM(struct proto_router_stats, parents_total, KIND_U64, 0, 0, 0),
 	P_NUM(struct proto_router_stats, parent_shares_total, KIND_U64, 0, 0,
@@ -62,7 +69,8 @@ const struct proto_field proto_router_fields[] = {
 	P_NUM(struct proto_router_stats, open_parents, KIND_U64, 0, 0, 0),
 	P_NUM(struct proto_router_stats, worst_ratio, KIND_DOUBLE, 0, 0, 0),
 	P_STR(struct proto_router_stats, worst_parent, 0),
-	P_STR(struct proto_router_stats, state, FIELD_NONEMPTY),
+	P_WORD(struct proto_router_stats, state, FIELD_NONEMPTY,
+	    proto_state_words, 16),
 	P_NUM(struct proto_router_stats, open_children, KIND_U64, 0, 0, 0),
 	P_NUM(struct proto_router_stats, children_cancelled_total, KIND_U64,
 	    0, 0, 0),
@@ -165,7 +173,12 @@ static const struct proto_field proto_cancel_fields[] = {
 };
 
 static const char *const proto_status_words[] = {
-	"pending", "executed", "refused", "cancelled", "expired", NULL
+	[STATUS_PENDING] = "pending",
+	[STATUS_EXECUTED] = "executed",
+	[STATUS_REFUSED] = "refused",
+	[STATUS_CANCELLED] = "cancelled",
+	[STATUS_EXPIRED] = "expired",
+	NULL
 };
 
 static const struct proto_field proto_proposal_fields[] = {
@@ -174,8 +187,8 @@ static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, document, FIELD_NONEMPTY),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
-	P_WORDS(struct proto_proposal, status, FIELD_NONEMPTY,
-	    proto_status_words),
+	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
+	    proto_status_words, 16),
 	P_NUM(struct proto_proposal, expires_ms, KIND_I64, 0, 0, 0),
 };
 
@@ -184,7 +197,12 @@ static const char *const proto_reply_words[] = {
 };
 
 static const char *const proto_outcome_words[] = {
-	"accepted", "executed", "refused", "cancelled", "expired", NULL
+	[OUTCOME_ACCEPTED] = "accepted",
+	[OUTCOME_EXECUTED] = "executed",
+	[OUTCOME_REFUSED] = "refused",
+	[OUTCOME_CANCELLED] = "cancelled",
+	[OUTCOME_EXPIRED] = "expired",
+	NULL
 };
 
 static const struct proto_field proto_result_fields[] = {
@@ -192,8 +210,8 @@ static const struct proto_field proto_result_fields[] = {
 	P_HEX(struct proto_result, id, 0, 32),
 	P_STR(struct proto_result, action, 0),
 	P_WORDS(struct proto_result, in_reply_to, 0, proto_reply_words),
-	P_WORDS(struct proto_result, outcome, FIELD_NONEMPTY,
-	    proto_outcome_words),
+	P_WORD(struct proto_result, outcome, FIELD_NONEMPTY,
+	    proto_outcome_words, 16),
 	P_STR(struct proto_result, text, FIELD_NONEMPTY),
 };
 
@@ -448,6 +466,42 @@ proto_severity_parse(const char *name, enum proto_severity *sev)
 	for (i = 0; i < nitems(proto_severity_names); i++) {
 		if (strcmp(name, proto_severity_names[i]) == 0) {
 			*sev = (enum proto_severity)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* The wire word of a node's state, "unknown" for a value out of range. */
+const char *
+proto_state_name(enum proto_state state)
+{
+	return (proto_word(proto_state_words, (int)state));
+}
+
+/* The wire word of a proposal's status, "unknown" out of range. */
+const char *
+proto_status_name(enum proto_status status)
+{
+	return (proto_word(proto_status_words, (int)status));
+}
+
+/* The wire word of a result's outcome, "unknown" out of range. */
+const char *
+proto_outcome_name(enum proto_outcome outcome)
+{
+	return (proto_word(proto_outcome_words, (int)outcome));
+}
+
+/* Parse "running", "halting" or "killed"; -1 for anything else. */
+int
+proto_state_parse(const char *name, enum proto_state *state)
+{
+	size_t	i;
+
+	for (i = 0; proto_state_words[i] != NULL; i++) {
+		if (strcmp(name, proto_state_words[i]) == 0) {
+			*state = (enum proto_state)i;
 			return (0);
 		}
 	}

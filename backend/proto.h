@@ -56,6 +56,34 @@ enum proto_severity {
 	SEV_CRITICAL = 2,
 };
 
+/*
+ * A node's state: a router's, as its stats say, and the state a command
+ * binds each target to (a station is always running).
+ */
+enum proto_state {
+	STATE_RUNNING = 0,
+	STATE_HALTING,		/* killed, child orders still open */
+	STATE_KILLED,
+};
+
+/* What became of a proposal on a node: a proposal's "status". */
+enum proto_status {
+	STATUS_PENDING = 0,
+	STATUS_EXECUTED,
+	STATUS_REFUSED,
+	STATUS_CANCELLED,
+	STATUS_EXPIRED,
+};
+
+/* What a node did with a command message: a result's "outcome". */
+enum proto_outcome {
+	OUTCOME_ACCEPTED = 0,	/* held pending */
+	OUTCOME_EXECUTED,
+	OUTCOME_REFUSED,
+	OUTCOME_CANCELLED,
+	OUTCOME_EXPIRED,
+};
+
 enum msg_type {
 	MSG_UNKNOWN = 0,
 	MSG_HELLO,		/* backend -> console */
@@ -106,7 +134,7 @@ struct proto_router_stats {
 	double		worst_ratio;		/* max child/parent shares
 						   over open parents; 0 none */
 	char		worst_parent[32];	/* its id, "" if none */
-	char		state[16];		/* "running", "halting" (kill
+	enum proto_state state;			/* "running", "halting" (kill
 						   under way), "killed" */
 	uint64_t	open_children;		/* gauge: child orders sent
 						   and not yet filled or
@@ -222,8 +250,10 @@ struct proto_approve {
 
 /*
  * cancel (console -> backend): the proposer withdraws; the signature is
- * over the bytes "vigil.v1 cancel ID".
+ * over the bytes "vigil.v1 cancel ID", PROTO_CANCEL_PREFIX and the id.
  */
+#define PROTO_CANCEL_PREFIX	"vigil.v1 cancel "
+
 struct proto_cancel {
 	char			id[PROTO_CMDID_MAX];
 	struct proto_signature	sig;
@@ -236,7 +266,7 @@ struct proto_proposal {
 	char			document[PROTO_DOC_MAX];
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];	/* "pending", "executed",
+	enum proto_status	status;		/* "pending", "executed",
 						   "refused", "cancelled",
 						   "expired" */
 	int64_t			expires_ms;	/* wall clock */
@@ -249,7 +279,7 @@ struct proto_result {
 	char	action[16];			/* "kill", "resume", ... */
 	char	in_reply_to[16];		/* "propose", "approve",
 						   "cancel", or "" */
-	char	outcome[16];			/* "accepted" (held pending),
+	enum proto_outcome outcome;		/* "accepted" (held pending),
 						   "executed", "refused",
 						   "cancelled", "expired" */
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
@@ -300,6 +330,20 @@ const char *proto_severity_name(enum proto_severity severity);
 /* Parse a role or severity name.  Return 0, or -1 if not known. */
 int	 proto_role_parse(const char *name, enum proto_role *role);
 int	 proto_severity_parse(const char *name, enum proto_severity *sev);
+
+/*
+ * The wire word of a state ("running"), status ("pending") or outcome
+ * ("accepted"); "unknown" for a value out of range.
+ */
+const char *proto_state_name(enum proto_state state);
+const char *proto_status_name(enum proto_status status);
+const char *proto_outcome_name(enum proto_outcome outcome);
+
+/*
+ * Parse a state's word, as a command document's target holds it.
+ * Return 0, or -1 if it names no state ("" included).
+ */
+int	 proto_state_parse(const char *name, enum proto_state *state);
 
 /*
  * The command document, as a C struct.  Its canonical JSON text is one
@@ -415,6 +459,9 @@ struct proto_report_node {
 						   problem, or NULL */
 };
 
+/* The rule of the warning a node's refusal of a command message raises. */
+#define PROTO_RULE_REFUSED	"command-refused"
+
 struct proto_report_alert {
 	enum proto_severity	 severity;
 	const char		*rule;		/* "flag-drift" */
@@ -469,7 +516,7 @@ struct proto_report_proposal {
 							   not decode */
 	const struct proto_signature	*sigs;
 	size_t				 nsigs;
-	const char			*status;	/* "pending" */
+	enum proto_status		 status;	/* pending */
 	int64_t				 expires_ms;	/* wall clock */
 	int64_t				 expires_in_ms;	/* from now */
 	const char *const		*nodes;		/* holding it */

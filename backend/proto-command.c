@@ -91,7 +91,7 @@ static const struct proto_field proto_target_fields[] = {
 	P_STR(struct proto_command_target, state, 0),
 };
 
-static const struct proto_field proto_command_fields[] = {
+const struct proto_field proto_command_fields[] = {
 	P_HEX(struct proto_command, id, FIELD_NONEMPTY, 32),
 	P_STR(struct proto_command, action, FIELD_NONEMPTY),
 	P_ARRAY(struct proto_command, targets, ntargets, proto_target_fields,
@@ -102,6 +102,7 @@ static const struct proto_field proto_command_fields[] = {
 	P_NUM(struct proto_command, created_ms, KIND_I64, 0, 0, 0),
 	P_NUM(struct proto_command, expires_ms, KIND_I64, 0, 0, 0),
 };
+const size_t proto_command_nfields = nitems(proto_command_fields);
 
 /*
  * A command names at least one target and each target once: a node

@@ -114,6 +114,10 @@ extern const size_t		proto_station_nfields;
 extern const struct proto_field	proto_cert_fields[];
 extern const size_t		proto_cert_nfields;
 
+/* The command document's table, for the proposals report. */
+extern const struct proto_field	proto_command_fields[];
+extern const size_t		proto_command_nfields;
+
 /* Decoding (proto-field.c). */
 int		 proto_fail(struct proto_ctx *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -22,6 +22,7 @@ static json_t	*proto_report_proposal_json(
 static json_t	*proto_report_alerts_json(const struct proto_report_alert *,
 		    size_t);
 static void	 proto_set_rate(json_t *, const char *, double);
+static json_t	*proto_report_names(const char *const *, size_t);
 
 /*
  * Print a report's compact JSON, all ASCII, and drop the value: JSON
@@ -107,23 +108,38 @@ proto_report_node_json(const struct proto_report_node *n)
 	return (obj);
 }
 
-/* One alert of a report, in the form vigil(1) documents. */
+/* A JSON array of the n names in v, leaving out any that is NULL. */
+static json_t *
+proto_report_names(const char *const *v, size_t n)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if (v[i] != NULL && json_array_append_new(arr,
+		    proto_string(v[i], strlen(v[i]))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	return (arr);
+}
+
+/*
+ * One alert of a report, in the form vigil(1) documents.  Written by
+ * hand: its members are the console's borrowed pointers, not a wire
+ * struct a table describes.
+ */
 static json_t *
 proto_report_alert_json(const struct proto_report_alert *a)
 {
-	json_t	*obj, *nodes;
-	size_t	 i;
+	json_t	*obj;
 
-	if ((obj = json_object()) == NULL || (nodes = json_array()) == NULL)
+	if ((obj = json_object()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set_string(obj, "severity", proto_severity_name(a->severity));
 	proto_set_string(obj, "rule", a->rule);
-	for (i = 0; i < a->nnodes; i++) {
-		if (a->nodes[i] != NULL && json_array_append_new(nodes,
-		    proto_string(a->nodes[i], strlen(a->nodes[i]))) != 0)
-			fatal("%s: out of memory", __func__);
-	}
-	proto_set(obj, "nodes", nodes);
+	proto_set(obj, "nodes", proto_report_names(a->nodes, a->nnodes));
 	proto_set(obj, "nodes_total", proto_counter(a->nodes_total >
 	    a->nnodes ? a->nodes_total : a->nnodes));
 	proto_set_string(obj, "text", a->text);
@@ -218,41 +234,27 @@ proto_report_alert_event(int64_t time_ms, const char *change,
 	return (proto_dump_report(obj));
 }
 
-/* One pending proposal for vigil pending --json (see proto.h). */
+/*
+ * One pending proposal for vigil pending --json (see proto.h).  What the
+ * document says is written by the document's own table, so the report
+ * shows each field exactly as the signed text has it.
+ */
 static json_t *
 proto_report_proposal_json(const struct proto_report_proposal *p)
 {
+	static const char *const cmd_keys[] = {
+		"action", "targets", "args", "reason", "proposer", "created_ms",
+	};
 	const struct proto_command	*cmd = p->cmd;
-	json_t				*obj, *arr, *t, *args;
+	json_t				*obj, *arr;
 	size_t				 i;
 
 	if ((obj = json_object()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set_string(obj, "id", p->id);
-	if (cmd != NULL) {
-		proto_set_string(obj, "action", cmd->action);
-		if ((arr = json_array()) == NULL)
-			fatal("%s: out of memory", __func__);
-		for (i = 0; i < cmd->ntargets && i < PROTO_MAX_TARGETS; i++) {
-			if ((t = json_object()) == NULL)
-				fatal("%s: out of memory", __func__);
-			proto_set_string(t, "node", cmd->targets[i].node);
-			proto_set_string(t, "build", cmd->targets[i].build);
-			proto_set_string(t, "state", cmd->targets[i].state);
-			if (json_array_append_new(arr, t) != 0)
-				fatal("%s: out of memory", __func__);
-		}
-		proto_set(obj, "targets", arr);
-		if ((args = json_object()) == NULL)
-			fatal("%s: out of memory", __func__);
-		for (i = 0; i < cmd->nargs && i < PROTO_MAX_ARGS; i++)
-			proto_set_string(args, cmd->args[i].name,
-			    cmd->args[i].value);
-		proto_set(obj, "args", args);
-		proto_set_string(obj, "reason", cmd->reason);
-		proto_set_string(obj, "proposer", cmd->proposer);
-		proto_set(obj, "created_ms", json_integer(cmd->created_ms));
-	}
+	for (i = 0; cmd != NULL && i < nitems(cmd_keys); i++)
+		proto_encode_key(obj, proto_command_fields,
+		    proto_command_nfields, cmd_keys[i], cmd);
 	proto_set(obj, "expires_ms", json_integer(p->expires_ms));
 	proto_set(obj, "expires_in_ms", json_integer(p->expires_in_ms));
 	if ((arr = json_array()) == NULL)
@@ -264,14 +266,7 @@ proto_report_proposal_json(const struct proto_report_proposal *p)
 	}
 	proto_set(obj, "signers", arr);
 	proto_set_string(obj, "status", proto_status_name(p->status));
-	if ((arr = json_array()) == NULL)
-		fatal("%s: out of memory", __func__);
-	for (i = 0; i < p->nnodes; i++) {
-		if (json_array_append_new(arr, proto_string(p->nodes[i],
-		    strlen(p->nodes[i]))) != 0)
-			fatal("%s: out of memory", __func__);
-	}
-	proto_set(obj, "nodes", arr);
+	proto_set(obj, "nodes", proto_report_names(p->nodes, p->nnodes));
 	proto_set_string(obj, "document", p->document);
 	proto_set_string(obj, "problem", p->problem);
 	return (obj);

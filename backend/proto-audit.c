@@ -1,8 +1,7 @@
 /*
  * proto-audit.c: the audit log's lines and the chain's reader, in the
- * protocol library: encoding and decoding one line (proto_audit_encode,
- * _decode; see proto.h) and walking a log to check its chain (see
- * proto-audit.h).
+ * protocol library (see proto-audit.h): encoding and decoding one line
+ * (proto_audit_encode, _decode) and walking a log to check its chain.
  *
  * vigild's writer (audit.c) walks its log to continue the chain, and
  * vigil audit verify walks a copy to check it: one walk, so the two can
@@ -229,7 +228,7 @@ static const struct proto_field proto_audit_fields[] = {
 	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
 };
 
-/* One audit line, keys in byte order; see proto.h. */
+/* One audit line, keys in byte order; see proto-audit.h. */
 char *
 proto_audit_encode(const struct proto_audit_entry *entry)
 {
@@ -242,7 +241,7 @@ proto_audit_encode(const struct proto_audit_entry *entry)
 	return (proto_dump_sorted(obj));
 }
 
-/* Decode one audit line; see proto.h. */
+/* Decode one audit line; see proto-audit.h. */
 int
 proto_audit_decode(const char *line, size_t len,
     struct proto_audit_entry *entry, char *cause, size_t causelen)

@@ -12,6 +12,7 @@
 
 #include "proto.h"
 #include "proto-field.h"
+#include "proto-report.h"
 #include "util.h"
 
 static char	*proto_dump_report(json_t *);
@@ -171,7 +172,7 @@ proto_report_alerts_json(const struct proto_report_alert *alerts,
 	return (arr);
 }
 
-/* The status document; see proto.h.  The fleet name is left out if NULL. */
+/* The status document; see proto-report.h.  No fleet name when NULL. */
 char *
 proto_report_status(const char *fleet, const struct proto_report_node *nodes,
     size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
@@ -192,7 +193,7 @@ proto_report_status(const char *fleet, const struct proto_report_node *nodes,
 	return (proto_dump_report(obj));
 }
 
-/* {"alerts":[...]}; see proto.h. */
+/* {"alerts":[...]}; see proto-report.h. */
 char *
 proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
 {
@@ -204,7 +205,7 @@ proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
 	return (proto_dump_report(obj));
 }
 
-/* One watch line about a node; see proto.h. */
+/* One watch line about a node; see proto-report.h. */
 char *
 proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
 {
@@ -218,7 +219,7 @@ proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
 	return (proto_dump_report(obj));
 }
 
-/* One watch line about an alert; see proto.h. */
+/* One watch line about an alert; see proto-report.h. */
 char *
 proto_report_alert_event(int64_t time_ms, const char *change,
     const struct proto_report_alert *alert)
@@ -235,7 +236,7 @@ proto_report_alert_event(int64_t time_ms, const char *change,
 }
 
 /*
- * One pending proposal for vigil pending --json (see proto.h).  What the
+ * One pending proposal for vigil pending --json (see proto-report.h).  What the
  * document says is written by the document's own table, so the report
  * shows each field exactly as the signed text has it.
  */
@@ -272,7 +273,7 @@ proto_report_proposal_json(const struct proto_report_proposal *p)
 	return (obj);
 }
 
-/* {"proposals":[...]}: vigil pending --json; see proto.h. */
+/* {"proposals":[...]}: vigil pending --json; see proto-report.h. */
 char *
 proto_report_proposals(const struct proto_report_proposal *v, size_t n)
 {

@@ -15,6 +15,7 @@
 #include "alert.h"
 #include "hmap.h"
 #include "proto.h"
+#include "proto-report.h"
 #include "rate.h"
 
 #define FLEET_STALE_MS		3000	/* live -> stale after this silence */

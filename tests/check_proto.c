@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-audit.h"
+#include "proto-report.h"
 #include "tests.h"
 #include "util.h"
 

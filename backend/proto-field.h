@@ -38,6 +38,9 @@ enum proto_kind {
 			   size - 1 bytes: one of the words */
 };
 
+/* A word's bound on the wire (a state, status or outcome), with NUL. */
+#define PROTO_WORD_MAX	16
+
 #define FIELD_OPTIONAL	0x1	/* may be absent; then dflt or "" or 0 */
 #define FIELD_NONEMPTY	0x2	/* a string that may not be "" */
 #define FIELD_ID	0x4	/* a node id "KIND/NAME" when not "" */

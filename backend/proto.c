@@ -70,7 +70,7 @@ const struct proto_field proto_router_fields[] = {
 	P_NUM(struct proto_router_stats, worst_ratio, KIND_DOUBLE, 0, 0, 0),
 	P_STR(struct proto_router_stats, worst_parent, 0),
 	P_WORD(struct proto_router_stats, state, FIELD_NONEMPTY,
-	    proto_state_words, 16),
+	    proto_state_words, PROTO_WORD_MAX),
 	P_NUM(struct proto_router_stats, open_children, KIND_U64, 0, 0, 0),
 	P_NUM(struct proto_router_stats, children_cancelled_total, KIND_U64,
 	    0, 0, 0),
@@ -188,7 +188,7 @@ static const struct proto_field proto_proposal_fields[] = {
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
-	    proto_status_words, 16),
+	    proto_status_words, PROTO_WORD_MAX),
 	P_NUM(struct proto_proposal, expires_ms, KIND_I64, 0, 0, 0),
 };
 
@@ -211,7 +211,7 @@ static const struct proto_field proto_result_fields[] = {
 	P_STR(struct proto_result, action, 0),
 	P_WORDS(struct proto_result, in_reply_to, 0, proto_reply_words),
 	P_WORD(struct proto_result, outcome, FIELD_NONEMPTY,
-	    proto_outcome_words, 16),
+	    proto_outcome_words, PROTO_WORD_MAX),
 	P_STR(struct proto_result, text, FIELD_NONEMPTY),
 };
 

@@ -251,7 +251,7 @@ struct proto_approve {
 
 /*
  * cancel (console -> backend): the proposer withdraws; the signature is
- * over the bytes "vigil.v1 cancel ID", PROTO_CANCEL_PREFIX and the id.
+ * over the bytes "vigil.v1 cancel ID": PROTO_CANCEL_PREFIX, then the id.
  */
 #define PROTO_CANCEL_PREFIX	"vigil.v1 cancel "
 

@@ -88,6 +88,10 @@ struct proto_ctx {
 	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
 	.countoff = offsetof(t, n), .max = (mx) }
+#define P_OPTARRAY(t, m, n, s, mx) {					\
+	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
+	.countoff = offsetof(t, n), .max = (mx), .flags = FIELD_OPTIONAL }
 #define P_OBJECT(t, m, s, fl) {						\
 	.key = #m, .kind = KIND_OBJECT, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .sub = (s), .nsub = nitems(s),	\

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto.h"
+#include "proto-types.h"
 #include "proto-field.h"
 #include "util.h"
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto.h"
+#include "proto-types.h"
 
 /* How a field is held in its struct and written on the wire. */
 enum proto_kind {

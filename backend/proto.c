@@ -1,7 +1,7 @@
 /*
  * proto.c: the vigil.v1 wire codec: the table of every message's fields,
  * decoding and validating frames, encoding messages, and the names of
- * types, roles and severities.
+ * types (roles and severities are named in proto-types.c).
  *
  * The tables are walked by proto-field.c; the command document, the
  * audit line and the --json reports have files of their own
@@ -258,18 +258,6 @@ static const struct proto_type {
 	  nitems(proto_result_fields) },
 };
 
-static const char *const proto_role_names[] = {
-	[ROLE_NONE] = "none",
-	[ROLE_ROUTER] = "router",
-	[ROLE_STATION] = "station",
-};
-
-static const char *const proto_severity_names[] = {
-	[SEV_INFO] = "info",
-	[SEV_WARNING] = "warning",
-	[SEV_CRITICAL] = "critical",
-};
-
 /*
  * The message type a frame's root object names in its "type" field; or
  * NULL, with why in cause, when it names none this version knows.
@@ -462,52 +450,6 @@ proto_type_name(enum msg_type type)
 			return (proto_types[i].name);
 	}
 	return ("unknown");
-}
-
-/* The wire name of a role: "router", "station", "none" or "unknown". */
-const char *
-proto_role_name(enum proto_role role)
-{
-	if ((size_t)role < nitems(proto_role_names))
-		return (proto_role_names[role]);
-	return ("unknown");
-}
-
-/* The wire name of a severity, "unknown" for a value out of range. */
-const char *
-proto_severity_name(enum proto_severity severity)
-{
-	if ((size_t)severity < nitems(proto_severity_names))
-		return (proto_severity_names[severity]);
-	return ("unknown");
-}
-
-/* Parse "router" or "station"; -1 for anything else, "none" included. */
-int
-proto_role_parse(const char *name, enum proto_role *role)
-{
-	if (strcmp(name, "router") == 0)
-		*role = ROLE_ROUTER;
-	else if (strcmp(name, "station") == 0)
-		*role = ROLE_STATION;
-	else
-		return (-1);
-	return (0);
-}
-
-/* Parse "info", "warning" or "critical"; -1 for anything else. */
-int
-proto_severity_parse(const char *name, enum proto_severity *sev)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(proto_severity_names); i++) {
-		if (strcmp(name, proto_severity_names[i]) == 0) {
-			*sev = (enum proto_severity)i;
-			return (0);
-		}
-	}
-	return (-1);
 }
 
 /* The wire word of a node's state, "unknown" for a value out of range. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "node-router.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define ROUTER_ID_PREFIX	"router/"
@@ -58,6 +59,8 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
+	proto_plan_single(r->build, flags, nflags, &r->builds[0]);
+	r->nbuilds = 1;
 	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
@@ -361,6 +364,50 @@ node_router_resume(struct node_router *r, char *cause, size_t causelen)
 	return (0);
 }
 
+/* Install builds in place of the one init gave; see node-router.h. */
+int
+node_router_install(struct node_router *r, const struct proto_build *builds,
+    size_t nbuilds, char *cause, size_t causelen)
+{
+	return (proto_plan_install(r->builds, &r->nbuilds, builds, nbuilds,
+	    r->id, r->build, cause, causelen));
+}
+
+/* Switch to installed build id; see node-router.h. */
+int
+node_router_rollback(struct node_router *r, const char *id, char *cause,
+    size_t causelen)
+{
+	const struct proto_build	*to;
+	struct proto_flag		 before[PROTO_MAX_FLAGS];
+
+	if ((to = proto_plan_held(r->builds, r->nbuilds, r->id, id, cause,
+	    causelen)) == NULL)
+		return (-1);
+	memcpy(before, r->flags, r->nflags * sizeof *r->flags);
+	proto_plan_switch(to, before, r->nflags, r->flags, &r->nflags);
+	util_copy(r->build, sizeof r->build, to->id);
+	return (0);
+}
+
+/* Set a flag of the active build on or off; see node-router.h. */
+int
+node_router_set_flag(struct node_router *r, const char *name, int on,
+    char *cause, size_t causelen)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nflags; i++) {
+		if (strcmp(r->flags[i].name, name) == 0) {
+			r->flags[i].on = on != 0;
+			return (0);
+		}
+	}
+	util_format(cause, causelen, "build %s on %s has no flag %s; check "
+	    "the flag's name with vigil status", r->build, r->id, name);
+	return (-1);
+}
+
 /* The router's state as stats reports it. */
 const char *
 node_router_state(const struct node_router *r)
@@ -390,6 +437,8 @@ node_router_path(const struct node_router *r, const char *flag)
 void
 node_router_hello(const struct node_router *r, struct proto_hello *hello)
 {
+	size_t	i;
+
 	memset(hello, 0, sizeof *hello);
 	util_copy(hello->node, sizeof hello->node, r->id);
 	hello->role = ROLE_ROUTER;
@@ -398,6 +447,12 @@ node_router_hello(const struct node_router *r, struct proto_hello *hello)
 	hello->version = PROTO_VERSION;
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
+	hello->nbuilds = r->nbuilds;
+	for (i = 0; i < r->nbuilds; i++) {
+		hello->builds[i] = r->builds[i];
+		hello->builds[i].active = strcmp(r->builds[i].id,
+		    r->build) == 0;
+	}
 }
 
 /* Fill stats from the counters (the caller adds clock_ms); bumps seq. */

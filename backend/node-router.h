@@ -56,7 +56,10 @@ struct node_router {
 	char			group[PROTO_NAME_MAX];
 	char			build[PROTO_NAME_MAX];
 	size_t			nflags;
-	struct proto_flag	flags[PROTO_MAX_FLAGS];
+	struct proto_flag	flags[PROTO_MAX_FLAGS];	/* as the active
+							   build means them */
+	size_t			nbuilds;		/* installed */
+	struct proto_build	builds[PROTO_MAX_BUILDS];
 
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
@@ -133,6 +136,29 @@ int	 node_router_killed(const struct node_router *r);
  */
 int	 node_router_resume(struct node_router *r, char *cause,
 	    size_t causelen);
+
+/*
+ * Install builds (copied), replacing the one build init gave it; the
+ * router's build must be among them.  Returns 0, or -1 and a sentence.
+ */
+int	 node_router_install(struct node_router *r,
+	    const struct proto_build *builds, size_t nbuilds, char *cause,
+	    size_t causelen);
+
+/*
+ * Make the installed build id active: each flag keeps its setting and
+ * takes the meaning the build's manifest gives it.  Returns 0, or -1 and
+ * a sentence naming the builds it holds when it does not hold id.
+ */
+int	 node_router_rollback(struct node_router *r, const char *id,
+	    char *cause, size_t causelen);
+
+/*
+ * Set flag name on or off.  Returns 0, or -1 and a sentence when the
+ * active build's manifest has no such flag.
+ */
+int	 node_router_set_flag(struct node_router *r, const char *name, int on,
+	    char *cause, size_t causelen);
 
 /* "running", "halting" (killed, child orders still open) or "killed". */
 const char *node_router_state(const struct node_router *r);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 /* How a field is held in its struct and written on the wire. */
@@ -108,6 +109,8 @@ static int	 proto_check_unknown(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, const char *);
 static int	 proto_check_flags(struct proto_ctx *,
 		    const struct proto_hello *);
+static int	 proto_check_builds(struct proto_ctx *,
+		    const struct proto_hello *);
 static json_t	*proto_string(const char *, size_t);
 static void	 proto_set(json_t *, const char *, json_t *);
 static void	 proto_set_string(json_t *, const char *, const char *);
@@ -163,6 +166,24 @@ static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, path, 0),
 };
 
+static const struct proto_field proto_manifest_fields[] = {
+	P_STR(struct proto_manifest_entry, name, FIELD_NONEMPTY),
+	P_STR(struct proto_manifest_entry, path, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_retired_fields[] = {
+	P_STR(struct proto_retired, path, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_build_fields[] = {
+	P_STR(struct proto_build, id, FIELD_NONEMPTY),
+	P_NUM(struct proto_build, active, KIND_BOOL, 0, 0, 0),
+	P_ARRAY(struct proto_build, manifest, nmanifest,
+	    proto_manifest_fields, PROTO_MAX_FLAGS),
+	P_ARRAY(struct proto_build, retired, nretired, proto_retired_fields,
+	    PROTO_MAX_RETIRED),
+};
+
 /* The version comes right after the node, so a newer sender is named. */
 static const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
@@ -177,6 +198,13 @@ static const struct proto_field proto_hello_fields[] = {
 	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 1),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
+	/* Optional: a node that lists no builds holds only its build. */
+	{ .key = "builds", .kind = KIND_ARRAY,
+	  .off = offsetof(struct proto_hello, builds),
+	  .size = sizeof (struct proto_build), .sub = proto_build_fields,
+	  .nsub = nitems(proto_build_fields),
+	  .countoff = offsetof(struct proto_hello, nbuilds),
+	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL },
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -650,8 +678,9 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 			    &msg->u.stats.station);
 		goto out;
 	}
-	if (t->type == MSG_HELLO && proto_check_flags(&ctx,
-	    &msg->u.hello) != 0)
+	if (t->type == MSG_HELLO && (proto_check_flags(&ctx,
+	    &msg->u.hello) != 0 || proto_check_builds(&ctx,
+	    &msg->u.hello) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -1077,6 +1106,51 @@ proto_check_unknown(struct proto_ctx *ctx, json_t *obj,
 		    where, echo);
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * Refuse a hello whose builds are not one active build, the one named
+ * in build, with each build and each manifest flag listed once: the plan
+ * of a rollback reads them (proto-plan.h), and it must not guess.
+ */
+static int
+proto_check_builds(struct proto_ctx *ctx, const struct proto_hello *hello)
+{
+	const struct proto_build	*b;
+	size_t				 i, j, k, active = 0;
+
+	for (i = 0; i < hello->nbuilds; i++) {
+		b = &hello->builds[i];
+		for (j = 0; j < i; j++) {
+			if (strcmp(b->id, hello->builds[j].id) == 0)
+				return (proto_fail(ctx, "field builds[%zu].id "
+				    "repeats build %s of builds[%zu]; list "
+				    "each installed build once", i, b->id, j));
+		}
+		for (k = 1; k < b->nmanifest; k++) {
+			for (j = 0; j < k; j++) {
+				if (strcmp(b->manifest[k].name,
+				    b->manifest[j].name) == 0)
+					return (proto_fail(ctx, "field builds"
+					    "[%zu].manifest[%zu].name repeats "
+					    "flag %s; a build gives each flag "
+					    "one meaning", i, k,
+					    b->manifest[k].name));
+			}
+		}
+		if (!b->active)
+			continue;
+		if (active++ > 0 || strcmp(b->id, hello->build) != 0)
+			return (proto_fail(ctx, "field builds[%zu] is marked "
+			    "active, but the active build is %s and only one "
+			    "build may be active; mark only that one", i,
+			    hello->build));
+	}
+	if (hello->nbuilds > 0 && active == 0)
+		return (proto_fail(ctx, "field builds lists no active build; "
+		    "mark build %s, the one the node runs, active",
+		    hello->build));
 	return (0);
 }
 
@@ -1526,6 +1600,81 @@ proto_audit_decode(const char *line, size_t len,
 	return (rc);
 }
 
+/* A plan, as vigil plan --json prints it (proto-plan.h). */
+static const struct proto_field proto_plan_path_fields[] = {
+	P_STR(struct proto_plan_path, flag, FIELD_NONEMPTY),
+	P_STR(struct proto_plan_path, before, 0),
+	P_STR(struct proto_plan_path, after, 0),
+};
+
+static const struct proto_field proto_plan_target_fields[] = {
+	P_STR(struct proto_plan_target, node, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_plan_target, build_before, FIELD_NONEMPTY),
+	P_STR(struct proto_plan_target, build_after, 0),
+	P_ARRAY(struct proto_plan_target, paths, npaths,
+	    proto_plan_path_fields, PROTO_MAX_FLAGS),
+};
+
+static const struct proto_field proto_plan_problem_fields[] = {
+	P_STR(struct proto_plan_problem, node, 0),
+	P_STR(struct proto_plan_problem, text, FIELD_NONEMPTY),
+};
+
+static const char *const proto_plan_words[] = { "rollback", "flag", NULL };
+static const char *const proto_plan_set_words[] = { "on", "off", NULL };
+
+static const struct proto_field proto_plan_fields[] = {
+	P_WORDS(struct proto_plan, action, FIELD_NONEMPTY, proto_plan_words),
+	P_STR(struct proto_plan, to, 0),
+	P_STR(struct proto_plan, flag, 0),
+	P_WORDS(struct proto_plan, set, 0, proto_plan_set_words),
+	P_STR(struct proto_plan, override, 0),
+	P_NUM(struct proto_plan, safe, KIND_BOOL, 0, 0, 0),
+	P_NUM(struct proto_plan, mixed, KIND_BOOL, 0, 0, 0),
+	P_STR(struct proto_plan, builds_after, 0),
+	P_ARRAY(struct proto_plan, targets, ntargets,
+	    proto_plan_target_fields, PROTO_MAX_TARGETS),
+	P_ARRAY(struct proto_plan, problems, nproblems,
+	    proto_plan_problem_fields, PLAN_MAX_PROBLEMS),
+};
+
+/* The plan as one JSON object, keys in byte order; see proto-plan.h. */
+char *
+proto_plan_encode(const struct proto_plan *plan)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_plan_fields,
+	    nitems(proto_plan_fields), plan, 1);
+	return (proto_dump_sorted(obj));
+}
+
+/* Read a plan back; see proto-plan.h. */
+int
+proto_plan_decode(const char *text, size_t len, struct proto_plan *plan,
+    char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root;
+	int			 rc;
+
+	memset(plan, 0, sizeof *plan);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "plan";
+	util_copy(ctx.whom, sizeof ctx.whom, "plan");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	if (proto_decode_root(&ctx, text, len, 4 * PROTO_MAX_FRAME,
+	    &root) != 0)
+		return (-1);
+	rc = proto_decode_fields(&ctx, root, proto_plan_fields,
+	    nitems(proto_plan_fields), plan);
+	json_decref(root);
+	return (rc);
+}
+
 /* The wire name of a message type, "unknown" for anything else. */
 const char *
 proto_type_name(enum msg_type type)
@@ -1598,7 +1747,8 @@ static json_t *
 proto_report_node_json(const struct proto_report_node *n)
 {
 	static const char *const hello_keys[] = {
-		"role", "group", "build", "flags", "scenario", "time_scale",
+		"role", "group", "build", "flags", "builds", "scenario",
+		"time_scale",
 	};
 	const struct proto_hello	*hello = n->hello;
 	const struct proto_stats	*stats = n->stats;

@@ -63,6 +63,33 @@ struct proto_flag {
 	char	path[PROTO_NAME_MAX];		/* code it enables here */
 };
 
+#define PROTO_MAX_BUILDS	4	/* installed builds per node */
+#define PROTO_MAX_RETIRED	8	/* code paths one build retired */
+
+/* What one flag enables in one build: its manifest entry. */
+struct proto_manifest_entry {
+	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
+	char	path[PROTO_NAME_MAX];		/* "retail_liquidity" */
+};
+
+/* A code path a build retired: no flag may enable it any more. */
+struct proto_retired {
+	char	path[PROTO_NAME_MAX];		/* "power_peg" */
+};
+
+/*
+ * One build installed on a node, with its flag manifest and the code
+ * paths it retired; exactly one of a node's builds is active.
+ */
+struct proto_build {
+	char			id[PROTO_NAME_MAX];	/* "smars-2012.08.01" */
+	int			active;
+	size_t			nmanifest;
+	struct proto_manifest_entry manifest[PROTO_MAX_FLAGS];
+	size_t			nretired;
+	struct proto_retired	retired[PROTO_MAX_RETIRED];
+};
+
 /* A node introduces itself; sent first on every connection. */
 struct proto_hello {
 	char		node[PROTO_ID_MAX];	/* "router/r8" */
@@ -76,6 +103,8 @@ struct proto_hello {
 	int		link_nodes;		/* nodes on this websocket */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
+	size_t		nbuilds;		/* 0: only build is known */
+	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
 };
 
 /* Router counters; all cumulative since the node started. */

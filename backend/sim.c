@@ -16,6 +16,7 @@
 #include "command.h"
 #include "node-router.h"
 #include "node-station.h"
+#include "proto-plan.h"
 #include "sim.h"
 #include "util.h"
 
@@ -48,7 +49,9 @@
 #define SIM_ROUTER_BUILD	"smars-2026.11.02"
 #define SIM_KNIGHT_NEW_BUILD	"smars-2012.08.01"
 #define SIM_KNIGHT_OLD_BUILD	"smars-2012.07.31-old"
+#define SIM_ROUTER_PREVIOUS	"smars-2026.10.05"
 #define SIM_STATION_BUILD	"stationd-4.2.0"
+#define SIM_STATION_PREVIOUS	"stationd-4.1.3"
 #define SIM_NODE_BUILD		"vigild-1.0"
 
 /* The capital incident's timeline, scenario clock after midnight. */
@@ -195,6 +198,10 @@ static int	 sim_add_router(struct sim *, const char *, const char *,
 static int	 sim_add_station(struct sim *, const char *, const char *,
 		    const char *, size_t, int, int64_t, char **);
 static void	 sim_rlp_flag(struct proto_flag *, const char *);
+static void	 sim_build(struct proto_build *, const char *, const char *,
+		    const char *);
+static int	 sim_install(struct sim *, const struct proto_build *,
+		    size_t, char **);
 static int	 sim_build_calm(struct sim *, const struct sim_options *,
 		    int64_t, char **);
 static int	 sim_build_knight(struct sim *, const struct sim_options *,
@@ -412,13 +419,61 @@ sim_rlp_flag(struct proto_flag *flag, const char *path)
 	flag->on = 1;
 }
 
-/* Calm: routers on one build and healthy stations. */
+/*
+ * One build: id, what rlp means in it (NULL: a build without flags) and
+ * the code path it retired (NULL: none).
+ */
+static void
+sim_build(struct proto_build *b, const char *id, const char *rlp,
+    const char *retired)
+{
+	memset(b, 0, sizeof *b);
+	util_copy(b->id, sizeof b->id, id);
+	if (rlp != NULL) {
+		util_copy(b->manifest[0].name, sizeof b->manifest[0].name,
+		    "rlp");
+		util_copy(b->manifest[0].path, sizeof b->manifest[0].path,
+		    rlp);
+		b->nmanifest = 1;
+	}
+	if (retired != NULL) {
+		util_copy(b->retired[0].path, sizeof b->retired[0].path,
+		    retired);
+		b->nretired = 1;
+	}
+}
+
+/* Install builds on the node added last; -1 and *cause on failure. */
+static int
+sim_install(struct sim *sim, const struct proto_build *builds, size_t n,
+    char **cause)
+{
+	struct sim_node	*node = &sim->nodes[sim->nnodes - 1];
+	char		 why[PROTO_TEXT_MAX];
+	int		 rc;
+
+	if (node->router != NULL)
+		rc = node_router_install(node->router, builds, n, why,
+		    sizeof why);
+	else
+		rc = node_station_install(node->station, builds, n, why,
+		    sizeof why);
+	if (rc != 0)
+		*cause = xasprintf("%s", why);
+	return (rc);
+}
+
+/*
+ * Calm: routers on one build and healthy stations, each node holding its
+ * build and the previous one, where every flag means the same.
+ */
 static int
 sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
     char **cause)
 {
 	static const char *const groups[] = { "north", "south" };
 	struct proto_flag	 flag;
+	struct proto_build	 routers[2], stations[2];
 	char			 id[PROTO_ID_MAX];
 	int			 i, nrouters, nstations;
 	size_t			 devices;
@@ -430,30 +485,43 @@ sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
 	sim->nodes = xcalloc((size_t)(nrouters + nstations),
 	    sizeof *sim->nodes);
 	sim_rlp_flag(&flag, "retail_liquidity");
+	sim_build(&routers[0], SIM_ROUTER_BUILD, "retail_liquidity",
+	    "power_peg");
+	sim_build(&routers[1], SIM_ROUTER_PREVIOUS, "retail_liquidity",
+	    "power_peg");
+	sim_build(&stations[0], SIM_STATION_BUILD, NULL, NULL);
+	sim_build(&stations[1], SIM_STATION_PREVIOUS, NULL, NULL);
 	for (i = 0; i < nrouters; i++) {
 		util_format(id, sizeof id, "router/r%d", i + 1);
 		if (sim_add_router(sim, id, "nyse", SIM_ROUTER_BUILD, &flag, 1,
-		    cause) != 0)
+		    cause) != 0 || sim_install(sim, routers, 2, cause) != 0)
 			return (-1);
 	}
 	sim->capital = sim->nnodes;
 	if (sim_add_station(sim, "station/capital", "central",
-	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0)
+	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0 ||
+	    sim_install(sim, stations, 2, cause) != 0)
 		return (-1);
 	for (i = 1; i < nstations; i++) {
 		util_format(id, sizeof id, "station/s%d", i);
 		if (sim_add_station(sim, id, groups[i % 2],
-		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0)
+		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0 ||
+		    sim_install(sim, stations, 2, cause) != 0)
 			return (-1);
 	}
 	return (0);
 }
 
-/* Knight: r1..r(n-1) on the new build, the last on the old one. */
+/*
+ * Knight, true to the record: r1..r(n-1) hold the new build (active),
+ * which retired power_peg, and the old one, where rlp means power_peg;
+ * the copy to the last failed, so it holds only the old build.
+ */
 static int
 sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 {
 	struct proto_flag	 new_flag, old_flag;
+	struct proto_build	 builds[2];
 	char			 id[PROTO_ID_MAX];
 	int			 i, n;
 
@@ -461,6 +529,9 @@ sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 	sim->nodes = xcalloc((size_t)n, sizeof *sim->nodes);
 	sim_rlp_flag(&new_flag, "retail_liquidity");
 	sim_rlp_flag(&old_flag, "power_peg");
+	sim_build(&builds[0], SIM_KNIGHT_NEW_BUILD, "retail_liquidity",
+	    "power_peg");
+	sim_build(&builds[1], SIM_KNIGHT_OLD_BUILD, "power_peg", NULL);
 	for (i = 0; i < n; i++) {
 		util_format(id, sizeof id, "router/r%d", i + 1);
 		if (i == n - 1) {
@@ -469,7 +540,8 @@ sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 			    SIM_KNIGHT_OLD_BUILD, &old_flag, 1, cause) != 0)
 				return (-1);
 		} else if (sim_add_router(sim, id, "nyse",
-		    SIM_KNIGHT_NEW_BUILD, &new_flag, 1, cause) != 0)
+		    SIM_KNIGHT_NEW_BUILD, &new_flag, 1, cause) != 0 ||
+		    sim_install(sim, builds, 2, cause) != 0)
 			return (-1);
 	}
 	sim->open_ms = sim->day_ms + SIM_KNIGHT_OPEN_S * SIM_SECOND_MS;

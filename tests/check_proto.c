@@ -99,6 +99,7 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "scenario" },
 	{ "hello", "time_scale" },
 	{ "hello", "link_nodes" },
+	{ "hello", "builds" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -131,6 +132,25 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	h->nbuilds = 2;
+	util_copy(h->builds[0].id, sizeof h->builds[0].id,
+	    "smars-2012.08.01");
+	h->builds[0].active = 1;
+	h->builds[0].nmanifest = 1;
+	util_copy(h->builds[0].manifest[0].name,
+	    sizeof h->builds[0].manifest[0].name, "rlp");
+	util_copy(h->builds[0].manifest[0].path,
+	    sizeof h->builds[0].manifest[0].path, "retail_liquidity");
+	h->builds[0].nretired = 1;
+	util_copy(h->builds[0].retired[0].path,
+	    sizeof h->builds[0].retired[0].path, "power_peg");
+	util_copy(h->builds[1].id, sizeof h->builds[1].id,
+	    "smars-2012.07.31-old");
+	h->builds[1].nmanifest = 1;
+	util_copy(h->builds[1].manifest[0].name,
+	    sizeof h->builds[1].manifest[0].name, "rlp");
+	util_copy(h->builds[1].manifest[0].path,
+	    sizeof h->builds[1].manifest[0].path, "power_peg");
 }
 
 /* A router's counters mid-run. */
@@ -1275,6 +1295,40 @@ START_TEST(a_flag_named_twice_is_refused)
 }
 END_TEST
 
+/* Installed builds round trip, and one active build, the one named. */
+START_TEST(builds_carry_manifests_and_one_active_build)
+{
+	struct proto_msg	 in, out;
+	char			*frame, *bad;
+
+	fill_hello(&in);
+	frame = proto_encode(&in);
+	accepted(frame, &out);
+	ck_assert_uint_eq(out.u.hello.nbuilds, 2);
+	ck_assert_str_eq(out.u.hello.builds[1].id, "smars-2012.07.31-old");
+	ck_assert_int_eq(out.u.hello.builds[0].active, 1);
+	ck_assert_int_eq(out.u.hello.builds[1].active, 0);
+	ck_assert_str_eq(out.u.hello.builds[1].manifest[0].path,
+	    "power_peg");
+	ck_assert_str_eq(out.u.hello.builds[0].retired[0].path,
+	    "power_peg");
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.07.31-old", "active", 1, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds[0] is marked active, but the active build is "
+	    "smars-2012.08.01");
+	free(bad);
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.08.01", "active", 0, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds lists no active build");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
 START_TEST(role_must_be_known_and_match_the_node_id)
 {
 	char		*hello, *stats, *bad;
@@ -2272,6 +2326,7 @@ proto_suite(void)
 	tcase_add_test(tc, too_many_flags_or_blacklist_entries_are_refused);
 	tcase_add_test(tc, array_entries_must_be_objects);
 	tcase_add_test(tc, a_flag_named_twice_is_refused);
+	tcase_add_test(tc, builds_carry_manifests_and_one_active_build);
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);

@@ -119,9 +119,25 @@ START_TEST(knight_warns_before_the_open_and_r8_runs_away_after_it)
 		if (i < 7) {
 			ck_assert_str_eq(h.build, "smars-2012.08.01");
 			ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+			/* The new build, active, and the old one. */
+			ck_assert_uint_eq(h.nbuilds, 2);
+			ck_assert_str_eq(h.builds[0].id, "smars-2012.08.01");
+			ck_assert_int_eq(h.builds[0].active, 1);
+			ck_assert_str_eq(h.builds[0].retired[0].path,
+			    "power_peg");
+			ck_assert_str_eq(h.builds[1].id,
+			    "smars-2012.07.31-old");
+			ck_assert_int_eq(h.builds[1].active, 0);
+			ck_assert_str_eq(h.builds[1].manifest[0].path,
+			    "power_peg");
 		} else {
 			ck_assert_str_eq(h.build, "smars-2012.07.31-old");
 			ck_assert_str_eq(h.flags[0].path, "power_peg");
+			/* The copy of the new build to r8 failed. */
+			ck_assert_uint_eq(h.nbuilds, 1);
+			ck_assert_str_eq(h.builds[0].id,
+			    "smars-2012.07.31-old");
+			ck_assert_int_eq(h.builds[0].active, 1);
 		}
 	}
 	r8 = node_index(sim, "router/r8");

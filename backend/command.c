@@ -19,6 +19,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define COMMAND_WHY_MAX		PROTO_TEXT_MAX
@@ -87,9 +88,13 @@ static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
 
+static int	 command_plan_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+
 /*
- * The actions.  rollback and move-root come with their own issues; a
- * proposal naming them is refused as an action this node does not know.
+ * The actions.  move-root comes with its own issue; a proposal naming it
+ * is refused as an action this node does not know.
  */
 const struct command_spec command_specs[] = {
 	{
@@ -106,6 +111,22 @@ const struct command_spec command_specs[] = {
 		.roles = ROLE_ROUTER,
 		.from_state = "killed",
 	},
+	{
+		.name = "rollback",
+		.summary = "switch to another installed build (--to BUILD)",
+		.signers = 2,
+		.roles = ROLE_ROUTER | ROLE_STATION,
+		.from_state = "",
+		.preflight = command_plan_preflight,
+	},
+	{
+		.name = "flag",
+		.summary = "set a feature flag on or off (--set NAME=on|off)",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "",
+		.preflight = command_plan_preflight,
+	},
 };
 const size_t command_nspecs = nitems(command_specs);
 
@@ -120,6 +141,47 @@ command_spec_find(const char *action)
 			return (&command_specs[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * A rollback or flag change: refuse what its plan refuses, judged on the
+ * facts of the targets this backend serves (this node's among them), in
+ * the very words vigil plan prints.
+ */
+static int
+command_plan_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	const char			*targets[PROTO_MAX_TARGETS];
+	const char			*problem;
+	size_t				 i;
+	int				 known = 0;
+
+	if (proto_plan_request_parse(cmd, &req, why, whylen) != 0)
+		return (-1);
+	for (i = 0; i < now->nfleet; i++) {
+		if (now->fleet[i] != NULL &&
+		    strcmp(now->fleet[i]->node, node) == 0)
+			known = 1;
+	}
+	if (!known) {
+		util_format(why, whylen, "%s cannot tell what %s would run "
+		    "afterwards, since its backend gave the rule engine no "
+		    "facts about it; this is a bug in the backend", node,
+		    cmd->action);
+		return (-1);
+	}
+	for (i = 0; i < cmd->ntargets; i++)
+		targets[i] = cmd->targets[i].node;
+	plan = xmalloc(sizeof *plan);
+	proto_plan_make(&req, targets, cmd->ntargets, now->fleet,
+	    now->nfleet, 0, plan);
+	if ((problem = proto_plan_problem(plan, node)) != NULL)
+		util_copy(why, whylen, problem);
+	free(plan);
+	return (problem != NULL ? -1 : 0);
 }
 
 /* A new engine for node; see command.h. */
@@ -587,6 +649,9 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    now->state, spec->from_state);
 		return (-1);
 	}
+	if (spec->preflight != NULL && spec->preflight(engine->node, cmd,
+	    now, why, whylen) != 0)
+		return (-1);
 	/*
 	 * One pending proposal per action and target.  One that has expired
 	 * or no longer matches this node's state can never execute, so it
@@ -752,7 +817,9 @@ command_approve(struct command_engine *engine, const char *id,
 		}
 	}
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
-	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0)
+	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
+	    (spec->preflight != NULL && spec->preflight(engine->node,
+	    &p->cmd, now, why, sizeof why) != 0))
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (p->nsigs == PROTO_MAX_SIGNERS)

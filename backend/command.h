@@ -32,11 +32,17 @@
 struct audit;
 struct opkey_trust;
 
-/* What a node is now, for binding a command to the state seen. */
+/*
+ * What a node is now, for binding a command to the state seen; and, for
+ * the actions with a plan (rollback, flag), the hellos of the targets
+ * this backend serves, which the plan (proto-plan.h) judges.
+ */
 struct command_node_state {
-	char	node[PROTO_ID_MAX];
-	char	build[PROTO_NAME_MAX];
-	char	state[16];
+	char				 node[PROTO_ID_MAX];
+	char				 build[PROTO_NAME_MAX];
+	char				 state[16];
+	const struct proto_hello *const	*fleet;	/* not owned; may be NULL */
+	size_t				 nfleet;
 };
 
 /* An action the rule knows: a const table, so the rule is data. */
@@ -47,6 +53,11 @@ struct command_spec {
 	int		 roles;		/* ROLE_ROUTER, ... (bits) */
 	/* The states a target must be in, "" for any. */
 	const char	*from_state;
+	/* Checks of the document against the node's facts, or NULL. */
+	int		(*preflight)(const char *node,
+			    const struct proto_command *cmd,
+			    const struct command_node_state *now, char *why,
+			    size_t whylen);
 };
 
 extern const struct command_spec command_specs[];

@@ -84,10 +84,11 @@ proto_plan_request_parse(const struct proto_command *cmd,
 			    a->name, cmd->action);
 			return (-1);
 		}
-		if (util_copy(dst, dstlen, a->value) != 0 || *a->value == '\0') {
+		if (util_copy(dst, dstlen, a->value) != 0 ||
+		    *a->value == '\0') {
 			util_format(why, whylen, "argument %s of %s is empty "
-			    "or longer than %zu characters", a->name,
-			    cmd->action, dstlen - 1);
+			    "or longer than %zu characters; give it a value "
+			    "that fits", a->name, cmd->action, dstlen - 1);
 			return (-1);
 		}
 	}
@@ -95,8 +96,9 @@ proto_plan_request_parse(const struct proto_command *cmd,
 		if (req->to[0] == '\0' || req->flag[0] != '\0' ||
 		    req->set[0] != '\0') {
 			util_format(why, whylen, "rollback takes argument to, "
-			    "the build to switch to (vigil propose rollback "
-			    "NODE... --to BUILD), and not flag or set");
+			    "the build to switch to, and not flag or set; "
+			    "propose it with vigil propose rollback NODE... "
+			    "--to BUILD");
 			return (-1);
 		}
 		return (0);
@@ -106,14 +108,15 @@ proto_plan_request_parse(const struct proto_command *cmd,
 		    (strcmp(req->set, "on") != 0 &&
 		    strcmp(req->set, "off") != 0)) {
 			util_format(why, whylen, "flag takes arguments flag, "
-			    "its name, and set, \"on\" or \"off\" (vigil "
-			    "propose flag NODE... --set NAME=on|off)");
+			    "its name, and set, \"on\" or \"off\"; propose it "
+			    "with vigil propose flag NODE... --set "
+			    "NAME=on|off");
 			return (-1);
 		}
 		return (0);
 	}
-	util_format(why, whylen, "%s is not a rollback or a flag change; it "
-	    "has no plan", cmd->action);
+	util_format(why, whylen, "%s is not a rollback or a flag change, so "
+	    "it has no plan; plan only those", cmd->action);
 	return (-1);
 }
 
@@ -511,7 +514,8 @@ plan_role_builds(const struct proto_hello *const *fleet, size_t nfleet,
 			continue;
 		build = fleet[i]->build;
 		for (k = 0; k < plan->ntargets; k++) {
-			if (strcmp(plan->targets[k].node, fleet[i]->node) == 0 &&
+			if (strcmp(plan->targets[k].node,
+			    fleet[i]->node) == 0 &&
 			    plan->targets[k].build_after[0] != '\0')
 				build = plan->targets[k].build_after;
 		}
@@ -572,7 +576,8 @@ proto_plan_make(const struct proto_plan_request *req,
 		plan_view(h, v);
 		if (plan_after(req, v, plan, t) != 0) {
 			/* It cannot change: it would run what it runs. */
-			memcpy(v->after, h->flags, h->nflags * sizeof *h->flags);
+			memcpy(v->after, h->flags,
+			    h->nflags * sizeof *h->flags);
 			v->nafter = h->nflags;
 			plan_paths(v, t);
 			continue;

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "command.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -1086,6 +1087,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	}
 	server_command_names(sn, in, id, sizeof id, action, sizeof action);
 	sim_node_state(server->sim, node->index, &now);
+	if (proto_plan_applies(action))
+		sim_plan_facts(server->sim, &server->cmd, &now);
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
@@ -1226,6 +1229,13 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
 	    "executed", text);
 
+	/* A new build or flag: the node says hello again, as it now is. */
+	if (proto_plan_applies(p->cmd.action)) {
+		memset(out, 0, sizeof *out);
+		out->type = MSG_HELLO;
+		sim_node_hello(server->sim, node->index, &out->u.hello);
+		server_broadcast(node, out, 0);
+	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	out->u.stats = st;

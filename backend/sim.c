@@ -138,6 +138,8 @@ struct sim_node {
 };
 
 struct sim {
+	struct proto_hello	*facts;		/* sim_plan_facts() */
+	const struct proto_hello **factp;
 	enum sim_kind		 kind;
 	char			 name[32];
 	double			 time_scale;
@@ -762,6 +764,8 @@ sim_free(struct sim *sim)
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
+	free(sim->facts);
+	free(sim->factp);
 	free(sim);
 }
 
@@ -873,8 +877,9 @@ sim_knight_events(struct sim *sim, int64_t t)
 		    "on build %s flag rlp enables %s, retired code", r8->id,
 		    r8->build, "power_peg");
 		util_format(action, sizeof action, "compare %s's build and "
-		    "flag meanings with the fleet before the open; hold its "
-		    "rlp orders", r8->id);
+		    "flag meanings with the fleet before the open; turn rlp "
+		    "off there (vigil propose flag %s --set rlp=off) or hold "
+		    "its rlp orders", r8->id, r8->id);
 		sim_alert(sim, sim->old_router, sim->next_warning_ms,
 		    SEV_WARNING, "power-peg", 0, "Power Peg disabled", cause,
 		    action);
@@ -1399,7 +1404,57 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	return (0);
 }
 
-/* Carry out an approved kill or resume on node i; see sim.h. */
+/* The hellos of cmd's targets run here; see sim.h. */
+void
+sim_plan_facts(struct sim *sim, const struct proto_command *cmd,
+    struct command_node_state *state)
+{
+	size_t	i, k, n = 0;
+
+	if (sim->facts == NULL) {
+		sim->facts = xcalloc(PROTO_MAX_TARGETS, sizeof *sim->facts);
+		sim->factp = xcalloc(PROTO_MAX_TARGETS, sizeof *sim->factp);
+	}
+	for (k = 0; k < cmd->ntargets && k < PROTO_MAX_TARGETS; k++) {
+		for (i = 0; i < sim->nnodes; i++) {
+			if (strcmp(sim_node_id(sim, i),
+			    cmd->targets[k].node) != 0)
+				continue;
+			sim_node_hello(sim, i, &sim->facts[n]);
+			sim->factp[n] = &sim->facts[n];
+			n++;
+			break;
+		}
+	}
+	state->fleet = sim->factp;
+	state->nfleet = n;
+}
+
+/* Carry out a rollback or a flag change on node i. */
+static int
+sim_node_change(struct sim *sim, size_t i, const struct proto_command *cmd,
+    char *cause, size_t causelen)
+{
+	struct sim_node			*n = &sim->nodes[i];
+	struct proto_plan_request	 req;
+
+	if (proto_plan_request_parse(cmd, &req, cause, causelen) != 0)
+		return (-1);
+	if (strcmp(req.action, "rollback") == 0)
+		return (n->router != NULL ? node_router_rollback(n->router,
+		    req.to, cause, causelen) : node_station_rollback(
+		    n->station, req.to, cause, causelen));
+	if (n->router == NULL) {
+		util_format(cause, causelen, "%s is a station: flag applies "
+		    "only to routers; propose it for a router",
+		    sim_node_id(sim, i));
+		return (-1);
+	}
+	return (node_router_set_flag(n->router, req.flag,
+	    strcmp(req.set, "on") == 0, cause, causelen));
+}
+
+/* Carry out an approved command on node i; see sim.h. */
 int
 sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
     char *cause, size_t causelen)
@@ -1409,11 +1464,14 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 	if (i >= sim->nnodes)
 		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
 	r = sim->nodes[i].router;
+	if (proto_plan_applies(cmd->action))
+		return (sim_node_change(sim, i, cmd, cause, causelen));
 	if (strcmp(cmd->action, "kill") != 0 &&
 	    strcmp(cmd->action, "resume") != 0) {
 		util_format(cause, causelen, "%s cannot carry out %s: this "
-		    "vigild carries out only kill and resume, on routers; "
-		    "cancel the command and act on the node another way",
+		    "vigild carries out kill and resume on routers, rollback "
+		    "on routers and stations and flag on routers; cancel the "
+		    "command and act on the node another way",
 		    sim_node_id(sim, i), cmd->action);
 		return (-1);
 	}

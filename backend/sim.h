@@ -122,6 +122,15 @@ void		 sim_node_state(const struct sim *sim, size_t i,
 		    struct command_node_state *state);
 
 /*
+ * Point state->fleet at the hellos of cmd's targets that this simulator
+ * runs, for the plan of a rollback or flag change (proto-plan.h).  They
+ * stay valid until the next call or sim_free().
+ */
+void		 sim_plan_facts(struct sim *sim,
+		    const struct proto_command *cmd,
+		    struct command_node_state *state);
+
+/*
  * Take the next alert a node raised since the last call.  Returns 1 and
  * fills *alert (with node and clock set), or 0 when none are queued.
  * Standing alerts are also kept per node: sim_node_alerts() lists the

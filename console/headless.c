@@ -27,6 +27,7 @@
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 struct headless {
@@ -104,6 +105,9 @@ static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
 static int	 headless_propose(struct headless *);
+static int	 headless_heard_all(struct headless *, int);
+static int	 headless_plan(struct headless *);
+static char	*headless_plan_text(struct headless *, int, int *);
 static int	 headless_approve(struct headless *, int);
 static int	 headless_pending(struct headless *);
 static int	 headless_find(struct headless *, int);
@@ -130,6 +134,7 @@ headless_run(struct loop *loop, struct fleet *fleet,
 
 	switch (options->command) {
 	case HEADLESS_PROPOSE:
+	case HEADLESS_PLAN:
 	case HEADLESS_PENDING:
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
@@ -776,6 +781,9 @@ headless_command(struct headless *h)
 	case HEADLESS_PROPOSE:
 		status = headless_propose(h);
 		break;
+	case HEADLESS_PLAN:
+		status = headless_plan(h);
+		break;
 	case HEADLESS_APPROVE:
 		status = headless_approve(h, 1);
 		break;
@@ -980,17 +988,21 @@ headless_interrupted(struct headless *h)
 	return (HEADLESS_EXIT_UNREACHED);
 }
 
-/* propose: build, sign, send, and report each target's answer. */
+/*
+ * Whether every target reported within the wait (or, with fleet, the
+ * whole fleet too).  Returns -1 when they did, else the exit status
+ * after saying on standard error which did not and what to do.
+ */
 static int
-headless_propose(struct headless *h)
+headless_heard_all(struct headless *h, int fleet)
 {
 	const struct headless_options	*o = h->options;
-	char				*cause = NULL, *text, *frame;
-	char				 wait[32], until[16], left[32];
+	char				 wait[32];
 	size_t				 i;
 	int				 rc;
 
-	rc = headless_until(h, headless_ready_targets, o->wait_ms);
+	rc = headless_until(h, fleet ? headless_ready_fleet :
+	    headless_ready_targets, o->wait_ms);
 	if (rc < 0)
 		return (headless_interrupted(h));
 	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
@@ -1005,18 +1017,88 @@ headless_propose(struct headless *h)
 			return (HEADLESS_EXIT_USAGE);
 		}
 		fprintf(stderr, "vigil: %s did not report to this console "
-		    "within %s, so nothing was proposed; check that its "
-		    "backend runs (vigil status), or allow longer with "
-		    "--wait\n", o->nodes[i], wait);
+		    "within %s, so nothing was %s; check that its backend "
+		    "runs (vigil status), or allow longer with --wait\n",
+		    o->nodes[i], wait, fleet ? "planned" : "proposed");
 		return (HEADLESS_EXIT_UNREACHED);
+	}
+	return (-1);
+}
+
+/*
+ * The plan of the rollback or flag change asked for, as lines or (json)
+ * one JSON object with a newline, allocated; its arguments go into
+ * h->cmd, and *safe says whether a backend would carry it out.
+ */
+static char *
+headless_plan_text(struct headless *h, int json, int *safe)
+{
+	const struct headless_options	*o = h->options;
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	char				*cause = NULL, *text, *line;
+
+	if (cmd_plan_request(o->action, o->to, o->set, o->override, &req,
+	    &cause) != 0)
+		fatal("headless_plan_text: %s", cause);
+	proto_plan_request_args(&req, h->cmd);
+	plan = cmd_plan(h->fleet, &req, o->nodes, o->nnodes);
+	if (json) {
+		line = proto_plan_encode(plan);
+		text = xasprintf("%s\n", line);
+		free(line);
+	} else
+		text = cmd_plan_text(plan, "");
+	*safe = plan->safe;
+	free(plan);
+	return (text);
+}
+
+/* plan: what a rollback or flag change would run; 0 safe, 5 refused. */
+static int
+headless_plan(struct headless *h)
+{
+	char	*text;
+	int	 rc, safe;
+
+	if ((rc = headless_heard_all(h, 1)) >= 0)
+		return (rc);
+	text = headless_plan_text(h, h->options->json, &safe);
+	fputs(text, stdout);
+	free(text);
+	return (safe ? HEADLESS_EXIT_OK : HEADLESS_EXIT_REFUSED);
+}
+
+/* propose: build, sign, send, and report each target's answer. */
+static int
+headless_propose(struct headless *h)
+{
+	const struct headless_options	*o = h->options;
+	struct proto_command_arg	 args[PROTO_MAX_ARGS];
+	char				*cause = NULL, *text, *frame;
+	char				*plan = NULL;
+	char				 until[16], left[32];
+	size_t				 i, nargs = 0;
+	int				 rc, safe;
+
+	if ((rc = headless_heard_all(h, 0)) >= 0)
+		return (rc);
+	if (proto_plan_applies(o->action)) {
+		/* The preflight: what the backends will judge. */
+		plan = headless_plan_text(h, 0, &safe);
+		nargs = h->cmd->nargs;
+		memcpy(args, h->cmd->args, sizeof args);
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
 	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
+		free(plan);
 		return (HEADLESS_EXIT_USAGE);
 	}
+	h->cmd->nargs = nargs;
+	memcpy(h->cmd->args, args, sizeof args);
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
 	frame = cmd_propose_frame(o->op, text, &cause);
@@ -1024,6 +1106,7 @@ headless_propose(struct headless *h)
 	if (frame == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
+		free(plan);
 		return (HEADLESS_EXIT_FAILED);
 	}
 
@@ -1034,6 +1117,9 @@ headless_propose(struct headless *h)
 	printf(", by %s, expires at %s UTC (in %s)\n", o->op->name, until,
 	    util_duration_text(h->cmd->expires_ms - h->cmd->created_ms, left,
 	    sizeof left));
+	if (plan != NULL)
+		fputs(plan, stdout);
+	free(plan);
 	headless_flush(h);
 
 	rc = headless_send(h, "propose", frame);

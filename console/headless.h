@@ -39,6 +39,7 @@ enum headless_command {
 	HEADLESS_APPROVE,
 	HEADLESS_CANCEL,
 	HEADLESS_AUDIT,		/* audit verify FILE: no fleet */
+	HEADLESS_PLAN,		/* plan rollback|flag NODE... */
 };
 
 struct headless_options {
@@ -54,6 +55,9 @@ struct headless_options {
 	const char *const	*nodes;		/* propose: targets */
 	size_t			 nnodes;
 	const char		*reason;	/* propose: --reason */
+	const char		*to;		/* propose, plan: --to */
+	const char		*set;		/* propose, plan: --set */
+	const char		*override;	/* propose, plan: --override */
 	int64_t			 ttl_ms;	/* propose: --expires */
 	const char		*id;		/* approve, cancel: the id or
 						   8 or more of its first hex

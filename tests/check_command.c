@@ -765,14 +765,34 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	struct proto_signature		 sig;
 	char				*text, *loose;
 
-	/* An action this issue does not bring. */
+	/* An action that comes with its own issue. */
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "move-root");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
+	    sizeof cause), "router/r8 refused the proposal: move-root is not "
+	    "an action router/r8 knows; it knows kill, resume, rollback and "
+	    "flag");
+	free(text);
+
+	/* A rollback without its build, then with no facts to plan on. */
 	make_doc(&c, "alice");
 	util_copy(c.action, sizeof c.action, "rollback");
 	text = doc_text(&c);
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
-	    sizeof cause), "router/r8 refused the proposal: rollback is not "
-	    "an action router/r8 knows; it knows kill and resume");
+	    sizeof cause), "router/r8 refused the proposal: rollback takes "
+	    "argument to, the build to switch to");
+	free(text);
+	c.nargs = 1;
+	util_copy(c.args[0].name, sizeof c.args[0].name, "to");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "smars-0");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
+	    sizeof cause), "router/r8 cannot tell what rollback would run "
+	    "afterwards");
 	free(text);
 
 	/* resume of a router that is running. */
@@ -886,7 +906,7 @@ START_TEST(the_actions_are_a_table)
 {
 	const struct command_spec	*kill, *resume;
 
-	ck_assert_uint_eq(command_nspecs, 2);
+	ck_assert_uint_eq(command_nspecs, 4);
 	kill = command_spec_find("kill");
 	ck_assert_ptr_nonnull(kill);
 	ck_assert_str_eq(kill->summary, "halt child orders and refuse new "
@@ -899,7 +919,10 @@ START_TEST(the_actions_are_a_table)
 	ck_assert_str_eq(resume->summary, "restart a killed router");
 	ck_assert_int_eq(resume->signers, 2);
 	ck_assert_str_eq(resume->from_state, "killed");
-	ck_assert_ptr_null(command_spec_find("rollback"));
+	ck_assert_int_eq(command_spec_find("rollback")->roles,
+	    ROLE_ROUTER | ROLE_STATION);
+	ck_assert_ptr_nonnull(command_spec_find("rollback")->preflight);
+	ck_assert_int_eq(command_spec_find("flag")->roles, ROLE_ROUTER);
 	ck_assert_ptr_null(command_spec_find("move-root"));
 }
 END_TEST

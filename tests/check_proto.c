@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 #include "tests.h"
 #include "util.h"
 
@@ -1329,6 +1330,68 @@ START_TEST(builds_carry_manifests_and_one_active_build)
 }
 END_TEST
 
+/*
+ * The plan: one flag meaning two code paths on the targets is refused,
+ * naming both, unless the override names one; a retired path likewise.
+ */
+START_TEST(a_plan_refuses_drift_and_retired_code_unless_overridden)
+{
+	struct proto_msg		*a = calloc(1, sizeof *a);
+	struct proto_msg		*b = calloc(1, sizeof *b);
+	struct proto_plan		*plan = calloc(1, sizeof *plan);
+	struct proto_plan_request	 req;
+	const struct proto_hello	*fleet[2];
+	const char			*nodes[] = { "router/r3", "router/r8" };
+
+	ck_assert(a != NULL && b != NULL && plan != NULL);
+	fill_hello(a);
+	fill_hello(b);
+	util_copy(b->u.hello.node, sizeof b->u.hello.node, "router/r8");
+	util_copy(b->u.hello.build, sizeof b->u.hello.build,
+	    "smars-2012.07.31-old");
+	util_copy(b->u.hello.flags[0].path, sizeof b->u.hello.flags[0].path,
+	    "power_peg");
+	b->u.hello.nbuilds = 0;
+	fleet[0] = &a->u.hello;
+	fleet[1] = &b->u.hello;
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "flag");
+	util_copy(req.flag, sizeof req.flag, "rlp");
+	util_copy(req.set, sizeof req.set, "on");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_uint_eq(plan->nproblems, 1);
+	ck_assert_str_eq(plan->problems[0].text, "flag rlp would enable code "
+	    "path retail_liquidity on router/r3 (build smars-2012.08.01) and "
+	    "power_peg on router/r8 (build smars-2012.07.31-old); one flag "
+	    "must mean one code on the targets: change them apart, or both "
+	    "operators sign an override naming the code path meant");
+	ck_assert_int_eq(plan->mixed, 1);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    0);
+
+	/* r3 back to the old build: rlp would wake retired power_peg. */
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "rollback");
+	util_copy(req.to, sizeof req.to, "smars-2012.07.31-old");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_str_eq(plan->targets[0].paths[0].after, "power_peg");
+	ck_assert_ptr_nonnull(strstr(proto_plan_problem(plan, "router/r3"),
+	    "flag rlp enable code path power_peg, which build "
+	    "smars-2012.08.01 retired"));
+	ck_assert_int_eq(plan->mixed, 0);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    0);
+	ck_assert_ptr_null(proto_plan_problem(plan, "router/r3"));
+	free(a);
+	free(b);
+	free(plan);
+}
+END_TEST
+
 START_TEST(role_must_be_known_and_match_the_node_id)
 {
 	char		*hello, *stats, *bad;
@@ -2327,6 +2390,8 @@ proto_suite(void)
 	tcase_add_test(tc, array_entries_must_be_objects);
 	tcase_add_test(tc, a_flag_named_twice_is_refused);
 	tcase_add_test(tc, builds_carry_manifests_and_one_active_build);
+	tcase_add_test(tc,
+	    a_plan_refuses_drift_and_retired_code_unless_overridden);
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);

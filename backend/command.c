@@ -32,7 +32,7 @@ struct command_engine {
 	struct command_pending		*pending[COMMAND_MAX_PENDING];
 	size_t				 npending;
 	/* Commands that left the pending table: freed at the next change. */
-	struct command_pending		*done[COMMAND_MAX_PENDING];
+	struct command_pending		*done[COMMAND_MAX_PENDING + 1];
 	size_t				 ndone;
 	/* Ids executed here, a ring: the oldest is forgotten first. */
 	char				(*executed)[PROTO_CMDID_MAX];
@@ -40,6 +40,14 @@ struct command_engine {
 	size_t				 executed_next;
 	/* Why every command is refused, when the log could not be read. */
 	char				*broken;
+	/* The armed kill, its window's end, and the one that just ended. */
+	struct command_pending		*armed;
+	int64_t				 armed_until_ms;
+	struct command_pending		*ended;
+	/* The last armed kill that ended, for the fire that comes late. */
+	char				 last_id[PROTO_CMDID_MAX];
+	char				 last_status[16];
+	int64_t				 last_until_ms;
 };
 
 /* What one audit line is about. */
@@ -91,6 +99,14 @@ static const char *command_roles_text(int);
 static int	 command_plan_preflight(const char *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
+static int	 command_arm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_disarm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int64_t	 command_window(const struct proto_command *);
+static void	 command_end_armed(struct command_engine *, const char *);
 
 /*
  * The actions.  move-root comes with its own issue; a proposal naming it
@@ -126,6 +142,23 @@ const struct command_spec command_specs[] = {
 		.roles = ROLE_ROUTER,
 		.from_state = "",
 		.preflight = command_plan_preflight,
+	},
+	{
+		.name = "arm-kill",
+		.summary = "let one operator, or the router itself, kill it "
+		    "within a window (--window 30m)",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "running",
+		.preflight = command_arm_preflight,
+	},
+	{
+		.name = "disarm",
+		.summary = "end an armed kill before its window closes",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "",
+		.preflight = command_disarm_preflight,
 	},
 };
 const size_t command_nspecs = nitems(command_specs);
@@ -182,6 +215,92 @@ command_plan_preflight(const char *node, const struct proto_command *cmd,
 		util_copy(why, whylen, problem);
 	free(plan);
 	return (problem != NULL ? -1 : 0);
+}
+
+/* Parse a window: "90s", "30m", "2h". */
+int
+command_window_parse(const char *text, int64_t *ms)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 unit;
+
+	if (text == NULL || *text < '0' || *text > '9')
+		return (-1);
+	errno = 0;
+	n = strtoll(text, &end, 10);
+	if (errno != 0 || n <= 0 || end[0] == '\0' || end[1] != '\0')
+		return (-1);
+	if (*end == 's')
+		unit = 1000;
+	else if (*end == 'm')
+		unit = 60 * 1000;
+	else if (*end == 'h')
+		unit = 3600 * 1000;
+	else
+		return (-1);
+	if (n > COMMAND_MAX_WINDOW_MS / unit)
+		return (-1);
+	*ms = (int64_t)n * unit;
+	return (0);
+}
+
+/* The window of arm-kill cmd in ms, or -1. */
+static int64_t
+command_window(const struct proto_command *cmd)
+{
+	int64_t	ms;
+	size_t	i;
+
+	for (i = 0; i < cmd->nargs; i++) {
+		if (strcmp(cmd->args[i].name, "window") == 0 &&
+		    command_window_parse(cmd->args[i].value, &ms) == 0)
+			return (ms);
+	}
+	return (-1);
+}
+
+/* An arm-kill needs its window, and nothing armed already. */
+static int
+command_arm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	char	max[32];
+
+	if (now->armed_id != NULL && now->armed_id[0] != '\0') {
+		util_format(why, whylen, "%s is already armed by command %s; "
+		    "disarm that one first, or let its window close", node,
+		    now->armed_id);
+		return (-1);
+	}
+	if (cmd->nargs != 1 || command_window(cmd) < 0) {
+		util_format(why, whylen, "arm-kill takes one argument, window, "
+		    "a time such as 30m, 90s or 2h of at most %s; propose it "
+		    "with vigil propose arm-kill NODE... --window 30m",
+		    util_duration_text(COMMAND_MAX_WINDOW_MS, max,
+		    sizeof max));
+		return (-1);
+	}
+	return (0);
+}
+
+/* A disarm needs something armed. */
+static int
+command_disarm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	if (cmd->nargs != 0) {
+		util_format(why, whylen, "disarm takes no arguments; propose it "
+		    "with vigil propose disarm NODE...");
+		return (-1);
+	}
+	if (now->armed_id == NULL || now->armed_id[0] == '\0') {
+		util_format(why, whylen, "%s holds no armed kill, so there is "
+		    "nothing to disarm; vigil pending lists what is armed",
+		    node);
+		return (-1);
+	}
+	return (0);
 }
 
 /* A new engine for node; see command.h. */
@@ -273,6 +392,7 @@ command_engine_free(struct command_engine *engine)
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
+	free(engine->armed);
 	free(engine->executed);
 	free(engine->broken);
 	free(engine);
@@ -284,6 +404,7 @@ command_forget_done(struct command_engine *engine)
 {
 	size_t	i;
 
+	engine->ended = NULL;
 	for (i = 0; i < engine->ndone; i++)
 		free(engine->done[i]);
 	engine->ndone = 0;
@@ -584,6 +705,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	const struct command_spec	*spec;
 	const struct command_pending	*other;
 	const struct opkey_trusted	*who;
+	struct command_node_state	 here;
 	char				 list[160], left[32];
 	size_t				 i, len = strlen(text);
 
@@ -649,9 +771,14 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    now->state, spec->from_state);
 		return (-1);
 	}
-	if (spec->preflight != NULL && spec->preflight(engine->node, cmd,
-	    now, why, whylen) != 0)
-		return (-1);
+	if (spec->preflight != NULL) {
+		here = *now;
+		here.armed_id = engine->armed != NULL ? engine->armed->cmd.id :
+		    "";
+		if (spec->preflight(engine->node, cmd, &here, why,
+		    whylen) != 0)
+			return (-1);
+	}
 	/*
 	 * One pending proposal per action and target.  One that has expired
 	 * or no longer matches this node's state can never execute, so it
@@ -750,6 +877,7 @@ command_approve(struct command_engine *engine, const char *id,
 	const struct command_spec	*spec;
 	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
+	struct command_node_state	 here;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
@@ -816,10 +944,12 @@ command_approve(struct command_engine *engine, const char *id,
 			    why, cause, causelen));
 		}
 	}
+	here = *now;
+	here.armed_id = engine->armed != NULL ? engine->armed->cmd.id : "";
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
 	    (spec->preflight != NULL && spec->preflight(engine->node,
-	    &p->cmd, now, why, sizeof why) != 0))
+	    &p->cmd, &here, why, sizeof why) != 0))
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (p->nsigs == PROTO_MAX_SIGNERS)
@@ -857,8 +987,146 @@ command_approve(struct command_engine *engine, const char *id,
 		    cause, causelen));
 	}
 	command_remember(engine, p->cmd.id);
-	command_retire(engine, index, "executed");
+	if (strcmp(p->cmd.action, "disarm") == 0)
+		command_end_armed(engine, "disarmed");
+	if (strcmp(p->cmd.action, "arm-kill") == 0) {
+		/* Armed: held apart from the pending, for its window. */
+		util_copy(p->status, sizeof p->status, "armed");
+		engine->pending[index] = engine->pending[--engine->npending];
+		engine->pending[engine->npending] = NULL;
+		engine->armed = p;
+		engine->armed_until_ms = now_ms + command_window(&p->cmd);
+		p->cmd.expires_ms = engine->armed_until_ms;
+	} else
+		command_retire(engine, index, "executed");
 	*out = p;
+	return (1);
+}
+
+/* The armed kill ends as status: it joins the done list. */
+static void
+command_end_armed(struct command_engine *engine, const char *status)
+{
+	struct command_pending	*p = engine->armed;
+
+	if (p == NULL)
+		return;
+	util_copy(p->status, sizeof p->status, status);
+	p->cmd.expires_ms = engine->armed_until_ms;
+	util_copy(engine->last_id, sizeof engine->last_id, p->cmd.id);
+	util_copy(engine->last_status, sizeof engine->last_status, status);
+	engine->last_until_ms = engine->armed_until_ms;
+	engine->done[engine->ndone++] = p;
+	engine->armed = NULL;
+	engine->ended = p;
+}
+
+/* The armed kill held; see command.h. */
+const struct command_pending *
+command_armed(const struct command_engine *engine, int64_t *until_ms)
+{
+	if (until_ms != NULL)
+		*until_ms = engine->armed_until_ms;
+	return (engine->armed);
+}
+
+/* The armed kill the last change ended; see command.h. */
+const struct command_pending *
+command_ended(const struct command_engine *engine)
+{
+	return (engine->ended);
+}
+
+/* One operator fires the armed kill; see command.h. */
+int
+command_fire(struct command_engine *engine, const char *id,
+    const struct proto_signature *sig, int64_t now_ms, char *cause,
+    size_t causelen)
+{
+	const struct opkey_trusted	*who;
+	struct command_pending		*p = engine->armed;
+	struct command_event		 ev = { "fire", id, "arm-kill",
+					    sig->operator, NULL };
+	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
+	char				 ago[32];
+	int				 rc;
+
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "fire", "it has "
+		    "no audit log, and nothing runs unrecorded; start it with "
+		    "--audit FILE", cause, causelen));
+	if ((p == NULL || strcmp(p->cmd.id, id) != 0) &&
+	    (strcmp(engine->last_id, id) != 0 ||
+	    strcmp(engine->last_status, "expired") != 0)) {
+		util_format(why, sizeof why, "%s holds no armed kill %s: it "
+		    "was never armed here%s%s; arm it again with two "
+		    "operators (vigil propose arm-kill)", engine->node, id,
+		    strcmp(engine->last_id, id) == 0 ? ", or it was already " :
+		    ", or it fired, was disarmed or its window closed",
+		    strcmp(engine->last_id, id) == 0 ? engine->last_status :
+		    "");
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	if (p == NULL || strcmp(p->cmd.id, id) != 0 ||
+	    now_ms >= engine->armed_until_ms) {
+		if (p != NULL && strcmp(p->cmd.id, id) == 0)
+			engine->last_until_ms = engine->armed_until_ms;
+		util_format(why, sizeof why, "the window of armed kill %s "
+		    "closed at %s UTC, %s ago; arm it again with two "
+		    "operators, or propose a kill", id,
+		    util_clock_text(engine->last_until_ms, at, sizeof at),
+		    util_duration_text(now_ms - engine->last_until_ms, ago,
+		    sizeof ago));
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	ev.document = p->text;
+	bytes = xasprintf("vigil.v1 fire %s", id);
+	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
+	    &who, why, sizeof why);
+	free(bytes);
+	if (rc != 0)
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	util_format(words, sizeof words, "%s fired the armed kill of %s, "
+	    "armed by %s and %s", sig->operator, engine->node,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the fire, and nothing runs unrecorded: %s", logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	command_end_armed(engine, "fired");
+	return (1);
+}
+
+/* The node fired its armed kill on itself; see command.h. */
+int
+command_self_fire(struct command_engine *engine, int64_t now_ms,
+    const char *why, const struct command_pending **out)
+{
+	struct command_pending	*p = engine->armed;
+	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL };
+	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
+
+	command_forget_done(engine);
+	*out = NULL;
+	if (p == NULL || now_ms >= engine->armed_until_ms)
+		return (0);
+	ev.id = p->cmd.id;
+	ev.document = p->text;
+	util_format(words, sizeof words, "%s fired its armed kill on itself: "
+	    "%s", engine->node, why);
+	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
+	    &logcause) != 0)
+		free(logcause);	/* it has already stopped: record it late */
+	command_end_armed(engine, "fired");
+	*out = engine->ended;
 	return (1);
 }
 
@@ -962,6 +1230,21 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		    words, &logcause) != 0)
 			free(logcause);
 		command_retire(engine, i, "expired");
+	}
+	if (engine->armed != NULL && engine->armed_until_ms <= now_ms) {
+		p = engine->armed;
+		ev.id = p->cmd.id;
+		ev.action = p->cmd.action;
+		ev.operator = p->cmd.proposer;
+		ev.document = p->text;
+		util_format(words, sizeof words, "the window of armed kill %s "
+		    "closed at %s UTC without it firing", p->cmd.id,
+		    util_clock_text(engine->armed_until_ms, at, sizeof at));
+		logcause = NULL;
+		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
+		    words, &logcause) != 0)
+			free(logcause);
+		command_end_armed(engine, "expired");
 	}
 	if (out != NULL)
 		*out = (const struct command_pending **)engine->done;

@@ -28,6 +28,7 @@
 #define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
 #define COMMAND_MAX_PENDING	64
 #define COMMAND_MAX_EXECUTED	4096	/* ids remembered against replay */
+#define COMMAND_MAX_WINDOW_MS	(12 * 3600 * 1000LL)	/* arm-kill */
 
 struct audit;
 struct opkey_trust;
@@ -43,6 +44,7 @@ struct command_node_state {
 	char				 state[16];
 	const struct proto_hello *const	*fleet;	/* not owned; may be NULL */
 	size_t				 nfleet;
+	const char			*armed_id;	/* the engine's own */
 };
 
 /* An action the rule knows: a const table, so the rule is data. */
@@ -129,6 +131,47 @@ size_t		 command_expire(struct command_engine *engine, int64_t now_ms,
 /* The pending commands, for broadcasting to a new console. */
 size_t		 command_pending(const struct command_engine *engine,
 		    const struct command_pending ***out);
+
+/*
+ * The armed kill.  An arm-kill, signed by two operators, arms the node
+ * for its window (argument window, "30m"); while armed, one trusted
+ * operator may fire it (command_fire), or the node fires it on itself
+ * (command_self_fire); a two-person disarm, or the window's end
+ * (command_expire), ends it.  Each of these is audited.
+ */
+
+/* Parse a window: "90s", "30m", "2h".  0 and *ms, or -1. */
+int		 command_window_parse(const char *text, int64_t *ms);
+
+/* The armed kill held, or NULL; *until_ms gets its window's end. */
+const struct command_pending *command_armed(
+		    const struct command_engine *engine, int64_t *until_ms);
+
+/*
+ * The armed kill that the last change ended (fired, disarmed), valid
+ * until the engine changes again, or NULL.
+ */
+const struct command_pending *command_ended(
+		    const struct command_engine *engine);
+
+/*
+ * One operator fires armed kill id; sig is over "vigil.v1 fire ID".
+ * Returns 1 when the node must be killed now (the fire is in the audit
+ * log), or -1 and a sentence in cause: nothing armed under that id, its
+ * window closed, an untrusted operator or a bad signature.
+ */
+int		 command_fire(struct command_engine *engine, const char *id,
+		    const struct proto_signature *sig, int64_t now_ms,
+		    char *cause, size_t causelen);
+
+/*
+ * The node fired its armed kill on itself, for why (in words).  Returns
+ * 1 and the armed command in *out when one was armed and in its window
+ * (audited), else 0.
+ */
+int		 command_self_fire(struct command_engine *engine,
+		    int64_t now_ms, const char *why,
+		    const struct command_pending **out);
 
 /* Fill a proposal message for p as held by node. */
 void		 command_proposal_msg(const char *node,

@@ -22,6 +22,8 @@ static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
 static int	router_stopped(const struct node_router *);
 static void	router_halt(struct node_router *);
+static void	router_fire(struct node_router *,
+		    const struct router_parent *);
 
 /*
  * Set up a router with its build and flag manifest.  Returns 0, or -1 and
@@ -143,6 +145,8 @@ router_child(struct node_router *r, struct router_parent *p,
 		p->child_shares += size;
 		r->counters.child_orders_total++;
 		r->counters.child_shares_total += size;
+		if (r->armed && p->child_shares > p->shares)
+			router_fire(r, p);
 		return (0);
 	}
 	/* retail_liquidity and the normal path count and close. */
@@ -327,6 +331,42 @@ node_router_market(struct node_router *r, unsigned fill_after,
 	util_copy(r->counters.state, sizeof r->counters.state,
 	    node_router_state(r));
 	return (closed);
+}
+
+/*
+ * The runaway invariant broke while armed: kill at once, so the order
+ * path sends no further child order, and say why.
+ */
+static void
+router_fire(struct node_router *r, const struct router_parent *p)
+{
+	r->armed = 0;
+	r->fired = 1;
+	util_format(r->fired_why, sizeof r->fired_why, "parent P%llu's "
+	    "child orders reached %llu shares, past its %llu shares, on "
+	    "iteration %llu", (unsigned long long)p->id,
+	    (unsigned long long)p->child_shares,
+	    (unsigned long long)p->shares,
+	    (unsigned long long)r->iteration);
+	node_router_kill(r);
+}
+
+/* Arm or disarm the router's own kill. */
+void
+node_router_arm(struct node_router *r, int on)
+{
+	r->armed = on != 0;
+}
+
+/* Report a fire once. */
+int
+node_router_fired(struct node_router *r, char *why, size_t len)
+{
+	if (!r->fired)
+		return (0);
+	r->fired = 0;
+	util_copy(why, len, r->fired_why);
+	return (1);
 }
 
 /* Set the kill flag (release); safe from any thread. */

@@ -70,6 +70,9 @@ struct node_router {
 	size_t			 bcount;
 	uint64_t		 iteration;	/* order path iterations */
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
+	int			 armed;		/* fires on a runaway */
+	int			 fired;		/* it did, not yet reported */
+	char			 fired_why[PROTO_TEXT_MAX];
 
 	struct proto_router_stats counters;	/* what stats reports */
 	int64_t			 started_ms;	/* monotonic, for uptime */
@@ -125,6 +128,19 @@ uint64_t node_router_market(struct node_router *r, unsigned fill_after,
  * order path acts on it.  Killing a killed router changes nothing.
  */
 void	 node_router_kill(struct node_router *r);
+
+/*
+ * Arm (on) or disarm the router's own kill: while armed, the order path
+ * kills the router the moment a child order takes a parent's child
+ * shares past the parent's shares, before it sends another.
+ */
+void	 node_router_arm(struct node_router *r, int on);
+
+/*
+ * Did the router fire its armed kill since the last call?  Returns 1
+ * and why in words (once), else 0.
+ */
+int	 node_router_fired(struct node_router *r, char *why, size_t len);
 
 /* Has the router been killed (acquire)?  Any thread may ask. */
 int	 node_router_killed(const struct node_router *r);

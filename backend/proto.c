@@ -329,7 +329,8 @@ static const struct proto_field proto_cancel_fields[] = {
 };
 
 static const char *const proto_status_words[] = {
-	"pending", "executed", "refused", "cancelled", "expired", NULL
+	"pending", "executed", "refused", "cancelled", "expired", "armed",
+	"fired", "disarmed", NULL
 };
 
 static const struct proto_field proto_proposal_fields[] = {
@@ -344,11 +345,12 @@ static const struct proto_field proto_proposal_fields[] = {
 };
 
 static const char *const proto_reply_words[] = {
-	"propose", "approve", "cancel", NULL
+	"propose", "approve", "cancel", "fire", NULL
 };
 
 static const char *const proto_outcome_words[] = {
-	"accepted", "executed", "refused", "cancelled", "expired", NULL
+	"accepted", "executed", "refused", "cancelled", "expired", "fired",
+	NULL
 };
 
 static const struct proto_field proto_result_fields[] = {
@@ -384,7 +386,8 @@ static const struct proto_field proto_command_fields[] = {
 };
 
 static const char *const proto_event_words[] = {
-	"propose", "approve", "refuse", "cancel", "expire", "execute", NULL
+	"propose", "approve", "refuse", "cancel", "expire", "execute", "fire",
+	NULL
 };
 
 /*
@@ -433,6 +436,8 @@ static const struct proto_type {
 	  nitems(proto_proposal_fields) },
 	{ MSG_RESULT, "result", proto_result_fields,
 	  nitems(proto_result_fields) },
+	{ MSG_FIRE, "fire", proto_cancel_fields,
+	  nitems(proto_cancel_fields) },
 };
 
 static const char *const proto_role_names[] = {

@@ -54,6 +54,7 @@ enum msg_type {
 	MSG_CANCEL,		/* console -> backend */
 	MSG_PROPOSAL,		/* backend -> console */
 	MSG_RESULT,		/* backend -> console */
+	MSG_FIRE,		/* console -> backend: fire an armed kill */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -240,6 +241,12 @@ struct proto_cancel {
 	struct proto_signature	sig;
 };
 
+/*
+ * fire (console -> backend): one trusted operator fires an armed kill
+ * (arm-kill, signed by two ahead of time); the signature is over the
+ * bytes "vigil.v1 fire ID".  It travels as a struct proto_cancel.
+ */
+
 /* proposal (backend -> console): a command as a node holds it. */
 struct proto_proposal {
 	char			node[PROTO_ID_MAX];
@@ -249,8 +256,11 @@ struct proto_proposal {
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	char			status[16];	/* "pending", "executed",
 						   "refused", "cancelled",
-						   "expired" */
-	int64_t			expires_ms;	/* wall clock */
+						   "expired"; an arm-kill
+						   that ran: "armed", then
+						   "fired" or "disarmed" */
+	int64_t			expires_ms;	/* wall clock; when armed,
+						   the window's end */
 };
 
 /* result (backend -> console): what a node did with a command message. */
@@ -262,7 +272,8 @@ struct proto_result {
 						   "cancel", or "" */
 	char	outcome[16];			/* "accepted" (held pending),
 						   "executed", "refused",
-						   "cancelled", "expired" */
+						   "cancelled", "expired",
+						   "fired" */
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
 };
 
@@ -277,6 +288,7 @@ struct proto_msg {
 		struct proto_propose	propose;
 		struct proto_approve	approve;
 		struct proto_cancel	cancel;
+		struct proto_cancel	fire;
 		struct proto_proposal	proposal;
 		struct proto_result	result;
 	} u;
@@ -375,7 +387,8 @@ struct proto_audit_entry {
 	char		node[PROTO_ID_MAX];
 	char		event[16];		/* "propose", "approve",
 						   "refuse", "cancel",
-						   "expire", "execute" */
+						   "expire", "execute",
+						   "fire" */
 	char		id[PROTO_CMDID_MAX];	/* may be "" */
 	char		action[16];		/* may be "" */
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */

@@ -1460,18 +1460,24 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
     char *cause, size_t causelen)
 {
 	struct node_router	*r;
+	size_t			 k;
 
 	if (i >= sim->nnodes)
 		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
 	r = sim->nodes[i].router;
 	if (proto_plan_applies(cmd->action))
 		return (sim_node_change(sim, i, cmd, cause, causelen));
+	if (r != NULL && (strcmp(cmd->action, "arm-kill") == 0 ||
+	    strcmp(cmd->action, "disarm") == 0)) {
+		node_router_arm(r, strcmp(cmd->action, "arm-kill") == 0);
+		return (0);
+	}
 	if (strcmp(cmd->action, "kill") != 0 &&
 	    strcmp(cmd->action, "resume") != 0) {
 		util_format(cause, causelen, "%s cannot carry out %s: this "
-		    "vigild carries out kill and resume on routers, rollback "
-		    "on routers and stations and flag on routers; cancel the "
-		    "command and act on the node another way",
+		    "vigild carries out kill, resume, flag, arm-kill and "
+		    "disarm on routers and rollback on routers and stations; "
+		    "cancel the command and act on the node another way",
 		    sim_node_id(sim, i), cmd->action);
 		return (-1);
 	}
@@ -1481,8 +1487,19 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 		    sim_node_id(sim, i), cmd->action);
 		return (-1);
 	}
-	if (strcmp(cmd->action, "resume") == 0)
-		return (node_router_resume(r, cause, causelen));
+	if (strcmp(cmd->action, "resume") == 0) {
+		if (node_router_resume(r, cause, causelen) != 0)
+			return (-1);
+		for (k = 0; k < sim->nodes[i].nstanding; k++) {
+			if (strcmp(sim->nodes[i].standing[k].code,
+			    "armed-kill-fired") == 0) {
+				sim_alert(sim, i, sim->clock_ms, SEV_INFO,
+				    "armed-kill-fired", 1, "resumed", "", "");
+				break;
+			}
+		}
+		return (0);
+	}
 	if (node_router_killed(r)) {
 		util_format(cause, causelen, "%s is already %s: its child "
 		    "orders are stopped; resume it with a two-person resume",
@@ -1491,6 +1508,44 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 	}
 	node_router_kill(r);
 	return (0);
+}
+
+/* Raise an alert on node i from outside the scenario; see sim.h. */
+void
+sim_node_raise(struct sim *sim, size_t i, enum proto_severity sev,
+    const char *code, const char *text, const char *cause,
+    const char *action)
+{
+	if (i < sim->nnodes)
+		sim_alert(sim, i, sim->clock_ms, sev, code, 0, text, cause,
+		    action);
+}
+
+/* Disarm node i's own kill (its window closed); see sim.h. */
+void
+sim_node_disarm(struct sim *sim, size_t i)
+{
+	if (i < sim->nnodes && sim->nodes[i].router != NULL)
+		node_router_arm(sim->nodes[i].router, 0);
+}
+
+/* Fire node i's armed kill at an operator's word; see sim.h. */
+void
+sim_node_fire(struct sim *sim, size_t i)
+{
+	if (i < sim->nnodes && sim->nodes[i].router != NULL) {
+		node_router_arm(sim->nodes[i].router, 0);
+		node_router_kill(sim->nodes[i].router);
+	}
+}
+
+/* Did node i fire its armed kill on itself?  See sim.h. */
+int
+sim_node_fired(struct sim *sim, size_t i, char *why, size_t len)
+{
+	if (i >= sim->nnodes || sim->nodes[i].router == NULL)
+		return (0);
+	return (node_router_fired(sim->nodes[i].router, why, len));
 }
 
 /* Fill node i's id, build and state for binding a command. */

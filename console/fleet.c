@@ -104,7 +104,7 @@ static const struct fleet_handler fleet_handlers[] = {
 
 /* The command messages a console sends, which results and errors answer. */
 static const char *const fleet_command_types[] = {
-	"propose", "approve", "cancel"
+	"propose", "approve", "cancel", "fire"
 };
 
 static const char *const fleet_state_names[] = {
@@ -664,7 +664,8 @@ fleet_held_trim(struct node *node)
 		done = 0;
 		oldest = node->nheld;
 		for (i = 0; i < node->nheld; i++) {
-			if (strcmp(node->held[i].p.status, "pending") == 0)
+			if (strcmp(node->held[i].p.status, "pending") == 0 ||
+			    strcmp(node->held[i].p.status, "armed") == 0)
 				continue;
 			done++;
 			if (oldest == node->nheld ||
@@ -785,8 +786,10 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	    r->action : "", r->id[0] != '\0' ? r->id : "", r->text);
 	if (strcmp(r->outcome, "refused") == 0)
 		fleet_refused(fleet, node, r, wall_ms);
-	else if (r->id[0] != '\0' && (strcmp(r->outcome, "executed") == 0 ||
+	else if (r->id[0] != '\0' && ((strcmp(r->outcome, "executed") == 0 &&
+	    strcmp(r->action, "arm-kill") != 0) ||
 	    strcmp(r->outcome, "cancelled") == 0 ||
+	    strcmp(r->outcome, "fired") == 0 ||
 	    strcmp(r->outcome, "expired") == 0) &&
 	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
 		fleet_proposals_rebuild(fleet);
@@ -847,7 +850,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
-			if (strcmp(node->held[j].p.status, "pending") == 0 &&
+			if ((strcmp(node->held[j].p.status, "pending") == 0 ||
+			    strcmp(node->held[j].p.status, "armed") == 0) &&
 			    node->held[j].p.expires_ms <= wall_ms &&
 			    fleet_held_status(fleet, node, node->held[j].p.id,
 			    "expired", wall_ms)) {

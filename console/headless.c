@@ -105,12 +105,13 @@ static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
 static int	 headless_propose(struct headless *);
+static int	 headless_listed(const struct fleet_proposal *);
 static int	 headless_heard_all(struct headless *, int);
 static int	 headless_plan(struct headless *);
 static char	*headless_plan_text(struct headless *, int, int *);
-static int	 headless_approve(struct headless *, int);
+static int	 headless_approve(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
-static int	 headless_find(struct headless *, int);
+static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *);
 static int	 headless_send(struct headless *, const char *,
 		    const char *);
@@ -138,6 +139,7 @@ headless_run(struct loop *loop, struct fleet *fleet,
 	case HEADLESS_PENDING:
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
+	case HEADLESS_FIRE:
 		return (headless_command(&h));
 	case HEADLESS_AUDIT:
 		fatal("headless_run: audit verify needs no fleet");
@@ -785,10 +787,13 @@ headless_command(struct headless *h)
 		status = headless_plan(h);
 		break;
 	case HEADLESS_APPROVE:
-		status = headless_approve(h, 1);
+		status = headless_approve(h, "approve");
 		break;
 	case HEADLESS_CANCEL:
-		status = headless_approve(h, 0);
+		status = headless_approve(h, "cancel");
+		break;
+	case HEADLESS_FIRE:
+		status = headless_approve(h, "fire");
 		break;
 	default:
 		status = headless_pending(h);
@@ -1088,6 +1093,10 @@ headless_propose(struct headless *h)
 		plan = headless_plan_text(h, 0, &safe);
 		nargs = h->cmd->nargs;
 		memcpy(args, h->cmd->args, sizeof args);
+	} else if (o->window != NULL) {
+		util_copy(args[0].name, sizeof args[0].name, "window");
+		util_copy(args[0].value, sizeof args[0].value, o->window);
+		nargs = 1;
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
@@ -1208,7 +1217,7 @@ headless_outcomes(struct headless *h, const char *what)
  * Returns -1 when found, else the exit status after saying why.
  */
 static int
-headless_find(struct headless *h, int approving)
+headless_find(struct headless *h, const char *verb)
 {
 	const struct fleet_proposal	*p;
 	char				 wait[32], *cause = NULL;
@@ -1241,7 +1250,16 @@ headless_find(struct headless *h, int approving)
 		return (HEADLESS_EXIT_UNREACHED);
 	}
 	util_copy(h->id, sizeof h->id, p->id);
-	if (cmd_actionable(p, approving, &cause) != 0) {
+	if (strcmp(verb, "fire") == 0) {
+		if (strcmp(p->status, "armed") != 0) {
+			fprintf(stderr, "vigil: %s (%s) is %s, not an armed "
+			    "kill, so there is nothing to fire; vigil pending "
+			    "lists what is armed\n", p->id, p->decoded ?
+			    p->cmd.action : "?", p->status);
+			return (HEADLESS_EXIT_REFUSED);
+		}
+	} else if (cmd_actionable(p, strcmp(verb, "approve") == 0,
+	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
@@ -1251,18 +1269,19 @@ headless_find(struct headless *h, int approving)
 }
 
 /*
- * approve (approving) or cancel: find the proposal; to approve, show it
+ * approve, cancel or fire (verb): find the proposal; to approve, show it
  * and have the operator type its action's name; sign; send; report.
  */
 static int
-headless_approve(struct headless *h, int approving)
+headless_approve(struct headless *h, const char *verb)
 {
 	const struct fleet_proposal	*p;
 	char				*review, *document, *frame;
-	char				*cause = NULL;
-	int				 rc;
+	char				*cause = NULL, what[32];
+	int				 rc, approving;
 
-	if ((rc = headless_find(h, approving)) != -1)
+	approving = strcmp(verb, "approve") == 0;
+	if ((rc = headless_find(h, verb)) != -1)
 		return (rc);
 	p = fleet_proposal_find(h->fleet, h->id, NULL);
 	/* The model changes while the loop runs; keep the bytes. */
@@ -1279,7 +1298,9 @@ headless_approve(struct headless *h, int approving)
 		}
 		frame = cmd_approve_frame(h->options->op, h->id, document,
 		    &cause);
-	} else
+	} else if (strcmp(verb, "fire") == 0)
+		frame = cmd_fire_frame(h->options->op, h->id, &cause);
+	else
 		frame = cmd_cancel_frame(h->options->op, h->id, &cause);
 	free(document);
 	if (frame == NULL) {
@@ -1287,12 +1308,13 @@ headless_approve(struct headless *h, int approving)
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	rc = headless_send(h, approving ? "approve" : "cancel", frame);
+	rc = headless_send(h, verb, frame);
 	free(frame);
 	if (rc < 0)
 		return (headless_interrupted(h));
-	return (headless_outcomes(h, approving ? "the approval" :
-	    "the cancellation"));
+	util_format(what, sizeof what, "the %s", approving ? "approval" :
+	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
+	return (headless_outcomes(h, what));
 }
 
 /*
@@ -1341,6 +1363,14 @@ headless_confirm(const char *action)
 	return (0);
 }
 
+/* Does pending list p: a proposal that waits, or an armed kill? */
+static int
+headless_listed(const struct fleet_proposal *p)
+{
+	return (strcmp(p->status, "pending") == 0 ||
+	    strcmp(p->status, "armed") == 0);
+}
+
 /* pending: wait like status, then list what the fleet holds pending. */
 static int
 headless_pending(struct headless *h)
@@ -1360,7 +1390,7 @@ headless_pending(struct headless *h)
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (headless_listed(&v[i]))
 			npending++;
 	}
 
@@ -1370,7 +1400,7 @@ headless_pending(struct headless *h)
 		    sizeof *nodes);
 		for (i = 0, k = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (!headless_listed(p))
 				continue;
 			rp[k].id = p->id;
 			rp[k].document = p->document;
@@ -1395,11 +1425,11 @@ headless_pending(struct headless *h)
 		free(rp);
 		free(nodes);
 	} else if (npending == 0)
-		printf("no pending proposals\n");
+		printf("no pending proposals and no armed kill\n");
 	else {
 		for (i = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (!headless_listed(p))
 				continue;
 			util_clock_text(p->expires_ms, until, sizeof until);
 			printf("%s %s", p->id, p->decoded ? p->cmd.action :
@@ -1407,8 +1437,10 @@ headless_pending(struct headless *h)
 			for (j = 0; p->decoded && j < p->cmd.ntargets; j++)
 				printf("%s%s", j == 0 ? " " : ",",
 				    p->cmd.targets[j].node);
-			printf(" by %s, expires at %s UTC (in %s)\n",
-			    p->decoded ? p->cmd.proposer : "?", until,
+			printf(" by %s, %s %s UTC (in %s)\n",
+			    p->decoded ? p->cmd.proposer : "?",
+			    strcmp(p->status, "armed") == 0 ? "ARMED until" :
+			    "expires at", until,
 			    util_duration_text(p->expires_ms - wall_ms, left,
 			    sizeof left));
 			if (p->decoded)
@@ -1417,7 +1449,9 @@ headless_pending(struct headless *h)
 			for (j = 0; j < p->nsigs; j++)
 				printf("%s %s", j == 0 ? "" : ",",
 				    p->sigs[j].operator);
-			printf("%s\n", p->nsigs < 2 ? "; a second, different "
+			printf("%s\n", strcmp(p->status, "armed") == 0 ?
+			    "; one of them fires it with vigil fire" :
+			    p->nsigs < 2 ? "; a second, different "
 			    "operator must approve it" : "");
 			printf("    held by:");
 			for (j = 0; j < p->nnodes; j++)

@@ -57,6 +57,7 @@ struct vigil_args {
 	const char	*to;			/* --to BUILD */
 	const char	*set;			/* --set NAME=on|off */
 	const char	*override;		/* --override PATH */
+	const char	*window;		/* --window 30m */
 	int64_t		 ttl_ms;		/* --expires...; -1 not given */
 	const char	*key;			/* --key */
 	const char	*operator_name;		/* --operator */
@@ -105,6 +106,9 @@ static const struct vigil_command vigil_commands[] = {
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
 	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
+	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
+	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
 	  "check the hash chain of a backend's audit log" },
@@ -131,6 +135,7 @@ enum {
 	OPT_TO,
 	OPT_SET,
 	OPT_OVERRIDE,
+	OPT_WINDOW,
 };
 
 static const struct option vigil_options[] = {
@@ -153,6 +158,7 @@ static const struct option vigil_options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "override", required_argument, NULL, OPT_OVERRIDE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -327,6 +333,7 @@ main(int argc, char **argv)
 		hopts.to = args.to;
 		hopts.set = args.set;
 		hopts.override = args.override;
+		hopts.window = args.window;
 		if (command->command == HEADLESS_PROPOSE ||
 		    command->command == HEADLESS_PLAN) {
 			hopts.action = args.operands[0];
@@ -430,6 +437,7 @@ vigil_usage(FILE *f)
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
@@ -476,6 +484,7 @@ vigil_usage(FILE *f)
 "      --set NAME=on|off    flag: the flag and its new setting\n"
 "      --override PATH      rollback, flag: let the change enable this\n"
 "                           retired code path; both operators sign it\n"
+"      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
 "                           propose, A approves in the Proposals view\n"
@@ -606,6 +615,9 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 			break;
 		case OPT_OVERRIDE:
 			args->override = optarg;
+			break;
+		case OPT_WINDOW:
+			args->window = optarg;
 			break;
 		case OPT_REASON:
 			args->reason = optarg;
@@ -799,6 +811,12 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "only to propose\n");
 		return (-1);
 	}
+	if (args->window != NULL && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE)) {
+		fprintf(stderr, "vigil: --window applies only to propose "
+		    "arm-kill\n");
+		return (-1);
+	}
 	if ((args->to != NULL || args->set != NULL ||
 	    args->override != NULL) && (*command == NULL ||
 	    ((*command)->command != HEADLESS_PROPOSE &&
@@ -887,6 +905,7 @@ static int
 vigil_check_command(struct vigil_args *args,
     const struct vigil_command *command)
 {
+	int64_t	window;
 	size_t	i;
 
 	if (command->max == 0 && args->noperands > 0) {
@@ -940,9 +959,19 @@ vigil_check_command(struct vigil_args *args,
 		    args->to != NULL || args->set != NULL ||
 		    args->override != NULL)
 			return (vigil_check_change(args));
+		if ((strcmp(args->operands[0], "arm-kill") == 0) !=
+		    (args->window != NULL) || (args->window != NULL &&
+		    command_window_parse(args->window, &window) != 0)) {
+			fprintf(stderr, "vigil: arm-kill, and only arm-kill, "
+			    "takes --window, a time such as 30m, 90s or 2h of "
+			    "at most %lld hours\n",
+			    COMMAND_MAX_WINDOW_MS / 3600000);
+			return (-1);
+		}
 		return (vigil_check_nodes(args));
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
+	case HEADLESS_FIRE:
 		if (!vigil_id_ok(args->operands[0])) {
 			fprintf(stderr, "vigil: \"%s\" is not a proposal id; "
 			    "give its 32 lower-case hex digits, or at least "

@@ -772,8 +772,8 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
 	    sizeof cause), "router/r8 refused the proposal: move-root is not "
-	    "an action router/r8 knows; it knows kill, resume, rollback and "
-	    "flag");
+	    "an action router/r8 knows; it knows kill, resume, rollback, "
+	    "flag, arm-kill and disarm");
 	free(text);
 
 	/* A rollback without its build, then with no facts to plan on. */
@@ -906,7 +906,7 @@ START_TEST(the_actions_are_a_table)
 {
 	const struct command_spec	*kill, *resume;
 
-	ck_assert_uint_eq(command_nspecs, 4);
+	ck_assert_uint_eq(command_nspecs, 6);
 	kill = command_spec_find("kill");
 	ck_assert_ptr_nonnull(kill);
 	ck_assert_str_eq(kill->summary, "halt child orders and refuse new "

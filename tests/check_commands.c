@@ -71,6 +71,7 @@ static void	 world_start_in(struct world *, const char *, const char *,
 static char	*two_person(struct world *, int, ...);
 static void	 assert_build(struct world *, const char *, const char *,
 		    const char *);
+static json_t	*wait_state(struct world *, const char *, const char *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
@@ -1893,6 +1894,156 @@ START_TEST(test_plan_prints_json_that_reads_back)
 }
 END_TEST
 
+/* Wait until node id reports state; returns its status node's doc. */
+static json_t *
+wait_state(struct world *w, const char *id, const char *state)
+{
+	json_t		*doc;
+	int64_t		 deadline = e2e_now_ms() + POLL_MS;
+
+	for (;;) {
+		doc = status_json(w);
+		if (strcmp(router_state(status_node(doc, id)), state) == 0)
+			return (doc);
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is not %s within "
+		    "%d ms", id, state, POLL_MS);
+		e2e_sleep_ms(300);
+	}
+}
+
+/*
+ * Knight: two operators arm a kill on all eight routers before the
+ * open; at the open r8's first child share past a parent's fires it on
+ * r8 alone, which halts, says why in a critical alert and in its audit
+ * log, while the other routers run on, still armed.  One operator then
+ * fires the armed kill of r1 with vigil fire.
+ */
+START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *r8;
+	char			*id, *audit, env_a[512];
+	char			*alice_env[2] = { env_a, NULL };
+	FILE			*f;
+	char			 line[8192];
+	int			 fired = 0;
+
+	world_start(&w, "09:29:40", "10");
+	snprintf(env_a, sizeof env_a, "VIGIL_KEY=%s", w.alice);
+	id = two_person(&w, 0, "arm-kill", "router/r1", "router/r2",
+	    "router/r3", "router/r4", "router/r5", "router/r6", "router/r7",
+	    "router/r8", "--window", "30m", "--reason", "the open", NULL);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, "ARMED until") != NULL &&
+	    strstr(r.out, "signed by: alice, bob") != NULL, "pending does not "
+	    "show the armed kill: %s", r.out);
+	e2e_result_free(&r);
+
+	doc = wait_state(&w, "router/r8", "killed");
+	r8 = status_node(doc, "router/r8");
+	ck_assert_msg(json_integer_value(router_counter(r8,
+	    "child_orders_total")) < 50, "router/r8 sent %lld child orders "
+	    "before its armed kill fired", (long long)json_integer_value(
+	    router_counter(r8, "child_orders_total")));
+	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	    "running");
+	json_decref(doc);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "alerts", NULL);
+	ck_assert_msg(strstr(r.out, "armed kill fired on router/r8") !=
+	    NULL && strstr(r.out, "fired on its own: parent P") != NULL,
+	    "no alert says the armed kill fired and why: %s", r.out);
+	e2e_result_free(&r);
+	if (asprintf(&audit, "%s/router-r8.audit", w.audit_dir) == -1)
+		ck_abort_msg("out of memory");
+	f = fopen(audit, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		fired += strstr(line, "\"event\":\"fire\"") != NULL;
+	fclose(f);
+	free(audit);
+	ck_assert_int_eq(fired, 1);
+
+	/* One trusted operator fires r1's; r8's has fired already. */
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "fire", id, NULL);
+	ck_assert_msg(r.status == 5 && strstr(r.out, "router/r1: fired") !=
+	    NULL && strstr(r.err, "router/r8 refused the fire: router/r8 "
+	    "holds no armed kill") != NULL, "fire exited %d: %s%s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+	json_decref(wait_state(&w, "router/r1", "killed"));
+	free(id);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * An armed kill is refused by the backend once its window has closed,
+ * in words saying when, and an over-long window is refused too.
+ */
+START_TEST(test_armed_kill_is_refused_after_its_window)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	struct opkey		*key;
+	struct e2e_ws		*ws;
+	char			*id, *url, *frame, *bytes, *cause = NULL;
+
+	ck_assert_ptr_nonnull(m);
+	world_start(&w, "08:00:00", "1");
+	id = two_person(&w, 0, "arm-kill", "router/r2", "--window", "2s",
+	    "--reason", "a short drill", NULL);
+	e2e_sleep_ms(3000);
+
+	/* Straight to the backend, as a console would that skips checks. */
+	url = node_url(&w, "router/r2");
+	ws = e2e_ws_open(url, ANSWER_MS);
+	key = load_key(w.alice);
+	m->type = MSG_FIRE;
+	snprintf(m->u.fire.id, sizeof m->u.fire.id, "%s", id);
+	snprintf(m->u.fire.sig.operator, sizeof m->u.fire.sig.operator,
+	    "alice");
+	if (asprintf(&bytes, "vigil.v1 fire %s", id) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
+	    m->u.fire.sig.signature, sizeof m->u.fire.sig.signature,
+	    &cause), 0);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	ck_assert_int_eq(raw_result(ws, id, "fire", &res), 1);
+	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_msg(strstr(res.text, "router/r2 refused the fire: the "
+	    "window of armed kill") != NULL && strstr(res.text, "closed at")
+	    != NULL, "the late fire's refusal: %s", res.text);
+	e2e_ws_close(ws);
+	json_decref(wait_state(&w, "router/r2", "running"));
+
+	/* The console knows too. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "--key", w.alice, "fire", id,
+	    NULL);
+	ck_assert_msg(r.status == 5, "a fire after the window exited %d: "
+	    "%s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	two_person(&w, 2, "arm-kill", "router/r2", "--window", "13h",
+	    "--reason", "too long", NULL);
+	ck_assert_ptr_nonnull(strstr(last_out, "at most 12 hours"));
+	free(frame);
+	free(bytes);
+	free(url);
+	opkey_free(key);
+	free(m);
+	free(id);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -1930,6 +2081,9 @@ commands_suite(void)
 	tcase_add_test(tc, test_calm_rollback_is_carried_out);
 	tcase_add_test(tc, test_rlp_off_on_r8_then_resume_ends_the_runaway);
 	tcase_add_test(tc, test_plan_prints_json_that_reads_back);
+	tcase_add_test(tc,
+	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
+	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	suite_add_tcase(s, tc);
 	return (s);
 }

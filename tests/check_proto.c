@@ -1552,11 +1552,12 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "outcome", json_string("done"));
 	ck_assert_str_eq(refused(bad, MSG_RESULT), "result from router/r8: "
 	    "field outcome is \"done\", expected \"accepted\", \"executed\", "
-	    "\"refused\", \"cancelled\" or \"expired\"");
+	    "\"refused\", \"cancelled\", \"expired\" or \"fired\"");
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\" or \"cancel\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\" or "
+	    "\"fire\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -1574,7 +1575,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "status", json_string("approved"));
 	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
 	    "field status is \"approved\", expected \"pending\", "
-	    "\"executed\", \"refused\", \"cancelled\" or \"expired\"");
+	    "\"executed\", \"refused\", \"cancelled\", \"expired\", "
+	    "\"armed\", \"fired\" or \"disarmed\"");
 	free(bad);
 	root = load(frame);
 	sigs = json_object_get(root, "sigs");
@@ -1946,7 +1948,7 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\" or \"execute\"");
+	    "\"expire\", \"execute\" or \"fire\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,

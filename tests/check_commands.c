@@ -1924,10 +1924,10 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	struct world		 w;
 	struct e2e_result	 r;
 	json_t			*doc, *r8;
-	char			*id, *audit, env_a[512];
+	char			*id, *audit, env_a[512], *vigil, *screen;
 	char			*alice_env[2] = { env_a, NULL };
 	FILE			*f;
-	char			 line[8192];
+	char			 line[8192], cmd[2048];
 	int			 fired = 0;
 
 	world_start(&w, "09:29:40", "10");
@@ -1940,6 +1940,21 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	    strstr(r.out, "signed by: alice, bob") != NULL, "pending does not "
 	    "show the armed kill: %s", r.out);
 	e2e_result_free(&r);
+
+	/* The console's header says what is armed, then that it fired. */
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_CONFIG_HOME=%s timeout --foreground 120 %s --fleet %s; "
+	    "sleep 30", e2e_dir(), vigil, w.fleet);
+	free(vigil);
+	e2e_tmux_start(120, 40, cmd);
+	screen = e2e_tmux_wait(POLL_MS, "the header naming the fired kill",
+	    "KILL FIRED router/r8 itself: child shares > parent's",
+	    (char *)NULL);
+	free(screen);
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(POLL_MS, "the armed kill in the Proposals view",
+	    "arm-kill", "armed", "alice, bob", (char *)NULL));
 
 	doc = wait_state(&w, "router/r8", "killed");
 	r8 = status_node(doc, "router/r8");

@@ -106,6 +106,9 @@ static int	 command_disarm_preflight(const char *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
 static int64_t	 command_window(const struct proto_command *);
+static int	 command_preflight(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
 static void	 command_end_armed(struct command_engine *, const char *);
 
 /*
@@ -133,7 +136,6 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER | ROLE_STATION,
 		.from_state = "",
-		.preflight = command_plan_preflight,
 	},
 	{
 		.name = "flag",
@@ -141,7 +143,6 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "",
-		.preflight = command_plan_preflight,
 	},
 	{
 		.name = "arm-kill",
@@ -150,7 +151,6 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "running",
-		.preflight = command_arm_preflight,
 	},
 	{
 		.name = "disarm",
@@ -158,10 +158,46 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "",
-		.preflight = command_disarm_preflight,
 	},
 };
 const size_t command_nspecs = nitems(command_specs);
+
+/*
+ * The actions whose document the engine checks against the node's facts
+ * before holding or executing it, and how.
+ */
+static const struct command_check {
+	const char	*action;
+	int		(*check)(const char *, const struct proto_command *,
+			    const struct command_node_state *, char *,
+			    size_t);
+} command_checks[] = {
+	{ "rollback", command_plan_preflight },
+	{ "flag", command_plan_preflight },
+	{ "arm-kill", command_arm_preflight },
+	{ "disarm", command_disarm_preflight },
+};
+
+/*
+ * Run the check of cmd's action, if it has one, with the engine's armed
+ * kill in view.  Returns 0, or -1 and why.
+ */
+static int
+command_preflight(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    char *why, size_t whylen)
+{
+	struct command_node_state	here = *now;
+	size_t				i;
+
+	here.armed_id = engine->armed != NULL ? engine->armed->cmd.id : "";
+	for (i = 0; i < nitems(command_checks); i++) {
+		if (strcmp(command_checks[i].action, cmd->action) == 0)
+			return (command_checks[i].check(engine->node, cmd,
+			    &here, why, whylen));
+	}
+	return (0);
+}
 
 /* The spec for action, or NULL. */
 const struct command_spec *
@@ -705,7 +741,6 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	const struct command_spec	*spec;
 	const struct command_pending	*other;
 	const struct opkey_trusted	*who;
-	struct command_node_state	 here;
 	char				 list[160], left[32];
 	size_t				 i, len = strlen(text);
 
@@ -771,14 +806,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    now->state, spec->from_state);
 		return (-1);
 	}
-	if (spec->preflight != NULL) {
-		here = *now;
-		here.armed_id = engine->armed != NULL ? engine->armed->cmd.id :
-		    "";
-		if (spec->preflight(engine->node, cmd, &here, why,
-		    whylen) != 0)
-			return (-1);
-	}
+	if (command_preflight(engine, cmd, now, why, whylen) != 0)
+		return (-1);
 	/*
 	 * One pending proposal per action and target.  One that has expired
 	 * or no longer matches this node's state can never execute, so it
@@ -877,7 +906,6 @@ command_approve(struct command_engine *engine, const char *id,
 	const struct command_spec	*spec;
 	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
-	struct command_node_state	 here;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
@@ -944,12 +972,9 @@ command_approve(struct command_engine *engine, const char *id,
 			    why, cause, causelen));
 		}
 	}
-	here = *now;
-	here.armed_id = engine->armed != NULL ? engine->armed->cmd.id : "";
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
-	    (spec->preflight != NULL && spec->preflight(engine->node,
-	    &p->cmd, &here, why, sizeof why) != 0))
+	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (p->nsigs == PROTO_MAX_SIGNERS)

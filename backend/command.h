@@ -55,11 +55,6 @@ struct command_spec {
 	int		 roles;		/* ROLE_ROUTER, ... (bits) */
 	/* The states a target must be in, "" for any. */
 	const char	*from_state;
-	/* Checks of the document against the node's facts, or NULL. */
-	int		(*preflight)(const char *node,
-			    const struct proto_command *cmd,
-			    const struct command_node_state *now, char *why,
-			    size_t whylen);
 };
 
 extern const struct command_spec command_specs[];

@@ -921,7 +921,6 @@ START_TEST(the_actions_are_a_table)
 	ck_assert_str_eq(resume->from_state, "killed");
 	ck_assert_int_eq(command_spec_find("rollback")->roles,
 	    ROLE_ROUTER | ROLE_STATION);
-	ck_assert_ptr_nonnull(command_spec_find("rollback")->preflight);
 	ck_assert_int_eq(command_spec_find("flag")->roles, ROLE_ROUTER);
 	ck_assert_ptr_null(command_spec_find("move-root"));
 }

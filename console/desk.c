@@ -10,6 +10,7 @@
 #include "desk.h"
 #include "fleet.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 struct desk {
@@ -128,7 +129,7 @@ desk_send(struct desk *desk, struct loop *loop, const char *message,
 int
 desk_propose(struct desk *desk, struct loop *loop, const char *action,
     const char *const *nodes, size_t n, const char *reason, int64_t wall_ms,
-    int64_t ttl_ms, char **text)
+    int64_t ttl_ms, const struct proto_plan_request *req, char **text)
 {
 	char	*doc, *frame, *cause = NULL;
 
@@ -140,6 +141,8 @@ desk_propose(struct desk *desk, struct loop *loop, const char *action,
 		free(cause);
 		return (-1);
 	}
+	if (req != NULL)
+		proto_plan_request_args(req, &desk->cmd);
 	doc = proto_command_encode(&desk->cmd);
 	frame = cmd_propose_frame(desk->op, doc, &cause);
 	free(doc);

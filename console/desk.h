@@ -20,6 +20,7 @@
 struct cmd_operator;
 struct fleet;
 struct loop;
+struct proto_plan_request;
 struct desk;
 
 #define DESK_WAIT_MS	10000	/* longest wait for the targets' answers */
@@ -39,12 +40,13 @@ void		 desk_free(struct desk *desk);
  * 0 with a line saying what was sent in *text, or -1 with a sentence
  * saying why nothing was (no key, a command already in flight, a node
  * not heard from, a missing reason, signing failed).  *text is
- * allocated either way.
+ * allocated either way.  req gives a rollback's or flag change's
+ * arguments (NULL for other actions).
  */
 int		 desk_propose(struct desk *desk, struct loop *loop,
 		    const char *action, const char *const *nodes, size_t n,
 		    const char *reason, int64_t wall_ms, int64_t ttl_ms,
-		    char **text);
+		    const struct proto_plan_request *req, char **text);
 
 /*
  * Approve proposal id, signing document: the bytes the operator

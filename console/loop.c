@@ -23,6 +23,7 @@
 #include "link.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "tui.h"
 #include "util.h"
 
@@ -458,7 +459,9 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
 		rc = desk_propose(loop->desk, loop, action->command, nodes, i,
-		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS, &text);
+		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS,
+		    proto_plan_applies(action->command) ? &action->req : NULL,
+		    &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, loop, action->id,

@@ -442,6 +442,12 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_PROPOSE_RESUME:
 		tui_propose(tui, "resume");
 		return (0);
+	case KEYS_PROPOSE_ROLLBACK:
+		tui_propose(tui, "rollback");
+		return (0);
+	case KEYS_PROPOSE_FLAG:
+		tui_propose(tui, "flag");
+		return (0);
 	case KEYS_APPROVE:
 	case KEYS_CANCEL_PROPOSAL:
 		tui_decide(tui, fleet, action == KEYS_APPROVE);

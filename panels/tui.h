@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 
 struct fleet;
 struct tui;
@@ -61,6 +62,8 @@ struct tui_action {
 	/* approve: the exact bytes reviewed, owned by the console and
 	   valid until the next tui_input() */
 	const char		*document;
+	/* propose rollback or flag: what to, and any override */
+	struct proto_plan_request req;
 };
 
 /*

@@ -23,6 +23,8 @@ struct desk {
 	struct cmd_track		 track;
 };
 
+static int	 desk_by_id(struct desk *, struct loop *, const char *, int,
+		    char **);
 static int	 desk_ready(struct desk *, char **);
 static int	 desk_send(struct desk *, struct loop *, const char *,
 		    const char *, char *, char **);
@@ -199,30 +201,54 @@ int
 desk_cancel(struct desk *desk, struct loop *loop, const char *id,
     char **text)
 {
+	return (desk_by_id(desk, loop, id, 0, text));
+}
+
+/* Sign and send the fire of an armed kill. */
+int
+desk_fire(struct desk *desk, struct loop *loop, const char *id, char **text)
+{
+	return (desk_by_id(desk, loop, id, 1, text));
+}
+
+/* A cancel, or (fire) a fire: one signature over the verb and the id. */
+static int
+desk_by_id(struct desk *desk, struct loop *loop, const char *id, int fire,
+    char **text)
+{
 	const struct fleet_proposal	*p;
+	const char			*not = fire ? "not fired" :
+					    "not cancelled";
 	char				*frame, *cause = NULL;
 
 	if (desk_ready(desk, text) != 0)
 		return (-1);
 	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
 	    strcmp(p->id, id) != 0) {
-		*text = xasprintf("not cancelled: no node holds proposal %s "
-		    "any more (executed, cancelled or expired)", id);
+		*text = xasprintf("%s: no node holds proposal %s any more "
+		    "(executed, cancelled or expired)", not, id);
 		return (-1);
 	}
-	if (cmd_actionable(p, 0, &cause) != 0) {
-		*text = xasprintf("not cancelled: %s", cause);
+	if (fire && strcmp(p->status, "armed") != 0) {
+		*text = xasprintf("%s: %.8s is %s, not an armed kill", not, id,
+		    p->status);
+		return (-1);
+	}
+	if (!fire && cmd_actionable(p, 0, &cause) != 0) {
+		*text = xasprintf("%s: %s", not, cause);
 		free(cause);
 		return (-1);
 	}
 	desk->cmd = p->cmd;
-	if ((frame = cmd_cancel_frame(desk->op, id, &cause)) == NULL) {
-		*text = xasprintf("not cancelled: %s", cause);
+	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
+	    cmd_cancel_frame(desk->op, id, &cause);
+	if (frame == NULL) {
+		*text = xasprintf("%s: %s", not, cause);
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "cancel", "the cancellation", frame,
-	    text));
+	return (desk_send(desk, loop, fire ? "fire" : "cancel", fire ?
+	    "the fire" : "the cancellation", frame, text));
 }
 
 /* Take the answers; report once every target is done. */

@@ -60,6 +60,10 @@ int		 desk_approve(struct desk *desk, struct loop *loop,
 int		 desk_cancel(struct desk *desk, struct loop *loop,
 		    const char *id, char **text);
 
+/* Fire armed kill id (one operator).  Returns as desk_propose(). */
+int		 desk_fire(struct desk *desk, struct loop *loop,
+		    const char *id, char **text);
+
 /*
  * Follow the command in flight at monotonic now_ms.  Returns 1 when it
  * has just finished, with one line per target in *text (allocated) and

@@ -964,7 +964,10 @@ fleet_proposals_rebuild(struct fleet *fleet)
 				fp->npending++;
 				util_copy(fp->status, sizeof fp->status,
 				    "pending");
-			}
+			} else if (strcmp(h->p.status, "armed") == 0 &&
+			    fp->npending == 0)
+				util_copy(fp->status, sizeof fp->status,
+				    "armed");
 			if (h->p.nsigs > fp->nsigs) {
 				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
 				    PROTO_MAX_SIGNERS : h->p.nsigs;

@@ -433,6 +433,7 @@ loop_tui_action(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 	case TUI_APPROVE:
 	case TUI_CANCEL:
+	case TUI_FIRE:
 		loop_tui_command(loop, action);
 		break;
 	case TUI_NONE:
@@ -466,6 +467,9 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, loop, action->id,
 		    action->document, &text);
+		break;
+	case TUI_FIRE:
+		rc = desk_fire(loop->desk, loop, action->id, &text);
 		break;
 	default:
 		rc = desk_cancel(loop->desk, loop, action->id, &text);

@@ -87,6 +87,21 @@ form_open_decide(struct form *f, const struct fleet_proposal *p,
 		f->document = xstrdup(p->document != NULL ? p->document : "");
 }
 
+/* Open the fire dialog for armed kill p. */
+void
+form_open_fire(struct form *f, const struct fleet_proposal *p,
+    const char *signer)
+{
+	size_t	i;
+
+	form_start(f, FORM_FIRE, "arm-kill", signer);
+	util_copy(f->id, sizeof f->id, p->id);
+	for (i = 0; p->decoded && i < p->cmd.ntargets; i++)
+		util_copy(f->nodes[i], sizeof f->nodes[i],
+		    p->cmd.targets[i].node);
+	f->nnodes = i;
+}
+
 /* Close the dialog. */
 void
 form_close(struct form *f)
@@ -105,6 +120,8 @@ form_word(const struct form *f)
 {
 	if (f->kind == FORM_CANCEL)
 		return ("cancel");
+	if (f->kind == FORM_FIRE)
+		return ("fire");
 	return (f->override[0] != '\0' ? f->override : f->command);
 }
 
@@ -141,6 +158,8 @@ form_noun(const struct form *f)
 		return ("proposal");
 	case FORM_APPROVE:
 		return ("approval");
+	case FORM_FIRE:
+		return ("fire");
 	default:
 		return ("cancellation");
 	}
@@ -228,7 +247,8 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 		f->note[0] = '\0';
 		memset(out, 0, sizeof *out);
 		out->type = f->kind == FORM_PROPOSE ? TUI_PROPOSE :
-		    f->kind == FORM_APPROVE ? TUI_APPROVE : TUI_CANCEL;
+		    f->kind == FORM_APPROVE ? TUI_APPROVE : f->kind ==
+		    FORM_FIRE ? TUI_FIRE : TUI_CANCEL;
 		util_copy(out->command, sizeof out->command, f->command);
 		util_copy(out->id, sizeof out->id, f->id);
 		util_copy(out->reason, sizeof out->reason, f->reason);
@@ -384,6 +404,10 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		util_format(title, sizeof title, " Approve %.8s: %s ", f->id,
 		    f->command);
 		break;
+	case FORM_FIRE:
+		util_format(title, sizeof title, " Fire armed kill %.8s on %zu "
+		    "router%s ", f->id, f->nnodes, f->nnodes == 1 ? "" : "s");
+		break;
 	default:
 		util_format(title, sizeof title, " Cancel %.8s: %s ", f->id,
 		    f->command);
@@ -420,6 +444,10 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
 			    "press Enter to sign as %s and cancel this "
 			    "proposal: %s_", word, f->signer, f->word);
+		else if (f->kind == FORM_FIRE)
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
+			    "press Enter to sign as %s and halt every router "
+			    "it covers now: %s_", word, f->signer, f->word);
 		else
 			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
 			    "press Enter to sign as %s and propose it: %s_",

@@ -36,6 +36,7 @@ enum form_kind {
 	FORM_PROPOSE,
 	FORM_APPROVE,
 	FORM_CANCEL,
+	FORM_FIRE,		/* an armed kill, by one operator */
 };
 
 enum form_step {
@@ -80,6 +81,10 @@ enum form_result {
  */
 void	 form_open_propose(struct form *f, const char *command,
 	    const char *const *nodes, size_t n, const char *signer);
+
+/* Open it to fire armed kill p, as signer. */
+void	 form_open_fire(struct form *f, const struct fleet_proposal *p,
+	    const char *signer);
 
 /* Open it to approve (approving) or cancel proposal p, as signer. */
 void	 form_open_decide(struct form *f, const struct fleet_proposal *p,

@@ -123,6 +123,10 @@
 	    "Cancel your own selected proposal (Proposals view): type "	\
 	    "cancel to sign",						\
 	    'X', 0, 0)							\
+	X(KEYS_COMMANDS, FIRE, "fire",					\
+	    "Fire the selected armed kill (Proposals view): type fire; "	\
+	    "one operator is enough",					\
+	    'Z', 0, 0)							\
 	X(KEYS_CONSOLE, REDRAW, "redraw",				\
 	    "Redraw the whole screen",					\
 	    KEYS_CTRL('l'), 0, 0)					\

@@ -44,6 +44,7 @@ enum tui_action_type {
 	TUI_PROPOSE,		/* propose command on nodes, for reason */
 	TUI_APPROVE,		/* approve proposal id: sign document */
 	TUI_CANCEL,		/* cancel proposal id */
+	TUI_FIRE,		/* fire armed kill id */
 };
 
 /*

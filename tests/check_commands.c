@@ -1944,8 +1944,8 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	/* The console's header says what is armed, then that it fired. */
 	vigil = e2e_bin("vigil");
 	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
-	    "XDG_CONFIG_HOME=%s timeout --foreground 120 %s --fleet %s; "
-	    "sleep 30", e2e_dir(), vigil, w.fleet);
+	    "XDG_CONFIG_HOME=%s VIGIL_KEY=%s timeout --foreground 120 %s "
+	    "--fleet %s; sleep 30", e2e_dir(), w.alice, vigil, w.fleet);
 	free(vigil);
 	e2e_tmux_start(120, 40, cmd);
 	screen = e2e_tmux_wait(POLL_MS, "the header naming the fired kill",
@@ -1980,14 +1980,19 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	free(audit);
 	ck_assert_int_eq(fired, 1);
 
-	/* One trusted operator fires r1's; r8's has fired already. */
-	vigil_run(&r, alice_env, "--fleet", w.fleet, "fire", id, NULL);
-	ck_assert_msg(r.status == 5 && strstr(r.out, "router/r1: fired") !=
-	    NULL && strstr(r.err, "router/r8 refused the fire: router/r8 "
-	    "holds no armed kill") != NULL, "fire exited %d: %s%s", r.status,
-	    r.out, r.err);
-	e2e_result_free(&r);
+	/* One operator fires the rest from the console; r8's has fired. */
+	e2e_tmux_keys("Z", 0);
+	free(e2e_tmux_wait(POLL_MS, "the fire dialog", "Fire armed kill",
+	    "Type fire and press Enter", (char *)NULL));
+	e2e_tmux_keys("fire", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(POLL_MS, "the routers firing",
+	    "router/r1: fired", "router/r8 refused the fire", (char *)NULL));
 	json_decref(wait_state(&w, "router/r1", "killed"));
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "fire", id, NULL);
+	ck_assert_msg(r.status == 5, "a second fire exited %d: %s%s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
 	free(id);
 	free(last_out);
 	last_out = NULL;
@@ -2007,7 +2012,7 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 	struct proto_result	 res;
 	struct opkey		*key;
 	struct e2e_ws		*ws;
-	char			*id, *url, *frame, *bytes, *cause = NULL;
+	char			*id, *url, *url2, *frame, *bytes, *cause = NULL;
 
 	ck_assert_ptr_nonnull(m);
 	world_start(&w, "08:00:00", "1");
@@ -2047,6 +2052,43 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 	two_person(&w, 2, "arm-kill", "router/r2", "--window", "13h",
 	    "--reason", "too long", NULL);
 	ck_assert_ptr_nonnull(strstr(last_out, "at most 12 hours"));
+
+	/* Within its window one operator's vigil fire halts it. */
+	free(id);
+	id = two_person(&w, 0, "arm-kill", "router/r3", "--window", "30m",
+	    "--reason", "drill", NULL);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "--key", w.alice, "fire", id,
+	    NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r3: fired") !=
+	    NULL, "fire exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	json_decref(wait_state(&w, "router/r3", "killed"));
+
+	/* A two-person disarm ends one early; a fire is then refused. */
+	free(id);
+	id = two_person(&w, 0, "arm-kill", "router/r4", "--window", "30m",
+	    "--reason", "drill", NULL);
+	free(two_person(&w, 0, "disarm", "router/r4", "--reason",
+	    "drill over", NULL));
+	ws = e2e_ws_open(url2 = node_url(&w, "router/r4"), ANSWER_MS);
+	snprintf(m->u.fire.id, sizeof m->u.fire.id, "%s", id);
+	free(bytes);
+	if (asprintf(&bytes, "vigil.v1 fire %s", id) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
+	    m->u.fire.sig.signature, sizeof m->u.fire.sig.signature,
+	    &cause), 0);
+	free(frame);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	ck_assert_int_eq(raw_result(ws, id, "fire", &res), 1);
+	ck_assert_msg(strstr(res.text, "router/r4 refused the fire: "
+	    "router/r4 holds no armed kill") != NULL && strstr(res.text,
+	    "already disarmed") != NULL, "a fire after a disarm: %s",
+	    res.text);
+	e2e_ws_close(ws);
+	free(url2);
+	json_decref(wait_state(&w, "router/r4", "running"));
 	free(frame);
 	free(bytes);
 	free(url);

@@ -1981,7 +1981,7 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	ck_assert_int_eq(fired, 1);
 
 	/* One operator fires the rest from the console; r8's has fired. */
-	e2e_tmux_keys("Z", 0);
+	e2e_tmux_keys("T", 0);
 	free(e2e_tmux_wait(POLL_MS, "the fire dialog", "Fire armed kill",
 	    "Type fire and press Enter", (char *)NULL));
 	e2e_tmux_keys("fire", 1);

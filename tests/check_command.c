@@ -786,6 +786,7 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	    "argument to, the build to switch to");
 	free(text);
 	c.nargs = 1;
+	util_copy(c.id, sizeof c.id, "0123456789abcdef0123456789abcdef");
 	util_copy(c.args[0].name, sizeof c.args[0].name, "to");
 	util_copy(c.args[0].value, sizeof c.args[0].value, "smars-0");
 	text = doc_text(&c);

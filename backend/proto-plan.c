@@ -375,16 +375,15 @@ plan_paths(const struct plan_view *v, struct proto_plan_target *t)
 {
 	const struct proto_hello	*h = v->hello;
 	struct proto_plan_path		*p;
-	size_t				 i;
+	const char			*name, *before, *after;
+	size_t				 i, k;
 
 	t->npaths = 0;
 	for (i = 0; i < h->nflags + v->nafter; i++) {
-		const char *name = i < h->nflags ? h->flags[i].name :
+		name = i < h->nflags ? h->flags[i].name :
 		    v->after[i - h->nflags].name;
-		const char *before = plan_path(h->flags, h->nflags, name);
-		const char *after = plan_path(v->after, v->nafter, name);
-		size_t k;
-
+		before = plan_path(h->flags, h->nflags, name);
+		after = plan_path(v->after, v->nafter, name);
 		if (before[0] == '\0' && after[0] == '\0')
 			continue;
 		for (k = 0; k < t->npaths; k++) {

@@ -1964,6 +1964,12 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	    router_counter(r8, "child_orders_total")));
 	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
 	    "running");
+	fprintf(stderr, "armed kill: router/r8 halted itself after %lld "
+	    "child orders (%lld child shares for %lld parent shares)\n",
+	    (long long)json_integer_value(router_counter(r8,
+	    "child_orders_total")), (long long)json_integer_value(
+	    router_counter(r8, "child_shares_total")), (long long)
+	    json_integer_value(router_counter(r8, "parent_shares_total")));
 	json_decref(doc);
 	vigil_run(&r, NULL, "--fleet", w.fleet, "alerts", NULL);
 	ck_assert_msg(strstr(r.out, "armed kill fired on router/r8") !=

@@ -927,6 +927,89 @@ START_TEST(the_actions_are_a_table)
 }
 END_TEST
 
+/*
+ * An armed kill: two operators arm it; an untrusted key cannot fire
+ * it, one trusted operator can, once, within its window; a second arm
+ * while armed is refused, and so is a fire after the window.
+ */
+START_TEST(an_armed_kill_fires_once_at_one_trusted_word)
+{
+	const struct command_pending	*p;
+	struct proto_command		 c;
+	struct proto_signature		 sig;
+	char				*text, *bytes;
+	int64_t				 until;
+
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "arm-kill");
+	c.nargs = 1;
+	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "10m");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0 + 1000), 1);
+	ck_assert_ptr_nonnull(p = command_armed(engine, &until));
+	ck_assert_str_eq(p->status, "armed");
+	ck_assert_int_eq(until, T0 + 1000 + 10 * 60 * 1000);
+	free(text);
+
+	/* Nothing else is armed while it is. */
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "arm-kill");
+	c.nargs = 1;
+	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "10m");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0 + 2000,
+	    &p, cause, sizeof cause), "router/r8 is already armed by command");
+	free(text);
+
+	p = command_armed(engine, &until);
+	bytes = xasprintf("vigil.v1 fire %s", p->cmd.id);
+	util_copy(c.id, sizeof c.id, p->cmd.id);
+	sign(eve, "eve", bytes, &sig);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 3000, cause,
+	    sizeof cause), "operator eve is not in router/r8's trust file");
+	sign(alice, "alice", bytes, &sig);
+	ck_assert_int_eq(command_fire(engine, c.id, &sig, T0 + 4000, cause,
+	    sizeof cause), 1);
+	ck_assert_str_eq(command_ended(engine)->status, "fired");
+	ck_assert_ptr_null(command_armed(engine, NULL));
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 5000, cause,
+	    sizeof cause), "or it was already fired");
+	free(bytes);
+}
+END_TEST
+
+/* A fire after the window is refused saying when it closed. */
+START_TEST(an_armed_kill_is_refused_after_its_window)
+{
+	struct proto_command		 c;
+	struct proto_signature		 sig;
+	char				*text, *bytes;
+
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "arm-kill");
+	c.nargs = 1;
+	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "60s");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0), 1);
+	free(text);
+	bytes = xasprintf("vigil.v1 fire %s", c.id);
+	sign(alice, "alice", bytes, &sig);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 61000, cause,
+	    sizeof cause), "the window of armed kill");
+	/* Once expired by the engine, the sentence still says when. */
+	ck_assert_uint_eq(command_expire(engine, T0 + 62000, NULL), 1);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 63000, cause,
+	    sizeof cause), "closed at");
+	free(bytes);
+}
+END_TEST
+
 Suite *
 command_suite(void)
 {
@@ -936,6 +1019,8 @@ command_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc,
 	    two_trusted_operators_execute_a_command_exactly_once);
+	tcase_add_test(tc, an_armed_kill_fires_once_at_one_trusted_word);
+	tcase_add_test(tc, an_armed_kill_is_refused_after_its_window);
 	tcase_add_test(tc, the_same_operator_twice_is_refused);
 	tcase_add_test(tc, one_key_under_two_names_is_refused);
 	tcase_add_test(tc, an_untrusted_key_is_refused);

@@ -28,6 +28,7 @@ static void	 setup(void);
 static void	 teardown(void);
 static struct opkey *make_key(void);
 static void	 make_doc(struct proto_command *, const char *);
+static void	 arm_doc(struct proto_command *, const char *);
 static char	*doc_text(const struct proto_command *);
 static void	 sign(const struct opkey *, const char *, const char *,
 		    struct proto_signature *);
@@ -927,6 +928,17 @@ START_TEST(the_actions_are_a_table)
 }
 END_TEST
 
+/* alice's arm-kill of router/r8 for window. */
+static void
+arm_doc(struct proto_command *c, const char *window)
+{
+	make_doc(c, "alice");
+	util_copy(c->action, sizeof c->action, "arm-kill");
+	c->nargs = 1;
+	util_copy(c->args[0].name, sizeof c->args[0].name, "window");
+	util_copy(c->args[0].value, sizeof c->args[0].value, window);
+}
+
 /*
  * An armed kill: two operators arm it; an untrusted key cannot fire
  * it, one trusted operator can, once, within its window; a second arm
@@ -940,11 +952,7 @@ START_TEST(an_armed_kill_fires_once_at_one_trusted_word)
 	char				*text, *bytes;
 	int64_t				 until;
 
-	make_doc(&c, "alice");
-	util_copy(c.action, sizeof c.action, "arm-kill");
-	c.nargs = 1;
-	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
-	util_copy(c.args[0].value, sizeof c.args[0].value, "10m");
+	arm_doc(&c, "10m");
 	text = doc_text(&c);
 	propose(alice, "alice", text, T0);
 	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0 + 1000), 1);
@@ -954,11 +962,7 @@ START_TEST(an_armed_kill_fires_once_at_one_trusted_word)
 	free(text);
 
 	/* Nothing else is armed while it is. */
-	make_doc(&c, "alice");
-	util_copy(c.action, sizeof c.action, "arm-kill");
-	c.nargs = 1;
-	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
-	util_copy(c.args[0].value, sizeof c.args[0].value, "10m");
+	arm_doc(&c, "10m");
 	text = doc_text(&c);
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0 + 2000,
@@ -989,11 +993,7 @@ START_TEST(an_armed_kill_is_refused_after_its_window)
 	struct proto_signature		 sig;
 	char				*text, *bytes;
 
-	make_doc(&c, "alice");
-	util_copy(c.action, sizeof c.action, "arm-kill");
-	c.nargs = 1;
-	util_copy(c.args[0].name, sizeof c.args[0].name, "window");
-	util_copy(c.args[0].value, sizeof c.args[0].value, "60s");
+	arm_doc(&c, "60s");
 	text = doc_text(&c);
 	propose(alice, "alice", text, T0);
 	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0), 1);

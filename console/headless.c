@@ -106,6 +106,7 @@ static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
 static int	 headless_propose(struct headless *);
 static int	 headless_listed(const struct fleet_proposal *);
+static const char *headless_word(const struct proto_command *);
 static int	 headless_heard_all(struct headless *, int);
 static int	 headless_plan(struct headless *);
 static char	*headless_plan_text(struct headless *, int, int *);
@@ -1292,7 +1293,7 @@ headless_approve(struct headless *h, const char *verb)
 		free(review);
 		headless_flush(h);
 		if (!h->options->yes &&
-		    (rc = headless_confirm(h->cmd->action)) != 0) {
+		    (rc = headless_confirm(headless_word(h->cmd))) != 0) {
 			free(document);
 			return (rc);
 		}
@@ -1315,6 +1316,23 @@ headless_approve(struct headless *h, const char *verb)
 	util_format(what, sizeof what, "the %s", approving ? "approval" :
 	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
 	return (headless_outcomes(h, what));
+}
+
+/*
+ * The word an approver types: the action's name, or for a change that
+ * carries an override, the code path it lets wake, so that both operators
+ * type it.
+ */
+static const char *
+headless_word(const struct proto_command *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < cmd->nargs; i++) {
+		if (strcmp(cmd->args[i].name, "override") == 0)
+			return (cmd->args[i].value);
+	}
+	return (cmd->action);
 }
 
 /*

@@ -1681,7 +1681,8 @@ START_TEST(test_knight_rollback_is_refused_unless_both_sign_the_override)
 {
 	struct world		 w;
 	struct e2e_result	 r;
-	char			*id;
+	char			*id, *out, *args[8];
+	int			 status;
 
 	world_start(&w, "08:00:00", "1");
 	two_person(&w, 5, "rollback", "router/r1", "router/r2", "router/r3",
@@ -1712,12 +1713,38 @@ START_TEST(test_knight_rollback_is_refused_unless_both_sign_the_override)
 	ck_assert_ptr_nonnull(strstr(last_out, "which build smars-2012.08.01 "
 	    "retired"));
 
-	/* Only the override both sign lets it through. */
-	id = two_person(&w, 0, "rollback", "router/r1", "--to",
-	    "smars-2012.07.31-old", "--override", "power_peg", "--reason",
-	    "drill: wake power_peg on purpose", NULL);
-	ck_assert_msg(strstr(last_out, "override power_peg") != NULL,
-	    "the plan does not show the override: %s", last_out);
+	/*
+	 * Only the override both sign lets it through, and the approver
+	 * types the code path it wakes, not the action's name.
+	 */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "rollback",
+	    "router/r1", "--to", "smars-2012.07.31-old", "--override",
+	    "power_peg", "--reason", "drill: wake power_peg on purpose",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "override power_peg") !=
+	    NULL, "the override's proposal exited %d: %s%s", r.status, r.out,
+	    r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	args[0] = "--fleet";
+	args[1] = w.fleet;
+	args[2] = "approve";
+	args[3] = id;
+	args[4] = "--key";
+	args[5] = w.bob;
+	args[6] = NULL;
+	status = vigil_at_tty(args, "Type power_peg to sign", "rollback",
+	    &out);
+	ck_assert_msg(status == 5 && strstr(out, "you typed \"rollback\", "
+	    "not \"power_peg\"") != NULL, "typing the action's name: %d %s",
+	    status, out);
+	free(out);
+	assert_build(&w, "router/r1", "smars-2012.08.01", "retail_liquidity");
+	status = vigil_at_tty(args, "Type power_peg to sign", "power_peg",
+	    &out);
+	ck_assert_msg(status == 0 && strstr(out, "router/r1: executed") !=
+	    NULL, "typing the override exited %d: %s", status, out);
+	free(out);
 	assert_build(&w, "router/r1", "smars-2012.07.31-old", "power_peg");
 	free(id);
 	vigil_run(&r, NULL, "--fleet", w.fleet, "status", NULL);

@@ -1,5 +1,6 @@
 /*
- * audit.c: a backend's tamper-evident audit log (see audit.h).
+ * audit.c: vigild's writer of a backend's tamper-evident audit log (see
+ * audit.h; the chain's reader is proto-audit.c).
  *
  * The log is JSON lines, each holding in "prev" the SHA-256 of the line
  * before it (64 zeros for the first), so that changing, removing or
@@ -14,6 +15,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,11 +29,8 @@
 #include "audit.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-audit.h"
 #include "util.h"
-
-/* A line longer than this is damage, not an entry (proto caps at 128K). */
-#define AUDIT_LINE_MAX	(1024 * 1024)
-#define AUDIT_READ	65536
 
 struct audit {
 	char		*path;
@@ -39,139 +38,14 @@ struct audit {
 	uint64_t	 seq;		/* of the last line; 0 when empty */
 	char		 last[65];	/* SHA-256 of the last line */
 	char		*broken;	/* why no more lines may be added */
+	struct audit_mark *marks;	/* ids named, as read at open */
+	size_t		 nmarks;
 };
 
-/* Where a walk along the chain has got to. */
-struct audit_walk {
-	long		 line;		/* lines checked */
-	uint64_t	 seq;		/* seq of the last line */
-	char		 last[65];	/* its SHA-256, or 64 zeros */
-	char		*report;
-	size_t		 len;
-	long		 bad_line;
-};
-
-static int	 audit_walk(int, struct audit_walk *);
-static int	 audit_check_line(struct audit_walk *, const char *, size_t);
 static const char *audit_open_hint(int);
 static int	 audit_sync_dir(const char *, char **);
 static int	 audit_write_all(int, const char *, size_t);
 static void	 audit_undo(struct audit *, off_t);
-
-static const char audit_zeros[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
-
-/*
- * Read the log on fd line by line and check its chain; on success w holds
- * the last line's seq and hash.  Returns 0, or -1 with the first broken
- * line named in w->report and w->bad_line.
- */
-static int
-audit_walk(int fd, struct audit_walk *w)
-{
-	char	*buf, *nl;
-	size_t	 have = 0, cap = AUDIT_READ, start;
-	ssize_t	 n;
-
-	w->line = 0;
-	w->seq = 0;
-	w->bad_line = 0;
-	memcpy(w->last, audit_zeros, sizeof w->last);
-	buf = xmalloc(cap);
-	for (;;) {
-		if (have == cap) {
-			if (cap > AUDIT_LINE_MAX) {
-				util_format(w->report, w->len, "line %ld is "
-				    "longer than %d bytes, which no audit "
-				    "entry is: the log was damaged at line %ld",
-				    w->line + 1, AUDIT_LINE_MAX, w->line + 1);
-				w->bad_line = w->line + 1;
-				free(buf);
-				return (-1);
-			}
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = read(fd, buf + have, cap - have);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			util_format(w->report, w->len, "cannot read the log "
-			    "after line %ld: %s", w->line, strerror(errno));
-			free(buf);
-			return (-1);
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		start = 0;
-		while ((nl = memchr(buf + start, '\n', have - start)) != NULL) {
-			if (audit_check_line(w, buf + start,
-			    (size_t)(nl - (buf + start))) != 0) {
-				free(buf);
-				return (-1);
-			}
-			start = (size_t)(nl - buf) + 1;
-		}
-		memmove(buf, buf + start, have - start);
-		have -= start;
-	}
-	free(buf);
-	if (have != 0) {
-		w->bad_line = w->line + 1;
-		util_format(w->report, w->len, "line %ld does not end in a "
-		    "newline: a write was cut short (a crash or a full disk), "
-		    "or the log was changed at its end", w->bad_line);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Check one line (len bytes, no newline) against the chain so far. */
-static int
-audit_check_line(struct audit_walk *w, const char *line, size_t len)
-{
-	struct proto_audit_entry	*e;
-	char				 why[PROTO_TEXT_MAX];
-	long				 n = w->line + 1;
-	int				 rc = -1;
-
-	e = xmalloc(sizeof *e);
-	if (proto_audit_decode(line, len, e, why, sizeof why) != 0) {
-		util_format(w->report, w->len, "line %ld is not an audit "
-		    "entry (%s): the log was changed or damaged at line %ld",
-		    n, why, n);
-		goto out;
-	}
-	if (e->seq != w->seq + 1) {
-		util_format(w->report, w->len, "line %ld: its seq is %" PRIu64
-		    " where %" PRIu64 " was expected: the line was changed, or "
-		    "lines were removed, added or reordered before it", n,
-		    e->seq, w->seq + 1);
-		goto out;
-	}
-	if (strcmp(e->prev, w->last) != 0) {
-		if (n == 1)
-			util_format(w->report, w->len, "line 1: its prev is "
-			    "not 64 zeros, as the first line's must be: lines "
-			    "before it were removed, or it was changed");
-		else
-			util_format(w->report, w->len, "line %ld: its prev "
-			    "does not match the SHA-256 of line %ld: the log "
-			    "was changed at or before line %ld", n, n - 1,
-			    n - 1);
-		goto out;
-	}
-	w->line = n;
-	w->seq = e->seq;
-	opkey_sha256_hex(line, len, w->last);
-	rc = 0;
-out:
-	if (rc != 0)
-		w->bad_line = n;
-	free(e);
-	return (rc);
-}
 
 /* What to do when the log cannot be opened, by errno. */
 static const char *
@@ -274,10 +148,13 @@ audit_open(const char *path, char **cause)
 	memset(&w, 0, sizeof w);
 	w.report = report;
 	w.len = sizeof report;
+	w.capmarks = 64;
+	w.marks = xreallocarray(NULL, w.capmarks, sizeof *w.marks);
 	if (audit_walk(rfd, &w) != 0) {
 		*cause = xasprintf("audit log %s is damaged: %s; new lines "
 		    "would hide that: keep the file as evidence, move it aside "
 		    "and start with a new log", path, report);
+		free(w.marks);
 		close(rfd);
 		close(fd);
 		return (NULL);
@@ -289,6 +166,8 @@ audit_open(const char *path, char **cause)
 	audit->fd = fd;
 	audit->seq = w.seq;
 	memcpy(audit->last, w.last, sizeof audit->last);
+	audit->marks = w.marks;
+	audit->nmarks = w.nmarks;
 	return (audit);
 }
 
@@ -299,6 +178,7 @@ audit_close(struct audit *audit)
 	if (audit == NULL)
 		return;
 	close(audit->fd);
+	free(audit->marks);
 	free(audit->broken);
 	free(audit->path);
 	free(audit);
@@ -406,44 +286,29 @@ out:
 	return (rc);
 }
 
+/* The marks read at open; see audit.h. */
+size_t
+audit_marks(const struct audit *audit, const struct audit_mark **marks)
+{
+	*marks = audit->marks;
+	return (audit->nmarks);
+}
+
+/* The room left on the log's filesystem; see audit.h. */
+int
+audit_space(const struct audit *audit, uint64_t *avail)
+{
+	struct statvfs	sv;
+
+	if (fstatvfs(audit->fd, &sv) == -1)
+		return (-1);
+	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return (0);
+}
+
 /* The path the log was opened at. */
 const char *
 audit_path(const struct audit *audit)
 {
 	return (audit->path);
-}
-
-/* Check the chain of the log at path; see audit.h. */
-int
-audit_verify(const char *path, char *report, size_t len, long *bad_line)
-{
-	struct audit_walk	w;
-	int			fd, rc;
-
-	if (bad_line != NULL)
-		*bad_line = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		util_format(report, len, "cannot open %s: %s", path,
-		    strerror(errno));
-		return (-1);
-	}
-	memset(&w, 0, sizeof w);
-	w.report = report;
-	w.len = len;
-	rc = audit_walk(fd, &w);
-	close(fd);
-	if (rc != 0) {
-		if (bad_line != NULL)
-			*bad_line = w.bad_line;
-		return (-1);
-	}
-	if (w.line == 0)
-		util_format(report, len, "the log is empty: no entries to "
-		    "check");
-	else
-		util_format(report, len, "%ld %s intact, seq 1 to %" PRIu64
-		    "; the last line's SHA-256 is %s: compare it with a copy "
-		    "kept elsewhere to find a change to the last line", w.line,
-		    w.line == 1 ? "entry" : "entries", w.seq, w.last);
-	return (0);
 }

@@ -1,5 +1,6 @@
 /*
- * audit.h: a backend's tamper-evident audit log.
+ * audit.h: a backend's tamper-evident audit log, as vigild writes it
+ * (its reader, audit_verify, is in the protocol library: proto-audit.h).
  *
  * Append-only JSON lines (proto_audit_encode), each holding the SHA-256
  * of the line before, so that changing, removing or reordering a line
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-audit.h"
 
 struct audit;
 
@@ -34,17 +36,22 @@ void		 audit_close(struct audit *audit);
 int		 audit_append(struct audit *audit,
 		    struct proto_audit_entry *entry, char **cause);
 
-/* The path the log was opened at. */
-const char	*audit_path(const struct audit *audit);
+/*
+ * The bytes an unprivileged writer may still add to the log's
+ * filesystem, in *avail.  Returns 0, or -1 with errno set.
+ */
+int		 audit_space(const struct audit *audit, uint64_t *avail);
 
 /*
- * Check the chain of the log at path.  Returns 0 and, in report, a line
- * saying how many entries are intact; or -1 and, in report, a sentence
- * naming the first broken line and what is wrong with it ("line 7: its
- * prev does not match the SHA-256 of line 6: the log was changed at or
- * before line 6"); *bad_line (if not NULL) gets that line number, or 0.
+ * The marks of the log's lines as read when it was opened, in order, in
+ * *marks (owned by the log, valid until audit_close).  Reading them here
+ * rather than the file again keeps a restart to one pass over the log.
+ * Returns how many.
  */
-int		 audit_verify(const char *path, char *report, size_t len,
-		    long *bad_line);
+size_t		 audit_marks(const struct audit *audit,
+		    const struct audit_mark **marks);
+
+/* The path the log was opened at. */
+const char	*audit_path(const struct audit *audit);
 
 #endif

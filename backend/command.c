@@ -8,7 +8,8 @@
  * bytes, the node's trust file and the node's state now.  Nothing is
  * held, approved, cancelled or executed before its audit line is written
  * and synced; a refusal is written too, and said as a sentence naming
- * what was wrong and what to do.
+ * what was wrong and what to do.  The table is in the protocol library
+ * (proto-command.c), so that vigil reads it without the engine.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "proto-plan.h"
 #include "util.h"
 
@@ -34,20 +36,30 @@ struct command_engine {
 	/* Commands that left the pending table: freed at the next change. */
 	struct command_pending		*done[COMMAND_MAX_PENDING + 1];
 	size_t				 ndone;
-	/* Ids executed here, a ring: the oldest is forgotten first. */
-	char				(*executed)[PROTO_CMDID_MAX];
-	size_t				 nexecuted;
-	size_t				 executed_next;
-	/* Why every command is refused, when the log could not be read. */
-	char				*broken;
+	/* Every id seen here, an open-addressed table never forgotten. */
+	struct command_seen		*seen;
+	size_t				 nseen;
+	size_t				 seencap;	/* a power of two */
+	/* Free bytes below which new proposals are refused. */
+	uint64_t			 reserve;
 	/* The armed kill, its window's end, and the one that just ended. */
 	struct command_pending		*armed;
 	int64_t				 armed_until_ms;
 	struct command_pending		*ended;
 	/* The last armed kill that ended, for the fire that comes late. */
 	char				 last_id[PROTO_CMDID_MAX];
-	char				 last_status[16];
+	enum proto_status		 last_status;
 	int64_t				 last_until_ms;
+};
+
+/*
+ * An id this node has seen, and what became of it: executed, cancelled,
+ * expired or refused, or pending when all the log says is that it was
+ * proposed (before vigild restarted).
+ */
+struct command_seen {
+	char			id[PROTO_CMDID_MAX];
+	enum proto_status	fate;
 };
 
 /* What one audit line is about. */
@@ -57,17 +69,26 @@ struct command_event {
 	const char	*action;
 	const char	*operator;
 	const char	*document;
+	int		 verified;	/* operator's signature checked */
 };
 
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
-		    const char *);
+		    enum proto_status);
 static struct command_pending *command_find(struct command_engine *,
 		    const char *, size_t *);
-static int	 command_was_executed(const struct command_engine *,
+static const enum proto_status *command_fate(const struct command_engine *,
 		    const char *);
-static void	 command_remember(struct command_engine *, const char *);
+static const char *command_fate_text(enum proto_status);
+static void	 command_not_pending(const struct command_engine *,
+		    const char *, char *, size_t);
+static void	 command_remember(struct command_engine *, const char *,
+		    enum proto_status, int);
 static void	 command_recall(struct command_engine *);
+static void	 command_recall_entry(struct command_engine *,
+		    const struct audit_mark *);
+static int	 command_low_on_space(const struct command_engine *,
+		    uint64_t *);
 static int	 command_log(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char **);
 static int	 command_refuse(struct command_engine *, int64_t,
@@ -79,13 +100,26 @@ static int	 command_check_signer(const struct command_engine *,
 		    size_t);
 static int	 command_check_time(const struct proto_command *, int64_t,
 		    char *, size_t);
+static int	 command_check_text(const struct proto_command *, char *,
+		    size_t);
 static int	 command_check_state(const struct command_engine *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
 static int	 command_check_proposal(struct command_engine *,
 		    const char *, const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
-		    struct command_pending *, char *, size_t);
+		    struct command_pending *, int *, char *, size_t);
+static int	 command_check_new(struct command_engine *,
+		    const struct proto_command *, char *, size_t);
+static int	 command_check_room(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, int64_t, char *, size_t);
+static int	 command_begin(struct command_engine *, int64_t,
+		    const struct command_event *, const char *, char *, size_t);
+static int	 command_check_approver(const struct command_engine *,
+		    const struct command_pending *,
+		    const struct proto_signature *, struct command_event *,
+		    char *, size_t);
 static const struct proto_command_target *command_target(
 		    const struct command_engine *,
 		    const struct proto_command *);
@@ -109,58 +143,8 @@ static int64_t	 command_window(const struct proto_command *);
 static int	 command_preflight(const struct command_engine *,
 		    const struct proto_command *,
 		    const struct command_node_state *, char *, size_t);
-static void	 command_end_armed(struct command_engine *, const char *);
-
-/*
- * The actions.  move-root comes with its own issue; a proposal naming it
- * is refused as an action this node does not know.
- */
-const struct command_spec command_specs[] = {
-	{
-		.name = "kill",
-		.summary = "halt child orders and refuse new parents",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "running",
-	},
-	{
-		.name = "resume",
-		.summary = "restart a killed router",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "killed",
-	},
-	{
-		.name = "rollback",
-		.summary = "switch to another installed build (--to BUILD)",
-		.signers = 2,
-		.roles = ROLE_ROUTER | ROLE_STATION,
-		.from_state = "",
-	},
-	{
-		.name = "flag",
-		.summary = "set a feature flag on or off (--set NAME=on|off)",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "",
-	},
-	{
-		.name = "arm-kill",
-		.summary = "let one operator, or the router itself, kill it "
-		    "within a window (--window 30m)",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "running",
-	},
-	{
-		.name = "disarm",
-		.summary = "end an armed kill before its window closes",
-		.signers = 2,
-		.roles = ROLE_ROUTER,
-		.from_state = "",
-	},
-};
-const size_t command_nspecs = nitems(command_specs);
+static void	 command_end_armed(struct command_engine *,
+		    enum proto_status);
 
 /*
  * The actions whose document the engine checks against the node's facts
@@ -197,19 +181,6 @@ command_preflight(const struct command_engine *engine,
 			    &here, why, whylen));
 	}
 	return (0);
-}
-
-/* The spec for action, or NULL. */
-const struct command_spec *
-command_spec_find(const char *action)
-{
-	size_t	i;
-
-	for (i = 0; i < command_nspecs; i++) {
-		if (strcmp(command_specs[i].name, action) == 0)
-			return (&command_specs[i]);
-	}
-	return (NULL);
 }
 
 /*
@@ -251,34 +222,6 @@ command_plan_preflight(const char *node, const struct proto_command *cmd,
 		util_copy(why, whylen, problem);
 	free(plan);
 	return (problem != NULL ? -1 : 0);
-}
-
-/* Parse a window: "90s", "30m", "2h". */
-int
-command_window_parse(const char *text, int64_t *ms)
-{
-	char		*end;
-	long long	 n;
-	int64_t		 unit;
-
-	if (text == NULL || *text < '0' || *text > '9')
-		return (-1);
-	errno = 0;
-	n = strtoll(text, &end, 10);
-	if (errno != 0 || n <= 0 || end[0] == '\0' || end[1] != '\0')
-		return (-1);
-	if (*end == 's')
-		unit = 1000;
-	else if (*end == 'm')
-		unit = 60 * 1000;
-	else if (*end == 'h')
-		unit = 3600 * 1000;
-	else
-		return (-1);
-	if (n > COMMAND_MAX_WINDOW_MS / unit)
-		return (-1);
-	*ms = (int64_t)n * unit;
-	return (0);
 }
 
 /* The window of arm-kill cmd in ms, or -1. */
@@ -352,8 +295,9 @@ command_engine_new(const char *node, const struct opkey_trust *trust,
 	util_copy(engine->node, sizeof engine->node, node);
 	engine->trust = trust;
 	engine->audit = audit;
-	engine->executed = xcalloc(COMMAND_MAX_EXECUTED,
-	    sizeof *engine->executed);
+	engine->seencap = 256;
+	engine->seen = xcalloc(engine->seencap, sizeof *engine->seen);
+	engine->reserve = COMMAND_DEFAULT_RESERVE;
 	engine->role = ROLE_NONE;
 	if ((slash = strchr(node, '/')) != NULL) {
 		util_format(kind, sizeof kind, "%.*s", (int)(slash - node),
@@ -367,54 +311,77 @@ command_engine_new(const char *node, const struct opkey_trust *trust,
 }
 
 /*
- * Learn from the audit log which commands this node executed before it
- * (re)started, so that a restart does not reopen them to replay: the
- * signed frames of a command are valid until it expires, and whoever saw
- * them on the wire could send them again.  A log that cannot be read back
- * leaves the engine refusing every command.
+ * Learn from the audit log every id this node saw before it (re)started,
+ * so that a restart does not reopen them to replay: the signed frames of
+ * a command are valid until it expires, and whoever saw them on the wire
+ * (every console of the node sees a proposal) could send them again.
+ * The log gathered them when it was opened and checked, in one pass.
  */
 static void
 command_recall(struct command_engine *engine)
 {
-	struct proto_audit_entry	*e;
-	FILE				*f;
-	char				*line = NULL, why[PROTO_TEXT_MAX];
-	size_t				 size = 0;
-	ssize_t				 n;
-	long				 lineno = 0;
+	const struct audit_mark	*marks;
+	size_t			 i, n;
 
-	if ((f = fopen(audit_path(engine->audit), "re")) == NULL) {
-		engine->broken = xasprintf("its audit log %s cannot be read "
-		    "back to learn which commands ran already: %s; fix that "
-		    "and restart it", audit_path(engine->audit),
-		    strerror(errno));
+	n = audit_marks(engine->audit, &marks);
+	for (i = 0; i < n; i++)
+		command_recall_entry(engine, &marks[i]);
+}
+
+/*
+ * Remember the id of one line of the log: a command proposed, approved,
+ * executed, cancelled or expired here, or one refused although its
+ * operator's signature verified.  A refusal of an unproven claim is not
+ * remembered: whoever sent it cannot make a valid proposal of that id.
+ */
+static void
+command_recall_entry(struct command_engine *engine,
+    const struct audit_mark *e)
+{
+	static const struct {
+		const char		*event;
+		enum proto_status	 fate;
+	} fates[] = {
+		{ "propose", STATUS_PENDING },
+		{ "approve", STATUS_PENDING },
+		{ "execute", STATUS_EXECUTED },
+		{ "cancel", STATUS_CANCELLED },
+		{ "expire", STATUS_EXPIRED },
+	};
+	size_t	i;
+
+	if (e->id[0] == '\0' || strcmp(e->node, engine->node) != 0)
+		return;
+	if (strcmp(e->event, "refuse") == 0) {
+		if (e->verified)
+			command_remember(engine, e->id, STATUS_REFUSED, 0);
 		return;
 	}
-	e = xmalloc(sizeof *e);
-	while ((n = getline(&line, &size, f)) > 0) {
-		lineno++;
-		if (line[n - 1] == '\n')
-			n--;
-		if (proto_audit_decode(line, (size_t)n, e, why,
-		    sizeof why) != 0) {
-			engine->broken = xasprintf("line %ld of its audit log "
-			    "%s does not read back (%s); repair the log and "
-			    "restart it", lineno, audit_path(engine->audit),
-			    why);
-			break;
-		}
-		if (strcmp(e->event, "execute") == 0 &&
-		    strcmp(e->node, engine->node) == 0)
-			command_remember(engine, e->id);
+	for (i = 0; i < nitems(fates); i++) {
+		if (strcmp(e->event, fates[i].event) == 0)
+			command_remember(engine, e->id, fates[i].fate,
+			    strcmp(e->event, "approve") != 0);
 	}
-	if (engine->broken == NULL && ferror(f))
-		engine->broken = xasprintf("its audit log %s cannot be read "
-		    "back to learn which commands ran already: %s; fix that "
-		    "and restart it", audit_path(engine->audit),
-		    strerror(errno));
-	free(e);
-	free(line);
-	fclose(f);
+}
+
+/* Keep new proposals out when fewer than bytes are free for the log. */
+void
+command_engine_reserve(struct command_engine *engine, uint64_t bytes)
+{
+	engine->reserve = bytes;
+}
+
+/*
+ * Whether the log's filesystem has less room than the reserve; *avail
+ * gets what it has.  A filesystem that cannot be asked counts as roomy:
+ * a write that then fails is refused all the same.
+ */
+static int
+command_low_on_space(const struct command_engine *engine, uint64_t *avail)
+{
+	if (engine->audit == NULL || audit_space(engine->audit, avail) != 0)
+		return (0);
+	return (*avail < engine->reserve);
 }
 
 /* Free an engine and every command it holds; NULL is allowed. */
@@ -429,8 +396,7 @@ command_engine_free(struct command_engine *engine)
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
 	free(engine->armed);
-	free(engine->executed);
-	free(engine->broken);
+	free(engine->seen);
 	free(engine);
 }
 
@@ -448,11 +414,12 @@ command_forget_done(struct command_engine *engine)
 
 /* Move pending command i to the done list with its final status. */
 static void
-command_retire(struct command_engine *engine, size_t i, const char *status)
+command_retire(struct command_engine *engine, size_t i,
+    enum proto_status status)
 {
 	struct command_pending	*p = engine->pending[i];
 
-	util_copy(p->status, sizeof p->status, status);
+	p->status = status;
 	engine->done[engine->ndone++] = p;
 	engine->pending[i] = engine->pending[--engine->npending];
 	engine->pending[engine->npending] = NULL;
@@ -473,29 +440,96 @@ command_find(struct command_engine *engine, const char *id, size_t *index)
 	return (NULL);
 }
 
-/* Whether id is among the ids executed here. */
-static int
-command_was_executed(const struct command_engine *engine, const char *id)
+/* FNV-1a of id: where in the seen table its search starts. */
+static size_t
+command_seen_hash(const char *id)
 {
-	size_t	i;
+	uint64_t	h = 14695981039346656037ULL;
 
-	for (i = 0; i < engine->nexecuted; i++) {
-		if (strcmp(engine->executed[i], id) == 0)
-			return (1);
-	}
-	return (0);
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return ((size_t)h);
 }
 
-/* Remember id as executed, forgetting the oldest when the ring is full. */
-static void
-command_remember(struct command_engine *engine, const char *id)
+/* The slot of id in the seen table: its own, or the empty one for it. */
+static struct command_seen *
+command_seen_slot(const struct command_engine *engine, const char *id)
 {
-	util_copy(engine->executed[engine->executed_next],
-	    sizeof engine->executed[0], id);
-	engine->executed_next = (engine->executed_next + 1) %
-	    COMMAND_MAX_EXECUTED;
-	if (engine->nexecuted < COMMAND_MAX_EXECUTED)
-		engine->nexecuted++;
+	size_t	i, mask = engine->seencap - 1;
+
+	i = command_seen_hash(id) & mask;
+	while (engine->seen[i].id[0] != '\0' &&
+	    strcmp(engine->seen[i].id, id) != 0)
+		i = (i + 1) & mask;
+	return (&engine->seen[i]);
+}
+
+/* What a fate says in a sentence: "was cancelled". */
+static const char *
+command_fate_text(enum proto_status fate)
+{
+	switch (fate) {
+	case STATUS_PENDING:
+		return ("was proposed before vigild restarted");
+	case STATUS_CANCELLED:
+		return ("was cancelled");
+	case STATUS_EXPIRED:
+		return ("expired");
+	case STATUS_EXECUTED:
+	case STATUS_ARMED:
+	case STATUS_FIRED:
+	case STATUS_DISARMED:
+		return ("was executed");
+	case STATUS_REFUSED:
+		break;
+	}
+	return ("was refused");
+}
+
+/* What became of id on this node, or NULL if unseen. */
+static const enum proto_status *
+command_fate(const struct command_engine *engine, const char *id)
+{
+	const struct command_seen	*s;
+
+	if (id[0] == '\0')
+		return (NULL);
+	s = command_seen_slot(engine, id);
+	return (s->id[0] != '\0' ? &s->fate : NULL);
+}
+
+/*
+ * Remember id with its fate; an id already seen keeps its old fate
+ * unless overwrite.  The table doubles at half full, so a search stays
+ * short however many commands the log holds.
+ */
+static void
+command_remember(struct command_engine *engine, const char *id,
+    enum proto_status fate, int overwrite)
+{
+	struct command_seen	*old, *s;
+	size_t			 i, oldcap;
+
+	if (id[0] == '\0')
+		return;
+	if (2 * (engine->nseen + 1) > engine->seencap) {
+		old = engine->seen;
+		oldcap = engine->seencap;
+		engine->seencap *= 2;
+		engine->seen = xcalloc(engine->seencap, sizeof *engine->seen);
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].id[0] != '\0')
+				*command_seen_slot(engine, old[i].id) = old[i];
+		}
+		free(old);
+	}
+	s = command_seen_slot(engine, id);
+	if (s->id[0] == '\0') {
+		util_copy(s->id, sizeof s->id, id);
+		engine->nseen++;
+	} else if (!overwrite)
+		return;
+	s->fate = fate;
 }
 
 /*
@@ -519,8 +553,18 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	util_copy(e->operator, sizeof e->operator,
 	    ev->operator != NULL ? ev->operator : "");
 	util_copy(e->text, sizeof e->text, text);
-	util_copy(e->document, sizeof e->document,
-	    ev->document != NULL ? ev->document : "");
+	/*
+	 * A refusal keeps only the document's hash: a document of 16 KB
+	 * per forged proposal would let anyone fill the disk.
+	 */
+	if (ev->document != NULL && ev->document[0] != '\0') {
+		opkey_sha256_hex(ev->document, strlen(ev->document),
+		    e->sha256);
+		if (strcmp(ev->event, "refuse") != 0)
+			util_copy(e->document, sizeof e->document,
+			    ev->document);
+	}
+	e->verified = ev->verified;
 	rc = audit_append(engine->audit, e, cause);
 	free(e);
 	return (rc);
@@ -528,8 +572,12 @@ command_log(struct command_engine *engine, int64_t now_ms,
 
 /*
  * Refuse: cause becomes "NODE refused the WHAT: WHY", and that sentence
- * is written to the audit log as a refusal.  If even that cannot be
- * written, the sentence says so.  Returns -1.
+ * is written to the audit log as a compact refusal (the document's hash,
+ * the operator as claimed or verified).  When the log's filesystem is
+ * below its reserve, a refusal whose operator was not proven is not
+ * written, so that forged traffic cannot take the room kept for
+ * approvals.  If the refusal is not written, the sentence says so.
+ * Returns -1.
  */
 static int
 command_refuse(struct command_engine *engine, int64_t now_ms,
@@ -539,11 +587,19 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 	struct command_event	 refusal = *ev;
 	char			*logcause = NULL;
 	size_t			 n;
+	uint64_t		 avail;
 
 	util_format(cause, causelen, "%s refused the %s: %s", engine->node,
 	    what, why);
 	if (engine->audit == NULL)
 		return (-1);
+	if (!ev->verified && command_low_on_space(engine, &avail)) {
+		n = strlen(cause);
+		util_format(cause + n, causelen - n, " (not written to the "
+		    "audit log, whose filesystem is nearly full: a refusal of "
+		    "an unproven operator gives way to approvals)");
+		return (-1);
+	}
 	refusal.event = "refuse";
 	if (command_log(engine, now_ms, &refusal, cause, &logcause) != 0) {
 		n = strlen(cause);
@@ -656,14 +712,13 @@ command_check_state(const struct command_engine *engine,
 
 	if ((t = command_target(engine, cmd)) == NULL)
 		fatal("%s: %s is not a target", __func__, engine->node);
-	if (strcmp(t->build, now->build) == 0 &&
-	    strcmp(t->state, now->state) == 0)
+	if (command_target_matches(t, now->build, now->state))
 		return (0);
 	util_format(why, whylen, "%s's state changed since the proposal: it "
 	    "was %s on build %s when proposed and is now %s on build %s; "
 	    "propose again", engine->node, t->state[0] != '\0' ? t->state :
-	    "in no state", t->build, now->state[0] != '\0' ? now->state :
-	    "in no state", now->build);
+	    "in no state", t->build, proto_state_name(now->state),
+	    now->build);
 	return (-1);
 }
 
@@ -697,9 +752,8 @@ command_actions_text(char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < command_nspecs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == command_nspecs - 1 ? " and " : ", "),
-		    command_specs[i].name);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, command_nspecs, 0), command_specs[i].name);
 	}
 }
 
@@ -712,8 +766,8 @@ command_signers_text(const struct command_pending *p, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < p->nsigs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == p->nsigs - 1 ? " and " : ", "), p->sigs[i].operator);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, p->nsigs, 0), p->sigs[i].operator);
 	}
 }
 
@@ -729,19 +783,147 @@ command_roles_text(int roles)
 }
 
 /*
+ * Refuse a document whose text holds a control character: its reason,
+ * action, builds and arguments reach other operators' terminals and the
+ * audit log, where an escape sequence could rewrite what they read.
+ * Returns 0, or -1 and why, naming the field.
+ */
+static int
+command_check_text(const struct proto_command *cmd, char *why,
+    size_t whylen)
+{
+	char	field[48];
+	long	at = -1;
+	size_t	i;
+
+	if ((at = util_control_at(cmd->reason)) >= 0)
+		util_copy(field, sizeof field, "reason");
+	else if ((at = util_control_at(cmd->action)) >= 0)
+		util_copy(field, sizeof field, "action");
+	for (i = 0; at < 0 && i < cmd->ntargets; i++) {
+		if ((at = util_control_at(cmd->targets[i].build)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].build",
+			    i);
+		else if ((at = util_control_at(cmd->targets[i].state)) >= 0)
+			util_format(field, sizeof field, "targets[%zu].state",
+			    i);
+	}
+	for (i = 0; at < 0 && i < cmd->nargs; i++) {
+		if ((at = util_control_at(cmd->args[i].name)) >= 0 ||
+		    (at = util_control_at(cmd->args[i].value)) >= 0)
+			util_format(field, sizeof field, "args.%.32s",
+			    cmd->args[i].name);
+	}
+	if (at < 0)
+		return (0);
+	util_format(why, whylen, "field %s holds a control character at "
+	    "byte %ld, which could rewrite what operators read on their "
+	    "terminals; write it as plain text, without escape sequences, "
+	    "tabs or line breaks", field, at);
+	return (-1);
+}
+
+/*
+ * Refuse an id this node has seen in any way, and a new proposal when
+ * the log's filesystem is below its reserve.  Returns 0, or -1 and why.
+ */
+static int
+command_check_new(struct command_engine *engine,
+    const struct proto_command *cmd, char *why, size_t whylen)
+{
+	const enum proto_status	*fate;
+	size_t			 i;
+	uint64_t		 avail;
+
+	if (command_find(engine, cmd->id, &i) != NULL) {
+		util_format(why, whylen, "command %s is already pending on "
+		    "%s; approve it rather than propose it again", cmd->id,
+		    engine->node);
+		return (-1);
+	}
+	if ((fate = command_fate(engine, cmd->id)) != NULL) {
+		if (*fate == STATUS_EXECUTED)
+			util_format(why, whylen, "command %s was already "
+			    "executed on %s; a command runs once: propose a "
+			    "new one", cmd->id, engine->node);
+		else
+			util_format(why, whylen, "command %s %s on %s, and an "
+			    "id is used once, so its signed frames cannot bring "
+			    "it back; propose a new command", cmd->id,
+			    command_fate_text(*fate), engine->node);
+		return (-1);
+	}
+	if (command_low_on_space(engine, &avail)) {
+		util_format(why, whylen, "the filesystem of its audit log %s "
+		    "has %llu MB free, below the %llu MB kept so that "
+		    "approvals and cancellations of pending commands can "
+		    "still be recorded (--audit-reserve); free space there, "
+		    "then propose again", audit_path(engine->audit),
+		    (unsigned long long)(avail >> 20),
+		    (unsigned long long)(engine->reserve >> 20));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Room for new proposal cmd: no other pending for its action that could
+ * still execute, and fewer than COMMAND_MAX_PENDING in all.  Returns 0,
+ * or -1 and why.
+ */
+static int
+command_check_room(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    int64_t now_ms, char *why, size_t whylen)
+{
+	const struct command_pending	*other;
+	char				 busy[160], left[32];
+	size_t				 i;
+
+	/*
+	 * One pending proposal per action and target.  One that has expired
+	 * or no longer matches this node's state can never execute, so it
+	 * blocks nothing; command_expire() clears it away.
+	 */
+	for (i = 0; i < engine->npending; i++) {
+		other = engine->pending[i];
+		if (strcmp(other->cmd.action, cmd->action) != 0 ||
+		    other->cmd.expires_ms <= now_ms ||
+		    command_check_state(engine, &other->cmd, now, busy,
+		    sizeof busy) != 0)
+			continue;
+		util_format(why, whylen, "%s is already pending for %s as "
+		    "command %s, proposed by %s, expiring in %s; approve or "
+		    "cancel that one, or wait until it expires", cmd->action,
+		    engine->node, other->cmd.id, other->cmd.proposer,
+		    util_duration_text(other->cmd.expires_ms - now_ms, left,
+		    sizeof left));
+		return (-1);
+	}
+	if (engine->npending == COMMAND_MAX_PENDING) {
+		util_format(why, whylen, "%s already holds %d pending "
+		    "commands, the most it keeps; approve, cancel or let some "
+		    "expire first", engine->node, COMMAND_MAX_PENDING);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Every check a proposal must pass, in the order an operator would fix
- * them; fills p on success.  Returns 0, or -1 and why.
+ * them; fills p on success, and *verified once the proposer's signature
+ * is proven.  Returns 0, or -1 and why.
  */
 static int
 command_check_proposal(struct command_engine *engine, const char *text,
     const struct proto_signature *sig, const struct command_node_state *now,
-    int64_t now_ms, struct command_pending *p, char *why, size_t whylen)
+    int64_t now_ms, struct command_pending *p, int *verified, char *why,
+    size_t whylen)
 {
 	const struct proto_command	*cmd = &p->cmd;
 	const struct command_spec	*spec;
-	const struct command_pending	*other;
 	const struct opkey_trusted	*who;
-	char				 list[160], left[32];
+	char				 list[160];
 	size_t				 i, len = strlen(text);
 
 	if (proto_command_decode(text, len, &p->cmd, why, whylen) != 0) {
@@ -752,6 +934,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		}
 		return (-1);
 	}
+	if (command_check_text(cmd, why, whylen) != 0)
+		return (-1);
 	if ((spec = command_spec_find(cmd->action)) == NULL) {
 		command_actions_text(list, sizeof list);
 		util_format(why, whylen, "%s is not an action %s knows; it "
@@ -782,63 +966,97 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	if (command_check_signer(engine, sig, text, len, "the text vigil "
 	    "produces", &who, why, whylen) != 0)
 		return (-1);
+	*verified = 1;
 	if (command_check_time(cmd, now_ms, why, whylen) != 0)
 		return (-1);
-	if (command_was_executed(engine, cmd->id)) {
-		util_format(why, whylen, "command %s was already executed on "
-		    "%s; a command runs once: propose a new one", cmd->id,
-		    engine->node);
+	if (command_check_new(engine, cmd, why, whylen) != 0)
 		return (-1);
-	}
-	if (command_find(engine, cmd->id, &i) != NULL) {
-		util_format(why, whylen, "command %s is already pending on "
-		    "%s; approve it rather than propose it again", cmd->id,
-		    engine->node);
-		return (-1);
-	}
 	if (command_check_state(engine, cmd, now, why, whylen) != 0)
 		return (-1);
-	if (spec->from_state[0] != '\0' &&
-	    strcmp(spec->from_state, now->state) != 0) {
+	if (!command_spec_allows(spec, now->state)) {
 		util_format(why, whylen, "%s needs %s to be %s, and it is %s; "
 		    "wait for it to be %s, or propose the action that fits its "
 		    "state", spec->name, engine->node, spec->from_state,
-		    now->state, spec->from_state);
+		    proto_state_name(now->state), spec->from_state);
 		return (-1);
 	}
 	if (command_preflight(engine, cmd, now, why, whylen) != 0)
 		return (-1);
-	/*
-	 * One pending proposal per action and target.  One that has expired
-	 * or no longer matches this node's state can never execute, so it
-	 * blocks nothing; command_expire() clears it away.
-	 */
-	for (i = 0; i < engine->npending; i++) {
-		other = engine->pending[i];
-		if (strcmp(other->cmd.action, cmd->action) != 0 ||
-		    other->cmd.expires_ms <= now_ms ||
-		    command_check_state(engine, &other->cmd, now, list,
-		    sizeof list) != 0)
-			continue;
-		util_format(why, whylen, "%s is already pending for %s as "
-		    "command %s, proposed by %s, expiring in %s; approve or "
-		    "cancel that one, or wait until it expires", cmd->action,
-		    engine->node, other->cmd.id, other->cmd.proposer,
-		    util_duration_text(other->cmd.expires_ms - now_ms, left,
-		    sizeof left));
+	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
-	}
-	if (engine->npending == COMMAND_MAX_PENDING) {
-		util_format(why, whylen, "%s already holds %d pending "
-		    "commands, the most it keeps; approve, cancel or let some "
-		    "expire first", engine->node, COMMAND_MAX_PENDING);
-		return (-1);
-	}
 	util_copy(p->text, sizeof p->text, text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
-	util_copy(p->status, sizeof p->status, "pending");
+	p->status = STATUS_PENDING;
 	p->proposed_ms = now_ms;
+	return (0);
+}
+
+/*
+ * The start of every operator's request (what: "proposal", ...): forget
+ * what is done, and refuse when there is no audit log, since nothing runs
+ * or changes unrecorded.  Returns 0, or -1 with the refusal in cause.
+ */
+static int
+command_begin(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *what, char *cause,
+    size_t causelen)
+{
+	command_forget_done(engine);
+	if (engine->audit != NULL)
+		return (0);
+	return (command_refuse(engine, now_ms, ev, what,
+	    strcmp(ev->event, "cancel") == 0 ? "it has no audit log, and "
+	    "nothing changes unrecorded; start it with --audit FILE" : "it "
+	    "has no audit log, and no command runs unrecorded; start it with "
+	    "--audit FILE", cause, causelen));
+}
+
+/*
+ * The approver's checks on pending p: the very bytes proposed (ev's
+ * document; else the approver reviewed another text), signed by a
+ * trusted operator (ev->verified once proven) who has not signed it yet
+ * and holds another key than those who have.  Returns 0, or -1 and why.
+ */
+static int
+command_check_approver(const struct command_engine *engine,
+    const struct command_pending *p, const struct proto_signature *sig,
+    struct command_event *ev, char *why, size_t whylen)
+{
+	const struct opkey_trusted	*who, *earlier;
+	const char			*text = ev->document;
+	size_t				 i, n = strlen(text), held;
+
+	held = strlen(p->text);
+	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+		/* nothing */;
+	if (i < n || i < held) {
+		util_format(why, whylen, "the document approved differs "
+		    "from the one proposed at byte %zu; review the proposal as "
+		    "the backend holds it and approve that", i + 1);
+		return (-1);
+	}
+	if (command_check_signer(engine, sig, p->text, held, "the proposal "
+	    "as the backend holds it", &who, why, whylen) != 0)
+		return (-1);
+	ev->verified = 1;
+	for (i = 0; i < p->nsigs; i++) {
+		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
+			util_format(why, whylen, "operator %s already "
+			    "signed this command; a second, different operator "
+			    "must approve", sig->operator);
+			return (-1);
+		}
+		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
+		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
+			util_format(why, whylen, "operators %s and %s "
+			    "share one key; the rule needs two different "
+			    "people with two different keys: give each their "
+			    "own key in the trust file", p->sigs[i].operator,
+			    sig->operator);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -851,26 +1069,25 @@ command_propose(struct command_engine *engine, const char *text,
 {
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
-				    text };
+				    text, 0 };
 	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char			 words[PROTO_TEXT_MAX];
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
-	if (engine->broken != NULL)
-		return (command_refuse(engine, now_ms, &ev, "proposal",
-		    engine->broken, cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "proposal", cause,
+	    causelen) != 0)
+		return (-1);
 	p = xcalloc(1, sizeof *p);
-	if (command_check_proposal(engine, text, sig, now, now_ms, p, why,
-	    sizeof why) != 0) {
+	if (command_check_proposal(engine, text, sig, now, now_ms, p,
+	    &ev.verified, why, sizeof why) != 0) {
 		if (p->cmd.id[0] != '\0' && p->cmd.action[0] != '\0') {
 			ev.id = p->cmd.id;
 			ev.action = p->cmd.action;
 		}
+		/* A proven operator's id is spent, even on a refusal. */
+		if (ev.verified)
+			command_remember(engine, p->cmd.id, STATUS_REFUSED,
+			    0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
 		free(p);
@@ -891,9 +1108,32 @@ command_propose(struct command_engine *engine, const char *text,
 		free(p);
 		return (-1);
 	}
+	command_remember(engine, p->cmd.id, STATUS_PENDING, 1);
 	engine->pending[engine->npending++] = p;
 	*out = p;
 	return (0);
+}
+
+/* Why id, approved, is not pending here: what became of it, if known. */
+static void
+command_not_pending(const struct command_engine *engine, const char *id,
+    char *why, size_t whylen)
+{
+	const enum proto_status	*fate = command_fate(engine, id);
+
+	if (fate != NULL && *fate == STATUS_EXECUTED)
+		util_format(why, whylen, "command %s was already executed on "
+		    "%s; a command runs once: propose a new one", id,
+		    engine->node);
+	else if (fate != NULL)
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "%s; propose a new command", engine->node, id,
+		    command_fate_text(*fate));
+	else
+		util_format(why, whylen, "%s holds no pending command %s: it "
+		    "was never proposed here, or it was cancelled or has "
+		    "expired; see vigil pending, or propose it again",
+		    engine->node, id);
 }
 
 /* An approval; see command.h. */
@@ -904,74 +1144,28 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_pending **out, char *cause, size_t causelen)
 {
 	const struct command_spec	*spec;
-	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
-					    sig->operator, text };
+					    sig->operator, text, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], names[128];
-	size_t				 i, index, n, held;
+	size_t				 index;
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "approval", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
-	if (engine->broken != NULL)
-		return (command_refuse(engine, now_ms, &ev, "approval",
-		    engine->broken, cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "approval", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
-		if (command_was_executed(engine, id))
-			util_format(why, sizeof why, "command %s was already "
-			    "executed on %s; a command runs once: propose a "
-			    "new one", id, engine->node);
-		else
-			util_format(why, sizeof why, "%s holds no pending "
-			    "command %s: it was never proposed here, or it was "
-			    "cancelled or has expired; see vigil pending, or "
-			    "propose it again", engine->node, id);
+		command_not_pending(engine, id, why, sizeof why);
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
 	ev.action = p->cmd.action;
 	spec = command_spec_find(p->cmd.action);
-
-	/* The very bytes proposed, or the approver reviewed another text. */
-	held = strlen(p->text);
-	n = strlen(text);
-	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
-		/* nothing */;
-	if (i < n || i < held) {
-		util_format(why, sizeof why, "the document approved differs "
-		    "from the one proposed at byte %zu; review the proposal as "
-		    "the backend holds it and approve that", i + 1);
+	if (command_check_approver(engine, p, sig, &ev, why,
+	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
-	}
-	if (command_check_signer(engine, sig, p->text, held, "the proposal "
-	    "as the backend holds it", &who, why, sizeof why) != 0)
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
-	for (i = 0; i < p->nsigs; i++) {
-		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
-			util_format(why, sizeof why, "operator %s already "
-			    "signed this command; a second, different operator "
-			    "must approve", sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
-		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
-			util_format(why, sizeof why, "operators %s and %s "
-			    "share one key; the rule needs two different "
-			    "people with two different keys: give each their "
-			    "own key in the trust file", p->sigs[i].operator,
-			    sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-	}
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
 	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
@@ -1011,35 +1205,35 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
-	command_remember(engine, p->cmd.id);
+	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
 	if (strcmp(p->cmd.action, "disarm") == 0)
-		command_end_armed(engine, "disarmed");
+		command_end_armed(engine, STATUS_DISARMED);
 	if (strcmp(p->cmd.action, "arm-kill") == 0) {
 		/* Armed: held apart from the pending, for its window. */
-		util_copy(p->status, sizeof p->status, "armed");
+		p->status = STATUS_ARMED;
 		engine->pending[index] = engine->pending[--engine->npending];
 		engine->pending[engine->npending] = NULL;
 		engine->armed = p;
 		engine->armed_until_ms = now_ms + command_window(&p->cmd);
 		p->cmd.expires_ms = engine->armed_until_ms;
 	} else
-		command_retire(engine, index, "executed");
+		command_retire(engine, index, STATUS_EXECUTED);
 	*out = p;
 	return (1);
 }
 
 /* The armed kill ends as status: it joins the done list. */
 static void
-command_end_armed(struct command_engine *engine, const char *status)
+command_end_armed(struct command_engine *engine, enum proto_status status)
 {
 	struct command_pending	*p = engine->armed;
 
 	if (p == NULL)
 		return;
-	util_copy(p->status, sizeof p->status, status);
+	p->status = status;
 	p->cmd.expires_ms = engine->armed_until_ms;
 	util_copy(engine->last_id, sizeof engine->last_id, p->cmd.id);
-	util_copy(engine->last_status, sizeof engine->last_status, status);
+	engine->last_status = status;
 	engine->last_until_ms = engine->armed_until_ms;
 	engine->done[engine->ndone++] = p;
 	engine->armed = NULL;
@@ -1071,7 +1265,7 @@ command_fire(struct command_engine *engine, const char *id,
 	const struct opkey_trusted	*who;
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
-					    sig->operator, NULL };
+					    sig->operator, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
@@ -1084,13 +1278,14 @@ command_fire(struct command_engine *engine, const char *id,
 		    "--audit FILE", cause, causelen));
 	if ((p == NULL || strcmp(p->cmd.id, id) != 0) &&
 	    (strcmp(engine->last_id, id) != 0 ||
-	    strcmp(engine->last_status, "expired") != 0)) {
+	    engine->last_status != STATUS_EXPIRED)) {
 		util_format(why, sizeof why, "%s holds no armed kill %s: it "
 		    "was never armed here%s%s; arm it again with two "
 		    "operators (vigil propose arm-kill)", engine->node, id,
 		    strcmp(engine->last_id, id) == 0 ? ", or it was already " :
 		    ", or it fired, was disarmed or its window closed",
-		    strcmp(engine->last_id, id) == 0 ? engine->last_status :
+		    strcmp(engine->last_id, id) == 0 ?
+		    proto_status_name(engine->last_status) :
 		    "");
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
 		    cause, causelen));
@@ -1116,6 +1311,7 @@ command_fire(struct command_engine *engine, const char *id,
 	if (rc != 0)
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
 		    cause, causelen));
+	ev.verified = 1;
 	util_format(words, sizeof words, "%s fired the armed kill of %s, "
 	    "armed by %s and %s", sig->operator, engine->node,
 	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
@@ -1126,7 +1322,7 @@ command_fire(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
 		    cause, causelen));
 	}
-	command_end_armed(engine, "fired");
+	command_end_armed(engine, STATUS_FIRED);
 	return (1);
 }
 
@@ -1136,7 +1332,8 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
     const char *why, const struct command_pending **out)
 {
 	struct command_pending	*p = engine->armed;
-	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL };
+	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
+				    1 };
 	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
 
 	command_forget_done(engine);
@@ -1150,7 +1347,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
 	    &logcause) != 0)
 		free(logcause);	/* it has already stopped: record it late */
-	command_end_armed(engine, "fired");
+	command_end_armed(engine, STATUS_FIRED);
 	*out = engine->ended;
 	return (1);
 }
@@ -1163,20 +1360,20 @@ command_cancel(struct command_engine *engine, const char *id,
 {
 	const struct opkey_trusted	*who;
 	struct command_pending		*p;
+	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
-					    sig->operator, NULL };
+					    sig->operator, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
 	int				 rc;
 
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "cancellation",
-		    "it has no audit log, and nothing changes unrecorded; "
-		    "start it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "cancellation", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
-		if (command_was_executed(engine, id))
+		if ((fate = command_fate(engine, id)) != NULL &&
+		    *fate == STATUS_EXECUTED)
 			util_format(why, sizeof why, "command %s was already "
 			    "executed on %s and can no longer be cancelled; "
 			    "propose the action that undoes it", id,
@@ -1199,13 +1396,14 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	bytes = xasprintf("vigil.v1 cancel %s", p->cmd.id);
+	bytes = xasprintf("%s%s", PROTO_CANCEL_PREFIX, p->cmd.id);
 	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
 	    &who, why, sizeof why);
 	free(bytes);
 	if (rc != 0)
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
+	ev.verified = 1;
 	util_format(words, sizeof words, "%s cancelled %s", sig->operator,
 	    p->cmd.action);
 	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
@@ -1216,7 +1414,8 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	command_retire(engine, index, "cancelled");
+	command_remember(engine, p->cmd.id, STATUS_CANCELLED, 1);
+	command_retire(engine, index, STATUS_CANCELLED);
 	return (0);
 }
 
@@ -1230,7 +1429,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
     const struct command_pending ***out)
 {
 	struct command_pending	*p;
-	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL };
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
 	char			 words[PROTO_TEXT_MAX], at[16], *logcause;
 	size_t			 i = 0;
 
@@ -1254,7 +1453,8 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
 		    words, &logcause) != 0)
 			free(logcause);
-		command_retire(engine, i, "expired");
+		command_remember(engine, p->cmd.id, STATUS_EXPIRED, 1);
+		command_retire(engine, i, STATUS_EXPIRED);
 	}
 	if (engine->armed != NULL && engine->armed_until_ms <= now_ms) {
 		p = engine->armed;
@@ -1269,7 +1469,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
 		    words, &logcause) != 0)
 			free(logcause);
-		command_end_armed(engine, "expired");
+		command_end_armed(engine, STATUS_EXPIRED);
 	}
 	if (out != NULL)
 		*out = (const struct command_pending **)engine->done;
@@ -1300,6 +1500,6 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
 		msg->sigs[i] = p->sigs[i];
 	msg->nsigs = i;
-	util_copy(msg->status, sizeof msg->status, p->status);
+	msg->status = p->status;
 	msg->expires_ms = p->cmd.expires_ms;
 }

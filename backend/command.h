@@ -7,9 +7,12 @@
  * own engine and checks, before acting: both signatures valid over
  * identical bytes; both operators in its trust file; two different
  * operators (different names and different keys); not expired; id never
- * executed here; this node among the targets; this node's build and
- * state still what the proposer saw.  Every proposal, approval, refusal,
- * cancellation, expiry and execution is appended to the audit log first.
+ * seen here (executed, cancelled, expired, or refused with a valid
+ * signature, remembered across restarts from the audit log); this node
+ * among the targets; this node's build and state still what the proposer
+ * saw.  Every proposal, approval, refusal, cancellation, expiry and
+ * execution is appended to the audit log first; a refusal only as the
+ * document's hash, so that forged traffic cannot fill the disk.
  * Refusals come back as sentences: what was wrong and what to do.
  *
  * The engine knows nothing of sockets or of what the actions do: the
@@ -23,12 +26,11 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-command.h"
 
-#define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
-#define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
 #define COMMAND_MAX_PENDING	64
-#define COMMAND_MAX_EXECUTED	4096	/* ids remembered against replay */
-#define COMMAND_MAX_WINDOW_MS	(12 * 3600 * 1000LL)	/* arm-kill */
+/* Free bytes kept for approvals: below it, new proposals are refused. */
+#define COMMAND_DEFAULT_RESERVE	(64ULL << 20)
 
 struct audit;
 struct opkey_trust;
@@ -41,27 +43,11 @@ struct opkey_trust;
 struct command_node_state {
 	char				 node[PROTO_ID_MAX];
 	char				 build[PROTO_NAME_MAX];
-	char				 state[16];
+	enum proto_state		 state;
 	const struct proto_hello *const	*fleet;	/* not owned; may be NULL */
 	size_t				 nfleet;
 	const char			*armed_id;	/* the engine's own */
 };
-
-/* An action the rule knows: a const table, so the rule is data. */
-struct command_spec {
-	const char	*name;		/* "kill" */
-	const char	*summary;	/* for help and man pages */
-	int		 signers;	/* 2 */
-	int		 roles;		/* ROLE_ROUTER, ... (bits) */
-	/* The states a target must be in, "" for any. */
-	const char	*from_state;
-};
-
-extern const struct command_spec command_specs[];
-extern const size_t command_nspecs;
-
-/* The spec for action, or NULL. */
-const struct command_spec *command_spec_find(const char *action);
 
 /* A command held by a node. */
 struct command_pending {
@@ -69,7 +55,7 @@ struct command_pending {
 	char			text[PROTO_DOC_MAX];	/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];
+	enum proto_status	status;
 	int64_t			proposed_ms;
 };
 
@@ -83,6 +69,15 @@ struct command_engine;
 struct command_engine *command_engine_new(const char *node,
 		    const struct opkey_trust *trust, struct audit *audit);
 void		 command_engine_free(struct command_engine *engine);
+
+/*
+ * Refuse new proposals (not approvals or cancellations of pending ones)
+ * while the audit log's filesystem has fewer than bytes free, and then
+ * leave refusals of unproven operators out of the log; the default is
+ * COMMAND_DEFAULT_RESERVE.
+ */
+void		 command_engine_reserve(struct command_engine *engine,
+		    uint64_t bytes);
 
 /*
  * A proposal: document text with its first signature, at wall time
@@ -134,9 +129,6 @@ size_t		 command_pending(const struct command_engine *engine,
  * (command_self_fire); a two-person disarm, or the window's end
  * (command_expire), ends it.  Each of these is audited.
  */
-
-/* Parse a window: "90s", "30m", "2h".  0 and *ms, or -1. */
-int		 command_window_parse(const char *text, int64_t *ms);
 
 /* The armed kill held, or NULL; *until_ms gets its window's end. */
 const struct command_pending *command_armed(

@@ -176,8 +176,8 @@ int	 node_router_rollback(struct node_router *r, const char *id,
 int	 node_router_set_flag(struct node_router *r, const char *name, int on,
 	    char *cause, size_t causelen);
 
-/* "running", "halting" (killed, child orders still open) or "killed". */
-const char *node_router_state(const struct node_router *r);
+/* Running, halting (killed, child orders still open) or killed. */
+enum proto_state node_router_state(const struct node_router *r);
 
 /* The code path flag name enables on this build, or NULL if none/off. */
 const char *node_router_path(const struct node_router *r, const char *flag);

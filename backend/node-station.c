@@ -61,13 +61,7 @@ station_floor_div(int64_t a, int64_t b)
 static int64_t
 station_renew_offset(const char *id)
 {
-	uint32_t	h = 2166136261u;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 16777619u;
-	}
-	return ((int64_t)(h % (STATION_RENEW_SLOT_MS + 1)));
+	return ((int64_t)(util_fnv1a(id) % (STATION_RENEW_SLOT_MS + 1)));
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */
@@ -665,12 +659,7 @@ node_station_hello(const struct node_station *s, struct proto_hello *hello)
 {
 	size_t	i;
 
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, s->id);
-	hello->role = ROLE_STATION;
-	util_copy(hello->group, sizeof hello->group, s->group);
-	util_copy(hello->build, sizeof hello->build, s->build);
-	hello->version = PROTO_VERSION;
+	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
@@ -721,4 +710,5 @@ node_station_cert(const struct node_station *s, struct proto_cert *cert)
 	cert->last_renewal_ok = s->last_renewal_ok;
 	util_copy(cert->last_renewal_error, sizeof cert->last_renewal_error,
 	    s->last_renewal_error);
+	cert->renew_every_ms = STATION_RENEW_EVERY_MS;
 }

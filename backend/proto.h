@@ -1,9 +1,14 @@
 /*
  * proto.h: the Vigil wire protocol, vigil.v1 (see vigil-protocol(7)).
  *
- * Every frame is one JSON object with a "type".  This module is the only
- * code that sees JSON: it turns frames into the plain structs below and
- * back, and owns every validation sentence.  Both vigild and vigil use it.
+ * Every frame is one JSON object with a "type".  The protocol library
+ * (backend/proto*.c) is the only code that sees JSON: it turns frames,
+ * command documents and audit lines into the plain structs below and
+ * back, owns every validation sentence, and writes the --json reports.
+ * Both vigild and vigil use it.  This header holds the messages and the
+ * command document (proto.c is the wire codec, proto-command.c the
+ * document's canonical text); an audit log's line is in proto-audit.h,
+ * the --json reports in proto-report.h.
  *
  * Times: "clock_ms" fields are the node's own clock (a scenario's clock
  * for a simulated node) in milliseconds since the Unix epoch; "uptime_ms"
@@ -26,6 +31,21 @@
 #define PROTO_TEXT_MAX		512	/* sentences */
 #define PROTO_MAX_FLAGS		16
 #define PROTO_MAX_BLACKLIST	32
+#define PROTO_OPERATOR_MAX	64	/* operator name */
+#define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
+#define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
+
+/*
+ * Bounds on numbers, so that no value a backend sends can overflow the
+ * console's arithmetic or be shown as a fact when it is absurd: every
+ * time in milliseconds (clocks, uptimes, intervals, countdowns) is at
+ * most the last millisecond of the year 9999; a time scale is at most
+ * what vigild's simulator allows; any other real number is finite and
+ * at most 1e15.  Counters may be as large as JSON integers go (2^63-1).
+ */
+#define PROTO_TIME_MAX		253402300799999LL
+#define PROTO_TIME_SCALE_MAX	10000.0
+#define PROTO_REAL_MAX		1e15
 
 /* Roles are bits so that a command can name the roles it applies to. */
 enum proto_role {
@@ -38,6 +58,38 @@ enum proto_severity {
 	SEV_INFO = 0,
 	SEV_WARNING = 1,
 	SEV_CRITICAL = 2,
+};
+
+/*
+ * A node's state: a router's, as its stats say, and the state a command
+ * binds each target to (a station is always running).
+ */
+enum proto_state {
+	STATE_RUNNING = 0,
+	STATE_HALTING,		/* killed, child orders still open */
+	STATE_KILLED,
+};
+
+/* What became of a proposal on a node: a proposal's "status". */
+enum proto_status {
+	STATUS_PENDING = 0,
+	STATUS_EXECUTED,
+	STATUS_REFUSED,
+	STATUS_CANCELLED,
+	STATUS_EXPIRED,
+	STATUS_ARMED,		/* an arm-kill that ran, in its window */
+	STATUS_FIRED,
+	STATUS_DISARMED,
+};
+
+/* What a node did with a command message: a result's "outcome". */
+enum proto_outcome {
+	OUTCOME_ACCEPTED = 0,	/* held pending */
+	OUTCOME_EXECUTED,
+	OUTCOME_REFUSED,
+	OUTCOME_CANCELLED,
+	OUTCOME_EXPIRED,
+	OUTCOME_FIRED,		/* an armed kill fired */
 };
 
 enum msg_type {
@@ -91,6 +143,12 @@ struct proto_build {
 	struct proto_retired	retired[PROTO_MAX_RETIRED];
 };
 
+/* An operator a backend trusts, as its hello lists them (public). */
+struct proto_operator_key {
+	char	operator[PROTO_OPERATOR_MAX];	/* "alice" */
+	char	key[PROTO_KEY_MAX];		/* base64 Ed25519 */
+};
+
 /* A node introduces itself; sent first on every connection. */
 struct proto_hello {
 	char		node[PROTO_ID_MAX];	/* "router/r8" */
@@ -101,12 +159,28 @@ struct proto_hello {
 	char		scenario[32];		/* "calm", "knight", ""... */
 	int64_t		clock_ms;		/* node clock now */
 	double		time_scale;		/* clock secs per real sec */
-	int		link_nodes;		/* nodes on this websocket */
+	int		link_nodes;		/* nodes on this websocket;
+						   0 when not declared */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	size_t		nbuilds;		/* 0: only build is known */
 	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
+	/*
+	 * The operators whose signed commands the node accepts, when
+	 * operators_said (the optional field was sent; empty: it trusts
+	 * none).  Absent, the backend does not say.
+	 */
+	int		operators_said;
+	size_t		noperators;
+	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
 };
+
+/*
+ * Start hello (all else zero) for node of role, group and build, in
+ * this protocol's version: what every node says first.
+ */
+void	 proto_hello_init(struct proto_hello *hello, const char *node,
+	    enum proto_role role, const char *group, const char *build);
 
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {
@@ -119,7 +193,7 @@ struct proto_router_stats {
 	double		worst_ratio;		/* max child/parent shares
 						   over open parents; 0 none */
 	char		worst_parent[32];	/* its id, "" if none */
-	char		state[16];		/* "running", "halting" (kill
+	enum proto_state state;			/* "running", "halting" (kill
 						   under way), "killed" */
 	uint64_t	open_children;		/* gauge: child orders sent
 						   and not yet filled or
@@ -178,6 +252,7 @@ struct proto_cert {
 	int64_t	last_renewal_ms;		/* last attempt; 0 never */
 	int	last_renewal_ok;
 	char	last_renewal_error[PROTO_TEXT_MAX];	/* words, "" if ok */
+	int64_t	renew_every_ms;			/* renewal period; 0: unsaid */
 };
 
 /* A warning a backend raises itself, already in words. */
@@ -205,7 +280,6 @@ struct proto_error {
  * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
  */
 #define PROTO_DOC_MAX		16384	/* canonical document text */
-#define PROTO_OPERATOR_MAX	64	/* operator name */
 #define PROTO_SIG_MAX		128	/* base64 signature */
 #define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
 #define PROTO_MAX_SIGNERS	4
@@ -234,8 +308,10 @@ struct proto_approve {
 
 /*
  * cancel (console -> backend): the proposer withdraws; the signature is
- * over the bytes "vigil.v1 cancel ID".
+ * over the bytes "vigil.v1 cancel ID": PROTO_CANCEL_PREFIX, then the id.
  */
+#define PROTO_CANCEL_PREFIX	"vigil.v1 cancel "
+
 struct proto_cancel {
 	char			id[PROTO_CMDID_MAX];
 	struct proto_signature	sig;
@@ -254,7 +330,7 @@ struct proto_proposal {
 	char			document[PROTO_DOC_MAX];
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];	/* "pending", "executed",
+	enum proto_status	status;		/* "pending", "executed",
 						   "refused", "cancelled",
 						   "expired"; an arm-kill
 						   that ran: "armed", then
@@ -270,7 +346,7 @@ struct proto_result {
 	char	action[16];			/* "kill", "resume", ... */
 	char	in_reply_to[16];		/* "propose", "approve",
 						   "cancel", or "" */
-	char	outcome[16];			/* "accepted" (held pending),
+	enum proto_outcome outcome;		/* "accepted" (held pending),
 						   "executed", "refused",
 						   "cancelled", "expired",
 						   "fired" */
@@ -325,6 +401,20 @@ int	 proto_role_parse(const char *name, enum proto_role *role);
 int	 proto_severity_parse(const char *name, enum proto_severity *sev);
 
 /*
+ * The wire word of a state ("running"), status ("pending") or outcome
+ * ("accepted"); "unknown" for a value out of range.
+ */
+const char *proto_state_name(enum proto_state state);
+const char *proto_status_name(enum proto_status status);
+const char *proto_outcome_name(enum proto_outcome outcome);
+
+/*
+ * Parse a state's word, as a command document's target holds it.
+ * Return 0, or -1 if it names no state ("" included).
+ */
+int	 proto_state_parse(const char *name, enum proto_state *state);
+
+/*
  * The command document, as a C struct.  Its canonical JSON text is one
  * compact object with keys in byte order, no insignificant white space,
  * and every field present:
@@ -375,135 +465,5 @@ char	*proto_command_encode(const struct proto_command *cmd);
  */
 int	 proto_command_decode(const char *text, size_t len,
 	    struct proto_command *cmd, char *cause, size_t causelen);
-
-/*
- * One line of a backend's audit log (audit.h): JSON with keys in byte
- * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
- * for the first line).
- */
-struct proto_audit_entry {
-	uint64_t	seq;			/* 1, 2, ... */
-	int64_t		time_ms;		/* wall clock */
-	char		node[PROTO_ID_MAX];
-	char		event[16];		/* "propose", "approve",
-						   "refuse", "cancel",
-						   "expire", "execute",
-						   "fire" */
-	char		id[PROTO_CMDID_MAX];	/* may be "" */
-	char		action[16];		/* may be "" */
-	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
-	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
-	char		document[PROTO_DOC_MAX];/* may be "" */
-	char		prev[65];		/* hex SHA-256 */
-};
-
-/* The line (without newline) for entry, allocated; never NULL. */
-char	*proto_audit_encode(const struct proto_audit_entry *entry);
-
-/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
-int	 proto_audit_decode(const char *line, size_t len,
-	    struct proto_audit_entry *entry, char *cause, size_t causelen);
-
-/*
- * Reports: what the console prints for scripts (vigil status --json,
- * watch --json, alerts --json).  They are plain views the console fills
- * from its model, so that this module stays the only one touching JSON.
- */
-struct proto_report_node {
-	const char			*id;	/* node id, or the URL of a
-						   backend never reached */
-	const char			*url;	/* backend it came from */
-	const char			*state;	/* "live" "stale" "down" */
-	int64_t				 age_ms;/* since last heard; -1 never */
-	const struct proto_hello	*hello;	/* NULL if no hello yet */
-	const struct proto_stats	*stats;	/* NULL if none yet */
-	const struct proto_cert		*cert;	/* NULL if none */
-	/* Derived rates per second; negative when not yet known. */
-	double				 parent_rate;
-	double				 child_rate;
-	double				 child_share_rate;
-	double				 child_rate_baseline;
-	double				 heartbeat_rate;
-	double				 heartbeat_rate_expected;
-	uint64_t			 counter_resets;
-	int64_t				 cert_expires_in_ms;	/* node clock;
-						   0 when no cert */
-	const char			*error;	/* last link or decode
-						   problem, or NULL */
-};
-
-struct proto_report_alert {
-	enum proto_severity	 severity;
-	const char		*rule;		/* "flag-drift" */
-	const char *const	*nodes;
-	size_t			 nnodes;		/* listed */
-	size_t			 nodes_total;	/* concerned; may be
-						   more than listed */
-	const char		*text;
-	const char		*cause;
-	const char		*action;
-	int64_t			 first_seen_ms;	/* wall clock, epoch ms */
-	int64_t			 last_seen_ms;
-	uint64_t		 count;
-	int			 active;	/* 0 once cleared */
-	int			 acknowledged;
-};
-
-/*
- * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
- * Nodes carry id, role, group, build, flags [{name,on,path}], state,
- * age_ms, url and, when known, rates, router or station counters and the
- * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
- */
-char	*proto_report_status(const char *fleet,
-	    const struct proto_report_node *nodes, size_t nnodes,
-	    const struct proto_report_alert *alerts, size_t nalerts);
-
-/* {"alerts":[...]} alone, for vigil alerts --json. */
-char	*proto_report_alerts(const struct proto_report_alert *alerts,
-	    size_t nalerts);
-
-/*
- * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
- * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
- * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
- */
-char	*proto_report_node_event(int64_t time_ms,
-	    const struct proto_report_node *node);
-char	*proto_report_alert_event(int64_t time_ms, const char *change,
-	    const struct proto_report_alert *alert);
-
-/*
- * A proposal as the console holds it, for vigil pending --json: a plain
- * view the console fills from its model (console/fleet.h).
- */
-struct proto_report_proposal {
-	const char			*id;
-	const char			*document;	/* the signed bytes */
-	const struct proto_command	*cmd;		/* NULL if it does
-							   not decode */
-	const struct proto_signature	*sigs;
-	size_t				 nsigs;
-	const char			*status;	/* "pending" */
-	int64_t				 expires_ms;	/* wall clock */
-	int64_t				 expires_in_ms;	/* from now */
-	const char *const		*nodes;		/* holding it */
-	size_t				 nnodes;
-	const char			*problem;	/* why it must not be
-							   approved, or NULL */
-};
-
-/*
- * {"proposals":[{"id","action","targets":[{"node","build","state"}],
- * "args":{..},"reason","proposer","created_ms","expires_ms",
- * "expires_in_ms","signers":[NAME,..],"status","nodes":[ID,..],
- * "document"[,"problem"]},..]}: vigil pending --json.  The document's
- * fields are left out when it does not decode.  Caller frees; never
- * NULL.
- */
-char	*proto_report_proposals(const struct proto_report_proposal *v,
-	    size_t n);
 
 #endif

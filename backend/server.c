@@ -4,11 +4,14 @@
  * simulator, a bounded queue of outgoing frames per console, and one
  * two-person rule engine per node carrying commands to the simulator.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 
 #include "audit.h"
 #include "command.h"
+#include "opkey.h"
 #include "proto.h"
 #include "proto-plan.h"
 #include "server.h"
@@ -28,6 +32,19 @@
 
 /* Bad messages logged per console before the rest are only answered. */
 #define SERVER_LOG_PER_SESSION	20
+
+/*
+ * Refusals (of commands and of bad messages) a console may earn: a burst
+ * of SERVER_REFUSAL_BURST, then SERVER_REFUSALS_PER_S a second.  One
+ * past that closes its connection, so that a peer sending forged or
+ * broken frames in a loop costs the audit log a bounded number of
+ * lines.  An operator fixing a mistake by hand stays far below it.
+ */
+/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+#define SERVER_FD_SPARE		16
+
+#define SERVER_REFUSAL_BURST	20
+#define SERVER_REFUSALS_PER_S	2
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -61,6 +78,8 @@ struct server_session {
 	enum lws_close_status	 close_status;
 	char			 peer[64];	/* "127.0.0.1:53422" */
 	unsigned		 logged;	/* complaints logged */
+	double			 refusals_left;	/* token bucket */
+	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
 
 	char			*rx;		/* message being assembled */
@@ -81,10 +100,16 @@ struct server {
 	struct proto_msg	 msg;		/* scratch; messages are big */
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
+	unsigned long		 fd_limit;	/* RLIMIT_NOFILE */
+	unsigned		 lws_fd_limit;	/* for lws; 0: all */
+	size_t			 conns;		/* accepted sockets open */
+	int			 saturated;	/* accepting stopped for now */
+	int64_t			 saturated_logged_ms;
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static int	 server_probe(const char *address, int port, const char *node,
 		    char **cause);
@@ -100,6 +125,7 @@ static void	 server_session_receive(struct server_session *sn,
 static void	 server_session_message(struct server_session *sn);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
+static void	 server_session_refused(struct server_session *sn);
 static void	 server_session_push(struct server_session *sn, size_t node,
 		    int replaceable, const char *text, size_t len);
 static void	 server_session_send(struct server_session *sn,
@@ -112,9 +138,14 @@ static struct server_node *server_find_node(struct server *server,
 		    const char *id);
 static void	 server_command(struct server_session *sn,
 		    const struct proto_msg *in);
+static void	 server_command_refused(struct server_session *sn,
+		    const char *verb, const char *id, const char *action,
+		    const char *cause);
 static void	 server_command_names(struct server_session *sn,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
+static void	 server_hello_operators(const struct server *,
+		    struct proto_hello *);
 static void	 server_untrusted(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_execute(struct server_session *sn,
@@ -126,14 +157,16 @@ static void	 server_fired(struct server_node *node,
 static void	 server_self_fired(struct server *server);
 static void	 server_result(struct server_session *sn,
 		    struct server_node *node, const char *in_reply_to,
-		    const char *id, const char *action, const char *outcome,
+		    const char *id, const char *action, enum proto_outcome,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
-		    const struct command_pending *p, const char *status);
+		    const struct command_pending *p, enum proto_status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
-		    const char *text);
+		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static void	 server_check_fds(struct server *server, int64_t now);
+static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -174,10 +207,34 @@ server_log(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * How many descriptors libwebsockets may use: the process's limit less
+ * room for what vigild holds itself (an audit log per node, stdio, a
+ * file being written).  libwebsockets stops polling its listening
+ * sockets when its own count reaches this, and starts again when a
+ * connection closes; left at the process's limit, accept() would fail
+ * with EMFILE while the listening socket stays readable, and the loop
+ * would spin at full CPU logging each failure.  *limit gets the
+ * process's limit.  Returns 0 (libwebsockets' default) when there is no
+ * usable limit.
+ */
+static unsigned
+server_fd_limit(size_t nnodes, unsigned long *limit)
+{
+	struct rlimit	rl;
+	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+
+	*limit = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return (0);
+	*limit = (unsigned long)rl.rlim_cur;
+	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+		return (0);
+	return ((unsigned)(rl.rlim_cur - spare));
 }
 
 /* Pass libwebsockets' errors and warnings on, without its timestamp. */
@@ -398,6 +455,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
+	server->lws_fd_limit = info.fd_limit_per_thread;
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 	if ((server->context = lws_create_context(&info)) == NULL) {
@@ -501,10 +560,36 @@ server_free(struct server *server)
 	free(server);
 }
 
+/*
+ * List in a hello the operators this backend trusts (none without
+ * --trust), so that a console can warn before its operator signs what
+ * would be refused; more than fit are not listed at all, as a partial
+ * list would mislead.
+ */
+static void
+server_hello_operators(const struct server *server, struct proto_hello *hello)
+{
+	const struct opkey_trust	*trust = server->trust;
+	size_t				 i;
+
+	hello->noperators = 0;
+	hello->operators_said = trust == NULL ||
+	    trust->n <= PROTO_MAX_OPERATORS;
+	if (trust == NULL || !hello->operators_said)
+		return;
+	for (i = 0; i < trust->n; i++) {
+		util_copy(hello->operators[i].operator,
+		    sizeof hello->operators[i].operator, trust->v[i].name);
+		util_copy(hello->operators[i].key,
+		    sizeof hello->operators[i].key, trust->v[i].pub);
+	}
+	hello->noperators = trust->n;
+}
+
 /* One rule engine per node, trusting trust and logging to audits[i]. */
 void
 server_commands(struct server *server, const struct opkey_trust *trust,
-    struct audit *const *audits)
+    struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
 	size_t			 i;
@@ -515,9 +600,11 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
-		if (trust != NULL)
-			node->engine = command_engine_new(server_node_id(node),
-			    trust, node->audit);
+		if (trust == NULL)
+			continue;
+		node->engine = command_engine_new(server_node_id(node), trust,
+		    node->audit);
+		command_engine_reserve(node->engine, reserve);
 	}
 }
 
@@ -554,6 +641,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_broadcast(node, msg, 0);
 	}
 
+	server_check_fds(server, now);
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
 	if (stats) {
 		server->last_stats_ms = now;
@@ -673,6 +761,8 @@ server_session_open(struct server_node *node, struct server_session *sn,
 
 	sn->node = node;
 	sn->wsi = wsi;
+	sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = util_mono_ms();
 	server_queue_init(&sn->queue, SERVER_QUEUE_MAX, LWS_PRE);
 	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
 	    &slen) == 0 && sin.sin_family == AF_INET &&
@@ -693,6 +783,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_HELLO;
 	sim_node_hello(server->sim, node->index, &msg->u.hello);
+	server_hello_operators(server, &msg->u.hello);
 	server_session_send(sn, msg, 0);
 
 	memset(msg, 0, sizeof *msg);
@@ -876,6 +967,7 @@ server_session_message(struct server_session *sn)
 	if (sn->rx_binary) {
 		server_session_error(sn, "", "a binary message was refused: "
 		    "vigil.v1 carries one JSON object per text message");
+		server_session_refused(sn);
 		return;
 	}
 	memset(msg, 0, sizeof *msg);
@@ -883,6 +975,7 @@ server_session_message(struct server_session *sn)
 		type = msg->type == MSG_UNKNOWN ? "" :
 		    proto_type_name(msg->type);
 		server_session_error(sn, type, cause);
+		server_session_refused(sn);
 		return;
 	}
 	type = proto_type_name(msg->type);
@@ -901,20 +994,58 @@ server_session_message(struct server_session *sn)
 		if (sn->logged++ < SERVER_LOG_PER_SESSION)
 			server_log("%s: console at %s reports: %s",
 			    server_node_id(sn->node), sn->peer, text);
+		server_session_refused(sn);
 		return;
 	case MSG_AUTH:
 		util_format(text, sizeof text, "auth refused: vigil.v1 "
 		    "reserves auth for a later version; commands carry their "
 		    "operators' signatures instead");
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
 		    "%s, a console does not; a console sends propose, "
 		    "approve and cancel", type, type);
 		server_session_error(sn, type, text);
+		server_session_refused(sn);
 		return;
 	}
+}
+
+/*
+ * Count one refusal against console sn; past its allowance (see
+ * SERVER_REFUSAL_BURST) tell it why in an error frame and close its
+ * connection once that is sent.  Nothing it sends after is read.
+ */
+static void
+server_session_refused(struct server_session *sn)
+{
+	char	text[PROTO_TEXT_MAX];
+	int64_t	now = util_mono_ms();
+
+	if (sn->dead || sn->closing)
+		return;
+	sn->refusals_left += (double)(now - sn->refusals_ms) *
+	    SERVER_REFUSALS_PER_S / 1000.0;
+	if (sn->refusals_left > SERVER_REFUSAL_BURST)
+		sn->refusals_left = SERVER_REFUSAL_BURST;
+	sn->refusals_ms = now;
+	sn->refusals_left -= 1;
+	if (sn->refusals_left >= 0)
+		return;
+	util_format(text, sizeof text, "too many refused messages: more "
+	    "than %d at once or %d a second after that; %s closes this "
+	    "connection and reads nothing more from it: fix what the "
+	    "refusals said, then reconnect", SERVER_REFUSAL_BURST,
+	    SERVER_REFUSALS_PER_S, server_node_id(sn->node));
+	sn->logged = SERVER_LOG_PER_SESSION + 1;
+	server_log("%s: console at %s: %s", server_node_id(sn->node),
+	    sn->peer, text);
+	server_session_error(sn, "", text);
+	sn->closing = 1;
+	sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_callback_on_writable(sn->wsi);
 }
 
 /*
@@ -988,7 +1119,7 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 static void
 server_result(struct server_session *sn, struct server_node *node,
     const char *in_reply_to, const char *id, const char *action,
-    const char *outcome, const char *text)
+    enum proto_outcome outcome, const char *text)
 {
 	struct proto_msg	*out = &node->server->out;
 	struct proto_result	*r = &out->u.result;
@@ -999,7 +1130,7 @@ server_result(struct server_session *sn, struct server_node *node,
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->action, sizeof r->action, action);
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, in_reply_to);
-	util_copy(r->outcome, sizeof r->outcome, outcome);
+	r->outcome = outcome;
 	util_copy(r->text, sizeof r->text, text);
 	if (sn != NULL)
 		server_session_send(sn, out, 0);
@@ -1007,29 +1138,29 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status if not NULL. */
+/* Queue command p for every console of node, with status. */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
-    const char *status)
+    enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
 	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
-	if (status != NULL)
-		util_copy(out->u.proposal.status,
-		    sizeof out->u.proposal.status, status);
+	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
 
 /*
  * Write a refusal the engine did not see into node's audit log, if it
- * has one, so that every refusal is on record.
+ * has one, so that every refusal is on record: compact, with operator
+ * as claimed unless verified.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
-    const char *action, const char *operator, const char *text)
+    const char *action, const char *operator, int verified,
+    const char *text)
 {
 	struct proto_audit_entry	*e;
 	char				*cause = NULL;
@@ -1044,6 +1175,7 @@ server_refusal_audit(struct server_node *node, const char *id,
 	util_copy(e->action, sizeof e->action, action);
 	util_copy(e->operator, sizeof e->operator, operator);
 	util_copy(e->text, sizeof e->text, text);
+	e->verified = verified;
 	if (audit_append(node->audit, e, &cause) != 0) {
 		server_log("%s: %s", server_node_id(node), cause);
 		free(cause);
@@ -1074,10 +1206,12 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	    "with --trust FILE naming the operators' public keys",
 	    server_node_id(sn->node), verb, action[0] != '\0' ? " of " : "",
 	    action);
-	server_refusal_audit(sn->node, id, action, op, text);
+	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
-	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_result(sn, sn->node, verb, id, action, OUTCOME_REFUSED,
+	    text);
+	server_session_refused(sn);
 }
 
 /*
@@ -1128,8 +1262,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    p->cmd.proposer, p->cmd.action, p->cmd.id,
 		    p->cmd.reason, until);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_APPROVE:
 		rc = command_approve(node->engine, in->u.approve.id,
@@ -1147,8 +1281,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    server_node_id(node), in->u.approve.sig.operator,
 		    p->cmd.action, p->cmd.id);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_CANCEL:
 		/* Keep the proposal as it stood, to say it was cancelled. */
@@ -1167,8 +1301,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		if (rc != 0)
 			break;
 		if (found) {
-			util_copy(out->u.proposal.status,
-			    sizeof out->u.proposal.status, "cancelled");
+			out->u.proposal.status = STATUS_CANCELLED;
 			server_broadcast(node, out, 0);
 		}
 		util_format(text, sizeof text, "%s cancelled %s %s at its "
@@ -1176,17 +1309,35 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_log_command(sn, "%s: %s cancelled %s %s",
 		    server_node_id(node), in->u.cancel.sig.operator, action,
 		    id);
-		server_result(sn, node, verb, id, action, "cancelled", text);
+		server_result(sn, node, verb, id, action, OUTCOME_CANCELLED,
+		    text);
 		return;
 	default:
 		fatal("server_command: %s is not a command", verb);
 	}
 
 	/* Refused: the engine has put it in the audit log already. */
-	if (cause[0] == '\0')
-		util_format(cause, sizeof cause, "%s refused %s: the rule "
+	server_command_refused(sn, verb, id, action, cause);
+}
+
+/*
+ * Answer a refused command message (verb, about command id and action)
+ * with the engine's sentence cause, logging it within the session's
+ * allowance.
+ */
+static void
+server_command_refused(struct server_session *sn, const char *verb,
+    const char *id, const char *action, const char *cause)
+{
+	struct server_node	*node = sn->node;
+	char			 said[PROTO_TEXT_MAX];
+
+	if (cause[0] == '\0') {
+		util_format(said, sizeof said, "%s refused %s: the rule "
 		    "engine gave no reason; this is a bug in vigild",
 		    server_node_id(node), verb);
+		cause = said;
+	}
 	if (sn->logged++ < SERVER_LOG_PER_SESSION) {
 		if (strncmp(cause, server_node_id(node),
 		    strlen(server_node_id(node))) == 0)
@@ -1195,7 +1346,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			server_log_command(sn, "%s: refused %s: %s",
 			    server_node_id(node), verb, cause);
 	}
-	server_result(sn, node, verb, id, action, "refused", cause);
+	server_result(sn, node, verb, id, action, OUTCOME_REFUSED, cause);
+	server_session_refused(sn);
 }
 
 /*
@@ -1224,11 +1376,11 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		    "although %s and %s signed it: %s", server_node_id(node),
 		    p->cmd.action, p->cmd.id, proposer, approver, why);
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
-		    text);
+		    1, text);
 		server_log_command(sn, "%s", text);
-		server_proposal(node, p, "refused");
+		server_proposal(node, p, STATUS_REFUSED);
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-		    "refused", text);
+		    OUTCOME_REFUSED, text);
 		return;
 	}
 
@@ -1243,12 +1395,12 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	}
 	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
 	    "and approved by %s: it is now %s%s", server_node_id(node),
-	    p->cmd.action, p->cmd.id, proposer, approver, now.state,
-	    residue);
+	    p->cmd.action, p->cmd.id, proposer, approver,
+	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, NULL);	/* "executed", or "armed" */
+	server_proposal(node, p, p->status);	/* executed, or armed */
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-	    "executed", text);
+	    OUTCOME_EXECUTED, text);
 
 	/* A new build or flag: the node says hello again, as it now is. */
 	if (proto_plan_applies(p->cmd.action)) {
@@ -1279,7 +1431,7 @@ server_fired(struct server_node *node, const struct command_pending *p,
 
 	server_log_command(NULL, "%s: armed kill %s fired %s",
 	    server_node_id(node), p->cmd.id, how);
-	server_proposal(node, p, "fired");
+	server_proposal(node, p, STATUS_FIRED);
 	util_format(text, sizeof text, "armed kill fired on %s",
 	    server_node_id(node));
 	util_format(cause, sizeof cause, "armed kill %s, armed by %s and %s, "
@@ -1290,8 +1442,8 @@ server_fired(struct server_node *node, const struct command_pending *p,
 	    "armed-kill-fired", text, cause, "find and fix the cause (vigil "
 	    "plan shows what each flag runs), then resume it with a "
 	    "two-person resume");
-	server_result(NULL, node, "fire", p->cmd.id, "arm-kill", "fired",
-	    cause);
+	server_result(NULL, node, "fire", p->cmd.id, "arm-kill",
+	    OUTCOME_FIRED, cause);
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	sim_node_stats(server->sim, node->index, &out->u.stats);
@@ -1315,7 +1467,7 @@ server_fire(struct server_session *sn, const struct proto_msg *in)
 	    util_wall_ms(), cause, sizeof cause) != 1) {
 		server_log_command(sn, "%s", cause);
 		server_result(sn, node, "fire", in->u.fire.id, "arm-kill",
-		    "refused", cause);
+		    OUTCOME_REFUSED, cause);
 		return;
 	}
 	sim_node_fire(node->server->sim, node->index);
@@ -1351,6 +1503,74 @@ server_self_fired(struct server *server)
 	}
 }
 
+/*
+ * Notice when libwebsockets has stopped accepting because its share of
+ * descriptors is used up (see server_fd_limit): say so on stderr once a
+ * second with the numbers, and raise an alert on every console still
+ * connected, so that their operators learn why others cannot connect
+ * rather than seeing nodes go quiet; clear it when accepting resumes.
+ */
+static void
+server_check_fds(struct server *server, int64_t now)
+{
+	size_t	used = server->conns + server->nnodes + 2;
+	int	full;
+
+	full = server->lws_fd_limit != 0 && used >= server->lws_fd_limit;
+	if (!full && !server->saturated)
+		return;
+	if (full && (!server->saturated ||
+	    now - server->saturated_logged_ms >= 1000)) {
+		server_log("not accepting connections: %zu connections and %zu "
+		    "listening socket%s use the %u descriptors kept for them "
+		    "(the process may open %lu, ulimit -n); new consoles wait "
+		    "until some close: find who holds so many connections, or "
+		    "raise the limit", server->conns, server->nnodes,
+		    server->nnodes == 1 ? "" : "s", server->lws_fd_limit,
+		    server->fd_limit);
+		server->saturated_logged_ms = now;
+	}
+	if (full == server->saturated)
+		return;
+	server->saturated = full;
+	if (!full)
+		server_log("accepting connections again: %zu connections open",
+		    server->conns);
+	server_fd_alert(server);
+}
+
+/* Raise, or clear, the descriptor-limit alert on every console. */
+static void
+server_fd_alert(struct server *server)
+{
+	struct proto_msg	*msg = &server->msg;
+	struct proto_alert	*a = &msg->u.alert;
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_ALERT;
+		util_copy(a->node, sizeof a->node,
+		    server_node_id(&server->nodes[i]));
+		a->clock_ms = sim_clock_ms(server->sim);
+		a->severity = SEV_CRITICAL;
+		util_copy(a->code, sizeof a->code, "fd-limit");
+		a->clear = !server->saturated;
+		util_format(a->text, sizeof a->text, "vigild %s new "
+		    "connections: %zu are open, the most its descriptor limit "
+		    "(%lu, ulimit -n) allows", server->saturated ? "refuses" :
+		    "accepts again", server->conns, server->fd_limit);
+		util_copy(a->cause, sizeof a->cause, "something holds many "
+		    "connections to this backend open: a client leaking them, "
+		    "or a flood of connections");
+		util_copy(a->action, sizeof a->action, "find who holds the "
+		    "connections (ss -tnp) and stop it, or restart vigild with "
+		    "a higher ulimit -n; consoles already connected keep "
+		    "working");
+		server_broadcast(&server->nodes[i], msg, 0);
+	}
+}
+
 /* Expire commands past their time, and tell the nodes' consoles. */
 static void
 server_expire(struct server *server)
@@ -1370,7 +1590,7 @@ server_expire(struct server *server)
 			    "expired without a second operator's approval",
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
-			server_proposal(node, expired[k], "expired");
+			server_proposal(node, expired[k], STATUS_EXPIRED);
 			if (strcmp(expired[k]->cmd.action, "arm-kill") == 0)
 				sim_node_disarm(server->sim, node->index);
 		}
@@ -1402,6 +1622,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct server_session	*sn = user;
 	struct server_node	*node;
+	struct server		*server;
 
 	switch (reason) {
 	case LWS_CALLBACK_ESTABLISHED:
@@ -1428,6 +1649,17 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (node == NULL)
 			break;
 		return (server_http(node, wsi));
+	case LWS_CALLBACK_WSI_CREATE:
+		/* Every accepted socket, for server_check_fds(). */
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL)
+			server->conns++;
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL && server->conns > 0)
+			server->conns--;
+		break;
 	default:
 		break;
 	}

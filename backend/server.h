@@ -22,11 +22,19 @@
  * (sim_node_command) and its result sent to every console of the node.
  * A new console is sent the node's pending proposals.  Proposals and
  * results must be delivered, like alerts: they never replace each other.
+ * A console whose frames and commands are refused more often than a
+ * person could cause (a burst of 20, then 2 a second) is told so and
+ * disconnected, so that a forging peer costs the audit log little.
+ * Connections are kept within the process's descriptor limit, less room
+ * for vigild's own files: at it, accepting pauses (no busy loop on
+ * EMFILE), stderr says so once a second, and every console connected is
+ * sent an "fd-limit" alert until accepting resumes.
  */
 #ifndef VIGIL_SERVER_H
 #define VIGIL_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SERVER_QUEUE_MAX	256	/* frames waiting per session */
 #define SERVER_STATS_MS		250	/* real ms between stats frames */
@@ -102,12 +110,14 @@ struct server	*server_create(struct sim *sim, const char *address,
  * every command is refused with a sentence saying the backend trusts no
  * operator; a NULL audits, or audits[i] NULL, makes node i's engine
  * refuse every command for want of an audit log.  Neither trust nor the
- * logs are owned; they must outlive the server.  Call it before
- * server_run().  Never fails.
+ * logs are owned; they must outlive the server.  Each engine refuses
+ * new proposals while its log's filesystem has fewer than reserve bytes
+ * free (command_engine_reserve).  Call it before server_run().  Never
+ * fails.
  */
 void		 server_commands(struct server *server,
 		    const struct opkey_trust *trust,
-		    struct audit *const *audits);
+		    struct audit *const *audits, uint64_t reserve);
 
 /* The port node i listens on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);

@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "command.h"
 #include "node-station.h"
 #include "opkey.h"
 #include "proto.h"
@@ -34,28 +36,6 @@
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
 #define VIGILD_MAX_NODES	1000	/* per kind: one port each */
 
-enum vigild_option {
-	OPT_ROLE = 256,
-	OPT_ID,
-	OPT_LISTEN,
-	OPT_GROUP,
-	OPT_BUILD,
-	OPT_FLAG,
-	OPT_TIME_SCALE,
-	OPT_START,
-	OPT_FLEET_FILE,
-	OPT_SCENARIO,
-	OPT_BASE_PORT,
-	OPT_LISTEN_ADDRESS,
-	OPT_ROUTERS,
-	OPT_STATIONS,
-	OPT_DEVICES,
-	OPT_TRUST,
-	OPT_AUDIT,
-	OPT_AUDIT_DIR,
-	OPT_HELP,
-};
-
 /* What the command line asked for. */
 struct vigild_args {
 	const char		*command;	/* "node" or "fleet" */
@@ -66,53 +46,48 @@ struct vigild_args {
 	const char		*trust;		/* --trust FILE, or NULL */
 	const char		*audit;		/* node's --audit FILE */
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
+	size_t			 reserve_mb;	/* --audit-reserve MB */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
-	int			 help;
+	int			 help;		/* 1: help, 2: help scenarios */
+	int			 version;	/* --version */
 };
 
-static const struct option vigild_node_options[] = {
-	{ "role",		required_argument, NULL, OPT_ROLE },
-	{ "id",			required_argument, NULL, OPT_ID },
-	{ "listen",		required_argument, NULL, OPT_LISTEN },
-	{ "group",		required_argument, NULL, OPT_GROUP },
-	{ "build",		required_argument, NULL, OPT_BUILD },
-	{ "flag",		required_argument, NULL, OPT_FLAG },
-	{ "time-scale",		required_argument, NULL, OPT_TIME_SCALE },
-	{ "start",		required_argument, NULL, OPT_START },
-	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
-	{ "trust",		required_argument, NULL, OPT_TRUST },
-	{ "audit",		required_argument, NULL, OPT_AUDIT },
-	{ "help",		no_argument,	   NULL, OPT_HELP },
-	{ NULL,			0,		   NULL, 0 }
-};
+#define VIGILD_NODE	0x1	/* an option of vigild node */
+#define VIGILD_FLEET	0x2	/* an option of vigild fleet */
+#define VIGILD_OPT_BASE	256	/* getopt_long's value for vigild_opts[0] */
 
-static const struct option vigild_fleet_options[] = {
-	{ "scenario",		required_argument, NULL, OPT_SCENARIO },
-	{ "fleet-file",		required_argument, NULL, OPT_FLEET_FILE },
-	{ "base-port",		required_argument, NULL, OPT_BASE_PORT },
-	{ "listen-address",	required_argument, NULL, OPT_LISTEN_ADDRESS },
-	{ "time-scale",		required_argument, NULL, OPT_TIME_SCALE },
-	{ "routers",		required_argument, NULL, OPT_ROUTERS },
-	{ "stations",		required_argument, NULL, OPT_STATIONS },
-	{ "devices",		required_argument, NULL, OPT_DEVICES },
-	{ "start",		required_argument, NULL, OPT_START },
-	{ "trust",		required_argument, NULL, OPT_TRUST },
-	{ "audit-dir",		required_argument, NULL, OPT_AUDIT_DIR },
-	{ "help",		no_argument,	   NULL, OPT_HELP },
-	{ NULL,			0,		   NULL, 0 }
-};
+struct vigild_opt;
+typedef void vigild_opt_fn(const struct vigild_opt *, const char *,
+    struct vigild_args *);
 
+/*
+ * One long option: the commands that take it, the function that takes
+ * its value, and what that function needs, so that one function serves
+ * every option of a kind and each sentence is written once.
+ */
+struct vigild_opt {
+	const char	*name;		/* "fleet-file", without "--" */
+	int		 commands;	/* VIGILD_NODE | VIGILD_FLEET */
+	int		 bare;		/* takes no value */
+	vigild_opt_fn	*parse;
+	size_t		 off;		/* where in vigild_args it goes */
+	size_t		 size;		/* a number's: int or size_t */
+	long		 min, max;	/* a number's range; a word's length */
+	const char	*what;		/* what an empty one lacks */
+	const char	*example;	/* a value, for sentences */
+	const char	*extra;		/* a word's characters beyond "._-" */
+};
 static const char vigild_usage[] =
 "usage: vigild node --role router|station --id ID [--listen ADDR:PORT]\n"
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
-"           [--trust FILE] [--audit FILE]\n"
+"           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
-"           [--trust FILE] [--audit-dir DIR]\n"
-"       vigild help\n";
+"           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
+"       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
@@ -151,6 +126,10 @@ static const char vigild_help_text[] =
 "                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
 "                         without it, and without an audit log, every\n"
 "                         command is refused\n"
+"  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
+"                         filesystem, new proposals are refused so that\n"
+"                         approvals and cancellations still fit\n"
+"  --version              print vigild's version and exit\n"
 "\n"
 "A kill or resume is carried out only when two different trusted\n"
 "operators have signed the same command, before it expires.\n"
@@ -165,19 +144,32 @@ static struct server		*volatile vigild_server;
 static void	 vigild_usage_error(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	 vigild_print_help(FILE *f);
+static void	 vigild_print_scenarios(FILE *f);
 static void	 vigild_print_wrapped(FILE *f, int indent, const char *text);
 static void	 vigild_on_signal(int signo);
+static void	 vigild_signals(void);
+static void	 vigild_say_started(const struct vigild_args *args,
+		    const struct sim *sim, const struct server *server,
+		    int64_t clock_ms);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
-static const struct option *vigild_find_option(const struct option *table,
-		    const char *name);
+static const struct vigild_opt *vigild_find_opt(const char *name);
+static void	 vigild_bad_option(const char *cmd, int which, int c,
+		    const char *bad) __attribute__((noreturn));
+static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
 static long	 vigild_parse_number(const char *option, const char *arg,
 		    long min, long max, const char *example);
-static void	 vigild_parse_listen(const char *arg, struct vigild_args *args);
+static void	 vigild_parse_listen(const struct vigild_opt *o,
+		    const char *arg, struct vigild_args *args);
 static void	 vigild_parse_address(const char *option, const char *arg,
 		    const char *example, char *address, size_t len);
-static void	 vigild_parse_flag(const char *arg, struct vigild_args *args);
+static void	 vigild_parse_flag(const struct vigild_opt *o,
+		    const char *arg, struct vigild_args *args);
 static void	 vigild_check_word(const char *option, const char *arg,
 		    size_t max, const char *extra);
+static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
+		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
+		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
+		    vigild_opt_bare;
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
 		    const char *address, int64_t clock_ms, char **cause);
@@ -186,6 +178,65 @@ static struct audit **vigild_open_audits(const struct vigild_args *args,
 static void	 vigild_close_audits(struct audit **audits, size_t n);
 static void	 vigild_say_commands(const struct vigild_args *args,
 		    const struct opkey_trust *trust);
+
+#define A(member)	offsetof(struct vigild_args, member)
+#define N		VIGILD_NODE
+#define F		VIGILD_FLEET
+
+/* Every option of vigild node and vigild fleet. */
+static const struct vigild_opt vigild_opts[] = {
+	{ .name = "role", .commands = N, .parse = vigild_opt_role },
+	{ .name = "id", .commands = N, .parse = vigild_opt_string,
+	  .off = A(sim.id) },
+	{ .name = "listen", .commands = N, .parse = vigild_parse_listen },
+	{ .name = "group", .commands = N, .parse = vigild_opt_word,
+	  .off = A(sim.group), .max = PROTO_NAME_MAX - 1 },
+	{ .name = "build", .commands = N, .parse = vigild_opt_word,
+	  .off = A(sim.build), .max = PROTO_NAME_MAX - 1, .extra = "+:" },
+	{ .name = "flag", .commands = N, .parse = vigild_parse_flag },
+	{ .name = "scenario", .commands = F, .parse = vigild_opt_scenario },
+	{ .name = "fleet-file", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(fleet_file), .what = "a file name",
+	  .example = "/tmp/fleet" },
+	{ .name = "base-port", .commands = F, .parse = vigild_opt_number,
+	  .off = A(port), .size = sizeof (int), .min = 0, .max = 65535,
+	  .example = "9001" },
+	{ .name = "listen-address", .commands = F,
+	  .parse = vigild_opt_address },
+	{ .name = "time-scale", .commands = N|F,
+	  .parse = vigild_opt_time_scale },
+	{ .name = "routers", .commands = F, .parse = vigild_opt_number,
+	  .off = A(sim.routers), .size = sizeof (int), .min = 1,
+	  .max = VIGILD_MAX_NODES, .example = "8" },
+	{ .name = "stations", .commands = F, .parse = vigild_opt_number,
+	  .off = A(sim.stations), .size = sizeof (int), .min = 1,
+	  .max = VIGILD_MAX_NODES, .example = "38" },
+	{ .name = "devices", .commands = F, .parse = vigild_opt_number,
+	  .off = A(sim.devices), .size = sizeof (size_t), .min = 1,
+	  .max = STATION_MAX_DEVICES, .example = "100" },
+	{ .name = "start", .commands = N|F, .parse = vigild_opt_start },
+	{ .name = "trust", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(trust), .what = "the trust file",
+	  .example = "/etc/vigil/operators" },
+	{ .name = "audit", .commands = N, .parse = vigild_opt_path,
+	  .off = A(audit), .what = "a file name",
+	  .example = "/var/lib/vigil/r8.audit" },
+	{ .name = "audit-dir", .commands = F, .parse = vigild_opt_path,
+	  .off = A(audit_dir), .what = "a directory",
+	  .example = "/var/lib/vigil" },
+	{ .name = "audit-reserve", .commands = N|F,
+	  .parse = vigild_opt_number, .off = A(reserve_mb),
+	  .size = sizeof (size_t), .min = 0, .max = 1L << 24,
+	  .example = "64" },
+	{ .name = "help", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(help) },
+	{ .name = "version", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(version) },
+};
+
+#undef A
+#undef N
+#undef F
 
 /*
  * Report a bad argument as a sentence and exit 2: the operator typed
@@ -197,9 +248,7 @@ vigild_usage_error(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 	exit(VIGILD_EXIT_USAGE);
 }
@@ -255,6 +304,23 @@ vigild_print_help(FILE *f)
 	}
 }
 
+/*
+ * Print each scenario of vigild fleet as "NAME SUMMARY" on one line, for
+ * vigil's --help: the console names the scenarios without linking the
+ * simulator.
+ */
+static void
+vigild_print_scenarios(FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, "node") != 0)
+			fprintf(f, "%s %s\n", sim_scenarios[i].name,
+			    sim_scenarios[i].summary);
+	}
+}
+
 /* SIGINT or SIGTERM: stop the loop; async-signal-safe. */
 static void
 vigild_on_signal(int signo)
@@ -267,16 +333,16 @@ vigild_on_signal(int signo)
 		server_stop(server);
 }
 
-/* Find a long option by name in table, or NULL. */
-static const struct option *
-vigild_find_option(const struct option *table, const char *name)
+/* The option called name (up to an "="), or NULL. */
+static const struct vigild_opt *
+vigild_find_opt(const char *name)
 {
-	size_t	n = strcspn(name, "=");
+	size_t	i, n = strcspn(name, "=");
 
-	for (; table->name != NULL; table++) {
-		if (strlen(table->name) == n &&
-		    strncmp(table->name, name, n) == 0)
-			return (table);
+	for (i = 0; i < nitems(vigild_opts); i++) {
+		if (strlen(vigild_opts[i].name) == n &&
+		    strncmp(vigild_opts[i].name, name, n) == 0)
+			return (&vigild_opts[i]);
 	}
 	return (NULL);
 }
@@ -334,7 +400,8 @@ vigild_parse_address(const char *given, const char *host,
 
 /* Parse --listen ADDR:PORT (or PORT alone, on 127.0.0.1). */
 static void
-vigild_parse_listen(const char *arg, struct vigild_args *args)
+vigild_parse_listen(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
 {
 	const char	*colon, *port;
 	char		 host[64], given[128], example[64];
@@ -342,6 +409,7 @@ vigild_parse_listen(const char *arg, struct vigild_args *args)
 	size_t		 n;
 	long		 v;
 
+	(void)o;
 	util_format(given, sizeof given, "--listen %s", arg);
 	if ((colon = strrchr(arg, ':')) == NULL) {
 		util_copy(host, sizeof host, "127.0.0.1");
@@ -398,7 +466,8 @@ vigild_check_word(const char *option, const char *arg, size_t max,
 
 /* Parse --flag NAME=PATH[:off] into args->flags. */
 static void
-vigild_parse_flag(const char *arg, struct vigild_args *args)
+vigild_parse_flag(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
 {
 	struct proto_flag	*flag;
 	const char		*eq;
@@ -407,6 +476,7 @@ vigild_parse_flag(const char *arg, struct vigild_args *args)
 	size_t			 n, i;
 	int			 on = 1;
 
+	(void)o;
 	if ((eq = strchr(arg, '=')) == NULL || eq == arg)
 		vigild_usage_error("--flag \"%s\" is not NAME=PATH; write the "
 		    "flag's name and the code path it enables in this build, "
@@ -441,22 +511,221 @@ vigild_parse_flag(const char *arg, struct vigild_args *args)
 	flag->on = on;
 }
 
+/* A file or directory: any text but an empty one. */
+static void
+vigild_opt_path(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	if (arg[0] == '\0')
+		vigild_usage_error("--%s is empty; give %s, for example --%s %s",
+		    o->name, o->what, o->name, o->example);
+	*(const char **)(void *)((char *)args + o->off) = arg;
+}
+
+/* Text checked later, with what else was given (--id). */
+static void
+vigild_opt_string(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	*(const char **)(void *)((char *)args + o->off) = arg;
+}
+
+/* A name of one word (--group, --build). */
+static void
+vigild_opt_word(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	char	given[32];
+
+	util_format(given, sizeof given, "--%s", o->name);
+	vigild_check_word(given, arg, (size_t)o->max, o->extra);
+	*(const char **)(void *)((char *)args + o->off) = arg;
+}
+
+/* A whole number in the option's range, into an int or a size_t. */
+static void
+vigild_opt_number(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	char	given[32], *p = (char *)args + o->off;
+	long	v;
+
+	util_format(given, sizeof given, "--%s", o->name);
+	v = vigild_parse_number(given, arg, o->min, o->max, o->example);
+	if (o->size == sizeof (size_t))
+		*(size_t *)(void *)p = (size_t)v;
+	else
+		*(int *)(void *)p = (int)v;
+}
+
+/* --role router|station. */
+static void
+vigild_opt_role(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	(void)o;
+	if (proto_role_parse(arg, &args->sim.role) != 0 ||
+	    args->sim.role == ROLE_NONE)
+		vigild_usage_error("--role \"%s\" is not a role; give --role "
+		    "router or --role station", arg);
+}
+
+/* --time-scale X: scenario seconds per real second. */
+static void
+vigild_opt_time_scale(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	double	 scale;
+	char	*end;
+
+	(void)o;
+	errno = 0;
+	scale = strtod(arg, &end);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0 ||
+	    !isfinite(scale) || scale <= 0 || scale > 10000)
+		vigild_usage_error("--time-scale \"%s\" is not a number above "
+		    "0 and at most 10000; it is scenario seconds per real "
+		    "second, for example --time-scale 60", arg);
+	args->sim.time_scale = scale;
+}
+
+/* --start HH:MM:SS. */
+static void
+vigild_opt_start(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	char	cause[256];
+
+	(void)o;
+	if (util_parse_clock(arg, &args->sim.start_s, cause,
+	    sizeof cause) != 0)
+		vigild_usage_error("--start: %s", cause);
+}
+
+/* --scenario NAME, one of the simulator's (not "node", vigild node's). */
+static void
+vigild_opt_scenario(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	char	names[256] = "", *p;
+	size_t	i, n = 0, left = 0;
+
+	(void)o;
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, "node") == 0)
+			continue;
+		if (strcmp(sim_scenarios[i].name, arg) == 0) {
+			args->sim.scenario = arg;
+			return;
+		}
+		left++;
+	}
+	for (i = 0; i < sim_nscenarios; i++) {
+		if (strcmp(sim_scenarios[i].name, "node") == 0)
+			continue;
+		p = names + strlen(names);
+		util_format(p, sizeof names - (size_t)(p - names), "%s%s",
+		    util_list_sep(n, left, 1), sim_scenarios[i].name);
+		n++;
+	}
+	vigild_usage_error("--scenario \"%s\" is not a scenario; give %s "
+	    "(vigild help lists them)", arg, names);
+}
+
+/* --listen-address ADDR: a loopback address for every node. */
+static void
+vigild_opt_address(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	char	given[128];
+
+	(void)o;
+	util_format(given, sizeof given, "--listen-address %s", arg);
+	vigild_parse_address(given, arg, "--listen-address 127.0.0.1",
+	    args->address, sizeof args->address);
+}
+
+/* A bare option (--help, --version): the int at o->off becomes 1. */
+static void
+vigild_opt_bare(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	(void)arg;
+	*(int *)(void *)((char *)args + o->off) = 1;
+}
+
+/*
+ * An option getopt_long refused (c is ':' for a missing value); bad is
+ * the word at fault, if known.  Exits 2 with a sentence.
+ */
+static void
+vigild_bad_option(const char *cmd, int which, int c, const char *bad)
+{
+	const struct vigild_opt	*o;
+
+	if (c == ':')
+		vigild_usage_error("vigild %s: %s needs a value; run "
+		    "\"vigild help\" for the options", cmd,
+		    bad != NULL ? bad : "the last option");
+	if (bad == NULL || strncmp(bad, "--", 2) != 0)
+		vigild_usage_error("vigild %s: \"%s\" is not an option; "
+		    "options are long, such as --fleet-file FILE (run "
+		    "\"vigild help\")", cmd, bad != NULL ? bad : "?");
+	if ((o = vigild_find_opt(bad + 2)) != NULL && (~o->commands & which))
+		vigild_usage_error("vigild %s: %s belongs to \"vigild %s\", "
+		    "not \"vigild %s\"; run \"vigild help\" for the options",
+		    cmd, bad, which == VIGILD_NODE ? "fleet" : "node", cmd);
+	vigild_usage_error("vigild %s: %s is not an option; run \"vigild "
+	    "help\" for the options", cmd, bad);
+}
+
+/* What the options of cmd need together, or exit 2 with a sentence. */
+static void
+vigild_parse_done(const char *cmd, struct vigild_args *args)
+{
+	const char	*id = args->sim.id, *role;
+	size_t		 n;
+
+	if (strcmp(cmd, "node") != 0) {
+		if (args->fleet_file == NULL)
+			vigild_usage_error("vigild fleet needs --fleet-file "
+			    "FILE: vigild writes the nodes' websocket URLs "
+			    "there for \"vigil --fleet FILE\" to read");
+		return;
+	}
+	if (args->sim.role == ROLE_NONE)
+		vigild_usage_error("vigild node needs --role router or --role "
+		    "station");
+	if (id == NULL)
+		vigild_usage_error("vigild node needs --id, the node's name, "
+		    "for example --id r1");
+	vigild_check_word("--id", id, PROTO_ID_MAX - 1, "/");
+	role = proto_role_name(args->sim.role);
+	n = strlen(role);
+	if (strchr(id, '/') != NULL && (strncmp(id, role, n) != 0 ||
+	    id[n] != '/' || strchr(id + n + 1, '/') != NULL ||
+	    id[n + 1] == '\0'))
+		vigild_usage_error("--id %s does not fit --role %s; give the "
+		    "bare name (--id r1) or %s/NAME", id, role, role);
+	if (args->nflags > 0) {
+		args->sim.flags = args->flags;
+		args->sim.nflags = args->nflags;
+	}
+}
+
 /* Parse the command line into args, or exit 2 with a sentence. */
 static void
 vigild_parse(int argc, char **argv, struct vigild_args *args)
 {
-	const struct option	*table, *other, *o;
-	const char		*cmd, *othercmd, *bad;
-	char			 cause[256], given[128];
-	size_t			 i;
-	int			 c, seen_role = 0, seen_id = 0, known;
-	double			 scale;
-	char			*end;
+	struct option	 longopts[nitems(vigild_opts) + 1];
+	const char	*cmd;
+	size_t		 i, n = 0;
+	int		 c, which;
 
 	memset(args, 0, sizeof *args);
 	args->sim.start_s = -1;
+	args->reserve_mb = (size_t)(COMMAND_DEFAULT_RESERVE >> 20);
 	util_copy(args->address, sizeof args->address, "127.0.0.1");
-
 	if (argc < 2) {
 		fputs(vigild_usage, stderr);
 		fputs("vigild: say what to run: \"vigild fleet --fleet-file "
@@ -464,203 +733,54 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 		    stderr);
 		exit(VIGILD_EXIT_USAGE);
 	}
-	cmd = argv[1];
+	cmd = args->command = argv[1];
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
-		args->help = 1;
+		args->help = argc > 2 && strcmp(argv[2], "scenarios") == 0 ?
+		    2 : 1;
+		return;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		args->version = 1;
 		return;
 	}
 	if (strcmp(cmd, "node") == 0) {
-		table = vigild_node_options;
-		other = vigild_fleet_options;
-		othercmd = "fleet";
+		which = VIGILD_NODE;
 		args->sim.scenario = "node";
 	} else if (strcmp(cmd, "fleet") == 0) {
-		table = vigild_fleet_options;
-		other = vigild_node_options;
-		othercmd = "node";
+		which = VIGILD_FLEET;
 		args->sim.scenario = "calm";
 	} else
 		vigild_usage_error("\"%s\" is not a vigild command; run "
 		    "\"vigild node ...\", \"vigild fleet ...\" or \"vigild "
 		    "help\"", cmd);
-	args->command = cmd;
 
+	/* getopt_long's table: this command's options, by index. */
+	memset(longopts, 0, sizeof longopts);
+	for (i = 0; i < nitems(vigild_opts); i++) {
+		if (~vigild_opts[i].commands & which)
+			continue;
+		longopts[n].name = vigild_opts[i].name;
+		longopts[n].has_arg = vigild_opts[i].bare ? no_argument :
+		    required_argument;
+		longopts[n++].val = VIGILD_OPT_BASE + (int)i;
+	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, ":", table, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROLE:
-			if (proto_role_parse(optarg, &args->sim.role) != 0 ||
-			    args->sim.role == ROLE_NONE)
-				vigild_usage_error("--role \"%s\" is not a "
-				    "role; give --role router or --role "
-				    "station", optarg);
-			seen_role = 1;
-			break;
-		case OPT_ID:
-			args->sim.id = optarg;
-			seen_id = 1;
-			break;
-		case OPT_LISTEN:
-			vigild_parse_listen(optarg, args);
-			break;
-		case OPT_GROUP:
-			vigild_check_word("--group", optarg,
-			    PROTO_NAME_MAX - 1, NULL);
-			args->sim.group = optarg;
-			break;
-		case OPT_BUILD:
-			vigild_check_word("--build", optarg,
-			    PROTO_NAME_MAX - 1, "+:");
-			args->sim.build = optarg;
-			break;
-		case OPT_FLAG:
-			vigild_parse_flag(optarg, args);
-			break;
-		case OPT_TIME_SCALE:
-			errno = 0;
-			scale = strtod(optarg, &end);
-			if (optarg[0] == '\0' || *end != '\0' || errno != 0 ||
-			    !isfinite(scale) || scale <= 0 || scale > 10000)
-				vigild_usage_error("--time-scale \"%s\" is "
-				    "not a number above 0 and at most "
-				    "10000; it is scenario seconds per real "
-				    "second, for example --time-scale 60",
-				    optarg);
-			args->sim.time_scale = scale;
-			break;
-		case OPT_START:
-			if (util_parse_clock(optarg, &args->sim.start_s,
-			    cause, sizeof cause) != 0)
-				vigild_usage_error("--start: %s", cause);
-			break;
-		case OPT_FLEET_FILE:
-			if (optarg[0] == '\0')
-				vigild_usage_error("--fleet-file is empty; "
-				    "give a file name, for example "
-				    "--fleet-file /tmp/fleet");
-			args->fleet_file = optarg;
-			break;
-		case OPT_SCENARIO:
-			known = 0;
-			for (i = 0; i < sim_nscenarios; i++) {
-				if (strcmp(sim_scenarios[i].name, "node") != 0
-				    && strcmp(sim_scenarios[i].name,
-				    optarg) == 0)
-					known = 1;
-			}
-			if (!known)
-				vigild_usage_error("--scenario \"%s\" is not "
-				    "a scenario; give calm, knight or "
-				    "capital (vigild help lists them)",
-				    optarg);
-			args->sim.scenario = optarg;
-			break;
-		case OPT_BASE_PORT:
-			args->port = (int)vigild_parse_number("--base-port",
-			    optarg, 0, 65535, "9001");
-			break;
-		case OPT_LISTEN_ADDRESS:
-			util_format(given, sizeof given,
-			    "--listen-address %s", optarg);
-			vigild_parse_address(given, optarg,
-			    "--listen-address 127.0.0.1", args->address,
-			    sizeof args->address);
-			break;
-		case OPT_ROUTERS:
-			args->sim.routers = (int)vigild_parse_number(
-			    "--routers", optarg, 1, VIGILD_MAX_NODES, "8");
-			break;
-		case OPT_STATIONS:
-			args->sim.stations = (int)vigild_parse_number(
-			    "--stations", optarg, 1, VIGILD_MAX_NODES, "38");
-			break;
-		case OPT_DEVICES:
-			args->sim.devices = (size_t)vigild_parse_number(
-			    "--devices", optarg, 1, STATION_MAX_DEVICES,
-			    "100");
-			break;
-		case OPT_TRUST:
-			if (optarg[0] == '\0')
-				vigild_usage_error("--trust is empty; give the "
-				    "trust file, for example --trust "
-				    "/etc/vigil/operators");
-			args->trust = optarg;
-			break;
-		case OPT_AUDIT:
-			if (optarg[0] == '\0')
-				vigild_usage_error("--audit is empty; give a "
-				    "file name, for example --audit "
-				    "/var/lib/vigil/r8.audit");
-			args->audit = optarg;
-			break;
-		case OPT_AUDIT_DIR:
-			if (optarg[0] == '\0')
-				vigild_usage_error("--audit-dir is empty; give "
-				    "a directory, for example --audit-dir "
-				    "/var/lib/vigil");
-			args->audit_dir = optarg;
-			break;
-		case OPT_HELP:
-			args->help = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, ":", longopts,
+	    NULL)) != -1) {
+		if (c < VIGILD_OPT_BASE)
+			vigild_bad_option(cmd, which, c, argv[optind]);
+		i = (size_t)(c - VIGILD_OPT_BASE);
+		vigild_opts[i].parse(&vigild_opts[i], optarg, args);
+		if (args->help || args->version)
 			return;
-		case ':':
-			bad = argv[optind];
-			vigild_usage_error("vigild %s: %s needs a value; run "
-			    "\"vigild help\" for the options", cmd,
-			    bad != NULL ? bad : "the last option");
-		default:
-			bad = argv[optind];
-			if (bad == NULL || strncmp(bad, "--", 2) != 0)
-				vigild_usage_error("vigild %s: \"%s\" is not "
-				    "an option; options are long, such as "
-				    "--fleet-file FILE (run \"vigild help\")",
-				    cmd, bad != NULL ? bad : "?");
-			o = vigild_find_option(other, bad + 2);
-			if (o != NULL)
-				vigild_usage_error("vigild %s: %s belongs to "
-				    "\"vigild %s\", not \"vigild %s\"; run "
-				    "\"vigild help\" for the options", cmd,
-				    bad, othercmd, cmd);
-			vigild_usage_error("vigild %s: %s is not an option; "
-			    "run \"vigild help\" for the options", cmd, bad);
-		}
 	}
 	if (optind < argc - 1)
 		vigild_usage_error("vigild %s: unexpected argument \"%s\"; "
 		    "every setting is an option such as --fleet-file FILE",
 		    cmd, argv[optind + 1]);
-
-	if (strcmp(cmd, "node") == 0) {
-		if (!seen_role)
-			vigild_usage_error("vigild node needs --role router "
-			    "or --role station");
-		if (!seen_id)
-			vigild_usage_error("vigild node needs --id, the "
-			    "node's name, for example --id r1");
-		vigild_check_word("--id", args->sim.id, PROTO_ID_MAX - 1,
-		    "/");
-		if (strchr(args->sim.id, '/') != NULL) {
-			const char	*role;
-
-			role = proto_role_name(args->sim.role);
-			if (strncmp(args->sim.id, role, strlen(role)) != 0 ||
-			    args->sim.id[strlen(role)] != '/' ||
-			    strchr(args->sim.id + strlen(role) + 1, '/') !=
-			    NULL || args->sim.id[strlen(role) + 1] == '\0')
-				vigild_usage_error("--id %s does not fit "
-				    "--role %s; give the bare name (--id r1) "
-				    "or %s/NAME", args->sim.id, role, role);
-		}
-		if (args->nflags > 0) {
-			args->sim.flags = args->flags;
-			args->sim.nflags = args->nflags;
-		}
-	} else if (args->fleet_file == NULL)
-		vigild_usage_error("vigild fleet needs --fleet-file FILE: "
-		    "vigild writes the nodes' websocket URLs there for "
-		    "\"vigil --fleet FILE\" to read");
+	vigild_parse_done(cmd, args);
 }
 
 /*
@@ -824,26 +944,11 @@ vigild_say_commands(const struct vigild_args *args,
 		    "to %s\n", args->trust);
 }
 
-/* Parse, build the fleet, listen, say where, serve until signalled. */
-int
-main(int argc, char **argv)
+/* SIGINT and SIGTERM stop the server; a console gone away is no signal. */
+static void
+vigild_signals(void)
 {
-	struct vigild_args	 args;
-	struct sigaction	 sa;
-	struct sim		*sim;
-	struct server		*server;
-	struct opkey_trust	 trust;
-	struct audit		**audits;
-	char			*cause = NULL, clock[16];
-	int64_t			 clock_ms;
-	size_t			 i, n;
-	int			 rc;
-
-	vigild_parse(argc, argv, &args);
-	if (args.help) {
-		vigild_print_help(stdout);
-		return (0);
-	}
+	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
@@ -852,7 +957,60 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
 
+/* Say where each node listens and what runs, at scenario clock_ms. */
+static void
+vigild_say_started(const struct vigild_args *args, const struct sim *sim,
+    const struct server *server, int64_t clock_ms)
+{
+	char	clock[16];
+	size_t	i, n = sim_nnodes(sim);
+
+	for (i = 0; i < n; i++)
+		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
+		    args->address, server_port(server, i));
+	util_clock_text(clock_ms, clock, sizeof clock);
+	if (strcmp(args->command, "fleet") == 0)
+		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
+		    "file %s\n", sim_scenario_name(sim), n, clock,
+		    sim_time_scale(sim), args->fleet_file);
+	else
+		printf("node %s: clock %s, time scale %g%s%s\n",
+		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
+		    args->fleet_file != NULL ? "; fleet file " : "",
+		    args->fleet_file != NULL ? args->fleet_file : "");
+}
+
+/* Parse, build the fleet, listen, say where, serve until signalled. */
+int
+main(int argc, char **argv)
+{
+	struct vigild_args	 args;
+	struct sim		*sim;
+	struct server		*server;
+	struct opkey_trust	 trust;
+	struct audit		**audits;
+	char			*cause = NULL;
+	int64_t			 clock_ms;
+	size_t			 n;
+	int			 rc;
+
+	vigild_parse(argc, argv, &args);
+	if (args.help == 2) {
+		vigild_print_scenarios(stdout);
+		return (0);
+	}
+	if (args.help) {
+		vigild_print_help(stdout);
+		return (0);
+	}
+	if (args.version) {
+		printf("vigild %s\n", VIGIL_VERSION);
+		return (0);
+	}
+
+	vigild_signals();
 	memset(&trust, 0, sizeof trust);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
 	    &cause) != 0) {
@@ -893,7 +1051,8 @@ main(int argc, char **argv)
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
-	server_commands(server, args.trust != NULL ? &trust : NULL, audits);
+	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
+	    (uint64_t)args.reserve_mb << 20);
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
 	    sim, server, args.address, clock_ms, &cause) != 0) {
 		fprintf(stderr, "vigild: %s\n", cause);
@@ -904,20 +1063,7 @@ main(int argc, char **argv)
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_RUNTIME);
 	}
-
-	for (i = 0; i < n; i++)
-		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
-		    args.address, server_port(server, i));
-	util_clock_text(clock_ms, clock, sizeof clock);
-	if (strcmp(args.command, "fleet") == 0)
-		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
-		    "file %s\n", sim_scenario_name(sim), n, clock,
-		    sim_time_scale(sim), args.fleet_file);
-	else
-		printf("node %s: clock %s, time scale %g%s%s\n",
-		    sim_node_id(sim, 0), clock, sim_time_scale(sim),
-		    args.fleet_file != NULL ? "; fleet file " : "",
-		    args.fleet_file != NULL ? args.fleet_file : "");
+	vigild_say_started(&args, sim, server, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
 	fflush(stdout);
 

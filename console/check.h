@@ -5,7 +5,11 @@
  * reads.  check_run() evaluates them all against the model: a condition
  * that holds raises (or refreshes) its alert, one that no longer holds
  * clears it.  Warnings a backend raises itself arrive through
- * check_backend_alert().
+ * check_backend_alert(), which check_watch() hands the fleet.
+ *
+ * The arrows run one way: the checks read the model, the model never
+ * calls the checks.  The console's timer calls check_tick(): the model,
+ * then the rules.
  */
 #ifndef VIGIL_CHECK_H
 #define VIGIL_CHECK_H
@@ -31,7 +35,7 @@ struct node;
 struct check_rule {
 	const char	*name;		/* "flag-drift" */
 	const char	*summary;	/* one line for help and man page */
-	/* Raise alerts through check_raise(); mark is the run's stamp. */
+	/* Raise alerts through check_emit() in check.c. */
 	void		(*run)(struct fleet *fleet, int64_t now_ms,
 			    int64_t wall_ms);
 };
@@ -42,9 +46,21 @@ extern const size_t check_nrules;
 /*
  * Evaluate every rule at monotonic now_ms, wall time wall_ms.  Alerts of
  * these rules not raised in this run are cleared.  Changes are reported
- * through fleet->notify and mark the fleet dirty.
+ * to the alerts' listener (see alert.h), which marks the fleet dirty.
  */
 void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+/*
+ * The console's timer at monotonic now_ms, wall time wall_ms: age the
+ * model (fleet_tick), then evaluate the rules on what it now holds.
+ */
+void	 check_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
+
+/*
+ * Have fleet hand every warning a backend raises or clears to
+ * check_backend_alert() as it arrives.
+ */
+void	 check_watch(struct fleet *fleet);
 
 /*
  * Take a warning a backend raised (or cleared) about node.  It stands on
@@ -54,14 +70,5 @@ void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
  */
 void	 check_backend_alert(struct fleet *fleet, struct node *node,
 	    const struct proto_alert *pa, int64_t wall_ms);
-
-/*
- * Used by rules: raise an alert of rule about nodes (n of them) with
- * printf-style text; cause and action are plain sentences.
- */
-void	 check_raise(struct fleet *fleet, const char *rule,
-	    enum proto_severity sev, const char *const *nodes, size_t n,
-	    int64_t wall_ms, const char *cause, const char *action,
-	    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 
 #endif

@@ -2,8 +2,9 @@
  * cmd.h: the console's side of two-person commands: the operator's key,
  * building a command document from what the fleet model shows, signing
  * propose, approve and cancel messages, sending them to the targets'
- * backends and following their answers, and the review text a second
- * operator reads before signing.
+ * backends through a send function its caller gives, and following their
+ * answers.  The document itself (building it, the review text a second
+ * operator reads, whether it can be approved) is cmd-doc.h.
  *
  * The console is a convenience, not a trust boundary: every rule is
  * enforced by each target backend (backend/command.h), so nothing here
@@ -23,14 +24,9 @@
 #include "proto.h"
 
 struct fleet;
-struct fleet_proposal;
-struct loop;
-struct node;
 struct opkey;
 
 #define CMD_NAME_MAX		PROTO_OPERATOR_MAX
-#define CMD_DEFAULT_TTL_MS	(5 * 60 * 1000LL)	/* a proposal's life */
-#define CMD_CANCEL_PREFIX	"vigil.v1 cancel "	/* + id: signed */
 
 /* An operator at this console: their name and private key. */
 struct cmd_operator {
@@ -50,28 +46,6 @@ struct cmd_operator {
 int	 cmd_operator_load(struct cmd_operator *op, const char *key_path,
 	    const char *name, char **cause);
 void	 cmd_operator_free(struct cmd_operator *op);
-
-/*
- * Fill t with node's id, build and state as the fleet model shows them:
- * for a router the state of its latest stats ("running", "halting",
- * "killed"), for a station "running"; what a backend compares before it
- * acts.
- */
-void	 cmd_target_seen(const struct node *node,
-	    struct proto_command_target *t);
-
-/*
- * Build the command document for action on the n nodes (ids), each as
- * the fleet model shows it now, with reason, proposer, a fresh random
- * id, created at wall time wall_ms and expiring ttl_ms later.  Returns
- * 0, or -1 and an allocated sentence in *cause (an action no backend
- * knows, a node not in the model or not heard from, a node named twice,
- * too many nodes, a reason too long, a ttl out of bounds).
- */
-int	 cmd_build(const struct fleet *fleet, const char *action,
-	    const char *const *nodes, size_t n, const char *reason,
-	    const char *proposer, int64_t wall_ms, int64_t ttl_ms,
-	    struct proto_command *cmd, char **cause);
 
 /*
  * The frames, signed by op: propose (document and the first signature),
@@ -94,10 +68,12 @@ char	*cmd_fire_frame(const struct cmd_operator *op, const char *id,
 struct cmd_target {
 	char	node[PROTO_ID_MAX];
 	int	done;
-	int	ok;			/* answered with the hoped outcome */
-	char	outcome[16];		/* "accepted", "refused",
-					   "unreachable", ... */
-	char	text[PROTO_TEXT_MAX];	/* the backend's words */
+	int			ok;		/* answered with the
+						   hoped outcome */
+	int			unreached;	/* no answer can come */
+	enum proto_outcome	outcome;	/* the answer, if reached */
+	char			text[PROTO_TEXT_MAX];	/* the backend's
+							   words */
 };
 
 /* A command message sent to its targets, and their answers so far. */
@@ -106,8 +82,8 @@ struct cmd_track {
 	char			 action[16];
 	char			 message[16];	/* "propose", "approve",
 						   "cancel" */
-	const char		*hoped;		/* "accepted", "executed",
-						   "cancelled" */
+	enum proto_outcome	 hoped;		/* accepted, executed,
+						   cancelled */
 	uint64_t		 after_seq;	/* results before it are old */
 	struct cmd_target	*targets;
 	size_t			 ntargets;
@@ -123,13 +99,22 @@ void	 cmd_track_init(struct cmd_track *t, const char *message,
 void	 cmd_track_free(struct cmd_track *t);
 
 /*
- * Send frame once to each backend link that carries a target (one
- * websocket may carry several nodes).  A target the model does not know
- * or whose link is not up, or a link that will not take the frame, is
- * done at once as "unreachable" with the reason.  Returns how many links
- * the frame was queued on.
+ * How a message leaves for backend link link: queue frame (len bytes)
+ * and return 0, or return -1 with an allocated sentence in *cause, or
+ * NULL in *cause when the link is not up.  The event loop gives one
+ * (loop_send_up), so this module never reaches the loop.
  */
-size_t	 cmd_send(struct cmd_track *t, struct loop *loop,
+typedef int cmd_send_cb(void *arg, size_t link, const char *frame,
+    size_t len, char **cause);
+
+/*
+ * Send frame once, through send with arg, to each backend link that
+ * carries a target (one websocket may carry several nodes).  A target
+ * the model does not know or whose link is not up, or a link that will
+ * not take the frame, is done at once as "unreachable" with the reason.
+ * Returns how many links the frame was queued on.
+ */
+size_t	 cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 	    const struct fleet *fleet, const char *frame);
 
 /*
@@ -158,55 +143,5 @@ enum cmd_outcome {
  */
 enum cmd_outcome cmd_outcome(const struct cmd_target *t, const char *what,
 	    char *buf, size_t len);
-
-/*
- * May proposal p be approved (approving) or cancelled now?  Returns 0,
- * or -1 with an allocated sentence in *cause: nodes hold different
- * documents under its id, its document does not read, or it is no
- * longer pending.
- */
-int	 cmd_actionable(const struct fleet_proposal *p, int approving,
-	    char **cause);
-
-struct proto_plan;
-struct proto_plan_request;
-
-/*
- * The request of a rollback (to BUILD) or flag change (set "NAME=on" or
- * "NAME=off"), with an override code path or NULL, as vigil plan and
- * vigil propose take them.  Returns 0, or -1 with an allocated sentence
- * in *cause naming the option that is missing or wrong.
- */
-int	 cmd_plan_request(const char *action, const char *to, const char *set,
-	    const char *override, struct proto_plan_request *req,
-	    char **cause);
-
-/*
- * The plan of req on nodes, from every hello the fleet holds (so the
- * role's other nodes count for "more than one build"); a node not heard
- * is a problem.  Allocated; the caller frees it.
- */
-struct proto_plan *cmd_plan(const struct fleet *fleet,
-	    const struct proto_plan_request *req, const char *const *nodes,
-	    size_t n);
-
-/*
- * The plan as lines for a person, each indented by indent: each target's
- * build and enabled flags' code before and after, the role's builds
- * afterwards, and every reason a backend would refuse it.  Allocated.
- */
-char	*cmd_plan_text(const struct proto_plan *plan, const char *indent);
-
-/*
- * The review of proposal p at wall time wall_ms, as lines for a person:
- * its id, action and what it does, each target with the build and state
- * the proposer saw (and what the node shows now when that differs),
- * the reason, the proposer and who has signed, when it was made and the
- * time left, which nodes hold it, any problem that forbids approving
- * it, the plan of a rollback or flag change, then the exact document.
- * Allocated; never NULL.
- */
-char	*cmd_review_text(const struct fleet *fleet,
-	    const struct fleet_proposal *p, int64_t wall_ms);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "desk.h"
 #include "fleet.h"
 #include "proto.h"
@@ -16,6 +17,8 @@
 struct desk {
 	struct fleet			*fleet;
 	const struct cmd_operator	*op;
+	cmd_send_cb			*send;
+	void				*send_arg;
 	int				 busy;
 	int64_t				 started_ms;	/* monotonic */
 	const char			*what;		/* "the approval" */
@@ -23,22 +26,26 @@ struct desk {
 	struct cmd_track		 track;
 };
 
-static int	 desk_by_id(struct desk *, struct loop *, const char *, int,
-		    char **);
+static int	 desk_by_id(struct desk *, const char *, int, char **);
 static int	 desk_ready(struct desk *, char **);
-static int	 desk_send(struct desk *, struct loop *, const char *,
-		    const char *, char *, char **);
+static const struct fleet_proposal *desk_held(struct desk *, const char *, int,
+		    char **);
+static int	 desk_send(struct desk *, const char *, const char *, char *,
+		    char **);
 static char	*desk_targets(const struct proto_command *);
 
 /* Make the desk. */
 struct desk *
-desk_create(struct fleet *fleet, const struct cmd_operator *op)
+desk_create(struct fleet *fleet, const struct cmd_operator *op,
+    cmd_send_cb *send, void *send_arg)
 {
 	struct desk	*desk;
 
 	desk = xcalloc(1, sizeof *desk);
 	desk->fleet = fleet;
 	desk->op = op != NULL && op->key != NULL ? op : NULL;
+	desk->send = send;
+	desk->send_arg = send_arg;
 	return (desk);
 }
 
@@ -51,13 +58,6 @@ desk_free(struct desk *desk)
 	if (desk->busy)
 		cmd_track_free(&desk->track);
 	free(desk);
-}
-
-/* Is a command in flight? */
-int
-desk_busy(const struct desk *desk)
-{
-	return (desk->busy);
 }
 
 /* Refuse with a sentence when there is no key or a command in flight. */
@@ -102,14 +102,15 @@ desk_targets(const struct proto_command *cmd)
  * line in *text says what left; frame is freed either way.
  */
 static int
-desk_send(struct desk *desk, struct loop *loop, const char *message,
-    const char *what, char *frame, char **text)
+desk_send(struct desk *desk, const char *message, const char *what,
+    char *frame, char **text)
 {
 	char	*targets;
 	size_t	 links;
 
 	cmd_track_init(&desk->track, message, &desk->cmd);
-	links = cmd_send(&desk->track, loop, desk->fleet, frame);
+	links = cmd_send(&desk->track, desk->send, desk->send_arg, desk->fleet,
+	    frame);
 	free(frame);
 	desk->busy = 1;
 	desk->what = what;
@@ -129,22 +130,21 @@ desk_send(struct desk *desk, struct loop *loop, const char *message,
 
 /* Build, sign and send a proposal. */
 int
-desk_propose(struct desk *desk, struct loop *loop, const char *action,
-    const char *const *nodes, size_t n, const char *reason, int64_t wall_ms,
-    int64_t ttl_ms, const struct proto_plan_request *req, char **text)
+desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 {
 	char	*doc, *frame, *cause = NULL;
 
 	if (desk_ready(desk, text) != 0)
 		return (-1);
-	if (cmd_build(desk->fleet, action, nodes, n, reason, desk->op->name,
-	    wall_ms, ttl_ms, &desk->cmd, &cause) != 0) {
+	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
+	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
+	    &cause) != 0) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
 		return (-1);
 	}
-	if (req != NULL)
-		proto_plan_request_args(req, &desk->cmd);
+	if (dp->req != NULL)
+		proto_plan_request_args(dp->req, &desk->cmd);
 	doc = proto_command_encode(&desk->cmd);
 	frame = cmd_propose_frame(desk->op, doc, &cause);
 	free(doc);
@@ -153,32 +153,49 @@ desk_propose(struct desk *desk, struct loop *loop, const char *action,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "propose", "the proposal", frame,
+	return (desk_send(desk, "propose", "the proposal", frame,
 	    text));
+}
+
+/*
+ * The proposal id that the operator may now approve (approving) or
+ * cancel, when the desk is ready; else NULL and, in *text, why not.
+ */
+static const struct fleet_proposal *
+desk_held(struct desk *desk, const char *id, int approving, char **text)
+{
+	const struct fleet_proposal	*p;
+	const char			*not;
+	char				*cause = NULL;
+
+	if (desk_ready(desk, text) != 0)
+		return (NULL);
+	not = approving ? "not approved" : "not cancelled";
+	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+	    strcmp(p->id, id) != 0) {
+		*text = xasprintf("%s: no node holds proposal %s any more "
+		    "(executed, cancelled or expired)%s", not, id, approving ?
+		    "; nothing was signed or sent" : "");
+		return (NULL);
+	}
+	if (cmd_actionable(p, approving, &cause) != 0) {
+		*text = xasprintf("%s: %s", not, cause);
+		free(cause);
+		return (NULL);
+	}
+	return (p);
 }
 
 /* Sign the reviewed document and send the approval. */
 int
-desk_approve(struct desk *desk, struct loop *loop, const char *id,
-    const char *document, char **text)
+desk_approve(struct desk *desk, const char *id, const char *document,
+    char **text)
 {
 	const struct fleet_proposal	*p;
 	char				*frame, *cause = NULL;
 
-	if (desk_ready(desk, text) != 0)
+	if ((p = desk_held(desk, id, 1, text)) == NULL)
 		return (-1);
-	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
-	    strcmp(p->id, id) != 0) {
-		*text = xasprintf("not approved: no node holds proposal %s "
-		    "any more (executed, cancelled or expired); nothing was "
-		    "signed or sent", id);
-		return (-1);
-	}
-	if (cmd_actionable(p, 1, &cause) != 0) {
-		*text = xasprintf("not approved: %s", cause);
-		free(cause);
-		return (-1);
-	}
 	if (document == NULL || strcmp(p->document, document) != 0) {
 		*text = xasprintf("not approved: the document of proposal %s "
 		    "is not the one you reviewed; nothing was signed or "
@@ -192,52 +209,51 @@ desk_approve(struct desk *desk, struct loop *loop, const char *id,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, "approve", "the approval", frame,
+	return (desk_send(desk, "approve", "the approval", frame,
 	    text));
 }
 
 /* Sign and send a cancellation. */
 int
-desk_cancel(struct desk *desk, struct loop *loop, const char *id,
-    char **text)
+desk_cancel(struct desk *desk, const char *id, char **text)
 {
-	return (desk_by_id(desk, loop, id, 0, text));
+	return (desk_by_id(desk, id, 0, text));
 }
 
 /* Sign and send the fire of an armed kill. */
 int
-desk_fire(struct desk *desk, struct loop *loop, const char *id, char **text)
+desk_fire(struct desk *desk, const char *id, char **text)
 {
-	return (desk_by_id(desk, loop, id, 1, text));
+	return (desk_by_id(desk, id, 1, text));
 }
 
 /* A cancel, or (fire) a fire: one signature over the verb and the id. */
 static int
-desk_by_id(struct desk *desk, struct loop *loop, const char *id, int fire,
-    char **text)
+desk_by_id(struct desk *desk, const char *id, int fire, char **text)
 {
 	const struct fleet_proposal	*p;
 	const char			*not = fire ? "not fired" :
 					    "not cancelled";
 	char				*frame, *cause = NULL;
 
-	if (desk_ready(desk, text) != 0)
-		return (-1);
-	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
-	    strcmp(p->id, id) != 0) {
-		*text = xasprintf("%s: no node holds proposal %s any more "
-		    "(executed, cancelled or expired)", not, id);
-		return (-1);
-	}
-	if (fire && strcmp(p->status, "armed") != 0) {
-		*text = xasprintf("%s: %.8s is %s, not an armed kill", not, id,
-		    p->status);
-		return (-1);
-	}
-	if (!fire && cmd_actionable(p, 0, &cause) != 0) {
-		*text = xasprintf("%s: %s", not, cause);
-		free(cause);
-		return (-1);
+	if (!fire) {
+		if ((p = desk_held(desk, id, 0, text)) == NULL)
+			return (-1);
+	} else {
+		if (desk_ready(desk, text) != 0)
+			return (-1);
+		if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+		    strcmp(p->id, id) != 0) {
+			*text = xasprintf("%s: no node holds armed kill %s any "
+			    "more (fired, disarmed or its window closed)", not,
+			    id);
+			return (-1);
+		}
+		if (p->status != STATUS_ARMED) {
+			*text = xasprintf("%s: %.8s is %s, not an armed kill",
+			    not, id, proto_status_name(p->status));
+			return (-1);
+		}
 	}
 	desk->cmd = p->cmd;
 	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
@@ -247,7 +263,7 @@ desk_by_id(struct desk *desk, struct loop *loop, const char *id, int fire,
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, loop, fire ? "fire" : "cancel", fire ?
+	return (desk_send(desk, fire ? "fire" : "cancel", fire ?
 	    "the fire" : "the cancellation", frame, text));
 }
 

@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cmd_operator;
+#include "cmd.h"
+
 struct fleet;
-struct loop;
 struct proto_plan_request;
 struct desk;
 
@@ -28,41 +28,52 @@ struct desk;
 /*
  * Make the desk for fleet, signing as op (kept, not copied; NULL when
  * the console was started without a key, and then every command is
- * refused with a sentence saying how to give one).
+ * refused with a sentence saying how to give one), sending through send
+ * with send_arg (the loop's loop_send_up), so the desk never reaches the
+ * loop that owns it.
  */
 struct desk	*desk_create(struct fleet *fleet,
-		    const struct cmd_operator *op);
+		    const struct cmd_operator *op, cmd_send_cb *send,
+		    void *send_arg);
 void		 desk_free(struct desk *desk);
 
+/* What an operator proposes: action on nodes (n), why, and for how long. */
+struct desk_proposal {
+	const char		*action;
+	const char *const	*nodes;
+	size_t			 n;
+	const char		*reason;
+	int64_t			 wall_ms;	/* created then */
+	int64_t			 ttl_ms;	/* expiring this much later */
+	const struct proto_plan_request *req;	/* rollback, flag: what
+						   to; NULL otherwise */
+};
+
 /*
- * Propose action on the n nodes with reason, each bound to the build
- * and state the model shows now, expiring ttl_ms after wall_ms.  Returns
+ * Propose what dp says, each node bound to the build and state the
+ * model shows now.  Returns
  * 0 with a line saying what was sent in *text, or -1 with a sentence
  * saying why nothing was (no key, a command already in flight, a node
  * not heard from, a missing reason, signing failed).  *text is
  * allocated either way.  req gives a rollback's or flag change's
  * arguments (NULL for other actions).
  */
-int		 desk_propose(struct desk *desk, struct loop *loop,
-		    const char *action, const char *const *nodes, size_t n,
-		    const char *reason, int64_t wall_ms, int64_t ttl_ms,
-		    const struct proto_plan_request *req, char **text);
+int		 desk_propose(struct desk *desk,
+		    const struct desk_proposal *dp, char **text);
 
 /*
  * Approve proposal id, signing document: the bytes the operator
  * reviewed, which must still be what the fleet holds under id.  Returns
  * as desk_propose().
  */
-int		 desk_approve(struct desk *desk, struct loop *loop,
-		    const char *id, const char *document, char **text);
+int		 desk_approve(struct desk *desk, const char *id,
+		    const char *document, char **text);
 
 /* Cancel proposal id (the proposer's right).  Returns as desk_propose(). */
-int		 desk_cancel(struct desk *desk, struct loop *loop,
-		    const char *id, char **text);
+int		 desk_cancel(struct desk *desk, const char *id, char **text);
 
 /* Fire armed kill id (one operator).  Returns as desk_propose(). */
-int		 desk_fire(struct desk *desk, struct loop *loop,
-		    const char *id, char **text);
+int		 desk_fire(struct desk *desk, const char *id, char **text);
 
 /*
  * Follow the command in flight at monotonic now_ms.  Returns 1 when it
@@ -72,8 +83,5 @@ int		 desk_fire(struct desk *desk, struct loop *loop,
  */
 int		 desk_poll(struct desk *desk, int64_t now_ms, char **text,
 		    int *ok);
-
-/* Is a command waiting for its answers? */
-int		 desk_busy(const struct desk *desk);
 
 #endif

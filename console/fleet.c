@@ -4,15 +4,15 @@
  * Frames become decoded messages (proto.c), messages change nodes here,
  * and the timer ages nodes and runs the checks.  Every change a person
  * would want to know about leaves an event line on the node and, for a
- * change of state, build, flags or certificate, a notification; alerts
- * notify through check.c.  Nothing here blocks, draws or writes.
+ * change of state, build, flags or certificate, a notification; the
+ * alert module tells of alerts' changes through fleet_alert_changed().
+ * Nothing here blocks, draws or writes.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -37,6 +37,16 @@ struct fleet_peer {
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
+static int	 fleet_claimed(struct fleet *fleet, struct node *node,
+		    size_t link, int64_t wall_ms);
+static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
+		    int64_t wall_ms);
+static unsigned	 fleet_ring_push(unsigned *head, unsigned *n, unsigned cap);
+static void	 fleet_alert_changed(void *arg, const struct alert *a,
+		    enum alert_change change);
+static void	 fleet_tell(struct fleet *fleet, enum fleet_change what,
+		    const struct node *node, const struct alert *a,
+		    enum alert_change change);
 static struct node *fleet_heard(struct fleet *fleet, size_t link,
 		    const char *id, int64_t clock_ms, int64_t now_ms,
 		    int64_t wall_ms, int *changed);
@@ -76,7 +86,9 @@ static struct fleet_held *fleet_held_find(struct node *node,
 		    const char *id);
 static void	 fleet_held_trim(struct node *node);
 static int	 fleet_held_status(struct fleet *fleet, struct node *node,
-		    const char *id, const char *status, int64_t wall_ms);
+		    const char *id, enum proto_status status, int64_t wall_ms);
+static int	 fleet_result_final(const struct proto_result *,
+		    enum proto_status *);
 static void	 fleet_refused(struct fleet *fleet, struct node *node,
 		    const struct proto_result *r, int64_t wall_ms);
 static void	 fleet_proposals_free(struct fleet *fleet);
@@ -87,8 +99,10 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static double	 fleet_scale(const struct node *node);
+static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
 static double	 fleet_own_baseline(const struct node *node);
+static void	 fleet_tick_baselines(struct fleet *);
 static double	 fleet_median(const struct fleet_peer *p, size_t m,
 		    size_t skip);
 
@@ -120,6 +134,8 @@ fleet_init(struct fleet *fleet, const char *name)
 	memset(fleet, 0, sizeof *fleet);
 	util_copy(fleet->name, sizeof fleet->name, name != NULL ? name : "");
 	alert_set_init(&fleet->alerts);
+	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
+	hmap_init(&fleet->node_index);
 }
 
 /* Free everything the model holds; it is empty afterwards. */
@@ -136,6 +152,7 @@ fleet_free(struct fleet *fleet)
 	}
 	free(fleet->links);
 	free(fleet->nodes);
+	hmap_free(&fleet->node_index);
 	alert_set_free(&fleet->alerts);
 	memset(fleet, 0, sizeof *fleet);
 }
@@ -283,27 +300,48 @@ fleet_apply(struct fleet *fleet, size_t link, const struct proto_msg *msg,
 	return (0);
 }
 
-/* Find node id or add it on link, logging its arrival. */
+/*
+ * Find node id or add it on link, logging its arrival.  Returns NULL,
+ * counting the frame as ignored, when another link serves id or when
+ * adding it would pass a bound (fleet_claimed, fleet_room).
+ */
 static struct node *
 fleet_node_get(struct fleet *fleet, const char *id, size_t link,
     int64_t wall_ms, int *created)
 {
 	struct node	*node;
+	size_t		 i;
 
 	*created = 0;
-	if ((node = fleet_find(fleet, id)) != NULL)
-		return (node);
+	if (hmap_get(&fleet->node_index, id, &i)) {
+		node = &fleet->nodes[i];
+		if (node->link == link)
+			return (node);
+		fleet->links[link].ignored_frames++;
+		if (fleet_claimed(fleet, node, link, wall_ms))
+			fleet_event(node, wall_ms, "%s claimed it too and was "
+			    "refused; %s keeps it", fleet->links[link].url,
+			    fleet->links[node->link].url);
+		return (NULL);
+	}
+	if (!fleet_room(fleet, link, id, wall_ms)) {
+		fleet->links[link].ignored_frames++;
+		return (NULL);
+	}
 	if (fleet->nnodes == fleet->nodes_cap) {
 		fleet->nodes_cap = fleet->nodes_cap == 0 ? 16 :
 		    fleet->nodes_cap * 2;
 		fleet->nodes = xreallocarray(fleet->nodes, fleet->nodes_cap,
 		    sizeof *fleet->nodes);
 	}
+	hmap_put(&fleet->node_index, id, fleet->nnodes);
 	node = &fleet->nodes[fleet->nnodes++];
 	memset(node, 0, sizeof *node);
 	util_copy(node->id, sizeof node->id, id);
 	node->link = link;
+	fleet->links[link].nnodes++;
 	node->state = NODE_LIVE;
+	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_share_rate, FLEET_RATE_WINDOW_MS);
@@ -315,9 +353,152 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 }
 
 /*
+ * Link claims node, which another link serves.  The first link keeps
+ * it: a node does not change hands because a second backend says so,
+ * or a rogue could show any build it likes.  The first claim by each
+ * link raises one critical alert naming both backends; later frames
+ * cost only the count.  Returns 1 when this claim is news.
+ */
+static int
+fleet_claimed(struct fleet *fleet, struct node *node, size_t link,
+    int64_t wall_ms)
+{
+	const char	*owner = fleet->links[node->link].url;
+	const char	*rival = fleet->links[link].url;
+	struct alert	 a;
+
+	if (node->rival == link + 1)
+		return (0);
+	node->rival = link + 1;
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.rule, sizeof a.rule, "node-claimed");
+	util_format(a.code, sizeof a.code, "link-%zu", link);
+	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "backend %s speaks for %s, which "
+	    "backend %s already serves; the console keeps what %s says and "
+	    "ignores %s's frames about it", rival, node->id, owner, owner,
+	    rival);
+	util_copy(a.cause, sizeof a.cause, "Two backends claim one node: a "
+	    "gateway and the node's own vigild both serve it, the node moved "
+	    "while this console ran, or a backend is impersonating it.");
+	util_format(a.action, sizeof a.action, "Find out which backend "
+	    "really serves %s and stop the other; if the node truly moved, "
+	    "restart the console so that the new backend serves it.",
+	    node->id);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (1);
+}
+
+/*
+ * May link add node id?  Not past the nodes its hello declared
+ * (link_nodes, FLEET_LINK_NODES_DEFAULT before one does), nor past
+ * FLEET_MAX_NODES in all.  The first refusal raises one critical alert
+ * for the link or the console; later ones cost only the count.
+ */
+static int
+fleet_room(struct fleet *fleet, size_t link, const char *id,
+    int64_t wall_ms)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	struct alert		 a;
+	size_t			 cap;
+
+	cap = l->link_nodes > 0 ? (size_t)l->link_nodes :
+	    FLEET_LINK_NODES_DEFAULT;
+	if (l->nnodes < cap && fleet->nnodes < FLEET_MAX_NODES)
+		return (1);
+	if (l->nnodes >= cap ? l->over_bound : fleet->over_bound)
+		return (0);
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.nodes[0], sizeof a.nodes[0], id);
+	a.nnodes = a.nodes_total = 1;
+	if (l->nnodes >= cap) {
+		l->over_bound = 1;
+		util_copy(a.rule, sizeof a.rule, "link-nodes");
+		util_format(a.code, sizeof a.code, "link-%zu", link);
+		util_format(a.text, sizeof a.text, "backend %s speaks for more "
+		    "nodes than the %zu %s; %s and every further new node "
+		    "from it are ignored", l->url, cap, l->link_nodes > 0 ?
+		    "its hello declared in link_nodes" : "a backend may "
+		    "before a hello declares link_nodes", id);
+		util_copy(a.cause, sizeof a.cause, "The backend declares "
+		    "fewer nodes than it serves, or it floods the console "
+		    "with made-up node ids.");
+		util_copy(a.action, sizeof a.action, "Make the backend "
+		    "declare every node it carries in link_nodes, or stop "
+		    "it; see vigil-protocol(7).");
+	} else {
+		fleet->over_bound = 1;
+		util_copy(a.rule, sizeof a.rule, "fleet-nodes");
+		util_format(a.text, sizeof a.text, "the console holds %d "
+		    "nodes, as many as it may; %s from backend %s and every "
+		    "further new node are ignored", FLEET_MAX_NODES, id,
+		    l->url);
+		util_copy(a.cause, sizeof a.cause, "The backends together "
+		    "serve more nodes than one console watches, or one of "
+		    "them floods it with made-up node ids.");
+		util_copy(a.action, sizeof a.action, "Split the fleet "
+		    "between consoles, or find the backend that serves more "
+		    "nodes than it should and stop it.");
+	}
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (0);
+}
+
+/*
+ * The slot for a new entry in a ring of cap entries, head the oldest and
+ * n in use: the next free one, or the oldest once the ring is full.
+ */
+static unsigned
+fleet_ring_push(unsigned *head, unsigned *n, unsigned cap)
+{
+	unsigned	slot;
+
+	if (*n < cap)
+		return ((*head + (*n)++) % cap);
+	slot = *head;
+	*head = (*head + 1) % cap;
+	return (slot);
+}
+
+/*
+ * The alerts' listener: any change to an alert needs a redraw, and the
+ * watcher hears of all but an acknowledgement (which is the screen's
+ * business, not news about the fleet).
+ */
+static void
+fleet_alert_changed(void *arg, const struct alert *a,
+    enum alert_change change)
+{
+	struct fleet	*fleet = arg;
+
+	if (change == ALERT_ACKNOWLEDGED)
+		fleet->dirty = 1;
+	else
+		fleet_tell(fleet, FLEET_ALERT_CHANGED, NULL, a, change);
+}
+
+/*
+ * Mark the model dirty and tell the watcher, if any, what changed: the
+ * one place it is told from.
+ */
+static void
+fleet_tell(struct fleet *fleet, enum fleet_change what,
+    const struct node *node, const struct alert *a, enum alert_change change)
+{
+	fleet->dirty = 1;
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, what, node, a, change);
+}
+
+/*
  * A message about id arrived on link with node clock clock_ms: find or
  * create the node, note when it was heard and bring it back to live.
- * Sets *changed when a watcher should hear of it.
+ * Sets *changed when a watcher should hear of it.  Returns NULL when the
+ * link may not speak for id (fleet_node_get).
  */
 static struct node *
 fleet_heard(struct fleet *fleet, size_t link, const char *id,
@@ -326,13 +507,11 @@ fleet_heard(struct fleet *fleet, size_t link, const char *id,
 	struct node	*node;
 	int		 created;
 
+	*changed = 0;
 	node = fleet_node_get(fleet, id, link, wall_ms, &created);
+	if (node == NULL)
+		return (NULL);
 	*changed = created;
-	if (node->link != link) {
-		fleet_event(node, wall_ms, "now reported by %s (was %s)",
-		    fleet->links[link].url, fleet->links[node->link].url);
-		node->link = link;
-	}
 	node->last_heard_ms = now_ms;
 	node->clock_ms = clock_ms;
 	if (fleet_set_state(fleet, node, NODE_LIVE, wall_ms, NULL))
@@ -366,10 +545,7 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 static void
 fleet_notify_node(struct fleet *fleet, const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_NODE_CHANGED,
-		    node, NULL, ALERT_UNCHANGED);
+	fleet_tell(fleet, FLEET_NODE_CHANGED, node, NULL, ALERT_UNCHANGED);
 }
 
 /* The flag called name in hello h, or NULL. */
@@ -454,8 +630,13 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 	struct node			*node;
 	int				 changed;
 
+	/* What the hello declares bounds the nodes this link may add. */
+	if (h->link_nodes > 0)
+		fleet->links[link].link_nodes = h->link_nodes;
 	node = fleet_heard(fleet, link, h->node, h->clock_ms, now_ms, wall_ms,
 	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	if (node->has_hello) {
 		if (fleet_hello_events(node, h, wall_ms))
 			changed = 1;
@@ -466,9 +647,6 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 	}
 	node->hello = *h;
 	node->has_hello = 1;
-	if (h->link_nodes > 0)
-		fleet->links[link].link_nodes = h->link_nodes;
-	*nodep = node;
 	return (changed);
 }
 
@@ -488,6 +666,8 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 
 	node = fleet_heard(fleet, link, st->node, st->clock_ms, now_ms,
 	    wall_ms, &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	node->nstats++;
 	node->stats = *st;
 	if (st->role == ROLE_ROUTER) {
@@ -526,6 +706,8 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 
 	node = fleet_heard(fleet, link, c->node, c->clock_ms, now_ms, wall_ms,
 	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	util_clock_text(c->not_after_ms, until, sizeof until);
 	if (!node->has_cert || strcmp(node->cert.serial, c->serial) != 0) {
 		fleet_event(node, wall_ms, "%s certificate serial %s, valid "
@@ -565,13 +747,16 @@ fleet_apply_alert(struct fleet *fleet, size_t link,
 
 	node = fleet_heard(fleet, link, a->node, a->clock_ms, now_ms, wall_ms,
 	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	if (a->clear)
 		fleet_event(node, wall_ms, "backend warning %s cleared",
 		    a->code);
 	else
 		fleet_event(node, wall_ms, "backend %s: %s",
 		    proto_severity_name(a->severity), a->text);
-	check_backend_alert(fleet, node, a, wall_ms);
+	if (fleet->warned != NULL)
+		fleet->warned(fleet, node, a, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -601,7 +786,9 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 		    e->in_reply_to);
 		util_copy(l->reply_error, sizeof l->reply_error, e->text);
 	}
-	if (e->node[0] != '\0' && (node = fleet_find(fleet, e->node)) != NULL)
+	/* Only the link that serves a node may write into its history. */
+	if (e->node[0] != '\0' && (node = fleet_find(fleet, e->node)) != NULL &&
+	    node->link == link)
 		fleet_event(node, wall_ms, "backend reported an error: %s",
 		    e->text);
 	*nodep = NULL;
@@ -664,8 +851,8 @@ fleet_held_trim(struct node *node)
 		done = 0;
 		oldest = node->nheld;
 		for (i = 0; i < node->nheld; i++) {
-			if (strcmp(node->held[i].p.status, "pending") == 0 ||
-			    strcmp(node->held[i].p.status, "armed") == 0)
+			if (node->held[i].p.status == STATUS_PENDING ||
+			    node->held[i].p.status == STATUS_ARMED)
 				continue;
 			done++;
 			if (oldest == node->nheld ||
@@ -684,16 +871,15 @@ fleet_held_trim(struct node *node)
  */
 static int
 fleet_held_status(struct fleet *fleet, struct node *node, const char *id,
-    const char *status, int64_t wall_ms)
+    enum proto_status status, int64_t wall_ms)
 {
 	struct fleet_held	*h;
 
-	if ((h = fleet_held_find(node, id)) == NULL ||
-	    strcmp(h->p.status, status) == 0)
+	if ((h = fleet_held_find(node, id)) == NULL || h->p.status == status)
 		return (0);
-	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id, status,
-	    h->p.status);
-	util_copy(h->p.status, sizeof h->p.status, status);
+	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id,
+	    proto_status_name(status), proto_status_name(h->p.status));
+	h->p.status = status;
 	h->wall_ms = wall_ms;
 	fleet_held_trim(node);
 	fleet->dirty = 1;
@@ -718,6 +904,8 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 
 	node = fleet_heard_unclocked(fleet, link, p->node, now_ms, wall_ms,
 	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	if ((h = fleet_held_find(node, p->id)) == NULL) {
 		node->held = xreallocarray(node->held, node->nheld + 1,
 		    sizeof *node->held);
@@ -729,16 +917,18 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		    cause, sizeof cause) == 0)
 			fleet_event(node, wall_ms, "holds command %.8s, %s, "
 			    "proposed by %s: %s until %s UTC", p->id,
-			    cmd->action, cmd->proposer, p->status, until);
+			    cmd->action, cmd->proposer,
+			    proto_status_name(p->status), until);
 		else
 			fleet_event(node, wall_ms, "holds command %.8s (%s "
 			    "until %s UTC), whose document does not read: %s",
-			    p->id, p->status, until, cause);
+			    p->id, proto_status_name(p->status), until, cause);
 		free(cmd);
 		news = 1;
-	} else if (strcmp(h->p.status, p->status) != 0) {
+	} else if (h->p.status != p->status) {
 		fleet_event(node, wall_ms, "command %.8s is %s (was %s)",
-		    p->id, p->status, h->p.status);
+		    p->id, proto_status_name(p->status),
+		    proto_status_name(h->p.status));
 		news = 1;
 	}
 	h->p = *p;
@@ -764,38 +954,63 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	const struct proto_result	*r = &msg->u.result;
 	struct node			*node;
 	struct fleet_result		*fr;
+	enum proto_status		 status;
 	int				 changed;
 
 	node = fleet_heard_unclocked(fleet, link, r->node, now_ms, wall_ms,
 	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
 	if (node->results == NULL)
 		node->results = xcalloc(FLEET_RESULTS, sizeof *node->results);
-	if (node->results_n == FLEET_RESULTS) {
-		fr = &node->results[node->results_head];
-		node->results_head = (node->results_head + 1) % FLEET_RESULTS;
-	} else
-		fr = &node->results[(node->results_head + node->results_n++) %
-		    FLEET_RESULTS];
+	fr = &node->results[fleet_ring_push(&node->results_head,
+	    &node->results_n, FLEET_RESULTS)];
 	fr->seq = ++fleet->result_seq;
 	fr->wall_ms = wall_ms;
 	fr->r = *r;
 
-	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s", r->outcome,
+	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s",
+	    proto_outcome_name(r->outcome),
 	    r->in_reply_to[0] != '\0' ? r->in_reply_to : "command",
 	    r->in_reply_to[0] != '\0' ? " of " : "", r->action[0] != '\0' ?
 	    r->action : "", r->id[0] != '\0' ? r->id : "", r->text);
-	if (strcmp(r->outcome, "refused") == 0)
+	if (r->outcome == OUTCOME_REFUSED)
 		fleet_refused(fleet, node, r, wall_ms);
-	else if (r->id[0] != '\0' && ((strcmp(r->outcome, "executed") == 0 &&
-	    strcmp(r->action, "arm-kill") != 0) ||
-	    strcmp(r->outcome, "cancelled") == 0 ||
-	    strcmp(r->outcome, "fired") == 0 ||
-	    strcmp(r->outcome, "expired") == 0) &&
-	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
+	else if (fleet_result_final(r, &status) &&
+	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/* Whether r ends its command, and the status the command has then. */
+static int
+fleet_result_final(const struct proto_result *r, enum proto_status *status)
+{
+	if (r->id[0] == '\0')
+		return (0);
+	switch (r->outcome) {
+	case OUTCOME_EXECUTED:
+		/* An executed arm-kill stays armed, as its proposal says. */
+		if (strcmp(r->action, "arm-kill") == 0)
+			return (0);
+		*status = STATUS_EXECUTED;
+		return (1);
+	case OUTCOME_FIRED:
+		*status = STATUS_FIRED;
+		return (1);
+	case OUTCOME_CANCELLED:
+		*status = STATUS_CANCELLED;
+		return (1);
+	case OUTCOME_EXPIRED:
+		*status = STATUS_EXPIRED;
+		return (1);
+	case OUTCOME_ACCEPTED:
+	case OUTCOME_REFUSED:
+		break;
+	}
+	return (0);
 }
 
 /*
@@ -807,30 +1022,24 @@ static void
 fleet_refused(struct fleet *fleet, struct node *node,
     const struct proto_result *r, int64_t wall_ms)
 {
-	struct alert		 a, *stored;
-	enum alert_change	 change;
+	const char	*id = node->id;
+	char		 code[PROTO_CODE_MAX], text[PROTO_TEXT_MAX];
 
-	memset(&a, 0, sizeof a);
-	a.severity = SEV_WARNING;
-	util_copy(a.rule, sizeof a.rule, "command-refused");
 	/* One alert per node and command: the id's first half is enough. */
-	util_format(a.code, sizeof a.code, "%.16s", r->id);
-	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
-	a.nnodes = a.nodes_total = 1;
-	util_format(a.text, sizeof a.text, "%s refused %s%s%s%s%.8s: %s",
+	util_format(code, sizeof code, "%.16s", r->id);
+	util_format(text, sizeof text, "%s refused %s%s%s%s%.8s: %s",
 	    node->id, r->in_reply_to[0] != '\0' ? r->in_reply_to : "a command",
 	    r->action[0] != '\0' ? " of " : "", r->action,
 	    r->id[0] != '\0' ? " " : "", r->id, r->text);
-	util_copy(a.cause, sizeof a.cause, "Each backend enforces the "
-	    "two-person rule itself and refused this command message; its "
-	    "reason is in the text, and in the node's audit log.");
-	util_copy(a.action, sizeof a.action, "Do what the backend's sentence "
-	    "says, then propose or approve again; vigil pending lists what "
-	    "still waits.  This warning clears after a minute.");
-	change = alert_raise(&fleet->alerts, &a, wall_ms, &stored);
-	if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
-		    NULL, stored, change);
+	alert_emit(&fleet->alerts, &(struct alert_spec){
+	    .severity = SEV_WARNING, .rule = PROTO_RULE_REFUSED, .code = code,
+	    .nodes = &id, .nnodes = 1, .text = text,
+	    .cause = "Each backend enforces the two-person rule itself and "
+	    "refused this command message; its reason is in the text, and in "
+	    "the node's audit log.",
+	    .action = "Do what the backend's sentence says, then propose or "
+	    "approve again; vigil pending lists what still waits.  This "
+	    "warning clears after a minute." }, wall_ms);
 }
 
 /*
@@ -841,20 +1050,18 @@ fleet_refused(struct fleet *fleet, struct node *node,
 static void
 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 {
-	struct alert		*a;
 	struct node		*node;
-	enum alert_change	 change;
 	size_t			 i, j;
 	int			 rebuild = 0;
 
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
-			if ((strcmp(node->held[j].p.status, "pending") == 0 ||
-			    strcmp(node->held[j].p.status, "armed") == 0) &&
+			if ((node->held[j].p.status == STATUS_PENDING ||
+			    node->held[j].p.status == STATUS_ARMED) &&
 			    node->held[j].p.expires_ms <= wall_ms &&
 			    fleet_held_status(fleet, node, node->held[j].p.id,
-			    "expired", wall_ms)) {
+			    STATUS_EXPIRED, wall_ms)) {
 				rebuild = 1;
 				fleet_notify(fleet, FLEET_PROPOSAL_CHANGED,
 				    node);
@@ -864,17 +1071,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	}
 	if (rebuild)
 		fleet_proposals_rebuild(fleet);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active || strcmp(a->rule, "command-refused") != 0 ||
-		    wall_ms - a->last_seen_ms < FLEET_REFUSAL_MS)
-			continue;
-		change = alert_clear(a, wall_ms);
-		fleet->dirty = 1;
-		if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-			fleet->notify(fleet->notify_arg, fleet,
-			    FLEET_ALERT_CHANGED, NULL, a, change);
-	}
+	alert_expire(&fleet->alerts, PROTO_RULE_REFUSED, FLEET_REFUSAL_MS,
+	    wall_ms);
 }
 
 /* Tell the watcher, if any, what changed about node. */
@@ -882,10 +1080,7 @@ static void
 fleet_notify(struct fleet *fleet, enum fleet_change what,
     const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, what, node, NULL,
-		    ALERT_UNCHANGED);
+	fleet_tell(fleet, what, node, NULL, ALERT_UNCHANGED);
 }
 
 /* Free the merged view. */
@@ -947,8 +1142,7 @@ fleet_proposals_rebuild(struct fleet *fleet)
 					util_format(fp->problem,
 					    sizeof fp->problem, "its document "
 					    "does not read: %s", cause);
-				util_copy(fp->status, sizeof fp->status,
-				    h->p.status);
+				fp->status = h->p.status;
 				fp->expires_ms = h->p.expires_ms;
 			} else if (strcmp(fp->document, h->p.document) != 0)
 				util_format(fp->problem, sizeof fp->problem,
@@ -960,14 +1154,12 @@ fleet_proposals_rebuild(struct fleet *fleet)
 			fp->nodes = xreallocarray(fp->nodes, fp->nnodes + 1,
 			    sizeof *fp->nodes);
 			fp->nodes[fp->nnodes++] = i;
-			if (strcmp(h->p.status, "pending") == 0) {
+			if (h->p.status == STATUS_PENDING) {
 				fp->npending++;
-				util_copy(fp->status, sizeof fp->status,
-				    "pending");
-			} else if (strcmp(h->p.status, "armed") == 0 &&
+				fp->status = STATUS_PENDING;
+			} else if (h->p.status == STATUS_ARMED &&
 			    fp->npending == 0)
-				util_copy(fp->status, sizeof fp->status,
-				    "armed");
+				fp->status = STATUS_ARMED;
 			if (h->p.nsigs > fp->nsigs) {
 				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
 				    PROTO_MAX_SIGNERS : h->p.nsigs;
@@ -989,8 +1181,8 @@ fleet_cmp_proposal(const void *pa, const void *pb)
 	const struct fleet_proposal	*a = pa, *b = pb;
 	int				 ap, bp;
 
-	ap = strcmp(a->status, "pending") == 0;
-	bp = strcmp(b->status, "pending") == 0;
+	ap = a->status == STATUS_PENDING;
+	bp = b->status == STATUS_PENDING;
 	if (ap != bp)
 		return (ap ? -1 : 1);
 	if (a->expires_ms != b->expires_ms)
@@ -1073,16 +1265,12 @@ fleet_sample(struct node *node, int64_t now_ms)
 		node->hist_last_ms = now_ms;
 	child = rate_per_sec(&node->child_rate);
 	heartbeat = rate_per_sec(&node->heartbeat_rate);
-	if (node->hist_n == FLEET_HISTORY) {
-		i = node->hist_head;
-		node->hist_head = (node->hist_head + 1) % FLEET_HISTORY;
-	} else
-		i = (node->hist_head + node->hist_n++) % FLEET_HISTORY;
+	i = fleet_ring_push(&node->hist_head, &node->hist_n, FLEET_HISTORY);
 	node->child_hist[i] = child < 0 ? 0 : (float)child;
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
 
-/* Timer: age nodes, sample their rates, run the checks. */
+/* Timer: age nodes and sample their rates. */
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
@@ -1108,20 +1296,32 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet_sample(node, now_ms);
 	}
 	fleet_commands_tick(fleet, wall_ms);
-	check_run(fleet, now_ms, wall_ms);
+	fleet_tick_baselines(fleet);
+}
+
+/* Set every router's child rate baseline for this tick. */
+static void
+fleet_tick_baselines(struct fleet *fleet)
+{
+	double	*baselines;
+	size_t	*npeers, i;
+
+	baselines = xcalloc(fleet->nnodes + 1, sizeof *baselines);
+	npeers = xcalloc(fleet->nnodes + 1, sizeof *npeers);
+	fleet_child_rate_baselines(fleet, baselines, npeers);
+	for (i = 0; i < fleet->nnodes; i++) {
+		fleet->nodes[i].child_rate_baseline = baselines[i];
+		fleet->nodes[i].child_rate_npeers = npeers[i];
+	}
+	free(npeers);
+	free(baselines);
 }
 
 /* The node called id, or NULL. */
 struct node *
 fleet_find(struct fleet *fleet, const char *id)
 {
-	size_t	i;
-
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (strcmp(fleet->nodes[i].id, id) == 0)
-			return (&fleet->nodes[i]);
-	}
-	return (NULL);
+	return ((struct node *)(uintptr_t)fleet_find_const(fleet, id));
 }
 
 /* The node called id, or NULL, for readers of a const model. */
@@ -1130,11 +1330,9 @@ fleet_find_const(const struct fleet *fleet, const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (strcmp(fleet->nodes[i].id, id) == 0)
-			return (&fleet->nodes[i]);
-	}
-	return (NULL);
+	if (!hmap_get(&fleet->node_index, id, &i))
+		return (NULL);
+	return (&fleet->nodes[i]);
 }
 
 /* The role a node has told us, from hello or else stats. */
@@ -1175,9 +1373,26 @@ fleet_scale(const struct node *node)
 int64_t
 fleet_node_clock(const struct node *node, int64_t now_ms)
 {
-	return (node->clock_ms +
-	    (int64_t)((double)(now_ms - node->last_heard_ms) *
-	    fleet_scale(node)));
+	return (fleet_clamp_ms((double)node->clock_ms +
+	    (double)(now_ms - node->last_heard_ms) * fleet_scale(node)));
+}
+
+/*
+ * A time in milliseconds computed in double, kept within a quarter of
+ * int64_t's range either way, so that converting it is defined and the
+ * difference of two such times cannot overflow whatever a model built
+ * without the decoder's bounds (tests, future callers) holds.
+ */
+static int64_t
+fleet_clamp_ms(double ms)
+{
+	const double	lim = (double)(INT64_MAX / 4);
+
+	if (!(ms > -lim))
+		return (-(INT64_MAX / 4));
+	if (ms > lim)
+		return (INT64_MAX / 4);
+	return ((int64_t)ms);
 }
 
 /* Certificate time left on the node clock at now_ms; 0 if no cert. */
@@ -1186,7 +1401,8 @@ fleet_cert_expires_in(const struct node *node, int64_t now_ms)
 {
 	if (!node->has_cert)
 		return (0);
-	return (node->cert.not_after_ms - fleet_node_clock(node, now_ms));
+	return (fleet_clamp_ms((double)node->cert.not_after_ms -
+	    (double)fleet_node_clock(node, now_ms)));
 }
 
 /* Order baseline candidates by group, then rate, then fleet position. */
@@ -1378,12 +1594,8 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 	struct fleet_event	*e;
 	va_list			 ap;
 
-	if (node->events_n == FLEET_EVENTS) {
-		e = &node->events[node->events_head];
-		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
-	} else
-		e = &node->events[(node->events_head + node->events_n++) %
-		    FLEET_EVENTS];
+	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
+	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof e->text, fmt, ap);
@@ -1409,8 +1621,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->parent_rate = rate_per_sec(&node->parent_rate);
 	out->child_rate = rate_per_sec(&node->child_rate);
 	out->child_share_rate = rate_per_sec(&node->child_share_rate);
-	out->child_rate_baseline = fleet_child_rate_baseline(fleet, node,
-	    NULL);
+	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
 	out->counter_resets = node->counter_resets;

@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "hmap.h"
 #include "proto.h"
+#include "proto-report.h"
 #include "rate.h"
 
 #define FLEET_STALE_MS		3000	/* live -> stale after this silence */
@@ -24,6 +26,16 @@
 #define FLEET_RESULTS		16	/* command results kept per node */
 #define FLEET_HELD_DONE		8	/* finished proposals kept per node */
 #define FLEET_REFUSAL_MS	(60 * 1000)	/* a refusal's alert stands */
+
+/*
+ * Bounds on what backends can make the console hold.  A link serves at
+ * most the nodes its hello declares in link_nodes, or, before a hello
+ * declares it, FLEET_LINK_NODES_DEFAULT; the console holds at most
+ * FLEET_MAX_NODES in all (a hundred gateways of a thousand).  Nodes past
+ * either bound are refused with one alert.  See vigil(1).
+ */
+#define FLEET_MAX_NODES		100000
+#define FLEET_LINK_NODES_DEFAULT 64
 
 enum node_state {
 	NODE_LIVE = 0,
@@ -47,6 +59,11 @@ struct fleet_link {
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
+	size_t		nnodes;			/* nodes it serves */
+	uint64_t	ignored_frames;		/* about nodes it may not
+						   serve: another link's,
+						   or past a bound */
+	int		over_bound;		/* its alert was raised */
 	/* The last error frame that answered a message we sent. */
 	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
 	char		reply_error_to[16];	/* "propose", ... */
@@ -90,7 +107,7 @@ struct fleet_proposal {
 	char			 problem[PROTO_TEXT_MAX];
 	size_t			 nsigs;
 	struct proto_signature	 sigs[PROTO_MAX_SIGNERS];
-	char			 status[16];	/* "pending" while any node
+	enum proto_status	 status;	/* pending while any node
 						   holds it pending */
 	int64_t			 expires_ms;	/* wall clock */
 	size_t			*nodes;		/* indices in fleet.nodes of
@@ -107,7 +124,11 @@ struct fleet_event {
 
 struct node {
 	char			id[PROTO_ID_MAX];
-	size_t			link;		/* index into fleet.links */
+	size_t			link;		/* index into fleet.links:
+						   the first link to serve
+						   it, which keeps it */
+	size_t			rival;		/* 1 + the link last refused
+						   for claiming it; 0 none */
 	enum node_state		state;
 	int64_t			last_heard_ms;	/* monotonic; 0 never */
 
@@ -125,6 +146,10 @@ struct node {
 	struct rate		heartbeat_rate;	/* heartbeats_total */
 	uint64_t		counter_resets;
 	double			child_rate_peak; /* own highest seen, > 0 */
+	/* The child rate it is judged against, as of the last fleet_tick()
+	   (-1: none), and how many peers gave it. */
+	double			child_rate_baseline;
+	size_t			child_rate_npeers;
 
 	/* Per-second samples for sparklines, oldest first (ring). */
 	float			child_hist[FLEET_HISTORY];
@@ -158,6 +183,9 @@ struct fleet;
 typedef void fleet_notify_cb(void *arg, struct fleet *fleet,
     enum fleet_change what, const struct node *node,
     const struct alert *alert, enum alert_change change);
+/* Takes a warning a backend raised or cleared about node. */
+typedef void fleet_warned_cb(struct fleet *fleet, struct node *node,
+    const struct proto_alert *alert, int64_t wall_ms);
 
 struct fleet {
 	char			 name[64];	/* fleet file or scenario */
@@ -166,10 +194,14 @@ struct fleet {
 	struct node		*nodes;		/* in order of first hello */
 	size_t			 nnodes;
 	size_t			 nodes_cap;
+	struct hmap		 node_index;	/* id -> index in nodes */
+	int			 over_bound;	/* FLEET_MAX_NODES reached
+						   and said so */
 	struct alert_set	 alerts;
 	int			 dirty;		/* redraw or print needed */
 	fleet_notify_cb		*notify;	/* may be NULL */
 	void			*notify_arg;
+	fleet_warned_cb		*warned;	/* check_watch(); may be NULL */
 
 	struct fleet_proposal	*proposals;	/* merged by id: pending
 						   first, soonest expiry
@@ -194,7 +226,11 @@ void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 /*
  * Apply one received frame from link at monotonic now_ms: decode it
  * (proto_decode), update the node it names, its rates and events, and
- * feed backend alerts into the alert set.  Returns 0, or -1 when the
+ * hand backend warnings to fleet->warned.  A frame about a node that
+ * another link serves, or that would take this link or the console past
+ * its bound, is ignored and counted in the link's ignored_frames; the
+ * first such frame raises an alert naming both backends or the bound.
+ * Returns 0, or -1 when the
  * frame was refused; the sentence is then in cause and recorded as the
  * link's error (nothing in the model is lost or half-changed).
  */
@@ -213,8 +249,11 @@ int	 fleet_apply(struct fleet *fleet, size_t link,
 	    const struct proto_msg *msg, int64_t now_ms);
 
 /*
- * Timer: age nodes (live -> stale), sample sparkline history, and run
- * the checks (check_run) at monotonic now_ms and wall time wall_ms.
+ * Timer: age nodes (live -> stale), sample sparkline history and set
+ * each router's child rate baseline (once a tick for the whole fleet, so
+ * views and checks read it instead of sorting the fleet per row) at
+ * monotonic now_ms and wall time wall_ms.  The rules run apart, on what
+ * the model then holds (check_tick).
  */
 void	 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
 

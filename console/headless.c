@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,14 @@
 #include <unistd.h>
 
 #include "alert.h"
-#include "audit.h"
+#include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-audit.h"
 #include "proto-plan.h"
 #include "util.h"
 
@@ -76,6 +79,8 @@ static size_t	 headless_nodes(struct headless *, int64_t,
 static size_t	 headless_alerts(struct headless *,
 		    struct proto_report_alert **, const char ***);
 static void	 headless_print_status(struct headless *, int64_t);
+static void	 headless_print_errors(struct headless *,
+		    const struct proto_report_node *, size_t);
 static void	 headless_print_alerts(const struct proto_report_alert *,
 		    size_t);
 static void	 headless_print_alert(const struct proto_report_alert *,
@@ -118,6 +123,13 @@ static int	 headless_send(struct headless *, const char *,
 		    const char *);
 static int	 headless_outcomes(struct headless *, const char *);
 static int	 headless_interrupted(struct headless *);
+static void	 headless_line(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+static void	 headless_warn(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+static void	 headless_escaped(FILE *, const char *, const char *,
+		    va_list) __attribute__((format(printf, 3, 0)));
+static void	 headless_cell(char *, const char *);
 
 /* Run one command. */
 int
@@ -219,6 +231,7 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 	int64_t				 now_ms = util_mono_ms();
 	int64_t				 wall_ms = util_wall_ms();
 	char				*line, when[16], flags[HEADLESS_CELL];
+	char				 lead[32];
 	size_t				 i;
 
 	if (h->out_errno != 0)
@@ -239,11 +252,11 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 				    rn.hello->flags[i].name,
 				    rn.hello->flags[i].path);
 			}
-			printf("%s %s live: build %s%s\n",
+			headless_line("%s %s live: build %s%s",
 			    headless_local_time(wall_ms, when, sizeof when),
 			    rn.id, rn.hello->build, flags);
 		} else {
-			printf("%s %s %s%s%s\n",
+			headless_line("%s %s %s%s%s",
 			    headless_local_time(wall_ms, when, sizeof when),
 			    rn.id, rn.state, rn.error != NULL ? ": " : "",
 			    rn.error != NULL ? rn.error : "");
@@ -263,8 +276,9 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 			free(line);
 		} else {
 			headless_local_time(wall_ms, when, sizeof when);
-			printf("%s %s ", when, headless_change(change));
-			headless_print_alert(&ra, "", change == ALERT_RAISED);
+			util_format(lead, sizeof lead, "%s %s ", when,
+			    headless_change(change));
+			headless_print_alert(&ra, lead, change == ALERT_RAISED);
 		}
 	}
 	headless_flush(h);
@@ -285,7 +299,7 @@ headless_snapshot(struct headless *h)
 	size_t				 nnodes, nalerts, unreached;
 	char				*doc;
 
-	fleet_tick(h->fleet, now_ms, util_wall_ms());
+	check_tick(h->fleet, now_ms, util_wall_ms());
 	unreached = headless_unreached(h, 1);
 
 	if (h->options->json) {
@@ -353,20 +367,35 @@ headless_unreached(struct headless *h, int report)
 			if (!report)
 				continue;
 			if (fl->ever_up)
-				fprintf(stderr, "vigil: backend %s went down: "
-				    "%s; check that vigild still runs there\n",
+				headless_warn("backend %s went down: "
+				    "%s; check that vigild still runs there",
 				    fl->url, fl->error[0] != '\0' ? fl->error :
 				    "no reason given");
 			else
-				fprintf(stderr, "vigil: could not reach "
+				headless_warn("could not reach "
 				    "backend %s within %s: %s; check that "
 				    "vigild runs there and the address is "
-				    "right, or allow longer with --wait\n",
+				    "right, or allow longer with --wait",
 				    fl->url, wait, fl->error[0] != '\0' ?
 				    fl->error : "no answer yet");
 		} else if (nhello == 0) {
 			n++;
-			if (report)
+			if (report && fl->ignored_frames > 0)
+				fprintf(stderr, "vigil: backend %s connected "
+				    "but every node it spoke for is another "
+				    "backend's or past a bound, and its %llu "
+				    "frame%s about them were ignored; see the "
+				    "alerts\n", fl->url,
+				    (unsigned long long)fl->ignored_frames,
+				    fl->ignored_frames == 1 ? "" : "s");
+			else if (report && fl->bad_frames > 0)
+				fprintf(stderr, "vigil: backend %s connected "
+				    "but no node said hello within %s, and it "
+				    "sent %llu frame%s the console refused, the "
+				    "last because: %s\n", fl->url, wait,
+				    (unsigned long long)fl->bad_frames,
+				    fl->bad_frames == 1 ? "" : "s", fl->error);
+			else if (report)
 				fprintf(stderr, "vigil: backend %s connected "
 				    "but no node said hello within %s; check "
 				    "that it is a vigild speaking %s, or allow "
@@ -518,11 +547,7 @@ headless_print_status(struct headless *h, int64_t now_ms)
 				printf("%-*s  ", width[c], rows[i].cell[c]);
 		}
 	}
-	for (i = 0; i < nnodes; i++) {
-		if (strcmp(nodes[i].state, "live") != 0 &&
-		    nodes[i].error != NULL)
-			printf("%s: %s\n", nodes[i].id, nodes[i].error);
-	}
+	headless_print_errors(h, nodes, nnodes);
 	printf("\n");
 	headless_print_alerts(alerts, nalerts);
 
@@ -530,6 +555,40 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	free(nodes);
 	free(alerts);
 	free(nodes_buf);
+}
+
+/*
+ * Each node's last link or frame problem under the table: a node that
+ * is not live says why, and a live one whose backend sent a frame the
+ * console refused says that too (once per backend, which may carry
+ * thousands of nodes), so text mode hides nothing --json shows.
+ */
+static void
+headless_print_errors(struct headless *h,
+    const struct proto_report_node *nodes, size_t nnodes)
+{
+	struct fleet	*fleet = h->fleet;
+	struct node	*node;
+	char		*said;
+	size_t		 i;
+
+	said = xcalloc(fleet->nlinks + 1, 1);
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].error == NULL)
+			continue;
+		if (strcmp(nodes[i].state, "live") != 0) {
+			headless_line("%s: %s", nodes[i].id, nodes[i].error);
+			continue;
+		}
+		/* A live node's frame error is its backend's: say it once. */
+		if ((node = fleet_find(fleet, nodes[i].id)) == NULL ||
+		    said[node->link])
+			continue;
+		said[node->link] = 1;
+		headless_line("%s (live; backend %s): %s", nodes[i].id,
+		    nodes[i].url, nodes[i].error);
+	}
+	free(said);
 }
 
 /* The alerts, most severe first, or a line saying there are none. */
@@ -547,29 +606,30 @@ headless_print_alerts(const struct proto_report_alert *alerts, size_t n)
 }
 
 /*
- * One alert: "CRITICAL flag-drift router/r8: text", then, with full,
- * its cause and the action on indented lines.
+ * One alert: lead, then "CRITICAL flag-drift router/r8: text", then,
+ * with full, its cause and the action on indented lines.
  */
 static void
-headless_print_alert(const struct proto_report_alert *a, const char *indent,
+headless_print_alert(const struct proto_report_alert *a, const char *lead,
     int full)
 {
-	char	nodes[HEADLESS_CELL * 2];
+	char	nodes[HEADLESS_CELL * 2], count[48];
 
 	headless_nodes_text(a, nodes, sizeof nodes);
-	printf("%s%s %s%s%s: %s", indent, headless_severity(a->severity),
-	    a->rule, nodes[0] != '\0' ? " " : "", nodes, a->text);
+	count[0] = '\0';
 	if (a->count > 1)
-		printf(" (%llu times)", (unsigned long long)a->count);
-	if (a->acknowledged)
-		printf(" (acknowledged)");
-	printf("\n");
+		util_format(count, sizeof count, " (%llu times)",
+		    (unsigned long long)a->count);
+	headless_line("%s%s %s%s%s: %s%s%s", lead,
+	    headless_severity(a->severity), a->rule, nodes[0] != '\0' ? " " :
+	    "", nodes, a->text, count, a->acknowledged ? " (acknowledged)" :
+	    "");
 	if (!full)
 		return;
 	if (a->cause != NULL && *a->cause != '\0')
-		printf("%s    cause: %s\n", indent, a->cause);
+		headless_line("    cause: %s", a->cause);
 	if (a->action != NULL && *a->action != '\0')
-		printf("%s    action: %s\n", indent, a->action);
+		headless_line("    action: %s", a->action);
 }
 
 /* Fill one table row for a node. */
@@ -581,12 +641,12 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 	size_t				 i, room;
 
 	memset(row, 0, sizeof *row);
-	util_copy(row->cell[COL_NODE], HEADLESS_CELL, n->id);
+	headless_cell(row->cell[COL_NODE], n->id);
 	util_copy(row->cell[COL_ROLE], HEADLESS_CELL,
 	    hello != NULL ? proto_role_name(hello->role) : "-");
-	util_copy(row->cell[COL_GROUP], HEADLESS_CELL,
+	headless_cell(row->cell[COL_GROUP],
 	    hello != NULL && hello->group[0] != '\0' ? hello->group : "-");
-	util_copy(row->cell[COL_BUILD], HEADLESS_CELL,
+	headless_cell(row->cell[COL_BUILD],
 	    hello != NULL && hello->build[0] != '\0' ? hello->build : "-");
 
 	/* Flags that are on, with the code each wakes on this build. */
@@ -602,6 +662,7 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 	}
 	if (row->cell[COL_FLAGS][0] == '\0')
 		util_copy(row->cell[COL_FLAGS], HEADLESS_CELL, "-");
+	headless_cell(row->cell[COL_FLAGS], row->cell[COL_FLAGS]);
 
 	util_copy(row->cell[COL_STATE], HEADLESS_CELL, n->state);
 	headless_age(n->age_ms, row->cell[COL_AGE], HEADLESS_CELL);
@@ -611,14 +672,14 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 	else if (hello->role == ROLE_ROUTER) {
 		headless_rate(n->child_rate, rate, sizeof rate);
 		/* A kill shows first: the state is what matters then. */
-		if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "halting") == 0)
+		if (n->stats != NULL && n->stats->router.state ==
+		    STATE_HALTING)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "HALTING (%llu child orders open), child orders %s",
 			    (unsigned long long)n->stats->router.open_children,
 			    rate);
-		else if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "killed") == 0)
+		else if (n->stats != NULL && n->stats->router.state ==
+		    STATE_KILLED)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "KILLED, child orders %s", rate);
 		else
@@ -719,6 +780,8 @@ headless_change(enum alert_change change)
 		return ("refreshed");
 	case ALERT_CLEARED:
 		return ("cleared");
+	case ALERT_ACKNOWLEDGED:
+		return ("acknowledged");
 	case ALERT_UNCHANGED:
 		break;
 	}
@@ -769,7 +832,7 @@ headless_print_event(const struct node *node)
 		return;
 	e = &node->events[(node->events_head + node->events_n - 1) %
 	    FLEET_EVENTS];
-	printf("%s %s %s\n", headless_local_time(e->wall_ms, when,
+	headless_line("%s %s %s", headless_local_time(e->wall_ms, when,
 	    sizeof when), node->id, e->text);
 }
 
@@ -1159,7 +1222,7 @@ headless_send(struct headless *h, const char *message, const char *frame)
 	if (!headless_ready_links(h) &&
 	    headless_until(h, headless_ready_links, h->options->wait_ms) < 0)
 		return (-1);
-	cmd_send(&h->track, h->loop, h->fleet, frame);
+	cmd_send(&h->track, loop_send_up, h->loop, h->fleet, frame);
 	start = util_mono_ms();
 	rc = headless_until(h, headless_ready_answers, h->options->wait_ms);
 	if (rc < 0)
@@ -1192,15 +1255,15 @@ headless_outcomes(struct headless *h, const char *what)
 		switch (cmd_outcome(&h->track.targets[i], what, line,
 		    sizeof line)) {
 		case CMD_OUTCOME_OK:
-			printf("%s\n", line);
+			headless_line("%s", line);
 			break;
 		case CMD_OUTCOME_REFUSED:
 			refused++;
-			fprintf(stderr, "vigil: %s\n", line);
+			headless_warn("%s", line);
 			break;
 		case CMD_OUTCOME_UNREACHED:
 			unreached++;
-			fprintf(stderr, "vigil: %s\n", line);
+			headless_warn("%s", line);
 			break;
 		}
 	}
@@ -1252,16 +1315,16 @@ headless_find(struct headless *h, const char *verb)
 	}
 	util_copy(h->id, sizeof h->id, p->id);
 	if (strcmp(verb, "fire") == 0) {
-		if (strcmp(p->status, "armed") != 0) {
-			fprintf(stderr, "vigil: %s (%s) is %s, not an armed "
-			    "kill, so there is nothing to fire; vigil pending "
-			    "lists what is armed\n", p->id, p->decoded ?
-			    p->cmd.action : "?", p->status);
+		if (p->status != STATUS_ARMED) {
+			headless_warn("%s (%s) is %s, not an armed kill, so "
+			    "there is nothing to fire; vigil pending lists what "
+			    "is armed", p->id, p->decoded ? p->cmd.action :
+			    "?", proto_status_name(p->status));
 			return (HEADLESS_EXIT_REFUSED);
 		}
 	} else if (cmd_actionable(p, strcmp(verb, "approve") == 0,
 	    &cause) != 0) {
-		fprintf(stderr, "vigil: %s\n", cause);
+		headless_warn("%s", cause);
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
 	}
@@ -1344,7 +1407,7 @@ static int
 headless_confirm(const char *action)
 {
 	FILE	*tty;
-	char	 line[128], *p, *end;
+	char	 line[128], *p, *end, *shown;
 	int	 fd;
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1 ||
@@ -1357,8 +1420,10 @@ headless_confirm(const char *action)
 		    "document was reviewed another way\n", strerror(errno));
 		return (HEADLESS_EXIT_USAGE);
 	}
+	shown = util_escape(action);
 	fprintf(tty, "Type %s to sign and approve this command, anything "
-	    "else to leave it: ", action);
+	    "else to leave it: ", shown);
+	free(shown);
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) == NULL) {
 		fclose(tty);
@@ -1385,8 +1450,7 @@ headless_confirm(const char *action)
 static int
 headless_listed(const struct fleet_proposal *p)
 {
-	return (strcmp(p->status, "pending") == 0 ||
-	    strcmp(p->status, "armed") == 0);
+	return (p->status == STATUS_PENDING || p->status == STATUS_ARMED);
 }
 
 /* pending: wait like status, then list what the fleet holds pending. */
@@ -1397,6 +1461,8 @@ headless_pending(struct headless *h)
 	struct proto_report_proposal	*rp;
 	const char			**nodes;
 	char				*doc, until[16], left[32];
+	char				 targets[PROTO_MAX_TARGETS *
+					    PROTO_ID_MAX];
 	size_t				 n, i, j, k, npending = 0, unreached;
 	int64_t				 wall_ms = util_wall_ms();
 	int				 rc;
@@ -1404,7 +1470,7 @@ headless_pending(struct headless *h)
 	rc = headless_until(h, headless_ready_fleet, h->options->wait_ms);
 	if (rc < 0 && h->met == -1)
 		return (HEADLESS_EXIT_FAILED);
-	fleet_tick(h->fleet, util_mono_ms(), wall_ms);
+	check_tick(h->fleet, util_mono_ms(), wall_ms);
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {
@@ -1450,24 +1516,25 @@ headless_pending(struct headless *h)
 			if (!headless_listed(p))
 				continue;
 			util_clock_text(p->expires_ms, until, sizeof until);
-			printf("%s %s", p->id, p->decoded ? p->cmd.action :
-			    "?");
+			targets[0] = '\0';
 			for (j = 0; p->decoded && j < p->cmd.ntargets; j++)
-				printf("%s%s", j == 0 ? " " : ",",
-				    p->cmd.targets[j].node);
-			printf(" by %s, %s %s UTC (in %s)\n",
+				util_format(targets + strlen(targets),
+				    sizeof targets - strlen(targets), "%s%s",
+				    j == 0 ? " " : ",", p->cmd.targets[j].node);
+			headless_line("%s %s%s by %s, %s %s UTC (in %s)", p->id,
+			    p->decoded ? p->cmd.action : "?", targets,
 			    p->decoded ? p->cmd.proposer : "?",
-			    strcmp(p->status, "armed") == 0 ? "ARMED until" :
+			    p->status == STATUS_ARMED ? "ARMED until" :
 			    "expires at", until,
 			    util_duration_text(p->expires_ms - wall_ms, left,
 			    sizeof left));
 			if (p->decoded)
-				printf("    reason: %s\n", p->cmd.reason);
+				headless_line("    reason: %s", p->cmd.reason);
 			printf("    signed by:");
 			for (j = 0; j < p->nsigs; j++)
 				printf("%s %s", j == 0 ? "" : ",",
 				    p->sigs[j].operator);
-			printf("%s\n", strcmp(p->status, "armed") == 0 ?
+			printf("%s\n", p->status == STATUS_ARMED ?
 			    "; one of them fires it with vigil fire" :
 			    p->nsigs < 2 ? "; a second, different "
 			    "operator must approve it" : "");
@@ -1477,7 +1544,7 @@ headless_pending(struct headless *h)
 				    h->fleet->nodes[p->nodes[j]].id);
 			printf("\n");
 			if (p->problem[0] != '\0')
-				printf("    PROBLEM: %s\n", p->problem);
+				headless_line("    PROBLEM: %s", p->problem);
 		}
 	}
 	headless_flush(h);
@@ -1510,4 +1577,65 @@ headless_audit_verify(const char *path)
 	if (fflush(stdout) == EOF)
 		return (HEADLESS_EXIT_FAILED);
 	return (HEADLESS_EXIT_OK);
+}
+
+/* Print a line to standard output with what backends wrote escaped. */
+static void
+headless_line(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	headless_escaped(stdout, "", fmt, ap);
+	va_end(ap);
+}
+
+/* Say something on standard error, with what backends wrote escaped. */
+static void
+headless_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	headless_escaped(stderr, "vigil: ", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Write prefix and one line formatted from fmt, escaped with
+ * util_escape(): the text a backend sent (names, alert text, reasons,
+ * refusals) can neither move the cursor nor end the line early, so it
+ * cannot forge or erase what an operator reads.  The formats here hold
+ * no backslash and no control character of their own.
+ */
+static void
+headless_escaped(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	char	*raw, *shown;
+
+	raw = xvasprintf(fmt, ap);
+	shown = util_escape(raw);
+	fprintf(f, "%s%s\n", prefix, shown);
+	free(shown);
+	free(raw);
+}
+
+/*
+ * Fill a status table cell with s escaped (s may be the cell itself); one
+ * too long is cut between characters and ends with "...".
+ */
+static void
+headless_cell(char *cell, const char *s)
+{
+	char	*shown;
+	size_t	 end = HEADLESS_CELL - 4;
+
+	shown = util_escape(s);
+	if (strlen(shown) >= HEADLESS_CELL) {
+		while (end > 0 && (shown[end] & 0xc0) == 0x80)
+			end--;
+		memcpy(shown + end, "...", 4);
+	}
+	util_copy(cell, HEADLESS_CELL, shown);
+	free(shown);
 }

@@ -17,12 +17,13 @@
 
 #include <libwebsockets.h>
 
-#include "cmd.h"
+#include "check.h"
 #include "desk.h"
 #include "fleet.h"
 #include "link.h"
 #include "loop.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "proto-plan.h"
 #include "tui.h"
 #include "util.h"
@@ -275,6 +276,13 @@ loop_hold_signals(void)
 	}
 }
 
+/* The stop signal noted, or 0; see loop.h. */
+int
+loop_stop_noted(void)
+{
+	return ((int)loop_got_stop);
+}
+
 /* Is link index's websocket established? */
 int
 loop_link_up(const struct loop *loop, size_t index)
@@ -296,13 +304,17 @@ loop_send(struct loop *loop, size_t index, const char *frame, size_t len,
 	return (link_send(loop->links[index], frame, len, cause));
 }
 
-/* Frames waiting on link index. */
-size_t
-loop_queued(const struct loop *loop, size_t index)
+/* Send a frame on link index if it is up; see loop.h. */
+int
+loop_send_up(void *arg, size_t index, const char *frame, size_t len,
+    char **cause)
 {
-	if (index >= loop->nlinks)
-		return (0);
-	return (link_queued(loop->links[index]));
+	struct loop	*loop = arg;
+
+	*cause = NULL;
+	if (!loop_link_up(loop, index))
+		return (-1);
+	return (loop_send(loop, index, frame, len, cause));
 }
 
 /* The tick: age the model, run the checks, then the hook. */
@@ -314,7 +326,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	char		*text;
 	int		 ok;
 
-	fleet_tick(loop->fleet, now_ms, wall_ms);
+	check_tick(loop->fleet, now_ms, wall_ms);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);
@@ -403,32 +415,14 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 static void
 loop_tui_action(struct loop *loop, const struct tui_action *action)
 {
-	struct alert_set	*set = &loop->fleet->alerts;
-	struct alert		*a;
-	size_t			 i, j;
-	int			 about_node;
-
 	switch (action->type) {
 	case TUI_QUIT:
 		loop_stop(loop);
 		break;
 	case TUI_ACK_ALERT:
 		/* A backend's warning is named by its rule or its code. */
-		for (i = 0; i < set->n; i++) {
-			a = &set->v[i];
-			if (!a->active || (strcmp(a->rule, action->rule) != 0 &&
-			    strcmp(a->code, action->rule) != 0))
-				continue;
-			about_node = action->node[0] == '\0';
-			for (j = 0; j < a->nnodes && !about_node; j++) {
-				if (strcmp(a->nodes[j], action->node) == 0)
-					about_node = 1;
-			}
-			if (about_node && !a->acknowledged) {
-				a->acknowledged = 1;
-				loop->fleet->dirty = 1;
-			}
-		}
+		alert_acknowledge(&loop->fleet->alerts, action->rule,
+		    action->node);
 		break;
 	case TUI_PROPOSE:
 	case TUI_APPROVE:
@@ -459,20 +453,22 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, loop, action->command, nodes, i,
-		    action->reason, util_wall_ms(), CMD_DEFAULT_TTL_MS,
-		    proto_plan_applies(action->command) ? &action->req : NULL,
-		    &text);
+		rc = desk_propose(loop->desk, &(struct desk_proposal){
+		    .action = action->command, .nodes = nodes, .n = i,
+		    .reason = action->reason, .wall_ms = util_wall_ms(),
+		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
+		    .req = proto_plan_applies(action->command) ?
+		    &action->req : NULL }, &text);
 		break;
 	case TUI_APPROVE:
-		rc = desk_approve(loop->desk, loop, action->id,
+		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
 		break;
 	case TUI_FIRE:
-		rc = desk_fire(loop->desk, loop, action->id, &text);
+		rc = desk_fire(loop->desk, action->id, &text);
 		break;
 	default:
-		rc = desk_cancel(loop->desk, loop, action->id, &text);
+		rc = desk_cancel(loop->desk, action->id, &text);
 		break;
 	}
 	tui_command_said(loop->tui, text, rc != 0, 0);

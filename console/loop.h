@@ -80,6 +80,9 @@ enum loop_end	 loop_run(struct loop *loop, char **cause);
  */
 void		 loop_hold_signals(void);
 
+/* The stop signal noted (SIGINT, SIGTERM or SIGHUP), or 0. */
+int		 loop_stop_noted(void);
+
 /* Is backend link index's websocket established now? */
 int		 loop_link_up(const struct loop *loop, size_t index);
 
@@ -91,7 +94,12 @@ int		 loop_link_up(const struct loop *loop, size_t index);
 int		 loop_send(struct loop *loop, size_t index, const char *frame,
 		    size_t len, char **cause);
 
-/* Frames still waiting to be written on link index. */
-size_t		 loop_queued(const struct loop *loop, size_t index);
+/*
+ * loop_send() on link index of the loop arg when its websocket is up;
+ * -1 with NULL in *cause when it is not.  The send function the desk
+ * and the headless commands are given (cmd_send_cb).
+ */
+int		 loop_send_up(void *arg, size_t index, const char *frame,
+		    size_t len, char **cause);
 
 #endif

@@ -8,23 +8,27 @@
  * as a sentence.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmd.h"
-#include "command.h"
+#include "cmd-doc.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
+#include "opkey.h"
 #include "proto.h"
+#include "proto-command.h"
 #include "proto-plan.h"
-#include "sim.h"
 #include "tui.h"
+#include "urls.h"
 #include "util.h"
 
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
@@ -32,7 +36,7 @@
 #define VIGIL_HELP_WIDTH	78
 #define VIGIL_EXIT_HUNGUP	129	/* as a shell reports SIGHUP's end */
 /* --expires */
-#define VIGIL_DEFAULT_TTL_MIN	((int)(CMD_DEFAULT_TTL_MS / 60000))
+#define VIGIL_DEFAULT_TTL_MIN	((int)(COMMAND_DEFAULT_TTL_MS / 60000))
 
 /* What the command line asked for. */
 struct vigil_args {
@@ -42,12 +46,15 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*demo_join;		/* how bob joins the demo */
+	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
 	int		 no_color;
 	int		 ascii;
 	int		 help;
+	int		 version;		/* --version */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
@@ -114,12 +121,6 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered. */
-struct vigil_urls {
-	char	**v;
-	size_t	  n;
-};
-
 enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
@@ -136,6 +137,7 @@ enum {
 	OPT_SET,
 	OPT_OVERRIDE,
 	OPT_WINDOW,
+	OPT_VERSION,
 };
 
 static const struct option vigil_options[] = {
@@ -160,14 +162,18 @@ static const struct option vigil_options[] = {
 	{ "override", required_argument, NULL, OPT_OVERRIDE },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void	 vigil_args_free(struct vigil_args *);
 static void	 vigil_usage(FILE *);
 static void	 vigil_wrap(FILE *, int, const char *);
+static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
+static int	 vigil_option(struct vigil_args *, int, char **);
+static int	 vigil_check_demo(const struct vigil_args *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
 		    const struct vigil_command **);
@@ -177,12 +183,20 @@ static int	 vigil_expires(const char *, const char *, double,
 		    int64_t *);
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
-static int	 vigil_scenario_known(const char *);
+static int	 vigil_scenario_check(const char *);
+static int	 vigil_load_key(const struct vigil_args *,
+		    const struct vigil_command *, struct cmd_operator *);
+static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
+		    struct urls *, char *, size_t, struct demo **);
+static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
+		    struct demo **);
+static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
+		    struct cmd_operator *);
+static int	 vigil_headless(struct loop *, struct fleet *,
+		    const struct vigil_args *, const struct vigil_command *,
+		    struct cmd_operator *);
 static int	 vigil_check_nodes(const struct vigil_args *);
 static int	 vigil_check_change(const struct vigil_args *);
-static void	 vigil_urls_add(struct vigil_urls *, const char *);
-static void	 vigil_urls_free(struct vigil_urls *);
-static int	 vigil_read_fleet(const char *, struct vigil_urls *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -192,18 +206,14 @@ main(int argc, char **argv)
 {
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
-	struct headless_options		 hopts;
-	struct demo_options		 dopts;
 	struct demo			*demo = NULL;
-	struct vigil_urls		 urls;
+	struct urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
-	const char			*file = NULL, *slash, *env;
 	char				*cause = NULL, name[64], why[1024];
-	char				 host[64], upath[256];
 	size_t				 i;
-	int				 status, port, tls;
+	int				 status;
 
 	memset(&urls, 0, sizeof urls);
 	memset(&op, 0, sizeof op);
@@ -212,6 +222,11 @@ main(int argc, char **argv)
 	if (args.help || (args.command != NULL &&
 	    strcmp(args.command, "help") == 0)) {
 		vigil_usage(stdout);
+		vigil_args_free(&args);
+		return (HEADLESS_EXIT_OK);
+	}
+	if (args.version) {
+		printf("vigil %s\n", VIGIL_VERSION);
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_OK);
 	}
@@ -225,88 +240,19 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (status);
 	}
-	/*
-	 * The key first: no use connecting if the signer cannot sign.  The
-	 * console signs too when given a key (--key or VIGIL_KEY); without
-	 * one it only watches.
-	 */
-	env = getenv("VIGIL_KEY");
-	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args.key != NULL || args.operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
-	    cmd_operator_load(&op, args.key, args.operator_name,
-	    &cause) != 0) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
-	}
-
-	/* Where the backends are: a fleet file, URLs, or a demo fleet. */
-	env = getenv("VIGIL_FLEET");
-	if (args.demo != NULL) {
-		loop_hold_signals();
-		memset(&dopts, 0, sizeof dopts);
-		dopts.scenario = args.demo;
-		dopts.time_scale = args.demo_time_scale;
-		dopts.start = args.demo_start;
-		if ((demo = demo_start(&dopts, &cause)) == NULL) {
-			fprintf(stderr, "vigil: %s\n", cause);
-			free(cause);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_UNREACHED);
-		}
-		file = demo_fleet_file(demo);
-		util_format(name, sizeof name, "demo:%s", args.demo);
-	} else if (args.nconnect > 0) {
-		for (i = 0; i < args.nconnect; i++) {
-			if (util_parse_url(args.connect[i], host, sizeof host,
-			    &port, upath, sizeof upath, &tls, why,
-			    sizeof why) != 0) {
-				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(&urls);
-				cmd_operator_free(&op);
-				vigil_args_free(&args);
-				return (HEADLESS_EXIT_USAGE);
-			}
-			vigil_urls_add(&urls, args.connect[i]);
-		}
-		if (urls.n == 1)
-			util_copy(name, sizeof name, urls.v[0]);
-		else
-			util_format(name, sizeof name, "%zu backends", urls.n);
-	} else if (args.fleet_file != NULL || (env != NULL && *env != '\0'))
-		file = args.fleet_file != NULL ? args.fleet_file : env;
-	else {
-		fprintf(stderr, "vigil: no backends to watch; give --fleet "
-		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
-		    "embedded fleet (see vigil --help)\n");
+	if ((status = vigil_load_key(&args, command, &op)) != 0 ||
+	    (status = vigil_backends(&args, &op, &urls, name, sizeof name,
+	    &demo)) != 0) {
 		cmd_operator_free(&op);
 		vigil_args_free(&args);
-		return (HEADLESS_EXIT_USAGE);
+		return (status);
 	}
-	if (file != NULL) {
-		if (vigil_read_fleet(file, &urls) != 0) {
-			vigil_urls_free(&urls);
-			demo_stop(demo);
-			cmd_operator_free(&op);
-			vigil_args_free(&args);
-			return (HEADLESS_EXIT_USAGE);
-		}
-		if (demo == NULL) {
-			slash = strrchr(file, '/');
-			util_copy(name, sizeof name, slash != NULL ? slash + 1 :
-			    file);
-		}
-	}
-	free(args.connect);
-	args.connect = NULL;
 
 	fleet_init(&fleet, name);
+	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
-	vigil_urls_free(&urls);
+	urls_free(&urls);
 
 	if ((loop = loop_create(&fleet, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -317,32 +263,9 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
-
-	if (command != NULL) {
-		memset(&hopts, 0, sizeof hopts);
-		hopts.command = command->command;
-		hopts.json = args.json;
-		hopts.wait_ms = args.wait_ms >= 0 ? args.wait_ms :
-		    HEADLESS_WAIT_MS;
-		hopts.for_ms = args.for_ms >= 0 ? args.for_ms : 0;
-		hopts.op = &op;
-		hopts.yes = args.yes;
-		hopts.reason = args.reason;
-		hopts.ttl_ms = args.ttl_ms >= 0 ? args.ttl_ms :
-		    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
-		hopts.to = args.to;
-		hopts.set = args.set;
-		hopts.override = args.override;
-		hopts.window = args.window;
-		if (command->command == HEADLESS_PROPOSE ||
-		    command->command == HEADLESS_PLAN) {
-			hopts.action = args.operands[0];
-			hopts.nodes = args.operands + 1;
-			hopts.nnodes = args.noperands - 1;
-		} else if (args.noperands > 0)
-			hopts.id = args.operands[0];
-		status = headless_run(loop, &fleet, &hopts);
-	} else
+	if (command != NULL)
+		status = vigil_headless(loop, &fleet, &args, command, &op);
+	else
 		status = vigil_console(loop, &fleet, &args, &op);
 
 	if (demo != NULL && !demo_alive(demo, why, sizeof why))
@@ -354,6 +277,128 @@ main(int argc, char **argv)
 	cmd_operator_free(&op);
 	vigil_args_free(&args);
 	return (status);
+}
+
+/*
+ * Load the operator's key first: no use connecting if the signer cannot
+ * sign.  The console signs too when given a key (--key or VIGIL_KEY);
+ * without one it only watches.  Returns 0, or the exit status after
+ * saying why.
+ */
+static int
+vigil_load_key(const struct vigil_args *args,
+    const struct vigil_command *command, struct cmd_operator *op)
+{
+	const char	*env = getenv("VIGIL_KEY");
+	char		*cause = NULL;
+
+	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
+	    (command == NULL && (args->key != NULL || args->operator_name !=
+	    NULL || (env != NULL && *env != '\0')))) &&
+	    cmd_operator_load(op, args->key, args->operator_name,
+	    &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	return (0);
+}
+
+/*
+ * Where the backends are: a fleet file, URLs, or a demo fleet started
+ * here (*demo, which may give the console op, its signer).  Fills urls
+ * and the fleet's name.  Returns 0, or the exit status after saying
+ * why, with nothing left running.
+ */
+static int
+vigil_backends(struct vigil_args *args, struct cmd_operator *op,
+    struct urls *urls, char *name, size_t namelen, struct demo **demo)
+{
+	const char		*file = NULL, *slash;
+	const char		*env = getenv("VIGIL_FLEET");
+	char			*cause = NULL, host[64], upath[256], why[1024];
+	size_t			 i;
+	int			 port, tls, status;
+
+	if (args->demo != NULL) {
+		loop_hold_signals();
+		if ((status = vigil_demo(args, op, demo)) != 0)
+			return (status);
+		file = demo_fleet_file(*demo);
+		util_format(name, namelen, "demo:%s", args->demo);
+	} else if (args->nconnect > 0) {
+		for (i = 0; i < args->nconnect; i++) {
+			if (util_parse_url(args->connect[i], host, sizeof host,
+			    &port, upath, sizeof upath, &tls, why,
+			    sizeof why) != 0) {
+				fprintf(stderr, "vigil: --connect: %s\n", why);
+				urls_free(urls);
+				return (HEADLESS_EXIT_USAGE);
+			}
+			urls_add(urls, args->connect[i]);
+		}
+		if (urls->n == 1)
+			util_copy(name, namelen, urls->v[0]);
+		else
+			util_format(name, namelen, "%zu backends", urls->n);
+	} else if (args->fleet_file != NULL || (env != NULL && *env != '\0'))
+		file = args->fleet_file != NULL ? args->fleet_file : env;
+	else {
+		fprintf(stderr, "vigil: no backends to watch; give --fleet "
+		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "embedded fleet (see vigil --help)\n");
+		return (HEADLESS_EXIT_USAGE);
+	}
+	if (file != NULL) {
+		if (urls_read(file, urls, &cause) != 0) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			urls_free(urls);
+			demo_stop(*demo);
+			*demo = NULL;
+			return (HEADLESS_EXIT_USAGE);
+		}
+		if (*demo == NULL) {
+			slash = strrchr(file, '/');
+			util_copy(name, namelen, slash != NULL ? slash + 1 :
+			    file);
+		}
+	}
+	free(args->connect);
+	args->connect = NULL;
+	return (0);
+}
+
+/* Run a command (status, propose, ...) without the curses console. */
+static int
+vigil_headless(struct loop *loop, struct fleet *fleet,
+    const struct vigil_args *args, const struct vigil_command *command,
+    struct cmd_operator *op)
+{
+	struct headless_options	hopts;
+
+	memset(&hopts, 0, sizeof hopts);
+	hopts.command = command->command;
+	hopts.json = args->json;
+	hopts.wait_ms = args->wait_ms >= 0 ? args->wait_ms : HEADLESS_WAIT_MS;
+	hopts.for_ms = args->for_ms >= 0 ? args->for_ms : 0;
+	hopts.op = op;
+	hopts.yes = args->yes;
+	hopts.reason = args->reason;
+	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
+	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
+	hopts.to = args->to;
+	hopts.set = args->set;
+	hopts.override = args->override;
+	hopts.window = args->window;
+	if (command->command == HEADLESS_PROPOSE ||
+	    command->command == HEADLESS_PLAN) {
+		hopts.action = args->operands[0];
+		hopts.nodes = args->operands + 1;
+		hopts.nnodes = args->noperands - 1;
+	} else if (args->noperands > 0)
+		hopts.id = args->operands[0];
+	return (headless_run(loop, fleet, &hopts));
 }
 
 /* Free what parsing the arguments allocated; safe to call twice. */
@@ -368,6 +413,70 @@ vigil_args_free(struct vigil_args *args)
 	args->noperands = 0;
 }
 
+/*
+ * Start the demo's fleet (*demo), trusting the key op signs with if it
+ * has one; the console then signs as the demo's first operator unless
+ * given a key.  Returns 0, or the exit status after saying why, with
+ * nothing left running.
+ */
+static int
+vigil_demo(struct vigil_args *args, struct cmd_operator *op,
+    struct demo **demo)
+{
+	struct demo_options	 dopts;
+	char			*cause = NULL, *line = NULL;
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.scenario = args->demo;
+	dopts.time_scale = args->demo_time_scale;
+	dopts.start = args->demo_start;
+	dopts.stopping = loop_stop_noted;
+	if (op->key != NULL) {
+		/* The demo trusts the key the console signs with. */
+		dopts.operator = op->name;
+		dopts.operator_line = line = opkey_trust_line(op->key,
+		    op->name);
+	}
+	*demo = demo_start(&dopts, &cause);
+	free(line);
+	if (*demo == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	if (args->command == NULL &&
+	    vigil_demo_operator(args, *demo, op) != 0) {
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (0);
+}
+
+/*
+ * The demo's console signs as its first operator unless given a key, and
+ * tells how a second terminal joins as the second (vigil run the way it
+ * was, or by its full path).  Returns 0, or -1 after saying why not.
+ */
+static int
+vigil_demo_operator(struct vigil_args *args, struct demo *demo,
+    struct cmd_operator *op)
+{
+	const char	*argv0 = args->argv0;
+	char		*cause = NULL, path[PATH_MAX];
+
+	if (op->key == NULL && cmd_operator_load(op, demo_key_file(demo, 0),
+	    demo_operator(0), &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	if (strchr(argv0, '/') == NULL || realpath(argv0, path) == NULL)
+		util_copy(path, sizeof path, argv0);
+	args->demo_join = demo_join_command(demo, path);
+	return (0);
+}
+
 /* The curses console, until the operator quits or a signal comes. */
 static int
 vigil_console(struct loop *loop, struct fleet *fleet,
@@ -377,7 +486,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	struct tui		*tui;
 	struct desk		*desk;
 	const char		*nocolor = getenv("NO_COLOR");
-	char			*cause = NULL;
+	char			*cause = NULL, pub[OPKEY_PUB_B64_MAX];
 	enum loop_end		 end;
 
 	memset(&topts, 0, sizeof topts);
@@ -387,6 +496,11 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.config = NULL;
 	topts.title = fleet->name;
 	topts.operator = op->key != NULL ? op->name : NULL;
+	topts.join = args->demo_join;
+	if (op->key != NULL) {
+		opkey_public(op->key, pub, sizeof pub);
+		topts.operator_key = pub;
+	}
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -398,7 +512,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	desk = desk_create(fleet, op);
+	desk = desk_create(fleet, op, loop_send_up, loop);
 	loop_attach_desk(loop, desk);
 	end = loop_run(loop, &cause);
 	loop_attach_desk(loop, NULL);
@@ -418,6 +532,35 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 		return (VIGIL_EXIT_HUNGUP);
 	}
 	return (HEADLESS_EXIT_OK);
+}
+
+/*
+ * The scenarios of --demo as vigild names them, one a line: vigil does
+ * not link the simulator, so it asks the vigild that --demo would run.
+ */
+static void
+vigil_usage_scenarios(FILE *f)
+{
+	char	*list, *line, *next, *cause = NULL;
+	int	 n;
+
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		fprintf(f, "%*s", VIGIL_HELP_INDENT, "");
+		vigil_wrap(f, VIGIL_HELP_INDENT, cause);
+		free(cause);
+		return;
+	}
+	for (line = list; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		n = (int)strcspn(line, " ");
+		fprintf(f, "%*s%-8.*s ", VIGIL_HELP_INDENT, "", n, line);
+		vigil_wrap(f, VIGIL_HELP_INDENT + 9,
+		    line + n + (line[n] != '\0'));
+	}
+	free(list);
 }
 
 /* The --help text. */
@@ -447,12 +590,12 @@ vigil_usage(FILE *f)
 "  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
-	for (i = 0; i < sim_nscenarios; i++) {
-		fprintf(f, "%*s%-8s ", VIGIL_HELP_INDENT, "",
-		    sim_scenarios[i].name);
-		vigil_wrap(f, VIGIL_HELP_INDENT + 9, sim_scenarios[i].summary);
-	}
+	vigil_usage_scenarios(f);
 	fprintf(f,
+"                           with two operators: the console signs as alice\n"
+"                           (or with --key, which the demo then trusts) and\n"
+"                           shows how bob joins from another terminal:\n"
+"                           vigil --fleet DIR/fleet --key DIR/bob.key\n"
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
 "\n"
@@ -474,6 +617,7 @@ vigil_usage(FILE *f)
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
+"      --version            print vigil's version\n"
 "\n"
 "Two-person commands (a second operator must approve what one proposes;\n"
 "every backend checks it):\n"
@@ -539,6 +683,110 @@ vigil_wrap(FILE *f, int indent, const char *text)
 }
 
 /*
+ * Take option c (getopt_long's answer, its value in optarg) into args.
+ * Returns 0, or -1 after saying on stderr what is wrong.
+ */
+static int
+vigil_option(struct vigil_args *args, int c, char **argv)
+{
+	switch (c) {
+	case 'f':
+		if (args->fleet_file != NULL) {
+			fprintf(stderr, "vigil: --fleet was given "
+			    "twice; give one fleet file\n");
+			return (-1);
+		}
+		args->fleet_file = optarg;
+		break;
+	case 'c':
+		args->connect = xreallocarray(args->connect,
+		    args->nconnect + 1, sizeof *args->connect);
+		args->connect[args->nconnect++] = optarg;
+		break;
+	case 'd':
+		args->demo = optarg != NULL ? optarg : "calm";
+		break;
+	case OPT_DEMO_SCALE:
+		args->demo_time_scale = optarg;
+		break;
+	case OPT_DEMO_START:
+		args->demo_start = optarg;
+		break;
+	case 'w':
+		if (vigil_seconds("--wait", optarg, 1,
+		    &args->wait_ms) != 0)
+			return (-1);
+		break;
+	case OPT_FOR:
+		if (vigil_seconds("--for", optarg, 0,
+		    &args->for_ms) != 0)
+			return (-1);
+		break;
+	case 'j':
+		args->json = 1;
+		break;
+	case OPT_NO_COLOR:
+		args->no_color = 1;
+		break;
+	case OPT_ASCII:
+		args->ascii = 1;
+		break;
+	case OPT_TO:
+		args->to = optarg;
+		break;
+	case OPT_SET:
+		args->set = optarg;
+		break;
+	case OPT_OVERRIDE:
+		args->override = optarg;
+		break;
+	case OPT_WINDOW:
+		args->window = optarg;
+		break;
+	case OPT_REASON:
+		args->reason = optarg;
+		break;
+	case OPT_EXPIRES:
+	case OPT_EXPIRES_SECONDS:
+		if (args->ttl_ms >= 0) {
+			fprintf(stderr, "vigil: give one of --expires "
+			    "and --expires-seconds, once\n");
+			return (-1);
+		}
+		if (c == OPT_EXPIRES ? vigil_expires("--expires",
+		    optarg, 60000.0, &args->ttl_ms) != 0 :
+		    vigil_expires("--expires-seconds", optarg, 1000.0,
+		    &args->ttl_ms) != 0)
+			return (-1);
+		break;
+	case OPT_KEY:
+		args->key = optarg;
+		break;
+	case OPT_OPERATOR:
+		args->operator_name = optarg;
+		break;
+	case OPT_YES:
+		args->yes = 1;
+		break;
+	case 'h':
+		args->help = 1;
+		break;
+	case OPT_VERSION:
+		args->version = 1;
+		break;
+	case ':':
+		fprintf(stderr, "vigil: option %s needs a value (see "
+		    "vigil --help)\n", argv[optind - 1]);
+		return (-1);
+	default:
+		fprintf(stderr, "vigil: unknown option %s (see vigil "
+		    "--help)\n", vigil_option_name(optopt, argv));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Read the command line into args.  Returns 0, or -1 after saying what
  * is wrong on standard error.
  */
@@ -548,6 +796,7 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	int	c;
 
 	memset(args, 0, sizeof *args);
+	args->argv0 = argv[0];
 	args->wait_ms = -1;
 	args->for_ms = -1;
 	args->ttl_ms = -1;
@@ -565,97 +814,8 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 				goto fail;
 			continue;
 		}
-		switch (c) {
-		case 'f':
-			if (args->fleet_file != NULL) {
-				fprintf(stderr, "vigil: --fleet was given "
-				    "twice; give one fleet file\n");
-				goto fail;
-			}
-			args->fleet_file = optarg;
-			break;
-		case 'c':
-			args->connect = xreallocarray(args->connect,
-			    args->nconnect + 1, sizeof *args->connect);
-			args->connect[args->nconnect++] = optarg;
-			break;
-		case 'd':
-			args->demo = optarg != NULL ? optarg : "calm";
-			break;
-		case OPT_DEMO_SCALE:
-			args->demo_time_scale = optarg;
-			break;
-		case OPT_DEMO_START:
-			args->demo_start = optarg;
-			break;
-		case 'w':
-			if (vigil_seconds("--wait", optarg, 1,
-			    &args->wait_ms) != 0)
-				goto fail;
-			break;
-		case OPT_FOR:
-			if (vigil_seconds("--for", optarg, 0,
-			    &args->for_ms) != 0)
-				goto fail;
-			break;
-		case 'j':
-			args->json = 1;
-			break;
-		case OPT_NO_COLOR:
-			args->no_color = 1;
-			break;
-		case OPT_ASCII:
-			args->ascii = 1;
-			break;
-		case OPT_TO:
-			args->to = optarg;
-			break;
-		case OPT_SET:
-			args->set = optarg;
-			break;
-		case OPT_OVERRIDE:
-			args->override = optarg;
-			break;
-		case OPT_WINDOW:
-			args->window = optarg;
-			break;
-		case OPT_REASON:
-			args->reason = optarg;
-			break;
-		case OPT_EXPIRES:
-		case OPT_EXPIRES_SECONDS:
-			if (args->ttl_ms >= 0) {
-				fprintf(stderr, "vigil: give one of --expires "
-				    "and --expires-seconds, once\n");
-				goto fail;
-			}
-			if (c == OPT_EXPIRES ? vigil_expires("--expires",
-			    optarg, 60000.0, &args->ttl_ms) != 0 :
-			    vigil_expires("--expires-seconds", optarg, 1000.0,
-			    &args->ttl_ms) != 0)
-				goto fail;
-			break;
-		case OPT_KEY:
-			args->key = optarg;
-			break;
-		case OPT_OPERATOR:
-			args->operator_name = optarg;
-			break;
-		case OPT_YES:
-			args->yes = 1;
-			break;
-		case 'h':
-			args->help = 1;
-			break;
-		case ':':
-			fprintf(stderr, "vigil: option %s needs a value (see "
-			    "vigil --help)\n", argv[optind - 1]);
+		if (vigil_option(args, c, argv) != 0)
 			goto fail;
-		default:
-			fprintf(stderr, "vigil: unknown option %s (see vigil "
-			    "--help)\n", vigil_option_name(optopt, argv));
-			goto fail;
-		}
 	}
 	/* Words after "--". */
 	for (; optind < argc; optind++) {
@@ -769,6 +929,42 @@ vigil_seconds(const char *name, const char *s, int allow_zero, int64_t *ms)
 	return (0);
 }
 
+/* Check the --demo options: a known scenario, a scale, a start time. */
+static int
+vigil_check_demo(const struct vigil_args *args)
+{
+	char	*end, cause[PROTO_TEXT_MAX];
+	double	 scale;
+	int	 seconds;
+
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
+		return (-1);
+	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
+	    args->demo == NULL) {
+		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
+		    "only apply with --demo\n");
+		return (-1);
+	}
+	if (args->demo_time_scale != NULL) {
+		errno = 0;
+		scale = strtod(args->demo_time_scale, &end);
+		if (errno != 0 || end == args->demo_time_scale ||
+		    *end != '\0' || !isfinite(scale) || scale <= 0) {
+			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
+			    "not a positive number; give scenario seconds per "
+			    "real second, for example 10\n",
+			    args->demo_time_scale);
+			return (-1);
+		}
+	}
+	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
+	    &seconds, cause, sizeof cause) != 0) {
+		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Check that the options fit together and find the command.  Returns 0,
  * or -1 after saying what is wrong.
@@ -777,9 +973,6 @@ static int
 vigil_check(struct vigil_args *args, const struct vigil_command **command)
 {
 	size_t	 i, sources = 0;
-	char	*end, cause[PROTO_TEXT_MAX];
-	double	 scale;
-	int	 seconds;
 
 	*command = NULL;
 	if (args->command != NULL) {
@@ -847,39 +1040,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && !vigil_scenario_known(args->demo)) {
-		fprintf(stderr, "vigil: there is no scenario \"%s\"; the "
-		    "scenarios are", args->demo);
-		for (i = 0; i < sim_nscenarios; i++)
-			fprintf(stderr, "%s %s", i == 0 ? "" :
-			    i + 1 == sim_nscenarios ? " and" : ",",
-			    sim_scenarios[i].name);
-		fprintf(stderr, "\n");
+	if (vigil_check_demo(args) != 0)
 		return (-1);
-	}
-	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
-	    args->demo == NULL) {
-		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
-		    "only apply with --demo\n");
-		return (-1);
-	}
-	if (args->demo_time_scale != NULL) {
-		errno = 0;
-		scale = strtod(args->demo_time_scale, &end);
-		if (errno != 0 || end == args->demo_time_scale ||
-		    *end != '\0' || !isfinite(scale) || scale <= 0) {
-			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
-			    "not a positive number; give scenario seconds per "
-			    "real second, for example 10\n",
-			    args->demo_time_scale);
-			return (-1);
-		}
-	}
-	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
-	    &seconds, cause, sizeof cause) != 0) {
-		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
-		return (-1);
-	}
 
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
@@ -932,11 +1094,11 @@ vigil_check_command(struct vigil_args *args,
 	case HEADLESS_PROPOSE:
 		if (command_spec_find(args->operands[0]) == NULL) {
 			fprintf(stderr, "vigil: there is no command \"%s\" "
-			    "to propose; the commands are",
+			    "to propose; the commands are ",
 			    args->operands[0]);
 			for (i = 0; i < command_nspecs; i++)
-				fprintf(stderr, "%s %s (%s)", i == 0 ? "" :
-				    i + 1 == command_nspecs ? " and" : ",",
+				fprintf(stderr, "%s%s (%s)",
+				    util_list_sep(i, command_nspecs, 0),
 				    command_specs[i].name,
 				    command_specs[i].summary);
 			fprintf(stderr, "\n");
@@ -1027,95 +1189,40 @@ vigil_check_change(const struct vigil_args *args)
 	return (vigil_check_nodes(args));
 }
 
-/* Is name one of the simulator's scenarios? */
-static int
-vigil_scenario_known(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sim_nscenarios; i++) {
-		if (strcmp(sim_scenarios[i].name, name) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/* Add a URL unless it is already listed. */
-static void
-vigil_urls_add(struct vigil_urls *urls, const char *url)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++) {
-		if (strcmp(urls->v[i], url) == 0)
-			return;
-	}
-	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
-	urls->v[urls->n++] = xstrdup(url);
-}
-
-/* Free a URL list. */
-static void
-vigil_urls_free(struct vigil_urls *urls)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++)
-		free(urls->v[i]);
-	free(urls->v);
-	urls->v = NULL;
-	urls->n = 0;
-}
-
 /*
- * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, every other word is a backend URL.  Returns 0, or -1 after
- * saying on standard error what is wrong and where.
+ * Is name one of the scenarios vigild lists?  Returns 0, or -1 after
+ * saying which there are.  When vigild cannot be asked, the name passes:
+ * starting the fleet will then say what is wrong.
  */
 static int
-vigil_read_fleet(const char *path, struct vigil_urls *urls)
+vigil_scenario_check(const char *name)
 {
-	FILE	*f;
-	char	*line = NULL, *p, *word, *save, host[64], upath[256];
-	char	 cause[PROTO_TEXT_MAX];
-	size_t	 size = 0, lineno = 0;
-	int	 port, tls, error = 0;
+	char	*list, *cause = NULL, *names[32], *p, *next;
+	size_t	 n = 0, i;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the path, or write one ws://HOST:PORT line per backend "
-		    "(vigild fleet --fleet-file writes one)\n", path,
-		    strerror(errno));
-		return (-1);
+	if ((list = demo_scenarios(&cause)) == NULL) {
+		free(cause);
+		return (0);
 	}
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
-		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
-			if (util_parse_url(word, host, sizeof host, &port,
-			    upath, sizeof upath, &tls, cause,
-			    sizeof cause) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			vigil_urls_add(urls, word);
+	for (p = list; *p != '\0' && n < nitems(names); p = next) {
+		next = p + strcspn(p, "\n");
+		if (*next != '\0')
+			*next++ = '\0';
+		p[strcspn(p, " ")] = '\0';
+		names[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			free(list);
+			return (0);
 		}
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the file and the disk\n", path, strerror(errno));
-		error = 1;
-	} else if (urls->n == 0) {
-		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
-		    "one ws://HOST:PORT line per backend\n", path);
-		error = 1;
-	}
-done:
-	free(line);
-	fclose(f);
-	return (error ? -1 : 0);
+	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
+	    "are ", name);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", util_list_sep(i, n, 0), names[i]);
+	fprintf(stderr, "\n");
+	free(list);
+	return (-1);
 }
+

@@ -204,8 +204,7 @@ const char	*keys_action_name(enum keys_action action);
 /* Parse an action's config name ("none" is KEYS_NONE).  0, or -1. */
 int		 keys_action_parse(const char *name, enum keys_action *action);
 
-/* The help sentence and section heading of an action. */
-const char	*keys_action_help(enum keys_action action);
+/* The heading of a section of the help view. */
 const char	*keys_section_name(enum keys_section section);
 
 /*
@@ -233,8 +232,9 @@ size_t		 keys_help_lines(const struct keymap *km,
  * Apply a config file's text to km: lines "bind KEY ACTION", blank lines
  * and "#" comments.  path names the file in sentences.  Returns 0, or -1
  * with an allocated *cause holding one sentence per bad line (each with
- * its line number), and km left unchanged: a config with a mistake is
- * refused whole, never half applied.
+ * its line number; past the tenth, one sentence says how many more), and
+ * km left unchanged: a config with a mistake is refused whole, never half
+ * applied.
  */
 int		 keys_parse_config(struct keymap *km, const char *text,
 		    const char *path, char **cause);

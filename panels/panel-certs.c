@@ -9,7 +9,6 @@
 #include "check.h"
 #include "draw.h"
 #include "fleet.h"
-#include "node-station.h"
 #include "panel.h"
 #include "util.h"
 
@@ -48,7 +47,9 @@ const struct panel_ops panel_certs_ops = {
 /*
  * One certificate's row.  A renewal is overdue once the certificate is
  * older than the renewal period: the hour's renewal should have replaced
- * it, and what is left is the minute of grace before it expires.
+ * it, and what is left is the minute of grace before it expires.  The
+ * station says its period in its cert message; one that does not say is
+ * never called overdue.
  */
 static void
 panel_certs_row(struct table *t, const struct node *node, int64_t now_ms)
@@ -64,7 +65,8 @@ panel_certs_row(struct table *t, const struct node *node, int64_t now_ms)
 	left = fleet_cert_expires_in(node, now_ms);
 	clock = fleet_node_clock(node, now_ms);
 	failed = c->last_renewal_ms != 0 && !c->last_renewal_ok;
-	overdue = clock - c->not_before_ms > STATION_RENEW_EVERY_MS;
+	overdue = c->renew_every_ms > 0 &&
+	    clock - c->not_before_ms > c->renew_every_ms;
 
 	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
 	table_set(row, COL_EXPIRES, left <= 0 ? MARK_CRIT :

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd-doc.h"
 #include "draw.h"
 #include "fleet.h"
 #include "panel.h"
@@ -127,8 +127,8 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	int			 pending, armed;
 
 	row = table_add(t, fp->id);
-	pending = strcmp(fp->status, "pending") == 0;
-	armed = strcmp(fp->status, "armed") == 0;
+	pending = fp->status == STATUS_PENDING;
+	armed = fp->status == STATUS_ARMED;
 	if (!pending && !armed)
 		row->mark = MARK_DIM;
 	table_set(row, COL_ID, MARK_NONE, "%.8s", fp->id);
@@ -147,7 +147,7 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_SIGNERS, MARK_NONE, "%s", text);
 	table_set(row, COL_STATUS, fp->problem[0] != '\0' ? MARK_CRIT :
 	    MARK_NONE, "%s", fp->problem[0] != '\0' ? "suspect" :
-	    fp->status);
+	    proto_status_name(fp->status));
 	if (pending || armed)
 		panel_proposals_left(fp->expires_ms, wall_ms, left,
 		    sizeof left);
@@ -391,7 +391,7 @@ panel_proposals_pending(const struct fleet *fleet)
 
 	n = fleet_proposals(fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (v[i].status == STATUS_PENDING)
 			pending++;
 	}
 	return (pending);

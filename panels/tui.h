@@ -35,6 +35,9 @@ struct tui_options {
 	const char	*title;		/* fleet or scenario name */
 	const char	*operator;	/* who signs commands here, or NULL
 					   when started without a key */
+	const char	*operator_key;	/* their base64 public key, or NULL */
+	const char	*join;		/* vigil --demo: the command a second
+					   operator runs, or NULL */
 };
 
 enum tui_action_type {
@@ -53,8 +56,8 @@ enum tui_action_type {
  */
 struct tui_action {
 	enum tui_action_type	type;
-	char			rule[32];
-	char			node[64];
+	char			rule[PROTO_CODE_MAX];
+	char			node[PROTO_ID_MAX];
 	char			command[16];		/* "kill" */
 	char			id[PROTO_CMDID_MAX];	/* a proposal's */
 	char			reason[PROTO_TEXT_MAX];

@@ -5,6 +5,7 @@
  * severe and newest first.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alert.h"
@@ -211,6 +212,59 @@ START_TEST(backend_code_is_part_of_key)
 }
 END_TEST
 
+/* The same nodes in another order are the same alert. */
+START_TEST(node_order_is_not_part_of_key)
+{
+	struct alert_set	 set;
+	struct alert		 a = make("build-drift", "router/r1",
+				    SEV_WARNING, "two builds");
+	struct alert		*first, *out;
+
+	alert_set_init(&set);
+	util_copy(a.nodes[1], sizeof a.nodes[1], "router/r2");
+	a.nnodes = a.nodes_total = 2;
+	ck_assert_int_eq(alert_raise(&set, &a, 1000, &first), ALERT_RAISED);
+	util_copy(a.nodes[0], sizeof a.nodes[0], "router/r2");
+	util_copy(a.nodes[1], sizeof a.nodes[1], "router/r1");
+	ck_assert_int_eq(alert_raise(&set, &a, 2000, &out), ALERT_UNCHANGED);
+	ck_assert_ptr_eq(out, first);
+	ck_assert_uint_eq(set.n, 1);
+	alert_set_free(&set);
+}
+END_TEST
+
+/*
+ * Thousands of alerts, most cleared: the oldest cleared make room, and
+ * every alert still standing is found again under its key.
+ */
+START_TEST(many_alerts_are_found_after_old_ones_go)
+{
+	struct alert_set	 set;
+	struct alert		 a, *out;
+	char			 node[32];
+	size_t			 i;
+
+	alert_set_init(&set);
+	for (i = 0; i < 3000; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		a = make("node-stale", node, SEV_WARNING, "silent");
+		ck_assert_int_eq(alert_raise(&set, &a, (int64_t)i, &out),
+		    ALERT_RAISED);
+		if (i % 10 != 0)
+			alert_clear(out, (int64_t)i);
+	}
+	ck_assert_uint_lt(set.n, 3000);
+	for (i = 0; i < 3000; i += 10) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		a = make("node-stale", node, SEV_WARNING, "silent");
+		ck_assert_int_eq(alert_raise(&set, &a, 5000, &out),
+		    ALERT_UNCHANGED);
+		ck_assert_str_eq(out->nodes[0], node);
+	}
+	alert_set_free(&set);
+}
+END_TEST
+
 Suite *
 alert_suite(void)
 {
@@ -223,6 +277,8 @@ alert_suite(void)
 	tcase_add_test(tc, sorted_most_severe_then_newest);
 	tcase_add_test(tc, grouped_alert_takes_new_nodes);
 	tcase_add_test(tc, backend_code_is_part_of_key);
+	tcase_add_test(tc, node_order_is_not_part_of_key);
+	tcase_add_test(tc, many_alerts_are_found_after_old_ones_go);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "opkey.h"
 #include "proto.h"
 #include "tests.h"

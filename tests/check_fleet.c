@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "fleet.h"
 #include "proto.h"
 #include "tests.h"
@@ -60,7 +61,8 @@ hello(struct fleet *f, size_t link, const char *id, const char *build,
 	m->u.hello.version = 1;
 	m->u.hello.clock_ms = CLOCK0 + (now - T0);
 	m->u.hello.time_scale = scale;
-	m->u.hello.link_nodes = 1;
+	/* Several nodes share a link here: it declares no number. */
+	m->u.hello.link_nodes = 0;
 	m->u.hello.nflags = 1;
 	util_copy(m->u.hello.flags[0].name, sizeof m->u.hello.flags[0].name,
 	    "rlp");
@@ -230,10 +232,10 @@ START_TEST(live_stale_down_live_with_notifications)
 	hello(&f, l, "router/r3", "smars-2012.08.01", 1, T0);
 	router_stats(&f, l, "router/r3", 1000, 10, T0);
 
-	fleet_tick(&f, T0 + FLEET_STALE_MS, CLOCK0);
+	check_tick(&f, T0 + FLEET_STALE_MS, CLOCK0);
 	ck_assert_int_eq(fleet_find(&f, "router/r3")->state, NODE_LIVE);
 	before = seen.node_changes;
-	fleet_tick(&f, T0 + FLEET_STALE_MS + 1, CLOCK0);
+	check_tick(&f, T0 + FLEET_STALE_MS + 1, CLOCK0);
 	n = fleet_find(&f, "router/r3");
 	ck_assert_int_eq(n->state, NODE_STALE);
 	ck_assert_int_eq(seen.node_changes, before + 1);
@@ -250,7 +252,7 @@ START_TEST(live_stale_down_live_with_notifications)
 
 	/* The socket is back, but the node has not spoken yet. */
 	fleet_link_up(&f, l, T0 + 7000);
-	fleet_tick(&f, T0 + 7000, CLOCK0);
+	check_tick(&f, T0 + 7000, CLOCK0);
 	ck_assert_int_eq(fleet_find(&f, "router/r3")->state, NODE_DOWN);
 	ck_assert_int_eq(seen.node_changes, before + 2);
 
@@ -435,7 +437,7 @@ START_TEST(history_sampled_once_a_second)
 		if (t % 1000 == 0)
 			router_stats(&f, l, "router/r1", 1000 + t,
 			    (uint64_t)t / 100, T0 + t);
-		fleet_tick(&f, T0 + t, CLOCK0 + t);
+		check_tick(&f, T0 + t, CLOCK0 + t);
 	}
 	n = fleet_find(&f, "router/r1");
 	ck_assert_uint_eq(n->hist_n, 10);
@@ -523,6 +525,7 @@ START_TEST(backend_alert_counts_reports)
 	int			 i;
 
 	fleet_init(&f, "test");
+	check_watch(&f);
 	f.notify = note;
 	f.notify_arg = &seen;
 	l = fleet_add_link(&f, "ws://127.0.0.1:9008");
@@ -544,7 +547,7 @@ START_TEST(backend_alert_counts_reports)
 	ck_assert_ptr_nonnull(strstr(a->cause, "router/r8"));
 	ck_assert_int_eq(seen.alert_changes, 1);
 	/* The rules' run does not clear what a backend raised. */
-	fleet_tick(&f, T0 + 100, CLOCK0);
+	check_tick(&f, T0 + 100, CLOCK0);
 	ck_assert_int_eq(a->active, 1);
 	m->u.alert.clear = 1;
 	fleet_apply(&f, l, m, T0 + 200);
@@ -582,6 +585,7 @@ START_TEST(one_backend_warning_from_many_nodes_is_one_alert)
 	int		 i;
 
 	fleet_init(&f, "test");
+	check_watch(&f);
 	l = fleet_add_link(&f, "ws://127.0.0.1:9008");
 	for (i = 1; i <= 30; i++) {
 		util_format(id, sizeof id, "station/s%d", i);
@@ -595,19 +599,19 @@ START_TEST(one_backend_warning_from_many_nodes_is_one_alert)
 	ck_assert_str_eq(a->text, "30 stations report renewal; latest, from "
 	    "station/s30: station/s30 could not renew its certificate");
 	/* It stands through the rules' runs while any node stands in it. */
-	fleet_tick(&f, T0 + 100, CLOCK0);
+	check_tick(&f, T0 + 100, CLOCK0);
 	for (i = 1; i < 30; i++) {
 		util_format(id, sizeof id, "station/s%d", i);
 		warn(&f, l, id, "renewal", 1, T0 + 200 + i);
 	}
-	fleet_tick(&f, T0 + 300, CLOCK0);
+	check_tick(&f, T0 + 300, CLOCK0);
 	ck_assert_int_eq(a->active, 1);
 	ck_assert_uint_eq(a->nodes_total, 1);
 	ck_assert_str_eq(a->text, "station/s30 could not renew its "
 	    "certificate");
 	warn(&f, l, "station/s30", "renewal", 1, T0 + 400);
 	ck_assert_int_eq(a->active, 0);
-	fleet_tick(&f, T0 + 500, CLOCK0);
+	check_tick(&f, T0 + 500, CLOCK0);
 	ck_assert_int_eq(a->active, 0);
 	fleet_free(&f);
 }

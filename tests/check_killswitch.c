@@ -16,11 +16,22 @@
  * and expired proposals are withdrawn from every console; a backend
  * with no trust file refuses every command and says how to start it;
  * bad trust files and audit logs stop vigild in words; a fleet keeps
- * one audit log per node.
+ * one audit log per node.  And the backend under abuse: a flood of
+ * forged proposals costs the log a short line each and is cut off; a
+ * nearly full disk refuses new proposals but not approvals; the frames
+ * of a cancelled, expired or once-pending proposal cannot revive it,
+ * even after a restart; an oversized frame closes its connection; at
+ * its descriptor limit vigild waits quietly and tells its consoles why.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,6 +42,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "proto-audit.h"
 #include "e2e.h"
 #include "node-router.h"
 #include "opkey.h"
@@ -64,6 +76,9 @@ struct node {
 	char	 commands[512];	/* its "commands: ..." line */
 };
 
+/* With this set, node_start() runs vigild under ulimit -n of it. */
+static int	node_fd_limit;
+
 /* Two operators' keys, as vigil-key would make them. */
 struct operators {
 	struct opkey	*alice;
@@ -76,9 +91,15 @@ static void	 setup(void);
 static void	 teardown(void);
 static void	 operators_make(struct operators *, const char *);
 static void	 operators_free(struct operators *);
+static void	 node_start_with(struct node *, const char *, const char *,
+		    const char *, const char *const *);
 static void	 node_start(struct node *, const char *, const char *,
 		    const char *);
 static struct e2e_ws *ws_connect(const struct node *);
+static struct e2e_ws *node_console(const struct node *, struct proto_msg *,
+		    char *);
+static void	 closed_then_served(struct e2e_ws *, const struct node *,
+		    struct proto_msg *);
 static void	 ws_send(struct e2e_ws *, const struct proto_msg *);
 static int	 ws_next(struct e2e_ws *, enum msg_type, struct proto_msg *,
 		    int);
@@ -93,6 +114,18 @@ static void	 approve(struct e2e_ws *, const struct opkey *, const char *,
 static void	 expect_result(struct e2e_ws *, const char *, const char *,
 		    struct proto_result *);
 static struct proto_msg *msg_new(void);
+static void	 test_done(struct operators *, char *, char *,
+		    struct proto_msg *);
+static char	*file_text(const char *, size_t *);
+static void	 node_stop(struct node *);
+static long	 cpu_ticks(pid_t);
+static void	 expect_fd_alert(struct e2e_ws *, struct proto_msg *, int);
+static void	 cancel(struct e2e_ws *, const struct opkey *, const char *,
+		    const char *);
+static int	 ws_next_of(struct e2e_ws *, enum msg_type, enum msg_type,
+		    struct proto_msg *, int);
+static void	 replay_refused(struct e2e_ws *, const struct opkey *,
+		    const char *, const char *);
 
 /*
  * The order path: step the router until it has run RACE_AFTER_KILL
@@ -171,7 +204,8 @@ START_TEST(kill_from_another_thread_stops_child_orders_within_one_iteration)
 	ck_assert_uint_ge(race->total_at_kill,
 	    (uint64_t)RACE_WARM_ITERATIONS * 500);
 	/* Its market answered the cancels: nothing is left open. */
-	ck_assert_str_eq(node_router_state(&race->router), "killed");
+	ck_assert_str_eq(proto_state_name(node_router_state(&race->router)),
+	    "killed");
 	ck_assert_uint_eq(race->router.counters.open_children, 0);
 	node_router_free(&race->router);
 	free(race);
@@ -246,11 +280,27 @@ static void
 node_start(struct node *node, const char *trust, const char *audit,
     const char *id)
 {
+	node_start_with(node, trust, audit, id, NULL);
+}
+
+/* As node_start(), with extra arguments (NULL-terminated, or NULL). */
+static void
+node_start_with(struct node *node, const char *trust, const char *audit,
+    const char *id, const char *const *extra)
+{
 	struct e2e_lines	*lines;
-	char			*argv[20], line[512], *p, want[128];
+	char			*argv[28], line[512], *p, want[128];
+	char			 ulimit[64];
 	int			 argc = 0, fd, r;
 
 	memset(node, 0, sizeof *node);
+	if (node_fd_limit != 0) {
+		snprintf(ulimit, sizeof ulimit, "ulimit -n %d && exec \"$0\" "
+		    "\"$@\"", node_fd_limit);
+		argv[argc++] = "/bin/sh";
+		argv[argc++] = "-c";
+		argv[argc++] = ulimit;
+	}
 	argv[argc++] = e2e_bin("vigild");
 	argv[argc++] = "node";
 	argv[argc++] = "--role";
@@ -269,9 +319,11 @@ node_start(struct node *node, const char *trust, const char *audit,
 		argv[argc++] = "--audit";
 		argv[argc++] = (char *)audit;
 	}
+	while (extra != NULL && *extra != NULL && argc < 27)
+		argv[argc++] = (char *)*extra++;
 	argv[argc] = NULL;
 	node->pid = e2e_spawn(argv, NULL, &fd);
-	free(argv[0]);
+	free(argv[node_fd_limit != 0 ? 3 : 0]);
 
 	lines = calloc(1, sizeof *lines);
 	ck_assert_ptr_nonnull(lines);
@@ -304,6 +356,35 @@ ws_connect(const struct node *node)
 	return (e2e_ws_open(url, WAIT_MS));
 }
 
+/*
+ * A console's websocket to node, past its hello, whose build (of
+ * PROTO_NAME_MAX bytes) it copies out; m is scratch.
+ */
+static struct e2e_ws *
+node_console(const struct node *node, struct proto_msg *m, char *build)
+{
+	struct e2e_ws	*ws = ws_connect(node);
+
+	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
+	util_copy(build, PROTO_NAME_MAX, m->u.hello.build);
+	return (ws);
+}
+
+/*
+ * ws was closed by node, which still serves a new console (m is
+ * scratch); ws is freed.
+ */
+static void
+closed_then_served(struct e2e_ws *ws, const struct node *node,
+    struct proto_msg *m)
+{
+	ck_assert_ptr_null(e2e_ws_recv(ws, WAIT_MS));
+	e2e_ws_close(ws);
+	ws = ws_connect(node);
+	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
+	e2e_ws_close(ws);
+}
+
 /* Encode msg and send it as one text frame. */
 static void
 ws_send(struct e2e_ws *ws, const struct proto_msg *msg)
@@ -322,6 +403,14 @@ static int
 ws_next(struct e2e_ws *ws, enum msg_type type, struct proto_msg *m,
     int timeout_ms)
 {
+	return (ws_next_of(ws, type, type, m, timeout_ms));
+}
+
+/* As ws_next(), for a message of either type or also. */
+static int
+ws_next_of(struct e2e_ws *ws, enum msg_type type, enum msg_type also,
+    struct proto_msg *m, int timeout_ms)
+{
 	int64_t	 deadline = e2e_now_ms() + timeout_ms, left;
 	char	*text, cause[PROTO_TEXT_MAX];
 
@@ -334,7 +423,7 @@ ws_next(struct e2e_ws *ws, enum msg_type type, struct proto_msg *m,
 		    sizeof cause) == 0, "vigild sent a frame vigil cannot "
 		    "decode: %s: %.300s", cause, text);
 		free(text);
-		if (m->type == type)
+		if (m->type == type || m->type == also)
 			return (1);
 	}
 }
@@ -408,6 +497,67 @@ approve(struct e2e_ws *ws, const struct opkey *key, const char *name,
 	free(m);
 }
 
+/* Send a cancel of command id signed by key as operator name. */
+static void
+cancel(struct e2e_ws *ws, const struct opkey *key, const char *name,
+    const char *id)
+{
+	struct proto_msg	*m = msg_new();
+	char			*bytes;
+
+	m->type = MSG_CANCEL;
+	util_copy(m->u.cancel.id, sizeof m->u.cancel.id, id);
+	if (asprintf(&bytes, "vigil.v1 cancel %s", id) == -1)
+		ck_abort_msg("out of memory");
+	sign_into(key, name, bytes, &m->u.cancel.sig);
+	free(bytes);
+	ws_send(ws, m);
+	free(m);
+}
+
+/* Free what a wire test made: keys, paths and its message. */
+static void
+test_done(struct operators *ops, char *trust, char *audit,
+    struct proto_msg *m)
+{
+	free(m);
+	free(trust);
+	free(audit);
+	operators_free(ops);
+}
+
+/* The whole of the file at path, NUL-terminated; its size in *size. */
+static char *
+file_text(const char *path, size_t *size)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (size != NULL)
+		*size = (size_t)n;
+	return (buf);
+}
+
+/* Stop a node started by node_start() as an operator would, SIGTERM. */
+static void
+node_stop(struct node *node)
+{
+	e2e_kill(node->pid, SIGTERM);
+	ck_assert_int_eq(e2e_wait(node->pid, WAIT_MS), 0);
+}
+
 /* Wait for a result in reply to in_reply_to with outcome; copy it out. */
 static void
 expect_result(struct e2e_ws *ws, const char *in_reply_to, const char *outcome,
@@ -417,8 +567,9 @@ expect_result(struct e2e_ws *ws, const char *in_reply_to, const char *outcome,
 
 	ck_assert_msg(ws_next(ws, MSG_RESULT, m, WAIT_MS) == 1, "no result "
 	    "for %s", in_reply_to);
-	ck_assert_msg(strcmp(m->u.result.outcome, outcome) == 0, "%s came "
-	    "back %s, not %s: %s", in_reply_to, m->u.result.outcome, outcome,
+	ck_assert_msg(strcmp(proto_outcome_name(m->u.result.outcome),
+	    outcome) == 0, "%s came back %s, not %s: %s", in_reply_to,
+	    proto_outcome_name(m->u.result.outcome), outcome,
 	    m->u.result.text);
 	ck_assert_str_eq(m->u.result.in_reply_to, in_reply_to);
 	if (out != NULL)
@@ -452,7 +603,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	/* The runaway is running: child orders open at the market. */
 	for (k = 0; k < 40 && children == 0; k++) {
 		ck_assert_int_eq(ws_next(alice, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "running");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "running");
 		children = m->u.stats.router.open_children;
 	}
 	ck_assert_uint_gt(children, 0);
@@ -466,7 +618,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_str_eq(res.node, "router/r8");
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_str_eq(m->u.proposal.document, text);
 
 	/* A console that connects now is told of it after hello. */
@@ -474,7 +626,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_int_eq(ws_next(carol, MSG_HELLO, m, WAIT_MS), 1);
 	ck_assert_int_eq(ws_next(carol, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_str_eq(m->u.proposal.document, text);
 	ck_assert_uint_eq(m->u.proposal.nsigs, 1);
 	ck_assert_str_eq(m->u.proposal.sigs[0].operator, "alice");
@@ -493,7 +645,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_ptr_nonnull(strstr(res.text, "router/r8"));
 	expect_result(alice, "approve", "executed", NULL);
 	ck_assert_int_eq(ws_next(carol, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "executed");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "executed");
 	ck_assert_uint_eq(m->u.proposal.nsigs, 2);
 
 	/* Its stats say halting with the residue, then killed. */
@@ -504,11 +656,12 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 			children = m->u.stats.router.child_orders_total;
 		ck_assert_uint_eq(m->u.stats.router.child_orders_total,
 		    children);
-		if (strcmp(m->u.stats.router.state, "halting") == 0) {
+		if (m->u.stats.router.state == STATE_HALTING) {
 			ck_assert_uint_gt(m->u.stats.router.open_children, 0);
 			halting++;
 		} else {
-			ck_assert_str_eq(m->u.stats.router.state, "killed");
+			ck_assert_str_eq(proto_state_name(
+			    m->u.stats.router.state), "killed");
 			ck_assert_uint_eq(m->u.stats.router.open_children, 0);
 			ck_assert_uint_gt(
 			    m->u.stats.router.children_cancelled_total, 0);
@@ -520,7 +673,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	/* And it stays stopped. */
 	for (k = 0; k < 4; k++) {
 		ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "killed");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "killed");
 		ck_assert_uint_eq(m->u.stats.router.child_orders_total,
 		    children);
 	}
@@ -535,7 +689,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_str_eq(res.action, "resume");
 	for (k = 0; k < 40; k++) {
 		ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "running");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "running");
 		if (m->u.stats.router.child_orders_total > children)
 			break;
 	}
@@ -570,7 +725,7 @@ START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 	struct proto_result	 res;
 	char			*trust = e2e_path("operators");
 	char			*audit = e2e_path("r5.audit");
-	char			*text, *bytes, build[PROTO_NAME_MAX];
+	char			*text, build[PROTO_NAME_MAX];
 
 	operators_make(&ops, trust);
 	node_start(&node, trust, audit, "r5");
@@ -584,20 +739,13 @@ START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 	propose(alice, ops.alice, "alice", text);
 	expect_result(alice, "propose", "accepted", NULL);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
-	memset(m, 0, sizeof *m);
-	m->type = MSG_CANCEL;
-	util_copy(m->u.cancel.id, sizeof m->u.cancel.id, cmd.id);
-	if (asprintf(&bytes, "vigil.v1 cancel %s", cmd.id) == -1)
-		ck_abort_msg("out of memory");
-	sign_into(ops.alice, "alice", bytes, &m->u.cancel.sig);
-	free(bytes);
-	ws_send(alice, m);
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
+	cancel(alice, ops.alice, "alice", cmd.id);
 	expect_result(alice, "cancel", "cancelled", &res);
 	ck_assert_str_eq(res.id, cmd.id);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "cancelled");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "cancelled");
 	approve(bob, ops.bob, "bob", cmd.id, text);
 	expect_result(bob, "approve", "refused", NULL);
 	free(text);
@@ -607,14 +755,14 @@ START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 	propose(alice, ops.alice, "alice", text);
 	expect_result(alice, "propose", "accepted", NULL);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "expired");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "expired");
 	approve(bob, ops.bob, "bob", cmd.id, text);
 	expect_result(bob, "approve", "refused", &res);
 	ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	e2e_ws_close(alice);
 	e2e_ws_close(bob);
@@ -653,7 +801,7 @@ START_TEST(an_untrusted_key_is_refused_in_words_and_nothing_happens)
 	ck_assert_str_eq(res.node, "router/r8");
 	ck_assert_uint_gt(strlen(res.text), 40);
 	ck_assert_int_eq(ws_next(ws, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	e2e_ws_close(ws);
 	free(text);
@@ -689,7 +837,7 @@ START_TEST(a_backend_without_trust_refuses_every_command)
 	    strstr(res.text, "--trust FILE") != NULL, "the refusal does not "
 	    "say how to start the backend: %s", res.text);
 	ck_assert_int_eq(ws_next(ws, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	/* It said so when it started, too. */
 	ck_assert_msg(strstr(node.commands, "trusts no operator") != NULL,
@@ -801,6 +949,343 @@ START_TEST(fleet_keeps_one_audit_log_per_node)
 }
 END_TEST
 
+/*
+ * A peer floods proposals claiming to be alice, signed with mallory's
+ * key, half of them 15 KB of junk: each costs the audit log one short
+ * line (the document's hash, alice marked unverified, the reason, never
+ * the document), and after a bounded number the connection is closed
+ * with its reason in an error frame.
+ */
+START_TEST(a_flood_of_forged_proposals_costs_the_log_little_and_is_cut_off)
+{
+	struct operators	 ops;
+	struct node		 node;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	struct proto_command	 cmd;
+	char			*trust = e2e_path("operators");
+	char			*audit = e2e_path("r6.audit");
+	char			*text, *junk, *log, hash[65], want[128];
+	char			 build[PROTO_NAME_MAX];
+	size_t			 before, after, i;
+	int			 cut = 0;
+
+	operators_make(&ops, trust);
+	node_start(&node, trust, audit, "r6");
+	ws = node_console(&node, m, build);
+	text = document("kill", "router/r6", build, "running", TTL_MS, &cmd);
+	junk = malloc(15001);
+	ck_assert_ptr_nonnull(junk);
+	memset(junk, 'x', 15000);
+	junk[15000] = '\0';
+	free(file_text(audit, &before));
+
+	for (i = 0; i < 200 && !cut; i++) {
+		memset(m, 0, sizeof *m);
+		m->type = MSG_PROPOSE;
+		util_copy(m->u.propose.document,
+		    sizeof m->u.propose.document, i % 2 ? junk : text);
+		sign_into(ops.mallory, "alice", m->u.propose.document,
+		    &m->u.propose.sig);
+		log = proto_encode(m);
+		if (e2e_ws_try_send(ws, log) != 0) {
+			free(log);
+			break;
+		}
+		free(log);
+		ck_assert_msg(ws_next_of(ws, MSG_RESULT, MSG_ERROR, m,
+		    WAIT_MS) == 1, "no answer to forged proposal %zu", i + 1);
+		if (m->type == MSG_ERROR) {
+			ck_assert_msg(strstr(m->u.error.text, "too many "
+			    "refused") != NULL && strstr(m->u.error.text,
+			    "closes this connection") != NULL, "the cut-off "
+			    "does not say why: %s", m->u.error.text);
+			cut = 1;
+		} else
+			ck_assert_str_eq(proto_outcome_name(
+			    m->u.result.outcome), "refused");
+	}
+	ck_assert_msg(cut, "200 forged proposals were refused one by one, "
+	    "and the connection was never closed");
+	ck_assert_uint_le(i, 40);
+	closed_then_served(ws, &node, m);
+
+	log = file_text(audit, &after);
+	ck_assert_msg(after - before < 40 * 1024, "%zu forged proposals "
+	    "wrote %zu bytes to the audit log", i, after - before);
+	ck_assert_ptr_null(strstr(log, "xxxxxxxxxxxxxxxx"));
+	opkey_sha256_hex(text, strlen(text), hash);
+	snprintf(want, sizeof want, "\"sha256\":\"%s\"", hash);
+	ck_assert_msg(strstr(log, want) != NULL, "no refusal holds the "
+	    "document's hash: %.600s", log);
+	ck_assert_ptr_nonnull(strstr(log, "\"verified\":false"));
+	ck_assert_ptr_null(strstr(log, "runaway child orders"));
+	free(log);
+	free(junk);
+	free(text);
+	test_done(&ops, trust, audit, m);
+}
+END_TEST
+
+/*
+ * With its audit log's filesystem below --audit-reserve (made so by a
+ * gigabyte the test sets aside just after a proposal), a node refuses
+ * a new proposal in words but still records the approval of the one
+ * pending, and carries it out.
+ */
+START_TEST(a_nearly_full_disk_refuses_new_proposals_but_not_approvals)
+{
+	struct operators	 ops;
+	struct node		 node;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	struct proto_command	 cmd, other;
+	struct proto_result	 res;
+	struct statvfs		 sv;
+	char			*trust = e2e_path("operators");
+	char			*audit = e2e_path("r4.audit");
+	char			*ballast = e2e_path("ballast");
+	char			*text, *text2, reserve[32];
+	char			 build[PROTO_NAME_MAX];
+	const char		*extra[] = { "--audit-reserve", reserve, NULL };
+	unsigned long long	 free_mb;
+	int			 fd;
+
+	operators_make(&ops, trust);
+	ck_assert_int_eq(statvfs(e2e_dir(), &sv), 0);
+	free_mb = (unsigned long long)sv.f_bavail * sv.f_frsize >> 20;
+	ck_assert_msg(free_mb > 2048, "only %llu MB free for the test",
+	    free_mb);
+	snprintf(reserve, sizeof reserve, "%llu", free_mb - 256);
+	node_start_with(&node, trust, audit, "r4", extra);
+	ws = node_console(&node, m, build);
+	text = document("kill", "router/r4", build, "running", TTL_MS, &cmd);
+	text2 = document("kill", "router/r4", build, "running", TTL_MS,
+	    &other);
+	propose(ws, ops.alice, "alice", text);
+	expect_result(ws, "propose", "accepted", NULL);
+
+	fd = open(ballast, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(posix_fallocate(fd, 0, 1024LL << 20), 0);
+	close(fd);
+
+	propose(ws, ops.alice, "alice", text2);
+	expect_result(ws, "propose", "refused", &res);
+	ck_assert_msg(strstr(res.text, "--audit-reserve") != NULL &&
+	    strstr(res.text, "free space") != NULL, "the refusal does not "
+	    "say the disk is nearly full: %s", res.text);
+	approve(ws, ops.bob, "bob", cmd.id, text);
+	expect_result(ws, "approve", "executed", &res);
+	ck_assert_str_eq(res.id, cmd.id);
+	unlink(ballast);
+
+	e2e_ws_close(ws);
+	free(text);
+	free(text2);
+	free(m);
+	free(ballast);
+	free(trust);
+	free(audit);
+	operators_free(&ops);
+}
+END_TEST
+
+/* Send alice's propose of text and expect it refused, saying why. */
+static void
+replay_refused(struct e2e_ws *ws, const struct opkey *alice,
+    const char *text, const char *why)
+{
+	struct proto_result	res;
+
+	propose(ws, alice, "alice", text);
+	expect_result(ws, "propose", "refused", &res);
+	ck_assert_msg(strstr(res.text, why) != NULL, "the replay was not "
+	    "refused as %s: %s", why, res.text);
+}
+
+/*
+ * The very propose frame of a cancelled proposal, which every console
+ * saw, is refused when sent again, as is one that expired and one that
+ * was pending when vigild stopped, also after vigild restarts; the log
+ * still verifies.
+ */
+START_TEST(a_cancelled_or_expired_proposal_cannot_be_revived)
+{
+	struct operators	 ops;
+	struct node		 node;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	struct proto_command	 c1, c2, c3;
+	struct e2e_result	 r;
+	char			*trust = e2e_path("operators");
+	char			*audit = e2e_path("r2.audit");
+	char			*vigil = e2e_bin("vigil");
+	char			*t1, *t2, *t3, build[PROTO_NAME_MAX];
+	char			*argv[] = { vigil, "audit", "verify", audit,
+				    NULL };
+
+	operators_make(&ops, trust);
+	node_start(&node, trust, audit, "r2");
+	ws = node_console(&node, m, build);
+	t1 = document("kill", "router/r2", build, "running", TTL_MS, &c1);
+	t2 = document("kill", "router/r2", build, "running", 1500, &c2);
+	t3 = document("kill", "router/r2", build, "running", TTL_MS, &c3);
+
+	propose(ws, ops.alice, "alice", t1);
+	expect_result(ws, "propose", "accepted", NULL);
+	cancel(ws, ops.alice, "alice", c1.id);
+	expect_result(ws, "cancel", "cancelled", NULL);
+	replay_refused(ws, ops.alice, t1, "was cancelled");
+
+	propose(ws, ops.alice, "alice", t2);
+	expect_result(ws, "propose", "accepted", NULL);
+	e2e_sleep_ms(2000);
+	replay_refused(ws, ops.alice, t2, "expired");
+	propose(ws, ops.alice, "alice", t3);
+	expect_result(ws, "propose", "accepted", NULL);
+	e2e_ws_close(ws);
+	node_stop(&node);
+
+	node_start(&node, trust, audit, "r2");
+	ws = ws_connect(&node);
+	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
+	replay_refused(ws, ops.alice, t1, "was cancelled");
+	replay_refused(ws, ops.alice, t3, "was proposed before");
+	e2e_ws_close(ws);
+	node_stop(&node);
+
+	e2e_run(argv, NULL, WAIT_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil audit verify: %s%s", r.out,
+	    r.err);
+	e2e_result_free(&r);
+	free(t1);
+	free(t2);
+	free(t3);
+	free(vigil);
+	test_done(&ops, trust, audit, m);
+}
+END_TEST
+
+/*
+ * A frame longer than vigil.v1 allows earns an error naming the limit,
+ * and the connection is closed, as vigil-protocol(7) says; the node
+ * serves the next console as before.
+ */
+START_TEST(an_oversized_frame_is_answered_and_its_connection_closed)
+{
+	struct node		 node;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	char			*big;
+
+	node_start(&node, NULL, NULL, "r1");
+	ws = ws_connect(&node);
+	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
+	big = malloc(70001);
+	ck_assert_ptr_nonnull(big);
+	memset(big, ' ', 70000);
+	big[70000] = '\0';
+	ck_assert_int_eq(e2e_ws_try_send(ws, big), 0);
+	ck_assert_int_eq(ws_next(ws, MSG_ERROR, m, WAIT_MS), 1);
+	ck_assert_msg(strstr(m->u.error.text, "65536") != NULL &&
+	    strstr(m->u.error.text, "closed") != NULL, "the error does not "
+	    "say the limit and that the link closes: %s", m->u.error.text);
+	closed_then_served(ws, &node, m);
+	free(big);
+	free(m);
+}
+END_TEST
+
+/* CPU time pid has used, in clock ticks (utime + stime). */
+static long
+cpu_ticks(pid_t pid)
+{
+	char	 path[64], buf[1024], *p;
+	long	 utime, stime;
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+	fclose(f);
+	ck_assert_ptr_nonnull(p = strrchr(buf, ')'));
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %ld %ld", &utime, &stime), 2);
+	return (utime + stime);
+}
+
+/* Wait on ws for node's fd-limit alert, raised or (clear) cleared. */
+static void
+expect_fd_alert(struct e2e_ws *ws, struct proto_msg *m, int clear)
+{
+	int64_t	deadline = e2e_now_ms() + WAIT_MS;
+
+	do {
+		ck_assert_msg(ws_next(ws, MSG_ALERT, m, (int)(deadline -
+		    e2e_now_ms())) == 1, "no fd-limit alert (clear %d) came",
+		    clear);
+	} while (strcmp(m->u.alert.code, "fd-limit") != 0 ||
+	    m->u.alert.clear != clear);
+}
+
+/*
+ * Run with ulimit -n 64, vigild meets more connections than it may
+ * hold: it stops accepting instead of spinning on accept() (under 30%
+ * of a core, a few lines of stderr), the console connected before is
+ * told why in words, and once the extra connections close, a new
+ * console connects again.
+ */
+START_TEST(at_its_descriptor_limit_vigild_waits_quietly_and_says_why)
+{
+	struct node		 node;
+	struct sockaddr_in	 sin;
+	struct e2e_ws		*ws;
+	struct proto_msg	*m = msg_new();
+	char			*err, build[PROTO_NAME_MAX];
+	int			 socks[80], i;
+	long			 before, used;
+
+	node_fd_limit = 64;
+	node_start(&node, NULL, NULL, "r7");
+	node_fd_limit = 0;
+	ws = node_console(&node, m, build);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)node.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 80; i++) {
+		socks[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(socks[i], 0);
+		(void)connect(socks[i], (struct sockaddr *)&sin, sizeof sin);
+	}
+	expect_fd_alert(ws, m, 0);
+	ck_assert_msg(strstr(m->u.alert.text, "refuses new connections") !=
+	    NULL && strstr(m->u.alert.text, "ulimit -n") != NULL, "the alert "
+	    "does not say why: %s", m->u.alert.text);
+
+	before = cpu_ticks(node.pid);
+	e2e_sleep_ms(3000);
+	used = cpu_ticks(node.pid) - before;
+	ck_assert_msg(used * 100 < 30 * 3 * sysconf(_SC_CLK_TCK), "vigild "
+	    "used %ld ticks of CPU in 3 s at its descriptor limit", used);
+	err = e2e_stderr_of(node.pid);
+	ck_assert_msg(strlen(err) < 8192 && strstr(err, "not accepting "
+	    "connections") != NULL, "vigild said %zu bytes at its limit: "
+	    "%.300s", strlen(err), err);
+	free(err);
+
+	for (i = 0; i < 80; i++)
+		close(socks[i]);
+	expect_fd_alert(ws, m, 1);
+	e2e_ws_close(ws);
+	ws = node_console(&node, m, build);
+	e2e_ws_close(ws);
+	free(m);
+}
+END_TEST
+
 Suite *
 killswitch_suite(void)
 {
@@ -825,6 +1310,15 @@ killswitch_suite(void)
 	tcase_add_test(wire,
 	    bad_trust_file_and_unwritable_audit_log_stop_vigild_in_words);
 	tcase_add_test(wire, fleet_keeps_one_audit_log_per_node);
+	tcase_add_test(wire,
+	    a_flood_of_forged_proposals_costs_the_log_little_and_is_cut_off);
+	tcase_add_test(wire,
+	    a_nearly_full_disk_refuses_new_proposals_but_not_approvals);
+	tcase_add_test(wire, a_cancelled_or_expired_proposal_cannot_be_revived);
+	tcase_add_test(wire,
+	    an_oversized_frame_is_answered_and_its_connection_closed);
+	tcase_add_test(wire,
+	    at_its_descriptor_limit_vigild_waits_quietly_and_says_why);
 	suite_add_tcase(s, wire);
 	return (s);
 }

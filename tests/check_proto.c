@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-audit.h"
 #include "proto-plan.h"
+#include "proto-report.h"
 #include "tests.h"
 #include "util.h"
 
@@ -99,6 +101,7 @@ static const struct sample samples[] = {
 static const struct optional_key optional_keys[] = {
 	{ "hello", "scenario" },
 	{ "hello", "time_scale" },
+	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
 	{ "hello", "builds" },
 	{ "alert", "clear" },
@@ -152,6 +155,16 @@ fill_hello(struct proto_msg *m)
 	    sizeof h->builds[1].manifest[0].name, "rlp");
 	util_copy(h->builds[1].manifest[0].path,
 	    sizeof h->builds[1].manifest[0].path, "power_peg");
+	h->operators_said = 1;
+	h->noperators = 2;
+	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
+	    "alice");
+	util_copy(h->operators[0].key, sizeof h->operators[0].key,
+	    "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=");
+	util_copy(h->operators[1].operator, sizeof h->operators[1].operator,
+	    "bob");
+	util_copy(h->operators[1].key, sizeof h->operators[1].key,
+	    "YmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm8=");
 }
 
 /* A router's counters mid-run. */
@@ -176,7 +189,7 @@ fill_router_stats(struct proto_msg *m)
 	s->router.worst_ratio = 208.94736842105263;
 	util_copy(s->router.worst_parent, sizeof s->router.worst_parent,
 	    "p-0042");
-	util_copy(s->router.state, sizeof s->router.state, "running");
+	s->router.state = STATE_RUNNING;
 	s->router.open_children = 37;
 	s->router.children_cancelled_total = 1200;
 }
@@ -374,7 +387,7 @@ fill_proposal(struct proto_msg *m)
 	util_copy(p->sigs[1].operator, sizeof p->sigs[1].operator, "bob");
 	util_copy(p->sigs[1].signature, sizeof p->sigs[1].signature,
 	    "c2lnbmF0dXJlLWIK");
-	util_copy(p->status, sizeof p->status, "executed");
+	p->status = STATUS_EXECUTED;
 	p->expires_ms = c.expires_ms;
 }
 
@@ -390,7 +403,7 @@ fill_result(struct proto_msg *m)
 	util_copy(r->id, sizeof r->id, "0123456789abcdef0123456789abcdef");
 	util_copy(r->action, sizeof r->action, "kill");
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, "approve");
-	util_copy(r->outcome, sizeof r->outcome, "refused");
+	r->outcome = OUTCOME_REFUSED;
 	util_copy(r->text, sizeof r->text, "router/r8 refused the approval: "
 	    "operator alice already signed this command; another operator "
 	    "must approve");
@@ -556,7 +569,7 @@ limit_of(const char *type, const char *key)
 		{ "action", 511 }, { "in_reply_to", 31 },
 		{ "document", 16383 }, { "operator", 63 },
 		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
-		{ "outcome", 15 },
+		{ "outcome", 15 }, { "key", 47 },
 	};
 	size_t	i;
 
@@ -910,6 +923,14 @@ START_TEST(every_type_round_trips_field_by_field)
 				ck_assert_str_eq(b->flags[j].path,
 				    a->flags[j].path);
 			}
+			ck_assert_int_eq(b->operators_said, 1);
+			ck_assert_uint_eq(b->noperators, a->noperators);
+			for (j = 0; j < a->noperators; j++) {
+				ck_assert_str_eq(b->operators[j].operator,
+				    a->operators[j].operator);
+				ck_assert_str_eq(b->operators[j].key,
+				    a->operators[j].key);
+			}
 			break;
 		}
 		case MSG_STATS: {
@@ -938,7 +959,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_uint_eq(rb->open_parents, ra->open_parents);
 			ck_assert_double_eq(rb->worst_ratio, ra->worst_ratio);
 			ck_assert_str_eq(rb->worst_parent, ra->worst_parent);
-			ck_assert_str_eq(rb->state, ra->state);
+			ck_assert_str_eq(proto_state_name(rb->state),
+			    proto_state_name(ra->state));
 			ck_assert_uint_eq(rb->open_children, ra->open_children);
 			ck_assert_uint_eq(rb->children_cancelled_total,
 			    ra->children_cancelled_total);
@@ -1057,7 +1079,8 @@ START_TEST(every_type_round_trips_field_by_field)
 				ck_assert_str_eq(b->sigs[j].signature,
 				    a->sigs[j].signature);
 			}
-			ck_assert_str_eq(b->status, a->status);
+			ck_assert_str_eq(proto_status_name(b->status),
+			    proto_status_name(a->status));
 			ck_assert_int_eq(b->expires_ms, a->expires_ms);
 			break;
 		}
@@ -1069,7 +1092,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_str_eq(b->id, a->id);
 			ck_assert_str_eq(b->action, a->action);
 			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
-			ck_assert_str_eq(b->outcome, a->outcome);
+			ck_assert_str_eq(proto_outcome_name(b->outcome),
+			    proto_outcome_name(a->outcome));
 			ck_assert_str_eq(b->text, a->text);
 			break;
 		}
@@ -1132,7 +1156,8 @@ START_TEST(optional_fields_take_their_defaults)
 	    "\"clock_ms\":0,\"flags\":[]}", &m);
 	ck_assert_str_eq(m.u.hello.scenario, "");
 	ck_assert_double_eq(m.u.hello.time_scale, 1);
-	ck_assert_int_eq(m.u.hello.link_nodes, 1);
+	/* Not declared: the console then bounds the link itself. */
+	ck_assert_int_eq(m.u.hello.link_nodes, 0);
 	ck_assert_uint_eq(m.u.hello.nflags, 0);
 
 	accepted("{\"type\":\"alert\",\"node\":\"router/r8\",\"clock_ms\":1,"
@@ -1146,6 +1171,39 @@ START_TEST(optional_fields_take_their_defaults)
 	ck_assert_str_eq(m.u.error.node, "");
 	ck_assert_str_eq(m.u.error.in_reply_to, "");
 	ck_assert_str_eq(m.u.error.text, "field x is missing");
+}
+END_TEST
+
+START_TEST(a_hello_says_whom_it_trusts_or_does_not_say)
+{
+	struct proto_msg	 m;
+	char			*frame;
+
+	/* Absent: the backend does not say, and it is not re-sent. */
+	accepted("{\"type\":\"hello\",\"node\":\"station/s1\",\"version\":1,"
+	    "\"role\":\"station\",\"group\":\"\",\"build\":\"b1\","
+	    "\"clock_ms\":0,\"flags\":[]}", &m);
+	ck_assert_int_eq(m.u.hello.operators_said, 0);
+	frame = proto_encode(&m);
+	ck_assert_ptr_null(strstr(frame, "operators"));
+	free(frame);
+
+	/* Empty: it trusts no operator, and says so. */
+	accepted("{\"type\":\"hello\",\"node\":\"station/s1\",\"version\":1,"
+	    "\"role\":\"station\",\"group\":\"\",\"build\":\"b1\","
+	    "\"clock_ms\":0,\"flags\":[],\"operators\":[]}", &m);
+	ck_assert_int_eq(m.u.hello.operators_said, 1);
+	ck_assert_uint_eq(m.u.hello.noperators, 0);
+	frame = proto_encode(&m);
+	ck_assert_ptr_nonnull(strstr(frame, "\"operators\":[]"));
+	free(frame);
+
+	/* A name that cannot be an operator's is refused in words. */
+	assert_says(refused("{\"type\":\"hello\",\"node\":\"station/s1\","
+	    "\"version\":1,\"role\":\"station\",\"group\":\"\","
+	    "\"build\":\"b1\",\"clock_ms\":0,\"flags\":[],\"operators\":"
+	    "[{\"operator\":\"a b\",\"key\":\"k\"}]}", MSG_HELLO),
+	    "field operators[0].operator \"a b\"");
 }
 END_TEST
 
@@ -1538,6 +1596,35 @@ START_TEST(command_messages_name_the_operator_who_signed)
 	assert_says(refused(bad, MSG_APPROVE), "field id \"c1\" is not 32 "
 	    "lower-case hexadecimal digits");
 	free(bad);
+	free(frame);
+}
+END_TEST
+
+/*
+ * A router's state is decoded into an enum at this edge, so a state the
+ * protocol does not name is refused in words rather than shown as if
+ * the console understood it; each state it names reads back.
+ */
+START_TEST(a_router_state_must_be_one_the_protocol_names)
+{
+	static const char *const states[] = { "running", "halting", "killed" };
+	struct proto_msg	 m;
+	char			*frame, *bad;
+	size_t			 i;
+
+	frame = encode_sample(&samples[1]);
+	bad = mutate(frame, NULL, "state", json_string("paused"));
+	ck_assert_str_eq(refused(bad, MSG_STATS), "stats from router/r3: "
+	    "field state is \"paused\", expected \"running\", \"halting\" "
+	    "or \"killed\"");
+	free(bad);
+	for (i = 0; i < nitems(states); i++) {
+		bad = mutate(frame, NULL, "state", json_string(states[i]));
+		accepted(bad, &m);
+		ck_assert_str_eq(proto_state_name(m.u.stats.router.state),
+		    states[i]);
+		free(bad);
+	}
 	free(frame);
 }
 END_TEST
@@ -2079,7 +2166,7 @@ START_TEST(encoding_fills_what_an_unfilled_struct_leaves_out)
 	accepted(frame, &out);
 	ck_assert_int_eq(out.u.hello.version, PROTO_VERSION);
 	ck_assert_double_eq(out.u.hello.time_scale, 1);
-	ck_assert_int_eq(out.u.hello.link_nodes, 1);
+	ck_assert_int_eq(out.u.hello.link_nodes, 0);
 	free(frame);
 
 	/* Text cut inside a UTF-8 character still makes a valid frame. */
@@ -2381,6 +2468,7 @@ proto_suite(void)
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, optional_fields_take_their_defaults);
+	tcase_add_test(tc, a_hello_says_whom_it_trusts_or_does_not_say);
 	tcase_add_test(tc, every_required_field_missing_is_named);
 	tcase_add_test(tc, every_wrong_json_type_is_named);
 	tcase_add_test(tc, every_overlong_string_is_refused_with_its_limit);
@@ -2399,6 +2487,7 @@ proto_suite(void)
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
 	tcase_add_test(tc, only_auth_is_still_reserved);
 	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
+	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);
 	tcase_add_test(tc, a_command_document_has_one_canonical_text);
 	tcase_add_test(tc, command_args_are_written_in_byte_order);

@@ -5,7 +5,7 @@
  * A small world of routers (knight-like: eight in group nyse) and
  * stations (a capital holding the root and its neighbours) sends the
  * model hello, stats and cert messages once a simulated second, through
- * fleet_apply() and fleet_tick() with synthetic monotonic times; a test
+ * fleet_apply() and check_tick() with synthetic monotonic times; a test
  * breaks one thing and reads the alerts.
  */
 #include <check.h>
@@ -232,8 +232,8 @@ world_report(struct world *w, const struct tnode *t)
 		st->router.worst_ratio = t->ratio;
 		util_copy(st->router.worst_parent,
 		    sizeof st->router.worst_parent, t->worst_parent);
-		util_copy(st->router.state, sizeof st->router.state,
-		    t->state[0] != '\0' ? t->state : "running");
+		ck_assert_int_eq(proto_state_parse(t->state[0] != '\0' ?
+		    t->state : "running", &st->router.state), 0);
 		st->router.open_children = t->open_children;
 	} else {
 		st->station.heartbeats_total = (uint64_t)t->beats;
@@ -287,7 +287,7 @@ world_start(struct world *w)
 		world_hello(w, &w->n[i]);
 		world_report(w, &w->n[i]);
 	}
-	fleet_tick(&w->f, w->now, w->wall);
+	check_tick(&w->f, w->now, w->wall);
 }
 
 /* Let seconds pass: counters move, nodes report, the timer runs. */
@@ -308,7 +308,7 @@ world_step(struct world *w, int seconds)
 			if (!t->silent)
 				world_report(w, t);
 		}
-		fleet_tick(&w->f, w->now, w->wall);
+		check_tick(&w->f, w->now, w->wall);
 	}
 }
 
@@ -863,7 +863,7 @@ START_TEST(countdown_is_not_run_down_between_reports)
 	 * 900 ms later the node clock has moved 54 s, but heartbeats keep
 	 * resetting devices: no alarm until a report says so.
 	 */
-	fleet_tick(&w->f, w->now + 900, w->wall + 900);
+	check_tick(&w->f, w->now + 900, w->wall + 900);
 	ck_assert_ptr_null(active(w, "device-countdown"));
 	world_free(w);
 }

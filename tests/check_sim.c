@@ -513,7 +513,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	sim_node_state(sim, r8, &now);
 	ck_assert_str_eq(now.node, "router/r8");
 	ck_assert_str_eq(now.build, "smars-2012.07.31-old");
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	for (k = 0; k < 30; k++) {
 		real += 100;
 		sim_step(sim, real);
@@ -525,7 +525,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
 	    sizeof cause), 0);
 	sim_node_stats(sim, r8, &st);
-	ck_assert_str_eq(st.router.state, "halting");
+	ck_assert_str_eq(proto_state_name(st.router.state), "halting");
 	total = st.router.child_orders_total;
 	residue = st.router.open_children;
 	sim_node_stats(sim, 0, &r1);
@@ -537,21 +537,22 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 		sim_step(sim, real);
 		sim_node_stats(sim, r8, &st);
 		ck_assert_uint_eq(st.router.child_orders_total, total);
-		if (strcmp(st.router.state, "halting") == 0) {
+		if (st.router.state == STATE_HALTING) {
 			halting++;
 			ck_assert_uint_gt(st.router.open_children, 0);
 		} else
-			ck_assert_str_eq(st.router.state, "killed");
+			ck_assert_str_eq(proto_state_name(st.router.state),
+			    "killed");
 	}
 	ck_assert_int_ge(halting, 1);
-	ck_assert_str_eq(st.router.state, "killed");
+	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
 	ck_assert_uint_eq(st.router.open_children, 0);
 	ck_assert_uint_gt(st.router.children_cancelled_total, 0);
 	ck_assert_uint_le(st.router.children_cancelled_total, residue);
 	sim_node_stats(sim, 0, &r1);
 	ck_assert_uint_gt(r1.router.child_orders_total, r1_total);
 	sim_node_state(sim, r8, &now);
-	ck_assert_str_eq(now.state, "killed");
+	ck_assert_str_eq(proto_state_name(now.state), "killed");
 
 	/* A second kill is refused in words; a resume restarts it. */
 	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
@@ -560,7 +561,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
 	    sizeof cause), 0);
 	sim_node_state(sim, r8, &now);
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	for (k = 0; k < 5; k++) {
 		real += 100;
 		sim_step(sim, real);
@@ -610,7 +611,7 @@ START_TEST(knight_armed_kill_halts_r8_within_one_step_of_the_runaway)
 			steps_after_first++;
 		if (sim_node_fired(sim, r8, why, sizeof why)) {
 			halt_ms = sim_clock_ms(sim);
-			ck_assert_str_ne(st.router.state, "running");
+			ck_assert_int_ne(st.router.state, STATE_RUNNING);
 			ck_assert_msg(strstr(why, "past its") != NULL, "why: %s",
 			    why);
 		}
@@ -628,7 +629,7 @@ START_TEST(knight_armed_kill_halts_r8_within_one_step_of_the_runaway)
 	sim_node_stats(sim, r8, &st);
 	ck_assert_uint_eq(st.router.child_orders_total, first_children);
 	sim_node_stats(sim, 0, &st);
-	ck_assert_str_eq(st.router.state, "running");
+	ck_assert_int_eq(st.router.state, STATE_RUNNING);
 	fprintf(stderr, "armed kill: router/r8 halted %lld ms (scenario "
 	    "time) after its first child order, %d simulator steps later, "
 	    "having sent %llu child orders\n", (long long)(halt_ms -
@@ -660,11 +661,11 @@ START_TEST(commands_a_node_cannot_carry_out_are_refused_in_words)
 	ck_assert_ptr_nonnull(strstr(cause, "router/r1 cannot carry out "
 	    "move-root"));
 	sim_node_state(sim, 0, &now);
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	sim_node_state(sim, cap, &now);
 	ck_assert_str_eq(now.node, "station/capital");
 	ck_assert_str_eq(now.build, "stationd-4.2.0");
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	sim_free(sim);
 }
 END_TEST

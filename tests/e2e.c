@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <jansson.h>
+#include <libwebsockets.h>
 
 #include "e2e.h"
 #include "proto.h"
@@ -57,7 +59,9 @@ static void	 e2e_track(pid_t);
 static void	 e2e_untrack(pid_t);
 static char	*e2e_slurp(const char *);
 static int	 e2e_decode_status(int);
-static void	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t);
+static size_t	 e2e_ws_header(unsigned char *, int, size_t, int);
+static int	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t,
+		    int);
 static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
@@ -579,28 +583,46 @@ e2e_ws_open(const char *url, int timeout_ms)
 	return (ws);
 }
 
-/* Write one frame of opcode with payload, masked. */
-static void
-e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
+/*
+ * Write the header of a final frame of opcode carrying len bytes into f
+ * (at least 14 bytes), with the mask bit when masked.  Returns its size.
+ */
+static size_t
+e2e_ws_header(unsigned char *f, int opcode, size_t len, int masked)
+{
+	unsigned char	m = masked ? 0x80 : 0;
+	size_t		n = 0, i;
+
+	f[n++] = (unsigned char)(0x80 | opcode);
+	if (len < 126)
+		f[n++] = (unsigned char)(m | len);
+	else if (len < 65536) {
+		f[n++] = m | 126;
+		f[n++] = (unsigned char)(len >> 8);
+		f[n++] = (unsigned char)len;
+	} else {
+		f[n++] = m | 127;
+		for (i = 0; i < 8; i++)
+			f[n++] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	}
+	return (n);
+}
+
+/*
+ * Write one frame of opcode with payload, masked.  Returns 0, or -1 when
+ * it could not be written; unless may_fail, that fails the test.
+ */
+static int
+e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len,
+    int may_fail)
 {
 	unsigned char	*f, mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-	size_t		 n = 0, i;
+	size_t		 n, i;
 	ssize_t		 w;
 
 	f = malloc(len + 14);
 	ck_assert_msg(f != NULL, "out of memory");
-	f[n++] = (unsigned char)(0x80 | opcode);
-	if (len < 126)
-		f[n++] = (unsigned char)(0x80 | len);
-	else if (len < 65536) {
-		f[n++] = 0x80 | 126;
-		f[n++] = (unsigned char)(len >> 8);
-		f[n++] = (unsigned char)len;
-	} else {
-		f[n++] = 0x80 | 127;
-		for (i = 0; i < 8; i++)
-			f[n++] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
-	}
+	n = e2e_ws_header(f, opcode, len, 1);
 	memcpy(f + n, mask, 4);
 	n += 4;
 	for (i = 0; i < len; i++)
@@ -612,16 +634,28 @@ e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len)
 			w = 0;
 			continue;
 		}
+		if (w <= 0 && may_fail) {
+			free(f);
+			return (-1);
+		}
 		ck_assert_msg(w > 0, "websocket write: %s", strerror(errno));
 	}
 	free(f);
+	return (0);
 }
 
 /* Send a text frame. */
 void
 e2e_ws_send(struct e2e_ws *ws, const char *text)
 {
-	e2e_ws_write(ws, 1, text, strlen(text));
+	e2e_ws_write(ws, 1, text, strlen(text), 0);
+}
+
+/* Send a text frame to a peer that may have gone; see e2e.h. */
+int
+e2e_ws_try_send(struct e2e_ws *ws, const char *text)
+{
+	return (e2e_ws_write(ws, 1, text, strlen(text), 1));
 }
 
 /* Read what is there by deadline; returns bytes read, 0 at EOF or time. */
@@ -683,7 +717,7 @@ e2e_ws_recv(struct e2e_ws *ws, int timeout_ms)
 				hdr = 0;	/* header incomplete */
 			if (hdr != 0 && ws->len >= hdr + plen) {
 				if (opcode == 9)	/* ping */
-					e2e_ws_write(ws, 10, b + hdr, plen);
+					e2e_ws_write(ws, 10, b + hdr, plen, 0);
 				else if (opcode == 8) {	/* close */
 					free(msg);
 					return (NULL);
@@ -753,6 +787,82 @@ e2e_start_fleet(const char *scenario, const char *const *extra, pid_t *pidp)
 	}
 	if (pidp != NULL)
 		*pidp = pid;
+	return (file);
+}
+
+/* A router's state as vigil status --json reports it; see e2e.h. */
+char *
+e2e_router_state(const char *fleet, const char *node)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	const char		*id, *state = NULL;
+	char			*argv[6], *out;
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = NULL;
+	e2e_run(argv, NULL, E2E_RUN_MS, &r);
+	free(argv[0]);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): "
+	    "%s%s", r.status, r.out, r.err);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		id = json_string_value(json_object_get(n, "id"));
+		if (id != NULL && strcmp(id, node) == 0)
+			state = json_string_value(json_object_get(
+			    json_object_get(n, "router"), "state"));
+	}
+	out = strdup(state != NULL ? state : "");
+	json_decref(doc);
+	e2e_result_free(&r);
+	return (out);
+}
+
+/* Wait until a router's state is want; see e2e.h. */
+void
+e2e_wait_router_state(const char *fleet, const char *node, const char *want,
+    int timeout_ms)
+{
+	int64_t	 deadline = e2e_now_ms() + timeout_ms;
+	char	*state;
+
+	for (;;) {
+		state = e2e_router_state(fleet, node);
+		if (strcmp(state, want) == 0)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is %s, not %s after "
+		    "%d ms", node, state, want, timeout_ms);
+		free(state);
+		e2e_sleep_ms(300);
+	}
+	free(state);
+}
+
+/* Start a vigild fleet that guards commands; see e2e.h. */
+char *
+e2e_start_guarded_fleet(const char *scenario, const char *trust,
+    pid_t *pidp)
+{
+	const char	*argv[5];
+	char		*audit, *file;
+
+	audit = e2e_path("audit");
+	ck_assert_msg(mkdir(audit, 0700) == 0, "mkdir %s: %s", audit,
+	    strerror(errno));
+	argv[0] = "--trust";
+	argv[1] = trust;
+	argv[2] = "--audit-dir";
+	argv[3] = audit;
+	argv[4] = NULL;
+	file = e2e_start_fleet(scenario, argv, pidp);
+	free(audit);
 	return (file);
 }
 
@@ -863,6 +973,13 @@ e2e_tmux_kill(void)
 	e2e_tmux_socket[0] = '\0';
 }
 
+/* Stop the tmux server, as a terminal closing; see e2e.h. */
+void
+e2e_tmux_stop(void)
+{
+	e2e_tmux_kill();
+}
+
 /* Start cmd in a detached tmux window of cols x rows. */
 void
 e2e_tmux_start(int cols, int rows, const char *cmd)
@@ -885,7 +1002,12 @@ e2e_tmux_start(int cols, int rows, const char *cmd)
 void
 e2e_tmux_window(const char *cmd)
 {
-	const char	*args[] = { "new-window", "-t", "t", cmd, NULL };
+	/*
+	 * "t:" names the session; a bare "t" could also match a window
+	 * whose name starts with t (tmux renames a window after what runs
+	 * in it, such as timeout) and then fails: "index 0 in use".
+	 */
+	const char	*args[] = { "new-window", "-t", "t:", cmd, NULL };
 
 	e2e_tmux(args, 1);
 }
@@ -982,4 +1104,204 @@ e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
 		    gone, screen);
 		e2e_sleep_ms(200);
 	}
+}
+
+/* The rogue backend's script and clock (in its child process only). */
+static struct {
+	const char *const	*frames;
+	size_t			 n;
+	int			 first_ms;
+	int			 repeat_ms;
+	int			 close_after_ms;	/* after the last
+							   frame; -1: never */
+	const char		*close_reason;
+	unsigned		 round;		/* +1 each repeat */
+	struct lws_context	*context;
+	lws_sorted_usec_list_t	 sul;
+} e2e_rogue;
+
+/* Where one console's connection is in the rogue's script. */
+struct e2e_rogue_session {
+	unsigned	round;
+	size_t		next;
+	lws_usec_t	start;		/* when it may first be sent to */
+	lws_usec_t	close_at;	/* when it is closed, or 0 */
+};
+
+static int	 e2e_rogue_callback(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 e2e_rogue_tick(lws_sorted_usec_list_t *);
+static void	 e2e_rogue_run(int portfd);
+static pid_t	 e2e_rogue_fork(int *port);
+
+static const struct lws_protocols e2e_rogue_protocols[] = {
+	{ PROTO_SUBPROTOCOL, e2e_rogue_callback,
+	  sizeof (struct e2e_rogue_session), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* The rogue's websocket: one frame of the script per writeable turn. */
+static int
+e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct e2e_rogue_session	*s = user;
+	unsigned char			*buf;
+	size_t				 n;
+	int				 w;
+
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		s->round = e2e_rogue.round;
+		s->next = 0;
+		s->start = lws_now_usecs() +
+		    (lws_usec_t)e2e_rogue.first_ms * LWS_US_PER_MS;
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (lws_now_usecs() < s->start)
+			break;		/* the timer asks again */
+		if (s->round != e2e_rogue.round) {
+			s->round = e2e_rogue.round;
+			s->next = 0;
+		}
+		if (s->close_at != 0 && lws_now_usecs() >= s->close_at) {
+			n = strlen(e2e_rogue.close_reason);
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    (unsigned char *)(uintptr_t)e2e_rogue.close_reason,
+			    n > 123 ? 123 : n);
+			return (-1);
+		}
+		if (s->next >= e2e_rogue.n) {
+			if (e2e_rogue.close_after_ms >= 0 && s->close_at == 0)
+				s->close_at = lws_now_usecs() + (lws_usec_t)
+				    e2e_rogue.close_after_ms * LWS_US_PER_MS;
+			break;
+		}
+		n = strlen(e2e_rogue.frames[s->next]);
+		if ((buf = malloc(LWS_PRE + n + 1)) == NULL)
+			_exit(3);
+		memcpy(buf + LWS_PRE, e2e_rogue.frames[s->next++], n);
+		w = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+		free(buf);
+		if (w < 0)
+			return (-1);
+		lws_callback_on_writable(wsi);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/*
+ * The rogue's timer, every 50 ms: connections past their first_ms get
+ * their turn, and every repeat_ms the script is due again on all.
+ */
+static void
+e2e_rogue_tick(lws_sorted_usec_list_t *sul)
+{
+	static lws_usec_t	last;
+	lws_usec_t		now = lws_now_usecs();
+
+	(void)sul;
+	if (e2e_rogue.repeat_ms > 0 && now - last >=
+	    (lws_usec_t)e2e_rogue.repeat_ms * LWS_US_PER_MS) {
+		e2e_rogue.round++;
+		last = now;
+	}
+	lws_callback_on_writable_all_protocol(e2e_rogue.context,
+	    &e2e_rogue_protocols[0]);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+}
+
+/* In the child: serve the script until killed, telling the parent the
+   port through portfd. */
+static void
+e2e_rogue_run(int portfd)
+{
+	struct lws_context_creation_info	 info;
+	int					 port;
+
+	lws_set_log_level(0, NULL);
+	memset(&info, 0, sizeof info);
+	info.port = 0;
+	info.iface = "127.0.0.1";
+	info.protocols = e2e_rogue_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	if ((e2e_rogue.context = lws_create_context(&info)) == NULL)
+		_exit(4);
+	port = lws_get_vhost_listen_port(lws_get_vhost_by_name(
+	    e2e_rogue.context, "default"));
+	if (write(portfd, &port, sizeof port) != sizeof port)
+		_exit(5);
+	close(portfd);
+	lws_sul_schedule(e2e_rogue.context, 0, &e2e_rogue.sul, e2e_rogue_tick,
+	    50 * LWS_US_PER_MS);
+	for (;;)
+		lws_service(e2e_rogue.context, 0);
+}
+
+/*
+ * Start the rogue's child process with the script in e2e_rogue; *port
+ * gets its port.  Returns its pid.
+ */
+static pid_t
+e2e_rogue_fork(int *port)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	ck_assert(pipe(p) == 0);
+	if ((pid = e2e_fork()) == 0) {
+		close(p[0]);
+		e2e_rogue_run(p[1]);
+	}
+	close(p[1]);
+	ck_assert_msg(read(p[0], port, sizeof *port) == sizeof *port,
+	    "the rogue backend did not start");
+	close(p[0]);
+	return (pid);
+}
+
+/* Start a rogue backend serving frames; see e2e.h. */
+pid_t
+e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
+    int *port)
+{
+	e2e_rogue.frames = (const char *const *)frames;
+	e2e_rogue.n = n;
+	e2e_rogue.first_ms = first_ms;
+	e2e_rogue.repeat_ms = repeat_ms;
+	e2e_rogue.close_after_ms = -1;
+	return (e2e_rogue_fork(port));
+}
+
+/*
+ * Start a rogue backend that sends frames (NULL-terminated, or NULL) at
+ * once and then closes with close_reason; see e2e.h.
+ */
+char *
+e2e_rogue_backend(const char *const *frames, int close_after_ms,
+    const char *close_reason)
+{
+	char	*url;
+	int	 port;
+
+	e2e_rogue.frames = frames;
+	for (e2e_rogue.n = 0; frames != NULL && frames[e2e_rogue.n] != NULL;
+	    e2e_rogue.n++)
+		/* nothing */;
+	e2e_rogue.first_ms = 0;
+	e2e_rogue.repeat_ms = 0;
+	e2e_rogue.close_after_ms = close_after_ms;
+	e2e_rogue.close_reason = close_reason;
+	e2e_rogue_fork(&port);
+	if (asprintf(&url, "ws://127.0.0.1:%d/", port) == -1)
+		ck_abort_msg("out of memory");
+	return (url);
 }

@@ -131,6 +131,12 @@ struct e2e_ws *e2e_ws_open(const char *url, int timeout_ms);
 void	 e2e_ws_send(struct e2e_ws *ws, const char *text);
 
 /*
+ * As e2e_ws_send(), for a peer the backend may have cut off: returns 0,
+ * or -1 when the frame could not be written (the connection is gone).
+ */
+int	 e2e_ws_try_send(struct e2e_ws *ws, const char *text);
+
+/*
  * The next text frame received within timeout_ms, allocated and
  * NUL-terminated (caller frees), or NULL on timeout or a closed
  * connection.  Pings are answered on the way.
@@ -140,6 +146,32 @@ char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
 void	 e2e_ws_close(struct e2e_ws *ws);
 
 /*
+ * A backend that does not follow the rules, to see what the console
+ * makes of what it sends: a child process (killed by e2e_cleanup())
+ * listening on 127.0.0.1 at a port from the kernel.  It answers each
+ * console's websocket handshake for vigil.v1, sends it the text frames
+ * given (NULL-terminated), and then, with close_after_ms >= 0, closes
+ * the connection that long after with code 1008 and close_reason (at
+ * most 123 bytes); else it holds it until the console goes.  It is
+ * e2e_rogue_start()'s backend, sending at once and never again.
+ * Returns its URL, "ws://127.0.0.1:PORT/" (allocated).
+ */
+char	*e2e_rogue_backend(const char *const *frames, int close_after_ms,
+	    const char *close_reason);
+
+/*
+ * A backend that follows no rules: a vigil.v1 websocket server in a
+ * child process on 127.0.0.1 (port from the kernel, in *port) that
+ * sends frames[0..n-1], in order, to every console that connects, first
+ * first_ms after it connects and then again every repeat_ms (0: once).
+ * The frames may be anything: bad JSON, invalid UTF-8, hellos for another backend's nodes.  What a
+ * console sends it is read and ignored.  Returns the child's pid, which
+ * e2e_cleanup() kills; fails the test if it does not start.
+ */
+pid_t	 e2e_rogue_start(char *const *frames, size_t n, int first_ms,
+	    int repeat_ms, int *port);
+
+/*
  * Start `vigild fleet --scenario SCENARIO --base-port 0` writing its fleet
  * file in e2e_dir(), with extra arguments (NULL-terminated, or NULL), and
  * wait for the file.  Returns its path (allocated); *pidp (if not NULL)
@@ -147,6 +179,28 @@ void	 e2e_ws_close(struct e2e_ws *ws);
  * file appears within 20 s.
  */
 char	*e2e_start_fleet(const char *scenario, const char *const *extra,
+	    pid_t *pidp);
+
+/*
+ * A router's state ("running", "killed", ...) as `vigil --fleet FLEET
+ * status --json` reports it, or "" when it names no such router
+ * (allocated).  Fails the test when status gives no JSON.
+ */
+char	*e2e_router_state(const char *fleet, const char *node);
+
+/*
+ * Wait up to timeout_ms until e2e_router_state() says want; fails the
+ * test with the last state when the time runs out.
+ */
+void	 e2e_wait_router_state(const char *fleet, const char *node,
+	    const char *want, int timeout_ms);
+
+/*
+ * As e2e_start_fleet(), with two-person commands: vigild trusts the
+ * operators in the trust file at trust and keeps its audit logs in
+ * e2e_dir()/audit, which this makes.
+ */
+char	*e2e_start_guarded_fleet(const char *scenario, const char *trust,
 	    pid_t *pidp);
 
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
@@ -179,6 +233,12 @@ void	 e2e_tmux_start(int cols, int rows, const char *cmd);
  */
 void	 e2e_tmux_window(const char *cmd);
 void	 e2e_tmux_select(int index);
+
+/*
+ * Stop the tmux server now, as a terminal that closes: what runs in it
+ * sees its terminal hang up.
+ */
+void	 e2e_tmux_stop(void);
 
 /* Make the window cols x rows, as a terminal resized. */
 void	 e2e_tmux_resize(int cols, int rows);

@@ -1,6 +1,6 @@
 /*
- * tests.h: the suites' constructors, and helpers the end-to-end tests
- * share (see tests/e2e-util.c when present).
+ * tests.h: the suites' constructors, for the one runner (check_main.c);
+ * the helpers the end-to-end tests share are e2e.h.
  */
 #ifndef VIGIL_TESTS_H
 #define VIGIL_TESTS_H

@@ -1,0 +1,267 @@
+/*
+ * proto-audit.c: the audit log's lines and the chain's reader, in the
+ * protocol library (see proto-audit.h): encoding and decoding one line
+ * (proto_audit_encode, _decode) and walking a log to check its chain.
+ *
+ * vigild's writer (audit.c) walks its log to continue the chain, and
+ * vigil audit verify walks a copy to check it: one walk, so the two can
+ * never disagree on what an intact chain is.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opkey.h"
+#include "proto.h"
+#include "proto-audit.h"
+#include "proto-field.h"
+#include "util.h"
+
+/* A line longer than this is damage, not an entry (proto caps at 128K). */
+#define AUDIT_LINE_MAX	(1024 * 1024)
+#define AUDIT_READ	65536
+
+static int	 audit_check_line(struct audit_walk *, const char *, size_t);
+static void	 audit_mark(struct audit_walk *,
+		    const struct proto_audit_entry *);
+
+static const char audit_zeros[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/*
+ * Read the log on fd line by line and check its chain; on success w holds
+ * the last line's seq and hash.  Returns 0, or -1 with the first broken
+ * line named in w->report and w->bad_line.
+ */
+int
+audit_walk(int fd, struct audit_walk *w)
+{
+	char	*buf, *nl;
+	size_t	 have = 0, cap = AUDIT_READ, start;
+	ssize_t	 n;
+
+	w->line = 0;
+	w->seq = 0;
+	w->bad_line = 0;
+	memcpy(w->last, audit_zeros, sizeof w->last);
+	buf = xmalloc(cap);
+	for (;;) {
+		if (have == cap) {
+			if (cap > AUDIT_LINE_MAX) {
+				util_format(w->report, w->len, "line %ld is "
+				    "longer than %d bytes, which no audit "
+				    "entry is: the log was damaged at line %ld",
+				    w->line + 1, AUDIT_LINE_MAX, w->line + 1);
+				w->bad_line = w->line + 1;
+				free(buf);
+				return (-1);
+			}
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = read(fd, buf + have, cap - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			util_format(w->report, w->len, "cannot read the log "
+			    "after line %ld: %s", w->line, strerror(errno));
+			free(buf);
+			return (-1);
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		start = 0;
+		while ((nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			if (audit_check_line(w, buf + start,
+			    (size_t)(nl - (buf + start))) != 0) {
+				free(buf);
+				return (-1);
+			}
+			start = (size_t)(nl - buf) + 1;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+	}
+	free(buf);
+	if (have != 0) {
+		w->bad_line = w->line + 1;
+		util_format(w->report, w->len, "line %ld does not end in a "
+		    "newline: a write was cut short (a crash or a full disk), "
+		    "or the log was changed at its end", w->bad_line);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Check one line (len bytes, no newline) against the chain so far. */
+static int
+audit_check_line(struct audit_walk *w, const char *line, size_t len)
+{
+	struct proto_audit_entry	*e;
+	char				 why[PROTO_TEXT_MAX];
+	long				 n = w->line + 1;
+	int				 rc = -1;
+
+	e = xmalloc(sizeof *e);
+	if (proto_audit_decode(line, len, e, why, sizeof why) != 0) {
+		util_format(w->report, w->len, "line %ld is not an audit "
+		    "entry (%s): the log was changed or damaged at line %ld",
+		    n, why, n);
+		goto out;
+	}
+	if (e->seq != w->seq + 1) {
+		util_format(w->report, w->len, "line %ld: its seq is %" PRIu64
+		    " where %" PRIu64 " was expected: the line was changed, or "
+		    "lines were removed, added or reordered before it", n,
+		    e->seq, w->seq + 1);
+		goto out;
+	}
+	if (strcmp(e->prev, w->last) != 0) {
+		if (n == 1)
+			util_format(w->report, w->len, "line 1: its prev is "
+			    "not 64 zeros, as the first line's must be: lines "
+			    "before it were removed, or it was changed");
+		else
+			util_format(w->report, w->len, "line %ld: its prev "
+			    "does not match the SHA-256 of line %ld: the log "
+			    "was changed at or before line %ld", n, n - 1,
+			    n - 1);
+		goto out;
+	}
+	w->line = n;
+	w->seq = e->seq;
+	opkey_sha256_hex(line, len, w->last);
+	if (w->capmarks != 0)
+		audit_mark(w, e);
+	rc = 0;
+out:
+	if (rc != 0)
+		w->bad_line = n;
+	free(e);
+	return (rc);
+}
+
+/* Keep what line e says about a command id, if it says anything. */
+static void
+audit_mark(struct audit_walk *w, const struct proto_audit_entry *e)
+{
+	struct audit_mark	*m;
+
+	if (e->id[0] == '\0' || (strcmp(e->event, "refuse") == 0 &&
+	    !e->verified))
+		return;
+	if (w->nmarks == w->capmarks) {
+		w->capmarks *= 2;
+		w->marks = xreallocarray(w->marks, w->capmarks,
+		    sizeof *w->marks);
+	}
+	m = &w->marks[w->nmarks++];
+	util_copy(m->node, sizeof m->node, e->node);
+	util_copy(m->event, sizeof m->event, e->event);
+	util_copy(m->id, sizeof m->id, e->id);
+	m->verified = e->verified;
+}
+
+/* Check the chain of the log at path; see proto-audit.h. */
+int
+audit_verify(const char *path, char *report, size_t len, long *bad_line)
+{
+	struct audit_walk	w;
+	int			fd, rc;
+
+	if (bad_line != NULL)
+		*bad_line = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		util_format(report, len, "cannot open %s: %s", path,
+		    strerror(errno));
+		return (-1);
+	}
+	memset(&w, 0, sizeof w);
+	w.report = report;
+	w.len = len;
+	rc = audit_walk(fd, &w);
+	close(fd);
+	if (rc != 0) {
+		if (bad_line != NULL)
+			*bad_line = w.bad_line;
+		return (-1);
+	}
+	if (w.line == 0)
+		util_format(report, len, "the log is empty: no entries to "
+		    "check");
+	else
+		util_format(report, len, "%ld %s intact, seq 1 to %" PRIu64
+		    "; the last line's SHA-256 is %s: compare it with a copy "
+		    "kept elsewhere to find a change to the last line", w.line,
+		    w.line == 1 ? "entry" : "entries", w.seq, w.last);
+	return (0);
+}
+
+static const char *const proto_event_words[] = {
+	"propose", "approve", "refuse", "cancel", "expire", "execute", "fire",
+	NULL
+};
+
+/*
+ * An audit line.  Only what the chain needs is checked strictly: a log
+ * must read back whatever its writer was handed, refusals of malformed
+ * commands included.
+ */
+static const struct proto_field proto_audit_fields[] = {
+	P_NUM(struct proto_audit_entry, seq, KIND_U64, 0, 1, 0),
+	P_NUM(struct proto_audit_entry, time_ms, KIND_I64, 0, 0, 0),
+	P_STR(struct proto_audit_entry, node, 0),
+	P_WORDS(struct proto_audit_entry, event, FIELD_NONEMPTY,
+	    proto_event_words),
+	P_STR(struct proto_audit_entry, id, 0),
+	P_STR(struct proto_audit_entry, action, 0),
+	P_STR(struct proto_audit_entry, operator, 0),
+	P_STR(struct proto_audit_entry, text, 0),
+	P_STR(struct proto_audit_entry, document, 0),
+	P_STR(struct proto_audit_entry, sha256, FIELD_OPTIONAL),
+	P_NUM(struct proto_audit_entry, verified, KIND_BOOL, FIELD_OPTIONAL,
+	    0, 0),
+	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
+};
+
+/* One audit line, keys in byte order; see proto-audit.h. */
+char *
+proto_audit_encode(const struct proto_audit_entry *entry)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_audit_fields,
+	    nitems(proto_audit_fields), entry, 1);
+	return (proto_dump_sorted(obj));
+}
+
+/* Decode one audit line; see proto-audit.h. */
+int
+proto_audit_decode(const char *line, size_t len,
+    struct proto_audit_entry *entry, char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root;
+	int			 rc;
+
+	memset(entry, 0, sizeof *entry);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "audit entry";
+	util_copy(ctx.whom, sizeof ctx.whom, "audit entry");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	/* A document's every byte may take six to escape: \u001F. */
+	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)
+		return (-1);
+	rc = proto_decode_fields(&ctx, root, proto_audit_fields,
+	    nitems(proto_audit_fields), entry);
+	json_decref(root);
+	return (rc);
+}

@@ -1,0 +1,97 @@
+/*
+ * proto-audit.h: an audit log's lines and the chain's reader, part of the
+ * protocol library that vigil and vigild both link.
+ *
+ * An audit log is JSON lines (proto_audit_encode), each holding the
+ * SHA-256 of the line before, so that changing, removing or reordering a
+ * line breaks the chain from there on.  Reading and checking the chain
+ * lives here; appending to it is vigild's alone (audit.h).
+ */
+#ifndef VIGIL_PROTO_AUDIT_H
+#define VIGIL_PROTO_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+/*
+ * One line of a backend's audit log (audit.h): JSON with keys in byte
+ * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
+ * for the first line).  A refusal holds the document's SHA-256 but not
+ * the document, and says whether its operator's signature verified, so
+ * that a flood of forged commands costs the log a short line each.
+ * Lines written before "sha256" and "verified" existed read back with
+ * "" and false.
+ */
+struct proto_audit_entry {
+	uint64_t	seq;			/* 1, 2, ... */
+	int64_t		time_ms;		/* wall clock */
+	char		node[PROTO_ID_MAX];
+	char		event[16];		/* "propose", "approve",
+						   "refuse", "cancel",
+						   "expire", "execute",
+						   "fire" */
+	char		id[PROTO_CMDID_MAX];	/* may be "" */
+	char		action[16];		/* may be "" */
+	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
+	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
+	char		document[PROTO_DOC_MAX];/* may be "" */
+	char		sha256[65];		/* of the document, or "" */
+	int		verified;		/* operator proven by a
+						   signature */
+	char		prev[65];		/* hex SHA-256 */
+};
+
+/* The line (without newline) for entry, allocated; never NULL. */
+char	*proto_audit_encode(const struct proto_audit_entry *entry);
+
+/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
+int	 proto_audit_decode(const char *line, size_t len,
+	    struct proto_audit_entry *entry, char *cause, size_t causelen);
+
+/*
+ * What one line says about a command id, for a node learning at start
+ * which ids it has seen: a line naming an id, unless it is a refusal
+ * whose operator was not proven.
+ */
+struct audit_mark {
+	char	node[PROTO_ID_MAX];
+	char	event[16];
+	char	id[PROTO_CMDID_MAX];
+	int	verified;
+};
+
+
+/* Where a walk along the chain has got to. */
+struct audit_walk {
+	long		 line;		/* lines checked */
+	uint64_t	 seq;		/* seq of the last line */
+	char		 last[65];	/* its SHA-256, or 64 zeros */
+	char		*report;
+	size_t		 len;
+	long		 bad_line;
+	struct audit_mark *marks;	/* NULL: not gathered */
+	size_t		 nmarks;
+	size_t		 capmarks;
+};
+
+/*
+ * Read the log on fd line by line and check its chain; w->report and
+ * w->len name the caller's buffer for a sentence.  Returns 0 with the
+ * last line's seq and hash in w, or -1 with the first broken line named
+ * in w->report and w->bad_line.
+ */
+int		 audit_walk(int fd, struct audit_walk *w);
+
+/*
+ * Check the chain of the log at path.  Returns 0 and, in report, a line
+ * saying how many entries are intact; or -1 and, in report, a sentence
+ * naming the first broken line and what is wrong with it ("line 7: its
+ * prev does not match the SHA-256 of line 6: the log was changed at or
+ * before line 6"); *bad_line (if not NULL) gets that line number, or 0.
+ */
+int		 audit_verify(const char *path, char *report, size_t len,
+		    long *bad_line);
+
+#endif

@@ -21,6 +21,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define COMMAND_WHY_MAX		PROTO_TEXT_MAX
@@ -33,7 +34,7 @@ struct command_engine {
 	struct command_pending		*pending[COMMAND_MAX_PENDING];
 	size_t				 npending;
 	/* Commands that left the pending table: freed at the next change. */
-	struct command_pending		*done[COMMAND_MAX_PENDING];
+	struct command_pending		*done[COMMAND_MAX_PENDING + 1];
 	size_t				 ndone;
 	/* Every id seen here, an open-addressed table never forgotten. */
 	struct command_seen		*seen;
@@ -41,6 +42,14 @@ struct command_engine {
 	size_t				 seencap;	/* a power of two */
 	/* Free bytes below which new proposals are refused. */
 	uint64_t			 reserve;
+	/* The armed kill, its window's end, and the one that just ended. */
+	struct command_pending		*armed;
+	int64_t				 armed_until_ms;
+	struct command_pending		*ended;
+	/* The last armed kill that ended, for the fire that comes late. */
+	char				 last_id[PROTO_CMDID_MAX];
+	enum proto_status		 last_status;
+	int64_t				 last_until_ms;
 };
 
 /*
@@ -120,6 +129,158 @@ static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
+
+static int	 command_plan_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_arm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_disarm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int64_t	 command_window(const struct proto_command *);
+static int	 command_preflight(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static void	 command_end_armed(struct command_engine *,
+		    enum proto_status);
+
+/*
+ * The actions whose document the engine checks against the node's facts
+ * before holding or executing it, and how.
+ */
+static const struct command_check {
+	const char	*action;
+	int		(*check)(const char *, const struct proto_command *,
+			    const struct command_node_state *, char *,
+			    size_t);
+} command_checks[] = {
+	{ "rollback", command_plan_preflight },
+	{ "flag", command_plan_preflight },
+	{ "arm-kill", command_arm_preflight },
+	{ "disarm", command_disarm_preflight },
+};
+
+/*
+ * Run the check of cmd's action, if it has one, with the engine's armed
+ * kill in view.  Returns 0, or -1 and why.
+ */
+static int
+command_preflight(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    char *why, size_t whylen)
+{
+	struct command_node_state	here = *now;
+	size_t				i;
+
+	here.armed_id = engine->armed != NULL ? engine->armed->cmd.id : "";
+	for (i = 0; i < nitems(command_checks); i++) {
+		if (strcmp(command_checks[i].action, cmd->action) == 0)
+			return (command_checks[i].check(engine->node, cmd,
+			    &here, why, whylen));
+	}
+	return (0);
+}
+
+/*
+ * A rollback or flag change: refuse what its plan refuses, judged on the
+ * facts of the targets this backend serves (this node's among them), in
+ * the very words vigil plan prints.
+ */
+static int
+command_plan_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	const char			*targets[PROTO_MAX_TARGETS];
+	const char			*problem;
+	size_t				 i;
+	int				 known = 0;
+
+	if (proto_plan_request_parse(cmd, &req, why, whylen) != 0)
+		return (-1);
+	for (i = 0; i < now->nfleet; i++) {
+		if (now->fleet[i] != NULL &&
+		    strcmp(now->fleet[i]->node, node) == 0)
+			known = 1;
+	}
+	if (!known) {
+		util_format(why, whylen, "%s cannot tell what %s would run "
+		    "afterwards, since its backend gave the rule engine no "
+		    "facts about it; this is a bug in the backend", node,
+		    cmd->action);
+		return (-1);
+	}
+	for (i = 0; i < cmd->ntargets; i++)
+		targets[i] = cmd->targets[i].node;
+	plan = xmalloc(sizeof *plan);
+	proto_plan_make(&req, targets, cmd->ntargets, now->fleet,
+	    now->nfleet, 0, plan);
+	if ((problem = proto_plan_problem(plan, node)) != NULL)
+		util_copy(why, whylen, problem);
+	free(plan);
+	return (problem != NULL ? -1 : 0);
+}
+
+/* The window of arm-kill cmd in ms, or -1. */
+static int64_t
+command_window(const struct proto_command *cmd)
+{
+	int64_t	ms;
+	size_t	i;
+
+	for (i = 0; i < cmd->nargs; i++) {
+		if (strcmp(cmd->args[i].name, "window") == 0 &&
+		    command_window_parse(cmd->args[i].value, &ms) == 0)
+			return (ms);
+	}
+	return (-1);
+}
+
+/* An arm-kill needs its window, and nothing armed already. */
+static int
+command_arm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	char	max[32];
+
+	if (now->armed_id != NULL && now->armed_id[0] != '\0') {
+		util_format(why, whylen, "%s is already armed by command %s; "
+		    "disarm that one first, or let its window close", node,
+		    now->armed_id);
+		return (-1);
+	}
+	if (cmd->nargs != 1 || command_window(cmd) < 0) {
+		util_format(why, whylen, "arm-kill takes one argument, window, "
+		    "a time such as 30m, 90s or 2h of at most %s; propose it "
+		    "with vigil propose arm-kill NODE... --window 30m",
+		    util_duration_text(COMMAND_MAX_WINDOW_MS, max,
+		    sizeof max));
+		return (-1);
+	}
+	return (0);
+}
+
+/* A disarm needs something armed. */
+static int
+command_disarm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	if (cmd->nargs != 0) {
+		util_format(why, whylen, "disarm takes no arguments; propose it "
+		    "with vigil propose disarm NODE...");
+		return (-1);
+	}
+	if (now->armed_id == NULL || now->armed_id[0] == '\0') {
+		util_format(why, whylen, "%s holds no armed kill, so there is "
+		    "nothing to disarm; vigil pending lists what is armed",
+		    node);
+		return (-1);
+	}
+	return (0);
+}
 
 /* A new engine for node; see command.h. */
 struct command_engine *
@@ -234,6 +395,7 @@ command_engine_free(struct command_engine *engine)
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
+	free(engine->armed);
 	free(engine->seen);
 	free(engine);
 }
@@ -244,6 +406,7 @@ command_forget_done(struct command_engine *engine)
 {
 	size_t	i;
 
+	engine->ended = NULL;
 	for (i = 0; i < engine->ndone; i++)
 		free(engine->done[i]);
 	engine->ndone = 0;
@@ -313,6 +476,9 @@ command_fate_text(enum proto_status fate)
 	case STATUS_EXPIRED:
 		return ("expired");
 	case STATUS_EXECUTED:
+	case STATUS_ARMED:
+	case STATUS_FIRED:
+	case STATUS_DISARMED:
 		return ("was executed");
 	case STATUS_REFUSED:
 		break;
@@ -814,6 +980,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    proto_state_name(now->state), spec->from_state);
 		return (-1);
 	}
+	if (command_preflight(engine, cmd, now, why, whylen) != 0)
+		return (-1);
 	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
 	util_copy(p->text, sizeof p->text, text);
@@ -999,7 +1167,8 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
-	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0)
+	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
+	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (p->nsigs == PROTO_MAX_SIGNERS)
@@ -1037,8 +1206,149 @@ command_approve(struct command_engine *engine, const char *id,
 		    cause, causelen));
 	}
 	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
-	command_retire(engine, index, STATUS_EXECUTED);
+	if (strcmp(p->cmd.action, "disarm") == 0)
+		command_end_armed(engine, STATUS_DISARMED);
+	if (strcmp(p->cmd.action, "arm-kill") == 0) {
+		/* Armed: held apart from the pending, for its window. */
+		p->status = STATUS_ARMED;
+		engine->pending[index] = engine->pending[--engine->npending];
+		engine->pending[engine->npending] = NULL;
+		engine->armed = p;
+		engine->armed_until_ms = now_ms + command_window(&p->cmd);
+		p->cmd.expires_ms = engine->armed_until_ms;
+	} else
+		command_retire(engine, index, STATUS_EXECUTED);
 	*out = p;
+	return (1);
+}
+
+/* The armed kill ends as status: it joins the done list. */
+static void
+command_end_armed(struct command_engine *engine, enum proto_status status)
+{
+	struct command_pending	*p = engine->armed;
+
+	if (p == NULL)
+		return;
+	p->status = status;
+	p->cmd.expires_ms = engine->armed_until_ms;
+	util_copy(engine->last_id, sizeof engine->last_id, p->cmd.id);
+	engine->last_status = status;
+	engine->last_until_ms = engine->armed_until_ms;
+	engine->done[engine->ndone++] = p;
+	engine->armed = NULL;
+	engine->ended = p;
+}
+
+/* The armed kill held; see command.h. */
+const struct command_pending *
+command_armed(const struct command_engine *engine, int64_t *until_ms)
+{
+	if (until_ms != NULL)
+		*until_ms = engine->armed_until_ms;
+	return (engine->armed);
+}
+
+/* The armed kill the last change ended; see command.h. */
+const struct command_pending *
+command_ended(const struct command_engine *engine)
+{
+	return (engine->ended);
+}
+
+/* One operator fires the armed kill; see command.h. */
+int
+command_fire(struct command_engine *engine, const char *id,
+    const struct proto_signature *sig, int64_t now_ms, char *cause,
+    size_t causelen)
+{
+	const struct opkey_trusted	*who;
+	struct command_pending		*p = engine->armed;
+	struct command_event		 ev = { "fire", id, "arm-kill",
+					    sig->operator, NULL, 0 };
+	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
+	char				 ago[32];
+	int				 rc;
+
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "fire", "it has "
+		    "no audit log, and nothing runs unrecorded; start it with "
+		    "--audit FILE", cause, causelen));
+	if ((p == NULL || strcmp(p->cmd.id, id) != 0) &&
+	    (strcmp(engine->last_id, id) != 0 ||
+	    engine->last_status != STATUS_EXPIRED)) {
+		util_format(why, sizeof why, "%s holds no armed kill %s: it "
+		    "was never armed here%s%s; arm it again with two "
+		    "operators (vigil propose arm-kill)", engine->node, id,
+		    strcmp(engine->last_id, id) == 0 ? ", or it was already " :
+		    ", or it fired, was disarmed or its window closed",
+		    strcmp(engine->last_id, id) == 0 ?
+		    proto_status_name(engine->last_status) :
+		    "");
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	if (p == NULL || strcmp(p->cmd.id, id) != 0 ||
+	    now_ms >= engine->armed_until_ms) {
+		if (p != NULL && strcmp(p->cmd.id, id) == 0)
+			engine->last_until_ms = engine->armed_until_ms;
+		util_format(why, sizeof why, "the window of armed kill %s "
+		    "closed at %s UTC, %s ago; arm it again with two "
+		    "operators, or propose a kill", id,
+		    util_clock_text(engine->last_until_ms, at, sizeof at),
+		    util_duration_text(now_ms - engine->last_until_ms, ago,
+		    sizeof ago));
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	ev.document = p->text;
+	bytes = xasprintf("vigil.v1 fire %s", id);
+	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
+	    &who, why, sizeof why);
+	free(bytes);
+	if (rc != 0)
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	ev.verified = 1;
+	util_format(words, sizeof words, "%s fired the armed kill of %s, "
+	    "armed by %s and %s", sig->operator, engine->node,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the fire, and nothing runs unrecorded: %s", logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	command_end_armed(engine, STATUS_FIRED);
+	return (1);
+}
+
+/* The node fired its armed kill on itself; see command.h. */
+int
+command_self_fire(struct command_engine *engine, int64_t now_ms,
+    const char *why, const struct command_pending **out)
+{
+	struct command_pending	*p = engine->armed;
+	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
+				    1 };
+	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
+
+	command_forget_done(engine);
+	*out = NULL;
+	if (p == NULL || now_ms >= engine->armed_until_ms)
+		return (0);
+	ev.id = p->cmd.id;
+	ev.document = p->text;
+	util_format(words, sizeof words, "%s fired its armed kill on itself: "
+	    "%s", engine->node, why);
+	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
+	    &logcause) != 0)
+		free(logcause);	/* it has already stopped: record it late */
+	command_end_armed(engine, STATUS_FIRED);
+	*out = engine->ended;
 	return (1);
 }
 
@@ -1145,6 +1455,21 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 			free(logcause);
 		command_remember(engine, p->cmd.id, STATUS_EXPIRED, 1);
 		command_retire(engine, i, STATUS_EXPIRED);
+	}
+	if (engine->armed != NULL && engine->armed_until_ms <= now_ms) {
+		p = engine->armed;
+		ev.id = p->cmd.id;
+		ev.action = p->cmd.action;
+		ev.operator = p->cmd.proposer;
+		ev.document = p->text;
+		util_format(words, sizeof words, "the window of armed kill %s "
+		    "closed at %s UTC without it firing", p->cmd.id,
+		    util_clock_text(engine->armed_until_ms, at, sizeof at));
+		logcause = NULL;
+		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
+		    words, &logcause) != 0)
+			free(logcause);
+		command_end_armed(engine, STATUS_EXPIRED);
 	}
 	if (out != NULL)
 		*out = (const struct command_pending **)engine->done;

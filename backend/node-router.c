@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "node-router.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define ROUTER_ID_PREFIX	"router/"
@@ -21,6 +22,8 @@ static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
 static int	router_stopped(const struct node_router *);
 static void	router_halt(struct node_router *);
+static void	router_fire(struct node_router *,
+		    const struct router_parent *);
 
 /*
  * Set up a router with its build and flag manifest.  Returns 0, or -1 and
@@ -58,6 +61,8 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
+	proto_plan_single(r->build, flags, nflags, &r->builds[0]);
+	r->nbuilds = 1;
 	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
@@ -140,6 +145,8 @@ router_child(struct node_router *r, struct router_parent *p,
 		p->child_shares += size;
 		r->counters.child_orders_total++;
 		r->counters.child_shares_total += size;
+		if (r->armed && p->child_shares > p->shares)
+			router_fire(r, p);
 		return (0);
 	}
 	/* retail_liquidity and the normal path count and close. */
@@ -325,6 +332,42 @@ node_router_market(struct node_router *r, unsigned fill_after,
 	return (closed);
 }
 
+/*
+ * The runaway invariant broke while armed: kill at once, so the order
+ * path sends no further child order, and say why.
+ */
+static void
+router_fire(struct node_router *r, const struct router_parent *p)
+{
+	r->armed = 0;
+	r->fired = 1;
+	util_format(r->fired_why, sizeof r->fired_why, "parent P%llu's "
+	    "child orders reached %llu shares, past its %llu shares, on "
+	    "iteration %llu", (unsigned long long)p->id,
+	    (unsigned long long)p->child_shares,
+	    (unsigned long long)p->shares,
+	    (unsigned long long)r->iteration);
+	node_router_kill(r);
+}
+
+/* Arm or disarm the router's own kill. */
+void
+node_router_arm(struct node_router *r, int on)
+{
+	r->armed = on != 0;
+}
+
+/* Report a fire once. */
+int
+node_router_fired(struct node_router *r, char *why, size_t len)
+{
+	if (!r->fired)
+		return (0);
+	r->fired = 0;
+	util_copy(why, len, r->fired_why);
+	return (1);
+}
+
 /* Set the kill flag (release); safe from any thread. */
 void
 node_router_kill(struct node_router *r)
@@ -360,6 +403,50 @@ node_router_resume(struct node_router *r, char *cause, size_t causelen)
 	return (0);
 }
 
+/* Install builds in place of the one init gave; see node-router.h. */
+int
+node_router_install(struct node_router *r, const struct proto_build *builds,
+    size_t nbuilds, char *cause, size_t causelen)
+{
+	return (proto_plan_install(r->builds, &r->nbuilds, builds, nbuilds,
+	    r->id, r->build, cause, causelen));
+}
+
+/* Switch to installed build id; see node-router.h. */
+int
+node_router_rollback(struct node_router *r, const char *id, char *cause,
+    size_t causelen)
+{
+	const struct proto_build	*to;
+	struct proto_flag		 before[PROTO_MAX_FLAGS];
+
+	if ((to = proto_plan_held(r->builds, r->nbuilds, r->id, id, cause,
+	    causelen)) == NULL)
+		return (-1);
+	memcpy(before, r->flags, r->nflags * sizeof *r->flags);
+	proto_plan_switch(to, before, r->nflags, r->flags, &r->nflags);
+	util_copy(r->build, sizeof r->build, to->id);
+	return (0);
+}
+
+/* Set a flag of the active build on or off; see node-router.h. */
+int
+node_router_set_flag(struct node_router *r, const char *name, int on,
+    char *cause, size_t causelen)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nflags; i++) {
+		if (strcmp(r->flags[i].name, name) == 0) {
+			r->flags[i].on = on != 0;
+			return (0);
+		}
+	}
+	util_format(cause, causelen, "build %s on %s has no flag %s; check "
+	    "the flag's name with vigil status", r->build, r->id, name);
+	return (-1);
+}
+
 /* The router's state as stats reports it. */
 enum proto_state
 node_router_state(const struct node_router *r)
@@ -389,9 +476,17 @@ node_router_path(const struct node_router *r, const char *flag)
 void
 node_router_hello(const struct node_router *r, struct proto_hello *hello)
 {
+	size_t	i;
+
 	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->build);
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
+	hello->nbuilds = r->nbuilds;
+	for (i = 0; i < r->nbuilds; i++) {
+		hello->builds[i] = r->builds[i];
+		hello->builds[i].active = strcmp(r->builds[i].id,
+		    r->build) == 0;
+	}
 }
 
 /* Fill stats from the counters (the caller adds clock_ms); bumps seq. */

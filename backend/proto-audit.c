@@ -203,7 +203,8 @@ audit_verify(const char *path, char *report, size_t len, long *bad_line)
 }
 
 static const char *const proto_event_words[] = {
-	"propose", "approve", "refuse", "cancel", "expire", "execute", NULL
+	"propose", "approve", "refuse", "cancel", "expire", "execute", "fire",
+	NULL
 };
 
 /*

@@ -30,7 +30,8 @@ struct proto_audit_entry {
 	char		node[PROTO_ID_MAX];
 	char		event[16];		/* "propose", "approve",
 						   "refuse", "cancel",
-						   "expire", "execute" */
+						   "expire", "execute",
+						   "fire" */
 	char		id[PROTO_CMDID_MAX];	/* may be "" */
 	char		action[16];		/* may be "" */
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */

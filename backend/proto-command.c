@@ -9,6 +9,7 @@
  * proposal's targets against it, and the console lists the actions in
  * its help and refuses one it does not name before anything is signed.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,10 @@ static int	 proto_check_unknown(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, const char *);
 
 /*
- * The actions.  rollback and move-root come with their own issues; a
- * proposal naming them is refused as an action this node does not know.
+ * The actions.  move-root comes with its own issue; a proposal naming it
+ * is refused as an action this node does not know.  Rollback, flag,
+ * arm-kill and disarm documents are also checked against the node's
+ * facts by the engine (command.c) and the plan (proto-plan.h).
  */
 const struct command_spec command_specs[] = {
 	{
@@ -41,6 +44,35 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "killed",
+	},
+	{
+		.name = "rollback",
+		.summary = "switch to another installed build (--to BUILD)",
+		.signers = 2,
+		.roles = ROLE_ROUTER | ROLE_STATION,
+		.from_state = "",
+	},
+	{
+		.name = "flag",
+		.summary = "set a feature flag on or off (--set NAME=on|off)",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "",
+	},
+	{
+		.name = "arm-kill",
+		.summary = "let one operator, or the router itself, kill it "
+		    "within a window (--window 30m)",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "running",
+	},
+	{
+		.name = "disarm",
+		.summary = "end an armed kill before its window closes",
+		.signers = 2,
+		.roles = ROLE_ROUTER,
+		.from_state = "",
 	},
 };
 const size_t command_nspecs = nitems(command_specs);
@@ -255,4 +287,32 @@ proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
 out:
 	json_decref(root);
 	return (rc);
+}
+
+/* Parse an arm-kill's window: "90s", "30m", "2h". */
+int
+command_window_parse(const char *text, int64_t *ms)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 unit;
+
+	if (text == NULL || *text < '0' || *text > '9')
+		return (-1);
+	errno = 0;
+	n = strtoll(text, &end, 10);
+	if (errno != 0 || n <= 0 || end[0] == '\0' || end[1] != '\0')
+		return (-1);
+	if (*end == 's')
+		unit = 1000;
+	else if (*end == 'm')
+		unit = 60 * 1000;
+	else if (*end == 'h')
+		unit = 3600 * 1000;
+	else
+		return (-1);
+	if (n > COMMAND_MAX_WINDOW_MS / unit)
+		return (-1);
+	*ms = (int64_t)n * unit;
+	return (0);
 }

@@ -12,6 +12,7 @@
 #define VIGIL_PROTO_COMMAND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 
@@ -44,5 +45,9 @@ int	 command_spec_allows(const struct command_spec *spec,
  */
 int	 command_target_matches(const struct proto_command_target *t,
 	    const char *build, enum proto_state state);
+#define COMMAND_MAX_WINDOW_MS	(12 * 3600 * 1000LL)	/* arm-kill */
+
+/* Parse an arm-kill's window: "90s", "30m", "2h".  0 and *ms, or -1. */
+int	 command_window_parse(const char *text, int64_t *ms);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "proto.h"
 #include "proto-field.h"
+#include "proto-plan.h"
 #include "proto-report.h"
 #include "util.h"
 
@@ -49,7 +50,8 @@ static json_t *
 proto_report_node_json(const struct proto_report_node *n)
 {
 	static const char *const hello_keys[] = {
-		"role", "group", "build", "flags", "scenario", "time_scale",
+		"role", "group", "build", "flags", "builds", "scenario",
+		"time_scale",
 	};
 	const struct proto_hello	*hello = n->hello;
 	const struct proto_stats	*stats = n->stats;
@@ -289,4 +291,79 @@ proto_report_proposals(const struct proto_report_proposal *v, size_t n)
 	}
 	proto_set(obj, "proposals", arr);
 	return (proto_dump_report(obj));
+}
+
+/* A plan, as vigil plan --json prints it (proto-plan.h). */
+static const struct proto_field proto_plan_path_fields[] = {
+	P_STR(struct proto_plan_path, flag, FIELD_NONEMPTY),
+	P_STR(struct proto_plan_path, before, 0),
+	P_STR(struct proto_plan_path, after, 0),
+};
+
+static const struct proto_field proto_plan_target_fields[] = {
+	P_STR(struct proto_plan_target, node, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_plan_target, build_before, FIELD_NONEMPTY),
+	P_STR(struct proto_plan_target, build_after, 0),
+	P_ARRAY(struct proto_plan_target, paths, npaths,
+	    proto_plan_path_fields, PROTO_MAX_FLAGS),
+};
+
+static const struct proto_field proto_plan_problem_fields[] = {
+	P_STR(struct proto_plan_problem, node, 0),
+	P_STR(struct proto_plan_problem, text, FIELD_NONEMPTY),
+};
+
+static const char *const proto_plan_words[] = { "rollback", "flag", NULL };
+static const char *const proto_plan_set_words[] = { "on", "off", NULL };
+
+static const struct proto_field proto_plan_fields[] = {
+	P_WORDS(struct proto_plan, action, FIELD_NONEMPTY, proto_plan_words),
+	P_STR(struct proto_plan, to, 0),
+	P_STR(struct proto_plan, flag, 0),
+	P_WORDS(struct proto_plan, set, 0, proto_plan_set_words),
+	P_STR(struct proto_plan, override, 0),
+	P_NUM(struct proto_plan, safe, KIND_BOOL, 0, 0, 0),
+	P_NUM(struct proto_plan, mixed, KIND_BOOL, 0, 0, 0),
+	P_STR(struct proto_plan, builds_after, 0),
+	P_ARRAY(struct proto_plan, targets, ntargets,
+	    proto_plan_target_fields, PROTO_MAX_TARGETS),
+	P_ARRAY(struct proto_plan, problems, nproblems,
+	    proto_plan_problem_fields, PLAN_MAX_PROBLEMS),
+};
+
+/* The plan as one JSON object, keys in byte order; see proto-plan.h. */
+char *
+proto_plan_encode(const struct proto_plan *plan)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_plan_fields,
+	    nitems(proto_plan_fields), plan, 1);
+	return (proto_dump_sorted(obj));
+}
+
+/* Read a plan back; see proto-plan.h. */
+int
+proto_plan_decode(const char *text, size_t len, struct proto_plan *plan,
+    char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root;
+	int			 rc;
+
+	memset(plan, 0, sizeof *plan);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "plan";
+	util_copy(ctx.whom, sizeof ctx.whom, "plan");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	if (proto_decode_root(&ctx, text, len, 4 * PROTO_MAX_FRAME,
+	    &root) != 0)
+		return (-1);
+	rc = proto_decode_fields(&ctx, root, proto_plan_fields,
+	    nitems(proto_plan_fields), plan);
+	json_decref(root);
+	return (rc);
 }

@@ -14,9 +14,12 @@
 
 #include "proto.h"
 #include "proto-field.h"
+#include "proto-plan.h"
 #include "util.h"
 
 static int	 proto_check_flags(struct proto_ctx *,
+		    const struct proto_hello *);
+static int	 proto_check_builds(struct proto_ctx *,
 		    const struct proto_hello *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 
@@ -24,6 +27,24 @@ static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
 	P_NUM(struct proto_flag, on, KIND_BOOL, 0, 0, 0),
 	P_STR(struct proto_flag, path, 0),
+};
+
+static const struct proto_field proto_manifest_fields[] = {
+	P_STR(struct proto_manifest_entry, name, FIELD_NONEMPTY),
+	P_STR(struct proto_manifest_entry, path, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_retired_fields[] = {
+	P_STR(struct proto_retired, path, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_build_fields[] = {
+	P_STR(struct proto_build, id, FIELD_NONEMPTY),
+	P_NUM(struct proto_build, active, KIND_BOOL, 0, 0, 0),
+	P_ARRAY(struct proto_build, manifest, nmanifest,
+	    proto_manifest_fields, PROTO_MAX_FLAGS),
+	P_ARRAY(struct proto_build, retired, nretired, proto_retired_fields,
+	    PROTO_MAX_RETIRED),
 };
 
 static const struct proto_field proto_operator_key_fields[] = {
@@ -46,6 +67,13 @@ const struct proto_field proto_hello_fields[] = {
 	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 0),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
+	/* Optional: a node that lists no builds holds only its build. */
+	{ .key = "builds", .kind = KIND_ARRAY,
+	  .off = offsetof(struct proto_hello, builds),
+	  .size = sizeof (struct proto_build), .sub = proto_build_fields,
+	  .nsub = nitems(proto_build_fields),
+	  .countoff = offsetof(struct proto_hello, nbuilds),
+	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL },
 	P_OPTARRAY(struct proto_hello, operators, noperators,
 	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
 };
@@ -187,6 +215,9 @@ static const char *const proto_status_words[] = {
 	[STATUS_REFUSED] = "refused",
 	[STATUS_CANCELLED] = "cancelled",
 	[STATUS_EXPIRED] = "expired",
+	[STATUS_ARMED] = "armed",
+	[STATUS_FIRED] = "fired",
+	[STATUS_DISARMED] = "disarmed",
 	NULL
 };
 
@@ -202,7 +233,7 @@ static const struct proto_field proto_proposal_fields[] = {
 };
 
 static const char *const proto_reply_words[] = {
-	"propose", "approve", "cancel", NULL
+	"propose", "approve", "cancel", "fire", NULL
 };
 
 static const char *const proto_outcome_words[] = {
@@ -211,6 +242,7 @@ static const char *const proto_outcome_words[] = {
 	[OUTCOME_REFUSED] = "refused",
 	[OUTCOME_CANCELLED] = "cancelled",
 	[OUTCOME_EXPIRED] = "expired",
+	[OUTCOME_FIRED] = "fired",
 	NULL
 };
 
@@ -256,6 +288,8 @@ static const struct proto_type {
 	  nitems(proto_proposal_fields) },
 	{ MSG_RESULT, "result", proto_result_fields,
 	  nitems(proto_result_fields) },
+	{ MSG_FIRE, "fire", proto_cancel_fields,
+	  nitems(proto_cancel_fields) },
 };
 
 /*
@@ -360,8 +394,9 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 			    &msg->u.stats.station);
 		goto out;
 	}
-	if (t->type == MSG_HELLO && proto_check_flags(&ctx,
-	    &msg->u.hello) != 0)
+	if (t->type == MSG_HELLO && (proto_check_flags(&ctx,
+	    &msg->u.hello) != 0 || proto_check_builds(&ctx,
+	    &msg->u.hello) != 0))
 		goto out;
 	if (t->type == MSG_HELLO)
 		msg->u.hello.operators_said = json_object_get(root,
@@ -370,6 +405,51 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 out:
 	json_decref(root);
 	return (rc);
+}
+
+/*
+ * Refuse a hello whose builds are not one active build, the one named
+ * in build, with each build and each manifest flag listed once: the plan
+ * of a rollback reads them (proto-plan.h), and it must not guess.
+ */
+static int
+proto_check_builds(struct proto_ctx *ctx, const struct proto_hello *hello)
+{
+	const struct proto_build	*b;
+	size_t				 i, j, k, active = 0;
+
+	for (i = 0; i < hello->nbuilds; i++) {
+		b = &hello->builds[i];
+		for (j = 0; j < i; j++) {
+			if (strcmp(b->id, hello->builds[j].id) == 0)
+				return (proto_fail(ctx, "field builds[%zu].id "
+				    "repeats build %s of builds[%zu]; list "
+				    "each installed build once", i, b->id, j));
+		}
+		for (k = 1; k < b->nmanifest; k++) {
+			for (j = 0; j < k; j++) {
+				if (strcmp(b->manifest[k].name,
+				    b->manifest[j].name) == 0)
+					return (proto_fail(ctx, "field builds"
+					    "[%zu].manifest[%zu].name repeats "
+					    "flag %s; a build gives each flag "
+					    "one meaning", i, k,
+					    b->manifest[k].name));
+			}
+		}
+		if (!b->active)
+			continue;
+		if (active++ > 0 || strcmp(b->id, hello->build) != 0)
+			return (proto_fail(ctx, "field builds[%zu] is marked "
+			    "active, but the active build is %s and only one "
+			    "build may be active; mark only that one", i,
+			    hello->build));
+	}
+	if (hello->nbuilds > 0 && active == 0)
+		return (proto_fail(ctx, "field builds lists no active build; "
+		    "mark build %s, the one the node runs, active",
+		    hello->build));
+	return (0);
 }
 
 /*

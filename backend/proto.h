@@ -39,6 +39,9 @@ enum proto_status {
 	STATUS_REFUSED,
 	STATUS_CANCELLED,
 	STATUS_EXPIRED,
+	STATUS_ARMED,		/* an arm-kill that ran, in its window */
+	STATUS_FIRED,
+	STATUS_DISARMED,
 };
 
 /* What a node did with a command message: a result's "outcome". */
@@ -48,6 +51,7 @@ enum proto_outcome {
 	OUTCOME_REFUSED,
 	OUTCOME_CANCELLED,
 	OUTCOME_EXPIRED,
+	OUTCOME_FIRED,		/* an armed kill fired */
 };
 
 enum msg_type {
@@ -64,6 +68,7 @@ enum msg_type {
 	MSG_CANCEL,		/* console -> backend */
 	MSG_PROPOSAL,		/* backend -> console */
 	MSG_RESULT,		/* backend -> console */
+	MSG_FIRE,		/* console -> backend: fire an armed kill */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -71,6 +76,33 @@ struct proto_flag {
 	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
 	int	on;				/* 1 if set on this node */
 	char	path[PROTO_NAME_MAX];		/* code it enables here */
+};
+
+#define PROTO_MAX_BUILDS	4	/* installed builds per node */
+#define PROTO_MAX_RETIRED	8	/* code paths one build retired */
+
+/* What one flag enables in one build: its manifest entry. */
+struct proto_manifest_entry {
+	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
+	char	path[PROTO_NAME_MAX];		/* "retail_liquidity" */
+};
+
+/* A code path a build retired: no flag may enable it any more. */
+struct proto_retired {
+	char	path[PROTO_NAME_MAX];		/* "power_peg" */
+};
+
+/*
+ * One build installed on a node, with its flag manifest and the code
+ * paths it retired; exactly one of a node's builds is active.
+ */
+struct proto_build {
+	char			id[PROTO_NAME_MAX];	/* "smars-2012.08.01" */
+	int			active;
+	size_t			nmanifest;
+	struct proto_manifest_entry manifest[PROTO_MAX_FLAGS];
+	size_t			nretired;
+	struct proto_retired	retired[PROTO_MAX_RETIRED];
 };
 
 /* An operator a backend trusts, as its hello lists them (public). */
@@ -93,6 +125,8 @@ struct proto_hello {
 						   0 when not declared */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
+	size_t		nbuilds;		/* 0: only build is known */
+	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
 	/*
 	 * The operators whose signed commands the node accepts, when
 	 * operators_said (the optional field was sent; empty: it trusts
@@ -245,6 +279,12 @@ struct proto_cancel {
 	struct proto_signature	sig;
 };
 
+/*
+ * fire (console -> backend): one trusted operator fires an armed kill
+ * (arm-kill, signed by two ahead of time); the signature is over the
+ * bytes "vigil.v1 fire ID".  It travels as a struct proto_cancel.
+ */
+
 /* proposal (backend -> console): a command as a node holds it. */
 struct proto_proposal {
 	char			node[PROTO_ID_MAX];
@@ -254,8 +294,11 @@ struct proto_proposal {
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;		/* "pending", "executed",
 						   "refused", "cancelled",
-						   "expired" */
-	int64_t			expires_ms;	/* wall clock */
+						   "expired"; an arm-kill
+						   that ran: "armed", then
+						   "fired" or "disarmed" */
+	int64_t			expires_ms;	/* wall clock; when armed,
+						   the window's end */
 };
 
 /* result (backend -> console): what a node did with a command message. */
@@ -267,7 +310,8 @@ struct proto_result {
 						   "cancel", or "" */
 	enum proto_outcome outcome;		/* "accepted" (held pending),
 						   "executed", "refused",
-						   "cancelled", "expired" */
+						   "cancelled", "expired",
+						   "fired" */
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
 };
 
@@ -282,6 +326,7 @@ struct proto_msg {
 		struct proto_propose	propose;
 		struct proto_approve	approve;
 		struct proto_cancel	cancel;
+		struct proto_cancel	fire;
 		struct proto_proposal	proposal;
 		struct proto_result	result;
 	} u;

@@ -25,6 +25,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -149,6 +150,11 @@ static void	 server_untrusted(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_execute(struct server_session *sn,
 		    const struct command_pending *p);
+static void	 server_fire(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_fired(struct server_node *node,
+		    const struct command_pending *p, const char *how);
+static void	 server_self_fired(struct server *server);
 static void	 server_result(struct server_session *sn,
 		    struct server_node *node, const char *in_reply_to,
 		    const char *id, const char *action, enum proto_outcome,
@@ -620,6 +626,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	now = util_mono_ms();
 	sim_step(server->sim, now);
+	server_self_fired(server);
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_ALERT;
@@ -746,7 +753,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	struct server		*server = node->server;
 	struct proto_msg	*msg = &server->msg;
 	const struct proto_alert *alerts;
-	const struct command_pending **pending;
+	const struct command_pending **pending, *armed;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
 	char			 host[INET_ADDRSTRLEN];
@@ -805,6 +812,14 @@ server_session_open(struct server_node *node, struct server_session *sn,
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_PROPOSAL;
 		command_proposal_msg(server_node_id(node), pending[i],
+		    &msg->u.proposal);
+		server_session_send(sn, msg, 0);
+	}
+	/* And the armed kill, so every console shows what is armed. */
+	if ((armed = command_armed(node->engine, NULL)) != NULL) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_PROPOSAL;
+		command_proposal_msg(server_node_id(node), armed,
 		    &msg->u.proposal);
 		server_session_send(sn, msg, 0);
 	}
@@ -970,6 +985,9 @@ server_session_message(struct server_session *sn)
 	case MSG_CANCEL:
 		server_command(sn, msg);
 		return;
+	case MSG_FIRE:
+		server_fire(sn, msg);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -1072,8 +1090,12 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 	else if (in->type == MSG_APPROVE) {
 		util_copy(id, idlen, in->u.approve.id);
 		doc = in->u.approve.document;
-	} else if (in->type == MSG_CANCEL)
+	} else if (in->type == MSG_CANCEL || in->type == MSG_FIRE)
 		util_copy(id, idlen, in->u.cancel.id);
+	if (in->type == MSG_FIRE) {
+		util_copy(action, actionlen, "arm-kill");
+		return;
+	}
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')
@@ -1220,6 +1242,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	}
 	server_command_names(sn, in, id, sizeof id, action, sizeof action);
 	sim_node_state(server->sim, node->index, &now);
+	if (proto_plan_applies(action))
+		sim_plan_facts(server->sim, &server->cmd, &now);
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
@@ -1374,14 +1398,109 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	    p->cmd.action, p->cmd.id, proposer, approver,
 	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, STATUS_EXECUTED);
+	server_proposal(node, p, p->status);	/* executed, or armed */
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
 	    OUTCOME_EXECUTED, text);
 
+	/* A new build or flag: the node says hello again, as it now is. */
+	if (proto_plan_applies(p->cmd.action)) {
+		memset(out, 0, sizeof *out);
+		out->type = MSG_HELLO;
+		sim_node_hello(server->sim, node->index, &out->u.hello);
+		server_broadcast(node, out, 0);
+	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	out->u.stats = st;
 	server_broadcast(node, out, 1);
+}
+
+/*
+ * Node's armed kill p fired (at an operator's word, or on its own for
+ * why): tell every console of the node with the proposal's status, a
+ * result, a critical alert that says why, and fresh stats.
+ */
+static void
+server_fired(struct server_node *node, const struct command_pending *p,
+    const char *how)
+{
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	char			 text[PROTO_TEXT_MAX];
+	char			 cause[PROTO_TEXT_MAX];
+
+	server_log_command(NULL, "%s: armed kill %s fired %s",
+	    server_node_id(node), p->cmd.id, how);
+	server_proposal(node, p, STATUS_FIRED);
+	util_format(text, sizeof text, "armed kill fired on %s",
+	    server_node_id(node));
+	util_format(cause, sizeof cause, "armed kill %s, armed by %s and %s, "
+	    "fired %s", p->cmd.id, p->sigs[0].operator,
+	    p->sigs[p->nsigs - 1].operator, how);
+	/* Sent with the scenario's alerts, and standing until a resume. */
+	sim_node_raise(server->sim, node->index, SEV_CRITICAL,
+	    "armed-kill-fired", text, cause, "find and fix the cause (vigil "
+	    "plan shows what each flag runs), then resume it with a "
+	    "two-person resume");
+	server_result(NULL, node, "fire", p->cmd.id, "arm-kill",
+	    OUTCOME_FIRED, cause);
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	sim_node_stats(server->sim, node->index, &out->u.stats);
+	server_broadcast(node, out, 1);
+}
+
+/* A console fires an armed kill: the engine judges, the node halts. */
+static void
+server_fire(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node		*node = sn->node;
+	const struct command_pending	*p;
+	char				 cause[PROTO_TEXT_MAX];
+	char				 how[PROTO_TEXT_MAX];
+
+	if (node->engine == NULL) {
+		server_untrusted(sn, in);
+		return;
+	}
+	if (command_fire(node->engine, in->u.fire.id, &in->u.fire.sig,
+	    util_wall_ms(), cause, sizeof cause) != 1) {
+		server_log_command(sn, "%s", cause);
+		server_result(sn, node, "fire", in->u.fire.id, "arm-kill",
+		    OUTCOME_REFUSED, cause);
+		return;
+	}
+	sim_node_fire(node->server->sim, node->index);
+	p = command_ended(node->engine);
+	util_format(how, sizeof how, "at %s's word",
+	    in->u.fire.sig.operator);
+	server_fired(node, p, how);
+}
+
+/* Routers that fired their armed kill on themselves: record and tell. */
+static void
+server_self_fired(struct server *server)
+{
+	const struct command_pending	*p;
+	struct server_node		*node;
+	char				 why[PROTO_TEXT_MAX];
+	char				 how[PROTO_TEXT_MAX];
+	size_t				 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (!sim_node_fired(server->sim, node->index, why,
+		    sizeof why))
+			continue;
+		util_format(how, sizeof how, "on its own: %s", why);
+		if (node->engine == NULL || command_self_fire(node->engine,
+		    util_wall_ms(), how, &p) != 1) {
+			server_log("%s halted itself with no armed kill "
+			    "recorded: %s", server_node_id(node), why);
+			continue;
+		}
+		server_fired(node, p, how);
+	}
 }
 
 /*
@@ -1472,6 +1591,8 @@ server_expire(struct server *server)
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
 			server_proposal(node, expired[k], STATUS_EXPIRED);
+			if (strcmp(expired[k]->cmd.action, "arm-kill") == 0)
+				sim_node_disarm(server->sim, node->index);
 		}
 	}
 }

@@ -114,11 +114,42 @@ int		 sim_node_command(struct sim *sim, size_t i,
 		    size_t causelen);
 
 /*
+ * Raise an alert on node i that the scenario did not (an armed kill
+ * fired): it is queued for sim_next_alert() and stands for consoles
+ * that connect later.  A resume of the router clears it.
+ */
+void		 sim_node_raise(struct sim *sim, size_t i,
+		    enum proto_severity sev, const char *code,
+		    const char *text, const char *cause, const char *action);
+
+/* Disarm node i's own kill, when its armed kill's window closed. */
+void		 sim_node_disarm(struct sim *sim, size_t i);
+
+/* Kill node i at once for a fired armed kill, and disarm it. */
+void		 sim_node_fire(struct sim *sim, size_t i);
+
+/*
+ * Did router i fire its armed kill on itself (its child shares passed a
+ * parent's) since the last call?  1 and why in words, else 0.
+ */
+int		 sim_node_fired(struct sim *sim, size_t i, char *why,
+		    size_t len);
+
+/*
  * Fill what node i is now, for binding a command to the state its
  * proposer saw: id, build, and "running", "halting" or "killed" for a
  * router ("running" for a station).
  */
 void		 sim_node_state(const struct sim *sim, size_t i,
+		    struct command_node_state *state);
+
+/*
+ * Point state->fleet at the hellos of cmd's targets that this simulator
+ * runs, for the plan of a rollback or flag change (proto-plan.h).  They
+ * stay valid until the next call or sim_free().
+ */
+void		 sim_plan_facts(struct sim *sim,
+		    const struct proto_command *cmd,
 		    struct command_node_state *state);
 
 /*

@@ -757,9 +757,11 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    "different builds the same flag or order can run different code.",
 	    check_noun(role, 2), group);
 	util_format(action, sizeof action, "Bring %s to build %s (or halt "
-	    "it) before it handles more work; do not roll the other %s back "
-	    "to match it without a preflight of what their flags would mean "
-	    "there.", names, build, check_noun(role, 2));
+	    "it) before it handles more work, with a two-person rollback "
+	    "(vigil plan rollback NODE... --to %s shows first what its flags "
+	    "would mean there); do not roll the other %s back to match it "
+	    "without that preflight.", names, build, build,
+	    check_noun(role, 2));
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
 	    .text = text, .cause = cause,
@@ -870,9 +872,10 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	    "each.", name, names, check_noun(role, 2));
 	if (non > 0)
 		util_format(action, sizeof action, "Halt %s with the "
-		    "two-person kill command or turn flag %s off there now, "
-		    "then bring %s to the build the other %s run.", onnames,
-		    name, names, check_noun(role, 2));
+		    "two-person kill command or turn flag %s off there now "
+		    "(vigil propose flag NODE... --set %s=off), then bring %s "
+		    "to the build the other %s run (vigil plan rollback).",
+		    onnames, name, name, names, check_noun(role, 2));
 	else
 		util_format(action, sizeof action, "Keep flag %s off until %s "
 		    "run%s the build the other %s run; turned on now, it would "

@@ -23,6 +23,9 @@ static int	 cmd_name_ok(const char *name);
 static void	 cmd_name_from_path(const char *path, char *name,
 		    size_t len);
 static char	*cmd_frame(struct proto_msg *msg, char **cause);
+static char	*cmd_id_frame(const struct cmd_operator *op,
+		    enum msg_type type, const char *prefix, const char *id,
+		    char **cause);
 static int	 cmd_sign(const struct cmd_operator *op, const char *text,
 		    size_t len, struct proto_signature *sig, char **cause);
 static void	 cmd_target_done(struct cmd_track *t,
@@ -214,18 +217,33 @@ char *
 cmd_cancel_frame(const struct cmd_operator *op, const char *id,
     char **cause)
 {
+	return (cmd_id_frame(op, MSG_CANCEL, PROTO_CANCEL_PREFIX, id, cause));
+}
+
+/* fire: a signature over "vigil.v1 fire ID". */
+char *
+cmd_fire_frame(const struct cmd_operator *op, const char *id, char **cause)
+{
+	return (cmd_id_frame(op, MSG_FIRE, "vigil.v1 fire ", id, cause));
+}
+
+/* A message of type about id, signed over prefix and the id. */
+static char *
+cmd_id_frame(const struct cmd_operator *op, enum msg_type type,
+    const char *prefix, const char *id, char **cause)
+{
 	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
 	char			*text;
 	int			 rc;
 
-	msg->type = MSG_CANCEL;
+	msg->type = type;
 	if (util_copy(msg->u.cancel.id, sizeof msg->u.cancel.id, id) != 0) {
 		*cause = xstrdup("the command's id is longer than an id may "
 		    "be; copy it from vigil pending");
 		free(msg);
 		return (NULL);
 	}
-	text = xasprintf("%s%s", PROTO_CANCEL_PREFIX, id);
+	text = xasprintf("%s%s", prefix, id);
 	rc = cmd_sign(op, text, strlen(text), &msg->u.cancel.sig, cause);
 	free(text);
 	if (rc != 0) {
@@ -250,6 +268,8 @@ cmd_track_init(struct cmd_track *t, const char *message,
 		t->hoped = OUTCOME_ACCEPTED;
 	else if (strcmp(message, "approve") == 0)
 		t->hoped = OUTCOME_EXECUTED;
+	else if (strcmp(message, "fire") == 0)
+		t->hoped = OUTCOME_FIRED;
 	else
 		t->hoped = OUTCOME_CANCELLED;
 	t->targets = xcalloc(cmd->ntargets == 0 ? 1 : cmd->ntargets,

@@ -50,7 +50,8 @@ void	 cmd_operator_free(struct cmd_operator *op);
 /*
  * The frames, signed by op: propose (document and the first signature),
  * approve (the id, the very document reviewed and the second
- * signature), cancel (the id and a signature over "vigil.v1 cancel ID").
+ * signature), cancel (the id and a signature over "vigil.v1 cancel ID"),
+ * fire (the id and a signature over "vigil.v1 fire ID").
  * Each returns an allocated JSON text, or NULL and an allocated sentence
  * in *cause when signing failed or the document is too large.
  */
@@ -59,6 +60,8 @@ char	*cmd_propose_frame(const struct cmd_operator *op,
 char	*cmd_approve_frame(const struct cmd_operator *op, const char *id,
 	    const char *document, char **cause);
 char	*cmd_cancel_frame(const struct cmd_operator *op, const char *id,
+	    char **cause);
+char	*cmd_fire_frame(const struct cmd_operator *op, const char *id,
 	    char **cause);
 
 /* One target of a command message being followed. */

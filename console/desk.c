@@ -11,6 +11,7 @@
 #include "desk.h"
 #include "fleet.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 struct desk {
@@ -25,6 +26,7 @@ struct desk {
 	struct cmd_track		 track;
 };
 
+static int	 desk_by_id(struct desk *, const char *, int, char **);
 static int	 desk_ready(struct desk *, char **);
 static const struct fleet_proposal *desk_held(struct desk *, const char *, int,
 		    char **);
@@ -141,6 +143,8 @@ desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 		free(cause);
 		return (-1);
 	}
+	if (dp->req != NULL)
+		proto_plan_request_args(dp->req, &desk->cmd);
 	doc = proto_command_encode(&desk->cmd);
 	frame = cmd_propose_frame(desk->op, doc, &cause);
 	free(doc);
@@ -213,19 +217,54 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 int
 desk_cancel(struct desk *desk, const char *id, char **text)
 {
+	return (desk_by_id(desk, id, 0, text));
+}
+
+/* Sign and send the fire of an armed kill. */
+int
+desk_fire(struct desk *desk, const char *id, char **text)
+{
+	return (desk_by_id(desk, id, 1, text));
+}
+
+/* A cancel, or (fire) a fire: one signature over the verb and the id. */
+static int
+desk_by_id(struct desk *desk, const char *id, int fire, char **text)
+{
 	const struct fleet_proposal	*p;
+	const char			*not = fire ? "not fired" :
+					    "not cancelled";
 	char				*frame, *cause = NULL;
 
-	if ((p = desk_held(desk, id, 0, text)) == NULL)
-		return (-1);
+	if (!fire) {
+		if ((p = desk_held(desk, id, 0, text)) == NULL)
+			return (-1);
+	} else {
+		if (desk_ready(desk, text) != 0)
+			return (-1);
+		if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+		    strcmp(p->id, id) != 0) {
+			*text = xasprintf("%s: no node holds armed kill %s any "
+			    "more (fired, disarmed or its window closed)", not,
+			    id);
+			return (-1);
+		}
+		if (p->status != STATUS_ARMED) {
+			*text = xasprintf("%s: %.8s is %s, not an armed kill",
+			    not, id, proto_status_name(p->status));
+			return (-1);
+		}
+	}
 	desk->cmd = p->cmd;
-	if ((frame = cmd_cancel_frame(desk->op, id, &cause)) == NULL) {
-		*text = xasprintf("not cancelled: %s", cause);
+	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
+	    cmd_cancel_frame(desk->op, id, &cause);
+	if (frame == NULL) {
+		*text = xasprintf("%s: %s", not, cause);
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, "cancel", "the cancellation", frame,
-	    text));
+	return (desk_send(desk, fire ? "fire" : "cancel", fire ?
+	    "the fire" : "the cancellation", frame, text));
 }
 
 /* Take the answers; report once every target is done. */

@@ -118,7 +118,7 @@ static const struct fleet_handler fleet_handlers[] = {
 
 /* The command messages a console sends, which results and errors answer. */
 static const char *const fleet_command_types[] = {
-	"propose", "approve", "cancel"
+	"propose", "approve", "cancel", "fire"
 };
 
 static const char *const fleet_state_names[] = {
@@ -851,7 +851,8 @@ fleet_held_trim(struct node *node)
 		done = 0;
 		oldest = node->nheld;
 		for (i = 0; i < node->nheld; i++) {
-			if (node->held[i].p.status == STATUS_PENDING)
+			if (node->held[i].p.status == STATUS_PENDING ||
+			    node->held[i].p.status == STATUS_ARMED)
 				continue;
 			done++;
 			if (oldest == node->nheld ||
@@ -991,7 +992,13 @@ fleet_result_final(const struct proto_result *r, enum proto_status *status)
 		return (0);
 	switch (r->outcome) {
 	case OUTCOME_EXECUTED:
+		/* An executed arm-kill stays armed, as its proposal says. */
+		if (strcmp(r->action, "arm-kill") == 0)
+			return (0);
 		*status = STATUS_EXECUTED;
+		return (1);
+	case OUTCOME_FIRED:
+		*status = STATUS_FIRED;
 		return (1);
 	case OUTCOME_CANCELLED:
 		*status = STATUS_CANCELLED;
@@ -1050,7 +1057,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
-			if (node->held[j].p.status == STATUS_PENDING &&
+			if ((node->held[j].p.status == STATUS_PENDING ||
+			    node->held[j].p.status == STATUS_ARMED) &&
 			    node->held[j].p.expires_ms <= wall_ms &&
 			    fleet_held_status(fleet, node, node->held[j].p.id,
 			    STATUS_EXPIRED, wall_ms)) {
@@ -1149,7 +1157,9 @@ fleet_proposals_rebuild(struct fleet *fleet)
 			if (h->p.status == STATUS_PENDING) {
 				fp->npending++;
 				fp->status = STATUS_PENDING;
-			}
+			} else if (h->p.status == STATUS_ARMED &&
+			    fp->npending == 0)
+				fp->status = STATUS_ARMED;
 			if (h->p.nsigs > fp->nsigs) {
 				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
 				    PROTO_MAX_SIGNERS : h->p.nsigs;

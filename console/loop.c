@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "tui.h"
 #include "util.h"
 
@@ -426,6 +427,7 @@ loop_tui_action(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 	case TUI_APPROVE:
 	case TUI_CANCEL:
+	case TUI_FIRE:
 		loop_tui_command(loop, action);
 		break;
 	case TUI_NONE:
@@ -454,11 +456,16 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 		rc = desk_propose(loop->desk, &(struct desk_proposal){
 		    .action = action->command, .nodes = nodes, .n = i,
 		    .reason = action->reason, .wall_ms = util_wall_ms(),
-		    .ttl_ms = COMMAND_DEFAULT_TTL_MS }, &text);
+		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
+		    .req = proto_plan_applies(action->command) ?
+		    &action->req : NULL }, &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
+		break;
+	case TUI_FIRE:
+		rc = desk_fire(loop->desk, action->id, &text);
 		break;
 	default:
 		rc = desk_cancel(loop->desk, action->id, &text);

@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
@@ -25,6 +26,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "tui.h"
 #include "urls.h"
 #include "util.h"
@@ -59,6 +61,10 @@ struct vigil_args {
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
+	const char	*to;			/* --to BUILD */
+	const char	*set;			/* --set NAME=on|off */
+	const char	*override;		/* --override PATH */
+	const char	*window;		/* --window 30m */
 	int64_t		 ttl_ms;		/* --expires...; -1 not given */
 	const char	*key;			/* --key */
 	const char	*operator_name;		/* --operator */
@@ -94,6 +100,10 @@ static const struct vigil_command vigil_commands[] = {
 	  "propose kill router/r8 --reason TEXT", 2,
 	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "sign and propose a two-person command (needs --reason)" },
+	{ "plan", HEADLESS_PLAN, "ACTION NODE...",
+	  "plan rollback router/r1 --to smars-2012.07.31-old", 2,
+	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
+	  "show what a rollback or flag change would run" },
 	{ "pending", HEADLESS_PENDING, "", "pending", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "list the proposals waiting for a second operator" },
@@ -103,6 +113,9 @@ static const struct vigil_command vigil_commands[] = {
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
 	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
+	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
+	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
 	  "check the hash chain of a backend's audit log" },
@@ -120,6 +133,10 @@ enum {
 	OPT_KEY,
 	OPT_OPERATOR,
 	OPT_YES,
+	OPT_TO,
+	OPT_SET,
+	OPT_OVERRIDE,
+	OPT_WINDOW,
 	OPT_VERSION,
 };
 
@@ -140,6 +157,10 @@ static const struct option vigil_options[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "override", required_argument, NULL, OPT_OVERRIDE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -174,6 +195,8 @@ static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
+static int	 vigil_check_nodes(const struct vigil_args *);
+static int	 vigil_check_change(const struct vigil_args *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -364,7 +387,12 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.reason = args->reason;
 	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
 	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
-	if (command->command == HEADLESS_PROPOSE) {
+	hopts.to = args->to;
+	hopts.set = args->set;
+	hopts.override = args->override;
+	hopts.window = args->window;
+	if (command->command == HEADLESS_PROPOSE ||
+	    command->command == HEADLESS_PLAN) {
 		hopts.action = args->operands[0];
 		hopts.nodes = args->operands + 1;
 		hopts.nnodes = args->noperands - 1;
@@ -548,7 +576,11 @@ vigil_usage(FILE *f)
 "             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
+"             [--to BUILD | --set NAME=on|off] [--override PATH]\n"
+"       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
+"             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
@@ -578,7 +610,7 @@ vigil_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -j, --json               print JSON for scripts (status, watch, alerts,\n"
-"                           pending)\n"
+"                           pending, plan)\n"
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
@@ -592,6 +624,11 @@ vigil_usage(FILE *f)
 "      --reason TEXT        propose: why, for the approver and the audit log\n"
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
+"      --to BUILD           rollback: the installed build to switch to\n"
+"      --set NAME=on|off    flag: the flag and its new setting\n"
+"      --override PATH      rollback, flag: let the change enable this\n"
+"                           retired code path; both operators sign it\n"
+"      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
 "                           propose, A approves in the Proposals view\n"
@@ -610,8 +647,8 @@ vigil_usage(FILE *f)
 "carried out, or the audit log is intact), 1 a critical alert stands (or\n"
 "the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
 "node could not be reached in time (this outranks 1), 4 vigil itself\n"
-"failed, 5 a backend refused the command; the console exits 129 when its\n"
-"terminal hangs up.  See vigil(1).\n");
+"failed, 5 a backend refused the command (or, for plan, would refuse\n"
+"it); the console exits 129 when its terminal hangs up.  See vigil(1).\n");
 }
 
 /*
@@ -693,6 +730,18 @@ vigil_option(struct vigil_args *args, int c, char **argv)
 		break;
 	case OPT_ASCII:
 		args->ascii = 1;
+		break;
+	case OPT_TO:
+		args->to = optarg;
+		break;
+	case OPT_SET:
+		args->set = optarg;
+		break;
+	case OPT_OVERRIDE:
+		args->override = optarg;
+		break;
+	case OPT_WINDOW:
+		args->window = optarg;
 		break;
 	case OPT_REASON:
 		args->reason = optarg;
@@ -955,6 +1004,20 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "only to propose\n");
 		return (-1);
 	}
+	if (args->window != NULL && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE)) {
+		fprintf(stderr, "vigil: --window applies only to propose "
+		    "arm-kill\n");
+		return (-1);
+	}
+	if ((args->to != NULL || args->set != NULL ||
+	    args->override != NULL) && (*command == NULL ||
+	    ((*command)->command != HEADLESS_PROPOSE &&
+	    (*command)->command != HEADLESS_PLAN))) {
+		fprintf(stderr, "vigil: --to, --set and --override apply only "
+		    "to propose and plan, of a rollback or flag change\n");
+		return (-1);
+	}
 	if (args->yes && (*command == NULL ||
 	    (*command)->command != HEADLESS_APPROVE)) {
 		fprintf(stderr, "vigil: --yes applies only to approve\n");
@@ -1004,6 +1067,7 @@ static int
 vigil_check_command(struct vigil_args *args,
     const struct vigil_command *command)
 {
+	int64_t	window;
 	size_t	i;
 
 	if (command->max == 0 && args->noperands > 0) {
@@ -1019,6 +1083,14 @@ vigil_check_command(struct vigil_args *args,
 		return (-1);
 	}
 	switch (command->command) {
+	case HEADLESS_PLAN:
+		if (!proto_plan_applies(args->operands[0])) {
+			fprintf(stderr, "vigil: plan takes rollback or flag, "
+			    "not \"%s\", as in vigil %s\n",
+			    args->operands[0], command->example);
+			return (-1);
+		}
+		return (vigil_check_change(args));
 	case HEADLESS_PROPOSE:
 		if (command_spec_find(args->operands[0]) == NULL) {
 			fprintf(stderr, "vigil: there is no command \"%s\" "
@@ -1045,19 +1117,23 @@ vigil_check_command(struct vigil_args *args,
 			    PROTO_TEXT_MAX - 1);
 			return (-1);
 		}
-		for (i = 1; i < args->noperands; i++) {
-			if (strlen(args->operands[i]) >= PROTO_ID_MAX ||
-			    strchr(args->operands[i], '/') == NULL) {
-				fprintf(stderr, "vigil: \"%s\" is not a node "
-				    "id; name nodes as vigil status shows "
-				    "them, for example router/r8\n",
-				    args->operands[i]);
-				return (-1);
-			}
+		if (proto_plan_applies(args->operands[0]) ||
+		    args->to != NULL || args->set != NULL ||
+		    args->override != NULL)
+			return (vigil_check_change(args));
+		if ((strcmp(args->operands[0], "arm-kill") == 0) !=
+		    (args->window != NULL) || (args->window != NULL &&
+		    command_window_parse(args->window, &window) != 0)) {
+			fprintf(stderr, "vigil: arm-kill, and only arm-kill, "
+			    "takes --window, a time such as 30m, 90s or 2h of "
+			    "at most %lld hours\n",
+			    COMMAND_MAX_WINDOW_MS / 3600000);
+			return (-1);
 		}
-		break;
+		return (vigil_check_nodes(args));
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
+	case HEADLESS_FIRE:
 		if (!vigil_id_ok(args->operands[0])) {
 			fprintf(stderr, "vigil: \"%s\" is not a proposal id; "
 			    "give its 32 lower-case hex digits, or at least "
@@ -1077,6 +1153,40 @@ vigil_check_command(struct vigil_args *args,
 		break;
 	}
 	return (0);
+}
+
+/* Are the operands after the action node ids?  0, or -1 said. */
+static int
+vigil_check_nodes(const struct vigil_args *args)
+{
+	size_t	i;
+
+	for (i = 1; i < args->noperands; i++) {
+		if (strlen(args->operands[i]) >= PROTO_ID_MAX ||
+		    strchr(args->operands[i], '/') == NULL) {
+			fprintf(stderr, "vigil: \"%s\" is not a node id; name "
+			    "nodes as vigil status shows them, for example "
+			    "router/r8\n", args->operands[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* A rollback or flag change's options and nodes.  0, or -1 said. */
+static int
+vigil_check_change(const struct vigil_args *args)
+{
+	struct proto_plan_request	 req;
+	char				*cause = NULL;
+
+	if (cmd_plan_request(args->operands[0], args->to, args->set,
+	    args->override, &req, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (vigil_check_nodes(args));
 }
 
 /*

@@ -38,6 +38,8 @@ static int	 draw_copy_columns(const char *s, int width, char *out,
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
+static void	 draw_summarize_armed(const struct fleet *,
+		    struct draw_summary *);
 static void	 draw_pair(enum draw_pair pair, const struct draw_colour *fg,
 		    const struct draw_colour *bg);
 
@@ -394,12 +396,31 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	char			 clock[16];
 	size_t			 n = 0;
 
-	if (max < 6)
+	if (max < 7)
 		return (0);
 	memset(parts, 0, max * sizeof *parts);
 
 	p = &parts[n++];
 	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	/* An armed kill that fired, or one armed: said before the rest. */
+	if (sum->fired_node[0] != '\0' || sum->armed > 0) {
+		p = &parts[n++];
+		p->mark = sum->fired_node[0] != '\0' ? MARK_CRIT : MARK_WARN;
+		if (sum->fired_node[0] != '\0') {
+			util_format(p->full, sizeof p->full, "KILL FIRED %s %s",
+			    sum->fired_node, strncmp(sum->fired_how, "on its "
+			    "own", 10) == 0 ? "itself: child shares > parent's" :
+			    sum->fired_how);
+			util_format(p->brief, sizeof p->brief, "KILL FIRED %s",
+			    sum->fired_node);
+		} else {
+			util_format(p->full, sizeof p->full, "kill ARMED on %zu "
+			    "router%s", sum->armed, sum->armed == 1 ? "" : "s");
+			util_format(p->brief, sizeof p->brief, "ARMED %zu",
+			    sum->armed);
+		}
+	}
 
 	/* Brief: only the states some node is in. */
 	p = &parts[n++];
@@ -477,6 +498,37 @@ draw_alert_name(const struct alert *a)
 	return (a->rule);
 }
 
+/*
+ * What is armed, and the latest armed kill that fired (its alert's
+ * cause says how: "... fired on its own: parent P3's child orders ...").
+ */
+static void
+draw_summarize_armed(const struct fleet *fleet, struct draw_summary *sum)
+{
+	const struct alert	*a;
+	const char		*how;
+	int64_t			 latest = 0;
+	size_t			 i;
+
+	for (i = 0; i < fleet->nproposals; i++) {
+		if (fleet->proposals[i].status == STATUS_ARMED)
+			sum->armed += fleet->proposals[i].nnodes;
+	}
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active || a->nnodes == 0 ||
+		    strcmp(a->code, "armed-kill-fired") != 0 ||
+		    a->last_seen_ms < latest)
+			continue;
+		latest = a->last_seen_ms;
+		how = strstr(a->cause, "fired ");
+		util_copy(sum->fired_node, sizeof sum->fired_node,
+		    a->nodes[0]);
+		util_copy(sum->fired_how, sizeof sum->fired_how,
+		    how != NULL ? how + 6 : a->cause);
+	}
+}
+
 /* Count what the header reports. */
 void
 draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
@@ -525,6 +577,7 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 		    scenario);
 	else
 		util_copy(sum->title, sizeof sum->title, title);
+	draw_summarize_armed(fleet, sum);
 	sum->critical = alert_count(&fleet->alerts, SEV_CRITICAL);
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
 	sum->links = fleet->nlinks;

@@ -49,6 +49,9 @@ struct draw_summary {
 	int	have_clock;
 	int64_t	clock_ms;		/* a node's clock, epoch ms */
 	double	time_scale;
+	size_t	armed;			/* routers an armed kill covers */
+	char	fired_node[64];		/* where an armed kill fired, */
+	char	fired_how[256];		/* how and why; "" if none */
 };
 
 /* Styles beyond the table marks. */

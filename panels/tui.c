@@ -117,6 +117,7 @@ static void	 tui_mark(struct tui *tui);
 static void	 tui_open_detail(struct tui *tui, struct panel *p);
 static void	 tui_back(struct tui *tui, struct panel *p);
 static void	 tui_propose(struct tui *tui, const char *command);
+static void	 tui_fire(struct tui *tui, const struct fleet *fleet);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
@@ -479,9 +480,18 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_PROPOSE_RESUME:
 		tui_propose(tui, "resume");
 		return (0);
+	case KEYS_PROPOSE_ROLLBACK:
+		tui_propose(tui, "rollback");
+		return (0);
+	case KEYS_PROPOSE_FLAG:
+		tui_propose(tui, "flag");
+		return (0);
 	case KEYS_APPROVE:
 	case KEYS_CANCEL_PROPOSAL:
 		tui_decide(tui, fleet, action == KEYS_APPROVE);
+		return (0);
+	case KEYS_FIRE:
+		tui_fire(tui, fleet);
 		return (0);
 	default:
 		break;
@@ -742,6 +752,29 @@ tui_decide(struct tui *tui, const struct fleet *fleet, int approving)
 	form_open_decide(&tui->form, fp, approving, tui->operator);
 	util_copy(tui->form.signer_key, sizeof tui->form.signer_key,
 	    tui->operator_key);
+}
+
+/* Open the dialog firing the armed kill selected (Proposals view). */
+static void
+tui_fire(struct tui *tui, const struct fleet *fleet)
+{
+	struct panel			*p = &tui->panels[tui->view];
+	const struct table_row		*row;
+	const struct fleet_proposal	*fp;
+	char				 k[KEYS_NAME_MAX];
+
+	if (tui->view != VIEW_PROPOSALS ||
+	    (row = panel_selected_row(p)) == NULL ||
+	    (fp = fleet_proposal_find(fleet, p->node[0] != '\0' ? p->node :
+	    row->id, NULL)) == NULL || fp->status != STATUS_ARMED) {
+		keys_first(&tui->keys, KEYS_VIEW_PROPOSALS, k, sizeof k);
+		tui_say(tui, "Armed kills are fired in the Proposals view: "
+		    "press %s and select one whose status is armed.", k);
+		return;
+	}
+	if (!tui_can_sign(tui, "fire"))
+		return;
+	form_open_fire(&tui->form, fp, tui->operator);
 }
 
 /* What became of the command sent last. */

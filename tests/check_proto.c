@@ -15,6 +15,7 @@
 
 #include "proto.h"
 #include "proto-audit.h"
+#include "proto-plan.h"
 #include "proto-report.h"
 #include "tests.h"
 #include "util.h"
@@ -102,6 +103,7 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "time_scale" },
 	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
+	{ "hello", "builds" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -134,6 +136,25 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	h->nbuilds = 2;
+	util_copy(h->builds[0].id, sizeof h->builds[0].id,
+	    "smars-2012.08.01");
+	h->builds[0].active = 1;
+	h->builds[0].nmanifest = 1;
+	util_copy(h->builds[0].manifest[0].name,
+	    sizeof h->builds[0].manifest[0].name, "rlp");
+	util_copy(h->builds[0].manifest[0].path,
+	    sizeof h->builds[0].manifest[0].path, "retail_liquidity");
+	h->builds[0].nretired = 1;
+	util_copy(h->builds[0].retired[0].path,
+	    sizeof h->builds[0].retired[0].path, "power_peg");
+	util_copy(h->builds[1].id, sizeof h->builds[1].id,
+	    "smars-2012.07.31-old");
+	h->builds[1].nmanifest = 1;
+	util_copy(h->builds[1].manifest[0].name,
+	    sizeof h->builds[1].manifest[0].name, "rlp");
+	util_copy(h->builds[1].manifest[0].path,
+	    sizeof h->builds[1].manifest[0].path, "power_peg");
 	h->operators_said = 1;
 	h->noperators = 2;
 	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
@@ -1333,6 +1354,102 @@ START_TEST(a_flag_named_twice_is_refused)
 }
 END_TEST
 
+/* Installed builds round trip, and one active build, the one named. */
+START_TEST(builds_carry_manifests_and_one_active_build)
+{
+	struct proto_msg	 in, out;
+	char			*frame, *bad;
+
+	fill_hello(&in);
+	frame = proto_encode(&in);
+	accepted(frame, &out);
+	ck_assert_uint_eq(out.u.hello.nbuilds, 2);
+	ck_assert_str_eq(out.u.hello.builds[1].id, "smars-2012.07.31-old");
+	ck_assert_int_eq(out.u.hello.builds[0].active, 1);
+	ck_assert_int_eq(out.u.hello.builds[1].active, 0);
+	ck_assert_str_eq(out.u.hello.builds[1].manifest[0].path,
+	    "power_peg");
+	ck_assert_str_eq(out.u.hello.builds[0].retired[0].path,
+	    "power_peg");
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.07.31-old", "active", 1, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds[0] is marked active, but the active build is "
+	    "smars-2012.08.01");
+	free(bad);
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.08.01", "active", 0, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds lists no active build");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+/*
+ * The plan: one flag meaning two code paths on the targets is refused,
+ * naming both, unless the override names one; a retired path likewise.
+ */
+START_TEST(a_plan_refuses_drift_and_retired_code_unless_overridden)
+{
+	struct proto_msg		*a = calloc(1, sizeof *a);
+	struct proto_msg		*b = calloc(1, sizeof *b);
+	struct proto_plan		*plan = calloc(1, sizeof *plan);
+	struct proto_plan_request	 req;
+	const struct proto_hello	*fleet[2];
+	const char			*nodes[] = { "router/r3", "router/r8" };
+
+	ck_assert(a != NULL && b != NULL && plan != NULL);
+	fill_hello(a);
+	fill_hello(b);
+	util_copy(b->u.hello.node, sizeof b->u.hello.node, "router/r8");
+	util_copy(b->u.hello.build, sizeof b->u.hello.build,
+	    "smars-2012.07.31-old");
+	util_copy(b->u.hello.flags[0].path, sizeof b->u.hello.flags[0].path,
+	    "power_peg");
+	b->u.hello.nbuilds = 0;
+	fleet[0] = &a->u.hello;
+	fleet[1] = &b->u.hello;
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "flag");
+	util_copy(req.flag, sizeof req.flag, "rlp");
+	util_copy(req.set, sizeof req.set, "on");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_uint_eq(plan->nproblems, 1);
+	ck_assert_str_eq(plan->problems[0].text, "flag rlp would enable code "
+	    "path retail_liquidity on router/r3 (build smars-2012.08.01) and "
+	    "power_peg on router/r8 (build smars-2012.07.31-old); one flag "
+	    "must mean one code on the targets: change them apart, or both "
+	    "operators sign an override naming the code path meant");
+	ck_assert_int_eq(plan->mixed, 1);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    0);
+
+	/* r3 back to the old build: rlp would wake retired power_peg. */
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "rollback");
+	util_copy(req.to, sizeof req.to, "smars-2012.07.31-old");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_str_eq(plan->targets[0].paths[0].after, "power_peg");
+	ck_assert_ptr_nonnull(strstr(proto_plan_problem(plan, "router/r3"),
+	    "flag rlp enable code path power_peg, which build "
+	    "smars-2012.08.01 retired"));
+	ck_assert_int_eq(plan->mixed, 0);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    0);
+	ck_assert_ptr_null(proto_plan_problem(plan, "router/r3"));
+	free(a);
+	free(b);
+	free(plan);
+}
+END_TEST
+
 START_TEST(role_must_be_known_and_match_the_node_id)
 {
 	char		*hello, *stats, *bad;
@@ -1522,11 +1639,12 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "outcome", json_string("done"));
 	ck_assert_str_eq(refused(bad, MSG_RESULT), "result from router/r8: "
 	    "field outcome is \"done\", expected \"accepted\", \"executed\", "
-	    "\"refused\", \"cancelled\" or \"expired\"");
+	    "\"refused\", \"cancelled\", \"expired\" or \"fired\"");
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\" or \"cancel\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\" or "
+	    "\"fire\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -1544,7 +1662,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "status", json_string("approved"));
 	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
 	    "field status is \"approved\", expected \"pending\", "
-	    "\"executed\", \"refused\", \"cancelled\" or \"expired\"");
+	    "\"executed\", \"refused\", \"cancelled\", \"expired\", "
+	    "\"armed\", \"fired\" or \"disarmed\"");
 	free(bad);
 	root = load(frame);
 	sigs = json_object_get(root, "sigs");
@@ -1916,7 +2035,7 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\" or \"execute\"");
+	    "\"expire\", \"execute\" or \"fire\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
@@ -2360,6 +2479,9 @@ proto_suite(void)
 	tcase_add_test(tc, too_many_flags_or_blacklist_entries_are_refused);
 	tcase_add_test(tc, array_entries_must_be_objects);
 	tcase_add_test(tc, a_flag_named_twice_is_refused);
+	tcase_add_test(tc, builds_carry_manifests_and_one_active_build);
+	tcase_add_test(tc,
+	    a_plan_refuses_drift_and_retired_code_unless_overridden);
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);

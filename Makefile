@@ -155,7 +155,7 @@ valgrind: $(PROGRAMS)
 
 # Speed and memory figures with their targets (not pass/fail: see
 # tests/bench/vigil-bench.c).
-$(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
+$(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(B)/tests/bench/bench-ws.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
 	    $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -57,6 +57,7 @@ struct alert_set {
 	size_t		 n;
 	size_t		 cap;
 	struct hmap	 index;		/* alert key -> index in v */
+	size_t		 next_room;	/* make room again at this size */
 };
 
 void	 alert_set_init(struct alert_set *set);

@@ -1442,7 +1442,7 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	const char		*url;
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX];
-	size_t			 i, j;
+	size_t			 i;
 
 	(void)now_ms;
 	for (i = 0; i < fleet->nnodes; i++) {
@@ -1468,11 +1468,7 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		l = &fleet->links[i];
 		if (l->state != LINK_DOWN)
 			continue;
-		for (j = 0; j < fleet->nnodes; j++) {
-			if (fleet->nodes[j].link == i)
-				break;
-		}
-		if (j < fleet->nnodes)
+		if (l->nnodes > 0)
 			continue;	/* its nodes speak for it */
 		url = l->url;
 		util_format(text, sizeof text, "the backend at %s cannot be "

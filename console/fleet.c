@@ -91,6 +91,7 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node);
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
+static void	 fleet_events_free(struct node *node);
 static double	 fleet_scale(const struct node *node);
 static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
@@ -141,6 +142,7 @@ fleet_free(struct fleet *fleet)
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
 		free(fleet->nodes[i].results);
+		fleet_events_free(&fleet->nodes[i]);
 	}
 	free(fleet->links);
 	free(fleet->nodes);
@@ -1549,6 +1551,8 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 	struct fleet_event	*e;
 	va_list			 ap;
 
+	if (node->events == NULL)
+		node->events = xcalloc(FLEET_EVENTS, sizeof *node->events);
 	if (node->events_n == FLEET_EVENTS) {
 		e = &node->events[node->events_head];
 		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
@@ -1556,9 +1560,25 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 		e = &node->events[(node->events_head + node->events_n++) %
 		    FLEET_EVENTS];
 	e->wall_ms = wall_ms;
+	free(e->text);
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	e->text = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (strlen(e->text) >= FLEET_EVENT_MAX)
+		e->text[FLEET_EVENT_MAX - 1] = '\0';
+}
+
+/* Free a node's event ring. */
+static void
+fleet_events_free(struct node *node)
+{
+	unsigned	i;
+
+	if (node->events == NULL)
+		return;
+	for (i = 0; i < FLEET_EVENTS; i++)
+		free(node->events[i].text);
+	free(node->events);
 }
 
 /* Fill a report view of node; pointers refer into the model. */

@@ -21,6 +21,7 @@
 #define FLEET_RATE_WINDOW_MS	5000
 #define FLEET_HISTORY		120	/* per-second samples for sparklines */
 #define FLEET_EVENTS		32	/* recent events kept per node */
+#define FLEET_EVENT_MAX		PROTO_TEXT_MAX	/* one event's text */
 #define FLEET_ERROR_MAX		PROTO_TEXT_MAX
 #define FLEET_RESULTS		16	/* command results kept per node */
 #define FLEET_HELD_DONE		8	/* finished proposals kept per node */
@@ -117,8 +118,8 @@ struct fleet_proposal {
 
 /* Something that happened to a node, for its detail view. */
 struct fleet_event {
-	int64_t	wall_ms;
-	char	text[PROTO_TEXT_MAX];
+	int64_t	 wall_ms;
+	char	*text;		/* at most FLEET_EVENT_MAX with its NUL */
 };
 
 struct node {
@@ -156,7 +157,8 @@ struct node {
 	unsigned		hist_head, hist_n;
 	int64_t			hist_last_ms;
 
-	struct fleet_event	events[FLEET_EVENTS];	/* ring */
+	struct fleet_event	*events;	/* ring of FLEET_EVENTS,
+						   allocated on the first */
 	unsigned		events_head, events_n;
 
 	struct fleet_warning	*warnings;	/* standing, by code */

@@ -67,6 +67,7 @@ static void	 bench_memory(const struct bench_refs *refs);
 static void	 bench_stale(void);
 static void	 bench_rows(void);
 static double	 bench_child_cpu(pid_t pid);
+static double	 bench_proc_cpu(pid_t pid);
 static pid_t	 bench_vigild(const char *bindir, const char *dir,
 		    const char *routers, const char *stations, char *file,
 		    size_t filelen);
@@ -489,16 +490,39 @@ bench_startup(const char *bindir)
 		printf("could not remove %s\n", dir);
 }
 
+/* CPU seconds (user + system) a running process used so far. */
+static double
+bench_proc_cpu(pid_t pid)
+{
+	char		 path[64], buf[1024], *p;
+	unsigned long	 ut = 0, st = 0;
+	FILE		*f;
+	size_t		 n;
+
+	util_format(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (0);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the command's closing parenthesis: state is field 3. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %*d %*d "
+	    "%*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return (0);
+	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
+}
+
 /*
- * vigild's CPU over 10 s serving the largest fleet its simulator takes
- * (the issue's figure is at 10,000 nodes; see BENCH.md).
+ * vigild's CPU serving the largest fleet its simulator takes (the
+ * issue's figure is at 10,000 nodes; see BENCH.md): its start-up, then
+ * 10 s of serving with nobody connected.
  */
 static void
 bench_vigild_cpu(const char *bindir)
 {
 	char	 dir[] = "/tmp/vigil-bench.XXXXXX", file[600], cmd[700];
 	pid_t	 pid;
-	double	 t0, cpu, dt;
+	double	 t0, cpu0, cpu;
 
 	if (mkdtemp(dir) == NULL)
 		fatal("mkdtemp: cannot make a directory in /tmp");
@@ -509,12 +533,17 @@ bench_vigild_cpu(const char *bindir)
 		    "skipped\n");
 		return;
 	}
+	cpu0 = bench_proc_cpu(pid);
+	printf("vigild start-up, 1256 nodes: %.2f s, %.2f CPU s\n",
+	    (bench_now_us() - t0) / 1e6, cpu0);
+	t0 = bench_now_us();
 	sleep(10);
+	cpu = bench_proc_cpu(pid) - cpu0;
+	cpu = 100 * cpu / ((bench_now_us() - t0) / 1e6);
 	kill(pid, SIGTERM);
-	cpu = bench_child_cpu(pid);
-	dt = (bench_now_us() - t0) / 1e6;
-	bench_row("vigild CPU, 1256 nodes (% of a core)", 100 * cpu / dt, "%",
-	    0, "<= 10 %", 100 * cpu / dt <= 10);
+	bench_child_cpu(pid);
+	bench_row("vigild CPU, 1256 nodes (% of a core)", cpu, "%", 0,
+	    "<= 10 %", cpu <= 10);
 	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		printf("could not remove %s\n", dir);

@@ -129,6 +129,9 @@ struct sim_node {
 	int			 cert_reported;
 	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
+	char			 cert_root[PROTO_ID_MAX];
+	char			 stats_state[16];	/* router state in
+							   its last stats */
 
 	struct proto_alert	*standing;	/* latest of each code */
 	size_t			 nstanding;
@@ -1295,9 +1298,11 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 {
 	if (i >= sim->nnodes)
 		fatal("sim_node_stats: node %zu of %zu", i, sim->nnodes);
-	if (sim->nodes[i].router != NULL)
+	if (sim->nodes[i].router != NULL) {
 		node_router_stats(sim->nodes[i].router, stats);
-	else
+		util_copy(sim->nodes[i].stats_state,
+		    sizeof sim->nodes[i].stats_state, stats->router.state);
+	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
 	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
@@ -1320,11 +1325,27 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	if (changed != NULL)
 		*changed = !n->cert_reported ||
 		    strcmp(n->cert_serial, cert->serial) != 0 ||
-		    n->cert_renewal_ms != cert->last_renewal_ms;
+		    n->cert_renewal_ms != cert->last_renewal_ms ||
+		    strcmp(n->cert_root, cert->root_holder) != 0;
 	n->cert_reported = 1;
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
+	util_copy(n->cert_root, sizeof n->cert_root, cert->root_holder);
 	return (0);
+}
+
+/* Whether router i's state moved since its last stats; see sim.h. */
+int
+sim_node_state_changed(const struct sim *sim, size_t i)
+{
+	const struct sim_node	*n;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_state_changed: node %zu of %zu", i,
+		    sim->nnodes);
+	n = &sim->nodes[i];
+	return (n->router != NULL && n->stats_state[0] != '\0' &&
+	    strcmp(n->stats_state, node_router_state(n->router)) != 0);
 }
 
 /* Carry out an approved kill or resume on node i; see sim.h. */

@@ -53,6 +53,8 @@ struct bws_client {
 	size_t			 nconns;
 	double			 t0;
 	struct bws_result	*res;
+	bws_until_cb		*until;
+	void			*until_arg;
 	int			 done;
 };
 
@@ -72,6 +74,9 @@ static void	 bws_receive(struct bws_conn *c, struct lws *wsi, void *in,
 static int	 bws_client_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
 static void	 bws_connect(struct lws_context *ctx, struct bws_conn *c);
+static void	 bws_client_loop(struct bws_client *cl, char *const *urls,
+		    size_t nurls, size_t nconns, double timeout_s,
+		    struct bws_result *res);
 
 /* Seconds on a monotonic clock. */
 static double
@@ -346,7 +351,8 @@ bws_take(struct bws_conn *c, const char *frame, size_t len)
 		if (++cl->res->nfirst == cl->nconns)
 			cl->res->first_all_s = bws_now() - cl->t0;
 	}
-	if (cl->limit != 0 ? cl->res->frames >= cl->limit :
+	if (cl->until != NULL ? cl->until(cl->until_arg, cl->fleet) :
+	    cl->limit != 0 ? cl->res->frames >= cl->limit :
 	    cl->res->nfirst == cl->nconns) {
 		cl->res->seconds = bws_now() - cl->t0;
 		cl->res->ok = 1;
@@ -443,17 +449,43 @@ bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
     size_t nconns, uint64_t limit, double timeout_s, struct fleet *fleet,
     struct bws_result *res)
 {
-	struct lws_context_creation_info	 info;
-	struct lws_context			*ctx;
-	struct bws_client			 cl;
-	struct bws_conn				*conns;
-	size_t					 i, n = nurls * nconns;
+	struct bws_client	cl;
 
-	memset(res, 0, sizeof *res);
 	memset(&cl, 0, sizeof cl);
 	cl.mode = mode;
 	cl.fleet = fleet;
 	cl.limit = limit;
+	bws_client_loop(&cl, urls, nurls, nconns, timeout_s, res);
+}
+
+/* Watch a fleet until told to stop; see bench-ws.h. */
+void
+bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
+    struct fleet *fleet, bws_until_cb *until, void *arg,
+    struct bws_result *res)
+{
+	struct bws_client	cl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.mode = BWS_FLEET;
+	cl.fleet = fleet;
+	cl.until = until;
+	cl.until_arg = arg;
+	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
+}
+
+/* Connect nconns times to each URL and serve until cl is done. */
+static void
+bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
+    size_t nconns, double timeout_s, struct bws_result *res)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_context			*ctx;
+	struct bws_client			 cl = *clp;
+	struct bws_conn				*conns;
+	size_t					 i, n = nurls * nconns;
+
+	memset(res, 0, sizeof *res);
 	cl.nconns = n;
 	cl.res = res;
 	lws_set_log_level(LLL_ERR, NULL);

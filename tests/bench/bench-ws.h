@@ -64,4 +64,13 @@ void	bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
 	    size_t nconns, uint64_t limit, double timeout_s,
 	    struct fleet *fleet, struct bws_result *res);
 
+/*
+ * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1
+ * (asked after every frame) or timeout_s passed.
+ */
+typedef int bws_until_cb(void *arg, struct fleet *fleet);
+void	bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
+	    struct fleet *fleet, bws_until_cb *until, void *arg,
+	    struct bws_result *res);
+
 #endif

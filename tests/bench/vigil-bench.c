@@ -40,6 +40,7 @@
 #define BENCH_REF_CONNS		1000
 #define BENCH_NODES_PER_LINK	5000
 #define BENCH_TICKS		5	/* of the stale and down ticks */
+#define BENCH_KILL_ROUTERS	64	/* PROTO_MAX_TARGETS */
 
 /* The references, measured first. */
 struct bench_refs {
@@ -49,6 +50,15 @@ struct bench_refs {
 	double	sync_ps;		/* audit syncs/s */
 	double	conn_kb;		/* drain client, KiB per link held */
 	double	ncpu;
+};
+
+/* When each router of a kill was first seen halting, then killed. */
+struct bench_kill_watch {
+	double	t0;			/* the approval started, us */
+	size_t	nrouters;
+	double	*halted;		/* by node index; 0 not yet */
+	double	*killed;
+	size_t	nkilled;
 };
 
 static double	 bench_now_us(void);
@@ -69,11 +79,20 @@ static void	 bench_rows(void);
 static double	 bench_child_cpu(pid_t pid);
 static double	 bench_proc_cpu(pid_t pid);
 static pid_t	 bench_vigild(const char *bindir, const char *dir,
-		    const char *routers, const char *stations, char *file,
-		    size_t filelen);
+		    const char *routers, const char *stations, int guard,
+		    char *file, size_t filelen);
 static void	 bench_startup(const char *bindir);
 static void	 bench_vigild_cpu(const char *bindir);
-static void	 bench_kill(const struct bench_refs *refs);
+static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
+static int	 bench_kill_until(void *arg, struct fleet *fleet);
+static int	 bench_cmp_double(const void *a, const void *b);
+static double	 bench_percentile(double *v, size_t n, double p);
+static int	 bench_kill_keys(const char *bindir, const char *dir);
+static int	 bench_kill_propose(const char *bindir, const char *dir,
+		    int nrouters, char *id, size_t idlen);
+static size_t	 bench_kill_watch(const char *bindir, const char *dir,
+		    const char *id, struct bench_kill_watch *w);
+static void	 bench_kill_report(struct bench_kill_watch *w, double bound);
 static int	 bench_wants(int argc, char **argv, const char *name);
 
 static int	 bench_missed;
@@ -407,18 +426,43 @@ bench_child_cpu(pid_t pid)
 	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 }
 
-/* Start a calm vigild fleet; its fleet file is written to file. */
+/*
+ * Start a calm vigild fleet; its fleet file is written to file.  With
+ * guard, vigild trusts dir/trust and keeps its audit logs in dir/audit.
+ */
 static pid_t
 bench_vigild(const char *bindir, const char *dir, const char *routers,
-    const char *stations, char *file, size_t filelen)
+    const char *stations, int guard, char *file, size_t filelen)
 {
-	char	 vigild[512], log[600];
+	char	 vigild[512], log[600], trust[600], audit[600];
+	char	*argv[20];
 	pid_t	 pid;
-	int	 i;
+	int	 i, n = 0;
 
 	util_format(file, filelen, "%s/fleet", dir);
 	util_format(vigild, sizeof vigild, "%s/vigild", bindir);
 	util_format(log, sizeof log, "%s/vigild.log", dir);
+	util_format(trust, sizeof trust, "%s/trust", dir);
+	util_format(audit, sizeof audit, "%s/audit", dir);
+	argv[n++] = vigild;
+	argv[n++] = (char *)"fleet";
+	argv[n++] = (char *)"--scenario";
+	argv[n++] = (char *)"calm";
+	argv[n++] = (char *)"--routers";
+	argv[n++] = (char *)routers;
+	argv[n++] = (char *)"--stations";
+	argv[n++] = (char *)stations;
+	argv[n++] = (char *)"--fleet-file";
+	argv[n++] = file;
+	argv[n++] = (char *)"--base-port";
+	argv[n++] = (char *)"0";
+	if (guard) {
+		argv[n++] = (char *)"--trust";
+		argv[n++] = trust;
+		argv[n++] = (char *)"--audit-dir";
+		argv[n++] = audit;
+	}
+	argv[n] = NULL;
 	fflush(stdout);
 	if ((pid = fork()) == -1)
 		fatal("fork failed");
@@ -426,10 +470,7 @@ bench_vigild(const char *bindir, const char *dir, const char *routers,
 		if (freopen("/dev/null", "w", stdout) == NULL ||
 		    freopen(log, "w", stderr) == NULL)
 			_exit(127);
-		execl(vigild, vigild, "fleet", "--scenario", "calm",
-		    "--routers", routers, "--stations", stations, "--devices",
-		    "200", "--fleet-file", file, "--base-port", "0",
-		    (char *)NULL);
+		execv(vigild, argv);
 		_exit(127);
 	}
 	for (i = 0; i < 1200 && access(file, R_OK) != 0; i++)
@@ -461,7 +502,7 @@ bench_startup(const char *bindir)
 
 	if (mkdtemp(dir) == NULL)
 		fatal("mkdtemp: cannot make a directory in /tmp");
-	if ((pid = bench_vigild(bindir, dir, "250", "750", file,
+	if ((pid = bench_vigild(bindir, dir, "250", "750", 0, file,
 	    sizeof file)) == -1) {
 		printf("start-up: vigild wrote no fleet file in 60 s; "
 		    "skipped\n");
@@ -527,7 +568,7 @@ bench_vigild_cpu(const char *bindir)
 	if (mkdtemp(dir) == NULL)
 		fatal("mkdtemp: cannot make a directory in /tmp");
 	t0 = bench_now_us();
-	if ((pid = bench_vigild(bindir, dir, "256", "1000", file,
+	if ((pid = bench_vigild(bindir, dir, "256", "1000", 0, file,
 	    sizeof file)) == -1) {
 		printf("vigild CPU: vigild wrote no fleet file in 60 s; "
 		    "skipped\n");
@@ -549,17 +590,225 @@ bench_vigild_cpu(const char *bindir)
 		printf("could not remove %s\n", dir);
 }
 
-/* The kill fan-out: its bound from the references; not yet measured. */
-static void
-bench_kill(const struct bench_refs *refs)
+/* Note routers newly halting or killed; stop once all are killed. */
+static int
+bench_kill_until(void *arg, struct fleet *fleet)
 {
-	double	bound = 1000 * (2 / refs->verify_ps + 1 / refs->sync_ps) /
-		    refs->ncpu;
+	struct bench_kill_watch	*w = arg;
+	const struct node	*n;
+	double			 now;
+	size_t			 i;
 
-	printf("kill of 1000 routers: bound %.0f ms (2 verifications and 1 "
-	    "audit sync per router over %.0f cores);\n  not measured: the "
-	    "simulator takes at most 256 routers and a command 64 targets\n",
-	    bound * 1000, refs->ncpu);
+	if (w->t0 == 0 || bench_now_us() < w->t0)
+		return (0);
+	now = bench_now_us() - w->t0;
+	for (i = 0; i < fleet->nnodes && i < 2 * w->nrouters; i++) {
+		n = &fleet->nodes[i];
+		if (n->nstats == 0 || n->stats.role != ROLE_ROUTER)
+			continue;
+		if (w->halted[i] == 0 && (strcmp(n->stats.router.state,
+		    "halting") == 0 || strcmp(n->stats.router.state,
+		    "killed") == 0))
+			w->halted[i] = now;
+		if (w->killed[i] == 0 && strcmp(n->stats.router.state,
+		    "killed") == 0) {
+			w->killed[i] = now;
+			w->nkilled++;
+		}
+	}
+	return (w->nkilled == w->nrouters);
+}
+
+/* Orders doubles, smallest first. */
+static int
+bench_cmp_double(const void *pa, const void *pb)
+{
+	double	a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/* The p-th percentile (0..100) of n times, which are sorted here. */
+static double
+bench_percentile(double *v, size_t n, double p)
+{
+	size_t	k;
+
+	qsort(v, n, sizeof *v, bench_cmp_double);
+	k = (size_t)(p / 100 * (double)(n - 1) + 0.5);
+	return (v[k < n ? k : n - 1]);
+}
+
+/* Make alice's and bob's keys and the trust file naming both in dir. */
+static int
+bench_kill_keys(const char *bindir, const char *dir)
+{
+	char	*cmd;
+	int	 rc;
+
+	cmd = xasprintf("mkdir %s/audit && %s/vigil-key gen --name alice "
+	    "--out %s/alice.key >/dev/null && %s/vigil-key gen --name bob "
+	    "--out %s/bob.key >/dev/null && { %s/vigil-key pub %s/alice.key && "
+	    "%s/vigil-key pub %s/bob.key; } > %s/trust", dir, bindir, dir,
+	    bindir, dir, bindir, dir, bindir, dir, dir);
+	rc = system(cmd);
+	free(cmd);
+	return (rc == 0 ? 0 : -1);
+}
+
+/* alice proposes the kill of routers r1 to rn; its id in id. */
+static int
+bench_kill_propose(const char *bindir, const char *dir, int nrouters,
+    char *id, size_t idlen)
+{
+	char	*cmd, line[256];
+	FILE	*f;
+	size_t	 len;
+	int	 i, rc;
+
+	len = 256 + (size_t)nrouters * 16 + 4 * strlen(dir) + strlen(bindir);
+	cmd = xmalloc(len);
+	util_format(cmd, len, "VIGIL_KEY=%s/alice.key %s/vigil --fleet %s/fleet "
+	    "--wait 30 propose kill", dir, bindir, dir);
+	for (i = 1; i <= nrouters; i++)
+		util_format(cmd + strlen(cmd), len - strlen(cmd),
+		    " router/r%d", i);
+	util_format(cmd + strlen(cmd), len - strlen(cmd), " --reason bench "
+	    "> %s/propose.out 2>&1", dir);
+	rc = system(cmd);
+	free(cmd);
+	cmd = xasprintf("%s/propose.out", dir);
+	f = fopen(cmd, "r");
+	free(cmd);
+	id[0] = '\0';
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "proposal ", 9) == 0 && strlen(line) > 41) {
+			util_copy(id, idlen < 33 ? idlen : 33, line + 9);
+			break;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	return (rc == 0 && id[0] != '\0' ? 0 : -1);
+}
+
+/*
+ * Watch every node of dir/fleet while a child runs bob's `vigil approve`
+ * of id 1.5 s from now, until every router is killed or 30 s passed.
+ * Returns how many were seen killed.
+ */
+static size_t
+bench_kill_watch(const char *bindir, const char *dir, const char *id,
+    struct bench_kill_watch *w)
+{
+	struct bws_result	 res;
+	struct fleet		 fleet;
+	struct urls		 urls;
+	char			*cmd, *cause = NULL;
+	pid_t			 child;
+
+	memset(&urls, 0, sizeof urls);
+	cmd = xasprintf("%s/fleet", dir);
+	if (urls_read(cmd, &urls, &cause) != 0)
+		fatal("bench: %s", cause);
+	free(cmd);
+	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
+	w->t0 = bench_now_us() + 1.5e6;
+	fflush(stdout);
+	if ((child = fork()) == -1)
+		fatal("fork failed");
+	if (child == 0) {
+		usleep(1500000);
+		cmd = xasprintf("VIGIL_KEY=%s/bob.key %s/vigil --fleet "
+		    "%s/fleet --wait 30 approve %s --yes > %s/approve.out "
+		    "2>&1", dir, bindir, dir, id, dir);
+		_exit(system(cmd) == 0 ? 0 : 1);
+	}
+	bws_client_watch(urls.v, urls.n, 30, &fleet, bench_kill_until, w,
+	    &res);
+	waitpid(child, NULL, 0);
+	fleet_free(&fleet);
+	urls_free(&urls);
+	return (w->nkilled);
+}
+
+/* Report the kill's times against its bound. */
+static void
+bench_kill_report(struct bench_kill_watch *w, double bound)
+{
+	double	*h = xcalloc(w->nrouters, sizeof *h);
+	double	*k = xcalloc(w->nrouters, sizeof *k);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < 2 * w->nrouters; i++) {
+		if (w->killed[i] > 0) {
+			h[n] = w->halted[i] / 1000;
+			k[n++] = w->killed[i] / 1000;
+		}
+	}
+	bench_row("kill, approve -> halted, p50 (ms)", bench_percentile(h, n,
+	    50), "ms", bound, "<= 1.5x ref", h[n / 2] <= 1.5 * bound);
+	bench_row("kill, approve -> halted, p99 (ms)", bench_percentile(h, n,
+	    99), "ms", bound, "<= 1.5x ref", bench_percentile(h, n, 99) <=
+	    1.5 * bound);
+	bench_row("kill, approve -> killed, p50 (ms)", bench_percentile(k, n,
+	    50), "ms", bound, "bound + ack", 1);
+	bench_row("kill, approve -> killed, p99 (ms)", bench_percentile(k, n,
+	    99), "ms", bound, "bound + ack", 1);
+	free(h);
+	free(k);
+}
+
+/*
+ * A two-person kill of BENCH_KILL_ROUTERS routers of a real guarded
+ * vigild (trust file and audit logs): each router's time from the start
+ * of `vigil approve` to halting and to killed, p50 and p99, against the
+ * bound of 2 verifications and 1 audit sync per router over the cores.
+ */
+static void
+bench_kill(const char *bindir, const struct bench_refs *refs)
+{
+	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
+	char			 id[40], nr[16], *cmd;
+	struct bench_kill_watch	 w;
+	pid_t			 pid = -1;
+	double			 bound;
+
+	bound = BENCH_KILL_ROUTERS * (2 / refs->verify_ps + 1 / refs->sync_ps)
+	    / refs->ncpu * 1000;
+	printf("kill of %d routers: bound %.1f ms (2 verifications and 1 "
+	    "audit sync per router over %.0f cores)\n", BENCH_KILL_ROUTERS,
+	    bound, refs->ncpu);
+	util_format(nr, sizeof nr, "%d", BENCH_KILL_ROUTERS);
+	memset(&w, 0, sizeof w);
+	w.nrouters = BENCH_KILL_ROUTERS;
+	w.halted = xcalloc(2 * w.nrouters, sizeof *w.halted);
+	w.killed = xcalloc(2 * w.nrouters, sizeof *w.killed);
+	if (mkdtemp(dir) == NULL)
+		fatal("mkdtemp: cannot make a directory in /tmp");
+	if (bench_kill_keys(bindir, dir) != 0 || (pid = bench_vigild(bindir,
+	    dir, nr, "2", 1, file, sizeof file)) == -1 ||
+	    bench_kill_propose(bindir, dir, BENCH_KILL_ROUTERS, id,
+	    sizeof id) != 0)
+		printf("kill: could not start the guarded fleet or propose; "
+		    "see %s\n", dir);
+	else if (bench_kill_watch(bindir, dir, id, &w) != w.nrouters)
+		printf("kill: only %zu of %zu routers seen killed in 30 s; "
+		    "see %s\n", w.nkilled, w.nrouters, dir);
+	else {
+		bench_kill_report(&w, bound);
+		cmd = xasprintf("rm -rf %s", dir);
+		if (system(cmd) != 0)
+			printf("could not remove %s\n", dir);
+		free(cmd);
+	}
+	if (pid != -1) {
+		kill(pid, SIGTERM);
+		bench_child_cpu(pid);
+	}
+	free(w.halted);
+	free(w.killed);
 }
 
 /* Whether section name is to run: all when none was named. */
@@ -607,8 +856,13 @@ main(int argc, char **argv)
 		bench_startup(bindir);
 	if (bench_wants(argc, argv, "cpu"))
 		bench_vigild_cpu(bindir);
-	if (bench_wants(argc, argv, "kill") && refs.verify_ps > 0)
-		bench_kill(&refs);
+	if (bench_wants(argc, argv, "kill")) {
+		if (refs.verify_ps == 0) {
+			refs.verify_ps = bench_verify_rate();
+			refs.sync_ps = bench_sync_rate(bindir);
+		}
+		bench_kill(bindir, &refs);
+	}
 	printf("\n%s\n", bench_missed == 0 ? "every target met" :
 	    "some targets MISSED (see above)");
 	return (0);

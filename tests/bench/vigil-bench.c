@@ -13,12 +13,15 @@
  * stale tick, the rows of one render, start-up of a real vigil against
  * a real vigild fleet, vigild's CPU.
  */
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,7 @@
 #include "check.h"
 #include "fleet.h"
 #include "proto.h"
+#include "tui.h"
 #include "urls.h"
 #include "util.h"
 
@@ -76,6 +80,9 @@ static void	 bench_grow(struct fleet *fleet, int nodes, int per,
 static void	 bench_memory(const struct bench_refs *refs);
 static void	 bench_stale(void);
 static void	 bench_rows(void);
+static void	 bench_render_child(int out, int nodes);
+static double	 bench_render_ms(int nodes);
+static void	 bench_render(void);
 static double	 bench_child_cpu(pid_t pid);
 static double	 bench_proc_cpu(pid_t pid);
 static pid_t	 bench_vigild(const char *bindir, const char *dir,
@@ -411,6 +418,124 @@ bench_rows(void)
 	bench_row("model rows of one frame, 10000 nodes", dt / 1000, "ms", 0,
 	    "<= 1 ms", dt <= 1000);
 	fleet_free(&fleet);
+}
+
+/*
+ * In a terminal of its own (the child side of a pty, 200x50): the
+ * curses console on the Routers view of a fleet of nodes nodes, the
+ * median of 21 redraws of a changed model, written to out as a double
+ * after a byte asking for the view's key.
+ */
+static void
+bench_render_child(int out, int nodes)
+{
+	struct tui_options	 o;
+	struct fleet		 fleet;
+	struct tui		*tui;
+	struct tui_action	 act;
+	struct pollfd		 pfd;
+	char			*cause = NULL;
+	double			 v[21], t0, med;
+	int64_t			 now = 1000;
+	int			 k;
+
+	setenv("TERM", "xterm-256color", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent/vigil-bench", 1);
+	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
+	bench_grow(&fleet, nodes, nodes < BENCH_NODES_PER_LINK ? nodes :
+	    BENCH_NODES_PER_LINK, now);
+	memset(&o, 0, sizeof o);
+	o.title = "bench";
+	if ((tui = tui_open(&o, &cause)) == NULL)
+		_exit(2);
+	if (write(out, "R", 1) != 1)
+		_exit(2);
+	pfd.fd = tui_fd(tui);
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) != 1)
+		_exit(3);
+	while (tui_input(tui, &fleet, &act) == 1)
+		;
+	for (k = 0; k < 21; k++) {
+		now += 200;
+		fleet.dirty = 1;
+		t0 = bench_now_us();
+		tui_draw(tui, &fleet, now, util_wall_ms());
+		v[k] = bench_now_us() - t0;
+	}
+	tui_close(tui);
+	med = bench_percentile(v, 21, 50) / 1000;
+	if (write(out, &med, sizeof med) != (ssize_t)sizeof med)
+		_exit(2);
+	fleet_free(&fleet);
+}
+
+/* Median ms per Routers frame with nodes nodes, or -1; see above. */
+static double
+bench_render_ms(int nodes)
+{
+	struct winsize	 ws = { .ws_row = 50, .ws_col = 200 };
+	struct pollfd	 pfd[2];
+	char		 buf[65536];
+	double		 med = -1, t0 = bench_now_us();
+	size_t		 got = 0;
+	int		 res[2], master;
+	pid_t		 pid;
+
+	if (pipe(res) == -1)
+		fatal("pipe failed");
+	fflush(stdout);
+	if ((pid = forkpty(&master, NULL, NULL, &ws)) == -1)
+		fatal("forkpty failed");
+	if (pid == 0) {
+		close(res[0]);
+		bench_render_child(res[1], nodes);
+		_exit(0);
+	}
+	close(res[1]);
+	pfd[0].fd = master;
+	pfd[1].fd = res[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (got < sizeof med && bench_now_us() - t0 < 60e6) {
+		if (poll(pfd, 2, 1000) <= 0)
+			continue;
+		if ((pfd[0].revents & (POLLIN | POLLHUP)) &&
+		    read(master, buf, sizeof buf) <= 0)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			if (got == 0 && read(res[0], buf, 1) == 1 &&
+			    buf[0] == 'R') {
+				if (write(master, "2", 1) != 1)
+					break;
+				got = 1;
+				continue;
+			}
+			if (read(res[0], &med, sizeof med) == sizeof med)
+				got = sizeof med;
+			else
+				break;
+		}
+	}
+	close(res[0]);
+	close(master);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return (got == sizeof med ? med : -1);
+}
+
+/* Render time per frame: 10,000 nodes against 100. */
+static void
+bench_render(void)
+{
+	double	small = bench_render_ms(100), big = bench_render_ms(10000);
+
+	if (small < 0 || big < 0) {
+		printf("render: the curses console could not run in a pty\n");
+		return;
+	}
+	bench_row("render, Routers view 200x50, 10000 nodes (ms)", big, "ms",
+	    small, "<= ref + 1 ms", big <= small + 1);
 }
 
 /* CPU seconds (user + system) a child used, once it has ended. */
@@ -828,7 +953,7 @@ bench_wants(int argc, char **argv, const char *name)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, rows, startup, cpu and kill (for profiling one).
+ * memory, stale, rows, render, startup, cpu and kill (to profile one).
  */
 int
 main(int argc, char **argv)
@@ -852,6 +977,8 @@ main(int argc, char **argv)
 		bench_stale();
 	if (bench_wants(argc, argv, "rows"))
 		bench_rows();
+	if (bench_wants(argc, argv, "render"))
+		bench_render();
 	if (bench_wants(argc, argv, "startup"))
 		bench_startup(bindir);
 	if (bench_wants(argc, argv, "cpu"))

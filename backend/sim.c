@@ -24,8 +24,8 @@
 #define SIM_HOUR_MS		(60 * SIM_MINUTE_MS)
 #define SIM_DAY_MS		(24 * SIM_HOUR_MS)
 
-#define SIM_MAX_ROUTERS		256
-#define SIM_MAX_STATIONS	1000
+#define SIM_MAX_ROUTERS		10000
+#define SIM_MAX_STATIONS	10000
 #define SIM_MAX_SCALE		10000.0
 #define SIM_SUBSTEP_MS		SIM_SECOND_MS	/* events resolve to 1 s */
 #define SIM_MAX_SUBSTEPS	3600	/* per sim_step; coarser beyond */

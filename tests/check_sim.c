@@ -412,7 +412,19 @@ START_TEST(bad_options_are_refused_in_words)
 	o = options_for("knight");
 	o.routers = 1;
 	cause = refusal(&o);
-	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 256"));
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
+	free(cause);
+
+	/* Up to 10,000 of each kind; one more is refused. */
+	o = options_for("calm");
+	o.routers = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 1 to 10000"));
+	free(cause);
+	o = options_for("calm");
+	o.stations = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
 	free(cause);
 
 	o = options_for("capital");

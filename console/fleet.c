@@ -92,6 +92,8 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
+static void	 fleet_copy_stats(struct proto_stats *dst,
+		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
 static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
@@ -634,7 +636,7 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	if ((*nodep = node) == NULL)
 		return (0);
 	node->nstats++;
-	node->stats = *st;
+	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
 		reset |= rate_add(&node->parent_rate, st->uptime_ms,
 		    st->router.parents_total);
@@ -1542,6 +1544,27 @@ fleet_ready(const struct fleet *fleet)
 			return (0);
 	}
 	return (1);
+}
+
+/*
+ * Copy stats into a node's: all but the blacklist entries past the ones
+ * it holds, which nothing reads (every reader stops at nblacklist), so
+ * a frame does not copy the 20 KB of a full blacklist it rarely has.
+ */
+_Static_assert(offsetof(struct proto_stats, station.blacklist) +
+    sizeof ((struct proto_stats *)0)->station.blacklist ==
+    sizeof (struct proto_stats),
+    "fleet_copy_stats: the blacklist must end struct proto_stats");
+
+static void
+fleet_copy_stats(struct proto_stats *dst, const struct proto_stats *src)
+{
+	size_t	n = src->station.nblacklist;
+
+	if (n > PROTO_MAX_BLACKLIST)
+		n = PROTO_MAX_BLACKLIST;
+	memcpy(dst, src, offsetof(struct proto_stats, station.blacklist) +
+	    n * sizeof src->station.blacklist[0]);
 }
 
 /* Append an event line to a node's history, dropping the oldest. */

@@ -130,8 +130,8 @@ struct sim_node {
 	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
 	char			 cert_root[PROTO_ID_MAX];
-	char			 stats_state[16];	/* router state in
-							   its last stats */
+	int			 stats_sent;	/* sim_node_stats() ran */
+	enum proto_state	 stats_state;	/* router state it gave */
 
 	struct proto_alert	*standing;	/* latest of each code */
 	size_t			 nstanding;
@@ -1300,8 +1300,8 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 		fatal("sim_node_stats: node %zu of %zu", i, sim->nnodes);
 	if (sim->nodes[i].router != NULL) {
 		node_router_stats(sim->nodes[i].router, stats);
-		util_copy(sim->nodes[i].stats_state,
-		    sizeof sim->nodes[i].stats_state, stats->router.state);
+		sim->nodes[i].stats_state = stats->router.state;
+		sim->nodes[i].stats_sent = 1;
 	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
@@ -1344,8 +1344,8 @@ sim_node_state_changed(const struct sim *sim, size_t i)
 		fatal("sim_node_state_changed: node %zu of %zu", i,
 		    sim->nnodes);
 	n = &sim->nodes[i];
-	return (n->router != NULL && n->stats_state[0] != '\0' &&
-	    strcmp(n->stats_state, node_router_state(n->router)) != 0);
+	return (n->router != NULL && n->stats_sent &&
+	    n->stats_state != node_router_state(n->router));
 }
 
 /* Carry out an approved kill or resume on node i; see sim.h. */
@@ -1377,7 +1377,7 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 	if (node_router_killed(r)) {
 		util_format(cause, causelen, "%s is already %s: its child "
 		    "orders are stopped; resume it with a two-person resume",
-		    r->id, node_router_state(r));
+		    r->id, proto_state_name(node_router_state(r)));
 		return (-1);
 	}
 	node_router_kill(r);
@@ -1398,12 +1398,11 @@ sim_node_state(const struct sim *sim, size_t i,
 	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
 	if (n->router != NULL) {
 		util_copy(state->build, sizeof state->build, n->router->build);
-		util_copy(state->state, sizeof state->state,
-		    node_router_state(n->router));
+		state->state = node_router_state(n->router);
 	} else {
 		util_copy(state->build, sizeof state->build,
 		    n->station->build);
-		util_copy(state->state, sizeof state->state, "running");
+		state->state = STATE_RUNNING;
 	}
 }
 

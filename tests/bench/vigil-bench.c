@@ -730,12 +730,11 @@ bench_kill_until(void *arg, struct fleet *fleet)
 		n = &fleet->nodes[i];
 		if (n->nstats == 0 || n->stats.role != ROLE_ROUTER)
 			continue;
-		if (w->halted[i] == 0 && (strcmp(n->stats.router.state,
-		    "halting") == 0 || strcmp(n->stats.router.state,
-		    "killed") == 0))
+		if (w->halted[i] == 0 && (n->stats.router.state ==
+		    STATE_HALTING || n->stats.router.state == STATE_KILLED))
 			w->halted[i] = now;
-		if (w->killed[i] == 0 && strcmp(n->stats.router.state,
-		    "killed") == 0) {
+		if (w->killed[i] == 0 &&
+		    n->stats.router.state == STATE_KILLED) {
 			w->killed[i] = now;
 			w->nkilled++;
 		}

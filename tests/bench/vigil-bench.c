@@ -71,6 +71,8 @@ static void	 bench_row(const char *what, double value, const char *unit,
 static void	 bench_machine(struct bench_refs *refs);
 static double	 bench_ingest(enum bws_mode mode, int nodes, uint64_t frames,
 		    double *conn_kb);
+static double	 bench_ingest_best(enum bws_mode mode, int nodes,
+		    uint64_t frames);
 static double	 bench_verify_rate(void);
 static double	 bench_sync_rate(const char *dir);
 static void	 bench_references(struct bench_refs *refs, const char *dir);
@@ -196,6 +198,20 @@ bench_ingest(enum bws_mode mode, int nodes, uint64_t frames, double *conn_kb)
 	return ((double)res.frames / res.seconds);
 }
 
+/* The best of three bench_ingest() runs: the one least disturbed. */
+static double
+bench_ingest_best(enum bws_mode mode, int nodes, uint64_t frames)
+{
+	double	best = 0, v;
+	int	k;
+
+	for (k = 0; k < 3; k++) {
+		if ((v = bench_ingest(mode, nodes, frames, NULL)) > best)
+			best = v;
+	}
+	return (best);
+}
+
 /* Ed25519 verifications per second of a 300-byte document. */
 static double
 bench_verify_rate(void)
@@ -255,8 +271,8 @@ bench_sync_rate(const char *dir)
 static void
 bench_references(struct bench_refs *refs, const char *dir)
 {
-	refs->drain_fps = bench_ingest(BWS_DROP, 1, BENCH_DRAIN_FRAMES, NULL);
-	refs->json_fps = bench_ingest(BWS_JSON, 1, BENCH_INGEST_FRAMES, NULL);
+	refs->drain_fps = bench_ingest_best(BWS_DROP, 1, BENCH_DRAIN_FRAMES);
+	refs->json_fps = bench_ingest_best(BWS_JSON, 1, BENCH_INGEST_FRAMES);
 	bench_ingest(BWS_DROP, 1, 0, &refs->conn_kb);
 	refs->verify_ps = bench_verify_rate();
 	refs->sync_ps = bench_sync_rate(dir);
@@ -274,10 +290,10 @@ bench_ingest_figures(const struct bench_refs *refs)
 {
 	double	v;
 
-	v = bench_ingest(BWS_FLEET, 1, BENCH_INGEST_FRAMES, NULL);
+	v = bench_ingest_best(BWS_FLEET, 1, BENCH_INGEST_FRAMES);
 	bench_row("ingest, one link, 1 node (frames/s)", v, "frames/s",
 	    refs->json_fps, ">= 0.9x ref", v >= 0.9 * refs->json_fps);
-	v = bench_ingest(BWS_FLEET, 2000, BENCH_INGEST_FRAMES, NULL);
+	v = bench_ingest_best(BWS_FLEET, 2000, BENCH_INGEST_FRAMES);
 	bench_row("ingest, one link, 2000 nodes (frames/s)", v, "frames/s",
 	    refs->json_fps, ">= 0.9x ref", v >= 0.9 * refs->json_fps);
 }
@@ -876,9 +892,9 @@ bench_kill_report(struct bench_kill_watch *w, double bound)
 	    99), "ms", bound, "<= 1.5x ref", bench_percentile(h, n, 99) <=
 	    1.5 * bound);
 	bench_row("kill, approve -> killed, p50 (ms)", bench_percentile(k, n,
-	    50), "ms", bound, "bound + ack", 1);
+	    50), "ms", bound, "(none)", 1);
 	bench_row("kill, approve -> killed, p99 (ms)", bench_percentile(k, n,
-	    99), "ms", bound, "bound + ack", 1);
+	    99), "ms", bound, "(none)", 1);
 	free(h);
 	free(k);
 }

@@ -94,6 +94,7 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
+static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_copy_stats(struct proto_stats *dst,
 		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
@@ -142,6 +143,8 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++)
+		free(fleet->links[i].node_ix);
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
@@ -155,14 +158,30 @@ fleet_free(struct fleet *fleet)
 	memset(fleet, 0, sizeof *fleet);
 }
 
+/* Note that link l serves the node at index ix of fleet.nodes. */
+static void
+fleet_link_adopt(struct fleet_link *l, size_t ix)
+{
+	if (l->nnodes == l->node_ix_cap) {
+		l->node_ix_cap = l->node_ix_cap == 0 ? 4 : 2 * l->node_ix_cap;
+		l->node_ix = xreallocarray(l->node_ix, l->node_ix_cap,
+		    sizeof *l->node_ix);
+	}
+	l->node_ix[l->nnodes++] = ix;
+}
+
 /* Add a backend by URL, connecting; returns its link index. */
 size_t
 fleet_add_link(struct fleet *fleet, const char *url)
 {
 	struct fleet_link	*l;
 
-	fleet->links = xreallocarray(fleet->links, fleet->nlinks + 1,
-	    sizeof *fleet->links);
+	if (fleet->nlinks == fleet->links_cap) {
+		fleet->links_cap = fleet->links_cap == 0 ? 16 :
+		    2 * fleet->links_cap;
+		fleet->links = xreallocarray(fleet->links, fleet->links_cap,
+		    sizeof *fleet->links);
+	}
 	l = &fleet->links[fleet->nlinks];
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
@@ -179,6 +198,7 @@ void
 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	size_t			 i;
 	int			 dropped = 0;
 
@@ -194,11 +214,12 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	 * connects, so what its nodes held before is forgotten here rather
 	 * than shown as still pending when it may have gone meanwhile.
 	 */
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link && fleet->nodes[i].nheld > 0) {
-			free(fleet->nodes[i].held);
-			fleet->nodes[i].held = NULL;
-			fleet->nodes[i].nheld = 0;
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (node->nheld > 0) {
+			free(node->held);
+			node->held = NULL;
+			node->nheld = 0;
 			dropped = 1;
 		}
 	}
@@ -213,6 +234,7 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
     int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	int64_t			 wall_ms = util_wall_ms();
 	size_t			 i;
 
@@ -223,11 +245,10 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l->since_ms = now_ms;
 	if (why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link &&
-		    fleet_set_state(fleet, &fleet->nodes[i], NODE_DOWN,
-		    wall_ms, l->error))
-			fleet_notify_node(fleet, &fleet->nodes[i]);
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (fleet_set_state(fleet, node, NODE_DOWN, wall_ms, l->error))
+			fleet_notify_node(fleet, node);
 	}
 	fleet->dirty = 1;
 }
@@ -337,7 +358,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	memset(node, 0, sizeof *node);
 	util_copy(node->id, sizeof node->id, id);
 	node->link = link;
-	fleet->links[link].nnodes++;
+	fleet_link_adopt(&fleet->links[link], fleet->nnodes - 1);
 	node->state = NODE_LIVE;
 	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
@@ -1093,6 +1114,8 @@ fleet_proposals_rebuild(struct fleet *fleet)
 	size_t			 i, j, k, cap = 0;
 
 	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++)
+		free(fleet->links[i].node_ix);
 	for (i = 0; i < fleet->nnodes; i++) {
 		for (j = 0; j < fleet->nodes[i].nheld; j++) {
 			h = &fleet->nodes[i].held[j];

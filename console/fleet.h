@@ -61,6 +61,9 @@ struct fleet_link {
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
 	size_t		nnodes;			/* nodes it serves */
+	size_t		*node_ix;		/* their indices in
+						   fleet.nodes */
+	size_t		node_ix_cap;
 	uint64_t	ignored_frames;		/* about nodes it may not
 						   serve: another link's,
 						   or past a bound */
@@ -193,6 +196,7 @@ struct fleet {
 	char			 name[64];	/* fleet file or scenario */
 	struct fleet_link	*links;
 	size_t			 nlinks;
+	size_t			 links_cap;
 	struct node		*nodes;		/* in order of first hello */
 	size_t			 nnodes;
 	size_t			 nodes_cap;

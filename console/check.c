@@ -11,7 +11,9 @@
  * device-countdown) raise one grouped alert each, listing every station
  * concerned: when the root holder is blacklisted the whole country fails
  * together, and forty alerts saying the same thing would bury the one
- * that says why.
+ * that says why.  node-stale and node-down do the same once more than
+ * CHECK_APART_MAX nodes are concerned: an outage of thousands of nodes
+ * is one alert, raised in time linear in the nodes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +26,9 @@
 
 /* Node names spelled out in one text before "and N more". */
 #define CHECK_NAMES_SHOWN	6
+#define CHECK_APART_MAX		ALERT_MAX_NODES	/* nodes stale or down
+							   with an alert each;
+							   more share one */
 
 /* A string and where it was seen, for finding the majority. */
 struct check_value {
@@ -42,6 +47,10 @@ static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static struct node **check_in_state(struct fleet *fleet,
+		    enum node_state state, size_t *n);
+static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
+		    size_t n, int64_t wall_ms);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
 static void	 check_backend_code(struct fleet *, const char *, int64_t);
 
@@ -1399,19 +1408,42 @@ out:
 	free(v);
 }
 
-/* node-stale: a node whose backend is connected but silent. */
+/* The nodes in state, in fleet order; *n says how many (free it). */
+static struct node **
+check_in_state(struct fleet *fleet, enum node_state state, size_t *n)
+{
+	struct node	**v = NULL;
+	size_t		  i;
+
+	*n = 0;
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].state != state)
+			continue;
+		if (v == NULL)
+			v = xcalloc(fleet->nnodes, sizeof *v);
+		v[(*n)++] = &fleet->nodes[i];
+	}
+	return (v);
+}
+
+/*
+ * node-stale: a node whose backend is connected but silent; past
+ * CHECK_APART_MAX such nodes (an outage), one alert for them all, so
+ * the console stays quick and its alert bar readable when it matters.
+ */
 static void
 check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	*node;
-	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
-	char		 action[PROTO_TEXT_MAX], dur[32], clock[16];
-	size_t		 i;
+	struct node	**v, *node, *oldest;
+	char		  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		  action[PROTO_TEXT_MAX], dur[32], clock[16];
+	char		  names[PROTO_TEXT_MAX];
+	size_t		  i, n;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_STALE)
-			continue;
+	if ((v = check_in_state(fleet, NODE_STALE, &n)) == NULL)
+		return;
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		util_duration_text(now_ms - node->last_heard_ms, dur,
 		    sizeof dur);
 		util_format(text, sizeof text, "%s has been silent for %s "
@@ -1428,6 +1460,51 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		check_emit_nodes(fleet, "node-stale", "", 0, SEV_WARNING,
 		    &node, 1, wall_ms, cause, action, text);
 	}
+	if (n > CHECK_APART_MAX) {
+		for (oldest = v[0], i = 1; i < n; i++) {
+			if (v[i]->last_heard_ms < oldest->last_heard_ms)
+				oldest = v[i];
+		}
+		util_duration_text(now_ms - oldest->last_heard_ms, dur,
+		    sizeof dur);
+		check_names(names, sizeof names, v, n);
+		util_format(text, sizeof text, "%zu nodes have been silent for "
+		    "up to %s: %s", n, dur, names);
+		util_format(cause, sizeof cause, "Their backends are still "
+		    "connected but send nothing: they may be overloaded or "
+		    "hung, or their frames are being lost on the way.");
+		util_format(action, sizeof action, "Check the vigild processes "
+		    "behind them and their hosts, starting with %s (at %s), "
+		    "silent longest.", oldest->id,
+		    fleet->links[oldest->link].url);
+		check_emit_nodes(fleet, "node-stale", "", 1, SEV_WARNING, v,
+		    n, wall_ms, cause, action, text);
+	}
+	free(v);
+}
+
+/* node-down past CHECK_APART_MAX nodes: one alert for them all. */
+static void
+check_nodes_down(struct fleet *fleet, struct node *const *v, size_t n,
+    int64_t wall_ms)
+{
+	const struct fleet_link	*l = &fleet->links[v[0]->link];
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+
+	check_names(names, sizeof names, v, n);
+	util_format(text, sizeof text, "%zu nodes are down: %s", n, names);
+	util_format(cause, sizeof cause, "The console cannot reach their "
+	    "backends (%s: %s): the processes may have stopped, their hosts "
+	    "may be down, or the network between them is cut.", l->url,
+	    l->error[0] != '\0' ? l->error : "the backend closed the "
+	    "connection");
+	util_format(action, sizeof action, "Check that vigild is running "
+	    "and listening for them, starting with %s at %s; the console "
+	    "keeps reconnecting and shows each live again as soon as it "
+	    "speaks.", v[0]->id, l->url);
+	check_emit_nodes(fleet, "node-down", "", 1, SEV_CRITICAL, v, n,
+	    wall_ms, cause, action, text);
 }
 
 /*
@@ -1442,13 +1519,15 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	const char		*url;
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX];
-	size_t			 i;
+	struct node		**v;
+	size_t			 i, n;
 
 	(void)now_ms;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_DOWN)
-			continue;
+	v = check_in_state(fleet, NODE_DOWN, &n);
+	if (n > CHECK_APART_MAX)
+		check_nodes_down(fleet, v, n, wall_ms);
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		l = &fleet->links[node->link];
 		util_format(text, sizeof text, "%s is down: %s", node->id,
 		    l->error[0] != '\0' ? l->error :
@@ -1464,6 +1543,7 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		check_emit_nodes(fleet, "node-down", "", 0, SEV_CRITICAL,
 		    &node, 1, wall_ms, cause, action, text);
 	}
+	free(v);
 	for (i = 0; i < fleet->nlinks; i++) {
 		l = &fleet->links[i];
 		if (l->state != LINK_DOWN)

@@ -1114,8 +1114,6 @@ fleet_proposals_rebuild(struct fleet *fleet)
 	size_t			 i, j, k, cap = 0;
 
 	fleet_proposals_free(fleet);
-	for (i = 0; i < fleet->nlinks; i++)
-		free(fleet->links[i].node_ix);
 	for (i = 0; i < fleet->nnodes; i++) {
 		for (j = 0; j < fleet->nodes[i].nheld; j++) {
 			h = &fleet->nodes[i].held[j];

@@ -102,6 +102,15 @@ static int	 command_check_proposal(struct command_engine *,
 		    struct command_pending *, int *, char *, size_t);
 static int	 command_check_new(struct command_engine *,
 		    const struct proto_command *, char *, size_t);
+static int	 command_check_room(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, int64_t, char *, size_t);
+static int	 command_begin(struct command_engine *, int64_t,
+		    const struct command_event *, const char *, char *, size_t);
+static int	 command_check_approver(const struct command_engine *,
+		    const struct command_pending *,
+		    const struct proto_signature *, struct command_event *,
+		    char *, size_t);
 static const struct proto_command_target *command_target(
 		    const struct command_engine *,
 		    const struct proto_command *);
@@ -577,9 +586,8 @@ command_actions_text(char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < command_nspecs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == command_nspecs - 1 ? " and " : ", "),
-		    command_specs[i].name);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, command_nspecs, 0), command_specs[i].name);
 	}
 }
 
@@ -592,8 +600,8 @@ command_signers_text(const struct command_pending *p, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < p->nsigs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == p->nsigs - 1 ? " and " : ", "), p->sigs[i].operator);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, p->nsigs, 0), p->sigs[i].operator);
 	}
 }
 
@@ -693,6 +701,49 @@ command_check_new(struct command_engine *engine,
 }
 
 /*
+ * Room for new proposal cmd: no other pending for its action that could
+ * still execute, and fewer than COMMAND_MAX_PENDING in all.  Returns 0,
+ * or -1 and why.
+ */
+static int
+command_check_room(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    int64_t now_ms, char *why, size_t whylen)
+{
+	const struct command_pending	*other;
+	char				 busy[160], left[32];
+	size_t				 i;
+
+	/*
+	 * One pending proposal per action and target.  One that has expired
+	 * or no longer matches this node's state can never execute, so it
+	 * blocks nothing; command_expire() clears it away.
+	 */
+	for (i = 0; i < engine->npending; i++) {
+		other = engine->pending[i];
+		if (strcmp(other->cmd.action, cmd->action) != 0 ||
+		    other->cmd.expires_ms <= now_ms ||
+		    command_check_state(engine, &other->cmd, now, busy,
+		    sizeof busy) != 0)
+			continue;
+		util_format(why, whylen, "%s is already pending for %s as "
+		    "command %s, proposed by %s, expiring in %s; approve or "
+		    "cancel that one, or wait until it expires", cmd->action,
+		    engine->node, other->cmd.id, other->cmd.proposer,
+		    util_duration_text(other->cmd.expires_ms - now_ms, left,
+		    sizeof left));
+		return (-1);
+	}
+	if (engine->npending == COMMAND_MAX_PENDING) {
+		util_format(why, whylen, "%s already holds %d pending "
+		    "commands, the most it keeps; approve, cancel or let some "
+		    "expire first", engine->node, COMMAND_MAX_PENDING);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Every check a proposal must pass, in the order an operator would fix
  * them; fills p on success, and *verified once the proposer's signature
  * is proven.  Returns 0, or -1 and why.
@@ -705,9 +756,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 {
 	const struct proto_command	*cmd = &p->cmd;
 	const struct command_spec	*spec;
-	const struct command_pending	*other;
 	const struct opkey_trusted	*who;
-	char				 list[160], left[32];
+	char				 list[160];
 	size_t				 i, len = strlen(text);
 
 	if (proto_command_decode(text, len, &p->cmd, why, whylen) != 0) {
@@ -764,37 +814,81 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    proto_state_name(now->state), spec->from_state);
 		return (-1);
 	}
-	/*
-	 * One pending proposal per action and target.  One that has expired
-	 * or no longer matches this node's state can never execute, so it
-	 * blocks nothing; command_expire() clears it away.
-	 */
-	for (i = 0; i < engine->npending; i++) {
-		other = engine->pending[i];
-		if (strcmp(other->cmd.action, cmd->action) != 0 ||
-		    other->cmd.expires_ms <= now_ms ||
-		    command_check_state(engine, &other->cmd, now, list,
-		    sizeof list) != 0)
-			continue;
-		util_format(why, whylen, "%s is already pending for %s as "
-		    "command %s, proposed by %s, expiring in %s; approve or "
-		    "cancel that one, or wait until it expires", cmd->action,
-		    engine->node, other->cmd.id, other->cmd.proposer,
-		    util_duration_text(other->cmd.expires_ms - now_ms, left,
-		    sizeof left));
+	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
-	}
-	if (engine->npending == COMMAND_MAX_PENDING) {
-		util_format(why, whylen, "%s already holds %d pending "
-		    "commands, the most it keeps; approve, cancel or let some "
-		    "expire first", engine->node, COMMAND_MAX_PENDING);
-		return (-1);
-	}
 	util_copy(p->text, sizeof p->text, text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
 	p->proposed_ms = now_ms;
+	return (0);
+}
+
+/*
+ * The start of every operator's request (what: "proposal", ...): forget
+ * what is done, and refuse when there is no audit log, since nothing runs
+ * or changes unrecorded.  Returns 0, or -1 with the refusal in cause.
+ */
+static int
+command_begin(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *what, char *cause,
+    size_t causelen)
+{
+	command_forget_done(engine);
+	if (engine->audit != NULL)
+		return (0);
+	return (command_refuse(engine, now_ms, ev, what,
+	    strcmp(ev->event, "cancel") == 0 ? "it has no audit log, and "
+	    "nothing changes unrecorded; start it with --audit FILE" : "it "
+	    "has no audit log, and no command runs unrecorded; start it with "
+	    "--audit FILE", cause, causelen));
+}
+
+/*
+ * The approver's checks on pending p: the very bytes proposed (ev's
+ * document; else the approver reviewed another text), signed by a
+ * trusted operator (ev->verified once proven) who has not signed it yet
+ * and holds another key than those who have.  Returns 0, or -1 and why.
+ */
+static int
+command_check_approver(const struct command_engine *engine,
+    const struct command_pending *p, const struct proto_signature *sig,
+    struct command_event *ev, char *why, size_t whylen)
+{
+	const struct opkey_trusted	*who, *earlier;
+	const char			*text = ev->document;
+	size_t				 i, n = strlen(text), held;
+
+	held = strlen(p->text);
+	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+		/* nothing */;
+	if (i < n || i < held) {
+		util_format(why, whylen, "the document approved differs "
+		    "from the one proposed at byte %zu; review the proposal as "
+		    "the backend holds it and approve that", i + 1);
+		return (-1);
+	}
+	if (command_check_signer(engine, sig, p->text, held, "the proposal "
+	    "as the backend holds it", &who, why, whylen) != 0)
+		return (-1);
+	ev->verified = 1;
+	for (i = 0; i < p->nsigs; i++) {
+		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
+			util_format(why, whylen, "operator %s already "
+			    "signed this command; a second, different operator "
+			    "must approve", sig->operator);
+			return (-1);
+		}
+		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
+		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
+			util_format(why, whylen, "operators %s and %s "
+			    "share one key; the rule needs two different "
+			    "people with two different keys: give each their "
+			    "own key in the trust file", p->sigs[i].operator,
+			    sig->operator);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -812,11 +906,9 @@ command_propose(struct command_engine *engine, const char *text,
 	char			 words[PROTO_TEXT_MAX];
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "proposal", cause,
+	    causelen) != 0)
+		return (-1);
 	p = xcalloc(1, sizeof *p);
 	if (command_check_proposal(engine, text, sig, now, now_ms, p,
 	    &ev.verified, why, sizeof why) != 0) {
@@ -884,20 +976,17 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_pending **out, char *cause, size_t causelen)
 {
 	const struct command_spec	*spec;
-	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], names[128];
-	size_t				 i, index, n, held;
+	size_t				 index;
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "approval", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "approval", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		command_not_pending(engine, id, why, sizeof why);
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
@@ -905,43 +994,10 @@ command_approve(struct command_engine *engine, const char *id,
 	}
 	ev.action = p->cmd.action;
 	spec = command_spec_find(p->cmd.action);
-
-	/* The very bytes proposed, or the approver reviewed another text. */
-	held = strlen(p->text);
-	n = strlen(text);
-	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
-		/* nothing */;
-	if (i < n || i < held) {
-		util_format(why, sizeof why, "the document approved differs "
-		    "from the one proposed at byte %zu; review the proposal as "
-		    "the backend holds it and approve that", i + 1);
+	if (command_check_approver(engine, p, sig, &ev, why,
+	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
-	}
-	if (command_check_signer(engine, sig, p->text, held, "the proposal "
-	    "as the backend holds it", &who, why, sizeof why) != 0)
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
-	ev.verified = 1;
-	for (i = 0; i < p->nsigs; i++) {
-		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
-			util_format(why, sizeof why, "operator %s already "
-			    "signed this command; a second, different operator "
-			    "must approve", sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
-		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
-			util_format(why, sizeof why, "operators %s and %s "
-			    "share one key; the rule needs two different "
-			    "people with two different keys: give each their "
-			    "own key in the trust file", p->sigs[i].operator,
-			    sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-	}
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
@@ -1002,11 +1058,9 @@ command_cancel(struct command_engine *engine, const char *id,
 	size_t				 index;
 	int				 rc;
 
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "cancellation",
-		    "it has no audit log, and nothing changes unrecorded; "
-		    "start it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "cancellation", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		if ((fate = command_fate(engine, id)) != NULL &&
 		    *fate == STATUS_EXECUTED)

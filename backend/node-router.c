@@ -389,12 +389,7 @@ node_router_path(const struct node_router *r, const char *flag)
 void
 node_router_hello(const struct node_router *r, struct proto_hello *hello)
 {
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, r->id);
-	hello->role = ROLE_ROUTER;
-	util_copy(hello->group, sizeof hello->group, r->group);
-	util_copy(hello->build, sizeof hello->build, r->build);
-	hello->version = PROTO_VERSION;
+	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->build);
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
 }

@@ -60,13 +60,7 @@ station_floor_div(int64_t a, int64_t b)
 static int64_t
 station_renew_offset(const char *id)
 {
-	uint32_t	h = 2166136261u;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 16777619u;
-	}
-	return ((int64_t)(h % (STATION_RENEW_SLOT_MS + 1)));
+	return ((int64_t)(util_fnv1a(id) % (STATION_RENEW_SLOT_MS + 1)));
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */
@@ -637,12 +631,7 @@ node_station_blacklists(const struct node_station *s, const char *peer)
 void
 node_station_hello(const struct node_station *s, struct proto_hello *hello)
 {
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, s->id);
-	hello->role = ROLE_STATION;
-	util_copy(hello->group, sizeof hello->group, s->group);
-	util_copy(hello->build, sizeof hello->build, s->build);
-	hello->version = PROTO_VERSION;
+	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;

@@ -585,7 +585,7 @@ proto_words_text(const char *const *words, char *buf, size_t len)
 	for (i = 0; i < n; i++) {
 		used = strlen(buf);
 		util_format(buf + used, len - used, "%s\"%s\"",
-		    i == 0 ? "" : (i == n - 1 ? " or " : ", "), words[i]);
+		    util_list_sep(i, n, 1), words[i]);
 	}
 }
 

@@ -18,6 +18,7 @@
 
 static int	 proto_check_flags(struct proto_ctx *,
 		    const struct proto_hello *);
+static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 
 static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
@@ -269,17 +270,52 @@ static const char *const proto_severity_names[] = {
 	[SEV_CRITICAL] = "critical",
 };
 
+/*
+ * The message type a frame's root object names in its "type" field; or
+ * NULL, with why in cause, when it names none this version knows.
+ */
+static const struct proto_type *
+proto_decode_type(json_t *root, char *cause, size_t causelen)
+{
+	json_t		*type;
+	const char	*name;
+	char		 echo[64];
+	size_t		 i, namelen;
+
+	if ((type = json_object_get(root, "type")) == NULL) {
+		util_format(cause, causelen, "frame has no \"type\" field; "
+		    "every vigil.v1 message names its type");
+		return (NULL);
+	}
+	if (!json_is_string(type)) {
+		util_format(cause, causelen, "frame has a \"type\" field that "
+		    "is %s, expected a string such as \"hello\"",
+		    proto_json_kind(type));
+		return (NULL);
+	}
+	name = json_string_value(type);
+	namelen = json_string_length(type);
+	for (i = 0; i < nitems(proto_types); i++) {
+		if (strlen(proto_types[i].name) == namelen &&
+		    memcmp(proto_types[i].name, name, namelen) == 0)
+			return (&proto_types[i]);
+	}
+	proto_echo(name, namelen, echo, sizeof echo);
+	util_format(cause, causelen, "message type \"%s\" is not part of "
+	    "vigil.v1; the sender may be newer than this program: upgrade it",
+	    echo);
+	return (NULL);
+}
+
 /* Decode a frame into *msg; see proto.h for the contract. */
 int
 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
     char *cause, size_t causelen)
 {
-	const struct proto_type	*t = NULL;
+	const struct proto_type	*t;
 	struct proto_ctx	 ctx;
-	json_t			*root, *type;
-	const char		*name, *kind;
-	char			 echo[64];
-	size_t			 i, namelen;
+	json_t			*root;
+	const char		*kind;
 	int			 rc = -1;
 
 	memset(msg, 0, sizeof *msg);
@@ -308,33 +344,8 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 		    "object with a \"type\" field", kind);
 		goto out;
 	}
-	if ((type = json_object_get(root, "type")) == NULL) {
-		util_format(cause, causelen, "frame has no \"type\" field; "
-		    "every vigil.v1 message names its type");
+	if ((t = proto_decode_type(root, cause, causelen)) == NULL)
 		goto out;
-	}
-	if (!json_is_string(type)) {
-		util_format(cause, causelen, "frame has a \"type\" field that "
-		    "is %s, expected a string such as \"hello\"",
-		    proto_json_kind(type));
-		goto out;
-	}
-	name = json_string_value(type);
-	namelen = json_string_length(type);
-	for (i = 0; i < nitems(proto_types); i++) {
-		if (strlen(proto_types[i].name) == namelen &&
-		    memcmp(proto_types[i].name, name, namelen) == 0) {
-			t = &proto_types[i];
-			break;
-		}
-	}
-	if (t == NULL) {
-		proto_echo(name, namelen, echo, sizeof echo);
-		util_format(cause, causelen, "message type \"%s\" is not part "
-		    "of vigil.v1; the sender may be newer than this program: "
-		    "upgrade it", echo);
-		goto out;
-	}
 	msg->type = t->type;
 	if (t->fields == NULL) {
 		util_format(cause, causelen, "message type \"%s\" is reserved "
@@ -394,6 +405,19 @@ proto_check_flags(struct proto_ctx *ctx, const struct proto_hello *hello)
 		}
 	}
 	return (0);
+}
+
+/* Start a hello saying who node is; see proto.h. */
+void
+proto_hello_init(struct proto_hello *hello, const char *node,
+    enum proto_role role, const char *group, const char *build)
+{
+	memset(hello, 0, sizeof *hello);
+	util_copy(hello->node, sizeof hello->node, node);
+	hello->role = role;
+	util_copy(hello->group, sizeof hello->group, group);
+	util_copy(hello->build, sizeof hello->build, build);
+	hello->version = PROTO_VERSION;
 }
 
 /* Encode a message; see proto.h for the contract. */

@@ -141,6 +141,13 @@ struct proto_hello {
 	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
 };
 
+/*
+ * Start hello (all else zero) for node of role, group and build, in
+ * this protocol's version: what every node says first.
+ */
+void	 proto_hello_init(struct proto_hello *hello, const char *node,
+	    enum proto_role role, const char *group, const char *build);
+
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {
 	uint64_t	parents_total;		/* parent orders accepted */

@@ -137,6 +137,9 @@ static struct server_node *server_find_node(struct server *server,
 		    const char *id);
 static void	 server_command(struct server_session *sn,
 		    const struct proto_msg *in);
+static void	 server_command_refused(struct server_session *sn,
+		    const char *verb, const char *id, const char *action,
+		    const char *cause);
 static void	 server_command_names(struct server_session *sn,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
@@ -198,9 +201,7 @@ server_log(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 }
 
@@ -1292,10 +1293,27 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	}
 
 	/* Refused: the engine has put it in the audit log already. */
-	if (cause[0] == '\0')
-		util_format(cause, sizeof cause, "%s refused %s: the rule "
+	server_command_refused(sn, verb, id, action, cause);
+}
+
+/*
+ * Answer a refused command message (verb, about command id and action)
+ * with the engine's sentence cause, logging it within the session's
+ * allowance.
+ */
+static void
+server_command_refused(struct server_session *sn, const char *verb,
+    const char *id, const char *action, const char *cause)
+{
+	struct server_node	*node = sn->node;
+	char			 said[PROTO_TEXT_MAX];
+
+	if (cause[0] == '\0') {
+		util_format(said, sizeof said, "%s refused %s: the rule "
 		    "engine gave no reason; this is a bug in vigild",
 		    server_node_id(node), verb);
+		cause = said;
+	}
 	if (sn->logged++ < SERVER_LOG_PER_SESSION) {
 		if (strncmp(cause, server_node_id(node),
 		    strlen(server_node_id(node))) == 0)

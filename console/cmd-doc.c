@@ -65,10 +65,10 @@ cmd_build(const struct fleet *fleet, const char *action,
 	memset(cmd, 0, sizeof *cmd);
 	if (command_spec_find(action) == NULL) {
 		*cause = xasprintf("there is no command \"%s\"; the commands "
-		    "are", action);
+		    "are ", action);
 		for (i = 0; i < command_nspecs; i++) {
-			why = xasprintf("%s%s %s", *cause, i == 0 ? "" :
-			    i + 1 == command_nspecs ? " and" : ",",
+			why = xasprintf("%s%s%s", *cause,
+			    util_list_sep(i, command_nspecs, 0),
 			    command_specs[i].name);
 			free(*cause);
 			*cause = why;

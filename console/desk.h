@@ -36,17 +36,26 @@ struct desk	*desk_create(struct fleet *fleet,
 		    void *send_arg);
 void		 desk_free(struct desk *desk);
 
+/* What an operator proposes: action on nodes (n), why, and for how long. */
+struct desk_proposal {
+	const char		*action;
+	const char *const	*nodes;
+	size_t			 n;
+	const char		*reason;
+	int64_t			 wall_ms;	/* created then */
+	int64_t			 ttl_ms;	/* expiring this much later */
+};
+
 /*
- * Propose action on the n nodes with reason, each bound to the build
- * and state the model shows now, expiring ttl_ms after wall_ms.  Returns
+ * Propose what dp says, each node bound to the build and state the
+ * model shows now.  Returns
  * 0 with a line saying what was sent in *text, or -1 with a sentence
  * saying why nothing was (no key, a command already in flight, a node
  * not heard from, a missing reason, signing failed).  *text is
  * allocated either way.
  */
-int		 desk_propose(struct desk *desk, const char *action,
-		    const char *const *nodes, size_t n, const char *reason,
-		    int64_t wall_ms, int64_t ttl_ms, char **text);
+int		 desk_propose(struct desk *desk,
+		    const struct desk_proposal *dp, char **text);
 
 /*
  * Approve proposal id, signing document: the bytes the operator

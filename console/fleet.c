@@ -4,8 +4,9 @@
  * Frames become decoded messages (proto.c), messages change nodes here,
  * and the timer ages nodes and runs the checks.  Every change a person
  * would want to know about leaves an event line on the node and, for a
- * change of state, build, flags or certificate, a notification; alerts
- * notify through check.c.  Nothing here blocks, draws or writes.
+ * change of state, build, flags or certificate, a notification; the
+ * alert module tells of alerts' changes through fleet_alert_changed().
+ * Nothing here blocks, draws or writes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,8 +41,12 @@ static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
 		    int64_t wall_ms);
-static void	 fleet_alert(struct fleet *fleet, const struct alert *a,
-		    int64_t wall_ms);
+static unsigned	 fleet_ring_push(unsigned *head, unsigned *n, unsigned cap);
+static void	 fleet_alert_changed(void *arg, const struct alert *a,
+		    enum alert_change change);
+static void	 fleet_tell(struct fleet *fleet, enum fleet_change what,
+		    const struct node *node, const struct alert *a,
+		    enum alert_change change);
 static struct node *fleet_heard(struct fleet *fleet, size_t link,
 		    const char *id, int64_t clock_ms, int64_t now_ms,
 		    int64_t wall_ms, int *changed);
@@ -133,6 +138,7 @@ fleet_init(struct fleet *fleet, const char *name)
 	memset(fleet, 0, sizeof *fleet);
 	util_copy(fleet->name, sizeof fleet->name, name != NULL ? name : "");
 	alert_set_init(&fleet->alerts);
+	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
 }
 
@@ -406,7 +412,7 @@ fleet_claimed(struct fleet *fleet, struct node *node, size_t link,
 	    "really serves %s and stop the other; if the node truly moved, "
 	    "restart the console so that the new backend serves it.",
 	    node->id);
-	fleet_alert(fleet, &a, wall_ms);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
 	return (1);
 }
 
@@ -463,22 +469,54 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 		    "between consoles, or find the backend that serves more "
 		    "nodes than it should and stop it.");
 	}
-	fleet_alert(fleet, &a, wall_ms);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
 	return (0);
 }
 
-/* Raise a, an alert the model itself found, and tell the watcher. */
-static void
-fleet_alert(struct fleet *fleet, const struct alert *a, int64_t wall_ms)
+/*
+ * The slot for a new entry in a ring of cap entries, head the oldest and
+ * n in use: the next free one, or the oldest once the ring is full.
+ */
+static unsigned
+fleet_ring_push(unsigned *head, unsigned *n, unsigned cap)
 {
-	struct alert		*stored;
-	enum alert_change	 change;
+	unsigned	slot;
 
-	change = alert_raise(&fleet->alerts, a, wall_ms, &stored);
+	if (*n < cap)
+		return ((*head + (*n)++) % cap);
+	slot = *head;
+	*head = (*head + 1) % cap;
+	return (slot);
+}
+
+/*
+ * The alerts' listener: any change to an alert needs a redraw, and the
+ * watcher hears of all but an acknowledgement (which is the screen's
+ * business, not news about the fleet).
+ */
+static void
+fleet_alert_changed(void *arg, const struct alert *a,
+    enum alert_change change)
+{
+	struct fleet	*fleet = arg;
+
+	if (change == ALERT_ACKNOWLEDGED)
+		fleet->dirty = 1;
+	else
+		fleet_tell(fleet, FLEET_ALERT_CHANGED, NULL, a, change);
+}
+
+/*
+ * Mark the model dirty and tell the watcher, if any, what changed: the
+ * one place it is told from.
+ */
+static void
+fleet_tell(struct fleet *fleet, enum fleet_change what,
+    const struct node *node, const struct alert *a, enum alert_change change)
+{
 	fleet->dirty = 1;
-	if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
-		    NULL, stored, change);
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, what, node, a, change);
 }
 
 /*
@@ -532,10 +570,7 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 static void
 fleet_notify_node(struct fleet *fleet, const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_NODE_CHANGED,
-		    node, NULL, ALERT_UNCHANGED);
+	fleet_tell(fleet, FLEET_NODE_CHANGED, node, NULL, ALERT_UNCHANGED);
 }
 
 /* The flag called name in hello h, or NULL. */
@@ -952,12 +987,8 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 		return (0);
 	if (node->results == NULL)
 		node->results = xcalloc(FLEET_RESULTS, sizeof *node->results);
-	if (node->results_n == FLEET_RESULTS) {
-		fr = &node->results[node->results_head];
-		node->results_head = (node->results_head + 1) % FLEET_RESULTS;
-	} else
-		fr = &node->results[(node->results_head + node->results_n++) %
-		    FLEET_RESULTS];
+	fr = &node->results[fleet_ring_push(&node->results_head,
+	    &node->results_n, FLEET_RESULTS)];
 	fr->seq = ++fleet->result_seq;
 	fr->wall_ms = wall_ms;
 	fr->r = *r;
@@ -1009,26 +1040,24 @@ static void
 fleet_refused(struct fleet *fleet, struct node *node,
     const struct proto_result *r, int64_t wall_ms)
 {
-	struct alert	 a;
+	const char	*id = node->id;
+	char		 code[PROTO_CODE_MAX], text[PROTO_TEXT_MAX];
 
-	memset(&a, 0, sizeof a);
-	a.severity = SEV_WARNING;
-	util_copy(a.rule, sizeof a.rule, PROTO_RULE_REFUSED);
 	/* One alert per node and command: the id's first half is enough. */
-	util_format(a.code, sizeof a.code, "%.16s", r->id);
-	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
-	a.nnodes = a.nodes_total = 1;
-	util_format(a.text, sizeof a.text, "%s refused %s%s%s%s%.8s: %s",
+	util_format(code, sizeof code, "%.16s", r->id);
+	util_format(text, sizeof text, "%s refused %s%s%s%s%.8s: %s",
 	    node->id, r->in_reply_to[0] != '\0' ? r->in_reply_to : "a command",
 	    r->action[0] != '\0' ? " of " : "", r->action,
 	    r->id[0] != '\0' ? " " : "", r->id, r->text);
-	util_copy(a.cause, sizeof a.cause, "Each backend enforces the "
-	    "two-person rule itself and refused this command message; its "
-	    "reason is in the text, and in the node's audit log.");
-	util_copy(a.action, sizeof a.action, "Do what the backend's sentence "
-	    "says, then propose or approve again; vigil pending lists what "
-	    "still waits.  This warning clears after a minute.");
-	fleet_alert(fleet, &a, wall_ms);
+	alert_emit(&fleet->alerts, &(struct alert_spec){
+	    .severity = SEV_WARNING, .rule = PROTO_RULE_REFUSED, .code = code,
+	    .nodes = &id, .nnodes = 1, .text = text,
+	    .cause = "Each backend enforces the two-person rule itself and "
+	    "refused this command message; its reason is in the text, and in "
+	    "the node's audit log.",
+	    .action = "Do what the backend's sentence says, then propose or "
+	    "approve again; vigil pending lists what still waits.  This "
+	    "warning clears after a minute." }, wall_ms);
 }
 
 /*
@@ -1039,9 +1068,7 @@ fleet_refused(struct fleet *fleet, struct node *node,
 static void
 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 {
-	struct alert		*a;
 	struct node		*node;
-	enum alert_change	 change;
 	size_t			 i, j;
 	int			 rebuild = 0;
 
@@ -1061,17 +1088,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	}
 	if (rebuild)
 		fleet_proposals_rebuild(fleet);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active || strcmp(a->rule, PROTO_RULE_REFUSED) != 0 ||
-		    wall_ms - a->last_seen_ms < FLEET_REFUSAL_MS)
-			continue;
-		change = alert_clear(a, wall_ms);
-		fleet->dirty = 1;
-		if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-			fleet->notify(fleet->notify_arg, fleet,
-			    FLEET_ALERT_CHANGED, NULL, a, change);
-	}
+	alert_expire(&fleet->alerts, PROTO_RULE_REFUSED, FLEET_REFUSAL_MS,
+	    wall_ms);
 }
 
 /* Tell the watcher, if any, what changed about node. */
@@ -1079,10 +1097,7 @@ static void
 fleet_notify(struct fleet *fleet, enum fleet_change what,
     const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, what, node, NULL,
-		    ALERT_UNCHANGED);
+	fleet_tell(fleet, what, node, NULL, ALERT_UNCHANGED);
 }
 
 /* Free the merged view. */
@@ -1265,11 +1280,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 		node->hist_last_ms = now_ms;
 	child = rate_per_sec(&node->child_rate);
 	heartbeat = rate_per_sec(&node->heartbeat_rate);
-	if (node->hist_n == FLEET_HISTORY) {
-		i = node->hist_head;
-		node->hist_head = (node->hist_head + 1) % FLEET_HISTORY;
-	} else
-		i = (node->hist_head + node->hist_n++) % FLEET_HISTORY;
+	i = fleet_ring_push(&node->hist_head, &node->hist_n, FLEET_HISTORY);
 	node->child_hist[i] = child < 0 ? 0 : (float)child;
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
@@ -1621,12 +1632,8 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 
 	if (node->events == NULL)
 		node->events = xcalloc(FLEET_EVENTS, sizeof *node->events);
-	if (node->events_n == FLEET_EVENTS) {
-		e = &node->events[node->events_head];
-		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
-	} else
-		e = &node->events[(node->events_head + node->events_n++) %
-		    FLEET_EVENTS];
+	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
+	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
 	free(e->text);
 	va_start(ap, fmt);

@@ -772,6 +772,8 @@ headless_change(enum alert_change change)
 		return ("refreshed");
 	case ALERT_CLEARED:
 		return ("cleared");
+	case ALERT_ACKNOWLEDGED:
+		return ("acknowledged");
 	case ALERT_UNCHANGED:
 		break;
 	}

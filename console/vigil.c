@@ -151,6 +151,8 @@ static void	 vigil_wrap(FILE *, int, const char *);
 static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
+static int	 vigil_option(struct vigil_args *, int, char **);
+static int	 vigil_check_demo(const struct vigil_args *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
 		    const struct vigil_command **);
@@ -644,6 +646,98 @@ vigil_wrap(FILE *f, int indent, const char *text)
 }
 
 /*
+ * Take option c (getopt_long's answer, its value in optarg) into args.
+ * Returns 0, or -1 after saying on stderr what is wrong.
+ */
+static int
+vigil_option(struct vigil_args *args, int c, char **argv)
+{
+	switch (c) {
+	case 'f':
+		if (args->fleet_file != NULL) {
+			fprintf(stderr, "vigil: --fleet was given "
+			    "twice; give one fleet file\n");
+			return (-1);
+		}
+		args->fleet_file = optarg;
+		break;
+	case 'c':
+		args->connect = xreallocarray(args->connect,
+		    args->nconnect + 1, sizeof *args->connect);
+		args->connect[args->nconnect++] = optarg;
+		break;
+	case 'd':
+		args->demo = optarg != NULL ? optarg : "calm";
+		break;
+	case OPT_DEMO_SCALE:
+		args->demo_time_scale = optarg;
+		break;
+	case OPT_DEMO_START:
+		args->demo_start = optarg;
+		break;
+	case 'w':
+		if (vigil_seconds("--wait", optarg, 1,
+		    &args->wait_ms) != 0)
+			return (-1);
+		break;
+	case OPT_FOR:
+		if (vigil_seconds("--for", optarg, 0,
+		    &args->for_ms) != 0)
+			return (-1);
+		break;
+	case 'j':
+		args->json = 1;
+		break;
+	case OPT_NO_COLOR:
+		args->no_color = 1;
+		break;
+	case OPT_ASCII:
+		args->ascii = 1;
+		break;
+	case OPT_REASON:
+		args->reason = optarg;
+		break;
+	case OPT_EXPIRES:
+	case OPT_EXPIRES_SECONDS:
+		if (args->ttl_ms >= 0) {
+			fprintf(stderr, "vigil: give one of --expires "
+			    "and --expires-seconds, once\n");
+			return (-1);
+		}
+		if (c == OPT_EXPIRES ? vigil_expires("--expires",
+		    optarg, 60000.0, &args->ttl_ms) != 0 :
+		    vigil_expires("--expires-seconds", optarg, 1000.0,
+		    &args->ttl_ms) != 0)
+			return (-1);
+		break;
+	case OPT_KEY:
+		args->key = optarg;
+		break;
+	case OPT_OPERATOR:
+		args->operator_name = optarg;
+		break;
+	case OPT_YES:
+		args->yes = 1;
+		break;
+	case 'h':
+		args->help = 1;
+		break;
+	case OPT_VERSION:
+		args->version = 1;
+		break;
+	case ':':
+		fprintf(stderr, "vigil: option %s needs a value (see "
+		    "vigil --help)\n", argv[optind - 1]);
+		return (-1);
+	default:
+		fprintf(stderr, "vigil: unknown option %s (see vigil "
+		    "--help)\n", vigil_option_name(optopt, argv));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Read the command line into args.  Returns 0, or -1 after saying what
  * is wrong on standard error.
  */
@@ -671,88 +765,8 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 				goto fail;
 			continue;
 		}
-		switch (c) {
-		case 'f':
-			if (args->fleet_file != NULL) {
-				fprintf(stderr, "vigil: --fleet was given "
-				    "twice; give one fleet file\n");
-				goto fail;
-			}
-			args->fleet_file = optarg;
-			break;
-		case 'c':
-			args->connect = xreallocarray(args->connect,
-			    args->nconnect + 1, sizeof *args->connect);
-			args->connect[args->nconnect++] = optarg;
-			break;
-		case 'd':
-			args->demo = optarg != NULL ? optarg : "calm";
-			break;
-		case OPT_DEMO_SCALE:
-			args->demo_time_scale = optarg;
-			break;
-		case OPT_DEMO_START:
-			args->demo_start = optarg;
-			break;
-		case 'w':
-			if (vigil_seconds("--wait", optarg, 1,
-			    &args->wait_ms) != 0)
-				goto fail;
-			break;
-		case OPT_FOR:
-			if (vigil_seconds("--for", optarg, 0,
-			    &args->for_ms) != 0)
-				goto fail;
-			break;
-		case 'j':
-			args->json = 1;
-			break;
-		case OPT_NO_COLOR:
-			args->no_color = 1;
-			break;
-		case OPT_ASCII:
-			args->ascii = 1;
-			break;
-		case OPT_REASON:
-			args->reason = optarg;
-			break;
-		case OPT_EXPIRES:
-		case OPT_EXPIRES_SECONDS:
-			if (args->ttl_ms >= 0) {
-				fprintf(stderr, "vigil: give one of --expires "
-				    "and --expires-seconds, once\n");
-				goto fail;
-			}
-			if (c == OPT_EXPIRES ? vigil_expires("--expires",
-			    optarg, 60000.0, &args->ttl_ms) != 0 :
-			    vigil_expires("--expires-seconds", optarg, 1000.0,
-			    &args->ttl_ms) != 0)
-				goto fail;
-			break;
-		case OPT_KEY:
-			args->key = optarg;
-			break;
-		case OPT_OPERATOR:
-			args->operator_name = optarg;
-			break;
-		case OPT_YES:
-			args->yes = 1;
-			break;
-		case 'h':
-			args->help = 1;
-			break;
-		case OPT_VERSION:
-			args->version = 1;
-			break;
-		case ':':
-			fprintf(stderr, "vigil: option %s needs a value (see "
-			    "vigil --help)\n", argv[optind - 1]);
+		if (vigil_option(args, c, argv) != 0)
 			goto fail;
-		default:
-			fprintf(stderr, "vigil: unknown option %s (see vigil "
-			    "--help)\n", vigil_option_name(optopt, argv));
-			goto fail;
-		}
 	}
 	/* Words after "--". */
 	for (; optind < argc; optind++) {
@@ -866,6 +880,42 @@ vigil_seconds(const char *name, const char *s, int allow_zero, int64_t *ms)
 	return (0);
 }
 
+/* Check the --demo options: a known scenario, a scale, a start time. */
+static int
+vigil_check_demo(const struct vigil_args *args)
+{
+	char	*end, cause[PROTO_TEXT_MAX];
+	double	 scale;
+	int	 seconds;
+
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
+		return (-1);
+	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
+	    args->demo == NULL) {
+		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
+		    "only apply with --demo\n");
+		return (-1);
+	}
+	if (args->demo_time_scale != NULL) {
+		errno = 0;
+		scale = strtod(args->demo_time_scale, &end);
+		if (errno != 0 || end == args->demo_time_scale ||
+		    *end != '\0' || !isfinite(scale) || scale <= 0) {
+			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
+			    "not a positive number; give scenario seconds per "
+			    "real second, for example 10\n",
+			    args->demo_time_scale);
+			return (-1);
+		}
+	}
+	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
+	    &seconds, cause, sizeof cause) != 0) {
+		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Check that the options fit together and find the command.  Returns 0,
  * or -1 after saying what is wrong.
@@ -874,9 +924,6 @@ static int
 vigil_check(struct vigil_args *args, const struct vigil_command **command)
 {
 	size_t	 i, sources = 0;
-	char	*end, cause[PROTO_TEXT_MAX];
-	double	 scale;
-	int	 seconds;
 
 	*command = NULL;
 	if (args->command != NULL) {
@@ -930,31 +977,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
+	if (vigil_check_demo(args) != 0)
 		return (-1);
-	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
-	    args->demo == NULL) {
-		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
-		    "only apply with --demo\n");
-		return (-1);
-	}
-	if (args->demo_time_scale != NULL) {
-		errno = 0;
-		scale = strtod(args->demo_time_scale, &end);
-		if (errno != 0 || end == args->demo_time_scale ||
-		    *end != '\0' || !isfinite(scale) || scale <= 0) {
-			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
-			    "not a positive number; give scenario seconds per "
-			    "real second, for example 10\n",
-			    args->demo_time_scale);
-			return (-1);
-		}
-	}
-	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
-	    &seconds, cause, sizeof cause) != 0) {
-		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
-		return (-1);
-	}
 
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
@@ -998,11 +1022,11 @@ vigil_check_command(struct vigil_args *args,
 	case HEADLESS_PROPOSE:
 		if (command_spec_find(args->operands[0]) == NULL) {
 			fprintf(stderr, "vigil: there is no command \"%s\" "
-			    "to propose; the commands are",
+			    "to propose; the commands are ",
 			    args->operands[0]);
 			for (i = 0; i < command_nspecs; i++)
-				fprintf(stderr, "%s %s (%s)", i == 0 ? "" :
-				    i + 1 == command_nspecs ? " and" : ",",
+				fprintf(stderr, "%s%s (%s)",
+				    util_list_sep(i, command_nspecs, 0),
 				    command_specs[i].name,
 				    command_specs[i].summary);
 			fprintf(stderr, "\n");
@@ -1084,10 +1108,9 @@ vigil_scenario_check(const char *name)
 		}
 	}
 	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
-	    "are", name);
+	    "are ", name);
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 == n ? " and" :
-		    ",", names[i]);
+		fprintf(stderr, "%s%s", util_list_sep(i, n, 0), names[i]);
 	fprintf(stderr, "\n");
 	free(list);
 	return (-1);

@@ -28,13 +28,18 @@ enum draw_pair {
 	PAIR_TITLE,
 };
 
+/* A colour as 256-, 16- and 8-colour terminals show it; -1 is default. */
+struct draw_colour {
+	int	c256, c16, c8;
+};
+
 static int	 draw_copy_columns(const char *s, int width, char *out,
 		    size_t len, int *used, size_t *taken);
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
-static void	 draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8,
-		    int bg256, int bg16, int bg8);
+static void	 draw_pair(enum draw_pair pair, const struct draw_colour *fg,
+		    const struct draw_colour *bg);
 
 static int	 draw_use_color;
 static int	 draw_use_ascii;
@@ -305,6 +310,17 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	return (used > 0 || n > 0 ? n + 1 : 0);
 }
 
+/* Format, then word-wrap; see draw.h. */
+size_t
+draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
+    const char *fmt, va_list ap)
+{
+	char	buf[DRAW_WRAP_MAX];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	return (draw_wrap(buf, width, lines, max));
+}
+
 /*
  * Copy into row (len bytes) the first row of width columns of text, cut
  * at that column and not between words.  Returns the bytes of text the
@@ -521,46 +537,59 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	}
 }
 
+#define DRAW_DEFAULT	{ -1, -1, -1 }
+#define DRAW_RED	{ 196, COLOR_RED + 8, COLOR_RED }
+#define DRAW_YELLOW	{ 214, COLOR_YELLOW + 8, COLOR_YELLOW }
+#define DRAW_CYAN	{ 45, COLOR_CYAN + 8, COLOR_CYAN }
+#define DRAW_BLACK	{ 16, COLOR_BLACK, COLOR_BLACK }
+#define DRAW_WHITE	{ 231, COLOR_WHITE + 8, COLOR_WHITE }
+
+/* Every colour pair, foreground on background. */
+static const struct {
+	enum draw_pair		pair;
+	struct draw_colour	fg, bg;
+} draw_pairs[] = {
+	{ PAIR_CRIT, DRAW_RED, DRAW_DEFAULT },
+	{ PAIR_WARN, DRAW_YELLOW, DRAW_DEFAULT },
+	{ PAIR_OK, { 40, COLOR_GREEN + 8, COLOR_GREEN }, DRAW_DEFAULT },
+	{ PAIR_INFO, DRAW_CYAN, DRAW_DEFAULT },
+	{ PAIR_DRIFT, DRAW_BLACK, DRAW_YELLOW },
+	{ PAIR_DIM, { 244, COLOR_BLACK + 8, COLOR_WHITE }, DRAW_DEFAULT },
+	{ PAIR_HEADER, DRAW_WHITE, { 24, COLOR_BLUE, COLOR_BLUE } },
+	{ PAIR_BAR_CRIT, DRAW_WHITE, { 160, COLOR_RED, COLOR_RED } },
+	{ PAIR_BAR_WARN, DRAW_BLACK, DRAW_YELLOW },
+	{ PAIR_BAR_INFO, DRAW_BLACK, DRAW_CYAN },
+	{ PAIR_TAB_CURRENT, DRAW_BLACK, DRAW_CYAN },
+	{ PAIR_TITLE, DRAW_CYAN, DRAW_DEFAULT },
+};
+
 /* Define a colour pair from the richest palette the terminal has. */
 static void
-draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8, int bg256,
-    int bg16, int bg8)
+draw_pair(enum draw_pair pair, const struct draw_colour *fg,
+    const struct draw_colour *bg)
 {
 	if (COLORS >= 256)
-		init_pair(pair, fg256, bg256);
+		init_pair(pair, fg->c256, bg->c256);
 	else if (COLORS >= 16)
-		init_pair(pair, fg16, bg16);
+		init_pair(pair, fg->c16, bg->c16);
 	else
-		init_pair(pair, fg8, bg8);
+		init_pair(pair, fg->c8, bg->c8);
 }
 
 /* Colours when wanted and possible; glyphs as asked. */
 void
 draw_setup(int color, int ascii)
 {
+	size_t	i;
+
 	draw_use_ascii = ascii;
 	draw_use_color = color && has_colors() && start_color() == OK;
 	if (!draw_use_color)
 		return;
 	use_default_colors();
-	draw_pair(PAIR_CRIT, 196, COLOR_RED + 8, COLOR_RED, -1, -1, -1);
-	draw_pair(PAIR_WARN, 214, COLOR_YELLOW + 8, COLOR_YELLOW, -1, -1, -1);
-	draw_pair(PAIR_OK, 40, COLOR_GREEN + 8, COLOR_GREEN, -1, -1, -1);
-	draw_pair(PAIR_INFO, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
-	draw_pair(PAIR_DRIFT, 16, COLOR_BLACK, COLOR_BLACK, 214,
-	    COLOR_YELLOW + 8, COLOR_YELLOW);
-	draw_pair(PAIR_DIM, 244, COLOR_BLACK + 8, COLOR_WHITE, -1, -1, -1);
-	draw_pair(PAIR_HEADER, 231, COLOR_WHITE + 8, COLOR_WHITE, 24,
-	    COLOR_BLUE, COLOR_BLUE);
-	draw_pair(PAIR_BAR_CRIT, 231, COLOR_WHITE + 8, COLOR_WHITE, 160,
-	    COLOR_RED, COLOR_RED);
-	draw_pair(PAIR_BAR_WARN, 16, COLOR_BLACK, COLOR_BLACK, 214,
-	    COLOR_YELLOW + 8, COLOR_YELLOW);
-	draw_pair(PAIR_BAR_INFO, 16, COLOR_BLACK, COLOR_BLACK, 45,
-	    COLOR_CYAN + 8, COLOR_CYAN);
-	draw_pair(PAIR_TAB_CURRENT, 16, COLOR_BLACK, COLOR_BLACK, 45,
-	    COLOR_CYAN + 8, COLOR_CYAN);
-	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
+	for (i = 0; i < nitems(draw_pairs); i++)
+		draw_pair(draw_pairs[i].pair, &draw_pairs[i].fg,
+		    &draw_pairs[i].bg);
 }
 
 /* A glyph, or its ASCII stand-in. */
@@ -820,8 +849,8 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 
 /* The views' names and their keys. */
 void
-draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
-    const int *actions, size_t n, size_t current, const struct keymap *km)
+draw_tabs(WINDOW *win, const struct draw_layout *l, const struct draw_tab *tabs,
+    size_t n, size_t current, const struct keymap *km)
 {
 	char	 label[64], keys[64];
 	size_t	 i;
@@ -829,9 +858,10 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
 	for (i = 0; i < n; i++) {
-		keys_first(km, (enum keys_action)actions[i], keys,
+		keys_first(km, (enum keys_action)tabs[i].action, keys,
 		    sizeof keys);
-		util_format(label, sizeof label, " %s %s ", keys, names[i]);
+		util_format(label, sizeof label, " %s %s ", keys,
+		    tabs[i].name);
 		w = table_text_width(label);
 		if (x + w > l->cols)
 			break;
@@ -844,9 +874,11 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
 
 /* A table: titles then rows, the cursor row highlighted. */
 void
-draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
-    size_t top, int cursor, int sort_col, int reverse)
+draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 {
+	int			 y = v->y, x = v->x, h = v->h, w = v->w;
+	int			 cursor = v->cursor, sort_col = v->sort_col;
+	size_t			 top = v->top;
 	const struct table_row	*row;
 	const struct table_cell	*cell;
 	char			 title[64], spark[DRAW_LINE_MAX * 4];
@@ -862,7 +894,7 @@ draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
 		if ((cw = t->widths[c]) == 0)
 			continue;
 		util_format(title, sizeof title, "%s%s", t->columns[c].title,
-		    (int)c == sort_col ? (reverse ?
+		    (int)c == sort_col ? (v->reverse ?
 		    draw_glyph("\u25bc", "v") : draw_glyph("\u25b2", "^")) :
 		    "");
 		draw_text(win, y, cx, cw, title, t->columns[c].right,

@@ -205,15 +205,13 @@ form_said(struct form *f, const char *text, int done, int ok)
 static void
 form_add(struct form_text *t, attr_t attr, const char *fmt, ...)
 {
-	char	buf[PROTO_TEXT_MAX * 4];
 	char	lines[16][DRAW_LINE_MAX];
 	va_list	ap;
 	size_t	n, i;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	n = draw_vwrap(t->w, lines, nitems(lines), fmt, ap);
 	va_end(ap);
-	n = draw_wrap(buf, t->w, lines, nitems(lines));
 	if (n == 0 && t->n < FORM_LINES) {
 		t->line[t->n][0] = '\0';
 		t->attr[t->n++] = attr;

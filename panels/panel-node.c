@@ -81,15 +81,14 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
     const char *field, const char *fmt, ...)
 {
 	struct table_row	*row;
-	char			 value[PROTO_TEXT_MAX * 2], id[16];
+	char			 id[16];
 	char			 lines[8][DRAW_LINE_MAX];
 	va_list			 ap;
 	size_t			 n, i;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof value, fmt, ap);
+	n = draw_vwrap(f->width, lines, nitems(lines), fmt, ap);
 	va_end(ap);
-	n = draw_wrap(value, f->width, lines, nitems(lines));
 	if (n == 0) {
 		util_copy(lines[0], sizeof lines[0], "");
 		n = 1;

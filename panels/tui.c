@@ -114,6 +114,8 @@ static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
 static int	 tui_form_key(struct tui *tui, int ch,
 		    struct tui_action *out);
 static void	 tui_mark(struct tui *tui);
+static void	 tui_open_detail(struct tui *tui, struct panel *p);
+static void	 tui_back(struct tui *tui, struct panel *p);
 static void	 tui_propose(struct tui *tui, const char *command);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
@@ -365,13 +367,66 @@ tui_edit(struct tui *tui, int ch)
 	return (0);
 }
 
+/*
+ * Open what the selected row is about: a proposal's review in the
+ * Proposals view, else the node's detail view; say why not otherwise.
+ */
+static void
+tui_open_detail(struct tui *tui, struct panel *p)
+{
+	const struct table_row	*row;
+
+	if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+		return;
+	if (tui->view == VIEW_PROPOSALS) {
+		/* Review the selected proposal; Escape returns. */
+		if ((row = panel_selected_row(p)) == NULL)
+			tui_say(tui, "No proposal is selected; there "
+			    "is nothing to review.");
+		else {
+			util_copy(p->node, sizeof p->node, row->id);
+			p->top = 0;	/* the review's first row */
+		}
+		return;
+	}
+	if ((row = panel_selected_row(p)) == NULL ||
+	    row->node[0] == '\0') {
+		tui_say(tui, "This row is not a node; select a node "
+		    "to see its detail.");
+		return;
+	}
+	util_copy(tui->panels[VIEW_DETAIL].node,
+	    sizeof tui->panels[VIEW_DETAIL].node, row->node);
+	tui->panels[VIEW_DETAIL].selected[0] = '\0';
+	tui->panels[VIEW_DETAIL].cursor = 0;
+	tui->panels[VIEW_DETAIL].top = 0;
+	tui_show(tui, VIEW_DETAIL);
+}
+
+/*
+ * Step back one level: a proposal's review, then the filter, then the
+ * marks, then the detail or help view.
+ */
+static void
+tui_back(struct tui *tui, struct panel *p)
+{
+	if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
+		p->node[0] = '\0';
+	else if (p->filter[0] != '\0')
+		p->filter[0] = '\0';
+	else if (tui->marks.n > 0 && p->marks != NULL) {
+		tui->marks.n = 0;
+		tui_say(tui, "The marks are cleared.");
+	} else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+		tui->view = tui->back;
+}
+
 /* Carry out one action; returns 1 when *out is for the core. */
 static int
 tui_action(struct tui *tui, const struct fleet *fleet,
     enum keys_action action, struct tui_action *out)
 {
 	struct panel		*p = &tui->panels[tui->view];
-	const struct table_row	*row;
 	struct panel_ctx	 ctx;
 	size_t			 i;
 	enum tui_view		 next;
@@ -402,42 +457,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		tui_show(tui, next);
 		return (0);
 	case KEYS_OPEN_DETAIL:
-		if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
-			return (0);
-		if (tui->view == VIEW_PROPOSALS) {
-			/* Review the selected proposal; Escape returns. */
-			if ((row = panel_selected_row(p)) == NULL)
-				tui_say(tui, "No proposal is selected; there "
-				    "is nothing to review.");
-			else {
-				util_copy(p->node, sizeof p->node, row->id);
-				p->top = 0;	/* the review's first row */
-			}
-			return (0);
-		}
-		if ((row = panel_selected_row(p)) == NULL ||
-		    row->node[0] == '\0') {
-			tui_say(tui, "This row is not a node; select a node "
-			    "to see its detail.");
-			return (0);
-		}
-		util_copy(tui->panels[VIEW_DETAIL].node,
-		    sizeof tui->panels[VIEW_DETAIL].node, row->node);
-		tui->panels[VIEW_DETAIL].selected[0] = '\0';
-		tui->panels[VIEW_DETAIL].cursor = 0;
-		tui->panels[VIEW_DETAIL].top = 0;
-		tui_show(tui, VIEW_DETAIL);
+		tui_open_detail(tui, p);
 		return (0);
 	case KEYS_BACK:
-		if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
-			p->node[0] = '\0';
-		else if (p->filter[0] != '\0')
-			p->filter[0] = '\0';
-		else if (tui->marks.n > 0 && p->marks != NULL) {
-			tui->marks.n = 0;
-			tui_say(tui, "The marks are cleared.");
-		} else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
-			tui->view = tui->back;
+		tui_back(tui, p);
 		return (0);
 	case KEYS_FILTER:
 		tui->editing = 1;
@@ -844,8 +867,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	struct draw_summary	 sum;
 	struct panel_ctx	 ctx;
 	struct panel		*p = &tui->panels[tui->view];
-	const char		*names[VIEW_COUNT];
-	int			 actions[VIEW_COUNT];
+	struct draw_tab		 tabs[VIEW_COUNT];
 	size_t			 i, n = 0, current = 0;
 	char			 small[128], proposals[32];
 	size_t			 npending;
@@ -869,18 +891,18 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 			continue;
 		if (i == (size_t)tui->view)
 			current = n;
-		names[n] = tui_views[i]->name;
+		tabs[n].name = tui_views[i]->name;
 		/* A proposal waiting for a second operator shows on the
 		   tab whatever view is up, so nobody misses one. */
 		if (i == VIEW_PROPOSALS &&
 		    (npending = panel_proposals_pending(fleet)) > 0) {
 			util_format(proposals, sizeof proposals, "%s (%zu)",
 			    tui_views[i]->name, npending);
-			names[n] = proposals;
+			tabs[n].name = proposals;
 		}
-		actions[n++] = tui_views[i]->show;
+		tabs[n++].action = tui_views[i]->show;
 	}
-	draw_tabs(stdscr, &l, names, actions, n, current, &tui->keys);
+	draw_tabs(stdscr, &l, tabs, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

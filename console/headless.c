@@ -880,9 +880,7 @@ headless_until(struct headless *h, int (*ready)(struct headless *),
 	h->met = 0;
 	h->deadline_ms = util_mono_ms() + wait_ms;
 	loop_set_tick(h->loop, headless_until_tick, h);
-	loop_set_tick_on_change(h->loop, 1);
 	end = loop_run(h->loop, &cause);
-	loop_set_tick_on_change(h->loop, 0);
 	loop_set_tick(h->loop, NULL, NULL);
 	if (end == LOOP_FAILED) {
 		fprintf(stderr, "vigil: %s\n", cause);

@@ -39,7 +39,6 @@ struct loop {
 
 	lws_sorted_usec_list_t	 tick_sul;
 	loop_tick_cb		*tick_cb;
-	int			 tick_on_change; /* also on a model change */
 	void			*tick_arg;
 	int			 stop;
 
@@ -55,7 +54,6 @@ static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
 static void	 loop_tick(lws_sorted_usec_list_t *);
 static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
-static void	 loop_changed(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
 static void	 loop_signal(int);
@@ -174,23 +172,6 @@ loop_set_tick(struct loop *loop, loop_tick_cb *cb, void *arg)
 	loop->tick_arg = arg;
 }
 
-/* Also call the tick hook on the pass after the model changed; loop.h. */
-void
-loop_set_tick_on_change(struct loop *loop, int on)
-{
-	loop->tick_on_change = on;
-}
-
-/* The model changed: the tick hook looks at once, not at the tick. */
-static void
-loop_changed(struct loop *loop)
-{
-	loop->fleet->dirty = 0;
-	if (loop->tick_cb != NULL)
-		loop->tick_cb(loop->tick_arg, loop, util_mono_ms(),
-		    util_wall_ms());
-}
-
 /*
  * Adopt the console's key descriptor.  A duplicate is adopted because
  * libwebsockets closes what it adopted when the context goes, and the
@@ -258,10 +239,6 @@ loop_run(struct loop *loop, char **cause)
 		}
 		if (loop->tui != NULL)
 			loop_draw(loop);
-		else if (loop->tick_on_change && loop->fleet->dirty)
-			loop_changed(loop);
-		if (loop->stop)
-			continue;
 		if (lws_service(loop->context, 0) < 0) {
 			*cause = xstrdup("the event loop failed; set "
 			    "VIGIL_DEBUG=1 to see the websocket library's "

@@ -48,14 +48,6 @@ void		 loop_free(struct loop *loop);
 void		 loop_set_tick(struct loop *loop, loop_tick_cb *cb, void *arg);
 
 /*
- * With on, and no curses console, also call the tick hook on the first
- * pass after a frame changed the model (without the tick's checks), so
- * a command waiting for an answer sees it at once instead of at the
- * next tick, up to LOOP_TICK_MS later.
- */
-void		 loop_set_tick_on_change(struct loop *loop, int on);
-
-/*
  * Drive the curses console from this loop: adopt its key descriptor,
  * draw it every pass and when it asks, pass it SIGWINCH, carry out its
  * actions.  Returns 0, or -1 and an allocated sentence in *cause.

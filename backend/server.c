@@ -609,8 +609,8 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 }
 
 /*
- * The simulator's heartbeat: step it, send alerts and changed
- * certificates at once, and stats every SERVER_STATS_MS.  It runs with
+ * The simulator's heartbeat: step it, send alerts, changed certificates
+ * and a router's changed state at once, and stats every SERVER_STATS_MS.  It runs with
  * or without consoles, so the scenario's clock never waits for one.
  */
 static void
@@ -659,7 +659,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if (stats) {
+		if (stats || sim_node_state_changed(server->sim, i)) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			sim_node_stats(server->sim, i, &msg->u.stats);

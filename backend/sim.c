@@ -25,8 +25,8 @@
 #define SIM_HOUR_MS		(60 * SIM_MINUTE_MS)
 #define SIM_DAY_MS		(24 * SIM_HOUR_MS)
 
-#define SIM_MAX_ROUTERS		256
-#define SIM_MAX_STATIONS	1000
+#define SIM_MAX_ROUTERS		10000
+#define SIM_MAX_STATIONS	10000
 #define SIM_MAX_SCALE		10000.0
 #define SIM_SUBSTEP_MS		SIM_SECOND_MS	/* events resolve to 1 s */
 #define SIM_MAX_SUBSTEPS	3600	/* per sim_step; coarser beyond */
@@ -132,6 +132,9 @@ struct sim_node {
 	int			 cert_reported;
 	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
+	char			 cert_root[PROTO_ID_MAX];
+	int			 stats_sent;	/* sim_node_stats() ran */
+	enum proto_state	 stats_state;	/* router state it gave */
 
 	struct proto_alert	*standing;	/* latest of each code */
 	size_t			 nstanding;
@@ -1372,9 +1375,11 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 {
 	if (i >= sim->nnodes)
 		fatal("sim_node_stats: node %zu of %zu", i, sim->nnodes);
-	if (sim->nodes[i].router != NULL)
+	if (sim->nodes[i].router != NULL) {
 		node_router_stats(sim->nodes[i].router, stats);
-	else
+		sim->nodes[i].stats_state = stats->router.state;
+		sim->nodes[i].stats_sent = 1;
+	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
 	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
@@ -1397,11 +1402,27 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	if (changed != NULL)
 		*changed = !n->cert_reported ||
 		    strcmp(n->cert_serial, cert->serial) != 0 ||
-		    n->cert_renewal_ms != cert->last_renewal_ms;
+		    n->cert_renewal_ms != cert->last_renewal_ms ||
+		    strcmp(n->cert_root, cert->root_holder) != 0;
 	n->cert_reported = 1;
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
+	util_copy(n->cert_root, sizeof n->cert_root, cert->root_holder);
 	return (0);
+}
+
+/* Whether router i's state moved since its last stats; see sim.h. */
+int
+sim_node_state_changed(const struct sim *sim, size_t i)
+{
+	const struct sim_node	*n;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_state_changed: node %zu of %zu", i,
+		    sim->nnodes);
+	n = &sim->nodes[i];
+	return (n->router != NULL && n->stats_sent &&
+	    n->stats_state != node_router_state(n->router));
 }
 
 /* The hellos of cmd's targets run here; see sim.h. */

@@ -94,9 +94,16 @@ void		 sim_node_hello(const struct sim *sim, size_t i,
 void		 sim_node_stats(struct sim *sim, size_t i,
 		    struct proto_stats *stats);
 /*
+ * Whether router i's state ("running", "halting", "killed") is not what
+ * its last sim_node_stats() said, so the server sends stats at once
+ * instead of at the next period.  0 for a station, and before any stats.
+ */
+int		 sim_node_state_changed(const struct sim *sim, size_t i);
+/*
  * Fill a station's certificate report.  Returns 0, or -1 for a router.
- * *changed (if not NULL) is set to whether it changed since the last
- * call for this node, so the server sends cert only when needed.
+ * *changed (if not NULL) is set to whether it changed (serial, renewal or
+ * root holder) since the last call for this node, so the server sends
+ * cert at once, and only when needed.
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);

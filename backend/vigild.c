@@ -34,7 +34,7 @@
 
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
-#define VIGILD_MAX_NODES	1000	/* per kind: one port each */
+#define VIGILD_MAX_NODES	10000	/* per kind: one port each */
 
 /* What the command line asked for. */
 struct vigild_args {

@@ -37,6 +37,7 @@ static int	 alert_same_key(const struct alert *a, const struct alert *b);
 static int	 alert_same_words(const char *a, const char *b);
 static void	 alert_copy_content(struct alert *dst, const struct alert *src);
 static void	 alert_make_room(struct alert_set *set);
+static int	 alert_cmp_ms(const void *, const void *);
 static int	 alert_cmp(const void *a, const void *b);
 static enum alert_change alert_changed(struct alert_set *set,
 		    const struct alert *a, enum alert_change change);
@@ -192,26 +193,58 @@ alert_reindex(struct alert_set *set)
 	}
 }
 
-/* Drop the oldest cleared alert once the set holds ALERT_KEEP. */
+/* Orders wall times, oldest first. */
+static int
+alert_cmp_ms(const void *pa, const void *pb)
+{
+	int64_t	a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/*
+ * Once the set holds ALERT_KEEP, drop the oldest cleared alerts in one
+ * pass, down to three quarters of it, and look again only once the set
+ * has grown by half (doubled, when none was cleared): an outage raising
+ * an alert per node then costs time linear in the nodes, not quadratic.
+ */
 static void
 alert_make_room(struct alert_set *set)
 {
-	size_t	i, oldest = set->n;
+	int64_t	*ages, cut;
+	size_t	 i, j, ncleared = 0, drop, older = 0;
 
-	if (set->n < ALERT_KEEP)
+	if (set->n < ALERT_KEEP || set->n < set->next_room)
 		return;
+	ages = xcalloc(set->n, sizeof *ages);
 	for (i = 0; i < set->n; i++) {
-		if (set->v[i].active)
-			continue;
-		if (oldest == set->n ||
-		    set->v[i].last_seen_ms < set->v[oldest].last_seen_ms)
-			oldest = i;
+		if (!set->v[i].active)
+			ages[ncleared++] = set->v[i].last_seen_ms;
 	}
-	if (oldest == set->n)
-		return;		/* all active: grow instead */
-	memmove(&set->v[oldest], &set->v[oldest + 1],
-	    (set->n - oldest - 1) * sizeof set->v[0]);
-	set->n--;
+	drop = set->n - (ALERT_KEEP - ALERT_KEEP / 4);
+	if (drop > ncleared)
+		drop = ncleared;
+	if (drop == 0) {
+		set->next_room = 2 * set->n;
+		free(ages);
+		return;		/* all standing: grow instead */
+	}
+	qsort(ages, ncleared, sizeof *ages, alert_cmp_ms);
+	cut = ages[drop - 1];
+	for (i = 0; i < ncleared; i++)
+		older += ages[i] < cut;
+	free(ages);
+	drop -= older;		/* how many at exactly cut go too */
+	for (i = j = 0; i < set->n; i++) {
+		if (!set->v[i].active && (set->v[i].last_seen_ms < cut ||
+		    (set->v[i].last_seen_ms == cut && drop > 0 && drop--)))
+			continue;
+		if (i != j)
+			set->v[j] = set->v[i];
+		j++;
+	}
+	set->n = j;
+	set->next_room = j + (j / 2 > ALERT_KEEP / 4 ? j / 2 : ALERT_KEEP / 4);
 	alert_reindex(set);
 }
 
@@ -300,16 +333,18 @@ alert_store(struct alert_set *set, const struct alert *a, int64_t now_ms,
 		return (ALERT_RAISED);
 	}
 
-	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
-	    !alert_same_words(s->text, a->text) ||
-	    !alert_same_words(s->cause, a->cause) ||
-	    !alert_same_words(s->action, a->action);
-	changed = news || strcmp(s->text, a->text) != 0 ||
+	/* Same bytes first: most refreshes change nothing at all. */
+	changed = s->severity != a->severity || !alert_same_nodes(s, a) ||
+	    strcmp(s->text, a->text) != 0 ||
 	    strcmp(s->cause, a->cause) != 0 ||
 	    strcmp(s->action, a->action) != 0;
 	s->last_seen_ms = now_ms;
 	if (!changed)
 		return (ALERT_UNCHANGED);
+	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
+	    !alert_same_words(s->text, a->text) ||
+	    !alert_same_words(s->cause, a->cause) ||
+	    !alert_same_words(s->action, a->action);
 	alert_copy_content(s, a);
 	if (!news)
 		return (ALERT_REFRESHED);

@@ -90,6 +90,7 @@ struct alert_set {
 	size_t		 n;
 	size_t		 cap;
 	struct hmap	 index;		/* alert key -> index in v */
+	size_t		 next_room;	/* make room again at this size */
 	unsigned	 stamp;		/* the current sweep */
 	alert_changed_cb *changed;	/* may be NULL */
 	void		*changed_arg;

@@ -12,7 +12,9 @@
  * device-countdown) raise one grouped alert each, listing every station
  * concerned: when the root holder is blacklisted the whole country fails
  * together, and forty alerts saying the same thing would bury the one
- * that says why.
+ * that says why.  node-stale and node-down do the same once more than
+ * CHECK_APART_MAX nodes are concerned: an outage of thousands of nodes
+ * is one alert, raised in time linear in the nodes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +27,9 @@
 
 /* Node names spelled out in one text before "and N more". */
 #define CHECK_NAMES_SHOWN	6
+#define CHECK_APART_MAX		ALERT_MAX_NODES	/* nodes stale or down
+							   with an alert each;
+							   more share one */
 
 /*
  * Stations one rule is about (n of them in v), the one whose words stand
@@ -54,6 +59,10 @@ static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static struct node **check_in_state(struct fleet *fleet,
+		    enum node_state state, size_t *n);
+static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
+		    size_t n, int64_t wall_ms);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
 static void	 check_backend_code(struct fleet *, const char *, int64_t);
 
@@ -1365,19 +1374,42 @@ out:
 	free(v);
 }
 
-/* node-stale: a node whose backend is connected but silent. */
+/* The nodes in state, in fleet order; *n says how many (free it). */
+static struct node **
+check_in_state(struct fleet *fleet, enum node_state state, size_t *n)
+{
+	struct node	**v = NULL;
+	size_t		  i;
+
+	*n = 0;
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].state != state)
+			continue;
+		if (v == NULL)
+			v = xcalloc(fleet->nnodes, sizeof *v);
+		v[(*n)++] = &fleet->nodes[i];
+	}
+	return (v);
+}
+
+/*
+ * node-stale: a node whose backend is connected but silent; past
+ * CHECK_APART_MAX such nodes (an outage), one alert for them all, so
+ * the console stays quick and its alert bar readable when it matters.
+ */
 static void
 check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	*node;
-	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
-	char		 action[PROTO_TEXT_MAX], dur[32], clock[16];
-	size_t		 i;
+	struct node	**v, *node, *oldest;
+	char		  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		  action[PROTO_TEXT_MAX], dur[32], clock[16];
+	char		  names[PROTO_TEXT_MAX];
+	size_t		  i, n;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_STALE)
-			continue;
+	if ((v = check_in_state(fleet, NODE_STALE, &n)) == NULL)
+		return;
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		util_duration_text(now_ms - node->last_heard_ms, dur,
 		    sizeof dur);
 		util_format(text, sizeof text, "%s has been silent for %s "
@@ -1396,6 +1428,55 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .text = text, .cause = cause,
 		    .action = action }, &node, 1, wall_ms);
 	}
+	if (n > CHECK_APART_MAX) {
+		for (oldest = v[0], i = 1; i < n; i++) {
+			if (v[i]->last_heard_ms < oldest->last_heard_ms)
+				oldest = v[i];
+		}
+		util_duration_text(now_ms - oldest->last_heard_ms, dur,
+		    sizeof dur);
+		check_names(names, sizeof names, v, n);
+		util_format(text, sizeof text, "%zu nodes have been silent for "
+		    "up to %s: %s", n, dur, names);
+		util_format(cause, sizeof cause, "Their backends are still "
+		    "connected but send nothing: they may be overloaded or "
+		    "hung, or their frames are being lost on the way.");
+		util_format(action, sizeof action, "Check the vigild processes "
+		    "behind them and their hosts, starting with %s (at %s), "
+		    "silent longest.", oldest->id,
+		    fleet->links[oldest->link].url);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-stale", .severity = SEV_WARNING,
+		    .grouped = 1, .text = text, .cause = cause,
+		    .action = action }, v, n, wall_ms);
+	}
+	free(v);
+}
+
+/* node-down past CHECK_APART_MAX nodes: one alert for them all. */
+static void
+check_nodes_down(struct fleet *fleet, struct node *const *v, size_t n,
+    int64_t wall_ms)
+{
+	const struct fleet_link	*l = &fleet->links[v[0]->link];
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+
+	check_names(names, sizeof names, v, n);
+	util_format(text, sizeof text, "%zu nodes are down: %s", n, names);
+	util_format(cause, sizeof cause, "The console cannot reach their "
+	    "backends (%s: %s): the processes may have stopped, their hosts "
+	    "may be down, or the network between them is cut.", l->url,
+	    l->error[0] != '\0' ? l->error : "the backend closed the "
+	    "connection");
+	util_format(action, sizeof action, "Check that vigild is running "
+	    "and listening for them, starting with %s at %s; the console "
+	    "keeps reconnecting and shows each live again as soon as it "
+	    "speaks.", v[0]->id, l->url);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "node-down", .severity = SEV_CRITICAL, .grouped = 1,
+	    .text = text, .cause = cause, .action = action }, v, n,
+	    wall_ms);
 }
 
 /*
@@ -1410,13 +1491,15 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	const char		*url;
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX];
-	size_t			 i, j;
+	struct node		**v;
+	size_t			 i, n;
 
 	(void)now_ms;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_DOWN)
-			continue;
+	v = check_in_state(fleet, NODE_DOWN, &n);
+	if (n > CHECK_APART_MAX)
+		check_nodes_down(fleet, v, n, wall_ms);
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		l = &fleet->links[node->link];
 		util_format(text, sizeof text, "%s is down: %s", node->id,
 		    l->error[0] != '\0' ? l->error :
@@ -1434,15 +1517,12 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .text = text, .cause = cause,
 		    .action = action }, &node, 1, wall_ms);
 	}
+	free(v);
 	for (i = 0; i < fleet->nlinks; i++) {
 		l = &fleet->links[i];
 		if (l->state != LINK_DOWN)
 			continue;
-		for (j = 0; j < fleet->nnodes; j++) {
-			if (fleet->nodes[j].link == i)
-				break;
-		}
-		if (j < fleet->nnodes)
+		if (l->nnodes > 0)
 			continue;	/* its nodes speak for it */
 		url = l->url;
 		util_format(text, sizeof text, "the backend at %s cannot be "

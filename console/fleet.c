@@ -98,6 +98,10 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node);
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
+static void	 fleet_events_free(struct node *node);
+static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+static void	 fleet_copy_stats(struct proto_stats *dst,
+		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
 static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
@@ -145,10 +149,13 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++)
+		free(fleet->links[i].node_ix);
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
 		free(fleet->nodes[i].results);
+		fleet_events_free(&fleet->nodes[i]);
 	}
 	free(fleet->links);
 	free(fleet->nodes);
@@ -157,14 +164,30 @@ fleet_free(struct fleet *fleet)
 	memset(fleet, 0, sizeof *fleet);
 }
 
+/* Note that link l serves the node at index ix of fleet.nodes. */
+static void
+fleet_link_adopt(struct fleet_link *l, size_t ix)
+{
+	if (l->nnodes == l->node_ix_cap) {
+		l->node_ix_cap = l->node_ix_cap == 0 ? 4 : 2 * l->node_ix_cap;
+		l->node_ix = xreallocarray(l->node_ix, l->node_ix_cap,
+		    sizeof *l->node_ix);
+	}
+	l->node_ix[l->nnodes++] = ix;
+}
+
 /* Add a backend by URL, connecting; returns its link index. */
 size_t
 fleet_add_link(struct fleet *fleet, const char *url)
 {
 	struct fleet_link	*l;
 
-	fleet->links = xreallocarray(fleet->links, fleet->nlinks + 1,
-	    sizeof *fleet->links);
+	if (fleet->nlinks == fleet->links_cap) {
+		fleet->links_cap = fleet->links_cap == 0 ? 16 :
+		    2 * fleet->links_cap;
+		fleet->links = xreallocarray(fleet->links, fleet->links_cap,
+		    sizeof *fleet->links);
+	}
 	l = &fleet->links[fleet->nlinks];
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
@@ -181,6 +204,7 @@ void
 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	size_t			 i;
 	int			 dropped = 0;
 
@@ -196,11 +220,12 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	 * connects, so what its nodes held before is forgotten here rather
 	 * than shown as still pending when it may have gone meanwhile.
 	 */
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link && fleet->nodes[i].nheld > 0) {
-			free(fleet->nodes[i].held);
-			fleet->nodes[i].held = NULL;
-			fleet->nodes[i].nheld = 0;
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (node->nheld > 0) {
+			free(node->held);
+			node->held = NULL;
+			node->nheld = 0;
 			dropped = 1;
 		}
 	}
@@ -215,6 +240,7 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
     int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	int64_t			 wall_ms = util_wall_ms();
 	size_t			 i;
 
@@ -225,11 +251,10 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l->since_ms = now_ms;
 	if (why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link &&
-		    fleet_set_state(fleet, &fleet->nodes[i], NODE_DOWN,
-		    wall_ms, l->error))
-			fleet_notify_node(fleet, &fleet->nodes[i]);
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (fleet_set_state(fleet, node, NODE_DOWN, wall_ms, l->error))
+			fleet_notify_node(fleet, node);
 	}
 	fleet->dirty = 1;
 }
@@ -339,7 +364,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	memset(node, 0, sizeof *node);
 	util_copy(node->id, sizeof node->id, id);
 	node->link = link;
-	fleet->links[link].nnodes++;
+	fleet_link_adopt(&fleet->links[link], fleet->nnodes - 1);
 	node->state = NODE_LIVE;
 	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
@@ -669,7 +694,7 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	if ((*nodep = node) == NULL)
 		return (0);
 	node->nstats++;
-	node->stats = *st;
+	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
 		reset |= rate_add(&node->parent_rate, st->uptime_ms,
 		    st->router.parents_total);
@@ -1587,6 +1612,27 @@ fleet_ready(const struct fleet *fleet)
 	return (1);
 }
 
+/*
+ * Copy stats into a node's: all but the blacklist entries past the ones
+ * it holds, which nothing reads (every reader stops at nblacklist), so
+ * a frame does not copy the 20 KB of a full blacklist it rarely has.
+ */
+_Static_assert(offsetof(struct proto_stats, station.blacklist) +
+    sizeof ((struct proto_stats *)0)->station.blacklist ==
+    sizeof (struct proto_stats),
+    "fleet_copy_stats: the blacklist must end struct proto_stats");
+
+static void
+fleet_copy_stats(struct proto_stats *dst, const struct proto_stats *src)
+{
+	size_t	n = src->station.nblacklist;
+
+	if (n > PROTO_MAX_BLACKLIST)
+		n = PROTO_MAX_BLACKLIST;
+	memcpy(dst, src, offsetof(struct proto_stats, station.blacklist) +
+	    n * sizeof src->station.blacklist[0]);
+}
+
 /* Append an event line to a node's history, dropping the oldest. */
 void
 fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
@@ -1594,12 +1640,30 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 	struct fleet_event	*e;
 	va_list			 ap;
 
+	if (node->events == NULL)
+		node->events = xcalloc(FLEET_EVENTS, sizeof *node->events);
 	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
 	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
+	free(e->text);
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	e->text = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (strlen(e->text) >= FLEET_EVENT_MAX)
+		e->text[FLEET_EVENT_MAX - 1] = '\0';
+}
+
+/* Free a node's event ring. */
+static void
+fleet_events_free(struct node *node)
+{
+	unsigned	i;
+
+	if (node->events == NULL)
+		return;
+	for (i = 0; i < FLEET_EVENTS; i++)
+		free(node->events[i].text);
+	free(node->events);
 }
 
 /* Fill a report view of node; pointers refer into the model. */

@@ -429,7 +429,19 @@ START_TEST(bad_options_are_refused_in_words)
 	o = options_for("knight");
 	o.routers = 1;
 	cause = refusal(&o);
-	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 256"));
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
+	free(cause);
+
+	/* Up to 10,000 of each kind; one more is refused. */
+	o = options_for("calm");
+	o.routers = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 1 to 10000"));
+	free(cause);
+	o = options_for("calm");
+	o.stations = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
 	free(cause);
 
 	o = options_for("capital");
@@ -506,6 +518,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	size_t				 r8;
 	char				 cause[PROTO_TEXT_MAX];
 	int				 k, halting = 0;
+	int				 killed_pushed = 0;
 
 	o.start_s = 9 * 3600 + 30 * 60;
 	sim = create_or_fail(&o, real);
@@ -522,9 +535,13 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_msg(st.router.worst_ratio > 1.0, "r8 is not running away");
 	ck_assert_uint_gt(st.router.open_children, 0);
 
+	/* The change is sent at once, not at the next stats period. */
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 0);
 	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
 	    sizeof cause), 0);
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 1);
 	sim_node_stats(sim, r8, &st);
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 0);
 	ck_assert_str_eq(proto_state_name(st.router.state), "halting");
 	total = st.router.child_orders_total;
 	residue = st.router.open_children;
@@ -535,6 +552,8 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	for (k = 0; k < 30; k++) {
 		real += 100;
 		sim_step(sim, real);
+		if (sim_node_state_changed(sim, r8))
+			killed_pushed++;
 		sim_node_stats(sim, r8, &st);
 		ck_assert_uint_eq(st.router.child_orders_total, total);
 		if (st.router.state == STATE_HALTING) {
@@ -545,6 +564,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 			    "killed");
 	}
 	ck_assert_int_ge(halting, 1);
+	ck_assert_int_eq(killed_pushed, 1);
 	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
 	ck_assert_uint_eq(st.router.open_children, 0);
 	ck_assert_uint_gt(st.router.children_cancelled_total, 0);

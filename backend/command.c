@@ -72,6 +72,8 @@ struct command_event {
 	int		 verified;	/* operator's signature checked */
 };
 
+static void	 command_log_lapse(struct command_engine *, int64_t,
+		    const struct command_pending *, const char *);
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
 		    enum proto_status);
@@ -1420,6 +1422,27 @@ command_cancel(struct command_engine *engine, const char *id,
 }
 
 /*
+ * Log that p lapsed (an expiry, or an armed kill's window closing) in
+ * words; a log that cannot take the line changes nothing here, as the
+ * command could never run anyway.
+ */
+static void
+command_log_lapse(struct command_engine *engine, int64_t now_ms,
+    const struct command_pending *p, const char *words)
+{
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
+	char			*logcause = NULL;
+
+	ev.id = p->cmd.id;
+	ev.action = p->cmd.action;
+	ev.operator = p->cmd.proposer;
+	ev.document = p->text;
+	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
+	    &logcause) != 0)
+		free(logcause);
+}
+
+/*
  * Expire what is past its time; out may be NULL.  An expiry is logged,
  * but cannot be refused: when the log fails, the command expires all the
  * same, since it could never execute anyway.
@@ -1429,8 +1452,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
     const struct command_pending ***out)
 {
 	struct command_pending	*p;
-	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
-	char			 words[PROTO_TEXT_MAX], at[16], *logcause;
+	char			 words[PROTO_TEXT_MAX], at[16];
 	size_t			 i = 0;
 
 	command_forget_done(engine);
@@ -1440,35 +1462,21 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 			i++;
 			continue;
 		}
-		ev.id = p->cmd.id;
-		ev.action = p->cmd.action;
-		ev.operator = p->cmd.proposer;
-		ev.document = p->text;
 		util_format(words, sizeof words, "%s, proposed by %s, expired "
 		    "at %s UTC with %zu of %d signatures", p->cmd.action,
 		    p->cmd.proposer, util_clock_text(p->cmd.expires_ms, at,
 		    sizeof at), p->nsigs,
 		    command_spec_find(p->cmd.action)->signers);
-		logcause = NULL;
-		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
-		    words, &logcause) != 0)
-			free(logcause);
+		command_log_lapse(engine, now_ms, p, words);
 		command_remember(engine, p->cmd.id, STATUS_EXPIRED, 1);
 		command_retire(engine, i, STATUS_EXPIRED);
 	}
 	if (engine->armed != NULL && engine->armed_until_ms <= now_ms) {
 		p = engine->armed;
-		ev.id = p->cmd.id;
-		ev.action = p->cmd.action;
-		ev.operator = p->cmd.proposer;
-		ev.document = p->text;
 		util_format(words, sizeof words, "the window of armed kill %s "
 		    "closed at %s UTC without it firing", p->cmd.id,
 		    util_clock_text(engine->armed_until_ms, at, sizeof at));
-		logcause = NULL;
-		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
-		    words, &logcause) != 0)
-			free(logcause);
+		command_log_lapse(engine, now_ms, p, words);
 		command_end_armed(engine, STATUS_EXPIRED);
 	}
 	if (out != NULL)

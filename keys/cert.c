@@ -52,6 +52,7 @@ struct cert {
 	struct cert_memo *memo;
 };
 
+static struct cert *cert_wrap(X509 *);
 static int	 cert_set_time(ASN1_TIME *t, int64_t ms);
 static int	 cert_get_time(const ASN1_TIME *t, int64_t *ms);
 static int	 cert_set_serial(X509 *x);
@@ -232,16 +233,12 @@ cert_key_free(struct cert_key *key)
 	free(key);
 }
 
-/* Make a self-signed root CA; NULL and *cause on failure. */
-struct cert *
-cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
-    int64_t valid_ms, char **cause)
+/* A certificate around x, with an empty check memo; NULL for NULL. */
+static struct cert *
+cert_wrap(X509 *x)
 {
 	struct cert	*cert;
-	X509		*x;
 
-	x = cert_build(NULL, root_key->pkey, root_key->pkey, cn, 1, now_ms,
-	    valid_ms, cause);
 	if (x == NULL)
 		return (NULL);
 	cert = xcalloc(1, sizeof *cert);
@@ -250,23 +247,23 @@ cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
 	return (cert);
 }
 
+/* Make a self-signed root CA; NULL and *cause on failure. */
+struct cert *
+cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
+    int64_t valid_ms, char **cause)
+{
+	return (cert_wrap(cert_build(NULL, root_key->pkey, root_key->pkey, cn,
+	    1, now_ms, valid_ms, cause)));
+}
+
 /* Issue a certificate signed by the root; NULL and *cause on failure. */
 struct cert *
 cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	struct cert	*cert;
-	X509		*x;
-
-	x = cert_build(root_cert->x509, root_key->pkey, subject_key->pkey, cn,
-	    0, now_ms, valid_ms, cause);
-	if (x == NULL)
-		return (NULL);
-	cert = xcalloc(1, sizeof *cert);
-	cert->x509 = x;
-	cert->memo = xcalloc(1, sizeof *cert->memo);
-	return (cert);
+	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
+	    subject_key->pkey, cn, 0, now_ms, valid_ms, cause)));
 }
 
 /* Free a certificate; NULL is allowed. */

@@ -248,22 +248,34 @@ draw_age(int64_t ms, char *buf, size_t len)
 	return (buf);
 }
 
-/*
- * Word-wrap into lines.  A word wider than a line is hard-wrapped over
- * as many lines as it takes, never cut: what is wrapped may be what an
- * operator signs.
- */
+/* Word-wrap into lines of DRAW_LINE_MAX bytes. */
 size_t
 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
     size_t max)
 {
+	return (draw_wrap_bytes(text, width, DRAW_LINE_MAX, lines, max));
+}
+
+/*
+ * Word-wrap into lines of at most width columns and bytes - 1 bytes, for
+ * a line goes where it is kept whole (a table cell holds fewer bytes
+ * than a wide terminal has columns).  A word wider than a line is
+ * hard-wrapped over as many lines as it takes, never cut: what is
+ * wrapped may be what an operator signs.
+ */
+size_t
+draw_wrap_bytes(const char *text, int width, size_t bytes,
+    char (*lines)[DRAW_LINE_MAX], size_t max)
+{
 	const char	*p = text, *end;
 	char		 word[DRAW_LINE_MAX];
-	size_t		 n = 0, wl, taken;
+	size_t		 n = 0, wl, taken, have;
 	int		 used = 0, ww;
 
-	if (max == 0 || width <= 0)
+	if (max == 0 || width <= 0 || bytes < 8)
 		return (0);
+	if (bytes > DRAW_LINE_MAX)
+		bytes = DRAW_LINE_MAX;
 	lines[0][0] = '\0';
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\n' || *p == '\t')
@@ -275,8 +287,7 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 			;
 		wl = (size_t)(end - p);
 		/* Whole rows of a word too wide, each on a line of its own. */
-		while ((taken = draw_cut_row(p, width, word, sizeof word)) <
-		    wl) {
+		while ((taken = draw_cut_row(p, width, word, bytes)) < wl) {
 			if (used > 0 && ++n == max)
 				return (n);
 			util_copy(lines[n], DRAW_LINE_MAX, word);
@@ -291,14 +302,16 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 		word[wl] = '\0';
 		p = end;
 		ww = table_text_width(word);
-		if (used > 0 && used + 1 + ww > width) {
+		have = strlen(lines[n]);
+		if (used > 0 && (used + 1 + ww > width ||
+		    have + 1 + wl >= bytes)) {
 			if (++n == max)
 				return (n);
 			lines[n][0] = '\0';
 			used = 0;
+			have = 0;
 		}
-		util_format(lines[n] + strlen(lines[n]),
-		    DRAW_LINE_MAX - strlen(lines[n]), "%s%s",
+		util_format(lines[n] + have, DRAW_LINE_MAX - have, "%s%s",
 		    used > 0 ? " " : "", word);
 		used += (used > 0 ? 1 : 0) + ww;
 	}

@@ -107,6 +107,13 @@ size_t	 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	    size_t max);
 
 /*
+ * As draw_wrap(), each line also at most bytes - 1 bytes (bytes at most
+ * DRAW_LINE_MAX), for lines kept in a smaller buffer: a table cell.
+ */
+size_t	 draw_wrap_bytes(const char *text, int width, size_t bytes,
+	    char (*lines)[DRAW_LINE_MAX], size_t max);
+
+/*
  * The first row of width columns of text, into row (len bytes), cut at
  * that column whatever the text: for bytes shown exactly (a signed
  * document), never rewrapped nor collapsed.  Returns how many bytes of

@@ -68,7 +68,8 @@ panel_help_add(struct table *t, int width, enum table_mark mark,
 	char			 id[16], lines[8][DRAW_LINE_MAX];
 	size_t			 n, i;
 
-	if ((n = draw_wrap(help, width, lines, nitems(lines))) == 0) {
+	if ((n = draw_wrap_bytes(help, width, TABLE_CELL_MAX, lines,
+	    nitems(lines))) == 0) {
 		lines[0][0] = '\0';
 		n = 1;
 	}

@@ -89,7 +89,8 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof value, fmt, ap);
 	va_end(ap);
-	n = draw_wrap(value, f->width, lines, nitems(lines));
+	n = draw_wrap_bytes(value, f->width, TABLE_CELL_MAX, lines,
+	    nitems(lines));
 	if (n == 0) {
 		util_copy(lines[0], sizeof lines[0], "");
 		n = 1;

@@ -1,0 +1,210 @@
+/*
+ * check_glance.c: what an operator takes in at a glance on the curses
+ * console (issue 12): a pending proposal in the alert bar, whole words on
+ * wide terminals, a mark on every node that earns one, a rate on every
+ * node, the mouse, the ":" prompt, sparklines on one scale, alert times
+ * on the node's clock.  Screens run the real vigild and vigil in a tmux
+ * server of the test's own; what tmux cannot do (click) is fed to the
+ * views' key handling directly.
+ */
+#include <check.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "e2e.h"
+#include "table.h"
+#include "tests.h"
+
+#define GLANCE_WAIT_MS	20000	/* longest wait for something to show */
+
+static char	glance_pidfile[512];
+static int	glance_registered;
+
+static void	 glance_cleanup(void);
+static void	 glance_teardown(void);
+static void	 glance_console(int cols, int rows, const char *fleet,
+		    const char *env, const char *args);
+static void	 glance_start(const char *scenario, const char *start,
+		    const char *scale, int cols, int rows);
+static char	*glance_joined(const char *screen, size_t from);
+
+/* Stop vigil first, at exit even after a failure. */
+static void
+glance_cleanup(void)
+{
+	FILE	*f;
+	int	 pid;
+
+	if (glance_pidfile[0] != '\0' && (f = fopen(glance_pidfile, "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+			kill(pid, SIGTERM);
+		fclose(f);
+	}
+	glance_pidfile[0] = '\0';
+}
+
+/* After a test: stop vigil, tmux and vigild. */
+static void
+glance_teardown(void)
+{
+	glance_cleanup();
+	e2e_cleanup();
+}
+
+/*
+ * Run vigil on fleet in a tmux window of cols x rows, with env
+ * ("NAME=value ...") and extra args; it never reads a user's key config.
+ */
+static void
+glance_console(int cols, int rows, const char *fleet, const char *env,
+    const char *args)
+{
+	char	*vigil = e2e_bin("vigil"), cmd[4096];
+
+	if (!glance_registered) {
+		atexit(glance_cleanup);
+		glance_registered = 1;
+	}
+	snprintf(glance_pidfile, sizeof glance_pidfile, "%s/vigil.pid",
+	    e2e_dir());
+	snprintf(cmd, sizeof cmd, "sh -c 'echo $$ > %s; exec env -u NO_COLOR "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s %s "
+	    "timeout --foreground 120 %s --fleet %s %s'; "
+	    "echo \"vigil exited with status $?\"; sleep 30", glance_pidfile,
+	    e2e_dir(), env, vigil, fleet, args);
+	e2e_tmux_start(cols, rows, cmd);
+	free(vigil);
+}
+
+/* vigild with the scenario from start at scale, vigil on its fleet. */
+static void
+glance_start(const char *scenario, const char *start, const char *scale,
+    int cols, int rows)
+{
+	const char	*argv[5];
+	char		*fleet;
+	int		 argc = 0;
+
+	e2e_setup();
+	argv[argc++] = "--start";
+	argv[argc++] = start;
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = scale;
+	}
+	argv[argc] = NULL;
+	fleet = e2e_start_fleet(scenario, argv, NULL);
+	glance_console(cols, rows, fleet, "", "");
+	free(fleet);
+}
+
+/*
+ * The screen's lines from column from on, trailing spaces cut, joined
+ * by single spaces: a wrapped column read as the sentence it holds.
+ */
+static char *
+glance_joined(const char *screen, size_t from)
+{
+	const char	*p = screen, *nl;
+	char		*out;
+	size_t		 o = 0, len;
+
+	if ((out = malloc(strlen(screen) + 2)) == NULL)
+		ck_abort_msg("out of memory");
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		len = (size_t)(nl - p);
+		if (len > from) {
+			while (len > from && p[len - 1] == ' ')
+				len--;
+			if (len > from) {
+				if (o > 0)
+					out[o++] = ' ';
+				memcpy(out + o, p + from, len - from);
+				o += len - from;
+			}
+		}
+		p = *nl == '\0' ? nl : nl + 1;
+	}
+	out[o] = '\0';
+	return (out);
+}
+
+/*
+ * A line of a wide terminal holds more columns than a table cell holds
+ * bytes: wrapping for a cell breaks lines by bytes too, and loses none.
+ */
+START_TEST(wrap_for_a_cell_loses_no_word)
+{
+	char		 lines[8][DRAW_LINE_MAX], joined[2048];
+	const char	*text = "Halt router/r8 with the two-person kill command "
+	    "or turn flag rlp off there now, then bring router/r8 to the "
+	    "build the other routers run; a long sentence past a cell's "
+	    "bytes.";
+	size_t		 n, i;
+
+	ck_assert_ptr_nonnull(setlocale(LC_CTYPE, "C.UTF-8"));
+	n = draw_wrap_bytes(text, 178, TABLE_CELL_MAX, lines, 8);
+	ck_assert_uint_eq(n, 2);
+	joined[0] = '\0';
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_lt(strlen(lines[i]), TABLE_CELL_MAX);
+		if (i > 0)
+			strcat(joined, " ");
+		strcat(joined, lines[i]);
+	}
+	ck_assert_str_eq(joined, text);
+}
+END_TEST
+
+/*
+ * Issue 12, item 6: at 200 columns the Node detail view of router/r8 in
+ * the knight replay shows every word of its alerts' cause and action.
+ */
+START_TEST(wide_node_detail_keeps_every_word)
+{
+	char	*screen, *joined;
+
+	glance_start("knight", "09:30:10", "10", 200, 50);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", "rlp=", NULL));
+	e2e_tmux_keys("G", 1);
+	e2e_tmux_keys("Enter", 0);
+	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "Alerts about this node",
+	    "flag-drift ", "build-drift ", NULL);
+	joined = glance_joined(screen, 21);
+	ck_assert_msg(strstr(joined, "Halt router/r8 with the two-person kill "
+	    "command or turn flag rlp off there now, then bring router/r8 to "
+	    "the build the other routers run.") != NULL, "words are missing "
+	    "from flag-drift's action; the screen was:\n%s", screen);
+	ck_assert_msg(strstr(joined, "do not roll the other routers back to "
+	    "match it without a preflight") != NULL, "words are missing from "
+	    "build-drift's action; the screen was:\n%s", screen);
+	free(joined);
+	free(screen);
+}
+END_TEST
+
+Suite *
+glance_suite(void)
+{
+	Suite	*s = suite_create("glance");
+	TCase	*tc = tcase_create("units");
+
+	tcase_add_test(tc, wrap_for_a_cell_loses_no_word);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("screens");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, glance_teardown);
+	tcase_add_test(tc, wide_node_detail_keeps_every_word);
+	suite_add_tcase(s, tc);
+	return (s);
+}

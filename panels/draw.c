@@ -26,6 +26,7 @@ enum draw_pair {
 	PAIR_BAR_INFO,
 	PAIR_TAB_CURRENT,
 	PAIR_TITLE,
+	PAIR_BAR_PROPOSAL,
 };
 
 static int	 draw_copy_columns(const char *s, int width, char *out,
@@ -462,6 +463,19 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	}
 	util_format(p->brief, sizeof p->brief, "%zu/%zu up", sum->links_up,
 	    sum->links);
+
+	if (sum->operator == NULL)
+		return (n);
+	p = &parts[n++];
+	if (*sum->operator != '\0') {
+		util_format(p->full, sizeof p->full, "signs as %s",
+		    sum->operator);
+		util_format(p->brief, sizeof p->brief, "as %s", sum->operator);
+		p->mark = MARK_INFO;
+	} else {
+		util_copy(p->full, sizeof p->full, "no operator key: read-only");
+		util_copy(p->brief, sizeof p->brief, "read-only");
+	}
 	return (n);
 }
 
@@ -574,6 +588,8 @@ draw_setup(int color, int ascii)
 	draw_pair(PAIR_TAB_CURRENT, 16, COLOR_BLACK, COLOR_BLACK, 45,
 	    COLOR_CYAN + 8, COLOR_CYAN);
 	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
+	draw_pair(PAIR_BAR_PROPOSAL, 231, COLOR_WHITE + 8, COLOR_WHITE, 90,
+	    COLOR_MAGENTA, COLOR_MAGENTA);
 }
 
 /* A glyph, or its ASCII stand-in. */
@@ -643,6 +659,8 @@ draw_style_attr(enum draw_style style)
 			return (A_BOLD | A_UNDERLINE);
 		case DRAW_BAR_INFO:
 			return (A_UNDERLINE);
+		case DRAW_BAR_PROPOSAL:
+			return (A_REVERSE | A_BOLD);
 		default:
 			return (A_NORMAL);
 		}
@@ -662,6 +680,8 @@ draw_style_attr(enum draw_style style)
 		return (COLOR_PAIR(PAIR_BAR_WARN) | A_BOLD);
 	case DRAW_BAR_INFO:
 		return (COLOR_PAIR(PAIR_BAR_INFO));
+	case DRAW_BAR_PROPOSAL:
+		return (COLOR_PAIR(PAIR_BAR_PROPOSAL) | A_BOLD);
 	default:
 		return (A_NORMAL);
 	}
@@ -751,19 +771,104 @@ draw_count_bar(const struct fleet *fleet, size_t *crit, size_t *warn,
 	return (total);
 }
 
-/* How many alerts the bar has to show, for the layout. */
+/* How many rows the bar has to show, for the layout. */
 size_t
 draw_bar_alerts(const struct fleet *fleet)
 {
 	size_t	crit, warn, acked;
 
-	return (draw_count_bar(fleet, &crit, &warn, &acked));
+	return (draw_count_bar(fleet, &crit, &warn, &acked) +
+	    draw_bar_proposals(fleet, NULL, 0));
+}
+
+/*
+ * The proposals waiting for a second signature, into shown (at most
+ * max); returns how many wait in all.
+ */
+size_t
+draw_bar_proposals(const struct fleet *fleet,
+    const struct fleet_proposal **shown, size_t max)
+{
+	const struct fleet_proposal	*v;
+	size_t				 n, i, total = 0;
+
+	n = fleet_proposals(fleet, &v);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].status, "pending") != 0)
+			continue;
+		if (total < max)
+			shown[total] = &v[i];
+		total++;
+	}
+	return (total);
+}
+
+/* What a pending proposal asks of whom, and the keys that answer it. */
+char *
+draw_proposal_line(const struct fleet_proposal *fp, const char *operator,
+    const struct keymap *km, char *buf, size_t len)
+{
+	const struct proto_command	*c = &fp->cmd;
+	char				 view[KEYS_NAME_MAX], key[KEYS_NAME_MAX];
+	char				 targets[160];
+	size_t				 i;
+
+	keys_first(km, KEYS_VIEW_PROPOSALS, view, sizeof view);
+	if (!fp->decoded) {
+		util_format(buf, len, "proposal %s cannot be read: %s; press "
+		    "%s to see it, and do not approve it.", fp->id, fp->problem,
+		    view);
+		return (buf);
+	}
+	targets[0] = '\0';
+	for (i = 0; i < c->ntargets && i < 3; i++)
+		util_format(targets + strlen(targets), sizeof targets -
+		    strlen(targets), "%s%s", i > 0 ? ", " : "",
+		    c->targets[i].node);
+	if (c->ntargets > 3)
+		util_format(targets + strlen(targets), sizeof targets -
+		    strlen(targets), " and %zu more", c->ntargets - 3);
+	if (operator != NULL && strcmp(operator, c->proposer) == 0) {
+		keys_first(km, KEYS_CANCEL_PROPOSAL, key, sizeof key);
+		util_format(buf, len, "yours: %s %s waits for a second "
+		    "operator; press %s, %s cancels (\"%s\").", c->action,
+		    targets, view, key, c->reason);
+	} else {
+		keys_first(km, KEYS_APPROVE, key, sizeof key);
+		util_format(buf, len, "%s asks to %s %s: press %s then %s to "
+		    "review and approve (\"%s\").", c->proposer, c->action,
+		    targets, view, key, c->reason);
+	}
+	return (buf);
+}
+
+/* Pending proposals in the bar's first rows; returns the next row. */
+static int
+draw_bar_proposal_rows(WINDOW *win, const struct draw_layout *l, int rows,
+    const struct fleet *fleet, const struct keymap *km,
+    const char *operator)
+{
+	const struct fleet_proposal	*shown[8];
+	char				 line[DRAW_LINE_MAX];
+	size_t				 n, i;
+	int				 y = l->bar_y;
+
+	n = draw_bar_proposals(fleet, shown, nitems(shown));
+	for (i = 0; i < n && i < nitems(shown) && (int)i < rows; i++, y++) {
+		draw_text(win, y, 0, 8, "PROPOSAL", 0,
+		    draw_style_attr(DRAW_BAR_PROPOSAL));
+		draw_text(win, y, 8, 1, "", 0, A_NORMAL);
+		draw_proposal_line(shown[i], operator, km, line, sizeof line);
+		draw_text(win, y, 9, l->cols - 9, line, 0,
+		    draw_mark_attr(MARK_INFO) | A_BOLD);
+	}
+	return (y);
 }
 
 /* The alert bar: severity words first, most severe first. */
 void
 draw_alert_bar(WINDOW *win, const struct draw_layout *l,
-    const struct fleet *fleet, const struct keymap *km)
+    const struct fleet *fleet, const struct keymap *km, const char *operator)
 {
 	const struct alert	*shown[8];
 	const struct alert	*a;
@@ -775,13 +880,18 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 
 	total = draw_count_bar(fleet, &crit, &warn, &acked);
 	keys_first(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
-	room = (size_t)l->bar_rows;
+	/* A proposal waits for a person: it comes first, one row kept. */
+	y = draw_bar_proposal_rows(win, l, l->bar_rows - (total > 0), fleet,
+	    km, operator);
+	room = (size_t)(l->bar_y + l->bar_rows - y);
+	if (room == 0)
+		return;
 	if (total > room)
 		room--;		/* the last row counts the rest */
 	if (room > nitems(shown))
 		room = nitems(shown);
 	n = alert_sorted(&fleet->alerts, shown, room, 0);
-	for (i = 0, y = l->bar_y; i < n; i++, y++) {
+	for (i = 0; i < n; i++, y++) {
 		a = shown[i];
 		switch (a->severity) {
 		case SEV_CRITICAL:

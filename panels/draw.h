@@ -16,6 +16,7 @@
 
 struct alert;
 struct fleet;
+struct fleet_proposal;
 struct keymap;
 
 #define DRAW_LINE_MAX	512	/* bytes of one formatted screen line */
@@ -48,6 +49,8 @@ struct draw_summary {
 	int	have_clock;
 	int64_t	clock_ms;		/* a node's clock, epoch ms */
 	double	time_scale;
+	const char *operator;		/* who signs here, "" no key; NULL
+					   leaves it out of the header */
 };
 
 /* Styles beyond the table marks. */
@@ -61,6 +64,7 @@ enum draw_style {
 	DRAW_BAR_CRIT,		/* "CRITICAL" in the alert bar */
 	DRAW_BAR_WARN,		/* "WARNING" in the alert bar */
 	DRAW_BAR_INFO,
+	DRAW_BAR_PROPOSAL,	/* "PROPOSAL" in the alert bar */
 };
 
 /*
@@ -133,8 +137,27 @@ int	 draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width);
 size_t	 draw_header_parts(const struct draw_summary *sum,
 	    struct draw_part *parts, size_t max);
 
-/* Standing alerts nobody has acknowledged: what the alert bar shows. */
+/*
+ * The rows the alert bar wants: standing alerts nobody has acknowledged
+ * and proposals waiting for a second signature.
+ */
 size_t	 draw_bar_alerts(const struct fleet *fleet);
+
+/*
+ * The proposals waiting for a second signature, the first max of them
+ * into shown (which may be NULL when max is 0).  Returns how many wait.
+ */
+size_t	 draw_bar_proposals(const struct fleet *fleet,
+	    const struct fleet_proposal **shown, size_t max);
+
+/*
+ * A pending proposal as the alert bar says it: who asks to do what to
+ * which nodes, and the keys that review and approve it (or, when
+ * operator proposed it, cancel it).  Returns buf.
+ */
+char	*draw_proposal_line(const struct fleet_proposal *fp,
+	    const char *operator, const struct keymap *km, char *buf,
+	    size_t len);
 
 /* An alert's name for people: its rule, or a backend warning's code. */
 const char *draw_alert_name(const struct alert *a);
@@ -163,12 +186,15 @@ void	 draw_header(WINDOW *win, const struct draw_layout *layout,
 	    const struct draw_summary *sum);
 
 /*
- * The alert bar: the most severe unacknowledged alerts first, each as
- * severity, rule and sentence; when more stand than fit, the last row
- * says how many more and which key shows them all.
+ * The alert bar: proposals waiting for a second signature first (their
+ * rows headed PROPOSAL, operator being who signs here, or NULL), then
+ * the most severe unacknowledged alerts, each as severity, rule and
+ * sentence; when more stand than fit, the last row says how many more
+ * and which key shows them all.
  */
 void	 draw_alert_bar(WINDOW *win, const struct draw_layout *layout,
-	    const struct fleet *fleet, const struct keymap *km);
+	    const struct fleet *fleet, const struct keymap *km,
+	    const char *operator);
 
 /* The views' names with their keys, the current one highlighted. */
 void	 draw_tabs(WINDOW *win, const struct draw_layout *layout,

@@ -770,14 +770,16 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 	size_t		 i;
 	int		 rw;
 	static const enum keys_action hints[] = {
-		KEYS_OPEN_DETAIL, KEYS_BACK, KEYS_FILTER, KEYS_SORT_NEXT,
-		KEYS_ACK_ALERT, KEYS_VIEW_HELP, KEYS_QUIT,
+		KEYS_OPEN_DETAIL, KEYS_APPROVE, KEYS_CANCEL_PROPOSAL,
+		KEYS_BACK, KEYS_FILTER, KEYS_SORT_NEXT, KEYS_ACK_ALERT,
+		KEYS_VIEW_HELP, KEYS_QUIT,
 	};
 	static const char *const words[] = {
-		"detail", "back", "filter", "sort", "acknowledge", "help",
-		"quit",
+		"detail", "approve", "cancel", "back", "filter", "sort",
+		"acknowledge", "help", "quit",
 	};
 	int	leaf = tui->view == VIEW_DETAIL || tui->view == VIEW_HELP;
+	int	props = tui->view == VIEW_PROPOSALS;
 
 	panel_describe(p, tui->ascii, right, sizeof right);
 	left[0] = '\0';
@@ -795,15 +797,19 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		for (i = 0; i < nitems(hints); i++) {
 			if ((hints[i] == KEYS_ACK_ALERT &&
 			    tui->view != VIEW_ALERTS) ||
+			    ((hints[i] == KEYS_APPROVE ||
+			    hints[i] == KEYS_CANCEL_PROPOSAL) && !props) ||
 			    (hints[i] == KEYS_OPEN_DETAIL && leaf) ||
-			    (hints[i] == KEYS_BACK && !leaf) ||
+			    (hints[i] == KEYS_BACK && !leaf &&
+			    !(props && p->node[0] != '\0')) ||
 			    (hints[i] == KEYS_SORT_NEXT && !p->ops->sortable))
 				continue;
 			if (keys_first(&tui->keys, hints[i], k, sizeof k) == 0)
 				continue;
 			util_format(left + strlen(left), sizeof left -
 			    strlen(left), "%s%s %s", left[0] != '\0' ? "  " :
-			    "", k, words[i]);
+			    "", k, hints[i] == KEYS_OPEN_DETAIL && props ?
+			    "review" : words[i]);
 		}
 	}
 	rw = table_text_width(right);
@@ -835,6 +841,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	werase(stdscr);
 	draw_summarize(fleet, tui->title, now_ms, &sum);
+	sum.operator = tui->operator;
 	draw_header(stdscr, &l, &sum);
 	if (l.too_small) {
 		util_format(small, sizeof small, "This terminal is %dx%d; "
@@ -845,7 +852,8 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 		doupdate();
 		return;
 	}
-	draw_alert_bar(stdscr, &l, fleet, &tui->keys);
+	draw_alert_bar(stdscr, &l, fleet, &tui->keys,
+	    tui->operator[0] != '\0' ? tui->operator : NULL);
 	for (i = 0; i < VIEW_COUNT; i++) {
 		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
 			continue;

@@ -33,6 +33,9 @@ static void	 glance_console(int cols, int rows, const char *fleet,
 static void	 glance_start(const char *scenario, const char *start,
 		    const char *scale, int cols, int rows);
 static char	*glance_joined(const char *screen, size_t from);
+static char	*glance_colours(void);
+static char	*glance_propose(const char *key, const char *fleet,
+		    const char *action, const char *node);
 
 /* Stop vigil first, at exit even after a failure. */
 static void
@@ -138,6 +141,110 @@ glance_joined(const char *screen, size_t from)
 	return (out);
 }
 
+/* The window as text with its colours as escape sequences (allocated). */
+static char *
+glance_colours(void)
+{
+	struct e2e_result	 r;
+	char			*sock = e2e_path("tmux"), *out;
+	char			*argv[] = { "/usr/bin/tmux", "-S", sock,
+				    "capture-pane", "-e", "-p", NULL };
+
+	e2e_run(argv, NULL, 10000, &r);
+	ck_assert_msg(r.status == 0, "tmux capture-pane -e failed: %s", r.err);
+	out = r.out;
+	r.out = NULL;
+	e2e_result_free(&r);
+	free(sock);
+	return (out);
+}
+
+/*
+ * `vigil --fleet fleet propose ACTION NODE` as the operator whose key is
+ * at key; returns the proposal's id (allocated).
+ */
+static char *
+glance_propose(const char *key, const char *fleet, const char *action,
+    const char *node)
+{
+	struct e2e_result	 r;
+	char			 env_key[600], *env[2], id[64], *argv[10];
+
+	snprintf(env_key, sizeof env_key, "VIGIL_KEY=%s", key);
+	env[0] = env_key;
+	env[1] = NULL;
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "propose";
+	argv[4] = (char *)action;
+	argv[5] = (char *)node;
+	argv[6] = "--reason";
+	argv[7] = "runaway child orders";
+	argv[8] = NULL;
+	e2e_run(argv, env, 30000, &r);
+	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %63[0-9a-f]:",
+	    id) == 1, "propose exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	return (strdup(id));
+}
+
+/*
+ * Issue 12, item 2: a proposal waiting for a second operator stands in
+ * the alert bar, in its own colour, saying who asks for what and the
+ * keys that review it; the header names who this console signs as; the
+ * Proposals view's status line names its keys.
+ */
+START_TEST(pending_proposal_stands_in_the_alert_bar)
+{
+	static const int	 sizes[][2] = { { 200, 50 }, { 80, 24 } };
+	const int		*size = sizes[_i];
+	char			*alice, *bob, *trust, *fleet, *id, *screen;
+	char			 env[600];
+
+	e2e_setup();
+	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
+	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	fleet = e2e_start_guarded_fleet("knight", trust, NULL);
+	id = glance_propose(alice, fleet, "kill", "router/r8");
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", bob);
+	glance_console(size[0], size[1], fleet, env, "");
+	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8",
+	    "PROPOSAL alice asks to kill router/r8", NULL);
+	ck_assert_msg(strstr(screen, size[0] > 100 ? "signs as bob" :
+	    "as bob") != NULL, "the header does not say who signs here:\n%s",
+	    screen);
+	ck_assert_msg(strncmp(strchr(screen, '\n') + 1, "PROPOSAL alice asks "
+	    "to kill router/r8", 36) == 0, "the proposal is not the bar's "
+	    "first row:\n%s", screen);
+	ck_assert_msg(strstr(screen, "router/r8: press 6 then A to review "
+	    "and approve") != NULL, "the bar does not name the keys:\n%s",
+	    screen);
+	if (size[0] > 100)
+		ck_assert_msg(strstr(screen, "approve (\"runaway child "
+		    "orders\").") != NULL, "the bar does not give the "
+		    "reason:\n%s", screen);
+	free(screen);
+	screen = glance_colours();
+	ck_assert_msg(strstr(screen, "PROPOSAL") != NULL &&
+	    strstr(screen, "\033[") != NULL && strstr(strstr(screen,
+	    "PROPOSAL") - 12, "\033[") != NULL, "the proposal is not in "
+	    "colour:\n%s", screen);
+	free(screen);
+	e2e_tmux_keys("6", 1);
+	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "Enter review  A approve  "
+	    "X cancel", NULL);
+	free(screen);
+	free(id);
+	free(fleet);
+	free(trust);
+	free(bob);
+	free(alice);
+}
+END_TEST
+
 /*
  * A line of a wide terminal holds more columns than a table cell holds
  * bytes: wrapping for a cell breaks lines by bytes too, and loses none.
@@ -205,6 +312,8 @@ glance_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_checked_fixture(tc, NULL, glance_teardown);
 	tcase_add_test(tc, wide_node_detail_keeps_every_word);
+	tcase_add_loop_test(tc, pending_proposal_stands_in_the_alert_bar, 0,
+	    2);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -36,6 +36,21 @@ void		 derive_drifts(const struct fleet *fleet,
 int		 derive_alert_severity(const struct fleet *fleet,
 		    const char *rule, const char *node);
 
+/*
+ * The severity node's own state earns under rule ("heartbeat" or
+ * "order-rate"), judged as that rule judges one node; -1 if none.
+ */
+int		 derive_node_severity(const struct node *node,
+		    const char *rule);
+
+/*
+ * The severity a node's cells are marked with for rule (NULL: any): the
+ * worst of the active alerts naming it and of derive_node_severity(), so
+ * that a node past an alert's first ALERT_MAX_NODES names is marked too.
+ */
+int		 derive_mark_severity(const struct fleet *fleet,
+		    const struct node *node, const char *rule);
+
 /* The table mark for a severity (as derive_alert_severity returns). */
 enum table_mark	 derive_severity_mark(int severity);
 

@@ -104,7 +104,7 @@ panel_fleet_node(struct table *t, const struct fleet *fleet,
 	if (fleet->nlinks > node->link)
 		table_set(row, COL_LINK, MARK_NONE, "%s",
 		    fleet->links[node->link].url);
-	sev = derive_alert_severity(fleet, NULL, node->id);
+	sev = derive_mark_severity(fleet, node, NULL);
 	table_set(row, COL_ALERTS, derive_severity_mark(sev), "%s",
 	    sev == SEV_CRITICAL ? "critical" : sev == SEV_WARNING ?
 	    "warning" : sev == SEV_INFO ? "info" : "-");

@@ -34,6 +34,7 @@ static void	 glance_start(const char *scenario, const char *start,
 		    const char *scale, int cols, int rows);
 static char	*glance_joined(const char *screen, size_t from);
 static char	*glance_colours(void);
+static size_t	 glance_count(const char *hay, const char *needle);
 static char	*glance_propose(const char *key, const char *fleet,
 		    const char *action, const char *node);
 
@@ -299,6 +300,52 @@ START_TEST(wide_node_detail_keeps_every_word)
 }
 END_TEST
 
+/* How many times needle occurs in hay. */
+static size_t
+glance_count(const char *hay, const char *needle)
+{
+	size_t	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return (n);
+}
+
+/*
+ * Issue 12, item 7: in the capital replay 32 stations beat at 0.0/s;
+ * every one of them is marked "!0.0" in the Stations view, not only the
+ * first 16 the heartbeat alert names.
+ */
+START_TEST(every_silent_station_is_marked)
+{
+	char	*screen;
+	size_t	 marked, plain;
+	int64_t	 deadline;
+
+	glance_start("capital", "14:01:00", "10", 200, 60);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "station/s37", NULL));
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "32 stations send less than half",
+	    "BEATS/s", NULL));
+	/* The rates fall to 0.0 as the console's window fills. */
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (screen = NULL;; e2e_sleep_ms(300)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		marked = glance_count(screen, "!0.0 ");
+		plain = glance_count(screen, "     0.0 ");
+		if (marked + plain >= 32 || e2e_now_ms() > deadline)
+			break;
+	}
+	ck_assert_msg(marked == 32 && plain == 0, "%zu stations are marked "
+	    "!0.0 and %zu beat at 0.0/s unmarked; the screen was:\n%.3000s",
+	    marked, plain, screen);
+	free(screen);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -314,6 +361,7 @@ glance_suite(void)
 	tcase_add_test(tc, wide_node_detail_keeps_every_word);
 	tcase_add_loop_test(tc, pending_proposal_stands_in_the_alert_bar, 0,
 	    2);
+	tcase_add_test(tc, every_silent_station_is_marked);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -35,6 +35,8 @@ static void	 glance_start(const char *scenario, const char *start,
 static char	*glance_joined(const char *screen, size_t from);
 static char	*glance_colours(void);
 static size_t	 glance_count(const char *hay, const char *needle);
+static int	 glance_rows_hold(const char *screen, const char *prefix,
+		    const char *what);
 static char	*glance_propose(const char *key, const char *fleet,
 		    const char *action, const char *node);
 
@@ -346,6 +348,64 @@ START_TEST(every_silent_station_is_marked)
 }
 END_TEST
 
+/* Every line starting with prefix holds what; there is at least one. */
+static int
+glance_rows_hold(const char *screen, const char *prefix, const char *what)
+{
+	const char	*line = screen, *end;
+	char		 buf[512];
+	size_t		 n;
+	int		 rows = 0;
+
+	while (*line != '\0') {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = line + strlen(line);
+		n = (size_t)(end - line);
+		if (n >= sizeof buf)
+			n = sizeof buf - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		if (strncmp(buf, prefix, strlen(prefix)) == 0) {
+			if (strstr(buf, what) == NULL)
+				return (0);
+			rows++;
+		}
+		line = *end == '\0' ? end : end + 1;
+	}
+	return (rows > 0);
+}
+
+/*
+ * Issue 12, item 9: the Fleet view has a RATE column, child orders a
+ * second for routers (r8's marked), heartbeats a second for stations,
+ * at 80 columns as at 200.
+ */
+START_TEST(fleet_view_has_a_rate_for_every_node)
+{
+	char		*screen = NULL;
+	int64_t		 deadline;
+	int		 knight = _i == 0;
+
+	if (knight)
+		glance_start("knight", "09:30:10", "10", 80, 24);
+	else
+		glance_start("capital", "13:59:00", NULL, 200, 50);
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(300)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if ((knight ? glance_rows_hold(screen, "router/", " ord/s") &&
+		    glance_rows_hold(screen, "router/r8 ", "!") :
+		    glance_rows_hold(screen, "station/", " hb/s")) &&
+		    strstr(screen, "RATE") != NULL)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "the Fleet view does "
+		    "not give every node its rate:\n%.3000s", screen);
+	}
+	free(screen);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -362,6 +422,7 @@ glance_suite(void)
 	tcase_add_loop_test(tc, pending_proposal_stands_in_the_alert_bar, 0,
 	    2);
 	tcase_add_test(tc, every_silent_station_is_marked);
+	tcase_add_loop_test(tc, fleet_view_has_a_rate_for_every_node, 0, 2);
 	suite_add_tcase(s, tc);
 	return (s);
 }

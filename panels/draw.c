@@ -165,8 +165,35 @@ char *
 draw_sparkline(const struct table_series *s, int width, int ascii,
     char *out, size_t len)
 {
-	unsigned	i, take, first;
+	return (draw_sparkline_scaled(s, width, draw_series_max(s, width),
+	    ascii, out, len));
+}
+
+/* The largest of the newest width samples, 0 when none is above 0. */
+float
+draw_series_max(const struct table_series *s, int width)
+{
+	unsigned	i, take;
 	float		v, max = 0;
+
+	if (width <= 0 || s->v == NULL)
+		return (0);
+	take = s->n < (unsigned)width ? s->n : (unsigned)width;
+	for (i = s->n - take; i < s->n; i++) {
+		v = s->v[(s->head + i) % s->cap];
+		if (isfinite(v) && v > max)
+			max = v;
+	}
+	return (max);
+}
+
+/* The newest samples as blocks on the scale from 0 to max. */
+char *
+draw_sparkline_scaled(const struct table_series *s, int width, float max,
+    int ascii, char *out, size_t len)
+{
+	unsigned	i, take, first;
+	float		v;
 	size_t		off = 0;
 	int		level, pad;
 	const char	*g;
@@ -177,11 +204,6 @@ draw_sparkline(const struct table_series *s, int width, int ascii,
 		return (out);
 	take = s->n < (unsigned)width ? s->n : (unsigned)width;
 	first = s->n - take;
-	for (i = first; i < s->n; i++) {
-		v = s->v[(s->head + i) % s->cap];
-		if (isfinite(v) && v > max)
-			max = v;
-	}
 	for (pad = width - (int)take; pad > 0 && off + 1 < len; pad--)
 		out[off++] = ' ';
 	for (i = first; i < s->n; i++) {
@@ -965,6 +987,29 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
 	}
 }
 
+/*
+ * One scale for each sparkline column: the largest sample any shown row
+ * draws in it, so that 2,500/s never draws like 135/s.
+ */
+void
+draw_table_scales(const struct table *t, float *scale)
+{
+	size_t	c, i;
+	float	m;
+
+	for (c = 0; c < t->ncolumns; c++) {
+		scale[c] = 0;
+		if (!t->columns[c].spark || t->widths[c] == 0)
+			continue;
+		for (i = 0; i < t->nshown; i++) {
+			m = draw_series_max(&t->rows[t->order[i]].series,
+			    t->widths[c]);
+			if (m > scale[c])
+				scale[c] = m;
+		}
+	}
+}
+
 /* A table: titles then rows, the cursor row highlighted. */
 void
 draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
@@ -973,6 +1018,7 @@ draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
 	const struct table_row	*row;
 	const struct table_cell	*cell;
 	char			 title[64], spark[DRAW_LINE_MAX * 4];
+	float			 scale[TABLE_MAX_COLUMNS];
 	size_t			 c, i;
 	int			 cx, cw, ry;
 	attr_t			 base, a;
@@ -980,6 +1026,7 @@ draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
 	if (h <= 0 || w <= 0)
 		return;
 	table_layout(t, w);
+	draw_table_scales(t, scale);
 	draw_text(win, y, x, w, "", 0, A_NORMAL);
 	for (c = 0, cx = x; c < t->ncolumns; c++) {
 		if ((cw = t->widths[c]) == 0)
@@ -1015,8 +1062,9 @@ draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
 				a = draw_mark_attr(cell->mark) |
 				    ((int)i == cursor ? A_REVERSE : 0);
 			if (t->columns[c].spark) {
-				draw_sparkline(&row->series, cw,
-				    draw_use_ascii, spark, sizeof spark);
+				draw_sparkline_scaled(&row->series, cw,
+				    scale[c], draw_use_ascii, spark,
+				    sizeof spark);
 				draw_text(win, y + ry, cx, cw, spark, 0, a);
 			} else
 				draw_text(win, y + ry, cx, cw, cell->text,

@@ -85,13 +85,31 @@ char	*draw_fit(const char *s, int width, int right, int ascii, char *out,
 
 /*
  * A sparkline of the newest width samples of series, newest on the
- * right, scaled from 0 to their largest: 0 draws the lowest glyph, the
+ * right, scaled from 0 to their largest (tables scale every row of a
+ * view alike: draw_table_scales()): 0 draws the lowest glyph, the
  * largest the highest, an unknown sample (negative) a space; fewer
  * samples than width leave spaces on the left.  Unicode blocks, or the
  * ASCII ramp "_.-~=+*#" when ascii.  Returns out.
  */
 char	*draw_sparkline(const struct table_series *series, int width,
 	    int ascii, char *out, size_t len);
+
+/*
+ * As draw_sparkline(), on the scale from 0 to max rather than to the
+ * series' own largest (max 0: every sample draws the lowest glyph), so
+ * that the rows of one view compare.
+ */
+char	*draw_sparkline_scaled(const struct table_series *series, int width,
+	    float max, int ascii, char *out, size_t len);
+
+/* The largest of the newest width samples of series; 0 if none is. */
+float	 draw_series_max(const struct table_series *series, int width);
+
+/*
+ * For each sparkline column of a laid-out table, the largest sample any
+ * shown row draws there (0 for other columns): one scale per view.
+ */
+void	 draw_table_scales(const struct table *t, float *scale);
 
 /* A rate per second at a glance: "-", "4.2", "930", "12.5k", "3.1M". */
 char	*draw_rate(double per_sec, char *buf, size_t len);

@@ -276,6 +276,48 @@ START_TEST(wrap_for_a_cell_loses_no_word)
 END_TEST
 
 /*
+ * Issue 12, item 10: sparklines share one scale per view, so a router
+ * at 135/s draws low beside one at 2,500/s, not as high.
+ */
+START_TEST(sparklines_share_one_scale_per_view)
+{
+	static const struct table_column cols[] = {
+		{ "NODE", 9, 20, 0, 0, 0 },
+		{ "HISTORY", 8, 0, 0, 0, 1 },
+	};
+	float			 r1[8], r8[8], scale[2];
+	struct table		 t;
+	struct table_row	*row;
+	char			 out[64];
+	int			 i;
+
+	for (i = 0; i < 8; i++) {
+		r1[i] = 135;
+		r8[i] = 2500;
+	}
+	table_init(&t, cols, 2);
+	row = table_add(&t, "router/r1");
+	row->series = (struct table_series){ r1, 8, 0, 8 };
+	row = table_add(&t, "router/r8");
+	row->series = (struct table_series){ r8, 8, 0, 8 };
+	table_view(&t, "", -1, 0);
+	table_layout(&t, 40);
+	draw_table_scales(&t, scale);
+	ck_assert(scale[0] == 0 && scale[1] == 2500);
+	draw_sparkline_scaled(&t.rows[0].series, 8, scale[1], 1, out,
+	    sizeof out);
+	ck_assert_str_eq(out, "........");
+	draw_sparkline_scaled(&t.rows[1].series, 8, scale[1], 1, out,
+	    sizeof out);
+	ck_assert_str_eq(out, "########");
+	/* Alone, each is scaled to itself, as before. */
+	draw_sparkline(&t.rows[0].series, 8, 1, out, sizeof out);
+	ck_assert_str_eq(out, "########");
+	table_free(&t);
+}
+END_TEST
+
+/*
  * Issue 12, item 6: at 200 columns the Node detail view of router/r8 in
  * the knight replay shows every word of its alerts' cause and action.
  */
@@ -406,6 +448,37 @@ START_TEST(fleet_view_has_a_rate_for_every_node)
 }
 END_TEST
 
+/*
+ * Issue 12, item 10: in the knight replay's Routers view, r1's history
+ * at about 135/s draws low beside r8's runaway, not at full height.
+ */
+START_TEST(routers_history_on_one_scale)
+{
+	char	*screen = NULL;
+	int64_t	 deadline;
+
+	glance_start("knight", "09:30:10", "10", 200, 50);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", NULL));
+	e2e_tmux_keys("2", 1);
+	/* Until r8 runs away (marked) with a history drawn at full height. */
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(300)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if (glance_rows_hold(screen, "router/r8 ", "\u2588") &&
+		    glance_rows_hold(screen, "router/r8 ", "!") &&
+		    glance_rows_hold(screen, "router/r1 ", "\u2581"))
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "r8 never ran away "
+		    "with a history:\n%.3000s", screen);
+	}
+	ck_assert_msg(!glance_rows_hold(screen, "router/r1 ", "\u2588"),
+	    "router/r1's history draws as high as router/r8's:\n%.3000s",
+	    screen);
+	free(screen);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -413,6 +486,7 @@ glance_suite(void)
 	TCase	*tc = tcase_create("units");
 
 	tcase_add_test(tc, wrap_for_a_cell_loses_no_word);
+	tcase_add_test(tc, sparklines_share_one_scale_per_view);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("screens");
@@ -423,6 +497,7 @@ glance_suite(void)
 	    2);
 	tcase_add_test(tc, every_silent_station_is_marked);
 	tcase_add_loop_test(tc, fleet_view_has_a_rate_for_every_node, 0, 2);
+	tcase_add_test(tc, routers_history_on_one_scale);
 	suite_add_tcase(s, tc);
 	return (s);
 }

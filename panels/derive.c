@@ -195,6 +195,24 @@ derive_mark_severity(const struct fleet *fleet, const struct node *node,
 	return (worst);
 }
 
+/*
+ * What node's clock read at wall time when_ms: its clock now, less the
+ * wall time since, at its time scale.
+ */
+int
+derive_node_time(const struct node *node, int64_t now_ms, int64_t wall_ms,
+    int64_t when_ms, int64_t *out)
+{
+	double	scale;
+
+	if (node == NULL || !node->has_hello || node->last_heard_ms == 0)
+		return (-1);
+	scale = node->hello.time_scale > 0 ? node->hello.time_scale : 1.0;
+	*out = fleet_node_clock(node, now_ms) -
+	    (int64_t)((double)(wall_ms - when_ms) * scale);
+	return (0);
+}
+
 /* A severity's mark. */
 enum table_mark
 derive_severity_mark(int severity)

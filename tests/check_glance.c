@@ -479,6 +479,36 @@ START_TEST(routers_history_on_one_scale)
 }
 END_TEST
 
+/*
+ * Issue 12, item 10: the Alerts view gives first and last seen on the
+ * node's clock, as the header does: the knight replay's 09:3x, not the
+ * wall clock.
+ */
+START_TEST(alert_times_on_the_node_clock)
+{
+	char	*screen = NULL;
+	int64_t	 deadline;
+
+	glance_start("knight", "09:30:10", "10", 200, 50);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", NULL));
+	e2e_tmux_keys("5", 1);
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(300)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if (glance_rows_hold(screen, "CRITICAL runaway ", " new "))
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "no runaway alert in "
+		    "the Alerts view:\n%.3000s", screen);
+	}
+	ck_assert_msg(glance_rows_hold(screen, "CRITICAL runaway ",
+	    " 09:3") && glance_rows_hold(screen, "WARNING  build-drift ",
+	    " 09:3"), "the alerts' times are not on the node's clock "
+	    "(09:3x):\n%.3000s", screen);
+	free(screen);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -498,6 +528,7 @@ glance_suite(void)
 	tcase_add_test(tc, every_silent_station_is_marked);
 	tcase_add_loop_test(tc, fleet_view_has_a_rate_for_every_node, 0, 2);
 	tcase_add_test(tc, routers_history_on_one_scale);
+	tcase_add_test(tc, alert_times_on_the_node_clock);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -33,6 +33,7 @@
 #include "form.h"
 #include "keys.h"
 #include "panel.h"
+#include "proto-command.h"
 #include "tui.h"
 #include "util.h"
 
@@ -71,6 +72,8 @@ struct tui {
 	enum tui_view	 back;		/* where Escape returns to */
 
 	int		 editing;	/* typing a filter */
+	int		 prompting;	/* typing a command after ":" */
+	char		 prompt[PANEL_MESSAGE_MAX];
 	char		 saved_filter[PANEL_FILTER_MAX];
 	char		 message[PANEL_MESSAGE_MAX];
 	int64_t		 message_until;	/* monotonic ms */
@@ -116,6 +119,12 @@ static void	 tui_propose(struct tui *tui, const char *command);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
+static int	 tui_prompt_key(struct tui *tui, const struct fleet *fleet,
+		    int ch);
+static void	 tui_prompt_run(struct tui *tui, const struct fleet *fleet);
+static int	 tui_prompt_node(const struct fleet *fleet, const char *word,
+		    char *id, size_t len);
+static void	 tui_prompt_actions(char *buf, size_t len);
 static void	 tui_define_keys(void);
 static int	 tui_hung_up(struct tui *tui);
 
@@ -446,6 +455,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_CANCEL_PROPOSAL:
 		tui_decide(tui, fleet, action == KEYS_APPROVE);
 		return (0);
+	case KEYS_PROMPT:
+		tui->prompting = 1;
+		tui->prompt[0] = '\0';
+		return (0);
 	default:
 		break;
 	}
@@ -499,6 +512,13 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 		}
 		if (tui->editing) {
 			if (tui_edit(tui, ch)) {
+				action->type = TUI_QUIT;
+				return (1);
+			}
+			continue;
+		}
+		if (tui->prompting) {
+			if (tui_prompt_key(tui, fleet, ch)) {
 				action->type = TUI_QUIT;
 				return (1);
 			}
@@ -592,6 +612,112 @@ tui_can_sign(struct tui *tui, const char *what)
 	    "quit and start vigil with --key FILE (or VIGIL_KEY set), or use "
 	    "vigil propose, approve or cancel from a shell.", what);
 	return (0);
+}
+
+/*
+ * A key at the ":" prompt: Enter runs what was typed, Escape forgets it.
+ * Returns 1 for ^C, which still quits.
+ */
+static int
+tui_prompt_key(struct tui *tui, const struct fleet *fleet, int ch)
+{
+	int	key = keys_canonical(ch);
+
+	switch (key) {
+	case KEYS_ENTER:
+		tui->prompting = 0;
+		tui_prompt_run(tui, fleet);
+		break;
+	case KEYS_ESCAPE:
+		tui->prompting = 0;
+		break;
+	case KEYS_CTRL('c'):
+		return (1);
+	default:
+		panel_type(tui->prompt, sizeof tui->prompt, key);
+		break;
+	}
+	return (0);
+}
+
+/* The command table's actions, "kill, resume", for the prompt. */
+static void
+tui_prompt_actions(char *buf, size_t len)
+{
+	size_t	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < command_nspecs; i++)
+		util_format(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    i == 0 ? "" : ", ", command_specs[i].name);
+}
+
+/*
+ * The fleet's id for a node named at the prompt: as the views list it
+ * ("router/r8") or by its name alone ("r8").  Returns 0, or -1.
+ */
+static int
+tui_prompt_node(const struct fleet *fleet, const char *word, char *id,
+    size_t len)
+{
+	static const char *const kinds[] = { "", "router/", "station/" };
+	size_t	i;
+
+	for (i = 0; i < nitems(kinds); i++) {
+		util_format(id, len, "%s%s", kinds[i], word);
+		if (fleet_find_const(fleet, id) != NULL)
+			return (0);
+	}
+	return (-1);
+}
+
+/*
+ * Run what was typed at the ":" prompt: an action of the command table,
+ * then its targets (none: the marked or selected nodes, as its key
+ * takes them), opening the same dialog, where the reason and the
+ * action's name must still be typed before anything is signed.
+ */
+static void
+tui_prompt_run(struct tui *tui, const struct fleet *fleet)
+{
+	const struct command_spec	*spec;
+	const char			*nodes[PROTO_MAX_TARGETS];
+	char				 ids[PROTO_MAX_TARGETS][PROTO_ID_MAX];
+	char				 buf[PANEL_MESSAGE_MAX], names[128];
+	char				*word, *save = NULL;
+	size_t				 n = 0;
+
+	util_copy(buf, sizeof buf, tui->prompt);
+	if ((word = strtok_r(buf, " ", &save)) == NULL)
+		return;
+	if ((spec = command_spec_find(word)) == NULL) {
+		tui_prompt_actions(names, sizeof names);
+		tui_say(tui, "There is no command \"%s\": the commands are "
+		    "%s, followed by the nodes they act on.", word, names);
+		return;
+	}
+	while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+		if (n == PROTO_MAX_TARGETS) {
+			tui_say(tui, "A command takes at most %d targets; "
+			    "name fewer.", PROTO_MAX_TARGETS);
+			return;
+		}
+		if (tui_prompt_node(fleet, word, ids[n], sizeof ids[n]) != 0) {
+			tui_say(tui, "%s is not a node of this fleet: name "
+			    "nodes as the Fleet view lists them (router/r8, "
+			    "or r8).", word);
+			return;
+		}
+		nodes[n] = ids[n];
+		n++;
+	}
+	if (n == 0) {
+		tui_propose(tui, spec->name);
+		return;
+	}
+	if (!tui_can_sign(tui, "propose"))
+		return;
+	form_open_propose(&tui->form, spec->name, nodes, n, tui->operator);
 }
 
 /* Mark or unmark the selected node (Fleet, Routers, Stations). */
@@ -767,6 +893,7 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 {
 	struct panel	*p = &tui->panels[tui->view];
 	char		 left[DRAW_LINE_MAX], right[DRAW_LINE_MAX], k[64];
+	char		 names[128];
 	size_t		 i;
 	int		 rw;
 	static const enum keys_action hints[] = {
@@ -787,6 +914,11 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		right[0] = '\0';	/* the prompt shows the filter */
 		util_format(left, sizeof left, "Filter: %s_   (Enter keeps "
 		    "it, Escape cancels)", p->filter);
+	} else if (tui->prompting) {
+		right[0] = '\0';
+		tui_prompt_actions(names, sizeof names);
+		util_format(left, sizeof left, ":%s_   (%s NODE...; Enter "
+		    "opens its dialog, Escape cancels)", tui->prompt, names);
 	} else if (tui->form.kind != FORM_NONE) {
 		util_copy(left, sizeof left, tui->form.step >= FORM_SENT ?
 		    "Command sent: Escape closes the dialog" : "Keys go to "
@@ -816,7 +948,8 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 	if (rw > l->cols / 2)
 		rw = l->cols / 2;
 	draw_text(stdscr, l->status_y, 0, l->cols - rw - (rw > 0),
-	    left, 0, tui->editing ? draw_style_attr(DRAW_TAB_CURRENT) :
+	    left, 0, tui->editing || tui->prompting ?
+	    draw_style_attr(DRAW_TAB_CURRENT) :
 	    tui->message[0] != '\0' && now_ms < tui->message_until ?
 	    draw_mark_attr(MARK_INFO) : draw_mark_attr(MARK_DIM));
 	if (rw > 0)

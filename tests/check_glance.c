@@ -509,6 +509,58 @@ START_TEST(alert_times_on_the_node_clock)
 }
 END_TEST
 
+/*
+ * Issue 12, item 10: ":kill r8" opens the same guarded dialog as K on
+ * router/r8: the reason, then the action's name, and only then is the
+ * proposal signed and sent.  An unknown command is refused in words
+ * naming the commands of the table.
+ */
+START_TEST(colon_prompt_opens_the_guarded_dialog)
+{
+	char	*alice, *bob, *trust, *fleet, env[600];
+
+	e2e_setup();
+	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
+	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	fleet = e2e_start_guarded_fleet("knight", trust, NULL);
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", alice);
+	glance_console(200, 50, fleet, env, "");
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", "signs as alice",
+	    NULL));
+	e2e_tmux_keys(":", 1);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "(kill, resume NODE...; Enter "
+	    "opens its dialog, Escape cancels)", NULL));
+	e2e_tmux_keys("frob r8", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "There is no command \"frob\": "
+	    "the commands are kill, resume", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill r99", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "r99 is not a node of this fleet",
+	    NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill r8", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Propose kill: halt child orders",
+	    "target: router/r8, build smars-2012.07.31-old", "Type why",
+	    NULL));
+	e2e_tmux_keys("runaway", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Type kill and press Enter", NULL));
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Proposals (1)",
+	    "PROPOSAL yours: kill router/r8 waits for a second operator",
+	    NULL));
+	free(fleet);
+	free(trust);
+	free(bob);
+	free(alice);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -529,6 +581,7 @@ glance_suite(void)
 	tcase_add_loop_test(tc, fleet_view_has_a_rate_for_every_node, 0, 2);
 	tcase_add_test(tc, routers_history_on_one_scale);
 	tcase_add_test(tc, alert_times_on_the_node_clock);
+	tcase_add_test(tc, colon_prompt_opens_the_guarded_dialog);
 	suite_add_tcase(s, tc);
 	return (s);
 }

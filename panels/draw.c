@@ -963,21 +963,52 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 		draw_text(win, y, 0, l->cols, "", 0, A_NORMAL);
 }
 
+/* A view's tab, " 1 Fleet ", into label; returns its width. */
+static int
+draw_tab_label(const char *name, int action, const struct keymap *km,
+    char *label, size_t len)
+{
+	char	keys[64];
+
+	keys_first(km, (enum keys_action)action, keys, sizeof keys);
+	util_format(label, len, " %s %s ", keys, name);
+	return (table_text_width(label));
+}
+
+/* Which tab draw_tabs() draws at column x. */
+int
+draw_tab_at(const char *const *names, const int *actions, size_t n,
+    const struct keymap *km, int cols, int x)
+{
+	char	label[64];
+	size_t	i;
+	int	left = 0, w;
+
+	for (i = 0; i < n; i++) {
+		w = draw_tab_label(names[i], actions[i], km, label,
+		    sizeof label);
+		if (left + w > cols)
+			break;
+		if (x >= left && x < left + w)
+			return ((int)i);
+		left += w;
+	}
+	return (-1);
+}
+
 /* The views' names and their keys. */
 void
 draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
     const int *actions, size_t n, size_t current, const struct keymap *km)
 {
-	char	 label[64], keys[64];
+	char	 label[64];
 	size_t	 i;
 	int	 x = 0, w;
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
 	for (i = 0; i < n; i++) {
-		keys_first(km, (enum keys_action)actions[i], keys,
-		    sizeof keys);
-		util_format(label, sizeof label, " %s %s ", keys, names[i]);
-		w = table_text_width(label);
+		w = draw_tab_label(names[i], actions[i], km, label,
+		    sizeof label);
 		if (x + w > l->cols)
 			break;
 		draw_text(win, l->tabs_y, x, w, label, 0,

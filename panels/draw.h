@@ -151,6 +151,13 @@ size_t	 draw_cut_row(const char *text, int width, char *row, size_t len);
  */
 int	 draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width);
 
+/*
+ * Which of the n views' tabs draw_tabs() draws at column x of a
+ * terminal cols wide, or -1 for none.
+ */
+int	 draw_tab_at(const char *const *names, const int *actions, size_t n,
+	    const struct keymap *km, int cols, int x);
+
 /* Fill the header's parts from a summary; returns how many. */
 size_t	 draw_header_parts(const struct draw_summary *sum,
 	    struct draw_part *parts, size_t max);

@@ -52,6 +52,14 @@ enum tui_view {
 	VIEW_COUNT
 };
 
+/* The tabs as drawn, for drawing them and for finding a click. */
+struct tui_tab_list {
+	const char	*names[VIEW_COUNT];
+	int		 actions[VIEW_COUNT];
+	enum tui_view	 views[VIEW_COUNT];
+	char		 proposals[32];	/* "Proposals (1)" */
+};
+
 struct tui {
 	SCREEN		*screen;
 	FILE		*in;		/* keys: /dev/tty, its own open */
@@ -107,6 +115,11 @@ static int	 tui_edit(struct tui *tui, int ch);
 static int	 tui_action(struct tui *tui, const struct fleet *fleet,
 		    enum keys_action action, struct tui_action *out);
 static void	 tui_show(struct tui *tui, enum tui_view view);
+static void	 tui_open_detail(struct tui *tui);
+static size_t	 tui_tabs(struct tui *tui, const struct fleet *fleet,
+		    struct tui_tab_list *t, size_t *current);
+static void	 tui_mouse(struct tui *tui, const struct fleet *fleet,
+		    const MEVENT *ev);
 static void	 tui_say(struct tui *tui, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
@@ -217,6 +230,10 @@ tui_open(const struct tui_options *options, char **cause)
 	leaveok(stdscr, TRUE);
 	tui->keys_win = newwin(1, 1, 0, 0);
 	keypad(tui->keys_win, TRUE);
+	/* Clicks act on press; a second press on the selected row opens it
+	   (Shift still selects text in most terminals). */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	nodelay(tui->keys_win, TRUE);
 	tui_define_keys();
 	draw_setup(tui->color, tui->ascii);
@@ -360,13 +377,47 @@ tui_edit(struct tui *tui, int ch)
 	return (0);
 }
 
+/*
+ * Open the selected node's detail, or the selected proposal's review in
+ * the Proposals view (Escape returns from either).
+ */
+static void
+tui_open_detail(struct tui *tui)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	struct panel		*d = &tui->panels[VIEW_DETAIL];
+	const struct table_row	*row;
+
+	if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+		return;
+	if (tui->view == VIEW_PROPOSALS) {
+		if ((row = panel_selected_row(p)) == NULL)
+			tui_say(tui, "No proposal is selected; there is "
+			    "nothing to review.");
+		else {
+			util_copy(p->node, sizeof p->node, row->id);
+			p->top = 0;	/* the review's first row */
+		}
+		return;
+	}
+	if ((row = panel_selected_row(p)) == NULL || row->node[0] == '\0') {
+		tui_say(tui, "This row is not a node; select a node to see "
+		    "its detail.");
+		return;
+	}
+	util_copy(d->node, sizeof d->node, row->node);
+	d->selected[0] = '\0';
+	d->cursor = 0;
+	d->top = 0;
+	tui_show(tui, VIEW_DETAIL);
+}
+
 /* Carry out one action; returns 1 when *out is for the core. */
 static int
 tui_action(struct tui *tui, const struct fleet *fleet,
     enum keys_action action, struct tui_action *out)
 {
 	struct panel		*p = &tui->panels[tui->view];
-	const struct table_row	*row;
 	struct panel_ctx	 ctx;
 	size_t			 i;
 	enum tui_view		 next;
@@ -397,31 +448,7 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		tui_show(tui, next);
 		return (0);
 	case KEYS_OPEN_DETAIL:
-		if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
-			return (0);
-		if (tui->view == VIEW_PROPOSALS) {
-			/* Review the selected proposal; Escape returns. */
-			if ((row = panel_selected_row(p)) == NULL)
-				tui_say(tui, "No proposal is selected; there "
-				    "is nothing to review.");
-			else {
-				util_copy(p->node, sizeof p->node, row->id);
-				p->top = 0;	/* the review's first row */
-			}
-			return (0);
-		}
-		if ((row = panel_selected_row(p)) == NULL ||
-		    row->node[0] == '\0') {
-			tui_say(tui, "This row is not a node; select a node "
-			    "to see its detail.");
-			return (0);
-		}
-		util_copy(tui->panels[VIEW_DETAIL].node,
-		    sizeof tui->panels[VIEW_DETAIL].node, row->node);
-		tui->panels[VIEW_DETAIL].selected[0] = '\0';
-		tui->panels[VIEW_DETAIL].cursor = 0;
-		tui->panels[VIEW_DETAIL].top = 0;
-		tui_show(tui, VIEW_DETAIL);
+		tui_open_detail(tui);
 		return (0);
 	case KEYS_BACK:
 		if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
@@ -492,6 +519,7 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 {
 	enum keys_action	 a;
 	char			 name[KEYS_NAME_MAX], help[KEYS_NAME_MAX];
+	MEVENT			 ev;
 	int			 ch;
 
 	memset(action, 0, sizeof *action);
@@ -503,6 +531,13 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 		tui->pending = 1;
 		if (ch == KEY_RESIZE) {
 			tui->resized = 1;
+			continue;
+		}
+		if (ch == KEY_MOUSE) {
+			if (getmouse(&ev) == OK) {
+				tui_mouse(tui, fleet, &ev);
+				tui_fill(tui, fleet);
+			}
 			continue;
 		}
 		if (tui->form.kind != FORM_NONE) {
@@ -957,6 +992,76 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		    draw_style_attr(DRAW_TITLE));
 }
 
+/*
+ * The tabs shown: each view's name and action, in *t; returns how many,
+ * with the current view's index in *current.
+ */
+static size_t
+tui_tabs(struct tui *tui, const struct fleet *fleet,
+    struct tui_tab_list *t, size_t *current)
+{
+	size_t	i, n = 0, npending;
+
+	for (i = 0; i < VIEW_COUNT; i++) {
+		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
+			continue;
+		if (i == (size_t)tui->view)
+			*current = n;
+		t->views[n] = (enum tui_view)i;
+		t->names[n] = tui_views[i]->name;
+		/* A proposal waiting for a second operator shows on the
+		   tab whatever view is up, so nobody misses one. */
+		if (i == VIEW_PROPOSALS &&
+		    (npending = panel_proposals_pending(fleet)) > 0) {
+			util_format(t->proposals, sizeof t->proposals,
+			    "%s (%zu)", tui_views[i]->name, npending);
+			t->names[n] = t->proposals;
+		}
+		t->actions[n++] = tui_views[i]->show;
+	}
+	return (n);
+}
+
+/*
+ * A mouse event: a click on a tab shows its view, on a column title
+ * sorts by it, on a row selects it, and on the selected row opens it;
+ * the wheel moves the cursor.  Nothing while a dialog or prompt is open.
+ */
+static void
+tui_mouse(struct tui *tui, const struct fleet *fleet, const MEVENT *ev)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	struct draw_layout	 l;
+	struct tui_tab_list	 t;
+	struct tui_action	 out;
+	size_t			 n, current = 0;
+	int			 tab;
+
+	if (tui->form.kind != FORM_NONE || tui->editing || tui->prompting)
+		return;
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		tui_action(tui, fleet, ev->bstate & BUTTON4_PRESSED ?
+		    KEYS_MOVE_UP : KEYS_MOVE_DOWN, &out);
+		return;
+	}
+	if (!(ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
+	if (ev->y == l.tabs_y) {
+		n = tui_tabs(tui, fleet, &t, &current);
+		tab = draw_tab_at(t.names, t.actions, n, &tui->keys, l.cols,
+		    ev->x);
+		if (tab >= 0 && (size_t)tab != current)
+			tui_show(tui, t.views[tab]);
+		return;
+	}
+	if (ev->y < l.body_y || ev->y >= l.body_y + l.body_rows ||
+	    (tui->view == VIEW_PROPOSALS && p->node[0] != '\0'))
+		return;
+	if (panel_click(p, ev->y - l.body_y, ev->x) == PANEL_CLICK_OPEN)
+		tui_open_detail(tui);
+}
+
 /* Draw one whole frame into curses' virtual screen and send it. */
 static void
 tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
@@ -965,11 +1070,9 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	struct draw_summary	 sum;
 	struct panel_ctx	 ctx;
 	struct panel		*p = &tui->panels[tui->view];
-	const char		*names[VIEW_COUNT];
-	int			 actions[VIEW_COUNT];
-	size_t			 i, n = 0, current = 0;
-	char			 small[128], proposals[32];
-	size_t			 npending;
+	struct tui_tab_list	 t;
+	size_t			 n, current = 0;
+	char			 small[128];
 
 	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	werase(stdscr);
@@ -987,23 +1090,8 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	}
 	draw_alert_bar(stdscr, &l, fleet, &tui->keys,
 	    tui->operator[0] != '\0' ? tui->operator : NULL);
-	for (i = 0; i < VIEW_COUNT; i++) {
-		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
-			continue;
-		if (i == (size_t)tui->view)
-			current = n;
-		names[n] = tui_views[i]->name;
-		/* A proposal waiting for a second operator shows on the
-		   tab whatever view is up, so nobody misses one. */
-		if (i == VIEW_PROPOSALS &&
-		    (npending = panel_proposals_pending(fleet)) > 0) {
-			util_format(proposals, sizeof proposals, "%s (%zu)",
-			    tui_views[i]->name, npending);
-			names[n] = proposals;
-		}
-		actions[n++] = tui_views[i]->show;
-	}
-	draw_tabs(stdscr, &l, names, actions, n, current, &tui->keys);
+	n = tui_tabs(tui, fleet, &t, &current);
+	draw_tabs(stdscr, &l, t.names, t.actions, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

@@ -18,10 +18,15 @@
 
 #include "draw.h"
 #include "e2e.h"
+#include "panel.h"
 #include "table.h"
 #include "tests.h"
 
 #define GLANCE_WAIT_MS	20000	/* longest wait for something to show */
+
+/* Wait until the screen shows every string given; return that screen. */
+#define GLANCE_SHOWS(...)						\
+	e2e_tmux_wait(GLANCE_WAIT_MS, #__VA_ARGS__, __VA_ARGS__, NULL)
 
 static char	glance_pidfile[512];
 static int	glance_registered;
@@ -37,6 +42,9 @@ static char	*glance_colours(void);
 static size_t	 glance_count(const char *hay, const char *needle);
 static int	 glance_rows_hold(const char *screen, const char *prefix,
 		    const char *what);
+static void	 glance_click(int x, int y);
+static int	 glance_line_of(const char *screen, const char *what);
+static int	 glance_column_of(const char *screen, const char *what);
 static char	*glance_propose(const char *key, const char *fleet,
 		    const char *action, const char *node);
 
@@ -214,8 +222,8 @@ START_TEST(pending_proposal_stands_in_the_alert_bar)
 	id = glance_propose(alice, fleet, "kill", "router/r8");
 	snprintf(env, sizeof env, "VIGIL_KEY=%s", bob);
 	glance_console(size[0], size[1], fleet, env, "");
-	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8",
-	    "PROPOSAL alice asks to kill router/r8", NULL);
+	screen = GLANCE_SHOWS("router/r8",
+	    "PROPOSAL alice asks to kill router/r8");
 	ck_assert_msg(strstr(screen, size[0] > 100 ? "signs as bob" :
 	    "as bob") != NULL, "the header does not say who signs here:\n%s",
 	    screen);
@@ -237,8 +245,8 @@ START_TEST(pending_proposal_stands_in_the_alert_bar)
 	    "colour:\n%s", screen);
 	free(screen);
 	e2e_tmux_keys("6", 1);
-	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "Enter review  A approve  "
-	    "X cancel", NULL);
+	screen = GLANCE_SHOWS("Enter review  A approve  "
+	    "X cancel");
 	free(screen);
 	free(id);
 	free(fleet);
@@ -318,6 +326,47 @@ START_TEST(sparklines_share_one_scale_per_view)
 END_TEST
 
 /*
+ * A click on a view, as the mouse handler hands it over: a title sorts
+ * by its column and again the other way, a row is selected, and a
+ * second click on it asks to open it.
+ */
+START_TEST(click_sorts_selects_and_opens)
+{
+	static const struct table_column cols[] = {
+		{ "NODE", 9, 20, 0, 0, 0 },
+		{ "CHILD/s", 8, 8, 0, 1, 0 },
+	};
+	struct panel		 p;
+	struct table_row	*row;
+
+	panel_init(&p, &panel_routers_ops);
+	table_reset(&p.table, cols, 2);
+	row = table_add(&p.table, "router/r1");
+	table_set(row, 0, MARK_NONE, "router/r1");
+	row = table_add(&p.table, "router/r8");
+	table_set(row, 0, MARK_NONE, "router/r8");
+	table_view(&p.table, "", -1, 0);
+	table_layout(&p.table, 120);
+	p.page = 10;
+	ck_assert_int_eq(table_column_at(&p.table, 0), 0);
+	ck_assert_int_eq(table_column_at(&p.table, p.table.widths[0]), -1);
+	ck_assert_int_eq(table_column_at(&p.table, p.table.widths[0] + 1), 1);
+	ck_assert_int_eq(panel_click(&p, 0, p.table.widths[0] + 1),
+	    PANEL_CLICK_SORTED);
+	ck_assert_int_eq(p.sort_col, 1);
+	ck_assert_int_eq(p.reverse, 0);
+	ck_assert_int_eq(panel_click(&p, 0, p.table.widths[0] + 1),
+	    PANEL_CLICK_SORTED);
+	ck_assert_int_eq(p.reverse, 1);
+	ck_assert_int_eq(panel_click(&p, 2, 3), PANEL_CLICK_SELECTED);
+	ck_assert_str_eq(p.selected, "router/r8");
+	ck_assert_int_eq(panel_click(&p, 2, 3), PANEL_CLICK_OPEN);
+	ck_assert_int_eq(panel_click(&p, 5, 3), PANEL_CLICK_NONE);
+	panel_free(&p);
+}
+END_TEST
+
+/*
  * Issue 12, item 6: at 200 columns the Node detail view of router/r8 in
  * the knight replay shows every word of its alerts' cause and action.
  */
@@ -326,11 +375,11 @@ START_TEST(wide_node_detail_keeps_every_word)
 	char	*screen, *joined;
 
 	glance_start("knight", "09:30:10", "10", 200, 50);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", "rlp=", NULL));
+	free(GLANCE_SHOWS("router/r8", "rlp="));
 	e2e_tmux_keys("G", 1);
 	e2e_tmux_keys("Enter", 0);
-	screen = e2e_tmux_wait(GLANCE_WAIT_MS, "Alerts about this node",
-	    "flag-drift ", "build-drift ", NULL);
+	screen = GLANCE_SHOWS("Alerts about this node",
+	    "flag-drift ", "build-drift ");
 	joined = glance_joined(screen, 21);
 	ck_assert_msg(strstr(joined, "Halt router/r8 with the two-person kill "
 	    "command or turn flag rlp off there now, then bring router/r8 to "
@@ -369,10 +418,10 @@ START_TEST(every_silent_station_is_marked)
 	int64_t	 deadline;
 
 	glance_start("capital", "14:01:00", "10", 200, 60);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "station/s37", NULL));
+	free(GLANCE_SHOWS("station/s37"));
 	e2e_tmux_keys("3", 1);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "32 stations send less than half",
-	    "BEATS/s", NULL));
+	free(GLANCE_SHOWS("32 stations send less than half",
+	    "BEATS/s"));
 	/* The rates fall to 0.0 as the console's window fills. */
 	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
 	for (screen = NULL;; e2e_sleep_ms(300)) {
@@ -458,7 +507,7 @@ START_TEST(routers_history_on_one_scale)
 	int64_t	 deadline;
 
 	glance_start("knight", "09:30:10", "10", 200, 50);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", NULL));
+	free(GLANCE_SHOWS("router/r8"));
 	e2e_tmux_keys("2", 1);
 	/* Until r8 runs away (marked) with a history drawn at full height. */
 	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
@@ -490,7 +539,7 @@ START_TEST(alert_times_on_the_node_clock)
 	int64_t	 deadline;
 
 	glance_start("knight", "09:30:10", "10", 200, 50);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", NULL));
+	free(GLANCE_SHOWS("router/r8"));
 	e2e_tmux_keys("5", 1);
 	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
 	for (;; e2e_sleep_ms(300)) {
@@ -526,38 +575,138 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	fleet = e2e_start_guarded_fleet("knight", trust, NULL);
 	snprintf(env, sizeof env, "VIGIL_KEY=%s", alice);
 	glance_console(200, 50, fleet, env, "");
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "router/r8", "signs as alice",
-	    NULL));
+	free(GLANCE_SHOWS("router/r8", "signs as alice"));
 	e2e_tmux_keys(":", 1);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "(kill, resume NODE...; Enter "
-	    "opens its dialog, Escape cancels)", NULL));
+	free(GLANCE_SHOWS("(kill, resume NODE...; Enter "
+	    "opens its dialog, Escape cancels)"));
 	e2e_tmux_keys("frob r8", 1);
 	e2e_tmux_keys("Enter", 0);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "There is no command \"frob\": "
-	    "the commands are kill, resume", NULL));
+	free(GLANCE_SHOWS("There is no command \"frob\": "
+	    "the commands are kill, resume"));
 	e2e_tmux_keys(":", 1);
 	e2e_tmux_keys("kill r99", 1);
 	e2e_tmux_keys("Enter", 0);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "r99 is not a node of this fleet",
-	    NULL));
+	free(GLANCE_SHOWS("r99 is not a node of this fleet"));
 	e2e_tmux_keys(":", 1);
 	e2e_tmux_keys("kill r8", 1);
 	e2e_tmux_keys("Enter", 0);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Propose kill: halt child orders",
-	    "target: router/r8, build smars-2012.07.31-old", "Type why",
-	    NULL));
+	free(GLANCE_SHOWS("Propose kill: halt child orders",
+	    "target: router/r8, build smars-2012.07.31-old", "Type why"));
 	e2e_tmux_keys("runaway", 1);
 	e2e_tmux_keys("Enter", 0);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Type kill and press Enter", NULL));
+	free(GLANCE_SHOWS("Type kill and press Enter"));
 	e2e_tmux_keys("kill", 1);
 	e2e_tmux_keys("Enter", 0);
-	free(e2e_tmux_wait(GLANCE_WAIT_MS, "Proposals (1)",
-	    "PROPOSAL yours: kill router/r8 waits for a second operator",
-	    NULL));
+	free(GLANCE_SHOWS("Proposals (1)",
+	    "PROPOSAL yours: kill router/r8 waits for a second operator"));
 	free(fleet);
 	free(trust);
 	free(bob);
 	free(alice);
+}
+END_TEST
+
+/*
+ * A left click at column x, row y (from 0) as an xterm reports it once
+ * the console asked for mouse reports: press, then release.  tmux's
+ * send-keys cannot click, but it types these bytes into the pane.
+ */
+static void
+glance_click(int x, int y)
+{
+	char	seq[16];
+
+	snprintf(seq, sizeof seq, "\033[M%c%c%c\033[M%c%c%c", 32, 33 + x,
+	    33 + y, 35, 33 + x, 33 + y);
+	e2e_tmux_keys(seq, 1);
+}
+
+/* The row (from 0) of the first line holding what, or -1. */
+static int
+glance_line_of(const char *screen, const char *what)
+{
+	const char	*hit = strstr(screen, what), *p;
+	int		 y = 0;
+
+	if (hit == NULL)
+		return (-1);
+	for (p = screen; p < hit; p++)
+		y += *p == '\n';
+	return (y);
+}
+
+/* The column of what in its line, or -1. */
+static int
+glance_column_of(const char *screen, const char *what)
+{
+	const char	*hit = strstr(screen, what), *p;
+
+	if (hit == NULL)
+		return (-1);
+	for (p = hit; p > screen && p[-1] != '\n'; p--)
+		;
+	return ((int)(hit - p));
+}
+
+/*
+ * Issue 12, item 10: the mouse.  The console asks the terminal for mouse
+ * reports; a click on a tab shows its view, on a column title sorts by
+ * it (again: the other way), on a row selects it, and on the selected
+ * row opens its detail.
+ */
+START_TEST(mouse_clicks_tabs_titles_and_rows)
+{
+	struct e2e_result	 r;
+	char			*screen, *sock, *argv[8];
+	int			 y, x;
+
+	/* Once the alert bar is steady, so the rows stay where they are. */
+	glance_start("knight", "09:32:00", "10", 120, 30);
+	screen = GLANCE_SHOWS("router/r8", "2 Routers",
+	    "3 critical 1 warning", "WARNING  build-drift");
+	sock = e2e_path("tmux");
+	argv[0] = "/usr/bin/tmux";
+	argv[1] = "-S";
+	argv[2] = sock;
+	argv[3] = "display-message";
+	argv[4] = "-p";
+	argv[5] = "#{mouse_any_flag}#{mouse_standard_flag}";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, 10000, &r);
+	ck_assert_msg(r.status == 0 && strchr(r.out, '1') != NULL, "the "
+	    "console did not ask the terminal for mouse reports: %s%s",
+	    r.out, r.err);
+	e2e_result_free(&r);
+	free(sock);
+
+	glance_click(glance_column_of(screen, "2 Routers") + 1,
+	    glance_line_of(screen, "2 Routers"));
+	free(screen);
+	screen = GLANCE_SHOWS("CHILD/s", "SHARE RATIO");
+	y = glance_line_of(screen, "CHILD/s");
+	x = glance_column_of(screen, "CHILD/s") + 2;
+	glance_click(x, y);
+	free(screen);
+	screen = GLANCE_SHOWS("CHILD/s\u25b2");
+	free(screen);
+	glance_click(x, y);
+	screen = GLANCE_SHOWS("CHILD/s\u25bc");
+	/* Sorted the other way: r8, the busiest, comes first. */
+	ck_assert_msg(glance_line_of(screen, "\nrouter/r8 ") + 1 == y + 1,
+	    "router/r8 is not the first row sorted by CHILD/s descending:"
+	    "\n%s", screen);
+	y = glance_line_of(screen, "\nrouter/r3 ") + 1;
+	glance_click(2, y);
+	free(screen);
+	screen = GLANCE_SHOWS("router/r3 ");
+	free(screen);
+	glance_click(2, y);
+	screen = GLANCE_SHOWS("Enter Detail", "FIELD",
+	    "router/r3");
+	ck_assert_msg(strstr(screen, "id                   router/r3") !=
+	    NULL, "a second click on router/r3 did not open its detail:\n%s",
+	    screen);
+	free(screen);
 }
 END_TEST
 
@@ -569,6 +718,7 @@ glance_suite(void)
 
 	tcase_add_test(tc, wrap_for_a_cell_loses_no_word);
 	tcase_add_test(tc, sparklines_share_one_scale_per_view);
+	tcase_add_test(tc, click_sorts_selects_and_opens);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("screens");
@@ -582,6 +732,7 @@ glance_suite(void)
 	tcase_add_test(tc, routers_history_on_one_scale);
 	tcase_add_test(tc, alert_times_on_the_node_clock);
 	tcase_add_test(tc, colon_prompt_opens_the_guarded_dialog);
+	tcase_add_test(tc, mouse_clicks_tabs_titles_and_rows);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -114,6 +114,11 @@ panel_help_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	for (i = 0; i < nitems(panel_help_marks); i++)
 		panel_help_add(t, width, MARK_NONE, panel_help_marks[i][0], "",
 		    panel_help_marks[i][1]);
+	panel_help_add(t, width, MARK_HEADING, "Mouse", "", "");
+	panel_help_add(t, width, MARK_NONE, "click", "", "A view's name "
+	    "shows it; a column title sorts by it (again: the other way); "
+	    "a row selects it; the selected row opens it, as Enter does.  "
+	    "The wheel moves the selection; Shift selects text.");
 	panel_help_add(t, width, MARK_HEADING, "Key config", "", "");
 	util_format(text, sizeof text, "Lines \"bind KEY ACTION\" in %s "
 	    "change these keys; \"bind KEY none\" unbinds one.", ctx->config);

@@ -695,6 +695,10 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 	ck_assert_msg(glance_line_of(screen, "\nrouter/r8 ") + 1 == y + 1,
 	    "router/r8 is not the first row sorted by CHILD/s descending:"
 	    "\n%s", screen);
+	/* Rows in a steady order (by name) before clicking one. */
+	glance_click(1, y);
+	free(screen);
+	screen = GLANCE_SHOWS("NODE\u25b2");
 	y = glance_line_of(screen, "\nrouter/r3 ") + 1;
 	glance_click(2, y);
 	free(screen);
@@ -707,6 +711,15 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 	    NULL, "a second click on router/r3 did not open its detail:\n%s",
 	    screen);
 	free(screen);
+	/* The help view tells of the mouse and of the ":" prompt. */
+	e2e_tmux_keys("?", 1);
+	e2e_tmux_keys("G", 1);
+	free(GLANCE_SHOWS("Mouse", "a column title sorts by it"));
+	e2e_tmux_keys("g", 1);
+	e2e_tmux_keys("/", 1);
+	e2e_tmux_keys("prompt", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(GLANCE_SHOWS("\n:   ", "prompt         Type a command by name"));
 }
 END_TEST
 

@@ -372,7 +372,8 @@ END_TEST
  */
 START_TEST(wide_node_detail_keeps_every_word)
 {
-	char	*screen, *joined;
+	char		*screen, *joined;
+	const char	*hello;
 
 	glance_start("knight", "09:30:10", "10", 200, 50);
 	free(GLANCE_SHOWS("router/r8", "rlp="));
@@ -388,6 +389,11 @@ START_TEST(wide_node_detail_keeps_every_word)
 	ck_assert_msg(strstr(joined, "do not roll the other routers back to "
 	    "match it without a preflight") != NULL, "words are missing from "
 	    "build-drift's action; the screen was:\n%s", screen);
+	/* Its events read on the node's clock too, as the header does. */
+	hello = strstr(screen, "said hello");
+	ck_assert_msg(hello != NULL && hello - screen > 21 &&
+	    strncmp(hello - 21, "09:3", 4) == 0, "the node's events are not "
+	    "on its clock (09:3x):\n%s", screen);
 	free(joined);
 	free(screen);
 }

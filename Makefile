@@ -153,9 +153,10 @@ fuzz:
 valgrind: $(PROGRAMS)
 	tests/valgrind-kill.sh $(abspath $(O))
 
-# Speed and memory figures with their targets (not pass/fail: see
-# tests/bench/vigil-bench.c).
-$(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
+# Speed and memory figures beside references measured in the same run
+# (not pass/fail: see tests/bench/vigil-bench.c and BENCH.md).
+$(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o \
+	    $(B)/tests/bench/bench-ws.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
 	    $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -21,6 +21,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define COMMAND_WHY_MAX		PROTO_TEXT_MAX
@@ -33,7 +34,7 @@ struct command_engine {
 	struct command_pending		*pending[COMMAND_MAX_PENDING];
 	size_t				 npending;
 	/* Commands that left the pending table: freed at the next change. */
-	struct command_pending		*done[COMMAND_MAX_PENDING];
+	struct command_pending		*done[COMMAND_MAX_PENDING + 1];
 	size_t				 ndone;
 	/* Every id seen here, an open-addressed table never forgotten. */
 	struct command_seen		*seen;
@@ -41,15 +42,24 @@ struct command_engine {
 	size_t				 seencap;	/* a power of two */
 	/* Free bytes below which new proposals are refused. */
 	uint64_t			 reserve;
+	/* The armed kill, its window's end, and the one that just ended. */
+	struct command_pending		*armed;
+	int64_t				 armed_until_ms;
+	struct command_pending		*ended;
+	/* The last armed kill that ended, for the fire that comes late. */
+	char				 last_id[PROTO_CMDID_MAX];
+	enum proto_status		 last_status;
+	int64_t				 last_until_ms;
 };
 
 /*
- * An id this node has seen, and what became of it: "proposed",
- * "executed", "cancelled", "expired" or "refused".
+ * An id this node has seen, and what became of it: executed, cancelled,
+ * expired or refused, or pending when all the log says is that it was
+ * proposed (before vigild restarted).
  */
 struct command_seen {
-	char	id[PROTO_CMDID_MAX];
-	char	fate[12];
+	char			id[PROTO_CMDID_MAX];
+	enum proto_status	fate;
 };
 
 /* What one audit line is about. */
@@ -64,16 +74,16 @@ struct command_event {
 
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
-		    const char *);
+		    enum proto_status);
 static struct command_pending *command_find(struct command_engine *,
 		    const char *, size_t *);
-static const char *command_fate(const struct command_engine *,
+static const enum proto_status *command_fate(const struct command_engine *,
 		    const char *);
-static const char *command_fate_text(const char *);
+static const char *command_fate_text(enum proto_status);
 static void	 command_not_pending(const struct command_engine *,
 		    const char *, char *, size_t);
 static void	 command_remember(struct command_engine *, const char *,
-		    const char *, int);
+		    enum proto_status, int);
 static void	 command_recall(struct command_engine *);
 static void	 command_recall_entry(struct command_engine *,
 		    const struct audit_mark *);
@@ -101,6 +111,15 @@ static int	 command_check_proposal(struct command_engine *,
 		    struct command_pending *, int *, char *, size_t);
 static int	 command_check_new(struct command_engine *,
 		    const struct proto_command *, char *, size_t);
+static int	 command_check_room(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, int64_t, char *, size_t);
+static int	 command_begin(struct command_engine *, int64_t,
+		    const struct command_event *, const char *, char *, size_t);
+static int	 command_check_approver(const struct command_engine *,
+		    const struct command_pending *,
+		    const struct proto_signature *, struct command_event *,
+		    char *, size_t);
 static const struct proto_command_target *command_target(
 		    const struct command_engine *,
 		    const struct proto_command *);
@@ -110,6 +129,158 @@ static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
+
+static int	 command_plan_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_arm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int	 command_disarm_preflight(const char *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static int64_t	 command_window(const struct proto_command *);
+static int	 command_preflight(const struct command_engine *,
+		    const struct proto_command *,
+		    const struct command_node_state *, char *, size_t);
+static void	 command_end_armed(struct command_engine *,
+		    enum proto_status);
+
+/*
+ * The actions whose document the engine checks against the node's facts
+ * before holding or executing it, and how.
+ */
+static const struct command_check {
+	const char	*action;
+	int		(*check)(const char *, const struct proto_command *,
+			    const struct command_node_state *, char *,
+			    size_t);
+} command_checks[] = {
+	{ "rollback", command_plan_preflight },
+	{ "flag", command_plan_preflight },
+	{ "arm-kill", command_arm_preflight },
+	{ "disarm", command_disarm_preflight },
+};
+
+/*
+ * Run the check of cmd's action, if it has one, with the engine's armed
+ * kill in view.  Returns 0, or -1 and why.
+ */
+static int
+command_preflight(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    char *why, size_t whylen)
+{
+	struct command_node_state	here = *now;
+	size_t				i;
+
+	here.armed_id = engine->armed != NULL ? engine->armed->cmd.id : "";
+	for (i = 0; i < nitems(command_checks); i++) {
+		if (strcmp(command_checks[i].action, cmd->action) == 0)
+			return (command_checks[i].check(engine->node, cmd,
+			    &here, why, whylen));
+	}
+	return (0);
+}
+
+/*
+ * A rollback or flag change: refuse what its plan refuses, judged on the
+ * facts of the targets this backend serves (this node's among them), in
+ * the very words vigil plan prints.
+ */
+static int
+command_plan_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	const char			*targets[PROTO_MAX_TARGETS];
+	const char			*problem;
+	size_t				 i;
+	int				 known = 0;
+
+	if (proto_plan_request_parse(cmd, &req, why, whylen) != 0)
+		return (-1);
+	for (i = 0; i < now->nfleet; i++) {
+		if (now->fleet[i] != NULL &&
+		    strcmp(now->fleet[i]->node, node) == 0)
+			known = 1;
+	}
+	if (!known) {
+		util_format(why, whylen, "%s cannot tell what %s would run "
+		    "afterwards, since its backend gave the rule engine no "
+		    "facts about it; this is a bug in the backend", node,
+		    cmd->action);
+		return (-1);
+	}
+	for (i = 0; i < cmd->ntargets; i++)
+		targets[i] = cmd->targets[i].node;
+	plan = xmalloc(sizeof *plan);
+	proto_plan_make(&req, targets, cmd->ntargets, now->fleet,
+	    now->nfleet, 0, plan);
+	if ((problem = proto_plan_problem(plan, node)) != NULL)
+		util_copy(why, whylen, problem);
+	free(plan);
+	return (problem != NULL ? -1 : 0);
+}
+
+/* The window of arm-kill cmd in ms, or -1. */
+static int64_t
+command_window(const struct proto_command *cmd)
+{
+	int64_t	ms;
+	size_t	i;
+
+	for (i = 0; i < cmd->nargs; i++) {
+		if (strcmp(cmd->args[i].name, "window") == 0 &&
+		    command_window_parse(cmd->args[i].value, &ms) == 0)
+			return (ms);
+	}
+	return (-1);
+}
+
+/* An arm-kill needs its window, and nothing armed already. */
+static int
+command_arm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	char	max[32];
+
+	if (now->armed_id != NULL && now->armed_id[0] != '\0') {
+		util_format(why, whylen, "%s is already armed by command %s; "
+		    "disarm that one first, or let its window close", node,
+		    now->armed_id);
+		return (-1);
+	}
+	if (cmd->nargs != 1 || command_window(cmd) < 0) {
+		util_format(why, whylen, "arm-kill takes one argument, window, "
+		    "a time such as 30m, 90s or 2h of at most %s; propose it "
+		    "with vigil propose arm-kill NODE... --window 30m",
+		    util_duration_text(COMMAND_MAX_WINDOW_MS, max,
+		    sizeof max));
+		return (-1);
+	}
+	return (0);
+}
+
+/* A disarm needs something armed. */
+static int
+command_disarm_preflight(const char *node, const struct proto_command *cmd,
+    const struct command_node_state *now, char *why, size_t whylen)
+{
+	if (cmd->nargs != 0) {
+		util_format(why, whylen, "disarm takes no arguments; propose it "
+		    "with vigil propose disarm NODE...");
+		return (-1);
+	}
+	if (now->armed_id == NULL || now->armed_id[0] == '\0') {
+		util_format(why, whylen, "%s holds no armed kill, so there is "
+		    "nothing to disarm; vigil pending lists what is armed",
+		    node);
+		return (-1);
+	}
+	return (0);
+}
 
 /* A new engine for node; see command.h. */
 struct command_engine *
@@ -167,12 +338,15 @@ static void
 command_recall_entry(struct command_engine *engine,
     const struct audit_mark *e)
 {
-	static const char *const fates[][2] = {
-		{ "propose", "proposed" },
-		{ "approve", "proposed" },
-		{ "execute", "executed" },
-		{ "cancel", "cancelled" },
-		{ "expire", "expired" },
+	static const struct {
+		const char		*event;
+		enum proto_status	 fate;
+	} fates[] = {
+		{ "propose", STATUS_PENDING },
+		{ "approve", STATUS_PENDING },
+		{ "execute", STATUS_EXECUTED },
+		{ "cancel", STATUS_CANCELLED },
+		{ "expire", STATUS_EXPIRED },
 	};
 	size_t	i;
 
@@ -180,12 +354,12 @@ command_recall_entry(struct command_engine *engine,
 		return;
 	if (strcmp(e->event, "refuse") == 0) {
 		if (e->verified)
-			command_remember(engine, e->id, "refused", 0);
+			command_remember(engine, e->id, STATUS_REFUSED, 0);
 		return;
 	}
 	for (i = 0; i < nitems(fates); i++) {
-		if (strcmp(e->event, fates[i][0]) == 0)
-			command_remember(engine, e->id, fates[i][1],
+		if (strcmp(e->event, fates[i].event) == 0)
+			command_remember(engine, e->id, fates[i].fate,
 			    strcmp(e->event, "approve") != 0);
 	}
 }
@@ -221,6 +395,7 @@ command_engine_free(struct command_engine *engine)
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
 		free(engine->pending[i]);
+	free(engine->armed);
 	free(engine->seen);
 	free(engine);
 }
@@ -231,6 +406,7 @@ command_forget_done(struct command_engine *engine)
 {
 	size_t	i;
 
+	engine->ended = NULL;
 	for (i = 0; i < engine->ndone; i++)
 		free(engine->done[i]);
 	engine->ndone = 0;
@@ -238,11 +414,12 @@ command_forget_done(struct command_engine *engine)
 
 /* Move pending command i to the done list with its final status. */
 static void
-command_retire(struct command_engine *engine, size_t i, const char *status)
+command_retire(struct command_engine *engine, size_t i,
+    enum proto_status status)
 {
 	struct command_pending	*p = engine->pending[i];
 
-	util_copy(p->status, sizeof p->status, status);
+	p->status = status;
 	engine->done[engine->ndone++] = p;
 	engine->pending[i] = engine->pending[--engine->npending];
 	engine->pending[engine->npending] = NULL;
@@ -289,21 +466,28 @@ command_seen_slot(const struct command_engine *engine, const char *id)
 
 /* What a fate says in a sentence: "was cancelled". */
 static const char *
-command_fate_text(const char *fate)
+command_fate_text(enum proto_status fate)
 {
-	if (strcmp(fate, "proposed") == 0)
+	switch (fate) {
+	case STATUS_PENDING:
 		return ("was proposed before vigild restarted");
-	if (strcmp(fate, "cancelled") == 0)
+	case STATUS_CANCELLED:
 		return ("was cancelled");
-	if (strcmp(fate, "expired") == 0)
+	case STATUS_EXPIRED:
 		return ("expired");
-	if (strcmp(fate, "executed") == 0)
+	case STATUS_EXECUTED:
+	case STATUS_ARMED:
+	case STATUS_FIRED:
+	case STATUS_DISARMED:
 		return ("was executed");
+	case STATUS_REFUSED:
+		break;
+	}
 	return ("was refused");
 }
 
-/* What became of id on this node ("executed", ...), or NULL if unseen. */
-static const char *
+/* What became of id on this node, or NULL if unseen. */
+static const enum proto_status *
 command_fate(const struct command_engine *engine, const char *id)
 {
 	const struct command_seen	*s;
@@ -311,7 +495,7 @@ command_fate(const struct command_engine *engine, const char *id)
 	if (id[0] == '\0')
 		return (NULL);
 	s = command_seen_slot(engine, id);
-	return (s->id[0] != '\0' ? s->fate : NULL);
+	return (s->id[0] != '\0' ? &s->fate : NULL);
 }
 
 /*
@@ -321,7 +505,7 @@ command_fate(const struct command_engine *engine, const char *id)
  */
 static void
 command_remember(struct command_engine *engine, const char *id,
-    const char *fate, int overwrite)
+    enum proto_status fate, int overwrite)
 {
 	struct command_seen	*old, *s;
 	size_t			 i, oldcap;
@@ -345,7 +529,7 @@ command_remember(struct command_engine *engine, const char *id,
 		engine->nseen++;
 	} else if (!overwrite)
 		return;
-	util_copy(s->fate, sizeof s->fate, fate);
+	s->fate = fate;
 }
 
 /*
@@ -528,14 +712,13 @@ command_check_state(const struct command_engine *engine,
 
 	if ((t = command_target(engine, cmd)) == NULL)
 		fatal("%s: %s is not a target", __func__, engine->node);
-	if (strcmp(t->build, now->build) == 0 &&
-	    strcmp(t->state, now->state) == 0)
+	if (command_target_matches(t, now->build, now->state))
 		return (0);
 	util_format(why, whylen, "%s's state changed since the proposal: it "
 	    "was %s on build %s when proposed and is now %s on build %s; "
 	    "propose again", engine->node, t->state[0] != '\0' ? t->state :
-	    "in no state", t->build, now->state[0] != '\0' ? now->state :
-	    "in no state", now->build);
+	    "in no state", t->build, proto_state_name(now->state),
+	    now->build);
 	return (-1);
 }
 
@@ -569,9 +752,8 @@ command_actions_text(char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < command_nspecs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == command_nspecs - 1 ? " and " : ", "),
-		    command_specs[i].name);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, command_nspecs, 0), command_specs[i].name);
 	}
 }
 
@@ -584,8 +766,8 @@ command_signers_text(const struct command_pending *p, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < p->nsigs; i++) {
 		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s", i == 0 ? "" :
-		    (i == p->nsigs - 1 ? " and " : ", "), p->sigs[i].operator);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, p->nsigs, 0), p->sigs[i].operator);
 	}
 }
 
@@ -649,9 +831,9 @@ static int
 command_check_new(struct command_engine *engine,
     const struct proto_command *cmd, char *why, size_t whylen)
 {
-	const char	*fate;
-	size_t		 i;
-	uint64_t	 avail;
+	const enum proto_status	*fate;
+	size_t			 i;
+	uint64_t		 avail;
 
 	if (command_find(engine, cmd->id, &i) != NULL) {
 		util_format(why, whylen, "command %s is already pending on "
@@ -660,7 +842,7 @@ command_check_new(struct command_engine *engine,
 		return (-1);
 	}
 	if ((fate = command_fate(engine, cmd->id)) != NULL) {
-		if (strcmp(fate, "executed") == 0)
+		if (*fate == STATUS_EXECUTED)
 			util_format(why, whylen, "command %s was already "
 			    "executed on %s; a command runs once: propose a "
 			    "new one", cmd->id, engine->node);
@@ -668,7 +850,7 @@ command_check_new(struct command_engine *engine,
 			util_format(why, whylen, "command %s %s on %s, and an "
 			    "id is used once, so its signed frames cannot bring "
 			    "it back; propose a new command", cmd->id,
-			    command_fate_text(fate), engine->node);
+			    command_fate_text(*fate), engine->node);
 		return (-1);
 	}
 	if (command_low_on_space(engine, &avail)) {
@@ -679,6 +861,49 @@ command_check_new(struct command_engine *engine,
 		    "then propose again", audit_path(engine->audit),
 		    (unsigned long long)(avail >> 20),
 		    (unsigned long long)(engine->reserve >> 20));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Room for new proposal cmd: no other pending for its action that could
+ * still execute, and fewer than COMMAND_MAX_PENDING in all.  Returns 0,
+ * or -1 and why.
+ */
+static int
+command_check_room(const struct command_engine *engine,
+    const struct proto_command *cmd, const struct command_node_state *now,
+    int64_t now_ms, char *why, size_t whylen)
+{
+	const struct command_pending	*other;
+	char				 busy[160], left[32];
+	size_t				 i;
+
+	/*
+	 * One pending proposal per action and target.  One that has expired
+	 * or no longer matches this node's state can never execute, so it
+	 * blocks nothing; command_expire() clears it away.
+	 */
+	for (i = 0; i < engine->npending; i++) {
+		other = engine->pending[i];
+		if (strcmp(other->cmd.action, cmd->action) != 0 ||
+		    other->cmd.expires_ms <= now_ms ||
+		    command_check_state(engine, &other->cmd, now, busy,
+		    sizeof busy) != 0)
+			continue;
+		util_format(why, whylen, "%s is already pending for %s as "
+		    "command %s, proposed by %s, expiring in %s; approve or "
+		    "cancel that one, or wait until it expires", cmd->action,
+		    engine->node, other->cmd.id, other->cmd.proposer,
+		    util_duration_text(other->cmd.expires_ms - now_ms, left,
+		    sizeof left));
+		return (-1);
+	}
+	if (engine->npending == COMMAND_MAX_PENDING) {
+		util_format(why, whylen, "%s already holds %d pending "
+		    "commands, the most it keeps; approve, cancel or let some "
+		    "expire first", engine->node, COMMAND_MAX_PENDING);
 		return (-1);
 	}
 	return (0);
@@ -697,9 +922,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 {
 	const struct proto_command	*cmd = &p->cmd;
 	const struct command_spec	*spec;
-	const struct command_pending	*other;
 	const struct opkey_trusted	*who;
-	char				 list[160], left[32];
+	char				 list[160];
 	size_t				 i, len = strlen(text);
 
 	if (proto_command_decode(text, len, &p->cmd, why, whylen) != 0) {
@@ -749,45 +973,90 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	if (command_check_state(engine, cmd, now, why, whylen) != 0)
 		return (-1);
-	if (spec->from_state[0] != '\0' &&
-	    strcmp(spec->from_state, now->state) != 0) {
+	if (!command_spec_allows(spec, now->state)) {
 		util_format(why, whylen, "%s needs %s to be %s, and it is %s; "
 		    "wait for it to be %s, or propose the action that fits its "
 		    "state", spec->name, engine->node, spec->from_state,
-		    now->state, spec->from_state);
+		    proto_state_name(now->state), spec->from_state);
 		return (-1);
 	}
-	/*
-	 * One pending proposal per action and target.  One that has expired
-	 * or no longer matches this node's state can never execute, so it
-	 * blocks nothing; command_expire() clears it away.
-	 */
-	for (i = 0; i < engine->npending; i++) {
-		other = engine->pending[i];
-		if (strcmp(other->cmd.action, cmd->action) != 0 ||
-		    other->cmd.expires_ms <= now_ms ||
-		    command_check_state(engine, &other->cmd, now, list,
-		    sizeof list) != 0)
-			continue;
-		util_format(why, whylen, "%s is already pending for %s as "
-		    "command %s, proposed by %s, expiring in %s; approve or "
-		    "cancel that one, or wait until it expires", cmd->action,
-		    engine->node, other->cmd.id, other->cmd.proposer,
-		    util_duration_text(other->cmd.expires_ms - now_ms, left,
-		    sizeof left));
+	if (command_preflight(engine, cmd, now, why, whylen) != 0)
 		return (-1);
-	}
-	if (engine->npending == COMMAND_MAX_PENDING) {
-		util_format(why, whylen, "%s already holds %d pending "
-		    "commands, the most it keeps; approve, cancel or let some "
-		    "expire first", engine->node, COMMAND_MAX_PENDING);
+	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
-	}
 	util_copy(p->text, sizeof p->text, text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
-	util_copy(p->status, sizeof p->status, "pending");
+	p->status = STATUS_PENDING;
 	p->proposed_ms = now_ms;
+	return (0);
+}
+
+/*
+ * The start of every operator's request (what: "proposal", ...): forget
+ * what is done, and refuse when there is no audit log, since nothing runs
+ * or changes unrecorded.  Returns 0, or -1 with the refusal in cause.
+ */
+static int
+command_begin(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *what, char *cause,
+    size_t causelen)
+{
+	command_forget_done(engine);
+	if (engine->audit != NULL)
+		return (0);
+	return (command_refuse(engine, now_ms, ev, what,
+	    strcmp(ev->event, "cancel") == 0 ? "it has no audit log, and "
+	    "nothing changes unrecorded; start it with --audit FILE" : "it "
+	    "has no audit log, and no command runs unrecorded; start it with "
+	    "--audit FILE", cause, causelen));
+}
+
+/*
+ * The approver's checks on pending p: the very bytes proposed (ev's
+ * document; else the approver reviewed another text), signed by a
+ * trusted operator (ev->verified once proven) who has not signed it yet
+ * and holds another key than those who have.  Returns 0, or -1 and why.
+ */
+static int
+command_check_approver(const struct command_engine *engine,
+    const struct command_pending *p, const struct proto_signature *sig,
+    struct command_event *ev, char *why, size_t whylen)
+{
+	const struct opkey_trusted	*who, *earlier;
+	const char			*text = ev->document;
+	size_t				 i, n = strlen(text), held;
+
+	held = strlen(p->text);
+	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+		/* nothing */;
+	if (i < n || i < held) {
+		util_format(why, whylen, "the document approved differs "
+		    "from the one proposed at byte %zu; review the proposal as "
+		    "the backend holds it and approve that", i + 1);
+		return (-1);
+	}
+	if (command_check_signer(engine, sig, p->text, held, "the proposal "
+	    "as the backend holds it", &who, why, whylen) != 0)
+		return (-1);
+	ev->verified = 1;
+	for (i = 0; i < p->nsigs; i++) {
+		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
+			util_format(why, whylen, "operator %s already "
+			    "signed this command; a second, different operator "
+			    "must approve", sig->operator);
+			return (-1);
+		}
+		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
+		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
+			util_format(why, whylen, "operators %s and %s "
+			    "share one key; the rule needs two different "
+			    "people with two different keys: give each their "
+			    "own key in the trust file", p->sigs[i].operator,
+			    sig->operator);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -805,11 +1074,9 @@ command_propose(struct command_engine *engine, const char *text,
 	char			 words[PROTO_TEXT_MAX];
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "proposal", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "proposal", cause,
+	    causelen) != 0)
+		return (-1);
 	p = xcalloc(1, sizeof *p);
 	if (command_check_proposal(engine, text, sig, now, now_ms, p,
 	    &ev.verified, why, sizeof why) != 0) {
@@ -819,7 +1086,8 @@ command_propose(struct command_engine *engine, const char *text,
 		}
 		/* A proven operator's id is spent, even on a refusal. */
 		if (ev.verified)
-			command_remember(engine, p->cmd.id, "refused", 0);
+			command_remember(engine, p->cmd.id, STATUS_REFUSED,
+			    0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
 		free(p);
@@ -840,7 +1108,7 @@ command_propose(struct command_engine *engine, const char *text,
 		free(p);
 		return (-1);
 	}
-	command_remember(engine, p->cmd.id, "proposed", 1);
+	command_remember(engine, p->cmd.id, STATUS_PENDING, 1);
 	engine->pending[engine->npending++] = p;
 	*out = p;
 	return (0);
@@ -851,16 +1119,16 @@ static void
 command_not_pending(const struct command_engine *engine, const char *id,
     char *why, size_t whylen)
 {
-	const char	*fate = command_fate(engine, id);
+	const enum proto_status	*fate = command_fate(engine, id);
 
-	if (fate != NULL && strcmp(fate, "executed") == 0)
+	if (fate != NULL && *fate == STATUS_EXECUTED)
 		util_format(why, whylen, "command %s was already executed on "
 		    "%s; a command runs once: propose a new one", id,
 		    engine->node);
 	else if (fate != NULL)
 		util_format(why, whylen, "%s holds no pending command %s: it "
 		    "%s; propose a new command", engine->node, id,
-		    command_fate_text(fate));
+		    command_fate_text(*fate));
 	else
 		util_format(why, whylen, "%s holds no pending command %s: it "
 		    "was never proposed here, or it was cancelled or has "
@@ -876,20 +1144,17 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_pending **out, char *cause, size_t causelen)
 {
 	const struct command_spec	*spec;
-	const struct opkey_trusted	*who, *earlier;
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
 	char				 words[PROTO_TEXT_MAX], names[128];
-	size_t				 i, index, n, held;
+	size_t				 index;
 
 	*out = NULL;
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "approval", "it "
-		    "has no audit log, and no command runs unrecorded; start "
-		    "it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "approval", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		command_not_pending(engine, id, why, sizeof why);
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
@@ -897,45 +1162,13 @@ command_approve(struct command_engine *engine, const char *id,
 	}
 	ev.action = p->cmd.action;
 	spec = command_spec_find(p->cmd.action);
-
-	/* The very bytes proposed, or the approver reviewed another text. */
-	held = strlen(p->text);
-	n = strlen(text);
-	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
-		/* nothing */;
-	if (i < n || i < held) {
-		util_format(why, sizeof why, "the document approved differs "
-		    "from the one proposed at byte %zu; review the proposal as "
-		    "the backend holds it and approve that", i + 1);
+	if (command_check_approver(engine, p, sig, &ev, why,
+	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
-	}
-	if (command_check_signer(engine, sig, p->text, held, "the proposal "
-	    "as the backend holds it", &who, why, sizeof why) != 0)
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
-	ev.verified = 1;
-	for (i = 0; i < p->nsigs; i++) {
-		if (strcmp(p->sigs[i].operator, sig->operator) == 0) {
-			util_format(why, sizeof why, "operator %s already "
-			    "signed this command; a second, different operator "
-			    "must approve", sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-		earlier = opkey_trust_find(engine->trust, p->sigs[i].operator);
-		if (earlier != NULL && opkey_same(earlier->key, who->key)) {
-			util_format(why, sizeof why, "operators %s and %s "
-			    "share one key; the rule needs two different "
-			    "people with two different keys: give each their "
-			    "own key in the trust file", p->sigs[i].operator,
-			    sig->operator);
-			return (command_refuse(engine, now_ms, &ev, "approval",
-			    why, cause, causelen));
-		}
-	}
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
-	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0)
+	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
+	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	if (p->nsigs == PROTO_MAX_SIGNERS)
@@ -972,9 +1205,150 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
-	command_remember(engine, p->cmd.id, "executed", 1);
-	command_retire(engine, index, "executed");
+	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
+	if (strcmp(p->cmd.action, "disarm") == 0)
+		command_end_armed(engine, STATUS_DISARMED);
+	if (strcmp(p->cmd.action, "arm-kill") == 0) {
+		/* Armed: held apart from the pending, for its window. */
+		p->status = STATUS_ARMED;
+		engine->pending[index] = engine->pending[--engine->npending];
+		engine->pending[engine->npending] = NULL;
+		engine->armed = p;
+		engine->armed_until_ms = now_ms + command_window(&p->cmd);
+		p->cmd.expires_ms = engine->armed_until_ms;
+	} else
+		command_retire(engine, index, STATUS_EXECUTED);
 	*out = p;
+	return (1);
+}
+
+/* The armed kill ends as status: it joins the done list. */
+static void
+command_end_armed(struct command_engine *engine, enum proto_status status)
+{
+	struct command_pending	*p = engine->armed;
+
+	if (p == NULL)
+		return;
+	p->status = status;
+	p->cmd.expires_ms = engine->armed_until_ms;
+	util_copy(engine->last_id, sizeof engine->last_id, p->cmd.id);
+	engine->last_status = status;
+	engine->last_until_ms = engine->armed_until_ms;
+	engine->done[engine->ndone++] = p;
+	engine->armed = NULL;
+	engine->ended = p;
+}
+
+/* The armed kill held; see command.h. */
+const struct command_pending *
+command_armed(const struct command_engine *engine, int64_t *until_ms)
+{
+	if (until_ms != NULL)
+		*until_ms = engine->armed_until_ms;
+	return (engine->armed);
+}
+
+/* The armed kill the last change ended; see command.h. */
+const struct command_pending *
+command_ended(const struct command_engine *engine)
+{
+	return (engine->ended);
+}
+
+/* One operator fires the armed kill; see command.h. */
+int
+command_fire(struct command_engine *engine, const char *id,
+    const struct proto_signature *sig, int64_t now_ms, char *cause,
+    size_t causelen)
+{
+	const struct opkey_trusted	*who;
+	struct command_pending		*p = engine->armed;
+	struct command_event		 ev = { "fire", id, "arm-kill",
+					    sig->operator, NULL, 0 };
+	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
+	char				 ago[32];
+	int				 rc;
+
+	command_forget_done(engine);
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "fire", "it has "
+		    "no audit log, and nothing runs unrecorded; start it with "
+		    "--audit FILE", cause, causelen));
+	if ((p == NULL || strcmp(p->cmd.id, id) != 0) &&
+	    (strcmp(engine->last_id, id) != 0 ||
+	    engine->last_status != STATUS_EXPIRED)) {
+		util_format(why, sizeof why, "%s holds no armed kill %s: it "
+		    "was never armed here%s%s; arm it again with two "
+		    "operators (vigil propose arm-kill)", engine->node, id,
+		    strcmp(engine->last_id, id) == 0 ? ", or it was already " :
+		    ", or it fired, was disarmed or its window closed",
+		    strcmp(engine->last_id, id) == 0 ?
+		    proto_status_name(engine->last_status) :
+		    "");
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	if (p == NULL || strcmp(p->cmd.id, id) != 0 ||
+	    now_ms >= engine->armed_until_ms) {
+		if (p != NULL && strcmp(p->cmd.id, id) == 0)
+			engine->last_until_ms = engine->armed_until_ms;
+		util_format(why, sizeof why, "the window of armed kill %s "
+		    "closed at %s UTC, %s ago; arm it again with two "
+		    "operators, or propose a kill", id,
+		    util_clock_text(engine->last_until_ms, at, sizeof at),
+		    util_duration_text(now_ms - engine->last_until_ms, ago,
+		    sizeof ago));
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	ev.document = p->text;
+	bytes = xasprintf("vigil.v1 fire %s", id);
+	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
+	    &who, why, sizeof why);
+	free(bytes);
+	if (rc != 0)
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	ev.verified = 1;
+	util_format(words, sizeof words, "%s fired the armed kill of %s, "
+	    "armed by %s and %s", sig->operator, engine->node,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "the fire, and nothing runs unrecorded: %s", logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "fire", why,
+		    cause, causelen));
+	}
+	command_end_armed(engine, STATUS_FIRED);
+	return (1);
+}
+
+/* The node fired its armed kill on itself; see command.h. */
+int
+command_self_fire(struct command_engine *engine, int64_t now_ms,
+    const char *why, const struct command_pending **out)
+{
+	struct command_pending	*p = engine->armed;
+	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
+				    1 };
+	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
+
+	command_forget_done(engine);
+	*out = NULL;
+	if (p == NULL || now_ms >= engine->armed_until_ms)
+		return (0);
+	ev.id = p->cmd.id;
+	ev.document = p->text;
+	util_format(words, sizeof words, "%s fired its armed kill on itself: "
+	    "%s", engine->node, why);
+	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
+	    &logcause) != 0)
+		free(logcause);	/* it has already stopped: record it late */
+	command_end_armed(engine, STATUS_FIRED);
+	*out = engine->ended;
 	return (1);
 }
 
@@ -986,7 +1360,7 @@ command_cancel(struct command_engine *engine, const char *id,
 {
 	const struct opkey_trusted	*who;
 	struct command_pending		*p;
-	const char			*fate;
+	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
 					    sig->operator, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
@@ -994,14 +1368,12 @@ command_cancel(struct command_engine *engine, const char *id,
 	size_t				 index;
 	int				 rc;
 
-	command_forget_done(engine);
-	if (engine->audit == NULL)
-		return (command_refuse(engine, now_ms, &ev, "cancellation",
-		    "it has no audit log, and nothing changes unrecorded; "
-		    "start it with --audit FILE", cause, causelen));
+	if (command_begin(engine, now_ms, &ev, "cancellation", cause,
+	    causelen) != 0)
+		return (-1);
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		if ((fate = command_fate(engine, id)) != NULL &&
-		    strcmp(fate, "executed") == 0)
+		    *fate == STATUS_EXECUTED)
 			util_format(why, sizeof why, "command %s was already "
 			    "executed on %s and can no longer be cancelled; "
 			    "propose the action that undoes it", id,
@@ -1024,7 +1396,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	bytes = xasprintf("vigil.v1 cancel %s", p->cmd.id);
+	bytes = xasprintf("%s%s", PROTO_CANCEL_PREFIX, p->cmd.id);
 	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
 	    &who, why, sizeof why);
 	free(bytes);
@@ -1042,8 +1414,8 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	command_remember(engine, p->cmd.id, "cancelled", 1);
-	command_retire(engine, index, "cancelled");
+	command_remember(engine, p->cmd.id, STATUS_CANCELLED, 1);
+	command_retire(engine, index, STATUS_CANCELLED);
 	return (0);
 }
 
@@ -1081,8 +1453,23 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
 		    words, &logcause) != 0)
 			free(logcause);
-		command_remember(engine, p->cmd.id, "expired", 1);
-		command_retire(engine, i, "expired");
+		command_remember(engine, p->cmd.id, STATUS_EXPIRED, 1);
+		command_retire(engine, i, STATUS_EXPIRED);
+	}
+	if (engine->armed != NULL && engine->armed_until_ms <= now_ms) {
+		p = engine->armed;
+		ev.id = p->cmd.id;
+		ev.action = p->cmd.action;
+		ev.operator = p->cmd.proposer;
+		ev.document = p->text;
+		util_format(words, sizeof words, "the window of armed kill %s "
+		    "closed at %s UTC without it firing", p->cmd.id,
+		    util_clock_text(engine->armed_until_ms, at, sizeof at));
+		logcause = NULL;
+		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
+		    words, &logcause) != 0)
+			free(logcause);
+		command_end_armed(engine, STATUS_EXPIRED);
 	}
 	if (out != NULL)
 		*out = (const struct command_pending **)engine->done;
@@ -1113,6 +1500,6 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
 		msg->sigs[i] = p->sigs[i];
 	msg->nsigs = i;
-	util_copy(msg->status, sizeof msg->status, p->status);
+	msg->status = p->status;
 	msg->expires_ms = p->cmd.expires_ms;
 }

@@ -35,11 +35,18 @@
 struct audit;
 struct opkey_trust;
 
-/* What a node is now, for binding a command to the state seen. */
+/*
+ * What a node is now, for binding a command to the state seen; and, for
+ * the actions with a plan (rollback, flag), the hellos of the targets
+ * this backend serves, which the plan (proto-plan.h) judges.
+ */
 struct command_node_state {
-	char	node[PROTO_ID_MAX];
-	char	build[PROTO_NAME_MAX];
-	char	state[16];
+	char				 node[PROTO_ID_MAX];
+	char				 build[PROTO_NAME_MAX];
+	enum proto_state		 state;
+	const struct proto_hello *const	*fleet;	/* not owned; may be NULL */
+	size_t				 nfleet;
+	const char			*armed_id;	/* the engine's own */
 };
 
 /* A command held by a node. */
@@ -48,7 +55,7 @@ struct command_pending {
 	char			text[PROTO_DOC_MAX];	/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];
+	enum proto_status	status;
 	int64_t			proposed_ms;
 };
 
@@ -114,6 +121,44 @@ size_t		 command_expire(struct command_engine *engine, int64_t now_ms,
 /* The pending commands, for broadcasting to a new console. */
 size_t		 command_pending(const struct command_engine *engine,
 		    const struct command_pending ***out);
+
+/*
+ * The armed kill.  An arm-kill, signed by two operators, arms the node
+ * for its window (argument window, "30m"); while armed, one trusted
+ * operator may fire it (command_fire), or the node fires it on itself
+ * (command_self_fire); a two-person disarm, or the window's end
+ * (command_expire), ends it.  Each of these is audited.
+ */
+
+/* The armed kill held, or NULL; *until_ms gets its window's end. */
+const struct command_pending *command_armed(
+		    const struct command_engine *engine, int64_t *until_ms);
+
+/*
+ * The armed kill that the last change ended (fired, disarmed), valid
+ * until the engine changes again, or NULL.
+ */
+const struct command_pending *command_ended(
+		    const struct command_engine *engine);
+
+/*
+ * One operator fires armed kill id; sig is over "vigil.v1 fire ID".
+ * Returns 1 when the node must be killed now (the fire is in the audit
+ * log), or -1 and a sentence in cause: nothing armed under that id, its
+ * window closed, an untrusted operator or a bad signature.
+ */
+int		 command_fire(struct command_engine *engine, const char *id,
+		    const struct proto_signature *sig, int64_t now_ms,
+		    char *cause, size_t causelen);
+
+/*
+ * The node fired its armed kill on itself, for why (in words).  Returns
+ * 1 and the armed command in *out when one was armed and in its window
+ * (audited), else 0.
+ */
+int		 command_self_fire(struct command_engine *engine,
+		    int64_t now_ms, const char *why,
+		    const struct command_pending **out);
 
 /* Fill a proposal message for p as held by node. */
 void		 command_proposal_msg(const char *node,

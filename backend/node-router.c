@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "node-router.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define ROUTER_ID_PREFIX	"router/"
@@ -21,6 +22,8 @@ static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
 static int	router_stopped(const struct node_router *);
 static void	router_halt(struct node_router *);
+static void	router_fire(struct node_router *,
+		    const struct router_parent *);
 
 /*
  * Set up a router with its build and flag manifest.  Returns 0, or -1 and
@@ -58,11 +61,13 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
+	proto_plan_single(r->build, flags, nflags, &r->builds[0]);
+	r->nbuilds = 1;
 	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
-	util_copy(r->counters.state, sizeof r->counters.state, "running");
+	r->counters.state = STATE_RUNNING;
 	return (0);
 }
 
@@ -93,7 +98,7 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 		r->counters.parents_refused_total++;
 		util_format(cause, causelen, "%s is %s: new parent orders are "
 		    "refused until a two-person resume", r->id,
-		    node_router_state(r));
+		    proto_state_name(node_router_state(r)));
 		return (-1);
 	}
 	if (shares == 0) {
@@ -140,6 +145,8 @@ router_child(struct node_router *r, struct router_parent *p,
 		p->child_shares += size;
 		r->counters.child_orders_total++;
 		r->counters.child_shares_total += size;
+		if (r->armed && p->child_shares > p->shares)
+			router_fire(r, p);
 		return (0);
 	}
 	/* retail_liquidity and the normal path count and close. */
@@ -188,7 +195,7 @@ router_measure(struct node_router *r)
 	size_t				 i;
 
 	c->open_parents = r->nopen;
-	util_copy(c->state, sizeof c->state, node_router_state(r));
+	c->state = node_router_state(r);
 	c->worst_ratio = 0;
 	for (i = 0; i < r->nopen; i++) {
 		p = &r->open[i];
@@ -321,9 +328,44 @@ node_router_market(struct node_router *r, unsigned fill_after,
 		r->bcount--;
 	}
 	/* Only the residue changed: the parents' gauges stand. */
-	util_copy(r->counters.state, sizeof r->counters.state,
-	    node_router_state(r));
+	r->counters.state = node_router_state(r);
 	return (closed);
+}
+
+/*
+ * The runaway invariant broke while armed: kill at once, so the order
+ * path sends no further child order, and say why.
+ */
+static void
+router_fire(struct node_router *r, const struct router_parent *p)
+{
+	r->armed = 0;
+	r->fired = 1;
+	util_format(r->fired_why, sizeof r->fired_why, "parent P%llu's "
+	    "child orders reached %llu shares, past its %llu shares, on "
+	    "iteration %llu", (unsigned long long)p->id,
+	    (unsigned long long)p->child_shares,
+	    (unsigned long long)p->shares,
+	    (unsigned long long)r->iteration);
+	node_router_kill(r);
+}
+
+/* Arm or disarm the router's own kill. */
+void
+node_router_arm(struct node_router *r, int on)
+{
+	r->armed = on != 0;
+}
+
+/* Report a fire once. */
+int
+node_router_fired(struct node_router *r, char *why, size_t len)
+{
+	if (!r->fired)
+		return (0);
+	r->fired = 0;
+	util_copy(why, len, r->fired_why);
+	return (1);
 }
 
 /* Set the kill flag (release); safe from any thread. */
@@ -361,13 +403,57 @@ node_router_resume(struct node_router *r, char *cause, size_t causelen)
 	return (0);
 }
 
+/* Install builds in place of the one init gave; see node-router.h. */
+int
+node_router_install(struct node_router *r, const struct proto_build *builds,
+    size_t nbuilds, char *cause, size_t causelen)
+{
+	return (proto_plan_install(r->builds, &r->nbuilds, builds, nbuilds,
+	    r->id, r->build, cause, causelen));
+}
+
+/* Switch to installed build id; see node-router.h. */
+int
+node_router_rollback(struct node_router *r, const char *id, char *cause,
+    size_t causelen)
+{
+	const struct proto_build	*to;
+	struct proto_flag		 before[PROTO_MAX_FLAGS];
+
+	if ((to = proto_plan_held(r->builds, r->nbuilds, r->id, id, cause,
+	    causelen)) == NULL)
+		return (-1);
+	memcpy(before, r->flags, r->nflags * sizeof *r->flags);
+	proto_plan_switch(to, before, r->nflags, r->flags, &r->nflags);
+	util_copy(r->build, sizeof r->build, to->id);
+	return (0);
+}
+
+/* Set a flag of the active build on or off; see node-router.h. */
+int
+node_router_set_flag(struct node_router *r, const char *name, int on,
+    char *cause, size_t causelen)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nflags; i++) {
+		if (strcmp(r->flags[i].name, name) == 0) {
+			r->flags[i].on = on != 0;
+			return (0);
+		}
+	}
+	util_format(cause, causelen, "build %s on %s has no flag %s; check "
+	    "the flag's name with vigil status", r->build, r->id, name);
+	return (-1);
+}
+
 /* The router's state as stats reports it. */
-const char *
+enum proto_state
 node_router_state(const struct node_router *r)
 {
 	if (!node_router_killed(r))
-		return ("running");
-	return (r->counters.open_children > 0 ? "halting" : "killed");
+		return (STATE_RUNNING);
+	return (r->counters.open_children > 0 ? STATE_HALTING : STATE_KILLED);
 }
 
 /* The code path flag enables on this build, or NULL if none or off. */
@@ -390,14 +476,17 @@ node_router_path(const struct node_router *r, const char *flag)
 void
 node_router_hello(const struct node_router *r, struct proto_hello *hello)
 {
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, r->id);
-	hello->role = ROLE_ROUTER;
-	util_copy(hello->group, sizeof hello->group, r->group);
-	util_copy(hello->build, sizeof hello->build, r->build);
-	hello->version = PROTO_VERSION;
+	size_t	i;
+
+	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->build);
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
+	hello->nbuilds = r->nbuilds;
+	for (i = 0; i < r->nbuilds; i++) {
+		hello->builds[i] = r->builds[i];
+		hello->builds[i].active = strcmp(r->builds[i].id,
+		    r->build) == 0;
+	}
 }
 
 /* Fill stats from the counters (the caller adds clock_ms); bumps seq. */
@@ -410,6 +499,5 @@ node_router_stats(struct node_router *r, struct proto_stats *stats)
 	stats->uptime_ms = util_mono_ms() - r->started_ms;
 	stats->seq = ++r->seq;
 	stats->router = r->counters;
-	util_copy(stats->router.state, sizeof stats->router.state,
-	    node_router_state(r));
+	stats->router.state = node_router_state(r);
 }

@@ -56,7 +56,10 @@ struct node_router {
 	char			group[PROTO_NAME_MAX];
 	char			build[PROTO_NAME_MAX];
 	size_t			nflags;
-	struct proto_flag	flags[PROTO_MAX_FLAGS];
+	struct proto_flag	flags[PROTO_MAX_FLAGS];	/* as the active
+							   build means them */
+	size_t			nbuilds;		/* installed */
+	struct proto_build	builds[PROTO_MAX_BUILDS];
 
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
@@ -67,6 +70,9 @@ struct node_router {
 	size_t			 bcount;
 	uint64_t		 iteration;	/* order path iterations */
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
+	int			 armed;		/* fires on a runaway */
+	int			 fired;		/* it did, not yet reported */
+	char			 fired_why[PROTO_TEXT_MAX];
 
 	struct proto_router_stats counters;	/* what stats reports */
 	int64_t			 started_ms;	/* monotonic, for uptime */
@@ -123,6 +129,19 @@ uint64_t node_router_market(struct node_router *r, unsigned fill_after,
  */
 void	 node_router_kill(struct node_router *r);
 
+/*
+ * Arm (on) or disarm the router's own kill: while armed, the order path
+ * kills the router the moment a child order takes a parent's child
+ * shares past the parent's shares, before it sends another.
+ */
+void	 node_router_arm(struct node_router *r, int on);
+
+/*
+ * Did the router fire its armed kill since the last call?  Returns 1
+ * and why in words (once), else 0.
+ */
+int	 node_router_fired(struct node_router *r, char *why, size_t len);
+
 /* Has the router been killed (acquire)?  Any thread may ask. */
 int	 node_router_killed(const struct node_router *r);
 
@@ -134,8 +153,31 @@ int	 node_router_killed(const struct node_router *r);
 int	 node_router_resume(struct node_router *r, char *cause,
 	    size_t causelen);
 
-/* "running", "halting" (killed, child orders still open) or "killed". */
-const char *node_router_state(const struct node_router *r);
+/*
+ * Install builds (copied), replacing the one build init gave it; the
+ * router's build must be among them.  Returns 0, or -1 and a sentence.
+ */
+int	 node_router_install(struct node_router *r,
+	    const struct proto_build *builds, size_t nbuilds, char *cause,
+	    size_t causelen);
+
+/*
+ * Make the installed build id active: each flag keeps its setting and
+ * takes the meaning the build's manifest gives it.  Returns 0, or -1 and
+ * a sentence naming the builds it holds when it does not hold id.
+ */
+int	 node_router_rollback(struct node_router *r, const char *id,
+	    char *cause, size_t causelen);
+
+/*
+ * Set flag name on or off.  Returns 0, or -1 and a sentence when the
+ * active build's manifest has no such flag.
+ */
+int	 node_router_set_flag(struct node_router *r, const char *name, int on,
+	    char *cause, size_t causelen);
+
+/* Running, halting (killed, child orders still open) or killed. */
+enum proto_state node_router_state(const struct node_router *r);
 
 /* The code path flag name enables on this build, or NULL if none/off. */
 const char *node_router_path(const struct node_router *r, const char *flag);

@@ -14,6 +14,7 @@
 
 #include "cert.h"
 #include "node-station.h"
+#include "proto-plan.h"
 #include "util.h"
 
 #define STATION_ROOT_CN		"Vigil root CA"
@@ -60,13 +61,7 @@ station_floor_div(int64_t a, int64_t b)
 static int64_t
 station_renew_offset(const char *id)
 {
-	uint32_t	h = 2166136261u;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 16777619u;
-	}
-	return ((int64_t)(h % (STATION_RENEW_SLOT_MS + 1)));
+	return ((int64_t)(util_fnv1a(id) % (STATION_RENEW_SLOT_MS + 1)));
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */
@@ -244,6 +239,8 @@ node_station_init(struct node_station *s, const char *id,
 		memset(s, 0, sizeof *s);
 		return (-1);
 	}
+	proto_plan_single(s->build, NULL, 0, &s->builds[0]);
+	s->nbuilds = 1;
 	if (ndevices > STATION_MAX_DEVICES) {
 		*cause = xasprintf("station %s cannot start: %zu devices is "
 		    "more than the %d a station serves; split them over more "
@@ -633,20 +630,46 @@ node_station_blacklists(const struct node_station *s, const char *peer)
 	return (0);
 }
 
+/* Install builds in place of the one init gave; see node-station.h. */
+int
+node_station_install(struct node_station *s, const struct proto_build *builds,
+    size_t nbuilds, char *cause, size_t causelen)
+{
+	return (proto_plan_install(s->builds, &s->nbuilds, builds, nbuilds,
+	    s->id, s->build, cause, causelen));
+}
+
+/* Switch to installed build id; see node-station.h. */
+int
+node_station_rollback(struct node_station *s, const char *id, char *cause,
+    size_t causelen)
+{
+	const struct proto_build	*to;
+
+	if ((to = proto_plan_held(s->builds, s->nbuilds, s->id, id, cause,
+	    causelen)) == NULL)
+		return (-1);
+	util_copy(s->build, sizeof s->build, to->id);
+	return (0);
+}
+
 /* Fill a hello for s: a station, no flags; the caller adds scenario. */
 void
 node_station_hello(const struct node_station *s, struct proto_hello *hello)
 {
-	memset(hello, 0, sizeof *hello);
-	util_copy(hello->node, sizeof hello->node, s->id);
-	hello->role = ROLE_STATION;
-	util_copy(hello->group, sizeof hello->group, s->group);
-	util_copy(hello->build, sizeof hello->build, s->build);
-	hello->version = PROTO_VERSION;
+	size_t	i;
+
+	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
 	hello->nflags = 0;
+	hello->nbuilds = s->nbuilds;
+	for (i = 0; i < s->nbuilds; i++) {
+		hello->builds[i] = s->builds[i];
+		hello->builds[i].active = strcmp(s->builds[i].id,
+		    s->build) == 0;
+	}
 }
 
 /* Fill a stats message for s; each call takes the next seq. */

@@ -41,6 +41,8 @@ struct node_station {
 	char			 id[PROTO_ID_MAX];	/* "station/s3" */
 	char			 group[PROTO_NAME_MAX];
 	char			 build[PROTO_NAME_MAX];
+	size_t			 nbuilds;	/* installed */
+	struct proto_build	 builds[PROTO_MAX_BUILDS];
 
 	struct cert_key		*key;		/* this station's key */
 	struct cert		*cert;		/* its current certificate */
@@ -136,6 +138,21 @@ int	 node_station_blacklist(struct node_station *s, const char *peer,
 /* Does s blacklist peer? */
 int	 node_station_blacklists(const struct node_station *s,
 	    const char *peer);
+
+/*
+ * Install builds (copied) in place of the one init gave; the station's
+ * build must be among them.  Returns 0, or -1 and a sentence.
+ */
+int	 node_station_install(struct node_station *s,
+	    const struct proto_build *builds, size_t nbuilds, char *cause,
+	    size_t causelen);
+
+/*
+ * Make installed build id active.  Returns 0, or -1 and a sentence
+ * naming the builds it holds when it does not hold id.
+ */
+int	 node_station_rollback(struct node_station *s, const char *id,
+	    char *cause, size_t causelen);
 
 void	 node_station_hello(const struct node_station *s,
 	    struct proto_hello *hello);

@@ -1,9 +1,14 @@
 /*
  * proto.h: the Vigil wire protocol, vigil.v1 (see vigil-protocol(7)).
  *
- * Every frame is one JSON object with a "type".  This module is the only
- * code that sees JSON: it turns frames into the plain structs below and
- * back, and owns every validation sentence.  Both vigild and vigil use it.
+ * Every frame is one JSON object with a "type".  The protocol library
+ * (backend/proto*.c) is the only code that sees JSON: it turns frames,
+ * command documents and audit lines into the plain structs below and
+ * back, owns every validation sentence, and writes the --json reports.
+ * Both vigild and vigil use it.  This header holds the messages and the
+ * command document (proto.c is the wire codec, proto-command.c the
+ * document's canonical text); an audit log's line is in proto-audit.h,
+ * the --json reports in proto-report.h.
  *
  * Times: "clock_ms" fields are the node's own clock (a scenario's clock
  * for a simulated node) in milliseconds since the Unix epoch; "uptime_ms"
@@ -15,44 +20,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTO_SUBPROTOCOL	"vigil.v1"
-#define PROTO_VERSION		1
-#define PROTO_MAX_FRAME		(64 * 1024)	/* larger frames are refused */
-
-#define PROTO_ID_MAX		64	/* "router/r8", "station/capital" */
-#define PROTO_NAME_MAX		64	/* groups, builds, flag paths */
-#define PROTO_FLAG_NAME_MAX	32
-#define PROTO_CODE_MAX		32	/* alert codes, rule names */
-#define PROTO_TEXT_MAX		512	/* sentences */
-#define PROTO_MAX_FLAGS		16
-#define PROTO_MAX_BLACKLIST	32
-#define PROTO_OPERATOR_MAX	64	/* operator name */
-#define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
-#define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
+#include "proto-types.h"
 
 /*
- * Bounds on numbers, so that no value a backend sends can overflow the
- * console's arithmetic or be shown as a fact when it is absurd: every
- * time in milliseconds (clocks, uptimes, intervals, countdowns) is at
- * most the last millisecond of the year 9999; a time scale is at most
- * what vigild's simulator allows; any other real number is finite and
- * at most 1e15.  Counters may be as large as JSON integers go (2^63-1).
+ * A node's state: a router's, as its stats say, and the state a command
+ * binds each target to (a station is always running).
  */
-#define PROTO_TIME_MAX		253402300799999LL
-#define PROTO_TIME_SCALE_MAX	10000.0
-#define PROTO_REAL_MAX		1e15
-
-/* Roles are bits so that a command can name the roles it applies to. */
-enum proto_role {
-	ROLE_NONE = 0,
-	ROLE_ROUTER = 1,
-	ROLE_STATION = 2,
+enum proto_state {
+	STATE_RUNNING = 0,
+	STATE_HALTING,		/* killed, child orders still open */
+	STATE_KILLED,
 };
 
-enum proto_severity {
-	SEV_INFO = 0,
-	SEV_WARNING = 1,
-	SEV_CRITICAL = 2,
+/* What became of a proposal on a node: a proposal's "status". */
+enum proto_status {
+	STATUS_PENDING = 0,
+	STATUS_EXECUTED,
+	STATUS_REFUSED,
+	STATUS_CANCELLED,
+	STATUS_EXPIRED,
+	STATUS_ARMED,		/* an arm-kill that ran, in its window */
+	STATUS_FIRED,
+	STATUS_DISARMED,
+};
+
+/* What a node did with a command message: a result's "outcome". */
+enum proto_outcome {
+	OUTCOME_ACCEPTED = 0,	/* held pending */
+	OUTCOME_EXECUTED,
+	OUTCOME_REFUSED,
+	OUTCOME_CANCELLED,
+	OUTCOME_EXPIRED,
+	OUTCOME_FIRED,		/* an armed kill fired */
 };
 
 enum msg_type {
@@ -69,6 +68,7 @@ enum msg_type {
 	MSG_CANCEL,		/* console -> backend */
 	MSG_PROPOSAL,		/* backend -> console */
 	MSG_RESULT,		/* backend -> console */
+	MSG_FIRE,		/* console -> backend: fire an armed kill */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -76,6 +76,33 @@ struct proto_flag {
 	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
 	int	on;				/* 1 if set on this node */
 	char	path[PROTO_NAME_MAX];		/* code it enables here */
+};
+
+#define PROTO_MAX_BUILDS	4	/* installed builds per node */
+#define PROTO_MAX_RETIRED	8	/* code paths one build retired */
+
+/* What one flag enables in one build: its manifest entry. */
+struct proto_manifest_entry {
+	char	name[PROTO_FLAG_NAME_MAX];	/* "rlp" */
+	char	path[PROTO_NAME_MAX];		/* "retail_liquidity" */
+};
+
+/* A code path a build retired: no flag may enable it any more. */
+struct proto_retired {
+	char	path[PROTO_NAME_MAX];		/* "power_peg" */
+};
+
+/*
+ * One build installed on a node, with its flag manifest and the code
+ * paths it retired; exactly one of a node's builds is active.
+ */
+struct proto_build {
+	char			id[PROTO_NAME_MAX];	/* "smars-2012.08.01" */
+	int			active;
+	size_t			nmanifest;
+	struct proto_manifest_entry manifest[PROTO_MAX_FLAGS];
+	size_t			nretired;
+	struct proto_retired	retired[PROTO_MAX_RETIRED];
 };
 
 /* An operator a backend trusts, as its hello lists them (public). */
@@ -98,6 +125,8 @@ struct proto_hello {
 						   0 when not declared */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
+	size_t		nbuilds;		/* 0: only build is known */
+	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
 	/*
 	 * The operators whose signed commands the node accepts, when
 	 * operators_said (the optional field was sent; empty: it trusts
@@ -107,6 +136,13 @@ struct proto_hello {
 	size_t		noperators;
 	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
 };
+
+/*
+ * Start hello (all else zero) for node of role, group and build, in
+ * this protocol's version: what every node says first.
+ */
+void	 proto_hello_init(struct proto_hello *hello, const char *node,
+	    enum proto_role role, const char *group, const char *build);
 
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {
@@ -119,7 +155,7 @@ struct proto_router_stats {
 	double		worst_ratio;		/* max child/parent shares
 						   over open parents; 0 none */
 	char		worst_parent[32];	/* its id, "" if none */
-	char		state[16];		/* "running", "halting" (kill
+	enum proto_state state;			/* "running", "halting" (kill
 						   under way), "killed" */
 	uint64_t	open_children;		/* gauge: child orders sent
 						   and not yet filled or
@@ -234,12 +270,20 @@ struct proto_approve {
 
 /*
  * cancel (console -> backend): the proposer withdraws; the signature is
- * over the bytes "vigil.v1 cancel ID".
+ * over the bytes "vigil.v1 cancel ID": PROTO_CANCEL_PREFIX, then the id.
  */
+#define PROTO_CANCEL_PREFIX	"vigil.v1 cancel "
+
 struct proto_cancel {
 	char			id[PROTO_CMDID_MAX];
 	struct proto_signature	sig;
 };
+
+/*
+ * fire (console -> backend): one trusted operator fires an armed kill
+ * (arm-kill, signed by two ahead of time); the signature is over the
+ * bytes "vigil.v1 fire ID".  It travels as a struct proto_cancel.
+ */
 
 /* proposal (backend -> console): a command as a node holds it. */
 struct proto_proposal {
@@ -248,10 +292,13 @@ struct proto_proposal {
 	char			document[PROTO_DOC_MAX];
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];	/* "pending", "executed",
+	enum proto_status	status;		/* "pending", "executed",
 						   "refused", "cancelled",
-						   "expired" */
-	int64_t			expires_ms;	/* wall clock */
+						   "expired"; an arm-kill
+						   that ran: "armed", then
+						   "fired" or "disarmed" */
+	int64_t			expires_ms;	/* wall clock; when armed,
+						   the window's end */
 };
 
 /* result (backend -> console): what a node did with a command message. */
@@ -261,9 +308,10 @@ struct proto_result {
 	char	action[16];			/* "kill", "resume", ... */
 	char	in_reply_to[16];		/* "propose", "approve",
 						   "cancel", or "" */
-	char	outcome[16];			/* "accepted" (held pending),
+	enum proto_outcome outcome;		/* "accepted" (held pending),
 						   "executed", "refused",
-						   "cancelled", "expired" */
+						   "cancelled", "expired",
+						   "fired" */
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
 };
 
@@ -278,6 +326,7 @@ struct proto_msg {
 		struct proto_propose	propose;
 		struct proto_approve	approve;
 		struct proto_cancel	cancel;
+		struct proto_cancel	fire;
 		struct proto_proposal	proposal;
 		struct proto_result	result;
 	} u;
@@ -304,14 +353,22 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
  */
 char	*proto_encode(const struct proto_msg *msg);
 
-/* The wire name of a type ("hello"), role ("router"), severity. */
+/* The wire name of a type ("hello"). */
 const char *proto_type_name(enum msg_type type);
-const char *proto_role_name(enum proto_role role);
-const char *proto_severity_name(enum proto_severity severity);
 
-/* Parse a role or severity name.  Return 0, or -1 if not known. */
-int	 proto_role_parse(const char *name, enum proto_role *role);
-int	 proto_severity_parse(const char *name, enum proto_severity *sev);
+/*
+ * The wire word of a state ("running"), status ("pending") or outcome
+ * ("accepted"); "unknown" for a value out of range.
+ */
+const char *proto_state_name(enum proto_state state);
+const char *proto_status_name(enum proto_status status);
+const char *proto_outcome_name(enum proto_outcome outcome);
+
+/*
+ * Parse a state's word, as a command document's target holds it.
+ * Return 0, or -1 if it names no state ("" included).
+ */
+int	 proto_state_parse(const char *name, enum proto_state *state);
 
 /*
  * The command document, as a C struct.  Its canonical JSON text is one
@@ -329,11 +386,6 @@ struct proto_command_target {
 	char	node[PROTO_ID_MAX];
 	char	build[PROTO_NAME_MAX];	/* the build the proposer saw */
 	char	state[16];		/* and the state ("running") */
-};
-
-struct proto_command_arg {
-	char	name[32];
-	char	value[128];
 };
 
 struct proto_command {
@@ -364,141 +416,5 @@ char	*proto_command_encode(const struct proto_command *cmd);
  */
 int	 proto_command_decode(const char *text, size_t len,
 	    struct proto_command *cmd, char *cause, size_t causelen);
-
-/*
- * One line of a backend's audit log (audit.h): JSON with keys in byte
- * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
- * for the first line).  A refusal holds the document's SHA-256 but not
- * the document, and says whether its operator's signature verified, so
- * that a flood of forged commands costs the log a short line each.
- * Lines written before "sha256" and "verified" existed read back with
- * "" and false.
- */
-struct proto_audit_entry {
-	uint64_t	seq;			/* 1, 2, ... */
-	int64_t		time_ms;		/* wall clock */
-	char		node[PROTO_ID_MAX];
-	char		event[16];		/* "propose", "approve",
-						   "refuse", "cancel",
-						   "expire", "execute" */
-	char		id[PROTO_CMDID_MAX];	/* may be "" */
-	char		action[16];		/* may be "" */
-	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
-	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
-	char		document[PROTO_DOC_MAX];/* may be "" */
-	char		sha256[65];		/* of the document, or "" */
-	int		verified;		/* operator proven by a
-						   signature */
-	char		prev[65];		/* hex SHA-256 */
-};
-
-/* The line (without newline) for entry, allocated; never NULL. */
-char	*proto_audit_encode(const struct proto_audit_entry *entry);
-
-/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
-int	 proto_audit_decode(const char *line, size_t len,
-	    struct proto_audit_entry *entry, char *cause, size_t causelen);
-
-/*
- * Reports: what the console prints for scripts (vigil status --json,
- * watch --json, alerts --json).  They are plain views the console fills
- * from its model, so that this module stays the only one touching JSON.
- */
-struct proto_report_node {
-	const char			*id;	/* node id, or the URL of a
-						   backend never reached */
-	const char			*url;	/* backend it came from */
-	const char			*state;	/* "live" "stale" "down" */
-	int64_t				 age_ms;/* since last heard; -1 never */
-	const struct proto_hello	*hello;	/* NULL if no hello yet */
-	const struct proto_stats	*stats;	/* NULL if none yet */
-	const struct proto_cert		*cert;	/* NULL if none */
-	/* Derived rates per second; negative when not yet known. */
-	double				 parent_rate;
-	double				 child_rate;
-	double				 child_share_rate;
-	double				 child_rate_baseline;
-	double				 heartbeat_rate;
-	double				 heartbeat_rate_expected;
-	uint64_t			 counter_resets;
-	int64_t				 cert_expires_in_ms;	/* node clock;
-						   0 when no cert */
-	const char			*error;	/* last link or decode
-						   problem, or NULL */
-};
-
-struct proto_report_alert {
-	enum proto_severity	 severity;
-	const char		*rule;		/* "flag-drift" */
-	const char *const	*nodes;
-	size_t			 nnodes;		/* listed */
-	size_t			 nodes_total;	/* concerned; may be
-						   more than listed */
-	const char		*text;
-	const char		*cause;
-	const char		*action;
-	int64_t			 first_seen_ms;	/* wall clock, epoch ms */
-	int64_t			 last_seen_ms;
-	uint64_t		 count;
-	int			 active;	/* 0 once cleared */
-	int			 acknowledged;
-};
-
-/*
- * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
- * Nodes carry id, role, group, build, flags [{name,on,path}], state,
- * age_ms, url and, when known, rates, router or station counters and the
- * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
- */
-char	*proto_report_status(const char *fleet,
-	    const struct proto_report_node *nodes, size_t nnodes,
-	    const struct proto_report_alert *alerts, size_t nalerts);
-
-/* {"alerts":[...]} alone, for vigil alerts --json. */
-char	*proto_report_alerts(const struct proto_report_alert *alerts,
-	    size_t nalerts);
-
-/*
- * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
- * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
- * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
- */
-char	*proto_report_node_event(int64_t time_ms,
-	    const struct proto_report_node *node);
-char	*proto_report_alert_event(int64_t time_ms, const char *change,
-	    const struct proto_report_alert *alert);
-
-/*
- * A proposal as the console holds it, for vigil pending --json: a plain
- * view the console fills from its model (console/fleet.h).
- */
-struct proto_report_proposal {
-	const char			*id;
-	const char			*document;	/* the signed bytes */
-	const struct proto_command	*cmd;		/* NULL if it does
-							   not decode */
-	const struct proto_signature	*sigs;
-	size_t				 nsigs;
-	const char			*status;	/* "pending" */
-	int64_t				 expires_ms;	/* wall clock */
-	int64_t				 expires_in_ms;	/* from now */
-	const char *const		*nodes;		/* holding it */
-	size_t				 nnodes;
-	const char			*problem;	/* why it must not be
-							   approved, or NULL */
-};
-
-/*
- * {"proposals":[{"id","action","targets":[{"node","build","state"}],
- * "args":{..},"reason","proposer","created_ms","expires_ms",
- * "expires_in_ms","signers":[NAME,..],"status","nodes":[ID,..],
- * "document"[,"problem"]},..]}: vigil pending --json.  The document's
- * fields are left out when it does not decode.  Caller frees; never
- * NULL.
- */
-char	*proto_report_proposals(const struct proto_report_proposal *v,
-	    size_t n);
 
 #endif

@@ -25,6 +25,7 @@
 #include "command.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -137,6 +138,9 @@ static struct server_node *server_find_node(struct server *server,
 		    const char *id);
 static void	 server_command(struct server_session *sn,
 		    const struct proto_msg *in);
+static void	 server_command_refused(struct server_session *sn,
+		    const char *verb, const char *id, const char *action,
+		    const char *cause);
 static void	 server_command_names(struct server_session *sn,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
@@ -146,12 +150,17 @@ static void	 server_untrusted(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_execute(struct server_session *sn,
 		    const struct command_pending *p);
+static void	 server_fire(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_fired(struct server_node *node,
+		    const struct command_pending *p, const char *how);
+static void	 server_self_fired(struct server *server);
 static void	 server_result(struct server_session *sn,
 		    struct server_node *node, const char *in_reply_to,
-		    const char *id, const char *action, const char *outcome,
+		    const char *id, const char *action, enum proto_outcome,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
-		    const struct command_pending *p, const char *status);
+		    const struct command_pending *p, enum proto_status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -198,9 +207,7 @@ server_log(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 }
 
@@ -602,8 +609,8 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 }
 
 /*
- * The simulator's heartbeat: step it, send alerts and changed
- * certificates at once, and stats every SERVER_STATS_MS.  It runs with
+ * The simulator's heartbeat: step it, send alerts, changed certificates
+ * and a router's changed state at once, and stats every SERVER_STATS_MS.  It runs with
  * or without consoles, so the scenario's clock never waits for one.
  */
 static void
@@ -619,6 +626,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	now = util_mono_ms();
 	sim_step(server->sim, now);
+	server_self_fired(server);
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_ALERT;
@@ -651,7 +659,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if (stats) {
+		if (stats || sim_node_state_changed(server->sim, i)) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			sim_node_stats(server->sim, i, &msg->u.stats);
@@ -745,7 +753,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	struct server		*server = node->server;
 	struct proto_msg	*msg = &server->msg;
 	const struct proto_alert *alerts;
-	const struct command_pending **pending;
+	const struct command_pending **pending, *armed;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
 	char			 host[INET_ADDRSTRLEN];
@@ -804,6 +812,14 @@ server_session_open(struct server_node *node, struct server_session *sn,
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_PROPOSAL;
 		command_proposal_msg(server_node_id(node), pending[i],
+		    &msg->u.proposal);
+		server_session_send(sn, msg, 0);
+	}
+	/* And the armed kill, so every console shows what is armed. */
+	if ((armed = command_armed(node->engine, NULL)) != NULL) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_PROPOSAL;
+		command_proposal_msg(server_node_id(node), armed,
 		    &msg->u.proposal);
 		server_session_send(sn, msg, 0);
 	}
@@ -969,6 +985,9 @@ server_session_message(struct server_session *sn)
 	case MSG_CANCEL:
 		server_command(sn, msg);
 		return;
+	case MSG_FIRE:
+		server_fire(sn, msg);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -1071,8 +1090,12 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 	else if (in->type == MSG_APPROVE) {
 		util_copy(id, idlen, in->u.approve.id);
 		doc = in->u.approve.document;
-	} else if (in->type == MSG_CANCEL)
+	} else if (in->type == MSG_CANCEL || in->type == MSG_FIRE)
 		util_copy(id, idlen, in->u.cancel.id);
+	if (in->type == MSG_FIRE) {
+		util_copy(action, actionlen, "arm-kill");
+		return;
+	}
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')
@@ -1096,7 +1119,7 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 static void
 server_result(struct server_session *sn, struct server_node *node,
     const char *in_reply_to, const char *id, const char *action,
-    const char *outcome, const char *text)
+    enum proto_outcome outcome, const char *text)
 {
 	struct proto_msg	*out = &node->server->out;
 	struct proto_result	*r = &out->u.result;
@@ -1107,7 +1130,7 @@ server_result(struct server_session *sn, struct server_node *node,
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->action, sizeof r->action, action);
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, in_reply_to);
-	util_copy(r->outcome, sizeof r->outcome, outcome);
+	r->outcome = outcome;
 	util_copy(r->text, sizeof r->text, text);
 	if (sn != NULL)
 		server_session_send(sn, out, 0);
@@ -1115,19 +1138,17 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status if not NULL. */
+/* Queue command p for every console of node, with status. */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
-    const char *status)
+    enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
 	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
-	if (status != NULL)
-		util_copy(out->u.proposal.status,
-		    sizeof out->u.proposal.status, status);
+	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
 
@@ -1188,7 +1209,8 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
-	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_result(sn, sn->node, verb, id, action, OUTCOME_REFUSED,
+	    text);
 	server_session_refused(sn);
 }
 
@@ -1220,6 +1242,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	}
 	server_command_names(sn, in, id, sizeof id, action, sizeof action);
 	sim_node_state(server->sim, node->index, &now);
+	if (proto_plan_applies(action))
+		sim_plan_facts(server->sim, &server->cmd, &now);
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
@@ -1238,8 +1262,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    p->cmd.proposer, p->cmd.action, p->cmd.id,
 		    p->cmd.reason, until);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_APPROVE:
 		rc = command_approve(node->engine, in->u.approve.id,
@@ -1257,8 +1281,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    server_node_id(node), in->u.approve.sig.operator,
 		    p->cmd.action, p->cmd.id);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_CANCEL:
 		/* Keep the proposal as it stood, to say it was cancelled. */
@@ -1277,8 +1301,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		if (rc != 0)
 			break;
 		if (found) {
-			util_copy(out->u.proposal.status,
-			    sizeof out->u.proposal.status, "cancelled");
+			out->u.proposal.status = STATUS_CANCELLED;
 			server_broadcast(node, out, 0);
 		}
 		util_format(text, sizeof text, "%s cancelled %s %s at its "
@@ -1286,17 +1309,35 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_log_command(sn, "%s: %s cancelled %s %s",
 		    server_node_id(node), in->u.cancel.sig.operator, action,
 		    id);
-		server_result(sn, node, verb, id, action, "cancelled", text);
+		server_result(sn, node, verb, id, action, OUTCOME_CANCELLED,
+		    text);
 		return;
 	default:
 		fatal("server_command: %s is not a command", verb);
 	}
 
 	/* Refused: the engine has put it in the audit log already. */
-	if (cause[0] == '\0')
-		util_format(cause, sizeof cause, "%s refused %s: the rule "
+	server_command_refused(sn, verb, id, action, cause);
+}
+
+/*
+ * Answer a refused command message (verb, about command id and action)
+ * with the engine's sentence cause, logging it within the session's
+ * allowance.
+ */
+static void
+server_command_refused(struct server_session *sn, const char *verb,
+    const char *id, const char *action, const char *cause)
+{
+	struct server_node	*node = sn->node;
+	char			 said[PROTO_TEXT_MAX];
+
+	if (cause[0] == '\0') {
+		util_format(said, sizeof said, "%s refused %s: the rule "
 		    "engine gave no reason; this is a bug in vigild",
 		    server_node_id(node), verb);
+		cause = said;
+	}
 	if (sn->logged++ < SERVER_LOG_PER_SESSION) {
 		if (strncmp(cause, server_node_id(node),
 		    strlen(server_node_id(node))) == 0)
@@ -1305,7 +1346,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			server_log_command(sn, "%s: refused %s: %s",
 			    server_node_id(node), verb, cause);
 	}
-	server_result(sn, node, verb, id, action, "refused", cause);
+	server_result(sn, node, verb, id, action, OUTCOME_REFUSED, cause);
 	server_session_refused(sn);
 }
 
@@ -1337,9 +1378,9 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
 		    1, text);
 		server_log_command(sn, "%s", text);
-		server_proposal(node, p, "refused");
+		server_proposal(node, p, STATUS_REFUSED);
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-		    "refused", text);
+		    OUTCOME_REFUSED, text);
 		return;
 	}
 
@@ -1354,17 +1395,112 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	}
 	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
 	    "and approved by %s: it is now %s%s", server_node_id(node),
-	    p->cmd.action, p->cmd.id, proposer, approver, now.state,
-	    residue);
+	    p->cmd.action, p->cmd.id, proposer, approver,
+	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, "executed");
+	server_proposal(node, p, p->status);	/* executed, or armed */
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-	    "executed", text);
+	    OUTCOME_EXECUTED, text);
 
+	/* A new build or flag: the node says hello again, as it now is. */
+	if (proto_plan_applies(p->cmd.action)) {
+		memset(out, 0, sizeof *out);
+		out->type = MSG_HELLO;
+		sim_node_hello(server->sim, node->index, &out->u.hello);
+		server_broadcast(node, out, 0);
+	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	out->u.stats = st;
 	server_broadcast(node, out, 1);
+}
+
+/*
+ * Node's armed kill p fired (at an operator's word, or on its own for
+ * why): tell every console of the node with the proposal's status, a
+ * result, a critical alert that says why, and fresh stats.
+ */
+static void
+server_fired(struct server_node *node, const struct command_pending *p,
+    const char *how)
+{
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	char			 text[PROTO_TEXT_MAX];
+	char			 cause[PROTO_TEXT_MAX];
+
+	server_log_command(NULL, "%s: armed kill %s fired %s",
+	    server_node_id(node), p->cmd.id, how);
+	server_proposal(node, p, STATUS_FIRED);
+	util_format(text, sizeof text, "armed kill fired on %s",
+	    server_node_id(node));
+	util_format(cause, sizeof cause, "armed kill %s, armed by %s and %s, "
+	    "fired %s", p->cmd.id, p->sigs[0].operator,
+	    p->sigs[p->nsigs - 1].operator, how);
+	/* Sent with the scenario's alerts, and standing until a resume. */
+	sim_node_raise(server->sim, node->index, SEV_CRITICAL,
+	    "armed-kill-fired", text, cause, "find and fix the cause (vigil "
+	    "plan shows what each flag runs), then resume it with a "
+	    "two-person resume");
+	server_result(NULL, node, "fire", p->cmd.id, "arm-kill",
+	    OUTCOME_FIRED, cause);
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	sim_node_stats(server->sim, node->index, &out->u.stats);
+	server_broadcast(node, out, 1);
+}
+
+/* A console fires an armed kill: the engine judges, the node halts. */
+static void
+server_fire(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node		*node = sn->node;
+	const struct command_pending	*p;
+	char				 cause[PROTO_TEXT_MAX];
+	char				 how[PROTO_TEXT_MAX];
+
+	if (node->engine == NULL) {
+		server_untrusted(sn, in);
+		return;
+	}
+	if (command_fire(node->engine, in->u.fire.id, &in->u.fire.sig,
+	    util_wall_ms(), cause, sizeof cause) != 1) {
+		server_log_command(sn, "%s", cause);
+		server_result(sn, node, "fire", in->u.fire.id, "arm-kill",
+		    OUTCOME_REFUSED, cause);
+		return;
+	}
+	sim_node_fire(node->server->sim, node->index);
+	p = command_ended(node->engine);
+	util_format(how, sizeof how, "at %s's word",
+	    in->u.fire.sig.operator);
+	server_fired(node, p, how);
+}
+
+/* Routers that fired their armed kill on themselves: record and tell. */
+static void
+server_self_fired(struct server *server)
+{
+	const struct command_pending	*p;
+	struct server_node		*node;
+	char				 why[PROTO_TEXT_MAX];
+	char				 how[PROTO_TEXT_MAX];
+	size_t				 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (!sim_node_fired(server->sim, node->index, why,
+		    sizeof why))
+			continue;
+		util_format(how, sizeof how, "on its own: %s", why);
+		if (node->engine == NULL || command_self_fire(node->engine,
+		    util_wall_ms(), how, &p) != 1) {
+			server_log("%s halted itself with no armed kill "
+			    "recorded: %s", server_node_id(node), why);
+			continue;
+		}
+		server_fired(node, p, how);
+	}
 }
 
 /*
@@ -1454,7 +1590,9 @@ server_expire(struct server *server)
 			    "expired without a second operator's approval",
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
-			server_proposal(node, expired[k], "expired");
+			server_proposal(node, expired[k], STATUS_EXPIRED);
+			if (strcmp(expired[k]->cmd.action, "arm-kill") == 0)
+				sim_node_disarm(server->sim, node->index);
 		}
 	}
 }

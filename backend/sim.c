@@ -16,6 +16,7 @@
 #include "command.h"
 #include "node-router.h"
 #include "node-station.h"
+#include "proto-plan.h"
 #include "sim.h"
 #include "util.h"
 
@@ -24,8 +25,8 @@
 #define SIM_HOUR_MS		(60 * SIM_MINUTE_MS)
 #define SIM_DAY_MS		(24 * SIM_HOUR_MS)
 
-#define SIM_MAX_ROUTERS		256
-#define SIM_MAX_STATIONS	1000
+#define SIM_MAX_ROUTERS		10000
+#define SIM_MAX_STATIONS	10000
 #define SIM_MAX_SCALE		10000.0
 #define SIM_SUBSTEP_MS		SIM_SECOND_MS	/* events resolve to 1 s */
 #define SIM_MAX_SUBSTEPS	3600	/* per sim_step; coarser beyond */
@@ -48,7 +49,9 @@
 #define SIM_ROUTER_BUILD	"smars-2026.11.02"
 #define SIM_KNIGHT_NEW_BUILD	"smars-2012.08.01"
 #define SIM_KNIGHT_OLD_BUILD	"smars-2012.07.31-old"
+#define SIM_ROUTER_PREVIOUS	"smars-2026.10.05"
 #define SIM_STATION_BUILD	"stationd-4.2.0"
+#define SIM_STATION_PREVIOUS	"stationd-4.1.3"
 #define SIM_NODE_BUILD		"vigild-1.0"
 
 /* The capital incident's timeline, scenario clock after midnight. */
@@ -129,12 +132,17 @@ struct sim_node {
 	int			 cert_reported;
 	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
+	char			 cert_root[PROTO_ID_MAX];
+	int			 stats_sent;	/* sim_node_stats() ran */
+	enum proto_state	 stats_state;	/* router state it gave */
 
 	struct proto_alert	*standing;	/* latest of each code */
 	size_t			 nstanding;
 };
 
 struct sim {
+	struct proto_hello	*facts;		/* sim_plan_facts() */
+	const struct proto_hello **factp;
 	enum sim_kind		 kind;
 	char			 name[32];
 	double			 time_scale;
@@ -195,6 +203,10 @@ static int	 sim_add_router(struct sim *, const char *, const char *,
 static int	 sim_add_station(struct sim *, const char *, const char *,
 		    const char *, size_t, int, int64_t, char **);
 static void	 sim_rlp_flag(struct proto_flag *, const char *);
+static void	 sim_build(struct proto_build *, const char *, const char *,
+		    const char *);
+static int	 sim_install(struct sim *, const struct proto_build *,
+		    size_t, char **);
 static int	 sim_build_calm(struct sim *, const struct sim_options *,
 		    int64_t, char **);
 static int	 sim_build_knight(struct sim *, const struct sim_options *,
@@ -412,13 +424,61 @@ sim_rlp_flag(struct proto_flag *flag, const char *path)
 	flag->on = 1;
 }
 
-/* Calm: routers on one build and healthy stations. */
+/*
+ * One build: id, what rlp means in it (NULL: a build without flags) and
+ * the code path it retired (NULL: none).
+ */
+static void
+sim_build(struct proto_build *b, const char *id, const char *rlp,
+    const char *retired)
+{
+	memset(b, 0, sizeof *b);
+	util_copy(b->id, sizeof b->id, id);
+	if (rlp != NULL) {
+		util_copy(b->manifest[0].name, sizeof b->manifest[0].name,
+		    "rlp");
+		util_copy(b->manifest[0].path, sizeof b->manifest[0].path,
+		    rlp);
+		b->nmanifest = 1;
+	}
+	if (retired != NULL) {
+		util_copy(b->retired[0].path, sizeof b->retired[0].path,
+		    retired);
+		b->nretired = 1;
+	}
+}
+
+/* Install builds on the node added last; -1 and *cause on failure. */
+static int
+sim_install(struct sim *sim, const struct proto_build *builds, size_t n,
+    char **cause)
+{
+	struct sim_node	*node = &sim->nodes[sim->nnodes - 1];
+	char		 why[PROTO_TEXT_MAX];
+	int		 rc;
+
+	if (node->router != NULL)
+		rc = node_router_install(node->router, builds, n, why,
+		    sizeof why);
+	else
+		rc = node_station_install(node->station, builds, n, why,
+		    sizeof why);
+	if (rc != 0)
+		*cause = xasprintf("%s", why);
+	return (rc);
+}
+
+/*
+ * Calm: routers on one build and healthy stations, each node holding its
+ * build and the previous one, where every flag means the same.
+ */
 static int
 sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
     char **cause)
 {
 	static const char *const groups[] = { "north", "south" };
 	struct proto_flag	 flag;
+	struct proto_build	 routers[2], stations[2];
 	char			 id[PROTO_ID_MAX];
 	int			 i, nrouters, nstations;
 	size_t			 devices;
@@ -430,30 +490,43 @@ sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
 	sim->nodes = xcalloc((size_t)(nrouters + nstations),
 	    sizeof *sim->nodes);
 	sim_rlp_flag(&flag, "retail_liquidity");
+	sim_build(&routers[0], SIM_ROUTER_BUILD, "retail_liquidity",
+	    "power_peg");
+	sim_build(&routers[1], SIM_ROUTER_PREVIOUS, "retail_liquidity",
+	    "power_peg");
+	sim_build(&stations[0], SIM_STATION_BUILD, NULL, NULL);
+	sim_build(&stations[1], SIM_STATION_PREVIOUS, NULL, NULL);
 	for (i = 0; i < nrouters; i++) {
 		util_format(id, sizeof id, "router/r%d", i + 1);
 		if (sim_add_router(sim, id, "nyse", SIM_ROUTER_BUILD, &flag, 1,
-		    cause) != 0)
+		    cause) != 0 || sim_install(sim, routers, 2, cause) != 0)
 			return (-1);
 	}
 	sim->capital = sim->nnodes;
 	if (sim_add_station(sim, "station/capital", "central",
-	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0)
+	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0 ||
+	    sim_install(sim, stations, 2, cause) != 0)
 		return (-1);
 	for (i = 1; i < nstations; i++) {
 		util_format(id, sizeof id, "station/s%d", i);
 		if (sim_add_station(sim, id, groups[i % 2],
-		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0)
+		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0 ||
+		    sim_install(sim, stations, 2, cause) != 0)
 			return (-1);
 	}
 	return (0);
 }
 
-/* Knight: r1..r(n-1) on the new build, the last on the old one. */
+/*
+ * Knight, true to the record: r1..r(n-1) hold the new build (active),
+ * which retired power_peg, and the old one, where rlp means power_peg;
+ * the copy to the last failed, so it holds only the old build.
+ */
 static int
 sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 {
 	struct proto_flag	 new_flag, old_flag;
+	struct proto_build	 builds[2];
 	char			 id[PROTO_ID_MAX];
 	int			 i, n;
 
@@ -461,6 +534,9 @@ sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 	sim->nodes = xcalloc((size_t)n, sizeof *sim->nodes);
 	sim_rlp_flag(&new_flag, "retail_liquidity");
 	sim_rlp_flag(&old_flag, "power_peg");
+	sim_build(&builds[0], SIM_KNIGHT_NEW_BUILD, "retail_liquidity",
+	    "power_peg");
+	sim_build(&builds[1], SIM_KNIGHT_OLD_BUILD, "power_peg", NULL);
 	for (i = 0; i < n; i++) {
 		util_format(id, sizeof id, "router/r%d", i + 1);
 		if (i == n - 1) {
@@ -469,7 +545,8 @@ sim_build_knight(struct sim *sim, const struct sim_options *o, char **cause)
 			    SIM_KNIGHT_OLD_BUILD, &old_flag, 1, cause) != 0)
 				return (-1);
 		} else if (sim_add_router(sim, id, "nyse",
-		    SIM_KNIGHT_NEW_BUILD, &new_flag, 1, cause) != 0)
+		    SIM_KNIGHT_NEW_BUILD, &new_flag, 1, cause) != 0 ||
+		    sim_install(sim, builds, 2, cause) != 0)
 			return (-1);
 	}
 	sim->open_ms = sim->day_ms + SIM_KNIGHT_OPEN_S * SIM_SECOND_MS;
@@ -690,6 +767,8 @@ sim_free(struct sim *sim)
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
+	free(sim->facts);
+	free(sim->factp);
 	free(sim);
 }
 
@@ -801,8 +880,9 @@ sim_knight_events(struct sim *sim, int64_t t)
 		    "on build %s flag rlp enables %s, retired code", r8->id,
 		    r8->build, "power_peg");
 		util_format(action, sizeof action, "compare %s's build and "
-		    "flag meanings with the fleet before the open; hold its "
-		    "rlp orders", r8->id);
+		    "flag meanings with the fleet before the open; turn rlp "
+		    "off there (vigil propose flag %s --set rlp=off) or hold "
+		    "its rlp orders", r8->id, r8->id);
 		sim_alert(sim, sim->old_router, sim->next_warning_ms,
 		    SEV_WARNING, "power-peg", 0, "Power Peg disabled", cause,
 		    action);
@@ -1295,9 +1375,11 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 {
 	if (i >= sim->nnodes)
 		fatal("sim_node_stats: node %zu of %zu", i, sim->nnodes);
-	if (sim->nodes[i].router != NULL)
+	if (sim->nodes[i].router != NULL) {
 		node_router_stats(sim->nodes[i].router, stats);
-	else
+		sim->nodes[i].stats_state = stats->router.state;
+		sim->nodes[i].stats_sent = 1;
+	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
 	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
@@ -1320,27 +1402,102 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	if (changed != NULL)
 		*changed = !n->cert_reported ||
 		    strcmp(n->cert_serial, cert->serial) != 0 ||
-		    n->cert_renewal_ms != cert->last_renewal_ms;
+		    n->cert_renewal_ms != cert->last_renewal_ms ||
+		    strcmp(n->cert_root, cert->root_holder) != 0;
 	n->cert_reported = 1;
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
+	util_copy(n->cert_root, sizeof n->cert_root, cert->root_holder);
 	return (0);
 }
 
-/* Carry out an approved kill or resume on node i; see sim.h. */
+/* Whether router i's state moved since its last stats; see sim.h. */
+int
+sim_node_state_changed(const struct sim *sim, size_t i)
+{
+	const struct sim_node	*n;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_state_changed: node %zu of %zu", i,
+		    sim->nnodes);
+	n = &sim->nodes[i];
+	return (n->router != NULL && n->stats_sent &&
+	    n->stats_state != node_router_state(n->router));
+}
+
+/* The hellos of cmd's targets run here; see sim.h. */
+void
+sim_plan_facts(struct sim *sim, const struct proto_command *cmd,
+    struct command_node_state *state)
+{
+	size_t	i, k, n = 0;
+
+	if (sim->facts == NULL) {
+		sim->facts = xcalloc(PROTO_MAX_TARGETS, sizeof *sim->facts);
+		sim->factp = xcalloc(PROTO_MAX_TARGETS, sizeof *sim->factp);
+	}
+	for (k = 0; k < cmd->ntargets && k < PROTO_MAX_TARGETS; k++) {
+		for (i = 0; i < sim->nnodes; i++) {
+			if (strcmp(sim_node_id(sim, i),
+			    cmd->targets[k].node) != 0)
+				continue;
+			sim_node_hello(sim, i, &sim->facts[n]);
+			sim->factp[n] = &sim->facts[n];
+			n++;
+			break;
+		}
+	}
+	state->fleet = sim->factp;
+	state->nfleet = n;
+}
+
+/* Carry out a rollback or a flag change on node i. */
+static int
+sim_node_change(struct sim *sim, size_t i, const struct proto_command *cmd,
+    char *cause, size_t causelen)
+{
+	struct sim_node			*n = &sim->nodes[i];
+	struct proto_plan_request	 req;
+
+	if (proto_plan_request_parse(cmd, &req, cause, causelen) != 0)
+		return (-1);
+	if (strcmp(req.action, "rollback") == 0)
+		return (n->router != NULL ? node_router_rollback(n->router,
+		    req.to, cause, causelen) : node_station_rollback(
+		    n->station, req.to, cause, causelen));
+	if (n->router == NULL) {
+		util_format(cause, causelen, "%s is a station: flag applies "
+		    "only to routers; propose it for a router",
+		    sim_node_id(sim, i));
+		return (-1);
+	}
+	return (node_router_set_flag(n->router, req.flag,
+	    strcmp(req.set, "on") == 0, cause, causelen));
+}
+
+/* Carry out an approved command on node i; see sim.h. */
 int
 sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
     char *cause, size_t causelen)
 {
 	struct node_router	*r;
+	size_t			 k;
 
 	if (i >= sim->nnodes)
 		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
 	r = sim->nodes[i].router;
+	if (proto_plan_applies(cmd->action))
+		return (sim_node_change(sim, i, cmd, cause, causelen));
+	if (r != NULL && (strcmp(cmd->action, "arm-kill") == 0 ||
+	    strcmp(cmd->action, "disarm") == 0)) {
+		node_router_arm(r, strcmp(cmd->action, "arm-kill") == 0);
+		return (0);
+	}
 	if (strcmp(cmd->action, "kill") != 0 &&
 	    strcmp(cmd->action, "resume") != 0) {
 		util_format(cause, causelen, "%s cannot carry out %s: this "
-		    "vigild carries out only kill and resume, on routers; "
+		    "vigild carries out kill, resume, flag, arm-kill and "
+		    "disarm on routers and rollback on routers and stations; "
 		    "cancel the command and act on the node another way",
 		    sim_node_id(sim, i), cmd->action);
 		return (-1);
@@ -1351,16 +1508,65 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 		    sim_node_id(sim, i), cmd->action);
 		return (-1);
 	}
-	if (strcmp(cmd->action, "resume") == 0)
-		return (node_router_resume(r, cause, causelen));
+	if (strcmp(cmd->action, "resume") == 0) {
+		if (node_router_resume(r, cause, causelen) != 0)
+			return (-1);
+		for (k = 0; k < sim->nodes[i].nstanding; k++) {
+			if (strcmp(sim->nodes[i].standing[k].code,
+			    "armed-kill-fired") == 0) {
+				sim_alert(sim, i, sim->clock_ms, SEV_INFO,
+				    "armed-kill-fired", 1, "resumed", "", "");
+				break;
+			}
+		}
+		return (0);
+	}
 	if (node_router_killed(r)) {
 		util_format(cause, causelen, "%s is already %s: its child "
 		    "orders are stopped; resume it with a two-person resume",
-		    r->id, node_router_state(r));
+		    r->id, proto_state_name(node_router_state(r)));
 		return (-1);
 	}
 	node_router_kill(r);
 	return (0);
+}
+
+/* Raise an alert on node i from outside the scenario; see sim.h. */
+void
+sim_node_raise(struct sim *sim, size_t i, enum proto_severity sev,
+    const char *code, const char *text, const char *cause,
+    const char *action)
+{
+	if (i < sim->nnodes)
+		sim_alert(sim, i, sim->clock_ms, sev, code, 0, text, cause,
+		    action);
+}
+
+/* Disarm node i's own kill (its window closed); see sim.h. */
+void
+sim_node_disarm(struct sim *sim, size_t i)
+{
+	if (i < sim->nnodes && sim->nodes[i].router != NULL)
+		node_router_arm(sim->nodes[i].router, 0);
+}
+
+/* Fire node i's armed kill at an operator's word; see sim.h. */
+void
+sim_node_fire(struct sim *sim, size_t i)
+{
+	if (i < sim->nnodes && sim->nodes[i].router != NULL) {
+		node_router_arm(sim->nodes[i].router, 0);
+		node_router_kill(sim->nodes[i].router);
+	}
+}
+
+/* Did node i fire its armed kill on itself?  See sim.h. */
+int
+sim_node_fired(struct sim *sim, size_t i, char *why, size_t len)
+{
+	if (i >= sim->nnodes || sim->nodes[i].router == NULL)
+		return (0);
+	return (node_router_fired(sim->nodes[i].router, why, len));
 }
 
 /* Fill node i's id, build and state for binding a command. */
@@ -1377,12 +1583,11 @@ sim_node_state(const struct sim *sim, size_t i,
 	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
 	if (n->router != NULL) {
 		util_copy(state->build, sizeof state->build, n->router->build);
-		util_copy(state->state, sizeof state->state,
-		    node_router_state(n->router));
+		state->state = node_router_state(n->router);
 	} else {
 		util_copy(state->build, sizeof state->build,
 		    n->station->build);
-		util_copy(state->state, sizeof state->state, "running");
+		state->state = STATE_RUNNING;
 	}
 }
 

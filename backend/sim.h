@@ -94,9 +94,16 @@ void		 sim_node_hello(const struct sim *sim, size_t i,
 void		 sim_node_stats(struct sim *sim, size_t i,
 		    struct proto_stats *stats);
 /*
+ * Whether router i's state ("running", "halting", "killed") is not what
+ * its last sim_node_stats() said, so the server sends stats at once
+ * instead of at the next period.  0 for a station, and before any stats.
+ */
+int		 sim_node_state_changed(const struct sim *sim, size_t i);
+/*
  * Fill a station's certificate report.  Returns 0, or -1 for a router.
- * *changed (if not NULL) is set to whether it changed since the last
- * call for this node, so the server sends cert only when needed.
+ * *changed (if not NULL) is set to whether it changed (serial, renewal or
+ * root holder) since the last call for this node, so the server sends
+ * cert at once, and only when needed.
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);
@@ -114,11 +121,42 @@ int		 sim_node_command(struct sim *sim, size_t i,
 		    size_t causelen);
 
 /*
+ * Raise an alert on node i that the scenario did not (an armed kill
+ * fired): it is queued for sim_next_alert() and stands for consoles
+ * that connect later.  A resume of the router clears it.
+ */
+void		 sim_node_raise(struct sim *sim, size_t i,
+		    enum proto_severity sev, const char *code,
+		    const char *text, const char *cause, const char *action);
+
+/* Disarm node i's own kill, when its armed kill's window closed. */
+void		 sim_node_disarm(struct sim *sim, size_t i);
+
+/* Kill node i at once for a fired armed kill, and disarm it. */
+void		 sim_node_fire(struct sim *sim, size_t i);
+
+/*
+ * Did router i fire its armed kill on itself (its child shares passed a
+ * parent's) since the last call?  1 and why in words, else 0.
+ */
+int		 sim_node_fired(struct sim *sim, size_t i, char *why,
+		    size_t len);
+
+/*
  * Fill what node i is now, for binding a command to the state its
  * proposer saw: id, build, and "running", "halting" or "killed" for a
  * router ("running" for a station).
  */
 void		 sim_node_state(const struct sim *sim, size_t i,
+		    struct command_node_state *state);
+
+/*
+ * Point state->fleet at the hellos of cmd's targets that this simulator
+ * runs, for the plan of a rollback or flag change (proto-plan.h).  They
+ * stay valid until the next call or sim_free().
+ */
+void		 sim_plan_facts(struct sim *sim,
+		    const struct proto_command *cmd,
 		    struct command_node_state *state);
 
 /*

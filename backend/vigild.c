@@ -34,7 +34,7 @@
 
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
-#define VIGILD_MAX_NODES	1000	/* per kind: one port each */
+#define VIGILD_MAX_NODES	10000	/* per kind: one port each */
 
 /* What the command line asked for. */
 struct vigild_args {
@@ -248,9 +248,7 @@ vigild_usage_error(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("vigild: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("vigild", fmt, ap);
 	va_end(ap);
 	exit(VIGILD_EXIT_USAGE);
 }
@@ -627,8 +625,7 @@ vigild_opt_scenario(const struct vigild_opt *o, const char *arg,
 			continue;
 		p = names + strlen(names);
 		util_format(p, sizeof names - (size_t)(p - names), "%s%s",
-		    n == 0 ? "" : n + 1 == left ? " or " : ", ",
-		    sim_scenarios[i].name);
+		    util_list_sep(n, left, 1), sim_scenarios[i].name);
 		n++;
 	}
 	vigild_usage_error("--scenario \"%s\" is not a scenario; give %s "

@@ -45,10 +45,11 @@ _vigil()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local takes="--fleet -f --connect -c --demo-time-scale --demo-start
 	    --wait -w --for --reason --expires --expires-seconds --key
-	    --operator"
+	    --operator --to --set --override --window"
 	local opts="--fleet --connect --demo --demo-time-scale --demo-start
 	    --wait --for --json --no-color --ascii --reason --expires
-	    --expires-seconds --key --operator --yes --help --version"
+	    --expires-seconds --key --operator --yes --to --set --override
+	    --window --help --version"
 	local verb
 
 	# --demo=SCENARIO: bash splits the word at "=".
@@ -70,7 +71,7 @@ _vigil()
 		_vigil_words "ws://127.0.0.1:" "$cur"
 		return ;;
 	--demo-time-scale|--demo-start|--wait|-w|--for|--reason|--expires|\
-	--expires-seconds|--operator)
+	--expires-seconds|--operator|--to|--set|--override|--window)
 		COMPREPLY=()
 		return ;;
 	esac
@@ -81,10 +82,13 @@ _vigil()
 	verb=$(_vigil_verb "$takes")
 	case $verb in
 	"")
-		_vigil_words "status watch alerts propose pending approve
-		    cancel audit help" "$cur" ;;
+		_vigil_words "status watch alerts propose plan pending approve
+		    cancel fire audit help" "$cur" ;;
 	propose)
-		[[ $prev == propose ]] && _vigil_words "kill resume" "$cur" ;;
+		[[ $prev == propose ]] && _vigil_words "kill resume rollback
+		    flag arm-kill disarm" "$cur" ;;
+	plan)
+		[[ $prev == plan ]] && _vigil_words "rollback flag" "$cur" ;;
 	audit)
 		if [[ $prev == audit ]]; then
 			_vigil_words "verify" "$cur"

@@ -7,6 +7,10 @@
  * and the oldest cleared entries go once it grows large; a map from key
  * to entry finds the alert to refresh without a scan, since a fleet of
  * thousands raises one per node and problem on every tick.
+ *
+ * Every change (raised, updated, refreshed, cleared, acknowledged) goes
+ * through alert_changed(), to the set's one listener: the model marks
+ * itself dirty and tells its watcher there, and nowhere else.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -33,7 +37,10 @@ static int	 alert_same_key(const struct alert *a, const struct alert *b);
 static int	 alert_same_words(const char *a, const char *b);
 static void	 alert_copy_content(struct alert *dst, const struct alert *src);
 static void	 alert_make_room(struct alert_set *set);
+static int	 alert_cmp_ms(const void *, const void *);
 static int	 alert_cmp(const void *a, const void *b);
+static enum alert_change alert_changed(struct alert_set *set,
+		    const struct alert *a, enum alert_change change);
 
 /* How many nodes a lists (a caller may ask for more than fit). */
 static size_t
@@ -186,26 +193,58 @@ alert_reindex(struct alert_set *set)
 	}
 }
 
-/* Drop the oldest cleared alert once the set holds ALERT_KEEP. */
+/* Orders wall times, oldest first. */
+static int
+alert_cmp_ms(const void *pa, const void *pb)
+{
+	int64_t	a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/*
+ * Once the set holds ALERT_KEEP, drop the oldest cleared alerts in one
+ * pass, down to three quarters of it, and look again only once the set
+ * has grown by half (doubled, when none was cleared): an outage raising
+ * an alert per node then costs time linear in the nodes, not quadratic.
+ */
 static void
 alert_make_room(struct alert_set *set)
 {
-	size_t	i, oldest = set->n;
+	int64_t	*ages, cut;
+	size_t	 i, j, ncleared = 0, drop, older = 0;
 
-	if (set->n < ALERT_KEEP)
+	if (set->n < ALERT_KEEP || set->n < set->next_room)
 		return;
+	ages = xcalloc(set->n, sizeof *ages);
 	for (i = 0; i < set->n; i++) {
-		if (set->v[i].active)
-			continue;
-		if (oldest == set->n ||
-		    set->v[i].last_seen_ms < set->v[oldest].last_seen_ms)
-			oldest = i;
+		if (!set->v[i].active)
+			ages[ncleared++] = set->v[i].last_seen_ms;
 	}
-	if (oldest == set->n)
-		return;		/* all active: grow instead */
-	memmove(&set->v[oldest], &set->v[oldest + 1],
-	    (set->n - oldest - 1) * sizeof set->v[0]);
-	set->n--;
+	drop = set->n - (ALERT_KEEP - ALERT_KEEP / 4);
+	if (drop > ncleared)
+		drop = ncleared;
+	if (drop == 0) {
+		set->next_room = 2 * set->n;
+		free(ages);
+		return;		/* all standing: grow instead */
+	}
+	qsort(ages, ncleared, sizeof *ages, alert_cmp_ms);
+	cut = ages[drop - 1];
+	for (i = 0; i < ncleared; i++)
+		older += ages[i] < cut;
+	free(ages);
+	drop -= older;		/* how many at exactly cut go too */
+	for (i = j = 0; i < set->n; i++) {
+		if (!set->v[i].active && (set->v[i].last_seen_ms < cut ||
+		    (set->v[i].last_seen_ms == cut && drop > 0 && drop--)))
+			continue;
+		if (i != j)
+			set->v[j] = set->v[i];
+		j++;
+	}
+	set->n = j;
+	set->next_room = j + (j / 2 > ALERT_KEEP / 4 ? j / 2 : ALERT_KEEP / 4);
 	alert_reindex(set);
 }
 
@@ -215,6 +254,24 @@ alert_set_init(struct alert_set *set)
 {
 	memset(set, 0, sizeof *set);
 	hmap_init(&set->index);
+}
+
+/* Tell changed (may be NULL), with arg, of every change to set. */
+void
+alert_set_listen(struct alert_set *set, alert_changed_cb *changed, void *arg)
+{
+	set->changed = changed;
+	set->changed_arg = arg;
+}
+
+/* Tell the listener of a change, if it is one; returns change. */
+static enum alert_change
+alert_changed(struct alert_set *set, const struct alert *a,
+    enum alert_change change)
+{
+	if (change != ALERT_UNCHANGED && set->changed != NULL)
+		set->changed(set->changed_arg, a, change);
+	return (change);
 }
 
 /* Free the set's storage; it is empty afterwards. */
@@ -232,9 +289,10 @@ alert_set_free(struct alert_set *set)
  * one more, first seen now) and is RAISED; a standing one is refreshed
  * and UPDATED when anything it says changed, else UNCHANGED.  A change
  * of words, nodes or severity un-acknowledges it; numbers alone do not.
+ * The listener is not told (alert_raise() does that).
  */
-enum alert_change
-alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
+static enum alert_change
+alert_store(struct alert_set *set, const struct alert *a, int64_t now_ms,
     struct alert **out)
 {
 	struct alert	*s;
@@ -275,21 +333,74 @@ alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
 		return (ALERT_RAISED);
 	}
 
-	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
-	    !alert_same_words(s->text, a->text) ||
-	    !alert_same_words(s->cause, a->cause) ||
-	    !alert_same_words(s->action, a->action);
-	changed = news || strcmp(s->text, a->text) != 0 ||
+	/* Same bytes first: most refreshes change nothing at all. */
+	changed = s->severity != a->severity || !alert_same_nodes(s, a) ||
+	    strcmp(s->text, a->text) != 0 ||
 	    strcmp(s->cause, a->cause) != 0 ||
 	    strcmp(s->action, a->action) != 0;
 	s->last_seen_ms = now_ms;
 	if (!changed)
 		return (ALERT_UNCHANGED);
+	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
+	    !alert_same_words(s->text, a->text) ||
+	    !alert_same_words(s->cause, a->cause) ||
+	    !alert_same_words(s->action, a->action);
 	alert_copy_content(s, a);
 	if (!news)
 		return (ALERT_REFRESHED);
 	s->acknowledged = 0;
 	return (ALERT_UPDATED);
+}
+
+/*
+ * Raise or refresh the alert keyed as a is (alert_store()), stamp it
+ * with the current sweep and tell the listener what changed.
+ */
+enum alert_change
+alert_raise(struct alert_set *set, const struct alert *a, int64_t now_ms,
+    struct alert **out)
+{
+	struct alert		*s;
+	enum alert_change	 change;
+
+	change = alert_store(set, a, now_ms, &s);
+	s->mark = set->stamp;
+	if (out != NULL)
+		*out = s;
+	return (alert_changed(set, s, change));
+}
+
+/*
+ * Raise what spec says as an alert.  A count of reports replaces the
+ * episodes only after the listener was told, as a backend's warning
+ * always has been.
+ */
+enum alert_change
+alert_emit(struct alert_set *set, const struct alert_spec *spec,
+    int64_t now_ms)
+{
+	struct alert		*a, *stored;
+	enum alert_change	 change;
+	size_t			 i;
+
+	a = xcalloc(1, sizeof *a);
+	a->severity = spec->severity;
+	util_copy(a->rule, sizeof a->rule, spec->rule);
+	util_copy(a->code, sizeof a->code, spec->code != NULL ? spec->code :
+	    "");
+	for (i = 0; i < spec->nnodes && i < ALERT_MAX_NODES; i++)
+		util_copy(a->nodes[i], sizeof a->nodes[i], spec->nodes[i]);
+	a->nnodes = i;
+	a->nodes_total = spec->nnodes;
+	a->grouped = spec->grouped;
+	util_copy(a->text, sizeof a->text, spec->text);
+	util_copy(a->cause, sizeof a->cause, spec->cause);
+	util_copy(a->action, sizeof a->action, spec->action);
+	change = alert_raise(set, a, now_ms, &stored);
+	free(a);
+	if (spec->reports != 0)
+		stored->count = spec->reports;
+	return (change);
 }
 
 /*
@@ -333,6 +444,82 @@ alert_find(struct alert_set *set, const char *rule, const char *code,
 			found = a;
 	}
 	return (found);
+}
+
+/* Clear the alert of rule and code, if one stands; see alert.h. */
+void
+alert_withdraw(struct alert_set *set, const char *rule, const char *code,
+    int64_t now_ms)
+{
+	struct alert	*a;
+
+	if ((a = alert_find(set, rule, code, NULL)) != NULL)
+		alert_changed(set, a, alert_clear(a, now_ms));
+}
+
+/* Clear the standing alerts of rule not raised for max_age_ms. */
+void
+alert_expire(struct alert_set *set, const char *rule, int64_t max_age_ms,
+    int64_t now_ms)
+{
+	struct alert	*a;
+	size_t		 i;
+
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		if (!a->active || strcmp(a->rule, rule) != 0 ||
+		    now_ms - a->last_seen_ms < max_age_ms)
+			continue;
+		alert_changed(set, a, alert_clear(a, now_ms));
+	}
+}
+
+/* Begin a sweep: what is raised from now on carries its stamp. */
+void
+alert_sweep_begin(struct alert_set *set)
+{
+	if (++set->stamp == 0)
+		set->stamp = 1;
+}
+
+/* End a sweep: clear what owned() covers and the sweep did not raise. */
+void
+alert_sweep_end(struct alert_set *set, int (*owned)(const char *),
+    int64_t now_ms)
+{
+	struct alert	*a;
+	size_t		 i;
+
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		if (!a->active || a->mark == set->stamp || !owned(a->rule))
+			continue;
+		alert_changed(set, a, alert_clear(a, now_ms));
+	}
+}
+
+/*
+ * Acknowledge the standing alerts named name (by rule, or by a
+ * backend's code) and about node ("" for any); see alert.h.
+ */
+size_t
+alert_acknowledge(struct alert_set *set, const char *name, const char *node)
+{
+	struct alert	*a;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		if (!a->active || a->acknowledged ||
+		    (strcmp(a->rule, name) != 0 && strcmp(a->code, name) != 0))
+			continue;
+		if (*node != '\0' && !alert_has_node(a, node))
+			continue;
+		a->acknowledged = 1;
+		alert_changed(set, a, ALERT_ACKNOWLEDGED);
+		n++;
+	}
+	return (n);
 }
 
 /* Order for the bar: most severe, then newest episode, then newest seen. */

@@ -7,6 +7,13 @@
  * joining it refresh it.  Raising one that stands refreshes
  * it (last seen, text); raising one that had cleared starts a new episode
  * and counts it.  The set keeps cleared alerts for history.
+ *
+ * This module owns an alert's whole life: raising and updating it
+ * (alert_emit), clearing it (alert_withdraw, alert_expire and the sweep
+ * of alert_sweep_begin/alert_sweep_end), and acknowledging it
+ * (alert_acknowledge).  Each change is told to the set's one listener,
+ * so that its owner marks itself dirty and tells its watcher in one
+ * place.
  */
 #ifndef VIGIL_ALERT_H
 #define VIGIL_ALERT_H
@@ -35,7 +42,8 @@ struct alert {
 	int		active;
 	int		acknowledged;		/* hidden from the bar until
 						   it changes */
-	unsigned	mark;			/* used by check_run() */
+	unsigned	mark;			/* the sweep that last raised
+						   it; see alert_sweep_end() */
 	int		grouped;		/* one alert for many nodes:
 						   keyed by rule and code
 						   alone, nodes may change */
@@ -50,28 +58,93 @@ enum alert_change {
 	ALERT_REFRESHED,	/* standing; only numbers in its words moved
 				   (a countdown ticked): not news */
 	ALERT_CLEARED,
+	ALERT_ACKNOWLEDGED,	/* hidden from the bar until it changes */
 };
+
+/*
+ * What a raiser says: an alert's key (rule, code, grouped, nodes) and
+ * its words.  nnodes counts every node it is about; the first
+ * ALERT_MAX_NODES of nodes are listed.  reports, when not 0, is the
+ * count to show instead of the number of episodes (a backend's warning
+ * counts the reports of every node standing in it).
+ */
+struct alert_spec {
+	enum proto_severity	 severity;
+	const char		*rule;
+	const char		*code;		/* NULL or "" for none */
+	int			 grouped;
+	const char *const	*nodes;
+	size_t			 nnodes;
+	const char		*text;		/* what is wrong */
+	const char		*cause;		/* likely cause */
+	const char		*action;	/* what to do next */
+	uint64_t		 reports;
+};
+
+/* Told of every change to a stored alert (never ALERT_UNCHANGED). */
+typedef void alert_changed_cb(void *arg, const struct alert *a,
+    enum alert_change change);
 
 struct alert_set {
 	struct alert	*v;
 	size_t		 n;
 	size_t		 cap;
 	struct hmap	 index;		/* alert key -> index in v */
+	size_t		 next_room;	/* make room again at this size */
+	unsigned	 stamp;		/* the current sweep */
+	alert_changed_cb *changed;	/* may be NULL */
+	void		*changed_arg;
 };
 
+/* Start an empty set; changed (may be NULL) hears of every change. */
 void	 alert_set_init(struct alert_set *set);
+void	 alert_set_listen(struct alert_set *set, alert_changed_cb *changed,
+	    void *arg);
 void	 alert_set_free(struct alert_set *set);
 
 /*
  * Raise (or refresh) the alert matching a's rule, code and nodes, at wall
- * time now_ms.  Returns what changed and, in *out, the stored alert.
+ * time now_ms, stamped with the current sweep, and tell the listener.
+ * Returns what changed and, in *out (may be NULL), the stored alert.
  * A change of text or severity un-acknowledges it.
  */
 enum alert_change alert_raise(struct alert_set *set, const struct alert *a,
 	    int64_t now_ms, struct alert **out);
 
-/* Clear a stored alert; returns ALERT_CLEARED or ALERT_UNCHANGED. */
+/* alert_raise() for what a raiser says; see struct alert_spec. */
+enum alert_change alert_emit(struct alert_set *set,
+	    const struct alert_spec *spec, int64_t now_ms);
+
+/*
+ * Clear a stored alert, without telling any listener (alert_withdraw()
+ * and the sweeps do); returns ALERT_CLEARED or ALERT_UNCHANGED.
+ */
 enum alert_change alert_clear(struct alert *a, int64_t now_ms);
+
+/* Clear the alert of rule and code ("" for none), if it stands. */
+void	 alert_withdraw(struct alert_set *set, const char *rule,
+	    const char *code, int64_t now_ms);
+
+/* Clear the standing alerts of rule last raised max_age_ms ago or more. */
+void	 alert_expire(struct alert_set *set, const char *rule,
+	    int64_t max_age_ms, int64_t now_ms);
+
+/*
+ * A sweep: begin one, raise what still holds, then end it, which clears
+ * every standing alert whose rule owned() accepts and that the sweep did
+ * not raise again.
+ */
+void	 alert_sweep_begin(struct alert_set *set);
+void	 alert_sweep_end(struct alert_set *set, int (*owned)(const char *),
+	    int64_t now_ms);
+
+/*
+ * Acknowledge the standing alerts named name (their rule, or a backend's
+ * code) and about node ("" for any).  Returns how many were newly
+ * acknowledged.
+ */
+size_t	 alert_acknowledge(struct alert_set *set, const char *name,
+	    const char *node);
 
 /* Find the alert for rule, code ("" for none) and one node; or NULL. */
 struct alert *alert_find(struct alert_set *set, const char *rule,

@@ -1,17 +1,20 @@
 /*
  * check.c: the rules that turn the fleet model into alerts.
  *
- * Each rule reads the model and raises alerts through check_emit(); a
- * run stamps what it raised, and check_run() clears the alerts of the
- * table's rules that were not raised again.  Every alert says what is
- * wrong (naming nodes and values), the likely cause and what to do next,
- * in sentences an operator under stress reads once.
+ * Each rule reads the model and raises alerts through alert_emit() (the
+ * alert module owns their lifecycle); check_run() runs the rules in one
+ * sweep, which clears the alerts of the table's rules not raised again.
+ * Every alert says what is wrong (naming nodes and values), the likely
+ * cause and what to do next, in sentences an operator under stress
+ * reads once.
  *
  * Station rules (cert-expiring, renewal-failed, heartbeat,
  * device-countdown) raise one grouped alert each, listing every station
  * concerned: when the root holder is blacklisted the whole country fails
  * together, and forty alerts saying the same thing would bury the one
- * that says why.
+ * that says why.  node-stale and node-down do the same once more than
+ * CHECK_APART_MAX nodes are concerned: an outage of thousands of nodes
+ * is one alert, raised in time linear in the nodes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +27,20 @@
 
 /* Node names spelled out in one text before "and N more". */
 #define CHECK_NAMES_SHOWN	6
+#define CHECK_APART_MAX		ALERT_MAX_NODES	/* nodes stale or down
+							   with an alert each;
+							   more share one */
+
+/*
+ * Stations one rule is about (n of them in v), the one whose words stand
+ * for them all, and the root holder (NULL when unknown).
+ */
+struct check_stations {
+	struct node *const	*v;
+	size_t			 n;
+	const struct node	*rep;
+	const char		*root;
+};
 
 /* A string and where it was seen, for finding the majority. */
 struct check_value {
@@ -42,20 +59,16 @@ static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static struct node **check_in_state(struct fleet *fleet,
+		    enum node_state state, size_t *n);
+static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
+		    size_t n, int64_t wall_ms);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
 static void	 check_backend_code(struct fleet *, const char *, int64_t);
 
-static enum alert_change check_emit(struct fleet *fleet, const char *rule,
-		    const char *code, int grouped, enum proto_severity sev,
-		    const char *const *nodes, size_t n, int64_t wall_ms,
-		    const char *cause, const char *action, const char *text,
-		    struct alert **out);
-static void	 check_emit_nodes(struct fleet *fleet, const char *rule,
-		    const char *code, int grouped, enum proto_severity sev,
-		    struct node *const *v, size_t n, int64_t wall_ms,
-		    const char *cause, const char *action, const char *text);
-static void	 check_notify(struct fleet *fleet, const struct alert *a,
-		    enum alert_change change);
+static void	 check_emit_nodes(struct fleet *fleet,
+		    const struct alert_spec *spec, struct node *const *v,
+		    size_t n, int64_t wall_ms);
 static int	 check_is_table_rule(const char *rule);
 static struct node **check_collect(struct fleet *fleet, enum proto_role role,
 		    const char *group, size_t *n);
@@ -72,8 +85,7 @@ static struct node *check_representative(struct node *const *v, size_t n,
 		    const char *root);
 static void	 check_sentence(char *buf, size_t len, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-static void	 check_station_cause(const struct node *rep,
-		    struct node *const *v, size_t n, const char *root,
+static void	 check_station_cause(const struct check_stations *s,
 		    int64_t now_ms, int heartbeats, char *buf, size_t len);
 static void	 check_root_action(const struct node *rep, const char *root,
 		    char *buf, size_t len);
@@ -131,27 +143,19 @@ const size_t check_nrules = nitems(check_rules);
 /* The roles whose nodes are compared with each other for drift. */
 static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
 
-/* The stamp of the current run; alerts raised in it carry it. */
-static unsigned check_stamp;
-
-/* Evaluate every rule, then clear the table's alerts not raised again. */
+/*
+ * Evaluate every rule in one sweep of the alerts, which then clears the
+ * table's alerts not raised again.
+ */
 void
 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct alert	*a;
-	size_t		 i;
+	size_t	i;
 
-	if (++check_stamp == 0)
-		check_stamp = 1;
+	alert_sweep_begin(&fleet->alerts);
 	for (i = 0; i < check_nrules; i++)
 		check_rules[i].run(fleet, now_ms, wall_ms);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active || a->mark == check_stamp ||
-		    !check_is_table_rule(a->rule))
-			continue;
-		check_notify(fleet, a, alert_clear(a, wall_ms));
-	}
+	alert_sweep_end(&fleet->alerts, check_is_table_rule, wall_ms);
 }
 
 /* The model's tick, then the rules; see check.h. */
@@ -247,7 +251,6 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	const struct fleet_warning	*w, *latest = NULL;
 	struct node			*node;
 	struct node			**v;
-	struct alert			*a;
 	enum proto_severity		 sev = SEV_INFO;
 	enum proto_role			 role = ROLE_NONE;
 	char				 text[PROTO_TEXT_MAX];
@@ -274,9 +277,7 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 		}
 	}
 	if (latest == NULL) {
-		a = alert_find(&fleet->alerts, "backend", code, NULL);
-		if (a != NULL)
-			check_notify(fleet, a, alert_clear(a, wall_ms));
+		alert_withdraw(&fleet->alerts, "backend", code, wall_ms);
 		free(v);
 		return;
 	}
@@ -298,76 +299,30 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	else
 		util_format(action, sizeof action, "Look at the recent events "
 		    "and logs of %s.", latest->alert.node);
-	check_emit_nodes(fleet, "backend", code, 1, sev, v, n, wall_ms, cause,
-	    action, text);
-	if ((a = alert_find(&fleet->alerts, "backend", code, NULL)) != NULL)
-		a->count = count;
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "backend", .code = code, .grouped = 1, .severity = sev,
+	    .text = text, .cause = cause, .action = action, .reports = count },
+	    v, n, wall_ms);
 	free(v);
 }
 
 /*
- * Raise (or refresh) one alert, stamp it with this run and tell the
- * watcher what changed.  n counts all nodes; the first ALERT_MAX_NODES
- * are listed.  Returns the change and, in *out if not NULL, the alert.
+ * Raise what spec says about nodes v of the model (n of them; the first
+ * ALERT_MAX_NODES are listed): spec names no nodes itself.
  */
-static enum alert_change
-check_emit(struct fleet *fleet, const char *rule, const char *code,
-    int grouped, enum proto_severity sev, const char *const *nodes, size_t n,
-    int64_t wall_ms, const char *cause, const char *action, const char *text,
-    struct alert **out)
-{
-	struct alert		*a, *stored;
-	enum alert_change	 change;
-	size_t			 i;
-
-	a = xcalloc(1, sizeof *a);
-	a->severity = sev;
-	util_copy(a->rule, sizeof a->rule, rule);
-	util_copy(a->code, sizeof a->code, code);
-	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
-		util_copy(a->nodes[i], sizeof a->nodes[i], nodes[i]);
-	a->nnodes = i;
-	a->nodes_total = n;
-	a->grouped = grouped;
-	util_copy(a->text, sizeof a->text, text);
-	util_copy(a->cause, sizeof a->cause, cause);
-	util_copy(a->action, sizeof a->action, action);
-	change = alert_raise(&fleet->alerts, a, wall_ms, &stored);
-	stored->mark = check_stamp;
-	free(a);
-	check_notify(fleet, stored, change);
-	if (out != NULL)
-		*out = stored;
-	return (change);
-}
-
-/* check_emit() for nodes of the model rather than names. */
 static void
-check_emit_nodes(struct fleet *fleet, const char *rule, const char *code,
-    int grouped, enum proto_severity sev, struct node *const *v, size_t n,
-    int64_t wall_ms, const char *cause, const char *action, const char *text)
+check_emit_nodes(struct fleet *fleet, const struct alert_spec *spec,
+    struct node *const *v, size_t n, int64_t wall_ms)
 {
-	const char	*ids[ALERT_MAX_NODES];
-	size_t		 i;
+	struct alert_spec	 s = *spec;
+	const char		*ids[ALERT_MAX_NODES];
+	size_t			 i;
 
 	for (i = 0; i < n && i < ALERT_MAX_NODES; i++)
 		ids[i] = v[i]->id;
-	/* Only the first ALERT_MAX_NODES names are read; n counts all. */
-	check_emit(fleet, rule, code, grouped, sev, ids, n, wall_ms, cause,
-	    action, text, NULL);
-}
-
-/* Mark the model dirty and tell the watcher about a changed alert. */
-static void
-check_notify(struct fleet *fleet, const struct alert *a,
-    enum alert_change change)
-{
-	if (change == ALERT_UNCHANGED)
-		return;
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
-		    NULL, a, change);
+	s.nodes = ids;
+	s.nnodes = n;
+	alert_emit(&fleet->alerts, &s, wall_ms);
 }
 
 /* Is rule one of the table's (so check_run() owns its alerts)? */
@@ -461,9 +416,8 @@ check_names(char *buf, size_t len, struct node *const *v, size_t n)
 
 	buf[0] = '\0';
 	for (i = 0; i < shown; i++) {
-		if (i > 0)
-			check_append(buf, len, i + 1 == n ? " and " : ", ");
-		check_append(buf, len, "%s", v[i]->id);
+		check_append(buf, len, "%s%s", util_list_sep(i, n, 0),
+		    v[i]->id);
 	}
 	if (shown < n)
 		check_append(buf, len, " and %zu more", n - shown);
@@ -565,9 +519,13 @@ check_sentence(char *buf, size_t len, const char *fmt, ...)
  * uses these same words.
  */
 static void
-check_station_cause(const struct node *rep, struct node *const *v, size_t n,
-    const char *root, int64_t now_ms, int heartbeats, char *buf, size_t len)
+check_station_cause(const struct check_stations *s, int64_t now_ms,
+    int heartbeats, char *buf, size_t len)
 {
+	const struct node		*rep = s->rep;
+	struct node *const		*v = s->v;
+	const char			*root = s->root;
+	size_t				 n = s->n;
 	const struct proto_blacklist	*bl;
 	const char			*error = rep->cert.last_renewal_error;
 	char				 dur[32], clock[16];
@@ -808,11 +766,15 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    "different builds the same flag or order can run different code.",
 	    check_noun(role, 2), group);
 	util_format(action, sizeof action, "Bring %s to build %s (or halt "
-	    "it) before it handles more work; do not roll the other %s back "
-	    "to match it without a preflight of what their flags would mean "
-	    "there.", names, build, check_noun(role, 2));
-	check_emit_nodes(fleet, "build-drift", group, 0, SEV_WARNING,
-	    minority, nmin, wall_ms, cause, action, text);
+	    "it) before it handles more work, with a two-person rollback "
+	    "(vigil plan rollback NODE... --to %s shows first what its flags "
+	    "would mean there); do not roll the other %s back to match it "
+	    "without that preflight.", names, build, build,
+	    check_noun(role, 2));
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
+	    .text = text, .cause = cause,
+	    .action = action }, minority, nmin, wall_ms);
 out:
 	free(minority);
 	free(builds);
@@ -919,17 +881,19 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	    "each.", name, names, check_noun(role, 2));
 	if (non > 0)
 		util_format(action, sizeof action, "Halt %s with the "
-		    "two-person kill command or turn flag %s off there now, "
-		    "then bring %s to the build the other %s run.", onnames,
-		    name, names, check_noun(role, 2));
+		    "two-person kill command or turn flag %s off there now "
+		    "(vigil propose flag NODE... --set %s=off), then bring %s "
+		    "to the build the other %s run (vigil plan rollback).",
+		    onnames, name, name, names, check_noun(role, 2));
 	else
 		util_format(action, sizeof action, "Keep flag %s off until %s "
 		    "run%s the build the other %s run; turned on now, it would "
 		    "wake other code there.", name, names, nmin == 1 ? "s" : "",
 		    check_noun(role, 2));
-	check_emit_nodes(fleet, "flag-drift", name, 0,
-	    non > 0 ? SEV_CRITICAL : SEV_WARNING, minority, nmin, wall_ms,
-	    cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "flag-drift", .code = name,
+	    .severity = non > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
+	    .cause = cause, .action = action }, minority, nmin, wall_ms);
 out:
 	free(paths);
 	free(on);
@@ -956,7 +920,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			continue;
 		rs = &v[i]->stats.router;
 		/* Once killed it sends nothing: the excess is history. */
-		if (!(rs->worst_ratio > 1.0) || strcmp(rs->state, "killed") == 0)
+		if (!(rs->worst_ratio > 1.0) || rs->state == STATE_KILLED)
 			continue;
 		if (rs->worst_parent[0] != '\0')
 			util_format(parent, sizeof parent, "parent %s",
@@ -984,7 +948,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			}
 			check_append(cause, sizeof cause, ".");
 		}
-		if (strcmp(rs->state, "halting") == 0) {
+		if (rs->state == STATE_HALTING) {
 			check_append(text, sizeof text, "; it is halting, %llu "
 			    "child orders still open",
 			    (unsigned long long)rs->open_children);
@@ -996,8 +960,9 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "the two-person kill command, then cancel its open "
 			    "orders; do not change the other routers' builds "
 			    "until it has stopped.", v[i]->id);
-		check_emit_nodes(fleet, "runaway", "", 0, SEV_CRITICAL, &v[i],
-		    1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
+		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -1057,10 +1022,11 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "alert on %s; if the parents do not explain it, halt it "
 		    "with the two-person kill command.",
 		    parents < 0 ? 0 : parents, node->id);
-		check_emit_nodes(fleet, "order-rate", "", 0,
-		    rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
-		    SEV_CRITICAL : SEV_WARNING, &node, 1, wall_ms, cause,
-		    action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "order-rate",
+		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
+		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
 }
 
@@ -1124,17 +1090,19 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "the certificates of %zu "
 		    "stations expire within %s: %s", nhit,
 		    util_duration_text(within, dur, sizeof dur), names);
-	check_station_cause(check_representative(hit, nhit, root), hit, nhit,
-	    root, now_ms, 0, cause, sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit,
+	    check_representative(hit, nhit, root), root }, now_ms, 0, cause,
+	    sizeof cause);
 	if (nexp > 0)
 		check_sentence(cause, sizeof cause, "Without a valid "
 		    "certificate a station cannot sign heartbeats, and its "
 		    "devices fail when their countdown runs out.");
 	check_root_action(check_representative(hit, nhit, root), root,
 	    action, sizeof action);
-	check_emit_nodes(fleet, "cert-expiring", "", 1,
-	    nexp > 0 ? SEV_CRITICAL : SEV_WARNING, hit, nhit, wall_ms, cause,
-	    action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "cert-expiring", .grouped = 1,
+	    .severity = nexp > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
+	    .cause = cause, .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1171,11 +1139,13 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(text, sizeof text, "%zu stations could not renew "
 		    "their certificates: %s", nhit, names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 0, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 0, cause, sizeof cause);
 	check_root_action(rep, root, action, sizeof action);
-	check_emit_nodes(fleet, "renewal-failed", "", 1, SEV_CRITICAL, hit,
-	    nhit, wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
+	    .text = text, .cause = cause,
+	    .action = action }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1251,8 +1221,10 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	    "to a healthy station with the two-person move-root command "
 	    "before the next renewal at the hour; until then no station can "
 	    "renew its certificate.", root);
-	check_emit(fleet, "root-unreachable", "", 0, SEV_CRITICAL, &root, 1,
-	    wall_ms, cause, action, text, NULL);
+	alert_emit(&fleet->alerts, &(struct alert_spec){
+	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
+	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,
+	    .action = action }, wall_ms);
 }
 
 /*
@@ -1262,10 +1234,13 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 static void
 check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v, **hit, *rep;
-	const char	*root = check_root_holder(fleet);
 	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	struct alert_spec spec = { .rule = "heartbeat", .grouped = 1,
+			    .severity = SEV_CRITICAL, .text = text,
+			    .cause = cause, .action = action };
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
@@ -1301,8 +1276,8 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "expected %.1f/s): %s", nhit, rep->id, rate, expected,
 		    names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
@@ -1313,8 +1288,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "its links to its devices; devices fail %s after their "
 		    "last heartbeat.", rep->id, util_duration_text(
 		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
-	check_emit_nodes(fleet, "heartbeat", "", 1, SEV_CRITICAL, hit, nhit,
-	    wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1328,12 +1302,14 @@ out:
 static void
 check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v, **hit, *rep;
-	const char	*root = check_root_holder(fleet);
 	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	struct alert_spec spec = { .rule = "device-countdown", .grouped = 1,
+			    .severity = SEV_WARNING, .text = text,
+			    .cause = cause, .action = action };
+	struct node	**v, **hit, *rep;
+	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
-	enum proto_severity sev = SEV_WARNING;
 	uint64_t	 failed = 0;
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
@@ -1350,7 +1326,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			continue;
 		if (v[i]->stats.station.devices_failed > 0 ||
 		    (cd >= 0 && cd < CHECK_COUNTDOWN_CRIT_MS))
-			sev = SEV_CRITICAL;
+			spec.severity = SEV_CRITICAL;
 		failed += v[i]->stats.station.devices_failed;
 		if (cd >= 0 && (soonest < 0 || cd < soonest))
 			soonest = cd;
@@ -1382,8 +1358,8 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
-	check_station_cause(rep, hit, nhit, root, now_ms, 1, cause,
-	    sizeof cause);
+	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "
@@ -1392,26 +1368,48 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Find why heartbeats from "
 		    "%s are not reaching its devices (its load, its links) "
 		    "before their countdown runs out.", rep->id);
-	check_emit_nodes(fleet, "device-countdown", "", 1, sev, hit, nhit,
-	    wall_ms, cause, action, text);
+	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
 }
 
-/* node-stale: a node whose backend is connected but silent. */
+/* The nodes in state, in fleet order; *n says how many (free it). */
+static struct node **
+check_in_state(struct fleet *fleet, enum node_state state, size_t *n)
+{
+	struct node	**v = NULL;
+	size_t		  i;
+
+	*n = 0;
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].state != state)
+			continue;
+		if (v == NULL)
+			v = xcalloc(fleet->nnodes, sizeof *v);
+		v[(*n)++] = &fleet->nodes[i];
+	}
+	return (v);
+}
+
+/*
+ * node-stale: a node whose backend is connected but silent; past
+ * CHECK_APART_MAX such nodes (an outage), one alert for them all, so
+ * the console stays quick and its alert bar readable when it matters.
+ */
 static void
 check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	*node;
-	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
-	char		 action[PROTO_TEXT_MAX], dur[32], clock[16];
-	size_t		 i;
+	struct node	**v, *node, *oldest;
+	char		  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char		  action[PROTO_TEXT_MAX], dur[32], clock[16];
+	char		  names[PROTO_TEXT_MAX];
+	size_t		  i, n;
 
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_STALE)
-			continue;
+	if ((v = check_in_state(fleet, NODE_STALE, &n)) == NULL)
+		return;
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		util_duration_text(now_ms - node->last_heard_ms, dur,
 		    sizeof dur);
 		util_format(text, sizeof text, "%s has been silent for %s "
@@ -1425,9 +1423,60 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Check the vigild process "
 		    "behind %s and its host; what the console shows for it is "
 		    "%s old.", node->id, dur);
-		check_emit_nodes(fleet, "node-stale", "", 0, SEV_WARNING,
-		    &node, 1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-stale", .severity = SEV_WARNING,
+		    .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
+	if (n > CHECK_APART_MAX) {
+		for (oldest = v[0], i = 1; i < n; i++) {
+			if (v[i]->last_heard_ms < oldest->last_heard_ms)
+				oldest = v[i];
+		}
+		util_duration_text(now_ms - oldest->last_heard_ms, dur,
+		    sizeof dur);
+		check_names(names, sizeof names, v, n);
+		util_format(text, sizeof text, "%zu nodes have been silent for "
+		    "up to %s: %s", n, dur, names);
+		util_format(cause, sizeof cause, "Their backends are still "
+		    "connected but send nothing: they may be overloaded or "
+		    "hung, or their frames are being lost on the way.");
+		util_format(action, sizeof action, "Check the vigild processes "
+		    "behind them and their hosts, starting with %s (at %s), "
+		    "silent longest.", oldest->id,
+		    fleet->links[oldest->link].url);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-stale", .severity = SEV_WARNING,
+		    .grouped = 1, .text = text, .cause = cause,
+		    .action = action }, v, n, wall_ms);
+	}
+	free(v);
+}
+
+/* node-down past CHECK_APART_MAX nodes: one alert for them all. */
+static void
+check_nodes_down(struct fleet *fleet, struct node *const *v, size_t n,
+    int64_t wall_ms)
+{
+	const struct fleet_link	*l = &fleet->links[v[0]->link];
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+
+	check_names(names, sizeof names, v, n);
+	util_format(text, sizeof text, "%zu nodes are down: %s", n, names);
+	util_format(cause, sizeof cause, "The console cannot reach their "
+	    "backends (%s: %s): the processes may have stopped, their hosts "
+	    "may be down, or the network between them is cut.", l->url,
+	    l->error[0] != '\0' ? l->error : "the backend closed the "
+	    "connection");
+	util_format(action, sizeof action, "Check that vigild is running "
+	    "and listening for them, starting with %s at %s; the console "
+	    "keeps reconnecting and shows each live again as soon as it "
+	    "speaks.", v[0]->id, l->url);
+	check_emit_nodes(fleet, &(struct alert_spec){
+	    .rule = "node-down", .severity = SEV_CRITICAL, .grouped = 1,
+	    .text = text, .cause = cause, .action = action }, v, n,
+	    wall_ms);
 }
 
 /*
@@ -1442,13 +1491,15 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	const char		*url;
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX];
-	size_t			 i, j;
+	struct node		**v;
+	size_t			 i, n;
 
 	(void)now_ms;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (node->state != NODE_DOWN)
-			continue;
+	v = check_in_state(fleet, NODE_DOWN, &n);
+	if (n > CHECK_APART_MAX)
+		check_nodes_down(fleet, v, n, wall_ms);
+	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
+		node = v[i];
 		l = &fleet->links[node->link];
 		util_format(text, sizeof text, "%s is down: %s", node->id,
 		    l->error[0] != '\0' ? l->error :
@@ -1461,18 +1512,17 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "is running and listening at %s; the console keeps "
 		    "reconnecting and shows it live again as soon as it "
 		    "speaks.", node->id, l->url);
-		check_emit_nodes(fleet, "node-down", "", 0, SEV_CRITICAL,
-		    &node, 1, wall_ms, cause, action, text);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-down", .severity = SEV_CRITICAL,
+		    .text = text, .cause = cause,
+		    .action = action }, &node, 1, wall_ms);
 	}
+	free(v);
 	for (i = 0; i < fleet->nlinks; i++) {
 		l = &fleet->links[i];
 		if (l->state != LINK_DOWN)
 			continue;
-		for (j = 0; j < fleet->nnodes; j++) {
-			if (fleet->nodes[j].link == i)
-				break;
-		}
-		if (j < fleet->nnodes)
+		if (l->nnodes > 0)
 			continue;	/* its nodes speak for it */
 		url = l->url;
 		util_format(text, sizeof text, "the backend at %s cannot be "
@@ -1484,7 +1534,9 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Check the fleet file entry "
 		    "%s and that vigild is listening there; the console keeps "
 		    "trying.", url);
-		check_emit(fleet, "node-down", "", 0, SEV_CRITICAL, &url, 1,
-		    wall_ms, cause, action, text, NULL);
+		alert_emit(&fleet->alerts, &(struct alert_spec){
+		    .rule = "node-down", .severity = SEV_CRITICAL,
+		    .nodes = &url, .nnodes = 1, .text = text, .cause = cause,
+		    .action = action }, wall_ms);
 	}
 }

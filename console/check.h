@@ -46,7 +46,7 @@ extern const size_t check_nrules;
 /*
  * Evaluate every rule at monotonic now_ms, wall time wall_ms.  Alerts of
  * these rules not raised in this run are cleared.  Changes are reported
- * through fleet->notify and mark the fleet dirty.
+ * to the alerts' listener (see alert.h), which marks the fleet dirty.
  */
 void	 check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms);
 

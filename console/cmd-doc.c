@@ -16,6 +16,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "util.h"
 
 /* A growing text, for the review. */
@@ -29,6 +30,11 @@ static void	 cmd_printf(struct cmd_text *text, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 cmd_newline(struct cmd_text *text);
 static void	 cmd_append(struct cmd_text *text, char *s);
+static void	 cmd_plan_lines(struct cmd_text *text,
+		    const struct proto_plan *plan, const char *in);
+static void	 cmd_review_plan(struct cmd_text *text,
+		    const struct fleet *fleet,
+		    const struct proto_command *cmd);
 
 /* What node is now, as a command binds it. */
 void
@@ -38,11 +44,17 @@ cmd_target_seen(const struct node *node, struct proto_command_target *t)
 	util_copy(t->node, sizeof t->node, node->id);
 	util_copy(t->build, sizeof t->build, node->has_hello ?
 	    node->hello.build : "");
-	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0 &&
-	    node->stats.router.state[0] != '\0')
-		util_copy(t->state, sizeof t->state, node->stats.router.state);
-	else
-		util_copy(t->state, sizeof t->state, "running");
+	util_copy(t->state, sizeof t->state,
+	    proto_state_name(cmd_node_state(node)));
+}
+
+/* A router's state from its latest stats; running for anything else. */
+enum proto_state
+cmd_node_state(const struct node *node)
+{
+	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0)
+		return (node->stats.router.state);
+	return (STATE_RUNNING);
 }
 
 /* Build the document for action on nodes. */
@@ -59,10 +71,10 @@ cmd_build(const struct fleet *fleet, const char *action,
 	memset(cmd, 0, sizeof *cmd);
 	if (command_spec_find(action) == NULL) {
 		*cause = xasprintf("there is no command \"%s\"; the commands "
-		    "are", action);
+		    "are ", action);
 		for (i = 0; i < command_nspecs; i++) {
-			why = xasprintf("%s%s %s", *cause, i == 0 ? "" :
-			    i + 1 == command_nspecs ? " and" : ",",
+			why = xasprintf("%s%s%s", *cause,
+			    util_list_sep(i, command_nspecs, 0),
 			    command_specs[i].name);
 			free(*cause);
 			*cause = why;
@@ -177,15 +189,170 @@ cmd_actionable(const struct fleet_proposal *p, int approving, char **cause)
 		    approving ? "approved" : "cancelled", p->problem);
 		return (-1);
 	}
-	if (strcmp(p->status, "pending") != 0) {
+	if (p->status != STATUS_PENDING) {
 		*cause = xasprintf("proposal %s (%s) is %s, not pending, so "
 		    "there is nothing to %s; vigil pending and the "
 		    "console's Proposals view list what waits", p->id,
-		    p->cmd.action, p->status, approving ? "approve" :
+		    p->cmd.action, proto_status_name(p->status),
+		    approving ? "approve" :
 		    "cancel");
 		return (-1);
 	}
 	return (0);
+}
+
+/* The request of a rollback or flag change; see cmd-doc.h. */
+int
+cmd_plan_request(const char *action, const char *to, const char *set,
+    const char *override, struct proto_plan_request *req, char **cause)
+{
+	const char	*eq;
+
+	memset(req, 0, sizeof *req);
+	util_copy(req->action, sizeof req->action, action);
+	if (override != NULL && util_copy(req->override,
+	    sizeof req->override, override) != 0) {
+		*cause = xasprintf("--override names a code path of at most "
+		    "%zu characters", sizeof req->override - 1);
+		return (-1);
+	}
+	if (strcmp(action, "rollback") == 0) {
+		if (set != NULL || to == NULL || *to == '\0' ||
+		    util_copy(req->to, sizeof req->to, to) != 0) {
+			*cause = xstrdup("rollback needs --to BUILD, the "
+			    "installed build to switch to (vigil status "
+			    "--json lists each node's builds), and takes no "
+			    "--set");
+			return (-1);
+		}
+		return (0);
+	}
+	if (strcmp(action, "flag") == 0) {
+		eq = set != NULL ? strchr(set, '=') : NULL;
+		if (to != NULL || eq == NULL || eq == set ||
+		    (size_t)(eq - set) >= sizeof req->flag ||
+		    (strcmp(eq + 1, "on") != 0 && strcmp(eq + 1, "off") != 0)) {
+			*cause = xasprintf("flag needs --set NAME=on or --set "
+			    "NAME=off%s%s%s, and takes no --to", set != NULL ?
+			    " (not \"" : "", set != NULL ? set : "",
+			    set != NULL ? "\")" : "");
+			return (-1);
+		}
+		util_format(req->flag, sizeof req->flag, "%.*s",
+		    (int)(eq - set), set);
+		util_copy(req->set, sizeof req->set, eq + 1);
+		return (0);
+	}
+	*cause = xasprintf("%s has no plan: only rollback and flag do; "
+	    "--to, --set and --override belong to them", action);
+	return (-1);
+}
+
+/* The plan of req on nodes from the fleet's hellos; see cmd-doc.h. */
+struct proto_plan *
+cmd_plan(const struct fleet *fleet, const struct proto_plan_request *req,
+    const char *const *nodes, size_t n)
+{
+	const struct proto_hello	**hellos;
+	struct proto_plan		 *plan;
+	size_t				  i, k = 0;
+
+	hellos = xcalloc(fleet->nnodes + 1, sizeof *hellos);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (fleet->nodes[i].has_hello)
+			hellos[k++] = &fleet->nodes[i].hello;
+	}
+	plan = xmalloc(sizeof *plan);
+	proto_plan_make(req, nodes, n, hellos, k, 1, plan);
+	free(hellos);
+	return (plan);
+}
+
+/* Append plan's lines to text, each begun with in. */
+static void
+cmd_plan_lines(struct cmd_text *text, const struct proto_plan *plan,
+    const char *in)
+{
+	const struct proto_plan_target	*t;
+	const struct proto_plan_path	*p;
+	size_t				 i, k;
+
+	if (strcmp(plan->action, "rollback") == 0)
+		cmd_printf(text, "%splan: rollback to %s", in, plan->to);
+	else
+		cmd_printf(text, "%splan: flag %s %s", in, plan->flag,
+		    plan->set);
+	if (plan->override[0] != '\0')
+		cmd_printf(text, ", override %s", plan->override);
+	cmd_newline(text);
+	for (i = 0; i < plan->ntargets; i++) {
+		t = &plan->targets[i];
+		cmd_printf(text, "%s  %s: build %s -> %s", in, t->node,
+		    t->build_before, t->build_after[0] != '\0' ?
+		    t->build_after : "(cannot)");
+		cmd_newline(text);
+		for (k = 0; k < t->npaths; k++) {
+			p = &t->paths[k];
+			cmd_printf(text, "%s    flag %s: %s -> %s", in,
+			    p->flag, p->before[0] != '\0' ? p->before : "off",
+			    p->after[0] != '\0' ? p->after : "off");
+			cmd_newline(text);
+		}
+		if (t->npaths == 0) {
+			cmd_printf(text, "%s    no flag enabled before or "
+			    "after", in);
+			cmd_newline(text);
+		}
+	}
+	cmd_printf(text, "%s  afterwards the role runs %s%s", in,
+	    plan->builds_after, plan->mixed ? ": MORE THAN ONE BUILD" : "");
+	cmd_newline(text);
+	for (i = 0; i < plan->nproblems; i++) {
+		cmd_printf(text, "%s  REFUSED: %s", in,
+		    plan->problems[i].text);
+		cmd_newline(text);
+	}
+	if (plan->safe) {
+		cmd_printf(text, "%s  safe: no flag would enable retired "
+		    "code, and each flag means one code on the targets", in);
+		cmd_newline(text);
+	}
+}
+
+/* The plan as lines; see cmd-doc.h. */
+char *
+cmd_plan_text(const struct proto_plan *plan, const char *indent)
+{
+	struct cmd_text	text;
+
+	memset(&text, 0, sizeof text);
+	cmd_plan_lines(&text, plan, indent);
+	return (text.s != NULL ? text.s : xstrdup(""));
+}
+
+/* The plan of a rollback or flag change under review, as it is now. */
+static void
+cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
+    const struct proto_command *cmd)
+{
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	const char			*nodes[PROTO_MAX_TARGETS];
+	char				 why[PROTO_TEXT_MAX];
+	size_t				 i;
+
+	if (!proto_plan_applies(cmd->action))
+		return;
+	if (proto_plan_request_parse(cmd, &req, why, sizeof why) != 0) {
+		cmd_printf(text, "  plan:      none: %s", why);
+		cmd_newline(text);
+		return;
+	}
+	for (i = 0; i < cmd->ntargets; i++)
+		nodes[i] = cmd->targets[i].node;
+	plan = cmd_plan(fleet, &req, nodes, cmd->ntargets);
+	cmd_plan_lines(text, plan, "  ");
+	free(plan);
 }
 
 /* The review a second operator reads before signing. */
@@ -222,14 +389,15 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 				cmd_printf(&text, " (not heard from here)");
 			else {
 				cmd_target_seen(node, &now);
-				if (strcmp(now.build, t->build) != 0 ||
-				    strcmp(now.state, t->state) != 0)
+				if (!command_target_matches(t, now.build,
+				    cmd_node_state(node)))
 					cmd_printf(&text, " (NOW build %s, "
 					    "%s: it will refuse)", now.build,
 					    now.state);
 			}
 			cmd_newline(&text);
 		}
+		cmd_review_plan(&text, fleet, cmd);
 		cmd_printf(&text, "  reason:    %s", cmd->reason);
 		cmd_newline(&text);
 		cmd_printf(&text, "  proposer:  %s", cmd->proposer);
@@ -258,7 +426,7 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 		node = &fleet->nodes[p->nodes[i]];
 		h = fleet_node_held(node, p->id);
 		cmd_printf(&text, "%s %s (%s)", i == 0 ? "" : ",", node->id,
-		    h != NULL ? h->p.status : "?");
+		    h != NULL ? proto_status_name(h->p.status) : "?");
 	}
 	cmd_newline(&text);
 	if (p->problem[0] != '\0') {

@@ -28,6 +28,9 @@ struct node;
 void	 cmd_target_seen(const struct node *node,
 	    struct proto_command_target *t);
 
+/* node's state as cmd_target_seen() binds it. */
+enum proto_state cmd_node_state(const struct node *node);
+
 /*
  * Build the command document for action on the n nodes (ids), each as
  * the fleet model shows it now, with reason, proposer, a fresh random
@@ -50,13 +53,43 @@ int	 cmd_build(const struct fleet *fleet, const char *action,
 int	 cmd_actionable(const struct fleet_proposal *p, int approving,
 	    char **cause);
 
+struct proto_plan;
+struct proto_plan_request;
+
+/*
+ * The request of a rollback (to BUILD) or flag change (set "NAME=on" or
+ * "NAME=off"), with an override code path or NULL, as vigil plan and
+ * vigil propose take them.  Returns 0, or -1 with an allocated sentence
+ * in *cause naming the option that is missing or wrong.
+ */
+int	 cmd_plan_request(const char *action, const char *to, const char *set,
+	    const char *override, struct proto_plan_request *req,
+	    char **cause);
+
+/*
+ * The plan of req on nodes, from every hello the fleet holds (so the
+ * role's other nodes count for "more than one build"); a node not heard
+ * is a problem.  Allocated; the caller frees it.
+ */
+struct proto_plan *cmd_plan(const struct fleet *fleet,
+	    const struct proto_plan_request *req, const char *const *nodes,
+	    size_t n);
+
+/*
+ * The plan as lines for a person, each indented by indent: each target's
+ * build and enabled flags' code before and after, the role's builds
+ * afterwards, and every reason a backend would refuse it.  Allocated.
+ */
+char	*cmd_plan_text(const struct proto_plan *plan, const char *indent);
+
 /*
  * The review of proposal p at wall time wall_ms, as lines for a person:
  * its id, action and what it does, each target with the build and state
  * the proposer saw (and what the node shows now when that differs),
  * the reason, the proposer and who has signed, when it was made and the
  * time left, which nodes hold it, any problem that forbids approving
- * it, then the exact document.  Allocated; never NULL.
+ * it, the plan of a rollback or flag change, then the exact document.
+ * Allocated; never NULL.
  */
 char	*cmd_review_text(const struct fleet *fleet,
 	    const struct fleet_proposal *p, int64_t wall_ms);

@@ -27,7 +27,6 @@ struct fleet;
 struct opkey;
 
 #define CMD_NAME_MAX		PROTO_OPERATOR_MAX
-#define CMD_CANCEL_PREFIX	"vigil.v1 cancel "	/* + id: signed */
 
 /* An operator at this console: their name and private key. */
 struct cmd_operator {
@@ -51,7 +50,8 @@ void	 cmd_operator_free(struct cmd_operator *op);
 /*
  * The frames, signed by op: propose (document and the first signature),
  * approve (the id, the very document reviewed and the second
- * signature), cancel (the id and a signature over "vigil.v1 cancel ID").
+ * signature), cancel (the id and a signature over "vigil.v1 cancel ID"),
+ * fire (the id and a signature over "vigil.v1 fire ID").
  * Each returns an allocated JSON text, or NULL and an allocated sentence
  * in *cause when signing failed or the document is too large.
  */
@@ -61,15 +61,19 @@ char	*cmd_approve_frame(const struct cmd_operator *op, const char *id,
 	    const char *document, char **cause);
 char	*cmd_cancel_frame(const struct cmd_operator *op, const char *id,
 	    char **cause);
+char	*cmd_fire_frame(const struct cmd_operator *op, const char *id,
+	    char **cause);
 
 /* One target of a command message being followed. */
 struct cmd_target {
 	char	node[PROTO_ID_MAX];
 	int	done;
-	int	ok;			/* answered with the hoped outcome */
-	char	outcome[16];		/* "accepted", "refused",
-					   "unreachable", ... */
-	char	text[PROTO_TEXT_MAX];	/* the backend's words */
+	int			ok;		/* answered with the
+						   hoped outcome */
+	int			unreached;	/* no answer can come */
+	enum proto_outcome	outcome;	/* the answer, if reached */
+	char			text[PROTO_TEXT_MAX];	/* the backend's
+							   words */
 };
 
 /* A command message sent to its targets, and their answers so far. */
@@ -78,8 +82,8 @@ struct cmd_track {
 	char			 action[16];
 	char			 message[16];	/* "propose", "approve",
 						   "cancel" */
-	const char		*hoped;		/* "accepted", "executed",
-						   "cancelled" */
+	enum proto_outcome	 hoped;		/* accepted, executed,
+						   cancelled */
 	uint64_t		 after_seq;	/* results before it are old */
 	struct cmd_target	*targets;
 	size_t			 ntargets;

@@ -70,6 +70,8 @@ static int	 demo_keys(struct demo *, const struct demo_options *,
 		    char **);
 static void	 demo_remove_files(const char *);
 static void	 demo_remove_dir(struct demo *);
+static void	 demo_argv(struct demo *, const struct demo_options *, char *,
+		    char **);
 static void	 demo_exec(const char *, char *const *, const char *,
 		    pid_t) __attribute__((noreturn));
 
@@ -158,6 +160,39 @@ demo_scenarios(char **cause)
 	return (out);
 }
 
+/*
+ * The command line (argv, room for 24) that starts the embedded fleet:
+ * vigild at path vigild, with demo's files and options' scenario.
+ */
+static void
+demo_argv(struct demo *demo, const struct demo_options *options,
+    char *vigild, char **argv)
+{
+	int	argc = 0;
+
+	argv[argc++] = vigild;
+	argv[argc++] = (char *)"fleet";
+	argv[argc++] = (char *)"--scenario";
+	argv[argc++] = (char *)options->scenario;
+	argv[argc++] = (char *)"--fleet-file";
+	argv[argc++] = demo->fleet;
+	argv[argc++] = (char *)"--base-port";
+	argv[argc++] = (char *)"0";
+	argv[argc++] = (char *)"--trust";
+	argv[argc++] = demo->trust;
+	argv[argc++] = (char *)"--audit-dir";
+	argv[argc++] = demo->audit;
+	if (options->time_scale != NULL) {
+		argv[argc++] = (char *)"--time-scale";
+		argv[argc++] = (char *)options->time_scale;
+	}
+	if (options->start != NULL) {
+		argv[argc++] = (char *)"--start";
+		argv[argc++] = (char *)options->start;
+	}
+	argv[argc] = NULL;
+}
+
 /* Start vigild fleet and wait for its fleet file. */
 struct demo *
 demo_start(const struct demo_options *options, char **cause)
@@ -166,7 +201,7 @@ demo_start(const struct demo_options *options, char **cause)
 	const char	*tmp;
 	char		*vigild, why[1024];
 	char		*argv[24];
-	int		 argc = 0, waited, sig;
+	int		 waited, sig;
 	pid_t		 parent = getpid();
 
 	demo = xcalloc(1, sizeof *demo);
@@ -192,27 +227,7 @@ demo_start(const struct demo_options *options, char **cause)
 	}
 
 	vigild = demo_find_vigild();
-	argv[argc++] = vigild;
-	argv[argc++] = (char *)"fleet";
-	argv[argc++] = (char *)"--scenario";
-	argv[argc++] = (char *)options->scenario;
-	argv[argc++] = (char *)"--fleet-file";
-	argv[argc++] = demo->fleet;
-	argv[argc++] = (char *)"--base-port";
-	argv[argc++] = (char *)"0";
-	argv[argc++] = (char *)"--trust";
-	argv[argc++] = demo->trust;
-	argv[argc++] = (char *)"--audit-dir";
-	argv[argc++] = demo->audit;
-	if (options->time_scale != NULL) {
-		argv[argc++] = (char *)"--time-scale";
-		argv[argc++] = (char *)options->time_scale;
-	}
-	if (options->start != NULL) {
-		argv[argc++] = (char *)"--start";
-		argv[argc++] = (char *)options->start;
-	}
-	argv[argc] = NULL;
+	demo_argv(demo, options, vigild, argv);
 
 	fflush(NULL);
 	switch (demo->pid = fork()) {

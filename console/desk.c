@@ -11,6 +11,7 @@
 #include "desk.h"
 #include "fleet.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "util.h"
 
 struct desk {
@@ -25,7 +26,10 @@ struct desk {
 	struct cmd_track		 track;
 };
 
+static int	 desk_by_id(struct desk *, const char *, int, char **);
 static int	 desk_ready(struct desk *, char **);
+static const struct fleet_proposal *desk_held(struct desk *, const char *, int,
+		    char **);
 static int	 desk_send(struct desk *, const char *, const char *, char *,
 		    char **);
 static char	*desk_targets(const struct proto_command *);
@@ -126,20 +130,21 @@ desk_send(struct desk *desk, const char *message, const char *what,
 
 /* Build, sign and send a proposal. */
 int
-desk_propose(struct desk *desk, const char *action, const char *const *nodes,
-    size_t n, const char *reason, int64_t wall_ms, int64_t ttl_ms,
-    char **text)
+desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 {
 	char	*doc, *frame, *cause = NULL;
 
 	if (desk_ready(desk, text) != 0)
 		return (-1);
-	if (cmd_build(desk->fleet, action, nodes, n, reason, desk->op->name,
-	    wall_ms, ttl_ms, &desk->cmd, &cause) != 0) {
+	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
+	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
+	    &cause) != 0) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
 		return (-1);
 	}
+	if (dp->req != NULL)
+		proto_plan_request_args(dp->req, &desk->cmd);
 	doc = proto_command_encode(&desk->cmd);
 	frame = cmd_propose_frame(desk->op, doc, &cause);
 	free(doc);
@@ -152,6 +157,35 @@ desk_propose(struct desk *desk, const char *action, const char *const *nodes,
 	    text));
 }
 
+/*
+ * The proposal id that the operator may now approve (approving) or
+ * cancel, when the desk is ready; else NULL and, in *text, why not.
+ */
+static const struct fleet_proposal *
+desk_held(struct desk *desk, const char *id, int approving, char **text)
+{
+	const struct fleet_proposal	*p;
+	const char			*not;
+	char				*cause = NULL;
+
+	if (desk_ready(desk, text) != 0)
+		return (NULL);
+	not = approving ? "not approved" : "not cancelled";
+	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+	    strcmp(p->id, id) != 0) {
+		*text = xasprintf("%s: no node holds proposal %s any more "
+		    "(executed, cancelled or expired)%s", not, id, approving ?
+		    "; nothing was signed or sent" : "");
+		return (NULL);
+	}
+	if (cmd_actionable(p, approving, &cause) != 0) {
+		*text = xasprintf("%s: %s", not, cause);
+		free(cause);
+		return (NULL);
+	}
+	return (p);
+}
+
 /* Sign the reviewed document and send the approval. */
 int
 desk_approve(struct desk *desk, const char *id, const char *document,
@@ -160,20 +194,8 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 	const struct fleet_proposal	*p;
 	char				*frame, *cause = NULL;
 
-	if (desk_ready(desk, text) != 0)
+	if ((p = desk_held(desk, id, 1, text)) == NULL)
 		return (-1);
-	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
-	    strcmp(p->id, id) != 0) {
-		*text = xasprintf("not approved: no node holds proposal %s "
-		    "any more (executed, cancelled or expired); nothing was "
-		    "signed or sent", id);
-		return (-1);
-	}
-	if (cmd_actionable(p, 1, &cause) != 0) {
-		*text = xasprintf("not approved: %s", cause);
-		free(cause);
-		return (-1);
-	}
 	if (document == NULL || strcmp(p->document, document) != 0) {
 		*text = xasprintf("not approved: the document of proposal %s "
 		    "is not the one you reviewed; nothing was signed or "
@@ -195,30 +217,54 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 int
 desk_cancel(struct desk *desk, const char *id, char **text)
 {
+	return (desk_by_id(desk, id, 0, text));
+}
+
+/* Sign and send the fire of an armed kill. */
+int
+desk_fire(struct desk *desk, const char *id, char **text)
+{
+	return (desk_by_id(desk, id, 1, text));
+}
+
+/* A cancel, or (fire) a fire: one signature over the verb and the id. */
+static int
+desk_by_id(struct desk *desk, const char *id, int fire, char **text)
+{
 	const struct fleet_proposal	*p;
+	const char			*not = fire ? "not fired" :
+					    "not cancelled";
 	char				*frame, *cause = NULL;
 
-	if (desk_ready(desk, text) != 0)
-		return (-1);
-	if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
-	    strcmp(p->id, id) != 0) {
-		*text = xasprintf("not cancelled: no node holds proposal %s "
-		    "any more (executed, cancelled or expired)", id);
-		return (-1);
-	}
-	if (cmd_actionable(p, 0, &cause) != 0) {
-		*text = xasprintf("not cancelled: %s", cause);
-		free(cause);
-		return (-1);
+	if (!fire) {
+		if ((p = desk_held(desk, id, 0, text)) == NULL)
+			return (-1);
+	} else {
+		if (desk_ready(desk, text) != 0)
+			return (-1);
+		if ((p = fleet_proposal_find(desk->fleet, id, NULL)) == NULL ||
+		    strcmp(p->id, id) != 0) {
+			*text = xasprintf("%s: no node holds armed kill %s any "
+			    "more (fired, disarmed or its window closed)", not,
+			    id);
+			return (-1);
+		}
+		if (p->status != STATUS_ARMED) {
+			*text = xasprintf("%s: %.8s is %s, not an armed kill",
+			    not, id, proto_status_name(p->status));
+			return (-1);
+		}
 	}
 	desk->cmd = p->cmd;
-	if ((frame = cmd_cancel_frame(desk->op, id, &cause)) == NULL) {
-		*text = xasprintf("not cancelled: %s", cause);
+	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
+	    cmd_cancel_frame(desk->op, id, &cause);
+	if (frame == NULL) {
+		*text = xasprintf("%s: %s", not, cause);
 		free(cause);
 		return (-1);
 	}
-	return (desk_send(desk, "cancel", "the cancellation", frame,
-	    text));
+	return (desk_send(desk, fire ? "fire" : "cancel", fire ?
+	    "the fire" : "the cancellation", frame, text));
 }
 
 /* Take the answers; report once every target is done. */

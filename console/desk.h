@@ -20,6 +20,7 @@
 #include "cmd.h"
 
 struct fleet;
+struct proto_plan_request;
 struct desk;
 
 #define DESK_WAIT_MS	10000	/* longest wait for the targets' answers */
@@ -36,17 +37,29 @@ struct desk	*desk_create(struct fleet *fleet,
 		    void *send_arg);
 void		 desk_free(struct desk *desk);
 
+/* What an operator proposes: action on nodes (n), why, and for how long. */
+struct desk_proposal {
+	const char		*action;
+	const char *const	*nodes;
+	size_t			 n;
+	const char		*reason;
+	int64_t			 wall_ms;	/* created then */
+	int64_t			 ttl_ms;	/* expiring this much later */
+	const struct proto_plan_request *req;	/* rollback, flag: what
+						   to; NULL otherwise */
+};
+
 /*
- * Propose action on the n nodes with reason, each bound to the build
- * and state the model shows now, expiring ttl_ms after wall_ms.  Returns
+ * Propose what dp says, each node bound to the build and state the
+ * model shows now.  Returns
  * 0 with a line saying what was sent in *text, or -1 with a sentence
  * saying why nothing was (no key, a command already in flight, a node
  * not heard from, a missing reason, signing failed).  *text is
- * allocated either way.
+ * allocated either way.  req gives a rollback's or flag change's
+ * arguments (NULL for other actions).
  */
-int		 desk_propose(struct desk *desk, const char *action,
-		    const char *const *nodes, size_t n, const char *reason,
-		    int64_t wall_ms, int64_t ttl_ms, char **text);
+int		 desk_propose(struct desk *desk,
+		    const struct desk_proposal *dp, char **text);
 
 /*
  * Approve proposal id, signing document: the bytes the operator
@@ -58,6 +71,9 @@ int		 desk_approve(struct desk *desk, const char *id,
 
 /* Cancel proposal id (the proposer's right).  Returns as desk_propose(). */
 int		 desk_cancel(struct desk *desk, const char *id, char **text);
+
+/* Fire armed kill id (one operator).  Returns as desk_propose(). */
+int		 desk_fire(struct desk *desk, const char *id, char **text);
 
 /*
  * Follow the command in flight at monotonic now_ms.  Returns 1 when it

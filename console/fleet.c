@@ -4,8 +4,9 @@
  * Frames become decoded messages (proto.c), messages change nodes here,
  * and the timer ages nodes and runs the checks.  Every change a person
  * would want to know about leaves an event line on the node and, for a
- * change of state, build, flags or certificate, a notification; alerts
- * notify through check.c.  Nothing here blocks, draws or writes.
+ * change of state, build, flags or certificate, a notification; the
+ * alert module tells of alerts' changes through fleet_alert_changed().
+ * Nothing here blocks, draws or writes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,8 +41,12 @@ static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
 		    int64_t wall_ms);
-static void	 fleet_alert(struct fleet *fleet, const struct alert *a,
-		    int64_t wall_ms);
+static unsigned	 fleet_ring_push(unsigned *head, unsigned *n, unsigned cap);
+static void	 fleet_alert_changed(void *arg, const struct alert *a,
+		    enum alert_change change);
+static void	 fleet_tell(struct fleet *fleet, enum fleet_change what,
+		    const struct node *node, const struct alert *a,
+		    enum alert_change change);
 static struct node *fleet_heard(struct fleet *fleet, size_t link,
 		    const char *id, int64_t clock_ms, int64_t now_ms,
 		    int64_t wall_ms, int *changed);
@@ -81,7 +86,9 @@ static struct fleet_held *fleet_held_find(struct node *node,
 		    const char *id);
 static void	 fleet_held_trim(struct node *node);
 static int	 fleet_held_status(struct fleet *fleet, struct node *node,
-		    const char *id, const char *status, int64_t wall_ms);
+		    const char *id, enum proto_status status, int64_t wall_ms);
+static int	 fleet_result_final(const struct proto_result *,
+		    enum proto_status *);
 static void	 fleet_refused(struct fleet *fleet, struct node *node,
 		    const struct proto_result *r, int64_t wall_ms);
 static void	 fleet_proposals_free(struct fleet *fleet);
@@ -91,6 +98,10 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node);
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
+static void	 fleet_events_free(struct node *node);
+static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+static void	 fleet_copy_stats(struct proto_stats *dst,
+		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
 static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
@@ -111,7 +122,7 @@ static const struct fleet_handler fleet_handlers[] = {
 
 /* The command messages a console sends, which results and errors answer. */
 static const char *const fleet_command_types[] = {
-	"propose", "approve", "cancel"
+	"propose", "approve", "cancel", "fire"
 };
 
 static const char *const fleet_state_names[] = {
@@ -127,6 +138,7 @@ fleet_init(struct fleet *fleet, const char *name)
 	memset(fleet, 0, sizeof *fleet);
 	util_copy(fleet->name, sizeof fleet->name, name != NULL ? name : "");
 	alert_set_init(&fleet->alerts);
+	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
 }
 
@@ -137,10 +149,13 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++)
+		free(fleet->links[i].node_ix);
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
 		free(fleet->nodes[i].results);
+		fleet_events_free(&fleet->nodes[i]);
 	}
 	free(fleet->links);
 	free(fleet->nodes);
@@ -149,14 +164,30 @@ fleet_free(struct fleet *fleet)
 	memset(fleet, 0, sizeof *fleet);
 }
 
+/* Note that link l serves the node at index ix of fleet.nodes. */
+static void
+fleet_link_adopt(struct fleet_link *l, size_t ix)
+{
+	if (l->nnodes == l->node_ix_cap) {
+		l->node_ix_cap = l->node_ix_cap == 0 ? 4 : 2 * l->node_ix_cap;
+		l->node_ix = xreallocarray(l->node_ix, l->node_ix_cap,
+		    sizeof *l->node_ix);
+	}
+	l->node_ix[l->nnodes++] = ix;
+}
+
 /* Add a backend by URL, connecting; returns its link index. */
 size_t
 fleet_add_link(struct fleet *fleet, const char *url)
 {
 	struct fleet_link	*l;
 
-	fleet->links = xreallocarray(fleet->links, fleet->nlinks + 1,
-	    sizeof *fleet->links);
+	if (fleet->nlinks == fleet->links_cap) {
+		fleet->links_cap = fleet->links_cap == 0 ? 16 :
+		    2 * fleet->links_cap;
+		fleet->links = xreallocarray(fleet->links, fleet->links_cap,
+		    sizeof *fleet->links);
+	}
 	l = &fleet->links[fleet->nlinks];
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
@@ -173,6 +204,7 @@ void
 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	size_t			 i;
 	int			 dropped = 0;
 
@@ -188,11 +220,12 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	 * connects, so what its nodes held before is forgotten here rather
 	 * than shown as still pending when it may have gone meanwhile.
 	 */
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link && fleet->nodes[i].nheld > 0) {
-			free(fleet->nodes[i].held);
-			fleet->nodes[i].held = NULL;
-			fleet->nodes[i].nheld = 0;
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (node->nheld > 0) {
+			free(node->held);
+			node->held = NULL;
+			node->nheld = 0;
 			dropped = 1;
 		}
 	}
@@ -207,6 +240,7 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
     int64_t now_ms)
 {
 	struct fleet_link	*l;
+	struct node		*node;
 	int64_t			 wall_ms = util_wall_ms();
 	size_t			 i;
 
@@ -217,11 +251,10 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l->since_ms = now_ms;
 	if (why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == link &&
-		    fleet_set_state(fleet, &fleet->nodes[i], NODE_DOWN,
-		    wall_ms, l->error))
-			fleet_notify_node(fleet, &fleet->nodes[i]);
+	for (i = 0; i < l->nnodes; i++) {
+		node = &fleet->nodes[l->node_ix[i]];
+		if (fleet_set_state(fleet, node, NODE_DOWN, wall_ms, l->error))
+			fleet_notify_node(fleet, node);
 	}
 	fleet->dirty = 1;
 }
@@ -331,7 +364,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	memset(node, 0, sizeof *node);
 	util_copy(node->id, sizeof node->id, id);
 	node->link = link;
-	fleet->links[link].nnodes++;
+	fleet_link_adopt(&fleet->links[link], fleet->nnodes - 1);
 	node->state = NODE_LIVE;
 	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
@@ -379,7 +412,7 @@ fleet_claimed(struct fleet *fleet, struct node *node, size_t link,
 	    "really serves %s and stop the other; if the node truly moved, "
 	    "restart the console so that the new backend serves it.",
 	    node->id);
-	fleet_alert(fleet, &a, wall_ms);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
 	return (1);
 }
 
@@ -436,22 +469,54 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 		    "between consoles, or find the backend that serves more "
 		    "nodes than it should and stop it.");
 	}
-	fleet_alert(fleet, &a, wall_ms);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
 	return (0);
 }
 
-/* Raise a, an alert the model itself found, and tell the watcher. */
-static void
-fleet_alert(struct fleet *fleet, const struct alert *a, int64_t wall_ms)
+/*
+ * The slot for a new entry in a ring of cap entries, head the oldest and
+ * n in use: the next free one, or the oldest once the ring is full.
+ */
+static unsigned
+fleet_ring_push(unsigned *head, unsigned *n, unsigned cap)
 {
-	struct alert		*stored;
-	enum alert_change	 change;
+	unsigned	slot;
 
-	change = alert_raise(&fleet->alerts, a, wall_ms, &stored);
+	if (*n < cap)
+		return ((*head + (*n)++) % cap);
+	slot = *head;
+	*head = (*head + 1) % cap;
+	return (slot);
+}
+
+/*
+ * The alerts' listener: any change to an alert needs a redraw, and the
+ * watcher hears of all but an acknowledgement (which is the screen's
+ * business, not news about the fleet).
+ */
+static void
+fleet_alert_changed(void *arg, const struct alert *a,
+    enum alert_change change)
+{
+	struct fleet	*fleet = arg;
+
+	if (change == ALERT_ACKNOWLEDGED)
+		fleet->dirty = 1;
+	else
+		fleet_tell(fleet, FLEET_ALERT_CHANGED, NULL, a, change);
+}
+
+/*
+ * Mark the model dirty and tell the watcher, if any, what changed: the
+ * one place it is told from.
+ */
+static void
+fleet_tell(struct fleet *fleet, enum fleet_change what,
+    const struct node *node, const struct alert *a, enum alert_change change)
+{
 	fleet->dirty = 1;
-	if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_ALERT_CHANGED,
-		    NULL, stored, change);
+	if (fleet->notify != NULL)
+		fleet->notify(fleet->notify_arg, fleet, what, node, a, change);
 }
 
 /*
@@ -505,10 +570,7 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 static void
 fleet_notify_node(struct fleet *fleet, const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, FLEET_NODE_CHANGED,
-		    node, NULL, ALERT_UNCHANGED);
+	fleet_tell(fleet, FLEET_NODE_CHANGED, node, NULL, ALERT_UNCHANGED);
 }
 
 /* The flag called name in hello h, or NULL. */
@@ -632,7 +694,7 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	if ((*nodep = node) == NULL)
 		return (0);
 	node->nstats++;
-	node->stats = *st;
+	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
 		reset |= rate_add(&node->parent_rate, st->uptime_ms,
 		    st->router.parents_total);
@@ -814,7 +876,8 @@ fleet_held_trim(struct node *node)
 		done = 0;
 		oldest = node->nheld;
 		for (i = 0; i < node->nheld; i++) {
-			if (strcmp(node->held[i].p.status, "pending") == 0)
+			if (node->held[i].p.status == STATUS_PENDING ||
+			    node->held[i].p.status == STATUS_ARMED)
 				continue;
 			done++;
 			if (oldest == node->nheld ||
@@ -833,16 +896,15 @@ fleet_held_trim(struct node *node)
  */
 static int
 fleet_held_status(struct fleet *fleet, struct node *node, const char *id,
-    const char *status, int64_t wall_ms)
+    enum proto_status status, int64_t wall_ms)
 {
 	struct fleet_held	*h;
 
-	if ((h = fleet_held_find(node, id)) == NULL ||
-	    strcmp(h->p.status, status) == 0)
+	if ((h = fleet_held_find(node, id)) == NULL || h->p.status == status)
 		return (0);
-	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id, status,
-	    h->p.status);
-	util_copy(h->p.status, sizeof h->p.status, status);
+	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id,
+	    proto_status_name(status), proto_status_name(h->p.status));
+	h->p.status = status;
 	h->wall_ms = wall_ms;
 	fleet_held_trim(node);
 	fleet->dirty = 1;
@@ -880,16 +942,18 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		    cause, sizeof cause) == 0)
 			fleet_event(node, wall_ms, "holds command %.8s, %s, "
 			    "proposed by %s: %s until %s UTC", p->id,
-			    cmd->action, cmd->proposer, p->status, until);
+			    cmd->action, cmd->proposer,
+			    proto_status_name(p->status), until);
 		else
 			fleet_event(node, wall_ms, "holds command %.8s (%s "
 			    "until %s UTC), whose document does not read: %s",
-			    p->id, p->status, until, cause);
+			    p->id, proto_status_name(p->status), until, cause);
 		free(cmd);
 		news = 1;
-	} else if (strcmp(h->p.status, p->status) != 0) {
+	} else if (h->p.status != p->status) {
 		fleet_event(node, wall_ms, "command %.8s is %s (was %s)",
-		    p->id, p->status, h->p.status);
+		    p->id, proto_status_name(p->status),
+		    proto_status_name(h->p.status));
 		news = 1;
 	}
 	h->p = *p;
@@ -915,6 +979,7 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	const struct proto_result	*r = &msg->u.result;
 	struct node			*node;
 	struct fleet_result		*fr;
+	enum proto_status		 status;
 	int				 changed;
 
 	node = fleet_heard_unclocked(fleet, link, r->node, now_ms, wall_ms,
@@ -923,30 +988,54 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 		return (0);
 	if (node->results == NULL)
 		node->results = xcalloc(FLEET_RESULTS, sizeof *node->results);
-	if (node->results_n == FLEET_RESULTS) {
-		fr = &node->results[node->results_head];
-		node->results_head = (node->results_head + 1) % FLEET_RESULTS;
-	} else
-		fr = &node->results[(node->results_head + node->results_n++) %
-		    FLEET_RESULTS];
+	fr = &node->results[fleet_ring_push(&node->results_head,
+	    &node->results_n, FLEET_RESULTS)];
 	fr->seq = ++fleet->result_seq;
 	fr->wall_ms = wall_ms;
 	fr->r = *r;
 
-	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s", r->outcome,
+	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s",
+	    proto_outcome_name(r->outcome),
 	    r->in_reply_to[0] != '\0' ? r->in_reply_to : "command",
 	    r->in_reply_to[0] != '\0' ? " of " : "", r->action[0] != '\0' ?
 	    r->action : "", r->id[0] != '\0' ? r->id : "", r->text);
-	if (strcmp(r->outcome, "refused") == 0)
+	if (r->outcome == OUTCOME_REFUSED)
 		fleet_refused(fleet, node, r, wall_ms);
-	else if (r->id[0] != '\0' && (strcmp(r->outcome, "executed") == 0 ||
-	    strcmp(r->outcome, "cancelled") == 0 ||
-	    strcmp(r->outcome, "expired") == 0) &&
-	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
+	else if (fleet_result_final(r, &status) &&
+	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/* Whether r ends its command, and the status the command has then. */
+static int
+fleet_result_final(const struct proto_result *r, enum proto_status *status)
+{
+	if (r->id[0] == '\0')
+		return (0);
+	switch (r->outcome) {
+	case OUTCOME_EXECUTED:
+		/* An executed arm-kill stays armed, as its proposal says. */
+		if (strcmp(r->action, "arm-kill") == 0)
+			return (0);
+		*status = STATUS_EXECUTED;
+		return (1);
+	case OUTCOME_FIRED:
+		*status = STATUS_FIRED;
+		return (1);
+	case OUTCOME_CANCELLED:
+		*status = STATUS_CANCELLED;
+		return (1);
+	case OUTCOME_EXPIRED:
+		*status = STATUS_EXPIRED;
+		return (1);
+	case OUTCOME_ACCEPTED:
+	case OUTCOME_REFUSED:
+		break;
+	}
+	return (0);
 }
 
 /*
@@ -958,26 +1047,24 @@ static void
 fleet_refused(struct fleet *fleet, struct node *node,
     const struct proto_result *r, int64_t wall_ms)
 {
-	struct alert	 a;
+	const char	*id = node->id;
+	char		 code[PROTO_CODE_MAX], text[PROTO_TEXT_MAX];
 
-	memset(&a, 0, sizeof a);
-	a.severity = SEV_WARNING;
-	util_copy(a.rule, sizeof a.rule, "command-refused");
 	/* One alert per node and command: the id's first half is enough. */
-	util_format(a.code, sizeof a.code, "%.16s", r->id);
-	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
-	a.nnodes = a.nodes_total = 1;
-	util_format(a.text, sizeof a.text, "%s refused %s%s%s%s%.8s: %s",
+	util_format(code, sizeof code, "%.16s", r->id);
+	util_format(text, sizeof text, "%s refused %s%s%s%s%.8s: %s",
 	    node->id, r->in_reply_to[0] != '\0' ? r->in_reply_to : "a command",
 	    r->action[0] != '\0' ? " of " : "", r->action,
 	    r->id[0] != '\0' ? " " : "", r->id, r->text);
-	util_copy(a.cause, sizeof a.cause, "Each backend enforces the "
-	    "two-person rule itself and refused this command message; its "
-	    "reason is in the text, and in the node's audit log.");
-	util_copy(a.action, sizeof a.action, "Do what the backend's sentence "
-	    "says, then propose or approve again; vigil pending lists what "
-	    "still waits.  This warning clears after a minute.");
-	fleet_alert(fleet, &a, wall_ms);
+	alert_emit(&fleet->alerts, &(struct alert_spec){
+	    .severity = SEV_WARNING, .rule = PROTO_RULE_REFUSED, .code = code,
+	    .nodes = &id, .nnodes = 1, .text = text,
+	    .cause = "Each backend enforces the two-person rule itself and "
+	    "refused this command message; its reason is in the text, and in "
+	    "the node's audit log.",
+	    .action = "Do what the backend's sentence says, then propose or "
+	    "approve again; vigil pending lists what still waits.  This "
+	    "warning clears after a minute." }, wall_ms);
 }
 
 /*
@@ -988,19 +1075,18 @@ fleet_refused(struct fleet *fleet, struct node *node,
 static void
 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 {
-	struct alert		*a;
 	struct node		*node;
-	enum alert_change	 change;
 	size_t			 i, j;
 	int			 rebuild = 0;
 
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
-			if (strcmp(node->held[j].p.status, "pending") == 0 &&
+			if ((node->held[j].p.status == STATUS_PENDING ||
+			    node->held[j].p.status == STATUS_ARMED) &&
 			    node->held[j].p.expires_ms <= wall_ms &&
 			    fleet_held_status(fleet, node, node->held[j].p.id,
-			    "expired", wall_ms)) {
+			    STATUS_EXPIRED, wall_ms)) {
 				rebuild = 1;
 				fleet_notify(fleet, FLEET_PROPOSAL_CHANGED,
 				    node);
@@ -1010,17 +1096,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	}
 	if (rebuild)
 		fleet_proposals_rebuild(fleet);
-	for (i = 0; i < fleet->alerts.n; i++) {
-		a = &fleet->alerts.v[i];
-		if (!a->active || strcmp(a->rule, "command-refused") != 0 ||
-		    wall_ms - a->last_seen_ms < FLEET_REFUSAL_MS)
-			continue;
-		change = alert_clear(a, wall_ms);
-		fleet->dirty = 1;
-		if (fleet->notify != NULL && change != ALERT_UNCHANGED)
-			fleet->notify(fleet->notify_arg, fleet,
-			    FLEET_ALERT_CHANGED, NULL, a, change);
-	}
+	alert_expire(&fleet->alerts, PROTO_RULE_REFUSED, FLEET_REFUSAL_MS,
+	    wall_ms);
 }
 
 /* Tell the watcher, if any, what changed about node. */
@@ -1028,10 +1105,7 @@ static void
 fleet_notify(struct fleet *fleet, enum fleet_change what,
     const struct node *node)
 {
-	fleet->dirty = 1;
-	if (fleet->notify != NULL)
-		fleet->notify(fleet->notify_arg, fleet, what, node, NULL,
-		    ALERT_UNCHANGED);
+	fleet_tell(fleet, what, node, NULL, ALERT_UNCHANGED);
 }
 
 /* Free the merged view. */
@@ -1093,8 +1167,7 @@ fleet_proposals_rebuild(struct fleet *fleet)
 					util_format(fp->problem,
 					    sizeof fp->problem, "its document "
 					    "does not read: %s", cause);
-				util_copy(fp->status, sizeof fp->status,
-				    h->p.status);
+				fp->status = h->p.status;
 				fp->expires_ms = h->p.expires_ms;
 			} else if (strcmp(fp->document, h->p.document) != 0)
 				util_format(fp->problem, sizeof fp->problem,
@@ -1106,11 +1179,12 @@ fleet_proposals_rebuild(struct fleet *fleet)
 			fp->nodes = xreallocarray(fp->nodes, fp->nnodes + 1,
 			    sizeof *fp->nodes);
 			fp->nodes[fp->nnodes++] = i;
-			if (strcmp(h->p.status, "pending") == 0) {
+			if (h->p.status == STATUS_PENDING) {
 				fp->npending++;
-				util_copy(fp->status, sizeof fp->status,
-				    "pending");
-			}
+				fp->status = STATUS_PENDING;
+			} else if (h->p.status == STATUS_ARMED &&
+			    fp->npending == 0)
+				fp->status = STATUS_ARMED;
 			if (h->p.nsigs > fp->nsigs) {
 				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
 				    PROTO_MAX_SIGNERS : h->p.nsigs;
@@ -1132,8 +1206,8 @@ fleet_cmp_proposal(const void *pa, const void *pb)
 	const struct fleet_proposal	*a = pa, *b = pb;
 	int				 ap, bp;
 
-	ap = strcmp(a->status, "pending") == 0;
-	bp = strcmp(b->status, "pending") == 0;
+	ap = a->status == STATUS_PENDING;
+	bp = b->status == STATUS_PENDING;
 	if (ap != bp)
 		return (ap ? -1 : 1);
 	if (a->expires_ms != b->expires_ms)
@@ -1216,11 +1290,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 		node->hist_last_ms = now_ms;
 	child = rate_per_sec(&node->child_rate);
 	heartbeat = rate_per_sec(&node->heartbeat_rate);
-	if (node->hist_n == FLEET_HISTORY) {
-		i = node->hist_head;
-		node->hist_head = (node->hist_head + 1) % FLEET_HISTORY;
-	} else
-		i = (node->hist_head + node->hist_n++) % FLEET_HISTORY;
+	i = fleet_ring_push(&node->hist_head, &node->hist_n, FLEET_HISTORY);
 	node->child_hist[i] = child < 0 ? 0 : (float)child;
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
 }
@@ -1542,6 +1612,27 @@ fleet_ready(const struct fleet *fleet)
 	return (1);
 }
 
+/*
+ * Copy stats into a node's: all but the blacklist entries past the ones
+ * it holds, which nothing reads (every reader stops at nblacklist), so
+ * a frame does not copy the 20 KB of a full blacklist it rarely has.
+ */
+_Static_assert(offsetof(struct proto_stats, station.blacklist) +
+    sizeof ((struct proto_stats *)0)->station.blacklist ==
+    sizeof (struct proto_stats),
+    "fleet_copy_stats: the blacklist must end struct proto_stats");
+
+static void
+fleet_copy_stats(struct proto_stats *dst, const struct proto_stats *src)
+{
+	size_t	n = src->station.nblacklist;
+
+	if (n > PROTO_MAX_BLACKLIST)
+		n = PROTO_MAX_BLACKLIST;
+	memcpy(dst, src, offsetof(struct proto_stats, station.blacklist) +
+	    n * sizeof src->station.blacklist[0]);
+}
+
 /* Append an event line to a node's history, dropping the oldest. */
 void
 fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
@@ -1549,16 +1640,30 @@ fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 	struct fleet_event	*e;
 	va_list			 ap;
 
-	if (node->events_n == FLEET_EVENTS) {
-		e = &node->events[node->events_head];
-		node->events_head = (node->events_head + 1) % FLEET_EVENTS;
-	} else
-		e = &node->events[(node->events_head + node->events_n++) %
-		    FLEET_EVENTS];
+	if (node->events == NULL)
+		node->events = xcalloc(FLEET_EVENTS, sizeof *node->events);
+	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
+	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
+	free(e->text);
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	e->text = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (strlen(e->text) >= FLEET_EVENT_MAX)
+		e->text[FLEET_EVENT_MAX - 1] = '\0';
+}
+
+/* Free a node's event ring. */
+static void
+fleet_events_free(struct node *node)
+{
+	unsigned	i;
+
+	if (node->events == NULL)
+		return;
+	for (i = 0; i < FLEET_EVENTS; i++)
+		free(node->events[i].text);
+	free(node->events);
 }
 
 /* Fill a report view of node; pointers refer into the model. */

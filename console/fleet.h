@@ -15,12 +15,14 @@
 #include "alert.h"
 #include "hmap.h"
 #include "proto.h"
+#include "proto-report.h"
 #include "rate.h"
 
 #define FLEET_STALE_MS		3000	/* live -> stale after this silence */
 #define FLEET_RATE_WINDOW_MS	5000
 #define FLEET_HISTORY		120	/* per-second samples for sparklines */
 #define FLEET_EVENTS		32	/* recent events kept per node */
+#define FLEET_EVENT_MAX		PROTO_TEXT_MAX	/* one event's text */
 #define FLEET_ERROR_MAX		PROTO_TEXT_MAX
 #define FLEET_RESULTS		16	/* command results kept per node */
 #define FLEET_HELD_DONE		8	/* finished proposals kept per node */
@@ -59,6 +61,9 @@ struct fleet_link {
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
 	size_t		nnodes;			/* nodes it serves */
+	size_t		*node_ix;		/* their indices in
+						   fleet.nodes */
+	size_t		node_ix_cap;
 	uint64_t	ignored_frames;		/* about nodes it may not
 						   serve: another link's,
 						   or past a bound */
@@ -106,7 +111,7 @@ struct fleet_proposal {
 	char			 problem[PROTO_TEXT_MAX];
 	size_t			 nsigs;
 	struct proto_signature	 sigs[PROTO_MAX_SIGNERS];
-	char			 status[16];	/* "pending" while any node
+	enum proto_status	 status;	/* pending while any node
 						   holds it pending */
 	int64_t			 expires_ms;	/* wall clock */
 	size_t			*nodes;		/* indices in fleet.nodes of
@@ -117,8 +122,8 @@ struct fleet_proposal {
 
 /* Something that happened to a node, for its detail view. */
 struct fleet_event {
-	int64_t	wall_ms;
-	char	text[PROTO_TEXT_MAX];
+	int64_t	 wall_ms;
+	char	*text;		/* at most FLEET_EVENT_MAX with its NUL */
 };
 
 struct node {
@@ -156,7 +161,8 @@ struct node {
 	unsigned		hist_head, hist_n;
 	int64_t			hist_last_ms;
 
-	struct fleet_event	events[FLEET_EVENTS];	/* ring */
+	struct fleet_event	*events;	/* ring of FLEET_EVENTS,
+						   allocated on the first */
 	unsigned		events_head, events_n;
 
 	struct fleet_warning	*warnings;	/* standing, by code */
@@ -190,6 +196,7 @@ struct fleet {
 	char			 name[64];	/* fleet file or scenario */
 	struct fleet_link	*links;
 	size_t			 nlinks;
+	size_t			 links_cap;
 	struct node		*nodes;		/* in order of first hello */
 	size_t			 nnodes;
 	size_t			 nodes_cap;

@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-audit.h"
+#include "proto-plan.h"
 #include "util.h"
 
 struct headless {
@@ -109,9 +110,14 @@ static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
 static int	 headless_propose(struct headless *);
-static int	 headless_approve(struct headless *, int);
+static int	 headless_listed(const struct fleet_proposal *);
+static const char *headless_word(const struct proto_command *);
+static int	 headless_heard_all(struct headless *, int);
+static int	 headless_plan(struct headless *);
+static char	*headless_plan_text(struct headless *, int, int *);
+static int	 headless_approve(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
-static int	 headless_find(struct headless *, int);
+static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *);
 static int	 headless_send(struct headless *, const char *,
 		    const char *);
@@ -142,9 +148,11 @@ headless_run(struct loop *loop, struct fleet *fleet,
 
 	switch (options->command) {
 	case HEADLESS_PROPOSE:
+	case HEADLESS_PLAN:
 	case HEADLESS_PENDING:
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
+	case HEADLESS_FIRE:
 		return (headless_command(&h));
 	case HEADLESS_AUDIT:
 		fatal("headless_run: audit verify needs no fleet");
@@ -664,14 +672,14 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 	else if (hello->role == ROLE_ROUTER) {
 		headless_rate(n->child_rate, rate, sizeof rate);
 		/* A kill shows first: the state is what matters then. */
-		if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "halting") == 0)
+		if (n->stats != NULL && n->stats->router.state ==
+		    STATE_HALTING)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "HALTING (%llu child orders open), child orders %s",
 			    (unsigned long long)n->stats->router.open_children,
 			    rate);
-		else if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "killed") == 0)
+		else if (n->stats != NULL && n->stats->router.state ==
+		    STATE_KILLED)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "KILLED, child orders %s", rate);
 		else
@@ -772,6 +780,8 @@ headless_change(enum alert_change change)
 		return ("refreshed");
 	case ALERT_CLEARED:
 		return ("cleared");
+	case ALERT_ACKNOWLEDGED:
+		return ("acknowledged");
 	case ALERT_UNCHANGED:
 		break;
 	}
@@ -837,11 +847,17 @@ headless_command(struct headless *h)
 	case HEADLESS_PROPOSE:
 		status = headless_propose(h);
 		break;
+	case HEADLESS_PLAN:
+		status = headless_plan(h);
+		break;
 	case HEADLESS_APPROVE:
-		status = headless_approve(h, 1);
+		status = headless_approve(h, "approve");
 		break;
 	case HEADLESS_CANCEL:
-		status = headless_approve(h, 0);
+		status = headless_approve(h, "cancel");
+		break;
+	case HEADLESS_FIRE:
+		status = headless_approve(h, "fire");
 		break;
 	default:
 		status = headless_pending(h);
@@ -1041,17 +1057,21 @@ headless_interrupted(struct headless *h)
 	return (HEADLESS_EXIT_UNREACHED);
 }
 
-/* propose: build, sign, send, and report each target's answer. */
+/*
+ * Whether every target reported within the wait (or, with fleet, the
+ * whole fleet too).  Returns -1 when they did, else the exit status
+ * after saying on standard error which did not and what to do.
+ */
 static int
-headless_propose(struct headless *h)
+headless_heard_all(struct headless *h, int fleet)
 {
 	const struct headless_options	*o = h->options;
-	char				*cause = NULL, *text, *frame;
-	char				 wait[32], until[16], left[32];
+	char				 wait[32];
 	size_t				 i;
 	int				 rc;
 
-	rc = headless_until(h, headless_ready_targets, o->wait_ms);
+	rc = headless_until(h, fleet ? headless_ready_fleet :
+	    headless_ready_targets, o->wait_ms);
 	if (rc < 0)
 		return (headless_interrupted(h));
 	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
@@ -1066,18 +1086,92 @@ headless_propose(struct headless *h)
 			return (HEADLESS_EXIT_USAGE);
 		}
 		fprintf(stderr, "vigil: %s did not report to this console "
-		    "within %s, so nothing was proposed; check that its "
-		    "backend runs (vigil status), or allow longer with "
-		    "--wait\n", o->nodes[i], wait);
+		    "within %s, so nothing was %s; check that its backend "
+		    "runs (vigil status), or allow longer with --wait\n",
+		    o->nodes[i], wait, fleet ? "planned" : "proposed");
 		return (HEADLESS_EXIT_UNREACHED);
+	}
+	return (-1);
+}
+
+/*
+ * The plan of the rollback or flag change asked for, as lines or (json)
+ * one JSON object with a newline, allocated; its arguments go into
+ * h->cmd, and *safe says whether a backend would carry it out.
+ */
+static char *
+headless_plan_text(struct headless *h, int json, int *safe)
+{
+	const struct headless_options	*o = h->options;
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	char				*cause = NULL, *text, *line;
+
+	if (cmd_plan_request(o->action, o->to, o->set, o->override, &req,
+	    &cause) != 0)
+		fatal("headless_plan_text: %s", cause);
+	proto_plan_request_args(&req, h->cmd);
+	plan = cmd_plan(h->fleet, &req, o->nodes, o->nnodes);
+	if (json) {
+		line = proto_plan_encode(plan);
+		text = xasprintf("%s\n", line);
+		free(line);
+	} else
+		text = cmd_plan_text(plan, "");
+	*safe = plan->safe;
+	free(plan);
+	return (text);
+}
+
+/* plan: what a rollback or flag change would run; 0 safe, 5 refused. */
+static int
+headless_plan(struct headless *h)
+{
+	char	*text;
+	int	 rc, safe;
+
+	if ((rc = headless_heard_all(h, 1)) >= 0)
+		return (rc);
+	text = headless_plan_text(h, h->options->json, &safe);
+	fputs(text, stdout);
+	free(text);
+	return (safe ? HEADLESS_EXIT_OK : HEADLESS_EXIT_REFUSED);
+}
+
+/* propose: build, sign, send, and report each target's answer. */
+static int
+headless_propose(struct headless *h)
+{
+	const struct headless_options	*o = h->options;
+	struct proto_command_arg	 args[PROTO_MAX_ARGS];
+	char				*cause = NULL, *text, *frame;
+	char				*plan = NULL;
+	char				 until[16], left[32];
+	size_t				 i, nargs = 0;
+	int				 rc, safe;
+
+	if ((rc = headless_heard_all(h, 0)) >= 0)
+		return (rc);
+	if (proto_plan_applies(o->action)) {
+		/* The preflight: what the backends will judge. */
+		plan = headless_plan_text(h, 0, &safe);
+		nargs = h->cmd->nargs;
+		memcpy(args, h->cmd->args, sizeof args);
+	} else if (o->window != NULL) {
+		util_copy(args[0].name, sizeof args[0].name, "window");
+		util_copy(args[0].value, sizeof args[0].value, o->window);
+		nargs = 1;
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
 	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
+		free(plan);
 		return (HEADLESS_EXIT_USAGE);
 	}
+	h->cmd->nargs = nargs;
+	memcpy(h->cmd->args, args, sizeof args);
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
 	frame = cmd_propose_frame(o->op, text, &cause);
@@ -1085,6 +1179,7 @@ headless_propose(struct headless *h)
 	if (frame == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
+		free(plan);
 		return (HEADLESS_EXIT_FAILED);
 	}
 
@@ -1095,6 +1190,9 @@ headless_propose(struct headless *h)
 	printf(", by %s, expires at %s UTC (in %s)\n", o->op->name, until,
 	    util_duration_text(h->cmd->expires_ms - h->cmd->created_ms, left,
 	    sizeof left));
+	if (plan != NULL)
+		fputs(plan, stdout);
+	free(plan);
 	headless_flush(h);
 
 	rc = headless_send(h, "propose", frame);
@@ -1183,7 +1281,7 @@ headless_outcomes(struct headless *h, const char *what)
  * Returns -1 when found, else the exit status after saying why.
  */
 static int
-headless_find(struct headless *h, int approving)
+headless_find(struct headless *h, const char *verb)
 {
 	const struct fleet_proposal	*p;
 	char				 wait[32], *cause = NULL;
@@ -1216,7 +1314,16 @@ headless_find(struct headless *h, int approving)
 		return (HEADLESS_EXIT_UNREACHED);
 	}
 	util_copy(h->id, sizeof h->id, p->id);
-	if (cmd_actionable(p, approving, &cause) != 0) {
+	if (strcmp(verb, "fire") == 0) {
+		if (p->status != STATUS_ARMED) {
+			headless_warn("%s (%s) is %s, not an armed kill, so "
+			    "there is nothing to fire; vigil pending lists what "
+			    "is armed", p->id, p->decoded ? p->cmd.action :
+			    "?", proto_status_name(p->status));
+			return (HEADLESS_EXIT_REFUSED);
+		}
+	} else if (cmd_actionable(p, strcmp(verb, "approve") == 0,
+	    &cause) != 0) {
 		headless_warn("%s", cause);
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
@@ -1226,18 +1333,19 @@ headless_find(struct headless *h, int approving)
 }
 
 /*
- * approve (approving) or cancel: find the proposal; to approve, show it
+ * approve, cancel or fire (verb): find the proposal; to approve, show it
  * and have the operator type its action's name; sign; send; report.
  */
 static int
-headless_approve(struct headless *h, int approving)
+headless_approve(struct headless *h, const char *verb)
 {
 	const struct fleet_proposal	*p;
 	char				*review, *document, *frame;
-	char				*cause = NULL;
-	int				 rc;
+	char				*cause = NULL, what[32];
+	int				 rc, approving;
 
-	if ((rc = headless_find(h, approving)) != -1)
+	approving = strcmp(verb, "approve") == 0;
+	if ((rc = headless_find(h, verb)) != -1)
 		return (rc);
 	p = fleet_proposal_find(h->fleet, h->id, NULL);
 	/* The model changes while the loop runs; keep the bytes. */
@@ -1248,13 +1356,15 @@ headless_approve(struct headless *h, int approving)
 		free(review);
 		headless_flush(h);
 		if (!h->options->yes &&
-		    (rc = headless_confirm(h->cmd->action)) != 0) {
+		    (rc = headless_confirm(headless_word(h->cmd))) != 0) {
 			free(document);
 			return (rc);
 		}
 		frame = cmd_approve_frame(h->options->op, h->id, document,
 		    &cause);
-	} else
+	} else if (strcmp(verb, "fire") == 0)
+		frame = cmd_fire_frame(h->options->op, h->id, &cause);
+	else
 		frame = cmd_cancel_frame(h->options->op, h->id, &cause);
 	free(document);
 	if (frame == NULL) {
@@ -1262,12 +1372,30 @@ headless_approve(struct headless *h, int approving)
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	rc = headless_send(h, approving ? "approve" : "cancel", frame);
+	rc = headless_send(h, verb, frame);
 	free(frame);
 	if (rc < 0)
 		return (headless_interrupted(h));
-	return (headless_outcomes(h, approving ? "the approval" :
-	    "the cancellation"));
+	util_format(what, sizeof what, "the %s", approving ? "approval" :
+	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
+	return (headless_outcomes(h, what));
+}
+
+/*
+ * The word an approver types: the action's name, or for a change that
+ * carries an override, the code path it lets wake, so that both operators
+ * type it.
+ */
+static const char *
+headless_word(const struct proto_command *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < cmd->nargs; i++) {
+		if (strcmp(cmd->args[i].name, "override") == 0)
+			return (cmd->args[i].value);
+	}
+	return (cmd->action);
 }
 
 /*
@@ -1318,6 +1446,13 @@ headless_confirm(const char *action)
 	return (0);
 }
 
+/* Does pending list p: a proposal that waits, or an armed kill? */
+static int
+headless_listed(const struct fleet_proposal *p)
+{
+	return (p->status == STATUS_PENDING || p->status == STATUS_ARMED);
+}
+
 /* pending: wait like status, then list what the fleet holds pending. */
 static int
 headless_pending(struct headless *h)
@@ -1339,7 +1474,7 @@ headless_pending(struct headless *h)
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (headless_listed(&v[i]))
 			npending++;
 	}
 
@@ -1349,7 +1484,7 @@ headless_pending(struct headless *h)
 		    sizeof *nodes);
 		for (i = 0, k = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (!headless_listed(p))
 				continue;
 			rp[k].id = p->id;
 			rp[k].document = p->document;
@@ -1374,11 +1509,11 @@ headless_pending(struct headless *h)
 		free(rp);
 		free(nodes);
 	} else if (npending == 0)
-		printf("no pending proposals\n");
+		printf("no pending proposals and no armed kill\n");
 	else {
 		for (i = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (!headless_listed(p))
 				continue;
 			util_clock_text(p->expires_ms, until, sizeof until);
 			targets[0] = '\0';
@@ -1386,10 +1521,11 @@ headless_pending(struct headless *h)
 				util_format(targets + strlen(targets),
 				    sizeof targets - strlen(targets), "%s%s",
 				    j == 0 ? " " : ",", p->cmd.targets[j].node);
-			headless_line("%s %s%s by %s, expires at %s UTC "
-			    "(in %s)", p->id, p->decoded ? p->cmd.action :
-			    "?", targets, p->decoded ? p->cmd.proposer : "?",
-			    until,
+			headless_line("%s %s%s by %s, %s %s UTC (in %s)", p->id,
+			    p->decoded ? p->cmd.action : "?", targets,
+			    p->decoded ? p->cmd.proposer : "?",
+			    p->status == STATUS_ARMED ? "ARMED until" :
+			    "expires at", until,
 			    util_duration_text(p->expires_ms - wall_ms, left,
 			    sizeof left));
 			if (p->decoded)
@@ -1398,7 +1534,9 @@ headless_pending(struct headless *h)
 			for (j = 0; j < p->nsigs; j++)
 				printf("%s %s", j == 0 ? "" : ",",
 				    p->sigs[j].operator);
-			printf("%s\n", p->nsigs < 2 ? "; a second, different "
+			printf("%s\n", p->status == STATUS_ARMED ?
+			    "; one of them fires it with vigil fire" :
+			    p->nsigs < 2 ? "; a second, different "
 			    "operator must approve it" : "");
 			printf("    held by:");
 			for (j = 0; j < p->nnodes; j++)

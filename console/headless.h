@@ -39,6 +39,8 @@ enum headless_command {
 	HEADLESS_APPROVE,
 	HEADLESS_CANCEL,
 	HEADLESS_AUDIT,		/* audit verify FILE: no fleet */
+	HEADLESS_PLAN,		/* plan rollback|flag NODE... */
+	HEADLESS_FIRE,		/* fire ID: an armed kill */
 };
 
 struct headless_options {
@@ -54,6 +56,10 @@ struct headless_options {
 	const char *const	*nodes;		/* propose: targets */
 	size_t			 nnodes;
 	const char		*reason;	/* propose: --reason */
+	const char		*to;		/* propose, plan: --to */
+	const char		*set;		/* propose, plan: --set */
+	const char		*override;	/* propose, plan: --override */
+	const char		*window;	/* propose arm-kill: --window */
 	int64_t			 ttl_ms;	/* propose: --expires */
 	const char		*id;		/* approve, cancel: the id or
 						   8 or more of its first hex

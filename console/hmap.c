@@ -15,22 +15,8 @@
 
 #define HMAP_MIN_CAP	16
 
-static uint64_t	 hmap_hash(const char *key);
 static size_t	 hmap_slot(const struct hmap *map, const char *key);
 static void	 hmap_grow(struct hmap *map);
-
-/* FNV-1a over key's bytes. */
-static uint64_t
-hmap_hash(const char *key)
-{
-	uint64_t	h = 14695981039346656037ULL;
-
-	for (; *key != '\0'; key++) {
-		h ^= (unsigned char)*key;
-		h *= 1099511628211ULL;
-	}
-	return (h);
-}
 
 /* The slot holding key, or the empty slot where it would go. */
 static size_t
@@ -38,7 +24,7 @@ hmap_slot(const struct hmap *map, const char *key)
 {
 	size_t	mask = map->cap - 1, i;
 
-	i = (size_t)hmap_hash(key) & mask;
+	i = (size_t)util_fnv1a(key) & mask;
 	while (map->v[i].key != NULL && strcmp(map->v[i].key, key) != 0)
 		i = (i + 1) & mask;
 	return (i);

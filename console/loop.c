@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "tui.h"
 #include "util.h"
 
@@ -414,36 +415,19 @@ loop_tui_callback(struct lws *wsi, enum lws_callback_reasons reason,
 static void
 loop_tui_action(struct loop *loop, const struct tui_action *action)
 {
-	struct alert_set	*set = &loop->fleet->alerts;
-	struct alert		*a;
-	size_t			 i, j;
-	int			 about_node;
-
 	switch (action->type) {
 	case TUI_QUIT:
 		loop_stop(loop);
 		break;
 	case TUI_ACK_ALERT:
 		/* A backend's warning is named by its rule or its code. */
-		for (i = 0; i < set->n; i++) {
-			a = &set->v[i];
-			if (!a->active || (strcmp(a->rule, action->rule) != 0 &&
-			    strcmp(a->code, action->rule) != 0))
-				continue;
-			about_node = action->node[0] == '\0';
-			for (j = 0; j < a->nnodes && !about_node; j++) {
-				if (strcmp(a->nodes[j], action->node) == 0)
-					about_node = 1;
-			}
-			if (about_node && !a->acknowledged) {
-				a->acknowledged = 1;
-				loop->fleet->dirty = 1;
-			}
-		}
+		alert_acknowledge(&loop->fleet->alerts, action->rule,
+		    action->node);
 		break;
 	case TUI_PROPOSE:
 	case TUI_APPROVE:
 	case TUI_CANCEL:
+	case TUI_FIRE:
 		loop_tui_command(loop, action);
 		break;
 	case TUI_NONE:
@@ -469,13 +453,19 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	case TUI_PROPOSE:
 		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
 			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, action->command, nodes, i,
-		    action->reason, util_wall_ms(), COMMAND_DEFAULT_TTL_MS,
-		    &text);
+		rc = desk_propose(loop->desk, &(struct desk_proposal){
+		    .action = action->command, .nodes = nodes, .n = i,
+		    .reason = action->reason, .wall_ms = util_wall_ms(),
+		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
+		    .req = proto_plan_applies(action->command) ?
+		    &action->req : NULL }, &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
+		break;
+	case TUI_FIRE:
+		rc = desk_fire(loop->desk, action->id, &text);
 		break;
 	default:
 		rc = desk_cancel(loop->desk, action->id, &text);

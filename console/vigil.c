@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "cmd.h"
+#include "cmd-doc.h"
 #include "demo.h"
 #include "desk.h"
 #include "fleet.h"
@@ -25,6 +26,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-plan.h"
 #include "tui.h"
 #include "urls.h"
 #include "util.h"
@@ -59,6 +61,10 @@ struct vigil_args {
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
+	const char	*to;			/* --to BUILD */
+	const char	*set;			/* --set NAME=on|off */
+	const char	*override;		/* --override PATH */
+	const char	*window;		/* --window 30m */
 	int64_t		 ttl_ms;		/* --expires...; -1 not given */
 	const char	*key;			/* --key */
 	const char	*operator_name;		/* --operator */
@@ -94,6 +100,10 @@ static const struct vigil_command vigil_commands[] = {
 	  "propose kill router/r8 --reason TEXT", 2,
 	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "sign and propose a two-person command (needs --reason)" },
+	{ "plan", HEADLESS_PLAN, "ACTION NODE...",
+	  "plan rollback router/r1 --to smars-2012.07.31-old", 2,
+	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
+	  "show what a rollback or flag change would run" },
 	{ "pending", HEADLESS_PENDING, "", "pending", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "list the proposals waiting for a second operator" },
@@ -103,6 +113,9 @@ static const struct vigil_command vigil_commands[] = {
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
 	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
+	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
+	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
 	  "check the hash chain of a backend's audit log" },
@@ -120,6 +133,10 @@ enum {
 	OPT_KEY,
 	OPT_OPERATOR,
 	OPT_YES,
+	OPT_TO,
+	OPT_SET,
+	OPT_OVERRIDE,
+	OPT_WINDOW,
 	OPT_VERSION,
 };
 
@@ -140,6 +157,10 @@ static const struct option vigil_options[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "override", required_argument, NULL, OPT_OVERRIDE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -151,6 +172,8 @@ static void	 vigil_wrap(FILE *, int, const char *);
 static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
+static int	 vigil_option(struct vigil_args *, int, char **);
+static int	 vigil_check_demo(const struct vigil_args *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
 		    const struct vigil_command **);
@@ -172,6 +195,8 @@ static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
+static int	 vigil_check_nodes(const struct vigil_args *);
+static int	 vigil_check_change(const struct vigil_args *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -362,7 +387,12 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.reason = args->reason;
 	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
 	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
-	if (command->command == HEADLESS_PROPOSE) {
+	hopts.to = args->to;
+	hopts.set = args->set;
+	hopts.override = args->override;
+	hopts.window = args->window;
+	if (command->command == HEADLESS_PROPOSE ||
+	    command->command == HEADLESS_PLAN) {
 		hopts.action = args->operands[0];
 		hopts.nodes = args->operands + 1;
 		hopts.nnodes = args->noperands - 1;
@@ -546,7 +576,11 @@ vigil_usage(FILE *f)
 "             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
+"             [--to BUILD | --set NAME=on|off] [--override PATH]\n"
+"       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
+"             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
@@ -576,7 +610,7 @@ vigil_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -j, --json               print JSON for scripts (status, watch, alerts,\n"
-"                           pending)\n"
+"                           pending, plan)\n"
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
@@ -590,6 +624,11 @@ vigil_usage(FILE *f)
 "      --reason TEXT        propose: why, for the approver and the audit log\n"
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
+"      --to BUILD           rollback: the installed build to switch to\n"
+"      --set NAME=on|off    flag: the flag and its new setting\n"
+"      --override PATH      rollback, flag: let the change enable this\n"
+"                           retired code path; both operators sign it\n"
+"      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
 "                           propose, A approves in the Proposals view\n"
@@ -608,8 +647,8 @@ vigil_usage(FILE *f)
 "carried out, or the audit log is intact), 1 a critical alert stands (or\n"
 "the audit log is broken), 2 usage or fleet-file error, 3 a backend or\n"
 "node could not be reached in time (this outranks 1), 4 vigil itself\n"
-"failed, 5 a backend refused the command; the console exits 129 when its\n"
-"terminal hangs up.  See vigil(1).\n");
+"failed, 5 a backend refused the command (or, for plan, would refuse\n"
+"it); the console exits 129 when its terminal hangs up.  See vigil(1).\n");
 }
 
 /*
@@ -644,6 +683,110 @@ vigil_wrap(FILE *f, int indent, const char *text)
 }
 
 /*
+ * Take option c (getopt_long's answer, its value in optarg) into args.
+ * Returns 0, or -1 after saying on stderr what is wrong.
+ */
+static int
+vigil_option(struct vigil_args *args, int c, char **argv)
+{
+	switch (c) {
+	case 'f':
+		if (args->fleet_file != NULL) {
+			fprintf(stderr, "vigil: --fleet was given "
+			    "twice; give one fleet file\n");
+			return (-1);
+		}
+		args->fleet_file = optarg;
+		break;
+	case 'c':
+		args->connect = xreallocarray(args->connect,
+		    args->nconnect + 1, sizeof *args->connect);
+		args->connect[args->nconnect++] = optarg;
+		break;
+	case 'd':
+		args->demo = optarg != NULL ? optarg : "calm";
+		break;
+	case OPT_DEMO_SCALE:
+		args->demo_time_scale = optarg;
+		break;
+	case OPT_DEMO_START:
+		args->demo_start = optarg;
+		break;
+	case 'w':
+		if (vigil_seconds("--wait", optarg, 1,
+		    &args->wait_ms) != 0)
+			return (-1);
+		break;
+	case OPT_FOR:
+		if (vigil_seconds("--for", optarg, 0,
+		    &args->for_ms) != 0)
+			return (-1);
+		break;
+	case 'j':
+		args->json = 1;
+		break;
+	case OPT_NO_COLOR:
+		args->no_color = 1;
+		break;
+	case OPT_ASCII:
+		args->ascii = 1;
+		break;
+	case OPT_TO:
+		args->to = optarg;
+		break;
+	case OPT_SET:
+		args->set = optarg;
+		break;
+	case OPT_OVERRIDE:
+		args->override = optarg;
+		break;
+	case OPT_WINDOW:
+		args->window = optarg;
+		break;
+	case OPT_REASON:
+		args->reason = optarg;
+		break;
+	case OPT_EXPIRES:
+	case OPT_EXPIRES_SECONDS:
+		if (args->ttl_ms >= 0) {
+			fprintf(stderr, "vigil: give one of --expires "
+			    "and --expires-seconds, once\n");
+			return (-1);
+		}
+		if (c == OPT_EXPIRES ? vigil_expires("--expires",
+		    optarg, 60000.0, &args->ttl_ms) != 0 :
+		    vigil_expires("--expires-seconds", optarg, 1000.0,
+		    &args->ttl_ms) != 0)
+			return (-1);
+		break;
+	case OPT_KEY:
+		args->key = optarg;
+		break;
+	case OPT_OPERATOR:
+		args->operator_name = optarg;
+		break;
+	case OPT_YES:
+		args->yes = 1;
+		break;
+	case 'h':
+		args->help = 1;
+		break;
+	case OPT_VERSION:
+		args->version = 1;
+		break;
+	case ':':
+		fprintf(stderr, "vigil: option %s needs a value (see "
+		    "vigil --help)\n", argv[optind - 1]);
+		return (-1);
+	default:
+		fprintf(stderr, "vigil: unknown option %s (see vigil "
+		    "--help)\n", vigil_option_name(optopt, argv));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Read the command line into args.  Returns 0, or -1 after saying what
  * is wrong on standard error.
  */
@@ -671,88 +814,8 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 				goto fail;
 			continue;
 		}
-		switch (c) {
-		case 'f':
-			if (args->fleet_file != NULL) {
-				fprintf(stderr, "vigil: --fleet was given "
-				    "twice; give one fleet file\n");
-				goto fail;
-			}
-			args->fleet_file = optarg;
-			break;
-		case 'c':
-			args->connect = xreallocarray(args->connect,
-			    args->nconnect + 1, sizeof *args->connect);
-			args->connect[args->nconnect++] = optarg;
-			break;
-		case 'd':
-			args->demo = optarg != NULL ? optarg : "calm";
-			break;
-		case OPT_DEMO_SCALE:
-			args->demo_time_scale = optarg;
-			break;
-		case OPT_DEMO_START:
-			args->demo_start = optarg;
-			break;
-		case 'w':
-			if (vigil_seconds("--wait", optarg, 1,
-			    &args->wait_ms) != 0)
-				goto fail;
-			break;
-		case OPT_FOR:
-			if (vigil_seconds("--for", optarg, 0,
-			    &args->for_ms) != 0)
-				goto fail;
-			break;
-		case 'j':
-			args->json = 1;
-			break;
-		case OPT_NO_COLOR:
-			args->no_color = 1;
-			break;
-		case OPT_ASCII:
-			args->ascii = 1;
-			break;
-		case OPT_REASON:
-			args->reason = optarg;
-			break;
-		case OPT_EXPIRES:
-		case OPT_EXPIRES_SECONDS:
-			if (args->ttl_ms >= 0) {
-				fprintf(stderr, "vigil: give one of --expires "
-				    "and --expires-seconds, once\n");
-				goto fail;
-			}
-			if (c == OPT_EXPIRES ? vigil_expires("--expires",
-			    optarg, 60000.0, &args->ttl_ms) != 0 :
-			    vigil_expires("--expires-seconds", optarg, 1000.0,
-			    &args->ttl_ms) != 0)
-				goto fail;
-			break;
-		case OPT_KEY:
-			args->key = optarg;
-			break;
-		case OPT_OPERATOR:
-			args->operator_name = optarg;
-			break;
-		case OPT_YES:
-			args->yes = 1;
-			break;
-		case 'h':
-			args->help = 1;
-			break;
-		case OPT_VERSION:
-			args->version = 1;
-			break;
-		case ':':
-			fprintf(stderr, "vigil: option %s needs a value (see "
-			    "vigil --help)\n", argv[optind - 1]);
+		if (vigil_option(args, c, argv) != 0)
 			goto fail;
-		default:
-			fprintf(stderr, "vigil: unknown option %s (see vigil "
-			    "--help)\n", vigil_option_name(optopt, argv));
-			goto fail;
-		}
 	}
 	/* Words after "--". */
 	for (; optind < argc; optind++) {
@@ -866,6 +929,42 @@ vigil_seconds(const char *name, const char *s, int allow_zero, int64_t *ms)
 	return (0);
 }
 
+/* Check the --demo options: a known scenario, a scale, a start time. */
+static int
+vigil_check_demo(const struct vigil_args *args)
+{
+	char	*end, cause[PROTO_TEXT_MAX];
+	double	 scale;
+	int	 seconds;
+
+	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
+		return (-1);
+	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
+	    args->demo == NULL) {
+		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
+		    "only apply with --demo\n");
+		return (-1);
+	}
+	if (args->demo_time_scale != NULL) {
+		errno = 0;
+		scale = strtod(args->demo_time_scale, &end);
+		if (errno != 0 || end == args->demo_time_scale ||
+		    *end != '\0' || !isfinite(scale) || scale <= 0) {
+			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
+			    "not a positive number; give scenario seconds per "
+			    "real second, for example 10\n",
+			    args->demo_time_scale);
+			return (-1);
+		}
+	}
+	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
+	    &seconds, cause, sizeof cause) != 0) {
+		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Check that the options fit together and find the command.  Returns 0,
  * or -1 after saying what is wrong.
@@ -874,9 +973,6 @@ static int
 vigil_check(struct vigil_args *args, const struct vigil_command **command)
 {
 	size_t	 i, sources = 0;
-	char	*end, cause[PROTO_TEXT_MAX];
-	double	 scale;
-	int	 seconds;
 
 	*command = NULL;
 	if (args->command != NULL) {
@@ -908,6 +1004,20 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "only to propose\n");
 		return (-1);
 	}
+	if (args->window != NULL && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE)) {
+		fprintf(stderr, "vigil: --window applies only to propose "
+		    "arm-kill\n");
+		return (-1);
+	}
+	if ((args->to != NULL || args->set != NULL ||
+	    args->override != NULL) && (*command == NULL ||
+	    ((*command)->command != HEADLESS_PROPOSE &&
+	    (*command)->command != HEADLESS_PLAN))) {
+		fprintf(stderr, "vigil: --to, --set and --override apply only "
+		    "to propose and plan, of a rollback or flag change\n");
+		return (-1);
+	}
 	if (args->yes && (*command == NULL ||
 	    (*command)->command != HEADLESS_APPROVE)) {
 		fprintf(stderr, "vigil: --yes applies only to approve\n");
@@ -930,31 +1040,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		    "and --demo; they each name the whole fleet\n");
 		return (-1);
 	}
-	if (args->demo != NULL && vigil_scenario_check(args->demo) != 0)
+	if (vigil_check_demo(args) != 0)
 		return (-1);
-	if ((args->demo_time_scale != NULL || args->demo_start != NULL) &&
-	    args->demo == NULL) {
-		fprintf(stderr, "vigil: --demo-time-scale and --demo-start "
-		    "only apply with --demo\n");
-		return (-1);
-	}
-	if (args->demo_time_scale != NULL) {
-		errno = 0;
-		scale = strtod(args->demo_time_scale, &end);
-		if (errno != 0 || end == args->demo_time_scale ||
-		    *end != '\0' || !isfinite(scale) || scale <= 0) {
-			fprintf(stderr, "vigil: --demo-time-scale \"%s\" is "
-			    "not a positive number; give scenario seconds per "
-			    "real second, for example 10\n",
-			    args->demo_time_scale);
-			return (-1);
-		}
-	}
-	if (args->demo_start != NULL && util_parse_clock(args->demo_start,
-	    &seconds, cause, sizeof cause) != 0) {
-		fprintf(stderr, "vigil: --demo-start: %s\n", cause);
-		return (-1);
-	}
 
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
@@ -980,6 +1067,7 @@ static int
 vigil_check_command(struct vigil_args *args,
     const struct vigil_command *command)
 {
+	int64_t	window;
 	size_t	i;
 
 	if (command->max == 0 && args->noperands > 0) {
@@ -995,14 +1083,22 @@ vigil_check_command(struct vigil_args *args,
 		return (-1);
 	}
 	switch (command->command) {
+	case HEADLESS_PLAN:
+		if (!proto_plan_applies(args->operands[0])) {
+			fprintf(stderr, "vigil: plan takes rollback or flag, "
+			    "not \"%s\", as in vigil %s\n",
+			    args->operands[0], command->example);
+			return (-1);
+		}
+		return (vigil_check_change(args));
 	case HEADLESS_PROPOSE:
 		if (command_spec_find(args->operands[0]) == NULL) {
 			fprintf(stderr, "vigil: there is no command \"%s\" "
-			    "to propose; the commands are",
+			    "to propose; the commands are ",
 			    args->operands[0]);
 			for (i = 0; i < command_nspecs; i++)
-				fprintf(stderr, "%s %s (%s)", i == 0 ? "" :
-				    i + 1 == command_nspecs ? " and" : ",",
+				fprintf(stderr, "%s%s (%s)",
+				    util_list_sep(i, command_nspecs, 0),
 				    command_specs[i].name,
 				    command_specs[i].summary);
 			fprintf(stderr, "\n");
@@ -1021,19 +1117,23 @@ vigil_check_command(struct vigil_args *args,
 			    PROTO_TEXT_MAX - 1);
 			return (-1);
 		}
-		for (i = 1; i < args->noperands; i++) {
-			if (strlen(args->operands[i]) >= PROTO_ID_MAX ||
-			    strchr(args->operands[i], '/') == NULL) {
-				fprintf(stderr, "vigil: \"%s\" is not a node "
-				    "id; name nodes as vigil status shows "
-				    "them, for example router/r8\n",
-				    args->operands[i]);
-				return (-1);
-			}
+		if (proto_plan_applies(args->operands[0]) ||
+		    args->to != NULL || args->set != NULL ||
+		    args->override != NULL)
+			return (vigil_check_change(args));
+		if ((strcmp(args->operands[0], "arm-kill") == 0) !=
+		    (args->window != NULL) || (args->window != NULL &&
+		    command_window_parse(args->window, &window) != 0)) {
+			fprintf(stderr, "vigil: arm-kill, and only arm-kill, "
+			    "takes --window, a time such as 30m, 90s or 2h of "
+			    "at most %lld hours\n",
+			    COMMAND_MAX_WINDOW_MS / 3600000);
+			return (-1);
 		}
-		break;
+		return (vigil_check_nodes(args));
 	case HEADLESS_APPROVE:
 	case HEADLESS_CANCEL:
+	case HEADLESS_FIRE:
 		if (!vigil_id_ok(args->operands[0])) {
 			fprintf(stderr, "vigil: \"%s\" is not a proposal id; "
 			    "give its 32 lower-case hex digits, or at least "
@@ -1053,6 +1153,40 @@ vigil_check_command(struct vigil_args *args,
 		break;
 	}
 	return (0);
+}
+
+/* Are the operands after the action node ids?  0, or -1 said. */
+static int
+vigil_check_nodes(const struct vigil_args *args)
+{
+	size_t	i;
+
+	for (i = 1; i < args->noperands; i++) {
+		if (strlen(args->operands[i]) >= PROTO_ID_MAX ||
+		    strchr(args->operands[i], '/') == NULL) {
+			fprintf(stderr, "vigil: \"%s\" is not a node id; name "
+			    "nodes as vigil status shows them, for example "
+			    "router/r8\n", args->operands[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* A rollback or flag change's options and nodes.  0, or -1 said. */
+static int
+vigil_check_change(const struct vigil_args *args)
+{
+	struct proto_plan_request	 req;
+	char				*cause = NULL;
+
+	if (cmd_plan_request(args->operands[0], args->to, args->set,
+	    args->override, &req, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (vigil_check_nodes(args));
 }
 
 /*
@@ -1084,10 +1218,9 @@ vigil_scenario_check(const char *name)
 		}
 	}
 	fprintf(stderr, "vigil: there is no scenario \"%s\"; the scenarios "
-	    "are", name);
+	    "are ", name);
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 == n ? " and" :
-		    ",", names[i]);
+		fprintf(stderr, "%s%s", util_list_sep(i, n, 0), names[i]);
 	fprintf(stderr, "\n");
 	free(list);
 	return (-1);

@@ -34,8 +34,22 @@ struct cert_key {
 	EVP_PKEY	*pkey;
 };
 
+/*
+ * What checking a certificate found, kept with it: a certificate never
+ * changes once made, so its fields are read once and its signature is
+ * checked once per root key (a station checks its own before every
+ * heartbeat round).  The validity window is still checked every time.
+ */
+struct cert_memo {
+	int			 have_info;
+	struct cert_info	 info;
+	EVP_PKEY		*signed_by;	/* root key it verified
+						   against; NULL none yet */
+};
+
 struct cert {
 	X509		*x509;
+	struct cert_memo *memo;
 };
 
 static int	 cert_set_time(ASN1_TIME *t, int64_t ms);
@@ -232,6 +246,7 @@ cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
 		return (NULL);
 	cert = xcalloc(1, sizeof *cert);
 	cert->x509 = x;
+	cert->memo = xcalloc(1, sizeof *cert->memo);
 	return (cert);
 }
 
@@ -250,6 +265,7 @@ cert_issue(const struct cert *root_cert, struct cert_key *root_key,
 		return (NULL);
 	cert = xcalloc(1, sizeof *cert);
 	cert->x509 = x;
+	cert->memo = xcalloc(1, sizeof *cert->memo);
 	return (cert);
 }
 
@@ -260,6 +276,8 @@ cert_free(struct cert *cert)
 	if (cert == NULL)
 		return;
 	X509_free(cert->x509);
+	EVP_PKEY_free(cert->memo->signed_by);
+	free(cert->memo);
 	free(cert);
 }
 
@@ -272,6 +290,10 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 	BIGNUM			*bn;
 	char			*hex;
 
+	if (cert->memo->have_info) {
+		*info = cert->memo->info;
+		return (0);
+	}
 	memset(info, 0, sizeof *info);
 	cert_cn(X509_get_subject_name(cert->x509), info->subject,
 	    sizeof info->subject);
@@ -296,6 +318,8 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 	util_copy(info->serial, sizeof info->serial, hex);
 	OPENSSL_free(hex);
 	BN_free(bn);
+	cert->memo->info = *info;
+	cert->memo->have_info = 1;
 	return (0);
 }
 
@@ -321,19 +345,26 @@ cert_verify(const struct cert *cert, const struct cert *root,
 		    info.subject, root_cn);
 		return (-1);
 	}
-	rc = X509_verify(cert->x509, root_pub);
-	if (rc < 0) {
-		ossl_fail(cause, "certificate for %s cannot be checked "
-		    "against the root \"%s\"", info.subject, root_cn);
-		return (-1);
-	}
-	if (rc == 0) {
-		ERR_clear_error();
-		ossl_fail(cause, "certificate for %s (serial %s) was not "
-		    "signed by the trusted root \"%s\": it comes from another "
-		    "root or was altered", info.subject, info.serial,
-		    root_cn);
-		return (-1);
+	if (cert->memo->signed_by == NULL ||
+	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) != 1) {
+		rc = X509_verify(cert->x509, root_pub);
+		if (rc < 0) {
+			ossl_fail(cause, "certificate for %s cannot be checked "
+			    "against the root \"%s\"", info.subject, root_cn);
+			return (-1);
+		}
+		if (rc == 0) {
+			ERR_clear_error();
+			ossl_fail(cause, "certificate for %s (serial %s) was "
+			    "not signed by the trusted root \"%s\": it comes "
+			    "from another root or was altered", info.subject,
+			    info.serial, root_cn);
+			return (-1);
+		}
+		EVP_PKEY_free(cert->memo->signed_by);
+		if (EVP_PKEY_up_ref(root_pub) != 1)
+			fatal("EVP_PKEY_up_ref failed");
+		cert->memo->signed_by = root_pub;
 	}
 	if (now_ms < info.not_before_ms) {
 		ossl_fail(cause, "certificate for %s is not valid until %s, "

@@ -33,11 +33,31 @@ fatal(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	fputs("fatal: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	util_vsay("fatal", fmt, ap);
 	va_end(ap);
 	abort();
+}
+
+/* FNV-1a, 32 bits, over s up to its NUL. */
+uint32_t
+util_fnv1a(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return (h);
+}
+
+/* One line to stderr, "who: " first; see util.h. */
+void
+util_vsay(const char *who, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", who);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
 /* malloc that never returns NULL. */
@@ -288,6 +308,17 @@ util_format(char *dst, size_t dstlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(dst, dstlen, fmt, ap);
 	va_end(ap);
+}
+
+/* The separator before item i of n in "a, b and c"; see util.h. */
+const char *
+util_list_sep(size_t i, size_t n, int either)
+{
+	if (i == 0)
+		return ("");
+	if (i + 1 == n)
+		return (either ? " or " : " and ");
+	return (", ");
 }
 
 /* Monotonic milliseconds. */

@@ -17,6 +17,12 @@
 void	 fatal(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 
+/* The 32-bit FNV-1a hash of s's bytes: stable from run to run. */
+uint32_t util_fnv1a(const char *s);
+
+/* Write "who: " and the message, as one line, to stderr. */
+void	 util_vsay(const char *who, const char *fmt, va_list ap);
+
 /* malloc/calloc/realloc/strdup that call fatal() instead of failing. */
 void	*xmalloc(size_t size);
 void	*xcalloc(size_t n, size_t size);
@@ -36,6 +42,13 @@ int	 util_copy(char *dst, size_t dstlen, const char *src);
 /* Format into a caller's buffer, always NUL-terminated, truncating. */
 void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * What goes before item i (from 0) of n in a list written "a, b and c",
+ * or "a, b or c" when either is set: "", ", ", " and " or " or ".  The
+ * one place such lists are joined.
+ */
+const char *util_list_sep(size_t i, size_t n, int either);
 
 /*
  * The visible escape for the character at s (len bytes left, len > 0)

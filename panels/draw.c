@@ -29,13 +29,20 @@ enum draw_pair {
 	PAIR_BAR_PROPOSAL,
 };
 
+/* A colour as 256-, 16- and 8-colour terminals show it; -1 is default. */
+struct draw_colour {
+	int	c256, c16, c8;
+};
+
 static int	 draw_copy_columns(const char *s, int width, char *out,
 		    size_t len, int *used, size_t *taken);
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
-static void	 draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8,
-		    int bg256, int bg16, int bg8);
+static void	 draw_summarize_armed(const struct fleet *,
+		    struct draw_summary *);
+static void	 draw_pair(enum draw_pair pair, const struct draw_colour *fg,
+		    const struct draw_colour *bg);
 
 static int	 draw_use_color;
 static int	 draw_use_ascii;
@@ -341,6 +348,17 @@ draw_wrap_bytes(const char *text, int width, size_t bytes,
 	return (used > 0 || n > 0 ? n + 1 : 0);
 }
 
+/* Format, then word-wrap; see draw.h. */
+size_t
+draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
+    const char *fmt, va_list ap)
+{
+	char	buf[DRAW_WRAP_MAX];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	return (draw_wrap(buf, width, lines, max));
+}
+
 /*
  * Copy into row (len bytes) the first row of width columns of text, cut
  * at that column and not between words.  Returns the bytes of text the
@@ -414,12 +432,31 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	char			 clock[16];
 	size_t			 n = 0;
 
-	if (max < 6)
+	if (max < 7)
 		return (0);
 	memset(parts, 0, max * sizeof *parts);
 
 	p = &parts[n++];
 	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	/* An armed kill that fired, or one armed: said before the rest. */
+	if (sum->fired_node[0] != '\0' || sum->armed > 0) {
+		p = &parts[n++];
+		p->mark = sum->fired_node[0] != '\0' ? MARK_CRIT : MARK_WARN;
+		if (sum->fired_node[0] != '\0') {
+			util_format(p->full, sizeof p->full, "KILL FIRED %s %s",
+			    sum->fired_node, strncmp(sum->fired_how, "on its "
+			    "own", 10) == 0 ? "itself: child shares > parent's" :
+			    sum->fired_how);
+			util_format(p->brief, sizeof p->brief, "KILL FIRED %s",
+			    sum->fired_node);
+		} else {
+			util_format(p->full, sizeof p->full, "kill ARMED on %zu "
+			    "router%s", sum->armed, sum->armed == 1 ? "" : "s");
+			util_format(p->brief, sizeof p->brief, "ARMED %zu",
+			    sum->armed);
+		}
+	}
 
 	/* Brief: only the states some node is in. */
 	p = &parts[n++];
@@ -510,6 +547,37 @@ draw_alert_name(const struct alert *a)
 	return (a->rule);
 }
 
+/*
+ * What is armed, and the latest armed kill that fired (its alert's
+ * cause says how: "... fired on its own: parent P3's child orders ...").
+ */
+static void
+draw_summarize_armed(const struct fleet *fleet, struct draw_summary *sum)
+{
+	const struct alert	*a;
+	const char		*how;
+	int64_t			 latest = 0;
+	size_t			 i;
+
+	for (i = 0; i < fleet->nproposals; i++) {
+		if (fleet->proposals[i].status == STATUS_ARMED)
+			sum->armed += fleet->proposals[i].nnodes;
+	}
+	for (i = 0; i < fleet->alerts.n; i++) {
+		a = &fleet->alerts.v[i];
+		if (!a->active || a->nnodes == 0 ||
+		    strcmp(a->code, "armed-kill-fired") != 0 ||
+		    a->last_seen_ms < latest)
+			continue;
+		latest = a->last_seen_ms;
+		how = strstr(a->cause, "fired ");
+		util_copy(sum->fired_node, sizeof sum->fired_node,
+		    a->nodes[0]);
+		util_copy(sum->fired_how, sizeof sum->fired_how,
+		    how != NULL ? how + 6 : a->cause);
+	}
+}
+
 /* Count what the header reports. */
 void
 draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
@@ -558,6 +626,7 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 		    scenario);
 	else
 		util_copy(sum->title, sizeof sum->title, title);
+	draw_summarize_armed(fleet, sum);
 	sum->critical = alert_count(&fleet->alerts, SEV_CRITICAL);
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
 	sum->links = fleet->nlinks;
@@ -570,48 +639,60 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	}
 }
 
+#define DRAW_DEFAULT	{ -1, -1, -1 }
+#define DRAW_RED	{ 196, COLOR_RED + 8, COLOR_RED }
+#define DRAW_YELLOW	{ 214, COLOR_YELLOW + 8, COLOR_YELLOW }
+#define DRAW_CYAN	{ 45, COLOR_CYAN + 8, COLOR_CYAN }
+#define DRAW_BLACK	{ 16, COLOR_BLACK, COLOR_BLACK }
+#define DRAW_WHITE	{ 231, COLOR_WHITE + 8, COLOR_WHITE }
+
+/* Every colour pair, foreground on background. */
+static const struct {
+	enum draw_pair		pair;
+	struct draw_colour	fg, bg;
+} draw_pairs[] = {
+	{ PAIR_CRIT, DRAW_RED, DRAW_DEFAULT },
+	{ PAIR_WARN, DRAW_YELLOW, DRAW_DEFAULT },
+	{ PAIR_OK, { 40, COLOR_GREEN + 8, COLOR_GREEN }, DRAW_DEFAULT },
+	{ PAIR_INFO, DRAW_CYAN, DRAW_DEFAULT },
+	{ PAIR_DRIFT, DRAW_BLACK, DRAW_YELLOW },
+	{ PAIR_DIM, { 244, COLOR_BLACK + 8, COLOR_WHITE }, DRAW_DEFAULT },
+	{ PAIR_HEADER, DRAW_WHITE, { 24, COLOR_BLUE, COLOR_BLUE } },
+	{ PAIR_BAR_CRIT, DRAW_WHITE, { 160, COLOR_RED, COLOR_RED } },
+	{ PAIR_BAR_WARN, DRAW_BLACK, DRAW_YELLOW },
+	{ PAIR_BAR_INFO, DRAW_BLACK, DRAW_CYAN },
+	{ PAIR_TAB_CURRENT, DRAW_BLACK, DRAW_CYAN },
+	{ PAIR_TITLE, DRAW_CYAN, DRAW_DEFAULT },
+	{ PAIR_BAR_PROPOSAL, DRAW_WHITE, { 90, COLOR_MAGENTA, COLOR_MAGENTA } },
+};
+
 /* Define a colour pair from the richest palette the terminal has. */
 static void
-draw_pair(enum draw_pair pair, int fg256, int fg16, int fg8, int bg256,
-    int bg16, int bg8)
+draw_pair(enum draw_pair pair, const struct draw_colour *fg,
+    const struct draw_colour *bg)
 {
 	if (COLORS >= 256)
-		init_pair(pair, fg256, bg256);
+		init_pair(pair, fg->c256, bg->c256);
 	else if (COLORS >= 16)
-		init_pair(pair, fg16, bg16);
+		init_pair(pair, fg->c16, bg->c16);
 	else
-		init_pair(pair, fg8, bg8);
+		init_pair(pair, fg->c8, bg->c8);
 }
 
 /* Colours when wanted and possible; glyphs as asked. */
 void
 draw_setup(int color, int ascii)
 {
+	size_t	i;
+
 	draw_use_ascii = ascii;
 	draw_use_color = color && has_colors() && start_color() == OK;
 	if (!draw_use_color)
 		return;
 	use_default_colors();
-	draw_pair(PAIR_CRIT, 196, COLOR_RED + 8, COLOR_RED, -1, -1, -1);
-	draw_pair(PAIR_WARN, 214, COLOR_YELLOW + 8, COLOR_YELLOW, -1, -1, -1);
-	draw_pair(PAIR_OK, 40, COLOR_GREEN + 8, COLOR_GREEN, -1, -1, -1);
-	draw_pair(PAIR_INFO, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
-	draw_pair(PAIR_DRIFT, 16, COLOR_BLACK, COLOR_BLACK, 214,
-	    COLOR_YELLOW + 8, COLOR_YELLOW);
-	draw_pair(PAIR_DIM, 244, COLOR_BLACK + 8, COLOR_WHITE, -1, -1, -1);
-	draw_pair(PAIR_HEADER, 231, COLOR_WHITE + 8, COLOR_WHITE, 24,
-	    COLOR_BLUE, COLOR_BLUE);
-	draw_pair(PAIR_BAR_CRIT, 231, COLOR_WHITE + 8, COLOR_WHITE, 160,
-	    COLOR_RED, COLOR_RED);
-	draw_pair(PAIR_BAR_WARN, 16, COLOR_BLACK, COLOR_BLACK, 214,
-	    COLOR_YELLOW + 8, COLOR_YELLOW);
-	draw_pair(PAIR_BAR_INFO, 16, COLOR_BLACK, COLOR_BLACK, 45,
-	    COLOR_CYAN + 8, COLOR_CYAN);
-	draw_pair(PAIR_TAB_CURRENT, 16, COLOR_BLACK, COLOR_BLACK, 45,
-	    COLOR_CYAN + 8, COLOR_CYAN);
-	draw_pair(PAIR_TITLE, 45, COLOR_CYAN + 8, COLOR_CYAN, -1, -1, -1);
-	draw_pair(PAIR_BAR_PROPOSAL, 231, COLOR_WHITE + 8, COLOR_WHITE, 90,
-	    COLOR_MAGENTA, COLOR_MAGENTA);
+	for (i = 0; i < nitems(draw_pairs); i++)
+		draw_pair(draw_pairs[i].pair, &draw_pairs[i].fg,
+		    &draw_pairs[i].bg);
 }
 
 /* A glyph, or its ASCII stand-in. */
@@ -816,7 +897,7 @@ draw_bar_proposals(const struct fleet *fleet,
 
 	n = fleet_proposals(fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") != 0)
+		if (v[i].status != STATUS_PENDING)
 			continue;
 		if (total < max)
 			shown[total] = &v[i];
@@ -977,15 +1058,15 @@ draw_tab_label(const char *name, int action, const struct keymap *km,
 
 /* Which tab draw_tabs() draws at column x. */
 int
-draw_tab_at(const char *const *names, const int *actions, size_t n,
-    const struct keymap *km, int cols, int x)
+draw_tab_at(const struct draw_tab *tabs, size_t n, const struct keymap *km,
+    int cols, int x)
 {
 	char	label[64];
 	size_t	i;
 	int	left = 0, w;
 
 	for (i = 0; i < n; i++) {
-		w = draw_tab_label(names[i], actions[i], km, label,
+		w = draw_tab_label(tabs[i].name, tabs[i].action, km, label,
 		    sizeof label);
 		if (left + w > cols)
 			break;
@@ -998,8 +1079,8 @@ draw_tab_at(const char *const *names, const int *actions, size_t n,
 
 /* The views' names and their keys. */
 void
-draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
-    const int *actions, size_t n, size_t current, const struct keymap *km)
+draw_tabs(WINDOW *win, const struct draw_layout *l, const struct draw_tab *tabs,
+    size_t n, size_t current, const struct keymap *km)
 {
 	char	 label[64];
 	size_t	 i;
@@ -1007,7 +1088,7 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const char *const *names,
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
 	for (i = 0; i < n; i++) {
-		w = draw_tab_label(names[i], actions[i], km, label,
+		w = draw_tab_label(tabs[i].name, tabs[i].action, km, label,
 		    sizeof label);
 		if (x + w > l->cols)
 			break;
@@ -1043,9 +1124,11 @@ draw_table_scales(const struct table *t, float *scale)
 
 /* A table: titles then rows, the cursor row highlighted. */
 void
-draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
-    size_t top, int cursor, int sort_col, int reverse)
+draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 {
+	int			 y = v->y, x = v->x, h = v->h, w = v->w;
+	int			 cursor = v->cursor, sort_col = v->sort_col;
+	size_t			 top = v->top;
 	const struct table_row	*row;
 	const struct table_cell	*cell;
 	char			 title[64], spark[DRAW_LINE_MAX * 4];
@@ -1063,7 +1146,7 @@ draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
 		if ((cw = t->widths[c]) == 0)
 			continue;
 		util_format(title, sizeof title, "%s%s", t->columns[c].title,
-		    (int)c == sort_col ? (reverse ?
+		    (int)c == sort_col ? (v->reverse ?
 		    draw_glyph("\u25bc", "v") : draw_glyph("\u25b2", "^")) :
 		    "");
 		draw_text(win, y, cx, cw, title, t->columns[c].right,

@@ -9,6 +9,7 @@
 #ifndef VIGIL_DRAW_H
 #define VIGIL_DRAW_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 
 struct alert;
 struct fleet;
+struct draw_tab;
 struct fleet_proposal;
 struct keymap;
 
@@ -51,6 +53,9 @@ struct draw_summary {
 	double	time_scale;
 	const char *operator;		/* who signs here, "" no key; NULL
 					   leaves it out of the header */
+	size_t	armed;			/* routers an armed kill covers */
+	char	fired_node[64];		/* where an armed kill fired, */
+	char	fired_how[256];		/* how and why; "" if none */
 };
 
 /* Styles beyond the table marks. */
@@ -128,6 +133,11 @@ char	*draw_age(int64_t ms, char *buf, size_t len);
 size_t	 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 	    size_t max);
 
+/* draw_wrap() of the text fmt and ap format (up to DRAW_WRAP_MAX bytes). */
+#define DRAW_WRAP_MAX	(PROTO_TEXT_MAX * 4)
+size_t	 draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
+	    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
 /*
  * As draw_wrap(), each line also at most bytes - 1 bytes (bytes at most
  * DRAW_LINE_MAX), for lines kept in a smaller buffer: a table cell.
@@ -155,7 +165,7 @@ int	 draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width);
  * Which of the n views' tabs draw_tabs() draws at column x of a
  * terminal cols wide, or -1 for none.
  */
-int	 draw_tab_at(const char *const *names, const int *actions, size_t n,
+int	 draw_tab_at(const struct draw_tab *tabs, size_t n,
 	    const struct keymap *km, int cols, int x);
 
 /* Fill the header's parts from a summary; returns how many. */
@@ -221,18 +231,33 @@ void	 draw_alert_bar(WINDOW *win, const struct draw_layout *layout,
 	    const struct fleet *fleet, const struct keymap *km,
 	    const char *operator);
 
-/* The views' names with their keys, the current one highlighted. */
+/* A view's tab: its name, and the action (enum keys_action) showing it. */
+struct draw_tab {
+	const char	*name;
+	int		 action;
+};
+
+/* The views' tabs (n) with their keys, the current one highlighted. */
 void	 draw_tabs(WINDOW *win, const struct draw_layout *layout,
-	    const char *const *names, const int *actions, size_t n,
-	    size_t current, const struct keymap *km);
+	    const struct draw_tab *tabs, size_t n, size_t current,
+	    const struct keymap *km);
+
+/* Where a table is drawn, and how it is scrolled and sorted. */
+struct draw_table_view {
+	int	y, x, h, w;	/* h rows and w columns at y,x */
+	size_t	top;		/* the first shown row drawn */
+	int	cursor;		/* the row highlighted, or -1 */
+	int	sort_col;	/* the column whose title is marked */
+	int	reverse;	/* sorted high to low */
+};
 
 /*
- * A table at y,x in h rows and w columns: titles (the sort column
- * marked), then the shown rows from top, the cursor row highlighted when
- * cursor >= 0.  Lays the table out for w first.
+ * A table as v says: titles (the sort column marked), then the shown
+ * rows from top, the cursor row highlighted when cursor >= 0.  Lays the
+ * table out for v->w first.
  */
-void	 draw_table(WINDOW *win, int y, int x, int h, int w, struct table *t,
-	    size_t top, int cursor, int sort_col, int reverse);
+void	 draw_table(WINDOW *win, struct table *t,
+	    const struct draw_table_view *v);
 #endif
 
 #endif

@@ -28,6 +28,10 @@ struct form_text {
 };
 
 static const char *form_word(const struct form *);
+static int	 form_request(const struct form *,
+		    struct proto_plan_request *, char **);
+static void	 form_plan(const struct form *, const struct fleet *,
+		    struct form_text *);
 static const char *form_noun(const struct form *);
 static void	 form_add(struct form_text *, attr_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -43,7 +47,8 @@ form_start(struct form *f, enum form_kind kind, const char *command,
 {
 	form_close(f);
 	f->kind = kind;
-	f->step = kind == FORM_PROPOSE ? FORM_REASON : FORM_CONFIRM;
+	f->step = kind != FORM_PROPOSE ? FORM_CONFIRM :
+	    proto_plan_applies(command) ? FORM_ARG : FORM_REASON;
 	util_copy(f->command, sizeof f->command, command);
 	util_copy(f->signer, sizeof f->signer, signer != NULL ? signer : "");
 }
@@ -71,12 +76,32 @@ form_open_decide(struct form *f, const struct fleet_proposal *p,
 	form_start(f, approving ? FORM_APPROVE : FORM_CANCEL,
 	    p->decoded ? p->cmd.action : "?", signer);
 	util_copy(f->id, sizeof f->id, p->id);
+	for (i = 0; p->decoded && i < p->cmd.nargs; i++) {
+		if (strcmp(p->cmd.args[i].name, "override") == 0)
+			util_copy(f->override, sizeof f->override,
+			    p->cmd.args[i].value);
+	}
 	for (i = 0; p->decoded && i < p->cmd.ntargets; i++)
 		util_copy(f->nodes[i], sizeof f->nodes[i],
 		    p->cmd.targets[i].node);
 	f->nnodes = i;
 	if (approving)
 		f->document = xstrdup(p->document != NULL ? p->document : "");
+}
+
+/* Open the fire dialog for armed kill p. */
+void
+form_open_fire(struct form *f, const struct fleet_proposal *p,
+    const char *signer)
+{
+	size_t	i;
+
+	form_start(f, FORM_FIRE, "arm-kill", signer);
+	util_copy(f->id, sizeof f->id, p->id);
+	for (i = 0; p->decoded && i < p->cmd.ntargets; i++)
+		util_copy(f->nodes[i], sizeof f->nodes[i],
+		    p->cmd.targets[i].node);
+	f->nnodes = i;
 }
 
 /* Close the dialog. */
@@ -88,11 +113,42 @@ form_close(struct form *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* The word that confirms: the action's name, or "cancel". */
+/*
+ * The word that confirms: the action's name, or "cancel"; for a change
+ * that carries an override, the code path it lets wake.
+ */
 static const char *
 form_word(const struct form *f)
 {
-	return (f->kind == FORM_CANCEL ? "cancel" : f->command);
+	if (f->kind == FORM_CANCEL)
+		return ("cancel");
+	if (f->kind == FORM_FIRE)
+		return ("fire");
+	return (f->override[0] != '\0' ? f->override : f->command);
+}
+
+/*
+ * The request typed: "BUILD" or "NAME=on|off", then maybe " override
+ * PATH".  Returns 0, or -1 and an allocated sentence in *cause.
+ */
+static int
+form_request(const struct form *f, struct proto_plan_request *req,
+    char **cause)
+{
+	char		 what[sizeof f->arg];
+	const char	*over = NULL;
+	char		*at;
+	int		 rollback = strcmp(f->command, "rollback") == 0;
+
+	util_copy(what, sizeof what, f->arg + strspn(f->arg, " "));
+	if ((at = strstr(what, " override ")) != NULL) {
+		*at = '\0';
+		over = at + strlen(" override ");
+	}
+	if ((at = strchr(what, ' ')) != NULL)
+		*at = '\0';
+	return (cmd_plan_request(f->command, rollback ? what : NULL,
+	    rollback ? NULL : what, over, req, cause));
 }
 
 /* What the dialog sends, as a noun. */
@@ -104,6 +160,8 @@ form_noun(const struct form *f)
 		return ("proposal");
 	case FORM_APPROVE:
 		return ("approval");
+	case FORM_FIRE:
+		return ("fire");
 	default:
 		return ("cancellation");
 	}
@@ -114,13 +172,15 @@ enum form_result
 form_key(struct form *f, int ch, struct tui_action *out, char *msg,
     size_t msglen)
 {
-	char	typed[FORM_WORD_MAX];
-	size_t	i;
-	int	key = keys_canonical(ch);
+	struct proto_plan_request	 req;
+	char				 typed[FORM_WORD_MAX];
+	char				*cause = NULL;
+	size_t				 i;
+	int				 key = keys_canonical(ch);
 
 	msg[0] = '\0';
 	if (key == KEYS_ESCAPE || (key == KEYS_ENTER && f->step == FORM_DONE)) {
-		if (f->step == FORM_REASON || f->step == FORM_CONFIRM)
+		if (f->step <= FORM_CONFIRM)
 			util_format(msg, msglen, "No %s was made: you left the "
 			    "dialog, and nothing was signed or sent.",
 			    form_noun(f));
@@ -132,7 +192,26 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 		return (FORM_CLOSED);
 	}
 	switch (f->step) {
+	case FORM_ARG:
+		if (key != KEYS_ENTER) {
+			panel_type(f->arg, sizeof f->arg, key);
+			return (FORM_KEPT);
+		}
+		if (form_request(f, &req, &cause) != 0) {
+			util_copy(f->note, sizeof f->note, cause);
+			free(cause);
+			return (FORM_KEPT);
+		}
+		util_copy(f->override, sizeof f->override, req.override);
+		f->note[0] = '\0';
+		f->step = FORM_REASON;
+		return (FORM_KEPT);
 	case FORM_REASON:
+		if (key == KEY_BACKSPACE && f->reason[0] == '\0' &&
+		    proto_plan_applies(f->command)) {
+			f->step = FORM_ARG;	/* back to what to */
+			return (FORM_KEPT);
+		}
 		if (key == KEYS_ENTER) {
 			if (f->reason[strspn(f->reason, " ")] == '\0') {
 				util_copy(f->note, sizeof f->note, "A reason "
@@ -170,7 +249,8 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 		f->note[0] = '\0';
 		memset(out, 0, sizeof *out);
 		out->type = f->kind == FORM_PROPOSE ? TUI_PROPOSE :
-		    f->kind == FORM_APPROVE ? TUI_APPROVE : TUI_CANCEL;
+		    f->kind == FORM_APPROVE ? TUI_APPROVE : f->kind ==
+		    FORM_FIRE ? TUI_FIRE : TUI_CANCEL;
 		util_copy(out->command, sizeof out->command, f->command);
 		util_copy(out->id, sizeof out->id, f->id);
 		util_copy(out->reason, sizeof out->reason, f->reason);
@@ -179,6 +259,9 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 			    f->nodes[i]);
 		out->nnodes = f->nnodes;
 		out->document = f->document;
+		if (f->kind == FORM_PROPOSE && proto_plan_applies(f->command) &&
+		    form_request(f, &out->req, &cause) != 0)
+			free(cause);	/* checked when it was typed */
 		f->step = FORM_SENT;
 		free(f->said);
 		f->said = xstrdup("Signing and sending...");
@@ -205,15 +288,13 @@ form_said(struct form *f, const char *text, int done, int ok)
 static void
 form_add(struct form_text *t, attr_t attr, const char *fmt, ...)
 {
-	char	buf[PROTO_TEXT_MAX * 4];
 	char	lines[16][DRAW_LINE_MAX];
 	va_list	ap;
 	size_t	n, i;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	n = draw_vwrap(t->w, lines, nitems(lines), fmt, ap);
 	va_end(ap);
-	n = draw_wrap(buf, t->w, lines, nitems(lines));
 	if (n == 0 && t->n < FORM_LINES) {
 		t->line[t->n][0] = '\0';
 		t->attr[t->n++] = attr;
@@ -250,14 +331,48 @@ form_targets(const struct form *f, const struct fleet *fleet,
 		if (spec == NULL)
 			continue;
 		if ((spec->roles & (int)node->hello.role) == 0 ||
-		    (spec->from_state[0] != '\0' &&
-		    strcmp(spec->from_state, seen.state) != 0))
+		    !command_spec_allows(spec, cmd_node_state(node)))
 			form_add(t, draw_mark_attr(MARK_WARN), "%s acts "
 			    "only on a %s%srouter; %s's backend will refuse "
 			    "it", spec->name, spec->from_state,
 			    spec->from_state[0] != '\0' ? " " : "",
 			    seen.node);
 	}
+}
+
+/*
+ * What a rollback or flag change typed so far would run: the plan as a
+ * backend will judge it, refusals marked; or the line being typed.
+ */
+static void
+form_plan(const struct form *f, const struct fleet *fleet,
+    struct form_text *t)
+{
+	struct proto_plan_request	 req;
+	struct proto_plan		*plan;
+	const char			*nodes[PROTO_MAX_TARGETS];
+	char				*cause = NULL, *text, *line, *next;
+	size_t				 i;
+
+	form_add(t, A_NORMAL, "%s: %s%s", strcmp(f->command, "rollback") ==
+	    0 ? "to build" : "set", f->arg, f->step == FORM_ARG ? "_" : "");
+	if (f->step == FORM_ARG || form_request(f, &req, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < f->nnodes; i++)
+		nodes[i] = f->nodes[i];
+	plan = cmd_plan(fleet, &req, nodes, f->nnodes);
+	text = cmd_plan_text(plan, "");
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		form_add(t, strstr(line, "REFUSED") != NULL ?
+		    draw_mark_attr(MARK_CRIT) : strstr(line, "MORE THAN") !=
+		    NULL ? draw_mark_attr(MARK_WARN) : A_NORMAL, "%s", line);
+	}
+	free(text);
+	free(plan);
 }
 
 /*
@@ -344,6 +459,10 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		util_format(title, sizeof title, " Approve %.8s: %s ", f->id,
 		    f->command);
 		break;
+	case FORM_FIRE:
+		util_format(title, sizeof title, " Fire armed kill %.8s on %zu "
+		    "router%s ", f->id, f->nnodes, f->nnodes == 1 ? "" : "s");
+		break;
 	default:
 		util_format(title, sizeof title, " Cancel %.8s: %s ", f->id,
 		    f->command);
@@ -353,6 +472,8 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		form_trust(f, fleet, t);
 	if (f->kind == FORM_PROPOSE) {
 		form_targets(f, fleet, t);
+		if (proto_plan_applies(f->command))
+			form_plan(f, fleet, t);
 		form_trust(f, fleet, t);
 		form_add(t, A_NORMAL, "signer: %s; a second, different "
 		    "operator must approve within %lld minutes", f->signer,
@@ -361,6 +482,13 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		    f->step == FORM_REASON ? "_" : "");
 	}
 	switch (f->step) {
+	case FORM_ARG:
+		form_add(t, draw_style_attr(DRAW_TITLE), "Type %s, then "
+		    "Enter; add \" override PATH\" only to let it wake "
+		    "retired code PATH.  Escape leaves; nothing is sent.",
+		    strcmp(f->command, "rollback") == 0 ? "the build to switch "
+		    "to" : "NAME=on or NAME=off");
+		break;
 	case FORM_REASON:
 		form_add(t, draw_style_attr(DRAW_TITLE), "Type why, then "
 		    "Enter.  Escape leaves; nothing is sent.");
@@ -374,6 +502,10 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
 			    "press Enter to sign as %s and cancel this "
 			    "proposal: %s_", word, f->signer, f->word);
+		else if (f->kind == FORM_FIRE)
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
+			    "press Enter to sign as %s and halt every router "
+			    "it covers now: %s_", word, f->signer, f->word);
 		else
 			form_add(t, draw_style_attr(DRAW_TITLE), "Type %s and "
 			    "press Enter to sign as %s and propose it: %s_",

@@ -2,7 +2,12 @@
  * form.h: the dialog through which an operator gives a two-person
  * command at the console.
  *
- * Propose asks for a reason, then for the action's name typed whole;
+ * Propose asks for a reason, then for the action's name typed whole; a
+ * rollback or flag change first asks what to (a build, or NAME=on|off,
+ * with " override PATH" to let it wake retired code PATH) and shows its
+ * plan (proto-plan.h) from then on, and a change with an override is
+ * confirmed by typing the code path, not the action, both to propose and
+ * to approve it;
  * approve asks for the action's name after the review; cancel asks for
  * the word "cancel".  Nothing leaves until the word is typed and Enter
  * pressed, and a wrong word sends nothing and asks again.  While the
@@ -31,10 +36,12 @@ enum form_kind {
 	FORM_PROPOSE,
 	FORM_APPROVE,
 	FORM_CANCEL,
+	FORM_FIRE,		/* an armed kill, by one operator */
 };
 
 enum form_step {
-	FORM_REASON = 0,	/* propose: typing the reason */
+	FORM_ARG = 0,		/* propose rollback, flag: what to */
+	FORM_REASON,		/* propose: typing the reason */
 	FORM_CONFIRM,		/* typing the word */
 	FORM_SENT,		/* waiting for the answers */
 	FORM_DONE,		/* the answers are in */
@@ -47,6 +54,11 @@ struct form {
 	char		 id[PROTO_CMDID_MAX];	/* approve, cancel */
 	char		 nodes[PROTO_MAX_TARGETS][PROTO_ID_MAX];
 	size_t		 nnodes;
+	char		 arg[PROTO_TEXT_MAX / 4];	/* "BUILD" or
+						   "NAME=on", and maybe
+						   " override PATH" */
+	char		 override[PROTO_NAME_MAX];	/* typed to confirm
+						   instead of the name */
 	char		 reason[PROTO_TEXT_MAX];
 	char		 word[FORM_WORD_MAX];	/* what is typed to confirm */
 	char		*document;		/* approve: the bytes shown */
@@ -70,6 +82,10 @@ enum form_result {
  */
 void	 form_open_propose(struct form *f, const char *command,
 	    const char *const *nodes, size_t n, const char *signer);
+
+/* Open it to fire armed kill p, as signer. */
+void	 form_open_fire(struct form *f, const struct fleet_proposal *p,
+	    const char *signer);
 
 /* Open it to approve (approving) or cancel proposal p, as signer. */
 void	 form_open_decide(struct form *f, const struct fleet_proposal *p,

@@ -107,6 +107,14 @@
 	    "Propose to resume the marked killed routers, or the "	\
 	    "selected one: give a reason, then type resume",		\
 	    'R', 0, 0)							\
+	X(KEYS_COMMANDS, PROPOSE_ROLLBACK, "rollback",			\
+	    "Propose a rollback of the marked or selected nodes: type "	\
+	    "the build, read the plan, give a reason, type rollback",	\
+	    'B', 0, 0)							\
+	X(KEYS_COMMANDS, PROPOSE_FLAG, "flag",				\
+	    "Propose a flag change on the marked or selected routers: "	\
+	    "type NAME=on or NAME=off, read the plan, give a reason",	\
+	    'F', 0, 0)							\
 	X(KEYS_COMMANDS, APPROVE, "approve",				\
 	    "Approve the selected proposal (Proposals view): review "	\
 	    "it, then type its action's name to sign",			\
@@ -120,6 +128,10 @@
 	    "of the command table, on the nodes named or else the "	\
 	    "marked or selected ones): it opens the same dialog",	\
 	    ':', 0, 0)							\
+	X(KEYS_COMMANDS, FIRE, "fire",					\
+	    "Fire the selected armed kill (Proposals view): type fire; "	\
+	    "one operator is enough",					\
+	    'T', 0, 0)							\
 	X(KEYS_CONSOLE, REDRAW, "redraw",				\
 	    "Redraw the whole screen",					\
 	    KEYS_CTRL('l'), 0, 0)					\

@@ -83,7 +83,7 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
     const char *field, const char *fmt, ...)
 {
 	struct table_row	*row;
-	char			 value[PROTO_TEXT_MAX * 2], id[16];
+	char			 id[16], value[DRAW_WRAP_MAX];
 	char			 lines[8][DRAW_LINE_MAX];
 	va_list			 ap;
 	size_t			 n, i;
@@ -91,6 +91,7 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof value, fmt, ap);
 	va_end(ap);
+	/* A cell holds fewer bytes than a wide terminal has columns. */
 	n = draw_wrap_bytes(value, f->width, TABLE_CELL_MAX, lines,
 	    nitems(lines));
 	if (n == 0) {
@@ -183,7 +184,8 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 	char				 a[32], b[32];
 
 	panel_node_heading(f, "Router");
-	panel_node_field(f, MARK_NONE, "state", "%s", rs->state);
+	panel_node_field(f, MARK_NONE, "state", "%s",
+	    proto_state_name(rs->state));
 	panel_node_field(f, MARK_NONE, "parent orders/s", "%s",
 	    draw_rate(rep->parent_rate, a, sizeof a));
 	panel_node_field(f, MARK_NONE, "child orders/s", "%s (baseline %s)",

@@ -124,15 +124,16 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	struct table_row	*row;
 	char			 text[DRAW_LINE_MAX], left[16];
 	size_t			 i, used;
-	int			 pending;
+	int			 pending, armed;
 
 	row = table_add(t, fp->id);
-	pending = strcmp(fp->status, "pending") == 0;
-	if (!pending)
+	pending = fp->status == STATUS_PENDING;
+	armed = fp->status == STATUS_ARMED;
+	if (!pending && !armed)
 		row->mark = MARK_DIM;
 	table_set(row, COL_ID, MARK_NONE, "%.8s", fp->id);
-	table_set(row, COL_ACTION, pending ? MARK_WARN : MARK_NONE, "%s",
-	    fp->decoded ? fp->cmd.action : "?");
+	table_set(row, COL_ACTION, armed ? MARK_CRIT : pending ? MARK_WARN :
+	    MARK_NONE, "%s", fp->decoded ? fp->cmd.action : "?");
 	panel_proposals_targets(fleet, fp, text, sizeof text);
 	table_set(row, COL_TARGETS, MARK_NONE, "%s", text);
 	table_set(row, COL_PROPOSER, MARK_NONE, "%s", fp->decoded ?
@@ -146,8 +147,8 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_SIGNERS, MARK_NONE, "%s", text);
 	table_set(row, COL_STATUS, fp->problem[0] != '\0' ? MARK_CRIT :
 	    MARK_NONE, "%s", fp->problem[0] != '\0' ? "suspect" :
-	    fp->status);
-	if (pending)
+	    proto_status_name(fp->status));
+	if (pending || armed)
 		panel_proposals_left(fp->expires_ms, wall_ms, left,
 		    sizeof left);
 	else
@@ -390,7 +391,7 @@ panel_proposals_pending(const struct fleet *fleet)
 
 	n = fleet_proposals(fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (v[i].status == STATUS_PENDING)
 			pending++;
 	}
 	return (pending);

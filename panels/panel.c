@@ -188,8 +188,9 @@ panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 	}
 	p->page = h > 1 ? (size_t)(h - 1) : 0;
 	p->top = table_scroll(p->cursor, p->top, p->page, t->nshown);
-	draw_table(win, y, 0, h, w, t, p->top,
-	    t->nshown == 0 ? -1 : (int)p->cursor, p->sort_col, p->reverse);
+	draw_table(win, t, &(struct draw_table_view){ .y = y, .x = 0, .h = h,
+	    .w = w, .top = p->top, .cursor = t->nshown == 0 ? -1 :
+	    (int)p->cursor, .sort_col = p->sort_col, .reverse = p->reverse });
 	if (t->nshown == 0 && h > 1)
 		draw_text(win, y + 1, 0, w, p->filter[0] != '\0' ?
 		    "  No rows match the filter; Escape clears it." :

@@ -17,15 +17,23 @@ struct table_sort_by {
 	int			 reverse;
 };
 
+/* One fitting of columns (n) wanting want into width; see table_fit(). */
+struct table_fitting {
+	const struct table_column	*columns;
+	size_t				 n;
+	const int			*want;
+	int				 width;
+	int				*shown;		/* which take part */
+	int				*widths;	/* out */
+};
+
 static int	 table_match(const struct table_row *row, size_t ncolumns,
 		    const char *pattern);
 static int	 table_compare(const void *a, const void *b);
 static int	 table_ideal(const struct table_column *column, int want);
 static int	 table_drop_one(const struct table_column *columns, size_t n,
 		    int *shown);
-static int	 table_fit_cut(const struct table_column *columns, size_t n,
-		    const int *want, int width, int *shown, int *widths,
-		    int *spare);
+static int	 table_fit_cut(const struct table_fitting *f, int *spare);
 static int	 table_fit_shown(const struct table_column *columns,
 		    size_t n, const int *want, int width, int *shown,
 		    int *widths);
@@ -240,12 +248,13 @@ int
 table_fit(const struct table_column *columns, size_t n, const int *want,
     int width, int *widths)
 {
-	int	shown[TABLE_MAX_COLUMNS], spare, drop;
-	size_t	c;
+	int			shown[TABLE_MAX_COLUMNS], spare, drop;
+	struct table_fitting	f = { columns, n, want, width, shown, widths };
+	size_t			c;
 
 	for (c = 0; c < n; c++)
 		shown[c] = 1;
-	while (table_fit_cut(columns, n, want, width, shown, widths, &spare) &&
+	while (table_fit_cut(&f, &spare) &&
 	    table_drop_one(columns, n, shown) == 0)
 		;
 	/*
@@ -257,28 +266,27 @@ table_fit(const struct table_column *columns, size_t n, const int *want,
 			if (shown[c] || columns[c].drop != drop)
 				continue;
 			shown[c] = 1;
-			if (table_fit_cut(columns, n, want, width, shown,
-			    widths, &spare))
+			if (table_fit_cut(&f, &spare))
 				shown[c] = 0;
 		}
 	}
-	table_fit_cut(columns, n, want, width, shown, widths, &spare);
+	table_fit_cut(&f, &spare);
 	return (width - (spare > 0 ? spare : 0));
 }
 
 /* Lay out the shown columns; 1 if an essential one is cut short. */
 static int
-table_fit_cut(const struct table_column *columns, size_t n, const int *want,
-    int width, int *shown, int *widths, int *spare)
+table_fit_cut(const struct table_fitting *f, int *spare)
 {
 	size_t	c;
 
-	*spare = table_fit_shown(columns, n, want, width, shown, widths);
+	*spare = table_fit_shown(f->columns, f->n, f->want, f->width,
+	    f->shown, f->widths);
 	if (*spare < 0)
 		return (1);	/* not even the minimums fit */
-	for (c = 0; c < n; c++) {
-		if (shown[c] && columns[c].drop == 0 &&
-		    widths[c] < table_ideal(&columns[c], want[c]))
+	for (c = 0; c < f->n; c++) {
+		if (f->shown[c] && f->columns[c].drop == 0 &&
+		    f->widths[c] < table_ideal(&f->columns[c], f->want[c]))
 			return (1);
 	}
 	return (0);

@@ -54,8 +54,7 @@ enum tui_view {
 
 /* The tabs as drawn, for drawing them and for finding a click. */
 struct tui_tab_list {
-	const char	*names[VIEW_COUNT];
-	int		 actions[VIEW_COUNT];
+	struct draw_tab	 tabs[VIEW_COUNT];
 	enum tui_view	 views[VIEW_COUNT];
 	char		 proposals[32];	/* "Proposals (1)" */
 };
@@ -117,7 +116,6 @@ static int	 tui_edit(struct tui *tui, int ch);
 static int	 tui_action(struct tui *tui, const struct fleet *fleet,
 		    enum keys_action action, struct tui_action *out);
 static void	 tui_show(struct tui *tui, enum tui_view view);
-static void	 tui_open_detail(struct tui *tui);
 static size_t	 tui_tabs(struct tui *tui, const struct fleet *fleet,
 		    struct tui_tab_list *t, size_t *current);
 static void	 tui_mouse(struct tui *tui, const struct fleet *fleet,
@@ -130,7 +128,10 @@ static void	 tui_fill(struct tui *tui, const struct fleet *fleet);
 static int	 tui_form_key(struct tui *tui, int ch,
 		    struct tui_action *out);
 static void	 tui_mark(struct tui *tui);
+static void	 tui_open_detail(struct tui *tui, struct panel *p);
+static void	 tui_back(struct tui *tui, struct panel *p);
 static void	 tui_propose(struct tui *tui, const char *command);
+static void	 tui_fire(struct tui *tui, const struct fleet *fleet);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
@@ -392,38 +393,57 @@ tui_edit(struct tui *tui, int ch)
 }
 
 /*
- * Open the selected node's detail, or the selected proposal's review in
- * the Proposals view (Escape returns from either).
+ * Open what the selected row is about: a proposal's review in the
+ * Proposals view, else the node's detail view; say why not otherwise.
  */
 static void
-tui_open_detail(struct tui *tui)
+tui_open_detail(struct tui *tui, struct panel *p)
 {
-	struct panel		*p = &tui->panels[tui->view];
-	struct panel		*d = &tui->panels[VIEW_DETAIL];
 	const struct table_row	*row;
 
 	if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
 		return;
 	if (tui->view == VIEW_PROPOSALS) {
+		/* Review the selected proposal; Escape returns. */
 		if ((row = panel_selected_row(p)) == NULL)
-			tui_say(tui, "No proposal is selected; there is "
-			    "nothing to review.");
+			tui_say(tui, "No proposal is selected; there "
+			    "is nothing to review.");
 		else {
 			util_copy(p->node, sizeof p->node, row->id);
 			p->top = 0;	/* the review's first row */
 		}
 		return;
 	}
-	if ((row = panel_selected_row(p)) == NULL || row->node[0] == '\0') {
-		tui_say(tui, "This row is not a node; select a node to see "
-		    "its detail.");
+	if ((row = panel_selected_row(p)) == NULL ||
+	    row->node[0] == '\0') {
+		tui_say(tui, "This row is not a node; select a node "
+		    "to see its detail.");
 		return;
 	}
-	util_copy(d->node, sizeof d->node, row->node);
-	d->selected[0] = '\0';
-	d->cursor = 0;
-	d->top = 0;
+	util_copy(tui->panels[VIEW_DETAIL].node,
+	    sizeof tui->panels[VIEW_DETAIL].node, row->node);
+	tui->panels[VIEW_DETAIL].selected[0] = '\0';
+	tui->panels[VIEW_DETAIL].cursor = 0;
+	tui->panels[VIEW_DETAIL].top = 0;
 	tui_show(tui, VIEW_DETAIL);
+}
+
+/*
+ * Step back one level: a proposal's review, then the filter, then the
+ * marks, then the detail or help view.
+ */
+static void
+tui_back(struct tui *tui, struct panel *p)
+{
+	if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
+		p->node[0] = '\0';
+	else if (p->filter[0] != '\0')
+		p->filter[0] = '\0';
+	else if (tui->marks.n > 0 && p->marks != NULL) {
+		tui->marks.n = 0;
+		tui_say(tui, "The marks are cleared.");
+	} else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
+		tui->view = tui->back;
 }
 
 /* Carry out one action; returns 1 when *out is for the core. */
@@ -462,18 +482,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 		tui_show(tui, next);
 		return (0);
 	case KEYS_OPEN_DETAIL:
-		tui_open_detail(tui);
+		tui_open_detail(tui, p);
 		return (0);
 	case KEYS_BACK:
-		if (tui->view == VIEW_PROPOSALS && p->node[0] != '\0')
-			p->node[0] = '\0';
-		else if (p->filter[0] != '\0')
-			p->filter[0] = '\0';
-		else if (tui->marks.n > 0 && p->marks != NULL) {
-			tui->marks.n = 0;
-			tui_say(tui, "The marks are cleared.");
-		} else if (tui->view == VIEW_DETAIL || tui->view == VIEW_HELP)
-			tui->view = tui->back;
+		tui_back(tui, p);
 		return (0);
 	case KEYS_FILTER:
 		tui->editing = 1;
@@ -492,6 +504,12 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_PROPOSE_RESUME:
 		tui_propose(tui, "resume");
 		return (0);
+	case KEYS_PROPOSE_ROLLBACK:
+		tui_propose(tui, "rollback");
+		return (0);
+	case KEYS_PROPOSE_FLAG:
+		tui_propose(tui, "flag");
+		return (0);
 	case KEYS_APPROVE:
 	case KEYS_CANCEL_PROPOSAL:
 		tui_decide(tui, fleet, action == KEYS_APPROVE);
@@ -499,6 +517,9 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_PROMPT:
 		tui->prompting = 1;
 		tui->prompt[0] = '\0';
+		return (0);
+	case KEYS_FIRE:
+		tui_fire(tui, fleet);
 		return (0);
 	default:
 		break;
@@ -882,6 +903,29 @@ tui_decide(struct tui *tui, const struct fleet *fleet, int approving)
 	    tui->operator_key);
 }
 
+/* Open the dialog firing the armed kill selected (Proposals view). */
+static void
+tui_fire(struct tui *tui, const struct fleet *fleet)
+{
+	struct panel			*p = &tui->panels[tui->view];
+	const struct table_row		*row;
+	const struct fleet_proposal	*fp;
+	char				 k[KEYS_NAME_MAX];
+
+	if (tui->view != VIEW_PROPOSALS ||
+	    (row = panel_selected_row(p)) == NULL ||
+	    (fp = fleet_proposal_find(fleet, p->node[0] != '\0' ? p->node :
+	    row->id, NULL)) == NULL || fp->status != STATUS_ARMED) {
+		keys_first(&tui->keys, KEYS_VIEW_PROPOSALS, k, sizeof k);
+		tui_say(tui, "Armed kills are fired in the Proposals view: "
+		    "press %s and select one whose status is armed.", k);
+		return;
+	}
+	if (!tui_can_sign(tui, "fire"))
+		return;
+	form_open_fire(&tui->form, fp, tui->operator);
+}
+
 /* What became of the command sent last. */
 void
 tui_command_said(struct tui *tui, const char *text, int done, int ok)
@@ -1026,16 +1070,16 @@ tui_tabs(struct tui *tui, const struct fleet *fleet,
 		if (i == (size_t)tui->view)
 			*current = n;
 		t->views[n] = (enum tui_view)i;
-		t->names[n] = tui_views[i]->name;
+		t->tabs[n].name = tui_views[i]->name;
 		/* A proposal waiting for a second operator shows on the
 		   tab whatever view is up, so nobody misses one. */
 		if (i == VIEW_PROPOSALS &&
 		    (npending = panel_proposals_pending(fleet)) > 0) {
 			util_format(t->proposals, sizeof t->proposals,
 			    "%s (%zu)", tui_views[i]->name, npending);
-			t->names[n] = t->proposals;
+			t->tabs[n].name = t->proposals;
 		}
-		t->actions[n++] = tui_views[i]->show;
+		t->tabs[n++].action = tui_views[i]->show;
 	}
 	return (n);
 }
@@ -1067,8 +1111,7 @@ tui_mouse(struct tui *tui, const struct fleet *fleet, const MEVENT *ev)
 	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	if (ev->y == l.tabs_y) {
 		n = tui_tabs(tui, fleet, &t, &current);
-		tab = draw_tab_at(t.names, t.actions, n, &tui->keys, l.cols,
-		    ev->x);
+		tab = draw_tab_at(t.tabs, n, &tui->keys, l.cols, ev->x);
 		if (tab >= 0 && (size_t)tab != current)
 			tui_show(tui, t.views[tab]);
 		return;
@@ -1077,7 +1120,7 @@ tui_mouse(struct tui *tui, const struct fleet *fleet, const MEVENT *ev)
 	    (tui->view == VIEW_PROPOSALS && p->node[0] != '\0'))
 		return;
 	if (panel_click(p, ev->y - l.body_y, ev->x) == PANEL_CLICK_OPEN)
-		tui_open_detail(tui);
+		tui_open_detail(tui, p);
 }
 
 /* Draw one whole frame into curses' virtual screen and send it. */
@@ -1109,7 +1152,7 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	draw_alert_bar(stdscr, &l, fleet, &tui->keys,
 	    tui->operator[0] != '\0' ? tui->operator : NULL);
 	n = tui_tabs(tui, fleet, &t, &current);
-	draw_tabs(stdscr, &l, t.names, t.actions, n, current, &tui->keys);
+	draw_tabs(stdscr, &l, t.tabs, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 
 struct fleet;
 struct tui;
@@ -46,6 +47,7 @@ enum tui_action_type {
 	TUI_PROPOSE,		/* propose command on nodes, for reason */
 	TUI_APPROVE,		/* approve proposal id: sign document */
 	TUI_CANCEL,		/* cancel proposal id */
+	TUI_FIRE,		/* fire armed kill id */
 };
 
 /*
@@ -64,6 +66,8 @@ struct tui_action {
 	/* approve: the exact bytes reviewed, owned by the console and
 	   valid until the next tui_input() */
 	const char		*document;
+	/* propose rollback or flag: what to, and any override */
+	struct proto_plan_request req;
 };
 
 /*

@@ -265,6 +265,51 @@ START_TEST(many_alerts_are_found_after_old_ones_go)
 }
 END_TEST
 
+/*
+ * An outage: thousands of alerts standing, then all cleared and new ones
+ * raised.  The set grows while they stand, then sheds the oldest
+ * cleared, keeping the newest cleared and every standing one.
+ */
+START_TEST(outage_sheds_oldest_cleared)
+{
+	struct alert_set	 set;
+	struct alert		 a, *out, *all[4000];
+	char			 node[32];
+	size_t			 i;
+
+	alert_set_init(&set);
+	for (i = 0; i < 4000; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		a = make("node-stale", node, SEV_WARNING, "silent");
+		ck_assert_int_eq(alert_raise(&set, &a, (int64_t)i, &out),
+		    ALERT_RAISED);
+	}
+	ck_assert_uint_eq(set.n, 4000);
+	for (i = 0; i < 4000; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		all[i] = alert_find(&set, "node-stale", "", node);
+		ck_assert_ptr_nonnull(all[i]);
+	}
+	for (i = 0; i < 4000; i++)
+		alert_clear(all[i], 5000 + (int64_t)i);
+	for (i = 0; i < 300; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		a = make("node-down", node, SEV_CRITICAL, "down");
+		ck_assert_int_eq(alert_raise(&set, &a, 10000, &out),
+		    ALERT_RAISED);
+	}
+	ck_assert_uint_le(set.n, 1000);
+	for (i = 0; i < 300; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i);
+		ck_assert_ptr_nonnull(alert_find(&set, "node-down", "", node));
+	}
+	ck_assert_ptr_null(alert_find(&set, "node-stale", "", "router/r0"));
+	ck_assert_ptr_nonnull(alert_find(&set, "node-stale", "",
+	    "router/r3999"));
+	alert_set_free(&set);
+}
+END_TEST
+
 Suite *
 alert_suite(void)
 {
@@ -279,6 +324,7 @@ alert_suite(void)
 	tcase_add_test(tc, backend_code_is_part_of_key);
 	tcase_add_test(tc, node_order_is_not_part_of_key);
 	tcase_add_test(tc, many_alerts_are_found_after_old_ones_go);
+	tcase_add_test(tc, outage_sheds_oldest_cleared);
 	suite_add_tcase(s, tc);
 	return (s);
 }

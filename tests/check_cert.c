@@ -23,6 +23,7 @@ static struct cert	*root, *station;
 
 static void	 pki_setup(void);
 static void	 pki_teardown(void);
+static struct cert *other_root_new(struct cert_key **keyp);
 
 /* A root made at 13:59:50 and station/s3's certificate from 14:00:00. */
 static void
@@ -118,6 +119,21 @@ START_TEST(early_certificate_is_refused_in_words)
 }
 END_TEST
 
+/* A root of the same name as pki_setup's, with a key of its own. */
+static struct cert *
+other_root_new(struct cert_key **keyp)
+{
+	struct cert	*other;
+	char		*cause = NULL;
+
+	*keyp = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(*keyp);
+	other = cert_root_new(*keyp, "Vigil root CA", HMS(13, 0, 0),
+	    TEN_YEARS, &cause);
+	ck_assert_ptr_nonnull(other);
+	return (other);
+}
+
 START_TEST(certificate_from_another_root_is_refused)
 {
 	struct cert_key	*other_key;
@@ -125,11 +141,7 @@ START_TEST(certificate_from_another_root_is_refused)
 	char		*cause = NULL;
 
 	/* Same name, different key: only the signature tells them apart. */
-	other_key = cert_key_new(&cause);
-	ck_assert_ptr_nonnull(other_key);
-	other_root = cert_root_new(other_key, "Vigil root CA",
-	    HMS(13, 0, 0), TEN_YEARS, &cause);
-	ck_assert_ptr_nonnull(other_root);
+	other_root = other_root_new(&other_key);
 	forged = cert_issue(other_root, other_key, station_key, "station/s3",
 	    HMS(14, 0, 0), VALID_61_MIN, &cause);
 	ck_assert_ptr_nonnull(forged);
@@ -146,6 +158,38 @@ START_TEST(certificate_from_another_root_is_refused)
 	free(cause);
 
 	cert_free(forged);
+	cert_free(other_root);
+	cert_key_free(other_key);
+}
+END_TEST
+
+/*
+ * A certificate's signature is checked once per root key and kept (a
+ * station checks its own before every round of heartbeats); a check
+ * against another root, the move of the root, must not pass on what
+ * the first found, and the validity window is checked every time.
+ */
+START_TEST(kept_check_holds_only_for_its_root)
+{
+	struct cert_key	*other_key;
+	struct cert	*other_root;
+	char		*cause = NULL;
+
+	other_root = other_root_new(&other_key);
+	ck_assert_int_eq(cert_verify(station, root, HMS(14, 30, 0), &cause),
+	    0);
+	ck_assert_int_eq(cert_verify(station, other_root, HMS(14, 30, 0),
+	    &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "not signed by the trusted root"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(cert_verify(station, root, HMS(14, 31, 0), &cause),
+	    0);
+	ck_assert_int_eq(cert_verify(station, root, HMS(15, 1, 12), &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "expired"));
+	free(cause);
+
 	cert_free(other_root);
 	cert_key_free(other_key);
 }
@@ -230,6 +274,7 @@ cert_suite(void)
 	tcase_add_test(tc, early_certificate_is_refused_in_words);
 	tcase_add_test(tc, certificate_from_another_root_is_refused);
 	tcase_add_test(tc, signature_catches_one_changed_byte);
+	tcase_add_test(tc, kept_check_holds_only_for_its_root);
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
 	suite_add_tcase(s, tc);

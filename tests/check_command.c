@@ -29,6 +29,7 @@ static void	 setup(void);
 static void	 teardown(void);
 static struct opkey *make_key(void);
 static void	 make_doc(struct proto_command *, const char *);
+static void	 arm_doc(struct proto_command *, const char *);
 static char	*doc_text(const struct proto_command *);
 static void	 sign(const struct opkey *, const char *, const char *,
 		    struct proto_signature *);
@@ -125,7 +126,7 @@ static void
 set_state(const char *build, const char *state)
 {
 	util_copy(now.build, sizeof now.build, build);
-	util_copy(now.state, sizeof now.state, state);
+	ck_assert_int_eq(proto_state_parse(state, &now.state), 0);
 }
 
 /* A kill of router/r8 as running on smars-1, open five minutes from T0. */
@@ -191,7 +192,7 @@ propose(const struct opkey *key, const char *name, const char *text,
 	ck_assert_msg(command_propose(engine, text, &sig, &now, at_ms, &p,
 	    cause, sizeof cause) == 0, "refused: %s", cause);
 	ck_assert_ptr_nonnull(p);
-	ck_assert_str_eq(p->status, "pending");
+	ck_assert_str_eq(proto_status_name(p->status), "pending");
 	return (p);
 }
 
@@ -313,14 +314,14 @@ START_TEST(two_trusted_operators_execute_a_command_exactly_once)
 	ck_assert_str_eq(msg->document, text);
 	ck_assert_uint_eq(msg->nsigs, 1);
 	ck_assert_str_eq(msg->sigs[0].operator, "alice");
-	ck_assert_str_eq(msg->status, "pending");
+	ck_assert_str_eq(proto_status_name(msg->status), "pending");
 	ck_assert_int_eq(msg->expires_ms, c.expires_ms);
 	free(msg);
 
 	sign(bob, "bob", text, &sig);
 	ck_assert_msg(command_approve(engine, c.id, text, &sig, &now,
 	    T0 + 2000, &p, cause, sizeof cause) == 1, "refused: %s", cause);
-	ck_assert_str_eq(p->status, "executed");
+	ck_assert_str_eq(proto_status_name(p->status), "executed");
 	ck_assert_uint_eq(p->nsigs, 2);
 	ck_assert_str_eq(p->sigs[1].operator, "bob");
 	ck_assert_uint_eq(command_pending(engine, &list), 0);
@@ -494,7 +495,7 @@ START_TEST(expired_commands_are_refused_at_proposal_and_approval)
 	    "expired at 22:18:20 UTC, 0s ago; propose it again");
 	/* The expiry is logged and the command leaves the pending table. */
 	ck_assert_uint_eq(command_expire(engine, c.expires_ms, &gone), 1);
-	ck_assert_str_eq(gone[0]->status, "expired");
+	ck_assert_str_eq(proto_status_name(gone[0]->status), "expired");
 	ck_assert_str_eq(gone[0]->cmd.id, c.id);
 	assert_events("refuse,propose,refuse,expire");
 	assert_refused(approve(bob, "bob", c.id, text, c.expires_ms + 1),
@@ -775,14 +776,35 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	struct proto_signature		 sig;
 	char				*text, *loose;
 
-	/* An action this issue does not bring. */
+	/* An action that comes with its own issue. */
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "move-root");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
+	    sizeof cause), "router/r8 refused the proposal: move-root is not "
+	    "an action router/r8 knows; it knows kill, resume, rollback, "
+	    "flag, arm-kill and disarm");
+	free(text);
+
+	/* A rollback without its build, then with no facts to plan on. */
 	make_doc(&c, "alice");
 	util_copy(c.action, sizeof c.action, "rollback");
 	text = doc_text(&c);
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
-	    sizeof cause), "router/r8 refused the proposal: rollback is not "
-	    "an action router/r8 knows; it knows kill and resume");
+	    sizeof cause), "router/r8 refused the proposal: rollback takes "
+	    "argument to, the build to switch to");
+	free(text);
+	c.nargs = 1;
+	util_copy(c.id, sizeof c.id, "0123456789abcdef0123456789abcdef");
+	util_copy(c.args[0].name, sizeof c.args[0].name, "to");
+	util_copy(c.args[0].value, sizeof c.args[0].value, "smars-0");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
+	    sizeof cause), "router/r8 cannot tell what rollback would run "
+	    "afterwards");
 	free(text);
 
 	/* resume of a router that is running. */
@@ -896,7 +918,7 @@ START_TEST(the_actions_are_a_table)
 {
 	const struct command_spec	*kill, *resume;
 
-	ck_assert_uint_eq(command_nspecs, 2);
+	ck_assert_uint_eq(command_nspecs, 6);
 	kill = command_spec_find("kill");
 	ck_assert_ptr_nonnull(kill);
 	ck_assert_str_eq(kill->summary, "halt child orders and refuse new "
@@ -909,8 +931,92 @@ START_TEST(the_actions_are_a_table)
 	ck_assert_str_eq(resume->summary, "restart a killed router");
 	ck_assert_int_eq(resume->signers, 2);
 	ck_assert_str_eq(resume->from_state, "killed");
-	ck_assert_ptr_null(command_spec_find("rollback"));
+	ck_assert_int_eq(command_spec_find("rollback")->roles,
+	    ROLE_ROUTER | ROLE_STATION);
+	ck_assert_int_eq(command_spec_find("flag")->roles, ROLE_ROUTER);
 	ck_assert_ptr_null(command_spec_find("move-root"));
+}
+END_TEST
+
+/* alice's arm-kill of router/r8 for window. */
+static void
+arm_doc(struct proto_command *c, const char *window)
+{
+	make_doc(c, "alice");
+	util_copy(c->action, sizeof c->action, "arm-kill");
+	c->nargs = 1;
+	util_copy(c->args[0].name, sizeof c->args[0].name, "window");
+	util_copy(c->args[0].value, sizeof c->args[0].value, window);
+}
+
+/*
+ * An armed kill: two operators arm it; an untrusted key cannot fire
+ * it, one trusted operator can, once, within its window; a second arm
+ * while armed is refused, and so is a fire after the window.
+ */
+START_TEST(an_armed_kill_fires_once_at_one_trusted_word)
+{
+	const struct command_pending	*p;
+	struct proto_command		 c;
+	struct proto_signature		 sig;
+	char				*text, *bytes;
+	int64_t				 until;
+
+	arm_doc(&c, "10m");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0 + 1000), 1);
+	ck_assert_ptr_nonnull(p = command_armed(engine, &until));
+	ck_assert_int_eq(p->status, STATUS_ARMED);
+	ck_assert_int_eq(until, T0 + 1000 + 10 * 60 * 1000);
+	free(text);
+
+	/* Nothing else is armed while it is. */
+	arm_doc(&c, "10m");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0 + 2000,
+	    &p, cause, sizeof cause), "router/r8 is already armed by command");
+	free(text);
+
+	p = command_armed(engine, &until);
+	bytes = xasprintf("vigil.v1 fire %s", p->cmd.id);
+	util_copy(c.id, sizeof c.id, p->cmd.id);
+	sign(eve, "eve", bytes, &sig);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 3000, cause,
+	    sizeof cause), "operator eve is not in router/r8's trust file");
+	sign(alice, "alice", bytes, &sig);
+	ck_assert_int_eq(command_fire(engine, c.id, &sig, T0 + 4000, cause,
+	    sizeof cause), 1);
+	ck_assert_int_eq(command_ended(engine)->status, STATUS_FIRED);
+	ck_assert_ptr_null(command_armed(engine, NULL));
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 5000, cause,
+	    sizeof cause), "or it was already fired");
+	free(bytes);
+}
+END_TEST
+
+/* A fire after the window is refused saying when it closed. */
+START_TEST(an_armed_kill_is_refused_after_its_window)
+{
+	struct proto_command		 c;
+	struct proto_signature		 sig;
+	char				*text, *bytes;
+
+	arm_doc(&c, "60s");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0), 1);
+	free(text);
+	bytes = xasprintf("vigil.v1 fire %s", c.id);
+	sign(alice, "alice", bytes, &sig);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 61000, cause,
+	    sizeof cause), "the window of armed kill");
+	/* Once expired by the engine, the sentence still says when. */
+	ck_assert_uint_eq(command_expire(engine, T0 + 62000, NULL), 1);
+	assert_refused(command_fire(engine, c.id, &sig, T0 + 63000, cause,
+	    sizeof cause), "closed at");
+	free(bytes);
 }
 END_TEST
 
@@ -923,6 +1029,8 @@ command_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc,
 	    two_trusted_operators_execute_a_command_exactly_once);
+	tcase_add_test(tc, an_armed_kill_fires_once_at_one_trusted_word);
+	tcase_add_test(tc, an_armed_kill_is_refused_after_its_window);
 	tcase_add_test(tc, the_same_operator_twice_is_refused);
 	tcase_add_test(tc, one_key_under_two_names_is_refused);
 	tcase_add_test(tc, an_untrusted_key_is_refused);

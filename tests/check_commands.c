@@ -37,6 +37,7 @@
 #include "fleet.h"
 #include "opkey.h"
 #include "proto.h"
+#include "proto-plan.h"
 #include "tests.h"
 #include "util.h"
 
@@ -44,6 +45,9 @@
 #define RUN_MS		30000	/* one vigil run */
 #define POLL_MS		45000	/* polling for a router to halt */
 #define ANSWER_MS	10000	/* a backend answering a message */
+
+/* What raw_result() makes of an error: an outcome no result has. */
+#define OUTCOME_ERROR	((enum proto_outcome)(OUTCOME_EXPIRED + 1))
 
 /* What a process test sets up: keys, a trust file, a running fleet. */
 struct world {
@@ -60,6 +64,8 @@ static void	 teardown(void);
 static struct node *model_node(struct fleet *, const char *, const char *,
 		    const char *);
 static void	 model_stats(struct fleet *, const char *, const char *);
+static enum proto_status status_of(const char *);
+static enum proto_outcome outcome_of(const char *);
 static char	*model_document(const char *, const char *const *, size_t,
 		    int64_t, struct proto_command *);
 static void	 model_proposal(struct fleet *, size_t, const char *,
@@ -67,6 +73,12 @@ static void	 model_proposal(struct fleet *, size_t, const char *,
 static void	 model_result(struct fleet *, size_t, const char *,
 		    const char *, const char *, const char *, const char *);
 static void	 world_start(struct world *, const char *, const char *);
+static void	 world_start_in(struct world *, const char *, const char *,
+		    const char *);
+static char	*two_person(struct world *, int, ...);
+static void	 assert_build(struct world *, const char *, const char *,
+		    const char *);
+static json_t	*wait_state(struct world *, const char *, const char *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
@@ -150,8 +162,8 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	snprintf(m->u.stats.router.state, sizeof m->u.stats.router.state,
-	    "%s", state);
+	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
+	    0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -201,11 +213,38 @@ model_proposal(struct fleet *fleet, size_t link, const char *node,
 	    sizeof m->u.proposal.sigs[0].operator, "alice");
 	snprintf(m->u.proposal.sigs[0].signature,
 	    sizeof m->u.proposal.sigs[0].signature, "c2lnbmF0dXJl");
-	snprintf(m->u.proposal.status, sizeof m->u.proposal.status, "%s",
-	    status);
+	m->u.proposal.status = status_of(status);
 	m->u.proposal.expires_ms = expires_ms;
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
+}
+
+/* The status whose wire word is word. */
+static enum proto_status
+status_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_status_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_status_name(i), word) == 0)
+			return ((enum proto_status)i);
+	}
+	ck_abort_msg("no status %s", word);
+	return (STATUS_PENDING);
+}
+
+/* The outcome whose wire word is word. */
+static enum proto_outcome
+outcome_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_outcome_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_outcome_name(i), word) == 0)
+			return ((enum proto_outcome)i);
+	}
+	ck_abort_msg("no outcome %s", word);
+	return (OUTCOME_ACCEPTED);
 }
 
 /* node (on link) answers in_reply_to of command id with outcome. */
@@ -223,8 +262,7 @@ model_result(struct fleet *fleet, size_t link, const char *node,
 	snprintf(m->u.result.action, sizeof m->u.result.action, "kill");
 	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
 	    "%s", in_reply_to);
-	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "%s",
-	    outcome);
+	m->u.result.outcome = outcome_of(outcome);
 	snprintf(m->u.result.text, sizeof m->u.result.text, "%s", text);
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
@@ -259,7 +297,7 @@ START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
 
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(v[0].id, ID1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	ck_assert_uint_eq(v[0].nnodes, 2);
 	ck_assert_uint_eq(v[0].npending, 2);
 	ck_assert_str_eq(fleet.nodes[v[0].nodes[0]].id, "router/r7");
@@ -385,17 +423,17 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 
 	/* A refused approval leaves it pending; the result is kept. */
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	fr = fleet_node_result(r8, ID1, "approve", 0);
 	ck_assert_ptr_nonnull(fr);
-	ck_assert_str_eq(fr->r.outcome, "refused");
+	ck_assert_str_eq(proto_outcome_name(fr->r.outcome), "refused");
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "approve", fr->seq));
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "propose", 0));
 
 	model_result(&fleet, 0, "router/r8", ID1, "approve", "executed",
 	    "router/r8 is halting");
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "executed");
+	ck_assert_str_eq(proto_status_name(v[0].status), "executed");
 	ck_assert_uint_eq(v[0].npending, 0);
 
 	/* The warning clears after a minute. */
@@ -434,10 +472,10 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 	    now + 1000);
 	check_tick(&fleet, 5000, now + 999);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "expired");
+	ck_assert_str_eq(proto_status_name(v[0].status), "expired");
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -658,6 +696,14 @@ END_TEST
 static void
 world_start(struct world *w, const char *start, const char *scale)
 {
+	world_start_in(w, "knight", start, scale);
+}
+
+/* The same in scenario; start may be NULL for the scenario's own. */
+static void
+world_start_in(struct world *w, const char *scenario, const char *start,
+    const char *scale)
+{
 	char	*argv[20];
 	int	 argc = 0;
 
@@ -674,12 +720,14 @@ world_start(struct world *w, const char *start, const char *scale)
 	argv[argc++] = w->trust;
 	argv[argc++] = "--audit-dir";
 	argv[argc++] = w->audit_dir;
-	argv[argc++] = "--start";
-	argv[argc++] = (char *)start;
+	if (start != NULL) {
+		argv[argc++] = "--start";
+		argv[argc++] = (char *)start;
+	}
 	argv[argc++] = "--time-scale";
 	argv[argc++] = (char *)scale;
 	argv[argc] = NULL;
-	w->fleet = e2e_start_fleet("knight", (const char *const *)argv,
+	w->fleet = e2e_start_fleet(scenario, (const char *const *)argv,
 	    &w->vigild);
 }
 
@@ -839,7 +887,7 @@ raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
 			if (m->type == MSG_STATS &&
 			    strcmp(m->u.stats.node, id) == 0)
 				snprintf(state, 16, "%s",
-				    m->u.stats.router.state);
+				    proto_state_name(m->u.stats.router.state));
 		}
 		free(frame);
 	}
@@ -936,7 +984,7 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 /*
  * Wait for the result answering in_reply_to about id (any id when ""),
  * or an error answering it.  Returns 1 with *out filled (an error comes
- * back as outcome "error"), 0 when none came within ANSWER_MS.
+ * back as outcome OUTCOME_ERROR), 0 when none came within ANSWER_MS.
  */
 static int
 raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
@@ -963,8 +1011,7 @@ raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 				found = 1;
 			} else if (m->type == MSG_ERROR &&
 			    strcmp(m->u.error.in_reply_to, in_reply_to) == 0) {
-				snprintf(out->outcome, sizeof out->outcome,
-				    "error");
+				out->outcome = OUTCOME_ERROR;
 				snprintf(out->text, sizeof out->text, "%s",
 				    m->u.error.text);
 				found = 1;
@@ -988,8 +1035,9 @@ assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 
 	ck_assert_msg(raw_result(ws, id, in_reply_to, &r) == 1, "no answer "
 	    "to %s of %s within %d ms", in_reply_to, id, ANSWER_MS);
-	ck_assert_msg(strcmp(r.outcome, "refused") == 0, "%s of %s was %s, "
-	    "not refused: %s", in_reply_to, id, r.outcome, r.text);
+	ck_assert_msg(r.outcome == OUTCOME_REFUSED, "%s of %s was %s, "
+	    "not refused: %s", in_reply_to, id, proto_outcome_name(r.outcome),
+	    r.text);
 	ck_assert_msg(strcasestr(r.text, needle) != NULL, "the refusal of %s "
 	    "does not say \"%s\": %s", in_reply_to, needle, r.text);
 	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
@@ -1466,12 +1514,12 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	raw_approve(r8, id, doc, w.bob, "bob");
 	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
-	    strcmp(res.outcome, "executed") == 0, "approve: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_EXECUTED, "approve: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 
 	/* The same frames again, to the same node. */
 	raw_propose(r8, doc, w.alice, "alice");
@@ -1494,8 +1542,8 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 1500, late_id);
 	raw_propose(r7, late, w.alice, "alice");
 	ck_assert_msg(raw_result(r7, late_id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	e2e_sleep_ms(2500);
 	raw_approve(r7, late_id, late, w.bob, "bob");
 	assert_refused(r7, late_id, "approve", "expire");
@@ -1533,8 +1581,8 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	changed = strdup(doc);
 	ck_assert_ptr_nonnull(changed);
 	p = strstr(changed, "drill one");
@@ -1558,12 +1606,12 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, other, "propose", &res) == 1,
 	    "no answer to a proposal bound to a stale state");
-	if (strcmp(res.outcome, "accepted") == 0) {
+	if (res.outcome == OUTCOME_ACCEPTED) {
 		raw_approve(r8, other, doc, w.bob, "bob");
 		assert_refused(r8, other, "approve", "changed since the "
 		    "proposal");
 	} else {
-		ck_assert_str_eq(res.outcome, "refused");
+		ck_assert_str_eq(proto_outcome_name(res.outcome), "refused");
 		ck_assert_msg(strstr(res.text, "changed since the proposal: it "
 		    "was killed") != NULL && strstr(res.text, "now running") !=
 		    NULL, "refusal does not name the states: %s", res.text);
@@ -1575,6 +1623,550 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 END_TEST
 
 /* The commands suite. */
+/*
+ * alice proposes the NULL-terminated words after want (propose ACTION
+ * NODE... and options) in w's fleet, and the proposal must exit want:
+ * 0, or 5 when refused.  When accepted, bob approves it and the approval
+ * must execute; the id comes back (caller frees), or NULL when refused.
+ * The proposal's output is left in w's last_out (caller frees).
+ */
+static char *last_out;
+
+static char *
+two_person(struct world *w, int want, ...)
+{
+	struct e2e_result	 r;
+	va_list			 ap;
+	char			*argv[40], env_a[512], env_b[512], *id;
+	char			*alice_env[2] = { env_a, NULL };
+	char			*bob_env[2] = { env_b, NULL };
+	int			 argc = 0;
+
+	snprintf(env_a, sizeof env_a, "VIGIL_KEY=%s", w->alice);
+	snprintf(env_b, sizeof env_b, "VIGIL_KEY=%s", w->bob);
+	argv[argc++] = e2e_bin("vigil");
+	argv[argc++] = "--fleet";
+	argv[argc++] = w->fleet;
+	argv[argc++] = "propose";
+	va_start(ap, want);
+	while (argc < 39 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	e2e_run(argv, alice_env, RUN_MS, &r);
+	free(argv[0]);
+	free(last_out);
+	if (asprintf(&last_out, "%s%s", r.out, r.err) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_msg(r.status == want, "propose %s exited %d, not %d: "
+	    "%.1500s", argv[4], r.status, want, last_out);
+	if (want != 0) {
+		e2e_result_free(&r);
+		return (NULL);
+	}
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, bob_env, "--fleet", w->fleet, "approve", id, "--yes",
+	    NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, ": executed") != NULL,
+	    "approve of %s exited %d: %s%s", id, r.status, r.out, r.err);
+	e2e_result_free(&r);
+	return (id);
+}
+
+/* Node id runs build, with flag rlp meaning path (NULL: no flags). */
+static void
+assert_build(struct world *w, const char *id, const char *build,
+    const char *path)
+{
+	json_t		*doc, *node, *flag;
+	const char	*b;
+	int64_t		 deadline = e2e_now_ms() + ANSWER_MS;
+
+	for (;;) {
+		doc = status_json(w);
+		node = status_node(doc, id);
+		b = json_string_value(json_object_get(node, "build"));
+		if (b != NULL && strcmp(b, build) == 0)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "%s runs build %s, not "
+		    "%s", id, b != NULL ? b : "(none)", build);
+		json_decref(doc);
+		e2e_sleep_ms(300);
+	}
+	flag = json_array_get(json_object_get(node, "flags"), 0);
+	if (path != NULL) {
+		ck_assert_ptr_nonnull(flag);
+		ck_assert_str_eq(json_string_value(json_object_get(flag,
+		    "path")), path);
+	}
+	json_decref(doc);
+}
+
+/*
+ * Knight: rolling the seven healthy routers back to the old build is
+ * refused by every one of them, in a sentence naming rlp, power_peg and
+ * the build that retired it; a rollback of r8 to a build it does not
+ * hold is refused naming what it holds; an override naming power_peg,
+ * signed by both, is carried out, and a wrong override is not.
+ */
+START_TEST(test_knight_rollback_is_refused_unless_both_sign_the_override)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*id, *out, *args[8];
+	int			 status;
+
+	world_start(&w, "08:00:00", "1");
+	two_person(&w, 5, "rollback", "router/r1", "router/r2", "router/r3",
+	    "router/r4", "router/r5", "router/r6", "router/r7", "--to",
+	    "smars-2012.07.31-old", "--reason", "back out the new build",
+	    NULL);
+	ck_assert_msg(strstr(last_out, "router/r7 refused the proposal: "
+	    "switching router/r7 from build smars-2012.08.01 to "
+	    "smars-2012.07.31-old would make flag rlp enable code path "
+	    "power_peg, which build smars-2012.08.01 retired") != NULL &&
+	    strstr(last_out, "router/r1 refused the proposal: switching "
+	    "router/r1") != NULL && strstr(last_out, "REFUSED:") != NULL,
+	    "the knight rollback was not refused in words: %.1500s",
+	    last_out);
+	assert_build(&w, "router/r1", "smars-2012.08.01", "retail_liquidity");
+
+	two_person(&w, 5, "rollback", "router/r8", "--to",
+	    "smars-2012.08.01", "--reason", "bring the laggard forward",
+	    NULL);
+	ck_assert_msg(strstr(last_out, "router/r8 refused the proposal: "
+	    "router/r8 does not hold build smars-2012.08.01: it holds "
+	    "smars-2012.07.31-old") != NULL, "no refusal naming what r8 "
+	    "holds: %s", last_out);
+
+	two_person(&w, 5, "rollback", "router/r1", "--to",
+	    "smars-2012.07.31-old", "--override", "retail_liquidity",
+	    "--reason", "a wrong override", NULL);
+	ck_assert_ptr_nonnull(strstr(last_out, "which build smars-2012.08.01 "
+	    "retired"));
+
+	/*
+	 * Only the override both sign lets it through, and the approver
+	 * types the code path it wakes, not the action's name.
+	 */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "rollback",
+	    "router/r1", "--to", "smars-2012.07.31-old", "--override",
+	    "power_peg", "--reason", "drill: wake power_peg on purpose",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "override power_peg") !=
+	    NULL, "the override's proposal exited %d: %s%s", r.status, r.out,
+	    r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	args[0] = "--fleet";
+	args[1] = w.fleet;
+	args[2] = "approve";
+	args[3] = id;
+	args[4] = "--key";
+	args[5] = w.bob;
+	args[6] = NULL;
+	status = vigil_at_tty(args, "Type power_peg to sign", "rollback",
+	    &out);
+	ck_assert_msg(status == 5 && strstr(out, "you typed \"rollback\", "
+	    "not \"power_peg\"") != NULL, "typing the action's name: %d %s",
+	    status, out);
+	free(out);
+	assert_build(&w, "router/r1", "smars-2012.08.01", "retail_liquidity");
+	status = vigil_at_tty(args, "Type power_peg to sign", "power_peg",
+	    &out);
+	ck_assert_msg(status == 0 && strstr(out, "router/r1: executed") !=
+	    NULL, "typing the override exited %d: %s", status, out);
+	free(out);
+	assert_build(&w, "router/r1", "smars-2012.07.31-old", "power_peg");
+	free(id);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "status", NULL);
+	ck_assert_msg(strstr(r.out, "smars-2012.07.31-old") != NULL,
+	    "status: %s", r.out);
+	e2e_result_free(&r);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Calm: rolling routers back to the previous build, where rlp means the
+ * same, is carried out after two signatures, and vigil status shows the
+ * new build; a station rolls back too.
+ */
+START_TEST(test_calm_rollback_is_carried_out)
+{
+	struct world	 w;
+	char		*id;
+
+	world_start_in(&w, "calm", NULL, "1");
+	id = two_person(&w, 0, "rollback", "router/r1", "router/r2", "--to",
+	    "smars-2026.10.05", "--reason", "hold the previous build", NULL);
+	ck_assert_msg(strstr(last_out, "safe:") != NULL && strstr(last_out,
+	    "flag rlp: retail_liquidity -> retail_liquidity") != NULL &&
+	    strstr(last_out, "MORE THAN ONE BUILD") != NULL,
+	    "propose printed no plan: %s", last_out);
+	free(id);
+	assert_build(&w, "router/r1", "smars-2026.10.05", "retail_liquidity");
+	assert_build(&w, "router/r2", "smars-2026.10.05", "retail_liquidity");
+	assert_build(&w, "router/r3", "smars-2026.11.02", "retail_liquidity");
+	id = two_person(&w, 0, "rollback", "station/s1", "--to",
+	    "stationd-4.1.3", "--reason", "station drill", NULL);
+	free(id);
+	assert_build(&w, "station/s1", "stationd-4.1.3", NULL);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Knight after the open: r8 runs away; two operators kill it, turn rlp
+ * off and resume it, and it serves parents again with no child share
+ * past its parent's.
+ */
+START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
+{
+	struct world	 w;
+	json_t		*doc, *r8;
+	json_int_t	 before;
+	int64_t		 deadline;
+
+	world_start(&w, "09:29:58", "10");
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		if (json_number_value(router_counter(r8, "worst_ratio")) > 1)
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 did not run "
+		    "away within %d ms of the open", POLL_MS);
+		e2e_sleep_ms(500);
+	}
+	json_decref(doc);
+	free(two_person(&w, 0, "kill", "router/r8", "--reason", "runaway",
+	    NULL));
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		if (strcmp(router_state(r8), "killed") == 0)
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 is not "
+		    "killed");
+		e2e_sleep_ms(300);
+	}
+	json_decref(doc);
+	free(two_person(&w, 0, "flag", "router/r8", "--set", "rlp=off",
+	    "--reason", "rlp means power_peg on r8", NULL));
+	ck_assert_msg(strstr(last_out, "flag rlp: power_peg -> off") != NULL,
+	    "plan: %s", last_out);
+	assert_build(&w, "router/r8", "smars-2012.07.31-old", "power_peg");
+	doc = status_json(&w);
+	ck_assert(json_is_false(json_object_get(json_array_get(
+	    json_object_get(status_node(doc, "router/r8"), "flags"), 0),
+	    "on")));
+	json_decref(doc);
+	free(two_person(&w, 0, "resume", "router/r8", "--reason",
+	    "rlp is off", NULL));
+	doc = status_json(&w);
+	before = json_integer_value(router_counter(status_node(doc,
+	    "router/r8"), "child_orders_total"));
+	json_decref(doc);
+	deadline = e2e_now_ms() + POLL_MS;
+	for (;;) {
+		e2e_sleep_ms(1000);
+		doc = status_json(&w);
+		r8 = status_node(doc, "router/r8");
+		ck_assert_str_eq(router_state(r8), "running");
+		ck_assert_msg(json_number_value(router_counter(r8,
+		    "worst_ratio")) <= 1.0, "router/r8 runs away again: a "
+		    "child share ratio of %g", json_number_value(
+		    router_counter(r8, "worst_ratio")));
+		if (json_integer_value(router_counter(r8,
+		    "child_orders_total")) > before + 100) {
+			json_decref(doc);
+			break;
+		}
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 sent no "
+		    "child orders after the resume");
+	}
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/* vigil plan --json prints one object that reads back as the plan. */
+START_TEST(test_plan_prints_json_that_reads_back)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct proto_plan	*plan = calloc(1, sizeof *plan);
+	char			 why[512];
+
+	ck_assert_ptr_nonnull(plan);
+	world_start(&w, "08:00:00", "1");
+	vigil_run(&r, NULL, "--fleet", w.fleet, "plan", "rollback",
+	    "router/r1", "router/r2", "--to", "smars-2012.07.31-old",
+	    "--json", NULL);
+	ck_assert_msg(r.status == 5, "plan exited %d: %s%s", r.status, r.out,
+	    r.err);
+	ck_assert_msg(proto_plan_decode(r.out, strlen(r.out), plan, why,
+	    sizeof why) == 0, "plan --json does not read back: %s: %s", why,
+	    r.out);
+	ck_assert_str_eq(plan->action, "rollback");
+	ck_assert_str_eq(plan->to, "smars-2012.07.31-old");
+	ck_assert_int_eq(plan->safe, 0);
+	ck_assert_int_eq(plan->mixed, 1);
+	ck_assert_uint_eq(plan->ntargets, 2);
+	ck_assert_str_eq(plan->targets[1].node, "router/r2");
+	ck_assert_str_eq(plan->targets[1].build_before, "smars-2012.08.01");
+	ck_assert_str_eq(plan->targets[1].build_after,
+	    "smars-2012.07.31-old");
+	ck_assert_str_eq(plan->targets[1].paths[0].flag, "rlp");
+	ck_assert_str_eq(plan->targets[1].paths[0].before,
+	    "retail_liquidity");
+	ck_assert_str_eq(plan->targets[1].paths[0].after, "power_peg");
+	ck_assert_uint_eq(plan->nproblems, 2);
+	ck_assert_str_eq(plan->problems[0].node, "router/r1");
+	e2e_result_free(&r);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "plan", "flag", "router/r8",
+	    "--set", "rlp=off", NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8: build "
+	    "smars-2012.07.31-old -> smars-2012.07.31-old") != NULL &&
+	    strstr(r.out, "flag rlp: power_peg -> off") != NULL,
+	    "plan flag exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "plan", "flag", "router/r8",
+	    "--set", "rlp", NULL);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "flag needs --set "
+	    "NAME=on or --set NAME=off") != NULL, "a bad --set: %d %s",
+	    r.status, r.err);
+	e2e_result_free(&r);
+	free(plan);
+	world_free(&w);
+}
+END_TEST
+
+/* Wait until node id reports state; returns its status node's doc. */
+static json_t *
+wait_state(struct world *w, const char *id, const char *state)
+{
+	json_t		*doc;
+	int64_t		 deadline = e2e_now_ms() + POLL_MS;
+
+	for (;;) {
+		doc = status_json(w);
+		if (strcmp(router_state(status_node(doc, id)), state) == 0)
+			return (doc);
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is not %s within "
+		    "%d ms", id, state, POLL_MS);
+		e2e_sleep_ms(300);
+	}
+}
+
+/*
+ * Knight: two operators arm a kill on all eight routers before the
+ * open; at the open r8's first child share past a parent's fires it on
+ * r8 alone, which halts, says why in a critical alert and in its audit
+ * log, while the other routers run on, still armed.  One operator then
+ * fires the armed kill of r1 with vigil fire.
+ */
+START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *r8;
+	char			*id, *audit, env_a[512], *vigil, *screen;
+	char			*alice_env[2] = { env_a, NULL };
+	FILE			*f;
+	char			 line[8192], cmd[2048];
+	int			 fired = 0;
+
+	world_start(&w, "09:29:40", "10");
+	snprintf(env_a, sizeof env_a, "VIGIL_KEY=%s", w.alice);
+	id = two_person(&w, 0, "arm-kill", "router/r1", "router/r2",
+	    "router/r3", "router/r4", "router/r5", "router/r6", "router/r7",
+	    "router/r8", "--window", "30m", "--reason", "the open", NULL);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(strstr(r.out, "ARMED until") != NULL &&
+	    strstr(r.out, "signed by: alice, bob") != NULL, "pending does not "
+	    "show the armed kill: %s", r.out);
+	e2e_result_free(&r);
+
+	/* The console's header says what is armed, then that it fired. */
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_CONFIG_HOME=%s VIGIL_KEY=%s timeout --foreground 120 %s "
+	    "--fleet %s; sleep 30", e2e_dir(), w.alice, vigil, w.fleet);
+	free(vigil);
+	e2e_tmux_start(120, 40, cmd);
+	screen = e2e_tmux_wait(POLL_MS, "the header naming the fired kill",
+	    "KILL FIRED router/r8 itself: child shares > parent's",
+	    (char *)NULL);
+	free(screen);
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(POLL_MS, "the armed kill in the Proposals view",
+	    "arm-kill", "armed", "alice, bob", (char *)NULL));
+
+	doc = wait_state(&w, "router/r8", "killed");
+	r8 = status_node(doc, "router/r8");
+	ck_assert_msg(json_integer_value(router_counter(r8,
+	    "child_orders_total")) < 50, "router/r8 sent %lld child orders "
+	    "before its armed kill fired", (long long)json_integer_value(
+	    router_counter(r8, "child_orders_total")));
+	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	    "running");
+	fprintf(stderr, "armed kill: router/r8 halted itself after %lld "
+	    "child orders (%lld child shares for %lld parent shares)\n",
+	    (long long)json_integer_value(router_counter(r8,
+	    "child_orders_total")), (long long)json_integer_value(
+	    router_counter(r8, "child_shares_total")), (long long)
+	    json_integer_value(router_counter(r8, "parent_shares_total")));
+	json_decref(doc);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "alerts", NULL);
+	ck_assert_msg(strstr(r.out, "armed kill fired on router/r8") !=
+	    NULL && strstr(r.out, "fired on its own: parent P") != NULL,
+	    "no alert says the armed kill fired and why: %s", r.out);
+	e2e_result_free(&r);
+	if (asprintf(&audit, "%s/router-r8.audit", w.audit_dir) == -1)
+		ck_abort_msg("out of memory");
+	f = fopen(audit, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		fired += strstr(line, "\"event\":\"fire\"") != NULL;
+	fclose(f);
+	free(audit);
+	ck_assert_int_eq(fired, 1);
+
+	/* One operator fires the rest from the console; r8's has fired. */
+	e2e_tmux_keys("T", 0);
+	free(e2e_tmux_wait(POLL_MS, "the fire dialog", "Fire armed kill",
+	    "Type fire and press Enter", (char *)NULL));
+	e2e_tmux_keys("fire", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(POLL_MS, "the routers firing",
+	    "router/r1: fired", "router/r8 refused the fire", (char *)NULL));
+	json_decref(wait_state(&w, "router/r1", "killed"));
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "fire", id, NULL);
+	ck_assert_msg(r.status == 5, "a second fire exited %d: %s%s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(id);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * An armed kill is refused by the backend once its window has closed,
+ * in words saying when, and an over-long window is refused too.
+ */
+START_TEST(test_armed_kill_is_refused_after_its_window)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	struct opkey		*key;
+	struct e2e_ws		*ws;
+	char			*id, *url, *url2, *frame, *bytes, *cause = NULL;
+
+	ck_assert_ptr_nonnull(m);
+	world_start(&w, "08:00:00", "1");
+	id = two_person(&w, 0, "arm-kill", "router/r2", "--window", "2s",
+	    "--reason", "a short drill", NULL);
+	e2e_sleep_ms(3000);
+
+	/* Straight to the backend, as a console would that skips checks. */
+	url = node_url(&w, "router/r2");
+	ws = e2e_ws_open(url, ANSWER_MS);
+	key = load_key(w.alice);
+	m->type = MSG_FIRE;
+	snprintf(m->u.fire.id, sizeof m->u.fire.id, "%s", id);
+	snprintf(m->u.fire.sig.operator, sizeof m->u.fire.sig.operator,
+	    "alice");
+	if (asprintf(&bytes, "vigil.v1 fire %s", id) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
+	    m->u.fire.sig.signature, sizeof m->u.fire.sig.signature,
+	    &cause), 0);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	ck_assert_int_eq(raw_result(ws, id, "fire", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "router/r2 refused the fire: the "
+	    "window of armed kill") != NULL && strstr(res.text, "closed at")
+	    != NULL, "the late fire's refusal: %s", res.text);
+	e2e_ws_close(ws);
+	json_decref(wait_state(&w, "router/r2", "running"));
+
+	/* The console knows too. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "--key", w.alice, "fire", id,
+	    NULL);
+	ck_assert_msg(r.status == 5, "a fire after the window exited %d: "
+	    "%s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	two_person(&w, 2, "arm-kill", "router/r2", "--window", "13h",
+	    "--reason", "too long", NULL);
+	ck_assert_ptr_nonnull(strstr(last_out, "at most 12 hours"));
+
+	/* Within its window one operator's vigil fire halts it. */
+	free(id);
+	id = two_person(&w, 0, "arm-kill", "router/r3", "--window", "30m",
+	    "--reason", "drill", NULL);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "--key", w.alice, "fire", id,
+	    NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r3: fired") !=
+	    NULL, "fire exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	json_decref(wait_state(&w, "router/r3", "killed"));
+
+	/* A two-person disarm ends one early; a fire is then refused. */
+	free(id);
+	id = two_person(&w, 0, "arm-kill", "router/r4", "--window", "30m",
+	    "--reason", "drill", NULL);
+	free(two_person(&w, 0, "disarm", "router/r4", "--reason",
+	    "drill over", NULL));
+	ws = e2e_ws_open(url2 = node_url(&w, "router/r4"), ANSWER_MS);
+	snprintf(m->u.fire.id, sizeof m->u.fire.id, "%s", id);
+	free(bytes);
+	if (asprintf(&bytes, "vigil.v1 fire %s", id) == -1)
+		ck_abort_msg("out of memory");
+	ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
+	    m->u.fire.sig.signature, sizeof m->u.fire.sig.signature,
+	    &cause), 0);
+	free(frame);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	ck_assert_int_eq(raw_result(ws, id, "fire", &res), 1);
+	ck_assert_msg(strstr(res.text, "router/r4 refused the fire: "
+	    "router/r4 holds no armed kill") != NULL && strstr(res.text,
+	    "already disarmed") != NULL, "a fire after a disarm: %s",
+	    res.text);
+	e2e_ws_close(ws);
+	free(url2);
+	json_decref(wait_state(&w, "router/r4", "running"));
+	free(frame);
+	free(bytes);
+	free(url);
+	opkey_free(key);
+	free(m);
+	free(id);
+	free(last_out);
+	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -1607,6 +2199,14 @@ commands_suite(void)
 	tcase_add_test(tc, test_replays_and_late_approvals_are_refused);
 	tcase_add_test(tc,
 	    test_changed_document_wrong_node_and_changed_state_are_refused);
+	tcase_add_test(tc,
+	    test_knight_rollback_is_refused_unless_both_sign_the_override);
+	tcase_add_test(tc, test_calm_rollback_is_carried_out);
+	tcase_add_test(tc, test_rlp_off_on_r8_then_resume_ends_the_runaway);
+	tcase_add_test(tc, test_plan_prints_json_that_reads_back);
+	tcase_add_test(tc,
+	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
+	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	suite_add_tcase(s, tc);
 	return (s);
 }

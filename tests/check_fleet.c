@@ -488,6 +488,50 @@ START_TEST(frames_decode_into_model_and_bad_ones_say_why)
 }
 END_TEST
 
+/*
+ * A station's blacklist as its latest stats give it, however long the
+ * one before: the model keeps only the entries a frame holds, and every
+ * field after them.
+ */
+START_TEST(blacklist_is_the_latest_stats_one)
+{
+	struct fleet		 f;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	struct proto_station_stats *ss = &m->u.stats.station;
+	const struct node	*n;
+	size_t			 l, i;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	m->type = MSG_STATS;
+	util_copy(m->u.stats.node, sizeof m->u.stats.node, "station/s1");
+	m->u.stats.role = ROLE_STATION;
+	m->u.stats.clock_ms = CLOCK0;
+	m->u.stats.uptime_ms = 1000;
+	ss->nblacklist = PROTO_MAX_BLACKLIST;
+	for (i = 0; i < PROTO_MAX_BLACKLIST; i++)
+		util_format(ss->blacklist[i].peer,
+		    sizeof ss->blacklist[i].peer, "station/s%zu", 10 + i);
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0), 0);
+	memset(ss, 0, sizeof *ss);
+	ss->nblacklist = 1;
+	util_copy(ss->blacklist[0].peer, sizeof ss->blacklist[0].peer,
+	    "station/capital");
+	ss->messages_rejected_total = 7;
+	m->u.stats.uptime_ms = 2000;
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0 + 1000), 0);
+	n = fleet_find(&f, "station/s1");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_uint_eq(n->stats.station.nblacklist, 1);
+	ck_assert_str_eq(n->stats.station.blacklist[0].peer,
+	    "station/capital");
+	ck_assert_uint_eq(n->stats.station.messages_rejected_total, 7);
+	free(m);
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(error_message_reaches_link_and_node)
 {
 	struct fleet		 f;
@@ -633,6 +677,7 @@ fleet_suite(void)
 	tcase_add_test(tc, baseline_is_median_of_live_peers);
 	tcase_add_test(tc, history_sampled_once_a_second);
 	tcase_add_test(tc, frames_decode_into_model_and_bad_ones_say_why);
+	tcase_add_test(tc, blacklist_is_the_latest_stats_one);
 	tcase_add_test(tc, error_message_reaches_link_and_node);
 	tcase_add_test(tc, backend_alert_counts_reports);
 	tcase_add_test(tc, one_backend_warning_from_many_nodes_is_one_alert);

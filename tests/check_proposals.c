@@ -621,6 +621,77 @@ START_TEST(the_pane_and_the_review_show_every_signed_byte)
 }
 END_TEST
 
+/*
+ * The preflight in the console: alice's rollback dialog for router/r7
+ * shows the plan and the backend's refusal (rlp would wake power_peg,
+ * which smars-2012.08.01 retired) before anything is signed; her flag
+ * dialog for router/r8 shows rlp going from power_peg to off, and bob's
+ * review shows the same plan before he signs it.
+ */
+START_TEST(the_dialog_and_the_review_show_the_plan)
+{
+	char	*alice, *bob, *fleet, cmd[2048];
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	prop_console(cmd, sizeof cmd, alice, fleet);
+	e2e_tmux_start(140, 50, cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "alice's console", "router/r8",
+	    (char *)NULL));
+	e2e_tmux_keys("2", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
+	    (char *)NULL));
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("k", 0);
+	e2e_tmux_keys("B", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the rollback dialog",
+	    "Propose rollback", "Type the build to switch to",
+	    (char *)NULL));
+	e2e_tmux_keys("smars-2012.07.31-old", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the plan and its refusal",
+	    "plan: rollback to smars-2012.07.31-old",
+	    "flag rlp: retail_liquidity -> power_peg",
+	    "REFUSED: switching router/r7", "smars-2012.08.01 retired",
+	    (char *)NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	e2e_tmux_keys("G", 0);
+	e2e_tmux_keys("F", 0);
+	e2e_tmux_keys("rlp=off", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the flag plan", "plan: flag rlp off",
+	    "router/r8: build smars-2012.07.31-old -> smars-2012.07.31-old",
+	    "flag rlp: power_peg -> off", "safe:", (char *)NULL));
+	e2e_tmux_keys("rlp means power_peg here", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("flag", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 accepting the proposal",
+	    "router/r8: accepted", (char *)NULL));
+	e2e_tmux_keys("Enter", 0);
+
+	prop_console(cmd, sizeof cmd, bob, fleet);
+	e2e_tmux_window(cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
+	    (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
+	    "alice", "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the plan in the review",
+	    "plan: flag rlp off", "flag rlp: power_peg -> off",
+	    "Type flag and press Enter", (char *)NULL));
+	e2e_tmux_keys("flag", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 carrying it out",
+	    "router/r8: executed", (char *)NULL));
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
 /* The Proposals view suite. */
 Suite *
 proposals_suite(void)
@@ -639,6 +710,7 @@ proposals_suite(void)
 	    a_proposal_from_another_console_shows_with_its_countdown);
 	tcase_add_test(tc,
 	    two_consoles_kill_marked_routers_and_a_proposer_cancels);
+	tcase_add_test(tc, the_dialog_and_the_review_show_the_plan);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signed bytes");
 	tcase_set_timeout(tc, 90);

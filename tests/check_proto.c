@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-audit.h"
+#include "proto-plan.h"
+#include "proto-report.h"
 #include "tests.h"
 #include "util.h"
 
@@ -100,6 +103,7 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "time_scale" },
 	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
+	{ "hello", "builds" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -132,6 +136,25 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	h->nbuilds = 2;
+	util_copy(h->builds[0].id, sizeof h->builds[0].id,
+	    "smars-2012.08.01");
+	h->builds[0].active = 1;
+	h->builds[0].nmanifest = 1;
+	util_copy(h->builds[0].manifest[0].name,
+	    sizeof h->builds[0].manifest[0].name, "rlp");
+	util_copy(h->builds[0].manifest[0].path,
+	    sizeof h->builds[0].manifest[0].path, "retail_liquidity");
+	h->builds[0].nretired = 1;
+	util_copy(h->builds[0].retired[0].path,
+	    sizeof h->builds[0].retired[0].path, "power_peg");
+	util_copy(h->builds[1].id, sizeof h->builds[1].id,
+	    "smars-2012.07.31-old");
+	h->builds[1].nmanifest = 1;
+	util_copy(h->builds[1].manifest[0].name,
+	    sizeof h->builds[1].manifest[0].name, "rlp");
+	util_copy(h->builds[1].manifest[0].path,
+	    sizeof h->builds[1].manifest[0].path, "power_peg");
 	h->operators_said = 1;
 	h->noperators = 2;
 	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
@@ -166,7 +189,7 @@ fill_router_stats(struct proto_msg *m)
 	s->router.worst_ratio = 208.94736842105263;
 	util_copy(s->router.worst_parent, sizeof s->router.worst_parent,
 	    "p-0042");
-	util_copy(s->router.state, sizeof s->router.state, "running");
+	s->router.state = STATE_RUNNING;
 	s->router.open_children = 37;
 	s->router.children_cancelled_total = 1200;
 }
@@ -364,7 +387,7 @@ fill_proposal(struct proto_msg *m)
 	util_copy(p->sigs[1].operator, sizeof p->sigs[1].operator, "bob");
 	util_copy(p->sigs[1].signature, sizeof p->sigs[1].signature,
 	    "c2lnbmF0dXJlLWIK");
-	util_copy(p->status, sizeof p->status, "executed");
+	p->status = STATUS_EXECUTED;
 	p->expires_ms = c.expires_ms;
 }
 
@@ -380,7 +403,7 @@ fill_result(struct proto_msg *m)
 	util_copy(r->id, sizeof r->id, "0123456789abcdef0123456789abcdef");
 	util_copy(r->action, sizeof r->action, "kill");
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, "approve");
-	util_copy(r->outcome, sizeof r->outcome, "refused");
+	r->outcome = OUTCOME_REFUSED;
 	util_copy(r->text, sizeof r->text, "router/r8 refused the approval: "
 	    "operator alice already signed this command; another operator "
 	    "must approve");
@@ -936,7 +959,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_uint_eq(rb->open_parents, ra->open_parents);
 			ck_assert_double_eq(rb->worst_ratio, ra->worst_ratio);
 			ck_assert_str_eq(rb->worst_parent, ra->worst_parent);
-			ck_assert_str_eq(rb->state, ra->state);
+			ck_assert_str_eq(proto_state_name(rb->state),
+			    proto_state_name(ra->state));
 			ck_assert_uint_eq(rb->open_children, ra->open_children);
 			ck_assert_uint_eq(rb->children_cancelled_total,
 			    ra->children_cancelled_total);
@@ -1055,7 +1079,8 @@ START_TEST(every_type_round_trips_field_by_field)
 				ck_assert_str_eq(b->sigs[j].signature,
 				    a->sigs[j].signature);
 			}
-			ck_assert_str_eq(b->status, a->status);
+			ck_assert_str_eq(proto_status_name(b->status),
+			    proto_status_name(a->status));
 			ck_assert_int_eq(b->expires_ms, a->expires_ms);
 			break;
 		}
@@ -1067,7 +1092,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_str_eq(b->id, a->id);
 			ck_assert_str_eq(b->action, a->action);
 			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
-			ck_assert_str_eq(b->outcome, a->outcome);
+			ck_assert_str_eq(proto_outcome_name(b->outcome),
+			    proto_outcome_name(a->outcome));
 			ck_assert_str_eq(b->text, a->text);
 			break;
 		}
@@ -1328,6 +1354,102 @@ START_TEST(a_flag_named_twice_is_refused)
 }
 END_TEST
 
+/* Installed builds round trip, and one active build, the one named. */
+START_TEST(builds_carry_manifests_and_one_active_build)
+{
+	struct proto_msg	 in, out;
+	char			*frame, *bad;
+
+	fill_hello(&in);
+	frame = proto_encode(&in);
+	accepted(frame, &out);
+	ck_assert_uint_eq(out.u.hello.nbuilds, 2);
+	ck_assert_str_eq(out.u.hello.builds[1].id, "smars-2012.07.31-old");
+	ck_assert_int_eq(out.u.hello.builds[0].active, 1);
+	ck_assert_int_eq(out.u.hello.builds[1].active, 0);
+	ck_assert_str_eq(out.u.hello.builds[1].manifest[0].path,
+	    "power_peg");
+	ck_assert_str_eq(out.u.hello.builds[0].retired[0].path,
+	    "power_peg");
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.07.31-old", "active", 1, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds[0] is marked active, but the active build is "
+	    "smars-2012.08.01");
+	free(bad);
+	bad = mutate(frame, NULL, "builds", json_pack("[{s:s,s:b,s:[],"
+	    "s:[]}]", "id", "smars-2012.08.01", "active", 0, "manifest",
+	    "retired"));
+	assert_says(refused(bad, MSG_HELLO), "hello from router/r3: field "
+	    "builds lists no active build");
+	free(bad);
+	free(frame);
+}
+END_TEST
+
+/*
+ * The plan: one flag meaning two code paths on the targets is refused,
+ * naming both, unless the override names one; a retired path likewise.
+ */
+START_TEST(a_plan_refuses_drift_and_retired_code_unless_overridden)
+{
+	struct proto_msg		*a = calloc(1, sizeof *a);
+	struct proto_msg		*b = calloc(1, sizeof *b);
+	struct proto_plan		*plan = calloc(1, sizeof *plan);
+	struct proto_plan_request	 req;
+	const struct proto_hello	*fleet[2];
+	const char			*nodes[] = { "router/r3", "router/r8" };
+
+	ck_assert(a != NULL && b != NULL && plan != NULL);
+	fill_hello(a);
+	fill_hello(b);
+	util_copy(b->u.hello.node, sizeof b->u.hello.node, "router/r8");
+	util_copy(b->u.hello.build, sizeof b->u.hello.build,
+	    "smars-2012.07.31-old");
+	util_copy(b->u.hello.flags[0].path, sizeof b->u.hello.flags[0].path,
+	    "power_peg");
+	b->u.hello.nbuilds = 0;
+	fleet[0] = &a->u.hello;
+	fleet[1] = &b->u.hello;
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "flag");
+	util_copy(req.flag, sizeof req.flag, "rlp");
+	util_copy(req.set, sizeof req.set, "on");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_uint_eq(plan->nproblems, 1);
+	ck_assert_str_eq(plan->problems[0].text, "flag rlp would enable code "
+	    "path retail_liquidity on router/r3 (build smars-2012.08.01) and "
+	    "power_peg on router/r8 (build smars-2012.07.31-old); one flag "
+	    "must mean one code on the targets: change them apart, or both "
+	    "operators sign an override naming the code path meant");
+	ck_assert_int_eq(plan->mixed, 1);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 2, fleet, 2, 1, plan),
+	    0);
+
+	/* r3 back to the old build: rlp would wake retired power_peg. */
+	memset(&req, 0, sizeof req);
+	util_copy(req.action, sizeof req.action, "rollback");
+	util_copy(req.to, sizeof req.to, "smars-2012.07.31-old");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    -1);
+	ck_assert_str_eq(plan->targets[0].paths[0].after, "power_peg");
+	ck_assert_ptr_nonnull(strstr(proto_plan_problem(plan, "router/r3"),
+	    "flag rlp enable code path power_peg, which build "
+	    "smars-2012.08.01 retired"));
+	ck_assert_int_eq(plan->mixed, 0);
+	util_copy(req.override, sizeof req.override, "power_peg");
+	ck_assert_int_eq(proto_plan_make(&req, nodes, 1, fleet, 2, 1, plan),
+	    0);
+	ck_assert_ptr_null(proto_plan_problem(plan, "router/r3"));
+	free(a);
+	free(b);
+	free(plan);
+}
+END_TEST
+
 START_TEST(role_must_be_known_and_match_the_node_id)
 {
 	char		*hello, *stats, *bad;
@@ -1478,6 +1600,35 @@ START_TEST(command_messages_name_the_operator_who_signed)
 }
 END_TEST
 
+/*
+ * A router's state is decoded into an enum at this edge, so a state the
+ * protocol does not name is refused in words rather than shown as if
+ * the console understood it; each state it names reads back.
+ */
+START_TEST(a_router_state_must_be_one_the_protocol_names)
+{
+	static const char *const states[] = { "running", "halting", "killed" };
+	struct proto_msg	 m;
+	char			*frame, *bad;
+	size_t			 i;
+
+	frame = encode_sample(&samples[1]);
+	bad = mutate(frame, NULL, "state", json_string("paused"));
+	ck_assert_str_eq(refused(bad, MSG_STATS), "stats from router/r3: "
+	    "field state is \"paused\", expected \"running\", \"halting\" "
+	    "or \"killed\"");
+	free(bad);
+	for (i = 0; i < nitems(states); i++) {
+		bad = mutate(frame, NULL, "state", json_string(states[i]));
+		accepted(bad, &m);
+		ck_assert_str_eq(proto_state_name(m.u.stats.router.state),
+		    states[i]);
+		free(bad);
+	}
+	free(frame);
+}
+END_TEST
+
 START_TEST(proposal_and_result_words_are_checked)
 {
 	struct proto_msg	 m;
@@ -1488,11 +1639,12 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "outcome", json_string("done"));
 	ck_assert_str_eq(refused(bad, MSG_RESULT), "result from router/r8: "
 	    "field outcome is \"done\", expected \"accepted\", \"executed\", "
-	    "\"refused\", \"cancelled\" or \"expired\"");
+	    "\"refused\", \"cancelled\", \"expired\" or \"fired\"");
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\" or \"cancel\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\" or "
+	    "\"fire\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -1510,7 +1662,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	bad = mutate(frame, NULL, "status", json_string("approved"));
 	assert_says(refused(bad, MSG_PROPOSAL), "proposal from router/r8: "
 	    "field status is \"approved\", expected \"pending\", "
-	    "\"executed\", \"refused\", \"cancelled\" or \"expired\"");
+	    "\"executed\", \"refused\", \"cancelled\", \"expired\", "
+	    "\"armed\", \"fired\" or \"disarmed\"");
 	free(bad);
 	root = load(frame);
 	sigs = json_object_get(root, "sigs");
@@ -1882,7 +2035,7 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\" or \"execute\"");
+	    "\"expire\", \"execute\" or \"fire\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
@@ -2326,11 +2479,15 @@ proto_suite(void)
 	tcase_add_test(tc, too_many_flags_or_blacklist_entries_are_refused);
 	tcase_add_test(tc, array_entries_must_be_objects);
 	tcase_add_test(tc, a_flag_named_twice_is_refused);
+	tcase_add_test(tc, builds_carry_manifests_and_one_active_build);
+	tcase_add_test(tc,
+	    a_plan_refuses_drift_and_retired_code_unless_overridden);
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
 	tcase_add_test(tc, only_auth_is_still_reserved);
 	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
+	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);
 	tcase_add_test(tc, a_command_document_has_one_canonical_text);
 	tcase_add_test(tc, command_args_are_written_in_byte_order);

@@ -232,8 +232,8 @@ world_report(struct world *w, const struct tnode *t)
 		st->router.worst_ratio = t->ratio;
 		util_copy(st->router.worst_parent,
 		    sizeof st->router.worst_parent, t->worst_parent);
-		util_copy(st->router.state, sizeof st->router.state,
-		    t->state[0] != '\0' ? t->state : "running");
+		ck_assert_int_eq(proto_state_parse(t->state[0] != '\0' ?
+		    t->state : "running", &st->router.state), 0);
 		st->router.open_children = t->open_children;
 	} else {
 		st->station.heartbeats_total = (uint64_t)t->beats;
@@ -976,6 +976,47 @@ START_TEST(node_down_says_the_links_words)
 }
 END_TEST
 
+/*
+ * An outage: past ALERT_MAX_NODES nodes stale, then down, each is one
+ * grouped alert counting them all, not an alert per node.
+ */
+START_TEST(outage_is_one_alert)
+{
+	struct world	*w = world_new();
+	struct alert	*a;
+	char		 id[32];
+	size_t		 i;
+
+	for (i = 1; i <= 20; i++) {
+		util_format(id, sizeof id, "router/r%zu", i);
+		world_router(w, id);
+	}
+	world_start(w);
+	world_step(w, 35);
+	for (i = 0; i < w->nn; i++)
+		w->n[i].silent = 1;
+	world_step(w, 4);
+	ck_assert_int_eq(nactive(w, "node-stale"), 1);
+	a = must(w, "node-stale");
+	ck_assert_int_eq(a->grouped, 1);
+	ck_assert_uint_eq(a->nodes_total, 20);
+	ck_assert_has(a->text, "20 nodes have been silent for up to 4s");
+	ck_assert_has(a->action, "starting with router/r1");
+	for (i = 0; i < w->nn; i++)
+		fleet_link_down(&w->f, w->n[i].link, "connection refused",
+		    w->now);
+	world_step(w, 1);
+	ck_assert_ptr_null(active(w, "node-stale"));
+	ck_assert_int_eq(nactive(w, "node-down"), 1);
+	a = must(w, "node-down");
+	ck_assert_int_eq(a->severity, SEV_CRITICAL);
+	ck_assert_uint_eq(a->nodes_total, 20);
+	ck_assert_has(a->text, "20 nodes are down");
+	ck_assert_has(a->cause, "connection refused");
+	world_free(w);
+}
+END_TEST
+
 START_TEST(every_alert_is_in_sentences)
 {
 	struct world		*w = world_healthy();
@@ -1042,6 +1083,7 @@ rules_suite(void)
 	tcase_add_test(tc, cause_quotes_evidence_once_and_whole_words);
 	tcase_add_test(tc, node_stale_then_live_again);
 	tcase_add_test(tc, node_down_says_the_links_words);
+	tcase_add_test(tc, outage_is_one_alert);
 	tcase_add_test(tc, every_alert_is_in_sentences);
 	suite_add_tcase(s, tc);
 	return (s);

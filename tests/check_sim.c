@@ -7,6 +7,7 @@
  * child orders within one step, halts, is killed, and resumes.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,9 +120,25 @@ START_TEST(knight_warns_before_the_open_and_r8_runs_away_after_it)
 		if (i < 7) {
 			ck_assert_str_eq(h.build, "smars-2012.08.01");
 			ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+			/* The new build, active, and the old one. */
+			ck_assert_uint_eq(h.nbuilds, 2);
+			ck_assert_str_eq(h.builds[0].id, "smars-2012.08.01");
+			ck_assert_int_eq(h.builds[0].active, 1);
+			ck_assert_str_eq(h.builds[0].retired[0].path,
+			    "power_peg");
+			ck_assert_str_eq(h.builds[1].id,
+			    "smars-2012.07.31-old");
+			ck_assert_int_eq(h.builds[1].active, 0);
+			ck_assert_str_eq(h.builds[1].manifest[0].path,
+			    "power_peg");
 		} else {
 			ck_assert_str_eq(h.build, "smars-2012.07.31-old");
 			ck_assert_str_eq(h.flags[0].path, "power_peg");
+			/* The copy of the new build to r8 failed. */
+			ck_assert_uint_eq(h.nbuilds, 1);
+			ck_assert_str_eq(h.builds[0].id,
+			    "smars-2012.07.31-old");
+			ck_assert_int_eq(h.builds[0].active, 1);
 		}
 	}
 	r8 = node_index(sim, "router/r8");
@@ -412,7 +429,19 @@ START_TEST(bad_options_are_refused_in_words)
 	o = options_for("knight");
 	o.routers = 1;
 	cause = refusal(&o);
-	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 256"));
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
+	free(cause);
+
+	/* Up to 10,000 of each kind; one more is refused. */
+	o = options_for("calm");
+	o.routers = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 1 to 10000"));
+	free(cause);
+	o = options_for("calm");
+	o.stations = 10001;
+	cause = refusal(&o);
+	ck_assert_ptr_nonnull(strstr(cause, "give 2 to 10000"));
 	free(cause);
 
 	o = options_for("capital");
@@ -489,6 +518,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	size_t				 r8;
 	char				 cause[PROTO_TEXT_MAX];
 	int				 k, halting = 0;
+	int				 killed_pushed = 0;
 
 	o.start_s = 9 * 3600 + 30 * 60;
 	sim = create_or_fail(&o, real);
@@ -496,7 +526,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	sim_node_state(sim, r8, &now);
 	ck_assert_str_eq(now.node, "router/r8");
 	ck_assert_str_eq(now.build, "smars-2012.07.31-old");
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	for (k = 0; k < 30; k++) {
 		real += 100;
 		sim_step(sim, real);
@@ -505,10 +535,14 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_msg(st.router.worst_ratio > 1.0, "r8 is not running away");
 	ck_assert_uint_gt(st.router.open_children, 0);
 
+	/* The change is sent at once, not at the next stats period. */
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 0);
 	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
 	    sizeof cause), 0);
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 1);
 	sim_node_stats(sim, r8, &st);
-	ck_assert_str_eq(st.router.state, "halting");
+	ck_assert_int_eq(sim_node_state_changed(sim, r8), 0);
+	ck_assert_str_eq(proto_state_name(st.router.state), "halting");
 	total = st.router.child_orders_total;
 	residue = st.router.open_children;
 	sim_node_stats(sim, 0, &r1);
@@ -518,23 +552,27 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	for (k = 0; k < 30; k++) {
 		real += 100;
 		sim_step(sim, real);
+		if (sim_node_state_changed(sim, r8))
+			killed_pushed++;
 		sim_node_stats(sim, r8, &st);
 		ck_assert_uint_eq(st.router.child_orders_total, total);
-		if (strcmp(st.router.state, "halting") == 0) {
+		if (st.router.state == STATE_HALTING) {
 			halting++;
 			ck_assert_uint_gt(st.router.open_children, 0);
 		} else
-			ck_assert_str_eq(st.router.state, "killed");
+			ck_assert_str_eq(proto_state_name(st.router.state),
+			    "killed");
 	}
 	ck_assert_int_ge(halting, 1);
-	ck_assert_str_eq(st.router.state, "killed");
+	ck_assert_int_eq(killed_pushed, 1);
+	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
 	ck_assert_uint_eq(st.router.open_children, 0);
 	ck_assert_uint_gt(st.router.children_cancelled_total, 0);
 	ck_assert_uint_le(st.router.children_cancelled_total, residue);
 	sim_node_stats(sim, 0, &r1);
 	ck_assert_uint_gt(r1.router.child_orders_total, r1_total);
 	sim_node_state(sim, r8, &now);
-	ck_assert_str_eq(now.state, "killed");
+	ck_assert_str_eq(proto_state_name(now.state), "killed");
 
 	/* A second kill is refused in words; a resume restarts it. */
 	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
@@ -543,7 +581,7 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
 	    sizeof cause), 0);
 	sim_node_state(sim, r8, &now);
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	for (k = 0; k < 5; k++) {
 		real += 100;
 		sim_step(sim, real);
@@ -553,6 +591,70 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
 	    sizeof cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is running"));
+	sim_free(sim);
+}
+END_TEST
+
+/*
+ * Knight with an armed kill on every router before 09:30: r8 kills
+ * itself within the simulator step in which its first child share runs
+ * past a parent's, and says why; the healthy routers run on.  Prints
+ * how long after r8's first child order it was halted (scenario time).
+ */
+START_TEST(knight_armed_kill_halts_r8_within_one_step_of_the_runaway)
+{
+	struct sim_options	 o = options_for("knight");
+	struct sim		*sim;
+	struct proto_command	 arm = command_for("arm-kill", "router/r8");
+	struct proto_stats	 st;
+	int64_t			 real = REAL_T0, first_ms = -1, halt_ms = -1;
+	uint64_t		 first_children = 0;
+	size_t			 r8, i;
+	char			 cause[PROTO_TEXT_MAX], why[PROTO_TEXT_MAX];
+	int			 k, steps_after_first = -1;
+
+	o.start_s = 9 * 3600 + 29 * 60 + 50;
+	sim = create_or_fail(&o, real);
+	r8 = node_index(sim, "router/r8");
+	for (i = 0; i < sim_nnodes(sim); i++)
+		ck_assert_int_eq(sim_node_command(sim, i, &arm, cause,
+		    sizeof cause), 0);
+	for (k = 0; k < 400 && halt_ms < 0; k++) {
+		real += 20;
+		sim_step(sim, real);
+		sim_node_stats(sim, r8, &st);
+		if (first_ms < 0 && st.router.child_orders_total > 0) {
+			first_ms = sim_clock_ms(sim);
+			first_children = st.router.child_orders_total;
+			steps_after_first = 0;
+		} else if (first_ms >= 0)
+			steps_after_first++;
+		if (sim_node_fired(sim, r8, why, sizeof why)) {
+			halt_ms = sim_clock_ms(sim);
+			ck_assert_int_ne(st.router.state, STATE_RUNNING);
+			ck_assert_msg(strstr(why, "past its") != NULL, "why: %s",
+			    why);
+		}
+		ck_assert_int_eq(sim_node_fired(sim, 0, why, sizeof why), 0);
+	}
+	ck_assert_msg(halt_ms >= 0, "router/r8 never fired its armed kill");
+	ck_assert_int_le(steps_after_first, 1);
+	/* It sends nothing more. */
+	sim_node_stats(sim, r8, &st);
+	first_children = st.router.child_orders_total;
+	for (k = 0; k < 20; k++) {
+		real += 20;
+		sim_step(sim, real);
+	}
+	sim_node_stats(sim, r8, &st);
+	ck_assert_uint_eq(st.router.child_orders_total, first_children);
+	sim_node_stats(sim, 0, &st);
+	ck_assert_int_eq(st.router.state, STATE_RUNNING);
+	fprintf(stderr, "armed kill: router/r8 halted %lld ms (scenario "
+	    "time) after its first child order, %d simulator steps later, "
+	    "having sent %llu child orders\n", (long long)(halt_ms -
+	    first_ms), steps_after_first, (unsigned long long)
+	    first_children);
 	sim_free(sim);
 }
 END_TEST
@@ -579,11 +681,11 @@ START_TEST(commands_a_node_cannot_carry_out_are_refused_in_words)
 	ck_assert_ptr_nonnull(strstr(cause, "router/r1 cannot carry out "
 	    "move-root"));
 	sim_node_state(sim, 0, &now);
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	sim_node_state(sim, cap, &now);
 	ck_assert_str_eq(now.node, "station/capital");
 	ck_assert_str_eq(now.build, "stationd-4.2.0");
-	ck_assert_str_eq(now.state, "running");
+	ck_assert_str_eq(proto_state_name(now.state), "running");
 	sim_free(sim);
 }
 END_TEST
@@ -610,6 +712,8 @@ sim_suite(void)
 	    knight_r8_killed_after_the_open_stops_its_child_orders);
 	tcase_add_test(tc,
 	    commands_a_node_cannot_carry_out_are_refused_in_words);
+	tcase_add_test(tc,
+	    knight_armed_kill_halts_r8_within_one_step_of_the_runaway);
 	suite_add_tcase(s, tc);
 	return (s);
 }

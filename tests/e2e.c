@@ -62,10 +62,6 @@ static int	 e2e_decode_status(int);
 static size_t	 e2e_ws_header(unsigned char *, int, size_t, int);
 static int	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t,
 		    int);
-static int	 e2e_rogue_write(int, int, const void *, size_t);
-static int	 e2e_rogue_handshake(int);
-static void	 e2e_rogue_serve(int, const char *const *, int,
-		    const char *);
 static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
@@ -1110,159 +1106,15 @@ e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
 	}
 }
 
-/*
- * The rogue backend's frame writer: unmasked, as a server writes.
- * Returns 0, or -1 when the console has gone.
- */
-static int
-e2e_rogue_write(int fd, int opcode, const void *data, size_t len)
-{
-	unsigned char	*f;
-	size_t		 n, i;
-	ssize_t		 w;
-
-	if ((f = malloc(len + 14)) == NULL)
-		return (-1);
-	n = e2e_ws_header(f, opcode, len, 0);
-	memcpy(f + n, data, len);
-	n += len;
-	for (i = 0; i < n; i += (size_t)w) {
-		w = write(fd, f + i, n - i);
-		if (w == -1 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w <= 0) {
-			free(f);
-			return (-1);
-		}
-	}
-	free(f);
-	return (0);
-}
-
-/*
- * Answer a websocket handshake for vigil.v1 on fd within 5 s.  Returns 0,
- * or -1 when it was not one or the console went.
- */
-static int
-e2e_rogue_handshake(int fd)
-{
-	static const char	 guid[] =
-				    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-	struct pollfd		 pfd = { .fd = fd, .events = POLLIN };
-	unsigned char		 digest[20];
-	char			 req[4096], key[128], both[256], accept[64];
-	char			 answer[512], *p;
-	size_t			 len = 0;
-	ssize_t			 n;
-
-	while (memmem(req, len, "\r\n\r\n", 4) == NULL) {
-		if (len == sizeof req - 1 || poll(&pfd, 1, 5000) <= 0 ||
-		    (n = read(fd, req + len, sizeof req - 1 - len)) <= 0)
-			return (-1);
-		len += (size_t)n;
-	}
-	req[len] = '\0';
-	if ((p = strcasestr(req, "Sec-WebSocket-Key:")) == NULL ||
-	    sscanf(p + 18, " %127[^\r\n ]", key) != 1)
-		return (-1);
-	snprintf(both, sizeof both, "%s%s", key, guid);
-	lws_SHA1((const unsigned char *)both, strlen(both), digest);
-	if (lws_b64_encode_string((const char *)digest, sizeof digest,
-	    accept, sizeof accept) < 0)
-		return (-1);
-	snprintf(answer, sizeof answer, "HTTP/1.1 101 Switching Protocols\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Accept: %s\r\n"
-	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", accept);
-	if (write(fd, answer, strlen(answer)) != (ssize_t)strlen(answer))
-		return (-1);
-	return (0);
-}
-
-/*
- * One console's connection to the rogue backend: the handshake, the
- * frames, then the close with its reason, or reading (and dropping)
- * what the console sends until it goes.
- */
-static void
-e2e_rogue_serve(int fd, const char *const *frames, int close_after_ms,
-    const char *close_reason)
-{
-	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
-	unsigned char	 close_frame[128];
-	char		 junk[4096];
-	size_t		 n;
-
-	if (e2e_rogue_handshake(fd) != 0)
-		return;
-	for (; frames != NULL && *frames != NULL; frames++) {
-		if (e2e_rogue_write(fd, 1, *frames, strlen(*frames)) != 0)
-			return;
-	}
-	if (close_after_ms < 0) {
-		while (poll(&pfd, 1, 60000) > 0 &&
-		    read(fd, junk, sizeof junk) > 0)
-			/* nothing */;
-		return;
-	}
-	e2e_sleep_ms(close_after_ms);
-	n = strlen(close_reason);
-	if (n > sizeof close_frame - 2)
-		n = sizeof close_frame - 2;
-	close_frame[0] = 1008 >> 8;	/* policy violation */
-	close_frame[1] = 1008 & 0xff;
-	memcpy(close_frame + 2, close_reason, n);
-	e2e_rogue_write(fd, 8, close_frame, n + 2);
-	e2e_sleep_ms(200);
-}
-
-/* Start a rogue backend; see e2e.h. */
-char *
-e2e_rogue_backend(const char *const *frames, int close_after_ms,
-    const char *close_reason)
-{
-	struct sockaddr_in	 sin;
-	socklen_t		 slen = sizeof sin;
-	char			*url;
-	int			 lfd, fd, one = 1;
-
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_msg(lfd != -1, "socket: %s", strerror(errno));
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_msg(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
-	    listen(lfd, 8) == 0 && getsockname(lfd, (struct sockaddr *)&sin,
-	    &slen) == 0, "rogue backend: cannot listen on 127.0.0.1: %s",
-	    strerror(errno));
-	if (asprintf(&url, "ws://127.0.0.1:%d/", ntohs(sin.sin_port)) == -1)
-		ck_abort_msg("out of memory");
-	if (e2e_fork() != 0) {
-		close(lfd);
-		return (url);
-	}
-	/* The child serves one console at a time until it is killed. */
-	signal(SIGPIPE, SIG_IGN);
-	for (;;) {
-		if ((fd = accept(lfd, NULL, NULL)) == -1) {
-			if (errno == EINTR)
-				continue;
-			_exit(1);
-		}
-		e2e_rogue_serve(fd, frames, close_after_ms, close_reason);
-		close(fd);
-	}
-}
-
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
-	char *const		*frames;
+	const char *const	*frames;
 	size_t			 n;
 	int			 first_ms;
 	int			 repeat_ms;
+	int			 close_after_ms;	/* after the last
+							   frame; -1: never */
+	const char		*close_reason;
 	unsigned		 round;		/* +1 each repeat */
 	struct lws_context	*context;
 	lws_sorted_usec_list_t	 sul;
@@ -1273,12 +1125,14 @@ struct e2e_rogue_session {
 	unsigned	round;
 	size_t		next;
 	lws_usec_t	start;		/* when it may first be sent to */
+	lws_usec_t	close_at;	/* when it is closed, or 0 */
 };
 
 static int	 e2e_rogue_callback(struct lws *, enum lws_callback_reasons,
 		    void *, void *, size_t);
 static void	 e2e_rogue_tick(lws_sorted_usec_list_t *);
 static void	 e2e_rogue_run(int portfd);
+static pid_t	 e2e_rogue_fork(int *port);
 
 static const struct lws_protocols e2e_rogue_protocols[] = {
 	{ PROTO_SUBPROTOCOL, e2e_rogue_callback,
@@ -1313,8 +1167,19 @@ e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			s->round = e2e_rogue.round;
 			s->next = 0;
 		}
-		if (s->next >= e2e_rogue.n)
+		if (s->close_at != 0 && lws_now_usecs() >= s->close_at) {
+			n = strlen(e2e_rogue.close_reason);
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			    (unsigned char *)(uintptr_t)e2e_rogue.close_reason,
+			    n > 123 ? 123 : n);
+			return (-1);
+		}
+		if (s->next >= e2e_rogue.n) {
+			if (e2e_rogue.close_after_ms >= 0 && s->close_at == 0)
+				s->close_at = lws_now_usecs() + (lws_usec_t)
+				    e2e_rogue.close_after_ms * LWS_US_PER_MS;
 			break;
+		}
 		n = strlen(e2e_rogue.frames[s->next]);
 		if ((buf = malloc(LWS_PRE + n + 1)) == NULL)
 			_exit(3);
@@ -1381,10 +1246,12 @@ e2e_rogue_run(int portfd)
 		lws_service(e2e_rogue.context, 0);
 }
 
-/* Start a rogue backend serving frames; see e2e.h. */
-pid_t
-e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
-    int *port)
+/*
+ * Start the rogue's child process with the script in e2e_rogue; *port
+ * gets its port.  Returns its pid.
+ */
+static pid_t
+e2e_rogue_fork(int *port)
 {
 	int	 p[2];
 	pid_t	 pid;
@@ -1392,10 +1259,6 @@ e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
 	ck_assert(pipe(p) == 0);
 	if ((pid = e2e_fork()) == 0) {
 		close(p[0]);
-		e2e_rogue.frames = frames;
-		e2e_rogue.n = n;
-		e2e_rogue.first_ms = first_ms;
-		e2e_rogue.repeat_ms = repeat_ms;
 		e2e_rogue_run(p[1]);
 	}
 	close(p[1]);
@@ -1403,4 +1266,42 @@ e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
 	    "the rogue backend did not start");
 	close(p[0]);
 	return (pid);
+}
+
+/* Start a rogue backend serving frames; see e2e.h. */
+pid_t
+e2e_rogue_start(char *const *frames, size_t n, int first_ms, int repeat_ms,
+    int *port)
+{
+	e2e_rogue.frames = (const char *const *)frames;
+	e2e_rogue.n = n;
+	e2e_rogue.first_ms = first_ms;
+	e2e_rogue.repeat_ms = repeat_ms;
+	e2e_rogue.close_after_ms = -1;
+	return (e2e_rogue_fork(port));
+}
+
+/*
+ * Start a rogue backend that sends frames (NULL-terminated, or NULL) at
+ * once and then closes with close_reason; see e2e.h.
+ */
+char *
+e2e_rogue_backend(const char *const *frames, int close_after_ms,
+    const char *close_reason)
+{
+	char	*url;
+	int	 port;
+
+	e2e_rogue.frames = frames;
+	for (e2e_rogue.n = 0; frames != NULL && frames[e2e_rogue.n] != NULL;
+	    e2e_rogue.n++)
+		/* nothing */;
+	e2e_rogue.first_ms = 0;
+	e2e_rogue.repeat_ms = 0;
+	e2e_rogue.close_after_ms = close_after_ms;
+	e2e_rogue.close_reason = close_reason;
+	e2e_rogue_fork(&port);
+	if (asprintf(&url, "ws://127.0.0.1:%d/", port) == -1)
+		ck_abort_msg("out of memory");
+	return (url);
 }

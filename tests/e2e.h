@@ -152,9 +152,9 @@ void	 e2e_ws_close(struct e2e_ws *ws);
  * console's websocket handshake for vigil.v1, sends it the text frames
  * given (NULL-terminated), and then, with close_after_ms >= 0, closes
  * the connection that long after with code 1008 and close_reason (at
- * most 126 bytes); else it holds it until the console goes.  One
- * console at a time.  Returns its URL, "ws://127.0.0.1:PORT/"
- * (allocated).
+ * most 123 bytes); else it holds it until the console goes.  It is
+ * e2e_rogue_start()'s backend, sending at once and never again.
+ * Returns its URL, "ws://127.0.0.1:PORT/" (allocated).
  */
 char	*e2e_rogue_backend(const char *const *frames, int close_after_ms,
 	    const char *close_reason);

@@ -1,0 +1,513 @@
+/*
+ * bench-ws.c: the benchmark's frame source and its one client, with the
+ * three things the client can do with a frame (see bench-ws.h).
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libwebsockets.h>
+
+#include "bench-ws.h"
+#include "fleet.h"
+#include "proto.h"
+#include "util.h"
+
+#define BWS_BURST	64	/* frames written per writeable callback */
+
+/* A prepared frame with the headroom lws_write() needs. */
+struct bws_frame {
+	unsigned char	*buf;
+	size_t		 len;
+};
+
+/* One connection to the source: its nodes' hellos, then their stats. */
+struct bws_sess {
+	struct bws_frame	*frames;	/* hellos, then stats */
+	size_t			 nhello;
+	size_t			 nframes;
+	size_t			 next;
+};
+
+/* One connection of the client. */
+struct bws_conn {
+	struct bws_client	*client;
+	char			 url[256];
+	char			*buf;		/* reassembly */
+	size_t			 len, cap;
+	size_t			 link;
+	int			 got_first;
+};
+
+struct bws_client {
+	enum bws_mode		 mode;
+	struct fleet		*fleet;
+	uint64_t		 limit;
+	size_t			 nconns;
+	double			 t0;
+	struct bws_result	*res;
+	bws_until_cb		*until;
+	void			*until_arg;
+	int			 done;
+};
+
+static int	 bws_source_nodes;	/* per connection, in the child */
+static int	 bws_source_next;	/* the next connection's first node */
+
+static double	 bws_now(void);
+static void	 bws_frame_set(struct bws_frame *f, char *text);
+static void	 bws_sess_fill(struct bws_sess *s);
+static void	 bws_sess_free(struct bws_sess *s);
+static int	 bws_sess_write(struct lws *wsi, struct bws_sess *s);
+static int	 bws_source_cb(struct lws *, enum lws_callback_reasons, void *,
+		    void *, size_t);
+static void	 bws_take(struct bws_conn *c, const char *frame, size_t len);
+static void	 bws_receive(struct bws_conn *c, struct lws *wsi, void *in,
+		    size_t len);
+static int	 bws_client_cb(struct lws *, enum lws_callback_reasons, void *,
+		    void *, size_t);
+static void	 bws_connect(struct lws_context *ctx, struct bws_conn *c);
+static void	 bws_client_loop(struct bws_client *cl, char *const *urls,
+		    size_t nurls, size_t nconns, double timeout_s,
+		    struct bws_result *res);
+
+/* Seconds on a monotonic clock. */
+static double
+bws_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+/* A hello frame for router or station i, one of link_nodes on its link. */
+char *
+bws_hello(enum proto_role role, int i, int link_nodes)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*s;
+
+	m->type = MSG_HELLO;
+	util_format(m->u.hello.node, sizeof m->u.hello.node, "%s/n%d",
+	    proto_role_name(role), i);
+	m->u.hello.role = role;
+	util_format(m->u.hello.group, sizeof m->u.hello.group, "g%d", i % 10);
+	util_copy(m->u.hello.build, sizeof m->u.hello.build,
+	    i == 7 ? "build-old" : "build-new");
+	m->u.hello.version = PROTO_VERSION;
+	m->u.hello.time_scale = 1;
+	m->u.hello.link_nodes = link_nodes;
+	m->u.hello.clock_ms = 1700000000000LL;
+	if (role == ROLE_ROUTER) {
+		m->u.hello.nflags = 1;
+		util_copy(m->u.hello.flags[0].name,
+		    sizeof m->u.hello.flags[0].name, "rlp");
+		m->u.hello.flags[0].on = 1;
+		util_copy(m->u.hello.flags[0].path,
+		    sizeof m->u.hello.flags[0].path, i == 7 ? "power_peg" :
+		    "retail_liquidity");
+	}
+	s = proto_encode(m);
+	free(m);
+	return (s);
+}
+
+/* The nth stats frame of router i: counters growing steadily. */
+char *
+bws_router_stats(int i, uint64_t n)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*s;
+
+	m->type = MSG_STATS;
+	util_format(m->u.stats.node, sizeof m->u.stats.node, "router/n%d", i);
+	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.clock_ms = 1700000000000LL + (int64_t)n * 250;
+	m->u.stats.uptime_ms = (int64_t)n * 250;
+	m->u.stats.seq = n;
+	m->u.stats.router.parents_total = n * 5;
+	m->u.stats.router.parent_shares_total = n * 5000;
+	m->u.stats.router.child_orders_total = n * 40;
+	m->u.stats.router.child_shares_total = n * 4000;
+	m->u.stats.router.open_parents = 12;
+	m->u.stats.router.worst_ratio = 0.8;
+	m->u.stats.router.state = STATE_RUNNING;
+	s = proto_encode(m);
+	free(m);
+	return (s);
+}
+
+/* The nth stats frame of station i. */
+char *
+bws_station_stats(int i, uint64_t n)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*s;
+
+	m->type = MSG_STATS;
+	util_format(m->u.stats.node, sizeof m->u.stats.node, "station/n%d",
+	    i);
+	m->u.stats.role = ROLE_STATION;
+	m->u.stats.clock_ms = 1700000000000LL + (int64_t)n * 250;
+	m->u.stats.uptime_ms = (int64_t)n * 250;
+	m->u.stats.seq = n;
+	m->u.stats.station.heartbeats_total = n * 50;
+	m->u.stats.station.devices = 200;
+	m->u.stats.station.device_countdown_ms = 150000;
+	m->u.stats.station.heartbeat_interval_ms = 60000;
+	m->u.stats.station.device_timeout_ms = 180000;
+	m->u.stats.station.renewals_ok_total = 3;
+	m->u.stats.station.messages_signed_total = n * 50;
+	s = proto_encode(m);
+	free(m);
+	return (s);
+}
+
+/* Resident set size of this process in KiB, from /proc. */
+long
+bws_rss_kb(void)
+{
+	FILE	*f = fopen("/proc/self/statm", "r");
+	long	 pages = 0, rss = 0;
+
+	if (f == NULL)
+		return (0);
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return (rss * (sysconf(_SC_PAGESIZE) / 1024));
+}
+
+/* Keep text (which is freed) in f, after LWS_PRE bytes of headroom. */
+static void
+bws_frame_set(struct bws_frame *f, char *text)
+{
+	f->len = strlen(text);
+	f->buf = xmalloc(LWS_PRE + f->len);
+	memcpy(f->buf + LWS_PRE, text, f->len);
+	free(text);
+}
+
+/* Prepare a new connection's frames: its own nodes, routers only. */
+static void
+bws_sess_fill(struct bws_sess *s)
+{
+	int	i, base = bws_source_next;
+
+	bws_source_next += bws_source_nodes;
+	s->nhello = (size_t)bws_source_nodes;
+	s->nframes = 2 * s->nhello;
+	s->frames = xcalloc(s->nframes, sizeof *s->frames);
+	for (i = 0; i < bws_source_nodes; i++) {
+		bws_frame_set(&s->frames[i], bws_hello(ROLE_ROUTER, base + i,
+		    bws_source_nodes));
+		bws_frame_set(&s->frames[s->nhello + (size_t)i],
+		    bws_router_stats(base + i, 1));
+	}
+	s->next = 0;
+}
+
+/* Free a connection's frames. */
+static void
+bws_sess_free(struct bws_sess *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nframes; i++)
+		free(s->frames[i].buf);
+	free(s->frames);
+	memset(s, 0, sizeof *s);
+}
+
+/* Write frames while the socket takes them; stats go round for ever. */
+static int
+bws_sess_write(struct lws *wsi, struct bws_sess *s)
+{
+	struct bws_frame	*f;
+	int			 k;
+
+	for (k = 0; k < BWS_BURST && !lws_send_pipe_choked(wsi); k++) {
+		f = &s->frames[s->next];
+		if (lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT) <
+		    (int)f->len)
+			return (-1);
+		if (++s->next == s->nframes)
+			s->next = s->nhello;
+	}
+	lws_callback_on_writable(wsi);
+	return (0);
+}
+
+/* The source's callback. */
+static int
+bws_source_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct bws_sess	*s = user;
+
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		bws_sess_fill(s);
+		lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return (bws_sess_write(wsi, s));
+	case LWS_CALLBACK_CLOSED:
+		bws_sess_free(s);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+static const struct lws_protocols bws_source_protocols[] = {
+	{ PROTO_SUBPROTOCOL, bws_source_cb, sizeof(struct bws_sess), 4096,
+	  0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* Start the source in a child; see bench-ws.h. */
+pid_t
+bws_source_start(int nodes, int *port)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_context			*ctx;
+	int					 fd[2], p = 0;
+	pid_t					 pid;
+
+	if (pipe(fd) == -1)
+		fatal("pipe failed");
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		fatal("fork failed");
+	if (pid == 0) {
+		close(fd[0]);
+		lws_set_log_level(LLL_ERR, NULL);
+		bws_source_nodes = nodes;
+		memset(&info, 0, sizeof info);
+		info.port = 0;
+		info.iface = "127.0.0.1";
+		info.protocols = bws_source_protocols;
+		info.fd_limit_per_thread = 4096;
+		if ((ctx = lws_create_context(&info)) != NULL)
+			p = lws_get_vhost_listen_port(
+			    lws_get_vhost_by_name(ctx, "default"));
+		if (write(fd[1], &p, sizeof p) != (ssize_t)sizeof p || p <= 0)
+			_exit(1);
+		close(fd[1]);
+		for (;;)
+			lws_service(ctx, 0);
+	}
+	close(fd[1]);
+	if (read(fd[0], &p, sizeof p) != (ssize_t)sizeof p || p <= 0)
+		fatal("the bench's frame source did not start");
+	close(fd[0]);
+	*port = p;
+	return (pid);
+}
+
+/* Stop the source. */
+void
+bws_source_stop(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Do with one whole frame what the client was told to. */
+static void
+bws_take(struct bws_conn *c, const char *frame, size_t len)
+{
+	struct bws_client	*cl = c->client;
+	json_t			*j;
+	json_error_t		 err;
+	char			 cause[PROTO_TEXT_MAX];
+
+	if (cl->mode == BWS_JSON) {
+		if ((j = json_loadb(frame, len, 0, &err)) == NULL)
+			fatal("bench frame is not JSON: %s", err.text);
+		json_decref(j);
+	} else if (cl->mode == BWS_FLEET) {
+		if (fleet_receive(cl->fleet, c->link, frame, len,
+		    util_mono_ms(), cause, sizeof cause) != 0)
+			fatal("bench frame refused: %s", cause);
+	}
+	cl->res->frames++;
+	cl->res->bytes += len;
+	if (!c->got_first) {
+		c->got_first = 1;
+		if (++cl->res->nfirst == cl->nconns)
+			cl->res->first_all_s = bws_now() - cl->t0;
+	}
+	if (cl->until != NULL ? cl->until(cl->until_arg, cl->fleet) :
+	    cl->limit != 0 ? cl->res->frames >= cl->limit :
+	    cl->res->nfirst == cl->nconns) {
+		cl->res->seconds = bws_now() - cl->t0;
+		cl->res->ok = 1;
+		cl->done = 1;
+	}
+}
+
+/* A fragment arrived: take it whole, or gather it. */
+static void
+bws_receive(struct bws_conn *c, struct lws *wsi, void *in, size_t len)
+{
+	int	first = lws_is_first_fragment(wsi);
+	int	final = lws_is_final_fragment(wsi);
+
+	if (first && final) {
+		bws_take(c, in, len);
+		return;
+	}
+	if (first)
+		c->len = 0;
+	if (c->len + len > c->cap) {
+		c->cap = c->len + len + 4096;
+		c->buf = xreallocarray(c->buf, 1, c->cap);
+	}
+	memcpy(c->buf + c->len, in, len);
+	c->len += len;
+	if (final)
+		bws_take(c, c->buf, c->len);
+}
+
+/* The client's callback. */
+static int
+bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct bws_conn	*c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (c->client->mode == BWS_FLEET) {
+			c->link = fleet_add_link(c->client->fleet, c->url);
+			fleet_link_up(c->client->fleet, c->link,
+			    util_mono_ms());
+		}
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		bws_receive(c, wsi, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		fprintf(stderr, "bench: cannot connect to %s: %s\n", c->url,
+		    in != NULL ? (const char *)in : "no reason given");
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+static const struct lws_protocols bws_client_protocols[] = {
+	{ PROTO_SUBPROTOCOL, bws_client_cb, 0, 65536, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+/* Start one connection to c->url. */
+static void
+bws_connect(struct lws_context *ctx, struct bws_conn *c)
+{
+	struct lws_client_connect_info	 ci;
+	char				 copy[256], hostport[300];
+	const char			*scheme, *host, *path;
+	int				 port;
+
+	util_copy(copy, sizeof copy, c->url);
+	if (lws_parse_uri(copy, &scheme, &host, &port, &path) != 0)
+		fatal("bench: cannot parse %s", c->url);
+	util_format(hostport, sizeof hostport, "%s:%d", host, port);
+	memset(&ci, 0, sizeof ci);
+	ci.context = ctx;
+	ci.address = host;
+	ci.port = port;
+	ci.path = path[0] == '/' ? path : "/";
+	ci.host = hostport;
+	ci.origin = hostport;
+	ci.protocol = PROTO_SUBPROTOCOL;
+	ci.local_protocol_name = PROTO_SUBPROTOCOL;
+	ci.userdata = c;
+	if (lws_client_connect_via_info(&ci) == NULL)
+		fatal("bench: cannot start a connection to %s", c->url);
+}
+
+/* Run the client; see bench-ws.h. */
+void
+bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
+    size_t nconns, uint64_t limit, double timeout_s, struct fleet *fleet,
+    struct bws_result *res)
+{
+	struct bws_client	cl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.mode = mode;
+	cl.fleet = fleet;
+	cl.limit = limit;
+	bws_client_loop(&cl, urls, nurls, nconns, timeout_s, res);
+}
+
+/* Watch a fleet until told to stop; see bench-ws.h. */
+void
+bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
+    struct fleet *fleet, bws_until_cb *until, void *arg,
+    struct bws_result *res)
+{
+	struct bws_client	cl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.mode = BWS_FLEET;
+	cl.fleet = fleet;
+	cl.until = until;
+	cl.until_arg = arg;
+	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
+}
+
+/* Connect nconns times to each URL and serve until cl is done. */
+static void
+bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
+    size_t nconns, double timeout_s, struct bws_result *res)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_context			*ctx;
+	struct bws_client			 cl = *clp;
+	struct bws_conn				*conns;
+	size_t					 i, n = nurls * nconns;
+
+	memset(res, 0, sizeof *res);
+	cl.nconns = n;
+	cl.res = res;
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = bws_client_protocols;
+	info.fd_limit_per_thread = (unsigned)n + 64;
+	if ((ctx = lws_create_context(&info)) == NULL)
+		fatal("bench: cannot make a websocket context");
+	conns = xcalloc(n, sizeof *conns);
+	cl.t0 = bws_now();
+	for (i = 0; i < n; i++) {
+		conns[i].client = &cl;
+		util_copy(conns[i].url, sizeof conns[i].url, urls[i % nurls]);
+		bws_connect(ctx, &conns[i]);
+	}
+	while (!cl.done && bws_now() - cl.t0 < timeout_s)
+		lws_service(ctx, 0);
+	if (!cl.done)
+		res->seconds = bws_now() - cl.t0;
+	res->rss_kb = bws_rss_kb();
+	lws_context_destroy(ctx);
+	for (i = 0; i < n; i++)
+		free(conns[i].buf);
+	free(conns);
+}

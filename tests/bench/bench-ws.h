@@ -1,0 +1,76 @@
+/*
+ * bench-ws.h: the benchmark's own websocket ends.  A frame source (a
+ * libwebsockets server in a child process that writes prepared frames
+ * as fast as the socket takes them) and one client that does what it is
+ * told with each frame: drop it, parse it with jansson, or hand it to
+ * the console's model.  The first two are the references the console's
+ * ingest is measured against.
+ */
+#ifndef VIGIL_BENCH_WS_H
+#define VIGIL_BENCH_WS_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fleet;
+
+enum bws_mode {
+	BWS_DROP = 0,	/* read each frame and drop it */
+	BWS_JSON,	/* json_loadb each frame, then drop it */
+	BWS_FLEET,	/* fleet_receive each frame (the console's path) */
+};
+
+/* What a client run saw. */
+struct bws_result {
+	uint64_t	frames;		/* frames received */
+	uint64_t	bytes;
+	double		seconds;	/* first connection to the last
+					   frame counted */
+	size_t		nfirst;		/* connections that delivered
+					   their first frame */
+	double		first_all_s;	/* until every connection had */
+	long		rss_kb;		/* resident, links still held */
+	int		ok;		/* 0: it timed out or failed */
+};
+
+#include "proto.h"
+
+/* Frames the bench sends: a hello, the nth stats of router or station i. */
+char	*bws_hello(enum proto_role role, int i, int link_nodes);
+char	*bws_router_stats(int i, uint64_t n);
+char	*bws_station_stats(int i, uint64_t n);
+
+/* Resident set size of this process in KiB, from /proc. */
+long	 bws_rss_kb(void);
+
+/*
+ * Start a frame source on 127.0.0.1 (port from the kernel) in a child:
+ * each connection gets the hellos of nodes nodes (names counted on from
+ * those of earlier connections) and then their stats frames over and
+ * over.  Returns the child's pid and sets *port.
+ */
+pid_t	bws_source_start(int nodes, int *port);
+void	bws_source_stop(pid_t pid);
+
+/*
+ * Open nconns connections to each of the nurls URLs and read until
+ * limit frames in all arrived (0: until each connection delivered one
+ * frame), or timeout_s passed.  fleet is for BWS_FLEET (one link per
+ * connection is added to it).
+ */
+void	bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
+	    size_t nconns, uint64_t limit, double timeout_s,
+	    struct fleet *fleet, struct bws_result *res);
+
+/*
+ * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1
+ * (asked after every frame) or timeout_s passed.
+ */
+typedef int bws_until_cb(void *arg, struct fleet *fleet);
+void	bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
+	    struct fleet *fleet, bws_until_cb *until, void *arg,
+	    struct bws_result *res);
+
+#endif

@@ -523,7 +523,8 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	util_format(p->brief, sizeof p->brief, "%zu/%zu up", sum->links_up,
 	    sum->links);
 
-	if (sum->operator == NULL)
+	/* A fired kill's sentence needs the room more than the signer. */
+	if (sum->operator == NULL || sum->fired_node[0] != '\0')
 		return (n);
 	p = &parts[n++];
 	if (*sum->operator != '\0') {

@@ -27,6 +27,10 @@ struct form_text {
 	int	w;
 };
 
+static enum form_result form_send(struct form *, struct tui_action *);
+static void	 form_title(const struct form *, const struct command_spec *,
+		    char *, size_t);
+static void	 form_steps(const struct form *, struct form_text *);
 static const char *form_word(const struct form *);
 static int	 form_request(const struct form *,
 		    struct proto_plan_request *, char **);
@@ -167,6 +171,35 @@ form_noun(const struct form *f)
 	}
 }
 
+/* The typed word was right: hand the console what to sign and send. */
+static enum form_result
+form_send(struct form *f, struct tui_action *out)
+{
+	char	*cause = NULL;
+	size_t	 i;
+
+	f->note[0] = '\0';
+	memset(out, 0, sizeof *out);
+	out->type = f->kind == FORM_PROPOSE ? TUI_PROPOSE :
+	    f->kind == FORM_APPROVE ? TUI_APPROVE : f->kind ==
+	    FORM_FIRE ? TUI_FIRE : TUI_CANCEL;
+	util_copy(out->command, sizeof out->command, f->command);
+	util_copy(out->id, sizeof out->id, f->id);
+	util_copy(out->reason, sizeof out->reason, f->reason);
+	for (i = 0; i < f->nnodes; i++)
+		util_copy(out->nodes[i], sizeof out->nodes[i],
+		    f->nodes[i]);
+	out->nnodes = f->nnodes;
+	out->document = f->document;
+	if (f->kind == FORM_PROPOSE && proto_plan_applies(f->command) &&
+	    form_request(f, &out->req, &cause) != 0)
+		free(cause);	/* checked when it was typed */
+	f->step = FORM_SENT;
+	free(f->said);
+	f->said = xstrdup("Signing and sending...");
+	return (FORM_SEND);
+}
+
 /* A key for the dialog. */
 enum form_result
 form_key(struct form *f, int ch, struct tui_action *out, char *msg,
@@ -246,26 +279,7 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 			    form_word(f));
 			return (FORM_KEPT);
 		}
-		f->note[0] = '\0';
-		memset(out, 0, sizeof *out);
-		out->type = f->kind == FORM_PROPOSE ? TUI_PROPOSE :
-		    f->kind == FORM_APPROVE ? TUI_APPROVE : f->kind ==
-		    FORM_FIRE ? TUI_FIRE : TUI_CANCEL;
-		util_copy(out->command, sizeof out->command, f->command);
-		util_copy(out->id, sizeof out->id, f->id);
-		util_copy(out->reason, sizeof out->reason, f->reason);
-		for (i = 0; i < f->nnodes; i++)
-			util_copy(out->nodes[i], sizeof out->nodes[i],
-			    f->nodes[i]);
-		out->nnodes = f->nnodes;
-		out->document = f->document;
-		if (f->kind == FORM_PROPOSE && proto_plan_applies(f->command) &&
-		    form_request(f, &out->req, &cause) != 0)
-			free(cause);	/* checked when it was typed */
-		f->step = FORM_SENT;
-		free(f->said);
-		f->said = xstrdup("Signing and sending...");
-		return (FORM_SEND);
+		return (form_send(f, out));
 	default:
 		return (FORM_KEPT);	/* waiting: only Escape closes */
 	}
@@ -431,56 +445,39 @@ form_trust(const struct form *f, const struct fleet *fleet,
 	}
 }
 
-/* Draw the dialog at the bottom of the area. */
-void
-form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
-    const struct fleet *fleet)
+/* The dialog's title, saying what it signs, into title (len bytes). */
+static void
+form_title(const struct form *f, const struct command_spec *spec,
+    char *title, size_t len)
 {
-	const struct command_spec	*spec;
-	struct form_text		*t;
-	const char			*word = form_word(f), *line, *next;
-	attr_t				 said;
-	size_t				 i, first;
-	int				 row, top;
-	char				 title[DRAW_LINE_MAX];
-
-	if (f->kind == FORM_NONE || h < 3 || w < 10)
-		return;
-	t = xcalloc(1, sizeof *t);
-	t->w = w - 1;
-	spec = command_spec_find(f->command);
 	switch (f->kind) {
 	case FORM_PROPOSE:
-		util_format(title, sizeof title, " Propose %s%s%s ",
+		util_format(title, len, " Propose %s%s%s ",
 		    f->command, spec != NULL ? ": " : "", spec != NULL ?
 		    spec->summary : "");
 		break;
 	case FORM_APPROVE:
-		util_format(title, sizeof title, " Approve %.8s: %s ", f->id,
+		util_format(title, len, " Approve %.8s: %s ", f->id,
 		    f->command);
 		break;
 	case FORM_FIRE:
-		util_format(title, sizeof title, " Fire armed kill %.8s on %zu "
+		util_format(title, len, " Fire armed kill %.8s on %zu "
 		    "router%s ", f->id, f->nnodes, f->nnodes == 1 ? "" : "s");
 		break;
 	default:
-		util_format(title, sizeof title, " Cancel %.8s: %s ", f->id,
+		util_format(title, len, " Cancel %.8s: %s ", f->id,
 		    f->command);
 		break;
 	}
-	if (f->kind != FORM_PROPOSE)
-		form_trust(f, fleet, t);
-	if (f->kind == FORM_PROPOSE) {
-		form_targets(f, fleet, t);
-		if (proto_plan_applies(f->command))
-			form_plan(f, fleet, t);
-		form_trust(f, fleet, t);
-		form_add(t, A_NORMAL, "signer: %s; a second, different "
-		    "operator must approve within %lld minutes", f->signer,
-		    (long long)(COMMAND_DEFAULT_TTL_MS / 60000));
-		form_add(t, A_NORMAL, "reason: %s%s", f->reason,
-		    f->step == FORM_REASON ? "_" : "");
-	}
+}
+
+/* The lines of the dialog's step: what to type, or the answers. */
+static void
+form_steps(const struct form *f, struct form_text *t)
+{
+	const char	*word = form_word(f), *line, *next;
+	attr_t		 said;
+
 	switch (f->step) {
 	case FORM_ARG:
 		form_add(t, draw_style_attr(DRAW_TITLE), "Type %s, then "
@@ -530,6 +527,39 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		    "this.");
 		break;
 	}
+}
+
+/* Draw the dialog at the bottom of the area. */
+void
+form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
+    const struct fleet *fleet)
+{
+	const struct command_spec	*spec;
+	struct form_text		*t;
+	size_t				 i, first;
+	int				 row, top;
+	char				 title[DRAW_LINE_MAX];
+
+	if (f->kind == FORM_NONE || h < 3 || w < 10)
+		return;
+	t = xcalloc(1, sizeof *t);
+	t->w = w - 1;
+	spec = command_spec_find(f->command);
+	form_title(f, spec, title, sizeof title);
+	if (f->kind != FORM_PROPOSE)
+		form_trust(f, fleet, t);
+	if (f->kind == FORM_PROPOSE) {
+		form_targets(f, fleet, t);
+		if (proto_plan_applies(f->command))
+			form_plan(f, fleet, t);
+		form_trust(f, fleet, t);
+		form_add(t, A_NORMAL, "signer: %s; a second, different "
+		    "operator must approve within %lld minutes", f->signer,
+		    (long long)(COMMAND_DEFAULT_TTL_MS / 60000));
+		form_add(t, A_NORMAL, "reason: %s%s", f->reason,
+		    f->step == FORM_REASON ? "_" : "");
+	}
+	form_steps(f, t);
 	if (f->note[0] != '\0')
 		form_add(t, draw_mark_attr(MARK_CRIT), "%s", f->note);
 

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "derive.h"
 #include "fleet.h"
+#include "rate.h"
 #include "util.h"
 
 /* One value a node holds: its build, or what one of its flags enables. */
@@ -136,6 +138,79 @@ derive_alert_severity(const struct fleet *fleet, const char *rule,
 		}
 	}
 	return (worst);
+}
+
+/*
+ * The severity node's own state earns under rule, judged as the rule
+ * judges one node, or -1: heartbeat (fewer than half the heartbeats its
+ * devices need) and order-rate (child orders far above its baseline).
+ */
+int
+derive_node_severity(const struct node *node, const char *rule)
+{
+	double	rate, expected, baseline;
+
+	if (node->state == NODE_DOWN)
+		return (-1);
+	if (strcmp(rule, "heartbeat") == 0 &&
+	    fleet_node_role(node) == ROLE_STATION) {
+		rate = rate_per_sec(&node->heartbeat_rate);
+		expected = fleet_heartbeat_rate_expected(node);
+		if (rate >= 0 && expected > 0 &&
+		    rate < CHECK_HEARTBEAT_FRACTION * expected)
+			return (SEV_CRITICAL);
+	}
+	if (strcmp(rule, "order-rate") == 0 &&
+	    fleet_node_role(node) == ROLE_ROUTER &&
+	    (baseline = node->child_rate_baseline) >= 0) {
+		rate = rate_per_sec(&node->child_rate);
+		if (rate > CHECK_ORDER_RATE_FLOOR &&
+		    rate > CHECK_ORDER_RATE_FACTOR * baseline)
+			return (rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
+			    SEV_CRITICAL : SEV_WARNING);
+	}
+	return (-1);
+}
+
+/*
+ * What a node's cells are marked with: the worst of the alerts naming it
+ * and of what its own state earns, since an alert names only its first
+ * ALERT_MAX_NODES nodes.
+ */
+int
+derive_mark_severity(const struct fleet *fleet, const struct node *node,
+    const char *rule)
+{
+	static const char *const own[] = { "heartbeat", "order-rate" };
+	size_t	i;
+	int	worst, sev;
+
+	worst = derive_alert_severity(fleet, rule, node->id);
+	for (i = 0; i < nitems(own); i++) {
+		if (rule != NULL && strcmp(rule, own[i]) != 0)
+			continue;
+		if ((sev = derive_node_severity(node, own[i])) > worst)
+			worst = sev;
+	}
+	return (worst);
+}
+
+/*
+ * What node's clock read at wall time when_ms: its clock now, less the
+ * wall time since, at its time scale.
+ */
+int
+derive_node_time(const struct node *node, int64_t now_ms, int64_t wall_ms,
+    int64_t when_ms, int64_t *out)
+{
+	double	scale;
+
+	if (node == NULL || !node->has_hello || node->last_heard_ms == 0)
+		return (-1);
+	scale = node->hello.time_scale > 0 ? node->hello.time_scale : 1.0;
+	*out = fleet_node_clock(node, now_ms) -
+	    (int64_t)((double)(wall_ms - when_ms) * scale);
+	return (0);
 }
 
 /* A severity's mark. */

@@ -5,6 +5,7 @@
 #define VIGIL_DERIVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 #include "table.h"
@@ -35,6 +36,30 @@ void		 derive_drifts(const struct fleet *fleet,
  */
 int		 derive_alert_severity(const struct fleet *fleet,
 		    const char *rule, const char *node);
+
+/*
+ * The severity node's own state earns under rule ("heartbeat" or
+ * "order-rate"), judged as that rule judges one node; -1 if none.
+ */
+int		 derive_node_severity(const struct node *node,
+		    const char *rule);
+
+/*
+ * The severity a node's cells are marked with for rule (NULL: any): the
+ * worst of the active alerts naming it and of derive_node_severity(), so
+ * that a node past an alert's first ALERT_MAX_NODES names is marked too.
+ */
+int		 derive_mark_severity(const struct fleet *fleet,
+		    const struct node *node, const char *rule);
+
+/*
+ * The time node's clock showed at wall time when_ms (epoch ms), given
+ * monotonic now_ms and wall time wall_ms now, into *out: the clock the
+ * header shows, so that a replay's alerts read in its own hours.
+ * Returns 0, or -1 when the node has no clock (no hello yet, or NULL).
+ */
+int		 derive_node_time(const struct node *node, int64_t now_ms,
+		    int64_t wall_ms, int64_t when_ms, int64_t *out);
 
 /* The table mark for a severity (as derive_alert_severity returns). */
 enum table_mark	 derive_severity_mark(int severity);

@@ -26,6 +26,7 @@ enum draw_pair {
 	PAIR_BAR_INFO,
 	PAIR_TAB_CURRENT,
 	PAIR_TITLE,
+	PAIR_BAR_PROPOSAL,
 };
 
 /* A colour as 256-, 16- and 8-colour terminals show it; -1 is default. */
@@ -171,8 +172,35 @@ char *
 draw_sparkline(const struct table_series *s, int width, int ascii,
     char *out, size_t len)
 {
-	unsigned	i, take, first;
+	return (draw_sparkline_scaled(s, width, draw_series_max(s, width),
+	    ascii, out, len));
+}
+
+/* The largest of the newest width samples, 0 when none is above 0. */
+float
+draw_series_max(const struct table_series *s, int width)
+{
+	unsigned	i, take;
 	float		v, max = 0;
+
+	if (width <= 0 || s->v == NULL)
+		return (0);
+	take = s->n < (unsigned)width ? s->n : (unsigned)width;
+	for (i = s->n - take; i < s->n; i++) {
+		v = s->v[(s->head + i) % s->cap];
+		if (isfinite(v) && v > max)
+			max = v;
+	}
+	return (max);
+}
+
+/* The newest samples as blocks on the scale from 0 to max. */
+char *
+draw_sparkline_scaled(const struct table_series *s, int width, float max,
+    int ascii, char *out, size_t len)
+{
+	unsigned	i, take, first;
+	float		v;
 	size_t		off = 0;
 	int		level, pad;
 	const char	*g;
@@ -183,11 +211,6 @@ draw_sparkline(const struct table_series *s, int width, int ascii,
 		return (out);
 	take = s->n < (unsigned)width ? s->n : (unsigned)width;
 	first = s->n - take;
-	for (i = first; i < s->n; i++) {
-		v = s->v[(s->head + i) % s->cap];
-		if (isfinite(v) && v > max)
-			max = v;
-	}
 	for (pad = width - (int)take; pad > 0 && off + 1 < len; pad--)
 		out[off++] = ' ';
 	for (i = first; i < s->n; i++) {
@@ -255,22 +278,34 @@ draw_age(int64_t ms, char *buf, size_t len)
 	return (buf);
 }
 
-/*
- * Word-wrap into lines.  A word wider than a line is hard-wrapped over
- * as many lines as it takes, never cut: what is wrapped may be what an
- * operator signs.
- */
+/* Word-wrap into lines of DRAW_LINE_MAX bytes. */
 size_t
 draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
     size_t max)
 {
+	return (draw_wrap_bytes(text, width, DRAW_LINE_MAX, lines, max));
+}
+
+/*
+ * Word-wrap into lines of at most width columns and bytes - 1 bytes, for
+ * a line goes where it is kept whole (a table cell holds fewer bytes
+ * than a wide terminal has columns).  A word wider than a line is
+ * hard-wrapped over as many lines as it takes, never cut: what is
+ * wrapped may be what an operator signs.
+ */
+size_t
+draw_wrap_bytes(const char *text, int width, size_t bytes,
+    char (*lines)[DRAW_LINE_MAX], size_t max)
+{
 	const char	*p = text, *end;
 	char		 word[DRAW_LINE_MAX];
-	size_t		 n = 0, wl, taken;
+	size_t		 n = 0, wl, taken, have;
 	int		 used = 0, ww;
 
-	if (max == 0 || width <= 0)
+	if (max == 0 || width <= 0 || bytes < 8)
 		return (0);
+	if (bytes > DRAW_LINE_MAX)
+		bytes = DRAW_LINE_MAX;
 	lines[0][0] = '\0';
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\n' || *p == '\t')
@@ -282,8 +317,7 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 			;
 		wl = (size_t)(end - p);
 		/* Whole rows of a word too wide, each on a line of its own. */
-		while ((taken = draw_cut_row(p, width, word, sizeof word)) <
-		    wl) {
+		while ((taken = draw_cut_row(p, width, word, bytes)) < wl) {
 			if (used > 0 && ++n == max)
 				return (n);
 			util_copy(lines[n], DRAW_LINE_MAX, word);
@@ -298,14 +332,16 @@ draw_wrap(const char *text, int width, char (*lines)[DRAW_LINE_MAX],
 		word[wl] = '\0';
 		p = end;
 		ww = table_text_width(word);
-		if (used > 0 && used + 1 + ww > width) {
+		have = strlen(lines[n]);
+		if (used > 0 && (used + 1 + ww > width ||
+		    have + 1 + wl >= bytes)) {
 			if (++n == max)
 				return (n);
 			lines[n][0] = '\0';
 			used = 0;
+			have = 0;
 		}
-		util_format(lines[n] + strlen(lines[n]),
-		    DRAW_LINE_MAX - strlen(lines[n]), "%s%s",
+		util_format(lines[n] + have, DRAW_LINE_MAX - have, "%s%s",
 		    used > 0 ? " " : "", word);
 		used += (used > 0 ? 1 : 0) + ww;
 	}
@@ -486,6 +522,20 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	}
 	util_format(p->brief, sizeof p->brief, "%zu/%zu up", sum->links_up,
 	    sum->links);
+
+	/* A fired kill's sentence needs the room more than the signer. */
+	if (sum->operator == NULL || sum->fired_node[0] != '\0')
+		return (n);
+	p = &parts[n++];
+	if (*sum->operator != '\0') {
+		util_format(p->full, sizeof p->full, "signs as %s",
+		    sum->operator);
+		util_format(p->brief, sizeof p->brief, "as %s", sum->operator);
+		p->mark = MARK_INFO;
+	} else {
+		util_copy(p->full, sizeof p->full, "no operator key: read-only");
+		util_copy(p->brief, sizeof p->brief, "read-only");
+	}
 	return (n);
 }
 
@@ -614,6 +664,7 @@ static const struct {
 	{ PAIR_BAR_INFO, DRAW_BLACK, DRAW_CYAN },
 	{ PAIR_TAB_CURRENT, DRAW_BLACK, DRAW_CYAN },
 	{ PAIR_TITLE, DRAW_CYAN, DRAW_DEFAULT },
+	{ PAIR_BAR_PROPOSAL, DRAW_WHITE, { 90, COLOR_MAGENTA, COLOR_MAGENTA } },
 };
 
 /* Define a colour pair from the richest palette the terminal has. */
@@ -712,6 +763,8 @@ draw_style_attr(enum draw_style style)
 			return (A_BOLD | A_UNDERLINE);
 		case DRAW_BAR_INFO:
 			return (A_UNDERLINE);
+		case DRAW_BAR_PROPOSAL:
+			return (A_REVERSE | A_BOLD);
 		default:
 			return (A_NORMAL);
 		}
@@ -731,6 +784,8 @@ draw_style_attr(enum draw_style style)
 		return (COLOR_PAIR(PAIR_BAR_WARN) | A_BOLD);
 	case DRAW_BAR_INFO:
 		return (COLOR_PAIR(PAIR_BAR_INFO));
+	case DRAW_BAR_PROPOSAL:
+		return (COLOR_PAIR(PAIR_BAR_PROPOSAL) | A_BOLD);
 	default:
 		return (A_NORMAL);
 	}
@@ -820,19 +875,104 @@ draw_count_bar(const struct fleet *fleet, size_t *crit, size_t *warn,
 	return (total);
 }
 
-/* How many alerts the bar has to show, for the layout. */
+/* How many rows the bar has to show, for the layout. */
 size_t
 draw_bar_alerts(const struct fleet *fleet)
 {
 	size_t	crit, warn, acked;
 
-	return (draw_count_bar(fleet, &crit, &warn, &acked));
+	return (draw_count_bar(fleet, &crit, &warn, &acked) +
+	    draw_bar_proposals(fleet, NULL, 0));
+}
+
+/*
+ * The proposals waiting for a second signature, into shown (at most
+ * max); returns how many wait in all.
+ */
+size_t
+draw_bar_proposals(const struct fleet *fleet,
+    const struct fleet_proposal **shown, size_t max)
+{
+	const struct fleet_proposal	*v;
+	size_t				 n, i, total = 0;
+
+	n = fleet_proposals(fleet, &v);
+	for (i = 0; i < n; i++) {
+		if (v[i].status != STATUS_PENDING)
+			continue;
+		if (total < max)
+			shown[total] = &v[i];
+		total++;
+	}
+	return (total);
+}
+
+/* What a pending proposal asks of whom, and the keys that answer it. */
+char *
+draw_proposal_line(const struct fleet_proposal *fp, const char *operator,
+    const struct keymap *km, char *buf, size_t len)
+{
+	const struct proto_command	*c = &fp->cmd;
+	char				 view[KEYS_NAME_MAX], key[KEYS_NAME_MAX];
+	char				 targets[160];
+	size_t				 i;
+
+	keys_first(km, KEYS_VIEW_PROPOSALS, view, sizeof view);
+	if (!fp->decoded) {
+		util_format(buf, len, "proposal %s cannot be read: %s; press "
+		    "%s to see it, and do not approve it.", fp->id, fp->problem,
+		    view);
+		return (buf);
+	}
+	targets[0] = '\0';
+	for (i = 0; i < c->ntargets && i < 3; i++)
+		util_format(targets + strlen(targets), sizeof targets -
+		    strlen(targets), "%s%s", i > 0 ? ", " : "",
+		    c->targets[i].node);
+	if (c->ntargets > 3)
+		util_format(targets + strlen(targets), sizeof targets -
+		    strlen(targets), " and %zu more", c->ntargets - 3);
+	if (operator != NULL && strcmp(operator, c->proposer) == 0) {
+		keys_first(km, KEYS_CANCEL_PROPOSAL, key, sizeof key);
+		util_format(buf, len, "yours: %s %s waits for a second "
+		    "operator; press %s, %s cancels (\"%s\").", c->action,
+		    targets, view, key, c->reason);
+	} else {
+		keys_first(km, KEYS_APPROVE, key, sizeof key);
+		util_format(buf, len, "%s asks to %s %s: press %s then %s to "
+		    "review and approve (\"%s\").", c->proposer, c->action,
+		    targets, view, key, c->reason);
+	}
+	return (buf);
+}
+
+/* Pending proposals in the bar's first rows; returns the next row. */
+static int
+draw_bar_proposal_rows(WINDOW *win, const struct draw_layout *l, int rows,
+    const struct fleet *fleet, const struct keymap *km,
+    const char *operator)
+{
+	const struct fleet_proposal	*shown[8];
+	char				 line[DRAW_LINE_MAX];
+	size_t				 n, i;
+	int				 y = l->bar_y;
+
+	n = draw_bar_proposals(fleet, shown, nitems(shown));
+	for (i = 0; i < n && i < nitems(shown) && (int)i < rows; i++, y++) {
+		draw_text(win, y, 0, 8, "PROPOSAL", 0,
+		    draw_style_attr(DRAW_BAR_PROPOSAL));
+		draw_text(win, y, 8, 1, "", 0, A_NORMAL);
+		draw_proposal_line(shown[i], operator, km, line, sizeof line);
+		draw_text(win, y, 9, l->cols - 9, line, 0,
+		    draw_mark_attr(MARK_INFO) | A_BOLD);
+	}
+	return (y);
 }
 
 /* The alert bar: severity words first, most severe first. */
 void
 draw_alert_bar(WINDOW *win, const struct draw_layout *l,
-    const struct fleet *fleet, const struct keymap *km)
+    const struct fleet *fleet, const struct keymap *km, const char *operator)
 {
 	const struct alert	*shown[8];
 	const struct alert	*a;
@@ -844,13 +984,18 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 
 	total = draw_count_bar(fleet, &crit, &warn, &acked);
 	keys_first(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
-	room = (size_t)l->bar_rows;
+	/* A proposal waits for a person: it comes first, one row kept. */
+	y = draw_bar_proposal_rows(win, l, l->bar_rows - (total > 0), fleet,
+	    km, operator);
+	room = (size_t)(l->bar_y + l->bar_rows - y);
+	if (room == 0)
+		return;
 	if (total > room)
 		room--;		/* the last row counts the rest */
 	if (room > nitems(shown))
 		room = nitems(shown);
 	n = alert_sorted(&fleet->alerts, shown, room, 0);
-	for (i = 0, y = l->bar_y; i < n; i++, y++) {
+	for (i = 0; i < n; i++, y++) {
 		a = shown[i];
 		switch (a->severity) {
 		case SEV_CRITICAL:
@@ -900,28 +1045,81 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 		draw_text(win, y, 0, l->cols, "", 0, A_NORMAL);
 }
 
+/* A view's tab, " 1 Fleet ", into label; returns its width. */
+static int
+draw_tab_label(const char *name, int action, const struct keymap *km,
+    char *label, size_t len)
+{
+	char	keys[64];
+
+	keys_first(km, (enum keys_action)action, keys, sizeof keys);
+	util_format(label, len, " %s %s ", keys, name);
+	return (table_text_width(label));
+}
+
+/* Which tab draw_tabs() draws at column x. */
+int
+draw_tab_at(const struct draw_tab *tabs, size_t n, const struct keymap *km,
+    int cols, int x)
+{
+	char	label[64];
+	size_t	i;
+	int	left = 0, w;
+
+	for (i = 0; i < n; i++) {
+		w = draw_tab_label(tabs[i].name, tabs[i].action, km, label,
+		    sizeof label);
+		if (left + w > cols)
+			break;
+		if (x >= left && x < left + w)
+			return ((int)i);
+		left += w;
+	}
+	return (-1);
+}
+
 /* The views' names and their keys. */
 void
 draw_tabs(WINDOW *win, const struct draw_layout *l, const struct draw_tab *tabs,
     size_t n, size_t current, const struct keymap *km)
 {
-	char	 label[64], keys[64];
+	char	 label[64];
 	size_t	 i;
 	int	 x = 0, w;
 
 	draw_text(win, l->tabs_y, 0, l->cols, "", 0, A_NORMAL);
 	for (i = 0; i < n; i++) {
-		keys_first(km, (enum keys_action)tabs[i].action, keys,
-		    sizeof keys);
-		util_format(label, sizeof label, " %s %s ", keys,
-		    tabs[i].name);
-		w = table_text_width(label);
+		w = draw_tab_label(tabs[i].name, tabs[i].action, km, label,
+		    sizeof label);
 		if (x + w > l->cols)
 			break;
 		draw_text(win, l->tabs_y, x, w, label, 0,
 		    draw_style_attr(i == current ? DRAW_TAB_CURRENT :
 		    DRAW_TAB));
 		x += w;
+	}
+}
+
+/*
+ * One scale for each sparkline column: the largest sample any shown row
+ * draws in it, so that 2,500/s never draws like 135/s.
+ */
+void
+draw_table_scales(const struct table *t, float *scale)
+{
+	size_t	c, i;
+	float	m;
+
+	for (c = 0; c < t->ncolumns; c++) {
+		scale[c] = 0;
+		if (!t->columns[c].spark || t->widths[c] == 0)
+			continue;
+		for (i = 0; i < t->nshown; i++) {
+			m = draw_series_max(&t->rows[t->order[i]].series,
+			    t->widths[c]);
+			if (m > scale[c])
+				scale[c] = m;
+		}
 	}
 }
 
@@ -935,6 +1133,7 @@ draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 	const struct table_row	*row;
 	const struct table_cell	*cell;
 	char			 title[64], spark[DRAW_LINE_MAX * 4];
+	float			 scale[TABLE_MAX_COLUMNS];
 	size_t			 c, i;
 	int			 cx, cw, ry;
 	attr_t			 base, a;
@@ -942,6 +1141,7 @@ draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 	if (h <= 0 || w <= 0)
 		return;
 	table_layout(t, w);
+	draw_table_scales(t, scale);
 	draw_text(win, y, x, w, "", 0, A_NORMAL);
 	for (c = 0, cx = x; c < t->ncolumns; c++) {
 		if ((cw = t->widths[c]) == 0)
@@ -977,8 +1177,9 @@ draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 				a = draw_mark_attr(cell->mark) |
 				    ((int)i == cursor ? A_REVERSE : 0);
 			if (t->columns[c].spark) {
-				draw_sparkline(&row->series, cw,
-				    draw_use_ascii, spark, sizeof spark);
+				draw_sparkline_scaled(&row->series, cw,
+				    scale[c], draw_use_ascii, spark,
+				    sizeof spark);
 				draw_text(win, y + ry, cx, cw, spark, 0, a);
 			} else
 				draw_text(win, y + ry, cx, cw, cell->text,

@@ -17,6 +17,8 @@
 
 struct alert;
 struct fleet;
+struct draw_tab;
+struct fleet_proposal;
 struct keymap;
 
 #define DRAW_LINE_MAX	512	/* bytes of one formatted screen line */
@@ -49,6 +51,8 @@ struct draw_summary {
 	int	have_clock;
 	int64_t	clock_ms;		/* a node's clock, epoch ms */
 	double	time_scale;
+	const char *operator;		/* who signs here, "" no key; NULL
+					   leaves it out of the header */
 	size_t	armed;			/* routers an armed kill covers */
 	char	fired_node[64];		/* where an armed kill fired, */
 	char	fired_how[256];		/* how and why; "" if none */
@@ -65,6 +69,7 @@ enum draw_style {
 	DRAW_BAR_CRIT,		/* "CRITICAL" in the alert bar */
 	DRAW_BAR_WARN,		/* "WARNING" in the alert bar */
 	DRAW_BAR_INFO,
+	DRAW_BAR_PROPOSAL,	/* "PROPOSAL" in the alert bar */
 };
 
 /*
@@ -85,13 +90,31 @@ char	*draw_fit(const char *s, int width, int right, int ascii, char *out,
 
 /*
  * A sparkline of the newest width samples of series, newest on the
- * right, scaled from 0 to their largest: 0 draws the lowest glyph, the
+ * right, scaled from 0 to their largest (tables scale every row of a
+ * view alike: draw_table_scales()): 0 draws the lowest glyph, the
  * largest the highest, an unknown sample (negative) a space; fewer
  * samples than width leave spaces on the left.  Unicode blocks, or the
  * ASCII ramp "_.-~=+*#" when ascii.  Returns out.
  */
 char	*draw_sparkline(const struct table_series *series, int width,
 	    int ascii, char *out, size_t len);
+
+/*
+ * As draw_sparkline(), on the scale from 0 to max rather than to the
+ * series' own largest (max 0: every sample draws the lowest glyph), so
+ * that the rows of one view compare.
+ */
+char	*draw_sparkline_scaled(const struct table_series *series, int width,
+	    float max, int ascii, char *out, size_t len);
+
+/* The largest of the newest width samples of series; 0 if none is. */
+float	 draw_series_max(const struct table_series *series, int width);
+
+/*
+ * For each sparkline column of a laid-out table, the largest sample any
+ * shown row draws there (0 for other columns): one scale per view.
+ */
+void	 draw_table_scales(const struct table *t, float *scale);
 
 /* A rate per second at a glance: "-", "4.2", "930", "12.5k", "3.1M". */
 char	*draw_rate(double per_sec, char *buf, size_t len);
@@ -116,6 +139,13 @@ size_t	 draw_vwrap(int width, char (*lines)[DRAW_LINE_MAX], size_t max,
 	    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /*
+ * As draw_wrap(), each line also at most bytes - 1 bytes (bytes at most
+ * DRAW_LINE_MAX), for lines kept in a smaller buffer: a table cell.
+ */
+size_t	 draw_wrap_bytes(const char *text, int width, size_t bytes,
+	    char (*lines)[DRAW_LINE_MAX], size_t max);
+
+/*
  * The first row of width columns of text, into row (len bytes), cut at
  * that column whatever the text: for bytes shown exactly (a signed
  * document), never rewrapped nor collapsed.  Returns how many bytes of
@@ -131,12 +161,38 @@ size_t	 draw_cut_row(const char *text, int width, char *row, size_t len);
  */
 int	 draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width);
 
+/*
+ * Which of the n views' tabs draw_tabs() draws at column x of a
+ * terminal cols wide, or -1 for none.
+ */
+int	 draw_tab_at(const struct draw_tab *tabs, size_t n,
+	    const struct keymap *km, int cols, int x);
+
 /* Fill the header's parts from a summary; returns how many. */
 size_t	 draw_header_parts(const struct draw_summary *sum,
 	    struct draw_part *parts, size_t max);
 
-/* Standing alerts nobody has acknowledged: what the alert bar shows. */
+/*
+ * The rows the alert bar wants: standing alerts nobody has acknowledged
+ * and proposals waiting for a second signature.
+ */
 size_t	 draw_bar_alerts(const struct fleet *fleet);
+
+/*
+ * The proposals waiting for a second signature, the first max of them
+ * into shown (which may be NULL when max is 0).  Returns how many wait.
+ */
+size_t	 draw_bar_proposals(const struct fleet *fleet,
+	    const struct fleet_proposal **shown, size_t max);
+
+/*
+ * A pending proposal as the alert bar says it: who asks to do what to
+ * which nodes, and the keys that review and approve it (or, when
+ * operator proposed it, cancel it).  Returns buf.
+ */
+char	*draw_proposal_line(const struct fleet_proposal *fp,
+	    const char *operator, const struct keymap *km, char *buf,
+	    size_t len);
 
 /* An alert's name for people: its rule, or a backend warning's code. */
 const char *draw_alert_name(const struct alert *a);
@@ -165,12 +221,15 @@ void	 draw_header(WINDOW *win, const struct draw_layout *layout,
 	    const struct draw_summary *sum);
 
 /*
- * The alert bar: the most severe unacknowledged alerts first, each as
- * severity, rule and sentence; when more stand than fit, the last row
- * says how many more and which key shows them all.
+ * The alert bar: proposals waiting for a second signature first (their
+ * rows headed PROPOSAL, operator being who signs here, or NULL), then
+ * the most severe unacknowledged alerts, each as severity, rule and
+ * sentence; when more stand than fit, the last row says how many more
+ * and which key shows them all.
  */
 void	 draw_alert_bar(WINDOW *win, const struct draw_layout *layout,
-	    const struct fleet *fleet, const struct keymap *km);
+	    const struct fleet *fleet, const struct keymap *km,
+	    const char *operator);
 
 /* A view's tab: its name, and the action (enum keys_action) showing it. */
 struct draw_tab {

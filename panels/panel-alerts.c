@@ -25,7 +25,10 @@ static void	panel_alerts_draw(struct panel *p, WINDOW *win, int y, int h,
 static int	panel_alerts_key(struct panel *p, enum keys_action action,
 		    const struct panel_ctx *ctx, struct tui_action *out,
 		    char *msg, size_t msglen);
-static void	panel_alerts_row(struct table *t, const struct alert *a);
+static void	panel_alerts_row(struct table *t, const struct alert *a,
+		    const struct panel_ctx *ctx);
+static void	panel_alerts_when(const struct alert *a, int64_t when_ms,
+		    const struct panel_ctx *ctx, char *buf, size_t len);
 static void	panel_alerts_id(const struct alert *a, char *buf, size_t len);
 static const struct alert *panel_alerts_find(const struct fleet *fleet,
 		    const char *id);
@@ -76,9 +79,37 @@ panel_alerts_find(const struct fleet *fleet, const char *id)
 	return (NULL);
 }
 
+/*
+ * When, as the header's clock reads: the alert's first node's clock (a
+ * replay's hours), the first node with one for an alert about none, the
+ * console's wall clock (UTC) when no node has said hello.
+ */
+static void
+panel_alerts_when(const struct alert *a, int64_t when_ms,
+    const struct panel_ctx *ctx, char *buf, size_t len)
+{
+	const struct fleet	*fleet = ctx->fleet;
+	const struct node	*node = NULL;
+	int64_t			 t;
+	size_t			 i;
+
+	if (a->nnodes > 0)
+		node = fleet_find_const(fleet, a->nodes[0]);
+	for (i = 0; derive_node_time(node, ctx->now_ms, ctx->wall_ms, when_ms,
+	    &t) != 0; i++) {
+		if (i >= fleet->nnodes) {
+			util_clock_text(when_ms, buf, len);
+			return;
+		}
+		node = &fleet->nodes[i];
+	}
+	util_clock_text(t, buf, len);
+}
+
 /* One alert's row. */
 static void
-panel_alerts_row(struct table *t, const struct alert *a)
+panel_alerts_row(struct table *t, const struct alert *a,
+    const struct panel_ctx *ctx)
 {
 	struct table_row	*row;
 	char			 id[TABLE_ID_MAX], when[16];
@@ -108,11 +139,11 @@ panel_alerts_row(struct table *t, const struct alert *a)
 	table_set(row, COL_COUNT, MARK_NONE, "%llu",
 	    (unsigned long long)a->count);
 	table_set_num(row, COL_COUNT, (double)a->count);
-	table_set(row, COL_FIRST, MARK_NONE, "%s",
-	    util_clock_text(a->first_seen_ms, when, sizeof when));
+	panel_alerts_when(a, a->first_seen_ms, ctx, when, sizeof when);
+	table_set(row, COL_FIRST, MARK_NONE, "%s", when);
 	table_set_num(row, COL_FIRST, (double)a->first_seen_ms);
-	table_set(row, COL_LAST, MARK_NONE, "%s",
-	    util_clock_text(a->last_seen_ms, when, sizeof when));
+	panel_alerts_when(a, a->last_seen_ms, ctx, when, sizeof when);
+	table_set(row, COL_LAST, MARK_NONE, "%s", when);
 	table_set_num(row, COL_LAST, (double)a->last_seen_ms);
 }
 
@@ -175,11 +206,12 @@ panel_alerts_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	sorted = xcalloc(fleet->alerts.n + 1, sizeof *sorted);
 	n = alert_sorted(&fleet->alerts, sorted, fleet->alerts.n, 1);
 	for (i = 0; i < n; i++)
-		panel_alerts_row(&p->table, sorted[i]);
+		panel_alerts_row(&p->table, sorted[i], ctx);
 	free(sorted);
 	for (i = fleet->alerts.n; i-- > 0;) {
 		if (!fleet->alerts.v[i].active)
-			panel_alerts_row(&p->table, &fleet->alerts.v[i]);
+			panel_alerts_row(&p->table, &fleet->alerts.v[i],
+			    ctx);
 	}
 	pane = h >= 14 ? h / 3 : h >= 9 ? 4 : 0;
 	if (pane > 10)

@@ -11,11 +11,12 @@
 #include "draw.h"
 #include "fleet.h"
 #include "panel.h"
+#include "rate.h"
 #include "util.h"
 
 enum {
 	COL_NODE, COL_ROLE, COL_GROUP, COL_BUILD, COL_FLAGS, COL_STATE,
-	COL_AGE, COL_ALERTS, COL_LINK, COL_NCOLS
+	COL_RATE, COL_AGE, COL_ALERTS, COL_LINK, COL_NCOLS
 };
 
 static void	panel_fleet_draw(struct panel *p, WINDOW *win, int y, int h,
@@ -25,6 +26,8 @@ static void	panel_fleet_node(struct table *t, const struct fleet *fleet,
 		    int64_t now_ms);
 static void	panel_fleet_link(struct table *t, const struct fleet_link *l,
 		    int64_t now_ms);
+static void	panel_fleet_rate(const struct fleet *fleet,
+		    const struct node *node, struct table_row *row);
 static void	panel_fleet_flags(const struct node *node,
 		    const struct derive_drift *drift, struct table_row *row);
 
@@ -35,6 +38,7 @@ static const struct table_column panel_fleet_columns[COL_NCOLS] = {
 	[COL_BUILD] =	{ "BUILD", 10, 28, 0, 0, 0 },
 	[COL_FLAGS] =	{ "FLAGS", 20, 0, 0, 0, 0 },
 	[COL_STATE] =	{ "STATE", 6, 10, 0, 0, 0 },
+	[COL_RATE] =	{ "RATE", 9, 12, 3, 1, 0 },
 	[COL_AGE] =	{ "AGE", 5, 7, 2, 1, 0 },
 	[COL_ALERTS] =	{ "ALERTS", 8, 10, 6, 0, 0 },
 	[COL_LINK] =	{ "BACKEND", 20, 40, 7, 0, 0 },
@@ -78,6 +82,46 @@ panel_fleet_flags(const struct node *node, const struct derive_drift *drift,
 	    drift_any ? "!" : "", text);
 }
 
+/*
+ * The rate that says a node is alive and working: child orders a second
+ * for a router, heartbeats a second for a station, marked as the rule
+ * on that rate judges it.
+ */
+static void
+panel_fleet_rate(const struct fleet *fleet, const struct node *node,
+    struct table_row *row)
+{
+	const char	*rule, *unit;
+	double		 rate;
+	char		 buf[32];
+	int		 sev;
+
+	switch (fleet_node_role(node)) {
+	case ROLE_ROUTER:
+		rate = rate_per_sec(&node->child_rate);
+		rule = "order-rate";
+		unit = "ord/s";
+		break;
+	case ROLE_STATION:
+		rate = rate_per_sec(&node->heartbeat_rate);
+		rule = "heartbeat";
+		unit = "hb/s";
+		break;
+	default:
+		table_set(row, COL_RATE, MARK_DIM, "-");
+		return;
+	}
+	if (rate < 0) {
+		table_set(row, COL_RATE, MARK_DIM, "- %s", unit);
+		return;
+	}
+	sev = derive_mark_severity(fleet, node, rule);
+	table_set(row, COL_RATE, derive_severity_mark(sev), "%s%s %s",
+	    sev >= SEV_WARNING ? "!" : "", draw_rate(rate, buf, sizeof buf),
+	    unit);
+	table_set_num(row, COL_RATE, rate);
+}
+
 /* One node's row. */
 static void
 panel_fleet_node(struct table *t, const struct fleet *fleet,
@@ -104,7 +148,8 @@ panel_fleet_node(struct table *t, const struct fleet *fleet,
 	if (fleet->nlinks > node->link)
 		table_set(row, COL_LINK, MARK_NONE, "%s",
 		    fleet->links[node->link].url);
-	sev = derive_alert_severity(fleet, NULL, node->id);
+	panel_fleet_rate(fleet, node, row);
+	sev = derive_mark_severity(fleet, node, NULL);
 	table_set(row, COL_ALERTS, derive_severity_mark(sev), "%s",
 	    sev == SEV_CRITICAL ? "critical" : sev == SEV_WARNING ?
 	    "warning" : sev == SEV_INFO ? "info" : "-");

@@ -68,7 +68,8 @@ panel_help_add(struct table *t, int width, enum table_mark mark,
 	char			 id[16], lines[8][DRAW_LINE_MAX];
 	size_t			 n, i;
 
-	if ((n = draw_wrap(help, width, lines, nitems(lines))) == 0) {
+	if ((n = draw_wrap_bytes(help, width, TABLE_CELL_MAX, lines,
+	    nitems(lines))) == 0) {
 		lines[0][0] = '\0';
 		n = 1;
 	}
@@ -113,6 +114,11 @@ panel_help_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	for (i = 0; i < nitems(panel_help_marks); i++)
 		panel_help_add(t, width, MARK_NONE, panel_help_marks[i][0], "",
 		    panel_help_marks[i][1]);
+	panel_help_add(t, width, MARK_HEADING, "Mouse", "", "");
+	panel_help_add(t, width, MARK_NONE, "click", "", "A view's name "
+	    "shows it; a column title sorts by it (again: the other way); "
+	    "a row selects it; the selected row opens it, as Enter does.  "
+	    "The wheel moves the selection; Shift selects text.");
 	if (ctx->join != NULL) {
 		panel_help_add(t, width, MARK_HEADING, "A second operator",
 		    "", "");

@@ -24,6 +24,8 @@ struct panel_node_fill {
 	struct table	*t;
 	int		 width;		/* of the value column */
 	unsigned	 seq;		/* row ids */
+	int64_t		 now_ms;	/* monotonic, and the wall clock, */
+	int64_t		 wall_ms;	/* to put events on the node's */
 };
 
 static void	panel_node_draw(struct panel *p, WINDOW *win, int y, int h,
@@ -81,14 +83,17 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
     const char *field, const char *fmt, ...)
 {
 	struct table_row	*row;
-	char			 id[16];
+	char			 id[16], value[DRAW_WRAP_MAX];
 	char			 lines[8][DRAW_LINE_MAX];
 	va_list			 ap;
 	size_t			 n, i;
 
 	va_start(ap, fmt);
-	n = draw_vwrap(f->width, lines, nitems(lines), fmt, ap);
+	vsnprintf(value, sizeof value, fmt, ap);
 	va_end(ap);
+	/* A cell holds fewer bytes than a wide terminal has columns. */
+	n = draw_wrap_bytes(value, f->width, TABLE_CELL_MAX, lines,
+	    nitems(lines));
 	if (n == 0) {
 		util_copy(lines[0], sizeof lines[0], "");
 		n = 1;
@@ -291,6 +296,7 @@ panel_node_history(struct panel_node_fill *f, const struct fleet *fleet,
 	char			 when[16];
 	size_t			 i, j, n;
 	unsigned		 k;
+	int64_t			 t;
 	int			 any = 0;
 
 	/* Most severe first, as in the alert bar. */
@@ -320,8 +326,12 @@ panel_node_history(struct panel_node_fill *f, const struct fleet *fleet,
 		panel_node_field(f, MARK_DIM, "(none)", "nothing yet");
 	for (k = node->events_n; k-- > 0;) {
 		e = &node->events[(node->events_head + k) % FLEET_EVENTS];
-		panel_node_field(f, MARK_NONE, util_clock_text(e->wall_ms,
-		    when, sizeof when), "%s", e->text);
+		/* On the node's clock, as the header and alerts read. */
+		if (derive_node_time(node, f->now_ms, f->wall_ms, e->wall_ms,
+		    &t) != 0)
+			t = e->wall_ms;
+		panel_node_field(f, MARK_NONE, util_clock_text(t, when,
+		    sizeof when), "%s", e->text);
 	}
 }
 
@@ -338,6 +348,8 @@ panel_node_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	f.t = &p->table;
 	f.width = w - PANEL_NODE_FIELD - TABLE_GAP;
 	f.seq = 0;
+	f.now_ms = ctx->now_ms;
+	f.wall_ms = ctx->wall_ms;
 	if (f.width < 10)
 		f.width = 10;
 	if ((node = fleet_find_const(ctx->fleet, p->node)) == NULL) {

@@ -73,7 +73,7 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 	    draw_rate(rep.parent_rate, buf, sizeof buf));
 	table_set_num(row, COL_PARENTS, rep.parent_rate);
 
-	sev = derive_alert_severity(fleet, "order-rate", node->id);
+	sev = derive_mark_severity(fleet, node, "order-rate");
 	table_set(row, COL_CHILDREN, derive_severity_mark(sev), "%s%s",
 	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.child_rate, buf,
 	    sizeof buf));

@@ -180,7 +180,7 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 	row->series.n = node->hist_n;
 
 	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
-	sev = derive_alert_severity(fleet, "heartbeat", node->id);
+	sev = derive_mark_severity(fleet, node, "heartbeat");
 	table_set(row, COL_HEARTBEATS, derive_severity_mark(sev), "%s%s",
 	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.heartbeat_rate, buf,
 	    sizeof buf));

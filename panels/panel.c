@@ -108,6 +108,42 @@ panel_key(struct panel *p, enum keys_action action,
 	return (0);
 }
 
+/*
+ * A click at row y, column x of the view's area (row 0 its column
+ * titles): a title sorts by its column (again: the other way), a row
+ * is selected, and a second click on the selected row opens it.
+ */
+enum panel_click
+panel_click(struct panel *p, int y, int x)
+{
+	const struct table	*t = &p->table;
+	size_t			 i;
+	int			 col;
+
+	if (y == 0) {
+		if (!p->ops->sortable || (col = table_column_at(t, x)) < 0)
+			return (PANEL_CLICK_NONE);
+		if (col == p->sort_col)
+			p->reverse = !p->reverse;
+		else {
+			p->sort_col = col;
+			p->reverse = 0;
+		}
+		return (PANEL_CLICK_SORTED);
+	}
+	if (y < 1 || (size_t)(y - 1) >= p->page ||
+	    (i = p->top + (size_t)(y - 1)) >= t->nshown)
+		return (PANEL_CLICK_NONE);
+	if (t->rows[t->order[i]].mark == MARK_HEADING)
+		return (PANEL_CLICK_NONE);
+	if (i == p->cursor && strcmp(p->selected,
+	    t->rows[t->order[i]].id) == 0)
+		return (PANEL_CLICK_OPEN);
+	p->cursor = i;
+	util_copy(p->selected, sizeof p->selected, t->rows[t->order[i]].id);
+	return (PANEL_CLICK_SELECTED);
+}
+
 /* Remember the area; views without parts of their own use this. */
 void
 panel_resize(struct panel *p, int h, int w)

@@ -104,6 +104,22 @@ int		 panel_key(struct panel *p, enum keys_action action,
 		    const struct panel_ctx *ctx, struct tui_action *out,
 		    char *msg, size_t msglen);
 
+/* What a click on a view did. */
+enum panel_click {
+	PANEL_CLICK_NONE = 0,	/* nothing there */
+	PANEL_CLICK_SORTED,	/* a column title: sorted by it */
+	PANEL_CLICK_SELECTED,	/* a row: now selected */
+	PANEL_CLICK_OPEN,	/* the row already selected: open it */
+};
+
+/*
+ * A click at row y, column x of the view's area as drawn last (row 0
+ * holds the column titles): a title sorts by that column, or the other
+ * way when it is the sort column already; a row is selected; a click on
+ * the selected row asks to open it, as Enter does.
+ */
+enum panel_click panel_click(struct panel *p, int y, int x);
+
 /* The resize op for views with nothing of their own to lay out. */
 void		 panel_resize(struct panel *p, int h, int w);
 

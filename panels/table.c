@@ -372,6 +372,23 @@ table_fit_shown(const struct table_column *columns, size_t n,
 	return (spare);
 }
 
+/* The column drawn at terminal column x of the laid-out table, or -1. */
+int
+table_column_at(const struct table *t, int x)
+{
+	size_t	c;
+	int	cx = 0;
+
+	for (c = 0; c < t->ncolumns; c++) {
+		if (t->widths[c] == 0)
+			continue;
+		if (x >= cx && x < cx + t->widths[c])
+			return ((int)c);
+		cx += t->widths[c] + TABLE_GAP;
+	}
+	return (-1);
+}
+
 /* Keep the cursor in view, moving the top as little as possible. */
 size_t
 table_scroll(size_t cursor, size_t top, size_t rows, size_t nshown)

@@ -130,6 +130,12 @@ int		 table_fit(const struct table_column *columns, size_t n,
 		    const int *want, int width, int *widths);
 
 /*
+ * The column a table laid out by table_layout() draws at column x
+ * (0 the table's left edge), or -1 for a gap or past the last one.
+ */
+int		 table_column_at(const struct table *t, int x);
+
+/*
  * Scroll arithmetic: the first shown row to draw so that cursor is
  * visible in a window of rows lines, moving top as little as possible.
  */

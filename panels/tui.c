@@ -33,6 +33,7 @@
 #include "form.h"
 #include "keys.h"
 #include "panel.h"
+#include "proto-command.h"
 #include "tui.h"
 #include "util.h"
 
@@ -49,6 +50,13 @@ enum tui_view {
 	VIEW_DETAIL,
 	VIEW_HELP,
 	VIEW_COUNT
+};
+
+/* The tabs as drawn, for drawing them and for finding a click. */
+struct tui_tab_list {
+	struct draw_tab	 tabs[VIEW_COUNT];
+	enum tui_view	 views[VIEW_COUNT];
+	char		 proposals[32];	/* "Proposals (1)" */
 };
 
 struct tui {
@@ -73,6 +81,8 @@ struct tui {
 	enum tui_view	 back;		/* where Escape returns to */
 
 	int		 editing;	/* typing a filter */
+	int		 prompting;	/* typing a command after ":" */
+	char		 prompt[PANEL_MESSAGE_MAX];
 	char		 saved_filter[PANEL_FILTER_MAX];
 	char		 message[PANEL_MESSAGE_MAX];
 	int64_t		 message_until;	/* monotonic ms */
@@ -106,6 +116,10 @@ static int	 tui_edit(struct tui *tui, int ch);
 static int	 tui_action(struct tui *tui, const struct fleet *fleet,
 		    enum keys_action action, struct tui_action *out);
 static void	 tui_show(struct tui *tui, enum tui_view view);
+static size_t	 tui_tabs(struct tui *tui, const struct fleet *fleet,
+		    struct tui_tab_list *t, size_t *current);
+static void	 tui_mouse(struct tui *tui, const struct fleet *fleet,
+		    const MEVENT *ev);
 static void	 tui_say(struct tui *tui, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 tui_ctx(struct tui *tui, const struct fleet *fleet,
@@ -121,6 +135,12 @@ static void	 tui_fire(struct tui *tui, const struct fleet *fleet);
 static void	 tui_decide(struct tui *tui, const struct fleet *fleet,
 		    int approving);
 static int	 tui_can_sign(struct tui *tui, const char *what);
+static int	 tui_prompt_key(struct tui *tui, const struct fleet *fleet,
+		    int ch);
+static void	 tui_prompt_run(struct tui *tui, const struct fleet *fleet);
+static int	 tui_prompt_node(const struct fleet *fleet, const char *word,
+		    char *id, size_t len);
+static void	 tui_prompt_actions(char *buf, size_t len);
 static void	 tui_define_keys(void);
 static int	 tui_hung_up(struct tui *tui);
 
@@ -222,6 +242,10 @@ tui_open(const struct tui_options *options, char **cause)
 	leaveok(stdscr, TRUE);
 	tui->keys_win = newwin(1, 1, 0, 0);
 	keypad(tui->keys_win, TRUE);
+	/* Clicks act on press; a second press on the selected row opens it
+	   (Shift still selects text in most terminals). */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	nodelay(tui->keys_win, TRUE);
 	tui_define_keys();
 	draw_setup(tui->color, tui->ascii);
@@ -490,6 +514,10 @@ tui_action(struct tui *tui, const struct fleet *fleet,
 	case KEYS_CANCEL_PROPOSAL:
 		tui_decide(tui, fleet, action == KEYS_APPROVE);
 		return (0);
+	case KEYS_PROMPT:
+		tui->prompting = 1;
+		tui->prompt[0] = '\0';
+		return (0);
 	case KEYS_FIRE:
 		tui_fire(tui, fleet);
 		return (0);
@@ -526,6 +554,7 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 {
 	enum keys_action	 a;
 	char			 name[KEYS_NAME_MAX], help[KEYS_NAME_MAX];
+	MEVENT			 ev;
 	int			 ch;
 
 	memset(action, 0, sizeof *action);
@@ -539,6 +568,13 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 			tui->resized = 1;
 			continue;
 		}
+		if (ch == KEY_MOUSE) {
+			if (getmouse(&ev) == OK) {
+				tui_mouse(tui, fleet, &ev);
+				tui_fill(tui, fleet);
+			}
+			continue;
+		}
 		if (tui->form.kind != FORM_NONE) {
 			if (tui_form_key(tui, ch, action))
 				return (1);
@@ -546,6 +582,13 @@ tui_input(struct tui *tui, const struct fleet *fleet,
 		}
 		if (tui->editing) {
 			if (tui_edit(tui, ch)) {
+				action->type = TUI_QUIT;
+				return (1);
+			}
+			continue;
+		}
+		if (tui->prompting) {
+			if (tui_prompt_key(tui, fleet, ch)) {
 				action->type = TUI_QUIT;
 				return (1);
 			}
@@ -639,6 +682,112 @@ tui_can_sign(struct tui *tui, const char *what)
 	    "quit and start vigil with --key FILE (or VIGIL_KEY set), or use "
 	    "vigil propose, approve or cancel from a shell.", what);
 	return (0);
+}
+
+/*
+ * A key at the ":" prompt: Enter runs what was typed, Escape forgets it.
+ * Returns 1 for ^C, which still quits.
+ */
+static int
+tui_prompt_key(struct tui *tui, const struct fleet *fleet, int ch)
+{
+	int	key = keys_canonical(ch);
+
+	switch (key) {
+	case KEYS_ENTER:
+		tui->prompting = 0;
+		tui_prompt_run(tui, fleet);
+		break;
+	case KEYS_ESCAPE:
+		tui->prompting = 0;
+		break;
+	case KEYS_CTRL('c'):
+		return (1);
+	default:
+		panel_type(tui->prompt, sizeof tui->prompt, key);
+		break;
+	}
+	return (0);
+}
+
+/* The command table's actions, "kill, resume", for the prompt. */
+static void
+tui_prompt_actions(char *buf, size_t len)
+{
+	size_t	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < command_nspecs; i++)
+		util_format(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    i == 0 ? "" : ", ", command_specs[i].name);
+}
+
+/*
+ * The fleet's id for a node named at the prompt: as the views list it
+ * ("router/r8") or by its name alone ("r8").  Returns 0, or -1.
+ */
+static int
+tui_prompt_node(const struct fleet *fleet, const char *word, char *id,
+    size_t len)
+{
+	static const char *const kinds[] = { "", "router/", "station/" };
+	size_t	i;
+
+	for (i = 0; i < nitems(kinds); i++) {
+		util_format(id, len, "%s%s", kinds[i], word);
+		if (fleet_find_const(fleet, id) != NULL)
+			return (0);
+	}
+	return (-1);
+}
+
+/*
+ * Run what was typed at the ":" prompt: an action of the command table,
+ * then its targets (none: the marked or selected nodes, as its key
+ * takes them), opening the same dialog, where the reason and the
+ * action's name must still be typed before anything is signed.
+ */
+static void
+tui_prompt_run(struct tui *tui, const struct fleet *fleet)
+{
+	const struct command_spec	*spec;
+	const char			*nodes[PROTO_MAX_TARGETS];
+	char				 ids[PROTO_MAX_TARGETS][PROTO_ID_MAX];
+	char				 buf[PANEL_MESSAGE_MAX], names[128];
+	char				*word, *save = NULL;
+	size_t				 n = 0;
+
+	util_copy(buf, sizeof buf, tui->prompt);
+	if ((word = strtok_r(buf, " ", &save)) == NULL)
+		return;
+	if ((spec = command_spec_find(word)) == NULL) {
+		tui_prompt_actions(names, sizeof names);
+		tui_say(tui, "There is no command \"%s\": the commands are "
+		    "%s, followed by the nodes they act on.", word, names);
+		return;
+	}
+	while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+		if (n == PROTO_MAX_TARGETS) {
+			tui_say(tui, "A command takes at most %d targets; "
+			    "name fewer.", PROTO_MAX_TARGETS);
+			return;
+		}
+		if (tui_prompt_node(fleet, word, ids[n], sizeof ids[n]) != 0) {
+			tui_say(tui, "%s is not a node of this fleet: name "
+			    "nodes as the Fleet view lists them (router/r8, "
+			    "or r8).", word);
+			return;
+		}
+		nodes[n] = ids[n];
+		n++;
+	}
+	if (n == 0) {
+		tui_propose(tui, spec->name);
+		return;
+	}
+	if (!tui_can_sign(tui, "propose"))
+		return;
+	form_open_propose(&tui->form, spec->name, nodes, n, tui->operator);
 }
 
 /* Mark or unmark the selected node (Fleet, Routers, Stations). */
@@ -841,17 +990,20 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 {
 	struct panel	*p = &tui->panels[tui->view];
 	char		 left[DRAW_LINE_MAX], right[DRAW_LINE_MAX], k[64];
+	char		 names[128];
 	size_t		 i;
 	int		 rw;
 	static const enum keys_action hints[] = {
-		KEYS_OPEN_DETAIL, KEYS_BACK, KEYS_FILTER, KEYS_SORT_NEXT,
-		KEYS_ACK_ALERT, KEYS_VIEW_HELP, KEYS_QUIT,
+		KEYS_OPEN_DETAIL, KEYS_APPROVE, KEYS_CANCEL_PROPOSAL,
+		KEYS_BACK, KEYS_FILTER, KEYS_SORT_NEXT, KEYS_ACK_ALERT,
+		KEYS_VIEW_HELP, KEYS_QUIT,
 	};
 	static const char *const words[] = {
-		"detail", "back", "filter", "sort", "acknowledge", "help",
-		"quit",
+		"detail", "approve", "cancel", "back", "filter", "sort",
+		"acknowledge", "help", "quit",
 	};
 	int	leaf = tui->view == VIEW_DETAIL || tui->view == VIEW_HELP;
+	int	props = tui->view == VIEW_PROPOSALS;
 
 	panel_describe(p, tui->ascii, right, sizeof right);
 	left[0] = '\0';
@@ -859,6 +1011,11 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		right[0] = '\0';	/* the prompt shows the filter */
 		util_format(left, sizeof left, "Filter: %s_   (Enter keeps "
 		    "it, Escape cancels)", p->filter);
+	} else if (tui->prompting) {
+		right[0] = '\0';
+		tui_prompt_actions(names, sizeof names);
+		util_format(left, sizeof left, ":%s_   (%s NODE...; Enter "
+		    "opens its dialog, Escape cancels)", tui->prompt, names);
 	} else if (tui->form.kind != FORM_NONE) {
 		util_copy(left, sizeof left, tui->form.step >= FORM_SENT ?
 		    "Command sent: Escape closes the dialog" : "Keys go to "
@@ -869,27 +1026,101 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		for (i = 0; i < nitems(hints); i++) {
 			if ((hints[i] == KEYS_ACK_ALERT &&
 			    tui->view != VIEW_ALERTS) ||
+			    ((hints[i] == KEYS_APPROVE ||
+			    hints[i] == KEYS_CANCEL_PROPOSAL) && !props) ||
 			    (hints[i] == KEYS_OPEN_DETAIL && leaf) ||
-			    (hints[i] == KEYS_BACK && !leaf) ||
+			    (hints[i] == KEYS_BACK && !leaf &&
+			    !(props && p->node[0] != '\0')) ||
 			    (hints[i] == KEYS_SORT_NEXT && !p->ops->sortable))
 				continue;
 			if (keys_first(&tui->keys, hints[i], k, sizeof k) == 0)
 				continue;
 			util_format(left + strlen(left), sizeof left -
 			    strlen(left), "%s%s %s", left[0] != '\0' ? "  " :
-			    "", k, words[i]);
+			    "", k, hints[i] == KEYS_OPEN_DETAIL && props ?
+			    "review" : words[i]);
 		}
 	}
 	rw = table_text_width(right);
 	if (rw > l->cols / 2)
 		rw = l->cols / 2;
 	draw_text(stdscr, l->status_y, 0, l->cols - rw - (rw > 0),
-	    left, 0, tui->editing ? draw_style_attr(DRAW_TAB_CURRENT) :
+	    left, 0, tui->editing || tui->prompting ?
+	    draw_style_attr(DRAW_TAB_CURRENT) :
 	    tui->message[0] != '\0' && now_ms < tui->message_until ?
 	    draw_mark_attr(MARK_INFO) : draw_mark_attr(MARK_DIM));
 	if (rw > 0)
 		draw_text(stdscr, l->status_y, l->cols - rw, rw, right, 1,
 		    draw_style_attr(DRAW_TITLE));
+}
+
+/*
+ * The tabs shown: each view's name and action, in *t; returns how many,
+ * with the current view's index in *current.
+ */
+static size_t
+tui_tabs(struct tui *tui, const struct fleet *fleet,
+    struct tui_tab_list *t, size_t *current)
+{
+	size_t	i, n = 0, npending;
+
+	for (i = 0; i < VIEW_COUNT; i++) {
+		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
+			continue;
+		if (i == (size_t)tui->view)
+			*current = n;
+		t->views[n] = (enum tui_view)i;
+		t->tabs[n].name = tui_views[i]->name;
+		/* A proposal waiting for a second operator shows on the
+		   tab whatever view is up, so nobody misses one. */
+		if (i == VIEW_PROPOSALS &&
+		    (npending = panel_proposals_pending(fleet)) > 0) {
+			util_format(t->proposals, sizeof t->proposals,
+			    "%s (%zu)", tui_views[i]->name, npending);
+			t->tabs[n].name = t->proposals;
+		}
+		t->tabs[n++].action = tui_views[i]->show;
+	}
+	return (n);
+}
+
+/*
+ * A mouse event: a click on a tab shows its view, on a column title
+ * sorts by it, on a row selects it, and on the selected row opens it;
+ * the wheel moves the cursor.  Nothing while a dialog or prompt is open.
+ */
+static void
+tui_mouse(struct tui *tui, const struct fleet *fleet, const MEVENT *ev)
+{
+	struct panel		*p = &tui->panels[tui->view];
+	struct draw_layout	 l;
+	struct tui_tab_list	 t;
+	struct tui_action	 out;
+	size_t			 n, current = 0;
+	int			 tab;
+
+	if (tui->form.kind != FORM_NONE || tui->editing || tui->prompting)
+		return;
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		tui_action(tui, fleet, ev->bstate & BUTTON4_PRESSED ?
+		    KEYS_MOVE_UP : KEYS_MOVE_DOWN, &out);
+		return;
+	}
+	if (!(ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
+	if (ev->y == l.tabs_y) {
+		n = tui_tabs(tui, fleet, &t, &current);
+		tab = draw_tab_at(t.tabs, n, &tui->keys, l.cols, ev->x);
+		if (tab >= 0 && (size_t)tab != current)
+			tui_show(tui, t.views[tab]);
+		return;
+	}
+	if (ev->y < l.body_y || ev->y >= l.body_y + l.body_rows ||
+	    (tui->view == VIEW_PROPOSALS && p->node[0] != '\0'))
+		return;
+	if (panel_click(p, ev->y - l.body_y, ev->x) == PANEL_CLICK_OPEN)
+		tui_open_detail(tui, p);
 }
 
 /* Draw one whole frame into curses' virtual screen and send it. */
@@ -900,14 +1131,14 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	struct draw_summary	 sum;
 	struct panel_ctx	 ctx;
 	struct panel		*p = &tui->panels[tui->view];
-	struct draw_tab		 tabs[VIEW_COUNT];
-	size_t			 i, n = 0, current = 0;
-	char			 small[128], proposals[32];
-	size_t			 npending;
+	struct tui_tab_list	 t;
+	size_t			 n, current = 0;
+	char			 small[128];
 
 	draw_layout(LINES, COLS, draw_bar_alerts(fleet), &l);
 	werase(stdscr);
 	draw_summarize(fleet, tui->title, now_ms, &sum);
+	sum.operator = tui->operator;
 	draw_header(stdscr, &l, &sum);
 	if (l.too_small) {
 		util_format(small, sizeof small, "This terminal is %dx%d; "
@@ -918,24 +1149,10 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 		doupdate();
 		return;
 	}
-	draw_alert_bar(stdscr, &l, fleet, &tui->keys);
-	for (i = 0; i < VIEW_COUNT; i++) {
-		if (i == VIEW_DETAIL && tui->view != VIEW_DETAIL)
-			continue;
-		if (i == (size_t)tui->view)
-			current = n;
-		tabs[n].name = tui_views[i]->name;
-		/* A proposal waiting for a second operator shows on the
-		   tab whatever view is up, so nobody misses one. */
-		if (i == VIEW_PROPOSALS &&
-		    (npending = panel_proposals_pending(fleet)) > 0) {
-			util_format(proposals, sizeof proposals, "%s (%zu)",
-			    tui_views[i]->name, npending);
-			tabs[n].name = proposals;
-		}
-		tabs[n++].action = tui_views[i]->show;
-	}
-	draw_tabs(stdscr, &l, tabs, n, current, &tui->keys);
+	draw_alert_bar(stdscr, &l, fleet, &tui->keys,
+	    tui->operator[0] != '\0' ? tui->operator : NULL);
+	n = tui_tabs(tui, fleet, &t, &current);
+	draw_tabs(stdscr, &l, t.tabs, n, current, &tui->keys);
 	if (p->h != l.body_rows || p->w != l.cols)
 		p->ops->resize(p, l.body_rows, l.cols);
 	tui_ctx(tui, fleet, &ctx);

@@ -808,9 +808,14 @@ START_TEST(man_page_lists_every_key_and_action)
 	keys_default(&km);
 	n = keys_help_lines(&km, help, KEYS_NACTIONS);
 	for (i = 0; i < n; i++) {
-		/* Each entry reads ".It Ic keys Pq Cm action". */
-		util_format(want, sizeof want, ".It Ic %s Pq Cm %s",
-		    help[i].keys, help[i].name);
+		/*
+		 * Each entry reads ".It Ic keys Pq Cm action"; a lone key
+		 * mdoc takes for punctuation (":") is escaped as "\&:".
+		 */
+		util_format(want, sizeof want, ".It Ic %s%s Pq Cm %s",
+		    help[i].keys[1] == '\0' && strchr(".,:;()[]?!",
+		    help[i].keys[0]) != NULL ? "\\&" : "", help[i].keys,
+		    help[i].name);
 		ck_assert_msg(strstr(start, want) != NULL, "vigil(1) THE "
 		    "CONSOLE lacks \"%s\"", want);
 	}

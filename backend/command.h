@@ -51,8 +51,8 @@ struct command_node_state {
 
 /* A command held by a node. */
 struct command_pending {
-	struct proto_command	cmd;
-	char			text[PROTO_DOC_MAX];	/* the signed bytes */
+	struct proto_command	cmd;		/* targets on the heap */
+	char			*text;		/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;

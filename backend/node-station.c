@@ -312,6 +312,7 @@ node_station_free(struct node_station *s)
 	cert_free(s->root_cert);
 	cert_key_free(s->root_key);
 	free(s->devices);
+	free(s->counters.blacklist);
 	memset(s, 0, sizeof *s);
 }
 
@@ -608,6 +609,8 @@ node_station_blacklist(struct node_station *s, const char *peer,
 		return (0);
 	if (s->counters.nblacklist >= PROTO_MAX_BLACKLIST)
 		return (0);
+	s->counters.blacklist = xreallocarray(s->counters.blacklist,
+	    s->counters.nblacklist + 1, sizeof *s->counters.blacklist);
 	b = &s->counters.blacklist[s->counters.nblacklist++];
 	memset(b, 0, sizeof *b);
 	util_copy(b->peer, sizeof b->peer, peer);

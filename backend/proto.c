@@ -138,7 +138,7 @@ const struct proto_field proto_station_fields[] = {
 	    0, 0),
 	P_NUM(struct proto_station_stats, messages_rejected_total, KIND_U64,
 	    0, 0, 0),
-	P_ARRAY(struct proto_station_stats, blacklist, nblacklist,
+	P_HEAPARRAY(struct proto_station_stats, blacklist, nblacklist,
 	    proto_blacklist_fields, PROTO_MAX_BLACKLIST),
 };
 
@@ -195,13 +195,15 @@ static const struct proto_field proto_signature_fields[] = {
 
 static const struct proto_field proto_propose_fields[] = {
 	P_OBJECT(struct proto_propose, sig, proto_signer_fields, 0),
-	P_STR(struct proto_propose, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_propose, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 };
 
 static const struct proto_field proto_approve_fields[] = {
 	P_OBJECT(struct proto_approve, sig, proto_signer_fields, 0),
 	P_HEX(struct proto_approve, id, FIELD_NONEMPTY, 32),
-	P_STR(struct proto_approve, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_approve, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 };
 
 static const struct proto_field proto_cancel_fields[] = {
@@ -224,7 +226,8 @@ static const char *const proto_status_words[] = {
 static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
-	P_STR(struct proto_proposal, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_proposal, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
@@ -262,34 +265,33 @@ const size_t proto_station_nfields = nitems(proto_station_fields);
 const size_t proto_cert_nfields = nitems(proto_cert_fields);
 
 /* Every type name vigil.v1 knows; fields is NULL for the reserved one. */
+#define PROTO_TYPE(t, n, f, m) \
+	{ t, n, f, nitems(f), sizeof (((struct proto_msg *)0)->u.m) }
+
+/*
+ * Every type name vigil.v1 knows, with the size of its part of struct
+ * proto_msg (all decoding clears); fields is NULL for the reserved one.
+ */
 static const struct proto_type {
 	enum msg_type			 type;
 	const char			*name;
 	const struct proto_field	*fields;
 	size_t				 nfields;
+	size_t				 size;
 } proto_types[] = {
-	{ MSG_HELLO, "hello", proto_hello_fields,
-	  nitems(proto_hello_fields) },
-	{ MSG_STATS, "stats", proto_stats_fields,
-	  nitems(proto_stats_fields) },
-	{ MSG_CERT, "cert", proto_cert_fields, nitems(proto_cert_fields) },
-	{ MSG_ALERT, "alert", proto_alert_fields,
-	  nitems(proto_alert_fields) },
-	{ MSG_ERROR, "error", proto_error_fields,
-	  nitems(proto_error_fields) },
-	{ MSG_AUTH, "auth", NULL, 0 },
-	{ MSG_PROPOSE, "propose", proto_propose_fields,
-	  nitems(proto_propose_fields) },
-	{ MSG_APPROVE, "approve", proto_approve_fields,
-	  nitems(proto_approve_fields) },
-	{ MSG_CANCEL, "cancel", proto_cancel_fields,
-	  nitems(proto_cancel_fields) },
-	{ MSG_PROPOSAL, "proposal", proto_proposal_fields,
-	  nitems(proto_proposal_fields) },
-	{ MSG_RESULT, "result", proto_result_fields,
-	  nitems(proto_result_fields) },
-	{ MSG_FIRE, "fire", proto_cancel_fields,
-	  nitems(proto_cancel_fields) },
+	PROTO_TYPE(MSG_HELLO, "hello", proto_hello_fields, hello),
+	PROTO_TYPE(MSG_STATS, "stats", proto_stats_fields, stats),
+	PROTO_TYPE(MSG_CERT, "cert", proto_cert_fields, cert),
+	PROTO_TYPE(MSG_ALERT, "alert", proto_alert_fields, alert),
+	PROTO_TYPE(MSG_ERROR, "error", proto_error_fields, error),
+	{ MSG_AUTH, "auth", NULL, 0, 0 },
+	PROTO_TYPE(MSG_PROPOSE, "propose", proto_propose_fields, propose),
+	PROTO_TYPE(MSG_APPROVE, "approve", proto_approve_fields, approve),
+	PROTO_TYPE(MSG_CANCEL, "cancel", proto_cancel_fields, cancel),
+	PROTO_TYPE(MSG_PROPOSAL, "proposal", proto_proposal_fields,
+	    proposal),
+	PROTO_TYPE(MSG_RESULT, "result", proto_result_fields, result),
+	PROTO_TYPE(MSG_FIRE, "fire", proto_cancel_fields, fire),
 };
 
 /*
@@ -338,9 +340,11 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	struct proto_ctx	 ctx;
 	json_t			*root;
 	const char		*kind;
+	enum msg_type		 type;
 	int			 rc = -1;
 
-	memset(msg, 0, sizeof *msg);
+	/* Only the decoded type's part is cleared: a station's stats or a
+	   hello, not the largest member, is what most frames cost. */
 	msg->type = MSG_UNKNOWN;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.cause = cause;
@@ -368,6 +372,7 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	}
 	if ((t = proto_decode_type(root, cause, causelen)) == NULL)
 		goto out;
+	memset(&msg->u, 0, t->size);
 	msg->type = t->type;
 	if (t->fields == NULL) {
 		util_format(cause, causelen, "message type \"%s\" is reserved "
@@ -404,7 +409,33 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	rc = 0;
 out:
 	json_decref(root);
+	if (rc != 0 && msg->type != MSG_UNKNOWN) {
+		type = msg->type;
+		proto_msg_clear(msg);
+		msg->type = type;
+	}
 	return (rc);
+}
+
+/* Free a decoded message's heap parts; see proto.h. */
+void
+proto_msg_clear(struct proto_msg *msg)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(proto_types); i++) {
+		if (proto_types[i].type != msg->type ||
+		    proto_types[i].fields == NULL)
+			continue;
+		proto_free_fields(proto_types[i].fields,
+		    proto_types[i].nfields, &msg->u);
+		if (msg->type == MSG_STATS && msg->u.stats.role ==
+		    ROLE_STATION)
+			proto_free_fields(proto_station_fields,
+			    nitems(proto_station_fields),
+			    &msg->u.stats.station);
+	}
+	msg->type = MSG_UNKNOWN;
 }
 
 /*

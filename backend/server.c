@@ -45,6 +45,8 @@
 
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+/* Bytes libwebsockets reads or writes of a message at once. */
+#define SERVER_RX_PIECE		(64 * 1024)
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -84,6 +86,7 @@ struct server_session {
 
 	char			*rx;		/* message being assembled */
 	size_t			 rxlen;
+	size_t			 rxcap;
 	int			 rx_binary;
 };
 
@@ -194,8 +197,11 @@ static const struct lws_protocols server_protocols[] = {
 		.name = PROTO_SUBPROTOCOL,
 		.callback = server_callback,
 		.per_session_data_size = sizeof (struct server_session),
-		.rx_buffer_size = PROTO_MAX_FRAME,
-		.tx_packet_size = PROTO_MAX_FRAME,
+		/* The piece libwebsockets hands over at once, per
+		   connection; larger messages are gathered from pieces
+		   (server_session_receive) up to PROTO_MAX_FRAME. */
+		.rx_buffer_size = SERVER_RX_PIECE,
+		.tx_packet_size = SERVER_RX_PIECE,
 	},
 	{ .name = NULL, .callback = NULL }
 };
@@ -556,6 +562,7 @@ server_free(struct server *server)
 	lws_context_destroy(server->context);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
+	proto_command_clear(&server->cmd);
 	free(server->nodes);
 	free(server);
 }
@@ -734,6 +741,7 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 		server_queue_free(&sn->queue);
 		free(sn->rx);
 		sn->rx = NULL;
+		sn->rxcap = 0;
 		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 		return;
@@ -840,7 +848,7 @@ server_session_close(struct server_session *sn)
 		server_queue_free(&sn->queue);
 	free(sn->rx);
 	sn->rx = NULL;
-	sn->rxlen = 0;
+	sn->rxlen = sn->rxcap = 0;
 }
 
 /*
@@ -927,7 +935,7 @@ server_session_receive(struct server_session *sn, const void *in,
 		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
 		free(sn->rx);
 		sn->rx = NULL;
-		sn->rxlen = 0;
+		sn->rxlen = sn->rxcap = 0;
 		server_session_error(sn, "", text);
 		sn->closing = 1;
 		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
@@ -935,8 +943,12 @@ server_session_receive(struct server_session *sn, const void *in,
 			lws_callback_on_writable(sn->wsi);
 		return;
 	}
-	if (sn->rx == NULL)
-		sn->rx = xmalloc(PROTO_MAX_FRAME);
+	/* Grown to what the message holds, not PROTO_MAX_FRAME at once. */
+	if (sn->rxlen + len > sn->rxcap) {
+		while (sn->rxcap < sn->rxlen + len)
+			sn->rxcap = sn->rxcap == 0 ? 4096 : 2 * sn->rxcap;
+		sn->rx = xreallocarray(sn->rx, 1, sn->rxcap);
+	}
 	memcpy(sn->rx + sn->rxlen, in, len);
 	sn->rxlen += len;
 	if (!lws_is_final_fragment(sn->wsi) ||
@@ -944,10 +956,12 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 
 	server_session_message(sn);
+	proto_msg_clear(&sn->node->server->msg);
 	sn->rxlen = 0;
-	/* Keep the buffer only while messages are large. */
+	/* Keep no buffer between messages. */
 	free(sn->rx);
 	sn->rx = NULL;
+	sn->rxcap = 0;
 }
 
 /*
@@ -1096,6 +1110,8 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		util_copy(action, actionlen, "arm-kill");
 		return;
 	}
+	/* Kept decoded for the plan's facts (sim_plan_facts). */
+	proto_command_clear(cmd);
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')

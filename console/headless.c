@@ -865,6 +865,7 @@ headless_command(struct headless *h)
 	}
 	headless_flush(h);
 	cmd_track_free(&h->track);
+	proto_command_clear(h->cmd);
 	free(h->cmd);
 	h->cmd = NULL;
 	loop_set_tick(h->loop, NULL, NULL);
@@ -947,17 +948,18 @@ static int
 headless_settled(struct headless *h, int stats)
 {
 	const struct fleet	*fleet = h->fleet;
+	const struct node	*node;
 	size_t			 l, i, n;
 
 	for (l = 0; l < fleet->nlinks; l++) {
 		if (!loop_link_up(h->loop, l))
 			return (0);
 		n = 0;
-		for (i = 0; i < fleet->nnodes; i++) {
-			if (fleet->nodes[i].link != l)
+		for (i = 0; i < fleet->links[l].nnodes; i++) {
+			node = &fleet->nodes[fleet->links[l].node_ix[i]];
+			if (node->link != l)
 				continue;
-			if (!fleet->nodes[i].has_hello ||
-			    (stats && fleet->nodes[i].nstats < 2))
+			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
 			n++;
 		}
@@ -1328,7 +1330,7 @@ headless_find(struct headless *h, const char *verb)
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
 	}
-	*h->cmd = p->cmd;
+	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
 }
 

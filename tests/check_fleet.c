@@ -498,6 +498,8 @@ START_TEST(blacklist_is_the_latest_stats_one)
 	struct fleet		 f;
 	struct proto_msg	*m = xcalloc(1, sizeof *m);
 	struct proto_station_stats *ss = &m->u.stats.station;
+	struct proto_blacklist	*bl = xcalloc(PROTO_MAX_BLACKLIST,
+				    sizeof *bl);
 	const struct node	*n;
 	size_t			 l, i;
 
@@ -509,12 +511,15 @@ START_TEST(blacklist_is_the_latest_stats_one)
 	m->u.stats.role = ROLE_STATION;
 	m->u.stats.clock_ms = CLOCK0;
 	m->u.stats.uptime_ms = 1000;
+	ss->blacklist = bl;
 	ss->nblacklist = PROTO_MAX_BLACKLIST;
 	for (i = 0; i < PROTO_MAX_BLACKLIST; i++)
 		util_format(ss->blacklist[i].peer,
 		    sizeof ss->blacklist[i].peer, "station/s%zu", 10 + i);
 	ck_assert_int_eq(fleet_apply(&f, l, m, T0), 0);
 	memset(ss, 0, sizeof *ss);
+	memset(bl, 0, PROTO_MAX_BLACKLIST * sizeof *bl);
+	ss->blacklist = bl;
 	ss->nblacklist = 1;
 	util_copy(ss->blacklist[0].peer, sizeof ss->blacklist[0].peer,
 	    "station/capital");
@@ -527,6 +532,7 @@ START_TEST(blacklist_is_the_latest_stats_one)
 	ck_assert_str_eq(n->stats.station.blacklist[0].peer,
 	    "station/capital");
 	ck_assert_uint_eq(n->stats.station.messages_rejected_total, 7);
+	free(bl);
 	free(m);
 	fleet_free(&f);
 }

@@ -15,6 +15,7 @@
 #include "sim.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 #define REAL_T0		1000000		/* any monotonic start */
 
@@ -498,6 +499,7 @@ command_for(const char *action, const char *node)
 	memset(&cmd, 0, sizeof cmd);
 	strcpy(cmd.id, "00112233445566778899aabbccddeeff");
 	util_copy(cmd.action, sizeof cmd.action, action);
+	cmd.targets = e2e_targets(1);
 	cmd.ntargets = 1;
 	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node, node);
 	return (cmd);

@@ -667,7 +667,7 @@ node_station_hello(const struct node_station *s, struct proto_hello *hello)
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
 	hello->nflags = 0;
-	hello->nbuilds = s->nbuilds;
+	proto_hello_builds(hello, s->nbuilds);
 	for (i = 0; i < s->nbuilds; i++) {
 		hello->builds[i] = s->builds[i];
 		hello->builds[i].active = strcmp(s->builds[i].id,

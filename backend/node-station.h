@@ -154,6 +154,7 @@ int	 node_station_install(struct node_station *s,
 int	 node_station_rollback(struct node_station *s, const char *id,
 	    char *cause, size_t causelen);
 
+/* Fill hello; its builds are allocated (proto_hello_clear() frees them). */
 void	 node_station_hello(const struct node_station *s,
 	    struct proto_hello *hello);
 void	 node_station_stats(struct node_station *s, struct proto_stats *st);

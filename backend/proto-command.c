@@ -212,10 +212,8 @@ proto_command_clear(struct proto_command *cmd)
 void
 proto_command_targets(struct proto_command *cmd, size_t n)
 {
-	if (n > PROTO_MAX_TARGETS)
-		fatal("%s: %zu targets", __func__, n);
-	free(cmd->targets);
-	cmd->targets = n == 0 ? NULL : xcalloc(n, sizeof *cmd->targets);
+	cmd->targets = proto_heap_array(cmd->targets, n, sizeof *cmd->targets,
+	    PROTO_MAX_TARGETS, "targets");
 	cmd->ntargets = n;
 }
 

@@ -519,6 +519,21 @@ proto_free_fields(const struct proto_field *fields, size_t nfields,
 	}
 }
 
+/*
+ * A held-by-pointer array's new room: old freed, then n zeroed elements
+ * of size bytes (NULL for none).  More than max is a programmer error,
+ * named by what (fatal).
+ */
+void *
+proto_heap_array(void *old, size_t n, size_t size, size_t max,
+    const char *what)
+{
+	if (n > max)
+		fatal("%s: %zu %s, at most %zu", __func__, n, what, max);
+	free(old);
+	return (n == 0 ? NULL : xcalloc(n, size));
+}
+
 /* Decode an object into the struct member at dst, by the sub-table. */
 static int
 proto_decode_object(struct proto_ctx *ctx, json_t *v,

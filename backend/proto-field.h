@@ -148,6 +148,8 @@ int		 proto_decode_fields(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, void *);
 void		 proto_free_fields(const struct proto_field *, size_t,
 		    void *);
+void		*proto_heap_array(void *, size_t, size_t, size_t,
+		    const char *);
 
 /* Encoding (proto-field.c). */
 json_t		*proto_string(const char *, size_t);

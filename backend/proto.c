@@ -73,9 +73,14 @@ const struct proto_field proto_hello_fields[] = {
 	  .size = sizeof (struct proto_build), .sub = proto_build_fields,
 	  .nsub = nitems(proto_build_fields),
 	  .countoff = offsetof(struct proto_hello, nbuilds),
-	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL },
-	P_OPTARRAY(struct proto_hello, operators, noperators,
-	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
+	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL|FIELD_HEAP },
+	{ .key = "operators", .kind = KIND_ARRAY,
+	  .off = offsetof(struct proto_hello, operators),
+	  .size = sizeof (struct proto_operator_key),
+	  .sub = proto_operator_key_fields,
+	  .nsub = nitems(proto_operator_key_fields),
+	  .countoff = offsetof(struct proto_hello, noperators),
+	  .max = PROTO_MAX_OPERATORS, .flags = FIELD_OPTIONAL|FIELD_HEAP },
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -517,6 +522,32 @@ proto_hello_init(struct proto_hello *hello, const char *node,
 	util_copy(hello->group, sizeof hello->group, group);
 	util_copy(hello->build, sizeof hello->build, build);
 	hello->version = PROTO_VERSION;
+}
+
+/* Room for n builds in a hello; see proto.h. */
+void
+proto_hello_builds(struct proto_hello *hello, size_t n)
+{
+	hello->builds = proto_heap_array(hello->builds, n,
+	    sizeof *hello->builds, PROTO_MAX_BUILDS, "builds");
+	hello->nbuilds = n;
+}
+
+/* Room for n operators in a hello; see proto.h. */
+void
+proto_hello_operators(struct proto_hello *hello, size_t n)
+{
+	hello->operators = proto_heap_array(hello->operators, n,
+	    sizeof *hello->operators, PROTO_MAX_OPERATORS, "operators");
+	hello->noperators = n;
+}
+
+/* Free a hello's builds and operators; see proto.h. */
+void
+proto_hello_clear(struct proto_hello *hello)
+{
+	proto_hello_builds(hello, 0);
+	proto_hello_operators(hello, 0);
 }
 
 /* Encode a message; see proto.h for the contract. */

@@ -126,7 +126,8 @@ struct proto_hello {
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	size_t		nbuilds;		/* 0: only build is known */
-	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
+	struct proto_build *builds;		/* installed: nbuilds, on
+						   the heap (proto.c) */
 	/*
 	 * The operators whose signed commands the node accepts, when
 	 * operators_said (the optional field was sent; empty: it trusts
@@ -134,7 +135,8 @@ struct proto_hello {
 	 */
 	int		operators_said;
 	size_t		noperators;
-	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	struct proto_operator_key *operators;	/* noperators, on the
+						   heap (proto.c) */
 };
 
 /*
@@ -143,6 +145,16 @@ struct proto_hello {
  */
 void	 proto_hello_init(struct proto_hello *hello, const char *node,
 	    enum proto_role role, const char *group, const char *build);
+
+/*
+ * Give hello room for n zeroed builds (proto_hello_builds) or operators
+ * (proto_hello_operators), freeing any it held; the count is set to n.
+ * proto_hello_clear() frees both, as proto_msg_clear() does for a hello
+ * message.  Never fail (xcalloc).
+ */
+void	 proto_hello_builds(struct proto_hello *hello, size_t n);
+void	 proto_hello_operators(struct proto_hello *hello, size_t n);
+void	 proto_hello_clear(struct proto_hello *hello);
 
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {

@@ -579,18 +579,18 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	const struct opkey_trust	*trust = server->trust;
 	size_t				 i;
 
-	hello->noperators = 0;
+	proto_hello_operators(hello, 0);
 	hello->operators_said = trust == NULL ||
 	    trust->n <= PROTO_MAX_OPERATORS;
 	if (trust == NULL || !hello->operators_said)
 		return;
+	proto_hello_operators(hello, trust->n);
 	for (i = 0; i < trust->n; i++) {
 		util_copy(hello->operators[i].operator,
 		    sizeof hello->operators[i].operator, trust->v[i].name);
 		util_copy(hello->operators[i].key,
 		    sizeof hello->operators[i].key, trust->v[i].pub);
 	}
-	hello->noperators = trust->n;
 }
 
 /* One rule engine per node, trusting trust and logging to audits[i]. */
@@ -793,6 +793,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	sim_node_hello(server->sim, node->index, &msg->u.hello);
 	server_hello_operators(server, &msg->u.hello);
 	server_session_send(sn, msg, 0);
+	proto_msg_clear(msg);
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_CERT;
@@ -1424,6 +1425,7 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		out->type = MSG_HELLO;
 		sim_node_hello(server->sim, node->index, &out->u.hello);
 		server_broadcast(node, out, 0);
+		proto_msg_clear(out);
 	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;

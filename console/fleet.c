@@ -109,6 +109,8 @@ static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+static void	 fleet_copy_hello(struct proto_hello *dst,
+		    const struct proto_hello *src);
 static void	 fleet_copy_stats(struct proto_stats *dst,
 		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
@@ -163,6 +165,7 @@ fleet_free(struct fleet *fleet)
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].stats.station.blacklist);
+		proto_hello_clear(&fleet->nodes[i].hello);
 		fleet_held_drop(fleet, &fleet->nodes[i]);
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
@@ -683,7 +686,7 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		    "build %s", proto_role_name(h->role), h->group, h->build);
 		changed = 1;
 	}
-	node->hello = *h;
+	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
 	return (changed);
 }
@@ -1746,6 +1749,35 @@ fleet_ready(const struct fleet *fleet)
 			return (0);
 	}
 	return (1);
+}
+
+/*
+ * Copy a hello into a node's, its builds and operators into the node's
+ * own arrays, sized by what the hello lists.
+ */
+static void
+fleet_copy_hello(struct proto_hello *dst, const struct proto_hello *src)
+{
+	struct proto_build		*builds = dst->builds;
+	struct proto_operator_key	*ops = dst->operators;
+
+	if (dst->nbuilds != src->nbuilds) {
+		free(builds);
+		builds = src->nbuilds == 0 ? NULL : xcalloc(src->nbuilds,
+		    sizeof *builds);
+	}
+	if (dst->noperators != src->noperators) {
+		free(ops);
+		ops = src->noperators == 0 ? NULL : xcalloc(src->noperators,
+		    sizeof *ops);
+	}
+	*dst = *src;
+	dst->builds = builds;
+	dst->operators = ops;
+	if (src->nbuilds > 0)
+		memcpy(builds, src->builds, src->nbuilds * sizeof *builds);
+	if (src->noperators > 0)
+		memcpy(ops, src->operators, src->noperators * sizeof *ops);
 }
 
 /*

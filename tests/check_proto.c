@@ -116,7 +116,9 @@ static char	cause[1024];
 static void
 fill_hello(struct proto_msg *m)
 {
-	struct proto_hello	*h = &m->u.hello;
+	static struct proto_build	 builds[2];
+	static struct proto_operator_key ops[2];
+	struct proto_hello		*h = &m->u.hello;
 
 	memset(m, 0, sizeof *m);
 	m->type = MSG_HELLO;
@@ -137,6 +139,8 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	memset(builds, 0, sizeof builds);
+	h->builds = builds;
 	h->nbuilds = 2;
 	util_copy(h->builds[0].id, sizeof h->builds[0].id,
 	    "smars-2012.08.01");
@@ -157,6 +161,8 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->builds[1].manifest[0].path,
 	    sizeof h->builds[1].manifest[0].path, "power_peg");
 	h->operators_said = 1;
+	memset(ops, 0, sizeof ops);
+	h->operators = ops;
 	h->noperators = 2;
 	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
 	    "alice");
@@ -919,6 +925,10 @@ sample_share(struct proto_msg *out, const struct proto_msg *in)
 		break;
 	case MSG_STATS:
 		out->u.stats.station.blacklist = in->u.stats.station.blacklist;
+		break;
+	case MSG_HELLO:
+		out->u.hello.builds = in->u.hello.builds;
+		out->u.hello.operators = in->u.hello.operators;
 		break;
 	default:
 		break;

@@ -109,6 +109,9 @@ static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+/* Hellos taken by every fleet, so that each stamps its own. */
+static uint64_t	 fleet_hellos;
+
 static void	 fleet_copy_hello(struct proto_hello *dst,
 		    const struct proto_hello *src);
 static void	 fleet_copy_stats(struct proto_stats *dst,
@@ -688,6 +691,7 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 	}
 	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
+	fleet->hello_seq = ++fleet_hellos;
 	return (changed);
 }
 

@@ -230,6 +230,9 @@ struct fleet {
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
 	uint64_t		 link_seq;	/* links gone up or down */
+	uint64_t		 hello_seq;	/* the last hello taken, counted
+						   over every fleet of the
+						   process; 0: none */
 	struct proto_msg	*msg;		/* scratch: each frame */
 };
 

@@ -99,7 +99,13 @@ table_set(struct table_row *row, size_t col, enum table_mark mark,
 	if (col >= TABLE_MAX_COLUMNS)
 		fatal("table cell %zu out of range", col);
 	va_start(ap, fmt);
-	vsnprintf(row->cells[col].text, sizeof row->cells[col].text, fmt, ap);
+	/* Most cells are one string: 10,000 rows a frame. */
+	if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == '\0')
+		util_copy(row->cells[col].text, sizeof row->cells[col].text,
+		    va_arg(ap, const char *));
+	else
+		vsnprintf(row->cells[col].text, sizeof row->cells[col].text,
+		    fmt, ap);
 	va_end(ap);
 	row->cells[col].mark = mark;
 }
@@ -419,6 +425,13 @@ table_text_width(const char *s)
 	int		w, total = 0;
 
 	while (len > 0) {
+		/* Printable ASCII, most of every table, is one column. */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
+			total++;
+			s++;
+			len--;
+			continue;
+		}
 		/* Escaped as the drawing shows it (draw_copy_columns()). */
 		if ((e = util_escape_char(s, len, esc, &n)) > 0)
 			w = (int)e;

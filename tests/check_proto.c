@@ -510,12 +510,32 @@ refused(const char *frame, enum msg_type type)
 	return (cause);
 }
 
+/*
+ * What accepted() decoded onto the heap, freed after the test (its
+ * messages live on the test's stack until it ends).
+ */
+static struct proto_msg	*kept[64];
+static size_t		 nkept;
+
+/* Free what accepted() kept: the tests' teardown. */
+static void
+kept_free(void)
+{
+	while (nkept > 0) {
+		proto_msg_clear(kept[--nkept]);
+		free(kept[nkept]);
+	}
+}
+
 /* Decode a frame that must be accepted. */
 static void
 accepted(const char *frame, struct proto_msg *m)
 {
 	ck_assert_msg(proto_decode(frame, strlen(frame), m, cause,
 	    sizeof cause) == 0, "refused: %s (%s)", cause, frame);
+	ck_assert_uint_lt(nkept, nitems(kept));
+	kept[nkept] = xmalloc(sizeof *m);
+	memcpy(kept[nkept++], m, sizeof *m);
 }
 
 /* The sentence must contain want. */
@@ -937,7 +957,7 @@ sample_share(struct proto_msg *out, const struct proto_msg *in)
 
 START_TEST(every_type_round_trips_field_by_field)
 {
-	struct proto_msg	 in, out, heap;
+	struct proto_msg	 in, out;
 	char			*frame;
 	size_t			 i;
 
@@ -1155,10 +1175,8 @@ START_TEST(every_type_round_trips_field_by_field)
 		 * the pointers to what was decoded on the heap (compared
 		 * above) are set aside.
 		 */
-		heap = out;
 		sample_share(&out, &in);
 		ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
-		proto_msg_clear(&heap);
 	}
 }
 END_TEST
@@ -1803,7 +1821,6 @@ START_TEST(the_largest_command_fits_every_bound)
 	    "is %zu bytes, over %d", strlen(frame), PROTO_MAX_FRAME);
 	accepted(frame, m);
 	ck_assert_str_eq(m->u.propose.document, text);
-	proto_msg_clear(m);
 	free(frame);
 	free(text);
 	free(m);
@@ -1876,6 +1893,7 @@ START_TEST(a_command_document_has_one_canonical_text)
 	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
 	    sizeof cause), 0);
 	ck_assert_str_eq(out.reason, in.reason);
+	proto_command_clear(&out);
 	free(text);
 }
 END_TEST
@@ -1905,6 +1923,7 @@ START_TEST(command_args_are_written_in_byte_order)
 	ck_assert_str_eq(out.args[2].name, "zone");
 	ck_assert_str_eq(out.args[2].value, "b");
 	again = proto_command_encode(&out);
+	proto_command_clear(&out);
 	ck_assert_str_eq(again, text);
 	free(again);
 
@@ -2234,6 +2253,7 @@ START_TEST(frames_that_are_not_messages_are_refused)
 	memcpy(big, hello, n);
 	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME, &m, cause,
 	    sizeof cause), 0);
+	proto_msg_clear(&m);
 	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME + 1, &m, cause,
 	    sizeof cause), -1);
 	assert_says(cause, "524289 bytes is over");
@@ -2584,6 +2604,8 @@ proto_suite(void)
 {
 	Suite	*s = suite_create("proto");
 	TCase	*tc = tcase_create("proto");
+
+	tcase_add_checked_fixture(tc, NULL, kept_free);
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);

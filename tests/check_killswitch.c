@@ -89,6 +89,13 @@ struct operators {
 static void	*race_order_path(void *);
 static void	 setup(void);
 static void	 teardown(void);
+static void	 ws_forget(void);
+
+/*
+ * The message ws_next() decoded last, whose heap parts (a document, a
+ * hello's builds) the caller's copy shares until the next call.
+ */
+static struct proto_msg	*ws_last;
 static void	 operators_make(struct operators *, const char *);
 static void	 operators_free(struct operators *);
 static void	 node_start_with(struct node *, const char *, const char *,
@@ -223,10 +230,11 @@ setup(void)
 static void
 teardown(void)
 {
+	ws_forget();
 	e2e_cleanup();
 }
 
-/* A zeroed message on the heap (they are large). */
+/* A zeroed message on the heap. */
 static struct proto_msg *
 msg_new(void)
 {
@@ -418,14 +426,27 @@ ws_next_of(struct e2e_ws *ws, enum msg_type type, enum msg_type also,
 		left = deadline - e2e_now_ms();
 		if (left <= 0 || (text = e2e_ws_recv(ws, (int)left)) == NULL)
 			return (0);
-		memset(m, 0, sizeof *m);
-		ck_assert_msg(proto_decode(text, strlen(text), m, cause,
+		ws_forget();
+		ws_last = msg_new();
+		ck_assert_msg(proto_decode(text, strlen(text), ws_last, cause,
 		    sizeof cause) == 0, "vigild sent a frame vigil cannot "
 		    "decode: %s: %.300s", cause, text);
 		free(text);
+		memcpy(m, ws_last, sizeof *m);
 		if (m->type == type || m->type == also)
 			return (1);
 	}
+}
+
+/* Free what the last ws_next() decoded onto the heap. */
+static void
+ws_forget(void)
+{
+	if (ws_last == NULL)
+		return;
+	proto_msg_clear(ws_last);
+	free(ws_last);
+	ws_last = NULL;
 }
 
 /*
@@ -433,7 +454,6 @@ ws_next_of(struct e2e_ws *ws, enum msg_type type, enum msg_type also,
  * she saw it (build, state), expiring ttl_ms from now, allocated; *cmd
  * gets it too.
  */
-
 static char *
 document(const char *action, const char *node, const char *build,
     const char *state, int64_t ttl_ms, struct proto_command *cmd)

@@ -406,11 +406,10 @@ static void
 vigil_args_free(struct vigil_args *args)
 {
 	free(args->connect);
-	args->connect = NULL;
-	args->nconnect = 0;
 	free(args->operands);
+	args->connect = NULL;
 	args->operands = NULL;
-	args->noperands = 0;
+	args->nconnect = args->noperands = 0;
 }
 
 /*

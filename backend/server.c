@@ -131,6 +131,8 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static void	 server_tls_vhost(struct lws_context_creation_info *info,
+		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -412,10 +414,31 @@ server_sanitize(char *s)
 	}
 }
 
+/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+static void
+server_tls_vhost(struct lws_context_creation_info *info,
+    const struct server_tls *tls, size_t i)
+{
+	if (tls == NULL)
+		return;
+	/* libwebsockets 4.1 reads these from each vhost's options. */
+	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
+	if (tls->cert_pem != NULL) {
+		info->server_ssl_cert_mem = tls->cert_pem[i];
+		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
+		info->server_ssl_private_key_mem = tls->key_pem;
+		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
+	} else {
+		info->ssl_cert_filepath = tls->cert_path;
+		info->ssl_private_key_filepath = tls->key_path;
+	}
+}
+
 /* Listen for every node and start the simulator timer. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    char **cause)
+    const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -444,6 +467,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
 	server->lws_fd_limit = info.fd_limit_per_thread;
@@ -477,6 +502,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 		info.retry_and_idle_policy = &server_idle_policy;
 		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 		    LWS_SERVER_OPTION_DISABLE_IPV6;
+		server_tls_vhost(&info, tls, i);
 		server_lws_last[0] = '\0';
 		if ((node->vhost = lws_create_vhost(server->context,
 		    &info)) == NULL) {

@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-command.h"
+#include "tls.h"
 #include "tui.h"
 #include "util.h"
 
@@ -41,6 +42,8 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*ca;			/* --ca FILE */
+	int		 insecure;		/* --insecure */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
@@ -102,10 +105,11 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered. */
+/* A list of backend URLs being gathered, and the CA a fleet file names. */
 struct vigil_urls {
 	char	**v;
 	size_t	  n;
+	char	 *ca;		/* allocated; NULL: none named */
 };
 
 enum {
@@ -120,6 +124,8 @@ enum {
 	OPT_KEY,
 	OPT_OPERATOR,
 	OPT_YES,
+	OPT_CA,
+	OPT_INSECURE,
 };
 
 static const struct option vigil_options[] = {
@@ -139,6 +145,8 @@ static const struct option vigil_options[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "yes", no_argument, NULL, OPT_YES },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -162,6 +170,11 @@ static int	 vigil_scenario_check(const char *);
 static void	 vigil_urls_add(struct vigil_urls *, const char *);
 static void	 vigil_urls_free(struct vigil_urls *);
 static int	 vigil_read_fleet(const char *, struct vigil_urls *);
+static int	 vigil_fleet_ca(const char *, const char *, char *,
+		    struct vigil_urls *);
+static int	 vigil_insecure(const char *);
+static int	 vigil_check_tls(const struct vigil_args *,
+		    const struct vigil_urls *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
 static int	 vigil_backends(struct vigil_args *, struct vigil_urls *,
@@ -184,7 +197,7 @@ main(int argc, char **argv)
 	struct loop			*loop;
 	struct cmd_operator		 op;
 	char				*cause = NULL, name[64], why[1024];
-	size_t				 i;
+	size_t				 i, j;
 	int				 status;
 
 	memset(&urls, 0, sizeof urls);
@@ -217,11 +230,13 @@ main(int argc, char **argv)
 
 	fleet_init(&fleet, name);
 	check_watch(&fleet);
-	for (i = 0; i < urls.n; i++)
-		fleet_add_link(&fleet, urls.v[i]);
-	vigil_urls_free(&urls);
-
-	if ((loop = loop_create(&fleet, &cause)) == NULL) {
+	for (i = 0; i < urls.n; i++) {
+		j = fleet_add_link(&fleet, urls.v[i]);
+		fleet.links[j].insecure = vigil_insecure(urls.v[i]);
+	}
+	if ((loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
+	    &cause)) == NULL) {
+		vigil_urls_free(&urls);
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		fleet_free(&fleet);
@@ -230,6 +245,7 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	vigil_urls_free(&urls);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -338,6 +354,12 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 	}
 	free(args->connect);
 	args->connect = NULL;
+	if (vigil_check_tls(args, urls) != 0) {
+		vigil_urls_free(urls);
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_USAGE);
+	}
 	return (0);
 }
 
@@ -481,8 +503,13 @@ vigil_usage(FILE *f)
 "command, vigil opens the curses console; a command prints and exits.\n"
 "\n"
 "Where the backends are:\n"
-"  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
+"  -f, --fleet FILE         one wss://HOST:PORT URL per line, \"ca FILE\";\n"
+"                           # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
+"      --ca FILE            trust the backends' certificates this CA signed\n"
+"                           (else the fleet file's \"ca\" line, else the\n"
+"                           system's CAs)\n"
+"      --insecure           allow plain ws:// beyond loopback (shown red)\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
 	vigil_usage_scenarios(f);
 	fprintf(f,
@@ -609,6 +636,12 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 			break;
 		case 'd':
 			args->demo = optarg != NULL ? optarg : "calm";
+			break;
+		case OPT_CA:
+			args->ca = optarg;
+			break;
+		case OPT_INSECURE:
+			args->insecure = 1;
 			break;
 		case OPT_DEMO_SCALE:
 			args->demo_time_scale = optarg;
@@ -1037,11 +1070,89 @@ vigil_urls_free(struct vigil_urls *urls)
 	free(urls->v);
 	urls->v = NULL;
 	urls->n = 0;
+	free(urls->ca);
+	urls->ca = NULL;
+}
+
+/*
+ * Is url plain ws:// to a host that may not be this machine?  Such a
+ * link can be read and forged by anyone on the way, so it needs
+ * --insecure, and the console shows it in red.
+ */
+static int
+vigil_insecure(const char *url)
+{
+	char	host[256], path[256], why[PROTO_TEXT_MAX];
+	int	port, tls;
+
+	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
+	    &tls, why, sizeof why) != 0 || tls)
+		return (0);
+	return (strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0);
+}
+
+/*
+ * Check the URLs' schemes: plain ws:// beyond loopback only with
+ * --insecure, and the CA file (--ca, else the fleet file's) trusted
+ * only when others cannot write it.  Returns 0, or -1 after saying why.
+ */
+static int
+vigil_check_tls(const struct vigil_args *args, const struct vigil_urls *urls)
+{
+	const char	*ca = args->ca != NULL ? args->ca : urls->ca;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < urls->n && !args->insecure; i++) {
+		if (vigil_insecure(urls->v[i])) {
+			fprintf(stderr, "vigil: %s is plain ws:// to a host "
+			    "beyond loopback, which anyone on the network can "
+			    "read and forge; use wss://, or give --insecure "
+			    "to watch it anyway\n", urls->v[i]);
+			return (-1);
+		}
+	}
+	if (ca != NULL && tls_check_ca(ca, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Take a fleet file's "ca FILE" line: the CA certificate to trust,
+ * relative to the fleet file's directory.  Returns 0, or -1 and a
+ * sentence in cause (PROTO_TEXT_MAX bytes).
+ */
+static int
+vigil_fleet_ca(const char *path, const char *file, char *cause,
+    struct vigil_urls *urls)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (file == NULL) {
+		util_format(cause, PROTO_TEXT_MAX, "\"ca\" names no file; "
+		    "write \"ca FILE\" with the CA certificate to trust");
+		return (-1);
+	}
+	if (urls->ca != NULL) {
+		util_format(cause, PROTO_TEXT_MAX, "a second \"ca\" line; a "
+		    "fleet file names one CA");
+		return (-1);
+	}
+	if (file[0] == '/' || slash == NULL)
+		urls->ca = xstrdup(file);
+	else
+		urls->ca = xasprintf("%.*s/%s", (int)(slash - path), path,
+		    file);
+	return (0);
 }
 
 /*
  * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, every other word is a backend URL.  Returns 0, or -1 after
+ * ignored, a line "ca FILE" names the CA to trust, every other word is
+ * a backend URL.  Returns 0, or -1 after
  * saying on standard error what is wrong and where.
  */
 static int
@@ -1064,7 +1175,18 @@ vigil_read_fleet(const char *path, struct vigil_urls *urls)
 		lineno++;
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
+		word = strtok_r(line, " \t\r\n\f\v", &save);
+		if (word != NULL && strcmp(word, "ca") == 0) {
+			if (vigil_fleet_ca(path, strtok_r(NULL,
+			    " \t\r\n\f\v", &save), cause, urls) != 0) {
+				fprintf(stderr, "vigil: %s line %zu: %s\n",
+				    path, lineno, cause);
+				error = 1;
+				goto done;
+			}
+			continue;
+		}
+		for (; word != NULL;
 		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
 			if (util_parse_url(word, host, sizeof host, &port,
 			    upath, sizeof upath, &tls, cause,

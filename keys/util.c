@@ -352,12 +352,15 @@ bad:
 	return (-1);
 }
 
-/* Parse a ws:// or wss:// URL with a numeric or localhost host. */
+/*
+ * Parse a ws:// or wss:// URL whose host is a name, a numeric IPv4
+ * address or an IPv6 address in brackets.
+ */
 int
 util_parse_url(const char *url, char *host, size_t hostlen, int *port,
     char *path, size_t pathlen, int *tls, char *cause, size_t causelen)
 {
-	const char	*p, *colon, *slash;
+	const char	*p, *colon, *end_host;
 	size_t		 n;
 	char		*end;
 	long		 v;
@@ -374,14 +377,25 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		    url);
 		return (-1);
 	}
-	slash = strchr(p, '/');
-	colon = strchr(p, ':');
-	if (colon == NULL || (slash != NULL && colon > slash)) {
+	if (*p == '[') {
+		if ((end_host = strchr(p, ']')) == NULL) {
+			util_format(cause, causelen, "backend address \"%s\" "
+			    "opens an IPv6 address with [ but never closes it; "
+			    "write wss://[::1]:PORT", url);
+			return (-1);
+		}
+		p++;
+		colon = end_host + 1;
+	} else {
+		end_host = p + strcspn(p, ":/");
+		colon = end_host;
+	}
+	if (*colon != ':') {
 		util_format(cause, causelen, "backend address \"%s\" has no "
-		    "port; write it as ws://HOST:PORT", url);
+		    "port; write it as wss://HOST:PORT", url);
 		return (-1);
 	}
-	n = (size_t)(colon - p);
+	n = (size_t)(end_host - p);
 	if (n == 0 || n >= hostlen) {
 		util_format(cause, causelen, "backend address \"%s\" has an "
 		    "empty or overlong host", url);
@@ -406,13 +420,20 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	if (strcmp(host, "localhost") == 0)
 		util_copy(host, hostlen, "127.0.0.1");
 	for (p = host; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) && *p != '.') {
+		if (!isalnum((unsigned char)*p) && strchr(".-_:", *p) == NULL) {
 			util_format(cause, causelen, "backend address \"%s\" "
-			    "names host \"%s\"; use a numeric IPv4 address, "
-			    "because name lookups would stall the console",
+			    "names host \"%s\", which is neither a host name "
+			    "nor an address; write wss://HOST:PORT with a name, "
+			    "an IPv4 address or an IPv6 address in brackets",
 			    url, host);
 			return (-1);
 		}
+	}
+	if (strchr(host, ':') != NULL && url[*tls ? 6 : 5] != '[') {
+		util_format(cause, causelen, "backend address \"%s\" has an "
+		    "IPv6 address without brackets; write wss://[%s]:PORT",
+		    url, host);
+		return (-1);
 	}
 	return (0);
 }

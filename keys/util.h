@@ -96,9 +96,10 @@ int	 util_parse_clock(const char *s, int *seconds, char *cause,
 	    size_t causelen);
 
 /*
- * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
- * IPv4 address or "localhost" (name lookups would block the event loop).
- * Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
+ * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST is a host name, a
+ * numeric IPv4 address or an IPv6 address in brackets ("[::1]", given
+ * back without them); "localhost" becomes 127.0.0.1.  Nothing is looked
+ * up here.  Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
  * or -1 and a sentence naming the problem in cause.
  */
 int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,

@@ -25,6 +25,7 @@
 #include "proto-command.h"
 #include "tls.h"
 #include "tui.h"
+#include "urls.h"
 #include "util.h"
 
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
@@ -105,13 +106,6 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered, and the CA a fleet file names. */
-struct vigil_urls {
-	char	**v;
-	size_t	  n;
-	char	 *ca;		/* allocated; NULL: none named */
-};
-
 enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
@@ -167,17 +161,12 @@ static int	 vigil_expires(const char *, const char *, double,
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_check(const char *);
-static void	 vigil_urls_add(struct vigil_urls *, const char *);
-static void	 vigil_urls_free(struct vigil_urls *);
-static int	 vigil_read_fleet(const char *, struct vigil_urls *);
-static int	 vigil_fleet_ca(const char *, const char *, char *,
-		    struct vigil_urls *);
-static int	 vigil_insecure(const char *);
-static int	 vigil_check_tls(const struct vigil_args *,
-		    const struct vigil_urls *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
-static int	 vigil_backends(struct vigil_args *, struct vigil_urls *,
+static int	 vigil_insecure(const char *);
+static int	 vigil_check_tls(const struct vigil_args *,
+		    const struct urls *);
+static int	 vigil_backends(struct vigil_args *, struct urls *,
 		    char *, size_t, struct demo **);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
@@ -192,7 +181,7 @@ main(int argc, char **argv)
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
 	struct demo			*demo = NULL;
-	struct vigil_urls		 urls;
+	struct urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
@@ -234,9 +223,10 @@ main(int argc, char **argv)
 		j = fleet_add_link(&fleet, urls.v[i]);
 		fleet.links[j].insecure = vigil_insecure(urls.v[i]);
 	}
-	if ((loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
-	    &cause)) == NULL) {
-		vigil_urls_free(&urls);
+	loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
+	    &cause);
+	urls_free(&urls);
+	if (loop == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		fleet_free(&fleet);
@@ -245,7 +235,6 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	vigil_urls_free(&urls);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -293,7 +282,7 @@ vigil_load_key(const struct vigil_args *args,
  * exit status after saying why, with nothing left running.
  */
 static int
-vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
+vigil_backends(struct vigil_args *args, struct urls *urls, char *name,
     size_t namelen, struct demo **demo)
 {
 	struct demo_options	 dopts;
@@ -322,10 +311,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 			    &port, upath, sizeof upath, &tls, why,
 			    sizeof why) != 0) {
 				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(urls);
+				urls_free(urls);
 				return (HEADLESS_EXIT_USAGE);
 			}
-			vigil_urls_add(urls, args->connect[i]);
+			urls_add(urls, args->connect[i]);
 		}
 		if (urls->n == 1)
 			util_copy(name, namelen, urls->v[0]);
@@ -340,8 +329,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 		return (HEADLESS_EXIT_USAGE);
 	}
 	if (file != NULL) {
-		if (vigil_read_fleet(file, urls) != 0) {
-			vigil_urls_free(urls);
+		if (urls_read(file, urls, &cause) != 0) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			urls_free(urls);
 			demo_stop(*demo);
 			*demo = NULL;
 			return (HEADLESS_EXIT_USAGE);
@@ -355,10 +346,56 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 	free(args->connect);
 	args->connect = NULL;
 	if (vigil_check_tls(args, urls) != 0) {
-		vigil_urls_free(urls);
+		urls_free(urls);
 		demo_stop(*demo);
 		*demo = NULL;
 		return (HEADLESS_EXIT_USAGE);
+	}
+	return (0);
+}
+
+/*
+ * Is url plain ws:// to a host that may not be this machine?  Such a
+ * link can be read and forged by anyone on the way, so it needs
+ * --insecure, and the console shows it in red.
+ */
+static int
+vigil_insecure(const char *url)
+{
+	char	host[256], path[256], why[PROTO_TEXT_MAX];
+	int	port, tls;
+
+	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
+	    &tls, why, sizeof why) != 0 || tls)
+		return (0);
+	return (strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0);
+}
+
+/*
+ * Check the URLs' schemes: plain ws:// beyond loopback only with
+ * --insecure, and the CA file (--ca, else the fleet file's) trusted
+ * only when others cannot write it.  Returns 0, or -1 after saying why.
+ */
+static int
+vigil_check_tls(const struct vigil_args *args, const struct urls *urls)
+{
+	const char	*ca = args->ca != NULL ? args->ca : urls->ca;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < urls->n && !args->insecure; i++) {
+		if (vigil_insecure(urls->v[i])) {
+			fprintf(stderr, "vigil: %s is plain ws:// to a host "
+			    "beyond loopback, which anyone on the network can "
+			    "read and forge; use wss://, or give --insecure "
+			    "to watch it anyway\n", urls->v[i]);
+			return (-1);
+		}
+	}
+	if (ca != NULL && tls_check_ca(ca, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
 	}
 	return (0);
 }
@@ -1045,171 +1082,3 @@ vigil_scenario_check(const char *name)
 	return (-1);
 }
 
-/* Add a URL unless it is already listed. */
-static void
-vigil_urls_add(struct vigil_urls *urls, const char *url)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++) {
-		if (strcmp(urls->v[i], url) == 0)
-			return;
-	}
-	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
-	urls->v[urls->n++] = xstrdup(url);
-}
-
-/* Free a URL list. */
-static void
-vigil_urls_free(struct vigil_urls *urls)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++)
-		free(urls->v[i]);
-	free(urls->v);
-	urls->v = NULL;
-	urls->n = 0;
-	free(urls->ca);
-	urls->ca = NULL;
-}
-
-/*
- * Is url plain ws:// to a host that may not be this machine?  Such a
- * link can be read and forged by anyone on the way, so it needs
- * --insecure, and the console shows it in red.
- */
-static int
-vigil_insecure(const char *url)
-{
-	char	host[256], path[256], why[PROTO_TEXT_MAX];
-	int	port, tls;
-
-	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
-	    &tls, why, sizeof why) != 0 || tls)
-		return (0);
-	return (strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0);
-}
-
-/*
- * Check the URLs' schemes: plain ws:// beyond loopback only with
- * --insecure, and the CA file (--ca, else the fleet file's) trusted
- * only when others cannot write it.  Returns 0, or -1 after saying why.
- */
-static int
-vigil_check_tls(const struct vigil_args *args, const struct vigil_urls *urls)
-{
-	const char	*ca = args->ca != NULL ? args->ca : urls->ca;
-	char		*cause = NULL;
-	size_t		 i;
-
-	for (i = 0; i < urls->n && !args->insecure; i++) {
-		if (vigil_insecure(urls->v[i])) {
-			fprintf(stderr, "vigil: %s is plain ws:// to a host "
-			    "beyond loopback, which anyone on the network can "
-			    "read and forge; use wss://, or give --insecure "
-			    "to watch it anyway\n", urls->v[i]);
-			return (-1);
-		}
-	}
-	if (ca != NULL && tls_check_ca(ca, &cause) != 0) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * Take a fleet file's "ca FILE" line: the CA certificate to trust,
- * relative to the fleet file's directory.  Returns 0, or -1 and a
- * sentence in cause (PROTO_TEXT_MAX bytes).
- */
-static int
-vigil_fleet_ca(const char *path, const char *file, char *cause,
-    struct vigil_urls *urls)
-{
-	const char	*slash = strrchr(path, '/');
-
-	if (file == NULL) {
-		util_format(cause, PROTO_TEXT_MAX, "\"ca\" names no file; "
-		    "write \"ca FILE\" with the CA certificate to trust");
-		return (-1);
-	}
-	if (urls->ca != NULL) {
-		util_format(cause, PROTO_TEXT_MAX, "a second \"ca\" line; a "
-		    "fleet file names one CA");
-		return (-1);
-	}
-	if (file[0] == '/' || slash == NULL)
-		urls->ca = xstrdup(file);
-	else
-		urls->ca = xasprintf("%.*s/%s", (int)(slash - path), path,
-		    file);
-	return (0);
-}
-
-/*
- * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, a line "ca FILE" names the CA to trust, every other word is
- * a backend URL.  Returns 0, or -1 after
- * saying on standard error what is wrong and where.
- */
-static int
-vigil_read_fleet(const char *path, struct vigil_urls *urls)
-{
-	FILE	*f;
-	char	*line = NULL, *p, *word, *save, host[64], upath[256];
-	char	 cause[PROTO_TEXT_MAX];
-	size_t	 size = 0, lineno = 0;
-	int	 port, tls, error = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the path, or write one ws://HOST:PORT line per backend "
-		    "(vigild fleet --fleet-file writes one)\n", path,
-		    strerror(errno));
-		return (-1);
-	}
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		word = strtok_r(line, " \t\r\n\f\v", &save);
-		if (word != NULL && strcmp(word, "ca") == 0) {
-			if (vigil_fleet_ca(path, strtok_r(NULL,
-			    " \t\r\n\f\v", &save), cause, urls) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			continue;
-		}
-		for (; word != NULL;
-		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
-			if (util_parse_url(word, host, sizeof host, &port,
-			    upath, sizeof upath, &tls, cause,
-			    sizeof cause) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			vigil_urls_add(urls, word);
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the file and the disk\n", path, strerror(errno));
-		error = 1;
-	} else if (urls->n == 0) {
-		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
-		    "one ws://HOST:PORT line per backend\n", path);
-		error = 1;
-	}
-done:
-	free(line);
-	fclose(f);
-	return (error ? -1 : 0);
-}

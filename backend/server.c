@@ -161,6 +161,7 @@ static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
+static int	 server_origin_refused(struct lws *wsi);
 static int	 server_http(struct server_node *node, struct lws *wsi);
 
 /*
@@ -399,6 +400,27 @@ server_find_node(struct server *server, const char *id)
 			return (&server->nodes[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * Refuse a websocket handshake that carries an Origin header: consoles
+ * send none, and a browser does, so it is a web page on some machine
+ * trying to reach the backend through its user.  Returns -1 (closing
+ * the connection, logged) or 0.
+ */
+static int
+server_origin_refused(struct lws *wsi)
+{
+	char	origin[128];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return (0);
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+		util_copy(origin, sizeof origin, "(too long)");
+	server_sanitize(origin);
+	server_log("refused a websocket handshake carrying Origin %s: a "
+	    "browser sent it, and vigil consoles send none", origin);
+	return (-1);
 }
 
 /*
@@ -1483,6 +1505,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
 		node = lws_vhost_user(lws_get_vhost(wsi));
 		if (node == NULL || sn == NULL)

@@ -299,7 +299,7 @@ link_connect(struct link *link)
 	ci.port = link->port;
 	ci.path = link->path;
 	ci.host = link->hostport;
-	ci.origin = link->hostport;
+	/* No Origin: backends refuse one, since browsers send it. */
 	ci.protocol = PROTO_SUBPROTOCOL;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.ssl_connection = link->tls ? LCCSCF_USE_SSL |

@@ -355,9 +355,10 @@ vigil_backends(struct vigil_args *args, struct urls *urls, char *name,
 }
 
 /*
- * Is url plain ws:// to a host that may not be this machine?  Such a
- * link can be read and forged by anyone on the way, so it needs
- * --insecure, and the console shows it in red.
+ * Is url plain ws:// to a host that may not be this machine (anything
+ * but 127.0.0.1, localhost and ::1)?  Such a link can be read and
+ * forged by anyone on the way, so it needs --insecure, and the console
+ * shows it in red.
  */
 static int
 vigil_insecure(const char *url)
@@ -368,7 +369,7 @@ vigil_insecure(const char *url)
 	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
 	    &tls, why, sizeof why) != 0 || tls)
 		return (0);
-	return (strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0);
+	return (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0);
 }
 
 /*

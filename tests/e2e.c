@@ -579,6 +579,20 @@ e2e_ws_open(const char *url, int timeout_ms)
 struct e2e_ws *
 e2e_ws_open_headers(const char *url, const char *headers, int timeout_ms)
 {
+	char		 answer[512];
+	struct e2e_ws	*ws;
+
+	ws = e2e_ws_try_open(url, headers, timeout_ms, answer, sizeof answer);
+	ck_assert_msg(ws != NULL, "%s refused the websocket handshake: %s",
+	    url, answer);
+	return (ws);
+}
+
+/* Connect, or NULL with the backend's answer when it refuses. */
+struct e2e_ws *
+e2e_ws_try_open(const char *url, const char *headers, int timeout_ms,
+    char *answer, size_t answerlen)
+{
 	struct e2e_ws		*ws;
 	struct sockaddr_in	 sin;
 	char			 host[64], path[256], req[1024];
@@ -623,13 +637,19 @@ e2e_ws_open_headers(const char *url, const char *headers, int timeout_ms)
 		if (ws->len > 0 && (end = memmem(ws->buf, ws->len, "\r\n\r\n",
 		    4)) != NULL)
 			break;
-		ck_assert_msg(e2e_ws_fill(ws, deadline) > 0, "%s did not "
-		    "answer the websocket handshake within %d ms", url,
-		    timeout_ms);
+		if (e2e_ws_fill(ws, deadline) <= 0) {
+			snprintf(answer, answerlen, "no answer (%.*s)",
+			    (int)ws->len, ws->len > 0 ? (char *)ws->buf : "");
+			e2e_ws_close(ws);
+			return (NULL);
+		}
 	}
-	ck_assert_msg(ws->len > 12 && memcmp(ws->buf, "HTTP/1.1 101", 12) == 0,
-	    "%s refused the websocket handshake: %.*s", url, (int)ws->len,
-	    (char *)ws->buf);
+	if (ws->len <= 12 || memcmp(ws->buf, "HTTP/1.1 101", 12) != 0) {
+		snprintf(answer, answerlen, "%.*s", (int)ws->len,
+		    (char *)ws->buf);
+		e2e_ws_close(ws);
+		return (NULL);
+	}
 	end += 4;
 	ws->len -= (size_t)(end - (char *)ws->buf);
 	memmove(ws->buf, end, ws->len);

@@ -378,12 +378,29 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	char			 clock[16];
 	size_t			 n = 0;
 
-	if (max < 6)
+	if (max < 7)
 		return (0);
 	memset(parts, 0, max * sizeof *parts);
 
 	p = &parts[n++];
 	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	/*
+	 * Plain ws beyond loopback, next to the name so that it is the
+	 * last to go on a narrow screen: anyone on the way reads and
+	 * forges what that link carries.
+	 */
+	if (sum->links_insecure > 0) {
+		p = &parts[n++];
+		if (sum->links_insecure == 1)
+			util_format(p->full, sizeof p->full, "INSECURE %s",
+			    sum->insecure_url);
+		else
+			util_format(p->full, sizeof p->full, "INSECURE %zu "
+			    "links", sum->links_insecure);
+		util_copy(p->brief, sizeof p->brief, "INSECURE");
+		p->mark = MARK_CRIT;
+	}
 
 	/* Brief: only the states some node is in. */
 	p = &parts[n++];
@@ -449,6 +466,7 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	}
 	util_format(p->brief, sizeof p->brief, "%zu/%zu up", sum->links_up,
 	    sum->links);
+
 	return (n);
 }
 
@@ -513,6 +531,9 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
 	sum->links = fleet->nlinks;
 	for (i = 0; i < fleet->nlinks; i++) {
+		if (fleet->links[i].insecure && sum->links_insecure++ == 0)
+			util_copy(sum->insecure_url, sizeof sum->insecure_url,
+			    fleet->links[i].url);
 		if (fleet->links[i].state == LINK_UP)
 			sum->links_up++;
 		else if (fleet->links[i].state == LINK_CONNECTING &&

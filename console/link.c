@@ -606,7 +606,11 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct link	*link;
 
-	(void)user;
+	if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS) {
+		/* Once, for the client vhost: user is its SSL_CTX. */
+		tls_client_tune(user);
+		return (0);
+	}
 	if (wsi == NULL)
 		return (0);
 	link = lws_get_opaque_user_data(wsi);

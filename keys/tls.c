@@ -563,6 +563,16 @@ tls_names_free(char **ids, int n)
 	free(ids);
 }
 
+/* Give idle links' buffers back; no TLS older than 1.2. */
+void
+tls_client_tune(void *ctx)
+{
+	if (ctx == NULL)
+		return;
+	SSL_CTX_set_mode((SSL_CTX *)ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_min_proto_version((SSL_CTX *)ctx, TLS1_2_VERSION);
+}
+
 /* A name as "CN=..., O=...", control characters replaced. */
 static void
 tls_name_text(const X509_NAME *name, char *buf, size_t len)

@@ -99,6 +99,14 @@ int		 tls_peer_nodes(void *ssl, char ***ids);
 void		 tls_names_free(char **ids, int n);
 
 /*
+ * Tune the console's client TLS context (ctx, an OpenSSL SSL_CTX * as
+ * libwebsockets hands it out) for many idle links: each connection's
+ * 16 KB record buffers are given back while it waits, which is most of
+ * the time, and at least TLS 1.2 is spoken.
+ */
+void		 tls_client_tune(void *ctx);
+
+/*
  * Describe in buf why the certificate being verified (store_ctx, an
  * OpenSSL X509_STORE_CTX *) was refused, naming it by subject and
  * issuer; host is the address the console dialled.  Returns 1 when it

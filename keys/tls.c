@@ -52,6 +52,7 @@ static int	 tls_check_mode(const char *path, const char *what,
 		    int secret, char **cause);
 static void	 tls_name_text(const X509_NAME *name, char *buf, size_t len);
 static int	 tls_names_host(X509 *cert, const char *host);
+static int	 tls_is_address(const char *host);
 
 /* Make a P-256 key pair. */
 struct tls_key *
@@ -596,14 +597,21 @@ tls_name_text(const X509_NAME *name, char *buf, size_t len)
 	}
 }
 
+/* Is host a numeric IPv4 or IPv6 address (rather than a name)? */
+static int
+tls_is_address(const char *host)
+{
+	unsigned char	buf[16];
+
+	return (inet_pton(AF_INET, host, buf) == 1 ||
+	    inet_pton(AF_INET6, host, buf) == 1);
+}
+
 /* Does cert name host (an address, or a DNS name)? */
 static int
 tls_names_host(X509 *cert, const char *host)
 {
-	unsigned char	buf[16];
-
-	if (inet_pton(AF_INET, host, buf) == 1 ||
-	    inet_pton(AF_INET6, host, buf) == 1)
+	if (tls_is_address(host))
 		return (X509_check_ip_asc(cert, host, 0) == 1);
 	return (X509_check_host(cert, host, 0,
 	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1);
@@ -626,9 +634,8 @@ tls_verify_refusal(void *store_ctx, int preverify_ok, const char *host,
 		if (X509_STORE_CTX_get_error_depth(ctx) != 0 || cert == NULL ||
 		    tls_names_host(cert, host))
 			return (0);
-		err = strchr(host, ':') != NULL || inet_pton(AF_INET, host,
-		    &(struct in_addr){ 0 }) == 1 ?
-		    X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
+		err = tls_is_address(host) ? X509_V_ERR_IP_ADDRESS_MISMATCH :
+		    X509_V_ERR_HOSTNAME_MISMATCH;
 	} else if ((err = X509_STORE_CTX_get_error(ctx)) == X509_V_OK)
 		return (0);
 	tls_name_text(cert != NULL ? X509_get_subject_name(cert) : NULL,

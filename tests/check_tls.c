@@ -175,6 +175,36 @@ START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 }
 END_TEST
 
+/* A certificate for another host is refused, though its CA is trusted. */
+START_TEST(test_certificate_for_another_host_is_refused)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, url[256];
+	const char		*extra[5];
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.1", extra, url, sizeof url);
+
+	run_status(url, ca_path, &r);
+	ck_assert_msg(r.status == 3, "vigil exited %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "certificate \"CN=router/r8\"") != NULL &&
+	    strstr(r.err, "does not name that host") != NULL,
+	    "the refusal does not say the host is not named: %s", r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
 /* A certificate that expired while vigild ran is refused in words. */
 START_TEST(test_expired_certificate_is_refused)
 {
@@ -385,6 +415,7 @@ tls_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_checked_fixture(tc, e2e_setup, e2e_cleanup);
 	tcase_add_test(tc, test_wrong_ca_is_refused_naming_the_certificate);
+	tcase_add_test(tc, test_certificate_for_another_host_is_refused);
 	tcase_add_test(tc, test_expired_certificate_is_refused);
 	tcase_add_test(tc, test_certificate_not_naming_node_cannot_speak_for_it);
 	tcase_add_test(tc, test_origin_bearing_connection_is_refused);

@@ -6,6 +6,7 @@
  * and a backend on a second loopback address, with a certificate of its
  * own, serves wss where plain ws is refused.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <signal.h>
@@ -370,6 +371,77 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 }
 END_TEST
 
+/* Run vigild node --role router --id r8 with args, into *r. */
+static void
+run_vigild(const char *const *args, struct e2e_result *r)
+{
+	char	*argv[16];
+	int	 argc = 0;
+
+	argv[argc++] = e2e_bin("vigild");
+	argv[argc++] = "node";
+	argv[argc++] = "--role";
+	argv[argc++] = "router";
+	argv[argc++] = "--id";
+	argv[argc++] = "r8";
+	while (*args != NULL && argc < 15)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
+/* vigild says what is wrong with its TLS options and files, and stops. */
+START_TEST(test_vigild_refuses_bad_tls_options)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, *other_cert, *other_key;
+	const char		*only_cert[] = { "--cert", NULL, NULL };
+	const char		*both[] = { "--cert", NULL, "--key", NULL,
+				    "--insecure", NULL };
+	const char		*pair[] = { "--cert", NULL, "--key", NULL,
+				    NULL };
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
+	    &other_key);
+	only_cert[1] = cert;
+	run_vigild(only_cert, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "--cert needs --key") !=
+	    NULL, "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	both[1] = pair[1] = cert;
+	both[3] = key;
+	run_vigild(both, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "contradict") != NULL,
+	    "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	pair[3] = other_key;
+	run_vigild(pair, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "is not the key of "
+	    "certificate") != NULL, "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	pair[3] = key;
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	run_vigild(pair, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be read or changed "
+	    "by other users") != NULL, "vigild exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+	free(other_cert);
+	free(other_key);
+}
+END_TEST
+
 /* The demo's own fleet runs over wss with the CA vigild made. */
 START_TEST(test_fleet_serves_wss_with_its_own_ca)
 {
@@ -421,6 +493,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_origin_bearing_connection_is_refused);
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
+	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -6,6 +6,8 @@ PREFIX ?= /usr/local
 BINDIR_INSTALL = $(PREFIX)/bin
 SBINDIR_INSTALL = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+COMPLETED = vigil vigild vigil-key
 
 # Where objects and programs go; the sanitizer builds use their own.
 O ?= .
@@ -17,10 +19,15 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
+# The one place the version is written; each program prints it for
+# --version.
+VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)
+
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 SAN ?=
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
+	$(WARN) $(CFLAGS) $(SAN) \
 	-iquote backend -iquote console -iquote keys -iquote panels -iquote tests $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
@@ -53,6 +60,13 @@ all: $(PROGRAMS)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# What prints the version is rebuilt when it changes.
+$(B)/console/vigil.o $(B)/backend/vigild.o $(B)/keys/vigil-key.o \
+$(B)/tests/check_programs.o: VERSION
+
+# The programs suite finds the bash completion in the source tree.
+$(B)/tests/check_programs.o: ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
 
 $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -121,7 +135,7 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -c -o $@ $<
 
 $(O)/fuzz-%: $(B)/tests/fuzz/fuzz-%.o $(B)/tests/fuzz/fuzz.o \
-    $(CONSOLE_OBJS) $(LIB_OBJS)
+    $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
 
 .PRECIOUS: $(B)/tests/fuzz/%.o
@@ -184,12 +198,16 @@ install: all
 	    $(DESTDIR)$(BINDIR_INSTALL)/vigil-key; fi
 	for m in $(MANS); do s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	for c in $(COMPLETED); do install -m 644 completion/vigil.bash \
+	    $(DESTDIR)$(COMPLETIONDIR)/$$c; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
 	rm -f $(DESTDIR)$(SBINDIR_INSTALL)/vigild
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	for c in $(COMPLETED); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$c; done
 
 clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \

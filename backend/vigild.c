@@ -55,6 +55,7 @@ struct vigild_args {
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;		/* 1: help, 2: help scenarios */
+	int			 version;	/* --version */
 };
 
 #define VIGILD_NODE	0x1	/* an option of vigild node */
@@ -93,7 +94,7 @@ static const char vigild_usage[] =
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
 "           [--cert FILE --key FILE | --insecure]\n"
-"       vigild help [scenarios]\n";
+"       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
@@ -145,6 +146,7 @@ static const char vigild_help_text[] =
 "                         vigild makes a local CA and writes its\n"
 "                         certificate to FILE.ca for the console\n"
 "  --insecure             serve plain ws, even beyond loopback\n"
+"  --version              print vigild's version and exit\n"
 "\n"
 "A kill or resume is carried out only when two different trusted\n"
 "operators have signed the same command, before it expires.\n"
@@ -185,7 +187,7 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_help, vigild_opt_insecure;
+		    vigild_opt_bare;
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
 		    const struct vigild_args *args, const char *ca_path,
@@ -255,9 +257,11 @@ static const struct vigild_opt vigild_opts[] = {
 	  .off = A(key), .what = "a key file",
 	  .example = "/etc/vigil/r8.key" },
 	{ .name = "insecure", .commands = N|F, .bare = 1,
-	  .parse = vigild_opt_insecure },
+	  .parse = vigild_opt_bare, .off = A(insecure) },
 	{ .name = "help", .commands = N|F, .bare = 1,
-	  .parse = vigild_opt_help },
+	  .parse = vigild_opt_bare, .off = A(help) },
+	{ .name = "version", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(version) },
 };
 
 #undef A
@@ -667,14 +671,13 @@ vigild_opt_address(const struct vigild_opt *o, const char *arg,
 	    args->address, sizeof args->address);
 }
 
-/* --help. */
+/* A bare option (--help, --version): the int at o->off becomes 1. */
 static void
-vigild_opt_help(const struct vigild_opt *o, const char *arg,
+vigild_opt_bare(const struct vigild_opt *o, const char *arg,
     struct vigild_args *args)
 {
-	(void)o;
 	(void)arg;
-	args->help = 1;
+	*(int *)(void *)((char *)args + o->off) = 1;
 }
 
 /*
@@ -737,16 +740,6 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 	}
 }
 
-/* --insecure: serve plain websockets. */
-static void
-vigild_opt_insecure(const struct vigild_opt *o, const char *arg,
-    struct vigild_args *args)
-{
-	(void)o;
-	(void)arg;
-	args->insecure = 1;
-}
-
 /*
  * Check the TLS options fit together: --cert with --key, not with
  * --insecure, and plain websockets anywhere but 127.0.0.1 only when
@@ -801,6 +794,10 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 		    2 : 1;
 		return;
 	}
+	if (strcmp(cmd, "--version") == 0) {
+		args->version = 1;
+		return;
+	}
 	if (strcmp(cmd, "node") == 0) {
 		which = VIGILD_NODE;
 		args->sim.scenario = "node";
@@ -830,7 +827,7 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 			vigild_bad_option(cmd, which, c, argv[optind]);
 		i = (size_t)(c - VIGILD_OPT_BASE);
 		vigild_opts[i].parse(&vigild_opts[i], optarg, args);
-		if (args->help)
+		if (args->help || args->version)
 			return;
 	}
 	if (optind < argc - 1)
@@ -1105,6 +1102,10 @@ main(int argc, char **argv)
 			vigild_print_scenarios(stdout);
 		else
 			vigild_print_help(stdout);
+		return (0);
+	}
+	if (args.version) {
+		printf("vigild %s\n", VIGIL_VERSION);
 		return (0);
 	}
 

@@ -8,6 +8,7 @@
  * as a sentence.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
+#include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
 #include "tls.h"
@@ -45,12 +47,15 @@ struct vigil_args {
 	const char	*demo_start;
 	const char	*ca;			/* --ca FILE */
 	int		 insecure;		/* --insecure */
+	const char	*demo_join;		/* how bob joins the demo */
+	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
 	int		 no_color;
 	int		 ascii;
 	int		 help;
+	int		 version;		/* --version */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
@@ -120,6 +125,7 @@ enum {
 	OPT_YES,
 	OPT_CA,
 	OPT_INSECURE,
+	OPT_VERSION,
 };
 
 static const struct option vigil_options[] = {
@@ -142,6 +148,7 @@ static const struct option vigil_options[] = {
 	{ "ca", required_argument, NULL, OPT_CA },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -166,8 +173,12 @@ static int	 vigil_load_key(const struct vigil_args *,
 static int	 vigil_insecure(const char *);
 static int	 vigil_check_tls(const struct vigil_args *,
 		    const struct urls *);
-static int	 vigil_backends(struct vigil_args *, struct urls *,
-		    char *, size_t, struct demo **);
+static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
+		    struct urls *, char *, size_t, struct demo **);
+static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
+		    struct demo **);
+static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
+		    struct cmd_operator *);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
@@ -199,6 +210,11 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_OK);
 	}
+	if (args.version) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		vigil_args_free(&args);
+		return (HEADLESS_EXIT_OK);
+	}
 	if (vigil_check(&args, &command) != 0) {
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_USAGE);
@@ -210,7 +226,7 @@ main(int argc, char **argv)
 		return (status);
 	}
 	if ((status = vigil_load_key(&args, command, &op)) != 0 ||
-	    (status = vigil_backends(&args, &urls, name, sizeof name,
+	    (status = vigil_backends(&args, &op, &urls, name, sizeof name,
 	    &demo)) != 0) {
 		cmd_operator_free(&op);
 		vigil_args_free(&args);
@@ -278,31 +294,24 @@ vigil_load_key(const struct vigil_args *args,
 
 /*
  * Where the backends are: a fleet file, URLs, or a demo fleet started
- * here (*demo).  Fills urls and the fleet's name.  Returns 0, or the
- * exit status after saying why, with nothing left running.
+ * here (*demo, which may give the console op, its signer).  Fills urls
+ * and the fleet's name.  Returns 0, or the exit status after saying
+ * why, with nothing left running.
  */
 static int
-vigil_backends(struct vigil_args *args, struct urls *urls, char *name,
-    size_t namelen, struct demo **demo)
+vigil_backends(struct vigil_args *args, struct cmd_operator *op,
+    struct urls *urls, char *name, size_t namelen, struct demo **demo)
 {
-	struct demo_options	 dopts;
 	const char		*file = NULL, *slash;
 	const char		*env = getenv("VIGIL_FLEET");
 	char			*cause = NULL, host[64], upath[256], why[1024];
 	size_t			 i;
-	int			 port, tls;
+	int			 port, tls, status;
 
 	if (args->demo != NULL) {
 		loop_hold_signals();
-		memset(&dopts, 0, sizeof dopts);
-		dopts.scenario = args->demo;
-		dopts.time_scale = args->demo_time_scale;
-		dopts.start = args->demo_start;
-		if ((*demo = demo_start(&dopts, &cause)) == NULL) {
-			fprintf(stderr, "vigil: %s\n", cause);
-			free(cause);
-			return (HEADLESS_EXIT_UNREACHED);
-		}
+		if ((status = vigil_demo(args, op, demo)) != 0)
+			return (status);
 		file = demo_fleet_file(*demo);
 		util_format(name, namelen, "demo:%s", args->demo);
 	} else if (args->nconnect > 0) {
@@ -440,6 +449,70 @@ vigil_args_free(struct vigil_args *args)
 	args->noperands = 0;
 }
 
+/*
+ * Start the demo's fleet (*demo), trusting the key op signs with if it
+ * has one; the console then signs as the demo's first operator unless
+ * given a key.  Returns 0, or the exit status after saying why, with
+ * nothing left running.
+ */
+static int
+vigil_demo(struct vigil_args *args, struct cmd_operator *op,
+    struct demo **demo)
+{
+	struct demo_options	 dopts;
+	char			*cause = NULL, *line = NULL;
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.scenario = args->demo;
+	dopts.time_scale = args->demo_time_scale;
+	dopts.start = args->demo_start;
+	dopts.stopping = loop_stop_noted;
+	if (op->key != NULL) {
+		/* The demo trusts the key the console signs with. */
+		dopts.operator = op->name;
+		dopts.operator_line = line = opkey_trust_line(op->key,
+		    op->name);
+	}
+	*demo = demo_start(&dopts, &cause);
+	free(line);
+	if (*demo == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	if (args->command == NULL &&
+	    vigil_demo_operator(args, *demo, op) != 0) {
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (0);
+}
+
+/*
+ * The demo's console signs as its first operator unless given a key, and
+ * tells how a second terminal joins as the second (vigil run the way it
+ * was, or by its full path).  Returns 0, or -1 after saying why not.
+ */
+static int
+vigil_demo_operator(struct vigil_args *args, struct demo *demo,
+    struct cmd_operator *op)
+{
+	const char	*argv0 = args->argv0;
+	char		*cause = NULL, path[PATH_MAX];
+
+	if (op->key == NULL && cmd_operator_load(op, demo_key_file(demo, 0),
+	    demo_operator(0), &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	if (strchr(argv0, '/') == NULL || realpath(argv0, path) == NULL)
+		util_copy(path, sizeof path, argv0);
+	args->demo_join = demo_join_command(demo, path);
+	return (0);
+}
+
 /* The curses console, until the operator quits or a signal comes. */
 static int
 vigil_console(struct loop *loop, struct fleet *fleet,
@@ -449,7 +522,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	struct tui		*tui;
 	struct desk		*desk;
 	const char		*nocolor = getenv("NO_COLOR");
-	char			*cause = NULL;
+	char			*cause = NULL, pub[OPKEY_PUB_B64_MAX];
 	enum loop_end		 end;
 
 	memset(&topts, 0, sizeof topts);
@@ -459,6 +532,11 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.config = NULL;
 	topts.title = fleet->name;
 	topts.operator = op->key != NULL ? op->name : NULL;
+	topts.join = args->demo_join;
+	if (op->key != NULL) {
+		opkey_public(op->key, pub, sizeof pub);
+		topts.operator_key = pub;
+	}
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -551,6 +629,10 @@ vigil_usage(FILE *f)
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
 	vigil_usage_scenarios(f);
 	fprintf(f,
+"                           with two operators: the console signs as alice\n"
+"                           (or with --key, which the demo then trusts) and\n"
+"                           shows how bob joins from another terminal:\n"
+"                           vigil --fleet DIR/fleet --key DIR/bob.key\n"
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
 "\n"
@@ -572,6 +654,7 @@ vigil_usage(FILE *f)
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
+"      --version            print vigil's version\n"
 "\n"
 "Two-person commands (a second operator must approve what one proposes;\n"
 "every backend checks it):\n"
@@ -641,6 +724,7 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	int	c;
 
 	memset(args, 0, sizeof *args);
+	args->argv0 = argv[0];
 	args->wait_ms = -1;
 	args->for_ms = -1;
 	args->ttl_ms = -1;
@@ -733,6 +817,9 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 			break;
 		case 'h':
 			args->help = 1;
+			break;
+		case OPT_VERSION:
+			args->version = 1;
 			break;
 		case ':':
 			fprintf(stderr, "vigil: option %s needs a value (see "

@@ -94,6 +94,7 @@ static const struct option vigil_key_options[] = {
 	{ "node", required_argument, NULL, 'N' },
 	{ "days", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -175,6 +176,9 @@ vigil_key_parse(int argc, char **argv, struct vigil_key_args *args)
 		case 'h':
 			args->help = 1;
 			break;
+		case 'V':
+			printf("vigil-key %s\n", VIGIL_VERSION);
+			exit(VIGIL_KEY_EXIT_OK);
 		case ':':
 			fprintf(stderr, "vigil-key: %s needs a value (see "
 			    "vigil-key --help)\n", argv[optind - 1]);
@@ -243,6 +247,7 @@ vigil_key_usage(FILE *f)
 "                                 ROLE/NAME (router/r8); repeat for more\n"
 "      --days N                   lifetime (ca 3650, cert 397)\n"
 "  -h, --help                     print this text\n"
+"      --version                  print vigil-key's version\n"
 "\n"
 "Three steps make a backend reachable across machines: vigil-key ca\n"
 "--out DIR once; vigil-key cert for each backend, then vigild --cert\n"

@@ -485,6 +485,20 @@ static const struct table_column sort_columns[] = {
 	{ "CHILD/s", 8, 8, 0, 1, 0 },
 };
 
+START_TEST(an_empty_table_sorts_to_nothing)
+{
+	struct table	t;
+
+	/* A view drawn before any node said hello has no rows at all. */
+	table_init(&t, sort_columns, 2);
+	table_view(&t, "", 0, 0);
+	ck_assert_uint_eq(t.nshown, 0);
+	table_view(&t, "r8", 1, 1);
+	ck_assert_uint_eq(t.nshown, 0);
+	table_free(&t);
+}
+END_TEST
+
 /*
  * A wrong file where the key config belongs (here a megabyte of other
  * text) is refused at once in a few lines by the real console: the
@@ -945,6 +959,7 @@ panels_suite(void)
 	tcase_add_test(tc, config_must_leave_a_way_to_quit);
 	tcase_add_test(tc, config_file_missing_is_fine_unless_named);
 	tcase_add_test(tc, filter_and_sort_rows);
+	tcase_add_test(tc, an_empty_table_sorts_to_nothing);
 	tcase_add_test(tc, drift_marks_the_minority_build_and_flag_meaning);
 	tcase_add_test(tc, unchanged_frame_writes_nothing_to_the_terminal);
 	tcase_add_test(tc, man_page_lists_every_key_and_action);

@@ -417,8 +417,9 @@ tls_check_mode(const char *path, const char *what, int secret,
     char **cause)
 {
 	struct stat	st;
-	mode_t		bad = secret ? (S_IRWXG | S_IRWXO) : (S_IWGRP | S_IWOTH);
+	mode_t		bad;
 
+	bad = secret ? (S_IRWXG | S_IRWXO) : (S_IWGRP | S_IWOTH);
 	if (stat(path, &st) == -1) {
 		*cause = xasprintf("cannot read %s %s: %s; check the path",
 		    what, path, strerror(errno));

@@ -61,8 +61,8 @@ char		*tls_ca_pem(const struct tls_ca *ca);
  * negative, until_s too, to make an expired certificate for a test).
  * Returns the PEM (allocated), or NULL and an allocated *cause.
  */
-char		*tls_ca_issue(const struct tls_ca *ca, const struct tls_key *key,
-		    const char *cn, const char *const *hosts, size_t nhosts,
+char		*tls_ca_issue(const struct tls_ca *ca,
+		    const struct tls_key *key, const char *cn, const char *const *hosts, size_t nhosts,
 		    const char *const *nodes, size_t nnodes, int64_t from_s,
 		    int64_t until_s, char **cause);
 

@@ -434,9 +434,9 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		if (!isalnum((unsigned char)*p) && strchr(".-_", *p) == NULL) {
 			util_format(cause, causelen, "backend address \"%s\" "
 			    "names host \"%s\", which is neither a host name "
-			    "nor an address; write wss://HOST:PORT with a name, "
-			    "an IPv4 address, or an IPv6 one in brackets such "
-			    "as [::1]", url, host);
+			    "nor an address; write wss://HOST:PORT with a "
+			    "name, an IPv4 address, or an IPv6 one in brackets "
+			    "such as [::1]", url, host);
 			return (-1);
 		}
 	}

@@ -489,7 +489,8 @@ tls_suite(void)
 	tcase_add_test(tc, test_wrong_ca_is_refused_naming_the_certificate);
 	tcase_add_test(tc, test_certificate_for_another_host_is_refused);
 	tcase_add_test(tc, test_expired_certificate_is_refused);
-	tcase_add_test(tc, test_certificate_not_naming_node_cannot_speak_for_it);
+	tcase_add_test(tc,
+	    test_certificate_not_naming_node_cannot_speak_for_it);
 	tcase_add_test(tc, test_origin_bearing_connection_is_refused);
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);

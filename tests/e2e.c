@@ -631,8 +631,8 @@ e2e_ws_try_open(const char *url, const char *headers, int timeout_ms,
 	    "Sec-WebSocket-Version: 13\r\n"
 	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", path,
 	    host, port, headers != NULL ? headers : "");
-	ck_assert_msg(e2e_ws_io(ws, 1, req, strlen(req)) == (ssize_t)strlen(req),
-	    "cannot send the websocket handshake to %s", url);
+	ck_assert_msg(e2e_ws_io(ws, 1, req, strlen(req)) ==
+	    (ssize_t)strlen(req), "cannot send the websocket handshake to %s", url);
 	/* The answer's headers end with a blank line. */
 	for (;;) {
 		if (ws->len > 0 && (end = memmem(ws->buf, ws->len, "\r\n\r\n",

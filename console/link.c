@@ -594,8 +594,9 @@ link_names(struct link *link, struct lws *wsi)
 	char	**ids = NULL;
 	int	  n = -1;
 
-	if (link->tls)
-		n = tls_peer_nodes(lws_get_ssl(wsi), &ids);
+	/* A TLS peer without a certificate (never expected) names none. */
+	if (link->tls && (n = tls_peer_nodes(lws_get_ssl(wsi), &ids)) < 0)
+		n = 0;
 	fleet_link_names(link->fleet, link->index, ids, n);
 }
 

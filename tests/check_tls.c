@@ -442,6 +442,30 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 }
 END_TEST
 
+/*
+ * Plain ws beyond loopback, allowed on both sides with --insecure, is
+ * shown in the console's header as INSECURE with the link's URL.
+ */
+START_TEST(test_insecure_link_is_shown_in_the_header)
+{
+	const char	*extra[] = { "--insecure", NULL };
+	char		 url[256], cmd[2048], *vigil, *screen;
+
+	start_node("r8", "127.0.0.2", extra, url, sizeof url);
+	ck_assert_msg(strncmp(url, "ws://127.0.0.2:", 15) == 0, "url %s",
+	    url);
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_CONFIG_HOME=%s timeout --foreground 60 %s --connect %s "
+	    "--insecure; sleep 30", e2e_dir(), vigil, url);
+	e2e_tmux_start(160, 30, cmd);
+	screen = e2e_tmux_wait(START_MS, "the INSECURE mark", "INSECURE ws://"
+	    "127.0.0.2:", "router/r8", (char *)NULL);
+	free(screen);
+	free(vigil);
+}
+END_TEST
+
 /* The demo's own fleet runs over wss with the CA vigild made. */
 START_TEST(test_fleet_serves_wss_with_its_own_ca)
 {
@@ -495,6 +519,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
 	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
+	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -138,8 +138,9 @@ link_resolve(struct link *link, char *why, size_t len)
 	hints.ai_socktype = SOCK_STREAM;
 	if ((error = getaddrinfo(link->name, NULL, &hints, &res)) != 0) {
 		util_format(why, len, "cannot find host \"%s\" of %s: %s; "
-		    "check the name, or write its address", link->name,
-		    link->fleet->links[link->index].url, gai_strerror(error));
+		    "check the name, or write its address, and restart vigil",
+		    link->name, link->fleet->links[link->index].url,
+		    gai_strerror(error));
 		return (-1);
 	}
 	error = getnameinfo(res->ai_addr, res->ai_addrlen, link->host,
@@ -168,8 +169,7 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 	link->index = index;
 	if (util_parse_url(fleet->links[index].url, link->name,
 	    sizeof link->name, &link->port, link->path, sizeof link->path,
-	    &link->tls, why, sizeof why) != 0 ||
-	    link_resolve(link, why, sizeof why) != 0) {
+	    &link->tls, why, sizeof why) != 0) {
 		*cause = xstrdup(why);
 		free(link);
 		return (NULL);
@@ -178,6 +178,16 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 	util_format(link->hostport, sizeof link->hostport,
 	    strchr(link->name, ':') != NULL ? "[%s]:%d" : "%s:%d",
 	    link->name, link->port);
+	/*
+	 * A name that does not resolve leaves this link down, saying why,
+	 * rather than the whole console unable to start: the other
+	 * backends still need watching.  It is not looked up again.
+	 */
+	if (link_resolve(link, why, sizeof why) != 0) {
+		util_copy(link->close_reason, sizeof link->close_reason, why);
+		fleet_link_down(fleet, index, why, util_mono_ms());
+		return (link);
+	}
 	link_connect(link);
 	return (link);
 }

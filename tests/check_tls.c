@@ -466,6 +466,52 @@ START_TEST(test_insecure_link_is_shown_in_the_header)
 }
 END_TEST
 
+/*
+ * A backend whose host name cannot be found is down, in words, and the
+ * other backends are still watched.
+ */
+START_TEST(test_unknown_host_leaves_only_its_link_down)
+{
+	struct e2e_result	 r;
+	char			*fleet, *path, *argv[8], *text;
+	FILE			*f;
+	size_t			 n;
+
+	fleet = e2e_start_fleet("calm", NULL, NULL);
+	f = fopen(fleet, "r");
+	ck_assert(f != NULL);
+	text = calloc(1, 65536);
+	ck_assert(text != NULL);
+	n = fread(text, 1, 65535, f);
+	fclose(f);
+	text[n] = '\0';
+	path = e2e_path("with-unknown");
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%swss://no-such-host.invalid:9001/\n", text);
+	ck_assert(fclose(f) == 0);
+	/* The fleet file names its CA relative to itself. */
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = path;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = "5";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 3 && strstr(r.out, "10 live") != NULL,
+	    "vigil exited %d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "cannot find host \"no-such-host."
+	    "invalid\"") != NULL, "no sentence for the unknown host: %s",
+	    r.out);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(text);
+	free(path);
+	free(fleet);
+}
+END_TEST
+
 /* The demo's own fleet runs over wss with the CA vigild made. */
 START_TEST(test_fleet_serves_wss_with_its_own_ca)
 {
@@ -520,6 +566,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
 	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
 	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
+	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
 	suite_add_tcase(s, tc);
 	return (s);
 }

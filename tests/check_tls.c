@@ -115,6 +115,24 @@ start_node(const char *id, const char *address, const char *const *extra,
 	return (pid);
 }
 
+/* The first 64 KB of the file at path, allocated. */
+static char *
+read_text(const char *path)
+{
+	FILE	*f;
+	char	*text;
+	size_t	 n;
+
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	text = calloc(1, 65536);
+	ck_assert(text != NULL);
+	n = fread(text, 1, 65535, f);
+	fclose(f);
+	text[n] = '\0';
+	return (text);
+}
+
 /* Run vigil status on url trusting ca (may be NULL), into *r. */
 static void
 run_status(const char *url, const char *ca, struct e2e_result *r)
@@ -475,16 +493,9 @@ START_TEST(test_unknown_host_leaves_only_its_link_down)
 	struct e2e_result	 r;
 	char			*fleet, *path, *argv[8], *text;
 	FILE			*f;
-	size_t			 n;
 
 	fleet = e2e_start_fleet("calm", NULL, NULL);
-	f = fopen(fleet, "r");
-	ck_assert(f != NULL);
-	text = calloc(1, 65536);
-	ck_assert(text != NULL);
-	n = fread(text, 1, 65535, f);
-	fclose(f);
-	text[n] = '\0';
+	text = read_text(fleet);
 	path = e2e_path("with-unknown");
 	f = fopen(path, "w");
 	ck_assert(f != NULL);
@@ -517,17 +528,9 @@ START_TEST(test_fleet_serves_wss_with_its_own_ca)
 {
 	struct e2e_result	 r;
 	char			*fleet, *text, *argv[8];
-	FILE			*f;
-	size_t			 n;
 
 	fleet = e2e_start_fleet("calm", NULL, NULL);
-	f = fopen(fleet, "r");
-	ck_assert(f != NULL);
-	text = calloc(1, 65536);
-	ck_assert(text != NULL);
-	n = fread(text, 1, 65535, f);
-	fclose(f);
-	text[n] = '\0';
+	text = read_text(fleet);
 	ck_assert_msg(strstr(text, "\nca ") != NULL && strstr(text,
 	    "\nwss://127.0.0.1:") != NULL && strstr(text, "\nws://") == NULL,
 	    "fleet file: %s", text);

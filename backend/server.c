@@ -150,10 +150,10 @@ static void	 server_execute(struct server_session *sn,
 		    const struct command_pending *p);
 static void	 server_result(struct server_session *sn,
 		    struct server_node *node, const char *in_reply_to,
-		    const char *id, const char *action, const char *outcome,
+		    const char *id, const char *action, enum proto_outcome,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
-		    const struct command_pending *p, const char *status);
+		    const struct command_pending *p, enum proto_status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -1144,7 +1144,7 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 static void
 server_result(struct server_session *sn, struct server_node *node,
     const char *in_reply_to, const char *id, const char *action,
-    const char *outcome, const char *text)
+    enum proto_outcome outcome, const char *text)
 {
 	struct proto_msg	*out = &node->server->out;
 	struct proto_result	*r = &out->u.result;
@@ -1155,7 +1155,7 @@ server_result(struct server_session *sn, struct server_node *node,
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->action, sizeof r->action, action);
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, in_reply_to);
-	util_copy(r->outcome, sizeof r->outcome, outcome);
+	r->outcome = outcome;
 	util_copy(r->text, sizeof r->text, text);
 	if (sn != NULL)
 		server_session_send(sn, out, 0);
@@ -1163,19 +1163,17 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status if not NULL. */
+/* Queue command p for every console of node, with status. */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
-    const char *status)
+    enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
 	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
-	if (status != NULL)
-		util_copy(out->u.proposal.status,
-		    sizeof out->u.proposal.status, status);
+	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
 
@@ -1236,7 +1234,8 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
-	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_result(sn, sn->node, verb, id, action, OUTCOME_REFUSED,
+	    text);
 	server_session_refused(sn);
 }
 
@@ -1286,8 +1285,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    p->cmd.proposer, p->cmd.action, p->cmd.id,
 		    p->cmd.reason, until);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_APPROVE:
 		rc = command_approve(node->engine, in->u.approve.id,
@@ -1305,8 +1304,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    server_node_id(node), in->u.approve.sig.operator,
 		    p->cmd.action, p->cmd.id);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_CANCEL:
 		/* Keep the proposal as it stood, to say it was cancelled. */
@@ -1325,8 +1324,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		if (rc != 0)
 			break;
 		if (found) {
-			util_copy(out->u.proposal.status,
-			    sizeof out->u.proposal.status, "cancelled");
+			out->u.proposal.status = STATUS_CANCELLED;
 			server_broadcast(node, out, 0);
 		}
 		util_format(text, sizeof text, "%s cancelled %s %s at its "
@@ -1334,7 +1332,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_log_command(sn, "%s: %s cancelled %s %s",
 		    server_node_id(node), in->u.cancel.sig.operator, action,
 		    id);
-		server_result(sn, node, verb, id, action, "cancelled", text);
+		server_result(sn, node, verb, id, action, OUTCOME_CANCELLED,
+		    text);
 		return;
 	default:
 		fatal("server_command: %s is not a command", verb);
@@ -1353,7 +1352,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			server_log_command(sn, "%s: refused %s: %s",
 			    server_node_id(node), verb, cause);
 	}
-	server_result(sn, node, verb, id, action, "refused", cause);
+	server_result(sn, node, verb, id, action, OUTCOME_REFUSED, cause);
 	server_session_refused(sn);
 }
 
@@ -1385,9 +1384,9 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
 		    1, text);
 		server_log_command(sn, "%s", text);
-		server_proposal(node, p, "refused");
+		server_proposal(node, p, STATUS_REFUSED);
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-		    "refused", text);
+		    OUTCOME_REFUSED, text);
 		return;
 	}
 
@@ -1402,12 +1401,12 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	}
 	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
 	    "and approved by %s: it is now %s%s", server_node_id(node),
-	    p->cmd.action, p->cmd.id, proposer, approver, now.state,
-	    residue);
+	    p->cmd.action, p->cmd.id, proposer, approver,
+	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, "executed");
+	server_proposal(node, p, STATUS_EXECUTED);
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-	    "executed", text);
+	    OUTCOME_EXECUTED, text);
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
@@ -1502,7 +1501,7 @@ server_expire(struct server *server)
 			    "expired without a second operator's approval",
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
-			server_proposal(node, expired[k], "expired");
+			server_proposal(node, expired[k], STATUS_EXPIRED);
 		}
 	}
 }

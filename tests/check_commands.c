@@ -45,6 +45,9 @@
 #define POLL_MS		45000	/* polling for a router to halt */
 #define ANSWER_MS	10000	/* a backend answering a message */
 
+/* What raw_result() makes of an error: an outcome no result has. */
+#define OUTCOME_ERROR	((enum proto_outcome)(OUTCOME_EXPIRED + 1))
+
 /* What a process test sets up: keys, a trust file, a running fleet. */
 struct world {
 	char	*dir;
@@ -60,6 +63,8 @@ static void	 teardown(void);
 static struct node *model_node(struct fleet *, const char *, const char *,
 		    const char *);
 static void	 model_stats(struct fleet *, const char *, const char *);
+static enum proto_status status_of(const char *);
+static enum proto_outcome outcome_of(const char *);
 static char	*model_document(const char *, const char *const *, size_t,
 		    int64_t, struct proto_command *);
 static void	 model_proposal(struct fleet *, size_t, const char *,
@@ -150,8 +155,8 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	snprintf(m->u.stats.router.state, sizeof m->u.stats.router.state,
-	    "%s", state);
+	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
+	    0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -201,11 +206,38 @@ model_proposal(struct fleet *fleet, size_t link, const char *node,
 	    sizeof m->u.proposal.sigs[0].operator, "alice");
 	snprintf(m->u.proposal.sigs[0].signature,
 	    sizeof m->u.proposal.sigs[0].signature, "c2lnbmF0dXJl");
-	snprintf(m->u.proposal.status, sizeof m->u.proposal.status, "%s",
-	    status);
+	m->u.proposal.status = status_of(status);
 	m->u.proposal.expires_ms = expires_ms;
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
+}
+
+/* The status whose wire word is word. */
+static enum proto_status
+status_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_status_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_status_name(i), word) == 0)
+			return ((enum proto_status)i);
+	}
+	ck_abort_msg("no status %s", word);
+	return (STATUS_PENDING);
+}
+
+/* The outcome whose wire word is word. */
+static enum proto_outcome
+outcome_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_outcome_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_outcome_name(i), word) == 0)
+			return ((enum proto_outcome)i);
+	}
+	ck_abort_msg("no outcome %s", word);
+	return (OUTCOME_ACCEPTED);
 }
 
 /* node (on link) answers in_reply_to of command id with outcome. */
@@ -223,8 +255,7 @@ model_result(struct fleet *fleet, size_t link, const char *node,
 	snprintf(m->u.result.action, sizeof m->u.result.action, "kill");
 	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
 	    "%s", in_reply_to);
-	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "%s",
-	    outcome);
+	m->u.result.outcome = outcome_of(outcome);
 	snprintf(m->u.result.text, sizeof m->u.result.text, "%s", text);
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
@@ -259,7 +290,7 @@ START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
 
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(v[0].id, ID1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	ck_assert_uint_eq(v[0].nnodes, 2);
 	ck_assert_uint_eq(v[0].npending, 2);
 	ck_assert_str_eq(fleet.nodes[v[0].nodes[0]].id, "router/r7");
@@ -385,17 +416,17 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 
 	/* A refused approval leaves it pending; the result is kept. */
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	fr = fleet_node_result(r8, ID1, "approve", 0);
 	ck_assert_ptr_nonnull(fr);
-	ck_assert_str_eq(fr->r.outcome, "refused");
+	ck_assert_str_eq(proto_outcome_name(fr->r.outcome), "refused");
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "approve", fr->seq));
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "propose", 0));
 
 	model_result(&fleet, 0, "router/r8", ID1, "approve", "executed",
 	    "router/r8 is halting");
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "executed");
+	ck_assert_str_eq(proto_status_name(v[0].status), "executed");
 	ck_assert_uint_eq(v[0].npending, 0);
 
 	/* The warning clears after a minute. */
@@ -434,10 +465,10 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 	    now + 1000);
 	check_tick(&fleet, 5000, now + 999);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "expired");
+	ck_assert_str_eq(proto_status_name(v[0].status), "expired");
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -839,7 +870,7 @@ raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
 			if (m->type == MSG_STATS &&
 			    strcmp(m->u.stats.node, id) == 0)
 				snprintf(state, 16, "%s",
-				    m->u.stats.router.state);
+				    proto_state_name(m->u.stats.router.state));
 		}
 		free(frame);
 	}
@@ -936,7 +967,7 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 /*
  * Wait for the result answering in_reply_to about id (any id when ""),
  * or an error answering it.  Returns 1 with *out filled (an error comes
- * back as outcome "error"), 0 when none came within ANSWER_MS.
+ * back as outcome OUTCOME_ERROR), 0 when none came within ANSWER_MS.
  */
 static int
 raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
@@ -963,8 +994,7 @@ raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 				found = 1;
 			} else if (m->type == MSG_ERROR &&
 			    strcmp(m->u.error.in_reply_to, in_reply_to) == 0) {
-				snprintf(out->outcome, sizeof out->outcome,
-				    "error");
+				out->outcome = OUTCOME_ERROR;
 				snprintf(out->text, sizeof out->text, "%s",
 				    m->u.error.text);
 				found = 1;
@@ -988,8 +1018,9 @@ assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 
 	ck_assert_msg(raw_result(ws, id, in_reply_to, &r) == 1, "no answer "
 	    "to %s of %s within %d ms", in_reply_to, id, ANSWER_MS);
-	ck_assert_msg(strcmp(r.outcome, "refused") == 0, "%s of %s was %s, "
-	    "not refused: %s", in_reply_to, id, r.outcome, r.text);
+	ck_assert_msg(r.outcome == OUTCOME_REFUSED, "%s of %s was %s, "
+	    "not refused: %s", in_reply_to, id, proto_outcome_name(r.outcome),
+	    r.text);
 	ck_assert_msg(strcasestr(r.text, needle) != NULL, "the refusal of %s "
 	    "does not say \"%s\": %s", in_reply_to, needle, r.text);
 	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
@@ -1466,12 +1497,12 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	raw_approve(r8, id, doc, w.bob, "bob");
 	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
-	    strcmp(res.outcome, "executed") == 0, "approve: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_EXECUTED, "approve: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 
 	/* The same frames again, to the same node. */
 	raw_propose(r8, doc, w.alice, "alice");
@@ -1494,8 +1525,8 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 1500, late_id);
 	raw_propose(r7, late, w.alice, "alice");
 	ck_assert_msg(raw_result(r7, late_id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	e2e_sleep_ms(2500);
 	raw_approve(r7, late_id, late, w.bob, "bob");
 	assert_refused(r7, late_id, "approve", "expire");
@@ -1533,8 +1564,8 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	changed = strdup(doc);
 	ck_assert_ptr_nonnull(changed);
 	p = strstr(changed, "drill one");
@@ -1558,12 +1589,12 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, other, "propose", &res) == 1,
 	    "no answer to a proposal bound to a stale state");
-	if (strcmp(res.outcome, "accepted") == 0) {
+	if (res.outcome == OUTCOME_ACCEPTED) {
 		raw_approve(r8, other, doc, w.bob, "bob");
 		assert_refused(r8, other, "approve", "changed since the "
 		    "proposal");
 	} else {
-		ck_assert_str_eq(res.outcome, "refused");
+		ck_assert_str_eq(proto_outcome_name(res.outcome), "refused");
 		ck_assert_msg(strstr(res.text, "changed since the proposal: it "
 		    "was killed") != NULL && strstr(res.text, "now running") !=
 		    NULL, "refusal does not name the states: %s", res.text);

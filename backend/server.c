@@ -133,6 +133,8 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static void	 server_tls_vhost(struct lws_context_creation_info *info,
+		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -171,6 +173,7 @@ static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
+static int	 server_origin_refused(struct lws *wsi);
 static int	 server_http(struct server_node *node, struct lws *wsi);
 
 /*
@@ -410,6 +413,27 @@ server_find_node(struct server *server, const char *id)
 }
 
 /*
+ * Refuse a websocket handshake that carries an Origin header: consoles
+ * send none, and a browser does, so it is a web page on some machine
+ * trying to reach the backend through its user.  Returns -1 (closing
+ * the connection, logged) or 0.
+ */
+static int
+server_origin_refused(struct lws *wsi)
+{
+	char	origin[128];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return (0);
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+		util_copy(origin, sizeof origin, "(too long)");
+	server_sanitize(origin);
+	server_log("refused a websocket handshake carrying Origin %s: a "
+	    "browser sent it, and vigil consoles send none", origin);
+	return (-1);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -422,10 +446,31 @@ server_sanitize(char *s)
 	}
 }
 
+/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+static void
+server_tls_vhost(struct lws_context_creation_info *info,
+    const struct server_tls *tls, size_t i)
+{
+	if (tls == NULL)
+		return;
+	/* libwebsockets 4.1 reads these from each vhost's options. */
+	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
+	if (tls->cert_pem != NULL) {
+		info->server_ssl_cert_mem = tls->cert_pem[i];
+		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
+		info->server_ssl_private_key_mem = tls->key_pem;
+		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
+	} else {
+		info->ssl_cert_filepath = tls->cert_path;
+		info->ssl_private_key_filepath = tls->key_path;
+	}
+}
+
 /* Listen for every node and start the simulator timer. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    char **cause)
+    const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -454,6 +499,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
 	server->lws_fd_limit = info.fd_limit_per_thread;
@@ -487,6 +534,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 		info.retry_and_idle_policy = &server_idle_policy;
 		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 		    LWS_SERVER_OPTION_DISABLE_IPV6;
+		server_tls_vhost(&info, tls, i);
 		server_lws_last[0] = '\0';
 		if ((node->vhost = lws_create_vhost(server->context,
 		    &info)) == NULL) {
@@ -1625,6 +1673,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
 		node = lws_vhost_user(lws_get_vhost(wsi));
 		if (node == NULL || sn == NULL)

@@ -37,6 +37,8 @@ struct fleet_peer {
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
+static int	 fleet_named(struct fleet *fleet, size_t link, const char *id,
+		    int64_t wall_ms);
 static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -157,6 +159,8 @@ fleet_free(struct fleet *fleet)
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
 	}
+	for (i = 0; i < fleet->nlinks; i++)
+		fleet_link_names(fleet, i, NULL, -1);
 	free(fleet->links);
 	free(fleet->nodes);
 	hmap_free(&fleet->node_index);
@@ -192,6 +196,7 @@ fleet_add_link(struct fleet *fleet, const char *url)
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
 	l->state = LINK_CONNECTING;
+	l->nnamed = -1;
 	fleet->dirty = 1;
 	return (fleet->nlinks++);
 }
@@ -338,6 +343,10 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	size_t		 i;
 
 	*created = 0;
+	if (!fleet_named(fleet, link, id, wall_ms)) {
+		fleet->links[link].ignored_frames++;
+		return (NULL);
+	}
 	if (hmap_get(&fleet->node_index, id, &i)) {
 		node = &fleet->nodes[i];
 		if (node->link == link)
@@ -375,6 +384,68 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	    fleet->links[link].url);
 	*created = 1;
 	return (node);
+}
+
+/* Replace the node ids link's certificate names. */
+void
+fleet_link_names(struct fleet *fleet, size_t link, char **ids, int n)
+{
+	struct fleet_link	*l;
+	int			 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_names: no link %zu", link);
+	l = &fleet->links[link];
+	for (i = 0; i < l->nnamed; i++)
+		free(l->named[i]);
+	free(l->named);
+	l->named = ids;
+	l->nnamed = n;
+}
+
+/*
+ * May link speak for node id?  A plain link may (first come, first
+ * served decides); a TLS link only when its certificate names id.  The
+ * first refusal on a link raises one critical alert naming the backend
+ * and the node; later ones cost only the count.
+ */
+static int
+fleet_named(struct fleet *fleet, size_t link, const char *id,
+    int64_t wall_ms)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	struct alert		 a;
+	int			 i;
+
+	if (l->nnamed < 0)
+		return (1);
+	for (i = 0; i < l->nnamed; i++) {
+		if (strcmp(l->named[i], id) == 0)
+			return (1);
+	}
+	if (l->unnamed_alerted)
+		return (0);
+	l->unnamed_alerted = 1;
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.rule, sizeof a.rule, "node-unnamed");
+	util_format(a.code, sizeof a.code, "link-%zu", link);
+	util_copy(a.nodes[0], sizeof a.nodes[0], id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "backend %s speaks for %s, which "
+	    "its certificate does not name (it names %d node%s%s%s); the "
+	    "console ignores its frames about %s", l->url, id, l->nnamed,
+	    l->nnamed == 1 ? "" : "s", l->nnamed > 0 ? ", first " : "",
+	    l->nnamed > 0 ? l->named[0] : "", id);
+	util_copy(a.cause, sizeof a.cause, "A backend may speak only for the "
+	    "nodes its certificate names (URI vigil:ROLE/NAME): it was given "
+	    "another node's certificate, the node moved to it without a new "
+	    "certificate, or it is impersonating the node.");
+	util_format(a.action, sizeof a.action, "Give the backend that truly "
+	    "serves %s a certificate naming it (vigil-key cert --node %s), "
+	    "or stop the backend at %s.", id, id, l->url);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (0);
 }
 
 /*

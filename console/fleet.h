@@ -68,6 +68,12 @@ struct fleet_link {
 						   serve: another link's,
 						   or past a bound */
 	int		over_bound;		/* its alert was raised */
+	int		insecure;		/* plain ws beyond loopback */
+	/* The nodes its TLS certificate names; nnamed -1 on a plain
+	   link, which may speak for any node no other link serves. */
+	char		**named;
+	int		nnamed;
+	int		unnamed_alerted;	/* its alert was raised */
 	/* The last error frame that answered a message we sent. */
 	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
 	char		reply_error_to[16];	/* "propose", ... */
@@ -226,6 +232,16 @@ size_t	 fleet_add_link(struct fleet *fleet, const char *url);
 
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);
+
+/*
+ * The n node ids (allocated, taken over) that link's certificate names
+ * now: from now on it may speak for those alone, and a frame about any
+ * other node is ignored, with one critical "node-unnamed" alert naming
+ * the backend and the node.  n -1 (ids NULL): a plain link, held only
+ * to first come, first served.
+ */
+void	 fleet_link_names(struct fleet *fleet, size_t link, char **ids,
+	    int n);
 void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	    int64_t now_ms);
 

@@ -75,7 +75,7 @@ static struct lws_context	*volatile loop_signal_context;
 
 /* Make the context, the client vhost and the links. */
 struct loop *
-loop_create(struct fleet *fleet, char **cause)
+loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct loop				*loop;
@@ -103,8 +103,10 @@ loop_create(struct fleet *fleet, char **cause)
 	info.uid = -1;
 	info.user = loop;
 	/* TLS costs a CA store load; only pay it when a URL asks. */
-	if (tls)
+	if (tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath = ca_file;
+	}
 	if ((loop->context = lws_create_context(&info)) == NULL) {
 		*cause = xstrdup("the websocket library could not start "
 		    "(out of memory or file descriptors?); set VIGIL_DEBUG=1 "

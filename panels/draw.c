@@ -41,6 +41,8 @@ static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
 static void	 draw_summarize_armed(const struct fleet *,
 		    struct draw_summary *);
+static size_t	 draw_header_alarms(const struct draw_summary *,
+		    struct draw_part *, size_t);
 static void	 draw_pair(enum draw_pair pair, const struct draw_colour *fg,
 		    const struct draw_colour *bg);
 
@@ -423,21 +425,15 @@ draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width)
 	}
 }
 
-/* The header's words, each with a shorter form. */
-size_t
-draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
-    size_t max)
+/*
+ * The header's alarms after its name, from parts[n]: a fired or armed
+ * kill, and plain links beyond loopback.  Returns the new count.
+ */
+static size_t
+draw_header_alarms(const struct draw_summary *sum, struct draw_part *parts,
+    size_t n)
 {
 	struct draw_part	*p;
-	char			 clock[16];
-	size_t			 n = 0;
-
-	if (max < 7)
-		return (0);
-	memset(parts, 0, max * sizeof *parts);
-
-	p = &parts[n++];
-	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
 
 	/* An armed kill that fired, or one armed: said before the rest. */
 	if (sum->fired_node[0] != '\0' || sum->armed > 0) {
@@ -457,6 +453,43 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 			    sum->armed);
 		}
 	}
+
+	/*
+	 * Plain ws beyond loopback, next to the name and a kill so that it
+	 * is among the last to go on a narrow screen: anyone on the way
+	 * reads and forges what that link carries.
+	 */
+	if (sum->links_insecure > 0) {
+		p = &parts[n++];
+		if (sum->links_insecure == 1)
+			util_format(p->full, sizeof p->full, "INSECURE %s",
+			    sum->insecure_url);
+		else
+			util_format(p->full, sizeof p->full, "INSECURE %zu "
+			    "links", sum->links_insecure);
+		util_copy(p->brief, sizeof p->brief, "INSECURE");
+		p->mark = MARK_CRIT;
+	}
+	return (n);
+}
+
+/* The header's words, each with a shorter form. */
+size_t
+draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
+    size_t max)
+{
+	struct draw_part	*p;
+	char			 clock[16];
+	size_t			 n = 0;
+
+	if (max < 8)
+		return (0);
+	memset(parts, 0, max * sizeof *parts);
+
+	p = &parts[n++];
+	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	n = draw_header_alarms(sum, parts, n);
 
 	/* Brief: only the states some node is in. */
 	p = &parts[n++];
@@ -632,6 +665,9 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
 	sum->links = fleet->nlinks;
 	for (i = 0; i < fleet->nlinks; i++) {
+		if (fleet->links[i].insecure && sum->links_insecure++ == 0)
+			util_copy(sum->insecure_url, sizeof sum->insecure_url,
+			    fleet->links[i].url);
 		if (fleet->links[i].state == LINK_UP)
 			sum->links_up++;
 		else if (fleet->links[i].state == LINK_CONNECTING &&

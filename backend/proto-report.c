@@ -45,6 +45,30 @@ proto_set_rate(json_t *obj, const char *key, double rate)
 		proto_set(obj, key, json_real(rate));
 }
 
+/*
+ * Who watches a node, as its backend said:
+ * {"consoles":N,"operators":["alice",..],"you":"alice"}.
+ */
+static json_t *
+proto_report_watching(const struct proto_watching *w)
+{
+	json_t	*obj, *names;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL || (names = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "consoles", json_integer(w->consoles));
+	for (i = 0; i < w->noperators; i++) {
+		if (json_array_append_new(names,
+		    proto_string(w->operators[i].operator,
+		    strlen(w->operators[i].operator))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "operators", names);
+	proto_set_string(obj, "you", w->you);
+	return (obj);
+}
+
 /* One node of a report, in the form vigil(1) documents. */
 static json_t *
 proto_report_node_json(const struct proto_report_node *n)
@@ -84,6 +108,8 @@ proto_report_node_json(const struct proto_report_node *n)
 	    n->heartbeat_rate_expected);
 	proto_set(obj, "rates", rates);
 	proto_set(obj, "counter_resets", proto_counter(n->counter_resets));
+	if (n->watching != NULL)
+		proto_set(obj, "watching", proto_report_watching(n->watching));
 
 	if (stats != NULL && stats->role == ROLE_ROUTER) {
 		if ((sub = json_object()) == NULL)

@@ -37,6 +37,8 @@ struct proto_report_node {
 						   0 when no cert */
 	const char			*error;	/* last link or decode
 						   problem, or NULL */
+	const struct proto_watching	*watching;	/* its backend's
+						   watchers, or NULL */
 };
 
 /* The rule of the warning a node's refusal of a command message raises. */

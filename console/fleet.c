@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -78,6 +79,8 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_watching(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -120,6 +123,7 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_ERROR, fleet_apply_error },
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
+	{ MSG_WATCHING, fleet_apply_watching },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -151,8 +155,10 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
-	for (i = 0; i < fleet->nlinks; i++)
+	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
+		free(fleet->links[i].watching);
+	}
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
@@ -220,6 +226,7 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->since_ms = now_ms;
 	l->ever_up = 1;
 	l->error[0] = '\0';
+	(void)auth_link_reset(fleet, link);
 	/*
 	 * A backend sends every proposal it holds to a console that
 	 * connects, so what its nodes held before is forgotten here rather
@@ -254,7 +261,8 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l = &fleet->links[link];
 	l->state = LINK_DOWN;
 	l->since_ms = now_ms;
-	if (why != NULL && *why != '\0')
+	/* A refused answer explains the close better than the close. */
+	if (!auth_link_reset(fleet, link) && why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
 	for (i = 0; i < l->nnodes; i++) {
 		node = &fleet->nodes[l->node_ix[i]];
@@ -743,7 +751,20 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 	}
 	node->hello = *h;
 	node->has_hello = 1;
+	auth_hello(fleet, link, h);
 	return (changed);
+}
+
+/* watching: which operators' consoles watch the link's nodes. */
+static int
+fleet_apply_watching(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	(void)now_ms;
+	(void)wall_ms;
+	*nodep = NULL;
+	return (auth_watching(fleet, link, &msg->u.watching));
 }
 
 /*
@@ -873,6 +894,8 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 
 	(void)now_ms;
 	util_copy(l->error, sizeof l->error, e->text);
+	if (strcmp(e->in_reply_to, "auth") == 0)
+		auth_refused(fleet, link);
 	/* A backend that cannot take a command says so with an error. */
 	for (i = 0; i < nitems(fleet_command_types); i++) {
 		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
@@ -1666,8 +1689,11 @@ fleet_ready(const struct fleet *fleet)
 	int			 hellos;
 
 	for (l = 0; l < fleet->nlinks; l++) {
-		if (fleet->links[l].state != LINK_UP)
+		if (fleet->links[l].state != LINK_UP ||
+		    auth_settled(fleet, l) == 0)
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* it sends no more */
 		hellos = 0;
 		for (i = 0; i < fleet->nnodes; i++) {
 			node = &fleet->nodes[i];
@@ -1762,6 +1788,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->counter_resets = node->counter_resets;
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
+	out->watching = l->watching;
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "auth.h"
 #include "check.h"
 #include "cmd.h"
 #include "cmd-doc.h"
@@ -401,6 +402,13 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
+		} else if (fl->auth == FLEET_AUTH_KEYLESS) {
+			/* It will send nothing more: the error says why. */
+			n++;
+			if (report)
+				headless_warn("backend %s sends nothing but "
+				    "its hello to this console: %s", fl->url,
+				    fl->error);
 		} else if (fl->link_nodes > 0 &&
 		    (size_t)fl->link_nodes > nhello) {
 			n++;
@@ -524,7 +532,10 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");
 	if (clock[0] != '\0')
 		printf("; node clock %s", clock);
-	printf("\n\n");
+	printf("\n");
+	if (h->fleet->also_watching[0] != '\0')
+		headless_line("also watching: %s", h->fleet->also_watching);
+	printf("\n");
 
 	rows = xcalloc(nnodes + 1, sizeof *rows);
 	for (c = 0; c < COL_MAX; c++)
@@ -952,6 +963,8 @@ headless_settled(struct headless *h, int stats)
 	for (l = 0; l < fleet->nlinks; l++) {
 		if (!loop_link_up(h->loop, l))
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* nothing more will come */
 		n = 0;
 		for (i = 0; i < fleet->nnodes; i++) {
 			if (fleet->nodes[i].link != l)
@@ -962,6 +975,8 @@ headless_settled(struct headless *h, int stats)
 			n++;
 		}
 		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+			return (0);
+		if (auth_settled(fleet, l) == 0)
 			return (0);
 	}
 	return (1);

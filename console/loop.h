@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cmd_operator;
 struct desk;
 struct fleet;
 struct loop;
@@ -65,6 +66,14 @@ int		 loop_attach_tui(struct loop *loop, struct tui *tui,
  * they are refused in words.
  */
 void		 loop_attach_desk(struct loop *loop, struct desk *desk);
+
+/*
+ * Answer each backend's challenge as op (its name and key), as each
+ * hello asks; op must outlive the loop.  NULL, or an op without a key,
+ * answers none: backends then see an unnamed console.
+ */
+void		 loop_set_operator(struct loop *loop,
+		    const struct cmd_operator *op);
 
 /* End loop_run() after the current pass. */
 void		 loop_stop(struct loop *loop);

@@ -277,6 +277,7 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	loop_set_operator(loop, &op);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -307,8 +308,8 @@ vigil_load_key(const struct vigil_args *args,
 	char		*cause = NULL;
 
 	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args->key != NULL || args->operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
+	    args->key != NULL || args->operator_name != NULL ||
+	    (command == NULL && env != NULL && *env != '\0')) &&
 	    cmd_operator_load(op, args->key, args->operator_name,
 	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -702,7 +703,11 @@ vigil_usage(FILE *f)
 "      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
-"                           propose, A approves in the Proposals view\n"
+"                           propose, A approves in the Proposals view; it\n"
+"                           also answers each backend's challenge, which\n"
+"                           names you to the other operators watching and\n"
+"                           lets you read a backend that only operators\n"
+"                           may read\n"
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
@@ -1110,10 +1115,11 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&
-	    *command != NULL && !((*command)->takes & VIGIL_SIGNS)) {
+	    *command != NULL && ((*command)->takes & VIGIL_NO_FLEET)) {
 		fprintf(stderr, "vigil: --key and --operator apply only to "
-		    "the console and to propose, approve and cancel, which "
-		    "sign\n");
+		    "what connects to backends: the console, which answers "
+		    "their challenges with the key, and the commands but "
+		    "audit\n");
 		return (-1);
 	}
 	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))

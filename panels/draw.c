@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -39,6 +40,8 @@ static int	 draw_copy_columns(const char *s, int width, char *out,
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
+static void	 draw_header_watching(const struct draw_summary *,
+		    struct draw_part *);
 static void	 draw_summarize_armed(const struct fleet *,
 		    struct draw_summary *);
 static size_t	 draw_header_alarms(const struct draw_summary *,
@@ -426,6 +429,22 @@ draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width)
 }
 
 /*
+ * Who else watches the same nodes, escaped: backends send the names, so
+ * they never reach the terminal raw.
+ */
+static void
+draw_header_watching(const struct draw_summary *sum, struct draw_part *p)
+{
+	char	*shown;
+
+	shown = util_escape(sum->also_watching);
+	util_format(p->full, sizeof p->full, "also watching: %s", shown);
+	util_format(p->brief, sizeof p->brief, "+%s", shown);
+	p->mark = MARK_INFO;
+	free(shown);
+}
+
+/*
  * The header's alarms after its name, from parts[n]: a fired or armed
  * kill, and plain links beyond loopback.  Returns the new count.
  */
@@ -559,6 +578,9 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	/* A fired kill's sentence needs the room more than the signer. */
 	if (sum->operator == NULL || sum->fired_node[0] != '\0')
 		return (n);
+	if (sum->also_watching != NULL && *sum->also_watching != '\0' &&
+	    n + 1 < max)
+		draw_header_watching(sum, &parts[n++]);
 	p = &parts[n++];
 	if (*sum->operator != '\0') {
 		util_format(p->full, sizeof p->full, "signs as %s",
@@ -663,6 +685,7 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	draw_summarize_armed(fleet, sum);
 	sum->critical = alert_count(&fleet->alerts, SEV_CRITICAL);
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
+	sum->also_watching = fleet->also_watching;
 	sum->links = fleet->nlinks;
 	for (i = 0; i < fleet->nlinks; i++) {
 		if (fleet->links[i].insecure && sum->links_insecure++ == 0)
@@ -859,7 +882,7 @@ void
 draw_header(WINDOW *win, const struct draw_layout *l,
     const struct draw_summary *sum)
 {
-	struct draw_part	 parts[8];
+	struct draw_part	 parts[9];
 	size_t			 n, i;
 	int			 x = 1, w;
 	attr_t			 base = draw_style_attr(DRAW_HEADER), a;

@@ -25,6 +25,8 @@
 #include "proto.h"
 
 #define ALERT_MAX_NODES	16
+#define ALERT_ESCALATION	2.0	/* an acknowledged alert whose measure
+					   grows past this factor comes back */
 
 struct alert {
 	enum proto_severity severity;
@@ -41,7 +43,10 @@ struct alert {
 	uint64_t	count;			/* episodes or reports */
 	int		active;
 	int		acknowledged;		/* hidden from the bar until
-						   it changes */
+						   it changes or escalates */
+	double		measure;		/* how bad (a ratio, a rate),
+						   0 when the rule has none */
+	double		acked_measure;		/* measure when acknowledged */
 	unsigned	mark;			/* the sweep that last raised
 						   it; see alert_sweep_end() */
 	int		grouped;		/* one alert for many nodes:
@@ -58,7 +63,8 @@ enum alert_change {
 	ALERT_REFRESHED,	/* standing; only numbers in its words moved
 				   (a countdown ticked): not news */
 	ALERT_CLEARED,
-	ALERT_ACKNOWLEDGED,	/* hidden from the bar until it changes */
+	ALERT_ACKNOWLEDGED,	/* hidden from the bar until it changes or
+				   escalates */
 };
 
 /*
@@ -79,6 +85,7 @@ struct alert_spec {
 	const char		*cause;		/* likely cause */
 	const char		*action;	/* what to do next */
 	uint64_t		 reports;
+	double			 measure;	/* how bad; 0 for none */
 };
 
 /* Told of every change to a stored alert (never ALERT_UNCHANGED). */
@@ -106,7 +113,9 @@ void	 alert_set_free(struct alert_set *set);
  * Raise (or refresh) the alert matching a's rule, code and nodes, at wall
  * time now_ms, stamped with the current sweep, and tell the listener.
  * Returns what changed and, in *out (may be NULL), the stored alert.
- * A change of text or severity un-acknowledges it.
+ * A change of words, nodes or severity un-acknowledges it (UPDATED), and
+ * so does its measure growing past ALERT_ESCALATION times the measure it
+ * had when acknowledged (from 0, any measure at all): an escalation.
  */
 enum alert_change alert_raise(struct alert_set *set, const struct alert *a,
 	    int64_t now_ms, struct alert **out);

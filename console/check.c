@@ -962,7 +962,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "until it has stopped.", v[i]->id);
 		check_emit_nodes(fleet, &(struct alert_spec){
 		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
-		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
+		    .cause = cause, .action = action,
+		    .measure = rs->worst_ratio }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -1026,7 +1027,7 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .rule = "order-rate",
 		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
 		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
-		    .action = action }, &node, 1, wall_ms);
+		    .action = action, .measure = rate }, &node, 1, wall_ms);
 	}
 }
 
@@ -1358,6 +1359,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
+	spec.measure = (double)failed;
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {

@@ -248,7 +248,8 @@ panel_alerts_key(struct panel *p, enum keys_action action,
 	}
 	if (a->acknowledged) {
 		util_format(msg, msglen, "The %s alert is already "
-		    "acknowledged; it returns to the bar if it changes.",
+		    "acknowledged; it returns to the bar if it changes or grows "
+		    "worse.",
 		    a->rule);
 		return (1);
 	}
@@ -260,6 +261,6 @@ panel_alerts_key(struct panel *p, enum keys_action action,
 	util_copy(out->node, sizeof out->node, a->nnodes > 0 ? a->nodes[0] :
 	    "");
 	util_format(msg, msglen, "Acknowledged %s on %s: hidden from the "
-	    "alert bar until it changes.", a->rule, out->node);
+	    "alert bar until it changes or grows worse.", a->rule, out->node);
 	return (1);
 }

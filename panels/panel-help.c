@@ -43,7 +43,8 @@ static const char *const panel_help_marks[][2] = {
 	{ "DEVICE CD", "The shortest countdown of a station's devices; at "
 	    "zero a device fails hard." },
 	{ "CRITICAL", "Alert bar: act now.  WARNING: look soon.  "
-	    "Acknowledged alerts leave the bar until they change." },
+	    "Acknowledged alerts leave the bar until they change or grow "
+	    "worse (a runaway's ratio doubles)." },
 };
 
 const struct panel_ops panel_help_ops = {

@@ -44,6 +44,8 @@ static int	 glance_rows_hold(const char *screen, const char *prefix,
 		    const char *what);
 static void	 glance_click(int x, int y);
 static int	 glance_line_of(const char *screen, const char *what);
+static char	*glance_bar(const char *screen);
+static double	 glance_ratio(const char *screen, const char *what);
 static int	 glance_column_of(const char *screen, const char *what);
 static char	*glance_propose(const char *key, const char *fleet,
 		    const char *action, const char *node);
@@ -730,6 +732,92 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 }
 END_TEST
 
+/*
+ * The alert bar's rows of screen (between the header and the view names)
+ * as one allocated string; empty when the view names are not drawn.
+ */
+static char *
+glance_bar(const char *screen)
+{
+	const char	*tabs = strstr(screen, "\n 1 Fleet "), *first;
+	char		*bar;
+
+	first = strchr(screen, '\n');
+	if (tabs == NULL || first == NULL || first > tabs)
+		first = tabs = screen;
+	if ((bar = strndup(first, (size_t)(tabs - first))) == NULL)
+		ck_abort_msg("out of memory");
+	return (bar);
+}
+
+/* The ratio in "router/r8 sent 104.0x" after what in screen, or -1. */
+static double
+glance_ratio(const char *screen, const char *what)
+{
+	const char	*p = strstr(screen, what);
+	double		 ratio;
+
+	if (p == NULL || (p = strstr(p, "router/r8 sent ")) == NULL ||
+	    sscanf(p, "router/r8 sent %lfx", &ratio) != 1)
+		return (-1);
+	return (ratio);
+}
+
+/*
+ * Issue 12, item 5: in the knight replay, runaway acknowledged while
+ * r8's ratio grows leaves the bar, and comes back (unacknowledged) once
+ * the ratio has doubled, at 80x24.
+ */
+START_TEST(acknowledged_runaway_returns_when_its_ratio_doubles)
+{
+	char	*screen = NULL, *bar = NULL;
+	double	 acked, back = -1;
+	int64_t	 deadline;
+	int	 hidden = 0;
+
+	glance_start("knight", "09:30:00", "1", 80, 24);
+	free(GLANCE_SHOWS("runaway: router/r8 sent"));
+	e2e_tmux_keys("5", 1);
+	e2e_tmux_keys("/", 1);
+	e2e_tmux_keys("runaway", 1);
+	e2e_tmux_keys("Enter", 0);
+	/* Late enough that doubling takes seconds: about 20x a second. */
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(150)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if ((acked = glance_ratio(screen, "What:")) >= 100)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "no runaway of 100x in "
+		    "the Alerts view:\n%.3000s", screen);
+	}
+	e2e_tmux_keys("a", 1);
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(150)) {
+		free(screen);
+		free(bar);
+		screen = e2e_tmux_capture();
+		bar = glance_bar(screen);
+		if (strstr(bar, "runaway") == NULL)
+			hidden = 1;
+		else if (hidden) {
+			back = glance_ratio(bar, "runaway:");
+			break;
+		}
+		ck_assert_msg(e2e_now_ms() < deadline, "runaway, acknowledged "
+		    "at %.1fx, %s:\n%.3000s", acked, hidden ? "never came back "
+		    "to the bar" : "never left the bar", screen);
+	}
+	ck_assert_msg(back >= 2 * acked, "runaway came back at %.1fx, "
+	    "acknowledged at %.1fx:\n%.3000s", back, acked, screen);
+	ck_assert_msg(glance_rows_hold(screen, "CRITICAL runaway ", " new "),
+	    "runaway is back in the bar but not new in the Alerts "
+	    "view:\n%.3000s", screen);
+	free(bar);
+	free(screen);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -753,6 +841,12 @@ glance_suite(void)
 	tcase_add_test(tc, alert_times_on_the_node_clock);
 	tcase_add_test(tc, colon_prompt_opens_the_guarded_dialog);
 	tcase_add_test(tc, mouse_clicks_tabs_titles_and_rows);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("incidents");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, glance_teardown);
+	tcase_add_test(tc, acknowledged_runaway_returns_when_its_ratio_doubles);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -144,6 +144,7 @@ alert_copy_content(struct alert *dst, const struct alert *src)
 	util_copy(dst->action, sizeof dst->action, src->action);
 	dst->grouped = src->grouped;
 	dst->measure = src->measure;
+	util_copy(dst->follows, sizeof dst->follows, src->follows);
 }
 
 /* Order node names for a key. */
@@ -348,6 +349,7 @@ alert_store(struct alert_set *set, const struct alert *a, int64_t now_ms,
 		return (ALERT_UPDATED);
 	}
 	s->measure = a->measure;
+	util_copy(s->follows, sizeof s->follows, a->follows);
 	if (!changed)
 		return (ALERT_UNCHANGED);
 	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
@@ -420,6 +422,8 @@ alert_emit(struct alert_set *set, const struct alert_spec *spec,
 	util_copy(a->cause, sizeof a->cause, spec->cause);
 	util_copy(a->action, sizeof a->action, spec->action);
 	a->measure = spec->measure;
+	util_copy(a->follows, sizeof a->follows, spec->follows != NULL ?
+	    spec->follows : "");
 	change = alert_raise(set, a, now_ms, &stored);
 	free(a);
 	if (spec->reports != 0)
@@ -593,6 +597,15 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 	memcpy(out, all, n * sizeof *all);
 	free(all);
 	return (n);
+}
+
+/* A backend's code, else the rule; see alert.h. */
+const char *
+alert_name(const struct alert *a)
+{
+	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
+		return (a->code);
+	return (a->rule);
 }
 
 /* How many standing alerts have severity sev (acknowledged or not). */

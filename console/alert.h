@@ -25,6 +25,7 @@
 #include "proto.h"
 
 #define ALERT_MAX_NODES	16
+#define ALERT_FOLLOWS_MAX	64	/* "renewal-failed,root-unreachable" */
 #define ALERT_ESCALATION	2.0	/* an acknowledged alert whose measure
 					   grows past this factor comes back */
 
@@ -47,6 +48,8 @@ struct alert {
 	double		measure;		/* how bad (a ratio, a rate),
 						   0 when the rule has none */
 	double		acked_measure;		/* measure when acknowledged */
+	char		follows[ALERT_FOLLOWS_MAX]; /* the alerts it may
+						   follow from (incident.h) */
 	unsigned	mark;			/* the sweep that last raised
 						   it; see alert_sweep_end() */
 	int		grouped;		/* one alert for many nodes:
@@ -86,6 +89,10 @@ struct alert_spec {
 	const char		*action;	/* what to do next */
 	uint64_t		 reports;
 	double			 measure;	/* how bad; 0 for none */
+	const char		*follows;	/* NULL, or the names of the
+						   alerts it may follow from,
+						   comma-separated, likeliest
+						   first (incident.h) */
 };
 
 /* Told of every change to a stored alert (never ALERT_UNCHANGED). */
@@ -165,6 +172,9 @@ struct alert *alert_find(struct alert_set *set, const char *rule,
  */
 size_t	 alert_sorted(const struct alert_set *set, const struct alert **out,
 	    size_t max, int include_acknowledged);
+
+/* The name an operator knows a by: a backend's code, else its rule. */
+const char *alert_name(const struct alert *a);
 
 /* Counts of active alerts by severity. */
 size_t	 alert_count(const struct alert_set *set, enum proto_severity sev);

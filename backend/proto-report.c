@@ -179,6 +179,12 @@ proto_report_alert_json(const struct proto_report_alert *a)
 	proto_set(obj, "count", proto_counter(a->count));
 	proto_set(obj, "active", json_boolean(a->active));
 	proto_set(obj, "acknowledged", json_boolean(a->acknowledged));
+	if (a->incident == 0)
+		return (obj);
+	proto_set(obj, "incident", proto_counter(a->incident));
+	proto_set(obj, "follows", a->follows != NULL ?
+	    proto_string(a->follows, strlen(a->follows)) : json_null());
+	proto_set(obj, "effects", proto_counter(a->effects));
 	return (obj);
 }
 

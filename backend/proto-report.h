@@ -59,6 +59,9 @@ struct proto_report_alert {
 	uint64_t		 count;
 	int			 active;	/* 0 once cleared */
 	int			 acknowledged;
+	size_t			 incident;	/* from 1; 0: not grouped */
+	const char		*follows;	/* NULL for a cause */
+	size_t			 effects;	/* alerts following from it */
 };
 
 /*

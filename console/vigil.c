@@ -98,7 +98,7 @@ static const struct vigil_command vigil_commands[] = {
 	  "print each node and alert change as it happens" },
 	{ "alerts", HEADLESS_ALERTS, "", "alerts", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
-	  "print only the standing alerts, most severe first" },
+	  "print only the standing alerts, by incident, cause first" },
 	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
 	  "propose kill router/r8 --reason TEXT", 2,
 	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,

@@ -99,6 +99,7 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "scenario" },
 	{ "hello", "time_scale" },
 	{ "hello", "link_nodes" },
+	{ "hello", "transport_key" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -535,7 +536,7 @@ limit_of(const char *type, const char *key)
 		{ "action", 511 }, { "in_reply_to", 31 },
 		{ "document", 16383 }, { "operator", 63 },
 		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
-		{ "outcome", 15 },
+		{ "outcome", 15 }, { "transport_key", 64 },
 	};
 	size_t	i;
 
@@ -1440,7 +1441,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\" or \"cancel\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\", "
+	    "\"deliver\" or \"holder\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -1830,7 +1832,7 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\" or \"execute\"");
+	    "\"expire\", \"execute\" or \"destroy\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,

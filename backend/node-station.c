@@ -577,6 +577,13 @@ station_certify(struct node_station *issuer, const struct node_station *s)
 	seal_key_public(s->transport, e->transport);
 }
 
+/* Has s certified a transport key for id? */
+int
+node_station_knows(const struct node_station *s, const char *id)
+{
+	return (station_issued_find(s, id) != NULL);
+}
+
 /* The transport key s certified for id, or NULL. */
 static const struct station_issued *
 station_issued_find(const struct node_station *s, const char *id)

@@ -156,6 +156,9 @@ int	 node_station_blacklist(struct node_station *s, const char *peer,
 int	 node_station_blacklists(const struct node_station *s,
 	    const char *peer);
 
+/* Has s, as root holder, certified a transport key for station id? */
+int	 node_station_knows(const struct node_station *s, const char *id);
+
 /* Is a retry of a failed renewal due (its backoff has passed)? */
 int	 node_station_retry_due(const struct node_station *s, int64_t now_ms);
 

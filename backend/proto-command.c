@@ -13,8 +13,10 @@
 #include "util.h"
 
 /*
- * The actions.  rollback and move-root come with their own issues; a
- * proposal naming them is refused as an action this node does not know.
+ * The actions.  rollback comes with its own issue; a proposal naming it
+ * is refused as an action this node does not know.  move-root targets
+ * the station holding the root and names its destination in argument
+ * "to" (see move.h).
  */
 const struct command_spec command_specs[] = {
 	{
@@ -30,6 +32,14 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "killed",
+	},
+	{
+		.name = "move-root",
+		.summary = "move the root key from its holder to the station "
+		    "named by --to",
+		.signers = 2,
+		.roles = ROLE_STATION,
+		.from_state = "running",
 	},
 };
 const size_t command_nspecs = nitems(command_specs);

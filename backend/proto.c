@@ -386,7 +386,7 @@ static const struct proto_field proto_command_fields[] = {
 
 static const char *const proto_event_words[] = {
 	"propose", "approve", "refuse", "cancel", "expire", "execute",
-	"destroy", NULL
+	"seal", "destroy", NULL
 };
 
 /*

@@ -71,6 +71,10 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_sealed(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static int	 fleet_apply_holder(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -107,6 +111,8 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_ERROR, fleet_apply_error },
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
+	{ MSG_SEALED, fleet_apply_sealed },
+	{ MSG_HOLDER, fleet_apply_holder },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -137,6 +143,7 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
+	fleet_move_free(fleet);
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
@@ -694,6 +701,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 	}
 	node->cert = *c;
 	node->has_cert = 1;
+	fleet_move_cert(fleet, node, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -944,9 +952,50 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	    strcmp(r->outcome, "expired") == 0) &&
 	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
 		fleet_proposals_rebuild(fleet);
+	fleet_move_result(fleet, node, r, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/* sealed: a source's sealed root key, to relay to its destination. */
+static int
+fleet_apply_sealed(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_sealed	*d = &msg->u.sealed;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, d->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "sealed the root key for %s (move-root "
+	    "%.8s); this console relays it", d->to, d->id);
+	fleet_move_sealed(fleet, d, wall_ms);
+	return (1);
+}
+
+/* holder: the new root holder's statement, to relay to every station. */
+static int
+fleet_apply_holder(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_holder	*h = &msg->u.holder;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, h->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "holds the root since move-root %.8s "
+	    "from %s; this console tells every station", h->id, h->from);
+	fleet_move_holder(fleet, h, wall_ms);
+	return (1);
 }
 
 /*

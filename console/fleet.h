@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "fleet-move.h"
 #include "hmap.h"
 #include "proto.h"
 #include "rate.h"
@@ -208,6 +209,10 @@ struct fleet {
 	size_t			 nproposals;
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
+
+	struct fleet_move	 move;		/* the latest move-root */
+	struct fleet_relay	*relay;		/* frames to relay, FIFO */
+	size_t			 nrelay;
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */

@@ -29,6 +29,7 @@ struct loop;
 #define HEADLESS_EXIT_AUDIT_BROKEN	1	/* audit verify: chain broken */
 
 #define HEADLESS_WAIT_MS	5000	/* default --wait */
+#define MOVE_WAIT_MS		60000	/* approve move-root: its steps */
 
 enum headless_command {
 	HEADLESS_STATUS,
@@ -54,6 +55,7 @@ struct headless_options {
 	const char *const	*nodes;		/* propose: targets */
 	size_t			 nnodes;
 	const char		*reason;	/* propose: --reason */
+	const char		*to;		/* propose move-root: --to */
 	int64_t			 ttl_ms;	/* propose: --expires */
 	const char		*id;		/* approve, cancel: the id or
 						   8 or more of its first hex

@@ -53,6 +53,7 @@ struct vigil_args {
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
+	const char	*to;			/* --to: move-root */
 	int64_t		 ttl_ms;		/* --expires...; -1 not given */
 	const char	*key;			/* --key */
 	const char	*operator_name;		/* --operator */
@@ -115,6 +116,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_ASCII,
 	OPT_REASON,
+	OPT_TO,
 	OPT_EXPIRES,
 	OPT_EXPIRES_SECONDS,
 	OPT_KEY,
@@ -134,6 +136,7 @@ static const struct option vigil_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "expires", required_argument, NULL, OPT_EXPIRES },
 	{ "expires-seconds", required_argument, NULL, OPT_EXPIRES_SECONDS },
 	{ "key", required_argument, NULL, OPT_KEY },
@@ -357,6 +360,7 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.op = op;
 	hopts.yes = args->yes;
 	hopts.reason = args->reason;
+	hopts.to = args->to;
 	hopts.ttl_ms = args->ttl_ms >= 0 ? args->ttl_ms :
 	    VIGIL_DEFAULT_TTL_MIN * 60 * 1000LL;
 	if (command->command == HEADLESS_PROPOSE) {
@@ -638,6 +642,9 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 		case OPT_REASON:
 			args->reason = optarg;
 			break;
+		case OPT_TO:
+			args->to = optarg;
+			break;
 		case OPT_EXPIRES:
 		case OPT_EXPIRES_SECONDS:
 			if (args->ttl_ms >= 0) {
@@ -819,6 +826,13 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	if (args->reason != NULL && (*command == NULL ||
 	    (*command)->command != HEADLESS_PROPOSE)) {
 		fprintf(stderr, "vigil: --reason applies only to propose\n");
+		return (-1);
+	}
+	if (args->to != NULL && (*command == NULL ||
+	    (*command)->command != HEADLESS_PROPOSE ||
+	    strcmp(args->operands[0], "move-root") != 0)) {
+		fprintf(stderr, "vigil: --to applies only to propose "
+		    "move-root\n");
 		return (-1);
 	}
 	if (args->ttl_ms >= 0 && (*command == NULL ||

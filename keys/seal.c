@@ -276,3 +276,42 @@ seal_open(const struct seal_key *key, const unsigned char *blob,
 	*len = n;
 	return (plain);
 }
+
+/* Base64 into out; -1 if it does not fit. */
+int
+seal_b64_encode(const unsigned char *in, size_t len, char *out,
+    size_t outlen)
+{
+	if (len > INT32_MAX / 2 || 4 * ((len + 2) / 3) + 1 > outlen)
+		return (-1);
+	EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+	return (0);
+}
+
+/* Decode base64; -1 if it is not base64 or does not fit. */
+int
+seal_b64_decode(const char *text, unsigned char *out, size_t outmax,
+    size_t *len)
+{
+	unsigned char	*buf;
+	size_t		 n = strlen(text), pad = 0;
+	int		 got;
+
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 > outmax + 2 || n > INT32_MAX)
+		return (-1);
+	if (text[n - 1] == '=')
+		pad++;
+	if (text[n - 2] == '=')
+		pad++;
+	buf = xmalloc(n / 4 * 3 + 1);
+	got = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)n);
+	if (got < 0 || (size_t)got < pad || (size_t)got - pad > outmax) {
+		ERR_clear_error();
+		free(buf);
+		return (-1);
+	}
+	*len = (size_t)got - pad;
+	memcpy(out, buf, *len);
+	free(buf);
+	return (0);
+}

@@ -57,6 +57,20 @@ unsigned char	*seal_open(const struct seal_key *key,
 		    const unsigned char *blob, size_t bloblen, const void *aad,
 		    size_t aadlen, size_t *len, char **cause);
 
+/*
+ * Base64 of len bytes into out (outlen bytes, with room for the NUL).
+ * Returns 0, or -1 if it does not fit.
+ */
+int		 seal_b64_encode(const unsigned char *in, size_t len,
+		    char *out, size_t outlen);
+
+/*
+ * Decode base64 text into out (at most outmax bytes) and set *len.
+ * Returns 0, or -1 when it is not base64 or too long.
+ */
+int		 seal_b64_decode(const char *text, unsigned char *out,
+		    size_t outmax, size_t *len);
+
 /* Wipe len bytes at p so the compiler cannot skip it. */
 void		 seal_wipe(void *p, size_t len);
 

@@ -782,7 +782,7 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
 	    sizeof cause), "router/r8 refused the proposal: rollback is not "
-	    "an action router/r8 knows; it knows kill and resume");
+	    "an action router/r8 knows; it knows kill, resume and move-root");
 	free(text);
 
 	/* resume of a router that is running. */
@@ -894,9 +894,9 @@ END_TEST
 
 START_TEST(the_actions_are_a_table)
 {
-	const struct command_spec	*kill, *resume;
+	const struct command_spec	*kill, *resume, *move;
 
-	ck_assert_uint_eq(command_nspecs, 2);
+	ck_assert_uint_eq(command_nspecs, 3);
 	kill = command_spec_find("kill");
 	ck_assert_ptr_nonnull(kill);
 	ck_assert_str_eq(kill->summary, "halt child orders and refuse new "
@@ -910,7 +910,10 @@ START_TEST(the_actions_are_a_table)
 	ck_assert_int_eq(resume->signers, 2);
 	ck_assert_str_eq(resume->from_state, "killed");
 	ck_assert_ptr_null(command_spec_find("rollback"));
-	ck_assert_ptr_null(command_spec_find("move-root"));
+	move = command_spec_find("move-root");
+	ck_assert_ptr_nonnull(move);
+	ck_assert_int_eq(move->signers, 2);
+	ck_assert_int_eq(move->roles, ROLE_STATION);
 }
 END_TEST
 

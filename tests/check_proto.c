@@ -100,6 +100,7 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "time_scale" },
 	{ "hello", "link_nodes" },
 	{ "hello", "transport_key" },
+	{ "stats", "root_keys_destroyed" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -1832,7 +1833,7 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\", \"execute\" or \"destroy\"");
+	    "\"expire\", \"execute\", \"seal\" or \"destroy\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,

@@ -2,11 +2,16 @@
  * link.c: one websocket client per backend, reconnecting with jittered
  * backoff.
  *
- * libwebsockets reports a failed connection in two ways: as a NULL
- * return from lws_client_connect_via_info(), or later as
- * CLIENT_CONNECTION_ERROR (sometimes both for one attempt).  Every path
- * that ends an attempt goes through link_failed(), which acts once per
- * attempt: it tells the model why in words and schedules the next try.
+ * libwebsockets ends a connection in many ways: a NULL return from
+ * lws_client_connect_via_info(), CLIENT_CONNECTION_ERROR, CLIENT_CLOSED
+ * for an established websocket, CLOSED_CLIENT_HTTP for a handshake that
+ * timed out, and WSI_DESTROY last of all (sometimes several for one
+ * attempt).  A handshake that never completes is cut after
+ * LINK_HANDSHAKE_MS, and a peer that stops answering pings while
+ * connected is hung up by libwebsockets' validity check.  Every one of
+ * them goes through link_failed(), which acts once per attempt (only
+ * callbacks for the attempt's own wsi count): it tells the model why in
+ * words and schedules the next try.
  *
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
@@ -39,16 +44,19 @@ struct link {
 	int			 port;
 	char			 path[256];
 	int			 tls;
-	char			 hostport[80];	/* "127.0.0.1:9003" */
+	char			 hostport[80];	/* "127.0.0.1:9003", or
+						   "[::1]:9003" */
 
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
+	lws_sorted_usec_list_t	 handshake_sul;	/* cuts a slow attempt */
 	uint16_t		 retries;	/* failures since last up */
 	int			 open;		/* an attempt or connection
 						   is in progress */
 	int			 up;		/* websocket established */
 	int			 stopped;
 	int64_t			 attempt_ms;	/* when it started */
+	int64_t			 heard_ms;	/* last frame or pong */
 	char			 close_reason[PROTO_TEXT_MAX];
 
 	/* The frame being reassembled from fragments. */
@@ -57,6 +65,7 @@ struct link {
 	size_t			 frame_cap;
 	int			 in_frame;
 	int			 oversize;	/* drop it when it ends */
+	int			 binary;	/* refuse it when it ends */
 	size_t			 oversize_len;
 
 	/* Frames waiting to be written, oldest at out_head. */
@@ -67,6 +76,8 @@ struct link {
 
 static void	 link_connect(struct link *);
 static void	 link_retry_cb(lws_sorted_usec_list_t *);
+static void	 link_handshake_cb(lws_sorted_usec_list_t *);
+static int	 link_current(const struct link *, struct lws *);
 static void	 link_failed(struct link *, const char *);
 static void	 link_connect_error(struct link *, const char *);
 static void	 link_closed(struct link *);
@@ -81,7 +92,8 @@ static void	 link_out_clear(struct link *);
  * Delays before the next attempt.  The first retry is quick because a
  * backend restarting is the common case; later ones settle at 5 s so a
  * dead backend costs almost nothing.  Idle pings find a backend that
- * vanished without closing its socket.
+ * vanished or hung without closing its socket: one that answers no ping
+ * for 25 s is hung up, and then retried like any other.
  */
 static const uint32_t link_retry_table[] = {
 	LINK_RETRY_MIN_MS, 500, 1000, 2000, 4000, LINK_RETRY_MAX_MS
@@ -115,7 +127,9 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 		free(link);
 		return (NULL);
 	}
-	util_format(link->hostport, sizeof link->hostport, "%s:%d",
+	/* An IPv6 address is bracketed where a port follows it. */
+	util_format(link->hostport, sizeof link->hostport,
+	    strchr(link->host, ':') != NULL ? "[%s]:%d" : "%s:%d",
 	    link->host, link->port);
 	link_connect(link);
 	return (link);
@@ -129,6 +143,7 @@ link_stop(struct link *link)
 		return;
 	link->stopped = 1;
 	lws_sul_cancel(&link->retry_sul);
+	lws_sul_cancel(&link->handshake_sul);
 }
 
 /* Free a stopped link. */
@@ -249,8 +264,49 @@ link_connect(struct link *link)
 	link->up = 0;
 	link->close_reason[0] = '\0';
 	link->attempt_ms = util_mono_ms();
+	lws_sul_schedule(link->context, 0, &link->handshake_sul,
+	    link_handshake_cb, (lws_usec_t)LINK_HANDSHAKE_MS * LWS_US_PER_MS);
 	if (lws_client_connect_via_info(&ci) == NULL && link->open)
 		link_failed(link, "could not start a connection");
+}
+
+/*
+ * The attempt did not become a websocket in time: a backend that is
+ * stopped (SIGSTOP) or hung still completes TCP through the kernel's
+ * listen queue, and would otherwise hold the link until libwebsockets'
+ * own, longer timeouts.  End the attempt now and have libwebsockets
+ * close its socket; what it reports about that wsi later is ignored.
+ */
+static void
+link_handshake_cb(lws_sorted_usec_list_t *sul)
+{
+	struct link	*link;
+	struct lws	*wsi;
+	char		 why[PROTO_TEXT_MAX];
+
+	link = lws_container_of(sul, struct link, handshake_sul);
+	if (link->stopped || !link->open || link->up)
+		return;
+	wsi = link->wsi;
+	util_format(why, sizeof why, "no websocket handshake from %s within "
+	    "%d s: the backend is stopped, hung or overloaded, or it is not "
+	    "a %s backend", link->hostport, LINK_HANDSHAKE_MS / 1000,
+	    PROTO_SUBPROTOCOL);
+	link_failed(link, why);
+	if (wsi != NULL)
+		lws_set_timeout(wsi, PENDING_TIMEOUT_AWAITING_SERVER_RESPONSE,
+		    LWS_TO_KILL_ASYNC);
+}
+
+/*
+ * Is wsi the connection of the link's attempt in progress?  Callbacks
+ * for a connection already given up on (cut by the handshake timer, or
+ * closed and now being destroyed) must not end the next attempt.
+ */
+static int
+link_current(const struct link *link, struct lws *wsi)
+{
+	return (link->open && (link->wsi == NULL || link->wsi == wsi));
 }
 
 /* The retry timer fired: try again. */
@@ -277,12 +333,14 @@ link_failed(struct link *link, const char *why)
 
 	if (!link->open || link->stopped)
 		return;
+	lws_sul_cancel(&link->handshake_sul);
 	link->open = 0;
 	link->up = 0;
 	link->wsi = NULL;
 	link->in_frame = 0;
 	link->frame_len = 0;
 	link->oversize = 0;
+	link->binary = 0;
 	link_out_clear(link);
 
 	if (fl->state != LINK_DOWN || strcmp(fl->error, why) != 0)
@@ -370,16 +428,25 @@ static void
 link_closed(struct link *link)
 {
 	char	why[PROTO_TEXT_MAX];
+	int64_t	silent;
 
+	silent = util_mono_ms() - link->heard_ms;
 	if (link->close_reason[0] != '\0')
 		util_copy(why, sizeof why, link->close_reason);
+	else if (link->up && silent >= link_retry.secs_since_valid_ping *
+	    1000LL)
+		util_format(why, sizeof why, "%s sent nothing and answered no "
+		    "ping for %lld s, so the connection was dropped; the "
+		    "backend is hung or stopped, or the network is cut",
+		    link->hostport, (long long)(silent / 1000));
 	else if (link->up)
 		util_format(why, sizeof why, "the connection to %s was lost; "
 		    "the backend stopped or the network dropped it",
 		    link->hostport);
 	else
-		util_format(why, sizeof why, "the connection to %s closed "
-		    "before the websocket was set up", link->hostport);
+		util_format(why, sizeof why, "the connection to %s ended "
+		    "before the websocket handshake completed; the backend "
+		    "closed it or did not answer", link->hostport);
 	link_failed(link, why);
 }
 
@@ -387,7 +454,8 @@ link_closed(struct link *link)
  * Add a piece of a frame.  A frame may arrive in several pieces (lws
  * delivers big frames in buffer-sized parts, and a sender may fragment);
  * it is handed on only when complete.  One larger than the protocol
- * allows is counted and dropped, and the link stays up.
+ * allows, or a binary one (vigil.v1 uses text frames only), is counted
+ * and refused, and the link stays up.
  */
 static void
 link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
@@ -399,8 +467,10 @@ link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
 		link->frame_len = 0;
 		link->oversize = 0;
 		link->oversize_len = 0;
+		link->binary = lws_frame_is_binary(wsi);
 	}
-	if (!link->oversize && link->frame_len + len > PROTO_MAX_FRAME) {
+	if (!link->oversize && (link->binary ||
+	    link->frame_len + len > PROTO_MAX_FRAME)) {
 		link->oversize = 1;
 		link->oversize_len = link->frame_len;
 		link->frame_len = 0;
@@ -433,6 +503,18 @@ link_frame_done(struct link *link)
 	char			 cause[PROTO_TEXT_MAX];
 
 	link->in_frame = 0;
+	if (link->binary) {
+		fl->bad_frames++;
+		util_format(fl->error, sizeof fl->error, "%s sent a binary "
+		    "frame of %zu bytes and it was refused: %s carries one "
+		    "JSON object per text frame; check that the backend speaks "
+		    "this protocol version", link->hostport,
+		    link->oversize_len, PROTO_SUBPROTOCOL);
+		link->fleet->dirty = 1;
+		link->oversize = 0;
+		link->binary = 0;
+		return;
+	}
 	if (link->oversize) {
 		fl->bad_frames++;
 		util_format(fl->error, sizeof fl->error, "%s sent a frame of "
@@ -466,16 +548,25 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		link_connect_error(link, in);
+		if (link_current(link, wsi))
+			link_connect_error(link, in);
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (!link_current(link, wsi))
+			return (-1);	/* given up on: close it */
+		lws_sul_cancel(&link->handshake_sul);
 		link->wsi = wsi;
 		link->up = 1;
+		link->heard_ms = util_mono_ms();
 		link->retries = 0;
 		fleet_link_up(link->fleet, link->index, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		link->heard_ms = util_mono_ms();
 		link_receive(link, wsi, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		link->heard_ms = util_mono_ms();
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (link->wsi == wsi && link_writeable(link, wsi) != 0)
@@ -485,7 +576,11 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		link_peer_close(link, in, len);
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		link_closed(link);
+	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* Whichever comes first for the attempt's wsi ends it. */
+		if (link_current(link, wsi))
+			link_closed(link);
 		break;
 	default:
 		break;

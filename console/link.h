@@ -28,6 +28,11 @@ struct link;
 #define LINK_RETRY_MAX_MS	5000
 #define LINK_RETRY_JITTER	20	/* percent added at random */
 
+/* An attempt that is not a websocket after this long is cut and retried:
+ * a stopped or hung backend still completes TCP through its listen
+ * queue, so only the handshake shows that nobody answers. */
+#define LINK_HANDSHAKE_MS	4000
+
 /* Frames waiting to be sent on one link; more are refused. */
 #define LINK_SEND_MAX		32
 

@@ -2,6 +2,12 @@
  * util.c: allocation, bounded strings, clocks and the small parsers every
  * program shares, in keys/, the bottom layer (see util.h).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -13,7 +19,12 @@
 #include "util.h"
 
 static size_t	 util_utf8_len(const unsigned char *, size_t);
+static int	 util_reorders(const unsigned char *);
 static char	*util_escape_text(const char *, int);
+static int	 util_parse_url6(const char *, const char *, char *, size_t,
+		    int *, char *, size_t, char *, size_t);
+static int	 util_parse_port(const char *, const char *, int *, char *,
+		    size_t, char *, size_t);
 
 /* Die with a message: only for programmer error or out-of-memory. */
 void
@@ -177,6 +188,10 @@ util_escape_char(const char *s, size_t len, char *esc, size_t *n)
 	if (*n == 2 && u[0] == 0xc2 && u[1] <= 0x9f)
 		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\u%04x",
 		    u[1]));
+	if (*n == 3 && util_reorders(u))
+		return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\u%04x",
+		    ((u[0] & 0x0fU) << 12) | ((u[1] & 0x3fU) << 6) |
+		    (u[2] & 0x3fU)));
 	if (*n > 1 || (u[0] >= 0x20 && u[0] != 0x7f))
 		return (0);
 	for (p = named; u[0] != 0 && *p != '\0'; p += 2) {
@@ -185,6 +200,23 @@ util_escape_char(const char *s, size_t len, char *esc, size_t *n)
 			    p[1]));
 	}
 	return ((size_t)snprintf(esc, UTIL_ESCAPE_MAX, "\\x%02x", u[0]));
+}
+
+/*
+ * Whether the three-byte UTF-8 character at u moves or breaks the text
+ * around it: the bidirectional marks, embeddings, overrides and isolates
+ * (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and the line and
+ * paragraph separators (U+2028, U+2029).  An override can make
+ * "router/r8" read as "8r/retuor" to the operator who signs it.
+ */
+static int
+util_reorders(const unsigned char *u)
+{
+	unsigned	cp;
+
+	cp = ((u[0] & 0x0fU) << 12) | ((u[1] & 0x3fU) << 6) | (u[2] & 0x3fU);
+	return (cp == 0x200e || cp == 0x200f || (cp >= 0x2028 &&
+	    cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
 }
 
 /* An escaped copy of s; see util.h. */
@@ -234,13 +266,13 @@ util_escape_text(const char *s, int backslash)
 long
 util_control_at(const char *s)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i;
+	char	esc[UTIL_ESCAPE_MAX];
+	size_t	i = 0, len = strlen(s), n;
 
-	for (i = 0; u[i] != '\0'; i++) {
-		if (u[i] < 0x20 || u[i] == 0x7f ||
-		    (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f))
+	while (i < len) {
+		if (util_escape_char(s + i, len - i, esc, &n) > 0)
 			return ((long)i);
+		i += n;
 	}
 	return (-1);
 }
@@ -359,8 +391,6 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 {
 	const char	*p, *colon, *slash;
 	size_t		 n;
-	char		*end;
-	long		 v;
 
 	if (strncmp(url, "ws://", 5) == 0) {
 		*tls = 0;
@@ -374,6 +404,9 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		    url);
 		return (-1);
 	}
+	if (*p == '[')
+		return (util_parse_url6(url, p, host, hostlen, port, path,
+		    pathlen, cause, causelen));
 	slash = strchr(p, '/');
 	colon = strchr(p, ':');
 	if (colon == NULL || (slash != NULL && colon > slash)) {
@@ -389,9 +422,76 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	}
 	memcpy(host, p, n);
 	host[n] = '\0';
+	if (util_parse_port(url, colon + 1, port, path, pathlen, cause,
+	    causelen) != 0)
+		return (-1);
+	if (strcmp(host, "localhost") == 0)
+		util_copy(host, hostlen, "127.0.0.1");
+	for (p = host; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) && *p != '.') {
+			util_format(cause, causelen, "backend address \"%s\" "
+			    "names host \"%s\"; use a numeric IPv4 address, "
+			    "or an IPv6 one in brackets such as [::1], because "
+			    "name lookups would stall the console", url, host);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * The host of url is a bracketed IPv6 literal starting at p, as in
+ * ws://[::1]:9001/ (RFC 3986): put it in host without the brackets.
+ */
+static int
+util_parse_url6(const char *url, const char *p, char *host, size_t hostlen,
+    int *port, char *path, size_t pathlen, char *cause, size_t causelen)
+{
+	struct in6_addr	 a6;
+	const char	*close;
+	size_t		 n;
+
+	if ((close = strchr(p, ']')) == NULL) {
+		util_format(cause, causelen, "backend address \"%s\" opens an "
+		    "IPv6 address with [ and does not close it; write it as "
+		    "ws://[ADDRESS]:PORT, for example ws://[::1]:9001", url);
+		return (-1);
+	}
+	n = (size_t)(close - p - 1);
+	if (n == 0 || n >= hostlen) {
+		util_format(cause, causelen, "backend address \"%s\" has an "
+		    "empty or overlong host", url);
+		return (-1);
+	}
+	memcpy(host, p + 1, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, &a6) != 1) {
+		util_format(cause, causelen, "backend address \"%s\": \"%s\" "
+		    "is not a numeric IPv6 address; write one such as [::1], "
+		    "or a numeric IPv4 address without brackets", url, host);
+		return (-1);
+	}
+	if (close[1] != ':') {
+		util_format(cause, causelen, "backend address \"%s\" has no "
+		    "port after the IPv6 address; write it as "
+		    "ws://[ADDRESS]:PORT", url);
+		return (-1);
+	}
+	return (util_parse_port(url, close + 2, port, path, pathlen, cause,
+	    causelen));
+}
+
+/* Read the port at p of url, and the path after it ("/" if none). */
+static int
+util_parse_port(const char *url, const char *p, int *port, char *path,
+    size_t pathlen, char *cause, size_t causelen)
+{
+	char	*end;
+	long	 v;
+
 	errno = 0;
-	v = strtol(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || v < 1 || v > 65535 ||
+	v = strtol(p, &end, 10);
+	if (errno != 0 || end == p || v < 1 || v > 65535 ||
 	    (*end != '\0' && *end != '/')) {
 		util_format(cause, causelen, "backend address \"%s\" has a bad "
 		    "port; it must be a number from 1 to 65535", url);
@@ -402,17 +502,6 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 		util_format(cause, causelen, "backend address \"%s\" has an "
 		    "overlong path", url);
 		return (-1);
-	}
-	if (strcmp(host, "localhost") == 0)
-		util_copy(host, hostlen, "127.0.0.1");
-	for (p = host; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) && *p != '.') {
-			util_format(cause, causelen, "backend address \"%s\" "
-			    "names host \"%s\"; use a numeric IPv4 address, "
-			    "because name lookups would stall the console",
-			    url, host);
-			return (-1);
-		}
 	}
 	return (0);
 }

@@ -40,8 +40,10 @@ void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 /*
  * The visible escape for the character at s (len bytes left, len > 0)
  * when a terminal must not be sent it: a C0 control or DEL ("\e",
- * "\t", "\x07"), a C1 control ("\u009b") or a byte that does not
- * start valid UTF-8 ("\xff").  Returns the escape's length, written
+ * "\t", "\x07"), a C1 control ("\u009b"), a character that reorders
+ * or breaks the text around it (bidirectional overrides and marks, line
+ * and paragraph separators: "\u202e") or a byte that does not start
+ * valid UTF-8 ("\xff").  Returns the escape's length, written
  * NUL-terminated into esc (at least UTIL_ESCAPE_MAX bytes), or 0 for a
  * printable character; *n gets the bytes the character takes in s.
  */
@@ -65,8 +67,10 @@ char	*util_escape(const char *s);
 char	*util_escape_json(const char *s);
 
 /*
- * The offset of the first control character (C0, DEL or C1) in s, or -1
- * when it has none: text a backend reports or records must have none.
+ * The offset of the first character util_escape_char() escapes in s (a
+ * control, a bidirectional override, a separator, a byte that is not
+ * UTF-8), or -1 when it has none: text a backend reports or records must
+ * have none.
  */
 long	 util_control_at(const char *s);
 
@@ -97,8 +101,10 @@ int	 util_parse_clock(const char *s, int *seconds, char *cause,
 
 /*
  * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
- * IPv4 address or "localhost" (name lookups would block the event loop).
- * Fills host (size hostlen), port, path (size pathlen) and tls.  Returns 0,
+ * IPv4 address, "localhost" or a numeric IPv6 address in brackets
+ * ("[::1]", put in host without them): name lookups would block the
+ * event loop.  Fills host (size hostlen), port, path (size pathlen) and
+ * tls.  Returns 0,
  * or -1 and a sentence naming the problem in cause.
  */
 int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,

@@ -264,6 +264,12 @@ START_TEST(escape_rule)
 	ck_assert_int_eq(util_control_at("plain text \xc3\xa9"), -1);
 	ck_assert_int_eq(util_control_at("ab\033c"), 2);
 	ck_assert_int_eq(util_control_at("ab\xc2\x85"), 2);
+	/* A right-to-left override would make r8 read backwards. */
+	s = util_escape("router/\xe2\x80\xaer8\xe2\x80\xac \xe2\x80\xa8x");
+	ck_assert_str_eq(s, "router/\\u202er8\\u202c \\u2028x");
+	free(s);
+	ck_assert_int_eq(util_control_at("r\xe2\x81\xa6x"), 1);
+	ck_assert_int_eq(util_control_at("\xe2\x86\x92"), -1);
 }
 END_TEST
 

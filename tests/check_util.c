@@ -75,6 +75,38 @@ START_TEST(url_parse_accepts_numeric_hosts_only)
 }
 END_TEST
 
+/* A bracketed IPv6 literal is a host; each way to get it wrong is named. */
+START_TEST(url_parse_accepts_bracketed_ipv6)
+{
+	static const struct {
+		const char	*url;
+		const char	*cause;
+	} bad[] = {
+		{ "ws://[::1]/", "no port after the IPv6 address" },
+		{ "ws://[::1:9001/", "does not close it" },
+		{ "ws://[fleet]:9001/", "not a numeric IPv6 address" },
+		{ "ws://[]:9001/", "empty or overlong host" },
+		{ "ws://[::1]:0/", "bad port" },
+	};
+	char	host[64], path[64], cause[256];
+	int	port, tls;
+	size_t	i;
+
+	ck_assert_int_eq(util_parse_url("ws://[::1]:9001/fleet", host,
+	    sizeof host, &port, path, sizeof path, &tls, cause, sizeof cause),
+	    0);
+	ck_assert_str_eq(host, "::1");
+	ck_assert_int_eq(port, 9001);
+	ck_assert_str_eq(path, "/fleet");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(util_parse_url(bad[i].url, host, sizeof host,
+		    &port, path, sizeof path, &tls, cause, sizeof cause), -1);
+		ck_assert_msg(strstr(cause, bad[i].cause) != NULL, "%s: %s",
+		    bad[i].url, cause);
+	}
+}
+END_TEST
+
 Suite *
 util_suite(void)
 {
@@ -84,6 +116,7 @@ util_suite(void)
 	tcase_add_test(tc, duration_reads_at_a_glance);
 	tcase_add_test(tc, clock_text_and_parse_agree);
 	tcase_add_test(tc, url_parse_accepts_numeric_hosts_only);
+	tcase_add_test(tc, url_parse_accepts_bracketed_ipv6);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -1,0 +1,521 @@
+/*
+ * check_links.c: the console's links to backends never go blind.  Real
+ * vigild and vigil processes on loopback: a backend stopped (SIGSTOP)
+ * before the console starts or while it is connected, a listener that
+ * accepts and never answers, a peer that sends a binary frame, and a
+ * backend reached over IPv6.  Every wait is bounded.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "e2e.h"
+#include "link.h"
+#include "proto.h"
+#include "tests.h"
+
+#define NODE_START_MS	20000	/* vigild writing its fleet file */
+#define LIVE_MS		(LINK_HANDSHAKE_MS + LINK_RETRY_MAX_MS + 4000)
+
+static int	 start_node(const char *, pid_t *);
+static char	*write_fleet(const char *);
+static char	*node_fleet(const char *, pid_t *);
+static void	 status_argv(char **, char *, char *);
+static pid_t	 start_watch(const char *, const char *, struct e2e_lines *);
+static void	 watch_for(struct e2e_lines *, const char *, int);
+static int	 listen_on(int, int *);
+static int	 accept_within(int, int);
+static void	 rogue_handshake(int);
+static void	 proxy_run(int, int) __attribute__((noreturn));
+static void	 proxy_pump(int, int);
+static void	 setup(void);
+static void	 teardown(void);
+
+/*
+ * Start `vigild node --role router --id ID` on a kernel-chosen loopback
+ * port and wait until it listens.  Returns the port.
+ */
+static int
+start_node(const char *id, pid_t *pidp)
+{
+	char	*argv[12], *file, text[512];
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	file = e2e_path(id);
+	argv[0] = e2e_bin("vigild");
+	argv[1] = "node";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = (char *)id;
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.1:0";
+	argv[8] = "--fleet-file";
+	argv[9] = file;
+	argv[10] = NULL;
+	*pidp = e2e_spawn(argv, NULL, NULL);
+	ck_assert_msg(e2e_wait_file(file, NODE_START_MS) == 0, "vigild node "
+	    "%s wrote no fleet file within %d ms", id, NODE_START_MS);
+	f = fopen(file, "r");
+	ck_assert(f != NULL);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	p = strstr(text, "ws://127.0.0.1:");
+	ck_assert_msg(p != NULL, "%s's fleet file names no URL: %s", id, text);
+	free(argv[0]);
+	free(file);
+	return (atoi(p + strlen("ws://127.0.0.1:")));
+}
+
+/* Write a fleet file of the one URL given; returns its path. */
+static char *
+write_fleet(const char *url)
+{
+	char	*path = e2e_path("fleet");
+	FILE	*f;
+
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "# one backend\n%s\n", url);
+	ck_assert(fclose(f) == 0);
+	return (path);
+}
+
+/* Start a node as start_node() does; returns a fleet file naming it. */
+static char *
+node_fleet(const char *id, pid_t *pidp)
+{
+	char	url[64];
+
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", start_node(id, pidp));
+	return (write_fleet(url));
+}
+
+/* Start `vigil --fleet FILE watch --for SECONDS`, reading its lines. */
+static pid_t
+start_watch(const char *fleet, const char *seconds, struct e2e_lines *lines)
+{
+	char	*argv[8];
+	pid_t	 pid;
+	int	 out;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "watch";
+	argv[4] = "--for";
+	argv[5] = (char *)seconds;
+	argv[6] = NULL;
+	pid = e2e_spawn(argv, NULL, &out);
+	e2e_lines_init(lines, out);
+	free(argv[0]);
+	return (pid);
+}
+
+/* Fill argv (7 slots) with `vigil --connect URL status --wait SECONDS`. */
+static void
+status_argv(char **argv, char *url, char *seconds)
+{
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = seconds;
+	argv[6] = NULL;
+}
+
+/* Read watch's lines until one holds what, or fail after timeout_ms. */
+static void
+watch_for(struct e2e_lines *lines, const char *what, int timeout_ms)
+{
+	int64_t	deadline = e2e_now_ms() + timeout_ms, left;
+	char	line[4096];
+
+	for (;;) {
+		left = deadline - e2e_now_ms();
+		ck_assert_msg(left > 0, "watch did not print \"%s\" within "
+		    "%d ms", what, timeout_ms);
+		if (e2e_next_line(lines, line, sizeof line, (int)left) != 1)
+			continue;
+		if (strstr(line, what) != NULL)
+			return;
+	}
+}
+
+/*
+ * A listening TCP socket on the loopback of family (AF_INET or
+ * AF_INET6) at a kernel-chosen port, returned in *port.
+ */
+static int
+listen_on(int family, int *port)
+{
+	struct sockaddr_in6	 s6;
+	struct sockaddr_in	 s4;
+	struct sockaddr		*sa;
+	socklen_t		 slen;
+	int			 fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));
+	memset(&s6, 0, sizeof s6);
+	memset(&s4, 0, sizeof s4);
+	if (family == AF_INET6) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_addr = in6addr_loopback;
+		sa = (struct sockaddr *)&s6;
+		slen = sizeof s6;
+	} else {
+		s4.sin_family = AF_INET;
+		s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa = (struct sockaddr *)&s4;
+		slen = sizeof s4;
+	}
+	ck_assert_msg(bind(fd, sa, slen) == 0 && listen(fd, 16) == 0 &&
+	    getsockname(fd, sa, &slen) == 0, "cannot listen on the %s "
+	    "loopback: %s", family == AF_INET6 ? "IPv6" : "IPv4",
+	    strerror(errno));
+	*port = ntohs(family == AF_INET6 ? s6.sin6_port : s4.sin_port);
+	return (fd);
+}
+
+/* Accept one connection within timeout_ms; -1 when none came. */
+static int
+accept_within(int fd, int timeout_ms)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return (-1);
+	return (accept4(fd, NULL, NULL, SOCK_CLOEXEC));
+}
+
+/*
+ * Answer a console's websocket handshake on fd as a vigil.v1 backend
+ * would (RFC 6455: the key, the GUID, SHA-1, base64).
+ */
+static void
+rogue_handshake(int fd)
+{
+	static const char	 guid[] =
+	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned char		 accept[64];
+	char			 req[4096], keyed[128], reply[512];
+	char			*key, *end;
+	size_t			 len = 0;
+	unsigned		 mdlen;
+	ssize_t			 r;
+	struct pollfd		 pfd;
+
+	while (memmem(req, len, "\r\n\r\n", 4) == NULL) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		ck_assert_msg(poll(&pfd, 1, 5000) == 1 && len < sizeof req - 1,
+		    "the console sent no websocket handshake within 5 s");
+		r = read(fd, req + len, sizeof req - 1 - len);
+		ck_assert_msg(r > 0, "the console closed before its handshake");
+		len += (size_t)r;
+		req[len] = '\0';
+	}
+	key = strcasestr(req, "Sec-WebSocket-Key:");
+	ck_assert_msg(key != NULL, "no key in the handshake: %s", req);
+	key += strlen("Sec-WebSocket-Key:");
+	key += strspn(key, " ");
+	end = strstr(key, "\r\n");
+	snprintf(keyed, sizeof keyed, "%.*s%s", (int)(end - key), key, guid);
+	ck_assert(EVP_Digest(keyed, strlen(keyed), md, &mdlen, EVP_sha1(),
+	    NULL) == 1);
+	EVP_EncodeBlock(accept, md, (int)mdlen);
+	snprintf(reply, sizeof reply, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n"
+	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", accept);
+	ck_assert(write(fd, reply, strlen(reply)) == (ssize_t)strlen(reply));
+}
+
+/*
+ * The proxy child: take each connection to the IPv6 listener and relay
+ * it to 127.0.0.1:port until either side closes, one at a time.
+ */
+static void
+proxy_run(int lfd, int port)
+{
+	struct sockaddr_in	sin;
+	int			cfd, ufd;
+
+	for (;;) {
+		if ((cfd = accept(lfd, NULL, NULL)) == -1)
+			_exit(1);
+		ufd = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons((uint16_t)port);
+		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
+		    sizeof sin) == 0)
+			proxy_pump(cfd, ufd);
+		if (ufd != -1)
+			close(ufd);
+		close(cfd);
+	}
+}
+
+/* Copy bytes both ways between a and b until one of them closes. */
+static void
+proxy_pump(int a, int b)
+{
+	struct pollfd	pfd[2];
+	char		buf[16384];
+	ssize_t		r;
+	int		i;
+
+	pfd[0].fd = a;
+	pfd[1].fd = b;
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1)
+			return;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof buf);
+			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
+			    r)
+				return;
+		}
+	}
+}
+
+/* Set up a test. */
+static void
+setup(void)
+{
+	e2e_setup();
+}
+
+/* Kill and reap what the test started, and remove its directory. */
+static void
+teardown(void)
+{
+	e2e_cleanup();
+}
+
+/*
+ * A backend stopped before the console starts completes TCP through its
+ * listen queue and never answers the handshake; once it is continued,
+ * the console's next attempt finds it live.
+ */
+START_TEST(test_node_stopped_before_watch_is_live_after_sigcont)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			*fleet;
+	pid_t			 node;
+
+	ck_assert(lines != NULL);
+	fleet = node_fleet("r1", &node);
+	ck_assert_int_eq(kill(node, SIGSTOP), 0);
+	start_watch(fleet, "60", lines);
+	/* Two handshake timeouts pass while it is stopped. */
+	e2e_sleep_ms(2 * LINK_HANDSHAKE_MS + 500);
+	ck_assert_int_eq(kill(node, SIGCONT), 0);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	free(fleet);
+	free(lines);
+}
+END_TEST
+
+/*
+ * A backend hung while connected is hung up when it answers no ping,
+ * marked down, and comes back live once it runs again, even when it
+ * stayed hung through the console's next attempts.
+ */
+START_TEST(test_node_hung_while_connected_comes_back_live)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			*fleet;
+	pid_t			 node;
+
+	ck_assert(lines != NULL);
+	fleet = node_fleet("r1", &node);
+	start_watch(fleet, "60", lines);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	ck_assert_int_eq(kill(node, SIGSTOP), 0);
+	watch_for(lines, " router/r1 down: ", 30000);
+	/* It stays hung past the next attempt's handshake timeout. */
+	e2e_sleep_ms(LINK_HANDSHAKE_MS + 1500);
+	ck_assert_int_eq(kill(node, SIGCONT), 0);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	free(fleet);
+	free(lines);
+}
+END_TEST
+
+/*
+ * A listener that accepts and never answers: the console gives up on
+ * each attempt after the handshake timeout, says so in words, keeps
+ * trying with backoff, and status ends on time.
+ */
+START_TEST(test_silent_listener_is_retried_and_explained)
+{
+	char			 url[64], *argv[8], *err;
+	int64_t			 start, deadline, at[16];
+	pid_t			 vigil;
+	int			 lfd, port, fd, n = 0, status;
+
+	lfd = listen_on(AF_INET, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	status_argv(argv, url, "10");
+	start = e2e_now_ms();
+	vigil = e2e_spawn(argv, NULL, NULL);
+	deadline = start + 11000;
+	while (e2e_now_ms() < deadline && n < 16) {
+		fd = accept_within(lfd, (int)(deadline - e2e_now_ms()));
+		if (fd != -1)
+			at[n++] = e2e_now_ms() - start;	/* held, unanswered */
+	}
+	status = e2e_wait(vigil, 5000);
+	ck_assert_msg(status == 3, "status exited %d, expected 3 (a backend "
+	    "could not be reached)", status);
+	ck_assert_msg(n >= 2, "the console connected %d time(s) in 11 s; it "
+	    "must retry a backend that never answers the handshake", n);
+	ck_assert_msg(at[1] - at[0] >= LINK_HANDSHAKE_MS, "the second attempt "
+	    "came %lld ms after the first, before the handshake timeout",
+	    (long long)(at[1] - at[0]));
+	err = e2e_stderr_of(vigil);
+	ck_assert_msg(strstr(err, "no websocket handshake from 127.0.0.1:") !=
+	    NULL && strstr(err, "the backend is stopped, hung") != NULL,
+	    "status did not say why in words: %s", err);
+	free(err);
+	free(argv[0]);
+}
+END_TEST
+
+/*
+ * A binary frame is refused with a sentence naming the backend, even
+ * when it holds a well-formed hello: vigil.v1 uses text frames only.
+ */
+START_TEST(test_binary_frame_is_refused_with_a_sentence)
+{
+	static const char	 hello[] = "{\"type\":\"hello\","
+	    "\"node\":\"router/rogue\",\"version\":1,\"role\":\"router\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"scenario\":\"calm\","
+	    "\"clock_ms\":1343808096780,\"time_scale\":1.0,\"link_nodes\":1,"
+	    "\"flags\":[]}";
+	struct e2e_result	 res;
+	unsigned char		 frame[512];
+	char			 url[64], *argv[8];
+	size_t			 n = sizeof hello - 1;
+	pid_t			 child;
+	int			 lfd, port, fd;
+
+	lfd = listen_on(AF_INET, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	if ((child = e2e_fork()) == 0) {
+		/* The rogue backend: a hello, but in a binary frame. */
+		if ((fd = accept(lfd, NULL, NULL)) == -1)
+			_exit(1);
+		rogue_handshake(fd);
+		frame[0] = 0x82;
+		frame[1] = 126;
+		frame[2] = (unsigned char)(n >> 8);
+		frame[3] = (unsigned char)n;
+		memcpy(frame + 4, hello, n);
+		if (write(fd, frame, n + 4) != (ssize_t)(n + 4))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(lfd);
+	status_argv(argv, url, "2");
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(strstr(res.out, "router/rogue") == NULL, "a node from a "
+	    "binary frame was accepted: %s", res.out);
+	ck_assert_msg(strstr(res.out, "127.0.0.1:") != NULL &&
+	    strstr(res.out, "sent a binary frame of") != NULL &&
+	    strstr(res.out, "it was refused: vigil.v1 carries one JSON object "
+	    "per text frame") != NULL, "the binary frame was not refused "
+	    "with a sentence: %s%s", res.out, res.err);
+	e2e_result_free(&res);
+	free(argv[0]);
+}
+END_TEST
+
+/*
+ * A fleet file may name a backend by a bracketed IPv6 address: a real
+ * vigild (it listens on IPv4), reached through [::1] by a relay.
+ */
+START_TEST(test_ipv6_fleet_entry_reaches_its_backend)
+{
+	struct e2e_result	 res;
+	char			 url[64], *fleet, *argv[8];
+	pid_t			 node;
+	int			 lfd, port, port6;
+
+	port = start_node("r1", &node);
+	lfd = listen_on(AF_INET6, &port6);
+	if (e2e_fork() == 0)
+		proxy_run(lfd, port);
+	close(lfd);
+	snprintf(url, sizeof url, "ws://[::1]:%d/", port6);
+	fleet = write_fleet(url);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "status";
+	argv[4] = NULL;
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(res.status == 0 && strstr(res.out, "router/r1") !=
+	    NULL && strstr(res.out, "live") != NULL, "status over IPv6 "
+	    "exited %d: %s%s", res.status, res.out, res.err);
+	e2e_result_free(&res);
+
+	/* An address that is not IPv6 in brackets is named as such. */
+	snprintf(url, sizeof url, "ws://[::1::2]:%d/", port6);
+	free(fleet);
+	fleet = write_fleet(url);
+	argv[2] = fleet;
+	e2e_run(argv, NULL, 15000, &res);
+	ck_assert_msg(res.status == 2 && strstr(res.err, "is not a numeric "
+	    "IPv6 address") != NULL, "a bad IPv6 address got: %d %s",
+	    res.status, res.err);
+	e2e_result_free(&res);
+	free(fleet);
+	free(argv[0]);
+}
+END_TEST
+
+/* The links suite. */
+Suite *
+links_suite(void)
+{
+	Suite	*s = suite_create("links");
+	TCase	*tc = tcase_create("processes");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc,
+	    test_node_stopped_before_watch_is_live_after_sigcont);
+	tcase_add_test(tc, test_node_hung_while_connected_comes_back_live);
+	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
+	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);
+	tcase_add_test(tc, test_ipv6_fleet_entry_reaches_its_backend);
+	suite_add_tcase(s, tc);
+	return (s);
+}

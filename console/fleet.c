@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "seal.h"
 #include "util.h"
 
 /* Own-history baseline: needs this much, leaves out the newest part. */
@@ -71,6 +72,7 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static void	 fleet_transport_fpr(const char *, char *);
 static int	 fleet_apply_sealed(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_holder(struct fleet *, size_t,
@@ -615,9 +617,34 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		    "build %s", proto_role_name(h->role), h->group, h->build);
 		changed = 1;
 	}
+	if (strcmp(node->hello.transport_key, h->transport_key) != 0 ||
+	    !node->has_hello)
+		fleet_transport_fpr(h->transport_key, node->transport_fpr);
 	node->hello = *h;
 	node->has_hello = 1;
 	return (changed);
+}
+
+/*
+ * The SHA-256 of a transport key given in hex (as hello carries it),
+ * as hex into fpr, or "" when there is none.
+ */
+static void
+fleet_transport_fpr(const char *hex, char *fpr)
+{
+	unsigned char	key[32];
+	size_t		i;
+	unsigned int	byte;
+
+	fpr[0] = '\0';
+	if (strlen(hex) != 2 * sizeof key)
+		return;
+	for (i = 0; i < sizeof key; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return;
+		key[i] = (unsigned char)byte;
+	}
+	seal_fingerprint(key, sizeof key, fpr);
 }
 
 /*
@@ -1635,6 +1662,8 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->counter_resets = node->counter_resets;
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
+	out->transport_fpr = node->transport_fpr[0] != '\0' ?
+	    node->transport_fpr : NULL;
 }
 
 /*

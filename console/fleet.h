@@ -134,6 +134,8 @@ struct node {
 
 	int			has_hello;
 	struct proto_hello	hello;
+	char			transport_fpr[PROTO_FPR_MAX];	/* of its
+						   hello's transport key */
 	unsigned		nstats;		/* stats received */
 	struct proto_stats	stats;		/* latest */
 	int			has_cert;

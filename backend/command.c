@@ -1227,5 +1227,8 @@ command_record(struct command_engine *engine, int64_t now_ms,
 		*cause = xasprintf("%s has no audit log", engine->node);
 		return (-1);
 	}
+	/* A command that failed here says so when it comes back. */
+	if (strcmp(event, "refuse") == 0)
+		command_remember(engine, id, "refused", 1);
 	return (command_log(engine, now_ms, &ev, text, cause));
 }

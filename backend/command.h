@@ -131,9 +131,9 @@ int		 command_witness(struct command_engine *engine,
 		    struct proto_command *cmd, char *cause, size_t causelen);
 
 /*
- * Append a line about what followed a command (event "destroy" or
- * "refuse", with text in words) to the audit log.  Returns 0, or -1 and
- * an allocated *cause.
+ * Append a line about what followed a command (event "seal", "destroy"
+ * or "refuse", with text in words) to the audit log; after "refuse" the
+ * id counts as refused here.  Returns 0, or -1 and an allocated *cause.
  */
 int		 command_record(struct command_engine *engine, int64_t now_ms,
 		    const char *event, const char *id, const char *action,

@@ -129,11 +129,44 @@ void
 fleet_move_result(struct fleet *fleet, const struct node *node,
     const struct proto_result *r, int64_t wall_ms)
 {
-	struct fleet_move	*m = &fleet->move;
+	struct fleet_move		*m = &fleet->move;
+	const struct fleet_proposal	*p;
+	size_t				 i;
 
-	if (strcmp(r->action, "move-root") != 0 || m->id[0] == '\0' ||
-	    strcmp(r->id, m->id) != 0)
+	if (strcmp(r->action, "move-root") != 0)
 		return;
+	/*
+	 * A console that did not approve sees the move through results:
+	 * the source's execution, the destination's, the source's copy
+	 * destroyed.  The relay is another console's, so it shows done
+	 * once the destination has opened the key.
+	 */
+	if (strcmp(r->in_reply_to, "approve") == 0 &&
+	    strcmp(r->outcome, "executed") == 0 && strcmp(m->id, r->id) != 0) {
+		memset(m, 0, sizeof *m);
+		util_copy(m->id, sizeof m->id, r->id);
+		util_copy(m->from, sizeof m->from, node->id);
+		p = fleet_proposal_find(fleet, r->id, NULL);
+		for (i = 0; p != NULL && p->decoded && i < p->cmd.nargs; i++) {
+			if (strcmp(p->cmd.args[i].name, "to") == 0)
+				util_copy(m->to, sizeof m->to,
+				    p->cmd.args[i].value);
+		}
+		m->step_ms[MOVE_SEALED] = wall_ms;
+		fleet->dirty = 1;
+	}
+	if (m->id[0] == '\0' || strcmp(r->id, m->id) != 0)
+		return;
+	if (strcmp(r->in_reply_to, "deliver") == 0 &&
+	    strcmp(r->outcome, "executed") == 0 && m->step_ms[MOVE_OPENED] == 0) {
+		if (m->step_ms[MOVE_RELAYED] == 0)
+			m->step_ms[MOVE_RELAYED] = wall_ms;
+		m->step_ms[MOVE_OPENED] = wall_ms;
+		m->holder_clock_ms = node->clock_ms;
+		if (m->to[0] == '\0')
+			util_copy(m->to, sizeof m->to, node->id);
+		fleet->dirty = 1;
+	}
 	if (strcmp(r->outcome, "refused") == 0 &&
 	    m->step_ms[MOVE_HOLDER] == 0 &&
 	    (strcmp(node->id, m->from) == 0 || strcmp(node->id, m->to) == 0))

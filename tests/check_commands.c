@@ -1992,6 +1992,54 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 }
 END_TEST
 
+
+/*
+ * An operator watching the Stations view, not the one who approved,
+ * sees the root holder and the move's steps as they happen, then each
+ * station's renewal from the new holder; the Certs view shows them too.
+ */
+START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*vigil = e2e_bin("vigil"), *id, *screen;
+	char			 cmd[2048];
+
+	world_start_in(&w, "capital", NULL, NULL);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR -u VIGIL_KEY "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", e2e_dir(), vigil,
+	    w.fleet);
+	e2e_tmux_start(200, 50, cmd);
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the Stations view",
+	    "Root holder: station/capital", "RENEWED", "station/s2", NULL));
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "screen",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+
+	screen = e2e_tmux_wait(ANSWER_MS * 2, "the move's steps",
+	    "Root holder: station/s2", "sealed done", "relayed done",
+	    "opened done", "holder changed done", "renewals resumed done",
+	    NULL);
+	free(screen);
+	e2e_tmux_keys("4", 1);
+	free(e2e_tmux_wait(ANSWER_MS, "the Certs view", "ROOT HOLDER",
+	    "Root holder: station/s2", "renewals resumed done", NULL));
+	free(id);
+	free(vigil);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -2034,6 +2082,8 @@ commands_suite(void)
 	    test_capital_two_operators_move_the_root_in_seconds);
 	tcase_add_test(move,
 	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
+	tcase_add_test(move,
+	    test_capital_the_stations_view_shows_the_move_in_steps);
 	suite_add_tcase(s, move);
 	return (s);
 }

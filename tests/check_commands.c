@@ -36,7 +36,9 @@
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"
+#include "move.h"
 #include "proto.h"
+#include "seal.h"
 #include "tests.h"
 #include "util.h"
 
@@ -2040,6 +2042,108 @@ START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
 }
 END_TEST
 
+
+/*
+ * A key that is not the root's, sealed correctly for the destination,
+ * is refused there: it does not match the root certificate; with no
+ * holder statement back, the capital's seal times out, it keeps the
+ * root and says why; an unknown destination is refused before anything
+ * is signed.
+ */
+START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*cap, *dest;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	json_t			*doc;
+	unsigned char		 pub[SEAL_PUB_LEN], fake[32], *blob;
+	char			*id, *url, *frame, aad[512], *cause = NULL;
+	const char		*hex;
+	size_t			 len, i;
+	unsigned int		 byte;
+	int64_t			 deadline;
+	int			 found;
+
+	ck_assert_ptr_nonnull(m);
+	world_start_in(&w, "capital", NULL, NULL);
+	doc = status_json(&w);
+	hex = json_string_value(json_object_get(status_node(doc,
+	    "station/s2"), "transport_key"));
+	ck_assert_msg(hex != NULL && strlen(hex) == 64, "no transport key");
+	for (i = 0; i < SEAL_PUB_LEN; i++) {
+		ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &byte), 1);
+		pub[i] = (unsigned char)byte;
+	}
+	json_decref(doc);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/nowhere", "--reason", "test",
+	    "--key", w.alice, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "station/nowhere is unknown") != NULL,
+	    "%s", r.err);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "test",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	url = node_url(&w, "station/capital");
+	cap = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	free(raw_wait(cap, MSG_PROPOSAL, id, m));
+	raw_approve(cap, id, m->u.proposal.document, w.bob, "bob");
+	free(raw_wait(cap, MSG_SEALED, id, m));
+
+	/* 32 bytes that are an Ed25519 key, but not the root's. */
+	memset(fake, 7, sizeof fake);
+	snprintf(aad, sizeof aad, "vigil.v1 move-root id=%s from=%s to=%s "
+	    "root=%s sealed=%lld", id, "station/capital", "station/s2",
+	    m->u.sealed.root, (long long)m->u.sealed.sealed_ms);
+	blob = seal_seal(pub, fake, sizeof fake, aad, strlen(aad), &len,
+	    &cause);
+	ck_assert_msg(blob != NULL, "%s", cause);
+	ck_assert_int_eq(seal_b64_encode(blob, len, m->u.sealed.blob,
+	    sizeof m->u.sealed.blob), 0);
+	free(blob);
+	m->type = MSG_DELIVER;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
+	url = node_url(&w, "station/s2");
+	dest = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_msg(strstr(res.text, "does not match the root "
+	    "certificate") != NULL, "%s", res.text);
+
+	/* No holder statement comes back: the seal times out. */
+	deadline = e2e_now_ms() + MOVE_TIMEOUT_MS + ANSWER_MS;
+	while (!(found = raw_result(cap, id, "deliver", &res)) &&
+	    e2e_now_ms() < deadline)
+		continue;
+	ck_assert_msg(found, "no word of the seal timing out");
+	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_msg(strstr(res.text, "did not confirm within 30 s") != NULL &&
+	    strstr(res.text, "station/capital keeps the root") != NULL, "%s",
+	    res.text);
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	json_decref(doc);
+	e2e_ws_close(cap);
+	e2e_ws_close(dest);
+	free(id);
+	free(m);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -2084,6 +2188,8 @@ commands_suite(void)
 	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
 	tcase_add_test(move,
 	    test_capital_the_stations_view_shows_the_move_in_steps);
+	tcase_add_test(move,
+	    test_capital_a_wrong_key_is_refused_and_the_seal_times_out);
 	suite_add_tcase(s, move);
 	return (s);
 }

@@ -79,6 +79,8 @@ static int64_t	 move_step_ms(const char *, const char *);
 static char	*move_document(const char *, const char *, char *);
 static char	*raw_wait(struct e2e_ws *, enum msg_type, const char *,
 		    struct proto_msg *);
+static struct e2e_ws *move_sealed(struct world *, char **,
+		    struct proto_msg *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
@@ -1773,6 +1775,34 @@ raw_wait(struct e2e_ws *ws, enum msg_type type, const char *id,
 }
 
 /*
+ * alice proposes, with vigil, to move the root from the capital to s2;
+ * bob approves on a bare websocket to the capital, as a console would.
+ * Returns that websocket, with the id in *id (allocated) and the sealed
+ * message the capital sent in *m.
+ */
+static struct e2e_ws *
+move_sealed(struct world *w, char **id, struct proto_msg *m)
+{
+	struct e2e_result	 r;
+	struct e2e_ws		*cap;
+	char			*url;
+
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "test",
+	    "--key", w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	*id = proposal_id(&r);
+	e2e_result_free(&r);
+	url = node_url(w, "station/capital");
+	cap = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	free(raw_wait(cap, MSG_PROPOSAL, *id, m));
+	raw_approve(cap, *id, m->u.proposal.document, w->bob, "bob");
+	free(raw_wait(cap, MSG_SEALED, *id, m));
+	return (cap);
+}
+
+/*
  * The capital incident recovered from the console: within a scenario
  * minute of the blacklist, at the scenario's own time scale, two
  * operators move the root from station/capital to station/s2 (which no
@@ -1927,26 +1957,13 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	struct proto_msg	*m = calloc(1, sizeof *m);
 	struct proto_result	 res;
 	json_t			*doc;
-	char			*id, *url, *frame, *path, document[PROTO_DOC_MAX];
+	char			*id, *url, *frame, *path;
 	char			 keep;
 
 	ck_assert_ptr_nonnull(m);
 	world_start_in(&w, "capital", NULL, NULL);
 	json_decref(status_json(&w));
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
-	    "station/capital", "--to", "station/s2", "--reason", "test",
-	    "--key", w.alice, NULL);
-	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
-	id = proposal_id(&r);
-	e2e_result_free(&r);
-
-	url = node_url(&w, "station/capital");
-	cap = e2e_ws_open(url, ANSWER_MS);
-	free(url);
-	free(raw_wait(cap, MSG_PROPOSAL, id, m));
-	snprintf(document, sizeof document, "%s", m->u.proposal.document);
-	raw_approve(cap, id, document, w.bob, "bob");
-	free(raw_wait(cap, MSG_SEALED, id, m));
+	cap = move_sealed(&w, &id, m);
 
 	/* One base64 character changed on the way. */
 	keep = m->u.sealed.blob[20];
@@ -2085,18 +2102,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	ck_assert_msg(strstr(r.err, "station/nowhere is unknown") != NULL,
 	    "%s", r.err);
 	e2e_result_free(&r);
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
-	    "station/capital", "--to", "station/s2", "--reason", "test",
-	    "--key", w.alice, NULL);
-	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
-	id = proposal_id(&r);
-	e2e_result_free(&r);
-	url = node_url(&w, "station/capital");
-	cap = e2e_ws_open(url, ANSWER_MS);
-	free(url);
-	free(raw_wait(cap, MSG_PROPOSAL, id, m));
-	raw_approve(cap, id, m->u.proposal.document, w.bob, "bob");
-	free(raw_wait(cap, MSG_SEALED, id, m));
+	cap = move_sealed(&w, &id, m);
 
 	/* 32 bytes that are an Ed25519 key, but not the root's. */
 	memset(fake, 7, sizeof fake);

@@ -1,11 +1,13 @@
 # Vigil: a terminal control console for router and station fleets.
-# Targets: all (default), check, asan, tsan, bench, demo, deps, install,
-# uninstall, clean, lint-man, check-layering.  See README.md.
+# Targets: all (default), check, asan, tsan, fuzz, valgrind, bench, demo,
+# deps, install, uninstall, clean, lint-man, check-layering.  See README.md.
 
 PREFIX ?= /usr/local
 BINDIR_INSTALL = $(PREFIX)/bin
 SBINDIR_INSTALL = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+COMPLETED = vigil vigild vigil-key
 
 # Where objects and programs go; the sanitizer builds use their own.
 O ?= .
@@ -17,15 +19,21 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
+# The one place the version is written; each program prints it for
+# --version.
+VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)
+
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 SAN ?=
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
+	$(WARN) $(CFLAGS) $(SAN) \
 	-iquote backend -iquote console -iquote keys -iquote panels -iquote tests $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \
-	libjansson-dev libssl-dev libncurses-dev check tmux mandoc
+	libjansson-dev libssl-dev libncurses-dev check tmux mandoc \
+	clang libclang-rt-14-dev valgrind
 
 # Modules.  Each program's main lives in the file named after it.
 # backend/ holds two groups: the protocol library (backend/proto*.c) that
@@ -52,6 +60,13 @@ all: $(PROGRAMS)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# What prints the version is rebuilt when it changes.
+$(B)/console/vigil.o $(B)/backend/vigild.o $(B)/keys/vigil-key.o \
+$(B)/tests/check_programs.o: VERSION
+
+# The programs suite finds the bash completion in the source tree.
+$(B)/tests/check_programs.o: ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
 
 $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -104,6 +119,40 @@ tsan:
 	TSAN_OPTIONS=exitcode=88:halt_on_error=1 CK_RUN_SUITE=killswitch \
 	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" check
 
+# The parsers that read what others write, under libFuzzer with
+# AddressSanitizer and UndefinedBehaviorSanitizer: one harness each in
+# tests/fuzz/fuzz-NAME.c, its seeds in tests/fuzz/NAME/.  make fuzz builds
+# them with clang into build-fuzz/ and runs each for FUZZ_SECONDS on a
+# copy of its seeds (tests/fuzz/run.sh); a crash fails it and names the
+# input that crashed.
+FUZZERS = frame command audit fleet keys trust
+FUZZ_SECONDS ?= 60
+FUZZ_SAN = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -c -o $@ $<
+
+$(O)/fuzz-%: $(B)/tests/fuzz/fuzz-%.o $(B)/tests/fuzz/fuzz.o \
+    $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+.PRECIOUS: $(B)/tests/fuzz/%.o
+
+fuzz-run: $(patsubst %,$(O)/fuzz-%,$(FUZZERS))
+	tests/fuzz/run.sh $(O) $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz:
+	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g" SAN="$(FUZZ_SAN)" \
+	    fuzz-run
+
+# A two-person kill end to end (vigild with --trust and --audit, keys
+# made by vigil-key, vigil propose, approve and status), every process
+# under valgrind: any error or definite leak fails it (exit 89).
+valgrind: $(PROGRAMS)
+	tests/valgrind-kill.sh $(abspath $(O))
+
 # Speed and memory figures with their targets (not pass/fail: see
 # tests/bench/vigil-bench.c).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
@@ -149,16 +198,22 @@ install: all
 	    $(DESTDIR)$(BINDIR_INSTALL)/vigil-key; fi
 	for m in $(MANS); do s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	for c in $(COMPLETED); do install -m 644 completion/vigil.bash \
+	    $(DESTDIR)$(COMPLETIONDIR)/$$c; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
 	rm -f $(DESTDIR)$(SBINDIR_INSTALL)/vigild
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	for c in $(COMPLETED); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$c; done
 
 clean:
-	rm -rf obj build-asan build-tsan vigil vigild vigil-key check_vigil vigil-bench
+	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \
+	    check_vigil vigil-bench
 
-.PHONY: all check check-layering asan tsan bench lint-man demo deps install uninstall clean
+.PHONY: all check check-layering asan tsan fuzz fuzz-run valgrind bench \
+	lint-man demo deps install uninstall clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

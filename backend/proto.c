@@ -144,6 +144,10 @@ static void	 proto_set_rate(json_t *, const char *, double);
 	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
 	.countoff = offsetof(t, n), .max = (mx) }
+#define P_OPTARRAY(t, m, n, s, mx) {					\
+	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
+	.countoff = offsetof(t, n), .max = (mx), .flags = FIELD_OPTIONAL }
 #define P_OBJECT(t, m, s, fl) {						\
 	.key = #m, .kind = KIND_OBJECT, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .sub = (s), .nsub = nitems(s),	\
@@ -166,6 +170,12 @@ static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, path, 0),
 };
 
+static const struct proto_field proto_operator_key_fields[] = {
+	P_STR(struct proto_operator_key, operator,
+	    FIELD_NONEMPTY|FIELD_OPERATOR),
+	P_STR(struct proto_operator_key, key, FIELD_NONEMPTY),
+};
+
 /* The version comes right after the node, so a newer sender is named. */
 static const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
@@ -181,6 +191,8 @@ static const struct proto_field proto_hello_fields[] = {
 	P_HEX(struct proto_hello, transport_key, FIELD_OPTIONAL, 64),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
+	P_OPTARRAY(struct proto_hello, operators, noperators,
+	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -697,6 +709,9 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	if (t->type == MSG_HELLO && proto_check_flags(&ctx,
 	    &msg->u.hello) != 0)
 		goto out;
+	if (t->type == MSG_HELLO)
+		msg->u.hello.operators_said = json_object_get(root,
+		    "operators") != NULL;
 	rc = 0;
 out:
 	json_decref(root);
@@ -1418,6 +1433,9 @@ proto_encode(const struct proto_msg *msg)
 		fatal("%s: out of memory", __func__);
 	proto_set(obj, "type", json_string(t->name));
 	proto_encode_fields(obj, t->fields, t->nfields, &msg->u, 1);
+	/* A hello that does not say whom it trusts leaves the field out. */
+	if (msg->type == MSG_HELLO && !msg->u.hello.operators_said)
+		json_object_del(obj, "operators");
 	if (msg->type == MSG_STATS && msg->u.stats.role == ROLE_ROUTER)
 		proto_encode_fields(obj, proto_router_fields,
 		    nitems(proto_router_fields), &msg->u.stats.router, 1);

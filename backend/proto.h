@@ -26,6 +26,9 @@
 #define PROTO_TEXT_MAX		512	/* sentences */
 #define PROTO_MAX_FLAGS		16
 #define PROTO_MAX_BLACKLIST	32
+#define PROTO_OPERATOR_MAX	64	/* operator name */
+#define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
+#define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
 
 /*
  * Bounds on numbers, so that no value a backend sends can overflow the
@@ -79,6 +82,12 @@ struct proto_flag {
 	char	path[PROTO_NAME_MAX];		/* code it enables here */
 };
 
+/* An operator a backend trusts, as its hello lists them (public). */
+struct proto_operator_key {
+	char	operator[PROTO_OPERATOR_MAX];	/* "alice" */
+	char	key[PROTO_KEY_MAX];		/* base64 Ed25519 */
+};
+
 /* A node introduces itself; sent first on every connection. */
 struct proto_hello {
 	char		node[PROTO_ID_MAX];	/* "router/r8" */
@@ -95,6 +104,14 @@ struct proto_hello {
 						   hex; "" for a router */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
+	/*
+	 * The operators whose signed commands the node accepts, when
+	 * operators_said (the optional field was sent; empty: it trusts
+	 * none).  Absent, the backend does not say.
+	 */
+	int		operators_said;
+	size_t		noperators;
+	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
 };
 
 /* Router counters; all cumulative since the node started. */
@@ -197,7 +214,6 @@ struct proto_error {
  * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
  */
 #define PROTO_DOC_MAX		16384	/* canonical document text */
-#define PROTO_OPERATOR_MAX	64	/* operator name */
 #define PROTO_SIG_MAX		128	/* base64 signature */
 #define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
 #define PROTO_MAX_SIGNERS	4

@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "command.h"
 #include "move.h"
+#include "opkey.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
@@ -144,6 +145,8 @@ static void	 server_command(struct server_session *sn,
 static void	 server_command_names(struct server_session *sn,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
+static void	 server_hello_operators(const struct server *,
+		    struct proto_hello *);
 static void	 server_untrusted(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_execute(struct server_session *sn,
@@ -562,6 +565,32 @@ server_free(struct server *server)
 	free(server);
 }
 
+/*
+ * List in a hello the operators this backend trusts (none without
+ * --trust), so that a console can warn before its operator signs what
+ * would be refused; more than fit are not listed at all, as a partial
+ * list would mislead.
+ */
+static void
+server_hello_operators(const struct server *server, struct proto_hello *hello)
+{
+	const struct opkey_trust	*trust = server->trust;
+	size_t				 i;
+
+	hello->noperators = 0;
+	hello->operators_said = trust == NULL ||
+	    trust->n <= PROTO_MAX_OPERATORS;
+	if (trust == NULL || !hello->operators_said)
+		return;
+	for (i = 0; i < trust->n; i++) {
+		util_copy(hello->operators[i].operator,
+		    sizeof hello->operators[i].operator, trust->v[i].name);
+		util_copy(hello->operators[i].key,
+		    sizeof hello->operators[i].key, trust->v[i].pub);
+	}
+	hello->noperators = trust->n;
+}
+
 /* One rule engine per node, trusting trust and logging to audits[i]. */
 void
 server_commands(struct server *server, const struct opkey_trust *trust,
@@ -759,6 +788,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_HELLO;
 	sim_node_hello(server->sim, node->index, &msg->u.hello);
+	server_hello_operators(server, &msg->u.hello);
 	server_session_send(sn, msg, 0);
 
 	memset(msg, 0, sizeof *msg);

@@ -50,6 +50,7 @@ struct vigild_args {
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;		/* 1: help, 2: help scenarios */
+	int			 version;	/* --version */
 };
 
 #define VIGILD_NODE	0x1	/* an option of vigild node */
@@ -86,7 +87,7 @@ static const char vigild_usage[] =
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
-"       vigild help [scenarios]\n";
+"       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
@@ -128,6 +129,7 @@ static const char vigild_help_text[] =
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
+"  --version              print vigild's version and exit\n"
 "\n"
 "A kill, resume or move-root is carried out only when two different\n"
 "trusted operators have signed the same command, before it expires.\n"
@@ -170,7 +172,7 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_help;
+		    vigild_opt_bare;
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
 		    const char *address, int64_t clock_ms, char **cause);
@@ -230,7 +232,9 @@ static const struct vigild_opt vigild_opts[] = {
 	  .size = sizeof (size_t), .min = 0, .max = 1L << 24,
 	  .example = "64" },
 	{ .name = "help", .commands = N|F, .bare = 1,
-	  .parse = vigild_opt_help },
+	  .parse = vigild_opt_bare, .off = A(help) },
+	{ .name = "version", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(version) },
 };
 
 #undef A
@@ -647,14 +651,13 @@ vigild_opt_address(const struct vigild_opt *o, const char *arg,
 	    args->address, sizeof args->address);
 }
 
-/* --help. */
+/* A bare option (--help, --version): the int at o->off becomes 1. */
 static void
-vigild_opt_help(const struct vigild_opt *o, const char *arg,
+vigild_opt_bare(const struct vigild_opt *o, const char *arg,
     struct vigild_args *args)
 {
-	(void)o;
 	(void)arg;
-	args->help = 1;
+	*(int *)(void *)((char *)args + o->off) = 1;
 }
 
 /*
@@ -743,6 +746,10 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 		    2 : 1;
 		return;
 	}
+	if (strcmp(cmd, "--version") == 0) {
+		args->version = 1;
+		return;
+	}
 	if (strcmp(cmd, "node") == 0) {
 		which = VIGILD_NODE;
 		args->sim.scenario = "node";
@@ -772,7 +779,7 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 			vigild_bad_option(cmd, which, c, argv[optind]);
 		i = (size_t)(c - VIGILD_OPT_BASE);
 		vigild_opts[i].parse(&vigild_opts[i], optarg, args);
-		if (args->help)
+		if (args->help || args->version)
 			return;
 	}
 	if (optind < argc - 1)
@@ -1002,6 +1009,10 @@ main(int argc, char **argv)
 	}
 	if (args.help) {
 		vigild_print_help(stdout);
+		return (0);
+	}
+	if (args.version) {
+		printf("vigild %s\n", VIGIL_VERSION);
 		return (0);
 	}
 

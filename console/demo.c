@@ -6,6 +6,20 @@
  * that chance, the kernel sends vigild SIGTERM (PR_SET_PDEATHSIG).  What
  * vigild prints goes to a log in the demo's directory, so that an early
  * death can be explained with its own words.
+ *
+ * So that the demo shows two-person commands too, the directory (mode
+ * 0700, the mkdtemp default) also holds two operators' keys, alice.key
+ * and bob.key (0600, made as vigil-key gen makes them), the trust file
+ * naming both, and the audit logs; vigild is started with --trust and
+ * --audit-dir, the console signs as alice, and a second terminal joins
+ * as bob with demo_join_command().
+ *
+ * From the start of the demo to its end, SIGINT, SIGTERM and SIGHUP are
+ * only noted (loop_hold_signals(), which vigil calls first), so a second
+ * signal arriving while vigil winds down (a closed terminal sends SIGHUP
+ * to vigil and to timeout(1) or a shell, which may pass it on) cannot
+ * end vigil before the directory, keys and all, is removed; one noted
+ * while vigild starts ends the wait for it (demo_options' stopping).
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -24,6 +38,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "opkey.h"
 #include "util.h"
 
 #define DEMO_POLL_MS	20
@@ -37,12 +52,23 @@ struct demo {
 	char	dir[PATH_MAX];
 	char	fleet[PATH_MAX];
 	char	log[PATH_MAX];
+	char	trust[PATH_MAX];
+	char	audit[PATH_MAX];
+	char	key[DEMO_NOPERATORS][PATH_MAX];
+	size_t	joiner;		/* the operator who joins */
+	char	join[2 * PATH_MAX + 64];
 };
+
+/* The demo's operators: the console signs as the first. */
+static const char *const demo_operators[DEMO_NOPERATORS] = { "alice", "bob" };
 
 static void	 demo_sleep_ms(int);
 static int	 demo_reap(struct demo *, int);
 static void	 demo_tail(const struct demo *, char *, size_t);
 static void	 demo_ended(struct demo *, char *, size_t);
+static int	 demo_keys(struct demo *, const struct demo_options *,
+		    char **);
+static void	 demo_remove_files(const char *);
 static void	 demo_remove_dir(struct demo *);
 static void	 demo_exec(const char *, char *const *, const char *,
 		    pid_t) __attribute__((noreturn));
@@ -139,8 +165,8 @@ demo_start(const struct demo_options *options, char **cause)
 	struct demo	*demo;
 	const char	*tmp;
 	char		*vigild, why[1024];
-	char		*argv[16];
-	int		 argc = 0, waited;
+	char		*argv[24];
+	int		 argc = 0, waited, sig;
 	pid_t		 parent = getpid();
 
 	demo = xcalloc(1, sizeof *demo);
@@ -158,6 +184,12 @@ demo_start(const struct demo_options *options, char **cause)
 	}
 	util_format(demo->fleet, sizeof demo->fleet, "%s/fleet", demo->dir);
 	util_format(demo->log, sizeof demo->log, "%s/vigild.log", demo->dir);
+	util_format(demo->audit, sizeof demo->audit, "%s/audit", demo->dir);
+	if (demo_keys(demo, options, cause) != 0) {
+		demo_remove_dir(demo);
+		free(demo);
+		return (NULL);
+	}
 
 	vigild = demo_find_vigild();
 	argv[argc++] = vigild;
@@ -168,6 +200,10 @@ demo_start(const struct demo_options *options, char **cause)
 	argv[argc++] = demo->fleet;
 	argv[argc++] = (char *)"--base-port";
 	argv[argc++] = (char *)"0";
+	argv[argc++] = (char *)"--trust";
+	argv[argc++] = demo->trust;
+	argv[argc++] = (char *)"--audit-dir";
+	argv[argc++] = demo->audit;
 	if (options->time_scale != NULL) {
 		argv[argc++] = (char *)"--time-scale";
 		argv[argc++] = (char *)options->time_scale;
@@ -198,6 +234,15 @@ demo_start(const struct demo_options *options, char **cause)
 			free(vigild);
 			return (demo);
 		}
+		if (options->stopping != NULL &&
+		    (sig = options->stopping()) != 0) {
+			*cause = xasprintf("the embedded fleet's start was "
+			    "interrupted by signal %d (%s)", sig,
+			    strsignal(sig));
+			free(vigild);
+			demo_stop(demo);
+			return (NULL);
+		}
 		if (demo_reap(demo, 0)) {
 			demo_ended(demo, why, sizeof why);
 			*cause = xasprintf("the embedded fleet did not start: "
@@ -225,6 +270,90 @@ const char *
 demo_fleet_file(const struct demo *demo)
 {
 	return (demo->fleet);
+}
+
+/* The key file of the demo's operator i (0 signs at this console). */
+const char *
+demo_key_file(const struct demo *demo, size_t i)
+{
+	if (i >= DEMO_NOPERATORS)
+		fatal("demo_key_file: operator %zu of %d", i, DEMO_NOPERATORS);
+	return (demo->key[i]);
+}
+
+/* The name of the demo's operator i. */
+const char *
+demo_operator(size_t i)
+{
+	if (i >= DEMO_NOPERATORS)
+		fatal("demo_operator: operator %zu of %d", i, DEMO_NOPERATORS);
+	return (demo_operators[i]);
+}
+
+/* The command a second terminal runs to join as the second operator. */
+const char *
+demo_join_command(struct demo *demo, const char *vigil)
+{
+	util_format(demo->join, sizeof demo->join, "%s --fleet %s --key %s",
+	    vigil, demo->fleet, demo->key[demo->joiner]);
+	return (demo->join);
+}
+
+/*
+ * Make each operator's key (0600, never over a file) and the trust file
+ * naming them all, with the console's own operator's line in place of
+ * the demo's operator of that name.  Returns 0, or -1 and *cause.
+ */
+static int
+demo_keys(struct demo *demo, const struct demo_options *options,
+    char **cause)
+{
+	struct opkey	*key;
+	FILE		*f;
+	char		*line, *why = NULL;
+	size_t		 i;
+	int		 fd;
+
+	util_format(demo->trust, sizeof demo->trust, "%s/trust", demo->dir);
+	if ((fd = open(demo->trust, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("cannot write the demo's trust file %s: %s; "
+		    "set TMPDIR to a writable directory", demo->trust,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	if (options->operator_line != NULL)
+		fprintf(f, "%s\n", options->operator_line);
+	for (i = 0; i < DEMO_NOPERATORS; i++) {
+		if (options->operator != NULL &&
+		    strcmp(options->operator, demo_operators[i]) == 0)
+			continue;
+		demo->joiner = i;
+		util_format(demo->key[i], sizeof demo->key[i], "%s/%s.key",
+		    demo->dir, demo_operators[i]);
+		if ((key = opkey_generate(&why)) == NULL ||
+		    opkey_save(key, demo->key[i], NULL, &why) != 0) {
+			*cause = xasprintf("cannot make the demo operator %s's "
+			    "key: %s", demo_operators[i], why);
+			free(why);
+			opkey_free(key);
+			fclose(f);
+			return (-1);
+		}
+		line = opkey_trust_line(key, demo_operators[i]);
+		fprintf(f, "%s\n", line);
+		free(line);
+		opkey_free(key);
+	}
+	if (fclose(f) != 0) {
+		*cause = xasprintf("cannot write the demo's trust file %s: %s; "
+		    "set TMPDIR to a directory with room", demo->trust,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
 }
 
 /* Is vigild still running? */
@@ -379,27 +508,37 @@ demo_ended(struct demo *demo, char *why, size_t len)
 		    ", saying " : "", tail);
 }
 
-/* Remove the demo's directory and what vigild left in it. */
+/* Remove the files in directory dir (not below it). */
 static void
-demo_remove_dir(struct demo *demo)
+demo_remove_files(const char *dir)
 {
 	DIR		*d;
 	struct dirent	*de;
 	char		 path[PATH_MAX + 256];
 
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		util_format(path, sizeof path, "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Remove the demo's directory, its audit logs and what vigild left. */
+static void
+demo_remove_dir(struct demo *demo)
+{
 	if (demo->dir[0] == '\0')
 		return;
-	if ((d = opendir(demo->dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			util_format(path, sizeof path, "%s/%s", demo->dir,
-			    de->d_name);
-			unlink(path);
-		}
-		closedir(d);
+	if (demo->audit[0] != '\0') {
+		demo_remove_files(demo->audit);
+		rmdir(demo->audit);
 	}
+	demo_remove_files(demo->dir);
 	rmdir(demo->dir);
 	demo->dir[0] = '\0';
 }

@@ -275,6 +275,13 @@ loop_hold_signals(void)
 	}
 }
 
+/* The stop signal noted, or 0; see loop.h. */
+int
+loop_stop_noted(void)
+{
+	return ((int)loop_got_stop);
+}
+
 /* Is link index's websocket established? */
 int
 loop_link_up(const struct loop *loop, size_t index)

@@ -80,6 +80,9 @@ enum loop_end	 loop_run(struct loop *loop, char **cause);
  */
 void		 loop_hold_signals(void);
 
+/* The stop signal noted (SIGINT, SIGTERM or SIGHUP), or 0. */
+int		 loop_stop_noted(void);
+
 /* Is backend link index's websocket established now? */
 int		 loop_link_up(const struct loop *loop, size_t index);
 

@@ -8,6 +8,7 @@
  * as a sentence.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,9 +22,11 @@
 #include "fleet.h"
 #include "headless.h"
 #include "loop.h"
+#include "opkey.h"
 #include "proto.h"
 #include "proto-command.h"
 #include "tui.h"
+#include "urls.h"
 #include "util.h"
 
 #define VIGIL_MAX_SECONDS	(7 * 86400.0)	/* for --wait and --for */
@@ -41,12 +44,15 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*demo_join;		/* how bob joins the demo */
+	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
 	int		 json;
 	int		 no_color;
 	int		 ascii;
 	int		 help;
+	int		 version;		/* --version */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
@@ -103,12 +109,6 @@ static const struct vigil_command vigil_commands[] = {
 	  "check the hash chain of a backend's audit log" },
 };
 
-/* A list of backend URLs being gathered. */
-struct vigil_urls {
-	char	**v;
-	size_t	  n;
-};
-
 enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
@@ -122,6 +122,7 @@ enum {
 	OPT_KEY,
 	OPT_OPERATOR,
 	OPT_YES,
+	OPT_VERSION,
 };
 
 static const struct option vigil_options[] = {
@@ -143,6 +144,7 @@ static const struct option vigil_options[] = {
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "yes", no_argument, NULL, OPT_YES },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -162,13 +164,14 @@ static int	 vigil_expires(const char *, const char *, double,
 static int	 vigil_id_ok(const char *);
 static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_check(const char *);
-static void	 vigil_urls_add(struct vigil_urls *, const char *);
-static void	 vigil_urls_free(struct vigil_urls *);
-static int	 vigil_read_fleet(const char *, struct vigil_urls *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
-static int	 vigil_backends(struct vigil_args *, struct vigil_urls *,
-		    char *, size_t, struct demo **);
+static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
+		    struct urls *, char *, size_t, struct demo **);
+static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
+		    struct demo **);
+static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
+		    struct cmd_operator *);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
@@ -182,7 +185,7 @@ main(int argc, char **argv)
 	struct vigil_args		 args;
 	const struct vigil_command	*command = NULL;
 	struct demo			*demo = NULL;
-	struct vigil_urls		 urls;
+	struct urls		 urls;
 	struct fleet			 fleet;
 	struct loop			*loop;
 	struct cmd_operator		 op;
@@ -200,6 +203,11 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_OK);
 	}
+	if (args.version) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		vigil_args_free(&args);
+		return (HEADLESS_EXIT_OK);
+	}
 	if (vigil_check(&args, &command) != 0) {
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_USAGE);
@@ -211,7 +219,7 @@ main(int argc, char **argv)
 		return (status);
 	}
 	if ((status = vigil_load_key(&args, command, &op)) != 0 ||
-	    (status = vigil_backends(&args, &urls, name, sizeof name,
+	    (status = vigil_backends(&args, &op, &urls, name, sizeof name,
 	    &demo)) != 0) {
 		cmd_operator_free(&op);
 		vigil_args_free(&args);
@@ -222,7 +230,7 @@ main(int argc, char **argv)
 	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++)
 		fleet_add_link(&fleet, urls.v[i]);
-	vigil_urls_free(&urls);
+	urls_free(&urls);
 
 	if ((loop = loop_create(&fleet, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -276,31 +284,24 @@ vigil_load_key(const struct vigil_args *args,
 
 /*
  * Where the backends are: a fleet file, URLs, or a demo fleet started
- * here (*demo).  Fills urls and the fleet's name.  Returns 0, or the
- * exit status after saying why, with nothing left running.
+ * here (*demo, which may give the console op, its signer).  Fills urls
+ * and the fleet's name.  Returns 0, or the exit status after saying
+ * why, with nothing left running.
  */
 static int
-vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
-    size_t namelen, struct demo **demo)
+vigil_backends(struct vigil_args *args, struct cmd_operator *op,
+    struct urls *urls, char *name, size_t namelen, struct demo **demo)
 {
-	struct demo_options	 dopts;
 	const char		*file = NULL, *slash;
 	const char		*env = getenv("VIGIL_FLEET");
 	char			*cause = NULL, host[64], upath[256], why[1024];
 	size_t			 i;
-	int			 port, tls;
+	int			 port, tls, status;
 
 	if (args->demo != NULL) {
 		loop_hold_signals();
-		memset(&dopts, 0, sizeof dopts);
-		dopts.scenario = args->demo;
-		dopts.time_scale = args->demo_time_scale;
-		dopts.start = args->demo_start;
-		if ((*demo = demo_start(&dopts, &cause)) == NULL) {
-			fprintf(stderr, "vigil: %s\n", cause);
-			free(cause);
-			return (HEADLESS_EXIT_UNREACHED);
-		}
+		if ((status = vigil_demo(args, op, demo)) != 0)
+			return (status);
 		file = demo_fleet_file(*demo);
 		util_format(name, namelen, "demo:%s", args->demo);
 	} else if (args->nconnect > 0) {
@@ -309,10 +310,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 			    &port, upath, sizeof upath, &tls, why,
 			    sizeof why) != 0) {
 				fprintf(stderr, "vigil: --connect: %s\n", why);
-				vigil_urls_free(urls);
+				urls_free(urls);
 				return (HEADLESS_EXIT_USAGE);
 			}
-			vigil_urls_add(urls, args->connect[i]);
+			urls_add(urls, args->connect[i]);
 		}
 		if (urls->n == 1)
 			util_copy(name, namelen, urls->v[0]);
@@ -327,8 +328,10 @@ vigil_backends(struct vigil_args *args, struct vigil_urls *urls, char *name,
 		return (HEADLESS_EXIT_USAGE);
 	}
 	if (file != NULL) {
-		if (vigil_read_fleet(file, urls) != 0) {
-			vigil_urls_free(urls);
+		if (urls_read(file, urls, &cause) != 0) {
+			fprintf(stderr, "vigil: %s\n", cause);
+			free(cause);
+			urls_free(urls);
 			demo_stop(*demo);
 			*demo = NULL;
 			return (HEADLESS_EXIT_USAGE);
@@ -384,6 +387,70 @@ vigil_args_free(struct vigil_args *args)
 	args->noperands = 0;
 }
 
+/*
+ * Start the demo's fleet (*demo), trusting the key op signs with if it
+ * has one; the console then signs as the demo's first operator unless
+ * given a key.  Returns 0, or the exit status after saying why, with
+ * nothing left running.
+ */
+static int
+vigil_demo(struct vigil_args *args, struct cmd_operator *op,
+    struct demo **demo)
+{
+	struct demo_options	 dopts;
+	char			*cause = NULL, *line = NULL;
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.scenario = args->demo;
+	dopts.time_scale = args->demo_time_scale;
+	dopts.start = args->demo_start;
+	dopts.stopping = loop_stop_noted;
+	if (op->key != NULL) {
+		/* The demo trusts the key the console signs with. */
+		dopts.operator = op->name;
+		dopts.operator_line = line = opkey_trust_line(op->key,
+		    op->name);
+	}
+	*demo = demo_start(&dopts, &cause);
+	free(line);
+	if (*demo == NULL) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	if (args->command == NULL &&
+	    vigil_demo_operator(args, *demo, op) != 0) {
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_FAILED);
+	}
+	return (0);
+}
+
+/*
+ * The demo's console signs as its first operator unless given a key, and
+ * tells how a second terminal joins as the second (vigil run the way it
+ * was, or by its full path).  Returns 0, or -1 after saying why not.
+ */
+static int
+vigil_demo_operator(struct vigil_args *args, struct demo *demo,
+    struct cmd_operator *op)
+{
+	const char	*argv0 = args->argv0;
+	char		*cause = NULL, path[PATH_MAX];
+
+	if (op->key == NULL && cmd_operator_load(op, demo_key_file(demo, 0),
+	    demo_operator(0), &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	if (strchr(argv0, '/') == NULL || realpath(argv0, path) == NULL)
+		util_copy(path, sizeof path, argv0);
+	args->demo_join = demo_join_command(demo, path);
+	return (0);
+}
+
 /* The curses console, until the operator quits or a signal comes. */
 static int
 vigil_console(struct loop *loop, struct fleet *fleet,
@@ -393,7 +460,7 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	struct tui		*tui;
 	struct desk		*desk;
 	const char		*nocolor = getenv("NO_COLOR");
-	char			*cause = NULL;
+	char			*cause = NULL, pub[OPKEY_PUB_B64_MAX];
 	enum loop_end		 end;
 
 	memset(&topts, 0, sizeof topts);
@@ -403,6 +470,11 @@ vigil_console(struct loop *loop, struct fleet *fleet,
 	topts.config = NULL;
 	topts.title = fleet->name;
 	topts.operator = op->key != NULL ? op->name : NULL;
+	topts.join = args->demo_join;
+	if (op->key != NULL) {
+		opkey_public(op->key, pub, sizeof pub);
+		topts.operator_key = pub;
+	}
 	if ((tui = tui_open(&topts, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -490,6 +562,10 @@ vigil_usage(FILE *f)
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
 	vigil_usage_scenarios(f);
 	fprintf(f,
+"                           with two operators: the console signs as alice\n"
+"                           (or with --key, which the demo then trusts) and\n"
+"                           shows how bob joins from another terminal:\n"
+"                           vigil --fleet DIR/fleet --key DIR/bob.key\n"
 "      --demo-time-scale X  scenario seconds per real second\n"
 "      --demo-start HH:MM:SS  scenario clock to start from\n"
 "\n"
@@ -511,6 +587,7 @@ vigil_usage(FILE *f)
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
+"      --version            print vigil's version\n"
 "\n"
 "Two-person commands (a second operator must approve what one proposes;\n"
 "every backend checks it):\n"
@@ -583,6 +660,7 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 	int	c;
 
 	memset(args, 0, sizeof *args);
+	args->argv0 = argv[0];
 	args->wait_ms = -1;
 	args->for_ms = -1;
 	args->ttl_ms = -1;
@@ -672,6 +750,9 @@ vigil_parse(int argc, char **argv, struct vigil_args *args)
 			break;
 		case 'h':
 			args->help = 1;
+			break;
+		case OPT_VERSION:
+			args->version = 1;
 			break;
 		case ':':
 			fprintf(stderr, "vigil: option %s needs a value (see "
@@ -1029,82 +1110,3 @@ vigil_scenario_check(const char *name)
 	return (-1);
 }
 
-/* Add a URL unless it is already listed. */
-static void
-vigil_urls_add(struct vigil_urls *urls, const char *url)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++) {
-		if (strcmp(urls->v[i], url) == 0)
-			return;
-	}
-	urls->v = xreallocarray(urls->v, urls->n + 1, sizeof *urls->v);
-	urls->v[urls->n++] = xstrdup(url);
-}
-
-/* Free a URL list. */
-static void
-vigil_urls_free(struct vigil_urls *urls)
-{
-	size_t	i;
-
-	for (i = 0; i < urls->n; i++)
-		free(urls->v[i]);
-	free(urls->v);
-	urls->v = NULL;
-	urls->n = 0;
-}
-
-/*
- * Read a fleet file: "#" starts a comment anywhere, blank lines are
- * ignored, every other word is a backend URL.  Returns 0, or -1 after
- * saying on standard error what is wrong and where.
- */
-static int
-vigil_read_fleet(const char *path, struct vigil_urls *urls)
-{
-	FILE	*f;
-	char	*line = NULL, *p, *word, *save, host[64], upath[256];
-	char	 cause[PROTO_TEXT_MAX];
-	size_t	 size = 0, lineno = 0;
-	int	 port, tls, error = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the path, or write one ws://HOST:PORT line per backend "
-		    "(vigild fleet --fleet-file writes one)\n", path,
-		    strerror(errno));
-		return (-1);
-	}
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
-		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
-			if (util_parse_url(word, host, sizeof host, &port,
-			    upath, sizeof upath, &tls, cause,
-			    sizeof cause) != 0) {
-				fprintf(stderr, "vigil: %s line %zu: %s\n",
-				    path, lineno, cause);
-				error = 1;
-				goto done;
-			}
-			vigil_urls_add(urls, word);
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "vigil: cannot read fleet file %s: %s; check "
-		    "the file and the disk\n", path, strerror(errno));
-		error = 1;
-	} else if (urls->n == 0) {
-		fprintf(stderr, "vigil: fleet file %s lists no backends; add "
-		    "one ws://HOST:PORT line per backend\n", path);
-		error = 1;
-	}
-done:
-	free(line);
-	fclose(f);
-	return (error ? -1 : 0);
-}

@@ -67,6 +67,7 @@ static const struct option vigil_key_options[] = {
 	{ "passphrase-file", required_argument, NULL, 'P' },
 	{ "passphrase-env", required_argument, NULL, 'E' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -127,6 +128,9 @@ vigil_key_parse(int argc, char **argv, struct vigil_key_args *args)
 		case 'h':
 			args->help = 1;
 			break;
+		case 'V':
+			printf("vigil-key %s\n", VIGIL_VERSION);
+			exit(VIGIL_KEY_EXIT_OK);
 		case ':':
 			fprintf(stderr, "vigil-key: %s needs a value (see "
 			    "vigil-key --help)\n", argv[optind - 1]);
@@ -186,6 +190,7 @@ vigil_key_usage(FILE *f)
 "      --passphrase-file FILE     the passphrase is the first line of FILE\n"
 "      --passphrase-env VAR       the passphrase is in variable VAR\n"
 "  -h, --help                     print this text\n"
+"      --version                  print vigil-key's version\n"
 "\n"
 "gen encrypts the key only when given a passphrase.  pub reads an\n"
 "encrypted key's passphrase from the options above, else from\n"

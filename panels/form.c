@@ -33,6 +33,8 @@ static void	 form_add(struct form_text *, attr_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	 form_targets(const struct form *, const struct fleet *,
 		    struct form_text *);
+static void	 form_trust(const struct form *, const struct fleet *,
+		    struct form_text *);
 
 /* Start a dialog of kind for command, closing whatever was open. */
 static void
@@ -258,6 +260,62 @@ form_targets(const struct form *f, const struct fleet *fleet,
 	}
 }
 
+/*
+ * Before signing, a warning for each target whose backend said in its
+ * hello whom it trusts and did not name this signer with this key: it
+ * is sure to refuse.  A backend that did not say gets no warning.
+ */
+static void
+form_trust(const struct form *f, const struct fleet *fleet,
+    struct form_text *t)
+{
+	const struct proto_hello	*h;
+	const struct node		*node;
+	char				 names[PANEL_MESSAGE_MAX];
+	const char			*as;
+	size_t				 i, j;
+
+	if (f->step >= FORM_SENT || f->signer_key[0] == '\0')
+		return;
+	for (i = 0; i < f->nnodes; i++) {
+		node = fleet_find_const(fleet, f->nodes[i]);
+		if (node == NULL || !node->has_hello ||
+		    !node->hello.operators_said)
+			continue;
+		h = &node->hello;
+		names[0] = '\0';
+		as = NULL;
+		for (j = 0; j < h->noperators; j++) {
+			if (strcmp(h->operators[j].key, f->signer_key) == 0) {
+				as = h->operators[j].operator;
+				if (strcmp(as, f->signer) == 0)
+					break;
+			}
+			util_format(names + strlen(names), sizeof names -
+			    strlen(names), "%s%s", j == 0 ? "" : ", ",
+			    h->operators[j].operator);
+		}
+		if (j < h->noperators)
+			continue;
+		if (h->noperators == 0)
+			form_add(t, draw_mark_attr(MARK_WARN), "%s trusts no "
+			    "operator, so it will refuse what you sign; its "
+			    "vigild needs --trust FILE with your key's line "
+			    "(vigil-key pub)", node->id);
+		else if (as != NULL)
+			form_add(t, draw_mark_attr(MARK_WARN), "%s trusts "
+			    "this key as %s, not %s, so it will refuse what "
+			    "you sign; start vigil with --operator %s",
+			    node->id, as, f->signer, as);
+		else
+			form_add(t, draw_mark_attr(MARK_WARN), "%s does not "
+			    "trust this key (it trusts %s), so it will refuse "
+			    "what %s signs; sign with a trusted key, or add "
+			    "your key's line (vigil-key pub) to its trust file",
+			    node->id, names, f->signer);
+	}
+}
+
 /* Draw the dialog at the bottom of the area. */
 void
 form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
@@ -291,8 +349,11 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		    f->command);
 		break;
 	}
+	if (f->kind != FORM_PROPOSE)
+		form_trust(f, fleet, t);
 	if (f->kind == FORM_PROPOSE) {
 		form_targets(f, fleet, t);
+		form_trust(f, fleet, t);
 		form_add(t, A_NORMAL, "signer: %s; a second, different "
 		    "operator must approve within %lld minutes", f->signer,
 		    (long long)(COMMAND_DEFAULT_TTL_MS / 60000));

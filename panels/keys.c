@@ -13,6 +13,8 @@
 #include "keys.h"
 #include "util.h"
 
+#define KEYS_BAD_SHOWN	10	/* bad lines a refusal names */
+
 struct keys_entry {
 	enum keys_section	 section;
 	const char		*name;
@@ -391,7 +393,10 @@ keys_parse_line(struct keymap *km, char *line, const char *path,
 /*
  * Apply a config file's text.  The whole file is checked against a copy
  * of the keymap, so that one mistake refuses the file without leaving
- * half of it in force, and every bad line is reported at once.
+ * half of it in force, and the bad lines are reported at once: the first
+ * KEYS_BAD_SHOWN of them, then how many more, so that a wrong file (a
+ * megabyte of something else) is refused at once in a few lines, not
+ * after a minute spent writing a sentence for each of its lines.
  */
 int
 keys_parse_config(struct keymap *km, const char *text, const char *path,
@@ -410,13 +415,21 @@ keys_parse_config(struct keymap *km, const char *text, const char *path,
 		if (keys_parse_line(&copy, line, path, lineno, sentence,
 		    sizeof sentence) == 0)
 			continue;
-		bad++;
+		if (++bad > KEYS_BAD_SHOWN)
+			continue;
 		tmp = xasprintf("%s%s%s", all == NULL ? "" : all,
 		    all == NULL ? "" : "\n", sentence);
 		free(all);
 		all = tmp;
 	}
 	free(buf);
+	if (bad > KEYS_BAD_SHOWN) {
+		tmp = xasprintf("%s\n%s: %d more lines are wrong too, so this "
+		    "may not be a key config at all; check the file.", all,
+		    path, bad - KEYS_BAD_SHOWN);
+		free(all);
+		all = tmp;
+	}
 	if (bad == 0 && keys_for_action(&copy, KEYS_QUIT, sentence,
 	    sizeof sentence) == 0) {
 		bad++;

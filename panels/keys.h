@@ -220,8 +220,9 @@ size_t		 keys_help_lines(const struct keymap *km,
  * Apply a config file's text to km: lines "bind KEY ACTION", blank lines
  * and "#" comments.  path names the file in sentences.  Returns 0, or -1
  * with an allocated *cause holding one sentence per bad line (each with
- * its line number), and km left unchanged: a config with a mistake is
- * refused whole, never half applied.
+ * its line number; past the tenth, one sentence says how many more), and
+ * km left unchanged: a config with a mistake is refused whole, never half
+ * applied.
  */
 int		 keys_parse_config(struct keymap *km, const char *text,
 		    const char *path, char **cause);

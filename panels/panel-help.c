@@ -113,6 +113,15 @@ panel_help_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	for (i = 0; i < nitems(panel_help_marks); i++)
 		panel_help_add(t, width, MARK_NONE, panel_help_marks[i][0], "",
 		    panel_help_marks[i][1]);
+	if (ctx->join != NULL) {
+		panel_help_add(t, width, MARK_HEADING, "A second operator",
+		    "", "");
+		util_format(text, sizeof text, "From another terminal, %s "
+		    "joins this demo as its second operator, to approve what "
+		    "%s proposes.", ctx->join, ctx->operator != NULL ?
+		    ctx->operator : "this console");
+		panel_help_add(t, width, MARK_NONE, "join", "", text);
+	}
 	panel_help_add(t, width, MARK_HEADING, "Key config", "", "");
 	util_format(text, sizeof text, "Lines \"bind KEY ACTION\" in %s "
 	    "change these keys; \"bind KEY none\" unbinds one.", ctx->config);

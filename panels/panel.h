@@ -40,6 +40,8 @@ struct panel_ctx {
 	int64_t			 wall_ms;	/* wall clock, for the
 						   proposals' countdowns */
 	const char		*operator;	/* who signs here, or NULL */
+	const char		*join;		/* how a second operator
+						   joins the demo, or NULL */
 };
 
 struct panel;

@@ -62,6 +62,8 @@ struct tui {
 	char		*config;	/* key config path */
 	struct keymap	 keys;
 	char		 operator[PROTO_OPERATOR_MAX];	/* "" no key */
+	char		*join;		/* how bob joins the demo, or NULL */
+	char		 operator_key[PROTO_KEY_MAX];	/* base64, "" */
 
 	struct form		 form;	/* the command dialog */
 	struct panel_marks	 marks;	/* targets of the next proposal */
@@ -174,6 +176,15 @@ tui_open(const struct tui_options *options, char **cause)
 	    options->title : "");
 	util_copy(tui->operator, sizeof tui->operator,
 	    options->operator != NULL ? options->operator : "");
+	util_copy(tui->operator_key, sizeof tui->operator_key,
+	    options->operator_key != NULL ? options->operator_key : "");
+	if (options->join != NULL) {
+		/* Until the operator's first message: the demo's way in. */
+		tui->join = xstrdup(options->join);
+		util_format(tui->message, sizeof tui->message, "A second "
+		    "operator joins from another terminal: %s", tui->join);
+		tui->message_until = INT64_MAX;
+	}
 
 	if ((in_fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1 ||
 	    (out_fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) ==
@@ -232,6 +243,7 @@ fail:
 	if (tui->out != NULL)
 		fclose(tui->out);
 	free(tui->config);
+	free(tui->join);
 	free(tui);
 	return (NULL);
 }
@@ -274,6 +286,7 @@ tui_close(struct tui *tui)
 		panel_free(&tui->panels[i]);
 	form_close(&tui->form);
 	free(tui->config);
+	free(tui->join);
 	free(tui);
 }
 
@@ -314,6 +327,7 @@ tui_ctx(struct tui *tui, const struct fleet *fleet, struct panel_ctx *ctx)
 	ctx->now_ms = tui->last_now;
 	ctx->wall_ms = tui->last_wall;
 	ctx->operator = tui->operator[0] != '\0' ? tui->operator : NULL;
+	ctx->join = tui->join;
 }
 
 /* Switch view, remembering where Escape goes back to. */
@@ -657,6 +671,8 @@ tui_propose(struct tui *tui, const char *command)
 		return;
 	}
 	form_open_propose(&tui->form, command, nodes, n, tui->operator);
+	util_copy(tui->form.signer_key, sizeof tui->form.signer_key,
+	    tui->operator_key);
 }
 
 /*
@@ -701,6 +717,8 @@ tui_decide(struct tui *tui, const struct fleet *fleet, int approving)
 		return;
 	util_copy(p->node, sizeof p->node, fp->id);	/* the review */
 	form_open_decide(&tui->form, fp, approving, tui->operator);
+	util_copy(tui->form.signer_key, sizeof tui->form.signer_key,
+	    tui->operator_key);
 }
 
 /* What became of the command sent last. */

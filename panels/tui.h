@@ -34,6 +34,9 @@ struct tui_options {
 	const char	*title;		/* fleet or scenario name */
 	const char	*operator;	/* who signs commands here, or NULL
 					   when started without a key */
+	const char	*operator_key;	/* their base64 public key, or NULL */
+	const char	*join;		/* vigil --demo: the command a second
+					   operator runs, or NULL */
 };
 
 enum tui_action_type {

@@ -6,11 +6,13 @@
  * own: an unchanged frame sends nothing, shown on a pseudo-terminal.
  */
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 
 #include "derive.h"
 #include "draw.h"
+#include "e2e.h"
 #include "fleet.h"
 #include "form.h"
 #include "keys.h"
@@ -470,6 +473,65 @@ static const struct table_column sort_columns[] = {
 	{ "CHILD/s", 8, 8, 0, 1, 0 },
 };
 
+START_TEST(an_empty_table_sorts_to_nothing)
+{
+	struct table	t;
+
+	/* A view drawn before any node said hello has no rows at all. */
+	table_init(&t, sort_columns, 2);
+	table_view(&t, "", 0, 0);
+	ck_assert_uint_eq(t.nshown, 0);
+	table_view(&t, "r8", 1, 1);
+	ck_assert_uint_eq(t.nshown, 0);
+	table_free(&t);
+}
+END_TEST
+
+/*
+ * A wrong file where the key config belongs (here a megabyte of other
+ * text) is refused at once in a few lines by the real console: the
+ * first ten bad lines, then how many more.  It used to spend about a
+ * minute writing a sentence for each of its 60,000 lines, then print
+ * all 5 MB of them.
+ */
+START_TEST(config_of_other_text_is_refused_at_once_in_a_few_lines)
+{
+	struct e2e_result	 r;
+	char			*dir, *path, env[PATH_MAX + 32], *envv[2];
+	char			*argv[4];
+	FILE			*f;
+	int			 i;
+
+	dir = e2e_path("vigil");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	path = e2e_path("vigil/config");
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	for (i = 0; i < 60000; i++)
+		fprintf(f, "junk line %d\n", i);
+	fclose(f);
+	snprintf(env, sizeof env, "XDG_CONFIG_HOME=%s", e2e_dir());
+	envv[0] = env;
+	envv[1] = NULL;
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = "ws://127.0.0.1:1";
+	argv[3] = NULL;
+	e2e_run(argv, envv, 10000, &r);
+	ck_assert_msg(r.status == 2, "vigil exited %d (-1: still running "
+	    "after 10 s)", r.status);
+	ck_assert_msg(strlen(r.err) < 4096, "%zu bytes on stderr",
+	    strlen(r.err));
+	ck_assert_msg(strstr(r.err, "config line 10: \"junk\" is not a "
+	    "command") != NULL && strstr(r.err, "line 11:") == NULL &&
+	    strstr(r.err, "config: 59990 more lines are wrong too") != NULL &&
+	    strstr(r.err, "was not used") != NULL, "%s", r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 START_TEST(filter_and_sort_rows)
 {
 	struct table		 t;
@@ -885,12 +947,20 @@ panels_suite(void)
 	tcase_add_test(tc, config_must_leave_a_way_to_quit);
 	tcase_add_test(tc, config_file_missing_is_fine_unless_named);
 	tcase_add_test(tc, filter_and_sort_rows);
+	tcase_add_test(tc, an_empty_table_sorts_to_nothing);
 	tcase_add_test(tc, drift_marks_the_minority_build_and_flag_meaning);
 	tcase_add_test(tc, unchanged_frame_writes_nothing_to_the_terminal);
 	tcase_add_test(tc, man_page_lists_every_key_and_action);
 	tcase_add_test(tc,
 	    propose_dialog_sends_only_after_the_reason_and_the_whole_word);
 	tcase_add_test(tc, escape_leaves_any_dialog_with_nothing_sent);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("keyconfig");
+	tcase_add_checked_fixture(tc, e2e_setup, e2e_cleanup);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc,
+	    config_of_other_text_is_refused_at_once_in_a_few_lines);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -34,7 +34,6 @@ static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
 static json_t	*prop_json(const char *fleet, const char *command);
-static char	*prop_router_state(const char *fleet, const char *node);
 static char	*prop_pending_document(const char *fleet);
 static size_t	 prop_lines(char *screen, char **line, size_t max);
 static void	 prop_join(char *buf, size_t len, const char *line, int cols);
@@ -102,30 +101,6 @@ prop_json(const char *fleet, const char *command)
 	    command, r.status, r.out, r.err);
 	e2e_result_free(&r);
 	return (doc);
-}
-
-/* A router's state as `vigil status --json` reports it (allocated). */
-static char *
-prop_router_state(const char *fleet, const char *node)
-{
-	json_t			*doc, *nodes, *n;
-	const char		*state = NULL;
-	char			*out;
-	size_t			 i;
-
-	doc = prop_json(fleet, "status");
-	nodes = json_object_get(doc, "nodes");
-	for (i = 0; i < json_array_size(nodes); i++) {
-		n = json_array_get(nodes, i);
-		if (strcmp(json_string_value(json_object_get(n, "id")) != NULL ?
-		    json_string_value(json_object_get(n, "id")) : "",
-		    node) == 0)
-			state = json_string_value(json_object_get(
-			    json_object_get(n, "router"), "state"));
-	}
-	out = strdup(state != NULL ? state : "");
-	json_decref(doc);
-	return (out);
 }
 
 /* The Proposals view's row of alice's kill of router/r8, or NULL. */
@@ -286,7 +261,6 @@ END_TEST
 START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 {
 	char	*alice, *bob, *fleet, *screen, *state, cmd[2048];
-	int64_t	 deadline;
 
 	e2e_setup();
 	fleet = prop_knight(&alice, &bob);
@@ -362,7 +336,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the refusal of a wrong word",
 	    "nothing was signed or sent", (char *)NULL));
 	e2e_sleep_ms(1000);
-	state = prop_router_state(fleet, "router/r8");
+	state = e2e_router_state(fleet, "router/r8");
 	ck_assert_msg(strcmp(state, "running") == 0, "router/r8 is %s after "
 	    "a wrong word", state);
 	free(state);
@@ -373,17 +347,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	    "approved by bob", (char *)NULL));
 
 	/* The backends say killed, and so does the screen. */
-	deadline = e2e_now_ms() + PROP_WAIT_MS;
-	for (;;) {
-		state = prop_router_state(fleet, "router/r8");
-		if (strcmp(state, "killed") == 0)
-			break;
-		ck_assert_msg(e2e_now_ms() < deadline, "router/r8 is %s, not "
-		    "killed", state);
-		free(state);
-		e2e_sleep_ms(300);
-	}
-	free(state);
+	e2e_wait_router_state(fleet, "router/r8", "killed", PROP_WAIT_MS);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("2", 0);
 	screen = e2e_tmux_wait(PROP_WAIT_MS, "the killed routers",
@@ -391,7 +355,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	ck_assert_msg(strstr(strstr(screen, "router/r8"), "killed") != NULL,
 	    "router/r8 does not show killed:\n%s", screen);
 	free(screen);
-	state = prop_router_state(fleet, "router/r1");
+	state = e2e_router_state(fleet, "router/r1");
 	ck_assert_str_eq(state, "running");
 	free(state);
 
@@ -423,7 +387,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	screen = e2e_tmux_wait_gone(PROP_WAIT_MS, "the tab still counts a "
 	    "pending proposal", "Proposals (1)");
 	free(screen);
-	state = prop_router_state(fleet, "router/r8");
+	state = e2e_router_state(fleet, "router/r8");
 	ck_assert_str_eq(state, "killed");
 	free(state);
 	free(alice);

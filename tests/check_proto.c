@@ -98,6 +98,7 @@ static const struct sample samples[] = {
 static const struct optional_key optional_keys[] = {
 	{ "hello", "scenario" },
 	{ "hello", "time_scale" },
+	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
 	{ "hello", "transport_key" },
 	{ "stats", "root_keys_destroyed" },
@@ -133,6 +134,16 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	h->operators_said = 1;
+	h->noperators = 2;
+	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
+	    "alice");
+	util_copy(h->operators[0].key, sizeof h->operators[0].key,
+	    "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=");
+	util_copy(h->operators[1].operator, sizeof h->operators[1].operator,
+	    "bob");
+	util_copy(h->operators[1].key, sizeof h->operators[1].key,
+	    "YmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm8=");
 }
 
 /* A router's counters mid-run. */
@@ -537,7 +548,7 @@ limit_of(const char *type, const char *key)
 		{ "action", 511 }, { "in_reply_to", 31 },
 		{ "document", 16383 }, { "operator", 63 },
 		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
-		{ "outcome", 15 }, { "transport_key", 64 },
+		{ "outcome", 15 }, { "key", 47 }, { "transport_key", 64 },
 	};
 	size_t	i;
 
@@ -891,6 +902,14 @@ START_TEST(every_type_round_trips_field_by_field)
 				ck_assert_str_eq(b->flags[j].path,
 				    a->flags[j].path);
 			}
+			ck_assert_int_eq(b->operators_said, 1);
+			ck_assert_uint_eq(b->noperators, a->noperators);
+			for (j = 0; j < a->noperators; j++) {
+				ck_assert_str_eq(b->operators[j].operator,
+				    a->operators[j].operator);
+				ck_assert_str_eq(b->operators[j].key,
+				    a->operators[j].key);
+			}
 			break;
 		}
 		case MSG_STATS: {
@@ -1128,6 +1147,39 @@ START_TEST(optional_fields_take_their_defaults)
 	ck_assert_str_eq(m.u.error.node, "");
 	ck_assert_str_eq(m.u.error.in_reply_to, "");
 	ck_assert_str_eq(m.u.error.text, "field x is missing");
+}
+END_TEST
+
+START_TEST(a_hello_says_whom_it_trusts_or_does_not_say)
+{
+	struct proto_msg	 m;
+	char			*frame;
+
+	/* Absent: the backend does not say, and it is not re-sent. */
+	accepted("{\"type\":\"hello\",\"node\":\"station/s1\",\"version\":1,"
+	    "\"role\":\"station\",\"group\":\"\",\"build\":\"b1\","
+	    "\"clock_ms\":0,\"flags\":[]}", &m);
+	ck_assert_int_eq(m.u.hello.operators_said, 0);
+	frame = proto_encode(&m);
+	ck_assert_ptr_null(strstr(frame, "operators"));
+	free(frame);
+
+	/* Empty: it trusts no operator, and says so. */
+	accepted("{\"type\":\"hello\",\"node\":\"station/s1\",\"version\":1,"
+	    "\"role\":\"station\",\"group\":\"\",\"build\":\"b1\","
+	    "\"clock_ms\":0,\"flags\":[],\"operators\":[]}", &m);
+	ck_assert_int_eq(m.u.hello.operators_said, 1);
+	ck_assert_uint_eq(m.u.hello.noperators, 0);
+	frame = proto_encode(&m);
+	ck_assert_ptr_nonnull(strstr(frame, "\"operators\":[]"));
+	free(frame);
+
+	/* A name that cannot be an operator's is refused in words. */
+	assert_says(refused("{\"type\":\"hello\",\"node\":\"station/s1\","
+	    "\"version\":1,\"role\":\"station\",\"group\":\"\","
+	    "\"build\":\"b1\",\"clock_ms\":0,\"flags\":[],\"operators\":"
+	    "[{\"operator\":\"a b\",\"key\":\"k\"}]}", MSG_HELLO),
+	    "field operators[0].operator \"a b\"");
 }
 END_TEST
 
@@ -2266,6 +2318,7 @@ proto_suite(void)
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, optional_fields_take_their_defaults);
+	tcase_add_test(tc, a_hello_says_whom_it_trusts_or_does_not_say);
 	tcase_add_test(tc, every_required_field_missing_is_named);
 	tcase_add_test(tc, every_wrong_json_type_is_named);
 	tcase_add_test(tc, every_overlong_string_is_refused_with_its_limit);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <jansson.h>
 #include <libwebsockets.h>
 
 #include "e2e.h"
@@ -793,6 +794,61 @@ e2e_start_fleet(const char *scenario, const char *const *extra, pid_t *pidp)
 	return (file);
 }
 
+/* A router's state as vigil status --json reports it; see e2e.h. */
+char *
+e2e_router_state(const char *fleet, const char *node)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	const char		*id, *state = NULL;
+	char			*argv[6], *out;
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "status";
+	argv[4] = "--json";
+	argv[5] = NULL;
+	e2e_run(argv, NULL, E2E_RUN_MS, &r);
+	free(argv[0]);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): "
+	    "%s%s", r.status, r.out, r.err);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		id = json_string_value(json_object_get(n, "id"));
+		if (id != NULL && strcmp(id, node) == 0)
+			state = json_string_value(json_object_get(
+			    json_object_get(n, "router"), "state"));
+	}
+	out = strdup(state != NULL ? state : "");
+	json_decref(doc);
+	e2e_result_free(&r);
+	return (out);
+}
+
+/* Wait until a router's state is want; see e2e.h. */
+void
+e2e_wait_router_state(const char *fleet, const char *node, const char *want,
+    int timeout_ms)
+{
+	int64_t	 deadline = e2e_now_ms() + timeout_ms;
+	char	*state;
+
+	for (;;) {
+		state = e2e_router_state(fleet, node);
+		if (strcmp(state, want) == 0)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "%s is %s, not %s after "
+		    "%d ms", node, state, want, timeout_ms);
+		free(state);
+		e2e_sleep_ms(300);
+	}
+	free(state);
+}
+
 /* Start a vigild fleet that guards commands; see e2e.h. */
 char *
 e2e_start_guarded_fleet(const char *scenario, const char *trust,
@@ -921,6 +977,13 @@ e2e_tmux_kill(void)
 	e2e_tmux_socket[0] = '\0';
 }
 
+/* Stop the tmux server, as a terminal closing; see e2e.h. */
+void
+e2e_tmux_stop(void)
+{
+	e2e_tmux_kill();
+}
+
 /* Start cmd in a detached tmux window of cols x rows. */
 void
 e2e_tmux_start(int cols, int rows, const char *cmd)
@@ -943,7 +1006,12 @@ e2e_tmux_start(int cols, int rows, const char *cmd)
 void
 e2e_tmux_window(const char *cmd)
 {
-	const char	*args[] = { "new-window", "-t", "t", cmd, NULL };
+	/*
+	 * "t:" names the session; a bare "t" could also match a window
+	 * whose name starts with t (tmux renames a window after what runs
+	 * in it, such as timeout) and then fails: "index 0 in use".
+	 */
+	const char	*args[] = { "new-window", "-t", "t:", cmd, NULL };
 
 	e2e_tmux(args, 1);
 }

@@ -182,6 +182,20 @@ char	*e2e_start_fleet(const char *scenario, const char *const *extra,
 	    pid_t *pidp);
 
 /*
+ * A router's state ("running", "killed", ...) as `vigil --fleet FLEET
+ * status --json` reports it, or "" when it names no such router
+ * (allocated).  Fails the test when status gives no JSON.
+ */
+char	*e2e_router_state(const char *fleet, const char *node);
+
+/*
+ * Wait up to timeout_ms until e2e_router_state() says want; fails the
+ * test with the last state when the time runs out.
+ */
+void	 e2e_wait_router_state(const char *fleet, const char *node,
+	    const char *want, int timeout_ms);
+
+/*
  * As e2e_start_fleet(), with two-person commands: vigild trusts the
  * operators in the trust file at trust and keeps its audit logs in
  * e2e_dir()/audit, which this makes.
@@ -219,6 +233,12 @@ void	 e2e_tmux_start(int cols, int rows, const char *cmd);
  */
 void	 e2e_tmux_window(const char *cmd);
 void	 e2e_tmux_select(int index);
+
+/*
+ * Stop the tmux server now, as a terminal that closes: what runs in it
+ * sees its terminal hang up.
+ */
+void	 e2e_tmux_stop(void);
 
 /* Make the window cols x rows, as a terminal resized. */
 void	 e2e_tmux_resize(int cols, int rows);

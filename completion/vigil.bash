@@ -1,0 +1,169 @@
+# Bash completion for vigil, vigild and vigil-key: their commands, their
+# options, and the values some options take.  make install puts this file
+# in share/bash-completion/completions under each program's name.
+#
+# The lists are written out here; the programs suite (tests/check_programs.c)
+# fails when a program's --help names a command or option that is not
+# completed, so the two cannot drift apart.
+
+_vigil_words()
+{
+	COMPREPLY=($(compgen -W "$1" -- "$2"))
+}
+
+# The first word after the program that is not an option or its value.
+_vigil_verb()
+{
+	local i w takes=" ${1//[$'\n\t']/ } "
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		-*)	[[ $takes == *" $w "* && $w != *=* ]] && ((i++)) ;;
+		=)	;;
+		*)	if [[ ${COMP_WORDS[i-1]} != = ]]; then
+				echo "$w"
+				return
+			fi ;;
+		esac
+	done
+}
+
+# The scenarios vigild runs (vigild help scenarios: NAME SUMMARY a line),
+# so that a new one is completed without editing this file.
+_vigil_scenarios()
+{
+	local s
+
+	s=$("${VIGIL_VIGILD:-vigild}" help scenarios 2>/dev/null |
+	    cut -d' ' -f1)
+	echo "${s:-calm knight capital}"
+}
+
+_vigil()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local takes="--fleet -f --connect -c --demo-time-scale --demo-start
+	    --wait -w --for --reason --to --expires --expires-seconds --key
+	    --operator"
+	local opts="--fleet --connect --demo --demo-time-scale --demo-start
+	    --wait --for --json --no-color --ascii --reason --to --expires
+	    --expires-seconds --key --operator --yes --help --version"
+	local verb
+
+	# --demo=SCENARIO: bash splits the word at "=".
+	if [[ $prev == = && ${COMP_WORDS[COMP_CWORD-2]} == --demo ]]; then
+		_vigil_words "$(_vigil_scenarios)" "$cur"
+		return
+	fi
+	case $cur in
+	--demo=*)
+		COMPREPLY=($(compgen -P --demo= -W "$(_vigil_scenarios)" \
+		    -- "${cur#--demo=}"))
+		return ;;
+	esac
+	case $prev in
+	--fleet|-f|--key)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--connect|-c)
+		_vigil_words "ws://127.0.0.1:" "$cur"
+		return ;;
+	--demo-time-scale|--demo-start|--wait|-w|--for|--reason|--to|\
+	--expires|--expires-seconds|--operator)
+		COMPREPLY=()
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		_vigil_words "$opts" "$cur"
+		return
+	fi
+	verb=$(_vigil_verb "$takes")
+	case $verb in
+	"")
+		_vigil_words "status watch alerts propose pending approve
+		    cancel audit help" "$cur" ;;
+	propose)
+		[[ $prev == propose ]] &&
+		    _vigil_words "kill resume move-root" "$cur" ;;
+	audit)
+		if [[ $prev == audit ]]; then
+			_vigil_words "verify" "$cur"
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
+	esac
+}
+
+_vigild()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local both="--time-scale --start --trust --audit-reserve --help
+	    --version"
+	local node="--role --id --listen --group --build --flag --fleet-file
+	    --audit $both"
+	local fleet="--scenario --fleet-file --base-port --listen-address
+	    --routers --stations --devices --audit-dir $both"
+
+	if ((COMP_CWORD == 1)); then
+		_vigil_words "node fleet help --help --version" "$cur"
+		return
+	fi
+	case $prev in
+	--role)
+		_vigil_words "router station" "$cur"
+		return ;;
+	--scenario)
+		_vigil_words "$(_vigil_scenarios)" "$cur"
+		return ;;
+	--fleet-file|--trust|--audit)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--audit-dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
+	--id|--listen|--group|--build|--flag|--time-scale|--start|\
+	--base-port|--listen-address|--routers|--stations|--devices|\
+	--audit-reserve)
+		COMPREPLY=()
+		return ;;
+	esac
+	case ${COMP_WORDS[1]} in
+	node)	_vigil_words "$node" "$cur" ;;
+	fleet)	_vigil_words "$fleet" "$cur" ;;
+	help)	((COMP_CWORD == 2)) && _vigil_words "scenarios" "$cur" ;;
+	esac
+}
+
+_vigil_key()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local verb
+
+	case $prev in
+	--out|-o|--passphrase-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--name|-n)
+		COMPREPLY=()
+		return ;;
+	--passphrase-env)
+		COMPREPLY=($(compgen -v -- "$cur"))
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		_vigil_words "--name --out --passphrase-file --passphrase-env
+		    --help --version" "$cur"
+		return
+	fi
+	verb=$(_vigil_verb "--name -n --out -o --passphrase-file
+	    --passphrase-env")
+	case $verb in
+	"")	_vigil_words "gen pub help" "$cur" ;;
+	pub)	COMPREPLY=($(compgen -f -- "$cur")) ;;
+	esac
+}
+
+complete -F _vigil vigil
+complete -F _vigild vigild
+complete -F _vigil_key vigil-key

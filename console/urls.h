@@ -1,0 +1,32 @@
+/*
+ * urls.h: the backends a console watches, and the fleet file that lists
+ * them.
+ *
+ * A fleet file names one websocket URL per backend: "#" starts a comment
+ * anywhere, blank lines are ignored, every other word is a URL.  vigild
+ * fleet --fleet-file writes one; operators write their own.
+ */
+#ifndef VIGIL_URLS_H
+#define VIGIL_URLS_H
+
+#include <stddef.h>
+
+struct urls {
+	char	**v;
+	size_t	  n;
+};
+
+/* Add url (copied) unless it is already listed. */
+void	 urls_add(struct urls *urls, const char *url);
+
+/* Free the list and leave it empty. */
+void	 urls_free(struct urls *urls);
+
+/*
+ * Read the fleet file at path into urls.  Returns 0, or -1 and an
+ * allocated sentence in *cause saying what is wrong and where (urls may
+ * then hold the URLs read before the mistake).
+ */
+int	 urls_read(const char *path, struct urls *urls, char **cause);
+
+#endif

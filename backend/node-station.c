@@ -556,12 +556,23 @@ station_prove(const struct node_station *s, const struct node_station *issuer,
 	return (0);
 }
 
-/* Record in issuer's registry the transport key it certified for s. */
+/*
+ * Record in issuer's registry the transport key it certified for s, as
+ * the certificate it just issued s binds it: read back from that
+ * certificate, so the registry holds only what the root signed.
+ */
 static void
 station_certify(struct node_station *issuer, const struct node_station *s)
 {
 	struct station_issued	*e = NULL;
+	unsigned char		 pub[SEAL_PUB_LEN];
+	char			*cause = NULL;
 	size_t			 i;
+
+	if (s->cert == NULL || cert_transport_key(s->cert, pub, &cause) != 0) {
+		free(cause);
+		return;
+	}
 
 	for (i = 0; i < issuer->nissued; i++) {
 		if (strcmp(issuer->issued[i].id, s->id) == 0)
@@ -574,7 +585,7 @@ station_certify(struct node_station *issuer, const struct node_station *s)
 		memset(e, 0, sizeof *e);
 		util_copy(e->id, sizeof e->id, s->id);
 	}
-	seal_key_public(s->transport, e->transport);
+	memcpy(e->transport, pub, sizeof e->transport);
 }
 
 /* Has s certified a transport key for id? */

@@ -161,6 +161,9 @@ static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static int	 server_move_check(struct server_session *sn,
+		    const struct proto_msg *in, const char *id,
+		    const char *action, char *cause, size_t causelen);
 static void	 server_move_seal(struct server_session *sn,
 		    const struct command_pending *p);
 static void	 server_move_deliver(struct server_session *sn,
@@ -1227,7 +1230,6 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	const char			*verb = proto_type_name(in->type);
 	char				 cause[PROTO_TEXT_MAX];
 	char				 text[PROTO_TEXT_MAX];
-	char				 why[PROTO_TEXT_MAX];
 	char				 id[PROTO_CMDID_MAX], action[16];
 	char				 until[16];
 	int64_t				 now_ms = util_wall_ms();
@@ -1243,16 +1245,9 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
-		if (strcmp(action, "move-root") == 0 &&
-		    strcmp(server->cmd.id, id) == 0 &&
-		    move_check(server->sim, node->index, &server->cmd, why,
-		    sizeof why) != 0) {
-			util_format(cause, sizeof cause, "%s refused the "
-			    "proposal: %s", server_node_id(node), why);
-			server_refusal_audit(node, id, action,
-			    in->u.propose.sig.operator, 0, cause);
+		if (server_move_check(sn, in, id, action, cause,
+		    sizeof cause) != 0)
 			break;
-		}
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
 		    sizeof cause);
@@ -1560,6 +1555,31 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	}
 	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}
+
+/*
+ * A proposal of move-root (server->cmd holds its document when it
+ * decoded): refuse it, audited, when this station cannot move the root
+ * as it asks (move_check).  Returns 0, or -1 with the sentence in cause.
+ */
+static int
+server_move_check(struct server_session *sn, const struct proto_msg *in,
+    const char *id, const char *action, char *cause, size_t causelen)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	char			 why[PROTO_TEXT_MAX];
+
+	if (strcmp(action, "move-root") != 0 ||
+	    strcmp(server->cmd.id, id) != 0 ||
+	    move_check(server->sim, node->index, &server->cmd, why,
+	    sizeof why) == 0)
+		return (0);
+	util_format(cause, causelen, "%s refused the proposal: %s",
+	    server_node_id(node), why);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (-1);
 }
 
 /*

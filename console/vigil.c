@@ -907,16 +907,10 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 			return (-1);
 	} else if (args->noperands > 0)
 		fatal("vigil_check: operands without a command");
-	if (args->reason != NULL && (*command == NULL ||
+	if ((args->reason != NULL || args->to != NULL) && (*command == NULL ||
 	    (*command)->command != HEADLESS_PROPOSE)) {
-		fprintf(stderr, "vigil: --reason applies only to propose\n");
-		return (-1);
-	}
-	if (args->to != NULL && (*command == NULL ||
-	    (*command)->command != HEADLESS_PROPOSE ||
-	    strcmp(args->operands[0], "move-root") != 0)) {
-		fprintf(stderr, "vigil: --to applies only to propose "
-		    "move-root\n");
+		fprintf(stderr, "vigil: --%s applies only to propose\n",
+		    args->reason != NULL ? "reason" : "to");
 		return (-1);
 	}
 	if (args->ttl_ms >= 0 && (*command == NULL ||
@@ -1023,6 +1017,14 @@ vigil_check_command(struct vigil_args *args,
 				    command_specs[i].name,
 				    command_specs[i].summary);
 			fprintf(stderr, "\n");
+			return (-1);
+		}
+		if ((args->to != NULL) !=
+		    (strcmp(args->operands[0], "move-root") == 0)) {
+			fprintf(stderr, "vigil: %s\n", args->to != NULL ?
+			    "--to applies only to propose move-root" :
+			    "move-root needs its destination: --to "
+			    "station/NAME");
 			return (-1);
 		}
 		if (args->reason == NULL || *args->reason == '\0') {

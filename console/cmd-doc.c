@@ -295,6 +295,13 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 			}
 			cmd_newline(&text);
 		}
+		/* move-root's destination, and any other argument. */
+		for (i = 0; i < cmd->nargs; i++) {
+			cmd_printf(&text, "  %s %s = %s", i == 0 ?
+			    "arguments:" : "          ", cmd->args[i].name,
+			    cmd->args[i].value);
+			cmd_newline(&text);
+		}
 		cmd_printf(&text, "  reason:    %s", cmd->reason);
 		cmd_newline(&text);
 		cmd_printf(&text, "  proposer:  %s", cmd->proposer);

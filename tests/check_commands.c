@@ -1856,6 +1856,9 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
 	    "--key", w.bob, NULL);
 	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	/* The review names the destination the operator signs for. */
+	ck_assert_msg(strstr(r.out, "arguments: to = station/s2") != NULL,
+	    "%s", r.out);
 	sealed = move_step_ms(r.out, "sealed");
 	(void)move_step_ms(r.out, "relayed");
 	(void)move_step_ms(r.out, "opened");

@@ -1650,7 +1650,13 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
 
 	if (node->engine == NULL) {
-		server_untrusted(sn, in);
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it trusts no operator, so it cannot check the command two "
+		    "operators signed; start it with --trust FILE and --audit",
+		    server_node_id(node));
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    "refused", why);
+		server_session_refused(sn);
 		return;
 	}
 	if (sim_node_role(server->sim, node->index) != ROLE_STATION ||

@@ -11,7 +11,7 @@
 #include "proto.h"
 #include "util.h"
 
-#define FLEET_RELAY_MAX	4096	/* frames waiting; more is a bug */
+#define FLEET_RELAY_MAX	(FLEET_MAX_NODES + 16)	/* one per station */
 
 static const char *const fleet_move_steps[MOVE_NSTEPS] = {
 	[MOVE_SEALED] = "sealed",
@@ -37,10 +37,20 @@ fleet_move_step_name(enum fleet_move_step step)
 static void
 fleet_move_queue(struct fleet *fleet, size_t link, const struct proto_msg *msg)
 {
-	if (fleet->nrelay >= FLEET_RELAY_MAX)
+	if (fleet->nrelay >= FLEET_RELAY_MAX) {
+		fleet_move_fail(fleet, "move-root %.8s: this console could not "
+		    "queue more than %d frames to relay; some stations did not "
+		    "hear of the new holder: relay again by restarting the "
+		    "console, or move the root again", fleet->move.id,
+		    FLEET_RELAY_MAX);
 		return;
-	fleet->relay = xreallocarray(fleet->relay, fleet->nrelay + 1,
-	    sizeof *fleet->relay);
+	}
+	if (fleet->nrelay == fleet->relay_cap) {
+		fleet->relay_cap = fleet->relay_cap == 0 ? 16 :
+		    2 * fleet->relay_cap;
+		fleet->relay = xreallocarray(fleet->relay, fleet->relay_cap,
+		    sizeof *fleet->relay);
+	}
 	fleet->relay[fleet->nrelay].link = link;
 	fleet->relay[fleet->nrelay].frame = proto_encode(msg);
 	fleet->nrelay++;
@@ -200,12 +210,11 @@ fleet_move_cert(struct fleet *fleet, const struct node *node,
 int
 fleet_move_take(struct fleet *fleet, struct fleet_relay *out)
 {
-	if (fleet->nrelay == 0)
+	if (fleet->relay_head == fleet->nrelay) {
+		fleet->relay_head = fleet->nrelay = 0;
 		return (0);
-	*out = fleet->relay[0];
-	fleet->nrelay--;
-	memmove(fleet->relay, fleet->relay + 1,
-	    fleet->nrelay * sizeof *fleet->relay);
+	}
+	*out = fleet->relay[fleet->relay_head++];
 	return (1);
 }
 
@@ -215,9 +224,9 @@ fleet_move_free(struct fleet *fleet)
 {
 	size_t	i;
 
-	for (i = 0; i < fleet->nrelay; i++)
+	for (i = fleet->relay_head; i < fleet->nrelay; i++)
 		free(fleet->relay[i].frame);
 	free(fleet->relay);
 	fleet->relay = NULL;
-	fleet->nrelay = 0;
+	fleet->nrelay = fleet->relay_head = fleet->relay_cap = 0;
 }

@@ -213,8 +213,10 @@ struct fleet {
 						   received */
 
 	struct fleet_move	 move;		/* the latest move-root */
-	struct fleet_relay	*relay;		/* frames to relay, FIFO */
-	size_t			 nrelay;
+	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
+	size_t			 nrelay;	/* queued, */
+	size_t			 relay_head;	/* of which taken */
+	size_t			 relay_cap;
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */

@@ -658,6 +658,90 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 }
 END_TEST
 
+
+/*
+ * The console relays move-root without reading the key: the sealed key
+ * goes, unchanged, to the destination's link as deliver; the holder
+ * statement to every other station's link; the steps follow the
+ * results; a router and the new holder are not sent the statement.
+ */
+START_TEST(test_move_root_is_relayed_to_the_right_links)
+{
+	struct fleet		 fleet;
+	struct fleet_relay	 r;
+	struct proto_msg	*m = calloc(1, sizeof *m), *got;
+	char			 why[PROTO_TEXT_MAX];
+	int			 n = 0;
+
+	ck_assert_ptr_nonnull(m);
+	got = calloc(1, sizeof *got);
+	ck_assert_ptr_nonnull(got);
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "station/capital", "stationd-4.2.0", "central");
+	model_node(&fleet, "station/s2", "stationd-4.2.0", "south");
+	model_node(&fleet, "station/s3", "stationd-4.2.0", "west");
+	model_node(&fleet, "router/r1", "smars-1", "nyse");
+
+	m->type = MSG_SEALED;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/capital");
+	snprintf(m->u.sealed.from, sizeof m->u.sealed.from, "station/capital");
+	snprintf(m->u.sealed.to, sizeof m->u.sealed.to, "station/s2");
+	snprintf(m->u.sealed.id, sizeof m->u.sealed.id, ID1);
+	snprintf(m->u.sealed.document, sizeof m->u.sealed.document, "{}");
+	snprintf(m->u.sealed.root, sizeof m->u.sealed.root, "%064d", 0);
+	snprintf(m->u.sealed.blob, sizeof m->u.sealed.blob, "c2VhbGVk");
+	m->u.sealed.sealed_ms = 1000;
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 1);
+	ck_assert_uint_eq(r.link, 1);
+	ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got, why,
+	    sizeof why), 0);
+	ck_assert_int_eq(got->type, MSG_DELIVER);
+	ck_assert_str_eq(got->u.sealed.node, "station/s2");
+	ck_assert_str_eq(got->u.sealed.blob, "c2VhbGVk");
+	free(r.frame);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_RELAYED], 0);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_HOLDER;
+	snprintf(m->u.holder.node, sizeof m->u.holder.node, "station/s2");
+	snprintf(m->u.holder.holder, sizeof m->u.holder.holder, "station/s2");
+	snprintf(m->u.holder.from, sizeof m->u.holder.from, "station/capital");
+	snprintf(m->u.holder.id, sizeof m->u.holder.id, ID1);
+	snprintf(m->u.holder.signature, sizeof m->u.holder.signature, "c2ln");
+	ck_assert_int_eq(fleet_apply(&fleet, 1, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_OPENED], 0);
+	while (fleet_move_take(&fleet, &r)) {
+		ck_assert(r.link == 0 || r.link == 2);
+		ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got,
+		    why, sizeof why), 0);
+		ck_assert_int_eq(got->type, MSG_HOLDER);
+		ck_assert_str_eq(got->u.holder.node, r.link == 0 ?
+		    "station/capital" : "station/s3");
+		free(r.frame);
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_RESULT;
+	snprintf(m->u.result.node, sizeof m->u.result.node, "station/capital");
+	snprintf(m->u.result.id, sizeof m->u.result.id, ID1);
+	snprintf(m->u.result.action, sizeof m->u.result.action, "move-root");
+	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
+	    "holder");
+	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "executed");
+	snprintf(m->u.result.text, sizeof m->u.result.text, "destroyed");
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_HOLDER], 0);
+	ck_assert_str_eq(fleet.move.failure, "");
+	free(got);
+	free(m);
+	fleet_free(&fleet);
+}
+END_TEST
+
 /*
  * The process tests.
  */
@@ -2173,6 +2257,7 @@ commands_suite(void)
 	tcase_add_checked_fixture(model, NULL, teardown);
 	tcase_add_test(model,
 	    test_frames_sign_the_exact_bytes_as_the_named_operator);
+	tcase_add_test(model, test_move_root_is_relayed_to_the_right_links);
 	suite_add_tcase(s, model);
 
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -44,12 +44,13 @@ struct command_engine {
 };
 
 /*
- * An id this node has seen, and what became of it: "proposed",
- * "executed", "cancelled", "expired" or "refused".
+ * An id this node has seen, and what became of it: executed, cancelled,
+ * expired or refused, or pending when all the log says is that it was
+ * proposed (before vigild restarted).
  */
 struct command_seen {
-	char	id[PROTO_CMDID_MAX];
-	char	fate[12];
+	char			id[PROTO_CMDID_MAX];
+	enum proto_status	fate;
 };
 
 /* What one audit line is about. */
@@ -64,16 +65,16 @@ struct command_event {
 
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
-		    const char *);
+		    enum proto_status);
 static struct command_pending *command_find(struct command_engine *,
 		    const char *, size_t *);
-static const char *command_fate(const struct command_engine *,
+static const enum proto_status *command_fate(const struct command_engine *,
 		    const char *);
-static const char *command_fate_text(const char *);
+static const char *command_fate_text(enum proto_status);
 static void	 command_not_pending(const struct command_engine *,
 		    const char *, char *, size_t);
 static void	 command_remember(struct command_engine *, const char *,
-		    const char *, int);
+		    enum proto_status, int);
 static void	 command_recall(struct command_engine *);
 static void	 command_recall_entry(struct command_engine *,
 		    const struct audit_mark *);
@@ -171,12 +172,15 @@ static void
 command_recall_entry(struct command_engine *engine,
     const struct audit_mark *e)
 {
-	static const char *const fates[][2] = {
-		{ "propose", "proposed" },
-		{ "approve", "proposed" },
-		{ "execute", "executed" },
-		{ "cancel", "cancelled" },
-		{ "expire", "expired" },
+	static const struct {
+		const char		*event;
+		enum proto_status	 fate;
+	} fates[] = {
+		{ "propose", STATUS_PENDING },
+		{ "approve", STATUS_PENDING },
+		{ "execute", STATUS_EXECUTED },
+		{ "cancel", STATUS_CANCELLED },
+		{ "expire", STATUS_EXPIRED },
 	};
 	size_t	i;
 
@@ -184,12 +188,12 @@ command_recall_entry(struct command_engine *engine,
 		return;
 	if (strcmp(e->event, "refuse") == 0) {
 		if (e->verified)
-			command_remember(engine, e->id, "refused", 0);
+			command_remember(engine, e->id, STATUS_REFUSED, 0);
 		return;
 	}
 	for (i = 0; i < nitems(fates); i++) {
-		if (strcmp(e->event, fates[i][0]) == 0)
-			command_remember(engine, e->id, fates[i][1],
+		if (strcmp(e->event, fates[i].event) == 0)
+			command_remember(engine, e->id, fates[i].fate,
 			    strcmp(e->event, "approve") != 0);
 	}
 }
@@ -242,11 +246,12 @@ command_forget_done(struct command_engine *engine)
 
 /* Move pending command i to the done list with its final status. */
 static void
-command_retire(struct command_engine *engine, size_t i, const char *status)
+command_retire(struct command_engine *engine, size_t i,
+    enum proto_status status)
 {
 	struct command_pending	*p = engine->pending[i];
 
-	util_copy(p->status, sizeof p->status, status);
+	p->status = status;
 	engine->done[engine->ndone++] = p;
 	engine->pending[i] = engine->pending[--engine->npending];
 	engine->pending[engine->npending] = NULL;
@@ -293,21 +298,25 @@ command_seen_slot(const struct command_engine *engine, const char *id)
 
 /* What a fate says in a sentence: "was cancelled". */
 static const char *
-command_fate_text(const char *fate)
+command_fate_text(enum proto_status fate)
 {
-	if (strcmp(fate, "proposed") == 0)
+	switch (fate) {
+	case STATUS_PENDING:
 		return ("was proposed before vigild restarted");
-	if (strcmp(fate, "cancelled") == 0)
+	case STATUS_CANCELLED:
 		return ("was cancelled");
-	if (strcmp(fate, "expired") == 0)
+	case STATUS_EXPIRED:
 		return ("expired");
-	if (strcmp(fate, "executed") == 0)
+	case STATUS_EXECUTED:
 		return ("was executed");
+	case STATUS_REFUSED:
+		break;
+	}
 	return ("was refused");
 }
 
-/* What became of id on this node ("executed", ...), or NULL if unseen. */
-static const char *
+/* What became of id on this node, or NULL if unseen. */
+static const enum proto_status *
 command_fate(const struct command_engine *engine, const char *id)
 {
 	const struct command_seen	*s;
@@ -315,7 +324,7 @@ command_fate(const struct command_engine *engine, const char *id)
 	if (id[0] == '\0')
 		return (NULL);
 	s = command_seen_slot(engine, id);
-	return (s->id[0] != '\0' ? s->fate : NULL);
+	return (s->id[0] != '\0' ? &s->fate : NULL);
 }
 
 /*
@@ -325,7 +334,7 @@ command_fate(const struct command_engine *engine, const char *id)
  */
 static void
 command_remember(struct command_engine *engine, const char *id,
-    const char *fate, int overwrite)
+    enum proto_status fate, int overwrite)
 {
 	struct command_seen	*old, *s;
 	size_t			 i, oldcap;
@@ -349,7 +358,7 @@ command_remember(struct command_engine *engine, const char *id,
 		engine->nseen++;
 	} else if (!overwrite)
 		return;
-	util_copy(s->fate, sizeof s->fate, fate);
+	s->fate = fate;
 }
 
 /*
@@ -532,14 +541,13 @@ command_check_state(const struct command_engine *engine,
 
 	if ((t = command_target(engine, cmd)) == NULL)
 		fatal("%s: %s is not a target", __func__, engine->node);
-	if (strcmp(t->build, now->build) == 0 &&
-	    strcmp(t->state, now->state) == 0)
+	if (command_target_matches(t, now->build, now->state))
 		return (0);
 	util_format(why, whylen, "%s's state changed since the proposal: it "
 	    "was %s on build %s when proposed and is now %s on build %s; "
 	    "propose again", engine->node, t->state[0] != '\0' ? t->state :
-	    "in no state", t->build, now->state[0] != '\0' ? now->state :
-	    "in no state", now->build);
+	    "in no state", t->build, proto_state_name(now->state),
+	    now->build);
 	return (-1);
 }
 
@@ -653,9 +661,9 @@ static int
 command_check_new(struct command_engine *engine,
     const struct proto_command *cmd, char *why, size_t whylen)
 {
-	const char	*fate;
-	size_t		 i;
-	uint64_t	 avail;
+	const enum proto_status	*fate;
+	size_t			 i;
+	uint64_t		 avail;
 
 	if (command_find(engine, cmd->id, &i) != NULL) {
 		util_format(why, whylen, "command %s is already pending on "
@@ -664,7 +672,7 @@ command_check_new(struct command_engine *engine,
 		return (-1);
 	}
 	if ((fate = command_fate(engine, cmd->id)) != NULL) {
-		if (strcmp(fate, "executed") == 0)
+		if (*fate == STATUS_EXECUTED)
 			util_format(why, whylen, "command %s was already "
 			    "executed on %s; a command runs once: propose a "
 			    "new one", cmd->id, engine->node);
@@ -672,7 +680,7 @@ command_check_new(struct command_engine *engine,
 			util_format(why, whylen, "command %s %s on %s, and an "
 			    "id is used once, so its signed frames cannot bring "
 			    "it back; propose a new command", cmd->id,
-			    command_fate_text(fate), engine->node);
+			    command_fate_text(*fate), engine->node);
 		return (-1);
 	}
 	if (command_low_on_space(engine, &avail)) {
@@ -753,12 +761,11 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	if (command_check_state(engine, cmd, now, why, whylen) != 0)
 		return (-1);
-	if (spec->from_state[0] != '\0' &&
-	    strcmp(spec->from_state, now->state) != 0) {
+	if (!command_spec_allows(spec, now->state)) {
 		util_format(why, whylen, "%s needs %s to be %s, and it is %s; "
 		    "wait for it to be %s, or propose the action that fits its "
 		    "state", spec->name, engine->node, spec->from_state,
-		    now->state, spec->from_state);
+		    proto_state_name(now->state), spec->from_state);
 		return (-1);
 	}
 	/*
@@ -790,7 +797,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	util_copy(p->text, sizeof p->text, text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
-	util_copy(p->status, sizeof p->status, "pending");
+	p->status = STATUS_PENDING;
 	p->proposed_ms = now_ms;
 	return (0);
 }
@@ -823,7 +830,8 @@ command_propose(struct command_engine *engine, const char *text,
 		}
 		/* A proven operator's id is spent, even on a refusal. */
 		if (ev.verified)
-			command_remember(engine, p->cmd.id, "refused", 0);
+			command_remember(engine, p->cmd.id, STATUS_REFUSED,
+			    0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
 		free(p);
@@ -844,7 +852,7 @@ command_propose(struct command_engine *engine, const char *text,
 		free(p);
 		return (-1);
 	}
-	command_remember(engine, p->cmd.id, "proposed", 1);
+	command_remember(engine, p->cmd.id, STATUS_PENDING, 1);
 	engine->pending[engine->npending++] = p;
 	*out = p;
 	return (0);
@@ -855,16 +863,16 @@ static void
 command_not_pending(const struct command_engine *engine, const char *id,
     char *why, size_t whylen)
 {
-	const char	*fate = command_fate(engine, id);
+	const enum proto_status	*fate = command_fate(engine, id);
 
-	if (fate != NULL && strcmp(fate, "executed") == 0)
+	if (fate != NULL && *fate == STATUS_EXECUTED)
 		util_format(why, whylen, "command %s was already executed on "
 		    "%s; a command runs once: propose a new one", id,
 		    engine->node);
 	else if (fate != NULL)
 		util_format(why, whylen, "%s holds no pending command %s: it "
 		    "%s; propose a new command", engine->node, id,
-		    command_fate_text(fate));
+		    command_fate_text(*fate));
 	else
 		util_format(why, whylen, "%s holds no pending command %s: it "
 		    "was never proposed here, or it was cancelled or has "
@@ -976,8 +984,8 @@ command_approve(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
-	command_remember(engine, p->cmd.id, "executed", 1);
-	command_retire(engine, index, "executed");
+	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
+	command_retire(engine, index, STATUS_EXECUTED);
 	*out = p;
 	return (1);
 }
@@ -990,7 +998,7 @@ command_cancel(struct command_engine *engine, const char *id,
 {
 	const struct opkey_trusted	*who;
 	struct command_pending		*p;
-	const char			*fate;
+	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
 					    sig->operator, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
@@ -1005,7 +1013,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		    "start it with --audit FILE", cause, causelen));
 	if ((p = command_find(engine, id, &index)) == NULL) {
 		if ((fate = command_fate(engine, id)) != NULL &&
-		    strcmp(fate, "executed") == 0)
+		    *fate == STATUS_EXECUTED)
 			util_format(why, sizeof why, "command %s was already "
 			    "executed on %s and can no longer be cancelled; "
 			    "propose the action that undoes it", id,
@@ -1028,7 +1036,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	bytes = xasprintf("vigil.v1 cancel %s", p->cmd.id);
+	bytes = xasprintf("%s%s", PROTO_CANCEL_PREFIX, p->cmd.id);
 	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
 	    &who, why, sizeof why);
 	free(bytes);
@@ -1046,8 +1054,8 @@ command_cancel(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
 		    why, cause, causelen));
 	}
-	command_remember(engine, p->cmd.id, "cancelled", 1);
-	command_retire(engine, index, "cancelled");
+	command_remember(engine, p->cmd.id, STATUS_CANCELLED, 1);
+	command_retire(engine, index, STATUS_CANCELLED);
 	return (0);
 }
 
@@ -1085,8 +1093,8 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 		if (engine->audit == NULL || command_log(engine, now_ms, &ev,
 		    words, &logcause) != 0)
 			free(logcause);
-		command_remember(engine, p->cmd.id, "expired", 1);
-		command_retire(engine, i, "expired");
+		command_remember(engine, p->cmd.id, STATUS_EXPIRED, 1);
+		command_retire(engine, i, STATUS_EXPIRED);
 	}
 	if (out != NULL)
 		*out = (const struct command_pending **)engine->done;
@@ -1117,7 +1125,7 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
 		msg->sigs[i] = p->sigs[i];
 	msg->nsigs = i;
-	util_copy(msg->status, sizeof msg->status, p->status);
+	msg->status = p->status;
 	msg->expires_ms = p->cmd.expires_ms;
 }
 
@@ -1200,7 +1208,7 @@ command_witness(struct command_engine *engine, const char *text,
 	    command_check_time(cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_new(engine, cmd, why, sizeof why) != 0) {
 		if (ev.verified)
-			command_remember(engine, cmd->id, "refused", 0);
+			command_remember(engine, cmd->id, STATUS_REFUSED, 0);
 		return (command_refuse(engine, now_ms, &ev, "command", why,
 		    cause, causelen));
 	}
@@ -1211,7 +1219,7 @@ command_witness(struct command_engine *engine, const char *text,
 		return (command_refuse(engine, now_ms, &ev, "command", why,
 		    cause, causelen));
 	}
-	command_remember(engine, cmd->id, "executed", 1);
+	command_remember(engine, cmd->id, STATUS_EXECUTED, 1);
 	return (0);
 }
 
@@ -1229,6 +1237,6 @@ command_record(struct command_engine *engine, int64_t now_ms,
 	}
 	/* A command that failed here says so when it comes back. */
 	if (strcmp(event, "refuse") == 0)
-		command_remember(engine, id, "refused", 1);
+		command_remember(engine, id, STATUS_REFUSED, 1);
 	return (command_log(engine, now_ms, &ev, text, cause));
 }

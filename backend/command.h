@@ -38,8 +38,8 @@ struct opkey_trust;
 /* What a node is now, for binding a command to the state seen. */
 struct command_node_state {
 	char	node[PROTO_ID_MAX];
-	char	build[PROTO_NAME_MAX];
-	char	state[16];
+	char			build[PROTO_NAME_MAX];
+	enum proto_state	state;
 };
 
 /* A command held by a node. */
@@ -48,7 +48,7 @@ struct command_pending {
 	char			text[PROTO_DOC_MAX];	/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];
+	enum proto_status	status;
 	int64_t			proposed_ms;
 };
 

@@ -62,7 +62,7 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
-	util_copy(r->counters.state, sizeof r->counters.state, "running");
+	r->counters.state = STATE_RUNNING;
 	return (0);
 }
 
@@ -93,7 +93,7 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 		r->counters.parents_refused_total++;
 		util_format(cause, causelen, "%s is %s: new parent orders are "
 		    "refused until a two-person resume", r->id,
-		    node_router_state(r));
+		    proto_state_name(node_router_state(r)));
 		return (-1);
 	}
 	if (shares == 0) {
@@ -188,7 +188,7 @@ router_measure(struct node_router *r)
 	size_t				 i;
 
 	c->open_parents = r->nopen;
-	util_copy(c->state, sizeof c->state, node_router_state(r));
+	c->state = node_router_state(r);
 	c->worst_ratio = 0;
 	for (i = 0; i < r->nopen; i++) {
 		p = &r->open[i];
@@ -321,8 +321,7 @@ node_router_market(struct node_router *r, unsigned fill_after,
 		r->bcount--;
 	}
 	/* Only the residue changed: the parents' gauges stand. */
-	util_copy(r->counters.state, sizeof r->counters.state,
-	    node_router_state(r));
+	r->counters.state = node_router_state(r);
 	return (closed);
 }
 
@@ -362,12 +361,12 @@ node_router_resume(struct node_router *r, char *cause, size_t causelen)
 }
 
 /* The router's state as stats reports it. */
-const char *
+enum proto_state
 node_router_state(const struct node_router *r)
 {
 	if (!node_router_killed(r))
-		return ("running");
-	return (r->counters.open_children > 0 ? "halting" : "killed");
+		return (STATE_RUNNING);
+	return (r->counters.open_children > 0 ? STATE_HALTING : STATE_KILLED);
 }
 
 /* The code path flag enables on this build, or NULL if none or off. */
@@ -410,6 +409,5 @@ node_router_stats(struct node_router *r, struct proto_stats *stats)
 	stats->uptime_ms = util_mono_ms() - r->started_ms;
 	stats->seq = ++r->seq;
 	stats->router = r->counters;
-	util_copy(stats->router.state, sizeof stats->router.state,
-	    node_router_state(r));
+	stats->router.state = node_router_state(r);
 }

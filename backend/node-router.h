@@ -134,8 +134,8 @@ int	 node_router_killed(const struct node_router *r);
 int	 node_router_resume(struct node_router *r, char *cause,
 	    size_t causelen);
 
-/* "running", "halting" (killed, child orders still open) or "killed". */
-const char *node_router_state(const struct node_router *r);
+/* Running, halting (killed, child orders still open) or killed. */
+enum proto_state node_router_state(const struct node_router *r);
 
 /* The code path flag name enables on this build, or NULL if none/off. */
 const char *node_router_path(const struct node_router *r, const char *flag);

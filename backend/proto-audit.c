@@ -1,12 +1,14 @@
 /*
- * proto-audit.c: the audit chain's reader, in the protocol library (see
- * proto-audit.h).
+ * proto-audit.c: the audit log's lines and the chain's reader, in the
+ * protocol library (see proto-audit.h): encoding and decoding one line
+ * (proto_audit_encode, _decode) and walking a log to check its chain.
  *
  * vigild's writer (audit.c) walks its log to continue the chain, and
  * vigil audit verify walks a copy to check it: one walk, so the two can
  * never disagree on what an intact chain is.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "opkey.h"
 #include "proto.h"
 #include "proto-audit.h"
+#include "proto-field.h"
 #include "util.h"
 
 /* A line longer than this is damage, not an entry (proto caps at 128K). */
@@ -197,4 +200,68 @@ audit_verify(const char *path, char *report, size_t len, long *bad_line)
 		    "kept elsewhere to find a change to the last line", w.line,
 		    w.line == 1 ? "entry" : "entries", w.seq, w.last);
 	return (0);
+}
+
+static const char *const proto_event_words[] = {
+	"propose", "approve", "refuse", "cancel", "expire", "execute",
+	"seal", "destroy", NULL
+};
+
+/*
+ * An audit line.  Only what the chain needs is checked strictly: a log
+ * must read back whatever its writer was handed, refusals of malformed
+ * commands included.
+ */
+static const struct proto_field proto_audit_fields[] = {
+	P_NUM(struct proto_audit_entry, seq, KIND_U64, 0, 1, 0),
+	P_NUM(struct proto_audit_entry, time_ms, KIND_I64, 0, 0, 0),
+	P_STR(struct proto_audit_entry, node, 0),
+	P_WORDS(struct proto_audit_entry, event, FIELD_NONEMPTY,
+	    proto_event_words),
+	P_STR(struct proto_audit_entry, id, 0),
+	P_STR(struct proto_audit_entry, action, 0),
+	P_STR(struct proto_audit_entry, operator, 0),
+	P_STR(struct proto_audit_entry, text, 0),
+	P_STR(struct proto_audit_entry, document, 0),
+	P_STR(struct proto_audit_entry, sha256, FIELD_OPTIONAL),
+	P_NUM(struct proto_audit_entry, verified, KIND_BOOL, FIELD_OPTIONAL,
+	    0, 0),
+	P_HEX(struct proto_audit_entry, prev, FIELD_NONEMPTY, 64),
+};
+
+/* One audit line, keys in byte order; see proto-audit.h. */
+char *
+proto_audit_encode(const struct proto_audit_entry *entry)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_audit_fields,
+	    nitems(proto_audit_fields), entry, 1);
+	return (proto_dump_sorted(obj));
+}
+
+/* Decode one audit line; see proto-audit.h. */
+int
+proto_audit_decode(const char *line, size_t len,
+    struct proto_audit_entry *entry, char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root;
+	int			 rc;
+
+	memset(entry, 0, sizeof *entry);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "audit entry";
+	util_copy(ctx.whom, sizeof ctx.whom, "audit entry");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	/* A document's every byte may take six to escape: \u001F. */
+	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)
+		return (-1);
+	rc = proto_decode_fields(&ctx, root, proto_audit_fields,
+	    nitems(proto_audit_fields), entry);
+	json_decref(root);
+	return (rc);
 }

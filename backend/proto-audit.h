@@ -1,6 +1,6 @@
 /*
- * proto-audit.h: the audit chain's reader, part of the protocol library
- * that vigil and vigild both link.
+ * proto-audit.h: an audit log's lines and the chain's reader, part of the
+ * protocol library that vigil and vigild both link.
  *
  * An audit log is JSON lines (proto_audit_encode), each holding the
  * SHA-256 of the line before, so that changing, removing or reordering a
@@ -14,6 +14,41 @@
 #include <stdint.h>
 
 #include "proto.h"
+
+/*
+ * One line of a backend's audit log (audit.h): JSON with keys in byte
+ * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
+ * for the first line).  A refusal holds the document's SHA-256 but not
+ * the document, and says whether its operator's signature verified, so
+ * that a flood of forged commands costs the log a short line each.
+ * Lines written before "sha256" and "verified" existed read back with
+ * "" and false.
+ */
+struct proto_audit_entry {
+	uint64_t	seq;			/* 1, 2, ... */
+	int64_t		time_ms;		/* wall clock */
+	char		node[PROTO_ID_MAX];
+	char		event[16];		/* "propose", "approve",
+						   "refuse", "cancel",
+						   "expire", "execute",
+						   "seal", "destroy" */
+	char		id[PROTO_CMDID_MAX];	/* may be "" */
+	char		action[16];		/* may be "" */
+	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
+	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
+	char		document[PROTO_DOC_MAX];/* may be "" */
+	char		sha256[65];		/* of the document, or "" */
+	int		verified;		/* operator proven by a
+						   signature */
+	char		prev[65];		/* hex SHA-256 */
+};
+
+/* The line (without newline) for entry, allocated; never NULL. */
+char	*proto_audit_encode(const struct proto_audit_entry *entry);
+
+/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
+int	 proto_audit_decode(const char *line, size_t len,
+	    struct proto_audit_entry *entry, char *cause, size_t causelen);
 
 /*
  * What one line says about a command id, for a node learning at start

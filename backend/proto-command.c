@@ -1,16 +1,27 @@
 /*
- * proto-command.c: the actions a command document may name, in the
- * protocol library (see proto-command.h).
+ * proto-command.c: the command document, in the protocol library: its
+ * canonical text (proto_command_encode, _decode; see proto.h) and the
+ * actions it may name (see proto-command.h).
  *
- * The table is data both sides read: vigild's engine (command.c) checks
- * a proposal's targets against it, and the console lists the actions in
+ * The canonical text is what operators sign, so decoding refuses any
+ * text that is not byte for byte what encoding makes of it.  The action
+ * table is data both sides read: vigild's engine (command.c) checks a
+ * proposal's targets against it, and the console lists the actions in
  * its help and refuses one it does not name before anything is signed.
  */
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto.h"
 #include "proto-command.h"
+#include "proto-field.h"
 #include "util.h"
+
+static int	 proto_check_targets(struct proto_ctx *,
+		    const struct proto_command *);
+static int	 proto_check_unknown(struct proto_ctx *, json_t *,
+		    const struct proto_field *, size_t, const char *);
 
 /*
  * The actions.  rollback comes with its own issue; a proposal naming it
@@ -55,4 +66,203 @@ command_spec_find(const char *action)
 			return (&command_specs[i]);
 	}
 	return (NULL);
+}
+
+/* Whether spec may act on a node in state; see proto-command.h. */
+int
+command_spec_allows(const struct command_spec *spec, enum proto_state state)
+{
+	enum proto_state	from;
+
+	if (spec->from_state[0] == '\0')
+		return (1);
+	return (proto_state_parse(spec->from_state, &from) == 0 &&
+	    from == state);
+}
+
+/* Whether t names build and state; see proto-command.h. */
+int
+command_target_matches(const struct proto_command_target *t,
+    const char *build, enum proto_state state)
+{
+	enum proto_state	seen;
+
+	return (strcmp(t->build, build) == 0 &&
+	    proto_state_parse(t->state, &seen) == 0 && seen == state);
+}
+
+/*
+ * The command document.  Its "v" has no member: it is written and
+ * checked apart from the table (proto_command_encode, _decode).
+ */
+static const struct proto_field proto_target_fields[] = {
+	P_STR(struct proto_command_target, node, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_command_target, build, FIELD_NONEMPTY),
+	P_STR(struct proto_command_target, state, 0),
+};
+
+const struct proto_field proto_command_fields[] = {
+	P_HEX(struct proto_command, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_command, action, FIELD_NONEMPTY),
+	P_ARRAY(struct proto_command, targets, ntargets, proto_target_fields,
+	    PROTO_MAX_TARGETS),
+	P_ARGS(struct proto_command, args, nargs, PROTO_MAX_ARGS),
+	P_STR(struct proto_command, reason, FIELD_NONEMPTY),
+	P_STR(struct proto_command, proposer, FIELD_NONEMPTY|FIELD_OPERATOR),
+	P_NUM(struct proto_command, created_ms, KIND_I64, 0, 0, 0),
+	P_NUM(struct proto_command, expires_ms, KIND_I64, 0, 0, 0),
+};
+const size_t proto_command_nfields = nitems(proto_command_fields);
+
+/*
+ * A command names at least one target and each target once: a node
+ * listed twice would be bound to two states at once.
+ */
+static int
+proto_check_targets(struct proto_ctx *ctx, const struct proto_command *cmd)
+{
+	size_t	i, j;
+
+	if (cmd->ntargets == 0)
+		return (proto_fail(ctx, "field targets is empty; a command "
+		    "names at least one target node"));
+	for (i = 1; i < cmd->ntargets; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(cmd->targets[i].node,
+			    cmd->targets[j].node) == 0)
+				return (proto_fail(ctx, "field "
+				    "targets[%zu].node repeats %s of "
+				    "targets[%zu]; each target may appear "
+				    "once", i, cmd->targets[i].node, j));
+		}
+	}
+	return (0);
+}
+
+/*
+ * Refuse a member obj has that the table does not name (nor "v" at the
+ * top): a signed document means exactly what vigil reads from it, so it
+ * may hold nothing vigil would skip.
+ */
+static int
+proto_check_unknown(struct proto_ctx *ctx, json_t *obj,
+    const struct proto_field *fields, size_t nfields, const char *where)
+{
+	const char	*key;
+	json_t		*v;
+	char		 echo[64];
+	size_t		 i;
+
+	json_object_foreach(obj, key, v) {
+		if (fields == proto_command_fields && strcmp(key, "v") == 0)
+			continue;
+		for (i = 0; i < nfields; i++) {
+			if (strcmp(fields[i].key, key) == 0)
+				break;
+		}
+		if (i < nfields)
+			continue;
+		proto_echo(key, strlen(key), echo, sizeof echo);
+		util_format(ctx->cause, ctx->causelen, "document is not in "
+		    "canonical form: field %s%s is not part of a command "
+		    "document; sign the text vigil produces, unchanged",
+		    where, echo);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The canonical text of a command document; see proto.h. */
+char *
+proto_command_encode(const struct proto_command *cmd)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_encode_fields(obj, proto_command_fields,
+	    nitems(proto_command_fields), cmd, 1);
+	proto_set(obj, "v", json_integer(PROTO_VERSION));
+	return (proto_dump_sorted(obj));
+}
+
+/*
+ * Decode a command document and insist that it is canonical: the text
+ * must be byte for byte what proto_command_encode() makes of what it
+ * says, so that a signature covers one meaning only.  See proto.h.
+ */
+int
+proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
+    char *cause, size_t causelen)
+{
+	struct proto_ctx	 ctx;
+	json_t			*root, *v, *elem;
+	char			*canon, where[32];
+	size_t			 i, n, clen;
+	int			 rc = -1;
+
+	memset(cmd, 0, sizeof *cmd);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.type = "document";
+	util_copy(ctx.whom, sizeof ctx.whom, "document");
+	ctx.cause = cause;
+	ctx.causelen = causelen;
+	if (proto_decode_root(&ctx, text, len, PROTO_DOC_MAX - 1, &root) != 0)
+		return (-1);
+
+	if ((v = json_object_get(root, "v")) == NULL) {
+		proto_fail(&ctx, "field v is missing; a command document "
+		    "says its version");
+		goto out;
+	}
+	if (!json_is_integer(v)) {
+		proto_fail(&ctx, "field v is %s, expected an integer",
+		    proto_json_kind(v));
+		goto out;
+	}
+	if (json_integer_value(v) != PROTO_VERSION) {
+		util_format(cause, causelen, "document is version %lld; this "
+		    "program reads version %d documents: upgrade the older "
+		    "side", (long long)json_integer_value(v), PROTO_VERSION);
+		goto out;
+	}
+	if (proto_decode_fields(&ctx, root, proto_command_fields,
+	    nitems(proto_command_fields), cmd) != 0)
+		goto out;
+	if (proto_check_targets(&ctx, cmd) != 0)
+		goto out;
+	if (cmd->expires_ms <= cmd->created_ms) {
+		proto_fail(&ctx, "field expires_ms (%lld) is not after field "
+		    "created_ms (%lld); a command expires after it is made",
+		    (long long)cmd->expires_ms, (long long)cmd->created_ms);
+		goto out;
+	}
+	if (proto_check_unknown(&ctx, root, proto_command_fields,
+	    nitems(proto_command_fields), "") != 0)
+		goto out;
+	for (i = 0; i < cmd->ntargets; i++) {
+		elem = json_array_get(json_object_get(root, "targets"), i);
+		util_format(where, sizeof where, "targets[%zu].", i);
+		if (proto_check_unknown(&ctx, elem, proto_target_fields,
+		    nitems(proto_target_fields), where) != 0)
+			goto out;
+	}
+
+	canon = proto_command_encode(cmd);
+	clen = strlen(canon);
+	for (n = 0; n < len && n < clen && text[n] == canon[n]; n++)
+		/* nothing */;
+	free(canon);
+	if (n < len || n < clen) {
+		util_format(cause, causelen, "document is not in canonical "
+		    "form: it differs at byte %zu from the text vigil writes "
+		    "for the same command (keys in byte order, no spaces, no "
+		    "escapes JSON does not require); sign the text vigil "
+		    "produces, unchanged", n + 1);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return (rc);
 }

@@ -1,6 +1,7 @@
 /*
  * proto-command.h: what a command document may ask for, part of the
- * protocol library that vigil and vigild both link.
+ * protocol library that vigil and vigild both link (the document itself,
+ * struct proto_command and its canonical text, is declared in proto.h).
  *
  * A command (proto_command) names one of these actions; how long it may
  * stay pending is bounded here too, so the console refuses a document
@@ -11,6 +12,8 @@
 #define VIGIL_PROTO_COMMAND_H
 
 #include <stddef.h>
+
+#include "proto.h"
 
 #define COMMAND_DEFAULT_TTL_MS	(5 * 60 * 1000LL)
 #define COMMAND_MAX_TTL_MS	(30 * 60 * 1000LL)
@@ -30,5 +33,16 @@ extern const size_t command_nspecs;
 
 /* The spec for action, or NULL. */
 const struct command_spec *command_spec_find(const char *action);
+
+/* Whether spec may act on a node in state (its from_state, or any). */
+int	 command_spec_allows(const struct command_spec *spec,
+	    enum proto_state state);
+
+/*
+ * Whether target t still names what a node is now: its build and its
+ * state (a target's state word is decoded here, "" matching none).
+ */
+int	 command_target_matches(const struct proto_command_target *t,
+	    const char *build, enum proto_state state);
 
 #endif

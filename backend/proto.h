@@ -1,9 +1,14 @@
 /*
  * proto.h: the Vigil wire protocol, vigil.v1 (see vigil-protocol(7)).
  *
- * Every frame is one JSON object with a "type".  This module is the only
- * code that sees JSON: it turns frames into the plain structs below and
- * back, and owns every validation sentence.  Both vigild and vigil use it.
+ * Every frame is one JSON object with a "type".  The protocol library
+ * (backend/proto*.c) is the only code that sees JSON: it turns frames,
+ * command documents and audit lines into the plain structs below and
+ * back, owns every validation sentence, and writes the --json reports.
+ * Both vigild and vigil use it.  This header holds the messages and the
+ * command document (proto.c is the wire codec, proto-command.c the
+ * document's canonical text); an audit log's line is in proto-audit.h,
+ * the --json reports in proto-report.h.
  *
  * Times: "clock_ms" fields are the node's own clock (a scenario's clock
  * for a simulated node) in milliseconds since the Unix epoch; "uptime_ms"
@@ -53,6 +58,34 @@ enum proto_severity {
 	SEV_INFO = 0,
 	SEV_WARNING = 1,
 	SEV_CRITICAL = 2,
+};
+
+/*
+ * A node's state: a router's, as its stats say, and the state a command
+ * binds each target to (a station is always running).
+ */
+enum proto_state {
+	STATE_RUNNING = 0,
+	STATE_HALTING,		/* killed, child orders still open */
+	STATE_KILLED,
+};
+
+/* What became of a proposal on a node: a proposal's "status". */
+enum proto_status {
+	STATUS_PENDING = 0,
+	STATUS_EXECUTED,
+	STATUS_REFUSED,
+	STATUS_CANCELLED,
+	STATUS_EXPIRED,
+};
+
+/* What a node did with a command message: a result's "outcome". */
+enum proto_outcome {
+	OUTCOME_ACCEPTED = 0,	/* held pending */
+	OUTCOME_EXECUTED,
+	OUTCOME_REFUSED,
+	OUTCOME_CANCELLED,
+	OUTCOME_EXPIRED,
 };
 
 enum msg_type {
@@ -125,7 +158,7 @@ struct proto_router_stats {
 	double		worst_ratio;		/* max child/parent shares
 						   over open parents; 0 none */
 	char		worst_parent[32];	/* its id, "" if none */
-	char		state[16];		/* "running", "halting" (kill
+	enum proto_state state;			/* "running", "halting" (kill
 						   under way), "killed" */
 	uint64_t	open_children;		/* gauge: child orders sent
 						   and not yet filled or
@@ -242,8 +275,10 @@ struct proto_approve {
 
 /*
  * cancel (console -> backend): the proposer withdraws; the signature is
- * over the bytes "vigil.v1 cancel ID".
+ * over the bytes "vigil.v1 cancel ID": PROTO_CANCEL_PREFIX, then the id.
  */
+#define PROTO_CANCEL_PREFIX	"vigil.v1 cancel "
+
 struct proto_cancel {
 	char			id[PROTO_CMDID_MAX];
 	struct proto_signature	sig;
@@ -256,7 +291,7 @@ struct proto_proposal {
 	char			document[PROTO_DOC_MAX];
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
-	char			status[16];	/* "pending", "executed",
+	enum proto_status	status;		/* "pending", "executed",
 						   "refused", "cancelled",
 						   "expired" */
 	int64_t			expires_ms;	/* wall clock */
@@ -269,7 +304,7 @@ struct proto_result {
 	char	action[16];			/* "kill", "resume", ... */
 	char	in_reply_to[16];		/* "propose", "approve",
 						   "cancel", or "" */
-	char	outcome[16];			/* "accepted" (held pending),
+	enum proto_outcome outcome;		/* "accepted" (held pending),
 						   "executed", "refused",
 						   "cancelled", "expired" */
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
@@ -362,6 +397,20 @@ int	 proto_role_parse(const char *name, enum proto_role *role);
 int	 proto_severity_parse(const char *name, enum proto_severity *sev);
 
 /*
+ * The wire word of a state ("running"), status ("pending") or outcome
+ * ("accepted"); "unknown" for a value out of range.
+ */
+const char *proto_state_name(enum proto_state state);
+const char *proto_status_name(enum proto_status status);
+const char *proto_outcome_name(enum proto_outcome outcome);
+
+/*
+ * Parse a state's word, as a command document's target holds it.
+ * Return 0, or -1 if it names no state ("" included).
+ */
+int	 proto_state_parse(const char *name, enum proto_state *state);
+
+/*
  * The command document, as a C struct.  Its canonical JSON text is one
  * compact object with keys in byte order, no insignificant white space,
  * and every field present:
@@ -412,146 +461,5 @@ char	*proto_command_encode(const struct proto_command *cmd);
  */
 int	 proto_command_decode(const char *text, size_t len,
 	    struct proto_command *cmd, char *cause, size_t causelen);
-
-/*
- * One line of a backend's audit log (audit.h): JSON with keys in byte
- * order, "prev" the SHA-256 (hex) of the previous line's bytes (64 zeros
- * for the first line).  A refusal holds the document's SHA-256 but not
- * the document, and says whether its operator's signature verified, so
- * that a flood of forged commands costs the log a short line each.
- * Lines written before "sha256" and "verified" existed read back with
- * "" and false.
- */
-struct proto_audit_entry {
-	uint64_t	seq;			/* 1, 2, ... */
-	int64_t		time_ms;		/* wall clock */
-	char		node[PROTO_ID_MAX];
-	char		event[16];		/* "propose", "approve",
-						   "refuse", "cancel",
-						   "expire", "execute" */
-	char		id[PROTO_CMDID_MAX];	/* may be "" */
-	char		action[16];		/* may be "" */
-	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
-	char		text[PROTO_TEXT_MAX];	/* what happened, in words */
-	char		document[PROTO_DOC_MAX];/* may be "" */
-	char		sha256[65];		/* of the document, or "" */
-	int		verified;		/* operator proven by a
-						   signature */
-	char		prev[65];		/* hex SHA-256 */
-};
-
-/* The line (without newline) for entry, allocated; never NULL. */
-char	*proto_audit_encode(const struct proto_audit_entry *entry);
-
-/* Decode one line.  Returns 0, or -1 with a sentence in cause. */
-int	 proto_audit_decode(const char *line, size_t len,
-	    struct proto_audit_entry *entry, char *cause, size_t causelen);
-
-/*
- * Reports: what the console prints for scripts (vigil status --json,
- * watch --json, alerts --json).  They are plain views the console fills
- * from its model, so that this module stays the only one touching JSON.
- */
-struct proto_report_node {
-	const char			*id;	/* node id, or the URL of a
-						   backend never reached */
-	const char			*url;	/* backend it came from */
-	const char			*state;	/* "live" "stale" "down" */
-	int64_t				 age_ms;/* since last heard; -1 never */
-	const struct proto_hello	*hello;	/* NULL if no hello yet */
-	const struct proto_stats	*stats;	/* NULL if none yet */
-	const struct proto_cert		*cert;	/* NULL if none */
-	/* Derived rates per second; negative when not yet known. */
-	double				 parent_rate;
-	double				 child_rate;
-	double				 child_share_rate;
-	double				 child_rate_baseline;
-	double				 heartbeat_rate;
-	double				 heartbeat_rate_expected;
-	uint64_t			 counter_resets;
-	int64_t				 cert_expires_in_ms;	/* node clock;
-						   0 when no cert */
-	const char			*error;	/* last link or decode
-						   problem, or NULL */
-	const char			*transport_fpr;	/* SHA-256 of a
-						   station's transport key,
-						   hex, or NULL */
-};
-
-struct proto_report_alert {
-	enum proto_severity	 severity;
-	const char		*rule;		/* "flag-drift" */
-	const char *const	*nodes;
-	size_t			 nnodes;		/* listed */
-	size_t			 nodes_total;	/* concerned; may be
-						   more than listed */
-	const char		*text;
-	const char		*cause;
-	const char		*action;
-	int64_t			 first_seen_ms;	/* wall clock, epoch ms */
-	int64_t			 last_seen_ms;
-	uint64_t		 count;
-	int			 active;	/* 0 once cleared */
-	int			 acknowledged;
-};
-
-/*
- * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
- * Nodes carry id, role, group, build, flags [{name,on,path}], state,
- * age_ms, url and, when known, rates, router or station counters and the
- * cert, and for a station transport_key and transport_key_fpr.  The
- * document's root_holder, present once a station's cert says it holds
- * the root, names that station.  Alerts carry severity, rule, nodes, text,
- * cause, action, first_seen, last_seen, count, active, acknowledged.
- * Returns a string the caller frees; never NULL.
- */
-char	*proto_report_status(const char *fleet,
-	    const struct proto_report_node *nodes, size_t nnodes,
-	    const struct proto_report_alert *alerts, size_t nalerts);
-
-/* {"alerts":[...]} alone, for vigil alerts --json. */
-char	*proto_report_alerts(const struct proto_report_alert *alerts,
-	    size_t nalerts);
-
-/*
- * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
- * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
- * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
- */
-char	*proto_report_node_event(int64_t time_ms,
-	    const struct proto_report_node *node);
-char	*proto_report_alert_event(int64_t time_ms, const char *change,
-	    const struct proto_report_alert *alert);
-
-/*
- * A proposal as the console holds it, for vigil pending --json: a plain
- * view the console fills from its model (console/fleet.h).
- */
-struct proto_report_proposal {
-	const char			*id;
-	const char			*document;	/* the signed bytes */
-	const struct proto_command	*cmd;		/* NULL if it does
-							   not decode */
-	const struct proto_signature	*sigs;
-	size_t				 nsigs;
-	const char			*status;	/* "pending" */
-	int64_t				 expires_ms;	/* wall clock */
-	int64_t				 expires_in_ms;	/* from now */
-	const char *const		*nodes;		/* holding it */
-	size_t				 nnodes;
-	const char			*problem;	/* why it must not be
-							   approved, or NULL */
-};
-
-/*
- * {"proposals":[{"id","action","targets":[{"node","build","state"}],
- * "args":{..},"reason","proposer","created_ms","expires_ms",
- * "expires_in_ms","signers":[NAME,..],"status","nodes":[ID,..],
- * "document"[,"problem"]},..]}: vigil pending --json.  The document's
- * fields are left out when it does not decode.  Caller frees; never
- * NULL.
- */
-char	*proto_report_proposals(const struct proto_report_proposal *v,
-	    size_t n);
 
 #endif

@@ -153,10 +153,10 @@ static void	 server_execute(struct server_session *sn,
 		    const struct command_pending *p);
 static void	 server_result(struct server_session *sn,
 		    struct server_node *node, const char *in_reply_to,
-		    const char *id, const char *action, const char *outcome,
+		    const char *id, const char *action, enum proto_outcome,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
-		    const struct command_pending *p, const char *status);
+		    const struct command_pending *p, enum proto_status);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -1118,7 +1118,7 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 static void
 server_result(struct server_session *sn, struct server_node *node,
     const char *in_reply_to, const char *id, const char *action,
-    const char *outcome, const char *text)
+    enum proto_outcome outcome, const char *text)
 {
 	struct proto_msg	*out = &node->server->out;
 	struct proto_result	*r = &out->u.result;
@@ -1129,7 +1129,7 @@ server_result(struct server_session *sn, struct server_node *node,
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->action, sizeof r->action, action);
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, in_reply_to);
-	util_copy(r->outcome, sizeof r->outcome, outcome);
+	r->outcome = outcome;
 	util_copy(r->text, sizeof r->text, text);
 	if (sn != NULL)
 		server_session_send(sn, out, 0);
@@ -1137,19 +1137,17 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status if not NULL. */
+/* Queue command p for every console of node, with status. */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
-    const char *status)
+    enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
 	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
-	if (status != NULL)
-		util_copy(out->u.proposal.status,
-		    sizeof out->u.proposal.status, status);
+	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
 
@@ -1210,7 +1208,8 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	server_refusal_audit(sn->node, id, action, op, 0, text);
 	if (sn->logged++ < SERVER_LOG_PER_SESSION)
 		server_log_command(sn, "%s", text);
-	server_result(sn, sn->node, verb, id, action, "refused", text);
+	server_result(sn, sn->node, verb, id, action, OUTCOME_REFUSED,
+	    text);
 	server_session_refused(sn);
 }
 
@@ -1263,8 +1262,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    p->cmd.proposer, p->cmd.action, p->cmd.id,
 		    p->cmd.reason, until);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_APPROVE:
 		rc = command_approve(node->engine, in->u.approve.id,
@@ -1282,8 +1281,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    server_node_id(node), in->u.approve.sig.operator,
 		    p->cmd.action, p->cmd.id);
 		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    "accepted", text);
-		server_proposal(node, p, NULL);
+		    OUTCOME_ACCEPTED, text);
+		server_proposal(node, p, p->status);
 		return;
 	case MSG_CANCEL:
 		/* Keep the proposal as it stood, to say it was cancelled. */
@@ -1302,8 +1301,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		if (rc != 0)
 			break;
 		if (found) {
-			util_copy(out->u.proposal.status,
-			    sizeof out->u.proposal.status, "cancelled");
+			out->u.proposal.status = STATUS_CANCELLED;
 			server_broadcast(node, out, 0);
 		}
 		util_format(text, sizeof text, "%s cancelled %s %s at its "
@@ -1311,7 +1309,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_log_command(sn, "%s: %s cancelled %s %s",
 		    server_node_id(node), in->u.cancel.sig.operator, action,
 		    id);
-		server_result(sn, node, verb, id, action, "cancelled", text);
+		server_result(sn, node, verb, id, action, OUTCOME_CANCELLED,
+		    text);
 		return;
 	default:
 		fatal("server_command: %s is not a command", verb);
@@ -1330,7 +1329,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 			server_log_command(sn, "%s: refused %s: %s",
 			    server_node_id(node), verb, cause);
 	}
-	server_result(sn, node, verb, id, action, "refused", cause);
+	server_result(sn, node, verb, id, action, OUTCOME_REFUSED, cause);
 	server_session_refused(sn);
 }
 
@@ -1366,9 +1365,9 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
 		    1, text);
 		server_log_command(sn, "%s", text);
-		server_proposal(node, p, "refused");
+		server_proposal(node, p, STATUS_REFUSED);
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-		    "refused", text);
+		    OUTCOME_REFUSED, text);
 		return;
 	}
 
@@ -1383,12 +1382,12 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	}
 	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
 	    "and approved by %s: it is now %s%s", server_node_id(node),
-	    p->cmd.action, p->cmd.id, proposer, approver, now.state,
-	    residue);
+	    p->cmd.action, p->cmd.id, proposer, approver,
+	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, "executed");
+	server_proposal(node, p, STATUS_EXECUTED);
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-	    "executed", text);
+	    OUTCOME_EXECUTED, text);
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
@@ -1483,7 +1482,7 @@ server_expire(struct server *server)
 			    "expired without a second operator's approval",
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
-			server_proposal(node, expired[k], "expired");
+			server_proposal(node, expired[k], STATUS_EXPIRED);
 		}
 	}
 }
@@ -1608,9 +1607,9 @@ server_move_seal(struct server_session *sn, const struct command_pending *p)
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, "", 1,
 		    text);
 		server_log_command(sn, "%s", text);
-		server_proposal(node, p, "refused");
+		server_proposal(node, p, STATUS_REFUSED);
 		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-		    "refused", text);
+		    OUTCOME_REFUSED, text);
 		return;
 	}
 	util_copy(node->move_id, sizeof node->move_id, p->cmd.id);
@@ -1629,9 +1628,9 @@ server_move_seal(struct server_session *sn, const struct command_pending *p)
 		free(cause);
 	}
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
-	server_proposal(node, p, "executed");
+	server_proposal(node, p, STATUS_EXECUTED);
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
-	    "executed", text);
+	    OUTCOME_EXECUTED, text);
 }
 
 /*
@@ -1655,7 +1654,7 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 		    "operators signed; start it with --trust FILE and --audit",
 		    server_node_id(node));
 		server_result(sn, node, "deliver", d->id, "move-root",
-		    "refused", why);
+		    OUTCOME_REFUSED, why);
 		server_session_refused(sn);
 		return;
 	}
@@ -1666,7 +1665,7 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 		    d->to, d->to);
 		server_refusal_audit(node, d->id, "move-root", "", 0, why);
 		server_result(sn, node, "deliver", d->id, "move-root",
-		    "refused", why);
+		    OUTCOME_REFUSED, why);
 		server_session_refused(sn);
 		return;
 	}
@@ -1676,7 +1675,7 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 	    util_wall_ms(), &out->u.holder, why, sizeof why) != 0) {
 		server_log_command(sn, "%s", why);
 		server_result(NULL, node, "deliver", d->id, "move-root",
-		    "refused", why);
+		    OUTCOME_REFUSED, why);
 		return;
 	}
 	server_session_send(sn, out, 0);
@@ -1685,7 +1684,7 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 	    "holds the root; it issues renewals from now on",
 	    server_node_id(node), d->from, d->id);
 	server_log_command(sn, "%s", text);
-	server_result(NULL, node, "deliver", d->id, "move-root", "executed",
+	server_result(NULL, node, "deliver", d->id, "move-root", OUTCOME_EXECUTED,
 	    text);
 }
 
@@ -1717,7 +1716,7 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 	    sizeof why) != 0) {
 		server_log_command(sn, "%s", why);
 		server_result(sn, node, "holder", h->id, "move-root",
-		    "refused", why);
+		    OUTCOME_REFUSED, why);
 		server_session_refused(sn);
 		return;
 	}
@@ -1734,7 +1733,7 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 	}
 	node->move_id[0] = '\0';
 	server_log_command(sn, "%s", text);
-	server_result(NULL, node, "holder", h->id, "move-root", "executed",
+	server_result(NULL, node, "holder", h->id, "move-root", OUTCOME_EXECUTED,
 	    text);
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
@@ -1774,7 +1773,7 @@ server_move_expire(struct server *server)
 		}
 		server_log("%s: %s", server_node_id(node), text);
 		server_result(NULL, node, "deliver", node->move_id,
-		    "move-root", "refused", text);
+		    "move-root", OUTCOME_REFUSED, text);
 		node->move_id[0] = '\0';
 	}
 }

@@ -1399,7 +1399,7 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 	if (node_router_killed(r)) {
 		util_format(cause, causelen, "%s is already %s: its child "
 		    "orders are stopped; resume it with a two-person resume",
-		    r->id, node_router_state(r));
+		    r->id, proto_state_name(node_router_state(r)));
 		return (-1);
 	}
 	node_router_kill(r);
@@ -1420,12 +1420,11 @@ sim_node_state(const struct sim *sim, size_t i,
 	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
 	if (n->router != NULL) {
 		util_copy(state->build, sizeof state->build, n->router->build);
-		util_copy(state->state, sizeof state->state,
-		    node_router_state(n->router));
+		state->state = node_router_state(n->router);
 	} else {
 		util_copy(state->build, sizeof state->build,
 		    n->station->build);
-		util_copy(state->state, sizeof state->state, "running");
+		state->state = STATE_RUNNING;
 	}
 }
 

@@ -960,7 +960,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			continue;
 		rs = &v[i]->stats.router;
 		/* Once killed it sends nothing: the excess is history. */
-		if (!(rs->worst_ratio > 1.0) || strcmp(rs->state, "killed") == 0)
+		if (!(rs->worst_ratio > 1.0) || rs->state == STATE_KILLED)
 			continue;
 		if (rs->worst_parent[0] != '\0')
 			util_format(parent, sizeof parent, "parent %s",
@@ -988,7 +988,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			}
 			check_append(cause, sizeof cause, ".");
 		}
-		if (strcmp(rs->state, "halting") == 0) {
+		if (rs->state == STATE_HALTING) {
 			check_append(text, sizeof text, "; it is halting, %llu "
 			    "child orders still open",
 			    (unsigned long long)rs->open_children);

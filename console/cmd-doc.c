@@ -38,11 +38,17 @@ cmd_target_seen(const struct node *node, struct proto_command_target *t)
 	util_copy(t->node, sizeof t->node, node->id);
 	util_copy(t->build, sizeof t->build, node->has_hello ?
 	    node->hello.build : "");
-	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0 &&
-	    node->stats.router.state[0] != '\0')
-		util_copy(t->state, sizeof t->state, node->stats.router.state);
-	else
-		util_copy(t->state, sizeof t->state, "running");
+	util_copy(t->state, sizeof t->state,
+	    proto_state_name(cmd_node_state(node)));
+}
+
+/* A router's state from its latest stats; running for anything else. */
+enum proto_state
+cmd_node_state(const struct node *node)
+{
+	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0)
+		return (node->stats.router.state);
+	return (STATE_RUNNING);
 }
 
 /* Build the document for action on nodes. */
@@ -242,11 +248,12 @@ cmd_actionable(const struct fleet_proposal *p, int approving, char **cause)
 		    approving ? "approved" : "cancelled", p->problem);
 		return (-1);
 	}
-	if (strcmp(p->status, "pending") != 0) {
+	if (p->status != STATUS_PENDING) {
 		*cause = xasprintf("proposal %s (%s) is %s, not pending, so "
 		    "there is nothing to %s; vigil pending and the "
 		    "console's Proposals view list what waits", p->id,
-		    p->cmd.action, p->status, approving ? "approve" :
+		    p->cmd.action, proto_status_name(p->status),
+		    approving ? "approve" :
 		    "cancel");
 		return (-1);
 	}
@@ -287,8 +294,8 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 				cmd_printf(&text, " (not heard from here)");
 			else {
 				cmd_target_seen(node, &now);
-				if (strcmp(now.build, t->build) != 0 ||
-				    strcmp(now.state, t->state) != 0)
+				if (!command_target_matches(t, now.build,
+				    cmd_node_state(node)))
 					cmd_printf(&text, " (NOW build %s, "
 					    "%s: it will refuse)", now.build,
 					    now.state);
@@ -330,7 +337,7 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 		node = &fleet->nodes[p->nodes[i]];
 		h = fleet_node_held(node, p->id);
 		cmd_printf(&text, "%s %s (%s)", i == 0 ? "" : ",", node->id,
-		    h != NULL ? h->p.status : "?");
+		    h != NULL ? proto_status_name(h->p.status) : "?");
 	}
 	cmd_newline(&text);
 	if (p->problem[0] != '\0') {

@@ -28,6 +28,9 @@ struct node;
 void	 cmd_target_seen(const struct node *node,
 	    struct proto_command_target *t);
 
+/* node's state as cmd_target_seen() binds it. */
+enum proto_state cmd_node_state(const struct node *node);
+
 /*
  * Build the command document for action on the n nodes (ids), each as
  * the fleet model shows it now, with reason, proposer, a fresh random

@@ -26,7 +26,7 @@ static char	*cmd_frame(struct proto_msg *msg, char **cause);
 static int	 cmd_sign(const struct cmd_operator *op, const char *text,
 		    size_t len, struct proto_signature *sig, char **cause);
 static void	 cmd_target_done(struct cmd_track *t,
-		    struct cmd_target *ct, const char *outcome,
+		    struct cmd_target *ct, const enum proto_outcome *outcome,
 		    const char *text);
 
 /* Load the operator's key and settle their name. */
@@ -225,7 +225,7 @@ cmd_cancel_frame(const struct cmd_operator *op, const char *id,
 		free(msg);
 		return (NULL);
 	}
-	text = xasprintf("%s%s", CMD_CANCEL_PREFIX, id);
+	text = xasprintf("%s%s", PROTO_CANCEL_PREFIX, id);
 	rc = cmd_sign(op, text, strlen(text), &msg->u.cancel.sig, cause);
 	free(text);
 	if (rc != 0) {
@@ -247,11 +247,11 @@ cmd_track_init(struct cmd_track *t, const char *message,
 	util_copy(t->action, sizeof t->action, cmd->action);
 	util_copy(t->message, sizeof t->message, message);
 	if (strcmp(message, "propose") == 0)
-		t->hoped = "accepted";
+		t->hoped = OUTCOME_ACCEPTED;
 	else if (strcmp(message, "approve") == 0)
-		t->hoped = "executed";
+		t->hoped = OUTCOME_EXECUTED;
 	else
-		t->hoped = "cancelled";
+		t->hoped = OUTCOME_CANCELLED;
 	t->targets = xcalloc(cmd->ntargets == 0 ? 1 : cmd->ntargets,
 	    sizeof *t->targets);
 	for (i = 0; i < cmd->ntargets; i++)
@@ -268,16 +268,21 @@ cmd_track_free(struct cmd_track *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* A target answered (or cannot): record it once. */
+/*
+ * A target answered with outcome, or cannot (outcome NULL): record it
+ * once.
+ */
 static void
 cmd_target_done(struct cmd_track *t, struct cmd_target *ct,
-    const char *outcome, const char *text)
+    const enum proto_outcome *outcome, const char *text)
 {
 	if (ct->done)
 		return;
 	ct->done = 1;
-	ct->ok = t->hoped != NULL && strcmp(outcome, t->hoped) == 0;
-	util_copy(ct->outcome, sizeof ct->outcome, outcome);
+	ct->unreached = outcome == NULL;
+	if (outcome != NULL)
+		ct->outcome = *outcome;
+	ct->ok = outcome != NULL && *outcome == t->hoped;
 	util_copy(ct->text, sizeof ct->text, text);
 	t->ndone++;
 }
@@ -302,7 +307,7 @@ cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 			util_format(text, sizeof text, "%s is not in this "
 			    "fleet; no backend reported it",
 			    t->targets[i].node);
-			cmd_target_done(t, &t->targets[i], "unreachable", text);
+			cmd_target_done(t, &t->targets[i], NULL, text);
 			continue;
 		}
 		link = node->link;
@@ -320,7 +325,7 @@ cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 				    t->targets[j].node);
 				if (node != NULL && node->link == link)
 					cmd_target_done(t, &t->targets[j],
-					    "unreachable", text);
+					    NULL, text);
 			}
 			continue;
 		}
@@ -339,6 +344,7 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 	const struct fleet_link		*l;
 	const struct fleet_result	*fr;
 	struct cmd_target		*ct;
+	enum proto_outcome		 refused = OUTCOME_REFUSED;
 	char				 text[PROTO_TEXT_MAX];
 	size_t				 i;
 
@@ -350,13 +356,13 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 			continue;
 		fr = fleet_node_result(node, t->id, t->message, t->after_seq);
 		if (fr != NULL) {
-			cmd_target_done(t, ct, fr->r.outcome, fr->r.text);
+			cmd_target_done(t, ct, &fr->r.outcome, fr->r.text);
 			continue;
 		}
 		l = &fleet->links[node->link];
 		if (l->reply_error_seq > t->after_seq &&
 		    strcmp(l->reply_error_to, t->message) == 0) {
-			cmd_target_done(t, ct, "refused", l->reply_error);
+			cmd_target_done(t, ct, &refused, l->reply_error);
 			continue;
 		}
 		if (l->state == LINK_DOWN) {
@@ -364,7 +370,7 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 			    "was lost before it answered (%s); vigil pending "
 			    "shows what it holds once it is back", ct->node,
 			    l->error[0] != '\0' ? l->error : "no reason");
-			cmd_target_done(t, ct, "unreachable", text);
+			cmd_target_done(t, ct, NULL, text);
 		}
 	}
 	return (t->ndone == t->ntargets);
@@ -377,7 +383,7 @@ cmd_track_give_up(struct cmd_track *t, const char *why)
 	size_t	i;
 
 	for (i = 0; i < t->ntargets; i++)
-		cmd_target_done(t, &t->targets[i], "unreachable", why);
+		cmd_target_done(t, &t->targets[i], NULL, why);
 }
 
 /* Sort target t's answer and put it in words. */
@@ -385,22 +391,23 @@ enum cmd_outcome
 cmd_outcome(const struct cmd_target *t, const char *what, char *buf,
     size_t len)
 {
-	size_t	n = strlen(t->node);
-	int	own;
+	const char	*outcome = proto_outcome_name(t->outcome);
+	size_t		 n = strlen(t->node);
+	int		 own;
 
 	/* Backends begin their sentences with the node's id. */
 	own = strncmp(t->text, t->node, n) == 0 && t->text[n] == ' ';
-	if (t->ok && strncmp(t->text, t->outcome, strlen(t->outcome)) == 0) {
+	if (t->ok && strncmp(t->text, outcome, strlen(outcome)) == 0) {
 		util_format(buf, len, "%s: %s", t->node, t->text);
 		return (CMD_OUTCOME_OK);
 	}
 	if (t->ok) {
-		util_format(buf, len, "%s: %s%s%s", t->node, t->outcome,
+		util_format(buf, len, "%s: %s%s%s", t->node, outcome,
 		    t->text[0] != '\0' ? ": " : "", own ? t->text + n + 1 :
 		    t->text);
 		return (CMD_OUTCOME_OK);
 	}
-	if (strcmp(t->outcome, "unreachable") == 0) {
+	if (t->unreached) {
 		util_format(buf, len, "%s did not answer %s: %s", t->node,
 		    what, t->text);
 		return (CMD_OUTCOME_UNREACHED);
@@ -408,7 +415,7 @@ cmd_outcome(const struct cmd_target *t, const char *what, char *buf,
 	if (own)
 		util_copy(buf, len, t->text);
 	else
-		util_format(buf, len, "%s %s %s: %s", t->node, t->outcome,
+		util_format(buf, len, "%s %s %s: %s", t->node, outcome,
 		    what, t->text[0] != '\0' ? t->text : "it gave no reason");
 	return (CMD_OUTCOME_REFUSED);
 }

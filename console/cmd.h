@@ -27,7 +27,6 @@ struct fleet;
 struct opkey;
 
 #define CMD_NAME_MAX		PROTO_OPERATOR_MAX
-#define CMD_CANCEL_PREFIX	"vigil.v1 cancel "	/* + id: signed */
 
 /* An operator at this console: their name and private key. */
 struct cmd_operator {
@@ -66,10 +65,12 @@ char	*cmd_cancel_frame(const struct cmd_operator *op, const char *id,
 struct cmd_target {
 	char	node[PROTO_ID_MAX];
 	int	done;
-	int	ok;			/* answered with the hoped outcome */
-	char	outcome[16];		/* "accepted", "refused",
-					   "unreachable", ... */
-	char	text[PROTO_TEXT_MAX];	/* the backend's words */
+	int			ok;		/* answered with the
+						   hoped outcome */
+	int			unreached;	/* no answer can come */
+	enum proto_outcome	outcome;	/* the answer, if reached */
+	char			text[PROTO_TEXT_MAX];	/* the backend's
+							   words */
 };
 
 /* A command message sent to its targets, and their answers so far. */
@@ -78,8 +79,8 @@ struct cmd_track {
 	char			 action[16];
 	char			 message[16];	/* "propose", "approve",
 						   "cancel" */
-	const char		*hoped;		/* "accepted", "executed",
-						   "cancelled" */
+	enum proto_outcome	 hoped;		/* accepted, executed,
+						   cancelled */
 	uint64_t		 after_seq;	/* results before it are old */
 	struct cmd_target	*targets;
 	size_t			 ntargets;

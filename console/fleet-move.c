@@ -152,7 +152,7 @@ fleet_move_result(struct fleet *fleet, const struct node *node,
 	 * once the destination has opened the key.
 	 */
 	if (strcmp(r->in_reply_to, "approve") == 0 &&
-	    strcmp(r->outcome, "executed") == 0 && strcmp(m->id, r->id) != 0) {
+	    r->outcome == OUTCOME_EXECUTED && strcmp(m->id, r->id) != 0) {
 		memset(m, 0, sizeof *m);
 		util_copy(m->id, sizeof m->id, r->id);
 		util_copy(m->from, sizeof m->from, node->id);
@@ -168,7 +168,7 @@ fleet_move_result(struct fleet *fleet, const struct node *node,
 	if (m->id[0] == '\0' || strcmp(r->id, m->id) != 0)
 		return;
 	if (strcmp(r->in_reply_to, "deliver") == 0 &&
-	    strcmp(r->outcome, "executed") == 0 && m->step_ms[MOVE_OPENED] == 0) {
+	    r->outcome == OUTCOME_EXECUTED && m->step_ms[MOVE_OPENED] == 0) {
 		if (m->step_ms[MOVE_RELAYED] == 0)
 			m->step_ms[MOVE_RELAYED] = wall_ms;
 		m->step_ms[MOVE_OPENED] = wall_ms;
@@ -177,12 +177,12 @@ fleet_move_result(struct fleet *fleet, const struct node *node,
 			util_copy(m->to, sizeof m->to, node->id);
 		fleet->dirty = 1;
 	}
-	if (strcmp(r->outcome, "refused") == 0 &&
+	if (r->outcome == OUTCOME_REFUSED &&
 	    m->step_ms[MOVE_HOLDER] == 0 &&
 	    (strcmp(node->id, m->from) == 0 || strcmp(node->id, m->to) == 0))
 		fleet_move_fail(fleet, "%s", r->text);
 	else if (strcmp(r->in_reply_to, "holder") == 0 &&
-	    strcmp(r->outcome, "executed") == 0 &&
+	    r->outcome == OUTCOME_EXECUTED &&
 	    strcmp(node->id, m->from) == 0) {
 		m->step_ms[MOVE_HOLDER] = wall_ms;
 		fleet->dirty = 1;

@@ -87,7 +87,9 @@ static struct fleet_held *fleet_held_find(struct node *node,
 		    const char *id);
 static void	 fleet_held_trim(struct node *node);
 static int	 fleet_held_status(struct fleet *fleet, struct node *node,
-		    const char *id, const char *status, int64_t wall_ms);
+		    const char *id, enum proto_status status, int64_t wall_ms);
+static int	 fleet_result_final(const struct proto_result *,
+		    enum proto_status *);
 static void	 fleet_refused(struct fleet *fleet, struct node *node,
 		    const struct proto_result *r, int64_t wall_ms);
 static void	 fleet_proposals_free(struct fleet *fleet);
@@ -849,7 +851,7 @@ fleet_held_trim(struct node *node)
 		done = 0;
 		oldest = node->nheld;
 		for (i = 0; i < node->nheld; i++) {
-			if (strcmp(node->held[i].p.status, "pending") == 0)
+			if (node->held[i].p.status == STATUS_PENDING)
 				continue;
 			done++;
 			if (oldest == node->nheld ||
@@ -868,16 +870,15 @@ fleet_held_trim(struct node *node)
  */
 static int
 fleet_held_status(struct fleet *fleet, struct node *node, const char *id,
-    const char *status, int64_t wall_ms)
+    enum proto_status status, int64_t wall_ms)
 {
 	struct fleet_held	*h;
 
-	if ((h = fleet_held_find(node, id)) == NULL ||
-	    strcmp(h->p.status, status) == 0)
+	if ((h = fleet_held_find(node, id)) == NULL || h->p.status == status)
 		return (0);
-	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id, status,
-	    h->p.status);
-	util_copy(h->p.status, sizeof h->p.status, status);
+	fleet_event(node, wall_ms, "command %.8s is %s (was %s)", id,
+	    proto_status_name(status), proto_status_name(h->p.status));
+	h->p.status = status;
 	h->wall_ms = wall_ms;
 	fleet_held_trim(node);
 	fleet->dirty = 1;
@@ -915,16 +916,18 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		    cause, sizeof cause) == 0)
 			fleet_event(node, wall_ms, "holds command %.8s, %s, "
 			    "proposed by %s: %s until %s UTC", p->id,
-			    cmd->action, cmd->proposer, p->status, until);
+			    cmd->action, cmd->proposer,
+			    proto_status_name(p->status), until);
 		else
 			fleet_event(node, wall_ms, "holds command %.8s (%s "
 			    "until %s UTC), whose document does not read: %s",
-			    p->id, p->status, until, cause);
+			    p->id, proto_status_name(p->status), until, cause);
 		free(cmd);
 		news = 1;
-	} else if (strcmp(h->p.status, p->status) != 0) {
+	} else if (h->p.status != p->status) {
 		fleet_event(node, wall_ms, "command %.8s is %s (was %s)",
-		    p->id, p->status, h->p.status);
+		    p->id, proto_status_name(p->status),
+		    proto_status_name(h->p.status));
 		news = 1;
 	}
 	h->p = *p;
@@ -950,6 +953,7 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	const struct proto_result	*r = &msg->u.result;
 	struct node			*node;
 	struct fleet_result		*fr;
+	enum proto_status		 status;
 	int				 changed;
 
 	node = fleet_heard_unclocked(fleet, link, r->node, now_ms, wall_ms,
@@ -968,16 +972,15 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	fr->wall_ms = wall_ms;
 	fr->r = *r;
 
-	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s", r->outcome,
+	fleet_event(node, wall_ms, "%s %s%s%s%.8s: %s",
+	    proto_outcome_name(r->outcome),
 	    r->in_reply_to[0] != '\0' ? r->in_reply_to : "command",
 	    r->in_reply_to[0] != '\0' ? " of " : "", r->action[0] != '\0' ?
 	    r->action : "", r->id[0] != '\0' ? r->id : "", r->text);
-	if (strcmp(r->outcome, "refused") == 0)
+	if (r->outcome == OUTCOME_REFUSED)
 		fleet_refused(fleet, node, r, wall_ms);
-	else if (r->id[0] != '\0' && (strcmp(r->outcome, "executed") == 0 ||
-	    strcmp(r->outcome, "cancelled") == 0 ||
-	    strcmp(r->outcome, "expired") == 0) &&
-	    fleet_held_status(fleet, node, r->id, r->outcome, wall_ms))
+	else if (fleet_result_final(r, &status) &&
+	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
 	fleet_move_result(fleet, node, r, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
@@ -1025,6 +1028,29 @@ fleet_apply_holder(struct fleet *fleet, size_t link,
 	return (1);
 }
 
+/* Whether r ends its command, and the status the command has then. */
+static int
+fleet_result_final(const struct proto_result *r, enum proto_status *status)
+{
+	if (r->id[0] == '\0')
+		return (0);
+	switch (r->outcome) {
+	case OUTCOME_EXECUTED:
+		*status = STATUS_EXECUTED;
+		return (1);
+	case OUTCOME_CANCELLED:
+		*status = STATUS_CANCELLED;
+		return (1);
+	case OUTCOME_EXPIRED:
+		*status = STATUS_EXPIRED;
+		return (1);
+	case OUTCOME_ACCEPTED:
+	case OUTCOME_REFUSED:
+		break;
+	}
+	return (0);
+}
+
 /*
  * A node refused a command message: raise a warning that names the
  * node, the command and the backend's sentence, standing for
@@ -1038,7 +1064,7 @@ fleet_refused(struct fleet *fleet, struct node *node,
 
 	memset(&a, 0, sizeof a);
 	a.severity = SEV_WARNING;
-	util_copy(a.rule, sizeof a.rule, "command-refused");
+	util_copy(a.rule, sizeof a.rule, PROTO_RULE_REFUSED);
 	/* One alert per node and command: the id's first half is enough. */
 	util_format(a.code, sizeof a.code, "%.16s", r->id);
 	util_copy(a.nodes[0], sizeof a.nodes[0], node->id);
@@ -1073,10 +1099,10 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
-			if (strcmp(node->held[j].p.status, "pending") == 0 &&
+			if (node->held[j].p.status == STATUS_PENDING &&
 			    node->held[j].p.expires_ms <= wall_ms &&
 			    fleet_held_status(fleet, node, node->held[j].p.id,
-			    "expired", wall_ms)) {
+			    STATUS_EXPIRED, wall_ms)) {
 				rebuild = 1;
 				fleet_notify(fleet, FLEET_PROPOSAL_CHANGED,
 				    node);
@@ -1088,7 +1114,7 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 		fleet_proposals_rebuild(fleet);
 	for (i = 0; i < fleet->alerts.n; i++) {
 		a = &fleet->alerts.v[i];
-		if (!a->active || strcmp(a->rule, "command-refused") != 0 ||
+		if (!a->active || strcmp(a->rule, PROTO_RULE_REFUSED) != 0 ||
 		    wall_ms - a->last_seen_ms < FLEET_REFUSAL_MS)
 			continue;
 		change = alert_clear(a, wall_ms);
@@ -1169,8 +1195,7 @@ fleet_proposals_rebuild(struct fleet *fleet)
 					util_format(fp->problem,
 					    sizeof fp->problem, "its document "
 					    "does not read: %s", cause);
-				util_copy(fp->status, sizeof fp->status,
-				    h->p.status);
+				fp->status = h->p.status;
 				fp->expires_ms = h->p.expires_ms;
 			} else if (strcmp(fp->document, h->p.document) != 0)
 				util_format(fp->problem, sizeof fp->problem,
@@ -1182,10 +1207,9 @@ fleet_proposals_rebuild(struct fleet *fleet)
 			fp->nodes = xreallocarray(fp->nodes, fp->nnodes + 1,
 			    sizeof *fp->nodes);
 			fp->nodes[fp->nnodes++] = i;
-			if (strcmp(h->p.status, "pending") == 0) {
+			if (h->p.status == STATUS_PENDING) {
 				fp->npending++;
-				util_copy(fp->status, sizeof fp->status,
-				    "pending");
+				fp->status = STATUS_PENDING;
 			}
 			if (h->p.nsigs > fp->nsigs) {
 				fp->nsigs = h->p.nsigs > PROTO_MAX_SIGNERS ?
@@ -1208,8 +1232,8 @@ fleet_cmp_proposal(const void *pa, const void *pb)
 	const struct fleet_proposal	*a = pa, *b = pb;
 	int				 ap, bp;
 
-	ap = strcmp(a->status, "pending") == 0;
-	bp = strcmp(b->status, "pending") == 0;
+	ap = a->status == STATUS_PENDING;
+	bp = b->status == STATUS_PENDING;
 	if (ap != bp)
 		return (ap ? -1 : 1);
 	if (a->expires_ms != b->expires_ms)

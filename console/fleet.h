@@ -16,6 +16,7 @@
 #include "fleet-move.h"
 #include "hmap.h"
 #include "proto.h"
+#include "proto-report.h"
 #include "rate.h"
 
 #define FLEET_STALE_MS		3000	/* live -> stale after this silence */
@@ -107,7 +108,7 @@ struct fleet_proposal {
 	char			 problem[PROTO_TEXT_MAX];
 	size_t			 nsigs;
 	struct proto_signature	 sigs[PROTO_MAX_SIGNERS];
-	char			 status[16];	/* "pending" while any node
+	enum proto_status	 status;	/* pending while any node
 						   holds it pending */
 	int64_t			 expires_ms;	/* wall clock */
 	size_t			*nodes;		/* indices in fleet.nodes of

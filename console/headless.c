@@ -667,14 +667,14 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 	else if (hello->role == ROLE_ROUTER) {
 		headless_rate(n->child_rate, rate, sizeof rate);
 		/* A kill shows first: the state is what matters then. */
-		if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "halting") == 0)
+		if (n->stats != NULL && n->stats->router.state ==
+		    STATE_HALTING)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "HALTING (%llu child orders open), child orders %s",
 			    (unsigned long long)n->stats->router.open_children,
 			    rate);
-		else if (n->stats != NULL && strcmp(n->stats->router.state,
-		    "killed") == 0)
+		else if (n->stats != NULL && n->stats->router.state ==
+		    STATE_KILLED)
 			util_format(row->cell[COL_DETAIL], HEADLESS_CELL,
 			    "KILLED, child orders %s", rate);
 		else
@@ -1400,7 +1400,7 @@ headless_pending(struct headless *h)
 	unreached = headless_unreached(h, 1);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (v[i].status == STATUS_PENDING)
 			npending++;
 	}
 
@@ -1410,7 +1410,7 @@ headless_pending(struct headless *h)
 		    sizeof *nodes);
 		for (i = 0, k = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (p->status != STATUS_PENDING)
 				continue;
 			rp[k].id = p->id;
 			rp[k].document = p->document;
@@ -1439,7 +1439,7 @@ headless_pending(struct headless *h)
 	else {
 		for (i = 0; i < n; i++) {
 			p = &v[i];
-			if (strcmp(p->status, "pending") != 0)
+			if (p->status != STATUS_PENDING)
 				continue;
 			util_clock_text(p->expires_ms, until, sizeof until);
 			targets[0] = '\0';

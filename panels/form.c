@@ -250,8 +250,7 @@ form_targets(const struct form *f, const struct fleet *fleet,
 		if (spec == NULL)
 			continue;
 		if ((spec->roles & (int)node->hello.role) == 0 ||
-		    (spec->from_state[0] != '\0' &&
-		    strcmp(spec->from_state, seen.state) != 0))
+		    !command_spec_allows(spec, cmd_node_state(node)))
 			form_add(t, draw_mark_attr(MARK_WARN), "%s acts "
 			    "only on a %s%srouter; %s's backend will refuse "
 			    "it", spec->name, spec->from_state,

@@ -180,7 +180,8 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 	char				 a[32], b[32];
 
 	panel_node_heading(f, "Router");
-	panel_node_field(f, MARK_NONE, "state", "%s", rs->state);
+	panel_node_field(f, MARK_NONE, "state", "%s",
+	    proto_state_name(rs->state));
 	panel_node_field(f, MARK_NONE, "parent orders/s", "%s",
 	    draw_rate(rep->parent_rate, a, sizeof a));
 	panel_node_field(f, MARK_NONE, "child orders/s", "%s (baseline %s)",

@@ -127,7 +127,7 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	int			 pending;
 
 	row = table_add(t, fp->id);
-	pending = strcmp(fp->status, "pending") == 0;
+	pending = fp->status == STATUS_PENDING;
 	if (!pending)
 		row->mark = MARK_DIM;
 	table_set(row, COL_ID, MARK_NONE, "%.8s", fp->id);
@@ -146,7 +146,7 @@ panel_proposals_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_SIGNERS, MARK_NONE, "%s", text);
 	table_set(row, COL_STATUS, fp->problem[0] != '\0' ? MARK_CRIT :
 	    MARK_NONE, "%s", fp->problem[0] != '\0' ? "suspect" :
-	    fp->status);
+	    proto_status_name(fp->status));
 	if (pending)
 		panel_proposals_left(fp->expires_ms, wall_ms, left,
 		    sizeof left);
@@ -390,7 +390,7 @@ panel_proposals_pending(const struct fleet *fleet)
 
 	n = fleet_proposals(fleet, &v);
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].status, "pending") == 0)
+		if (v[i].status == STATUS_PENDING)
 			pending++;
 	}
 	return (pending);

@@ -103,9 +103,9 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		table_set(row, COL_STATE, node->state == NODE_STALE ?
 		    MARK_WARN : MARK_CRIT, "%s", rep.state);
 	else
-		table_set(row, COL_STATE, strcmp(rs->state, "running") == 0 ||
-		    rs->state[0] == '\0' ? MARK_OK : MARK_WARN, "%s",
-		    rs->state[0] != '\0' ? rs->state : "live");
+		table_set(row, COL_STATE, node->nstats == 0 ||
+		    rs->state == STATE_RUNNING ? MARK_OK : MARK_WARN, "%s",
+		    node->nstats > 0 ? proto_state_name(rs->state) : "live");
 	table_set_num(row, COL_STATE, node->state);
 
 	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,

@@ -47,6 +47,9 @@
 #define POLL_MS		45000	/* polling for a router to halt */
 #define ANSWER_MS	10000	/* a backend answering a message */
 
+/* What raw_result() makes of an error: an outcome no result has. */
+#define OUTCOME_ERROR	((enum proto_outcome)(OUTCOME_EXPIRED + 1))
+
 /* What a process test sets up: keys, a trust file, a running fleet. */
 struct world {
 	char	*dir;
@@ -62,6 +65,8 @@ static void	 teardown(void);
 static struct node *model_node(struct fleet *, const char *, const char *,
 		    const char *);
 static void	 model_stats(struct fleet *, const char *, const char *);
+static enum proto_status status_of(const char *);
+static enum proto_outcome outcome_of(const char *);
 static char	*model_document(const char *, const char *const *, size_t,
 		    int64_t, struct proto_command *);
 static void	 model_proposal(struct fleet *, size_t, const char *,
@@ -164,8 +169,8 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	snprintf(m->u.stats.router.state, sizeof m->u.stats.router.state,
-	    "%s", state);
+	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
+	    0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -215,11 +220,38 @@ model_proposal(struct fleet *fleet, size_t link, const char *node,
 	    sizeof m->u.proposal.sigs[0].operator, "alice");
 	snprintf(m->u.proposal.sigs[0].signature,
 	    sizeof m->u.proposal.sigs[0].signature, "c2lnbmF0dXJl");
-	snprintf(m->u.proposal.status, sizeof m->u.proposal.status, "%s",
-	    status);
+	m->u.proposal.status = status_of(status);
 	m->u.proposal.expires_ms = expires_ms;
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
+}
+
+/* The status whose wire word is word. */
+static enum proto_status
+status_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_status_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_status_name(i), word) == 0)
+			return ((enum proto_status)i);
+	}
+	ck_abort_msg("no status %s", word);
+	return (STATUS_PENDING);
+}
+
+/* The outcome whose wire word is word. */
+static enum proto_outcome
+outcome_of(const char *word)
+{
+	int	i;
+
+	for (i = 0; strcmp(proto_outcome_name(i), "unknown") != 0; i++) {
+		if (strcmp(proto_outcome_name(i), word) == 0)
+			return ((enum proto_outcome)i);
+	}
+	ck_abort_msg("no outcome %s", word);
+	return (OUTCOME_ACCEPTED);
 }
 
 /* node (on link) answers in_reply_to of command id with outcome. */
@@ -237,8 +269,7 @@ model_result(struct fleet *fleet, size_t link, const char *node,
 	snprintf(m->u.result.action, sizeof m->u.result.action, "kill");
 	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
 	    "%s", in_reply_to);
-	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "%s",
-	    outcome);
+	m->u.result.outcome = outcome_of(outcome);
 	snprintf(m->u.result.text, sizeof m->u.result.text, "%s", text);
 	ck_assert_int_eq(fleet_apply(fleet, link, m, 2000), 0);
 	free(m);
@@ -273,7 +304,7 @@ START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
 
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(v[0].id, ID1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	ck_assert_uint_eq(v[0].nnodes, 2);
 	ck_assert_uint_eq(v[0].npending, 2);
 	ck_assert_str_eq(fleet.nodes[v[0].nodes[0]].id, "router/r7");
@@ -399,17 +430,17 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 
 	/* A refused approval leaves it pending; the result is kept. */
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	fr = fleet_node_result(r8, ID1, "approve", 0);
 	ck_assert_ptr_nonnull(fr);
-	ck_assert_str_eq(fr->r.outcome, "refused");
+	ck_assert_str_eq(proto_outcome_name(fr->r.outcome), "refused");
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "approve", fr->seq));
 	ck_assert_ptr_null(fleet_node_result(r8, ID1, "propose", 0));
 
 	model_result(&fleet, 0, "router/r8", ID1, "approve", "executed",
 	    "router/r8 is halting");
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "executed");
+	ck_assert_str_eq(proto_status_name(v[0].status), "executed");
 	ck_assert_uint_eq(v[0].npending, 0);
 
 	/* The warning clears after a minute. */
@@ -448,10 +479,10 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 	    now + 1000);
 	check_tick(&fleet, 5000, now + 999);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "pending");
+	ck_assert_str_eq(proto_status_name(v[0].status), "pending");
 	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
-	ck_assert_str_eq(v[0].status, "expired");
+	ck_assert_str_eq(proto_status_name(v[0].status), "expired");
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -731,7 +762,7 @@ START_TEST(test_move_root_is_relayed_to_the_right_links)
 	snprintf(m->u.result.action, sizeof m->u.result.action, "move-root");
 	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
 	    "holder");
-	snprintf(m->u.result.outcome, sizeof m->u.result.outcome, "executed");
+	m->u.result.outcome = OUTCOME_EXECUTED;
 	snprintf(m->u.result.text, sizeof m->u.result.text, "destroyed");
 	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
 	ck_assert_int_ne(fleet.move.step_ms[MOVE_HOLDER], 0);
@@ -952,7 +983,7 @@ raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
 			if (m->type == MSG_STATS &&
 			    strcmp(m->u.stats.node, id) == 0)
 				snprintf(state, 16, "%s",
-				    m->u.stats.router.state);
+				    proto_state_name(m->u.stats.router.state));
 		}
 		free(frame);
 	}
@@ -1049,7 +1080,7 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 /*
  * Wait for the result answering in_reply_to about id (any id when ""),
  * or an error answering it.  Returns 1 with *out filled (an error comes
- * back as outcome "error"), 0 when none came within ANSWER_MS.
+ * back as outcome OUTCOME_ERROR), 0 when none came within ANSWER_MS.
  */
 static int
 raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
@@ -1076,8 +1107,7 @@ raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 				found = 1;
 			} else if (m->type == MSG_ERROR &&
 			    strcmp(m->u.error.in_reply_to, in_reply_to) == 0) {
-				snprintf(out->outcome, sizeof out->outcome,
-				    "error");
+				out->outcome = OUTCOME_ERROR;
 				snprintf(out->text, sizeof out->text, "%s",
 				    m->u.error.text);
 				found = 1;
@@ -1101,8 +1131,9 @@ assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 
 	ck_assert_msg(raw_result(ws, id, in_reply_to, &r) == 1, "no answer "
 	    "to %s of %s within %d ms", in_reply_to, id, ANSWER_MS);
-	ck_assert_msg(strcmp(r.outcome, "refused") == 0, "%s of %s was %s, "
-	    "not refused: %s", in_reply_to, id, r.outcome, r.text);
+	ck_assert_msg(r.outcome == OUTCOME_REFUSED, "%s of %s was %s, "
+	    "not refused: %s", in_reply_to, id, proto_outcome_name(r.outcome),
+	    r.text);
 	ck_assert_msg(strcasestr(r.text, needle) != NULL, "the refusal of %s "
 	    "does not say \"%s\": %s", in_reply_to, needle, r.text);
 	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
@@ -1579,12 +1610,12 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	raw_approve(r8, id, doc, w.bob, "bob");
 	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
-	    strcmp(res.outcome, "executed") == 0, "approve: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_EXECUTED, "approve: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 
 	/* The same frames again, to the same node. */
 	raw_propose(r8, doc, w.alice, "alice");
@@ -1607,8 +1638,8 @@ START_TEST(test_replays_and_late_approvals_are_refused)
 	    0, 1500, late_id);
 	raw_propose(r7, late, w.alice, "alice");
 	ck_assert_msg(raw_result(r7, late_id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	e2e_sleep_ms(2500);
 	raw_approve(r7, late_id, late, w.bob, "bob");
 	assert_refused(r7, late_id, "approve", "expire");
@@ -1646,8 +1677,8 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	    0, 60000, id);
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    strcmp(res.outcome, "accepted") == 0, "propose: %s %s",
-	    res.outcome, res.text);
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
 	changed = strdup(doc);
 	ck_assert_ptr_nonnull(changed);
 	p = strstr(changed, "drill one");
@@ -1671,12 +1702,12 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	raw_propose(r8, doc, w.alice, "alice");
 	ck_assert_msg(raw_result(r8, other, "propose", &res) == 1,
 	    "no answer to a proposal bound to a stale state");
-	if (strcmp(res.outcome, "accepted") == 0) {
+	if (res.outcome == OUTCOME_ACCEPTED) {
 		raw_approve(r8, other, doc, w.bob, "bob");
 		assert_refused(r8, other, "approve", "changed since the "
 		    "proposal");
 	} else {
-		ck_assert_str_eq(res.outcome, "refused");
+		ck_assert_str_eq(proto_outcome_name(res.outcome), "refused");
 		ck_assert_msg(strstr(res.text, "changed since the proposal: it "
 		    "was killed") != NULL && strstr(res.text, "now running") !=
 		    NULL, "refusal does not name the states: %s", res.text);
@@ -2020,7 +2051,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	text = move_document("station/s2", "station/capital", rid);
 	raw_propose(ws, text, w.alice, "alice");
 	ck_assert_int_eq(raw_result(ws, rid, "propose", &res), 1);
-	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
 	ck_assert_msg(strstr(res.text, "station/capital is blacklisted: "
 	    "station/s2 blacklisted it") != NULL, "%s", res.text);
 	e2e_ws_close(ws);
@@ -2064,7 +2095,7 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	e2e_ws_send(dest, frame);
 	free(frame);
 	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
-	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
 	ck_assert_msg(strstr(res.text, "altered on the way") != NULL &&
 	    strstr(res.text, "station/capital keeps the root") != NULL,
 	    "%s", res.text);
@@ -2075,7 +2106,7 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	e2e_ws_send(dest, frame);
 	free(frame);
 	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
-	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
 	ck_assert_msg(strstr(res.text, "was refused on station/s2") != NULL,
 	    "%s", res.text);
 
@@ -2211,7 +2242,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	e2e_ws_send(dest, frame);
 	free(frame);
 	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
-	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
 	ck_assert_msg(strstr(res.text, "does not match the root "
 	    "certificate") != NULL, "%s", res.text);
 
@@ -2221,7 +2252,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	    e2e_now_ms() < deadline)
 		continue;
 	ck_assert_msg(found, "no word of the seal timing out");
-	ck_assert_str_eq(res.outcome, "refused");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
 	ck_assert_msg(strstr(res.text, "did not confirm within 30 s") != NULL &&
 	    strstr(res.text, "station/capital keeps the root") != NULL, "%s",
 	    res.text);

@@ -929,8 +929,7 @@ fake_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		m.u.stats.uptime_ms = e2e_now_ms() - fake.start_ms;
 		m.u.stats.clock_ms = 1700000000000LL + m.u.stats.uptime_ms;
 		m.u.stats.seq = ++fake.seq;
-		snprintf(m.u.stats.router.state, sizeof m.u.stats.router.state,
-		    "running");
+		m.u.stats.router.state = STATE_RUNNING;
 		json = proto_encode(&m);
 		n = strlen(json);
 		if ((buf = malloc(LWS_PRE + n)) == NULL)

@@ -204,7 +204,8 @@ START_TEST(kill_from_another_thread_stops_child_orders_within_one_iteration)
 	ck_assert_uint_ge(race->total_at_kill,
 	    (uint64_t)RACE_WARM_ITERATIONS * 500);
 	/* Its market answered the cancels: nothing is left open. */
-	ck_assert_str_eq(node_router_state(&race->router), "killed");
+	ck_assert_str_eq(proto_state_name(node_router_state(&race->router)),
+	    "killed");
 	ck_assert_uint_eq(race->router.counters.open_children, 0);
 	node_router_free(&race->router);
 	free(race);
@@ -566,8 +567,9 @@ expect_result(struct e2e_ws *ws, const char *in_reply_to, const char *outcome,
 
 	ck_assert_msg(ws_next(ws, MSG_RESULT, m, WAIT_MS) == 1, "no result "
 	    "for %s", in_reply_to);
-	ck_assert_msg(strcmp(m->u.result.outcome, outcome) == 0, "%s came "
-	    "back %s, not %s: %s", in_reply_to, m->u.result.outcome, outcome,
+	ck_assert_msg(strcmp(proto_outcome_name(m->u.result.outcome),
+	    outcome) == 0, "%s came back %s, not %s: %s", in_reply_to,
+	    proto_outcome_name(m->u.result.outcome), outcome,
 	    m->u.result.text);
 	ck_assert_str_eq(m->u.result.in_reply_to, in_reply_to);
 	if (out != NULL)
@@ -601,7 +603,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	/* The runaway is running: child orders open at the market. */
 	for (k = 0; k < 40 && children == 0; k++) {
 		ck_assert_int_eq(ws_next(alice, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "running");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "running");
 		children = m->u.stats.router.open_children;
 	}
 	ck_assert_uint_gt(children, 0);
@@ -615,7 +618,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_str_eq(res.node, "router/r8");
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_str_eq(m->u.proposal.document, text);
 
 	/* A console that connects now is told of it after hello. */
@@ -623,7 +626,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_int_eq(ws_next(carol, MSG_HELLO, m, WAIT_MS), 1);
 	ck_assert_int_eq(ws_next(carol, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_str_eq(m->u.proposal.document, text);
 	ck_assert_uint_eq(m->u.proposal.nsigs, 1);
 	ck_assert_str_eq(m->u.proposal.sigs[0].operator, "alice");
@@ -642,7 +645,7 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_ptr_nonnull(strstr(res.text, "router/r8"));
 	expect_result(alice, "approve", "executed", NULL);
 	ck_assert_int_eq(ws_next(carol, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "executed");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "executed");
 	ck_assert_uint_eq(m->u.proposal.nsigs, 2);
 
 	/* Its stats say halting with the residue, then killed. */
@@ -653,11 +656,12 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 			children = m->u.stats.router.child_orders_total;
 		ck_assert_uint_eq(m->u.stats.router.child_orders_total,
 		    children);
-		if (strcmp(m->u.stats.router.state, "halting") == 0) {
+		if (m->u.stats.router.state == STATE_HALTING) {
 			ck_assert_uint_gt(m->u.stats.router.open_children, 0);
 			halting++;
 		} else {
-			ck_assert_str_eq(m->u.stats.router.state, "killed");
+			ck_assert_str_eq(proto_state_name(
+			    m->u.stats.router.state), "killed");
 			ck_assert_uint_eq(m->u.stats.router.open_children, 0);
 			ck_assert_uint_gt(
 			    m->u.stats.router.children_cancelled_total, 0);
@@ -669,7 +673,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	/* And it stays stopped. */
 	for (k = 0; k < 4; k++) {
 		ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "killed");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "killed");
 		ck_assert_uint_eq(m->u.stats.router.child_orders_total,
 		    children);
 	}
@@ -684,7 +689,8 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 	ck_assert_str_eq(res.action, "resume");
 	for (k = 0; k < 40; k++) {
 		ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-		ck_assert_str_eq(m->u.stats.router.state, "running");
+		ck_assert_str_eq(proto_state_name(m->u.stats.router.state),
+		    "running");
 		if (m->u.stats.router.child_orders_total > children)
 			break;
 	}
@@ -733,13 +739,13 @@ START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 	propose(alice, ops.alice, "alice", text);
 	expect_result(alice, "propose", "accepted", NULL);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	cancel(alice, ops.alice, "alice", cmd.id);
 	expect_result(alice, "cancel", "cancelled", &res);
 	ck_assert_str_eq(res.id, cmd.id);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "cancelled");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "cancelled");
 	approve(bob, ops.bob, "bob", cmd.id, text);
 	expect_result(bob, "approve", "refused", NULL);
 	free(text);
@@ -749,14 +755,14 @@ START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 	propose(alice, ops.alice, "alice", text);
 	expect_result(alice, "propose", "accepted", NULL);
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.proposal.status, "pending");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "pending");
 	ck_assert_int_eq(ws_next(bob, MSG_PROPOSAL, m, WAIT_MS), 1);
 	ck_assert_str_eq(m->u.proposal.id, cmd.id);
-	ck_assert_str_eq(m->u.proposal.status, "expired");
+	ck_assert_str_eq(proto_status_name(m->u.proposal.status), "expired");
 	approve(bob, ops.bob, "bob", cmd.id, text);
 	expect_result(bob, "approve", "refused", &res);
 	ck_assert_int_eq(ws_next(bob, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	e2e_ws_close(alice);
 	e2e_ws_close(bob);
@@ -795,7 +801,7 @@ START_TEST(an_untrusted_key_is_refused_in_words_and_nothing_happens)
 	ck_assert_str_eq(res.node, "router/r8");
 	ck_assert_uint_gt(strlen(res.text), 40);
 	ck_assert_int_eq(ws_next(ws, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	e2e_ws_close(ws);
 	free(text);
@@ -831,7 +837,7 @@ START_TEST(a_backend_without_trust_refuses_every_command)
 	    strstr(res.text, "--trust FILE") != NULL, "the refusal does not "
 	    "say how to start the backend: %s", res.text);
 	ck_assert_int_eq(ws_next(ws, MSG_STATS, m, WAIT_MS), 1);
-	ck_assert_str_eq(m->u.stats.router.state, "running");
+	ck_assert_str_eq(proto_state_name(m->u.stats.router.state), "running");
 
 	/* It said so when it started, too. */
 	ck_assert_msg(strstr(node.commands, "trusts no operator") != NULL,
@@ -996,7 +1002,8 @@ START_TEST(a_flood_of_forged_proposals_costs_the_log_little_and_is_cut_off)
 			    "does not say why: %s", m->u.error.text);
 			cut = 1;
 		} else
-			ck_assert_str_eq(m->u.result.outcome, "refused");
+			ck_assert_str_eq(proto_outcome_name(
+			    m->u.result.outcome), "refused");
 	}
 	ck_assert_msg(cut, "200 forged proposals were refused one by one, "
 	    "and the connection was never closed");

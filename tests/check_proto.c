@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "proto.h"
+#include "proto-audit.h"
+#include "proto-report.h"
 #include "tests.h"
 #include "util.h"
 
@@ -168,7 +170,7 @@ fill_router_stats(struct proto_msg *m)
 	s->router.worst_ratio = 208.94736842105263;
 	util_copy(s->router.worst_parent, sizeof s->router.worst_parent,
 	    "p-0042");
-	util_copy(s->router.state, sizeof s->router.state, "running");
+	s->router.state = STATE_RUNNING;
 	s->router.open_children = 37;
 	s->router.children_cancelled_total = 1200;
 }
@@ -366,7 +368,7 @@ fill_proposal(struct proto_msg *m)
 	util_copy(p->sigs[1].operator, sizeof p->sigs[1].operator, "bob");
 	util_copy(p->sigs[1].signature, sizeof p->sigs[1].signature,
 	    "c2lnbmF0dXJlLWIK");
-	util_copy(p->status, sizeof p->status, "executed");
+	p->status = STATUS_EXECUTED;
 	p->expires_ms = c.expires_ms;
 }
 
@@ -382,7 +384,7 @@ fill_result(struct proto_msg *m)
 	util_copy(r->id, sizeof r->id, "0123456789abcdef0123456789abcdef");
 	util_copy(r->action, sizeof r->action, "kill");
 	util_copy(r->in_reply_to, sizeof r->in_reply_to, "approve");
-	util_copy(r->outcome, sizeof r->outcome, "refused");
+	r->outcome = OUTCOME_REFUSED;
 	util_copy(r->text, sizeof r->text, "router/r8 refused the approval: "
 	    "operator alice already signed this command; another operator "
 	    "must approve");
@@ -938,7 +940,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_uint_eq(rb->open_parents, ra->open_parents);
 			ck_assert_double_eq(rb->worst_ratio, ra->worst_ratio);
 			ck_assert_str_eq(rb->worst_parent, ra->worst_parent);
-			ck_assert_str_eq(rb->state, ra->state);
+			ck_assert_str_eq(proto_state_name(rb->state),
+			    proto_state_name(ra->state));
 			ck_assert_uint_eq(rb->open_children, ra->open_children);
 			ck_assert_uint_eq(rb->children_cancelled_total,
 			    ra->children_cancelled_total);
@@ -1057,7 +1060,8 @@ START_TEST(every_type_round_trips_field_by_field)
 				ck_assert_str_eq(b->sigs[j].signature,
 				    a->sigs[j].signature);
 			}
-			ck_assert_str_eq(b->status, a->status);
+			ck_assert_str_eq(proto_status_name(b->status),
+			    proto_status_name(a->status));
 			ck_assert_int_eq(b->expires_ms, a->expires_ms);
 			break;
 		}
@@ -1069,7 +1073,8 @@ START_TEST(every_type_round_trips_field_by_field)
 			ck_assert_str_eq(b->id, a->id);
 			ck_assert_str_eq(b->action, a->action);
 			ck_assert_str_eq(b->in_reply_to, a->in_reply_to);
-			ck_assert_str_eq(b->outcome, a->outcome);
+			ck_assert_str_eq(proto_outcome_name(b->outcome),
+			    proto_outcome_name(a->outcome));
 			ck_assert_str_eq(b->text, a->text);
 			break;
 		}
@@ -1476,6 +1481,35 @@ START_TEST(command_messages_name_the_operator_who_signed)
 	assert_says(refused(bad, MSG_APPROVE), "field id \"c1\" is not 32 "
 	    "lower-case hexadecimal digits");
 	free(bad);
+	free(frame);
+}
+END_TEST
+
+/*
+ * A router's state is decoded into an enum at this edge, so a state the
+ * protocol does not name is refused in words rather than shown as if
+ * the console understood it; each state it names reads back.
+ */
+START_TEST(a_router_state_must_be_one_the_protocol_names)
+{
+	static const char *const states[] = { "running", "halting", "killed" };
+	struct proto_msg	 m;
+	char			*frame, *bad;
+	size_t			 i;
+
+	frame = encode_sample(&samples[1]);
+	bad = mutate(frame, NULL, "state", json_string("paused"));
+	ck_assert_str_eq(refused(bad, MSG_STATS), "stats from router/r3: "
+	    "field state is \"paused\", expected \"running\", \"halting\" "
+	    "or \"killed\"");
+	free(bad);
+	for (i = 0; i < nitems(states); i++) {
+		bad = mutate(frame, NULL, "state", json_string(states[i]));
+		accepted(bad, &m);
+		ck_assert_str_eq(proto_state_name(m.u.stats.router.state),
+		    states[i]);
+		free(bad);
+	}
 	free(frame);
 }
 END_TEST
@@ -2334,6 +2368,7 @@ proto_suite(void)
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
 	tcase_add_test(tc, only_auth_is_still_reserved);
 	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
+	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);
 	tcase_add_test(tc, a_command_document_has_one_canonical_text);
 	tcase_add_test(tc, command_args_are_written_in_byte_order);

@@ -97,8 +97,7 @@ stats_frame(const char *node, enum proto_role role, int64_t clock_ms,
 		m->u.stats.router.parents_total = counter;
 		m->u.stats.router.child_orders_total = counter;
 		m->u.stats.router.child_shares_total = counter;
-		util_copy(m->u.stats.router.state,
-		    sizeof m->u.stats.router.state, "running");
+		m->u.stats.router.state = STATE_RUNNING;
 	} else {
 		m->u.stats.station.heartbeats_total = counter;
 		m->u.stats.station.devices = counter;

@@ -216,7 +216,7 @@ START_TEST(hello_and_stats_report_build_flags_and_counters)
 	ck_assert_uint_eq(st.router.open_parents, 2);
 	ck_assert(st.router.worst_ratio > 1.9 && st.router.worst_ratio < 2.1);
 	ck_assert_str_eq(st.router.worst_parent, "P1");
-	ck_assert_str_eq(st.router.state, "running");
+	ck_assert_str_eq(proto_state_name(st.router.state), "running");
 	node_router_stats(&r, &st);
 	ck_assert_uint_eq(st.seq, 2);
 	node_router_free(&r);
@@ -240,7 +240,7 @@ START_TEST(market_fills_child_orders_a_few_iterations_later)
 	ck_assert_uint_eq(node_router_market(&r, 3, 2), 4);
 	ck_assert_uint_eq(r.counters.open_children, 12);
 	ck_assert_uint_eq(r.counters.children_cancelled_total, 0);
-	ck_assert_str_eq(node_router_state(&r), "running");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "running");
 	node_router_free(&r);
 }
 END_TEST
@@ -283,20 +283,21 @@ START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
 	ck_assert_uint_eq(residue, 10);
 	node_router_kill(&r);
 	node_router_stats(&r, &st);
-	ck_assert_str_eq(st.router.state, "halting");
+	ck_assert_str_eq(proto_state_name(st.router.state), "halting");
 	ck_assert_uint_eq(st.router.open_children, residue);
 
 	/* The order path sends the cancels; the market acknowledges them. */
 	filled_before = r.counters.child_orders_total;
 	while (r.counters.open_children > 0) {
-		ck_assert_str_eq(node_router_state(&r), "halting");
+		ck_assert_str_eq(proto_state_name(node_router_state(&r)),
+		    "halting");
 		ck_assert_uint_lt(steps++, 10);
 		node_router_step(&r, 500, 100);
 		node_router_market(&r, 100, 2);
 	}
 	ck_assert_uint_ge(steps, 2);	/* acknowledged, not at once */
 	node_router_stats(&r, &st);
-	ck_assert_str_eq(st.router.state, "killed");
+	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
 	ck_assert_uint_eq(st.router.open_children, 0);
 	ck_assert_uint_eq(st.router.children_cancelled_total, residue);
 	ck_assert_uint_eq(st.router.child_orders_total, filled_before);
@@ -310,11 +311,11 @@ START_TEST(killed_with_nothing_open_reports_killed_at_once)
 
 	router_with_rlp(&r, "router/r1", "smars-2012.08.01",
 	    "retail_liquidity", 1);
-	ck_assert_str_eq(node_router_state(&r), "running");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "running");
 	node_router_kill(&r);
-	ck_assert_str_eq(node_router_state(&r), "killed");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "killed");
 	node_router_kill(&r);
-	ck_assert_str_eq(node_router_state(&r), "killed");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "killed");
 	node_router_free(&r);
 }
 END_TEST
@@ -327,7 +328,7 @@ START_TEST(parents_are_refused_in_words_while_halting_and_killed)
 	runaway(&r, 2, 1);
 	node_router_kill(&r);
 	node_router_step(&r, 500, 100);
-	ck_assert_str_eq(node_router_state(&r), "halting");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "halting");
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
 	    -1);
 	ck_assert_str_eq(cause, "router/r8 is halting: new parent orders are "
@@ -366,7 +367,7 @@ START_TEST(resume_only_from_killed_restarts_child_orders)
 	}
 	total = r.counters.child_orders_total;
 	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), 0);
-	ck_assert_str_eq(node_router_state(&r), "running");
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "running");
 	ck_assert(!node_router_killed(&r));
 	/* The held parents are served again, and new ones accepted. */
 	ck_assert_uint_eq(node_router_step(&r, 500, 100), 3);

@@ -232,8 +232,8 @@ world_report(struct world *w, const struct tnode *t)
 		st->router.worst_ratio = t->ratio;
 		util_copy(st->router.worst_parent,
 		    sizeof st->router.worst_parent, t->worst_parent);
-		util_copy(st->router.state, sizeof st->router.state,
-		    t->state[0] != '\0' ? t->state : "running");
+		ck_assert_int_eq(proto_state_parse(t->state[0] != '\0' ?
+		    t->state : "running", &st->router.state), 0);
 		st->router.open_children = t->open_children;
 	} else {
 		st->station.heartbeats_total = (uint64_t)t->beats;

@@ -128,8 +128,7 @@ bench_router_stats(int i, uint64_t n)
 	m->u.stats.router.child_shares_total = n * 4000;
 	m->u.stats.router.open_parents = 12;
 	m->u.stats.router.worst_ratio = 0.8;
-	util_copy(m->u.stats.router.state, sizeof m->u.stats.router.state,
-	    "running");
+	m->u.stats.router.state = STATE_RUNNING;
 	s = proto_encode(m);
 	free(m);
 	return (s);

@@ -111,12 +111,13 @@ fuzz_command_run(const char *text, const struct proto_command *cmd,
 	memset(&now, 0, sizeof now);
 	util_copy(now.node, sizeof now.node, "router/r1");
 	util_copy(now.build, sizeof now.build, "smars-1");
-	util_copy(now.state, sizeof now.state, "running");
+	now.state = STATE_RUNNING;
 	proposer = "alice";
 	if (decoded && cmd->ntargets > 0) {
 		util_copy(now.node, sizeof now.node, cmd->targets[0].node);
 		util_copy(now.build, sizeof now.build, cmd->targets[0].build);
-		util_copy(now.state, sizeof now.state, cmd->targets[0].state);
+		/* A word that names no state leaves it running. */
+		(void)proto_state_parse(cmd->targets[0].state, &now.state);
 		if (cmd->created_ms < INT64_MAX)
 			now_ms = cmd->created_ms + 1;
 		proposer = cmd->proposer;

@@ -1,0 +1,155 @@
+/*
+ * proto-field.h: the field tables the protocol's files share, private to
+ * backend/proto*.c (nothing else includes it, nor <jansson.h>).
+ *
+ * Each message, command document and audit line is described once, as a
+ * table of its fields; proto-field.c decodes, validates and encodes any
+ * table, so the wire format and the C structs cannot drift apart and
+ * every complaint reads alike.  The tables themselves live with the job
+ * they serve: the wire messages in proto.c, the command document in
+ * proto-command.c, the audit line in proto-audit.c; the reports
+ * (proto-report.c) borrow the wire tables.
+ */
+#ifndef VIGIL_PROTO_FIELD_H
+#define VIGIL_PROTO_FIELD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+/* How a field is held in its struct and written on the wire. */
+enum proto_kind {
+	KIND_STRING,	/* char[size], JSON string */
+	KIND_U64,	/* uint64_t, JSON integer >= 0 */
+	KIND_I64,	/* int64_t, JSON integer >= min */
+	KIND_INT,	/* int, JSON integer >= min */
+	KIND_DOUBLE,	/* double, JSON integer or real */
+	KIND_BOOL,	/* int 0 or 1, JSON true or false */
+	KIND_ROLE,	/* enum proto_role, JSON "router" or "station" */
+	KIND_SEVERITY,	/* enum proto_severity, JSON "info"... */
+	KIND_VERSION,	/* int, must be PROTO_VERSION */
+	KIND_ARRAY,	/* element[max] and a size_t count, JSON array */
+	KIND_OBJECT,	/* a struct member, JSON object of its fields */
+	KIND_ARGS,	/* proto_command_arg[max] and a size_t count, JSON
+			   object of name to string */
+	KIND_WORD,	/* an enum indexing words, JSON string of at most
+			   size - 1 bytes: one of the words */
+};
+
+/* A word's bound on the wire (a state, status or outcome), with NUL. */
+#define PROTO_WORD_MAX	16
+
+#define FIELD_OPTIONAL	0x1	/* may be absent; then dflt or "" or 0 */
+#define FIELD_NONEMPTY	0x2	/* a string that may not be "" */
+#define FIELD_ID	0x4	/* a node id "KIND/NAME" when not "" */
+#define FIELD_SELF	0x8	/* the id of the node the message is about */
+#define FIELD_POSITIVE	0x10	/* a number above zero */
+#define FIELD_HEX	0x20	/* min lower-case hex digits when not "" */
+#define FIELD_OPERATOR	0x40	/* an operator's name when not "" */
+#define FIELD_SCALE	0x80	/* a time scale: PROTO_TIME_SCALE_MAX */
+
+/* One field of a message: its wire name equals the C member's name. */
+struct proto_field {
+	const char			*key;
+	enum proto_kind			 kind;
+	size_t				 off;	/* in the struct */
+	size_t				 size;	/* string buffer, or element */
+	int				 flags;	/* FIELD_* */
+	int64_t				 min;	/* smallest integer allowed */
+	double				 dflt;	/* optional number's default */
+	const struct proto_field	*sub;	/* array: element's fields */
+	size_t				 nsub;
+	size_t				 countoff; /* array: its size_t count */
+	size_t				 max;	/* array: most entries */
+	const char *const		*words;	/* string: the values allowed
+						   besides "", NULL-ended */
+};
+
+/* What decoding has learnt so far, to begin every sentence with. */
+struct proto_ctx {
+	const char *type;			/* "stats" */
+	const char *self;			/* the node id, once known */
+	char	 whom[PROTO_ID_MAX + 32];	/* "stats from router/r3" */
+	char	 path[48];			/* "flags[2]" inside arrays,
+						   "sig" inside objects */
+	char	*cause;
+	size_t	 causelen;
+};
+
+#define P_STR(t, m, fl) {						\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .flags = (fl) }
+#define P_NUM(t, m, k, fl, lo, d) {					\
+	.key = #m, .kind = (k), .off = offsetof(t, m), .flags = (fl),	\
+	.min = (lo), .dflt = (d) }
+#define P_ARRAY(t, m, n, s, mx) {					\
+	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
+	.countoff = offsetof(t, n), .max = (mx) }
+#define P_OPTARRAY(t, m, n, s, mx) {					\
+	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
+	.countoff = offsetof(t, n), .max = (mx), .flags = FIELD_OPTIONAL }
+#define P_OBJECT(t, m, s, fl) {						\
+	.key = #m, .kind = KIND_OBJECT, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .sub = (s), .nsub = nitems(s),	\
+	.flags = (fl) }
+#define P_ARGS(t, m, n, mx) {						\
+	.key = #m, .kind = KIND_ARGS, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m[0]), .countoff = offsetof(t, n),	\
+	.max = (mx) }
+#define P_HEX(t, m, fl, digits) {					\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .flags = (fl) | FIELD_HEX,	\
+	.min = (digits) }
+#define P_WORD(t, m, fl, w, sz) {					\
+	.key = #m, .kind = KIND_WORD, .off = offsetof(t, m),		\
+	.size = (sz), .flags = (fl), .words = (w) }
+#define P_WORDS(t, m, fl, w) {						\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = sizeof (((t *)0)->m), .flags = (fl), .words = (w) }
+
+/* The wire tables the reports borrow (proto.c). */
+extern const struct proto_field	proto_hello_fields[];
+extern const size_t		proto_hello_nfields;
+extern const struct proto_field	proto_router_fields[];
+extern const size_t		proto_router_nfields;
+extern const struct proto_field	proto_station_fields[];
+extern const size_t		proto_station_nfields;
+extern const struct proto_field	proto_cert_fields[];
+extern const size_t		proto_cert_nfields;
+
+/* The command document's table, for the proposals report. */
+extern const struct proto_field	proto_command_fields[];
+extern const size_t		proto_command_nfields;
+
+/* Decoding (proto-field.c). */
+int		 proto_fail(struct proto_ctx *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+const char	*proto_json_kind(const json_t *);
+void		 proto_echo(const char *, size_t, char *, size_t);
+json_t		*proto_load(const char *, const char *, size_t, char *,
+		    size_t);
+int		 proto_decode_root(struct proto_ctx *, const char *, size_t,
+		    size_t, json_t **);
+int		 proto_decode_fields(struct proto_ctx *, json_t *,
+		    const struct proto_field *, size_t, void *);
+
+/* Encoding (proto-field.c). */
+json_t		*proto_string(const char *, size_t);
+json_t		*proto_counter(uint64_t);
+void		 proto_set(json_t *, const char *, json_t *);
+void		 proto_set_key(json_t *, const char *, json_t *);
+void		 proto_set_string(json_t *, const char *, const char *);
+void		 proto_encode_fields(json_t *, const struct proto_field *,
+		    size_t, const void *, int);
+void		 proto_encode_key(json_t *, const struct proto_field *,
+		    size_t, const char *, const void *);
+const char	*proto_word(const char *const *, int);
+char		*proto_dump(json_t *);
+char		*proto_dump_sorted(json_t *);
+char		*proto_dump_flags(json_t *, size_t);
+
+#endif

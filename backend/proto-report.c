@@ -1,0 +1,303 @@
+/*
+ * proto-report.c: the JSON reports vigil prints for scripts (status
+ * --json, watch --json, alerts --json, pending --json), built from the
+ * plain views the console fills (struct proto_report_*), with the wire
+ * tables writing the parts a node sent.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "proto-field.h"
+#include "proto-report.h"
+#include "util.h"
+
+static char	*proto_dump_report(json_t *);
+static json_t	*proto_report_node_json(const struct proto_report_node *);
+static json_t	*proto_report_alert_json(const struct proto_report_alert *);
+static json_t	*proto_report_proposal_json(
+		    const struct proto_report_proposal *);
+static json_t	*proto_report_alerts_json(const struct proto_report_alert *,
+		    size_t);
+static void	 proto_set_rate(json_t *, const char *, double);
+static json_t	*proto_report_names(const char *const *, size_t);
+
+/*
+ * Print a report's compact JSON, all ASCII, and drop the value: JSON
+ * escapes only C0 controls, and a report may go to a terminal, which
+ * would act on a C1 control (U+0080 to U+009F) a backend sent.
+ */
+static char *
+proto_dump_report(json_t *v)
+{
+	return (proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII));
+}
+
+/* Set a rate per second, leaving it out while it is not known. */
+static void
+proto_set_rate(json_t *obj, const char *key, double rate)
+{
+	if (rate >= 0 && isfinite(rate))
+		proto_set(obj, key, json_real(rate));
+}
+
+/* One node of a report, in the form vigil(1) documents. */
+static json_t *
+proto_report_node_json(const struct proto_report_node *n)
+{
+	static const char *const hello_keys[] = {
+		"role", "group", "build", "flags", "scenario", "time_scale",
+		"transport_key",
+	};
+	const struct proto_hello	*hello = n->hello;
+	const struct proto_stats	*stats = n->stats;
+	json_t				*obj, *rates, *sub;
+	size_t				 i;
+
+	if ((obj = json_object()) == NULL || (rates = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set_string(obj, "id", n->id);
+	proto_set_string(obj, "url", n->url);
+	proto_set_string(obj, "state", n->state);
+	proto_set(obj, "age_ms", json_integer(n->age_ms));
+	if (hello != NULL) {
+		for (i = 0; i < nitems(hello_keys); i++)
+			proto_encode_key(obj, proto_hello_fields,
+			    proto_hello_nfields, hello_keys[i], hello);
+	} else if (stats != NULL)
+		proto_set_string(obj, "role", proto_role_name(stats->role));
+	if (stats != NULL)
+		proto_set(obj, "clock_ms", json_integer(stats->clock_ms));
+	else if (hello != NULL)
+		proto_set(obj, "clock_ms", json_integer(hello->clock_ms));
+
+	proto_set_rate(rates, "parent", n->parent_rate);
+	proto_set_rate(rates, "child", n->child_rate);
+	proto_set_rate(rates, "child_shares", n->child_share_rate);
+	proto_set_rate(rates, "child_baseline", n->child_rate_baseline);
+	proto_set_rate(rates, "heartbeat", n->heartbeat_rate);
+	proto_set_rate(rates, "heartbeat_expected",
+	    n->heartbeat_rate_expected);
+	proto_set(obj, "rates", rates);
+	proto_set(obj, "counter_resets", proto_counter(n->counter_resets));
+
+	if (stats != NULL && stats->role == ROLE_ROUTER) {
+		if ((sub = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_encode_fields(sub, proto_router_fields,
+		    proto_router_nfields, &stats->router, 1);
+		proto_set(obj, "router", sub);
+	} else if (stats != NULL && stats->role == ROLE_STATION) {
+		if ((sub = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_encode_fields(sub, proto_station_fields,
+		    proto_station_nfields, &stats->station, 1);
+		proto_set(obj, "station", sub);
+	}
+	if (n->cert != NULL) {
+		if ((sub = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_encode_fields(sub, proto_cert_fields,
+		    proto_cert_nfields, n->cert, 0);
+		proto_set(obj, "cert", sub);
+		proto_set(obj, "cert_expires_in_ms",
+		    json_integer(n->cert_expires_in_ms));
+	}
+	if (n->transport_fpr != NULL)
+		proto_set_string(obj, "transport_key_fpr", n->transport_fpr);
+	proto_set_string(obj, "error", n->error);
+	return (obj);
+}
+
+/* A JSON array of the n names in v, leaving out any that is NULL. */
+static json_t *
+proto_report_names(const char *const *v, size_t n)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if (v[i] != NULL && json_array_append_new(arr,
+		    proto_string(v[i], strlen(v[i]))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	return (arr);
+}
+
+/*
+ * One alert of a report, in the form vigil(1) documents.  Written by
+ * hand: its members are the console's borrowed pointers, not a wire
+ * struct a table describes.
+ */
+static json_t *
+proto_report_alert_json(const struct proto_report_alert *a)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set_string(obj, "severity", proto_severity_name(a->severity));
+	proto_set_string(obj, "rule", a->rule);
+	proto_set(obj, "nodes", proto_report_names(a->nodes, a->nnodes));
+	proto_set(obj, "nodes_total", proto_counter(a->nodes_total >
+	    a->nnodes ? a->nodes_total : a->nnodes));
+	proto_set_string(obj, "text", a->text);
+	proto_set_string(obj, "cause", a->cause);
+	proto_set_string(obj, "action", a->action);
+	proto_set(obj, "first_seen_ms", json_integer(a->first_seen_ms));
+	proto_set(obj, "last_seen_ms", json_integer(a->last_seen_ms));
+	proto_set(obj, "count", proto_counter(a->count));
+	proto_set(obj, "active", json_boolean(a->active));
+	proto_set(obj, "acknowledged", json_boolean(a->acknowledged));
+	return (obj);
+}
+
+/* A JSON array of alerts. */
+static json_t *
+proto_report_alerts_json(const struct proto_report_alert *alerts,
+    size_t nalerts)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < nalerts; i++) {
+		if (json_array_append_new(arr,
+		    proto_report_alert_json(&alerts[i])) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	return (arr);
+}
+
+/* The status document; see proto-report.h.  No fleet name when NULL. */
+char *
+proto_report_status(const char *fleet, const struct proto_report_node *nodes,
+    size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
+{
+	json_t		*obj, *arr;
+	const char	*holder = "";
+	size_t		 i;
+
+	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set_string(obj, "fleet", fleet);
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].cert != NULL && nodes[i].cert->holds_root &&
+		    holder[0] == '\0')
+			holder = nodes[i].id;
+	}
+	if (holder[0] != '\0')
+		proto_set_string(obj, "root_holder", holder);
+	for (i = 0; i < nnodes; i++) {
+		if (json_array_append_new(arr,
+		    proto_report_node_json(&nodes[i])) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "nodes", arr);
+	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
+	return (proto_dump_report(obj));
+}
+
+/* {"alerts":[...]}; see proto-report.h. */
+char *
+proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
+	return (proto_dump_report(obj));
+}
+
+/* One watch line about a node; see proto-report.h. */
+char *
+proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "event", json_string("node"));
+	proto_set(obj, "time", json_integer(time_ms));
+	proto_set(obj, "node", proto_report_node_json(node));
+	return (proto_dump_report(obj));
+}
+
+/* One watch line about an alert; see proto-report.h. */
+char *
+proto_report_alert_event(int64_t time_ms, const char *change,
+    const struct proto_report_alert *alert)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "event", json_string("alert"));
+	proto_set_string(obj, "change", change);
+	proto_set(obj, "time", json_integer(time_ms));
+	proto_set(obj, "alert", proto_report_alert_json(alert));
+	return (proto_dump_report(obj));
+}
+
+/*
+ * One pending proposal for vigil pending --json (see proto-report.h).  What the
+ * document says is written by the document's own table, so the report
+ * shows each field exactly as the signed text has it.
+ */
+static json_t *
+proto_report_proposal_json(const struct proto_report_proposal *p)
+{
+	static const char *const cmd_keys[] = {
+		"action", "targets", "args", "reason", "proposer", "created_ms",
+	};
+	const struct proto_command	*cmd = p->cmd;
+	json_t				*obj, *arr;
+	size_t				 i;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set_string(obj, "id", p->id);
+	for (i = 0; cmd != NULL && i < nitems(cmd_keys); i++)
+		proto_encode_key(obj, proto_command_fields,
+		    proto_command_nfields, cmd_keys[i], cmd);
+	proto_set(obj, "expires_ms", json_integer(p->expires_ms));
+	proto_set(obj, "expires_in_ms", json_integer(p->expires_in_ms));
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < p->nsigs; i++) {
+		if (json_array_append_new(arr, proto_string(
+		    p->sigs[i].operator, strlen(p->sigs[i].operator))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "signers", arr);
+	proto_set_string(obj, "status", proto_status_name(p->status));
+	proto_set(obj, "nodes", proto_report_names(p->nodes, p->nnodes));
+	proto_set_string(obj, "document", p->document);
+	proto_set_string(obj, "problem", p->problem);
+	return (obj);
+}
+
+/* {"proposals":[...]}: vigil pending --json; see proto-report.h. */
+char *
+proto_report_proposals(const struct proto_report_proposal *v, size_t n)
+{
+	json_t	*obj, *arr;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(arr,
+		    proto_report_proposal_json(&v[i])) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "proposals", arr);
+	return (proto_dump_report(obj));
+}

@@ -1,0 +1,124 @@
+/*
+ * proto-report.h: the JSON reports vigil prints for scripts, part of the
+ * protocol library (proto-report.c), so that JSON stays in the protocol's
+ * files.
+ */
+#ifndef VIGIL_PROTO_REPORT_H
+#define VIGIL_PROTO_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+/*
+ * Reports: what the console prints for scripts (vigil status --json,
+ * watch --json, alerts --json).  They are plain views the console fills
+ * from its model, so that this module stays the only one touching JSON.
+ */
+struct proto_report_node {
+	const char			*id;	/* node id, or the URL of a
+						   backend never reached */
+	const char			*url;	/* backend it came from */
+	const char			*state;	/* "live" "stale" "down" */
+	int64_t				 age_ms;/* since last heard; -1 never */
+	const struct proto_hello	*hello;	/* NULL if no hello yet */
+	const struct proto_stats	*stats;	/* NULL if none yet */
+	const struct proto_cert		*cert;	/* NULL if none */
+	/* Derived rates per second; negative when not yet known. */
+	double				 parent_rate;
+	double				 child_rate;
+	double				 child_share_rate;
+	double				 child_rate_baseline;
+	double				 heartbeat_rate;
+	double				 heartbeat_rate_expected;
+	uint64_t			 counter_resets;
+	int64_t				 cert_expires_in_ms;	/* node clock;
+						   0 when no cert */
+	const char			*error;	/* last link or decode
+						   problem, or NULL */
+	const char			*transport_fpr;	/* SHA-256 of a
+						   station's transport key,
+						   hex, or NULL */
+};
+
+/* The rule of the warning a node's refusal of a command message raises. */
+#define PROTO_RULE_REFUSED	"command-refused"
+
+struct proto_report_alert {
+	enum proto_severity	 severity;
+	const char		*rule;		/* "flag-drift" */
+	const char *const	*nodes;
+	size_t			 nnodes;		/* listed */
+	size_t			 nodes_total;	/* concerned; may be
+						   more than listed */
+	const char		*text;
+	const char		*cause;
+	const char		*action;
+	int64_t			 first_seen_ms;	/* wall clock, epoch ms */
+	int64_t			 last_seen_ms;
+	uint64_t		 count;
+	int			 active;	/* 0 once cleared */
+	int			 acknowledged;
+};
+
+/*
+ * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
+ * Nodes carry id, role, group, build, flags [{name,on,path}], state,
+ * age_ms, url and, when known, rates, router or station counters and the
+ * cert, and for a station transport_key and transport_key_fpr.  The
+ * document's root_holder, present once a station's cert says it holds
+ * the root, names that station.  Alerts carry severity, rule, nodes, text,
+ * cause, action, first_seen, last_seen, count, active, acknowledged.
+ * Returns a string the caller frees; never NULL.
+ */
+char	*proto_report_status(const char *fleet,
+	    const struct proto_report_node *nodes, size_t nnodes,
+	    const struct proto_report_alert *alerts, size_t nalerts);
+
+/* {"alerts":[...]} alone, for vigil alerts --json. */
+char	*proto_report_alerts(const struct proto_report_alert *alerts,
+	    size_t nalerts);
+
+/*
+ * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
+ * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
+ * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
+ */
+char	*proto_report_node_event(int64_t time_ms,
+	    const struct proto_report_node *node);
+char	*proto_report_alert_event(int64_t time_ms, const char *change,
+	    const struct proto_report_alert *alert);
+
+/*
+ * A proposal as the console holds it, for vigil pending --json: a plain
+ * view the console fills from its model (console/fleet.h).
+ */
+struct proto_report_proposal {
+	const char			*id;
+	const char			*document;	/* the signed bytes */
+	const struct proto_command	*cmd;		/* NULL if it does
+							   not decode */
+	const struct proto_signature	*sigs;
+	size_t				 nsigs;
+	enum proto_status		 status;	/* pending */
+	int64_t				 expires_ms;	/* wall clock */
+	int64_t				 expires_in_ms;	/* from now */
+	const char *const		*nodes;		/* holding it */
+	size_t				 nnodes;
+	const char			*problem;	/* why it must not be
+							   approved, or NULL */
+};
+
+/*
+ * {"proposals":[{"id","action","targets":[{"node","build","state"}],
+ * "args":{..},"reason","proposer","created_ms","expires_ms",
+ * "expires_in_ms","signers":[NAME,..],"status","nodes":[ID,..],
+ * "document"[,"problem"]},..]}: vigil pending --json.  The document's
+ * fields are left out when it does not decode.  Caller frees; never
+ * NULL.
+ */
+char	*proto_report_proposals(const struct proto_report_proposal *v,
+	    size_t n);
+
+#endif

@@ -37,6 +37,9 @@ struct proto_report_node {
 						   0 when no cert */
 	const char			*error;	/* last link or decode
 						   problem, or NULL */
+	const char			*transport_fpr;	/* SHA-256 of a
+						   station's transport key,
+						   hex, or NULL */
 };
 
 /* The rule of the warning a node's refusal of a command message raises. */
@@ -63,9 +66,11 @@ struct proto_report_alert {
  * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
  * Nodes carry id, role, group, build, flags [{name,on,path}], state,
  * age_ms, url and, when known, rates, router or station counters and the
- * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
+ * cert, and for a station transport_key and transport_key_fpr.  The
+ * document's root_holder, present once a station's cert says it holds
+ * the root, names that station.  Alerts carry severity, rule, nodes, text,
+ * cause, action, first_seen, last_seen, count, active, acknowledged.
+ * Returns a string the caller frees; never NULL.
  */
 char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,

@@ -30,10 +30,10 @@ static int	 proto_check_unknown(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, const char *);
 
 /*
- * The actions.  move-root comes with its own issue; a proposal naming it
- * is refused as an action this node does not know.  Rollback, flag,
- * arm-kill and disarm documents are also checked against the node's
- * facts by the engine (command.c) and the plan (proto-plan.h).
+ * The actions.  Rollback, flag, arm-kill and disarm documents are also
+ * checked against the node's facts by the engine (command.c) and the plan
+ * (proto-plan.h).  move-root targets the station holding the root and
+ * names its destination in argument "to" (see move.h).
  */
 const struct command_spec command_specs[] = {
 	{
@@ -79,6 +79,14 @@ const struct command_spec command_specs[] = {
 		.roles = ROLE_ROUTER,
 		.from_state = "",
 	},
+	{
+		.name = "move-root",
+		.summary = "move the root key from its holder to the station "
+		    "named by --to",
+		.signers = 2,
+		.roles = ROLE_STATION,
+		.from_state = "running",
+	},
 };
 const size_t command_nspecs = nitems(command_specs);
 
@@ -93,6 +101,21 @@ command_spec_find(const char *action)
 			return (&command_specs[i]);
 	}
 	return (NULL);
+}
+
+/* The i-th action's name, for util_join. */
+static const char *
+command_spec_name(size_t i, const void *arg)
+{
+	(void)arg;
+	return (command_specs[i].name);
+}
+
+/* Every action's name; see proto-command.h. */
+void
+command_spec_names(char *buf, size_t len, int either)
+{
+	util_join(buf, len, command_nspecs, command_spec_name, NULL, either);
 }
 
 /* Whether spec may act on a node in state; see proto-command.h. */

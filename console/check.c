@@ -140,6 +140,22 @@ const struct check_rule check_rules[] = {
 };
 const size_t check_nrules = nitems(check_rules);
 
+/*
+ * What a backend's warning follows from, by its code: the backends
+ * report one by one what a rule of the console already sums up, so the
+ * report is the effect and the rule's alert the incident's cause.
+ */
+static const struct {
+	const char	*code;
+	const char	*follows;
+} check_backend_follows[] = {
+	{ "blacklist", "root-unreachable" },
+	{ "renewal", "renewal-failed,root-unreachable" },
+	{ "cert-expired", "cert-expiring,renewal-failed" },
+	{ "devices", "device-countdown,heartbeat" },
+	{ "power-peg", "flag-drift" },
+};
+
 /* The roles whose nodes are compared with each other for drift. */
 static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
 
@@ -299,10 +315,15 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	else
 		util_format(action, sizeof action, "Look at the recent events "
 		    "and logs of %s.", latest->alert.node);
+	for (i = 0; i < nitems(check_backend_follows); i++) {
+		if (strcmp(check_backend_follows[i].code, code) == 0)
+			break;
+	}
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "backend", .code = code, .grouped = 1, .severity = sev,
-	    .text = text, .cause = cause, .action = action, .reports = count },
-	    v, n, wall_ms);
+	    .text = text, .cause = cause, .action = action, .reports = count,
+	    .follows = i < nitems(check_backend_follows) ?
+	    check_backend_follows[i].follows : NULL }, v, n, wall_ms);
 	free(v);
 }
 
@@ -613,18 +634,22 @@ check_root_action(const struct node *rep, const char *root, char *buf,
 {
 	if (root == NULL)
 		util_format(buf, len, "Find which station holds the root "
-		    "certificate and whether it answers; move the root to a "
-		    "healthy station with the two-person move-root command "
-		    "if it does not.");
+		    "certificate and whether it answers; if it does not, move "
+		    "the root with vigil propose move-root HOLDER --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID.");
 	else if (rep != NULL && check_blacklisted(rep, root) != NULL)
-		util_format(buf, len, "Move the root certificate from %s to a "
-		    "healthy station with the two-person move-root command, "
-		    "or fix %s so that it signs valid messages again and have "
-		    "the stations lift the blacklist.", root, root);
+		util_format(buf, len, "Move the root from %s to a station "
+		    "nobody blacklists: vigil propose move-root %s --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID; or fix %s so that it signs valid "
+		    "messages again and have the stations lift the blacklist.",
+		    root, root, root);
 	else
-		util_format(buf, len, "Move the root certificate to a healthy "
-		    "station with the two-person move-root command, or fix "
-		    "the root holder %s.", root);
+		util_format(buf, len, "Move the root to a healthy station: "
+		    "vigil propose move-root %s --to station/NAME --reason "
+		    "TEXT, a second operator approving with vigil approve ID; "
+		    "or fix the root holder %s.", root, root);
 }
 
 /*
@@ -962,7 +987,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "until it has stopped.", v[i]->id);
 		check_emit_nodes(fleet, &(struct alert_spec){
 		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
-		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
+		    .cause = cause, .action = action,
+		    .measure = rs->worst_ratio }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -1026,7 +1052,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .rule = "order-rate",
 		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
 		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
-		    .action = action }, &node, 1, wall_ms);
+		    .action = action, .measure = rate, .follows = "runaway" },
+		    &node, 1, wall_ms);
 	}
 }
 
@@ -1102,7 +1129,9 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "cert-expiring", .grouped = 1,
 	    .severity = nexp > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
-	    .cause = cause, .action = action }, hit, nhit, wall_ms);
+	    .cause = cause, .action = action,
+	    .follows = "renewal-failed,root-unreachable" }, hit, nhit,
+	    wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1144,8 +1173,8 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
-	    .text = text, .cause = cause,
-	    .action = action }, hit, nhit, wall_ms);
+	    .text = text, .cause = cause, .action = action,
+	    .follows = "root-unreachable" }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1217,14 +1246,17 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 	if (text[0] == '\0')
 		return;
-	util_format(action, sizeof action, "Move the root certificate from %s "
-	    "to a healthy station with the two-person move-root command "
-	    "before the next renewal at the hour; until then no station can "
-	    "renew its certificate.", root);
+	util_format(action, sizeof action, "Move the root from %s to a "
+	    "station nobody blacklists before the certificates run out: vigil "
+	    "propose move-root %s --to station/NAME --reason TEXT, a second "
+	    "operator approving with vigil approve ID; until then no station "
+	    "can renew its certificate.", root, root);
 	alert_emit(&fleet->alerts, &(struct alert_spec){
 	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
 	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,
-	    .action = action }, wall_ms);
+	    .action = action, .follows = holder == NULL ? NULL :
+	    holder->state == NODE_DOWN ? "node-down" :
+	    holder->state == NODE_STALE ? "node-stale" : NULL }, wall_ms);
 }
 
 /*
@@ -1279,6 +1311,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "cert-expiring,renewal-failed";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
 		    "their last heartbeat.", util_duration_text(
@@ -1358,9 +1391,12 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
+	spec.measure = (double)failed;
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
+	spec.follows = "heartbeat";
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "heartbeat,cert-expiring";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "
 		    "the stations hold valid certificates again.");

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "fleet.h"
+#include "seal.h"
 #include "util.h"
 
 /* Own-history baseline: needs this much, leaves out the newest part. */
@@ -37,6 +39,8 @@ struct fleet_peer {
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
+static int	 fleet_named(struct fleet *fleet, size_t link, const char *id,
+		    int64_t wall_ms);
 static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -76,6 +80,13 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_watching(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_transport_fpr(const char *, char *);
+static int	 fleet_apply_sealed(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static int	 fleet_apply_holder(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -132,6 +143,9 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_ERROR, fleet_apply_error },
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
+	{ MSG_WATCHING, fleet_apply_watching },
+	{ MSG_SEALED, fleet_apply_sealed },
+	{ MSG_HOLDER, fleet_apply_holder },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -163,8 +177,11 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet->proposals, fleet->nproposals);
-	for (i = 0; i < fleet->nlinks; i++)
+	fleet_move_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
+		free(fleet->links[i].watching);
+	}
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].stats.station.blacklist);
@@ -173,6 +190,8 @@ fleet_free(struct fleet *fleet)
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
 	}
+	for (i = 0; i < fleet->nlinks; i++)
+		fleet_link_names(fleet, i, NULL, -1);
 	free(fleet->links);
 	free(fleet->nodes);
 	free(fleet->docs);
@@ -210,6 +229,7 @@ fleet_add_link(struct fleet *fleet, const char *url)
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
 	l->state = LINK_CONNECTING;
+	l->nnamed = -1;
 	fleet->dirty = 1;
 	return (fleet->nlinks++);
 }
@@ -234,6 +254,7 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->since_ms = now_ms;
 	l->ever_up = 1;
 	l->error[0] = '\0';
+	(void)auth_link_reset(fleet, link);
 	/*
 	 * A backend sends every proposal it holds to a console that
 	 * connects, so what its nodes held before is forgotten here rather
@@ -267,7 +288,8 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l->state = LINK_DOWN;
 	fleet->link_seq++;
 	l->since_ms = now_ms;
-	if (why != NULL && *why != '\0')
+	/* A refused answer explains the close better than the close. */
+	if (!auth_link_reset(fleet, link) && why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
 	for (i = 0; i < l->nnodes; i++) {
 		node = &fleet->nodes[l->node_ix[i]];
@@ -357,6 +379,10 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	size_t		 i;
 
 	*created = 0;
+	if (!fleet_named(fleet, link, id, wall_ms)) {
+		fleet->links[link].ignored_frames++;
+		return (NULL);
+	}
 	if (hmap_get(&fleet->node_index, id, &i)) {
 		node = &fleet->nodes[i];
 		if (node->link == link)
@@ -394,6 +420,68 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	    fleet->links[link].url);
 	*created = 1;
 	return (node);
+}
+
+/* Replace the node ids link's certificate names. */
+void
+fleet_link_names(struct fleet *fleet, size_t link, char **ids, int n)
+{
+	struct fleet_link	*l;
+	int			 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_names: no link %zu", link);
+	l = &fleet->links[link];
+	for (i = 0; i < l->nnamed; i++)
+		free(l->named[i]);
+	free(l->named);
+	l->named = ids;
+	l->nnamed = n;
+}
+
+/*
+ * May link speak for node id?  A plain link may (first come, first
+ * served decides); a TLS link only when its certificate names id.  The
+ * first refusal on a link raises one critical alert naming the backend
+ * and the node; later ones cost only the count.
+ */
+static int
+fleet_named(struct fleet *fleet, size_t link, const char *id,
+    int64_t wall_ms)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	struct alert		 a;
+	int			 i;
+
+	if (l->nnamed < 0)
+		return (1);
+	for (i = 0; i < l->nnamed; i++) {
+		if (strcmp(l->named[i], id) == 0)
+			return (1);
+	}
+	if (l->unnamed_alerted)
+		return (0);
+	l->unnamed_alerted = 1;
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.rule, sizeof a.rule, "node-unnamed");
+	util_format(a.code, sizeof a.code, "link-%zu", link);
+	util_copy(a.nodes[0], sizeof a.nodes[0], id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "backend %s speaks for %s, which "
+	    "its certificate does not name (it names %d node%s%s%s); the "
+	    "console ignores its frames about %s", l->url, id, l->nnamed,
+	    l->nnamed == 1 ? "" : "s", l->nnamed > 0 ? ", first " : "",
+	    l->nnamed > 0 ? l->named[0] : "", id);
+	util_copy(a.cause, sizeof a.cause, "A backend may speak only for the "
+	    "nodes its certificate names (URI vigil:ROLE/NAME): it was given "
+	    "another node's certificate, the node moved to it without a new "
+	    "certificate, or it is impersonating the node.");
+	util_format(a.action, sizeof a.action, "Give the backend that truly "
+	    "serves %s a certificate naming it (vigil-key cert --node %s), "
+	    "or stop the backend at %s.", id, id, l->url);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (0);
 }
 
 /*
@@ -689,10 +777,48 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		    "build %s", proto_role_name(h->role), h->group, h->build);
 		changed = 1;
 	}
+	if (strcmp(node->hello.transport_key, h->transport_key) != 0 ||
+	    !node->has_hello)
+		fleet_transport_fpr(h->transport_key, node->transport_fpr);
 	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
 	fleet->hello_seq = ++fleet_hellos;
+	auth_hello(fleet, link, h);
 	return (changed);
+}
+
+/* watching: which operators' consoles watch the link's nodes. */
+static int
+fleet_apply_watching(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	(void)now_ms;
+	(void)wall_ms;
+	*nodep = NULL;
+	return (auth_watching(fleet, link, &msg->u.watching));
+}
+
+/*
+ * The SHA-256 of a transport key given in hex (as hello carries it),
+ * as hex into fpr, or "" when there is none.
+ */
+static void
+fleet_transport_fpr(const char *hex, char *fpr)
+{
+	unsigned char	key[32];
+	size_t		i;
+	unsigned int	byte;
+
+	fpr[0] = '\0';
+	if (strlen(hex) != 2 * sizeof key)
+		return;
+	for (i = 0; i < sizeof key; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return;
+		key[i] = (unsigned char)byte;
+	}
+	seal_fingerprint(key, sizeof key, fpr);
 }
 
 /*
@@ -776,6 +902,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 	}
 	node->cert = *c;
 	node->has_cert = 1;
+	fleet_move_cert(fleet, node, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -822,6 +949,8 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 
 	(void)now_ms;
 	util_copy(l->error, sizeof l->error, e->text);
+	if (strcmp(e->in_reply_to, "auth") == 0)
+		auth_refused(fleet, link);
 	/* A backend that cannot take a command says so with an error. */
 	for (i = 0; i < nitems(fleet_command_types); i++) {
 		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
@@ -1112,9 +1241,50 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
+	fleet_move_result(fleet, node, r, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/* sealed: a source's sealed root key, to relay to its destination. */
+static int
+fleet_apply_sealed(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_sealed	*d = &msg->u.sealed;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, d->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "sealed the root key for %s (move-root "
+	    "%.8s); this console relays it", d->to, d->id);
+	fleet_move_sealed(fleet, d, wall_ms);
+	return (1);
+}
+
+/* holder: the new root holder's statement, to relay to every station. */
+static int
+fleet_apply_holder(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_holder	*h = &msg->u.holder;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, h->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "holds the root since move-root %.8s "
+	    "from %s; this console tells every station", h->id, h->from);
+	fleet_move_holder(fleet, h, wall_ms);
+	return (1);
 }
 
 /* Whether r ends its command, and the status the command has then. */
@@ -1738,8 +1908,11 @@ fleet_ready(const struct fleet *fleet)
 	int			 hellos;
 
 	for (l = 0; l < fleet->nlinks; l++) {
-		if (fleet->links[l].state != LINK_UP)
+		if (fleet->links[l].state != LINK_UP ||
+		    auth_settled(fleet, l) == 0)
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* it sends no more */
 		hellos = 0;
 		for (i = 0; i < fleet->nnodes; i++) {
 			node = &fleet->nodes[i];
@@ -1866,6 +2039,9 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->counter_resets = node->counter_resets;
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
+	out->watching = l->watching;
+	out->transport_fpr = node->transport_fpr[0] != '\0' ?
+	    node->transport_fpr : NULL;
 }
 
 /*

@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "auth.h"
 #include "check.h"
 #include "cmd.h"
 #include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
+#include "incident.h"
 #include "loop.h"
 #include "proto.h"
 #include "proto-audit.h"
@@ -47,6 +49,7 @@ struct headless {
 	char				 id[PROTO_CMDID_MAX];
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
+	int				 move_said;	/* steps printed */
 };
 
 /* The columns of the status table. */
@@ -64,6 +67,8 @@ struct headless_row {
 };
 
 static void	 headless_wait_tick(void *, struct loop *, int64_t, int64_t);
+static int	 headless_move(struct headless *);
+static int	 headless_ready_move(struct headless *);
 static void	 headless_watch_tick(void *, struct loop *, int64_t,
 		    int64_t);
 static void	 headless_notify(void *, struct fleet *, enum fleet_change,
@@ -401,6 +406,13 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
+		} else if (fl->auth == FLEET_AUTH_KEYLESS) {
+			/* It will send nothing more: the error says why. */
+			n++;
+			if (report)
+				headless_warn("backend %s sends nothing but "
+				    "its hello to this console: %s", fl->url,
+				    fl->error);
 		} else if (fl->link_nodes > 0 &&
 		    (size_t)fl->link_nodes > nhello) {
 			n++;
@@ -464,22 +476,33 @@ headless_nodes(struct headless *h, int64_t now_ms,
 	return (n);
 }
 
-/* Report views of the standing alerts, most severe first. */
+/*
+ * Report views of the standing alerts, incident by incident as the
+ * alert bar ranks them (incident.h), each with its incident's number,
+ * what it follows from and how many alerts follow from it.
+ */
 static size_t
 headless_alerts(struct headless *h, struct proto_report_alert **out,
     const char ***nodes_buf)
 {
-	const struct alert	**sorted;
-	size_t			  i, n, max = h->fleet->alerts.n;
+	struct incident_set		 is;
+	const struct incident_place	*pl;
+	size_t				 i, n;
 
-	sorted = xcalloc(max, sizeof *sorted);
-	n = alert_sorted(&h->fleet->alerts, sorted, max, 1);
+	incident_group(&h->fleet->alerts, 1, &is);
+	n = is.nplaces;
 	*out = xcalloc(n, sizeof **out);
 	*nodes_buf = xcalloc(n * ALERT_MAX_NODES + 1, sizeof **nodes_buf);
-	for (i = 0; i < n; i++)
-		fleet_report_alert(sorted[i], *nodes_buf + i * ALERT_MAX_NODES,
+	for (i = 0; i < n; i++) {
+		pl = &is.places[i];
+		fleet_report_alert(pl->alert, *nodes_buf + i * ALERT_MAX_NODES,
 		    &(*out)[i]);
-	free(sorted);
+		(*out)[i].incident = pl->incident + 1;
+		(*out)[i].follows = pl->follows != NULL ?
+		    alert_name(pl->follows) : NULL;
+		(*out)[i].effects = pl->effects;
+	}
+	incident_free(&is);
 	return (n);
 }
 
@@ -524,7 +547,10 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");
 	if (clock[0] != '\0')
 		printf("; node clock %s", clock);
-	printf("\n\n");
+	printf("\n");
+	if (h->fleet->also_watching[0] != '\0')
+		headless_line("also watching: %s", h->fleet->also_watching);
+	printf("\n");
 
 	rows = xcalloc(nnodes + 1, sizeof *rows);
 	for (c = 0; c < COL_MAX; c++)
@@ -591,7 +617,7 @@ headless_print_errors(struct headless *h,
 	free(said);
 }
 
-/* The alerts, most severe first, or a line saying there are none. */
+/* The alerts by incident, cause first, or a line saying there are none. */
 static void
 headless_print_alerts(const struct proto_report_alert *alerts, size_t n)
 {
@@ -626,6 +652,8 @@ headless_print_alert(const struct proto_report_alert *a, const char *lead,
 	    "");
 	if (!full)
 		return;
+	if (a->follows != NULL)
+		headless_line("    follows: %s", a->follows);
 	if (a->cause != NULL && *a->cause != '\0')
 		headless_line("    cause: %s", a->cause);
 	if (a->action != NULL && *a->action != '\0')
@@ -954,6 +982,8 @@ headless_settled(struct headless *h, int stats)
 	for (l = 0; l < fleet->nlinks; l++) {
 		if (!loop_link_up(h->loop, l))
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* nothing more will come */
 		n = 0;
 		for (i = 0; i < fleet->links[l].nnodes; i++) {
 			node = &fleet->nodes[fleet->links[l].node_ix[i]];
@@ -964,6 +994,8 @@ headless_settled(struct headless *h, int stats)
 			n++;
 		}
 		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+			return (0);
+		if (auth_settled(fleet, l) == 0)
 			return (0);
 	}
 	return (1);
@@ -1166,14 +1198,17 @@ headless_propose(struct headless *h)
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
-	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
+	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) == 0) {
+		h->cmd->nargs = nargs;
+		memcpy(h->cmd->args, args, sizeof args);
+	}
+	if (cause != NULL || (strcmp(o->action, "move-root") == 0 &&
+	    cmd_move_root(h->fleet, h->cmd, o->to, &cause) != 0)) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		free(plan);
 		return (HEADLESS_EXIT_USAGE);
 	}
-	h->cmd->nargs = nargs;
-	memcpy(h->cmd->args, args, sizeof args);
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
 	frame = cmd_propose_frame(o->op, text, &cause);
@@ -1380,7 +1415,11 @@ headless_approve(struct headless *h, const char *verb)
 		return (headless_interrupted(h));
 	util_format(what, sizeof what, "the %s", approving ? "approval" :
 	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
-	return (headless_outcomes(h, what));
+	rc = headless_outcomes(h, what);
+	if (rc == HEADLESS_EXIT_OK && approving &&
+	    strcmp(h->cmd->action, "move-root") == 0)
+		rc = headless_move(h);
+	return (rc);
 }
 
 /*
@@ -1398,6 +1437,58 @@ headless_word(const struct proto_command *cmd)
 			return (cmd->args[i].value);
 	}
 	return (cmd->action);
+}
+
+/*
+ * move-root: this console relays the sealed key and the holder
+ * statement, so stay until the move is done (renewals resumed) or has
+ * failed, printing each step as it happens.
+ */
+static int
+headless_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	int			 rc;
+
+	h->move_said = 0;
+	rc = headless_until(h, headless_ready_move, MOVE_WAIT_MS +
+	    h->options->wait_ms);
+	(void)headless_ready_move(h);	/* say the last steps */
+	if (rc < 0)
+		return (headless_interrupted(h));
+	if (m->failure[0] != '\0') {
+		fprintf(stderr, "vigil: %s\n", m->failure);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	if (rc == 0) {
+		fprintf(stderr, "vigil: move-root %s did not finish: the step "
+		    "\"%s\" was not seen in time; vigil status shows the root "
+		    "holder\n", h->id, fleet_move_step_name(h->move_said));
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	return (HEADLESS_EXIT_OK);
+}
+
+/* Print the move's new steps; has it ended (done or failed)? */
+static int
+headless_ready_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	char			 at[16];
+
+	if (strcmp(m->id, h->id) != 0)
+		return (0);
+	while (h->move_said < MOVE_NSTEPS && m->step_ms[h->move_said] != 0) {
+		util_clock_text(m->step_ms[h->move_said], at, sizeof at);
+		headless_line("move-root %.8s: %s at %s.%03lld UTC%s%s", m->id,
+		    fleet_move_step_name(h->move_said), at,
+		    (long long)(m->step_ms[h->move_said] % 1000),
+		    h->move_said == MOVE_RENEWED ? ", first by " : "",
+		    h->move_said == MOVE_RENEWED ? m->renewed_by : "");
+		h->move_said++;
+	}
+	headless_flush(h);
+	return (m->failure[0] != '\0' || h->move_said == MOVE_NSTEPS);
 }
 
 /*

@@ -570,6 +570,19 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 	return (n);
 }
 
+/*
+ * The name an operator knows alert a by, on the screen and in every
+ * report alike: a backend's warning by its code ("power-peg"), any
+ * other by its rule ("flag-drift").
+ */
+const char *
+alert_name(const struct alert *a)
+{
+	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
+		return (a->code);
+	return (a->rule);
+}
+
 /* How many standing alerts have severity sev (acknowledged or not). */
 size_t
 alert_count(const struct alert_set *set, enum proto_severity sev)

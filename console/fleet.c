@@ -693,6 +693,13 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	    wall_ms, &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
+	/* A router's state or a station's blacklist is news to a watcher. */
+	if (node->nstats == 0 || node->stats.role != st->role ||
+	    (st->role == ROLE_ROUTER &&
+	    node->stats.router.state != st->router.state) ||
+	    (st->role == ROLE_STATION &&
+	    node->stats.station.nblacklist != st->station.nblacklist))
+		changed = 1;
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -1707,7 +1714,7 @@ fleet_report_alert(const struct alert *alert, const char **nodes_buf,
 	for (i = 0; i < alert->nnodes && i < ALERT_MAX_NODES; i++)
 		nodes_buf[i] = alert->nodes[i];
 	out->severity = alert->severity;
-	out->rule = alert->rule;
+	out->rule = alert_name(alert);
 	out->nodes = nodes_buf;
 	out->nnodes = i;
 	out->nodes_total = alert->nodes_total > i ? alert->nodes_total : i;

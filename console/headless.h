@@ -66,6 +66,10 @@ struct headless_options {
 						   digits */
 	int			 yes;		/* approve: no typed
 						   confirmation */
+	const char		*reach;		/* propose: the options
+						   that reach this fleet, as
+						   shell words ("--fleet
+						   /abs/fleet"), or NULL */
 };
 
 /*

@@ -543,9 +543,7 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 const char *
 draw_alert_name(const struct alert *a)
 {
-	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
-		return (a->code);
-	return (a->rule);
+	return (alert_name(a));
 }
 
 /*

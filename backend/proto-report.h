@@ -146,9 +146,8 @@ struct proto_report_command {
 	const struct proto_command	*cmd;	/* its document, or NULL */
 	const struct proto_report_answer *answers;
 	size_t				 nanswers;
-	const char			*approve_with;	/* propose: the command a
-							   second operator runs,
-							   or NULL */
+	/* propose: the command a second operator runs, or NULL */
+	const char			*approve_with;
 };
 
 /*

@@ -1367,6 +1367,17 @@ fleet_find_const(const struct fleet *fleet, const char *id)
 	return (&fleet->nodes[i]);
 }
 
+/*
+ * Is node a router that reports itself killed?  Its child orders are
+ * halted, so what it sent before is history and its rates are 0.
+ */
+int
+fleet_node_killed(const struct node *node)
+{
+	return (node->nstats != 0 && node->stats.role == ROLE_ROUTER &&
+	    node->stats.router.state == STATE_KILLED);
+}
+
 /* The role a node has told us, from hello or else stats. */
 enum proto_role
 fleet_node_role(const struct node *node)
@@ -1692,6 +1703,9 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->parent_rate = rate_per_sec(&node->parent_rate);
 	out->child_rate = rate_per_sec(&node->child_rate);
 	out->child_share_rate = rate_per_sec(&node->child_share_rate);
+	/* Killed, it sends nothing: no slope of the last counters stands. */
+	if (fleet_node_killed(node))
+		out->parent_rate = out->child_rate = out->child_share_rate = 0;
 	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);

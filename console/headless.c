@@ -375,8 +375,9 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 {
 	struct headless_seen	*seen;
 	uint64_t		 trait[TRAIT_MAX];
-	size_t			 index = (size_t)(node - fleet->nodes), i, n = 0;
+	size_t			 index, i, n = 0;
 
+	index = (size_t)(node - fleet->nodes);
 	if (index >= h->nseen) {
 		h->seen = xreallocarray(h->seen, fleet->nnodes + 1,
 		    sizeof *h->seen);
@@ -545,6 +546,8 @@ headless_snapshot(struct headless *h)
 		return (HEADLESS_EXIT_UNREACHED);
 	if (alert_count(&h->fleet->alerts, SEV_CRITICAL) > 0)
 		return (HEADLESS_EXIT_CRITICAL);
+	if (alert_count(&h->fleet->alerts, SEV_WARNING) > 0)
+		return (HEADLESS_EXIT_WARNING);
 	return (HEADLESS_EXIT_OK);
 }
 
@@ -909,8 +912,11 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 		if (n->stats != NULL && n->stats->router.worst_ratio > 1.0) {
 			p = row->cell[COL_DETAIL];
 			util_format(p + strlen(p), HEADLESS_CELL - strlen(p),
-			    ", child shares %.1fx parent",
-			    n->stats->router.worst_ratio);
+			    ", child shares %s%.1fx parent%s",
+			    n->stats->router.state == STATE_KILLED ?
+			    "reached " : "", n->stats->router.worst_ratio,
+			    n->stats->router.state == STATE_KILLED ?
+			    " before the kill" : "");
 		}
 	} else {
 		if (n->cert == NULL)
@@ -1517,7 +1523,8 @@ headless_outcomes(struct headless *h, const char *verb, const char *what,
 		unreached += how[i] == CMD_OUTCOME_UNREACHED;
 		answers[i].node = h->track.targets[i].node;
 		answers[i].outcome = how[i] == CMD_OUTCOME_UNREACHED ?
-		    "unreached" : proto_outcome_name(h->track.targets[i].outcome);
+		    "unreached" :
+		    proto_outcome_name(h->track.targets[i].outcome);
 		answers[i].text = lines[i];
 	}
 	quiet = refused > 0 && lead != NULL;

@@ -1,9 +1,12 @@
 /*
- * check_reports.c: what vigil prints for scripts, through real
- * processes: every member the --json documents carry is described in
- * vigil(1) and every member vigil(1) describes is printed.
+ * check_reports.c: what vigil prints for scripts and for cron, through
+ * real processes: every member the --json documents carry is described
+ * in vigil(1) and every member vigil(1) describes is printed, and after
+ * a two-person kill in the Knight Capital scenario the fleet is
+ * contained: warnings with what remains, exit status 6, rates of 0.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +48,8 @@ static void	 knight_start(struct knight *, const char *);
 static void	 knight_free(struct knight *);
 static void	 wait_runaway(struct knight *);
 static void	 kill_r8(struct knight *, struct members *);
+static int	 marked_ratio(const char *);
+static char	*screen_row(const char *, const char *);
 
 /* Each test gets its own directory and a cleanup that always runs. */
 static void
@@ -340,7 +345,8 @@ START_TEST(test_documented_members_are_the_printed_ones)
 		"error",	/* a backend or frame problem */
 		"problem",	/* a proposal that must not be approved */
 		"to", "window",	/* arguments of rollback and arm-kill */
-		"peer", "reported_by", "evidence", "since_ms",	/* a blacklist */
+		/* a station's blacklist */
+		"peer", "reported_by", "evidence", "since_ms",
 	};
 	struct members	 doc = { .n = 0 }, printed = { .n = 0 };
 	struct knight	 k;
@@ -393,6 +399,125 @@ START_TEST(test_documented_members_are_the_printed_ones)
 }
 END_TEST
 
+/*
+ * Is there a ratio marked as a runaway ("!132.00x") in line?
+ */
+static int
+marked_ratio(const char *line)
+{
+	const char	*p;
+
+	for (p = line; (p = strchr(p, '!')) != NULL; p++) {
+		if (isdigit((unsigned char)p[1]) &&
+		    strchr(p, 'x') != NULL && strspn(p + 1, "0123456789.") ==
+		    (size_t)(strchr(p, 'x') - p - 1))
+			return (1);
+	}
+	return (0);
+}
+
+/* The line of screen that starts with start (allocated), or NULL. */
+static char *
+screen_row(const char *screen, const char *start)
+{
+	const char	*line;
+
+	for (line = screen; *line != '\0'; line += strcspn(line, "\n") +
+	    (line[strcspn(line, "\n")] == '\n')) {
+		if (strncmp(line, start, strlen(start)) == 0)
+			return (strndup(line, strcspn(line, "\n")));
+	}
+	return (NULL);
+}
+
+/*
+ * Knight Capital after the kill: once two operators have killed
+ * router/r8, nothing runs away, so vigil status exits 6 (a warning
+ * stands, no critical) instead of 1 on every cron run; the drift alerts
+ * about r8 are warnings saying it is contained and what remains before
+ * a resume; its rates read 0, in status and on the screen, where its
+ * ratio is no longer marked as a runaway.
+ */
+START_TEST(test_a_killed_router_is_contained_at_warning_level)
+{
+	struct knight		 k;
+	struct e2e_result	 r;
+	json_t			*doc, *r8, *rates, *a;
+	const char		*line, *sev;
+	char			*screen, *cmd, *vigil, *row;
+	size_t			 i;
+	int			 drift = 0;
+
+	knight_start(&k, "09:29:58");
+	wait_runaway(&k);
+	vigil_run(&r, NULL, "--fleet", k.fleet, "status", NULL);
+	ck_assert_msg(r.status == 1, "status exited %d while router/r8 runs "
+	    "away: %s", r.status, r.out);
+	e2e_result_free(&r);
+
+	kill_r8(&k, NULL);
+	e2e_wait_router_state(k.fleet, "router/r8", "killed", POLL_MS);
+
+	vigil_run(&r, NULL, "--fleet", k.fleet, "status", NULL);
+	ck_assert_msg(r.status == 6, "status exited %d after the kill, not 6 "
+	    "(a warning, no critical): %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "CRITICAL") == NULL, "a critical alert "
+	    "stands after the kill: %s", r.out);
+	line = strstr(r.out, "\nrouter/r8 ");
+	ck_assert_msg(line != NULL && strstr(line, "KILLED, child orders "
+	    "0.0/s") != NULL, "router/r8's row does not read killed with 0 "
+	    "child orders/s: %s", r.out);
+	ck_assert_msg(strstr(r.out, "WARNING flag-drift router/r8") != NULL &&
+	    strstr(r.out, "router/r8 is killed, so this is contained") !=
+	    NULL && strstr(r.out, "Before a resume, roll it forward to build "
+	    "smars-2012.08.01") != NULL && strstr(r.out, "turn flag rlp off "
+	    "there") != NULL, "the flag-drift alert does not say r8 is "
+	    "contained and what remains: %s", r.out);
+	e2e_result_free(&r);
+
+	doc = run_json(NULL, NULL, "--fleet", k.fleet, "status", "--json",
+	    NULL);
+	r8 = e2e_status_node(doc, "router/r8");
+	rates = json_object_get(r8, "rates");
+	ck_assert_msg(json_number_value(json_object_get(rates, "child")) ==
+	    0 && json_number_value(json_object_get(rates, "parent")) == 0 &&
+	    json_number_value(json_object_get(rates, "child_shares")) == 0,
+	    "router/r8's rates are not 0 once killed");
+	json_array_foreach(json_object_get(doc, "alerts"), i, a) {
+		sev = json_string_value(json_object_get(a, "severity"));
+		ck_assert_msg(strcmp(sev, "critical") != 0, "critical after "
+		    "the kill: %s", json_string_value(json_object_get(a,
+		    "text")));
+		if (strcmp(json_string_value(json_object_get(a, "rule")),
+		    "flag-drift") == 0)
+			drift = 1;
+	}
+	ck_assert_msg(drift, "the flag-drift alert is gone: r8 still runs "
+	    "other code under rlp");
+	json_decref(doc);
+
+	/* The screen: the Routers view and the alert bar. */
+	vigil = e2e_bin("vigil");
+	if (asprintf(&cmd, "%s --fleet %s", vigil, k.fleet) == -1)
+		ck_abort_msg("out of memory");
+	e2e_tmux_start(200, 40, cmd);
+	screen = e2e_tmux_wait(20000, "contained", "WARNING", (char *)NULL);
+	free(screen);
+	e2e_tmux_keys("2", 1);
+	screen = e2e_tmux_wait(20000, "PARENT/s", "RATIO", (char *)NULL);
+	row = screen_row(screen, "router/r8 ");
+	ck_assert_msg(row != NULL, "no router/r8 row: %s", screen);
+	ck_assert_msg(strstr(row, "killed") != NULL && strstr(row, " 0.0 ") !=
+	    NULL && !marked_ratio(row), "router/r8's row shows rates or a "
+	    "runaway ratio after the kill: %s", row);
+	free(row);
+	free(screen);
+	free(cmd);
+	free(vigil);
+	knight_free(&k);
+}
+END_TEST
+
 Suite *
 reports_suite(void)
 {
@@ -402,6 +527,7 @@ reports_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_documented_members_are_the_printed_ones);
+	tcase_add_test(tc, test_a_killed_router_is_contained_at_warning_level);
 	suite_add_tcase(s, tc);
 	return (s);
 }

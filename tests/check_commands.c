@@ -95,7 +95,6 @@ static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
 static json_t	*status_json(struct world *);
-static json_t	*status_node(json_t *, const char *);
 static const char *router_state(json_t *);
 static json_t	*router_counter(json_t *, const char *);
 static char	*node_url(struct world *, const char *);
@@ -896,23 +895,6 @@ status_json(struct world *w)
 	return (doc);
 }
 
-/* The node id in a status document. */
-static json_t *
-status_node(json_t *doc, const char *id)
-{
-	json_t		*node;
-	const char	*s;
-	size_t		 i;
-
-	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
-		s = json_string_value(json_object_get(node, "id"));
-		if (s != NULL && strcmp(s, id) == 0)
-			return (node);
-	}
-	ck_abort_msg("status does not list %s", id);
-	return (NULL);
-}
-
 /* A status node's router state, or "". */
 static const char *
 router_state(json_t *node)
@@ -1180,7 +1162,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_integer_value(router_counter(r8,
 		    "child_orders_total")) > 0)
 			break;
@@ -1200,7 +1182,8 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	id = proposal_id(&r);
 	ck_assert_msg(strstr(r.out, "kill router/r8, by alice") != NULL &&
 	    strstr(r.out, "router/r8: accepted") != NULL &&
-	    strstr(r.out, "vigil approve ") != NULL, "propose output: %s",
+	    strstr(r.out, "with: vigil --fleet /") != NULL &&
+	    strstr(r.out, " approve ") != NULL, "propose output: %s",
 	    r.out);
 	e2e_result_free(&r);
 
@@ -1246,7 +1229,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		state = router_state(r8);
 		if (strcmp(state, "killed") == 0)
 			break;
@@ -1261,13 +1244,13 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	    "open_children")), 0);
 	children = json_integer_value(router_counter(r8,
 	    "child_orders_total"));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	json_decref(doc);
 	/* Its child order rate is zero: the counter stands still. */
 	e2e_sleep_ms(1500);
 	doc = status_json(&w);
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_str_eq(router_state(r8), "killed");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) == children, "router/r8 sent child orders "
@@ -1295,7 +1278,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "running") == 0 &&
 		    json_integer_value(router_counter(r8,
 		    "child_orders_total")) > before) {
@@ -1786,7 +1769,7 @@ assert_build(struct world *w, const char *id, const char *build,
 
 	for (;;) {
 		doc = status_json(w);
-		node = status_node(doc, id);
+		node = e2e_status_node(doc, id);
 		b = json_string_value(json_object_get(node, "build"));
 		if (b != NULL && strcmp(b, build) == 0)
 			break;
@@ -1938,7 +1921,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_number_value(router_counter(r8, "worst_ratio")) > 1)
 			break;
 		json_decref(doc);
@@ -1952,7 +1935,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "killed") == 0)
 			break;
 		json_decref(doc);
@@ -1968,20 +1951,20 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	assert_build(&w, "router/r8", "smars-2012.07.31-old", "power_peg");
 	doc = status_json(&w);
 	ck_assert(json_is_false(json_object_get(json_array_get(
-	    json_object_get(status_node(doc, "router/r8"), "flags"), 0),
+	    json_object_get(e2e_status_node(doc, "router/r8"), "flags"), 0),
 	    "on")));
 	json_decref(doc);
 	free(two_person(&w, 0, "resume", "router/r8", "--reason",
 	    "rlp is off", NULL));
 	doc = status_json(&w);
-	before = json_integer_value(router_counter(status_node(doc,
+	before = json_integer_value(router_counter(e2e_status_node(doc,
 	    "router/r8"), "child_orders_total"));
 	json_decref(doc);
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		e2e_sleep_ms(1000);
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		ck_assert_str_eq(router_state(r8), "running");
 		ck_assert_msg(json_number_value(router_counter(r8,
 		    "worst_ratio")) <= 1.0, "router/r8 runs away again: a "
@@ -2064,7 +2047,7 @@ wait_state(struct world *w, const char *id, const char *state)
 
 	for (;;) {
 		doc = status_json(w);
-		if (strcmp(router_state(status_node(doc, id)), state) == 0)
+		if (strcmp(router_state(e2e_status_node(doc, id)), state) == 0)
 			return (doc);
 		json_decref(doc);
 		ck_assert_msg(e2e_now_ms() < deadline, "%s is not %s within "
@@ -2118,12 +2101,12 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	    "arm-kill", "armed", "alice, bob", (char *)NULL));
 
 	doc = wait_state(&w, "router/r8", "killed");
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) < 50, "router/r8 sent %lld child orders "
 	    "before its armed kill fired", (long long)json_integer_value(
 	    router_counter(r8, "child_orders_total")));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	fprintf(stderr, "armed kill: router/r8 halted itself after %lld "
 	    "child orders (%lld child shares for %lld parent shares)\n",
@@ -2179,7 +2162,7 @@ END_TEST
 static json_t *
 station_part(json_t *doc, const char *id, const char *part)
 {
-	json_t	*node = status_node(doc, id), *v;
+	json_t	*node = e2e_status_node(doc, id), *v;
 
 	v = json_object_get(node, part);
 	ck_assert_msg(v != NULL, "status shows no %s for %s", part, id);
@@ -2407,7 +2390,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	id = proposal_id(&r);
 	e2e_result_free(&r);
 	doc = status_json(&w);
-	clock = json_integer_value(json_object_get(status_node(doc,
+	clock = json_integer_value(json_object_get(e2e_status_node(doc,
 	    "station/capital"), "clock_ms"));
 	json_decref(doc);
 	ck_assert_msg(clock - since < 60000, "proposed %lld ms of scenario "
@@ -2438,7 +2421,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	watch_until = -1;
 	for (;;) {
 		doc = status_json(&w);
-		clock = json_integer_value(json_object_get(status_node(doc,
+		clock = json_integer_value(json_object_get(e2e_status_node(doc,
 		    "station/capital"), "clock_ms"));
 		day = clock - clock % MOVE_DAY_MS;
 		if (watch_until == -1)
@@ -2794,7 +2777,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	ck_assert_ptr_nonnull(m);
 	world_start_in(&w, "capital", NULL, NULL);
 	doc = status_json(&w);
-	hex = json_string_value(json_object_get(status_node(doc,
+	hex = json_string_value(json_object_get(e2e_status_node(doc,
 	    "station/s2"), "transport_key"));
 	ck_assert_msg(hex != NULL && strlen(hex) == 64, "no transport key");
 	for (i = 0; i < SEAL_PUB_LEN; i++) {

@@ -2685,6 +2685,70 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 END_TEST
 
 /*
+ * Stations whose certificates lapsed while the capital was blacklisted
+ * renew from the new holder once two operators move the root: they
+ * prove who they are with their lapsed certificates, and no device's
+ * countdown reaches zero.
+ */
+START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *node, *cert;
+	char			*id, why[PROTO_TEXT_MAX], lapsed[PROTO_ID_MAX];
+	int64_t			 deadline, clock;
+	size_t			 i;
+
+	world_start_in(&w, "capital", NULL, NULL);
+	deadline = e2e_now_ms() + 2 * MOVE_RUN_MS;
+	lapsed[0] = '\0';
+	while (lapsed[0] == '\0') {
+		ck_assert_msg(e2e_now_ms() < deadline, "no certificate lapsed "
+		    "within %d ms", 2 * MOVE_RUN_MS);
+		e2e_sleep_ms(1000);
+		doc = status_json(&w);
+		json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+			cert = json_object_get(node, "cert");
+			clock = json_integer_value(json_object_get(node,
+			    "clock_ms"));
+			if (cert != NULL && json_integer_value(json_object_get(
+			    cert, "not_after_ms")) < clock) {
+				snprintf(lapsed, sizeof lapsed, "%s",
+				    json_string_value(json_object_get(node,
+				    "id")));
+				break;
+			}
+		}
+		json_decref(doc);
+	}
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "lapsed",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	for (;;) {
+		doc = status_json(&w);
+		if (stations_renewed_from(doc, "station/s2", why, sizeof why))
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "%s had lapsed; "
+		    "renewals did not resume: %s", lapsed, why);
+		e2e_sleep_ms(1000);
+	}
+	json_decref(doc);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
  * A blob altered on its way to the destination is refused there, in
  * words; the capital keeps the root; the untouched blob, replayed, is
  * refused too, since the command's id is spent; the log verifies.
@@ -3012,6 +3076,8 @@ commands_suite(void)
 	    test_capital_two_operators_move_the_root_in_seconds);
 	tcase_add_test(move,
 	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
+	tcase_add_test(move,
+	    test_capital_lapsed_stations_renew_from_the_new_holder);
 	tcase_add_test(move,
 	    test_capital_the_stations_view_shows_the_move_in_steps);
 	tcase_add_test(move,

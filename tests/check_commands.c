@@ -2749,9 +2749,11 @@ START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
 END_TEST
 
 /*
- * A blob altered on its way to the destination is refused there, in
- * words; the capital keeps the root; the untouched blob, replayed, is
- * refused too, since the command's id is spent; the log verifies.
+ * The sealed key delivered with the proposer's signature alone is
+ * refused by the destination, which checks the two operators itself; a
+ * blob altered on its way is refused there, in words; the capital keeps
+ * the root; the untouched blob, replayed, is refused too, since the
+ * command's id is spent; the log verifies.
  */
 START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 {
@@ -2768,15 +2770,27 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	world_start_in(&w, "capital", NULL, NULL);
 	json_decref(status_json(&w));
 	cap = move_sealed(&w, &id, m);
-
-	/* One base64 character changed on the way. */
-	keep = m->u.sealed.blob[20];
-	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
 	m->type = MSG_DELIVER;
 	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
 	url = node_url(&w, "station/s2");
 	dest = e2e_ws_open(url, ANSWER_MS);
 	free(url);
+
+	/* The proposer's signature alone. */
+	ck_assert_uint_eq(m->u.sealed.nsigs, 2);
+	m->u.sealed.nsigs = 1;
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "carries 1 signature, and move-root "
+	    "needs 2 by different operators") != NULL, "%s", res.text);
+	m->u.sealed.nsigs = 2;
+
+	/* One base64 character changed on the way. */
+	keep = m->u.sealed.blob[20];
+	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
 	frame = proto_encode(m);
 	e2e_ws_send(dest, frame);
 	free(frame);

@@ -1,9 +1,10 @@
 /*
  * check_reports.c: what vigil prints for scripts and for cron, through
  * real processes: every member the --json documents carry is described
- * in vigil(1) and every member vigil(1) describes is printed, and after
- * a two-person kill in the Knight Capital scenario the fleet is
- * contained: warnings with what remains, exit status 6, rates of 0.
+ * in vigil(1) and every member vigil(1) describes is printed; watch
+ * prints only what a person acts on; and after a two-person kill in the
+ * Knight Capital scenario the fleet is contained: warnings with what
+ * remains, exit status 6, rates of 0.
  */
 #include <check.h>
 #include <ctype.h>
@@ -518,6 +519,52 @@ START_TEST(test_a_killed_router_is_contained_at_warning_level)
 }
 END_TEST
 
+/*
+ * watch --json over the capital cascade: a line only for what a person
+ * acts on, each saying what changed: every node event names its changes
+ * and comes at most twice per node in 8 seconds (not once per stats
+ * message, as 85 of 134 lines did), and an alert is updated only with
+ * its changes named, never for its words alone.
+ */
+START_TEST(test_watch_prints_only_what_changed)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *changes;
+	const char		*event, *change;
+	char			*fleet, *line, *next;
+	size_t			 nodes = 0, lines = 0;
+
+	fleet = e2e_start_fleet("capital", NULL, NULL);
+	vigil_run(&r, NULL, "--fleet", fleet, "watch", "--json", "--for", "8",
+	    NULL);
+	ck_assert_msg(r.status == 0, "watch exited %d: %s", r.status, r.err);
+	for (line = r.out; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next == '\n')
+			*next++ = '\0';
+		doc = json_loads(line, 0, NULL);
+		ck_assert_msg(doc != NULL, "not JSON: %s", line);
+		lines++;
+		event = json_string_value(json_object_get(doc, "event"));
+		change = json_string_value(json_object_get(doc, "change"));
+		changes = json_object_get(doc, "changes");
+		if (strcmp(event, "node") == 0) {
+			nodes++;
+			ck_assert_msg(json_array_size(changes) > 0, "a node "
+			    "event that names no change: %s", line);
+		} else if (strcmp(change, "updated") == 0)
+			ck_assert_msg(json_array_size(changes) > 0, "an alert "
+			    "updated that names no change: %s", line);
+		json_decref(doc);
+	}
+	/* capital: 38 stations. */
+	ck_assert_msg(nodes > 0 && nodes <= 2 * 38, "%zu node events of %zu "
+	    "lines in 8 s for 38 stations", nodes, lines);
+	e2e_result_free(&r);
+	free(fleet);
+}
+END_TEST
+
 Suite *
 reports_suite(void)
 {
@@ -528,6 +575,7 @@ reports_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_documented_members_are_the_printed_ones);
 	tcase_add_test(tc, test_a_killed_router_is_contained_at_warning_level);
+	tcase_add_test(tc, test_watch_prints_only_what_changed);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -80,11 +80,11 @@ struct headless_seen {
 	uint64_t	trait[TRAIT_MAX];
 };
 
-/* What watch last reported of an alert: its key, severity and nodes. */
+/* What watch last reported of an alert: its key, severity, how many nodes. */
 struct headless_aseen {
 	uint64_t		key;
 	enum proto_severity	severity;
-	uint64_t		nodes;
+	size_t			nodes;
 };
 
 /* The columns of the status table. */
@@ -372,7 +372,8 @@ headless_traits(const struct node *node, uint64_t *trait)
 /*
  * watch: the names of node's traits that changed since its last event
  * (all that are known, the first time) into changes, which holds
- * TRAIT_MAX; remembers them.  Returns how many.
+ * TRAIT_MAX; remembers them.  Returns how many: 0 when nothing changed,
+ * or when a live node has not yet said all it says at first.
  */
 static size_t
 headless_node_changes(struct headless *h, const struct fleet *fleet,
@@ -391,6 +392,15 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 		h->nseen = fleet->nnodes + 1;
 	}
 	seen = &h->seen[index];
+	/*
+	 * The first event waits for what a live node reports at once (a
+	 * router's state, a station's certificate), so that it says the
+	 * node whole instead of in two lines.
+	 */
+	if (!seen->known && node->state == NODE_LIVE && (!node->has_hello ||
+	    node->nstats == 0 || (fleet_node_role(node) == ROLE_STATION &&
+	    !node->has_cert)))
+		return (0);
 	headless_traits(node, trait);
 	for (i = 0; i < TRAIT_MAX; i++) {
 		if (seen->known ? trait[i] != seen->trait[i] :
@@ -403,18 +413,21 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 }
 
 /*
- * watch: for an alert updated, "severity" and "nodes" when they changed
- * since its last event (its words alone are not news: a name or number
- * in them moves as the nodes report); none for other changes.  Remembers
- * what it saw.  Returns how many names it put in changes (2 at most).
+ * watch: for an alert updated, "severity" when it changed since its last
+ * event, and "nodes" when the number of nodes it is about doubled or
+ * halved since then (a cascade adding stations one by one is one story,
+ * told at 2, 4, 8, ...); its words alone are not news: a name or number
+ * in them moves as the nodes report.  None for other changes.
+ * Remembers what it reported.  Returns how many names it put in changes
+ * (2 at most).
  */
 static size_t
 headless_alert_changes(struct headless *h, const struct alert *a,
     enum alert_change change, const char **changes)
 {
 	struct headless_aseen	*s = NULL;
-	uint64_t		 key, nodes = 0;
-	size_t			 i, n = 0;
+	uint64_t		 key;
+	size_t			 i, n = 0, total;
 
 	key = headless_hash(headless_hash(HEADLESS_SEED, a->rule),
 	    a->code);
@@ -422,10 +435,7 @@ headless_alert_changes(struct headless *h, const struct alert *a,
 		for (i = 0; i < a->nnodes; i++)
 			key = headless_hash(key, a->nodes[i]);
 	}
-	/* In any order: the sum of each node's hash. */
-	for (i = 0; i < a->nnodes; i++)
-		nodes += headless_hash(HEADLESS_SEED, a->nodes[i]);
-	nodes += a->nodes_total;
+	total = a->nodes_total > a->nnodes ? a->nodes_total : a->nnodes;
 	for (i = 0; i < h->naseen; i++) {
 		if (h->aseen[i].key == key) {
 			s = &h->aseen[i];
@@ -438,14 +448,17 @@ headless_alert_changes(struct headless *h, const struct alert *a,
 		s = &h->aseen[h->naseen++];
 		s->key = key;
 		s->severity = a->severity;
-		s->nodes = nodes;
+		s->nodes = total;
 	}
 	if (change == ALERT_UPDATED && s->severity != a->severity)
 		changes[n++] = "severity";
-	if (change == ALERT_UPDATED && s->nodes != nodes)
-		changes[n++] = "nodes";
+	if (change != ALERT_UPDATED || total >= 2 * s->nodes ||
+	    2 * total <= s->nodes) {
+		if (change == ALERT_UPDATED && total != s->nodes)
+			changes[n++] = "nodes";
+		s->nodes = total;
+	}
 	s->severity = a->severity;
-	s->nodes = nodes;
 	return (n);
 }
 

@@ -67,8 +67,9 @@ struct proto_report_alert {
  * Nodes carry id, role, group, build, flags [{name,on,path}], state,
  * age_ms, url and, when known, rates, router or station counters and the
  * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
+ * first_seen, last_seen, count, active, acknowledged and, with an
+ * incident number, incident, follows and effects.  Returns a string the
+ * caller frees; never NULL.
  */
 char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,

@@ -83,8 +83,9 @@ struct proto_report_alert {
  * cert, and for a station transport_key and transport_key_fpr.  The
  * document's root_holder, present once a station's cert says it holds
  * the root, names that station.  Alerts carry severity, rule, nodes, text,
- * cause, action, first_seen, last_seen, count, active, acknowledged.
- * Returns a string the caller frees; never NULL.
+ * cause, action, first_seen, last_seen, count, active, acknowledged and,
+ * with an incident number, incident, follows and effects.  Returns a
+ * string the caller frees; never NULL.
  */
 char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,

@@ -839,6 +839,13 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	    wall_ms, &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
+	/* A router's state or a station's blacklist is news to a watcher. */
+	if (node->nstats == 0 || node->stats.role != st->role ||
+	    (st->role == ROLE_ROUTER &&
+	    node->stats.router.state != st->router.state) ||
+	    (st->role == ROLE_STATION &&
+	    node->stats.station.nblacklist != st->station.nblacklist))
+		changed = 1;
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -1673,6 +1680,17 @@ fleet_find_const(const struct fleet *fleet, const char *id)
 	return (&fleet->nodes[i]);
 }
 
+/*
+ * Is node a router that reports itself killed?  Its child orders are
+ * halted, so what it sent before is history and its rates are 0.
+ */
+int
+fleet_node_killed(const struct node *node)
+{
+	return (node->nstats != 0 && node->stats.role == ROLE_ROUTER &&
+	    node->stats.router.state == STATE_KILLED);
+}
+
 /* The role a node has told us, from hello or else stats. */
 enum proto_role
 fleet_node_role(const struct node *node)
@@ -2033,6 +2051,9 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->parent_rate = rate_per_sec(&node->parent_rate);
 	out->child_rate = rate_per_sec(&node->child_rate);
 	out->child_share_rate = rate_per_sec(&node->child_share_rate);
+	/* Killed, it sends nothing: no slope of the last counters stands. */
+	if (fleet_node_killed(node))
+		out->parent_rate = out->child_rate = out->child_share_rate = 0;
 	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
@@ -2058,7 +2079,7 @@ fleet_report_alert(const struct alert *alert, const char **nodes_buf,
 	for (i = 0; i < alert->nnodes && i < ALERT_MAX_NODES; i++)
 		nodes_buf[i] = alert->nodes[i];
 	out->severity = alert->severity;
-	out->rule = alert->rule;
+	out->rule = alert_name(alert);
 	out->nodes = nodes_buf;
 	out->nnodes = i;
 	out->nodes_total = alert->nodes_total > i ? alert->nodes_total : i;

@@ -365,6 +365,9 @@ double	 fleet_heartbeat_rate_expected(const struct node *node);
 /* The role from the node's hello, else from its stats; ROLE_NONE. */
 enum proto_role fleet_node_role(const struct node *node);
 
+/* Is node a router that reports itself killed (its rates read 0)? */
+int	 fleet_node_killed(const struct node *node);
+
 /* "live", "stale" or "down". */
 const char *fleet_state_name(enum node_state state);
 

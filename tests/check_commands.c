@@ -91,11 +91,12 @@ static char	*raw_wait(struct e2e_ws *, enum msg_type, const char *,
 		    struct proto_msg *);
 static struct e2e_ws *move_sealed(struct world *, char **,
 		    struct proto_msg *);
+static int	 audit_count(const char *, const char *, const char *);
+static void	 move_destination_gone(struct world *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
 static json_t	*status_json(struct world *);
-static json_t	*status_node(json_t *, const char *);
 static const char *router_state(json_t *);
 static json_t	*router_counter(json_t *, const char *);
 static char	*node_url(struct world *, const char *);
@@ -911,23 +912,6 @@ status_json(struct world *w)
 	return (doc);
 }
 
-/* The node id in a status document. */
-static json_t *
-status_node(json_t *doc, const char *id)
-{
-	json_t		*node;
-	const char	*s;
-	size_t		 i;
-
-	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
-		s = json_string_value(json_object_get(node, "id"));
-		if (s != NULL && strcmp(s, id) == 0)
-			return (node);
-	}
-	ck_abort_msg("status does not list %s", id);
-	return (NULL);
-}
-
 /* A status node's router state, or "". */
 static const char *
 router_state(json_t *node)
@@ -1299,7 +1283,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_integer_value(router_counter(r8,
 		    "child_orders_total")) > 0)
 			break;
@@ -1319,7 +1303,8 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	id = proposal_id(&r);
 	ck_assert_msg(strstr(r.out, "kill router/r8, by alice") != NULL &&
 	    strstr(r.out, "router/r8: accepted") != NULL &&
-	    strstr(r.out, "vigil approve ") != NULL, "propose output: %s",
+	    strstr(r.out, "with: vigil --fleet /") != NULL &&
+	    strstr(r.out, " approve ") != NULL, "propose output: %s",
 	    r.out);
 	e2e_result_free(&r);
 
@@ -1365,7 +1350,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		state = router_state(r8);
 		if (strcmp(state, "killed") == 0)
 			break;
@@ -1380,13 +1365,13 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	    "open_children")), 0);
 	children = json_integer_value(router_counter(r8,
 	    "child_orders_total"));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	json_decref(doc);
 	/* Its child order rate is zero: the counter stands still. */
 	e2e_sleep_ms(1500);
 	doc = status_json(&w);
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_str_eq(router_state(r8), "killed");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) == children, "router/r8 sent child orders "
@@ -1414,7 +1399,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "running") == 0 &&
 		    json_integer_value(router_counter(r8,
 		    "child_orders_total")) > before) {
@@ -1905,7 +1890,7 @@ assert_build(struct world *w, const char *id, const char *build,
 
 	for (;;) {
 		doc = status_json(w);
-		node = status_node(doc, id);
+		node = e2e_status_node(doc, id);
 		b = json_string_value(json_object_get(node, "build"));
 		if (b != NULL && strcmp(b, build) == 0)
 			break;
@@ -2057,7 +2042,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_number_value(router_counter(r8, "worst_ratio")) > 1)
 			break;
 		json_decref(doc);
@@ -2071,7 +2056,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "killed") == 0)
 			break;
 		json_decref(doc);
@@ -2087,20 +2072,20 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	assert_build(&w, "router/r8", "smars-2012.07.31-old", "power_peg");
 	doc = status_json(&w);
 	ck_assert(json_is_false(json_object_get(json_array_get(
-	    json_object_get(status_node(doc, "router/r8"), "flags"), 0),
+	    json_object_get(e2e_status_node(doc, "router/r8"), "flags"), 0),
 	    "on")));
 	json_decref(doc);
 	free(two_person(&w, 0, "resume", "router/r8", "--reason",
 	    "rlp is off", NULL));
 	doc = status_json(&w);
-	before = json_integer_value(router_counter(status_node(doc,
+	before = json_integer_value(router_counter(e2e_status_node(doc,
 	    "router/r8"), "child_orders_total"));
 	json_decref(doc);
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		e2e_sleep_ms(1000);
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		ck_assert_str_eq(router_state(r8), "running");
 		ck_assert_msg(json_number_value(router_counter(r8,
 		    "worst_ratio")) <= 1.0, "router/r8 runs away again: a "
@@ -2183,7 +2168,7 @@ wait_state(struct world *w, const char *id, const char *state)
 
 	for (;;) {
 		doc = status_json(w);
-		if (strcmp(router_state(status_node(doc, id)), state) == 0)
+		if (strcmp(router_state(e2e_status_node(doc, id)), state) == 0)
 			return (doc);
 		json_decref(doc);
 		ck_assert_msg(e2e_now_ms() < deadline, "%s is not %s within "
@@ -2237,12 +2222,12 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	    "arm-kill", "armed", "alice, bob", (char *)NULL));
 
 	doc = wait_state(&w, "router/r8", "killed");
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) < 50, "router/r8 sent %lld child orders "
 	    "before its armed kill fired", (long long)json_integer_value(
 	    router_counter(r8, "child_orders_total")));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	fprintf(stderr, "armed kill: router/r8 halted itself after %lld "
 	    "child orders (%lld child shares for %lld parent shares)\n",
@@ -2298,7 +2283,7 @@ END_TEST
 static json_t *
 station_part(json_t *doc, const char *id, const char *part)
 {
-	json_t	*node = status_node(doc, id), *v;
+	json_t	*node = e2e_status_node(doc, id), *v;
 
 	v = json_object_get(node, part);
 	ck_assert_msg(v != NULL, "status shows no %s for %s", part, id);
@@ -2373,6 +2358,70 @@ stations_renewed_from(json_t *doc, const char *holder, char *why,
 		}
 	}
 	return (all);
+}
+
+/*
+ * alice proposes moving the root to station/s2; bob approves from a
+ * console whose fleet file lacks s2, as if it went away: vigil approve
+ * exits 5 saying the key could not be relayed, and the capital keeps
+ * the root.
+ */
+static void
+move_destination_gone(struct world *w)
+{
+	struct e2e_result	 r;
+	json_t			*doc;
+	FILE			*in, *out;
+	char			*fleet, *id, line[512];
+
+	fleet = e2e_path("fleet-without-s2");
+	ck_assert_ptr_nonnull(in = fopen(w->fleet, "r"));
+	ck_assert_ptr_nonnull(out = fopen(fleet, "w"));
+	while (fgets(line, sizeof line, in) != NULL) {
+		if (strstr(line, "# station/s2\n") == NULL)
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "gone",
+	    "--key", w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", fleet, "approve", id, "--yes",
+	    "--key", w->bob, NULL);
+	ck_assert_msg(r.status == 5 && strstr(r.err, "station/capital sealed "
+	    "the root key, but this console has no link to station/s2 to "
+	    "relay it on; station/capital keeps the root") != NULL,
+	    "approve exited %d: %s %s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	doc = status_json(w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	ck_assert(json_is_true(json_object_get(station_part(doc,
+	    "station/capital", "cert"), "holds_root")));
+	json_decref(doc);
+	free(id);
+	free(fleet);
+}
+
+/* How many lines of audit log path are event about command id. */
+static int
+audit_count(const char *path, const char *event, const char *id)
+{
+	FILE	*f = fopen(path, "r");
+	char	*line = NULL, want[64];
+	size_t	 cap = 0;
+	int	 n = 0;
+
+	ck_assert_msg(f != NULL, "no audit log %s", path);
+	snprintf(want, sizeof want, "\"event\":\"%s\"", event);
+	while (getline(&line, &cap, f) > 0)
+		n += strstr(line, want) != NULL && strstr(line, id) != NULL;
+	free(line);
+	fclose(f);
+	return (n);
 }
 
 /* The wall time (ms into the day) vigil approve printed for step. */
@@ -2527,7 +2576,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	id = proposal_id(&r);
 	e2e_result_free(&r);
 	doc = status_json(&w);
-	clock = json_integer_value(json_object_get(status_node(doc,
+	clock = json_integer_value(json_object_get(e2e_status_node(doc,
 	    "station/capital"), "clock_ms"));
 	json_decref(doc);
 	ck_assert_msg(clock - since < 60000, "proposed %lld ms of scenario "
@@ -2558,7 +2607,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	watch_until = -1;
 	for (;;) {
 		doc = status_json(&w);
-		clock = json_integer_value(json_object_get(status_node(doc,
+		clock = json_integer_value(json_object_get(e2e_status_node(doc,
 		    "station/capital"), "clock_ms"));
 		day = clock - clock % MOVE_DAY_MS;
 		if (watch_until == -1)
@@ -2589,11 +2638,18 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	}
 	json_decref(doc);
 
-	/* Both audit logs verify, and say what each station did. */
+	/*
+	 * Both audit logs verify, and say what each station did: the
+	 * capital carried out the command, sealed and destroyed the key;
+	 * s2 checked the two signatures itself and carried it out.
+	 */
 	path = e2e_path("audit/station-capital.audit");
 	vigil_run(&r, NULL, "audit", "verify", path, NULL);
 	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
 	e2e_result_free(&r);
+	ck_assert_int_eq(audit_count(path, "execute", id), 1);
+	ck_assert_int_eq(audit_count(path, "seal", id), 1);
+	ck_assert_int_eq(audit_count(path, "destroy", id), 1);
 	text = e2e_stderr_of(w.vigild);
 	ck_assert_msg(strstr(text, "station/capital destroyed its copy of "
 	    "the root key") != NULL, "%s", text);
@@ -2603,6 +2659,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	vigil_run(&r, NULL, "audit", "verify", path, NULL);
 	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
 	e2e_result_free(&r);
+	ck_assert_int_eq(audit_count(path, "execute", id), 1);
 	free(path);
 
 	/* Back to the blacklisted capital: refused, console and backend. */
@@ -2731,9 +2788,75 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 END_TEST
 
 /*
- * A blob altered on its way to the destination is refused there, in
- * words; the capital keeps the root; the untouched blob, replayed, is
- * refused too, since the command's id is spent; the log verifies.
+ * Stations whose certificates lapsed while the capital was blacklisted
+ * renew from the new holder once two operators move the root: they
+ * prove who they are with their lapsed certificates, and no device's
+ * countdown reaches zero.
+ */
+START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *node, *cert;
+	char			*id, why[PROTO_TEXT_MAX], lapsed[PROTO_ID_MAX];
+	int64_t			 deadline, clock;
+	size_t			 i;
+
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	deadline = e2e_now_ms() + 2 * MOVE_RUN_MS;
+	lapsed[0] = '\0';
+	while (lapsed[0] == '\0') {
+		ck_assert_msg(e2e_now_ms() < deadline, "no certificate lapsed "
+		    "within %d ms", 2 * MOVE_RUN_MS);
+		e2e_sleep_ms(1000);
+		doc = status_json(&w);
+		json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+			cert = json_object_get(node, "cert");
+			clock = json_integer_value(json_object_get(node,
+			    "clock_ms"));
+			if (cert != NULL && json_integer_value(json_object_get(
+			    cert, "not_after_ms")) < clock) {
+				snprintf(lapsed, sizeof lapsed, "%s",
+				    json_string_value(json_object_get(node,
+				    "id")));
+				break;
+			}
+		}
+		json_decref(doc);
+	}
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "lapsed",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	for (;;) {
+		doc = status_json(&w);
+		if (stations_renewed_from(doc, "station/s2", why, sizeof why))
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "%s had lapsed; "
+		    "renewals did not resume: %s", lapsed, why);
+		e2e_sleep_ms(1000);
+	}
+	json_decref(doc);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * The sealed key delivered with the proposer's signature alone is
+ * refused by the destination, which checks the two operators itself; a
+ * blob altered on its way is refused there, in words; the capital keeps
+ * the root; the untouched blob, replayed, is refused too, since the
+ * command's id is spent; the log verifies.
  */
 START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 {
@@ -2750,15 +2873,27 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	world_start_in(&w, "capital", NULL, NULL, NULL);
 	json_decref(status_json(&w));
 	cap = move_sealed(&w, &id, m);
-
-	/* One base64 character changed on the way. */
-	keep = m->u.sealed.blob[20];
-	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
 	m->type = MSG_DELIVER;
 	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
 	url = node_url(&w, "station/s2");
 	dest = e2e_ws_open(url, ANSWER_MS);
 	free(url);
+
+	/* The proposer's signature alone. */
+	ck_assert_uint_eq(m->u.sealed.nsigs, 2);
+	m->u.sealed.nsigs = 1;
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "carries 1 signature, and move-root "
+	    "needs 2 by different operators") != NULL, "%s", res.text);
+	m->u.sealed.nsigs = 2;
+
+	/* One base64 character changed on the way. */
+	keep = m->u.sealed.blob[20];
+	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
 	frame = proto_encode(m);
 	e2e_ws_send(dest, frame);
 	free(frame);
@@ -2800,21 +2935,33 @@ END_TEST
 
 /*
  * alice proposes move-root at the console's ":" prompt: a destination
- * no backend reported is refused in words, one given by name alone
- * (--to s2) opens the dialog at the reason.  bob approves from a shell;
+ * no backend reported is refused in words, and so is one that said
+ * hello and fell silent (a backend that sends nothing more, so the
+ * console marks it stale); one given by name alone (--to s2) opens the
+ * dialog at the reason.  bob approves from a shell;
  * alice, watching the Stations view, sees the root holder and the
  * move's steps as they happen, then each station's renewal from the new
  * holder; the Certs view shows them too.
  */
 START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
 {
+	static const char *const silent[] = { "{\"type\":\"hello\","
+	    "\"node\":\"station/s40\",\"version\":1,\"role\":\"station\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"clock_ms\":0,"
+	    "\"flags\":[]}", NULL };
 	struct world		 w;
 	struct e2e_result	 r;
 	json_t			*doc, *p;
-	char			*vigil = e2e_bin("vigil"), *id, *screen;
+	FILE			*f;
+	char			*vigil = e2e_bin("vigil"), *id, *screen, *url;
 	char			 cmd[2048];
 
 	world_start_in(&w, "capital", NULL, NULL, NULL);
+	url = e2e_rogue_backend(silent, -1, NULL);
+	ck_assert_ptr_nonnull(f = fopen(w.fleet, "a"));
+	fprintf(f, "%s # station/s40, silent after its hello\n", url);
+	fclose(f);
+	free(url);
 	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
 	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
 	    "--foreground 120 %s --fleet %s; sleep 30", w.alice, e2e_dir(),
@@ -2842,6 +2989,19 @@ START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
 	free(e2e_tmux_wait(ANSWER_MS, "an unknown destination refused",
 	    "nothing was proposed: the destination station/s99 is unknown",
 	    NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the silent station stale",
+	    "station/s40", " live 1 stale ", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to s40", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "a stale destination refused",
+	    "nothing was proposed: the destination station/s40 is not live "
+	    "(stale)", NULL));
 	e2e_tmux_keys("Escape", 0);
 	e2e_tmux_keys(":", 1);
 	e2e_tmux_keys("move-root capital --to s2", 1);
@@ -2893,7 +3053,10 @@ END_TEST
  * is refused there: it does not match the root certificate; with no
  * holder statement back, the capital's seal times out, it keeps the
  * root and says why; an unknown destination is refused before anything
- * is signed.
+ * is signed.  Then a destination gone from the approving console (its
+ * fleet file no longer reaches station/s2): vigil approve says, in
+ * words, that the sealed key could not be relayed and the capital keeps
+ * the root.
  */
 START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 {
@@ -2914,7 +3077,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	ck_assert_ptr_nonnull(m);
 	world_start_in(&w, "capital", NULL, NULL, NULL);
 	doc = status_json(&w);
-	hex = json_string_value(json_object_get(status_node(doc,
+	hex = json_string_value(json_object_get(e2e_status_node(doc,
 	    "station/s2"), "transport_key"));
 	ck_assert_msg(hex != NULL && strlen(hex) == 64, "no transport key");
 	for (i = 0; i < SEAL_PUB_LEN; i++) {
@@ -2974,6 +3137,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	e2e_ws_close(dest);
 	free(id);
 	free(m);
+	move_destination_gone(&w);
 	world_free(&w);
 }
 END_TEST
@@ -3030,6 +3194,8 @@ commands_suite(void)
 	    test_capital_two_operators_move_the_root_in_seconds);
 	tcase_add_test(move,
 	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
+	tcase_add_test(move,
+	    test_capital_lapsed_stations_renew_from_the_new_holder);
 	tcase_add_test(move,
 	    test_capital_the_stations_view_shows_the_move_in_steps);
 	tcase_add_test(move,

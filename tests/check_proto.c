@@ -2596,7 +2596,7 @@ START_TEST(status_report_holds_the_documented_fields)
 
 	/* An empty fleet is still a complete document. */
 	text = proto_report_status(NULL, NULL, 0, NULL, 0);
-	ck_assert_str_eq(text, "{\"nodes\":[],\"alerts\":[]}");
+	ck_assert_str_eq(text, "{\"schema\":2,\"nodes\":[],\"alerts\":[]}");
 	free(text);
 }
 END_TEST
@@ -2612,12 +2612,14 @@ START_TEST(alert_and_watch_reports_hold_the_documented_fields)
 	fill_report(msgs, nodes, &alert);
 	text = proto_report_alerts(&alert, 1);
 	root = load(text);
-	ck_assert_uint_eq(json_object_size(root), 1);
+	ck_assert_uint_eq(json_object_size(root), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "schema")),
+	    PROTO_REPORT_SCHEMA);
 	check_alert_json(json_array_get(json_object_get(root, "alerts"), 0));
 	json_decref(root);
 	free(text);
 
-	text = proto_report_alert_event(1234, "raised", &alert);
+	text = proto_report_alert_event(1234, "raised", NULL, 0, &alert);
 	ck_assert_ptr_null(strchr(text, '\n'));
 	root = load(text);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),
@@ -2630,7 +2632,8 @@ START_TEST(alert_and_watch_reports_hold_the_documented_fields)
 	json_decref(root);
 	free(text);
 
-	text = proto_report_node_event(5678, &nodes[1]);
+	text = proto_report_node_event(5678, &nodes[1],
+	    (const char *[]){ "state" }, 1);
 	ck_assert_ptr_null(strchr(text, '\n'));
 	root = load(text);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),

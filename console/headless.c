@@ -1133,6 +1133,7 @@ headless_command(struct headless *h)
 	}
 	headless_flush(h);
 	cmd_track_free(&h->track);
+	proto_command_clear(h->cmd);
 	free(h->cmd);
 	h->cmd = NULL;
 	loop_set_tick(h->loop, NULL, NULL);
@@ -1215,6 +1216,7 @@ static int
 headless_settled(struct headless *h, int stats)
 {
 	const struct fleet	*fleet = h->fleet;
+	const struct node	*node;
 	size_t			 l, i, n;
 
 	for (l = 0; l < fleet->nlinks; l++) {
@@ -1223,11 +1225,11 @@ headless_settled(struct headless *h, int stats)
 		if (auth_settled(fleet, l) < 0)
 			continue;	/* nothing more will come */
 		n = 0;
-		for (i = 0; i < fleet->nnodes; i++) {
-			if (fleet->nodes[i].link != l)
+		for (i = 0; i < fleet->links[l].nnodes; i++) {
+			node = &fleet->nodes[fleet->links[l].node_ix[i]];
+			if (node->link != l)
 				continue;
-			if (!fleet->nodes[i].has_hello ||
-			    (stats && fleet->nodes[i].nstats < 2))
+			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
 			n++;
 		}
@@ -1662,7 +1664,7 @@ headless_find(struct headless *h, const char *verb)
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
 	}
-	*h->cmd = p->cmd;
+	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
 }
 

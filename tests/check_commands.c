@@ -76,7 +76,7 @@ static void	 model_result(struct fleet *, size_t, const char *,
 		    const char *, const char *, const char *, const char *);
 static void	 world_start(struct world *, const char *, const char *);
 static void	 world_start_in(struct world *, const char *, const char *,
-		    const char *);
+		    const char *, const char *);
 static char	*two_person(struct world *, int, ...);
 static void	 assert_build(struct world *, const char *, const char *,
 		    const char *);
@@ -191,6 +191,7 @@ model_document(const char *id, const char *const *nodes, size_t n,
 	memset(cmd, 0, sizeof *cmd);
 	snprintf(cmd->id, sizeof cmd->id, "%s", id);
 	snprintf(cmd->action, sizeof cmd->action, "kill");
+	proto_command_targets(cmd, n);
 	for (i = 0; i < n; i++) {
 		snprintf(cmd->targets[i].node, sizeof cmd->targets[i].node,
 		    "%s", nodes[i]);
@@ -199,7 +200,6 @@ model_document(const char *id, const char *const *nodes, size_t n,
 		snprintf(cmd->targets[i].state, sizeof cmd->targets[i].state,
 		    "running");
 	}
-	cmd->ntargets = n;
 	snprintf(cmd->reason, sizeof cmd->reason, "runaway child orders");
 	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
 	cmd->created_ms = now_ms;
@@ -219,8 +219,7 @@ model_proposal(struct fleet *fleet, size_t link, const char *node,
 	m->type = MSG_PROPOSAL;
 	snprintf(m->u.proposal.node, sizeof m->u.proposal.node, "%s", node);
 	snprintf(m->u.proposal.id, sizeof m->u.proposal.id, "%s", id);
-	snprintf(m->u.proposal.document, sizeof m->u.proposal.document, "%s",
-	    document);
+	m->u.proposal.document = (char *)document;
 	m->u.proposal.nsigs = 1;
 	snprintf(m->u.proposal.sigs[0].operator,
 	    sizeof m->u.proposal.sigs[0].operator, "alice");
@@ -336,6 +335,7 @@ START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
 	    &ambiguous));
 	ck_assert_int_eq(ambiguous, 1);
 	ck_assert_ptr_nonnull(fleet_proposal_find(&fleet, ID2, &ambiguous));
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -380,6 +380,7 @@ START_TEST(test_different_bytes_under_one_id_forbid_approval)
 	ck_assert_int_eq(v->decoded, 0);
 	ck_assert_msg(strstr(v->problem, "does not read") != NULL,
 	    "undecodable document not flagged: %s", v->problem);
+	proto_command_clear(&cmd);
 	free(doc);
 	free(other);
 	fleet_free(&fleet);
@@ -452,6 +453,7 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 	/* The warning clears after a minute. */
 	check_tick(&fleet, 5000, a->last_seen_ms + FLEET_REFUSAL_MS + 1);
 	ck_assert_int_eq(a->active, 0);
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -489,6 +491,7 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(proto_status_name(v[0].status), "expired");
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -502,7 +505,7 @@ END_TEST
 START_TEST(test_build_binds_each_targets_build_and_state)
 {
 	struct fleet		 fleet;
-	struct proto_command	 cmd, back;
+	struct proto_command	 cmd = { 0 }, back;
 	const char		*both[] = { "router/r8", "station/s1" };
 	const char		*twice[] = { "router/r8", "router/r8" };
 	const char		*ghost[] = { "router/r9" };
@@ -534,6 +537,7 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	ck_assert_msg(proto_command_decode(text, strlen(text), &back, why,
 	    sizeof why) == 0, "%s", why);
 	ck_assert_str_eq(back.id, cmd.id);
+	proto_command_clear(&back);
 	free(text);
 
 	ck_assert_int_eq(cmd_build(&fleet, "kill", ghost, 1, "x", "alice",
@@ -556,6 +560,7 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 1, "x", "alice",
 	    0, 31 * 60 * 1000LL, &cmd, &cause), -1);
 	free(cause);
+	proto_command_clear(&cmd);
 	fleet_free(&fleet);
 }
 END_TEST
@@ -600,6 +605,7 @@ START_TEST(test_review_shows_the_document_and_a_changed_state)
 	ck_assert_msg(strstr(review, "NOW build smars-1, killed: it will "
 	    "refuse") != NULL, "changed state not called out:\n%s", review);
 	free(review);
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -663,6 +669,7 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	ck_assert_str_eq(m->u.propose.sig.operator, "alice");
 	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
 	    m->u.propose.sig.signature, &cause), 1);
+	proto_msg_clear(m);
 	free(frame);
 
 	frame = cmd_approve_frame(&op, ID1, doc, &cause);
@@ -673,6 +680,7 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	ck_assert_str_eq(m->u.approve.id, ID1);
 	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
 	    m->u.approve.sig.signature, &cause), 1);
+	proto_msg_clear(m);
 	free(frame);
 
 	frame = cmd_cancel_frame(&op, ID1, &cause);
@@ -724,7 +732,7 @@ START_TEST(test_move_root_is_relayed_to_the_right_links)
 	snprintf(m->u.sealed.from, sizeof m->u.sealed.from, "station/capital");
 	snprintf(m->u.sealed.to, sizeof m->u.sealed.to, "station/s2");
 	snprintf(m->u.sealed.id, sizeof m->u.sealed.id, ID1);
-	snprintf(m->u.sealed.document, sizeof m->u.sealed.document, "{}");
+	m->u.sealed.document = "{}";
 	snprintf(m->u.sealed.root, sizeof m->u.sealed.root, "%064d", 0);
 	snprintf(m->u.sealed.blob, sizeof m->u.sealed.blob, "c2VhbGVk");
 	m->u.sealed.sealed_ms = 1000;
@@ -793,18 +801,19 @@ END_TEST
 static void
 world_start(struct world *w, const char *start, const char *scale)
 {
-	world_start_in(w, "knight", start, scale);
+	world_start_in(w, "knight", start, scale, NULL);
 }
 
 /*
  * Start scenario's fleet guarded by alice and bob, from start at scale
- * (NULL: the scenario's own).
+ * (NULL: the scenario's own), with that many routers and 2 stations
+ * when routers is not NULL.
  */
 static void
 world_start_in(struct world *w, const char *scenario, const char *start,
-    const char *scale)
+    const char *scale, const char *routers)
 {
-	char	*argv[20];
+	char	*argv[24];
 	int	 argc = 0;
 
 	memset(w, 0, sizeof *w);
@@ -827,6 +836,12 @@ world_start_in(struct world *w, const char *scenario, const char *start,
 	if (scale != NULL) {
 		argv[argc++] = "--time-scale";
 		argv[argc++] = (char *)scale;
+	}
+	if (routers != NULL) {
+		argv[argc++] = "--routers";
+		argv[argc++] = (char *)routers;
+		argv[argc++] = "--stations";
+		argv[argc++] = "2";
 	}
 	argv[argc] = NULL;
 	w->fleet = e2e_start_fleet(scenario, (const char *const *)argv,
@@ -973,6 +988,7 @@ raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
 			    strcmp(m->u.stats.node, id) == 0)
 				snprintf(state, 16, "%s",
 				    proto_state_name(m->u.stats.router.state));
+			proto_msg_clear(m);
 		}
 		free(frame);
 	}
@@ -998,19 +1014,20 @@ raw_document(const char *action, const char *target, const char *build,
 	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
 	    "%s", cause);
 	snprintf(cmd->action, sizeof cmd->action, "%s", action);
+	proto_command_targets(cmd, 1);
 	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
 	    target);
 	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build, "%s",
 	    build);
 	snprintf(cmd->targets[0].state, sizeof cmd->targets[0].state, "%s",
 	    state);
-	cmd->ntargets = 1;
 	snprintf(cmd->reason, sizeof cmd->reason, "%s", reason);
 	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
 	cmd->created_ms = util_wall_ms() + created_off_ms;
 	cmd->expires_ms = cmd->created_ms + ttl_ms;
 	snprintf(id, PROTO_CMDID_MAX, "%s", cmd->id);
 	text = proto_command_encode(cmd);
+	proto_command_clear(cmd);
 	free(cmd);
 	return (text);
 }
@@ -1026,8 +1043,7 @@ raw_propose(struct e2e_ws *ws, const char *document, const char *key_path,
 
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_PROPOSE;
-	snprintf(m->u.propose.document, sizeof m->u.propose.document, "%s",
-	    document);
+	m->u.propose.document = (char *)document;
 	snprintf(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
 	    "%s", name);
 	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
@@ -1052,8 +1068,7 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_APPROVE;
 	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
-	snprintf(m->u.approve.document, sizeof m->u.approve.document, "%s",
-	    document);
+	m->u.approve.document = (char *)document;
 	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
 	    "%s", name);
 	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
@@ -1101,6 +1116,7 @@ raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 				    m->u.error.text);
 				found = 1;
 			}
+			proto_msg_clear(m);
 		}
 		free(frame);
 	}
@@ -1128,6 +1144,109 @@ assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
 	    "the refusal is no sentence: %s", r.text);
 }
+
+/* How many lines of text hold word. */
+static size_t
+count_lines(const char *text, const char *word)
+{
+	const char	*line, *end;
+	size_t		 n = 0;
+
+	for (line = text; *line != '\0'; line = end + (*end != '\0')) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (memmem(line, (size_t)(end - line), word, strlen(word)) !=
+		    NULL)
+			n++;
+	}
+	return (n);
+}
+
+/* Start argv as "vigil --fleet FLEET --wait 20 VERB"; returns its length. */
+static size_t
+vigil_argv(char **argv, const char *fleet, const char *verb)
+{
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "--wait";
+	argv[4] = "20";
+	argv[5] = (char *)verb;
+	return (6);
+}
+
+/*
+ * A kill of 1,000 routers, the most one command names, through the
+ * two-person path: real vigild with 1,000 routers trusting alice and
+ * bob, real keys, real vigil propose and approve; every router accepts
+ * the proposal, executes the kill, and reports itself halting or killed.
+ * The document (about 70 KB) and its frames are past the limits of old
+ * (64 targets, 16 KB documents, 64 KB frames).
+ */
+START_TEST(test_a_kill_of_1000_routers_takes_two_operators)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	char			**argv, env[512], *id;
+	char			*env_v[2] = { env, NULL };
+	const char		*state;
+	size_t			 i, argc, down = 0;
+
+	world_start_in(&w, "calm", NULL, "1", "1000");
+	argv = calloc(1000 + 12, sizeof *argv);
+	ck_assert_ptr_nonnull(argv);
+	argc = vigil_argv(argv, w.fleet, "propose");
+	argv[argc++] = "kill";
+	for (i = 1; i <= 1000; i++)
+		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);
+	argv[argc++] = "--reason";
+	argv[argc++] = "a drill of the whole fleet";
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", w.alice);
+	e2e_run(argv, env_v, 50000, &r);
+	ck_assert_msg(r.status == 0, "propose exited %d: %.800s%.800s",
+	    r.status, r.out, r.err);
+	ck_assert_uint_eq(count_lines(r.out, ": accepted: holds kill"), 1000);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	for (i = 7; i < 1007; i++)
+		free(argv[i]);
+	free(argv[0]);
+
+	argc = vigil_argv(argv, w.fleet, "approve");
+	argv[argc++] = id;
+	argv[argc++] = "--yes";
+	argv[argc] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", w.bob);
+	e2e_run(argv, env_v, 50000, &r);
+	ck_assert_msg(r.status == 0, "approve exited %d: %.800s%.800s",
+	    r.status, r.out, r.err);
+	ck_assert_uint_eq(count_lines(r.out, ": executed: carried out kill"),
+	    1000);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(argv);
+
+	/* Every router says so itself. */
+	doc = status_json(&w);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		if (strncmp(json_string_value(json_object_get(n, "id")),
+		    "router/", 7) != 0)
+			continue;
+		state = router_state(n);
+		if (strcmp(state, "halting") == 0 ||
+		    strcmp(state, "killed") == 0)
+			down++;
+	}
+	json_decref(doc);
+	ck_assert_uint_eq(down, 1000);
+	free(id);
+	world_free(&w);
+}
+END_TEST
 
 /*
  * Knight Capital with a kill switch: after the open, alice proposes to
@@ -1886,7 +2005,7 @@ START_TEST(test_calm_rollback_is_carried_out)
 	struct world	 w;
 	char		*id;
 
-	world_start_in(&w, "calm", NULL, "1");
+	world_start_in(&w, "calm", NULL, "1", NULL);
 	id = two_person(&w, 0, "rollback", "router/r1", "router/r2", "--to",
 	    "smars-2026.10.05", "--reason", "hold the previous build", NULL);
 	ck_assert_msg(strstr(last_out, "safe:") != NULL && strstr(last_out,
@@ -2333,6 +2452,7 @@ move_document(const char *from, const char *to, char *id)
 	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
 	    "%s", cause);
 	snprintf(cmd->action, sizeof cmd->action, "move-root");
+	cmd->targets = e2e_targets(1);
 	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
 	    from);
 	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build,
@@ -2434,7 +2554,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	int64_t			 before, day, watch_until;
 	int			 done = 0;
 
-	world_start_in(&w, "capital", NULL, NULL);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
 	deadline = e2e_now_ms() + MOVE_RUN_MS;
 	for (;;) {
 		doc = status_json(&w);
@@ -2682,7 +2802,7 @@ START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
 	int64_t			 deadline, clock;
 	size_t			 i;
 
-	world_start_in(&w, "capital", NULL, NULL);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
 	deadline = e2e_now_ms() + 2 * MOVE_RUN_MS;
 	lapsed[0] = '\0';
 	while (lapsed[0] == '\0') {
@@ -2750,7 +2870,7 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	char			 keep;
 
 	ck_assert_ptr_nonnull(m);
-	world_start_in(&w, "capital", NULL, NULL);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
 	json_decref(status_json(&w));
 	cap = move_sealed(&w, &id, m);
 	m->type = MSG_DELIVER;
@@ -2836,7 +2956,7 @@ START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
 	char			*vigil = e2e_bin("vigil"), *id, *screen, *url;
 	char			 cmd[2048];
 
-	world_start_in(&w, "capital", NULL, NULL);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
 	url = e2e_rogue_backend(silent, -1, NULL);
 	ck_assert_ptr_nonnull(f = fopen(w.fleet, "a"));
 	fprintf(f, "%s # station/s40, silent after its hello\n", url);
@@ -2955,7 +3075,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	int			 found;
 
 	ck_assert_ptr_nonnull(m);
-	world_start_in(&w, "capital", NULL, NULL);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
 	doc = status_json(&w);
 	hex = json_string_value(json_object_get(e2e_status_node(doc,
 	    "station/s2"), "transport_key"));
@@ -3048,6 +3168,7 @@ commands_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_knight_two_operators_halt_r8_and_resume_it);
+	tcase_add_test(tc, test_a_kill_of_1000_routers_takes_two_operators);
 	tcase_add_test(tc,
 	    test_one_operator_or_one_key_or_an_untrusted_key_is_refused);
 	tcase_add_test(tc, test_approval_needs_a_typed_name_and_expires);

@@ -1421,3 +1421,16 @@ e2e_rogue_backend(const char *const *frames, int close_after_ms,
 		ck_abort_msg("out of memory");
 	return (url);
 }
+
+/* Room for the targets of a document a test builds; see e2e.h. */
+struct proto_command_target *
+e2e_targets(size_t n)
+{
+	static struct proto_command_target	pool[16];
+	static size_t				next;
+
+	ck_assert_uint_le(n, 2);
+	next = (next + 2) % (sizeof pool / sizeof pool[0]);
+	memset(&pool[next], 0, n * sizeof pool[0]);
+	return (&pool[next]);
+}

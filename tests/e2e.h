@@ -292,4 +292,11 @@ char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
 char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
 	    const char *gone);
 
+/*
+ * Room for n (at most 2) zeroed targets of a command document a test
+ * builds by hand: never freed, so never passed to proto_command_clear().
+ */
+struct proto_command_target;
+struct proto_command_target *e2e_targets(size_t n);
+
 #endif

@@ -58,6 +58,13 @@ struct driver_ops {
 	enum driver_done (*node_command)(void *arg, size_t i,
 			    const struct command_pending *p, char *cause,
 			    size_t causelen);
+	/*
+	 * May be NULL.  Returns 0 when node i can carry out action at all,
+	 * or -1 with a sentence in cause; a proposal of it is then refused
+	 * before anyone signs it in vain.
+	 */
+	int		 (*node_accepts)(void *arg, size_t i,
+			    const char *action, char *cause, size_t causelen);
 	/* What node i is now, for binding a command (sim_node_state). */
 	void		 (*node_state)(void *arg, size_t i,
 			    struct command_node_state *state);

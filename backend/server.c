@@ -1213,6 +1213,13 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
+		if (server->drv.ops->node_accepts != NULL &&
+		    server->drv.ops->node_accepts(server->drv.arg,
+		    node->index, action, cause, sizeof cause) != 0) {
+			server_refusal_audit(node, id, action,
+			    in->u.propose.sig.operator, 0, cause);
+			break;
+		}
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
 		    sizeof cause);

@@ -325,10 +325,25 @@ agent_proc_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)user;
 	(void)in;
 	(void)len;
-	if (wsi == NULL || reason != LWS_CALLBACK_RAW_RX_FILE)
+	if (wsi == NULL || (reason != LWS_CALLBACK_RAW_RX_FILE &&
+	    reason != LWS_CALLBACK_RAW_CLOSE_FILE))
 		return (0);
 	if ((proc = lws_get_opaque_user_data(wsi)) == NULL)
-		return (-1);
+		return (reason == LWS_CALLBACK_RAW_RX_FILE ? -1 : 0);
+	if (reason == LWS_CALLBACK_RAW_CLOSE_FILE) {
+		/* The loop closes it (a hangup): forget it, keep the rest. */
+		lws_set_opaque_user_data(wsi, NULL);
+		if (wsi == proc->out_wsi) {
+			agent_proc_read(proc);
+			proc->out_wsi = NULL;
+		} else if (wsi == proc->pid_wsi) {
+			proc->pid_wsi = NULL;
+			lws_sul_schedule(proc->context, 0, &proc->poll_sul,
+			    agent_proc_poll, AGENT_PROC_POLL_MS *
+			    LWS_US_PER_MS);
+		}
+		return (0);
+	}
 	if (wsi == proc->pid_wsi) {
 		proc->pid_wsi = NULL;	/* closed by returning -1 */
 		lws_set_opaque_user_data(wsi, NULL);

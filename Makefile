@@ -6,6 +6,8 @@ PREFIX ?= /usr/local
 BINDIR_INSTALL = $(PREFIX)/bin
 SBINDIR_INSTALL = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
+# The agent's example router (facts script, hooks) and systemd unit.
+EXAMPLESDIR = $(PREFIX)/share/vigil/examples
 
 # Where objects and programs go; the sanitizer builds use their own.
 O ?= .
@@ -184,12 +186,17 @@ install: all
 	    $(DESTDIR)$(BINDIR_INSTALL)/vigil-key; fi
 	for m in $(MANS); do s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(EXAMPLESDIR)
+	install -m 755 backend/examples/*.sh $(DESTDIR)$(EXAMPLESDIR)/
+	install -m 644 backend/examples/vigild-agent@.service \
+	    $(DESTDIR)$(EXAMPLESDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
 	rm -f $(DESTDIR)$(SBINDIR_INSTALL)/vigild
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)
 
 clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \

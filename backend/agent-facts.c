@@ -35,6 +35,14 @@ struct agent_facts {
 	size_t			 len;
 	int			 skipping;	/* a line too long */
 
+	struct lws_vhost	*http_vhost;	/* url */
+	struct lws		*http;		/* a request in flight */
+	char			 host[64];
+	int			 port;
+	char			*path;
+	int			 http_status;
+	int			 http_done;
+
 	struct stat		 seen;		/* file, when last read */
 	int			 have_seen;
 	char			 last_error[256];
@@ -46,6 +54,19 @@ static void	 agent_facts_exit(void *, int, int);
 static void	 agent_facts_poll_file(lws_sorted_usec_list_t *);
 static void	 agent_facts_file_error(struct agent_facts *, const char *);
 static void	 agent_facts_last_line(struct agent_facts *, char *, size_t);
+static int	 agent_facts_url_parse(struct agent_facts *, char **);
+static void	 agent_facts_poll_url(lws_sorted_usec_list_t *);
+static int	 agent_facts_http(struct lws *, enum lws_callback_reasons,
+		    void *, void *, size_t);
+static void	 agent_facts_http_end(struct agent_facts *, const char *);
+static struct lws_vhost *agent_facts_vhost(struct agent_facts *, char **);
+
+#define AGENT_FACTS_HTTP	"vigil-agent-facts-http"
+
+static const struct lws_protocols agent_facts_protocols[] = {
+	{ AGENT_FACTS_HTTP, agent_facts_http, 0, 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
 
 /* Start a source; see agent-facts.h. */
 struct agent_facts *
@@ -76,10 +97,14 @@ agent_facts_start(struct lws_context *context, struct lws_vhost *vhost,
 		agent_facts_poll_file(&f->sul);
 		break;
 	case AGENT_FACTS_URL:
-		*cause = xasprintf("--facts-url %s: not available in this "
-		    "vigild; give --facts-cmd or --facts-file", spec);
-		agent_facts_free(f);
-		return (NULL);
+		util_format(f->what, sizeof f->what, "the facts endpoint "
+		    "%.100s", spec);
+		if (agent_facts_url_parse(f, cause) != 0) {
+			agent_facts_free(f);
+			return (NULL);
+		}
+		agent_facts_poll_url(&f->sul);
+		break;
 	}
 	return (f);
 }
@@ -99,6 +124,12 @@ agent_facts_free(struct agent_facts *f)
 		return;
 	lws_sul_cancel(&f->sul);
 	agent_proc_free(f->proc);
+	if (f->http != NULL) {
+		lws_set_opaque_user_data(f->http, NULL);
+		lws_set_timeout(f->http, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_ASYNC);
+	}
+	free(f->path);
 	free(f->buf);
 	free(f->spec);
 	free(f);
@@ -262,4 +293,181 @@ agent_facts_poll_file(lws_sorted_usec_list_t *sul)
 		len += (size_t)got;
 	close(fd);
 	agent_facts_last_line(f, f->buf, len);
+}
+
+/*
+ * Take http://ADDRESS:PORT/PATH apart.  The endpoint must be on this
+ * host: an IPv4 loopback address, as numbers, since name lookups would
+ * block the loop.  Returns 0, or -1 with a sentence in *cause.
+ */
+static int
+agent_facts_url_parse(struct agent_facts *f, char **cause)
+{
+	const char	*p = f->spec, *colon, *slash;
+	char		*end;
+	size_t		 n;
+	long		 port;
+
+	if (strncmp(p, "http://", 7) != 0) {
+		*cause = xasprintf("--facts-url %s: only http:// URLs of this "
+		    "host are polled, such as http://127.0.0.1:9100/facts",
+		    f->spec);
+		return (-1);
+	}
+	p += 7;
+	slash = strchr(p, '/');
+	colon = strchr(p, ':');
+	if (colon == NULL || (slash != NULL && colon > slash)) {
+		*cause = xasprintf("--facts-url %s: give the port, as in "
+		    "http://127.0.0.1:9100/facts", f->spec);
+		return (-1);
+	}
+	n = (size_t)(colon - p);
+	if (n == 0 || n >= sizeof f->host || strncmp(p, "127.", 4) != 0) {
+		*cause = xasprintf("--facts-url %s: the endpoint must be on "
+		    "this host, at a 127.x.x.x address written as numbers, "
+		    "as in http://127.0.0.1:9100/facts", f->spec);
+		return (-1);
+	}
+	memcpy(f->host, p, n);
+	f->host[n] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || port < 1 || port > 65535 ||
+	    (*end != '\0' && *end != '/')) {
+		*cause = xasprintf("--facts-url %s: the port is not a number "
+		    "from 1 to 65535", f->spec);
+		return (-1);
+	}
+	f->port = (int)port;
+	f->path = xstrdup(*end == '/' ? end : "/");
+	f->http_vhost = agent_facts_vhost(f, cause);
+	return (f->http_vhost == NULL ? -1 : 0);
+}
+
+/* Ask the endpoint for the facts, unless a request is still out. */
+static void
+agent_facts_poll_url(lws_sorted_usec_list_t *sul)
+{
+	struct agent_facts		*f = lws_container_of(sul,
+					    struct agent_facts, sul);
+	struct lws_client_connect_info	 info;
+
+	lws_sul_schedule(f->context, 0, &f->sul, agent_facts_poll_url,
+	    AGENT_FACTS_POLL_MS * LWS_US_PER_MS);
+	if (f->http != NULL)
+		return;
+	memset(&info, 0, sizeof info);
+	info.context = f->context;
+	info.vhost = f->http_vhost;
+	info.address = f->host;
+	info.port = f->port;
+	info.path = f->path;
+	info.host = f->host;
+	info.origin = f->host;
+	info.method = "GET";
+	info.protocol = AGENT_FACTS_HTTP;
+	info.local_protocol_name = AGENT_FACTS_HTTP;
+	info.opaque_user_data = f;
+	info.pwsi = &f->http;
+	f->len = 0;
+	f->skipping = 0;
+	f->http_status = 0;
+	f->http_done = 0;
+	if (lws_client_connect_via_info(&info) == NULL) {
+		f->http = NULL;
+		agent_facts_http_end(f, "it could not be asked: the event "
+		    "loop refused the connection");
+	}
+}
+
+/* A request ended: hand on the body, or say why there is none. */
+static void
+agent_facts_http_end(struct agent_facts *f, const char *why)
+{
+	char	text[PROTO_TEXT_MAX];
+
+	if (why == NULL && f->http_status != 200)
+		util_format(text, sizeof text, "%s answered HTTP status %d, "
+		    "not 200 with the facts", f->what, f->http_status);
+	else if (why == NULL && f->skipping)
+		util_format(text, sizeof text, "%s sent more than %d bytes; "
+		    "facts are one JSON object", f->what,
+		    AGENT_FACTS_LINE_MAX);
+	else if (why != NULL)
+		util_format(text, sizeof text, "%s did not answer: %s; check "
+		    "that the node's service listens there", f->what, why);
+	else {
+		f->buf[f->len] = '\0';
+		f->last_error[0] = '\0';
+		f->line_cb(f->arg, f->buf, f->len);
+		return;
+	}
+	agent_facts_file_error(f, text);
+}
+
+/* The endpoint's answer, in the pieces libwebsockets hands over. */
+static int
+agent_facts_http(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct agent_facts	*f;
+	char			 buf[LWS_PRE + 4096], *px = buf + LWS_PRE;
+	int			 lenx = sizeof buf - LWS_PRE;
+
+	if (wsi == NULL || (f = lws_get_opaque_user_data(wsi)) == NULL)
+		return (lws_callback_http_dummy(wsi, reason, user, in, len));
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
+		f->http_status = (int)lws_http_client_http_response(wsi);
+		return (0);
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
+		if (f->len + len > AGENT_FACTS_LINE_MAX)
+			f->skipping = 1;
+		else {
+			memcpy(f->buf + f->len, in, len);
+			f->len += len;
+		}
+		return (0);
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP:
+		return (lws_http_client_read(wsi, &px, &lenx) < 0 ? -1 : 0);
+	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
+		f->http_done = 1;
+		agent_facts_http_end(f, NULL);
+		lws_set_opaque_user_data(wsi, NULL);
+		f->http = NULL;
+		return (-1);
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		agent_facts_http_end(f, in != NULL && len > 0 ? (char *)in :
+		    "the connection failed");
+		lws_set_opaque_user_data(wsi, NULL);
+		f->http = NULL;
+		return (0);
+	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
+		lws_set_opaque_user_data(wsi, NULL);
+		f->http = NULL;
+		if (!f->http_done)
+			agent_facts_http_end(f, "it closed the connection "
+			    "before the whole answer");
+		return (0);
+	default:
+		break;
+	}
+	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}
+
+/* The vhost whose client protocol asks the endpoint. */
+static struct lws_vhost *
+agent_facts_vhost(struct agent_facts *f, char **cause)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_vhost			*vh;
+
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = agent_facts_protocols;
+	info.vhost_name = "vigil-agent-facts";
+	if ((vh = lws_create_vhost(f->context, &info)) == NULL)
+		*cause = xasprintf("cannot poll %s: libwebsockets refused a "
+		    "vhost for it", f->what);
+	return (vh);
 }

@@ -20,6 +20,8 @@ static int	 proto_facts_part(json_t *msg, const char *what,
 		    struct proto_msg *out, char *cause, size_t causelen);
 static json_t	*proto_facts_envelope(const char *type, const char *node,
 		    enum proto_role role, int64_t clock_ms);
+static int	 proto_facts_hello(json_t *, const char *, enum proto_role,
+		    int64_t, struct proto_msg *, char *, size_t);
 static int	 proto_facts_say(char *cause, size_t causelen,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -79,6 +81,37 @@ proto_facts_part(json_t *msg, const char *what, struct proto_msg *out,
 	    "%s", what, p != NULL ? p + 2 : why));
 }
 
+/*
+ * The facts' build, group and flags, decoded as the node's hello into
+ * out.  Returns 0, or -1 with a sentence in cause.
+ */
+static int
+proto_facts_hello(json_t *doc, const char *node, enum proto_role role,
+    int64_t clock_ms, struct proto_msg *out, char *cause, size_t causelen)
+{
+	json_t		*m, *v;
+	const char	*key;
+
+	if (json_object_get(doc, "build") == NULL)
+		return (proto_facts_say(cause, causelen, "the facts name no "
+		    "build; give \"build\":\"ID\", the build the node runs"));
+	m = proto_facts_envelope("hello", node, role, clock_ms);
+	json_object_set_new(m, "version", json_integer(PROTO_VERSION));
+	json_object_set_new(m, "scenario", json_string(""));
+	json_object_set_new(m, "time_scale", json_real(1.0));
+	json_object_set_new(m, "link_nodes", json_integer(1));
+	json_object_foreach(doc, key, v) {
+		if (strcmp(key, "build") == 0 || strcmp(key, "group") == 0 ||
+		    strcmp(key, "flags") == 0)
+			json_object_set(m, key, v);
+	}
+	if (json_object_get(m, "group") == NULL)
+		json_object_set_new(m, "group", json_string("default"));
+	if (json_object_get(m, "flags") == NULL)
+		json_object_set_new(m, "flags", json_array());
+	return (proto_facts_part(m, "build and flags", out, cause, causelen));
+}
+
 /* Decode a node's facts; see proto-facts.h. */
 int
 proto_facts_decode(const char *text, size_t len, const char *node,
@@ -89,7 +122,6 @@ proto_facts_decode(const char *text, size_t len, const char *node,
 	json_t			*doc, *m, *v, *part;
 	json_error_t		 jerr;
 	const char		*counters;
-	const char		*key;
 	int			 rc = -1;
 
 	memset(facts, 0, sizeof *facts);
@@ -113,28 +145,8 @@ proto_facts_decode(const char *text, size_t len, const char *node,
 		uptime_ms = json_integer_value(v);
 	out = xcalloc(1, sizeof *out);
 
-	/* build, group and flags: what the node's hello says. */
-	m = proto_facts_envelope("hello", node, role, clock_ms);
-	json_object_set_new(m, "version", json_integer(PROTO_VERSION));
-	json_object_set_new(m, "scenario", json_string(""));
-	json_object_set_new(m, "time_scale", json_real(1.0));
-	json_object_set_new(m, "link_nodes", json_integer(1));
-	json_object_foreach(doc, key, v) {
-		if (strcmp(key, "build") == 0 || strcmp(key, "group") == 0 ||
-		    strcmp(key, "flags") == 0)
-			json_object_set(m, key, v);
-	}
-	if (json_object_get(doc, "build") == NULL) {
-		json_decref(m);
-		proto_facts_say(cause, causelen, "the facts name no build; "
-		    "give \"build\":\"ID\", the build the node runs");
-		goto out;
-	}
-	if (json_object_get(m, "group") == NULL)
-		json_object_set_new(m, "group", json_string("default"));
-	if (json_object_get(m, "flags") == NULL)
-		json_object_set_new(m, "flags", json_array());
-	if (proto_facts_part(m, "build and flags", out, cause, causelen) != 0)
+	if (proto_facts_hello(doc, node, role, clock_ms, out, cause,
+	    causelen) != 0)
 		goto out;
 	facts->hello = out->u.hello;
 

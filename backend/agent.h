@@ -23,7 +23,8 @@
 #include "proto.h"
 
 #define AGENT_STALE_MS		3000	/* facts older than this: stale */
-#define AGENT_HOOK_TIMEOUT_S	30	/* default --hook-timeout */
+#define AGENT_HOOK_TIMEOUT_S	10	/* default --hook-timeout: the
+					   console waits this long */
 
 struct agent;
 struct driver;

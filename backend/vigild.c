@@ -142,7 +142,7 @@ static const char vigild_help_text[] =
 "                         after two operators signed and the audit log\n"
 "                         holds it; an action without one is refused\n"
 "  --hook-timeout SECONDS a hook running longer is killed and reported\n"
-"                         so (default 30)\n"
+"                         so (default 10)\n"
 "\n"
 "all:\n"
 "  --time-scale X         scenario seconds per real second\n"
@@ -273,7 +273,7 @@ static const struct vigild_opt vigild_opts[] = {
 	HOOK("on-flag"), HOOK("on-move-root"),
 	{ .name = "hook-timeout", .commands = G, .parse = vigild_opt_number,
 	  .off = A(agent.hook_timeout_s), .size = sizeof (int), .min = 1,
-	  .max = 3600, .example = "30" },
+	  .max = 3600, .example = "10" },
 	{ .name = "help", .commands = N|F|G, .bare = 1,
 	  .parse = vigild_opt_help },
 };

@@ -8,7 +8,11 @@
  * silent source turns the node stale and commands against it are
  * refused; an action with no hook is refused naming the option.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +56,7 @@ static void	 watch_until(struct e2e_lines *, const char *, const char *);
 static void	 status_until(struct world *, const char *);
 static char	*facts_cmd(const char *);
 static int	 said(const struct e2e_result *, const char *);
+static int	 http_serve(const char *);
 
 /* Each test gets its own directory and a cleanup that always runs. */
 static void
@@ -562,6 +567,78 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 }
 END_TEST
 
+/*
+ * A child answering every HTTP request on 127.0.0.1 with status 200 and
+ * body; returns its port.
+ */
+static int
+http_serve(const char *body)
+{
+	struct sockaddr_in	sin;
+	socklen_t		slen = sizeof sin;
+	char			req[4096], head[256];
+	int			s, c;
+
+	ck_assert_int_ge(s = socket(AF_INET, SOCK_STREAM, 0), 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(listen(s, 16), 0);
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sin, &slen), 0);
+	if (e2e_fork() != 0) {
+		close(s);
+		return (ntohs(sin.sin_port));
+	}
+	snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\nConnection: "
+	    "close\r\n\r\n", strlen(body));
+	for (;;) {
+		if ((c = accept(s, NULL, NULL)) == -1)
+			continue;
+		if (read(c, req, sizeof req) > 0 &&
+		    write(c, head, strlen(head)) > 0 &&
+		    write(c, body, strlen(body)) > 0)
+			shutdown(c, SHUT_WR);
+		close(c);
+	}
+}
+
+/* Facts polled from an HTTP endpoint on this host: the node is live. */
+START_TEST(test_facts_from_a_local_http_endpoint)
+{
+	struct world	 w;
+	char		 url[64];
+	const char	*body = "{\"build\":\"smars-2012.07.31\",\"router\":"
+	    "{\"parents_total\":1,\"parent_shares_total\":400,"
+	    "\"child_orders_total\":4,\"child_shares_total\":400,"
+	    "\"parents_refused_total\":0,\"open_parents\":1,"
+	    "\"worst_ratio\":1,\"worst_parent\":\"p1\",\"state\":"
+	    "\"running\",\"open_children\":0,"
+	    "\"children_cancelled_total\":0}}\n";
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/facts",
+	    http_serve(body));
+	world_start(&w, "--facts-url", url, (char *)NULL);
+	status_until(&w, "smars-2012.07.31");
+	world_free(&w);
+}
+END_TEST
+
+/* An endpoint nobody listens on is the node's error in words. */
+START_TEST(test_silent_http_endpoint_is_the_nodes_error)
+{
+	struct world	w;
+	char		url[64];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/facts",
+	    e2e_dead_port());
+	world_start(&w, "--facts-url", url, (char *)NULL);
+	status_until(&w, "did not answer");
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 agent_suite(void)
 {
@@ -577,6 +654,8 @@ agent_suite(void)
 	tcase_add_test(tc, test_silent_source_goes_stale_and_refuses_commands);
 	tcase_add_test(tc,
 	    test_action_without_hook_is_refused_naming_the_option);
+	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
+	tcase_add_test(tc, test_silent_http_endpoint_is_the_nodes_error);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -14,6 +14,7 @@
 #include "agent-proc.h"
 #include "command.h"
 #include "driver.h"
+#include "proto-command.h"
 #include "proto-facts.h"
 #include "server.h"
 #include "util.h"
@@ -409,8 +410,15 @@ agent_node_accepts(void *arg, size_t i, const char *action, char *cause,
 	int		 k;
 
 	(void)i;
-	if ((k = agent_hook_index(action)) == -1)
-		return (0);	/* the engine refuses what it does not know */
+	if ((k = agent_hook_index(action)) == -1) {
+		/* The engine refuses what it does not know itself. */
+		if (command_spec_find(action) == NULL)
+			return (0);
+		util_format(cause, causelen, "%s refused %s: vigild agent has "
+		    "no hook option for %s, so it cannot carry it out on a "
+		    "real node", agent->id, action, action);
+		return (-1);
+	}
 	if (agent->o.hooks[k] != NULL)
 		return (0);
 	util_format(cause, causelen, "%s refused %s: this vigild agent has no "
@@ -429,13 +437,9 @@ agent_node_command(void *arg, size_t i, const struct command_pending *p,
 	char		 opt[40], dur[32];
 	int		 k;
 
-	if (agent_node_accepts(arg, i, p->cmd.action, cause, causelen) != 0)
+	if (agent_node_accepts(arg, i, p->cmd.action, cause, causelen) != 0 ||
+	    (k = agent_hook_index(p->cmd.action)) == -1)
 		return (DRIVER_REFUSED);
-	if ((k = agent_hook_index(p->cmd.action)) == -1) {
-		util_format(cause, causelen, "vigild agent has no hook option "
-		    "for %s", p->cmd.action);
-		return (DRIVER_REFUSED);
-	}
 	if (agent->hook != NULL) {
 		util_duration_text(util_mono_ms() - agent->hook_started_ms,
 		    dur, sizeof dur);

@@ -8,6 +8,8 @@ SBINDIR_INSTALL = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 COMPLETED = vigil vigild vigil-key
+# The agent's example router (facts script, hooks) and systemd unit.
+EXAMPLESDIR = $(PREFIX)/share/vigil/examples
 
 # Where objects and programs go; the sanitizer builds use their own.
 O ?= .
@@ -202,6 +204,10 @@ install: all
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	for c in $(COMPLETED); do install -m 644 completion/vigil.bash \
 	    $(DESTDIR)$(COMPLETIONDIR)/$$c; done
+	install -d $(DESTDIR)$(EXAMPLESDIR)
+	install -m 755 backend/examples/*.sh $(DESTDIR)$(EXAMPLESDIR)/
+	install -m 644 backend/examples/vigild-agent@.service \
+	    $(DESTDIR)$(EXAMPLESDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
@@ -209,6 +215,7 @@ uninstall:
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	for c in $(COMPLETED); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$c; done
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)
 
 clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \

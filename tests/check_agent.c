@@ -49,12 +49,16 @@ static void	 world_start(struct world *, const char *, ...);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, const char *, ...);
 static char	*propose(struct world *, const char *);
+static char	*propose_with(struct world *, const char *, const char *,
+		    const char *);
+static void	 approve(struct world *, const char *, const char *);
 static char	*file_text(const char *);
 static size_t	 count_lines(const char *);
 static pid_t	 watch_start(struct world *, struct e2e_lines *);
 static void	 watch_until(struct e2e_lines *, const char *, const char *);
 static void	 status_until(struct world *, const char *);
 static char	*facts_cmd(const char *);
+static char	*hook_cmd(const char *);
 static int	 said(const struct e2e_result *, const char *);
 static int	 http_serve(const char *);
 
@@ -187,16 +191,38 @@ vigil_run(struct e2e_result *r, const char *env, ...)
 static char *
 propose(struct world *w, const char *action)
 {
+	return (propose_with(w, action, NULL, NULL));
+}
+
+/* As propose(), with one more option and its value when opt is not NULL. */
+static char *
+propose_with(struct world *w, const char *action, const char *opt,
+    const char *value)
+{
 	struct e2e_result	r;
 	char			id[64];
 
 	vigil_run(&r, w->alice_env, "--fleet", w->fleet, "propose", action,
-	    "router/r1", "--reason", "agent drill", NULL);
+	    "router/r1", "--reason", "agent drill", opt, value, NULL);
 	ck_assert_msg(r.status == 0 && sscanf(r.out,
 	    "proposal %32[0-9a-f]:", id) == 1, "propose %s exited %d: %s%s",
 	    action, r.status, r.out, r.err);
 	e2e_result_free(&r);
 	return (strdup(id));
+}
+
+/* bob approves id; the result is executed and says text. */
+static void
+approve(struct world *w, const char *id, const char *text)
+{
+	struct e2e_result	r;
+
+	vigil_run(&r, w->bob_env, "--fleet", w->fleet, "approve", id, "--yes",
+	    NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r1: executed: ")
+	    != NULL && strstr(r.out, text) != NULL, "approve exited %d, "
+	    "not saying \"%s\": %s%s", r.status, text, r.out, r.err);
+	e2e_result_free(&r);
 }
 
 /* A file's whole text (allocated), or "" when it cannot be read. */
@@ -353,6 +379,76 @@ START_TEST(test_two_person_kill_runs_its_hook_exactly_once)
 	free(cmd_kill);
 	free(facts);
 	free(kill);
+	world_free(&w);
+}
+END_TEST
+
+/* The example's hook name (router-NAME.sh) for the world's directory. */
+static char *
+hook_cmd(const char *name)
+{
+	char	*file, *script, *dir, *cmd;
+
+	if (asprintf(&file, "router-%s.sh", name) == -1)
+		ck_abort_msg("out of memory");
+	script = example(file);
+	dir = e2e_path("r1");
+	if (asprintf(&cmd, "%s %s", script, dir) == -1)
+		ck_abort_msg("out of memory");
+	free(file);
+	free(script);
+	free(dir);
+	return (cmd);
+}
+
+/*
+ * The example router's rollback and flag hooks run only after the plan,
+ * judged on the builds its facts list: a rollback to a build it does not
+ * hold is refused when proposed; one to a build it holds runs its hook
+ * once two operators signed, and the facts then show the new build; a
+ * flag change runs its hook likewise.
+ */
+START_TEST(test_rollback_and_flag_hooks_run_after_the_plan)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*cmd, *rollback, *flag, *id, *path, *log;
+
+	cmd = facts_cmd("");
+	rollback = hook_cmd("rollback");
+	flag = hook_cmd("flag");
+	world_start(&w, "--facts-cmd", cmd, "--on-rollback", rollback,
+	    "--on-flag", flag, (char *)NULL);
+	status_until(&w, "smars-2012.07.31");
+
+	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "rollback",
+	    "router/r1", "--reason", "agent drill", "--to", "smars-2011.01.03",
+	    NULL);
+	ck_assert_msg(r.status != 0 && said(&r, "router/r1 does not hold "
+	    "build smars-2011.01.03"), "a rollback to a build not held "
+	    "exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	id = propose_with(&w, "rollback", "--to", "smars-2012.08.01");
+	approve(&w, id, "router switched to build smars-2012.08.01");
+	free(id);
+	status_until(&w, "smars-2012.08.01");
+
+	id = propose_with(&w, "flag", "--set", "rlp=off");
+	approve(&w, id, "router set flag rlp off");
+
+	path = e2e_path("r1/hooks.log");
+	log = file_text(path);
+	ck_assert_msg(count_lines(log) == 2 && strstr(log, "rollback ") !=
+	    NULL && strstr(log, "to smars-2012.08.01 by alice and bob") !=
+	    NULL && strstr(log, ": rlp off by alice and bob") != NULL,
+	    "the hooks did not run once each: %s", log);
+	free(log);
+	free(path);
+	free(id);
+	free(flag);
+	free(rollback);
+	free(cmd);
 	world_free(&w);
 }
 END_TEST
@@ -649,6 +745,7 @@ agent_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_two_person_kill_runs_its_hook_exactly_once);
 	tcase_add_test(tc, test_failing_hook_output_reaches_both_operators);
+	tcase_add_test(tc, test_rollback_and_flag_hooks_run_after_the_plan);
 	tcase_add_test(tc, test_hook_past_its_time_limit_is_reported_as_such);
 	tcase_add_test(tc, test_malformed_facts_are_the_nodes_error_in_words);
 	tcase_add_test(tc, test_silent_source_goes_stale_and_refuses_commands);

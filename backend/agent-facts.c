@@ -2,7 +2,9 @@
  * agent-facts.c: read a real node's facts from a command, a file or a
  * local HTTP endpoint (agent-facts.h), all from the one event loop.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -37,7 +39,8 @@ struct agent_facts {
 
 	struct lws_vhost	*http_vhost;	/* url */
 	struct lws		*http;		/* a request in flight */
-	char			 host[64];
+	char			 address[112];	/* or "+" and a socket */
+	char			 host[64];	/* the Host header */
 	int			 port;
 	char			*path;
 	int			 http_status;
@@ -55,6 +58,7 @@ static void	 agent_facts_poll_file(lws_sorted_usec_list_t *);
 static void	 agent_facts_file_error(struct agent_facts *, const char *);
 static void	 agent_facts_last_line(struct agent_facts *, char *, size_t);
 static int	 agent_facts_url_parse(struct agent_facts *, char **);
+static int	 agent_facts_unix_parse(struct agent_facts *, char **);
 static void	 agent_facts_poll_url(lws_sorted_usec_list_t *);
 static int	 agent_facts_http(struct lws *, enum lws_callback_reasons,
 		    void *, void *, size_t);
@@ -296,9 +300,43 @@ agent_facts_poll_file(lws_sorted_usec_list_t *sul)
 }
 
 /*
- * Take http://ADDRESS:PORT/PATH apart.  The endpoint must be on this
- * host: an IPv4 loopback address, as numbers, since name lookups would
- * block the loop.  Returns 0, or -1 with a sentence in *cause.
+ * Take unix:SOCKET[:/PATH] apart: HTTP on a Unix-domain socket of this
+ * host, which libwebsockets reaches through an address of "+" and the
+ * socket's path.  Returns 0, or -1 with a sentence in *cause.
+ */
+static int
+agent_facts_unix_parse(struct agent_facts *f, char **cause)
+{
+	const char	*sock = f->spec + 5, *colon;
+	size_t		 n;
+
+	colon = strchr(sock, ':');
+	n = colon != NULL ? (size_t)(colon - sock) : strlen(sock);
+	if (n == 0 || sock[0] != '/' || n + 2 > sizeof f->address ||
+	    n >= sizeof ((struct sockaddr_un *)NULL)->sun_path ||
+	    (colon != NULL && colon[1] != '/')) {
+		*cause = xasprintf("--facts-url %s: give unix: and the full "
+		    "path of the socket, at most %zu bytes, then :/PATH if the "
+		    "facts are not at /, as in "
+		    "unix:/run/smars/vigil.sock:/facts", f->spec,
+		    sizeof ((struct sockaddr_un *)NULL)->sun_path - 1);
+		return (-1);
+	}
+	f->address[0] = '+';
+	memcpy(f->address + 1, sock, n);
+	f->address[n + 1] = '\0';
+	util_copy(f->host, sizeof f->host, "localhost");
+	f->port = 80;
+	f->path = xstrdup(colon != NULL ? colon + 1 : "/");
+	f->http_vhost = agent_facts_vhost(f, cause);
+	return (f->http_vhost == NULL ? -1 : 0);
+}
+
+/*
+ * Take http://ADDRESS:PORT/PATH, or unix:SOCKET[:/PATH], apart.  The
+ * endpoint must be on this host: an IPv4 loopback address, as numbers,
+ * since name lookups would block the loop, or a Unix-domain socket.
+ * Returns 0, or -1 with a sentence in *cause.
  */
 static int
 agent_facts_url_parse(struct agent_facts *f, char **cause)
@@ -308,10 +346,13 @@ agent_facts_url_parse(struct agent_facts *f, char **cause)
 	size_t		 n;
 	long		 port;
 
+	if (strncmp(p, "unix:", 5) == 0)
+		return (agent_facts_unix_parse(f, cause));
 	if (strncmp(p, "http://", 7) != 0) {
 		*cause = xasprintf("--facts-url %s: only http:// URLs of this "
-		    "host are polled, such as http://127.0.0.1:9100/facts",
-		    f->spec);
+		    "host, or unix: and a socket's path, are polled, such as "
+		    "http://127.0.0.1:9100/facts or "
+		    "unix:/run/smars/vigil.sock:/facts", f->spec);
 		return (-1);
 	}
 	p += 7;
@@ -331,6 +372,7 @@ agent_facts_url_parse(struct agent_facts *f, char **cause)
 	}
 	memcpy(f->host, p, n);
 	f->host[n] = '\0';
+	util_copy(f->address, sizeof f->address, f->host);
 	port = strtol(colon + 1, &end, 10);
 	if (end == colon + 1 || port < 1 || port > 65535 ||
 	    (*end != '\0' && *end != '/')) {
@@ -359,7 +401,7 @@ agent_facts_poll_url(lws_sorted_usec_list_t *sul)
 	memset(&info, 0, sizeof info);
 	info.context = f->context;
 	info.vhost = f->http_vhost;
-	info.address = f->host;
+	info.address = f->address;
 	info.port = f->port;
 	info.path = f->path;
 	info.host = f->host;

@@ -5,8 +5,9 @@
  *         after it ends);
  *   file  a file re-read when it changes (size, time or inode), whose
  *         last line is the facts;
- *   url   an HTTP endpoint on this host, http://127.0.0.1:PORT/PATH,
- *         polled every AGENT_FACTS_POLL_MS, whose body is the facts.
+ *   url   an HTTP endpoint on this host, http://127.0.0.1:PORT/PATH or
+ *         unix:SOCKET[:/PATH] (HTTP on a Unix-domain socket), polled
+ *         every AGENT_FACTS_POLL_MS, whose body is the facts.
  * Each source hands on lines and complaints; what they mean is agent.c's.
  */
 #ifndef VIGIL_AGENT_FACTS_H

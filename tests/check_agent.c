@@ -10,6 +10,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -60,7 +61,9 @@ static void	 status_until(struct world *, const char *);
 static char	*facts_cmd(const char *);
 static char	*hook_cmd(const char *);
 static int	 said(const struct e2e_result *, const char *);
-static int	 http_serve(const char *);
+static int	 tcp_listener(int *);
+static int	 unix_listener(const char *);
+static void	 http_serve(int, const char *);
 
 /* Each test gets its own directory and a cleanup that always runs. */
 static void
@@ -663,17 +666,13 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 }
 END_TEST
 
-/*
- * A child answering every HTTP request on 127.0.0.1 with status 200 and
- * body; returns its port.
- */
+/* A socket listening on 127.0.0.1, its port from the kernel in *port. */
 static int
-http_serve(const char *body)
+tcp_listener(int *port)
 {
 	struct sockaddr_in	sin;
 	socklen_t		slen = sizeof sin;
-	char			req[4096], head[256];
-	int			s, c;
+	int			s;
 
 	ck_assert_int_ge(s = socket(AF_INET, SOCK_STREAM, 0), 0);
 	memset(&sin, 0, sizeof sin);
@@ -682,9 +681,40 @@ http_serve(const char *body)
 	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof sin), 0);
 	ck_assert_int_eq(listen(s, 16), 0);
 	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sin, &slen), 0);
+	*port = ntohs(sin.sin_port);
+	return (s);
+}
+
+/* A socket listening on the Unix-domain socket path. */
+static int
+unix_listener(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			s;
+
+	ck_assert_uint_lt(strlen(path), sizeof sun.sun_path);
+	ck_assert_int_ge(s = socket(AF_UNIX, SOCK_STREAM, 0), 0);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sun, sizeof sun), 0);
+	ck_assert_int_eq(listen(s, 16), 0);
+	return (s);
+}
+
+/*
+ * A child answering every HTTP request on listening socket s with
+ * status 200 and body.
+ */
+static void
+http_serve(int s, const char *body)
+{
+	char	req[4096], head[256];
+	int	c;
+
 	if (e2e_fork() != 0) {
 		close(s);
-		return (ntohs(sin.sin_port));
+		return;
 	}
 	snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: "
@@ -700,23 +730,48 @@ http_serve(const char *body)
 	}
 }
 
+/* One router's facts, as an endpoint answers them. */
+static const char http_facts[] = "{\"build\":\"smars-2012.07.31\","
+    "\"router\":{\"parents_total\":1,\"parent_shares_total\":400,"
+    "\"child_orders_total\":4,\"child_shares_total\":400,"
+    "\"parents_refused_total\":0,\"open_parents\":1,"
+    "\"worst_ratio\":1,\"worst_parent\":\"p1\",\"state\":"
+    "\"running\",\"open_children\":0,"
+    "\"children_cancelled_total\":0}}\n";
+
 /* Facts polled from an HTTP endpoint on this host: the node is live. */
 START_TEST(test_facts_from_a_local_http_endpoint)
 {
 	struct world	 w;
 	char		 url[64];
-	const char	*body = "{\"build\":\"smars-2012.07.31\",\"router\":"
-	    "{\"parents_total\":1,\"parent_shares_total\":400,"
-	    "\"child_orders_total\":4,\"child_shares_total\":400,"
-	    "\"parents_refused_total\":0,\"open_parents\":1,"
-	    "\"worst_ratio\":1,\"worst_parent\":\"p1\",\"state\":"
-	    "\"running\",\"open_children\":0,"
-	    "\"children_cancelled_total\":0}}\n";
+	int		 port, s;
 
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/facts",
-	    http_serve(body));
+	s = tcp_listener(&port);
+	http_serve(s, http_facts);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/facts", port);
 	world_start(&w, "--facts-url", url, (char *)NULL);
 	status_until(&w, "smars-2012.07.31");
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Facts polled over HTTP from a Unix-domain socket of this host (the
+ * node's service need not open a port): the node is live.
+ */
+START_TEST(test_facts_from_a_unix_socket_endpoint)
+{
+	struct world	 w;
+	char		*sock, *url;
+
+	sock = e2e_path("facts.sock");
+	http_serve(unix_listener(sock), http_facts);
+	if (asprintf(&url, "unix:%s:/facts", sock) == -1)
+		ck_abort_msg("out of memory");
+	world_start(&w, "--facts-url", url, (char *)NULL);
+	status_until(&w, "smars-2012.07.31");
+	free(url);
+	free(sock);
 	world_free(&w);
 }
 END_TEST
@@ -752,6 +807,7 @@ agent_suite(void)
 	tcase_add_test(tc,
 	    test_action_without_hook_is_refused_naming_the_option);
 	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
+	tcase_add_test(tc, test_facts_from_a_unix_socket_endpoint);
 	tcase_add_test(tc, test_silent_http_endpoint_is_the_nodes_error);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -67,8 +67,10 @@ $(B)/%.o: %.c
 $(B)/console/vigil.o $(B)/backend/vigild.o $(B)/keys/vigil-key.o \
 $(B)/tests/check_programs.o: VERSION
 
-# The programs suite finds the bash completion in the source tree.
-$(B)/tests/check_programs.o: ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
+# The programs suite finds the bash completion in the source tree, and
+# the agent suite runs make install from there.
+$(B)/tests/check_programs.o $(B)/tests/check_agent.o: \
+	ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
 
 $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -206,8 +208,9 @@ install: all
 	    $(DESTDIR)$(COMPLETIONDIR)/$$c; done
 	install -d $(DESTDIR)$(EXAMPLESDIR)
 	install -m 755 backend/examples/*.sh $(DESTDIR)$(EXAMPLESDIR)/
-	install -m 644 backend/examples/vigild-agent@.service \
-	    $(DESTDIR)$(EXAMPLESDIR)/
+	sed 's|/usr/local|$(PREFIX)|g' backend/examples/vigild-agent@.service \
+	    > $(DESTDIR)$(EXAMPLESDIR)/vigild-agent@.service
+	chmod 644 $(DESTDIR)$(EXAMPLESDIR)/vigild-agent@.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key

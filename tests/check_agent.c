@@ -61,6 +61,7 @@ static void	 status_until(struct world *, const char *);
 static char	*facts_cmd(const char *);
 static char	*hook_cmd(const char *);
 static int	 said(const struct e2e_result *, const char *);
+static char	*unit_exec_start(const char *, const char *);
 static int	 tcp_listener(int *);
 static int	 unix_listener(const char *);
 static void	 http_serve(int, const char *);
@@ -790,6 +791,122 @@ START_TEST(test_silent_http_endpoint_is_the_nodes_error)
 }
 END_TEST
 
+/*
+ * The command a systemd unit file's ExecStart runs for instance, as
+ * systemd makes it: lines ending in a backslash joined, %i the instance
+ * and $$ a dollar sign.  Allocated.
+ */
+static char *
+unit_exec_start(const char *unit, const char *instance)
+{
+	const char	*p;
+	char		*cmd, *q;
+	size_t		 n;
+
+	p = strstr(unit, "\nExecStart=");
+	ck_assert_msg(p != NULL, "the unit has no ExecStart: %s", unit);
+	p += strlen("\nExecStart=");
+	n = strlen(p) + 16 * strlen(instance) + 1;
+	q = cmd = malloc(n);
+	ck_assert_ptr_nonnull(cmd);
+	for (; *p != '\0' && *p != '\n'; p++) {
+		if (p[0] == '\\' && p[1] == '\n') {
+			*q++ = ' ';
+			p++;
+		} else if (p[0] == '%' && p[1] == 'i') {
+			q += sprintf(q, "%s", instance);
+			p++;
+		} else if (p[0] == '$' && p[1] == '$') {
+			*q++ = '$';
+			p++;
+		} else
+			*q++ = *p;
+		ck_assert_uint_lt((size_t)(q - cmd), n - 16);
+	}
+	*q = '\0';
+	return (cmd);
+}
+
+/*
+ * make install into a fresh PREFIX puts the example router and the
+ * systemd unit under PREFIX/share/vigil/examples, the unit naming
+ * PREFIX's vigild; its ExecStart, run as systemd would run it for node
+ * r1 with a configuration naming the installed example router, starts
+ * an agent whose node every console sees live.
+ */
+START_TEST(test_installed_systemd_unit_starts_an_agent)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*argv[4], *env[2], *bin, *prefix, *make;
+	char			*unit, *path, *exec, *conf, *conf_env, *ex;
+	char			*alice, *bob;
+	FILE			*f;
+
+	bin = e2e_bin("vigild");
+	prefix = e2e_path("prefix");
+	if (asprintf(&make, "unset MAKEFLAGS MFLAGS MAKELEVEL; exec make -s "
+	    "-C '%s' install PREFIX='%s' O='%s'", VIGIL_SRCDIR, prefix,
+	    dirname(bin)) == -1)
+		ck_abort_msg("out of memory");
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = make;
+	argv[3] = NULL;
+	e2e_run(argv, NULL, 45000, &r);
+	ck_assert_msg(r.status == 0, "make install exited %d: %s%s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	if (asprintf(&path, "%s/share/vigil/examples/vigild-agent@.service",
+	    prefix) == -1 || asprintf(&ex, "%s/share/vigil/examples",
+	    prefix) == -1)
+		ck_abort_msg("out of memory");
+	unit = file_text(path);
+	exec = unit_exec_start(unit, "r1");
+	ck_assert_msg(strstr(exec, prefix) != NULL && strstr(exec,
+	    "/usr/local") == NULL, "the installed unit does not run %s's "
+	    "vigild: %s", prefix, exec);
+
+	memset(&w, 0, sizeof w);
+	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
+	w.trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	w.fleet = e2e_path("fleet");
+	w.audit = e2e_path("r1.audit");
+	w.dir = e2e_path("r1");
+	conf = e2e_path("agent-r1.conf");
+	ck_assert_ptr_nonnull(f = fopen(conf, "w"));
+	fprintf(f, "ROLE=router\nFACTS_CMD=\"%s/router-facts.sh %s\"\n"
+	    "ON_KILL=\"%s/router-kill.sh %s\"\nTRUST=%s\nAUDIT=%s\n"
+	    "FLEET_FILE=%s\n", ex, w.dir, ex, w.dir, w.trust, w.audit,
+	    w.fleet);
+	ck_assert_int_eq(fclose(f), 0);
+	if (asprintf(&conf_env, "VIGIL_AGENT_CONF=%s", conf) == -1)
+		ck_abort_msg("out of memory");
+	argv[2] = exec;
+	env[0] = conf_env;
+	env[1] = NULL;
+	w.vigild = e2e_spawn(argv, env, NULL);
+	ck_assert_msg(e2e_wait_file(w.fleet, START_MS) == 0, "the unit's "
+	    "agent wrote no fleet file: %s", e2e_stderr_of(w.vigild));
+	status_until(&w, "smars-2012.07.31");
+
+	free(alice);
+	free(bob);
+	free(conf_env);
+	free(conf);
+	free(exec);
+	free(unit);
+	free(ex);
+	free(path);
+	free(make);
+	free(prefix);
+	free(bin);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 agent_suite(void)
 {
@@ -808,6 +925,7 @@ agent_suite(void)
 	    test_action_without_hook_is_refused_naming_the_option);
 	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
 	tcase_add_test(tc, test_facts_from_a_unix_socket_endpoint);
+	tcase_add_test(tc, test_installed_systemd_unit_starts_an_agent);
 	tcase_add_test(tc, test_silent_http_endpoint_is_the_nodes_error);
 	suite_add_tcase(s, tc);
 	return (s);

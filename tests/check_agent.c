@@ -43,6 +43,15 @@ struct world {
 	pid_t	 vigild;
 };
 
+/* One router's facts, as an endpoint or a file gives them. */
+static const char http_facts[] = "{\"build\":\"smars-2012.07.31\","
+    "\"router\":{\"parents_total\":1,\"parent_shares_total\":400,"
+    "\"child_orders_total\":4,\"child_shares_total\":400,"
+    "\"parents_refused_total\":0,\"open_parents\":1,"
+    "\"worst_ratio\":1,\"worst_parent\":\"p1\",\"state\":"
+    "\"running\",\"open_children\":0,"
+    "\"children_cancelled_total\":0}}\n";
+
 static void	 setup(void);
 static void	 teardown(void);
 static char	*example(const char *name);
@@ -55,6 +64,7 @@ static char	*propose_with(struct world *, const char *, const char *,
 static void	 approve(struct world *, const char *, const char *);
 static char	*file_text(const char *);
 static size_t	 count_lines(const char *);
+static size_t	 count_of(const char *, const char *);
 static pid_t	 watch_start(struct world *, struct e2e_lines *);
 static void	 watch_until(struct e2e_lines *, const char *, const char *);
 static void	 status_until(struct world *, const char *);
@@ -255,6 +265,19 @@ said(const struct e2e_result *r, const char *text)
 	return (strstr(r->out, text) != NULL || strstr(r->err, text) != NULL);
 }
 
+/* How many times what occurs in text. */
+static size_t
+count_of(const char *text, const char *what)
+{
+	size_t	n = 0;
+
+	while ((text = strstr(text, what)) != NULL) {
+		n++;
+		text += strlen(what);
+	}
+	return (n);
+}
+
 /* How many lines text holds. */
 static size_t
 count_lines(const char *text)
@@ -417,10 +440,16 @@ START_TEST(test_rollback_and_flag_hooks_run_after_the_plan)
 	struct world		 w;
 	struct e2e_result	 r;
 	char			*cmd, *rollback, *flag, *id, *path, *log;
+	char			*hook, *copy, *audit;
 
 	cmd = facts_cmd("");
 	rollback = hook_cmd("rollback");
-	flag = hook_cmd("flag");
+	hook = hook_cmd("flag");
+	copy = e2e_path("audit-at-hook");
+	audit = e2e_path("r1.audit");
+	/* The flag hook first keeps the audit log as it finds it. */
+	if (asprintf(&flag, "cp %s %s && %s", audit, copy, hook) == -1)
+		ck_abort_msg("out of memory");
 	world_start(&w, "--facts-cmd", cmd, "--on-rollback", rollback,
 	    "--on-flag", flag, (char *)NULL);
 	status_until(&w, "smars-2012.07.31");
@@ -448,11 +477,103 @@ START_TEST(test_rollback_and_flag_hooks_run_after_the_plan)
 	    NULL && strstr(log, ": rlp off by alice and bob") != NULL,
 	    "the hooks did not run once each: %s", log);
 	free(log);
+	/* The hook ran after its execution was in the audit log. */
+	log = file_text(copy);
+	ck_assert_msg(strstr(log, id) != NULL && count_of(log,
+	    "\"event\":\"execute\"") == 2, "the audit log as the flag hook "
+	    "found it lacks the flag's execution: %s", log);
+	free(log);
+	free(copy);
+	free(audit);
+	free(hook);
 	free(path);
 	free(id);
 	free(flag);
 	free(rollback);
 	free(cmd);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * The state a command binds to is the facts': a kill proposed while the
+ * router's facts say running is refused once they say killed (someone
+ * halted it by other means), and its hook never runs; a resume proposed
+ * then runs the resume hook.
+ */
+START_TEST(test_state_from_the_facts_binds_the_command)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*cmd, *kill, *resume, *id, *path, *log;
+	int			 fd;
+
+	cmd = facts_cmd("");
+	kill = hook_cmd("kill");
+	resume = hook_cmd("resume");
+	world_start(&w, "--facts-cmd", cmd, "--on-kill", kill, "--on-resume",
+	    resume, (char *)NULL);
+	status_until(&w, "smars-2012.07.31");
+	id = propose(&w, "kill");
+
+	path = e2e_path("r1/killed");
+	ck_assert_int_ge(fd = open(path, O_CREAT | O_WRONLY, 0600), 0);
+	close(fd);
+	free(path);
+	status_until(&w, "KILLED");
+	vigil_run(&r, w.bob_env, "--fleet", w.fleet, "approve", id, "--yes",
+	    NULL);
+	ck_assert_msg(r.status != 0 && said(&r, "router/r1's state changed "
+	    "since the proposal: it was running on build smars-2012.07.31 "
+	    "when proposed and is now killed"), "approve against changed "
+	    "facts exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(id);
+
+	id = propose(&w, "resume");
+	approve(&w, id, "router resumed: taking parent orders again");
+	path = e2e_path("r1/hooks.log");
+	log = file_text(path);
+	ck_assert_msg(count_lines(log) == 1 && strncmp(log, "resume ", 7) ==
+	    0, "hooks other than the resume ran: %s", log);
+	free(log);
+	free(path);
+	free(id);
+	free(resume);
+	free(kill);
+	free(cmd);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * Facts from a file, read again when it is replaced: the node shows the
+ * build of each version.
+ */
+START_TEST(test_facts_from_a_file_read_again_when_it_changes)
+{
+	struct world	 w;
+	char		*path, *tmp, *text;
+	const char	*builds[] = { "smars-2012.07.31", "smars-2012.08.01" };
+	FILE		*f;
+	size_t		 i;
+
+	path = e2e_path("facts.json");
+	tmp = e2e_path("facts.json.tmp");
+	for (i = 0; i < sizeof builds / sizeof builds[0]; i++) {
+		text = strdup(http_facts);
+		memcpy(strstr(text, builds[0]), builds[i], strlen(builds[i]));
+		ck_assert_ptr_nonnull(f = fopen(tmp, "w"));
+		fputs(text, f);
+		ck_assert_int_eq(fclose(f), 0);
+		ck_assert_int_eq(rename(tmp, path), 0);
+		if (i == 0)
+			world_start(&w, "--facts-file", path, (char *)NULL);
+		status_until(&w, builds[i]);
+		free(text);
+	}
+	free(tmp);
+	free(path);
 	world_free(&w);
 }
 END_TEST
@@ -731,15 +852,6 @@ http_serve(int s, const char *body)
 	}
 }
 
-/* One router's facts, as an endpoint answers them. */
-static const char http_facts[] = "{\"build\":\"smars-2012.07.31\","
-    "\"router\":{\"parents_total\":1,\"parent_shares_total\":400,"
-    "\"child_orders_total\":4,\"child_shares_total\":400,"
-    "\"parents_refused_total\":0,\"open_parents\":1,"
-    "\"worst_ratio\":1,\"worst_parent\":\"p1\",\"state\":"
-    "\"running\",\"open_children\":0,"
-    "\"children_cancelled_total\":0}}\n";
-
 /* Facts polled from an HTTP endpoint on this host: the node is live. */
 START_TEST(test_facts_from_a_local_http_endpoint)
 {
@@ -925,6 +1037,8 @@ agent_suite(void)
 	    test_action_without_hook_is_refused_naming_the_option);
 	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
 	tcase_add_test(tc, test_facts_from_a_unix_socket_endpoint);
+	tcase_add_test(tc, test_facts_from_a_file_read_again_when_it_changes);
+	tcase_add_test(tc, test_state_from_the_facts_binds_the_command);
 	tcase_add_test(tc, test_installed_systemd_unit_starts_an_agent);
 	tcase_add_test(tc, test_silent_http_endpoint_is_the_nodes_error);
 	suite_add_tcase(s, tc);

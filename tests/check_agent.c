@@ -689,24 +689,34 @@ START_TEST(test_hook_past_its_time_limit_is_reported_as_such)
 END_TEST
 
 /*
- * Facts that are not JSON, then facts with a counter of the wrong type:
- * each is the node's error on every console, in words that name what
- * is wrong.
+ * Facts that are not JSON, then facts with a counter of the wrong type,
+ * then facts missing their build: each is the node's error on both
+ * consoles watching, in words that name what is wrong.
  */
 START_TEST(test_malformed_facts_are_the_nodes_error_in_words)
 {
 	struct world		 w;
-	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	struct e2e_lines	*lines[2];
+	size_t			 i;
 
 	world_start(&w, "--facts-cmd", "sleep 1; echo 'ERROR: cannot reach "
 	    "the router'; sleep 1; echo '{\"build\":\"b1\",\"router\":"
-	    "{\"parents_total\":\"many\"}}'; sleep 30", (char *)NULL);
-	watch_start(&w, lines);
-	watch_until(lines, "router/r1's facts from the facts command",
-	    "are not usable: the facts are not JSON");
-	watch_until(lines, "are not usable: the facts' counters are wrong: "
-	    "field parents_total is a string, expected an integer", NULL);
-	free(lines);
+	    "{\"parents_total\":\"many\"}}'; sleep 1; echo "
+	    "'{\"router\":{}}'; sleep 30", (char *)NULL);
+	for (i = 0; i < 2; i++) {
+		lines[i] = calloc(1, sizeof *lines[i]);
+		watch_start(&w, lines[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		watch_until(lines[i], "router/r1's facts from the facts "
+		    "command", "are not usable: the facts are not JSON");
+		watch_until(lines[i], "are not usable: the facts' counters "
+		    "are wrong: field parents_total is a string, expected an "
+		    "integer", NULL);
+		watch_until(lines[i], "are not usable: the facts name no "
+		    "build", NULL);
+		free(lines[i]);
+	}
 	world_free(&w);
 }
 END_TEST
@@ -760,18 +770,26 @@ END_TEST
 /*
  * An action the agent has no hook for is refused before anyone signs
  * it in vain, with a sentence naming the option that would enable it,
- * and the refusal is in the audit log.
+ * and the refusal is in the audit log; a move-root hook, for an action
+ * the rule engine does not have yet, is said never to run.
  */
 START_TEST(test_action_without_hook_is_refused_naming_the_option)
 {
 	struct world		 w;
 	struct e2e_result	 r;
-	char			*cmd, *audit;
+	char			*cmd, *audit, *text;
 
 	cmd = facts_cmd("");
 	world_start(&w, "--facts-cmd", cmd, "--on-resume", "true",
-	    (char *)NULL);
+	    "--on-move-root", "true", (char *)NULL);
 	status_until(&w, "smars-2012.07.31");
+	/* No two-person move-root yet: its hook is said never to run. */
+	text = e2e_stderr_of(w.vigild);
+	ck_assert_msg(strstr(text, "--on-move-root: this vigild's rule engine "
+	    "has no two-person move-root yet; the hook is accepted but never "
+	    "run") != NULL, "vigild agent did not say its move-root hook "
+	    "never runs: %s", text);
+	free(text);
 	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "kill",
 	    "router/r1", "--reason", "agent drill", NULL);
 	ck_assert_msg(r.status != 0 && said(&r, "router/r1 refused kill: this "

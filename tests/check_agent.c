@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -578,6 +579,40 @@ START_TEST(test_facts_from_a_file_read_again_when_it_changes)
 }
 END_TEST
 
+/*
+ * A station's facts, with its certificate, from a file: every console
+ * sees the station live with its certificate's countdown.  (The last
+ * --role given wins, so the world's router becomes a station.)
+ */
+START_TEST(test_station_facts_with_its_certificate)
+{
+	struct world	 w;
+	char		*path;
+	FILE		*f;
+	long long	 now = (long long)time(NULL) * 1000;
+
+	path = e2e_path("facts.json");
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "{\"build\":\"cs-1\",\"station\":{\"heartbeats_total\":"
+	    "10,\"devices\":5,\"devices_failed\":0,\"device_countdown_ms\":"
+	    "180000,\"heartbeat_interval_ms\":60000,\"device_timeout_ms\":"
+	    "180000,\"renewals_ok_total\":3,\"renewals_failed_total\":0,"
+	    "\"messages_signed_total\":40,\"messages_rejected_total\":0,"
+	    "\"blacklist\":[]},\"cert\":{\"subject\":\"CN=station/r1\","
+	    "\"serial\":\"0a1b\",\"issuer\":\"CN=station/capital\","
+	    "\"not_before_ms\":%lld,\"not_after_ms\":%lld,\"root_holder\":"
+	    "\"station/capital\",\"holds_root\":false,\"last_renewal_ms\":"
+	    "%lld,\"last_renewal_ok\":true,\"last_renewal_error\":\"\"}}\n",
+	    now - 60000, now + 90 * 60000, now - 60000);
+	ck_assert_int_eq(fclose(f), 0);
+	world_start(&w, "--role", "station", "--facts-file", path,
+	    (char *)NULL);
+	status_until(&w, "cert 1h");
+	free(path);
+	world_free(&w);
+}
+END_TEST
+
 /* The example router's facts command for the world's directory. */
 static char *
 facts_cmd(const char *tail)
@@ -1056,6 +1091,7 @@ agent_suite(void)
 	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
 	tcase_add_test(tc, test_facts_from_a_unix_socket_endpoint);
 	tcase_add_test(tc, test_facts_from_a_file_read_again_when_it_changes);
+	tcase_add_test(tc, test_station_facts_with_its_certificate);
 	tcase_add_test(tc, test_state_from_the_facts_binds_the_command);
 	tcase_add_test(tc, test_installed_systemd_unit_starts_an_agent);
 	tcase_add_test(tc, test_silent_http_endpoint_is_the_nodes_error);

@@ -147,6 +147,11 @@ static void	 server_command_names(struct server_session *sn,
 		    char *action, size_t actionlen);
 static void	 server_hello(const struct server *, size_t,
 		    struct proto_hello *);
+static void	 server_command_state(struct server_node *, const char *,
+		    struct command_node_state *);
+static int	 server_command_refused_here(struct server_node *,
+		    const struct proto_msg *, const char *, const char *,
+		    char *, size_t);
 static void	 server_hello_operators(const struct server *,
 		    struct proto_hello *);
 static void	 server_untrusted(struct server_session *sn,
@@ -613,6 +618,43 @@ server_hello(const struct server *server, size_t i, struct proto_hello *hello)
 
 	d->ops->node_hello(d->arg, i, hello);
 	server_hello_operators(server, hello);
+}
+
+/*
+ * What node is now, from its driver, for binding a command of action;
+ * for a rollback or flag change, with the facts its plan judges (the
+ * document being in server->cmd).
+ */
+static void
+server_command_state(struct server_node *node, const char *action,
+    struct command_node_state *now)
+{
+	struct server		*server = node->server;
+	const struct driver	*d = &server->drv;
+
+	d->ops->node_state(d->arg, node->index, now);
+	if (proto_plan_applies(action) && d->ops->plan_facts != NULL)
+		d->ops->plan_facts(d->arg, &server->cmd, now);
+}
+
+/*
+ * Whether node's driver cannot carry out a proposal of action at all
+ * (the agent without its hook): 1 with the sentence in cause and the
+ * refusal in the audit log, so nobody signs it in vain; else 0.
+ */
+static int
+server_command_refused_here(struct server_node *node,
+    const struct proto_msg *in, const char *id, const char *action,
+    char *cause, size_t causelen)
+{
+	const struct driver	*d = &node->server->drv;
+
+	if (d->ops->node_accepts == NULL || d->ops->node_accepts(d->arg,
+	    node->index, action, cause, causelen) == 0)
+		return (0);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (1);
 }
 
 /* One rule engine per node, trusting trust and logging to audits[i]. */
@@ -1273,20 +1315,13 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		return;
 	}
 	server_command_names(sn, in, id, sizeof id, action, sizeof action);
-	server->drv.ops->node_state(server->drv.arg, node->index, &now);
-	if (proto_plan_applies(action) && server->drv.ops->plan_facts != NULL)
-		server->drv.ops->plan_facts(server->drv.arg, &server->cmd,
-		    &now);
+	server_command_state(node, action, &now);
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
-		if (server->drv.ops->node_accepts != NULL &&
-		    server->drv.ops->node_accepts(server->drv.arg,
-		    node->index, action, cause, sizeof cause) != 0) {
-			server_refusal_audit(node, id, action,
-			    in->u.propose.sig.operator, 0, cause);
+		if (server_command_refused_here(node, in, id, action, cause,
+		    sizeof cause))
 			break;
-		}
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
 		    sizeof cause);

@@ -806,7 +806,8 @@ END_TEST
  * An action the agent has no hook for is refused before anyone signs
  * it in vain, with a sentence naming the option that would enable it,
  * and the refusal is in the audit log; a move-root hook, for an action
- * the rule engine does not have yet, is said never to run.
+ * the rule engine does not have yet, is said never to run, and an armed
+ * kill, which has no hook, is refused too.
  */
 START_TEST(test_action_without_hook_is_refused_naming_the_option)
 {
@@ -831,6 +832,13 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 	    "vigild agent has no hook") && said(&r, "restart it with "
 	    "--on-kill CMD"),
 	    "propose exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	/* An armed kill has no hook at all on a real node. */
+	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "arm-kill",
+	    "router/r1", "--window", "30m", "--reason", "agent drill", NULL);
+	ck_assert_msg(r.status != 0 && said(&r, "router/r1 refused arm-kill: "
+	    "vigild agent has no hook option for arm-kill"),
+	    "propose arm-kill exited %d: %s%s", r.status, r.out, r.err);
 	e2e_result_free(&r);
 	audit = file_text(w.audit);
 	ck_assert_msg(strstr(audit, "--on-kill") != NULL, "the refusal is not "

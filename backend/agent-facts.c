@@ -60,6 +60,8 @@ static void	 agent_facts_last_line(struct agent_facts *, char *, size_t);
 static int	 agent_facts_url_parse(struct agent_facts *, char **);
 static int	 agent_facts_unix_parse(struct agent_facts *, char **);
 static void	 agent_facts_poll_url(lws_sorted_usec_list_t *);
+static const char *agent_facts_refused(struct agent_facts *, char *,
+		    size_t);
 static int	 agent_facts_http(struct lws *, enum lws_callback_reasons,
 		    void *, void *, size_t);
 static void	 agent_facts_http_end(struct agent_facts *, const char *);
@@ -103,7 +105,8 @@ agent_facts_start(struct lws_context *context, struct lws_vhost *vhost,
 	case AGENT_FACTS_URL:
 		util_format(f->what, sizeof f->what, "the facts endpoint "
 		    "%.100s", spec);
-		if (agent_facts_url_parse(f, cause) != 0) {
+		if (agent_facts_url_parse(f, cause) != 0 ||
+		    (f->http_vhost = agent_facts_vhost(f, cause)) == NULL) {
 			agent_facts_free(f);
 			return (NULL);
 		}
@@ -111,6 +114,23 @@ agent_facts_start(struct lws_context *context, struct lws_vhost *vhost,
 		break;
 	}
 	return (f);
+}
+
+/* Whether spec is a facts source of kind that can be asked; see .h. */
+int
+agent_facts_check(enum agent_facts_kind kind, const char *spec,
+    char **cause)
+{
+	struct agent_facts	f;
+	int			rc;
+
+	if (kind != AGENT_FACTS_URL)
+		return (0);
+	memset(&f, 0, sizeof f);
+	f.spec = (char *)spec;
+	rc = agent_facts_url_parse(&f, cause);
+	free(f.path);
+	return (rc);
 }
 
 /* Describe the source. */
@@ -328,8 +348,7 @@ agent_facts_unix_parse(struct agent_facts *f, char **cause)
 	util_copy(f->host, sizeof f->host, "localhost");
 	f->port = 80;
 	f->path = xstrdup(colon != NULL ? colon + 1 : "/");
-	f->http_vhost = agent_facts_vhost(f, cause);
-	return (f->http_vhost == NULL ? -1 : 0);
+	return (0);
 }
 
 /*
@@ -382,8 +401,7 @@ agent_facts_url_parse(struct agent_facts *f, char **cause)
 	}
 	f->port = (int)port;
 	f->path = xstrdup(*end == '/' ? end : "/");
-	f->http_vhost = agent_facts_vhost(f, cause);
-	return (f->http_vhost == NULL ? -1 : 0);
+	return (0);
 }
 
 /* Ask the endpoint for the facts, unless a request is still out. */
@@ -393,6 +411,7 @@ agent_facts_poll_url(lws_sorted_usec_list_t *sul)
 	struct agent_facts		*f = lws_container_of(sul,
 					    struct agent_facts, sul);
 	struct lws_client_connect_info	 info;
+	char				 why[PROTO_TEXT_MAX / 2];
 
 	lws_sul_schedule(f->context, 0, &f->sul, agent_facts_poll_url,
 	    AGENT_FACTS_POLL_MS * LWS_US_PER_MS);
@@ -417,9 +436,32 @@ agent_facts_poll_url(lws_sorted_usec_list_t *sul)
 	f->http_done = 0;
 	if (lws_client_connect_via_info(&info) == NULL) {
 		f->http = NULL;
-		agent_facts_http_end(f, "it could not be asked: the event "
-		    "loop refused the connection");
+		agent_facts_http_end(f, agent_facts_refused(f, why,
+		    sizeof why));
 	}
+}
+
+/*
+ * Why a connection to the endpoint could not even start, in why: for a
+ * Unix-domain socket, what is at its path (libwebsockets says nothing).
+ */
+static const char *
+agent_facts_refused(struct agent_facts *f, char *why, size_t len)
+{
+	struct stat	st;
+
+	if (f->address[0] != '+')
+		util_format(why, len, "it could not be asked: the event loop "
+		    "refused the connection");
+	else if (stat(f->address + 1, &st) == -1)
+		util_format(why, len, "there is no socket at %s (%s)",
+		    f->address + 1, strerror(errno));
+	else if (!S_ISSOCK(st.st_mode))
+		util_format(why, len, "%s is not a socket", f->address + 1);
+	else
+		util_format(why, len, "nothing accepts connections on the "
+		    "socket %s", f->address + 1);
+	return (why);
 }
 
 /* A request ended: hand on the body, or say why there is none. */

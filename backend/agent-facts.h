@@ -42,6 +42,14 @@ struct agent_facts *agent_facts_start(struct lws_context *context,
 		    const char *spec, agent_facts_line_cb *line,
 		    agent_facts_error_cb *error, void *arg, char **cause);
 
+/*
+ * Whether spec can be a source of kind (a URL this agent can poll),
+ * before any loop runs.  Returns 0, or -1 and an allocated sentence in
+ * *cause.
+ */
+int		 agent_facts_check(enum agent_facts_kind kind,
+		    const char *spec, char **cause);
+
 /* Describe the source for sentences: "the facts command \"...\"". */
 const char	*agent_facts_what(const struct agent_facts *facts);
 

@@ -792,6 +792,7 @@ vigild_parse_agent(struct vigild_args *args)
 {
 	struct agent_options	*a = &args->agent;
 	const char		*id = args->sim.id;
+	char			*cause;
 	int			 n = 0;
 
 	a->role = args->sim.role;
@@ -818,6 +819,8 @@ vigild_parse_agent(struct vigild_args *args)
 		vigild_usage_error("vigild agent needs exactly one source of "
 		    "the node's facts: --facts-cmd CMD, --facts-file FILE or "
 		    "--facts-url URL (%d given)", n);
+	if (agent_facts_check(a->facts_kind, a->facts, &cause) != 0)
+		vigild_usage_error("%s", cause);
 	if (args->trust == NULL || args->audit == NULL)
 		vigild_usage_error("vigild agent needs --trust FILE and --audit "
 		    "FILE: it carries out commands on a real node only when "

@@ -1080,6 +1080,48 @@ START_TEST(test_installed_systemd_unit_starts_an_agent)
 }
 END_TEST
 
+/*
+ * A Unix-domain socket endpoint with no socket there is the node's error
+ * in words naming the path; a facts URL vigild agent cannot poll is a
+ * bad argument (exit 2), in words, before it listens.
+ */
+START_TEST(test_missing_unix_socket_is_the_nodes_error)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*sock, *url, *argv[16];
+
+	sock = e2e_path("nobody.sock");
+	if (asprintf(&url, "unix:%s", sock) == -1)
+		ck_abort_msg("out of memory");
+	world_start(&w, "--facts-url", url, (char *)NULL);
+	status_until(&w, "there is no socket at");
+
+	argv[0] = e2e_bin("vigild");
+	argv[1] = "agent";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = "r2";
+	argv[6] = "--facts-url";
+	argv[7] = "unix:nobody.sock";
+	argv[8] = "--trust";
+	argv[9] = w.trust;
+	argv[10] = "--audit";
+	argv[11] = w.audit;
+	argv[12] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 2 && said(&r, "--facts-url unix:nobody.sock: "
+	    "give unix: and the full path of the socket"), "vigild agent with "
+	    "a relative socket exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(url);
+	free(sock);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 agent_suite(void)
 {
@@ -1098,6 +1140,7 @@ agent_suite(void)
 	    test_action_without_hook_is_refused_naming_the_option);
 	tcase_add_test(tc, test_facts_from_a_local_http_endpoint);
 	tcase_add_test(tc, test_facts_from_a_unix_socket_endpoint);
+	tcase_add_test(tc, test_missing_unix_socket_is_the_nodes_error);
 	tcase_add_test(tc, test_facts_from_a_file_read_again_when_it_changes);
 	tcase_add_test(tc, test_station_facts_with_its_certificate);
 	tcase_add_test(tc, test_state_from_the_facts_binds_the_command);

@@ -73,6 +73,7 @@ static char	*facts_cmd(const char *);
 static char	*hook_cmd(const char *);
 static int	 said(const struct e2e_result *, const char *);
 static char	*unit_exec_start(const char *, const char *);
+static void	 agent_run(struct e2e_result *, struct world *, const char *);
 static int	 tcp_listener(int *);
 static int	 unix_listener(const char *);
 static void	 http_serve(int, const char *);
@@ -1081,6 +1082,21 @@ START_TEST(test_installed_systemd_unit_starts_an_agent)
 END_TEST
 
 /*
+ * Run vigild agent for router/r2, facts from url, with the world's trust
+ * file and audit log, to completion into *r.
+ */
+static void
+agent_run(struct e2e_result *r, struct world *w, const char *url)
+{
+	char	*argv[] = { e2e_bin("vigild"), "agent", "--role", "router",
+	    "--id", "r2", "--facts-url", (char *)url, "--trust", w->trust,
+	    "--audit", w->audit, NULL };
+
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
+/*
  * A Unix-domain socket endpoint with no socket there is the node's error
  * in words naming the path; a facts URL vigild agent cannot poll is a
  * bad argument (exit 2), in words, before it listens.
@@ -1089,7 +1105,7 @@ START_TEST(test_missing_unix_socket_is_the_nodes_error)
 {
 	struct world		 w;
 	struct e2e_result	 r;
-	char			*sock, *url, *argv[16];
+	char			*sock, *url;
 
 	sock = e2e_path("nobody.sock");
 	if (asprintf(&url, "unix:%s", sock) == -1)
@@ -1097,25 +1113,11 @@ START_TEST(test_missing_unix_socket_is_the_nodes_error)
 	world_start(&w, "--facts-url", url, (char *)NULL);
 	status_until(&w, "there is no socket at");
 
-	argv[0] = e2e_bin("vigild");
-	argv[1] = "agent";
-	argv[2] = "--role";
-	argv[3] = "router";
-	argv[4] = "--id";
-	argv[5] = "r2";
-	argv[6] = "--facts-url";
-	argv[7] = "unix:nobody.sock";
-	argv[8] = "--trust";
-	argv[9] = w.trust;
-	argv[10] = "--audit";
-	argv[11] = w.audit;
-	argv[12] = NULL;
-	e2e_run(argv, NULL, RUN_MS, &r);
+	agent_run(&r, &w, "unix:nobody.sock");
 	ck_assert_msg(r.status == 2 && said(&r, "--facts-url unix:nobody.sock: "
 	    "give unix: and the full path of the socket"), "vigild agent with "
 	    "a relative socket exited %d: %s%s", r.status, r.out, r.err);
 	e2e_result_free(&r);
-	free(argv[0]);
 	free(url);
 	free(sock);
 	world_free(&w);

@@ -127,7 +127,6 @@ static const struct proto_command_target *command_target(
 		    const struct proto_command *);
 static void	 command_targets_text(const struct proto_command *, char *,
 		    size_t);
-static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
@@ -745,20 +744,6 @@ command_targets_text(const struct proto_command *cmd, char *buf,
 	}
 }
 
-/* "kill and resume": the actions this node knows. */
-static void
-command_actions_text(char *buf, size_t len)
-{
-	size_t	i, used;
-
-	buf[0] = '\0';
-	for (i = 0; i < command_nspecs; i++) {
-		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s",
-		    util_list_sep(i, command_nspecs, 0), command_specs[i].name);
-	}
-}
-
 /* "alice and bob": who signed p. */
 static void
 command_signers_text(const struct command_pending *p, char *buf, size_t len)
@@ -939,7 +924,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	if (command_check_text(cmd, why, whylen) != 0)
 		return (-1);
 	if ((spec = command_spec_find(cmd->action)) == NULL) {
-		command_actions_text(list, sizeof list);
+		command_spec_names(list, sizeof list, 0);
 		util_format(why, whylen, "%s is not an action %s knows; it "
 		    "knows %s", cmd->action, engine->node, list);
 		return (-1);

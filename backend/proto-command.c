@@ -90,6 +90,21 @@ command_spec_find(const char *action)
 	return (NULL);
 }
 
+/* The i-th action's name, for util_join. */
+static const char *
+command_spec_name(size_t i, const void *arg)
+{
+	(void)arg;
+	return (command_specs[i].name);
+}
+
+/* Every action's name; see proto-command.h. */
+void
+command_spec_names(char *buf, size_t len, int either)
+{
+	util_join(buf, len, command_nspecs, command_spec_name, NULL, either);
+}
+
 /* Whether spec may act on a node in state; see proto-command.h. */
 int
 command_spec_allows(const struct command_spec *spec, enum proto_state state)

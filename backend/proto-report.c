@@ -45,6 +45,30 @@ proto_set_rate(json_t *obj, const char *key, double rate)
 		proto_set(obj, key, json_real(rate));
 }
 
+/*
+ * Who watches a node, as its backend said:
+ * {"consoles":N,"operators":["alice",..],"you":"alice"}.
+ */
+static json_t *
+proto_report_watching(const struct proto_watching *w)
+{
+	json_t	*obj, *names;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL || (names = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "consoles", json_integer(w->consoles));
+	for (i = 0; i < w->noperators; i++) {
+		if (json_array_append_new(names,
+		    proto_string(w->operators[i].operator,
+		    strlen(w->operators[i].operator))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "operators", names);
+	proto_set_string(obj, "you", w->you);
+	return (obj);
+}
+
 /* One node of a report, in the form vigil(1) documents. */
 static json_t *
 proto_report_node_json(const struct proto_report_node *n)
@@ -84,6 +108,8 @@ proto_report_node_json(const struct proto_report_node *n)
 	    n->heartbeat_rate_expected);
 	proto_set(obj, "rates", rates);
 	proto_set(obj, "counter_resets", proto_counter(n->counter_resets));
+	if (n->watching != NULL)
+		proto_set(obj, "watching", proto_report_watching(n->watching));
 
 	if (stats != NULL && stats->role == ROLE_ROUTER) {
 		if ((sub = json_object()) == NULL)
@@ -153,6 +179,12 @@ proto_report_alert_json(const struct proto_report_alert *a)
 	proto_set(obj, "count", proto_counter(a->count));
 	proto_set(obj, "active", json_boolean(a->active));
 	proto_set(obj, "acknowledged", json_boolean(a->acknowledged));
+	if (a->incident == 0)
+		return (obj);
+	proto_set(obj, "incident", proto_counter(a->incident));
+	proto_set(obj, "follows", a->follows != NULL ?
+	    proto_string(a->follows, strlen(a->follows)) : json_null());
+	proto_set(obj, "effects", proto_counter(a->effects));
 	return (obj);
 }
 

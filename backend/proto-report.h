@@ -37,6 +37,8 @@ struct proto_report_node {
 						   0 when no cert */
 	const char			*error;	/* last link or decode
 						   problem, or NULL */
+	const struct proto_watching	*watching;	/* its backend's
+						   watchers, or NULL */
 };
 
 /* The rule of the warning a node's refusal of a command message raises. */
@@ -57,6 +59,9 @@ struct proto_report_alert {
 	uint64_t		 count;
 	int			 active;	/* 0 once cleared */
 	int			 acknowledged;
+	size_t			 incident;	/* from 1; 0: not grouped */
+	const char		*follows;	/* NULL for a cause */
+	size_t			 effects;	/* alerts following from it */
 };
 
 /*

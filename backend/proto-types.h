@@ -24,6 +24,7 @@
 #define PROTO_OPERATOR_MAX	64	/* operator name */
 #define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
 #define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
+#define PROTO_CHALLENGE_MAX	33	/* a hello's challenge: 32 hex */
 
 /*
  * Bounds on numbers, so that no value a backend sends can overflow the

@@ -9,6 +9,7 @@
  */
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,9 @@ static const struct proto_field proto_operator_key_fields[] = {
 	P_STR(struct proto_operator_key, key, FIELD_NONEMPTY),
 };
 
+/* Who may read a node's telemetry, as its hello says. */
+static const char *const proto_read_words[] = { "anyone", "key", NULL };
+
 /* The version comes right after the node, so a newer sender is named. */
 const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
@@ -76,6 +80,8 @@ const struct proto_field proto_hello_fields[] = {
 	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL },
 	P_OPTARRAY(struct proto_hello, operators, noperators,
 	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
+	P_HEX(struct proto_hello, challenge, FIELD_OPTIONAL, 32),
+	P_WORDS(struct proto_hello, read, FIELD_OPTIONAL, proto_read_words),
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -256,12 +262,31 @@ static const struct proto_field proto_result_fields[] = {
 	P_STR(struct proto_result, text, FIELD_NONEMPTY),
 };
 
+/* The answer to a hello's challenge; it is from its operator. */
+static const struct proto_field proto_auth_fields[] = {
+	P_STR(struct proto_auth, operator,
+	    FIELD_NONEMPTY|FIELD_OPERATOR|FIELD_SELF),
+	P_STR(struct proto_auth, node, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_auth, challenge, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_auth, key, FIELD_NONEMPTY),
+	P_STR(struct proto_auth, signature, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_watching_fields[] = {
+	P_STR(struct proto_watching, node,
+	    FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_NUM(struct proto_watching, consoles, KIND_INT, 0, 0, 0),
+	P_ARRAY(struct proto_watching, operators, noperators,
+	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
+	P_STR(struct proto_watching, you, FIELD_OPTIONAL|FIELD_OPERATOR),
+};
+
 const size_t proto_hello_nfields = nitems(proto_hello_fields);
 const size_t proto_router_nfields = nitems(proto_router_fields);
 const size_t proto_station_nfields = nitems(proto_station_fields);
 const size_t proto_cert_nfields = nitems(proto_cert_fields);
 
-/* Every type name vigil.v1 knows; fields is NULL for the reserved one. */
+/* Every type name vigil.v1 knows, with its fields. */
 static const struct proto_type {
 	enum msg_type			 type;
 	const char			*name;
@@ -277,7 +302,7 @@ static const struct proto_type {
 	  nitems(proto_alert_fields) },
 	{ MSG_ERROR, "error", proto_error_fields,
 	  nitems(proto_error_fields) },
-	{ MSG_AUTH, "auth", NULL, 0 },
+	{ MSG_AUTH, "auth", proto_auth_fields, nitems(proto_auth_fields) },
 	{ MSG_PROPOSE, "propose", proto_propose_fields,
 	  nitems(proto_propose_fields) },
 	{ MSG_APPROVE, "approve", proto_approve_fields,
@@ -290,6 +315,8 @@ static const struct proto_type {
 	  nitems(proto_result_fields) },
 	{ MSG_FIRE, "fire", proto_cancel_fields,
 	  nitems(proto_cancel_fields) },
+	{ MSG_WATCHING, "watching", proto_watching_fields,
+	  nitems(proto_watching_fields) },
 };
 
 /*
@@ -369,14 +396,6 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	if ((t = proto_decode_type(root, cause, causelen)) == NULL)
 		goto out;
 	msg->type = t->type;
-	if (t->fields == NULL) {
-		util_format(cause, causelen, "message type \"%s\" is reserved "
-		    "for a later version, which this version does not accept "
-		    "yet; two-person commands need no %s: propose, approve "
-		    "and cancel each carry their own signature", t->name,
-		    t->name);
-		goto out;
-	}
 
 	ctx.type = t->name;
 	util_copy(ctx.whom, sizeof ctx.whom, t->name);
@@ -488,6 +507,19 @@ proto_hello_init(struct proto_hello *hello, const char *node,
 	hello->version = PROTO_VERSION;
 }
 
+/* The bytes an auth's signature covers; see proto.h. */
+size_t
+proto_auth_text(const struct proto_auth *auth, char *buf, size_t len)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s%s %s %s", PROTO_AUTH_PREFIX,
+	    auth->challenge, auth->node, auth->key);
+	if (n < 0 || (size_t)n >= len)
+		fatal("%s: buffer of %zu bytes is too small", __func__, len);
+	return ((size_t)n);
+}
+
 /* Encode a message; see proto.h for the contract. */
 char *
 proto_encode(const struct proto_msg *msg)
@@ -510,6 +542,11 @@ proto_encode(const struct proto_msg *msg)
 	/* A hello that does not say whom it trusts leaves the field out. */
 	if (msg->type == MSG_HELLO && !msg->u.hello.operators_said)
 		json_object_del(obj, "operators");
+	/* Nor one without a challenge, or not saying who may read. */
+	if (msg->type == MSG_HELLO && msg->u.hello.challenge[0] == '\0')
+		json_object_del(obj, "challenge");
+	if (msg->type == MSG_HELLO && msg->u.hello.read[0] == '\0')
+		json_object_del(obj, "read");
 	if (msg->type == MSG_STATS && msg->u.stats.role == ROLE_ROUTER)
 		proto_encode_fields(obj, proto_router_fields,
 		    nitems(proto_router_fields), &msg->u.stats.router, 1);

@@ -67,14 +67,15 @@ enum msg_type {
 	MSG_CERT,		/* backend -> console */
 	MSG_ALERT,		/* backend -> console */
 	MSG_ERROR,		/* either way */
-	/* Two-person commands (see command.h); auth is still reserved. */
-	MSG_AUTH,		/* console -> backend, reserved */
+	/* Two-person commands (see command.h), and who is watching. */
+	MSG_AUTH,		/* console -> backend: the hello's answer */
 	MSG_PROPOSE,		/* console -> backend */
 	MSG_APPROVE,		/* console -> backend */
 	MSG_CANCEL,		/* console -> backend */
 	MSG_PROPOSAL,		/* backend -> console */
 	MSG_RESULT,		/* backend -> console */
 	MSG_FIRE,		/* console -> backend: fire an armed kill */
+	MSG_WATCHING,		/* backend -> console: operators watching */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -141,6 +142,13 @@ struct proto_hello {
 	int		operators_said;
 	size_t		noperators;
 	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	/*
+	 * Optional: this connection's challenge, which a console with a
+	 * key answers with auth; and who may read telemetry ("anyone",
+	 * or "key": only a console that answered it).
+	 */
+	char		challenge[PROTO_CHALLENGE_MAX];
+	char		read[8];
 };
 
 /*
@@ -321,6 +329,48 @@ struct proto_result {
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
 };
 
+/*
+ * auth (console -> backend): an operator answers the challenge of the
+ * connection's hello.  The signature is over the bytes
+ * "vigil.v1 auth CHALLENGE NODE KEY" (PROTO_AUTH_PREFIX, then the
+ * challenge, the node of the hello that carried it, and the operator's
+ * base64 public key, one space apart; see proto_auth_text), so it
+ * cannot be replayed to another connection or another backend.
+ */
+#define PROTO_AUTH_PREFIX	"vigil.v1 auth "
+#define PROTO_AUTH_TEXT_MAX	(sizeof PROTO_AUTH_PREFIX + \
+	    PROTO_CHALLENGE_MAX + PROTO_ID_MAX + PROTO_KEY_MAX)
+
+struct proto_auth {
+	char	operator[PROTO_OPERATOR_MAX];	/* "alice" */
+	char	node[PROTO_ID_MAX];		/* the hello's node */
+	char	challenge[PROTO_CHALLENGE_MAX];	/* the hello's challenge */
+	char	key[PROTO_KEY_MAX];		/* base64 Ed25519 public */
+	char	signature[PROTO_SIG_MAX];	/* base64 */
+};
+
+/*
+ * Write the bytes an auth's signature covers into buf (at least
+ * PROTO_AUTH_TEXT_MAX bytes) and return their length.
+ */
+size_t	 proto_auth_text(const struct proto_auth *auth, char *buf,
+	    size_t len);
+
+/*
+ * watching (backend -> console): the operators whose consoles answered
+ * this connection's challenge, one entry per console (at most
+ * PROTO_MAX_OPERATORS listed), how many consoles are connected in all,
+ * and the operator this connection answered as ("" if none).  Sent
+ * after auth and whenever the set changes.
+ */
+struct proto_watching {
+	char			node[PROTO_ID_MAX];
+	int			consoles;
+	size_t			noperators;
+	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	char			you[PROTO_OPERATOR_MAX];
+};
+
 struct proto_msg {
 	enum msg_type	type;
 	union {
@@ -335,6 +385,8 @@ struct proto_msg {
 		struct proto_cancel	fire;
 		struct proto_proposal	proposal;
 		struct proto_result	result;
+		struct proto_auth	auth;
+		struct proto_watching	watching;
 	} u;
 };
 
@@ -346,7 +398,6 @@ struct proto_msg {
  * expected an integer".  Unknown types, unknown versions, oversized
  * frames and the reserved command types all come back as -1 with such a
  * sentence; *msg->type is then set to the type seen, or MSG_UNKNOWN.
- * (Of the command types only auth is still reserved.)
  * Unknown extra fields are ignored (forward compatibility).
  */
 int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
@@ -354,8 +405,8 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 
 /*
  * Encode a message as one compact JSON object.  Returns a NUL-terminated
- * string the caller frees; never NULL.  Only the decodable types (all but
- * auth) may be encoded; anything else is a programmer error (fatal).
+ * string the caller frees; never NULL.  Only the decodable types may be
+ * encoded; anything else is a programmer error (fatal).
  */
 char	*proto_encode(const struct proto_msg *msg);
 

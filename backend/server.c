@@ -44,6 +44,12 @@
 /* Descriptors kept back from libwebsockets, beyond one per audit log. */
 #define SERVER_FD_SPARE		16
 
+/*
+ * Where reading requires a key, a console that has not answered its
+ * hello's challenge after this long is told so and disconnected.
+ */
+#define SERVER_AUTH_MS		10000
+
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
 
@@ -83,6 +89,14 @@ struct server_session {
 	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
 
+	/* The hello's challenge and the one answer it may get (auth). */
+	char			 challenge[PROTO_CHALLENGE_MAX];
+	int			 answered;	/* an auth came */
+	int			 held;		/* reading waits for auth */
+	char			 operator[PROTO_OPERATOR_MAX]; /* "": none */
+	char			 key[PROTO_KEY_MAX];
+	lws_sorted_usec_list_t	 auth_sul;	/* held: the deadline */
+
 	char			*rx;		/* message being assembled */
 	size_t			 rxlen;
 	int			 rx_binary;
@@ -98,6 +112,8 @@ struct server {
 	int64_t			 last_stats_ms;
 	volatile sig_atomic_t	 stop;
 	const struct opkey_trust *trust;	/* NULL: no --trust */
+	int			 read_key;	/* reading needs an auth */
+	int			 freeing;	/* every session is closing */
 	struct proto_msg	 msg;		/* scratch; messages are big */
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
@@ -134,6 +150,8 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static void	 server_tls_vhost(struct lws_context_creation_info *info,
+		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -182,6 +200,15 @@ static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
+static int	 server_origin_refused(struct lws *wsi);
+static void	 server_session_welcome(struct server_session *sn);
+static void	 server_auth(struct server_session *sn,
+		    const struct proto_auth *auth);
+static int	 server_auth_check(struct server_session *sn,
+		    const struct proto_auth *auth, char *text, size_t len);
+static void	 server_auth_late(lws_sorted_usec_list_t *sul);
+static void	 server_held(struct server_session *sn, const char *type);
+static void	 server_watching(struct server_node *node);
 static int	 server_http(struct server_node *node, struct lws *wsi);
 
 /*
@@ -423,6 +450,27 @@ server_find_node(struct server *server, const char *id)
 }
 
 /*
+ * Refuse a websocket handshake that carries an Origin header: consoles
+ * send none, and a browser does, so it is a web page on some machine
+ * trying to reach the backend through its user.  Returns -1 (closing
+ * the connection, logged) or 0.
+ */
+static int
+server_origin_refused(struct lws *wsi)
+{
+	char	origin[128];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return (0);
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+		util_copy(origin, sizeof origin, "(too long)");
+	server_sanitize(origin);
+	server_log("refused a websocket handshake carrying Origin %s: a "
+	    "browser sent it, and vigil consoles send none", origin);
+	return (-1);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -435,21 +483,42 @@ server_sanitize(char *s)
 	}
 }
 
+/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+static void
+server_tls_vhost(struct lws_context_creation_info *info,
+    const struct server_tls *tls, size_t i)
+{
+	if (tls == NULL)
+		return;
+	/* libwebsockets 4.1 reads these from each vhost's options. */
+	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
+	if (tls->cert_pem != NULL) {
+		info->server_ssl_cert_mem = tls->cert_pem[i];
+		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
+		info->server_ssl_private_key_mem = tls->key_pem;
+		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
+	} else {
+		info->ssl_cert_filepath = tls->cert_path;
+		info->ssl_private_key_filepath = tls->key_path;
+	}
+}
+
 /* Listen for every node of the simulator. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    char **cause)
+    const struct server_tls *tls, char **cause)
 {
 	struct driver	d;
 
 	sim_driver(sim, &d);
-	return (server_create_driver(&d, address, base_port, cause));
+	return (server_create_driver(&d, address, base_port, tls, cause));
 }
 
 /* Listen for every node of a driver and start its timer. */
 struct server *
 server_create_driver(const struct driver *d, const char *address,
-    int base_port, char **cause)
+    int base_port, const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -478,6 +547,8 @@ server_create_driver(const struct driver *d, const char *address,
 
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
 	server->lws_fd_limit = info.fd_limit_per_thread;
@@ -511,6 +582,7 @@ server_create_driver(const struct driver *d, const char *address,
 		info.retry_and_idle_policy = &server_idle_policy;
 		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 		    LWS_SERVER_OPTION_DISABLE_IPV6;
+		server_tls_vhost(&info, tls, i);
 		server_lws_last[0] = '\0';
 		if ((node->vhost = lws_create_vhost(server->context,
 		    &info)) == NULL) {
@@ -577,6 +649,7 @@ server_free(struct server *server)
 		return;
 	lws_sul_cancel(&server->sul);
 	/* Closing each websocket frees its session (server_session_close). */
+	server->freeing = 1;
 	lws_context_destroy(server->context);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
@@ -760,7 +833,9 @@ server_broadcast(struct server_node *node, const struct proto_msg *msg,
 	len = strlen(text);
 	for (sn = node->sessions; sn != NULL; sn = next) {
 		next = sn->next;
-		server_session_push(sn, node->index, replaceable, text, len);
+		if (!sn->held)
+			server_session_push(sn, node->index, replaceable,
+			    text, len);
 	}
 	free(text);
 }
@@ -816,23 +891,19 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 }
 
 /*
- * A console connected: tell it who this node is, its certificate, its
- * counters, the alerts still standing and the commands pending, before
- * anything else.
+ * A console connected: tell it who this node is, with a fresh challenge
+ * for its operator to answer, then, unless reading needs that answer,
+ * all the rest (server_session_welcome).
  */
 static void
 server_session_open(struct server_node *node, struct server_session *sn,
     struct lws *wsi)
 {
 	struct server		*server = node->server;
-	const struct driver	*d = &server->drv;
 	struct proto_msg	*msg = &server->msg;
-	const struct proto_alert *alerts;
-	const struct command_pending **pending, *armed;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
-	char			 host[INET_ADDRSTRLEN];
-	size_t			 i, n;
+	char			 host[INET_ADDRSTRLEN], *cause = NULL;
 
 	sn->node = node;
 	sn->wsi = wsi;
@@ -858,8 +929,45 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_HELLO;
 	server_hello(server, node->index, &msg->u.hello);
+	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
+	    &cause) != 0) {
+		server_log("%s: no challenge for console at %s: %s",
+		    server_node_id(node), sn->peer, cause);
+		free(cause);
+		sn->challenge[0] = '\0';
+	}
+	util_copy(msg->u.hello.challenge, sizeof msg->u.hello.challenge,
+	    sn->challenge);
+	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
+	    server->read_key ? "key" : "anyone");
 	server_session_send(sn, msg, 0);
+	if (server->read_key) {
+		/* Nothing more until an operator answers the challenge. */
+		sn->held = 1;
+		lws_sul_schedule(server->context, 0, &sn->auth_sul,
+		    server_auth_late, SERVER_AUTH_MS * LWS_US_PER_MS);
+		return;
+	}
+	server_session_welcome(sn);
+}
 
+/*
+ * Send a console that may read the node's certificate, counters, the
+ * alerts still standing and the commands pending, and tell every
+ * console of the node who is watching now.
+ */
+static void
+server_session_welcome(struct server_session *sn)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	const struct driver	*d = &server->drv;
+	struct proto_msg	*msg = &server->msg;
+	const struct proto_alert *alerts;
+	const struct command_pending **pending, *armed;
+	size_t			 i, n;
+
+	server_watching(node);
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_CERT;
 	if (d->ops->node_cert(d->arg, node->index, &msg->u.cert, NULL) == 0)
@@ -903,12 +1011,15 @@ server_session_open(struct server_node *node, struct server_session *sn,
 static void
 server_session_close(struct server_session *sn)
 {
+	lws_sul_cancel(&sn->auth_sul);
 	if (sn->linked) {
 		*sn->prevp = sn->next;
 		if (sn->next != NULL)
 			sn->next->prevp = sn->prevp;
 		sn->node->nsessions--;
 		sn->linked = 0;
+		if (!sn->held)
+			server_watching(sn->node);
 	}
 	if (sn->queue.frames != NULL)
 		server_queue_free(&sn->queue);
@@ -1053,6 +1164,14 @@ server_session_message(struct server_session *sn)
 		return;
 	}
 	type = proto_type_name(msg->type);
+	if (msg->type == MSG_AUTH) {
+		server_auth(sn, &msg->u.auth);
+		return;
+	}
+	if (sn->held) {
+		server_held(sn, type);
+		return;
+	}
 	switch (msg->type) {
 	case MSG_PROPOSE:
 	case MSG_APPROVE:
@@ -1070,17 +1189,10 @@ server_session_message(struct server_session *sn)
 			    server_node_id(sn->node), sn->peer, text);
 		server_session_refused(sn);
 		return;
-	case MSG_AUTH:
-		util_format(text, sizeof text, "auth refused: vigil.v1 "
-		    "reserves auth for a later version; commands carry their "
-		    "operators' signatures instead");
-		server_session_error(sn, type, text);
-		server_session_refused(sn);
-		return;
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
-		    "%s, a console does not; a console sends propose, "
-		    "approve and cancel", type, type);
+		    "%s, a console does not; a console sends auth, propose, "
+		    "approve, cancel and fire", type, type);
 		server_session_error(sn, type, text);
 		server_session_refused(sn);
 		return;
@@ -1760,6 +1872,208 @@ server_expire(struct server *server)
 	}
 }
 
+/* Reading requires a key, or not (see server.h). */
+void
+server_read(struct server *server, int key_required)
+{
+	server->read_key = key_required != 0;
+}
+
+/*
+ * The one answer console sn may give to its hello's challenge: checked
+ * cheaply first (one answer per connection, this connection's challenge
+ * and node, a trusted operator with that very key), the signature last.
+ * A refused answer leaves the console unnamed, and where reading needs
+ * a key, closes it; an accepted one names it to every console of the
+ * node, and lets it read.
+ */
+static void
+server_auth(struct server_session *sn, const struct proto_auth *in)
+{
+	struct proto_auth	 auth = *in;	/* msg is scratch */
+	char			 text[PROTO_TEXT_MAX];
+
+	if (sn->answered) {
+		util_format(text, sizeof text, "auth from %s refused: this "
+		    "connection has answered its challenge already, and "
+		    "takes one answer only; reconnect to answer a new one",
+		    auth.operator);
+		server_session_error(sn, "auth", text);
+		server_session_refused(sn);
+		return;
+	}
+	sn->answered = 1;
+	if (server_auth_check(sn, &auth, text, sizeof text) != 0) {
+		server_sanitize(text);
+		server_session_error(sn, "auth", text);
+		server_session_refused(sn);
+		if (sn->held && !sn->dead && !sn->closing) {
+			sn->closing = 1;
+			sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+			lws_callback_on_writable(sn->wsi);
+		}
+		return;
+	}
+	util_copy(sn->operator, sizeof sn->operator, auth.operator);
+	util_copy(sn->key, sizeof sn->key, auth.key);
+	server_log("%s: console at %s is operator %s",
+	    server_node_id(sn->node), sn->peer, sn->operator);
+	if (sn->held) {
+		sn->held = 0;
+		lws_sul_cancel(&sn->auth_sul);
+		server_session_welcome(sn);
+	} else
+		server_watching(sn->node);
+}
+
+/*
+ * Is auth a valid answer to sn's challenge by an operator its node
+ * trusts?  Returns 0, or -1 with the refusal in words in text.  Every
+ * comparison comes before the one signature check, so a wrong answer
+ * costs no verify.
+ */
+static int
+server_auth_check(struct server_session *sn, const struct proto_auth *auth,
+    char *text, size_t len)
+{
+	struct server_node		*node = sn->node;
+	const struct opkey_trust	*trust = node->server->trust;
+	const struct opkey_trusted	*t;
+	const char			*id = server_node_id(node);
+	char				 bytes[PROTO_AUTH_TEXT_MAX];
+	char				*cause = NULL;
+	size_t				 n;
+	int				 ok;
+
+	if (sn->challenge[0] == '\0' ||
+	    strcmp(auth->challenge, sn->challenge) != 0) {
+		util_format(text, len, "auth from %s refused: it answers "
+		    "challenge %.32s, not this connection's; an answer is good "
+		    "for the connection whose hello asked it, so a replayed "
+		    "one is refused: answer the challenge of this "
+		    "connection's hello", auth->operator, auth->challenge);
+		return (-1);
+	}
+	if (strcmp(auth->node, id) != 0) {
+		util_format(text, len, "auth from %s refused: it was made for "
+		    "%s, and this is %s; answer with the node of this "
+		    "connection's hello", auth->operator, auth->node, id);
+		return (-1);
+	}
+	if (trust == NULL) {
+		util_format(text, len, "auth from %s refused: %s trusts no "
+		    "operator (vigild was started without --trust), so no "
+		    "console can say who it is; start it with --trust FILE "
+		    "naming the operators' public keys", auth->operator, id);
+		return (-1);
+	}
+	if ((t = opkey_trust_find(trust, auth->operator)) == NULL) {
+		util_format(text, len, "auth refused: operator %s is not in "
+		    "%s's trust file, so this console stays unnamed; ask the "
+		    "backend's administrator to add your public key "
+		    "(vigil-key pub) to it", auth->operator, id);
+		return (-1);
+	}
+	if (strcmp(t->pub, auth->key) != 0) {
+		util_format(text, len, "auth from %s refused: the key it "
+		    "answered with is not the key %s's trust file holds for "
+		    "%s; use that operator's own key file (--key), or have "
+		    "the trust file updated", auth->operator, id,
+		    auth->operator);
+		return (-1);
+	}
+	n = proto_auth_text(auth, bytes, sizeof bytes);
+	ok = opkey_verify(t->key, bytes, n, auth->signature, &cause);
+	if (ok == 1)
+		return (0);
+	if (ok < 0) {
+		util_format(text, len, "auth from %s refused: its signature "
+		    "could not be checked: %s", auth->operator, cause);
+		free(cause);
+		return (-1);
+	}
+	util_format(text, len, "auth from %s refused: the signature does not "
+	    "verify with %s's key for this challenge and node: it was forged, "
+	    "altered or made for other bytes", auth->operator, auth->operator);
+	return (-1);
+}
+
+/*
+ * Reading needs a key and console sn has not answered its challenge in
+ * time: say so, and what to do, then close.
+ */
+static void
+server_auth_late(lws_sorted_usec_list_t *sul)
+{
+	struct server_session	*sn = lws_container_of(sul,
+				    struct server_session, auth_sul);
+
+	server_held(sn, NULL);
+}
+
+/*
+ * Console sn may not read until it answers the challenge: refuse what
+ * it sent (type, or NULL when it sent nothing in time) in words, and
+ * close its connection.
+ */
+static void
+server_held(struct server_session *sn, const char *type)
+{
+	char	text[PROTO_TEXT_MAX];
+
+	if (sn->dead || sn->closing)
+		return;
+	util_format(text, sizeof text, "%s lets only operators read its "
+	    "telemetry (vigild --read key), and this console %s; start vigil "
+	    "with --key FILE, a key in %s's trust file, and connect again",
+	    server_node_id(sn->node), type == NULL ? "did not answer the "
+	    "hello's challenge in time" : "sent a message before answering "
+	    "the hello's challenge", server_node_id(sn->node));
+	server_session_error(sn, type != NULL ? type : "auth", text);
+	sn->closing = 1;
+	sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_callback_on_writable(sn->wsi);
+}
+
+/*
+ * Tell every console of node that may read which operators are
+ * watching it: those whose consoles answered their challenge, one entry
+ * per console, and how many consoles there are in all.  Each is told
+ * whom it answered as.
+ */
+static void
+server_watching(struct server_node *node)
+{
+	struct proto_msg	*msg = &node->server->out;
+	struct proto_watching	*w = &msg->u.watching;
+	struct server_session	*sn;
+
+	if (node->server->freeing || node->nsessions == 0)
+		return;
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_WATCHING;
+	util_copy(w->node, sizeof w->node, server_node_id(node));
+	for (sn = node->sessions; sn != NULL; sn = sn->next) {
+		if (sn->held)
+			continue;
+		w->consoles++;
+		if (sn->operator[0] == '\0' ||
+		    w->noperators == PROTO_MAX_OPERATORS)
+			continue;
+		util_copy(w->operators[w->noperators].operator,
+		    sizeof w->operators[0].operator, sn->operator);
+		util_copy(w->operators[w->noperators].key,
+		    sizeof w->operators[0].key, sn->key);
+		w->noperators++;
+	}
+	for (sn = node->sessions; sn != NULL; sn = sn->next) {
+		if (sn->held || sn->dead)
+			continue;
+		util_copy(w->you, sizeof w->you, sn->operator);
+		server_session_send(sn, msg, 0);
+	}
+}
+
 /*
  * Someone asked for a web page (a browser, curl): say what this port is
  * instead of a bare 404, then close.
@@ -1788,6 +2102,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
 		node = lws_vhost_user(lws_get_vhost(wsi));
 		if (node == NULL || sn == NULL)

@@ -1368,7 +1368,10 @@ sim_node_hello(const struct sim *sim, size_t i, struct proto_hello *hello)
 
 /*
  * Fill node i's stats.  Uptime is real time since the simulator started,
- * as the server's steps measured it, so rates are per real second.
+ * as the server's steps measured it, so rates are per real second; a
+ * station's is when its counters were last moved (it ticks less often
+ * than stats go out), or two frames between ticks would read as a rate
+ * of zero.
  */
 void
 sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
@@ -1382,7 +1385,8 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
-	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
+	stats->uptime_ms = (sim->nodes[i].router != NULL ?
+	    sim->real_last_ms : sim->real_tick_ms) - sim->real_start_ms;
 }
 
 /* Fill station i's cert report; -1 for a router. */

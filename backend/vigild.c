@@ -27,11 +27,13 @@
 #include "audit.h"
 #include "command.h"
 #include "driver.h"
+#include "local-ca.h"
 #include "node-station.h"
 #include "opkey.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
+#include "tls.h"
 #include "util.h"
 
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
@@ -53,6 +55,10 @@ struct vigild_args {
 	const char		*audit;		/* node's --audit FILE */
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
 	size_t			 reserve_mb;	/* --audit-reserve MB */
+	const char		*cert;		/* --cert FILE */
+	const char		*key;		/* --key FILE */
+	int			 insecure;	/* --insecure: plain ws */
+	int			 read;		/* --read: VIGILD_READ_* */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;		/* 1: help, 2: help scenarios */
@@ -63,6 +69,11 @@ struct vigild_args {
 #define VIGILD_FLEET	0x2	/* an option of vigild fleet */
 #define VIGILD_AGENT	0x4	/* an option of vigild agent */
 #define VIGILD_OPT_BASE	256	/* getopt_long's value for vigild_opts[0] */
+
+/* --read: who may read telemetry; unset, it follows the address. */
+#define VIGILD_READ_DEFAULT	0
+#define VIGILD_READ_ANYONE	1
+#define VIGILD_READ_KEY		2
 
 struct vigild_opt;
 typedef void vigild_opt_fn(const struct vigild_opt *, const char *,
@@ -90,23 +101,29 @@ static const char vigild_usage[] =
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
 "           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild agent --role router|station --id ID [--listen ADDR:PORT]\n"
 "           [--fleet-file FILE] (--facts-cmd CMD | --facts-file FILE |\n"
 "           --facts-url URL) [--on-kill CMD] [--on-resume CMD]\n"
 "           [--on-rollback CMD] [--on-flag CMD] [--on-move-root CMD]\n"
 "           [--hook-timeout SECONDS] --trust FILE --audit FILE\n"
-"           [--audit-reserve MB]\n"
+"           [--audit-reserve MB] [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
 "vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
 "and certificate stations, one listening port per node, until SIGINT or\n"
-"SIGTERM.  Plain websockets are served on loopback addresses only.\n"
+"SIGTERM, over TLS (wss://) unless --insecure is given.  Plain websockets\n"
+"are served on loopback addresses only, unless --insecure is given.\n"
 "\n"
 "node: run one node.\n"
 "  --role router|station  what the node is\n"
@@ -125,14 +142,16 @@ static const char vigild_help_text[] =
 "  --fleet-file FILE      write the nodes' URLs to FILE (required)\n"
 "  --base-port N          node i listens on N+i; 0 (default) lets the\n"
 "                         kernel pick each port\n"
-"  --listen-address ADDR  loopback address to listen on (127.0.0.1)\n"
+"  --listen-address ADDR  address to listen on (127.0.0.1); beyond\n"
+"                         loopback it needs --cert and --key\n"
 "  --routers N, --stations N, --devices N\n"
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
 "  --audit-dir DIR        one audit log per node, DIR/ROLE-NAME.audit\n"
 "\n"
 "agent: stand in front of one real router or station (vigild(8), AGENT).\n"
-"  --role, --id, --listen, --fleet-file, --audit  as for node\n"
+"  --role, --id, --listen, --fleet-file, --audit, --cert, --key,\n"
+"  --insecure, --read     as for node\n"
 "  --facts-cmd CMD        run CMD (sh -c) and read one JSON object of\n"
 "                         facts per line from it, at least once a second\n"
 "  --facts-file FILE      re-read FILE when it changes; its last line is\n"
@@ -154,9 +173,21 @@ static const char vigild_help_text[] =
 "                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
 "                         without it, and without an audit log, every\n"
 "                         command is refused\n"
+"  --read anyone|key      who may read telemetry: any console, or only\n"
+"                         one whose operator answers the hello's\n"
+"                         challenge with a key in --trust (default:\n"
+"                         anyone on loopback, key beyond it)\n"
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
+"  --cert FILE, --key FILE\n"
+"                         serve wss with this certificate (PEM, naming\n"
+"                         the host and, as URI vigil:ROLE/NAME, each\n"
+"                         node) and key (mode 600); vigil-key cert makes\n"
+"                         them.  Without them, and with a fleet file, a\n"
+"                         local CA is made, its certificate written to\n"
+"                         the fleet file's name plus .ca for the console\n"
+"  --insecure             serve plain ws, even beyond loopback\n"
 "  --version              print vigild's version and exit\n"
 "\n"
 "A kill or resume is carried out only when two different trusted\n"
@@ -178,7 +209,7 @@ static void	 vigild_on_signal(int signo);
 static void	 vigild_signals(void);
 static void	 vigild_say_started(const struct vigild_args *args,
 		    const struct sim *sim, const struct server *server,
-		    int64_t clock_ms);
+		    int tls, int64_t clock_ms);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
 static const struct vigild_opt *vigild_find_opt(const char *name);
 static void	 vigild_bad_option(const char *cmd, int which, int c,
@@ -187,6 +218,7 @@ static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
 static void	 vigild_parse_agent(struct vigild_args *args);
 static int	 vigild_agent(const struct vigild_args *args,
 		    const struct opkey_trust *trust);
+static void	 vigild_parse_tls(const struct vigild_args *args);
 static long	 vigild_parse_number(const char *option, const char *arg,
 		    long min, long max, const char *example);
 static void	 vigild_parse_listen(const struct vigild_opt *o,
@@ -200,11 +232,17 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_bare, vigild_opt_hook;
+		    vigild_opt_bare, vigild_opt_read, vigild_opt_hook;
+static int	 vigild_read_key(const struct vigild_args *args);
+static void	 vigild_say_reading(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct driver *d,
 		    const struct server *server,
-		    const char *address, int64_t clock_ms, char **cause);
+		    const struct vigild_args *args, const char *ca_path,
+		    int64_t clock_ms, char **cause);
+static const struct server_tls *vigild_tls(const struct vigild_args *args,
+		    const struct driver *d, struct local_ca *lca,
+		    struct server_tls *tls, char **cause);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
 static void	 vigild_close_audits(struct audit **audits, size_t n);
@@ -277,6 +315,15 @@ static const struct vigild_opt vigild_opts[] = {
 	{ .name = "hook-timeout", .commands = G, .parse = vigild_opt_number,
 	  .off = A(agent.hook_timeout_s), .size = sizeof (int), .min = 1,
 	  .max = 3600, .example = "10" },
+	{ .name = "cert", .commands = N|F|G, .parse = vigild_opt_path,
+	  .off = A(cert), .what = "a certificate file",
+	  .example = "/etc/vigil/r8.pem" },
+	{ .name = "key", .commands = N|F|G, .parse = vigild_opt_path,
+	  .off = A(key), .what = "a key file",
+	  .example = "/etc/vigil/r8.key" },
+	{ .name = "insecure", .commands = N|F|G, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(insecure) },
+	{ .name = "read", .commands = N|F|G, .parse = vigild_opt_read },
 	{ .name = "help", .commands = N|F|G, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(help) },
 	{ .name = "version", .commands = N|F|G, .bare = 1,
@@ -420,11 +467,9 @@ vigild_parse_number(const char *option, const char *arg, long min, long max,
 }
 
 /*
- * Parse host, a numeric IPv4 address that must be on loopback; given is
- * the option as typed and example a corrected one, for the sentence.
- * vigild speaks plain websockets with no authentication of the console
- * yet, so it must not be reachable from other machines until TLS
- * arrives.
+ * Parse host, a numeric IPv4 address; given is the option as typed and
+ * example a corrected one, for the sentence.  Whether it may be beyond
+ * loopback depends on TLS (vigild_parse_done).
  */
 static void
 vigild_parse_address(const char *given, const char *host,
@@ -434,18 +479,13 @@ vigild_parse_address(const char *given, const char *host,
 
 	if (strchr(host, ':') != NULL || host[0] == '[')
 		vigild_usage_error("%s: %s is not an IPv4 address; vigild "
-		    "listens on IPv4 loopback only, for example %s", given,
+		    "listens on IPv4 only, for example %s", given,
 		    host, example);
 	if (inet_pton(AF_INET, host, &in) != 1)
 		vigild_usage_error("%s: %s is not a numeric IPv4 address; "
 		    "vigild does not look names up, so give one such as %s",
 		    given, host, example);
-	if ((ntohl(in.s_addr) >> 24) != 127)
-		vigild_usage_error("%s: %s is not a loopback address: TLS is "
-		    "not implemented yet, so vigild serves its plain "
-		    "websockets only on 127.x.x.x; use %s and reach it from "
-		    "other machines through an SSH tunnel", given, host,
-		    example);
+	(void)in;
 	util_copy(address, len, host);
 }
 
@@ -754,6 +794,7 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 	const char	*id = args->sim.id, *role;
 	size_t		 n;
 
+	vigild_parse_tls(args);
 	if (strcmp(cmd, "fleet") == 0) {
 		if (args->fleet_file == NULL)
 			vigild_usage_error("vigild fleet needs --fleet-file "
@@ -826,6 +867,33 @@ vigild_parse_agent(struct vigild_args *args)
 		    "FILE: it carries out commands on a real node only when "
 		    "two trusted operators signed them, and records each in "
 		    "its audit log");
+}
+
+/*
+ * Check the TLS options fit together: --cert with --key, not with
+ * --insecure, and plain websockets anywhere but 127.0.0.1 only when
+ * asked for by name, since anyone on the network could then read and
+ * forge them.  The rest of 127/8 counts as beyond loopback: it is how
+ * one machine stands in for two (and how the tests do).
+ */
+static void
+vigild_parse_tls(const struct vigild_args *args)
+{
+	if ((args->cert == NULL) != (args->key == NULL))
+		vigild_usage_error("--%s needs --%s too: a certificate is "
+		    "served with its key", args->cert == NULL ? "key" :
+		    "cert", args->cert == NULL ? "cert" : "key");
+	if (args->cert != NULL && args->insecure)
+		vigild_usage_error("--insecure and --cert contradict each "
+		    "other; give --cert and --key for wss, or --insecure "
+		    "alone for plain ws");
+	if (strcmp(args->address, "127.0.0.1") != 0 && args->cert == NULL &&
+	    !args->insecure)
+		vigild_usage_error("%s is not 127.0.0.1, and beyond loopback "
+		    "vigild serves only wss: give --cert FILE and "
+		    "--key FILE (vigil-key cert makes them), or --insecure "
+		    "to serve plain ws that anyone on the network can read "
+		    "and forge", args->address);
 }
 
 /* Parse the command line into args, or exit 2 with a sentence. */
@@ -901,17 +969,56 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 }
 
 /*
- * Write the fleet file: comments saying what runs, then one websocket
- * URL per node of d with the node's id as a trailing comment (sim, if
- * not NULL, says what scenario runs).  It goes to
- * path.tmp first and is renamed into place, so a console never reads a
- * half-written file.
+ * Decide how the nodes of d serve TLS: the operator's --cert and --key
+ * (checked here, so that a bad file gets a sentence rather than a
+ * libwebsockets log line), a local CA when there is a fleet file to
+ * name its certificate in, or nothing (plain ws, on loopback or with
+ * --insecure).  Returns what server_create() takes, NULL for plain
+ * websockets; or NULL and a sentence in *cause.
+ */
+static const struct server_tls *
+vigild_tls(const struct vigild_args *args, const struct driver *d,
+    struct local_ca *lca, struct server_tls *tls, char **cause)
+{
+	char	*ca_path;
+	int	 rc;
+
+	memset(tls, 0, sizeof *tls);
+	memset(lca, 0, sizeof *lca);
+	if (args->cert != NULL) {
+		if (tls_check_pair(args->cert, args->key, cause) != 0)
+			return (NULL);
+		tls->cert_path = args->cert;
+		tls->key_path = args->key;
+		return (tls);
+	}
+	if (args->insecure || args->fleet_file == NULL)
+		return (NULL);
+	ca_path = xasprintf("%s.ca", args->fleet_file);
+	rc = local_ca_make(lca, d, args->address, ca_path, cause);
+	free(ca_path);
+	if (rc != 0)
+		return (NULL);
+	tls->cert_pem = lca->cert_pem;
+	tls->key_pem = lca->key_pem;
+	return (tls);
+}
+
+/*
+ * Write the fleet file: comments saying what runs (sim, if not NULL,
+ * names the scenario), the CA to trust when vigild made one ("ca FILE",
+ * relative to the fleet file), then one websocket URL per node of d
+ * with the node's id as a trailing comment.  It goes to path.tmp first
+ * and is renamed into place, so a console never reads a half-written
+ * file.
  */
 static int
 vigild_write_fleet_file(const char *path, const struct sim *sim,
-    const struct driver *d, const struct server *server, const char *address,
-    int64_t clock_ms, char **cause)
+    const struct driver *d, const struct server *server,
+    const struct vigild_args *args, const char *ca_path, int64_t clock_ms,
+    char **cause)
 {
+	const char	*scheme = args->insecure ? "ws" : "wss", *base;
 	FILE		*f;
 	char		*tmp, clock[16], date[32], started[32];
 	struct tm	 tm;
@@ -951,8 +1058,13 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 		fprintf(f, "# vigild agent for a real node\n");
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
 	    (long)getpid());
+	if (ca_path != NULL) {
+		base = strrchr(ca_path, '/');
+		fprintf(f, "ca %s # the CA vigild made for its nodes\n",
+		    base != NULL ? base + 1 : ca_path);
+	}
 	for (i = 0; i < d->ops->nnodes(d->arg); i++)
-		fprintf(f, "ws://%s:%d/ # %s\n", address,
+		fprintf(f, "%s://%s:%d/ # %s\n", scheme, args->address,
 		    server_port(server, i), d->ops->node_id(d->arg, i));
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
@@ -1084,14 +1196,14 @@ vigild_signals(void)
 /* Say where each node listens and what runs, at scenario clock_ms. */
 static void
 vigild_say_started(const struct vigild_args *args, const struct sim *sim,
-    const struct server *server, int64_t clock_ms)
+    const struct server *server, int tls, int64_t clock_ms)
 {
 	char	clock[16];
 	size_t	i, n = sim_nnodes(sim);
 
 	for (i = 0; i < n; i++)
-		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
-		    args->address, server_port(server, i));
+		printf("%s listening on %s://%s:%d/\n", sim_node_id(sim, i),
+		    tls ? "wss" : "ws", args->address, server_port(server, i));
 	util_clock_text(clock_ms, clock, sizeof clock);
 	if (strcmp(args->command, "fleet") == 0)
 		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
@@ -1116,6 +1228,9 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	struct server			*server = NULL;
 	struct audit			*audit;
 	struct driver			 d;
+	struct local_ca			 lca;
+	struct server_tls		 tls_space;
+	const struct server_tls		*tls;
 	char				*cause = NULL;
 	size_t				 k;
 	int				 rc = VIGILD_EXIT_RUNTIME;
@@ -1127,19 +1242,21 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	}
 	agent = agent_new(o);
 	agent_driver(agent, &d);
-	if ((server = server_create_driver(&d, args->address, args->port,
-	    &cause)) == NULL)
+	if (((tls = vigild_tls(args, &d, &lca, &tls_space, &cause)) == NULL &&
+	    cause != NULL) || (server = server_create_driver(&d, args->address,
+	    args->port, tls, &cause)) == NULL)
 		goto out;
 	server_commands(server, trust, &audit, (uint64_t)args->reserve_mb <<
 	    20);
+	server_read(server, vigild_read_key(args));
 	if (agent_start(agent, server, &cause) != 0)
 		goto out;
 	if (args->fleet_file != NULL && vigild_write_fleet_file(
-	    args->fleet_file, NULL, &d, server, args->address, util_wall_ms(),
-	    &cause) != 0)
+	    args->fleet_file, NULL, &d, server, args, lca.ca_path,
+	    util_wall_ms(), &cause) != 0)
 		goto out;
-	printf("%s listening on ws://%s:%d/\n", o->id, args->address,
-	    server_port(server, 0));
+	printf("%s listening on %s://%s:%d/\n", o->id, tls != NULL ? "wss" :
+	    "ws", args->address, server_port(server, 0));
 	printf("agent %s: facts from %s %s; hooks:", o->id,
 	    o->facts_kind == AGENT_FACTS_CMD ? "command" :
 	    o->facts_kind == AGENT_FACTS_FILE ? "file" : "URL", o->facts);
@@ -1151,6 +1268,7 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	    o->hooks[2] == NULL && o->hooks[3] == NULL && o->hooks[4] ==
 	    NULL ? " none (every command is refused)" : "");
 	vigild_say_commands(args, trust);
+	vigild_say_reading(args);
 	fflush(stdout);
 
 	vigild_server = server;
@@ -1166,9 +1284,49 @@ out:
 	/* The hooks and the facts command go before the loop they use. */
 	agent_free(agent);
 	server_free(server);
+	local_ca_free(&lca);
 	audit_close(audit);
 	free((char *)o->id);
 	return (rc);
+}
+
+/* --read anyone|key: who may read the nodes' telemetry. */
+static void
+vigild_opt_read(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	(void)o;
+	if (strcmp(arg, "anyone") == 0)
+		args->read = VIGILD_READ_ANYONE;
+	else if (strcmp(arg, "key") == 0)
+		args->read = VIGILD_READ_KEY;
+	else
+		vigild_usage_error("--read \"%s\" is not a choice; give "
+		    "anyone (any console may read telemetry) or key (only a "
+		    "console whose operator answers with a key in --trust)",
+		    arg);
+}
+
+/* Say on stdout who may read the nodes' telemetry. */
+static void
+vigild_say_reading(const struct vigild_args *args)
+{
+	printf("reading: %s\n", vigild_read_key(args) ? "only consoles "
+	    "whose operator answers the challenge with a key in the trust "
+	    "file (--read key)" : "any console that connects (--read "
+	    "anyone)");
+}
+
+/*
+ * Does reading need an operator's key?  As --read says; unsaid, only
+ * beyond loopback, where anyone on the network could otherwise watch.
+ */
+static int
+vigild_read_key(const struct vigild_args *args)
+{
+	if (args->read != VIGILD_READ_DEFAULT)
+		return (args->read == VIGILD_READ_KEY);
+	return (strncmp(args->address, "127.", 4) != 0);
 }
 
 /* Parse, build the fleet, listen, say where, serve until signalled. */
@@ -1176,101 +1334,93 @@ int
 main(int argc, char **argv)
 {
 	struct vigild_args	 args;
-	struct sim		*sim;
-	struct server		*server;
+	struct sim		*sim = NULL;
+	struct server		*server = NULL;
 	struct opkey_trust	 trust;
-	struct audit		**audits;
+	struct audit		**audits = NULL;
+	struct local_ca		 lca;
+	struct server_tls	 tls_space;
+	const struct server_tls	*tls;
 	struct driver		 d;
 	char			*cause = NULL;
 	int64_t			 clock_ms;
-	size_t			 n;
-	int			 rc;
+	size_t			 n = 0;
+	int			 rc = VIGILD_EXIT_USAGE;
 
 	vigild_parse(argc, argv, &args);
-	if (args.help == 2) {
-		vigild_print_scenarios(stdout);
-		return (0);
-	}
 	if (args.help) {
-		vigild_print_help(stdout);
+		if (args.help == 2)
+			vigild_print_scenarios(stdout);
+		else
+			vigild_print_help(stdout);
 		return (0);
 	}
 	if (args.version) {
 		printf("vigild %s\n", VIGIL_VERSION);
 		return (0);
 	}
+	if (vigild_read_key(&args) && args.trust == NULL)
+		vigild_usage_error("--read key needs --trust FILE: reading "
+		    "then needs an operator's key in the trust file, and "
+		    "without one no console could read at all");
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);
+	memset(&lca, 0, sizeof lca);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
-	    &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		return (VIGILD_EXIT_USAGE);
-	}
+	    &cause) != 0)
+		goto out;
 	if (strcmp(args.command, "agent") == 0) {
 		rc = vigild_agent(&args, &trust);
-		opkey_trust_free(&trust);
-		return (rc);
+		goto out;
 	}
-	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
-	}
+	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL)
+		goto out;
+	sim_driver(sim, &d);
 	clock_ms = sim_clock_ms(sim);
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
-		fprintf(stderr, "vigild: --base-port %d leaves no room for %zu "
+		cause = xasprintf("--base-port %d leaves no room for %zu "
 		    "nodes, one port each, below 65536; give --base-port %ld "
-		    "or lower, or 0 to let the kernel pick\n", args.port, n,
+		    "or lower, or 0 to let the kernel pick", args.port, n,
 		    65536L - (long)n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
+		goto out;
 	}
-	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	if ((server = server_create(sim, args.address, args.port,
-	    &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
+	if ((tls = vigild_tls(&args, &d, &lca, &tls_space, &cause)) == NULL &&
+	    cause != NULL)
+		goto out;
+	rc = VIGILD_EXIT_RUNTIME;
+	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL)
+		goto out;
+	if ((server = server_create(sim, args.address, args.port, tls,
+	    &cause)) == NULL)
+		goto out;
 	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
 	    (uint64_t)args.reserve_mb << 20);
-	sim_driver(sim, &d);
+	server_read(server, vigild_read_key(&args));
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
-	    sim, &d, server, args.address, clock_ms, &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		server_free(server);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	vigild_say_started(&args, sim, server, clock_ms);
+	    sim, &d, server, &args, lca.ca_path, clock_ms, &cause) != 0)
+		goto out;
+	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
+	vigild_say_reading(&args);
 	fflush(stdout);
 
 	vigild_server = server;
 	rc = 0;
-	if (!vigild_stopping)
-		rc = server_run(server);
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
 	vigild_server = NULL;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+	}
 	server_free(server);
 	vigild_close_audits(audits, n);
-	sim_free(sim);
+	local_ca_free(&lca);
+	if (sim != NULL)
+		sim_free(sim);
 	opkey_trust_free(&trust);
-	return (rc == 0 ? 0 : VIGILD_EXIT_RUNTIME);
+	return (rc);
 }

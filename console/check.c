@@ -140,6 +140,22 @@ const struct check_rule check_rules[] = {
 };
 const size_t check_nrules = nitems(check_rules);
 
+/*
+ * What a backend's warning follows from, by its code: the backends
+ * report one by one what a rule of the console already sums up, so the
+ * report is the effect and the rule's alert the incident's cause.
+ */
+static const struct {
+	const char	*code;
+	const char	*follows;
+} check_backend_follows[] = {
+	{ "blacklist", "root-unreachable" },
+	{ "renewal", "renewal-failed,root-unreachable" },
+	{ "cert-expired", "cert-expiring,renewal-failed" },
+	{ "devices", "device-countdown,heartbeat" },
+	{ "power-peg", "flag-drift" },
+};
+
 /* The roles whose nodes are compared with each other for drift. */
 static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
 
@@ -299,10 +315,15 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	else
 		util_format(action, sizeof action, "Look at the recent events "
 		    "and logs of %s.", latest->alert.node);
+	for (i = 0; i < nitems(check_backend_follows); i++) {
+		if (strcmp(check_backend_follows[i].code, code) == 0)
+			break;
+	}
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "backend", .code = code, .grouped = 1, .severity = sev,
-	    .text = text, .cause = cause, .action = action, .reports = count },
-	    v, n, wall_ms);
+	    .text = text, .cause = cause, .action = action, .reports = count,
+	    .follows = i < nitems(check_backend_follows) ?
+	    check_backend_follows[i].follows : NULL }, v, n, wall_ms);
 	free(v);
 }
 
@@ -962,7 +983,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "until it has stopped.", v[i]->id);
 		check_emit_nodes(fleet, &(struct alert_spec){
 		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
-		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
+		    .cause = cause, .action = action,
+		    .measure = rs->worst_ratio }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -1026,7 +1048,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .rule = "order-rate",
 		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
 		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
-		    .action = action }, &node, 1, wall_ms);
+		    .action = action, .measure = rate, .follows = "runaway" },
+		    &node, 1, wall_ms);
 	}
 }
 
@@ -1102,7 +1125,9 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "cert-expiring", .grouped = 1,
 	    .severity = nexp > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
-	    .cause = cause, .action = action }, hit, nhit, wall_ms);
+	    .cause = cause, .action = action,
+	    .follows = "renewal-failed,root-unreachable" }, hit, nhit,
+	    wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1144,8 +1169,8 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
-	    .text = text, .cause = cause,
-	    .action = action }, hit, nhit, wall_ms);
+	    .text = text, .cause = cause, .action = action,
+	    .follows = "root-unreachable" }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1224,7 +1249,9 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	alert_emit(&fleet->alerts, &(struct alert_spec){
 	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
 	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,
-	    .action = action }, wall_ms);
+	    .action = action, .follows = holder == NULL ? NULL :
+	    holder->state == NODE_DOWN ? "node-down" :
+	    holder->state == NODE_STALE ? "node-stale" : NULL }, wall_ms);
 }
 
 /*
@@ -1279,6 +1306,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "cert-expiring,renewal-failed";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
 		    "their last heartbeat.", util_duration_text(
@@ -1358,9 +1386,12 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
+	spec.measure = (double)failed;
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
+	spec.follows = "heartbeat";
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "heartbeat,cert-expiring";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "
 		    "the stations hold valid certificates again.");

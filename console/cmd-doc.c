@@ -65,20 +65,14 @@ cmd_build(const struct fleet *fleet, const char *action,
     struct proto_command *cmd, char **cause)
 {
 	const struct node	*node;
-	char			*why = NULL;
+	char			*why = NULL, names[256];
 	size_t			 i, j;
 
 	memset(cmd, 0, sizeof *cmd);
 	if (command_spec_find(action) == NULL) {
+		command_spec_names(names, sizeof names, 0);
 		*cause = xasprintf("there is no command \"%s\"; the commands "
-		    "are ", action);
-		for (i = 0; i < command_nspecs; i++) {
-			why = xasprintf("%s%s%s", *cause,
-			    util_list_sep(i, command_nspecs, 0),
-			    command_specs[i].name);
-			free(*cause);
-			*cause = why;
-		}
+		    "are %s", action, names);
 		return (-1);
 	}
 	if (n == 0 || n > PROTO_MAX_TARGETS) {

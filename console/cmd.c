@@ -253,6 +253,34 @@ cmd_id_frame(const struct cmd_operator *op, enum msg_type type,
 	return (cmd_frame(msg, cause));
 }
 
+/*
+ * auth: op's answer to the challenge of a hello from node, signed over
+ * "vigil.v1 auth CHALLENGE NODE KEY" (proto_auth_text).
+ */
+char *
+cmd_auth_frame(const struct cmd_operator *op, const char *challenge,
+    const char *node, char **cause)
+{
+	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
+	struct proto_auth	*a = &msg->u.auth;
+	struct proto_signature	 sig;
+	char			 text[PROTO_AUTH_TEXT_MAX];
+	size_t			 n;
+
+	msg->type = MSG_AUTH;
+	util_copy(a->challenge, sizeof a->challenge, challenge);
+	util_copy(a->node, sizeof a->node, node);
+	opkey_public(op->key, a->key, sizeof a->key);
+	n = proto_auth_text(a, text, sizeof text);
+	if (cmd_sign(op, text, n, &sig, cause) != 0) {
+		free(msg);
+		return (NULL);
+	}
+	util_copy(a->operator, sizeof a->operator, sig.operator);
+	util_copy(a->signature, sizeof a->signature, sig.signature);
+	return (cmd_frame(msg, cause));
+}
+
 /* Start following message of cmd to its targets. */
 void
 cmd_track_init(struct cmd_track *t, const char *message,

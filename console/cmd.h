@@ -64,6 +64,14 @@ char	*cmd_cancel_frame(const struct cmd_operator *op, const char *id,
 char	*cmd_fire_frame(const struct cmd_operator *op, const char *id,
 	    char **cause);
 
+/*
+ * The auth frame answering the challenge of node's hello, signed by op
+ * (see vigil-protocol(7)).  Returns an allocated JSON text, or NULL and
+ * an allocated sentence in *cause when signing failed.
+ */
+char	*cmd_auth_frame(const struct cmd_operator *op, const char *challenge,
+	    const char *node, char **cause);
+
 /* One target of a command message being followed. */
 struct cmd_target {
 	char	node[PROTO_ID_MAX];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -37,6 +38,8 @@ struct fleet_peer {
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
+static int	 fleet_named(struct fleet *fleet, size_t link, const char *id,
+		    int64_t wall_ms);
 static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -76,6 +79,8 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_watching(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -118,6 +123,7 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_ERROR, fleet_apply_error },
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
+	{ MSG_WATCHING, fleet_apply_watching },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -149,14 +155,18 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
-	for (i = 0; i < fleet->nlinks; i++)
+	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
+		free(fleet->links[i].watching);
+	}
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
 		free(fleet->nodes[i].held);
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
 	}
+	for (i = 0; i < fleet->nlinks; i++)
+		fleet_link_names(fleet, i, NULL, -1);
 	free(fleet->links);
 	free(fleet->nodes);
 	hmap_free(&fleet->node_index);
@@ -192,6 +202,7 @@ fleet_add_link(struct fleet *fleet, const char *url)
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
 	l->state = LINK_CONNECTING;
+	l->nnamed = -1;
 	fleet->dirty = 1;
 	return (fleet->nlinks++);
 }
@@ -215,6 +226,7 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->since_ms = now_ms;
 	l->ever_up = 1;
 	l->error[0] = '\0';
+	(void)auth_link_reset(fleet, link);
 	/*
 	 * A backend sends every proposal it holds to a console that
 	 * connects, so what its nodes held before is forgotten here rather
@@ -249,7 +261,8 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l = &fleet->links[link];
 	l->state = LINK_DOWN;
 	l->since_ms = now_ms;
-	if (why != NULL && *why != '\0')
+	/* A refused answer explains the close better than the close. */
+	if (!auth_link_reset(fleet, link) && why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
 	for (i = 0; i < l->nnodes; i++) {
 		node = &fleet->nodes[l->node_ix[i]];
@@ -338,6 +351,10 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	size_t		 i;
 
 	*created = 0;
+	if (!fleet_named(fleet, link, id, wall_ms)) {
+		fleet->links[link].ignored_frames++;
+		return (NULL);
+	}
 	if (hmap_get(&fleet->node_index, id, &i)) {
 		node = &fleet->nodes[i];
 		if (node->link == link)
@@ -375,6 +392,68 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	    fleet->links[link].url);
 	*created = 1;
 	return (node);
+}
+
+/* Replace the node ids link's certificate names. */
+void
+fleet_link_names(struct fleet *fleet, size_t link, char **ids, int n)
+{
+	struct fleet_link	*l;
+	int			 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_names: no link %zu", link);
+	l = &fleet->links[link];
+	for (i = 0; i < l->nnamed; i++)
+		free(l->named[i]);
+	free(l->named);
+	l->named = ids;
+	l->nnamed = n;
+}
+
+/*
+ * May link speak for node id?  A plain link may (first come, first
+ * served decides); a TLS link only when its certificate names id.  The
+ * first refusal on a link raises one critical alert naming the backend
+ * and the node; later ones cost only the count.
+ */
+static int
+fleet_named(struct fleet *fleet, size_t link, const char *id,
+    int64_t wall_ms)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	struct alert		 a;
+	int			 i;
+
+	if (l->nnamed < 0)
+		return (1);
+	for (i = 0; i < l->nnamed; i++) {
+		if (strcmp(l->named[i], id) == 0)
+			return (1);
+	}
+	if (l->unnamed_alerted)
+		return (0);
+	l->unnamed_alerted = 1;
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.rule, sizeof a.rule, "node-unnamed");
+	util_format(a.code, sizeof a.code, "link-%zu", link);
+	util_copy(a.nodes[0], sizeof a.nodes[0], id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "backend %s speaks for %s, which "
+	    "its certificate does not name (it names %d node%s%s%s); the "
+	    "console ignores its frames about %s", l->url, id, l->nnamed,
+	    l->nnamed == 1 ? "" : "s", l->nnamed > 0 ? ", first " : "",
+	    l->nnamed > 0 ? l->named[0] : "", id);
+	util_copy(a.cause, sizeof a.cause, "A backend may speak only for the "
+	    "nodes its certificate names (URI vigil:ROLE/NAME): it was given "
+	    "another node's certificate, the node moved to it without a new "
+	    "certificate, or it is impersonating the node.");
+	util_format(a.action, sizeof a.action, "Give the backend that truly "
+	    "serves %s a certificate naming it (vigil-key cert --node %s), "
+	    "or stop the backend at %s.", id, id, l->url);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (0);
 }
 
 /*
@@ -672,7 +751,20 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 	}
 	node->hello = *h;
 	node->has_hello = 1;
+	auth_hello(fleet, link, h);
 	return (changed);
+}
+
+/* watching: which operators' consoles watch the link's nodes. */
+static int
+fleet_apply_watching(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	(void)now_ms;
+	(void)wall_ms;
+	*nodep = NULL;
+	return (auth_watching(fleet, link, &msg->u.watching));
 }
 
 /*
@@ -802,6 +894,8 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 
 	(void)now_ms;
 	util_copy(l->error, sizeof l->error, e->text);
+	if (strcmp(e->in_reply_to, "auth") == 0)
+		auth_refused(fleet, link);
 	/* A backend that cannot take a command says so with an error. */
 	for (i = 0; i < nitems(fleet_command_types); i++) {
 		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
@@ -1595,8 +1689,11 @@ fleet_ready(const struct fleet *fleet)
 	int			 hellos;
 
 	for (l = 0; l < fleet->nlinks; l++) {
-		if (fleet->links[l].state != LINK_UP)
+		if (fleet->links[l].state != LINK_UP ||
+		    auth_settled(fleet, l) == 0)
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* it sends no more */
 		hellos = 0;
 		for (i = 0; i < fleet->nnodes; i++) {
 			node = &fleet->nodes[i];
@@ -1691,6 +1788,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->counter_resets = node->counter_resets;
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
+	out->watching = l->watching;
 }
 
 /*

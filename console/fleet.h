@@ -51,6 +51,21 @@ enum link_state {
 };
 
 /* One backend connection as the model sees it. */
+/*
+ * Answer the challenge of link's hello now (auth.h): the loop signs and
+ * sends, then calls auth_answered().
+ */
+typedef void fleet_ask_cb(void *arg, size_t link);
+
+/* Where a link's answer to its backend's challenge stands. */
+enum fleet_auth {
+	FLEET_AUTH_NONE = 0,	/* no challenge heard on this connection */
+	FLEET_AUTH_ASKED,	/* being answered (fleet.ask) */
+	FLEET_AUTH_SENT,	/* answered; no refusal yet */
+	FLEET_AUTH_REFUSED,	/* refused: the link's error says why */
+	FLEET_AUTH_KEYLESS,	/* reading needs a key this console lacks */
+};
+
 struct fleet_link {
 	char		url[256];
 	enum link_state	state;
@@ -68,10 +83,21 @@ struct fleet_link {
 						   serve: another link's,
 						   or past a bound */
 	int		over_bound;		/* its alert was raised */
+	int		insecure;		/* plain ws beyond loopback */
+	/* The nodes its TLS certificate names; nnamed -1 on a plain
+	   link, which may speak for any node no other link serves. */
+	char		**named;
+	int		nnamed;
+	int		unnamed_alerted;	/* its alert was raised */
 	/* The last error frame that answered a message we sent. */
 	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
 	char		reply_error_to[16];	/* "propose", ... */
 	char		reply_error[FLEET_ERROR_MAX];
+	/* This connection's challenge, its answer, and who watches. */
+	enum fleet_auth	auth;
+	char		challenge[PROTO_CHALLENGE_MAX];
+	char		auth_node[PROTO_ID_MAX];	/* whose hello */
+	struct proto_watching *watching;	/* NULL: not said */
 };
 
 /* A warning a backend raised about one node, standing until cleared. */
@@ -215,6 +241,13 @@ struct fleet {
 	size_t			 nproposals;
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
+	fleet_ask_cb		*ask;		/* answers challenges; NULL:
+						   this console has no key */
+	void			*ask_arg;
+	char			 also_watching[FLEET_ERROR_MAX];
+						/* other operators watching
+						   the same nodes, ", "
+						   between; "" none */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -226,6 +259,16 @@ size_t	 fleet_add_link(struct fleet *fleet, const char *url);
 
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);
+
+/*
+ * The n node ids (allocated, taken over) that link's certificate names
+ * now: from now on it may speak for those alone, and a frame about any
+ * other node is ignored, with one critical "node-unnamed" alert naming
+ * the backend and the node.  n -1 (ids NULL): a plain link, held only
+ * to first come, first served.
+ */
+void	 fleet_link_names(struct fleet *fleet, size_t link, char **ids,
+	    int n);
 void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	    int64_t now_ms);
 

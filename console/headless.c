@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "auth.h"
 #include "check.h"
 #include "cmd.h"
 #include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
+#include "incident.h"
 #include "loop.h"
 #include "proto.h"
 #include "proto-audit.h"
@@ -401,6 +403,13 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
+		} else if (fl->auth == FLEET_AUTH_KEYLESS) {
+			/* It will send nothing more: the error says why. */
+			n++;
+			if (report)
+				headless_warn("backend %s sends nothing but "
+				    "its hello to this console: %s", fl->url,
+				    fl->error);
 		} else if (fl->link_nodes > 0 &&
 		    (size_t)fl->link_nodes > nhello) {
 			n++;
@@ -464,22 +473,33 @@ headless_nodes(struct headless *h, int64_t now_ms,
 	return (n);
 }
 
-/* Report views of the standing alerts, most severe first. */
+/*
+ * Report views of the standing alerts, incident by incident as the
+ * alert bar ranks them (incident.h), each with its incident's number,
+ * what it follows from and how many alerts follow from it.
+ */
 static size_t
 headless_alerts(struct headless *h, struct proto_report_alert **out,
     const char ***nodes_buf)
 {
-	const struct alert	**sorted;
-	size_t			  i, n, max = h->fleet->alerts.n;
+	struct incident_set		 is;
+	const struct incident_place	*pl;
+	size_t				 i, n;
 
-	sorted = xcalloc(max, sizeof *sorted);
-	n = alert_sorted(&h->fleet->alerts, sorted, max, 1);
+	incident_group(&h->fleet->alerts, 1, &is);
+	n = is.nplaces;
 	*out = xcalloc(n, sizeof **out);
 	*nodes_buf = xcalloc(n * ALERT_MAX_NODES + 1, sizeof **nodes_buf);
-	for (i = 0; i < n; i++)
-		fleet_report_alert(sorted[i], *nodes_buf + i * ALERT_MAX_NODES,
+	for (i = 0; i < n; i++) {
+		pl = &is.places[i];
+		fleet_report_alert(pl->alert, *nodes_buf + i * ALERT_MAX_NODES,
 		    &(*out)[i]);
-	free(sorted);
+		(*out)[i].incident = pl->incident + 1;
+		(*out)[i].follows = pl->follows != NULL ?
+		    alert_name(pl->follows) : NULL;
+		(*out)[i].effects = pl->effects;
+	}
+	incident_free(&is);
 	return (n);
 }
 
@@ -524,7 +544,10 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");
 	if (clock[0] != '\0')
 		printf("; node clock %s", clock);
-	printf("\n\n");
+	printf("\n");
+	if (h->fleet->also_watching[0] != '\0')
+		headless_line("also watching: %s", h->fleet->also_watching);
+	printf("\n");
 
 	rows = xcalloc(nnodes + 1, sizeof *rows);
 	for (c = 0; c < COL_MAX; c++)
@@ -591,7 +614,7 @@ headless_print_errors(struct headless *h,
 	free(said);
 }
 
-/* The alerts, most severe first, or a line saying there are none. */
+/* The alerts by incident, cause first, or a line saying there are none. */
 static void
 headless_print_alerts(const struct proto_report_alert *alerts, size_t n)
 {
@@ -626,6 +649,8 @@ headless_print_alert(const struct proto_report_alert *a, const char *lead,
 	    "");
 	if (!full)
 		return;
+	if (a->follows != NULL)
+		headless_line("    follows: %s", a->follows);
 	if (a->cause != NULL && *a->cause != '\0')
 		headless_line("    cause: %s", a->cause);
 	if (a->action != NULL && *a->action != '\0')
@@ -952,6 +977,8 @@ headless_settled(struct headless *h, int stats)
 	for (l = 0; l < fleet->nlinks; l++) {
 		if (!loop_link_up(h->loop, l))
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* nothing more will come */
 		n = 0;
 		for (i = 0; i < fleet->nnodes; i++) {
 			if (fleet->nodes[i].link != l)
@@ -962,6 +989,8 @@ headless_settled(struct headless *h, int stats)
 			n++;
 		}
 		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+			return (0);
+		if (auth_settled(fleet, l) == 0)
 			return (0);
 	}
 	return (1);

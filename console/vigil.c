@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "proto-command.h"
 #include "proto-plan.h"
+#include "tls.h"
 #include "tui.h"
 #include "urls.h"
 #include "util.h"
@@ -46,6 +47,8 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*ca;			/* --ca FILE */
+	int		 insecure;		/* --insecure */
 	const char	*demo_join;		/* how bob joins the demo */
 	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
@@ -95,7 +98,7 @@ static const struct vigil_command vigil_commands[] = {
 	  "print each node and alert change as it happens" },
 	{ "alerts", HEADLESS_ALERTS, "", "alerts", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
-	  "print only the standing alerts, most severe first" },
+	  "print only the standing alerts, by incident, cause first" },
 	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
 	  "propose kill router/r8 --reason TEXT", 2,
 	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
@@ -137,6 +140,8 @@ enum {
 	OPT_SET,
 	OPT_OVERRIDE,
 	OPT_WINDOW,
+	OPT_CA,
+	OPT_INSECURE,
 	OPT_VERSION,
 };
 
@@ -161,6 +166,8 @@ static const struct option vigil_options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "override", required_argument, NULL, OPT_OVERRIDE },
 	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -173,6 +180,7 @@ static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_option(struct vigil_args *, int, char **);
+static int	 vigil_option_tls(struct vigil_args *, int, char **);
 static int	 vigil_check_demo(const struct vigil_args *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
@@ -186,6 +194,9 @@ static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_check(const char *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
+static int	 vigil_insecure(const char *);
+static int	 vigil_check_tls(const struct vigil_args *,
+		    const struct urls *);
 static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
 		    struct urls *, char *, size_t, struct demo **);
 static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
@@ -212,7 +223,7 @@ main(int argc, char **argv)
 	struct loop			*loop;
 	struct cmd_operator		 op;
 	char				*cause = NULL, name[64], why[1024];
-	size_t				 i;
+	size_t				 i, j;
 	int				 status;
 
 	memset(&urls, 0, sizeof urls);
@@ -250,11 +261,14 @@ main(int argc, char **argv)
 
 	fleet_init(&fleet, name);
 	check_watch(&fleet);
-	for (i = 0; i < urls.n; i++)
-		fleet_add_link(&fleet, urls.v[i]);
+	for (i = 0; i < urls.n; i++) {
+		j = fleet_add_link(&fleet, urls.v[i]);
+		fleet.links[j].insecure = vigil_insecure(urls.v[i]);
+	}
+	loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
+	    &cause);
 	urls_free(&urls);
-
-	if ((loop = loop_create(&fleet, &cause)) == NULL) {
+	if (loop == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		fleet_free(&fleet);
@@ -263,6 +277,7 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	loop_set_operator(loop, &op);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -293,8 +308,8 @@ vigil_load_key(const struct vigil_args *args,
 	char		*cause = NULL;
 
 	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args->key != NULL || args->operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
+	    args->key != NULL || args->operator_name != NULL ||
+	    (command == NULL && env != NULL && *env != '\0')) &&
 	    cmd_operator_load(op, args->key, args->operator_name,
 	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -345,7 +360,7 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 		file = args->fleet_file != NULL ? args->fleet_file : env;
 	else {
 		fprintf(stderr, "vigil: no backends to watch; give --fleet "
-		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "FILE, --connect wss://HOST:PORT, or --demo to start an "
 		    "embedded fleet (see vigil --help)\n");
 		return (HEADLESS_EXIT_USAGE);
 	}
@@ -366,6 +381,59 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 	}
 	free(args->connect);
 	args->connect = NULL;
+	if (vigil_check_tls(args, urls) != 0) {
+		urls_free(urls);
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_USAGE);
+	}
+	return (0);
+}
+
+/*
+ * Is url plain ws:// to a host that may not be this machine (anything
+ * but 127.0.0.1, localhost and ::1)?  Such a link can be read and
+ * forged by anyone on the way, so it needs --insecure, and the console
+ * shows it in red.
+ */
+static int
+vigil_insecure(const char *url)
+{
+	char	host[256], path[256], why[PROTO_TEXT_MAX];
+	int	port, tls;
+
+	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
+	    &tls, why, sizeof why) != 0 || tls)
+		return (0);
+	return (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0);
+}
+
+/*
+ * Check the URLs' schemes: plain ws:// beyond loopback only with
+ * --insecure, and the CA file (--ca, else the fleet file's) trusted
+ * only when others cannot write it.  Returns 0, or -1 after saying why.
+ */
+static int
+vigil_check_tls(const struct vigil_args *args, const struct urls *urls)
+{
+	const char	*ca = args->ca != NULL ? args->ca : urls->ca;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < urls->n && !args->insecure; i++) {
+		if (vigil_insecure(urls->v[i])) {
+			fprintf(stderr, "vigil: %s is plain ws:// to a host "
+			    "beyond loopback, which anyone on the network can "
+			    "read and forge; use wss://, or give --insecure "
+			    "to watch it anyway\n", urls->v[i]);
+			return (-1);
+		}
+	}
+	if (ca != NULL && tls_check_ca(ca, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
 	return (0);
 }
 
@@ -406,11 +474,10 @@ static void
 vigil_args_free(struct vigil_args *args)
 {
 	free(args->connect);
-	args->connect = NULL;
-	args->nconnect = 0;
 	free(args->operands);
+	args->connect = NULL;
 	args->operands = NULL;
-	args->noperands = 0;
+	args->nconnect = args->noperands = 0;
 }
 
 /*
@@ -587,8 +654,13 @@ vigil_usage(FILE *f)
 "command, vigil opens the curses console; a command prints and exits.\n"
 "\n"
 "Where the backends are:\n"
-"  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
+"  -f, --fleet FILE         one wss://HOST:PORT URL per line, \"ca FILE\";\n"
+"                           # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
+"      --ca FILE            trust the backends' certificates this CA signed\n"
+"                           (else the fleet file's \"ca\" line, else the\n"
+"                           system's CAs)\n"
+"      --insecure           allow plain ws:// beyond loopback (shown red)\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
 	vigil_usage_scenarios(f);
 	fprintf(f,
@@ -631,7 +703,11 @@ vigil_usage(FILE *f)
 "      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
-"                           propose, A approves in the Proposals view\n"
+"                           propose, A approves in the Proposals view; it\n"
+"                           also answers each backend's challenge, which\n"
+"                           names you to the other operators watching and\n"
+"                           lets you read a backend that only operators\n"
+"                           may read\n"
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
@@ -779,11 +855,26 @@ vigil_option(struct vigil_args *args, int c, char **argv)
 		    "vigil --help)\n", argv[optind - 1]);
 		return (-1);
 	default:
-		fprintf(stderr, "vigil: unknown option %s (see vigil "
-		    "--help)\n", vigil_option_name(optopt, argv));
-		return (-1);
+		return (vigil_option_tls(args, c, argv));
 	}
 	return (0);
+}
+
+/* The links' TLS options, else an unknown option in words. */
+static int
+vigil_option_tls(struct vigil_args *args, int c, char **argv)
+{
+	switch (c) {
+	case OPT_CA:
+		args->ca = optarg;
+		return (0);
+	case OPT_INSECURE:
+		args->insecure = 1;
+		return (0);
+	}
+	fprintf(stderr, "vigil: unknown option %s (see vigil --help)\n",
+	    vigil_option_name(optopt, argv));
+	return (-1);
 }
 
 /*
@@ -1024,10 +1115,11 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&
-	    *command != NULL && !((*command)->takes & VIGIL_SIGNS)) {
+	    *command != NULL && ((*command)->takes & VIGIL_NO_FLEET)) {
 		fprintf(stderr, "vigil: --key and --operator apply only to "
-		    "the console and to propose, approve and cancel, which "
-		    "sign\n");
+		    "what connects to backends: the console, which answers "
+		    "their challenges with the key, and the commands but "
+		    "audit\n");
 		return (-1);
 	}
 	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "derive.h"
 #include "draw.h"
 #include "fleet.h"
@@ -35,6 +36,8 @@ static void	panel_node_heading(struct panel_node_fill *f,
 static void	panel_node_field(struct panel_node_fill *f,
 		    enum table_mark mark, const char *field, const char *fmt,
 		    ...) __attribute__((format(printf, 4, 5)));
+static void	panel_node_watching(struct panel_node_fill *f,
+		    const struct fleet *fleet, size_t link);
 static void	panel_node_identity(struct panel_node_fill *f,
 		    const struct fleet *fleet, const struct node *node,
 		    const struct proto_report_node *rep, int64_t now_ms);
@@ -106,6 +109,27 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
 	}
 }
 
+/*
+ * Who watches the node, as its backend says: this console's operator,
+ * if the backend named it, and the others ("also watching").
+ */
+static void
+panel_node_watching(struct panel_node_fill *f, const struct fleet *fleet,
+    size_t link)
+{
+	const struct proto_watching	*w = fleet->links[link].watching;
+	char				 others[FLEET_ERROR_MAX];
+
+	if (w == NULL)
+		return;
+	auth_others(fleet, link, others, sizeof others);
+	panel_node_field(f, others[0] != '\0' ? MARK_INFO : MARK_NONE,
+	    "watching", "%s%s%s%s%s; %d console%s in all", w->you[0] != '\0' ?
+	    "you (" : "", w->you, w->you[0] != '\0' ? ")" : "you, unnamed",
+	    others[0] != '\0' ? "; also watching: " : "", others,
+	    w->consoles, w->consoles == 1 ? "" : "s");
+}
+
 /* Who the node is, its build and flags, and the link it came on. */
 static void
 panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
@@ -134,6 +158,7 @@ panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
 		    "link", "%s, %llu frames, %llu refused",
 		    links[l->state], (unsigned long long)l->frames,
 		    (unsigned long long)l->bad_frames);
+		panel_node_watching(f, fleet, node->link);
 	}
 	if (rep->error != NULL && rep->error[0] != '\0')
 		panel_node_field(f, MARK_WARN, "last problem", "%s",

@@ -140,7 +140,6 @@ static int	 tui_prompt_key(struct tui *tui, const struct fleet *fleet,
 static void	 tui_prompt_run(struct tui *tui, const struct fleet *fleet);
 static int	 tui_prompt_node(const struct fleet *fleet, const char *word,
 		    char *id, size_t len);
-static void	 tui_prompt_actions(char *buf, size_t len);
 static void	 tui_define_keys(void);
 static int	 tui_hung_up(struct tui *tui);
 
@@ -710,18 +709,6 @@ tui_prompt_key(struct tui *tui, const struct fleet *fleet, int ch)
 	return (0);
 }
 
-/* The command table's actions, "kill, resume", for the prompt. */
-static void
-tui_prompt_actions(char *buf, size_t len)
-{
-	size_t	i;
-
-	buf[0] = '\0';
-	for (i = 0; i < command_nspecs; i++)
-		util_format(buf + strlen(buf), len - strlen(buf), "%s%s",
-		    i == 0 ? "" : ", ", command_specs[i].name);
-}
-
 /*
  * The fleet's id for a node named at the prompt: as the views list it
  * ("router/r8") or by its name alone ("r8").  Returns 0, or -1.
@@ -761,7 +748,7 @@ tui_prompt_run(struct tui *tui, const struct fleet *fleet)
 	if ((word = strtok_r(buf, " ", &save)) == NULL)
 		return;
 	if ((spec = command_spec_find(word)) == NULL) {
-		tui_prompt_actions(names, sizeof names);
+		command_spec_names(names, sizeof names, 0);
 		tui_say(tui, "There is no command \"%s\": the commands are "
 		    "%s, followed by the nodes they act on.", word, names);
 		return;
@@ -1013,7 +1000,7 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		    "it, Escape cancels)", p->filter);
 	} else if (tui->prompting) {
 		right[0] = '\0';
-		tui_prompt_actions(names, sizeof names);
+		command_spec_names(names, sizeof names, 1);
 		util_format(left, sizeof left, ":%s_   (%s NODE...; Enter "
 		    "opens its dialog, Escape cancels)", tui->prompt, names);
 	} else if (tui->form.kind != FORM_NONE) {

@@ -534,7 +534,9 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[7] = "127.0.0.1:0";
 	argv[8] = "--fleet-file";
 	argv[9] = f1;
-	argv[10] = NULL;
+	/* Plain, so that r1 comes back on its port without a new CA. */
+	argv[10] = "--insecure";
+	argv[11] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	argv[5] = "r2";
 	argv[9] = f2;
@@ -592,7 +594,8 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[5] = "r1";
 	argv[6] = "--listen";
 	argv[7] = listen;
-	argv[8] = NULL;
+	argv[8] = "--insecure";
+	argv[9] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	watch_until(lines, "router/r1", "live", NULL, NULL, 20000);
 	watch_until(lines, "router/r1", NULL, "node-down", "cleared", 15000);

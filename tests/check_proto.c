@@ -1548,14 +1548,58 @@ START_TEST(unknown_types_are_reported_with_what_to_do)
 }
 END_TEST
 
-START_TEST(only_auth_is_still_reserved)
+START_TEST(auth_and_watching_are_read_and_bounded)
 {
-	ck_assert_str_eq(refused("{\"type\":\"auth\",\"id\":\"c1\"}",
-	    MSG_AUTH), "message type \"auth\" is reserved for a later "
-	    "version, which this version does not accept yet; two-person "
-	    "commands need no auth: propose, approve and cancel each carry "
-	    "their own signature");
+	struct proto_msg	m;
+	char			frame[2048], big[200], text[PROTO_AUTH_TEXT_MAX];
+	char			*out;
+	const char		*key = "MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"%s\",\"signature\":\"c2ln\"}",
+	    "0123456789abcdef0123456789abcdef", key);
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), &m, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(m.type, MSG_AUTH);
+	ck_assert_str_eq(m.u.auth.operator, "alice");
+	proto_auth_text(&m.u.auth, text, sizeof text);
+	ck_assert_str_eq(text, "vigil.v1 auth 0123456789abcdef0123456789abcdef "
+	    "router/r1 MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	out = proto_encode(&m);
+	ck_assert_int_eq(proto_decode(out, strlen(out), &m, cause,
+	    sizeof cause), 0);
+	free(out);
+	/* Sizes are bounded before anything is verified. */
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"%s\",\"signature\":\"c2ln\"}",
+	    "0123456789abcdef0123456789abcdef", big);
+	assert_says(refused(frame, MSG_AUTH), "auth from alice: field key");
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"k\",\"signature\":\"%s\"}",
+	    "0123456789abcdef0123456789abcdef", big);
+	assert_says(refused(frame, MSG_AUTH), "auth from alice: field "
+	    "signature");
+	assert_says(refused("{\"type\":\"auth\",\"operator\":\"al ice\"}",
+	    MSG_AUTH), "operator");
+	assert_says(refused("{\"type\":\"auth\",\"operator\":\"alice\","
+	    "\"node\":\"router/r1\",\"challenge\":\"xyz\"}", MSG_AUTH),
+	    "challenge");
 	ck_assert_str_eq(proto_type_name(MSG_AUTH), "auth");
+	/* watching lists operators, each a name fit to be one. */
+	assert_says(refused("{\"type\":\"watching\",\"node\":\"router/r1\","
+	    "\"consoles\":1,\"operators\":[{\"operator\":\"\\u001b[2J\","
+	    "\"key\":\"k\"}]}", MSG_WATCHING), "operator");
+	util_copy(frame, sizeof frame, "{\"type\":\"watching\",\"node\":"
+	    "\"router/r1\",\"consoles\":2,\"operators\":[{\"operator\":"
+	    "\"bob\",\"key\":\"k\"}],\"you\":\"bob\"}");
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), &m, cause,
+	    sizeof cause), 0);
+	ck_assert_str_eq(m.u.watching.operators[0].operator, "bob");
 	/* The command types are read now: a bare one names what it lacks. */
 	assert_says(refused("{\"type\":\"propose\"}", MSG_PROPOSE),
 	    "propose: field sig is missing");
@@ -2485,7 +2529,7 @@ proto_suite(void)
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
-	tcase_add_test(tc, only_auth_is_still_reserved);
+	tcase_add_test(tc, auth_and_watching_are_read_and_bounded);
 	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
 	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);

@@ -377,6 +377,47 @@ START_TEST(calm_hour_renews_every_certificate_and_fails_nothing)
 }
 END_TEST
 
+/*
+ * A station's stats between two of its ticks carry the uptime of the
+ * last tick: stats go out more often than stations tick, and two frames
+ * with more uptime but the same heartbeats read as a rate of zero (a
+ * calm fleet then showed a critical heartbeat alert now and then).
+ */
+START_TEST(station_stats_between_ticks_keep_the_ticks_uptime)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_stats	 a, b;
+	int64_t			 real = REAL_T0;
+	size_t			 i, n;
+
+	sim = create_or_fail(&o, real);
+	n = sim_nnodes(sim);
+	for (i = 0; i < n; i++) {
+		sim_node_stats(sim, i, &a);
+		if (a.role == ROLE_STATION)
+			break;
+	}
+	ck_assert_uint_lt(i, n);
+	real += 1000;
+	sim_step(sim, real);		/* a tick */
+	sim_node_stats(sim, i, &a);
+	real += 50;
+	sim_step(sim, real);		/* a step, no tick */
+	sim_node_stats(sim, i, &b);
+	ck_assert_uint_eq(b.station.heartbeats_total,
+	    a.station.heartbeats_total);
+	ck_assert_int_eq(b.uptime_ms, a.uptime_ms);
+	real += 1000;
+	sim_step(sim, real);		/* a tick: both move */
+	sim_node_stats(sim, i, &b);
+	ck_assert_int_gt(b.uptime_ms, a.uptime_ms);
+	ck_assert_uint_gt(b.station.heartbeats_total,
+	    a.station.heartbeats_total);
+	sim_free(sim);
+}
+END_TEST
+
 START_TEST(node_scenario_runs_one_named_node)
 {
 	struct sim_options	 o = options_for("node");
@@ -706,6 +747,7 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    calm_hour_renews_every_certificate_and_fails_nothing);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
+	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);
 	tcase_add_test(tc, bad_options_are_refused_in_words);
 	tcase_add_test(tc, scenario_table_names_the_three_incidents);
 	tcase_add_test(tc,

@@ -122,10 +122,25 @@ void	 e2e_no_tty(int on);
 struct e2e_ws;
 
 /*
- * Connect to url ("ws://127.0.0.1:PORT/") with sub-protocol vigil.v1.
- * Fails the test if it cannot within timeout_ms.
+ * Connect to url ("ws://127.0.0.1:PORT/", or wss:// over TLS without
+ * checking the certificate) with sub-protocol vigil.v1.  Fails the test
+ * if it cannot within timeout_ms.
  */
 struct e2e_ws *e2e_ws_open(const char *url, int timeout_ms);
+
+/*
+ * As e2e_ws_open(), adding headers ("Origin: x\r\n" lines, or NULL)
+ * to the handshake.
+ */
+struct e2e_ws *e2e_ws_open_headers(const char *url, const char *headers,
+	    int timeout_ms);
+
+/*
+ * As e2e_ws_open_headers(), but a refused or unanswered handshake gives
+ * NULL and what the backend answered in answer (size answerlen).
+ */
+struct e2e_ws *e2e_ws_try_open(const char *url, const char *headers,
+	    int timeout_ms, char *answer, size_t answerlen);
 
 /* Send one text frame (masked, as a client must). */
 void	 e2e_ws_send(struct e2e_ws *ws, const char *text);

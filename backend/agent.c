@@ -56,11 +56,14 @@ struct agent {
 
 /* Every action a hook can carry out, and the option that names it. */
 const struct agent_hook_spec agent_hook_specs[AGENT_NHOOKS] = {
-	{ "kill", "on-kill" },
-	{ "resume", "on-resume" },
-	{ "rollback", "on-rollback" },
-	{ "flag", "on-flag" },
-	{ "move-root", "on-move-root" },
+	{ "kill", "on-kill", NULL },
+	{ "resume", "on-resume", NULL },
+	{ "rollback", "on-rollback", NULL },
+	{ "flag", "on-flag", NULL },
+	{ "move-root", "on-move-root", "the root key must be sealed for its "
+	    "destination by the station that holds it, which vigild does only "
+	    "for a station it simulates; move a real station's root by its "
+	    "own means" },
 };
 
 static size_t		 agent_nnodes(void *);
@@ -93,6 +96,7 @@ static void		 agent_raise(struct agent *, enum agent_standing,
 static void		 agent_clear(struct agent *, enum agent_standing);
 static void		 agent_queue(struct agent *, const struct proto_alert *);
 static int		 agent_hook_index(const char *);
+static const char	*agent_hook_never(size_t);
 
 static const struct driver_ops agent_driver_ops = {
 	.nnodes = agent_nnodes,
@@ -145,12 +149,10 @@ agent_start(struct agent *agent, struct server *server, char **cause)
 
 	for (k = 0; k < AGENT_NHOOKS; k++) {
 		if (agent->o.hooks[k] != NULL &&
-		    command_spec_find(agent_hook_specs[k].action) == NULL)
-			fprintf(stderr, "vigild: --%s: this vigild's rule "
-			    "engine has no two-person %s yet; the hook is "
-			    "accepted but never run\n",
-			    agent_hook_specs[k].option,
-			    agent_hook_specs[k].action);
+		    agent_hook_never(k) != NULL)
+			fprintf(stderr, "vigild: --%s: the hook is accepted but "
+			    "never run: %s\n", agent_hook_specs[k].option,
+			    agent_hook_never(k));
 	}
 	agent->server = server;
 	agent->context = server_context(server);
@@ -171,6 +173,21 @@ agent_free(struct agent *agent)
 	agent_facts_free(agent->source);
 	agent_hook_free(agent->hook);
 	free(agent);
+}
+
+/*
+ * Why hook k never runs: its own reason, or that the rule engine does
+ * not know its action (one that lands later); NULL when it runs.
+ */
+static const char *
+agent_hook_never(size_t k)
+{
+	if (agent_hook_specs[k].never != NULL)
+		return (agent_hook_specs[k].never);
+	if (command_spec_find(agent_hook_specs[k].action) == NULL)
+		return ("this vigild's rule engine has no two-person command of "
+		    "that name yet");
+	return (NULL);
 }
 
 /* The index in agent_hook_specs of action, or -1. */
@@ -441,11 +458,11 @@ agent_node_accepts(void *arg, size_t i, const char *action, char *cause,
 		    "real node", agent->id, action, action);
 		return (-1);
 	}
-	if (command_spec_find(action) == NULL) {
-		util_format(cause, causelen, "%s refused %s: this vigild's "
-		    "rule engine has no two-person %s yet, so --%s is accepted "
-		    "but never run; carry it out on the node by hand", agent->id,
-		    action, action, agent_hook_specs[k].option);
+	if (agent_hook_never(k) != NULL) {
+		util_format(cause, causelen, "%s refused %s: vigild agent does "
+		    "not carry it out on a real node, and --%s is never run: %s",
+		    agent->id, action, agent_hook_specs[k].option,
+		    agent_hook_never(k));
 		return (-1);
 	}
 	if (agent->o.hooks[k] != NULL)

@@ -30,10 +30,14 @@ struct agent;
 struct driver;
 struct server;
 
-/* An action a hook may carry out, and the option naming its hook. */
+/*
+ * An action a hook may carry out, the option naming its hook, and, when
+ * vigild agent cannot run that hook at all, why not (a sentence).
+ */
 struct agent_hook_spec {
 	const char	*action;	/* "kill" */
 	const char	*option;	/* "on-kill", without "--" */
+	const char	*never;		/* NULL, or why it never runs */
 };
 
 #define AGENT_NHOOKS	5

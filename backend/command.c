@@ -111,6 +111,10 @@ static int	 command_check_proposal(struct command_engine *,
 		    const char *, const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
 		    struct command_pending *, int *, char *, size_t);
+static int	 command_check_signers(const struct command_engine *,
+		    const struct proto_command *, const char *,
+		    const struct proto_signature *, size_t, int *, char *,
+		    size_t);
 static int	 command_check_new(struct command_engine *,
 		    const struct proto_command *, char *, size_t);
 static int	 command_check_room(const struct command_engine *,
@@ -1495,4 +1499,116 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	msg->nsigs = i;
 	msg->status = p->status;
 	msg->expires_ms = p->cmd.expires_ms;
+}
+
+/*
+ * Check that the n signatures sigs are by spec->signers or more
+ * different trusted operators with different keys, the first being the
+ * proposer, each over text.  Returns 0, or -1 and why; *verified is set
+ * once one signature is proven.
+ */
+static int
+command_check_signers(const struct command_engine *engine,
+    const struct proto_command *cmd, const char *text,
+    const struct proto_signature *sigs, size_t n, int *verified, char *why,
+    size_t whylen)
+{
+	const struct command_spec	*spec = command_spec_find(cmd->action);
+	const struct opkey_trusted	*who[PROTO_MAX_SIGNERS];
+	size_t				 i, k;
+
+	if (spec == NULL || n < (size_t)spec->signers || n >
+	    PROTO_MAX_SIGNERS) {
+		util_format(why, whylen, "command %s carries %zu signature%s, "
+		    "and %s needs %d by different operators", cmd->id, n,
+		    n == 1 ? "" : "s", cmd->action,
+		    spec == NULL ? 2 : spec->signers);
+		return (-1);
+	}
+	if (strcmp(sigs[0].operator, cmd->proposer) != 0) {
+		util_format(why, whylen, "command %s names %s as proposer, "
+		    "but its first signature is by %s", cmd->id,
+		    cmd->proposer, sigs[0].operator);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (command_check_signer(engine, &sigs[i], text, strlen(text),
+		    "the command", &who[i], why, whylen) != 0)
+			return (-1);
+		*verified = 1;
+		for (k = 0; k < i; k++) {
+			if (strcmp(sigs[k].operator, sigs[i].operator) == 0 ||
+			    opkey_same(who[k]->key, who[i]->key)) {
+				util_format(why, whylen, "command %s is signed "
+				    "twice by one operator or one key (%s and "
+				    "%s); the rule needs two different people",
+				    cmd->id, sigs[k].operator,
+				    sigs[i].operator);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* A command carried out elsewhere that acts on this node; command.h. */
+int
+command_witness(struct command_engine *engine, const char *text,
+    const struct proto_signature *sigs, size_t nsigs, const char *words,
+    int64_t now_ms, struct proto_command *cmd, char *cause,
+    size_t causelen)
+{
+	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
+				    0 };
+	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
+
+	command_forget_done(engine);
+	memset(cmd, 0, sizeof *cmd);
+	ev.operator = nsigs > 0 ? sigs[0].operator : "";
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "command", "it "
+		    "has no audit log, and nothing runs unrecorded; start it "
+		    "with --audit FILE", cause, causelen));
+	if (proto_command_decode(text, strlen(text), cmd, why,
+	    sizeof why) != 0 || command_check_text(cmd, why, sizeof why) != 0)
+		return (command_refuse(engine, now_ms, &ev, "command", why,
+		    cause, causelen));
+	ev.id = cmd->id;
+	ev.action = cmd->action;
+	if (command_check_signers(engine, cmd, text, sigs, nsigs,
+	    &ev.verified, why, sizeof why) != 0 ||
+	    command_check_time(cmd, now_ms, why, sizeof why) != 0 ||
+	    command_check_new(engine, cmd, why, sizeof why) != 0) {
+		if (ev.verified)
+			command_remember(engine, cmd->id, STATUS_REFUSED, 0);
+		return (command_refuse(engine, now_ms, &ev, "command", why,
+		    cause, causelen));
+	}
+	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+		util_format(why, sizeof why, "its audit log could not record "
+		    "it, and nothing runs unrecorded: %s", logcause);
+		free(logcause);
+		return (command_refuse(engine, now_ms, &ev, "command", why,
+		    cause, causelen));
+	}
+	command_remember(engine, cmd->id, STATUS_EXECUTED, 1);
+	return (0);
+}
+
+/* Append one line about a command's aftermath; see command.h. */
+int
+command_record(struct command_engine *engine, int64_t now_ms,
+    const char *event, const char *id, const char *action,
+    const char *text, char **cause)
+{
+	struct command_event	ev = { event, id, action, "", NULL, 1 };
+
+	if (engine->audit == NULL) {
+		*cause = xasprintf("%s has no audit log", engine->node);
+		return (-1);
+	}
+	/* A command that failed here says so when it comes back. */
+	if (strcmp(event, "refuse") == 0)
+		command_remember(engine, id, STATUS_REFUSED, 1);
+	return (command_log(engine, now_ms, &ev, text, cause));
 }

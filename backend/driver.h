@@ -15,6 +15,7 @@
 
 struct command_node_state;
 struct command_pending;
+struct sim;
 
 /* What a command did on a node: see driver_ops.node_command. */
 enum driver_done {
@@ -96,6 +97,12 @@ struct driver_ops {
 			    const char *text, const char *cause,
 			    const char *action);
 	void		 (*node_disarm)(void *arg, size_t i);
+	/*
+	 * May be NULL.  The simulator behind the nodes, for what only a
+	 * simulated station does (move-root's sealed key, move.h); NULL
+	 * for a real node, whose move-root is then refused in words.
+	 */
+	struct sim	*(*sim)(void *arg);
 	/* As sim_next_alert() and sim_node_alerts(). */
 	int		 (*next_alert)(void *arg, struct proto_alert *alert);
 	size_t		 (*node_alerts)(void *arg, size_t i,

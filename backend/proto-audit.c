@@ -204,7 +204,7 @@ audit_verify(const char *path, char *report, size_t len, long *bad_line)
 
 static const char *const proto_event_words[] = {
 	"propose", "approve", "refuse", "cancel", "expire", "execute", "fire",
-	NULL
+	"seal", "destroy", NULL
 };
 
 /*

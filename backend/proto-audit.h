@@ -31,7 +31,7 @@ struct proto_audit_entry {
 	char		event[16];		/* "propose", "approve",
 						   "refuse", "cancel",
 						   "expire", "execute",
-						   "fire" */
+						   "fire", "seal", "destroy" */
 	char		id[PROTO_CMDID_MAX];	/* may be "" */
 	char		action[16];		/* may be "" */
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */

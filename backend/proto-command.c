@@ -25,10 +25,10 @@ static int	 proto_check_unknown(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, const char *);
 
 /*
- * The actions.  move-root comes with its own issue; a proposal naming it
- * is refused as an action this node does not know.  Rollback, flag,
- * arm-kill and disarm documents are also checked against the node's
- * facts by the engine (command.c) and the plan (proto-plan.h).
+ * The actions.  Rollback, flag, arm-kill and disarm documents are also
+ * checked against the node's facts by the engine (command.c) and the plan
+ * (proto-plan.h).  move-root targets the station holding the root and
+ * names its destination in argument "to" (see move.h).
  */
 const struct command_spec command_specs[] = {
 	{
@@ -73,6 +73,14 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_ROUTER,
 		.from_state = "",
+	},
+	{
+		.name = "move-root",
+		.summary = "move the root key from its holder to the station "
+		    "named by --to",
+		.signers = 2,
+		.roles = ROLE_STATION,
+		.from_state = "running",
 	},
 };
 const size_t command_nspecs = nitems(command_specs);

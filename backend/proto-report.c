@@ -75,7 +75,7 @@ proto_report_node_json(const struct proto_report_node *n)
 {
 	static const char *const hello_keys[] = {
 		"role", "group", "build", "flags", "builds", "scenario",
-		"time_scale",
+		"time_scale", "transport_key",
 	};
 	const struct proto_hello	*hello = n->hello;
 	const struct proto_stats	*stats = n->stats;
@@ -133,6 +133,8 @@ proto_report_node_json(const struct proto_report_node *n)
 		proto_set(obj, "cert_expires_in_ms",
 		    json_integer(n->cert_expires_in_ms));
 	}
+	if (n->transport_fpr != NULL)
+		proto_set_string(obj, "transport_key_fpr", n->transport_fpr);
 	proto_set_string(obj, "error", n->error);
 	return (obj);
 }
@@ -211,12 +213,20 @@ char *
 proto_report_status(const char *fleet, const struct proto_report_node *nodes,
     size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
 {
-	json_t	*obj, *arr;
-	size_t	 i;
+	json_t		*obj, *arr;
+	const char	*holder = "";
+	size_t		 i;
 
 	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set_string(obj, "fleet", fleet);
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].cert != NULL && nodes[i].cert->holds_root &&
+		    holder[0] == '\0')
+			holder = nodes[i].id;
+	}
+	if (holder[0] != '\0')
+		proto_set_string(obj, "root_holder", holder);
 	for (i = 0; i < nnodes; i++) {
 		if (json_array_append_new(arr,
 		    proto_report_node_json(&nodes[i])) != 0)

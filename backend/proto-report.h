@@ -39,6 +39,9 @@ struct proto_report_node {
 						   problem, or NULL */
 	const struct proto_watching	*watching;	/* its backend's
 						   watchers, or NULL */
+	const char			*transport_fpr;	/* SHA-256 of a
+						   station's transport key,
+						   hex, or NULL */
 };
 
 /* The rule of the warning a node's refusal of a command message raises. */
@@ -68,9 +71,11 @@ struct proto_report_alert {
  * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
  * Nodes carry id, role, group, build, flags [{name,on,path}], state,
  * age_ms, url and, when known, rates, router or station counters and the
- * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
+ * cert, and for a station transport_key and transport_key_fpr.  The
+ * document's root_holder, present once a station's cert says it holds
+ * the root, names that station.  Alerts carry severity, rule, nodes, text,
+ * cause, action, first_seen, last_seen, count, active, acknowledged.
+ * Returns a string the caller frees; never NULL.
  */
 char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,

@@ -69,6 +69,7 @@ const struct proto_field proto_hello_fields[] = {
 	P_NUM(struct proto_hello, time_scale, KIND_DOUBLE,
 	    FIELD_OPTIONAL|FIELD_POSITIVE|FIELD_SCALE, 0, 1),
 	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 0),
+	P_HEX(struct proto_hello, transport_key, FIELD_OPTIONAL, 64),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
 	/* Optional: a node that lists no builds holds only its build. */
@@ -144,6 +145,8 @@ const struct proto_field proto_station_fields[] = {
 	    0, 0),
 	P_NUM(struct proto_station_stats, messages_rejected_total, KIND_U64,
 	    0, 0, 0),
+	P_NUM(struct proto_station_stats, root_keys_destroyed, KIND_U64,
+	    FIELD_OPTIONAL, 0, 0),
 	P_ARRAY(struct proto_station_stats, blacklist, nblacklist,
 	    proto_blacklist_fields, PROTO_MAX_BLACKLIST),
 };
@@ -239,7 +242,7 @@ static const struct proto_field proto_proposal_fields[] = {
 };
 
 static const char *const proto_reply_words[] = {
-	"propose", "approve", "cancel", "fire", NULL
+	"propose", "approve", "cancel", "fire", "deliver", "holder", NULL
 };
 
 static const char *const proto_outcome_words[] = {
@@ -281,6 +284,27 @@ static const struct proto_field proto_watching_fields[] = {
 	P_STR(struct proto_watching, you, FIELD_OPTIONAL|FIELD_OPERATOR),
 };
 
+static const struct proto_field proto_sealed_fields[] = {
+	P_STR(struct proto_sealed, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_STR(struct proto_sealed, from, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_sealed, to, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_sealed, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_sealed, document, FIELD_NONEMPTY),
+	P_ARRAY(struct proto_sealed, sigs, nsigs, proto_signature_fields,
+	    PROTO_MAX_SIGNERS),
+	P_NUM(struct proto_sealed, sealed_ms, KIND_I64, 0, 0, 0),
+	P_HEX(struct proto_sealed, root, FIELD_NONEMPTY, 64),
+	P_STR(struct proto_sealed, blob, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_holder_fields[] = {
+	P_STR(struct proto_holder, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_STR(struct proto_holder, holder, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_holder, from, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_holder, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_holder, signature, FIELD_NONEMPTY),
+};
+
 const size_t proto_hello_nfields = nitems(proto_hello_fields);
 const size_t proto_router_nfields = nitems(proto_router_fields);
 const size_t proto_station_nfields = nitems(proto_station_fields);
@@ -317,6 +341,12 @@ static const struct proto_type {
 	  nitems(proto_cancel_fields) },
 	{ MSG_WATCHING, "watching", proto_watching_fields,
 	  nitems(proto_watching_fields) },
+	{ MSG_SEALED, "sealed", proto_sealed_fields,
+	  nitems(proto_sealed_fields) },
+	{ MSG_DELIVER, "deliver", proto_sealed_fields,
+	  nitems(proto_sealed_fields) },
+	{ MSG_HOLDER, "holder", proto_holder_fields,
+	  nitems(proto_holder_fields) },
 };
 
 /*

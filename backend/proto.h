@@ -76,6 +76,10 @@ enum msg_type {
 	MSG_RESULT,		/* backend -> console */
 	MSG_FIRE,		/* console -> backend: fire an armed kill */
 	MSG_WATCHING,		/* backend -> console: operators watching */
+	/* Moving the root key (move-root); see vigil-protocol(7). */
+	MSG_SEALED,		/* backend -> console */
+	MSG_DELIVER,		/* console -> backend */
+	MSG_HOLDER,		/* either way */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -130,6 +134,8 @@ struct proto_hello {
 	double		time_scale;		/* clock secs per real sec */
 	int		link_nodes;		/* nodes on this websocket;
 						   0 when not declared */
+	char		transport_key[65];	/* a station's X25519 key,
+						   hex; "" for a router */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	size_t		nbuilds;		/* 0: only build is known */
@@ -200,6 +206,8 @@ struct proto_station_stats {
 	uint64_t	renewals_failed_total;
 	uint64_t	messages_signed_total;
 	uint64_t	messages_rejected_total;/* peers' messages refused */
+	uint64_t	root_keys_destroyed;	/* copies of the root key
+						   destroyed after a move */
 	size_t		nblacklist;
 	struct proto_blacklist blacklist[PROTO_MAX_BLACKLIST];
 };
@@ -371,6 +379,44 @@ struct proto_watching {
 	char			you[PROTO_OPERATOR_MAX];
 };
 
+/*
+ * sealed (backend -> console) and deliver (console -> backend): the root
+ * key sealed by move-root's source for its destination.  node is the
+ * source in sealed and the destination in deliver; the rest is relayed
+ * unchanged: the command's signed document and its signatures, when it
+ * was sealed (wall clock), the root certificate's fingerprint and the
+ * blob (base64 of seal.h's layout), which only the destination opens.
+ */
+#define PROTO_BLOB_MAX		512	/* base64 of a sealed root key */
+#define PROTO_FPR_MAX		65	/* SHA-256 hex and NUL */
+
+struct proto_sealed {
+	char			node[PROTO_ID_MAX];
+	char			from[PROTO_ID_MAX];
+	char			to[PROTO_ID_MAX];
+	char			id[PROTO_CMDID_MAX];
+	char			document[PROTO_DOC_MAX];
+	size_t			nsigs;
+	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
+	int64_t			sealed_ms;
+	char			root[PROTO_FPR_MAX];
+	char			blob[PROTO_BLOB_MAX];
+};
+
+/*
+ * holder: the new root holder's word that it holds the root, signed
+ * with the root key over "vigil.v1 holder HOLDER ID FROM".  The new
+ * holder sends it to the console that delivered the key (node: itself);
+ * the console relays it to every station (node: the station).
+ */
+struct proto_holder {
+	char	node[PROTO_ID_MAX];
+	char	holder[PROTO_ID_MAX];
+	char	from[PROTO_ID_MAX];
+	char	id[PROTO_CMDID_MAX];
+	char	signature[PROTO_SIG_MAX];	/* base64 */
+};
+
 struct proto_msg {
 	enum msg_type	type;
 	union {
@@ -387,6 +433,8 @@ struct proto_msg {
 		struct proto_result	result;
 		struct proto_auth	auth;
 		struct proto_watching	watching;
+		struct proto_sealed	sealed;
+		struct proto_holder	holder;
 	} u;
 };
 

@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "command.h"
 #include "driver.h"
+#include "move.h"
 #include "opkey.h"
 #include "proto.h"
 #include "proto-plan.h"
@@ -68,6 +69,10 @@ struct server_node {
 	size_t			 nsessions;
 	struct command_engine	*engine;	/* NULL: trusts no one */
 	struct audit		*audit;		/* not owned; may be NULL */
+	/* A move-root this node sealed, until confirmed or timed out. */
+	char			 move_id[PROTO_CMDID_MAX];
+	char			 move_to[PROTO_ID_MAX];
+	int64_t			 move_deadline_ms;	/* wall clock */
 };
 
 /*
@@ -165,6 +170,7 @@ static void	 server_command_names(struct server_session *sn,
 		    char *action, size_t actionlen);
 static void	 server_hello(const struct server *, size_t,
 		    struct proto_hello *);
+static struct sim *server_sim(const struct server *);
 static void	 server_command_state(struct server_node *, const char *,
 		    struct command_node_state *);
 static int	 server_command_refused_here(struct server_node *,
@@ -194,6 +200,16 @@ static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static int	 server_move_check(struct server_session *sn,
+		    const struct proto_msg *in, const char *id,
+		    const char *action, char *cause, size_t causelen);
+static void	 server_move_seal(struct server_session *sn,
+		    const struct command_pending *p);
+static void	 server_move_deliver(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_holder(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_expire(struct server *server);
 static void	 server_check_fds(struct server *server, int64_t now);
 static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
@@ -683,6 +699,15 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	hello->noperators = trust->n;
 }
 
+/* The simulator behind the nodes, or NULL for a real node's agent. */
+static struct sim *
+server_sim(const struct server *server)
+{
+	const struct driver	*d = &server->drv;
+
+	return (d->ops->sim != NULL ? d->ops->sim(d->arg) : NULL);
+}
+
 /* Fill node i's hello as its driver has it, with the trusted operators. */
 static void
 server_hello(const struct server *server, size_t i, struct proto_hello *hello)
@@ -791,6 +816,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 	if (stats) {
 		server->last_stats_ms = now;
 		server_expire(server);
+		server_move_expire(server);
 	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
@@ -1181,6 +1207,12 @@ server_session_message(struct server_session *sn)
 	case MSG_FIRE:
 		server_fire(sn, msg);
 		return;
+	case MSG_DELIVER:
+		server_move_deliver(sn, msg);
+		return;
+	case MSG_HOLDER:
+		server_move_holder(sn, msg);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -1432,7 +1464,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	switch (in->type) {
 	case MSG_PROPOSE:
 		if (server_command_refused_here(node, in, id, action, cause,
-		    sizeof cause))
+		    sizeof cause) || server_move_check(sn, in, id, action,
+		    cause, sizeof cause) != 0)
 			break;
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
@@ -1551,6 +1584,10 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	char			 why[PROTO_TEXT_MAX];
 	char			 text[PROTO_TEXT_MAX];
 
+	if (strcmp(p->cmd.action, "move-root") == 0) {
+		server_move_seal(sn, p);
+		return;
+	}
 	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
 	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
 	why[0] = '\0';
@@ -2143,4 +2180,254 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	}
 	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}
+
+/*
+ * A proposal of move-root (server->cmd holds its document when it
+ * decoded): refuse it, audited, when this station cannot move the root
+ * as it asks (move_check).  Returns 0, or -1 with the sentence in cause.
+ */
+static int
+server_move_check(struct server_session *sn, const struct proto_msg *in,
+    const char *id, const char *action, char *cause, size_t causelen)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct sim		*sim = server_sim(server);
+	char			 why[PROTO_TEXT_MAX];
+
+	if (strcmp(action, "move-root") != 0)
+		return (0);
+	if (sim == NULL)
+		util_format(why, sizeof why, "only a station vigild simulates "
+		    "holds a root key it can seal; a real station moves its "
+		    "root by its own means");
+	else if (strcmp(server->cmd.id, id) != 0 || move_check(sim,
+	    node->index, &server->cmd, why, sizeof why) == 0)
+		return (0);
+	util_format(cause, causelen, "%s refused the proposal: %s",
+	    server_node_id(node), why);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (-1);
+}
+
+/*
+ * move-root's source, approved: seal the root key for the destination
+ * and hand the sealed message to the console that approved, which
+ * relays it; every console of the node hears the outcome.  The node
+ * keeps the root until the destination's holder statement comes back.
+ */
+static void
+server_move_seal(struct server_session *sn, const struct command_pending *p)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int64_t			 now = util_wall_ms();
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_SEALED;
+	if (server_sim(server) == NULL)
+		util_format(why, sizeof why, "it holds no root key vigild can "
+		    "seal");
+	if (server_sim(server) == NULL || move_seal(server_sim(server),
+	    node->index, p, now, &out->u.sealed, why, sizeof why) != 0) {
+		util_format(text, sizeof text, "%s could not carry out "
+		    "move-root %s: %s; it keeps the root", server_node_id(node),
+		    p->cmd.id, why);
+		server_refusal_audit(node, p->cmd.id, p->cmd.action, "", 1,
+		    text);
+		server_log_command(sn, "%s", text);
+		server_proposal(node, p, STATUS_REFUSED);
+		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+		    OUTCOME_REFUSED, text);
+		return;
+	}
+	util_copy(node->move_id, sizeof node->move_id, p->cmd.id);
+	util_copy(node->move_to, sizeof node->move_to, out->u.sealed.to);
+	node->move_deadline_ms = now + MOVE_TIMEOUT_MS;
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s sealed the root key for %s "
+	    "(move-root %s, proposed by %s and approved by %s): the console "
+	    "relays it; %s keeps its copy until %s confirms it holds the root",
+	    server_node_id(node), node->move_to, p->cmd.id,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator,
+	    server_node_id(node), node->move_to);
+	if (command_record(node->engine, now, "seal", p->cmd.id,
+	    p->cmd.action, text, &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
+	server_proposal(node, p, STATUS_EXECUTED);
+	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+	    OUTCOME_EXECUTED, text);
+}
+
+/*
+ * move-root's destination: a console delivers the sealed root key.
+ * Open it (move_open checks the command two operators signed), then
+ * answer that console with the holder statement it relays to every
+ * station, and tell every console of the node.
+ */
+static void
+server_move_deliver(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_sealed *d = &in->u.sealed;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+
+	if (node->engine == NULL) {
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it trusts no operator, so it cannot check the command two "
+		    "operators signed; start it with --trust FILE and --audit",
+		    server_node_id(node));
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (server_sim(server) == NULL) {
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it is a real station behind vigild agent, which cannot "
+		    "open a root key for it; move its root by its own means",
+		    server_node_id(node));
+		server_refusal_audit(node, d->id, "move-root", "", 0, why);
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	if (server->drv.ops->node_role(server->drv.arg, node->index) !=
+	    ROLE_STATION || strcmp(d->to, server_node_id(node)) != 0) {
+		util_format(why, sizeof why, "%s refused a sealed root key "
+		    "meant for %s; deliver it to %s", server_node_id(node),
+		    d->to, d->to);
+		server_refusal_audit(node, d->id, "move-root", "", 0, why);
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	out->type = MSG_HOLDER;
+	if (move_open(server_sim(server), node->index, node->engine, d,
+	    util_wall_ms(), &out->u.holder, why, sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(NULL, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s opened the root key sealed by %s "
+	    "(move-root %s), checked it against the root certificate and now "
+	    "holds the root; it issues renewals from now on",
+	    server_node_id(node), d->from, d->id);
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "deliver", d->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+}
+
+/*
+ * A console relays who holds the root now.  The station checks the
+ * statement against the root certificate; the source destroys its copy
+ * of the root key, audits it and says so.
+ */
+static void
+server_move_holder(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_holder *h = &in->u.holder;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int			 destroyed;
+
+	if (server->drv.ops->node_role(server->drv.arg, node->index) !=
+	    ROLE_STATION) {
+		util_format(why, sizeof why, "%s is a router and has no root "
+		    "holder; send holder statements to stations",
+		    server_node_id(node));
+		server_session_error(sn, "holder", why);
+		server_session_refused(sn);
+		return;
+	}
+	if (server_sim(server) == NULL) {
+		util_format(why, sizeof why, "%s is a real station behind "
+		    "vigild agent: it learns the root holder by its own means, "
+		    "not from a holder statement", server_node_id(node));
+		server_result(sn, node, "holder", h->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	if (move_hear(server_sim(server), node->index, h, &destroyed, why,
+	    sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(sn, node, "holder", h->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (!destroyed)
+		return;
+	util_format(text, sizeof text, "%s destroyed its copy of the root "
+	    "key: %s holds the root since move-root %s",
+	    server_node_id(node), h->holder, h->id);
+	if (node->engine != NULL && command_record(node->engine,
+	    util_wall_ms(), "destroy", h->id, "move-root", text,
+	    &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	node->move_id[0] = '\0';
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "holder", h->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	if (server->drv.ops->node_stats(server->drv.arg, node->index,
+	    &out->u.stats) == 0)
+		server_broadcast(node, out, 1);
+}
+
+/*
+ * A sealed root key that no holder statement confirmed in time: the
+ * source keeps the root, audits it and tells its consoles why.
+ */
+static void
+server_move_expire(struct server *server)
+{
+	struct server_node	*node;
+	char			 text[PROTO_TEXT_MAX], *cause = NULL;
+	int64_t			 now = util_wall_ms();
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (node->move_id[0] == '\0' || now < node->move_deadline_ms)
+			continue;
+		util_format(text, sizeof text, "move-root %s failed: %s did "
+		    "not confirm within %lld s that it opened the sealed root "
+		    "key (it went away, refused it, or the console relaying "
+		    "it closed); %s keeps the root: see the results of %s, "
+		    "then propose the move again", node->move_id,
+		    node->move_to, (long long)(MOVE_TIMEOUT_MS / 1000),
+		    server_node_id(node), node->move_to);
+		if (node->engine != NULL && command_record(node->engine, now,
+		    "refuse", node->move_id, "move-root", text,
+		    &cause) != 0) {
+			server_log("%s: %s", server_node_id(node), cause);
+			free(cause);
+			cause = NULL;
+		}
+		server_log("%s: %s", server_node_id(node), text);
+		server_result(NULL, node, "deliver", node->move_id,
+		    "move-root", OUTCOME_REFUSED, text);
+		node->move_id[0] = '\0';
+	}
 }

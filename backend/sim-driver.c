@@ -36,6 +36,7 @@ static void		 sim_driver_node_raise(void *, size_t,
 			    enum proto_severity, const char *, const char *,
 			    const char *, const char *);
 static void		 sim_driver_node_disarm(void *, size_t);
+static struct sim	*sim_driver_sim(void *);
 static int		 sim_driver_next_alert(void *, struct proto_alert *);
 static size_t		 sim_driver_node_alerts(void *, size_t,
 			    const struct proto_alert **);
@@ -57,6 +58,7 @@ static const struct driver_ops sim_driver_ops = {
 	.node_fired = sim_driver_node_fired,
 	.node_raise = sim_driver_node_raise,
 	.node_disarm = sim_driver_node_disarm,
+	.sim = sim_driver_sim,
 	.next_alert = sim_driver_next_alert,
 	.node_alerts = sim_driver_node_alerts,
 };
@@ -186,6 +188,13 @@ static void
 sim_driver_node_disarm(void *arg, size_t i)
 {
 	sim_node_disarm(arg, i);
+}
+
+/* The simulator itself. */
+static struct sim *
+sim_driver_sim(void *arg)
+{
+	return (arg);
 }
 
 /* sim_next_alert(). */

@@ -26,6 +26,7 @@
 struct sim;
 struct command_node_state;
 struct driver;
+struct node_station;
 
 struct sim_options {
 	const char	*scenario;	/* "calm" (default), "knight",
@@ -108,6 +109,12 @@ int		 sim_node_state_changed(const struct sim *sim, size_t i);
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);
+
+/*
+ * Station i itself, for the server's move-root (move.h), or NULL for a
+ * router.  Its certificate report changes when its holder does.
+ */
+struct node_station *sim_node_station(struct sim *sim, size_t i);
 
 /*
  * Carry out an approved command on node i: "kill" or "resume" on a

@@ -86,7 +86,7 @@ _vigil()
 		    cancel fire audit help" "$cur" ;;
 	propose)
 		[[ $prev == propose ]] && _vigil_words "kill resume rollback
-		    flag arm-kill disarm" "$cur" ;;
+		    flag arm-kill disarm move-root" "$cur" ;;
 	plan)
 		[[ $prev == plan ]] && _vigil_words "rollback flag" "$cur" ;;
 	audit)

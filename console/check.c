@@ -634,18 +634,22 @@ check_root_action(const struct node *rep, const char *root, char *buf,
 {
 	if (root == NULL)
 		util_format(buf, len, "Find which station holds the root "
-		    "certificate and whether it answers; move the root to a "
-		    "healthy station with the two-person move-root command "
-		    "if it does not.");
+		    "certificate and whether it answers; if it does not, move "
+		    "the root with vigil propose move-root HOLDER --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID.");
 	else if (rep != NULL && check_blacklisted(rep, root) != NULL)
-		util_format(buf, len, "Move the root certificate from %s to a "
-		    "healthy station with the two-person move-root command, "
-		    "or fix %s so that it signs valid messages again and have "
-		    "the stations lift the blacklist.", root, root);
+		util_format(buf, len, "Move the root from %s to a station "
+		    "nobody blacklists: vigil propose move-root %s --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID; or fix %s so that it signs valid "
+		    "messages again and have the stations lift the blacklist.",
+		    root, root, root);
 	else
-		util_format(buf, len, "Move the root certificate to a healthy "
-		    "station with the two-person move-root command, or fix "
-		    "the root holder %s.", root);
+		util_format(buf, len, "Move the root to a healthy station: "
+		    "vigil propose move-root %s --to station/NAME --reason "
+		    "TEXT, a second operator approving with vigil approve ID; "
+		    "or fix the root holder %s.", root, root);
 }
 
 /*
@@ -1242,10 +1246,11 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 	if (text[0] == '\0')
 		return;
-	util_format(action, sizeof action, "Move the root certificate from %s "
-	    "to a healthy station with the two-person move-root command "
-	    "before the next renewal at the hour; until then no station can "
-	    "renew its certificate.", root);
+	util_format(action, sizeof action, "Move the root from %s to a "
+	    "station nobody blacklists before the certificates run out: vigil "
+	    "propose move-root %s --to station/NAME --reason TEXT, a second "
+	    "operator approving with vigil approve ID; until then no station "
+	    "can renew its certificate.", root, root);
 	alert_emit(&fleet->alerts, &(struct alert_spec){
 	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
 	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,

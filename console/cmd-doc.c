@@ -127,6 +127,71 @@ cmd_build(const struct fleet *fleet, const char *action,
 	return (0);
 }
 
+/* Name move-root's destination; see cmd-doc.h. */
+int
+cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
+    const char *to, char **cause)
+{
+	const struct node		*dest, *n;
+	const struct proto_blacklist	*b;
+	size_t				 i, k;
+
+	if (to == NULL || *to == '\0') {
+		*cause = xstrdup("move-root needs its destination: --to "
+		    "station/NAME, a station that no station blacklists");
+		return (-1);
+	}
+	if (cmd->ntargets != 1) {
+		*cause = xstrdup("move-root moves the root from one station, "
+		    "its holder: name only that station");
+		return (-1);
+	}
+	if (strcmp(cmd->targets[0].node, to) == 0) {
+		*cause = xasprintf("%s is both source and destination; name "
+		    "another station with --to", to);
+		return (-1);
+	}
+	dest = fleet_find_const(fleet, to);
+	if (dest == NULL || !dest->has_hello) {
+		*cause = xasprintf("the destination %s is unknown: no backend "
+		    "reported it to this console; vigil status lists the "
+		    "stations", to);
+		return (-1);
+	}
+	if (fleet_node_role(dest) != ROLE_STATION) {
+		*cause = xasprintf("the destination %s is not a station; the "
+		    "root moves only between stations", to);
+		return (-1);
+	}
+	if (dest->state != NODE_LIVE) {
+		*cause = xasprintf("the destination %s is not live (%s): a "
+		    "station that is not heard from cannot take the root; "
+		    "restore it or choose another", to,
+		    fleet_state_name(dest->state));
+		return (-1);
+	}
+	for (i = 0; i < fleet->nnodes; i++) {
+		n = &fleet->nodes[i];
+		if (fleet_node_role(n) != ROLE_STATION || n->nstats == 0)
+			continue;
+		for (k = 0; k < n->stats.station.nblacklist; k++) {
+			b = &n->stats.station.blacklist[k];
+			if (strcmp(b->peer, to) != 0)
+				continue;
+			*cause = xasprintf("the destination %s is "
+			    "blacklisted by %s (evidence from %s), so "
+			    "stations would refuse the certificates it "
+			    "signs; move the root to a station nobody "
+			    "blacklists", to, n->id, b->reported_by);
+			return (-1);
+		}
+	}
+	cmd->nargs = 1;
+	util_copy(cmd->args[0].name, sizeof cmd->args[0].name, "to");
+	util_copy(cmd->args[0].value, sizeof cmd->args[0].value, to);
+	return (0);
+}
+
 /*
  * Append to a growing text, escaped (util_escape()): the review shows
  * what backends sent, and a line break or an escape sequence in it must
@@ -238,7 +303,8 @@ cmd_plan_request(const char *action, const char *to, const char *set,
 		return (0);
 	}
 	*cause = xasprintf("%s has no plan: only rollback and flag do; "
-	    "--to, --set and --override belong to them", action);
+	    "--to, --set and --override belong to them (and --to to "
+	    "move-root)", action);
 	return (-1);
 }
 
@@ -324,7 +390,10 @@ cmd_plan_text(const struct proto_plan *plan, const char *indent)
 	return (text.s != NULL ? text.s : xstrdup(""));
 }
 
-/* The plan of a rollback or flag change under review, as it is now. */
+/*
+ * The plan of a rollback or flag change under review, as it is now; any
+ * other command's arguments as they were signed.
+ */
 static void
 cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
     const struct proto_command *cmd)
@@ -335,8 +404,16 @@ cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
 	char				 why[PROTO_TEXT_MAX];
 	size_t				 i;
 
-	if (!proto_plan_applies(cmd->action))
+	if (!proto_plan_applies(cmd->action)) {
+		/* move-root's destination, an arm-kill's window. */
+		for (i = 0; i < cmd->nargs; i++) {
+			cmd_printf(text, "  %s %s = %s", i == 0 ?
+			    "arguments:" : "          ", cmd->args[i].name,
+			    cmd->args[i].value);
+			cmd_newline(text);
+		}
 		return;
+	}
 	if (proto_plan_request_parse(cmd, &req, why, sizeof why) != 0) {
 		cmd_printf(text, "  plan:      none: %s", why);
 		cmd_newline(text);

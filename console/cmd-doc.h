@@ -45,6 +45,15 @@ int	 cmd_build(const struct fleet *fleet, const char *action,
 	    struct proto_command *cmd, char **cause);
 
 /*
+ * Name move-root's destination to in cmd (argument "to"), once the model
+ * shows it is a station that is live, that no station reports as
+ * blacklisted, and that is not the source.  Returns 0, or -1 and an
+ * allocated sentence in *cause; the backend checks again.
+ */
+int	 cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
+	    const char *to, char **cause);
+
+/*
  * May proposal p be approved (approving) or cancelled now?  Returns 0,
  * or -1 with an allocated sentence in *cause: nodes hold different
  * documents under its id, its document does not read, or it is no

@@ -138,7 +138,8 @@ desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 		return (-1);
 	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
 	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
-	    &cause) != 0) {
+	    &cause) != 0 || (dp->to != NULL && cmd_move_root(desk->fleet,
+	    &desk->cmd, dp->to, &cause) != 0)) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
 		return (-1);

@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "fleet.h"
+#include "seal.h"
 #include "util.h"
 
 /* Own-history baseline: needs this much, leaves out the newest part. */
@@ -81,6 +82,11 @@ static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    struct node **);
 static int	 fleet_apply_watching(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_transport_fpr(const char *, char *);
+static int	 fleet_apply_sealed(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static int	 fleet_apply_holder(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -124,6 +130,8 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
 	{ MSG_WATCHING, fleet_apply_watching },
+	{ MSG_SEALED, fleet_apply_sealed },
+	{ MSG_HOLDER, fleet_apply_holder },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -155,6 +163,7 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet);
+	fleet_move_free(fleet);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
@@ -749,6 +758,9 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		    "build %s", proto_role_name(h->role), h->group, h->build);
 		changed = 1;
 	}
+	if (strcmp(node->hello.transport_key, h->transport_key) != 0 ||
+	    !node->has_hello)
+		fleet_transport_fpr(h->transport_key, node->transport_fpr);
 	node->hello = *h;
 	node->has_hello = 1;
 	auth_hello(fleet, link, h);
@@ -765,6 +777,28 @@ fleet_apply_watching(struct fleet *fleet, size_t link,
 	(void)wall_ms;
 	*nodep = NULL;
 	return (auth_watching(fleet, link, &msg->u.watching));
+}
+
+/*
+ * The SHA-256 of a transport key given in hex (as hello carries it),
+ * as hex into fpr, or "" when there is none.
+ */
+static void
+fleet_transport_fpr(const char *hex, char *fpr)
+{
+	unsigned char	key[32];
+	size_t		i;
+	unsigned int	byte;
+
+	fpr[0] = '\0';
+	if (strlen(hex) != 2 * sizeof key)
+		return;
+	for (i = 0; i < sizeof key; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return;
+		key[i] = (unsigned char)byte;
+	}
+	seal_fingerprint(key, sizeof key, fpr);
 }
 
 /*
@@ -848,6 +882,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 	}
 	node->cert = *c;
 	node->has_cert = 1;
+	fleet_move_cert(fleet, node, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1098,9 +1133,50 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
+	fleet_move_result(fleet, node, r, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/* sealed: a source's sealed root key, to relay to its destination. */
+static int
+fleet_apply_sealed(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_sealed	*d = &msg->u.sealed;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, d->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "sealed the root key for %s (move-root "
+	    "%.8s); this console relays it", d->to, d->id);
+	fleet_move_sealed(fleet, d, wall_ms);
+	return (1);
+}
+
+/* holder: the new root holder's statement, to relay to every station. */
+static int
+fleet_apply_holder(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_holder	*h = &msg->u.holder;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, h->node, now_ms, wall_ms,
+	    &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	fleet_event(node, wall_ms, "holds the root since move-root %.8s "
+	    "from %s; this console tells every station", h->id, h->from);
+	fleet_move_holder(fleet, h, wall_ms);
+	return (1);
 }
 
 /* Whether r ends its command, and the status the command has then. */
@@ -1789,6 +1865,8 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
 	out->watching = l->watching;
+	out->transport_fpr = node->transport_fpr[0] != '\0' ?
+	    node->transport_fpr : NULL;
 }
 
 /*

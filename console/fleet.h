@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "fleet-move.h"
 #include "hmap.h"
 #include "proto.h"
 #include "proto-report.h"
@@ -164,6 +165,8 @@ struct node {
 
 	int			has_hello;
 	struct proto_hello	hello;
+	char			transport_fpr[PROTO_FPR_MAX];	/* of its
+						   hello's transport key */
 	unsigned		nstats;		/* stats received */
 	struct proto_stats	stats;		/* latest */
 	int			has_cert;
@@ -248,6 +251,12 @@ struct fleet {
 						/* other operators watching
 						   the same nodes, ", "
 						   between; "" none */
+
+	struct fleet_move	 move;		/* the latest move-root */
+	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
+	size_t			 nrelay;	/* queued, */
+	size_t			 relay_head;	/* of which taken */
+	size_t			 relay_cap;
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */

@@ -49,6 +49,7 @@ struct headless {
 	char				 id[PROTO_CMDID_MAX];
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
+	int				 move_said;	/* steps printed */
 };
 
 /* The columns of the status table. */
@@ -66,6 +67,8 @@ struct headless_row {
 };
 
 static void	 headless_wait_tick(void *, struct loop *, int64_t, int64_t);
+static int	 headless_move(struct headless *);
+static int	 headless_ready_move(struct headless *);
 static void	 headless_watch_tick(void *, struct loop *, int64_t,
 		    int64_t);
 static void	 headless_notify(void *, struct fleet *, enum fleet_change,
@@ -1193,14 +1196,17 @@ headless_propose(struct headless *h)
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
-	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
+	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) == 0) {
+		h->cmd->nargs = nargs;
+		memcpy(h->cmd->args, args, sizeof args);
+	}
+	if (cause != NULL || (strcmp(o->action, "move-root") == 0 &&
+	    cmd_move_root(h->fleet, h->cmd, o->to, &cause) != 0)) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		free(plan);
 		return (HEADLESS_EXIT_USAGE);
 	}
-	h->cmd->nargs = nargs;
-	memcpy(h->cmd->args, args, sizeof args);
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
 	frame = cmd_propose_frame(o->op, text, &cause);
@@ -1407,7 +1413,11 @@ headless_approve(struct headless *h, const char *verb)
 		return (headless_interrupted(h));
 	util_format(what, sizeof what, "the %s", approving ? "approval" :
 	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
-	return (headless_outcomes(h, what));
+	rc = headless_outcomes(h, what);
+	if (rc == HEADLESS_EXIT_OK && approving &&
+	    strcmp(h->cmd->action, "move-root") == 0)
+		rc = headless_move(h);
+	return (rc);
 }
 
 /*
@@ -1425,6 +1435,58 @@ headless_word(const struct proto_command *cmd)
 			return (cmd->args[i].value);
 	}
 	return (cmd->action);
+}
+
+/*
+ * move-root: this console relays the sealed key and the holder
+ * statement, so stay until the move is done (renewals resumed) or has
+ * failed, printing each step as it happens.
+ */
+static int
+headless_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	int			 rc;
+
+	h->move_said = 0;
+	rc = headless_until(h, headless_ready_move, MOVE_WAIT_MS +
+	    h->options->wait_ms);
+	(void)headless_ready_move(h);	/* say the last steps */
+	if (rc < 0)
+		return (headless_interrupted(h));
+	if (m->failure[0] != '\0') {
+		fprintf(stderr, "vigil: %s\n", m->failure);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	if (rc == 0) {
+		fprintf(stderr, "vigil: move-root %s did not finish: the step "
+		    "\"%s\" was not seen in time; vigil status shows the root "
+		    "holder\n", h->id, fleet_move_step_name(h->move_said));
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	return (HEADLESS_EXIT_OK);
+}
+
+/* Print the move's new steps; has it ended (done or failed)? */
+static int
+headless_ready_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	char			 at[16];
+
+	if (strcmp(m->id, h->id) != 0)
+		return (0);
+	while (h->move_said < MOVE_NSTEPS && m->step_ms[h->move_said] != 0) {
+		util_clock_text(m->step_ms[h->move_said], at, sizeof at);
+		headless_line("move-root %.8s: %s at %s.%03lld UTC%s%s", m->id,
+		    fleet_move_step_name(h->move_said), at,
+		    (long long)(m->step_ms[h->move_said] % 1000),
+		    h->move_said == MOVE_RENEWED ? ", first by " : "",
+		    h->move_said == MOVE_RENEWED ? m->renewed_by : "");
+		h->move_said++;
+	}
+	headless_flush(h);
+	return (m->failure[0] != '\0' || h->move_said == MOVE_NSTEPS);
 }
 
 /*

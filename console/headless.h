@@ -29,6 +29,7 @@ struct loop;
 #define HEADLESS_EXIT_AUDIT_BROKEN	1	/* audit verify: chain broken */
 
 #define HEADLESS_WAIT_MS	5000	/* default --wait */
+#define MOVE_WAIT_MS		60000	/* approve move-root: its steps */
 
 enum headless_command {
 	HEADLESS_STATUS,
@@ -56,7 +57,9 @@ struct headless_options {
 	const char *const	*nodes;		/* propose: targets */
 	size_t			 nnodes;
 	const char		*reason;	/* propose: --reason */
-	const char		*to;		/* propose, plan: --to */
+	const char		*to;		/* propose, plan: --to (a
+						   rollback's build, a
+						   move-root's station) */
 	const char		*set;		/* propose, plan: --set */
 	const char		*override;	/* propose, plan: --override */
 	const char		*window;	/* propose arm-kill: --window */

@@ -357,6 +357,31 @@ loop_send_up(void *arg, size_t index, const char *frame, size_t len,
 	return (loop_send(loop, index, frame, len, cause));
 }
 
+/*
+ * Send the frames the model queued for relaying (move-root's sealed key
+ * and holder statement).  A link that will not take one is noted on the
+ * node's link error; the source's seal times out and it keeps the root.
+ */
+void
+loop_relay(struct loop *loop)
+{
+	struct fleet_relay	 r;
+	char			*cause = NULL;
+
+	while (fleet_move_take(loop->fleet, &r)) {
+		if (loop_send_up(loop, r.link, r.frame, strlen(r.frame),
+		    &cause) != 0) {
+			util_format(loop->fleet->links[r.link].error,
+			    sizeof loop->fleet->links[r.link].error, "could "
+			    "not relay move-root: %s", cause != NULL ? cause :
+			    "the link is down");
+			free(cause);
+			cause = NULL;
+		}
+		free(r.frame);
+	}
+}
+
 /* The tick: age the model, run the checks, then the hook. */
 static void
 loop_tick(lws_sorted_usec_list_t *sul)
@@ -367,6 +392,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	int		 ok;
 
 	check_tick(loop->fleet, now_ms, wall_ms);
+	loop_relay(loop);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);
@@ -498,7 +524,8 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 		    .reason = action->reason, .wall_ms = util_wall_ms(),
 		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
 		    .req = proto_plan_applies(action->command) ?
-		    &action->req : NULL }, &text);
+		    &action->req : NULL, .to = strcmp(action->command,
+		    "move-root") == 0 ? action->to : NULL }, &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,

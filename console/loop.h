@@ -115,4 +115,7 @@ int		 loop_send(struct loop *loop, size_t index, const char *frame,
 int		 loop_send_up(void *arg, size_t index, const char *frame,
 		    size_t len, char **cause);
 
+/* Send the frames the fleet model queued for relaying (move-root). */
+void	 loop_relay(struct loop *loop);
+
 #endif

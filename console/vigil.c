@@ -64,7 +64,7 @@ struct vigil_args {
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
-	const char	*to;			/* --to BUILD */
+	const char	*to;			/* --to BUILD or STATION */
 	const char	*set;			/* --set NAME=on|off */
 	const char	*override;		/* --override PATH */
 	const char	*window;		/* --window 30m */
@@ -208,6 +208,7 @@ static int	 vigil_headless(struct loop *, struct fleet *,
 		    struct cmd_operator *);
 static int	 vigil_check_nodes(const struct vigil_args *);
 static int	 vigil_check_change(const struct vigil_args *);
+static int	 vigil_check_move(const struct vigil_args *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -643,7 +644,8 @@ vigil_usage(FILE *f)
 "             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
-"             [--to BUILD | --set NAME=on|off] [--override PATH]\n"
+"             [--to BUILD | --to STATION | --set NAME=on|off]\n"
+"             [--override PATH] [--window TIME]\n"
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
@@ -697,6 +699,8 @@ vigil_usage(FILE *f)
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
 "      --to BUILD           rollback: the installed build to switch to\n"
+"      --to STATION         move-root: the station to move the root to;\n"
+"                           approve stays to relay it and prints its steps\n"
 "      --set NAME=on|off    flag: the flag and its new setting\n"
 "      --override PATH      rollback, flag: let the change enable this\n"
 "                           retired code path; both operators sign it\n"
@@ -1106,7 +1110,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	    ((*command)->command != HEADLESS_PROPOSE &&
 	    (*command)->command != HEADLESS_PLAN))) {
 		fprintf(stderr, "vigil: --to, --set and --override apply only "
-		    "to propose and plan, of a rollback or flag change\n");
+		    "to propose and plan, of a rollback or flag change (and "
+		    "--to to propose move-root)\n");
 		return (-1);
 	}
 	if (args->yes && (*command == NULL ||
@@ -1209,6 +1214,8 @@ vigil_check_command(struct vigil_args *args,
 			    PROTO_TEXT_MAX - 1);
 			return (-1);
 		}
+		if (strcmp(args->operands[0], "move-root") == 0)
+			return (vigil_check_move(args));
 		if (proto_plan_applies(args->operands[0]) ||
 		    args->to != NULL || args->set != NULL ||
 		    args->override != NULL)
@@ -1263,6 +1270,27 @@ vigil_check_nodes(const struct vigil_args *args)
 		}
 	}
 	return (0);
+}
+
+/* A move-root's --to and nodes.  0, or -1 said. */
+static int
+vigil_check_move(const struct vigil_args *args)
+{
+	if (args->to == NULL || args->set != NULL || args->override != NULL ||
+	    args->window != NULL) {
+		fprintf(stderr, "vigil: move-root needs its destination, --to "
+		    "station/NAME, and takes no --set, --override or "
+		    "--window\n");
+		return (-1);
+	}
+	if (strlen(args->to) >= PROTO_ID_MAX || strchr(args->to, '/') ==
+	    NULL) {
+		fprintf(stderr, "vigil: \"%s\" is not a station id; name the "
+		    "destination as vigil status shows it, for example "
+		    "station/s2\n", args->to);
+		return (-1);
+	}
+	return (vigil_check_nodes(args));
 }
 
 /* A rollback or flag change's options and nodes.  0, or -1 said. */

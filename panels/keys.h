@@ -124,9 +124,10 @@
 	    "cancel to sign",						\
 	    'X', 0, 0)							\
 	X(KEYS_COMMANDS, PROMPT, "prompt",				\
-	    "Type a command by name, as :kill router/r8 (any action "	\
-	    "of the command table, on the nodes named or else the "	\
-	    "marked or selected ones): it opens the same dialog",	\
+	    "Type a command by name, as :kill router/r8 or "		\
+	    ":move-root capital --to s2 (any action of the command "	\
+	    "table, on the nodes named or else the marked or selected "	\
+	    "ones): it opens the same dialog",				\
 	    ':', 0, 0)							\
 	X(KEYS_COMMANDS, FIRE, "fire",					\
 	    "Fire the selected armed kill (Proposals view): type fire; "	\

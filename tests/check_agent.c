@@ -823,8 +823,8 @@ END_TEST
 /*
  * An action the agent has no hook for is refused before anyone signs
  * it in vain, with a sentence naming the option that would enable it,
- * and the refusal is in the audit log; a move-root hook, for an action
- * the rule engine does not have yet, is said never to run, and an armed
+ * and the refusal is in the audit log; a move-root hook, which vigild
+ * cannot run for a real station, is said never to run, and an armed
  * kill, which has no hook, is refused too.
  */
 START_TEST(test_action_without_hook_is_refused_naming_the_option)
@@ -837,12 +837,12 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 	world_start(&w, "--facts-cmd", cmd, "--on-resume", "true",
 	    "--on-move-root", "true", (char *)NULL);
 	status_until(&w, "smars-2012.07.31");
-	/* No two-person move-root yet: its hook is said never to run. */
+	/* A real station's root key is not vigild's to seal. */
 	text = e2e_stderr_of(w.vigild);
-	ck_assert_msg(strstr(text, "--on-move-root: this vigild's rule engine "
-	    "has no two-person move-root yet; the hook is accepted but never "
-	    "run") != NULL, "vigild agent did not say its move-root hook "
-	    "never runs: %s", text);
+	ck_assert_msg(strstr(text, "--on-move-root: the hook is accepted but "
+	    "never run: the root key must be sealed for its destination by "
+	    "the station that holds it") != NULL, "vigild agent did not say "
+	    "its move-root hook never runs: %s", text);
 	free(text);
 	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "kill",
 	    "router/r1", "--reason", "agent drill", NULL);

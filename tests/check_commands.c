@@ -36,8 +36,10 @@
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"
+#include "move.h"
 #include "proto.h"
 #include "proto-plan.h"
+#include "seal.h"
 #include "tests.h"
 #include "util.h"
 
@@ -79,6 +81,16 @@ static char	*two_person(struct world *, int, ...);
 static void	 assert_build(struct world *, const char *, const char *,
 		    const char *);
 static json_t	*wait_state(struct world *, const char *, const char *);
+static json_t	*station_part(json_t *, const char *, const char *);
+static int64_t	 blacklisted_since(json_t *, const char *);
+static int	 stations_renewed_from(json_t *, const char *, char *,
+		    size_t);
+static int64_t	 move_step_ms(const char *, const char *);
+static char	*move_document(const char *, const char *, char *);
+static char	*raw_wait(struct e2e_ws *, enum msg_type, const char *,
+		    struct proto_msg *);
+static struct e2e_ws *move_sealed(struct world *, char **,
+		    struct proto_msg *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
@@ -682,6 +694,90 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 }
 END_TEST
 
+
+/*
+ * The console relays move-root without reading the key: the sealed key
+ * goes, unchanged, to the destination's link as deliver; the holder
+ * statement to every other station's link; the steps follow the
+ * results; a router and the new holder are not sent the statement.
+ */
+START_TEST(test_move_root_is_relayed_to_the_right_links)
+{
+	struct fleet		 fleet;
+	struct fleet_relay	 r;
+	struct proto_msg	*m = calloc(1, sizeof *m), *got;
+	char			 why[PROTO_TEXT_MAX];
+	int			 n = 0;
+
+	ck_assert_ptr_nonnull(m);
+	got = calloc(1, sizeof *got);
+	ck_assert_ptr_nonnull(got);
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "station/capital", "stationd-4.2.0", "central");
+	model_node(&fleet, "station/s2", "stationd-4.2.0", "south");
+	model_node(&fleet, "station/s3", "stationd-4.2.0", "west");
+	model_node(&fleet, "router/r1", "smars-1", "nyse");
+
+	m->type = MSG_SEALED;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/capital");
+	snprintf(m->u.sealed.from, sizeof m->u.sealed.from, "station/capital");
+	snprintf(m->u.sealed.to, sizeof m->u.sealed.to, "station/s2");
+	snprintf(m->u.sealed.id, sizeof m->u.sealed.id, ID1);
+	snprintf(m->u.sealed.document, sizeof m->u.sealed.document, "{}");
+	snprintf(m->u.sealed.root, sizeof m->u.sealed.root, "%064d", 0);
+	snprintf(m->u.sealed.blob, sizeof m->u.sealed.blob, "c2VhbGVk");
+	m->u.sealed.sealed_ms = 1000;
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 1);
+	ck_assert_uint_eq(r.link, 1);
+	ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got, why,
+	    sizeof why), 0);
+	ck_assert_int_eq(got->type, MSG_DELIVER);
+	ck_assert_str_eq(got->u.sealed.node, "station/s2");
+	ck_assert_str_eq(got->u.sealed.blob, "c2VhbGVk");
+	free(r.frame);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_RELAYED], 0);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_HOLDER;
+	snprintf(m->u.holder.node, sizeof m->u.holder.node, "station/s2");
+	snprintf(m->u.holder.holder, sizeof m->u.holder.holder, "station/s2");
+	snprintf(m->u.holder.from, sizeof m->u.holder.from, "station/capital");
+	snprintf(m->u.holder.id, sizeof m->u.holder.id, ID1);
+	snprintf(m->u.holder.signature, sizeof m->u.holder.signature, "c2ln");
+	ck_assert_int_eq(fleet_apply(&fleet, 1, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_OPENED], 0);
+	while (fleet_move_take(&fleet, &r)) {
+		ck_assert(r.link == 0 || r.link == 2);
+		ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got,
+		    why, sizeof why), 0);
+		ck_assert_int_eq(got->type, MSG_HOLDER);
+		ck_assert_str_eq(got->u.holder.node, r.link == 0 ?
+		    "station/capital" : "station/s3");
+		free(r.frame);
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_RESULT;
+	snprintf(m->u.result.node, sizeof m->u.result.node, "station/capital");
+	snprintf(m->u.result.id, sizeof m->u.result.id, ID1);
+	snprintf(m->u.result.action, sizeof m->u.result.action, "move-root");
+	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
+	    "holder");
+	m->u.result.outcome = OUTCOME_EXECUTED;
+	snprintf(m->u.result.text, sizeof m->u.result.text, "destroyed");
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_HOLDER], 0);
+	ck_assert_str_eq(fleet.move.failure, "");
+	free(got);
+	free(m);
+	fleet_free(&fleet);
+}
+END_TEST
+
 /*
  * The process tests.
  */
@@ -699,7 +795,10 @@ world_start(struct world *w, const char *start, const char *scale)
 	world_start_in(w, "knight", start, scale);
 }
 
-/* The same in scenario; start may be NULL for the scenario's own. */
+/*
+ * Start scenario's fleet guarded by alice and bob, from start at scale
+ * (NULL: the scenario's own).
+ */
 static void
 world_start_in(struct world *w, const char *scenario, const char *start,
     const char *scale)
@@ -724,8 +823,10 @@ world_start_in(struct world *w, const char *scenario, const char *start,
 		argv[argc++] = "--start";
 		argv[argc++] = (char *)start;
 	}
-	argv[argc++] = "--time-scale";
-	argv[argc++] = (char *)scale;
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = (char *)scale;
+	}
 	argv[argc] = NULL;
 	w->fleet = e2e_start_fleet(scenario, (const char *const *)argv,
 	    &w->vigild);
@@ -2067,6 +2168,348 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 END_TEST
 
 /*
+ * move-root in the capital scenario.
+ */
+
+#define MOVE_RUN_MS	40000	/* the blacklist appearing, at scale 2 */
+#define MOVE_DAY_MS	(24 * 3600 * 1000LL)
+#define MOVE_WATCH_S	(14 * 3600 + 4 * 60 + 30)	/* devices safe by */
+
+/* Part part ("station", "cert") of node id in a status document. */
+static json_t *
+station_part(json_t *doc, const char *id, const char *part)
+{
+	json_t	*node = status_node(doc, id), *v;
+
+	v = json_object_get(node, part);
+	ck_assert_msg(v != NULL, "status shows no %s for %s", part, id);
+	return (v);
+}
+
+/* The earliest scenario time any station blacklisted peer; -1 none. */
+static int64_t
+blacklisted_since(json_t *doc, const char *peer)
+{
+	json_t		*node, *b;
+	int64_t		 first = -1, t;
+	size_t		 i, k;
+	const char	*p;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		json_array_foreach(json_object_get(json_object_get(node,
+		    "station"), "blacklist"), k, b) {
+			p = json_string_value(json_object_get(b, "peer"));
+			t = json_integer_value(json_object_get(b, "since_ms"));
+			if (p != NULL && strcmp(p, peer) == 0 &&
+			    (first == -1 || t < first))
+				first = t;
+		}
+	}
+	return (first);
+}
+
+/*
+ * Has every station a certificate renewed from holder, valid for half
+ * an hour more?  Fails the test when a device has failed or a countdown
+ * reached zero.  On no, the first station still waiting is in why.
+ */
+static int
+stations_renewed_from(json_t *doc, const char *holder, char *why,
+    size_t whylen)
+{
+	json_t		*node, *cert, *st;
+	const char	*id, *rh;
+	int64_t		 clock, left;
+	int		 all = 1;
+	size_t		 i;
+
+	why[0] = '\0';
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		id = json_string_value(json_object_get(node, "id"));
+		st = json_object_get(node, "station");
+		cert = json_object_get(node, "cert");
+		ck_assert_msg(st != NULL && cert != NULL, "%s shows no "
+		    "station counters or certificate", id);
+		ck_assert_msg(json_integer_value(json_object_get(st,
+		    "devices_failed")) == 0, "devices of %s failed", id);
+		left = json_integer_value(json_object_get(st,
+		    "device_countdown_ms"));
+		ck_assert_msg(left > 0, "a device countdown of %s is at %lld "
+		    "ms", id, (long long)left);
+		ck_assert_msg(strlen(json_string_value(json_object_get(node,
+		    "transport_key_fpr"))) == 64, "%s shows no transport key "
+		    "fingerprint", id);
+		clock = json_integer_value(json_object_get(node, "clock_ms"));
+		rh = json_string_value(json_object_get(cert, "root_holder"));
+		if (rh == NULL || strcmp(rh, holder) != 0 ||
+		    !json_is_true(json_object_get(cert, "last_renewal_ok")) ||
+		    json_integer_value(json_object_get(cert,
+		    "not_after_ms")) < clock + 30 * 60 * 1000LL) {
+			if (all)
+				snprintf(why, whylen, "%s: holder %s, last "
+				    "renewal %s", id, rh, json_string_value(
+				    json_object_get(cert,
+				    "last_renewal_error")));
+			all = 0;
+		}
+	}
+	return (all);
+}
+
+/* The wall time (ms into the day) vigil approve printed for step. */
+static int64_t
+move_step_ms(const char *out, const char *step)
+{
+	const char	*p;
+	char		 needle[64];
+	int		 h, m, sec, ms;
+
+	snprintf(needle, sizeof needle, ": %s at ", step);
+	p = strstr(out, needle);
+	ck_assert_msg(p != NULL, "vigil approve did not say \"%s\": %s",
+	    step, out);
+	ck_assert_int_eq(sscanf(p + strlen(needle), "%d:%d:%d.%d", &h, &m,
+	    &sec, &ms), 4);
+	return (((h * 60LL + m) * 60 + sec) * 1000 + ms);
+}
+
+/* A move-root document from a station to another, signed by nobody. */
+static char *
+move_document(const char *from, const char *to, char *id)
+{
+	struct proto_command	*cmd = calloc(1, sizeof *cmd);
+	char			*cause = NULL, *text;
+
+	ck_assert_ptr_nonnull(cmd);
+	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
+	    "%s", cause);
+	snprintf(cmd->action, sizeof cmd->action, "move-root");
+	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
+	    from);
+	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build,
+	    "stationd-4.2.0");
+	snprintf(cmd->targets[0].state, sizeof cmd->targets[0].state,
+	    "running");
+	cmd->ntargets = 1;
+	snprintf(cmd->args[0].name, sizeof cmd->args[0].name, "to");
+	snprintf(cmd->args[0].value, sizeof cmd->args[0].value, "%s", to);
+	cmd->nargs = 1;
+	snprintf(cmd->reason, sizeof cmd->reason, "a console that skips "
+	    "its own checks");
+	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
+	cmd->created_ms = util_wall_ms();
+	cmd->expires_ms = cmd->created_ms + 60000;
+	snprintf(id, PROTO_CMDID_MAX, "%s", cmd->id);
+	text = proto_command_encode(cmd);
+	free(cmd);
+	return (text);
+}
+
+/*
+ * Read frames until one of type about command id arrives, into *m;
+ * returns that frame's text (caller frees).  Fails the test after
+ * ANSWER_MS.
+ */
+static char *
+raw_wait(struct e2e_ws *ws, enum msg_type type, const char *id,
+    struct proto_msg *m)
+{
+	int64_t		 deadline = e2e_now_ms() + ANSWER_MS;
+	char		*frame, why[PROTO_TEXT_MAX];
+	const char	*got;
+
+	while (e2e_now_ms() < deadline) {
+		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
+		if (frame == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) == 0 && m->type == type) {
+			got = type == MSG_PROPOSAL ? m->u.proposal.id :
+			    type == MSG_SEALED ? m->u.sealed.id : "";
+			if (strcmp(got, id) == 0)
+				return (frame);
+		}
+		free(frame);
+	}
+	ck_abort_msg("no %s about %s within %d ms", proto_type_name(type), id,
+	    ANSWER_MS);
+	return (NULL);
+}
+
+/*
+ * alice proposes, with vigil, to move the root from the capital to s2;
+ * bob approves on a bare websocket to the capital, as a console would.
+ * Returns that websocket, with the id in *id (allocated) and the sealed
+ * message the capital sent in *m.
+ */
+static struct e2e_ws *
+move_sealed(struct world *w, char **id, struct proto_msg *m)
+{
+	struct e2e_result	 r;
+	struct e2e_ws		*cap;
+	char			*url;
+
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "test",
+	    "--key", w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	*id = proposal_id(&r);
+	e2e_result_free(&r);
+	url = node_url(w, "station/capital");
+	cap = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	free(raw_wait(cap, MSG_PROPOSAL, *id, m));
+	raw_approve(cap, *id, m->u.proposal.document, w->bob, "bob");
+	free(raw_wait(cap, MSG_SEALED, *id, m));
+	return (cap);
+}
+
+/*
+ * The capital incident recovered from the console: within a scenario
+ * minute of the blacklist, at the scenario's own time scale, two
+ * operators move the root from station/capital to station/s2 (which no
+ * station blacklists); every station renews from s2 and no device
+ * countdown reaches zero; both audit logs verify; a move to the
+ * blacklisted capital is refused by the console and by the backend.
+ */
+START_TEST(test_capital_two_operators_move_the_root_in_seconds)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*ws;
+	struct proto_result	 res;
+	json_t			*doc;
+	char			*id, *url, *text, *path, why[PROTO_TEXT_MAX];
+	char			 rid[PROTO_CMDID_MAX];
+	int64_t			 since, clock, deadline, sealed, renewed;
+	int64_t			 before, day, watch_until;
+	int			 done = 0;
+
+	world_start_in(&w, "capital", NULL, NULL);
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	for (;;) {
+		doc = status_json(&w);
+		if ((since = blacklisted_since(doc, "station/capital")) > 0)
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "no station blacklisted "
+		    "the capital within %d ms", MOVE_RUN_MS);
+		e2e_sleep_ms(250);
+	}
+	ck_assert_int_eq(blacklisted_since(doc, "station/s2"), -1);
+	json_decref(doc);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "the "
+	    "capital is blacklisted; move the root before renewals fail",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	doc = status_json(&w);
+	clock = json_integer_value(json_object_get(status_node(doc,
+	    "station/capital"), "clock_ms"));
+	json_decref(doc);
+	ck_assert_msg(clock - since < 60000, "proposed %lld ms of scenario "
+	    "time after the blacklist, more than a minute",
+	    (long long)(clock - since));
+
+	before = util_wall_ms();
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	/* The review names the destination the operator signs for. */
+	ck_assert_msg(strstr(r.out, "arguments: to = station/s2") != NULL,
+	    "%s", r.out);
+	sealed = move_step_ms(r.out, "sealed");
+	(void)move_step_ms(r.out, "relayed");
+	(void)move_step_ms(r.out, "opened");
+	(void)move_step_ms(r.out, "holder changed");
+	renewed = move_step_ms(r.out, "renewals resumed");
+	fprintf(stderr, "move-root: %lld ms from the second approval (the "
+	    "source sealing) to the first renewal from station/s2; %lld ms "
+	    "from starting vigil approve\n", (long long)(renewed - sealed),
+	    (long long)(renewed - before % MOVE_DAY_MS));
+	ck_assert_int_lt(renewed - sealed, 10000);
+	e2e_result_free(&r);
+
+	/* Every station renews from s2; no device fails, then or later. */
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	watch_until = -1;
+	for (;;) {
+		doc = status_json(&w);
+		clock = json_integer_value(json_object_get(status_node(doc,
+		    "station/capital"), "clock_ms"));
+		day = clock - clock % MOVE_DAY_MS;
+		if (watch_until == -1)
+			watch_until = day + MOVE_WATCH_S * 1000LL;
+		if (!done) {
+			done = stations_renewed_from(doc, "station/s2", why,
+			    sizeof why);
+			ck_assert_msg(done || e2e_now_ms() < deadline,
+			    "renewals did not resume: %s", why);
+		} else
+			(void)stations_renewed_from(doc, "station/s2", why,
+			    sizeof why);
+		if (done && clock >= watch_until)
+			break;
+		if (!done)
+			json_decref(doc);
+		else {
+			ck_assert_str_eq(json_string_value(json_object_get(doc,
+			    "root_holder")), "station/s2");
+			ck_assert(json_is_false(json_object_get(station_part(
+			    doc, "station/capital", "cert"), "holds_root")));
+			ck_assert_int_eq(json_integer_value(json_object_get(
+			    station_part(doc, "station/capital", "station"),
+			    "root_keys_destroyed")), 1);
+			json_decref(doc);
+		}
+		e2e_sleep_ms(1000);
+	}
+	json_decref(doc);
+
+	/* Both audit logs verify, and say what each station did. */
+	path = e2e_path("audit/station-capital.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	text = e2e_stderr_of(w.vigild);
+	ck_assert_msg(strstr(text, "station/capital destroyed its copy of "
+	    "the root key") != NULL, "%s", text);
+	free(text);
+	free(path);
+	path = e2e_path("audit/station-s2.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	free(path);
+
+	/* Back to the blacklisted capital: refused, console and backend. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/s2", "--to", "station/capital", "--reason", "back",
+	    "--key", w.alice, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "station/capital is blacklisted by") !=
+	    NULL, "%s", r.err);
+	e2e_result_free(&r);
+	url = node_url(&w, "station/s2");
+	ws = e2e_ws_open(url, ANSWER_MS);
+	text = move_document("station/s2", "station/capital", rid);
+	raw_propose(ws, text, w.alice, "alice");
+	ck_assert_int_eq(raw_result(ws, rid, "propose", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "station/capital is blacklisted: "
+	    "station/s2 blacklisted it") != NULL, "%s", res.text);
+	e2e_ws_close(ws);
+	free(text);
+	free(url);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
  * An armed kill is refused by the backend once its window has closed,
  * in words saying when, and an over-long window is refused too.
  */
@@ -2167,12 +2610,261 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 }
 END_TEST
 
+/*
+ * A blob altered on its way to the destination is refused there, in
+ * words; the capital keeps the root; the untouched blob, replayed, is
+ * refused too, since the command's id is spent; the log verifies.
+ */
+START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*cap, *dest;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	json_t			*doc;
+	char			*id, *url, *frame, *path;
+	char			 keep;
+
+	ck_assert_ptr_nonnull(m);
+	world_start_in(&w, "capital", NULL, NULL);
+	json_decref(status_json(&w));
+	cap = move_sealed(&w, &id, m);
+
+	/* One base64 character changed on the way. */
+	keep = m->u.sealed.blob[20];
+	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
+	m->type = MSG_DELIVER;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
+	url = node_url(&w, "station/s2");
+	dest = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "altered on the way") != NULL &&
+	    strstr(res.text, "station/capital keeps the root") != NULL,
+	    "%s", res.text);
+
+	/* The genuine blob, now, is a replay of a spent id. */
+	m->u.sealed.blob[20] = keep;
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "was refused on station/s2") != NULL,
+	    "%s", res.text);
+
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	ck_assert(json_is_false(json_object_get(station_part(doc,
+	    "station/s2", "cert"), "holds_root")));
+	json_decref(doc);
+	path = e2e_path("audit/station-s2.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	free(path);
+	e2e_ws_close(cap);
+	e2e_ws_close(dest);
+	free(id);
+	free(m);
+	world_free(&w);
+}
+END_TEST
+
+
+/*
+ * alice proposes move-root at the console's ":" prompt: a destination
+ * no backend reported is refused in words, one given by name alone
+ * (--to s2) opens the dialog at the reason.  bob approves from a shell;
+ * alice, watching the Stations view, sees the root holder and the
+ * move's steps as they happen, then each station's renewal from the new
+ * holder; the Certs view shows them too.
+ */
+START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *p;
+	char			*vigil = e2e_bin("vigil"), *id, *screen;
+	char			 cmd[2048];
+
+	world_start_in(&w, "capital", NULL, NULL);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", w.alice, e2e_dir(),
+	    vigil, w.fleet);
+	e2e_tmux_start(200, 50, cmd);
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the Stations view",
+	    "Root holder: station/capital", "RENEWED", "station/s2", NULL));
+
+	/* A destination nobody reported, then a good one by name. */
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill capital --to s2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "--to refused for kill", "--to belongs "
+	    "to rollback (the build to switch to) and move-root", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to station/s99", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "to station: station/s99", "Type why", NULL));
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "an unknown destination refused",
+	    "nothing was proposed: the destination station/s99 is unknown",
+	    NULL));
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to s2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "target: station/capital",
+	    "to station: station/s2", "Type why", NULL));
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the word", "Type move-root and press "
+	    "Enter", NULL));
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the proposal held", "PROPOSAL yours: "
+	    "move-root station/capital", NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", "--json", NULL);
+	doc = json_loads(r.out, 0, NULL);
+	p = json_array_get(json_object_get(doc, "proposals"), 0);
+	ck_assert_msg(p != NULL && strcmp(json_string_value(json_object_get(
+	    json_object_get(p, "args"), "to")), "station/s2") == 0,
+	    "pending: %s %s", r.out, r.err);
+	id = strdup(json_string_value(json_object_get(p, "id")));
+	json_decref(doc);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+
+	screen = e2e_tmux_wait(ANSWER_MS * 2, "the move's steps",
+	    "Root holder: station/s2", "sealed done", "relayed done",
+	    "opened done", "holder changed done", "renewals resumed done",
+	    NULL);
+	free(screen);
+	e2e_tmux_keys("4", 1);
+	free(e2e_tmux_wait(ANSWER_MS, "the Certs view", "ROOT HOLDER",
+	    "Root holder: station/s2", "renewals resumed done", NULL));
+	free(id);
+	free(vigil);
+	world_free(&w);
+}
+END_TEST
+
+
+/*
+ * A key that is not the root's, sealed correctly for the destination,
+ * is refused there: it does not match the root certificate; with no
+ * holder statement back, the capital's seal times out, it keeps the
+ * root and says why; an unknown destination is refused before anything
+ * is signed.
+ */
+START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*cap, *dest;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	json_t			*doc;
+	unsigned char		 pub[SEAL_PUB_LEN], fake[32], *blob;
+	char			*id, *url, *frame, aad[512], *cause = NULL;
+	const char		*hex;
+	size_t			 len, i;
+	unsigned int		 byte;
+	int64_t			 deadline;
+	int			 found;
+
+	ck_assert_ptr_nonnull(m);
+	world_start_in(&w, "capital", NULL, NULL);
+	doc = status_json(&w);
+	hex = json_string_value(json_object_get(status_node(doc,
+	    "station/s2"), "transport_key"));
+	ck_assert_msg(hex != NULL && strlen(hex) == 64, "no transport key");
+	for (i = 0; i < SEAL_PUB_LEN; i++) {
+		ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &byte), 1);
+		pub[i] = (unsigned char)byte;
+	}
+	json_decref(doc);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/nowhere", "--reason", "test",
+	    "--key", w.alice, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "station/nowhere is unknown") != NULL,
+	    "%s", r.err);
+	e2e_result_free(&r);
+	cap = move_sealed(&w, &id, m);
+
+	/* 32 bytes that are an Ed25519 key, but not the root's. */
+	memset(fake, 7, sizeof fake);
+	snprintf(aad, sizeof aad, "vigil.v1 move-root id=%s from=%s to=%s "
+	    "root=%s sealed=%lld", id, "station/capital", "station/s2",
+	    m->u.sealed.root, (long long)m->u.sealed.sealed_ms);
+	blob = seal_seal(pub, fake, sizeof fake, aad, strlen(aad), &len,
+	    &cause);
+	ck_assert_msg(blob != NULL, "%s", cause);
+	ck_assert_int_eq(seal_b64_encode(blob, len, m->u.sealed.blob,
+	    sizeof m->u.sealed.blob), 0);
+	free(blob);
+	m->type = MSG_DELIVER;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
+	url = node_url(&w, "station/s2");
+	dest = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "does not match the root "
+	    "certificate") != NULL, "%s", res.text);
+
+	/* No holder statement comes back: the seal times out. */
+	deadline = e2e_now_ms() + MOVE_TIMEOUT_MS + ANSWER_MS;
+	while (!(found = raw_result(cap, id, "deliver", &res)) &&
+	    e2e_now_ms() < deadline)
+		continue;
+	ck_assert_msg(found, "no word of the seal timing out");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "did not confirm within 30 s") != NULL &&
+	    strstr(res.text, "station/capital keeps the root") != NULL, "%s",
+	    res.text);
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	json_decref(doc);
+	e2e_ws_close(cap);
+	e2e_ws_close(dest);
+	free(id);
+	free(m);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
 	Suite	*s = suite_create("commands");
 	TCase	*model = tcase_create("model");
 	TCase	*tc = tcase_create("processes");
+	TCase	*move = tcase_create("moveroot");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -2186,6 +2878,7 @@ commands_suite(void)
 	tcase_add_checked_fixture(model, NULL, teardown);
 	tcase_add_test(model,
 	    test_frames_sign_the_exact_bytes_as_the_named_operator);
+	tcase_add_test(model, test_move_root_is_relayed_to_the_right_links);
 	suite_add_tcase(s, model);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -2208,5 +2901,18 @@ commands_suite(void)
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	suite_add_tcase(s, tc);
+
+	/* The capital scenario at its own scale: minutes, not seconds. */
+	tcase_add_checked_fixture(move, setup, teardown);
+	tcase_set_timeout(move, 300);
+	tcase_add_test(move,
+	    test_capital_two_operators_move_the_root_in_seconds);
+	tcase_add_test(move,
+	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
+	tcase_add_test(move,
+	    test_capital_the_stations_view_shows_the_move_in_steps);
+	tcase_add_test(move,
+	    test_capital_a_wrong_key_is_refused_and_the_seal_times_out);
+	suite_add_tcase(s, move);
 	return (s);
 }

@@ -588,8 +588,8 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	glance_console(200, 50, fleet, env, "");
 	free(GLANCE_SHOWS("router/r8", "signs as alice"));
 	e2e_tmux_keys(":", 1);
-	free(GLANCE_SHOWS("(kill, resume, ", "NODE...; Enter opens its "
-	    "dialog, Escape cancels)"));
+	free(GLANCE_SHOWS("(kill, resume, ", "NODE... [--to WHAT]; Enter "
+	    "opens its dialog, Escape cancels)"));
 	e2e_tmux_keys("frob r8", 1);
 	e2e_tmux_keys("Enter", 0);
 	free(GLANCE_SHOWS("There is no command \"frob\": "

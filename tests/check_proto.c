@@ -104,6 +104,8 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
 	{ "hello", "builds" },
+	{ "hello", "transport_key" },
+	{ "stats", "root_keys_destroyed" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -569,7 +571,7 @@ limit_of(const char *type, const char *key)
 		{ "action", 511 }, { "in_reply_to", 31 },
 		{ "document", 16383 }, { "operator", 63 },
 		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
-		{ "outcome", 15 }, { "key", 47 },
+		{ "outcome", 15 }, { "key", 47 }, { "transport_key", 64 },
 	};
 	size_t	i;
 
@@ -1687,8 +1689,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\", \"cancel\" or "
-	    "\"fire\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\", "
+	    "\"fire\", \"deliver\" or \"holder\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -2079,7 +2081,8 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\", \"execute\" or \"fire\"");
+	    "\"expire\", \"execute\", \"fire\", \"seal\" or "
+	    "\"destroy\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,

@@ -677,9 +677,11 @@ START_TEST(renewal_failed_explains_blacklist_in_words)
 	    "cut off after 37 of 112 bytes.");
 	ck_assert_has(a->cause, "All 4 of these stations have blacklisted the "
 	    "root holder station/capital.");
-	ck_assert_has(a->action, "Move the root certificate from "
-	    "station/capital to a healthy station");
-	ck_assert_has(a->action, "move-root");
+	ck_assert_has(a->action, "Move the root from station/capital to a "
+	    "station nobody blacklists");
+	/* The command the action names is the one vigil takes. */
+	ck_assert_has(a->action, "vigil propose move-root station/capital "
+	    "--to station/NAME --reason TEXT");
 
 	/* One station alone is named with its attempt. */
 	world_node(w, "station/s2")->renewal_ok = 1;

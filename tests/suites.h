@@ -5,6 +5,7 @@
 X(util)
 X(router)
 X(cert)
+X(seal)
 X(station)
 X(proto)
 X(sim)

@@ -74,6 +74,7 @@ struct command_event {
 
 static void	 command_log_lapse(struct command_engine *, int64_t,
 		    const struct command_pending *, const char *);
+static void	 command_pending_free(struct command_pending *);
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
 		    enum proto_status);
@@ -399,8 +400,8 @@ command_engine_free(struct command_engine *engine)
 		return;
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
-		free(engine->pending[i]);
-	free(engine->armed);
+		command_pending_free(engine->pending[i]);
+	command_pending_free(engine->armed);
 	free(engine->seen);
 	free(engine);
 }
@@ -413,8 +414,19 @@ command_forget_done(struct command_engine *engine)
 
 	engine->ended = NULL;
 	for (i = 0; i < engine->ndone; i++)
-		free(engine->done[i]);
+		command_pending_free(engine->done[i]);
 	engine->ndone = 0;
+}
+
+/* Free a held command, its decoded targets and its text. */
+static void
+command_pending_free(struct command_pending *p)
+{
+	if (p == NULL)
+		return;
+	proto_command_clear(&p->cmd);
+	free(p->text);
+	free(p);
 }
 
 /* Move pending command i to the done list with its final status. */
@@ -975,7 +987,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
-	util_copy(p->text, sizeof p->text, text);
+	free(p->text);
+	p->text = xstrdup(text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
@@ -1081,7 +1094,7 @@ command_propose(struct command_engine *engine, const char *text,
 			    0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
-		free(p);
+		command_pending_free(p);
 		return (-1);
 	}
 	ev.id = p->cmd.id;
@@ -1096,7 +1109,7 @@ command_propose(struct command_engine *engine, const char *text,
 		free(logcause);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
-		free(p);
+		command_pending_free(p);
 		return (-1);
 	}
 	command_remember(engine, p->cmd.id, STATUS_PENDING, 1);
@@ -1493,7 +1506,7 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	memset(msg, 0, sizeof *msg);
 	util_copy(msg->node, sizeof msg->node, node);
 	util_copy(msg->id, sizeof msg->id, p->cmd.id);
-	util_copy(msg->document, sizeof msg->document, p->text);
+	msg->document = p->text;	/* borrowed: valid while p is */
 	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
 		msg->sigs[i] = p->sigs[i];
 	msg->nsigs = i;

@@ -51,8 +51,8 @@ struct command_node_state {
 
 /* A command held by a node. */
 struct command_pending {
-	struct proto_command	cmd;
-	char			text[PROTO_DOC_MAX];	/* the signed bytes */
+	struct proto_command	cmd;		/* targets on the heap */
+	char			*text;		/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;
@@ -167,7 +167,8 @@ int		 command_self_fire(struct command_engine *engine,
  * trusted operators as its action needs (the proposer first), not be
  * expired, and its id must never have been seen here.  Then an execute
  * line saying words is in the audit log, synced, the id is spent, and
- * 0 is returned with the document in *cmd.  Else -1, a sentence in
+ * 0 is returned with the document in *cmd (proto_command_clear() frees
+ * its targets, either way).  Else -1, a sentence in
  * cause, and the refusal is in the log.
  */
 int		 command_witness(struct command_engine *engine,

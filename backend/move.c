@@ -124,7 +124,7 @@ move_seal(struct sim *sim, size_t i, const struct command_pending *p,
 	util_copy(out->from, sizeof out->from, s->id);
 	util_copy(out->to, sizeof out->to, move_destination(&p->cmd));
 	util_copy(out->id, sizeof out->id, p->cmd.id);
-	util_copy(out->document, sizeof out->document, p->text);
+	out->document = p->text;	/* borrowed: valid while p is */
 	out->nsigs = p->nsigs;
 	for (k = 0; k < p->nsigs; k++)
 		out->sigs[k] = p->sigs[k];
@@ -152,8 +152,10 @@ move_open(struct sim *sim, size_t i, struct command_engine *engine,
 	    in->id, in->from, in->nsigs > 0 ? in->sigs[0].operator : "?",
 	    in->nsigs > 1 ? in->sigs[1].operator : "?");
 	if (command_witness(engine, in->document, in->sigs, in->nsigs, words,
-	    now_ms, &cmd, why, whylen) != 0)
+	    now_ms, &cmd, why, whylen) != 0) {
+		proto_command_clear(&cmd);
 		return (-1);
+	}
 	to = move_destination(&cmd);
 	if (strcmp(cmd.action, "move-root") != 0 || strcmp(cmd.id, in->id) != 0 ||
 	    to == NULL || strcmp(to, s->id) != 0 || cmd.ntargets != 1 ||
@@ -192,8 +194,10 @@ move_open(struct sim *sim, size_t i, struct command_engine *engine,
 		if (seal_b64_encode(sig, siglen, out->signature,
 		    sizeof out->signature) != 0)
 			fatal("move_open: a signature does not fit");
+		proto_command_clear(&cmd);
 		return (0);
 	}
+	proto_command_clear(&cmd);
 	if (command_record(engine, now_ms, "refuse", in->id, "move-root", why,
 	    &cause) != 0) {
 		len = strlen(why);

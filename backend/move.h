@@ -42,8 +42,8 @@ int		 move_check(struct sim *sim, size_t i,
 
 /*
  * The source, station i, seals the root key for p's destination at wall
- * time now_ms and fills *out (a sealed message).  Returns 0, or -1 and
- * why; nothing changes on failure.
+ * time now_ms and fills *out (a sealed message, whose document is p's
+ * text, borrowed).  Returns 0, or -1 and why; nothing changes on failure.
  */
 int		 move_seal(struct sim *sim, size_t i,
 		    const struct command_pending *p, int64_t now_ms,

@@ -336,6 +336,7 @@ node_station_free(struct node_station *s)
 	seal_key_free(s->transport);
 	free(s->issued);
 	free(s->devices);
+	free(s->counters.blacklist);
 	memset(s, 0, sizeof *s);
 }
 
@@ -916,6 +917,8 @@ node_station_blacklist(struct node_station *s, const char *peer,
 		return (0);
 	if (s->counters.nblacklist >= PROTO_MAX_BLACKLIST)
 		return (0);
+	s->counters.blacklist = xreallocarray(s->counters.blacklist,
+	    s->counters.nblacklist + 1, sizeof *s->counters.blacklist);
 	b = &s->counters.blacklist[s->counters.nblacklist++];
 	memset(b, 0, sizeof *b);
 	util_copy(b->peer, sizeof b->peer, peer);
@@ -973,7 +976,7 @@ node_station_hello(const struct node_station *s, struct proto_hello *hello)
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
 	hello->nflags = 0;
-	hello->nbuilds = s->nbuilds;
+	proto_hello_builds(hello, s->nbuilds);
 	for (i = 0; i < s->nbuilds; i++) {
 		hello->builds[i] = s->builds[i];
 		hello->builds[i].active = strcmp(s->builds[i].id,

@@ -221,6 +221,7 @@ int	 node_station_holder_accept(struct node_station *s,
 	    const unsigned char *sig, size_t siglen, int *destroyed,
 	    char **cause);
 
+/* Fill hello; its builds are allocated (proto_hello_clear() frees them). */
 void	 node_station_hello(const struct node_station *s,
 	    struct proto_hello *hello);
 void	 node_station_stats(struct node_station *s, struct proto_stats *st);

@@ -51,6 +51,15 @@ int	 proto_audit_decode(const char *line, size_t len,
 	    struct proto_audit_entry *entry, char *cause, size_t causelen);
 
 /*
+ * Whether the line for entry would decode: its document is UTF-8 (every
+ * other check on it holds by its type), and the line without it reads
+ * back; so a document of 1,000 targets is not parsed again on every
+ * line.  Returns 0, or -1 with why in cause.
+ */
+int	 proto_audit_readable(struct proto_audit_entry *entry, char *cause,
+	    size_t causelen);
+
+/*
  * What one line says about a command id, for a node learning at start
  * which ids it has seen: a line naming an id, unless it is a refusal
  * whose operator was not proven.

@@ -139,7 +139,8 @@ struct proto_hello {
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	size_t		nbuilds;		/* 0: only build is known */
-	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
+	struct proto_build *builds;		/* installed: nbuilds, on
+						   the heap (proto.c) */
 	/*
 	 * The operators whose signed commands the node accepts, when
 	 * operators_said (the optional field was sent; empty: it trusts
@@ -147,7 +148,8 @@ struct proto_hello {
 	 */
 	int		operators_said;
 	size_t		noperators;
-	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	struct proto_operator_key *operators;	/* noperators, on the
+						   heap (proto.c) */
 	/*
 	 * Optional: this connection's challenge, which a console with a
 	 * key answers with auth; and who may read telemetry ("anyone",
@@ -163,6 +165,16 @@ struct proto_hello {
  */
 void	 proto_hello_init(struct proto_hello *hello, const char *node,
 	    enum proto_role role, const char *group, const char *build);
+
+/*
+ * Give hello room for n zeroed builds (proto_hello_builds) or operators
+ * (proto_hello_operators), freeing any it held; the count is set to n.
+ * proto_hello_clear() frees both, as proto_msg_clear() does for a hello
+ * message.  Never fail (xcalloc).
+ */
+void	 proto_hello_builds(struct proto_hello *hello, size_t n);
+void	 proto_hello_operators(struct proto_hello *hello, size_t n);
+void	 proto_hello_clear(struct proto_hello *hello);
 
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {
@@ -209,7 +221,9 @@ struct proto_station_stats {
 	uint64_t	root_keys_destroyed;	/* copies of the root key
 						   destroyed after a move */
 	size_t		nblacklist;
-	struct proto_blacklist blacklist[PROTO_MAX_BLACKLIST];
+	struct proto_blacklist *blacklist;	/* nblacklist entries, at
+						   most PROTO_MAX_BLACKLIST;
+						   decoded: on the heap */
 };
 
 struct proto_stats {
@@ -263,7 +277,9 @@ struct proto_error {
  * string holding its canonical JSON text, so that every signature is over
  * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
  */
-#define PROTO_DOC_MAX		16384	/* canonical document text */
+/* Canonical document text, NUL included: 1,000 targets of the longest
+   names fit. */
+#define PROTO_DOC_MAX		(192 * 1024)
 #define PROTO_SIG_MAX		128	/* base64 signature */
 #define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
 #define PROTO_MAX_SIGNERS	4
@@ -276,7 +292,7 @@ struct proto_signature {
 
 /* propose (console -> backend): the first signature. */
 struct proto_propose {
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	struct proto_signature	sig;
 };
 
@@ -286,7 +302,7 @@ struct proto_propose {
  */
 struct proto_approve {
 	char			id[PROTO_CMDID_MAX];
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	struct proto_signature	sig;
 };
 
@@ -311,7 +327,7 @@ struct proto_cancel {
 struct proto_proposal {
 	char			node[PROTO_ID_MAX];
 	char			id[PROTO_CMDID_MAX];
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;		/* "pending", "executed",
@@ -395,7 +411,7 @@ struct proto_sealed {
 	char			from[PROTO_ID_MAX];
 	char			to[PROTO_ID_MAX];
 	char			id[PROTO_CMDID_MAX];
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	int64_t			sealed_ms;
@@ -452,6 +468,14 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	    char *cause, size_t causelen);
 
 /*
+ * Free what proto_decode() put on the heap for *msg (a document, a
+ * blacklist) and leave it MSG_UNKNOWN.  Call it once for every message
+ * decoded without error, and never on one whose pointers are borrowed
+ * (a message built for proto_encode()).
+ */
+void	 proto_msg_clear(struct proto_msg *msg);
+
+/*
  * Encode a message as one compact JSON object.  Returns a NUL-terminated
  * string the caller frees; never NULL.  Only the decodable types may be
  * encoded; anything else is a programmer error (fatal).
@@ -484,7 +508,7 @@ int	 proto_state_parse(const char *name, enum proto_state *state);
  *    "state":..},..],"v":1}
  * Operators sign those bytes, and backends check them.
  */
-#define PROTO_MAX_TARGETS	64
+#define PROTO_MAX_TARGETS	1000
 #define PROTO_MAX_ARGS		8
 
 struct proto_command_target {
@@ -497,7 +521,8 @@ struct proto_command {
 	char				id[PROTO_CMDID_MAX];	/* 32 hex */
 	char				action[16];
 	size_t				ntargets;
-	struct proto_command_target	targets[PROTO_MAX_TARGETS];
+	struct proto_command_target	*targets;	/* ntargets, at most
+							   PROTO_MAX_TARGETS */
 	size_t				nargs;
 	struct proto_command_arg	args[PROTO_MAX_ARGS];
 	char				reason[PROTO_TEXT_MAX];
@@ -521,5 +546,21 @@ char	*proto_command_encode(const struct proto_command *cmd);
  */
 int	 proto_command_decode(const char *text, size_t len,
 	    struct proto_command *cmd, char *cause, size_t causelen);
+
+/*
+ * Free cmd's targets and leave it with none: after proto_command_decode()
+ * returned 0, or once cmd->targets was allocated by proto_command_targets.
+ */
+void	 proto_command_clear(struct proto_command *cmd);
+
+/*
+ * Give cmd room for n targets (n <= PROTO_MAX_TARGETS), zeroed, freeing
+ * any it held; sets ntargets to n.  Never fails (xcalloc).
+ */
+void	 proto_command_targets(struct proto_command *cmd, size_t n);
+
+/* Make *dst a copy of *src with targets of its own (free dst's first). */
+void	 proto_command_copy(struct proto_command *dst,
+	    const struct proto_command *src);
 
 #endif

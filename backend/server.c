@@ -53,6 +53,8 @@
 
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+/* Bytes libwebsockets reads or writes of a message at once. */
+#define SERVER_RX_PIECE		(64 * 1024)
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -104,6 +106,7 @@ struct server_session {
 
 	char			*rx;		/* message being assembled */
 	size_t			 rxlen;
+	size_t			 rxcap;
 	int			 rx_binary;
 };
 
@@ -248,8 +251,11 @@ static const struct lws_protocols server_protocols[] = {
 		.name = PROTO_SUBPROTOCOL,
 		.callback = server_callback,
 		.per_session_data_size = sizeof (struct server_session),
-		.rx_buffer_size = PROTO_MAX_FRAME,
-		.tx_packet_size = PROTO_MAX_FRAME,
+		/* The piece libwebsockets hands over at once, per
+		   connection; larger messages are gathered from pieces
+		   (server_session_receive) up to PROTO_MAX_FRAME. */
+		.rx_buffer_size = SERVER_RX_PIECE,
+		.tx_packet_size = SERVER_RX_PIECE,
 	},
 	{ .name = NULL, .callback = NULL }
 };
@@ -669,6 +675,7 @@ server_free(struct server *server)
 	lws_context_destroy(server->context);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
+	proto_command_clear(&server->cmd);
 	free(server->nodes);
 	free(server);
 }
@@ -685,18 +692,18 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	const struct opkey_trust	*trust = server->trust;
 	size_t				 i;
 
-	hello->noperators = 0;
+	proto_hello_operators(hello, 0);
 	hello->operators_said = trust == NULL ||
 	    trust->n <= PROTO_MAX_OPERATORS;
 	if (trust == NULL || !hello->operators_said)
 		return;
+	proto_hello_operators(hello, trust->n);
 	for (i = 0; i < trust->n; i++) {
 		util_copy(hello->operators[i].operator,
 		    sizeof hello->operators[i].operator, trust->v[i].name);
 		util_copy(hello->operators[i].key,
 		    sizeof hello->operators[i].key, trust->v[i].pub);
 	}
-	hello->noperators = trust->n;
 }
 
 /* The simulator behind the nodes, or NULL for a real node's agent. */
@@ -909,6 +916,7 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 		server_queue_free(&sn->queue);
 		free(sn->rx);
 		sn->rx = NULL;
+		sn->rxcap = 0;
 		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 		return;
@@ -967,6 +975,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
 	    server->read_key ? "key" : "anyone");
 	server_session_send(sn, msg, 0);
+	proto_msg_clear(msg);
 	if (server->read_key) {
 		/* Nothing more until an operator answers the challenge. */
 		sn->held = 1;
@@ -1051,7 +1060,7 @@ server_session_close(struct server_session *sn)
 		server_queue_free(&sn->queue);
 	free(sn->rx);
 	sn->rx = NULL;
-	sn->rxlen = 0;
+	sn->rxlen = sn->rxcap = 0;
 }
 
 /*
@@ -1138,7 +1147,7 @@ server_session_receive(struct server_session *sn, const void *in,
 		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
 		free(sn->rx);
 		sn->rx = NULL;
-		sn->rxlen = 0;
+		sn->rxlen = sn->rxcap = 0;
 		server_session_error(sn, "", text);
 		sn->closing = 1;
 		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
@@ -1146,8 +1155,12 @@ server_session_receive(struct server_session *sn, const void *in,
 			lws_callback_on_writable(sn->wsi);
 		return;
 	}
-	if (sn->rx == NULL)
-		sn->rx = xmalloc(PROTO_MAX_FRAME);
+	/* Grown to what the message holds, not PROTO_MAX_FRAME at once. */
+	if (sn->rxlen + len > sn->rxcap) {
+		while (sn->rxcap < sn->rxlen + len)
+			sn->rxcap = sn->rxcap == 0 ? 4096 : 2 * sn->rxcap;
+		sn->rx = xreallocarray(sn->rx, 1, sn->rxcap);
+	}
 	memcpy(sn->rx + sn->rxlen, in, len);
 	sn->rxlen += len;
 	if (!lws_is_final_fragment(sn->wsi) ||
@@ -1155,10 +1168,12 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 
 	server_session_message(sn);
+	proto_msg_clear(&sn->node->server->msg);
 	sn->rxlen = 0;
-	/* Keep the buffer only while messages are large. */
+	/* Keep no buffer between messages. */
 	free(sn->rx);
 	sn->rx = NULL;
+	sn->rxcap = 0;
 }
 
 /*
@@ -1314,6 +1329,8 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		util_copy(action, actionlen, "arm-kill");
 		return;
 	}
+	/* Kept decoded for the plan's facts (sim_plan_facts). */
+	proto_command_clear(cmd);
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')
@@ -1669,6 +1686,7 @@ server_finish(struct server_session *sn, struct server_node *node,
 		out->type = MSG_HELLO;
 		server_hello(node->server, node->index, &out->u.hello);
 		server_broadcast(node, out, 0);
+		proto_msg_clear(out);
 	}
 	if (!have_stats)
 		return;

@@ -771,6 +771,8 @@ sim_free(struct sim *sim)
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
+	for (i = 0; sim->facts != NULL && i < PROTO_MAX_TARGETS; i++)
+		proto_hello_clear(&sim->facts[i]);
 	free(sim->facts);
 	free(sim->factp);
 	free(sim);
@@ -1476,6 +1478,7 @@ sim_plan_facts(struct sim *sim, const struct proto_command *cmd,
 			if (strcmp(sim_node_id(sim, i),
 			    cmd->targets[k].node) != 0)
 				continue;
+			proto_hello_clear(&sim->facts[n]);
 			sim_node_hello(sim, i, &sim->facts[n]);
 			sim->factp[n] = &sim->facts[n];
 			n++;

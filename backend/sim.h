@@ -89,7 +89,10 @@ size_t		 sim_nnodes(const struct sim *sim);
 const char	*sim_node_id(const struct sim *sim, size_t i);
 enum proto_role	 sim_node_role(const struct sim *sim, size_t i);
 
-/* Fill a node's hello (with clock and scale; link_nodes set to 1). */
+/*
+ * Fill a node's hello (with clock and scale; link_nodes set to 1); its
+ * builds are allocated: proto_hello_clear() frees them.
+ */
 void		 sim_node_hello(const struct sim *sim, size_t i,
 		    struct proto_hello *hello);
 /* Fill a node's current stats (with clock). */

@@ -599,7 +599,11 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 	return (n);
 }
 
-/* A backend's code, else the rule; see alert.h. */
+/*
+ * The name an operator knows alert a by, on the screen and in every
+ * report alike: a backend's warning by its code ("power-peg"), any
+ * other by its rule ("flag-drift").
+ */
 const char *
 alert_name(const struct alert *a)
 {

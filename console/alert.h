@@ -162,6 +162,9 @@ void	 alert_sweep_end(struct alert_set *set, int (*owned)(const char *),
 size_t	 alert_acknowledge(struct alert_set *set, const char *name,
 	    const char *node);
 
+/* The name an operator knows a by: a backend's code, else its rule. */
+const char *alert_name(const struct alert *a);
+
 /* Find the alert for rule, code ("" for none) and one node; or NULL. */
 struct alert *alert_find(struct alert_set *set, const char *rule,
 	    const char *code, const char *node);

@@ -94,6 +94,9 @@ static int	 check_cmp_value(const void *a, const void *b);
 static const char *check_majority(const char *const *values, size_t n);
 static void	 check_build_group(struct fleet *fleet, enum proto_role role,
 		    const char *group, int64_t wall_ms);
+static void	 check_contained(struct fleet *, enum proto_role,
+		    struct node *const *, size_t, const char *, char *, size_t,
+		    char *, size_t);
 static const struct proto_flag *check_flag(const struct node *node,
 		    const char *name);
 static void	 check_flag_name(struct fleet *fleet, enum proto_role role,
@@ -796,6 +799,11 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    "would mean there); do not roll the other %s back to match it "
 	    "without that preflight.", names, build, build,
 	    check_noun(role, 2));
+	for (i = 0; i < nmin && fleet_node_killed(minority[i]); i++)
+		;
+	if (i == nmin)
+		check_contained(fleet, role, minority, nmin, NULL, text,
+		    sizeof text, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
 	    .text = text, .cause = cause,
@@ -819,6 +827,44 @@ check_flag(const struct node *node, const char *name)
 			return (&node->hello.flags[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * The words for drift at killed routers v (n of them): the text says
+ * they are contained; the action, in place of halting them, says what
+ * remains before a resume: roll them forward to the build most of the
+ * role runs, or (flag, when not NULL) turn the flag off there.
+ */
+static void
+check_contained(struct fleet *fleet, enum proto_role role,
+    struct node *const *v, size_t n, const char *flag, char *text,
+    size_t textlen, char *action, size_t actionlen)
+{
+	struct node	**all;
+	const char	**builds, *build;
+	char		  names[PROTO_TEXT_MAX], off[PROTO_TEXT_MAX] = "";
+	size_t		  i, nall;
+
+	all = check_collect(fleet, role, NULL, &nall);
+	builds = xcalloc(nall + 1, sizeof *builds);
+	for (i = 0; i < nall; i++)
+		builds[i] = all[i]->hello.build;
+	build = check_majority(builds, nall);
+	check_names(names, sizeof names, v, n);
+	check_append(text, textlen, "; %s %s killed, so this is contained "
+	    "for now", names, n == 1 ? "is" : "are");
+	if (flag != NULL)
+		util_format(off, sizeof off, ", or turn flag %s off there "
+		    "(vigil propose flag %s --set %s=off)", flag, names, flag);
+	util_format(action, actionlen, "%s %s halted and send%s no orders. "
+	    "Before a resume, roll %s forward to build %s (vigil plan "
+	    "rollback %s --to %s shows what the flags would mean there)%s; "
+	    "resumed as %s %s, %s would wake the same code again.", names,
+	    n == 1 ? "is" : "are", n == 1 ? "s" : "", n == 1 ? "it" : "them",
+	    build, names, build, off, n == 1 ? "it" : "they",
+	    n == 1 ? "is" : "are", n == 1 ? "it" : "they");
+	free(builds);
+	free(all);
 }
 
 /* flag-drift: each flag name of each role, once, by its first holder. */
@@ -859,18 +905,19 @@ static void
 check_flag_name(struct fleet *fleet, enum proto_role role,
     struct node *const *all, size_t n, const char *name, int64_t wall_ms)
 {
-	struct node		**holders, **minority, **on;
+	struct node		**holders, **minority, **on, **killed;
 	const struct proto_flag	 *f;
 	const char		**paths, *path;
 	char			  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			  action[PROTO_TEXT_MAX];
 	char			  names[PROTO_TEXT_MAX];
 	char			  onnames[PROTO_TEXT_MAX];
-	size_t			  i, nh = 0, nmin = 0, non = 0;
+	size_t			  i, nh = 0, nmin = 0, non = 0, nkilled = 0;
 
 	holders = xcalloc(n, sizeof *holders);
 	minority = xcalloc(n, sizeof *minority);
 	on = xcalloc(n, sizeof *on);
+	killed = xcalloc(n, sizeof *killed);
 	paths = xcalloc(n, sizeof *paths);
 	for (i = 0; i < n; i++) {
 		if ((f = check_flag(all[i], name)) == NULL)
@@ -886,7 +933,11 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 		check_append(text, sizeof text, "%s%s on %s",
 		    nmin > 0 ? ", " : "", paths[i], holders[i]->id);
 		minority[nmin++] = holders[i];
-		if (check_flag(holders[i], name)->on)
+		/* On at a killed router, the code it wakes sends nothing. */
+		if (check_flag(holders[i], name)->on &&
+		    fleet_node_killed(holders[i]))
+			killed[nkilled++] = holders[i];
+		else if (check_flag(holders[i], name)->on)
 			on[non++] = holders[i];
 	}
 	if (nmin == 0)
@@ -898,8 +949,11 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	check_names(onnames, sizeof onnames, on, non);
 	if (non > 0)
 		check_append(text, sizeof text, "; it is on at %s", onnames);
-	else
+	else if (nkilled == 0)
 		check_append(text, sizeof text, "; it is off there for now");
+	if (nkilled > 0)
+		check_contained(fleet, role, killed, nkilled, name, text,
+		    sizeof text, action, sizeof action);
 	util_format(cause, sizeof cause, "The builds differ: the flag name %s "
 	    "was reused, so it selects different code on %s than on the "
 	    "other %s, and switching it on wakes different behaviour on "
@@ -910,7 +964,7 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 		    "(vigil propose flag NODE... --set %s=off), then bring %s "
 		    "to the build the other %s run (vigil plan rollback).",
 		    onnames, name, name, names, check_noun(role, 2));
-	else
+	else if (nkilled == 0)
 		util_format(action, sizeof action, "Keep flag %s off until %s "
 		    "run%s the build the other %s run; turned on now, it would "
 		    "wake other code there.", name, names, nmin == 1 ? "s" : "",
@@ -921,6 +975,7 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	    .cause = cause, .action = action }, minority, nmin, wall_ms);
 out:
 	free(paths);
+	free(killed);
 	free(on);
 	free(minority);
 	free(holders);
@@ -1015,7 +1070,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		baseline = node->child_rate_baseline;
 		npeers = node->child_rate_npeers;
 		if (fleet_node_role(node) != ROLE_ROUTER ||
-		    node->state == NODE_DOWN || baseline < 0)
+		    node->state == NODE_DOWN || baseline < 0 ||
+		    fleet_node_killed(node))
 			continue;
 		rate = rate_per_sec(&node->child_rate);
 		if (rate <= CHECK_ORDER_RATE_FLOOR ||

@@ -68,6 +68,7 @@ cmd_build(const struct fleet *fleet, const char *action,
 	char			*why = NULL, names[256];
 	size_t			 i, j;
 
+	proto_command_clear(cmd);
 	memset(cmd, 0, sizeof *cmd);
 	if (command_spec_find(action) == NULL) {
 		command_spec_names(names, sizeof names, 0);
@@ -105,11 +106,13 @@ cmd_build(const struct fleet *fleet, const char *action,
 	util_copy(cmd->proposer, sizeof cmd->proposer, proposer);
 	cmd->created_ms = wall_ms;
 	cmd->expires_ms = wall_ms + ttl_ms;
+	proto_command_targets(cmd, n);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i; j++) {
 			if (strcmp(nodes[i], nodes[j]) == 0) {
 				*cause = xasprintf("%s is named twice; name "
 				    "each target once", nodes[i]);
+				proto_command_clear(cmd);
 				return (-1);
 			}
 		}
@@ -119,11 +122,11 @@ cmd_build(const struct fleet *fleet, const char *action,
 			    "console, so the state the command binds to is "
 			    "unknown; check the name with vigil status",
 			    nodes[i]);
+			proto_command_clear(cmd);
 			return (-1);
 		}
 		cmd_target_seen(node, &cmd->targets[i]);
 	}
-	cmd->ntargets = n;
 	return (0);
 }
 

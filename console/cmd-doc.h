@@ -37,7 +37,9 @@ enum proto_state cmd_node_state(const struct node *node);
  * id, created at wall time wall_ms and expiring ttl_ms later.  Returns
  * 0, or -1 and an allocated sentence in *cause (an action no backend
  * knows, a node not in the model or not heard from, a node named twice,
- * too many nodes, a reason too long, a ttl out of bounds).
+ * too many nodes, a reason too long, a ttl out of bounds).  *cmd must
+ * be zeroed or built before: its targets are freed first, and on success
+ * it holds new ones (proto_command_clear() frees them).
  */
 int	 cmd_build(const struct fleet *fleet, const char *action,
 	    const char *const *nodes, size_t n, const char *reason,

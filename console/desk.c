@@ -57,6 +57,7 @@ desk_free(struct desk *desk)
 		return;
 	if (desk->busy)
 		cmd_track_free(&desk->track);
+	proto_command_clear(&desk->cmd);
 	free(desk);
 }
 
@@ -203,7 +204,7 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 		    "sent; review it again", id);
 		return (-1);
 	}
-	desk->cmd = p->cmd;
+	proto_command_copy(&desk->cmd, &p->cmd);
 	if ((frame = cmd_approve_frame(desk->op, id, document,
 	    &cause)) == NULL) {
 		*text = xasprintf("not approved: %s", cause);
@@ -256,7 +257,7 @@ desk_by_id(struct desk *desk, const char *id, int fire, char **text)
 			return (-1);
 		}
 	}
-	desk->cmd = p->cmd;
+	proto_command_copy(&desk->cmd, &p->cmd);
 	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
 	    cmd_cancel_frame(desk->op, id, &cause);
 	if (frame == NULL) {

@@ -110,8 +110,14 @@ struct fleet_warning {
 };
 
 /* A two-person command as one node holds it (its proposal frames). */
+/* A document some nodes hold, and how many. */
+struct fleet_doc {
+	char			*text;
+	size_t			 refs;
+};
+
 struct fleet_held {
-	struct proto_proposal	p;
+	struct proto_proposal	p;		/* document: a fleet_doc */
 	int64_t			wall_ms;	/* last reported */
 };
 
@@ -144,6 +150,10 @@ struct fleet_proposal {
 	size_t			*nodes;		/* indices in fleet.nodes of
 						   the nodes holding it */
 	size_t			 nnodes;
+	size_t			 nodes_cap;
+	const char		*held_doc;	/* the first node's (fleet
+						   docs), while this view
+						   stands */
 	size_t			 npending;	/* of those, pending */
 };
 
@@ -242,8 +252,17 @@ struct fleet {
 						   first, soonest expiry
 						   first */
 	size_t			 nproposals;
+	/* The documents nodes hold (struct fleet_held), each held once
+	   however many nodes hold it: a kill of 1,000 routers. */
+	struct fleet_doc	*docs;
+	size_t			 ndocs;
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
+	uint64_t		 link_seq;	/* links gone up or down */
+	uint64_t		 hello_seq;	/* the last hello taken, counted
+						   over every fleet of the
+						   process; 0: none */
+	struct proto_msg	*msg;		/* scratch: each frame */
 	fleet_ask_cb		*ask;		/* answers challenges; NULL:
 						   this console has no key */
 	void			*ask_arg;
@@ -345,6 +364,9 @@ double	 fleet_heartbeat_rate_expected(const struct node *node);
 
 /* The role from the node's hello, else from its stats; ROLE_NONE. */
 enum proto_role fleet_node_role(const struct node *node);
+
+/* Is node a router that reports itself killed (its rates read 0)? */
+int	 fleet_node_killed(const struct node *node);
 
 /* "live", "stale" or "down". */
 const char *fleet_state_name(enum node_state state);

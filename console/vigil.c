@@ -58,6 +58,9 @@ struct vigil_args {
 	int		 ascii;
 	int		 help;
 	int		 version;		/* --version */
+	char		*reach;			/* the options that reach
+						   the fleet, as shell words,
+						   for vigil approve */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
@@ -101,7 +104,8 @@ static const struct vigil_command vigil_commands[] = {
 	  "print only the standing alerts, by incident, cause first" },
 	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
 	  "propose kill router/r8 --reason TEXT", 2,
-	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  1 + PROTO_MAX_TARGETS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "sign and propose a two-person command (needs --reason)" },
 	{ "plan", HEADLESS_PLAN, "ACTION NODE...",
 	  "plan rollback router/r1 --to smars-2012.07.31-old", 2,
@@ -111,13 +115,13 @@ static const struct vigil_command vigil_commands[] = {
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "list the proposals waiting for a second operator" },
 	{ "approve", HEADLESS_APPROVE, "ID", "approve 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "review a proposal and sign it as the second operator" },
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
 	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
@@ -203,6 +207,8 @@ static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
 		    struct demo **);
 static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
 		    struct cmd_operator *);
+static void	 vigil_shell_word(char **, const char *);
+static void	 vigil_reach(struct vigil_args *, const char *);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
@@ -380,6 +386,7 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 			    file);
 		}
 	}
+	vigil_reach(args, file);
 	free(args->connect);
 	args->connect = NULL;
 	if (vigil_check_tls(args, urls) != 0) {
@@ -438,6 +445,69 @@ vigil_check_tls(const struct vigil_args *args, const struct urls *urls)
 	return (0);
 }
 
+/*
+ * Append word to the string *buf as one shell word, quoted when it holds
+ * anything but letters, digits and _-./:@%+=,
+ */
+static void
+vigil_shell_word(char **buf, const char *word)
+{
+	const char	*p;
+	char		*quoted, *old = *buf;
+	size_t		 n = 0;
+
+	if (word[0] != '\0' && word[strspn(word, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,")] == '\0')
+		quoted = xstrdup(word);
+	else {
+		quoted = xcalloc(4 * strlen(word) + 3, 1);
+		quoted[n++] = '\'';
+		for (p = word; *p != '\0'; p++) {
+			if (*p == '\'') {
+				memcpy(quoted + n, "'\\''", 4);
+				n += 4;
+			} else
+				quoted[n++] = *p;
+		}
+		quoted[n] = '\'';
+	}
+	*buf = xasprintf("%s%s%s", old != NULL ? old : "", old != NULL ?
+	    " " : "", quoted);
+	free(old);
+	free(quoted);
+}
+
+/*
+ * The options another vigil needs to reach this fleet (args->reach), for
+ * the approve command propose prints: the fleet file by its absolute
+ * path, or each URL, and --wait when given.
+ */
+static void
+vigil_reach(struct vigil_args *args, const char *file)
+{
+	char	*path, wait[32];
+	size_t	 i;
+
+	free(args->reach);
+	args->reach = NULL;
+	if (file != NULL) {
+		path = realpath(file, NULL);
+		vigil_shell_word(&args->reach, "--fleet");
+		vigil_shell_word(&args->reach, path != NULL ? path : file);
+		free(path);
+	}
+	for (i = 0; file == NULL && i < args->nconnect; i++) {
+		vigil_shell_word(&args->reach, "--connect");
+		vigil_shell_word(&args->reach, args->connect[i]);
+	}
+	if (args->wait_ms >= 0) {
+		util_format(wait, sizeof wait, "%g",
+		    (double)args->wait_ms / 1000.0);
+		vigil_shell_word(&args->reach, "--wait");
+		vigil_shell_word(&args->reach, wait);
+	}
+}
+
 /* Run a command (status, propose, ...) without the curses console. */
 static int
 vigil_headless(struct loop *loop, struct fleet *fleet,
@@ -460,6 +530,7 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.set = args->set;
 	hopts.override = args->override;
 	hopts.window = args->window;
+	hopts.reach = args->reach;
 	if (command->command == HEADLESS_PROPOSE ||
 	    command->command == HEADLESS_PLAN) {
 		hopts.action = args->operands[0];
@@ -479,6 +550,8 @@ vigil_args_free(struct vigil_args *args)
 	args->connect = NULL;
 	args->operands = NULL;
 	args->nconnect = args->noperands = 0;
+	free(args->reach);
+	args->reach = NULL;
 }
 
 /*
@@ -645,11 +718,11 @@ vigil_usage(FILE *f)
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
 "             [--to BUILD | --to STATION | --set NAME=on|off]\n"
-"             [--override PATH] [--window TIME]\n"
+"             [--override PATH] [--window TIME] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
-"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
-"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
+"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes] [--json]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID [--json]\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
@@ -684,7 +757,7 @@ vigil_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -j, --json               print JSON for scripts (status, watch, alerts,\n"
-"                           pending, plan)\n"
+"                           pending, plan, propose, approve, cancel, fire)\n"
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
@@ -1143,8 +1216,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
 		fprintf(stderr, "vigil: --json applies to the status, watch, "
-		    "alerts and pending commands; add one, for example vigil "
-		    "status --json\n");
+		    "alerts, pending, plan, propose, approve, cancel and fire "
+		    "commands; add one, for example vigil status --json\n");
 		return (-1);
 	}
 	if (args->for_ms >= 0 && (*command == NULL ||

@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 #define T0		1700000000000LL		/* wall clock, ms */
 #define MINUTE		60000LL
@@ -138,6 +139,7 @@ make_doc(struct proto_command *c, const char *proposer)
 	memset(c, 0, sizeof *c);
 	ck_assert_int_eq(opkey_random_id(c->id, sizeof c->id, &why), 0);
 	util_copy(c->action, sizeof c->action, "kill");
+	c->targets = e2e_targets(1);
 	c->ntargets = 1;
 	util_copy(c->targets[0].node, sizeof c->targets[0].node, "router/r8");
 	util_copy(c->targets[0].build, sizeof c->targets[0].build, "smars-1");

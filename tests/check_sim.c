@@ -15,6 +15,7 @@
 #include "sim.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 #define REAL_T0		1000000		/* any monotonic start */
 
@@ -140,6 +141,7 @@ START_TEST(knight_warns_before_the_open_and_r8_runs_away_after_it)
 			    "smars-2012.07.31-old");
 			ck_assert_int_eq(h.builds[0].active, 1);
 		}
+		proto_hello_clear(&h);
 	}
 	r8 = node_index(sim, "router/r8");
 
@@ -436,6 +438,7 @@ START_TEST(node_scenario_runs_one_named_node)
 	ck_assert_str_eq(h.group, "default");
 	ck_assert_str_eq(h.build, "vigild-1.0");
 	ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+	proto_hello_clear(&h);
 	ck_assert_int_eq(sim_node_cert(sim, 0, &c, NULL), -1);
 	sim_free(sim);
 
@@ -539,6 +542,7 @@ command_for(const char *action, const char *node)
 	memset(&cmd, 0, sizeof cmd);
 	strcpy(cmd.id, "00112233445566778899aabbccddeeff");
 	util_copy(cmd.action, sizeof cmd.action, action);
+	cmd.targets = e2e_targets(1);
 	cmd.ntargets = 1;
 	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node, node);
 	return (cmd);

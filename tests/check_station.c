@@ -398,6 +398,7 @@ START_TEST(reports_name_the_station_its_certificate_and_root)
 	ck_assert_str_eq(h.build, "station-3.1");
 	ck_assert_int_eq(h.version, PROTO_VERSION);
 	ck_assert_uint_eq(h.nflags, 0);
+	proto_hello_clear(&h);
 
 	node_station_stats(&s3, &st);
 	ck_assert_int_eq(st.role, ROLE_STATION);

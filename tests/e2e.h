@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Output a process wrote, gathered until it ended or the wait ran out. */
 struct e2e_result {
 	int	 status;	/* exit status, 128 + signal, or -1 timeout */
@@ -218,6 +220,20 @@ void	 e2e_wait_router_state(const char *fleet, const char *node,
 char	*e2e_start_guarded_fleet(const char *scenario, const char *trust,
 	    pid_t *pidp);
 
+/*
+ * As e2e_start_guarded_fleet(), with the scenario's clock from start
+ * ("HH:MM:SS") and at time scale scale ("10"), each NULL for vigild's
+ * own.
+ */
+char	*e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
+	    const char *start, const char *scale, pid_t *pidp);
+
+/*
+ * The node id in doc, a status --json document; fails the test when it
+ * lists none.
+ */
+json_t	*e2e_status_node(json_t *doc, const char *id);
+
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
 char	*e2e_make_key(const char *name);
 
@@ -275,5 +291,12 @@ char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
 /* As e2e_tmux_wait(), until the window no longer shows gone. */
 char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
 	    const char *gone);
+
+/*
+ * Room for n (at most 2) zeroed targets of a command document a test
+ * builds by hand: never freed, so never passed to proto_command_clear().
+ */
+struct proto_command_target;
+struct proto_command_target *e2e_targets(size_t n);
 
 #endif

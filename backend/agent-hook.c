@@ -68,7 +68,12 @@ agent_hook_start(struct lws_context *context, struct lws_vhost *vhost,
 	size_t				  i, len;
 
 	h = xcalloc(1, sizeof *h);
+	/* The engine frees its own; the hook keeps a copy to report on. */
 	h->p = *p;
+	h->p.cmd.targets = NULL;
+	h->p.cmd.ntargets = 0;
+	proto_command_copy(&h->p.cmd, &p->cmd);
+	h->p.text = p->text != NULL ? xstrdup(p->text) : NULL;
 	util_copy(h->node, sizeof h->node, node);
 	util_copy(h->option, sizeof h->option, option);
 	h->timeout_s = timeout_s;
@@ -250,5 +255,7 @@ agent_hook_free(struct agent_hook *h)
 	for (i = 0; i < h->nenv; i++)
 		free(h->env[i]);
 	free(h->input);
+	proto_command_clear(&h->p.cmd);
+	free(h->p.text);
 	free(h);
 }

@@ -172,6 +172,8 @@ agent_free(struct agent *agent)
 		return;
 	agent_facts_free(agent->source);
 	agent_hook_free(agent->hook);
+	proto_facts_clear(&agent->facts);
+	proto_hello_clear(&agent->plan_hello);
 	free(agent);
 }
 
@@ -290,9 +292,11 @@ agent_facts_line(void *arg, const char *line, size_t len)
 	    memcmp(f->hello.flags, agent->facts.hello.flags,
 	    f->hello.nflags * sizeof *f->hello.flags) != 0 ||
 	    f->hello.nbuilds != agent->facts.hello.nbuilds ||
-	    memcmp(f->hello.builds, agent->facts.hello.builds,
-	    f->hello.nbuilds * sizeof *f->hello.builds) != 0;
-	agent->facts = *f;
+	    (f->hello.nbuilds > 0 && memcmp(f->hello.builds,
+	    agent->facts.hello.builds, f->hello.nbuilds *
+	    sizeof *f->hello.builds) != 0);
+	proto_facts_clear(&agent->facts);
+	agent->facts = *f;	/* it owns f's heap parts now */
 	free(f);
 	agent->have_facts = 1;
 	agent->facts_ms = util_mono_ms();
@@ -390,9 +394,17 @@ agent_node_hello(void *arg, size_t i, struct proto_hello *hello)
 	struct agent	*agent = arg;
 
 	(void)i;
-	if (agent->have_facts)
+	if (agent->have_facts) {
+		/* A copy with builds of its own: the server frees them. */
 		*hello = agent->facts.hello;
-	else {
+		hello->builds = NULL;
+		hello->operators = NULL;
+		hello->noperators = 0;
+		proto_hello_builds(hello, agent->facts.hello.nbuilds);
+		if (hello->nbuilds > 0)
+			memcpy(hello->builds, agent->facts.hello.builds,
+			    hello->nbuilds * sizeof *hello->builds);
+	} else {
 		memset(hello, 0, sizeof *hello);
 		util_copy(hello->node, sizeof hello->node, agent->id);
 		hello->role = agent->o.role;
@@ -561,6 +573,7 @@ agent_plan_facts(void *arg, const struct proto_command *cmd,
 	for (k = 0; k < cmd->ntargets; k++) {
 		if (strcmp(cmd->targets[k].node, agent->id) != 0)
 			continue;
+		proto_hello_clear(&agent->plan_hello);
 		agent_node_hello(agent, 0, &agent->plan_hello);
 		agent->plan_fleet = &agent->plan_hello;
 		state->fleet = &agent->plan_fleet;

@@ -112,6 +112,16 @@ proto_facts_hello(json_t *doc, const char *node, enum proto_role role,
 	return (proto_facts_part(m, "build and flags", out, cause, causelen));
 }
 
+/* Free the facts' heap parts; see proto-facts.h. */
+void
+proto_facts_clear(struct proto_facts *facts)
+{
+	proto_hello_clear(&facts->hello);
+	free(facts->stats.station.blacklist);
+	facts->stats.station.blacklist = NULL;
+	facts->stats.station.nblacklist = 0;
+}
+
 /* Decode a node's facts; see proto-facts.h. */
 int
 proto_facts_decode(const char *text, size_t len, const char *node,
@@ -194,6 +204,8 @@ proto_facts_decode(const char *text, size_t len, const char *node,
 	}
 	rc = 0;
 out:
+	if (rc != 0)
+		proto_facts_clear(facts);
 	free(out);
 	json_decref(doc);
 	return (rc);

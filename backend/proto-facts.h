@@ -42,4 +42,10 @@ int	 proto_facts_decode(const char *text, size_t len, const char *node,
 	    enum proto_role role, int64_t clock_ms, int64_t uptime_ms,
 	    struct proto_facts *facts, char *cause, size_t causelen);
 
+/*
+ * Free what proto_facts_decode() put on the heap for *facts (the
+ * hello's builds, a station's blacklist); safe on a zeroed one.
+ */
+void	 proto_facts_clear(struct proto_facts *facts);
+
 #endif

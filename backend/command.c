@@ -97,6 +97,9 @@ static int	 command_log(struct command_engine *, int64_t,
 static int	 command_refuse(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, const char *,
 		    char *, size_t);
+static int	 command_log_or_refuse(struct command_engine *, int64_t,
+		    const struct command_event *, const char *,
+		    const char *const *, char *, size_t);
 static int	 command_check_signer(const struct command_engine *,
 		    const struct proto_signature *, const void *, size_t,
 		    const char *, const struct opkey_trusted **, char *,
@@ -628,6 +631,29 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 }
 
 /*
+ * Record words about ev in the audit log, or refuse: nothing runs or is
+ * held unrecorded.  how is { what the log failed to record ("the
+ * approval, and nothing runs unrecorded"), what stands after ("; the
+ * command is still pending", or ""), the refusal's noun ("approval") }.
+ * Returns 0 once recorded, else command_refuse()'s -1 with its sentence.
+ */
+static int
+command_log_or_refuse(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *words,
+    const char *const *how, char *cause, size_t causelen)
+{
+	char	 why[COMMAND_WHY_MAX], *logcause = NULL;
+
+	if (command_log(engine, now_ms, ev, words, &logcause) == 0)
+		return (0);
+	util_format(why, sizeof why, "its audit log could not record %s: "
+	    "%s%s", how[0], logcause, how[1]);
+	free(logcause);
+	return (command_refuse(engine, now_ms, ev, how[2], why, cause,
+	    causelen));
+}
+
+/*
  * Check that sig is a trusted operator's valid signature over len bytes
  * of msg (called what in sentences).  Returns 0 and the operator in
  * *who, or -1 and why in why.
@@ -1074,7 +1100,7 @@ command_propose(struct command_engine *engine, const char *text,
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
 				    text, 0 };
-	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char			 why[COMMAND_WHY_MAX];
 	char			 words[PROTO_TEXT_MAX];
 
 	*out = NULL;
@@ -1103,12 +1129,10 @@ command_propose(struct command_engine *engine, const char *text,
 	    "more operator%s", sig->operator, p->cmd.action,
 	    command_spec_find(p->cmd.action)->signers - 1,
 	    command_spec_find(p->cmd.action)->signers == 2 ? "" : "s");
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "it, and no command is held unrecorded: %s", logcause);
-		free(logcause);
-		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
-		    causelen);
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "it, and no command is held unrecorded", "", "proposal" },
+	    cause, causelen) != 0) {
 		command_pending_free(p);
 		return (-1);
 	}
@@ -1151,7 +1175,7 @@ command_approve(struct command_engine *engine, const char *id,
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], names[128];
 	size_t				 index;
 
@@ -1181,14 +1205,11 @@ command_approve(struct command_engine *engine, const char *id,
 
 	util_format(words, sizeof words, "%s approved %s, proposed by %s",
 	    sig->operator, p->cmd.action, p->cmd.proposer);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the approval, and nothing runs unrecorded: %s",
-		    logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the approval, and nothing runs unrecorded", "", "approval" },
+	    cause, causelen) != 0)
+		return (-1);
 	p->sigs[p->nsigs++] = *sig;
 	if ((int)p->nsigs < spec->signers) {
 		*out = p;
@@ -1200,14 +1221,13 @@ command_approve(struct command_engine *engine, const char *id,
 	util_format(words, sizeof words, "%s executes on %s, signed by %s",
 	    p->cmd.action, engine->node, names);
 	ev.event = "execute";
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the execution, and nothing runs unrecorded",
+	    "; the command is still pending", "approval" }, cause,
+	    causelen) != 0) {
 		p->nsigs--;
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the execution, and nothing runs unrecorded: %s; the "
-		    "command is still pending", logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
+		return (-1);
 	}
 	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
 	if (strcmp(p->cmd.action, "disarm") == 0)
@@ -1270,7 +1290,7 @@ command_fire(struct command_engine *engine, const char *id,
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
 					    sig->operator, NULL, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
 	int				 rc;
@@ -1319,13 +1339,11 @@ command_fire(struct command_engine *engine, const char *id,
 	util_format(words, sizeof words, "%s fired the armed kill of %s, "
 	    "armed by %s and %s", sig->operator, engine->node,
 	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the fire, and nothing runs unrecorded: %s", logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "fire", why,
-		    cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the fire, and nothing runs unrecorded", "", "fire" }, cause,
+	    causelen) != 0)
+		return (-1);
 	command_end_armed(engine, STATUS_FIRED);
 	return (1);
 }
@@ -1367,7 +1385,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
 					    sig->operator, NULL, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
 	int				 rc;
@@ -1410,14 +1428,11 @@ command_cancel(struct command_engine *engine, const char *id,
 	ev.verified = 1;
 	util_format(words, sizeof words, "%s cancelled %s", sig->operator,
 	    p->cmd.action);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the cancellation: %s; the command is still pending",
-		    logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "cancellation",
-		    why, cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the cancellation", "; the command is still pending",
+	    "cancellation" }, cause, causelen) != 0)
+		return (-1);
 	command_remember(engine, p->cmd.id, STATUS_CANCELLED, 1);
 	command_retire(engine, index, STATUS_CANCELLED);
 	return (0);
@@ -1573,7 +1588,7 @@ command_witness(struct command_engine *engine, const char *text,
 {
 	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
 				    0 };
-	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char			 why[COMMAND_WHY_MAX];
 
 	command_forget_done(engine);
 	memset(cmd, 0, sizeof *cmd);
@@ -1597,13 +1612,11 @@ command_witness(struct command_engine *engine, const char *text,
 		return (command_refuse(engine, now_ms, &ev, "command", why,
 		    cause, causelen));
 	}
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "it, and nothing runs unrecorded: %s", logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "command", why,
-		    cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "it, and nothing runs unrecorded", "", "command" }, cause,
+	    causelen) != 0)
+		return (-1);
 	command_remember(engine, cmd->id, STATUS_EXECUTED, 1);
 	return (0);
 }

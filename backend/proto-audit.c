@@ -280,11 +280,7 @@ proto_audit_decode(const char *line, size_t len,
 	int			 rc;
 
 	memset(entry, 0, sizeof *entry);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "audit entry";
-	util_copy(ctx.whom, sizeof ctx.whom, "audit entry");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, "audit entry", cause, causelen);
 	/* A document's every byte may take six to escape: \u001F. */
 	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)
 		return (-1);

@@ -305,11 +305,7 @@ proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
 	memset(cmd, 0, sizeof *cmd);
 	if (proto_command_recall(text, len, cmd))
 		return (0);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "document";
-	util_copy(ctx.whom, sizeof ctx.whom, "document");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, "document", cause, causelen);
 	if (proto_decode_root(&ctx, text, len, PROTO_DOC_MAX - 1, &root) != 0)
 		return (-1);
 

@@ -906,6 +906,22 @@ proto_dump_flags(json_t *v, size_t flags)
 }
 
 /*
+ * Start ctx for decoding what ("plan", or NULL for a frame, whose type
+ * names it later), its sentences going to cause (causelen bytes).
+ */
+void
+proto_ctx_init(struct proto_ctx *ctx, const char *what, char *cause,
+    size_t causelen)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->type = what;
+	if (what != NULL)
+		util_copy(ctx->whom, sizeof ctx->whom, what);
+	ctx->cause = cause;
+	ctx->causelen = causelen;
+}
+
+/*
  * Parse the text of a document or audit line, called ctx->whom in
  * sentences, into *root, which must be an object.  Returns 0, or -1 with
  * the sentence in ctx->cause.

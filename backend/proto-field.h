@@ -142,6 +142,8 @@ const char	*proto_json_kind(const json_t *);
 void		 proto_echo(const char *, size_t, char *, size_t);
 json_t		*proto_load(const char *, const char *, size_t, char *,
 		    size_t);
+void		 proto_ctx_init(struct proto_ctx *, const char *, char *,
+		    size_t);
 int		 proto_decode_root(struct proto_ctx *, const char *, size_t,
 		    size_t, json_t **);
 int		 proto_decode_fields(struct proto_ctx *, json_t *,

@@ -469,11 +469,7 @@ proto_plan_decode(const char *text, size_t len, struct proto_plan *plan,
 	int			 rc;
 
 	memset(plan, 0, sizeof *plan);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "plan";
-	util_copy(ctx.whom, sizeof ctx.whom, "plan");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, "plan", cause, causelen);
 	if (proto_decode_root(&ctx, text, len, 4 * PROTO_MAX_FRAME,
 	    &root) != 0)
 		return (-1);

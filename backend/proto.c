@@ -405,9 +405,7 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	/* Only the decoded type's part is cleared: a station's stats or a
 	   hello, not the largest member, is what most frames cost. */
 	msg->type = MSG_UNKNOWN;
-	memset(&ctx, 0, sizeof ctx);
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, NULL, cause, causelen);
 
 	if (len > PROTO_MAX_FRAME) {
 		util_format(cause, causelen, "frame of %zu bytes is over the "

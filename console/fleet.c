@@ -83,9 +83,7 @@ static int	 fleet_apply_proposal(struct fleet *, size_t,
 static int	 fleet_apply_watching(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static void	 fleet_transport_fpr(const char *, char *);
-static int	 fleet_apply_sealed(struct fleet *, size_t,
-		    const struct proto_msg *, int64_t, int64_t, struct node **);
-static int	 fleet_apply_holder(struct fleet *, size_t,
+static int	 fleet_apply_move(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
@@ -144,8 +142,8 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
 	{ MSG_WATCHING, fleet_apply_watching },
-	{ MSG_SEALED, fleet_apply_sealed },
-	{ MSG_HOLDER, fleet_apply_holder },
+	{ MSG_SEALED, fleet_apply_move },
+	{ MSG_HOLDER, fleet_apply_move },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -1254,43 +1252,34 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	return (changed);
 }
 
-/* sealed: a source's sealed root key, to relay to its destination. */
+/*
+ * sealed (a source's sealed root key, to relay to its destination) and
+ * holder (the new root holder's statement, to relay to every station).
+ */
 static int
-fleet_apply_sealed(struct fleet *fleet, size_t link,
+fleet_apply_move(struct fleet *fleet, size_t link,
     const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
     struct node **nodep)
 {
 	const struct proto_sealed	*d = &msg->u.sealed;
-	struct node			*node;
-	int				 changed;
-
-	node = fleet_heard_unclocked(fleet, link, d->node, now_ms, wall_ms,
-	    &changed);
-	if ((*nodep = node) == NULL)
-		return (0);
-	fleet_event(node, wall_ms, "sealed the root key for %s (move-root "
-	    "%.8s); this console relays it", d->to, d->id);
-	fleet_move_sealed(fleet, d, wall_ms);
-	return (1);
-}
-
-/* holder: the new root holder's statement, to relay to every station. */
-static int
-fleet_apply_holder(struct fleet *fleet, size_t link,
-    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
-    struct node **nodep)
-{
 	const struct proto_holder	*h = &msg->u.holder;
 	struct node			*node;
 	int				 changed;
 
-	node = fleet_heard_unclocked(fleet, link, h->node, now_ms, wall_ms,
-	    &changed);
+	node = fleet_heard_unclocked(fleet, link, msg->type == MSG_SEALED ?
+	    d->node : h->node, now_ms, wall_ms, &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
-	fleet_event(node, wall_ms, "holds the root since move-root %.8s "
-	    "from %s; this console tells every station", h->id, h->from);
-	fleet_move_holder(fleet, h, wall_ms);
+	if (msg->type == MSG_SEALED) {
+		fleet_event(node, wall_ms, "sealed the root key for %s "
+		    "(move-root %.8s); this console relays it", d->to, d->id);
+		fleet_move_sealed(fleet, d, wall_ms);
+	} else {
+		fleet_event(node, wall_ms, "holds the root since move-root "
+		    "%.8s from %s; this console tells every station", h->id,
+		    h->from);
+		fleet_move_holder(fleet, h, wall_ms);
+	}
 	return (1);
 }
 

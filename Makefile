@@ -8,6 +8,8 @@ SBINDIR_INSTALL = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 COMPLETED = vigil vigild vigil-key
+# The agent's example router (facts script, hooks) and systemd unit.
+EXAMPLESDIR = $(PREFIX)/share/vigil/examples
 
 # Where objects and programs go; the sanitizer builds use their own.
 O ?= .
@@ -65,8 +67,10 @@ $(B)/%.o: %.c
 $(B)/console/vigil.o $(B)/backend/vigild.o $(B)/keys/vigil-key.o \
 $(B)/tests/check_programs.o: VERSION
 
-# The programs suite finds the bash completion in the source tree.
-$(B)/tests/check_programs.o: ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
+# The programs suite finds the bash completion in the source tree, and
+# the agent suite runs make install from there.
+$(B)/tests/check_programs.o $(B)/tests/check_agent.o: \
+	ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
 
 $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -202,6 +206,11 @@ install: all
 	install -d $(DESTDIR)$(COMPLETIONDIR)
 	for c in $(COMPLETED); do install -m 644 completion/vigil.bash \
 	    $(DESTDIR)$(COMPLETIONDIR)/$$c; done
+	install -d $(DESTDIR)$(EXAMPLESDIR)
+	install -m 755 backend/examples/*.sh $(DESTDIR)$(EXAMPLESDIR)/
+	sed 's|/usr/local|$(PREFIX)|g' backend/examples/vigild-agent@.service \
+	    > $(DESTDIR)$(EXAMPLESDIR)/vigild-agent@.service
+	chmod 644 $(DESTDIR)$(EXAMPLESDIR)/vigild-agent@.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR_INSTALL)/vigil $(DESTDIR)$(BINDIR_INSTALL)/vigil-key
@@ -209,6 +218,7 @@ uninstall:
 	for m in $(MANS); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	for c in $(COMPLETED); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$c; done
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)
 
 clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \

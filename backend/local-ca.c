@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "driver.h"
 #include "local-ca.h"
-#include "sim.h"
 #include "tls.h"
 #include "util.h"
 
@@ -15,7 +15,7 @@
 
 /* Make the CA, the nodes' certificates, and write the CA's. */
 int
-local_ca_make(struct local_ca *lca, const struct sim *sim,
+local_ca_make(struct local_ca *lca, const struct driver *d,
     const char *address, const char *ca_path, char **cause)
 {
 	struct tls_ca	*ca;
@@ -36,10 +36,10 @@ local_ca_make(struct local_ca *lca, const struct sim *sim,
 	}
 	hosts[0] = address;
 	hosts[1] = "localhost";
-	lca->n = sim_nnodes(sim);
+	lca->n = d->ops->nnodes(d->arg);
 	lca->cert_pem = xcalloc(lca->n, sizeof *lca->cert_pem);
 	for (i = 0; i < lca->n; i++) {
-		node = sim_node_id(sim, i);
+		node = d->ops->node_id(d->arg, i);
 		lca->cert_pem[i] = tls_ca_issue(ca, key, node, hosts, 2, &node,
 		    1, -300, (int64_t)LOCAL_CA_DAYS * 86400, cause);
 		if (lca->cert_pem[i] == NULL)

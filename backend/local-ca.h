@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-struct sim;
+struct driver;
 
 /* What the nodes serve: a PEM certificate each and their shared key. */
 struct local_ca {
@@ -26,11 +26,12 @@ struct local_ca {
 };
 
 /*
- * Make the CA, the node certificates for every node of sim listening
- * on address, and write the CA's certificate to ca_path (mode 0644).
- * Returns 0, or -1 and an allocated sentence in *cause, nothing kept.
+ * Make the CA, the node certificates for every node of d (the
+ * simulator's or the agent's) listening on address, and write the CA's
+ * certificate to ca_path (mode 0644).  Returns 0, or -1 and an
+ * allocated sentence in *cause, nothing kept.
  */
-int	 local_ca_make(struct local_ca *lca, const struct sim *sim,
+int	 local_ca_make(struct local_ca *lca, const struct driver *d,
 	    const char *address, const char *ca_path, char **cause);
 
 /* Free what local_ca_make() made (the file stays). */

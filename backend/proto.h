@@ -30,6 +30,12 @@ enum proto_state {
 	STATE_RUNNING = 0,
 	STATE_HALTING,		/* killed, child orders still open */
 	STATE_KILLED,
+	/*
+	 * A real node whose facts are missing or stale (vigild agent):
+	 * named "unknown", never parsed from a document, so no command
+	 * binds to it.
+	 */
+	STATE_UNKNOWN,
 };
 
 /* What became of a proposal on a node: a proposal's "status". */

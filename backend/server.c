@@ -23,6 +23,7 @@
 
 #include "audit.h"
 #include "command.h"
+#include "driver.h"
 #include "move.h"
 #include "opkey.h"
 #include "proto.h"
@@ -111,7 +112,7 @@ struct server_session {
 
 struct server {
 	struct lws_context	*context;
-	struct sim		*sim;
+	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
 	char			 address[INET_ADDRSTRLEN];
@@ -170,10 +171,21 @@ static void	 server_command_refused(struct server_session *sn,
 static void	 server_command_names(struct server_session *sn,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
+static void	 server_hello(const struct server *, size_t,
+		    struct proto_hello *);
+static struct sim *server_sim(const struct server *);
+static void	 server_command_state(struct server_node *, const char *,
+		    struct command_node_state *);
+static int	 server_command_refused_here(struct server_node *,
+		    const struct proto_msg *, const char *, const char *,
+		    char *, size_t);
 static void	 server_hello_operators(const struct server *,
 		    struct proto_hello *);
 static void	 server_untrusted(struct server_session *sn,
 		    const struct proto_msg *in);
+static void	 server_finish(struct server_session *sn,
+		    struct server_node *node, const struct command_pending *p,
+		    int ok, const char *text);
 static void	 server_execute(struct server_session *sn,
 		    const struct command_pending *p);
 static void	 server_fire(struct server_session *sn,
@@ -441,7 +453,9 @@ server_queue_pop(struct server_queue *q)
 static const char *
 server_node_id(const struct server_node *node)
 {
-	return (sim_node_id(node->server->sim, node->index));
+	const struct driver	*d = &node->server->drv;
+
+	return (d->ops->node_id(d->arg, node->index));
 }
 
 /* The node with id, or NULL. */
@@ -451,7 +465,7 @@ server_find_node(struct server *server, const char *id)
 	size_t	i;
 
 	for (i = 0; i < server->nnodes; i++) {
-		if (strcmp(sim_node_id(server->sim, i), id) == 0)
+		if (strcmp(server_node_id(&server->nodes[i]), id) == 0)
 			return (&server->nodes[i]);
 	}
 	return (NULL);
@@ -512,10 +526,21 @@ server_tls_vhost(struct lws_context_creation_info *info,
 	}
 }
 
-/* Listen for every node and start the simulator timer. */
+/* Listen for every node of the simulator. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
     const struct server_tls *tls, char **cause)
+{
+	struct driver	d;
+
+	sim_driver(sim, &d);
+	return (server_create_driver(&d, address, base_port, tls, cause));
+}
+
+/* Listen for every node of a driver and start its timer. */
+struct server *
+server_create_driver(const struct driver *d, const char *address,
+    int base_port, const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -524,7 +549,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 	int					 port;
 	const char				*id;
 
-	n = sim_nnodes(sim);
+	n = d->ops->nnodes(d->arg);
 	if (base_port < 0 || base_port > 65535 ||
 	    (base_port != 0 && (size_t)base_port + n - 1 > 65535)) {
 		*cause = xasprintf("cannot listen on ports %d to %zu: ports "
@@ -537,7 +562,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 	lws_set_log_level(LLL_ERR | LLL_WARN, server_lws_log);
 
 	server = xcalloc(1, sizeof *server);
-	server->sim = sim;
+	server->drv = *d;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	util_copy(server->address, sizeof server->address, address);
@@ -564,7 +589,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 		node = &server->nodes[i];
 		node->server = server;
 		node->index = i;
-		id = sim_node_id(sim, i);
+		id = server_node_id(node);
 		port = base_port == 0 ? 0 : base_port + (int)i;
 		if (server_probe(address, port, id, cause) != 0)
 			goto fail;
@@ -681,6 +706,62 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	}
 }
 
+/* The simulator behind the nodes, or NULL for a real node's agent. */
+static struct sim *
+server_sim(const struct server *server)
+{
+	const struct driver	*d = &server->drv;
+
+	return (d->ops->sim != NULL ? d->ops->sim(d->arg) : NULL);
+}
+
+/* Fill node i's hello as its driver has it, with the trusted operators. */
+static void
+server_hello(const struct server *server, size_t i, struct proto_hello *hello)
+{
+	const struct driver	*d = &server->drv;
+
+	d->ops->node_hello(d->arg, i, hello);
+	server_hello_operators(server, hello);
+}
+
+/*
+ * What node is now, from its driver, for binding a command of action;
+ * for a rollback or flag change, with the facts its plan judges (the
+ * document being in server->cmd).
+ */
+static void
+server_command_state(struct server_node *node, const char *action,
+    struct command_node_state *now)
+{
+	struct server		*server = node->server;
+	const struct driver	*d = &server->drv;
+
+	d->ops->node_state(d->arg, node->index, now);
+	if (proto_plan_applies(action) && d->ops->plan_facts != NULL)
+		d->ops->plan_facts(d->arg, &server->cmd, now);
+}
+
+/*
+ * Whether node's driver cannot carry out a proposal of action at all
+ * (the agent without its hook): 1 with the sentence in cause and the
+ * refusal in the audit log, so nobody signs it in vain; else 0.
+ */
+static int
+server_command_refused_here(struct server_node *node,
+    const struct proto_msg *in, const char *id, const char *action,
+    char *cause, size_t causelen)
+{
+	const struct driver	*d = &node->server->drv;
+
+	if (d->ops->node_accepts == NULL || d->ops->node_accepts(d->arg,
+	    node->index, action, cause, causelen) == 0)
+		return (0);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (1);
+}
+
 /* One rule engine per node, trusting trust and logging to audits[i]. */
 void
 server_commands(struct server *server, const struct opkey_trust *trust,
@@ -714,18 +795,19 @@ server_tick(lws_sorted_usec_list_t *sul)
 	struct server		*server = lws_container_of(sul, struct server,
 				    sul);
 	struct proto_msg	*msg = &server->msg;
+	const struct driver	*d = &server->drv;
 	struct server_node	*node;
 	size_t			 i;
 	int64_t			 now;
 	int			 changed, stats;
 
 	now = util_mono_ms();
-	sim_step(server->sim, now);
+	d->ops->step(d->arg, now);
 	server_self_fired(server);
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_ALERT;
-	while (sim_next_alert(server->sim, &msg->u.alert)) {
+	while (d->ops->next_alert(d->arg, &msg->u.alert)) {
 		node = server_find_node(server, msg->u.alert.node);
 		if (node == NULL) {
 			server_log("an alert names node \"%s\", which this "
@@ -747,19 +829,21 @@ server_tick(lws_sorted_usec_list_t *sul)
 		node = &server->nodes[i];
 		if (node->nsessions == 0)
 			continue;
-		if (sim_node_role(server->sim, i) == ROLE_STATION) {
+		if (d->ops->node_role(d->arg, i) == ROLE_STATION) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_CERT;
 			changed = 0;
-			if (sim_node_cert(server->sim, i, &msg->u.cert,
+			if (d->ops->node_cert(d->arg, i, &msg->u.cert,
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if (stats || sim_node_state_changed(server->sim, i)) {
+		if (stats || (d->ops->node_state_changed != NULL &&
+		    d->ops->node_state_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
-			sim_node_stats(server->sim, i, &msg->u.stats);
-			server_broadcast(node, msg, 1);
+			if (d->ops->node_stats(d->arg, i,
+			    &msg->u.stats) == 0)
+				server_broadcast(node, msg, 1);
 		}
 	}
 
@@ -878,8 +962,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_HELLO;
-	sim_node_hello(server->sim, node->index, &msg->u.hello);
-	server_hello_operators(server, &msg->u.hello);
+	server_hello(server, node->index, &msg->u.hello);
 	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
 	    &cause) != 0) {
 		server_log("%s: no challenge for console at %s: %s",
@@ -913,6 +996,7 @@ server_session_welcome(struct server_session *sn)
 {
 	struct server_node	*node = sn->node;
 	struct server		*server = node->server;
+	const struct driver	*d = &server->drv;
 	struct proto_msg	*msg = &server->msg;
 	const struct proto_alert *alerts;
 	const struct command_pending **pending, *armed;
@@ -921,15 +1005,15 @@ server_session_welcome(struct server_session *sn)
 	server_watching(node);
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_CERT;
-	if (sim_node_cert(server->sim, node->index, &msg->u.cert, NULL) == 0)
+	if (d->ops->node_cert(d->arg, node->index, &msg->u.cert, NULL) == 0)
 		server_session_send(sn, msg, 0);
 
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_STATS;
-	sim_node_stats(server->sim, node->index, &msg->u.stats);
-	server_session_send(sn, msg, 1);
+	if (d->ops->node_stats(d->arg, node->index, &msg->u.stats) == 0)
+		server_session_send(sn, msg, 1);
 
-	n = sim_node_alerts(server->sim, node->index, &alerts);
+	n = d->ops->node_alerts(d->arg, node->index, &alerts);
 	for (i = 0; i < n; i++) {
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_ALERT;
@@ -1392,14 +1476,13 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		return;
 	}
 	server_command_names(sn, in, id, sizeof id, action, sizeof action);
-	sim_node_state(server->sim, node->index, &now);
-	if (proto_plan_applies(action))
-		sim_plan_facts(server->sim, &server->cmd, &now);
+	server_command_state(node, action, &now);
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
-		if (server_move_check(sn, in, id, action, cause,
-		    sizeof cause) != 0)
+		if (server_command_refused_here(node, in, id, action, cause,
+		    sizeof cause) || server_move_check(sn, in, id, action,
+		    cause, sizeof cause) != 0)
 			break;
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
@@ -1506,21 +1589,17 @@ server_command_refused(struct server_session *sn, const char *verb,
 
 /*
  * The engine says carry out p (its execute line is in the audit log):
- * do it on the node, then tell every console of the node the outcome
- * and send fresh stats, so that the state change shows at once.
+ * hand it to the node.  A simulated node acts at once; a real node's
+ * hook runs, and its driver calls server_command_done() when it ends.
  */
 static void
 server_execute(struct server_session *sn, const struct command_pending *p)
 {
-	struct server_node		*node = sn->node;
-	struct server			*server = node->server;
-	struct proto_msg		*out = &server->out;
-	struct command_node_state	 now;
-	struct proto_stats		 st;
-	const char			*proposer, *approver;
-	char				 why[PROTO_TEXT_MAX];
-	char				 text[PROTO_TEXT_MAX];
-	char				 residue[96];
+	struct server_node	*node = sn->node;
+	const struct driver	*d = &node->server->drv;
+	const char		*proposer, *approver;
+	char			 why[PROTO_TEXT_MAX];
+	char			 text[PROTO_TEXT_MAX];
 
 	if (strcmp(p->cmd.action, "move-root") == 0) {
 		server_move_seal(sn, p);
@@ -1528,11 +1607,49 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	}
 	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
 	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
-	if (sim_node_command(server->sim, node->index, &p->cmd, why,
-	    sizeof why) != 0) {
+	why[0] = '\0';
+	switch (d->ops->node_command(d->arg, node->index, p, why,
+	    sizeof why)) {
+	case DRIVER_STARTED:
+		server_log_command(sn, "%s: %s %s, proposed by %s and "
+		    "approved by %s, is under way; reason: \"%s\"",
+		    server_node_id(node), p->cmd.action, p->cmd.id, proposer,
+		    approver, p->cmd.reason);
+		return;
+	case DRIVER_REFUSED:
 		util_format(text, sizeof text, "%s could not carry out %s %s "
 		    "although %s and %s signed it: %s", server_node_id(node),
 		    p->cmd.action, p->cmd.id, proposer, approver, why);
+		server_finish(sn, node, p, 0, text);
+		return;
+	case DRIVER_DONE:
+		server_finish(sn, node, p, 1, NULL);
+		return;
+	}
+}
+
+/*
+ * Tell every console of node what became of p: with ok, that it was
+ * carried out (in text, or else in a sentence made here from the node's
+ * state now), with fresh stats so that the change shows at once; else
+ * that it was not, in text, which also goes to the audit log.
+ */
+static void
+server_finish(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p, int ok, const char *text)
+{
+	const struct driver		*d = &node->server->drv;
+	struct proto_msg		*out = &node->server->out;
+	struct command_node_state	 now;
+	struct proto_stats		 st;
+	const char			*proposer, *approver;
+	char				 made[PROTO_TEXT_MAX];
+	char				 residue[96];
+	int				 have_stats;
+
+	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
+	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
+	if (!ok) {
 		server_refusal_audit(node, p->cmd.id, p->cmd.action, approver,
 		    1, text);
 		server_log_command(sn, "%s", text);
@@ -1542,19 +1659,22 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		return;
 	}
 
-	sim_node_state(server->sim, node->index, &now);
-	sim_node_stats(server->sim, node->index, &st);
-	residue[0] = '\0';
-	if (st.role == ROLE_ROUTER) {
-		if (st.router.open_children > 0)
+	d->ops->node_state(d->arg, node->index, &now);
+	memset(&st, 0, sizeof st);
+	have_stats = d->ops->node_stats(d->arg, node->index, &st) == 0;
+	if (text == NULL) {
+		residue[0] = '\0';
+		if (have_stats && st.role == ROLE_ROUTER &&
+		    st.router.open_children > 0)
 			util_format(residue, sizeof residue, ", cancelling "
 			    "%llu open child orders",
 			    (unsigned long long)st.router.open_children);
+		util_format(made, sizeof made, "%s carried out %s %s, "
+		    "proposed by %s and approved by %s: it is now %s%s",
+		    server_node_id(node), p->cmd.action, p->cmd.id, proposer,
+		    approver, proto_state_name(now.state), residue);
+		text = made;
 	}
-	util_format(text, sizeof text, "%s carried out %s %s, proposed by %s "
-	    "and approved by %s: it is now %s%s", server_node_id(node),
-	    p->cmd.action, p->cmd.id, proposer, approver,
-	    proto_state_name(now.state), residue);
 	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
 	server_proposal(node, p, p->status);	/* executed, or armed */
 	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
@@ -1564,14 +1684,56 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	if (proto_plan_applies(p->cmd.action)) {
 		memset(out, 0, sizeof *out);
 		out->type = MSG_HELLO;
-		sim_node_hello(server->sim, node->index, &out->u.hello);
+		server_hello(node->server, node->index, &out->u.hello);
 		server_broadcast(node, out, 0);
 		proto_msg_clear(out);
 	}
+	if (!have_stats)
+		return;
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	out->u.stats = st;
 	server_broadcast(node, out, 1);
+}
+
+/* A command a driver started on node i has ended; see server.h. */
+void
+server_command_done(struct server *server, size_t i,
+    const struct command_pending *p, int ok, const char *text)
+{
+	if (i >= server->nnodes)
+		fatal("server_command_done: node %zu of %zu", i,
+		    server->nnodes);
+	server_finish(NULL, &server->nodes[i], p, ok, text);
+}
+
+/* Node i's hello or stats changed: send them to its consoles again. */
+void
+server_node_changed(struct server *server, size_t i)
+{
+	const struct driver	*d = &server->drv;
+	struct proto_msg	*msg = &server->msg;
+	struct server_node	*node;
+
+	if (i >= server->nnodes)
+		fatal("server_node_changed: node %zu of %zu", i,
+		    server->nnodes);
+	node = &server->nodes[i];
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_HELLO;
+	server_hello(server, i, &msg->u.hello);
+	server_broadcast(node, msg, 0);
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_STATS;
+	if (d->ops->node_stats(d->arg, i, &msg->u.stats) == 0)
+		server_broadcast(node, msg, 1);
+}
+
+/* The libwebsockets context, for a driver's own descriptors and timers. */
+struct lws_context *
+server_context(struct server *server)
+{
+	return (server->context);
 }
 
 /*
@@ -1584,6 +1746,7 @@ server_fired(struct server_node *node, const struct command_pending *p,
     const char *how)
 {
 	struct server		*server = node->server;
+	const struct driver	*d = &server->drv;
 	struct proto_msg	*out = &server->out;
 	char			 text[PROTO_TEXT_MAX];
 	char			 cause[PROTO_TEXT_MAX];
@@ -1597,16 +1760,17 @@ server_fired(struct server_node *node, const struct command_pending *p,
 	    "fired %s", p->cmd.id, p->sigs[0].operator,
 	    p->sigs[p->nsigs - 1].operator, how);
 	/* Sent with the scenario's alerts, and standing until a resume. */
-	sim_node_raise(server->sim, node->index, SEV_CRITICAL,
-	    "armed-kill-fired", text, cause, "find and fix the cause (vigil "
-	    "plan shows what each flag runs), then resume it with a "
-	    "two-person resume");
+	if (d->ops->node_raise != NULL)
+		d->ops->node_raise(d->arg, node->index, SEV_CRITICAL,
+		    "armed-kill-fired", text, cause, "find and fix the cause "
+		    "(vigil plan shows what each flag runs), then resume it "
+		    "with a two-person resume");
 	server_result(NULL, node, "fire", p->cmd.id, "arm-kill",
 	    OUTCOME_FIRED, cause);
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
-	sim_node_stats(server->sim, node->index, &out->u.stats);
-	server_broadcast(node, out, 1);
+	if (d->ops->node_stats(d->arg, node->index, &out->u.stats) == 0)
+		server_broadcast(node, out, 1);
 }
 
 /* A console fires an armed kill: the engine judges, the node halts. */
@@ -1614,6 +1778,7 @@ static void
 server_fire(struct server_session *sn, const struct proto_msg *in)
 {
 	struct server_node		*node = sn->node;
+	const struct driver		*d = &node->server->drv;
 	const struct command_pending	*p;
 	char				 cause[PROTO_TEXT_MAX];
 	char				 how[PROTO_TEXT_MAX];
@@ -1629,7 +1794,8 @@ server_fire(struct server_session *sn, const struct proto_msg *in)
 		    OUTCOME_REFUSED, cause);
 		return;
 	}
-	sim_node_fire(node->server->sim, node->index);
+	if (d->ops->node_fire != NULL)
+		d->ops->node_fire(d->arg, node->index);
 	p = command_ended(node->engine);
 	util_format(how, sizeof how, "at %s's word",
 	    in->u.fire.sig.operator);
@@ -1640,15 +1806,18 @@ server_fire(struct server_session *sn, const struct proto_msg *in)
 static void
 server_self_fired(struct server *server)
 {
+	const struct driver		*d = &server->drv;
 	const struct command_pending	*p;
 	struct server_node		*node;
 	char				 why[PROTO_TEXT_MAX];
 	char				 how[PROTO_TEXT_MAX];
 	size_t				 i;
 
+	if (d->ops->node_fired == NULL)
+		return;
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
-		if (!sim_node_fired(server->sim, node->index, why,
+		if (!d->ops->node_fired(d->arg, node->index, why,
 		    sizeof why))
 			continue;
 		util_format(how, sizeof how, "on its own: %s", why);
@@ -1711,7 +1880,7 @@ server_fd_alert(struct server *server)
 		msg->type = MSG_ALERT;
 		util_copy(a->node, sizeof a->node,
 		    server_node_id(&server->nodes[i]));
-		a->clock_ms = sim_clock_ms(server->sim);
+		a->clock_ms = server->drv.ops->clock_ms(server->drv.arg);
 		a->severity = SEV_CRITICAL;
 		util_copy(a->code, sizeof a->code, "fd-limit");
 		a->clear = !server->saturated;
@@ -1734,6 +1903,7 @@ server_fd_alert(struct server *server)
 static void
 server_expire(struct server *server)
 {
+	const struct driver		 *d = &server->drv;
 	const struct command_pending	**expired;
 	struct server_node		 *node;
 	int64_t				  now = util_wall_ms();
@@ -1750,8 +1920,9 @@ server_expire(struct server *server)
 			    server_node_id(node), expired[k]->cmd.action,
 			    expired[k]->cmd.id, expired[k]->cmd.proposer);
 			server_proposal(node, expired[k], STATUS_EXPIRED);
-			if (strcmp(expired[k]->cmd.action, "arm-kill") == 0)
-				sim_node_disarm(server->sim, node->index);
+			if (strcmp(expired[k]->cmd.action, "arm-kill") == 0 &&
+			    d->ops->node_disarm != NULL)
+				d->ops->node_disarm(d->arg, node->index);
 		}
 	}
 }
@@ -2040,12 +2211,17 @@ server_move_check(struct server_session *sn, const struct proto_msg *in,
 {
 	struct server_node	*node = sn->node;
 	struct server		*server = node->server;
+	struct sim		*sim = server_sim(server);
 	char			 why[PROTO_TEXT_MAX];
 
-	if (strcmp(action, "move-root") != 0 ||
-	    strcmp(server->cmd.id, id) != 0 ||
-	    move_check(server->sim, node->index, &server->cmd, why,
-	    sizeof why) == 0)
+	if (strcmp(action, "move-root") != 0)
+		return (0);
+	if (sim == NULL)
+		util_format(why, sizeof why, "only a station vigild simulates "
+		    "holds a root key it can seal; a real station moves its "
+		    "root by its own means");
+	else if (strcmp(server->cmd.id, id) != 0 || move_check(sim,
+	    node->index, &server->cmd, why, sizeof why) == 0)
 		return (0);
 	util_format(cause, causelen, "%s refused the proposal: %s",
 	    server_node_id(node), why);
@@ -2072,8 +2248,11 @@ server_move_seal(struct server_session *sn, const struct command_pending *p)
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_SEALED;
-	if (move_seal(server->sim, node->index, p, now, &out->u.sealed, why,
-	    sizeof why) != 0) {
+	if (server_sim(server) == NULL)
+		util_format(why, sizeof why, "it holds no root key vigild can "
+		    "seal");
+	if (server_sim(server) == NULL || move_seal(server_sim(server),
+	    node->index, p, now, &out->u.sealed, why, sizeof why) != 0) {
 		util_format(text, sizeof text, "%s could not carry out "
 		    "move-root %s: %s; it keeps the root", server_node_id(node),
 		    p->cmd.id, why);
@@ -2131,8 +2310,18 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 		server_session_refused(sn);
 		return;
 	}
-	if (sim_node_role(server->sim, node->index) != ROLE_STATION ||
-	    strcmp(d->to, server_node_id(node)) != 0) {
+	if (server_sim(server) == NULL) {
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it is a real station behind vigild agent, which cannot "
+		    "open a root key for it; move its root by its own means",
+		    server_node_id(node));
+		server_refusal_audit(node, d->id, "move-root", "", 0, why);
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	if (server->drv.ops->node_role(server->drv.arg, node->index) !=
+	    ROLE_STATION || strcmp(d->to, server_node_id(node)) != 0) {
 		util_format(why, sizeof why, "%s refused a sealed root key "
 		    "meant for %s; deliver it to %s", server_node_id(node),
 		    d->to, d->to);
@@ -2144,7 +2333,7 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_HOLDER;
-	if (move_open(server->sim, node->index, node->engine, d,
+	if (move_open(server_sim(server), node->index, node->engine, d,
 	    util_wall_ms(), &out->u.holder, why, sizeof why) != 0) {
 		server_log_command(sn, "%s", why);
 		server_result(NULL, node, "deliver", d->id, "move-root",
@@ -2177,7 +2366,8 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 	char			*cause = NULL;
 	int			 destroyed;
 
-	if (sim_node_role(server->sim, node->index) != ROLE_STATION) {
+	if (server->drv.ops->node_role(server->drv.arg, node->index) !=
+	    ROLE_STATION) {
 		util_format(why, sizeof why, "%s is a router and has no root "
 		    "holder; send holder statements to stations",
 		    server_node_id(node));
@@ -2185,7 +2375,15 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 		server_session_refused(sn);
 		return;
 	}
-	if (move_hear(server->sim, node->index, h, &destroyed, why,
+	if (server_sim(server) == NULL) {
+		util_format(why, sizeof why, "%s is a real station behind "
+		    "vigild agent: it learns the root holder by its own means, "
+		    "not from a holder statement", server_node_id(node));
+		server_result(sn, node, "holder", h->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	if (move_hear(server_sim(server), node->index, h, &destroyed, why,
 	    sizeof why) != 0) {
 		server_log_command(sn, "%s", why);
 		server_result(sn, node, "holder", h->id, "move-root",
@@ -2210,8 +2408,9 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 	    text);
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
-	sim_node_stats(server->sim, node->index, &out->u.stats);
-	server_broadcast(node, out, 1);
+	if (server->drv.ops->node_stats(server->drv.arg, node->index,
+	    &out->u.stats) == 0)
+		server_broadcast(node, out, 1);
 }
 
 /*

@@ -41,6 +41,9 @@
 #define SERVER_STEP_MS		50	/* real ms between simulator steps */
 
 struct audit;
+struct command_pending;
+struct driver;
+struct lws_context;
 struct opkey_trust;
 struct sim;
 struct server;
@@ -117,6 +120,32 @@ struct server_tls {
  */
 struct server	*server_create(struct sim *sim, const char *address,
 		    int base_port, const struct server_tls *tls, char **cause);
+
+/*
+ * As server_create(), for the nodes of any driver (driver.h): the
+ * simulator's or the agent's.  *d is copied; its arg must outlive the
+ * server.
+ */
+struct server	*server_create_driver(const struct driver *d,
+		    const char *address, int base_port,
+		    const struct server_tls *tls, char **cause);
+
+/*
+ * A command the driver started on node i (DRIVER_STARTED) has ended:
+ * with ok, it was carried out (text says how, or NULL for a sentence
+ * from the node's state); else it was not, and text says why (audited
+ * as a refusal).  Every console of the node gets the result and the
+ * proposal's final status.  p is the command as the engine held it.
+ */
+void		 server_command_done(struct server *server, size_t i,
+		    const struct command_pending *p, int ok,
+		    const char *text);
+
+/* Node i's hello changed (build, flags): send it and its stats again. */
+void		 server_node_changed(struct server *server, size_t i);
+
+/* The event loop's context, for a driver's descriptors and timers. */
+struct lws_context *server_context(struct server *server);
 
 /*
  * Accept two-person commands: node i's engine trusts the operators in

@@ -25,6 +25,7 @@
 
 struct sim;
 struct command_node_state;
+struct driver;
 struct node_station;
 
 struct sim_options {
@@ -178,5 +179,8 @@ void		 sim_plan_facts(struct sim *sim,
 int		 sim_next_alert(struct sim *sim, struct proto_alert *alert);
 size_t		 sim_node_alerts(const struct sim *sim, size_t i,
 		    const struct proto_alert **alerts);
+
+/* Fill d so that the server drives sim's nodes (sim-driver.c). */
+void		 sim_driver(struct sim *sim, struct driver *d);
 
 #endif

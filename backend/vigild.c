@@ -23,8 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "audit.h"
 #include "command.h"
+#include "driver.h"
 #include "local-ca.h"
 #include "node-station.h"
 #include "opkey.h"
@@ -40,8 +42,12 @@
 
 /* What the command line asked for. */
 struct vigild_args {
-	const char		*command;	/* "node" or "fleet" */
+	const char		*command;	/* "node", "fleet", "agent" */
 	struct sim_options	 sim;
+	struct agent_options	 agent;
+	const char		*facts_cmd;	/* agent's --facts-cmd */
+	const char		*facts_file;
+	const char		*facts_url;
 	struct proto_flag	 flags[PROTO_MAX_FLAGS];
 	size_t			 nflags;
 	const char		*fleet_file;
@@ -61,6 +67,7 @@ struct vigild_args {
 
 #define VIGILD_NODE	0x1	/* an option of vigild node */
 #define VIGILD_FLEET	0x2	/* an option of vigild fleet */
+#define VIGILD_AGENT	0x4	/* an option of vigild agent */
 #define VIGILD_OPT_BASE	256	/* getopt_long's value for vigild_opts[0] */
 
 /* --read: who may read telemetry; unset, it follows the address. */
@@ -79,7 +86,7 @@ typedef void vigild_opt_fn(const struct vigild_opt *, const char *,
  */
 struct vigild_opt {
 	const char	*name;		/* "fleet-file", without "--" */
-	int		 commands;	/* VIGILD_NODE | VIGILD_FLEET */
+	int		 commands;	/* VIGILD_NODE | VIGILD_FLEET... */
 	int		 bare;		/* takes no value */
 	vigild_opt_fn	*parse;
 	size_t		 off;		/* where in vigild_args it goes */
@@ -101,6 +108,13 @@ static const char vigild_usage[] =
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
 "           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
+"       vigild agent --role router|station --id ID [--listen ADDR:PORT]\n"
+"           [--fleet-file FILE] (--facts-cmd CMD | --facts-file FILE |\n"
+"           --facts-url URL) [--on-kill CMD] [--on-resume CMD]\n"
+"           [--on-rollback CMD] [--on-flag CMD] [--on-move-root CMD]\n"
+"           [--hook-timeout SECONDS] --trust FILE --audit FILE\n"
+"           [--audit-reserve MB] [--cert FILE --key FILE | --insecure]\n"
 "           [--read anyone|key]\n"
 "       vigild help [scenarios] | --version\n";
 
@@ -135,7 +149,23 @@ static const char vigild_help_text[] =
 "                         the scenario's)\n"
 "  --audit-dir DIR        one audit log per node, DIR/ROLE-NAME.audit\n"
 "\n"
-"both:\n"
+"agent: stand in front of one real router or station (vigild(8), AGENT).\n"
+"  --role, --id, --listen, --fleet-file, --audit, --cert, --key,\n"
+"  --insecure, --read     as for node\n"
+"  --facts-cmd CMD        run CMD (sh -c) and read one JSON object of\n"
+"                         facts per line from it, at least once a second\n"
+"  --facts-file FILE      re-read FILE when it changes; its last line is\n"
+"                         the facts\n"
+"  --facts-url URL        poll http://127.0.0.1:PORT/PATH for the facts,\n"
+"                         or HTTP on a Unix socket: unix:SOCKET[:/PATH]\n"
+"  --on-kill CMD, --on-resume CMD, --on-rollback CMD, --on-flag CMD,\n"
+"  --on-move-root CMD     the hook that carries out the action, run only\n"
+"                         after two operators signed and the audit log\n"
+"                         holds it; an action without one is refused\n"
+"  --hook-timeout SECONDS a hook running longer is killed and reported\n"
+"                         so (default 10)\n"
+"\n"
+"all:\n"
 "  --time-scale X         scenario seconds per real second\n"
 "  --start HH:MM:SS       scenario clock at start (default: the\n"
 "                         scenario's)\n"
@@ -188,6 +218,9 @@ static const struct vigild_opt *vigild_find_opt(const char *name);
 static void	 vigild_bad_option(const char *cmd, int which, int c,
 		    const char *bad) __attribute__((noreturn));
 static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
+static void	 vigild_parse_agent(struct vigild_args *args);
+static int	 vigild_agent(const struct vigild_args *args,
+		    const struct opkey_trust *trust);
 static void	 vigild_parse_tls(const struct vigild_args *args);
 static long	 vigild_parse_number(const char *option, const char *arg,
 		    long min, long max, const char *example);
@@ -202,14 +235,16 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_bare, vigild_opt_read;
+		    vigild_opt_bare, vigild_opt_read, vigild_opt_hook;
 static int	 vigild_read_key(const struct vigild_args *args);
+static void	 vigild_say_reading(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
-		    const struct sim *sim, const struct server *server,
+		    const struct sim *sim, const struct driver *d,
+		    const struct server *server,
 		    const struct vigild_args *args, const char *ca_path,
 		    int64_t clock_ms, char **cause);
 static const struct server_tls *vigild_tls(const struct vigild_args *args,
-		    const struct sim *sim, struct local_ca *lca,
+		    const struct driver *d, struct local_ca *lca,
 		    struct server_tls *tls, char **cause);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
@@ -220,20 +255,23 @@ static void	 vigild_say_commands(const struct vigild_args *args,
 #define A(member)	offsetof(struct vigild_args, member)
 #define N		VIGILD_NODE
 #define F		VIGILD_FLEET
+#define G		VIGILD_AGENT
+#define HOOK(n)	{ .name = (n), .commands = G, .parse = vigild_opt_hook, \
+	  .what = "a command", .example = "/usr/local/libexec/vigil/hook" }
 
 /* Every option of vigild node and vigild fleet. */
 static const struct vigild_opt vigild_opts[] = {
-	{ .name = "role", .commands = N, .parse = vigild_opt_role },
-	{ .name = "id", .commands = N, .parse = vigild_opt_string,
+	{ .name = "role", .commands = N|G, .parse = vigild_opt_role },
+	{ .name = "id", .commands = N|G, .parse = vigild_opt_string,
 	  .off = A(sim.id) },
-	{ .name = "listen", .commands = N, .parse = vigild_parse_listen },
+	{ .name = "listen", .commands = N|G, .parse = vigild_parse_listen },
 	{ .name = "group", .commands = N, .parse = vigild_opt_word,
 	  .off = A(sim.group), .max = PROTO_NAME_MAX - 1 },
 	{ .name = "build", .commands = N, .parse = vigild_opt_word,
 	  .off = A(sim.build), .max = PROTO_NAME_MAX - 1, .extra = "+:" },
 	{ .name = "flag", .commands = N, .parse = vigild_parse_flag },
 	{ .name = "scenario", .commands = F, .parse = vigild_opt_scenario },
-	{ .name = "fleet-file", .commands = N|F, .parse = vigild_opt_path,
+	{ .name = "fleet-file", .commands = N|F|G, .parse = vigild_opt_path,
 	  .off = A(fleet_file), .what = "a file name",
 	  .example = "/tmp/fleet" },
 	{ .name = "base-port", .commands = F, .parse = vigild_opt_number,
@@ -253,37 +291,53 @@ static const struct vigild_opt vigild_opts[] = {
 	  .off = A(sim.devices), .size = sizeof (size_t), .min = 1,
 	  .max = STATION_MAX_DEVICES, .example = "100" },
 	{ .name = "start", .commands = N|F, .parse = vigild_opt_start },
-	{ .name = "trust", .commands = N|F, .parse = vigild_opt_path,
+	{ .name = "trust", .commands = N|F|G, .parse = vigild_opt_path,
 	  .off = A(trust), .what = "the trust file",
 	  .example = "/etc/vigil/operators" },
-	{ .name = "audit", .commands = N, .parse = vigild_opt_path,
+	{ .name = "audit", .commands = N|G, .parse = vigild_opt_path,
 	  .off = A(audit), .what = "a file name",
 	  .example = "/var/lib/vigil/r8.audit" },
 	{ .name = "audit-dir", .commands = F, .parse = vigild_opt_path,
 	  .off = A(audit_dir), .what = "a directory",
 	  .example = "/var/lib/vigil" },
-	{ .name = "audit-reserve", .commands = N|F,
+	{ .name = "audit-reserve", .commands = N|F|G,
 	  .parse = vigild_opt_number, .off = A(reserve_mb),
 	  .size = sizeof (size_t), .min = 0, .max = 1L << 24,
 	  .example = "64" },
-	{ .name = "cert", .commands = N|F, .parse = vigild_opt_path,
+	{ .name = "facts-cmd", .commands = G, .parse = vigild_opt_path,
+	  .off = A(facts_cmd), .what = "a command",
+	  .example = "/usr/local/libexec/vigil/router-facts" },
+	{ .name = "facts-file", .commands = G, .parse = vigild_opt_path,
+	  .off = A(facts_file), .what = "a file name",
+	  .example = "/run/smars/facts.json" },
+	{ .name = "facts-url", .commands = G, .parse = vigild_opt_path,
+	  .off = A(facts_url), .what = "a URL",
+	  .example = "http://127.0.0.1:9100/vigil-facts" },
+	HOOK("on-kill"), HOOK("on-resume"), HOOK("on-rollback"),
+	HOOK("on-flag"), HOOK("on-move-root"),
+	{ .name = "hook-timeout", .commands = G, .parse = vigild_opt_number,
+	  .off = A(agent.hook_timeout_s), .size = sizeof (int), .min = 1,
+	  .max = 3600, .example = "10" },
+	{ .name = "cert", .commands = N|F|G, .parse = vigild_opt_path,
 	  .off = A(cert), .what = "a certificate file",
 	  .example = "/etc/vigil/r8.pem" },
-	{ .name = "key", .commands = N|F, .parse = vigild_opt_path,
+	{ .name = "key", .commands = N|F|G, .parse = vigild_opt_path,
 	  .off = A(key), .what = "a key file",
 	  .example = "/etc/vigil/r8.key" },
-	{ .name = "insecure", .commands = N|F, .bare = 1,
+	{ .name = "insecure", .commands = N|F|G, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(insecure) },
-	{ .name = "read", .commands = N|F, .parse = vigild_opt_read },
-	{ .name = "help", .commands = N|F, .bare = 1,
+	{ .name = "read", .commands = N|F|G, .parse = vigild_opt_read },
+	{ .name = "help", .commands = N|F|G, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(help) },
-	{ .name = "version", .commands = N|F, .bare = 1,
+	{ .name = "version", .commands = N|F|G, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(version) },
 };
 
 #undef A
 #undef N
 #undef F
+#undef G
+#undef HOOK
 
 /*
  * Report a bad argument as a sentence and exit 2: the operator typed
@@ -562,6 +616,22 @@ vigild_opt_path(const struct vigild_opt *o, const char *arg,
 	*(const char **)(void *)((char *)args + o->off) = arg;
 }
 
+/* --on-ACTION CMD: the hook for an action (agent_hook_specs). */
+static void
+vigild_opt_hook(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	size_t	k;
+
+	if (arg[0] == '\0')
+		vigild_usage_error("--%s is empty; give %s, for example --%s %s",
+		    o->name, o->what, o->name, o->example);
+	for (k = 0; k < AGENT_NHOOKS; k++) {
+		if (strcmp(agent_hook_specs[k].option, o->name) == 0)
+			args->agent.hooks[k] = arg;
+	}
+}
+
 /* Text checked later, with what else was given (--id). */
 static void
 vigild_opt_string(const struct vigild_opt *o, const char *arg,
@@ -714,7 +784,8 @@ vigild_bad_option(const char *cmd, int which, int c, const char *bad)
 	if ((o = vigild_find_opt(bad + 2)) != NULL && (~o->commands & which))
 		vigild_usage_error("vigild %s: %s belongs to \"vigild %s\", "
 		    "not \"vigild %s\"; run \"vigild help\" for the options",
-		    cmd, bad, which == VIGILD_NODE ? "fleet" : "node", cmd);
+		    cmd, bad, (o->commands & VIGILD_NODE) ? "node" :
+		    (o->commands & VIGILD_FLEET) ? "fleet" : "agent", cmd);
 	vigild_usage_error("vigild %s: %s is not an option; run \"vigild "
 	    "help\" for the options", cmd, bad);
 }
@@ -727,7 +798,7 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 	size_t		 n;
 
 	vigild_parse_tls(args);
-	if (strcmp(cmd, "node") != 0) {
+	if (strcmp(cmd, "fleet") == 0) {
 		if (args->fleet_file == NULL)
 			vigild_usage_error("vigild fleet needs --fleet-file "
 			    "FILE: vigild writes the nodes' websocket URLs "
@@ -735,11 +806,11 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 		return;
 	}
 	if (args->sim.role == ROLE_NONE)
-		vigild_usage_error("vigild node needs --role router or --role "
-		    "station");
+		vigild_usage_error("vigild %s needs --role router or --role "
+		    "station", cmd);
 	if (id == NULL)
-		vigild_usage_error("vigild node needs --id, the node's name, "
-		    "for example --id r1");
+		vigild_usage_error("vigild %s needs --id, the node's name, "
+		    "for example --id r1", cmd);
 	vigild_check_word("--id", id, PROTO_ID_MAX - 1, "/");
 	role = proto_role_name(args->sim.role);
 	n = strlen(role);
@@ -752,6 +823,53 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 		args->sim.flags = args->flags;
 		args->sim.nflags = args->nflags;
 	}
+	if (strcmp(cmd, "agent") == 0)
+		vigild_parse_agent(args);
+}
+
+/*
+ * What vigild agent needs together: one facts source, a trust file and
+ * an audit log (a real node's commands are never unguarded), or exit 2.
+ */
+static void
+vigild_parse_agent(struct vigild_args *args)
+{
+	struct agent_options	*a = &args->agent;
+	const char		*id = args->sim.id;
+	char			*cause;
+	int			 n = 0;
+
+	a->role = args->sim.role;
+	if (strchr(id, '/') == NULL)
+		a->id = xasprintf("%s/%s", proto_role_name(a->role), id);
+	else
+		a->id = xstrdup(id);
+	if (args->facts_cmd != NULL) {
+		a->facts_kind = AGENT_FACTS_CMD;
+		a->facts = args->facts_cmd;
+		n++;
+	}
+	if (args->facts_file != NULL) {
+		a->facts_kind = AGENT_FACTS_FILE;
+		a->facts = args->facts_file;
+		n++;
+	}
+	if (args->facts_url != NULL) {
+		a->facts_kind = AGENT_FACTS_URL;
+		a->facts = args->facts_url;
+		n++;
+	}
+	if (n != 1)
+		vigild_usage_error("vigild agent needs exactly one source of "
+		    "the node's facts: --facts-cmd CMD, --facts-file FILE or "
+		    "--facts-url URL (%d given)", n);
+	if (agent_facts_check(a->facts_kind, a->facts, &cause) != 0)
+		vigild_usage_error("%s", cause);
+	if (args->trust == NULL || args->audit == NULL)
+		vigild_usage_error("vigild agent needs --trust FILE and --audit "
+		    "FILE: it carries out commands on a real node only when "
+		    "two trusted operators signed them, and records each in "
+		    "its audit log");
 }
 
 /*
@@ -818,10 +936,12 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 	} else if (strcmp(cmd, "fleet") == 0) {
 		which = VIGILD_FLEET;
 		args->sim.scenario = "calm";
-	} else
+	} else if (strcmp(cmd, "agent") == 0)
+		which = VIGILD_AGENT;
+	else
 		vigild_usage_error("\"%s\" is not a vigild command; run "
-		    "\"vigild node ...\", \"vigild fleet ...\" or \"vigild "
-		    "help\"", cmd);
+		    "\"vigild node ...\", \"vigild fleet ...\", \"vigild "
+		    "agent ...\" or \"vigild help\"", cmd);
 
 	/* getopt_long's table: this command's options, by index. */
 	memset(longopts, 0, sizeof longopts);
@@ -852,7 +972,7 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 }
 
 /*
- * Decide how the nodes serve TLS: the operator's --cert and --key
+ * Decide how the nodes of d serve TLS: the operator's --cert and --key
  * (checked here, so that a bad file gets a sentence rather than a
  * libwebsockets log line), a local CA when there is a fleet file to
  * name its certificate in, or nothing (plain ws, on loopback or with
@@ -860,7 +980,7 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
  * websockets; or NULL and a sentence in *cause.
  */
 static const struct server_tls *
-vigild_tls(const struct vigild_args *args, const struct sim *sim,
+vigild_tls(const struct vigild_args *args, const struct driver *d,
     struct local_ca *lca, struct server_tls *tls, char **cause)
 {
 	char	*ca_path;
@@ -878,7 +998,7 @@ vigild_tls(const struct vigild_args *args, const struct sim *sim,
 	if (args->insecure || args->fleet_file == NULL)
 		return (NULL);
 	ca_path = xasprintf("%s.ca", args->fleet_file);
-	rc = local_ca_make(lca, sim, args->address, ca_path, cause);
+	rc = local_ca_make(lca, d, args->address, ca_path, cause);
 	free(ca_path);
 	if (rc != 0)
 		return (NULL);
@@ -888,16 +1008,18 @@ vigild_tls(const struct vigild_args *args, const struct sim *sim,
 }
 
 /*
- * Write the fleet file: comments saying what runs, the CA to trust
- * when vigild made one ("ca FILE", relative to the fleet file), then
- * one websocket URL per node with the node's id as a trailing comment.
- * It goes to path.tmp first and is renamed into place, so a console
- * never reads a half-written file.
+ * Write the fleet file: comments saying what runs (sim, if not NULL,
+ * names the scenario), the CA to trust when vigild made one ("ca FILE",
+ * relative to the fleet file), then one websocket URL per node of d
+ * with the node's id as a trailing comment.  It goes to path.tmp first
+ * and is renamed into place, so a console never reads a half-written
+ * file.
  */
 static int
 vigild_write_fleet_file(const char *path, const struct sim *sim,
-    const struct server *server, const struct vigild_args *args,
-    const char *ca_path, int64_t clock_ms, char **cause)
+    const struct driver *d, const struct server *server,
+    const struct vigild_args *args, const char *ca_path, int64_t clock_ms,
+    char **cause)
 {
 	const char	*scheme = args->insecure ? "ws" : "wss", *base;
 	FILE		*f;
@@ -931,8 +1053,12 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	}
 	fprintf(f, "# vigil fleet file written by vigild: one websocket URL "
 	    "per line;\n# \"#\" starts a comment anywhere on a line.\n");
-	fprintf(f, "# scenario %s, clock starts %s %s UTC, time scale %g\n",
-	    sim_scenario_name(sim), date, clock, sim_time_scale(sim));
+	if (sim != NULL)
+		fprintf(f, "# scenario %s, clock starts %s %s UTC, time scale "
+		    "%g\n", sim_scenario_name(sim), date, clock,
+		    sim_time_scale(sim));
+	else
+		fprintf(f, "# vigild agent for a real node\n");
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
 	    (long)getpid());
 	if (ca_path != NULL) {
@@ -940,9 +1066,9 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 		fprintf(f, "ca %s # the CA vigild made for its nodes\n",
 		    base != NULL ? base + 1 : ca_path);
 	}
-	for (i = 0; i < sim_nnodes(sim); i++)
+	for (i = 0; i < d->ops->nnodes(d->arg); i++)
 		fprintf(f, "%s://%s:%d/ # %s\n", scheme, args->address,
-		    server_port(server, i), sim_node_id(sim, i));
+		    server_port(server, i), d->ops->node_id(d->arg, i));
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
 		fclose(f);
@@ -1093,6 +1219,80 @@ vigild_say_started(const struct vigild_args *args, const struct sim *sim,
 		    args->fleet_file != NULL ? args->fleet_file : "");
 }
 
+/*
+ * vigild agent: listen for the one real node, keep its audit log, read
+ * its facts and run its hooks, until signalled.  Returns the exit status.
+ */
+static int
+vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
+{
+	const struct agent_options	*o = &args->agent;
+	struct agent			*agent;
+	struct server			*server = NULL;
+	struct audit			*audit;
+	struct driver			 d;
+	struct local_ca			 lca;
+	struct server_tls		 tls_space;
+	const struct server_tls		*tls;
+	char				*cause = NULL;
+	size_t				 k;
+	int				 rc = VIGILD_EXIT_RUNTIME;
+
+	if ((audit = audit_open(args->audit, &cause)) == NULL) {
+		fprintf(stderr, "vigild: %s: %s\n", o->id, cause);
+		free(cause);
+		return (VIGILD_EXIT_RUNTIME);
+	}
+	agent = agent_new(o);
+	agent_driver(agent, &d);
+	if (((tls = vigild_tls(args, &d, &lca, &tls_space, &cause)) == NULL &&
+	    cause != NULL) || (server = server_create_driver(&d, args->address,
+	    args->port, tls, &cause)) == NULL)
+		goto out;
+	server_commands(server, trust, &audit, (uint64_t)args->reserve_mb <<
+	    20);
+	server_read(server, vigild_read_key(args));
+	if (agent_start(agent, server, &cause) != 0)
+		goto out;
+	if (args->fleet_file != NULL && vigild_write_fleet_file(
+	    args->fleet_file, NULL, &d, server, args, lca.ca_path,
+	    util_wall_ms(), &cause) != 0)
+		goto out;
+	printf("%s listening on %s://%s:%d/\n", o->id, tls != NULL ? "wss" :
+	    "ws", args->address, server_port(server, 0));
+	printf("agent %s: facts from %s %s; hooks:", o->id,
+	    o->facts_kind == AGENT_FACTS_CMD ? "command" :
+	    o->facts_kind == AGENT_FACTS_FILE ? "file" : "URL", o->facts);
+	for (k = 0; k < AGENT_NHOOKS; k++) {
+		if (o->hooks[k] != NULL)
+			printf(" %s", agent_hook_specs[k].action);
+	}
+	printf("%s\n", o->hooks[0] == NULL && o->hooks[1] == NULL &&
+	    o->hooks[2] == NULL && o->hooks[3] == NULL && o->hooks[4] ==
+	    NULL ? " none (every command is refused)" : "");
+	vigild_say_commands(args, trust);
+	vigild_say_reading(args);
+	fflush(stdout);
+
+	vigild_server = server;
+	rc = 0;
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
+	vigild_server = NULL;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+	}
+	/* The hooks and the facts command go before the loop they use. */
+	agent_free(agent);
+	server_free(server);
+	local_ca_free(&lca);
+	audit_close(audit);
+	free((char *)o->id);
+	return (rc);
+}
+
 /* --read anyone|key: who may read the nodes' telemetry. */
 static void
 vigild_opt_read(const struct vigild_opt *o, const char *arg,
@@ -1108,6 +1308,16 @@ vigild_opt_read(const struct vigild_opt *o, const char *arg,
 		    "anyone (any console may read telemetry) or key (only a "
 		    "console whose operator answers with a key in --trust)",
 		    arg);
+}
+
+/* Say on stdout who may read the nodes' telemetry. */
+static void
+vigild_say_reading(const struct vigild_args *args)
+{
+	printf("reading: %s\n", vigild_read_key(args) ? "only consoles "
+	    "whose operator answers the challenge with a key in the trust "
+	    "file (--read key)" : "any console that connects (--read "
+	    "anyone)");
 }
 
 /*
@@ -1134,6 +1344,7 @@ main(int argc, char **argv)
 	struct local_ca		 lca;
 	struct server_tls	 tls_space;
 	const struct server_tls	*tls;
+	struct driver		 d;
 	char			*cause = NULL;
 	int64_t			 clock_ms;
 	size_t			 n = 0;
@@ -1162,8 +1373,13 @@ main(int argc, char **argv)
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
 	    &cause) != 0)
 		goto out;
+	if (strcmp(args.command, "agent") == 0) {
+		rc = vigild_agent(&args, &trust);
+		goto out;
+	}
 	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL)
 		goto out;
+	sim_driver(sim, &d);
 	clock_ms = sim_clock_ms(sim);
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
@@ -1173,7 +1389,7 @@ main(int argc, char **argv)
 		    65536L - (long)n);
 		goto out;
 	}
-	if ((tls = vigild_tls(&args, sim, &lca, &tls_space, &cause)) == NULL &&
+	if ((tls = vigild_tls(&args, &d, &lca, &tls_space, &cause)) == NULL &&
 	    cause != NULL)
 		goto out;
 	rc = VIGILD_EXIT_RUNTIME;
@@ -1186,14 +1402,11 @@ main(int argc, char **argv)
 	    (uint64_t)args.reserve_mb << 20);
 	server_read(server, vigild_read_key(&args));
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
-	    sim, server, &args, lca.ca_path, clock_ms, &cause) != 0)
+	    sim, &d, server, &args, lca.ca_path, clock_ms, &cause) != 0)
 		goto out;
 	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
-	printf("reading: %s\n", vigild_read_key(&args) ? "only consoles "
-	    "whose operator answers the challenge with a key in the trust "
-	    "file (--read key)" : "any console that connects (--read "
-	    "anyone)");
+	vigild_say_reading(&args);
 	fflush(stdout);
 
 	vigild_server = server;

@@ -107,9 +107,13 @@ _vigild()
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
 	    --routers --stations --devices --audit-dir $both"
+	local agent="--role --id --listen --fleet-file --facts-cmd --facts-file
+	    --facts-url --on-kill --on-resume --on-rollback --on-flag
+	    --on-move-root --hook-timeout --trust --audit --audit-reserve
+	    --cert --key --insecure --read --help --version"
 
 	if ((COMP_CWORD == 1)); then
-		_vigil_words "node fleet help --help --version" "$cur"
+		_vigil_words "node fleet agent help --help --version" "$cur"
 		return
 	fi
 	case $prev in
@@ -122,21 +126,29 @@ _vigild()
 	--scenario)
 		_vigil_words "$(_vigil_scenarios)" "$cur"
 		return ;;
-	--fleet-file|--trust|--audit|--cert|--key)
+	--fleet-file|--trust|--audit|--facts-file|--cert|--key)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--facts-cmd|--on-kill|--on-resume|--on-rollback|--on-flag|\
+	--on-move-root)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return ;;
+	--facts-url)
+		_vigil_words "http://127.0.0.1:" "$cur"
 		return ;;
 	--audit-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--id|--listen|--group|--build|--flag|--time-scale|--start|\
 	--base-port|--listen-address|--routers|--stations|--devices|\
-	--audit-reserve)
+	--audit-reserve|--hook-timeout)
 		COMPREPLY=()
 		return ;;
 	esac
 	case ${COMP_WORDS[1]} in
 	node)	_vigil_words "$node" "$cur" ;;
 	fleet)	_vigil_words "$fleet" "$cur" ;;
+	agent)	_vigil_words "$agent" "$cur" ;;
 	help)	((COMP_CWORD == 2)) && _vigil_words "scenarios" "$cur" ;;
 	esac
 }

@@ -36,7 +36,8 @@ static const struct prog progs[] = {
 	{ "vigil", "--help", "_vigil",
 	  "vigil ''\nvigil --\nvigil propose ''\nvigil audit ''\n" },
 	{ "vigild", "help", "_vigild",
-	  "vigild ''\nvigild node --\nvigild fleet --\n" },
+	  "vigild ''\nvigild node --\nvigild fleet --\n"
+	  "vigild agent --\n" },
 	{ "vigil-key", "--help", "_vigil_key",
 	  "vigil-key ''\nvigil-key --\n" },
 };

@@ -461,6 +461,101 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 END_TEST
 
 /*
+ * A file whoever else can change is refused with a sentence naming it,
+ * before anything is trusted or signed: an operator key by vigil and
+ * vigil-key, a trust file by vigild, a CA by vigil, a CA key by
+ * vigil-key cert.
+ */
+START_TEST(test_files_others_may_write_are_refused)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*key, *trust, *ca_path, *ca_key, *argv[16];
+	char			*cause = NULL, *kpem, *dir, *out;
+	const char		*with_trust[] = { "--trust", NULL, NULL };
+
+	key = e2e_make_key("alice");
+	trust = e2e_trust_file(key, "alice", NULL);
+	ck_assert_int_eq(chmod(key, 0620), 0);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = "wss://127.0.0.1:1/";
+	argv[3] = "--key";
+	argv[4] = key;
+	argv[5] = "propose";
+	argv[6] = "kill";
+	argv[7] = "router/r1";
+	argv[8] = "--reason";
+	argv[9] = "test";
+	argv[10] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by other "
+	    "users (mode 0620)") != NULL, "vigil exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "pub";
+	argv[2] = key;
+	argv[3] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be changed by "
+	    "other users") != NULL, "vigil-key exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+
+	ck_assert_int_eq(chmod(trust, 0666), 0);
+	with_trust[1] = trust;
+	run_vigild(with_trust, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be changed by "
+	    "other users") != NULL && strstr(r.err, trust) != NULL,
+	    "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	ca = make_ca("ca.pem", &ca_path);
+	ck_assert_int_eq(chmod(ca_path, 0666), 0);
+	run_status("wss://127.0.0.1:1/", ca_path, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by "
+	    "other users") != NULL, "vigil exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	/* vigil-key cert --ca DIR reads DIR/ca.pem and DIR/ca.key. */
+	ca_key = e2e_path("ca.key");
+	kpem = tls_ca_key_pem(ca);
+	ck_assert(tls_write_file(ca_key, kpem, 0620, &cause) == 0);
+	ck_assert_int_eq(chmod(ca_key, 0620), 0);
+	dir = e2e_path(".");
+	out = e2e_path("r8");
+	argv[1] = "cert";
+	argv[2] = "--ca";
+	argv[3] = dir;
+	argv[4] = "--host";
+	argv[5] = "127.0.0.1";
+	argv[6] = "--node";
+	argv[7] = "router/r8";
+	argv[8] = "--out";
+	argv[9] = out;
+	argv[10] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be read or changed "
+	    "by other users") != NULL, "vigil-key exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	explicit_bzero(kpem, strlen(kpem));
+	free(kpem);
+	free(dir);
+	free(out);
+	free(ca_key);
+	free(ca_path);
+	tls_ca_free(ca);
+	free(trust);
+	free(key);
+}
+END_TEST
+
+/*
  * Plain ws beyond loopback, allowed on both sides with --insecure, is
  * shown in the console's header as INSECURE with the link's URL.
  */
@@ -568,6 +663,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
 	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
+	tcase_add_test(tc, test_files_others_may_write_are_refused);
 	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
 	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
 	suite_add_tcase(s, tc);

@@ -25,53 +25,6 @@
 #define WAIT_S		"3"	/* vigil status --wait */
 #define RUN_MS		20000	/* vigil status, start to end */
 
-/* A CA of the test's own, its certificate written to e2e_dir()/NAME. */
-static struct tls_ca *
-make_ca(const char *name, char **path)
-{
-	struct tls_ca	*ca;
-	char		*cause = NULL, *pem;
-
-	ca = tls_ca_new(name, 1, &cause);
-	ck_assert_msg(ca != NULL, "tls_ca_new: %s", cause);
-	*path = e2e_path(name);
-	pem = tls_ca_pem(ca);
-	ck_assert_msg(tls_write_file(*path, pem, 0644, &cause) == 0, "%s",
-	    cause);
-	free(pem);
-	return (ca);
-}
-
-/*
- * A backend certificate signed by ca naming host and node, valid from
- * now + from_s to now + until_s, written as e2e_dir()/NAME.pem and
- * NAME.key; their paths come back in *cert and *key.
- */
-static void
-make_cert(const struct tls_ca *ca, const char *name, const char *host,
-    const char *node, int64_t from_s, int64_t until_s, char **cert,
-    char **key)
-{
-	struct tls_key	*k;
-	char		*cause = NULL, *pem, *kpem, file[64];
-
-	k = tls_key_new(&cause);
-	ck_assert_msg(k != NULL, "tls_key_new: %s", cause);
-	pem = tls_ca_issue(ca, k, node, &host, 1, &node, 1, from_s, until_s,
-	    &cause);
-	ck_assert_msg(pem != NULL, "tls_ca_issue: %s", cause);
-	snprintf(file, sizeof file, "%s.pem", name);
-	*cert = e2e_path(file);
-	snprintf(file, sizeof file, "%s.key", name);
-	*key = e2e_path(file);
-	kpem = tls_key_pem(k);
-	ck_assert(tls_write_file(*cert, pem, 0644, &cause) == 0);
-	ck_assert(tls_write_file(*key, kpem, 0600, &cause) == 0);
-	free(kpem);
-	free(pem);
-	tls_key_free(k);
-}
-
 /*
  * Start `vigild node --role router --id ID --listen ADDR:0` with extra
  * arguments (NULL-terminated) and read the URL it prints into url.
@@ -164,9 +117,9 @@ START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 	char			*ca_path, *other_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("right-ca", &ca_path);
-	other = make_ca("other-ca", &other_path);
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("right-ca", &ca_path);
+	other = e2e_tls_ca("other-ca", &other_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -202,8 +155,8 @@ START_TEST(test_certificate_for_another_host_is_refused)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -232,9 +185,9 @@ START_TEST(test_expired_certificate_is_refused)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
+	ca = e2e_tls_ca("ca", &ca_path);
 	/* vigild refuses a certificate already expired, so it lapses. */
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 2, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 2, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -286,8 +239,8 @@ START_TEST(test_certificate_not_naming_node_cannot_speak_for_it)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -348,8 +301,8 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 	char			*ca_path, *cert, *key, url[256], *argv[12];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
 	argv[0] = e2e_bin("vigild");
 	argv[1] = "node";
 	argv[2] = "--role";
@@ -421,9 +374,9 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 	const char		*pair[] = { "--cert", NULL, "--key", NULL,
 				    NULL };
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
-	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
 	    &other_key);
 	only_cert[1] = cert;
 	run_vigild(only_cert, &r);
@@ -513,7 +466,7 @@ START_TEST(test_files_others_may_write_are_refused)
 	    "vigild exited %d: %s", r.status, r.err);
 	e2e_result_free(&r);
 
-	ca = make_ca("ca.pem", &ca_path);
+	ca = e2e_tls_ca("ca.pem", &ca_path);
 	ck_assert_int_eq(chmod(ca_path, 0666), 0);
 	run_status("wss://127.0.0.1:1/", ca_path, &r);
 	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by "

@@ -109,6 +109,31 @@ run_status(const char *url, const char *ca, struct e2e_result *r)
 	free(argv[0]);
 }
 
+/*
+ * Run `vigil-key cert --ca DIR --host HOST --node router/r8 --out OUT`,
+ * into *r.
+ */
+static void
+run_key_cert(const char *dir, const char *host, const char *out,
+    struct e2e_result *r)
+{
+	char	*argv[11];
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "cert";
+	argv[2] = "--ca";
+	argv[3] = (char *)dir;
+	argv[4] = "--host";
+	argv[5] = (char *)host;
+	argv[6] = "--node";
+	argv[7] = "router/r8";
+	argv[8] = "--out";
+	argv[9] = (char *)out;
+	argv[10] = NULL;
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
 /* A console given another CA refuses the backend, naming its cert. */
 START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 {
@@ -362,6 +387,57 @@ run_vigild(const char *const *args, struct e2e_result *r)
 	free(argv[0]);
 }
 
+/*
+ * The README's three steps for two machines, through the real
+ * vigil-key: a CA, a backend's certificate for 127.0.0.2 naming
+ * router/r8, and a console trusting that CA sees the node live.
+ */
+START_TEST(test_vigil_key_makes_a_working_deployment)
+{
+	struct e2e_result	 r;
+	char			*vigil_key, *dir, *out, *ca_pem, *argv[12];
+	char			 cert[512], key[512], url[256];
+	const char		*extra[5];
+
+	vigil_key = e2e_bin("vigil-key");
+	dir = e2e_path("ca");
+	out = e2e_path("r8");
+	argv[0] = vigil_key;
+	argv[1] = "ca";
+	argv[2] = "--out";
+	argv[3] = dir;
+	argv[4] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key ca exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+
+	run_key_cert(dir, "127.0.0.2", out, &r);
+	ck_assert_msg(r.status == 0, "vigil-key cert exited %d: %s",
+	    r.status, r.err);
+	e2e_result_free(&r);
+
+	snprintf(cert, sizeof cert, "%s.pem", out);
+	snprintf(key, sizeof key, "%s.key", out);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.2", extra, url, sizeof url);
+	ca_pem = e2e_path("ca/ca.pem");
+	run_status(url, ca_pem, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8") != NULL &&
+	    strstr(r.out, "live") != NULL, "vigil exited %d: %s%s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+	free(ca_pem);
+	free(out);
+	free(dir);
+	free(vigil_key);
+}
+END_TEST
+
 /* vigild says what is wrong with its TLS options and files, and stops. */
 START_TEST(test_vigild_refuses_bad_tls_options)
 {
@@ -480,17 +556,7 @@ START_TEST(test_files_others_may_write_are_refused)
 	ck_assert_int_eq(chmod(ca_key, 0620), 0);
 	dir = e2e_path(".");
 	out = e2e_path("r8");
-	argv[1] = "cert";
-	argv[2] = "--ca";
-	argv[3] = dir;
-	argv[4] = "--host";
-	argv[5] = "127.0.0.1";
-	argv[6] = "--node";
-	argv[7] = "router/r8";
-	argv[8] = "--out";
-	argv[9] = out;
-	argv[10] = NULL;
-	e2e_run(argv, NULL, RUN_MS, &r);
+	run_key_cert(dir, "127.0.0.1", out, &r);
 	ck_assert_msg(r.status != 0 && strstr(r.err, "may be read or changed "
 	    "by other users") != NULL, "vigil-key exited %d: %s", r.status,
 	    r.err);
@@ -614,6 +680,7 @@ tls_suite(void)
 	    test_certificate_not_naming_node_cannot_speak_for_it);
 	tcase_add_test(tc, test_origin_bearing_connection_is_refused);
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
+	tcase_add_test(tc, test_vigil_key_makes_a_working_deployment);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
 	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
 	tcase_add_test(tc, test_files_others_may_write_are_refused);

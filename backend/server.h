@@ -133,6 +133,15 @@ void		 server_commands(struct server *server,
 		    const struct opkey_trust *trust,
 		    struct audit *const *audits, uint64_t reserve);
 
+/*
+ * Whether a console must answer its hello's challenge (auth, signed by
+ * an operator in the trust file) before it is sent any telemetry:
+ * key_required 1, or 0 to let anyone connected read.  Call it before
+ * server_run().  Whatever this says, every hello carries a challenge,
+ * and consoles that answer it are named to the others (watching).
+ */
+void		 server_read(struct server *server, int key_required);
+
 /* The port node i listens on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);
 

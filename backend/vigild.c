@@ -52,6 +52,7 @@ struct vigild_args {
 	const char		*cert;		/* --cert FILE */
 	const char		*key;		/* --key FILE */
 	int			 insecure;	/* --insecure: plain ws */
+	int			 read;		/* --read: VIGILD_READ_* */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 help;		/* 1: help, 2: help scenarios */
@@ -61,6 +62,11 @@ struct vigild_args {
 #define VIGILD_NODE	0x1	/* an option of vigild node */
 #define VIGILD_FLEET	0x2	/* an option of vigild fleet */
 #define VIGILD_OPT_BASE	256	/* getopt_long's value for vigild_opts[0] */
+
+/* --read: who may read telemetry; unset, it follows the address. */
+#define VIGILD_READ_DEFAULT	0
+#define VIGILD_READ_ANYONE	1
+#define VIGILD_READ_KEY		2
 
 struct vigild_opt;
 typedef void vigild_opt_fn(const struct vigild_opt *, const char *,
@@ -89,11 +95,13 @@ static const char vigild_usage[] =
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
 "           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
 "           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
 "           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
@@ -135,6 +143,10 @@ static const char vigild_help_text[] =
 "                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
 "                         without it, and without an audit log, every\n"
 "                         command is refused\n"
+"  --read anyone|key      who may read telemetry: any console, or only\n"
+"                         one whose operator answers the hello's\n"
+"                         challenge with a key in --trust (default:\n"
+"                         anyone on loopback, key beyond it)\n"
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
@@ -148,8 +160,11 @@ static const char vigild_help_text[] =
 "  --insecure             serve plain ws, even beyond loopback\n"
 "  --version              print vigild's version and exit\n"
 "\n"
-"A kill or resume is carried out only when two different trusted\n"
-"operators have signed the same command, before it expires.\n"
+"A kill, resume or move-root is carried out only when two different\n"
+"trusted operators have signed the same command, before it expires.\n"
+"move-root seals the root key for the destination station's certified\n"
+"transport key; the console relays it; the old holder keeps the root\n"
+"until the destination confirms, and destroys its copy then.\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen,\n"
 "write its fleet file or open an audit log, 2 for a bad argument or\n"
@@ -187,7 +202,8 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_bare;
+		    vigild_opt_bare, vigild_opt_read;
+static int	 vigild_read_key(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
 		    const struct vigild_args *args, const char *ca_path,
@@ -258,6 +274,7 @@ static const struct vigild_opt vigild_opts[] = {
 	  .example = "/etc/vigil/r8.key" },
 	{ .name = "insecure", .commands = N|F, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(insecure) },
+	{ .name = "read", .commands = N|F, .parse = vigild_opt_read },
 	{ .name = "help", .commands = N|F, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(help) },
 	{ .name = "version", .commands = N|F, .bare = 1,
@@ -1076,6 +1093,35 @@ vigild_say_started(const struct vigild_args *args, const struct sim *sim,
 		    args->fleet_file != NULL ? args->fleet_file : "");
 }
 
+/* --read anyone|key: who may read the nodes' telemetry. */
+static void
+vigild_opt_read(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	(void)o;
+	if (strcmp(arg, "anyone") == 0)
+		args->read = VIGILD_READ_ANYONE;
+	else if (strcmp(arg, "key") == 0)
+		args->read = VIGILD_READ_KEY;
+	else
+		vigild_usage_error("--read \"%s\" is not a choice; give "
+		    "anyone (any console may read telemetry) or key (only a "
+		    "console whose operator answers with a key in --trust)",
+		    arg);
+}
+
+/*
+ * Does reading need an operator's key?  As --read says; unsaid, only
+ * beyond loopback, where anyone on the network could otherwise watch.
+ */
+static int
+vigild_read_key(const struct vigild_args *args)
+{
+	if (args->read != VIGILD_READ_DEFAULT)
+		return (args->read == VIGILD_READ_KEY);
+	return (strncmp(args->address, "127.", 4) != 0);
+}
+
 /* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
@@ -1105,6 +1151,10 @@ main(int argc, char **argv)
 		printf("vigild %s\n", VIGIL_VERSION);
 		return (0);
 	}
+	if (vigild_read_key(&args) && args.trust == NULL)
+		vigild_usage_error("--read key needs --trust FILE: reading "
+		    "then needs an operator's key in the trust file, and "
+		    "without one no console could read at all");
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);
@@ -1134,11 +1184,16 @@ main(int argc, char **argv)
 		goto out;
 	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
 	    (uint64_t)args.reserve_mb << 20);
+	server_read(server, vigild_read_key(&args));
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
 	    sim, server, &args, lca.ca_path, clock_ms, &cause) != 0)
 		goto out;
 	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
+	printf("reading: %s\n", vigild_read_key(&args) ? "only consoles "
+	    "whose operator answers the challenge with a key in the trust "
+	    "file (--read key)" : "any console that connects (--read "
+	    "anyone)");
 	fflush(stdout);
 
 	vigild_server = server;

@@ -86,7 +86,7 @@ _vigil()
 		    cancel fire audit help" "$cur" ;;
 	propose)
 		[[ $prev == propose ]] && _vigil_words "kill resume rollback
-		    flag arm-kill disarm" "$cur" ;;
+		    flag arm-kill disarm move-root" "$cur" ;;
 	plan)
 		[[ $prev == plan ]] && _vigil_words "rollback flag" "$cur" ;;
 	audit)
@@ -102,7 +102,7 @@ _vigild()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local both="--time-scale --start --trust --audit-reserve --cert --key
-	    --insecure --help --version"
+	    --insecure --read --help --version"
 	local node="--role --id --listen --group --build --flag --fleet-file
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
@@ -115,6 +115,9 @@ _vigild()
 	case $prev in
 	--role)
 		_vigil_words "router station" "$cur"
+		return ;;
+	--read)
+		_vigil_words "anyone key" "$cur"
 		return ;;
 	--scenario)
 		_vigil_words "$(_vigil_scenarios)" "$cur"

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cmd_operator;
 struct desk;
 struct fleet;
 struct loop;
@@ -66,6 +67,14 @@ int		 loop_attach_tui(struct loop *loop, struct tui *tui,
  */
 void		 loop_attach_desk(struct loop *loop, struct desk *desk);
 
+/*
+ * Answer each backend's challenge as op (its name and key), as each
+ * hello asks; op must outlive the loop.  NULL, or an op without a key,
+ * answers none: backends then see an unnamed console.
+ */
+void		 loop_set_operator(struct loop *loop,
+		    const struct cmd_operator *op);
+
 /* End loop_run() after the current pass. */
 void		 loop_stop(struct loop *loop);
 
@@ -105,5 +114,8 @@ int		 loop_send(struct loop *loop, size_t index, const char *frame,
  */
 int		 loop_send_up(void *arg, size_t index, const char *frame,
 		    size_t len, char **cause);
+
+/* Send the frames the fleet model queued for relaying (move-root). */
+void	 loop_relay(struct loop *loop);
 
 #endif

@@ -58,13 +58,16 @@ struct vigil_args {
 	int		 ascii;
 	int		 help;
 	int		 version;		/* --version */
+	char		*reach;			/* the options that reach
+						   the fleet, as shell words,
+						   for vigil approve */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
-	const char	*to;			/* --to BUILD */
+	const char	*to;			/* --to BUILD or STATION */
 	const char	*set;			/* --set NAME=on|off */
 	const char	*override;		/* --override PATH */
 	const char	*window;		/* --window 30m */
@@ -98,10 +101,11 @@ static const struct vigil_command vigil_commands[] = {
 	  "print each node and alert change as it happens" },
 	{ "alerts", HEADLESS_ALERTS, "", "alerts", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
-	  "print only the standing alerts, most severe first" },
+	  "print only the standing alerts, by incident, cause first" },
 	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
 	  "propose kill router/r8 --reason TEXT", 2,
-	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  1 + PROTO_MAX_TARGETS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "sign and propose a two-person command (needs --reason)" },
 	{ "plan", HEADLESS_PLAN, "ACTION NODE...",
 	  "plan rollback router/r1 --to smars-2012.07.31-old", 2,
@@ -111,13 +115,13 @@ static const struct vigil_command vigil_commands[] = {
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "list the proposals waiting for a second operator" },
 	{ "approve", HEADLESS_APPROVE, "ID", "approve 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "review a proposal and sign it as the second operator" },
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
 	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
@@ -203,11 +207,14 @@ static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
 		    struct demo **);
 static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
 		    struct cmd_operator *);
+static void	 vigil_shell_word(char **, const char *);
+static void	 vigil_reach(struct vigil_args *, const char *);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
 static int	 vigil_check_nodes(const struct vigil_args *);
 static int	 vigil_check_change(const struct vigil_args *);
+static int	 vigil_check_move(const struct vigil_args *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -277,6 +284,7 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	loop_set_operator(loop, &op);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -307,8 +315,8 @@ vigil_load_key(const struct vigil_args *args,
 	char		*cause = NULL;
 
 	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args->key != NULL || args->operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
+	    args->key != NULL || args->operator_name != NULL ||
+	    (command == NULL && env != NULL && *env != '\0')) &&
 	    cmd_operator_load(op, args->key, args->operator_name,
 	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -378,6 +386,7 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 			    file);
 		}
 	}
+	vigil_reach(args, file);
 	free(args->connect);
 	args->connect = NULL;
 	if (vigil_check_tls(args, urls) != 0) {
@@ -436,6 +445,69 @@ vigil_check_tls(const struct vigil_args *args, const struct urls *urls)
 	return (0);
 }
 
+/*
+ * Append word to the string *buf as one shell word, quoted when it holds
+ * anything but letters, digits and _-./:@%+=,
+ */
+static void
+vigil_shell_word(char **buf, const char *word)
+{
+	const char	*p;
+	char		*quoted, *old = *buf;
+	size_t		 n = 0;
+
+	if (word[0] != '\0' && word[strspn(word, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,")] == '\0')
+		quoted = xstrdup(word);
+	else {
+		quoted = xcalloc(4 * strlen(word) + 3, 1);
+		quoted[n++] = '\'';
+		for (p = word; *p != '\0'; p++) {
+			if (*p == '\'') {
+				memcpy(quoted + n, "'\\''", 4);
+				n += 4;
+			} else
+				quoted[n++] = *p;
+		}
+		quoted[n] = '\'';
+	}
+	*buf = xasprintf("%s%s%s", old != NULL ? old : "", old != NULL ?
+	    " " : "", quoted);
+	free(old);
+	free(quoted);
+}
+
+/*
+ * The options another vigil needs to reach this fleet (args->reach), for
+ * the approve command propose prints: the fleet file by its absolute
+ * path, or each URL, and --wait when given.
+ */
+static void
+vigil_reach(struct vigil_args *args, const char *file)
+{
+	char	*path, wait[32];
+	size_t	 i;
+
+	free(args->reach);
+	args->reach = NULL;
+	if (file != NULL) {
+		path = realpath(file, NULL);
+		vigil_shell_word(&args->reach, "--fleet");
+		vigil_shell_word(&args->reach, path != NULL ? path : file);
+		free(path);
+	}
+	for (i = 0; file == NULL && i < args->nconnect; i++) {
+		vigil_shell_word(&args->reach, "--connect");
+		vigil_shell_word(&args->reach, args->connect[i]);
+	}
+	if (args->wait_ms >= 0) {
+		util_format(wait, sizeof wait, "%g",
+		    (double)args->wait_ms / 1000.0);
+		vigil_shell_word(&args->reach, "--wait");
+		vigil_shell_word(&args->reach, wait);
+	}
+}
+
 /* Run a command (status, propose, ...) without the curses console. */
 static int
 vigil_headless(struct loop *loop, struct fleet *fleet,
@@ -458,6 +530,7 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.set = args->set;
 	hopts.override = args->override;
 	hopts.window = args->window;
+	hopts.reach = args->reach;
 	if (command->command == HEADLESS_PROPOSE ||
 	    command->command == HEADLESS_PLAN) {
 		hopts.action = args->operands[0];
@@ -473,11 +546,12 @@ static void
 vigil_args_free(struct vigil_args *args)
 {
 	free(args->connect);
-	args->connect = NULL;
-	args->nconnect = 0;
 	free(args->operands);
+	args->connect = NULL;
 	args->operands = NULL;
-	args->noperands = 0;
+	args->nconnect = args->noperands = 0;
+	free(args->reach);
+	args->reach = NULL;
 }
 
 /*
@@ -643,11 +717,12 @@ vigil_usage(FILE *f)
 "             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
-"             [--to BUILD | --set NAME=on|off] [--override PATH]\n"
+"             [--to BUILD | --to STATION | --set NAME=on|off]\n"
+"             [--override PATH] [--window TIME] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
-"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
-"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
+"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes] [--json]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID [--json]\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
@@ -682,7 +757,7 @@ vigil_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -j, --json               print JSON for scripts (status, watch, alerts,\n"
-"                           pending, plan)\n"
+"                           pending, plan, propose, approve, cancel, fire)\n"
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
@@ -697,13 +772,19 @@ vigil_usage(FILE *f)
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
 "      --to BUILD           rollback: the installed build to switch to\n"
+"      --to STATION         move-root: the station to move the root to;\n"
+"                           approve stays to relay it and prints its steps\n"
 "      --set NAME=on|off    flag: the flag and its new setting\n"
 "      --override PATH      rollback, flag: let the change enable this\n"
 "                           retired code path; both operators sign it\n"
 "      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
-"                           propose, A approves in the Proposals view\n"
+"                           propose, A approves in the Proposals view; it\n"
+"                           also answers each backend's challenge, which\n"
+"                           names you to the other operators watching and\n"
+"                           lets you read a backend that only operators\n"
+"                           may read\n"
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
@@ -1102,7 +1183,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	    ((*command)->command != HEADLESS_PROPOSE &&
 	    (*command)->command != HEADLESS_PLAN))) {
 		fprintf(stderr, "vigil: --to, --set and --override apply only "
-		    "to propose and plan, of a rollback or flag change\n");
+		    "to propose and plan, of a rollback or flag change (and "
+		    "--to to propose move-root)\n");
 		return (-1);
 	}
 	if (args->yes && (*command == NULL ||
@@ -1111,10 +1193,11 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&
-	    *command != NULL && !((*command)->takes & VIGIL_SIGNS)) {
+	    *command != NULL && ((*command)->takes & VIGIL_NO_FLEET)) {
 		fprintf(stderr, "vigil: --key and --operator apply only to "
-		    "the console and to propose, approve and cancel, which "
-		    "sign\n");
+		    "what connects to backends: the console, which answers "
+		    "their challenges with the key, and the commands but "
+		    "audit\n");
 		return (-1);
 	}
 	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))
@@ -1133,8 +1216,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
 		fprintf(stderr, "vigil: --json applies to the status, watch, "
-		    "alerts and pending commands; add one, for example vigil "
-		    "status --json\n");
+		    "alerts, pending, plan, propose, approve, cancel and fire "
+		    "commands; add one, for example vigil status --json\n");
 		return (-1);
 	}
 	if (args->for_ms >= 0 && (*command == NULL ||
@@ -1204,6 +1287,8 @@ vigil_check_command(struct vigil_args *args,
 			    PROTO_TEXT_MAX - 1);
 			return (-1);
 		}
+		if (strcmp(args->operands[0], "move-root") == 0)
+			return (vigil_check_move(args));
 		if (proto_plan_applies(args->operands[0]) ||
 		    args->to != NULL || args->set != NULL ||
 		    args->override != NULL)
@@ -1258,6 +1343,27 @@ vigil_check_nodes(const struct vigil_args *args)
 		}
 	}
 	return (0);
+}
+
+/* A move-root's --to and nodes.  0, or -1 said. */
+static int
+vigil_check_move(const struct vigil_args *args)
+{
+	if (args->to == NULL || args->set != NULL || args->override != NULL ||
+	    args->window != NULL) {
+		fprintf(stderr, "vigil: move-root needs its destination, --to "
+		    "station/NAME, and takes no --set, --override or "
+		    "--window\n");
+		return (-1);
+	}
+	if (strlen(args->to) >= PROTO_ID_MAX || strchr(args->to, '/') ==
+	    NULL) {
+		fprintf(stderr, "vigil: \"%s\" is not a station id; name the "
+		    "destination as vigil status shows it, for example "
+		    "station/s2\n", args->to);
+		return (-1);
+	}
+	return (vigil_check_nodes(args));
 }
 
 /* A rollback or flag change's options and nodes.  0, or -1 said. */

@@ -321,6 +321,23 @@ util_list_sep(size_t i, size_t n, int either)
 	return (", ");
 }
 
+/* Join n names as "a, b and c"; see util.h. */
+void
+util_join(char *buf, size_t len, size_t n,
+    const char *(*name)(size_t, const void *), const void *arg, int either)
+{
+	size_t	i, used;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, n, either), name(i, arg));
+	}
+}
+
 /* Monotonic milliseconds. */
 int64_t
 util_mono_ms(void)

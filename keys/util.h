@@ -51,6 +51,14 @@ void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 const char *util_list_sep(size_t i, size_t n, int either);
 
 /*
+ * Join n names into buf as "a, b and c" (or "a, b or c" when either is
+ * set); name(i, arg) gives the i-th.  Truncates to fit len.
+ */
+void	 util_join(char *buf, size_t len, size_t n,
+	    const char *(*name)(size_t, const void *), const void *arg,
+	    int either);
+
+/*
  * The visible escape for the character at s (len bytes left, len > 0)
  * when a terminal must not be sent it: a C0 control or DEL ("\e",
  * "\t", "\x07"), a C1 control ("\u009b"), a character that reorders

@@ -58,6 +58,8 @@ struct draw_summary {
 	size_t	armed;			/* routers an armed kill covers */
 	char	fired_node[64];		/* where an armed kill fired, */
 	char	fired_how[256];		/* how and why; "" if none */
+	const char *also_watching;	/* other operators watching the
+					   same nodes, raw; "" none */
 };
 
 /* Styles beyond the table marks. */

@@ -933,20 +933,55 @@ char *
 e2e_start_guarded_fleet(const char *scenario, const char *trust,
     pid_t *pidp)
 {
-	const char	*argv[5];
+	return (e2e_start_guarded_fleet_at(scenario, trust, NULL, NULL,
+	    pidp));
+}
+
+/* The same from a clock and at a time scale; see e2e.h. */
+char *
+e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
+    const char *start, const char *scale, pid_t *pidp)
+{
+	const char	*argv[9];
 	char		*audit, *file;
+	int		 argc = 0;
 
 	audit = e2e_path("audit");
 	ck_assert_msg(mkdir(audit, 0700) == 0, "mkdir %s: %s", audit,
 	    strerror(errno));
-	argv[0] = "--trust";
-	argv[1] = trust;
-	argv[2] = "--audit-dir";
-	argv[3] = audit;
-	argv[4] = NULL;
+	argv[argc++] = "--trust";
+	argv[argc++] = trust;
+	argv[argc++] = "--audit-dir";
+	argv[argc++] = audit;
+	if (start != NULL) {
+		argv[argc++] = "--start";
+		argv[argc++] = start;
+	}
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = scale;
+	}
+	argv[argc] = NULL;
 	file = e2e_start_fleet(scenario, argv, pidp);
 	free(audit);
 	return (file);
+}
+
+/* The node id in a status --json document; see e2e.h. */
+json_t *
+e2e_status_node(json_t *doc, const char *id)
+{
+	json_t		*node;
+	const char	*s;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		s = json_string_value(json_object_get(node, "id"));
+		if (s != NULL && strcmp(s, id) == 0)
+			return (node);
+	}
+	ck_abort_msg("status does not list %s", id);
+	return (NULL);
 }
 
 /* Make a key with the real vigil-key; see e2e.h. */
@@ -1457,4 +1492,17 @@ e2e_tls_two_free(struct e2e_tls_two *t)
 	free(t->cert[1]);
 	free(t->key[0]);
 	free(t->key[1]);
+}
+
+/* Room for the targets of a document a test builds; see e2e.h. */
+struct proto_command_target *
+e2e_targets(size_t n)
+{
+	static struct proto_command_target	pool[16];
+	static size_t				next;
+
+	ck_assert_uint_le(n, 2);
+	next = (next + 2) % (sizeof pool / sizeof pool[0]);
+	memset(&pool[next], 0, n * sizeof pool[0]);
+	return (&pool[next]);
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Output a process wrote, gathered until it ended or the wait ran out. */
 struct e2e_result {
 	int	 status;	/* exit status, 128 + signal, or -1 timeout */
@@ -218,6 +220,20 @@ void	 e2e_wait_router_state(const char *fleet, const char *node,
 char	*e2e_start_guarded_fleet(const char *scenario, const char *trust,
 	    pid_t *pidp);
 
+/*
+ * As e2e_start_guarded_fleet(), with the scenario's clock from start
+ * ("HH:MM:SS") and at time scale scale ("10"), each NULL for vigild's
+ * own.
+ */
+char	*e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
+	    const char *start, const char *scale, pid_t *pidp);
+
+/*
+ * The node id in doc, a status --json document; fails the test when it
+ * lists none.
+ */
+json_t	*e2e_status_node(json_t *doc, const char *id);
+
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
 char	*e2e_make_key(const char *name);
 
@@ -306,5 +322,12 @@ void	 e2e_tls_two(struct e2e_tls_two *t);
 
 /* Free what e2e_tls_two() made (the files stay). */
 void	 e2e_tls_two_free(struct e2e_tls_two *t);
+
+/*
+ * Room for n (at most 2) zeroed targets of a command document a test
+ * builds by hand: never freed, so never passed to proto_command_clear().
+ */
+struct proto_command_target;
+struct proto_command_target *e2e_targets(size_t n);
 
 #endif

@@ -101,6 +101,8 @@ static void	 link_peer_close(struct link *, const unsigned char *, size_t);
 static void	 link_receive(struct link *, struct lws *, const char *,
 		    size_t);
 static void	 link_frame_done(struct link *);
+static void	 link_frame_text(struct link *, const char *, size_t);
+static void	 link_frame_free(struct link *);
 static int	 link_writeable(struct link *, struct lws *);
 static void	 link_out_clear(struct link *);
 static void	 link_names(struct link *, struct lws *);
@@ -210,7 +212,7 @@ link_free(struct link *link)
 	if (link == NULL)
 		return;
 	link_out_clear(link);
-	free(link->frame);
+	link_frame_free(link);
 	free(link);
 }
 
@@ -397,7 +399,7 @@ link_failed(struct link *link, const char *why)
 	link->up = 0;
 	link->wsi = NULL;
 	link->in_frame = 0;
-	link->frame_len = 0;
+	link_frame_free(link);
 	link->oversize = 0;
 	link->binary = 0;
 	link_out_clear(link);
@@ -523,6 +525,13 @@ link_receive(struct link *link, struct lws *wsi, const char *in, size_t len)
 {
 	size_t	cap;
 
+	/* A frame that came whole is read where it lies: no copy kept. */
+	if (!link->in_frame && !lws_frame_is_binary(wsi) &&
+	    len <= PROTO_MAX_FRAME && lws_is_final_fragment(wsi) &&
+	    lws_remaining_packet_payload(wsi) == 0) {
+		link_frame_text(link, in, len);
+		return;
+	}
 	if (!link->in_frame) {
 		link->in_frame = 1;
 		link->frame_len = 0;
@@ -561,7 +570,6 @@ static void
 link_frame_done(struct link *link)
 {
 	struct fleet_link	*fl = &link->fleet->links[link->index];
-	char			 cause[PROTO_TEXT_MAX];
 
 	link->in_frame = 0;
 	if (link->binary) {
@@ -587,10 +595,31 @@ link_frame_done(struct link *link)
 		link->oversize = 0;
 		return;
 	}
-	/* A refused frame is recorded by the model as the link's error. */
-	(void)fleet_receive(link->fleet, link->index, link->frame,
-	    link->frame_len, util_mono_ms(), cause, sizeof cause);
+	link_frame_text(link, link->frame, link->frame_len);
+	link_frame_free(link);
+}
+
+/*
+ * Give back the buffer a frame that came in pieces was put together in:
+ * links mostly wait, and a thousand of them would each hold one.
+ */
+static void
+link_frame_free(struct link *link)
+{
+	free(link->frame);
+	link->frame = NULL;
 	link->frame_len = 0;
+	link->frame_cap = 0;
+}
+
+/* Give a text frame to the model; it records a refusal as the link's. */
+static void
+link_frame_text(struct link *link, const char *frame, size_t len)
+{
+	char	cause[PROTO_TEXT_MAX];
+
+	(void)fleet_receive(link->fleet, link->index, frame, len,
+	    util_mono_ms(), cause, sizeof cause);
 }
 
 /*
@@ -651,6 +680,8 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		link->heard_ms = util_mono_ms();
 		link_receive(link, wsi, in, len);
+		if (link->tls)
+			tls_release_buffers(lws_get_ssl(wsi));
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
 		link->heard_ms = util_mono_ms();

@@ -9,6 +9,9 @@
  * loop, as the design asks, with no threads.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,7 @@
 
 #define LOOP_TUI_PROTOCOL	"vigil-terminal"
 #define LOOP_DRAW_MAX_MS	1000	/* redraw at least this often */
+#define LOOP_TRIM_MS		5000	/* loop_trim() looks this often */
 
 struct loop {
 	struct fleet		*fleet;
@@ -41,6 +45,7 @@ struct loop {
 	size_t			 nlinks;
 
 	lws_sorted_usec_list_t	 tick_sul;
+	int64_t			 trim_ms;	/* loop_trim() looked */
 	loop_tick_cb		*tick_cb;
 	void			*tick_arg;
 	int			 stop;
@@ -56,6 +61,7 @@ struct loop {
 static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
 		    void *, void *, size_t);
 static void	 loop_tick(lws_sorted_usec_list_t *);
+static void	 loop_trim(struct loop *, int64_t);
 static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
@@ -141,6 +147,33 @@ loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 	   loop_hold_signals()) ends the first run at once. */
 	loop_got_winch = 0;
 	return (loop);
+}
+
+/*
+ * Give back to the system the heap a burst of links coming up left
+ * behind, looking every LOOP_TRIM_MS.  A TLS handshake needs tens of
+ * kilobytes for a moment; a thousand at once grow the heap by as many
+ * megabytes, which the links' lasting state, allocated in between, keeps
+ * from shrinking on its own.
+ */
+static void
+loop_trim(struct loop *loop, int64_t now_ms)
+{
+	const struct fleet_link	*l;
+	size_t			 i;
+	int			 came_up = 0;
+
+	if (now_ms - loop->trim_ms < LOOP_TRIM_MS)
+		return;
+	for (i = 0; i < loop->fleet->nlinks && !came_up; i++) {
+		l = &loop->fleet->links[i];
+		came_up = l->state == LINK_UP && l->since_ms >= loop->trim_ms;
+	}
+	loop->trim_ms = now_ms;
+#ifdef __GLIBC__
+	if (came_up)
+		malloc_trim(0);
+#endif
 }
 
 /* Close everything the loop owns. */
@@ -392,6 +425,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	int		 ok;
 
 	check_tick(loop->fleet, now_ms, wall_ms);
+	loop_trim(loop, now_ms);
 	loop_relay(loop);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)

@@ -107,9 +107,9 @@ opkey_pass_cb(char *buf, int size, int rwflag, void *u)
 }
 
 /*
- * Read a key file whole after checking that only its owner may read it.
- * Returns the bytes (NUL-terminated, *len without the NUL), or NULL and
- * *cause.
+ * Read a key file whole after checking that only its owner may read or
+ * change it.  Returns the bytes (NUL-terminated, *len without the NUL),
+ * or NULL and *cause.
  */
 static char *
 opkey_read_file(const char *path, size_t *len, char **cause)
@@ -142,6 +142,14 @@ opkey_read_file(const char *path, size_t *len, char **cause)
 		ossl_fail(cause, "key file %s is readable by others (mode "
 		    "%04o); run chmod 600 %s", path,
 		    (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return (NULL);
+	}
+	/* Whoever can replace the key chooses whose name it signs. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		ossl_fail(cause, "key file %s may be changed by other users "
+		    "(mode %04o), so it may not be yours; run chmod 600 %s",
+		    path, (unsigned)(st.st_mode & 07777), path);
 		close(fd);
 		return (NULL);
 	}

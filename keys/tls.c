@@ -575,6 +575,20 @@ tls_client_tune(void *ctx)
 	SSL_CTX_set_min_proto_version((SSL_CTX *)ctx, TLS1_2_VERSION);
 }
 
+/*
+ * Give a link's record buffers back once it has read what came: OpenSSL
+ * keeps its 17 KB read buffer allocated on a link waiting for its next
+ * record even in SSL_MODE_RELEASE_BUFFERS, and a console waits on a
+ * thousand links.  Does nothing while a record is half read or a write
+ * is pending.
+ */
+void
+tls_release_buffers(void *ssl)
+{
+	if (ssl != NULL)
+		SSL_free_buffers(ssl);
+}
+
 /* A name as "CN=..., O=...", control characters replaced. */
 static void
 tls_name_text(const X509_NAME *name, char *buf, size_t len)

@@ -62,7 +62,8 @@ char		*tls_ca_pem(const struct tls_ca *ca);
  * Returns the PEM (allocated), or NULL and an allocated *cause.
  */
 char		*tls_ca_issue(const struct tls_ca *ca,
-		    const struct tls_key *key, const char *cn, const char *const *hosts, size_t nhosts,
+		    const struct tls_key *key, const char *cn,
+		    const char *const *hosts, size_t nhosts,
 		    const char *const *nodes, size_t nnodes, int64_t from_s,
 		    int64_t until_s, char **cause);
 
@@ -105,6 +106,9 @@ void		 tls_names_free(char **ids, int n);
  * the time, and at least TLS 1.2 is spoken.
  */
 void		 tls_client_tune(void *ctx);
+
+/* Free ssl's (an SSL *) record buffers if it holds nothing in them. */
+void		 tls_release_buffers(void *ssl);
 
 /*
  * Describe in buf why the certificate being verified (store_ctx, an

@@ -519,6 +519,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	char		*fleet = e2e_path("fleet"), *u1, *u2, listen[64];
 	char		*argv[16], *content;
 	struct e2e_lines *lines;
+	struct e2e_tls_two tls;
 	FILE		*f;
 	pid_t		 r1, r2, watch;
 	int		 out, port = 0;
@@ -534,12 +535,18 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[7] = "127.0.0.1:0";
 	argv[8] = "--fleet-file";
 	argv[9] = f1;
-	/* Plain, so that r1 comes back on its port without a new CA. */
-	argv[10] = "--insecure";
-	argv[11] = NULL;
+	/* One CA for both, so that r1 comes back with the same one. */
+	e2e_tls_two(&tls);
+	argv[10] = "--cert";
+	argv[11] = tls.cert[0];
+	argv[12] = "--key";
+	argv[13] = tls.key[0];
+	argv[14] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	argv[5] = "r2";
 	argv[9] = f2;
+	argv[11] = tls.cert[1];
+	argv[13] = tls.key[1];
 	r2 = e2e_spawn(argv, NULL, NULL);
 	(void)r2;
 	ck_assert_msg(e2e_wait_file(f1, FLEET_START_MS) == 0 &&
@@ -557,13 +564,13 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	u2 = calloc(1, 4096);
 	ck_assert(fread(u2, 1, 4095, f) > 0);
 	fclose(f);
-	p = strstr(u1, "ws://127.0.0.1:");
+	p = strstr(u1, "wss://127.0.0.1:");
 	ck_assert_msg(p != NULL, "r1's fleet file names no URL: %s", u1);
-	port = atoi(p + strlen("ws://127.0.0.1:"));
+	port = atoi(p + strlen("wss://127.0.0.1:"));
 	ck_assert_int_gt(port, 0);
 	f = fopen(fleet, "w");
 	ck_assert(f != NULL);
-	fprintf(f, "# two routers\n%s\n%s\n", u1, u2);
+	fprintf(f, "# two routers\nca ca.pem\n%s\n%s\n", u1, u2);
 	fclose(f);
 
 	argv[0] = vigil;
@@ -594,8 +601,11 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[5] = "r1";
 	argv[6] = "--listen";
 	argv[7] = listen;
-	argv[8] = "--insecure";
-	argv[9] = NULL;
+	argv[8] = "--cert";
+	argv[9] = tls.cert[0];
+	argv[10] = "--key";
+	argv[11] = tls.key[0];
+	argv[12] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	watch_until(lines, "router/r1", "live", NULL, NULL, 20000);
 	watch_until(lines, "router/r1", NULL, "node-down", "cleared", 15000);
@@ -614,6 +624,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	free(f2);
 	free(vigild);
 	free(vigil);
+	e2e_tls_two_free(&tls);
 }
 END_TEST
 

@@ -298,10 +298,13 @@ node_start_with(struct node *node, const char *trust, const char *audit,
 {
 	struct e2e_lines	*lines;
 	char			*argv[28], line[512], *p, want[128];
-	char			 ulimit[64];
+	char			 ulimit[64], name[64], *fleet;
 	int			 argc = 0, fd, r;
 
 	memset(node, 0, sizeof *node);
+	/* A fleet file of its own makes vigild serve wss with its own CA. */
+	snprintf(name, sizeof name, "fleet-%s", id);
+	fleet = e2e_path(name);
 	if (node_fd_limit != 0) {
 		snprintf(ulimit, sizeof ulimit, "ulimit -n %d && exec \"$0\" "
 		    "\"$@\"", node_fd_limit);
@@ -319,6 +322,8 @@ node_start_with(struct node *node, const char *trust, const char *audit,
 	argv[argc++] = "smars-2012.07.31-old";
 	argv[argc++] = "--flag";
 	argv[argc++] = "rlp=power_peg";
+	argv[argc++] = "--fleet-file";
+	argv[argc++] = fleet;
 	if (trust != NULL) {
 		argv[argc++] = "--trust";
 		argv[argc++] = (char *)trust;
@@ -332,11 +337,12 @@ node_start_with(struct node *node, const char *trust, const char *audit,
 	argv[argc] = NULL;
 	node->pid = e2e_spawn(argv, NULL, &fd);
 	free(argv[node_fd_limit != 0 ? 3 : 0]);
+	free(fleet);
 
 	lines = calloc(1, sizeof *lines);
 	ck_assert_ptr_nonnull(lines);
 	e2e_lines_init(lines, fd);
-	snprintf(want, sizeof want, "router/%s listening on ws://127.0.0.1:",
+	snprintf(want, sizeof want, "router/%s listening on wss://127.0.0.1:",
 	    id);
 	for (;;) {
 		r = e2e_next_line(lines, line, sizeof line, WAIT_MS);
@@ -354,13 +360,13 @@ node_start_with(struct node *node, const char *trust, const char *audit,
 	close(fd);
 }
 
-/* A console's websocket to node. */
+/* A console's websocket to node, over TLS (not checked). */
 static struct e2e_ws *
 ws_connect(const struct node *node)
 {
 	char	url[64];
 
-	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", node->port);
+	snprintf(url, sizeof url, "wss://127.0.0.1:%d/", node->port);
 	return (e2e_ws_open(url, WAIT_MS));
 }
 

@@ -52,13 +52,17 @@ review_router(const char *id, const char *build, const char *trust,
     const char *audit, int port, pid_t *pidp)
 {
 	struct e2e_lines	*lines;
-	char			*argv[16], listen[32], want[64];
-	char			 line[REVIEW_LINE_MAX];
+	char			*argv[20], listen[32], want[64], name[32];
+	char			 line[REVIEW_LINE_MAX], *cert, *key;
 	int			 fd, got = -1, argc = 0;
 
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
 	snprintf(want, sizeof want, "router/%s listening on "
-	    "ws://127.0.0.1:%%d/", id);
+	    "wss://127.0.0.1:%%d/", id);
+	snprintf(name, sizeof name, "%s.pem", id);
+	cert = e2e_path(name);
+	snprintf(name, sizeof name, "%s.key", id);
+	key = e2e_path(name);
 	argv[argc++] = e2e_bin("vigild");
 	argv[argc++] = "node";
 	argv[argc++] = "--role";
@@ -73,9 +77,15 @@ review_router(const char *id, const char *build, const char *trust,
 	argv[argc++] = (char *)trust;
 	argv[argc++] = "--audit";
 	argv[argc++] = (char *)audit;
+	argv[argc++] = "--cert";
+	argv[argc++] = cert;
+	argv[argc++] = "--key";
+	argv[argc++] = key;
 	argv[argc] = NULL;
 	*pidp = e2e_spawn(argv, NULL, &fd);
 	free(argv[0]);
+	free(cert);
+	free(key);
 
 	ck_assert_ptr_nonnull(lines = malloc(sizeof *lines));
 	e2e_lines_init(lines, fd);
@@ -152,6 +162,7 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 				    "router/r2", "--reason",
 				    "review a rebuilt target", NULL };
 	char			*approve[] = { "approve", id, "--yes", NULL };
+	struct e2e_tls_two	 tls;
 	int64_t			 deadline;
 	FILE			*f;
 
@@ -160,6 +171,9 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	alice = e2e_make_key("alice");
 	bob = e2e_make_key("bob");
 	rf.trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+
+	/* Over TLS, as in production: a CA, and a certificate a router. */
+	e2e_tls_two(&tls);
 
 	/* Two routers on one build, ports the kernel picks. */
 	rf.audit[0] = e2e_path("router-r1.audit");
@@ -170,9 +184,9 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	    &rf.pid[1]);
 	rf.fleet = e2e_path("fleet");
 	ck_assert_ptr_nonnull(f = fopen(rf.fleet, "w"));
-	fprintf(f, "# two routers, one vigild each\n"
-	    "ws://127.0.0.1:%d/ # router/r1\n"
-	    "ws://127.0.0.1:%d/ # router/r2\n", rf.port[0], rf.port[1]);
+	fprintf(f, "# two routers, one vigild each\nca ca.pem\n"
+	    "wss://127.0.0.1:%d/ # router/r1\n"
+	    "wss://127.0.0.1:%d/ # router/r2\n", rf.port[0], rf.port[1]);
 	fclose(f);
 
 	/* Alice proposes to kill both while both run build smars-A. */
@@ -268,6 +282,7 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	free(rf.audit[0]);
 	free(rf.audit[1]);
 	free(rf.fleet);
+	e2e_tls_two_free(&tls);
 }
 END_TEST
 

@@ -25,53 +25,6 @@
 #define WAIT_S		"3"	/* vigil status --wait */
 #define RUN_MS		20000	/* vigil status, start to end */
 
-/* A CA of the test's own, its certificate written to e2e_dir()/NAME. */
-static struct tls_ca *
-make_ca(const char *name, char **path)
-{
-	struct tls_ca	*ca;
-	char		*cause = NULL, *pem;
-
-	ca = tls_ca_new(name, 1, &cause);
-	ck_assert_msg(ca != NULL, "tls_ca_new: %s", cause);
-	*path = e2e_path(name);
-	pem = tls_ca_pem(ca);
-	ck_assert_msg(tls_write_file(*path, pem, 0644, &cause) == 0, "%s",
-	    cause);
-	free(pem);
-	return (ca);
-}
-
-/*
- * A backend certificate signed by ca naming host and node, valid from
- * now + from_s to now + until_s, written as e2e_dir()/NAME.pem and
- * NAME.key; their paths come back in *cert and *key.
- */
-static void
-make_cert(const struct tls_ca *ca, const char *name, const char *host,
-    const char *node, int64_t from_s, int64_t until_s, char **cert,
-    char **key)
-{
-	struct tls_key	*k;
-	char		*cause = NULL, *pem, *kpem, file[64];
-
-	k = tls_key_new(&cause);
-	ck_assert_msg(k != NULL, "tls_key_new: %s", cause);
-	pem = tls_ca_issue(ca, k, node, &host, 1, &node, 1, from_s, until_s,
-	    &cause);
-	ck_assert_msg(pem != NULL, "tls_ca_issue: %s", cause);
-	snprintf(file, sizeof file, "%s.pem", name);
-	*cert = e2e_path(file);
-	snprintf(file, sizeof file, "%s.key", name);
-	*key = e2e_path(file);
-	kpem = tls_key_pem(k);
-	ck_assert(tls_write_file(*cert, pem, 0644, &cause) == 0);
-	ck_assert(tls_write_file(*key, kpem, 0600, &cause) == 0);
-	free(kpem);
-	free(pem);
-	tls_key_free(k);
-}
-
 /*
  * Start `vigild node --role router --id ID --listen ADDR:0` with extra
  * arguments (NULL-terminated) and read the URL it prints into url.
@@ -156,6 +109,31 @@ run_status(const char *url, const char *ca, struct e2e_result *r)
 	free(argv[0]);
 }
 
+/*
+ * Run `vigil-key cert --ca DIR --host HOST --node router/r8 --out OUT`,
+ * into *r.
+ */
+static void
+run_key_cert(const char *dir, const char *host, const char *out,
+    struct e2e_result *r)
+{
+	char	*argv[11];
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "cert";
+	argv[2] = "--ca";
+	argv[3] = (char *)dir;
+	argv[4] = "--host";
+	argv[5] = (char *)host;
+	argv[6] = "--node";
+	argv[7] = "router/r8";
+	argv[8] = "--out";
+	argv[9] = (char *)out;
+	argv[10] = NULL;
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
 /* A console given another CA refuses the backend, naming its cert. */
 START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 {
@@ -164,9 +142,9 @@ START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 	char			*ca_path, *other_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("right-ca", &ca_path);
-	other = make_ca("other-ca", &other_path);
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("right-ca", &ca_path);
+	other = e2e_tls_ca("other-ca", &other_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -202,8 +180,8 @@ START_TEST(test_certificate_for_another_host_is_refused)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -232,9 +210,9 @@ START_TEST(test_expired_certificate_is_refused)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
+	ca = e2e_tls_ca("ca", &ca_path);
 	/* vigild refuses a certificate already expired, so it lapses. */
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 2, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 2, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -286,8 +264,8 @@ START_TEST(test_certificate_not_naming_node_cannot_speak_for_it)
 	char			*ca_path, *cert, *key, url[256];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -348,8 +326,8 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 	char			*ca_path, *cert, *key, url[256], *argv[12];
 	const char		*extra[5];
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
 	argv[0] = e2e_bin("vigild");
 	argv[1] = "node";
 	argv[2] = "--role";
@@ -409,6 +387,57 @@ run_vigild(const char *const *args, struct e2e_result *r)
 	free(argv[0]);
 }
 
+/*
+ * The README's three steps for two machines, through the real
+ * vigil-key: a CA, a backend's certificate for 127.0.0.2 naming
+ * router/r8, and a console trusting that CA sees the node live.
+ */
+START_TEST(test_vigil_key_makes_a_working_deployment)
+{
+	struct e2e_result	 r;
+	char			*vigil_key, *dir, *out, *ca_pem, *argv[12];
+	char			 cert[512], key[512], url[256];
+	const char		*extra[5];
+
+	vigil_key = e2e_bin("vigil-key");
+	dir = e2e_path("ca");
+	out = e2e_path("r8");
+	argv[0] = vigil_key;
+	argv[1] = "ca";
+	argv[2] = "--out";
+	argv[3] = dir;
+	argv[4] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "vigil-key ca exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+
+	run_key_cert(dir, "127.0.0.2", out, &r);
+	ck_assert_msg(r.status == 0, "vigil-key cert exited %d: %s",
+	    r.status, r.err);
+	e2e_result_free(&r);
+
+	snprintf(cert, sizeof cert, "%s.pem", out);
+	snprintf(key, sizeof key, "%s.key", out);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.2", extra, url, sizeof url);
+	ca_pem = e2e_path("ca/ca.pem");
+	run_status(url, ca_pem, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8") != NULL &&
+	    strstr(r.out, "live") != NULL, "vigil exited %d: %s%s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+	free(ca_pem);
+	free(out);
+	free(dir);
+	free(vigil_key);
+}
+END_TEST
+
 /* vigild says what is wrong with its TLS options and files, and stops. */
 START_TEST(test_vigild_refuses_bad_tls_options)
 {
@@ -421,9 +450,9 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 	const char		*pair[] = { "--cert", NULL, "--key", NULL,
 				    NULL };
 
-	ca = make_ca("ca", &ca_path);
-	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
-	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
+	ca = e2e_tls_ca("ca", &ca_path);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
 	    &other_key);
 	only_cert[1] = cert;
 	run_vigild(only_cert, &r);
@@ -457,6 +486,91 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 	free(key);
 	free(other_cert);
 	free(other_key);
+}
+END_TEST
+
+/*
+ * A file whoever else can change is refused with a sentence naming it,
+ * before anything is trusted or signed: an operator key by vigil and
+ * vigil-key, a trust file by vigild, a CA by vigil, a CA key by
+ * vigil-key cert.
+ */
+START_TEST(test_files_others_may_write_are_refused)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*key, *trust, *ca_path, *ca_key, *argv[16];
+	char			*cause = NULL, *kpem, *dir, *out;
+	const char		*with_trust[] = { "--trust", NULL, NULL };
+
+	key = e2e_make_key("alice");
+	trust = e2e_trust_file(key, "alice", NULL);
+	ck_assert_int_eq(chmod(key, 0620), 0);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = "wss://127.0.0.1:1/";
+	argv[3] = "--key";
+	argv[4] = key;
+	argv[5] = "propose";
+	argv[6] = "kill";
+	argv[7] = "router/r1";
+	argv[8] = "--reason";
+	argv[9] = "test";
+	argv[10] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by other "
+	    "users (mode 0620)") != NULL, "vigil exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+
+	argv[0] = e2e_bin("vigil-key");
+	argv[1] = "pub";
+	argv[2] = key;
+	argv[3] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be changed by "
+	    "other users") != NULL, "vigil-key exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+
+	ck_assert_int_eq(chmod(trust, 0666), 0);
+	with_trust[1] = trust;
+	run_vigild(with_trust, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be changed by "
+	    "other users") != NULL && strstr(r.err, trust) != NULL,
+	    "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	ca = e2e_tls_ca("ca.pem", &ca_path);
+	ck_assert_int_eq(chmod(ca_path, 0666), 0);
+	run_status("wss://127.0.0.1:1/", ca_path, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by "
+	    "other users") != NULL, "vigil exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	/* vigil-key cert --ca DIR reads DIR/ca.pem and DIR/ca.key. */
+	ca_key = e2e_path("ca.key");
+	kpem = tls_ca_key_pem(ca);
+	ck_assert(tls_write_file(ca_key, kpem, 0620, &cause) == 0);
+	ck_assert_int_eq(chmod(ca_key, 0620), 0);
+	dir = e2e_path(".");
+	out = e2e_path("r8");
+	run_key_cert(dir, "127.0.0.1", out, &r);
+	ck_assert_msg(r.status != 0 && strstr(r.err, "may be read or changed "
+	    "by other users") != NULL, "vigil-key exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	explicit_bzero(kpem, strlen(kpem));
+	free(kpem);
+	free(dir);
+	free(out);
+	free(ca_key);
+	free(ca_path);
+	tls_ca_free(ca);
+	free(trust);
+	free(key);
 }
 END_TEST
 
@@ -566,8 +680,10 @@ tls_suite(void)
 	    test_certificate_not_naming_node_cannot_speak_for_it);
 	tcase_add_test(tc, test_origin_bearing_connection_is_refused);
 	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
+	tcase_add_test(tc, test_vigil_key_makes_a_working_deployment);
 	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
 	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
+	tcase_add_test(tc, test_files_others_may_write_are_refused);
 	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
 	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
 	suite_add_tcase(s, tc);

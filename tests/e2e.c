@@ -31,6 +31,7 @@
 
 #include "e2e.h"
 #include "proto.h"
+#include "tls.h"
 
 #define E2E_FLEET_START_MS	20000	/* vigild writing its fleet file */
 #define E2E_RUN_MS		30000	/* one run of a short-lived program */
@@ -628,7 +629,8 @@ e2e_ws_try_open(const char *url, const char *headers, int timeout_ms,
 	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", path,
 	    host, port, headers != NULL ? headers : "");
 	ck_assert_msg(e2e_ws_io(ws, 1, req, strlen(req)) ==
-	    (ssize_t)strlen(req), "cannot send the websocket handshake to %s", url);
+	    (ssize_t)strlen(req), "cannot send the websocket handshake to %s",
+	    url);
 	/* The answer's headers end with a blank line. */
 	for (;;) {
 		if (ws->len > 0 && (end = memmem(ws->buf, ws->len, "\r\n\r\n",
@@ -1420,6 +1422,76 @@ e2e_rogue_backend(const char *const *frames, int close_after_ms,
 	if (asprintf(&url, "ws://127.0.0.1:%d/", port) == -1)
 		ck_abort_msg("out of memory");
 	return (url);
+}
+
+/* A CA of the test's own, its certificate written to e2e_dir()/NAME. */
+struct tls_ca *
+e2e_tls_ca(const char *name, char **path)
+{
+	struct tls_ca	*ca;
+	char		*cause = NULL, *pem;
+
+	ca = tls_ca_new(name, 1, &cause);
+	ck_assert_msg(ca != NULL, "tls_ca_new: %s", cause);
+	*path = e2e_path(name);
+	pem = tls_ca_pem(ca);
+	ck_assert_msg(tls_write_file(*path, pem, 0644, &cause) == 0, "%s",
+	    cause);
+	free(pem);
+	return (ca);
+}
+
+/*
+ * A backend certificate signed by ca naming host and node, valid from
+ * now + from_s to now + until_s, written as e2e_dir()/NAME.pem and
+ * NAME.key; their paths come back in *cert and *key.
+ */
+void
+e2e_tls_cert(const struct tls_ca *ca, const char *name, const char *host,
+    const char *node, int64_t from_s, int64_t until_s, char **cert,
+    char **key)
+{
+	struct tls_key	*k;
+	char		*cause = NULL, *pem, *kpem, file[64];
+
+	k = tls_key_new(&cause);
+	ck_assert_msg(k != NULL, "tls_key_new: %s", cause);
+	pem = tls_ca_issue(ca, k, node, &host, 1, &node, 1, from_s, until_s,
+	    &cause);
+	ck_assert_msg(pem != NULL, "tls_ca_issue: %s", cause);
+	snprintf(file, sizeof file, "%s.pem", name);
+	*cert = e2e_path(file);
+	snprintf(file, sizeof file, "%s.key", name);
+	*key = e2e_path(file);
+	kpem = tls_key_pem(k);
+	ck_assert(tls_write_file(*cert, pem, 0644, &cause) == 0);
+	ck_assert(tls_write_file(*key, kpem, 0600, &cause) == 0);
+	free(kpem);
+	free(pem);
+	tls_key_free(k);
+}
+
+/* A CA and two routers' certificates; see e2e.h. */
+void
+e2e_tls_two(struct e2e_tls_two *t)
+{
+	t->ca = e2e_tls_ca("ca.pem", &t->ca_path);
+	e2e_tls_cert(t->ca, "r1", "127.0.0.1", "router/r1", -60, 3600,
+	    &t->cert[0], &t->key[0]);
+	e2e_tls_cert(t->ca, "r2", "127.0.0.1", "router/r2", -60, 3600,
+	    &t->cert[1], &t->key[1]);
+}
+
+/* Free what e2e_tls_two() made. */
+void
+e2e_tls_two_free(struct e2e_tls_two *t)
+{
+	tls_ca_free(t->ca);
+	free(t->ca_path);
+	free(t->cert[0]);
+	free(t->cert[1]);
+	free(t->key[0]);
+	free(t->key[1]);
 }
 
 /* Room for the targets of a document a test builds; see e2e.h. */

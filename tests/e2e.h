@@ -292,6 +292,37 @@ char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
 char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
 	    const char *gone);
 
+struct tls_ca;
+
+/*
+ * A CA of the test's own (see keys/tls.h), its certificate written to
+ * e2e_dir()/NAME, whose path comes back in *path (allocated).
+ */
+struct tls_ca *e2e_tls_ca(const char *name, char **path);
+
+/*
+ * A backend certificate signed by ca naming host and node, valid from
+ * now + from_s to now + until_s, written as e2e_dir()/NAME.pem and
+ * NAME.key (mode 600); their paths come back in *cert and *key.
+ */
+void	 e2e_tls_cert(const struct tls_ca *ca, const char *name,
+	    const char *host, const char *node, int64_t from_s,
+	    int64_t until_s, char **cert, char **key);
+
+/* A CA (e2e_dir()/ca.pem) and certificates for router/r1 and r2. */
+struct e2e_tls_two {
+	struct tls_ca	*ca;
+	char		*ca_path;
+	char		*cert[2];	/* e2e_dir()/r1.pem, r2.pem */
+	char		*key[2];	/* e2e_dir()/r1.key, r2.key */
+};
+
+/* Make them, valid for an hour on 127.0.0.1. */
+void	 e2e_tls_two(struct e2e_tls_two *t);
+
+/* Free what e2e_tls_two() made (the files stay). */
+void	 e2e_tls_two_free(struct e2e_tls_two *t);
+
 /*
  * Room for n (at most 2) zeroed targets of a command document a test
  * builds by hand: never freed, so never passed to proto_command_clear().

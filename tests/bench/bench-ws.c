@@ -60,6 +60,7 @@ struct bws_client {
 
 static int	 bws_source_nodes;	/* per connection, in the child */
 static int	 bws_source_next;	/* the next connection's first node */
+static const char	*bws_ca;	/* the clients' CA, or NULL */
 
 static double	 bws_now(void);
 static void	 bws_frame_set(struct bws_frame *f, char *text);
@@ -175,10 +176,19 @@ bws_station_stats(int i, uint64_t n)
 long
 bws_rss_kb(void)
 {
-	FILE	*f = fopen("/proc/self/statm", "r");
+	return (bws_pid_rss_kb(getpid()));
+}
+
+/* Resident set size of process pid in KiB, from /proc; 0 if unknown. */
+long
+bws_pid_rss_kb(pid_t pid)
+{
+	char	 path[64];
+	FILE	*f;
 	long	 pages = 0, rss = 0;
 
-	if (f == NULL)
+	util_format(path, sizeof path, "/proc/%ld/statm", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
 		return (0);
 	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
 		rss = 0;
@@ -434,12 +444,22 @@ bws_connect(struct lws_context *ctx, struct bws_conn *c)
 	ci.port = port;
 	ci.path = path[0] == '/' ? path : "/";
 	ci.host = hostport;
-	ci.origin = hostport;
+	/* No Origin: backends refuse a browser's handshake. */
 	ci.protocol = PROTO_SUBPROTOCOL;
+	if (strcmp(scheme, "wss") == 0)
+		ci.ssl_connection = LCCSCF_USE_SSL |
+		    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.userdata = c;
 	if (lws_client_connect_via_info(&ci) == NULL)
 		fatal("bench: cannot start a connection to %s", c->url);
+}
+
+/* Trust the CA at path (NULL: the system's) for wss:// URLs. */
+void
+bws_client_ca(const char *path)
+{
+	bws_ca = path;
 }
 
 /* Run the client; see bench-ws.h. */
@@ -492,6 +512,10 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = bws_client_protocols;
 	info.fd_limit_per_thread = (unsigned)n + 64;
+	if (n > 0 && strncmp(urls[0], "wss://", 6) == 0) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath = bws_ca;
+	}
 	if ((ctx = lws_create_context(&info)) == NULL)
 		fatal("bench: cannot make a websocket context");
 	conns = xcalloc(n, sizeof *conns);

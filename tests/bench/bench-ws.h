@@ -42,8 +42,9 @@ char	*bws_hello(enum proto_role role, int i, int link_nodes);
 char	*bws_router_stats(int i, uint64_t n);
 char	*bws_station_stats(int i, uint64_t n);
 
-/* Resident set size of this process in KiB, from /proc. */
+/* Resident set size of this process, or of process pid, in KiB. */
 long	 bws_rss_kb(void);
+long	 bws_pid_rss_kb(pid_t pid);
 
 /*
  * Start a frame source on 127.0.0.1 (port from the kernel) in a child:
@@ -63,6 +64,13 @@ void	bws_source_stop(pid_t pid);
 void	bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
 	    size_t nconns, uint64_t limit, double timeout_s,
 	    struct fleet *fleet, struct bws_result *res);
+
+/*
+ * Trust the CA certificate at path (kept, not copied; NULL for the
+ * system's) in the clients' wss:// connections.  Their host names are
+ * not checked: the bench dials addresses.
+ */
+void	bws_client_ca(const char *path);
 
 /*
  * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1

@@ -11,7 +11,8 @@
  * verifications per second and audit syncs (write + fdatasync) per
  * second.  Figures: ingest on one link, model memory per node, the
  * stale tick, the rows of one render, start-up of a real vigil against
- * a real vigild fleet, vigild's CPU.
+ * a real vigild fleet, a real vigil's memory per node on TLS links,
+ * vigild's CPU.
  */
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -46,6 +47,8 @@
 #define BENCH_TICKS		5	/* of the stale and down ticks */
 #define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
 #define BENCH_KILL_S		90	/* longest wait for the kill */
+#define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
+#define BENCH_PLAIN		2	/* bench_vigild: --insecure */
 
 /* The references, measured first. */
 struct bench_refs {
@@ -88,6 +91,10 @@ static double	 bench_render_ms(int nodes);
 static void	 bench_render(void);
 static double	 bench_child_cpu(pid_t pid);
 static double	 bench_proc_cpu(pid_t pid);
+static long	 bench_watch_rss(const char *bindir, const char *routers,
+		    const char *stations, int flags);
+static double	 bench_links_kb(const char *bindir, int flags);
+static void	 bench_links(const char *bindir);
 static pid_t	 bench_vigild(const char *bindir, const char *dir,
 		    const char *routers, const char *stations, int guard,
 		    char *file, size_t filelen);
@@ -574,11 +581,12 @@ bench_child_cpu(pid_t pid)
 
 /*
  * Start a calm vigild fleet; its fleet file is written to file.  With
- * guard, vigild trusts dir/trust and keeps its audit logs in dir/audit.
+ * BENCH_GUARD in flags, vigild trusts dir/trust and keeps its audit logs
+ * in dir/audit; with BENCH_PLAIN it serves plain websockets, else TLS.
  */
 static pid_t
 bench_vigild(const char *bindir, const char *dir, const char *routers,
-    const char *stations, int guard, char *file, size_t filelen)
+    const char *stations, int flags, char *file, size_t filelen)
 {
 	char	 vigild[512], log[600], trust[600], audit[600];
 	char	*argv[20];
@@ -602,7 +610,9 @@ bench_vigild(const char *bindir, const char *dir, const char *routers,
 	argv[n++] = file;
 	argv[n++] = (char *)"--base-port";
 	argv[n++] = (char *)"0";
-	if (guard) {
+	if (flags & BENCH_PLAIN)
+		argv[n++] = (char *)"--insecure";
+	if (flags & BENCH_GUARD) {
 		argv[n++] = (char *)"--trust";
 		argv[n++] = trust;
 		argv[n++] = (char *)"--audit-dir";
@@ -657,13 +667,14 @@ bench_startup(const char *bindir)
 	memset(&urls, 0, sizeof urls);
 	if (urls_read(file, &urls, &cause) != 0)
 		fatal("bench: %s", cause);
+	bws_client_ca(urls.ca);
 	bws_client_run(BWS_DROP, urls.v, urls.n, 1, 0, 60, NULL, &res);
 	util_format(cmd, sizeof cmd, "%s/vigil --fleet %s --wait 60 status "
 	    "--json > %s/status.json", bindir, file, dir);
 	t0 = bench_now_us();
 	rc = system(cmd);
 	dt = (bench_now_us() - t0) / 1e6;
-	bench_row("start-up to first full report, 1000 nodes", dt, "s",
+	bench_row("start-up to first full report, 1000 TLS links", dt, "s",
 	    res.first_all_s, "<= 2x ref", dt <= 2 * res.first_all_s);
 	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) != 0 &&
 	    WEXITSTATUS(rc) != 1))
@@ -675,6 +686,90 @@ bench_startup(const char *bindir)
 	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		printf("could not remove %s\n", dir);
+}
+
+/*
+ * The resident set (KiB) of a real `vigil watch` 12 s into watching a
+ * calm vigild fleet of routers and stations, one link a node (over TLS
+ * unless flags has BENCH_PLAIN); 0 when it could not run.
+ */
+static long
+bench_watch_rss(const char *bindir, const char *routers,
+    const char *stations, int flags)
+{
+	char	 dir[] = "/tmp/vigil-bench.XXXXXX", file[600], vigil[512];
+	char	 cmd[700], *argv[8];
+	pid_t	 vpid, pid;
+	long	 rss = 0;
+	int	 i;
+
+	if (mkdtemp(dir) == NULL)
+		fatal("mkdtemp: cannot make a directory in /tmp");
+	vpid = bench_vigild(bindir, dir, routers, stations, flags, file,
+	    sizeof file);
+	if (vpid != -1) {
+		util_format(vigil, sizeof vigil, "%s/vigil", bindir);
+		argv[0] = vigil;
+		argv[1] = (char *)"--fleet";
+		argv[2] = file;
+		argv[3] = (char *)"watch";
+		argv[4] = (char *)"--for";
+		argv[5] = (char *)"15";
+		argv[6] = NULL;
+		fflush(stdout);
+		if ((pid = fork()) == -1)
+			fatal("fork failed");
+		if (pid == 0) {
+			if (freopen("/dev/null", "w", stdout) == NULL ||
+			    freopen("/dev/null", "w", stderr) == NULL)
+				_exit(127);
+			execv(vigil, argv);
+			_exit(127);
+		}
+		for (i = 0; i < 120; i++)
+			usleep(100000);
+		rss = bws_pid_rss_kb(pid);
+		bench_child_cpu(pid);
+		kill(vpid, SIGTERM);
+		bench_child_cpu(vpid);
+	}
+	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("could not remove %s\n", dir);
+	return (rss);
+}
+
+/* KiB a node costs the console: vigil with 1,000 nodes less with 10. */
+static double
+bench_links_kb(const char *bindir, int flags)
+{
+	long	big, small;
+
+	big = bench_watch_rss(bindir, "250", "750", flags);
+	small = bench_watch_rss(bindir, "5", "5", flags);
+	if (big <= 0 || small <= 0)
+		return (-1);
+	return ((double)(big - small) / 990.0);
+}
+
+/*
+ * The console's memory per node with each node on a TLS link of its
+ * own, against the same over plain websockets.
+ */
+static void
+bench_links(const char *bindir)
+{
+	double	tls, plain;
+
+	tls = bench_links_kb(bindir, 0);
+	plain = bench_links_kb(bindir, BENCH_PLAIN);
+	if (tls <= 0 || plain <= 0) {
+		printf("console memory per node: vigild or vigil did not "
+		    "run; skipped\n");
+		return;
+	}
+	bench_row("console memory per node, 1000 TLS links", tls, "KiB",
+	    plain, "<= 64 KiB", tls <= 64);
 }
 
 /* CPU seconds (user + system) a running process used so far. */
@@ -859,6 +954,7 @@ bench_kill_watch(const char *bindir, const char *dir, const char *id,
 	free(cmd);
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
+	bws_client_ca(urls.ca);
 	w->t0 = bench_now_us() + 1.5e6;
 	fflush(stdout);
 	if ((child = fork()) == -1)
@@ -933,7 +1029,7 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 	if (mkdtemp(dir) == NULL)
 		fatal("mkdtemp: cannot make a directory in /tmp");
 	if (bench_kill_keys(bindir, dir) != 0 || (pid = bench_vigild(bindir,
-	    dir, nr, "2", 1, file, sizeof file)) == -1 ||
+	    dir, nr, "2", BENCH_GUARD, file, sizeof file)) == -1 ||
 	    bench_kill_propose(bindir, dir, BENCH_KILL_ROUTERS, id,
 	    sizeof id) != 0)
 		printf("kill: could not start the guarded fleet or propose; "
@@ -973,7 +1069,7 @@ bench_wants(int argc, char **argv, const char *name)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, rows, render, startup, cpu and kill (to profile one).
+ * memory, stale, rows, render, startup, links, cpu and kill (to profile one).
  */
 int
 main(int argc, char **argv)
@@ -1001,6 +1097,8 @@ main(int argc, char **argv)
 		bench_render();
 	if (bench_wants(argc, argv, "startup"))
 		bench_startup(bindir);
+	if (bench_wants(argc, argv, "links"))
+		bench_links(bindir);
 	if (bench_wants(argc, argv, "cpu"))
 		bench_vigild_cpu(bindir);
 	if (bench_wants(argc, argv, "kill")) {

@@ -480,7 +480,7 @@ vigil_shell_word(char **buf, const char *word)
 /*
  * The options another vigil needs to reach this fleet (args->reach), for
  * the approve command propose prints: the fleet file by its absolute
- * path, or each URL, and --wait when given.
+ * path, or each URL, and --ca, --insecure and --wait when given.
  */
 static void
 vigil_reach(struct vigil_args *args, const char *file)
@@ -500,6 +500,14 @@ vigil_reach(struct vigil_args *args, const char *file)
 		vigil_shell_word(&args->reach, "--connect");
 		vigil_shell_word(&args->reach, args->connect[i]);
 	}
+	if (args->ca != NULL) {
+		path = realpath(args->ca, NULL);
+		vigil_shell_word(&args->reach, "--ca");
+		vigil_shell_word(&args->reach, path != NULL ? path : args->ca);
+		free(path);
+	}
+	if (args->insecure)
+		vigil_shell_word(&args->reach, "--insecure");
 	if (args->wait_ms >= 0) {
 		util_format(wait, sizeof wait, "%g",
 		    (double)args->wait_ms / 1000.0);

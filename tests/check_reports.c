@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -606,6 +607,73 @@ START_TEST(test_a_refused_proposal_prints_nothing_on_stdout)
 }
 END_TEST
 
+/*
+ * The approve command vigil propose prints carries what reaches the
+ * fleet: given --connect, --ca and --wait, it names them all (the CA by
+ * its absolute path), and bob, running it as printed from another
+ * directory, approves the proposal.
+ */
+START_TEST(test_propose_prints_an_approve_command_that_works)
+{
+	struct knight		 k;
+	struct e2e_result	 r;
+	json_t			*doc;
+	FILE			*f;
+	char			 line[512], url[256] = "", ca[256] = "";
+	char			*dir, *slash, *cmd, *argv[4], *env[3];
+	const char		*with;
+
+	knight_start(&k, "09:29:58");
+	ck_assert_ptr_nonnull(f = fopen(k.fleet, "r"));
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "router/r8") != NULL)
+			sscanf(line, "%255s", url);
+		else if (strncmp(line, "ca ", 3) == 0)
+			sscanf(line + 3, "%255s", ca);
+	}
+	fclose(f);
+	ck_assert_msg(url[0] != '\0' && ca[0] != '\0', "the fleet file "
+	    "names no router/r8 or no ca");
+	/* Run from the fleet's directory, so that the CA is relative. */
+	dir = strdup(k.fleet);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	ck_assert_int_eq(chdir(dir), 0);
+	doc = run_json(k.alice_env, NULL, "--connect", url, "--ca", ca,
+	    "--wait", "10", "propose", "kill", "router/r8", "--reason",
+	    "drill", "--json", NULL);
+	with = json_string_value(json_object_get(doc, "approve_with"));
+	ck_assert_msg(with != NULL && strstr(with, url) != NULL &&
+	    strstr(with, "--ca /") != NULL && strstr(with, "--wait 10") !=
+	    NULL, "the approve command lacks the connection options: %s",
+	    with != NULL ? with : "(none)");
+
+	/* bob runs it as printed, from elsewhere. */
+	ck_assert_int_eq(chdir("/"), 0);
+	free(dir);
+	dir = e2e_bin("vigil");
+	*strrchr(dir, '/') = '\0';
+	if (asprintf(&cmd, "%s --yes", with) == -1 ||
+	    asprintf(&env[1], "PATH=%s:/usr/bin:/bin", dir) == -1)
+		ck_abort_msg("out of memory");
+	env[0] = k.bob_env;
+	env[2] = NULL;
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = cmd;
+	argv[3] = NULL;
+	e2e_run(argv, env, RUN_MS, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8: executed") !=
+	    NULL, "%s exited %d: %.500s%.500s", cmd, r.status, r.out, r.err);
+	e2e_result_free(&r);
+	json_decref(doc);
+	free(env[1]);
+	free(cmd);
+	free(dir);
+	knight_free(&k);
+}
+END_TEST
+
 Suite *
 reports_suite(void)
 {
@@ -618,6 +686,7 @@ reports_suite(void)
 	tcase_add_test(tc, test_a_killed_router_is_contained_at_warning_level);
 	tcase_add_test(tc, test_watch_prints_only_what_changed);
 	tcase_add_test(tc, test_a_refused_proposal_prints_nothing_on_stdout);
+	tcase_add_test(tc, test_propose_prints_an_approve_command_that_works);
 	suite_add_tcase(s, tc);
 	return (s);
 }

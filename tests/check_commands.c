@@ -744,6 +744,7 @@ START_TEST(test_move_root_is_relayed_to_the_right_links)
 	ck_assert_int_eq(got->type, MSG_DELIVER);
 	ck_assert_str_eq(got->u.sealed.node, "station/s2");
 	ck_assert_str_eq(got->u.sealed.blob, "c2VhbGVk");
+	proto_msg_clear(got);
 	free(r.frame);
 	ck_assert_int_eq(fleet_move_take(&fleet, &r), 0);
 	ck_assert_int_ne(fleet.move.step_ms[MOVE_RELAYED], 0);
@@ -2491,6 +2492,7 @@ raw_wait(struct e2e_ws *ws, enum msg_type type, const char *id,
 		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
 		if (frame == NULL)
 			break;
+		proto_msg_clear(m);
 		if (proto_decode(frame, strlen(frame), m, why,
 		    sizeof why) == 0 && m->type == type) {
 			got = type == MSG_PROPOSAL ? m->u.proposal.id :
@@ -2927,6 +2929,7 @@ START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
 	e2e_ws_close(cap);
 	e2e_ws_close(dest);
 	free(id);
+	proto_msg_clear(m);
 	free(m);
 	world_free(&w);
 }
@@ -3136,6 +3139,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	e2e_ws_close(cap);
 	e2e_ws_close(dest);
 	free(id);
+	proto_msg_clear(m);
 	free(m);
 	move_destination_gone(&w);
 	world_free(&w);

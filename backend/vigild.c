@@ -1022,7 +1022,8 @@ vigild_read_key(const struct vigild_args *args)
 {
 	if (args->read != VIGILD_READ_DEFAULT)
 		return (args->read == VIGILD_READ_KEY);
-	return (strncmp(args->address, "127.", 4) != 0);
+	return (strncmp(args->address, "127.", 4) != 0 &&
+	    strcmp(args->address, "::1") != 0);
 }
 
 /* Parse, build the fleet, listen, say where, serve until signalled. */
@@ -1053,9 +1054,13 @@ main(int argc, char **argv)
 		return (0);
 	}
 	if (vigild_read_key(&args) && args.trust == NULL)
-		vigild_usage_error("--read key needs --trust FILE: reading "
-		    "then needs an operator's key in the trust file, and "
-		    "without one no console could read at all");
+		vigild_usage_error("%s needs --trust FILE: reading then needs "
+		    "an operator's key in the trust file, and without one no "
+		    "console could read at all%s", args.read == VIGILD_READ_KEY ?
+		    "--read key" : "listening beyond loopback, where reading "
+		    "needs a key unless --read anyone is given,",
+		    args.read == VIGILD_READ_KEY ? "" : "; or give --read "
+		    "anyone to let every console that connects read");
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);

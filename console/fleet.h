@@ -242,6 +242,8 @@ struct fleet {
 						/* other operators watching
 						   the same nodes, ", "
 						   between; "" none */
+	int			 also_stale;	/* gather them again at the
+						   next tick (auth_tick) */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */

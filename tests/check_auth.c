@@ -572,6 +572,7 @@ START_TEST(test_others_are_gathered_less_this_console)
 	feed(&fleet, 0, "{\"type\":\"watching\",\"node\":\"router/r1\","
 	    "\"consoles\":2,\"operators\":[{\"operator\":\"alice\",\"key\":"
 	    "\"a\"},{\"operator\":\"bob\",\"key\":\"b\"}],\"you\":\"alice\"}");
+	auth_tick(&fleet);
 	ck_assert_str_eq(fleet.also_watching, "bob");
 	/* alice at another terminal too: she is named, once. */
 	feed(&fleet, 1, "{\"type\":\"watching\",\"node\":\"router/r2\","
@@ -579,11 +580,13 @@ START_TEST(test_others_are_gathered_less_this_console)
 	    "\"a\"},{\"operator\":\"carol\",\"key\":\"c\"},{\"operator\":"
 	    "\"bob\",\"key\":\"b\"},{\"operator\":\"alice\",\"key\":\"a\"}],"
 	    "\"you\":\"alice\"}");
+	auth_tick(&fleet);
 	ck_assert_str_eq(fleet.also_watching, "bob, carol, alice");
 	auth_others(&fleet, 1, others, sizeof others);
 	ck_assert_str_eq(others, "carol, bob, alice");
 	/* A link that goes down takes its watchers with it. */
 	fleet_link_down(&fleet, 1, "gone", 2);
+	fleet_tick(&fleet, 2, 2);
 	ck_assert_str_eq(fleet.also_watching, "bob");
 	fleet_free(&fleet);
 }

@@ -12,7 +12,14 @@
 
 #define PROTO_SUBPROTOCOL	"vigil.v1"
 #define PROTO_VERSION		1
-#define PROTO_MAX_FRAME		(64 * 1024)	/* larger frames are refused */
+/*
+ * Larger frames are refused before they are parsed.  The largest frame
+ * a peer needs is a propose, approve or proposal carrying a document of
+ * PROTO_DOC_MAX bytes (proto.h: 1,000 targets), whose quotes and
+ * backslashes are escaped once more inside the frame: at most twice its
+ * length, and room for the signatures.
+ */
+#define PROTO_MAX_FRAME		(512 * 1024)
 
 #define PROTO_ID_MAX		64	/* "router/r8", "station/capital" */
 #define PROTO_NAME_MAX		64	/* groups, builds, flag paths */

@@ -23,6 +23,7 @@
 
 #include "audit.h"
 #include "command.h"
+#include "move.h"
 #include "opkey.h"
 #include "proto.h"
 #include "proto-plan.h"
@@ -51,6 +52,8 @@
 
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+/* Bytes libwebsockets reads or writes of a message at once. */
+#define SERVER_RX_PIECE		(64 * 1024)
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -67,6 +70,10 @@ struct server_node {
 	size_t			 nsessions;
 	struct command_engine	*engine;	/* NULL: trusts no one */
 	struct audit		*audit;		/* not owned; may be NULL */
+	/* A move-root this node sealed, until confirmed or timed out. */
+	char			 move_id[PROTO_CMDID_MAX];
+	char			 move_to[PROTO_ID_MAX];
+	int64_t			 move_deadline_ms;	/* wall clock */
 };
 
 /*
@@ -98,6 +105,7 @@ struct server_session {
 
 	char			*rx;		/* message being assembled */
 	size_t			 rxlen;
+	size_t			 rxcap;
 	int			 rx_binary;
 };
 
@@ -149,6 +157,8 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static void	 server_tls_vhost(struct lws_context_creation_info *info,
+		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -181,12 +191,23 @@ static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static int	 server_move_check(struct server_session *sn,
+		    const struct proto_msg *in, const char *id,
+		    const char *action, char *cause, size_t causelen);
+static void	 server_move_seal(struct server_session *sn,
+		    const struct command_pending *p);
+static void	 server_move_deliver(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_holder(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_expire(struct server *server);
 static void	 server_check_fds(struct server *server, int64_t now);
 static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
+static int	 server_origin_refused(struct lws *wsi);
 static void	 server_session_welcome(struct server_session *sn);
 static void	 server_auth(struct server_session *sn,
 		    const struct proto_auth *auth);
@@ -218,8 +239,11 @@ static const struct lws_protocols server_protocols[] = {
 		.name = PROTO_SUBPROTOCOL,
 		.callback = server_callback,
 		.per_session_data_size = sizeof (struct server_session),
-		.rx_buffer_size = PROTO_MAX_FRAME,
-		.tx_packet_size = PROTO_MAX_FRAME,
+		/* The piece libwebsockets hands over at once, per
+		   connection; larger messages are gathered from pieces
+		   (server_session_receive) up to PROTO_MAX_FRAME. */
+		.rx_buffer_size = SERVER_RX_PIECE,
+		.tx_packet_size = SERVER_RX_PIECE,
 	},
 	{ .name = NULL, .callback = NULL }
 };
@@ -434,6 +458,27 @@ server_find_node(struct server *server, const char *id)
 }
 
 /*
+ * Refuse a websocket handshake that carries an Origin header: consoles
+ * send none, and a browser does, so it is a web page on some machine
+ * trying to reach the backend through its user.  Returns -1 (closing
+ * the connection, logged) or 0.
+ */
+static int
+server_origin_refused(struct lws *wsi)
+{
+	char	origin[128];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return (0);
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+		util_copy(origin, sizeof origin, "(too long)");
+	server_sanitize(origin);
+	server_log("refused a websocket handshake carrying Origin %s: a "
+	    "browser sent it, and vigil consoles send none", origin);
+	return (-1);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -446,10 +491,31 @@ server_sanitize(char *s)
 	}
 }
 
+/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+static void
+server_tls_vhost(struct lws_context_creation_info *info,
+    const struct server_tls *tls, size_t i)
+{
+	if (tls == NULL)
+		return;
+	/* libwebsockets 4.1 reads these from each vhost's options. */
+	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
+	if (tls->cert_pem != NULL) {
+		info->server_ssl_cert_mem = tls->cert_pem[i];
+		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
+		info->server_ssl_private_key_mem = tls->key_pem;
+		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
+	} else {
+		info->ssl_cert_filepath = tls->cert_path;
+		info->ssl_private_key_filepath = tls->key_path;
+	}
+}
+
 /* Listen for every node and start the simulator timer. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    char **cause)
+    const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -478,6 +544,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
 	server->lws_fd_limit = info.fd_limit_per_thread;
@@ -511,6 +579,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 		info.retry_and_idle_policy = &server_idle_policy;
 		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 		    LWS_SERVER_OPTION_DISABLE_IPV6;
+		server_tls_vhost(&info, tls, i);
 		server_lws_last[0] = '\0';
 		if ((node->vhost = lws_create_vhost(server->context,
 		    &info)) == NULL) {
@@ -581,6 +650,7 @@ server_free(struct server *server)
 	lws_context_destroy(server->context);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
+	proto_command_clear(&server->cmd);
 	free(server->nodes);
 	free(server);
 }
@@ -597,18 +667,18 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	const struct opkey_trust	*trust = server->trust;
 	size_t				 i;
 
-	hello->noperators = 0;
+	proto_hello_operators(hello, 0);
 	hello->operators_said = trust == NULL ||
 	    trust->n <= PROTO_MAX_OPERATORS;
 	if (trust == NULL || !hello->operators_said)
 		return;
+	proto_hello_operators(hello, trust->n);
 	for (i = 0; i < trust->n; i++) {
 		util_copy(hello->operators[i].operator,
 		    sizeof hello->operators[i].operator, trust->v[i].name);
 		util_copy(hello->operators[i].key,
 		    sizeof hello->operators[i].key, trust->v[i].pub);
 	}
-	hello->noperators = trust->n;
 }
 
 /* One rule engine per node, trusting trust and logging to audits[i]. */
@@ -671,6 +741,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 	if (stats) {
 		server->last_stats_ms = now;
 		server_expire(server);
+		server_move_expire(server);
 	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
@@ -761,6 +832,7 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 		server_queue_free(&sn->queue);
 		free(sn->rx);
 		sn->rx = NULL;
+		sn->rxcap = 0;
 		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 		return;
@@ -820,6 +892,7 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
 	    server->read_key ? "key" : "anyone");
 	server_session_send(sn, msg, 0);
+	proto_msg_clear(msg);
 	if (server->read_key) {
 		/* Nothing more until an operator answers the challenge. */
 		sn->held = 1;
@@ -903,7 +976,7 @@ server_session_close(struct server_session *sn)
 		server_queue_free(&sn->queue);
 	free(sn->rx);
 	sn->rx = NULL;
-	sn->rxlen = 0;
+	sn->rxlen = sn->rxcap = 0;
 }
 
 /*
@@ -990,7 +1063,7 @@ server_session_receive(struct server_session *sn, const void *in,
 		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
 		free(sn->rx);
 		sn->rx = NULL;
-		sn->rxlen = 0;
+		sn->rxlen = sn->rxcap = 0;
 		server_session_error(sn, "", text);
 		sn->closing = 1;
 		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
@@ -998,8 +1071,12 @@ server_session_receive(struct server_session *sn, const void *in,
 			lws_callback_on_writable(sn->wsi);
 		return;
 	}
-	if (sn->rx == NULL)
-		sn->rx = xmalloc(PROTO_MAX_FRAME);
+	/* Grown to what the message holds, not PROTO_MAX_FRAME at once. */
+	if (sn->rxlen + len > sn->rxcap) {
+		while (sn->rxcap < sn->rxlen + len)
+			sn->rxcap = sn->rxcap == 0 ? 4096 : 2 * sn->rxcap;
+		sn->rx = xreallocarray(sn->rx, 1, sn->rxcap);
+	}
 	memcpy(sn->rx + sn->rxlen, in, len);
 	sn->rxlen += len;
 	if (!lws_is_final_fragment(sn->wsi) ||
@@ -1007,10 +1084,12 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 
 	server_session_message(sn);
+	proto_msg_clear(&sn->node->server->msg);
 	sn->rxlen = 0;
-	/* Keep the buffer only while messages are large. */
+	/* Keep no buffer between messages. */
 	free(sn->rx);
 	sn->rx = NULL;
+	sn->rxcap = 0;
 }
 
 /*
@@ -1058,6 +1137,12 @@ server_session_message(struct server_session *sn)
 		return;
 	case MSG_FIRE:
 		server_fire(sn, msg);
+		return;
+	case MSG_DELIVER:
+		server_move_deliver(sn, msg);
+		return;
+	case MSG_HOLDER:
+		server_move_holder(sn, msg);
 		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
@@ -1160,6 +1245,8 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		util_copy(action, actionlen, "arm-kill");
 		return;
 	}
+	/* Kept decoded for the plan's facts (sim_plan_facts). */
+	proto_command_clear(cmd);
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')
@@ -1311,6 +1398,9 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
+		if (server_move_check(sn, in, id, action, cause,
+		    sizeof cause) != 0)
+			break;
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
 		    sizeof cause);
@@ -1432,6 +1522,10 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	char				 text[PROTO_TEXT_MAX];
 	char				 residue[96];
 
+	if (strcmp(p->cmd.action, "move-root") == 0) {
+		server_move_seal(sn, p);
+		return;
+	}
 	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
 	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
 	if (sim_node_command(server->sim, node->index, &p->cmd, why,
@@ -1472,6 +1566,7 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		out->type = MSG_HELLO;
 		sim_node_hello(server->sim, node->index, &out->u.hello);
 		server_broadcast(node, out, 0);
+		proto_msg_clear(out);
 	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
@@ -1891,6 +1986,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
 		node = lws_vhost_user(lws_get_vhost(wsi));
 		if (node == NULL || sn == NULL)
@@ -1930,4 +2027,226 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	}
 	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}
+
+/*
+ * A proposal of move-root (server->cmd holds its document when it
+ * decoded): refuse it, audited, when this station cannot move the root
+ * as it asks (move_check).  Returns 0, or -1 with the sentence in cause.
+ */
+static int
+server_move_check(struct server_session *sn, const struct proto_msg *in,
+    const char *id, const char *action, char *cause, size_t causelen)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	char			 why[PROTO_TEXT_MAX];
+
+	if (strcmp(action, "move-root") != 0 ||
+	    strcmp(server->cmd.id, id) != 0 ||
+	    move_check(server->sim, node->index, &server->cmd, why,
+	    sizeof why) == 0)
+		return (0);
+	util_format(cause, causelen, "%s refused the proposal: %s",
+	    server_node_id(node), why);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (-1);
+}
+
+/*
+ * move-root's source, approved: seal the root key for the destination
+ * and hand the sealed message to the console that approved, which
+ * relays it; every console of the node hears the outcome.  The node
+ * keeps the root until the destination's holder statement comes back.
+ */
+static void
+server_move_seal(struct server_session *sn, const struct command_pending *p)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int64_t			 now = util_wall_ms();
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_SEALED;
+	if (move_seal(server->sim, node->index, p, now, &out->u.sealed, why,
+	    sizeof why) != 0) {
+		util_format(text, sizeof text, "%s could not carry out "
+		    "move-root %s: %s; it keeps the root", server_node_id(node),
+		    p->cmd.id, why);
+		server_refusal_audit(node, p->cmd.id, p->cmd.action, "", 1,
+		    text);
+		server_log_command(sn, "%s", text);
+		server_proposal(node, p, STATUS_REFUSED);
+		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+		    OUTCOME_REFUSED, text);
+		return;
+	}
+	util_copy(node->move_id, sizeof node->move_id, p->cmd.id);
+	util_copy(node->move_to, sizeof node->move_to, out->u.sealed.to);
+	node->move_deadline_ms = now + MOVE_TIMEOUT_MS;
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s sealed the root key for %s "
+	    "(move-root %s, proposed by %s and approved by %s): the console "
+	    "relays it; %s keeps its copy until %s confirms it holds the root",
+	    server_node_id(node), node->move_to, p->cmd.id,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator,
+	    server_node_id(node), node->move_to);
+	if (command_record(node->engine, now, "seal", p->cmd.id,
+	    p->cmd.action, text, &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
+	server_proposal(node, p, STATUS_EXECUTED);
+	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+	    OUTCOME_EXECUTED, text);
+}
+
+/*
+ * move-root's destination: a console delivers the sealed root key.
+ * Open it (move_open checks the command two operators signed), then
+ * answer that console with the holder statement it relays to every
+ * station, and tell every console of the node.
+ */
+static void
+server_move_deliver(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_sealed *d = &in->u.sealed;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+
+	if (node->engine == NULL) {
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it trusts no operator, so it cannot check the command two "
+		    "operators signed; start it with --trust FILE and --audit",
+		    server_node_id(node));
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (sim_node_role(server->sim, node->index) != ROLE_STATION ||
+	    strcmp(d->to, server_node_id(node)) != 0) {
+		util_format(why, sizeof why, "%s refused a sealed root key "
+		    "meant for %s; deliver it to %s", server_node_id(node),
+		    d->to, d->to);
+		server_refusal_audit(node, d->id, "move-root", "", 0, why);
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	out->type = MSG_HOLDER;
+	if (move_open(server->sim, node->index, node->engine, d,
+	    util_wall_ms(), &out->u.holder, why, sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(NULL, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s opened the root key sealed by %s "
+	    "(move-root %s), checked it against the root certificate and now "
+	    "holds the root; it issues renewals from now on",
+	    server_node_id(node), d->from, d->id);
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "deliver", d->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+}
+
+/*
+ * A console relays who holds the root now.  The station checks the
+ * statement against the root certificate; the source destroys its copy
+ * of the root key, audits it and says so.
+ */
+static void
+server_move_holder(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_holder *h = &in->u.holder;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int			 destroyed;
+
+	if (sim_node_role(server->sim, node->index) != ROLE_STATION) {
+		util_format(why, sizeof why, "%s is a router and has no root "
+		    "holder; send holder statements to stations",
+		    server_node_id(node));
+		server_session_error(sn, "holder", why);
+		server_session_refused(sn);
+		return;
+	}
+	if (move_hear(server->sim, node->index, h, &destroyed, why,
+	    sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(sn, node, "holder", h->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (!destroyed)
+		return;
+	util_format(text, sizeof text, "%s destroyed its copy of the root "
+	    "key: %s holds the root since move-root %s",
+	    server_node_id(node), h->holder, h->id);
+	if (node->engine != NULL && command_record(node->engine,
+	    util_wall_ms(), "destroy", h->id, "move-root", text,
+	    &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	node->move_id[0] = '\0';
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "holder", h->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	sim_node_stats(server->sim, node->index, &out->u.stats);
+	server_broadcast(node, out, 1);
+}
+
+/*
+ * A sealed root key that no holder statement confirmed in time: the
+ * source keeps the root, audits it and tells its consoles why.
+ */
+static void
+server_move_expire(struct server *server)
+{
+	struct server_node	*node;
+	char			 text[PROTO_TEXT_MAX], *cause = NULL;
+	int64_t			 now = util_wall_ms();
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (node->move_id[0] == '\0' || now < node->move_deadline_ms)
+			continue;
+		util_format(text, sizeof text, "move-root %s failed: %s did "
+		    "not confirm within %lld s that it opened the sealed root "
+		    "key (it went away, refused it, or the console relaying "
+		    "it closed); %s keeps the root: see the results of %s, "
+		    "then propose the move again", node->move_id,
+		    node->move_to, (long long)(MOVE_TIMEOUT_MS / 1000),
+		    server_node_id(node), node->move_to);
+		if (node->engine != NULL && command_record(node->engine, now,
+		    "refuse", node->move_id, "move-root", text,
+		    &cause) != 0) {
+			server_log("%s: %s", server_node_id(node), cause);
+			free(cause);
+			cause = NULL;
+		}
+		server_log("%s: %s", server_node_id(node), text);
+		server_result(NULL, node, "deliver", node->move_id,
+		    "move-root", OUTCOME_REFUSED, text);
+		node->move_id[0] = '\0';
+	}
 }

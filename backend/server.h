@@ -93,16 +93,30 @@ const struct server_frame *server_queue_peek(const struct server_queue *q);
 void	 server_queue_pop(struct server_queue *q);
 
 /*
+ * How the nodes serve TLS: every node the same certificate and key
+ * files (cert_path, key_path), or node i the PEM cert_pem[i] with the
+ * PEM key key_pem (a certificate of its own, naming it).  Neither:
+ * plain websockets.
+ */
+struct server_tls {
+	const char	*cert_path;
+	const char	*key_path;
+	char *const	*cert_pem;	/* one per node */
+	const char	*key_pem;
+};
+
+/*
  * Listen for every node of sim on address (numeric IPv4; the caller
- * checks it is loopback), node i on base_port + i, or on a port the
- * kernel picks for each when base_port is 0, and start the simulator
- * timer.  sim stays the caller's and must outlive the server.  Returns
- * the server, or NULL and an allocated sentence in *cause naming the
- * address, the port and the system's reason when a port cannot be
- * bound; nothing is left listening then.
+ * checks that plain websockets stay on loopback), node i on
+ * base_port + i, or on a port the kernel picks for each when base_port
+ * is 0, serving wss when tls is not NULL, and start the simulator
+ * timer.  sim and tls stay the caller's; sim must outlive the server.
+ * Returns the server, or NULL and an allocated sentence in *cause
+ * naming the address, the port and the system's reason when a port
+ * cannot be bound; nothing is left listening then.
  */
 struct server	*server_create(struct sim *sim, const char *address,
-		    int base_port, char **cause);
+		    int base_port, const struct server_tls *tls, char **cause);
 
 /*
  * Accept two-person commands: node i's engine trusts the operators in

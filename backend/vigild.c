@@ -25,11 +25,13 @@
 
 #include "audit.h"
 #include "command.h"
+#include "local-ca.h"
 #include "node-station.h"
 #include "opkey.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
+#include "tls.h"
 #include "util.h"
 
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
@@ -47,6 +49,9 @@ struct vigild_args {
 	const char		*audit;		/* node's --audit FILE */
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
 	size_t			 reserve_mb;	/* --audit-reserve MB */
+	const char		*cert;		/* --cert FILE */
+	const char		*key;		/* --key FILE */
+	int			 insecure;	/* --insecure: plain ws */
 	int			 read;		/* --read: VIGILD_READ_* */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
@@ -89,11 +94,13 @@ static const char vigild_usage[] =
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
 "           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
 "           [--read anyone|key]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
 "           [--read anyone|key]\n"
 "       vigild help [scenarios] | --version\n";
 
@@ -101,7 +108,8 @@ static const char vigild_help_text[] =
 "\n"
 "vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
 "and certificate stations, one listening port per node, until SIGINT or\n"
-"SIGTERM.  Plain websockets are served on loopback addresses only.\n"
+"SIGTERM, over TLS (wss://) unless --insecure is given.  Plain websockets\n"
+"are served on loopback addresses only, unless --insecure is given.\n"
 "\n"
 "node: run one node.\n"
 "  --role router|station  what the node is\n"
@@ -120,7 +128,8 @@ static const char vigild_help_text[] =
 "  --fleet-file FILE      write the nodes' URLs to FILE (required)\n"
 "  --base-port N          node i listens on N+i; 0 (default) lets the\n"
 "                         kernel pick each port\n"
-"  --listen-address ADDR  loopback address to listen on (127.0.0.1)\n"
+"  --listen-address ADDR  address to listen on (127.0.0.1); beyond\n"
+"                         loopback it needs --cert and --key\n"
 "  --routers N, --stations N, --devices N\n"
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
@@ -141,10 +150,21 @@ static const char vigild_help_text[] =
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
+"  --cert FILE, --key FILE\n"
+"                         serve wss with this certificate (PEM, naming\n"
+"                         the host and, as URI vigil:ROLE/NAME, each\n"
+"                         node) and key (mode 600); vigil-key cert makes\n"
+"                         them.  Without them, and with a fleet file, a\n"
+"                         local CA is made, its certificate written to\n"
+"                         the fleet file's name plus .ca for the console\n"
+"  --insecure             serve plain ws, even beyond loopback\n"
 "  --version              print vigild's version and exit\n"
 "\n"
-"A kill or resume is carried out only when two different trusted\n"
-"operators have signed the same command, before it expires.\n"
+"A kill, resume or move-root is carried out only when two different\n"
+"trusted operators have signed the same command, before it expires.\n"
+"move-root seals the root key for the destination station's certified\n"
+"transport key; the console relays it; the old holder keeps the root\n"
+"until the destination confirms, and destroys its copy then.\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen,\n"
 "write its fleet file or open an audit log, 2 for a bad argument or\n"
@@ -162,12 +182,13 @@ static void	 vigild_on_signal(int signo);
 static void	 vigild_signals(void);
 static void	 vigild_say_started(const struct vigild_args *args,
 		    const struct sim *sim, const struct server *server,
-		    int64_t clock_ms);
+		    int tls, int64_t clock_ms);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
 static const struct vigild_opt *vigild_find_opt(const char *name);
 static void	 vigild_bad_option(const char *cmd, int which, int c,
 		    const char *bad) __attribute__((noreturn));
 static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
+static void	 vigild_parse_tls(const struct vigild_args *args);
 static long	 vigild_parse_number(const char *option, const char *arg,
 		    long min, long max, const char *example);
 static void	 vigild_parse_listen(const struct vigild_opt *o,
@@ -185,7 +206,11 @@ static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 static int	 vigild_read_key(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
 		    const struct sim *sim, const struct server *server,
-		    const char *address, int64_t clock_ms, char **cause);
+		    const struct vigild_args *args, const char *ca_path,
+		    int64_t clock_ms, char **cause);
+static const struct server_tls *vigild_tls(const struct vigild_args *args,
+		    const struct sim *sim, struct local_ca *lca,
+		    struct server_tls *tls, char **cause);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
 static void	 vigild_close_audits(struct audit **audits, size_t n);
@@ -241,6 +266,14 @@ static const struct vigild_opt vigild_opts[] = {
 	  .parse = vigild_opt_number, .off = A(reserve_mb),
 	  .size = sizeof (size_t), .min = 0, .max = 1L << 24,
 	  .example = "64" },
+	{ .name = "cert", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(cert), .what = "a certificate file",
+	  .example = "/etc/vigil/r8.pem" },
+	{ .name = "key", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(key), .what = "a key file",
+	  .example = "/etc/vigil/r8.key" },
+	{ .name = "insecure", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(insecure) },
 	{ .name = "read", .commands = N|F, .parse = vigild_opt_read },
 	{ .name = "help", .commands = N|F, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(help) },
@@ -383,11 +416,9 @@ vigild_parse_number(const char *option, const char *arg, long min, long max,
 }
 
 /*
- * Parse host, a numeric IPv4 address that must be on loopback; given is
- * the option as typed and example a corrected one, for the sentence.
- * vigild speaks plain websockets with no authentication of the console
- * yet, so it must not be reachable from other machines until TLS
- * arrives.
+ * Parse host, a numeric IPv4 address; given is the option as typed and
+ * example a corrected one, for the sentence.  Whether it may be beyond
+ * loopback depends on TLS (vigild_parse_done).
  */
 static void
 vigild_parse_address(const char *given, const char *host,
@@ -397,18 +428,13 @@ vigild_parse_address(const char *given, const char *host,
 
 	if (strchr(host, ':') != NULL || host[0] == '[')
 		vigild_usage_error("%s: %s is not an IPv4 address; vigild "
-		    "listens on IPv4 loopback only, for example %s", given,
+		    "listens on IPv4 only, for example %s", given,
 		    host, example);
 	if (inet_pton(AF_INET, host, &in) != 1)
 		vigild_usage_error("%s: %s is not a numeric IPv4 address; "
 		    "vigild does not look names up, so give one such as %s",
 		    given, host, example);
-	if ((ntohl(in.s_addr) >> 24) != 127)
-		vigild_usage_error("%s: %s is not a loopback address: TLS is "
-		    "not implemented yet, so vigild serves its plain "
-		    "websockets only on 127.x.x.x; use %s and reach it from "
-		    "other machines through an SSH tunnel", given, host,
-		    example);
+	(void)in;
 	util_copy(address, len, host);
 }
 
@@ -700,6 +726,7 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 	const char	*id = args->sim.id, *role;
 	size_t		 n;
 
+	vigild_parse_tls(args);
 	if (strcmp(cmd, "node") != 0) {
 		if (args->fleet_file == NULL)
 			vigild_usage_error("vigild fleet needs --fleet-file "
@@ -725,6 +752,33 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 		args->sim.flags = args->flags;
 		args->sim.nflags = args->nflags;
 	}
+}
+
+/*
+ * Check the TLS options fit together: --cert with --key, not with
+ * --insecure, and plain websockets anywhere but 127.0.0.1 only when
+ * asked for by name, since anyone on the network could then read and
+ * forge them.  The rest of 127/8 counts as beyond loopback: it is how
+ * one machine stands in for two (and how the tests do).
+ */
+static void
+vigild_parse_tls(const struct vigild_args *args)
+{
+	if ((args->cert == NULL) != (args->key == NULL))
+		vigild_usage_error("--%s needs --%s too: a certificate is "
+		    "served with its key", args->cert == NULL ? "key" :
+		    "cert", args->cert == NULL ? "cert" : "key");
+	if (args->cert != NULL && args->insecure)
+		vigild_usage_error("--insecure and --cert contradict each "
+		    "other; give --cert and --key for wss, or --insecure "
+		    "alone for plain ws");
+	if (strcmp(args->address, "127.0.0.1") != 0 && args->cert == NULL &&
+	    !args->insecure)
+		vigild_usage_error("%s is not 127.0.0.1, and beyond loopback "
+		    "vigild serves only wss: give --cert FILE and "
+		    "--key FILE (vigil-key cert makes them), or --insecure "
+		    "to serve plain ws that anyone on the network can read "
+		    "and forge", args->address);
 }
 
 /* Parse the command line into args, or exit 2 with a sentence. */
@@ -798,16 +852,54 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 }
 
 /*
- * Write the fleet file: comments saying what runs, then one websocket
- * URL per node with the node's id as a trailing comment.  It goes to
- * path.tmp first and is renamed into place, so a console never reads a
- * half-written file.
+ * Decide how the nodes serve TLS: the operator's --cert and --key
+ * (checked here, so that a bad file gets a sentence rather than a
+ * libwebsockets log line), a local CA when there is a fleet file to
+ * name its certificate in, or nothing (plain ws, on loopback or with
+ * --insecure).  Returns what server_create() takes, NULL for plain
+ * websockets; or NULL and a sentence in *cause.
+ */
+static const struct server_tls *
+vigild_tls(const struct vigild_args *args, const struct sim *sim,
+    struct local_ca *lca, struct server_tls *tls, char **cause)
+{
+	char	*ca_path;
+	int	 rc;
+
+	memset(tls, 0, sizeof *tls);
+	memset(lca, 0, sizeof *lca);
+	if (args->cert != NULL) {
+		if (tls_check_pair(args->cert, args->key, cause) != 0)
+			return (NULL);
+		tls->cert_path = args->cert;
+		tls->key_path = args->key;
+		return (tls);
+	}
+	if (args->insecure || args->fleet_file == NULL)
+		return (NULL);
+	ca_path = xasprintf("%s.ca", args->fleet_file);
+	rc = local_ca_make(lca, sim, args->address, ca_path, cause);
+	free(ca_path);
+	if (rc != 0)
+		return (NULL);
+	tls->cert_pem = lca->cert_pem;
+	tls->key_pem = lca->key_pem;
+	return (tls);
+}
+
+/*
+ * Write the fleet file: comments saying what runs, the CA to trust
+ * when vigild made one ("ca FILE", relative to the fleet file), then
+ * one websocket URL per node with the node's id as a trailing comment.
+ * It goes to path.tmp first and is renamed into place, so a console
+ * never reads a half-written file.
  */
 static int
 vigild_write_fleet_file(const char *path, const struct sim *sim,
-    const struct server *server, const char *address, int64_t clock_ms,
-    char **cause)
+    const struct server *server, const struct vigild_args *args,
+    const char *ca_path, int64_t clock_ms, char **cause)
 {
+	const char	*scheme = args->insecure ? "ws" : "wss", *base;
 	FILE		*f;
 	char		*tmp, clock[16], date[32], started[32];
 	struct tm	 tm;
@@ -843,8 +935,13 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	    sim_scenario_name(sim), date, clock, sim_time_scale(sim));
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
 	    (long)getpid());
+	if (ca_path != NULL) {
+		base = strrchr(ca_path, '/');
+		fprintf(f, "ca %s # the CA vigild made for its nodes\n",
+		    base != NULL ? base + 1 : ca_path);
+	}
 	for (i = 0; i < sim_nnodes(sim); i++)
-		fprintf(f, "ws://%s:%d/ # %s\n", address,
+		fprintf(f, "%s://%s:%d/ # %s\n", scheme, args->address,
 		    server_port(server, i), sim_node_id(sim, i));
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
@@ -976,14 +1073,14 @@ vigild_signals(void)
 /* Say where each node listens and what runs, at scenario clock_ms. */
 static void
 vigild_say_started(const struct vigild_args *args, const struct sim *sim,
-    const struct server *server, int64_t clock_ms)
+    const struct server *server, int tls, int64_t clock_ms)
 {
 	char	clock[16];
 	size_t	i, n = sim_nnodes(sim);
 
 	for (i = 0; i < n; i++)
-		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
-		    args->address, server_port(server, i));
+		printf("%s listening on %s://%s:%d/\n", sim_node_id(sim, i),
+		    tls ? "wss" : "ws", args->address, server_port(server, i));
 	util_clock_text(clock_ms, clock, sizeof clock);
 	if (strcmp(args->command, "fleet") == 0)
 		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
@@ -1031,22 +1128,24 @@ int
 main(int argc, char **argv)
 {
 	struct vigild_args	 args;
-	struct sim		*sim;
-	struct server		*server;
+	struct sim		*sim = NULL;
+	struct server		*server = NULL;
 	struct opkey_trust	 trust;
-	struct audit		**audits;
+	struct audit		**audits = NULL;
+	struct local_ca		 lca;
+	struct server_tls	 tls_space;
+	const struct server_tls	*tls;
 	char			*cause = NULL;
 	int64_t			 clock_ms;
-	size_t			 n;
-	int			 rc;
+	size_t			 n = 0;
+	int			 rc = VIGILD_EXIT_USAGE;
 
 	vigild_parse(argc, argv, &args);
-	if (args.help == 2) {
-		vigild_print_scenarios(stdout);
-		return (0);
-	}
 	if (args.help) {
-		vigild_print_help(stdout);
+		if (args.help == 2)
+			vigild_print_scenarios(stdout);
+		else
+			vigild_print_help(stdout);
 		return (0);
 	}
 	if (args.version) {
@@ -1064,59 +1163,37 @@ main(int argc, char **argv)
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);
+	memset(&lca, 0, sizeof lca);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
-	    &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		return (VIGILD_EXIT_USAGE);
-	}
-	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
-	}
+	    &cause) != 0)
+		goto out;
+	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL)
+		goto out;
 	clock_ms = sim_clock_ms(sim);
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
-		fprintf(stderr, "vigild: --base-port %d leaves no room for %zu "
+		cause = xasprintf("--base-port %d leaves no room for %zu "
 		    "nodes, one port each, below 65536; give --base-port %ld "
-		    "or lower, or 0 to let the kernel pick\n", args.port, n,
+		    "or lower, or 0 to let the kernel pick", args.port, n,
 		    65536L - (long)n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
+		goto out;
 	}
-	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	if ((server = server_create(sim, args.address, args.port,
-	    &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
+	if ((tls = vigild_tls(&args, sim, &lca, &tls_space, &cause)) == NULL &&
+	    cause != NULL)
+		goto out;
+	rc = VIGILD_EXIT_RUNTIME;
+	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL)
+		goto out;
+	if ((server = server_create(sim, args.address, args.port, tls,
+	    &cause)) == NULL)
+		goto out;
 	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
 	    (uint64_t)args.reserve_mb << 20);
 	server_read(server, vigild_read_key(&args));
 	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
-	    sim, server, args.address, clock_ms, &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		server_free(server);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	vigild_say_started(&args, sim, server, clock_ms);
+	    sim, server, &args, lca.ca_path, clock_ms, &cause) != 0)
+		goto out;
+	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
 	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
 	printf("reading: %s\n", vigild_read_key(&args) ? "only consoles "
 	    "whose operator answers the challenge with a key in the trust "
@@ -1126,12 +1203,19 @@ main(int argc, char **argv)
 
 	vigild_server = server;
 	rc = 0;
-	if (!vigild_stopping)
-		rc = server_run(server);
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
 	vigild_server = NULL;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+	}
 	server_free(server);
 	vigild_close_audits(audits, n);
-	sim_free(sim);
+	local_ca_free(&lca);
+	if (sim != NULL)
+		sim_free(sim);
 	opkey_trust_free(&trust);
-	return (rc == 0 ? 0 : VIGILD_EXIT_RUNTIME);
+	return (rc);
 }

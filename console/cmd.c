@@ -172,8 +172,8 @@ cmd_propose_frame(const struct cmd_operator *op, const char *document,
 	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
 
 	msg->type = MSG_PROPOSE;
-	if (util_copy(msg->u.propose.document,
-	    sizeof msg->u.propose.document, document) != 0) {
+	msg->u.propose.document = (char *)document;	/* borrowed */
+	if (strlen(document) >= PROTO_DOC_MAX) {
 		*cause = xasprintf("the document is %zu bytes, more than the "
 		    "%d a command may hold; name fewer targets",
 		    strlen(document), PROTO_DOC_MAX - 1);
@@ -196,9 +196,9 @@ cmd_approve_frame(const struct cmd_operator *op, const char *id,
 	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
 
 	msg->type = MSG_APPROVE;
+	msg->u.approve.document = (char *)document;	/* borrowed */
 	if (util_copy(msg->u.approve.id, sizeof msg->u.approve.id, id) != 0 ||
-	    util_copy(msg->u.approve.document,
-	    sizeof msg->u.approve.document, document) != 0) {
+	    strlen(document) >= PROTO_DOC_MAX) {
 		*cause = xstrdup("the command's id or document is longer "
 		    "than a command may hold; it did not come from a vigild");
 		free(msg);
@@ -346,6 +346,7 @@ cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 	size_t			 i, j, link, links = 0;
 
 	t->after_seq = fleet->result_seq;
+	t->seen = 0;
 	sent = xcalloc(fleet->nlinks == 0 ? 1 : fleet->nlinks, 1);
 	for (i = 0; i < t->ntargets; i++) {
 		if (t->targets[i].done)
@@ -396,6 +397,13 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 	char				 text[PROTO_TEXT_MAX];
 	size_t				 i;
 
+	/* With 1,000 targets, every frame would otherwise look at each. */
+	if (t->seen && t->seen_result_seq == fleet->result_seq &&
+	    t->seen_link_seq == fleet->link_seq)
+		return (t->ndone == t->ntargets);
+	t->seen = 1;
+	t->seen_result_seq = fleet->result_seq;
+	t->seen_link_seq = fleet->link_seq;
 	for (i = 0; i < t->ntargets; i++) {
 		ct = &t->targets[i];
 		if (ct->done)

@@ -93,6 +93,11 @@ struct cmd_track {
 	enum proto_outcome	 hoped;		/* accepted, executed,
 						   cancelled */
 	uint64_t		 after_seq;	/* results before it are old */
+	/* The fleet's result_seq and link_seq when last looked at:
+	   nothing to look at again until one moves. */
+	uint64_t		 seen_result_seq;
+	uint64_t		 seen_link_seq;
+	int			 seen;
 	struct cmd_target	*targets;
 	size_t			 ntargets;
 	size_t			 ndone;

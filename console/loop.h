@@ -36,11 +36,15 @@ typedef void loop_tick_cb(void *arg, struct loop *loop, int64_t now_ms,
 
 /*
  * Make the loop for fleet and one link per fleet->links entry, which
- * start connecting when the loop runs.  Returns the loop, or NULL and an
- * allocated sentence in *cause (the event library could not start, or a
- * link's URL is unusable).
+ * start connecting when the loop runs; wss:// links trust the CA
+ * certificates in ca_file, or the system's when it is NULL.  Host
+ * names are looked up here, before the loop runs; a link whose host is
+ * unknown stays down, saying so.  Returns the loop, or NULL and an
+ * allocated sentence in *cause (the event library could not start, or
+ * a link's URL is unusable).
  */
-struct loop	*loop_create(struct fleet *fleet, char **cause);
+struct loop	*loop_create(struct fleet *fleet, const char *ca_file,
+		    char **cause);
 
 /* Close every connection and free the loop (not the fleet). */
 void		 loop_free(struct loop *loop);
@@ -110,5 +114,8 @@ int		 loop_send(struct loop *loop, size_t index, const char *frame,
  */
 int		 loop_send_up(void *arg, size_t index, const char *frame,
 		    size_t len, char **cause);
+
+/* Send the frames the fleet model queued for relaying (move-root). */
+void	 loop_relay(struct loop *loop);
 
 #endif

@@ -16,6 +16,7 @@
 
 static int	 urls_read_stream(FILE *, const char *, struct urls *,
 		    char **);
+static int	 urls_ca(const char *, const char *, struct urls *, char *);
 
 /* Add a URL unless it is already listed. */
 void
@@ -42,6 +43,36 @@ urls_free(struct urls *urls)
 	free(urls->v);
 	urls->v = NULL;
 	urls->n = 0;
+	free(urls->ca);
+	urls->ca = NULL;
+}
+
+/*
+ * Take a fleet file's "ca FILE" line: the CA certificate to trust,
+ * relative to the fleet file's directory.  Returns 0, or -1 and a
+ * sentence in why (PROTO_TEXT_MAX bytes).
+ */
+static int
+urls_ca(const char *path, const char *file, struct urls *urls, char *why)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (file == NULL) {
+		util_format(why, PROTO_TEXT_MAX, "\"ca\" names no file; "
+		    "write \"ca FILE\" with the CA certificate to trust");
+		return (-1);
+	}
+	if (urls->ca != NULL) {
+		util_format(why, PROTO_TEXT_MAX, "a second \"ca\" line; a "
+		    "fleet file names one CA");
+		return (-1);
+	}
+	if (file[0] == '/' || slash == NULL)
+		urls->ca = xstrdup(file);
+	else
+		urls->ca = xasprintf("%.*s/%s", (int)(slash - path), path,
+		    file);
+	return (0);
 }
 
 /* Read the fleet file at path; see urls.h. */
@@ -53,7 +84,7 @@ urls_read(const char *path, struct urls *urls, char **cause)
 
 	if ((f = fopen(path, "r")) == NULL) {
 		*cause = xasprintf("cannot read fleet file %s: %s; check the "
-		    "path, or write one ws://HOST:PORT line per backend "
+		    "path, or write one wss://HOST:PORT line per backend "
 		    "(vigild fleet --fleet-file writes one)", path,
 		    strerror(errno));
 		return (-1);
@@ -77,7 +108,17 @@ urls_read_stream(FILE *f, const char *path, struct urls *urls, char **cause)
 		lineno++;
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
+		word = strtok_r(line, " \t\r\n\f\v", &save);
+		if (word != NULL && strcmp(word, "ca") == 0) {
+			if (urls_ca(path, strtok_r(NULL, " \t\r\n\f\v",
+			    &save), urls, why) != 0) {
+				*cause = xasprintf("%s line %zu: %s", path,
+				    lineno, why);
+				goto done;
+			}
+			continue;
+		}
+		for (; word != NULL;
 		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
 			if (util_parse_url(word, host, sizeof host, &port,
 			    upath, sizeof upath, &tls, why,
@@ -94,7 +135,7 @@ urls_read_stream(FILE *f, const char *path, struct urls *urls, char **cause)
 		    "file and the disk", path, strerror(errno));
 	else if (urls->n == 0)
 		*cause = xasprintf("fleet file %s lists no backends; add one "
-		    "ws://HOST:PORT line per backend", path);
+		    "wss://HOST:PORT line per backend", path);
 done:
 	free(line);
 	return (*cause != NULL ? -1 : 0);

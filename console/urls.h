@@ -3,7 +3,9 @@
  * them.
  *
  * A fleet file names one websocket URL per backend: "#" starts a comment
- * anywhere, blank lines are ignored, every other word is a URL.  vigild
+ * anywhere, blank lines are ignored, a line "ca FILE" names the CA
+ * certificate to trust (relative to the fleet file; vigild writes it
+ * when it made a local CA), every other word is a URL.  vigild
  * fleet --fleet-file writes one; operators write their own.
  */
 #ifndef VIGIL_URLS_H
@@ -14,12 +16,13 @@
 struct urls {
 	char	**v;
 	size_t	  n;
+	char	 *ca;		/* the fleet file's CA; NULL: none named */
 };
 
 /* Add url (copied) unless it is already listed. */
 void	 urls_add(struct urls *urls, const char *url);
 
-/* Free the list and leave it empty. */
+/* Free the list and the CA's name, and leave it empty. */
 void	 urls_free(struct urls *urls);
 
 /*

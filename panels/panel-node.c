@@ -207,6 +207,7 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 {
 	const struct proto_router_stats	*rs = &node->stats.router;
 	char				 a[32], b[32];
+	int				 runaway;
 
 	panel_node_heading(f, "Router");
 	panel_node_field(f, MARK_NONE, "state", "%s",
@@ -218,10 +219,12 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 	    draw_rate(rep->child_rate_baseline, b, sizeof b));
 	panel_node_field(f, MARK_NONE, "child shares/s", "%s",
 	    draw_rate(rep->child_share_rate, a, sizeof a));
-	panel_node_field(f, rs->worst_ratio > 1.0 ? MARK_CRIT : MARK_NONE,
-	    "worst share ratio", "%s%.2fx child/parent shares%s%s",
-	    rs->worst_ratio > 1.0 ? "!" : "", rs->worst_ratio,
-	    rs->worst_parent[0] != '\0' ? ", parent " : "", rs->worst_parent);
+	runaway = rs->worst_ratio > 1.0 && rs->state != STATE_KILLED;
+	panel_node_field(f, runaway ? MARK_CRIT : MARK_NONE,
+	    "worst share ratio", "%s%.2fx child/parent shares%s%s%s",
+	    runaway ? "!" : "", rs->worst_ratio,
+	    rs->worst_parent[0] != '\0' ? ", parent " : "", rs->worst_parent,
+	    rs->state == STATE_KILLED ? " (before the kill)" : "");
 	panel_node_field(f, MARK_NONE, "open parents", "%llu",
 	    (unsigned long long)rs->open_parents);
 	panel_node_field(f, MARK_NONE, "parents", "%llu accepted, %llu "

@@ -96,7 +96,8 @@ world_start(struct world *w, const char *read)
 	f = fopen(w->fleet, "r");
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "ws://", 5) == 0) {
+		if (strncmp(line, "wss://", 6) == 0 ||
+		    strncmp(line, "ws://", 5) == 0) {
 			line[strcspn(line, " \n")] = '\0';
 			w->url = strdup(line);
 		}

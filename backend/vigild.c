@@ -146,7 +146,7 @@ static const char vigild_help_text[] =
 "  --read anyone|key      who may read telemetry: any console, or only\n"
 "                         one whose operator answers the hello's\n"
 "                         challenge with a key in --trust (default:\n"
-"                         anyone on loopback, key beyond it)\n"
+"                         anyone on 127.0.0.1, key elsewhere)\n"
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
@@ -1112,14 +1112,15 @@ vigild_opt_read(const struct vigild_opt *o, const char *arg,
 
 /*
  * Does reading need an operator's key?  As --read says; unsaid, only
- * beyond loopback, where anyone on the network could otherwise watch.
+ * beyond 127.0.0.1 (the rest of 127/8 stands for other machines, as for
+ * --insecure), where anyone on the network could otherwise watch.
  */
 static int
 vigild_read_key(const struct vigild_args *args)
 {
 	if (args->read != VIGILD_READ_DEFAULT)
 		return (args->read == VIGILD_READ_KEY);
-	return (strncmp(args->address, "127.", 4) != 0 &&
+	return (strcmp(args->address, "127.0.0.1") != 0 &&
 	    strcmp(args->address, "::1") != 0);
 }
 

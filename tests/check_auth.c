@@ -546,6 +546,16 @@ START_TEST(test_read_key_needs_a_trust_file)
 	ck_assert_int_eq(r.status, 2);
 	ck_assert_msg(strstr(r.err, "give anyone") != NULL, "%s", r.err);
 	e2e_result_free(&r);
+	/* Unsaid, reading needs a key beyond 127.0.0.1, so --trust too. */
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.2:0";
+	argv[8] = "--insecure";
+	argv[9] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "listening beyond loopback") != NULL &&
+	    strstr(r.err, "--read anyone") != NULL, "%s", r.err);
+	e2e_result_free(&r);
 	free(argv[0]);
 }
 END_TEST

@@ -176,7 +176,7 @@ static const char vigild_help_text[] =
 "  --read anyone|key      who may read telemetry: any console, or only\n"
 "                         one whose operator answers the hello's\n"
 "                         challenge with a key in --trust (default:\n"
-"                         anyone on loopback, key beyond it)\n"
+"                         anyone on 127.0.0.1, key elsewhere)\n"
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
@@ -1322,14 +1322,16 @@ vigild_say_reading(const struct vigild_args *args)
 
 /*
  * Does reading need an operator's key?  As --read says; unsaid, only
- * beyond loopback, where anyone on the network could otherwise watch.
+ * beyond 127.0.0.1 (the rest of 127/8 stands for other machines, as for
+ * --insecure), where anyone on the network could otherwise watch.
  */
 static int
 vigild_read_key(const struct vigild_args *args)
 {
 	if (args->read != VIGILD_READ_DEFAULT)
 		return (args->read == VIGILD_READ_KEY);
-	return (strncmp(args->address, "127.", 4) != 0);
+	return (strcmp(args->address, "127.0.0.1") != 0 &&
+	    strcmp(args->address, "::1") != 0);
 }
 
 /* Parse, build the fleet, listen, say where, serve until signalled. */
@@ -1363,9 +1365,13 @@ main(int argc, char **argv)
 		return (0);
 	}
 	if (vigild_read_key(&args) && args.trust == NULL)
-		vigild_usage_error("--read key needs --trust FILE: reading "
-		    "then needs an operator's key in the trust file, and "
-		    "without one no console could read at all");
+		vigild_usage_error("%s needs --trust FILE: reading then needs "
+		    "an operator's key in the trust file, and without one no "
+		    "console could read at all%s", args.read == VIGILD_READ_KEY ?
+		    "--read key" : "listening beyond loopback, where reading "
+		    "needs a key unless --read anyone is given,",
+		    args.read == VIGILD_READ_KEY ? "" : "; or give --read "
+		    "anyone to let every console that connects read");
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);

@@ -76,8 +76,7 @@ auth_watching(struct fleet *fleet, size_t link,
 	if (l->watching == NULL)
 		l->watching = xmalloc(sizeof *l->watching);
 	*l->watching = *w;
-	auth_recount(fleet);
-	fleet->dirty = 1;
+	fleet->also_stale = 1;
 	return (1);
 }
 
@@ -95,9 +94,24 @@ auth_link_reset(struct fleet *fleet, size_t link)
 	if (l->watching != NULL) {
 		free(l->watching);
 		l->watching = NULL;
-		auth_recount(fleet);
+		fleet->also_stale = 1;
 	}
 	return (refused);
+}
+
+/*
+ * Gather the other operators again if a link's watchers changed since
+ * the last tick: once per tick, not once per message, since each of
+ * thousands of links reports its watchers as it connects.
+ */
+void
+auth_tick(struct fleet *fleet)
+{
+	if (!fleet->also_stale)
+		return;
+	fleet->also_stale = 0;
+	auth_recount(fleet);
+	fleet->dirty = 1;
 }
 
 /* Where link's answer stands, for the headless waits; see auth.h. */

@@ -37,11 +37,18 @@ void	 auth_answered(struct fleet *fleet, size_t link, const char *why);
 void	 auth_refused(struct fleet *fleet, size_t link);
 
 /*
- * A watching message from link: keep it as the link's, and gather again
- * the operators also watching.  Returns 1 if the picture changed.
+ * A watching message from link: keep it as the link's; the operators
+ * also watching are gathered again at the next auth_tick().  Returns 1
+ * if the link's watchers changed.
  */
 int	 auth_watching(struct fleet *fleet, size_t link,
 	    const struct proto_watching *w);
+
+/*
+ * The timer's part: gather fleet->also_watching again when a link's
+ * watchers changed since the last call (at most once per tick).
+ */
+void	 auth_tick(struct fleet *fleet);
 
 /*
  * link connected or went down: its challenge and watchers belonged to

@@ -1631,6 +1631,7 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 	fleet_commands_tick(fleet, wall_ms);
 	fleet_tick_baselines(fleet);
+	auth_tick(fleet);
 }
 
 /* Set every router's child rate baseline for this tick. */

@@ -270,6 +270,8 @@ struct fleet {
 						/* other operators watching
 						   the same nodes, ", "
 						   between; "" none */
+	int			 also_stale;	/* gather them again at the
+						   next tick (auth_tick) */
 
 	struct fleet_move	 move;		/* the latest move-root */
 	struct fleet_relay	*relay;		/* frames to relay, FIFO: */

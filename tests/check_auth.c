@@ -13,7 +13,9 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "auth.h"
 #include "cmd.h"
+#include "fleet.h"
 #include "e2e.h"
 #include "proto.h"
 #include "tests.h"
@@ -544,7 +546,60 @@ START_TEST(test_read_key_needs_a_trust_file)
 	ck_assert_int_eq(r.status, 2);
 	ck_assert_msg(strstr(r.err, "give anyone") != NULL, "%s", r.err);
 	e2e_result_free(&r);
+	/* Unsaid, reading needs a key beyond 127.0.0.1, so --trust too. */
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.2:0";
+	argv[8] = "--insecure";
+	argv[9] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "listening beyond loopback") != NULL &&
+	    strstr(r.err, "--read anyone") != NULL, "%s", r.err);
+	e2e_result_free(&r);
 	free(argv[0]);
+}
+END_TEST
+
+/* Feed frame to link of fleet; it must be taken. */
+static void
+feed(struct fleet *fleet, size_t link, const char *frame)
+{
+	char	cause[PROTO_TEXT_MAX];
+
+	ck_assert_msg(fleet_receive(fleet, link, frame, strlen(frame), 1,
+	    cause, sizeof cause) == 0, "%s: %s", frame, cause);
+}
+
+START_TEST(test_others_are_gathered_less_this_console)
+{
+	struct fleet	fleet;
+	char		others[PROTO_TEXT_MAX];
+
+	fleet_init(&fleet, "model");
+	fleet_add_link(&fleet, "ws://127.0.0.1:1/");
+	fleet_add_link(&fleet, "ws://127.0.0.1:2/");
+	fleet_link_up(&fleet, 0, 1);
+	fleet_link_up(&fleet, 1, 1);
+	feed(&fleet, 0, "{\"type\":\"watching\",\"node\":\"router/r1\","
+	    "\"consoles\":2,\"operators\":[{\"operator\":\"alice\",\"key\":"
+	    "\"a\"},{\"operator\":\"bob\",\"key\":\"b\"}],\"you\":\"alice\"}");
+	auth_tick(&fleet);
+	ck_assert_str_eq(fleet.also_watching, "bob");
+	/* alice at another terminal too: she is named, once. */
+	feed(&fleet, 1, "{\"type\":\"watching\",\"node\":\"router/r2\","
+	    "\"consoles\":4,\"operators\":[{\"operator\":\"alice\",\"key\":"
+	    "\"a\"},{\"operator\":\"carol\",\"key\":\"c\"},{\"operator\":"
+	    "\"bob\",\"key\":\"b\"},{\"operator\":\"alice\",\"key\":\"a\"}],"
+	    "\"you\":\"alice\"}");
+	auth_tick(&fleet);
+	ck_assert_str_eq(fleet.also_watching, "bob, carol, alice");
+	auth_others(&fleet, 1, others, sizeof others);
+	ck_assert_str_eq(others, "carol, bob, alice");
+	/* A link that goes down takes its watchers with it. */
+	fleet_link_down(&fleet, 1, "gone", 2);
+	fleet_tick(&fleet, 2, 2);
+	ck_assert_str_eq(fleet.also_watching, "bob");
+	fleet_free(&fleet);
 }
 END_TEST
 
@@ -553,6 +608,10 @@ auth_suite(void)
 {
 	Suite	*s = suite_create("auth");
 	TCase	*tc = tcase_create("auth");
+	TCase	*model = tcase_create("model");
+
+	tcase_add_test(model, test_others_are_gathered_less_this_console);
+	suite_add_tcase(s, model);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);

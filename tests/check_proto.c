@@ -1628,9 +1628,11 @@ END_TEST
 START_TEST(auth_and_watching_are_read_and_bounded)
 {
 	struct proto_msg	m;
-	char			frame[2048], big[200], text[PROTO_AUTH_TEXT_MAX];
-	char			*out;
-	const char		*key = "MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	char			frame[2048], big[200];
+	char			text[PROTO_AUTH_TEXT_MAX], *out;
+	const char		*key;
+
+	key = "MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
 	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","

@@ -324,7 +324,7 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 	struct tls_ca		*ca;
 	struct e2e_result	 r;
 	char			*ca_path, *cert, *key, url[256], *argv[12];
-	const char		*extra[5];
+	const char		*extra[7];
 
 	ca = e2e_tls_ca("ca", &ca_path);
 	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
@@ -347,7 +347,10 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 	extra[1] = cert;
 	extra[2] = "--key";
 	extra[3] = key;
-	extra[4] = NULL;
+	/* Beyond 127.0.0.1 reading needs a key unless said otherwise. */
+	extra[4] = "--read";
+	extra[5] = "anyone";
+	extra[6] = NULL;
 	start_node("r8", "127.0.0.2", extra, url, sizeof url);
 	ck_assert_msg(strncmp(url, "wss://127.0.0.2:", 16) == 0, "url %s",
 	    url);
@@ -580,7 +583,7 @@ END_TEST
  */
 START_TEST(test_insecure_link_is_shown_in_the_header)
 {
-	const char	*extra[] = { "--insecure", NULL };
+	const char	*extra[] = { "--insecure", "--read", "anyone", NULL };
 	char		 url[256], cmd[2048], *vigil, *screen;
 
 	start_node("r8", "127.0.0.2", extra, url, sizeof url);

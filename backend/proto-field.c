@@ -42,6 +42,7 @@ static int	 proto_decode_word(struct proto_ctx *, json_t *,
 		    const struct proto_field *, const char *, char *);
 static int	 proto_arg_cmp(const void *, const void *);
 static void	 proto_words_text(const char *const *, char *, size_t);
+static json_t	*proto_encode_array(const struct proto_field *, const void *);
 static void	 proto_encode_field(json_t *, const struct proto_field *,
 		    const void *);
 
@@ -744,6 +745,33 @@ proto_encode_fields(json_t *obj, const struct proto_field *fields,
 	}
 }
 
+/* Array field f of the struct at base, as a JSON array of objects. */
+static json_t *
+proto_encode_array(const struct proto_field *f, const void *base)
+{
+	const char	*p = (const char *)base + f->off;
+	json_t		*arr, *elem;
+	size_t		 i, n;
+
+	n = *(const size_t *)((const char *)base + f->countoff);
+	if (n > f->max)
+		n = f->max;
+	if (f->flags & FIELD_HEAP)
+		p = *(char *const *)p;
+	if (p == NULL)
+		n = 0;
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if ((elem = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_encode_fields(elem, f->sub, f->nsub, p + i * f->size, 1);
+		if (json_array_append_new(arr, elem) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	return (arr);
+}
+
 /*
  * Encode one field.  An optional number holding a value its receiver
  * would refuse (a zero time_scale from a struct nobody filled) is left
@@ -755,7 +783,7 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 {
 	const char	*p = (const char *)base + f->off;
 	const char	*name;
-	json_t		*arr, *elem;
+	json_t		*elem;
 	double		 d;
 	size_t		 i, n;
 	int		 k;
@@ -808,24 +836,7 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		    *(const int *)p)));
 		break;
 	case KIND_ARRAY:
-		n = *(const size_t *)((const char *)base + f->countoff);
-		if (n > f->max)
-			n = f->max;
-		if (f->flags & FIELD_HEAP)
-			p = *(char *const *)p;
-		if (p == NULL)
-			n = 0;
-		if ((arr = json_array()) == NULL)
-			fatal("%s: out of memory", __func__);
-		for (i = 0; i < n; i++) {
-			if ((elem = json_object()) == NULL)
-				fatal("%s: out of memory", __func__);
-			proto_encode_fields(elem, f->sub, f->nsub,
-			    p + i * f->size, 1);
-			if (json_array_append_new(arr, elem) != 0)
-				fatal("%s: out of memory", __func__);
-		}
-		proto_set(obj, f->key, arr);
+		proto_set(obj, f->key, proto_encode_array(f, base));
 		break;
 	case KIND_OBJECT:
 		if ((elem = json_object()) == NULL)

@@ -228,6 +228,8 @@ static int	 server_auth_check(struct server_session *sn,
 static void	 server_auth_late(lws_sorted_usec_list_t *sul);
 static void	 server_held(struct server_session *sn, const char *type);
 static void	 server_watching(struct server_node *node);
+static void	 server_proposed(struct server_session *,
+		    const struct command_pending *);
 static int	 server_http(struct server_node *node, struct lws *wsi);
 
 /*
@@ -1449,6 +1451,26 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	server_session_refused(sn);
 }
 
+/* A proposal now held pending: say so to every console and the log. */
+static void
+server_proposed(struct server_session *sn, const struct command_pending *p)
+{
+	struct server_node	*node = sn->node;
+	char			 text[PROTO_TEXT_MAX], until[16];
+
+	util_format(text, sizeof text, "%s holds %s %s, proposed by %s, "
+	    "pending: a second, different operator must approve it by %s "
+	    "UTC", server_node_id(node), p->cmd.action, p->cmd.id,
+	    p->cmd.proposer, util_clock_text(p->cmd.expires_ms, until,
+	    sizeof until));
+	server_log_command(sn, "%s: %s proposed %s %s, reason \"%s\"; "
+	    "pending until %s UTC", server_node_id(node), p->cmd.proposer,
+	    p->cmd.action, p->cmd.id, p->cmd.reason, until);
+	server_result(sn, node, "propose", p->cmd.id, p->cmd.action,
+	    OUTCOME_ACCEPTED, text);
+	server_proposal(node, p, p->status);
+}
+
 /*
  * A propose, approve or cancel from console sn: let the node's engine
  * judge it against the node as it is now, answer the sender, and tell
@@ -1466,7 +1488,6 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	char				 cause[PROTO_TEXT_MAX];
 	char				 text[PROTO_TEXT_MAX];
 	char				 id[PROTO_CMDID_MAX], action[16];
-	char				 until[16];
 	int64_t				 now_ms = util_wall_ms();
 	size_t				 i, n;
 	int				 rc, found = 0;
@@ -1489,18 +1510,7 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    sizeof cause);
 		if (rc != 0)
 			break;
-		util_format(text, sizeof text, "%s holds %s %s, proposed by "
-		    "%s, pending: a second, different operator must approve "
-		    "it by %s UTC", server_node_id(node), p->cmd.action,
-		    p->cmd.id, p->cmd.proposer, util_clock_text(
-		    p->cmd.expires_ms, until, sizeof until));
-		server_log_command(sn, "%s: %s proposed %s %s, reason \"%s\"; "
-		    "pending until %s UTC", server_node_id(node),
-		    p->cmd.proposer, p->cmd.action, p->cmd.id,
-		    p->cmd.reason, until);
-		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    OUTCOME_ACCEPTED, text);
-		server_proposal(node, p, p->status);
+		server_proposed(sn, p);
 		return;
 	case MSG_APPROVE:
 		rc = command_approve(node->engine, in->u.approve.id,

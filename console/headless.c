@@ -175,8 +175,10 @@ static int	 headless_outcomes(struct headless *, const char *,
 static void	 headless_append(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static int	 headless_interrupted(struct headless *);
-static void	 headless_line(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
+static void	 headless_lineto(FILE *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* A line on standard output, with what backends wrote escaped. */
+#define headless_line(...)	headless_lineto(stdout, __VA_ARGS__)
 static void	 headless_warn(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 static void	 headless_escaped(FILE *, const char *, const char *,
@@ -1780,7 +1782,8 @@ headless_ready_move(struct headless *h)
 		return (0);
 	while (h->move_said < MOVE_NSTEPS && m->step_ms[h->move_said] != 0) {
 		util_clock_text(m->step_ms[h->move_said], at, sizeof at);
-		headless_line("move-root %.8s: %s at %s.%03lld UTC%s%s", m->id,
+		headless_lineto(h->options->json ? stderr : stdout,
+		    "move-root %.8s: %s at %s.%03lld UTC%s%s", m->id,
 		    fleet_move_step_name(h->move_said), at,
 		    (long long)(m->step_ms[h->move_said] % 1000),
 		    h->move_said == MOVE_RENEWED ? ", first by " : "",
@@ -1972,14 +1975,17 @@ headless_audit_verify(const char *path)
 	return (HEADLESS_EXIT_OK);
 }
 
-/* Print a line to standard output with what backends wrote escaped. */
+/*
+ * A line on f, with what backends wrote escaped: standard output, or with
+ * --json standard error for what is not the document.
+ */
 static void
-headless_line(const char *fmt, ...)
+headless_lineto(FILE *f, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	headless_escaped(stdout, "", fmt, ap);
+	headless_escaped(f, "", fmt, ap);
 	va_end(ap);
 }
 

@@ -2833,9 +2833,16 @@ START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
 	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
 	id = proposal_id(&r);
 	e2e_result_free(&r);
+	/* With --json, standard output is the document alone; the move's
+	   steps go to standard error. */
 	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
-	    "--key", w.bob, NULL);
+	    "--json", "--key", w.bob, NULL);
 	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "approve --json printed more than its "
+	    "document: %s", r.out);
+	json_decref(doc);
+	(void)move_step_ms(r.err, "renewals resumed");
 	e2e_result_free(&r);
 	deadline = e2e_now_ms() + MOVE_RUN_MS;
 	for (;;) {

@@ -554,17 +554,6 @@ tls_peer_nodes(void *ssl, char ***ids)
 	return (n);
 }
 
-/* Free what tls_peer_nodes() returned. */
-void
-tls_names_free(char **ids, int n)
-{
-	int	i;
-
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-}
-
 /* Give idle links' buffers back; no TLS older than 1.2. */
 void
 tls_client_tune(void *ctx)

@@ -93,11 +93,11 @@ int		 tls_check_ca(const char *path, char **cause);
 /*
  * The node ids the peer's certificate names (its "vigil:" URI names),
  * for ssl, an OpenSSL SSL * as libwebsockets hands it out.  Returns the
- * count and an allocated array of allocated ids in *ids (free with
- * tls_names_free), or -1 when the peer showed no certificate.
+ * count and an allocated array of allocated ids in *ids (the caller
+ * frees each and the array; fleet_link_names() takes them), or -1 when
+ * the peer showed no certificate.
  */
 int		 tls_peer_nodes(void *ssl, char ***ids);
-void		 tls_names_free(char **ids, int n);
 
 /*
  * Tune the console's client TLS context (ctx, an OpenSSL SSL_CTX * as

@@ -171,6 +171,7 @@ hello_challenge(struct e2e_ws *ws, char *buf, size_t len)
 	ck_assert_msg(strlen(m.u.hello.challenge) == 32, "hello carries no "
 	    "challenge: %s", frame);
 	snprintf(buf, len, "%s", m.u.hello.challenge);
+	proto_msg_clear(&m);	/* a hello's builds are on the heap */
 	free(frame);
 	return (buf);
 }

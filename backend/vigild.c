@@ -219,6 +219,8 @@ static void	 vigild_bad_option(const char *cmd, int which, int c,
 		    const char *bad) __attribute__((noreturn));
 static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
 static void	 vigild_parse_agent(struct vigild_args *args);
+static int	 vigild_serve(struct server *, const struct vigild_args *,
+		    const struct opkey_trust *);
 static int	 vigild_agent(const struct vigild_args *args,
 		    const struct opkey_trust *trust);
 static void	 vigild_parse_tls(const struct vigild_args *args);
@@ -1220,6 +1222,26 @@ vigild_say_started(const struct vigild_args *args, const struct sim *sim,
 }
 
 /*
+ * Say which commands and readers server takes, then serve until
+ * signalled.  Returns the exit status.
+ */
+static int
+vigild_serve(struct server *server, const struct vigild_args *args,
+    const struct opkey_trust *trust)
+{
+	int	rc = 0;
+
+	vigild_say_commands(args, trust);
+	vigild_say_reading(args);
+	fflush(stdout);
+	vigild_server = server;
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
+	vigild_server = NULL;
+	return (rc);
+}
+
+/*
  * vigild agent: listen for the one real node, keep its audit log, read
  * its facts and run its hooks, until signalled.  Returns the exit status.
  */
@@ -1235,7 +1257,7 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	struct server_tls		 tls_space;
 	const struct server_tls		*tls;
 	char				*cause = NULL;
-	size_t				 k;
+	size_t				 k, nhooks;
 	int				 rc = VIGILD_EXIT_RUNTIME;
 
 	if ((audit = audit_open(args->audit, &cause)) == NULL) {
@@ -1263,22 +1285,14 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	printf("agent %s: facts from %s %s; hooks:", o->id,
 	    o->facts_kind == AGENT_FACTS_CMD ? "command" :
 	    o->facts_kind == AGENT_FACTS_FILE ? "file" : "URL", o->facts);
-	for (k = 0; k < AGENT_NHOOKS; k++) {
-		if (o->hooks[k] != NULL)
-			printf(" %s", agent_hook_specs[k].action);
+	for (k = nhooks = 0; k < AGENT_NHOOKS; k++) {
+		if (o->hooks[k] == NULL)
+			continue;
+		printf(" %s", agent_hook_specs[k].action);
+		nhooks++;
 	}
-	printf("%s\n", o->hooks[0] == NULL && o->hooks[1] == NULL &&
-	    o->hooks[2] == NULL && o->hooks[3] == NULL && o->hooks[4] ==
-	    NULL ? " none (every command is refused)" : "");
-	vigild_say_commands(args, trust);
-	vigild_say_reading(args);
-	fflush(stdout);
-
-	vigild_server = server;
-	rc = 0;
-	if (!vigild_stopping && server_run(server) != 0)
-		rc = VIGILD_EXIT_RUNTIME;
-	vigild_server = NULL;
+	printf("%s\n", nhooks == 0 ? " none (every command is refused)" : "");
+	rc = vigild_serve(server, args, trust);
 out:
 	if (cause != NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);
@@ -1411,15 +1425,7 @@ main(int argc, char **argv)
 	    sim, &d, server, &args, lca.ca_path, clock_ms, &cause) != 0)
 		goto out;
 	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
-	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
-	vigild_say_reading(&args);
-	fflush(stdout);
-
-	vigild_server = server;
-	rc = 0;
-	if (!vigild_stopping && server_run(server) != 0)
-		rc = VIGILD_EXIT_RUNTIME;
-	vigild_server = NULL;
+	rc = vigild_serve(server, &args, args.trust != NULL ? &trust : NULL);
 out:
 	if (cause != NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);

@@ -40,6 +40,17 @@
 #define SERVER_STATS_MS		250	/* real ms between stats frames */
 #define SERVER_STEP_MS		50	/* real ms between simulator steps */
 
+/*
+ * A gateway serves many nodes over each websocket: it sends at most
+ * this many stats frames a second on one (each node's every
+ * SERVER_STATS_MS, or less often past it; a changed state goes at
+ * once), so that twenty gateways of 5,000 nodes stay within what one
+ * console reads.  Its queue holds SERVER_GATEWAY_FRAMES frames per node
+ * more than SERVER_QUEUE_MAX, room for every node's introduction.
+ */
+#define SERVER_GATEWAY_STATS_PER_S	2500
+#define SERVER_GATEWAY_FRAMES		4
+
 struct audit;
 struct opkey_trust;
 struct sim;
@@ -96,13 +107,17 @@ void	 server_queue_pop(struct server_queue *q);
  * Listen for every node of sim on address (numeric IPv4; the caller
  * checks it is loopback), node i on base_port + i, or on a port the
  * kernel picks for each when base_port is 0, and start the simulator
- * timer.  sim stays the caller's and must outlive the server.  Returns
+ * timer.  With gateway 1, listen on one port (base_port, or the
+ * kernel's pick) for all of them: a gateway, each websocket carrying
+ * every node, its hellos declaring them all in link_nodes, and a
+ * command message going to each node it names (or, by id, that holds
+ * it), each judged by the node's own engine.  sim stays the caller's and must outlive the server.  Returns
  * the server, or NULL and an allocated sentence in *cause naming the
  * address, the port and the system's reason when a port cannot be
  * bound; nothing is left listening then.
  */
 struct server	*server_create(struct sim *sim, const char *address,
-		    int base_port, char **cause);
+		    int base_port, int gateway, char **cause);
 
 /*
  * Accept two-person commands: node i's engine trusts the operators in
@@ -119,7 +134,7 @@ void		 server_commands(struct server *server,
 		    const struct opkey_trust *trust,
 		    struct audit *const *audits, uint64_t reserve);
 
-/* The port node i listens on (read back from the socket). */
+/* The port node i is served on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);
 
 /*

@@ -6,7 +6,9 @@
  * carry out two-person commands signed by the operators in --trust,
  * recording them in each node's audit log.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 
@@ -35,6 +37,7 @@
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
 #define VIGILD_MAX_NODES	10000	/* per kind: one port each */
+#define VIGILD_MAX_GATEWAYS	100	/* processes of vigild fleet */
 
 /* What the command line asked for. */
 struct vigild_args {
@@ -49,6 +52,7 @@ struct vigild_args {
 	size_t			 reserve_mb;	/* --audit-reserve MB */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
+	int			 gateways;	/* fleet's --gateways N */
 	int			 help;		/* 1: help, 2: help scenarios */
 	int			 version;	/* --version */
 };
@@ -87,6 +91,7 @@ static const char vigild_usage[] =
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
+"           [--gateways N]\n"
 "       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
@@ -117,6 +122,10 @@ static const char vigild_help_text[] =
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
 "  --audit-dir DIR        one audit log per node, DIR/ROLE-NAME.audit\n"
+"  --gateways N           serve the nodes through N gateway processes,\n"
+"                         each one port carrying its share of the nodes\n"
+"                         (scenario calm); the fleet file marks each\n"
+"                         \"gateway=COUNT\"\n"
 "\n"
 "both:\n"
 "  --time-scale X         scenario seconds per real second\n"
@@ -171,8 +180,20 @@ static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
 		    vigild_opt_bare;
 static int	 vigild_write_fleet_file(const char *path,
-		    const struct sim *sim, const struct server *server,
-		    const char *address, int64_t clock_ms, char **cause);
+		    const char *scenario, double scale, int64_t clock_ms,
+		    const char *lines, char **cause);
+static char	*vigild_node_lines(const struct sim *sim,
+		    const struct server *server, const char *address);
+static int	 vigild_gateways(struct vigild_args *args,
+		    const struct opkey_trust *trust);
+static void	 vigild_gateway(struct vigild_args *args,
+		    const struct opkey_trust *trust, int k, int fd)
+		    __attribute__((noreturn));
+static int	 vigild_gateways_wait(const struct vigild_args *args,
+		    pid_t *pids);
+static int	 vigild_serve(const struct vigild_args *args,
+		    struct sim *sim, const struct opkey_trust *trust,
+		    int gateway, int fd);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
 static void	 vigild_close_audits(struct audit **audits, size_t n);
@@ -203,6 +224,9 @@ static const struct vigild_opt vigild_opts[] = {
 	  .example = "9001" },
 	{ .name = "listen-address", .commands = F,
 	  .parse = vigild_opt_address },
+	{ .name = "gateways", .commands = F, .parse = vigild_opt_number,
+	  .off = A(gateways), .size = sizeof (int), .min = 1,
+	  .max = VIGILD_MAX_GATEWAYS, .example = "20" },
 	{ .name = "time-scale", .commands = N|F,
 	  .parse = vigild_opt_time_scale },
 	{ .name = "routers", .commands = F, .parse = vigild_opt_number,
@@ -783,22 +807,39 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 	vigild_parse_done(cmd, args);
 }
 
+/* One fleet-file line per node: its URL, with its id as a comment. */
+static char *
+vigild_node_lines(const struct sim *sim, const struct server *server,
+    const char *address)
+{
+	char	*lines = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+
+	if ((f = open_memstream(&lines, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	for (i = 0; i < sim_nnodes(sim); i++)
+		fprintf(f, "ws://%s:%d/ # %s\n", address,
+		    server_port(server, i), sim_node_id(sim, i));
+	if (fclose(f) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	return (lines);
+}
+
 /*
- * Write the fleet file: comments saying what runs, then one websocket
- * URL per node with the node's id as a trailing comment.  It goes to
+ * Write the fleet file: comments saying what runs (scenario, its clock
+ * at clock_ms and time scale), then lines, the URLs.  It goes to
  * path.tmp first and is renamed into place, so a console never reads a
  * half-written file.
  */
 static int
-vigild_write_fleet_file(const char *path, const struct sim *sim,
-    const struct server *server, const char *address, int64_t clock_ms,
-    char **cause)
+vigild_write_fleet_file(const char *path, const char *scenario,
+    double scale, int64_t clock_ms, const char *lines, char **cause)
 {
 	FILE		*f;
 	char		*tmp, clock[16], date[32], started[32];
 	struct tm	 tm;
 	time_t		 t;
-	size_t		 i;
 	int		 fd, saved;
 
 	t = (time_t)(clock_ms / 1000);
@@ -826,12 +867,10 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	fprintf(f, "# vigil fleet file written by vigild: one websocket URL "
 	    "per line;\n# \"#\" starts a comment anywhere on a line.\n");
 	fprintf(f, "# scenario %s, clock starts %s %s UTC, time scale %g\n",
-	    sim_scenario_name(sim), date, clock, sim_time_scale(sim));
+	    scenario, date, clock, scale);
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
 	    (long)getpid());
-	for (i = 0; i < sim_nnodes(sim); i++)
-		fprintf(f, "ws://%s:%d/ # %s\n", address,
-		    server_port(server, i), sim_node_id(sim, i));
+	fputs(lines, f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
 		fclose(f);
@@ -982,17 +1021,245 @@ vigild_say_started(const struct vigild_args *args, const struct sim *sim,
 		    args->fleet_file != NULL ? args->fleet_file : "");
 }
 
+/*
+ * Open sim's audit logs, listen (one port per node, or one for all with
+ * gateway), and serve until signalled.  A plain vigild writes its fleet
+ * file and says where it listens; a gateway (fd not -1) writes "PORT
+ * CLOCK_MS" to fd for the process that started it instead.  Frees sim.
+ * Returns the exit status.
+ */
+static int
+vigild_serve(const struct vigild_args *args, struct sim *sim,
+    const struct opkey_trust *trust, int gateway, int fd)
+{
+	struct server	 *server;
+	struct audit	**audits = NULL;
+	char		 *cause = NULL, *lines;
+	int64_t		  clock_ms = sim_clock_ms(sim);
+	size_t		  n = sim_nnodes(sim);
+	int		  rc = VIGILD_EXIT_RUNTIME;
+
+	if ((audits = vigild_open_audits(args, sim, &cause)) == NULL)
+		goto out;
+	if ((server = server_create(sim, args->address, args->port, gateway,
+	    &cause)) == NULL)
+		goto out;
+	server_commands(server, trust, audits,
+	    (uint64_t)args->reserve_mb << 20);
+	if (fd != -1) {
+		dprintf(fd, "%d %lld\n", server_port(server, 0),
+		    (long long)clock_ms);
+		close(fd);
+	} else if (args->fleet_file != NULL) {
+		lines = vigild_node_lines(sim, server, args->address);
+		rc = vigild_write_fleet_file(args->fleet_file,
+		    sim_scenario_name(sim), sim_time_scale(sim), clock_ms,
+		    lines, &cause);
+		free(lines);
+		if (rc != 0) {
+			rc = VIGILD_EXIT_RUNTIME;
+			server_free(server);
+			goto out;
+		}
+	}
+	if (fd == -1) {
+		vigild_say_started(args, sim, server, clock_ms);
+		vigild_say_commands(args, trust);
+		fflush(stdout);
+	}
+	vigild_server = server;
+	rc = 0;
+	if (!vigild_stopping)
+		rc = server_run(server) == 0 ? 0 : VIGILD_EXIT_RUNTIME;
+	vigild_server = NULL;
+	server_free(server);
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+	}
+	vigild_close_audits(audits, n);
+	sim_free(sim);
+	return (rc);
+}
+
+/*
+ * Gateway k of vigild fleet --gateways, in its own process: build its
+ * share of the fleet and serve it on one port, telling the parent on fd
+ * where.  It ends with the parent.  Never returns.
+ */
+static void
+vigild_gateway(struct vigild_args *args, const struct opkey_trust *trust,
+    int k, int fd)
+{
+	struct sim	*sim;
+	char		*cause = NULL;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+	if (args->port != 0)
+		args->port += k;
+	if ((sim = sim_create(&args->sim, util_mono_ms(), &cause)) == NULL) {
+		fprintf(stderr, "vigild: gateway %d: %s\n", k + 1, cause);
+		free(cause);
+		exit(VIGILD_EXIT_USAGE);
+	}
+	exit(vigild_serve(args, sim, trust, 1, fd));
+}
+
+/*
+ * vigild fleet --gateways N: start N gateway processes, each serving
+ * its share of the nodes on one port, write the fleet file naming each
+ * with its node count, and wait: SIGINT or SIGTERM is passed on to
+ * them.  Returns the exit status.
+ */
+static int
+vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
+{
+	const struct sim_scenario	*sc = &sim_scenarios[0];
+	char				*lines = NULL, *cause = NULL, buf[64];
+	pid_t				*pids;
+	size_t				 len = 0, total, first, count;
+	long long			 clock_ms = 0;
+	int				 k, fds[2], *from, port, rc = 0;
+	ssize_t				 r;
+	FILE				*f;
+
+	if (strcmp(args->sim.scenario, "calm") != 0)
+		vigild_usage_error("--gateways shares out scenario calm only: "
+		    "%s replays one incident in one process; leave out "
+		    "--gateways, or give --scenario calm", args->sim.scenario);
+	total = (size_t)(args->sim.routers != 0 ? args->sim.routers :
+	    sc->routers) + (size_t)(args->sim.stations != 0 ?
+	    args->sim.stations : sc->stations);
+	if ((size_t)args->gateways > total)
+		vigild_usage_error("--gateways %d is more than the fleet's %zu "
+		    "nodes; give at most one gateway per node", args->gateways,
+		    total);
+	pids = xcalloc((size_t)args->gateways, sizeof *pids);
+	from = xcalloc((size_t)args->gateways, sizeof *from);
+	if ((f = open_memstream(&lines, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	fflush(stdout);
+	/* Gateway k serves nodes first .. first + count - 1 of total. */
+	for (k = 0; k < args->gateways; k++) {
+		if (pipe(fds) == -1 || (pids[k] = fork()) == -1)
+			fatal("cannot start gateway %d: %s", k + 1,
+			    strerror(errno));
+		if (pids[k] == 0) {
+			close(fds[0]);
+			args->sim.slice_first = total * (size_t)k /
+			    (size_t)args->gateways;
+			args->sim.slice_count = total * (size_t)(k + 1) /
+			    (size_t)args->gateways - args->sim.slice_first;
+			vigild_gateway(args, trust, k, fds[1]);
+		}
+		close(fds[1]);
+		from[k] = fds[0];
+	}
+	for (k = 0; k < args->gateways; k++) {
+		first = total * (size_t)k / (size_t)args->gateways;
+		count = total * (size_t)(k + 1) / (size_t)args->gateways -
+		    first;
+		while ((r = read(from[k], buf, sizeof buf - 1)) == -1 &&
+		    errno == EINTR && !vigild_stopping)
+			continue;
+		close(from[k]);
+		if (rc != 0)
+			continue;
+		if (r <= 0 || sscanf((buf[r] = '\0', buf), "%d %lld", &port,
+		    &clock_ms) != 2) {
+			fprintf(stderr, "vigild: gateway %d of %d did not "
+			    "start (its reason is above); stopping the "
+			    "others\n", k + 1, args->gateways);
+			rc = VIGILD_EXIT_RUNTIME;
+			continue;
+		}
+		fprintf(f, "ws://%s:%d/ gateway=%zu # gateway %d, pid %ld: "
+		    "nodes %zu to %zu\n", args->address, port, count, k + 1,
+		    (long)pids[k], first + 1, first + count);
+		printf("gateway %d (pid %ld) listening on ws://%s:%d/: %zu "
+		    "nodes\n", k + 1, (long)pids[k], args->address, port,
+		    count);
+	}
+	if (fclose(f) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	if (rc == 0 && vigild_write_fleet_file(args->fleet_file, "calm",
+	    args->sim.time_scale > 0 ? args->sim.time_scale :
+	    sc->time_scale, clock_ms, lines, &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		rc = VIGILD_EXIT_RUNTIME;
+	}
+	free(lines);
+	free(from);
+	if (rc == 0) {
+		printf("fleet calm: %zu nodes through %d gateways; fleet file "
+		    "%s\n", total, args->gateways, args->fleet_file);
+		vigild_say_commands(args, trust);
+		fflush(stdout);
+	} else
+		vigild_stopping = 1;
+	rc = vigild_gateways_wait(args, pids) != 0 || rc != 0 ?
+	    VIGILD_EXIT_RUNTIME : 0;
+	free(pids);
+	return (rc);
+}
+
+/*
+ * Wait for the gateways to end; on SIGINT or SIGTERM (vigild_stopping)
+ * send them SIGTERM.  A gateway that ends by itself is reported and its
+ * nodes go dark; the others serve on.  Returns -1 if any failed.
+ */
+static int
+vigild_gateways_wait(const struct vigild_args *args, pid_t *pids)
+{
+	int	k, left = 0, status, failed = 0, told = 0;
+	pid_t	pid;
+
+	for (k = 0; k < args->gateways; k++)
+		left += pids[k] > 0;
+	while (left > 0) {
+		if (vigild_stopping && !told) {
+			for (k = 0; k < args->gateways; k++) {
+				if (pids[k] > 0)
+					kill(pids[k], SIGTERM);
+			}
+			told = 1;
+		}
+		if ((pid = waitpid(-1, &status, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (k = 0; k < args->gateways && pids[k] != pid; k++)
+			continue;
+		if (k == args->gateways)
+			continue;
+		pids[k] = 0;
+		left--;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			continue;
+		failed = 1;
+		if (!vigild_stopping)
+			fprintf(stderr, "vigild: gateway %d ended (%s %d); "
+			    "its nodes are no longer served\n", k + 1,
+			    WIFEXITED(status) ? "exit status" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) :
+			    WTERMSIG(status));
+	}
+	return (failed ? -1 : 0);
+}
+
 /* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
 {
 	struct vigild_args	 args;
 	struct sim		*sim;
-	struct server		*server;
 	struct opkey_trust	 trust;
-	struct audit		**audits;
 	char			*cause = NULL;
-	int64_t			 clock_ms;
 	size_t			 n;
 	int			 rc;
 
@@ -1018,13 +1285,18 @@ main(int argc, char **argv)
 		free(cause);
 		return (VIGILD_EXIT_USAGE);
 	}
+	if (args.gateways > 0) {
+		rc = vigild_gateways(&args, args.trust != NULL ? &trust :
+		    NULL);
+		opkey_trust_free(&trust);
+		return (rc);
+	}
 	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_USAGE);
 	}
-	clock_ms = sim_clock_ms(sim);
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
 		fprintf(stderr, "vigild: --base-port %d leaves no room for %zu "
@@ -1035,46 +1307,8 @@ main(int argc, char **argv)
 		opkey_trust_free(&trust);
 		return (VIGILD_EXIT_USAGE);
 	}
-	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	if ((server = server_create(sim, args.address, args.port,
-	    &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
-	    (uint64_t)args.reserve_mb << 20);
-	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
-	    sim, server, args.address, clock_ms, &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		server_free(server);
-		vigild_close_audits(audits, n);
-		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_RUNTIME);
-	}
-	vigild_say_started(&args, sim, server, clock_ms);
-	vigild_say_commands(&args, args.trust != NULL ? &trust : NULL);
-	fflush(stdout);
-
-	vigild_server = server;
-	rc = 0;
-	if (!vigild_stopping)
-		rc = server_run(server);
-	vigild_server = NULL;
-	server_free(server);
-	vigild_close_audits(audits, n);
-	sim_free(sim);
+	rc = vigild_serve(&args, sim, args.trust != NULL ? &trust : NULL, 0,
+	    -1);
 	opkey_trust_free(&trust);
-	return (rc == 0 ? 0 : VIGILD_EXIT_RUNTIME);
+	return (rc);
 }

@@ -416,11 +416,25 @@ fleet_claimed(struct fleet *fleet, struct node *node, size_t link,
 	return (1);
 }
 
+/* The nodes link declares, within what it may serve; see fleet.h. */
+size_t
+fleet_link_expects(const struct fleet *fleet, size_t link)
+{
+	const struct fleet_link	*l = &fleet->links[link];
+	size_t			 cap;
+
+	cap = l->gateway > 0 ? l->gateway : FLEET_LINK_NODES_DEFAULT;
+	if (l->link_nodes <= 0)
+		return (0);
+	return ((size_t)l->link_nodes < cap ? (size_t)l->link_nodes : cap);
+}
+
 /*
- * May link add node id?  Not past the nodes its hello declared
- * (link_nodes, FLEET_LINK_NODES_DEFAULT before one does), nor past
- * FLEET_MAX_NODES in all.  The first refusal raises one critical alert
- * for the link or the console; later ones cost only the count.
+ * May link add node id?  Not past FLEET_LINK_NODES_DEFAULT, or a
+ * gateway's count from the fleet file, nor past fewer declared in its
+ * hello's link_nodes, nor past FLEET_MAX_NODES in all.  The first
+ * refusal raises one critical alert for the link or the console; later
+ * ones cost only the count.
  */
 static int
 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -429,9 +443,12 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 	struct fleet_link	*l = &fleet->links[link];
 	struct alert		 a;
 	size_t			 cap;
+	int			 declared;
 
-	cap = l->link_nodes > 0 ? (size_t)l->link_nodes :
-	    FLEET_LINK_NODES_DEFAULT;
+	cap = l->gateway > 0 ? l->gateway : FLEET_LINK_NODES_DEFAULT;
+	declared = l->link_nodes > 0 && (size_t)l->link_nodes < cap;
+	if (declared)
+		cap = (size_t)l->link_nodes;
 	if (l->nnodes < cap && fleet->nnodes < FLEET_MAX_NODES)
 		return (1);
 	if (l->nnodes >= cap ? l->over_bound : fleet->over_bound)
@@ -446,15 +463,18 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 		util_format(a.code, sizeof a.code, "link-%zu", link);
 		util_format(a.text, sizeof a.text, "backend %s speaks for more "
 		    "nodes than the %zu %s; %s and every further new node "
-		    "from it are ignored", l->url, cap, l->link_nodes > 0 ?
-		    "its hello declared in link_nodes" : "a backend may "
-		    "before a hello declares link_nodes", id);
-		util_copy(a.cause, sizeof a.cause, "The backend declares "
-		    "fewer nodes than it serves, or it floods the console "
-		    "with made-up node ids.");
-		util_copy(a.action, sizeof a.action, "Make the backend "
-		    "declare every node it carries in link_nodes, or stop "
-		    "it; see vigil-protocol(7).");
+		    "from it are ignored", l->url, cap, declared ?
+		    "its hello declared in link_nodes" : l->gateway > 0 ?
+		    "the fleet file lets this gateway serve" : "one backend "
+		    "may serve unless the fleet file names it a gateway", id);
+		util_copy(a.cause, sizeof a.cause, "The backend serves more "
+		    "nodes than it declares or than the fleet file allows, "
+		    "or it floods the console with made-up node ids.");
+		util_copy(a.action, sizeof a.action, "If it is a gateway, "
+		    "give its count after its URL in the fleet file "
+		    "(ws://HOST:PORT/ gateway=N) and make its hello declare "
+		    "every node in link_nodes; otherwise stop it; see "
+		    "vigil(1).");
 	} else {
 		fleet->over_bound = 1;
 		util_copy(a.rule, sizeof a.rule, "fleet-nodes");
@@ -1591,8 +1611,7 @@ int
 fleet_ready(const struct fleet *fleet)
 {
 	const struct node	*node;
-	size_t			 i, l;
-	int			 hellos;
+	size_t			 i, l, hellos;
 
 	for (l = 0; l < fleet->nlinks; l++) {
 		if (fleet->links[l].state != LINK_UP)
@@ -1606,7 +1625,7 @@ fleet_ready(const struct fleet *fleet)
 				return (0);
 			hellos++;
 		}
-		if (hellos == 0 || hellos < fleet->links[l].link_nodes)
+		if (hellos == 0 || hellos < fleet_link_expects(fleet, l))
 			return (0);
 	}
 	return (1);

@@ -401,14 +401,13 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
-		} else if (fl->link_nodes > 0 &&
-		    (size_t)fl->link_nodes > nhello) {
+		} else if (fleet_link_expects(fleet, i) > nhello) {
 			n++;
 			if (report)
-				fprintf(stderr, "vigil: only %zu of the %d "
+				fprintf(stderr, "vigil: only %zu of the %zu "
 				    "nodes behind backend %s said hello within "
 				    "%s; allow longer with --wait\n", nhello,
-				    fl->link_nodes, fl->url, wait);
+				    fleet_link_expects(fleet, i), fl->url, wait);
 		}
 	}
 	return (n);
@@ -961,7 +960,7 @@ headless_settled(struct headless *h, int stats)
 				return (0);
 			n++;
 		}
-		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+		if (n == 0 || n < fleet_link_expects(fleet, l))
 			return (0);
 	}
 	return (1);

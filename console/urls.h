@@ -3,8 +3,11 @@
  * them.
  *
  * A fleet file names one websocket URL per backend: "#" starts a comment
- * anywhere, blank lines are ignored, every other word is a URL.  vigild
- * fleet --fleet-file writes one; operators write their own.
+ * anywhere, blank lines are ignored, every other word is a URL, or
+ * "gateway=N" after a URL on its line: that backend is a gateway the
+ * console lets serve up to N nodes (one backend may serve
+ * FLEET_LINK_NODES_DEFAULT).  vigild fleet --fleet-file writes one;
+ * operators write their own.
  */
 #ifndef VIGIL_URLS_H
 #define VIGIL_URLS_H
@@ -13,11 +16,18 @@
 
 struct urls {
 	char	**v;
+	size_t	 *gateway;	/* 0: a backend; N: a gateway of N nodes */
 	size_t	  n;
 };
 
-/* Add url (copied) unless it is already listed. */
-void	 urls_add(struct urls *urls, const char *url);
+/* Most nodes a fleet file may let one gateway serve. */
+#define URLS_GATEWAY_MAX	100000
+
+/*
+ * Add url (copied) as a backend unless it is already listed.  Returns
+ * its index.
+ */
+size_t	 urls_add(struct urls *urls, const char *url);
 
 /* Free the list and leave it empty. */
 void	 urls_free(struct urls *urls);

@@ -212,7 +212,7 @@ main(int argc, char **argv)
 	struct loop			*loop;
 	struct cmd_operator		 op;
 	char				*cause = NULL, name[64], why[1024];
-	size_t				 i;
+	size_t				 i, link;
 	int				 status;
 
 	memset(&urls, 0, sizeof urls);
@@ -250,8 +250,10 @@ main(int argc, char **argv)
 
 	fleet_init(&fleet, name);
 	check_watch(&fleet);
-	for (i = 0; i < urls.n; i++)
-		fleet_add_link(&fleet, urls.v[i]);
+	for (i = 0; i < urls.n; i++) {
+		link = fleet_add_link(&fleet, urls.v[i]);
+		fleet.links[link].gateway = urls.gateway[i];
+	}
 	urls_free(&urls);
 
 	if ((loop = loop_create(&fleet, &cause)) == NULL) {

@@ -106,7 +106,7 @@ _vigild()
 	local node="--role --id --listen --group --build --flag --fleet-file
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
-	    --routers --stations --devices --audit-dir $both"
+	    --routers --stations --devices --audit-dir --gateways $both"
 
 	if ((COMP_CWORD == 1)); then
 		_vigil_words "node fleet help --help --version" "$cur"
@@ -127,7 +127,7 @@ _vigild()
 		return ;;
 	--id|--listen|--group|--build|--flag|--time-scale|--start|\
 	--base-port|--listen-address|--routers|--stations|--devices|\
-	--audit-reserve)
+	--audit-reserve|--gateways)
 		COMPREPLY=()
 		return ;;
 	esac

@@ -38,6 +38,7 @@
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
 #define VIGILD_MAX_NODES	10000	/* per kind: one port each */
 #define VIGILD_MAX_GATEWAYS	100	/* processes of vigild fleet */
+#define VIGILD_WAIT_US		100000	/* between looks at gateways */
 
 /* What the command line asked for. */
 struct vigild_args {
@@ -1228,7 +1229,12 @@ vigild_gateways_wait(const struct vigild_args *args, pid_t *pids)
 			}
 			told = 1;
 		}
-		if ((pid = waitpid(-1, &status, 0)) == -1) {
+		/* Polled, so a signal just before the wait is not lost. */
+		if ((pid = waitpid(-1, &status, WNOHANG)) == 0) {
+			usleep(VIGILD_WAIT_US);
+			continue;
+		}
+		if (pid == -1) {
 			if (errno == EINTR)
 				continue;
 			break;

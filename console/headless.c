@@ -946,21 +946,20 @@ static int
 headless_settled(struct headless *h, int stats)
 {
 	const struct fleet	*fleet = h->fleet;
-	size_t			 l, i, n;
+	const struct fleet_link	*fl;
+	const struct node	*node;
+	size_t			 l, i;
 
 	for (l = 0; l < fleet->nlinks; l++) {
+		fl = &fleet->links[l];
 		if (!loop_link_up(h->loop, l))
 			return (0);
-		n = 0;
-		for (i = 0; i < fleet->nnodes; i++) {
-			if (fleet->nodes[i].link != l)
-				continue;
-			if (!fleet->nodes[i].has_hello ||
-			    (stats && fleet->nodes[i].nstats < 2))
+		for (i = 0; i < fl->nnodes; i++) {
+			node = &fleet->nodes[fl->node_ix[i]];
+			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
-			n++;
 		}
-		if (n == 0 || n < fleet_link_expects(fleet, l))
+		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
 			return (0);
 	}
 	return (1);

@@ -31,6 +31,7 @@
 
 #include <openssl/evp.h>
 
+#include "bench-gw.h"
 #include "bench-ws.h"
 #include "check.h"
 #include "fleet.h"
@@ -315,6 +316,7 @@ bench_grow(struct fleet *fleet, int nodes, int per, int64_t now)
 			util_format(url, sizeof url, "ws://127.0.0.1:%d/",
 			    1 + i / per);
 			link = fleet_add_link(fleet, url);
+			fleet->links[link].gateway = (size_t)per;
 			fleet_link_up(fleet, link, now);
 		}
 		for (k = 0; k < 3; k++) {
@@ -971,7 +973,8 @@ bench_wants(int argc, char **argv, const char *name)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, rows, render, startup, cpu and kill (to profile one).
+ * memory, stale, rows, render, startup, cpu, kill and gateways (to
+ * profile one).
  */
 int
 main(int argc, char **argv)
@@ -1008,6 +1011,8 @@ main(int argc, char **argv)
 		}
 		bench_kill(bindir, &refs);
 	}
+	if (bench_wants(argc, argv, "gateways"))
+		bench_missed += bench_gateways(bindir);
 	printf("\n%s\n", bench_missed == 0 ? "every target met" :
 	    "some targets MISSED (see above)");
 	return (0);

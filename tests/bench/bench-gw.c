@@ -67,15 +67,12 @@ static int	 bgw_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
 static pid_t	 bgw_start(int *);
 static double	 bgw_now_s(void);
-static double	 bgw_cpu_s(pid_t);
 static long	 bgw_rss_kb(pid_t);
 static pid_t	 bgw_spawn(const char *, const char *, const char *);
-static void	 bgw_row(const char *, double, const char *, double,
-		    const char *, int, int *);
 static void	 bgw_console(const char *, const char *, const char *,
-		    size_t, double, int *);
+		    size_t, double);
 static double	 bgw_period_s(size_t);
-static void	 bgw_vigild(const char *, int *);
+static void	 bgw_vigild(const char *);
 
 static const struct lws_protocols bgw_protocols[] = {
 	{ PROTO_SUBPROTOCOL, bgw_cb, sizeof (struct bgw_sess), 4096, 0, NULL,
@@ -257,27 +254,6 @@ bgw_now_s(void)
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
-/* CPU seconds (user + system) process pid used so far, 0 if gone. */
-static double
-bgw_cpu_s(pid_t pid)
-{
-	char		 path[64], buf[1024], *p;
-	unsigned long	 ut = 0, st = 0;
-	FILE		*f;
-	size_t		 n;
-
-	util_format(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return (0);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %*d %*d "
-	    "%*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return (0);
-	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
-}
-
 /* Resident set of process pid in KiB, 0 if gone. */
 static long
 bgw_rss_kb(pid_t pid)
@@ -331,24 +307,6 @@ bgw_period_s(size_t n)
 	return (p < SERVER_STATS_MS / 1000.0 ? SERVER_STATS_MS / 1000.0 : p);
 }
 
-/* Print one figure as vigil-bench does; a missed target counts. */
-static void
-bgw_row(const char *what, double value, const char *unit, double ref,
-    const char *target, int ok, int *missed)
-{
-	char	r[32] = "-", q[32] = "-";
-
-	if (ref > 0) {
-		util_format(r, sizeof r, "%.4g", ref);
-		util_format(q, sizeof q, "%.2fx", value / ref);
-	}
-	if (!ok)
-		(*missed)++;
-	printf("%-44s %10.4g %-8s ref %-9s %-7s target %-12s %s\n", what,
-	    value, unit, r, q, target, ok ? "ok" : "MISSED");
-	fflush(stdout);
-}
-
 /*
  * The console against the gateways in fleet file file (nodes in all,
  * stats period period_s): start-up to the full report of vigil status
@@ -357,7 +315,7 @@ bgw_row(const char *what, double value, const char *unit, double ref,
  */
 static void
 bgw_console(const char *bindir, const char *file, const char *label,
-    size_t nodes, double ref_s, int *missed)
+    size_t nodes, double ref_s)
 {
 	char	 cmd[1200], what[64];
 	double	 t0, dt, cpu0, cpu;
@@ -376,25 +334,25 @@ bgw_console(const char *bindir, const char *file, const char *label,
 	util_format(what, sizeof what, "start-up to full report, %s", label);
 	printf("  (ref: a drain-only client reading every hello, plus two "
 	    "stats periods of a gateway)\n");
-	bgw_row(what, dt, "s", ref_s, "<= 2x ref", dt <= 2 * ref_s, missed);
+	bench_row(what, dt, "s", ref_s, "<= 2x ref", dt <= 2 * ref_s);
 
 	util_format(cmd, sizeof cmd, "%s.watch", file);
 	pid = bgw_spawn(bindir, file, cmd);
 	sleep(BGW_SETTLE_S);
-	cpu0 = bgw_cpu_s(pid);
+	cpu0 = bench_proc_cpu(pid);
 	t0 = bgw_now_s();
 	sleep(BGW_MEASURE_S);
-	cpu = 100 * (bgw_cpu_s(pid) - cpu0) / (bgw_now_s() - t0);
+	cpu = 100 * (bench_proc_cpu(pid) - cpu0) / (bgw_now_s() - t0);
 	rss = bgw_rss_kb(pid);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	util_format(what, sizeof what, "console CPU, %s (%% core)", label);
-	bgw_row(what, cpu, "%", 0, "< 100 %", cpu < 100, missed);
+	bench_row(what, cpu, "%", 0, "< 100 %", cpu < 100);
 	util_format(what, sizeof what, "console CPU per 1k nodes, %s", label);
-	bgw_row(what, cpu * 1000 / (double)nodes, "%", 0, "-", 1, missed);
+	bench_row(what, cpu * 1000 / (double)nodes, "%", 0, "-", 1);
 	util_format(what, sizeof what, "console memory per node, %s", label);
-	bgw_row(what, (double)rss / (double)nodes, "KiB", 0, "<= 16 KiB",
-	    (double)rss / (double)nodes <= 16, missed);
+	bench_row(what, (double)rss / (double)nodes, "KiB", 0, "<= 16 KiB",
+	    (double)rss / (double)nodes <= 16);
 }
 
 /*
@@ -404,7 +362,7 @@ bgw_console(const char *bindir, const char *file, const char *label,
  * every hello.
  */
 static void
-bgw_vigild(const char *bindir, int *missed)
+bgw_vigild(const char *bindir)
 {
 	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
 	char			 cmd[1200], *cause = NULL;
@@ -445,7 +403,7 @@ bgw_vigild(const char *bindir, int *missed)
 	bws_client_run(BWS_DROP, urls.v, urls.n, 1, 20000, 60, NULL, &res);
 	urls_free(&urls);
 	bgw_console(bindir, file, "20k vigild / 20 gw", 20000, res.seconds +
-	    2 * bgw_period_s(1000), missed);
+	    2 * bgw_period_s(1000));
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -453,13 +411,13 @@ bgw_vigild(const char *bindir, int *missed)
 		printf("could not remove %s\n", dir);
 }
 
-/* The gateway figures; returns how many targets were missed. */
-int
+/* The gateway figures; see bench-gw.h. */
+void
 bench_gateways(const char *bindir)
 {
 	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
 	char			 url[BGW_GATEWAYS][64], *urlv[BGW_GATEWAYS];
-	int			 ports[BGW_GATEWAYS], k, missed = 0;
+	int			 ports[BGW_GATEWAYS], k;
 	struct bws_result	 res;
 	pid_t			 pid;
 	FILE			*f;
@@ -484,12 +442,11 @@ bench_gateways(const char *bindir)
 	bws_client_run(BWS_DROP, urlv, BGW_GATEWAYS, 1,
 	    (uint64_t)BGW_GATEWAYS * BGW_NODES, 60, NULL, &res);
 	bgw_console(bindir, file, "100k / 20 gw", (size_t)BGW_GATEWAYS *
-	    BGW_NODES, res.seconds + 2 * bgw_period_s(BGW_NODES), &missed);
+	    BGW_NODES, res.seconds + 2 * bgw_period_s(BGW_NODES));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	util_format(file, sizeof file, "rm -rf %s", dir);
 	if (system(file) != 0)
 		printf("could not remove %s\n", dir);
-	bgw_vigild(bindir, &missed);
-	return (missed);
+	bgw_vigild(bindir);
 }

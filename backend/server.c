@@ -1,8 +1,9 @@
 /*
  * server.c: vigild's websocket server: one libwebsockets context, one
- * vhost (listening port) per simulated node, a timer driving the
- * simulator, a bounded queue of outgoing frames per console, and one
- * two-person rule engine per node carrying commands to the simulator.
+ * vhost (listening port) per simulated node or one for a gateway's
+ * nodes, a timer driving the simulator, a bounded queue of outgoing
+ * frames per console, and one two-person rule engine per node carrying
+ * commands to the simulator.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -158,6 +159,8 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static int	 server_listen(struct server_listener *l, int port,
+		    const char *name, char **cause);
 static void	 server_gateway_turns(struct server_listener *l);
 static int	 server_gateway_turn(const struct server_node *node);
 static void	 server_session_introduce(struct server_session *sn,
@@ -523,29 +526,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 		else
 			util_copy(name, sizeof name, sim_node_id(sim, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
-		if (server_probe(address, port, name, cause) != 0)
+		if (server_listen(l, port, name, cause) != 0)
 			goto fail;
-
-		memset(&info, 0, sizeof info);
-		info.port = port;
-		info.iface = server->address;
-		info.protocols = server_protocols;
-		info.extensions = NULL;	/* no permessage-deflate */
-		info.vhost_name = name;
-		info.user = l;
-		info.retry_and_idle_policy = &server_idle_policy;
-		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
-		    LWS_SERVER_OPTION_DISABLE_IPV6;
-		server_lws_last[0] = '\0';
-		if ((l->vhost = lws_create_vhost(server->context,
-		    &info)) == NULL) {
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s",
-			    address, port, name, server_lws_last[0] != '\0' ?
-			    server_lws_last : "libwebsockets refused the "
-			    "listening socket");
-			goto fail;
-		}
-		l->port = lws_get_vhost_listen_port(l->vhost);
 	}
 
 	server->last_stats_ms = util_mono_ms();
@@ -559,6 +541,41 @@ fail:
 	free(server->nodes);
 	free(server);
 	return (NULL);
+}
+
+/*
+ * Open listener l's vhost on port (0: the kernel's pick), name saying
+ * whom it serves.  Returns 0, or -1 and an allocated sentence in *cause.
+ */
+static int
+server_listen(struct server_listener *l, int port, const char *name,
+    char **cause)
+{
+	struct lws_context_creation_info	 info;
+	struct server				*server = l->server;
+
+	if (server_probe(server->address, port, name, cause) != 0)
+		return (-1);
+	memset(&info, 0, sizeof info);
+	info.port = port;
+	info.iface = server->address;
+	info.protocols = server_protocols;
+	info.extensions = NULL;	/* no permessage-deflate */
+	info.vhost_name = name;
+	info.user = l;
+	info.retry_and_idle_policy = &server_idle_policy;
+	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+	    LWS_SERVER_OPTION_DISABLE_IPV6;
+	server_lws_last[0] = '\0';
+	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
+		    server->address, port, name, server_lws_last[0] != '\0' ?
+		    server_lws_last : "libwebsockets refused the listening "
+		    "socket");
+		return (-1);
+	}
+	l->port = lws_get_vhost_listen_port(l->vhost);
+	return (0);
 }
 
 /* The port node i is served on. */
@@ -661,8 +678,9 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 
 /*
  * The simulator's heartbeat: step it, send alerts, changed certificates
- * and a router's changed state at once, and stats every SERVER_STATS_MS.  It runs with
- * or without consoles, so the scenario's clock never waits for one.
+ * and a router's changed state at once, and stats every SERVER_STATS_MS
+ * (a gateway's in turn, server_gateway_turns).  It runs with or without
+ * consoles, so the scenario's clock never waits for one.
  */
 static void
 server_tick(lws_sorted_usec_list_t *sul)

@@ -2,8 +2,8 @@
  * server.h: vigild's websocket server.
  *
  * One libwebsockets context on one thread serves every node of a
- * simulator: one vhost, and so one listening port, per node, speaking
- * vigil.v1 (see vigil-protocol(7)).  A timer in the same loop drives the
+ * simulator: one vhost, and so one listening port, per node, or one for
+ * them all (a gateway), speaking vigil.v1 (see vigil-protocol(7)).  A timer in the same loop drives the
  * simulator whether or not a console is connected, and turns what the
  * nodes report into frames: hello, cert, stats and alerts.
  *

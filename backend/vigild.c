@@ -1,8 +1,8 @@
 /*
  * vigild.c: the backend daemon.  "vigild node" runs one router or
  * station; "vigild fleet" runs a whole simulated scenario in one
- * process, one listening port per node, and writes a fleet file the
- * console reads.  Both serve vigil.v1 (server.c) until signalled, and
+ * process, one listening port per node, or with --gateways in gateway
+ * processes, one port each, and writes a fleet file the console reads.  Both serve vigil.v1 (server.c) until signalled, and
  * carry out two-person commands signed by the operators in --trust,
  * recording them in each node's audit log.
  */
@@ -98,8 +98,9 @@ static const char vigild_usage[] =
 static const char vigild_help_text[] =
 "\n"
 "vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
-"and certificate stations, one listening port per node, until SIGINT or\n"
-"SIGTERM.  Plain websockets are served on loopback addresses only.\n"
+"and certificate stations, one listening port per node (or per gateway),\n"
+"until SIGINT or SIGTERM.  Plain websockets are served on loopback\n"
+"addresses only.\n"
 "\n"
 "node: run one node.\n"
 "  --role router|station  what the node is\n"

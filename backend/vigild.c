@@ -2,9 +2,10 @@
  * vigild.c: the backend daemon.  "vigild node" runs one router or
  * station; "vigild fleet" runs a whole simulated scenario in one
  * process, one listening port per node, or with --gateways in gateway
- * processes, one port each, and writes a fleet file the console reads.  Both serve vigil.v1 (server.c) until signalled, and
- * carry out two-person commands signed by the operators in --trust,
- * recording them in each node's audit log.
+ * processes, one port each, and writes a fleet file the console reads.
+ * Both serve vigil.v1 (server.c) until signalled, and carry out
+ * two-person commands signed by the operators in --trust, recording
+ * them in each node's audit log.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>

@@ -1125,7 +1125,7 @@ vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
 	pid_t				*pids;
 	size_t				 len = 0, total, first, count;
 	long long			 clock_ms = 0;
-	int				 k, fds[2], *from, port, rc = 0;
+	int				 j, k, fds[2], *from, port, rc = 0;
 	ssize_t				 r;
 	FILE				*f;
 
@@ -1151,7 +1151,11 @@ vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
 			fatal("cannot start gateway %d: %s", k + 1,
 			    strerror(errno));
 		if (pids[k] == 0) {
+			/* The gateway keeps nothing of its elders'. */
 			close(fds[0]);
+			for (j = 0; j < k; j++)
+				close(from[j]);
+			free(from);
 			args->sim.slice_first = total * (size_t)k /
 			    (size_t)args->gateways;
 			args->sim.slice_count = total * (size_t)(k + 1) /

@@ -230,7 +230,6 @@ int
 audit_append(struct audit *audit, struct proto_audit_entry *entry,
     char **cause)
 {
-	struct proto_audit_entry	*check;
 	struct stat			 st;
 	char				*line, why[PROTO_TEXT_MAX];
 	size_t				 len;
@@ -249,8 +248,7 @@ audit_append(struct audit *audit, struct proto_audit_entry *entry,
 	len = strlen(line);
 
 	/* A line the log could not read back would break it for good. */
-	check = xmalloc(sizeof *check);
-	if (proto_audit_decode(line, len, check, why, sizeof why) != 0) {
+	if (proto_audit_readable(entry, why, sizeof why) != 0) {
 		*cause = xasprintf("audit log %s: the entry would not read "
 		    "back (%s); it was not written", audit->path, why);
 		goto out;
@@ -281,7 +279,6 @@ audit_append(struct audit *audit, struct proto_audit_entry *entry,
 	opkey_sha256_hex(line, len, audit->last);
 	rc = 0;
 out:
-	free(check);
 	free(line);
 	return (rc);
 }

@@ -74,6 +74,7 @@ struct command_event {
 
 static void	 command_log_lapse(struct command_engine *, int64_t,
 		    const struct command_pending *, const char *);
+static void	 command_pending_free(struct command_pending *);
 static void	 command_forget_done(struct command_engine *);
 static void	 command_retire(struct command_engine *, size_t,
 		    enum proto_status);
@@ -96,6 +97,9 @@ static int	 command_log(struct command_engine *, int64_t,
 static int	 command_refuse(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, const char *,
 		    char *, size_t);
+static int	 command_log_or_refuse(struct command_engine *, int64_t,
+		    const struct command_event *, const char *,
+		    const char *const *, char *, size_t);
 static int	 command_check_signer(const struct command_engine *,
 		    const struct proto_signature *, const void *, size_t,
 		    const char *, const struct opkey_trusted **, char *,
@@ -111,6 +115,10 @@ static int	 command_check_proposal(struct command_engine *,
 		    const char *, const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
 		    struct command_pending *, int *, char *, size_t);
+static int	 command_check_signers(const struct command_engine *,
+		    const struct proto_command *, const char *,
+		    const struct proto_signature *, size_t, int *, char *,
+		    size_t);
 static int	 command_check_new(struct command_engine *,
 		    const struct proto_command *, char *, size_t);
 static int	 command_check_room(const struct command_engine *,
@@ -127,7 +135,6 @@ static const struct proto_command_target *command_target(
 		    const struct proto_command *);
 static void	 command_targets_text(const struct proto_command *, char *,
 		    size_t);
-static void	 command_actions_text(char *, size_t);
 static void	 command_signers_text(const struct command_pending *, char *,
 		    size_t);
 static const char *command_roles_text(int);
@@ -396,8 +403,8 @@ command_engine_free(struct command_engine *engine)
 		return;
 	command_forget_done(engine);
 	for (i = 0; i < engine->npending; i++)
-		free(engine->pending[i]);
-	free(engine->armed);
+		command_pending_free(engine->pending[i]);
+	command_pending_free(engine->armed);
 	free(engine->seen);
 	free(engine);
 }
@@ -410,8 +417,19 @@ command_forget_done(struct command_engine *engine)
 
 	engine->ended = NULL;
 	for (i = 0; i < engine->ndone; i++)
-		free(engine->done[i]);
+		command_pending_free(engine->done[i]);
 	engine->ndone = 0;
+}
+
+/* Free a held command, its decoded targets and its text. */
+static void
+command_pending_free(struct command_pending *p)
+{
+	if (p == NULL)
+		return;
+	proto_command_clear(&p->cmd);
+	free(p->text);
+	free(p);
 }
 
 /* Move pending command i to the done list with its final status. */
@@ -613,6 +631,29 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 }
 
 /*
+ * Record words about ev in the audit log, or refuse: nothing runs or is
+ * held unrecorded.  how is { what the log failed to record ("the
+ * approval, and nothing runs unrecorded"), what stands after ("; the
+ * command is still pending", or ""), the refusal's noun ("approval") }.
+ * Returns 0 once recorded, else command_refuse()'s -1 with its sentence.
+ */
+static int
+command_log_or_refuse(struct command_engine *engine, int64_t now_ms,
+    const struct command_event *ev, const char *words,
+    const char *const *how, char *cause, size_t causelen)
+{
+	char	 why[COMMAND_WHY_MAX], *logcause = NULL;
+
+	if (command_log(engine, now_ms, ev, words, &logcause) == 0)
+		return (0);
+	util_format(why, sizeof why, "its audit log could not record %s: "
+	    "%s%s", how[0], logcause, how[1]);
+	free(logcause);
+	return (command_refuse(engine, now_ms, ev, how[2], why, cause,
+	    causelen));
+}
+
+/*
  * Check that sig is a trusted operator's valid signature over len bytes
  * of msg (called what in sentences).  Returns 0 and the operator in
  * *who, or -1 and why in why.
@@ -742,20 +783,6 @@ command_targets_text(const struct proto_command *cmd, char *buf,
 		}
 		util_format(buf + used, len - used, "%s%s", i == 0 ? "" : ", ",
 		    cmd->targets[i].node);
-	}
-}
-
-/* "kill and resume": the actions this node knows. */
-static void
-command_actions_text(char *buf, size_t len)
-{
-	size_t	i, used;
-
-	buf[0] = '\0';
-	for (i = 0; i < command_nspecs; i++) {
-		used = strlen(buf);
-		util_format(buf + used, len - used, "%s%s",
-		    util_list_sep(i, command_nspecs, 0), command_specs[i].name);
 	}
 }
 
@@ -939,7 +966,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 	if (command_check_text(cmd, why, whylen) != 0)
 		return (-1);
 	if ((spec = command_spec_find(cmd->action)) == NULL) {
-		command_actions_text(list, sizeof list);
+		command_spec_names(list, sizeof list, 0);
 		util_format(why, whylen, "%s is not an action %s knows; it "
 		    "knows %s", cmd->action, engine->node, list);
 		return (-1);
@@ -986,7 +1013,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	if (command_check_room(engine, cmd, now, now_ms, why, whylen) != 0)
 		return (-1);
-	util_copy(p->text, sizeof p->text, text);
+	free(p->text);
+	p->text = xstrdup(text);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
@@ -1072,7 +1100,7 @@ command_propose(struct command_engine *engine, const char *text,
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
 				    text, 0 };
-	char			 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char			 why[COMMAND_WHY_MAX];
 	char			 words[PROTO_TEXT_MAX];
 
 	*out = NULL;
@@ -1092,7 +1120,7 @@ command_propose(struct command_engine *engine, const char *text,
 			    0);
 		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
 		    causelen);
-		free(p);
+		command_pending_free(p);
 		return (-1);
 	}
 	ev.id = p->cmd.id;
@@ -1101,13 +1129,11 @@ command_propose(struct command_engine *engine, const char *text,
 	    "more operator%s", sig->operator, p->cmd.action,
 	    command_spec_find(p->cmd.action)->signers - 1,
 	    command_spec_find(p->cmd.action)->signers == 2 ? "" : "s");
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "it, and no command is held unrecorded: %s", logcause);
-		free(logcause);
-		command_refuse(engine, now_ms, &ev, "proposal", why, cause,
-		    causelen);
-		free(p);
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "it, and no command is held unrecorded", "", "proposal" },
+	    cause, causelen) != 0) {
+		command_pending_free(p);
 		return (-1);
 	}
 	command_remember(engine, p->cmd.id, STATUS_PENDING, 1);
@@ -1149,7 +1175,7 @@ command_approve(struct command_engine *engine, const char *id,
 	struct command_pending		*p;
 	struct command_event		 ev = { "approve", id, NULL,
 					    sig->operator, text, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], names[128];
 	size_t				 index;
 
@@ -1179,14 +1205,11 @@ command_approve(struct command_engine *engine, const char *id,
 
 	util_format(words, sizeof words, "%s approved %s, proposed by %s",
 	    sig->operator, p->cmd.action, p->cmd.proposer);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the approval, and nothing runs unrecorded: %s",
-		    logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the approval, and nothing runs unrecorded", "", "approval" },
+	    cause, causelen) != 0)
+		return (-1);
 	p->sigs[p->nsigs++] = *sig;
 	if ((int)p->nsigs < spec->signers) {
 		*out = p;
@@ -1198,14 +1221,13 @@ command_approve(struct command_engine *engine, const char *id,
 	util_format(words, sizeof words, "%s executes on %s, signed by %s",
 	    p->cmd.action, engine->node, names);
 	ev.event = "execute";
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the execution, and nothing runs unrecorded",
+	    "; the command is still pending", "approval" }, cause,
+	    causelen) != 0) {
 		p->nsigs--;
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the execution, and nothing runs unrecorded: %s; the "
-		    "command is still pending", logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "approval", why,
-		    cause, causelen));
+		return (-1);
 	}
 	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
 	if (strcmp(p->cmd.action, "disarm") == 0)
@@ -1268,7 +1290,7 @@ command_fire(struct command_engine *engine, const char *id,
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
 					    sig->operator, NULL, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
 	int				 rc;
@@ -1317,13 +1339,11 @@ command_fire(struct command_engine *engine, const char *id,
 	util_format(words, sizeof words, "%s fired the armed kill of %s, "
 	    "armed by %s and %s", sig->operator, engine->node,
 	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the fire, and nothing runs unrecorded: %s", logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "fire", why,
-		    cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the fire, and nothing runs unrecorded", "", "fire" }, cause,
+	    causelen) != 0)
+		return (-1);
 	command_end_armed(engine, STATUS_FIRED);
 	return (1);
 }
@@ -1365,7 +1385,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
 					    sig->operator, NULL, 0 };
-	char				 why[COMMAND_WHY_MAX], *logcause = NULL;
+	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
 	int				 rc;
@@ -1408,14 +1428,11 @@ command_cancel(struct command_engine *engine, const char *id,
 	ev.verified = 1;
 	util_format(words, sizeof words, "%s cancelled %s", sig->operator,
 	    p->cmd.action);
-	if (command_log(engine, now_ms, &ev, words, &logcause) != 0) {
-		util_format(why, sizeof why, "its audit log could not record "
-		    "the cancellation: %s; the command is still pending",
-		    logcause);
-		free(logcause);
-		return (command_refuse(engine, now_ms, &ev, "cancellation",
-		    why, cause, causelen));
-	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "the cancellation", "; the command is still pending",
+	    "cancellation" }, cause, causelen) != 0)
+		return (-1);
 	command_remember(engine, p->cmd.id, STATUS_CANCELLED, 1);
 	command_retire(engine, index, STATUS_CANCELLED);
 	return (0);
@@ -1504,10 +1521,120 @@ command_proposal_msg(const char *node, const struct command_pending *p,
 	memset(msg, 0, sizeof *msg);
 	util_copy(msg->node, sizeof msg->node, node);
 	util_copy(msg->id, sizeof msg->id, p->cmd.id);
-	util_copy(msg->document, sizeof msg->document, p->text);
+	msg->document = p->text;	/* borrowed: valid while p is */
 	for (i = 0; i < p->nsigs && i < PROTO_MAX_SIGNERS; i++)
 		msg->sigs[i] = p->sigs[i];
 	msg->nsigs = i;
 	msg->status = p->status;
 	msg->expires_ms = p->cmd.expires_ms;
+}
+
+/*
+ * Check that the n signatures sigs are by spec->signers or more
+ * different trusted operators with different keys, the first being the
+ * proposer, each over text.  Returns 0, or -1 and why; *verified is set
+ * once one signature is proven.
+ */
+static int
+command_check_signers(const struct command_engine *engine,
+    const struct proto_command *cmd, const char *text,
+    const struct proto_signature *sigs, size_t n, int *verified, char *why,
+    size_t whylen)
+{
+	const struct command_spec	*spec = command_spec_find(cmd->action);
+	const struct opkey_trusted	*who[PROTO_MAX_SIGNERS];
+	size_t				 i, k;
+
+	if (spec == NULL || n < (size_t)spec->signers || n >
+	    PROTO_MAX_SIGNERS) {
+		util_format(why, whylen, "command %s carries %zu signature%s, "
+		    "and %s needs %d by different operators", cmd->id, n,
+		    n == 1 ? "" : "s", cmd->action,
+		    spec == NULL ? 2 : spec->signers);
+		return (-1);
+	}
+	if (strcmp(sigs[0].operator, cmd->proposer) != 0) {
+		util_format(why, whylen, "command %s names %s as proposer, "
+		    "but its first signature is by %s", cmd->id,
+		    cmd->proposer, sigs[0].operator);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (command_check_signer(engine, &sigs[i], text, strlen(text),
+		    "the command", &who[i], why, whylen) != 0)
+			return (-1);
+		*verified = 1;
+		for (k = 0; k < i; k++) {
+			if (strcmp(sigs[k].operator, sigs[i].operator) == 0 ||
+			    opkey_same(who[k]->key, who[i]->key)) {
+				util_format(why, whylen, "command %s is signed "
+				    "twice by one operator or one key (%s and "
+				    "%s); the rule needs two different people",
+				    cmd->id, sigs[k].operator,
+				    sigs[i].operator);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* A command carried out elsewhere that acts on this node; command.h. */
+int
+command_witness(struct command_engine *engine, const char *text,
+    const struct proto_signature *sigs, size_t nsigs, const char *words,
+    int64_t now_ms, struct proto_command *cmd, char *cause,
+    size_t causelen)
+{
+	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
+				    0 };
+	char			 why[COMMAND_WHY_MAX];
+
+	command_forget_done(engine);
+	memset(cmd, 0, sizeof *cmd);
+	ev.operator = nsigs > 0 ? sigs[0].operator : "";
+	if (engine->audit == NULL)
+		return (command_refuse(engine, now_ms, &ev, "command", "it "
+		    "has no audit log, and nothing runs unrecorded; start it "
+		    "with --audit FILE", cause, causelen));
+	if (proto_command_decode(text, strlen(text), cmd, why,
+	    sizeof why) != 0 || command_check_text(cmd, why, sizeof why) != 0)
+		return (command_refuse(engine, now_ms, &ev, "command", why,
+		    cause, causelen));
+	ev.id = cmd->id;
+	ev.action = cmd->action;
+	if (command_check_signers(engine, cmd, text, sigs, nsigs,
+	    &ev.verified, why, sizeof why) != 0 ||
+	    command_check_time(cmd, now_ms, why, sizeof why) != 0 ||
+	    command_check_new(engine, cmd, why, sizeof why) != 0) {
+		if (ev.verified)
+			command_remember(engine, cmd->id, STATUS_REFUSED, 0);
+		return (command_refuse(engine, now_ms, &ev, "command", why,
+		    cause, causelen));
+	}
+	if (command_log_or_refuse(engine, now_ms, &ev, words,
+	    (const char *const[3]){
+	    "it, and nothing runs unrecorded", "", "command" }, cause,
+	    causelen) != 0)
+		return (-1);
+	command_remember(engine, cmd->id, STATUS_EXECUTED, 1);
+	return (0);
+}
+
+/* Append one line about a command's aftermath; see command.h. */
+int
+command_record(struct command_engine *engine, int64_t now_ms,
+    const char *event, const char *id, const char *action,
+    const char *text, char **cause)
+{
+	struct command_event	ev = { event, id, action, "", NULL, 1 };
+
+	if (engine->audit == NULL) {
+		*cause = xasprintf("%s has no audit log", engine->node);
+		return (-1);
+	}
+	/* A command that failed here says so when it comes back. */
+	if (strcmp(event, "refuse") == 0)
+		command_remember(engine, id, STATUS_REFUSED, 1);
+	return (command_log(engine, now_ms, &ev, text, cause));
 }

@@ -51,8 +51,8 @@ struct command_node_state {
 
 /* A command held by a node. */
 struct command_pending {
-	struct proto_command	cmd;
-	char			text[PROTO_DOC_MAX];	/* the signed bytes */
+	struct proto_command	cmd;		/* targets on the heap */
+	char			*text;		/* the signed bytes */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;
@@ -159,6 +159,31 @@ int		 command_fire(struct command_engine *engine, const char *id,
 int		 command_self_fire(struct command_engine *engine,
 		    int64_t now_ms, const char *why,
 		    const struct command_pending **out);
+
+/*
+ * A command that two operators signed and another node carried out, and
+ * that acts on this node too (move-root's destination): text with its
+ * nsigs signatures.  It must decode, be signed by as many different
+ * trusted operators as its action needs (the proposer first), not be
+ * expired, and its id must never have been seen here.  Then an execute
+ * line saying words is in the audit log, synced, the id is spent, and
+ * 0 is returned with the document in *cmd (proto_command_clear() frees
+ * its targets, either way).  Else -1, a sentence in
+ * cause, and the refusal is in the log.
+ */
+int		 command_witness(struct command_engine *engine,
+		    const char *text, const struct proto_signature *sigs,
+		    size_t nsigs, const char *words, int64_t now_ms,
+		    struct proto_command *cmd, char *cause, size_t causelen);
+
+/*
+ * Append a line about what followed a command (event "seal", "destroy"
+ * or "refuse", with text in words) to the audit log; after "refuse" the
+ * id counts as refused here.  Returns 0, or -1 and an allocated *cause.
+ */
+int		 command_record(struct command_engine *engine, int64_t now_ms,
+		    const char *event, const char *id, const char *action,
+		    const char *text, char **cause);
 
 /* Fill a proposal message for p as held by node. */
 void		 command_proposal_msg(const char *node,

@@ -481,7 +481,7 @@ node_router_hello(const struct node_router *r, struct proto_hello *hello)
 	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->build);
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
-	hello->nbuilds = r->nbuilds;
+	proto_hello_builds(hello, r->nbuilds);
 	for (i = 0; i < r->nbuilds; i++) {
 		hello->builds[i] = r->builds[i];
 		hello->builds[i].active = strcmp(r->builds[i].id,

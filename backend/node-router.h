@@ -182,7 +182,10 @@ enum proto_state node_router_state(const struct node_router *r);
 /* The code path flag name enables on this build, or NULL if none/off. */
 const char *node_router_path(const struct node_router *r, const char *flag);
 
-/* Fill hello (without clock, scenario, time_scale, link_nodes). */
+/*
+ * Fill hello (without clock, scenario, time_scale, link_nodes); its
+ * builds are allocated (proto_hello_clear() frees them).
+ */
 void	 node_router_hello(const struct node_router *r,
 	    struct proto_hello *hello);
 

@@ -15,6 +15,7 @@
 #include "cert.h"
 #include "node-station.h"
 #include "proto-plan.h"
+#include "seal.h"
 #include "util.h"
 
 #define STATION_ROOT_CN		"Vigil root CA"
@@ -42,6 +43,16 @@ static int	 station_parse(const struct station_msg *m, const char *from,
 		    uint64_t *seq, char *why, size_t whylen);
 static int	 station_parse_number(const char *p, size_t n, uint64_t *v,
 		    size_t *used);
+static void	 station_certify(struct node_station *issuer,
+		    const struct node_station *s);
+static const struct station_issued *station_issued_find(
+		    const struct node_station *s, const char *id);
+static void	 station_move_aad(char *buf, size_t len, const char *id,
+		    const char *from, const char *to, const char *root,
+		    int64_t sealed_ms);
+static int	 station_prove(const struct node_station *s,
+		    const struct node_station *issuer, int64_t now_ms,
+		    char *why, size_t whylen);
 
 /* Floor division, so slots before the epoch still land on a minute. */
 static int64_t
@@ -113,6 +124,11 @@ station_renew_fail(struct node_station *s, const char *fmt, ...)
 	va_end(ap);
 	s->last_renewal_ok = 0;
 	s->counters.renewals_failed_total++;
+	/* A real station retries with backoff, not only at the hour. */
+	s->retry_ms = s->retry_ms == 0 ? STATION_RETRY_MIN_MS :
+	    s->retry_ms * 2;
+	if (s->retry_ms > STATION_RETRY_MAX_MS)
+		s->retry_ms = STATION_RETRY_MAX_MS;
 }
 
 /*
@@ -226,8 +242,9 @@ node_station_init(struct node_station *s, const char *id,
     const char *group, const char *build, size_t ndevices, int holds_root,
     struct node_station *root, int64_t now_ms, char **cause)
 {
-	char	*why = NULL;
-	size_t	 i;
+	unsigned char	 pub[SEAL_PUB_LEN];
+	char		*why = NULL;
+	size_t		 i;
 
 	memset(s, 0, sizeof *s);
 	if (util_copy(s->id, sizeof s->id, id) != 0 ||
@@ -259,6 +276,9 @@ node_station_init(struct node_station *s, const char *id,
 	}
 	if ((s->key = cert_key_new(&why)) == NULL)
 		goto fail;
+	if ((s->transport = seal_key_new(&why)) == NULL)
+		goto fail;
+	seal_key_public(s->transport, pub);
 	if (holds_root) {
 		if ((s->root_key = cert_key_new(&why)) == NULL)
 			goto fail;
@@ -268,16 +288,18 @@ node_station_init(struct node_station *s, const char *id,
 			goto fail;
 		s->trusted_root = s->root_cert;
 		util_copy(s->root_holder, sizeof s->root_holder, s->id);
-		s->cert = cert_issue(s->root_cert, s->root_key, s->key, s->id,
-		    now_ms, STATION_CERT_VALID_MS, &why);
+		s->cert = cert_issue_bound(s->root_cert, s->root_key, s->key,
+		    pub, s->id, now_ms, STATION_CERT_VALID_MS, &why);
+		root = s;
 	} else {
 		s->trusted_root = root->root_cert;
 		util_copy(s->root_holder, sizeof s->root_holder, root->id);
-		s->cert = cert_issue(root->root_cert, root->root_key, s->key,
-		    s->id, now_ms, STATION_CERT_VALID_MS, &why);
+		s->cert = cert_issue_bound(root->root_cert, root->root_key,
+		    s->key, pub, s->id, now_ms, STATION_CERT_VALID_MS, &why);
 	}
 	if (s->cert == NULL)
 		goto fail;
+	station_certify(root, s);
 
 	s->renew_offset_ms = station_renew_offset(s->id);
 	s->ndevices = ndevices;
@@ -311,7 +333,10 @@ node_station_free(struct node_station *s)
 	cert_key_free(s->key);
 	cert_free(s->root_cert);
 	cert_key_free(s->root_key);
+	seal_key_free(s->transport);
+	free(s->issued);
 	free(s->devices);
+	free(s->counters.blacklist);
 	memset(s, 0, sizeof *s);
 }
 
@@ -404,7 +429,9 @@ node_station_renew(struct node_station *s, struct node_station *issuer,
 {
 	const struct proto_blacklist	*b = NULL;
 	struct cert			*fresh;
+	unsigned char			 pub[SEAL_PUB_LEN];
 	char				*cause = NULL, expiry[160], at[16];
+	char				 why[PROTO_TEXT_MAX];
 	size_t				 i;
 
 	s->last_renewal_ms = now_ms;
@@ -438,8 +465,14 @@ node_station_renew(struct node_station *s, struct node_station *issuer,
 		    b->reported_by, b->evidence, expiry);
 		return (-1);
 	}
-	fresh = cert_issue(issuer->root_cert, issuer->root_key, s->key, s->id,
-	    now_ms, STATION_CERT_VALID_MS, &cause);
+	if (station_prove(s, issuer, now_ms, why, sizeof why) != 0) {
+		station_renew_fail(s, "renewal from %s refused: %s; %s",
+		    issuer->id, why, expiry);
+		return (-1);
+	}
+	seal_key_public(s->transport, pub);
+	fresh = cert_issue_bound(issuer->root_cert, issuer->root_key, s->key,
+	    pub, s->id, now_ms, STATION_CERT_VALID_MS, &cause);
 	if (fresh == NULL) {
 		station_renew_fail(s, "renewal from %s failed: %s; %s; retry, "
 		    "and check the root holder's key store", issuer->id,
@@ -461,9 +494,285 @@ node_station_renew(struct node_station *s, struct node_station *issuer,
 	if (s->trusted_root == NULL)
 		s->trusted_root = issuer->root_cert;
 	util_copy(s->root_holder, sizeof s->root_holder, issuer->id);
+	station_certify(issuer, s);
 	s->last_renewal_ok = 1;
 	s->last_renewal_error[0] = '\0';
+	s->retry_ms = 0;
 	s->counters.renewals_ok_total++;
+	return (0);
+}
+
+/* Due when a renewal failed and its backoff has passed. */
+int
+node_station_retry_due(const struct node_station *s, int64_t now_ms)
+{
+	if (s->last_renewal_ok || s->last_renewal_ms == 0)
+		return (0);
+	return (now_ms >= s->last_renewal_ms + s->retry_ms);
+}
+
+/*
+ * How a station proves who it is when it asks for a renewal, even with
+ * a lapsed certificate: it signs "vigil.v1 renew ID AT" with its key,
+ * and the issuer checks that signature against the certificate the
+ * station holds and that certificate against the root, whatever its
+ * validity times (a certificate that ran out still names the key).
+ * Returns 0, or -1 and why.
+ */
+static int
+station_prove(const struct node_station *s, const struct node_station *issuer,
+    int64_t now_ms, char *why, size_t whylen)
+{
+	struct cert_info	 info;
+	unsigned char		 sig[CERT_SIG_MAX];
+	char			 req[PROTO_ID_MAX + 48], *cause = NULL;
+	size_t			 siglen;
+	int			 rc;
+
+	util_format(req, sizeof req, "vigil.v1 renew %s %lld", s->id,
+	    (long long)now_ms);
+	if (s->cert == NULL || cert_get_info(s->cert, &info, &cause) != 0 ||
+	    strcmp(info.subject, s->id) != 0 ||
+	    cert_verify_issued(s->cert, issuer->root_cert, &cause) != 0 ||
+	    cert_sign(s->key, req, strlen(req), sig, &siglen, &cause) != 0) {
+		util_format(why, whylen, "%s could not prove who it is: %s",
+		    s->id, cause != NULL ? cause : "its certificate names "
+		    "another station");
+		free(cause);
+		return (-1);
+	}
+	rc = cert_check_signature(s->cert, req, strlen(req), sig, siglen,
+	    &cause);
+	if (rc != 1) {
+		util_format(why, whylen, "%s could not prove who it is: its "
+		    "request's signature does not match its certificate%s%s",
+		    s->id, cause != NULL ? ": " : "", cause != NULL ? cause :
+		    "");
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Record in issuer's registry the transport key it certified for s, as
+ * the certificate it just issued s binds it: read back from that
+ * certificate, so the registry holds only what the root signed.
+ */
+static void
+station_certify(struct node_station *issuer, const struct node_station *s)
+{
+	struct station_issued	*e = NULL;
+	unsigned char		 pub[SEAL_PUB_LEN];
+	char			*cause = NULL;
+	size_t			 i;
+
+	if (s->cert == NULL || cert_transport_key(s->cert, pub, &cause) != 0) {
+		free(cause);
+		return;
+	}
+
+	for (i = 0; i < issuer->nissued; i++) {
+		if (strcmp(issuer->issued[i].id, s->id) == 0)
+			e = &issuer->issued[i];
+	}
+	if (e == NULL) {
+		issuer->issued = xreallocarray(issuer->issued,
+		    issuer->nissued + 1, sizeof *issuer->issued);
+		e = &issuer->issued[issuer->nissued++];
+		memset(e, 0, sizeof *e);
+		util_copy(e->id, sizeof e->id, s->id);
+	}
+	memcpy(e->transport, pub, sizeof e->transport);
+}
+
+/* Has s certified a transport key for id? */
+int
+node_station_knows(const struct node_station *s, const char *id)
+{
+	return (station_issued_find(s, id) != NULL);
+}
+
+/* The transport key s certified for id, or NULL. */
+static const struct station_issued *
+station_issued_find(const struct node_station *s, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nissued; i++) {
+		if (strcmp(s->issued[i].id, id) == 0)
+			return (&s->issued[i]);
+	}
+	return (NULL);
+}
+
+/* The associated data a sealed root key is bound to. */
+static void
+station_move_aad(char *buf, size_t len, const char *id, const char *from,
+    const char *to, const char *root, int64_t sealed_ms)
+{
+	util_format(buf, len, "vigil.v1 move-root id=%s from=%s to=%s "
+	    "root=%s sealed=%lld", id, from, to, root, (long long)sealed_ms);
+}
+
+/* Seal the root key for to; the blob, or NULL and *cause. */
+unsigned char *
+node_station_root_seal(struct node_station *s, const char *id,
+    const char *to, int64_t sealed_ms, char *root, size_t *len,
+    char **cause)
+{
+	const struct station_issued	*e;
+	unsigned char			 raw[CERT_KEY_RAW], *blob;
+	char				 aad[512], *why = NULL;
+
+	if (s->root_key == NULL || s->root_cert == NULL) {
+		*cause = xasprintf("%s does not hold the root key (the holder "
+		    "is %s); propose move-root for the holder", s->id,
+		    s->root_holder);
+		return (NULL);
+	}
+	if ((e = station_issued_find(s, to)) == NULL) {
+		*cause = xasprintf("%s has certified no transport key for %s, "
+		    "so it cannot seal the root key for it; wait until %s "
+		    "has renewed from %s, then propose again", s->id, to, to,
+		    s->id);
+		return (NULL);
+	}
+	cert_fingerprint(s->root_cert, root);
+	station_move_aad(aad, sizeof aad, id, s->id, to, root, sealed_ms);
+	if (cert_key_raw(s->root_key, raw, &why) != 0) {
+		*cause = xasprintf("%s cannot read its root key: %s", s->id,
+		    why);
+		free(why);
+		return (NULL);
+	}
+	blob = seal_seal(e->transport, raw, sizeof raw, aad, strlen(aad),
+	    len, &why);
+	seal_wipe(raw, sizeof raw);
+	if (blob == NULL) {
+		*cause = xasprintf("%s cannot seal the root key for %s: %s",
+		    s->id, to, why);
+		free(why);
+	}
+	return (blob);
+}
+
+/* Open a sealed root key and become the holder; -1 and *cause. */
+int
+node_station_root_open(struct node_station *s, const char *id,
+    const char *from, int64_t sealed_ms, const char *root,
+    const unsigned char *blob, size_t len, char **cause)
+{
+	struct cert_key	*key;
+	unsigned char	*raw;
+	char		 aad[512], mine[PROTO_FPR_MAX], *why = NULL;
+	size_t		 n;
+
+	if (s->root_key != NULL) {
+		*cause = xasprintf("%s already holds the root key", s->id);
+		return (-1);
+	}
+	if (s->trusted_root == NULL) {
+		*cause = xasprintf("%s knows no root certificate to check the "
+		    "key against", s->id);
+		return (-1);
+	}
+	cert_fingerprint(s->trusted_root, mine);
+	if (strcmp(mine, root) != 0) {
+		*cause = xasprintf("the key was sealed for root certificate "
+		    "%.16s..., and %s trusts %.16s...: it is not this "
+		    "fleet's root", root, s->id, mine);
+		return (-1);
+	}
+	station_move_aad(aad, sizeof aad, id, from, s->id, root, sealed_ms);
+	raw = seal_open(s->transport, blob, len, aad, strlen(aad), &n, &why);
+	if (raw == NULL) {
+		*cause = xasprintf("%s refused the sealed root key: %s",
+		    s->id, why);
+		free(why);
+		return (-1);
+	}
+	key = n == CERT_KEY_RAW ? cert_key_from_raw(raw, &why) : NULL;
+	seal_wipe(raw, n);
+	free(raw);
+	if (key == NULL || !cert_key_matches(s->trusted_root, key)) {
+		*cause = xasprintf("%s refused the sealed root key: %s",
+		    s->id, key == NULL && why != NULL ? why : "the key it "
+		    "holds does not match the root certificate's public key");
+		free(why);
+		cert_key_free(key);
+		return (-1);
+	}
+	s->root_key = key;
+	if (s->root_cert == NULL)
+		s->root_cert = cert_dup(s->trusted_root);
+	util_copy(s->root_holder, sizeof s->root_holder, s->id);
+	station_certify(s, s);
+	return (0);
+}
+
+/* Sign the holder statement with the root key; -1 and *cause. */
+int
+node_station_holder_sign(struct node_station *s, const char *id,
+    const char *from, unsigned char *sig, size_t *siglen, char **cause)
+{
+	char	text[3 * PROTO_ID_MAX + 32];
+
+	if (s->root_key == NULL) {
+		*cause = xasprintf("%s does not hold the root key", s->id);
+		return (-1);
+	}
+	util_format(text, sizeof text, STATION_HOLDER_PREFIX "%s %s %s",
+	    s->id, id, from);
+	return (cert_sign(s->root_key, text, strlen(text), sig, siglen,
+	    cause));
+}
+
+/* Hear of a new holder; -1 and *cause if its signature fails. */
+int
+node_station_holder_accept(struct node_station *s, const char *holder,
+    const char *id, const char *from, const unsigned char *sig,
+    size_t siglen, int *destroyed, char **cause)
+{
+	char	text[3 * PROTO_ID_MAX + 32], *why = NULL;
+	int	rc;
+
+	*destroyed = 0;
+	if (s->trusted_root == NULL) {
+		*cause = xasprintf("%s knows no root certificate", s->id);
+		return (-1);
+	}
+	util_format(text, sizeof text, STATION_HOLDER_PREFIX "%s %s %s",
+	    holder, id, from);
+	rc = cert_check_signature(s->trusted_root, text, strlen(text), sig,
+	    siglen, &why);
+	if (rc != 1) {
+		*cause = xasprintf("%s refused word that %s holds the root: "
+		    "%s", s->id, holder, rc == 0 ? "it is not signed with the "
+		    "root key" : why);
+		free(why);
+		return (-1);
+	}
+	if (strcmp(s->id, holder) != 0 && s->root_key != NULL &&
+	    strcmp(s->id, from) == 0) {
+		/*
+		 * EVP_PKEY_free cleanses the private key.  The root
+		 * certificate is public and every station in this process
+		 * trusts this copy of it, so it stays.
+		 */
+		cert_key_free(s->root_key);
+		s->root_key = NULL;
+		free(s->issued);
+		s->issued = NULL;
+		s->nissued = 0;
+		s->counters.root_keys_destroyed++;
+		*destroyed = 1;
+	}
+	if (strcmp(s->root_holder, holder) != 0) {
+		util_copy(s->root_holder, sizeof s->root_holder, holder);
+		if (!s->last_renewal_ok)
+			s->retry_ms = 0;	/* ask the new holder now */
+	}
 	return (0);
 }
 
@@ -608,6 +917,8 @@ node_station_blacklist(struct node_station *s, const char *peer,
 		return (0);
 	if (s->counters.nblacklist >= PROTO_MAX_BLACKLIST)
 		return (0);
+	s->counters.blacklist = xreallocarray(s->counters.blacklist,
+	    s->counters.nblacklist + 1, sizeof *s->counters.blacklist);
 	b = &s->counters.blacklist[s->counters.nblacklist++];
 	memset(b, 0, sizeof *b);
 	util_copy(b->peer, sizeof b->peer, peer);
@@ -657,18 +968,25 @@ node_station_rollback(struct node_station *s, const char *id, char *cause,
 void
 node_station_hello(const struct node_station *s, struct proto_hello *hello)
 {
-	size_t	i;
+	unsigned char	pub[SEAL_PUB_LEN];
+	size_t		i;
 
 	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
 	hello->nflags = 0;
-	hello->nbuilds = s->nbuilds;
+	proto_hello_builds(hello, s->nbuilds);
 	for (i = 0; i < s->nbuilds; i++) {
 		hello->builds[i] = s->builds[i];
 		hello->builds[i].active = strcmp(s->builds[i].id,
 		    s->build) == 0;
+	}
+	if (s->transport != NULL) {
+		seal_key_public(s->transport, pub);
+		for (i = 0; i < sizeof pub; i++)
+			snprintf(hello->transport_key + 2 * i, 3, "%02x",
+			    pub[i]);
 	}
 }
 

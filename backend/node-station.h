@@ -28,8 +28,19 @@
 #define STATION_DEVICE_TIMEOUT_MS (3 * 60 * 1000LL)
 #define STATION_MAX_DEVICES	100000
 
+#define STATION_RETRY_MIN_MS	(5 * 1000LL)	/* first retry after */
+#define STATION_RETRY_MAX_MS	(60 * 1000LL)	/* backoff stops here */
+#define STATION_HOLDER_PREFIX	"vigil.v1 holder "
+
 struct cert_key;
 struct cert;
+struct seal_key;
+
+/* A transport key the root holder certified, by station. */
+struct station_issued {
+	char		id[PROTO_ID_MAX];
+	unsigned char	transport[32];
+};
 
 struct station_device {
 	int64_t	last_heartbeat_ms;	/* node clock */
@@ -54,6 +65,14 @@ struct node_station {
 	/* Every station knows the root certificate, to check others. */
 	const struct cert	*trusted_root;	/* not owned */
 	char			 root_holder[PROTO_ID_MAX];
+
+	/* Its X25519 transport key, bound into each certificate it gets. */
+	struct seal_key		*transport;
+	/* The root holder's record of the transport keys it certified. */
+	struct station_issued	*issued;
+	size_t			 nissued;
+	int64_t			 retry_ms;	/* wait before the next retry
+						   of a failed renewal */
 
 	struct station_device	*devices;
 	size_t			 ndevices;
@@ -154,6 +173,55 @@ int	 node_station_install(struct node_station *s,
 int	 node_station_rollback(struct node_station *s, const char *id,
 	    char *cause, size_t causelen);
 
+/* Has s, as root holder, certified a transport key for station id? */
+int	 node_station_knows(const struct node_station *s, const char *id);
+
+/* Is a retry of a failed renewal due (its backoff has passed)? */
+int	 node_station_retry_due(const struct node_station *s, int64_t now_ms);
+
+/*
+ * move-root, on the holder s: seal the root key for station to, whose
+ * transport key s must have certified, binding id, s, to, the root
+ * certificate's fingerprint (written into root, PROTO_FPR_MAX) and
+ * sealed_ms.  Returns the allocated blob (*len bytes), or NULL and an
+ * allocated sentence in *cause; s is unchanged either way.
+ */
+unsigned char *node_station_root_seal(struct node_station *s,
+	    const char *id, const char *to, int64_t sealed_ms, char *root,
+	    size_t *len, char **cause);
+
+/*
+ * move-root, on the destination s: open blob sealed by from under id,
+ * check that the key it holds is the root certificate's (whose
+ * fingerprint must be root) and become the holder.  Returns 0, or -1
+ * and *cause; s is unchanged on failure.
+ */
+int	 node_station_root_open(struct node_station *s, const char *id,
+	    const char *from, int64_t sealed_ms, const char *root,
+	    const unsigned char *blob, size_t len, char **cause);
+
+/*
+ * Sign "vigil.v1 holder HOLDER ID FROM" with the root key s holds into
+ * sig (CERT_SIG_MAX bytes).  Returns 0, or -1 and *cause.
+ */
+int	 node_station_holder_sign(struct node_station *s, const char *id,
+	    const char *from, unsigned char *sig, size_t *siglen,
+	    char **cause);
+
+/*
+ * Hear that holder now holds the root (command id, moved from from),
+ * signed with the root key.  The signature is checked against the root
+ * certificate s trusts.  s then renews from holder, at once if its
+ * renewal was failing; if s is from it destroys its copy of the root
+ * key and sets *destroyed.  Returns 0, or -1 and *cause (the signature
+ * does not verify), changing nothing.
+ */
+int	 node_station_holder_accept(struct node_station *s,
+	    const char *holder, const char *id, const char *from,
+	    const unsigned char *sig, size_t siglen, int *destroyed,
+	    char **cause);
+
+/* Fill hello; its builds are allocated (proto_hello_clear() frees them). */
 void	 node_station_hello(const struct node_station *s,
 	    struct proto_hello *hello);
 void	 node_station_stats(struct node_station *s, struct proto_stats *st);

@@ -204,7 +204,7 @@ audit_verify(const char *path, char *report, size_t len, long *bad_line)
 
 static const char *const proto_event_words[] = {
 	"propose", "approve", "refuse", "cancel", "expire", "execute", "fire",
-	NULL
+	"seal", "destroy", NULL
 };
 
 /*
@@ -242,6 +242,34 @@ proto_audit_encode(const struct proto_audit_entry *entry)
 	return (proto_dump_sorted(obj));
 }
 
+/* Whether entry's line would read back; see proto-audit.h. */
+int
+proto_audit_readable(struct proto_audit_entry *entry, char *cause,
+    size_t causelen)
+{
+	struct proto_audit_entry	*check;
+	json_t				*doc;
+	char				*line, first = entry->document[0];
+	int				 rc;
+
+	doc = json_stringn(entry->document, strnlen(entry->document,
+	    sizeof entry->document));
+	if (doc == NULL) {
+		util_format(cause, causelen, "audit entry: field document is "
+		    "not UTF-8 text");
+		return (-1);
+	}
+	json_decref(doc);
+	entry->document[0] = '\0';
+	line = proto_audit_encode(entry);
+	entry->document[0] = first;
+	check = xmalloc(sizeof *check);
+	rc = proto_audit_decode(line, strlen(line), check, cause, causelen);
+	free(check);
+	free(line);
+	return (rc);
+}
+
 /* Decode one audit line; see proto-audit.h. */
 int
 proto_audit_decode(const char *line, size_t len,
@@ -252,11 +280,7 @@ proto_audit_decode(const char *line, size_t len,
 	int			 rc;
 
 	memset(entry, 0, sizeof *entry);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "audit entry";
-	util_copy(ctx.whom, sizeof ctx.whom, "audit entry");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, "audit entry", cause, causelen);
 	/* A document's every byte may take six to escape: \u001F. */
 	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)
 		return (-1);

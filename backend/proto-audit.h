@@ -31,7 +31,7 @@ struct proto_audit_entry {
 	char		event[16];		/* "propose", "approve",
 						   "refuse", "cancel",
 						   "expire", "execute",
-						   "fire" */
+						   "fire", "seal", "destroy" */
 	char		id[PROTO_CMDID_MAX];	/* may be "" */
 	char		action[16];		/* may be "" */
 	char		operator[PROTO_OPERATOR_MAX];	/* may be "" */
@@ -49,6 +49,15 @@ char	*proto_audit_encode(const struct proto_audit_entry *entry);
 /* Decode one line.  Returns 0, or -1 with a sentence in cause. */
 int	 proto_audit_decode(const char *line, size_t len,
 	    struct proto_audit_entry *entry, char *cause, size_t causelen);
+
+/*
+ * Whether the line for entry would decode: its document is UTF-8 (every
+ * other check on it holds by its type), and the line without it reads
+ * back; so a document of 1,000 targets is not parsed again on every
+ * line.  Returns 0, or -1 with why in cause.
+ */
+int	 proto_audit_readable(struct proto_audit_entry *entry, char *cause,
+	    size_t causelen);
 
 /*
  * What one line says about a command id, for a node learning at start

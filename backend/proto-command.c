@@ -21,14 +21,19 @@
 
 static int	 proto_check_targets(struct proto_ctx *,
 		    const struct proto_command *);
+static int	 proto_target_cmp(const void *, const void *);
+static int	 proto_command_recall(const char *, size_t,
+		    struct proto_command *);
+static void	 proto_command_keep(const char *, size_t,
+		    const struct proto_command *);
 static int	 proto_check_unknown(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, const char *);
 
 /*
- * The actions.  move-root comes with its own issue; a proposal naming it
- * is refused as an action this node does not know.  Rollback, flag,
- * arm-kill and disarm documents are also checked against the node's
- * facts by the engine (command.c) and the plan (proto-plan.h).
+ * The actions.  Rollback, flag, arm-kill and disarm documents are also
+ * checked against the node's facts by the engine (command.c) and the plan
+ * (proto-plan.h).  move-root targets the station holding the root and
+ * names its destination in argument "to" (see move.h).
  */
 const struct command_spec command_specs[] = {
 	{
@@ -74,6 +79,14 @@ const struct command_spec command_specs[] = {
 		.roles = ROLE_ROUTER,
 		.from_state = "",
 	},
+	{
+		.name = "move-root",
+		.summary = "move the root key from its holder to the station "
+		    "named by --to",
+		.signers = 2,
+		.roles = ROLE_STATION,
+		.from_state = "running",
+	},
 };
 const size_t command_nspecs = nitems(command_specs);
 
@@ -88,6 +101,21 @@ command_spec_find(const char *action)
 			return (&command_specs[i]);
 	}
 	return (NULL);
+}
+
+/* The i-th action's name, for util_join. */
+static const char *
+command_spec_name(size_t i, const void *arg)
+{
+	(void)arg;
+	return (command_specs[i].name);
+}
+
+/* Every action's name; see proto-command.h. */
+void
+command_spec_names(char *buf, size_t len, int either)
+{
+	util_join(buf, len, command_nspecs, command_spec_name, NULL, either);
 }
 
 /* Whether spec may act on a node in state; see proto-command.h. */
@@ -126,8 +154,8 @@ static const struct proto_field proto_target_fields[] = {
 const struct proto_field proto_command_fields[] = {
 	P_HEX(struct proto_command, id, FIELD_NONEMPTY, 32),
 	P_STR(struct proto_command, action, FIELD_NONEMPTY),
-	P_ARRAY(struct proto_command, targets, ntargets, proto_target_fields,
-	    PROTO_MAX_TARGETS),
+	P_HEAPARRAY(struct proto_command, targets, ntargets,
+	    proto_target_fields, PROTO_MAX_TARGETS),
 	P_ARGS(struct proto_command, args, nargs, PROTO_MAX_ARGS),
 	P_STR(struct proto_command, reason, FIELD_NONEMPTY),
 	P_STR(struct proto_command, proposer, FIELD_NONEMPTY|FIELD_OPERATOR),
@@ -143,22 +171,73 @@ const size_t proto_command_nfields = nitems(proto_command_fields);
 static int
 proto_check_targets(struct proto_ctx *ctx, const struct proto_command *cmd)
 {
-	size_t	i, j;
+	const struct proto_command_target	**sorted;
+	size_t					  i, a, b;
+	int					  rc = 0;
 
 	if (cmd->ntargets == 0)
 		return (proto_fail(ctx, "field targets is empty; a command "
 		    "names at least one target node"));
+	/* Sorted, so that 1,000 targets cost n log n, not n squared. */
+	sorted = xreallocarray(NULL, cmd->ntargets, sizeof *sorted);
+	for (i = 0; i < cmd->ntargets; i++)
+		sorted[i] = &cmd->targets[i];
+	qsort(sorted, cmd->ntargets, sizeof *sorted, proto_target_cmp);
 	for (i = 1; i < cmd->ntargets; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(cmd->targets[i].node,
-			    cmd->targets[j].node) == 0)
-				return (proto_fail(ctx, "field "
-				    "targets[%zu].node repeats %s of "
-				    "targets[%zu]; each target may appear "
-				    "once", i, cmd->targets[i].node, j));
-		}
+		if (strcmp(sorted[i]->node, sorted[i - 1]->node) != 0)
+			continue;
+		a = (size_t)(sorted[i - 1] - cmd->targets);
+		b = (size_t)(sorted[i] - cmd->targets);
+		rc = proto_fail(ctx, "field targets[%zu].node repeats %s of "
+		    "targets[%zu]; each target may appear once", b,
+		    sorted[i]->node, a);
+		break;
 	}
-	return (0);
+	free(sorted);
+	return (rc);
+}
+
+/* Order targets by node id, then by place in the document. */
+static int
+proto_target_cmp(const void *a, const void *b)
+{
+	const struct proto_command_target *const	*ta = a, *const *tb = b;
+	int						 c;
+
+	if ((c = strcmp((*ta)->node, (*tb)->node)) != 0)
+		return (c);
+	return (*ta < *tb ? -1 : *ta > *tb);
+}
+
+/* Copy a document with its own targets; see proto.h. */
+void
+proto_command_copy(struct proto_command *dst, const struct proto_command *src)
+{
+	proto_command_clear(dst);
+	*dst = *src;
+	dst->targets = NULL;
+	proto_command_targets(dst, src->ntargets);
+	if (src->ntargets > 0)
+		memcpy(dst->targets, src->targets,
+		    src->ntargets * sizeof *dst->targets);
+}
+
+/* Free a document's targets; see proto.h. */
+void
+proto_command_clear(struct proto_command *cmd)
+{
+	free(cmd->targets);
+	cmd->targets = NULL;
+	cmd->ntargets = 0;
+}
+
+/* Give a document room for n zeroed targets; see proto.h. */
+void
+proto_command_targets(struct proto_command *cmd, size_t n)
+{
+	cmd->targets = proto_heap_array(cmd->targets, n, sizeof *cmd->targets,
+	    PROTO_MAX_TARGETS, "targets");
+	cmd->ntargets = n;
 }
 
 /*
@@ -224,11 +303,9 @@ proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
 	int			 rc = -1;
 
 	memset(cmd, 0, sizeof *cmd);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "document";
-	util_copy(ctx.whom, sizeof ctx.whom, "document");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	if (proto_command_recall(text, len, cmd))
+		return (0);
+	proto_ctx_init(&ctx, "document", cause, causelen);
 	if (proto_decode_root(&ctx, text, len, PROTO_DOC_MAX - 1, &root) != 0)
 		return (-1);
 
@@ -284,9 +361,47 @@ proto_command_decode(const char *text, size_t len, struct proto_command *cmd,
 		goto out;
 	}
 	rc = 0;
+	proto_command_keep(text, len, cmd);
 out:
 	json_decref(root);
+	if (rc != 0)
+		proto_command_clear(cmd);
 	return (rc);
+}
+
+/*
+ * The document decoded last, kept: a command to 1,000 routers brings
+ * the same bytes to one process 1,000 times (each target's proposal,
+ * approval and console), and decoding is a pure function of the bytes.
+ */
+static struct {
+	char			*text;
+	size_t			 len;
+	struct proto_command	 cmd;
+} proto_command_last;
+
+/* Fill *cmd from the last document decoded if it was text; 1 if so. */
+static int
+proto_command_recall(const char *text, size_t len, struct proto_command *cmd)
+{
+	if (proto_command_last.text == NULL || len != proto_command_last.len ||
+	    memcmp(text, proto_command_last.text, len) != 0)
+		return (0);
+	proto_command_copy(cmd, &proto_command_last.cmd);
+	return (1);
+}
+
+/* Keep text (len bytes) and what it decoded to, cmd, as the last. */
+static void
+proto_command_keep(const char *text, size_t len,
+    const struct proto_command *cmd)
+{
+	free(proto_command_last.text);
+	proto_command_last.text = xmalloc(len + 1);
+	memcpy(proto_command_last.text, text, len);
+	proto_command_last.text[len] = '\0';
+	proto_command_last.len = len;
+	proto_command_copy(&proto_command_last.cmd, cmd);
 }
 
 /* Parse an arm-kill's window: "90s", "30m", "2h". */

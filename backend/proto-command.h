@@ -34,6 +34,8 @@ extern const size_t command_nspecs;
 
 /* The spec for action, or NULL. */
 const struct command_spec *command_spec_find(const char *action);
+/* Every action's name, "kill, resume and ..." ("... or ..." if either). */
+void	 command_spec_names(char *buf, size_t len, int either);
 
 /* Whether spec may act on a node in state (its from_state, or any). */
 int	 command_spec_allows(const struct command_spec *spec,

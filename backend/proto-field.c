@@ -312,6 +312,11 @@ proto_decode_string(struct proto_ctx *ctx, json_t *v,
 			    "%s", label, echo, words));
 		}
 	}
+	if (f->flags & FIELD_HEAP) {
+		free(*(char **)dst);
+		*(char **)dst = xmalloc(len + 1);
+		dst = *(char **)dst;
+	}
 	memcpy(dst, s, len + 1);
 	if (len > 0 && (f->flags & FIELD_SELF)) {
 		ctx->self = dst;
@@ -454,6 +459,14 @@ proto_decode_array(struct proto_ctx *ctx, json_t *v,
 	if (n > f->max)
 		return (proto_fail(ctx, "field %s has %zu entries, at most "
 		    "%zu are allowed", label, n, f->max));
+	if (f->flags & FIELD_HEAP) {
+		/* Sized by what it holds: the count is set first, so that
+		   proto_free_fields() finds what a failure leaves. */
+		proto_free_fields(f, 1, dst - f->off);
+		*(char **)dst = n == 0 ? NULL : xcalloc(n, f->size);
+		*(size_t *)(dst - f->off + f->countoff) = n;
+		dst = *(char **)dst;
+	}
 	memcpy(saved, ctx->path, sizeof saved);
 	for (i = 0; i < n; i++) {
 		elem = json_array_get(v, i);
@@ -466,8 +479,59 @@ proto_decode_array(struct proto_ctx *ctx, json_t *v,
 			return (-1);
 	}
 	memcpy(ctx->path, saved, sizeof ctx->path);
-	*(size_t *)((char *)dst - f->off + f->countoff) = n;
+	if (~f->flags & FIELD_HEAP)
+		*(size_t *)((char *)dst - f->off + f->countoff) = n;
 	return (0);
+}
+
+/*
+ * Free what decoding allocated for the held-by-pointer fields of a table
+ * (and of the arrays and objects inside it) in the struct at base, and
+ * leave them empty; fields not on the heap are left alone.
+ */
+void
+proto_free_fields(const struct proto_field *fields, size_t nfields,
+    void *base)
+{
+	const struct proto_field	*f;
+	char				*p, *elems;
+	size_t				 i, j, *count;
+
+	for (i = 0; i < nfields; i++) {
+		f = &fields[i];
+		p = (char *)base + f->off;
+		if (f->kind == KIND_STRING && (f->flags & FIELD_HEAP)) {
+			free(*(char **)p);
+			*(char **)p = NULL;
+		} else if (f->kind == KIND_OBJECT)
+			proto_free_fields(f->sub, f->nsub, p);
+		if (f->kind != KIND_ARRAY)
+			continue;
+		count = (size_t *)((char *)base + f->countoff);
+		elems = (f->flags & FIELD_HEAP) ? *(char **)p : p;
+		for (j = 0; elems != NULL && j < *count && j < f->max; j++)
+			proto_free_fields(f->sub, f->nsub, elems + j * f->size);
+		if (f->flags & FIELD_HEAP) {
+			free(elems);
+			*(char **)p = NULL;
+			*count = 0;
+		}
+	}
+}
+
+/*
+ * A held-by-pointer array's new room: old freed, then n zeroed elements
+ * of size bytes (NULL for none).  More than max is a programmer error,
+ * named by what (fatal).
+ */
+void *
+proto_heap_array(void *old, size_t n, size_t size, size_t max,
+    const char *what)
+{
+	if (n > max)
+		fatal("%s: %zu %s, at most %zu", __func__, n, what, max);
+	free(old);
+	return (n == 0 ? NULL : xcalloc(n, size));
 }
 
 /* Decode an object into the struct member at dst, by the sub-table. */
@@ -698,6 +762,8 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 
 	switch (f->kind) {
 	case KIND_STRING:
+		if (f->flags & FIELD_HEAP)
+			p = *(char *const *)p != NULL ? *(char *const *)p : "";
 		proto_set(obj, f->key, proto_string(p, strnlen(p, f->size)));
 		break;
 	case KIND_U64:
@@ -745,6 +811,10 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		n = *(const size_t *)((const char *)base + f->countoff);
 		if (n > f->max)
 			n = f->max;
+		if (f->flags & FIELD_HEAP)
+			p = *(char *const *)p;
+		if (p == NULL)
+			n = 0;
 		if ((arr = json_array()) == NULL)
 			fatal("%s: out of memory", __func__);
 		for (i = 0; i < n; i++) {
@@ -833,6 +903,22 @@ proto_dump_flags(json_t *v, size_t flags)
 		fatal("%s: out of memory", __func__);
 	json_decref(v);
 	return (s);
+}
+
+/*
+ * Start ctx for decoding what ("plan", or NULL for a frame, whose type
+ * names it later), its sentences going to cause (causelen bytes).
+ */
+void
+proto_ctx_init(struct proto_ctx *ctx, const char *what, char *cause,
+    size_t causelen)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->type = what;
+	if (what != NULL)
+		util_copy(ctx->whom, sizeof ctx->whom, what);
+	ctx->cause = cause;
+	ctx->causelen = causelen;
 }
 
 /*

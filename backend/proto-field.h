@@ -49,6 +49,9 @@ enum proto_kind {
 #define FIELD_HEX	0x20	/* min lower-case hex digits when not "" */
 #define FIELD_OPERATOR	0x40	/* an operator's name when not "" */
 #define FIELD_SCALE	0x80	/* a time scale: PROTO_TIME_SCALE_MAX */
+#define FIELD_HEAP	0x100	/* held by pointer, allocated to fit: a
+				   string as char * of at most size - 1
+				   bytes, an array as element * */
 
 /* One field of a message: its wire name equals the C member's name. */
 struct proto_field {
@@ -92,6 +95,13 @@ struct proto_ctx {
 	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m[0]), .sub = (s), .nsub = nitems(s),	\
 	.countoff = offsetof(t, n), .max = (mx), .flags = FIELD_OPTIONAL }
+#define P_HEAPARRAY(t, m, n, s, mx) {					\
+	.key = #m, .kind = KIND_ARRAY, .off = offsetof(t, m),		\
+	.size = sizeof (*((t *)0)->m), .sub = (s), .nsub = nitems(s),	\
+	.countoff = offsetof(t, n), .max = (mx), .flags = FIELD_HEAP }
+#define P_HEAPSTR(t, m, fl, mx) {					\
+	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
+	.size = (mx), .flags = (fl) | FIELD_HEAP }
 #define P_OBJECT(t, m, s, fl) {						\
 	.key = #m, .kind = KIND_OBJECT, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .sub = (s), .nsub = nitems(s),	\
@@ -132,10 +142,16 @@ const char	*proto_json_kind(const json_t *);
 void		 proto_echo(const char *, size_t, char *, size_t);
 json_t		*proto_load(const char *, const char *, size_t, char *,
 		    size_t);
+void		 proto_ctx_init(struct proto_ctx *, const char *, char *,
+		    size_t);
 int		 proto_decode_root(struct proto_ctx *, const char *, size_t,
 		    size_t, json_t **);
 int		 proto_decode_fields(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, void *);
+void		 proto_free_fields(const struct proto_field *, size_t,
+		    void *);
+void		*proto_heap_array(void *, size_t, size_t, size_t,
+		    const char *);
 
 /* Encoding (proto-field.c). */
 json_t		*proto_string(const char *, size_t);

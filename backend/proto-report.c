@@ -25,6 +25,9 @@ static json_t	*proto_report_alerts_json(const struct proto_report_alert *,
 		    size_t);
 static void	 proto_set_rate(json_t *, const char *, double);
 static json_t	*proto_report_names(const char *const *, size_t);
+static json_t	*proto_report_object(void);
+static json_t	*proto_report_answers(const struct proto_report_answer *,
+		    size_t);
 
 /*
  * Print a report's compact JSON, all ASCII, and drop the value: JSON
@@ -37,6 +40,21 @@ proto_dump_report(json_t *v)
 	return (proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII));
 }
 
+/*
+ * A new report object, its first member the schema version, so that a
+ * script can tell which vigil(1) describes what it reads.
+ */
+static json_t *
+proto_report_object(void)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "schema", json_integer(PROTO_REPORT_SCHEMA));
+	return (obj);
+}
+
 /* Set a rate per second, leaving it out while it is not known. */
 static void
 proto_set_rate(json_t *obj, const char *key, double rate)
@@ -45,13 +63,37 @@ proto_set_rate(json_t *obj, const char *key, double rate)
 		proto_set(obj, key, json_real(rate));
 }
 
+/*
+ * Who watches a node, as its backend said:
+ * {"consoles":N,"operators":["alice",..],"you":"alice"}.
+ */
+static json_t *
+proto_report_watching(const struct proto_watching *w)
+{
+	json_t	*obj, *names;
+	size_t	 i;
+
+	if ((obj = json_object()) == NULL || (names = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	proto_set(obj, "consoles", json_integer(w->consoles));
+	for (i = 0; i < w->noperators; i++) {
+		if (json_array_append_new(names,
+		    proto_string(w->operators[i].operator,
+		    strlen(w->operators[i].operator))) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	proto_set(obj, "operators", names);
+	proto_set_string(obj, "you", w->you);
+	return (obj);
+}
+
 /* One node of a report, in the form vigil(1) documents. */
 static json_t *
 proto_report_node_json(const struct proto_report_node *n)
 {
 	static const char *const hello_keys[] = {
 		"role", "group", "build", "flags", "builds", "scenario",
-		"time_scale",
+		"time_scale", "transport_key",
 	};
 	const struct proto_hello	*hello = n->hello;
 	const struct proto_stats	*stats = n->stats;
@@ -84,6 +126,8 @@ proto_report_node_json(const struct proto_report_node *n)
 	    n->heartbeat_rate_expected);
 	proto_set(obj, "rates", rates);
 	proto_set(obj, "counter_resets", proto_counter(n->counter_resets));
+	if (n->watching != NULL)
+		proto_set(obj, "watching", proto_report_watching(n->watching));
 
 	if (stats != NULL && stats->role == ROLE_ROUTER) {
 		if ((sub = json_object()) == NULL)
@@ -107,6 +151,8 @@ proto_report_node_json(const struct proto_report_node *n)
 		proto_set(obj, "cert_expires_in_ms",
 		    json_integer(n->cert_expires_in_ms));
 	}
+	if (n->transport_fpr != NULL)
+		proto_set_string(obj, "transport_key_fpr", n->transport_fpr);
 	proto_set_string(obj, "error", n->error);
 	return (obj);
 }
@@ -153,6 +199,12 @@ proto_report_alert_json(const struct proto_report_alert *a)
 	proto_set(obj, "count", proto_counter(a->count));
 	proto_set(obj, "active", json_boolean(a->active));
 	proto_set(obj, "acknowledged", json_boolean(a->acknowledged));
+	if (a->incident == 0)
+		return (obj);
+	proto_set(obj, "incident", proto_counter(a->incident));
+	proto_set(obj, "follows", a->follows != NULL ?
+	    proto_string(a->follows, strlen(a->follows)) : json_null());
+	proto_set(obj, "effects", proto_counter(a->effects));
 	return (obj);
 }
 
@@ -179,12 +231,21 @@ char *
 proto_report_status(const char *fleet, const struct proto_report_node *nodes,
     size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
 {
-	json_t	*obj, *arr;
-	size_t	 i;
+	json_t		*obj, *arr;
+	const char	*holder = "";
+	size_t		 i;
 
-	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
+	obj = proto_report_object();
+	if ((arr = json_array()) == NULL)
 		fatal("%s: out of memory", __func__);
 	proto_set_string(obj, "fleet", fleet);
+	for (i = 0; i < nnodes; i++) {
+		if (nodes[i].cert != NULL && nodes[i].cert->holds_root &&
+		    holder[0] == '\0')
+			holder = nodes[i].id;
+	}
+	if (holder[0] != '\0')
+		proto_set_string(obj, "root_holder", holder);
 	for (i = 0; i < nnodes; i++) {
 		if (json_array_append_new(arr,
 		    proto_report_node_json(&nodes[i])) != 0)
@@ -201,22 +262,22 @@ proto_report_alerts(const struct proto_report_alert *alerts, size_t nalerts)
 {
 	json_t	*obj;
 
-	if ((obj = json_object()) == NULL)
-		fatal("%s: out of memory", __func__);
+	obj = proto_report_object();
 	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
 	return (proto_dump_report(obj));
 }
 
 /* One watch line about a node; see proto-report.h. */
 char *
-proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
+proto_report_node_event(int64_t time_ms, const struct proto_report_node *node,
+    const char *const *changes, size_t nchanges)
 {
 	json_t	*obj;
 
-	if ((obj = json_object()) == NULL)
-		fatal("%s: out of memory", __func__);
+	obj = proto_report_object();
 	proto_set(obj, "event", json_string("node"));
 	proto_set(obj, "time", json_integer(time_ms));
+	proto_set(obj, "changes", proto_report_names(changes, nchanges));
 	proto_set(obj, "node", proto_report_node_json(node));
 	return (proto_dump_report(obj));
 }
@@ -224,15 +285,18 @@ proto_report_node_event(int64_t time_ms, const struct proto_report_node *node)
 /* One watch line about an alert; see proto-report.h. */
 char *
 proto_report_alert_event(int64_t time_ms, const char *change,
+    const char *const *changes, size_t nchanges,
     const struct proto_report_alert *alert)
 {
 	json_t	*obj;
 
-	if ((obj = json_object()) == NULL)
-		fatal("%s: out of memory", __func__);
+	obj = proto_report_object();
 	proto_set(obj, "event", json_string("alert"));
 	proto_set_string(obj, "change", change);
 	proto_set(obj, "time", json_integer(time_ms));
+	if (nchanges > 0)
+		proto_set(obj, "changes", proto_report_names(changes,
+		    nchanges));
 	proto_set(obj, "alert", proto_report_alert_json(alert));
 	return (proto_dump_report(obj));
 }
@@ -282,7 +346,8 @@ proto_report_proposals(const struct proto_report_proposal *v, size_t n)
 	json_t	*obj, *arr;
 	size_t	 i;
 
-	if ((obj = json_object()) == NULL || (arr = json_array()) == NULL)
+	obj = proto_report_object();
+	if ((arr = json_array()) == NULL)
 		fatal("%s: out of memory", __func__);
 	for (i = 0; i < n; i++) {
 		if (json_array_append_new(arr,
@@ -331,17 +396,67 @@ static const struct proto_field proto_plan_fields[] = {
 	    proto_plan_problem_fields, PLAN_MAX_PROBLEMS),
 };
 
-/* The plan as one JSON object, keys in byte order; see proto-plan.h. */
+/*
+ * The plan as one JSON object, keys in byte order, with the report's
+ * schema version; see proto-plan.h.
+ */
 char *
 proto_plan_encode(const struct proto_plan *plan)
 {
 	json_t	*obj;
 
-	if ((obj = json_object()) == NULL)
-		fatal("%s: out of memory", __func__);
+	obj = proto_report_object();
 	proto_encode_fields(obj, proto_plan_fields,
 	    nitems(proto_plan_fields), plan, 1);
 	return (proto_dump_sorted(obj));
+}
+
+/* A JSON array of what each target answered. */
+static json_t *
+proto_report_answers(const struct proto_report_answer *v, size_t n)
+{
+	json_t	*arr, *obj;
+	size_t	 i;
+
+	if ((arr = json_array()) == NULL)
+		fatal("%s: out of memory", __func__);
+	for (i = 0; i < n; i++) {
+		if ((obj = json_object()) == NULL)
+			fatal("%s: out of memory", __func__);
+		proto_set_string(obj, "node", v[i].node);
+		proto_set_string(obj, "outcome", v[i].outcome);
+		proto_set_string(obj, "text", v[i].text);
+		if (json_array_append_new(arr, obj) != 0)
+			fatal("%s: out of memory", __func__);
+	}
+	return (arr);
+}
+
+/*
+ * What propose, approve, cancel or fire --json print; see
+ * proto-report.h.  The document's fields are written by its own table,
+ * as for pending.
+ */
+char *
+proto_report_command(const struct proto_report_command *c)
+{
+	static const char *const cmd_keys[] = {
+		"action", "targets", "args", "reason", "proposer", "created_ms",
+		"expires_ms",
+	};
+	json_t	*obj;
+	size_t	 i;
+
+	obj = proto_report_object();
+	proto_set_string(obj, "verb", c->verb);
+	proto_set_string(obj, "id", c->id);
+	for (i = 0; c->cmd != NULL && i < nitems(cmd_keys); i++)
+		proto_encode_key(obj, proto_command_fields,
+		    proto_command_nfields, cmd_keys[i], c->cmd);
+	proto_set(obj, "answers", proto_report_answers(c->answers,
+	    c->nanswers));
+	proto_set_string(obj, "approve_with", c->approve_with);
+	return (proto_dump_report(obj));
 }
 
 /* Read a plan back; see proto-plan.h. */
@@ -354,11 +469,7 @@ proto_plan_decode(const char *text, size_t len, struct proto_plan *plan,
 	int			 rc;
 
 	memset(plan, 0, sizeof *plan);
-	memset(&ctx, 0, sizeof ctx);
-	ctx.type = "plan";
-	util_copy(ctx.whom, sizeof ctx.whom, "plan");
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, "plan", cause, causelen);
 	if (proto_decode_root(&ctx, text, len, 4 * PROTO_MAX_FRAME,
 	    &root) != 0)
 		return (-1);

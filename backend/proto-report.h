@@ -12,6 +12,15 @@
 #include "proto.h"
 
 /*
+ * The version of the reports' schema, the "schema" member of every
+ * document --json prints.  It goes up when a member is removed or
+ * renamed or its meaning changes, never when one is added (scripts
+ * ignore members they do not know); vigil(1) says what each version
+ * changed.  Version 1 had no such member.
+ */
+#define PROTO_REPORT_SCHEMA	2
+
+/*
  * Reports: what the console prints for scripts (vigil status --json,
  * watch --json, alerts --json).  They are plain views the console fills
  * from its model, so that this module stays the only one touching JSON.
@@ -37,6 +46,11 @@ struct proto_report_node {
 						   0 when no cert */
 	const char			*error;	/* last link or decode
 						   problem, or NULL */
+	const struct proto_watching	*watching;	/* its backend's
+						   watchers, or NULL */
+	const char			*transport_fpr;	/* SHA-256 of a
+						   station's transport key,
+						   hex, or NULL */
 };
 
 /* The rule of the warning a node's refusal of a command message raises. */
@@ -57,15 +71,21 @@ struct proto_report_alert {
 	uint64_t		 count;
 	int			 active;	/* 0 once cleared */
 	int			 acknowledged;
+	size_t			 incident;	/* from 1; 0: not grouped */
+	const char		*follows;	/* NULL for a cause */
+	size_t			 effects;	/* alerts following from it */
 };
 
 /*
  * {"fleet":NAME,"nodes":[...],"alerts":[...]}: the status document.
  * Nodes carry id, role, group, build, flags [{name,on,path}], state,
  * age_ms, url and, when known, rates, router or station counters and the
- * cert.  Alerts carry severity, rule, nodes, text, cause, action,
- * first_seen, last_seen, count, active, acknowledged.  Returns a string
- * the caller frees; never NULL.
+ * cert, and for a station transport_key and transport_key_fpr.  The
+ * document's root_holder, present once a station's cert says it holds
+ * the root, names that station.  Alerts carry severity, rule, nodes, text,
+ * cause, action, first_seen, last_seen, count, active, acknowledged and,
+ * with an incident number, incident, follows and effects.  Returns a
+ * string the caller frees; never NULL.
  */
 char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,
@@ -76,13 +96,18 @@ char	*proto_report_alerts(const struct proto_report_alert *alerts,
 	    size_t nalerts);
 
 /*
- * One line of vigil watch --json: {"event":"node","time":T,"node":{...}}
- * or {"event":"alert","change":"raised"|"updated"|"cleared","time":T,
- * "alert":{...}}.  T is wall-clock epoch ms.  Caller frees.
+ * One line of vigil watch --json: {"event":"node","time":T,"changes":
+ * [WHAT,..],"node":{...}} or {"event":"alert","change":"raised"|
+ * "updated"|"cleared","time":T[,"changes":[WHAT,..]],"alert":{...}},
+ * changes being the nchanges names of what changed (left out of an
+ * alert event when there are none).  T is wall-clock epoch ms.  Caller
+ * frees.
  */
 char	*proto_report_node_event(int64_t time_ms,
-	    const struct proto_report_node *node);
+	    const struct proto_report_node *node, const char *const *changes,
+	    size_t nchanges);
 char	*proto_report_alert_event(int64_t time_ms, const char *change,
+	    const char *const *changes, size_t nchanges,
 	    const struct proto_report_alert *alert);
 
 /*
@@ -115,5 +140,32 @@ struct proto_report_proposal {
  */
 char	*proto_report_proposals(const struct proto_report_proposal *v,
 	    size_t n);
+
+/* One target's answer to a command message. */
+struct proto_report_answer {
+	const char	*node;
+	const char	*outcome;	/* "accepted", "executed", "cancelled",
+					   "refused", ... or "unreached" */
+	const char	*text;		/* the answer in words */
+};
+
+/* A command message sent and its answers, for propose --json and the like. */
+struct proto_report_command {
+	const char			*verb;	/* "propose", "approve",
+						   "cancel", "fire" */
+	const char			*id;
+	const struct proto_command	*cmd;	/* its document, or NULL */
+	const struct proto_report_answer *answers;
+	size_t				 nanswers;
+	/* propose: the command a second operator runs, or NULL */
+	const char			*approve_with;
+};
+
+/*
+ * {"schema","verb","id","action","targets","args","reason","proposer",
+ * "created_ms","expires_ms","answers":[{"node","outcome",
+ * "text"},..][,"approve_with"]}.  Caller frees; never NULL.
+ */
+char	*proto_report_command(const struct proto_report_command *c);
 
 #endif

@@ -12,7 +12,14 @@
 
 #define PROTO_SUBPROTOCOL	"vigil.v1"
 #define PROTO_VERSION		1
-#define PROTO_MAX_FRAME		(64 * 1024)	/* larger frames are refused */
+/*
+ * Larger frames are refused before they are parsed.  The largest frame
+ * a peer needs is a propose, approve or proposal carrying a document of
+ * PROTO_DOC_MAX bytes (proto.h: 1,000 targets), whose quotes and
+ * backslashes are escaped once more inside the frame: at most twice its
+ * length, and room for the signatures.
+ */
+#define PROTO_MAX_FRAME		(512 * 1024)
 
 #define PROTO_ID_MAX		64	/* "router/r8", "station/capital" */
 #define PROTO_NAME_MAX		64	/* groups, builds, flag paths */
@@ -24,6 +31,7 @@
 #define PROTO_OPERATOR_MAX	64	/* operator name */
 #define PROTO_KEY_MAX		48	/* base64 Ed25519 public key: 44 */
 #define PROTO_MAX_OPERATORS	16	/* a hello lists at most these */
+#define PROTO_CHALLENGE_MAX	33	/* a hello's challenge: 32 hex */
 
 /*
  * Bounds on numbers, so that no value a backend sends can overflow the

@@ -9,6 +9,7 @@
  */
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,9 @@ static const struct proto_field proto_operator_key_fields[] = {
 	P_STR(struct proto_operator_key, key, FIELD_NONEMPTY),
 };
 
+/* Who may read a node's telemetry, as its hello says. */
+static const char *const proto_read_words[] = { "anyone", "key", NULL };
+
 /* The version comes right after the node, so a newer sender is named. */
 const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
@@ -65,6 +69,7 @@ const struct proto_field proto_hello_fields[] = {
 	P_NUM(struct proto_hello, time_scale, KIND_DOUBLE,
 	    FIELD_OPTIONAL|FIELD_POSITIVE|FIELD_SCALE, 0, 1),
 	P_NUM(struct proto_hello, link_nodes, KIND_INT, FIELD_OPTIONAL, 1, 0),
+	P_HEX(struct proto_hello, transport_key, FIELD_OPTIONAL, 64),
 	P_ARRAY(struct proto_hello, flags, nflags, proto_flag_fields,
 	    PROTO_MAX_FLAGS),
 	/* Optional: a node that lists no builds holds only its build. */
@@ -73,9 +78,16 @@ const struct proto_field proto_hello_fields[] = {
 	  .size = sizeof (struct proto_build), .sub = proto_build_fields,
 	  .nsub = nitems(proto_build_fields),
 	  .countoff = offsetof(struct proto_hello, nbuilds),
-	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL },
-	P_OPTARRAY(struct proto_hello, operators, noperators,
-	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
+	  .max = PROTO_MAX_BUILDS, .flags = FIELD_OPTIONAL|FIELD_HEAP },
+	{ .key = "operators", .kind = KIND_ARRAY,
+	  .off = offsetof(struct proto_hello, operators),
+	  .size = sizeof (struct proto_operator_key),
+	  .sub = proto_operator_key_fields,
+	  .nsub = nitems(proto_operator_key_fields),
+	  .countoff = offsetof(struct proto_hello, noperators),
+	  .max = PROTO_MAX_OPERATORS, .flags = FIELD_OPTIONAL|FIELD_HEAP },
+	P_HEX(struct proto_hello, challenge, FIELD_OPTIONAL, 32),
+	P_WORDS(struct proto_hello, read, FIELD_OPTIONAL, proto_read_words),
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -138,7 +150,9 @@ const struct proto_field proto_station_fields[] = {
 	    0, 0),
 	P_NUM(struct proto_station_stats, messages_rejected_total, KIND_U64,
 	    0, 0, 0),
-	P_ARRAY(struct proto_station_stats, blacklist, nblacklist,
+	P_NUM(struct proto_station_stats, root_keys_destroyed, KIND_U64,
+	    FIELD_OPTIONAL, 0, 0),
+	P_HEAPARRAY(struct proto_station_stats, blacklist, nblacklist,
 	    proto_blacklist_fields, PROTO_MAX_BLACKLIST),
 };
 
@@ -195,13 +209,15 @@ static const struct proto_field proto_signature_fields[] = {
 
 static const struct proto_field proto_propose_fields[] = {
 	P_OBJECT(struct proto_propose, sig, proto_signer_fields, 0),
-	P_STR(struct proto_propose, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_propose, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 };
 
 static const struct proto_field proto_approve_fields[] = {
 	P_OBJECT(struct proto_approve, sig, proto_signer_fields, 0),
 	P_HEX(struct proto_approve, id, FIELD_NONEMPTY, 32),
-	P_STR(struct proto_approve, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_approve, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 };
 
 static const struct proto_field proto_cancel_fields[] = {
@@ -224,7 +240,8 @@ static const char *const proto_status_words[] = {
 static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
-	P_STR(struct proto_proposal, document, FIELD_NONEMPTY),
+	P_HEAPSTR(struct proto_proposal, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
@@ -233,7 +250,7 @@ static const struct proto_field proto_proposal_fields[] = {
 };
 
 static const char *const proto_reply_words[] = {
-	"propose", "approve", "cancel", "fire", NULL
+	"propose", "approve", "cancel", "fire", "deliver", "holder", NULL
 };
 
 static const char *const proto_outcome_words[] = {
@@ -256,40 +273,84 @@ static const struct proto_field proto_result_fields[] = {
 	P_STR(struct proto_result, text, FIELD_NONEMPTY),
 };
 
+/* The answer to a hello's challenge; it is from its operator. */
+static const struct proto_field proto_auth_fields[] = {
+	P_STR(struct proto_auth, operator,
+	    FIELD_NONEMPTY|FIELD_OPERATOR|FIELD_SELF),
+	P_STR(struct proto_auth, node, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_auth, challenge, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_auth, key, FIELD_NONEMPTY),
+	P_STR(struct proto_auth, signature, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_watching_fields[] = {
+	P_STR(struct proto_watching, node,
+	    FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_NUM(struct proto_watching, consoles, KIND_INT, 0, 0, 0),
+	P_ARRAY(struct proto_watching, operators, noperators,
+	    proto_operator_key_fields, PROTO_MAX_OPERATORS),
+	P_STR(struct proto_watching, you, FIELD_OPTIONAL|FIELD_OPERATOR),
+};
+
+static const struct proto_field proto_sealed_fields[] = {
+	P_STR(struct proto_sealed, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_STR(struct proto_sealed, from, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_sealed, to, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_sealed, id, FIELD_NONEMPTY, 32),
+	P_HEAPSTR(struct proto_sealed, document, FIELD_NONEMPTY,
+	    PROTO_DOC_MAX),
+	P_ARRAY(struct proto_sealed, sigs, nsigs, proto_signature_fields,
+	    PROTO_MAX_SIGNERS),
+	P_NUM(struct proto_sealed, sealed_ms, KIND_I64, 0, 0, 0),
+	P_HEX(struct proto_sealed, root, FIELD_NONEMPTY, 64),
+	P_STR(struct proto_sealed, blob, FIELD_NONEMPTY),
+};
+
+static const struct proto_field proto_holder_fields[] = {
+	P_STR(struct proto_holder, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
+	P_STR(struct proto_holder, holder, FIELD_NONEMPTY|FIELD_ID),
+	P_STR(struct proto_holder, from, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_holder, id, FIELD_NONEMPTY, 32),
+	P_STR(struct proto_holder, signature, FIELD_NONEMPTY),
+};
+
 const size_t proto_hello_nfields = nitems(proto_hello_fields);
 const size_t proto_router_nfields = nitems(proto_router_fields);
 const size_t proto_station_nfields = nitems(proto_station_fields);
 const size_t proto_cert_nfields = nitems(proto_cert_fields);
 
-/* Every type name vigil.v1 knows; fields is NULL for the reserved one. */
+#define PROTO_TYPE(t, n, f, m) \
+	{ t, n, f, nitems(f), sizeof (((struct proto_msg *)0)->u.m) }
+
+/*
+ * Every type name vigil.v1 knows, with its fields and the size of its
+ * part of struct proto_msg (all decoding clears).
+ */
 static const struct proto_type {
 	enum msg_type			 type;
 	const char			*name;
 	const struct proto_field	*fields;
 	size_t				 nfields;
+	size_t				 size;
 } proto_types[] = {
-	{ MSG_HELLO, "hello", proto_hello_fields,
-	  nitems(proto_hello_fields) },
-	{ MSG_STATS, "stats", proto_stats_fields,
-	  nitems(proto_stats_fields) },
-	{ MSG_CERT, "cert", proto_cert_fields, nitems(proto_cert_fields) },
-	{ MSG_ALERT, "alert", proto_alert_fields,
-	  nitems(proto_alert_fields) },
-	{ MSG_ERROR, "error", proto_error_fields,
-	  nitems(proto_error_fields) },
-	{ MSG_AUTH, "auth", NULL, 0 },
-	{ MSG_PROPOSE, "propose", proto_propose_fields,
-	  nitems(proto_propose_fields) },
-	{ MSG_APPROVE, "approve", proto_approve_fields,
-	  nitems(proto_approve_fields) },
-	{ MSG_CANCEL, "cancel", proto_cancel_fields,
-	  nitems(proto_cancel_fields) },
-	{ MSG_PROPOSAL, "proposal", proto_proposal_fields,
-	  nitems(proto_proposal_fields) },
-	{ MSG_RESULT, "result", proto_result_fields,
-	  nitems(proto_result_fields) },
-	{ MSG_FIRE, "fire", proto_cancel_fields,
-	  nitems(proto_cancel_fields) },
+	PROTO_TYPE(MSG_HELLO, "hello", proto_hello_fields, hello),
+	PROTO_TYPE(MSG_STATS, "stats", proto_stats_fields, stats),
+	PROTO_TYPE(MSG_CERT, "cert", proto_cert_fields, cert),
+	PROTO_TYPE(MSG_ALERT, "alert", proto_alert_fields, alert),
+	PROTO_TYPE(MSG_ERROR, "error", proto_error_fields, error),
+	PROTO_TYPE(MSG_AUTH, "auth", proto_auth_fields, auth),
+	PROTO_TYPE(MSG_PROPOSE, "propose", proto_propose_fields, propose),
+	PROTO_TYPE(MSG_APPROVE, "approve", proto_approve_fields, approve),
+	PROTO_TYPE(MSG_CANCEL, "cancel", proto_cancel_fields, cancel),
+	PROTO_TYPE(MSG_PROPOSAL, "proposal", proto_proposal_fields,
+	    proposal),
+	PROTO_TYPE(MSG_RESULT, "result", proto_result_fields, result),
+	PROTO_TYPE(MSG_FIRE, "fire", proto_cancel_fields, fire),
+	PROTO_TYPE(MSG_WATCHING, "watching", proto_watching_fields,
+	    watching),
+	PROTO_TYPE(MSG_SEALED, "sealed", proto_sealed_fields, sealed),
+	PROTO_TYPE(MSG_DELIVER, "deliver", proto_sealed_fields, sealed),
+	PROTO_TYPE(MSG_HOLDER, "holder", proto_holder_fields, holder),
 };
 
 /*
@@ -338,13 +399,13 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	struct proto_ctx	 ctx;
 	json_t			*root;
 	const char		*kind;
+	enum msg_type		 type;
 	int			 rc = -1;
 
-	memset(msg, 0, sizeof *msg);
+	/* Only the decoded type's part is cleared: a station's stats or a
+	   hello, not the largest member, is what most frames cost. */
 	msg->type = MSG_UNKNOWN;
-	memset(&ctx, 0, sizeof ctx);
-	ctx.cause = cause;
-	ctx.causelen = causelen;
+	proto_ctx_init(&ctx, NULL, cause, causelen);
 
 	if (len > PROTO_MAX_FRAME) {
 		util_format(cause, causelen, "frame of %zu bytes is over the "
@@ -368,15 +429,8 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	}
 	if ((t = proto_decode_type(root, cause, causelen)) == NULL)
 		goto out;
+	memset(&msg->u, 0, t->size);
 	msg->type = t->type;
-	if (t->fields == NULL) {
-		util_format(cause, causelen, "message type \"%s\" is reserved "
-		    "for a later version, which this version does not accept "
-		    "yet; two-person commands need no %s: propose, approve "
-		    "and cancel each carry their own signature", t->name,
-		    t->name);
-		goto out;
-	}
 
 	ctx.type = t->name;
 	util_copy(ctx.whom, sizeof ctx.whom, t->name);
@@ -404,7 +458,33 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	rc = 0;
 out:
 	json_decref(root);
+	if (rc != 0 && msg->type != MSG_UNKNOWN) {
+		type = msg->type;
+		proto_msg_clear(msg);
+		msg->type = type;
+	}
 	return (rc);
+}
+
+/* Free a decoded message's heap parts; see proto.h. */
+void
+proto_msg_clear(struct proto_msg *msg)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(proto_types); i++) {
+		if (proto_types[i].type != msg->type ||
+		    proto_types[i].fields == NULL)
+			continue;
+		proto_free_fields(proto_types[i].fields,
+		    proto_types[i].nfields, &msg->u);
+		if (msg->type == MSG_STATS && msg->u.stats.role ==
+		    ROLE_STATION)
+			proto_free_fields(proto_station_fields,
+			    nitems(proto_station_fields),
+			    &msg->u.stats.station);
+	}
+	msg->type = MSG_UNKNOWN;
 }
 
 /*
@@ -488,6 +568,45 @@ proto_hello_init(struct proto_hello *hello, const char *node,
 	hello->version = PROTO_VERSION;
 }
 
+/* Room for n builds in a hello; see proto.h. */
+void
+proto_hello_builds(struct proto_hello *hello, size_t n)
+{
+	hello->builds = proto_heap_array(hello->builds, n,
+	    sizeof *hello->builds, PROTO_MAX_BUILDS, "builds");
+	hello->nbuilds = n;
+}
+
+/* Room for n operators in a hello; see proto.h. */
+void
+proto_hello_operators(struct proto_hello *hello, size_t n)
+{
+	hello->operators = proto_heap_array(hello->operators, n,
+	    sizeof *hello->operators, PROTO_MAX_OPERATORS, "operators");
+	hello->noperators = n;
+}
+
+/* Free a hello's builds and operators; see proto.h. */
+void
+proto_hello_clear(struct proto_hello *hello)
+{
+	proto_hello_builds(hello, 0);
+	proto_hello_operators(hello, 0);
+}
+
+/* The bytes an auth's signature covers; see proto.h. */
+size_t
+proto_auth_text(const struct proto_auth *auth, char *buf, size_t len)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s%s %s %s", PROTO_AUTH_PREFIX,
+	    auth->challenge, auth->node, auth->key);
+	if (n < 0 || (size_t)n >= len)
+		fatal("%s: buffer of %zu bytes is too small", __func__, len);
+	return ((size_t)n);
+}
+
 /* Encode a message; see proto.h for the contract. */
 char *
 proto_encode(const struct proto_msg *msg)
@@ -510,6 +629,11 @@ proto_encode(const struct proto_msg *msg)
 	/* A hello that does not say whom it trusts leaves the field out. */
 	if (msg->type == MSG_HELLO && !msg->u.hello.operators_said)
 		json_object_del(obj, "operators");
+	/* Nor one without a challenge, or not saying who may read. */
+	if (msg->type == MSG_HELLO && msg->u.hello.challenge[0] == '\0')
+		json_object_del(obj, "challenge");
+	if (msg->type == MSG_HELLO && msg->u.hello.read[0] == '\0')
+		json_object_del(obj, "read");
 	if (msg->type == MSG_STATS && msg->u.stats.role == ROLE_ROUTER)
 		proto_encode_fields(obj, proto_router_fields,
 		    nitems(proto_router_fields), &msg->u.stats.router, 1);

@@ -61,14 +61,19 @@ enum msg_type {
 	MSG_CERT,		/* backend -> console */
 	MSG_ALERT,		/* backend -> console */
 	MSG_ERROR,		/* either way */
-	/* Two-person commands (see command.h); auth is still reserved. */
-	MSG_AUTH,		/* console -> backend, reserved */
+	/* Two-person commands (see command.h), and who is watching. */
+	MSG_AUTH,		/* console -> backend: the hello's answer */
 	MSG_PROPOSE,		/* console -> backend */
 	MSG_APPROVE,		/* console -> backend */
 	MSG_CANCEL,		/* console -> backend */
 	MSG_PROPOSAL,		/* backend -> console */
 	MSG_RESULT,		/* backend -> console */
 	MSG_FIRE,		/* console -> backend: fire an armed kill */
+	MSG_WATCHING,		/* backend -> console: operators watching */
+	/* Moving the root key (move-root); see vigil-protocol(7). */
+	MSG_SEALED,		/* backend -> console */
+	MSG_DELIVER,		/* console -> backend */
+	MSG_HOLDER,		/* either way */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -123,10 +128,13 @@ struct proto_hello {
 	double		time_scale;		/* clock secs per real sec */
 	int		link_nodes;		/* nodes on this websocket;
 						   0 when not declared */
+	char		transport_key[65];	/* a station's X25519 key,
+						   hex; "" for a router */
 	size_t		nflags;
 	struct proto_flag flags[PROTO_MAX_FLAGS];
 	size_t		nbuilds;		/* 0: only build is known */
-	struct proto_build builds[PROTO_MAX_BUILDS];	/* installed */
+	struct proto_build *builds;		/* installed: nbuilds, on
+						   the heap (proto.c) */
 	/*
 	 * The operators whose signed commands the node accepts, when
 	 * operators_said (the optional field was sent; empty: it trusts
@@ -134,7 +142,15 @@ struct proto_hello {
 	 */
 	int		operators_said;
 	size_t		noperators;
-	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	struct proto_operator_key *operators;	/* noperators, on the
+						   heap (proto.c) */
+	/*
+	 * Optional: this connection's challenge, which a console with a
+	 * key answers with auth; and who may read telemetry ("anyone",
+	 * or "key": only a console that answered it).
+	 */
+	char		challenge[PROTO_CHALLENGE_MAX];
+	char		read[8];
 };
 
 /*
@@ -143,6 +159,16 @@ struct proto_hello {
  */
 void	 proto_hello_init(struct proto_hello *hello, const char *node,
 	    enum proto_role role, const char *group, const char *build);
+
+/*
+ * Give hello room for n zeroed builds (proto_hello_builds) or operators
+ * (proto_hello_operators), freeing any it held; the count is set to n.
+ * proto_hello_clear() frees both, as proto_msg_clear() does for a hello
+ * message.  Never fail (xcalloc).
+ */
+void	 proto_hello_builds(struct proto_hello *hello, size_t n);
+void	 proto_hello_operators(struct proto_hello *hello, size_t n);
+void	 proto_hello_clear(struct proto_hello *hello);
 
 /* Router counters; all cumulative since the node started. */
 struct proto_router_stats {
@@ -186,8 +212,12 @@ struct proto_station_stats {
 	uint64_t	renewals_failed_total;
 	uint64_t	messages_signed_total;
 	uint64_t	messages_rejected_total;/* peers' messages refused */
+	uint64_t	root_keys_destroyed;	/* copies of the root key
+						   destroyed after a move */
 	size_t		nblacklist;
-	struct proto_blacklist blacklist[PROTO_MAX_BLACKLIST];
+	struct proto_blacklist *blacklist;	/* nblacklist entries, at
+						   most PROTO_MAX_BLACKLIST;
+						   decoded: on the heap */
 };
 
 struct proto_stats {
@@ -241,7 +271,9 @@ struct proto_error {
  * string holding its canonical JSON text, so that every signature is over
  * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
  */
-#define PROTO_DOC_MAX		16384	/* canonical document text */
+/* Canonical document text, NUL included: 1,000 targets of the longest
+   names fit. */
+#define PROTO_DOC_MAX		(192 * 1024)
 #define PROTO_SIG_MAX		128	/* base64 signature */
 #define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
 #define PROTO_MAX_SIGNERS	4
@@ -254,7 +286,7 @@ struct proto_signature {
 
 /* propose (console -> backend): the first signature. */
 struct proto_propose {
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	struct proto_signature	sig;
 };
 
@@ -264,7 +296,7 @@ struct proto_propose {
  */
 struct proto_approve {
 	char			id[PROTO_CMDID_MAX];
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	struct proto_signature	sig;
 };
 
@@ -289,7 +321,7 @@ struct proto_cancel {
 struct proto_proposal {
 	char			node[PROTO_ID_MAX];
 	char			id[PROTO_CMDID_MAX];
-	char			document[PROTO_DOC_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;		/* "pending", "executed",
@@ -315,6 +347,86 @@ struct proto_result {
 	char	text[PROTO_TEXT_MAX];		/* words: what, why, next */
 };
 
+/*
+ * auth (console -> backend): an operator answers the challenge of the
+ * connection's hello.  The signature is over the bytes
+ * "vigil.v1 auth CHALLENGE NODE KEY" (PROTO_AUTH_PREFIX, then the
+ * challenge, the node of the hello that carried it, and the operator's
+ * base64 public key, one space apart; see proto_auth_text), so it
+ * cannot be replayed to another connection or another backend.
+ */
+#define PROTO_AUTH_PREFIX	"vigil.v1 auth "
+#define PROTO_AUTH_TEXT_MAX	(sizeof PROTO_AUTH_PREFIX + \
+	    PROTO_CHALLENGE_MAX + PROTO_ID_MAX + PROTO_KEY_MAX)
+
+struct proto_auth {
+	char	operator[PROTO_OPERATOR_MAX];	/* "alice" */
+	char	node[PROTO_ID_MAX];		/* the hello's node */
+	char	challenge[PROTO_CHALLENGE_MAX];	/* the hello's challenge */
+	char	key[PROTO_KEY_MAX];		/* base64 Ed25519 public */
+	char	signature[PROTO_SIG_MAX];	/* base64 */
+};
+
+/*
+ * Write the bytes an auth's signature covers into buf (at least
+ * PROTO_AUTH_TEXT_MAX bytes) and return their length.
+ */
+size_t	 proto_auth_text(const struct proto_auth *auth, char *buf,
+	    size_t len);
+
+/*
+ * watching (backend -> console): the operators whose consoles answered
+ * this connection's challenge, one entry per console (at most
+ * PROTO_MAX_OPERATORS listed), how many consoles are connected in all,
+ * and the operator this connection answered as ("" if none).  Sent
+ * after auth and whenever the set changes.
+ */
+struct proto_watching {
+	char			node[PROTO_ID_MAX];
+	int			consoles;
+	size_t			noperators;
+	struct proto_operator_key operators[PROTO_MAX_OPERATORS];
+	char			you[PROTO_OPERATOR_MAX];
+};
+
+/*
+ * sealed (backend -> console) and deliver (console -> backend): the root
+ * key sealed by move-root's source for its destination.  node is the
+ * source in sealed and the destination in deliver; the rest is relayed
+ * unchanged: the command's signed document and its signatures, when it
+ * was sealed (wall clock), the root certificate's fingerprint and the
+ * blob (base64 of seal.h's layout), which only the destination opens.
+ */
+#define PROTO_BLOB_MAX		512	/* base64 of a sealed root key */
+#define PROTO_FPR_MAX		65	/* SHA-256 hex and NUL */
+
+struct proto_sealed {
+	char			node[PROTO_ID_MAX];
+	char			from[PROTO_ID_MAX];
+	char			to[PROTO_ID_MAX];
+	char			id[PROTO_CMDID_MAX];
+	char			*document;	/* < PROTO_DOC_MAX */
+	size_t			nsigs;
+	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
+	int64_t			sealed_ms;
+	char			root[PROTO_FPR_MAX];
+	char			blob[PROTO_BLOB_MAX];
+};
+
+/*
+ * holder: the new root holder's word that it holds the root, signed
+ * with the root key over "vigil.v1 holder HOLDER ID FROM".  The new
+ * holder sends it to the console that delivered the key (node: itself);
+ * the console relays it to every station (node: the station).
+ */
+struct proto_holder {
+	char	node[PROTO_ID_MAX];
+	char	holder[PROTO_ID_MAX];
+	char	from[PROTO_ID_MAX];
+	char	id[PROTO_CMDID_MAX];
+	char	signature[PROTO_SIG_MAX];	/* base64 */
+};
+
 struct proto_msg {
 	enum msg_type	type;
 	union {
@@ -329,6 +441,10 @@ struct proto_msg {
 		struct proto_cancel	fire;
 		struct proto_proposal	proposal;
 		struct proto_result	result;
+		struct proto_auth	auth;
+		struct proto_watching	watching;
+		struct proto_sealed	sealed;
+		struct proto_holder	holder;
 	} u;
 };
 
@@ -340,16 +456,23 @@ struct proto_msg {
  * expected an integer".  Unknown types, unknown versions, oversized
  * frames and the reserved command types all come back as -1 with such a
  * sentence; *msg->type is then set to the type seen, or MSG_UNKNOWN.
- * (Of the command types only auth is still reserved.)
  * Unknown extra fields are ignored (forward compatibility).
  */
 int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	    char *cause, size_t causelen);
 
 /*
+ * Free what proto_decode() put on the heap for *msg (a document, a
+ * blacklist) and leave it MSG_UNKNOWN.  Call it once for every message
+ * decoded without error, and never on one whose pointers are borrowed
+ * (a message built for proto_encode()).
+ */
+void	 proto_msg_clear(struct proto_msg *msg);
+
+/*
  * Encode a message as one compact JSON object.  Returns a NUL-terminated
- * string the caller frees; never NULL.  Only the decodable types (all but
- * auth) may be encoded; anything else is a programmer error (fatal).
+ * string the caller frees; never NULL.  Only the decodable types may be
+ * encoded; anything else is a programmer error (fatal).
  */
 char	*proto_encode(const struct proto_msg *msg);
 
@@ -379,7 +502,7 @@ int	 proto_state_parse(const char *name, enum proto_state *state);
  *    "state":..},..],"v":1}
  * Operators sign those bytes, and backends check them.
  */
-#define PROTO_MAX_TARGETS	64
+#define PROTO_MAX_TARGETS	1000
 #define PROTO_MAX_ARGS		8
 
 struct proto_command_target {
@@ -392,7 +515,8 @@ struct proto_command {
 	char				id[PROTO_CMDID_MAX];	/* 32 hex */
 	char				action[16];
 	size_t				ntargets;
-	struct proto_command_target	targets[PROTO_MAX_TARGETS];
+	struct proto_command_target	*targets;	/* ntargets, at most
+							   PROTO_MAX_TARGETS */
 	size_t				nargs;
 	struct proto_command_arg	args[PROTO_MAX_ARGS];
 	char				reason[PROTO_TEXT_MAX];
@@ -416,5 +540,21 @@ char	*proto_command_encode(const struct proto_command *cmd);
  */
 int	 proto_command_decode(const char *text, size_t len,
 	    struct proto_command *cmd, char *cause, size_t causelen);
+
+/*
+ * Free cmd's targets and leave it with none: after proto_command_decode()
+ * returned 0, or once cmd->targets was allocated by proto_command_targets.
+ */
+void	 proto_command_clear(struct proto_command *cmd);
+
+/*
+ * Give cmd room for n targets (n <= PROTO_MAX_TARGETS), zeroed, freeing
+ * any it held; sets ntargets to n.  Never fails (xcalloc).
+ */
+void	 proto_command_targets(struct proto_command *cmd, size_t n);
+
+/* Make *dst a copy of *src with targets of its own (free dst's first). */
+void	 proto_command_copy(struct proto_command *dst,
+	    const struct proto_command *src);
 
 #endif

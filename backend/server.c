@@ -24,6 +24,7 @@
 
 #include "audit.h"
 #include "command.h"
+#include "move.h"
 #include "opkey.h"
 #include "proto.h"
 #include "proto-plan.h"
@@ -44,8 +45,16 @@
 /* Descriptors kept back from libwebsockets, beyond one per audit log. */
 #define SERVER_FD_SPARE		16
 
+/*
+ * Where reading requires a key, a console that has not answered its
+ * hello's challenge after this long is told so and disconnected.
+ */
+#define SERVER_AUTH_MS		10000
+
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+/* Bytes libwebsockets reads or writes of a message at once. */
+#define SERVER_RX_PIECE		(64 * 1024)
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -79,6 +88,10 @@ struct server_node {
 	struct server_listener	*listener;
 	struct command_engine	*engine;	/* NULL: trusts no one */
 	struct audit		*audit;		/* not owned; may be NULL */
+	/* A move-root this node sealed, until confirmed or timed out. */
+	char			 move_id[PROTO_CMDID_MAX];
+	char			 move_to[PROTO_ID_MAX];
+	int64_t			 move_deadline_ms;	/* wall clock */
 };
 
 /*
@@ -106,8 +119,17 @@ struct server_session {
 	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
 
+	/* The hello's challenge and the one answer it may get (auth). */
+	char			 challenge[PROTO_CHALLENGE_MAX];
+	int			 answered;	/* an auth came */
+	int			 held;		/* reading waits for auth */
+	char			 operator[PROTO_OPERATOR_MAX]; /* "": none */
+	char			 key[PROTO_KEY_MAX];
+	lws_sorted_usec_list_t	 auth_sul;	/* held: the deadline */
+
 	char			*rx;		/* message being assembled */
 	size_t			 rxlen;
+	size_t			 rxcap;
 	int			 rx_binary;
 };
 
@@ -123,6 +145,8 @@ struct server {
 	int64_t			 last_stats_ms;
 	volatile sig_atomic_t	 stop;
 	const struct opkey_trust *trust;	/* NULL: no --trust */
+	int			 read_key;	/* reading needs an auth */
+	int			 freeing;	/* every session is closing */
 	struct proto_msg	 msg;		/* scratch; messages are big */
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
@@ -160,7 +184,8 @@ static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
 static int	 server_listen(struct server_listener *l, int port,
-		    const char *name, char **cause);
+		    const char *name, size_t i, const struct server_tls *tls,
+		    char **cause);
 static void	 server_gateway_turns(struct server_listener *l);
 static int	 server_gateway_turn(const struct server_node *node);
 static void	 server_session_introduce(struct server_session *sn,
@@ -171,6 +196,10 @@ static size_t	 server_gateway_targets(struct server_session *sn,
 		    const struct proto_msg *msg, size_t **out);
 static int	 server_node_holds(const struct server_node *node,
 		    const char *id, int fire);
+static void	 server_session_hello(struct server_session *sn,
+		    struct server_node *node);
+static void	 server_tls_vhost(struct lws_context_creation_info *info,
+		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -203,12 +232,31 @@ static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
 static void	 server_expire(struct server *server);
+static int	 server_move_check(struct server_session *sn,
+		    const struct proto_msg *in, const char *id,
+		    const char *action, char *cause, size_t causelen);
+static void	 server_move_seal(struct server_session *sn,
+		    const struct command_pending *p);
+static void	 server_move_deliver(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_holder(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_move_expire(struct server *server);
 static void	 server_check_fds(struct server *server, int64_t now);
 static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 server_sanitize(char *s);
+static int	 server_origin_refused(struct lws *wsi);
+static void	 server_session_welcome(struct server_session *sn);
+static void	 server_auth(struct server_session *sn,
+		    const struct proto_auth *auth);
+static int	 server_auth_check(struct server_session *sn,
+		    const struct proto_auth *auth, char *text, size_t len);
+static void	 server_auth_late(lws_sorted_usec_list_t *sul);
+static void	 server_held(struct server_session *sn, const char *type);
+static void	 server_watching(struct server_node *node);
 static int	 server_http(struct server_listener *l, struct lws *wsi);
 
 /*
@@ -232,8 +280,11 @@ static const struct lws_protocols server_protocols[] = {
 		.name = PROTO_SUBPROTOCOL,
 		.callback = server_callback,
 		.per_session_data_size = sizeof (struct server_session),
-		.rx_buffer_size = PROTO_MAX_FRAME,
-		.tx_packet_size = PROTO_MAX_FRAME,
+		/* The piece libwebsockets hands over at once, per
+		   connection; larger messages are gathered from pieces
+		   (server_session_receive) up to PROTO_MAX_FRAME. */
+		.rx_buffer_size = SERVER_RX_PIECE,
+		.tx_packet_size = SERVER_RX_PIECE,
 	},
 	{ .name = NULL, .callback = NULL }
 };
@@ -448,6 +499,27 @@ server_find_node(struct server *server, const char *id)
 }
 
 /*
+ * Refuse a websocket handshake that carries an Origin header: consoles
+ * send none, and a browser does, so it is a web page on some machine
+ * trying to reach the backend through its user.  Returns -1 (closing
+ * the connection, logged) or 0.
+ */
+static int
+server_origin_refused(struct lws *wsi)
+{
+	char	origin[128];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return (0);
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
+		util_copy(origin, sizeof origin, "(too long)");
+	server_sanitize(origin);
+	server_log("refused a websocket handshake carrying Origin %s: a "
+	    "browser sent it, and vigil consoles send none", origin);
+	return (-1);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -460,10 +532,31 @@ server_sanitize(char *s)
 	}
 }
 
+/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+static void
+server_tls_vhost(struct lws_context_creation_info *info,
+    const struct server_tls *tls, size_t i)
+{
+	if (tls == NULL)
+		return;
+	/* libwebsockets 4.1 reads these from each vhost's options. */
+	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
+	if (tls->cert_pem != NULL) {
+		info->server_ssl_cert_mem = tls->cert_pem[i];
+		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
+		info->server_ssl_private_key_mem = tls->key_pem;
+		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
+	} else {
+		info->ssl_cert_filepath = tls->cert_path;
+		info->ssl_private_key_filepath = tls->key_path;
+	}
+}
+
 /* Listen for every node and start the simulator timer. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    int gateway, char **cause)
+    int gateway, const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
@@ -495,6 +588,8 @@ server_create(struct sim *sim, const char *address, int base_port,
 
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
 	server->lws_fd_limit = info.fd_limit_per_thread;
@@ -526,7 +621,7 @@ server_create(struct sim *sim, const char *address, int base_port,
 		else
 			util_copy(name, sizeof name, sim_node_id(sim, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
-		if (server_listen(l, port, name, cause) != 0)
+		if (server_listen(l, port, name, i, tls, cause) != 0)
 			goto fail;
 	}
 
@@ -544,12 +639,13 @@ fail:
 }
 
 /*
- * Open listener l's vhost on port (0: the kernel's pick), name saying
- * whom it serves.  Returns 0, or -1 and an allocated sentence in *cause.
+ * Open listener l, number i, on port (0: the kernel's pick), name
+ * saying whom it serves, over TLS as tls says (certificate i).  Returns
+ * 0, or -1 and an allocated sentence in *cause.
  */
 static int
 server_listen(struct server_listener *l, int port, const char *name,
-    char **cause)
+    size_t i, const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server = l->server;
@@ -566,6 +662,7 @@ server_listen(struct server_listener *l, int port, const char *name,
 	info.retry_and_idle_policy = &server_idle_policy;
 	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 	    LWS_SERVER_OPTION_DISABLE_IPV6;
+	server_tls_vhost(&info, tls, i);
 	server_lws_last[0] = '\0';
 	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
 		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
@@ -620,9 +717,11 @@ server_free(struct server *server)
 		return;
 	lws_sul_cancel(&server->sul);
 	/* Closing each websocket frees its session (server_session_close). */
+	server->freeing = 1;
 	lws_context_destroy(server->context);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
+	proto_command_clear(&server->cmd);
 	free(server->listeners);
 	free(server->nodes);
 	free(server);
@@ -640,18 +739,18 @@ server_hello_operators(const struct server *server, struct proto_hello *hello)
 	const struct opkey_trust	*trust = server->trust;
 	size_t				 i;
 
-	hello->noperators = 0;
+	proto_hello_operators(hello, 0);
 	hello->operators_said = trust == NULL ||
 	    trust->n <= PROTO_MAX_OPERATORS;
 	if (trust == NULL || !hello->operators_said)
 		return;
+	proto_hello_operators(hello, trust->n);
 	for (i = 0; i < trust->n; i++) {
 		util_copy(hello->operators[i].operator,
 		    sizeof hello->operators[i].operator, trust->v[i].name);
 		util_copy(hello->operators[i].key,
 		    sizeof hello->operators[i].key, trust->v[i].pub);
 	}
-	hello->noperators = trust->n;
 }
 
 /* One rule engine per node, trusting trust and logging to audits[i]. */
@@ -715,6 +814,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 	if (stats) {
 		server->last_stats_ms = now;
 		server_expire(server);
+		server_move_expire(server);
 	}
 	for (i = 0; i < server->nlisteners; i++)
 		server_gateway_turns(&server->listeners[i]);
@@ -791,7 +891,9 @@ server_broadcast(struct server_node *node, const struct proto_msg *msg,
 	len = strlen(text);
 	for (sn = node->listener->sessions; sn != NULL; sn = next) {
 		next = sn->next;
-		server_session_push(sn, node->index, replaceable, text, len);
+		if (!sn->held)
+			server_session_push(sn, node->index, replaceable,
+			    text, len);
 	}
 	free(text);
 }
@@ -839,6 +941,7 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 		server_queue_free(&sn->queue);
 		free(sn->rx);
 		sn->rx = NULL;
+		sn->rxcap = 0;
 		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 		return;
@@ -847,21 +950,24 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 }
 
 /*
- * A console connected: tell it about every node the listener serves,
- * before anything else.  A gateway's queue has room for each node's
- * introduction besides SERVER_QUEUE_MAX frames.
+ * A console connected: tell it who each node the listener serves is,
+ * with a fresh challenge for its operator to answer (one for the
+ * connection, in every hello), then, unless reading needs that answer,
+ * all the rest (server_session_welcome).  A gateway's queue has room
+ * for each node's introduction besides SERVER_QUEUE_MAX frames.
  */
 static void
 server_session_open(struct server_listener *l, struct server_session *sn,
     struct lws *wsi)
 {
+	struct server		*server = l->server;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
-	char			 host[INET_ADDRSTRLEN];
+	char			 host[INET_ADDRSTRLEN], *cause = NULL;
 	size_t			 i;
 
 	sn->listener = l;
-	sn->node = &l->server->nodes[l->first];
+	sn->node = &server->nodes[l->first];
 	sn->wsi = wsi;
 	sn->refusals_left = SERVER_REFUSAL_BURST;
 	sn->refusals_ms = util_mono_ms();
@@ -883,14 +989,67 @@ server_session_open(struct server_listener *l, struct server_session *sn,
 	l->nsessions++;
 	sn->linked = 1;
 
+	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
+	    &cause) != 0) {
+		server_log("%s: no challenge for console at %s: %s",
+		    server_node_id(sn->node), sn->peer, cause);
+		free(cause);
+		sn->challenge[0] = '\0';
+	}
+	for (i = 0; i < l->count; i++)
+		server_session_hello(sn, &server->nodes[l->first + i]);
+	sn->node = &server->nodes[l->first];
+	if (server->read_key) {
+		/* Nothing more until an operator answers the challenge. */
+		sn->held = 1;
+		lws_sul_schedule(server->context, 0, &sn->auth_sul,
+		    server_auth_late, SERVER_AUTH_MS * LWS_US_PER_MS);
+		return;
+	}
+	server_session_welcome(sn);
+}
+
+/* Tell console sn who node is, with the connection's challenge. */
+static void
+server_session_hello(struct server_session *sn, struct server_node *node)
+{
+	struct server		*server = node->server;
+	struct proto_msg	*msg = &server->msg;
+
+	sn->node = node;
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_HELLO;
+	sim_node_hello(server->sim, node->index, &msg->u.hello);
+	msg->u.hello.link_nodes = (int)node->listener->count;
+	server_hello_operators(server, &msg->u.hello);
+	util_copy(msg->u.hello.challenge, sizeof msg->u.hello.challenge,
+	    sn->challenge);
+	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
+	    server->read_key ? "key" : "anyone");
+	server_session_send(sn, msg, 0);
+	proto_msg_clear(msg);
+}
+
+/*
+ * Send a console that may read every node's certificate, counters, the
+ * alerts still standing and the commands pending, and tell every
+ * console of the listener who is watching now.
+ */
+static void
+server_session_welcome(struct server_session *sn)
+{
+	struct server_listener	*l = sn->listener;
+	size_t			 i;
+
+	server_watching(sn->node);
 	for (i = 0; i < l->count; i++)
 		server_session_introduce(sn, &l->server->nodes[l->first + i]);
 	sn->node = &l->server->nodes[l->first];
 }
 
 /*
- * Tell console sn who node is, its certificate, its counters, the
- * alerts still standing and the commands pending.
+ * Tell console sn node's certificate, its counters, the alerts still
+ * standing and the commands pending.
  */
 static void
 server_session_introduce(struct server_session *sn, struct server_node *node)
@@ -902,13 +1061,6 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 	size_t			 i, n;
 
 	sn->node = node;
-	memset(msg, 0, sizeof *msg);
-	msg->type = MSG_HELLO;
-	sim_node_hello(server->sim, node->index, &msg->u.hello);
-	msg->u.hello.link_nodes = (int)node->listener->count;
-	server_hello_operators(server, &msg->u.hello);
-	server_session_send(sn, msg, 0);
-
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_CERT;
 	if (sim_node_cert(server->sim, node->index, &msg->u.cert, NULL) == 0)
@@ -952,18 +1104,21 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 static void
 server_session_close(struct server_session *sn)
 {
+	lws_sul_cancel(&sn->auth_sul);
 	if (sn->linked) {
 		*sn->prevp = sn->next;
 		if (sn->next != NULL)
 			sn->next->prevp = sn->prevp;
 		sn->listener->nsessions--;
 		sn->linked = 0;
+		if (!sn->held)
+			server_watching(sn->node);
 	}
 	if (sn->queue.frames != NULL)
 		server_queue_free(&sn->queue);
 	free(sn->rx);
 	sn->rx = NULL;
-	sn->rxlen = 0;
+	sn->rxlen = sn->rxcap = 0;
 }
 
 /*
@@ -1050,7 +1205,7 @@ server_session_receive(struct server_session *sn, const void *in,
 		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
 		free(sn->rx);
 		sn->rx = NULL;
-		sn->rxlen = 0;
+		sn->rxlen = sn->rxcap = 0;
 		server_session_error(sn, "", text);
 		sn->closing = 1;
 		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
@@ -1058,8 +1213,12 @@ server_session_receive(struct server_session *sn, const void *in,
 			lws_callback_on_writable(sn->wsi);
 		return;
 	}
-	if (sn->rx == NULL)
-		sn->rx = xmalloc(PROTO_MAX_FRAME);
+	/* Grown to what the message holds, not PROTO_MAX_FRAME at once. */
+	if (sn->rxlen + len > sn->rxcap) {
+		while (sn->rxcap < sn->rxlen + len)
+			sn->rxcap = sn->rxcap == 0 ? 4096 : 2 * sn->rxcap;
+		sn->rx = xreallocarray(sn->rx, 1, sn->rxcap);
+	}
 	memcpy(sn->rx + sn->rxlen, in, len);
 	sn->rxlen += len;
 	if (!lws_is_final_fragment(sn->wsi) ||
@@ -1067,10 +1226,12 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 
 	server_session_message(sn);
+	proto_msg_clear(&sn->node->server->msg);
 	sn->rxlen = 0;
-	/* Keep the buffer only while messages are large. */
+	/* Keep no buffer between messages. */
 	free(sn->rx);
 	sn->rx = NULL;
+	sn->rxcap = 0;
 }
 
 /*
@@ -1102,6 +1263,14 @@ server_session_message(struct server_session *sn)
 		return;
 	}
 	type = proto_type_name(msg->type);
+	if (msg->type == MSG_AUTH) {
+		server_auth(sn, &msg->u.auth);
+		return;
+	}
+	if (sn->held) {
+		server_held(sn, type);
+		return;
+	}
 	switch (msg->type) {
 	case MSG_PROPOSE:
 	case MSG_APPROVE:
@@ -1114,6 +1283,12 @@ server_session_message(struct server_session *sn)
 		else
 			server_command(sn, msg);
 		return;
+	case MSG_DELIVER:
+		server_move_deliver(sn, msg);
+		return;
+	case MSG_HOLDER:
+		server_move_holder(sn, msg);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -1122,17 +1297,10 @@ server_session_message(struct server_session *sn)
 			    server_node_id(sn->node), sn->peer, text);
 		server_session_refused(sn);
 		return;
-	case MSG_AUTH:
-		util_format(text, sizeof text, "auth refused: vigil.v1 "
-		    "reserves auth for a later version; commands carry their "
-		    "operators' signatures instead");
-		server_session_error(sn, type, text);
-		server_session_refused(sn);
-		return;
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
-		    "%s, a console does not; a console sends propose, "
-		    "approve and cancel", type, type);
+		    "%s, a console does not; a console sends auth, propose, "
+		    "approve, cancel and fire", type, type);
 		server_session_error(sn, type, text);
 		server_session_refused(sn);
 		return;
@@ -1192,6 +1360,7 @@ server_gateway_targets(struct server_session *sn, const struct proto_msg *msg,
 		}
 		return (n);
 	}
+	proto_command_clear(cmd);	/* an earlier message's */
 	if (proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) != 0)
 		return (0);
@@ -1322,6 +1491,8 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		util_copy(action, actionlen, "arm-kill");
 		return;
 	}
+	/* Kept decoded for the plan's facts (sim_plan_facts). */
+	proto_command_clear(cmd);
 	if (doc != NULL && proto_command_decode(doc, strlen(doc), cmd, cause,
 	    sizeof cause) == 0) {
 		if (id[0] == '\0')
@@ -1473,6 +1644,9 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	cause[0] = '\0';
 	switch (in->type) {
 	case MSG_PROPOSE:
+		if (server_move_check(sn, in, id, action, cause,
+		    sizeof cause) != 0)
+			break;
 		rc = command_propose(node->engine, in->u.propose.document,
 		    &in->u.propose.sig, &now, now_ms, &p, cause,
 		    sizeof cause);
@@ -1594,6 +1768,10 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 	char				 text[PROTO_TEXT_MAX];
 	char				 residue[96];
 
+	if (strcmp(p->cmd.action, "move-root") == 0) {
+		server_move_seal(sn, p);
+		return;
+	}
 	proposer = p->nsigs > 0 ? p->sigs[0].operator : p->cmd.proposer;
 	approver = p->nsigs > 1 ? p->sigs[p->nsigs - 1].operator : "?";
 	if (sim_node_command(server->sim, node->index, &p->cmd, why,
@@ -1634,6 +1812,7 @@ server_execute(struct server_session *sn, const struct command_pending *p)
 		out->type = MSG_HELLO;
 		sim_node_hello(server->sim, node->index, &out->u.hello);
 		server_broadcast(node, out, 0);
+		proto_msg_clear(out);
 	}
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
@@ -1823,6 +2002,214 @@ server_expire(struct server *server)
 	}
 }
 
+/* Reading requires a key, or not (see server.h). */
+void
+server_read(struct server *server, int key_required)
+{
+	server->read_key = key_required != 0;
+}
+
+/*
+ * The one answer console sn may give to its hello's challenge: checked
+ * cheaply first (one answer per connection, this connection's challenge
+ * and node, a trusted operator with that very key), the signature last.
+ * A refused answer leaves the console unnamed, and where reading needs
+ * a key, closes it; an accepted one names it to every console of the
+ * node, and lets it read.
+ */
+static void
+server_auth(struct server_session *sn, const struct proto_auth *in)
+{
+	struct proto_auth	 auth = *in;	/* msg is scratch */
+	char			 text[PROTO_TEXT_MAX];
+
+	if (sn->answered) {
+		util_format(text, sizeof text, "auth from %s refused: this "
+		    "connection has answered its challenge already, and "
+		    "takes one answer only; reconnect to answer a new one",
+		    auth.operator);
+		server_session_error(sn, "auth", text);
+		server_session_refused(sn);
+		return;
+	}
+	sn->answered = 1;
+	if (server_auth_check(sn, &auth, text, sizeof text) != 0) {
+		server_sanitize(text);
+		server_session_error(sn, "auth", text);
+		server_session_refused(sn);
+		if (sn->held && !sn->dead && !sn->closing) {
+			sn->closing = 1;
+			sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+			lws_callback_on_writable(sn->wsi);
+		}
+		return;
+	}
+	util_copy(sn->operator, sizeof sn->operator, auth.operator);
+	util_copy(sn->key, sizeof sn->key, auth.key);
+	server_log("%s: console at %s is operator %s",
+	    server_node_id(sn->node), sn->peer, sn->operator);
+	if (sn->held) {
+		sn->held = 0;
+		lws_sul_cancel(&sn->auth_sul);
+		server_session_welcome(sn);
+	} else
+		server_watching(sn->node);
+}
+
+/*
+ * Is auth a valid answer to sn's challenge by an operator its node
+ * trusts?  Returns 0, or -1 with the refusal in words in text.  Every
+ * comparison comes before the one signature check, so a wrong answer
+ * costs no verify.
+ */
+static int
+server_auth_check(struct server_session *sn, const struct proto_auth *auth,
+    char *text, size_t len)
+{
+	struct server_node		*node = sn->node;
+	const struct opkey_trust	*trust = node->server->trust;
+	const struct opkey_trusted	*t;
+	const char			*id = server_node_id(node);
+	char				 bytes[PROTO_AUTH_TEXT_MAX];
+	char				*cause = NULL;
+	size_t				 n;
+	int				 ok;
+
+	if (sn->challenge[0] == '\0' ||
+	    strcmp(auth->challenge, sn->challenge) != 0) {
+		util_format(text, len, "auth from %s refused: it answers "
+		    "challenge %.32s, not this connection's; an answer is good "
+		    "for the connection whose hello asked it, so a replayed "
+		    "one is refused: answer the challenge of this "
+		    "connection's hello", auth->operator, auth->challenge);
+		return (-1);
+	}
+	/* A gateway's connection may be answered for any of its nodes. */
+	if (strcmp(auth->node, id) != 0 && ((node = server_find_node(
+	    node->server, auth->node)) == NULL ||
+	    node->listener != sn->listener)) {
+		util_format(text, len, "auth from %s refused: it was made for "
+		    "%s, and this is %s; answer with the node of this "
+		    "connection's hello", auth->operator, auth->node, id);
+		return (-1);
+	}
+	if (trust == NULL) {
+		util_format(text, len, "auth from %s refused: %s trusts no "
+		    "operator (vigild was started without --trust), so no "
+		    "console can say who it is; start it with --trust FILE "
+		    "naming the operators' public keys", auth->operator, id);
+		return (-1);
+	}
+	if ((t = opkey_trust_find(trust, auth->operator)) == NULL) {
+		util_format(text, len, "auth refused: operator %s is not in "
+		    "%s's trust file, so this console stays unnamed; ask the "
+		    "backend's administrator to add your public key "
+		    "(vigil-key pub) to it", auth->operator, id);
+		return (-1);
+	}
+	if (strcmp(t->pub, auth->key) != 0) {
+		util_format(text, len, "auth from %s refused: the key it "
+		    "answered with is not the key %s's trust file holds for "
+		    "%s; use that operator's own key file (--key), or have "
+		    "the trust file updated", auth->operator, id,
+		    auth->operator);
+		return (-1);
+	}
+	n = proto_auth_text(auth, bytes, sizeof bytes);
+	ok = opkey_verify(t->key, bytes, n, auth->signature, &cause);
+	if (ok == 1)
+		return (0);
+	if (ok < 0) {
+		util_format(text, len, "auth from %s refused: its signature "
+		    "could not be checked: %s", auth->operator, cause);
+		free(cause);
+		return (-1);
+	}
+	util_format(text, len, "auth from %s refused: the signature does not "
+	    "verify with %s's key for this challenge and node: it was forged, "
+	    "altered or made for other bytes", auth->operator, auth->operator);
+	return (-1);
+}
+
+/*
+ * Reading needs a key and console sn has not answered its challenge in
+ * time: say so, and what to do, then close.
+ */
+static void
+server_auth_late(lws_sorted_usec_list_t *sul)
+{
+	struct server_session	*sn = lws_container_of(sul,
+				    struct server_session, auth_sul);
+
+	server_held(sn, NULL);
+}
+
+/*
+ * Console sn may not read until it answers the challenge: refuse what
+ * it sent (type, or NULL when it sent nothing in time) in words, and
+ * close its connection.
+ */
+static void
+server_held(struct server_session *sn, const char *type)
+{
+	char	text[PROTO_TEXT_MAX];
+
+	if (sn->dead || sn->closing)
+		return;
+	util_format(text, sizeof text, "%s lets only operators read its "
+	    "telemetry (vigild --read key), and this console %s; start vigil "
+	    "with --key FILE, a key in %s's trust file, and connect again",
+	    server_node_id(sn->node), type == NULL ? "did not answer the "
+	    "hello's challenge in time" : "sent a message before answering "
+	    "the hello's challenge", server_node_id(sn->node));
+	server_session_error(sn, type != NULL ? type : "auth", text);
+	sn->closing = 1;
+	sn->close_status = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+	lws_callback_on_writable(sn->wsi);
+}
+
+/*
+ * Tell every console of node that may read which operators are
+ * watching it: those whose consoles answered their challenge, one entry
+ * per console, and how many consoles there are in all.  Each is told
+ * whom it answered as.
+ */
+static void
+server_watching(struct server_node *node)
+{
+	struct server_listener	*l = node->listener;
+	struct proto_msg	*msg = &node->server->out;
+	struct proto_watching	*w = &msg->u.watching;
+	struct server_session	*sn;
+
+	/* A gateway's consoles are told once, about its first node. */
+	node = &node->server->nodes[l->first];
+	if (node->server->freeing || l->nsessions == 0)
+		return;
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_WATCHING;
+	util_copy(w->node, sizeof w->node, server_node_id(node));
+	for (sn = l->sessions; sn != NULL; sn = sn->next) {
+		if (sn->held)
+			continue;
+		w->consoles++;
+		if (sn->operator[0] == '\0' ||
+		    w->noperators == PROTO_MAX_OPERATORS)
+			continue;
+		util_copy(w->operators[w->noperators].operator,
+		    sizeof w->operators[0].operator, sn->operator);
+		util_copy(w->operators[w->noperators].key,
+		    sizeof w->operators[0].key, sn->key);
+		w->noperators++;
+	}
+	for (sn = l->sessions; sn != NULL; sn = sn->next) {
+		if (sn->held || sn->dead)
+			continue;
+		util_copy(w->you, sizeof w->you, sn->operator);
+		server_session_send(sn, msg, 0);
+	}
+}
+
 /*
  * Someone asked for a web page (a browser, curl): say what this port is
  * instead of a bare 404, then close.
@@ -1857,6 +2244,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
 		l = lws_vhost_user(lws_get_vhost(wsi));
 		if (l == NULL || sn == NULL)
@@ -1896,4 +2285,226 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	}
 	return (lws_callback_http_dummy(wsi, reason, user, in, len));
+}
+
+/*
+ * A proposal of move-root (server->cmd holds its document when it
+ * decoded): refuse it, audited, when this station cannot move the root
+ * as it asks (move_check).  Returns 0, or -1 with the sentence in cause.
+ */
+static int
+server_move_check(struct server_session *sn, const struct proto_msg *in,
+    const char *id, const char *action, char *cause, size_t causelen)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	char			 why[PROTO_TEXT_MAX];
+
+	if (strcmp(action, "move-root") != 0 ||
+	    strcmp(server->cmd.id, id) != 0 ||
+	    move_check(server->sim, node->index, &server->cmd, why,
+	    sizeof why) == 0)
+		return (0);
+	util_format(cause, causelen, "%s refused the proposal: %s",
+	    server_node_id(node), why);
+	server_refusal_audit(node, id, action, in->u.propose.sig.operator, 0,
+	    cause);
+	return (-1);
+}
+
+/*
+ * move-root's source, approved: seal the root key for the destination
+ * and hand the sealed message to the console that approved, which
+ * relays it; every console of the node hears the outcome.  The node
+ * keeps the root until the destination's holder statement comes back.
+ */
+static void
+server_move_seal(struct server_session *sn, const struct command_pending *p)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int64_t			 now = util_wall_ms();
+
+	memset(out, 0, sizeof *out);
+	out->type = MSG_SEALED;
+	if (move_seal(server->sim, node->index, p, now, &out->u.sealed, why,
+	    sizeof why) != 0) {
+		util_format(text, sizeof text, "%s could not carry out "
+		    "move-root %s: %s; it keeps the root", server_node_id(node),
+		    p->cmd.id, why);
+		server_refusal_audit(node, p->cmd.id, p->cmd.action, "", 1,
+		    text);
+		server_log_command(sn, "%s", text);
+		server_proposal(node, p, STATUS_REFUSED);
+		server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+		    OUTCOME_REFUSED, text);
+		return;
+	}
+	util_copy(node->move_id, sizeof node->move_id, p->cmd.id);
+	util_copy(node->move_to, sizeof node->move_to, out->u.sealed.to);
+	node->move_deadline_ms = now + MOVE_TIMEOUT_MS;
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s sealed the root key for %s "
+	    "(move-root %s, proposed by %s and approved by %s): the console "
+	    "relays it; %s keeps its copy until %s confirms it holds the root",
+	    server_node_id(node), node->move_to, p->cmd.id,
+	    p->sigs[0].operator, p->sigs[p->nsigs - 1].operator,
+	    server_node_id(node), node->move_to);
+	if (command_record(node->engine, now, "seal", p->cmd.id,
+	    p->cmd.action, text, &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	server_log_command(sn, "%s; reason: \"%s\"", text, p->cmd.reason);
+	server_proposal(node, p, STATUS_EXECUTED);
+	server_result(NULL, node, "approve", p->cmd.id, p->cmd.action,
+	    OUTCOME_EXECUTED, text);
+}
+
+/*
+ * move-root's destination: a console delivers the sealed root key.
+ * Open it (move_open checks the command two operators signed), then
+ * answer that console with the holder statement it relays to every
+ * station, and tell every console of the node.
+ */
+static void
+server_move_deliver(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_sealed *d = &in->u.sealed;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+
+	if (node->engine == NULL) {
+		util_format(why, sizeof why, "%s refused the sealed root key: "
+		    "it trusts no operator, so it cannot check the command two "
+		    "operators signed; start it with --trust FILE and --audit",
+		    server_node_id(node));
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (sim_node_role(server->sim, node->index) != ROLE_STATION ||
+	    strcmp(d->to, server_node_id(node)) != 0) {
+		util_format(why, sizeof why, "%s refused a sealed root key "
+		    "meant for %s; deliver it to %s", server_node_id(node),
+		    d->to, d->to);
+		server_refusal_audit(node, d->id, "move-root", "", 0, why);
+		server_result(sn, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	out->type = MSG_HOLDER;
+	if (move_open(server->sim, node->index, node->engine, d,
+	    util_wall_ms(), &out->u.holder, why, sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(NULL, node, "deliver", d->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		return;
+	}
+	server_session_send(sn, out, 0);
+	util_format(text, sizeof text, "%s opened the root key sealed by %s "
+	    "(move-root %s), checked it against the root certificate and now "
+	    "holds the root; it issues renewals from now on",
+	    server_node_id(node), d->from, d->id);
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "deliver", d->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+}
+
+/*
+ * A console relays who holds the root now.  The station checks the
+ * statement against the root certificate; the source destroys its copy
+ * of the root key, audits it and says so.
+ */
+static void
+server_move_holder(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct proto_msg	*out = &server->out;
+	const struct proto_holder *h = &in->u.holder;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	char			*cause = NULL;
+	int			 destroyed;
+
+	if (sim_node_role(server->sim, node->index) != ROLE_STATION) {
+		util_format(why, sizeof why, "%s is a router and has no root "
+		    "holder; send holder statements to stations",
+		    server_node_id(node));
+		server_session_error(sn, "holder", why);
+		server_session_refused(sn);
+		return;
+	}
+	if (move_hear(server->sim, node->index, h, &destroyed, why,
+	    sizeof why) != 0) {
+		server_log_command(sn, "%s", why);
+		server_result(sn, node, "holder", h->id, "move-root",
+		    OUTCOME_REFUSED, why);
+		server_session_refused(sn);
+		return;
+	}
+	if (!destroyed)
+		return;
+	util_format(text, sizeof text, "%s destroyed its copy of the root "
+	    "key: %s holds the root since move-root %s",
+	    server_node_id(node), h->holder, h->id);
+	if (node->engine != NULL && command_record(node->engine,
+	    util_wall_ms(), "destroy", h->id, "move-root", text,
+	    &cause) != 0) {
+		server_log("%s: %s", server_node_id(node), cause);
+		free(cause);
+	}
+	node->move_id[0] = '\0';
+	server_log_command(sn, "%s", text);
+	server_result(NULL, node, "holder", h->id, "move-root", OUTCOME_EXECUTED,
+	    text);
+	memset(out, 0, sizeof *out);
+	out->type = MSG_STATS;
+	sim_node_stats(server->sim, node->index, &out->u.stats);
+	server_broadcast(node, out, 1);
+}
+
+/*
+ * A sealed root key that no holder statement confirmed in time: the
+ * source keeps the root, audits it and tells its consoles why.
+ */
+static void
+server_move_expire(struct server *server)
+{
+	struct server_node	*node;
+	char			 text[PROTO_TEXT_MAX], *cause = NULL;
+	int64_t			 now = util_wall_ms();
+	size_t			 i;
+
+	for (i = 0; i < server->nnodes; i++) {
+		node = &server->nodes[i];
+		if (node->move_id[0] == '\0' || now < node->move_deadline_ms)
+			continue;
+		util_format(text, sizeof text, "move-root %s failed: %s did "
+		    "not confirm within %lld s that it opened the sealed root "
+		    "key (it went away, refused it, or the console relaying "
+		    "it closed); %s keeps the root: see the results of %s, "
+		    "then propose the move again", node->move_id,
+		    node->move_to, (long long)(MOVE_TIMEOUT_MS / 1000),
+		    server_node_id(node), node->move_to);
+		if (node->engine != NULL && command_record(node->engine, now,
+		    "refuse", node->move_id, "move-root", text,
+		    &cause) != 0) {
+			server_log("%s: %s", server_node_id(node), cause);
+			free(cause);
+			cause = NULL;
+		}
+		server_log("%s: %s", server_node_id(node), text);
+		server_result(NULL, node, "deliver", node->move_id,
+		    "move-root", OUTCOME_REFUSED, text);
+		node->move_id[0] = '\0';
+	}
 }

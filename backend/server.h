@@ -104,20 +104,36 @@ const struct server_frame *server_queue_peek(const struct server_queue *q);
 void	 server_queue_pop(struct server_queue *q);
 
 /*
+ * How the nodes serve TLS: every node the same certificate and key
+ * files (cert_path, key_path), or node i the PEM cert_pem[i] with the
+ * PEM key key_pem (a certificate of its own, naming it).  Neither:
+ * plain websockets.
+ */
+struct server_tls {
+	const char	*cert_path;
+	const char	*key_path;
+	char *const	*cert_pem;	/* one per node */
+	const char	*key_pem;
+};
+
+/*
  * Listen for every node of sim on address (numeric IPv4; the caller
- * checks it is loopback), node i on base_port + i, or on a port the
- * kernel picks for each when base_port is 0, and start the simulator
+ * checks that plain websockets stay on loopback), node i on
+ * base_port + i, or on a port the kernel picks for each when base_port
+ * is 0, serving wss when tls is not NULL, and start the simulator
  * timer.  With gateway 1, listen on one port (base_port, or the
- * kernel's pick) for all of them: a gateway, each websocket carrying
- * every node, its hellos declaring them all in link_nodes, and a
- * command message going to each node it names (or, by id, that holds
- * it), each judged by the node's own engine.  sim stays the caller's and must outlive the server.  Returns
- * the server, or NULL and an allocated sentence in *cause naming the
- * address, the port and the system's reason when a port cannot be
- * bound; nothing is left listening then.
+ * kernel's pick) for all of them, serving tls's first certificate: a
+ * gateway, each websocket carrying every node, its hellos declaring
+ * them all in link_nodes, and a command message going to each node it
+ * names (or, by id, that holds it), each judged by the node's own
+ * engine.  sim and tls stay the caller's; sim must outlive the server.
+ * Returns the server, or NULL and an allocated sentence in *cause
+ * naming the address, the port and the system's reason when a port
+ * cannot be bound; nothing is left listening then.
  */
 struct server	*server_create(struct sim *sim, const char *address,
-		    int base_port, int gateway, char **cause);
+		    int base_port, int gateway, const struct server_tls *tls,
+		    char **cause);
 
 /*
  * Accept two-person commands: node i's engine trusts the operators in
@@ -133,6 +149,15 @@ struct server	*server_create(struct sim *sim, const char *address,
 void		 server_commands(struct server *server,
 		    const struct opkey_trust *trust,
 		    struct audit *const *audits, uint64_t reserve);
+
+/*
+ * Whether a console must answer its hello's challenge (auth, signed by
+ * an operator in the trust file) before it is sent any telemetry:
+ * key_required 1, or 0 to let anyone connected read.  Call it before
+ * server_run().  Whatever this says, every hello carries a challenge,
+ * and consoles that answer it are named to the others (watching).
+ */
+void		 server_read(struct server *server, int key_required);
 
 /* The port node i is served on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);

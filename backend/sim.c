@@ -41,7 +41,6 @@
 
 #define SIM_ALERT_QUEUE		512	/* alerts waiting for the server */
 #define SIM_MAX_STANDING	8	/* alert codes kept per node */
-#define SIM_RETRY_MS		SIM_MINUTE_MS	/* renewal retry, node clock */
 #define SIM_RENEW_SLOT_MAX_MS	(21 * SIM_SECOND_MS)
 #define SIM_WARM_TICK_MS	(90 * SIM_SECOND_MS)
 #define SIM_TICK_REAL_MS	200	/* stations tick at most this often */
@@ -132,9 +131,13 @@ struct sim_node {
 	int			 cert_reported;
 	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
-	char			 cert_root[PROTO_ID_MAX];
+	char			 cert_holder[PROTO_ID_MAX];
+	int			 cert_holds_root;
 	int			 stats_sent;	/* sim_node_stats() ran */
 	enum proto_state	 stats_state;	/* router state it gave */
+
+	char			 issuer_id[PROTO_ID_MAX];	/* cached: */
+	size_t			 issuer;	/* its node, or SIZE_MAX */
 
 	struct proto_alert	*standing;	/* latest of each code */
 	size_t			 nstanding;
@@ -223,6 +226,7 @@ static void	 sim_knight_events(struct sim *, int64_t);
 static void	 sim_capital_events(struct sim *, int64_t);
 static void	 sim_cascade_order(struct sim *);
 static size_t	 sim_root_holder(const struct sim *);
+static struct node_station *sim_issuer(struct sim *, struct sim_node *);
 static void	 sim_stations(struct sim *, int64_t, int);
 static void	 sim_renew(struct sim *, size_t, struct node_station *,
 		    int64_t);
@@ -783,6 +787,8 @@ sim_free(struct sim *sim)
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
+	for (i = 0; sim->facts != NULL && i < PROTO_MAX_TARGETS; i++)
+		proto_hello_clear(&sim->facts[i]);
 	free(sim->facts);
 	free(sim->factp);
 	free(sim);
@@ -1020,6 +1026,31 @@ sim_root_holder(const struct sim *sim)
 }
 
 /*
+ * The station node n asks for renewals: the one named as root holder in
+ * what n last heard, if this simulator runs it (found once per change
+ * of name), else NULL: a holder in another process cannot be reached
+ * through this one's memory.
+ */
+static struct node_station *
+sim_issuer(struct sim *sim, struct sim_node *n)
+{
+	const char	*holder = n->station->root_holder;
+	size_t		 i;
+
+	if (n->issuer_id[0] == '\0' || strcmp(n->issuer_id, holder) != 0) {
+		util_copy(n->issuer_id, sizeof n->issuer_id, holder);
+		n->issuer = SIZE_MAX;
+		for (i = sim->nrouters; i < sim->nnodes; i++) {
+			if (strcmp(sim->nodes[i].station->id, holder) == 0) {
+				n->issuer = i;
+				break;
+			}
+		}
+	}
+	return (n->issuer == SIZE_MAX ? NULL : sim->nodes[n->issuer].station);
+}
+
+/*
  * The stations at node clock t: renewals that fell due (or retries a
  * minute after a failure), the root holder's queue when it is under
  * load, then heartbeats if tick, then what the stations would warn
@@ -1031,14 +1062,13 @@ static void
 sim_stations(struct sim *sim, int64_t t, int tick)
 {
 	struct sim_node		*n;
-	struct node_station	*s, *issuer;
-	size_t			 i, holder;
+	struct node_station	*s, *issuer, *cap = NULL;
+	size_t			 i;
 	int			 load;
 
-	holder = sim_root_holder(sim);
-	issuer = holder < sim->nnodes ? sim->nodes[holder].station : NULL;
-	load = sim->kind == SIM_CAPITAL && !sim->warming &&
-	    t >= sim->load_from_ms;
+	if (sim->kind == SIM_CAPITAL)
+		cap = sim->nodes[sim->capital].station;
+	load = cap != NULL && !sim->warming && t >= sim->load_from_ms;
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
 		n = &sim->nodes[i];
 		s = n->station;
@@ -1047,16 +1077,17 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 			node_station_tick(s, n->cert_not_after_ms - 1);
 		if (n->queued)
 			continue;
-		if (!node_station_renewal_due(s, t) && (s->last_renewal_ok ||
-		    s->last_renewal_ms == 0 ||
-		    t < s->last_renewal_ms + SIM_RETRY_MS))
+		if (!node_station_renewal_due(s, t) &&
+		    !node_station_retry_due(s, t))
 			continue;
+		/* Each station asks the holder it knows of. */
+		issuer = sim_issuer(sim, n);
 		/*
-		 * Under the hour's load the root holder signs one renewal
-		 * at a time, so requests wait in its queue; a station that
+		 * Under the hour's load the capital signs one renewal at
+		 * a time, so requests wait in its queue; a station that
 		 * blacklists it does not ask and fails at once.
 		 */
-		if (load && issuer != NULL && s != issuer &&
+		if (load && issuer == cap && s != issuer &&
 		    !node_station_blacklists(s, issuer->id)) {
 			n->queued = 1;
 			n->queued_ms = t;
@@ -1066,8 +1097,8 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 		}
 		sim_renew(sim, i, issuer, t);
 	}
-	if (issuer != NULL)
-		sim_serve_queue(sim, issuer, t);
+	if (cap != NULL)
+		sim_serve_queue(sim, cap, t);
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
 		if (tick)
 			node_station_tick(sim->nodes[i].station, t);
@@ -1384,7 +1415,10 @@ sim_node_hello(const struct sim *sim, size_t i, struct proto_hello *hello)
 
 /*
  * Fill node i's stats.  Uptime is real time since the simulator started,
- * as the server's steps measured it, so rates are per real second.
+ * as the server's steps measured it, so rates are per real second; a
+ * station's is when its counters were last moved (it ticks less often
+ * than stats go out), or two frames between ticks would read as a rate
+ * of zero.
  */
 void
 sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
@@ -1398,7 +1432,8 @@ sim_node_stats(struct sim *sim, size_t i, struct proto_stats *stats)
 	} else
 		node_station_stats(sim->nodes[i].station, stats);
 	stats->clock_ms = sim->clock_ms;
-	stats->uptime_ms = sim->real_last_ms - sim->real_start_ms;
+	stats->uptime_ms = (sim->nodes[i].router != NULL ?
+	    sim->real_last_ms : sim->real_tick_ms) - sim->real_start_ms;
 }
 
 /* Fill station i's cert report; -1 for a router. */
@@ -1419,11 +1454,13 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 		*changed = !n->cert_reported ||
 		    strcmp(n->cert_serial, cert->serial) != 0 ||
 		    n->cert_renewal_ms != cert->last_renewal_ms ||
-		    strcmp(n->cert_root, cert->root_holder) != 0;
+		    strcmp(n->cert_holder, cert->root_holder) != 0 ||
+		    n->cert_holds_root != cert->holds_root;
 	n->cert_reported = 1;
+	util_copy(n->cert_holder, sizeof n->cert_holder, cert->root_holder);
+	n->cert_holds_root = cert->holds_root;
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
-	util_copy(n->cert_root, sizeof n->cert_root, cert->root_holder);
 	return (0);
 }
 
@@ -1457,6 +1494,7 @@ sim_plan_facts(struct sim *sim, const struct proto_command *cmd,
 			if (strcmp(sim_node_id(sim, i),
 			    cmd->targets[k].node) != 0)
 				continue;
+			proto_hello_clear(&sim->facts[n]);
 			sim_node_hello(sim, i, &sim->facts[n]);
 			sim->factp[n] = &sim->facts[n];
 			n++;
@@ -1489,6 +1527,15 @@ sim_node_change(struct sim *sim, size_t i, const struct proto_command *cmd,
 	}
 	return (node_router_set_flag(n->router, req.flag,
 	    strcmp(req.set, "on") == 0, cause, causelen));
+}
+
+/* Station i's node, or NULL for a router; see sim.h. */
+struct node_station *
+sim_node_station(struct sim *sim, size_t i)
+{
+	if (i >= sim->nnodes)
+		fatal("sim_node_station: node %zu of %zu", i, sim->nnodes);
+	return (sim->nodes[i].station);
 }
 
 /* Carry out an approved command on node i; see sim.h. */

@@ -25,6 +25,7 @@
 
 struct sim;
 struct command_node_state;
+struct node_station;
 
 struct sim_options {
 	const char	*scenario;	/* "calm" (default), "knight",
@@ -98,7 +99,10 @@ size_t		 sim_nnodes(const struct sim *sim);
 const char	*sim_node_id(const struct sim *sim, size_t i);
 enum proto_role	 sim_node_role(const struct sim *sim, size_t i);
 
-/* Fill a node's hello (with clock and scale; link_nodes set to 1). */
+/*
+ * Fill a node's hello (with clock and scale; link_nodes set to 1); its
+ * builds are allocated: proto_hello_clear() frees them.
+ */
 void		 sim_node_hello(const struct sim *sim, size_t i,
 		    struct proto_hello *hello);
 /* Fill a node's current stats (with clock). */
@@ -118,6 +122,12 @@ int		 sim_node_state_changed(const struct sim *sim, size_t i);
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);
+
+/*
+ * Station i itself, for the server's move-root (move.h), or NULL for a
+ * router.  Its certificate report changes when its holder does.
+ */
+struct node_station *sim_node_station(struct sim *sim, size_t i);
 
 /*
  * Carry out an approved command on node i: "kill" or "resume" on a

@@ -28,11 +28,13 @@
 
 #include "audit.h"
 #include "command.h"
+#include "local-ca.h"
 #include "node-station.h"
 #include "opkey.h"
 #include "proto.h"
 #include "server.h"
 #include "sim.h"
+#include "tls.h"
 #include "util.h"
 
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
@@ -52,6 +54,10 @@ struct vigild_args {
 	const char		*audit;		/* node's --audit FILE */
 	const char		*audit_dir;	/* fleet's --audit-dir DIR */
 	size_t			 reserve_mb;	/* --audit-reserve MB */
+	const char		*cert;		/* --cert FILE */
+	const char		*key;		/* --key FILE */
+	int			 insecure;	/* --insecure: plain ws */
+	int			 read;		/* --read: VIGILD_READ_* */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
 	int			 gateways;	/* fleet's --gateways N */
@@ -59,9 +65,27 @@ struct vigild_args {
 	int			 version;	/* --version */
 };
 
+/*
+ * What a gateway process of vigild fleet --gateways is handed: its
+ * number, where to tell the parent its port, and the parent's local CA
+ * (ca NULL: none) to issue its certificate from.
+ */
+struct vigild_gw {
+	int		 k;
+	int		 fd;
+	struct tls_ca	*ca;
+	struct tls_key	*key;
+	const char	*ca_path;
+};
+
 #define VIGILD_NODE	0x1	/* an option of vigild node */
 #define VIGILD_FLEET	0x2	/* an option of vigild fleet */
 #define VIGILD_OPT_BASE	256	/* getopt_long's value for vigild_opts[0] */
+
+/* --read: who may read telemetry; unset, it follows the address. */
+#define VIGILD_READ_DEFAULT	0
+#define VIGILD_READ_ANYONE	1
+#define VIGILD_READ_KEY		2
 
 struct vigild_opt;
 typedef void vigild_opt_fn(const struct vigild_opt *, const char *,
@@ -89,19 +113,23 @@ static const char vigild_usage[] =
 "           [--group GROUP] [--build BUILD] [--flag NAME=PATH[:off]]...\n"
 "           [--time-scale X] [--start HH:MM:SS] [--fleet-file FILE]\n"
 "           [--trust FILE] [--audit FILE] [--audit-reserve MB]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key]\n"
 "       vigild fleet [--scenario calm|knight|capital] --fleet-file FILE\n"
 "           [--base-port N] [--listen-address ADDR] [--time-scale X]\n"
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
-"           [--gateways N]\n"
+"           [--cert FILE --key FILE | --insecure]\n"
+"           [--read anyone|key] [--gateways N]\n"
 "       vigild help [scenarios] | --version\n";
 
 static const char vigild_help_text[] =
 "\n"
 "vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
 "and certificate stations, one listening port per node (or per gateway),\n"
-"until SIGINT or SIGTERM.  Plain websockets are served on loopback\n"
-"addresses only.\n"
+"until SIGINT or SIGTERM, over TLS (wss://) unless --insecure is given.\n"
+"Plain websockets are served on loopback addresses only, unless\n"
+"--insecure is given.\n"
 "\n"
 "node: run one node.\n"
 "  --role router|station  what the node is\n"
@@ -120,7 +148,8 @@ static const char vigild_help_text[] =
 "  --fleet-file FILE      write the nodes' URLs to FILE (required)\n"
 "  --base-port N          node i listens on N+i; 0 (default) lets the\n"
 "                         kernel pick each port\n"
-"  --listen-address ADDR  loopback address to listen on (127.0.0.1)\n"
+"  --listen-address ADDR  address to listen on (127.0.0.1); beyond\n"
+"                         loopback it needs --cert and --key\n"
 "  --routers N, --stations N, --devices N\n"
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
@@ -138,13 +167,28 @@ static const char vigild_help_text[] =
 "                         one \"NAME ed25519 KEY\" a line (vigil-key pub);\n"
 "                         without it, and without an audit log, every\n"
 "                         command is refused\n"
+"  --read anyone|key      who may read telemetry: any console, or only\n"
+"                         one whose operator answers the hello's\n"
+"                         challenge with a key in --trust (default:\n"
+"                         anyone on loopback, key beyond it)\n"
 "  --audit-reserve MB     below MB free (default 64) on the audit log's\n"
 "                         filesystem, new proposals are refused so that\n"
 "                         approvals and cancellations still fit\n"
+"  --cert FILE, --key FILE\n"
+"                         serve wss with this certificate (PEM, naming\n"
+"                         the host and, as URI vigil:ROLE/NAME, each\n"
+"                         node) and key (mode 600); vigil-key cert makes\n"
+"                         them.  Without them, and with a fleet file, a\n"
+"                         local CA is made, its certificate written to\n"
+"                         the fleet file's name plus .ca for the console\n"
+"  --insecure             serve plain ws, even beyond loopback\n"
 "  --version              print vigild's version and exit\n"
 "\n"
-"A kill or resume is carried out only when two different trusted\n"
-"operators have signed the same command, before it expires.\n"
+"A kill, resume or move-root is carried out only when two different\n"
+"trusted operators have signed the same command, before it expires.\n"
+"move-root seals the root key for the destination station's certified\n"
+"transport key; the console relays it; the old holder keeps the root\n"
+"until the destination confirms, and destroys its copy then.\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 when vigild cannot listen,\n"
 "write its fleet file or open an audit log, 2 for a bad argument or\n"
@@ -162,12 +206,13 @@ static void	 vigild_on_signal(int signo);
 static void	 vigild_signals(void);
 static void	 vigild_say_started(const struct vigild_args *args,
 		    const struct sim *sim, const struct server *server,
-		    int64_t clock_ms);
+		    int tls, int64_t clock_ms);
 static void	 vigild_parse(int argc, char **argv, struct vigild_args *args);
 static const struct vigild_opt *vigild_find_opt(const char *name);
 static void	 vigild_bad_option(const char *cmd, int which, int c,
 		    const char *bad) __attribute__((noreturn));
 static void	 vigild_parse_done(const char *cmd, struct vigild_args *args);
+static void	 vigild_parse_tls(const struct vigild_args *args);
 static long	 vigild_parse_number(const char *option, const char *arg,
 		    long min, long max, const char *example);
 static void	 vigild_parse_listen(const struct vigild_opt *o,
@@ -181,22 +226,32 @@ static void	 vigild_check_word(const char *option, const char *arg,
 static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 		    vigild_opt_number, vigild_opt_role, vigild_opt_time_scale,
 		    vigild_opt_start, vigild_opt_scenario, vigild_opt_address,
-		    vigild_opt_bare;
+		    vigild_opt_bare, vigild_opt_read;
+static int	 vigild_read_key(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
 		    const char *scenario, double scale, int64_t clock_ms,
-		    const char *lines, char **cause);
+		    const char *ca_path, const char *lines, char **cause);
 static char	*vigild_node_lines(const struct sim *sim,
-		    const struct server *server, const char *address);
+		    const struct server *server,
+		    const struct vigild_args *args);
 static int	 vigild_gateways(struct vigild_args *args,
 		    const struct opkey_trust *trust);
 static void	 vigild_gateway(struct vigild_args *args,
-		    const struct opkey_trust *trust, int k, int fd)
-		    __attribute__((noreturn));
+		    const struct opkey_trust *trust,
+		    const struct vigild_gw *gw) __attribute__((noreturn));
+static int	 vigild_gateways_start(struct vigild_args *args,
+		    const struct opkey_trust *trust, struct vigild_gw *gw,
+		    pid_t *pids, FILE *lines, int64_t *clock_ms);
 static int	 vigild_gateways_wait(const struct vigild_args *args,
 		    pid_t *pids);
 static int	 vigild_serve(const struct vigild_args *args,
 		    struct sim *sim, const struct opkey_trust *trust,
-		    int gateway, int fd);
+		    const struct vigild_gw *gw);
+static void	 vigild_say_reading(const struct vigild_args *args);
+static const struct server_tls *vigild_tls(const struct vigild_args *args,
+		    const struct sim *sim, const struct vigild_gw *gw,
+		    struct local_ca *lca, struct server_tls *tls,
+		    char **cause);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
 static void	 vigild_close_audits(struct audit **audits, size_t n);
@@ -255,6 +310,15 @@ static const struct vigild_opt vigild_opts[] = {
 	  .parse = vigild_opt_number, .off = A(reserve_mb),
 	  .size = sizeof (size_t), .min = 0, .max = 1L << 24,
 	  .example = "64" },
+	{ .name = "cert", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(cert), .what = "a certificate file",
+	  .example = "/etc/vigil/r8.pem" },
+	{ .name = "key", .commands = N|F, .parse = vigild_opt_path,
+	  .off = A(key), .what = "a key file",
+	  .example = "/etc/vigil/r8.key" },
+	{ .name = "insecure", .commands = N|F, .bare = 1,
+	  .parse = vigild_opt_bare, .off = A(insecure) },
+	{ .name = "read", .commands = N|F, .parse = vigild_opt_read },
 	{ .name = "help", .commands = N|F, .bare = 1,
 	  .parse = vigild_opt_bare, .off = A(help) },
 	{ .name = "version", .commands = N|F, .bare = 1,
@@ -396,11 +460,9 @@ vigild_parse_number(const char *option, const char *arg, long min, long max,
 }
 
 /*
- * Parse host, a numeric IPv4 address that must be on loopback; given is
- * the option as typed and example a corrected one, for the sentence.
- * vigild speaks plain websockets with no authentication of the console
- * yet, so it must not be reachable from other machines until TLS
- * arrives.
+ * Parse host, a numeric IPv4 address; given is the option as typed and
+ * example a corrected one, for the sentence.  Whether it may be beyond
+ * loopback depends on TLS (vigild_parse_done).
  */
 static void
 vigild_parse_address(const char *given, const char *host,
@@ -410,18 +472,13 @@ vigild_parse_address(const char *given, const char *host,
 
 	if (strchr(host, ':') != NULL || host[0] == '[')
 		vigild_usage_error("%s: %s is not an IPv4 address; vigild "
-		    "listens on IPv4 loopback only, for example %s", given,
+		    "listens on IPv4 only, for example %s", given,
 		    host, example);
 	if (inet_pton(AF_INET, host, &in) != 1)
 		vigild_usage_error("%s: %s is not a numeric IPv4 address; "
 		    "vigild does not look names up, so give one such as %s",
 		    given, host, example);
-	if ((ntohl(in.s_addr) >> 24) != 127)
-		vigild_usage_error("%s: %s is not a loopback address: TLS is "
-		    "not implemented yet, so vigild serves its plain "
-		    "websockets only on 127.x.x.x; use %s and reach it from "
-		    "other machines through an SSH tunnel", given, host,
-		    example);
+	(void)in;
 	util_copy(address, len, host);
 }
 
@@ -713,6 +770,7 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 	const char	*id = args->sim.id, *role;
 	size_t		 n;
 
+	vigild_parse_tls(args);
 	if (strcmp(cmd, "node") != 0) {
 		if (args->fleet_file == NULL)
 			vigild_usage_error("vigild fleet needs --fleet-file "
@@ -738,6 +796,33 @@ vigild_parse_done(const char *cmd, struct vigild_args *args)
 		args->sim.flags = args->flags;
 		args->sim.nflags = args->nflags;
 	}
+}
+
+/*
+ * Check the TLS options fit together: --cert with --key, not with
+ * --insecure, and plain websockets anywhere but 127.0.0.1 only when
+ * asked for by name, since anyone on the network could then read and
+ * forge them.  The rest of 127/8 counts as beyond loopback: it is how
+ * one machine stands in for two (and how the tests do).
+ */
+static void
+vigild_parse_tls(const struct vigild_args *args)
+{
+	if ((args->cert == NULL) != (args->key == NULL))
+		vigild_usage_error("--%s needs --%s too: a certificate is "
+		    "served with its key", args->cert == NULL ? "key" :
+		    "cert", args->cert == NULL ? "cert" : "key");
+	if (args->cert != NULL && args->insecure)
+		vigild_usage_error("--insecure and --cert contradict each "
+		    "other; give --cert and --key for wss, or --insecure "
+		    "alone for plain ws");
+	if (strcmp(args->address, "127.0.0.1") != 0 && args->cert == NULL &&
+	    !args->insecure)
+		vigild_usage_error("%s is not 127.0.0.1, and beyond loopback "
+		    "vigild serves only wss: give --cert FILE and "
+		    "--key FILE (vigil-key cert makes them), or --insecure "
+		    "to serve plain ws that anyone on the network can read "
+		    "and forge", args->address);
 }
 
 /* Parse the command line into args, or exit 2 with a sentence. */
@@ -810,10 +895,56 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
 	vigild_parse_done(cmd, args);
 }
 
+/*
+ * Decide how the nodes serve TLS: the operator's --cert and --key
+ * (checked here, so that a bad file gets a sentence rather than a
+ * libwebsockets log line), a local CA when there is a fleet file to
+ * name its certificate in (for a gateway, gw's: one certificate naming
+ * all its nodes), or nothing (plain ws, on loopback or with
+ * --insecure).  Returns what server_create() takes, NULL for plain
+ * websockets; or NULL and a sentence in *cause.
+ */
+static const struct server_tls *
+vigild_tls(const struct vigild_args *args, const struct sim *sim,
+    const struct vigild_gw *gw, struct local_ca *lca, struct server_tls *tls,
+    char **cause)
+{
+	char	*ca_path;
+	int	 rc;
+
+	memset(tls, 0, sizeof *tls);
+	memset(lca, 0, sizeof *lca);
+	if (args->cert != NULL) {
+		if (tls_check_pair(args->cert, args->key, cause) != 0)
+			return (NULL);
+		tls->cert_path = args->cert;
+		tls->key_path = args->key;
+		return (tls);
+	}
+	if (args->insecure || args->fleet_file == NULL)
+		return (NULL);
+	if (gw != NULL) {
+		if (gw->ca == NULL || local_ca_gateway(lca, gw->ca, gw->key,
+		    sim, args->address, gw->ca_path, cause) != 0)
+			return (NULL);
+		tls->cert_pem = lca->cert_pem;
+		tls->key_pem = lca->key_pem;
+		return (tls);
+	}
+	ca_path = xasprintf("%s.ca", args->fleet_file);
+	rc = local_ca_make(lca, sim, args->address, ca_path, cause);
+	free(ca_path);
+	if (rc != 0)
+		return (NULL);
+	tls->cert_pem = lca->cert_pem;
+	tls->key_pem = lca->key_pem;
+	return (tls);
+}
+
 /* One fleet-file line per node: its URL, with its id as a comment. */
 static char *
 vigild_node_lines(const struct sim *sim, const struct server *server,
-    const char *address)
+    const struct vigild_args *args)
 {
 	char	*lines = NULL;
 	size_t	 len = 0, i;
@@ -822,8 +953,8 @@ vigild_node_lines(const struct sim *sim, const struct server *server,
 	if ((f = open_memstream(&lines, &len)) == NULL)
 		fatal("open_memstream: %s", strerror(errno));
 	for (i = 0; i < sim_nnodes(sim); i++)
-		fprintf(f, "ws://%s:%d/ # %s\n", address,
-		    server_port(server, i), sim_node_id(sim, i));
+		fprintf(f, "%s://%s:%d/ # %s\n", args->insecure ? "ws" : "wss",
+		    args->address, server_port(server, i), sim_node_id(sim, i));
 	if (fclose(f) != 0)
 		fatal("open_memstream: %s", strerror(errno));
 	return (lines);
@@ -831,14 +962,17 @@ vigild_node_lines(const struct sim *sim, const struct server *server,
 
 /*
  * Write the fleet file: comments saying what runs (scenario, its clock
- * at clock_ms and time scale), then lines, the URLs.  It goes to
- * path.tmp first and is renamed into place, so a console never reads a
- * half-written file.
+ * at clock_ms and time scale), the CA to trust when vigild made one
+ * ("ca FILE", relative to the fleet file), then lines, the URLs.  It
+ * goes to path.tmp first and is renamed into place, so a console never
+ * reads a half-written file.
  */
 static int
 vigild_write_fleet_file(const char *path, const char *scenario,
-    double scale, int64_t clock_ms, const char *lines, char **cause)
+    double scale, int64_t clock_ms, const char *ca_path, const char *lines,
+    char **cause)
 {
+	const char	*base;
 	FILE		*f;
 	char		*tmp, clock[16], date[32], started[32];
 	struct tm	 tm;
@@ -873,6 +1007,11 @@ vigild_write_fleet_file(const char *path, const char *scenario,
 	    scenario, date, clock, scale);
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
 	    (long)getpid());
+	if (ca_path != NULL) {
+		base = strrchr(ca_path, '/');
+		fprintf(f, "ca %s # the CA vigild made for its nodes\n",
+		    base != NULL ? base + 1 : ca_path);
+	}
 	fputs(lines, f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
@@ -1004,14 +1143,14 @@ vigild_signals(void)
 /* Say where each node listens and what runs, at scenario clock_ms. */
 static void
 vigild_say_started(const struct vigild_args *args, const struct sim *sim,
-    const struct server *server, int64_t clock_ms)
+    const struct server *server, int tls, int64_t clock_ms)
 {
 	char	clock[16];
 	size_t	i, n = sim_nnodes(sim);
 
 	for (i = 0; i < n; i++)
-		printf("%s listening on ws://%s:%d/\n", sim_node_id(sim, i),
-		    args->address, server_port(server, i));
+		printf("%s listening on %s://%s:%d/\n", sim_node_id(sim, i),
+		    tls ? "wss" : "ws", args->address, server_port(server, i));
 	util_clock_text(clock_ms, clock, sizeof clock);
 	if (strcmp(args->command, "fleet") == 0)
 		printf("fleet %s: %zu nodes, clock %s, time scale %g; fleet "
@@ -1024,76 +1163,126 @@ vigild_say_started(const struct vigild_args *args, const struct sim *sim,
 		    args->fleet_file != NULL ? args->fleet_file : "");
 }
 
+/* --read anyone|key: who may read the nodes' telemetry. */
+static void
+vigild_opt_read(const struct vigild_opt *o, const char *arg,
+    struct vigild_args *args)
+{
+	(void)o;
+	if (strcmp(arg, "anyone") == 0)
+		args->read = VIGILD_READ_ANYONE;
+	else if (strcmp(arg, "key") == 0)
+		args->read = VIGILD_READ_KEY;
+	else
+		vigild_usage_error("--read \"%s\" is not a choice; give "
+		    "anyone (any console may read telemetry) or key (only a "
+		    "console whose operator answers with a key in --trust)",
+		    arg);
+}
+
 /*
- * Open sim's audit logs, listen (one port per node, or one for all with
- * gateway), and serve until signalled.  A plain vigild writes its fleet
- * file and says where it listens; a gateway (fd not -1) writes "PORT
- * CLOCK_MS" to fd for the process that started it instead.  Frees sim.
- * Returns the exit status.
+ * Does reading need an operator's key?  As --read says; unsaid, only
+ * beyond loopback, where anyone on the network could otherwise watch.
+ */
+static int
+vigild_read_key(const struct vigild_args *args)
+{
+	if (args->read != VIGILD_READ_DEFAULT)
+		return (args->read == VIGILD_READ_KEY);
+	return (strncmp(args->address, "127.", 4) != 0);
+}
+
+/*
+ * Listen for sim's nodes (one port each, or, for gateway gw, one for
+ * all), and serve until signalled.  A plain vigild writes its fleet
+ * file and says where it listens; a gateway writes "PORT CLOCK_MS" to
+ * gw->fd for the process that started it instead.  Frees sim.  Returns
+ * the exit status.
  */
 static int
 vigild_serve(const struct vigild_args *args, struct sim *sim,
-    const struct opkey_trust *trust, int gateway, int fd)
+    const struct opkey_trust *trust, const struct vigild_gw *gw)
 {
-	struct server	 *server;
-	struct audit	**audits = NULL;
-	char		 *cause = NULL, *lines;
-	int64_t		  clock_ms = sim_clock_ms(sim);
-	size_t		  n = sim_nnodes(sim);
-	int		  rc = VIGILD_EXIT_RUNTIME;
+	struct server		 *server = NULL;
+	struct audit		**audits = NULL;
+	struct local_ca		  lca;
+	struct server_tls	  tls_space;
+	const struct server_tls	 *tls;
+	char			 *cause = NULL, *lines;
+	int64_t			  clock_ms = sim_clock_ms(sim);
+	size_t			  n = sim_nnodes(sim);
+	int			  rc = VIGILD_EXIT_USAGE;
 
+	memset(&lca, 0, sizeof lca);
+	if ((tls = vigild_tls(args, sim, gw, &lca, &tls_space,
+	    &cause)) == NULL && cause != NULL)
+		goto out;
+	rc = VIGILD_EXIT_RUNTIME;
 	if ((audits = vigild_open_audits(args, sim, &cause)) == NULL)
 		goto out;
-	if ((server = server_create(sim, args->address, args->port, gateway,
-	    &cause)) == NULL)
+	if ((server = server_create(sim, args->address, args->port,
+	    gw != NULL, tls, &cause)) == NULL)
 		goto out;
 	server_commands(server, trust, audits,
 	    (uint64_t)args->reserve_mb << 20);
-	if (fd != -1) {
-		dprintf(fd, "%d %lld\n", server_port(server, 0),
+	server_read(server, vigild_read_key(args));
+	if (gw != NULL) {
+		dprintf(gw->fd, "%d %lld\n", server_port(server, 0),
 		    (long long)clock_ms);
-		close(fd);
-	} else if (args->fleet_file != NULL) {
-		lines = vigild_node_lines(sim, server, args->address);
-		rc = vigild_write_fleet_file(args->fleet_file,
-		    sim_scenario_name(sim), sim_time_scale(sim), clock_ms,
-		    lines, &cause);
-		free(lines);
-		if (rc != 0) {
-			rc = VIGILD_EXIT_RUNTIME;
-			server_free(server);
-			goto out;
+		close(gw->fd);
+	} else {
+		if (args->fleet_file != NULL) {
+			lines = vigild_node_lines(sim, server, args);
+			rc = vigild_write_fleet_file(args->fleet_file,
+			    sim_scenario_name(sim), sim_time_scale(sim),
+			    clock_ms, lca.ca_path, lines, &cause);
+			free(lines);
+			rc = rc != 0 ? VIGILD_EXIT_RUNTIME : rc;
+			if (rc != 0)
+				goto out;
 		}
-	}
-	if (fd == -1) {
-		vigild_say_started(args, sim, server, clock_ms);
+		vigild_say_started(args, sim, server, tls != NULL, clock_ms);
 		vigild_say_commands(args, trust);
-		fflush(stdout);
+		vigild_say_reading(args);
 	}
 	vigild_server = server;
 	rc = 0;
-	if (!vigild_stopping)
-		rc = server_run(server) == 0 ? 0 : VIGILD_EXIT_RUNTIME;
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
 	vigild_server = NULL;
-	server_free(server);
 out:
 	if (cause != NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
+		fprintf(stderr, "vigild: %s%s\n", gw != NULL ? "gateway: " :
+		    "", cause);
 		free(cause);
 	}
+	server_free(server);
 	vigild_close_audits(audits, n);
+	local_ca_free(&lca);
 	sim_free(sim);
 	return (rc);
 }
 
+/* Say on standard output who may read the nodes' telemetry. */
+static void
+vigild_say_reading(const struct vigild_args *args)
+{
+	printf("reading: %s\n", vigild_read_key(args) ? "only consoles "
+	    "whose operator answers the challenge with a key in the trust "
+	    "file (--read key)" : "any console that connects (--read "
+	    "anyone)");
+	fflush(stdout);
+}
+
 /*
- * Gateway k of vigild fleet --gateways, in its own process: build its
- * share of the fleet and serve it on one port, telling the parent on fd
- * where.  It ends with the parent.  Never returns.
+ * Gateway gw->k of vigild fleet --gateways, in its own process: build
+ * its share of the fleet (args->sim's slice) and serve it on one port,
+ * telling the parent on gw->fd where.  It ends with the parent.  Never
+ * returns.
  */
 static void
 vigild_gateway(struct vigild_args *args, const struct opkey_trust *trust,
-    int k, int fd)
+    const struct vigild_gw *gw)
 {
 	struct sim	*sim;
 	char		*cause = NULL;
@@ -1102,48 +1291,34 @@ vigild_gateway(struct vigild_args *args, const struct opkey_trust *trust,
 	if (getppid() == 1)
 		_exit(0);
 	if (args->port != 0)
-		args->port += k;
+		args->port += gw->k;
 	if ((sim = sim_create(&args->sim, util_mono_ms(), &cause)) == NULL) {
-		fprintf(stderr, "vigild: gateway %d: %s\n", k + 1, cause);
+		fprintf(stderr, "vigild: gateway %d: %s\n", gw->k + 1, cause);
 		free(cause);
 		exit(VIGILD_EXIT_USAGE);
 	}
-	exit(vigild_serve(args, sim, trust, 1, fd));
+	exit(vigild_serve(args, sim, trust, gw));
 }
 
 /*
- * vigild fleet --gateways N: start N gateway processes, each serving
- * its share of the nodes on one port, write the fleet file naming each
- * with its node count, and wait: SIGINT or SIGTERM is passed on to
- * them.  Returns the exit status.
+ * Start the gateways of vigild fleet --gateways (gw holding the CA they
+ * issue their certificates from), pids[k] each one's, and write a
+ * fleet-file line for each to lines as it reports its port, and the
+ * scenario clock it started at to *clock_ms.  Returns 0, or -1 when one
+ * did not start (said on stderr).
  */
 static int
-vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
+vigild_gateways_start(struct vigild_args *args,
+    const struct opkey_trust *trust, struct vigild_gw *gw, pid_t *pids,
+    FILE *lines, int64_t *clock_ms)
 {
-	const struct sim_scenario	*sc = &sim_scenarios[0];
-	char				*lines = NULL, *cause = NULL, buf[64];
-	pid_t				*pids;
-	size_t				 len = 0, total, first, count;
-	long long			 clock_ms = 0;
-	int				 j, k, fds[2], *from, port, rc = 0;
-	ssize_t				 r;
-	FILE				*f;
+	char		 buf[64];
+	size_t		 total = args->sim.slice_count, first, count;
+	long long	 clock;
+	int		 j, k, fds[2], *from, port, rc = 0;
+	ssize_t		 r;
 
-	if (strcmp(args->sim.scenario, "calm") != 0)
-		vigild_usage_error("--gateways shares out scenario calm only: "
-		    "%s replays one incident in one process; leave out "
-		    "--gateways, or give --scenario calm", args->sim.scenario);
-	total = (size_t)(args->sim.routers != 0 ? args->sim.routers :
-	    sc->routers) + (size_t)(args->sim.stations != 0 ?
-	    args->sim.stations : sc->stations);
-	if ((size_t)args->gateways > total)
-		vigild_usage_error("--gateways %d is more than the fleet's %zu "
-		    "nodes; give at most one gateway per node", args->gateways,
-		    total);
-	pids = xcalloc((size_t)args->gateways, sizeof *pids);
 	from = xcalloc((size_t)args->gateways, sizeof *from);
-	if ((f = open_memstream(&lines, &len)) == NULL)
-		fatal("open_memstream: %s", strerror(errno));
 	fflush(stdout);
 	/* Gateway k serves nodes first .. first + count - 1 of total. */
 	for (k = 0; k < args->gateways; k++) {
@@ -1160,7 +1335,9 @@ vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
 			    (size_t)args->gateways;
 			args->sim.slice_count = total * (size_t)(k + 1) /
 			    (size_t)args->gateways - args->sim.slice_first;
-			vigild_gateway(args, trust, k, fds[1]);
+			gw->k = k;
+			gw->fd = fds[1];
+			vigild_gateway(args, trust, gw);
 		}
 		close(fds[1]);
 		from[k] = fds[0];
@@ -1176,36 +1353,99 @@ vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
 		if (rc != 0)
 			continue;
 		if (r <= 0 || sscanf((buf[r] = '\0', buf), "%d %lld", &port,
-		    &clock_ms) != 2) {
+		    &clock) != 2) {
 			fprintf(stderr, "vigild: gateway %d of %d did not "
 			    "start (its reason is above); stopping the "
 			    "others\n", k + 1, args->gateways);
-			rc = VIGILD_EXIT_RUNTIME;
+			rc = -1;
 			continue;
 		}
-		fprintf(f, "ws://%s:%d/ gateway=%zu # gateway %d, pid %ld: "
-		    "nodes %zu to %zu\n", args->address, port, count, k + 1,
-		    (long)pids[k], first + 1, first + count);
-		printf("gateway %d (pid %ld) listening on ws://%s:%d/: %zu "
-		    "nodes\n", k + 1, (long)pids[k], args->address, port,
-		    count);
+		*clock_ms = clock;
+		fprintf(lines, "%s://%s:%d/ gateway=%zu # gateway %d, pid %ld: "
+		    "nodes %zu to %zu\n", args->insecure ? "ws" : "wss",
+		    args->address, port, count, k + 1, (long)pids[k],
+		    first + 1, first + count);
+		printf("gateway %d (pid %ld) listening on %s://%s:%d/: %zu "
+		    "nodes\n", k + 1, (long)pids[k], args->insecure ? "ws" :
+		    "wss", args->address, port, count);
+	}
+	free(from);
+	return (rc);
+}
+
+/*
+ * vigild fleet --gateways: make the CA the gateways' certificates come
+ * from (unless --cert or --insecure), start N gateway processes, each
+ * serving its share of the nodes on one port, write the fleet file
+ * naming each with its node count, and wait: SIGINT or SIGTERM is
+ * passed on to them.  Returns the exit status.
+ */
+static int
+vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
+{
+	const struct sim_scenario	*sc = &sim_scenarios[0];
+	struct vigild_gw		 gw;
+	char				*lines = NULL, *cause = NULL;
+	char				*ca_path = NULL;
+	pid_t				*pids;
+	size_t				 len = 0, total;
+	int64_t				 clock_ms = 0;
+	int				 rc;
+	FILE				*f;
+
+	if (strcmp(args->sim.scenario, "calm") != 0)
+		vigild_usage_error("--gateways shares out scenario calm only: "
+		    "%s replays one incident in one process; leave out "
+		    "--gateways, or give --scenario calm", args->sim.scenario);
+	total = (size_t)(args->sim.routers != 0 ? args->sim.routers :
+	    sc->routers) + (size_t)(args->sim.stations != 0 ?
+	    args->sim.stations : sc->stations);
+	if ((size_t)args->gateways > total)
+		vigild_usage_error("--gateways %d is more than the fleet's %zu "
+		    "nodes; give at most one gateway per node", args->gateways,
+		    total);
+	memset(&gw, 0, sizeof gw);
+	if (args->cert == NULL && !args->insecure) {
+		ca_path = xasprintf("%s.ca", args->fleet_file);
+		if (local_ca_start(&gw.ca, &gw.key, ca_path, &cause) != 0) {
+			fprintf(stderr, "vigild: %s\n", cause);
+			free(cause);
+			free(ca_path);
+			return (VIGILD_EXIT_RUNTIME);
+		}
+		gw.ca_path = ca_path;
+	} else if (args->cert != NULL && tls_check_pair(args->cert, args->key,
+	    &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		return (VIGILD_EXIT_USAGE);
+	}
+	pids = xcalloc((size_t)args->gateways, sizeof *pids);
+	if ((f = open_memstream(&lines, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	args->sim.slice_count = total;
+	rc = vigild_gateways_start(args, trust, &gw, pids, f, &clock_ms);
+	/* The gateways have their certificates: no one keeps the CA's key. */
+	if (gw.ca != NULL) {
+		tls_key_free(gw.key);
+		tls_ca_free(gw.ca);
 	}
 	if (fclose(f) != 0)
 		fatal("open_memstream: %s", strerror(errno));
 	if (rc == 0 && vigild_write_fleet_file(args->fleet_file, "calm",
-	    args->sim.time_scale > 0 ? args->sim.time_scale :
-	    sc->time_scale, clock_ms, lines, &cause) != 0) {
+	    args->sim.time_scale > 0 ? args->sim.time_scale : sc->time_scale,
+	    clock_ms, ca_path, lines, &cause) != 0) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
-		rc = VIGILD_EXIT_RUNTIME;
+		rc = -1;
 	}
 	free(lines);
-	free(from);
+	free(ca_path);
 	if (rc == 0) {
 		printf("fleet calm: %zu nodes through %d gateways; fleet file "
 		    "%s\n", total, args->gateways, args->fleet_file);
 		vigild_say_commands(args, trust);
-		fflush(stdout);
+		vigild_say_reading(args);
 	} else
 		vigild_stopping = 1;
 	rc = vigild_gateways_wait(args, pids) != 0 || rc != 0 ?
@@ -1273,54 +1513,53 @@ main(int argc, char **argv)
 	struct opkey_trust	 trust;
 	char			*cause = NULL;
 	size_t			 n;
-	int			 rc;
+	int			 rc = VIGILD_EXIT_USAGE;
 
 	vigild_parse(argc, argv, &args);
-	if (args.help == 2) {
-		vigild_print_scenarios(stdout);
-		return (0);
-	}
 	if (args.help) {
-		vigild_print_help(stdout);
+		if (args.help == 2)
+			vigild_print_scenarios(stdout);
+		else
+			vigild_print_help(stdout);
 		return (0);
 	}
 	if (args.version) {
 		printf("vigild %s\n", VIGIL_VERSION);
 		return (0);
 	}
+	if (vigild_read_key(&args) && args.trust == NULL)
+		vigild_usage_error("--read key needs --trust FILE: reading "
+		    "then needs an operator's key in the trust file, and "
+		    "without one no console could read at all");
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
-	    &cause) != 0) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		return (VIGILD_EXIT_USAGE);
-	}
+	    &cause) != 0)
+		goto out;
 	if (args.gateways > 0) {
 		rc = vigild_gateways(&args, args.trust != NULL ? &trust :
 		    NULL);
-		opkey_trust_free(&trust);
-		return (rc);
+		goto out;
 	}
-	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL) {
-		fprintf(stderr, "vigild: %s\n", cause);
-		free(cause);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
-	}
+	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL)
+		goto out;
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
-		fprintf(stderr, "vigild: --base-port %d leaves no room for %zu "
+		cause = xasprintf("--base-port %d leaves no room for %zu "
 		    "nodes, one port each, below 65536; give --base-port %ld "
-		    "or lower, or 0 to let the kernel pick\n", args.port, n,
+		    "or lower, or 0 to let the kernel pick", args.port, n,
 		    65536L - (long)n);
 		sim_free(sim);
-		opkey_trust_free(&trust);
-		return (VIGILD_EXIT_USAGE);
+		goto out;
 	}
-	rc = vigild_serve(&args, sim, args.trust != NULL ? &trust : NULL, 0,
-	    -1);
+	rc = vigild_serve(&args, sim, args.trust != NULL ? &trust : NULL,
+	    NULL);
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+	}
 	opkey_trust_free(&trust);
 	return (rc);
 }

@@ -45,11 +45,11 @@ _vigil()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local takes="--fleet -f --connect -c --demo-time-scale --demo-start
 	    --wait -w --for --reason --expires --expires-seconds --key
-	    --operator --to --set --override --window"
+	    --operator --to --set --override --window --ca"
 	local opts="--fleet --connect --demo --demo-time-scale --demo-start
 	    --wait --for --json --no-color --ascii --reason --expires
 	    --expires-seconds --key --operator --yes --to --set --override
-	    --window --help --version"
+	    --window --ca --insecure --help --version"
 	local verb
 
 	# --demo=SCENARIO: bash splits the word at "=".
@@ -64,7 +64,7 @@ _vigil()
 		return ;;
 	esac
 	case $prev in
-	--fleet|-f|--key)
+	--fleet|-f|--key|--ca)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--connect|-c)
@@ -86,7 +86,7 @@ _vigil()
 		    cancel fire audit help" "$cur" ;;
 	propose)
 		[[ $prev == propose ]] && _vigil_words "kill resume rollback
-		    flag arm-kill disarm" "$cur" ;;
+		    flag arm-kill disarm move-root" "$cur" ;;
 	plan)
 		[[ $prev == plan ]] && _vigil_words "rollback flag" "$cur" ;;
 	audit)
@@ -101,8 +101,8 @@ _vigil()
 _vigild()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local both="--time-scale --start --trust --audit-reserve --help
-	    --version"
+	local both="--time-scale --start --trust --audit-reserve --cert --key
+	    --insecure --read --help --version"
 	local node="--role --id --listen --group --build --flag --fleet-file
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
@@ -116,10 +116,13 @@ _vigild()
 	--role)
 		_vigil_words "router station" "$cur"
 		return ;;
+	--read)
+		_vigil_words "anyone key" "$cur"
+		return ;;
 	--scenario)
 		_vigil_words "$(_vigil_scenarios)" "$cur"
 		return ;;
-	--fleet-file|--trust|--audit)
+	--fleet-file|--trust|--audit|--cert|--key)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--audit-dir)
@@ -147,8 +150,11 @@ _vigil_key()
 	--out|-o|--passphrase-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--name|-n)
+	--name|-n|--host|--node|--days)
 		COMPREPLY=()
+		return ;;
+	--ca)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--passphrase-env)
 		COMPREPLY=($(compgen -v -- "$cur"))
@@ -156,13 +162,13 @@ _vigil_key()
 	esac
 	if [[ $cur == -* ]]; then
 		_vigil_words "--name --out --passphrase-file --passphrase-env
-		    --help --version" "$cur"
+		    --ca --host --node --days --help --version" "$cur"
 		return
 	fi
 	verb=$(_vigil_verb "--name -n --out -o --passphrase-file
-	    --passphrase-env")
+	    --passphrase-env --ca --host --node --days")
 	case $verb in
-	"")	_vigil_words "gen pub help" "$cur" ;;
+	"")	_vigil_words "gen pub ca cert help" "$cur" ;;
 	pub)	COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

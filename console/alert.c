@@ -35,6 +35,7 @@ static int	 alert_has_node(const struct alert *a, const char *node);
 static int	 alert_same_nodes(const struct alert *a, const struct alert *b);
 static int	 alert_same_key(const struct alert *a, const struct alert *b);
 static int	 alert_same_words(const char *a, const char *b);
+static int	 alert_escalated(const struct alert *s, const struct alert *a);
 static void	 alert_copy_content(struct alert *dst, const struct alert *src);
 static void	 alert_make_room(struct alert_set *set);
 static int	 alert_cmp_ms(const void *, const void *);
@@ -142,6 +143,8 @@ alert_copy_content(struct alert *dst, const struct alert *src)
 	util_copy(dst->cause, sizeof dst->cause, src->cause);
 	util_copy(dst->action, sizeof dst->action, src->action);
 	dst->grouped = src->grouped;
+	dst->measure = src->measure;
+	util_copy(dst->follows, sizeof dst->follows, src->follows);
 }
 
 /* Order node names for a key. */
@@ -288,7 +291,8 @@ alert_set_free(struct alert_set *set)
  * key is stored and RAISED; a cleared one starts a new episode (count
  * one more, first seen now) and is RAISED; a standing one is refreshed
  * and UPDATED when anything it says changed, else UNCHANGED.  A change
- * of words, nodes or severity un-acknowledges it; numbers alone do not.
+ * of words, nodes or severity un-acknowledges it; numbers alone do not,
+ * unless its measure escalated (alert_escalated()).
  * The listener is not told (alert_raise() does that).
  */
 static enum alert_change
@@ -339,6 +343,13 @@ alert_store(struct alert_set *set, const struct alert *a, int64_t now_ms,
 	    strcmp(s->cause, a->cause) != 0 ||
 	    strcmp(s->action, a->action) != 0;
 	s->last_seen_ms = now_ms;
+	if (alert_escalated(s, a)) {
+		alert_copy_content(s, a);
+		s->acknowledged = 0;
+		return (ALERT_UPDATED);
+	}
+	s->measure = a->measure;
+	util_copy(s->follows, sizeof s->follows, a->follows);
 	if (!changed)
 		return (ALERT_UNCHANGED);
 	news = s->severity != a->severity || !alert_same_nodes(s, a) ||
@@ -350,6 +361,20 @@ alert_store(struct alert_set *set, const struct alert *a, int64_t now_ms,
 		return (ALERT_REFRESHED);
 	s->acknowledged = 0;
 	return (ALERT_UPDATED);
+}
+
+/*
+ * Has acknowledged alert s grown worse, as a says it is now: its measure
+ * past ALERT_ESCALATION times what it was when acknowledged (from 0, any
+ * measure)?  Numbers in its words do not bring it back, but a runaway
+ * ratio doubling must: an acknowledgement covers what the operator saw.
+ */
+static int
+alert_escalated(const struct alert *s, const struct alert *a)
+{
+	if (!s->acknowledged || !(a->measure > 0))
+		return (0);
+	return (a->measure > ALERT_ESCALATION * s->acked_measure);
 }
 
 /*
@@ -396,6 +421,9 @@ alert_emit(struct alert_set *set, const struct alert_spec *spec,
 	util_copy(a->text, sizeof a->text, spec->text);
 	util_copy(a->cause, sizeof a->cause, spec->cause);
 	util_copy(a->action, sizeof a->action, spec->action);
+	a->measure = spec->measure;
+	util_copy(a->follows, sizeof a->follows, spec->follows != NULL ?
+	    spec->follows : "");
 	change = alert_raise(set, a, now_ms, &stored);
 	free(a);
 	if (spec->reports != 0)
@@ -516,6 +544,7 @@ alert_acknowledge(struct alert_set *set, const char *name, const char *node)
 		if (*node != '\0' && !alert_has_node(a, node))
 			continue;
 		a->acknowledged = 1;
+		a->acked_measure = a->measure;
 		alert_changed(set, a, ALERT_ACKNOWLEDGED);
 		n++;
 	}
@@ -568,6 +597,19 @@ alert_sorted(const struct alert_set *set, const struct alert **out,
 	memcpy(out, all, n * sizeof *all);
 	free(all);
 	return (n);
+}
+
+/*
+ * The name an operator knows alert a by, on the screen and in every
+ * report alike: a backend's warning by its code ("power-peg"), any
+ * other by its rule ("flag-drift").
+ */
+const char *
+alert_name(const struct alert *a)
+{
+	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
+		return (a->code);
+	return (a->rule);
 }
 
 /* How many standing alerts have severity sev (acknowledged or not). */

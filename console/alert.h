@@ -25,6 +25,9 @@
 #include "proto.h"
 
 #define ALERT_MAX_NODES	16
+#define ALERT_FOLLOWS_MAX	64	/* "renewal-failed,root-unreachable" */
+#define ALERT_ESCALATION	2.0	/* an acknowledged alert whose measure
+					   grows past this factor comes back */
 
 struct alert {
 	enum proto_severity severity;
@@ -41,7 +44,12 @@ struct alert {
 	uint64_t	count;			/* episodes or reports */
 	int		active;
 	int		acknowledged;		/* hidden from the bar until
-						   it changes */
+						   it changes or escalates */
+	double		measure;		/* how bad (a ratio, a rate),
+						   0 when the rule has none */
+	double		acked_measure;		/* measure when acknowledged */
+	char		follows[ALERT_FOLLOWS_MAX]; /* the alerts it may
+						   follow from (incident.h) */
 	unsigned	mark;			/* the sweep that last raised
 						   it; see alert_sweep_end() */
 	int		grouped;		/* one alert for many nodes:
@@ -58,7 +66,8 @@ enum alert_change {
 	ALERT_REFRESHED,	/* standing; only numbers in its words moved
 				   (a countdown ticked): not news */
 	ALERT_CLEARED,
-	ALERT_ACKNOWLEDGED,	/* hidden from the bar until it changes */
+	ALERT_ACKNOWLEDGED,	/* hidden from the bar until it changes or
+				   escalates */
 };
 
 /*
@@ -79,6 +88,11 @@ struct alert_spec {
 	const char		*cause;		/* likely cause */
 	const char		*action;	/* what to do next */
 	uint64_t		 reports;
+	double			 measure;	/* how bad; 0 for none */
+	const char		*follows;	/* NULL, or the names of the
+						   alerts it may follow from,
+						   comma-separated, likeliest
+						   first (incident.h) */
 };
 
 /* Told of every change to a stored alert (never ALERT_UNCHANGED). */
@@ -106,7 +120,9 @@ void	 alert_set_free(struct alert_set *set);
  * Raise (or refresh) the alert matching a's rule, code and nodes, at wall
  * time now_ms, stamped with the current sweep, and tell the listener.
  * Returns what changed and, in *out (may be NULL), the stored alert.
- * A change of text or severity un-acknowledges it.
+ * A change of words, nodes or severity un-acknowledges it (UPDATED), and
+ * so does its measure growing past ALERT_ESCALATION times the measure it
+ * had when acknowledged (from 0, any measure at all): an escalation.
  */
 enum alert_change alert_raise(struct alert_set *set, const struct alert *a,
 	    int64_t now_ms, struct alert **out);
@@ -146,6 +162,9 @@ void	 alert_sweep_end(struct alert_set *set, int (*owned)(const char *),
 size_t	 alert_acknowledge(struct alert_set *set, const char *name,
 	    const char *node);
 
+/* The name an operator knows a by: a backend's code, else its rule. */
+const char *alert_name(const struct alert *a);
+
 /* Find the alert for rule, code ("" for none) and one node; or NULL. */
 struct alert *alert_find(struct alert_set *set, const char *rule,
 	    const char *code, const char *node);
@@ -156,6 +175,9 @@ struct alert *alert_find(struct alert_set *set, const char *rule,
  */
 size_t	 alert_sorted(const struct alert_set *set, const struct alert **out,
 	    size_t max, int include_acknowledged);
+
+/* The name an operator knows a by: a backend's code, else its rule. */
+const char *alert_name(const struct alert *a);
 
 /* Counts of active alerts by severity. */
 size_t	 alert_count(const struct alert_set *set, enum proto_severity sev);

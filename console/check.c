@@ -94,6 +94,9 @@ static int	 check_cmp_value(const void *a, const void *b);
 static const char *check_majority(const char *const *values, size_t n);
 static void	 check_build_group(struct fleet *fleet, enum proto_role role,
 		    const char *group, int64_t wall_ms);
+static void	 check_contained(struct fleet *, enum proto_role,
+		    struct node *const *, size_t, const char *, char *, size_t,
+		    char *, size_t);
 static const struct proto_flag *check_flag(const struct node *node,
 		    const char *name);
 static void	 check_flag_name(struct fleet *fleet, enum proto_role role,
@@ -139,6 +142,22 @@ const struct check_rule check_rules[] = {
 	  check_backend },
 };
 const size_t check_nrules = nitems(check_rules);
+
+/*
+ * What a backend's warning follows from, by its code: the backends
+ * report one by one what a rule of the console already sums up, so the
+ * report is the effect and the rule's alert the incident's cause.
+ */
+static const struct {
+	const char	*code;
+	const char	*follows;
+} check_backend_follows[] = {
+	{ "blacklist", "root-unreachable" },
+	{ "renewal", "renewal-failed,root-unreachable" },
+	{ "cert-expired", "cert-expiring,renewal-failed" },
+	{ "devices", "device-countdown,heartbeat" },
+	{ "power-peg", "flag-drift" },
+};
 
 /* The roles whose nodes are compared with each other for drift. */
 static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
@@ -299,10 +318,15 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	else
 		util_format(action, sizeof action, "Look at the recent events "
 		    "and logs of %s.", latest->alert.node);
+	for (i = 0; i < nitems(check_backend_follows); i++) {
+		if (strcmp(check_backend_follows[i].code, code) == 0)
+			break;
+	}
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "backend", .code = code, .grouped = 1, .severity = sev,
-	    .text = text, .cause = cause, .action = action, .reports = count },
-	    v, n, wall_ms);
+	    .text = text, .cause = cause, .action = action, .reports = count,
+	    .follows = i < nitems(check_backend_follows) ?
+	    check_backend_follows[i].follows : NULL }, v, n, wall_ms);
 	free(v);
 }
 
@@ -613,18 +637,22 @@ check_root_action(const struct node *rep, const char *root, char *buf,
 {
 	if (root == NULL)
 		util_format(buf, len, "Find which station holds the root "
-		    "certificate and whether it answers; move the root to a "
-		    "healthy station with the two-person move-root command "
-		    "if it does not.");
+		    "certificate and whether it answers; if it does not, move "
+		    "the root with vigil propose move-root HOLDER --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID.");
 	else if (rep != NULL && check_blacklisted(rep, root) != NULL)
-		util_format(buf, len, "Move the root certificate from %s to a "
-		    "healthy station with the two-person move-root command, "
-		    "or fix %s so that it signs valid messages again and have "
-		    "the stations lift the blacklist.", root, root);
+		util_format(buf, len, "Move the root from %s to a station "
+		    "nobody blacklists: vigil propose move-root %s --to "
+		    "station/NAME --reason TEXT, a second operator approving "
+		    "with vigil approve ID; or fix %s so that it signs valid "
+		    "messages again and have the stations lift the blacklist.",
+		    root, root, root);
 	else
-		util_format(buf, len, "Move the root certificate to a healthy "
-		    "station with the two-person move-root command, or fix "
-		    "the root holder %s.", root);
+		util_format(buf, len, "Move the root to a healthy station: "
+		    "vigil propose move-root %s --to station/NAME --reason "
+		    "TEXT, a second operator approving with vigil approve ID; "
+		    "or fix the root holder %s.", root, root);
 }
 
 /*
@@ -771,6 +799,11 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    "would mean there); do not roll the other %s back to match it "
 	    "without that preflight.", names, build, build,
 	    check_noun(role, 2));
+	for (i = 0; i < nmin && fleet_node_killed(minority[i]); i++)
+		;
+	if (i == nmin)
+		check_contained(fleet, role, minority, nmin, NULL, text,
+		    sizeof text, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
 	    .text = text, .cause = cause,
@@ -794,6 +827,44 @@ check_flag(const struct node *node, const char *name)
 			return (&node->hello.flags[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * The words for drift at killed routers v (n of them): the text says
+ * they are contained; the action, in place of halting them, says what
+ * remains before a resume: roll them forward to the build most of the
+ * role runs, or (flag, when not NULL) turn the flag off there.
+ */
+static void
+check_contained(struct fleet *fleet, enum proto_role role,
+    struct node *const *v, size_t n, const char *flag, char *text,
+    size_t textlen, char *action, size_t actionlen)
+{
+	struct node	**all;
+	const char	**builds, *build;
+	char		  names[PROTO_TEXT_MAX], off[PROTO_TEXT_MAX] = "";
+	size_t		  i, nall;
+
+	all = check_collect(fleet, role, NULL, &nall);
+	builds = xcalloc(nall + 1, sizeof *builds);
+	for (i = 0; i < nall; i++)
+		builds[i] = all[i]->hello.build;
+	build = check_majority(builds, nall);
+	check_names(names, sizeof names, v, n);
+	check_append(text, textlen, "; %s %s killed, so this is contained "
+	    "for now", names, n == 1 ? "is" : "are");
+	if (flag != NULL)
+		util_format(off, sizeof off, ", or turn flag %s off there "
+		    "(vigil propose flag %s --set %s=off)", flag, names, flag);
+	util_format(action, actionlen, "%s %s halted and send%s no orders. "
+	    "Before a resume, roll %s forward to build %s (vigil plan "
+	    "rollback %s --to %s shows what the flags would mean there)%s; "
+	    "resumed as %s %s, %s would wake the same code again.", names,
+	    n == 1 ? "is" : "are", n == 1 ? "s" : "", n == 1 ? "it" : "them",
+	    build, names, build, off, n == 1 ? "it" : "they",
+	    n == 1 ? "is" : "are", n == 1 ? "it" : "they");
+	free(builds);
+	free(all);
 }
 
 /* flag-drift: each flag name of each role, once, by its first holder. */
@@ -834,18 +905,19 @@ static void
 check_flag_name(struct fleet *fleet, enum proto_role role,
     struct node *const *all, size_t n, const char *name, int64_t wall_ms)
 {
-	struct node		**holders, **minority, **on;
+	struct node		**holders, **minority, **on, **killed;
 	const struct proto_flag	 *f;
 	const char		**paths, *path;
 	char			  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			  action[PROTO_TEXT_MAX];
 	char			  names[PROTO_TEXT_MAX];
 	char			  onnames[PROTO_TEXT_MAX];
-	size_t			  i, nh = 0, nmin = 0, non = 0;
+	size_t			  i, nh = 0, nmin = 0, non = 0, nkilled = 0;
 
 	holders = xcalloc(n, sizeof *holders);
 	minority = xcalloc(n, sizeof *minority);
 	on = xcalloc(n, sizeof *on);
+	killed = xcalloc(n, sizeof *killed);
 	paths = xcalloc(n, sizeof *paths);
 	for (i = 0; i < n; i++) {
 		if ((f = check_flag(all[i], name)) == NULL)
@@ -861,7 +933,11 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 		check_append(text, sizeof text, "%s%s on %s",
 		    nmin > 0 ? ", " : "", paths[i], holders[i]->id);
 		minority[nmin++] = holders[i];
-		if (check_flag(holders[i], name)->on)
+		/* On at a killed router, the code it wakes sends nothing. */
+		if (check_flag(holders[i], name)->on &&
+		    fleet_node_killed(holders[i]))
+			killed[nkilled++] = holders[i];
+		else if (check_flag(holders[i], name)->on)
 			on[non++] = holders[i];
 	}
 	if (nmin == 0)
@@ -873,8 +949,11 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	check_names(onnames, sizeof onnames, on, non);
 	if (non > 0)
 		check_append(text, sizeof text, "; it is on at %s", onnames);
-	else
+	else if (nkilled == 0)
 		check_append(text, sizeof text, "; it is off there for now");
+	if (nkilled > 0)
+		check_contained(fleet, role, killed, nkilled, name, text,
+		    sizeof text, action, sizeof action);
 	util_format(cause, sizeof cause, "The builds differ: the flag name %s "
 	    "was reused, so it selects different code on %s than on the "
 	    "other %s, and switching it on wakes different behaviour on "
@@ -885,7 +964,7 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 		    "(vigil propose flag NODE... --set %s=off), then bring %s "
 		    "to the build the other %s run (vigil plan rollback).",
 		    onnames, name, name, names, check_noun(role, 2));
-	else
+	else if (nkilled == 0)
 		util_format(action, sizeof action, "Keep flag %s off until %s "
 		    "run%s the build the other %s run; turned on now, it would "
 		    "wake other code there.", name, names, nmin == 1 ? "s" : "",
@@ -896,6 +975,7 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	    .cause = cause, .action = action }, minority, nmin, wall_ms);
 out:
 	free(paths);
+	free(killed);
 	free(on);
 	free(minority);
 	free(holders);
@@ -962,7 +1042,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    "until it has stopped.", v[i]->id);
 		check_emit_nodes(fleet, &(struct alert_spec){
 		    .rule = "runaway", .severity = SEV_CRITICAL, .text = text,
-		    .cause = cause, .action = action }, &v[i], 1, wall_ms);
+		    .cause = cause, .action = action,
+		    .measure = rs->worst_ratio }, &v[i], 1, wall_ms);
 	}
 	free(v);
 }
@@ -989,7 +1070,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		baseline = node->child_rate_baseline;
 		npeers = node->child_rate_npeers;
 		if (fleet_node_role(node) != ROLE_ROUTER ||
-		    node->state == NODE_DOWN || baseline < 0)
+		    node->state == NODE_DOWN || baseline < 0 ||
+		    fleet_node_killed(node))
 			continue;
 		rate = rate_per_sec(&node->child_rate);
 		if (rate <= CHECK_ORDER_RATE_FLOOR ||
@@ -1026,7 +1108,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .rule = "order-rate",
 		    .severity = rate > 4 * CHECK_ORDER_RATE_FACTOR * baseline ?
 		    SEV_CRITICAL : SEV_WARNING, .text = text, .cause = cause,
-		    .action = action }, &node, 1, wall_ms);
+		    .action = action, .measure = rate, .follows = "runaway" },
+		    &node, 1, wall_ms);
 	}
 }
 
@@ -1102,7 +1185,9 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "cert-expiring", .grouped = 1,
 	    .severity = nexp > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
-	    .cause = cause, .action = action }, hit, nhit, wall_ms);
+	    .cause = cause, .action = action,
+	    .follows = "renewal-failed,root-unreachable" }, hit, nhit,
+	    wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1144,8 +1229,8 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
-	    .text = text, .cause = cause,
-	    .action = action }, hit, nhit, wall_ms);
+	    .text = text, .cause = cause, .action = action,
+	    .follows = "root-unreachable" }, hit, nhit, wall_ms);
 out:
 	free(hit);
 	free(v);
@@ -1217,14 +1302,17 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	}
 	if (text[0] == '\0')
 		return;
-	util_format(action, sizeof action, "Move the root certificate from %s "
-	    "to a healthy station with the two-person move-root command "
-	    "before the next renewal at the hour; until then no station can "
-	    "renew its certificate.", root);
+	util_format(action, sizeof action, "Move the root from %s to a "
+	    "station nobody blacklists before the certificates run out: vigil "
+	    "propose move-root %s --to station/NAME --reason TEXT, a second "
+	    "operator approving with vigil approve ID; until then no station "
+	    "can renew its certificate.", root, root);
 	alert_emit(&fleet->alerts, &(struct alert_spec){
 	    .rule = "root-unreachable", .severity = SEV_CRITICAL,
 	    .nodes = &root, .nnodes = 1, .text = text, .cause = cause,
-	    .action = action }, wall_ms);
+	    .action = action, .follows = holder == NULL ? NULL :
+	    holder->state == NODE_DOWN ? "node-down" :
+	    holder->state == NODE_STALE ? "node-stale" : NULL }, wall_ms);
 }
 
 /*
@@ -1279,6 +1367,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "cert-expiring,renewal-failed";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Devices fail %s after "
 		    "their last heartbeat.", util_duration_text(
@@ -1358,9 +1447,12 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    util_duration_text(soonest, dur, sizeof dur));
 		check_append(text, sizeof text, " (%s)", names);
 	}
+	spec.measure = (double)failed;
 	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
 	    now_ms, 1, cause, sizeof cause);
+	spec.follows = "heartbeat";
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
+		spec.follows = "heartbeat,cert-expiring";
 		check_root_action(rep, root, action, sizeof action);
 		check_append(action, sizeof action, " Heartbeats resume once "
 		    "the stations hold valid certificates again.");

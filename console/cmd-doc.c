@@ -65,20 +65,15 @@ cmd_build(const struct fleet *fleet, const char *action,
     struct proto_command *cmd, char **cause)
 {
 	const struct node	*node;
-	char			*why = NULL;
+	char			*why = NULL, names[256];
 	size_t			 i, j;
 
+	proto_command_clear(cmd);
 	memset(cmd, 0, sizeof *cmd);
 	if (command_spec_find(action) == NULL) {
+		command_spec_names(names, sizeof names, 0);
 		*cause = xasprintf("there is no command \"%s\"; the commands "
-		    "are ", action);
-		for (i = 0; i < command_nspecs; i++) {
-			why = xasprintf("%s%s%s", *cause,
-			    util_list_sep(i, command_nspecs, 0),
-			    command_specs[i].name);
-			free(*cause);
-			*cause = why;
-		}
+		    "are %s", action, names);
 		return (-1);
 	}
 	if (n == 0 || n > PROTO_MAX_TARGETS) {
@@ -111,11 +106,13 @@ cmd_build(const struct fleet *fleet, const char *action,
 	util_copy(cmd->proposer, sizeof cmd->proposer, proposer);
 	cmd->created_ms = wall_ms;
 	cmd->expires_ms = wall_ms + ttl_ms;
+	proto_command_targets(cmd, n);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i; j++) {
 			if (strcmp(nodes[i], nodes[j]) == 0) {
 				*cause = xasprintf("%s is named twice; name "
 				    "each target once", nodes[i]);
+				proto_command_clear(cmd);
 				return (-1);
 			}
 		}
@@ -125,11 +122,76 @@ cmd_build(const struct fleet *fleet, const char *action,
 			    "console, so the state the command binds to is "
 			    "unknown; check the name with vigil status",
 			    nodes[i]);
+			proto_command_clear(cmd);
 			return (-1);
 		}
 		cmd_target_seen(node, &cmd->targets[i]);
 	}
-	cmd->ntargets = n;
+	return (0);
+}
+
+/* Name move-root's destination; see cmd-doc.h. */
+int
+cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
+    const char *to, char **cause)
+{
+	const struct node		*dest, *n;
+	const struct proto_blacklist	*b;
+	size_t				 i, k;
+
+	if (to == NULL || *to == '\0') {
+		*cause = xstrdup("move-root needs its destination: --to "
+		    "station/NAME, a station that no station blacklists");
+		return (-1);
+	}
+	if (cmd->ntargets != 1) {
+		*cause = xstrdup("move-root moves the root from one station, "
+		    "its holder: name only that station");
+		return (-1);
+	}
+	if (strcmp(cmd->targets[0].node, to) == 0) {
+		*cause = xasprintf("%s is both source and destination; name "
+		    "another station with --to", to);
+		return (-1);
+	}
+	dest = fleet_find_const(fleet, to);
+	if (dest == NULL || !dest->has_hello) {
+		*cause = xasprintf("the destination %s is unknown: no backend "
+		    "reported it to this console; vigil status lists the "
+		    "stations", to);
+		return (-1);
+	}
+	if (fleet_node_role(dest) != ROLE_STATION) {
+		*cause = xasprintf("the destination %s is not a station; the "
+		    "root moves only between stations", to);
+		return (-1);
+	}
+	if (dest->state != NODE_LIVE) {
+		*cause = xasprintf("the destination %s is not live (%s): a "
+		    "station that is not heard from cannot take the root; "
+		    "restore it or choose another", to,
+		    fleet_state_name(dest->state));
+		return (-1);
+	}
+	for (i = 0; i < fleet->nnodes; i++) {
+		n = &fleet->nodes[i];
+		if (fleet_node_role(n) != ROLE_STATION || n->nstats == 0)
+			continue;
+		for (k = 0; k < n->stats.station.nblacklist; k++) {
+			b = &n->stats.station.blacklist[k];
+			if (strcmp(b->peer, to) != 0)
+				continue;
+			*cause = xasprintf("the destination %s is "
+			    "blacklisted by %s (evidence from %s), so "
+			    "stations would refuse the certificates it "
+			    "signs; move the root to a station nobody "
+			    "blacklists", to, n->id, b->reported_by);
+			return (-1);
+		}
+	}
+	cmd->nargs = 1;
+	util_copy(cmd->args[0].name, sizeof cmd->args[0].name, "to");
+	util_copy(cmd->args[0].value, sizeof cmd->args[0].value, to);
 	return (0);
 }
 
@@ -244,7 +306,8 @@ cmd_plan_request(const char *action, const char *to, const char *set,
 		return (0);
 	}
 	*cause = xasprintf("%s has no plan: only rollback and flag do; "
-	    "--to, --set and --override belong to them", action);
+	    "--to, --set and --override belong to them (and --to to "
+	    "move-root)", action);
 	return (-1);
 }
 
@@ -330,7 +393,10 @@ cmd_plan_text(const struct proto_plan *plan, const char *indent)
 	return (text.s != NULL ? text.s : xstrdup(""));
 }
 
-/* The plan of a rollback or flag change under review, as it is now. */
+/*
+ * The plan of a rollback or flag change under review, as it is now; any
+ * other command's arguments as they were signed.
+ */
 static void
 cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
     const struct proto_command *cmd)
@@ -341,8 +407,16 @@ cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
 	char				 why[PROTO_TEXT_MAX];
 	size_t				 i;
 
-	if (!proto_plan_applies(cmd->action))
+	if (!proto_plan_applies(cmd->action)) {
+		/* move-root's destination, an arm-kill's window. */
+		for (i = 0; i < cmd->nargs; i++) {
+			cmd_printf(text, "  %s %s = %s", i == 0 ?
+			    "arguments:" : "          ", cmd->args[i].name,
+			    cmd->args[i].value);
+			cmd_newline(text);
+		}
 		return;
+	}
 	if (proto_plan_request_parse(cmd, &req, why, sizeof why) != 0) {
 		cmd_printf(text, "  plan:      none: %s", why);
 		cmd_newline(text);

@@ -37,12 +37,23 @@ enum proto_state cmd_node_state(const struct node *node);
  * id, created at wall time wall_ms and expiring ttl_ms later.  Returns
  * 0, or -1 and an allocated sentence in *cause (an action no backend
  * knows, a node not in the model or not heard from, a node named twice,
- * too many nodes, a reason too long, a ttl out of bounds).
+ * too many nodes, a reason too long, a ttl out of bounds).  *cmd must
+ * be zeroed or built before: its targets are freed first, and on success
+ * it holds new ones (proto_command_clear() frees them).
  */
 int	 cmd_build(const struct fleet *fleet, const char *action,
 	    const char *const *nodes, size_t n, const char *reason,
 	    const char *proposer, int64_t wall_ms, int64_t ttl_ms,
 	    struct proto_command *cmd, char **cause);
+
+/*
+ * Name move-root's destination to in cmd (argument "to"), once the model
+ * shows it is a station that is live, that no station reports as
+ * blacklisted, and that is not the source.  Returns 0, or -1 and an
+ * allocated sentence in *cause; the backend checks again.
+ */
+int	 cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
+	    const char *to, char **cause);
 
 /*
  * May proposal p be approved (approving) or cancelled now?  Returns 0,

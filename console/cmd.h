@@ -64,6 +64,14 @@ char	*cmd_cancel_frame(const struct cmd_operator *op, const char *id,
 char	*cmd_fire_frame(const struct cmd_operator *op, const char *id,
 	    char **cause);
 
+/*
+ * The auth frame answering the challenge of node's hello, signed by op
+ * (see vigil-protocol(7)).  Returns an allocated JSON text, or NULL and
+ * an allocated sentence in *cause when signing failed.
+ */
+char	*cmd_auth_frame(const struct cmd_operator *op, const char *challenge,
+	    const char *node, char **cause);
+
 /* One target of a command message being followed. */
 struct cmd_target {
 	char	node[PROTO_ID_MAX];
@@ -85,6 +93,11 @@ struct cmd_track {
 	enum proto_outcome	 hoped;		/* accepted, executed,
 						   cancelled */
 	uint64_t		 after_seq;	/* results before it are old */
+	/* The fleet's result_seq and link_seq when last looked at:
+	   nothing to look at again until one moves. */
+	uint64_t		 seen_result_seq;
+	uint64_t		 seen_link_seq;
+	int			 seen;
 	struct cmd_target	*targets;
 	size_t			 ntargets;
 	size_t			 ndone;

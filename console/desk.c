@@ -57,6 +57,7 @@ desk_free(struct desk *desk)
 		return;
 	if (desk->busy)
 		cmd_track_free(&desk->track);
+	proto_command_clear(&desk->cmd);
 	free(desk);
 }
 
@@ -138,7 +139,8 @@ desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 		return (-1);
 	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
 	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
-	    &cause) != 0) {
+	    &cause) != 0 || (dp->to != NULL && cmd_move_root(desk->fleet,
+	    &desk->cmd, dp->to, &cause) != 0)) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
 		return (-1);
@@ -202,7 +204,7 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 		    "sent; review it again", id);
 		return (-1);
 	}
-	desk->cmd = p->cmd;
+	proto_command_copy(&desk->cmd, &p->cmd);
 	if ((frame = cmd_approve_frame(desk->op, id, document,
 	    &cause)) == NULL) {
 		*text = xasprintf("not approved: %s", cause);
@@ -255,7 +257,7 @@ desk_by_id(struct desk *desk, const char *id, int fire, char **text)
 			return (-1);
 		}
 	}
-	desk->cmd = p->cmd;
+	proto_command_copy(&desk->cmd, &p->cmd);
 	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
 	    cmd_cancel_frame(desk->op, id, &cause);
 	if (frame == NULL) {

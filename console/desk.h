@@ -47,6 +47,8 @@ struct desk_proposal {
 	int64_t			 ttl_ms;	/* expiring this much later */
 	const struct proto_plan_request *req;	/* rollback, flag: what
 						   to; NULL otherwise */
+	const char		*to;		/* move-root: the
+						   destination; else NULL */
 };
 
 /*
@@ -55,7 +57,9 @@ struct desk_proposal {
  * 0 with a line saying what was sent in *text, or -1 with a sentence
  * saying why nothing was (no key, a command already in flight, a node
  * not heard from, a missing reason, signing failed).  *text is
- * allocated either way.  req gives a rollback's or flag change's
+ * allocated either way.  to names a move-root's destination, which
+ * must be live, known and blacklisted by no station; req gives a
+ * rollback's or flag change's
  * arguments (NULL for other actions).
  */
 int		 desk_propose(struct desk *desk,

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "fleet.h"
+#include "seal.h"
 #include "util.h"
 
 /* Own-history baseline: needs this much, leaves out the newest part. */
@@ -37,6 +39,8 @@ struct fleet_peer {
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
 		    size_t link, int64_t wall_ms, int *created);
+static int	 fleet_named(struct fleet *fleet, size_t link, const char *id,
+		    int64_t wall_ms);
 static int	 fleet_claimed(struct fleet *fleet, struct node *node,
 		    size_t link, int64_t wall_ms);
 static int	 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -76,6 +80,11 @@ static int	 fleet_apply_error(struct fleet *, size_t,
 static int	 fleet_apply_proposal(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
+static int	 fleet_apply_watching(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_transport_fpr(const char *, char *);
+static int	 fleet_apply_move(struct fleet *, size_t,
+		    const struct proto_msg *, int64_t, int64_t, struct node **);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -84,14 +93,23 @@ static struct node *fleet_heard_unclocked(struct fleet *fleet, size_t link,
 		    int *changed);
 static struct fleet_held *fleet_held_find(struct node *node,
 		    const char *id);
-static void	 fleet_held_trim(struct node *node);
+static void	 fleet_held_trim(struct fleet *fleet, struct node *node);
+static void	 fleet_held_drop(struct fleet *fleet, struct node *node);
+static char	*fleet_doc_hold(struct fleet *fleet, const char *text);
+static void	 fleet_doc_drop(struct fleet *fleet, const char *text);
+static void	 fleet_held_event(struct fleet *fleet, struct node *node,
+		    const struct proto_proposal *p, int64_t wall_ms);
 static int	 fleet_held_status(struct fleet *fleet, struct node *node,
 		    const char *id, enum proto_status status, int64_t wall_ms);
 static int	 fleet_result_final(const struct proto_result *,
 		    enum proto_status *);
 static void	 fleet_refused(struct fleet *fleet, struct node *node,
 		    const struct proto_result *r, int64_t wall_ms);
-static void	 fleet_proposals_free(struct fleet *fleet);
+static void	 fleet_proposals_free(struct fleet_proposal *proposals,
+		    size_t n);
+static void	 fleet_proposal_start(struct fleet_proposal *fp,
+		    const struct fleet_held *h, struct fleet_proposal *old,
+		    size_t nold);
 static void	 fleet_proposals_rebuild(struct fleet *fleet);
 static int	 fleet_cmp_proposal(const void *a, const void *b);
 static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
@@ -100,6 +118,11 @@ static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+/* Hellos taken by every fleet, so that each stamps its own. */
+static uint64_t	 fleet_hellos;
+
+static void	 fleet_copy_hello(struct proto_hello *dst,
+		    const struct proto_hello *src);
 static void	 fleet_copy_stats(struct proto_stats *dst,
 		    const struct proto_stats *src);
 static double	 fleet_scale(const struct node *node);
@@ -120,6 +143,9 @@ static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_ERROR, fleet_apply_error },
 	{ MSG_PROPOSAL, fleet_apply_proposal },
 	{ MSG_RESULT, fleet_apply_result },
+	{ MSG_WATCHING, fleet_apply_watching },
+	{ MSG_SEALED, fleet_apply_move },
+	{ MSG_HOLDER, fleet_apply_move },
 };
 
 /* The command messages a console sends, which results and errors answer. */
@@ -150,17 +176,26 @@ fleet_free(struct fleet *fleet)
 {
 	size_t	i;
 
-	fleet_proposals_free(fleet);
-	for (i = 0; i < fleet->nlinks; i++)
+	fleet_proposals_free(fleet->proposals, fleet->nproposals);
+	fleet_move_free(fleet);
+	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
+		free(fleet->links[i].watching);
+	}
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
-		free(fleet->nodes[i].held);
+		free(fleet->nodes[i].stats.station.blacklist);
+		proto_hello_clear(&fleet->nodes[i].hello);
+		fleet_held_drop(fleet, &fleet->nodes[i]);
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
 	}
+	for (i = 0; i < fleet->nlinks; i++)
+		fleet_link_names(fleet, i, NULL, -1);
 	free(fleet->links);
 	free(fleet->nodes);
+	free(fleet->docs);
+	free(fleet->msg);
 	hmap_free(&fleet->node_index);
 	alert_set_free(&fleet->alerts);
 	memset(fleet, 0, sizeof *fleet);
@@ -194,6 +229,7 @@ fleet_add_link(struct fleet *fleet, const char *url)
 	memset(l, 0, sizeof *l);
 	util_copy(l->url, sizeof l->url, url);
 	l->state = LINK_CONNECTING;
+	l->nnamed = -1;
 	fleet->dirty = 1;
 	return (fleet->nlinks++);
 }
@@ -214,9 +250,11 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 		fatal("fleet_link_up: no link %zu", link);
 	l = &fleet->links[link];
 	l->state = LINK_UP;
+	fleet->link_seq++;
 	l->since_ms = now_ms;
 	l->ever_up = 1;
 	l->error[0] = '\0';
+	(void)auth_link_reset(fleet, link);
 	/*
 	 * A backend sends every proposal it holds to a console that
 	 * connects, so what its nodes held before is forgotten here rather
@@ -225,9 +263,7 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	for (i = 0; i < l->nnodes; i++) {
 		node = &fleet->nodes[l->node_ix[i]];
 		if (node->nheld > 0) {
-			free(node->held);
-			node->held = NULL;
-			node->nheld = 0;
+			fleet_held_drop(fleet, node);
 			dropped = 1;
 		}
 	}
@@ -250,8 +286,10 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 		fatal("fleet_link_down: no link %zu", link);
 	l = &fleet->links[link];
 	l->state = LINK_DOWN;
+	fleet->link_seq++;
 	l->since_ms = now_ms;
-	if (why != NULL && *why != '\0')
+	/* A refused answer explains the close better than the close. */
+	if (!auth_link_reset(fleet, link) && why != NULL && *why != '\0')
 		util_copy(l->error, sizeof l->error, why);
 	for (i = 0; i < l->nnodes; i++) {
 		node = &fleet->nodes[l->node_ix[i]];
@@ -277,19 +315,20 @@ fleet_receive(struct fleet *fleet, size_t link, const char *frame,
 		fatal("fleet_receive: no link %zu", link);
 	l = &fleet->links[link];
 	l->frames++;
-	/* A station's stats are large; keep them off the stack. */
-	msg = xmalloc(sizeof *msg);
+	/* One message kept for every frame, decoded in place. */
+	if (fleet->msg == NULL)
+		fleet->msg = xcalloc(1, sizeof *fleet->msg);
+	msg = fleet->msg;
 	if (proto_decode(frame, len, msg, cause, causelen) == -1) {
 		l->bad_frames++;
 		util_copy(l->error, sizeof l->error, cause);
 		fleet->dirty = 1;
-		free(msg);
 		return (-1);
 	}
 	rc = fleet_apply(fleet, link, msg, now_ms);
+	proto_msg_clear(msg);
 	if (rc == -1)
 		util_copy(cause, causelen, l->error);
-	free(msg);
 	return (rc);
 }
 
@@ -340,6 +379,10 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	size_t		 i;
 
 	*created = 0;
+	if (!fleet_named(fleet, link, id, wall_ms)) {
+		fleet->links[link].ignored_frames++;
+		return (NULL);
+	}
 	if (hmap_get(&fleet->node_index, id, &i)) {
 		node = &fleet->nodes[i];
 		if (node->link == link)
@@ -377,6 +420,68 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	    fleet->links[link].url);
 	*created = 1;
 	return (node);
+}
+
+/* Replace the node ids link's certificate names. */
+void
+fleet_link_names(struct fleet *fleet, size_t link, char **ids, int n)
+{
+	struct fleet_link	*l;
+	int			 i;
+
+	if (link >= fleet->nlinks)
+		fatal("fleet_link_names: no link %zu", link);
+	l = &fleet->links[link];
+	for (i = 0; i < l->nnamed; i++)
+		free(l->named[i]);
+	free(l->named);
+	l->named = ids;
+	l->nnamed = n;
+}
+
+/*
+ * May link speak for node id?  A plain link may (first come, first
+ * served decides); a TLS link only when its certificate names id.  The
+ * first refusal on a link raises one critical alert naming the backend
+ * and the node; later ones cost only the count.
+ */
+static int
+fleet_named(struct fleet *fleet, size_t link, const char *id,
+    int64_t wall_ms)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	struct alert		 a;
+	int			 i;
+
+	if (l->nnamed < 0)
+		return (1);
+	for (i = 0; i < l->nnamed; i++) {
+		if (strcmp(l->named[i], id) == 0)
+			return (1);
+	}
+	if (l->unnamed_alerted)
+		return (0);
+	l->unnamed_alerted = 1;
+	memset(&a, 0, sizeof a);
+	a.severity = SEV_CRITICAL;
+	util_copy(a.rule, sizeof a.rule, "node-unnamed");
+	util_format(a.code, sizeof a.code, "link-%zu", link);
+	util_copy(a.nodes[0], sizeof a.nodes[0], id);
+	a.nnodes = a.nodes_total = 1;
+	util_format(a.text, sizeof a.text, "backend %s speaks for %s, which "
+	    "its certificate does not name (it names %d node%s%s%s); the "
+	    "console ignores its frames about %s", l->url, id, l->nnamed,
+	    l->nnamed == 1 ? "" : "s", l->nnamed > 0 ? ", first " : "",
+	    l->nnamed > 0 ? l->named[0] : "", id);
+	util_copy(a.cause, sizeof a.cause, "A backend may speak only for the "
+	    "nodes its certificate names (URI vigil:ROLE/NAME): it was given "
+	    "another node's certificate, the node moved to it without a new "
+	    "certificate, or it is impersonating the node.");
+	util_format(a.action, sizeof a.action, "Give the backend that truly "
+	    "serves %s a certificate naming it (vigil-key cert --node %s), "
+	    "or stop the backend at %s.", id, id, l->url);
+	alert_raise(&fleet->alerts, &a, wall_ms, NULL);
+	return (0);
 }
 
 /*
@@ -692,9 +797,48 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		    "build %s", proto_role_name(h->role), h->group, h->build);
 		changed = 1;
 	}
-	node->hello = *h;
+	if (strcmp(node->hello.transport_key, h->transport_key) != 0 ||
+	    !node->has_hello)
+		fleet_transport_fpr(h->transport_key, node->transport_fpr);
+	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
+	fleet->hello_seq = ++fleet_hellos;
+	auth_hello(fleet, link, h);
 	return (changed);
+}
+
+/* watching: which operators' consoles watch the link's nodes. */
+static int
+fleet_apply_watching(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	(void)now_ms;
+	(void)wall_ms;
+	*nodep = NULL;
+	return (auth_watching(fleet, link, &msg->u.watching));
+}
+
+/*
+ * The SHA-256 of a transport key given in hex (as hello carries it),
+ * as hex into fpr, or "" when there is none.
+ */
+static void
+fleet_transport_fpr(const char *hex, char *fpr)
+{
+	unsigned char	key[32];
+	size_t		i;
+	unsigned int	byte;
+
+	fpr[0] = '\0';
+	if (strlen(hex) != 2 * sizeof key)
+		return;
+	for (i = 0; i < sizeof key; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			return;
+		key[i] = (unsigned char)byte;
+	}
+	seal_fingerprint(key, sizeof key, fpr);
 }
 
 /*
@@ -715,6 +859,13 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	    wall_ms, &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
+	/* A router's state or a station's blacklist is news to a watcher. */
+	if (node->nstats == 0 || node->stats.role != st->role ||
+	    (st->role == ROLE_ROUTER &&
+	    node->stats.router.state != st->router.state) ||
+	    (st->role == ROLE_STATION &&
+	    node->stats.station.nblacklist != st->station.nblacklist))
+		changed = 1;
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -778,6 +929,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 	}
 	node->cert = *c;
 	node->has_cert = 1;
+	fleet_move_cert(fleet, node, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -824,6 +976,8 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 
 	(void)now_ms;
 	util_copy(l->error, sizeof l->error, e->text);
+	if (strcmp(e->in_reply_to, "auth") == 0)
+		auth_refused(fleet, link);
 	/* A backend that cannot take a command says so with an error. */
 	for (i = 0; i < nitems(fleet_command_types); i++) {
 		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
@@ -890,7 +1044,7 @@ fleet_node_held(const struct node *node, const char *id)
  * oldest reported; pending ones always stay.
  */
 static void
-fleet_held_trim(struct node *node)
+fleet_held_trim(struct fleet *fleet, struct node *node)
 {
 	size_t	i, done, oldest;
 
@@ -908,7 +1062,62 @@ fleet_held_trim(struct node *node)
 		}
 		if (done <= FLEET_HELD_DONE)
 			return;
+		fleet_doc_drop(fleet, node->held[oldest].p.document);
 		node->held[oldest] = node->held[--node->nheld];
+	}
+}
+
+/* Forget every proposal node holds. */
+static void
+fleet_held_drop(struct fleet *fleet, struct node *node)
+{
+	size_t	i;
+
+	for (i = 0; i < node->nheld; i++)
+		fleet_doc_drop(fleet, node->held[i].p.document);
+	free(node->held);
+	node->held = NULL;
+	node->nheld = 0;
+}
+
+/*
+ * The fleet's copy of document text (NULL: ""), held once more: one copy
+ * however many nodes hold the same bytes.
+ */
+static char *
+fleet_doc_hold(struct fleet *fleet, const char *text)
+{
+	size_t	i;
+
+	if (text == NULL)
+		text = "";
+	for (i = 0; i < fleet->ndocs; i++) {
+		if (strcmp(fleet->docs[i].text, text) == 0) {
+			fleet->docs[i].refs++;
+			return (fleet->docs[i].text);
+		}
+	}
+	fleet->docs = xreallocarray(fleet->docs, fleet->ndocs + 1,
+	    sizeof *fleet->docs);
+	fleet->docs[fleet->ndocs].text = xstrdup(text);
+	fleet->docs[fleet->ndocs].refs = 1;
+	return (fleet->docs[fleet->ndocs++].text);
+}
+
+/* Let go of a copy fleet_doc_hold() gave; the last one frees it. */
+static void
+fleet_doc_drop(struct fleet *fleet, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->ndocs; i++) {
+		if (fleet->docs[i].text != text)
+			continue;
+		if (--fleet->docs[i].refs == 0) {
+			free(fleet->docs[i].text);
+			fleet->docs[i] = fleet->docs[--fleet->ndocs];
+		}
+		return;
 	}
 }
 
@@ -928,9 +1137,51 @@ fleet_held_status(struct fleet *fleet, struct node *node, const char *id,
 	    proto_status_name(status), proto_status_name(h->p.status));
 	h->p.status = status;
 	h->wall_ms = wall_ms;
-	fleet_held_trim(node);
+	fleet_held_trim(fleet, node);
 	fleet->dirty = 1;
 	return (1);
+}
+
+/*
+ * Say on node's events that it holds proposal p, with the action and
+ * proposer its document names: decoded once for the fleet's merged view
+ * when other nodes hold the same bytes, else here.
+ */
+static void
+fleet_held_event(struct fleet *fleet, struct node *node,
+    const struct proto_proposal *p, int64_t wall_ms)
+{
+	const struct proto_command	*known = NULL;
+	struct proto_command		*cmd = NULL;
+	char				 until[16], cause[PROTO_TEXT_MAX];
+	const char			*doc = p->document ? p->document : "";
+	size_t				 i;
+
+	for (i = 0; i < fleet->nproposals && known == NULL; i++) {
+		if (fleet->proposals[i].decoded &&
+		    strcmp(fleet->proposals[i].id, p->id) == 0 &&
+		    strcmp(fleet->proposals[i].document, doc) == 0)
+			known = &fleet->proposals[i].cmd;
+	}
+	if (known == NULL) {
+		cmd = xcalloc(1, sizeof *cmd);
+		if (proto_command_decode(doc, strlen(doc), cmd, cause,
+		    sizeof cause) == 0)
+			known = cmd;
+	}
+	util_clock_text(p->expires_ms, until, sizeof until);
+	if (known != NULL)
+		fleet_event(node, wall_ms, "holds command %.8s, %s, proposed "
+		    "by %s: %s until %s UTC", p->id, known->action,
+		    known->proposer, proto_status_name(p->status), until);
+	else
+		fleet_event(node, wall_ms, "holds command %.8s (%s until %s "
+		    "UTC), whose document does not read: %s", p->id,
+		    proto_status_name(p->status), until, cause);
+	if (cmd != NULL) {
+		proto_command_clear(cmd);
+		free(cmd);
+	}
 }
 
 /*
@@ -945,8 +1196,7 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 	const struct proto_proposal	*p = &msg->u.proposal;
 	struct node			*node;
 	struct fleet_held		*h;
-	struct proto_command		*cmd;
-	char				 until[16], cause[PROTO_TEXT_MAX];
+	char				*doc;
 	int				 changed, news = 0;
 
 	node = fleet_heard_unclocked(fleet, link, p->node, now_ms, wall_ms,
@@ -958,19 +1208,7 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		    sizeof *node->held);
 		h = &node->held[node->nheld++];
 		memset(h, 0, sizeof *h);
-		cmd = xmalloc(sizeof *cmd);
-		util_clock_text(p->expires_ms, until, sizeof until);
-		if (proto_command_decode(p->document, strlen(p->document), cmd,
-		    cause, sizeof cause) == 0)
-			fleet_event(node, wall_ms, "holds command %.8s, %s, "
-			    "proposed by %s: %s until %s UTC", p->id,
-			    cmd->action, cmd->proposer,
-			    proto_status_name(p->status), until);
-		else
-			fleet_event(node, wall_ms, "holds command %.8s (%s "
-			    "until %s UTC), whose document does not read: %s",
-			    p->id, proto_status_name(p->status), until, cause);
-		free(cmd);
+		fleet_held_event(fleet, node, p, wall_ms);
 		news = 1;
 	} else if (h->p.status != p->status) {
 		fleet_event(node, wall_ms, "command %.8s is %s (was %s)",
@@ -978,9 +1216,13 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		    proto_status_name(h->p.status));
 		news = 1;
 	}
+	doc = fleet_doc_hold(fleet, p->document);
+	if (h->p.document != NULL)
+		fleet_doc_drop(fleet, h->p.document);
 	h->p = *p;
+	h->p.document = doc;
 	h->wall_ms = wall_ms;
-	fleet_held_trim(node);
+	fleet_held_trim(fleet, node);
 	fleet_proposals_rebuild(fleet);
 	if (news)
 		fleet_notify(fleet, FLEET_PROPOSAL_CHANGED, node);
@@ -1026,9 +1268,41 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
+	fleet_move_result(fleet, node, r, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
+}
+
+/*
+ * sealed (a source's sealed root key, to relay to its destination) and
+ * holder (the new root holder's statement, to relay to every station).
+ */
+static int
+fleet_apply_move(struct fleet *fleet, size_t link,
+    const struct proto_msg *msg, int64_t now_ms, int64_t wall_ms,
+    struct node **nodep)
+{
+	const struct proto_sealed	*d = &msg->u.sealed;
+	const struct proto_holder	*h = &msg->u.holder;
+	struct node			*node;
+	int				 changed;
+
+	node = fleet_heard_unclocked(fleet, link, msg->type == MSG_SEALED ?
+	    d->node : h->node, now_ms, wall_ms, &changed);
+	if ((*nodep = node) == NULL)
+		return (0);
+	if (msg->type == MSG_SEALED) {
+		fleet_event(node, wall_ms, "sealed the root key for %s "
+		    "(move-root %.8s); this console relays it", d->to, d->id);
+		fleet_move_sealed(fleet, d, wall_ms);
+	} else {
+		fleet_event(node, wall_ms, "holds the root since move-root "
+		    "%.8s from %s; this console tells every station", h->id,
+		    h->from);
+		fleet_move_holder(fleet, h, wall_ms);
+	}
+	return (1);
 }
 
 /* Whether r ends its command, and the status the command has then. */
@@ -1130,35 +1404,37 @@ fleet_notify(struct fleet *fleet, enum fleet_change what,
 	fleet_tell(fleet, what, node, NULL, ALERT_UNCHANGED);
 }
 
-/* Free the merged view. */
+/* Free a merged view of n proposals. */
 static void
-fleet_proposals_free(struct fleet *fleet)
+fleet_proposals_free(struct fleet_proposal *proposals, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < fleet->nproposals; i++) {
-		free(fleet->proposals[i].document);
-		free(fleet->proposals[i].nodes);
+	for (i = 0; i < n; i++) {
+		free(proposals[i].document);
+		proto_command_clear(&proposals[i].cmd);
+		free(proposals[i].nodes);
 	}
-	free(fleet->proposals);
-	fleet->proposals = NULL;
-	fleet->nproposals = 0;
+	free(proposals);
 }
 
 /*
  * Merge what every node holds by id.  The document shown is the first
  * node's; a node holding other bytes under the same id makes the
- * proposal one that must not be approved, and says so.
+ * proposal one that must not be approved, and says so.  A proposal the
+ * previous view decoded from the same bytes is taken over, not decoded
+ * again: a kill of 1,000 routers rebuilds the view 1,000 times.
  */
 static void
 fleet_proposals_rebuild(struct fleet *fleet)
 {
-	struct fleet_proposal	*fp;
+	struct fleet_proposal	*fp, *old = fleet->proposals;
 	const struct fleet_held	*h;
-	char			 cause[PROTO_TEXT_MAX];
 	size_t			 i, j, k, cap = 0;
+	size_t			 nold = fleet->nproposals;
 
-	fleet_proposals_free(fleet);
+	fleet->proposals = NULL;
+	fleet->nproposals = 0;
 	for (i = 0; i < fleet->nnodes; i++) {
 		for (j = 0; j < fleet->nodes[i].nheld; j++) {
 			h = &fleet->nodes[i].held[j];
@@ -1178,28 +1454,21 @@ fleet_proposals_rebuild(struct fleet *fleet)
 					    sizeof *fleet->proposals);
 				}
 				fp = &fleet->proposals[fleet->nproposals++];
-				memset(fp, 0, sizeof *fp);
-				util_copy(fp->id, sizeof fp->id, h->p.id);
-				fp->document = xstrdup(h->p.document);
-				if (proto_command_decode(fp->document,
-				    strlen(fp->document), &fp->cmd, cause,
-				    sizeof cause) == 0)
-					fp->decoded = 1;
-				else
-					util_format(fp->problem,
-					    sizeof fp->problem, "its document "
-					    "does not read: %s", cause);
-				fp->status = h->p.status;
-				fp->expires_ms = h->p.expires_ms;
-			} else if (strcmp(fp->document, h->p.document) != 0)
+				fleet_proposal_start(fp, h, old, nold);
+			} else if (fp->held_doc != h->p.document &&
+			    strcmp(fp->document, h->p.document) != 0)
 				util_format(fp->problem, sizeof fp->problem,
 				    "%s and %s hold different documents under "
 				    "this id; do not approve it, and find out "
 				    "which backend or console changed it",
 				    fleet->nodes[fp->nodes[0]].id,
 				    fleet->nodes[i].id);
-			fp->nodes = xreallocarray(fp->nodes, fp->nnodes + 1,
-			    sizeof *fp->nodes);
+			if (fp->nnodes == fp->nodes_cap) {
+				fp->nodes_cap = fp->nodes_cap == 0 ? 4 :
+				    2 * fp->nodes_cap;
+				fp->nodes = xreallocarray(fp->nodes,
+				    fp->nodes_cap, sizeof *fp->nodes);
+			}
 			fp->nodes[fp->nnodes++] = i;
 			if (h->p.status == STATUS_PENDING) {
 				fp->npending++;
@@ -1215,10 +1484,50 @@ fleet_proposals_rebuild(struct fleet *fleet)
 			}
 		}
 	}
+	fleet_proposals_free(old, nold);
 	if (fleet->nproposals > 1)
 		qsort(fleet->proposals, fleet->nproposals,
 		    sizeof *fleet->proposals, fleet_cmp_proposal);
 	fleet->dirty = 1;
+}
+
+/*
+ * Start the merged proposal fp from the first node's held h: its text
+ * and decoded document are taken from the previous view's old[nold]
+ * when that holds the same id and bytes, else copied and decoded.
+ */
+static void
+fleet_proposal_start(struct fleet_proposal *fp, const struct fleet_held *h,
+    struct fleet_proposal *old, size_t nold)
+{
+	char	cause[PROTO_TEXT_MAX];
+	size_t	k;
+
+	memset(fp, 0, sizeof *fp);
+	util_copy(fp->id, sizeof fp->id, h->p.id);
+	fp->held_doc = h->p.document;
+	fp->status = h->p.status;
+	fp->expires_ms = h->p.expires_ms;
+	for (k = 0; k < nold; k++) {
+		if (old[k].document == NULL || strcmp(old[k].id, fp->id) != 0 ||
+		    strcmp(old[k].document, h->p.document) != 0)
+			continue;
+		fp->document = old[k].document;
+		fp->decoded = old[k].decoded;
+		fp->cmd = old[k].cmd;
+		util_copy(fp->problem, sizeof fp->problem, old[k].decoded ?
+		    "" : old[k].problem);
+		old[k].document = NULL;
+		memset(&old[k].cmd, 0, sizeof old[k].cmd);
+		return;
+	}
+	fp->document = xstrdup(h->p.document);
+	if (proto_command_decode(fp->document, strlen(fp->document),
+	    &fp->cmd, cause, sizeof cause) == 0)
+		fp->decoded = 1;
+	else
+		util_format(fp->problem, sizeof fp->problem, "its document "
+		    "does not read: %s", cause);
 }
 
 /* Pending first, then soonest expiry, then id. */
@@ -1380,6 +1689,17 @@ fleet_find_const(const struct fleet *fleet, const char *id)
 	if (!hmap_get(&fleet->node_index, id, &i))
 		return (NULL);
 	return (&fleet->nodes[i]);
+}
+
+/*
+ * Is node a router that reports itself killed?  Its child orders are
+ * halted, so what it sent before is history and its rates are 0.
+ */
+int
+fleet_node_killed(const struct node *node)
+{
+	return (node->nstats != 0 && node->stats.role == ROLE_ROUTER &&
+	    node->stats.router.state == STATE_KILLED);
 }
 
 /* The role a node has told us, from hello or else stats. */
@@ -1639,8 +1959,10 @@ fleet_ready(const struct fleet *fleet)
 	   100,000 nodes behind twenty gateways. */
 	for (l = 0; l < fleet->nlinks; l++) {
 		fl = &fleet->links[l];
-		if (fl->state != LINK_UP)
+		if (fl->state != LINK_UP || auth_settled(fleet, l) == 0)
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* it sends no more */
 		for (i = 0; i < fl->nnodes; i++) {
 			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || node->nstats < 2)
@@ -1653,24 +1975,56 @@ fleet_ready(const struct fleet *fleet)
 }
 
 /*
- * Copy stats into a node's: all but the blacklist entries past the ones
- * it holds, which nothing reads (every reader stops at nblacklist), so
- * a frame does not copy the 20 KB of a full blacklist it rarely has.
+ * Copy a hello into a node's, its builds and operators into the node's
+ * own arrays, sized by what the hello lists.
  */
-_Static_assert(offsetof(struct proto_stats, station.blacklist) +
-    sizeof ((struct proto_stats *)0)->station.blacklist ==
-    sizeof (struct proto_stats),
-    "fleet_copy_stats: the blacklist must end struct proto_stats");
+static void
+fleet_copy_hello(struct proto_hello *dst, const struct proto_hello *src)
+{
+	struct proto_build		*builds = dst->builds;
+	struct proto_operator_key	*ops = dst->operators;
 
+	if (dst->nbuilds != src->nbuilds) {
+		free(builds);
+		builds = src->nbuilds == 0 ? NULL : xcalloc(src->nbuilds,
+		    sizeof *builds);
+	}
+	if (dst->noperators != src->noperators) {
+		free(ops);
+		ops = src->noperators == 0 ? NULL : xcalloc(src->noperators,
+		    sizeof *ops);
+	}
+	*dst = *src;
+	dst->builds = builds;
+	dst->operators = ops;
+	if (src->nbuilds > 0)
+		memcpy(builds, src->builds, src->nbuilds * sizeof *builds);
+	if (src->noperators > 0)
+		memcpy(ops, src->operators, src->noperators * sizeof *ops);
+}
+
+/*
+ * Copy stats into a node's, the blacklist into the node's own array,
+ * sized by the entries it holds (most stations hold none).
+ */
 static void
 fleet_copy_stats(struct proto_stats *dst, const struct proto_stats *src)
 {
-	size_t	n = src->station.nblacklist;
+	struct proto_blacklist	*mine = dst->station.blacklist;
+	size_t			 had = dst->station.nblacklist;
+	size_t			 n = src->station.nblacklist;
 
-	if (n > PROTO_MAX_BLACKLIST)
-		n = PROTO_MAX_BLACKLIST;
-	memcpy(dst, src, offsetof(struct proto_stats, station.blacklist) +
-	    n * sizeof src->station.blacklist[0]);
+	if (n > PROTO_MAX_BLACKLIST || src->station.blacklist == NULL)
+		n = src->station.blacklist == NULL ? 0 : PROTO_MAX_BLACKLIST;
+	if (n != had) {
+		free(mine);
+		mine = n == 0 ? NULL : xcalloc(n, sizeof *mine);
+	}
+	*dst = *src;
+	dst->station.blacklist = mine;
+	dst->station.nblacklist = n;
+	if (n > 0)
+		memcpy(mine, src->station.blacklist, n * sizeof *mine);
 }
 
 /* Append an event line to a node's history, dropping the oldest. */
@@ -1725,12 +2079,18 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	out->parent_rate = rate_per_sec(&node->parent_rate);
 	out->child_rate = rate_per_sec(&node->child_rate);
 	out->child_share_rate = rate_per_sec(&node->child_share_rate);
+	/* Killed, it sends nothing: no slope of the last counters stands. */
+	if (fleet_node_killed(node))
+		out->parent_rate = out->child_rate = out->child_share_rate = 0;
 	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
 	out->counter_resets = node->counter_resets;
 	out->cert_expires_in_ms = fleet_cert_expires_in(node, now_ms);
 	out->error = l->error[0] != '\0' ? l->error : NULL;
+	out->watching = l->watching;
+	out->transport_fpr = node->transport_fpr[0] != '\0' ?
+	    node->transport_fpr : NULL;
 }
 
 /*
@@ -1747,7 +2107,7 @@ fleet_report_alert(const struct alert *alert, const char **nodes_buf,
 	for (i = 0; i < alert->nnodes && i < ALERT_MAX_NODES; i++)
 		nodes_buf[i] = alert->nodes[i];
 	out->severity = alert->severity;
-	out->rule = alert->rule;
+	out->rule = alert_name(alert);
 	out->nodes = nodes_buf;
 	out->nnodes = i;
 	out->nodes_total = alert->nodes_total > i ? alert->nodes_total : i;

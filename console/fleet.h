@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "alert.h"
+#include "fleet-move.h"
 #include "hmap.h"
 #include "proto.h"
 #include "proto-report.h"
@@ -53,6 +54,21 @@ enum link_state {
 };
 
 /* One backend connection as the model sees it. */
+/*
+ * Answer the challenge of link's hello now (auth.h): the loop signs and
+ * sends, then calls auth_answered().
+ */
+typedef void fleet_ask_cb(void *arg, size_t link);
+
+/* Where a link's answer to its backend's challenge stands. */
+enum fleet_auth {
+	FLEET_AUTH_NONE = 0,	/* no challenge heard on this connection */
+	FLEET_AUTH_ASKED,	/* being answered (fleet.ask) */
+	FLEET_AUTH_SENT,	/* answered; no refusal yet */
+	FLEET_AUTH_REFUSED,	/* refused: the link's error says why */
+	FLEET_AUTH_KEYLESS,	/* reading needs a key this console lacks */
+};
+
 struct fleet_link {
 	char		url[256];
 	enum link_state	state;
@@ -73,10 +89,21 @@ struct fleet_link {
 						   serve: another link's,
 						   or past a bound */
 	int		over_bound;		/* its alert was raised */
+	int		insecure;		/* plain ws beyond loopback */
+	/* The nodes its TLS certificate names; nnamed -1 on a plain
+	   link, which may speak for any node no other link serves. */
+	char		**named;
+	int		nnamed;
+	int		unnamed_alerted;	/* its alert was raised */
 	/* The last error frame that answered a message we sent. */
 	uint64_t	reply_error_seq;	/* fleet result_seq; 0 none */
 	char		reply_error_to[16];	/* "propose", ... */
 	char		reply_error[FLEET_ERROR_MAX];
+	/* This connection's challenge, its answer, and who watches. */
+	enum fleet_auth	auth;
+	char		challenge[PROTO_CHALLENGE_MAX];
+	char		auth_node[PROTO_ID_MAX];	/* whose hello */
+	struct proto_watching *watching;	/* NULL: not said */
 };
 
 /* A warning a backend raised about one node, standing until cleared. */
@@ -88,8 +115,14 @@ struct fleet_warning {
 };
 
 /* A two-person command as one node holds it (its proposal frames). */
+/* A document some nodes hold, and how many. */
+struct fleet_doc {
+	char			*text;
+	size_t			 refs;
+};
+
 struct fleet_held {
-	struct proto_proposal	p;
+	struct proto_proposal	p;		/* document: a fleet_doc */
 	int64_t			wall_ms;	/* last reported */
 };
 
@@ -122,6 +155,10 @@ struct fleet_proposal {
 	size_t			*nodes;		/* indices in fleet.nodes of
 						   the nodes holding it */
 	size_t			 nnodes;
+	size_t			 nodes_cap;
+	const char		*held_doc;	/* the first node's (fleet
+						   docs), while this view
+						   stands */
 	size_t			 npending;	/* of those, pending */
 };
 
@@ -143,6 +180,8 @@ struct node {
 
 	int			has_hello;
 	struct proto_hello	hello;
+	char			transport_fpr[PROTO_FPR_MAX];	/* of its
+						   hello's transport key */
 	unsigned		nstats;		/* stats received */
 	struct proto_stats	stats;		/* latest */
 	int			has_cert;
@@ -218,8 +257,30 @@ struct fleet {
 						   first, soonest expiry
 						   first */
 	size_t			 nproposals;
+	/* The documents nodes hold (struct fleet_held), each held once
+	   however many nodes hold it: a kill of 1,000 routers. */
+	struct fleet_doc	*docs;
+	size_t			 ndocs;
 	uint64_t		 result_seq;	/* results and reply errors
 						   received */
+	uint64_t		 link_seq;	/* links gone up or down */
+	uint64_t		 hello_seq;	/* the last hello taken, counted
+						   over every fleet of the
+						   process; 0: none */
+	struct proto_msg	*msg;		/* scratch: each frame */
+	fleet_ask_cb		*ask;		/* answers challenges; NULL:
+						   this console has no key */
+	void			*ask_arg;
+	char			 also_watching[FLEET_ERROR_MAX];
+						/* other operators watching
+						   the same nodes, ", "
+						   between; "" none */
+
+	struct fleet_move	 move;		/* the latest move-root */
+	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
+	size_t			 nrelay;	/* queued, */
+	size_t			 relay_head;	/* of which taken */
+	size_t			 relay_cap;
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -238,6 +299,16 @@ size_t	 fleet_link_expects(const struct fleet *fleet, size_t link);
 
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);
+
+/*
+ * The n node ids (allocated, taken over) that link's certificate names
+ * now: from now on it may speak for those alone, and a frame about any
+ * other node is ignored, with one critical "node-unnamed" alert naming
+ * the backend and the node.  n -1 (ids NULL): a plain link, held only
+ * to first come, first served.
+ */
+void	 fleet_link_names(struct fleet *fleet, size_t link, char **ids,
+	    int n);
 void	 fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	    int64_t now_ms);
 
@@ -305,6 +376,9 @@ double	 fleet_heartbeat_rate_expected(const struct node *node);
 
 /* The role from the node's hello, else from its stats; ROLE_NONE. */
 enum proto_role fleet_node_role(const struct node *node);
+
+/* Is node a router that reports itself killed (its rates read 0)? */
+int	 fleet_node_killed(const struct node *node);
 
 /* "live", "stale" or "down". */
 const char *fleet_state_name(enum node_state state);

@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "auth.h"
 #include "check.h"
 #include "cmd.h"
 #include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
+#include "incident.h"
 #include "loop.h"
 #include "proto.h"
 #include "proto-audit.h"
@@ -41,12 +43,48 @@ struct headless {
 	int64_t				 deadline_ms;	/* monotonic; 0 none */
 	int				 out_errno;	/* stdout failed */
 
+	/* watch: what the last event said of each node and alert. */
+	struct headless_seen		*seen;		/* by node index */
+	size_t				 nseen;
+	struct headless_aseen		*aseen;
+	size_t				 naseen;
+
 	/* Two-person commands: the step under way. */
 	int				(*ready)(struct headless *);
 	int				 met;		/* ready() held */
 	char				 id[PROTO_CMDID_MAX];
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
+	int				 move_said;	/* steps printed */
+};
+
+/*
+ * What watch reports a change of about a node: what a person would act
+ * on, never the counters and rates of each stats frame.  Each is kept
+ * as a hash of its text, so that comparing is cheap.
+ */
+enum headless_trait {
+	TRAIT_STATE, TRAIT_BUILD, TRAIT_GROUP, TRAIT_FLAGS, TRAIT_ROUTER,
+	TRAIT_ROOT, TRAIT_BLACKLIST, TRAIT_MAX
+};
+static const char *const headless_trait_names[TRAIT_MAX] = {
+	"state", "build", "group", "flags", "router.state",
+	"cert.root_holder", "station.blacklist"
+};
+
+/* The FNV-1a offset basis: the hash of a trait not known. */
+#define HEADLESS_SEED	14695981039346656037ULL
+
+struct headless_seen {
+	int		known;			/* an event was printed */
+	uint64_t	trait[TRAIT_MAX];
+};
+
+/* What watch last reported of an alert: its key, severity, how many nodes. */
+struct headless_aseen {
+	uint64_t		key;
+	enum proto_severity	severity;
+	size_t			nodes;
 };
 
 /* The columns of the status table. */
@@ -64,16 +102,27 @@ struct headless_row {
 };
 
 static void	 headless_wait_tick(void *, struct loop *, int64_t, int64_t);
+static int	 headless_move(struct headless *);
+static int	 headless_ready_move(struct headless *);
 static void	 headless_watch_tick(void *, struct loop *, int64_t,
 		    int64_t);
 static void	 headless_notify(void *, struct fleet *, enum fleet_change,
 		    const struct node *, const struct alert *,
 		    enum alert_change);
+static uint64_t	 headless_hash(uint64_t, const char *);
+static void	 headless_traits(const struct node *, uint64_t *);
+static size_t	 headless_node_changes(struct headless *,
+		    const struct fleet *, const struct node *, const char **);
+static size_t	 headless_alert_changes(struct headless *,
+		    const struct alert *, enum alert_change, const char **);
+static void	 headless_print_node(struct headless *, struct fleet *,
+		    const struct node *);
 static int	 headless_snapshot(struct headless *);
 static size_t	 headless_unreached(struct headless *, int);
 static int	 headless_link_has_node(const struct fleet *, size_t);
 static void	 headless_pseudo_node(const struct fleet *, size_t,
 		    struct proto_report_node *);
+static int	 headless_cmp_node(const void *, const void *);
 static size_t	 headless_nodes(struct headless *, int64_t,
 		    struct proto_report_node **);
 static size_t	 headless_alerts(struct headless *,
@@ -121,7 +170,10 @@ static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *);
 static int	 headless_send(struct headless *, const char *,
 		    const char *);
-static int	 headless_outcomes(struct headless *, const char *);
+static int	 headless_outcomes(struct headless *, const char *,
+		    const char *, const char *, const char *);
+static void	 headless_append(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static int	 headless_interrupted(struct headless *);
 static void	 headless_line(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -175,6 +227,8 @@ headless_run(struct loop *loop, struct fleet *fleet,
 	loop_set_tick(loop, NULL, NULL);
 	fleet->notify = NULL;
 	fleet->notify_arg = NULL;
+	free(h.seen);
+	free(h.aseen);
 	if (end == LOOP_FAILED) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -218,70 +272,244 @@ headless_watch_tick(void *arg, struct loop *loop, int64_t now_ms,
 		loop_stop(loop);
 }
 
-/* watch: print one change, as a line of JSON or for a person. */
+/*
+ * watch: print one change a person would act on, as a line of JSON or
+ * for a person.
+ */
 static void
 headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
     const struct node *node, const struct alert *alert,
     enum alert_change change)
 {
 	struct headless			*h = arg;
-	struct proto_report_node	 rn;
 	struct proto_report_alert	 ra;
 	const char			*nodes[ALERT_MAX_NODES];
-	int64_t				 now_ms = util_mono_ms();
+	const char			*changes[2];
 	int64_t				 wall_ms = util_wall_ms();
-	char				*line, when[16], flags[HEADLESS_CELL];
-	char				 lead[32];
-	size_t				 i;
+	char				*line, when[16], lead[64];
+	size_t				 nchanges;
 
 	if (h->out_errno != 0)
 		return;
-	if (what == FLEET_NODE_CHANGED && node != NULL) {
-		fleet_report_node(fleet, node, now_ms, &rn);
-		if (h->options->json) {
-			line = proto_report_node_event(wall_ms, &rn);
-			printf("%s\n", line);
-			free(line);
-		} else if (strcmp(rn.state, "live") == 0 && rn.hello != NULL) {
-			flags[0] = '\0';
-			for (i = 0; i < rn.hello->nflags; i++) {
-				if (!rn.hello->flags[i].on)
-					continue;
-				util_format(flags + strlen(flags),
-				    sizeof flags - strlen(flags), ", %s=%s",
-				    rn.hello->flags[i].name,
-				    rn.hello->flags[i].path);
-			}
-			headless_line("%s %s live: build %s%s",
-			    headless_local_time(wall_ms, when, sizeof when),
-			    rn.id, rn.hello->build, flags);
-		} else {
-			headless_line("%s %s %s%s%s",
-			    headless_local_time(wall_ms, when, sizeof when),
-			    rn.id, rn.state, rn.error != NULL ? ": " : "",
-			    rn.error != NULL ? rn.error : "");
-		}
-	} else if ((what == FLEET_PROPOSAL_CHANGED ||
+	if (what == FLEET_NODE_CHANGED && node != NULL)
+		headless_print_node(h, fleet, node);
+	else if ((what == FLEET_PROPOSAL_CHANGED ||
 	    what == FLEET_COMMAND_RESULT) && node != NULL) {
 		/* The JSON lines stay node and alert events (vigil(1)). */
 		if (!h->options->json)
 			headless_print_event(node);
 	} else if (what == FLEET_ALERT_CHANGED && alert != NULL &&
 	    change != ALERT_UNCHANGED && change != ALERT_REFRESHED) {
+		nchanges = headless_alert_changes(h, alert, change, changes);
+		if (change == ALERT_UPDATED && nchanges == 0)
+			return;
 		fleet_report_alert(alert, nodes, &ra);
 		if (h->options->json) {
 			line = proto_report_alert_event(wall_ms,
-			    headless_change(change), &ra);
+			    headless_change(change), changes, nchanges, &ra);
 			printf("%s\n", line);
 			free(line);
 		} else {
 			headless_local_time(wall_ms, when, sizeof when);
-			util_format(lead, sizeof lead, "%s %s ", when,
-			    headless_change(change));
+			util_format(lead, sizeof lead, "%s %s%s%s ", when,
+			    headless_change(change), nchanges > 0 ? " " : "",
+			    nchanges == 0 ? "" : nchanges == 2 ?
+			    "severity, nodes" : changes[0]);
 			headless_print_alert(&ra, lead, change == ALERT_RAISED);
 		}
 	}
 	headless_flush(h);
+}
+
+/* FNV-1a of s (NULL as empty) continued from hash h, with a separator. */
+static uint64_t
+headless_hash(uint64_t h, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return ((h ^ 0xff) * 1099511628211ULL);
+}
+
+/* Hash each trait of node into trait[TRAIT_MAX]. */
+static void
+headless_traits(const struct node *node, uint64_t *trait)
+{
+	const uint64_t	 seed = HEADLESS_SEED;
+	size_t		 i;
+
+	/* A trait not known keeps the seed itself. */
+	for (i = 0; i < TRAIT_MAX; i++)
+		trait[i] = seed;
+	trait[TRAIT_STATE] = headless_hash(seed,
+	    fleet_state_name(node->state));
+	if (node->has_hello) {
+		trait[TRAIT_BUILD] = headless_hash(seed, node->hello.build);
+		trait[TRAIT_GROUP] = headless_hash(seed, node->hello.group);
+		for (i = 0; i < node->hello.nflags && i < PROTO_MAX_FLAGS;
+		    i++) {
+			trait[TRAIT_FLAGS] = headless_hash(trait[TRAIT_FLAGS],
+			    node->hello.flags[i].name);
+			trait[TRAIT_FLAGS] = headless_hash(trait[TRAIT_FLAGS],
+			    node->hello.flags[i].on ? "on" : "off");
+			trait[TRAIT_FLAGS] = headless_hash(trait[TRAIT_FLAGS],
+			    node->hello.flags[i].path);
+		}
+	}
+	if (node->nstats != 0 && node->stats.role == ROLE_ROUTER)
+		trait[TRAIT_ROUTER] = headless_hash(seed,
+		    proto_state_name(node->stats.router.state));
+	if (node->nstats != 0 && node->stats.role == ROLE_STATION) {
+		for (i = 0; i < node->stats.station.nblacklist &&
+		    i < PROTO_MAX_BLACKLIST; i++)
+			trait[TRAIT_BLACKLIST] = headless_hash(
+			    trait[TRAIT_BLACKLIST],
+			    node->stats.station.blacklist[i].peer);
+	}
+	if (node->has_cert)
+		trait[TRAIT_ROOT] = headless_hash(seed, node->cert.root_holder);
+}
+
+/*
+ * watch: the names of node's traits that changed since its last event
+ * (all that are known, the first time) into changes, which holds
+ * TRAIT_MAX; remembers them.  Returns how many: 0 when nothing changed,
+ * or when a live node has not yet said all it says at first.
+ */
+static size_t
+headless_node_changes(struct headless *h, const struct fleet *fleet,
+    const struct node *node, const char **changes)
+{
+	struct headless_seen	*seen;
+	uint64_t		 trait[TRAIT_MAX];
+	size_t			 index, i, n = 0;
+
+	index = (size_t)(node - fleet->nodes);
+	if (index >= h->nseen) {
+		h->seen = xreallocarray(h->seen, fleet->nnodes + 1,
+		    sizeof *h->seen);
+		memset(h->seen + h->nseen, 0, (fleet->nnodes + 1 - h->nseen) *
+		    sizeof *h->seen);
+		h->nseen = fleet->nnodes + 1;
+	}
+	seen = &h->seen[index];
+	/*
+	 * The first event waits for what a live node reports at once (a
+	 * router's state, a station's certificate), so that it says the
+	 * node whole instead of in two lines.
+	 */
+	if (!seen->known && node->state == NODE_LIVE && (!node->has_hello ||
+	    node->nstats == 0 || (fleet_node_role(node) == ROLE_STATION &&
+	    !node->has_cert)))
+		return (0);
+	headless_traits(node, trait);
+	for (i = 0; i < TRAIT_MAX; i++) {
+		if (seen->known ? trait[i] != seen->trait[i] :
+		    trait[i] != HEADLESS_SEED)
+			changes[n++] = headless_trait_names[i];
+	}
+	memcpy(seen->trait, trait, sizeof trait);
+	seen->known = 1;
+	return (n);
+}
+
+/*
+ * watch: for an alert updated, "severity" when it changed since its last
+ * event, and "nodes" when the number of nodes it is about doubled or
+ * halved since then (a cascade adding stations one by one is one story,
+ * told at 2, 4, 8, ...); its words alone are not news: a name or number
+ * in them moves as the nodes report.  None for other changes.
+ * Remembers what it reported.  Returns how many names it put in changes
+ * (2 at most).
+ */
+static size_t
+headless_alert_changes(struct headless *h, const struct alert *a,
+    enum alert_change change, const char **changes)
+{
+	struct headless_aseen	*s = NULL;
+	uint64_t		 key;
+	size_t			 i, n = 0, total;
+
+	key = headless_hash(headless_hash(HEADLESS_SEED, a->rule),
+	    a->code);
+	if (!a->grouped) {
+		for (i = 0; i < a->nnodes; i++)
+			key = headless_hash(key, a->nodes[i]);
+	}
+	total = a->nodes_total > a->nnodes ? a->nodes_total : a->nnodes;
+	for (i = 0; i < h->naseen; i++) {
+		if (h->aseen[i].key == key) {
+			s = &h->aseen[i];
+			break;
+		}
+	}
+	if (s == NULL) {
+		h->aseen = xreallocarray(h->aseen, h->naseen + 1,
+		    sizeof *h->aseen);
+		s = &h->aseen[h->naseen++];
+		s->key = key;
+		s->severity = a->severity;
+		s->nodes = total;
+	}
+	if (change == ALERT_UPDATED && s->severity != a->severity)
+		changes[n++] = "severity";
+	if (change != ALERT_UPDATED || total >= 2 * s->nodes ||
+	    2 * total <= s->nodes) {
+		if (change == ALERT_UPDATED && total != s->nodes)
+			changes[n++] = "nodes";
+		s->nodes = total;
+	}
+	s->severity = a->severity;
+	return (n);
+}
+
+/*
+ * watch: a line about node when something a person acts on changed:
+ * its state, build, flags, a router's state, a station's root holder
+ * or blacklist; never for counters alone.
+ */
+static void
+headless_print_node(struct headless *h, struct fleet *fleet,
+    const struct node *node)
+{
+	struct proto_report_node	 rn;
+	const char			*changes[TRAIT_MAX];
+	char				*line, when[16], flags[HEADLESS_CELL];
+	char				 list[HEADLESS_CELL], router[32];
+	int64_t				 wall_ms = util_wall_ms();
+	size_t				 i, n;
+
+	if ((n = headless_node_changes(h, fleet, node, changes)) == 0)
+		return;
+	fleet_report_node(fleet, node, util_mono_ms(), &rn);
+	if (h->options->json) {
+		line = proto_report_node_event(wall_ms, &rn, changes, n);
+		printf("%s\n", line);
+		free(line);
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; i < n; i++)
+		util_format(list + strlen(list), sizeof list - strlen(list),
+		    "%s%s", i == 0 ? "" : ", ", changes[i]);
+	headless_local_time(wall_ms, when, sizeof when);
+	if (strcmp(rn.state, "live") != 0 || rn.hello == NULL) {
+		headless_line("%s %s %s%s%s (changed: %s)", when, rn.id,
+		    rn.state, rn.error != NULL ? ": " : "", rn.error != NULL ?
+		    rn.error : "", list);
+		return;
+	}
+	flags[0] = router[0] = '\0';
+	for (i = 0; i < rn.hello->nflags; i++) {
+		if (rn.hello->flags[i].on)
+			util_format(flags + strlen(flags), sizeof flags -
+			    strlen(flags), ", %s=%s", rn.hello->flags[i].name,
+			    rn.hello->flags[i].path);
+	}
+	if (rn.stats != NULL && rn.stats->role == ROLE_ROUTER)
+		util_format(router, sizeof router, ", %s",
+		    proto_state_name(rn.stats->router.state));
+	headless_line("%s %s live: build %s%s%s (changed: %s)", when, rn.id,
+	    rn.hello->build, flags, router, list);
 }
 
 /*
@@ -336,6 +564,8 @@ headless_snapshot(struct headless *h)
 		return (HEADLESS_EXIT_UNREACHED);
 	if (alert_count(&h->fleet->alerts, SEV_CRITICAL) > 0)
 		return (HEADLESS_EXIT_CRITICAL);
+	if (alert_count(&h->fleet->alerts, SEV_WARNING) > 0)
+		return (HEADLESS_EXIT_WARNING);
 	return (HEADLESS_EXIT_OK);
 }
 
@@ -401,6 +631,13 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
+		} else if (fl->auth == FLEET_AUTH_KEYLESS) {
+			/* It will send nothing more: the error says why. */
+			n++;
+			if (report)
+				headless_warn("backend %s sends nothing but "
+				    "its hello to this console: %s", fl->url,
+				    fl->error);
 		} else if (fleet_link_expects(fleet, i) > nhello) {
 			n++;
 			if (report)
@@ -444,7 +681,18 @@ headless_pseudo_node(const struct fleet *fleet, size_t index,
 	out->error = fl->error[0] != '\0' ? fl->error : NULL;
 }
 
-/* Report views of every node, then of every backend with none. */
+/* Order report nodes by id, as strcmp() does. */
+static int
+headless_cmp_node(const void *a, const void *b)
+{
+	return (strcmp(((const struct proto_report_node *)a)->id,
+	    ((const struct proto_report_node *)b)->id));
+}
+
+/*
+ * Report views of every node sorted by id, so that two runs' output
+ * differ only where the fleet does; then of every backend with none.
+ */
 static size_t
 headless_nodes(struct headless *h, int64_t now_ms,
     struct proto_report_node **out)
@@ -456,6 +704,7 @@ headless_nodes(struct headless *h, int64_t now_ms,
 	for (i = 0; i < fleet->nnodes; i++)
 		fleet_report_node(fleet, &fleet->nodes[i], now_ms,
 		    &(*out)[n++]);
+	qsort(*out, n, sizeof **out, headless_cmp_node);
 	for (i = 0; i < fleet->nlinks; i++) {
 		if (!headless_link_has_node(fleet, i))
 			headless_pseudo_node(fleet, i, &(*out)[n++]);
@@ -463,22 +712,33 @@ headless_nodes(struct headless *h, int64_t now_ms,
 	return (n);
 }
 
-/* Report views of the standing alerts, most severe first. */
+/*
+ * Report views of the standing alerts, incident by incident as the
+ * alert bar ranks them (incident.h), each with its incident's number,
+ * what it follows from and how many alerts follow from it.
+ */
 static size_t
 headless_alerts(struct headless *h, struct proto_report_alert **out,
     const char ***nodes_buf)
 {
-	const struct alert	**sorted;
-	size_t			  i, n, max = h->fleet->alerts.n;
+	struct incident_set		 is;
+	const struct incident_place	*pl;
+	size_t				 i, n;
 
-	sorted = xcalloc(max, sizeof *sorted);
-	n = alert_sorted(&h->fleet->alerts, sorted, max, 1);
+	incident_group(&h->fleet->alerts, 1, &is);
+	n = is.nplaces;
 	*out = xcalloc(n, sizeof **out);
 	*nodes_buf = xcalloc(n * ALERT_MAX_NODES + 1, sizeof **nodes_buf);
-	for (i = 0; i < n; i++)
-		fleet_report_alert(sorted[i], *nodes_buf + i * ALERT_MAX_NODES,
+	for (i = 0; i < n; i++) {
+		pl = &is.places[i];
+		fleet_report_alert(pl->alert, *nodes_buf + i * ALERT_MAX_NODES,
 		    &(*out)[i]);
-	free(sorted);
+		(*out)[i].incident = pl->incident + 1;
+		(*out)[i].follows = pl->follows != NULL ?
+		    alert_name(pl->follows) : NULL;
+		(*out)[i].effects = pl->effects;
+	}
+	incident_free(&is);
 	return (n);
 }
 
@@ -523,7 +783,10 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");
 	if (clock[0] != '\0')
 		printf("; node clock %s", clock);
-	printf("\n\n");
+	printf("\n");
+	if (h->fleet->also_watching[0] != '\0')
+		headless_line("also watching: %s", h->fleet->also_watching);
+	printf("\n");
 
 	rows = xcalloc(nnodes + 1, sizeof *rows);
 	for (c = 0; c < COL_MAX; c++)
@@ -590,7 +853,7 @@ headless_print_errors(struct headless *h,
 	free(said);
 }
 
-/* The alerts, most severe first, or a line saying there are none. */
+/* The alerts by incident, cause first, or a line saying there are none. */
 static void
 headless_print_alerts(const struct proto_report_alert *alerts, size_t n)
 {
@@ -625,6 +888,8 @@ headless_print_alert(const struct proto_report_alert *a, const char *lead,
 	    "");
 	if (!full)
 		return;
+	if (a->follows != NULL)
+		headless_line("    follows: %s", a->follows);
 	if (a->cause != NULL && *a->cause != '\0')
 		headless_line("    cause: %s", a->cause);
 	if (a->action != NULL && *a->action != '\0')
@@ -687,8 +952,11 @@ headless_row(const struct proto_report_node *n, struct headless_row *row)
 		if (n->stats != NULL && n->stats->router.worst_ratio > 1.0) {
 			p = row->cell[COL_DETAIL];
 			util_format(p + strlen(p), HEADLESS_CELL - strlen(p),
-			    ", child shares %.1fx parent",
-			    n->stats->router.worst_ratio);
+			    ", child shares %s%.1fx parent%s",
+			    n->stats->router.state == STATE_KILLED ?
+			    "reached " : "", n->stats->router.worst_ratio,
+			    n->stats->router.state == STATE_KILLED ?
+			    " before the kill" : "");
 		}
 	} else {
 		if (n->cert == NULL)
@@ -864,6 +1132,7 @@ headless_command(struct headless *h)
 	}
 	headless_flush(h);
 	cmd_track_free(&h->track);
+	proto_command_clear(h->cmd);
 	free(h->cmd);
 	h->cmd = NULL;
 	loop_set_tick(h->loop, NULL, NULL);
@@ -954,12 +1223,16 @@ headless_settled(struct headless *h, int stats)
 		fl = &fleet->links[l];
 		if (!loop_link_up(h->loop, l))
 			return (0);
+		if (auth_settled(fleet, l) < 0)
+			continue;	/* nothing more will come */
 		for (i = 0; i < fl->nnodes; i++) {
 			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
 		}
 		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
+			return (0);
+		if (auth_settled(fleet, l) == 0)
 			return (0);
 	}
 	return (1);
@@ -1143,7 +1416,7 @@ headless_propose(struct headless *h)
 	const struct headless_options	*o = h->options;
 	struct proto_command_arg	 args[PROTO_MAX_ARGS];
 	char				*cause = NULL, *text, *frame;
-	char				*plan = NULL;
+	char				*plan = NULL, *lead, *approve;
 	char				 until[16], left[32];
 	size_t				 i, nargs = 0;
 	int				 rc, safe;
@@ -1162,14 +1435,17 @@ headless_propose(struct headless *h)
 	}
 
 	if (cmd_build(h->fleet, o->action, o->nodes, o->nnodes, o->reason,
-	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) != 0) {
+	    o->op->name, util_wall_ms(), o->ttl_ms, h->cmd, &cause) == 0) {
+		h->cmd->nargs = nargs;
+		memcpy(h->cmd->args, args, sizeof args);
+	}
+	if (cause != NULL || (strcmp(o->action, "move-root") == 0 &&
+	    cmd_move_root(h->fleet, h->cmd, o->to, &cause) != 0)) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		free(plan);
 		return (HEADLESS_EXIT_USAGE);
 	}
-	h->cmd->nargs = nargs;
-	memcpy(h->cmd->args, args, sizeof args);
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
 	frame = cmd_propose_frame(o->op, text, &cause);
@@ -1181,27 +1457,50 @@ headless_propose(struct headless *h)
 		return (HEADLESS_EXIT_FAILED);
 	}
 
+	/* Said only once no target refused: a refusal leaves no proposal. */
 	util_clock_text(h->cmd->expires_ms, until, sizeof until);
-	printf("proposal %s: %s", h->cmd->id, h->cmd->action);
+	lead = xasprintf("proposal %s: %s", h->cmd->id, h->cmd->action);
 	for (i = 0; i < h->cmd->ntargets; i++)
-		printf("%s%s", i == 0 ? " " : ", ", h->cmd->targets[i].node);
-	printf(", by %s, expires at %s UTC (in %s)\n", o->op->name, until,
-	    util_duration_text(h->cmd->expires_ms - h->cmd->created_ms, left,
-	    sizeof left));
-	if (plan != NULL)
-		fputs(plan, stdout);
-	free(plan);
-	headless_flush(h);
+		headless_append(&lead, "%s%s", i == 0 ? " " : ", ",
+		    h->cmd->targets[i].node);
+	headless_append(&lead, ", by %s, expires at %s UTC (in %s)\n%s",
+	    o->op->name, until, util_duration_text(h->cmd->expires_ms -
+	    h->cmd->created_ms, left, sizeof left), plan != NULL ? plan : "");
+	approve = xasprintf("vigil%s%s approve %s", o->reach != NULL ? " " :
+	    "", o->reach != NULL ? o->reach : "", h->cmd->id);
 
 	rc = headless_send(h, "propose", frame);
 	free(frame);
 	if (rc < 0)
-		return (headless_interrupted(h));
-	rc = headless_outcomes(h, "the proposal");
-	if (rc == HEADLESS_EXIT_OK)
-		printf("a second operator reviews and approves it with: vigil "
-		    "approve %s\n", h->cmd->id);
+		rc = headless_interrupted(h);
+	else
+		rc = headless_outcomes(h, "propose", "the proposal", lead,
+		    approve);
+	if (rc == HEADLESS_EXIT_OK && !o->json)
+		printf("a second operator reviews and approves it with: %s\n",
+		    approve);
+	/* The plan says why, so a refusal keeps it, on standard error. */
+	if (rc == HEADLESS_EXIT_REFUSED && plan != NULL)
+		fputs(plan, stderr);
+	free(plan);
+	free(lead);
+	free(approve);
 	return (rc);
+}
+
+/* Append what fmt formats to the allocated string *buf. */
+static void
+headless_append(char **buf, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*more, *old = *buf;
+
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	*buf = xasprintf("%s%s", old, more);
+	free(old);
+	free(more);
 }
 
 /*
@@ -1237,35 +1536,71 @@ headless_send(struct headless *h, const char *message, const char *frame)
 }
 
 /*
- * Print each target's answer: the hoped ones on standard output, the
- * others as sentences on standard error.  Returns 0 when every target
+ * Print each target's answer to verb ("propose", "approve", ...): the
+ * others than hoped as sentences on standard error, the hoped ones on
+ * standard output, or with --json one document holding them all and
+ * approve_with (may be NULL).  A proposal (lead not NULL, printed first)
+ * that a target refused stands nowhere to be approved, so it leaves
+ * standard output empty and says all on standard error; an approval
+ * carried out on some targets is still said.  Returns 0 when every target
  * answered as hoped, HEADLESS_EXIT_REFUSED when one refused (this
  * outranks the next: a refusal is a definite answer to act on), else
  * HEADLESS_EXIT_UNREACHED.
  */
 static int
-headless_outcomes(struct headless *h, const char *what)
+headless_outcomes(struct headless *h, const char *verb, const char *what,
+    const char *lead, const char *approve_with)
 {
-	char	line[PROTO_TEXT_MAX * 2];
-	size_t	i, refused = 0, unreached = 0;
+	struct proto_report_answer	*answers;
+	struct proto_report_command	 report;
+	enum cmd_outcome		*how;
+	char				**lines, *doc;
+	size_t				 i, n = h->track.ntargets;
+	size_t				 refused = 0, unreached = 0;
+	int				 quiet;
 
-	for (i = 0; i < h->track.ntargets; i++) {
-		switch (cmd_outcome(&h->track.targets[i], what, line,
-		    sizeof line)) {
-		case CMD_OUTCOME_OK:
-			headless_line("%s", line);
-			break;
-		case CMD_OUTCOME_REFUSED:
-			refused++;
-			headless_warn("%s", line);
-			break;
-		case CMD_OUTCOME_UNREACHED:
-			unreached++;
-			headless_warn("%s", line);
-			break;
-		}
+	answers = xcalloc(n + 1, sizeof *answers);
+	how = xcalloc(n + 1, sizeof *how);
+	lines = xcalloc(n + 1, sizeof *lines);
+	for (i = 0; i < n; i++) {
+		lines[i] = xcalloc(1, PROTO_TEXT_MAX * 2);
+		how[i] = cmd_outcome(&h->track.targets[i], what, lines[i],
+		    PROTO_TEXT_MAX * 2);
+		refused += how[i] == CMD_OUTCOME_REFUSED;
+		unreached += how[i] == CMD_OUTCOME_UNREACHED;
+		answers[i].node = h->track.targets[i].node;
+		answers[i].outcome = how[i] == CMD_OUTCOME_UNREACHED ?
+		    "unreached" :
+		    proto_outcome_name(h->track.targets[i].outcome);
+		answers[i].text = lines[i];
+	}
+	quiet = refused > 0 && lead != NULL;
+	if (!quiet && lead != NULL && !h->options->json)
+		fputs(lead, stdout);
+	for (i = 0; i < n; i++) {
+		if (how[i] != CMD_OUTCOME_OK || quiet)
+			headless_warn("%s", lines[i]);
+		else if (!h->options->json)
+			headless_line("%s", lines[i]);
+	}
+	if (!quiet && h->options->json) {
+		memset(&report, 0, sizeof report);
+		report.verb = verb;
+		report.id = h->cmd->id[0] != '\0' ? h->cmd->id : h->id;
+		report.cmd = h->cmd->action[0] != '\0' ? h->cmd : NULL;
+		report.answers = answers;
+		report.nanswers = n;
+		report.approve_with = approve_with;
+		doc = proto_report_command(&report);
+		printf("%s\n", doc);
+		free(doc);
 	}
 	headless_flush(h);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(how);
+	free(answers);
 	if (refused > 0)
 		return (HEADLESS_EXIT_REFUSED);
 	if (unreached > 0)
@@ -1326,7 +1661,7 @@ headless_find(struct headless *h, const char *verb)
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
 	}
-	*h->cmd = p->cmd;
+	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
 }
 
@@ -1349,8 +1684,9 @@ headless_approve(struct headless *h, const char *verb)
 	/* The model changes while the loop runs; keep the bytes. */
 	document = xstrdup(p->document);
 	if (approving) {
+		/* With --json, standard output holds the document alone. */
 		review = cmd_review_text(h->fleet, p, util_wall_ms());
-		printf("%s", review);
+		fputs(review, h->options->json ? stderr : stdout);
 		free(review);
 		headless_flush(h);
 		if (!h->options->yes &&
@@ -1376,7 +1712,11 @@ headless_approve(struct headless *h, const char *verb)
 		return (headless_interrupted(h));
 	util_format(what, sizeof what, "the %s", approving ? "approval" :
 	    strcmp(verb, "fire") == 0 ? "fire" : "cancellation");
-	return (headless_outcomes(h, what));
+	rc = headless_outcomes(h, verb, what, NULL, NULL);
+	if (rc == HEADLESS_EXIT_OK && approving &&
+	    strcmp(h->cmd->action, "move-root") == 0)
+		rc = headless_move(h);
+	return (rc);
 }
 
 /*
@@ -1394,6 +1734,58 @@ headless_word(const struct proto_command *cmd)
 			return (cmd->args[i].value);
 	}
 	return (cmd->action);
+}
+
+/*
+ * move-root: this console relays the sealed key and the holder
+ * statement, so stay until the move is done (renewals resumed) or has
+ * failed, printing each step as it happens.
+ */
+static int
+headless_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	int			 rc;
+
+	h->move_said = 0;
+	rc = headless_until(h, headless_ready_move, MOVE_WAIT_MS +
+	    h->options->wait_ms);
+	(void)headless_ready_move(h);	/* say the last steps */
+	if (rc < 0)
+		return (headless_interrupted(h));
+	if (m->failure[0] != '\0') {
+		fprintf(stderr, "vigil: %s\n", m->failure);
+		return (HEADLESS_EXIT_REFUSED);
+	}
+	if (rc == 0) {
+		fprintf(stderr, "vigil: move-root %s did not finish: the step "
+		    "\"%s\" was not seen in time; vigil status shows the root "
+		    "holder\n", h->id, fleet_move_step_name(h->move_said));
+		return (HEADLESS_EXIT_UNREACHED);
+	}
+	return (HEADLESS_EXIT_OK);
+}
+
+/* Print the move's new steps; has it ended (done or failed)? */
+static int
+headless_ready_move(struct headless *h)
+{
+	const struct fleet_move	*m = &h->fleet->move;
+	char			 at[16];
+
+	if (strcmp(m->id, h->id) != 0)
+		return (0);
+	while (h->move_said < MOVE_NSTEPS && m->step_ms[h->move_said] != 0) {
+		util_clock_text(m->step_ms[h->move_said], at, sizeof at);
+		headless_line("move-root %.8s: %s at %s.%03lld UTC%s%s", m->id,
+		    fleet_move_step_name(h->move_said), at,
+		    (long long)(m->step_ms[h->move_said] % 1000),
+		    h->move_said == MOVE_RENEWED ? ", first by " : "",
+		    h->move_said == MOVE_RENEWED ? m->renewed_by : "");
+		h->move_said++;
+	}
+	headless_flush(h);
+	return (m->failure[0] != '\0' || h->move_said == MOVE_NSTEPS);
 }
 
 /*

@@ -18,7 +18,8 @@ struct fleet;
 struct loop;
 
 /* Exit statuses; vigil(1) EXIT STATUS describes them. */
-#define HEADLESS_EXIT_OK		0	/* fleet reached, no critical */
+#define HEADLESS_EXIT_OK		0	/* fleet reached, no critical
+						   or warning alert */
 #define HEADLESS_EXIT_CRITICAL		1	/* a critical alert stands */
 #define HEADLESS_EXIT_USAGE		2	/* usage or fleet-file error */
 #define HEADLESS_EXIT_UNREACHED		3	/* a backend or node missing */
@@ -26,9 +27,12 @@ struct loop;
 #define HEADLESS_EXIT_REFUSED		5	/* a backend (or the operator
 						   at the prompt) refused a
 						   command */
+#define HEADLESS_EXIT_WARNING		6	/* status, alerts: a warning
+						   stands, no critical */
 #define HEADLESS_EXIT_AUDIT_BROKEN	1	/* audit verify: chain broken */
 
 #define HEADLESS_WAIT_MS	5000	/* default --wait */
+#define MOVE_WAIT_MS		60000	/* approve move-root: its steps */
 
 enum headless_command {
 	HEADLESS_STATUS,
@@ -56,7 +60,9 @@ struct headless_options {
 	const char *const	*nodes;		/* propose: targets */
 	size_t			 nnodes;
 	const char		*reason;	/* propose: --reason */
-	const char		*to;		/* propose, plan: --to */
+	const char		*to;		/* propose, plan: --to (a
+						   rollback's build, a
+						   move-root's station) */
 	const char		*set;		/* propose, plan: --set */
 	const char		*override;	/* propose, plan: --override */
 	const char		*window;	/* propose arm-kill: --window */
@@ -66,6 +72,10 @@ struct headless_options {
 						   digits */
 	int			 yes;		/* approve: no typed
 						   confirmation */
+	const char		*reach;		/* propose: the options
+						   that reach this fleet, as
+						   shell words ("--fleet
+						   /abs/fleet"), or NULL */
 };
 
 /*

@@ -16,7 +16,19 @@
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
  * WRITEABLE callback, as libwebsockets requires.
+ *
+ * Names and TLS: a host name is looked up once, when the link is made,
+ * before the event loop runs (getaddrinfo blocks, and libwebsockets
+ * 4.1 would call it on every reconnect inside the loop); reconnects use
+ * the address found.  The certificate's host check is done here rather
+ * than by libwebsockets, against the name as written in the URL, because
+ * libwebsockets 4.1 cuts an IPv6 host at its first colon; its chain
+ * check stays libwebsockets' (OpenSSL's), and either refusal reaches the
+ * model as a sentence naming the certificate (tls_verify_refusal).
  */
+#include <sys/socket.h>
+
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +38,7 @@
 #include "fleet.h"
 #include "link.h"
 #include "proto.h"
+#include "tls.h"
 #include "util.h"
 
 /* One frame waiting to be written: its text starts LWS_PRE into buf. */
@@ -40,12 +53,14 @@ struct link {
 	struct fleet		*fleet;
 	size_t			 index;		/* into fleet->links */
 
+	char			 name[64];	/* host as the URL wrote it */
 	char			 host[64];	/* numeric address */
 	int			 port;
 	char			 path[256];
 	int			 tls;
 	char			 hostport[80];	/* "127.0.0.1:9003", or
 						   "[::1]:9003" */
+	char			 tls_refusal[PROTO_TEXT_MAX];
 
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
@@ -74,6 +89,7 @@ struct link {
 	size_t			 out_n;
 };
 
+static int	 link_resolve(struct link *, char *, size_t);
 static void	 link_connect(struct link *);
 static void	 link_retry_cb(lws_sorted_usec_list_t *);
 static void	 link_handshake_cb(lws_sorted_usec_list_t *);
@@ -87,6 +103,7 @@ static void	 link_receive(struct link *, struct lws *, const char *,
 static void	 link_frame_done(struct link *);
 static int	 link_writeable(struct link *, struct lws *);
 static void	 link_out_clear(struct link *);
+static void	 link_names(struct link *, struct lws *);
 
 /*
  * Delays before the next attempt.  The first retry is quick because a
@@ -107,6 +124,36 @@ static const lws_retry_bo_t link_retry = {
 	.jitter_percent = LINK_RETRY_JITTER,
 };
 
+/*
+ * Find the address of the link's host, once and before the loop runs.
+ * Returns 0, or -1 and a sentence in why.
+ */
+static int
+link_resolve(struct link *link, char *why, size_t len)
+{
+	struct addrinfo	 hints, *res;
+	int		 error;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if ((error = getaddrinfo(link->name, NULL, &hints, &res)) != 0) {
+		util_format(why, len, "cannot find host \"%s\" of %s: %s; "
+		    "check the name, or write its address, and restart vigil",
+		    link->name, link->fleet->links[link->index].url,
+		    gai_strerror(error));
+		return (-1);
+	}
+	error = getnameinfo(res->ai_addr, res->ai_addrlen, link->host,
+	    sizeof link->host, NULL, 0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (error != 0) {
+		util_format(why, len, "cannot use the address of \"%s\": %s",
+		    link->name, gai_strerror(error));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Make a link for fleet->links[index] and start connecting. */
 struct link *
 link_create(struct lws_context *context, struct lws_vhost *vhost,
@@ -120,8 +167,8 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 	link->vhost = vhost;
 	link->fleet = fleet;
 	link->index = index;
-	if (util_parse_url(fleet->links[index].url, link->host,
-	    sizeof link->host, &link->port, link->path, sizeof link->path,
+	if (util_parse_url(fleet->links[index].url, link->name,
+	    sizeof link->name, &link->port, link->path, sizeof link->path,
 	    &link->tls, why, sizeof why) != 0) {
 		*cause = xstrdup(why);
 		free(link);
@@ -129,8 +176,18 @@ link_create(struct lws_context *context, struct lws_vhost *vhost,
 	}
 	/* An IPv6 address is bracketed where a port follows it. */
 	util_format(link->hostport, sizeof link->hostport,
-	    strchr(link->host, ':') != NULL ? "[%s]:%d" : "%s:%d",
-	    link->host, link->port);
+	    strchr(link->name, ':') != NULL ? "[%s]:%d" : "%s:%d",
+	    link->name, link->port);
+	/*
+	 * A name that does not resolve leaves this link down, saying why,
+	 * rather than the whole console unable to start: the other
+	 * backends still need watching.  It is not looked up again.
+	 */
+	if (link_resolve(link, why, sizeof why) != 0) {
+		util_copy(link->close_reason, sizeof link->close_reason, why);
+		fleet_link_down(fleet, index, why, util_mono_ms());
+		return (link);
+	}
 	link_connect(link);
 	return (link);
 }
@@ -252,10 +309,11 @@ link_connect(struct link *link)
 	ci.port = link->port;
 	ci.path = link->path;
 	ci.host = link->hostport;
-	ci.origin = link->hostport;
+	/* No Origin: backends refuse one, since browsers send it. */
 	ci.protocol = PROTO_SUBPROTOCOL;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
-	ci.ssl_connection = link->tls ? LCCSCF_USE_SSL : 0;
+	ci.ssl_connection = link->tls ? LCCSCF_USE_SSL |
+	    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK : 0;
 	ci.opaque_user_data = link;
 	ci.pwsi = &link->wsi;
 	ci.retry_and_idle_policy = &link_retry;
@@ -263,6 +321,7 @@ link_connect(struct link *link)
 	link->open = 1;
 	link->up = 0;
 	link->close_reason[0] = '\0';
+	link->tls_refusal[0] = '\0';
 	link->attempt_ms = util_mono_ms();
 	lws_sul_schedule(link->context, 0, &link->handshake_sul,
 	    link_handshake_cb, (lws_usec_t)LINK_HANDSHAKE_MS * LWS_US_PER_MS);
@@ -366,7 +425,9 @@ link_connect_error(struct link *link, const char *in)
 
 	if (in == NULL)
 		in = "";
-	if (strstr(in, "Unable to connect") != NULL ||
+	if (link->tls_refusal[0] != '\0')
+		util_copy(why, sizeof why, link->tls_refusal);
+	else if (strstr(in, "Unable to connect") != NULL ||
 	    strstr(in, "connect failed") != NULL) {
 		if (took < 3000)
 			util_format(why, sizeof why, "connection refused by "
@@ -532,6 +593,23 @@ link_frame_done(struct link *link)
 	link->frame_len = 0;
 }
 
+/*
+ * Tell the model which nodes the backend's certificate names, so that
+ * it may speak for those alone; a plain link names none and is held to
+ * first come, first served.
+ */
+static void
+link_names(struct link *link, struct lws *wsi)
+{
+	char	**ids = NULL;
+	int	  n = -1;
+
+	/* A TLS peer without a certificate (never expected) names none. */
+	if (link->tls && (n = tls_peer_nodes(lws_get_ssl(wsi), &ids)) < 0)
+		n = 0;
+	fleet_link_names(link->fleet, link->index, ids, n);
+}
+
 /* The vigil.v1 protocol handler for every link. */
 int
 link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -539,7 +617,11 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct link	*link;
 
-	(void)user;
+	if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS) {
+		/* Once, for the client vhost: user is its SSL_CTX. */
+		tls_client_tune(user);
+		return (0);
+	}
 	if (wsi == NULL)
 		return (0);
 	link = lws_get_opaque_user_data(wsi);
@@ -551,6 +633,10 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (link_current(link, wsi))
 			link_connect_error(link, in);
 		break;
+	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+		/* user is OpenSSL's store context, len whether it passed. */
+		return (tls_verify_refusal(user, (int)len, link->name,
+		    link->tls_refusal, sizeof link->tls_refusal));
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (!link_current(link, wsi))
 			return (-1);	/* given up on: close it */
@@ -559,6 +645,7 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		link->up = 1;
 		link->heard_ms = util_mono_ms();
 		link->retries = 0;
+		link_names(link, wsi);
 		fleet_link_up(link->fleet, link->index, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:

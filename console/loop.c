@@ -17,7 +17,9 @@
 
 #include <libwebsockets.h>
 
+#include "auth.h"
 #include "check.h"
+#include "cmd.h"
 #include "desk.h"
 #include "fleet.h"
 #include "link.h"
@@ -48,6 +50,7 @@ struct loop {
 	struct desk		*desk;
 	lws_sorted_usec_list_t	 draw_sul;
 	int			 hung_up;	/* the terminal went away */
+	const struct cmd_operator *op;		/* answers challenges */
 };
 
 static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
@@ -58,6 +61,7 @@ static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
 static void	 loop_signal(int);
+static fleet_ask_cb loop_answer;
 static void	 loop_signals_install(struct loop *, struct sigaction *);
 static void	 loop_signals_restore(struct sigaction *);
 
@@ -75,7 +79,7 @@ static struct lws_context	*volatile loop_signal_context;
 
 /* Make the context, the client vhost and the links. */
 struct loop *
-loop_create(struct fleet *fleet, char **cause)
+loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct loop				*loop;
@@ -103,8 +107,10 @@ loop_create(struct fleet *fleet, char **cause)
 	info.uid = -1;
 	info.user = loop;
 	/* TLS costs a CA store load; only pay it when a URL asks. */
-	if (tls)
+	if (tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath = ca_file;
+	}
 	if ((loop->context = lws_create_context(&info)) == NULL) {
 		*cause = xstrdup("the websocket library could not start "
 		    "(out of memory or file descriptors?); set VIGIL_DEBUG=1 "
@@ -304,6 +310,40 @@ loop_send(struct loop *loop, size_t index, const char *frame, size_t len,
 	return (link_send(loop->links[index], frame, len, cause));
 }
 
+/* Answer every backend's challenge as op; see loop.h. */
+void
+loop_set_operator(struct loop *loop, const struct cmd_operator *op)
+{
+	loop->op = op;
+	loop->fleet->ask = op != NULL && op->key != NULL ? loop_answer : NULL;
+	loop->fleet->ask_arg = loop;
+}
+
+/*
+ * Answer the challenge of link's hello as the loop's operator, at once,
+ * so that the answer reaches the backend before anything else this
+ * console sends on that connection.
+ */
+static void
+loop_answer(void *arg, size_t link)
+{
+	struct loop		*loop = arg;
+	struct fleet_link	*l = &loop->fleet->links[link];
+	char			*frame, *cause = NULL;
+
+	if ((frame = cmd_auth_frame(loop->op, l->challenge, l->auth_node,
+	    &cause)) == NULL || loop_send(loop, link, frame, strlen(frame),
+	    &cause) != 0) {
+		auth_answered(loop->fleet, link, cause != NULL ? cause :
+		    "the link is not connected");
+		free(cause);
+		free(frame);
+		return;
+	}
+	free(frame);
+	auth_answered(loop->fleet, link, NULL);
+}
+
 /* Send a frame on link index if it is up; see loop.h. */
 int
 loop_send_up(void *arg, size_t index, const char *frame, size_t len,
@@ -317,6 +357,31 @@ loop_send_up(void *arg, size_t index, const char *frame, size_t len,
 	return (loop_send(loop, index, frame, len, cause));
 }
 
+/*
+ * Send the frames the model queued for relaying (move-root's sealed key
+ * and holder statement).  A link that will not take one is noted on the
+ * node's link error; the source's seal times out and it keeps the root.
+ */
+void
+loop_relay(struct loop *loop)
+{
+	struct fleet_relay	 r;
+	char			*cause = NULL;
+
+	while (fleet_move_take(loop->fleet, &r)) {
+		if (loop_send_up(loop, r.link, r.frame, strlen(r.frame),
+		    &cause) != 0) {
+			util_format(loop->fleet->links[r.link].error,
+			    sizeof loop->fleet->links[r.link].error, "could "
+			    "not relay move-root: %s", cause != NULL ? cause :
+			    "the link is down");
+			free(cause);
+			cause = NULL;
+		}
+		free(r.frame);
+	}
+}
+
 /* The tick: age the model, run the checks, then the hook. */
 static void
 loop_tick(lws_sorted_usec_list_t *sul)
@@ -327,6 +392,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	int		 ok;
 
 	check_tick(loop->fleet, now_ms, wall_ms);
+	loop_relay(loop);
 	if (loop->desk != NULL && desk_poll(loop->desk, now_ms, &text, &ok)) {
 		if (loop->tui != NULL)
 			tui_command_said(loop->tui, text, 1, ok);
@@ -458,7 +524,8 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 		    .reason = action->reason, .wall_ms = util_wall_ms(),
 		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
 		    .req = proto_plan_applies(action->command) ?
-		    &action->req : NULL }, &text);
+		    &action->req : NULL, .to = strcmp(action->command,
+		    "move-root") == 0 ? action->to : NULL }, &text);
 		break;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,

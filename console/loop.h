@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cmd_operator;
 struct desk;
 struct fleet;
 struct loop;
@@ -35,11 +36,15 @@ typedef void loop_tick_cb(void *arg, struct loop *loop, int64_t now_ms,
 
 /*
  * Make the loop for fleet and one link per fleet->links entry, which
- * start connecting when the loop runs.  Returns the loop, or NULL and an
- * allocated sentence in *cause (the event library could not start, or a
- * link's URL is unusable).
+ * start connecting when the loop runs; wss:// links trust the CA
+ * certificates in ca_file, or the system's when it is NULL.  Host
+ * names are looked up here, before the loop runs; a link whose host is
+ * unknown stays down, saying so.  Returns the loop, or NULL and an
+ * allocated sentence in *cause (the event library could not start, or
+ * a link's URL is unusable).
  */
-struct loop	*loop_create(struct fleet *fleet, char **cause);
+struct loop	*loop_create(struct fleet *fleet, const char *ca_file,
+		    char **cause);
 
 /* Close every connection and free the loop (not the fleet). */
 void		 loop_free(struct loop *loop);
@@ -61,6 +66,14 @@ int		 loop_attach_tui(struct loop *loop, struct tui *tui,
  * they are refused in words.
  */
 void		 loop_attach_desk(struct loop *loop, struct desk *desk);
+
+/*
+ * Answer each backend's challenge as op (its name and key), as each
+ * hello asks; op must outlive the loop.  NULL, or an op without a key,
+ * answers none: backends then see an unnamed console.
+ */
+void		 loop_set_operator(struct loop *loop,
+		    const struct cmd_operator *op);
 
 /* End loop_run() after the current pass. */
 void		 loop_stop(struct loop *loop);
@@ -101,5 +114,8 @@ int		 loop_send(struct loop *loop, size_t index, const char *frame,
  */
 int		 loop_send_up(void *arg, size_t index, const char *frame,
 		    size_t len, char **cause);
+
+/* Send the frames the fleet model queued for relaying (move-root). */
+void	 loop_relay(struct loop *loop);
 
 #endif

@@ -17,6 +17,7 @@
 static int	 urls_read_stream(FILE *, const char *, struct urls *,
 		    char **);
 static int	 urls_gateway(const char *, size_t *, char *, size_t);
+static int	 urls_ca(const char *, const char *, struct urls *, char *);
 
 /* Add a URL unless it is already listed; its index. */
 size_t
@@ -49,6 +50,36 @@ urls_free(struct urls *urls)
 	urls->v = NULL;
 	urls->gateway = NULL;
 	urls->n = 0;
+	free(urls->ca);
+	urls->ca = NULL;
+}
+
+/*
+ * Take a fleet file's "ca FILE" line: the CA certificate to trust,
+ * relative to the fleet file's directory.  Returns 0, or -1 and a
+ * sentence in why (PROTO_TEXT_MAX bytes).
+ */
+static int
+urls_ca(const char *path, const char *file, struct urls *urls, char *why)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (file == NULL) {
+		util_format(why, PROTO_TEXT_MAX, "\"ca\" names no file; "
+		    "write \"ca FILE\" with the CA certificate to trust");
+		return (-1);
+	}
+	if (urls->ca != NULL) {
+		util_format(why, PROTO_TEXT_MAX, "a second \"ca\" line; a "
+		    "fleet file names one CA");
+		return (-1);
+	}
+	if (file[0] == '/' || slash == NULL)
+		urls->ca = xstrdup(file);
+	else
+		urls->ca = xasprintf("%.*s/%s", (int)(slash - path), path,
+		    file);
+	return (0);
 }
 
 /* Read the fleet file at path; see urls.h. */
@@ -60,7 +91,7 @@ urls_read(const char *path, struct urls *urls, char **cause)
 
 	if ((f = fopen(path, "r")) == NULL) {
 		*cause = xasprintf("cannot read fleet file %s: %s; check the "
-		    "path, or write one ws://HOST:PORT line per backend "
+		    "path, or write one wss://HOST:PORT line per backend "
 		    "(vigild fleet --fleet-file writes one)", path,
 		    strerror(errno));
 		return (-1);
@@ -85,7 +116,17 @@ urls_read_stream(FILE *f, const char *path, struct urls *urls, char **cause)
 		after = 0;
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		for (word = strtok_r(line, " \t\r\n\f\v", &save); word != NULL;
+		word = strtok_r(line, " \t\r\n\f\v", &save);
+		if (word != NULL && strcmp(word, "ca") == 0) {
+			if (urls_ca(path, strtok_r(NULL, " \t\r\n\f\v",
+			    &save), urls, why) != 0) {
+				*cause = xasprintf("%s line %zu: %s", path,
+				    lineno, why);
+				goto done;
+			}
+			continue;
+		}
+		for (; word != NULL;
 		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
 			if (strncmp(word, "gateway", 7) == 0) {
 				if (!after)
@@ -119,7 +160,7 @@ urls_read_stream(FILE *f, const char *path, struct urls *urls, char **cause)
 		    "file and the disk", path, strerror(errno));
 	else if (urls->n == 0)
 		*cause = xasprintf("fleet file %s lists no backends; add one "
-		    "ws://HOST:PORT line per backend", path);
+		    "wss://HOST:PORT line per backend", path);
 done:
 	free(line);
 	return (*cause != NULL ? -1 : 0);

@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "proto-command.h"
 #include "proto-plan.h"
+#include "tls.h"
 #include "tui.h"
 #include "urls.h"
 #include "util.h"
@@ -46,6 +47,8 @@ struct vigil_args {
 	const char	*demo;			/* --demo[=S]: scenario */
 	const char	*demo_time_scale;
 	const char	*demo_start;
+	const char	*ca;			/* --ca FILE */
+	int		 insecure;		/* --insecure */
 	const char	*demo_join;		/* how bob joins the demo */
 	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
@@ -55,13 +58,16 @@ struct vigil_args {
 	int		 ascii;
 	int		 help;
 	int		 version;		/* --version */
+	char		*reach;			/* the options that reach
+						   the fleet, as shell words,
+						   for vigil approve */
 	const char	*command;		/* NULL: the console */
 	const char	**operands;		/* words after the command */
 	size_t		 noperands;
 
 	/* Two-person commands. */
 	const char	*reason;		/* --reason */
-	const char	*to;			/* --to BUILD */
+	const char	*to;			/* --to BUILD or STATION */
 	const char	*set;			/* --set NAME=on|off */
 	const char	*override;		/* --override PATH */
 	const char	*window;		/* --window 30m */
@@ -95,10 +101,11 @@ static const struct vigil_command vigil_commands[] = {
 	  "print each node and alert change as it happens" },
 	{ "alerts", HEADLESS_ALERTS, "", "alerts", 0, 0,
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
-	  "print only the standing alerts, most severe first" },
+	  "print only the standing alerts, by incident, cause first" },
 	{ "propose", HEADLESS_PROPOSE, "ACTION NODE...",
 	  "propose kill router/r8 --reason TEXT", 2,
-	  1 + PROTO_MAX_TARGETS, VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  1 + PROTO_MAX_TARGETS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "sign and propose a two-person command (needs --reason)" },
 	{ "plan", HEADLESS_PLAN, "ACTION NODE...",
 	  "plan rollback router/r1 --to smars-2012.07.31-old", 2,
@@ -108,13 +115,13 @@ static const struct vigil_command vigil_commands[] = {
 	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT,
 	  "list the proposals waiting for a second operator" },
 	{ "approve", HEADLESS_APPROVE, "ID", "approve 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "review a proposal and sign it as the second operator" },
 	{ "cancel", HEADLESS_CANCEL, "ID", "cancel 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "withdraw a proposal you made" },
 	{ "fire", HEADLESS_FIRE, "ID", "fire 5f0c1a2b", 1, 1,
-	  VIGIL_TAKES_WAIT | VIGIL_SIGNS,
+	  VIGIL_TAKES_JSON | VIGIL_TAKES_WAIT | VIGIL_SIGNS,
 	  "fire an armed kill (one trusted operator)" },
 	{ "audit", HEADLESS_AUDIT, "verify FILE",
 	  "audit verify /var/lib/vigil/router-r8.audit", 2, 2, VIGIL_NO_FLEET,
@@ -137,6 +144,8 @@ enum {
 	OPT_SET,
 	OPT_OVERRIDE,
 	OPT_WINDOW,
+	OPT_CA,
+	OPT_INSECURE,
 	OPT_VERSION,
 };
 
@@ -161,6 +170,8 @@ static const struct option vigil_options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "override", required_argument, NULL, OPT_OVERRIDE },
 	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -173,6 +184,7 @@ static void	 vigil_usage_scenarios(FILE *);
 static int	 vigil_parse(int, char **, struct vigil_args *);
 static int	 vigil_positional(struct vigil_args *, const char *);
 static int	 vigil_option(struct vigil_args *, int, char **);
+static int	 vigil_option_tls(struct vigil_args *, int, char **);
 static int	 vigil_check_demo(const struct vigil_args *);
 static int	 vigil_seconds(const char *, const char *, int, int64_t *);
 static int	 vigil_check(struct vigil_args *,
@@ -186,17 +198,23 @@ static const char *vigil_option_name(int, char **);
 static int	 vigil_scenario_check(const char *);
 static int	 vigil_load_key(const struct vigil_args *,
 		    const struct vigil_command *, struct cmd_operator *);
+static int	 vigil_insecure(const char *);
+static int	 vigil_check_tls(const struct vigil_args *,
+		    const struct urls *);
 static int	 vigil_backends(struct vigil_args *, struct cmd_operator *,
 		    struct urls *, char *, size_t, struct demo **);
 static int	 vigil_demo(struct vigil_args *, struct cmd_operator *,
 		    struct demo **);
 static int	 vigil_demo_operator(struct vigil_args *, struct demo *,
 		    struct cmd_operator *);
+static void	 vigil_shell_word(char **, const char *);
+static void	 vigil_reach(struct vigil_args *, const char *);
 static int	 vigil_headless(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct vigil_command *,
 		    struct cmd_operator *);
 static int	 vigil_check_nodes(const struct vigil_args *);
 static int	 vigil_check_change(const struct vigil_args *);
+static int	 vigil_check_move(const struct vigil_args *);
 static int	 vigil_console(struct loop *, struct fleet *,
 		    const struct vigil_args *, const struct cmd_operator *);
 
@@ -212,7 +230,7 @@ main(int argc, char **argv)
 	struct loop			*loop;
 	struct cmd_operator		 op;
 	char				*cause = NULL, name[64], why[1024];
-	size_t				 i, link;
+	size_t				 i, j;
 	int				 status;
 
 	memset(&urls, 0, sizeof urls);
@@ -251,12 +269,14 @@ main(int argc, char **argv)
 	fleet_init(&fleet, name);
 	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++) {
-		link = fleet_add_link(&fleet, urls.v[i]);
-		fleet.links[link].gateway = urls.gateway[i];
+		j = fleet_add_link(&fleet, urls.v[i]);
+		fleet.links[j].insecure = vigil_insecure(urls.v[i]);
+		fleet.links[j].gateway = urls.gateway[i];
 	}
+	loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
+	    &cause);
 	urls_free(&urls);
-
-	if ((loop = loop_create(&fleet, &cause)) == NULL) {
+	if (loop == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		fleet_free(&fleet);
@@ -265,6 +285,7 @@ main(int argc, char **argv)
 		vigil_args_free(&args);
 		return (HEADLESS_EXIT_FAILED);
 	}
+	loop_set_operator(loop, &op);
 	if (command != NULL)
 		status = vigil_headless(loop, &fleet, &args, command, &op);
 	else
@@ -295,8 +316,8 @@ vigil_load_key(const struct vigil_args *args,
 	char		*cause = NULL;
 
 	if (((command != NULL && (command->takes & VIGIL_SIGNS)) ||
-	    (command == NULL && (args->key != NULL || args->operator_name !=
-	    NULL || (env != NULL && *env != '\0')))) &&
+	    args->key != NULL || args->operator_name != NULL ||
+	    (command == NULL && env != NULL && *env != '\0')) &&
 	    cmd_operator_load(op, args->key, args->operator_name,
 	    &cause) != 0) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -347,7 +368,7 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 		file = args->fleet_file != NULL ? args->fleet_file : env;
 	else {
 		fprintf(stderr, "vigil: no backends to watch; give --fleet "
-		    "FILE, --connect ws://HOST:PORT, or --demo to start an "
+		    "FILE, --connect wss://HOST:PORT, or --demo to start an "
 		    "embedded fleet (see vigil --help)\n");
 		return (HEADLESS_EXIT_USAGE);
 	}
@@ -366,9 +387,126 @@ vigil_backends(struct vigil_args *args, struct cmd_operator *op,
 			    file);
 		}
 	}
+	vigil_reach(args, file);
 	free(args->connect);
 	args->connect = NULL;
+	if (vigil_check_tls(args, urls) != 0) {
+		urls_free(urls);
+		demo_stop(*demo);
+		*demo = NULL;
+		return (HEADLESS_EXIT_USAGE);
+	}
 	return (0);
+}
+
+/*
+ * Is url plain ws:// to a host that may not be this machine (anything
+ * but 127.0.0.1, localhost and ::1)?  Such a link can be read and
+ * forged by anyone on the way, so it needs --insecure, and the console
+ * shows it in red.
+ */
+static int
+vigil_insecure(const char *url)
+{
+	char	host[256], path[256], why[PROTO_TEXT_MAX];
+	int	port, tls;
+
+	if (util_parse_url(url, host, sizeof host, &port, path, sizeof path,
+	    &tls, why, sizeof why) != 0 || tls)
+		return (0);
+	return (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0);
+}
+
+/*
+ * Check the URLs' schemes: plain ws:// beyond loopback only with
+ * --insecure, and the CA file (--ca, else the fleet file's) trusted
+ * only when others cannot write it.  Returns 0, or -1 after saying why.
+ */
+static int
+vigil_check_tls(const struct vigil_args *args, const struct urls *urls)
+{
+	const char	*ca = args->ca != NULL ? args->ca : urls->ca;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < urls->n && !args->insecure; i++) {
+		if (vigil_insecure(urls->v[i])) {
+			fprintf(stderr, "vigil: %s is plain ws:// to a host "
+			    "beyond loopback, which anyone on the network can "
+			    "read and forge; use wss://, or give --insecure "
+			    "to watch it anyway\n", urls->v[i]);
+			return (-1);
+		}
+	}
+	if (ca != NULL && tls_check_ca(ca, &cause) != 0) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Append word to the string *buf as one shell word, quoted when it holds
+ * anything but letters, digits and _-./:@%+=,
+ */
+static void
+vigil_shell_word(char **buf, const char *word)
+{
+	const char	*p;
+	char		*quoted, *old = *buf;
+	size_t		 n = 0;
+
+	if (word[0] != '\0' && word[strspn(word, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,")] == '\0')
+		quoted = xstrdup(word);
+	else {
+		quoted = xcalloc(4 * strlen(word) + 3, 1);
+		quoted[n++] = '\'';
+		for (p = word; *p != '\0'; p++) {
+			if (*p == '\'') {
+				memcpy(quoted + n, "'\\''", 4);
+				n += 4;
+			} else
+				quoted[n++] = *p;
+		}
+		quoted[n] = '\'';
+	}
+	*buf = xasprintf("%s%s%s", old != NULL ? old : "", old != NULL ?
+	    " " : "", quoted);
+	free(old);
+	free(quoted);
+}
+
+/*
+ * The options another vigil needs to reach this fleet (args->reach), for
+ * the approve command propose prints: the fleet file by its absolute
+ * path, or each URL, and --wait when given.
+ */
+static void
+vigil_reach(struct vigil_args *args, const char *file)
+{
+	char	*path, wait[32];
+	size_t	 i;
+
+	free(args->reach);
+	args->reach = NULL;
+	if (file != NULL) {
+		path = realpath(file, NULL);
+		vigil_shell_word(&args->reach, "--fleet");
+		vigil_shell_word(&args->reach, path != NULL ? path : file);
+		free(path);
+	}
+	for (i = 0; file == NULL && i < args->nconnect; i++) {
+		vigil_shell_word(&args->reach, "--connect");
+		vigil_shell_word(&args->reach, args->connect[i]);
+	}
+	if (args->wait_ms >= 0) {
+		util_format(wait, sizeof wait, "%g",
+		    (double)args->wait_ms / 1000.0);
+		vigil_shell_word(&args->reach, "--wait");
+		vigil_shell_word(&args->reach, wait);
+	}
 }
 
 /* Run a command (status, propose, ...) without the curses console. */
@@ -393,6 +531,7 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.set = args->set;
 	hopts.override = args->override;
 	hopts.window = args->window;
+	hopts.reach = args->reach;
 	if (command->command == HEADLESS_PROPOSE ||
 	    command->command == HEADLESS_PLAN) {
 		hopts.action = args->operands[0];
@@ -408,11 +547,12 @@ static void
 vigil_args_free(struct vigil_args *args)
 {
 	free(args->connect);
-	args->connect = NULL;
-	args->nconnect = 0;
 	free(args->operands);
+	args->connect = NULL;
 	args->operands = NULL;
-	args->noperands = 0;
+	args->nconnect = args->noperands = 0;
+	free(args->reach);
+	args->reach = NULL;
 }
 
 /*
@@ -578,19 +718,25 @@ vigil_usage(FILE *f)
 "             [COMMAND [--json]]\n"
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
-"             [--to BUILD | --set NAME=on|off] [--override PATH]\n"
+"             [--to BUILD | --to STATION | --set NAME=on|off]\n"
+"             [--override PATH] [--window TIME] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
-"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes]\n"
-"       vigil [--fleet FILE | --connect URL ...] fire ID\n"
+"       vigil [--fleet FILE | --connect URL ...] approve ID [--yes] [--json]\n"
+"       vigil [--fleet FILE | --connect URL ...] fire ID [--json]\n"
 "       vigil audit verify FILE\n"
 "\n"
 "Watch a fleet of order routers and certificate stations.  With no\n"
 "command, vigil opens the curses console; a command prints and exits.\n"
 "\n"
 "Where the backends are:\n"
-"  -f, --fleet FILE         one ws://HOST:PORT URL per line; # comments\n"
+"  -f, --fleet FILE         one wss://HOST:PORT URL per line, \"ca FILE\";\n"
+"                           # comments\n"
 "  -c, --connect URL        a backend; repeat for several\n"
+"      --ca FILE            trust the backends' certificates this CA signed\n"
+"                           (else the fleet file's \"ca\" line, else the\n"
+"                           system's CAs)\n"
+"      --insecure           allow plain ws:// beyond loopback (shown red)\n"
 "      --demo[=SCENARIO]    start an embedded fleet (default calm):\n");
 	vigil_usage_scenarios(f);
 	fprintf(f,
@@ -612,7 +758,7 @@ vigil_usage(FILE *f)
 "\n"
 "Options:\n"
 "  -j, --json               print JSON for scripts (status, watch, alerts,\n"
-"                           pending, plan)\n"
+"                           pending, plan, propose, approve, cancel, fire)\n"
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
@@ -627,13 +773,19 @@ vigil_usage(FILE *f)
 "      --expires MINUTES    propose: lifetime, default %d, at most %lld\n"
 "      --expires-seconds N  propose: lifetime in seconds, for tests, scripts\n"
 "      --to BUILD           rollback: the installed build to switch to\n"
+"      --to STATION         move-root: the station to move the root to;\n"
+"                           approve stays to relay it and prints its steps\n"
 "      --set NAME=on|off    flag: the flag and its new setting\n"
 "      --override PATH      rollback, flag: let the change enable this\n"
 "                           retired code path; both operators sign it\n"
 "      --window TIME        arm-kill: how long it stays armed (30m, 2h)\n"
 "      --key FILE           your Ed25519 key (else VIGIL_KEY; passphrase in\n"
 "                           VIGIL_KEY_PASSPHRASE); in the console, K and R\n"
-"                           propose, A approves in the Proposals view\n"
+"                           propose, A approves in the Proposals view; it\n"
+"                           also answers each backend's challenge, which\n"
+"                           names you to the other operators watching and\n"
+"                           lets you read a backend that only operators\n"
+"                           may read\n"
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
@@ -781,11 +933,26 @@ vigil_option(struct vigil_args *args, int c, char **argv)
 		    "vigil --help)\n", argv[optind - 1]);
 		return (-1);
 	default:
-		fprintf(stderr, "vigil: unknown option %s (see vigil "
-		    "--help)\n", vigil_option_name(optopt, argv));
-		return (-1);
+		return (vigil_option_tls(args, c, argv));
 	}
 	return (0);
+}
+
+/* The links' TLS options, else an unknown option in words. */
+static int
+vigil_option_tls(struct vigil_args *args, int c, char **argv)
+{
+	switch (c) {
+	case OPT_CA:
+		args->ca = optarg;
+		return (0);
+	case OPT_INSECURE:
+		args->insecure = 1;
+		return (0);
+	}
+	fprintf(stderr, "vigil: unknown option %s (see vigil --help)\n",
+	    vigil_option_name(optopt, argv));
+	return (-1);
 }
 
 /*
@@ -1017,7 +1184,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	    ((*command)->command != HEADLESS_PROPOSE &&
 	    (*command)->command != HEADLESS_PLAN))) {
 		fprintf(stderr, "vigil: --to, --set and --override apply only "
-		    "to propose and plan, of a rollback or flag change\n");
+		    "to propose and plan, of a rollback or flag change (and "
+		    "--to to propose move-root)\n");
 		return (-1);
 	}
 	if (args->yes && (*command == NULL ||
@@ -1026,10 +1194,11 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&
-	    *command != NULL && !((*command)->takes & VIGIL_SIGNS)) {
+	    *command != NULL && ((*command)->takes & VIGIL_NO_FLEET)) {
 		fprintf(stderr, "vigil: --key and --operator apply only to "
-		    "the console and to propose, approve and cancel, which "
-		    "sign\n");
+		    "what connects to backends: the console, which answers "
+		    "their challenges with the key, and the commands but "
+		    "audit\n");
 		return (-1);
 	}
 	if (*command != NULL && ((*command)->takes & VIGIL_NO_FLEET))
@@ -1048,8 +1217,8 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	if (args->json && (*command == NULL ||
 	    !((*command)->takes & VIGIL_TAKES_JSON))) {
 		fprintf(stderr, "vigil: --json applies to the status, watch, "
-		    "alerts and pending commands; add one, for example vigil "
-		    "status --json\n");
+		    "alerts, pending, plan, propose, approve, cancel and fire "
+		    "commands; add one, for example vigil status --json\n");
 		return (-1);
 	}
 	if (args->for_ms >= 0 && (*command == NULL ||
@@ -1119,6 +1288,8 @@ vigil_check_command(struct vigil_args *args,
 			    PROTO_TEXT_MAX - 1);
 			return (-1);
 		}
+		if (strcmp(args->operands[0], "move-root") == 0)
+			return (vigil_check_move(args));
 		if (proto_plan_applies(args->operands[0]) ||
 		    args->to != NULL || args->set != NULL ||
 		    args->override != NULL)
@@ -1173,6 +1344,27 @@ vigil_check_nodes(const struct vigil_args *args)
 		}
 	}
 	return (0);
+}
+
+/* A move-root's --to and nodes.  0, or -1 said. */
+static int
+vigil_check_move(const struct vigil_args *args)
+{
+	if (args->to == NULL || args->set != NULL || args->override != NULL ||
+	    args->window != NULL) {
+		fprintf(stderr, "vigil: move-root needs its destination, --to "
+		    "station/NAME, and takes no --set, --override or "
+		    "--window\n");
+		return (-1);
+	}
+	if (strlen(args->to) >= PROTO_ID_MAX || strchr(args->to, '/') ==
+	    NULL) {
+		fprintf(stderr, "vigil: \"%s\" is not a station id; name the "
+		    "destination as vigil status shows it, for example "
+		    "station/s2\n", args->to);
+		return (-1);
+	}
+	return (vigil_check_nodes(args));
 }
 
 /* A rollback or flag change's options and nodes.  0, or -1 said. */

@@ -59,8 +59,10 @@ static int	 cert_set_serial(X509 *x);
 static int	 cert_add_ext(X509 *x, X509 *issuer, int nid,
 		    const char *value);
 static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
-		    EVP_PKEY *subject_key, const char *cn, int is_ca,
+		    EVP_PKEY *subject_key, const unsigned char *transport,
+		    const char *cn, int is_ca,
 		    int64_t now_ms, int64_t valid_ms, char **cause);
+static int	 cert_add_transport(X509 *x, const unsigned char *pub);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
@@ -132,12 +134,13 @@ cert_add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 }
 
 /*
- * Build and sign one certificate for subject_key named cn; issuer NULL
- * means self-signed.  Returns it, or NULL and *cause.
+ * Build and sign one certificate for subject_key named cn, binding
+ * transport (a station's X25519 key) unless NULL; issuer NULL means
+ * self-signed.  Returns it, or NULL and *cause.
  */
 static X509 *
 cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
-    const char *cn, int is_ca, int64_t now_ms, int64_t valid_ms,
+    const unsigned char *transport, const char *cn, int is_ca, int64_t now_ms, int64_t valid_ms,
     char **cause)
 {
 	X509		*x;
@@ -183,6 +186,9 @@ cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
 	    cert_add_ext(x, issuer == NULL ? x : issuer, NID_key_usage,
 	    is_ca ? "critical,keyCertSign,cRLSign" :
 	    "critical,digitalSignature") != 0)
+		goto fail;
+	step = "cannot bind its transport key";
+	if (transport != NULL && cert_add_transport(x, transport) != 0)
 		goto fail;
 	step = "cannot sign it";
 	/* Ed25519 hashes internally, so no digest is named. */
@@ -252,8 +258,8 @@ struct cert *
 cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(NULL, root_key->pkey, root_key->pkey, cn,
-	    1, now_ms, valid_ms, cause)));
+	return (cert_wrap(cert_build(NULL, root_key->pkey, root_key->pkey,
+	    NULL, cn, 1, now_ms, valid_ms, cause)));
 }
 
 /* Issue a certificate signed by the root; NULL and *cause on failure. */
@@ -263,7 +269,17 @@ cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     int64_t valid_ms, char **cause)
 {
 	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
-	    subject_key->pkey, cn, 0, now_ms, valid_ms, cause)));
+	    subject_key->pkey, NULL, cn, 0, now_ms, valid_ms, cause)));
+}
+
+/* Issue a certificate binding a transport key; NULL and *cause. */
+struct cert *
+cert_issue_bound(const struct cert *root_cert, struct cert_key *root_key,
+    struct cert_key *subject_key, const unsigned char *transport,
+    const char *cn, int64_t now_ms, int64_t valid_ms, char **cause)
+{
+	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
+	    subject_key->pkey, transport, cn, 0, now_ms, valid_ms, cause)));
 }
 
 /* Free a certificate; NULL is allowed. */
@@ -465,4 +481,167 @@ cert_check_signature(const struct cert *cert, const void *msg, size_t len,
 	}
 	ERR_clear_error();	/* a mismatch leaves an error queued */
 	return (rc == 1 ? 1 : 0);
+}
+
+/*
+ * Add the transport key extension: its value is the DER of an OCTET
+ * STRING holding the 32 key bytes.  Returns 0 or -1.
+ */
+static int
+cert_add_transport(X509 *x, const unsigned char *pub)
+{
+	ASN1_OBJECT		*obj;
+	ASN1_OCTET_STRING	*key = NULL, *der = NULL;
+	X509_EXTENSION		*ext = NULL;
+	unsigned char		*buf = NULL;
+	int			 len, rc = -1;
+
+	if ((obj = OBJ_txt2obj(CERT_TRANSPORT_OID, 1)) == NULL)
+		return (-1);
+	if ((key = ASN1_OCTET_STRING_new()) == NULL ||
+	    ASN1_OCTET_STRING_set(key, pub, CERT_TRANSPORT_LEN) != 1 ||
+	    (len = i2d_ASN1_OCTET_STRING(key, &buf)) <= 0 ||
+	    (der = ASN1_OCTET_STRING_new()) == NULL ||
+	    ASN1_OCTET_STRING_set(der, buf, len) != 1 ||
+	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, der)) == NULL ||
+	    X509_add_ext(x, ext, -1) != 1)
+		goto out;
+	rc = 0;
+out:
+	X509_EXTENSION_free(ext);
+	ASN1_OCTET_STRING_free(der);
+	ASN1_OCTET_STRING_free(key);
+	OPENSSL_free(buf);
+	ASN1_OBJECT_free(obj);
+	return (rc);
+}
+
+/* The transport key bound into cert; -1 and *cause if none. */
+int
+cert_transport_key(const struct cert *cert, unsigned char *pub,
+    char **cause)
+{
+	ASN1_OBJECT		*obj;
+	X509_EXTENSION		*ext;
+	ASN1_OCTET_STRING	*data, *key = NULL;
+	const unsigned char	*p;
+	int			 i;
+
+	if ((obj = OBJ_txt2obj(CERT_TRANSPORT_OID, 1)) == NULL) {
+		ossl_fail(cause, "cannot name the transport key extension");
+		return (-1);
+	}
+	i = X509_get_ext_by_OBJ(cert->x509, obj, -1);
+	ASN1_OBJECT_free(obj);
+	if (i < 0 || (ext = X509_get_ext(cert->x509, i)) == NULL ||
+	    (data = X509_EXTENSION_get_data(ext)) == NULL) {
+		ossl_fail(cause, "the certificate binds no transport key");
+		return (-1);
+	}
+	p = ASN1_STRING_get0_data(data);
+	key = d2i_ASN1_OCTET_STRING(NULL, &p, ASN1_STRING_length(data));
+	if (key == NULL || ASN1_STRING_length(key) != CERT_TRANSPORT_LEN) {
+		ASN1_OCTET_STRING_free(key);
+		ossl_fail(cause, "the certificate's transport key extension "
+		    "does not hold a %d-byte key", CERT_TRANSPORT_LEN);
+		return (-1);
+	}
+	memcpy(pub, ASN1_STRING_get0_data(key), CERT_TRANSPORT_LEN);
+	ASN1_OCTET_STRING_free(key);
+	return (0);
+}
+
+/* The raw private bytes of key; -1 and *cause. */
+int
+cert_key_raw(const struct cert_key *key, unsigned char *raw, char **cause)
+{
+	size_t	len = CERT_KEY_RAW;
+
+	if (EVP_PKEY_get_raw_private_key(key->pkey, raw, &len) != 1 ||
+	    len != CERT_KEY_RAW) {
+		ossl_fail(cause, "cannot read the Ed25519 private key");
+		return (-1);
+	}
+	return (0);
+}
+
+/* A key from raw private bytes; NULL and *cause. */
+struct cert_key *
+cert_key_from_raw(const unsigned char *raw, char **cause)
+{
+	struct cert_key	*key;
+	EVP_PKEY	*pkey;
+
+	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw,
+	    CERT_KEY_RAW);
+	if (pkey == NULL) {
+		ossl_fail(cause, "the bytes are not an Ed25519 private key");
+		return (NULL);
+	}
+	key = xcalloc(1, sizeof *key);
+	key->pkey = pkey;
+	return (key);
+}
+
+/* 1 if key is the private half of cert's public key. */
+int
+cert_key_matches(const struct cert *cert, const struct cert_key *key)
+{
+	EVP_PKEY	*pub;
+	int		 rc;
+
+	if ((pub = X509_get0_pubkey(cert->x509)) == NULL) {
+		ERR_clear_error();
+		return (0);
+	}
+	rc = EVP_PKEY_eq(pub, key->pkey);
+	ERR_clear_error();
+	return (rc == 1);
+}
+
+/* A copy of cert. */
+struct cert *
+cert_dup(const struct cert *cert)
+{
+	X509	*x;
+
+	if ((x = X509_dup(cert->x509)) == NULL)
+		fatal("cert_dup: out of memory");
+	return (cert_wrap(x));
+}
+
+/* SHA-256 of cert's DER, hex. */
+void
+cert_fingerprint(const struct cert *cert, char *hex)
+{
+	unsigned char	md[32];
+	unsigned int	len = sizeof md;
+	size_t		i;
+
+	if (X509_digest(cert->x509, EVP_sha256(), md, &len) != 1)
+		fatal("cert_fingerprint: SHA-256 failed");
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Signed by root, whatever the time; -1 and *cause. */
+int
+cert_verify_issued(const struct cert *cert, const struct cert *root,
+    char **cause)
+{
+	EVP_PKEY	*root_pub;
+	int		 rc;
+
+	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
+		ossl_fail(cause, "the root certificate holds no usable "
+		    "public key");
+		return (-1);
+	}
+	rc = X509_verify(cert->x509, root_pub);
+	if (rc != 1) {
+		ossl_fail(cause, "the certificate was not signed by the "
+		    "trusted root");
+		return (-1);
+	}
+	return (0);
 }

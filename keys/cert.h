@@ -84,4 +84,53 @@ int		 cert_check_signature(const struct cert *cert, const void *msg,
 		    size_t len, const unsigned char *sig, size_t siglen,
 		    char **cause);
 
+/*
+ * The root key travels between stations (move-root) as its 32 raw
+ * Ed25519 private bytes, sealed (seal.h).  cert_key_raw copies them into
+ * raw (CERT_KEY_RAW bytes); the caller wipes them.  Returns 0, or -1 and
+ * *cause.  cert_key_from_raw makes a key of them, or NULL and *cause.
+ */
+#define CERT_KEY_RAW	32
+int		 cert_key_raw(const struct cert_key *key, unsigned char *raw,
+		    char **cause);
+struct cert_key	*cert_key_from_raw(const unsigned char *raw, char **cause);
+
+/* Is key the private half of cert's public key?  1 yes, 0 no. */
+int		 cert_key_matches(const struct cert *cert,
+		    const struct cert_key *key);
+
+/* A copy of cert (never NULL: out of memory is fatal). */
+struct cert	*cert_dup(const struct cert *cert);
+
+/* SHA-256 of cert's DER as lower-case hex into hex (65 bytes). */
+void		 cert_fingerprint(const struct cert *cert, char *hex);
+
+/*
+ * As cert_issue, and bind a station's X25519 transport public key
+ * (CERT_TRANSPORT_LEN bytes) into the certificate, in the private
+ * extension CERT_TRANSPORT_OID (an OCTET STRING holding the key).
+ */
+#define CERT_TRANSPORT_OID	"1.3.6.1.4.1.32473.11.1"
+#define CERT_TRANSPORT_LEN	32
+struct cert	*cert_issue_bound(const struct cert *root_cert,
+		    struct cert_key *root_key, struct cert_key *subject_key,
+		    const unsigned char *transport, const char *cn,
+		    int64_t now_ms, int64_t valid_ms, char **cause);
+
+/*
+ * Copy the transport key bound into cert into pub (CERT_TRANSPORT_LEN
+ * bytes).  Returns 0, or -1 and *cause when it holds none.
+ */
+int		 cert_transport_key(const struct cert *cert,
+		    unsigned char *pub, char **cause);
+
+/*
+ * Was cert signed by root, whatever its validity times?  A station
+ * whose certificate lapsed still proves who it is with it: its request
+ * is signed with the key that certificate names.  Returns 0, or -1 and
+ * *cause in words.
+ */
+int		 cert_verify_issued(const struct cert *cert,
+		    const struct cert *root, char **cause);
+
 #endif

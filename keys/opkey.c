@@ -609,6 +609,7 @@ int
 opkey_trust_load(const char *path, struct opkey_trust *trust, char **cause)
 {
 	struct opkey_trust	 new = { NULL, 0 };
+	struct stat		 st;
 	FILE			*f;
 	char			*line = NULL, *hash;
 	size_t			 size = 0;
@@ -618,6 +619,14 @@ opkey_trust_load(const char *path, struct opkey_trust *trust, char **cause)
 	if ((f = fopen(path, "re")) == NULL) {
 		ossl_fail(cause, "cannot read trust file %s: %s; check the "
 		    "path given to --trust", path, strerror(errno));
+		return (-1);
+	}
+	/* Whoever can change the file chooses who may sign commands. */
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		ossl_fail(cause, "trust file %s may be changed by other users "
+		    "(mode %03o), so it cannot say whom to trust; run chmod "
+		    "go-w %s", path, (unsigned)(st.st_mode & 0777), path);
+		fclose(f);
 		return (-1);
 	}
 	while (getline(&line, &size, f) != -1) {

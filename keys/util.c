@@ -321,6 +321,23 @@ util_list_sep(size_t i, size_t n, int either)
 	return (", ");
 }
 
+/* Join n names as "a, b and c"; see util.h. */
+void
+util_join(char *buf, size_t len, size_t n,
+    const char *(*name)(size_t, const void *), const void *arg, int either)
+{
+	size_t	i, used;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		used = strlen(buf);
+		util_format(buf + used, len - used, "%s%s",
+		    util_list_sep(i, n, either), name(i, arg));
+	}
+}
+
 /* Monotonic milliseconds. */
 int64_t
 util_mono_ms(void)
@@ -415,7 +432,10 @@ bad:
 	return (-1);
 }
 
-/* Parse a ws:// or wss:// URL with a numeric or localhost host. */
+/*
+ * Parse a ws:// or wss:// URL whose host is a name, a numeric IPv4
+ * address or an IPv6 address in brackets.
+ */
 int
 util_parse_url(const char *url, char *host, size_t hostlen, int *port,
     char *path, size_t pathlen, int *tls, char *cause, size_t causelen)
@@ -442,7 +462,7 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	colon = strchr(p, ':');
 	if (colon == NULL || (slash != NULL && colon > slash)) {
 		util_format(cause, causelen, "backend address \"%s\" has no "
-		    "port; write it as ws://HOST:PORT", url);
+		    "port; write it as wss://HOST:PORT", url);
 		return (-1);
 	}
 	n = (size_t)(colon - p);
@@ -459,11 +479,12 @@ util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	if (strcmp(host, "localhost") == 0)
 		util_copy(host, hostlen, "127.0.0.1");
 	for (p = host; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) && *p != '.') {
+		if (!isalnum((unsigned char)*p) && strchr(".-_", *p) == NULL) {
 			util_format(cause, causelen, "backend address \"%s\" "
-			    "names host \"%s\"; use a numeric IPv4 address, "
-			    "or an IPv6 one in brackets such as [::1], because "
-			    "name lookups would stall the console", url, host);
+			    "names host \"%s\", which is neither a host name "
+			    "nor an address; write wss://HOST:PORT with a "
+			    "name, an IPv4 address, or an IPv6 one in brackets "
+			    "such as [::1]", url, host);
 			return (-1);
 		}
 	}

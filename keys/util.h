@@ -51,6 +51,14 @@ void	 util_format(char *dst, size_t dstlen, const char *fmt, ...)
 const char *util_list_sep(size_t i, size_t n, int either);
 
 /*
+ * Join n names into buf as "a, b and c" (or "a, b or c" when either is
+ * set); name(i, arg) gives the i-th.  Truncates to fit len.
+ */
+void	 util_join(char *buf, size_t len, size_t n,
+	    const char *(*name)(size_t, const void *), const void *arg,
+	    int either);
+
+/*
  * The visible escape for the character at s (len bytes left, len > 0)
  * when a terminal must not be sent it: a C0 control or DEL ("\e",
  * "\t", "\x07"), a C1 control ("\u009b"), a character that reorders
@@ -113,12 +121,12 @@ int	 util_parse_clock(const char *s, int *seconds, char *cause,
 	    size_t causelen);
 
 /*
- * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST must be a numeric
- * IPv4 address, "localhost" or a numeric IPv6 address in brackets
- * ("[::1]", put in host without them): name lookups would block the
- * event loop.  Fills host (size hostlen), port, path (size pathlen) and
- * tls.  Returns 0,
- * or -1 and a sentence naming the problem in cause.
+ * Parse "ws://HOST:PORT/PATH" or "wss://...".  HOST is a host name, a
+ * numeric IPv4 address, or a numeric IPv6 address in brackets ("[::1]",
+ * put in host without them); "localhost" becomes 127.0.0.1.  Nothing
+ * is looked up here (the links look names up before the loop runs).
+ * Fills host (size hostlen), port, path (size pathlen) and tls.
+ * Returns 0, or -1 and a sentence naming the problem in cause.
  */
 int	 util_parse_url(const char *url, char *host, size_t hostlen, int *port,
 	    char *path, size_t pathlen, int *tls, char *cause, size_t causelen);

@@ -3,6 +3,8 @@
  * and prints the line a backend's trust file takes for a key, so that
  * adding an operator to a fleet is one command and one copied line.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "opkey.h"
+#include "tls.h"
 #include "util.h"
 
 #define VIGIL_KEY_EXIT_OK	0
@@ -20,6 +23,9 @@
 
 #define VIGIL_KEY_PASS_ENV	"VIGIL_KEY_PASSPHRASE"
 #define VIGIL_KEY_PASS_MAX	1024	/* OpenSSL's PEM_BUFSIZE */
+#define VIGIL_KEY_NAMES_MAX	64	/* --host, --node each */
+#define VIGIL_KEY_CA_DAYS	3650	/* ca: default lifetime */
+#define VIGIL_KEY_CERT_DAYS	397	/* cert: default lifetime */
 
 /* What the command line asked for. */
 struct vigil_key_args {
@@ -30,6 +36,12 @@ struct vigil_key_args {
 	const char	*out;
 	const char	*pass_file;
 	const char	*pass_env;
+	const char	*ca;				/* cert: CA dir */
+	const char	*hosts[VIGIL_KEY_NAMES_MAX];	/* cert: --host */
+	int		 nhosts;
+	const char	*nodes[VIGIL_KEY_NAMES_MAX];	/* cert: --node */
+	int		 nnodes;
+	int		 days;				/* 0: default */
 	int		 help;
 };
 
@@ -44,6 +56,11 @@ struct vigil_key_command {
 static int	 vigil_key_gen(const struct vigil_key_args *);
 static int	 vigil_key_pub(const struct vigil_key_args *);
 static int	 vigil_key_help(const struct vigil_key_args *);
+static int	 vigil_key_ca(const struct vigil_key_args *);
+static int	 vigil_key_cert(const struct vigil_key_args *);
+static int	 vigil_key_write_new(const char *, const char *, int);
+static int	 vigil_key_add_name(const char **, int *, const char *,
+		    const char *);
 static void	 vigil_key_usage(FILE *);
 static int	 vigil_key_parse(int, char **, struct vigil_key_args *);
 static int	 vigil_key_passphrase(const struct vigil_key_args *, int,
@@ -58,6 +75,12 @@ static const struct vigil_key_command vigil_key_commands[] = {
 	{ "pub", "FILE [--name NAME]",
 	  "print the trust-file line for a private key file",
 	  vigil_key_pub },
+	{ "ca", "--out DIR [--name NAME]",
+	  "make a CA for backend certificates: DIR/ca.pem, DIR/ca.key",
+	  vigil_key_ca },
+	{ "cert", "--ca DIR --host HOST --node ID... --out NAME",
+	  "make a backend's certificate and key: NAME.pem, NAME.key",
+	  vigil_key_cert },
 	{ "help", "", "print this text", vigil_key_help },
 };
 
@@ -66,6 +89,10 @@ static const struct option vigil_key_options[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "passphrase-file", required_argument, NULL, 'P' },
 	{ "passphrase-env", required_argument, NULL, 'E' },
+	{ "ca", required_argument, NULL, 'C' },
+	{ "host", required_argument, NULL, 'H' },
+	{ "node", required_argument, NULL, 'N' },
+	{ "days", required_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -125,6 +152,27 @@ vigil_key_parse(int argc, char **argv, struct vigil_key_args *args)
 		case 'E':
 			args->pass_env = optarg;
 			break;
+		case 'C':
+			args->ca = optarg;
+			break;
+		case 'H':
+			if (vigil_key_add_name(args->hosts, &args->nhosts,
+			    "--host", optarg) != 0)
+				return (VIGIL_KEY_EXIT_USAGE);
+			break;
+		case 'N':
+			if (vigil_key_add_name(args->nodes, &args->nnodes,
+			    "--node", optarg) != 0)
+				return (VIGIL_KEY_EXIT_USAGE);
+			break;
+		case 'D':
+			args->days = atoi(optarg);
+			if (args->days < 1 || args->days > 36500) {
+				fprintf(stderr, "vigil-key: --days %s is not a "
+				    "number of days from 1 to 36500\n", optarg);
+				return (VIGIL_KEY_EXIT_USAGE);
+			}
+			break;
 		case 'h':
 			args->help = 1;
 			break;
@@ -166,6 +214,9 @@ vigil_key_usage(FILE *f)
 "                 [--passphrase-file FILE | --passphrase-env VAR]\n"
 "       vigil-key pub FILE [--name NAME]\n"
 "                 [--passphrase-file FILE | --passphrase-env VAR]\n"
+"       vigil-key ca --out DIR [--name NAME] [--days N]\n"
+"       vigil-key cert --ca DIR --host HOST... --node ID... --out NAME\n"
+"                 [--days N]\n"
 "\n"
 "Make and show the Ed25519 keys operators sign two-person commands with.\n"
 "Each backend accepts the operators listed in its trust file, one line\n"
@@ -189,8 +240,20 @@ vigil_key_usage(FILE *f)
 "                                 file is never overwritten\n"
 "      --passphrase-file FILE     the passphrase is the first line of FILE\n"
 "      --passphrase-env VAR       the passphrase is in variable VAR\n"
+"      --ca DIR                   cert: the directory vigil-key ca wrote\n"
+"      --host HOST                cert: a name or address the console\n"
+"                                 dials; repeat for more\n"
+"      --node ID                  cert: a node the backend speaks for,\n"
+"                                 ROLE/NAME (router/r8); repeat for more\n"
+"      --days N                   lifetime (ca 3650, cert 397)\n"
 "  -h, --help                     print this text\n"
 "      --version                  print vigil-key's version\n"
+"\n"
+"Three steps make a backend reachable across machines: vigil-key ca\n"
+"--out DIR once; vigil-key cert for each backend, whose vigild then\n"
+"serves NAME.pem and NAME.key (see vigild(8)); and on each console,\n"
+"vigil given DIR/ca.pem as its CA.\n"
+"Keep DIR/ca.key off the backends.\n"
 "\n"
 "gen encrypts the key only when given a passphrase.  pub reads an\n"
 "encrypted key's passphrase from the options above, else from\n"
@@ -198,6 +261,157 @@ vigil_key_usage(FILE *f)
 "\n"
 "Exit status: 0 done, 1 failed (the reason is on stderr), 2 usage.\n"
 "See vigil-key(1).\n", OPKEY_NAME_MAX - 1, VIGIL_KEY_PASS_ENV);
+}
+
+/* Add a repeated option's value to names (at most VIGIL_KEY_NAMES_MAX). */
+static int
+vigil_key_add_name(const char **names, int *n, const char *option,
+    const char *value)
+{
+	if (*n == VIGIL_KEY_NAMES_MAX) {
+		fprintf(stderr, "vigil-key: more than %d %s options; a "
+		    "certificate names at most that many\n",
+		    VIGIL_KEY_NAMES_MAX, option);
+		return (-1);
+	}
+	if (value[0] == '\0' || strpbrk(value, " \t\n,") != NULL) {
+		fprintf(stderr, "vigil-key: %s \"%s\" is empty or holds a "
+		    "space or comma; give one name per %s\n", option, value,
+		    option);
+		return (-1);
+	}
+	names[(*n)++] = value;
+	return (0);
+}
+
+/*
+ * Write text to a new file path with mode; an existing file is never
+ * replaced, since it may be a key in use.  Returns 0, or -1 after
+ * saying why.
+ */
+static int
+vigil_key_write_new(const char *path, const char *text, int mode)
+{
+	char	*cause = NULL;
+
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "vigil-key: %s already exists and is kept; "
+		    "remove it or choose another --out\n", path);
+		return (-1);
+	}
+	if (tls_write_file(path, text, mode, &cause) != 0) {
+		fprintf(stderr, "vigil-key: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/* vigil-key ca: make a CA in --out DIR (ca.pem, ca.key). */
+static int
+vigil_key_ca(const struct vigil_key_args *args)
+{
+	struct tls_ca	*ca;
+	char		*cause = NULL, *cert, *key, *cn, *kpem, *cpem;
+	int		 rc = VIGIL_KEY_EXIT_FAILED;
+
+	if (args->out == NULL || args->noperands != 0) {
+		fprintf(stderr, "vigil-key: ca needs --out DIR, the directory "
+		    "for ca.pem and ca.key, and no operands\n");
+		return (VIGIL_KEY_EXIT_USAGE);
+	}
+	if (mkdir(args->out, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "vigil-key: cannot make directory %s: %s\n",
+		    args->out, strerror(errno));
+		return (VIGIL_KEY_EXIT_FAILED);
+	}
+	cn = xasprintf("%s", args->name != NULL ? args->name :
+	    "vigil backend CA");
+	ca = tls_ca_new(cn, args->days != 0 ? args->days : VIGIL_KEY_CA_DAYS,
+	    &cause);
+	free(cn);
+	if (ca == NULL) {
+		fprintf(stderr, "vigil-key: %s\n", cause);
+		free(cause);
+		return (VIGIL_KEY_EXIT_FAILED);
+	}
+	cert = xasprintf("%s/ca.pem", args->out);
+	key = xasprintf("%s/ca.key", args->out);
+	kpem = tls_ca_key_pem(ca);
+	cpem = tls_ca_pem(ca);
+	if (access(cert, F_OK) == 0 || access(key, F_OK) == 0)
+		fprintf(stderr, "vigil-key: %s already holds a CA and it is "
+		    "kept; choose another --out\n", args->out);
+	else if (vigil_key_write_new(key, kpem, 0600) == 0 &&
+	    vigil_key_write_new(cert, cpem, 0644) == 0) {
+		printf("wrote CA certificate %s and its key %s (mode 0600)\n"
+		    "next: vigil-key cert --ca %s --host HOST --node ROLE/NAME "
+		    "--out NAME for each backend; give consoles --ca %s\n",
+		    cert, key, args->out, cert);
+		rc = VIGIL_KEY_EXIT_OK;
+	}
+	free(cert);
+	free(key);
+	explicit_bzero(kpem, strlen(kpem));
+	free(kpem);
+	free(cpem);
+	tls_ca_free(ca);
+	return (rc);
+}
+
+/* vigil-key cert: a backend's certificate and key, signed by --ca DIR. */
+static int
+vigil_key_cert(const struct vigil_key_args *args)
+{
+	struct tls_ca	*ca;
+	struct tls_key	*key;
+	char		*cause = NULL, *cap, *kp, *pem = NULL, *certp, *keyp;
+	char		*kpem;
+	int		 rc = VIGIL_KEY_EXIT_FAILED, days;
+
+	if (args->ca == NULL || args->out == NULL || args->nhosts == 0 ||
+	    args->nnodes == 0 || args->noperands != 0) {
+		fprintf(stderr, "vigil-key: cert needs --ca DIR, at least one "
+		    "--host and one --node, and --out NAME, for example: "
+		    "vigil-key cert --ca ca --host r8.example --node router/r8 "
+		    "--out r8\n");
+		return (VIGIL_KEY_EXIT_USAGE);
+	}
+	cap = xasprintf("%s/ca.pem", args->ca);
+	kp = xasprintf("%s/ca.key", args->ca);
+	ca = tls_ca_load(cap, kp, &cause);
+	free(cap);
+	free(kp);
+	if (ca == NULL || (key = tls_key_new(&cause)) == NULL) {
+		fprintf(stderr, "vigil-key: %s\n", cause);
+		free(cause);
+		tls_ca_free(ca);
+		return (VIGIL_KEY_EXIT_FAILED);
+	}
+	days = args->days != 0 ? args->days : VIGIL_KEY_CERT_DAYS;
+	kpem = tls_key_pem(key);
+	certp = xasprintf("%s.pem", args->out);
+	keyp = xasprintf("%s.key", args->out);
+	if ((pem = tls_ca_issue(ca, key, args->hosts[0], args->hosts,
+	    (size_t)args->nhosts, args->nodes, (size_t)args->nnodes, -300,
+	    (int64_t)days * 86400, &cause)) == NULL) {
+		fprintf(stderr, "vigil-key: %s\n", cause);
+		free(cause);
+	} else if (vigil_key_write_new(keyp, kpem, 0600) == 0 &&
+	    vigil_key_write_new(certp, pem, 0644) == 0) {
+		printf("wrote certificate %s (hosts %d, nodes %d, %d days) and "
+		    "key %s (mode 0600)\nnext: vigild ... --cert %s --key %s\n",
+		    certp, args->nhosts, args->nnodes, days, keyp, certp, keyp);
+		rc = VIGIL_KEY_EXIT_OK;
+	}
+	free(pem);
+	free(certp);
+	free(keyp);
+	explicit_bzero(kpem, strlen(kpem));
+	free(kpem);
+	tls_key_free(key);
+	tls_ca_free(ca);
+	return (rc);
 }
 
 /* vigil-key help: print the --help text. */

@@ -22,6 +22,8 @@ struct derive_entry {
 };
 
 static int	derive_compare(const void *a, const void *b);
+static void	derive_drifts_sort(const struct fleet *fleet,
+		    struct derive_drift *drift);
 static void	derive_mark(const struct derive_entry *e, size_t n,
 		    struct derive_drift *drift);
 
@@ -85,6 +87,32 @@ derive_mark(const struct derive_entry *e, size_t n, struct derive_drift *drift)
  */
 void
 derive_drifts(const struct fleet *fleet, struct derive_drift *drift)
+{
+	/* Kept until a hello changes what is compared: not every frame. */
+	static struct {
+		const struct fleet	*fleet;
+		uint64_t		 hello_seq;
+		size_t			 nnodes;
+		struct derive_drift	*v;
+	} last;
+
+	if (last.v != NULL && last.fleet == fleet && last.hello_seq ==
+	    fleet->hello_seq && last.nnodes == fleet->nnodes) {
+		memcpy(drift, last.v, fleet->nnodes * sizeof *drift);
+		return;
+	}
+	derive_drifts_sort(fleet, drift);
+	free(last.v);
+	last.v = xreallocarray(NULL, fleet->nnodes + 1, sizeof *drift);
+	memcpy(last.v, drift, fleet->nnodes * sizeof *drift);
+	last.fleet = fleet;
+	last.hello_seq = fleet->hello_seq;
+	last.nnodes = fleet->nnodes;
+}
+
+/* derive_drifts() itself: one sort of every build and flag meaning. */
+static void
+derive_drifts_sort(const struct fleet *fleet, struct derive_drift *drift)
 {
 	struct derive_entry	*e;
 	const struct node	*node;

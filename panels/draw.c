@@ -4,11 +4,13 @@
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "draw.h"
 #include "fleet.h"
+#include "incident.h"
 #include "keys.h"
 #include "util.h"
 
@@ -39,8 +41,12 @@ static int	 draw_copy_columns(const char *s, int width, char *out,
 static const char *draw_glyph(const char *unicode, const char *ascii);
 static size_t	 draw_count_bar(const struct fleet *fleet, size_t *crit,
 		    size_t *warn, size_t *acked);
+static void	 draw_header_watching(const struct draw_summary *,
+		    struct draw_part *);
 static void	 draw_summarize_armed(const struct fleet *,
 		    struct draw_summary *);
+static size_t	 draw_header_alarms(const struct draw_summary *,
+		    struct draw_part *, size_t);
 static void	 draw_pair(enum draw_pair pair, const struct draw_colour *fg,
 		    const struct draw_colour *bg);
 
@@ -423,21 +429,31 @@ draw_fit_parts(struct draw_part *parts, size_t n, int sep, int width)
 	}
 }
 
-/* The header's words, each with a shorter form. */
-size_t
-draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
-    size_t max)
+/*
+ * Who else watches the same nodes, escaped: backends send the names, so
+ * they never reach the terminal raw.
+ */
+static void
+draw_header_watching(const struct draw_summary *sum, struct draw_part *p)
+{
+	char	*shown;
+
+	shown = util_escape(sum->also_watching);
+	util_format(p->full, sizeof p->full, "also watching: %s", shown);
+	util_format(p->brief, sizeof p->brief, "+%s", shown);
+	p->mark = MARK_INFO;
+	free(shown);
+}
+
+/*
+ * The header's alarms after its name, from parts[n]: a fired or armed
+ * kill, and plain links beyond loopback.  Returns the new count.
+ */
+static size_t
+draw_header_alarms(const struct draw_summary *sum, struct draw_part *parts,
+    size_t n)
 {
 	struct draw_part	*p;
-	char			 clock[16];
-	size_t			 n = 0;
-
-	if (max < 7)
-		return (0);
-	memset(parts, 0, max * sizeof *parts);
-
-	p = &parts[n++];
-	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
 
 	/* An armed kill that fired, or one armed: said before the rest. */
 	if (sum->fired_node[0] != '\0' || sum->armed > 0) {
@@ -457,6 +473,43 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 			    sum->armed);
 		}
 	}
+
+	/*
+	 * Plain ws beyond loopback, next to the name and a kill so that it
+	 * is among the last to go on a narrow screen: anyone on the way
+	 * reads and forges what that link carries.
+	 */
+	if (sum->links_insecure > 0) {
+		p = &parts[n++];
+		if (sum->links_insecure == 1)
+			util_format(p->full, sizeof p->full, "INSECURE %s",
+			    sum->insecure_url);
+		else
+			util_format(p->full, sizeof p->full, "INSECURE %zu "
+			    "links", sum->links_insecure);
+		util_copy(p->brief, sizeof p->brief, "INSECURE");
+		p->mark = MARK_CRIT;
+	}
+	return (n);
+}
+
+/* The header's words, each with a shorter form. */
+size_t
+draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
+    size_t max)
+{
+	struct draw_part	*p;
+	char			 clock[16];
+	size_t			 n = 0;
+
+	if (max < 8)
+		return (0);
+	memset(parts, 0, max * sizeof *parts);
+
+	p = &parts[n++];
+	util_format(p->full, sizeof p->full, "VIGIL %s", sum->title);
+
+	n = draw_header_alarms(sum, parts, n);
 
 	/* Brief: only the states some node is in. */
 	p = &parts[n++];
@@ -526,6 +579,9 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 	/* A fired kill's sentence needs the room more than the signer. */
 	if (sum->operator == NULL || sum->fired_node[0] != '\0')
 		return (n);
+	if (sum->also_watching != NULL && *sum->also_watching != '\0' &&
+	    n + 1 < max)
+		draw_header_watching(sum, &parts[n++]);
 	p = &parts[n++];
 	if (*sum->operator != '\0') {
 		util_format(p->full, sizeof p->full, "signs as %s",
@@ -543,9 +599,7 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 const char *
 draw_alert_name(const struct alert *a)
 {
-	if (strcmp(a->rule, "backend") == 0 && a->code[0] != '\0')
-		return (a->code);
-	return (a->rule);
+	return (alert_name(a));
 }
 
 /*
@@ -630,8 +684,12 @@ draw_summarize(const struct fleet *fleet, const char *title, int64_t now_ms,
 	draw_summarize_armed(fleet, sum);
 	sum->critical = alert_count(&fleet->alerts, SEV_CRITICAL);
 	sum->warning = alert_count(&fleet->alerts, SEV_WARNING);
+	sum->also_watching = fleet->also_watching;
 	sum->links = fleet->nlinks;
 	for (i = 0; i < fleet->nlinks; i++) {
+		if (fleet->links[i].insecure && sum->links_insecure++ == 0)
+			util_copy(sum->insecure_url, sizeof sum->insecure_url,
+			    fleet->links[i].url);
 		if (fleet->links[i].state == LINK_UP)
 			sum->links_up++;
 		else if (fleet->links[i].state == LINK_CONNECTING &&
@@ -823,7 +881,7 @@ void
 draw_header(WINDOW *win, const struct draw_layout *l,
     const struct draw_summary *sum)
 {
-	struct draw_part	 parts[8];
+	struct draw_part	 parts[9];
 	size_t			 n, i;
 	int			 x = 1, w;
 	attr_t			 base = draw_style_attr(DRAW_HEADER), a;
@@ -875,14 +933,17 @@ draw_count_bar(const struct fleet *fleet, size_t *crit, size_t *warn,
 	return (total);
 }
 
-/* How many rows the bar has to show, for the layout. */
+/* How many rows the bar has to show (one per incident), for the layout. */
 size_t
 draw_bar_alerts(const struct fleet *fleet)
 {
-	size_t	crit, warn, acked;
+	struct incident_set	is;
+	size_t			n;
 
-	return (draw_count_bar(fleet, &crit, &warn, &acked) +
-	    draw_bar_proposals(fleet, NULL, 0));
+	incident_group(&fleet->alerts, 0, &is);
+	n = is.n;
+	incident_free(&is);
+	return (n + draw_bar_proposals(fleet, NULL, 0));
 }
 
 /*
@@ -969,18 +1030,77 @@ draw_bar_proposal_rows(WINDOW *win, const struct draw_layout *l, int rows,
 	return (y);
 }
 
-/* The alert bar: severity words first, most severe first. */
+/*
+ * One incident's row of the bar: its worst severity, then its cause's
+ * name and words ("node-down on 8 nodes: ..." for causes of one name on
+ * many nodes), cut to leave room for "and N effects" at the end.
+ */
+static void
+draw_bar_incident(WINDOW *win, const struct draw_layout *l, int y,
+    const struct incident *inc)
+{
+	const struct alert	*a = inc->v[0].alert;
+	char			 line[DRAW_LINE_MAX], more[64];
+	size_t			 effects = inc->n - inc->ncauses;
+	int			 label = 9, w = l->cols - label, mw;
+	enum draw_style		 style;
+	const char		*sev;
+
+	switch (inc->severity) {
+	case SEV_CRITICAL:
+		sev = "CRITICAL";
+		style = DRAW_BAR_CRIT;
+		break;
+	case SEV_WARNING:
+		sev = "WARNING";
+		style = DRAW_BAR_WARN;
+		break;
+	default:
+		sev = "INFO";
+		style = DRAW_BAR_INFO;
+		break;
+	}
+	draw_text(win, y, 0, label - 1, sev, 0, draw_style_attr(style));
+	draw_text(win, y, label - 1, 1, "", 0, A_NORMAL);
+	if (inc->ncauses > 1)
+		util_format(line, sizeof line, "%s on %zu nodes: %s",
+		    draw_alert_name(a), inc->nodes, a->text);
+	else if (a->count > 1)
+		util_format(line, sizeof line, "%s: %s (%llu times)",
+		    draw_alert_name(a), a->text, (unsigned long long)a->count);
+	else
+		util_format(line, sizeof line, "%s: %s", draw_alert_name(a),
+		    a->text);
+	more[0] = '\0';
+	if (effects > 0)
+		util_format(more, sizeof more, " and %zu effect%s", effects,
+		    effects == 1 ? "" : "s");
+	mw = table_text_width(more);
+	if (table_text_width(line) + mw <= w) {
+		util_format(line + strlen(line), sizeof line - strlen(line),
+		    "%s", more);
+		mw = 0;
+	} else if (mw > w / 2)
+		mw = 0;		/* too narrow: the cause's words first */
+	draw_text(win, y, label, w - mw, line, 0, draw_mark_attr(
+	    inc->severity == SEV_CRITICAL ? MARK_CRIT : MARK_NONE));
+	if (mw > 0)
+		draw_text(win, y, l->cols - mw, mw, more, 0, draw_mark_attr(
+		    inc->severity == SEV_CRITICAL ? MARK_CRIT : MARK_NONE));
+}
+
+/*
+ * The alert bar: one row per incident, its cause first, most severe
+ * first; the last row counts the alerts of incidents left out.
+ */
 void
 draw_alert_bar(WINDOW *win, const struct draw_layout *l,
     const struct fleet *fleet, const struct keymap *km, const char *operator)
 {
-	const struct alert	*shown[8];
-	const struct alert	*a;
+	struct incident_set	 is;
 	char			 line[DRAW_LINE_MAX], keys[64];
-	size_t			 n, total, acked, crit, warn, i, room;
-	int			 y, label = 9;
-	enum draw_style		 style;
-	const char		*sev;
+	size_t			 n, total, acked, crit, warn, i, room, shown;
+	int			 y;
 
 	total = draw_count_bar(fleet, &crit, &warn, &acked);
 	keys_first(km, KEYS_VIEW_ALERTS, keys, sizeof keys);
@@ -990,39 +1110,13 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 	room = (size_t)(l->bar_y + l->bar_rows - y);
 	if (room == 0)
 		return;
-	if (total > room)
+	incident_group(&fleet->alerts, 0, &is);
+	if (is.n > room)
 		room--;		/* the last row counts the rest */
-	if (room > nitems(shown))
-		room = nitems(shown);
-	n = alert_sorted(&fleet->alerts, shown, room, 0);
-	for (i = 0; i < n; i++, y++) {
-		a = shown[i];
-		switch (a->severity) {
-		case SEV_CRITICAL:
-			sev = "CRITICAL";
-			style = DRAW_BAR_CRIT;
-			break;
-		case SEV_WARNING:
-			sev = "WARNING";
-			style = DRAW_BAR_WARN;
-			break;
-		default:
-			sev = "INFO";
-			style = DRAW_BAR_INFO;
-			break;
-		}
-		draw_text(win, y, 0, label - 1, sev, 0, draw_style_attr(style));
-		draw_text(win, y, label - 1, 1, "", 0, A_NORMAL);
-		if (a->count > 1)
-			util_format(line, sizeof line, "%s: %s (%llu times)",
-			    draw_alert_name(a), a->text,
-			    (unsigned long long)a->count);
-		else
-			util_format(line, sizeof line, "%s: %s",
-			    draw_alert_name(a), a->text);
-		draw_text(win, y, label, l->cols - label, line, 0,
-		    draw_mark_attr(a->severity == SEV_CRITICAL ? MARK_CRIT :
-		    MARK_NONE));
+	n = is.n < room ? is.n : room;
+	for (i = shown = 0; i < n; i++, y++) {
+		draw_bar_incident(win, l, y, &is.v[i]);
+		shown += is.v[i].n;
 	}
 	if (total == 0) {
 		if (acked > 0)
@@ -1034,13 +1128,15 @@ draw_alert_bar(WINDOW *win, const struct draw_layout *l,
 			    "passes.");
 		draw_text(win, y++, 0, l->cols, line, 0,
 		    draw_mark_attr(acked > 0 ? MARK_WARN : MARK_OK));
-	} else if (total > n) {
-		util_format(line, sizeof line, "%zu more alert%s (%zu "
-		    "critical, %zu warning in all): press %s to see them.",
-		    total - n, total - n == 1 ? "" : "s", crit, warn, keys);
+	} else if (is.n > n) {
+		util_format(line, sizeof line, "%zu more alert%s in %zu "
+		    "incident%s (%zu critical, %zu warning in all): press %s "
+		    "to see them.", total - shown, total - shown == 1 ? "" :
+		    "s", is.n - n, is.n - n == 1 ? "" : "s", crit, warn, keys);
 		draw_text(win, y++, 0, l->cols, line, 0,
 		    draw_mark_attr(MARK_WARN));
 	}
+	incident_free(&is);
 	for (; y < l->bar_y + l->bar_rows; y++)
 		draw_text(win, y, 0, l->cols, "", 0, A_NORMAL);
 }

@@ -48,6 +48,8 @@ struct draw_summary {
 	size_t	nodes, live, stale, down;
 	size_t	critical, warning;
 	size_t	links, links_up, links_connecting;
+	size_t	links_insecure;		/* plain ws beyond loopback */
+	char	insecure_url[48];	/* the first of them */
 	int	have_clock;
 	int64_t	clock_ms;		/* a node's clock, epoch ms */
 	double	time_scale;
@@ -56,6 +58,8 @@ struct draw_summary {
 	size_t	armed;			/* routers an armed kill covers */
 	char	fired_node[64];		/* where an armed kill fired, */
 	char	fired_how[256];		/* how and why; "" if none */
+	const char *also_watching;	/* other operators watching the
+					   same nodes, raw; "" none */
 };
 
 /* Styles beyond the table marks. */

@@ -37,6 +37,8 @@ static int	 form_request(const struct form *,
 static void	 form_plan(const struct form *, const struct fleet *,
 		    struct form_text *);
 static const char *form_noun(const struct form *);
+static int	 form_has_arg(const char *);
+static int	 form_arg_done(struct form *);
 static void	 form_add(struct form_text *, attr_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	 form_targets(const struct form *, const struct fleet *,
@@ -52,7 +54,7 @@ form_start(struct form *f, enum form_kind kind, const char *command,
 	form_close(f);
 	f->kind = kind;
 	f->step = kind != FORM_PROPOSE ? FORM_CONFIRM :
-	    proto_plan_applies(command) ? FORM_ARG : FORM_REASON;
+	    form_has_arg(command) ? FORM_ARG : FORM_REASON;
 	util_copy(f->command, sizeof f->command, command);
 	util_copy(f->signer, sizeof f->signer, signer != NULL ? signer : "");
 }
@@ -68,6 +70,54 @@ form_open_propose(struct form *f, const char *command,
 	for (i = 0; i < n && i < PROTO_MAX_TARGETS; i++)
 		util_copy(f->nodes[i], sizeof f->nodes[i], nodes[i]);
 	f->nnodes = i;
+}
+
+/* Does proposing command ask what to (a build, a flag, a station)? */
+static int
+form_has_arg(const char *command)
+{
+	return (proto_plan_applies(command) ||
+	    strcmp(command, "move-root") == 0);
+}
+
+/* What to was given already (at the ":" prompt); see form.h. */
+void
+form_preset(struct form *f, const char *arg)
+{
+	if (f->kind != FORM_PROPOSE || f->step != FORM_ARG)
+		return;
+	util_copy(f->arg, sizeof f->arg, arg);
+	(void)form_arg_done(f);
+}
+
+/*
+ * Enter on what to: on to the reason when it reads right, else a note
+ * saying why.  Returns 0, or -1 when it stays.
+ */
+static int
+form_arg_done(struct form *f)
+{
+	struct proto_plan_request	 req;
+	char				*cause = NULL;
+
+	if (strcmp(f->command, "move-root") == 0) {
+		if (f->arg[strspn(f->arg, " ")] == '\0' ||
+		    strchr(f->arg, '/') == NULL) {
+			util_copy(f->note, sizeof f->note, "Type the station "
+			    "to move the root to as the Stations view lists "
+			    "it (station/s2): one live, that no station "
+			    "blacklists.");
+			return (-1);
+		}
+	} else if (form_request(f, &req, &cause) != 0) {
+		util_copy(f->note, sizeof f->note, cause);
+		free(cause);
+		return (-1);
+	} else
+		util_copy(f->override, sizeof f->override, req.override);
+	f->note[0] = '\0';
+	f->step = FORM_REASON;
+	return (0);
 }
 
 /* Open the approve or cancel dialog for proposal p. */
@@ -194,6 +244,10 @@ form_send(struct form *f, struct tui_action *out)
 	if (f->kind == FORM_PROPOSE && proto_plan_applies(f->command) &&
 	    form_request(f, &out->req, &cause) != 0)
 		free(cause);	/* checked when it was typed */
+	if (f->kind == FORM_PROPOSE && strcmp(f->command, "move-root") == 0)
+		util_format(out->to, sizeof out->to, "%.*s",
+		    (int)strcspn(f->arg + strspn(f->arg, " "), " "),
+		    f->arg + strspn(f->arg, " "));
 	f->step = FORM_SENT;
 	free(f->said);
 	f->said = xstrdup("Signing and sending...");
@@ -205,11 +259,9 @@ enum form_result
 form_key(struct form *f, int ch, struct tui_action *out, char *msg,
     size_t msglen)
 {
-	struct proto_plan_request	 req;
-	char				 typed[FORM_WORD_MAX];
-	char				*cause = NULL;
-	size_t				 i;
-	int				 key = keys_canonical(ch);
+	char	typed[FORM_WORD_MAX];
+	size_t	i;
+	int	key = keys_canonical(ch);
 
 	msg[0] = '\0';
 	if (key == KEYS_ESCAPE || (key == KEYS_ENTER && f->step == FORM_DONE)) {
@@ -226,22 +278,14 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 	}
 	switch (f->step) {
 	case FORM_ARG:
-		if (key != KEYS_ENTER) {
+		if (key != KEYS_ENTER)
 			panel_type(f->arg, sizeof f->arg, key);
-			return (FORM_KEPT);
-		}
-		if (form_request(f, &req, &cause) != 0) {
-			util_copy(f->note, sizeof f->note, cause);
-			free(cause);
-			return (FORM_KEPT);
-		}
-		util_copy(f->override, sizeof f->override, req.override);
-		f->note[0] = '\0';
-		f->step = FORM_REASON;
+		else
+			(void)form_arg_done(f);
 		return (FORM_KEPT);
 	case FORM_REASON:
 		if (key == KEY_BACKSPACE && f->reason[0] == '\0' &&
-		    proto_plan_applies(f->command)) {
+		    form_has_arg(f->command)) {
 			f->step = FORM_ARG;	/* back to what to */
 			return (FORM_KEPT);
 		}
@@ -480,6 +524,12 @@ form_steps(const struct form *f, struct form_text *t)
 
 	switch (f->step) {
 	case FORM_ARG:
+		if (strcmp(f->command, "move-root") == 0) {
+			form_add(t, draw_style_attr(DRAW_TITLE), "Type the "
+			    "station to move the root to, then Enter.  "
+			    "Escape leaves; nothing is sent.");
+			break;
+		}
 		form_add(t, draw_style_attr(DRAW_TITLE), "Type %s, then "
 		    "Enter; add \" override PATH\" only to let it wake "
 		    "retired code PATH.  Escape leaves; nothing is sent.",
@@ -552,6 +602,9 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 		form_targets(f, fleet, t);
 		if (proto_plan_applies(f->command))
 			form_plan(f, fleet, t);
+		else if (strcmp(f->command, "move-root") == 0)
+			form_add(t, A_NORMAL, "to station: %s%s", f->arg,
+			    f->step == FORM_ARG ? "_" : "");
 		form_trust(f, fleet, t);
 		form_add(t, A_NORMAL, "signer: %s; a second, different "
 		    "operator must approve within %lld minutes", f->signer,

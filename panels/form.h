@@ -40,7 +40,8 @@ enum form_kind {
 };
 
 enum form_step {
-	FORM_ARG = 0,		/* propose rollback, flag: what to */
+	FORM_ARG = 0,		/* propose rollback, flag, move-root:
+				   what to */
 	FORM_REASON,		/* propose: typing the reason */
 	FORM_CONFIRM,		/* typing the word */
 	FORM_SENT,		/* waiting for the answers */
@@ -56,7 +57,8 @@ struct form {
 	size_t		 nnodes;
 	char		 arg[PROTO_TEXT_MAX / 4];	/* "BUILD" or
 						   "NAME=on", and maybe
-						   " override PATH" */
+						   " override PATH"; or a
+						   station */
 	char		 override[PROTO_NAME_MAX];	/* typed to confirm
 						   instead of the name */
 	char		 reason[PROTO_TEXT_MAX];
@@ -82,6 +84,14 @@ enum form_result {
  */
 void	 form_open_propose(struct form *f, const char *command,
 	    const char *const *nodes, size_t n, const char *signer);
+
+/*
+ * The propose dialog's what to, given already (":rollback r1 --to
+ * BUILD", ":move-root capital --to s2"): taken as if typed and Enter
+ * pressed, so the dialog asks for the reason next, or says what is
+ * wrong with it.  Nothing when the dialog asks no what to.
+ */
+void	 form_preset(struct form *f, const char *arg);
 
 /* Open it to fire armed kill p, as signer. */
 void	 form_open_fire(struct form *f, const struct fleet_proposal *p,

@@ -32,7 +32,7 @@ static const char	*keys_trim(char *s);
 static int		 keys_parse_line(struct keymap *km, char *line,
 			    const char *path, unsigned lineno, char *cause,
 			    size_t causelen);
-static void		 keys_action_list(char *buf, size_t len);
+static const char	*keys_entry_name(size_t, const void *);
 
 /* Indexed by action; KEYS_NONE (0) is the empty first entry. */
 static const struct keys_entry keys_entries[KEYS_NACTIONS] = {
@@ -322,16 +322,12 @@ keys_trim(char *s)
 	return (s);
 }
 
-/* Every action's name, for a sentence about an unknown one. */
-static void
-keys_action_list(char *buf, size_t len)
+/* Action i + 1's name (0 is none), for util_join. */
+static const char *
+keys_entry_name(size_t i, const void *arg)
 {
-	size_t	a;
-
-	buf[0] = '\0';
-	for (a = 1; a < KEYS_NACTIONS; a++)
-		util_format(buf + strlen(buf), len - strlen(buf), "%s%s",
-		    a == 1 ? "" : ", ", keys_entries[a].name);
+	(void)arg;
+	return (keys_entries[i + 1].name);
 }
 
 /* Apply one config line; -1 and a sentence when it is wrong. */
@@ -376,9 +372,10 @@ keys_parse_line(struct keymap *km, char *line, const char *path,
 		return (-1);
 	}
 	if (keys_action_parse(words[2], &action) != 0) {
-		keys_action_list(list, sizeof list);
+		util_join(list, sizeof list, KEYS_NACTIONS - 1, keys_entry_name,
+		    NULL, 1);
 		util_format(cause, causelen, "%s line %u: \"%s\" is not an "
-		    "action; use one of %s, or none to unbind the key.", path,
+		    "action; use %s, or none to unbind the key.", path,
 		    lineno, words[2], list);
 		return (-1);
 	}

@@ -22,9 +22,9 @@
  * X(section, ACTION, "config-name", "help sentence", key, key, key):
  * keys are curses key codes or characters; 0 fills an unused slot.
  * No key alone changes the fleet: acknowledging an alert only hides it
- * from the alert bar until it changes, and the command keys open a
- * dialog where the action's name must be typed whole before anything is
- * signed, which a second operator must then approve.
+ * from the alert bar until it changes or grows worse, and the command
+ * keys open a dialog where the action's name must be typed whole before
+ * anything is signed, which a second operator must then approve.
  */
 #define KEYS_TABLE(X)							\
 	X(KEYS_VIEWS, VIEW_FLEET, "view-fleet",				\
@@ -93,7 +93,7 @@
 	    'S', 0, 0)							\
 	X(KEYS_ALERTS, ACK_ALERT, "ack-alert",				\
 	    "Acknowledge the selected alert (Alerts view): hide it "	\
-	    "from the bar until it changes",				\
+	    "from the bar until it changes or grows worse",		\
 	    'a', 0, 0)							\
 	X(KEYS_COMMANDS, MARK, "mark",					\
 	    "Mark or unmark the selected node as a target of the next "	\
@@ -124,9 +124,10 @@
 	    "cancel to sign",						\
 	    'X', 0, 0)							\
 	X(KEYS_COMMANDS, PROMPT, "prompt",				\
-	    "Type a command by name, as :kill router/r8 (any action "	\
-	    "of the command table, on the nodes named or else the "	\
-	    "marked or selected ones): it opens the same dialog",	\
+	    "Type a command by name, as :kill router/r8 or "		\
+	    ":move-root capital --to s2 (any action of the command "	\
+	    "table, on the nodes named or else the marked or selected "	\
+	    "ones): it opens the same dialog",				\
 	    ':', 0, 0)							\
 	X(KEYS_COMMANDS, FIRE, "fire",					\
 	    "Fire the selected armed kill (Proposals view): type fire; "	\

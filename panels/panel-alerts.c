@@ -1,7 +1,9 @@
 /*
- * panel-alerts.c: the Alerts view: every alert, standing ones first in
- * the order of the alert bar, then cleared ones; below the table the
- * selected alert in full: what happened, the likely cause, what to do.
+ * panel-alerts.c: the Alerts view: every alert, standing ones first,
+ * incident by incident as the alert bar ranks them (each cause, then
+ * the alerts following from it, indented), then cleared ones; below the
+ * table the selected alert in full: what happened, the likely cause,
+ * what to do, and what it follows from or how many follow from it.
  * Acknowledging asks the core to hide an alert from the bar until it
  * changes; nothing is cleared or deleted.
  */
@@ -12,6 +14,7 @@
 #include "derive.h"
 #include "draw.h"
 #include "fleet.h"
+#include "incident.h"
 #include "panel.h"
 #include "util.h"
 
@@ -26,6 +29,7 @@ static int	panel_alerts_key(struct panel *p, enum keys_action action,
 		    const struct panel_ctx *ctx, struct tui_action *out,
 		    char *msg, size_t msglen);
 static void	panel_alerts_row(struct table *t, const struct alert *a,
+		    const struct incident_place *place,
 		    const struct panel_ctx *ctx);
 static void	panel_alerts_when(const struct alert *a, int64_t when_ms,
 		    const struct panel_ctx *ctx, char *buf, size_t len);
@@ -33,11 +37,13 @@ static void	panel_alerts_id(const struct alert *a, char *buf, size_t len);
 static const struct alert *panel_alerts_find(const struct fleet *fleet,
 		    const char *id);
 static void	panel_alerts_pane(WINDOW *win, int y, int h, int w,
-		    const struct alert *a);
+		    const struct alert *a, const struct incident_set *is);
+static int	panel_alerts_incident(const struct incident_set *is,
+		    const struct alert *a, char *buf, size_t len);
 
 static const struct table_column panel_alerts_columns[COL_NCOLS] = {
 	[COL_SEVERITY] = { "SEVERITY", 8, 8, 0, 0, 0 },
-	[COL_RULE] =	 { "RULE", 8, 16, 0, 0, 0 },
+	[COL_RULE] =	 { "RULE", 8, 18, 0, 0, 0 },
 	[COL_NODES] =	 { "NODES", 9, 22, 0, 0, 0 },
 	[COL_TEXT] =	 { "WHAT HAPPENED", 24, 0, 0, 0, 0 },
 	[COL_STATE] =	 { "STATE", 7, 7, 1, 0, 0 },
@@ -106,10 +112,10 @@ panel_alerts_when(const struct alert *a, int64_t when_ms,
 	util_clock_text(t, buf, len);
 }
 
-/* One alert's row. */
+/* One alert's row; an effect (place says) has its rule indented. */
 static void
 panel_alerts_row(struct table *t, const struct alert *a,
-    const struct panel_ctx *ctx)
+    const struct incident_place *place, const struct panel_ctx *ctx)
 {
 	struct table_row	*row;
 	char			 id[TABLE_ID_MAX], when[16];
@@ -126,7 +132,8 @@ panel_alerts_row(struct table *t, const struct alert *a,
 	    a->severity == SEV_CRITICAL ? "CRITICAL" :
 	    a->severity == SEV_WARNING ? "WARNING" : "INFO");
 	table_set_num(row, COL_SEVERITY, a->severity);
-	table_set(row, COL_RULE, MARK_NONE, "%s", draw_alert_name(a));
+	table_set(row, COL_RULE, MARK_NONE, "%s%s", place != NULL &&
+	    place->follows != NULL ? "  " : "", draw_alert_name(a));
 	if (a->nodes_total > 1)
 		table_set(row, COL_NODES, MARK_NONE, "%s +%zu",
 		    a->nnodes > 0 ? a->nodes[0] : "", a->nodes_total - 1);
@@ -147,13 +154,49 @@ panel_alerts_row(struct table *t, const struct alert *a,
 	table_set_num(row, COL_LAST, (double)a->last_seen_ms);
 }
 
+/*
+ * What alert a's incident in is says of it, into buf: the alert it
+ * follows from, or the alerts following from it.  Returns 0, or -1
+ * when it says nothing (a cleared alert, a cause standing alone).
+ */
+static int
+panel_alerts_incident(const struct incident_set *is, const struct alert *a,
+    char *buf, size_t len)
+{
+	const struct incident_place	*pl = NULL;
+	size_t				 i;
+
+	for (i = 0; i < is->nplaces && pl == NULL; i++) {
+		if (is->places[i].alert == a)
+			pl = &is->places[i];
+	}
+	if (pl == NULL)
+		return (-1);
+	if (pl->follows != NULL)
+		util_format(buf, len, "Follows from %s on %s%s; the "
+		    "incident's cause is %s.", draw_alert_name(pl->follows),
+		    pl->follows->nnodes > 0 ? pl->follows->nodes[0] : "the "
+		    "fleet", pl->follows->nodes_total > 1 ? " and others" : "",
+		    draw_alert_name(is->v[pl->incident].v[0].alert));
+	else if (pl->effects > 0)
+		util_format(buf, len, "The cause of an incident: %zu alert%s "
+		    "follow%s from it.", pl->effects, pl->effects == 1 ? "" :
+		    "s", pl->effects == 1 ? "s" : "");
+	else
+		return (-1);
+	return (0);
+}
+
 /* The selected alert in full, wrapped to the pane. */
 static void
-panel_alerts_pane(WINDOW *win, int y, int h, int w, const struct alert *a)
+panel_alerts_pane(WINDOW *win, int y, int h, int w, const struct alert *a,
+    const struct incident_set *is)
 {
 	char		 lines[24][DRAW_LINE_MAX], text[DRAW_LINE_MAX * 2];
-	const char	*labels[3] = { "What:  ", "Cause: ", "Do:    " };
-	const char	*texts[3];
+	char		 incident[DRAW_LINE_MAX];
+	const char	*labels[4] = { "What:  ", "Group: ", "Cause: ",
+			    "Do:    " };
+	const char	*texts[4];
 	size_t		 n, i, j;
 	int		 row = y;
 
@@ -163,10 +206,14 @@ panel_alerts_pane(WINDOW *win, int y, int h, int w, const struct alert *a)
 	if (a == NULL)
 		return;
 	texts[0] = a->text;
-	texts[1] = a->cause[0] != '\0' ? a->cause : "(not known)";
-	texts[2] = a->action[0] != '\0' ? a->action : "(none given)";
+	texts[1] = panel_alerts_incident(is, a, incident, sizeof incident) ==
+	    0 ? incident : NULL;
+	texts[2] = a->cause[0] != '\0' ? a->cause : "(not known)";
+	texts[3] = a->action[0] != '\0' ? a->action : "(none given)";
 	row = y + 1;
-	for (i = 0; i < 3 && row < y + h; i++) {
+	for (i = 0; i < nitems(texts) && row < y + h; i++) {
+		if (texts[i] == NULL)
+			continue;
 		n = draw_wrap(texts[i], w - 8, lines, nitems(lines));
 		for (j = 0; j < n && row < y + h; j++, row++) {
 			draw_text(win, row, 0, 7, j == 0 ? labels[i] : "", 0,
@@ -197,20 +244,19 @@ panel_alerts_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet	*fleet = ctx->fleet;
-	const struct alert	**sorted;
+	struct incident_set	 is;
 	const struct table_row	*row;
-	size_t			 n, i;
+	size_t			 i;
 	int			 pane;
 
 	table_reset(&p->table, panel_alerts_columns, COL_NCOLS);
-	sorted = xcalloc(fleet->alerts.n + 1, sizeof *sorted);
-	n = alert_sorted(&fleet->alerts, sorted, fleet->alerts.n, 1);
-	for (i = 0; i < n; i++)
-		panel_alerts_row(&p->table, sorted[i], ctx);
-	free(sorted);
+	incident_group(&fleet->alerts, 1, &is);
+	for (i = 0; i < is.nplaces; i++)
+		panel_alerts_row(&p->table, is.places[i].alert, &is.places[i],
+		    ctx);
 	for (i = fleet->alerts.n; i-- > 0;) {
 		if (!fleet->alerts.v[i].active)
-			panel_alerts_row(&p->table, &fleet->alerts.v[i],
+			panel_alerts_row(&p->table, &fleet->alerts.v[i], NULL,
 			    ctx);
 	}
 	pane = h >= 14 ? h / 3 : h >= 9 ? 4 : 0;
@@ -220,8 +266,9 @@ panel_alerts_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	if (pane > 0) {
 		row = panel_selected_row(p);
 		panel_alerts_pane(win, y + h - pane, pane, w, row == NULL ?
-		    NULL : panel_alerts_find(fleet, row->id));
+		    NULL : panel_alerts_find(fleet, row->id), &is);
 	}
+	incident_free(&is);
 }
 
 /* Acknowledge: the one thing this view asks of the core. */
@@ -248,8 +295,8 @@ panel_alerts_key(struct panel *p, enum keys_action action,
 	}
 	if (a->acknowledged) {
 		util_format(msg, msglen, "The %s alert is already "
-		    "acknowledged; it returns to the bar if it changes.",
-		    a->rule);
+		    "acknowledged; it returns to the bar if it changes or "
+		    "grows worse.", a->rule);
 		return (1);
 	}
 	memset(out, 0, sizeof *out);
@@ -260,6 +307,6 @@ panel_alerts_key(struct panel *p, enum keys_action action,
 	util_copy(out->node, sizeof out->node, a->nnodes > 0 ? a->nodes[0] :
 	    "");
 	util_format(msg, msglen, "Acknowledged %s on %s: hidden from the "
-	    "alert bar until it changes.", a->rule, out->node);
+	    "alert bar until it changes or grows worse.", a->rule, out->node);
 	return (1);
 }

@@ -119,5 +119,10 @@ panel_certs_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 			panel_certs_row(&p->table, &fleet->nodes[i],
 			    ctx->now_ms);
 	}
+	if (h > 2) {
+		panel_root_line(win, y, w, fleet);
+		y++;
+		h--;
+	}
 	panel_show_table(p, win, y, h, w);
 }

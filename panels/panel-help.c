@@ -43,7 +43,11 @@ static const char *const panel_help_marks[][2] = {
 	{ "DEVICE CD", "The shortest countdown of a station's devices; at "
 	    "zero a device fails hard." },
 	{ "CRITICAL", "Alert bar: act now.  WARNING: look soon.  "
-	    "Acknowledged alerts leave the bar until they change." },
+	    "Acknowledged alerts leave the bar until they change or grow "
+	    "worse (a runaway's ratio doubles)." },
+	{ "and N effects", "Alert bar: one row per incident, its cause "
+	    "first; N more alerts follow from it, listed under it in the "
+	    "Alerts view." },
 };
 
 const struct panel_ops panel_help_ops = {

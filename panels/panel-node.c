@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "derive.h"
 #include "draw.h"
 #include "fleet.h"
@@ -35,6 +36,8 @@ static void	panel_node_heading(struct panel_node_fill *f,
 static void	panel_node_field(struct panel_node_fill *f,
 		    enum table_mark mark, const char *field, const char *fmt,
 		    ...) __attribute__((format(printf, 4, 5)));
+static void	panel_node_watching(struct panel_node_fill *f,
+		    const struct fleet *fleet, size_t link);
 static void	panel_node_identity(struct panel_node_fill *f,
 		    const struct fleet *fleet, const struct node *node,
 		    const struct proto_report_node *rep, int64_t now_ms);
@@ -106,6 +109,27 @@ panel_node_field(struct panel_node_fill *f, enum table_mark mark,
 	}
 }
 
+/*
+ * Who watches the node, as its backend says: this console's operator,
+ * if the backend named it, and the others ("also watching").
+ */
+static void
+panel_node_watching(struct panel_node_fill *f, const struct fleet *fleet,
+    size_t link)
+{
+	const struct proto_watching	*w = fleet->links[link].watching;
+	char				 others[FLEET_ERROR_MAX];
+
+	if (w == NULL)
+		return;
+	auth_others(fleet, link, others, sizeof others);
+	panel_node_field(f, others[0] != '\0' ? MARK_INFO : MARK_NONE,
+	    "watching", "%s%s%s%s%s; %d console%s in all", w->you[0] != '\0' ?
+	    "you (" : "", w->you, w->you[0] != '\0' ? ")" : "you, unnamed",
+	    others[0] != '\0' ? "; also watching: " : "", others,
+	    w->consoles, w->consoles == 1 ? "" : "s");
+}
+
 /* Who the node is, its build and flags, and the link it came on. */
 static void
 panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
@@ -134,6 +158,7 @@ panel_node_identity(struct panel_node_fill *f, const struct fleet *fleet,
 		    "link", "%s, %llu frames, %llu refused",
 		    links[l->state], (unsigned long long)l->frames,
 		    (unsigned long long)l->bad_frames);
+		panel_node_watching(f, fleet, node->link);
 	}
 	if (rep->error != NULL && rep->error[0] != '\0')
 		panel_node_field(f, MARK_WARN, "last problem", "%s",
@@ -182,6 +207,7 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 {
 	const struct proto_router_stats	*rs = &node->stats.router;
 	char				 a[32], b[32];
+	int				 runaway;
 
 	panel_node_heading(f, "Router");
 	panel_node_field(f, MARK_NONE, "state", "%s",
@@ -193,10 +219,12 @@ panel_node_router(struct panel_node_fill *f, const struct node *node,
 	    draw_rate(rep->child_rate_baseline, b, sizeof b));
 	panel_node_field(f, MARK_NONE, "child shares/s", "%s",
 	    draw_rate(rep->child_share_rate, a, sizeof a));
-	panel_node_field(f, rs->worst_ratio > 1.0 ? MARK_CRIT : MARK_NONE,
-	    "worst share ratio", "%s%.2fx child/parent shares%s%s",
-	    rs->worst_ratio > 1.0 ? "!" : "", rs->worst_ratio,
-	    rs->worst_parent[0] != '\0' ? ", parent " : "", rs->worst_parent);
+	runaway = rs->worst_ratio > 1.0 && rs->state != STATE_KILLED;
+	panel_node_field(f, runaway ? MARK_CRIT : MARK_NONE,
+	    "worst share ratio", "%s%.2fx child/parent shares%s%s%s",
+	    runaway ? "!" : "", rs->worst_ratio,
+	    rs->worst_parent[0] != '\0' ? ", parent " : "", rs->worst_parent,
+	    rs->state == STATE_KILLED ? " (before the kill)" : "");
 	panel_node_field(f, MARK_NONE, "open parents", "%llu",
 	    (unsigned long long)rs->open_parents);
 	panel_node_field(f, MARK_NONE, "parents", "%llu accepted, %llu "

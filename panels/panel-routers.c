@@ -86,6 +86,8 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 	sev = derive_alert_severity(fleet, "runaway", node->id);
 	if (node->nstats == 0)
 		table_set(row, COL_RATIO, MARK_DIM, "-");
+	else if (fleet_node_killed(node))	/* history: it sends nothing */
+		table_set(row, COL_RATIO, MARK_DIM, "%.2fx", rs->worst_ratio);
 	else if (rs->worst_ratio > 1.0 || sev >= SEV_WARNING)
 		table_set(row, COL_RATIO, MARK_CRIT, "!%.2fx",
 		    rs->worst_ratio);

@@ -17,7 +17,7 @@
 
 enum {
 	COL_NODE, COL_HEARTBEATS, COL_DEVICE, COL_CERT, COL_ROOT,
-	COL_BLACKLISTED_BY, COL_HISTORY, COL_DEVICES, COL_STATE, COL_NCOLS
+	COL_RENEWED, COL_BLACKLISTED_BY, COL_HISTORY, COL_DEVICES, COL_STATE, COL_NCOLS
 };
 
 static void	panel_stations_draw(struct panel *p, WINDOW *win, int y,
@@ -42,6 +42,7 @@ static const struct table_column panel_stations_columns[COL_NCOLS] = {
 	[COL_DEVICE] =	   { "DEVICE CD", 9, 10, 0, 1, 0 },
 	[COL_CERT] =	   { "CERT LEFT", 9, 10, 0, 1, 0 },
 	[COL_ROOT] =	   { "ROOT HOLDER", 12, 20, 1, 0, 0 },
+	[COL_RENEWED] =	   { "RENEWED", 9, 16, 2, 0, 0 },
 	[COL_BLACKLISTED_BY] = { "BLACKLISTED BY", 12, 0, 0, 0, 0 },
 	[COL_HISTORY] =	   { "HISTORY", 10, 40, 4, 0, 1 },
 	[COL_DEVICES] =	   { "FAILED", 8, 14, 3, 1, 0 },
@@ -208,7 +209,19 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 	if (!node->has_cert) {
 		table_set(row, COL_CERT, MARK_DIM, "-");
 		table_set(row, COL_ROOT, MARK_DIM, "-");
+		table_set(row, COL_RENEWED, MARK_DIM, "-");
 	} else {
+		if (node->cert.last_renewal_ms == 0)
+			table_set(row, COL_RENEWED, MARK_DIM, "never");
+		else
+			table_set(row, COL_RENEWED, node->cert.last_renewal_ok ?
+			    MARK_NONE : MARK_CRIT, "%s%s %s",
+			    node->cert.last_renewal_ok ? "" : "!",
+			    util_clock_text(node->cert.last_renewal_ms, buf,
+			    sizeof buf), node->cert.last_renewal_ok ? "ok" :
+			    "failed");
+		table_set_num(row, COL_RENEWED,
+		    (double)node->cert.last_renewal_ms);
 		left = fleet_cert_expires_in(node, now_ms);
 		table_set(row, COL_CERT, left <= 0 ? MARK_CRIT :
 		    left <= CHECK_CERT_WARN_MS ? MARK_WARN : MARK_NONE, "%s",
@@ -251,5 +264,10 @@ panel_stations_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 			    pairs, npairs, ctx->now_ms);
 	}
 	free(pairs);
+	if (h > 2) {
+		panel_root_line(win, y, w, fleet);
+		y++;
+		h--;
+	}
 	panel_show_table(p, win, y, h, w);
 }

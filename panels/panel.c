@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "fleet.h"
 #include "panel.h"
 #include "util.h"
 
@@ -195,6 +196,50 @@ panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 		draw_text(win, y + 1, 0, w, p->filter[0] != '\0' ?
 		    "  No rows match the filter; Escape clears it." :
 		    "  Nothing to show yet.", 0, draw_mark_attr(MARK_DIM));
+}
+
+/* The root holder and the latest move's steps, on one line. */
+void
+panel_root_line(WINDOW *win, int y, int w, const struct fleet *fleet)
+{
+	const struct fleet_move	*m = &fleet->move;
+	const char		*holder = NULL;
+	char			 line[2 * PROTO_TEXT_MAX];
+	size_t			 i, n;
+	int			 step, bad;
+
+	for (i = 0; i < fleet->nnodes && holder == NULL; i++) {
+		if (fleet->nodes[i].has_cert && fleet->nodes[i].cert.holds_root)
+			holder = fleet->nodes[i].id;
+	}
+	util_format(line, sizeof line, "Root holder: %s", holder != NULL ?
+	    holder : "no station says it holds the root");
+	bad = holder == NULL;
+	if (m->id[0] != '\0') {
+		n = strlen(line);
+		util_format(line + n, sizeof line - n, "   move-root %.8s %s "
+		    "%s:", m->id, m->from, m->to);
+		for (step = 0; step < MOVE_NSTEPS; step++) {
+			n = strlen(line);
+			util_format(line + n, sizeof line - n, " %s %s%s",
+			    fleet_move_step_name(step), m->step_ms[step] != 0 ?
+			    "done" : m->failure[0] != '\0' ? "no" : "...",
+			    step + 1 < MOVE_NSTEPS ? "," : "");
+		}
+		if (m->failure[0] != '\0') {
+			n = strlen(line);
+			util_format(line + n, sizeof line - n, "; FAILED: %s",
+			    m->failure);
+			bad = 1;
+		} else if (m->step_ms[MOVE_RENEWED] != 0) {
+			n = strlen(line);
+			util_format(line + n, sizeof line - n, " (%lld ms, "
+			    "first %s)", (long long)(m->step_ms[MOVE_RENEWED] -
+			    m->step_ms[MOVE_SEALED]), m->renewed_by);
+		}
+	}
+	draw_text(win, y, 0, w, line, 0, draw_mark_attr(bad ? MARK_CRIT :
+	    MARK_INFO));
 }
 
 /* Edit a typed line by one key. */

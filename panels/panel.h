@@ -127,6 +127,15 @@ void		 panel_resize(struct panel *p, int h, int w);
  * After a view filled its table: filter, sort, keep the cursor on the
  * selected row (or the nearest one) and draw the table in h rows.
  */
+/*
+ * One line at y: which station holds the root, and the latest move-root
+ * this console saw as its steps (sealed, relayed, opened, holder
+ * changed, renewals resumed), or why it failed.  For the Stations and
+ * Certs views.
+ */
+void		 panel_root_line(WINDOW *win, int y, int w,
+		    const struct fleet *fleet);
+
 void		 panel_show_table(struct panel *p, WINDOW *win, int y, int h,
 		    int w);
 

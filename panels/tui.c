@@ -140,7 +140,8 @@ static int	 tui_prompt_key(struct tui *tui, const struct fleet *fleet,
 static void	 tui_prompt_run(struct tui *tui, const struct fleet *fleet);
 static int	 tui_prompt_node(const struct fleet *fleet, const char *word,
 		    char *id, size_t len);
-static void	 tui_prompt_actions(char *buf, size_t len);
+static int	 tui_prompt_to(struct tui *, const struct fleet *,
+		    const char *, const char *, char *, size_t);
 static void	 tui_define_keys(void);
 static int	 tui_hung_up(struct tui *tui);
 
@@ -710,18 +711,6 @@ tui_prompt_key(struct tui *tui, const struct fleet *fleet, int ch)
 	return (0);
 }
 
-/* The command table's actions, "kill, resume", for the prompt. */
-static void
-tui_prompt_actions(char *buf, size_t len)
-{
-	size_t	i;
-
-	buf[0] = '\0';
-	for (i = 0; i < command_nspecs; i++)
-		util_format(buf + strlen(buf), len - strlen(buf), "%s%s",
-		    i == 0 ? "" : ", ", command_specs[i].name);
-}
-
 /*
  * The fleet's id for a node named at the prompt: as the views list it
  * ("router/r8") or by its name alone ("r8").  Returns 0, or -1.
@@ -744,8 +733,9 @@ tui_prompt_node(const struct fleet *fleet, const char *word, char *id,
 /*
  * Run what was typed at the ":" prompt: an action of the command table,
  * then its targets (none: the marked or selected nodes, as its key
- * takes them), opening the same dialog, where the reason and the
- * action's name must still be typed before anything is signed.
+ * takes them) and maybe "--to" what (a rollback's build, a move-root's
+ * station), opening the same dialog, where the reason and the action's
+ * name must still be typed before anything is signed.
  */
 static void
 tui_prompt_run(struct tui *tui, const struct fleet *fleet)
@@ -754,6 +744,7 @@ tui_prompt_run(struct tui *tui, const struct fleet *fleet)
 	const char			*nodes[PROTO_MAX_TARGETS];
 	char				 ids[PROTO_MAX_TARGETS][PROTO_ID_MAX];
 	char				 buf[PANEL_MESSAGE_MAX], names[128];
+	char				 to[PROTO_ID_MAX];
 	char				*word, *save = NULL;
 	size_t				 n = 0;
 
@@ -761,12 +752,20 @@ tui_prompt_run(struct tui *tui, const struct fleet *fleet)
 	if ((word = strtok_r(buf, " ", &save)) == NULL)
 		return;
 	if ((spec = command_spec_find(word)) == NULL) {
-		tui_prompt_actions(names, sizeof names);
+		command_spec_names(names, sizeof names, 0);
 		tui_say(tui, "There is no command \"%s\": the commands are "
-		    "%s, followed by the nodes they act on.", word, names);
+		    "%s, followed by the nodes they act on (rollback and "
+		    "move-root then --to what).", word, names);
 		return;
 	}
+	to[0] = '\0';
 	while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+		if (strcmp(word, "--to") == 0) {
+			if (tui_prompt_to(tui, fleet, spec->name,
+			    strtok_r(NULL, " ", &save), to, sizeof to) != 0)
+				return;
+			continue;
+		}
 		if (n == PROTO_MAX_TARGETS) {
 			tui_say(tui, "A command takes at most %d targets; "
 			    "name fewer.", PROTO_MAX_TARGETS);
@@ -781,13 +780,41 @@ tui_prompt_run(struct tui *tui, const struct fleet *fleet)
 		nodes[n] = ids[n];
 		n++;
 	}
-	if (n == 0) {
+	if (n == 0)
 		tui_propose(tui, spec->name);
-		return;
+	else if (tui_can_sign(tui, "propose"))
+		form_open_propose(&tui->form, spec->name, nodes, n,
+		    tui->operator);
+	if (to[0] != '\0')
+		form_preset(&tui->form, to);
+}
+
+/*
+ * The prompt's "--to" word for action: a build for rollback, a station
+ * for move-root (by name alone too, "s2"), into to.  Returns 0, or -1
+ * after saying what is wrong.
+ */
+static int
+tui_prompt_to(struct tui *tui, const struct fleet *fleet,
+    const char *action, const char *word, char *to, size_t len)
+{
+	int	move = strcmp(action, "move-root") == 0;
+
+	if (!move && strcmp(action, "rollback") != 0) {
+		tui_say(tui, "--to belongs to rollback (the build to switch "
+		    "to) and move-root (the station to move the root to), "
+		    "not to %s.", action);
+		return (-1);
 	}
-	if (!tui_can_sign(tui, "propose"))
-		return;
-	form_open_propose(&tui->form, spec->name, nodes, n, tui->operator);
+	if (word == NULL) {
+		tui_say(tui, "--to needs what to: %s.", move ? "a station, "
+		    "as :move-root capital --to s2" : "a build, as :rollback "
+		    "r1 --to BUILD");
+		return (-1);
+	}
+	if (!move || tui_prompt_node(fleet, word, to, len) != 0)
+		util_copy(to, len, word);
+	return (0);
 }
 
 /* Mark or unmark the selected node (Fleet, Routers, Stations). */
@@ -1013,9 +1040,10 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		    "it, Escape cancels)", p->filter);
 	} else if (tui->prompting) {
 		right[0] = '\0';
-		tui_prompt_actions(names, sizeof names);
-		util_format(left, sizeof left, ":%s_   (%s NODE...; Enter "
-		    "opens its dialog, Escape cancels)", tui->prompt, names);
+		command_spec_names(names, sizeof names, 1);
+		util_format(left, sizeof left, ":%s_   (%s NODE... [--to "
+		    "WHAT]; Enter opens its dialog, Escape cancels)",
+		    tui->prompt, names);
 	} else if (tui->form.kind != FORM_NONE) {
 		util_copy(left, sizeof left, tui->form.step >= FORM_SENT ?
 		    "Command sent: Escape closes the dialog" : "Keys go to "

@@ -68,6 +68,8 @@ struct tui_action {
 	const char		*document;
 	/* propose rollback or flag: what to, and any override */
 	struct proto_plan_request req;
+	char			to[PROTO_ID_MAX];	/* propose move-root:
+							   the destination */
 };
 
 /*

@@ -310,6 +310,48 @@ START_TEST(outage_sheds_oldest_cleared)
 }
 END_TEST
 
+/*
+ * Issue 12, item 5: an acknowledged runaway comes back once its ratio
+ * passes twice what it was when acknowledged, not before; acknowledged
+ * again, the new ratio is the one it must double.
+ */
+START_TEST(acknowledged_comes_back_when_its_measure_doubles)
+{
+	struct alert_set	 set;
+	struct alert_spec	 spec = { .severity = SEV_CRITICAL,
+				    .rule = "runaway", .nnodes = 1,
+				    .cause = "A cause.", .action = "An action." };
+	const char		*node = "router/r8";
+	char			 text[64];
+	struct alert		*a;
+	static const double	 ratios[] = { 160.0, 300.0, 321.0, 500.0,
+				    650.0 };
+	static const enum alert_change changes[] = { ALERT_RAISED,
+				    ALERT_REFRESHED, ALERT_UPDATED,
+				    ALERT_REFRESHED, ALERT_UPDATED };
+	size_t			 i;
+
+	alert_set_init(&set);
+	spec.nodes = &node;
+	spec.text = text;
+	for (i = 0; i < nitems(ratios); i++) {
+		snprintf(text, sizeof text, "router/r8 sent %.1fx the shares",
+		    ratios[i]);
+		spec.measure = ratios[i];
+		ck_assert_int_eq(alert_emit(&set, &spec, 1000 * (int64_t)i),
+		    changes[i]);
+		a = alert_find(&set, "runaway", "", node);
+		/* Back in the bar after a doubling; acknowledged again. */
+		ck_assert_int_eq(a->acknowledged, 0 + (changes[i] ==
+		    ALERT_REFRESHED));
+		if (!a->acknowledged)
+			ck_assert_uint_eq(alert_acknowledge(&set, "runaway",
+			    ""), 1);
+	}
+	alert_set_free(&set);
+}
+END_TEST
+
 Suite *
 alert_suite(void)
 {
@@ -319,6 +361,7 @@ alert_suite(void)
 	tcase_add_test(tc, same_key_refreshes_one_alert);
 	tcase_add_test(tc, new_episode_counts);
 	tcase_add_test(tc, acknowledged_hidden_until_text_changes);
+	tcase_add_test(tc, acknowledged_comes_back_when_its_measure_doubles);
 	tcase_add_test(tc, sorted_most_severe_then_newest);
 	tcase_add_test(tc, grouped_alert_takes_new_nodes);
 	tcase_add_test(tc, backend_code_is_part_of_key);

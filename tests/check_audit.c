@@ -30,6 +30,7 @@ static char	*slurp(const char *, size_t *);
 static void	 spew(const char *, const char *, size_t);
 static size_t	 line_start(const char *, size_t, int);
 static void	 assert_says(const char *, const char *);
+static void	 assert_unchanged(const struct stat *, const char *);
 
 static char	dir[64];
 static char	logpath[128];
@@ -453,12 +454,61 @@ START_TEST(paths_that_cannot_hold_a_log_are_refused)
 }
 END_TEST
 
+/* The log is as big as before and verifies, saying intact. */
+static void
+assert_unchanged(const struct stat *before, const char *intact)
+{
+	struct stat	after;
+	char		report[512];
+	long		bad;
+
+	ck_assert_int_eq(stat(logpath, &after), 0);
+	ck_assert_int_eq(after.st_size, before->st_size);
+	ck_assert_int_eq(audit_verify(logpath, report, sizeof report, &bad), 0);
+	assert_says(report, intact);
+}
+
+/*
+ * A line is checked before it is written without parsing its document
+ * again: a document of 100 KB is written and reads back; one that is
+ * not UTF-8 is refused in words and leaves the log as it was.
+ */
+START_TEST(a_large_document_is_kept_and_a_bad_one_refused)
+{
+	static struct proto_audit_entry	 e;
+	struct audit			*a;
+	struct stat			 before;
+	char				*cause = NULL;
+	size_t				 i;
+
+	make_dir();
+	a = audit_open(logpath, &cause);
+	ck_assert_ptr_nonnull(a);
+	fill(&e, 0);
+	for (i = 0; i + 1 < 100000; i++)
+		e.document[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(audit_append(a, &e, &cause), 0);
+	ck_assert_int_eq(stat(logpath, &before), 0);
+	ck_assert_int_gt(before.st_size, 100000);
+
+	fill(&e, 2);
+	util_copy(e.document, sizeof e.document, "{\"reason\":\"\xff\"}");
+	ck_assert_int_eq(audit_append(a, &e, &cause), -1);
+	assert_says(cause, "the entry would not read back (audit entry: "
+	    "field document is not UTF-8 text); it was not written");
+	free(cause);
+	assert_unchanged(&before, "1 entry intact");
+	audit_close(a);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(a_line_that_cannot_be_written_is_refused_and_leaves_nothing)
 {
 	struct proto_audit_entry	 e;
 	struct audit			*a;
 	struct rlimit			 saved, small;
-	struct stat			 before, after;
+	struct stat			 before;
 	char				*cause = NULL, report[512];
 	long				 bad;
 	int				 rc;
@@ -489,10 +539,7 @@ START_TEST(a_line_that_cannot_be_written_is_refused_and_leaves_nothing)
 	    "on its filesystem or repair it, then try again");
 	free(cause);
 	/* The part written was cut off again, and the chain holds. */
-	ck_assert_int_eq(stat(logpath, &after), 0);
-	ck_assert_int_eq(after.st_size, before.st_size);
-	ck_assert_int_eq(audit_verify(logpath, report, sizeof report, &bad), 0);
-	assert_says(report, "2 entries intact");
+	assert_unchanged(&before, "2 entries intact");
 
 	/* Once there is room, the next line follows on. */
 	fill(&e, 3);
@@ -522,6 +569,7 @@ audit_suite(void)
 	tcase_add_test(tc, paths_that_cannot_hold_a_log_are_refused);
 	tcase_add_test(tc,
 	    a_line_that_cannot_be_written_is_refused_and_leaves_nothing);
+	tcase_add_test(tc, a_large_document_is_kept_and_a_bad_one_refused);
 	suite_add_tcase(s, tc);
 	return (s);
 }

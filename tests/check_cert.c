@@ -258,6 +258,49 @@ START_TEST(nonpositive_validity_is_refused_in_words)
 }
 END_TEST
 
+
+/*
+ * A station's transport key bound into its certificate reads back from
+ * it; a certificate without one says so; the root key survives being
+ * carried as raw bytes and still matches the root certificate, and a
+ * lapsed certificate still proves it was issued by the root.
+ */
+START_TEST(transport_key_and_raw_root_key_read_back)
+{
+	struct cert_key	*copy;
+	struct cert	*bound;
+	unsigned char	 transport[CERT_TRANSPORT_LEN], got[CERT_TRANSPORT_LEN];
+	unsigned char	 raw[CERT_KEY_RAW];
+	char		*cause = NULL;
+
+	memset(transport, 0x5a, sizeof transport);
+	bound = cert_issue_bound(root, root_key, station_key, transport,
+	    "station/s3", HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_msg(bound != NULL, "%s", cause);
+	ck_assert_int_eq(cert_transport_key(bound, got, &cause), 0);
+	ck_assert(memcmp(got, transport, sizeof got) == 0);
+	ck_assert_int_eq(cert_transport_key(station, got, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "binds no transport key"));
+	free(cause);
+	cause = NULL;
+
+	ck_assert_int_eq(cert_key_raw(root_key, raw, &cause), 0);
+	copy = cert_key_from_raw(raw, &cause);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_int_eq(cert_key_matches(root, copy), 1);
+	ck_assert_int_eq(cert_key_matches(root, station_key), 0);
+	cert_key_free(copy);
+
+	ck_assert_int_ne(cert_verify(bound, root, HMS(16, 0, 0), &cause), 0);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(cert_verify_issued(bound, root, &cause), 0);
+	ck_assert_int_ne(cert_verify_issued(root, bound, &cause), 0);
+	free(cause);
+	cert_free(bound);
+}
+END_TEST
+
 /* The cert suite: keys, certificates and signatures. */
 Suite *
 cert_suite(void)
@@ -277,6 +320,7 @@ cert_suite(void)
 	tcase_add_test(tc, kept_check_holds_only_for_its_root);
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
+	tcase_add_test(tc, transport_key_and_raw_root_key_read_back);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 #define T0		1700000000000LL		/* wall clock, ms */
 #define MINUTE		60000LL
@@ -138,6 +139,7 @@ make_doc(struct proto_command *c, const char *proposer)
 	memset(c, 0, sizeof *c);
 	ck_assert_int_eq(opkey_random_id(c->id, sizeof c->id, &why), 0);
 	util_copy(c->action, sizeof c->action, "kill");
+	c->targets = e2e_targets(1);
 	c->ntargets = 1;
 	util_copy(c->targets[0].node, sizeof c->targets[0].node, "router/r8");
 	util_copy(c->targets[0].build, sizeof c->targets[0].build, "smars-1");
@@ -776,15 +778,23 @@ START_TEST(proposals_the_node_cannot_carry_out_are_refused)
 	struct proto_signature		 sig;
 	char				*text, *loose;
 
-	/* An action that comes with its own issue. */
+	/* An action no node knows, and one for stations only. */
+	make_doc(&c, "alice");
+	util_copy(c.action, sizeof c.action, "reboot");
+	text = doc_text(&c);
+	sign(alice, "alice", text, &sig);
+	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
+	    sizeof cause), "router/r8 refused the proposal: reboot is not "
+	    "an action router/r8 knows; it knows kill, resume, rollback, "
+	    "flag, arm-kill, disarm and move-root");
+	free(text);
 	make_doc(&c, "alice");
 	util_copy(c.action, sizeof c.action, "move-root");
 	text = doc_text(&c);
 	sign(alice, "alice", text, &sig);
 	assert_refused(command_propose(engine, text, &sig, &now, T0, &p, cause,
-	    sizeof cause), "router/r8 refused the proposal: move-root is not "
-	    "an action router/r8 knows; it knows kill, resume, rollback, "
-	    "flag, arm-kill and disarm");
+	    sizeof cause), "router/r8 refused the proposal: move-root applies "
+	    "to stations, and router/r8 is not one");
 	free(text);
 
 	/* A rollback without its build, then with no facts to plan on. */
@@ -916,9 +926,9 @@ END_TEST
 
 START_TEST(the_actions_are_a_table)
 {
-	const struct command_spec	*kill, *resume;
+	const struct command_spec	*kill, *resume, *move;
 
-	ck_assert_uint_eq(command_nspecs, 6);
+	ck_assert_uint_eq(command_nspecs, 7);
 	kill = command_spec_find("kill");
 	ck_assert_ptr_nonnull(kill);
 	ck_assert_str_eq(kill->summary, "halt child orders and refuse new "
@@ -934,7 +944,10 @@ START_TEST(the_actions_are_a_table)
 	ck_assert_int_eq(command_spec_find("rollback")->roles,
 	    ROLE_ROUTER | ROLE_STATION);
 	ck_assert_int_eq(command_spec_find("flag")->roles, ROLE_ROUTER);
-	ck_assert_ptr_null(command_spec_find("move-root"));
+	move = command_spec_find("move-root");
+	ck_assert_ptr_nonnull(move);
+	ck_assert_int_eq(move->signers, 2);
+	ck_assert_int_eq(move->roles, ROLE_STATION);
 }
 END_TEST
 

@@ -36,8 +36,10 @@
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"
+#include "move.h"
 #include "proto.h"
 #include "proto-plan.h"
+#include "seal.h"
 #include "tests.h"
 #include "util.h"
 
@@ -74,16 +76,27 @@ static void	 model_result(struct fleet *, size_t, const char *,
 		    const char *, const char *, const char *, const char *);
 static void	 world_start(struct world *, const char *, const char *);
 static void	 world_start_in(struct world *, const char *, const char *,
-		    const char *);
+		    const char *, const char *);
 static char	*two_person(struct world *, int, ...);
 static void	 assert_build(struct world *, const char *, const char *,
 		    const char *);
 static json_t	*wait_state(struct world *, const char *, const char *);
+static json_t	*station_part(json_t *, const char *, const char *);
+static int64_t	 blacklisted_since(json_t *, const char *);
+static int	 stations_renewed_from(json_t *, const char *, char *,
+		    size_t);
+static int64_t	 move_step_ms(const char *, const char *);
+static char	*move_document(const char *, const char *, char *);
+static char	*raw_wait(struct e2e_ws *, enum msg_type, const char *,
+		    struct proto_msg *);
+static struct e2e_ws *move_sealed(struct world *, char **,
+		    struct proto_msg *);
+static int	 audit_count(const char *, const char *, const char *);
+static void	 move_destination_gone(struct world *);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
 static json_t	*status_json(struct world *);
-static json_t	*status_node(json_t *, const char *);
 static const char *router_state(json_t *);
 static json_t	*router_counter(json_t *, const char *);
 static char	*node_url(struct world *, const char *);
@@ -178,6 +191,7 @@ model_document(const char *id, const char *const *nodes, size_t n,
 	memset(cmd, 0, sizeof *cmd);
 	snprintf(cmd->id, sizeof cmd->id, "%s", id);
 	snprintf(cmd->action, sizeof cmd->action, "kill");
+	proto_command_targets(cmd, n);
 	for (i = 0; i < n; i++) {
 		snprintf(cmd->targets[i].node, sizeof cmd->targets[i].node,
 		    "%s", nodes[i]);
@@ -186,7 +200,6 @@ model_document(const char *id, const char *const *nodes, size_t n,
 		snprintf(cmd->targets[i].state, sizeof cmd->targets[i].state,
 		    "running");
 	}
-	cmd->ntargets = n;
 	snprintf(cmd->reason, sizeof cmd->reason, "runaway child orders");
 	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
 	cmd->created_ms = now_ms;
@@ -206,8 +219,7 @@ model_proposal(struct fleet *fleet, size_t link, const char *node,
 	m->type = MSG_PROPOSAL;
 	snprintf(m->u.proposal.node, sizeof m->u.proposal.node, "%s", node);
 	snprintf(m->u.proposal.id, sizeof m->u.proposal.id, "%s", id);
-	snprintf(m->u.proposal.document, sizeof m->u.proposal.document, "%s",
-	    document);
+	m->u.proposal.document = (char *)document;
 	m->u.proposal.nsigs = 1;
 	snprintf(m->u.proposal.sigs[0].operator,
 	    sizeof m->u.proposal.sigs[0].operator, "alice");
@@ -323,6 +335,7 @@ START_TEST(test_one_command_pending_on_two_nodes_is_one_proposal)
 	    &ambiguous));
 	ck_assert_int_eq(ambiguous, 1);
 	ck_assert_ptr_nonnull(fleet_proposal_find(&fleet, ID2, &ambiguous));
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -367,6 +380,7 @@ START_TEST(test_different_bytes_under_one_id_forbid_approval)
 	ck_assert_int_eq(v->decoded, 0);
 	ck_assert_msg(strstr(v->problem, "does not read") != NULL,
 	    "undecodable document not flagged: %s", v->problem);
+	proto_command_clear(&cmd);
 	free(doc);
 	free(other);
 	fleet_free(&fleet);
@@ -439,6 +453,7 @@ START_TEST(test_refusal_warns_and_execution_ends_pending)
 	/* The warning clears after a minute. */
 	check_tick(&fleet, 5000, a->last_seen_ms + FLEET_REFUSAL_MS + 1);
 	ck_assert_int_eq(a->active, 0);
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -476,6 +491,7 @@ START_TEST(test_reconnect_forgets_and_expiry_ends_pending)
 	check_tick(&fleet, 5100, now + 1000);
 	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
 	ck_assert_str_eq(proto_status_name(v[0].status), "expired");
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -489,7 +505,7 @@ END_TEST
 START_TEST(test_build_binds_each_targets_build_and_state)
 {
 	struct fleet		 fleet;
-	struct proto_command	 cmd, back;
+	struct proto_command	 cmd = { 0 }, back;
 	const char		*both[] = { "router/r8", "station/s1" };
 	const char		*twice[] = { "router/r8", "router/r8" };
 	const char		*ghost[] = { "router/r9" };
@@ -521,6 +537,7 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	ck_assert_msg(proto_command_decode(text, strlen(text), &back, why,
 	    sizeof why) == 0, "%s", why);
 	ck_assert_str_eq(back.id, cmd.id);
+	proto_command_clear(&back);
 	free(text);
 
 	ck_assert_int_eq(cmd_build(&fleet, "kill", ghost, 1, "x", "alice",
@@ -543,6 +560,7 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 1, "x", "alice",
 	    0, 31 * 60 * 1000LL, &cmd, &cause), -1);
 	free(cause);
+	proto_command_clear(&cmd);
 	fleet_free(&fleet);
 }
 END_TEST
@@ -587,6 +605,7 @@ START_TEST(test_review_shows_the_document_and_a_changed_state)
 	ck_assert_msg(strstr(review, "NOW build smars-1, killed: it will "
 	    "refuse") != NULL, "changed state not called out:\n%s", review);
 	free(review);
+	proto_command_clear(&cmd);
 	free(doc);
 	fleet_free(&fleet);
 }
@@ -650,6 +669,7 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	ck_assert_str_eq(m->u.propose.sig.operator, "alice");
 	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
 	    m->u.propose.sig.signature, &cause), 1);
+	proto_msg_clear(m);
 	free(frame);
 
 	frame = cmd_approve_frame(&op, ID1, doc, &cause);
@@ -660,6 +680,7 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	ck_assert_str_eq(m->u.approve.id, ID1);
 	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
 	    m->u.approve.sig.signature, &cause), 1);
+	proto_msg_clear(m);
 	free(frame);
 
 	frame = cmd_cancel_frame(&op, ID1, &cause);
@@ -682,6 +703,90 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 }
 END_TEST
 
+
+/*
+ * The console relays move-root without reading the key: the sealed key
+ * goes, unchanged, to the destination's link as deliver; the holder
+ * statement to every other station's link; the steps follow the
+ * results; a router and the new holder are not sent the statement.
+ */
+START_TEST(test_move_root_is_relayed_to_the_right_links)
+{
+	struct fleet		 fleet;
+	struct fleet_relay	 r;
+	struct proto_msg	*m = calloc(1, sizeof *m), *got;
+	char			 why[PROTO_TEXT_MAX];
+	int			 n = 0;
+
+	ck_assert_ptr_nonnull(m);
+	got = calloc(1, sizeof *got);
+	ck_assert_ptr_nonnull(got);
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "station/capital", "stationd-4.2.0", "central");
+	model_node(&fleet, "station/s2", "stationd-4.2.0", "south");
+	model_node(&fleet, "station/s3", "stationd-4.2.0", "west");
+	model_node(&fleet, "router/r1", "smars-1", "nyse");
+
+	m->type = MSG_SEALED;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/capital");
+	snprintf(m->u.sealed.from, sizeof m->u.sealed.from, "station/capital");
+	snprintf(m->u.sealed.to, sizeof m->u.sealed.to, "station/s2");
+	snprintf(m->u.sealed.id, sizeof m->u.sealed.id, ID1);
+	m->u.sealed.document = "{}";
+	snprintf(m->u.sealed.root, sizeof m->u.sealed.root, "%064d", 0);
+	snprintf(m->u.sealed.blob, sizeof m->u.sealed.blob, "c2VhbGVk");
+	m->u.sealed.sealed_ms = 1000;
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 1);
+	ck_assert_uint_eq(r.link, 1);
+	ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got, why,
+	    sizeof why), 0);
+	ck_assert_int_eq(got->type, MSG_DELIVER);
+	ck_assert_str_eq(got->u.sealed.node, "station/s2");
+	ck_assert_str_eq(got->u.sealed.blob, "c2VhbGVk");
+	free(r.frame);
+	ck_assert_int_eq(fleet_move_take(&fleet, &r), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_RELAYED], 0);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_HOLDER;
+	snprintf(m->u.holder.node, sizeof m->u.holder.node, "station/s2");
+	snprintf(m->u.holder.holder, sizeof m->u.holder.holder, "station/s2");
+	snprintf(m->u.holder.from, sizeof m->u.holder.from, "station/capital");
+	snprintf(m->u.holder.id, sizeof m->u.holder.id, ID1);
+	snprintf(m->u.holder.signature, sizeof m->u.holder.signature, "c2ln");
+	ck_assert_int_eq(fleet_apply(&fleet, 1, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_OPENED], 0);
+	while (fleet_move_take(&fleet, &r)) {
+		ck_assert(r.link == 0 || r.link == 2);
+		ck_assert_int_eq(proto_decode(r.frame, strlen(r.frame), got,
+		    why, sizeof why), 0);
+		ck_assert_int_eq(got->type, MSG_HOLDER);
+		ck_assert_str_eq(got->u.holder.node, r.link == 0 ?
+		    "station/capital" : "station/s3");
+		free(r.frame);
+		n++;
+	}
+	ck_assert_int_eq(n, 2);
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG_RESULT;
+	snprintf(m->u.result.node, sizeof m->u.result.node, "station/capital");
+	snprintf(m->u.result.id, sizeof m->u.result.id, ID1);
+	snprintf(m->u.result.action, sizeof m->u.result.action, "move-root");
+	snprintf(m->u.result.in_reply_to, sizeof m->u.result.in_reply_to,
+	    "holder");
+	m->u.result.outcome = OUTCOME_EXECUTED;
+	snprintf(m->u.result.text, sizeof m->u.result.text, "destroyed");
+	ck_assert_int_eq(fleet_apply(&fleet, 0, m, 2000), 0);
+	ck_assert_int_ne(fleet.move.step_ms[MOVE_HOLDER], 0);
+	ck_assert_str_eq(fleet.move.failure, "");
+	free(got);
+	free(m);
+	fleet_free(&fleet);
+}
+END_TEST
+
 /*
  * The process tests.
  */
@@ -696,15 +801,19 @@ END_TEST
 static void
 world_start(struct world *w, const char *start, const char *scale)
 {
-	world_start_in(w, "knight", start, scale);
+	world_start_in(w, "knight", start, scale, NULL);
 }
 
-/* The same in scenario; start may be NULL for the scenario's own. */
+/*
+ * Start scenario's fleet guarded by alice and bob, from start at scale
+ * (NULL: the scenario's own), with that many routers and 2 stations
+ * when routers is not NULL.
+ */
 static void
 world_start_in(struct world *w, const char *scenario, const char *start,
-    const char *scale)
+    const char *scale, const char *routers)
 {
-	char	*argv[20];
+	char	*argv[24];
 	int	 argc = 0;
 
 	memset(w, 0, sizeof *w);
@@ -724,8 +833,16 @@ world_start_in(struct world *w, const char *scenario, const char *start,
 		argv[argc++] = "--start";
 		argv[argc++] = (char *)start;
 	}
-	argv[argc++] = "--time-scale";
-	argv[argc++] = (char *)scale;
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = (char *)scale;
+	}
+	if (routers != NULL) {
+		argv[argc++] = "--routers";
+		argv[argc++] = (char *)routers;
+		argv[argc++] = "--stations";
+		argv[argc++] = "2";
+	}
 	argv[argc] = NULL;
 	w->fleet = e2e_start_fleet(scenario, (const char *const *)argv,
 	    &w->vigild);
@@ -793,23 +910,6 @@ status_json(struct world *w)
 	    r.err);
 	e2e_result_free(&r);
 	return (doc);
-}
-
-/* The node id in a status document. */
-static json_t *
-status_node(json_t *doc, const char *id)
-{
-	json_t		*node;
-	const char	*s;
-	size_t		 i;
-
-	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
-		s = json_string_value(json_object_get(node, "id"));
-		if (s != NULL && strcmp(s, id) == 0)
-			return (node);
-	}
-	ck_abort_msg("status does not list %s", id);
-	return (NULL);
 }
 
 /* A status node's router state, or "". */
@@ -888,6 +988,7 @@ raw_seen(struct e2e_ws *ws, const char *id, char *build, char *state)
 			    strcmp(m->u.stats.node, id) == 0)
 				snprintf(state, 16, "%s",
 				    proto_state_name(m->u.stats.router.state));
+			proto_msg_clear(m);
 		}
 		free(frame);
 	}
@@ -913,19 +1014,20 @@ raw_document(const char *action, const char *target, const char *build,
 	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
 	    "%s", cause);
 	snprintf(cmd->action, sizeof cmd->action, "%s", action);
+	proto_command_targets(cmd, 1);
 	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
 	    target);
 	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build, "%s",
 	    build);
 	snprintf(cmd->targets[0].state, sizeof cmd->targets[0].state, "%s",
 	    state);
-	cmd->ntargets = 1;
 	snprintf(cmd->reason, sizeof cmd->reason, "%s", reason);
 	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
 	cmd->created_ms = util_wall_ms() + created_off_ms;
 	cmd->expires_ms = cmd->created_ms + ttl_ms;
 	snprintf(id, PROTO_CMDID_MAX, "%s", cmd->id);
 	text = proto_command_encode(cmd);
+	proto_command_clear(cmd);
 	free(cmd);
 	return (text);
 }
@@ -941,8 +1043,7 @@ raw_propose(struct e2e_ws *ws, const char *document, const char *key_path,
 
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_PROPOSE;
-	snprintf(m->u.propose.document, sizeof m->u.propose.document, "%s",
-	    document);
+	m->u.propose.document = (char *)document;
 	snprintf(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
 	    "%s", name);
 	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
@@ -967,8 +1068,7 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_APPROVE;
 	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
-	snprintf(m->u.approve.document, sizeof m->u.approve.document, "%s",
-	    document);
+	m->u.approve.document = (char *)document;
 	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
 	    "%s", name);
 	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
@@ -1016,6 +1116,7 @@ raw_result(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 				    m->u.error.text);
 				found = 1;
 			}
+			proto_msg_clear(m);
 		}
 		free(frame);
 	}
@@ -1043,6 +1144,109 @@ assert_refused(struct e2e_ws *ws, const char *id, const char *in_reply_to,
 	ck_assert_msg(strlen(r.text) > 40 && strchr(r.text, ' ') != NULL,
 	    "the refusal is no sentence: %s", r.text);
 }
+
+/* How many lines of text hold word. */
+static size_t
+count_lines(const char *text, const char *word)
+{
+	const char	*line, *end;
+	size_t		 n = 0;
+
+	for (line = text; *line != '\0'; line = end + (*end != '\0')) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (memmem(line, (size_t)(end - line), word, strlen(word)) !=
+		    NULL)
+			n++;
+	}
+	return (n);
+}
+
+/* Start argv as "vigil --fleet FLEET --wait 20 VERB"; returns its length. */
+static size_t
+vigil_argv(char **argv, const char *fleet, const char *verb)
+{
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "--wait";
+	argv[4] = "20";
+	argv[5] = (char *)verb;
+	return (6);
+}
+
+/*
+ * A kill of 1,000 routers, the most one command names, through the
+ * two-person path: real vigild with 1,000 routers trusting alice and
+ * bob, real keys, real vigil propose and approve; every router accepts
+ * the proposal, executes the kill, and reports itself halting or killed.
+ * The document (about 70 KB) and its frames are past the limits of old
+ * (64 targets, 16 KB documents, 64 KB frames).
+ */
+START_TEST(test_a_kill_of_1000_routers_takes_two_operators)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	char			**argv, env[512], *id;
+	char			*env_v[2] = { env, NULL };
+	const char		*state;
+	size_t			 i, argc, down = 0;
+
+	world_start_in(&w, "calm", NULL, "1", "1000");
+	argv = calloc(1000 + 12, sizeof *argv);
+	ck_assert_ptr_nonnull(argv);
+	argc = vigil_argv(argv, w.fleet, "propose");
+	argv[argc++] = "kill";
+	for (i = 1; i <= 1000; i++)
+		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);
+	argv[argc++] = "--reason";
+	argv[argc++] = "a drill of the whole fleet";
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", w.alice);
+	e2e_run(argv, env_v, 50000, &r);
+	ck_assert_msg(r.status == 0, "propose exited %d: %.800s%.800s",
+	    r.status, r.out, r.err);
+	ck_assert_uint_eq(count_lines(r.out, ": accepted: holds kill"), 1000);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	for (i = 7; i < 1007; i++)
+		free(argv[i]);
+	free(argv[0]);
+
+	argc = vigil_argv(argv, w.fleet, "approve");
+	argv[argc++] = id;
+	argv[argc++] = "--yes";
+	argv[argc] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", w.bob);
+	e2e_run(argv, env_v, 50000, &r);
+	ck_assert_msg(r.status == 0, "approve exited %d: %.800s%.800s",
+	    r.status, r.out, r.err);
+	ck_assert_uint_eq(count_lines(r.out, ": executed: carried out kill"),
+	    1000);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(argv);
+
+	/* Every router says so itself. */
+	doc = status_json(&w);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		if (strncmp(json_string_value(json_object_get(n, "id")),
+		    "router/", 7) != 0)
+			continue;
+		state = router_state(n);
+		if (strcmp(state, "halting") == 0 ||
+		    strcmp(state, "killed") == 0)
+			down++;
+	}
+	json_decref(doc);
+	ck_assert_uint_eq(down, 1000);
+	free(id);
+	world_free(&w);
+}
+END_TEST
 
 /*
  * Knight Capital with a kill switch: after the open, alice proposes to
@@ -1079,7 +1283,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_integer_value(router_counter(r8,
 		    "child_orders_total")) > 0)
 			break;
@@ -1099,7 +1303,8 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	id = proposal_id(&r);
 	ck_assert_msg(strstr(r.out, "kill router/r8, by alice") != NULL &&
 	    strstr(r.out, "router/r8: accepted") != NULL &&
-	    strstr(r.out, "vigil approve ") != NULL, "propose output: %s",
+	    strstr(r.out, "with: vigil --fleet /") != NULL &&
+	    strstr(r.out, " approve ") != NULL, "propose output: %s",
 	    r.out);
 	e2e_result_free(&r);
 
@@ -1145,7 +1350,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		state = router_state(r8);
 		if (strcmp(state, "killed") == 0)
 			break;
@@ -1160,13 +1365,13 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	    "open_children")), 0);
 	children = json_integer_value(router_counter(r8,
 	    "child_orders_total"));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	json_decref(doc);
 	/* Its child order rate is zero: the counter stands still. */
 	e2e_sleep_ms(1500);
 	doc = status_json(&w);
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_str_eq(router_state(r8), "killed");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) == children, "router/r8 sent child orders "
@@ -1194,7 +1399,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "running") == 0 &&
 		    json_integer_value(router_counter(r8,
 		    "child_orders_total")) > before) {
@@ -1685,7 +1890,7 @@ assert_build(struct world *w, const char *id, const char *build,
 
 	for (;;) {
 		doc = status_json(w);
-		node = status_node(doc, id);
+		node = e2e_status_node(doc, id);
 		b = json_string_value(json_object_get(node, "build"));
 		if (b != NULL && strcmp(b, build) == 0)
 			break;
@@ -1800,7 +2005,7 @@ START_TEST(test_calm_rollback_is_carried_out)
 	struct world	 w;
 	char		*id;
 
-	world_start_in(&w, "calm", NULL, "1");
+	world_start_in(&w, "calm", NULL, "1", NULL);
 	id = two_person(&w, 0, "rollback", "router/r1", "router/r2", "--to",
 	    "smars-2026.10.05", "--reason", "hold the previous build", NULL);
 	ck_assert_msg(strstr(last_out, "safe:") != NULL && strstr(last_out,
@@ -1837,7 +2042,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (json_number_value(router_counter(r8, "worst_ratio")) > 1)
 			break;
 		json_decref(doc);
@@ -1851,7 +2056,7 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		if (strcmp(router_state(r8), "killed") == 0)
 			break;
 		json_decref(doc);
@@ -1867,20 +2072,20 @@ START_TEST(test_rlp_off_on_r8_then_resume_ends_the_runaway)
 	assert_build(&w, "router/r8", "smars-2012.07.31-old", "power_peg");
 	doc = status_json(&w);
 	ck_assert(json_is_false(json_object_get(json_array_get(
-	    json_object_get(status_node(doc, "router/r8"), "flags"), 0),
+	    json_object_get(e2e_status_node(doc, "router/r8"), "flags"), 0),
 	    "on")));
 	json_decref(doc);
 	free(two_person(&w, 0, "resume", "router/r8", "--reason",
 	    "rlp is off", NULL));
 	doc = status_json(&w);
-	before = json_integer_value(router_counter(status_node(doc,
+	before = json_integer_value(router_counter(e2e_status_node(doc,
 	    "router/r8"), "child_orders_total"));
 	json_decref(doc);
 	deadline = e2e_now_ms() + POLL_MS;
 	for (;;) {
 		e2e_sleep_ms(1000);
 		doc = status_json(&w);
-		r8 = status_node(doc, "router/r8");
+		r8 = e2e_status_node(doc, "router/r8");
 		ck_assert_str_eq(router_state(r8), "running");
 		ck_assert_msg(json_number_value(router_counter(r8,
 		    "worst_ratio")) <= 1.0, "router/r8 runs away again: a "
@@ -1963,7 +2168,7 @@ wait_state(struct world *w, const char *id, const char *state)
 
 	for (;;) {
 		doc = status_json(w);
-		if (strcmp(router_state(status_node(doc, id)), state) == 0)
+		if (strcmp(router_state(e2e_status_node(doc, id)), state) == 0)
 			return (doc);
 		json_decref(doc);
 		ck_assert_msg(e2e_now_ms() < deadline, "%s is not %s within "
@@ -2017,12 +2222,12 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	    "arm-kill", "armed", "alice, bob", (char *)NULL));
 
 	doc = wait_state(&w, "router/r8", "killed");
-	r8 = status_node(doc, "router/r8");
+	r8 = e2e_status_node(doc, "router/r8");
 	ck_assert_msg(json_integer_value(router_counter(r8,
 	    "child_orders_total")) < 50, "router/r8 sent %lld child orders "
 	    "before its armed kill fired", (long long)json_integer_value(
 	    router_counter(r8, "child_orders_total")));
-	ck_assert_str_eq(router_state(status_node(doc, "router/r1")),
+	ck_assert_str_eq(router_state(e2e_status_node(doc, "router/r1")),
 	    "running");
 	fprintf(stderr, "armed kill: router/r8 halted itself after %lld "
 	    "child orders (%lld child shares for %lld parent shares)\n",
@@ -2062,6 +2267,421 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	free(id);
 	free(last_out);
 	last_out = NULL;
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * move-root in the capital scenario.
+ */
+
+#define MOVE_RUN_MS	40000	/* the blacklist appearing, at scale 2 */
+#define MOVE_DAY_MS	(24 * 3600 * 1000LL)
+#define MOVE_WATCH_S	(14 * 3600 + 4 * 60 + 30)	/* devices safe by */
+
+/* Part part ("station", "cert") of node id in a status document. */
+static json_t *
+station_part(json_t *doc, const char *id, const char *part)
+{
+	json_t	*node = e2e_status_node(doc, id), *v;
+
+	v = json_object_get(node, part);
+	ck_assert_msg(v != NULL, "status shows no %s for %s", part, id);
+	return (v);
+}
+
+/* The earliest scenario time any station blacklisted peer; -1 none. */
+static int64_t
+blacklisted_since(json_t *doc, const char *peer)
+{
+	json_t		*node, *b;
+	int64_t		 first = -1, t;
+	size_t		 i, k;
+	const char	*p;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		json_array_foreach(json_object_get(json_object_get(node,
+		    "station"), "blacklist"), k, b) {
+			p = json_string_value(json_object_get(b, "peer"));
+			t = json_integer_value(json_object_get(b, "since_ms"));
+			if (p != NULL && strcmp(p, peer) == 0 &&
+			    (first == -1 || t < first))
+				first = t;
+		}
+	}
+	return (first);
+}
+
+/*
+ * Has every station a certificate renewed from holder, valid for half
+ * an hour more?  Fails the test when a device has failed or a countdown
+ * reached zero.  On no, the first station still waiting is in why.
+ */
+static int
+stations_renewed_from(json_t *doc, const char *holder, char *why,
+    size_t whylen)
+{
+	json_t		*node, *cert, *st;
+	const char	*id, *rh;
+	int64_t		 clock, left;
+	int		 all = 1;
+	size_t		 i;
+
+	why[0] = '\0';
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		id = json_string_value(json_object_get(node, "id"));
+		st = json_object_get(node, "station");
+		cert = json_object_get(node, "cert");
+		ck_assert_msg(st != NULL && cert != NULL, "%s shows no "
+		    "station counters or certificate", id);
+		ck_assert_msg(json_integer_value(json_object_get(st,
+		    "devices_failed")) == 0, "devices of %s failed", id);
+		left = json_integer_value(json_object_get(st,
+		    "device_countdown_ms"));
+		ck_assert_msg(left > 0, "a device countdown of %s is at %lld "
+		    "ms", id, (long long)left);
+		ck_assert_msg(strlen(json_string_value(json_object_get(node,
+		    "transport_key_fpr"))) == 64, "%s shows no transport key "
+		    "fingerprint", id);
+		clock = json_integer_value(json_object_get(node, "clock_ms"));
+		rh = json_string_value(json_object_get(cert, "root_holder"));
+		if (rh == NULL || strcmp(rh, holder) != 0 ||
+		    !json_is_true(json_object_get(cert, "last_renewal_ok")) ||
+		    json_integer_value(json_object_get(cert,
+		    "not_after_ms")) < clock + 30 * 60 * 1000LL) {
+			if (all)
+				snprintf(why, whylen, "%s: holder %s, last "
+				    "renewal %s", id, rh, json_string_value(
+				    json_object_get(cert,
+				    "last_renewal_error")));
+			all = 0;
+		}
+	}
+	return (all);
+}
+
+/*
+ * alice proposes moving the root to station/s2; bob approves from a
+ * console whose fleet file lacks s2, as if it went away: vigil approve
+ * exits 5 saying the key could not be relayed, and the capital keeps
+ * the root.
+ */
+static void
+move_destination_gone(struct world *w)
+{
+	struct e2e_result	 r;
+	json_t			*doc;
+	FILE			*in, *out;
+	char			*fleet, *id, line[512];
+
+	fleet = e2e_path("fleet-without-s2");
+	ck_assert_ptr_nonnull(in = fopen(w->fleet, "r"));
+	ck_assert_ptr_nonnull(out = fopen(fleet, "w"));
+	while (fgets(line, sizeof line, in) != NULL) {
+		if (strstr(line, "# station/s2\n") == NULL)
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "gone",
+	    "--key", w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", fleet, "approve", id, "--yes",
+	    "--key", w->bob, NULL);
+	ck_assert_msg(r.status == 5 && strstr(r.err, "station/capital sealed "
+	    "the root key, but this console has no link to station/s2 to "
+	    "relay it on; station/capital keeps the root") != NULL,
+	    "approve exited %d: %s %s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	doc = status_json(w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	ck_assert(json_is_true(json_object_get(station_part(doc,
+	    "station/capital", "cert"), "holds_root")));
+	json_decref(doc);
+	free(id);
+	free(fleet);
+}
+
+/* How many lines of audit log path are event about command id. */
+static int
+audit_count(const char *path, const char *event, const char *id)
+{
+	FILE	*f = fopen(path, "r");
+	char	*line = NULL, want[64];
+	size_t	 cap = 0;
+	int	 n = 0;
+
+	ck_assert_msg(f != NULL, "no audit log %s", path);
+	snprintf(want, sizeof want, "\"event\":\"%s\"", event);
+	while (getline(&line, &cap, f) > 0)
+		n += strstr(line, want) != NULL && strstr(line, id) != NULL;
+	free(line);
+	fclose(f);
+	return (n);
+}
+
+/* The wall time (ms into the day) vigil approve printed for step. */
+static int64_t
+move_step_ms(const char *out, const char *step)
+{
+	const char	*p;
+	char		 needle[64];
+	int		 h, m, sec, ms;
+
+	snprintf(needle, sizeof needle, ": %s at ", step);
+	p = strstr(out, needle);
+	ck_assert_msg(p != NULL, "vigil approve did not say \"%s\": %s",
+	    step, out);
+	ck_assert_int_eq(sscanf(p + strlen(needle), "%d:%d:%d.%d", &h, &m,
+	    &sec, &ms), 4);
+	return (((h * 60LL + m) * 60 + sec) * 1000 + ms);
+}
+
+/* A move-root document from a station to another, signed by nobody. */
+static char *
+move_document(const char *from, const char *to, char *id)
+{
+	struct proto_command	*cmd = calloc(1, sizeof *cmd);
+	char			*cause = NULL, *text;
+
+	ck_assert_ptr_nonnull(cmd);
+	ck_assert_msg(opkey_random_id(cmd->id, sizeof cmd->id, &cause) == 0,
+	    "%s", cause);
+	snprintf(cmd->action, sizeof cmd->action, "move-root");
+	cmd->targets = e2e_targets(1);
+	snprintf(cmd->targets[0].node, sizeof cmd->targets[0].node, "%s",
+	    from);
+	snprintf(cmd->targets[0].build, sizeof cmd->targets[0].build,
+	    "stationd-4.2.0");
+	snprintf(cmd->targets[0].state, sizeof cmd->targets[0].state,
+	    "running");
+	cmd->ntargets = 1;
+	snprintf(cmd->args[0].name, sizeof cmd->args[0].name, "to");
+	snprintf(cmd->args[0].value, sizeof cmd->args[0].value, "%s", to);
+	cmd->nargs = 1;
+	snprintf(cmd->reason, sizeof cmd->reason, "a console that skips "
+	    "its own checks");
+	snprintf(cmd->proposer, sizeof cmd->proposer, "alice");
+	cmd->created_ms = util_wall_ms();
+	cmd->expires_ms = cmd->created_ms + 60000;
+	snprintf(id, PROTO_CMDID_MAX, "%s", cmd->id);
+	text = proto_command_encode(cmd);
+	free(cmd);
+	return (text);
+}
+
+/*
+ * Read frames until one of type about command id arrives, into *m;
+ * returns that frame's text (caller frees).  Fails the test after
+ * ANSWER_MS.
+ */
+static char *
+raw_wait(struct e2e_ws *ws, enum msg_type type, const char *id,
+    struct proto_msg *m)
+{
+	int64_t		 deadline = e2e_now_ms() + ANSWER_MS;
+	char		*frame, why[PROTO_TEXT_MAX];
+	const char	*got;
+
+	while (e2e_now_ms() < deadline) {
+		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
+		if (frame == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) == 0 && m->type == type) {
+			got = type == MSG_PROPOSAL ? m->u.proposal.id :
+			    type == MSG_SEALED ? m->u.sealed.id : "";
+			if (strcmp(got, id) == 0)
+				return (frame);
+		}
+		free(frame);
+	}
+	ck_abort_msg("no %s about %s within %d ms", proto_type_name(type), id,
+	    ANSWER_MS);
+	return (NULL);
+}
+
+/*
+ * alice proposes, with vigil, to move the root from the capital to s2;
+ * bob approves on a bare websocket to the capital, as a console would.
+ * Returns that websocket, with the id in *id (allocated) and the sealed
+ * message the capital sent in *m.
+ */
+static struct e2e_ws *
+move_sealed(struct world *w, char **id, struct proto_msg *m)
+{
+	struct e2e_result	 r;
+	struct e2e_ws		*cap;
+	char			*url;
+
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "test",
+	    "--key", w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	*id = proposal_id(&r);
+	e2e_result_free(&r);
+	url = node_url(w, "station/capital");
+	cap = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	free(raw_wait(cap, MSG_PROPOSAL, *id, m));
+	raw_approve(cap, *id, m->u.proposal.document, w->bob, "bob");
+	free(raw_wait(cap, MSG_SEALED, *id, m));
+	return (cap);
+}
+
+/*
+ * The capital incident recovered from the console: within a scenario
+ * minute of the blacklist, at the scenario's own time scale, two
+ * operators move the root from station/capital to station/s2 (which no
+ * station blacklists); every station renews from s2 and no device
+ * countdown reaches zero; both audit logs verify; a move to the
+ * blacklisted capital is refused by the console and by the backend.
+ */
+START_TEST(test_capital_two_operators_move_the_root_in_seconds)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*ws;
+	struct proto_result	 res;
+	json_t			*doc;
+	char			*id, *url, *text, *path, why[PROTO_TEXT_MAX];
+	char			 rid[PROTO_CMDID_MAX];
+	int64_t			 since, clock, deadline, sealed, renewed;
+	int64_t			 before, day, watch_until;
+	int			 done = 0;
+
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	for (;;) {
+		doc = status_json(&w);
+		if ((since = blacklisted_since(doc, "station/capital")) > 0)
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "no station blacklisted "
+		    "the capital within %d ms", MOVE_RUN_MS);
+		e2e_sleep_ms(250);
+	}
+	ck_assert_int_eq(blacklisted_since(doc, "station/s2"), -1);
+	json_decref(doc);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "the "
+	    "capital is blacklisted; move the root before renewals fail",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	doc = status_json(&w);
+	clock = json_integer_value(json_object_get(e2e_status_node(doc,
+	    "station/capital"), "clock_ms"));
+	json_decref(doc);
+	ck_assert_msg(clock - since < 60000, "proposed %lld ms of scenario "
+	    "time after the blacklist, more than a minute",
+	    (long long)(clock - since));
+
+	before = util_wall_ms();
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	/* The review names the destination the operator signs for. */
+	ck_assert_msg(strstr(r.out, "arguments: to = station/s2") != NULL,
+	    "%s", r.out);
+	sealed = move_step_ms(r.out, "sealed");
+	(void)move_step_ms(r.out, "relayed");
+	(void)move_step_ms(r.out, "opened");
+	(void)move_step_ms(r.out, "holder changed");
+	renewed = move_step_ms(r.out, "renewals resumed");
+	fprintf(stderr, "move-root: %lld ms from the second approval (the "
+	    "source sealing) to the first renewal from station/s2; %lld ms "
+	    "from starting vigil approve\n", (long long)(renewed - sealed),
+	    (long long)(renewed - before % MOVE_DAY_MS));
+	ck_assert_int_lt(renewed - sealed, 10000);
+	e2e_result_free(&r);
+
+	/* Every station renews from s2; no device fails, then or later. */
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	watch_until = -1;
+	for (;;) {
+		doc = status_json(&w);
+		clock = json_integer_value(json_object_get(e2e_status_node(doc,
+		    "station/capital"), "clock_ms"));
+		day = clock - clock % MOVE_DAY_MS;
+		if (watch_until == -1)
+			watch_until = day + MOVE_WATCH_S * 1000LL;
+		if (!done) {
+			done = stations_renewed_from(doc, "station/s2", why,
+			    sizeof why);
+			ck_assert_msg(done || e2e_now_ms() < deadline,
+			    "renewals did not resume: %s", why);
+		} else
+			(void)stations_renewed_from(doc, "station/s2", why,
+			    sizeof why);
+		if (done && clock >= watch_until)
+			break;
+		if (!done)
+			json_decref(doc);
+		else {
+			ck_assert_str_eq(json_string_value(json_object_get(doc,
+			    "root_holder")), "station/s2");
+			ck_assert(json_is_false(json_object_get(station_part(
+			    doc, "station/capital", "cert"), "holds_root")));
+			ck_assert_int_eq(json_integer_value(json_object_get(
+			    station_part(doc, "station/capital", "station"),
+			    "root_keys_destroyed")), 1);
+			json_decref(doc);
+		}
+		e2e_sleep_ms(1000);
+	}
+	json_decref(doc);
+
+	/*
+	 * Both audit logs verify, and say what each station did: the
+	 * capital carried out the command, sealed and destroyed the key;
+	 * s2 checked the two signatures itself and carried it out.
+	 */
+	path = e2e_path("audit/station-capital.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	ck_assert_int_eq(audit_count(path, "execute", id), 1);
+	ck_assert_int_eq(audit_count(path, "seal", id), 1);
+	ck_assert_int_eq(audit_count(path, "destroy", id), 1);
+	text = e2e_stderr_of(w.vigild);
+	ck_assert_msg(strstr(text, "station/capital destroyed its copy of "
+	    "the root key") != NULL, "%s", text);
+	free(text);
+	free(path);
+	path = e2e_path("audit/station-s2.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	ck_assert_int_eq(audit_count(path, "execute", id), 1);
+	free(path);
+
+	/* Back to the blacklisted capital: refused, console and backend. */
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/s2", "--to", "station/capital", "--reason", "back",
+	    "--key", w.alice, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "station/capital is blacklisted by") !=
+	    NULL, "%s", r.err);
+	e2e_result_free(&r);
+	url = node_url(&w, "station/s2");
+	ws = e2e_ws_open(url, ANSWER_MS);
+	text = move_document("station/s2", "station/capital", rid);
+	raw_propose(ws, text, w.alice, "alice");
+	ck_assert_int_eq(raw_result(ws, rid, "propose", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "station/capital is blacklisted: "
+	    "station/s2 blacklisted it") != NULL, "%s", res.text);
+	e2e_ws_close(ws);
+	free(text);
+	free(url);
+	free(id);
 	world_free(&w);
 }
 END_TEST
@@ -2167,12 +2787,368 @@ START_TEST(test_armed_kill_is_refused_after_its_window)
 }
 END_TEST
 
+/*
+ * Stations whose certificates lapsed while the capital was blacklisted
+ * renew from the new holder once two operators move the root: they
+ * prove who they are with their lapsed certificates, and no device's
+ * countdown reaches zero.
+ */
+START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *node, *cert;
+	char			*id, why[PROTO_TEXT_MAX], lapsed[PROTO_ID_MAX];
+	int64_t			 deadline, clock;
+	size_t			 i;
+
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	deadline = e2e_now_ms() + 2 * MOVE_RUN_MS;
+	lapsed[0] = '\0';
+	while (lapsed[0] == '\0') {
+		ck_assert_msg(e2e_now_ms() < deadline, "no certificate lapsed "
+		    "within %d ms", 2 * MOVE_RUN_MS);
+		e2e_sleep_ms(1000);
+		doc = status_json(&w);
+		json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+			cert = json_object_get(node, "cert");
+			clock = json_integer_value(json_object_get(node,
+			    "clock_ms"));
+			if (cert != NULL && json_integer_value(json_object_get(
+			    cert, "not_after_ms")) < clock) {
+				snprintf(lapsed, sizeof lapsed, "%s",
+				    json_string_value(json_object_get(node,
+				    "id")));
+				break;
+			}
+		}
+		json_decref(doc);
+	}
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "lapsed",
+	    "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+	deadline = e2e_now_ms() + MOVE_RUN_MS;
+	for (;;) {
+		doc = status_json(&w);
+		if (stations_renewed_from(doc, "station/s2", why, sizeof why))
+			break;
+		json_decref(doc);
+		ck_assert_msg(e2e_now_ms() < deadline, "%s had lapsed; "
+		    "renewals did not resume: %s", lapsed, why);
+		e2e_sleep_ms(1000);
+	}
+	json_decref(doc);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * The sealed key delivered with the proposer's signature alone is
+ * refused by the destination, which checks the two operators itself; a
+ * blob altered on its way is refused there, in words; the capital keeps
+ * the root; the untouched blob, replayed, is refused too, since the
+ * command's id is spent; the log verifies.
+ */
+START_TEST(test_capital_an_altered_root_key_is_refused_and_the_holder_kept)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*cap, *dest;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	json_t			*doc;
+	char			*id, *url, *frame, *path;
+	char			 keep;
+
+	ck_assert_ptr_nonnull(m);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	json_decref(status_json(&w));
+	cap = move_sealed(&w, &id, m);
+	m->type = MSG_DELIVER;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
+	url = node_url(&w, "station/s2");
+	dest = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+
+	/* The proposer's signature alone. */
+	ck_assert_uint_eq(m->u.sealed.nsigs, 2);
+	m->u.sealed.nsigs = 1;
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "carries 1 signature, and move-root "
+	    "needs 2 by different operators") != NULL, "%s", res.text);
+	m->u.sealed.nsigs = 2;
+
+	/* One base64 character changed on the way. */
+	keep = m->u.sealed.blob[20];
+	m->u.sealed.blob[20] = keep == 'A' ? 'B' : 'A';
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "altered on the way") != NULL &&
+	    strstr(res.text, "station/capital keeps the root") != NULL,
+	    "%s", res.text);
+
+	/* The genuine blob, now, is a replay of a spent id. */
+	m->u.sealed.blob[20] = keep;
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "was refused on station/s2") != NULL,
+	    "%s", res.text);
+
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	ck_assert(json_is_false(json_object_get(station_part(doc,
+	    "station/s2", "cert"), "holds_root")));
+	json_decref(doc);
+	path = e2e_path("audit/station-s2.audit");
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+	e2e_result_free(&r);
+	free(path);
+	e2e_ws_close(cap);
+	e2e_ws_close(dest);
+	free(id);
+	free(m);
+	world_free(&w);
+}
+END_TEST
+
+
+/*
+ * alice proposes move-root at the console's ":" prompt: a destination
+ * no backend reported is refused in words, and so is one that said
+ * hello and fell silent (a backend that sends nothing more, so the
+ * console marks it stale); one given by name alone (--to s2) opens the
+ * dialog at the reason.  bob approves from a shell;
+ * alice, watching the Stations view, sees the root holder and the
+ * move's steps as they happen, then each station's renewal from the new
+ * holder; the Certs view shows them too.
+ */
+START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
+{
+	static const char *const silent[] = { "{\"type\":\"hello\","
+	    "\"node\":\"station/s40\",\"version\":1,\"role\":\"station\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"clock_ms\":0,"
+	    "\"flags\":[]}", NULL };
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc, *p;
+	FILE			*f;
+	char			*vigil = e2e_bin("vigil"), *id, *screen, *url;
+	char			 cmd[2048];
+
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	url = e2e_rogue_backend(silent, -1, NULL);
+	ck_assert_ptr_nonnull(f = fopen(w.fleet, "a"));
+	fprintf(f, "%s # station/s40, silent after its hello\n", url);
+	fclose(f);
+	free(url);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", w.alice, e2e_dir(),
+	    vigil, w.fleet);
+	e2e_tmux_start(200, 50, cmd);
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the Stations view",
+	    "Root holder: station/capital", "RENEWED", "station/s2", NULL));
+
+	/* A destination nobody reported, then a good one by name. */
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill capital --to s2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "--to refused for kill", "--to belongs "
+	    "to rollback (the build to switch to) and move-root", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to station/s99", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "to station: station/s99", "Type why", NULL));
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "an unknown destination refused",
+	    "nothing was proposed: the destination station/s99 is unknown",
+	    NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the silent station stale",
+	    "station/s40", " live 1 stale ", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to s40", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "a stale destination refused",
+	    "nothing was proposed: the destination station/s40 is not live "
+	    "(stale)", NULL));
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root capital --to s2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "target: station/capital",
+	    "to station: station/s2", "Type why", NULL));
+	e2e_tmux_keys("screen", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the word", "Type move-root and press "
+	    "Enter", NULL));
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the proposal held", "PROPOSAL yours: "
+	    "move-root station/capital", NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", "--json", NULL);
+	doc = json_loads(r.out, 0, NULL);
+	p = json_array_get(json_object_get(doc, "proposals"), 0);
+	ck_assert_msg(p != NULL && strcmp(json_string_value(json_object_get(
+	    json_object_get(p, "args"), "to")), "station/s2") == 0,
+	    "pending: %s %s", r.out, r.err);
+	id = strdup(json_string_value(json_object_get(p, "id")));
+	json_decref(doc);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "approve", id, "--yes",
+	    "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve: %s %s", r.out, r.err);
+	e2e_result_free(&r);
+
+	screen = e2e_tmux_wait(ANSWER_MS * 2, "the move's steps",
+	    "Root holder: station/s2", "sealed done", "relayed done",
+	    "opened done", "holder changed done", "renewals resumed done",
+	    NULL);
+	free(screen);
+	e2e_tmux_keys("4", 1);
+	free(e2e_tmux_wait(ANSWER_MS, "the Certs view", "ROOT HOLDER",
+	    "Root holder: station/s2", "renewals resumed done", NULL));
+	free(id);
+	free(vigil);
+	world_free(&w);
+}
+END_TEST
+
+
+/*
+ * A key that is not the root's, sealed correctly for the destination,
+ * is refused there: it does not match the root certificate; with no
+ * holder statement back, the capital's seal times out, it keeps the
+ * root and says why; an unknown destination is refused before anything
+ * is signed.  Then a destination gone from the approving console (its
+ * fleet file no longer reaches station/s2): vigil approve says, in
+ * words, that the sealed key could not be relayed and the capital keeps
+ * the root.
+ */
+START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	struct e2e_ws		*cap, *dest;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_result	 res;
+	json_t			*doc;
+	unsigned char		 pub[SEAL_PUB_LEN], fake[32], *blob;
+	char			*id, *url, *frame, aad[512], *cause = NULL;
+	const char		*hex;
+	size_t			 len, i;
+	unsigned int		 byte;
+	int64_t			 deadline;
+	int			 found;
+
+	ck_assert_ptr_nonnull(m);
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	doc = status_json(&w);
+	hex = json_string_value(json_object_get(e2e_status_node(doc,
+	    "station/s2"), "transport_key"));
+	ck_assert_msg(hex != NULL && strlen(hex) == 64, "no transport key");
+	for (i = 0; i < SEAL_PUB_LEN; i++) {
+		ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &byte), 1);
+		pub[i] = (unsigned char)byte;
+	}
+	json_decref(doc);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	    "station/capital", "--to", "station/nowhere", "--reason", "test",
+	    "--key", w.alice, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "station/nowhere is unknown") != NULL,
+	    "%s", r.err);
+	e2e_result_free(&r);
+	cap = move_sealed(&w, &id, m);
+
+	/* 32 bytes that are an Ed25519 key, but not the root's. */
+	memset(fake, 7, sizeof fake);
+	snprintf(aad, sizeof aad, "vigil.v1 move-root id=%s from=%s to=%s "
+	    "root=%s sealed=%lld", id, "station/capital", "station/s2",
+	    m->u.sealed.root, (long long)m->u.sealed.sealed_ms);
+	blob = seal_seal(pub, fake, sizeof fake, aad, strlen(aad), &len,
+	    &cause);
+	ck_assert_msg(blob != NULL, "%s", cause);
+	ck_assert_int_eq(seal_b64_encode(blob, len, m->u.sealed.blob,
+	    sizeof m->u.sealed.blob), 0);
+	free(blob);
+	m->type = MSG_DELIVER;
+	snprintf(m->u.sealed.node, sizeof m->u.sealed.node, "station/s2");
+	url = node_url(&w, "station/s2");
+	dest = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	frame = proto_encode(m);
+	e2e_ws_send(dest, frame);
+	free(frame);
+	ck_assert_int_eq(raw_result(dest, id, "deliver", &res), 1);
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "does not match the root "
+	    "certificate") != NULL, "%s", res.text);
+
+	/* No holder statement comes back: the seal times out. */
+	deadline = e2e_now_ms() + MOVE_TIMEOUT_MS + ANSWER_MS;
+	while (!(found = raw_result(cap, id, "deliver", &res)) &&
+	    e2e_now_ms() < deadline)
+		continue;
+	ck_assert_msg(found, "no word of the seal timing out");
+	ck_assert_int_eq(res.outcome, OUTCOME_REFUSED);
+	ck_assert_msg(strstr(res.text, "did not confirm within 30 s") != NULL &&
+	    strstr(res.text, "station/capital keeps the root") != NULL, "%s",
+	    res.text);
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/capital");
+	json_decref(doc);
+	e2e_ws_close(cap);
+	e2e_ws_close(dest);
+	free(id);
+	free(m);
+	move_destination_gone(&w);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
 	Suite	*s = suite_create("commands");
 	TCase	*model = tcase_create("model");
 	TCase	*tc = tcase_create("processes");
+	TCase	*move = tcase_create("moveroot");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -2186,11 +3162,13 @@ commands_suite(void)
 	tcase_add_checked_fixture(model, NULL, teardown);
 	tcase_add_test(model,
 	    test_frames_sign_the_exact_bytes_as_the_named_operator);
+	tcase_add_test(model, test_move_root_is_relayed_to_the_right_links);
 	suite_add_tcase(s, model);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_knight_two_operators_halt_r8_and_resume_it);
+	tcase_add_test(tc, test_a_kill_of_1000_routers_takes_two_operators);
 	tcase_add_test(tc,
 	    test_one_operator_or_one_key_or_an_untrusted_key_is_refused);
 	tcase_add_test(tc, test_approval_needs_a_typed_name_and_expires);
@@ -2208,5 +3186,20 @@ commands_suite(void)
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	suite_add_tcase(s, tc);
+
+	/* The capital scenario at its own scale: minutes, not seconds. */
+	tcase_add_checked_fixture(move, setup, teardown);
+	tcase_set_timeout(move, 300);
+	tcase_add_test(move,
+	    test_capital_two_operators_move_the_root_in_seconds);
+	tcase_add_test(move,
+	    test_capital_an_altered_root_key_is_refused_and_the_holder_kept);
+	tcase_add_test(move,
+	    test_capital_lapsed_stations_renew_from_the_new_holder);
+	tcase_add_test(move,
+	    test_capital_the_stations_view_shows_the_move_in_steps);
+	tcase_add_test(move,
+	    test_capital_a_wrong_key_is_refused_and_the_seal_times_out);
+	suite_add_tcase(s, move);
 	return (s);
 }

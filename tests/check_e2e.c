@@ -534,7 +534,9 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[7] = "127.0.0.1:0";
 	argv[8] = "--fleet-file";
 	argv[9] = f1;
-	argv[10] = NULL;
+	/* Plain, so that r1 comes back on its port without a new CA. */
+	argv[10] = "--insecure";
+	argv[11] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	argv[5] = "r2";
 	argv[9] = f2;
@@ -592,7 +594,8 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[5] = "r1";
 	argv[6] = "--listen";
 	argv[7] = listen;
-	argv[8] = NULL;
+	argv[8] = "--insecure";
+	argv[9] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	watch_until(lines, "router/r1", "live", NULL, NULL, 20000);
 	watch_until(lines, "router/r1", NULL, "node-down", "cleared", 15000);
@@ -809,7 +812,7 @@ END_TEST
 /*
  * A fake backend, run in a child process: a libwebsockets server that
  * sends two nodes' hellos over one websocket (one of them fragmented
- * into three frames), then a 90 KB message in fragments and a 70 KB one
+ * into three frames), then a 600 KB message in fragments and a 540 KB one
  * whole, both over the protocol's limit, then stats for both nodes four
  * times a second.  It shows the console reassembling fragments, dropping
  * oversized messages without losing the link, and carrying several
@@ -981,15 +984,15 @@ fake_backend_run(int portfd)
 		    sizeof m.u.hello.flags[0].path, "retail_liquidity");
 		fake_message(&m, i == 0 ? 3 : 1);
 	}
-	/* Over the limit: 90 KB in three fragments, then 70 KB whole. */
-	if ((big = malloc(90000)) == NULL)
+	/* Over the limit: 600 KB in three fragments, then 540 KB whole. */
+	if ((big = malloc(600000)) == NULL)
 		_exit(3);
-	memset(big, ' ', 90000);
+	memset(big, ' ', 600000);
 	memcpy(big, "{\"type\":\"stats\",\"pad\":\"", 23);
-	fake_piece(big, 30000, LWS_WRITE_TEXT | LWS_WRITE_NO_FIN);
-	fake_piece(big, 30000, LWS_WRITE_CONTINUATION | LWS_WRITE_NO_FIN);
-	fake_piece(big, 30000, LWS_WRITE_CONTINUATION);
-	fake_piece(big, 70000, LWS_WRITE_TEXT);
+	fake_piece(big, 200000, LWS_WRITE_TEXT | LWS_WRITE_NO_FIN);
+	fake_piece(big, 200000, LWS_WRITE_CONTINUATION | LWS_WRITE_NO_FIN);
+	fake_piece(big, 200000, LWS_WRITE_CONTINUATION);
+	fake_piece(big, 540000, LWS_WRITE_TEXT);
 	free(big);
 
 	memset(&info, 0, sizeof info);
@@ -1072,7 +1075,7 @@ START_TEST(test_link_reassembles_fragments_and_survives_oversized_frames)
 	    "live");
 	ck_assert_msg(json_is_object(json_object_get(t1, "router")),
 	    "no stats arrived after the oversized messages");
-	ck_assert_msg(text_has(t1, "error", "65536"), "the dropped oversized "
+	ck_assert_msg(text_has(t1, "error", "524288"), "the dropped oversized "
 	    "message left no reason: %s", json_string_value(
 	    json_object_get(t1, "error")));
 	ck_assert_msg(r.status == 0, "exit %d for a reachable fleet without "

@@ -76,6 +76,7 @@ rogue_proposal(int64_t now, char **id)
 	memset(&cmd, 0, sizeof cmd);
 	util_copy(cmd.id, sizeof cmd.id, "5f0c2a9e4b7d41c3a8e61f2d9b0c7e34");
 	util_copy(cmd.action, sizeof cmd.action, "kill");
+	cmd.targets = e2e_targets(1);
 	cmd.ntargets = 1;
 	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node,
 	    "router/r8");

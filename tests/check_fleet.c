@@ -493,11 +493,27 @@ END_TEST
  * one before: the model keeps only the entries a frame holds, and every
  * field after them.
  */
+/*
+ * A node is held in under 16 KB: a hello's builds and operators, and a
+ * station's blacklist, are kept apart, sized by what they hold (they
+ * were 31 KB inline, most of it a 32-entry blacklist rarely used).
+ */
+START_TEST(a_node_is_held_in_under_16_kb)
+{
+	ck_assert_msg(sizeof (struct node) <= 16 * 1024, "struct node is "
+	    "%zu bytes", sizeof (struct node));
+	ck_assert_msg(sizeof (struct proto_msg) <= 4 * 1024, "a decoded "
+	    "frame is %zu bytes", sizeof (struct proto_msg));
+}
+END_TEST
+
 START_TEST(blacklist_is_the_latest_stats_one)
 {
 	struct fleet		 f;
 	struct proto_msg	*m = xcalloc(1, sizeof *m);
 	struct proto_station_stats *ss = &m->u.stats.station;
+	struct proto_blacklist	*bl = xcalloc(PROTO_MAX_BLACKLIST,
+				    sizeof *bl);
 	const struct node	*n;
 	size_t			 l, i;
 
@@ -509,12 +525,15 @@ START_TEST(blacklist_is_the_latest_stats_one)
 	m->u.stats.role = ROLE_STATION;
 	m->u.stats.clock_ms = CLOCK0;
 	m->u.stats.uptime_ms = 1000;
+	ss->blacklist = bl;
 	ss->nblacklist = PROTO_MAX_BLACKLIST;
 	for (i = 0; i < PROTO_MAX_BLACKLIST; i++)
 		util_format(ss->blacklist[i].peer,
 		    sizeof ss->blacklist[i].peer, "station/s%zu", 10 + i);
 	ck_assert_int_eq(fleet_apply(&f, l, m, T0), 0);
 	memset(ss, 0, sizeof *ss);
+	memset(bl, 0, PROTO_MAX_BLACKLIST * sizeof *bl);
+	ss->blacklist = bl;
 	ss->nblacklist = 1;
 	util_copy(ss->blacklist[0].peer, sizeof ss->blacklist[0].peer,
 	    "station/capital");
@@ -527,6 +546,14 @@ START_TEST(blacklist_is_the_latest_stats_one)
 	ck_assert_str_eq(n->stats.station.blacklist[0].peer,
 	    "station/capital");
 	ck_assert_uint_eq(n->stats.station.messages_rejected_total, 7);
+
+	/* Sized by what it holds: none, nothing kept. */
+	ss->nblacklist = 0;
+	m->u.stats.uptime_ms = 3000;
+	ck_assert_int_eq(fleet_apply(&f, l, m, T0 + 2000), 0);
+	ck_assert_uint_eq(n->stats.station.nblacklist, 0);
+	ck_assert_ptr_null(n->stats.station.blacklist);
+	free(bl);
 	free(m);
 	fleet_free(&f);
 }
@@ -678,6 +705,7 @@ fleet_suite(void)
 	tcase_add_test(tc, history_sampled_once_a_second);
 	tcase_add_test(tc, frames_decode_into_model_and_bad_ones_say_why);
 	tcase_add_test(tc, blacklist_is_the_latest_stats_one);
+	tcase_add_test(tc, a_node_is_held_in_under_16_kb);
 	tcase_add_test(tc, error_message_reaches_link_and_node);
 	tcase_add_test(tc, backend_alert_counts_reports);
 	tcase_add_test(tc, one_backend_warning_from_many_nodes_is_one_alert);

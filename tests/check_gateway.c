@@ -73,7 +73,7 @@ gw_start(struct gw_fleet *g, const char *const *extra)
 	f = fopen(g->file, "r");
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof line, f) != NULL && k < 3) {
-		if (line[0] == '#')
+		if (line[0] == '#' || strncmp(line, "ca ", 3) == 0)
 			continue;
 		ck_assert_msg(sscanf(line, "%127s gateway=%u # gateway %*d, "
 		    "pid %ld", g->url[k], &count, &pid) == 3, "fleet file "
@@ -363,6 +363,7 @@ START_TEST(a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes)
 	plain = e2e_path("plain");
 	f = fopen(plain, "w");
 	ck_assert_ptr_nonnull(f);
+	fprintf(f, "ca %s.ca\n", g.file);
 	for (i = 0; i < 3; i++)
 		fprintf(f, "%s\n", g.url[i]);
 	fclose(f);
@@ -398,7 +399,7 @@ START_TEST(fleet_file_gateway_counts_are_read_and_mistakes_named)
 		"ws://127.0.0.1:7701 gateway=lots\n",
 		"ws://127.0.0.1:7701 gateway\n",
 	};
-	struct urls	 urls = { NULL, NULL, 0 };
+	struct urls	 urls = { NULL, NULL, 0, NULL };
 	char		*path = e2e_path("fleet"), *cause = NULL;
 	size_t		 i;
 	FILE		*f;

@@ -8,6 +8,7 @@
  * views' key handling directly.
  */
 #include <check.h>
+#include <jansson.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,6 +45,10 @@ static int	 glance_rows_hold(const char *screen, const char *prefix,
 		    const char *what);
 static void	 glance_click(int x, int y);
 static int	 glance_line_of(const char *screen, const char *what);
+static char	*glance_bar(const char *screen);
+static double	 glance_ratio(const char *screen, const char *what);
+static json_t	*glance_alert(json_t *doc, const char *rule);
+static int	 glance_incident_one(json_t *doc, char *why, size_t len);
 static int	 glance_column_of(const char *screen, const char *what);
 static char	*glance_propose(const char *key, const char *fleet,
 		    const char *action, const char *node);
@@ -427,8 +432,8 @@ START_TEST(every_silent_station_is_marked)
 	glance_start("capital", "14:01:00", "10", 200, 60);
 	free(GLANCE_SHOWS("station/s37"));
 	e2e_tmux_keys("3", 1);
-	free(GLANCE_SHOWS("32 stations send less than half",
-	    "BEATS/s"));
+	/* In the bar, heartbeat is an effect of root-unreachable. */
+	free(GLANCE_SHOWS("!0.0 ", "BEATS/s"));
 	/* The rates fall to 0.0 as the console's window fills. */
 	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
 	for (screen = NULL;; e2e_sleep_ms(300)) {
@@ -584,8 +589,8 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	glance_console(200, 50, fleet, env, "");
 	free(GLANCE_SHOWS("router/r8", "signs as alice"));
 	e2e_tmux_keys(":", 1);
-	free(GLANCE_SHOWS("(kill, resume, ", "NODE...; Enter opens its "
-	    "dialog, Escape cancels)"));
+	free(GLANCE_SHOWS("(kill, resume, ", "NODE... [--to WHAT]; Enter "
+	    "opens its dialog, Escape cancels)"));
 	e2e_tmux_keys("frob r8", 1);
 	e2e_tmux_keys("Enter", 0);
 	free(GLANCE_SHOWS("There is no command \"frob\": "
@@ -730,6 +735,264 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 }
 END_TEST
 
+/*
+ * The alert bar's rows of screen (between the header and the view names)
+ * as one allocated string; empty when the view names are not drawn.
+ */
+static char *
+glance_bar(const char *screen)
+{
+	const char	*tabs = strstr(screen, "\n 1 Fleet "), *first;
+	char		*bar;
+
+	first = strchr(screen, '\n');
+	if (tabs == NULL || first == NULL || first > tabs)
+		first = tabs = screen;
+	else
+		first++;
+	if ((bar = strndup(first, (size_t)(tabs - first))) == NULL)
+		ck_abort_msg("out of memory");
+	return (bar);
+}
+
+/* The ratio in "router/r8 sent 104.0x" after what in screen, or -1. */
+static double
+glance_ratio(const char *screen, const char *what)
+{
+	const char	*p = strstr(screen, what);
+	double		 ratio;
+
+	if (p == NULL || (p = strstr(p, "router/r8 sent ")) == NULL ||
+	    sscanf(p, "router/r8 sent %lfx", &ratio) != 1)
+		return (-1);
+	return (ratio);
+}
+
+/*
+ * Issue 12, item 5: in the knight replay, runaway acknowledged while
+ * r8's ratio grows leaves the bar, and comes back (unacknowledged) once
+ * the ratio has doubled, at 80x24.
+ */
+START_TEST(acknowledged_runaway_returns_when_its_ratio_doubles)
+{
+	char	*screen = NULL, *bar = NULL;
+	double	 acked, back = -1;
+	int64_t	 deadline;
+	int	 hidden = 0;
+
+	glance_start("knight", "09:30:00", "1", 80, 24);
+	free(GLANCE_SHOWS("runaway: router/r8 sent"));
+	e2e_tmux_keys("5", 1);
+	e2e_tmux_keys("/", 1);
+	e2e_tmux_keys("runaway", 1);
+	e2e_tmux_keys("Enter", 0);
+	/* Late enough that doubling takes seconds: about 20x a second. */
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(150)) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if ((acked = glance_ratio(screen, "What:")) >= 100)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "no runaway of 100x in "
+		    "the Alerts view:\n%.3000s", screen);
+	}
+	e2e_tmux_keys("a", 1);
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(150)) {
+		free(screen);
+		free(bar);
+		screen = e2e_tmux_capture();
+		bar = glance_bar(screen);
+		if (strstr(bar, "runaway") == NULL)
+			hidden = 1;
+		else if (hidden) {
+			back = glance_ratio(bar, "runaway:");
+			break;
+		}
+		ck_assert_msg(e2e_now_ms() < deadline, "runaway, acknowledged "
+		    "at %.1fx, %s:\n%.3000s", acked, hidden ? "never came back "
+		    "to the bar" : "never left the bar", screen);
+	}
+	ck_assert_msg(back >= 2 * acked, "runaway came back at %.1fx, "
+	    "acknowledged at %.1fx:\n%.3000s", back, acked, screen);
+	ck_assert_msg(glance_rows_hold(screen, "CRITICAL runaway ", " new "),
+	    "runaway is back in the bar but not new in the Alerts "
+	    "view:\n%.3000s", screen);
+	free(bar);
+	free(screen);
+}
+END_TEST
+
+/*
+ * The alert of rule (or a backend's report of code: "rule" names it or,
+ * as "backend", its text does) in an alerts --json document; or NULL.
+ */
+static json_t *
+glance_alert(json_t *doc, const char *rule)
+{
+	json_t		*a;
+	const char	*r, *text;
+	char		 reported[64];
+	size_t		 i;
+
+	snprintf(reported, sizeof reported, "report %s;", rule);
+	json_array_foreach(json_object_get(doc, "alerts"), i, a) {
+		r = json_string_value(json_object_get(a, "rule"));
+		text = json_string_value(json_object_get(a, "text"));
+		if (r != NULL && (strcmp(r, rule) == 0 || (strcmp(r,
+		    "backend") == 0 && text != NULL && strstr(text,
+		    reported) != NULL)))
+			return (a);
+	}
+	return (NULL);
+}
+
+/*
+ * Does an alerts --json document of the capital replay after 14:01:30
+ * hold incident 1 as root-unreachable with its symptoms following from
+ * it, its causes' effects counting its other alerts?  Returns 0, or -1
+ * saying why not in why.
+ */
+static int
+glance_incident_one(json_t *doc, char *why, size_t len)
+{
+	static const char *const symptoms[] = { "renewal-failed",
+	    "cert-expiring", "device-countdown", "blacklist", "renewal" };
+	json_t	*root, *a;
+	size_t	 i, members = 0, sum = 0;
+
+	why[0] = '\0';
+	root = glance_alert(doc, "root-unreachable");
+	if (root == NULL || json_integer_value(json_object_get(root,
+	    "incident")) != 1 || !json_is_null(json_object_get(root,
+	    "follows")) || json_integer_value(json_object_get(root,
+	    "effects")) < 4) {
+		snprintf(why, len, "root-unreachable is not incident 1's cause "
+		    "with 4 effects or more");
+		return (-1);
+	}
+	for (i = 0; i < sizeof symptoms / sizeof symptoms[0]; i++) {
+		a = glance_alert(doc, symptoms[i]);
+		if (a == NULL || json_integer_value(json_object_get(a,
+		    "incident")) != 1 || !json_is_string(json_object_get(a,
+		    "follows"))) {
+			snprintf(why, len, "%s is not an effect in incident 1",
+			    symptoms[i]);
+			return (-1);
+		}
+	}
+	/* The causes' effects count every other alert of the incident. */
+	json_array_foreach(json_object_get(doc, "alerts"), i, a) {
+		if (json_integer_value(json_object_get(a, "incident")) != 1)
+			continue;
+		members++;
+		if (json_is_null(json_object_get(a, "follows")))
+			sum += (size_t)json_integer_value(json_object_get(a,
+			    "effects")) + 1;
+	}
+	if (sum != members) {
+		snprintf(why, len, "incident 1 has %zu alerts but its causes "
+		    "count %zu with their effects", members, sum);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Issue 12, item 1: in the capital replay after 14:01:30, at 80x24, the
+ * alert bar leads with root-unreachable, the cause, "and N effects", and
+ * no symptom has a row of its own; vigil alerts --json numbers the same
+ * incident and says what each symptom follows from.
+ */
+START_TEST(capital_bar_leads_with_the_root_cause)
+{
+	const char	*start[] = { "--start", "14:01:30", NULL };
+	char		*fleet, *screen = NULL, *bar = NULL, *row;
+	char		*argv[] = { NULL, "--fleet", NULL, "alerts", "--json",
+			    "--wait", "10", NULL };
+	struct e2e_result r;
+	json_t		*doc;
+	json_error_t	 error;
+	char		 why[256];
+	size_t		 effects = 0;
+	int64_t		 deadline;
+
+	e2e_setup();
+	fleet = e2e_start_fleet("capital", start, NULL);
+	glance_console(80, 24, fleet, "", "");
+	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
+	for (;; e2e_sleep_ms(300)) {
+		free(screen);
+		free(bar);
+		screen = e2e_tmux_capture();
+		bar = glance_bar(screen);
+		if ((row = strstr(bar, "CRITICAL root-unreachable: ")) !=
+		    NULL && (row = strstr(row, " and ")) != NULL &&
+		    sscanf(row, " and %zu effects", &effects) == 1 &&
+		    effects >= 4)
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "the bar does not lead "
+		    "with root-unreachable and 4 effects or more:\n%.3000s",
+		    screen);
+	}
+	ck_assert_msg(strncmp(bar, "CRITICAL root-unreachable: ", 27) == 0 &&
+	    strstr(bar, "device-countdown") == NULL &&
+	    strstr(bar, "heartbeat") == NULL, "root-unreachable is not the "
+	    "bar's first row, or a symptom has a row of its own:\n%.3000s",
+	    screen);
+
+	/* A console just started may not have heard every station yet. */
+	argv[0] = e2e_bin("vigil");
+	argv[2] = fleet;
+	deadline = e2e_now_ms() + 2 * GLANCE_WAIT_MS;
+	for (doc = NULL;; e2e_sleep_ms(500)) {
+		json_decref(doc);
+		e2e_run(argv, NULL, 30000, &r);
+		doc = json_loads(r.out, 0, &error);
+		ck_assert_msg(doc != NULL, "alerts --json printed no JSON: %s; "
+		    "%.2000s", error.text, r.err);
+		if (glance_incident_one(doc, why, sizeof why) == 0 ||
+		    e2e_now_ms() > deadline)
+			break;
+		e2e_result_free(&r);
+	}
+	ck_assert_msg(why[0] == '\0', "%s:\n%.2000s", why, r.out);
+	json_decref(doc);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(bar);
+	free(screen);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * Issue 12, item 1: eight routers down make one row of the alert bar,
+ * "node-down on 8 nodes", at 80x24.
+ */
+START_TEST(eight_routers_down_make_one_row)
+{
+	char	*fleet, *screen, *bar, *nl;
+	pid_t	 vigild;
+
+	e2e_setup();
+	fleet = e2e_start_fleet("knight", NULL, &vigild);
+	glance_console(80, 24, fleet, "", "");
+	free(GLANCE_SHOWS("router/r8 ", "8/8 up"));
+	e2e_kill(vigild, SIGKILL);
+	screen = GLANCE_SHOWS("CRITICAL node-down on 8 nodes: ", "0/8 up");
+	bar = glance_bar(screen);
+	nl = strchr(bar, '\n');
+	ck_assert_msg(strncmp(bar, "CRITICAL node-down on 8 nodes: ", 31) ==
+	    0 && (nl == NULL || strstr(nl, "node-down") == NULL), "the "
+	    "routers down are not one row first in the bar:\n%.3000s",
+	    screen);
+	free(bar);
+	free(screen);
+	free(fleet);
+}
+END_TEST
+
 Suite *
 glance_suite(void)
 {
@@ -753,6 +1016,14 @@ glance_suite(void)
 	tcase_add_test(tc, alert_times_on_the_node_clock);
 	tcase_add_test(tc, colon_prompt_opens_the_guarded_dialog);
 	tcase_add_test(tc, mouse_clicks_tabs_titles_and_rows);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("incidents");
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, NULL, glance_teardown);
+	tcase_add_test(tc, acknowledged_runaway_returns_when_its_ratio_doubles);
+	tcase_add_test(tc, capital_bar_leads_with_the_root_cause);
+	tcase_add_test(tc, eight_routers_down_make_one_row);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -577,6 +577,17 @@ START_TEST(each_bad_trust_line_is_refused_with_its_number)
 	ck_assert_int_eq(trust.n, 0);
 	free(missing);
 	free(cause);
+
+	/* One others may write is refused: they could add themselves. */
+	ck_assert_int_ne(asprintf(&text, "%s\n", la), -1);
+	spew(path, text, 0644);
+	free(text);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	cause = NULL;
+	ck_assert_int_eq(opkey_trust_load(path, &trust, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "may be changed by other users"));
+	ck_assert_int_eq(trust.n, 0);
+	free(cause);
 	free(prefix);
 	free(path);
 	free(la);

@@ -291,6 +291,18 @@ START_TEST(header_shortens_then_drops_from_the_right)
 		ck_assert_int_eq(parts[i].use, 2);
 	ck_assert_int_le(used, 200);
 
+	/* A plain link beyond loopback is said, in red, after the name. */
+	sum.links_insecure = 1;
+	util_copy(sum.insecure_url, sizeof sum.insecure_url,
+	    "ws://10.0.0.8:9001/");
+	ck_assert_uint_eq(draw_header_parts(&sum, parts, 8), 6);
+	ck_assert_str_eq(parts[1].full, "INSECURE ws://10.0.0.8:9001/");
+	ck_assert_int_eq(parts[1].mark, MARK_CRIT);
+	draw_fit_parts(parts, 6, 2, 40);
+	ck_assert_int_ne(parts[1].use, 0);
+	sum.links_insecure = 0;
+	n = draw_header_parts(&sum, parts, 8);
+
 	used = draw_fit_parts(parts, n, 2, 78);
 	ck_assert_int_le(used, 78);
 	ck_assert_int_eq(parts[0].use, 2);	/* the name stays */

@@ -19,6 +19,7 @@
 #include "proto-report.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 /*
  * One sample message per shape, with its wire type, who it is from (a
@@ -104,6 +105,8 @@ static const struct optional_key optional_keys[] = {
 	{ "hello", "operators" },
 	{ "hello", "link_nodes" },
 	{ "hello", "builds" },
+	{ "hello", "transport_key" },
+	{ "stats", "root_keys_destroyed" },
 	{ "alert", "clear" },
 	{ "error", "node" },
 	{ "error", "in_reply_to" },
@@ -115,7 +118,9 @@ static char	cause[1024];
 static void
 fill_hello(struct proto_msg *m)
 {
-	struct proto_hello	*h = &m->u.hello;
+	static struct proto_build	 builds[2];
+	static struct proto_operator_key ops[2];
+	struct proto_hello		*h = &m->u.hello;
 
 	memset(m, 0, sizeof *m);
 	m->type = MSG_HELLO;
@@ -136,6 +141,8 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->flags[1].name, sizeof h->flags[1].name, "fast_cancel");
 	h->flags[1].on = 0;
 	util_copy(h->flags[1].path, sizeof h->flags[1].path, "");
+	memset(builds, 0, sizeof builds);
+	h->builds = builds;
 	h->nbuilds = 2;
 	util_copy(h->builds[0].id, sizeof h->builds[0].id,
 	    "smars-2012.08.01");
@@ -156,6 +163,8 @@ fill_hello(struct proto_msg *m)
 	util_copy(h->builds[1].manifest[0].path,
 	    sizeof h->builds[1].manifest[0].path, "power_peg");
 	h->operators_said = 1;
+	memset(ops, 0, sizeof ops);
+	h->operators = ops;
 	h->noperators = 2;
 	util_copy(h->operators[0].operator, sizeof h->operators[0].operator,
 	    "alice");
@@ -198,10 +207,12 @@ fill_router_stats(struct proto_msg *m)
 static void
 fill_station_stats(struct proto_msg *m)
 {
-	struct proto_stats	*s = &m->u.stats;
-	struct proto_blacklist	*b = s->station.blacklist;
+	static struct proto_blacklist	 b[2];
+	struct proto_stats		*s = &m->u.stats;
 
 	memset(m, 0, sizeof *m);
+	memset(b, 0, sizeof b);
+	s->station.blacklist = b;
 	m->type = MSG_STATS;
 	util_copy(s->node, sizeof s->node, "station/s1");
 	s->role = ROLE_STATION;
@@ -285,6 +296,18 @@ fill_error(struct proto_msg *m)
 	util_copy(e->text, sizeof e->text, "commands are not accepted yet");
 }
 
+/* A sample's document: a copy of text kept for the test's life. */
+static char *
+sample_doc(const char *text)
+{
+	static char	docs[4][4096];
+	static size_t	next;
+	char		*doc = docs[next++ % 4];
+
+	util_copy(doc, sizeof docs[0], text);
+	return (doc);
+}
+
 /* The knight scenario's kill of r8 and r9, as alice proposes it. */
 static void
 fill_command(struct proto_command *c)
@@ -292,6 +315,7 @@ fill_command(struct proto_command *c)
 	memset(c, 0, sizeof *c);
 	util_copy(c->id, sizeof c->id, "0123456789abcdef0123456789abcdef");
 	util_copy(c->action, sizeof c->action, "kill");
+	c->targets = e2e_targets(2);
 	c->ntargets = 2;
 	util_copy(c->targets[0].node, sizeof c->targets[0].node, "router/r8");
 	util_copy(c->targets[0].build, sizeof c->targets[0].build,
@@ -322,7 +346,7 @@ fill_propose(struct proto_msg *m)
 	m->type = MSG_PROPOSE;
 	fill_command(&c);
 	text = proto_command_encode(&c);
-	util_copy(m->u.propose.document, sizeof m->u.propose.document, text);
+	m->u.propose.document = sample_doc(text);
 	free(text);
 	util_copy(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
 	    "alice");
@@ -342,7 +366,7 @@ fill_approve(struct proto_msg *m)
 	fill_command(&c);
 	text = proto_command_encode(&c);
 	util_copy(m->u.approve.id, sizeof m->u.approve.id, c.id);
-	util_copy(m->u.approve.document, sizeof m->u.approve.document, text);
+	m->u.approve.document = sample_doc(text);
 	free(text);
 	util_copy(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
 	    "bob");
@@ -378,7 +402,7 @@ fill_proposal(struct proto_msg *m)
 	text = proto_command_encode(&c);
 	util_copy(p->node, sizeof p->node, "router/r8");
 	util_copy(p->id, sizeof p->id, c.id);
-	util_copy(p->document, sizeof p->document, text);
+	p->document = sample_doc(text);
 	free(text);
 	p->nsigs = 2;
 	util_copy(p->sigs[0].operator, sizeof p->sigs[0].operator, "alice");
@@ -488,12 +512,32 @@ refused(const char *frame, enum msg_type type)
 	return (cause);
 }
 
+/*
+ * What accepted() decoded onto the heap, freed after the test (its
+ * messages live on the test's stack until it ends).
+ */
+static struct proto_msg	*kept[64];
+static size_t		 nkept;
+
+/* Free what accepted() kept: the tests' teardown. */
+static void
+kept_free(void)
+{
+	while (nkept > 0) {
+		proto_msg_clear(kept[--nkept]);
+		free(kept[nkept]);
+	}
+}
+
 /* Decode a frame that must be accepted. */
 static void
 accepted(const char *frame, struct proto_msg *m)
 {
 	ck_assert_msg(proto_decode(frame, strlen(frame), m, cause,
 	    sizeof cause) == 0, "refused: %s (%s)", cause, frame);
+	ck_assert_uint_lt(nkept, nitems(kept));
+	kept[nkept] = xmalloc(sizeof *m);
+	memcpy(kept[nkept++], m, sizeof *m);
 }
 
 /* The sentence must contain want. */
@@ -567,9 +611,9 @@ limit_of(const char *type, const char *key)
 		{ "root_holder", 63 }, { "last_renewal_error", 511 },
 		{ "code", 31 }, { "text", 511 }, { "cause", 511 },
 		{ "action", 511 }, { "in_reply_to", 31 },
-		{ "document", 16383 }, { "operator", 63 },
+		{ "document", PROTO_DOC_MAX - 1 }, { "operator", 63 },
 		{ "signature", 127 }, { "id", 39 }, { "status", 15 },
-		{ "outcome", 15 }, { "key", 47 },
+		{ "outcome", 15 }, { "key", 47 }, { "transport_key", 64 },
 	};
 	size_t	i;
 
@@ -887,6 +931,32 @@ START_TEST(every_embedded_nul_is_refused)
 }
 END_TEST
 
+/* Point out's heap parts (a document, a blacklist) at in's. */
+static void
+sample_share(struct proto_msg *out, const struct proto_msg *in)
+{
+	switch (in->type) {
+	case MSG_PROPOSE:
+		out->u.propose.document = in->u.propose.document;
+		break;
+	case MSG_APPROVE:
+		out->u.approve.document = in->u.approve.document;
+		break;
+	case MSG_PROPOSAL:
+		out->u.proposal.document = in->u.proposal.document;
+		break;
+	case MSG_STATS:
+		out->u.stats.station.blacklist = in->u.stats.station.blacklist;
+		break;
+	case MSG_HELLO:
+		out->u.hello.builds = in->u.hello.builds;
+		out->u.hello.operators = in->u.hello.operators;
+		break;
+	default:
+		break;
+	}
+}
+
 START_TEST(every_type_round_trips_field_by_field)
 {
 	struct proto_msg	 in, out;
@@ -896,6 +966,8 @@ START_TEST(every_type_round_trips_field_by_field)
 	for (i = 0; i < nitems(samples); i++) {
 		samples[i].fill(&in);
 		frame = proto_encode(&in);
+		/* Decoding clears only the type's part of the message. */
+		memset(&out, 0, sizeof out);
 		accepted(frame, &out);
 		ck_assert_int_eq(out.type, in.type);
 		free(frame);
@@ -1100,7 +1172,12 @@ START_TEST(every_type_round_trips_field_by_field)
 		default:
 			ck_abort_msg("sample of type %d", (int)in.type);
 		}
-		/* Nothing else differs either, padding and spare bytes. */
+		/*
+		 * Nothing else differs either, padding and spare bytes, once
+		 * the pointers to what was decoded on the heap (compared
+		 * above) are set aside.
+		 */
+		sample_share(&out, &in);
 		ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
 	}
 }
@@ -1548,14 +1625,58 @@ START_TEST(unknown_types_are_reported_with_what_to_do)
 }
 END_TEST
 
-START_TEST(only_auth_is_still_reserved)
+START_TEST(auth_and_watching_are_read_and_bounded)
 {
-	ck_assert_str_eq(refused("{\"type\":\"auth\",\"id\":\"c1\"}",
-	    MSG_AUTH), "message type \"auth\" is reserved for a later "
-	    "version, which this version does not accept yet; two-person "
-	    "commands need no auth: propose, approve and cancel each carry "
-	    "their own signature");
+	struct proto_msg	m;
+	char			frame[2048], big[200], text[PROTO_AUTH_TEXT_MAX];
+	char			*out;
+	const char		*key = "MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"%s\",\"signature\":\"c2ln\"}",
+	    "0123456789abcdef0123456789abcdef", key);
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), &m, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(m.type, MSG_AUTH);
+	ck_assert_str_eq(m.u.auth.operator, "alice");
+	proto_auth_text(&m.u.auth, text, sizeof text);
+	ck_assert_str_eq(text, "vigil.v1 auth 0123456789abcdef0123456789abcdef "
+	    "router/r1 MCowBQYDK2VwAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	out = proto_encode(&m);
+	ck_assert_int_eq(proto_decode(out, strlen(out), &m, cause,
+	    sizeof cause), 0);
+	free(out);
+	/* Sizes are bounded before anything is verified. */
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"%s\",\"signature\":\"c2ln\"}",
+	    "0123456789abcdef0123456789abcdef", big);
+	assert_says(refused(frame, MSG_AUTH), "auth from alice: field key");
+	util_format(frame, sizeof frame, "{\"type\":\"auth\",\"operator\":"
+	    "\"alice\",\"node\":\"router/r1\",\"challenge\":\"%s\","
+	    "\"key\":\"k\",\"signature\":\"%s\"}",
+	    "0123456789abcdef0123456789abcdef", big);
+	assert_says(refused(frame, MSG_AUTH), "auth from alice: field "
+	    "signature");
+	assert_says(refused("{\"type\":\"auth\",\"operator\":\"al ice\"}",
+	    MSG_AUTH), "operator");
+	assert_says(refused("{\"type\":\"auth\",\"operator\":\"alice\","
+	    "\"node\":\"router/r1\",\"challenge\":\"xyz\"}", MSG_AUTH),
+	    "challenge");
 	ck_assert_str_eq(proto_type_name(MSG_AUTH), "auth");
+	/* watching lists operators, each a name fit to be one. */
+	assert_says(refused("{\"type\":\"watching\",\"node\":\"router/r1\","
+	    "\"consoles\":1,\"operators\":[{\"operator\":\"\\u001b[2J\","
+	    "\"key\":\"k\"}]}", MSG_WATCHING), "operator");
+	util_copy(frame, sizeof frame, "{\"type\":\"watching\",\"node\":"
+	    "\"router/r1\",\"consoles\":2,\"operators\":[{\"operator\":"
+	    "\"bob\",\"key\":\"k\"}],\"you\":\"bob\"}");
+	ck_assert_int_eq(proto_decode(frame, strlen(frame), &m, cause,
+	    sizeof cause), 0);
+	ck_assert_str_eq(m.u.watching.operators[0].operator, "bob");
 	/* The command types are read now: a bare one names what it lacks. */
 	assert_says(refused("{\"type\":\"propose\"}", MSG_PROPOSE),
 	    "propose: field sig is missing");
@@ -1643,8 +1764,8 @@ START_TEST(proposal_and_result_words_are_checked)
 	free(bad);
 	bad = mutate(frame, NULL, "in_reply_to", json_string("auth"));
 	assert_says(refused(bad, MSG_RESULT), "field in_reply_to is "
-	    "\"auth\", expected \"propose\", \"approve\", \"cancel\" or "
-	    "\"fire\"");
+	    "\"auth\", expected \"propose\", \"approve\", \"cancel\", "
+	    "\"fire\", \"deliver\" or \"holder\"");
 	free(bad);
 	/* A refusal of a frame with no command in it has no id or action. */
 	bad = mutate(frame, NULL, "id", json_string(""));
@@ -1700,6 +1821,59 @@ doc_refused(const char *text)
 }
 
 /*
+ * The bounds agree: a document naming PROTO_MAX_TARGETS targets, each
+ * with the longest id, build and state, and the longest reason fits
+ * PROTO_DOC_MAX, and the propose frame carrying it fits PROTO_MAX_FRAME;
+ * both decode.  A frame or document one byte over is refused before it
+ * is parsed.
+ */
+START_TEST(the_largest_command_fits_every_bound)
+{
+	struct proto_command	 c, back;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*text, *frame, digits[24];
+	size_t			 i;
+
+	fill_command(&c);
+	c.targets = NULL;
+	proto_command_targets(&c, PROTO_MAX_TARGETS);
+	for (i = 0; i < c.ntargets; i++) {
+		/* "router/0042nnn...": 63 bytes, each its own. */
+		memset(c.targets[i].node, 'n', sizeof c.targets[i].node - 1);
+		snprintf(digits, sizeof digits, "%04zu", i);
+		memcpy(c.targets[i].node, "router/", 7);
+		memcpy(c.targets[i].node + 7, digits, 4);
+		memset(c.targets[i].build, 'b', sizeof c.targets[i].build - 1);
+		memset(c.targets[i].state, 's', sizeof c.targets[i].state - 1);
+	}
+	memset(c.reason, 'r', sizeof c.reason - 1);
+	text = proto_command_encode(&c);
+	proto_command_clear(&c);
+	ck_assert_msg(strlen(text) < PROTO_DOC_MAX, "the largest document is "
+	    "%zu bytes, over %d", strlen(text), PROTO_DOC_MAX);
+	ck_assert_msg(proto_command_decode(text, strlen(text), &back, cause,
+	    sizeof cause) == 0, "%s", cause);
+	ck_assert_uint_eq(back.ntargets, PROTO_MAX_TARGETS);
+	proto_command_clear(&back);
+
+	m->type = MSG_PROPOSE;
+	m->u.propose.document = text;
+	util_copy(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
+	    "alice");
+	memset(m->u.propose.sig.signature, 'A',
+	    sizeof m->u.propose.sig.signature - 1);
+	frame = proto_encode(m);
+	ck_assert_msg(strlen(frame) <= PROTO_MAX_FRAME, "its propose frame "
+	    "is %zu bytes, over %d", strlen(frame), PROTO_MAX_FRAME);
+	accepted(frame, m);
+	ck_assert_str_eq(m->u.propose.document, text);
+	free(frame);
+	free(text);
+	free(m);
+}
+END_TEST
+
+/*
  * A document with one key replaced by v (deleted when v is NULL), in
  * that array's first element or object when arr is given, written with
  * keys in byte order so that only the change differs.  Takes v.
@@ -1728,8 +1902,9 @@ doc_mutate(const char *text, const char *arr, const char *key, json_t *v)
 
 START_TEST(a_command_document_has_one_canonical_text)
 {
-	struct proto_command	 in, out;
-	char			*text, *again;
+	struct proto_command		 in, out;
+	struct proto_command_target	*targets;
+	char				*text, *again;
 
 	fill_command(&in);
 	text = proto_command_encode(&in);
@@ -1743,9 +1918,15 @@ START_TEST(a_command_document_has_one_canonical_text)
 	    "\"running\"}],\"v\":1}");
 	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
 	    sizeof cause), 0);
+	ck_assert_int_eq(memcmp(in.targets, out.targets, in.ntargets *
+	    sizeof *in.targets), 0);
+	targets = out.targets;
+	out.targets = in.targets;
 	ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
+	out.targets = targets;
 	again = proto_command_encode(&out);
 	ck_assert_str_eq(again, text);
+	proto_command_clear(&out);
 	free(again);
 	free(text);
 
@@ -1758,6 +1939,7 @@ START_TEST(a_command_document_has_one_canonical_text)
 	ck_assert_int_eq(proto_command_decode(text, strlen(text), &out, cause,
 	    sizeof cause), 0);
 	ck_assert_str_eq(out.reason, in.reason);
+	proto_command_clear(&out);
 	free(text);
 }
 END_TEST
@@ -1787,6 +1969,7 @@ START_TEST(command_args_are_written_in_byte_order)
 	ck_assert_str_eq(out.args[2].name, "zone");
 	ck_assert_str_eq(out.args[2].value, "b");
 	again = proto_command_encode(&out);
+	proto_command_clear(&out);
 	ck_assert_str_eq(again, text);
 	free(again);
 
@@ -1881,8 +2064,8 @@ START_TEST(documents_not_in_canonical_form_are_refused)
 	bad = xmalloc(PROTO_DOC_MAX + 1);
 	memset(bad, ' ', PROTO_DOC_MAX);
 	bad[PROTO_DOC_MAX] = '\0';
-	ck_assert_str_eq(doc_refused(bad), "document is 16384 bytes long, at "
-	    "most 16383 are allowed");
+	ck_assert_str_eq(doc_refused(bad), "document is 196608 bytes long, at "
+	    "most 196607 are allowed");
 	free(bad);
 	bad = doc_mutate(text, NULL, "created_ms", json_real(1343826060000.0));
 	assert_says(doc_refused(bad), "document: field created_ms is a real "
@@ -1953,7 +2136,8 @@ START_TEST(command_document_fields_are_checked)
 		free(bad);
 	}
 	/* One target more than a command may name. */
-	c.ntargets = PROTO_MAX_TARGETS;
+	c.targets = NULL;
+	proto_command_targets(&c, PROTO_MAX_TARGETS);
 	for (i = 0; i < c.ntargets; i++) {
 		snprintf(c.targets[i].node, sizeof c.targets[i].node,
 		    "router/r%zu", i);
@@ -1961,14 +2145,15 @@ START_TEST(command_document_fields_are_checked)
 	}
 	free(text);
 	text = proto_command_encode(&c);
+	proto_command_clear(&c);
 	root = load(text);
 	json_array_append_new(json_object_get(root, "targets"), json_pack(
 	    "{s:s,s:s,s:s}", "build", "b", "node", "router/extra", "state",
 	    ""));
 	bad = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(root);
-	assert_says(doc_refused(bad), "document: field targets has 65 "
-	    "entries, at most 64 are allowed");
+	assert_says(doc_refused(bad), "document: field targets has 1001 "
+	    "entries, at most 1000 are allowed");
 	free(bad);
 	free(text);
 
@@ -2035,7 +2220,8 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 	    sizeof cause), -1);
 	ck_assert_str_eq(cause, "audit entry: field event is \"delete\", "
 	    "expected \"propose\", \"approve\", \"refuse\", \"cancel\", "
-	    "\"expire\", \"execute\" or \"fire\"");
+	    "\"expire\", \"execute\", \"fire\", \"seal\" or "
+	    "\"destroy\"");
 	free(bad);
 	bad = doc_mutate(line, NULL, "prev", json_string("abc"));
 	ck_assert_int_eq(proto_audit_decode(bad, strlen(bad), &out, cause,
@@ -2102,20 +2288,22 @@ START_TEST(frames_that_are_not_messages_are_refused)
 	assert_says(cause, "frame is empty");
 
 	/* The size is judged before parsing; the limit itself is allowed. */
-	big = xmalloc(70001);
-	memset(big, ' ', 70000);
-	big[70000] = '\0';
-	ck_assert_int_eq(proto_decode(big, 70000, &m, cause, sizeof cause), -1);
-	ck_assert_str_eq(cause, "frame of 70000 bytes is over the 65536-byte "
+	big = xmalloc(PROTO_MAX_FRAME + 2);
+	memset(big, ' ', PROTO_MAX_FRAME + 1);
+	big[PROTO_MAX_FRAME + 1] = '\0';
+	ck_assert_int_eq(proto_decode(big, 600000, &m, cause, sizeof cause),
+	    -1);
+	ck_assert_str_eq(cause, "frame of 600000 bytes is over the 524288-byte "
 	    "limit; it was dropped");
 	hello = encode_sample(&samples[0]);
 	n = strlen(hello);
 	memcpy(big, hello, n);
 	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME, &m, cause,
 	    sizeof cause), 0);
+	proto_msg_clear(&m);
 	ck_assert_int_eq(proto_decode(big, PROTO_MAX_FRAME + 1, &m, cause,
 	    sizeof cause), -1);
-	assert_says(cause, "65537 bytes is over");
+	assert_says(cause, "524289 bytes is over");
 	free(hello);
 	free(big);
 }
@@ -2408,7 +2596,7 @@ START_TEST(status_report_holds_the_documented_fields)
 
 	/* An empty fleet is still a complete document. */
 	text = proto_report_status(NULL, NULL, 0, NULL, 0);
-	ck_assert_str_eq(text, "{\"nodes\":[],\"alerts\":[]}");
+	ck_assert_str_eq(text, "{\"schema\":2,\"nodes\":[],\"alerts\":[]}");
 	free(text);
 }
 END_TEST
@@ -2424,12 +2612,14 @@ START_TEST(alert_and_watch_reports_hold_the_documented_fields)
 	fill_report(msgs, nodes, &alert);
 	text = proto_report_alerts(&alert, 1);
 	root = load(text);
-	ck_assert_uint_eq(json_object_size(root), 1);
+	ck_assert_uint_eq(json_object_size(root), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "schema")),
+	    PROTO_REPORT_SCHEMA);
 	check_alert_json(json_array_get(json_object_get(root, "alerts"), 0));
 	json_decref(root);
 	free(text);
 
-	text = proto_report_alert_event(1234, "raised", &alert);
+	text = proto_report_alert_event(1234, "raised", NULL, 0, &alert);
 	ck_assert_ptr_null(strchr(text, '\n'));
 	root = load(text);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),
@@ -2442,7 +2632,8 @@ START_TEST(alert_and_watch_reports_hold_the_documented_fields)
 	json_decref(root);
 	free(text);
 
-	text = proto_report_node_event(5678, &nodes[1]);
+	text = proto_report_node_event(5678, &nodes[1],
+	    (const char *[]){ "state" }, 1);
 	ck_assert_ptr_null(strchr(text, '\n'));
 	root = load(text);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "event")),
@@ -2463,6 +2654,8 @@ proto_suite(void)
 {
 	Suite	*s = suite_create("proto");
 	TCase	*tc = tcase_create("proto");
+
+	tcase_add_checked_fixture(tc, NULL, kept_free);
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
@@ -2485,7 +2678,7 @@ proto_suite(void)
 	tcase_add_test(tc, role_must_be_known_and_match_the_node_id);
 	tcase_add_test(tc, node_ids_must_name_kind_and_name);
 	tcase_add_test(tc, unknown_types_are_reported_with_what_to_do);
-	tcase_add_test(tc, only_auth_is_still_reserved);
+	tcase_add_test(tc, auth_and_watching_are_read_and_bounded);
 	tcase_add_test(tc, command_messages_name_the_operator_who_signed);
 	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);
@@ -2493,6 +2686,7 @@ proto_suite(void)
 	tcase_add_test(tc, command_args_are_written_in_byte_order);
 	tcase_add_test(tc, documents_not_in_canonical_form_are_refused);
 	tcase_add_test(tc, command_document_fields_are_checked);
+	tcase_add_test(tc, the_largest_command_fits_every_bound);
 	tcase_add_test(tc, audit_lines_read_back_with_keys_in_byte_order);
 	tcase_add_test(tc, another_version_names_both_versions);
 	tcase_add_test(tc, frames_that_are_not_messages_are_refused);

@@ -200,6 +200,7 @@ START_TEST(hello_and_stats_report_build_flags_and_counters)
 	ck_assert_str_eq(h.flags[0].name, "rlp");
 	ck_assert_str_eq(h.flags[0].path, "power_peg");
 	ck_assert_int_eq(h.flags[0].on, 1);
+	proto_hello_clear(&h);
 
 	node_router_parent(&r, 100, 1, cause, sizeof cause);
 	node_router_parent(&r, 500, 0, cause, sizeof cause);

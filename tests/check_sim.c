@@ -15,6 +15,7 @@
 #include "sim.h"
 #include "tests.h"
 #include "util.h"
+#include "e2e.h"
 
 #define REAL_T0		1000000		/* any monotonic start */
 
@@ -140,6 +141,7 @@ START_TEST(knight_warns_before_the_open_and_r8_runs_away_after_it)
 			    "smars-2012.07.31-old");
 			ck_assert_int_eq(h.builds[0].active, 1);
 		}
+		proto_hello_clear(&h);
 	}
 	r8 = node_index(sim, "router/r8");
 
@@ -377,6 +379,47 @@ START_TEST(calm_hour_renews_every_certificate_and_fails_nothing)
 }
 END_TEST
 
+/*
+ * A station's stats between two of its ticks carry the uptime of the
+ * last tick: stats go out more often than stations tick, and two frames
+ * with more uptime but the same heartbeats read as a rate of zero (a
+ * calm fleet then showed a critical heartbeat alert now and then).
+ */
+START_TEST(station_stats_between_ticks_keep_the_ticks_uptime)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_stats	 a, b;
+	int64_t			 real = REAL_T0;
+	size_t			 i, n;
+
+	sim = create_or_fail(&o, real);
+	n = sim_nnodes(sim);
+	for (i = 0; i < n; i++) {
+		sim_node_stats(sim, i, &a);
+		if (a.role == ROLE_STATION)
+			break;
+	}
+	ck_assert_uint_lt(i, n);
+	real += 1000;
+	sim_step(sim, real);		/* a tick */
+	sim_node_stats(sim, i, &a);
+	real += 50;
+	sim_step(sim, real);		/* a step, no tick */
+	sim_node_stats(sim, i, &b);
+	ck_assert_uint_eq(b.station.heartbeats_total,
+	    a.station.heartbeats_total);
+	ck_assert_int_eq(b.uptime_ms, a.uptime_ms);
+	real += 1000;
+	sim_step(sim, real);		/* a tick: both move */
+	sim_node_stats(sim, i, &b);
+	ck_assert_int_gt(b.uptime_ms, a.uptime_ms);
+	ck_assert_uint_gt(b.station.heartbeats_total,
+	    a.station.heartbeats_total);
+	sim_free(sim);
+}
+END_TEST
+
 START_TEST(node_scenario_runs_one_named_node)
 {
 	struct sim_options	 o = options_for("node");
@@ -395,6 +438,7 @@ START_TEST(node_scenario_runs_one_named_node)
 	ck_assert_str_eq(h.group, "default");
 	ck_assert_str_eq(h.build, "vigild-1.0");
 	ck_assert_str_eq(h.flags[0].path, "retail_liquidity");
+	proto_hello_clear(&h);
 	ck_assert_int_eq(sim_node_cert(sim, 0, &c, NULL), -1);
 	sim_free(sim);
 
@@ -498,6 +542,7 @@ command_for(const char *action, const char *node)
 	memset(&cmd, 0, sizeof cmd);
 	strcpy(cmd.id, "00112233445566778899aabbccddeeff");
 	util_copy(cmd.action, sizeof cmd.action, action);
+	cmd.targets = e2e_targets(1);
 	cmd.ntargets = 1;
 	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node, node);
 	return (cmd);
@@ -706,6 +751,7 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    calm_hour_renews_every_certificate_and_fails_nothing);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
+	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);
 	tcase_add_test(tc, bad_options_are_refused_in_words);
 	tcase_add_test(tc, scenario_table_names_the_three_incidents);
 	tcase_add_test(tc,

@@ -398,6 +398,7 @@ START_TEST(reports_name_the_station_its_certificate_and_root)
 	ck_assert_str_eq(h.build, "station-3.1");
 	ck_assert_int_eq(h.version, PROTO_VERSION);
 	ck_assert_uint_eq(h.nflags, 0);
+	proto_hello_clear(&h);
 
 	node_station_stats(&s3, &st);
 	ck_assert_int_eq(st.role, ROLE_STATION);
@@ -455,6 +456,97 @@ START_TEST(a_station_serves_a_hundred_thousand_devices)
 END_TEST
 
 /* The station suite: heartbeats, renewals and blacklists. */
+
+#define MOVE_ID		"00112233445566778899aabbccddeeff"
+
+START_TEST(root_key_moves_sealed_and_the_source_destroys_its_copy)
+{
+	struct node_station	 cap, s1, s2;
+	unsigned char		*blob, sig[CERT_SIG_MAX];
+	char			 root[PROTO_FPR_MAX], *cause = NULL;
+	size_t			 len, siglen;
+	int			 destroyed;
+
+	station_up(&cap, "station/capital", 1, 1, NULL, START);
+	station_up(&s1, "station/s1", 1, 0, &cap, START);
+	station_up(&s2, "station/s2", 1, 0, &cap, START);
+	blob = node_station_root_seal(&cap, MOVE_ID, "station/s2", 1000,
+	    root, &len, &cause);
+	ck_assert_msg(blob != NULL, "%s", cause);
+	/* Opened by another station, or bound to another id: refused. */
+	ck_assert_int_eq(node_station_root_open(&s1, MOVE_ID,
+	    "station/capital", 1000, root, blob, len, &cause), -1);
+	ck_assert_msg(strstr(cause, "does not open") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(node_station_root_open(&s2, "ff112233445566778899aabbccddeeff",
+	    "station/capital", 1000, root, blob, len, &cause), -1);
+	free(cause);
+	cause = NULL;
+	blob[len - 1] ^= 1;
+	ck_assert_int_eq(node_station_root_open(&s2, MOVE_ID,
+	    "station/capital", 1000, root, blob, len, &cause), -1);
+	ck_assert_msg(strstr(cause, "altered") != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert_ptr_null(s2.root_key);
+	blob[len - 1] ^= 1;
+	ck_assert_int_eq(node_station_root_open(&s2, MOVE_ID,
+	    "station/capital", 1000, root, blob, len, &cause), 0);
+	ck_assert_ptr_nonnull(s2.root_key);
+	ck_assert_str_eq(s2.root_holder, "station/s2");
+	free(blob);
+
+	ck_assert_int_eq(node_station_holder_sign(&s2, MOVE_ID,
+	    "station/capital", sig, &siglen, &cause), 0);
+	ck_assert_int_eq(node_station_holder_accept(&s1, "station/s2",
+	    MOVE_ID, "station/capital", sig, siglen, &destroyed, &cause), 0);
+	ck_assert_int_eq(destroyed, 0);
+	ck_assert_str_eq(s1.root_holder, "station/s2");
+	/* A forged word (another holder named) changes nothing. */
+	ck_assert_int_eq(node_station_holder_accept(&cap, "station/s1",
+	    MOVE_ID, "station/capital", sig, siglen, &destroyed, &cause), -1);
+	ck_assert_msg(strstr(cause, "not signed with the root key") != NULL,
+	    "%s", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert_ptr_nonnull(cap.root_key);
+	ck_assert_int_eq(node_station_holder_accept(&cap, "station/s2",
+	    MOVE_ID, "station/capital", sig, siglen, &destroyed, &cause), 0);
+	ck_assert_int_eq(destroyed, 1);
+	ck_assert_ptr_null(cap.root_key);
+	ck_assert_uint_eq(cap.counters.root_keys_destroyed, 1);
+
+	/* s1 renews from the new holder, and so would a lapsed station. */
+	ck_assert_int_eq(node_station_renew(&s1, &s2, START + 70 * MINUTE),
+	    0);
+	ck_assert_int_eq(node_station_renew(&cap, &s2, START + 2 * MINUTE),
+	    0);
+	node_station_free(&s2);
+	node_station_free(&s1);
+	node_station_free(&cap);
+}
+END_TEST
+
+START_TEST(failed_renewals_retry_with_backoff)
+{
+	struct node_station	 cap, s1;
+
+	station_up(&cap, "station/capital", 1, 1, NULL, START);
+	station_up(&s1, "station/s1", 1, 0, &cap, START);
+	ck_assert_int_eq(node_station_renew(&s1, NULL, START), -1);
+	ck_assert_int_eq(node_station_retry_due(&s1, START + 4000), 0);
+	ck_assert_int_eq(node_station_retry_due(&s1, START + 5000), 1);
+	ck_assert_int_eq(node_station_renew(&s1, NULL, START + 5000), -1);
+	ck_assert_int_eq(node_station_retry_due(&s1, START + 14000), 0);
+	ck_assert_int_eq(node_station_retry_due(&s1, START + 15000), 1);
+	ck_assert_int_eq(node_station_renew(&s1, &cap, START + 15000), 0);
+	ck_assert_int_eq(node_station_retry_due(&s1, START + 99000), 0);
+	node_station_free(&s1);
+	node_station_free(&cap);
+}
+END_TEST
+
 Suite *
 station_suite(void)
 {
@@ -478,6 +570,9 @@ station_suite(void)
 	tcase_add_test(tc, blacklist_forwarding_is_idempotent);
 	tcase_add_test(tc, reports_name_the_station_its_certificate_and_root);
 	tcase_add_test(tc, a_station_serves_a_hundred_thousand_devices);
+	tcase_add_test(tc,
+	    root_key_moves_sealed_and_the_source_destroys_its_copy);
+	tcase_add_test(tc, failed_renewals_retry_with_backoff);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -27,6 +27,7 @@
 #include <check.h>
 #include <jansson.h>
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 
 #include "e2e.h"
 #include "proto.h"
@@ -41,6 +42,8 @@
 /* A websocket client connection (see e2e_ws_open()). */
 struct e2e_ws {
 	int		 fd;
+	SSL_CTX		*ssl_ctx;	/* wss:// only */
+	SSL		*ssl;
 	unsigned char	*buf;		/* bytes read, not yet a frame */
 	size_t		 len;
 	size_t		 cap;
@@ -63,6 +66,8 @@ static size_t	 e2e_ws_header(unsigned char *, int, size_t, int);
 static int	 e2e_ws_write(struct e2e_ws *, int, const void *, size_t,
 		    int);
 static int	 e2e_ws_fill(struct e2e_ws *, int64_t);
+static void	 e2e_ws_tls(struct e2e_ws *, const char *);
+static ssize_t	 e2e_ws_io(struct e2e_ws *, int, const void *, size_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
 
@@ -526,20 +531,77 @@ e2e_no_tty(int on)
 	e2e_setsid = on;
 }
 
+/*
+ * Start TLS on ws's connected socket.  The certificate is not checked:
+ * this client plays a console that may be anyone, and what the backend
+ * makes of it is what the tests look at.
+ */
+static void
+e2e_ws_tls(struct e2e_ws *ws, const char *url)
+{
+	ws->ssl_ctx = SSL_CTX_new(TLS_client_method());
+	ck_assert_msg(ws->ssl_ctx != NULL, "SSL_CTX_new failed");
+	SSL_CTX_set_verify(ws->ssl_ctx, SSL_VERIFY_NONE, NULL);
+	ws->ssl = SSL_new(ws->ssl_ctx);
+	ck_assert_msg(ws->ssl != NULL, "SSL_new failed");
+	SSL_set_fd(ws->ssl, ws->fd);
+	ck_assert_msg(SSL_connect(ws->ssl) == 1, "TLS handshake with %s "
+	    "failed", url);
+}
+
+/* Read (write 0) or write (1) through TLS when ws has it. */
+static ssize_t
+e2e_ws_io(struct e2e_ws *ws, int write_, const void *buf, size_t len)
+{
+	int	n;
+
+	if (ws->ssl == NULL)
+		return (write_ ? write(ws->fd, buf, len) :
+		    read(ws->fd, (void *)buf, len));
+	if (len > INT_MAX)
+		len = INT_MAX;
+	n = write_ ? SSL_write(ws->ssl, buf, (int)len) :
+	    SSL_read(ws->ssl, (void *)buf, (int)len);
+	return (n > 0 ? n : -1);
+}
+
 /* Connect a websocket client to url. */
 struct e2e_ws *
 e2e_ws_open(const char *url, int timeout_ms)
+{
+	return (e2e_ws_open_headers(url, NULL, timeout_ms));
+}
+
+/* Connect a websocket client to url, sending extra headers. */
+struct e2e_ws *
+e2e_ws_open_headers(const char *url, const char *headers, int timeout_ms)
+{
+	char		 answer[512];
+	struct e2e_ws	*ws;
+
+	ws = e2e_ws_try_open(url, headers, timeout_ms, answer, sizeof answer);
+	ck_assert_msg(ws != NULL, "%s refused the websocket handshake: %s",
+	    url, answer);
+	return (ws);
+}
+
+/* Connect, or NULL with the backend's answer when it refuses. */
+struct e2e_ws *
+e2e_ws_try_open(const char *url, const char *headers, int timeout_ms,
+    char *answer, size_t answerlen)
 {
 	struct e2e_ws		*ws;
 	struct sockaddr_in	 sin;
 	char			 host[64], path[256], req[1024];
 	int64_t			 deadline = e2e_now_ms() + timeout_ms;
 	char			*end;
-	int			 port;
+	int			 port, tls;
 
-	if (sscanf(url, "ws://%63[0-9.]:%d%255s", host, &port, path) < 2)
+	tls = strncmp(url, "wss://", 6) == 0;
+	if (sscanf(url + (tls ? 6 : 5), "%63[0-9.]:%d%255s", host, &port,
+	    path) < 2)
 		ck_abort_msg("e2e_ws_open: cannot read URL %s", url);
-	if (strchr(url + 5, '/') == NULL)
+	if (strchr(url + 5 + tls, '/') == NULL)
 		snprintf(path, sizeof path, "/");
 	ws = calloc(1, sizeof *ws);
 	ck_assert_msg(ws != NULL, "out of memory");
@@ -557,26 +619,34 @@ e2e_ws_open(const char *url, int timeout_ms)
 		    "within %d ms: %s", url, timeout_ms, strerror(errno));
 		e2e_sleep_ms(50);
 	}
-	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
+	if (tls)
+		e2e_ws_tls(ws, url);
+	snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n%s"
 	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 	    "Sec-WebSocket-Version: 13\r\n"
 	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", path,
-	    host, port);
-	ck_assert_msg(write(ws->fd, req, strlen(req)) == (ssize_t)strlen(req),
-	    "cannot send the websocket handshake to %s", url);
+	    host, port, headers != NULL ? headers : "");
+	ck_assert_msg(e2e_ws_io(ws, 1, req, strlen(req)) ==
+	    (ssize_t)strlen(req), "cannot send the websocket handshake to %s", url);
 	/* The answer's headers end with a blank line. */
 	for (;;) {
 		if (ws->len > 0 && (end = memmem(ws->buf, ws->len, "\r\n\r\n",
 		    4)) != NULL)
 			break;
-		ck_assert_msg(e2e_ws_fill(ws, deadline) > 0, "%s did not "
-		    "answer the websocket handshake within %d ms", url,
-		    timeout_ms);
+		if (e2e_ws_fill(ws, deadline) <= 0) {
+			snprintf(answer, answerlen, "no answer (%.*s)",
+			    (int)ws->len, ws->len > 0 ? (char *)ws->buf : "");
+			e2e_ws_close(ws);
+			return (NULL);
+		}
 	}
-	ck_assert_msg(ws->len > 12 && memcmp(ws->buf, "HTTP/1.1 101", 12) == 0,
-	    "%s refused the websocket handshake: %.*s", url, (int)ws->len,
-	    (char *)ws->buf);
+	if (ws->len <= 12 || memcmp(ws->buf, "HTTP/1.1 101", 12) != 0) {
+		snprintf(answer, answerlen, "%.*s", (int)ws->len,
+		    (char *)ws->buf);
+		e2e_ws_close(ws);
+		return (NULL);
+	}
 	end += 4;
 	ws->len -= (size_t)(end - (char *)ws->buf);
 	memmove(ws->buf, end, ws->len);
@@ -629,7 +699,7 @@ e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len,
 		f[n + i] = ((const unsigned char *)data)[i] ^ mask[i % 4];
 	n += len;
 	for (i = 0; i < n; i += (size_t)w) {
-		w = write(ws->fd, f + i, n - i);
+		w = e2e_ws_io(ws, 1, f + i, n - i);
 		if (w == -1 && errno == EINTR) {
 			w = 0;
 			continue;
@@ -672,14 +742,15 @@ e2e_ws_fill(struct e2e_ws *ws, int64_t deadline)
 			return (0);
 		pfd.fd = ws->fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, (int)left) <= 0)
+		if ((ws->ssl == NULL || SSL_pending(ws->ssl) == 0) &&
+		    poll(&pfd, 1, (int)left) <= 0)
 			continue;
 		if (ws->cap - ws->len < 65536) {
 			ws->cap = ws->cap == 0 ? 131072 : ws->cap * 2;
 			ws->buf = realloc(ws->buf, ws->cap);
 			ck_assert_msg(ws->buf != NULL, "out of memory");
 		}
-		n = read(ws->fd, ws->buf + ws->len, ws->cap - ws->len);
+		n = e2e_ws_io(ws, 0, ws->buf + ws->len, ws->cap - ws->len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -751,6 +822,8 @@ e2e_ws_close(struct e2e_ws *ws)
 {
 	if (ws == NULL)
 		return;
+	SSL_free(ws->ssl);
+	SSL_CTX_free(ws->ssl_ctx);
 	close(ws->fd);
 	free(ws->buf);
 	free(ws);
@@ -760,11 +833,19 @@ e2e_ws_close(struct e2e_ws *ws)
 char *
 e2e_start_fleet(const char *scenario, const char *const *extra, pid_t *pidp)
 {
-	char	*argv[32], *file, *err;
-	int	 argc = 0;
-	pid_t	 pid;
+	static unsigned	 nth;
+	char		*argv[32], *file, *err;
+	int		 argc = 0;
+	pid_t		 pid;
 
-	if (asprintf(&file, "%s/fleet-%s", e2e_dir(), scenario) == -1)
+	/*
+	 * A file of its own for each fleet a test starts: one left by an
+	 * earlier fleet would be taken for this one's, and its CA
+	 * (FILE.ca) replaced under the earlier fleet's consoles.
+	 */
+	nth++;
+	if (asprintf(&file, nth == 1 ? "%s/fleet-%s" : "%s/fleet-%s-%u",
+	    e2e_dir(), scenario, nth) == -1)
 		ck_abort_msg("out of memory");
 	argv[argc++] = e2e_bin("vigild");
 	argv[argc++] = "fleet";
@@ -850,20 +931,55 @@ char *
 e2e_start_guarded_fleet(const char *scenario, const char *trust,
     pid_t *pidp)
 {
-	const char	*argv[5];
+	return (e2e_start_guarded_fleet_at(scenario, trust, NULL, NULL,
+	    pidp));
+}
+
+/* The same from a clock and at a time scale; see e2e.h. */
+char *
+e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
+    const char *start, const char *scale, pid_t *pidp)
+{
+	const char	*argv[9];
 	char		*audit, *file;
+	int		 argc = 0;
 
 	audit = e2e_path("audit");
 	ck_assert_msg(mkdir(audit, 0700) == 0, "mkdir %s: %s", audit,
 	    strerror(errno));
-	argv[0] = "--trust";
-	argv[1] = trust;
-	argv[2] = "--audit-dir";
-	argv[3] = audit;
-	argv[4] = NULL;
+	argv[argc++] = "--trust";
+	argv[argc++] = trust;
+	argv[argc++] = "--audit-dir";
+	argv[argc++] = audit;
+	if (start != NULL) {
+		argv[argc++] = "--start";
+		argv[argc++] = start;
+	}
+	if (scale != NULL) {
+		argv[argc++] = "--time-scale";
+		argv[argc++] = scale;
+	}
+	argv[argc] = NULL;
 	file = e2e_start_fleet(scenario, argv, pidp);
 	free(audit);
 	return (file);
+}
+
+/* The node id in a status --json document; see e2e.h. */
+json_t *
+e2e_status_node(json_t *doc, const char *id)
+{
+	json_t		*node;
+	const char	*s;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		s = json_string_value(json_object_get(node, "id"));
+		if (s != NULL && strcmp(s, id) == 0)
+			return (node);
+	}
+	ck_abort_msg("status does not list %s", id);
+	return (NULL);
 }
 
 /* Make a key with the real vigil-key; see e2e.h. */
@@ -1304,4 +1420,17 @@ e2e_rogue_backend(const char *const *frames, int close_after_ms,
 	if (asprintf(&url, "ws://127.0.0.1:%d/", port) == -1)
 		ck_abort_msg("out of memory");
 	return (url);
+}
+
+/* Room for the targets of a document a test builds; see e2e.h. */
+struct proto_command_target *
+e2e_targets(size_t n)
+{
+	static struct proto_command_target	pool[16];
+	static size_t				next;
+
+	ck_assert_uint_le(n, 2);
+	next = (next + 2) % (sizeof pool / sizeof pool[0]);
+	memset(&pool[next], 0, n * sizeof pool[0]);
+	return (&pool[next]);
 }

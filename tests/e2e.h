@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* Output a process wrote, gathered until it ended or the wait ran out. */
 struct e2e_result {
 	int	 status;	/* exit status, 128 + signal, or -1 timeout */
@@ -122,10 +124,25 @@ void	 e2e_no_tty(int on);
 struct e2e_ws;
 
 /*
- * Connect to url ("ws://127.0.0.1:PORT/") with sub-protocol vigil.v1.
- * Fails the test if it cannot within timeout_ms.
+ * Connect to url ("ws://127.0.0.1:PORT/", or wss:// over TLS without
+ * checking the certificate) with sub-protocol vigil.v1.  Fails the test
+ * if it cannot within timeout_ms.
  */
 struct e2e_ws *e2e_ws_open(const char *url, int timeout_ms);
+
+/*
+ * As e2e_ws_open(), adding headers ("Origin: x\r\n" lines, or NULL)
+ * to the handshake.
+ */
+struct e2e_ws *e2e_ws_open_headers(const char *url, const char *headers,
+	    int timeout_ms);
+
+/*
+ * As e2e_ws_open_headers(), but a refused or unanswered handshake gives
+ * NULL and what the backend answered in answer (size answerlen).
+ */
+struct e2e_ws *e2e_ws_try_open(const char *url, const char *headers,
+	    int timeout_ms, char *answer, size_t answerlen);
 
 /* Send one text frame (masked, as a client must). */
 void	 e2e_ws_send(struct e2e_ws *ws, const char *text);
@@ -203,6 +220,20 @@ void	 e2e_wait_router_state(const char *fleet, const char *node,
 char	*e2e_start_guarded_fleet(const char *scenario, const char *trust,
 	    pid_t *pidp);
 
+/*
+ * As e2e_start_guarded_fleet(), with the scenario's clock from start
+ * ("HH:MM:SS") and at time scale scale ("10"), each NULL for vigild's
+ * own.
+ */
+char	*e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
+	    const char *start, const char *scale, pid_t *pidp);
+
+/*
+ * The node id in doc, a status --json document; fails the test when it
+ * lists none.
+ */
+json_t	*e2e_status_node(json_t *doc, const char *id);
+
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
 char	*e2e_make_key(const char *name);
 
@@ -260,5 +291,12 @@ char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
 /* As e2e_tmux_wait(), until the window no longer shows gone. */
 char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
 	    const char *gone);
+
+/*
+ * Room for n (at most 2) zeroed targets of a command document a test
+ * builds by hand: never freed, so never passed to proto_command_clear().
+ */
+struct proto_command_target;
+struct proto_command_target *e2e_targets(size_t n);
 
 #endif

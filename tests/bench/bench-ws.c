@@ -437,7 +437,7 @@ bws_connect(struct lws_context *ctx, struct bws_conn *c)
 	ci.port = port;
 	ci.path = path[0] == '/' ? path : "/";
 	ci.host = hostport;
-	ci.origin = hostport;
+	/* No Origin: vigild refuses a handshake carrying one (a browser's). */
 	ci.protocol = PROTO_SUBPROTOCOL;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.userdata = c;

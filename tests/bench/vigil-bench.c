@@ -45,7 +45,8 @@
 #define BENCH_REF_CONNS		1000
 #define BENCH_NODES_PER_LINK	5000
 #define BENCH_TICKS		5	/* of the stale and down ticks */
-#define BENCH_KILL_ROUTERS	64	/* PROTO_MAX_TARGETS */
+#define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
+#define BENCH_KILL_S		90	/* longest wait for the kill */
 
 /* The references, measured first. */
 struct bench_refs {
@@ -836,7 +837,8 @@ bench_kill_propose(const char *bindir, const char *dir, int nrouters,
 
 /*
  * Watch every node of dir/fleet while a child runs bob's `vigil approve`
- * of id 1.5 s from now, until every router is killed or 30 s passed.
+ * of id 1.5 s from now, until every router is killed or BENCH_KILL_S
+ * passed.
  * Returns how many were seen killed.
  */
 static size_t
@@ -867,8 +869,8 @@ bench_kill_watch(const char *bindir, const char *dir, const char *id,
 		    "2>&1", dir, bindir, dir, id, dir);
 		_exit(system(cmd) == 0 ? 0 : 1);
 	}
-	bws_client_watch(urls.v, urls.n, 30, &fleet, bench_kill_until, w,
-	    &res);
+	bws_client_watch(urls.v, urls.n, BENCH_KILL_S, &fleet,
+	    bench_kill_until, w, &res);
 	waitpid(child, NULL, 0);
 	fleet_free(&fleet);
 	urls_free(&urls);
@@ -936,8 +938,8 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 		printf("kill: could not start the guarded fleet or propose; "
 		    "see %s\n", dir);
 	else if (bench_kill_watch(bindir, dir, id, &w) != w.nrouters)
-		printf("kill: only %zu of %zu routers seen killed in 30 s; "
-		    "see %s\n", w.nkilled, w.nrouters, dir);
+		printf("kill: only %zu of %zu routers seen killed in %d s; "
+		    "see %s\n", w.nkilled, w.nrouters, BENCH_KILL_S, dir);
 	else {
 		bench_kill_report(&w, bound);
 		cmd = xasprintf("rm -rf %s", dir);

@@ -169,6 +169,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_command_run(text, cmd, decoded);
 	free(text);
+	proto_command_clear(cmd);
 	free(cmd);
 	return (0);
 }

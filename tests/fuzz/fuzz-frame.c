@@ -32,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (again->type != msg->type)
 			fatal("%s: %s decodes as another type", __func__, text);
 		free(text);
+		proto_msg_clear(again);
+		proto_msg_clear(msg);
 	} else if (memchr(cause, '\0', sizeof cause) == NULL)
 		fatal("%s: the cause is not a string", __func__);
 	free(again);

@@ -1,0 +1,575 @@
+/*
+ * check_tls.c: the links over TLS, through real processes: a console
+ * refuses a backend whose certificate another CA signed, or that has
+ * expired, naming the certificate; a backend may speak only for the
+ * nodes its certificate names; a backend refuses a browser's handshake;
+ * and a backend on a second loopback address, with a certificate of its
+ * own, serves wss where plain ws is refused.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "e2e.h"
+#include "tests.h"
+#include "tls.h"
+
+#define START_MS	20000	/* vigild saying where it listens */
+#define WAIT_S		"3"	/* vigil status --wait */
+#define RUN_MS		20000	/* vigil status, start to end */
+
+/* A CA of the test's own, its certificate written to e2e_dir()/NAME. */
+static struct tls_ca *
+make_ca(const char *name, char **path)
+{
+	struct tls_ca	*ca;
+	char		*cause = NULL, *pem;
+
+	ca = tls_ca_new(name, 1, &cause);
+	ck_assert_msg(ca != NULL, "tls_ca_new: %s", cause);
+	*path = e2e_path(name);
+	pem = tls_ca_pem(ca);
+	ck_assert_msg(tls_write_file(*path, pem, 0644, &cause) == 0, "%s",
+	    cause);
+	free(pem);
+	return (ca);
+}
+
+/*
+ * A backend certificate signed by ca naming host and node, valid from
+ * now + from_s to now + until_s, written as e2e_dir()/NAME.pem and
+ * NAME.key; their paths come back in *cert and *key.
+ */
+static void
+make_cert(const struct tls_ca *ca, const char *name, const char *host,
+    const char *node, int64_t from_s, int64_t until_s, char **cert,
+    char **key)
+{
+	struct tls_key	*k;
+	char		*cause = NULL, *pem, *kpem, file[64];
+
+	k = tls_key_new(&cause);
+	ck_assert_msg(k != NULL, "tls_key_new: %s", cause);
+	pem = tls_ca_issue(ca, k, node, &host, 1, &node, 1, from_s, until_s,
+	    &cause);
+	ck_assert_msg(pem != NULL, "tls_ca_issue: %s", cause);
+	snprintf(file, sizeof file, "%s.pem", name);
+	*cert = e2e_path(file);
+	snprintf(file, sizeof file, "%s.key", name);
+	*key = e2e_path(file);
+	kpem = tls_key_pem(k);
+	ck_assert(tls_write_file(*cert, pem, 0644, &cause) == 0);
+	ck_assert(tls_write_file(*key, kpem, 0600, &cause) == 0);
+	free(kpem);
+	free(pem);
+	tls_key_free(k);
+}
+
+/*
+ * Start `vigild node --role router --id ID --listen ADDR:0` with extra
+ * arguments (NULL-terminated) and read the URL it prints into url.
+ */
+static pid_t
+start_node(const char *id, const char *address, const char *const *extra,
+    char *url, size_t len)
+{
+	struct e2e_lines	*lines;
+	char			*argv[16], listen[64], line[512], *p;
+	pid_t			 pid;
+	int			 argc = 0, fd;
+
+	snprintf(listen, sizeof listen, "%s:0", address);
+	argv[argc++] = e2e_bin("vigild");
+	argv[argc++] = "node";
+	argv[argc++] = "--role";
+	argv[argc++] = "router";
+	argv[argc++] = "--id";
+	argv[argc++] = (char *)id;
+	argv[argc++] = "--listen";
+	argv[argc++] = listen;
+	while (extra != NULL && *extra != NULL && argc < 15)
+		argv[argc++] = (char *)*extra++;
+	argv[argc] = NULL;
+	pid = e2e_spawn(argv, NULL, &fd);
+	free(argv[0]);
+	lines = calloc(1, sizeof *lines);
+	ck_assert(lines != NULL);
+	e2e_lines_init(lines, fd);
+	url[0] = '\0';
+	while (url[0] == '\0') {
+		ck_assert_msg(e2e_next_line(lines, line, sizeof line,
+		    START_MS) == 1, "vigild node printed no URL; it said: %s",
+		    e2e_stderr_of(pid));
+		if ((p = strstr(line, " listening on ")) != NULL)
+			snprintf(url, len, "%s", p + strlen(" listening on "));
+	}
+	free(lines);
+	close(fd);
+	return (pid);
+}
+
+/* The first 64 KB of the file at path, allocated. */
+static char *
+read_text(const char *path)
+{
+	FILE	*f;
+	char	*text;
+	size_t	 n;
+
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	text = calloc(1, 65536);
+	ck_assert(text != NULL);
+	n = fread(text, 1, 65535, f);
+	fclose(f);
+	text[n] = '\0';
+	return (text);
+}
+
+/* Run vigil status on url trusting ca (may be NULL), into *r. */
+static void
+run_status(const char *url, const char *ca, struct e2e_result *r)
+{
+	char	*argv[12];
+	int	 argc = 0;
+
+	argv[argc++] = e2e_bin("vigil");
+	argv[argc++] = "--connect";
+	argv[argc++] = (char *)url;
+	if (ca != NULL) {
+		argv[argc++] = "--ca";
+		argv[argc++] = (char *)ca;
+	}
+	argv[argc++] = "status";
+	argv[argc++] = "--json";
+	argv[argc++] = "--wait";
+	argv[argc++] = WAIT_S;
+	argv[argc] = NULL;
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
+/* A console given another CA refuses the backend, naming its cert. */
+START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
+{
+	struct tls_ca		*ca, *other;
+	struct e2e_result	 r;
+	char			*ca_path, *other_path, *cert, *key, url[256];
+	const char		*extra[5];
+
+	ca = make_ca("right-ca", &ca_path);
+	other = make_ca("other-ca", &other_path);
+	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.1", extra, url, sizeof url);
+
+	run_status(url, other_path, &r);
+	ck_assert_msg(r.status == 3, "vigil exited %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "certificate \"CN=router/r8\" issued by "
+	    "\"CN=right-ca\" was refused") != NULL && strstr(r.err,
+	    "--ca") != NULL, "the refusal names no certificate: %s", r.err);
+	e2e_result_free(&r);
+
+	run_status(url, ca_path, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8") != NULL,
+	    "with the right CA vigil exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	tls_ca_free(other);
+	free(ca_path);
+	free(other_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
+/* A certificate for another host is refused, though its CA is trusted. */
+START_TEST(test_certificate_for_another_host_is_refused)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, url[256];
+	const char		*extra[5];
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.1", extra, url, sizeof url);
+
+	run_status(url, ca_path, &r);
+	ck_assert_msg(r.status == 3, "vigil exited %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "certificate \"CN=router/r8\"") != NULL &&
+	    strstr(r.err, "does not name that host") != NULL,
+	    "the refusal does not say the host is not named: %s", r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
+/* A certificate that expired while vigild ran is refused in words. */
+START_TEST(test_expired_certificate_is_refused)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, url[256];
+	const char		*extra[5];
+
+	ca = make_ca("ca", &ca_path);
+	/* vigild refuses a certificate already expired, so it lapses. */
+	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 2, &cert, &key);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.1", extra, url, sizeof url);
+	e2e_sleep_ms(3000);
+
+	run_status(url, ca_path, &r);
+	ck_assert_msg(r.status == 3, "vigil exited %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "certificate \"CN=router/r8\" expired")
+	    != NULL && strstr(r.err, "vigil-key cert") != NULL,
+	    "the refusal does not say the certificate expired: %s", r.err);
+	e2e_result_free(&r);
+
+	/* And vigild will not start with it now. */
+	{
+		char	*argv[12];
+
+		argv[0] = e2e_bin("vigild");
+		argv[1] = "node";
+		argv[2] = "--role";
+		argv[3] = "router";
+		argv[4] = "--id";
+		argv[5] = "r8";
+		argv[6] = "--cert";
+		argv[7] = cert;
+		argv[8] = "--key";
+		argv[9] = key;
+		argv[10] = NULL;
+		e2e_run(argv, NULL, RUN_MS, &r);
+		free(argv[0]);
+	}
+	ck_assert_msg(r.status == 2 && strstr(r.err, "has expired") != NULL,
+	    "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
+/* A backend whose certificate names another node cannot speak for r8. */
+START_TEST(test_certificate_not_naming_node_cannot_speak_for_it)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, url[256];
+	const char		*extra[5];
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.1", extra, url, sizeof url);
+
+	run_status(url, ca_path, &r);
+	ck_assert_msg(strstr(r.out, "\"node-unnamed\"") != NULL,
+	    "no node-unnamed alert: %s", r.out);
+	ck_assert_msg(strstr(r.out, "speaks for router/r8, which its "
+	    "certificate does not name") != NULL && strstr(r.out, url) !=
+	    NULL, "the alert names not the backend and the node: %s", r.out);
+	ck_assert_msg(strstr(r.out, "\"id\":\"router/r8\"") == NULL &&
+	    strstr(r.out, "\"id\": \"router/r8\"") == NULL,
+	    "router/r8 is shown as a node: %s", r.out);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
+/* A handshake carrying Origin (a browser's) is refused; one without is not. */
+START_TEST(test_origin_bearing_connection_is_refused)
+{
+	struct e2e_ws	*ws;
+	char		 url[256], answer[512], *err;
+	pid_t		 pid;
+
+	pid = start_node("r8", "127.0.0.1", NULL, url, sizeof url);
+	ws = e2e_ws_try_open(url, "Origin: http://evil.example\r\n", 5000,
+	    answer, sizeof answer);
+	ck_assert_msg(ws == NULL, "a handshake with Origin was accepted");
+	e2e_sleep_ms(200);
+	err = e2e_stderr_of(pid);
+	ck_assert_msg(strstr(err, "refused a websocket handshake carrying "
+	    "Origin http://evil.example") != NULL, "vigild said: %s", err);
+	free(err);
+	ws = e2e_ws_try_open(url, NULL, 5000, answer, sizeof answer);
+	ck_assert_msg(ws != NULL, "a console's handshake was refused: %s",
+	    answer);
+	e2e_ws_close(ws);
+}
+END_TEST
+
+/*
+ * Beyond loopback (127.0.0.2 stands for another machine's address)
+ * vigild serves wss with a certificate naming that address, refuses to
+ * serve plain ws there, and a console reaches it; the console refuses
+ * plain ws:// there unless told --insecure.
+ */
+START_TEST(test_second_address_serves_wss_with_its_certificate)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, url[256], *argv[12];
+	const char		*extra[5];
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	argv[0] = e2e_bin("vigild");
+	argv[1] = "node";
+	argv[2] = "--role";
+	argv[3] = "router";
+	argv[4] = "--id";
+	argv[5] = "r8";
+	argv[6] = "--listen";
+	argv[7] = "127.0.0.3:0";
+	argv[8] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "beyond loopback") !=
+	    NULL, "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+
+	extra[0] = "--cert";
+	extra[1] = cert;
+	extra[2] = "--key";
+	extra[3] = key;
+	extra[4] = NULL;
+	start_node("r8", "127.0.0.2", extra, url, sizeof url);
+	ck_assert_msg(strncmp(url, "wss://127.0.0.2:", 16) == 0, "url %s",
+	    url);
+	run_status(url, ca_path, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r8") != NULL,
+	    "vigil exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	run_status("ws://10.0.0.8:9001/", NULL, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "--insecure") != NULL,
+	    "plain ws beyond loopback: vigil exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+}
+END_TEST
+
+/* Run vigild node --role router --id r8 with args, into *r. */
+static void
+run_vigild(const char *const *args, struct e2e_result *r)
+{
+	char	*argv[16];
+	int	 argc = 0;
+
+	argv[argc++] = e2e_bin("vigild");
+	argv[argc++] = "node";
+	argv[argc++] = "--role";
+	argv[argc++] = "router";
+	argv[argc++] = "--id";
+	argv[argc++] = "r8";
+	while (*args != NULL && argc < 15)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	e2e_run(argv, NULL, RUN_MS, r);
+	free(argv[0]);
+}
+
+/* vigild says what is wrong with its TLS options and files, and stops. */
+START_TEST(test_vigild_refuses_bad_tls_options)
+{
+	struct tls_ca		*ca;
+	struct e2e_result	 r;
+	char			*ca_path, *cert, *key, *other_cert, *other_key;
+	const char		*only_cert[] = { "--cert", NULL, NULL };
+	const char		*both[] = { "--cert", NULL, "--key", NULL,
+				    "--insecure", NULL };
+	const char		*pair[] = { "--cert", NULL, "--key", NULL,
+				    NULL };
+
+	ca = make_ca("ca", &ca_path);
+	make_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	make_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
+	    &other_key);
+	only_cert[1] = cert;
+	run_vigild(only_cert, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "--cert needs --key") !=
+	    NULL, "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	both[1] = pair[1] = cert;
+	both[3] = key;
+	run_vigild(both, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "contradict") != NULL,
+	    "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	pair[3] = other_key;
+	run_vigild(pair, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "is not the key of "
+	    "certificate") != NULL, "vigild exited %d: %s", r.status, r.err);
+	e2e_result_free(&r);
+
+	pair[3] = key;
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	run_vigild(pair, &r);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "may be read or changed "
+	    "by other users") != NULL, "vigild exited %d: %s", r.status,
+	    r.err);
+	e2e_result_free(&r);
+	tls_ca_free(ca);
+	free(ca_path);
+	free(cert);
+	free(key);
+	free(other_cert);
+	free(other_key);
+}
+END_TEST
+
+/*
+ * Plain ws beyond loopback, allowed on both sides with --insecure, is
+ * shown in the console's header as INSECURE with the link's URL.
+ */
+START_TEST(test_insecure_link_is_shown_in_the_header)
+{
+	const char	*extra[] = { "--insecure", NULL };
+	char		 url[256], cmd[2048], *vigil, *screen;
+
+	start_node("r8", "127.0.0.2", extra, url, sizeof url);
+	ck_assert_msg(strncmp(url, "ws://127.0.0.2:", 15) == 0, "url %s",
+	    url);
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_CONFIG_HOME=%s timeout --foreground 60 %s --connect %s "
+	    "--insecure; sleep 30", e2e_dir(), vigil, url);
+	e2e_tmux_start(160, 30, cmd);
+	screen = e2e_tmux_wait(START_MS, "the INSECURE mark", "INSECURE ws://"
+	    "127.0.0.2:", "router/r8", (char *)NULL);
+	free(screen);
+	free(vigil);
+}
+END_TEST
+
+/*
+ * A backend whose host name cannot be found is down, in words, and the
+ * other backends are still watched.
+ */
+START_TEST(test_unknown_host_leaves_only_its_link_down)
+{
+	struct e2e_result	 r;
+	char			*fleet, *path, *argv[8], *text;
+	FILE			*f;
+
+	fleet = e2e_start_fleet("calm", NULL, NULL);
+	text = read_text(fleet);
+	path = e2e_path("with-unknown");
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%swss://no-such-host.invalid:9001/\n", text);
+	ck_assert(fclose(f) == 0);
+	/* The fleet file names its CA relative to itself. */
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = path;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = "5";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status == 3 && strstr(r.out, "10 live") != NULL,
+	    "vigil exited %d: %s%s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "cannot find host \"no-such-host."
+	    "invalid\"") != NULL, "no sentence for the unknown host: %s",
+	    r.out);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(text);
+	free(path);
+	free(fleet);
+}
+END_TEST
+
+/* The demo's own fleet runs over wss with the CA vigild made. */
+START_TEST(test_fleet_serves_wss_with_its_own_ca)
+{
+	struct e2e_result	 r;
+	char			*fleet, *text, *argv[8];
+
+	fleet = e2e_start_fleet("calm", NULL, NULL);
+	text = read_text(fleet);
+	ck_assert_msg(strstr(text, "\nca ") != NULL && strstr(text,
+	    "\nwss://127.0.0.1:") != NULL && strstr(text, "\nws://") == NULL,
+	    "fleet file: %s", text);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "status";
+	argv[4] = "--wait";
+	argv[5] = "10";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, RUN_MS, &r);
+	ck_assert_msg(r.status != 3 && strstr(r.out, "0 down") != NULL,
+	    "vigil exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(text);
+	free(fleet);
+}
+END_TEST
+
+Suite *
+tls_suite(void)
+{
+	Suite	*s = suite_create("tls");
+	TCase	*tc = tcase_create("processes");
+
+	tcase_set_timeout(tc, 90);
+	tcase_add_checked_fixture(tc, e2e_setup, e2e_cleanup);
+	tcase_add_test(tc, test_wrong_ca_is_refused_naming_the_certificate);
+	tcase_add_test(tc, test_certificate_for_another_host_is_refused);
+	tcase_add_test(tc, test_expired_certificate_is_refused);
+	tcase_add_test(tc,
+	    test_certificate_not_naming_node_cannot_speak_for_it);
+	tcase_add_test(tc, test_origin_bearing_connection_is_refused);
+	tcase_add_test(tc, test_second_address_serves_wss_with_its_certificate);
+	tcase_add_test(tc, test_fleet_serves_wss_with_its_own_ca);
+	tcase_add_test(tc, test_vigild_refuses_bad_tls_options);
+	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
+	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -400,7 +400,7 @@ START_TEST(test_vigil_key_makes_a_working_deployment)
 	struct e2e_result	 r;
 	char			*vigil_key, *dir, *out, *ca_pem, *argv[12];
 	char			 cert[512], key[512], url[256];
-	const char		*extra[5];
+	const char		*extra[7];
 
 	vigil_key = e2e_bin("vigil-key");
 	dir = e2e_path("ca");
@@ -426,7 +426,10 @@ START_TEST(test_vigil_key_makes_a_working_deployment)
 	extra[1] = cert;
 	extra[2] = "--key";
 	extra[3] = key;
-	extra[4] = NULL;
+	/* 127.0.0.2 stands for another machine: reading needs a key. */
+	extra[4] = "--read";
+	extra[5] = "anyone";
+	extra[6] = NULL;
 	start_node("r8", "127.0.0.2", extra, url, sizeof url);
 	ca_pem = e2e_path("ca/ca.pem");
 	run_status(url, ca_pem, &r);

@@ -160,7 +160,8 @@ valgrind: $(PROGRAMS)
 # Speed and memory figures beside references measured in the same run
 # (not pass/fail: see tests/bench/vigil-bench.c and BENCH.md).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o \
-	    $(B)/tests/bench/bench-ws.o $(CONSOLE_OBJS) $(DAEMON_OBJS) \
+	    $(B)/tests/bench/bench-ws.o $(B)/tests/bench/bench-gw.o \
+	    $(CONSOLE_OBJS) $(DAEMON_OBJS) \
 	    $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 

@@ -16,6 +16,8 @@
 #include <stddef.h>
 
 struct driver;
+struct tls_ca;
+struct tls_key;
 
 /* What the nodes serve: a PEM certificate each and their shared key. */
 struct local_ca {
@@ -32,6 +34,25 @@ struct local_ca {
  * allocated sentence in *cause, nothing kept.
  */
 int	 local_ca_make(struct local_ca *lca, const struct driver *d,
+	    const char *address, const char *ca_path, char **cause);
+
+/*
+ * vigild fleet --gateways: make the CA and the key every gateway's
+ * certificate carries, before the gateways start, and write the CA's
+ * certificate to ca_path.  Returns 0, or -1 and an allocated sentence in
+ * *cause, nothing kept.
+ */
+int	 local_ca_start(struct tls_ca **ca, struct tls_key **key,
+	    const char *ca_path, char **cause);
+
+/*
+ * A gateway's one certificate, naming the listening address,
+ * "localhost" and every node of d, issued by ca for key into lca
+ * (n 1), which names ca_path as its CA's file.  Returns 0, or -1 and an
+ * allocated sentence in *cause, nothing kept.
+ */
+int	 local_ca_gateway(struct local_ca *lca, const struct tls_ca *ca,
+	    const struct tls_key *key, const struct driver *d,
 	    const char *address, const char *ca_path, char **cause);
 
 /* Free what local_ca_make() made (the file stays). */

@@ -1,8 +1,9 @@
 /*
  * server.c: vigild's websocket server: one libwebsockets context, one
- * vhost (listening port) per simulated node, a timer driving the
- * simulator, a bounded queue of outgoing frames per console, and one
- * two-person rule engine per node carrying commands to the simulator.
+ * vhost (listening port) per simulated node or one for a gateway's
+ * nodes, a timer driving the simulator, a bounded queue of outgoing
+ * frames per console, and one two-person rule engine per node carrying
+ * commands to the simulator.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -61,14 +62,31 @@ _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
 
 struct server_session;
 
-/* One node's listening vhost and the consoles connected to it. */
+/*
+ * One listening vhost and the consoles connected to it: one node's, or a
+ * gateway's serving nodes first .. first + count - 1 over each
+ * websocket.  A gateway sends each node's stats in turn, a share every
+ * step, so that a period's frames are spread out and at most
+ * SERVER_GATEWAY_STATS_PER_S go out a second.
+ */
+struct server_listener {
+	struct server		*server;
+	struct lws_vhost	*vhost;
+	int			 port;
+	size_t			 first;
+	size_t			 count;
+	struct server_session	*sessions;	/* linked through next */
+	size_t			 nsessions;
+	size_t			 stats_next;	/* gateway: next node's turn */
+	size_t			 stats_from;	/* this step's turns */
+	size_t			 stats_n;
+};
+
+/* One node: its rule engine, and the listener serving it. */
 struct server_node {
 	struct server		*server;
 	size_t			 index;		/* simulator node number */
-	struct lws_vhost	*vhost;
-	int			 port;
-	struct server_session	*sessions;	/* linked through next */
-	size_t			 nsessions;
+	struct server_listener	*listener;
 	struct command_engine	*engine;	/* NULL: trusts no one */
 	struct audit		*audit;		/* not owned; may be NULL */
 	/* A move-root this node sealed, until confirmed or timed out. */
@@ -82,8 +100,14 @@ struct server_node {
  * allocates (zeroed) for each connection.
  */
 struct server_session {
-	struct server_node	*node;
+	struct server_listener	*listener;
+	struct server_node	*node;		/* the node a message is
+						   about: a gateway's
+						   changes per message */
 	struct lws		*wsi;
+	int			 batch;		/* 1: refusals are noted,
+						   not counted */
+	int			 batch_refused;
 	struct server_session	*next;
 	struct server_session	**prevp;
 	int			 linked;
@@ -115,6 +139,8 @@ struct server {
 	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
+	struct server_listener	*listeners;
+	size_t			 nlisteners;
 	char			 address[INET_ADDRSTRLEN];
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
@@ -141,7 +167,7 @@ static int	 server_probe(const char *address, int port, const char *node,
 static int	 server_callback(struct lws *wsi,
 		    enum lws_callback_reasons reason, void *user, void *in,
 		    size_t len);
-static void	 server_session_open(struct server_node *node,
+static void	 server_session_open(struct server_listener *l,
 		    struct server_session *sn, struct lws *wsi);
 static void	 server_session_close(struct server_session *sn);
 static int	 server_session_write(struct server_session *sn);
@@ -158,6 +184,21 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static int	 server_listen(struct server_listener *l, int port,
+		    const char *name, size_t i, const struct server_tls *tls,
+		    char **cause);
+static void	 server_gateway_turns(struct server_listener *l);
+static int	 server_gateway_turn(const struct server_node *node);
+static void	 server_session_introduce(struct server_session *sn,
+		    struct server_node *node);
+static void	 server_gateway_message(struct server_session *sn,
+		    const struct proto_msg *msg);
+static size_t	 server_gateway_targets(struct server_session *sn,
+		    const struct proto_msg *msg, size_t **out);
+static int	 server_node_holds(const struct server_node *node,
+		    const char *id, int fire);
+static void	 server_session_hello(struct server_session *sn,
+		    struct server_node *node);
 static void	 server_tls_vhost(struct lws_context_creation_info *info,
 		    const struct server_tls *tls, size_t i);
 static const char *server_node_id(const struct server_node *node);
@@ -230,7 +271,7 @@ static void	 server_held(struct server_session *sn, const char *type);
 static void	 server_watching(struct server_node *node);
 static void	 server_proposed(struct server_session *,
 		    const struct command_pending *);
-static int	 server_http(struct server_node *node, struct lws *wsi);
+static int	 server_http(struct server_listener *l, struct lws *wsi);
 
 /*
  * The last error libwebsockets logged, to explain a vhost it refused to
@@ -531,32 +572,34 @@ server_tls_vhost(struct lws_context_creation_info *info,
 /* Listen for every node of the simulator. */
 struct server *
 server_create(struct sim *sim, const char *address, int base_port,
-    const struct server_tls *tls, char **cause)
+    int gateway, const struct server_tls *tls, char **cause)
 {
 	struct driver	d;
 
 	sim_driver(sim, &d);
-	return (server_create_driver(&d, address, base_port, tls, cause));
+	return (server_create_driver(&d, address, base_port, gateway, tls,
+	    cause));
 }
 
 /* Listen for every node of a driver and start its timer. */
 struct server *
 server_create_driver(const struct driver *d, const char *address,
-    int base_port, const struct server_tls *tls, char **cause)
+    int base_port, int gateway, const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server;
-	struct server_node			*node;
-	size_t					 i, n;
+	struct server_listener			*l;
+	size_t					 i, n, nl;
 	int					 port;
-	const char				*id;
+	char					 name[PROTO_ID_MAX + 16];
 
 	n = d->ops->nnodes(d->arg);
+	nl = gateway ? 1 : n;
 	if (base_port < 0 || base_port > 65535 ||
-	    (base_port != 0 && (size_t)base_port + n - 1 > 65535)) {
+	    (base_port != 0 && (size_t)base_port + nl - 1 > 65535)) {
 		*cause = xasprintf("cannot listen on ports %d to %zu: ports "
 		    "end at 65535; choose a lower base port, or 0 to let "
-		    "the kernel pick", base_port, (size_t)base_port + n - 1);
+		    "the kernel pick", base_port, (size_t)base_port + nl - 1);
 		return (NULL);
 	}
 
@@ -567,6 +610,8 @@ server_create_driver(const struct driver *d, const char *address,
 	server->drv = *d;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
+	server->nlisteners = nl;
+	server->listeners = xcalloc(nl, sizeof *server->listeners);
 	util_copy(server->address, sizeof server->address, address);
 
 	memset(&info, 0, sizeof info);
@@ -582,41 +627,31 @@ server_create_driver(const struct driver *d, const char *address,
 		*cause = xasprintf("cannot start the websocket server: %s",
 		    server_lws_last[0] != '\0' ? server_lws_last :
 		    "libwebsockets could not create its context");
+		free(server->listeners);
 		free(server->nodes);
 		free(server);
 		return (NULL);
 	}
 
 	for (i = 0; i < n; i++) {
-		node = &server->nodes[i];
-		node->server = server;
-		node->index = i;
-		id = server_node_id(node);
+		server->nodes[i].server = server;
+		server->nodes[i].index = i;
+		server->nodes[i].listener = &server->listeners[gateway ? 0 : i];
+	}
+	for (i = 0; i < nl; i++) {
+		l = &server->listeners[i];
+		l->server = server;
+		l->first = i;
+		l->count = gateway ? n : 1;
+		if (gateway)
+			util_format(name, sizeof name, "the gateway of %zu "
+			    "nodes", n);
+		else
+			util_copy(name, sizeof name,
+			    d->ops->node_id(d->arg, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
-		if (server_probe(address, port, id, cause) != 0)
+		if (server_listen(l, port, name, i, tls, cause) != 0)
 			goto fail;
-
-		memset(&info, 0, sizeof info);
-		info.port = port;
-		info.iface = server->address;
-		info.protocols = server_protocols;
-		info.extensions = NULL;	/* no permessage-deflate */
-		info.vhost_name = id;
-		info.user = node;
-		info.retry_and_idle_policy = &server_idle_policy;
-		info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
-		    LWS_SERVER_OPTION_DISABLE_IPV6;
-		server_tls_vhost(&info, tls, i);
-		server_lws_last[0] = '\0';
-		if ((node->vhost = lws_create_vhost(server->context,
-		    &info)) == NULL) {
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s",
-			    address, port, id, server_lws_last[0] != '\0' ?
-			    server_lws_last : "libwebsockets refused the "
-			    "listening socket");
-			goto fail;
-		}
-		node->port = lws_get_vhost_listen_port(node->vhost);
 	}
 
 	server->last_stats_ms = util_mono_ms();
@@ -626,18 +661,56 @@ server_create_driver(const struct driver *d, const char *address,
 
 fail:
 	lws_context_destroy(server->context);
+	free(server->listeners);
 	free(server->nodes);
 	free(server);
 	return (NULL);
 }
 
-/* The port node i listens on. */
+/*
+ * Open listener l, number i, on port (0: the kernel's pick), name
+ * saying whom it serves, over TLS as tls says (certificate i).  Returns
+ * 0, or -1 and an allocated sentence in *cause.
+ */
+static int
+server_listen(struct server_listener *l, int port, const char *name,
+    size_t i, const struct server_tls *tls, char **cause)
+{
+	struct lws_context_creation_info	 info;
+	struct server				*server = l->server;
+
+	if (server_probe(server->address, port, name, cause) != 0)
+		return (-1);
+	memset(&info, 0, sizeof info);
+	info.port = port;
+	info.iface = server->address;
+	info.protocols = server_protocols;
+	info.extensions = NULL;	/* no permessage-deflate */
+	info.vhost_name = name;
+	info.user = l;
+	info.retry_and_idle_policy = &server_idle_policy;
+	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+	    LWS_SERVER_OPTION_DISABLE_IPV6;
+	server_tls_vhost(&info, tls, i);
+	server_lws_last[0] = '\0';
+	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
+		    server->address, port, name, server_lws_last[0] != '\0' ?
+		    server_lws_last : "libwebsockets refused the listening "
+		    "socket");
+		return (-1);
+	}
+	l->port = lws_get_vhost_listen_port(l->vhost);
+	return (0);
+}
+
+/* The port node i is served on. */
 int
 server_port(const struct server *server, size_t node)
 {
 	if (node >= server->nnodes)
 		fatal("server_port: node %zu of %zu", node, server->nnodes);
-	return (server->nodes[node].port);
+	return (server->nodes[node].listener->port);
 }
 
 /* Service the loop until asked to stop. */
@@ -678,6 +751,7 @@ server_free(struct server *server)
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
 	proto_command_clear(&server->cmd);
+	free(server->listeners);
 	free(server->nodes);
 	free(server);
 }
@@ -788,8 +862,9 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 
 /*
  * The simulator's heartbeat: step it, send alerts, changed certificates
- * and a router's changed state at once, and stats every SERVER_STATS_MS.  It runs with
- * or without consoles, so the scenario's clock never waits for one.
+ * and a router's changed state at once, and stats every SERVER_STATS_MS
+ * (a gateway's in turn, server_gateway_turns).  It runs with or without
+ * consoles, so the scenario's clock never waits for one.
  */
 static void
 server_tick(lws_sorted_usec_list_t *sul)
@@ -827,9 +902,11 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_expire(server);
 		server_move_expire(server);
 	}
+	for (i = 0; i < server->nlisteners; i++)
+		server_gateway_turns(&server->listeners[i]);
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
-		if (node->nsessions == 0)
+		if (node->listener->nsessions == 0)
 			continue;
 		if (d->ops->node_role(d->arg, i) == ROLE_STATION) {
 			memset(msg, 0, sizeof *msg);
@@ -839,7 +916,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if (stats || (d->ops->node_state_changed != NULL &&
+		if ((node->listener->count == 1 ? stats :
+		    server_gateway_turn(node)) ||
+		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
@@ -853,6 +932,38 @@ server_tick(lws_sorted_usec_list_t *sul)
 	    SERVER_STEP_MS * LWS_US_PER_MS);
 }
 
+/*
+ * Choose which of a gateway's nodes send stats this step: the next
+ * share in turn, so that each node's come every SERVER_STATS_MS, or
+ * less often when that would be more than SERVER_GATEWAY_STATS_PER_S.
+ */
+static void
+server_gateway_turns(struct server_listener *l)
+{
+	size_t	period_ms;
+
+	if (l->count == 1)
+		return;
+	period_ms = l->count * 1000 / SERVER_GATEWAY_STATS_PER_S;
+	if (period_ms < SERVER_STATS_MS)
+		period_ms = SERVER_STATS_MS;
+	l->stats_from = l->stats_next;
+	l->stats_n = (l->count * SERVER_STEP_MS + period_ms - 1) / period_ms;
+	if (l->stats_n > l->count)
+		l->stats_n = l->count;
+	l->stats_next = (l->stats_next + l->stats_n) % l->count;
+}
+
+/* Is it node's turn to send stats this step (server_gateway_turns)? */
+static int
+server_gateway_turn(const struct server_node *node)
+{
+	const struct server_listener	*l = node->listener;
+	size_t				 k = node->index - l->first;
+
+	return ((k + l->count - l->stats_from) % l->count < l->stats_n);
+}
+
 /* Encode msg once and queue it for every live session of node. */
 static void
 server_broadcast(struct server_node *node, const struct proto_msg *msg,
@@ -862,11 +973,11 @@ server_broadcast(struct server_node *node, const struct proto_msg *msg,
 	char			*text;
 	size_t			 len;
 
-	if (node->nsessions == 0)
+	if (node->listener->nsessions == 0)
 		return;
 	text = proto_encode(msg);
 	len = strlen(text);
-	for (sn = node->sessions; sn != NULL; sn = next) {
+	for (sn = node->listener->sessions; sn != NULL; sn = next) {
 		next = sn->next;
 		if (!sn->held)
 			server_session_push(sn, node->index, replaceable,
@@ -927,25 +1038,29 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 }
 
 /*
- * A console connected: tell it who this node is, with a fresh challenge
- * for its operator to answer, then, unless reading needs that answer,
- * all the rest (server_session_welcome).
+ * A console connected: tell it who each node the listener serves is,
+ * with a fresh challenge for its operator to answer (one for the
+ * connection, in every hello), then, unless reading needs that answer,
+ * all the rest (server_session_welcome).  A gateway's queue has room
+ * for each node's introduction besides SERVER_QUEUE_MAX frames.
  */
 static void
-server_session_open(struct server_node *node, struct server_session *sn,
+server_session_open(struct server_listener *l, struct server_session *sn,
     struct lws *wsi)
 {
-	struct server		*server = node->server;
-	struct proto_msg	*msg = &server->msg;
+	struct server		*server = l->server;
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
 	char			 host[INET_ADDRSTRLEN], *cause = NULL;
+	size_t			 i;
 
-	sn->node = node;
+	sn->listener = l;
+	sn->node = &server->nodes[l->first];
 	sn->wsi = wsi;
 	sn->refusals_left = SERVER_REFUSAL_BURST;
 	sn->refusals_ms = util_mono_ms();
-	server_queue_init(&sn->queue, SERVER_QUEUE_MAX, LWS_PRE);
+	server_queue_init(&sn->queue, SERVER_QUEUE_MAX + (l->count == 1 ? 0 :
+	    l->count * SERVER_GATEWAY_FRAMES), LWS_PRE);
 	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
 	    &slen) == 0 && sin.sin_family == AF_INET &&
 	    inet_ntop(AF_INET, &sin.sin_addr, host, sizeof host) != NULL)
@@ -954,30 +1069,24 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	else
 		util_copy(sn->peer, sizeof sn->peer, "an unknown address");
 
-	sn->next = node->sessions;
-	if (node->sessions != NULL)
-		node->sessions->prevp = &sn->next;
-	sn->prevp = &node->sessions;
-	node->sessions = sn;
-	node->nsessions++;
+	sn->next = l->sessions;
+	if (l->sessions != NULL)
+		l->sessions->prevp = &sn->next;
+	sn->prevp = &l->sessions;
+	l->sessions = sn;
+	l->nsessions++;
 	sn->linked = 1;
 
-	memset(msg, 0, sizeof *msg);
-	msg->type = MSG_HELLO;
-	server_hello(server, node->index, &msg->u.hello);
 	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
 	    &cause) != 0) {
 		server_log("%s: no challenge for console at %s: %s",
-		    server_node_id(node), sn->peer, cause);
+		    server_node_id(sn->node), sn->peer, cause);
 		free(cause);
 		sn->challenge[0] = '\0';
 	}
-	util_copy(msg->u.hello.challenge, sizeof msg->u.hello.challenge,
-	    sn->challenge);
-	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
-	    server->read_key ? "key" : "anyone");
-	server_session_send(sn, msg, 0);
-	proto_msg_clear(msg);
+	for (i = 0; i < l->count; i++)
+		server_session_hello(sn, &server->nodes[l->first + i]);
+	sn->node = &server->nodes[l->first];
 	if (server->read_key) {
 		/* Nothing more until an operator answers the challenge. */
 		sn->held = 1;
@@ -988,15 +1097,50 @@ server_session_open(struct server_node *node, struct server_session *sn,
 	server_session_welcome(sn);
 }
 
+/* Tell console sn who node is, with the connection's challenge. */
+static void
+server_session_hello(struct server_session *sn, struct server_node *node)
+{
+	struct server		*server = node->server;
+	struct proto_msg	*msg = &server->msg;
+
+	sn->node = node;
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_HELLO;
+	server_hello(server, node->index, &msg->u.hello);
+	msg->u.hello.link_nodes = (int)node->listener->count;
+	util_copy(msg->u.hello.challenge, sizeof msg->u.hello.challenge,
+	    sn->challenge);
+	util_copy(msg->u.hello.read, sizeof msg->u.hello.read,
+	    server->read_key ? "key" : "anyone");
+	server_session_send(sn, msg, 0);
+	proto_msg_clear(msg);
+}
+
 /*
- * Send a console that may read the node's certificate, counters, the
+ * Send a console that may read every node's certificate, counters, the
  * alerts still standing and the commands pending, and tell every
- * console of the node who is watching now.
+ * console of the listener who is watching now.
  */
 static void
 server_session_welcome(struct server_session *sn)
 {
-	struct server_node	*node = sn->node;
+	struct server_listener	*l = sn->listener;
+	size_t			 i;
+
+	server_watching(sn->node);
+	for (i = 0; i < l->count; i++)
+		server_session_introduce(sn, &l->server->nodes[l->first + i]);
+	sn->node = &l->server->nodes[l->first];
+}
+
+/*
+ * Tell console sn node's certificate, its counters, the alerts still
+ * standing and the commands pending.
+ */
+static void
+server_session_introduce(struct server_session *sn, struct server_node *node)
+{
 	struct server		*server = node->server;
 	const struct driver	*d = &server->drv;
 	struct proto_msg	*msg = &server->msg;
@@ -1004,7 +1148,7 @@ server_session_welcome(struct server_session *sn)
 	const struct command_pending **pending, *armed;
 	size_t			 i, n;
 
-	server_watching(node);
+	sn->node = node;
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_CERT;
 	if (d->ops->node_cert(d->arg, node->index, &msg->u.cert, NULL) == 0)
@@ -1053,7 +1197,7 @@ server_session_close(struct server_session *sn)
 		*sn->prevp = sn->next;
 		if (sn->next != NULL)
 			sn->next->prevp = sn->prevp;
-		sn->node->nsessions--;
+		sn->listener->nsessions--;
 		sn->linked = 0;
 		if (!sn->held)
 			server_watching(sn->node);
@@ -1219,10 +1363,13 @@ server_session_message(struct server_session *sn)
 	case MSG_PROPOSE:
 	case MSG_APPROVE:
 	case MSG_CANCEL:
-		server_command(sn, msg);
-		return;
 	case MSG_FIRE:
-		server_fire(sn, msg);
+		if (sn->listener->count > 1)
+			server_gateway_message(sn, msg);
+		else if (msg->type == MSG_FIRE)
+			server_fire(sn, msg);
+		else
+			server_command(sn, msg);
 		return;
 	case MSG_DELIVER:
 		server_move_deliver(sn, msg);
@@ -1249,6 +1396,103 @@ server_session_message(struct server_session *sn)
 }
 
 /*
+ * Does node hold command id: pending, or (for a fire) armed?  A node
+ * without an engine holds none.
+ */
+static int
+server_node_holds(const struct server_node *node, const char *id, int fire)
+{
+	const struct command_pending	**pending, *armed;
+	size_t				  i, n;
+
+	if (node->engine == NULL)
+		return (0);
+	if (fire)
+		return ((armed = command_armed(node->engine, NULL)) != NULL &&
+		    strcmp(armed->cmd.id, id) == 0);
+	n = command_pending(node->engine, &pending);
+	for (i = 0; i < n; i++) {
+		if (strcmp(pending[i]->cmd.id, id) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The nodes of gateway sn a command message is for: a propose's or
+ * approve's targets that it serves, or those holding a cancel's or
+ * fire's id.  Returns how many, their indices in *out (allocated).
+ */
+static size_t
+server_gateway_targets(struct server_session *sn, const struct proto_msg *msg,
+    size_t **out)
+{
+	struct server_listener	*l = sn->listener;
+	struct server		*server = l->server;
+	struct proto_command	*cmd = &server->cmd;
+	struct server_node	*node;
+	const char		*doc = NULL, *id = msg->u.cancel.id;
+	char			 cause[PROTO_TEXT_MAX];
+	size_t			 i, n = 0;
+
+	*out = xcalloc(l->count, sizeof **out);
+	if (msg->type == MSG_PROPOSE)
+		doc = msg->u.propose.document;
+	else if (msg->type == MSG_APPROVE)
+		doc = msg->u.approve.document;
+	if (doc == NULL) {
+		for (i = l->first; i < l->first + l->count; i++) {
+			if (server_node_holds(&server->nodes[i], id,
+			    msg->type == MSG_FIRE))
+				(*out)[n++] = i;
+		}
+		return (n);
+	}
+	proto_command_clear(cmd);	/* an earlier message's */
+	if (proto_command_decode(doc, strlen(doc), cmd, cause,
+	    sizeof cause) != 0)
+		return (0);
+	for (i = 0; i < cmd->ntargets && n < l->count; i++) {
+		node = server_find_node(server, cmd->targets[i].node);
+		if (node != NULL && node->listener == l)
+			(*out)[n++] = node->index;
+	}
+	return (n);
+}
+
+/*
+ * A command message reached a gateway: each node it is for judges it
+ * with its own rule engine and audit log, exactly as on a websocket of
+ * its own, and answers; when it is for none of them, the first node
+ * answers, so the sender hears why.  The message counts as one refusal
+ * at most against the console's allowance, however many nodes refuse.
+ */
+static void
+server_gateway_message(struct server_session *sn, const struct proto_msg *msg)
+{
+	struct server_listener	*l = sn->listener;
+	size_t			*nodes, i, n;
+
+	n = server_gateway_targets(sn, msg, &nodes);
+	if (n == 0)
+		nodes[n++] = l->first;
+	sn->batch = 1;
+	sn->batch_refused = 0;
+	for (i = 0; i < n && !sn->dead; i++) {
+		sn->node = &l->server->nodes[nodes[i]];
+		if (msg->type == MSG_FIRE)
+			server_fire(sn, msg);
+		else
+			server_command(sn, msg);
+	}
+	free(nodes);
+	sn->batch = 0;
+	sn->node = &l->server->nodes[l->first];
+	if (sn->batch_refused)
+		server_session_refused(sn);
+}
+
+/*
  * Count one refusal against console sn; past its allowance (see
  * SERVER_REFUSAL_BURST) tell it why in an error frame and close its
  * connection once that is sent.  Nothing it sends after is read.
@@ -1261,6 +1505,10 @@ server_session_refused(struct server_session *sn)
 
 	if (sn->dead || sn->closing)
 		return;
+	if (sn->batch) {
+		sn->batch_refused = 1;
+		return;
+	}
 	sn->refusals_left += (double)(now - sn->refusals_ms) *
 	    SERVER_REFUSALS_PER_S / 1000.0;
 	if (sn->refusals_left > SERVER_REFUSAL_BURST)
@@ -1851,7 +2099,7 @@ server_self_fired(struct server *server)
 static void
 server_check_fds(struct server *server, int64_t now)
 {
-	size_t	used = server->conns + server->nnodes + 2;
+	size_t	used = server->conns + server->nlisteners + 2;
 	int	full;
 
 	full = server->lws_fd_limit != 0 && used >= server->lws_fd_limit;
@@ -1863,8 +2111,8 @@ server_check_fds(struct server *server, int64_t now)
 		    "listening socket%s use the %u descriptors kept for them "
 		    "(the process may open %lu, ulimit -n); new consoles wait "
 		    "until some close: find who holds so many connections, or "
-		    "raise the limit", server->conns, server->nnodes,
-		    server->nnodes == 1 ? "" : "s", server->lws_fd_limit,
+		    "raise the limit", server->conns, server->nlisteners,
+		    server->nlisteners == 1 ? "" : "s", server->lws_fd_limit,
 		    server->fd_limit);
 		server->saturated_logged_ms = now;
 	}
@@ -2019,7 +2267,10 @@ server_auth_check(struct server_session *sn, const struct proto_auth *auth,
 		    "connection's hello", auth->operator, auth->challenge);
 		return (-1);
 	}
-	if (strcmp(auth->node, id) != 0) {
+	/* A gateway's connection may be answered for any of its nodes. */
+	if (strcmp(auth->node, id) != 0 && ((node = server_find_node(
+	    node->server, auth->node)) == NULL ||
+	    node->listener != sn->listener)) {
 		util_format(text, len, "auth from %s refused: it was made for "
 		    "%s, and this is %s; answer with the node of this "
 		    "connection's hello", auth->operator, auth->node, id);
@@ -2109,16 +2360,19 @@ server_held(struct server_session *sn, const char *type)
 static void
 server_watching(struct server_node *node)
 {
+	struct server_listener	*l = node->listener;
 	struct proto_msg	*msg = &node->server->out;
 	struct proto_watching	*w = &msg->u.watching;
 	struct server_session	*sn;
 
-	if (node->server->freeing || node->nsessions == 0)
+	/* A gateway's consoles are told once, about its first node. */
+	node = &node->server->nodes[l->first];
+	if (node->server->freeing || l->nsessions == 0)
 		return;
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_WATCHING;
 	util_copy(w->node, sizeof w->node, server_node_id(node));
-	for (sn = node->sessions; sn != NULL; sn = sn->next) {
+	for (sn = l->sessions; sn != NULL; sn = sn->next) {
 		if (sn->held)
 			continue;
 		w->consoles++;
@@ -2131,7 +2385,7 @@ server_watching(struct server_node *node)
 		    sizeof w->operators[0].key, sn->key);
 		w->noperators++;
 	}
-	for (sn = node->sessions; sn != NULL; sn = sn->next) {
+	for (sn = l->sessions; sn != NULL; sn = sn->next) {
 		if (sn->held || sn->dead)
 			continue;
 		util_copy(w->you, sizeof w->you, sn->operator);
@@ -2144,14 +2398,20 @@ server_watching(struct server_node *node)
  * instead of a bare 404, then close.
  */
 static int
-server_http(struct server_node *node, struct lws *wsi)
+server_http(struct server_listener *l, struct lws *wsi)
 {
-	char	body[512];
+	char	body[512], what[PROTO_ID_MAX + 32];
 
+	if (l->count == 1)
+		util_copy(what, sizeof what,
+		    server_node_id(&l->server->nodes[l->first]));
+	else
+		util_format(what, sizeof what, "a gateway of %zu nodes",
+		    l->count);
 	util_format(body, sizeof body, "<p>This port serves %s over the "
 	    "%s websocket protocol, not web pages. Watch it with: vigil "
-	    "--connect ws://%s:%d/ status</p>", server_node_id(node),
-	    PROTO_SUBPROTOCOL, node->server->address, node->port);
+	    "--connect ws://%s:%d/ status</p>", what,
+	    PROTO_SUBPROTOCOL, l->server->address, l->port);
 	if (lws_return_http_status(wsi, 426, body) != 0)
 		return (-1);
 	return (lws_http_transaction_completed(wsi) != 0 ? -1 : 0);
@@ -2163,17 +2423,17 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
 	struct server_session	*sn = user;
-	struct server_node	*node;
+	struct server_listener	*l;
 	struct server		*server;
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:
-		node = lws_vhost_user(lws_get_vhost(wsi));
-		if (node == NULL || sn == NULL)
+		l = lws_vhost_user(lws_get_vhost(wsi));
+		if (l == NULL || sn == NULL)
 			return (-1);
-		server_session_open(node, sn, wsi);
+		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:
 		if (sn != NULL && sn->node != NULL)
@@ -2189,10 +2449,10 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		server_session_receive(sn, in, len);
 		return (0);
 	case LWS_CALLBACK_HTTP:
-		node = lws_vhost_user(lws_get_vhost(wsi));
-		if (node == NULL)
+		l = lws_vhost_user(lws_get_vhost(wsi));
+		if (l == NULL)
 			break;
-		return (server_http(node, wsi));
+		return (server_http(l, wsi));
 	case LWS_CALLBACK_WSI_CREATE:
 		/* Every accepted socket, for server_check_fds(). */
 		server = lws_context_user(lws_get_context(wsi));

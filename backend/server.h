@@ -2,10 +2,11 @@
  * server.h: vigild's websocket server.
  *
  * One libwebsockets context on one thread serves every node of a
- * simulator: one vhost, and so one listening port, per node, speaking
- * vigil.v1 (see vigil-protocol(7)).  A timer in the same loop drives the
- * simulator whether or not a console is connected, and turns what the
- * nodes report into frames: hello, cert, stats and alerts.
+ * simulator: one vhost, and so one listening port, per node, or one for
+ * them all (a gateway), speaking vigil.v1 (see vigil-protocol(7)).  A
+ * timer in the same loop drives the simulator whether or not a console
+ * is connected, and turns what the nodes report into frames: hello,
+ * cert, stats and alerts.
  *
  * Each console session has a bounded queue of outgoing frames (struct
  * server_queue, kept apart from libwebsockets so its policy can be
@@ -39,6 +40,17 @@
 #define SERVER_QUEUE_MAX	256	/* frames waiting per session */
 #define SERVER_STATS_MS		250	/* real ms between stats frames */
 #define SERVER_STEP_MS		50	/* real ms between simulator steps */
+
+/*
+ * A gateway serves many nodes over each websocket: it sends at most
+ * this many stats frames a second on one (each node's every
+ * SERVER_STATS_MS, or less often past it; a changed state goes at
+ * once), so that twenty gateways of 5,000 nodes stay within what one
+ * console reads.  Its queue holds SERVER_GATEWAY_FRAMES frames per node
+ * more than SERVER_QUEUE_MAX, room for every node's introduction.
+ */
+#define SERVER_GATEWAY_STATS_PER_S	2500
+#define SERVER_GATEWAY_FRAMES		4
 
 struct audit;
 struct command_pending;
@@ -113,13 +125,19 @@ struct server_tls {
  * checks that plain websockets stay on loopback), node i on
  * base_port + i, or on a port the kernel picks for each when base_port
  * is 0, serving wss when tls is not NULL, and start the simulator
- * timer.  sim and tls stay the caller's; sim must outlive the server.
+ * timer.  With gateway 1, listen on one port (base_port, or the
+ * kernel's pick) for all of them, serving tls's first certificate: a
+ * gateway, each websocket carrying every node, its hellos declaring
+ * them all in link_nodes, and a command message going to each node it
+ * names (or, by id, that holds it), each judged by the node's own
+ * engine.  sim and tls stay the caller's; sim must outlive the server.
  * Returns the server, or NULL and an allocated sentence in *cause
  * naming the address, the port and the system's reason when a port
  * cannot be bound; nothing is left listening then.
  */
 struct server	*server_create(struct sim *sim, const char *address,
-		    int base_port, const struct server_tls *tls, char **cause);
+		    int base_port, int gateway, const struct server_tls *tls,
+		    char **cause);
 
 /*
  * As server_create(), for the nodes of any driver (driver.h): the
@@ -127,7 +145,7 @@ struct server	*server_create(struct sim *sim, const char *address,
  * server.
  */
 struct server	*server_create_driver(const struct driver *d,
-		    const char *address, int base_port,
+		    const char *address, int base_port, int gateway,
 		    const struct server_tls *tls, char **cause);
 
 /*
@@ -171,7 +189,7 @@ void		 server_commands(struct server *server,
  */
 void		 server_read(struct server *server, int key_required);
 
-/* The port node i listens on (read back from the socket). */
+/* The port node i is served on (read back from the socket). */
 int		 server_port(const struct server *server, size_t node);
 
 /*

@@ -317,6 +317,13 @@ sim_check_options(const struct sim_options *o, const struct sim_scenario *sc,
 		    "give 1 to %d", o->devices, STATION_MAX_DEVICES);
 		return (-1);
 	}
+	if (o->slice_count != 0 && kind != SIM_CALM) {
+		*cause = xasprintf("scenario %s replays one incident in one "
+		    "process and cannot be shared between gateways; give "
+		    "--gateways with scenario calm", sc != NULL ? sc->name :
+		    "node");
+		return (-1);
+	}
 	if (kind == SIM_NODE)
 		return (0);
 	if (o->routers < 0 || o->stations < 0) {
@@ -485,12 +492,15 @@ sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
 	struct proto_build	 routers[2], stations[2];
 	char			 id[PROTO_ID_MAX];
 	int			 i, nrouters, nstations;
-	size_t			 devices;
+	size_t			 devices, first, end;
 
 	nrouters = o->routers != 0 ? o->routers : sim_find("calm")->routers;
 	nstations = o->stations != 0 ? o->stations :
 	    sim_find("calm")->stations;
 	devices = o->devices != 0 ? o->devices : 200;
+	first = o->slice_first;
+	end = o->slice_count != 0 ? first + o->slice_count :
+	    (size_t)(nrouters + nstations);
 	sim->nodes = xcalloc((size_t)(nrouters + nstations),
 	    sizeof *sim->nodes);
 	sim_rlp_flag(&flag, "retail_liquidity");
@@ -501,20 +511,26 @@ sim_build_calm(struct sim *sim, const struct sim_options *o, int64_t init_ms,
 	sim_build(&stations[0], SIM_STATION_BUILD, NULL, NULL);
 	sim_build(&stations[1], SIM_STATION_PREVIOUS, NULL, NULL);
 	for (i = 0; i < nrouters; i++) {
+		if ((size_t)i < first || (size_t)i >= end)
+			continue;
 		util_format(id, sizeof id, "router/r%d", i + 1);
 		if (sim_add_router(sim, id, "nyse", SIM_ROUTER_BUILD, &flag, 1,
 		    cause) != 0 || sim_install(sim, routers, 2, cause) != 0)
 			return (-1);
 	}
+	/* The share's first station holds a root: the capital's, or its own. */
 	sim->capital = sim->nnodes;
-	if (sim_add_station(sim, "station/capital", "central",
-	    SIM_STATION_BUILD, devices, 1, init_ms, cause) != 0 ||
-	    sim_install(sim, stations, 2, cause) != 0)
-		return (-1);
-	for (i = 1; i < nstations; i++) {
-		util_format(id, sizeof id, "station/s%d", i);
-		if (sim_add_station(sim, id, groups[i % 2],
-		    SIM_STATION_BUILD, devices, 0, init_ms, cause) != 0 ||
+	for (i = 0; i < nstations; i++) {
+		if ((size_t)(nrouters + i) < first ||
+		    (size_t)(nrouters + i) >= end)
+			continue;
+		if (i == 0)
+			util_copy(id, sizeof id, "station/capital");
+		else
+			util_format(id, sizeof id, "station/s%d", i);
+		if (sim_add_station(sim, id, i == 0 ? "central" :
+		    groups[i % 2], SIM_STATION_BUILD, devices,
+		    sim->nnodes == sim->capital, init_ms, cause) != 0 ||
 		    sim_install(sim, stations, 2, cause) != 0)
 			return (-1);
 	}

@@ -39,6 +39,17 @@ struct sim_options {
 					   else seconds after midnight */
 	size_t		 devices;	/* per station; 0: default */
 
+	/*
+	 * A gateway's share of a calm fleet: only nodes slice_first ..
+	 * slice_first + slice_count - 1 of the whole fleet (routers first,
+	 * as numbered without a slice) are built; slice_count 0 builds
+	 * them all.  A share without station/capital has its first
+	 * station hold a root of its own, as one process cannot renew
+	 * from another's.
+	 */
+	size_t		 slice_first;
+	size_t		 slice_count;
+
 	/* For scenario "node": the one node to run. */
 	enum proto_role	 role;
 	const char	*id;		/* "router/r1" or "r1" */

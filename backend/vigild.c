@@ -1,12 +1,15 @@
 /*
  * vigild.c: the backend daemon.  "vigild node" runs one router or
  * station; "vigild fleet" runs a whole simulated scenario in one
- * process, one listening port per node, and writes a fleet file the
- * console reads.  Both serve vigil.v1 (server.c) until signalled, and
- * carry out two-person commands signed by the operators in --trust,
- * recording them in each node's audit log.
+ * process, one listening port per node, or with --gateways in gateway
+ * processes, one port each, and writes a fleet file the console reads.
+ * Both serve vigil.v1 (server.c) until signalled, and carry out
+ * two-person commands signed by the operators in --trust, recording
+ * them in each node's audit log.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 
@@ -39,6 +42,8 @@
 #define VIGILD_EXIT_RUNTIME	1	/* could not listen, write, run */
 #define VIGILD_EXIT_USAGE	2	/* a bad argument */
 #define VIGILD_MAX_NODES	10000	/* per kind: one port each */
+#define VIGILD_MAX_GATEWAYS	100	/* processes of vigild fleet */
+#define VIGILD_WAIT_US		100000	/* between looks at gateways */
 
 /* What the command line asked for. */
 struct vigild_args {
@@ -61,8 +66,22 @@ struct vigild_args {
 	int			 read;		/* --read: VIGILD_READ_* */
 	char			 address[INET_ADDRSTRLEN];
 	int			 port;		/* node's, or fleet's base */
+	int			 gateways;	/* fleet's --gateways N */
 	int			 help;		/* 1: help, 2: help scenarios */
 	int			 version;	/* --version */
+};
+
+/*
+ * What a gateway process of vigild fleet --gateways is handed: its
+ * number, where to tell the parent its port, and the parent's local CA
+ * (ca NULL: none) to issue its certificate from.
+ */
+struct vigild_gw {
+	int		 k;
+	int		 fd;
+	struct tls_ca	*ca;
+	struct tls_key	*key;
+	const char	*ca_path;
 };
 
 #define VIGILD_NODE	0x1	/* an option of vigild node */
@@ -108,7 +127,7 @@ static const char vigild_usage[] =
 "           [--routers N] [--stations N] [--devices N] [--start HH:MM:SS]\n"
 "           [--trust FILE] [--audit-dir DIR] [--audit-reserve MB]\n"
 "           [--cert FILE --key FILE | --insecure]\n"
-"           [--read anyone|key]\n"
+"           [--read anyone|key] [--gateways N]\n"
 "       vigild agent --role router|station --id ID [--listen ADDR:PORT]\n"
 "           [--fleet-file FILE] (--facts-cmd CMD | --facts-file FILE |\n"
 "           --facts-url URL) [--on-kill CMD] [--on-resume CMD]\n"
@@ -121,9 +140,10 @@ static const char vigild_usage[] =
 static const char vigild_help_text[] =
 "\n"
 "vigild serves the vigil.v1 websocket protocol for simulated order routers\n"
-"and certificate stations, one listening port per node, until SIGINT or\n"
-"SIGTERM, over TLS (wss://) unless --insecure is given.  Plain websockets\n"
-"are served on loopback addresses only, unless --insecure is given.\n"
+"and certificate stations, one listening port per node (or per gateway),\n"
+"until SIGINT or SIGTERM, over TLS (wss://) unless --insecure is given.\n"
+"Plain websockets are served on loopback addresses only, unless\n"
+"--insecure is given.\n"
 "\n"
 "node: run one node.\n"
 "  --role router|station  what the node is\n"
@@ -148,6 +168,10 @@ static const char vigild_help_text[] =
 "                         fleet size and devices per station (default:\n"
 "                         the scenario's)\n"
 "  --audit-dir DIR        one audit log per node, DIR/ROLE-NAME.audit\n"
+"  --gateways N           serve the nodes through N gateway processes,\n"
+"                         each one port carrying its share of the nodes\n"
+"                         (scenario calm); the fleet file marks each\n"
+"                         \"gateway=COUNT\"\n"
 "\n"
 "agent: stand in front of one real router or station (vigild(8), AGENT).\n"
 "  --role, --id, --listen, --fleet-file, --audit, --cert, --key,\n"
@@ -241,13 +265,29 @@ static vigild_opt_fn vigild_opt_path, vigild_opt_string, vigild_opt_word,
 static int	 vigild_read_key(const struct vigild_args *args);
 static void	 vigild_say_reading(const struct vigild_args *args);
 static int	 vigild_write_fleet_file(const char *path,
-		    const struct sim *sim, const struct driver *d,
+		    const char *scenario, double scale, int64_t clock_ms,
+		    const char *ca_path, const char *lines, char **cause);
+static char	*vigild_node_lines(const struct driver *d,
 		    const struct server *server,
-		    const struct vigild_args *args, const char *ca_path,
-		    int64_t clock_ms, char **cause);
+		    const struct vigild_args *args);
+static int	 vigild_gateways(struct vigild_args *args,
+		    const struct opkey_trust *trust);
+static void	 vigild_gateway(struct vigild_args *args,
+		    const struct opkey_trust *trust,
+		    const struct vigild_gw *gw) __attribute__((noreturn));
+static int	 vigild_gateways_start(struct vigild_args *args,
+		    const struct opkey_trust *trust, struct vigild_gw *gw,
+		    pid_t *pids, FILE *lines, int64_t *clock_ms);
+static int	 vigild_gateways_wait(const struct vigild_args *args,
+		    pid_t *pids);
+static int	 vigild_run(struct server *server);
+static int	 vigild_fleet_serve(const struct vigild_args *args,
+		    struct sim *sim, const struct opkey_trust *trust,
+		    const struct vigild_gw *gw);
 static const struct server_tls *vigild_tls(const struct vigild_args *args,
-		    const struct driver *d, struct local_ca *lca,
-		    struct server_tls *tls, char **cause);
+		    const struct driver *d, const struct vigild_gw *gw,
+		    struct local_ca *lca, struct server_tls *tls,
+		    char **cause);
 static struct audit **vigild_open_audits(const struct vigild_args *args,
 		    const struct sim *sim, char **cause);
 static void	 vigild_close_audits(struct audit **audits, size_t n);
@@ -281,6 +321,9 @@ static const struct vigild_opt vigild_opts[] = {
 	  .example = "9001" },
 	{ .name = "listen-address", .commands = F,
 	  .parse = vigild_opt_address },
+	{ .name = "gateways", .commands = F, .parse = vigild_opt_number,
+	  .off = A(gateways), .size = sizeof (int), .min = 1,
+	  .max = VIGILD_MAX_GATEWAYS, .example = "20" },
 	{ .name = "time-scale", .commands = N|F,
 	  .parse = vigild_opt_time_scale },
 	{ .name = "routers", .commands = F, .parse = vigild_opt_number,
@@ -977,13 +1020,15 @@ vigild_parse(int argc, char **argv, struct vigild_args *args)
  * Decide how the nodes of d serve TLS: the operator's --cert and --key
  * (checked here, so that a bad file gets a sentence rather than a
  * libwebsockets log line), a local CA when there is a fleet file to
- * name its certificate in, or nothing (plain ws, on loopback or with
+ * name its certificate in (for a gateway, gw's: one certificate naming
+ * all its nodes), or nothing (plain ws, on loopback or with
  * --insecure).  Returns what server_create() takes, NULL for plain
  * websockets; or NULL and a sentence in *cause.
  */
 static const struct server_tls *
 vigild_tls(const struct vigild_args *args, const struct driver *d,
-    struct local_ca *lca, struct server_tls *tls, char **cause)
+    const struct vigild_gw *gw, struct local_ca *lca, struct server_tls *tls,
+    char **cause)
 {
 	char	*ca_path;
 	int	 rc;
@@ -999,6 +1044,14 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 	}
 	if (args->insecure || args->fleet_file == NULL)
 		return (NULL);
+	if (gw != NULL) {
+		if (gw->ca == NULL || local_ca_gateway(lca, gw->ca, gw->key,
+		    d, args->address, gw->ca_path, cause) != 0)
+			return (NULL);
+		tls->cert_pem = lca->cert_pem;
+		tls->key_pem = lca->key_pem;
+		return (tls);
+	}
 	ca_path = xasprintf("%s.ca", args->fleet_file);
 	rc = local_ca_make(lca, d, args->address, ca_path, cause);
 	free(ca_path);
@@ -1009,26 +1062,43 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 	return (tls);
 }
 
+/* One fleet-file line per node: its URL, with its id as a comment. */
+static char *
+vigild_node_lines(const struct driver *d, const struct server *server,
+    const struct vigild_args *args)
+{
+	char	*lines = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+
+	if ((f = open_memstream(&lines, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	for (i = 0; i < d->ops->nnodes(d->arg); i++)
+		fprintf(f, "%s://%s:%d/ # %s\n", args->insecure ? "ws" : "wss",
+		    args->address, server_port(server, i),
+		    d->ops->node_id(d->arg, i));
+	if (fclose(f) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	return (lines);
+}
+
 /*
- * Write the fleet file: comments saying what runs (sim, if not NULL,
- * names the scenario), the CA to trust when vigild made one ("ca FILE",
- * relative to the fleet file), then one websocket URL per node of d
- * with the node's id as a trailing comment.  It goes to path.tmp first
- * and is renamed into place, so a console never reads a half-written
- * file.
+ * Write the fleet file: comments saying what runs (scenario, if not
+ * NULL, its clock at clock_ms and time scale; otherwise an agent), the
+ * CA to trust when vigild made one ("ca FILE", relative to the fleet
+ * file), then lines, the URLs.  It goes to path.tmp first and is
+ * renamed into place, so a console never reads a half-written file.
  */
 static int
-vigild_write_fleet_file(const char *path, const struct sim *sim,
-    const struct driver *d, const struct server *server,
-    const struct vigild_args *args, const char *ca_path, int64_t clock_ms,
+vigild_write_fleet_file(const char *path, const char *scenario,
+    double scale, int64_t clock_ms, const char *ca_path, const char *lines,
     char **cause)
 {
-	const char	*scheme = args->insecure ? "ws" : "wss", *base;
+	const char	*base;
 	FILE		*f;
 	char		*tmp, clock[16], date[32], started[32];
 	struct tm	 tm;
 	time_t		 t;
-	size_t		 i;
 	int		 fd, saved;
 
 	t = (time_t)(clock_ms / 1000);
@@ -1055,10 +1125,9 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 	}
 	fprintf(f, "# vigil fleet file written by vigild: one websocket URL "
 	    "per line;\n# \"#\" starts a comment anywhere on a line.\n");
-	if (sim != NULL)
+	if (scenario != NULL)
 		fprintf(f, "# scenario %s, clock starts %s %s UTC, time scale "
-		    "%g\n", sim_scenario_name(sim), date, clock,
-		    sim_time_scale(sim));
+		    "%g\n", scenario, date, clock, scale);
 	else
 		fprintf(f, "# vigild agent for a real node\n");
 	fprintf(f, "# started at %s by vigild pid %ld\n", started,
@@ -1068,9 +1137,7 @@ vigild_write_fleet_file(const char *path, const struct sim *sim,
 		fprintf(f, "ca %s # the CA vigild made for its nodes\n",
 		    base != NULL ? base + 1 : ca_path);
 	}
-	for (i = 0; i < d->ops->nnodes(d->arg); i++)
-		fprintf(f, "%s://%s:%d/ # %s\n", scheme, args->address,
-		    server_port(server, i), d->ops->node_id(d->arg, i));
+	fputs(lines, f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		saved = errno;
 		fclose(f);
@@ -1229,16 +1296,10 @@ static int
 vigild_serve(struct server *server, const struct vigild_args *args,
     const struct opkey_trust *trust)
 {
-	int	rc = 0;
-
 	vigild_say_commands(args, trust);
 	vigild_say_reading(args);
 	fflush(stdout);
-	vigild_server = server;
-	if (!vigild_stopping && server_run(server) != 0)
-		rc = VIGILD_EXIT_RUNTIME;
-	vigild_server = NULL;
-	return (rc);
+	return (vigild_run(server));
 }
 
 /*
@@ -1256,7 +1317,7 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	struct local_ca			 lca;
 	struct server_tls		 tls_space;
 	const struct server_tls		*tls;
-	char				*cause = NULL;
+	char				*cause = NULL, *lines;
 	size_t				 k, nhooks;
 	int				 rc = VIGILD_EXIT_RUNTIME;
 
@@ -1267,19 +1328,23 @@ vigild_agent(const struct vigild_args *args, const struct opkey_trust *trust)
 	}
 	agent = agent_new(o);
 	agent_driver(agent, &d);
-	if (((tls = vigild_tls(args, &d, &lca, &tls_space, &cause)) == NULL &&
-	    cause != NULL) || (server = server_create_driver(&d, args->address,
-	    args->port, tls, &cause)) == NULL)
+	if (((tls = vigild_tls(args, &d, NULL, &lca, &tls_space, &cause)) ==
+	    NULL && cause != NULL) || (server = server_create_driver(&d,
+	    args->address, args->port, 0, tls, &cause)) == NULL)
 		goto out;
 	server_commands(server, trust, &audit, (uint64_t)args->reserve_mb <<
 	    20);
 	server_read(server, vigild_read_key(args));
 	if (agent_start(agent, server, &cause) != 0)
 		goto out;
-	if (args->fleet_file != NULL && vigild_write_fleet_file(
-	    args->fleet_file, NULL, &d, server, args, lca.ca_path,
-	    util_wall_ms(), &cause) != 0)
-		goto out;
+	if (args->fleet_file != NULL) {
+		lines = vigild_node_lines(&d, server, args);
+		vigild_write_fleet_file(args->fleet_file, NULL, 0,
+		    util_wall_ms(), lca.ca_path, lines, &cause);
+		free(lines);
+		if (cause != NULL)
+			goto out;
+	}
 	printf("%s listening on %s://%s:%d/\n", o->id, tls != NULL ? "wss" :
 	    "ws", args->address, server_port(server, 0));
 	printf("agent %s: facts from %s %s; hooks:", o->id,
@@ -1324,16 +1389,6 @@ vigild_opt_read(const struct vigild_opt *o, const char *arg,
 		    arg);
 }
 
-/* Say on stdout who may read the nodes' telemetry. */
-static void
-vigild_say_reading(const struct vigild_args *args)
-{
-	printf("reading: %s\n", vigild_read_key(args) ? "only consoles "
-	    "whose operator answers the challenge with a key in the trust "
-	    "file (--read key)" : "any console that connects (--read "
-	    "anyone)");
-}
-
 /*
  * Does reading need an operator's key?  As --read says; unsaid, only
  * beyond 127.0.0.1 (the rest of 127/8 stands for other machines, as for
@@ -1348,22 +1403,337 @@ vigild_read_key(const struct vigild_args *args)
 	    strcmp(args->address, "::1") != 0);
 }
 
+/* Serve until signalled; returns the exit status. */
+static int
+vigild_run(struct server *server)
+{
+	int	rc = 0;
+
+	vigild_server = server;
+	if (!vigild_stopping && server_run(server) != 0)
+		rc = VIGILD_EXIT_RUNTIME;
+	vigild_server = NULL;
+	return (rc);
+}
+
+/*
+ * Listen for sim's nodes (one port each, or, for gateway gw, one for
+ * all), and serve until signalled.  A plain vigild writes its fleet
+ * file and says where it listens; a gateway writes "PORT CLOCK_MS" to
+ * gw->fd for the process that started it instead.  Frees sim.  Returns
+ * the exit status.
+ */
+static int
+vigild_fleet_serve(const struct vigild_args *args, struct sim *sim,
+    const struct opkey_trust *trust, const struct vigild_gw *gw)
+{
+	struct server		 *server = NULL;
+	struct audit		**audits = NULL;
+	struct local_ca		  lca;
+	struct server_tls	  tls_space;
+	const struct server_tls	 *tls;
+	struct driver		  d;
+	char			 *cause = NULL, *lines;
+	int64_t			  clock_ms = sim_clock_ms(sim);
+	size_t			  n = sim_nnodes(sim);
+	int			  rc = VIGILD_EXIT_USAGE;
+
+	sim_driver(sim, &d);
+	memset(&lca, 0, sizeof lca);
+	if ((tls = vigild_tls(args, &d, gw, &lca, &tls_space,
+	    &cause)) == NULL && cause != NULL)
+		goto out;
+	rc = VIGILD_EXIT_RUNTIME;
+	if ((audits = vigild_open_audits(args, sim, &cause)) == NULL)
+		goto out;
+	if ((server = server_create(sim, args->address, args->port,
+	    gw != NULL, tls, &cause)) == NULL)
+		goto out;
+	server_commands(server, trust, audits,
+	    (uint64_t)args->reserve_mb << 20);
+	server_read(server, vigild_read_key(args));
+	if (gw != NULL) {
+		dprintf(gw->fd, "%d %lld\n", server_port(server, 0),
+		    (long long)clock_ms);
+		close(gw->fd);
+	} else {
+		if (args->fleet_file != NULL) {
+			lines = vigild_node_lines(&d, server, args);
+			rc = vigild_write_fleet_file(args->fleet_file,
+			    sim_scenario_name(sim), sim_time_scale(sim),
+			    clock_ms, lca.ca_path, lines, &cause);
+			free(lines);
+			rc = rc != 0 ? VIGILD_EXIT_RUNTIME : rc;
+			if (rc != 0)
+				goto out;
+		}
+		vigild_say_started(args, sim, server, tls != NULL, clock_ms);
+	}
+	rc = gw != NULL ? vigild_run(server) : vigild_serve(server, args,
+	    trust);
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "vigild: %s%s\n", gw != NULL ? "gateway: " :
+		    "", cause);
+		free(cause);
+	}
+	server_free(server);
+	vigild_close_audits(audits, n);
+	local_ca_free(&lca);
+	sim_free(sim);
+	return (rc);
+}
+
+/* Say on standard output who may read the nodes' telemetry. */
+static void
+vigild_say_reading(const struct vigild_args *args)
+{
+	printf("reading: %s\n", vigild_read_key(args) ? "only consoles "
+	    "whose operator answers the challenge with a key in the trust "
+	    "file (--read key)" : "any console that connects (--read "
+	    "anyone)");
+	fflush(stdout);
+}
+
+/*
+ * Gateway gw->k of vigild fleet --gateways, in its own process: build
+ * its share of the fleet (args->sim's slice) and serve it on one port,
+ * telling the parent on gw->fd where.  It ends with the parent.  Never
+ * returns.
+ */
+static void
+vigild_gateway(struct vigild_args *args, const struct opkey_trust *trust,
+    const struct vigild_gw *gw)
+{
+	struct sim	*sim;
+	char		*cause = NULL;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+	if (args->port != 0)
+		args->port += gw->k;
+	if ((sim = sim_create(&args->sim, util_mono_ms(), &cause)) == NULL) {
+		fprintf(stderr, "vigild: gateway %d: %s\n", gw->k + 1, cause);
+		free(cause);
+		exit(VIGILD_EXIT_USAGE);
+	}
+	exit(vigild_fleet_serve(args, sim, trust, gw));
+}
+
+/*
+ * Start the gateways of vigild fleet --gateways (gw holding the CA they
+ * issue their certificates from), pids[k] each one's, and write a
+ * fleet-file line for each to lines as it reports its port, and the
+ * scenario clock it started at to *clock_ms.  Returns 0, or -1 when one
+ * did not start (said on stderr).
+ */
+static int
+vigild_gateways_start(struct vigild_args *args,
+    const struct opkey_trust *trust, struct vigild_gw *gw, pid_t *pids,
+    FILE *lines, int64_t *clock_ms)
+{
+	char		 buf[64];
+	size_t		 total = args->sim.slice_count, first, count;
+	long long	 clock;
+	int		 j, k, fds[2], *from, port, rc = 0;
+	ssize_t		 r;
+
+	from = xcalloc((size_t)args->gateways, sizeof *from);
+	fflush(stdout);
+	/* Gateway k serves nodes first .. first + count - 1 of total. */
+	for (k = 0; k < args->gateways; k++) {
+		if (pipe(fds) == -1 || (pids[k] = fork()) == -1)
+			fatal("cannot start gateway %d: %s", k + 1,
+			    strerror(errno));
+		if (pids[k] == 0) {
+			/* The gateway keeps nothing of its elders'. */
+			close(fds[0]);
+			for (j = 0; j < k; j++)
+				close(from[j]);
+			free(from);
+			args->sim.slice_first = total * (size_t)k /
+			    (size_t)args->gateways;
+			args->sim.slice_count = total * (size_t)(k + 1) /
+			    (size_t)args->gateways - args->sim.slice_first;
+			gw->k = k;
+			gw->fd = fds[1];
+			vigild_gateway(args, trust, gw);
+		}
+		close(fds[1]);
+		from[k] = fds[0];
+	}
+	for (k = 0; k < args->gateways; k++) {
+		first = total * (size_t)k / (size_t)args->gateways;
+		count = total * (size_t)(k + 1) / (size_t)args->gateways -
+		    first;
+		while ((r = read(from[k], buf, sizeof buf - 1)) == -1 &&
+		    errno == EINTR && !vigild_stopping)
+			continue;
+		close(from[k]);
+		if (rc != 0)
+			continue;
+		if (r <= 0 || sscanf((buf[r] = '\0', buf), "%d %lld", &port,
+		    &clock) != 2) {
+			fprintf(stderr, "vigild: gateway %d of %d did not "
+			    "start (its reason is above); stopping the "
+			    "others\n", k + 1, args->gateways);
+			rc = -1;
+			continue;
+		}
+		*clock_ms = clock;
+		fprintf(lines, "%s://%s:%d/ gateway=%zu # gateway %d, pid %ld: "
+		    "nodes %zu to %zu\n", args->insecure ? "ws" : "wss",
+		    args->address, port, count, k + 1, (long)pids[k],
+		    first + 1, first + count);
+		printf("gateway %d (pid %ld) listening on %s://%s:%d/: %zu "
+		    "nodes\n", k + 1, (long)pids[k], args->insecure ? "ws" :
+		    "wss", args->address, port, count);
+	}
+	free(from);
+	return (rc);
+}
+
+/*
+ * vigild fleet --gateways: make the CA the gateways' certificates come
+ * from (unless --cert or --insecure), start N gateway processes, each
+ * serving its share of the nodes on one port, write the fleet file
+ * naming each with its node count, and wait: SIGINT or SIGTERM is
+ * passed on to them.  Returns the exit status.
+ */
+static int
+vigild_gateways(struct vigild_args *args, const struct opkey_trust *trust)
+{
+	const struct sim_scenario	*sc = &sim_scenarios[0];
+	struct vigild_gw		 gw;
+	char				*lines = NULL, *cause = NULL;
+	char				*ca_path = NULL;
+	pid_t				*pids;
+	size_t				 len = 0, total;
+	int64_t				 clock_ms = 0;
+	int				 rc;
+	FILE				*f;
+
+	if (strcmp(args->sim.scenario, "calm") != 0)
+		vigild_usage_error("--gateways shares out scenario calm only: "
+		    "%s replays one incident in one process; leave out "
+		    "--gateways, or give --scenario calm", args->sim.scenario);
+	total = (size_t)(args->sim.routers != 0 ? args->sim.routers :
+	    sc->routers) + (size_t)(args->sim.stations != 0 ?
+	    args->sim.stations : sc->stations);
+	if ((size_t)args->gateways > total)
+		vigild_usage_error("--gateways %d is more than the fleet's %zu "
+		    "nodes; give at most one gateway per node", args->gateways,
+		    total);
+	memset(&gw, 0, sizeof gw);
+	if (args->cert == NULL && !args->insecure) {
+		ca_path = xasprintf("%s.ca", args->fleet_file);
+		if (local_ca_start(&gw.ca, &gw.key, ca_path, &cause) != 0) {
+			fprintf(stderr, "vigild: %s\n", cause);
+			free(cause);
+			free(ca_path);
+			return (VIGILD_EXIT_RUNTIME);
+		}
+		gw.ca_path = ca_path;
+	} else if (args->cert != NULL && tls_check_pair(args->cert, args->key,
+	    &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		return (VIGILD_EXIT_USAGE);
+	}
+	pids = xcalloc((size_t)args->gateways, sizeof *pids);
+	if ((f = open_memstream(&lines, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	args->sim.slice_count = total;
+	rc = vigild_gateways_start(args, trust, &gw, pids, f, &clock_ms);
+	/* The gateways have their certificates: no one keeps the CA's key. */
+	if (gw.ca != NULL) {
+		tls_key_free(gw.key);
+		tls_ca_free(gw.ca);
+	}
+	if (fclose(f) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	if (rc == 0 && vigild_write_fleet_file(args->fleet_file, "calm",
+	    args->sim.time_scale > 0 ? args->sim.time_scale : sc->time_scale,
+	    clock_ms, ca_path, lines, &cause) != 0) {
+		fprintf(stderr, "vigild: %s\n", cause);
+		free(cause);
+		rc = -1;
+	}
+	free(lines);
+	free(ca_path);
+	if (rc == 0) {
+		printf("fleet calm: %zu nodes through %d gateways; fleet file "
+		    "%s\n", total, args->gateways, args->fleet_file);
+		vigild_say_commands(args, trust);
+		vigild_say_reading(args);
+	} else
+		vigild_stopping = 1;
+	rc = vigild_gateways_wait(args, pids) != 0 || rc != 0 ?
+	    VIGILD_EXIT_RUNTIME : 0;
+	free(pids);
+	return (rc);
+}
+
+/*
+ * Wait for the gateways to end; on SIGINT or SIGTERM (vigild_stopping)
+ * send them SIGTERM.  A gateway that ends by itself is reported and its
+ * nodes go dark; the others serve on.  Returns -1 if any failed.
+ */
+static int
+vigild_gateways_wait(const struct vigild_args *args, pid_t *pids)
+{
+	int	k, left = 0, status, failed = 0, told = 0;
+	pid_t	pid;
+
+	for (k = 0; k < args->gateways; k++)
+		left += pids[k] > 0;
+	while (left > 0) {
+		if (vigild_stopping && !told) {
+			for (k = 0; k < args->gateways; k++) {
+				if (pids[k] > 0)
+					kill(pids[k], SIGTERM);
+			}
+			told = 1;
+		}
+		/* Polled, so a signal just before the wait is not lost. */
+		if ((pid = waitpid(-1, &status, WNOHANG)) == 0) {
+			usleep(VIGILD_WAIT_US);
+			continue;
+		}
+		if (pid == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (k = 0; k < args->gateways && pids[k] != pid; k++)
+			continue;
+		if (k == args->gateways)
+			continue;
+		pids[k] = 0;
+		left--;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			continue;
+		failed = 1;
+		if (!vigild_stopping)
+			fprintf(stderr, "vigild: gateway %d ended (%s %d); "
+			    "its nodes are no longer served\n", k + 1,
+			    WIFEXITED(status) ? "exit status" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) :
+			    WTERMSIG(status));
+	}
+	return (failed ? -1 : 0);
+}
+
 /* Parse, build the fleet, listen, say where, serve until signalled. */
 int
 main(int argc, char **argv)
 {
 	struct vigild_args	 args;
-	struct sim		*sim = NULL;
-	struct server		*server = NULL;
+	struct sim		*sim;
 	struct opkey_trust	 trust;
-	struct audit		**audits = NULL;
-	struct local_ca		 lca;
-	struct server_tls	 tls_space;
-	const struct server_tls	*tls;
-	struct driver		 d;
 	char			*cause = NULL;
-	int64_t			 clock_ms;
-	size_t			 n = 0;
+	size_t			 n;
 	int			 rc = VIGILD_EXIT_USAGE;
 
 	vigild_parse(argc, argv, &args);
@@ -1389,7 +1759,6 @@ main(int argc, char **argv)
 
 	vigild_signals();
 	memset(&trust, 0, sizeof trust);
-	memset(&lca, 0, sizeof lca);
 	if (args.trust != NULL && opkey_trust_load(args.trust, &trust,
 	    &cause) != 0)
 		goto out;
@@ -1397,45 +1766,29 @@ main(int argc, char **argv)
 		rc = vigild_agent(&args, &trust);
 		goto out;
 	}
+	if (args.gateways > 0) {
+		rc = vigild_gateways(&args, args.trust != NULL ? &trust :
+		    NULL);
+		goto out;
+	}
 	if ((sim = sim_create(&args.sim, util_mono_ms(), &cause)) == NULL)
 		goto out;
-	sim_driver(sim, &d);
-	clock_ms = sim_clock_ms(sim);
 	n = sim_nnodes(sim);
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
 		cause = xasprintf("--base-port %d leaves no room for %zu "
 		    "nodes, one port each, below 65536; give --base-port %ld "
 		    "or lower, or 0 to let the kernel pick", args.port, n,
 		    65536L - (long)n);
+		sim_free(sim);
 		goto out;
 	}
-	if ((tls = vigild_tls(&args, &d, &lca, &tls_space, &cause)) == NULL &&
-	    cause != NULL)
-		goto out;
-	rc = VIGILD_EXIT_RUNTIME;
-	if ((audits = vigild_open_audits(&args, sim, &cause)) == NULL)
-		goto out;
-	if ((server = server_create(sim, args.address, args.port, tls,
-	    &cause)) == NULL)
-		goto out;
-	server_commands(server, args.trust != NULL ? &trust : NULL, audits,
-	    (uint64_t)args.reserve_mb << 20);
-	server_read(server, vigild_read_key(&args));
-	if (args.fleet_file != NULL && vigild_write_fleet_file(args.fleet_file,
-	    sim, &d, server, &args, lca.ca_path, clock_ms, &cause) != 0)
-		goto out;
-	vigild_say_started(&args, sim, server, tls != NULL, clock_ms);
-	rc = vigild_serve(server, &args, args.trust != NULL ? &trust : NULL);
+	rc = vigild_fleet_serve(&args, sim, args.trust != NULL ? &trust :
+	    NULL, NULL);
 out:
 	if (cause != NULL) {
 		fprintf(stderr, "vigild: %s\n", cause);
 		free(cause);
 	}
-	server_free(server);
-	vigild_close_audits(audits, n);
-	local_ca_free(&lca);
-	if (sim != NULL)
-		sim_free(sim);
 	opkey_trust_free(&trust);
 	return (rc);
 }

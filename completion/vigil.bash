@@ -106,7 +106,7 @@ _vigild()
 	local node="--role --id --listen --group --build --flag --fleet-file
 	    --audit $both"
 	local fleet="--scenario --fleet-file --base-port --listen-address
-	    --routers --stations --devices --audit-dir $both"
+	    --routers --stations --devices --audit-dir --gateways $both"
 	local agent="--role --id --listen --fleet-file --facts-cmd --facts-file
 	    --facts-url --on-kill --on-resume --on-rollback --on-flag
 	    --on-move-root --hook-timeout --trust --audit --audit-reserve
@@ -141,7 +141,7 @@ _vigild()
 		return ;;
 	--id|--listen|--group|--build|--flag|--time-scale|--start|\
 	--base-port|--listen-address|--routers|--stations|--devices|\
-	--audit-reserve|--hook-timeout)
+	--audit-reserve|--hook-timeout|--gateways)
 		COMPREPLY=()
 		return ;;
 	esac

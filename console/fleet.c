@@ -132,6 +132,8 @@ static double	 fleet_own_baseline(const struct node *node);
 static void	 fleet_tick_baselines(struct fleet *);
 static double	 fleet_median(const struct fleet_peer *p, size_t m,
 		    size_t skip);
+static size_t	 fleet_group_end(const struct fleet_peer *p, size_t lo,
+		    size_t n, const char *group);
 
 static const struct fleet_handler fleet_handlers[] = {
 	{ MSG_HELLO, fleet_apply_hello },
@@ -521,11 +523,25 @@ fleet_claimed(struct fleet *fleet, struct node *node, size_t link,
 	return (1);
 }
 
+/* The nodes link declares, within what it may serve; see fleet.h. */
+size_t
+fleet_link_expects(const struct fleet *fleet, size_t link)
+{
+	const struct fleet_link	*l = &fleet->links[link];
+	size_t			 cap;
+
+	cap = l->gateway > 0 ? l->gateway : FLEET_LINK_NODES_DEFAULT;
+	if (l->link_nodes <= 0)
+		return (0);
+	return ((size_t)l->link_nodes < cap ? (size_t)l->link_nodes : cap);
+}
+
 /*
- * May link add node id?  Not past the nodes its hello declared
- * (link_nodes, FLEET_LINK_NODES_DEFAULT before one does), nor past
- * FLEET_MAX_NODES in all.  The first refusal raises one critical alert
- * for the link or the console; later ones cost only the count.
+ * May link add node id?  Not past FLEET_LINK_NODES_DEFAULT, or a
+ * gateway's count from the fleet file, nor past fewer declared in its
+ * hello's link_nodes, nor past FLEET_MAX_NODES in all.  The first
+ * refusal raises one critical alert for the link or the console; later
+ * ones cost only the count.
  */
 static int
 fleet_room(struct fleet *fleet, size_t link, const char *id,
@@ -534,9 +550,12 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 	struct fleet_link	*l = &fleet->links[link];
 	struct alert		 a;
 	size_t			 cap;
+	int			 declared;
 
-	cap = l->link_nodes > 0 ? (size_t)l->link_nodes :
-	    FLEET_LINK_NODES_DEFAULT;
+	cap = l->gateway > 0 ? l->gateway : FLEET_LINK_NODES_DEFAULT;
+	declared = l->link_nodes > 0 && (size_t)l->link_nodes < cap;
+	if (declared)
+		cap = (size_t)l->link_nodes;
 	if (l->nnodes < cap && fleet->nnodes < FLEET_MAX_NODES)
 		return (1);
 	if (l->nnodes >= cap ? l->over_bound : fleet->over_bound)
@@ -551,15 +570,18 @@ fleet_room(struct fleet *fleet, size_t link, const char *id,
 		util_format(a.code, sizeof a.code, "link-%zu", link);
 		util_format(a.text, sizeof a.text, "backend %s speaks for more "
 		    "nodes than the %zu %s; %s and every further new node "
-		    "from it are ignored", l->url, cap, l->link_nodes > 0 ?
-		    "its hello declared in link_nodes" : "a backend may "
-		    "before a hello declares link_nodes", id);
-		util_copy(a.cause, sizeof a.cause, "The backend declares "
-		    "fewer nodes than it serves, or it floods the console "
-		    "with made-up node ids.");
-		util_copy(a.action, sizeof a.action, "Make the backend "
-		    "declare every node it carries in link_nodes, or stop "
-		    "it; see vigil-protocol(7).");
+		    "from it are ignored", l->url, cap, declared ?
+		    "its hello declared in link_nodes" : l->gateway > 0 ?
+		    "the fleet file lets this gateway serve" : "one backend "
+		    "may serve unless the fleet file names it a gateway", id);
+		util_copy(a.cause, sizeof a.cause, "The backend serves more "
+		    "nodes than it declares or than the fleet file allows, "
+		    "or it floods the console with made-up node ids.");
+		util_copy(a.action, sizeof a.action, "If it is a gateway, "
+		    "give its count after its URL in the fleet file "
+		    "(ws://HOST:PORT/ gateway=N) and make its hello declare "
+		    "every node in link_nodes; otherwise stop it; see "
+		    "vigil(1).");
 	} else {
 		fleet->over_bound = 1;
 		util_copy(a.rule, sizeof a.rule, "fleet-nodes");
@@ -1803,6 +1825,27 @@ fleet_median(const struct fleet_peer *p, size_t m, size_t skip)
 }
 
 /*
+ * The end of group's run in p[lo .. n), sorted by group, found by
+ * halves: walked peer by peer, a group of 50,000 routers behind
+ * gateways made each tick quadratic.
+ */
+static size_t
+fleet_group_end(const struct fleet_peer *p, size_t lo, size_t n,
+    const char *group)
+{
+	size_t	hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(p[mid].group, group) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
  * fleet_child_rate_baseline() for every node at once: out[i] and, if not
  * NULL, npeers[i] for fleet->nodes[i].  Sorting the live routers by
  * group and rate once keeps a tick n log n for fleets of thousands.
@@ -1847,9 +1890,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 				else
 					hi = mid;
 			}
-			for (hi = lo; hi < n &&
-			    strcmp(p[hi].group, node->hello.group) == 0; hi++)
-				;
+			hi = fleet_group_end(p, lo, n, node->hello.group);
 		}
 		/* Itself is no peer: find it to leave it out. */
 		key.group = node->has_hello ? node->hello.group : "";
@@ -1911,26 +1952,24 @@ fleet_heartbeat_rate_expected(const struct node *node)
 int
 fleet_ready(const struct fleet *fleet)
 {
+	const struct fleet_link	*fl;
 	const struct node	*node;
 	size_t			 i, l;
-	int			 hellos;
 
+	/* Each link's own nodes: links x nodes is 2,000,000 a tick at
+	   100,000 nodes behind twenty gateways. */
 	for (l = 0; l < fleet->nlinks; l++) {
-		if (fleet->links[l].state != LINK_UP ||
-		    auth_settled(fleet, l) == 0)
+		fl = &fleet->links[l];
+		if (fl->state != LINK_UP || auth_settled(fleet, l) == 0)
 			return (0);
 		if (auth_settled(fleet, l) < 0)
 			continue;	/* it sends no more */
-		hellos = 0;
-		for (i = 0; i < fleet->nnodes; i++) {
-			node = &fleet->nodes[i];
-			if (node->link != l)
-				continue;
+		for (i = 0; i < fl->nnodes; i++) {
+			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || node->nstats < 2)
 				return (0);
-			hellos++;
 		}
-		if (hellos == 0 || hellos < fleet->links[l].link_nodes)
+		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
 			return (0);
 	}
 	return (1);

@@ -30,11 +30,13 @@
 #define FLEET_REFUSAL_MS	(60 * 1000)	/* a refusal's alert stands */
 
 /*
- * Bounds on what backends can make the console hold.  A link serves at
- * most the nodes its hello declares in link_nodes, or, before a hello
- * declares it, FLEET_LINK_NODES_DEFAULT; the console holds at most
- * FLEET_MAX_NODES in all (a hundred gateways of a thousand).  Nodes past
- * either bound are refused with one alert.  See vigil(1).
+ * Bounds on what backends can make the console hold.  No peer's claim
+ * about how much it holds is believed: a link serves at most
+ * FLEET_LINK_NODES_DEFAULT nodes, or, for a gateway, the count its
+ * fleet-file entry gives (gateway=N), fewer when its hello declares
+ * fewer in link_nodes; the console holds at most FLEET_MAX_NODES in all
+ * (twenty gateways of 5,000).  Nodes past either bound are refused with
+ * one alert.  See vigil(1).
  */
 #define FLEET_MAX_NODES		100000
 #define FLEET_LINK_NODES_DEFAULT 64
@@ -71,6 +73,9 @@ struct fleet_link {
 	char		url[256];
 	enum link_state	state;
 	int		link_nodes;		/* from hello; 0 unknown */
+	size_t		gateway;		/* 0: one backend; else the
+						   nodes the fleet file lets
+						   this gateway serve */
 	int64_t		since_ms;		/* monotonic: state entered */
 	int64_t		ever_up;		/* 1 once it has connected */
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
@@ -286,6 +291,13 @@ void	 fleet_free(struct fleet *fleet);
 
 /* Add a backend by URL; returns its link index. */
 size_t	 fleet_add_link(struct fleet *fleet, const char *url);
+
+/*
+ * How many nodes link's hello declares in link_nodes, capped by the
+ * most it may serve (see FLEET_LINK_NODES_DEFAULT): what a wait for
+ * all of its nodes waits for.  0 before a hello declares any.
+ */
+size_t	 fleet_link_expects(const struct fleet *fleet, size_t link);
 
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);

@@ -640,14 +640,13 @@ headless_unreached(struct headless *h, int report)
 				headless_warn("backend %s sends nothing but "
 				    "its hello to this console: %s", fl->url,
 				    fl->error);
-		} else if (fl->link_nodes > 0 &&
-		    (size_t)fl->link_nodes > nhello) {
+		} else if (fleet_link_expects(fleet, i) > nhello) {
 			n++;
 			if (report)
-				fprintf(stderr, "vigil: only %zu of the %d "
+				fprintf(stderr, "vigil: only %zu of the %zu "
 				    "nodes behind backend %s said hello within "
 				    "%s; allow longer with --wait\n", nhello,
-				    fl->link_nodes, fl->url, wait);
+				    fleet_link_expects(fleet, i), fl->url, wait);
 		}
 	}
 	return (n);
@@ -1218,24 +1217,22 @@ static int
 headless_settled(struct headless *h, int stats)
 {
 	const struct fleet	*fleet = h->fleet;
+	const struct fleet_link	*fl;
 	const struct node	*node;
-	size_t			 l, i, n;
+	size_t			 l, i;
 
 	for (l = 0; l < fleet->nlinks; l++) {
+		fl = &fleet->links[l];
 		if (!loop_link_up(h->loop, l))
 			return (0);
 		if (auth_settled(fleet, l) < 0)
 			continue;	/* nothing more will come */
-		n = 0;
-		for (i = 0; i < fleet->links[l].nnodes; i++) {
-			node = &fleet->nodes[fleet->links[l].node_ix[i]];
-			if (node->link != l)
-				continue;
+		for (i = 0; i < fl->nnodes; i++) {
+			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
-			n++;
 		}
-		if (n == 0 || (int)n < fleet->links[l].link_nodes)
+		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
 			return (0);
 		if (auth_settled(fleet, l) == 0)
 			return (0);

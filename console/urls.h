@@ -5,8 +5,10 @@
  * A fleet file names one websocket URL per backend: "#" starts a comment
  * anywhere, blank lines are ignored, a line "ca FILE" names the CA
  * certificate to trust (relative to the fleet file; vigild writes it
- * when it made a local CA), every other word is a URL.  vigild
- * fleet --fleet-file writes one; operators write their own.
+ * when it made a local CA), every other word is a URL, or "gateway=N"
+ * after a URL on its line: that backend is a gateway the console lets
+ * serve up to N nodes (one backend may serve FLEET_LINK_NODES_DEFAULT).
+ * vigild fleet --fleet-file writes one; operators write their own.
  */
 #ifndef VIGIL_URLS_H
 #define VIGIL_URLS_H
@@ -15,12 +17,19 @@
 
 struct urls {
 	char	**v;
+	size_t	 *gateway;	/* 0: a backend; N: a gateway of N nodes */
 	size_t	  n;
 	char	 *ca;		/* the fleet file's CA; NULL: none named */
 };
 
-/* Add url (copied) unless it is already listed. */
-void	 urls_add(struct urls *urls, const char *url);
+/* Most nodes a fleet file may let one gateway serve. */
+#define URLS_GATEWAY_MAX	100000
+
+/*
+ * Add url (copied) as a backend unless it is already listed.  Returns
+ * its index.
+ */
+size_t	 urls_add(struct urls *urls, const char *url);
 
 /* Free the list and the CA's name, and leave it empty. */
 void	 urls_free(struct urls *urls);

@@ -271,6 +271,7 @@ main(int argc, char **argv)
 	for (i = 0; i < urls.n; i++) {
 		j = fleet_add_link(&fleet, urls.v[i]);
 		fleet.links[j].insecure = vigil_insecure(urls.v[i]);
+		fleet.links[j].gateway = urls.gateway[i];
 	}
 	loop = loop_create(&fleet, args.ca != NULL ? args.ca : urls.ca,
 	    &cause);

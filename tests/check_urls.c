@@ -31,7 +31,7 @@ fleet_file(const char *text)
 
 START_TEST(fleet_file_lists_each_backend_once)
 {
-	struct urls	 urls = { NULL, 0, NULL };
+	struct urls	 urls = { NULL, NULL, 0, NULL };
 	char		*path, *cause = NULL;
 
 	path = fleet_file("# written by hand\n\n"
@@ -51,7 +51,7 @@ END_TEST
 
 START_TEST(fleet_file_mistakes_are_sentences)
 {
-	struct urls	 urls = { NULL, 0, NULL };
+	struct urls	 urls = { NULL, NULL, 0, NULL };
 	char		*path, *cause = NULL;
 
 	path = fleet_file("ws://127.0.0.1:7701\n# next\nhttp://x\n");

@@ -403,6 +403,9 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (c->client->mode == BWS_FLEET) {
 			c->link = fleet_add_link(c->client->fleet, c->url);
+			/* The bench's source is a gateway of any size. */
+			c->client->fleet->links[c->link].gateway =
+			    FLEET_MAX_NODES;
 			fleet_link_up(c->client->fleet, c->link,
 			    util_mono_ms());
 		}

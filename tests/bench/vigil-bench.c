@@ -32,6 +32,7 @@
 
 #include <openssl/evp.h>
 
+#include "bench-gw.h"
 #include "bench-ws.h"
 #include "check.h"
 #include "fleet.h"
@@ -70,8 +71,6 @@ struct bench_kill_watch {
 };
 
 static double	 bench_now_us(void);
-static void	 bench_row(const char *what, double value, const char *unit,
-		    double ref, const char *target, int ok);
 static void	 bench_machine(struct bench_refs *refs);
 static double	 bench_ingest(enum bws_mode mode, int nodes, uint64_t frames,
 		    double *conn_kb);
@@ -90,7 +89,6 @@ static void	 bench_render_child(int out, int nodes);
 static double	 bench_render_ms(int nodes);
 static void	 bench_render(void);
 static double	 bench_child_cpu(pid_t pid);
-static double	 bench_proc_cpu(pid_t pid);
 static long	 bench_watch_rss(const char *bindir, const char *routers,
 		    const char *stations, int flags);
 static double	 bench_links_kb(const char *bindir, int flags);
@@ -125,7 +123,7 @@ bench_now_us(void)
 }
 
 /* Print one figure: its value, its reference (0: none) and the ratio. */
-static void
+void
 bench_row(const char *what, double value, const char *unit, double ref,
     const char *target, int ok)
 {
@@ -323,6 +321,7 @@ bench_grow(struct fleet *fleet, int nodes, int per, int64_t now)
 			util_format(url, sizeof url, "ws://127.0.0.1:%d/",
 			    1 + i / per);
 			link = fleet_add_link(fleet, url);
+			fleet->links[link].gateway = (size_t)per;
 			fleet_link_up(fleet, link, now);
 		}
 		for (k = 0; k < 3; k++) {
@@ -773,7 +772,7 @@ bench_links(const char *bindir)
 }
 
 /* CPU seconds (user + system) a running process used so far. */
-static double
+double
 bench_proc_cpu(pid_t pid)
 {
 	char		 path[64], buf[1024], *p;
@@ -1069,7 +1068,8 @@ bench_wants(int argc, char **argv, const char *name)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, rows, render, startup, links, cpu and kill (to profile one).
+ * memory, stale, rows, render, startup, links, cpu, kill and gateways
+ * (to profile one).
  */
 int
 main(int argc, char **argv)
@@ -1108,6 +1108,8 @@ main(int argc, char **argv)
 		}
 		bench_kill(bindir, &refs);
 	}
+	if (bench_wants(argc, argv, "gateways"))
+		bench_gateways(bindir);
 	printf("\n%s\n", bench_missed == 0 ? "every target met" :
 	    "some targets MISSED (see above)");
 	return (0);

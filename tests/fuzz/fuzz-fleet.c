@@ -12,7 +12,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct urls	 urls = { NULL, 0, NULL };
+	struct urls	 urls = { NULL, NULL, 0, NULL };
 	char		*cause = NULL;
 
 	if (urls_read(fuzz_file(data, size), &urls, &cause) != 0) {

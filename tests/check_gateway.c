@@ -1,0 +1,448 @@
+/*
+ * check_gateway.c: vigild fleet --gateways through real processes: each
+ * gateway serves its share of the nodes over one websocket, the console
+ * takes them because the fleet file names each a gateway (and a plain
+ * backend entry is still held to 64 nodes), a kill reaches its routers
+ * through their gateways under the two-person rule, each with its own
+ * audit log, and a gateway stopped with SIGSTOP shows exactly its nodes
+ * stale, live again on SIGCONT.
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "tests.h"
+#include "urls.h"
+
+#define GW_RUN_MS	30000	/* one vigil command */
+#define GW_WAIT_MS	20000	/* a state to show */
+#define GW_ID_MAX	64
+#define GW_ODD		200	/* other gateways' nodes gone quiet */
+
+/* A started gateway fleet: its fleet file and each gateway's pid. */
+struct gw_fleet {
+	char	*file;
+	pid_t	 vigild;
+	pid_t	 gateway[3];
+	char	 url[3][128];
+};
+
+/* A vigil watch --json being read, and the other nodes gone quiet. */
+struct gw_watch {
+	struct e2e_lines	 lines;
+	char			 odd[GW_ODD][GW_ID_MAX];
+	size_t			 nodd;
+};
+
+static void	 gw_start(struct gw_fleet *, const char *const *);
+static void	 gw_stop(struct gw_fleet *);
+static void	 gw_vigil(struct e2e_result *, const char *, ...);
+static json_t	*gw_status(const char *, int);
+static const char *gw_state(json_t *, const char *, const char *);
+static char	*gw_text(const char *, const char *);
+static size_t	 gw_count(struct gw_watch *, const char *, int, size_t,
+		    int);
+
+/*
+ * Start vigild fleet --gateways 3 of 290 routers and 10 stations, with
+ * extra options; read each gateway's URL and pid from the fleet file.
+ */
+static void
+gw_start(struct gw_fleet *g, const char *const *extra)
+{
+	const char	*argv[16] = { "--routers", "290", "--stations", "10",
+			    "--gateways", "3" };
+	char		 line[512];
+	FILE		*f;
+	size_t		 argc = 6, k = 0;
+	long		 pid;
+	unsigned	 count;
+
+	while (extra != NULL && *extra != NULL && argc < 15)
+		argv[argc++] = *extra++;
+	argv[argc] = NULL;
+	memset(g, 0, sizeof *g);
+	g->file = e2e_start_fleet("calm", argv, &g->vigild);
+	f = fopen(g->file, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL && k < 3) {
+		if (line[0] == '#' || strncmp(line, "ca ", 3) == 0)
+			continue;
+		ck_assert_msg(sscanf(line, "%127s gateway=%u # gateway %*d, "
+		    "pid %ld", g->url[k], &count, &pid) == 3, "fleet file "
+		    "line: %s", line);
+		ck_assert_uint_eq(count, 100);
+		g->gateway[k++] = (pid_t)pid;
+	}
+	fclose(f);
+	ck_assert_uint_eq(k, 3);
+}
+
+/* Stop the fleet as an operator would; its gateways end with it. */
+static void
+gw_stop(struct gw_fleet *g)
+{
+	size_t	k;
+
+	e2e_kill(g->vigild, SIGTERM);
+	ck_assert_int_eq(e2e_wait(g->vigild, GW_WAIT_MS), 0);
+	for (k = 0; k < 3; k++)
+		ck_assert_msg(kill(g->gateway[k], 0) == -1, "gateway %zu "
+		    "outlived vigild", k + 1);
+	free(g->file);
+}
+
+/* Run vigil with VIGIL_KEY=key (or none) and the arguments after it. */
+static void
+gw_vigil(struct e2e_result *r, const char *key, ...)
+{
+	va_list	 ap;
+	char	*argv[24], env[512], *envp[2] = { env, NULL };
+	int	 argc = 0;
+
+	argv[argc++] = e2e_bin("vigil");
+	va_start(ap, key);
+	while (argc < 23 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", key != NULL ? key : "");
+	e2e_run(argv, key != NULL ? envp : NULL, GW_RUN_MS, r);
+	ck_assert_msg(r->status != -1, "vigil %s did not finish", argv[3]);
+	free(argv[0]);
+}
+
+/* vigil status --json of fleet file, which must list nodes nodes. */
+static json_t *
+gw_status(const char *file, int nodes)
+{
+	struct e2e_result	 r;
+	json_t			*doc;
+
+	gw_vigil(&r, NULL, "--fleet", file, "status", "--json", "--wait",
+	    "15", (char *)NULL);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status --json gave no JSON (exit %d): %s",
+	    r.status, r.err);
+	ck_assert_msg(json_array_size(json_object_get(doc, "nodes")) ==
+	    (size_t)nodes, "status lists %zu nodes, not %d: %s",
+	    json_array_size(json_object_get(doc, "nodes")), nodes, r.err);
+	e2e_result_free(&r);
+	return (doc);
+}
+
+/* Node id's field (state, or router's state with "router") in doc. */
+static const char *
+gw_state(json_t *doc, const char *id, const char *in)
+{
+	json_t		*node, *o;
+	const char	*s;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "nodes"), i, node) {
+		s = json_string_value(json_object_get(node, "id"));
+		if (s == NULL || strcmp(s, id) != 0)
+			continue;
+		o = in != NULL ? json_object_get(node, in) : node;
+		s = json_string_value(json_object_get(o, "state"));
+		return (s != NULL ? s : "");
+	}
+	ck_abort_msg("status does not list %s", id);
+	return ("");
+}
+
+/* The whole of file dir/name, or "" when it does not exist; allocated. */
+static char *
+gw_text(const char *dir, const char *name)
+{
+	char	*path, *buf;
+	FILE	*f;
+	long	 n;
+
+	if (asprintf(&path, "%s/%s", dir, name) == -1)
+		ck_abort_msg("out of memory");
+	f = fopen(path, "r");
+	free(path);
+	if (f == NULL)
+		return (strdup(""));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return (buf);
+}
+
+START_TEST(a_kill_reaches_its_routers_through_their_gateways)
+{
+	struct gw_fleet		 g;
+	struct e2e_result	 r;
+	const char		*extra[5];
+	json_t			*doc;
+	char			*alice, *bob, *trust, *audit, *log, id[64];
+
+	alice = e2e_make_key("alice");
+	bob = e2e_make_key("bob");
+	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	audit = e2e_path("audit");
+	ck_assert_int_eq(mkdir(audit, 0700), 0);
+	extra[0] = "--trust";
+	extra[1] = trust;
+	extra[2] = "--audit-dir";
+	extra[3] = audit;
+	extra[4] = NULL;
+	gw_start(&g, extra);
+
+	/* Every node of the three gateways, each gateway's own. */
+	doc = gw_status(g.file, 300);
+	ck_assert_str_eq(gw_state(doc, "router/r150", "router"), "running");
+	json_decref(doc);
+
+	/* r150 is the second gateway's, r250 the third's: one message each. */
+	gw_vigil(&r, alice, "--fleet", g.file, "propose", "kill",
+	    "router/r150", "router/r250", "--reason", "through its gateway",
+	    (char *)NULL);
+	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %32[0-9a-f]:",
+	    id) == 1 && strstr(r.out, "router/r150: accepted") != NULL &&
+	    strstr(r.out, "router/r250: accepted") != NULL,
+	    "propose exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	gw_vigil(&r, alice, "--fleet", g.file, "approve", id, "--yes",
+	    (char *)NULL);
+	ck_assert_msg(r.status != 0 && strstr(r.out, "executed") == NULL,
+	    "alice approved her own kill: %s%s", r.out, r.err);
+	e2e_result_free(&r);
+	gw_vigil(&r, bob, "--fleet", g.file, "approve", id, "--yes",
+	    (char *)NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r150: executed")
+	    != NULL && strstr(r.out, "router/r250: executed") != NULL,
+	    "approve exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	/* Only they stop; their neighbours on the same gateways run on. */
+	e2e_wait_router_state(g.file, "router/r150", "killed", GW_WAIT_MS);
+	e2e_wait_router_state(g.file, "router/r250", "killed", GW_WAIT_MS);
+	doc = gw_status(g.file, 300);
+	ck_assert_str_eq(gw_state(doc, "router/r149", "router"), "running");
+	ck_assert_str_eq(gw_state(doc, "router/r151", "router"), "running");
+	ck_assert_str_eq(gw_state(doc, "router/r249", "router"), "running");
+	ck_assert_str_eq(gw_state(doc, "router/r1", "router"), "running");
+	json_decref(doc);
+
+	/* The command is in r150's own audit log, and in no neighbour's. */
+	log = gw_text(audit, "router-r150.audit");
+	ck_assert_msg(strstr(log, id) != NULL && strstr(log, "\"execute\"")
+	    != NULL, "router/r150's audit log: %s", log);
+	free(log);
+	log = gw_text(audit, "router-r151.audit");
+	ck_assert_msg(strstr(log, id) == NULL, "router/r151's audit log "
+	    "holds the kill: %s", log);
+	free(log);
+
+	gw_stop(&g);
+	free(alice);
+	free(bob);
+	free(trust);
+	free(audit);
+}
+END_TEST
+
+/*
+ * Read vigil watch --json events until want nodes of url went live (live
+ * 1) or not live (live 0), for ms at most.  Nodes of other URLs that
+ * go not live are kept in w->odd until they are live again: on a
+ * machine this loaded a console descheduled for 3 s sees every node
+ * stale for a moment, so only a node that stays so is wrong.  Returns
+ * how many of url's did.
+ */
+static size_t
+gw_count(struct gw_watch *w, const char *url, int live, size_t want,
+    int ms)
+{
+	json_t		*ev, *node;
+	char		 line[8192];
+	const char	*id, *state, *at;
+	int64_t		 deadline = e2e_now_ms() + ms;
+	size_t		 n = 0, k;
+	int		 is_live;
+
+	while (n < want && e2e_now_ms() < deadline) {
+		if (e2e_next_line(&w->lines, line, sizeof line, 1000) != 1 ||
+		    (ev = json_loads(line, 0, NULL)) == NULL)
+			continue;
+		node = json_object_get(ev, "node");
+		id = json_string_value(json_object_get(node, "id"));
+		state = json_string_value(json_object_get(node, "state"));
+		at = json_string_value(json_object_get(node, "url"));
+		if (id != NULL && state != NULL && at != NULL) {
+			is_live = strcmp(state, "live") == 0;
+			if (strcmp(at, url) == 0)
+				n += is_live == live;
+			for (k = 0; k < w->nodd &&
+			    strcmp(w->odd[k], id) != 0; k++)
+				continue;
+			if (strcmp(at, url) != 0 && !is_live && k == w->nodd &&
+			    w->nodd < GW_ODD)
+				snprintf(w->odd[w->nodd++], GW_ID_MAX, "%s",
+				    id);
+			else if (is_live && k < w->nodd)
+				memcpy(w->odd[k], w->odd[--w->nodd],
+				    GW_ID_MAX);
+		}
+		json_decref(ev);
+	}
+	return (n);
+}
+
+START_TEST(a_stopped_gateway_shows_exactly_its_nodes_stale)
+{
+	struct gw_fleet		 g;
+	static struct gw_watch	 w;
+	char			*argv[8];
+	size_t			 n;
+	pid_t			 watch;
+	int			 fd;
+
+	gw_start(&g, NULL);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = g.file;
+	argv[3] = "watch";
+	argv[4] = "--json";
+	argv[5] = "--for";
+	argv[6] = "60";
+	argv[7] = NULL;
+	watch = e2e_spawn(argv, NULL, &fd);
+	free(argv[0]);
+	memset(&w, 0, sizeof w);
+	e2e_lines_init(&w.lines, fd);
+	e2e_sleep_ms(3000);
+
+	/* Gateway 2 (nodes 101 to 200) freezes: its 100, and only they. */
+	ck_assert_int_eq(kill(g.gateway[1], SIGSTOP), 0);
+	n = gw_count(&w, g.url[1], 0, 100, GW_WAIT_MS);
+	ck_assert_msg(n == 100, "%zu of gateway 2's 100 nodes went stale", n);
+	/* While it stays stopped, no other node stays quiet. */
+	gw_count(&w, g.url[1], 0, 1, 2000);
+	ck_assert_msg(w.nodd == 0, "%s, not gateway 2's, went stale while "
+	    "only gateway 2 stopped", w.odd[0]);
+
+	/* SIGCONT: the same 100 come back, live. */
+	ck_assert_int_eq(kill(g.gateway[1], SIGCONT), 0);
+	n = gw_count(&w, g.url[1], 1, 100, GW_WAIT_MS);
+	ck_assert_msg(n == 100, "%zu of gateway 2's 100 nodes came back", n);
+	ck_assert_msg(w.nodd == 0, "%s, not gateway 2's, went stale while "
+	    "only gateway 2 stopped, and stayed so", w.odd[0]);
+	e2e_kill(watch, SIGTERM);
+	e2e_wait(watch, GW_WAIT_MS);
+	close(fd);
+	gw_stop(&g);
+}
+END_TEST
+
+START_TEST(a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes)
+{
+	struct gw_fleet		 g;
+	struct e2e_result	 r;
+	char			*plain, *p;
+	json_t			*doc, *a;
+	size_t			 i, n = 0;
+	FILE			*f;
+
+	gw_start(&g, NULL);
+	/* The same URLs without gateway=N: three plain backends. */
+	plain = e2e_path("plain");
+	f = fopen(plain, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "ca %s.ca\n", g.file);
+	for (i = 0; i < 3; i++)
+		fprintf(f, "%s\n", g.url[i]);
+	fclose(f);
+	gw_vigil(&r, NULL, "--fleet", plain, "status", "--json", "--wait",
+	    "15", (char *)NULL);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status gave no JSON: %s", r.err);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "nodes")),
+	    3 * 64);
+	json_array_foreach(json_object_get(doc, "alerts"), i, a) {
+		p = (char *)json_string_value(json_object_get(a, "text"));
+		if (strcmp(json_string_value(json_object_get(a, "rule")),
+		    "link-nodes") != 0)
+			continue;
+		ck_assert_msg(strstr(p, "the 64 one backend may serve unless "
+		    "the fleet file names it a gateway") != NULL, "%s", p);
+		n++;
+	}
+	ck_assert_uint_eq(n, 3);
+	json_decref(doc);
+	e2e_result_free(&r);
+	free(plain);
+	gw_stop(&g);
+}
+END_TEST
+
+START_TEST(fleet_file_gateway_counts_are_read_and_mistakes_named)
+{
+	static const char *const bad[] = {
+		"gateway=5 ws://127.0.0.1:7701\n",
+		"ws://127.0.0.1:7701 gateway=0\n",
+		"ws://127.0.0.1:7701 gateway=100001\n",
+		"ws://127.0.0.1:7701 gateway=lots\n",
+		"ws://127.0.0.1:7701 gateway\n",
+	};
+	struct urls	 urls = { NULL, NULL, 0, NULL };
+	char		*path = e2e_path("fleet"), *cause = NULL;
+	size_t		 i;
+	FILE		*f;
+
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("ws://127.0.0.1:7701/ gateway=5000 # twenty of these\n"
+	    "ws://127.0.0.1:7702/\n", f);
+	fclose(f);
+	ck_assert_int_eq(urls_read(path, &urls, &cause), 0);
+	ck_assert_uint_eq(urls.n, 2);
+	ck_assert_uint_eq(urls.gateway[0], 5000);
+	ck_assert_uint_eq(urls.gateway[1], 0);
+	urls_free(&urls);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs(bad[i], f);
+		fclose(f);
+		ck_assert_int_eq(urls_read(path, &urls, &cause), -1);
+		ck_assert_msg(strstr(cause, " line 1: ") != NULL &&
+		    strstr(cause, "gateway=") != NULL, "%s: %s", bad[i],
+		    cause);
+		free(cause);
+		cause = NULL;
+		urls_free(&urls);
+	}
+	free(path);
+}
+END_TEST
+
+Suite *
+gateway_suite(void)
+{
+	Suite	*s = suite_create("gateway");
+	TCase	*tc = tcase_create("gateway");
+
+	tcase_add_checked_fixture(tc, e2e_setup, e2e_cleanup);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, fleet_file_gateway_counts_are_read_and_mistakes_named);
+	tcase_add_test(tc, a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes);
+	tcase_add_test(tc, a_stopped_gateway_shows_exactly_its_nodes_stale);
+	tcase_add_test(tc, a_kill_reaches_its_routers_through_their_gateways);
+	suite_add_tcase(s, tc);
+	return (s);
+}

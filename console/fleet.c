@@ -118,6 +118,7 @@ static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+static void	 fleet_touch(struct fleet *fleet, const struct node *node);
 /* Hellos taken by every fleet, so that each stamps its own. */
 static uint64_t	 fleet_hellos;
 
@@ -198,6 +199,9 @@ fleet_free(struct fleet *fleet)
 	free(fleet->msg);
 	hmap_free(&fleet->node_index);
 	alert_set_free(&fleet->alerts);
+	if (fleet->checks_free != NULL)
+		fleet->checks_free(fleet->checks);
+	free(fleet->touched);
 	memset(fleet, 0, sizeof *fleet);
 }
 
@@ -418,8 +422,27 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	rate_init(&node->heartbeat_rate, FLEET_RATE_WINDOW_MS);
 	fleet_event(node, wall_ms, "first heard from %s",
 	    fleet->links[link].url);
+	fleet_touch(fleet, node);
 	*created = 1;
 	return (node);
+}
+
+/*
+ * Tell the checks, once they keep results (fleet.checks), that node was
+ * created or its hello or role changed.
+ */
+static void
+fleet_touch(struct fleet *fleet, const struct node *node)
+{
+	if (fleet->checks == NULL)
+		return;
+	if (fleet->ntouched == fleet->touched_cap) {
+		fleet->touched_cap = fleet->touched_cap == 0 ? 64 :
+		    fleet->touched_cap * 2;
+		fleet->touched = xreallocarray(fleet->touched,
+		    fleet->touched_cap, sizeof *fleet->touched);
+	}
+	fleet->touched[fleet->ntouched++] = (size_t)(node - fleet->nodes);
 }
 
 /* Replace the node ids link's certificate names. */
@@ -802,6 +825,7 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		fleet_transport_fpr(h->transport_key, node->transport_fpr);
 	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
+	fleet_touch(fleet, node);
 	fleet->hello_seq = ++fleet_hellos;
 	auth_hello(fleet, link, h);
 	return (changed);
@@ -866,6 +890,10 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	    (st->role == ROLE_STATION &&
 	    node->stats.station.nblacklist != st->station.nblacklist))
 		changed = 1;
+	/* Without a hello, the stats say its role. */
+	if (!node->has_hello && (node->nstats == 0 ||
+	    node->stats.role != st->role))
+		fleet_touch(fleet, node);
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -927,6 +955,9 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 		    c->root_holder, node->cert.root_holder);
 		changed = 1;
 	}
+	if (!node->has_cert || !node->cert.holds_root != !c->holds_root ||
+	    strcmp(node->cert.root_holder, c->root_holder) != 0)
+		fleet->roots_seq++;
 	node->cert = *c;
 	node->has_cert = 1;
 	fleet_move_cert(fleet, node, c, wall_ms);

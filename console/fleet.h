@@ -278,6 +278,21 @@ struct fleet {
 	int			 also_stale;	/* gather them again at the
 						   next tick (auth_tick) */
 
+	/*
+	 * What the checks keep between ticks (check.c owns it and sets
+	 * checks_free), and what changed for them since they last looked,
+	 * so that they recompute only that: the nodes created or whose
+	 * hello or role changed (indices in nodes, in order, kept only
+	 * while checks is set), and a count of the certificates that
+	 * changed who holds the root.
+	 */
+	void			*checks;
+	void			(*checks_free)(void *);
+	size_t			*touched;
+	size_t			 ntouched;
+	size_t			 touched_cap;
+	uint64_t		 roots_seq;
+
 	struct fleet_move	 move;		/* the latest move-root */
 	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
 	size_t			 nrelay;	/* queued, */

@@ -119,6 +119,25 @@ static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
+
+/* A node and when it was last heard, for ordering fleet.heard. */
+struct fleet_heard_at {
+	int64_t	ms;
+	size_t	ix;
+};
+
+static void	 fleet_heard_unlink(struct fleet *fleet, size_t ix);
+static void	 fleet_heard_append(struct fleet *fleet, size_t ix);
+static void	 fleet_heard_order(struct fleet *fleet);
+static void	 fleet_tick_walk(struct fleet *fleet, int64_t now_ms,
+		    int64_t wall_ms);
+static void	 fleet_tick_silent(struct fleet *fleet, int64_t now_ms,
+		    int64_t wall_ms);
+static void	 fleet_go_stale(struct fleet *fleet, struct node *node,
+		    int64_t now_ms, int64_t wall_ms);
+static int	 fleet_cmp_ix(const void *a, const void *b);
+static int	 fleet_cmp_heard(const void *a, const void *b);
+
 /* Hellos taken by every fleet, so that each stamps its own. */
 static uint64_t	 fleet_hellos;
 
@@ -202,6 +221,7 @@ fleet_free(struct fleet *fleet)
 	if (fleet->checks_free != NULL)
 		fleet->checks_free(fleet->checks);
 	free(fleet->touched);
+	free(fleet->heard);
 	memset(fleet, 0, sizeof *fleet);
 }
 
@@ -687,7 +707,13 @@ fleet_heard(struct fleet *fleet, size_t link, const char *id,
 	if (node == NULL)
 		return (NULL);
 	*changed = created;
+	if (fleet->heard_tail != 0 &&
+	    fleet->nodes[fleet->heard_tail - 1].last_heard_ms > now_ms)
+		fleet->heard_walk = 1;
+	if (fleet->links[link].state == LINK_DOWN)
+		fleet->heard_walk = 1;
 	node->last_heard_ms = now_ms;
+	fleet_heard_append(fleet, (size_t)(node - fleet->nodes));
 	node->clock_ms = clock_ms;
 	if (fleet_set_state(fleet, node, NODE_LIVE, wall_ms, NULL))
 		*changed = 1;
@@ -1661,8 +1687,28 @@ fleet_sample(struct node *node, int64_t now_ms)
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
+	size_t	i;
+
+	if (fleet->heard_walk)
+		fleet_tick_walk(fleet, now_ms, wall_ms);
+	else
+		fleet_tick_silent(fleet, now_ms, wall_ms);
+	for (i = 0; i < fleet->nnodes; i++)
+		fleet_sample(&fleet->nodes[i], now_ms);
+	fleet_commands_tick(fleet, wall_ms);
+	fleet_tick_baselines(fleet);
+	auth_tick(fleet);
+}
+
+/*
+ * The tick's walk of every node, when the list of nodes heard cannot be
+ * trusted (see fleet.heard): a node whose link is down is down, one
+ * silent too long is stale.  Then the list is ordered again.
+ */
+static void
+fleet_tick_walk(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
 	struct node	*node;
-	char		 why[64], age[32];
 	size_t		 i;
 
 	for (i = 0; i < fleet->nnodes; i++) {
@@ -1672,19 +1718,149 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    fleet->links[node->link].error))
 				fleet_notify_node(fleet, node);
 		} else if (node->state == NODE_LIVE &&
-		    now_ms - node->last_heard_ms > FLEET_STALE_MS) {
-			util_format(why, sizeof why, "silent for %s",
-			    util_duration_text(now_ms - node->last_heard_ms,
-			    age, sizeof age));
-			if (fleet_set_state(fleet, node, NODE_STALE, wall_ms,
-			    why))
-				fleet_notify_node(fleet, node);
-		}
-		fleet_sample(node, now_ms);
+		    now_ms - node->last_heard_ms > FLEET_STALE_MS)
+			fleet_go_stale(fleet, node, now_ms, wall_ms);
 	}
-	fleet_commands_tick(fleet, wall_ms);
-	fleet_tick_baselines(fleet);
-	auth_tick(fleet);
+	fleet_heard_order(fleet);
+	fleet->heard_walk = 0;
+}
+
+/*
+ * The tick's usual way: the nodes silent for more than FLEET_STALE_MS
+ * are the oldest of the list of nodes heard, taken from its head; those
+ * still live go stale, in fleet order as the walk would.
+ */
+static void
+fleet_tick_silent(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	*node;
+	size_t		*v = NULL, n = 0, cap = 0, ix, i;
+
+	while (fleet->heard_head != 0) {
+		ix = fleet->heard_head - 1;
+		node = &fleet->nodes[ix];
+		if (now_ms - node->last_heard_ms <= FLEET_STALE_MS)
+			break;
+		fleet_heard_unlink(fleet, ix);
+		if (node->state != NODE_LIVE ||
+		    fleet->links[node->link].state == LINK_DOWN)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n++] = ix;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, fleet_cmp_ix);
+	for (i = 0; i < n; i++)
+		fleet_go_stale(fleet, &fleet->nodes[v[i]], now_ms, wall_ms);
+	free(v);
+}
+
+/* Live node has been silent too long: stale, saying for how long. */
+static void
+fleet_go_stale(struct fleet *fleet, struct node *node, int64_t now_ms,
+    int64_t wall_ms)
+{
+	char	why[64], age[32];
+
+	util_format(why, sizeof why, "silent for %s",
+	    util_duration_text(now_ms - node->last_heard_ms, age,
+	    sizeof age));
+	if (fleet_set_state(fleet, node, NODE_STALE, wall_ms, why))
+		fleet_notify_node(fleet, node);
+}
+
+/* Order node indices, lowest first. */
+static int
+fleet_cmp_ix(const void *pa, const void *pb)
+{
+	size_t	a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/* Take the node at ix out of the list of nodes heard, if it is in. */
+static void
+fleet_heard_unlink(struct fleet *fleet, size_t ix)
+{
+	struct fleet_heard	*h = &fleet->heard[ix];
+
+	if (!h->in)
+		return;
+	if (h->prev != 0)
+		fleet->heard[h->prev - 1].next = h->next;
+	else
+		fleet->heard_head = h->next;
+	if (h->next != 0)
+		fleet->heard[h->next - 1].prev = h->prev;
+	else
+		fleet->heard_tail = h->prev;
+	h->prev = h->next = 0;
+	h->in = 0;
+}
+
+/* The node at ix was heard just now: it goes to the list's end. */
+static void
+fleet_heard_append(struct fleet *fleet, size_t ix)
+{
+	struct fleet_heard	*h;
+	size_t			 cap;
+
+	if (fleet->heard_cap < fleet->nnodes) {
+		cap = fleet->nodes_cap > fleet->nnodes ? fleet->nodes_cap :
+		    fleet->nnodes;
+		fleet->heard = xreallocarray(fleet->heard, cap,
+		    sizeof *fleet->heard);
+		memset(fleet->heard + fleet->heard_cap, 0,
+		    (cap - fleet->heard_cap) * sizeof *fleet->heard);
+		fleet->heard_cap = cap;
+	}
+	if (fleet->heard_tail == ix + 1)
+		return;
+	fleet_heard_unlink(fleet, ix);
+	h = &fleet->heard[ix];
+	h->in = 1;
+	h->prev = fleet->heard_tail;
+	if (fleet->heard_tail != 0)
+		fleet->heard[fleet->heard_tail - 1].next = ix + 1;
+	else
+		fleet->heard_head = ix + 1;
+	fleet->heard_tail = ix + 1;
+}
+
+/* Order nodes by when they were last heard, then in fleet order. */
+static int
+fleet_cmp_heard(const void *pa, const void *pb)
+{
+	const struct fleet_heard_at	*a = pa, *b = pb;
+
+	if (a->ms != b->ms)
+		return (a->ms < b->ms ? -1 : 1);
+	return (a->ix < b->ix ? -1 : a->ix > b->ix);
+}
+
+/* Build the list of nodes heard again: the live ones, oldest first. */
+static void
+fleet_heard_order(struct fleet *fleet)
+{
+	struct fleet_heard_at	*v;
+	size_t			 n = 0, i;
+
+	v = xcalloc(fleet->nnodes + 1, sizeof *v);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (i < fleet->heard_cap)
+			fleet_heard_unlink(fleet, i);
+		if (fleet->nodes[i].state != NODE_LIVE)
+			continue;
+		v[n].ms = fleet->nodes[i].last_heard_ms;
+		v[n++].ix = i;
+	}
+	qsort(v, n, sizeof *v, fleet_cmp_heard);
+	for (i = 0; i < n; i++)
+		fleet_heard_append(fleet, v[i].ix);
+	free(v);
 }
 
 /* Set every router's child rate baseline for this tick. */

@@ -219,6 +219,13 @@ struct node {
 	unsigned		 results_head, results_n;
 };
 
+/* A node's place in fleet.heard: its neighbours (index + 1; 0 none). */
+struct fleet_heard {
+	size_t		prev;
+	size_t		next;
+	int		in;
+};
+
 /* What a watcher is told about. */
 enum fleet_change {
 	FLEET_NODE_CHANGED,	/* state, build, flags or cert changed */
@@ -288,6 +295,18 @@ struct fleet {
 	 */
 	void			*checks;
 	void			(*checks_free)(void *);
+	/*
+	 * The nodes heard, oldest first: a list through heard (node index
+	 * + 1; 0 ends it), so that the tick meets only the nodes falling
+	 * silent, not every node.  A frame whose time goes back, or a node
+	 * heard on a link that is down, sets heard_walk: the next tick
+	 * walks every node once and orders the list again.
+	 */
+	struct fleet_heard	*heard;
+	size_t			 heard_cap;
+	size_t			 heard_head;
+	size_t			 heard_tail;
+	int			 heard_walk;
 	size_t			*touched;
 	size_t			 ntouched;
 	size_t			 touched_cap;

@@ -1111,6 +1111,75 @@ START_TEST(node_stale_then_live_again)
 }
 END_TEST
 
+START_TEST(silent_nodes_go_stale_each_in_turn)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r2 = world_node(w, "router/r2");
+	struct tnode	*r5 = world_node(w, "router/r5");
+	struct node	*n2 = fleet_find(&w->f, "router/r2");
+	struct node	*n5 = fleet_find(&w->f, "router/r5");
+	struct alert	*a;
+
+	/* r5 falls silent a second before r2: each goes stale in turn. */
+	r5->silent = 1;
+	world_step(w, 1);
+	r2->silent = 1;
+	world_step(w, 2);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_STALE);
+	ck_assert_uint_eq(nactive(w, "node-stale"), 2);
+	/* r5 speaks again, then falls silent again: stale once more. */
+	r5->silent = 0;
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	r5->silent = 1;
+	world_step(w, 3);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	/* r2 goes down with its link, then comes back live. */
+	fleet_link_down(&w->f, r2->link, "connection reset", w->now);
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_DOWN);
+	ck_assert_ptr_nonnull(must(w, "node-down"));
+	fleet_link_up(&w->f, r2->link, w->now);
+	r2->silent = 0;
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	ck_assert_ptr_null(active(w, "node-down"));
+	/* Silent again after coming back: stale, not down. */
+	r2->silent = 1;
+	world_step(w, 4);
+	ck_assert_int_eq(n2->state, NODE_STALE);
+	a = must(w, "node-stale");
+	ck_assert_uint_eq(nactive(w, "node-stale"), 2);
+	ck_assert_ptr_nonnull(a);
+	/* A frame on a link that is down makes its node live, and the
+	   next tick down again, as the link says. */
+	fleet_link_down(&w->f, r2->link, "connection reset", w->now);
+	world_report(w, r2);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	check_tick(&w->f, w->now, w->wall);
+	ck_assert_int_eq(n2->state, NODE_DOWN);
+	/* A frame stamped earlier than the newest one: the silence is
+	   still counted from when each node was last heard. */
+	r5->silent = 0;
+	w->now -= 500;
+	world_report(w, r5);
+	w->now += 500;
+	check_tick(&w->f, w->now, w->wall);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	r5->silent = 1;
+	world_step(w, 3);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	world_free(w);
+}
+END_TEST
+
 START_TEST(node_down_says_the_links_words)
 {
 	struct world	*w = world_healthy();
@@ -1264,6 +1333,7 @@ rules_suite(void)
 	tcase_add_test(tc, countdown_is_not_run_down_between_reports);
 	tcase_add_test(tc, cause_quotes_evidence_once_and_whole_words);
 	tcase_add_test(tc, node_stale_then_live_again);
+	tcase_add_test(tc, silent_nodes_go_stale_each_in_turn);
 	tcase_add_test(tc, node_down_says_the_links_words);
 	tcase_add_test(tc, outage_is_one_alert);
 	tcase_add_test(tc, every_alert_is_in_sentences);

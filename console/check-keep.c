@@ -398,6 +398,7 @@ check_keep_count(struct check_kept *k, struct fleet *fleet, size_t e)
 	en->d.minority = en->minority;
 	en->d.nminority = nmin;
 	check_keep_list(k, e);
+	k->drifts_sorted = 0;		/* its first node may have moved */
 }
 
 /* List entry e among the drifting when it drifts, or unlist it. */

@@ -45,6 +45,15 @@ struct check_node {
 	size_t		*flags;
 	size_t		 nflags;
 	unsigned	 stamp;		/* the count that last saw it */
+	int		 listed;	/* role is known */
+	enum proto_role	 role;
+};
+
+/* The nodes of one role, in fleet order. */
+struct check_role_list {
+	size_t		*v;
+	size_t		 n;
+	size_t		 cap;
 };
 
 /* A value being counted for a majority: how often, first where. */
@@ -74,6 +83,8 @@ struct check_kept {
 	struct check_tally	*tally;
 	size_t			 ntally;
 	size_t			 tally_cap;
+	struct check_role_list	 roles[CHECK_KEEP_NROLES];
+	int			 roles_stale;	/* a node changed role */
 	int			 role_known[CHECK_KEEP_NROLES];
 	int			 role_none[CHECK_KEEP_NROLES];
 	char			 role_build[CHECK_KEEP_NROLES]
@@ -93,6 +104,10 @@ static void	 check_keep_dirty(struct check_kept *k, size_t ix);
 static void	 check_keep_join(struct check_kept *k, size_t e, size_t node);
 static void	 check_keep_node(struct check_kept *k, struct fleet *fleet,
 		    size_t i);
+static void	 check_keep_role_note(struct check_kept *k,
+		    const struct fleet *fleet, size_t i);
+static void	 check_keep_role_add(struct check_kept *k, int r, size_t i);
+static void	 check_keep_roles_list(struct check_kept *k);
 static int	 check_keep_holds(const struct check_node *cn, size_t e);
 static void	 check_keep_count(struct check_kept *k, struct fleet *fleet,
 		    size_t e);
@@ -142,6 +157,8 @@ check_keep_free(void *arg)
 	}
 	for (i = 0; i < k->nnodes; i++)
 		free(k->nodes[i].flags);
+	for (i = 0; i < CHECK_KEEP_NROLES; i++)
+		free(k->roles[i].v);
 	free(k->v);
 	free(k->nodes);
 	free(k->dirty);
@@ -244,6 +261,7 @@ check_keep_node(struct check_kept *k, struct fleet *fleet, size_t i)
 	int			 r;
 
 	memset(k->role_known, 0, sizeof k->role_known);
+	check_keep_role_note(k, fleet, i);
 	if (old_group != 0)
 		check_keep_dirty(k, old_group - 1);
 	for (j = 0; j < nold; j++)
@@ -305,12 +323,82 @@ check_keep_sync(struct fleet *fleet)
 			check_keep_node(k, fleet, fleet->touched[i]);
 	}
 	fleet->ntouched = 0;
+	if (k->roles_stale)
+		check_keep_roles_list(k);
 	for (i = 0; i < k->ndirty; i++) {
 		ix = k->dirty[i];
 		k->v[ix].dirty = 0;
 		check_keep_count(k, fleet, ix);
 	}
 	k->ndirty = 0;
+}
+
+/*
+ * Note node i's role: a new node goes to the end of its role's list
+ * (nodes are only ever added at the end of the fleet); a node changing
+ * role has the lists made again at this sync.
+ */
+static void
+check_keep_role_note(struct check_kept *k, const struct fleet *fleet,
+    size_t i)
+{
+	struct check_node	*cn = &k->nodes[i];
+	enum proto_role		 role = fleet_node_role(&fleet->nodes[i]);
+	struct check_role_list	*l;
+	int			 r = check_keep_role(role);
+
+	if (cn->listed && cn->role == role)
+		return;
+	l = r == -1 ? NULL : &k->roles[r];
+	if (cn->listed || (l != NULL && l->n > 0 && l->v[l->n - 1] > i))
+		k->roles_stale = 1;
+	else if (r != -1 && !k->roles_stale)
+		check_keep_role_add(k, r, i);
+	cn->listed = 1;
+	cn->role = role;
+}
+
+/* Append node i to the list of role r. */
+static void
+check_keep_role_add(struct check_kept *k, int r, size_t i)
+{
+	struct check_role_list	*l = &k->roles[r];
+
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 64 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = i;
+}
+
+/* Make the lists of each role's nodes again from what nodes noted. */
+static void
+check_keep_roles_list(struct check_kept *k)
+{
+	size_t	i;
+	int	r;
+
+	for (r = 0; r < (int)CHECK_KEEP_NROLES; r++)
+		k->roles[r].n = 0;
+	for (i = 0; i < k->nnodes; i++) {
+		if (k->nodes[i].listed &&
+		    (r = check_keep_role(k->nodes[i].role)) != -1)
+			check_keep_role_add(k, r, i);
+	}
+	k->roles_stale = 0;
+}
+
+/* The nodes of role; see check-keep.h. */
+const size_t *
+check_keep_role_nodes(struct fleet *fleet, enum proto_role role, size_t *n)
+{
+	struct check_kept	*k;
+	int			 r = check_keep_role(role);
+
+	check_keep_sync(fleet);
+	k = fleet->checks;
+	*n = r == -1 ? 0 : k->roles[r].n;
+	return (r == -1 ? NULL : k->roles[r].v);
 }
 
 /* Is cn counted in entry e (its group or one of its flag names)? */

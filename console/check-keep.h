@@ -57,6 +57,14 @@ size_t	 check_keep_drifts(struct fleet *fleet, int flags,
 	    const struct check_drift *const **out);
 
 /*
+ * The nodes of role (routers or stations), as indices in fleet.nodes in
+ * fleet order, *n of them, kept up to date as nodes come or change
+ * role; valid until the model next changes.
+ */
+const size_t *check_keep_role_nodes(struct fleet *fleet, enum proto_role role,
+	    size_t *n);
+
+/*
  * The build most nodes of role run (nodes without a hello count as
  * running ""), on a tie the first in fleet order; NULL without nodes.
  */

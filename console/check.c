@@ -66,7 +66,7 @@ static void	 check_emit_nodes(struct fleet *fleet,
 		    size_t n, int64_t wall_ms);
 static int	 check_is_table_rule(const char *rule);
 static struct node **check_collect(struct fleet *fleet, enum proto_role role,
-		    const char *group, size_t *n);
+		    size_t *n);
 static const char *check_noun(enum proto_role role, size_t count);
 static void	 check_append(char *buf, size_t len, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -355,27 +355,20 @@ check_is_table_rule(const char *rule)
 }
 
 /*
- * The nodes of role (and of group, unless NULL: then any group), in
- * fleet order, as an allocated array the caller frees; *n is its size.
+ * The nodes of role, in fleet order, as an allocated array the caller
+ * frees; *n is its size.  The list is kept between ticks
+ * (check-keep.h), so this does not look at every node of the fleet.
  */
 static struct node **
-check_collect(struct fleet *fleet, enum proto_role role, const char *group,
-    size_t *n)
+check_collect(struct fleet *fleet, enum proto_role role, size_t *n)
 {
-	struct node	**v, *node;
+	struct node	**v;
+	const size_t	 *ix = check_keep_role_nodes(fleet, role, n);
 	size_t		  i;
 
-	v = xcalloc(fleet->nnodes, sizeof *v);
-	*n = 0;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (fleet_node_role(node) != role)
-			continue;
-		if (group != NULL && (!node->has_hello ||
-		    strcmp(node->hello.group, group) != 0))
-			continue;
-		v[(*n)++] = node;
-	}
+	v = xcalloc(*n + 1, sizeof *v);
+	for (i = 0; i < *n; i++)
+		v[i] = &fleet->nodes[ix[i]];
 	return (v);
 }
 
@@ -878,7 +871,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	size_t				 i, fi, n, non;
 
 	(void)now_ms;
-	v = check_collect(fleet, ROLE_ROUTER, NULL, &n);
+	v = check_collect(fleet, ROLE_ROUTER, &n);
 	for (i = 0; i < n; i++) {
 		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
 			continue;
@@ -1012,7 +1005,7 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 left, oldest = 0, within = 0;
 	size_t		 i, n, nexp = 0, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	/* Expired ones first: they are what the text leads with. */
 	for (i = 0; i < n; i++) {
@@ -1088,7 +1081,7 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 clock[16];
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->has_cert && v[i]->cert.last_renewal_ms != 0 &&
@@ -1139,7 +1132,7 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	if (root == NULL)
 		return;
 	holder = fleet_find(fleet, root);
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	for (i = 0; i < n; i++) {
 		if (v[i] == holder || v[i]->nstats == 0)
 			continue;
@@ -1217,7 +1210,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN)
@@ -1287,7 +1280,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||

@@ -2064,6 +2064,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 	const struct node	*node;
 	struct fleet_peer	*p, *found, key;
 	size_t			 i, n = 0, lo, hi, mid, self, m;
+	unsigned char		*done;
 
 	p = xcalloc(fleet->nnodes, sizeof *p);
 	for (i = 0; i < fleet->nnodes; i++) {
@@ -2079,9 +2080,26 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 	}
 	if (n > 1)
 		qsort(p, n, sizeof *p, fleet_cmp_peer);
+	/* Each peer's own group run, found in one pass: done[i] then. */
+	done = xcalloc(fleet->nnodes + 1, sizeof *done);
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n &&
+		    strcmp(p[hi].group, p[lo].group) == 0; hi++)
+			;
+		for (self = lo; self < hi; self++) {
+			i = p[self].i;
+			done[i] = 1;
+			out[i] = hi - lo > 1 ? fleet_median(p + lo, hi - lo,
+			    self - lo) : fleet_own_baseline(&fleet->nodes[i]);
+			if (npeers != NULL)
+				npeers[i] = hi - lo - 1;
+		}
+	}
 
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
+		if (done[i])
+			continue;
 		out[i] = -1;
 		if (npeers != NULL)
 			npeers[i] = 0;
@@ -2114,6 +2132,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		else
 			out[i] = fleet_own_baseline(node);
 	}
+	free(done);
 	free(p);
 }
 

@@ -85,6 +85,8 @@ static int	 fleet_apply_watching(struct fleet *, size_t,
 static void	 fleet_transport_fpr(const char *, char *);
 static int	 fleet_apply_move(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_tell_holder(struct fleet *, const struct proto_holder *,
+		    int64_t);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -168,6 +170,7 @@ fleet_init(struct fleet *fleet, const char *name)
 	alert_set_init(&fleet->alerts);
 	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
+	fleet->relays.max = FLEET_MAX_NODES + 16;	/* one per station */
 }
 
 /* Free everything the model holds; it is empty afterwards. */
@@ -177,7 +180,7 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet->proposals, fleet->nproposals);
-	fleet_move_free(fleet);
+	fleet_relay_free(&fleet->relays);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
@@ -929,7 +932,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 	}
 	node->cert = *c;
 	node->has_cert = 1;
-	fleet_move_cert(fleet, node, c, wall_ms);
+	fleet_move_cert(&fleet->move, node->id, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1241,6 +1244,7 @@ fleet_apply_result(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_result	*r = &msg->u.result;
+	const struct fleet_proposal	*p;
 	struct node			*node;
 	struct fleet_result		*fr;
 	enum proto_status		 status;
@@ -1268,7 +1272,10 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
-	fleet_move_result(fleet, node, r, wall_ms);
+	p = strcmp(r->action, "move-root") == 0 ?
+	    fleet_proposal_find(fleet, r->id, NULL) : NULL;
+	fleet_move_result(&fleet->move, node->id, node->clock_ms, r,
+	    p != NULL && p->decoded ? &p->cmd : NULL, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
@@ -1285,6 +1292,8 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 {
 	const struct proto_sealed	*d = &msg->u.sealed;
 	const struct proto_holder	*h = &msg->u.holder;
+	const struct node		*dest;
+	struct fleet_move_peer		 peer;
 	struct node			*node;
 	int				 changed;
 
@@ -1295,14 +1304,55 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 	if (msg->type == MSG_SEALED) {
 		fleet_event(node, wall_ms, "sealed the root key for %s "
 		    "(move-root %.8s); this console relays it", d->to, d->id);
-		fleet_move_sealed(fleet, d, wall_ms);
+		dest = fleet_find_const(fleet, d->to);
+		if (dest != NULL &&
+		    fleet->links[dest->link].state != LINK_UP)
+			dest = NULL;
+		if (dest != NULL) {
+			peer.id = dest->id;
+			peer.link = dest->link;
+		}
+		fleet_move_sealed(&fleet->move, &fleet->relays, d,
+		    dest != NULL ? &peer : NULL, wall_ms);
 	} else {
 		fleet_event(node, wall_ms, "holds the root since move-root "
 		    "%.8s from %s; this console tells every station", h->id,
 		    h->from);
-		fleet_move_holder(fleet, h, wall_ms);
+		fleet_tell_holder(fleet, h, wall_ms);
 	}
 	return (1);
+}
+
+/* The new holder's statement goes to every other station with a link up. */
+static void
+fleet_tell_holder(struct fleet *fleet, const struct proto_holder *h,
+    int64_t wall_ms)
+{
+	struct fleet_move_peer	*to;
+	const struct node	*n;
+	size_t			 i, nto = 0;
+
+	to = xcalloc(fleet->nnodes + 1, sizeof *to);
+	for (i = 0; i < fleet->nnodes; i++) {
+		n = &fleet->nodes[i];
+		if (fleet_node_role(n) != ROLE_STATION ||
+		    strcmp(n->id, h->holder) == 0 ||
+		    fleet->links[n->link].state != LINK_UP)
+			continue;
+		to[nto].id = n->id;
+		to[nto++].link = n->link;
+	}
+	n = fleet_find_const(fleet, h->holder);
+	fleet_move_holder(&fleet->move, &fleet->relays, h,
+	    n != NULL ? n->clock_ms : 0, to, nto, wall_ms);
+	free(to);
+}
+
+/* Take the next frame the model queued to relay (move-root). */
+int
+fleet_move_take(struct fleet *fleet, struct fleet_relay *out)
+{
+	return (fleet_relay_take(&fleet->relays, out));
 }
 
 /* Whether r ends its command, and the status the command has then. */

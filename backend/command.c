@@ -69,6 +69,7 @@ struct command_event {
 	const char	*action;
 	const char	*operator;
 	const char	*document;
+	const char	*sha256;	/* of the document; NULL: compute */
 	int		 verified;	/* operator's signature checked */
 };
 
@@ -126,6 +127,10 @@ static int	 command_check_room(const struct command_engine *,
 		    const struct command_node_state *, int64_t, char *, size_t);
 static int	 command_begin(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char *, size_t);
+static int	 command_approve_event(struct command_engine *,
+		    const struct command_event *, const struct proto_signature *,
+		    const struct command_node_state *, int64_t,
+		    const struct command_pending **, char *, size_t);
 static int	 command_check_approver(const struct command_engine *,
 		    const struct command_pending *,
 		    const struct proto_signature *, struct command_event *,
@@ -577,9 +582,12 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	 * A refusal keeps only the document's hash: a document of 16 KB
 	 * per forged proposal would let anyone fill the disk.
 	 */
+	if (ev->sha256 != NULL)
+		util_copy(e->sha256, sizeof e->sha256, ev->sha256);
 	if (ev->document != NULL && ev->document[0] != '\0') {
-		opkey_sha256_hex(ev->document, strlen(ev->document),
-		    e->sha256);
+		if (ev->sha256 == NULL)
+			opkey_sha256_hex(ev->document, strlen(ev->document),
+			    e->sha256);
 		if (strcmp(ev->event, "refuse") != 0)
 			util_copy(e->document, sizeof e->document,
 			    ev->document);
@@ -1015,6 +1023,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	free(p->text);
 	p->text = xstrdup(text);
+	opkey_sha256_hex(p->text, strlen(p->text), p->sha256);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
@@ -1044,9 +1053,10 @@ command_begin(struct command_engine *engine, int64_t now_ms,
 
 /*
  * The approver's checks on pending p: the very bytes proposed (ev's
- * document; else the approver reviewed another text), signed by a
- * trusted operator (ev->verified once proven) who has not signed it yet
- * and holds another key than those who have.  Returns 0, or -1 and why.
+ * document, or its hash; else the approver reviewed another text),
+ * signed by a trusted operator (ev->verified once proven) who has not
+ * signed it yet and holds another key than those who have.  Returns 0,
+ * or -1 and why.
  */
 static int
 command_check_approver(const struct command_engine *engine,
@@ -1055,12 +1065,21 @@ command_check_approver(const struct command_engine *engine,
 {
 	const struct opkey_trusted	*who, *earlier;
 	const char			*text = ev->document;
-	size_t				 i, n = strlen(text), held;
+	size_t				 i, n, held;
 
 	held = strlen(p->text);
-	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+	if (text == NULL && strcmp(ev->sha256, p->sha256) != 0) {
+		util_format(why, whylen, "the document approved (SHA-256 "
+		    "%.16s...) is not the one proposed (SHA-256 %.16s...); "
+		    "review the proposal as the backend holds it and approve "
+		    "that", ev->sha256, p->sha256);
+		return (-1);
+	}
+	n = text != NULL ? strlen(text) : held;
+	for (i = 0; text != NULL && i < n && i < held && text[i] == p->text[i];
+	    i++)
 		/* nothing */;
-	if (i < n || i < held) {
+	if (text != NULL && (i < n || i < held)) {
 		util_format(why, whylen, "the document approved differs "
 		    "from the one proposed at byte %zu; review the proposal as "
 		    "the backend holds it and approve that", i + 1);
@@ -1099,7 +1118,7 @@ command_propose(struct command_engine *engine, const char *text,
 {
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
-				    text, 0 };
+				    text, NULL, 0 };
 	char			 why[COMMAND_WHY_MAX];
 	char			 words[PROTO_TEXT_MAX];
 
@@ -1171,10 +1190,42 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_node_state *now, int64_t now_ms,
     const struct command_pending **out, char *cause, size_t causelen)
 {
+	struct command_event	ev = { "approve", id, NULL, sig->operator,
+				    text, NULL, 0 };
+
+	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
+	    cause, causelen));
+}
+
+/* An approval naming the document by its hash; see command.h. */
+int
+command_approve_sha256(struct command_engine *engine, const char *id,
+    const char *sha256, const struct proto_signature *sig,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
+	struct command_event	ev = { "approve", id, NULL, sig->operator,
+				    NULL, sha256, 0 };
+
+	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
+	    cause, causelen));
+}
+
+/*
+ * An approval as event ev (its document whole, or named by sha256): the
+ * approver's checks, then the approve line, and with enough signers the
+ * execute line.  Returns as command_approve().
+ */
+static int
+command_approve_event(struct command_engine *engine,
+    const struct command_event *evp, const struct proto_signature *sig,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
 	const struct command_spec	*spec;
 	struct command_pending		*p;
-	struct command_event		 ev = { "approve", id, NULL,
-					    sig->operator, text, 0 };
+	struct command_event		 ev = *evp;
+	const char			*id = ev.id;
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], names[128];
 	size_t				 index;
@@ -1194,6 +1245,8 @@ command_approve(struct command_engine *engine, const char *id,
 	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
+	ev.document = p->text;	/* the very bytes, however they were named */
+	ev.sha256 = p->sha256;
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
 	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
@@ -1289,7 +1342,7 @@ command_fire(struct command_engine *engine, const char *id,
 	const struct opkey_trusted	*who;
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
-					    sig->operator, NULL, 0 };
+					    sig->operator, NULL, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
@@ -1355,7 +1408,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 {
 	struct command_pending	*p = engine->armed;
 	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
-				    1 };
+				    NULL, 1 };
 	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
 
 	command_forget_done(engine);
@@ -1384,7 +1437,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	struct command_pending		*p;
 	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
-					    sig->operator, NULL, 0 };
+					    sig->operator, NULL, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
@@ -1447,7 +1500,8 @@ static void
 command_log_lapse(struct command_engine *engine, int64_t now_ms,
     const struct command_pending *p, const char *words)
 {
-	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, NULL,
+				    1 };
 	char			*logcause = NULL;
 
 	ev.id = p->cmd.id;
@@ -1587,7 +1641,7 @@ command_witness(struct command_engine *engine, const char *text,
     size_t causelen)
 {
 	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
-				    0 };
+				    NULL, 0 };
 	char			 why[COMMAND_WHY_MAX];
 
 	command_forget_done(engine);
@@ -1627,7 +1681,7 @@ command_record(struct command_engine *engine, int64_t now_ms,
     const char *event, const char *id, const char *action,
     const char *text, char **cause)
 {
-	struct command_event	ev = { event, id, action, "", NULL, 1 };
+	struct command_event	ev = { event, id, action, "", NULL, NULL, 1 };
 
 	if (engine->audit == NULL) {
 		*cause = xasprintf("%s has no audit log", engine->node);
@@ -1638,3 +1692,4 @@ command_record(struct command_engine *engine, int64_t now_ms,
 		command_remember(engine, id, STATUS_REFUSED, 1);
 	return (command_log(engine, now_ms, &ev, text, cause));
 }
+

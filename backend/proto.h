@@ -298,11 +298,15 @@ struct proto_propose {
 
 /*
  * approve (console -> backend): the second signature, over the document
- * the approver reviewed (sent whole, so a changed document is caught).
+ * the approver reviewed.  The document is named by its SHA-256 (hex),
+ * since the node holds it already and checks the signature against its
+ * own copy; an approve may still carry it whole instead, as before.
+ * Exactly one of the two is given.
  */
 struct proto_approve {
 	char			id[PROTO_CMDID_MAX];
-	char			*document;	/* < PROTO_DOC_MAX */
+	char			*document;	/* < PROTO_DOC_MAX, or NULL */
+	char			sha256[65];	/* of the document, or "" */
 	struct proto_signature	sig;
 };
 

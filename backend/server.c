@@ -1592,8 +1592,12 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		return;
 	n = command_pending(node->engine, &pending);
 	for (i = 0; i < n; i++) {
-		if (strcmp(pending[i]->cmd.id, id) == 0)
-			util_copy(action, actionlen, pending[i]->cmd.action);
+		if (strcmp(pending[i]->cmd.id, id) != 0)
+			continue;
+		util_copy(action, actionlen, pending[i]->cmd.action);
+		/* An approve naming the document: the plan's is the held. */
+		if (proto_plan_applies(action))
+			proto_command_copy(cmd, &pending[i]->cmd);
 	}
 }
 
@@ -1761,9 +1765,15 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_proposed(sn, p);
 		return;
 	case MSG_APPROVE:
-		rc = command_approve(node->engine, in->u.approve.id,
-		    in->u.approve.document, &in->u.approve.sig, &now, now_ms,
-		    &p, cause, sizeof cause);
+		if (in->u.approve.document != NULL)
+			rc = command_approve(node->engine, in->u.approve.id,
+			    in->u.approve.document, &in->u.approve.sig, &now,
+			    now_ms, &p, cause, sizeof cause);
+		else
+			rc = command_approve_sha256(node->engine,
+			    in->u.approve.id, in->u.approve.sha256,
+			    &in->u.approve.sig, &now, now_ms, &p, cause,
+			    sizeof cause);
 		if (rc == 1) {
 			server_execute(sn, p);
 			return;

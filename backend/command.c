@@ -1693,3 +1693,12 @@ command_record(struct command_engine *engine, int64_t now_ms,
 	return (command_log(engine, now_ms, &ev, text, cause));
 }
 
+/* Fill a proposal message naming p's document by hash; see command.h. */
+void
+command_proposal_named(const char *node, const struct command_pending *p,
+    struct proto_proposal *msg)
+{
+	command_proposal_msg(node, p, msg);
+	msg->document = NULL;
+	util_copy(msg->sha256, sizeof msg->sha256, p->sha256);
+}

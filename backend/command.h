@@ -204,4 +204,12 @@ void		 command_proposal_msg(const char *node,
 		    const struct command_pending *p,
 		    struct proto_proposal *msg);
 
+/*
+ * The same, naming the document by its SHA-256 instead of carrying it:
+ * for a console that was sent the document already.
+ */
+void		 command_proposal_named(const char *node,
+		    const struct command_pending *p,
+		    struct proto_proposal *msg);
+
 #endif

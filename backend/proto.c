@@ -244,8 +244,10 @@ static const char *const proto_status_words[] = {
 static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
-	P_HEAPSTR(struct proto_proposal, document, FIELD_NONEMPTY,
-	    PROTO_DOC_MAX),
+	P_HEAPSTR(struct proto_proposal, document,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, PROTO_DOC_MAX),
+	P_HEX(struct proto_proposal, sha256,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, 64),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
@@ -459,8 +461,10 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	if (t->type == MSG_HELLO)
 		msg->u.hello.operators_said = json_object_get(root,
 		    "operators") != NULL;
-	if (t->type == MSG_APPROVE && proto_check_named(&ctx,
-	    msg->u.approve.document, msg->u.approve.sha256) != 0)
+	if ((t->type == MSG_APPROVE && proto_check_named(&ctx,
+	    msg->u.approve.document, msg->u.approve.sha256) != 0) ||
+	    (t->type == MSG_PROPOSAL && proto_check_named(&ctx,
+	    msg->u.proposal.document, msg->u.proposal.sha256) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -495,8 +499,8 @@ proto_msg_clear(struct proto_msg *msg)
 }
 
 /*
- * An approve names its document exactly once: whole, or by its SHA-256
- * when the receiver holds it already.
+ * An approve or a proposal names its document exactly once: whole, or
+ * by its SHA-256 when the receiver holds it already.
  */
 static int
 proto_check_named(struct proto_ctx *ctx, const char *document,

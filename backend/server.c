@@ -1627,7 +1627,14 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status. */
+/*
+ * Queue command p for every console of node, with status.  Only a new
+ * proposal carries its document: each console of the node was sent it
+ * then, or in the pending proposals when it connected, so what follows
+ * (approved, executed, cancelled, expired, fired) names it by its
+ * SHA-256, and a kill of 1,000 routers does not send each console its
+ * document 1,000 times more.
+ */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
     enum proto_status status)
@@ -1636,7 +1643,12 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
-	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
+	if (status == STATUS_PENDING && p->nsigs == 1)
+		command_proposal_msg(server_node_id(node), p,
+		    &out->u.proposal);
+	else
+		command_proposal_named(server_node_id(node), p,
+		    &out->u.proposal);
 	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
@@ -1797,8 +1809,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 				continue;
 			memset(out, 0, sizeof *out);
 			out->type = MSG_PROPOSAL;
-			command_proposal_msg(server_node_id(node), pending[i],
-			    &out->u.proposal);
+			command_proposal_named(server_node_id(node),
+			    pending[i], &out->u.proposal);
 			found = 1;
 		}
 		rc = command_cancel(node->engine, in->u.cancel.id,

@@ -936,20 +936,7 @@ router_counter(json_t *node, const char *name)
 static char *
 node_url(struct world *w, const char *id)
 {
-	FILE	*f = fopen(w->fleet, "r");
-	char	 line[512], url[256], *found = NULL;
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strstr(line, id) != NULL && line[0] != '#' &&
-		    sscanf(line, "%255s", url) == 1) {
-			found = strdup(url);
-			break;
-		}
-	}
-	fclose(f);
-	ck_assert_msg(found != NULL, "the fleet file names no %s", id);
-	return (found);
+	return (e2e_fleet_url(w->fleet, id));
 }
 
 /* A private key from a file vigil-key made. */

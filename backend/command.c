@@ -579,15 +579,18 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	    ev->operator != NULL ? ev->operator : "");
 	util_copy(e->text, sizeof e->text, text);
 	/*
-	 * A refusal keeps only the document's hash: a document of 16 KB
-	 * per forged proposal would let anyone fill the disk.
+	 * The document is written once, on the line that brings it here
+	 * (a proposal, or a witnessed execution); later lines about the
+	 * command (ev->sha256 set) name it by its hash, since a kill of
+	 * 1,000 routers would otherwise write and sync its 190 KB twice
+	 * more per router.  A refusal keeps only the hash too: a large
+	 * document per forged proposal would let anyone fill the disk.
 	 */
 	if (ev->sha256 != NULL)
 		util_copy(e->sha256, sizeof e->sha256, ev->sha256);
-	if (ev->document != NULL && ev->document[0] != '\0') {
-		if (ev->sha256 == NULL)
-			opkey_sha256_hex(ev->document, strlen(ev->document),
-			    e->sha256);
+	else if (ev->document != NULL && ev->document[0] != '\0') {
+		opkey_sha256_hex(ev->document, strlen(ev->document),
+		    e->sha256);
 		if (strcmp(ev->event, "refuse") != 0)
 			util_copy(e->document, sizeof e->document,
 			    ev->document);
@@ -1245,7 +1248,7 @@ command_approve_event(struct command_engine *engine,
 	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
-	ev.document = p->text;	/* the very bytes, however they were named */
+	ev.document = NULL;	/* the proposal's line holds the bytes */
 	ev.sha256 = p->sha256;
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
@@ -1380,7 +1383,7 @@ command_fire(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
 		    cause, causelen));
 	}
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	bytes = xasprintf("vigil.v1 fire %s", id);
 	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
 	    &who, why, sizeof why);
@@ -1416,7 +1419,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 	if (p == NULL || now_ms >= engine->armed_until_ms)
 		return (0);
 	ev.id = p->cmd.id;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	util_format(words, sizeof words, "%s fired its armed kill on itself: "
 	    "%s", engine->node, why);
 	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
@@ -1462,7 +1465,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		    why, cause, causelen));
 	}
 	ev.action = p->cmd.action;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	if (strcmp(sig->operator, p->cmd.proposer) != 0) {
 		util_format(why, sizeof why, "only %s, who proposed command "
 		    "%s, may cancel it, and %s signed the cancellation; ask "
@@ -1507,7 +1510,7 @@ command_log_lapse(struct command_engine *engine, int64_t now_ms,
 	ev.id = p->cmd.id;
 	ev.action = p->cmd.action;
 	ev.operator = p->cmd.proposer;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
 	    &logcause) != 0)
 		free(logcause);

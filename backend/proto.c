@@ -22,6 +22,8 @@ static int	 proto_check_flags(struct proto_ctx *,
 		    const struct proto_hello *);
 static int	 proto_check_builds(struct proto_ctx *,
 		    const struct proto_hello *);
+static int	 proto_check_named(struct proto_ctx *, const char *,
+		    const char *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 
 static const struct proto_field proto_flag_fields[] = {
@@ -216,8 +218,10 @@ static const struct proto_field proto_propose_fields[] = {
 static const struct proto_field proto_approve_fields[] = {
 	P_OBJECT(struct proto_approve, sig, proto_signer_fields, 0),
 	P_HEX(struct proto_approve, id, FIELD_NONEMPTY, 32),
-	P_HEAPSTR(struct proto_approve, document, FIELD_NONEMPTY,
-	    PROTO_DOC_MAX),
+	P_HEAPSTR(struct proto_approve, document,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, PROTO_DOC_MAX),
+	P_HEX(struct proto_approve, sha256,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, 64),
 };
 
 static const struct proto_field proto_cancel_fields[] = {
@@ -240,8 +244,10 @@ static const char *const proto_status_words[] = {
 static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
-	P_HEAPSTR(struct proto_proposal, document, FIELD_NONEMPTY,
-	    PROTO_DOC_MAX),
+	P_HEAPSTR(struct proto_proposal, document,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, PROTO_DOC_MAX),
+	P_HEX(struct proto_proposal, sha256,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, 64),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
@@ -455,6 +461,11 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	if (t->type == MSG_HELLO)
 		msg->u.hello.operators_said = json_object_get(root,
 		    "operators") != NULL;
+	if ((t->type == MSG_APPROVE && proto_check_named(&ctx,
+	    msg->u.approve.document, msg->u.approve.sha256) != 0) ||
+	    (t->type == MSG_PROPOSAL && proto_check_named(&ctx,
+	    msg->u.proposal.document, msg->u.proposal.sha256) != 0))
+		goto out;
 	rc = 0;
 out:
 	json_decref(root);
@@ -485,6 +496,25 @@ proto_msg_clear(struct proto_msg *msg)
 			    &msg->u.stats.station);
 	}
 	msg->type = MSG_UNKNOWN;
+}
+
+/*
+ * An approve or a proposal names its document exactly once: whole, or
+ * by its SHA-256 when the receiver holds it already.
+ */
+static int
+proto_check_named(struct proto_ctx *ctx, const char *document,
+    const char *sha256)
+{
+	if (document == NULL && sha256[0] == '\0')
+		return (proto_fail(ctx, "field document is missing, and so is "
+		    "field sha256: the message must carry the document, or "
+		    "name it by its SHA-256"));
+	if (document != NULL && sha256[0] != '\0')
+		return (proto_fail(ctx, "fields document and sha256 are both "
+		    "given: the message carries the document or names it by "
+		    "its SHA-256, not both"));
+	return (0);
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "fleet.h"
+#include "opkey.h"
 #include "seal.h"
 #include "util.h"
 
@@ -98,6 +99,11 @@ static struct fleet_held *fleet_held_find(struct node *node,
 static void	 fleet_held_trim(struct fleet *fleet, struct node *node);
 static void	 fleet_held_drop(struct fleet *fleet, struct node *node);
 static char	*fleet_doc_hold(struct fleet *fleet, const char *text);
+static const struct fleet_doc *fleet_doc_find(const struct fleet *,
+		    const char *, const char *);
+static const struct proto_proposal *fleet_proposal_whole(struct fleet *,
+		    struct node *, const struct proto_proposal *,
+		    struct proto_proposal *, int64_t);
 static void	 fleet_doc_drop(struct fleet *fleet, const char *text);
 static void	 fleet_held_event(struct fleet *fleet, struct node *node,
 		    const struct proto_proposal *p, int64_t wall_ms);
@@ -1095,7 +1101,8 @@ fleet_doc_hold(struct fleet *fleet, const char *text)
 	if (text == NULL)
 		text = "";
 	for (i = 0; i < fleet->ndocs; i++) {
-		if (strcmp(fleet->docs[i].text, text) == 0) {
+		if (fleet->docs[i].text == text ||
+		    strcmp(fleet->docs[i].text, text) == 0) {
 			fleet->docs[i].refs++;
 			return (fleet->docs[i].text);
 		}
@@ -1104,7 +1111,69 @@ fleet_doc_hold(struct fleet *fleet, const char *text)
 	    sizeof *fleet->docs);
 	fleet->docs[fleet->ndocs].text = xstrdup(text);
 	fleet->docs[fleet->ndocs].refs = 1;
+	opkey_sha256_hex(text, strlen(text), fleet->docs[fleet->ndocs].sha256);
 	return (fleet->docs[fleet->ndocs++].text);
+}
+
+/*
+ * The fleet's copy of a document: the one at text (a fleet_doc_hold()
+ * pointer) when text is not NULL, else the one whose SHA-256 is sha256.
+ * NULL if it holds none.
+ */
+static const struct fleet_doc *
+fleet_doc_find(const struct fleet *fleet, const char *text,
+    const char *sha256)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->ndocs; i++) {
+		if (text != NULL ? fleet->docs[i].text == text :
+		    strcmp(fleet->docs[i].sha256, sha256) == 0)
+			return (&fleet->docs[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Proposal p as a whole one: p itself when it carries its document,
+ * else a copy in *whole with the document the console holds under p's
+ * id (this node's copy, or another node's), checked against the SHA-256
+ * p names.  NULL, with an event on node saying so, when the console
+ * holds no such document: the update is then left out.
+ */
+static const struct proto_proposal *
+fleet_proposal_whole(struct fleet *fleet, struct node *node,
+    const struct proto_proposal *p, struct proto_proposal *whole,
+    int64_t wall_ms)
+{
+	const struct fleet_doc	*d = NULL;
+	struct fleet_held	*h;
+
+	if (p->document != NULL)
+		return (p);
+	if ((h = fleet_held_find(node, p->id)) != NULL)
+		d = fleet_doc_find(fleet, h->p.document, "");
+	if (d != NULL && strcmp(d->sha256, p->sha256) != 0) {
+		fleet_event(node, wall_ms, "command %.8s is %s, says the node, "
+		    "naming a document (SHA-256 %.16s...) other than the one "
+		    "it sent (%.16s...); the update is left out: reconnect to "
+		    "be sent the command whole", p->id,
+		    proto_status_name(p->status), p->sha256, d->sha256);
+		return (NULL);
+	}
+	if (d == NULL && (d = fleet_doc_find(fleet, NULL,
+	    p->sha256)) == NULL) {
+		fleet_event(node, wall_ms, "command %.8s is %s, says the node, "
+		    "naming its document by SHA-256 %.16s..., which this "
+		    "console was never sent; the update is left out: reconnect "
+		    "to be sent the command whole", p->id,
+		    proto_status_name(p->status), p->sha256);
+		return (NULL);
+	}
+	*whole = *p;
+	whole->document = d->text;
+	whole->sha256[0] = '\0';
+	return (whole);
 }
 
 /* Let go of a copy fleet_doc_hold() gave; the last one frees it. */
@@ -1197,6 +1266,7 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_proposal	*p = &msg->u.proposal;
+	struct proto_proposal		 whole;
 	struct node			*node;
 	struct fleet_held		*h;
 	char				*doc;
@@ -1206,6 +1276,11 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 	    &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
+	if ((p = fleet_proposal_whole(fleet, node, p, &whole,
+	    wall_ms)) == NULL) {
+		fleet->dirty = 1;
+		return (changed);
+	}
 	if ((h = fleet_held_find(node, p->id)) == NULL) {
 		node->held = xreallocarray(node->held, node->nheld + 1,
 		    sizeof *node->held);

@@ -119,6 +119,8 @@ struct fleet_warning {
 struct fleet_doc {
 	char			*text;
 	size_t			 refs;
+	char			 sha256[65];	/* of text: how later
+						   proposal frames name it */
 };
 
 struct fleet_held {

@@ -48,6 +48,7 @@
 #define BENCH_REF_CONNS		1000
 #define BENCH_NODES_PER_LINK	5000
 #define BENCH_TICKS		5	/* of the stale and down ticks */
+#define BENCH_TICK_RUNS		15	/* of the steady tick at 100k */
 #define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
 #define BENCH_KILL_S		90	/* longest wait for the kill */
 #define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
@@ -90,6 +91,8 @@ static void	 bench_grow(struct fleet *fleet, int nodes, int per,
 		    int64_t now);
 static void	 bench_memory(const struct bench_refs *refs);
 static void	 bench_stale(void);
+static void	 bench_tick(void);
+static double	 bench_cpu_us(void);
 static void	 bench_rows(void);
 static void	 bench_render_child(int out, int nodes);
 static double	 bench_render_ms(int nodes);
@@ -393,6 +396,54 @@ bench_grow(struct fleet *fleet, int nodes, int per, int64_t now)
 			free(frame);
 		}
 	}
+}
+
+/* CPU time this process has used, in microseconds. */
+static double
+bench_cpu_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3);
+}
+
+/*
+ * The console's tick (check_tick) with 100,000 nodes on 20 links of
+ * 5,000, as through gateways, every node live and nothing changing:
+ * the median of BENCH_TICK_RUNS ticks 100 ms apart, in CPU time (the
+ * machine is shared: wall time there measures the others' load).
+ */
+static void
+bench_tick(void)
+{
+	struct fleet	fleet;
+	int64_t		now = 1000;
+	double		t[BENCH_TICK_RUNS], t0, tmp;
+	int		k, j;
+
+	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
+	bench_grow(&fleet, 100000, 5000, now);
+	now += 600;
+	check_tick(&fleet, now, util_wall_ms());
+	for (k = 0; k < BENCH_TICK_RUNS; k++) {
+		now += 100;
+		t0 = bench_cpu_us();
+		check_tick(&fleet, now, util_wall_ms());
+		t[k] = bench_cpu_us() - t0;
+		for (j = k; j > 0 && t[j - 1] > t[j]; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	}
+	printf("  (ticks: fastest %.2f ms, slowest %.2f ms)\n", t[0] / 1000,
+	    t[BENCH_TICK_RUNS - 1] / 1000);
+	bench_row("checks' tick, 100k nodes / 20 links (median)",
+	    t[BENCH_TICK_RUNS / 2] / 1000, "ms", 0, "<= 10 ms",
+	    t[BENCH_TICK_RUNS / 2] <= 10000);
+	fleet_free(&fleet);
 }
 
 /* Model memory per node at 1k, 5k and 100k nodes. */
@@ -1124,7 +1175,8 @@ bench_wants(int argc, char **argv, const char *name)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, rows, render, startup, links, cpu, kill and gateways
+ * memory, stale, tick, rows, render, startup, links, cpu, kill and
+ * gateways
  * (to profile one).
  */
 int
@@ -1147,6 +1199,8 @@ main(int argc, char **argv)
 		bench_memory(&refs);
 	if (bench_wants(argc, argv, "stale"))
 		bench_stale();
+	if (bench_wants(argc, argv, "tick"))
+		bench_tick();
 	if (bench_wants(argc, argv, "rows"))
 		bench_rows();
 	if (bench_wants(argc, argv, "render"))

@@ -64,6 +64,7 @@ static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
 		    int64_t now_ms, int64_t valid_ms, char **cause);
 static int	 cert_add_transport(X509 *x, const unsigned char *pub);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
+static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
 static int
@@ -337,6 +338,28 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 }
 
 /*
+ * Whether root_pub signed cert, as X509_verify() answers (1, 0, or -1),
+ * kept in the memo: a certificate's signature is checked once per root
+ * key, the key compared with EVP_PKEY_eq().
+ */
+static int
+cert_signed_by(const struct cert *cert, EVP_PKEY *root_pub)
+{
+	int	rc;
+
+	if (cert->memo->signed_by != NULL &&
+	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) == 1)
+		return (1);
+	if ((rc = X509_verify(cert->x509, root_pub)) != 1)
+		return (rc);
+	EVP_PKEY_free(cert->memo->signed_by);
+	if (EVP_PKEY_up_ref(root_pub) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->signed_by = root_pub;
+	return (1);
+}
+
+/*
  * Check cert's signature against root's public key, then the validity
  * window against now_ms on the node clock; -1 and *cause in words.
  */
@@ -358,9 +381,7 @@ cert_verify(const struct cert *cert, const struct cert *root,
 		    info.subject, root_cn);
 		return (-1);
 	}
-	if (cert->memo->signed_by == NULL ||
-	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) != 1) {
-		rc = X509_verify(cert->x509, root_pub);
+	if ((rc = cert_signed_by(cert, root_pub)) != 1) {
 		if (rc < 0) {
 			ossl_fail(cause, "certificate for %s cannot be checked "
 			    "against the root \"%s\"", info.subject, root_cn);
@@ -374,10 +395,6 @@ cert_verify(const struct cert *cert, const struct cert *root,
 			    info.serial, root_cn);
 			return (-1);
 		}
-		EVP_PKEY_free(cert->memo->signed_by);
-		if (EVP_PKEY_up_ref(root_pub) != 1)
-			fatal("EVP_PKEY_up_ref failed");
-		cert->memo->signed_by = root_pub;
 	}
 	if (now_ms < info.not_before_ms) {
 		ossl_fail(cause, "certificate for %s is not valid until %s, "
@@ -637,7 +654,7 @@ cert_verify_issued(const struct cert *cert, const struct cert *root,
 		    "public key");
 		return (-1);
 	}
-	rc = X509_verify(cert->x509, root_pub);
+	rc = cert_signed_by(cert, root_pub);
 	if (rc != 1) {
 		ossl_fail(cause, "the certificate was not signed by the "
 		    "trusted root");

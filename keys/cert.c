@@ -65,6 +65,8 @@ static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
 static int	 cert_add_transport(X509 *x, const unsigned char *pub);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
 static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
+static struct cert *cert_signed(struct cert *, const struct cert *,
+		    const struct cert_key *);
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
 static int
@@ -254,6 +256,27 @@ cert_wrap(X509 *x)
 	return (cert);
 }
 
+/*
+ * Note in the memo of cert, just issued with root_key, that root_cert
+ * signed it when root_key is root_cert's key: checking it against that
+ * root would verify the signature just made.  Returns cert.
+ */
+static struct cert *
+cert_signed(struct cert *cert, const struct cert *root_cert,
+    const struct cert_key *root_key)
+{
+	EVP_PKEY	*root_pub;
+
+	if (cert == NULL ||
+	    (root_pub = X509_get0_pubkey(root_cert->x509)) == NULL ||
+	    EVP_PKEY_eq(root_key->pkey, root_pub) != 1)
+		return (cert);
+	if (EVP_PKEY_up_ref(root_pub) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->signed_by = root_pub;
+	return (cert);
+}
+
 /* Make a self-signed root CA; NULL and *cause on failure. */
 struct cert *
 cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
@@ -269,8 +292,9 @@ cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
-	    subject_key->pkey, NULL, cn, 0, now_ms, valid_ms, cause)));
+	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key->pkey, NULL, cn, 0, now_ms, valid_ms,
+	    cause)), root_cert, root_key));
 }
 
 /* Issue a certificate binding a transport key; NULL and *cause. */
@@ -279,8 +303,9 @@ cert_issue_bound(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const unsigned char *transport,
     const char *cn, int64_t now_ms, int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
-	    subject_key->pkey, transport, cn, 0, now_ms, valid_ms, cause)));
+	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key->pkey, transport, cn, 0, now_ms,
+	    valid_ms, cause)), root_cert, root_key));
 }
 
 /* Free a certificate; NULL is allowed. */

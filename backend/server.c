@@ -679,7 +679,14 @@ server_listen(struct server_listener *l, int port, const char *name,
 	struct lws_context_creation_info	 info;
 	struct server				*server = l->server;
 
-	if (server_probe(server->address, port, name, cause) != 0)
+	/*
+	 * The kernel's pick (port 0) can fail only for the address, the
+	 * same for every listener: probing it once is enough, and each
+	 * probe's bind costs as much as the listener's, whose search for
+	 * a free port grows with the ports already bound.
+	 */
+	if ((port != 0 || i == 0) &&
+	    server_probe(server->address, port, name, cause) != 0)
 		return (-1);
 	memset(&info, 0, sizeof info);
 	info.port = port;

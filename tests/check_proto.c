@@ -2724,6 +2724,16 @@ START_TEST(status_report_holds_the_documented_fields)
 	text = proto_report_status(NULL, NULL, 0, NULL, 0);
 	ck_assert_str_eq(text, "{\"schema\":2,\"nodes\":[],\"alerts\":[]}");
 	free(text);
+
+	/* Written node by node, it is still one document, members in order. */
+	text = proto_report_status("knight", &nodes[2], 1, NULL, 0);
+	ck_assert_int_eq(strncmp(text, "{\"schema\":2,\"fleet\":\"knight\","
+	    "\"nodes\":[{\"id\":\"ws://127.0.0.1:9999/\",", 67), 0);
+	ck_assert_str_eq(text + strlen(text) - 15, "}],\"alerts\":[]}");
+	root = load(text);
+	ck_assert_uint_eq(json_object_size(root), 4);
+	json_decref(root);
+	free(text);
 }
 END_TEST
 

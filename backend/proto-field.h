@@ -127,15 +127,14 @@ struct proto_ctx {
  * bytes and a NUL after them.
  */
 struct proto_value {
-	json_type	 type;		/* JSON_STRING, JSON_INTEGER... */
-	const char	*s;		/* a string's bytes */
-	size_t		 len;		/* a string's length, an array's
-					   size */
-	json_int_t	 i;		/* an integer */
-	double		 d;		/* a number, as a double */
-	json_t		*json;		/* jansson's value; NULL from the
-					   scanner, which takes arrays only
-					   when empty, and no objects */
+	json_type	 type;	/* JSON_STRING, JSON_INTEGER... */
+	const char	*s;	/* a string's bytes */
+	size_t		 len;	/* a string's length, an array's size */
+	json_int_t	 i;	/* an integer */
+	double		 d;	/* a number, as a double */
+	json_t		*json;	/* jansson's value; NULL from the scanner,
+				   which takes arrays only when empty, and
+				   no objects */
 };
 
 #define PROTO_SCAN_TABLES	4	/* tables one scan reads against */

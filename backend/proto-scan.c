@@ -22,7 +22,8 @@
 #include "util.h"
 
 static void	 proto_scan_ws(struct proto_scan *);
-static int	 proto_scan_span(struct proto_scan *, const char **, size_t *);
+static int	 proto_scan_span(struct proto_scan *, const char **,
+		    size_t *);
 static int	 proto_scan_string(struct proto_scan *, struct proto_value *);
 static int	 proto_scan_number(struct proto_scan *, struct proto_value *);
 static int	 proto_scan_word(struct proto_scan *, const char *, json_type,

@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "fleet.h"
+#include "opkey.h"
 #include "seal.h"
 #include "util.h"
 
@@ -85,6 +86,8 @@ static int	 fleet_apply_watching(struct fleet *, size_t,
 static void	 fleet_transport_fpr(const char *, char *);
 static int	 fleet_apply_move(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_tell_holder(struct fleet *, const struct proto_holder *,
+		    int64_t);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -96,6 +99,11 @@ static struct fleet_held *fleet_held_find(struct node *node,
 static void	 fleet_held_trim(struct fleet *fleet, struct node *node);
 static void	 fleet_held_drop(struct fleet *fleet, struct node *node);
 static char	*fleet_doc_hold(struct fleet *fleet, const char *text);
+static const struct fleet_doc *fleet_doc_find(const struct fleet *,
+		    const char *, const char *);
+static const struct proto_proposal *fleet_proposal_whole(struct fleet *,
+		    struct node *, const struct proto_proposal *,
+		    struct proto_proposal *, int64_t);
 static void	 fleet_doc_drop(struct fleet *fleet, const char *text);
 static void	 fleet_held_event(struct fleet *fleet, struct node *node,
 		    const struct proto_proposal *p, int64_t wall_ms);
@@ -188,6 +196,7 @@ fleet_init(struct fleet *fleet, const char *name)
 	alert_set_init(&fleet->alerts);
 	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
+	fleet->relays.max = FLEET_MAX_NODES + 16;	/* one per station */
 }
 
 /* Free everything the model holds; it is empty afterwards. */
@@ -197,7 +206,7 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet->proposals, fleet->nproposals);
-	fleet_move_free(fleet);
+	fleet_relay_free(&fleet->relays);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
@@ -986,7 +995,7 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 		fleet->roots_seq++;
 	node->cert = *c;
 	node->has_cert = 1;
-	fleet_move_cert(fleet, node, c, wall_ms);
+	fleet_move_cert(&fleet->move, node->id, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1149,7 +1158,8 @@ fleet_doc_hold(struct fleet *fleet, const char *text)
 	if (text == NULL)
 		text = "";
 	for (i = 0; i < fleet->ndocs; i++) {
-		if (strcmp(fleet->docs[i].text, text) == 0) {
+		if (fleet->docs[i].text == text ||
+		    strcmp(fleet->docs[i].text, text) == 0) {
 			fleet->docs[i].refs++;
 			return (fleet->docs[i].text);
 		}
@@ -1158,7 +1168,69 @@ fleet_doc_hold(struct fleet *fleet, const char *text)
 	    sizeof *fleet->docs);
 	fleet->docs[fleet->ndocs].text = xstrdup(text);
 	fleet->docs[fleet->ndocs].refs = 1;
+	opkey_sha256_hex(text, strlen(text), fleet->docs[fleet->ndocs].sha256);
 	return (fleet->docs[fleet->ndocs++].text);
+}
+
+/*
+ * The fleet's copy of a document: the one at text (a fleet_doc_hold()
+ * pointer) when text is not NULL, else the one whose SHA-256 is sha256.
+ * NULL if it holds none.
+ */
+static const struct fleet_doc *
+fleet_doc_find(const struct fleet *fleet, const char *text,
+    const char *sha256)
+{
+	size_t	i;
+
+	for (i = 0; i < fleet->ndocs; i++) {
+		if (text != NULL ? fleet->docs[i].text == text :
+		    strcmp(fleet->docs[i].sha256, sha256) == 0)
+			return (&fleet->docs[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * Proposal p as a whole one: p itself when it carries its document,
+ * else a copy in *whole with the document the console holds under p's
+ * id (this node's copy, or another node's), checked against the SHA-256
+ * p names.  NULL, with an event on node saying so, when the console
+ * holds no such document: the update is then left out.
+ */
+static const struct proto_proposal *
+fleet_proposal_whole(struct fleet *fleet, struct node *node,
+    const struct proto_proposal *p, struct proto_proposal *whole,
+    int64_t wall_ms)
+{
+	const struct fleet_doc	*d = NULL;
+	struct fleet_held	*h;
+
+	if (p->document != NULL)
+		return (p);
+	if ((h = fleet_held_find(node, p->id)) != NULL)
+		d = fleet_doc_find(fleet, h->p.document, "");
+	if (d != NULL && strcmp(d->sha256, p->sha256) != 0) {
+		fleet_event(node, wall_ms, "command %.8s is %s, says the node, "
+		    "naming a document (SHA-256 %.16s...) other than the one "
+		    "it sent (%.16s...); the update is left out: reconnect to "
+		    "be sent the command whole", p->id,
+		    proto_status_name(p->status), p->sha256, d->sha256);
+		return (NULL);
+	}
+	if (d == NULL && (d = fleet_doc_find(fleet, NULL,
+	    p->sha256)) == NULL) {
+		fleet_event(node, wall_ms, "command %.8s is %s, says the node, "
+		    "naming its document by SHA-256 %.16s..., which this "
+		    "console was never sent; the update is left out: reconnect "
+		    "to be sent the command whole", p->id,
+		    proto_status_name(p->status), p->sha256);
+		return (NULL);
+	}
+	*whole = *p;
+	whole->document = d->text;
+	whole->sha256[0] = '\0';
+	return (whole);
 }
 
 /* Let go of a copy fleet_doc_hold() gave; the last one frees it. */
@@ -1251,6 +1323,7 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_proposal	*p = &msg->u.proposal;
+	struct proto_proposal		 whole;
 	struct node			*node;
 	struct fleet_held		*h;
 	char				*doc;
@@ -1260,6 +1333,11 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 	    &changed);
 	if ((*nodep = node) == NULL)
 		return (0);
+	if ((p = fleet_proposal_whole(fleet, node, p, &whole,
+	    wall_ms)) == NULL) {
+		fleet->dirty = 1;
+		return (changed);
+	}
 	if ((h = fleet_held_find(node, p->id)) == NULL) {
 		node->held = xreallocarray(node->held, node->nheld + 1,
 		    sizeof *node->held);
@@ -1298,6 +1376,7 @@ fleet_apply_result(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_result	*r = &msg->u.result;
+	const struct fleet_proposal	*p;
 	struct node			*node;
 	struct fleet_result		*fr;
 	enum proto_status		 status;
@@ -1325,7 +1404,10 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
-	fleet_move_result(fleet, node, r, wall_ms);
+	p = strcmp(r->action, "move-root") == 0 ?
+	    fleet_proposal_find(fleet, r->id, NULL) : NULL;
+	fleet_move_result(&fleet->move, node->id, node->clock_ms, r,
+	    p != NULL && p->decoded ? &p->cmd : NULL, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
@@ -1342,6 +1424,8 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 {
 	const struct proto_sealed	*d = &msg->u.sealed;
 	const struct proto_holder	*h = &msg->u.holder;
+	const struct node		*dest;
+	struct fleet_move_peer		 peer;
 	struct node			*node;
 	int				 changed;
 
@@ -1352,14 +1436,55 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 	if (msg->type == MSG_SEALED) {
 		fleet_event(node, wall_ms, "sealed the root key for %s "
 		    "(move-root %.8s); this console relays it", d->to, d->id);
-		fleet_move_sealed(fleet, d, wall_ms);
+		dest = fleet_find_const(fleet, d->to);
+		if (dest != NULL &&
+		    fleet->links[dest->link].state != LINK_UP)
+			dest = NULL;
+		if (dest != NULL) {
+			peer.id = dest->id;
+			peer.link = dest->link;
+		}
+		fleet_move_sealed(&fleet->move, &fleet->relays, d,
+		    dest != NULL ? &peer : NULL, wall_ms);
 	} else {
 		fleet_event(node, wall_ms, "holds the root since move-root "
 		    "%.8s from %s; this console tells every station", h->id,
 		    h->from);
-		fleet_move_holder(fleet, h, wall_ms);
+		fleet_tell_holder(fleet, h, wall_ms);
 	}
 	return (1);
+}
+
+/* The new holder's statement goes to every other station with a link up. */
+static void
+fleet_tell_holder(struct fleet *fleet, const struct proto_holder *h,
+    int64_t wall_ms)
+{
+	struct fleet_move_peer	*to;
+	const struct node	*n;
+	size_t			 i, nto = 0;
+
+	to = xcalloc(fleet->nnodes + 1, sizeof *to);
+	for (i = 0; i < fleet->nnodes; i++) {
+		n = &fleet->nodes[i];
+		if (fleet_node_role(n) != ROLE_STATION ||
+		    strcmp(n->id, h->holder) == 0 ||
+		    fleet->links[n->link].state != LINK_UP)
+			continue;
+		to[nto].id = n->id;
+		to[nto++].link = n->link;
+	}
+	n = fleet_find_const(fleet, h->holder);
+	fleet_move_holder(&fleet->move, &fleet->relays, h,
+	    n != NULL ? n->clock_ms : 0, to, nto, wall_ms);
+	free(to);
+}
+
+/* Take the next frame the model queued to relay (move-root). */
+int
+fleet_move_take(struct fleet *fleet, struct fleet_relay *out)
+{
+	return (fleet_relay_take(&fleet->relays, out));
 }
 
 /* Whether r ends its command, and the status the command has then. */

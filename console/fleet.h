@@ -119,6 +119,8 @@ struct fleet_warning {
 struct fleet_doc {
 	char			*text;
 	size_t			 refs;
+	char			 sha256[65];	/* of text: how later
+						   proposal frames name it */
 };
 
 struct fleet_held {
@@ -313,10 +315,7 @@ struct fleet {
 	uint64_t		 roots_seq;
 
 	struct fleet_move	 move;		/* the latest move-root */
-	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
-	size_t			 nrelay;	/* queued, */
-	size_t			 relay_head;	/* of which taken */
-	size_t			 relay_cap;
+	struct fleet_relays	 relays;	/* its frames to relay */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -372,6 +371,13 @@ int	 fleet_receive(struct fleet *fleet, size_t link, const char *frame,
  */
 int	 fleet_apply(struct fleet *fleet, size_t link,
 	    const struct proto_msg *msg, int64_t now_ms);
+
+/*
+ * Take the next frame a move-root queued to relay: returns 1 and fills
+ * *out (the caller frees out->frame), or 0 when none wait.  The loop
+ * sends it, so the model never touches a socket.
+ */
+int	 fleet_move_take(struct fleet *fleet, struct fleet_relay *out);
 
 /*
  * Timer: age nodes (live -> stale), sample sparkline history and set

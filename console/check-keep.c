@@ -258,7 +258,6 @@ check_keep_node(struct check_kept *k, struct fleet *fleet, size_t i)
 	const struct node	*node = &fleet->nodes[i];
 	size_t			*old = cn->flags, nold = cn->nflags, f, j;
 	size_t			 old_group = cn->group, e, nf;
-	int			 r;
 
 	memset(k->role_known, 0, sizeof k->role_known);
 	check_keep_role_note(k, fleet, i);
@@ -269,8 +268,7 @@ check_keep_node(struct check_kept *k, struct fleet *fleet, size_t i)
 	cn->group = 0;
 	cn->flags = NULL;
 	cn->nflags = 0;
-	if (node->has_hello &&
-	    (r = check_keep_role(node->hello.role)) != -1) {
+	if (node->has_hello && check_keep_role(node->hello.role) != -1) {
 		e = check_keep_entry(k, node->hello.role, 0,
 		    node->hello.group);
 		cn = &k->nodes[i];

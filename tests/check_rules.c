@@ -691,6 +691,35 @@ START_TEST(contained_drift_names_the_build_most_run_now)
 }
 END_TEST
 
+START_TEST(rules_follow_a_node_changing_role)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*s9 = world_station(w, "station/s9");
+
+	/* Known by its stats alone, it is a station whose devices fail. */
+	s9->countdown_ms = 20000;
+	world_report(w, s9);
+	world_step(w, 1);
+	ck_assert_has(must(w, "device-countdown")->text, "station/s9");
+	/* Its hello says it is a router: no station rule speaks of it. */
+	s9->role = ROLE_ROUTER;
+	util_copy(s9->group, sizeof s9->group, "nyse");
+	util_copy(s9->build, sizeof s9->build, "smars-2012.08.01");
+	world_hello(w, s9);
+	s9->silent = 1;
+	world_step(w, 1);
+	ck_assert_ptr_null(active(w, "device-countdown"));
+	/* A station again, and the rule finds it again. */
+	s9->role = ROLE_STATION;
+	world_hello(w, s9);
+	world_report(w, s9);
+	s9->silent = 0;
+	world_step(w, 1);
+	ck_assert_has(must(w, "device-countdown")->text, "station/s9");
+	world_free(w);
+}
+END_TEST
+
 START_TEST(runaway_names_router_parent_and_ratio)
 {
 	struct world	*w = world_healthy();
@@ -1319,6 +1348,7 @@ rules_suite(void)
 	tcase_add_test(tc, build_drift_follows_a_node_leaving_its_group);
 	tcase_add_test(tc, flag_drift_follows_flags_coming_and_going);
 	tcase_add_test(tc, contained_drift_names_the_build_most_run_now);
+	tcase_add_test(tc, rules_follow_a_node_changing_role);
 	tcase_add_test(tc, runaway_names_router_parent_and_ratio);
 	tcase_add_test(tc, runaway_follows_the_kill_switch);
 	tcase_add_test(tc, order_rate_against_peers);

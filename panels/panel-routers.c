@@ -19,11 +19,18 @@ enum {
 	COL_HISTORY, COL_BASELINE, COL_WORST, COL_BUILD, COL_NCOLS
 };
 
+/* What a row is formatted from, for the frame being drawn. */
+struct panel_routers_src {
+	const struct fleet		*fleet;
+	const struct derive_drift	*drift;		/* per node */
+	int64_t				 now_ms;
+};
+
 static void	panel_routers_draw(struct panel *p, WINDOW *win, int y, int h,
 		    int w, const struct panel_ctx *ctx);
-static void	panel_routers_row(struct table *t, const struct fleet *fleet,
-		    const struct node *node, const struct derive_drift *drift,
-		    int64_t now_ms);
+static void	panel_routers_row(struct table_row *row, const void *arg);
+static int	panel_routers_key(const struct table_row *row, int col,
+		    const void *arg, struct table_key *out);
 
 static const struct table_column panel_routers_columns[COL_NCOLS] = {
 	[COL_NODE] =	 { "NODE", 9, 20, 0, 0, 0 },
@@ -48,21 +55,71 @@ const struct panel_ops panel_routers_ops = {
 	.resize = panel_resize,
 };
 
-/* One router's row. */
-static void
-panel_routers_row(struct table *t, const struct fleet *fleet,
-    const struct node *node, const struct derive_drift *drift,
-    int64_t now_ms)
+/*
+ * One router's sort key for col, from the numbers its row shows: the
+ * rates as fleet_report_node() gives them (nothing once killed).
+ */
+static int
+panel_routers_key(const struct table_row *row, int col, const void *arg,
+    struct table_key *out)
 {
+	const struct node		*node = row->src;
+	const struct proto_router_stats	*rs = &node->stats.router;
+	const struct rate		*r;
+
+	(void)arg;
+	out->has_num = 1;
+	switch (col) {
+	case COL_NODE:
+		out->has_num = 0;
+		out->text = node->id;
+		return (0);
+	case COL_PARENTS:
+	case COL_CHILDREN:
+		r = col == COL_PARENTS ? &node->parent_rate :
+		    &node->child_rate;
+		out->num = fleet_node_killed(node) ? 0 : rate_per_sec(r);
+		return (0);
+	case COL_BASELINE:
+		out->num = node->child_rate_baseline;
+		return (0);
+	case COL_RATIO:
+		out->num = rs->worst_ratio;
+		return (0);
+	case COL_OPEN:
+		out->num = (double)rs->open_parents;
+		return (0);
+	case COL_STATE:
+		out->num = node->state;
+		return (0);
+	case COL_HISTORY:	/* a sparkline: no text, all alike */
+		out->has_num = 0;
+		return (0);
+	case COL_WORST:
+		out->has_num = 0;
+		out->text = rs->worst_parent[0] != '\0' ? rs->worst_parent :
+		    "-";
+		return (0);
+	default:		/* BUILD: "!" marks a drift */
+		return (-1);
+	}
+}
+
+/* One router's row, when it is drawn or filtered. */
+static void
+panel_routers_row(struct table_row *row, const void *arg)
+{
+	const struct panel_routers_src	*src = arg;
+	const struct fleet		*fleet = src->fleet;
+	const struct node		*node = row->src;
+	const struct derive_drift	*drift = &src->drift[node -
+					    fleet->nodes];
 	const struct proto_router_stats	*rs = &node->stats.router;
 	struct proto_report_node	 rep;
-	struct table_row		*row;
 	char				 buf[32];
 	int				 sev;
 
-	fleet_report_node(fleet, node, now_ms, &rep);
-	row = table_add(t, node->id);
-	util_copy(row->node, sizeof row->node, node->id);
+	fleet_report_node(fleet, node, src->now_ms, &rep);
 	row->series.v = node->child_hist;
 	row->series.cap = FLEET_HISTORY;
 	row->series.head = node->hist_head;
@@ -71,16 +128,13 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
 	table_set(row, COL_PARENTS, MARK_NONE, "%s",
 	    draw_rate(rep.parent_rate, buf, sizeof buf));
-	table_set_num(row, COL_PARENTS, rep.parent_rate);
 
 	sev = derive_mark_severity(fleet, node, "order-rate");
 	table_set(row, COL_CHILDREN, derive_severity_mark(sev), "%s%s",
 	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.child_rate, buf,
 	    sizeof buf));
-	table_set_num(row, COL_CHILDREN, rep.child_rate);
 	table_set(row, COL_BASELINE, MARK_NONE, "%s",
 	    draw_rate(rep.child_rate_baseline, buf, sizeof buf));
-	table_set_num(row, COL_BASELINE, rep.child_rate_baseline);
 
 	/* Child shares over parent shares: above 1 can only be a runaway. */
 	sev = derive_alert_severity(fleet, "runaway", node->id);
@@ -93,13 +147,11 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		    rs->worst_ratio);
 	else
 		table_set(row, COL_RATIO, MARK_NONE, "%.2fx", rs->worst_ratio);
-	table_set_num(row, COL_RATIO, rs->worst_ratio);
 	table_set(row, COL_WORST, MARK_NONE, "%s", rs->worst_parent[0] !=
 	    '\0' ? rs->worst_parent : "-");
 
 	table_set(row, COL_OPEN, MARK_NONE, "%llu",
 	    (unsigned long long)rs->open_parents);
-	table_set_num(row, COL_OPEN, (double)rs->open_parents);
 
 	if (node->state != NODE_LIVE)
 		table_set(row, COL_STATE, node->state == NODE_STALE ?
@@ -108,7 +160,6 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		table_set(row, COL_STATE, node->nstats == 0 ||
 		    rs->state == STATE_RUNNING ? MARK_OK : MARK_WARN, "%s",
 		    node->nstats > 0 ? proto_state_name(rs->state) : "live");
-	table_set_num(row, COL_STATE, node->state);
 
 	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,
 	    "%s%s", drift->build ? "!" : "", node->hello.build);
@@ -119,19 +170,27 @@ static void
 panel_routers_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
-	const struct fleet	*fleet = ctx->fleet;
-	struct derive_drift	*drift;
-	size_t			 i;
+	const struct fleet		*fleet = ctx->fleet;
+	const struct node		*node;
+	struct derive_drift		*drift;
+	struct panel_routers_src	 src;
+	struct table_row		*row;
+	size_t				 i;
 
 	table_reset(&p->table, panel_routers_columns, COL_NCOLS);
 	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
 	derive_drifts(fleet, drift);
+	src = (struct panel_routers_src){ fleet, drift, ctx->now_ms };
+	table_source(&p->table, &(struct table_source){ panel_routers_row,
+	    panel_routers_key, &src });
 	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].has_hello &&
-		    fleet->nodes[i].hello.role == ROLE_ROUTER)
-			panel_routers_row(&p->table, fleet, &fleet->nodes[i],
-			    &drift[i], ctx->now_ms);
+		node = &fleet->nodes[i];
+		if (!node->has_hello || node->hello.role != ROLE_ROUTER)
+			continue;
+		row = table_add(&p->table, node->id);
+		util_copy(row->node, sizeof row->node, node->id);
+		row->src = node;
 	}
-	free(drift);
 	panel_show_table(p, win, y, h, w);
+	free(drift);
 }

@@ -57,6 +57,8 @@ static void	 screen_cleanup(void);
 static void	 screen_teardown(void);
 static void	 screen_start(const char *scenario, const char *start,
 		    const char *scale, const struct screen_config *cfg);
+static void	 screen_start_knight(const char *start,
+		    const struct screen_config *cfg);
 static void	 screen_capture(struct screen_text *s);
 static void	 screen_free(struct screen_text *s);
 static int	 screen_wait(struct screen_text *s,
@@ -71,6 +73,11 @@ static int	 screen_only_r8(const struct screen_text *s, const void *arg);
 static int	 screen_status_last(const struct screen_text *s,
 		    const void *arg);
 static long	 screen_seconds(const char *text);
+static double	 screen_rate(const char *text);
+static int	 screen_by_child_rate(const struct screen_text *s,
+		    const void *arg);
+static int	 screen_r8_leads_by_rate(const struct screen_text *s,
+		    const void *arg);
 static void	 screen_all_ascii(const struct screen_text *s);
 
 /*
@@ -147,6 +154,18 @@ screen_start(const char *scenario, const char *start, const char *scale,
 	e2e_tmux_start(cfg->cols, cfg->rows, cmd);
 	free(vigil);
 	free(fleet);
+}
+
+/* The knight fleet from start at ten times speed, once r8's row shows. */
+static void
+screen_start_knight(const char *start, const struct screen_config *cfg)
+{
+	struct screen_text	s;
+
+	screen_start("knight", start, "10", cfg);
+	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "r8's row did "
+	    "not show; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
 }
 
 /* What the pane shows now. */
@@ -311,6 +330,62 @@ screen_seconds(const char *text)
 	return (-1);
 }
 
+/* A rate as drawn ("!12.5k", "930", "4.2"); -1 for "-" or not one. */
+static double
+screen_rate(const char *text)
+{
+	char	*end;
+	double	 v;
+
+	if (*text == '!')
+		text++;
+	v = strtod(text, &end);
+	if (end == text)
+		return (-1);
+	if (*end == 'k')
+		v *= 1e3;
+	else if (*end == 'M')
+		v *= 1e6;
+	return (v);
+}
+
+/* The status line says the rows are sorted by CHILD/s, highest first. */
+static int
+screen_by_child_rate(const struct screen_text *s, const void *arg)
+{
+	(void)arg;
+	return (s->n > 0 && (strstr(s->line[s->n - 1], "sort CHILD/s\u25bc") !=
+	    NULL || strstr(s->line[s->n - 1], "sort CHILD/sv") != NULL));
+}
+
+/*
+ * r8 (the runaway) is the first router row, and every router row's
+ * CHILD/s (its third column) is at most the one above it.
+ */
+static int
+screen_r8_leads_by_rate(const struct screen_text *s, const void *arg)
+{
+	char	 id[64], parents[32], children[32];
+	double	 rate, above = -1;
+	size_t	 i, n = 0;
+
+	(void)arg;
+	for (i = 0; i < s->n; i++) {
+		if (strncmp(s->line[i], "router/", 7) != 0)
+			continue;
+		if (sscanf(s->line[i], "%63s %31s %31s", id, parents,
+		    children) != 3)
+			return (0);
+		if (n++ == 0 && strcmp(id, "router/r8") != 0)
+			return (0);
+		rate = screen_rate(children);
+		if (n > 1 && rate > above)
+			return (0);
+		above = rate;
+	}
+	return (n > 1);
+}
+
 /* With --ascii nothing but ASCII may reach the terminal. */
 static void
 screen_all_ascii(const struct screen_text *s)
@@ -375,9 +450,7 @@ START_TEST(slash_filters_rows)
 	const struct screen_config	*cfg = &screen_configs[_i];
 	struct screen_text		 s;
 
-	screen_start("knight", "09:29:55", "10", cfg);
-	ck_assert(screen_wait(&s, screen_r8_row, NULL));
-	screen_free(&s);
+	screen_start_knight("09:29:55", cfg);
 	e2e_tmux_keys("/", 1);
 	e2e_tmux_keys("r8", 1);
 	e2e_tmux_keys("Enter", 0);
@@ -389,6 +462,34 @@ START_TEST(slash_filters_rows)
 	e2e_tmux_keys("Escape", 0);	/* clears it */
 	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "Escape did not "
 	    "bring the other rows back; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
+/*
+ * Sorted by child orders, highest first, the rows follow the rates as
+ * they change: the view keeps last frame's order and must still move a
+ * row whose rate moved.  Before the open every router trickles alike;
+ * at the open r8 runs away and must rise to the top, the others in
+ * order below it.
+ */
+START_TEST(sorted_rows_move_when_a_rate_changes)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+
+	/* The open at 09:30 is 3 s in at ten times speed. */
+	screen_start_knight("09:29:30", cfg);
+	e2e_tmux_keys("2", 1);		/* Routers, sorted by NODE */
+	e2e_tmux_keys("ss", 1);		/* PARENT/s, then CHILD/s */
+	e2e_tmux_keys("S", 1);		/* highest first */
+	ck_assert_msg(screen_wait(&s, screen_by_child_rate, NULL), "the "
+	    "status line does not say sorted by CHILD/s, highest first; the "
+	    "screen was:\n%.3000s", s.text);
+	screen_free(&s);
+	ck_assert_msg(screen_wait(&s, screen_r8_leads_by_rate, NULL), "r8 "
+	    "did not rise to the top when it ran away, or the rows are out of "
+	    "order by CHILD/s; the screen was:\n%.4000s", s.text);
 	screen_free(&s);
 }
 END_TEST
@@ -660,6 +761,7 @@ screen_suite(void)
 	tcase_add_loop_test(tc, knight_runaway_alert_in_the_bar_after_the_open,
 	    0, SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, slash_filters_rows, 0, SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, sorted_rows_move_when_a_rate_changes, 0, 2);
 	tcase_add_loop_test(tc, resize_keeps_header_and_alert_bar, 0,
 	    SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, question_mark_lists_every_binding, 0,

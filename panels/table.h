@@ -133,7 +133,8 @@ void		 table_reset(struct table *t,
  * Rows added from now until table_reset() are formatted by source when
  * the table needs them (see struct table_source); NULL: as added.
  */
-void		 table_source(struct table *t, const struct table_source *source);
+void		 table_source(struct table *t,
+		    const struct table_source *source);
 
 /* Append a zeroed row with this id; returns it. */
 struct table_row *table_add(struct table *t, const char *id);

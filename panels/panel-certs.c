@@ -22,6 +22,7 @@ static void	panel_certs_draw(struct panel *p, WINDOW *win, int y, int h,
 static void	panel_certs_row(struct table_row *row, const void *arg);
 static int	panel_certs_key(const struct table_row *row, int col,
 		    const void *arg, struct table_key *out);
+static int	panel_certs_shows(const struct node *node);
 static int	panel_certs_status(const struct node *node, int64_t now_ms,
 		    int64_t *left, int *failed, int *overdue);
 
@@ -80,33 +81,35 @@ panel_certs_key(const struct table_row *row, int col, const void *arg,
 	int			 failed, overdue, rank;
 
 	rank = panel_certs_status(node, *now_ms, &left, &failed, &overdue);
-	out->has_num = 1;
 	switch (col) {
 	case COL_EXPIRES:
-		out->num = (double)left;
-		return (0);
+		return (table_key_num(out, (double)left));
 	case COL_STATUS:
-		out->num = rank;
-		return (0);
+		return (table_key_num(out, rank));
 	case COL_NOT_AFTER:
-		out->num = (double)c->not_after_ms;
-		return (0);
+		return (table_key_num(out, (double)c->not_after_ms));
 	case COL_RENEWED:
-		out->num = (double)c->last_renewal_ms;
-		return (0);
+		return (table_key_num(out, (double)c->last_renewal_ms));
+	case COL_NODE:
+		return (table_key_text(out, row->id));
+	case COL_REASON:
+		return (table_key_text(out, failed ? c->last_renewal_error :
+		    "-"));
+	case COL_ROOT:
+		return (table_key_text(out, c->holds_root ? "(this station)" :
+		    c->root_holder));
+	case COL_SERIAL:
+		return (table_key_text(out, c->serial));
+	default:
+		return (table_key_text(out, c->issuer));
 	}
-	out->has_num = 0;
-	if (col == COL_NODE)
-		out->text = node->id;
-	else if (col == COL_REASON)
-		out->text = failed ? c->last_renewal_error : "-";
-	else if (col == COL_ROOT)
-		out->text = c->holds_root ? "(this station)" : c->root_holder;
-	else if (col == COL_SERIAL)
-		out->text = c->serial;
-	else
-		out->text = c->issuer;
-	return (0);
+}
+
+/* Has the node a certificate? */
+static int
+panel_certs_shows(const struct node *node)
+{
+	return (node->has_cert);
 }
 
 /* One certificate's row, when it is drawn or filtered. */
@@ -160,19 +163,11 @@ panel_certs_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet	*fleet = ctx->fleet;
-	struct table_row	*row;
-	size_t			 i;
 
 	table_reset(&p->table, panel_certs_columns, COL_NCOLS);
-	table_source(&p->table, &(struct table_source){ panel_certs_row,
-	    panel_certs_key, &ctx->now_ms });
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (!fleet->nodes[i].has_cert)
-			continue;
-		row = table_add(&p->table, fleet->nodes[i].id);
-		util_copy(row->node, sizeof row->node, fleet->nodes[i].id);
-		row->src = &fleet->nodes[i];
-	}
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_certs_row, panel_certs_key, &ctx->now_ms },
+	    panel_certs_shows);
 	if (h > 2) {
 		panel_root_line(win, y, w, fleet);
 		y++;

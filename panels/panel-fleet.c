@@ -161,53 +161,43 @@ panel_fleet_key(const struct table_row *row, int col, const void *arg,
 	struct panel_fleet_rate		 r;
 
 	if (row->node[0] == '\0') {		/* a backend */
-		if (col == COL_STATE) {
-			out->has_num = 1;
-			out->num = l->state == LINK_DOWN ? NODE_DOWN :
-			    NODE_STALE;
-		} else if (col == COL_NODE || col == COL_LINK)
-			out->text = l->url;
-		else if (col == COL_AGE || col == COL_FLAGS)
-			return (-1);
-		return (0);
+		if (col == COL_STATE)
+			return (table_key_num(out, l->state == LINK_DOWN ?
+			    NODE_DOWN : NODE_STALE));
+		if (col == COL_NODE || col == COL_LINK)
+			return (table_key_text(out, l->url));
+		return (col == COL_AGE || col == COL_FLAGS ? -1 :
+		    table_key_text(out, ""));
 	}
-	out->has_num = 1;
 	switch (col) {
 	case COL_STATE:
-		out->num = node->state;
-		return (0);
+		return (table_key_num(out, node->state));
 	case COL_AGE:
-		out->num = node->last_heard_ms == 0 ? -1 :
-		    (double)(src->now_ms - node->last_heard_ms);
-		return (0);
+		return (table_key_num(out, node->last_heard_ms == 0 ? -1 :
+		    (double)(src->now_ms - node->last_heard_ms)));
 	case COL_ALERTS:
-		out->num = derive_mark_severity(src->fleet, node, NULL);
-		return (0);
+		return (table_key_num(out, derive_mark_severity(src->fleet,
+		    node, NULL)));
 	case COL_RATE:
-		out->has_num = 0;
 		if (panel_fleet_rate_of(node, &r) == -1)
-			out->text = "-";
-		else if (r.rate < 0)
-			out->text = r.unknown;
-		else {
-			out->has_num = 1;
-			out->num = r.rate;
-		}
-		return (0);
+			return (table_key_text(out, "-"));
+		if (r.rate < 0)
+			return (table_key_text(out, r.unknown));
+		return (table_key_num(out, r.rate));
+	case COL_NODE:
+		return (table_key_text(out, row->id));
+	case COL_LINK:
+		return (table_key_text(out, src->fleet->nlinks > node->link ?
+		    src->fleet->links[node->link].url : ""));
+	case COL_ROLE:
+		return (table_key_text(out, node->has_hello ?
+		    proto_role_name(node->hello.role) : ""));
+	case COL_GROUP:
+		return (table_key_text(out, node->has_hello ?
+		    node->hello.group : ""));
+	default:	/* BUILD and FLAGS: "!" marks a drift */
+		return (-1);
 	}
-	out->has_num = 0;
-	if (col == COL_NODE)
-		out->text = node->id;
-	else if (col == COL_LINK)
-		out->text = src->fleet->nlinks > node->link ?
-		    src->fleet->links[node->link].url : "";
-	else if (col == COL_ROLE && node->has_hello)
-		out->text = proto_role_name(node->hello.role);
-	else if (col == COL_GROUP && node->has_hello)
-		out->text = node->hello.group;
-	else if (col == COL_BUILD || col == COL_FLAGS)
-		return (-1);	/* "!" marks a drift */
-	return (0);
 }
 
 /* A node's row or a backend's, when it is drawn or filtered. */
@@ -290,7 +280,6 @@ panel_fleet_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	const struct fleet	*fleet = ctx->fleet;
 	struct derive_drift	*drift;
 	struct panel_fleet_src	 src;
-	struct table_row	*row;
 	char			*has_node;
 	size_t			 i;
 
@@ -298,16 +287,13 @@ panel_fleet_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
 	derive_drifts(fleet, drift);
 	src = (struct panel_fleet_src){ fleet, drift, ctx->now_ms };
-	table_source(&p->table, &(struct table_source){ panel_fleet_row,
-	    panel_fleet_key, &src });
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_fleet_row, panel_fleet_key, &src }, NULL);
 	/* Which backends have a node: one pass, not links x nodes. */
 	has_node = xcalloc(fleet->nlinks + 1, 1);
 	for (i = 0; i < fleet->nnodes; i++) {
 		if (fleet->nodes[i].link < fleet->nlinks)
 			has_node[fleet->nodes[i].link] = 1;
-		row = table_add(&p->table, fleet->nodes[i].id);
-		util_copy(row->node, sizeof row->node, fleet->nodes[i].id);
-		row->src = &fleet->nodes[i];
 	}
 	for (i = 0; i < fleet->nlinks; i++) {
 		if (!has_node[i])

@@ -31,6 +31,7 @@ static void	panel_routers_draw(struct panel *p, WINDOW *win, int y, int h,
 static void	panel_routers_row(struct table_row *row, const void *arg);
 static int	panel_routers_key(const struct table_row *row, int col,
 		    const void *arg, struct table_key *out);
+static int	panel_routers_shows(const struct node *node);
 
 static const struct table_column panel_routers_columns[COL_NCOLS] = {
 	[COL_NODE] =	 { "NODE", 9, 20, 0, 0, 0 },
@@ -65,44 +66,41 @@ panel_routers_key(const struct table_row *row, int col, const void *arg,
 {
 	const struct node		*node = row->src;
 	const struct proto_router_stats	*rs = &node->stats.router;
-	const struct rate		*r;
+	int				 killed = fleet_node_killed(node);
 
 	(void)arg;
-	out->has_num = 1;
 	switch (col) {
 	case COL_NODE:
-		out->has_num = 0;
-		out->text = node->id;
-		return (0);
+		return (table_key_text(out, row->id));
 	case COL_PARENTS:
+		return (table_key_num(out, killed ? 0 :
+		    rate_per_sec(&node->parent_rate)));
 	case COL_CHILDREN:
-		r = col == COL_PARENTS ? &node->parent_rate :
-		    &node->child_rate;
-		out->num = fleet_node_killed(node) ? 0 : rate_per_sec(r);
-		return (0);
+		return (table_key_num(out, killed ? 0 :
+		    rate_per_sec(&node->child_rate)));
 	case COL_BASELINE:
-		out->num = node->child_rate_baseline;
-		return (0);
+		return (table_key_num(out, node->child_rate_baseline));
 	case COL_RATIO:
-		out->num = rs->worst_ratio;
-		return (0);
+		return (table_key_num(out, rs->worst_ratio));
 	case COL_OPEN:
-		out->num = (double)rs->open_parents;
-		return (0);
+		return (table_key_num(out, (double)rs->open_parents));
 	case COL_STATE:
-		out->num = node->state;
-		return (0);
+		return (table_key_num(out, node->state));
 	case COL_HISTORY:	/* a sparkline: no text, all alike */
-		out->has_num = 0;
-		return (0);
+		return (table_key_text(out, ""));
 	case COL_WORST:
-		out->has_num = 0;
-		out->text = rs->worst_parent[0] != '\0' ? rs->worst_parent :
-		    "-";
-		return (0);
+		return (table_key_text(out, rs->worst_parent[0] != '\0' ?
+		    rs->worst_parent : "-"));
 	default:		/* BUILD: "!" marks a drift */
 		return (-1);
 	}
+}
+
+/* Is the node a router? */
+static int
+panel_routers_shows(const struct node *node)
+{
+	return (node->has_hello && node->hello.role == ROLE_ROUTER);
 }
 
 /* One router's row, when it is drawn or filtered. */
@@ -171,26 +169,15 @@ panel_routers_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet		*fleet = ctx->fleet;
-	const struct node		*node;
 	struct derive_drift		*drift;
 	struct panel_routers_src	 src;
-	struct table_row		*row;
-	size_t				 i;
 
 	table_reset(&p->table, panel_routers_columns, COL_NCOLS);
 	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
 	derive_drifts(fleet, drift);
 	src = (struct panel_routers_src){ fleet, drift, ctx->now_ms };
-	table_source(&p->table, &(struct table_source){ panel_routers_row,
-	    panel_routers_key, &src });
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (!node->has_hello || node->hello.role != ROLE_ROUTER)
-			continue;
-		row = table_add(&p->table, node->id);
-		util_copy(row->node, sizeof row->node, node->id);
-		row->src = node;
-	}
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_routers_row, panel_routers_key, &src }, panel_routers_shows);
 	panel_show_table(p, win, y, h, w);
 	free(drift);
 }

@@ -28,6 +28,7 @@ struct panel_stations_src;
 static void	panel_stations_row(struct table_row *row, const void *arg);
 static int	panel_stations_key(const struct table_row *row, int col,
 		    const void *arg, struct table_key *out);
+static int	panel_stations_shows(const struct node *node);
 static int	panel_stations_device_left(const struct node *node,
 		    int64_t now_ms, int64_t *left);
 static int	panel_stations_compare(const void *a, const void *b);
@@ -192,49 +193,43 @@ panel_stations_key(const struct table_row *row, int col, const void *arg,
 	const struct node		*node = row->src;
 	int64_t				 left;
 
-	out->has_num = 1;
 	switch (col) {
 	case COL_NODE:
-		out->has_num = 0;
-		out->text = node->id;
-		return (0);
+		return (table_key_text(out, row->id));
 	case COL_HEARTBEATS:
-		out->num = rate_per_sec(&node->heartbeat_rate);
-		return (0);
+		return (table_key_num(out,
+		    rate_per_sec(&node->heartbeat_rate)));
 	case COL_DEVICE:
-		if (panel_stations_device_left(node, src->now_ms, &left) == 0)
-			out->num = (double)left;
-		else {
-			out->has_num = 0;
-			out->text = "-";
-		}
-		return (0);
+		if (panel_stations_device_left(node, src->now_ms, &left) == -1)
+			return (table_key_text(out, "-"));
+		return (table_key_num(out, (double)left));
 	case COL_DEVICES:
-		out->num = (double)node->stats.station.devices_failed;
-		return (0);
+		return (table_key_num(out,
+		    (double)node->stats.station.devices_failed));
 	case COL_CERT:
 	case COL_RENEWED:
-		if (!node->has_cert) {
-			out->has_num = 0;
-			out->text = "-";
-		} else
-			out->num = col == COL_CERT ? (double)
-			    fleet_cert_expires_in(node, src->now_ms) :
-			    (double)node->cert.last_renewal_ms;
-		return (0);
+		if (!node->has_cert)
+			return (table_key_text(out, "-"));
+		return (table_key_num(out, col == COL_CERT ? (double)
+		    fleet_cert_expires_in(node, src->now_ms) :
+		    (double)node->cert.last_renewal_ms));
 	case COL_BLACKLISTED_BY:
-		out->num = (double)panel_stations_blacklisters(src, node, NULL,
-		    0);
-		return (0);
+		return (table_key_num(out,
+		    (double)panel_stations_blacklisters(src, node, NULL, 0)));
 	case COL_HISTORY:	/* a sparkline: no text, all alike */
-		out->has_num = 0;
-		return (0);
+		return (table_key_text(out, ""));
 	case COL_STATE:
-		out->num = node->state;
-		return (0);
+		return (table_key_num(out, node->state));
 	default:		/* ROOT: "!" marks a distrusted holder */
 		return (-1);
 	}
+}
+
+/* Is the node a station? */
+static int
+panel_stations_shows(const struct node *node)
+{
+	return (node->has_hello && node->hello.role == ROLE_STATION);
 }
 
 /* One station's row, when it is drawn or filtered. */
@@ -323,26 +318,17 @@ panel_stations_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet		*fleet = ctx->fleet;
-	const struct node		*node;
 	struct panel_stations_pair	*pairs;
 	struct panel_stations_src	 src;
-	struct table_row		*row;
-	size_t				 i, npairs;
+	size_t				 npairs;
 
 	table_reset(&p->table, panel_stations_columns, COL_NCOLS);
 	pairs = panel_stations_pairs(fleet, &npairs);
 	src = (struct panel_stations_src){ fleet, pairs, npairs,
 	    ctx->now_ms };
-	table_source(&p->table, &(struct table_source){ panel_stations_row,
-	    panel_stations_key, &src });
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (!node->has_hello || node->hello.role != ROLE_STATION)
-			continue;
-		row = table_add(&p->table, node->id);
-		util_copy(row->node, sizeof row->node, node->id);
-		row->src = node;
-	}
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_stations_row, panel_stations_key, &src },
+	    panel_stations_shows);
 	if (h > 2) {
 		panel_root_line(win, y, w, fleet);
 		y++;

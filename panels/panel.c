@@ -145,6 +145,24 @@ panel_click(struct panel *p, int y, int x)
 	return (PANEL_CLICK_SELECTED);
 }
 
+/* A row for each node that shows, formatted later by source. */
+void
+panel_node_rows(struct table *t, const struct fleet *fleet,
+    const struct table_source *source, int (*shows)(const struct node *))
+{
+	struct table_row	*row;
+	size_t			 i;
+
+	table_source(t, source);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (shows != NULL && !shows(&fleet->nodes[i]))
+			continue;
+		row = table_add(t, fleet->nodes[i].id);
+		util_copy(row->node, sizeof row->node, fleet->nodes[i].id);
+		row->src = &fleet->nodes[i];
+	}
+}
+
 /* Remember the area; views without parts of their own use this. */
 void
 panel_resize(struct panel *p, int h, int w)

@@ -94,6 +94,24 @@ table_source(struct table *t, const struct table_source *source)
 		t->source = *source;
 }
 
+/* A key that is a number. */
+int
+table_key_num(struct table_key *out, double num)
+{
+	out->num = num;
+	out->has_num = 1;
+	return (0);
+}
+
+/* A key that is text, compared in natural order. */
+int
+table_key_text(struct table_key *out, const char *text)
+{
+	out->has_num = 0;
+	out->text = text;
+	return (0);
+}
+
 /* Append a zeroed row. */
 struct table_row *
 table_add(struct table *t, const char *id)

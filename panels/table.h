@@ -136,6 +136,10 @@ void		 table_reset(struct table *t,
 void		 table_source(struct table *t,
 		    const struct table_source *source);
 
+/* Set a key to a number, or to text; both return 0, for a source's key. */
+int		 table_key_num(struct table_key *out, double num);
+int		 table_key_text(struct table_key *out, const char *text);
+
 /* Append a zeroed row with this id; returns it. */
 struct table_row *table_add(struct table *t, const char *id);
 

@@ -66,17 +66,16 @@ panel_routers_key(const struct table_row *row, int col, const void *arg,
 {
 	const struct node		*node = row->src;
 	const struct proto_router_stats	*rs = &node->stats.router;
-	int				 killed = fleet_node_killed(node);
 
 	(void)arg;
 	switch (col) {
 	case COL_NODE:
 		return (table_key_text(out, row->id));
 	case COL_PARENTS:
-		return (table_key_num(out, killed ? 0 :
+		return (table_key_num(out, fleet_node_killed(node) ? 0 :
 		    rate_per_sec(&node->parent_rate)));
 	case COL_CHILDREN:
-		return (table_key_num(out, killed ? 0 :
+		return (table_key_num(out, fleet_node_killed(node) ? 0 :
 		    rate_per_sec(&node->child_rate)));
 	case COL_BASELINE:
 		return (table_key_num(out, node->child_rate_baseline));

@@ -573,8 +573,8 @@ bench_render(void)
 	small = bench_render_ms(100, 1, '1');
 	big = bench_render_ms(10000, 1, '1');
 	if (small < 0 || big < 0) {
-		printf("render: the Fleet view of 10000 direct nodes took "
-		    "over a minute\n");
+		printf("render: the Fleet view could not run in a pty, or "
+		    "took over a minute\n");
 		return;
 	}
 	bench_row("render, Fleet view 200x50, 10000 direct nodes (ms)", big,

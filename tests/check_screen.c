@@ -45,6 +45,12 @@ static const struct screen_config screen_configs[] = {
 static char	screen_pidfile[512];
 static int	screen_registered;
 
+/* The screen shows one router's row and not another's (NULL: any). */
+struct screen_rows {
+	const char	*shown;
+	const char	*hidden;
+};
+
 /* One screenful, split into lines. */
 struct screen_text {
 	char	*text;		/* as captured, for messages */
@@ -57,6 +63,9 @@ static void	 screen_cleanup(void);
 static void	 screen_teardown(void);
 static void	 screen_start(const char *scenario, const char *start,
 		    const char *scale, const struct screen_config *cfg);
+static void	 screen_start_with(const char *scenario, const char *start,
+		    const char *scale, const char *const *extra,
+		    const struct screen_config *cfg);
 static void	 screen_start_knight(const char *start,
 		    const struct screen_config *cfg);
 static void	 screen_capture(struct screen_text *s);
@@ -70,6 +79,10 @@ static int	 screen_has(const struct screen_text *s, const void *what);
 static int	 screen_r8_row(const struct screen_text *s, const void *arg);
 static int	 screen_runaway(const struct screen_text *s, const void *arg);
 static int	 screen_only_r8(const struct screen_text *s, const void *arg);
+static int	 screen_rows_are(const struct screen_text *s,
+		    const void *arg);
+static void	 screen_scrolled(const char *keys,
+		    const struct screen_rows *r, const char *next);
 static int	 screen_status_last(const struct screen_text *s,
 		    const void *arg);
 static long	 screen_seconds(const char *text);
@@ -110,12 +123,22 @@ screen_teardown(void)
 	e2e_cleanup();
 }
 
-/*
- * Start vigild with the scenario (and clock, scale when not NULL), then
- * vigil on its fleet file in a detached tmux session of cfg's size.
- */
+/* As screen_start_with(), with no more options. */
 static void
 screen_start(const char *scenario, const char *start, const char *scale,
+    const struct screen_config *cfg)
+{
+	screen_start_with(scenario, start, scale, NULL, cfg);
+}
+
+/*
+ * Start vigild with the scenario (and clock, scale and the options in
+ * extra, NULL ended, when not NULL), then vigil on its fleet file in a
+ * detached tmux session of cfg's size.
+ */
+static void
+screen_start_with(const char *scenario, const char *start,
+    const char *scale, const char *const *extra,
     const struct screen_config *cfg)
 {
 	char	*vigil = e2e_bin("vigil");
@@ -139,6 +162,8 @@ screen_start(const char *scenario, const char *start, const char *scale,
 		argv[argc++] = "--time-scale";
 		argv[argc++] = (char *)scale;
 	}
+	while (extra != NULL && *extra != NULL && argc < 15)
+		argv[argc++] = (char *)*extra++;
 	argv[argc] = NULL;
 	fleet = e2e_start_fleet(scenario, (const char *const *)argv, &pid);
 
@@ -494,6 +519,56 @@ START_TEST(sorted_rows_move_when_a_rate_changes)
 }
 END_TEST
 
+/* The screen shows r->shown's row and not r->hidden's. */
+static int
+screen_rows_are(const struct screen_text *s, const void *arg)
+{
+	const struct screen_rows	*r = arg;
+
+	return (screen_row(s, r->shown) != NULL && (r->hidden == NULL ||
+	    screen_row(s, r->hidden) == NULL));
+}
+
+/*
+ * Wait until the screen shows r->shown's row and not r->hidden's, then
+ * check that next's row is drawn beside it; after keys.
+ */
+static void
+screen_scrolled(const char *keys, const struct screen_rows *r,
+    const char *next)
+{
+	struct screen_text	s;
+
+	e2e_tmux_keys(keys, 1);
+	ck_assert_msg(screen_wait(&s, screen_rows_are, r), "after %s the "
+	    "screen does not show %s without %s:\n%.3000s", keys, r->shown,
+	    r->hidden, s.text);
+	ck_assert_msg(screen_row(&s, next) != NULL, "after %s, %s is not "
+	    "drawn beside %s:\n%.3000s", keys, next, r->shown, s.text);
+	screen_free(&s);
+}
+
+/*
+ * A view longer than the screen draws only the rows on screen: moving
+ * to the last row and back to the first scrolls through 60 routers, and
+ * the rows drawn are the ones reached, in order.
+ */
+START_TEST(scrolling_a_long_view_draws_the_rows_it_reaches)
+{
+	static const char *const	 extra[] = { "--routers", "60",
+					    "--stations", "2", NULL };
+	static const struct screen_rows	 first = { "router/r1",
+					    "router/r60" };
+	static const struct screen_rows	 last = { "router/r60",
+					    "router/r1" };
+
+	screen_start_with("calm", NULL, NULL, extra, &screen_configs[_i]);
+	screen_scrolled("2", &first, "router/r2");	/* Routers */
+	screen_scrolled("G", &last, "router/r59");	/* the last row */
+	screen_scrolled("g", &first, "router/r2");	/* the first */
+}
+END_TEST
+
 START_TEST(resize_keeps_header_and_alert_bar)
 {
 	const struct screen_config	*cfg = &screen_configs[_i];
@@ -762,6 +837,8 @@ screen_suite(void)
 	    0, SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, slash_filters_rows, 0, SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, sorted_rows_move_when_a_rate_changes, 0, 2);
+	tcase_add_loop_test(tc,
+	    scrolling_a_long_view_draws_the_rows_it_reaches, 0, 2);
 	tcase_add_loop_test(tc, resize_keeps_header_and_alert_bar, 0,
 	    SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, question_mark_lists_every_binding, 0,

@@ -561,8 +561,13 @@ START_TEST(scrolling_a_long_view_draws_the_rows_it_reaches)
 					    "router/r60" };
 	static const struct screen_rows	 last = { "router/r60",
 					    "router/r1" };
+	struct screen_text		 s;
 
 	screen_start_with("calm", NULL, NULL, extra, &screen_configs[_i]);
+	/* Every router first: the last row is the 60th. */
+	ck_assert_msg(screen_wait(&s, screen_has, "62 live"), "the 62 nodes "
+	    "are not all live; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
 	screen_scrolled("2", &first, "router/r2");	/* Routers */
 	screen_scrolled("G", &last, "router/r59");	/* the last row */
 	screen_scrolled("g", &first, "router/r2");	/* the first */

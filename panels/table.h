@@ -89,10 +89,10 @@ struct table_key {
  * would cost too much.  fill formats one row's cells (table_set(), the
  * series) from row->src; key gives row's sort key for column col from
  * the same source without formatting anything, returning 0, or -1 when
- * only the formatted cell will do (the table then fills every row to
- * sort).  Numbers come from key alone: a filled row's table_set_num()
- * is not used.  The table calls both only until the view has drawn
- * (arg and every src must live that long).
+ * only the formatted cell will do (the table then fills that row and
+ * sorts it by its cell, text and table_set_num()).  A key the source
+ * gave is all the sort reads of that row.  The table calls both only
+ * until the view has drawn (arg and every src must live that long).
  */
 struct table_source {
 	void		(*fill)(struct table_row *row, const void *arg);

@@ -1197,8 +1197,8 @@ draw_tabs(WINDOW *win, const struct draw_layout *l, const struct draw_tab *tabs,
 }
 
 /*
- * One scale for each sparkline column: the largest sample any shown row
- * draws in it, so that 2,500/s never draws like 135/s.
+ * One scale for each sparkline column: the largest sample any row on
+ * screen draws in it, so that 2,500/s never draws like 135/s beside it.
  */
 void
 draw_table_scales(const struct table *t, float *scale)
@@ -1210,7 +1210,7 @@ draw_table_scales(const struct table *t, float *scale)
 		scale[c] = 0;
 		if (!t->columns[c].spark || t->widths[c] == 0)
 			continue;
-		for (i = 0; i < t->nshown; i++) {
+		for (i = t->top; i < t->top + t->ndrawn; i++) {
 			m = draw_series_max(&t->rows[t->order[i]].series,
 			    t->widths[c]);
 			if (m > scale[c])
@@ -1236,6 +1236,7 @@ draw_table(WINDOW *win, struct table *t, const struct draw_table_view *v)
 
 	if (h <= 0 || w <= 0)
 		return;
+	table_window(t, top, (size_t)h - 1);
 	table_layout(t, w);
 	draw_table_scales(t, scale);
 	draw_text(win, y, x, w, "", 0, A_NORMAL);

@@ -116,7 +116,8 @@ float	 draw_series_max(const struct table_series *series, int width);
 
 /*
  * For each sparkline column of a laid-out table, the largest sample any
- * shown row draws there (0 for other columns): one scale per view.
+ * row drawn (table_window()) draws there (0 for other columns): one
+ * scale per screen.
  */
 void	 draw_table_scales(const struct table *t, float *scale);
 
@@ -258,7 +259,7 @@ struct draw_table_view {
 /*
  * A table as v says: titles (the sort column marked), then the shown
  * rows from top, the cursor row highlighted when cursor >= 0.  Lays the
- * table out for v->w first.
+ * table out for v->w first, from the rows it draws (table_window()).
  */
 void	 draw_table(WINDOW *win, struct table *t,
 	    const struct draw_table_view *v);

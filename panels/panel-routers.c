@@ -19,11 +19,19 @@ enum {
 	COL_HISTORY, COL_BASELINE, COL_WORST, COL_BUILD, COL_NCOLS
 };
 
+/* What a row is formatted from, for the frame being drawn. */
+struct panel_routers_src {
+	const struct fleet		*fleet;
+	const struct derive_drift	*drift;		/* per node */
+	int64_t				 now_ms;
+};
+
 static void	panel_routers_draw(struct panel *p, WINDOW *win, int y, int h,
 		    int w, const struct panel_ctx *ctx);
-static void	panel_routers_row(struct table *t, const struct fleet *fleet,
-		    const struct node *node, const struct derive_drift *drift,
-		    int64_t now_ms);
+static void	panel_routers_row(struct table_row *row, const void *arg);
+static int	panel_routers_key(const struct table_row *row, int col,
+		    const void *arg, struct table_key *out);
+static int	panel_routers_shows(const struct node *node);
 
 static const struct table_column panel_routers_columns[COL_NCOLS] = {
 	[COL_NODE] =	 { "NODE", 9, 20, 0, 0, 0 },
@@ -48,21 +56,67 @@ const struct panel_ops panel_routers_ops = {
 	.resize = panel_resize,
 };
 
-/* One router's row. */
-static void
-panel_routers_row(struct table *t, const struct fleet *fleet,
-    const struct node *node, const struct derive_drift *drift,
-    int64_t now_ms)
+/*
+ * One router's sort key for col, from the numbers its row shows: the
+ * rates as fleet_report_node() gives them (nothing once killed).
+ */
+static int
+panel_routers_key(const struct table_row *row, int col, const void *arg,
+    struct table_key *out)
 {
+	const struct node		*node = row->src;
+	const struct proto_router_stats	*rs = &node->stats.router;
+
+	(void)arg;
+	switch (col) {
+	case COL_NODE:
+		return (table_key_text(out, row->id));
+	case COL_PARENTS:
+		return (table_key_num(out, fleet_node_killed(node) ? 0 :
+		    rate_per_sec(&node->parent_rate)));
+	case COL_CHILDREN:
+		return (table_key_num(out, fleet_node_killed(node) ? 0 :
+		    rate_per_sec(&node->child_rate)));
+	case COL_BASELINE:
+		return (table_key_num(out, node->child_rate_baseline));
+	case COL_RATIO:
+		return (table_key_num(out, rs->worst_ratio));
+	case COL_OPEN:
+		return (table_key_num(out, (double)rs->open_parents));
+	case COL_STATE:
+		return (table_key_num(out, node->state));
+	case COL_HISTORY:	/* a sparkline: no text, all alike */
+		return (table_key_text(out, ""));
+	case COL_WORST:
+		return (table_key_text(out, rs->worst_parent[0] != '\0' ?
+		    rs->worst_parent : "-"));
+	default:		/* BUILD: "!" marks a drift */
+		return (-1);
+	}
+}
+
+/* Is the node a router? */
+static int
+panel_routers_shows(const struct node *node)
+{
+	return (node->has_hello && node->hello.role == ROLE_ROUTER);
+}
+
+/* One router's row, when it is drawn or filtered. */
+static void
+panel_routers_row(struct table_row *row, const void *arg)
+{
+	const struct panel_routers_src	*src = arg;
+	const struct fleet		*fleet = src->fleet;
+	const struct node		*node = row->src;
+	const struct derive_drift	*drift = &src->drift[node -
+					    fleet->nodes];
 	const struct proto_router_stats	*rs = &node->stats.router;
 	struct proto_report_node	 rep;
-	struct table_row		*row;
 	char				 buf[32];
 	int				 sev;
 
-	fleet_report_node(fleet, node, now_ms, &rep);
-	row = table_add(t, node->id);
-	util_copy(row->node, sizeof row->node, node->id);
+	fleet_report_node(fleet, node, src->now_ms, &rep);
 	row->series.v = node->child_hist;
 	row->series.cap = FLEET_HISTORY;
 	row->series.head = node->hist_head;
@@ -71,16 +125,13 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_NODE, MARK_NONE, "%s", node->id);
 	table_set(row, COL_PARENTS, MARK_NONE, "%s",
 	    draw_rate(rep.parent_rate, buf, sizeof buf));
-	table_set_num(row, COL_PARENTS, rep.parent_rate);
 
 	sev = derive_mark_severity(fleet, node, "order-rate");
 	table_set(row, COL_CHILDREN, derive_severity_mark(sev), "%s%s",
 	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.child_rate, buf,
 	    sizeof buf));
-	table_set_num(row, COL_CHILDREN, rep.child_rate);
 	table_set(row, COL_BASELINE, MARK_NONE, "%s",
 	    draw_rate(rep.child_rate_baseline, buf, sizeof buf));
-	table_set_num(row, COL_BASELINE, rep.child_rate_baseline);
 
 	/* Child shares over parent shares: above 1 can only be a runaway. */
 	sev = derive_alert_severity(fleet, "runaway", node->id);
@@ -93,13 +144,11 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		    rs->worst_ratio);
 	else
 		table_set(row, COL_RATIO, MARK_NONE, "%.2fx", rs->worst_ratio);
-	table_set_num(row, COL_RATIO, rs->worst_ratio);
 	table_set(row, COL_WORST, MARK_NONE, "%s", rs->worst_parent[0] !=
 	    '\0' ? rs->worst_parent : "-");
 
 	table_set(row, COL_OPEN, MARK_NONE, "%llu",
 	    (unsigned long long)rs->open_parents);
-	table_set_num(row, COL_OPEN, (double)rs->open_parents);
 
 	if (node->state != NODE_LIVE)
 		table_set(row, COL_STATE, node->state == NODE_STALE ?
@@ -108,7 +157,6 @@ panel_routers_row(struct table *t, const struct fleet *fleet,
 		table_set(row, COL_STATE, node->nstats == 0 ||
 		    rs->state == STATE_RUNNING ? MARK_OK : MARK_WARN, "%s",
 		    node->nstats > 0 ? proto_state_name(rs->state) : "live");
-	table_set_num(row, COL_STATE, node->state);
 
 	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,
 	    "%s%s", drift->build ? "!" : "", node->hello.build);
@@ -119,19 +167,16 @@ static void
 panel_routers_draw(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
-	const struct fleet	*fleet = ctx->fleet;
-	struct derive_drift	*drift;
-	size_t			 i;
+	const struct fleet		*fleet = ctx->fleet;
+	struct derive_drift		*drift;
+	struct panel_routers_src	 src;
 
 	table_reset(&p->table, panel_routers_columns, COL_NCOLS);
 	drift = xcalloc(fleet->nnodes + 1, sizeof *drift);
 	derive_drifts(fleet, drift);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].has_hello &&
-		    fleet->nodes[i].hello.role == ROLE_ROUTER)
-			panel_routers_row(&p->table, fleet, &fleet->nodes[i],
-			    &drift[i], ctx->now_ms);
-	}
-	free(drift);
+	src = (struct panel_routers_src){ fleet, drift, ctx->now_ms };
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_routers_row, panel_routers_key, &src }, panel_routers_shows);
 	panel_show_table(p, win, y, h, w);
+	free(drift);
 }

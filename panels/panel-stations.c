@@ -23,17 +23,20 @@ enum {
 static void	panel_stations_draw(struct panel *p, WINDOW *win, int y,
 		    int h, int w, const struct panel_ctx *ctx);
 struct panel_stations_pair;
+struct panel_stations_src;
 
-static void	panel_stations_row(struct table *t, const struct fleet *fleet,
-		    const struct node *node,
-		    const struct panel_stations_pair *pairs, size_t npairs,
-		    int64_t now_ms);
+static void	panel_stations_row(struct table_row *row, const void *arg);
+static int	panel_stations_key(const struct table_row *row, int col,
+		    const void *arg, struct table_key *out);
+static int	panel_stations_shows(const struct node *node);
+static int	panel_stations_device_left(const struct node *node,
+		    int64_t now_ms, int64_t *left);
 static int	panel_stations_compare(const void *a, const void *b);
 static struct panel_stations_pair *panel_stations_pairs(
 		    const struct fleet *fleet, size_t *npairs);
-static void	panel_stations_blacklisted_by(
-		    const struct panel_stations_pair *pairs, size_t npairs,
-		    const struct node *node, struct table_row *row);
+static size_t	panel_stations_blacklisters(
+		    const struct panel_stations_src *src,
+		    const struct node *node, char *names, size_t len);
 static const char *panel_stations_short(const char *id);
 
 static const struct table_column panel_stations_columns[COL_NCOLS] = {
@@ -73,6 +76,14 @@ struct panel_stations_pair {
 	const char	*peer;		/* blacklisted */
 	const char	*by;		/* the station that did */
 	size_t		 order;		/* by's place in the fleet */
+};
+
+/* What a row is formatted from, for the frame being drawn. */
+struct panel_stations_src {
+	const struct fleet		*fleet;
+	const struct panel_stations_pair *pairs;	/* by peer */
+	size_t				 npairs;
+	int64_t				 now_ms;
 };
 
 /* By peer, then in fleet order. */
@@ -122,16 +133,16 @@ panel_stations_pairs(const struct fleet *fleet, size_t *npairs)
 }
 
 /*
- * Every station whose blacklist names this one, count first so the
- * number survives when the names are cut to fit.
+ * How many stations' blacklists name this one; their short names, one
+ * space apart, in names of len bytes unless it is NULL.
  */
-static void
-panel_stations_blacklisted_by(const struct panel_stations_pair *pairs,
-    size_t npairs, const struct node *node, struct table_row *row)
+static size_t
+panel_stations_blacklisters(const struct panel_stations_src *src,
+    const struct node *node, char *names, size_t len)
 {
-	char		 names[TABLE_CELL_MAX] = "";
+	const struct panel_stations_pair *pairs = src->pairs;
 	const char	*last = NULL;
-	size_t		 lo = 0, hi = npairs, mid, n = 0;
+	size_t		 npairs = src->npairs, lo = 0, hi = npairs, mid, n = 0;
 
 	while (lo < hi) {		/* the first pair about this node */
 		mid = lo + (hi - lo) / 2;
@@ -145,36 +156,98 @@ panel_stations_blacklisted_by(const struct panel_stations_pair *pairs,
 		    0)
 			continue;	/* said twice, or about itself */
 		last = pairs[lo].by;
-		util_format(names + strlen(names), sizeof names -
-		    strlen(names), "%s%s", n == 0 ? "" : " ",
-		    panel_stations_short(pairs[lo].by));
+		if (names != NULL)
+			util_format(names + strlen(names), len -
+			    strlen(names), "%s%s", n == 0 ? "" : " ",
+			    panel_stations_short(pairs[lo].by));
 		n++;
 	}
-	if (n == 0)
-		table_set(row, COL_BLACKLISTED_BY, MARK_NONE, "-");
-	else
-		table_set(row, COL_BLACKLISTED_BY, MARK_CRIT, "!%zu: %s", n,
-		    names);
-	table_set_num(row, COL_BLACKLISTED_BY, (double)n);
+	return (n);
 }
 
-/* One station's row. */
-static void
-panel_stations_row(struct table *t, const struct fleet *fleet,
-    const struct node *node, const struct panel_stations_pair *pairs,
-    size_t npairs, int64_t now_ms)
+/*
+ * The device countdown now: the gauge was read at the stats' clock, so
+ * count on from there.  -1 when the station has not given one.
+ */
+static int
+panel_stations_device_left(const struct node *node, int64_t now_ms,
+    int64_t *left)
 {
 	const struct proto_station_stats *ss = &node->stats.station;
+
+	if (node->nstats == 0 || ss->device_countdown_ms < 0)
+		return (-1);
+	*left = ss->device_countdown_ms - (fleet_node_clock(node, now_ms) -
+	    node->stats.clock_ms);
+	if (*left < 0)
+		*left = 0;
+	return (0);
+}
+
+/* One station's sort key for col, from the numbers its row shows. */
+static int
+panel_stations_key(const struct table_row *row, int col, const void *arg,
+    struct table_key *out)
+{
+	const struct panel_stations_src	*src = arg;
+	const struct node		*node = row->src;
+	int64_t				 left;
+
+	switch (col) {
+	case COL_NODE:
+		return (table_key_text(out, row->id));
+	case COL_HEARTBEATS:
+		return (table_key_num(out,
+		    rate_per_sec(&node->heartbeat_rate)));
+	case COL_DEVICE:
+		if (panel_stations_device_left(node, src->now_ms, &left) == -1)
+			return (table_key_text(out, "-"));
+		return (table_key_num(out, (double)left));
+	case COL_DEVICES:
+		return (table_key_num(out,
+		    (double)node->stats.station.devices_failed));
+	case COL_CERT:
+	case COL_RENEWED:
+		if (!node->has_cert)
+			return (table_key_text(out, "-"));
+		return (table_key_num(out, col == COL_CERT ? (double)
+		    fleet_cert_expires_in(node, src->now_ms) :
+		    (double)node->cert.last_renewal_ms));
+	case COL_BLACKLISTED_BY:
+		return (table_key_num(out,
+		    (double)panel_stations_blacklisters(src, node, NULL, 0)));
+	case COL_HISTORY:	/* a sparkline: no text, all alike */
+		return (table_key_text(out, ""));
+	case COL_STATE:
+		return (table_key_num(out, node->state));
+	default:		/* ROOT: "!" marks a distrusted holder */
+		return (-1);
+	}
+}
+
+/* Is the node a station? */
+static int
+panel_stations_shows(const struct node *node)
+{
+	return (node->has_hello && node->hello.role == ROLE_STATION);
+}
+
+/* One station's row, when it is drawn or filtered. */
+static void
+panel_stations_row(struct table_row *row, const void *arg)
+{
+	const struct panel_stations_src	*src = arg;
+	const struct fleet		*fleet = src->fleet;
+	const struct node		*node = row->src;
+	const struct proto_station_stats *ss = &node->stats.station;
 	struct proto_report_node	 rep;
-	struct table_row		*row;
 	char				 buf[32];
-	int64_t				 left, clock;
-	size_t				 i;
+	char				 names[TABLE_CELL_MAX] = "";
+	int64_t				 left;
+	size_t				 i, n;
 	int				 sev, distrusted = 0;
 
-	fleet_report_node(fleet, node, now_ms, &rep);
-	row = table_add(t, node->id);
-	util_copy(row->node, sizeof row->node, node->id);
+	fleet_report_node(fleet, node, src->now_ms, &rep);
 	row->series.v = node->heartbeat_hist;
 	row->series.cap = FLEET_HISTORY;
 	row->series.head = node->hist_head;
@@ -185,26 +258,17 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 	table_set(row, COL_HEARTBEATS, derive_severity_mark(sev), "%s%s",
 	    sev >= SEV_WARNING ? "!" : "", draw_rate(rep.heartbeat_rate, buf,
 	    sizeof buf));
-	table_set_num(row, COL_HEARTBEATS, rep.heartbeat_rate);
 
-	/* The gauge was read at the stats' clock; count on from there. */
-	if (node->nstats == 0 || ss->device_countdown_ms < 0) {
+	if (panel_stations_device_left(node, src->now_ms, &left) == -1)
 		table_set(row, COL_DEVICE, MARK_DIM, "-");
-	} else {
-		clock = fleet_node_clock(node, now_ms);
-		left = ss->device_countdown_ms - (clock - node->stats.clock_ms);
-		if (left < 0)
-			left = 0;
+	else
 		table_set(row, COL_DEVICE, left <= CHECK_COUNTDOWN_CRIT_MS ?
 		    MARK_CRIT : left <= CHECK_COUNTDOWN_WARN_MS ? MARK_WARN :
 		    MARK_NONE, "%s%s", left <= CHECK_COUNTDOWN_WARN_MS ? "!" :
 		    "", draw_countdown(left, buf, sizeof buf));
-		table_set_num(row, COL_DEVICE, (double)left);
-	}
 	table_set(row, COL_DEVICES, ss->devices_failed > 0 ? MARK_CRIT :
 	    MARK_NONE, "%llu/%llu", (unsigned long long)ss->devices_failed,
 	    (unsigned long long)ss->devices);
-	table_set_num(row, COL_DEVICES, (double)ss->devices_failed);
 
 	if (!node->has_cert) {
 		table_set(row, COL_CERT, MARK_DIM, "-");
@@ -220,13 +284,10 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 			    util_clock_text(node->cert.last_renewal_ms, buf,
 			    sizeof buf), node->cert.last_renewal_ok ? "ok" :
 			    "failed");
-		table_set_num(row, COL_RENEWED,
-		    (double)node->cert.last_renewal_ms);
-		left = fleet_cert_expires_in(node, now_ms);
+		left = fleet_cert_expires_in(node, src->now_ms);
 		table_set(row, COL_CERT, left <= 0 ? MARK_CRIT :
 		    left <= CHECK_CERT_WARN_MS ? MARK_WARN : MARK_NONE, "%s",
 		    draw_countdown(left, buf, sizeof buf));
-		table_set_num(row, COL_CERT, (double)left);
 		for (i = 0; i < ss->nblacklist; i++)
 			distrusted |= strcmp(ss->blacklist[i].peer,
 			    node->cert.root_holder) == 0;
@@ -239,11 +300,16 @@ panel_stations_row(struct table *t, const struct fleet *fleet,
 			table_set(row, COL_ROOT, MARK_NONE, "%s",
 			    panel_stations_short(node->cert.root_holder));
 	}
-	panel_stations_blacklisted_by(pairs, npairs, node, row);
+	/* The count first: it survives when the names are cut to fit. */
+	if ((n = panel_stations_blacklisters(src, node, names,
+	    sizeof names)) == 0)
+		table_set(row, COL_BLACKLISTED_BY, MARK_NONE, "-");
+	else
+		table_set(row, COL_BLACKLISTED_BY, MARK_CRIT, "!%zu: %s", n,
+		    names);
 	table_set(row, COL_STATE, node->state == NODE_LIVE ? MARK_OK :
 	    node->state == NODE_STALE ? MARK_WARN : MARK_CRIT, "%s",
 	    rep.state);
-	table_set_num(row, COL_STATE, node->state);
 }
 
 /* Fill the table from the model and draw it. */
@@ -253,21 +319,21 @@ panel_stations_draw(struct panel *p, WINDOW *win, int y, int h, int w,
 {
 	const struct fleet		*fleet = ctx->fleet;
 	struct panel_stations_pair	*pairs;
-	size_t				 i, npairs;
+	struct panel_stations_src	 src;
+	size_t				 npairs;
 
 	table_reset(&p->table, panel_stations_columns, COL_NCOLS);
 	pairs = panel_stations_pairs(fleet, &npairs);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].has_hello &&
-		    fleet->nodes[i].hello.role == ROLE_STATION)
-			panel_stations_row(&p->table, fleet, &fleet->nodes[i],
-			    pairs, npairs, ctx->now_ms);
-	}
-	free(pairs);
+	src = (struct panel_stations_src){ fleet, pairs, npairs,
+	    ctx->now_ms };
+	panel_node_rows(&p->table, fleet, &(struct table_source){
+	    panel_stations_row, panel_stations_key, &src },
+	    panel_stations_shows);
 	if (h > 2) {
 		panel_root_line(win, y, w, fleet);
 		y++;
 		h--;
 	}
 	panel_show_table(p, win, y, h, w);
+	free(pairs);
 }

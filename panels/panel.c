@@ -145,6 +145,24 @@ panel_click(struct panel *p, int y, int x)
 	return (PANEL_CLICK_SELECTED);
 }
 
+/* A row for each node that shows, formatted later by source. */
+void
+panel_node_rows(struct table *t, const struct fleet *fleet,
+    const struct table_source *source, int (*shows)(const struct node *))
+{
+	struct table_row	*row;
+	size_t			 i;
+
+	table_source(t, source);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (shows != NULL && !shows(&fleet->nodes[i]))
+			continue;
+		row = table_add(t, fleet->nodes[i].id);
+		util_copy(row->node, sizeof row->node, fleet->nodes[i].id);
+		row->src = &fleet->nodes[i];
+	}
+}
+
 /* Remember the area; views without parts of their own use this. */
 void
 panel_resize(struct panel *p, int h, int w)
@@ -158,25 +176,18 @@ void
 panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 {
 	struct table		*t = &p->table;
+	struct table_row	*row;
 	struct table_cell	*c;
 	char			 text[TABLE_CELL_MAX];
 	size_t			 i;
 	int			 at;
 
 	table_view(t, p->filter, p->sort_col, p->reverse);
-	/* A marked node's first cell starts with "*" (after sorting, so
-	   marking a row never moves it). */
-	for (i = 0; p->marks != NULL && p->marks->n > 0 && i < t->nrows;
-	    i++) {
-		if (!panel_marked(p->marks, t->rows[i].node))
-			continue;
-		c = &t->rows[i].cells[0];
-		util_format(text, sizeof text, "*%s", c->text);
-		util_copy(c->text, sizeof c->text, text);
-		c->mark = MARK_INFO;
-	}
 	if (t->nshown == 0) {
 		p->cursor = 0;
+	} else if (p->cursor < t->nshown && strcmp(p->selected,
+	    t->rows[t->order[p->cursor]].id) == 0) {
+		/* Still where it was: most frames. */
 	} else if (p->selected[0] != '\0' &&
 	    (at = table_find(t, p->selected)) >= 0) {
 		p->cursor = (size_t)at;
@@ -189,9 +200,23 @@ panel_show_table(struct panel *p, WINDOW *win, int y, int h, int w)
 	}
 	p->page = h > 1 ? (size_t)(h - 1) : 0;
 	p->top = table_scroll(p->cursor, p->top, p->page, t->nshown);
+	/* Only the rows drawn are formatted, so only they are marked. */
+	table_window(t, p->top, p->page);
+	for (i = t->top; p->marks != NULL && p->marks->n > 0 &&
+	    i < t->top + t->ndrawn; i++) {
+		row = &t->rows[t->order[i]];
+		if (!panel_marked(p->marks, row->node))
+			continue;
+		c = &row->cells[0];
+		util_format(text, sizeof text, "*%s", c->text);
+		util_copy(c->text, sizeof c->text, text);
+		c->mark = MARK_INFO;
+	}
 	draw_table(win, t, &(struct draw_table_view){ .y = y, .x = 0, .h = h,
 	    .w = w, .top = p->top, .cursor = t->nshown == 0 ? -1 :
 	    (int)p->cursor, .sort_col = p->sort_col, .reverse = p->reverse });
+	/* The source's model pointers are good for this frame only. */
+	table_source(t, NULL);
 	if (t->nshown == 0 && h > 1)
 		draw_text(win, y + 1, 0, w, p->filter[0] != '\0' ?
 		    "  No rows match the filter; Escape clears it." :

@@ -120,6 +120,16 @@ enum panel_click {
  */
 enum panel_click panel_click(struct panel *p, int y, int x);
 
+/*
+ * The rows of a view listing nodes: one for each node that shows (every
+ * node when shows is NULL), named by its id, which source formats from
+ * the node only when the table needs it (struct table_source).  A key
+ * by id is best taken from row->id, which the sort finds in cache.
+ */
+void		 panel_node_rows(struct table *t, const struct fleet *fleet,
+		    const struct table_source *source,
+		    int (*shows)(const struct node *));
+
 /* The resize op for views with nothing of their own to lay out. */
 void		 panel_resize(struct panel *p, int h, int w);
 

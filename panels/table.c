@@ -12,10 +12,15 @@
 
 /* What qsort compares by; qsort has no argument for it. */
 struct table_sort_by {
-	const struct table	*t;
-	int			 col;
+	const struct table_key	*keys;
 	int			 reverse;
 };
+
+/*
+ * Last frame's order is sorted again by insertion when at most one pair
+ * in this many is out of order (a few rows moved), by qsort otherwise.
+ */
+#define TABLE_FEW_MOVED		64
 
 /* One fitting of columns (n) wanting want into width; see table_fit(). */
 struct table_fitting {
@@ -29,6 +34,9 @@ struct table_fitting {
 
 static int	 table_match(const struct table_row *row, size_t ncolumns,
 		    const char *pattern);
+static void	 table_fill(struct table *t, struct table_row *row);
+static void	 table_keys(struct table *t, int col);
+static void	 table_sort(struct table *t);
 static int	 table_compare(const void *a, const void *b);
 static int	 table_ideal(const struct table_column *column, int want);
 static int	 table_drop_one(const struct table_column *columns, size_t n,
@@ -54,7 +62,9 @@ void
 table_free(struct table *t)
 {
 	free(t->rows);
+	free(t->cells);
 	free(t->order);
+	free(t->keys);
 	memset(t, 0, sizeof *t);
 }
 
@@ -70,6 +80,36 @@ table_reset(struct table *t, const struct table_column *columns,
 	t->ncolumns = ncolumns;
 	t->nrows = 0;
 	t->nshown = 0;
+	t->top = t->ndrawn = 0;
+	memset(&t->source, 0, sizeof t->source);
+}
+
+/* Format the rows added from now on by source, when needed. */
+void
+table_source(struct table *t, const struct table_source *source)
+{
+	if (source == NULL)
+		memset(&t->source, 0, sizeof t->source);
+	else
+		t->source = *source;
+}
+
+/* A key that is a number. */
+int
+table_key_num(struct table_key *out, double num)
+{
+	out->num = num;
+	out->has_num = 1;
+	return (0);
+}
+
+/* A key that is text, compared in natural order. */
+int
+table_key_text(struct table_key *out, const char *text)
+{
+	out->has_num = 0;
+	out->text = text;
+	return (0);
 }
 
 /* Append a zeroed row. */
@@ -82,14 +122,23 @@ table_add(struct table *t, const char *id)
 	if (t->nrows == t->cap) {
 		t->cap = t->cap == 0 ? 16 : t->cap * 2;
 		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
+		t->cells = xreallocarray(t->cells, t->cap,
+		    TABLE_MAX_COLUMNS * sizeof *t->cells);
+		for (i = 0; i < t->nrows; i++)
+			t->rows[i].cells = &t->cells[i * TABLE_MAX_COLUMNS];
 		t->order = xreallocarray(t->order, t->cap, sizeof *t->order);
+		t->keys = xreallocarray(t->keys, t->cap, sizeof *t->keys);
 	}
-	row = &t->rows[t->nrows++];
-	/* Each string emptied, not the row's 2 KB: 10,000 rows a frame. */
+	row = &t->rows[t->nrows];
+	row->cells = &t->cells[t->nrows++ * TABLE_MAX_COLUMNS];
 	row->node[0] = '\0';
 	row->mark = MARK_NONE;
+	row->src = NULL;
 	memset(&row->series, 0, sizeof row->series);
-	for (i = 0; i < TABLE_MAX_COLUMNS; i++) {
+	/* A source's row is emptied when it is filled, if ever. */
+	row->filled = t->source.fill == NULL;
+	/* Each string emptied, not the row's 2 KB: 10,000 rows a frame. */
+	for (i = 0; row->filled && i < TABLE_MAX_COLUMNS; i++) {
 		row->cells[i].text[0] = '\0';
 		row->cells[i].num = 0;
 		row->cells[i].has_num = 0;
@@ -97,6 +146,25 @@ table_add(struct table *t, const char *id)
 	}
 	util_copy(row->id, sizeof row->id, id);
 	return (row);
+}
+
+/* Format a source's row, once a frame. */
+static void
+table_fill(struct table *t, struct table_row *row)
+{
+	size_t	i;
+
+	if (row->filled)
+		return;
+	row->filled = 1;
+	for (i = 0; i < TABLE_MAX_COLUMNS; i++) {
+		row->cells[i].text[0] = '\0';
+		row->cells[i].num = 0;
+		row->cells[i].has_num = 0;
+		row->cells[i].mark = MARK_NONE;
+	}
+	if (t->source.fill != NULL)
+		t->source.fill(row, t->source.arg);
 }
 
 /* Set a cell's text and mark. */
@@ -145,15 +213,14 @@ table_match(const struct table_row *row, size_t ncolumns, const char *pattern)
 	return (0);
 }
 
-/* Order two shown rows by the chosen column, then as added. */
+/* Order two shown rows by their keys, then as added. */
 static int
 table_compare(const void *a, const void *b)
 {
-	const struct table	*t = table_sort_by.t;
 	size_t			 ia = *(const size_t *)a;
 	size_t			 ib = *(const size_t *)b;
-	const struct table_cell	*ca = &t->rows[ia].cells[table_sort_by.col];
-	const struct table_cell	*cb = &t->rows[ib].cells[table_sort_by.col];
+	const struct table_key	*ca = &table_sort_by.keys[ia];
+	const struct table_key	*cb = &table_sort_by.keys[ib];
 	int			 c;
 
 	if (ca->has_num != cb->has_num)
@@ -172,38 +239,135 @@ table_compare(const void *a, const void *b)
 /*
  * Filter then sort.  Headings group the rows after them, so a table with
  * headings keeps its order and shows a heading only above a shown row.
+ * Unfiltered, last frame's whole order (a permutation of as many rows)
+ * is where the sort starts: any permutation sorts to the same order.
  */
 void
 table_view(struct table *t, const char *pattern, int col, int reverse)
 {
 	size_t	i, heading = 0;
-	int	have_heading = 0, headings = 0;
+	int	have_heading = 0, headings = 0, filter, sorted;
 
-	t->nshown = 0;
-	for (i = 0; i < t->nrows; i++) {
-		if (t->rows[i].mark == MARK_HEADING) {
-			heading = i;
-			have_heading = 1;
-			headings = 1;
-			continue;
+	filter = pattern != NULL && *pattern != '\0';
+	sorted = col >= 0 && (size_t)col < t->ncolumns;
+	for (i = 0; i < t->nrows && !headings; i++)
+		headings = t->rows[i].mark == MARK_HEADING;
+	if (!filter && sorted && !headings && t->kept == t->nrows &&
+	    t->nrows > 0)
+		t->nshown = t->nrows;
+	else {
+		t->nshown = 0;
+		for (i = 0; i < t->nrows; i++) {
+			if (t->rows[i].mark == MARK_HEADING) {
+				heading = i;
+				have_heading = 1;
+				continue;
+			}
+			if (filter) {
+				table_fill(t, &t->rows[i]);
+				if (!table_match(&t->rows[i], t->ncolumns,
+				    pattern))
+					continue;
+			}
+			if (have_heading) {
+				t->order[t->nshown++] = heading;
+				have_heading = 0;
+			}
+			t->order[t->nshown++] = i;
 		}
-		if (pattern != NULL && *pattern != '\0' &&
-		    !table_match(&t->rows[i], t->ncolumns, pattern))
-			continue;
-		if (have_heading) {
-			t->order[t->nshown++] = heading;
-			have_heading = 0;
-		}
-		t->order[t->nshown++] = i;
 	}
-	if (headings || col < 0 || (size_t)col >= t->ncolumns)
+	t->kept = 0;
+	t->top = 0;
+	t->ndrawn = t->nshown;
+	if (headings || !sorted)
 		return;
-	table_sort_by.t = t;
-	table_sort_by.col = col;
+	table_keys(t, col);
+	table_sort_by.keys = t->keys;
 	table_sort_by.reverse = reverse;
+	table_sort(t);
+	if (!filter)
+		t->kept = t->nrows;
+}
+
+/* Each shown row's key for col: the source's, else its cell's. */
+static void
+table_keys(struct table *t, int col)
+{
+	struct table_row	*row;
+	struct table_key	*k;
+	size_t			 i;
+
+	for (i = 0; i < t->nshown; i++) {
+		row = &t->rows[t->order[i]];
+		k = &t->keys[t->order[i]];
+		k->num = 0;
+		k->has_num = 0;
+		k->text = "";
+		if (t->source.key != NULL &&
+		    t->source.key(row, col, t->source.arg, k) == 0)
+			continue;
+		table_fill(t, row);
+		k->num = row->cells[col].num;
+		k->has_num = row->cells[col].has_num;
+		k->text = row->cells[col].text;
+	}
+}
+
+/*
+ * Sort the shown rows.  Between two frames few rows change places, so
+ * an order that is nearly sorted already takes the rows out of place
+ * one by one (each put back by binary search); any other goes to qsort.
+ */
+static void
+table_sort(struct table *t)
+{
+	size_t	*o = t->order, n = t->nshown, i, lo, hi, mid, v, out = 0;
+
 	/* qsort(NULL, 0) is undefined: an empty view has no order array. */
-	if (t->nshown > 1)
-		qsort(t->order, t->nshown, sizeof *t->order, table_compare);
+	if (n < 2)
+		return;
+	for (i = 1; i < n; i++) {
+		if (table_compare(&o[i - 1], &o[i]) > 0)
+			out++;
+	}
+	if (out == 0)
+		return;
+	if (out > n / TABLE_FEW_MOVED) {
+		qsort(o, n, sizeof *o, table_compare);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		if (table_compare(&o[i - 1], &o[i]) <= 0)
+			continue;
+		v = o[i];
+		lo = 0;
+		hi = i - 1;	/* o[hi] sorts after v */
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (table_compare(&o[mid], &v) > 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		memmove(&o[lo + 1], &o[lo], (i - lo) * sizeof *o);
+		o[lo] = v;
+	}
+}
+
+/* Draw the n shown rows from top: fill them now. */
+void
+table_window(struct table *t, size_t top, size_t n)
+{
+	size_t	i;
+
+	if (top > t->nshown)
+		top = t->nshown;
+	if (n > t->nshown - top)
+		n = t->nshown - top;
+	t->top = top;
+	t->ndrawn = n;
+	for (i = top; i < top + n; i++)
+		table_fill(t, &t->rows[t->order[i]]);
 }
 
 /* Where the row with id is shown. */
@@ -219,27 +383,29 @@ table_find(const struct table *t, const char *id)
 	return (-1);
 }
 
-/* Measure the shown rows and fit the columns to width. */
+/* Measure the rows drawn and fit the columns to width. */
 int
 table_layout(struct table *t, int width)
 {
 	const struct table_row	*row;
 	int			 want[TABLE_MAX_COLUMNS], w;
-	size_t			 c, i;
+	size_t			 c, i, end;
 
+	table_window(t, t->top, t->ndrawn);
+	end = t->top + t->ndrawn;
 	for (c = 0; c < t->ncolumns; c++) {
 		want[c] = table_text_width(t->columns[c].title) + 1;
 		if (t->columns[c].spark) {
 			/* Room for the whole history, as it fills. */
 			want[c] = t->columns[c].min;
-			for (i = 0; i < t->nshown; i++) {
+			for (i = t->top; i < end; i++) {
 				w = (int)t->rows[t->order[i]].series.cap;
 				if (w > want[c])
 					want[c] = w;
 			}
 			continue;
 		}
-		for (i = 0; i < t->nshown; i++) {
+		for (i = t->top; i < end; i++) {
 			row = &t->rows[t->order[i]];
 			if (row->mark == MARK_HEADING)
 				continue;

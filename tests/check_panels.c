@@ -485,6 +485,122 @@ static const struct table_column sort_columns[] = {
 	{ "CHILD/s", 8, 8, 0, 1, 0 },
 };
 
+/* A source's rows: a number and a name each, and how often filled. */
+struct lazy_src {
+	double	rate[1000];
+	char	name[1000][16];
+	int	fills;
+};
+
+static void
+lazy_fill(struct table_row *row, const void *arg)
+{
+	const struct lazy_src	*src = arg;
+	size_t			 i = (const double *)row->src - src->rate;
+
+	((struct lazy_src *)src)->fills++;
+	table_set(row, 0, MARK_NONE, "%s", src->name[i]);
+	table_set(row, 1, MARK_NONE, "%.0f", src->rate[i]);
+}
+
+static int
+lazy_key(const struct table_row *row, int col, const void *arg,
+    struct table_key *out)
+{
+	const struct lazy_src	*src = arg;
+	size_t			 i = (const double *)row->src - src->rate;
+
+	if (col == 0)
+		out->text = src->name[i];
+	else {
+		out->num = src->rate[i];
+		out->has_num = src->rate[i] >= 0;
+	}
+	return (0);
+}
+
+/* Is t's shown order by rate, highest first, unknown last, ties as added? */
+static int
+lazy_sorted(const struct table *t, const struct lazy_src *src)
+{
+	size_t	i, a, b;
+
+	for (i = 1; i < t->nshown; i++) {
+		a = t->order[i - 1];
+		b = t->order[i];
+		if (src->rate[a] < 0 && src->rate[b] >= 0)
+			return (0);
+		if (src->rate[a] >= 0 && src->rate[b] >= 0 &&
+		    (src->rate[a] < src->rate[b] ||
+		    (src->rate[a] == src->rate[b] && a > b)))
+			return (0);
+		if (src->rate[a] < 0 && src->rate[b] < 0 && a > b)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * A view of many rows formats only those drawn: sorting takes the
+ * source's keys, widths come from the rows on screen, a filter fills
+ * every row, and last frame's order, kept, still follows keys that
+ * changed (a few, or all of them).
+ */
+START_TEST(a_source_formats_only_the_rows_drawn)
+{
+	static struct lazy_src	 src;
+	struct table_source	 ts = { lazy_fill, lazy_key, &src };
+	struct table		 t;
+	struct table_row	*row;
+	size_t			 i, frame;
+
+	srandom(14);
+	for (i = 0; i < 1000; i++) {
+		src.rate[i] = (double)(random() % 50) - 2;	/* ties, -1s */
+		snprintf(src.name[i], sizeof src.name[i], "router/r%zu", i);
+	}
+	table_init(&t, sort_columns, 2);
+	for (frame = 0; frame < 6; frame++) {
+		table_reset(&t, sort_columns, 2);
+		table_source(&t, &ts);
+		for (i = 0; i < 1000; i++) {
+			row = table_add(&t, src.name[i]);
+			row->src = &src.rate[i];
+		}
+		src.fills = 0;
+		table_view(&t, "", 1, 1);
+		ck_assert_msg(lazy_sorted(&t, &src), "frame %zu out of order",
+		    frame);
+		ck_assert_int_eq(src.fills, 0);
+		table_window(&t, 500, 20);
+		table_layout(&t, 80);
+		ck_assert_int_eq(src.fills, 20);
+		ck_assert(t.rows[t.order[500]].filled &&
+		    !t.rows[t.order[520]].filled);
+		/* Next frame: a few rates move, then (frame 3) all do. */
+		for (i = 0; i < 1000; i++) {
+			if (frame == 3 || random() % 400 == 0)
+				src.rate[i] = (double)(random() % 50) - 2;
+		}
+	}
+	/* Names in natural order from the keys, and a filter fills all. */
+	table_reset(&t, sort_columns, 2);
+	table_source(&t, &ts);
+	for (i = 0; i < 1000; i++)
+		table_add(&t, src.name[i])->src = &src.rate[i];
+	table_view(&t, "", 0, 0);
+	ck_assert_str_eq(t.rows[t.order[0]].id, "router/r0");
+	ck_assert_str_eq(t.rows[t.order[2]].id, "router/r2");
+	ck_assert_str_eq(t.rows[t.order[10]].id, "router/r10");
+	src.fills = 0;
+	table_view(&t, "r99", 0, 0);
+	ck_assert_int_eq(src.fills, 1000);
+	ck_assert_uint_eq(t.nshown, 11);	/* r99, r990 to r999 */
+	ck_assert_str_eq(t.rows[t.order[0]].id, "router/r99");
+	table_free(&t);
+}
+END_TEST
+
 START_TEST(an_empty_table_sorts_to_nothing)
 {
 	struct table	t;
@@ -965,6 +1081,7 @@ panels_suite(void)
 	tcase_add_test(tc, config_file_missing_is_fine_unless_named);
 	tcase_add_test(tc, filter_and_sort_rows);
 	tcase_add_test(tc, an_empty_table_sorts_to_nothing);
+	tcase_add_test(tc, a_source_formats_only_the_rows_drawn);
 	tcase_add_test(tc, drift_marks_the_minority_build_and_flag_meaning);
 	tcase_add_test(tc, unchanged_frame_writes_nothing_to_the_terminal);
 	tcase_add_test(tc, man_page_lists_every_key_and_action);

@@ -45,6 +45,12 @@ static const struct screen_config screen_configs[] = {
 static char	screen_pidfile[512];
 static int	screen_registered;
 
+/* The screen shows one router's row and not another's (NULL: any). */
+struct screen_rows {
+	const char	*shown;
+	const char	*hidden;
+};
+
 /* One screenful, split into lines. */
 struct screen_text {
 	char	*text;		/* as captured, for messages */
@@ -57,6 +63,11 @@ static void	 screen_cleanup(void);
 static void	 screen_teardown(void);
 static void	 screen_start(const char *scenario, const char *start,
 		    const char *scale, const struct screen_config *cfg);
+static void	 screen_start_with(const char *scenario, const char *start,
+		    const char *scale, const char *const *extra,
+		    const struct screen_config *cfg);
+static void	 screen_start_knight(const char *start,
+		    const struct screen_config *cfg);
 static void	 screen_capture(struct screen_text *s);
 static void	 screen_free(struct screen_text *s);
 static int	 screen_wait(struct screen_text *s,
@@ -68,9 +79,18 @@ static int	 screen_has(const struct screen_text *s, const void *what);
 static int	 screen_r8_row(const struct screen_text *s, const void *arg);
 static int	 screen_runaway(const struct screen_text *s, const void *arg);
 static int	 screen_only_r8(const struct screen_text *s, const void *arg);
+static int	 screen_rows_are(const struct screen_text *s,
+		    const void *arg);
+static void	 screen_scrolled(const char *keys,
+		    const struct screen_rows *r, const char *next);
 static int	 screen_status_last(const struct screen_text *s,
 		    const void *arg);
 static long	 screen_seconds(const char *text);
+static double	 screen_rate(const char *text);
+static int	 screen_by_child_rate(const struct screen_text *s,
+		    const void *arg);
+static int	 screen_r8_leads_by_rate(const struct screen_text *s,
+		    const void *arg);
 static void	 screen_all_ascii(const struct screen_text *s);
 
 /*
@@ -103,12 +123,22 @@ screen_teardown(void)
 	e2e_cleanup();
 }
 
-/*
- * Start vigild with the scenario (and clock, scale when not NULL), then
- * vigil on its fleet file in a detached tmux session of cfg's size.
- */
+/* As screen_start_with(), with no more options. */
 static void
 screen_start(const char *scenario, const char *start, const char *scale,
+    const struct screen_config *cfg)
+{
+	screen_start_with(scenario, start, scale, NULL, cfg);
+}
+
+/*
+ * Start vigild with the scenario (and clock, scale and the options in
+ * extra, NULL ended, when not NULL), then vigil on its fleet file in a
+ * detached tmux session of cfg's size.
+ */
+static void
+screen_start_with(const char *scenario, const char *start,
+    const char *scale, const char *const *extra,
     const struct screen_config *cfg)
 {
 	char	*vigil = e2e_bin("vigil");
@@ -132,6 +162,8 @@ screen_start(const char *scenario, const char *start, const char *scale,
 		argv[argc++] = "--time-scale";
 		argv[argc++] = (char *)scale;
 	}
+	while (extra != NULL && *extra != NULL && argc < 15)
+		argv[argc++] = (char *)*extra++;
 	argv[argc] = NULL;
 	fleet = e2e_start_fleet(scenario, (const char *const *)argv, &pid);
 
@@ -147,6 +179,18 @@ screen_start(const char *scenario, const char *start, const char *scale,
 	e2e_tmux_start(cfg->cols, cfg->rows, cmd);
 	free(vigil);
 	free(fleet);
+}
+
+/* The knight fleet from start at ten times speed, once r8's row shows. */
+static void
+screen_start_knight(const char *start, const struct screen_config *cfg)
+{
+	struct screen_text	s;
+
+	screen_start("knight", start, "10", cfg);
+	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "r8's row did "
+	    "not show; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
 }
 
 /* What the pane shows now. */
@@ -311,6 +355,62 @@ screen_seconds(const char *text)
 	return (-1);
 }
 
+/* A rate as drawn ("!12.5k", "930", "4.2"); -1 for "-" or not one. */
+static double
+screen_rate(const char *text)
+{
+	char	*end;
+	double	 v;
+
+	if (*text == '!')
+		text++;
+	v = strtod(text, &end);
+	if (end == text)
+		return (-1);
+	if (*end == 'k')
+		v *= 1e3;
+	else if (*end == 'M')
+		v *= 1e6;
+	return (v);
+}
+
+/* The status line says the rows are sorted by CHILD/s, highest first. */
+static int
+screen_by_child_rate(const struct screen_text *s, const void *arg)
+{
+	(void)arg;
+	return (s->n > 0 && (strstr(s->line[s->n - 1], "sort CHILD/s\u25bc") !=
+	    NULL || strstr(s->line[s->n - 1], "sort CHILD/sv") != NULL));
+}
+
+/*
+ * r8 (the runaway) is the first router row, and every router row's
+ * CHILD/s (its third column) is at most the one above it.
+ */
+static int
+screen_r8_leads_by_rate(const struct screen_text *s, const void *arg)
+{
+	char	 id[64], parents[32], children[32];
+	double	 rate, above = -1;
+	size_t	 i, n = 0;
+
+	(void)arg;
+	for (i = 0; i < s->n; i++) {
+		if (strncmp(s->line[i], "router/", 7) != 0)
+			continue;
+		if (sscanf(s->line[i], "%63s %31s %31s", id, parents,
+		    children) != 3)
+			return (0);
+		if (n++ == 0 && strcmp(id, "router/r8") != 0)
+			return (0);
+		rate = screen_rate(children);
+		if (n > 1 && rate > above)
+			return (0);
+		above = rate;
+	}
+	return (n > 1);
+}
+
 /* With --ascii nothing but ASCII may reach the terminal. */
 static void
 screen_all_ascii(const struct screen_text *s)
@@ -375,9 +475,7 @@ START_TEST(slash_filters_rows)
 	const struct screen_config	*cfg = &screen_configs[_i];
 	struct screen_text		 s;
 
-	screen_start("knight", "09:29:55", "10", cfg);
-	ck_assert(screen_wait(&s, screen_r8_row, NULL));
-	screen_free(&s);
+	screen_start_knight("09:29:55", cfg);
 	e2e_tmux_keys("/", 1);
 	e2e_tmux_keys("r8", 1);
 	e2e_tmux_keys("Enter", 0);
@@ -390,6 +488,89 @@ START_TEST(slash_filters_rows)
 	ck_assert_msg(screen_wait(&s, screen_r8_row, NULL), "Escape did not "
 	    "bring the other rows back; the screen was:\n%.3000s", s.text);
 	screen_free(&s);
+}
+END_TEST
+
+/*
+ * Sorted by child orders, highest first, the rows follow the rates as
+ * they change: the view keeps last frame's order and must still move a
+ * row whose rate moved.  Before the open every router trickles alike;
+ * at the open r8 runs away and must rise to the top, the others in
+ * order below it.
+ */
+START_TEST(sorted_rows_move_when_a_rate_changes)
+{
+	const struct screen_config	*cfg = &screen_configs[_i];
+	struct screen_text		 s;
+
+	/* The open at 09:30 is 3 s in at ten times speed. */
+	screen_start_knight("09:29:30", cfg);
+	e2e_tmux_keys("2", 1);		/* Routers, sorted by NODE */
+	e2e_tmux_keys("ss", 1);		/* PARENT/s, then CHILD/s */
+	e2e_tmux_keys("S", 1);		/* highest first */
+	ck_assert_msg(screen_wait(&s, screen_by_child_rate, NULL), "the "
+	    "status line does not say sorted by CHILD/s, highest first; the "
+	    "screen was:\n%.3000s", s.text);
+	screen_free(&s);
+	ck_assert_msg(screen_wait(&s, screen_r8_leads_by_rate, NULL), "r8 "
+	    "did not rise to the top when it ran away, or the rows are out of "
+	    "order by CHILD/s; the screen was:\n%.4000s", s.text);
+	screen_free(&s);
+}
+END_TEST
+
+/* The screen shows r->shown's row and not r->hidden's. */
+static int
+screen_rows_are(const struct screen_text *s, const void *arg)
+{
+	const struct screen_rows	*r = arg;
+
+	return (screen_row(s, r->shown) != NULL && (r->hidden == NULL ||
+	    screen_row(s, r->hidden) == NULL));
+}
+
+/*
+ * Wait until the screen shows r->shown's row and not r->hidden's, then
+ * check that next's row is drawn beside it; after keys.
+ */
+static void
+screen_scrolled(const char *keys, const struct screen_rows *r,
+    const char *next)
+{
+	struct screen_text	s;
+
+	e2e_tmux_keys(keys, 1);
+	ck_assert_msg(screen_wait(&s, screen_rows_are, r), "after %s the "
+	    "screen does not show %s without %s:\n%.3000s", keys, r->shown,
+	    r->hidden, s.text);
+	ck_assert_msg(screen_row(&s, next) != NULL, "after %s, %s is not "
+	    "drawn beside %s:\n%.3000s", keys, next, r->shown, s.text);
+	screen_free(&s);
+}
+
+/*
+ * A view longer than the screen draws only the rows on screen: moving
+ * to the last row and back to the first scrolls through 60 routers, and
+ * the rows drawn are the ones reached, in order.
+ */
+START_TEST(scrolling_a_long_view_draws_the_rows_it_reaches)
+{
+	static const char *const	 extra[] = { "--routers", "60",
+					    "--stations", "2", NULL };
+	static const struct screen_rows	 first = { "router/r1",
+					    "router/r60" };
+	static const struct screen_rows	 last = { "router/r60",
+					    "router/r1" };
+	struct screen_text		 s;
+
+	screen_start_with("calm", NULL, NULL, extra, &screen_configs[_i]);
+	/* Every router first: the last row is the 60th. */
+	ck_assert_msg(screen_wait(&s, screen_has, "62 live"), "the 62 nodes "
+	    "are not all live; the screen was:\n%.3000s", s.text);
+	screen_free(&s);
+	screen_scrolled("2", &first, "router/r2");	/* Routers */
+	screen_scrolled("G", &last, "router/r59");	/* the last row */
+	screen_scrolled("g", &first, "router/r2");	/* the first */
 }
 END_TEST
 
@@ -660,6 +841,9 @@ screen_suite(void)
 	tcase_add_loop_test(tc, knight_runaway_alert_in_the_bar_after_the_open,
 	    0, SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, slash_filters_rows, 0, SCREEN_NCONFIGS);
+	tcase_add_loop_test(tc, sorted_rows_move_when_a_rate_changes, 0, 2);
+	tcase_add_loop_test(tc,
+	    scrolling_a_long_view_draws_the_rows_it_reaches, 0, 2);
 	tcase_add_loop_test(tc, resize_keeps_header_and_alert_bar, 0,
 	    SCREEN_NCONFIGS);
 	tcase_add_loop_test(tc, question_mark_lists_every_binding, 0,

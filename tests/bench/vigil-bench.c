@@ -94,8 +94,8 @@ static void	 bench_stale(void);
 static void	 bench_tick(void);
 static double	 bench_cpu_us(void);
 static void	 bench_rows(void);
-static void	 bench_render_child(int out, int nodes);
-static double	 bench_render_ms(int nodes);
+static void	 bench_render_child(int out, int nodes, int per);
+static double	 bench_render_ms(int nodes, int per, char view);
 static void	 bench_render(void);
 static double	 bench_child_cpu(pid_t pid);
 static long	 bench_watch_rss(const char *bindir, const char *routers,
@@ -556,12 +556,12 @@ bench_rows(void)
 
 /*
  * In a terminal of its own (the child side of a pty, 200x50): the
- * curses console on the Routers view of a fleet of nodes nodes, the
+ * curses console on a view of a fleet of nodes nodes, per a link, the
  * median of 21 redraws of a changed model, written to out as a double
  * after a byte asking for the view's key.
  */
 static void
-bench_render_child(int out, int nodes)
+bench_render_child(int out, int nodes, int per)
 {
 	struct tui_options	 o;
 	struct fleet		 fleet;
@@ -577,8 +577,7 @@ bench_render_child(int out, int nodes)
 	setenv("XDG_CONFIG_HOME", "/nonexistent/vigil-bench", 1);
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
-	bench_grow(&fleet, nodes, nodes < BENCH_NODES_PER_LINK ? nodes :
-	    BENCH_NODES_PER_LINK, now);
+	bench_grow(&fleet, nodes, per, now);
 	memset(&o, 0, sizeof o);
 	o.title = "bench";
 	if ((tui = tui_open(&o, &cause)) == NULL)
@@ -605,9 +604,12 @@ bench_render_child(int out, int nodes)
 	fleet_free(&fleet);
 }
 
-/* Median ms per Routers frame with nodes nodes, or -1; see above. */
+/*
+ * Median ms per frame of the view whose key is view, with nodes nodes,
+ * per a link, or -1; see above.
+ */
 static double
-bench_render_ms(int nodes)
+bench_render_ms(int nodes, int per, char view)
 {
 	struct winsize	 ws = { .ws_row = 50, .ws_col = 200 };
 	struct pollfd	 pfd[2];
@@ -624,7 +626,7 @@ bench_render_ms(int nodes)
 		fatal("forkpty failed");
 	if (pid == 0) {
 		close(res[0]);
-		bench_render_child(res[1], nodes);
+		bench_render_child(res[1], nodes, per);
 		_exit(0);
 	}
 	close(res[1]);
@@ -640,7 +642,7 @@ bench_render_ms(int nodes)
 		if (pfd[1].revents & POLLIN) {
 			if (got == 0 && read(res[0], buf, 1) == 1 &&
 			    buf[0] == 'R') {
-				if (write(master, "2", 1) != 1)
+				if (write(master, &view, 1) != 1)
 					break;
 				got = 1;
 				continue;
@@ -658,18 +660,32 @@ bench_render_ms(int nodes)
 	return (got == sizeof med ? med : -1);
 }
 
-/* Render time per frame: 10,000 nodes against 100. */
+/*
+ * Render time per frame: 10,000 nodes against 100, on the Routers view
+ * (nodes through gateways), and on the Fleet view with a link a node.
+ */
 static void
 bench_render(void)
 {
-	double	small = bench_render_ms(100), big = bench_render_ms(10000);
+	double	small, big;
 
+	small = bench_render_ms(100, 100, '2');
+	big = bench_render_ms(10000, BENCH_NODES_PER_LINK, '2');
 	if (small < 0 || big < 0) {
 		printf("render: the curses console could not run in a pty\n");
 		return;
 	}
 	bench_row("render, Routers view 200x50, 10000 nodes (ms)", big, "ms",
 	    small, "<= ref + 1 ms", big <= small + 1);
+	small = bench_render_ms(100, 1, '1');
+	big = bench_render_ms(10000, 1, '1');
+	if (small < 0 || big < 0) {
+		printf("render: the Fleet view could not run in a pty, or "
+		    "took over a minute\n");
+		return;
+	}
+	bench_row("render, Fleet view 200x50, 10000 direct nodes (ms)", big,
+	    "ms", small, "<= ref + 1 ms", big <= small + 1);
 }
 
 /* CPU seconds (user + system) a child used, once it has ended. */

@@ -69,6 +69,7 @@ struct command_event {
 	const char	*action;
 	const char	*operator;
 	const char	*document;
+	const char	*sha256;	/* of the document; NULL: compute */
 	int		 verified;	/* operator's signature checked */
 };
 
@@ -126,6 +127,10 @@ static int	 command_check_room(const struct command_engine *,
 		    const struct command_node_state *, int64_t, char *, size_t);
 static int	 command_begin(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char *, size_t);
+static int	 command_approve_event(struct command_engine *,
+		    const struct command_event *, const struct proto_signature *,
+		    const struct command_node_state *, int64_t,
+		    const struct command_pending **, char *, size_t);
 static int	 command_check_approver(const struct command_engine *,
 		    const struct command_pending *,
 		    const struct proto_signature *, struct command_event *,
@@ -574,10 +579,16 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	    ev->operator != NULL ? ev->operator : "");
 	util_copy(e->text, sizeof e->text, text);
 	/*
-	 * A refusal keeps only the document's hash: a document of 16 KB
-	 * per forged proposal would let anyone fill the disk.
+	 * The document is written once, on the line that brings it here
+	 * (a proposal, or a witnessed execution); later lines about the
+	 * command (ev->sha256 set) name it by its hash, since a kill of
+	 * 1,000 routers would otherwise write and sync its 190 KB twice
+	 * more per router.  A refusal keeps only the hash too: a large
+	 * document per forged proposal would let anyone fill the disk.
 	 */
-	if (ev->document != NULL && ev->document[0] != '\0') {
+	if (ev->sha256 != NULL)
+		util_copy(e->sha256, sizeof e->sha256, ev->sha256);
+	else if (ev->document != NULL && ev->document[0] != '\0') {
 		opkey_sha256_hex(ev->document, strlen(ev->document),
 		    e->sha256);
 		if (strcmp(ev->event, "refuse") != 0)
@@ -1015,6 +1026,7 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	free(p->text);
 	p->text = xstrdup(text);
+	opkey_sha256_hex(p->text, strlen(p->text), p->sha256);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
@@ -1044,9 +1056,10 @@ command_begin(struct command_engine *engine, int64_t now_ms,
 
 /*
  * The approver's checks on pending p: the very bytes proposed (ev's
- * document; else the approver reviewed another text), signed by a
- * trusted operator (ev->verified once proven) who has not signed it yet
- * and holds another key than those who have.  Returns 0, or -1 and why.
+ * document, or its hash; else the approver reviewed another text),
+ * signed by a trusted operator (ev->verified once proven) who has not
+ * signed it yet and holds another key than those who have.  Returns 0,
+ * or -1 and why.
  */
 static int
 command_check_approver(const struct command_engine *engine,
@@ -1055,12 +1068,21 @@ command_check_approver(const struct command_engine *engine,
 {
 	const struct opkey_trusted	*who, *earlier;
 	const char			*text = ev->document;
-	size_t				 i, n = strlen(text), held;
+	size_t				 i, n, held;
 
 	held = strlen(p->text);
-	for (i = 0; i < n && i < held && text[i] == p->text[i]; i++)
+	if (text == NULL && strcmp(ev->sha256, p->sha256) != 0) {
+		util_format(why, whylen, "the document approved (SHA-256 "
+		    "%.16s...) is not the one proposed (SHA-256 %.16s...); "
+		    "review the proposal as the backend holds it and approve "
+		    "that", ev->sha256, p->sha256);
+		return (-1);
+	}
+	n = text != NULL ? strlen(text) : held;
+	for (i = 0; text != NULL && i < n && i < held && text[i] == p->text[i];
+	    i++)
 		/* nothing */;
-	if (i < n || i < held) {
+	if (text != NULL && (i < n || i < held)) {
 		util_format(why, whylen, "the document approved differs "
 		    "from the one proposed at byte %zu; review the proposal as "
 		    "the backend holds it and approve that", i + 1);
@@ -1099,7 +1121,7 @@ command_propose(struct command_engine *engine, const char *text,
 {
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
-				    text, 0 };
+				    text, NULL, 0 };
 	char			 why[COMMAND_WHY_MAX];
 	char			 words[PROTO_TEXT_MAX];
 
@@ -1171,10 +1193,42 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_node_state *now, int64_t now_ms,
     const struct command_pending **out, char *cause, size_t causelen)
 {
+	struct command_event	ev = { "approve", id, NULL, sig->operator,
+				    text, NULL, 0 };
+
+	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
+	    cause, causelen));
+}
+
+/* An approval naming the document by its hash; see command.h. */
+int
+command_approve_sha256(struct command_engine *engine, const char *id,
+    const char *sha256, const struct proto_signature *sig,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
+	struct command_event	ev = { "approve", id, NULL, sig->operator,
+				    NULL, sha256, 0 };
+
+	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
+	    cause, causelen));
+}
+
+/*
+ * An approval as event ev (its document whole, or named by sha256): the
+ * approver's checks, then the approve line, and with enough signers the
+ * execute line.  Returns as command_approve().
+ */
+static int
+command_approve_event(struct command_engine *engine,
+    const struct command_event *evp, const struct proto_signature *sig,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
 	const struct command_spec	*spec;
 	struct command_pending		*p;
-	struct command_event		 ev = { "approve", id, NULL,
-					    sig->operator, text, 0 };
+	struct command_event		 ev = *evp;
+	const char			*id = ev.id;
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], names[128];
 	size_t				 index;
@@ -1194,6 +1248,8 @@ command_approve(struct command_engine *engine, const char *id,
 	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
+	ev.document = NULL;	/* the proposal's line holds the bytes */
+	ev.sha256 = p->sha256;
 	if (command_check_time(&p->cmd, now_ms, why, sizeof why) != 0 ||
 	    command_check_state(engine, &p->cmd, now, why, sizeof why) != 0 ||
 	    command_preflight(engine, &p->cmd, now, why, sizeof why) != 0)
@@ -1289,7 +1345,7 @@ command_fire(struct command_engine *engine, const char *id,
 	const struct opkey_trusted	*who;
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
-					    sig->operator, NULL, 0 };
+					    sig->operator, NULL, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
@@ -1327,7 +1383,7 @@ command_fire(struct command_engine *engine, const char *id,
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
 		    cause, causelen));
 	}
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	bytes = xasprintf("vigil.v1 fire %s", id);
 	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
 	    &who, why, sizeof why);
@@ -1355,7 +1411,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 {
 	struct command_pending	*p = engine->armed;
 	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
-				    1 };
+				    NULL, 1 };
 	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
 
 	command_forget_done(engine);
@@ -1363,7 +1419,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 	if (p == NULL || now_ms >= engine->armed_until_ms)
 		return (0);
 	ev.id = p->cmd.id;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	util_format(words, sizeof words, "%s fired its armed kill on itself: "
 	    "%s", engine->node, why);
 	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
@@ -1384,7 +1440,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	struct command_pending		*p;
 	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
-					    sig->operator, NULL, 0 };
+					    sig->operator, NULL, NULL, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
@@ -1409,7 +1465,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		    why, cause, causelen));
 	}
 	ev.action = p->cmd.action;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	if (strcmp(sig->operator, p->cmd.proposer) != 0) {
 		util_format(why, sizeof why, "only %s, who proposed command "
 		    "%s, may cancel it, and %s signed the cancellation; ask "
@@ -1447,13 +1503,14 @@ static void
 command_log_lapse(struct command_engine *engine, int64_t now_ms,
     const struct command_pending *p, const char *words)
 {
-	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, 1 };
+	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, NULL,
+				    1 };
 	char			*logcause = NULL;
 
 	ev.id = p->cmd.id;
 	ev.action = p->cmd.action;
 	ev.operator = p->cmd.proposer;
-	ev.document = p->text;
+	ev.sha256 = p->sha256;
 	if (engine->audit == NULL || command_log(engine, now_ms, &ev, words,
 	    &logcause) != 0)
 		free(logcause);
@@ -1587,7 +1644,7 @@ command_witness(struct command_engine *engine, const char *text,
     size_t causelen)
 {
 	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
-				    0 };
+				    NULL, 0 };
 	char			 why[COMMAND_WHY_MAX];
 
 	command_forget_done(engine);
@@ -1627,7 +1684,7 @@ command_record(struct command_engine *engine, int64_t now_ms,
     const char *event, const char *id, const char *action,
     const char *text, char **cause)
 {
-	struct command_event	ev = { event, id, action, "", NULL, 1 };
+	struct command_event	ev = { event, id, action, "", NULL, NULL, 1 };
 
 	if (engine->audit == NULL) {
 		*cause = xasprintf("%s has no audit log", engine->node);
@@ -1637,4 +1694,14 @@ command_record(struct command_engine *engine, int64_t now_ms,
 	if (strcmp(event, "refuse") == 0)
 		command_remember(engine, id, STATUS_REFUSED, 1);
 	return (command_log(engine, now_ms, &ev, text, cause));
+}
+
+/* Fill a proposal message naming p's document by hash; see command.h. */
+void
+command_proposal_named(const char *node, const struct command_pending *p,
+    struct proto_proposal *msg)
+{
+	command_proposal_msg(node, p, msg);
+	msg->document = NULL;
+	util_copy(msg->sha256, sizeof msg->sha256, p->sha256);
 }

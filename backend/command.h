@@ -53,6 +53,7 @@ struct command_node_state {
 struct command_pending {
 	struct proto_command	cmd;		/* targets on the heap */
 	char			*text;		/* the signed bytes */
+	char			 sha256[65];	/* of text, hex */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;
@@ -95,10 +96,23 @@ int		 command_propose(struct command_engine *engine,
  * An approval of id: the document text the approver reviewed and their
  * signature.  Returns 1 when the command must now be executed on this
  * node (its execute line is already in the audit log and synced; *out
- * holds it), or -1 and a sentence in cause.
+ * holds it), 0 when it still needs more signers (*out holds it), or -1
+ * and a sentence in cause.
  */
 int		 command_approve(struct command_engine *engine, const char *id,
 		    const char *text, const struct proto_signature *sig,
+		    const struct command_node_state *now, int64_t now_ms,
+		    const struct command_pending **out, char *cause,
+		    size_t causelen);
+
+/*
+ * The same, the document named by its SHA-256 (hex) rather than sent
+ * whole: the signature is checked against the node's own copy of the
+ * pending document, and a hash that is not that copy's is refused.
+ */
+int		 command_approve_sha256(struct command_engine *engine,
+		    const char *id, const char *sha256,
+		    const struct proto_signature *sig,
 		    const struct command_node_state *now, int64_t now_ms,
 		    const struct command_pending **out, char *cause,
 		    size_t causelen);
@@ -187,6 +201,14 @@ int		 command_record(struct command_engine *engine, int64_t now_ms,
 
 /* Fill a proposal message for p as held by node. */
 void		 command_proposal_msg(const char *node,
+		    const struct command_pending *p,
+		    struct proto_proposal *msg);
+
+/*
+ * The same, naming the document by its SHA-256 instead of carrying it:
+ * for a console that was sent the document already.
+ */
+void		 command_proposal_named(const char *node,
 		    const struct command_pending *p,
 		    struct proto_proposal *msg);
 

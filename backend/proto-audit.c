@@ -26,6 +26,8 @@
 #define AUDIT_READ	65536
 
 static int	 audit_check_line(struct audit_walk *, const char *, size_t);
+static int	 audit_check_doc(struct audit_walk *,
+		    const struct proto_audit_entry *, long);
 static void	 audit_mark(struct audit_walk *,
 		    const struct proto_audit_entry *);
 
@@ -47,6 +49,8 @@ audit_walk(int fd, struct audit_walk *w)
 	w->line = 0;
 	w->seq = 0;
 	w->bad_line = 0;
+	w->docs = NULL;
+	w->ndocs = w->capdocs = 0;
 	memcpy(w->last, audit_zeros, sizeof w->last);
 	buf = xmalloc(cap);
 	for (;;) {
@@ -58,6 +62,8 @@ audit_walk(int fd, struct audit_walk *w)
 				    w->line + 1, AUDIT_LINE_MAX, w->line + 1);
 				w->bad_line = w->line + 1;
 				free(buf);
+				free(w->docs);
+				w->docs = NULL;
 				return (-1);
 			}
 			cap *= 2;
@@ -70,6 +76,8 @@ audit_walk(int fd, struct audit_walk *w)
 			util_format(w->report, w->len, "cannot read the log "
 			    "after line %ld: %s", w->line, strerror(errno));
 			free(buf);
+			free(w->docs);
+			w->docs = NULL;
 			return (-1);
 		}
 		if (n == 0)
@@ -80,6 +88,8 @@ audit_walk(int fd, struct audit_walk *w)
 			if (audit_check_line(w, buf + start,
 			    (size_t)(nl - (buf + start))) != 0) {
 				free(buf);
+				free(w->docs);
+				w->docs = NULL;
 				return (-1);
 			}
 			start = (size_t)(nl - buf) + 1;
@@ -88,6 +98,8 @@ audit_walk(int fd, struct audit_walk *w)
 		have -= start;
 	}
 	free(buf);
+	free(w->docs);
+	w->docs = NULL;
 	if (have != 0) {
 		w->bad_line = w->line + 1;
 		util_format(w->report, w->len, "line %ld does not end in a "
@@ -133,6 +145,8 @@ audit_check_line(struct audit_walk *w, const char *line, size_t len)
 			    n - 1);
 		goto out;
 	}
+	if (audit_check_doc(w, e, n) != 0)
+		goto out;
 	w->line = n;
 	w->seq = e->seq;
 	opkey_sha256_hex(line, len, w->last);
@@ -144,6 +158,64 @@ out:
 		w->bad_line = n;
 	free(e);
 	return (rc);
+}
+
+/*
+ * Line n's document against its hash, and a hash alone against the
+ * document the command's earlier line holds: the chain proves no line
+ * changed since it was written, this that every line about a command
+ * names the very bytes proposed.  Returns 0, or -1 with the sentence in
+ * w->report.
+ */
+static int
+audit_check_doc(struct audit_walk *w, const struct proto_audit_entry *e,
+    long n)
+{
+	struct audit_doc	*d;
+	char			 sha[65];
+	size_t			 i;
+
+	if (e->document[0] != '\0') {
+		opkey_sha256_hex(e->document, strlen(e->document), sha);
+		if (e->sha256[0] != '\0' && strcmp(sha, e->sha256) != 0) {
+			util_format(w->report, w->len, "line %ld: its document "
+			    "does not have the SHA-256 the line gives (%.16s..., "
+			    "the document's is %.16s...): the document or the "
+			    "hash was changed at line %ld", n, e->sha256, sha,
+			    n);
+			return (-1);
+		}
+		if (e->id[0] == '\0')
+			return (0);
+		if (w->ndocs == w->capdocs) {
+			w->capdocs = w->capdocs == 0 ? 16 : w->capdocs * 2;
+			w->docs = xreallocarray(w->docs, w->capdocs,
+			    sizeof *w->docs);
+		}
+		d = &w->docs[w->ndocs++];
+		util_copy(d->node, sizeof d->node, e->node);
+		util_copy(d->id, sizeof d->id, e->id);
+		util_copy(d->sha256, sizeof d->sha256, sha);
+		d->line = n;
+		return (0);
+	}
+	if (e->sha256[0] == '\0' || e->id[0] == '\0' ||
+	    strcmp(e->event, "refuse") == 0)
+		return (0);
+	for (i = w->ndocs; i > 0; i--) {
+		d = &w->docs[i - 1];
+		if (strcmp(d->id, e->id) != 0 || strcmp(d->node, e->node) != 0)
+			continue;
+		if (strcmp(d->sha256, e->sha256) == 0)
+			return (0);
+		util_format(w->report, w->len, "line %ld: it names the "
+		    "document of command %s by SHA-256 %.16s..., and the "
+		    "document line %ld holds for it has SHA-256 %.16s...: the "
+		    "log was changed at line %ld or %ld", n, e->id, e->sha256,
+		    d->line, d->sha256, d->line, n);
+		return (-1);
+	}
+	return (0);
 }
 
 /* Keep what line e says about a command id, if it says anything. */

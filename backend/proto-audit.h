@@ -72,6 +72,14 @@ struct audit_mark {
 };
 
 
+/* A document a line of the log brought, as later lines name it. */
+struct audit_doc {
+	char	node[PROTO_ID_MAX];
+	char	id[PROTO_CMDID_MAX];
+	char	sha256[65];
+	long	line;
+};
+
 /* Where a walk along the chain has got to. */
 struct audit_walk {
 	long		 line;		/* lines checked */
@@ -83,18 +91,27 @@ struct audit_walk {
 	struct audit_mark *marks;	/* NULL: not gathered */
 	size_t		 nmarks;
 	size_t		 capmarks;
+	struct audit_doc *docs;		/* documents met so far */
+	size_t		 ndocs;
+	size_t		 capdocs;
 };
 
 /*
  * Read the log on fd line by line and check its chain; w->report and
- * w->len name the caller's buffer for a sentence.  Returns 0 with the
- * last line's seq and hash in w, or -1 with the first broken line named
- * in w->report and w->bad_line.
+ * w->len name the caller's buffer for a sentence.  Besides the chain,
+ * a line's document must have the SHA-256 the line gives, and a line
+ * that names a command's document by its hash only (an approval, an
+ * execution, ... after the proposal's line) must name the one the
+ * proposal's line holds.  Returns 0 with the last line's seq and hash in
+ * w, or -1 with the first broken line named in w->report and
+ * w->bad_line.  w->docs is freed either way.
  */
 int		 audit_walk(int fd, struct audit_walk *w);
 
 /*
- * Check the chain of the log at path.  Returns 0 and, in report, a line
+ * Check the chain of the log at path, and each command's document
+ * against the hashes that name it (audit_walk).  Returns 0 and, in
+ * report, a line
  * saying how many entries are intact; or -1 and, in report, a sentence
  * naming the first broken line and what is wrong with it ("line 7: its
  * prev does not match the SHA-256 of line 6: the log was changed at or

@@ -22,7 +22,12 @@ static int	 proto_check_flags(struct proto_ctx *,
 		    const struct proto_hello *);
 static int	 proto_check_builds(struct proto_ctx *,
 		    const struct proto_hello *);
+static int	 proto_check_named(struct proto_ctx *, const char *,
+		    const char *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
+static int	 proto_decode_scan(const char *, size_t, struct proto_msg *);
+
+static int	 proto_scanner_on = 1;
 
 static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
@@ -216,8 +221,10 @@ static const struct proto_field proto_propose_fields[] = {
 static const struct proto_field proto_approve_fields[] = {
 	P_OBJECT(struct proto_approve, sig, proto_signer_fields, 0),
 	P_HEX(struct proto_approve, id, FIELD_NONEMPTY, 32),
-	P_HEAPSTR(struct proto_approve, document, FIELD_NONEMPTY,
-	    PROTO_DOC_MAX),
+	P_HEAPSTR(struct proto_approve, document,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, PROTO_DOC_MAX),
+	P_HEX(struct proto_approve, sha256,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, 64),
 };
 
 static const struct proto_field proto_cancel_fields[] = {
@@ -240,8 +247,10 @@ static const char *const proto_status_words[] = {
 static const struct proto_field proto_proposal_fields[] = {
 	P_STR(struct proto_proposal, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_HEX(struct proto_proposal, id, FIELD_NONEMPTY, 32),
-	P_HEAPSTR(struct proto_proposal, document, FIELD_NONEMPTY,
-	    PROTO_DOC_MAX),
+	P_HEAPSTR(struct proto_proposal, document,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, PROTO_DOC_MAX),
+	P_HEX(struct proto_proposal, sha256,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, 64),
 	P_ARRAY(struct proto_proposal, sigs, nsigs, proto_signature_fields,
 	    PROTO_MAX_SIGNERS),
 	P_WORD(struct proto_proposal, status, FIELD_NONEMPTY,
@@ -312,6 +321,11 @@ static const struct proto_field proto_holder_fields[] = {
 	P_STR(struct proto_holder, from, FIELD_NONEMPTY|FIELD_ID),
 	P_HEX(struct proto_holder, id, FIELD_NONEMPTY, 32),
 	P_STR(struct proto_holder, signature, FIELD_NONEMPTY),
+};
+
+/* The member every frame has, for the scanner. */
+static const struct proto_field proto_frame_fields[] = {
+	{ .key = "type", .kind = KIND_STRING },
 };
 
 const size_t proto_hello_nfields = nitems(proto_hello_fields);
@@ -390,6 +404,56 @@ proto_decode_type(json_t *root, char *cause, size_t causelen)
 	return (NULL);
 }
 
+/* Turn the scanner on or off; see proto.h. */
+void
+proto_decode_scanner(int on)
+{
+	proto_scanner_on = on;
+}
+
+/*
+ * Decode a plain stats frame by the scanner (proto-scan.c), as the
+ * jansson path below would.  Returns 0, or -1 with *msg left as it was
+ * found (nothing held, MSG_UNKNOWN) for the jansson path, which takes
+ * every frame the scanner does not and says why one is refused.
+ */
+static int
+proto_decode_scan(const char *buf, size_t len, struct proto_msg *msg)
+{
+	static const struct proto_field *const	 tables[] = {
+		proto_frame_fields, proto_stats_fields, proto_router_fields,
+		proto_station_fields
+	};
+	static const size_t			 ntables[] = {
+		nitems(proto_frame_fields), nitems(proto_stats_fields),
+		nitems(proto_router_fields), nitems(proto_station_fields)
+	};
+	struct proto_scan			 sc;
+	struct proto_ctx			 ctx;
+	const struct proto_value		*type;
+	char					 cause[PROTO_TEXT_MAX];
+	int					 router;
+
+	if (proto_scan(&sc, buf, len, tables, ntables, nitems(tables)) != 0)
+		return (-1);
+	type = proto_scan_get(&sc, 0, 0);
+	if (type == NULL || type->type != JSON_STRING ||
+	    strcmp(type->s, "stats") != 0)
+		return (-1);
+	proto_ctx_init(&ctx, "stats", cause, sizeof cause);
+	memset(&msg->u, 0, sizeof msg->u.stats);
+	msg->type = MSG_STATS;
+	if (proto_scan_decode(&ctx, &sc, 1, &msg->u) == 0) {
+		router = msg->u.stats.role == ROLE_ROUTER;
+		if (proto_scan_decode(&ctx, &sc, router ? 2 : 3, router ?
+		    (void *)&msg->u.stats.router :
+		    (void *)&msg->u.stats.station) == 0)
+			return (0);
+	}
+	proto_msg_clear(msg);
+	return (-1);
+}
+
 /* Decode a frame into *msg; see proto.h for the contract. */
 int
 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
@@ -417,6 +481,8 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 		    "frame is one JSON object");
 		return (-1);
 	}
+	if (proto_scanner_on && proto_decode_scan(buf, len, msg) == 0)
+		return (0);
 	if ((root = proto_load("frame", buf, len, cause, causelen)) == NULL)
 		return (-1);
 	if (!json_is_object(root)) {
@@ -455,6 +521,11 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	if (t->type == MSG_HELLO)
 		msg->u.hello.operators_said = json_object_get(root,
 		    "operators") != NULL;
+	if ((t->type == MSG_APPROVE && proto_check_named(&ctx,
+	    msg->u.approve.document, msg->u.approve.sha256) != 0) ||
+	    (t->type == MSG_PROPOSAL && proto_check_named(&ctx,
+	    msg->u.proposal.document, msg->u.proposal.sha256) != 0))
+		goto out;
 	rc = 0;
 out:
 	json_decref(root);
@@ -485,6 +556,25 @@ proto_msg_clear(struct proto_msg *msg)
 			    &msg->u.stats.station);
 	}
 	msg->type = MSG_UNKNOWN;
+}
+
+/*
+ * An approve or a proposal names its document exactly once: whole, or
+ * by its SHA-256 when the receiver holds it already.
+ */
+static int
+proto_check_named(struct proto_ctx *ctx, const char *document,
+    const char *sha256)
+{
+	if (document == NULL && sha256[0] == '\0')
+		return (proto_fail(ctx, "field document is missing, and so is "
+		    "field sha256: the message must carry the document, or "
+		    "name it by its SHA-256"));
+	if (document != NULL && sha256[0] != '\0')
+		return (proto_fail(ctx, "fields document and sha256 are both "
+		    "given: the message carries the document or names it by "
+		    "its SHA-256, not both"));
+	return (0);
 }
 
 /*

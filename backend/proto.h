@@ -298,11 +298,15 @@ struct proto_propose {
 
 /*
  * approve (console -> backend): the second signature, over the document
- * the approver reviewed (sent whole, so a changed document is caught).
+ * the approver reviewed.  The document is named by its SHA-256 (hex),
+ * since the node holds it already and checks the signature against its
+ * own copy; an approve may still carry it whole instead, as before.
+ * Exactly one of the two is given.
  */
 struct proto_approve {
 	char			id[PROTO_CMDID_MAX];
-	char			*document;	/* < PROTO_DOC_MAX */
+	char			*document;	/* < PROTO_DOC_MAX, or NULL */
+	char			sha256[65];	/* of the document, or "" */
 	struct proto_signature	sig;
 };
 
@@ -323,11 +327,18 @@ struct proto_cancel {
  * bytes "vigil.v1 fire ID".  It travels as a struct proto_cancel.
  */
 
-/* proposal (backend -> console): a command as a node holds it. */
+/*
+ * proposal (backend -> console): a command as a node holds it.  The
+ * first about a command on a connection carries the document; later
+ * ones (approved, executed, cancelled, ...) name it by its SHA-256
+ * instead, and the console uses the copy it holds by id.  Exactly one
+ * of document and sha256 is given.
+ */
 struct proto_proposal {
 	char			node[PROTO_ID_MAX];
 	char			id[PROTO_CMDID_MAX];
-	char			*document;	/* < PROTO_DOC_MAX */
+	char			*document;	/* < PROTO_DOC_MAX, or NULL */
+	char			sha256[65];	/* of the document, or "" */
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;		/* "pending", "executed",
@@ -466,6 +477,14 @@ struct proto_msg {
  */
 int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	    char *cause, size_t causelen);
+
+/*
+ * Whether proto_decode() first tries its scanner, which reads a plain
+ * stats frame without building jansson's tree (on unless turned off).
+ * The outcome is the same either way; the tests and the fuzzer turn it
+ * off to compare the two paths.
+ */
+void	 proto_decode_scanner(int on);
 
 /*
  * Free what proto_decode() put on the heap for *msg (a document, a

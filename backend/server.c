@@ -1606,8 +1606,12 @@ server_command_names(struct server_session *sn, const struct proto_msg *in,
 		return;
 	n = command_pending(node->engine, &pending);
 	for (i = 0; i < n; i++) {
-		if (strcmp(pending[i]->cmd.id, id) == 0)
-			util_copy(action, actionlen, pending[i]->cmd.action);
+		if (strcmp(pending[i]->cmd.id, id) != 0)
+			continue;
+		util_copy(action, actionlen, pending[i]->cmd.action);
+		/* An approve naming the document: the plan's is the held. */
+		if (proto_plan_applies(action))
+			proto_command_copy(cmd, &pending[i]->cmd);
 	}
 }
 
@@ -1637,7 +1641,14 @@ server_result(struct server_session *sn, struct server_node *node,
 		server_broadcast(node, out, 0);
 }
 
-/* Queue command p for every console of node, with status. */
+/*
+ * Queue command p for every console of node, with status.  Only a new
+ * proposal carries its document: each console of the node was sent it
+ * then, or in the pending proposals when it connected, so what follows
+ * (approved, executed, cancelled, expired, fired) names it by its
+ * SHA-256, and a kill of 1,000 routers does not send each console its
+ * document 1,000 times more.
+ */
 static void
 server_proposal(struct server_node *node, const struct command_pending *p,
     enum proto_status status)
@@ -1646,7 +1657,12 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
-	command_proposal_msg(server_node_id(node), p, &out->u.proposal);
+	if (status == STATUS_PENDING && p->nsigs == 1)
+		command_proposal_msg(server_node_id(node), p,
+		    &out->u.proposal);
+	else
+		command_proposal_named(server_node_id(node), p,
+		    &out->u.proposal);
 	out->u.proposal.status = status;
 	server_broadcast(node, out, 0);
 }
@@ -1775,9 +1791,15 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_proposed(sn, p);
 		return;
 	case MSG_APPROVE:
-		rc = command_approve(node->engine, in->u.approve.id,
-		    in->u.approve.document, &in->u.approve.sig, &now, now_ms,
-		    &p, cause, sizeof cause);
+		if (in->u.approve.document != NULL)
+			rc = command_approve(node->engine, in->u.approve.id,
+			    in->u.approve.document, &in->u.approve.sig, &now,
+			    now_ms, &p, cause, sizeof cause);
+		else
+			rc = command_approve_sha256(node->engine,
+			    in->u.approve.id, in->u.approve.sha256,
+			    &in->u.approve.sig, &now, now_ms, &p, cause,
+			    sizeof cause);
 		if (rc == 1) {
 			server_execute(sn, p);
 			return;
@@ -1801,8 +1823,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 				continue;
 			memset(out, 0, sizeof *out);
 			out->type = MSG_PROPOSAL;
-			command_proposal_msg(server_node_id(node), pending[i],
-			    &out->u.proposal);
+			command_proposal_named(server_node_id(node),
+			    pending[i], &out->u.proposal);
 			found = 1;
 		}
 		rc = command_cancel(node->engine, in->u.cancel.id,

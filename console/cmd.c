@@ -195,8 +195,13 @@ cmd_approve_frame(const struct cmd_operator *op, const char *id,
 {
 	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
 
+	/*
+	 * The signature is over the whole document; the frame names it by
+	 * its SHA-256, since every target holds it already and checks the
+	 * signature against its own copy.
+	 */
 	msg->type = MSG_APPROVE;
-	msg->u.approve.document = (char *)document;	/* borrowed */
+	opkey_sha256_hex(document, strlen(document), msg->u.approve.sha256);
 	if (util_copy(msg->u.approve.id, sizeof msg->u.approve.id, id) != 0 ||
 	    strlen(document) >= PROTO_DOC_MAX) {
 		*cause = xstrdup("the command's id or document is longer "

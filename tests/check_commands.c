@@ -102,6 +102,8 @@ static json_t	*router_counter(json_t *, const char *);
 static char	*node_url(struct world *, const char *);
 static struct opkey *load_key(const char *);
 static void	 raw_seen(struct e2e_ws *, const char *, char *, char *);
+static struct e2e_ws *raw_drill(struct world *, char *, char *, char *,
+		    char **, char **);
 static char	*raw_document(const char *, const char *, const char *,
 		    const char *, const char *, int64_t, int64_t, char *);
 static void	 raw_propose(struct e2e_ws *, const char *, const char *,
@@ -934,20 +936,7 @@ router_counter(json_t *node, const char *name)
 static char *
 node_url(struct world *w, const char *id)
 {
-	FILE	*f = fopen(w->fleet, "r");
-	char	 line[512], url[256], *found = NULL;
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strstr(line, id) != NULL && line[0] != '#' &&
-		    sscanf(line, "%255s", url) == 1) {
-			found = strdup(url);
-			break;
-		}
-	}
-	fclose(f);
-	ck_assert_msg(found != NULL, "the fleet file names no %s", id);
-	return (found);
+	return (e2e_fleet_url(w->fleet, id));
 }
 
 /* A private key from a file vigil-key made. */
@@ -1057,6 +1046,40 @@ raw_propose(struct e2e_ws *ws, const char *document, const char *key_path,
 	free(m);
 }
 
+/*
+ * Start w's knight fleet at 08:00 and have alice propose a drill kill of
+ * router/r8 on a bare websocket to it, held pending: the socket comes
+ * back, r8's build and state in build and state, the command's id in
+ * id, its document in *doc and the same with its reason changed in
+ * *changed (both allocated).
+ */
+static struct e2e_ws *
+raw_drill(struct world *w, char *build, char *state, char *id, char **doc,
+    char **changed)
+{
+	struct e2e_ws		*r8;
+	struct proto_result	 res;
+	char			*url, *p;
+
+	world_start(w, "08:00:00", "1");
+	url = node_url(w, "router/r8");
+	r8 = e2e_ws_open(url, ANSWER_MS);
+	free(url);
+	raw_seen(r8, "router/r8", build, state);
+	*doc = raw_document("kill", "router/r8", build, state, "drill one",
+	    0, 60000, id);
+	raw_propose(r8, *doc, w->alice, "alice");
+	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
+	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
+	*changed = strdup(*doc);
+	ck_assert_ptr_nonnull(*changed);
+	p = strstr(*changed, "drill one");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "drill two", 9);
+	return (r8);
+}
+
 /* Send approve of id with document signed by the key at key_path. */
 static void
 raw_approve(struct e2e_ws *ws, const char *id, const char *document,
@@ -1073,6 +1096,38 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
 	    "%s", name);
 	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
+	    m->u.approve.sig.signature, sizeof m->u.approve.sig.signature,
+	    &cause), 0);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	free(frame);
+	opkey_free(key);
+	free(m);
+}
+
+/*
+ * Send approve of id naming the document by named's SHA-256 (whole as
+ * well when both), with a signature over signed by the key at key_path.
+ */
+static void
+raw_approve_named(struct e2e_ws *ws, const char *id, const char *named,
+    const char *signed_doc, const char *key_path, const char *name,
+    int whole)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct opkey		*key = load_key(key_path);
+	char			*cause = NULL, *frame;
+
+	ck_assert_ptr_nonnull(m);
+	m->type = MSG_APPROVE;
+	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
+	if (named != NULL)
+		opkey_sha256_hex(named, strlen(named), m->u.approve.sha256);
+	if (whole)
+		m->u.approve.document = (char *)signed_doc;
+	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
+	    "%s", name);
+	ck_assert_int_eq(opkey_sign(key, signed_doc, strlen(signed_doc),
 	    m->u.approve.sig.signature, sizeof m->u.approve.sig.signature,
 	    &cause), 0);
 	frame = proto_encode(m);
@@ -1772,28 +1827,13 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 	struct world		 w;
 	struct e2e_ws		*r8;
 	struct proto_result	 res;
-	char			*url, build[PROTO_NAME_MAX], state[16];
-	char			*doc, *changed, *p, id[PROTO_CMDID_MAX];
+	char			 build[PROTO_NAME_MAX], state[16];
+	char			*doc, *changed, id[PROTO_CMDID_MAX];
 	char			 other[PROTO_CMDID_MAX];
 
-	world_start(&w, "08:00:00", "1");
-	url = node_url(&w, "router/r8");
-	r8 = e2e_ws_open(url, ANSWER_MS);
-	free(url);
-	raw_seen(r8, "router/r8", build, state);
+	r8 = raw_drill(&w, build, state, id, &doc, &changed);
 
 	/* bob signs a document whose reason was changed after alice's. */
-	doc = raw_document("kill", "router/r8", build, state, "drill one",
-	    0, 60000, id);
-	raw_propose(r8, doc, w.alice, "alice");
-	ck_assert_msg(raw_result(r8, id, "propose", &res) == 1 &&
-	    res.outcome == OUTCOME_ACCEPTED, "propose: %s %s",
-	    proto_outcome_name(res.outcome), res.text);
-	changed = strdup(doc);
-	ck_assert_ptr_nonnull(changed);
-	p = strstr(changed, "drill one");
-	ck_assert_ptr_nonnull(p);
-	memcpy(p, "drill two", 9);
 	raw_approve(r8, id, changed, w.bob, "bob");
 	assert_refused(r8, id, "approve", "differs from the one proposed");
 	free(changed);
@@ -1822,6 +1862,51 @@ START_TEST(test_changed_document_wrong_node_and_changed_state_are_refused)
 		    "was killed") != NULL && strstr(res.text, "now running") !=
 		    NULL, "refusal does not name the states: %s", res.text);
 	}
+	free(doc);
+	e2e_ws_close(r8);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * An approve names the document by its SHA-256 and the node checks the
+ * signature against its own copy: a hash of another document, or a
+ * signature over another document under the right hash, is refused in
+ * words; a frame naming the document twice or not at all is an error;
+ * the right hash with a signature over the held bytes executes.
+ */
+START_TEST(test_an_approval_by_hash_is_checked_against_the_held_document)
+{
+	struct world		 w;
+	struct e2e_ws		*r8;
+	struct proto_result	 res;
+	char			 build[PROTO_NAME_MAX], state[16];
+	char			*doc, *changed, id[PROTO_CMDID_MAX];
+
+	r8 = raw_drill(&w, build, state, id, &doc, &changed);
+
+	/* bob reviewed a changed document, and names it. */
+	raw_approve_named(r8, id, changed, changed, w.bob, "bob", 0);
+	assert_refused(r8, id, "approve", "is not the one proposed");
+	/* The held document's hash, but bob signed the changed one. */
+	raw_approve_named(r8, id, doc, changed, w.bob, "bob", 0);
+	assert_refused(r8, id, "approve", "does not verify");
+	/* Both the document and its hash; then neither. */
+	raw_approve_named(r8, id, doc, doc, w.bob, "bob", 1);
+	ck_assert(raw_result(r8, id, "approve", &res) == 1);
+	ck_assert_msg(res.outcome == OUTCOME_ERROR && strstr(res.text,
+	    "both given") != NULL, "a doubly named approve: %s", res.text);
+	raw_approve_named(r8, id, NULL, doc, w.bob, "bob", 0);
+	ck_assert(raw_result(r8, id, "approve", &res) == 1);
+	ck_assert_msg(res.outcome == OUTCOME_ERROR && strstr(res.text,
+	    "field sha256") != NULL, "an unnamed approve: %s", res.text);
+
+	/* The held document's hash, signed over the held bytes. */
+	raw_approve_named(r8, id, doc, doc, w.bob, "bob", 0);
+	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
+	    res.outcome == OUTCOME_EXECUTED, "approve by hash: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
+	free(changed);
 	free(doc);
 	e2e_ws_close(r8);
 	world_free(&w);
@@ -3186,6 +3271,8 @@ commands_suite(void)
 	tcase_add_test(tc,
 	    test_approval_is_confirmed_by_typing_the_action_name);
 	tcase_add_test(tc, test_replays_and_late_approvals_are_refused);
+	tcase_add_test(tc,
+	    test_an_approval_by_hash_is_checked_against_the_held_document);
 	tcase_add_test(tc,
 	    test_changed_document_wrong_node_and_changed_state_are_refused);
 	tcase_add_test(tc,

@@ -743,6 +743,149 @@ START_TEST(two_trusted_operators_kill_a_router_over_the_wire)
 }
 END_TEST
 
+/*
+ * Read the audit log at path into at most max entries (allocated, each
+ * freed by the caller); returns how many.
+ */
+static size_t
+audit_entries(const char *path, struct proto_audit_entry **e, size_t max)
+{
+	char	*text, *line, *nl, why[PROTO_TEXT_MAX];
+	size_t	 n = 0, size;
+
+	text = file_text(path, &size);
+	for (line = text; n < max && (nl = strchr(line, '\n')) != NULL;
+	    line = nl + 1) {
+		e[n] = malloc(sizeof *e[n]);
+		ck_assert_ptr_nonnull(e[n]);
+		ck_assert_msg(proto_audit_decode(line, (size_t)(nl - line), e[n],
+		    why, sizeof why) == 0, "audit line %zu: %s", n + 1, why);
+		n++;
+	}
+	free(text);
+	return (n);
+}
+
+/*
+ * Write entries e as the log at path, each line's prev the SHA-256 of
+ * the line written before it: the chain a forger would write again.
+ */
+static void
+audit_rechain(const char *path, struct proto_audit_entry **e, size_t n)
+{
+	FILE	*f = fopen(path, "w");
+	char	*line;
+	size_t	 i;
+
+	ck_assert_ptr_nonnull(f);
+	memset(e[0]->prev, '0', 64);
+	for (i = 0; i < n; i++) {
+		line = proto_audit_encode(e[i]);
+		fprintf(f, "%s\n", line);
+		if (i + 1 < n)
+			opkey_sha256_hex(line, strlen(line), e[i + 1]->prev);
+		free(line);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* vigil audit verify on path exits 1 with a sentence holding want. */
+static void
+audit_caught(const char *path, const char *want)
+{
+	struct e2e_result	 r;
+	char			*argv[5];
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "audit";
+	argv[2] = "verify";
+	argv[3] = (char *)path;
+	argv[4] = NULL;
+	e2e_run(argv, NULL, WAIT_MS, &r);
+	free(argv[0]);
+	ck_assert_msg(r.status == 1 && strstr(r.err, want) != NULL, "audit "
+	    "verify exited %d, not 1 saying \"%s\": %s%s", r.status, want,
+	    r.out, r.err);
+	e2e_result_free(&r);
+}
+
+/*
+ * The document is in the audit log once, on the proposal's line; the
+ * approval's and the execution's lines name it by its SHA-256.  A
+ * document altered there is still caught by vigil audit verify: as a
+ * broken chain, as a document whose hash is not the line's, and, when a
+ * forger rewrites the hash and the whole chain after it, as a document
+ * other than the one the approval and execution name.
+ */
+START_TEST(the_audit_log_holds_the_document_once_and_catches_a_change)
+{
+	struct operators	  ops;
+	struct node		  node;
+	struct e2e_ws		 *ws;
+	struct proto_msg	 *m = msg_new();
+	struct proto_command	  cmd;
+	struct proto_audit_entry *e[8];
+	char			 *trust = e2e_path("operators");
+	char			 *audit = e2e_path("r8.audit");
+	char			 *text, *p, sha[65], build[PROTO_NAME_MAX];
+	size_t			  n, i, size;
+	FILE			 *f;
+
+	operators_make(&ops, trust);
+	node_start(&node, trust, audit, "r8");
+	ws = ws_connect(&node);
+	ck_assert_int_eq(ws_next(ws, MSG_HELLO, m, WAIT_MS), 1);
+	util_copy(build, sizeof build, m->u.hello.build);
+	text = document("kill", "router/r8", build, "running", TTL_MS, &cmd);
+	opkey_sha256_hex(text, strlen(text), sha);
+	propose(ws, ops.alice, "alice", text);
+	expect_result(ws, "propose", "accepted", NULL);
+	approve(ws, ops.bob, "bob", cmd.id, text);
+	expect_result(ws, "approve", "executed", NULL);
+	node_stop(&node);
+
+	n = audit_entries(audit, e, 8);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(e[0]->event, "propose");
+	ck_assert_str_eq(e[0]->document, text);
+	ck_assert_str_eq(e[0]->sha256, sha);
+	for (i = 1; i < 3; i++) {
+		ck_assert_str_eq(e[i]->event, i == 1 ? "approve" : "execute");
+		ck_assert_msg(e[i]->document[0] == '\0', "the %s line holds "
+		    "the document again", e[i]->event);
+		ck_assert_str_eq(e[i]->sha256, sha);
+	}
+
+	/* One byte of the proposal's document changed in place. */
+	free(text);
+	text = file_text(audit, &size);
+	p = strstr(text, "runaway");
+	ck_assert_msg(p != NULL && p < strchr(text, '\n'), "the reason is "
+	    "not on the proposal's line");
+	*p = 'R';
+	f = fopen(audit, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, size, f), size);
+	ck_assert_int_eq(fclose(f), 0);
+	audit_caught(audit, "line 1: its document does not have the SHA-256");
+
+	/* A forger who rewrites that line's hash and the chain after it. */
+	p = strstr(e[0]->document, "runaway");
+	ck_assert_ptr_nonnull(p);
+	*p = 'R';
+	opkey_sha256_hex(e[0]->document, strlen(e[0]->document),
+	    e[0]->sha256);
+	audit_rechain(audit, e, n);
+	audit_caught(audit, "line 2: it names the document of command");
+
+	for (i = 0; i < n; i++)
+		free(e[i]);
+	e2e_ws_close(ws);
+	test_done(&ops, trust, audit, m);
+	free(text);
+}
+END_TEST
+
 START_TEST(cancelled_and_expired_proposals_are_withdrawn_from_every_console)
 {
 	struct operators	 ops;
@@ -1337,6 +1480,8 @@ killswitch_suite(void)
 	tcase_add_test(wire,
 	    bad_trust_file_and_unwritable_audit_log_stop_vigild_in_words);
 	tcase_add_test(wire, fleet_keeps_one_audit_log_per_node);
+	tcase_add_test(wire,
+	    the_audit_log_holds_the_document_once_and_catches_a_change);
 	tcase_add_test(wire,
 	    a_flood_of_forged_proposals_costs_the_log_little_and_is_cut_off);
 	tcase_add_test(wire,

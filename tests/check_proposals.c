@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "opkey.h"
+#include "proto.h"
 #include "panel.h"
 #include "tests.h"
 
@@ -40,6 +42,7 @@ static void	 prop_join(char *buf, size_t len, const char *line, int cols);
 static void	 prop_trim(char *buf);
 static int	 prop_pane_shows(const char *document, int cols);
 static void	 prop_review_shows(const char *document, int cols);
+static void	 prop_propose_eight(const char *fleet, const char *alice);
 
 /*
  * Start the knight fleet trusting alice and bob, whose keys vigil-key
@@ -561,34 +564,27 @@ prop_review_shows(const char *document, int cols)
 }
 
 /*
- * Every byte an operator approves is on the screen: in the pane under
- * the list (or, when it has no room, said to be in the review) and in
- * the review, scrolled when it is taller than the view.  The reason has
- * a word wider than any pane; eight targets make the document long.
+ * alice proposes to kill router/r1 to router/r8 with a reason holding a
+ * word wider than any pane: eight targets make the document long.
  */
-START_TEST(the_pane_and_the_review_show_every_signed_byte)
+static void
+prop_propose_eight(const char *fleet, const char *alice)
 {
-	static const int	 size[][2] = { { 80, 24 }, { 100, 30 },
-				    { 200, 50 } };
-	int			 cols = size[_i][0], rows = size[_i][1];
-	char			*alice, *bob, *fleet, *document;
-	char			*argv[20], cmd[2048], env_alice[600], *env[2];
+	char			*argv[20], name[32], env_alice[600], *env[2];
 	struct e2e_result	 r;
 	int			 i, argc = 0;
 
-	e2e_setup();
-	fleet = prop_knight(&alice, &bob);
 	snprintf(env_alice, sizeof env_alice, "VIGIL_KEY=%s", alice);
 	env[0] = env_alice;
 	env[1] = NULL;
 	argv[argc++] = e2e_bin("vigil");
 	argv[argc++] = "--fleet";
-	argv[argc++] = fleet;
+	argv[argc++] = (char *)fleet;
 	argv[argc++] = "propose";
 	argv[argc++] = "kill";
 	for (i = 1; i <= 8; i++) {
-		snprintf(cmd, sizeof cmd, "router/r%d", i);
-		argv[argc++] = strdup(cmd);
+		snprintf(name, sizeof name, "router/r%d", i);
+		argv[argc++] = strdup(name);
 	}
 	argv[argc++] = "--reason";
 	argv[argc++] = "runaway child orders since the open, see "
@@ -600,6 +596,115 @@ START_TEST(the_pane_and_the_review_show_every_signed_byte)
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
 	    r.out, r.err);
 	e2e_result_free(&r);
+	for (i = 5; i < 13; i++)
+		free(argv[i]);
+	free(argv[0]);
+}
+
+/*
+ * The executed proposal reaches consoles naming its document by its
+ * SHA-256 only (router/r8's frames, read raw, say so); a console that
+ * watched it all still shows the whole document, in the pane and in the
+ * review, from the copy the pending proposal brought.
+ */
+START_TEST(executed_updates_name_the_document_and_the_console_keeps_it)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct e2e_result	 r;
+	struct e2e_ws		*ws;
+	json_t			*pending;
+	char			*alice, *bob, *fleet, *document, *url, *frame;
+	char			*argv[8], cmd[2048], env_bob[600], *env[2];
+	char			 id[64], sha[65], why[PROTO_TEXT_MAX];
+	int			 executed = 0;
+	int64_t			 deadline;
+
+	ck_assert_ptr_nonnull(m);
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	prop_propose_eight(fleet, alice);
+	document = prop_pending_document(fleet);
+	opkey_sha256_hex(document, strlen(document), sha);
+	pending = prop_json(fleet, "pending");
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(
+	    json_array_get(json_object_get(pending, "proposals"), 0), "id")));
+	json_decref(pending);
+	url = e2e_fleet_url(fleet, "router/r8");
+	ws = e2e_ws_open(url, PROP_WAIT_MS);
+	free(url);
+
+	prop_console(cmd, sizeof cmd, NULL, fleet);
+	e2e_tmux_start(200, 50, cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the console", "Proposals (1)",
+	    (char *)NULL));
+	snprintf(env_bob, sizeof env_bob, "VIGIL_KEY=%s", bob);
+	env[0] = env_bob;
+	env[1] = NULL;
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "approve";
+	argv[4] = id;
+	argv[5] = "--yes";
+	argv[6] = NULL;
+	e2e_run(argv, env, PROP_RUN_MS, &r);
+	ck_assert_msg(r.status == 0, "approve exited %d: %s%s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+
+	/* What router/r8 told a console about it, frame by frame. */
+	deadline = e2e_now_ms() + PROP_WAIT_MS;
+	while (!executed && e2e_now_ms() < deadline &&
+	    (frame = e2e_ws_recv(ws, PROP_WAIT_MS)) != NULL) {
+		ck_assert_msg(proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) == 0, "router/r8 sent a frame that does not "
+		    "decode: %s", why);
+		if (m->type == MSG_PROPOSAL && m->u.proposal.status ==
+		    STATUS_EXECUTED) {
+			ck_assert_msg(m->u.proposal.document == NULL,
+			    "the executed proposal carries its document again");
+			ck_assert_str_eq(m->u.proposal.sha256, sha);
+			executed = 1;
+		} else if (m->type == MSG_PROPOSAL)
+			ck_assert_str_eq(m->u.proposal.document, document);
+		proto_msg_clear(m);
+		free(frame);
+	}
+	ck_assert_msg(executed, "router/r8 sent no executed proposal");
+	e2e_ws_close(ws);
+
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the executed proposal",
+	    "executed", (char *)NULL));
+	ck_assert_msg(prop_pane_shows(document, 200), "at 200 columns the "
+	    "pane has room for the whole document");
+	prop_review_shows(document, 200);
+	free(document);
+	free(alice);
+	free(bob);
+	free(fleet);
+	free(m);
+}
+END_TEST
+
+/*
+ * Every byte an operator approves is on the screen: in the pane under
+ * the list (or, when it has no room, said to be in the review) and in
+ * the review, scrolled when it is taller than the view.  The reason has
+ * a word wider than any pane; eight targets make the document long.
+ */
+START_TEST(the_pane_and_the_review_show_every_signed_byte)
+{
+	static const int	 size[][2] = { { 80, 24 }, { 100, 30 },
+				    { 200, 50 } };
+	int			 cols = size[_i][0], rows = size[_i][1];
+	char			*alice, *bob, *fleet, *document;
+	char			 cmd[2048];
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	prop_propose_eight(fleet, alice);
 	document = prop_pending_document(fleet);
 
 	prop_console(cmd, sizeof cmd, NULL, fleet);
@@ -611,9 +716,6 @@ START_TEST(the_pane_and_the_review_show_every_signed_byte)
 		    "for the whole document");
 	prop_review_shows(document, cols);
 
-	for (i = 5; i < 13; i++)
-		free(argv[i]);
-	free(argv[0]);
 	free(document);
 	free(alice);
 	free(bob);
@@ -711,6 +813,8 @@ proposals_suite(void)
 	tcase_add_test(tc,
 	    two_consoles_kill_marked_routers_and_a_proposer_cancels);
 	tcase_add_test(tc, the_dialog_and_the_review_show_the_plan);
+	tcase_add_test(tc,
+	    executed_updates_name_the_document_and_the_console_keeps_it);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signed bytes");
 	tcase_set_timeout(tc, 90);

@@ -984,6 +984,26 @@ e2e_status_node(json_t *doc, const char *id)
 	return (NULL);
 }
 
+/* The URL a fleet file gives for a node; see e2e.h. */
+char *
+e2e_fleet_url(const char *fleet, const char *id)
+{
+	FILE	*f = fopen(fleet, "r");
+	char	 line[512], url[256], *found = NULL;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, id) != NULL && line[0] != '#' &&
+		    sscanf(line, "%255s", url) == 1) {
+			found = strdup(url);
+			break;
+		}
+	}
+	fclose(f);
+	ck_assert_msg(found != NULL, "the fleet file names no %s", id);
+	return (found);
+}
+
 /* Make a key with the real vigil-key; see e2e.h. */
 char *
 e2e_make_key(const char *name)

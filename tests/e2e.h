@@ -234,6 +234,12 @@ char	*e2e_start_guarded_fleet_at(const char *scenario, const char *trust,
  */
 json_t	*e2e_status_node(json_t *doc, const char *id);
 
+/*
+ * The URL the fleet file at fleet gives for node id (allocated); fails
+ * the test when it names none.
+ */
+char	*e2e_fleet_url(const char *fleet, const char *id);
+
 /* `vigil-key gen --name NAME` in e2e_dir(): the key file's path. */
 char	*e2e_make_key(const char *name);
 

@@ -128,7 +128,8 @@ static int	 command_check_room(const struct command_engine *,
 static int	 command_begin(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char *, size_t);
 static int	 command_approve_event(struct command_engine *,
-		    const struct command_event *, const struct proto_signature *,
+		    const struct command_event *,
+		    const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
 		    const struct command_pending **, char *, size_t);
 static int	 command_check_approver(const struct command_engine *,

@@ -182,10 +182,10 @@ audit_check_doc(struct audit_walk *w, const struct proto_audit_entry *e,
 		opkey_sha256_hex(e->document, strlen(e->document), sha);
 		if (strcmp(sha, e->sha256) != 0) {
 			util_format(w->report, w->len, "line %ld: its document "
-			    "does not have the SHA-256 the line gives (%.16s..., "
-			    "the document's is %.16s...): the document or the "
-			    "hash was changed at line %ld", n, e->sha256, sha,
-			    n);
+			    "does not have the SHA-256 the line gives "
+			    "(%.16s..., the document's is %.16s...): the "
+			    "document or the hash was changed at line %ld", n,
+			    e->sha256, sha, n);
 			return (-1);
 		}
 		if (e->id[0] == '\0')

@@ -543,15 +543,7 @@ agent_facts_http(struct lws *wsi, enum lws_callback_reasons reason,
 static struct lws_vhost *
 agent_facts_vhost(struct agent_facts *f, char **cause)
 {
-	struct lws_context_creation_info	 info;
-	struct lws_vhost			*vh;
-
-	memset(&info, 0, sizeof info);
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.protocols = agent_facts_protocols;
-	info.vhost_name = "vigil-agent-facts";
-	if ((vh = lws_create_vhost(f->context, &info)) == NULL)
-		*cause = xasprintf("cannot poll %s: libwebsockets refused a "
-		    "vhost for it", f->what);
-	return (vh);
+	return (agent_proc_portless_vhost(f->context, agent_facts_protocols,
+	    "vigil-agent-facts", cause, "cannot poll %s: libwebsockets "
+	    "refused a vhost for it", f->what));
 }

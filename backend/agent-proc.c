@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,16 +61,30 @@ static const struct lws_protocols agent_proc_protocols[] = {
 struct lws_vhost *
 agent_proc_vhost(struct lws_context *context, char **cause)
 {
+	return (agent_proc_portless_vhost(context, agent_proc_protocols,
+	    "vigil-agent-children", cause, "cannot watch child processes: "
+	    "libwebsockets refused a vhost for them"));
+}
+
+/* Make a vhost that listens on no port; see agent-proc.h. */
+struct lws_vhost *
+agent_proc_portless_vhost(struct lws_context *context,
+    const struct lws_protocols *protocols, const char *name, char **cause,
+    const char *fmt, ...)
+{
 	struct lws_context_creation_info	 info;
 	struct lws_vhost			*vh;
+	va_list					 ap;
 
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.protocols = agent_proc_protocols;
-	info.vhost_name = "vigil-agent-children";
-	if ((vh = lws_create_vhost(context, &info)) == NULL)
-		*cause = xstrdup("cannot watch child processes: "
-		    "libwebsockets refused a vhost for them");
+	info.protocols = protocols;
+	info.vhost_name = name;
+	if ((vh = lws_create_vhost(context, &info)) == NULL) {
+		va_start(ap, fmt);
+		*cause = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
 	return (vh);
 }
 

@@ -14,6 +14,7 @@
 
 struct agent_proc;
 struct lws_context;
+struct lws_protocols;
 struct lws_vhost;
 
 /* Output arrived: len bytes at buf (not NUL-terminated). */
@@ -30,6 +31,16 @@ typedef void agent_proc_exit_cb(void *arg, int status, int timed_out);
  */
 struct lws_vhost *agent_proc_vhost(struct lws_context *context,
 		    char **cause);
+
+/*
+ * A vhost called name in context that speaks protocols and listens on
+ * no port (the children's, the facts poll's).  Returns it, or NULL and
+ * the sentence fmt makes in *cause.
+ */
+struct lws_vhost *agent_proc_portless_vhost(struct lws_context *context,
+		    const struct lws_protocols *protocols, const char *name,
+		    char **cause, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
 
 /*
  * In context's loop through vhost, run "sh -c cmd" with the environment plus env (NULL-terminated

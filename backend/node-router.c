@@ -185,7 +185,11 @@ router_rotate(struct router_parent *p, size_t a, size_t b)
 	router_reverse(p, a + b);
 }
 
-/* Recompute the gauges: open parents and the worst child/parent ratio. */
+/*
+ * Recompute the gauges: open parents and the worst child/parent ratio.
+ * This runs for every parent and every step, so the worst parent's name
+ * is formatted only when another parent becomes the worst.
+ */
 static void
 router_measure(struct node_router *r)
 {
@@ -205,6 +209,9 @@ router_measure(struct node_router *r)
 			c->worst_ratio = ratio;
 		}
 	}
+	if ((worst != NULL ? worst->id : 0) == r->worst_id)
+		return;
+	r->worst_id = worst != NULL ? worst->id : 0;
 	if (worst == NULL)
 		c->worst_parent[0] = '\0';
 	else

@@ -309,6 +309,10 @@ node_station_init(struct node_station *s, const char *id,
 		s->devices[i].offset_ms = (int64_t)(i * STATION_HEARTBEAT_MS /
 		    ndevices);
 		s->devices[i].last_heartbeat_ms = now_ms;
+		s->devices[i].next_slot_ms = station_floor_div(now_ms -
+		    s->devices[i].offset_ms, STATION_HEARTBEAT_MS) *
+		    STATION_HEARTBEAT_MS + s->devices[i].offset_ms +
+		    STATION_HEARTBEAT_MS;
 	}
 	s->counters.devices = ndevices;
 	s->counters.device_countdown_ms = ndevices == 0 ? -1 :
@@ -354,6 +358,7 @@ node_station_tick(struct node_station *s, int64_t now_ms)
 	int64_t			 slot, left, shortest = -1;
 	uint64_t		 sent = 0, failed = 0;
 	int			 valid = -1;	/* not checked yet */
+	int			 due;
 	char			*cause = NULL;
 	size_t			 i;
 
@@ -363,9 +368,20 @@ node_station_tick(struct node_station *s, int64_t now_ms)
 			failed++;
 			continue;
 		}
-		slot = station_floor_div(now_ms - d->offset_ms,
-		    STATION_HEARTBEAT_MS) * STATION_HEARTBEAT_MS + d->offset_ms;
-		if (slot > s->last_tick_ms && slot > d->last_heartbeat_ms) {
+		/*
+		 * Its latest slot by now_ms, when that is after the last
+		 * tick: ticks are much closer than a minute, so it is
+		 * mostly the very next slot, found without a division.
+		 */
+		slot = d->next_slot_ms;
+		due = slot <= now_ms;
+		if (due && now_ms - slot >= STATION_HEARTBEAT_MS)
+			slot += (now_ms - slot) / STATION_HEARTBEAT_MS *
+			    STATION_HEARTBEAT_MS;
+		if (due && now_ms > s->last_tick_ms)
+			d->next_slot_ms = slot + STATION_HEARTBEAT_MS;
+		if (due && slot > s->last_tick_ms &&
+		    slot > d->last_heartbeat_ms) {
 			if (valid == -1) {
 				valid = cert_verify(s->cert, s->trusted_root,
 				    now_ms, &cause) == 0;

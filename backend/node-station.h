@@ -45,6 +45,8 @@ struct station_issued {
 struct station_device {
 	int64_t	last_heartbeat_ms;	/* node clock */
 	int64_t	offset_ms;		/* its slot within each minute */
+	int64_t	next_slot_ms;		/* its first slot after the
+					   station's last tick */
 	int	failed;
 };
 

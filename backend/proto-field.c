@@ -22,24 +22,31 @@
 
 static const char *proto_id_problem(const char *, size_t);
 static const char *proto_operator_problem(const char *, size_t);
-static int	 proto_decode_field(struct proto_ctx *, json_t *,
-		    const struct proto_field *, void *);
-static int	 proto_decode_string(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, char *);
-static int	 proto_decode_integer(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, void *);
-static int	 proto_decode_double(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, double *);
-static int	 proto_decode_enum(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, void *);
-static int	 proto_decode_array(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, char *);
-static int	 proto_decode_object(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, char *);
-static int	 proto_decode_args(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, char *);
-static int	 proto_decode_word(struct proto_ctx *, json_t *,
-		    const struct proto_field *, const char *, char *);
+static const char *proto_type_kind(json_type);
+static int	 proto_decode_string(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, char *);
+static int	 proto_decode_integer(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, void *);
+static int	 proto_decode_double(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, double *);
+static int	 proto_decode_enum(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, void *);
+static int	 proto_decode_array(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, char *);
+static int	 proto_decode_object(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, char *);
+static int	 proto_decode_args(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, char *);
+static int	 proto_decode_word(struct proto_ctx *,
+		    const struct proto_value *, const struct proto_field *,
+		    const char *, char *);
 static int	 proto_arg_cmp(const void *, const void *);
 static void	 proto_words_text(const char *const *, char *, size_t);
 static json_t	*proto_encode_array(const struct proto_field *, const void *);
@@ -64,7 +71,14 @@ proto_fail(struct proto_ctx *ctx, const char *fmt, ...)
 const char *
 proto_json_kind(const json_t *v)
 {
-	switch (json_typeof(v)) {
+	return (proto_type_kind(json_typeof(v)));
+}
+
+/* Name a JSON type with its article, as a sentence uses it. */
+static const char *
+proto_type_kind(json_type type)
+{
+	switch (type) {
 	case JSON_OBJECT:
 		return ("an object");
 	case JSON_ARRAY:
@@ -195,30 +209,65 @@ int
 proto_decode_fields(struct proto_ctx *ctx, json_t *obj,
     const struct proto_field *fields, size_t nfields, void *base)
 {
-	size_t	i;
+	struct proto_value	 val;
+	json_t			*v;
+	size_t			 i;
 
 	for (i = 0; i < nfields; i++) {
-		if (proto_decode_field(ctx, obj, &fields[i], base) != 0)
+		v = json_object_get(obj, fields[i].key);
+		if (v != NULL)
+			proto_value_of(v, &val);
+		if (proto_decode_value(ctx, &fields[i], v != NULL ? &val :
+		    NULL, base) != 0)
 			return (-1);
 	}
 	return (0);
 }
 
-/* Decode one field, or say what is wrong with it and return -1. */
-static int
-proto_decode_field(struct proto_ctx *ctx, json_t *obj,
-    const struct proto_field *f, void *base)
+/* What decoding checks of jansson's value v. */
+void
+proto_value_of(json_t *v, struct proto_value *val)
 {
-	char	*p = (char *)base + f->off;
-	char	 label[96];
-	json_t	*v;
+	memset(val, 0, sizeof *val);
+	val->type = json_typeof(v);
+	val->json = v;
+	switch (val->type) {
+	case JSON_STRING:
+		val->s = json_string_value(v);
+		val->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		val->i = json_integer_value(v);
+		val->d = json_number_value(v);
+		break;
+	case JSON_REAL:
+		val->d = json_real_value(v);
+		break;
+	case JSON_ARRAY:
+		val->len = json_array_size(v);
+		break;
+	default:
+		break;
+	}
+}
 
-	if (ctx->path[0] != '\0')
-		util_format(label, sizeof label, "%s.%s", ctx->path, f->key);
-	else
-		util_copy(label, sizeof label, f->key);
+/*
+ * Decode field f from its value v (NULL: absent) into the struct at base,
+ * or say what is wrong with it and return -1.
+ */
+int
+proto_decode_value(struct proto_ctx *ctx, const struct proto_field *f,
+    const struct proto_value *v, void *base)
+{
+	char		*p = (char *)base + f->off;
+	char		 buf[96];
+	const char	*label = f->key;
 
-	if ((v = json_object_get(obj, f->key)) == NULL) {
+	if (ctx->path[0] != '\0') {
+		util_format(buf, sizeof buf, "%s.%s", ctx->path, f->key);
+		label = buf;
+	}
+	if (v == NULL) {
 		if (~f->flags & FIELD_OPTIONAL)
 			return (proto_fail(ctx, "field %s is missing", label));
 		if (f->kind == KIND_DOUBLE)
@@ -238,10 +287,10 @@ proto_decode_field(struct proto_ctx *ctx, json_t *obj,
 	case KIND_DOUBLE:
 		return (proto_decode_double(ctx, v, f, label, (double *)p));
 	case KIND_BOOL:
-		if (!json_is_boolean(v))
+		if (v->type != JSON_TRUE && v->type != JSON_FALSE)
 			return (proto_fail(ctx, "field %s is %s, expected true "
-			    "or false", label, proto_json_kind(v)));
-		*(int *)p = json_is_true(v);
+			    "or false", label, proto_type_kind(v->type)));
+		*(int *)p = v->type == JSON_TRUE;
 		return (0);
 	case KIND_ROLE:
 	case KIND_SEVERITY:
@@ -260,18 +309,18 @@ proto_decode_field(struct proto_ctx *ctx, json_t *obj,
 
 /* Decode a bounded string field into its buffer at dst. */
 static int
-proto_decode_string(struct proto_ctx *ctx, json_t *v,
+proto_decode_string(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	const char	*s, *problem;
 	char		 echo[64], words[128];
 	size_t		 len, i;
 
-	if (!json_is_string(v))
+	if (v->type != JSON_STRING)
 		return (proto_fail(ctx, "field %s is %s, expected a string",
-		    label, proto_json_kind(v)));
-	s = json_string_value(v);
-	len = json_string_length(v);
+		    label, proto_type_kind(v->type)));
+	s = v->s;
+	len = v->len;
 	if (memchr(s, '\0', len) != NULL)
 		return (proto_fail(ctx, "field %s holds a NUL character "
 		    "(\\u0000), which no vigil.v1 string may contain", label));
@@ -329,15 +378,15 @@ proto_decode_string(struct proto_ctx *ctx, json_t *v,
 
 /* Decode an integer field, checking it fits and is not below its minimum. */
 static int
-proto_decode_integer(struct proto_ctx *ctx, json_t *v,
+proto_decode_integer(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, void *dst)
 {
 	long long	n;
 
-	if (!json_is_integer(v))
+	if (v->type != JSON_INTEGER)
 		return (proto_fail(ctx, "field %s is %s, expected an integer",
-		    label, proto_json_kind(v)));
-	n = json_integer_value(v);
+		    label, proto_type_kind(v->type)));
+	n = v->i;
 	if (f->kind == KIND_VERSION) {
 		if (n != PROTO_VERSION) {
 			util_format(ctx->cause, ctx->causelen, "%s speaks "
@@ -380,15 +429,15 @@ proto_decode_integer(struct proto_ctx *ctx, json_t *v,
 
 /* Decode a number field; JSON integers and reals are both accepted. */
 static int
-proto_decode_double(struct proto_ctx *ctx, json_t *v,
+proto_decode_double(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, double *dst)
 {
 	double	d, hi;
 
-	if (!json_is_integer(v) && !json_is_real(v))
+	if (v->type != JSON_INTEGER && v->type != JSON_REAL)
 		return (proto_fail(ctx, "field %s is %s, expected a number",
-		    label, proto_json_kind(v)));
-	d = json_number_value(v);
+		    label, proto_type_kind(v->type)));
+	d = v->d;
 	hi = (f->flags & FIELD_SCALE) ? PROTO_TIME_SCALE_MAX : PROTO_REAL_MAX;
 	if (d > hi)
 		return (proto_fail(ctx, "field %s is %g, expected at most %g%s",
@@ -409,7 +458,7 @@ proto_decode_double(struct proto_ctx *ctx, json_t *v,
  * the node id, so the two are checked against each other here.
  */
 static int
-proto_decode_enum(struct proto_ctx *ctx, json_t *v,
+proto_decode_enum(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, void *dst)
 {
 	const char	*name;
@@ -417,12 +466,12 @@ proto_decode_enum(struct proto_ctx *ctx, json_t *v,
 	enum proto_role	 role;
 	size_t		 n;
 
-	if (!json_is_string(v))
+	if (v->type != JSON_STRING)
 		return (proto_fail(ctx, "field %s is %s, expected a string",
-		    label, proto_json_kind(v)));
-	name = json_string_value(v);
-	proto_echo(name, json_string_length(v), echo, sizeof echo);
-	if (strlen(name) != json_string_length(v))
+		    label, proto_type_kind(v->type)));
+	name = v->s;
+	proto_echo(name, v->len, echo, sizeof echo);
+	if (strlen(name) != v->len)
 		name = "";
 	if (f->kind == KIND_SEVERITY) {
 		if (proto_severity_parse(name, dst) != 0)
@@ -446,17 +495,17 @@ proto_decode_enum(struct proto_ctx *ctx, json_t *v,
 
 /* Decode an array of objects, each with the element table's fields. */
 static int
-proto_decode_array(struct proto_ctx *ctx, json_t *v,
+proto_decode_array(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	json_t	*elem;
 	size_t	 i, n;
 	char	 saved[sizeof ctx->path];
 
-	if (!json_is_array(v))
+	if (v->type != JSON_ARRAY)
 		return (proto_fail(ctx, "field %s is %s, expected an array",
-		    label, proto_json_kind(v)));
-	n = json_array_size(v);
+		    label, proto_type_kind(v->type)));
+	n = v->len;
 	if (n > f->max)
 		return (proto_fail(ctx, "field %s has %zu entries, at most "
 		    "%zu are allowed", label, n, f->max));
@@ -470,7 +519,7 @@ proto_decode_array(struct proto_ctx *ctx, json_t *v,
 	}
 	memcpy(saved, ctx->path, sizeof saved);
 	for (i = 0; i < n; i++) {
-		elem = json_array_get(v, i);
+		elem = json_array_get(v->json, i);
 		util_format(ctx->path, sizeof ctx->path, "%s[%zu]", label, i);
 		if (!json_is_object(elem))
 			return (proto_fail(ctx, "field %s is %s, expected an "
@@ -537,17 +586,17 @@ proto_heap_array(void *old, size_t n, size_t size, size_t max,
 
 /* Decode an object into the struct member at dst, by the sub-table. */
 static int
-proto_decode_object(struct proto_ctx *ctx, json_t *v,
+proto_decode_object(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	char	saved[sizeof ctx->path];
 
-	if (!json_is_object(v))
+	if (v->type != JSON_OBJECT)
 		return (proto_fail(ctx, "field %s is %s, expected an object",
-		    label, proto_json_kind(v)));
+		    label, proto_type_kind(v->type)));
 	memcpy(saved, ctx->path, sizeof saved);
 	util_copy(ctx->path, sizeof ctx->path, label);
-	if (proto_decode_fields(ctx, v, f->sub, f->nsub, dst) != 0)
+	if (proto_decode_fields(ctx, v->json, f->sub, f->nsub, dst) != 0)
 		return (-1);
 	memcpy(ctx->path, saved, sizeof ctx->path);
 	return (0);
@@ -559,7 +608,7 @@ proto_decode_object(struct proto_ctx *ctx, json_t *v,
  * text, so that decoding and encoding agree entry by entry.
  */
 static int
-proto_decode_args(struct proto_ctx *ctx, json_t *v,
+proto_decode_args(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	struct proto_command_arg	*args = (struct proto_command_arg *)dst;
@@ -568,13 +617,14 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
 	char				 echo[64];
 	size_t				 n = 0, namelen, len;
 
-	if (!json_is_object(v))
+	if (v->type != JSON_OBJECT)
 		return (proto_fail(ctx, "field %s is %s, expected an object",
-		    label, proto_json_kind(v)));
-	if (json_object_size(v) > f->max)
+		    label, proto_type_kind(v->type)));
+	if (json_object_size(v->json) > f->max)
 		return (proto_fail(ctx, "field %s has %zu entries, at most "
-		    "%zu are allowed", label, json_object_size(v), f->max));
-	json_object_keylen_foreach(v, name, namelen, value) {
+		    "%zu are allowed", label, json_object_size(v->json),
+		    f->max));
+	json_object_keylen_foreach(v->json, name, namelen, value) {
 		proto_echo(name, namelen, echo, sizeof echo);
 		if (namelen == 0 || memchr(name, '\0', namelen) != NULL ||
 		    namelen >= sizeof args[n].name)
@@ -611,7 +661,7 @@ proto_decode_args(struct proto_ctx *ctx, json_t *v,
  * in the same sentence as any other string.
  */
 static int
-proto_decode_word(struct proto_ctx *ctx, json_t *v,
+proto_decode_word(struct proto_ctx *ctx, const struct proto_value *v,
     const struct proto_field *f, const char *label, char *dst)
 {
 	char	word[PROTO_TEXT_MAX];

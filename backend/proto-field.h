@@ -121,6 +121,46 @@ struct proto_ctx {
 	.key = #m, .kind = KIND_STRING, .off = offsetof(t, m),		\
 	.size = sizeof (((t *)0)->m), .flags = (fl), .words = (w) }
 
+/*
+ * A member's value as the checks see it: read from jansson's tree, or by
+ * the scanner (proto-scan.c), which builds no tree.  A string holds len
+ * bytes and a NUL after them.
+ */
+struct proto_value {
+	json_type	 type;	/* JSON_STRING, JSON_INTEGER... */
+	const char	*s;	/* a string's bytes */
+	size_t		 len;	/* a string's length, an array's size */
+	json_int_t	 i;	/* an integer */
+	double		 d;	/* a number, as a double */
+	json_t		*json;	/* jansson's value; NULL from the scanner,
+				   which takes arrays only when empty, and
+				   no objects */
+};
+
+#define PROTO_SCAN_TABLES	4	/* tables one scan reads against */
+#define PROTO_SCAN_FIELDS	32	/* fields a table, one bit each */
+
+/*
+ * The scanner's reading of one flat object (proto-scan.c): each member's
+ * value by table and field, and which fields it had.
+ */
+struct proto_scan {
+	const char			 *p, *end;
+	const struct proto_field *const	 *tables;
+	const size_t			 *ntables;
+	size_t				  n;
+	size_t				  next_t, next_f; /* where the
+							     next key likely
+							     is */
+	uint32_t			  seen[PROTO_SCAN_TABLES];
+	struct proto_value		  vals[PROTO_SCAN_TABLES]
+					      [PROTO_SCAN_FIELDS];
+	char				  strings[1024];  /* the string
+							     values, each
+							     with a NUL */
+	size_t				  used;
+};
+
 /* The wire tables the reports borrow (proto.c). */
 extern const struct proto_field	proto_hello_fields[];
 extern const size_t		proto_hello_nfields;
@@ -148,10 +188,31 @@ int		 proto_decode_root(struct proto_ctx *, const char *, size_t,
 		    size_t, json_t **);
 int		 proto_decode_fields(struct proto_ctx *, json_t *,
 		    const struct proto_field *, size_t, void *);
+void		 proto_value_of(json_t *, struct proto_value *);
+int		 proto_decode_value(struct proto_ctx *,
+		    const struct proto_field *, const struct proto_value *,
+		    void *);
 void		 proto_free_fields(const struct proto_field *, size_t,
 		    void *);
 void		*proto_heap_array(void *, size_t, size_t, size_t,
 		    const char *);
+
+/*
+ * The scanner (proto-scan.c).  proto_scan() reads len bytes that are one
+ * JSON object of scalars (and empty arrays) whose every key is a field of
+ * one of n tables, each key once: 0, or -1 when the text is anything else
+ * or anything the scanner leaves to jansson (see proto-scan.c); then the
+ * caller decodes it through jansson, which says what is wrong, if
+ * anything.  proto_scan_decode() then decodes table t into the struct at
+ * base as proto_decode_fields() would: 0, or -1 with the sentence.
+ */
+int		 proto_scan(struct proto_scan *, const char *, size_t,
+		    const struct proto_field *const *, const size_t *,
+		    size_t);
+const struct proto_value *proto_scan_get(const struct proto_scan *, size_t,
+		    size_t);
+int		 proto_scan_decode(struct proto_ctx *,
+		    const struct proto_scan *, size_t, void *);
 
 /* Encoding (proto-field.c). */
 json_t		*proto_string(const char *, size_t);

@@ -16,6 +16,8 @@
 #include "proto-report.h"
 #include "util.h"
 
+struct proto_report_buf;
+
 static char	*proto_dump_report(json_t *);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
 static json_t	*proto_report_alert_json(const struct proto_report_alert *);
@@ -27,6 +29,11 @@ static void	 proto_set_rate(json_t *, const char *, double);
 static json_t	*proto_report_names(const char *const *, size_t);
 static json_t	*proto_report_object(void);
 static json_t	*proto_report_answers(const struct proto_report_answer *,
+		    size_t);
+static void	 proto_report_put(struct proto_report_buf *, const char *,
+		    size_t);
+static int	 proto_report_dump_cb(const char *, size_t, void *);
+static void	 proto_report_append(struct proto_report_buf *, json_t *,
 		    size_t);
 
 /*
@@ -226,18 +233,67 @@ proto_report_alerts_json(const struct proto_report_alert *alerts,
 	return (arr);
 }
 
-/* The status document; see proto-report.h.  No fleet name when NULL. */
+/* A report being written: text, its length and what is allocated. */
+struct proto_report_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* Append n bytes of text to b, growing it by doubling. */
+static void
+proto_report_put(struct proto_report_buf *b, const char *text, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap == 0 ? 65536 : b->cap * 2;
+		b->s = xreallocarray(b->s, 1, b->cap);
+	}
+	memcpy(b->s + b->len, text, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* jansson's dump callback: append to the report buffer in data. */
+static int
+proto_report_dump_cb(const char *text, size_t n, void *data)
+{
+	proto_report_put(data, text, n);
+	return (0);
+}
+
+/*
+ * Append v's compact ASCII JSON, as proto_dump_report() prints it,
+ * leaving out its last cut bytes, and drop the value.
+ */
+static void
+proto_report_append(struct proto_report_buf *b, json_t *v, size_t cut)
+{
+	if (json_dump_callback(v, proto_report_dump_cb, b, JSON_COMPACT |
+	    JSON_ENSURE_ASCII) != 0)
+		fatal("%s: out of memory", __func__);
+	json_decref(v);
+	b->len -= cut;
+	b->s[b->len] = '\0';
+}
+
+/*
+ * The status document; see proto-report.h.  No fleet name when NULL.
+ * Written node by node into one buffer, each node's JSON dropped once
+ * it is printed: the same bytes as one tree of the whole fleet, without
+ * holding 100,000 nodes' trees at once.
+ */
 char *
 proto_report_status(const char *fleet, const struct proto_report_node *nodes,
     size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
 {
-	json_t		*obj, *arr;
-	const char	*holder = "";
-	size_t		 i;
+	struct proto_report_buf	 b;
+	json_t			*obj;
+	const char		*holder = "";
+	size_t			 i;
 
+	memset(&b, 0, sizeof b);
 	obj = proto_report_object();
-	if ((arr = json_array()) == NULL)
-		fatal("%s: out of memory", __func__);
 	proto_set_string(obj, "fleet", fleet);
 	for (i = 0; i < nnodes; i++) {
 		if (nodes[i].cert != NULL && nodes[i].cert->holds_root &&
@@ -246,14 +302,17 @@ proto_report_status(const char *fleet, const struct proto_report_node *nodes,
 	}
 	if (holder[0] != '\0')
 		proto_set_string(obj, "root_holder", holder);
+	proto_report_append(&b, obj, 1);		/* its closing brace */
+	proto_report_put(&b, ",\"nodes\":[", strlen(",\"nodes\":["));
 	for (i = 0; i < nnodes; i++) {
-		if (json_array_append_new(arr,
-		    proto_report_node_json(&nodes[i])) != 0)
-			fatal("%s: out of memory", __func__);
+		if (i > 0)
+			proto_report_put(&b, ",", 1);
+		proto_report_append(&b, proto_report_node_json(&nodes[i]), 0);
 	}
-	proto_set(obj, "nodes", arr);
-	proto_set(obj, "alerts", proto_report_alerts_json(alerts, nalerts));
-	return (proto_dump_report(obj));
+	proto_report_put(&b, "],\"alerts\":", strlen("],\"alerts\":"));
+	proto_report_append(&b, proto_report_alerts_json(alerts, nalerts), 0);
+	proto_report_put(&b, "}", 1);
+	return (b.s);
 }
 
 /* {"alerts":[...]}; see proto-report.h. */

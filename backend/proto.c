@@ -25,6 +25,9 @@ static int	 proto_check_builds(struct proto_ctx *,
 static int	 proto_check_named(struct proto_ctx *, const char *,
 		    const char *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
+static int	 proto_decode_scan(const char *, size_t, struct proto_msg *);
+
+static int	 proto_scanner_on = 1;
 
 static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
@@ -320,6 +323,11 @@ static const struct proto_field proto_holder_fields[] = {
 	P_STR(struct proto_holder, signature, FIELD_NONEMPTY),
 };
 
+/* The member every frame has, for the scanner. */
+static const struct proto_field proto_frame_fields[] = {
+	{ .key = "type", .kind = KIND_STRING },
+};
+
 const size_t proto_hello_nfields = nitems(proto_hello_fields);
 const size_t proto_router_nfields = nitems(proto_router_fields);
 const size_t proto_station_nfields = nitems(proto_station_fields);
@@ -396,6 +404,56 @@ proto_decode_type(json_t *root, char *cause, size_t causelen)
 	return (NULL);
 }
 
+/* Turn the scanner on or off; see proto.h. */
+void
+proto_decode_scanner(int on)
+{
+	proto_scanner_on = on;
+}
+
+/*
+ * Decode a plain stats frame by the scanner (proto-scan.c), as the
+ * jansson path below would.  Returns 0, or -1 with *msg left as it was
+ * found (nothing held, MSG_UNKNOWN) for the jansson path, which takes
+ * every frame the scanner does not and says why one is refused.
+ */
+static int
+proto_decode_scan(const char *buf, size_t len, struct proto_msg *msg)
+{
+	static const struct proto_field *const	 tables[] = {
+		proto_frame_fields, proto_stats_fields, proto_router_fields,
+		proto_station_fields
+	};
+	static const size_t			 ntables[] = {
+		nitems(proto_frame_fields), nitems(proto_stats_fields),
+		nitems(proto_router_fields), nitems(proto_station_fields)
+	};
+	struct proto_scan			 sc;
+	struct proto_ctx			 ctx;
+	const struct proto_value		*type;
+	char					 cause[PROTO_TEXT_MAX];
+	int					 router;
+
+	if (proto_scan(&sc, buf, len, tables, ntables, nitems(tables)) != 0)
+		return (-1);
+	type = proto_scan_get(&sc, 0, 0);
+	if (type == NULL || type->type != JSON_STRING ||
+	    strcmp(type->s, "stats") != 0)
+		return (-1);
+	proto_ctx_init(&ctx, "stats", cause, sizeof cause);
+	memset(&msg->u, 0, sizeof msg->u.stats);
+	msg->type = MSG_STATS;
+	if (proto_scan_decode(&ctx, &sc, 1, &msg->u) == 0) {
+		router = msg->u.stats.role == ROLE_ROUTER;
+		if (proto_scan_decode(&ctx, &sc, router ? 2 : 3, router ?
+		    (void *)&msg->u.stats.router :
+		    (void *)&msg->u.stats.station) == 0)
+			return (0);
+	}
+	proto_msg_clear(msg);
+	return (-1);
+}
+
 /* Decode a frame into *msg; see proto.h for the contract. */
 int
 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
@@ -423,6 +481,8 @@ proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 		    "frame is one JSON object");
 		return (-1);
 	}
+	if (proto_scanner_on && proto_decode_scan(buf, len, msg) == 0)
+		return (0);
 	if ((root = proto_load("frame", buf, len, cause, causelen)) == NULL)
 		return (-1);
 	if (!json_is_object(root)) {

@@ -479,6 +479,14 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 	    char *cause, size_t causelen);
 
 /*
+ * Whether proto_decode() first tries its scanner, which reads a plain
+ * stats frame without building jansson's tree (on unless turned off).
+ * The outcome is the same either way; the tests and the fuzzer turn it
+ * off to compare the two paths.
+ */
+void	 proto_decode_scanner(int on);
+
+/*
  * Free what proto_decode() put on the heap for *msg (a document, a
  * blacklist) and leave it MSG_UNKNOWN.  Call it once for every message
  * decoded without error, and never on one whose pointers are borrowed

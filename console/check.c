@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "check-keep.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -40,12 +41,6 @@ struct check_stations {
 	size_t			 n;
 	const struct node	*rep;
 	const char		*root;
-};
-
-/* A string and where it was seen, for finding the majority. */
-struct check_value {
-	const char	*s;
-	size_t		 i;
 };
 
 static void	 check_build_drift(struct fleet *, int64_t, int64_t);
@@ -71,7 +66,7 @@ static void	 check_emit_nodes(struct fleet *fleet,
 		    size_t n, int64_t wall_ms);
 static int	 check_is_table_rule(const char *rule);
 static struct node **check_collect(struct fleet *fleet, enum proto_role role,
-		    const char *group, size_t *n);
+		    size_t *n);
 static const char *check_noun(enum proto_role role, size_t count);
 static void	 check_append(char *buf, size_t len, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -90,18 +85,17 @@ static void	 check_station_cause(const struct check_stations *s,
 static void	 check_root_action(const struct node *rep, const char *root,
 		    char *buf, size_t len);
 static int64_t	 check_countdown(const struct node *st);
-static int	 check_cmp_value(const void *a, const void *b);
-static const char *check_majority(const char *const *values, size_t n);
-static void	 check_build_group(struct fleet *fleet, enum proto_role role,
-		    const char *group, int64_t wall_ms);
+static void	 check_build_group(struct fleet *fleet,
+		    const struct check_drift *d, int64_t wall_ms);
 static void	 check_contained(struct fleet *, enum proto_role,
 		    struct node *const *, size_t, const char *, char *, size_t,
 		    char *, size_t);
 static const struct proto_flag *check_flag(const struct node *node,
 		    const char *name);
-static void	 check_flag_name(struct fleet *fleet, enum proto_role role,
-		    struct node *const *all, size_t n, const char *name,
-		    int64_t wall_ms);
+static void	 check_flag_name(struct fleet *fleet,
+		    const struct check_drift *d, int64_t wall_ms);
+static struct node **check_drift_nodes(struct fleet *fleet,
+		    const struct check_drift *d);
 
 const struct check_rule check_rules[] = {
 	{ "build-drift",
@@ -159,9 +153,6 @@ static const struct {
 	{ "power-peg", "flag-drift" },
 };
 
-/* The roles whose nodes are compared with each other for drift. */
-static const enum proto_role check_roles[] = { ROLE_ROUTER, ROLE_STATION };
-
 /*
  * Evaluate every rule in one sweep of the alerts, which then clears the
  * table's alerts not raised again.
@@ -171,6 +162,7 @@ check_run(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	size_t	i;
 
+	check_keep_sync(fleet);
 	alert_sweep_begin(&fleet->alerts);
 	for (i = 0; i < check_nrules; i++)
 		check_rules[i].run(fleet, now_ms, wall_ms);
@@ -363,27 +355,20 @@ check_is_table_rule(const char *rule)
 }
 
 /*
- * The nodes of role (and of group, unless NULL: then any group), in
- * fleet order, as an allocated array the caller frees; *n is its size.
+ * The nodes of role, in fleet order, as an allocated array the caller
+ * frees; *n is its size.  The list is kept between ticks
+ * (check-keep.h), so this does not look at every node of the fleet.
  */
 static struct node **
-check_collect(struct fleet *fleet, enum proto_role role, const char *group,
-    size_t *n)
+check_collect(struct fleet *fleet, enum proto_role role, size_t *n)
 {
-	struct node	**v, *node;
+	struct node	**v;
+	const size_t	 *ix = check_keep_role_nodes(fleet, role, n);
 	size_t		  i;
 
-	v = xcalloc(fleet->nnodes, sizeof *v);
-	*n = 0;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
-		if (fleet_node_role(node) != role)
-			continue;
-		if (group != NULL && (!node->has_hello ||
-		    strcmp(node->hello.group, group) != 0))
-			continue;
-		v[(*n)++] = node;
-	}
+	v = xcalloc(*n + 1, sizeof *v);
+	for (i = 0; i < *n; i++)
+		v[i] = &fleet->nodes[ix[i]];
 	return (v);
 }
 
@@ -450,26 +435,12 @@ check_names(char *buf, size_t len, struct node *const *v, size_t n)
 /*
  * The id of the station holding the root: the one saying it holds it,
  * else the one most certificates name; NULL when no station told us.
+ * Kept between ticks until a certificate changes it (check-keep.h).
  */
 static const char *
 check_root_holder(struct fleet *fleet)
 {
-	const char	**named, *best;
-	size_t		  i, n = 0;
-
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].has_cert && fleet->nodes[i].cert.holds_root)
-			return (fleet->nodes[i].id);
-	}
-	named = xcalloc(fleet->nnodes, sizeof *named);
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].has_cert &&
-		    fleet->nodes[i].cert.root_holder[0] != '\0')
-			named[n++] = fleet->nodes[i].cert.root_holder;
-	}
-	best = check_majority(named, n);
-	free(named);
-	return (best);
+	return (check_keep_root(fleet));
 }
 
 /* The entry of st's blacklist naming peer, or NULL. */
@@ -668,107 +639,52 @@ check_countdown(const struct node *st)
 	    st->stats.station.device_countdown_ms);
 }
 
-/* Order value indices by their string, then by first appearance. */
-static int
-check_cmp_value(const void *pa, const void *pb)
-{
-	const struct check_value	*a = pa, *b = pb;
-	int				 c;
-
-	if ((c = strcmp(a->s, b->s)) != 0)
-		return (c);
-	return (a->i < b->i ? -1 : a->i > b->i);
-}
-
 /*
- * The value most of values (n of them) hold; on a tie, the one seen
- * first, so that the reference is stable from run to run.  Sorting
- * keeps this n log n for fleets of thousands.  NULL when n is 0.
+ * build-drift: each group of each role where some node runs another
+ * build than most, as kept between ticks (check-keep.h).
  */
-static const char *
-check_majority(const char *const *values, size_t n)
-{
-	struct check_value	*v;
-	const char		*best = NULL;
-	size_t			 i, run, best_run = 0, best_first = 0;
-
-	v = xcalloc(n, sizeof *v);
-	for (i = 0; i < n; i++) {
-		v[i].s = values[i];
-		v[i].i = i;
-	}
-	if (n > 1)
-		qsort(v, n, sizeof *v, check_cmp_value);
-	for (i = 0; i < n; i += run) {
-		for (run = 1; i + run < n &&
-		    strcmp(v[i].s, v[i + run].s) == 0; run++)
-			;
-		/* v[i] is the first appearance of this value. */
-		if (run > best_run ||
-		    (run == best_run && v[i].i < best_first)) {
-			best_run = run;
-			best_first = v[i].i;
-			best = v[i].s;
-		}
-	}
-	free(v);
-	return (best);
-}
-
-/* build-drift: each group of each role, once, by its first node. */
 static void
 check_build_drift(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**all;
-	size_t		  r, i, j, n;
+	const struct check_drift *const	*d;
+	size_t				 i, n;
 
 	(void)now_ms;
-	for (r = 0; r < nitems(check_roles); r++) {
-		all = check_collect(fleet, check_roles[r], NULL, &n);
-		for (i = 0; i < n; i++) {
-			if (!all[i]->has_hello)
-				continue;
-			for (j = 0; j < i; j++) {
-				if (all[j]->has_hello && strcmp(
-				    all[j]->hello.group,
-				    all[i]->hello.group) == 0)
-					break;
-			}
-			if (j == i)
-				check_build_group(fleet, check_roles[r],
-				    all[i]->hello.group, wall_ms);
-		}
-		free(all);
-	}
+	check_keep_sync(fleet);
+	n = check_keep_drifts(fleet, 0, &d);
+	for (i = 0; i < n; i++)
+		check_build_group(fleet, d[i], wall_ms);
+}
+
+/* The nodes off the majority of d, in fleet order (free the array). */
+static struct node **
+check_drift_nodes(struct fleet *fleet, const struct check_drift *d)
+{
+	struct node	**v;
+	size_t		  i;
+
+	v = xcalloc(d->nminority + 1, sizeof *v);
+	for (i = 0; i < d->nminority; i++)
+		v[i] = &fleet->nodes[d->minority[i]];
+	return (v);
 }
 
 /*
- * build-drift in one role and group: the nodes not on the majority
+ * build-drift in one role and group d: the nodes not on the majority
  * build, as one warning.
  */
 static void
-check_build_group(struct fleet *fleet, enum proto_role role,
-    const char *group, int64_t wall_ms)
+check_build_group(struct fleet *fleet, const struct check_drift *d,
+    int64_t wall_ms)
 {
-	struct node	**grp, **minority;
-	const char	**builds, *build;
+	struct node	**minority;
+	enum proto_role	  role = d->role;
+	const char	 *group = d->name, *build = d->majority;
 	char		  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		  action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
-	size_t		  i, ng, nmin = 0;
+	size_t		  i, ng = d->nheld, nmin = d->nminority;
 
-	grp = check_collect(fleet, role, group, &ng);
-	builds = xcalloc(ng, sizeof *builds);
-	minority = xcalloc(ng, sizeof *minority);
-	for (i = 0; i < ng; i++)
-		builds[i] = grp[i]->hello.build;
-	build = check_majority(builds, ng);
-	for (i = 0; i < ng; i++) {
-		if (strcmp(grp[i]->hello.build, build) != 0)
-			minority[nmin++] = grp[i];
-	}
-	if (nmin == 0)
-		goto out;
-
+	minority = check_drift_nodes(fleet, d);
 	if (nmin == 1 && ng == 2)
 		util_format(text, sizeof text, "%s runs build %s; the other "
 		    "%s in group %s runs %s", minority[0]->id,
@@ -808,10 +724,7 @@ check_build_group(struct fleet *fleet, enum proto_role role,
 	    .rule = "build-drift", .code = group, .severity = SEV_WARNING,
 	    .text = text, .cause = cause,
 	    .action = action }, minority, nmin, wall_ms);
-out:
 	free(minority);
-	free(builds);
-	free(grp);
 }
 
 /* The flag called name in node's hello, or NULL. */
@@ -840,16 +753,9 @@ check_contained(struct fleet *fleet, enum proto_role role,
     struct node *const *v, size_t n, const char *flag, char *text,
     size_t textlen, char *action, size_t actionlen)
 {
-	struct node	**all;
-	const char	**builds, *build;
+	const char	 *build = check_keep_role_build(fleet, role);
 	char		  names[PROTO_TEXT_MAX], off[PROTO_TEXT_MAX] = "";
-	size_t		  i, nall;
 
-	all = check_collect(fleet, role, NULL, &nall);
-	builds = xcalloc(nall + 1, sizeof *builds);
-	for (i = 0; i < nall; i++)
-		builds[i] = all[i]->hello.build;
-	build = check_majority(builds, nall);
 	check_names(names, sizeof names, v, n);
 	check_append(text, textlen, "; %s %s killed, so this is contained "
 	    "for now", names, n == 1 ? "is" : "are");
@@ -863,85 +769,59 @@ check_contained(struct fleet *fleet, enum proto_role role,
 	    n == 1 ? "is" : "are", n == 1 ? "s" : "", n == 1 ? "it" : "them",
 	    build, names, build, off, n == 1 ? "it" : "they",
 	    n == 1 ? "is" : "are", n == 1 ? "it" : "they");
-	free(builds);
-	free(all);
-}
-
-/* flag-drift: each flag name of each role, once, by its first holder. */
-static void
-check_flag_drift(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
-{
-	struct node	**all;
-	const char	 *name;
-	size_t		  r, i, j, f, n;
-
-	(void)now_ms;
-	for (r = 0; r < nitems(check_roles); r++) {
-		all = check_collect(fleet, check_roles[r], NULL, &n);
-		for (i = 0; i < n; i++) {
-			for (f = 0; all[i]->has_hello &&
-			    f < all[i]->hello.nflags && f < PROTO_MAX_FLAGS;
-			    f++) {
-				name = all[i]->hello.flags[f].name;
-				for (j = 0; j < i; j++) {
-					if (check_flag(all[j], name) != NULL)
-						break;
-				}
-				if (j == i)
-					check_flag_name(fleet, check_roles[r],
-					    all, n, name, wall_ms);
-			}
-		}
-		free(all);
-	}
 }
 
 /*
- * flag-drift for one flag name among nodes all (n, one role): the nodes
- * where it enables other code than on most, critical when it is on at
- * any of them.
+ * flag-drift: each flag name of each role that selects other code on
+ * some nodes than on most, as kept between ticks (check-keep.h).
  */
 static void
-check_flag_name(struct fleet *fleet, enum proto_role role,
-    struct node *const *all, size_t n, const char *name, int64_t wall_ms)
+check_flag_drift(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node		**holders, **minority, **on, **killed;
+	const struct check_drift *const	*d;
+	size_t				 i, n;
+
+	(void)now_ms;
+	check_keep_sync(fleet);
+	n = check_keep_drifts(fleet, 1, &d);
+	for (i = 0; i < n; i++)
+		check_flag_name(fleet, d[i], wall_ms);
+}
+
+/*
+ * flag-drift for one flag name of one role, d: the nodes where it
+ * enables other code than on most, critical when it is on at any of
+ * them.
+ */
+static void
+check_flag_name(struct fleet *fleet, const struct check_drift *d,
+    int64_t wall_ms)
+{
+	struct node		**minority, **on, **killed;
 	const struct proto_flag	 *f;
-	const char		**paths, *path;
+	enum proto_role		  role = d->role;
+	const char		 *name = d->name, *path = d->majority;
 	char			  text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			  action[PROTO_TEXT_MAX];
 	char			  names[PROTO_TEXT_MAX];
 	char			  onnames[PROTO_TEXT_MAX];
-	size_t			  i, nh = 0, nmin = 0, non = 0, nkilled = 0;
+	size_t			  i, nh = d->nheld, nmin = d->nminority;
+	size_t			  non = 0, nkilled = 0;
 
-	holders = xcalloc(n, sizeof *holders);
-	minority = xcalloc(n, sizeof *minority);
-	on = xcalloc(n, sizeof *on);
-	killed = xcalloc(n, sizeof *killed);
-	paths = xcalloc(n, sizeof *paths);
-	for (i = 0; i < n; i++) {
-		if ((f = check_flag(all[i], name)) == NULL)
-			continue;
-		holders[nh] = all[i];
-		paths[nh++] = f->path;
-	}
-	path = check_majority(paths, nh);
+	minority = check_drift_nodes(fleet, d);
+	on = xcalloc(nmin + 1, sizeof *on);
+	killed = xcalloc(nmin + 1, sizeof *killed);
 	util_format(text, sizeof text, "flag %s means ", name);
-	for (i = 0; i < nh; i++) {
-		if (strcmp(paths[i], path) == 0)
-			continue;
+	for (i = 0; i < nmin; i++) {
+		f = check_flag(minority[i], name);
 		check_append(text, sizeof text, "%s%s on %s",
-		    nmin > 0 ? ", " : "", paths[i], holders[i]->id);
-		minority[nmin++] = holders[i];
+		    i > 0 ? ", " : "", f->path, minority[i]->id);
 		/* On at a killed router, the code it wakes sends nothing. */
-		if (check_flag(holders[i], name)->on &&
-		    fleet_node_killed(holders[i]))
-			killed[nkilled++] = holders[i];
-		else if (check_flag(holders[i], name)->on)
-			on[non++] = holders[i];
+		if (f->on && fleet_node_killed(minority[i]))
+			killed[nkilled++] = minority[i];
+		else if (f->on)
+			on[non++] = minority[i];
 	}
-	if (nmin == 0)
-		goto out;
 
 	check_append(text, sizeof text, " but %s on %zu other %s", path,
 	    nh - nmin, check_noun(role, nh - nmin));
@@ -973,12 +853,9 @@ check_flag_name(struct fleet *fleet, enum proto_role role,
 	    .rule = "flag-drift", .code = name,
 	    .severity = non > 0 ? SEV_CRITICAL : SEV_WARNING, .text = text,
 	    .cause = cause, .action = action }, minority, nmin, wall_ms);
-out:
-	free(paths);
 	free(killed);
 	free(on);
 	free(minority);
-	free(holders);
 }
 
 /* runaway: a router sent more child shares than a parent holds. */
@@ -994,7 +871,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	size_t				 i, fi, n, non;
 
 	(void)now_ms;
-	v = check_collect(fleet, ROLE_ROUTER, NULL, &n);
+	v = check_collect(fleet, ROLE_ROUTER, &n);
 	for (i = 0; i < n; i++) {
 		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
 			continue;
@@ -1128,7 +1005,7 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 left, oldest = 0, within = 0;
 	size_t		 i, n, nexp = 0, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	/* Expired ones first: they are what the text leads with. */
 	for (i = 0; i < n; i++) {
@@ -1204,7 +1081,7 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 clock[16];
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->has_cert && v[i]->cert.last_renewal_ms != 0 &&
@@ -1255,7 +1132,7 @@ check_root_unreachable(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	if (root == NULL)
 		return;
 	holder = fleet_find(fleet, root);
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	for (i = 0; i < n; i++) {
 		if (v[i] == holder || v[i]->nstats == 0)
 			continue;
@@ -1333,7 +1210,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN)
@@ -1403,7 +1280,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, NULL, &n);
+	v = check_collect(fleet, ROLE_STATION, &n);
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||

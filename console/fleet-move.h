@@ -5,8 +5,10 @@
  * model keeps the move's progress and queues the deliver frame for the
  * destination's link, then the holder statement for every station's
  * link.  The console never reads the key: it copies the base64 blob it
- * was handed.  The loop takes queued frames (fleet_move_take) and sends
- * them, so the model still never touches a socket.
+ * was handed.  The loop takes queued frames (fleet_move_take, fleet.h) and sends
+ * them, so the model still never touches a socket.  The model looks
+ * the nodes up and hands this module what it found (ids, links,
+ * clocks), so a move knows nothing of the fleet's own structures.
  */
 #ifndef VIGIL_FLEET_MOVE_H
 #define VIGIL_FLEET_MOVE_H
@@ -15,9 +17,6 @@
 #include <stdint.h>
 
 #include "proto.h"
-
-struct fleet;
-struct node;
 
 /* The steps of a move, in order. */
 enum fleet_move_step {
@@ -46,32 +45,60 @@ struct fleet_relay {
 	char	*frame;
 };
 
+/* The frames waiting to be relayed, oldest first. */
+struct fleet_relays {
+	struct fleet_relay	*v;
+	size_t			 n;		/* queued, */
+	size_t			 head;		/* of which taken */
+	size_t			 cap;
+	size_t			 max;		/* the model's bound */
+};
+
+/* A node to relay to, as the model found it. */
+struct fleet_move_peer {
+	const char	*id;
+	size_t		 link;
+};
+
 /* Step names for screens and scripts: "sealed", ... */
 const char	*fleet_move_step_name(enum fleet_move_step step);
 
-/* The source's sealed message arrived from node (the source). */
-void		 fleet_move_sealed(struct fleet *fleet,
-		    const struct proto_sealed *sealed, int64_t wall_ms);
-
-/* The new holder's statement arrived: relay it to every station. */
-void		 fleet_move_holder(struct fleet *fleet,
-		    const struct proto_holder *holder, int64_t wall_ms);
-
-/* A result about a move arrived from node. */
-void		 fleet_move_result(struct fleet *fleet, const struct node *node,
-		    const struct proto_result *r, int64_t wall_ms);
-
-/* A certificate report arrived from node. */
-void		 fleet_move_cert(struct fleet *fleet, const struct node *node,
-		    const struct proto_cert *c, int64_t wall_ms);
+/*
+ * The source's sealed message arrived: relay it to dest, the
+ * destination, or fail the move when dest is NULL (no link up to it).
+ */
+void		 fleet_move_sealed(struct fleet_move *m,
+		    struct fleet_relays *q, const struct proto_sealed *sealed,
+		    const struct fleet_move_peer *dest, int64_t wall_ms);
 
 /*
- * Take the next frame to relay: returns 1 and fills *out (the caller
- * frees out->frame), or 0 when none wait.
+ * The new holder's statement arrived: relay it to the n stations (every
+ * station but the holder with a link up); holder_clock_ms is the
+ * holder's clock, 0 when the console does not know it.
  */
-int		 fleet_move_take(struct fleet *fleet, struct fleet_relay *out);
+void		 fleet_move_holder(struct fleet_move *m,
+		    struct fleet_relays *q, const struct proto_holder *holder,
+		    int64_t holder_clock_ms,
+		    const struct fleet_move_peer *stations, size_t n,
+		    int64_t wall_ms);
 
-/* Free what the relay holds. */
-void		 fleet_move_free(struct fleet *fleet);
+/*
+ * A result about a move arrived from node id (its clock clock_ms);
+ * cmd is the proposal it answers, NULL when the console has none.
+ */
+void		 fleet_move_result(struct fleet_move *m, const char *id,
+		    int64_t clock_ms, const struct proto_result *r,
+		    const struct proto_command *cmd, int64_t wall_ms);
+
+/* A certificate report arrived from node id. */
+void		 fleet_move_cert(struct fleet_move *m, const char *id,
+		    const struct proto_cert *c, int64_t wall_ms);
+
+/* Take the next frame to relay, as fleet_move_take() (fleet.h) says. */
+int		 fleet_relay_take(struct fleet_relays *q,
+		    struct fleet_relay *out);
+
+/* Free the frames still waiting; the queue is empty afterwards. */
+void		 fleet_relay_free(struct fleet_relays *q);
 
 #endif

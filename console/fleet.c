@@ -86,6 +86,8 @@ static int	 fleet_apply_watching(struct fleet *, size_t,
 static void	 fleet_transport_fpr(const char *, char *);
 static int	 fleet_apply_move(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t, struct node **);
+static void	 fleet_tell_holder(struct fleet *, const struct proto_holder *,
+		    int64_t);
 static int	 fleet_apply_result(struct fleet *, size_t,
 		    const struct proto_msg *, int64_t, int64_t,
 		    struct node **);
@@ -124,6 +126,26 @@ static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static void	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
+static void	 fleet_touch(struct fleet *fleet, const struct node *node);
+
+/* A node and when it was last heard, for ordering fleet.heard. */
+struct fleet_heard_at {
+	int64_t	ms;
+	size_t	ix;
+};
+
+static void	 fleet_heard_unlink(struct fleet *fleet, size_t ix);
+static void	 fleet_heard_append(struct fleet *fleet, size_t ix);
+static void	 fleet_heard_order(struct fleet *fleet);
+static void	 fleet_tick_walk(struct fleet *fleet, int64_t now_ms,
+		    int64_t wall_ms);
+static void	 fleet_tick_silent(struct fleet *fleet, int64_t now_ms,
+		    int64_t wall_ms);
+static void	 fleet_go_stale(struct fleet *fleet, struct node *node,
+		    int64_t now_ms, int64_t wall_ms);
+static int	 fleet_cmp_ix(const void *a, const void *b);
+static int	 fleet_cmp_heard(const void *a, const void *b);
+
 /* Hellos taken by every fleet, so that each stamps its own. */
 static uint64_t	 fleet_hellos;
 
@@ -174,6 +196,7 @@ fleet_init(struct fleet *fleet, const char *name)
 	alert_set_init(&fleet->alerts);
 	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
+	fleet->relays.max = FLEET_MAX_NODES + 16;	/* one per station */
 }
 
 /* Free everything the model holds; it is empty afterwards. */
@@ -183,7 +206,7 @@ fleet_free(struct fleet *fleet)
 	size_t	i;
 
 	fleet_proposals_free(fleet->proposals, fleet->nproposals);
-	fleet_move_free(fleet);
+	fleet_relay_free(&fleet->relays);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
@@ -204,6 +227,10 @@ fleet_free(struct fleet *fleet)
 	free(fleet->msg);
 	hmap_free(&fleet->node_index);
 	alert_set_free(&fleet->alerts);
+	if (fleet->checks_free != NULL)
+		fleet->checks_free(fleet->checks);
+	free(fleet->touched);
+	free(fleet->heard);
 	memset(fleet, 0, sizeof *fleet);
 }
 
@@ -424,8 +451,27 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	rate_init(&node->heartbeat_rate, FLEET_RATE_WINDOW_MS);
 	fleet_event(node, wall_ms, "first heard from %s",
 	    fleet->links[link].url);
+	fleet_touch(fleet, node);
 	*created = 1;
 	return (node);
+}
+
+/*
+ * Tell the checks, once they keep results (fleet.checks), that node was
+ * created or its hello or role changed.
+ */
+static void
+fleet_touch(struct fleet *fleet, const struct node *node)
+{
+	if (fleet->checks == NULL)
+		return;
+	if (fleet->ntouched == fleet->touched_cap) {
+		fleet->touched_cap = fleet->touched_cap == 0 ? 64 :
+		    fleet->touched_cap * 2;
+		fleet->touched = xreallocarray(fleet->touched,
+		    fleet->touched_cap, sizeof *fleet->touched);
+	}
+	fleet->touched[fleet->ntouched++] = (size_t)(node - fleet->nodes);
 }
 
 /* Replace the node ids link's certificate names. */
@@ -670,7 +716,13 @@ fleet_heard(struct fleet *fleet, size_t link, const char *id,
 	if (node == NULL)
 		return (NULL);
 	*changed = created;
+	if (fleet->heard_tail != 0 &&
+	    fleet->nodes[fleet->heard_tail - 1].last_heard_ms > now_ms)
+		fleet->heard_walk = 1;
+	if (fleet->links[link].state == LINK_DOWN)
+		fleet->heard_walk = 1;
 	node->last_heard_ms = now_ms;
+	fleet_heard_append(fleet, (size_t)(node - fleet->nodes));
 	node->clock_ms = clock_ms;
 	if (fleet_set_state(fleet, node, NODE_LIVE, wall_ms, NULL))
 		*changed = 1;
@@ -808,6 +860,7 @@ fleet_apply_hello(struct fleet *fleet, size_t link,
 		fleet_transport_fpr(h->transport_key, node->transport_fpr);
 	fleet_copy_hello(&node->hello, h);
 	node->has_hello = 1;
+	fleet_touch(fleet, node);
 	fleet->hello_seq = ++fleet_hellos;
 	auth_hello(fleet, link, h);
 	return (changed);
@@ -872,6 +925,10 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	    (st->role == ROLE_STATION &&
 	    node->stats.station.nblacklist != st->station.nblacklist))
 		changed = 1;
+	/* Without a hello, the stats say its role. */
+	if (!node->has_hello && (node->nstats == 0 ||
+	    node->stats.role != st->role))
+		fleet_touch(fleet, node);
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -933,9 +990,12 @@ fleet_apply_cert(struct fleet *fleet, size_t link,
 		    c->root_holder, node->cert.root_holder);
 		changed = 1;
 	}
+	if (!node->has_cert || !node->cert.holds_root != !c->holds_root ||
+	    strcmp(node->cert.root_holder, c->root_holder) != 0)
+		fleet->roots_seq++;
 	node->cert = *c;
 	node->has_cert = 1;
-	fleet_move_cert(fleet, node, c, wall_ms);
+	fleet_move_cert(&fleet->move, node->id, c, wall_ms);
 	*nodep = node;
 	return (changed);
 }
@@ -1316,6 +1376,7 @@ fleet_apply_result(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_result	*r = &msg->u.result;
+	const struct fleet_proposal	*p;
 	struct node			*node;
 	struct fleet_result		*fr;
 	enum proto_status		 status;
@@ -1343,7 +1404,10 @@ fleet_apply_result(struct fleet *fleet, size_t link,
 	else if (fleet_result_final(r, &status) &&
 	    fleet_held_status(fleet, node, r->id, status, wall_ms))
 		fleet_proposals_rebuild(fleet);
-	fleet_move_result(fleet, node, r, wall_ms);
+	p = strcmp(r->action, "move-root") == 0 ?
+	    fleet_proposal_find(fleet, r->id, NULL) : NULL;
+	fleet_move_result(&fleet->move, node->id, node->clock_ms, r,
+	    p != NULL && p->decoded ? &p->cmd : NULL, wall_ms);
 	fleet_notify(fleet, FLEET_COMMAND_RESULT, node);
 	*nodep = node;
 	return (changed);
@@ -1360,6 +1424,8 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 {
 	const struct proto_sealed	*d = &msg->u.sealed;
 	const struct proto_holder	*h = &msg->u.holder;
+	const struct node		*dest;
+	struct fleet_move_peer		 peer;
 	struct node			*node;
 	int				 changed;
 
@@ -1370,14 +1436,55 @@ fleet_apply_move(struct fleet *fleet, size_t link,
 	if (msg->type == MSG_SEALED) {
 		fleet_event(node, wall_ms, "sealed the root key for %s "
 		    "(move-root %.8s); this console relays it", d->to, d->id);
-		fleet_move_sealed(fleet, d, wall_ms);
+		dest = fleet_find_const(fleet, d->to);
+		if (dest != NULL &&
+		    fleet->links[dest->link].state != LINK_UP)
+			dest = NULL;
+		if (dest != NULL) {
+			peer.id = dest->id;
+			peer.link = dest->link;
+		}
+		fleet_move_sealed(&fleet->move, &fleet->relays, d,
+		    dest != NULL ? &peer : NULL, wall_ms);
 	} else {
 		fleet_event(node, wall_ms, "holds the root since move-root "
 		    "%.8s from %s; this console tells every station", h->id,
 		    h->from);
-		fleet_move_holder(fleet, h, wall_ms);
+		fleet_tell_holder(fleet, h, wall_ms);
 	}
 	return (1);
+}
+
+/* The new holder's statement goes to every other station with a link up. */
+static void
+fleet_tell_holder(struct fleet *fleet, const struct proto_holder *h,
+    int64_t wall_ms)
+{
+	struct fleet_move_peer	*to;
+	const struct node	*n;
+	size_t			 i, nto = 0;
+
+	to = xcalloc(fleet->nnodes + 1, sizeof *to);
+	for (i = 0; i < fleet->nnodes; i++) {
+		n = &fleet->nodes[i];
+		if (fleet_node_role(n) != ROLE_STATION ||
+		    strcmp(n->id, h->holder) == 0 ||
+		    fleet->links[n->link].state != LINK_UP)
+			continue;
+		to[nto].id = n->id;
+		to[nto++].link = n->link;
+	}
+	n = fleet_find_const(fleet, h->holder);
+	fleet_move_holder(&fleet->move, &fleet->relays, h,
+	    n != NULL ? n->clock_ms : 0, to, nto, wall_ms);
+	free(to);
+}
+
+/* Take the next frame the model queued to relay (move-root). */
+int
+fleet_move_take(struct fleet *fleet, struct fleet_relay *out)
+{
+	return (fleet_relay_take(&fleet->relays, out));
 }
 
 /* Whether r ends its command, and the status the command has then. */
@@ -1705,8 +1812,28 @@ fleet_sample(struct node *node, int64_t now_ms)
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
+	size_t	i;
+
+	if (fleet->heard_walk)
+		fleet_tick_walk(fleet, now_ms, wall_ms);
+	else
+		fleet_tick_silent(fleet, now_ms, wall_ms);
+	for (i = 0; i < fleet->nnodes; i++)
+		fleet_sample(&fleet->nodes[i], now_ms);
+	fleet_commands_tick(fleet, wall_ms);
+	fleet_tick_baselines(fleet);
+	auth_tick(fleet);
+}
+
+/*
+ * The tick's walk of every node, when the list of nodes heard cannot be
+ * trusted (see fleet.heard): a node whose link is down is down, one
+ * silent too long is stale.  Then the list is ordered again.
+ */
+static void
+fleet_tick_walk(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
 	struct node	*node;
-	char		 why[64], age[32];
 	size_t		 i;
 
 	for (i = 0; i < fleet->nnodes; i++) {
@@ -1716,19 +1843,149 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			    fleet->links[node->link].error))
 				fleet_notify_node(fleet, node);
 		} else if (node->state == NODE_LIVE &&
-		    now_ms - node->last_heard_ms > FLEET_STALE_MS) {
-			util_format(why, sizeof why, "silent for %s",
-			    util_duration_text(now_ms - node->last_heard_ms,
-			    age, sizeof age));
-			if (fleet_set_state(fleet, node, NODE_STALE, wall_ms,
-			    why))
-				fleet_notify_node(fleet, node);
-		}
-		fleet_sample(node, now_ms);
+		    now_ms - node->last_heard_ms > FLEET_STALE_MS)
+			fleet_go_stale(fleet, node, now_ms, wall_ms);
 	}
-	fleet_commands_tick(fleet, wall_ms);
-	fleet_tick_baselines(fleet);
-	auth_tick(fleet);
+	fleet_heard_order(fleet);
+	fleet->heard_walk = 0;
+}
+
+/*
+ * The tick's usual way: the nodes silent for more than FLEET_STALE_MS
+ * are the oldest of the list of nodes heard, taken from its head; those
+ * still live go stale, in fleet order as the walk would.
+ */
+static void
+fleet_tick_silent(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct node	*node;
+	size_t		*v = NULL, n = 0, cap = 0, ix, i;
+
+	while (fleet->heard_head != 0) {
+		ix = fleet->heard_head - 1;
+		node = &fleet->nodes[ix];
+		if (now_ms - node->last_heard_ms <= FLEET_STALE_MS)
+			break;
+		fleet_heard_unlink(fleet, ix);
+		if (node->state != NODE_LIVE ||
+		    fleet->links[node->link].state == LINK_DOWN)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n++] = ix;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, fleet_cmp_ix);
+	for (i = 0; i < n; i++)
+		fleet_go_stale(fleet, &fleet->nodes[v[i]], now_ms, wall_ms);
+	free(v);
+}
+
+/* Live node has been silent too long: stale, saying for how long. */
+static void
+fleet_go_stale(struct fleet *fleet, struct node *node, int64_t now_ms,
+    int64_t wall_ms)
+{
+	char	why[64], age[32];
+
+	util_format(why, sizeof why, "silent for %s",
+	    util_duration_text(now_ms - node->last_heard_ms, age,
+	    sizeof age));
+	if (fleet_set_state(fleet, node, NODE_STALE, wall_ms, why))
+		fleet_notify_node(fleet, node);
+}
+
+/* Order node indices, lowest first. */
+static int
+fleet_cmp_ix(const void *pa, const void *pb)
+{
+	size_t	a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/* Take the node at ix out of the list of nodes heard, if it is in. */
+static void
+fleet_heard_unlink(struct fleet *fleet, size_t ix)
+{
+	struct fleet_heard	*h = &fleet->heard[ix];
+
+	if (!h->in)
+		return;
+	if (h->prev != 0)
+		fleet->heard[h->prev - 1].next = h->next;
+	else
+		fleet->heard_head = h->next;
+	if (h->next != 0)
+		fleet->heard[h->next - 1].prev = h->prev;
+	else
+		fleet->heard_tail = h->prev;
+	h->prev = h->next = 0;
+	h->in = 0;
+}
+
+/* The node at ix was heard just now: it goes to the list's end. */
+static void
+fleet_heard_append(struct fleet *fleet, size_t ix)
+{
+	struct fleet_heard	*h;
+	size_t			 cap;
+
+	if (fleet->heard_cap < fleet->nnodes) {
+		cap = fleet->nodes_cap > fleet->nnodes ? fleet->nodes_cap :
+		    fleet->nnodes;
+		fleet->heard = xreallocarray(fleet->heard, cap,
+		    sizeof *fleet->heard);
+		memset(fleet->heard + fleet->heard_cap, 0,
+		    (cap - fleet->heard_cap) * sizeof *fleet->heard);
+		fleet->heard_cap = cap;
+	}
+	if (fleet->heard_tail == ix + 1)
+		return;
+	fleet_heard_unlink(fleet, ix);
+	h = &fleet->heard[ix];
+	h->in = 1;
+	h->prev = fleet->heard_tail;
+	if (fleet->heard_tail != 0)
+		fleet->heard[fleet->heard_tail - 1].next = ix + 1;
+	else
+		fleet->heard_head = ix + 1;
+	fleet->heard_tail = ix + 1;
+}
+
+/* Order nodes by when they were last heard, then in fleet order. */
+static int
+fleet_cmp_heard(const void *pa, const void *pb)
+{
+	const struct fleet_heard_at	*a = pa, *b = pb;
+
+	if (a->ms != b->ms)
+		return (a->ms < b->ms ? -1 : 1);
+	return (a->ix < b->ix ? -1 : a->ix > b->ix);
+}
+
+/* Build the list of nodes heard again: the live ones, oldest first. */
+static void
+fleet_heard_order(struct fleet *fleet)
+{
+	struct fleet_heard_at	*v;
+	size_t			 n = 0, i;
+
+	v = xcalloc(fleet->nnodes + 1, sizeof *v);
+	for (i = 0; i < fleet->nnodes; i++) {
+		if (i < fleet->heard_cap)
+			fleet_heard_unlink(fleet, i);
+		if (fleet->nodes[i].state != NODE_LIVE)
+			continue;
+		v[n].ms = fleet->nodes[i].last_heard_ms;
+		v[n++].ix = i;
+	}
+	qsort(v, n, sizeof *v, fleet_cmp_heard);
+	for (i = 0; i < n; i++)
+		fleet_heard_append(fleet, v[i].ix);
+	free(v);
 }
 
 /* Set every router's child rate baseline for this tick. */
@@ -1932,6 +2189,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 	const struct node	*node;
 	struct fleet_peer	*p, *found, key;
 	size_t			 i, n = 0, lo, hi, mid, self, m;
+	unsigned char		*done;
 
 	p = xcalloc(fleet->nnodes, sizeof *p);
 	for (i = 0; i < fleet->nnodes; i++) {
@@ -1947,9 +2205,26 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 	}
 	if (n > 1)
 		qsort(p, n, sizeof *p, fleet_cmp_peer);
+	/* Each peer's own group run, found in one pass: done[i] then. */
+	done = xcalloc(fleet->nnodes + 1, sizeof *done);
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n &&
+		    strcmp(p[hi].group, p[lo].group) == 0; hi++)
+			;
+		for (self = lo; self < hi; self++) {
+			i = p[self].i;
+			done[i] = 1;
+			out[i] = hi - lo > 1 ? fleet_median(p + lo, hi - lo,
+			    self - lo) : fleet_own_baseline(&fleet->nodes[i]);
+			if (npeers != NULL)
+				npeers[i] = hi - lo - 1;
+		}
+	}
 
 	for (i = 0; i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
+		if (done[i])
+			continue;
 		out[i] = -1;
 		if (npeers != NULL)
 			npeers[i] = 0;
@@ -1982,6 +2257,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		else
 			out[i] = fleet_own_baseline(node);
 	}
+	free(done);
 	free(p);
 }
 

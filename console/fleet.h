@@ -221,6 +221,13 @@ struct node {
 	unsigned		 results_head, results_n;
 };
 
+/* A node's place in fleet.heard: its neighbours (index + 1; 0 none). */
+struct fleet_heard {
+	size_t		prev;
+	size_t		next;
+	int		in;
+};
+
 /* What a watcher is told about. */
 enum fleet_change {
 	FLEET_NODE_CHANGED,	/* state, build, flags or cert changed */
@@ -280,11 +287,35 @@ struct fleet {
 	int			 also_stale;	/* gather them again at the
 						   next tick (auth_tick) */
 
+	/*
+	 * What the checks keep between ticks (check.c owns it and sets
+	 * checks_free), and what changed for them since they last looked,
+	 * so that they recompute only that: the nodes created or whose
+	 * hello or role changed (indices in nodes, in order, kept only
+	 * while checks is set), and a count of the certificates that
+	 * changed who holds the root.
+	 */
+	void			*checks;
+	void			(*checks_free)(void *);
+	/*
+	 * The nodes heard, oldest first: a list through heard (node index
+	 * + 1; 0 ends it), so that the tick meets only the nodes falling
+	 * silent, not every node.  A frame whose time goes back, or a node
+	 * heard on a link that is down, sets heard_walk: the next tick
+	 * walks every node once and orders the list again.
+	 */
+	struct fleet_heard	*heard;
+	size_t			 heard_cap;
+	size_t			 heard_head;
+	size_t			 heard_tail;
+	int			 heard_walk;
+	size_t			*touched;
+	size_t			 ntouched;
+	size_t			 touched_cap;
+	uint64_t		 roots_seq;
+
 	struct fleet_move	 move;		/* the latest move-root */
-	struct fleet_relay	*relay;		/* frames to relay, FIFO: */
-	size_t			 nrelay;	/* queued, */
-	size_t			 relay_head;	/* of which taken */
-	size_t			 relay_cap;
+	struct fleet_relays	 relays;	/* its frames to relay */
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -340,6 +371,13 @@ int	 fleet_receive(struct fleet *fleet, size_t link, const char *frame,
  */
 int	 fleet_apply(struct fleet *fleet, size_t link,
 	    const struct proto_msg *msg, int64_t now_ms);
+
+/*
+ * Take the next frame a move-root queued to relay: returns 1 and fills
+ * *out (the caller frees out->frame), or 0 when none wait.  The loop
+ * sends it, so the model never touches a socket.
+ */
+int	 fleet_move_take(struct fleet *fleet, struct fleet_relay *out);
 
 /*
  * Timer: age nodes (live -> stale), sample sparkline history and set

@@ -589,9 +589,8 @@ headless_unreached(struct headless *h, int report)
 	for (i = 0; i < fleet->nlinks; i++) {
 		fl = &fleet->links[i];
 		nhello = 0;
-		for (j = 0; j < fleet->nnodes; j++) {
-			if (fleet->nodes[j].link == i &&
-			    fleet->nodes[j].has_hello)
+		for (j = 0; j < fl->nnodes; j++) {
+			if (fleet->nodes[fl->node_ix[j]].has_hello)
 				nhello++;
 		}
 		if (!loop_link_up(h->loop, i)) {
@@ -656,13 +655,7 @@ headless_unreached(struct headless *h, int report)
 static int
 headless_link_has_node(const struct fleet *fleet, size_t index)
 {
-	size_t	i;
-
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].link == index)
-			return (1);
-	}
-	return (0);
+	return (fleet->links[index].nnodes > 0);
 }
 
 /* A report row standing for a backend no node has come from. */

@@ -64,6 +64,9 @@ static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
 		    int64_t now_ms, int64_t valid_ms, char **cause);
 static int	 cert_add_transport(X509 *x, const unsigned char *pub);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
+static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
+static struct cert *cert_signed(struct cert *, const struct cert *,
+		    const struct cert_key *);
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
 static int
@@ -253,6 +256,27 @@ cert_wrap(X509 *x)
 	return (cert);
 }
 
+/*
+ * Note in the memo of cert, just issued with root_key, that root_cert
+ * signed it when root_key is root_cert's key: checking it against that
+ * root would verify the signature just made.  Returns cert.
+ */
+static struct cert *
+cert_signed(struct cert *cert, const struct cert *root_cert,
+    const struct cert_key *root_key)
+{
+	EVP_PKEY	*root_pub;
+
+	if (cert == NULL ||
+	    (root_pub = X509_get0_pubkey(root_cert->x509)) == NULL ||
+	    EVP_PKEY_eq(root_key->pkey, root_pub) != 1)
+		return (cert);
+	if (EVP_PKEY_up_ref(root_pub) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->signed_by = root_pub;
+	return (cert);
+}
+
 /* Make a self-signed root CA; NULL and *cause on failure. */
 struct cert *
 cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
@@ -268,8 +292,9 @@ cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
-	    subject_key->pkey, NULL, cn, 0, now_ms, valid_ms, cause)));
+	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key->pkey, NULL, cn, 0, now_ms, valid_ms,
+	    cause)), root_cert, root_key));
 }
 
 /* Issue a certificate binding a transport key; NULL and *cause. */
@@ -278,8 +303,9 @@ cert_issue_bound(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const unsigned char *transport,
     const char *cn, int64_t now_ms, int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(root_cert->x509, root_key->pkey,
-	    subject_key->pkey, transport, cn, 0, now_ms, valid_ms, cause)));
+	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key->pkey, transport, cn, 0, now_ms,
+	    valid_ms, cause)), root_cert, root_key));
 }
 
 /* Free a certificate; NULL is allowed. */
@@ -337,6 +363,28 @@ cert_get_info(const struct cert *cert, struct cert_info *info,
 }
 
 /*
+ * Whether root_pub signed cert, as X509_verify() answers (1, 0, or -1),
+ * kept in the memo: a certificate's signature is checked once per root
+ * key, the key compared with EVP_PKEY_eq().
+ */
+static int
+cert_signed_by(const struct cert *cert, EVP_PKEY *root_pub)
+{
+	int	rc;
+
+	if (cert->memo->signed_by != NULL &&
+	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) == 1)
+		return (1);
+	if ((rc = X509_verify(cert->x509, root_pub)) != 1)
+		return (rc);
+	EVP_PKEY_free(cert->memo->signed_by);
+	if (EVP_PKEY_up_ref(root_pub) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->signed_by = root_pub;
+	return (1);
+}
+
+/*
  * Check cert's signature against root's public key, then the validity
  * window against now_ms on the node clock; -1 and *cause in words.
  */
@@ -358,9 +406,7 @@ cert_verify(const struct cert *cert, const struct cert *root,
 		    info.subject, root_cn);
 		return (-1);
 	}
-	if (cert->memo->signed_by == NULL ||
-	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) != 1) {
-		rc = X509_verify(cert->x509, root_pub);
+	if ((rc = cert_signed_by(cert, root_pub)) != 1) {
 		if (rc < 0) {
 			ossl_fail(cause, "certificate for %s cannot be checked "
 			    "against the root \"%s\"", info.subject, root_cn);
@@ -374,10 +420,6 @@ cert_verify(const struct cert *cert, const struct cert *root,
 			    info.serial, root_cn);
 			return (-1);
 		}
-		EVP_PKEY_free(cert->memo->signed_by);
-		if (EVP_PKEY_up_ref(root_pub) != 1)
-			fatal("EVP_PKEY_up_ref failed");
-		cert->memo->signed_by = root_pub;
 	}
 	if (now_ms < info.not_before_ms) {
 		ossl_fail(cause, "certificate for %s is not valid until %s, "
@@ -637,7 +679,7 @@ cert_verify_issued(const struct cert *cert, const struct cert *root,
 		    "public key");
 		return (-1);
 	}
-	rc = X509_verify(cert->x509, root_pub);
+	rc = cert_signed_by(cert, root_pub);
 	if (rc != 1) {
 		ossl_fail(cause, "the certificate was not signed by the "
 		    "trusted root");

@@ -195,6 +195,47 @@ START_TEST(kept_check_holds_only_for_its_root)
 }
 END_TEST
 
+/*
+ * Issuing notes that the root signed the new certificate only when the
+ * key that signed is the root's own: a certificate made with root's
+ * name but another key is refused, by cert_verify and by
+ * cert_verify_issued, and a kept check holds only for its root there
+ * too.
+ */
+START_TEST(issue_is_kept_only_for_the_roots_own_key)
+{
+	struct cert_key	*other_key;
+	struct cert	*other_root, *wrong, *good;
+	char		*cause = NULL;
+
+	other_root = other_root_new(&other_key);
+	wrong = cert_issue(root, other_key, station_key, "station/s3",
+	    HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_ptr_nonnull(wrong);
+	ck_assert_int_eq(cert_verify(wrong, root, HMS(14, 30, 0), &cause),
+	    -1);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_ne(cert_verify_issued(wrong, root, &cause), 0);
+	free(cause);
+	cause = NULL;
+
+	good = cert_issue(root, root_key, station_key, "station/s3",
+	    HMS(14, 0, 0), VALID_61_MIN, &cause);
+	ck_assert_ptr_nonnull(good);
+	ck_assert_int_eq(cert_verify_issued(good, root, &cause), 0);
+	ck_assert_int_ne(cert_verify_issued(good, other_root, &cause), 0);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(cert_verify(good, root, HMS(14, 30, 0), &cause), 0);
+
+	cert_free(good);
+	cert_free(wrong);
+	cert_free(other_root);
+	cert_key_free(other_key);
+}
+END_TEST
+
 START_TEST(signature_catches_one_changed_byte)
 {
 	unsigned char	 msg[] = "v1 from=station/s3 seq=1 len=2 payload=ok";
@@ -318,6 +359,7 @@ cert_suite(void)
 	tcase_add_test(tc, certificate_from_another_root_is_refused);
 	tcase_add_test(tc, signature_catches_one_changed_byte);
 	tcase_add_test(tc, kept_check_holds_only_for_its_root);
+	tcase_add_test(tc, issue_is_kept_only_for_the_roots_own_key);
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
 	tcase_add_test(tc, transport_key_and_raw_root_key_read_back);

@@ -2329,6 +2329,130 @@ START_TEST(the_frame_length_bounds_parsing)
 }
 END_TEST
 
+/* The start and end of a router's stats frame, around seq and ratio. */
+#define SCAN_HEAD	"{\"type\":\"stats\",\"node\":\"router/n1\"," \
+	"\"role\":\"router\",\"clock_ms\":1700000000000,\"uptime_ms\":250,"
+#define SCAN_TAIL	"\"parents_total\":5,\"parent_shares_total\":5000," \
+	"\"child_orders_total\":40,\"child_shares_total\":4000," \
+	"\"parents_refused_total\":0,\"open_parents\":12," \
+	"\"worst_parent\":\"\",\"open_children\":0," \
+	"\"children_cancelled_total\":0"
+#define SCAN_STATION	"{\"type\":\"stats\",\"node\":\"station/s1\"," \
+	"\"role\":\"station\",\"clock_ms\":1,\"uptime_ms\":2,\"seq\":3," \
+	"\"heartbeats_total\":4,\"devices\":5,\"devices_failed\":0," \
+	"\"device_countdown_ms\":-1,\"heartbeat_interval_ms\":6," \
+	"\"device_timeout_ms\":7,\"renewals_ok_total\":8," \
+	"\"renewals_failed_total\":0,\"messages_signed_total\":9," \
+	"\"messages_rejected_total\":0"
+
+/*
+ * The scanner that reads plain stats frames without jansson's tree
+ * takes and refuses exactly what the jansson path does, with the same
+ * message and the same sentence: duplicate keys above all, which
+ * jansson's tree would have merged.
+ */
+START_TEST(the_stats_scanner_decodes_as_jansson_does)
+{
+	static const char *const frames[] = {
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		" \n\t" SCAN_HEAD "\"seq\" : 1 ,\r\n\"worst_ratio\":2,"
+		    "\"state\":\"halting\"," SCAN_TAIL " } \n",
+		SCAN_HEAD "\"seq\":1,\"seq\":2,\"worst_ratio\":0.8,"
+		    "\"state\":\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"type\":\"stats\",\"seq\":1,\"worst_ratio\":0,"
+		    "\"state\":\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"extra\":[1],\"worst_ratio\":0.8,"
+		    "\"state\":\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":-0,\"worst_ratio\":1e-999,\"state\":"
+		    "\"killed\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":01,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1.0,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":9223372036854775807,\"worst_ratio\":1E2,"
+		    "\"state\":\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":9223372036854775808,\"worst_ratio\":0.8,"
+		    "\"state\":\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":1e999,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":-1,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":1.,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":true,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":null,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"runn\\u0069ng\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"sleeping\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"caf\xc3\xa9\"," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8," SCAN_TAIL "}",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL "}x",
+		SCAN_HEAD "\"seq\":1,\"worst_ratio\":0.8,\"state\":"
+		    "\"running\"," SCAN_TAIL ",}",
+		SCAN_STATION ",\"blacklist\":[ ]}",
+		SCAN_STATION ",\"blacklist\":[],\"root_keys_destroyed\":1}",
+		SCAN_STATION ",\"blacklist\":[{\"peer\":\"router/r1\","
+		    "\"reported_by\":\"station/s2\",\"evidence\":\"e\","
+		    "\"since_ms\":1}]}",
+		SCAN_STATION ",\"blacklist\":{}}",
+		SCAN_STATION ",\"blacklist\":[],\"parents_total\":\"x\"}",
+		"{\"type\":\"stats\",\"node\":\"station/s1\",\"role\":"
+		    "\"router\"}",
+		"{\"type\":\"stats\"}",
+		"{\"type\":\"hello\"}",
+		"{}",
+		"{\"type\":\"stats\",\"node\":\"router/n1\"",
+	};
+	struct proto_msg	*a, *b;
+	char			 other[sizeof cause], *ta, *tb;
+	size_t			 i;
+	int			 ra, rb;
+
+	a = xcalloc(1, sizeof *a);
+	b = xcalloc(1, sizeof *b);
+	for (i = 0; i < nitems(frames); i++) {
+		proto_decode_scanner(1);
+		ra = proto_decode(frames[i], strlen(frames[i]), a, cause,
+		    sizeof cause);
+		proto_decode_scanner(0);
+		rb = proto_decode(frames[i], strlen(frames[i]), b, other,
+		    sizeof other);
+		proto_decode_scanner(1);
+		ck_assert_msg(ra == rb, "scanner %d, jansson %d: %s", ra, rb,
+		    frames[i]);
+		ck_assert_int_eq(a->type, b->type);
+		if (ra != 0) {
+			ck_assert_str_eq(cause, other);
+			continue;
+		}
+		ta = proto_encode(a);
+		tb = proto_encode(b);
+		ck_assert_str_eq(ta, tb);
+		free(ta);
+		free(tb);
+		proto_msg_clear(a);
+		proto_msg_clear(b);
+	}
+	/* The first frame is the scanner's; a repeated key is refused. */
+	ck_assert_int_eq(proto_decode(frames[0], strlen(frames[0]), a, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(a->u.stats.router.open_parents, 12);
+	proto_msg_clear(a);
+	assert_says(refused(frames[2], MSG_UNKNOWN), "frame names a field "
+	    "twice (duplicate object key");
+	assert_says(refused(frames[3], MSG_UNKNOWN), "each field may appear "
+	    "once");
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(unknown_extra_fields_are_ignored)
 {
 	struct proto_msg	 m;
@@ -2600,6 +2724,16 @@ START_TEST(status_report_holds_the_documented_fields)
 	text = proto_report_status(NULL, NULL, 0, NULL, 0);
 	ck_assert_str_eq(text, "{\"schema\":2,\"nodes\":[],\"alerts\":[]}");
 	free(text);
+
+	/* Written node by node, it is still one document, members in order. */
+	text = proto_report_status("knight", &nodes[2], 1, NULL, 0);
+	ck_assert_int_eq(strncmp(text, "{\"schema\":2,\"fleet\":\"knight\","
+	    "\"nodes\":[{\"id\":\"ws://127.0.0.1:9999/\",", 67), 0);
+	ck_assert_str_eq(text + strlen(text) - 15, "}],\"alerts\":[]}");
+	root = load(text);
+	ck_assert_uint_eq(json_object_size(root), 4);
+	json_decref(root);
+	free(text);
 }
 END_TEST
 
@@ -2660,6 +2794,7 @@ proto_suite(void)
 	tcase_add_checked_fixture(tc, NULL, kept_free);
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);
+	tcase_add_test(tc, the_stats_scanner_decodes_as_jansson_does);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, optional_fields_take_their_defaults);

@@ -516,6 +516,181 @@ START_TEST(flag_drift_on_is_critical)
 }
 END_TEST
 
+/* Give router id build and send its hello. */
+static void
+world_build(struct world *w, const char *id, const char *build)
+{
+	struct tnode	*t = world_node(w, id);
+
+	util_copy(t->build, sizeof t->build, build);
+	world_hello(w, t);
+}
+
+START_TEST(build_drift_majority_moves_with_each_hello)
+{
+	struct world	*w = world_healthy();
+	struct alert	*a;
+	int		 i;
+	char		 id[32];
+
+	/* Four of eight move on: a tie goes to r1's build, seen first. */
+	for (i = 1; i <= 4; i++) {
+		util_format(id, sizeof id, "router/r%d", i);
+		world_build(w, id, "smars-2012.08.02");
+	}
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_str_eq(a->text, "4 routers in group nyse do not run "
+	    "smars-2012.08.02 like the other 4: router/r5 runs "
+	    "smars-2012.08.01, router/r6 runs smars-2012.08.01, router/r7 "
+	    "runs smars-2012.08.01, router/r8 runs smars-2012.08.01");
+	/* r1 goes back: the old build is the majority again. */
+	world_build(w, "router/r1", "smars-2012.08.01");
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_uint_eq(nactive(w, "build-drift"), 1);
+	ck_assert_str_eq(a->text, "3 routers in group nyse do not run "
+	    "smars-2012.08.01 like the other 5: router/r2 runs "
+	    "smars-2012.08.02, router/r3 runs smars-2012.08.02, router/r4 "
+	    "runs smars-2012.08.02");
+	/* And forward again, twice in one tick: the last hello counts. */
+	world_build(w, "router/r1", "smars-2012.08.03");
+	world_build(w, "router/r1", "smars-2012.08.02");
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_has(a->text, "4 routers in group nyse do not run "
+	    "smars-2012.08.02 like the other 4: router/r5 runs");
+	/* Unchanged hellos and quiet ticks keep it as it is. */
+	i = w->raised;
+	world_hello(w, world_node(w, "router/r5"));
+	world_step(w, 3);
+	ck_assert_int_eq(w->raised, i);
+	ck_assert_ptr_eq(must(w, "build-drift"), a);
+	/* All on one build: it clears. */
+	for (i = 5; i <= 8; i++) {
+		util_format(id, sizeof id, "router/r%d", i);
+		world_build(w, id, "smars-2012.08.02");
+	}
+	world_step(w, 1);
+	ck_assert_ptr_null(active(w, "build-drift"));
+	world_free(w);
+}
+END_TEST
+
+START_TEST(build_drift_follows_a_node_leaving_its_group)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r8 = world_node(w, "router/r8");
+	struct alert	*a;
+
+	world_build(w, "router/r7", "smars-2012.07.31-old");
+	world_step(w, 1);
+	ck_assert_str_eq(must(w, "build-drift")->text, "router/r7 runs "
+	    "build smars-2012.07.31-old; the other 7 routers in group nyse "
+	    "run smars-2012.08.01");
+	/* r8 leaves nyse for a group of its own: nyse counts 7. */
+	util_copy(r8->group, sizeof r8->group, "arca");
+	world_hello(w, r8);
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_uint_eq(nactive(w, "build-drift"), 1);
+	ck_assert_str_eq(a->code, "nyse");
+	ck_assert_str_eq(a->text, "router/r7 runs build "
+	    "smars-2012.07.31-old; the other 6 routers in group nyse run "
+	    "smars-2012.08.01");
+	/* In arca, r8 alone on another build drifts from nobody. */
+	world_build(w, "router/r8", "smars-2012.07.31-old");
+	world_step(w, 1);
+	ck_assert_uint_eq(nactive(w, "build-drift"), 1);
+	/* Back in nyse on r7's build: two of eight, one alert. */
+	util_copy(r8->group, sizeof r8->group, "nyse");
+	world_hello(w, r8);
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_uint_eq(nactive(w, "build-drift"), 1);
+	ck_assert_str_eq(a->text, "2 routers in group nyse do not run "
+	    "smars-2012.08.01 like the other 6: router/r7 runs "
+	    "smars-2012.07.31-old, router/r8 runs smars-2012.07.31-old");
+	world_free(w);
+}
+END_TEST
+
+START_TEST(flag_drift_follows_flags_coming_and_going)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r2 = world_node(w, "router/r2");
+	struct tnode	*r3 = world_node(w, "router/r3");
+	struct alert	*a;
+
+	util_copy(r3->path, sizeof r3->path, "power_peg");
+	r3->on = 0;
+	world_hello(w, r3);
+	world_step(w, 1);
+	ck_assert_has(must(w, "flag-drift")->text, "flag rlp means power_peg "
+	    "on router/r3 but retail_liquidity on 7 other routers");
+	/* r2 drops the flag: seven hold it. */
+	r2->path[0] = '\0';
+	world_hello(w, r2);
+	world_step(w, 1);
+	ck_assert_has(must(w, "flag-drift")->text, "flag rlp means power_peg "
+	    "on router/r3 but retail_liquidity on 6 other routers");
+	/* r2 takes it back meaning power_peg, on: critical, both named. */
+	util_copy(r2->path, sizeof r2->path, "power_peg");
+	r2->on = 1;
+	world_hello(w, r2);
+	world_step(w, 1);
+	a = must(w, "flag-drift");
+	ck_assert_int_eq(a->severity, SEV_CRITICAL);
+	ck_assert_has(a->text, "flag rlp means power_peg on router/r2, "
+	    "power_peg on router/r3 but retail_liquidity on 6 other routers; "
+	    "it is on at router/r2");
+	/* Both drop it: nothing left to drift. */
+	r2->path[0] = r3->path[0] = '\0';
+	world_hello(w, r2);
+	world_hello(w, r3);
+	world_step(w, 1);
+	ck_assert_ptr_null(active(w, "flag-drift"));
+	world_free(w);
+}
+END_TEST
+
+START_TEST(contained_drift_names_the_build_most_run_now)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r8 = world_node(w, "router/r8");
+	struct alert	*a;
+	int		 i;
+	char		 id[32];
+
+	world_build(w, "router/r8", "smars-2012.07.31-old");
+	util_copy(r8->state, sizeof r8->state, "killed");
+	world_step(w, 1);
+	a = must(w, "build-drift");
+	ck_assert_has(a->text, "router/r8 is killed, so this is contained");
+	ck_assert_has(a->action, "roll it forward to build smars-2012.08.01");
+	/* Most routers move on, the rest are killed: the action follows
+	   the build most routers run now. */
+	for (i = 1; i <= 5; i++) {
+		util_format(id, sizeof id, "router/r%d", i);
+		world_build(w, id, "smars-2012.08.02");
+	}
+	for (i = 6; i <= 7; i++) {
+		util_format(id, sizeof id, "router/r%d", i);
+		util_copy(world_node(w, id)->state, sizeof r8->state,
+		    "killed");
+	}
+	world_step(w, 1);
+	ck_assert_has(must(w, "build-drift")->action, "roll them forward to "
+	    "build smars-2012.08.02");
+	/* Resumed (running again), it is no longer contained. */
+	r8->state[0] = '\0';
+	world_step(w, 1);
+	ck_assert_ptr_null(strstr(must(w, "build-drift")->text,
+	    "contained"));
+	world_free(w);
+}
+END_TEST
+
 START_TEST(runaway_names_router_parent_and_ratio)
 {
 	struct world	*w = world_healthy();
@@ -936,6 +1111,75 @@ START_TEST(node_stale_then_live_again)
 }
 END_TEST
 
+START_TEST(silent_nodes_go_stale_each_in_turn)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r2 = world_node(w, "router/r2");
+	struct tnode	*r5 = world_node(w, "router/r5");
+	struct node	*n2 = fleet_find(&w->f, "router/r2");
+	struct node	*n5 = fleet_find(&w->f, "router/r5");
+	struct alert	*a;
+
+	/* r5 falls silent a second before r2: each goes stale in turn. */
+	r5->silent = 1;
+	world_step(w, 1);
+	r2->silent = 1;
+	world_step(w, 2);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_STALE);
+	ck_assert_uint_eq(nactive(w, "node-stale"), 2);
+	/* r5 speaks again, then falls silent again: stale once more. */
+	r5->silent = 0;
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	r5->silent = 1;
+	world_step(w, 3);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	world_step(w, 1);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	/* r2 goes down with its link, then comes back live. */
+	fleet_link_down(&w->f, r2->link, "connection reset", w->now);
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_DOWN);
+	ck_assert_ptr_nonnull(must(w, "node-down"));
+	fleet_link_up(&w->f, r2->link, w->now);
+	r2->silent = 0;
+	world_step(w, 1);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	ck_assert_ptr_null(active(w, "node-down"));
+	/* Silent again after coming back: stale, not down. */
+	r2->silent = 1;
+	world_step(w, 4);
+	ck_assert_int_eq(n2->state, NODE_STALE);
+	a = must(w, "node-stale");
+	ck_assert_uint_eq(nactive(w, "node-stale"), 2);
+	ck_assert_ptr_nonnull(a);
+	/* A frame on a link that is down makes its node live, and the
+	   next tick down again, as the link says. */
+	fleet_link_down(&w->f, r2->link, "connection reset", w->now);
+	world_report(w, r2);
+	ck_assert_int_eq(n2->state, NODE_LIVE);
+	check_tick(&w->f, w->now, w->wall);
+	ck_assert_int_eq(n2->state, NODE_DOWN);
+	/* A frame stamped earlier than the newest one: the silence is
+	   still counted from when each node was last heard. */
+	r5->silent = 0;
+	w->now -= 500;
+	world_report(w, r5);
+	w->now += 500;
+	check_tick(&w->f, w->now, w->wall);
+	ck_assert_int_eq(n5->state, NODE_LIVE);
+	r5->silent = 1;
+	world_step(w, 3);
+	ck_assert_int_eq(n5->state, NODE_STALE);
+	world_free(w);
+}
+END_TEST
+
 START_TEST(node_down_says_the_links_words)
 {
 	struct world	*w = world_healthy();
@@ -1071,6 +1315,10 @@ rules_suite(void)
 	tcase_add_test(tc, build_drift_names_the_odd_router);
 	tcase_add_test(tc, build_drift_lists_several_odd_routers);
 	tcase_add_test(tc, flag_drift_on_is_critical);
+	tcase_add_test(tc, build_drift_majority_moves_with_each_hello);
+	tcase_add_test(tc, build_drift_follows_a_node_leaving_its_group);
+	tcase_add_test(tc, flag_drift_follows_flags_coming_and_going);
+	tcase_add_test(tc, contained_drift_names_the_build_most_run_now);
 	tcase_add_test(tc, runaway_names_router_parent_and_ratio);
 	tcase_add_test(tc, runaway_follows_the_kill_switch);
 	tcase_add_test(tc, order_rate_against_peers);
@@ -1085,6 +1333,7 @@ rules_suite(void)
 	tcase_add_test(tc, countdown_is_not_run_down_between_reports);
 	tcase_add_test(tc, cause_quotes_evidence_once_and_whole_words);
 	tcase_add_test(tc, node_stale_then_live_again);
+	tcase_add_test(tc, silent_nodes_go_stale_each_in_turn);
 	tcase_add_test(tc, node_down_says_the_links_words);
 	tcase_add_test(tc, outage_is_one_alert);
 	tcase_add_test(tc, every_alert_is_in_sentences);

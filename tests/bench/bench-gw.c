@@ -25,6 +25,7 @@
 
 #include "bench-gw.h"
 #include "bench-ws.h"
+#include "headless.h"
 #include "server.h"
 #include "urls.h"
 #include "util.h"
@@ -328,7 +329,9 @@ bgw_console(const char *bindir, const char *file, const char *label,
 	t0 = bgw_now_s();
 	rc = system(cmd);
 	dt = bgw_now_s() - t0;
-	if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) > 1)
+	/* 1 and 6 (a critical or a warning alert) are full reports too. */
+	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) > 1 &&
+	    WEXITSTATUS(rc) != HEADLESS_EXIT_WARNING))
 		printf("  (vigil status exited %d)\n", WIFEXITED(rc) ?
 		    WEXITSTATUS(rc) : -1);
 	util_format(what, sizeof what, "start-up to full report, %s", label);

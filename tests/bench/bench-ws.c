@@ -353,7 +353,8 @@ bws_take(struct bws_conn *c, const char *frame, size_t len)
 		    util_mono_ms(), cause, sizeof cause) != 0)
 			fatal("bench frame refused: %s", cause);
 	}
-	cl->res->frames++;
+	if (cl->res->frames++ == 0)
+		cl->res->first_s = bws_now() - cl->t0;
 	cl->res->bytes += len;
 	if (!c->got_first) {
 		c->got_first = 1;

@@ -28,6 +28,8 @@ struct bws_result {
 	uint64_t	bytes;
 	double		seconds;	/* first connection to the last
 					   frame counted */
+	double		first_s;	/* first connection to the first
+					   frame */
 	size_t		nfirst;		/* connections that delivered
 					   their first frame */
 	double		first_all_s;	/* until every connection had */

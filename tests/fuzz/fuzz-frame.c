@@ -4,7 +4,9 @@
  *
  * Besides not crashing, a decoded frame must encode to text that
  * decodes again to the same message type: what one side accepts, the
- * other can send.
+ * other can send.  And the scanner that reads plain stats frames must
+ * take and refuse what the jansson path does, with the same message or
+ * the same sentence.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +15,57 @@
 #include "proto.h"
 #include "util.h"
 
+static void	 fuzz_frame_paths(const char *, size_t, struct proto_msg *,
+		    int, const char *);
+
+/*
+ * Decode the frame again without the scanner, which must come to rc and
+ * msg (when 0) or the sentence cause (when -1).
+ */
+static void
+fuzz_frame_paths(const char *data, size_t size, struct proto_msg *msg,
+    int rc, const char *cause)
+{
+	struct proto_msg	*other = xcalloc(1, sizeof *other);
+	char			 why[PROTO_TEXT_MAX], *a, *b;
+	int			 orc;
+
+	proto_decode_scanner(0);
+	orc = proto_decode(data, size, other, why, sizeof why);
+	proto_decode_scanner(1);
+	if (orc != rc || other->type != msg->type)
+		fatal("%s: the scanner says %d (type %d), jansson %d (type "
+		    "%d)", __func__, rc, (int)msg->type, orc,
+		    (int)other->type);
+	if (rc != 0 && strcmp(why, cause) != 0)
+		fatal("%s: the scanner says \"%s\", jansson \"%s\"",
+		    __func__, cause, why);
+	if (rc == 0) {
+		a = proto_encode(msg);
+		b = proto_encode(other);
+		if (strcmp(a, b) != 0)
+			fatal("%s: the scanner decodes %s, jansson %s",
+			    __func__, a, b);
+		free(a);
+		free(b);
+		proto_msg_clear(other);
+	}
+	free(other);
+}
+
 /* Decode one frame; re-encode and re-decode what decoded. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct proto_msg	*msg, *again;
 	char			 cause[PROTO_TEXT_MAX], *text;
+	int			 rc;
 
 	msg = xcalloc(1, sizeof *msg);
 	again = xcalloc(1, sizeof *again);
-	if (proto_decode((const char *)data, size, msg, cause,
-	    sizeof cause) == 0) {
+	rc = proto_decode((const char *)data, size, msg, cause, sizeof cause);
+	fuzz_frame_paths((const char *)data, size, msg, rc, cause);
+	if (rc == 0) {
 		text = proto_encode(msg);
 		if (proto_decode(text, strlen(text), again, cause,
 		    sizeof cause) != 0)

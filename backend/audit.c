@@ -46,6 +46,8 @@ static const char *audit_open_hint(int);
 static int	 audit_sync_dir(const char *, char **);
 static int	 audit_write_all(int, const char *, size_t);
 static void	 audit_undo(struct audit *, off_t);
+static int	 audit_write(struct audit *, struct proto_audit_entry *, int,
+		    char **);
 
 /* What to do when the log cannot be opened, by errno. */
 static const char *
@@ -230,6 +232,22 @@ int
 audit_append(struct audit *audit, struct proto_audit_entry *entry,
     char **cause)
 {
+	return (audit_write(audit, entry, 1, cause));
+}
+
+/* Append entry, synced with the next; see audit.h. */
+int
+audit_append_unsynced(struct audit *audit, struct proto_audit_entry *entry,
+    char **cause)
+{
+	return (audit_write(audit, entry, 0, cause));
+}
+
+/* Append entry, and fdatasync when sync; 0, or -1 and *cause. */
+static int
+audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
+    char **cause)
+{
 	struct stat			 st;
 	char				*line, why[PROTO_TEXT_MAX];
 	size_t				 len;
@@ -267,7 +285,7 @@ audit_append(struct audit *audit, struct proto_audit_entry *entry,
 		audit_undo(audit, st.st_size);
 		goto out;
 	}
-	if (fdatasync(audit->fd) == -1) {
+	if (sync && fdatasync(audit->fd) == -1) {
 		*cause = xasprintf("audit log %s could not be synced to disk "
 		    "(fdatasync: %s); the line may not last: repair its "
 		    "filesystem, then try again", audit->path,

@@ -37,6 +37,14 @@ int		 audit_append(struct audit *audit,
 		    struct proto_audit_entry *entry, char **cause);
 
 /*
+ * The same without the fdatasync, for a line another follows at once
+ * (an approval that executes): the next audit_append() syncs both, so
+ * two lines cost one sync.  Nothing may take effect on it alone.
+ */
+int		 audit_append_unsynced(struct audit *audit,
+		    struct proto_audit_entry *entry, char **cause);
+
+/*
  * The bytes an unprivileged writer may still add to the log's
  * filesystem, in *avail.  Returns 0, or -1 with errno set.
  */

@@ -71,6 +71,7 @@ struct command_event {
 	const char	*document;
 	const char	*sha256;	/* of the document; NULL: compute */
 	int		 verified;	/* operator's signature checked */
+	int		 unsynced;	/* synced with the next line */
 };
 
 static void	 command_log_lapse(struct command_engine *, int64_t,
@@ -128,7 +129,8 @@ static int	 command_check_room(const struct command_engine *,
 static int	 command_begin(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char *, size_t);
 static int	 command_approve_event(struct command_engine *,
-		    const struct command_event *, const struct proto_signature *,
+		    const struct command_event *,
+		    const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
 		    const struct command_pending **, char *, size_t);
 static int	 command_check_approver(const struct command_engine *,
@@ -596,7 +598,10 @@ command_log(struct command_engine *engine, int64_t now_ms,
 			    ev->document);
 	}
 	e->verified = ev->verified;
-	rc = audit_append(engine->audit, e, cause);
+	if (ev->unsynced)
+		rc = audit_append_unsynced(engine->audit, e, cause);
+	else
+		rc = audit_append(engine->audit, e, cause);
 	free(e);
 	return (rc);
 }
@@ -632,6 +637,7 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 		return (-1);
 	}
 	refusal.event = "refuse";
+	refusal.unsynced = 0;
 	if (command_log(engine, now_ms, &refusal, cause, &logcause) != 0) {
 		n = strlen(cause);
 		util_format(cause + n, causelen - n, " (this refusal is not in "
@@ -1121,7 +1127,7 @@ command_propose(struct command_engine *engine, const char *text,
 {
 	struct command_pending	*p;
 	struct command_event	 ev = { "propose", NULL, NULL, sig->operator,
-				    text, NULL, 0 };
+				    text, NULL, 0, 0 };
 	char			 why[COMMAND_WHY_MAX];
 	char			 words[PROTO_TEXT_MAX];
 
@@ -1194,7 +1200,7 @@ command_approve(struct command_engine *engine, const char *id,
     const struct command_pending **out, char *cause, size_t causelen)
 {
 	struct command_event	ev = { "approve", id, NULL, sig->operator,
-				    text, NULL, 0 };
+				    text, NULL, 0, 0 };
 
 	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
 	    cause, causelen));
@@ -1208,7 +1214,7 @@ command_approve_sha256(struct command_engine *engine, const char *id,
     const struct command_pending **out, char *cause, size_t causelen)
 {
 	struct command_event	ev = { "approve", id, NULL, sig->operator,
-				    NULL, sha256, 0 };
+				    NULL, sha256, 0, 0 };
 
 	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
 	    cause, causelen));
@@ -1261,6 +1267,8 @@ command_approve_event(struct command_engine *engine,
 
 	util_format(words, sizeof words, "%s approved %s, proposed by %s",
 	    sig->operator, p->cmd.action, p->cmd.proposer);
+	/* An approval that executes is synced with its execute line. */
+	ev.unsynced = (int)p->nsigs + 1 >= spec->signers;
 	if (command_log_or_refuse(engine, now_ms, &ev, words,
 	    (const char *const[3]){
 	    "the approval, and nothing runs unrecorded", "", "approval" },
@@ -1277,6 +1285,7 @@ command_approve_event(struct command_engine *engine,
 	util_format(words, sizeof words, "%s executes on %s, signed by %s",
 	    p->cmd.action, engine->node, names);
 	ev.event = "execute";
+	ev.unsynced = 0;
 	if (command_log_or_refuse(engine, now_ms, &ev, words,
 	    (const char *const[3]){
 	    "the execution, and nothing runs unrecorded",
@@ -1345,7 +1354,7 @@ command_fire(struct command_engine *engine, const char *id,
 	const struct opkey_trusted	*who;
 	struct command_pending		*p = engine->armed;
 	struct command_event		 ev = { "fire", id, "arm-kill",
-					    sig->operator, NULL, NULL, 0 };
+					    sig->operator, NULL, NULL, 0, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes, at[16];
 	char				 ago[32];
@@ -1411,7 +1420,7 @@ command_self_fire(struct command_engine *engine, int64_t now_ms,
 {
 	struct command_pending	*p = engine->armed;
 	struct command_event	 ev = { "fire", NULL, "arm-kill", "", NULL,
-				    NULL, 1 };
+				    NULL, 1, 0 };
 	char			 words[PROTO_TEXT_MAX], *logcause = NULL;
 
 	command_forget_done(engine);
@@ -1440,7 +1449,7 @@ command_cancel(struct command_engine *engine, const char *id,
 	struct command_pending		*p;
 	const enum proto_status		*fate;
 	struct command_event		 ev = { "cancel", id, NULL,
-					    sig->operator, NULL, NULL, 0 };
+					    sig->operator, NULL, NULL, 0, 0 };
 	char				 why[COMMAND_WHY_MAX];
 	char				 words[PROTO_TEXT_MAX], *bytes;
 	size_t				 index;
@@ -1504,7 +1513,7 @@ command_log_lapse(struct command_engine *engine, int64_t now_ms,
     const struct command_pending *p, const char *words)
 {
 	struct command_event	 ev = { "expire", NULL, NULL, NULL, NULL, NULL,
-				    1 };
+				    1, 0 };
 	char			*logcause = NULL;
 
 	ev.id = p->cmd.id;
@@ -1644,7 +1653,7 @@ command_witness(struct command_engine *engine, const char *text,
     size_t causelen)
 {
 	struct command_event	 ev = { "execute", NULL, NULL, NULL, text,
-				    NULL, 0 };
+				    NULL, 0, 0 };
 	char			 why[COMMAND_WHY_MAX];
 
 	command_forget_done(engine);
@@ -1684,7 +1693,8 @@ command_record(struct command_engine *engine, int64_t now_ms,
     const char *event, const char *id, const char *action,
     const char *text, char **cause)
 {
-	struct command_event	ev = { event, id, action, "", NULL, NULL, 1 };
+	struct command_event	ev = { event, id, action, "", NULL, NULL, 1,
+				    0 };
 
 	if (engine->audit == NULL) {
 		*cause = xasprintf("%s has no audit log", engine->node);

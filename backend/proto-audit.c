@@ -175,14 +175,17 @@ audit_check_doc(struct audit_walk *w, const struct proto_audit_entry *e,
 	char			 sha[65];
 	size_t			 i;
 
+	/* Lines written before "sha256" existed hold their document. */
+	if (e->document[0] != '\0' && e->sha256[0] == '\0')
+		return (0);
 	if (e->document[0] != '\0') {
 		opkey_sha256_hex(e->document, strlen(e->document), sha);
-		if (e->sha256[0] != '\0' && strcmp(sha, e->sha256) != 0) {
+		if (strcmp(sha, e->sha256) != 0) {
 			util_format(w->report, w->len, "line %ld: its document "
-			    "does not have the SHA-256 the line gives (%.16s..., "
-			    "the document's is %.16s...): the document or the "
-			    "hash was changed at line %ld", n, e->sha256, sha,
-			    n);
+			    "does not have the SHA-256 the line gives "
+			    "(%.16s..., the document's is %.16s...): the "
+			    "document or the hash was changed at line %ld", n,
+			    e->sha256, sha, n);
 			return (-1);
 		}
 		if (e->id[0] == '\0')

@@ -843,8 +843,8 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		if (f->flags & FIELD_HEAP)
 			p = *(char *const *)p != NULL ? *(char *const *)p : "";
 		/* Optional but never empty: absent is how it is not given. */
-		if ((f->flags & FIELD_OPTIONAL) && (f->flags & FIELD_NONEMPTY) &&
-		    *p == '\0')
+		if ((f->flags & FIELD_OPTIONAL) &&
+		    (f->flags & FIELD_NONEMPTY) && *p == '\0')
 			break;
 		proto_set(obj, f->key, proto_string(p, strnlen(p, f->size)));
 		break;

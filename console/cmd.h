@@ -50,7 +50,8 @@ void	 cmd_operator_free(struct cmd_operator *op);
 /*
  * The frames, signed by op: propose (document and the first signature),
  * approve (the id, the second signature over the very document
- * reviewed, and the document's SHA-256), cancel (the id and a signature over "vigil.v1 cancel ID"),
+ * reviewed, and the document's SHA-256), cancel (the id and a signature
+ * over "vigil.v1 cancel ID"),
  * fire (the id and a signature over "vigil.v1 fire ID").
  * Each returns an allocated JSON text, or NULL and an allocated sentence
  * in *cause when signing failed or the document is too large.

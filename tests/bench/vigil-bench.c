@@ -67,6 +67,10 @@ struct bench_refs {
 /* When each router of a kill was first seen halting, then killed. */
 struct bench_kill_watch {
 	double	t0;			/* the approval started, us */
+	double	sent;			/* its approvals sent, us; 0 unknown */
+	const char *bindir, *dir, *id;	/* for starting the approval */
+	int	fds[2];			/* its moment of sending comes here */
+	pid_t	child;			/* the approval; -1 not started */
 	size_t	nrouters;
 	double	*halted;		/* by node index; 0 not yet */
 	double	*killed;
@@ -117,6 +121,10 @@ static int	 bench_kill_propose(const char *bindir, const char *dir,
 static size_t	 bench_kill_watch(const char *bindir, const char *dir,
 		    const char *id, struct bench_kill_watch *w);
 static void	 bench_kill_report(struct bench_kill_watch *w, double bound);
+static void	 bench_kill_rows(struct bench_kill_watch *w, const char *from,
+		    double offset_us, double bound);
+static void	 bench_kill_approve(const char *bindir, const char *dir,
+		    const char *id, int fd);
 static int	 bench_wants(int argc, char **argv, const char *name);
 
 static int	 bench_missed;
@@ -952,17 +960,37 @@ bench_vigild_cpu(const char *bindir)
 		printf("could not remove %s\n", dir);
 }
 
-/* Note routers newly halting or killed; stop once all are killed. */
+/*
+ * Start the approval once the watcher holds the proposal from every
+ * router, so that its own start-up (a proposal of 1,000 targets from
+ * each of 1,000 links) is behind it; then note routers newly halting or
+ * killed, and stop once all are killed.
+ */
 static int
 bench_kill_until(void *arg, struct fleet *fleet)
 {
 	struct bench_kill_watch	*w = arg;
 	const struct node	*n;
 	double			 now;
-	size_t			 i;
+	size_t			 i, held = 0;
 
-	if (w->t0 == 0 || bench_now_us() < w->t0)
+	if (w->child == -1) {
+		for (i = 0; i < fleet->nnodes; i++)
+			held += fleet->nodes[i].nheld > 0;
+		if (held < w->nrouters)
+			return (0);
+		w->t0 = bench_now_us();
+		fflush(stdout);
+		if ((w->child = fork()) == -1)
+			fatal("fork failed");
+		if (w->child == 0) {
+			close(w->fds[0]);
+			bench_kill_approve(w->bindir, w->dir, w->id,
+			    w->fds[1]);
+		}
+		close(w->fds[1]);
 		return (0);
+	}
 	now = bench_now_us() - w->t0;
 	for (i = 0; i < fleet->nnodes && i < 2 * w->nrouters; i++) {
 		n = &fleet->nodes[i];
@@ -1054,9 +1082,48 @@ bench_kill_propose(const char *bindir, const char *dir, int nrouters,
 }
 
 /*
- * Watch every node of dir/fleet while a child runs bob's `vigil approve`
- * of id 1.5 s from now, until every router is killed or BENCH_KILL_S
- * passed.
+ * In a child: bob's `vigil approve` of id, its output in
+ * dir/approve.out; the moment its first output came (the review, printed
+ * and flushed once every target holds the proposal, just before the
+ * approvals are signed and sent) is written to fd.  Exits with its
+ * status.
+ */
+static void
+bench_kill_approve(const char *bindir, const char *dir, const char *id,
+    int fd)
+{
+	FILE	*in, *out;
+	char	*cmd;
+	double	 t;
+	int	 c, first = 1;
+
+	cmd = xasprintf("VIGIL_KEY=%s/bob.key %s/vigil --fleet %s/fleet "
+	    "--wait 30 approve %s --yes 2>%s/approve.err", dir, bindir, dir,
+	    id, dir);
+	in = popen(cmd, "r");
+	free(cmd);
+	cmd = xasprintf("%s/approve.out", dir);
+	out = fopen(cmd, "w");
+	free(cmd);
+	if (in == NULL || out == NULL)
+		_exit(1);
+	while ((c = getc(in)) != EOF) {
+		if (first) {
+			t = bench_now_us();
+			if (write(fd, &t, sizeof t) != sizeof t)
+				_exit(1);
+			first = 0;
+		}
+		putc(c, out);
+	}
+	fclose(out);
+	_exit(pclose(in) == 0 ? 0 : 1);
+}
+
+/*
+ * Watch every node of dir/fleet; once it holds the proposal from every
+ * router, a child runs bob's `vigil approve` of id (bench_kill_approve);
+ * until every router is killed or BENCH_KILL_S passed.
  * Returns how many were seen killed.
  */
 static size_t
@@ -1067,9 +1134,15 @@ bench_kill_watch(const char *bindir, const char *dir, const char *id,
 	struct fleet		 fleet;
 	struct urls		 urls;
 	char			*cmd, *cause = NULL;
-	pid_t			 child;
+	double			 sent;
 
 	memset(&urls, 0, sizeof urls);
+	if (pipe(w->fds) == -1)
+		fatal("pipe failed");
+	w->bindir = bindir;
+	w->dir = dir;
+	w->id = id;
+	w->child = -1;
 	cmd = xasprintf("%s/fleet", dir);
 	if (urls_read(cmd, &urls, &cause) != 0)
 		fatal("bench: %s", cause);
@@ -1077,48 +1150,69 @@ bench_kill_watch(const char *bindir, const char *dir, const char *id,
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
 	bws_client_ca(urls.ca);
-	w->t0 = bench_now_us() + 1.5e6;
-	fflush(stdout);
-	if ((child = fork()) == -1)
-		fatal("fork failed");
-	if (child == 0) {
-		usleep(1500000);
-		cmd = xasprintf("VIGIL_KEY=%s/bob.key %s/vigil --fleet "
-		    "%s/fleet --wait 30 approve %s --yes > %s/approve.out "
-		    "2>&1", dir, bindir, dir, id, dir);
-		_exit(system(cmd) == 0 ? 0 : 1);
-	}
 	bws_client_watch(urls.v, urls.n, BENCH_KILL_S, &fleet,
 	    bench_kill_until, w, &res);
-	waitpid(child, NULL, 0);
+	if (w->child == -1) {
+		printf("kill: the watcher never held the proposal from every "
+		    "router\n");
+		close(w->fds[1]);
+	} else
+		waitpid(w->child, NULL, 0);
+	if (read(w->fds[0], &sent, sizeof sent) == sizeof sent &&
+	    sent > w->t0)
+		w->sent = sent;
+	close(w->fds[0]);
 	fleet_free(&fleet);
 	urls_free(&urls);
 	return (w->nkilled);
 }
 
-/* Report the kill's times against its bound. */
+/*
+ * Report the kill's times against its bound: from the start of `vigil
+ * approve` (its start-up, a TLS handshake and the proposal from every
+ * target, included), and from the moment its approvals were sent.
+ */
 static void
 bench_kill_report(struct bench_kill_watch *w, double bound)
 {
+	bench_kill_rows(w, "approve", 0, bound);
+	if (w->sent == 0) {
+		printf("kill: the moment the approvals were sent is unknown "
+		    "(vigil approve printed nothing)\n");
+		return;
+	}
+	bench_row("kill, approve start-up until sent (ms)", (w->sent -
+	    w->t0) / 1000, "ms", 0, "(none)", 1);
+	bench_kill_rows(w, "sent", w->sent - w->t0, bound);
+}
+
+/* The p50 and p99 rows of the kill from from, offset_us after t0. */
+static void
+bench_kill_rows(struct bench_kill_watch *w, const char *from,
+    double offset_us, double bound)
+{
 	double	*h = xcalloc(w->nrouters, sizeof *h);
 	double	*k = xcalloc(w->nrouters, sizeof *k);
+	double	 h99;
+	char	 what[64];
 	size_t	 i, n = 0;
 
 	for (i = 0; i < 2 * w->nrouters; i++) {
 		if (w->killed[i] > 0) {
-			h[n] = w->halted[i] / 1000;
-			k[n++] = w->killed[i] / 1000;
+			h[n] = (w->halted[i] - offset_us) / 1000;
+			k[n++] = (w->killed[i] - offset_us) / 1000;
 		}
 	}
-	bench_row("kill, approve -> halted, p50 (ms)", bench_percentile(h, n,
-	    50), "ms", bound, "<= 1.5x ref", h[n / 2] <= 1.5 * bound);
-	bench_row("kill, approve -> halted, p99 (ms)", bench_percentile(h, n,
-	    99), "ms", bound, "<= 1.5x ref", bench_percentile(h, n, 99) <=
-	    1.5 * bound);
-	bench_row("kill, approve -> killed, p50 (ms)", bench_percentile(k, n,
-	    50), "ms", bound, "(none)", 1);
-	bench_row("kill, approve -> killed, p99 (ms)", bench_percentile(k, n,
-	    99), "ms", bound, "(none)", 1);
+	util_format(what, sizeof what, "kill, %s -> halted, p50 (ms)", from);
+	bench_row(what, bench_percentile(h, n, 50), "ms", bound,
+	    "<= 1.5x ref", h[n / 2] <= 1.5 * bound);
+	h99 = bench_percentile(h, n, 99);
+	util_format(what, sizeof what, "kill, %s -> halted, p99 (ms)", from);
+	bench_row(what, h99, "ms", bound, "<= 1.5x ref", h99 <= 1.5 * bound);
+	util_format(what, sizeof what, "kill, %s -> killed, p50 (ms)", from);
+	bench_row(what, bench_percentile(k, n, 50), "ms", bound, "(none)", 1);
+	util_format(what, sizeof what, "kill, %s -> killed, p99 (ms)", from);
+	bench_row(what, bench_percentile(k, n, 99), "ms", bound, "(none)", 1);
 	free(h);
 	free(k);
 }
@@ -1156,10 +1250,13 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 	    sizeof id) != 0)
 		printf("kill: could not start the guarded fleet or propose; "
 		    "see %s\n", dir);
-	else if (bench_kill_watch(bindir, dir, id, &w) != w.nrouters)
+	else if (bench_kill_watch(bindir, dir, id, &w) != w.nrouters) {
 		printf("kill: only %zu of %zu routers seen killed in %d s; "
 		    "see %s\n", w.nkilled, w.nrouters, BENCH_KILL_S, dir);
-	else {
+		/* On a loaded machine, the times of those that were. */
+		if (w.nkilled > 0)
+			bench_kill_report(&w, bound);
+	} else {
 		bench_kill_report(&w, bound);
 		cmd = xasprintf("rm -rf %s", dir);
 		if (system(cmd) != 0)

@@ -1206,18 +1206,20 @@ command_approve(struct command_engine *engine, const char *id,
 	    cause, causelen));
 }
 
-/* An approval naming the document by its hash; see command.h. */
+/* An approve message, its document whole or named by hash; see command.h. */
 int
-command_approve_sha256(struct command_engine *engine, const char *id,
-    const char *sha256, const struct proto_signature *sig,
-    const struct command_node_state *now, int64_t now_ms,
-    const struct command_pending **out, char *cause, size_t causelen)
+command_approve_msg(struct command_engine *engine,
+    const struct proto_approve *a, const struct command_node_state *now,
+    int64_t now_ms, const struct command_pending **out, char *cause,
+    size_t causelen)
 {
-	struct command_event	ev = { "approve", id, NULL, sig->operator,
-				    NULL, sha256, 0, 0 };
+	struct command_event	ev = { "approve", a->id, NULL,
+				    a->sig.operator, a->document,
+				    a->document != NULL ? NULL : a->sha256,
+				    0, 0 };
 
-	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
-	    cause, causelen));
+	return (command_approve_event(engine, &ev, &a->sig, now, now_ms,
+	    out, cause, causelen));
 }
 
 /*

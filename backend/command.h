@@ -106,13 +106,13 @@ int		 command_approve(struct command_engine *engine, const char *id,
 		    size_t causelen);
 
 /*
- * The same, the document named by its SHA-256 (hex) rather than sent
- * whole: the signature is checked against the node's own copy of the
- * pending document, and a hash that is not that copy's is refused.
+ * The same for an approve message as it arrived: its document whole,
+ * or named by its SHA-256 (hex) rather than sent whole, when the
+ * signature is checked against the node's own copy of the pending
+ * document and a hash that is not that copy's is refused.
  */
-int		 command_approve_sha256(struct command_engine *engine,
-		    const char *id, const char *sha256,
-		    const struct proto_signature *sig,
+int		 command_approve_msg(struct command_engine *engine,
+		    const struct proto_approve *approve,
 		    const struct command_node_state *now, int64_t now_ms,
 		    const struct command_pending **out, char *cause,
 		    size_t causelen);

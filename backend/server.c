@@ -1791,15 +1791,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_proposed(sn, p);
 		return;
 	case MSG_APPROVE:
-		if (in->u.approve.document != NULL)
-			rc = command_approve(node->engine, in->u.approve.id,
-			    in->u.approve.document, &in->u.approve.sig, &now,
-			    now_ms, &p, cause, sizeof cause);
-		else
-			rc = command_approve_sha256(node->engine,
-			    in->u.approve.id, in->u.approve.sha256,
-			    &in->u.approve.sig, &now, now_ms, &p, cause,
-			    sizeof cause);
+		rc = command_approve_msg(node->engine, &in->u.approve, &now,
+		    now_ms, &p, cause, sizeof cause);
 		if (rc == 1) {
 			server_execute(sn, p);
 			return;

@@ -57,12 +57,12 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	}
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->group, sizeof r->group, group != NULL ? group : "");
-	util_copy(r->build, sizeof r->build, build != NULL ? build : "");
+	util_copy(r->held.build, sizeof r->held.build, build != NULL ? build : "");
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
-	proto_plan_single(r->build, flags, nflags, &r->builds[0]);
-	r->nbuilds = 1;
+	proto_plan_single(r->held.build, flags, nflags, &r->held.builds[0]);
+	r->held.nbuilds = 1;
 	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
@@ -410,15 +410,6 @@ node_router_resume(struct node_router *r, char *cause, size_t causelen)
 	return (0);
 }
 
-/* Install builds in place of the one init gave; see node-router.h. */
-int
-node_router_install(struct node_router *r, const struct proto_build *builds,
-    size_t nbuilds, char *cause, size_t causelen)
-{
-	return (proto_plan_install(r->builds, &r->nbuilds, builds, nbuilds,
-	    r->id, r->build, cause, causelen));
-}
-
 /* Switch to installed build id; see node-router.h. */
 int
 node_router_rollback(struct node_router *r, const char *id, char *cause,
@@ -427,12 +418,11 @@ node_router_rollback(struct node_router *r, const char *id, char *cause,
 	const struct proto_build	*to;
 	struct proto_flag		 before[PROTO_MAX_FLAGS];
 
-	if ((to = proto_plan_held(r->builds, r->nbuilds, r->id, id, cause,
+	if ((to = proto_plan_activate(&r->held, r->id, id, cause,
 	    causelen)) == NULL)
 		return (-1);
 	memcpy(before, r->flags, r->nflags * sizeof *r->flags);
 	proto_plan_switch(to, before, r->nflags, r->flags, &r->nflags);
-	util_copy(r->build, sizeof r->build, to->id);
 	return (0);
 }
 
@@ -450,7 +440,7 @@ node_router_set_flag(struct node_router *r, const char *name, int on,
 		}
 	}
 	util_format(cause, causelen, "build %s on %s has no flag %s; check "
-	    "the flag's name with vigil status", r->build, r->id, name);
+	    "the flag's name with vigil status", r->held.build, r->id, name);
 	return (-1);
 }
 
@@ -483,17 +473,10 @@ node_router_path(const struct node_router *r, const char *flag)
 void
 node_router_hello(const struct node_router *r, struct proto_hello *hello)
 {
-	size_t	i;
-
-	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->build);
+	proto_hello_init(hello, r->id, ROLE_ROUTER, r->group, r->held.build);
 	hello->nflags = r->nflags;
 	memcpy(hello->flags, r->flags, r->nflags * sizeof *r->flags);
-	proto_hello_builds(hello, r->nbuilds);
-	for (i = 0; i < r->nbuilds; i++) {
-		hello->builds[i] = r->builds[i];
-		hello->builds[i].active = strcmp(r->builds[i].id,
-		    r->build) == 0;
-	}
+	proto_plan_hello(&r->held, hello);
 }
 
 /* Fill stats from the counters (the caller adds clock_ms); bumps seq. */

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 
 #define ROUTER_MAX_OPEN		4096	/* open parents held at once */
 #define ROUTER_MAX_BATCHES	256	/* iterations with open children */
@@ -54,12 +55,10 @@ struct router_batch {
 struct node_router {
 	char			id[PROTO_ID_MAX];	/* "router/r8" */
 	char			group[PROTO_NAME_MAX];
-	char			build[PROTO_NAME_MAX];
+	struct proto_holding	held;			/* builds */
 	size_t			nflags;
 	struct proto_flag	flags[PROTO_MAX_FLAGS];	/* as the active
 							   build means them */
-	size_t			nbuilds;		/* installed */
-	struct proto_build	builds[PROTO_MAX_BUILDS];
 
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
@@ -153,14 +152,6 @@ int	 node_router_killed(const struct node_router *r);
  * not "killed" (running, or still halting with open child orders).
  */
 int	 node_router_resume(struct node_router *r, char *cause,
-	    size_t causelen);
-
-/*
- * Install builds (copied), replacing the one build init gave it; the
- * router's build must be among them.  Returns 0, or -1 and a sentence.
- */
-int	 node_router_install(struct node_router *r,
-	    const struct proto_build *builds, size_t nbuilds, char *cause,
 	    size_t causelen);
 
 /*

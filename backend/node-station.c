@@ -249,15 +249,15 @@ node_station_init(struct node_station *s, const char *id,
 	memset(s, 0, sizeof *s);
 	if (util_copy(s->id, sizeof s->id, id) != 0 ||
 	    util_copy(s->group, sizeof s->group, group) != 0 ||
-	    util_copy(s->build, sizeof s->build, build) != 0) {
+	    util_copy(s->held.build, sizeof s->held.build, build) != 0) {
 		*cause = xasprintf("station %s cannot start: its id, group or "
 		    "build is longer than %d characters", id,
 		    PROTO_ID_MAX - 1);
 		memset(s, 0, sizeof *s);
 		return (-1);
 	}
-	proto_plan_single(s->build, NULL, 0, &s->builds[0]);
-	s->nbuilds = 1;
+	proto_plan_single(s->held.build, NULL, 0, &s->held.builds[0]);
+	s->held.nbuilds = 1;
 	if (ndevices > STATION_MAX_DEVICES) {
 		*cause = xasprintf("station %s cannot start: %zu devices is "
 		    "more than the %d a station serves; split them over more "
@@ -957,29 +957,6 @@ node_station_blacklists(const struct node_station *s, const char *peer)
 	return (0);
 }
 
-/* Install builds in place of the one init gave; see node-station.h. */
-int
-node_station_install(struct node_station *s, const struct proto_build *builds,
-    size_t nbuilds, char *cause, size_t causelen)
-{
-	return (proto_plan_install(s->builds, &s->nbuilds, builds, nbuilds,
-	    s->id, s->build, cause, causelen));
-}
-
-/* Switch to installed build id; see node-station.h. */
-int
-node_station_rollback(struct node_station *s, const char *id, char *cause,
-    size_t causelen)
-{
-	const struct proto_build	*to;
-
-	if ((to = proto_plan_held(s->builds, s->nbuilds, s->id, id, cause,
-	    causelen)) == NULL)
-		return (-1);
-	util_copy(s->build, sizeof s->build, to->id);
-	return (0);
-}
-
 /* Fill a hello for s: a station, no flags; the caller adds scenario. */
 void
 node_station_hello(const struct node_station *s, struct proto_hello *hello)
@@ -987,17 +964,12 @@ node_station_hello(const struct node_station *s, struct proto_hello *hello)
 	unsigned char	pub[SEAL_PUB_LEN];
 	size_t		i;
 
-	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->build);
+	proto_hello_init(hello, s->id, ROLE_STATION, s->group, s->held.build);
 	hello->clock_ms = s->last_tick_ms;
 	hello->time_scale = 1.0;
 	hello->link_nodes = 1;
 	hello->nflags = 0;
-	proto_hello_builds(hello, s->nbuilds);
-	for (i = 0; i < s->nbuilds; i++) {
-		hello->builds[i] = s->builds[i];
-		hello->builds[i].active = strcmp(s->builds[i].id,
-		    s->build) == 0;
-	}
+	proto_plan_hello(&s->held, hello);
 	if (s->transport != NULL) {
 		seal_key_public(s->transport, pub);
 		for (i = 0; i < sizeof pub; i++)

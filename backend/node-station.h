@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proto-plan.h"
 
 #define STATION_CERT_VALID_MS	(61 * 60 * 1000LL)
 #define STATION_RENEW_EVERY_MS	(60 * 60 * 1000LL)
@@ -53,9 +54,7 @@ struct station_device {
 struct node_station {
 	char			 id[PROTO_ID_MAX];	/* "station/s3" */
 	char			 group[PROTO_NAME_MAX];
-	char			 build[PROTO_NAME_MAX];
-	size_t			 nbuilds;	/* installed */
-	struct proto_build	 builds[PROTO_MAX_BUILDS];
+	struct proto_holding	 held;		/* builds */
 
 	struct cert_key		*key;		/* this station's key */
 	struct cert		*cert;		/* its current certificate */
@@ -159,21 +158,6 @@ int	 node_station_blacklist(struct node_station *s, const char *peer,
 /* Does s blacklist peer? */
 int	 node_station_blacklists(const struct node_station *s,
 	    const char *peer);
-
-/*
- * Install builds (copied) in place of the one init gave; the station's
- * build must be among them.  Returns 0, or -1 and a sentence.
- */
-int	 node_station_install(struct node_station *s,
-	    const struct proto_build *builds, size_t nbuilds, char *cause,
-	    size_t causelen);
-
-/*
- * Make installed build id active.  Returns 0, or -1 and a sentence
- * naming the builds it holds when it does not hold id.
- */
-int	 node_station_rollback(struct node_station *s, const char *id,
-	    char *cause, size_t causelen);
 
 /* Has s, as root holder, certified a transport key for station id? */
 int	 node_station_knows(const struct node_station *s, const char *id);

@@ -206,20 +206,47 @@ proto_plan_held(const struct proto_build *builds, size_t n,
 
 /* Copy builds into a node's table; see proto-plan.h. */
 int
-proto_plan_install(struct proto_build *table, size_t *ntable,
+proto_plan_install(struct proto_holding *h,
     const struct proto_build *builds, size_t n, const char *node,
-    const char *active, char *cause, size_t causelen)
+    char *cause, size_t causelen)
 {
 	if (n == 0 || n > PROTO_MAX_BUILDS ||
-	    proto_plan_find(builds, n, active) == NULL) {
+	    proto_plan_find(builds, n, h->build) == NULL) {
 		util_format(cause, causelen, "%s must hold from 1 to %d "
 		    "builds, its build %s among them", node,
-		    PROTO_MAX_BUILDS, active);
+		    PROTO_MAX_BUILDS, h->build);
 		return (-1);
 	}
-	memcpy(table, builds, n * sizeof *builds);
-	*ntable = n;
+	memcpy(h->builds, builds, n * sizeof *builds);
+	h->nbuilds = n;
 	return (0);
+}
+
+/* Switch h to its build id; see proto-plan.h. */
+const struct proto_build *
+proto_plan_activate(struct proto_holding *h, const char *node,
+    const char *id, char *cause, size_t causelen)
+{
+	const struct proto_build	*to;
+
+	if ((to = proto_plan_held(h->builds, h->nbuilds, node, id, cause,
+	    causelen)) != NULL)
+		util_copy(h->build, sizeof h->build, to->id);
+	return (to);
+}
+
+/* A hello's builds from h; see proto-plan.h. */
+void
+proto_plan_hello(const struct proto_holding *h, struct proto_hello *hello)
+{
+	size_t	i;
+
+	proto_hello_builds(hello, h->nbuilds);
+	for (i = 0; i < h->nbuilds; i++) {
+		hello->builds[i] = h->builds[i];
+		hello->builds[i].active = strcmp(h->builds[i].id,
+		    h->build) == 0;
+	}
 }
 
 /* "a, b and c". */

@@ -122,14 +122,31 @@ const struct proto_build *proto_plan_held(const struct proto_build *builds,
 	    size_t n, const char *node, const char *id, char *cause,
 	    size_t causelen);
 
+/* The builds a simulated node holds, and the one it runs. */
+struct proto_holding {
+	char			build[PROTO_NAME_MAX];	/* the active one */
+	size_t			nbuilds;		/* installed */
+	struct proto_build	builds[PROTO_MAX_BUILDS];
+};
+
 /*
- * Copy n builds into a node's table (PROTO_MAX_BUILDS long) for node,
- * whose active build must be among them.  Returns 0, or -1 and a
- * sentence in cause, the table unchanged.
+ * Install n builds in h, node's holding, whose active build must be
+ * among them.  Returns 0, or -1 and a sentence in cause, h unchanged.
  */
-int	 proto_plan_install(struct proto_build *table, size_t *ntable,
+int	 proto_plan_install(struct proto_holding *h,
 	    const struct proto_build *builds, size_t n, const char *node,
-	    const char *active, char *cause, size_t causelen);
+	    char *cause, size_t causelen);
+
+/*
+ * Make build id of node's holding h the active one.  Returns it, or
+ * NULL and the sentence of proto_plan_held(), h unchanged.
+ */
+const struct proto_build *proto_plan_activate(struct proto_holding *h,
+	    const char *node, const char *id, char *cause, size_t causelen);
+
+/* Give hello h's builds, the active one marked. */
+void	 proto_plan_hello(const struct proto_holding *h,
+	    struct proto_hello *hello);
 
 /* "a, b and c": the ids of n builds, into buf. */
 void	 proto_plan_builds_text(const struct proto_build *builds, size_t n,

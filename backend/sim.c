@@ -469,11 +469,11 @@ sim_install(struct sim *sim, const struct proto_build *builds, size_t n,
 	int		 rc;
 
 	if (node->router != NULL)
-		rc = node_router_install(node->router, builds, n, why,
-		    sizeof why);
+		rc = proto_plan_install(&node->router->held, builds, n,
+		    node->router->id, why, sizeof why);
 	else
-		rc = node_station_install(node->station, builds, n, why,
-		    sizeof why);
+		rc = proto_plan_install(&node->station->held, builds, n,
+		    node->station->id, why, sizeof why);
 	if (rc != 0)
 		*cause = xasprintf("%s", why);
 	return (rc);
@@ -900,7 +900,7 @@ sim_knight_events(struct sim *sim, int64_t t)
 		util_format(cause, sizeof cause, "%s reports its Power Peg "
 		    "code path disabled while parents flagged rlp are queued; "
 		    "on build %s flag rlp enables %s, retired code", r8->id,
-		    r8->build, "power_peg");
+		    r8->held.build, "power_peg");
 		util_format(action, sizeof action, "compare %s's build and "
 		    "flag meanings with the fleet before the open; turn rlp "
 		    "off there (vigil propose flag %s --set rlp=off) or hold "
@@ -1517,8 +1517,9 @@ sim_node_change(struct sim *sim, size_t i, const struct proto_command *cmd,
 		return (-1);
 	if (strcmp(req.action, "rollback") == 0)
 		return (n->router != NULL ? node_router_rollback(n->router,
-		    req.to, cause, causelen) : node_station_rollback(
-		    n->station, req.to, cause, causelen));
+		    req.to, cause, causelen) : proto_plan_activate(
+		    &n->station->held, n->station->id, req.to, cause,
+		    causelen) != NULL ? 0 : -1);
 	if (n->router == NULL) {
 		util_format(cause, causelen, "%s is a station: flag applies "
 		    "only to routers; propose it for a router",
@@ -1645,11 +1646,11 @@ sim_node_state(const struct sim *sim, size_t i,
 	memset(state, 0, sizeof *state);
 	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
 	if (n->router != NULL) {
-		util_copy(state->build, sizeof state->build, n->router->build);
+		util_copy(state->build, sizeof state->build, n->router->held.build);
 		state->state = node_router_state(n->router);
 	} else {
 		util_copy(state->build, sizeof state->build,
-		    n->station->build);
+		    n->station->held.build);
 		state->state = STATE_RUNNING;
 	}
 }

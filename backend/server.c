@@ -80,6 +80,8 @@ struct server_listener {
 	size_t			 stats_next;	/* gateway: next node's turn */
 	size_t			 stats_from;	/* this step's turns */
 	size_t			 stats_n;
+	/* Its vhost's name: libwebsockets keeps the pointer, not a copy. */
+	char			 name[PROTO_ID_MAX + 16];
 };
 
 /* One node: its rule engine, and the listener serving it. */
@@ -591,7 +593,6 @@ server_create_driver(const struct driver *d, const char *address,
 	struct server_listener			*l;
 	size_t					 i, n, nl;
 	int					 port;
-	char					 name[PROTO_ID_MAX + 16];
 
 	n = d->ops->nnodes(d->arg);
 	nl = gateway ? 1 : n;
@@ -644,13 +645,13 @@ server_create_driver(const struct driver *d, const char *address,
 		l->first = i;
 		l->count = gateway ? n : 1;
 		if (gateway)
-			util_format(name, sizeof name, "the gateway of %zu "
-			    "nodes", n);
+			util_format(l->name, sizeof l->name, "the gateway of "
+			    "%zu nodes", n);
 		else
-			util_copy(name, sizeof name,
+			util_copy(l->name, sizeof l->name,
 			    d->ops->node_id(d->arg, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
-		if (server_listen(l, port, name, i, tls, cause) != 0)
+		if (server_listen(l, port, l->name, i, tls, cause) != 0)
 			goto fail;
 	}
 

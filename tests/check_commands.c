@@ -17,11 +17,13 @@
  * Every wait is bounded; every process is killed and reaped by
  * e2e_cleanup(), even when a test fails.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +95,8 @@ static struct e2e_ws *move_sealed(struct world *, char **,
 		    struct proto_msg *);
 static int	 audit_count(const char *, const char *, const char *);
 static void	 move_destination_gone(struct world *);
+static char	*move_slow_fleet(struct world *, const char *, pid_t *);
+static void	 move_resume_later(pid_t, int);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
@@ -2449,8 +2453,8 @@ stations_renewed_from(json_t *doc, const char *holder, char *why,
 /*
  * alice proposes moving the root to station/s2; bob approves from a
  * console whose fleet file lacks s2, as if it went away: vigil approve
- * exits 5 saying the key could not be relayed, and the capital keeps
- * the root.
+ * signs nothing and exits 2 saying that this console could not relay
+ * the key to s2, and the capital keeps the root.
  */
 static void
 move_destination_gone(struct world *w)
@@ -2477,9 +2481,10 @@ move_destination_gone(struct world *w)
 	e2e_result_free(&r);
 	vigil_run(&r, NULL, "--fleet", fleet, "approve", id, "--yes",
 	    "--key", w->bob, NULL);
-	ck_assert_msg(r.status == 5 && strstr(r.err, "station/capital sealed "
-	    "the root key, but this console has no link to station/s2 to "
-	    "relay it on; station/capital keeps the root") != NULL,
+	ck_assert_msg(r.status == 2 && strstr(r.err, "station/s2 is unknown: "
+	    "no backend of this fleet reported it, and it is the destination "
+	    "of move-root (") != NULL && strstr(r.err, "relays the sealed "
+	    "root key to it), so nothing was approved") != NULL,
 	    "approve exited %d: %s %s", r.status, r.out, r.err);
 	e2e_result_free(&r);
 	doc = status_json(w);
@@ -3029,6 +3034,123 @@ END_TEST
 
 
 /*
+ * A copy of the world's fleet file in which node id is reached through
+ * a relay (its pid in *relay), which the test may stop and continue as
+ * if that node's backend hung; returns the copy's path (allocated).
+ */
+static char *
+move_slow_fleet(struct world *w, const char *id, pid_t *relay)
+{
+	FILE	*in, *out;
+	char	*fleet, *url, line[512], tail[128], scheme[8];
+	int	 port, rport, lfd;
+
+	url = node_url(w, id);
+	ck_assert_int_eq(sscanf(url, "%7[a-z]://127.0.0.1:%d/", scheme,
+	    &port), 2);
+	free(url);
+	lfd = e2e_listen(AF_INET, &rport);
+	*relay = e2e_relay(lfd, port);
+	fleet = e2e_path("fleet-slow");
+	snprintf(tail, sizeof tail, "# %s\n", id);
+	ck_assert_ptr_nonnull(in = fopen(w->fleet, "r"));
+	ck_assert_ptr_nonnull(out = fopen(fleet, "w"));
+	while (fgets(line, sizeof line, in) != NULL) {
+		if (strstr(line, tail) != NULL)
+			fprintf(out, "%s://127.0.0.1:%d/ %s", scheme, rport,
+			    tail);
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	return (fleet);
+}
+
+/* Continue the stopped pid after ms, from a child, while vigil runs. */
+static void
+move_resume_later(pid_t pid, int ms)
+{
+	if (e2e_fork() == 0) {
+		e2e_sleep_ms(ms);
+		kill(pid, SIGCONT);
+		_exit(0);
+	}
+}
+
+/*
+ * The destination's backend is slow to answer (stopped, then continued
+ * within the wait): vigil propose and vigil approve wait for it as they
+ * wait for the targets, and the move goes through.  One that never
+ * answers within --wait: nothing is proposed or approved, and vigil
+ * says which node it did not hear from, why that matters and what to
+ * do.
+ */
+START_TEST(test_capital_a_slow_destination_is_waited_for)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	json_t			*doc;
+	char			*slow, *id;
+	pid_t			 relay;
+
+	world_start_in(&w, "capital", NULL, NULL, NULL);
+	json_decref(status_json(&w));
+	slow = move_slow_fleet(&w, "station/s2", &relay);
+
+	/* Never answers within --wait: nothing proposed, said why. */
+	ck_assert_int_eq(kill(relay, SIGSTOP), 0);
+	vigil_run(&r, NULL, "--fleet", slow, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "slow",
+	    "--wait", "2", "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
+	    "destination of move-root, did not report to this console "
+	    "within") != NULL && strstr(r.err, "relays the sealed root key "
+	    "to it), so nothing was proposed; check that its backend runs "
+	    "(vigil status), or allow longer with --wait") != NULL &&
+	    r.out[0] == '\0', "propose to a destination never heard exited "
+	    "%d: %s %s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	/* Slow to answer: continued within the wait, proposed. */
+	move_resume_later(relay, 2000);
+	vigil_run(&r, NULL, "--fleet", slow, "propose", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason", "slow",
+	    "--wait", "20", "--key", w.alice, NULL);
+	ck_assert_msg(r.status == 0, "propose to a slow destination exited "
+	    "%d: %s %s", r.status, r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+
+	/* Approving relays to it: the same wait, the same words. */
+	ck_assert_int_eq(kill(relay, SIGSTOP), 0);
+	vigil_run(&r, NULL, "--fleet", slow, "approve", id, "--yes",
+	    "--wait", "2", "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
+	    "destination of move-root, did not report to this console "
+	    "within") != NULL && strstr(r.err, "so nothing was approved") !=
+	    NULL, "approve to a destination never heard exited %d: %s %s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+	move_resume_later(relay, 2000);
+	vigil_run(&r, NULL, "--fleet", slow, "approve", id, "--yes",
+	    "--wait", "20", "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 0, "approve with a slow destination exited "
+	    "%d: %s %s", r.status, r.out, r.err);
+	(void)move_step_ms(r.out, "renewals resumed");
+	e2e_result_free(&r);
+	doc = status_json(&w);
+	ck_assert_str_eq(json_string_value(json_object_get(doc,
+	    "root_holder")), "station/s2");
+	json_decref(doc);
+	free(id);
+	free(slow);
+	world_free(&w);
+}
+END_TEST
+
+
+/*
  * alice proposes move-root at the console's ":" prompt: a destination
  * no backend reported is refused in words, and so is one that said
  * hello and fell silent (a backend that sends nothing more, so the
@@ -3150,8 +3272,8 @@ END_TEST
  * root and says why; an unknown destination is refused before anything
  * is signed.  Then a destination gone from the approving console (its
  * fleet file no longer reaches station/s2): vigil approve says, in
- * words, that the sealed key could not be relayed and the capital keeps
- * the root.
+ * words, that it could not relay the key there, signs nothing, and the
+ * capital keeps the root.
  */
 START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 {
@@ -3298,6 +3420,7 @@ commands_suite(void)
 	    test_capital_the_stations_view_shows_the_move_in_steps);
 	tcase_add_test(move,
 	    test_capital_a_wrong_key_is_refused_and_the_seal_times_out);
+	tcase_add_test(move, test_capital_a_slow_destination_is_waited_for);
 	suite_add_tcase(s, move);
 	return (s);
 }

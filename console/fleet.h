@@ -297,6 +297,8 @@ struct fleet {
 	 */
 	void			*checks;
 	void			(*checks_free)(void *);
+	struct fleet_base	*base;		/* the baselines kept
+						   (fleet-base.h) */
 	/*
 	 * The nodes heard, oldest first: a list through heard (node index
 	 * + 1; 0 ends it), so that the tick meets only the nodes falling

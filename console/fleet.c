@@ -117,6 +117,7 @@ static int	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
+static void	 fleet_changed(struct fleet *fleet, size_t ix);
 
 /* A node and when it was last heard, for ordering fleet.heard. */
 struct fleet_heard_at {
@@ -216,6 +217,7 @@ fleet_free(struct fleet *fleet)
 	if (fleet->checks_free != NULL)
 		fleet->checks_free(fleet->checks);
 	free(fleet->touched);
+	free(fleet->changed);
 	free(fleet->heard);
 	fleet_base_free(fleet);
 	memset(fleet, 0, sizeof *fleet);
@@ -382,6 +384,8 @@ fleet_apply(struct fleet *fleet, size_t link, const struct proto_msg *msg,
 	if (fleet_handlers[i].apply(fleet, link, msg, now_ms, wall_ms,
 	    &node) && node != NULL)
 		fleet_notify_node(fleet, node);
+	if (node != NULL)
+		fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
 	return (0);
 }
@@ -460,6 +464,24 @@ fleet_touch(struct fleet *fleet, const struct node *node)
 		    fleet->touched_cap, sizeof *fleet->touched);
 	}
 	fleet->touched[fleet->ntouched++] = (size_t)(node - fleet->nodes);
+}
+
+/*
+ * Tell the checks, once they keep results (fleet.checks), that what
+ * their rules read of node ix changed: a frame, its state or baseline.
+ */
+static void
+fleet_changed(struct fleet *fleet, size_t ix)
+{
+	if (fleet->checks == NULL)
+		return;
+	if (fleet->nchanged == fleet->changed_cap) {
+		fleet->changed_cap = fleet->changed_cap == 0 ? 64 :
+		    fleet->changed_cap * 2;
+		fleet->changed = xreallocarray(fleet->changed,
+		    fleet->changed_cap, sizeof *fleet->changed);
+	}
+	fleet->changed[fleet->nchanged++] = ix;
 }
 
 /* Replace the node ids link's certificate names. */
@@ -736,6 +758,7 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 		    fleet_state_name(state), fleet_state_name(node->state));
 	node->state = state;
 	fleet_base_note(fleet, (size_t)(node - fleet->nodes));
+	fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
 	return (1);
 }
@@ -1820,7 +1843,7 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 			fleet_base_note(fleet, i);
 	}
 	fleet_commands_tick(fleet, wall_ms);
-	fleet_base_tick(fleet, NULL);
+	fleet_base_tick(fleet, fleet_changed);
 	auth_tick(fleet);
 }
 

@@ -314,6 +314,14 @@ struct fleet {
 	size_t			*touched;
 	size_t			 ntouched;
 	size_t			 touched_cap;
+	/*
+	 * The nodes a frame, a state or a baseline changed since the
+	 * checks last looked (indices, maybe repeated; kept only while
+	 * checks is set), so that a rule asks only them again.
+	 */
+	size_t			*changed;
+	size_t			 nchanged;
+	size_t			 changed_cap;
 	uint64_t		 roots_seq;
 
 	struct fleet_move	 move;		/* the latest move-root */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libwebsockets.h>
@@ -58,11 +59,14 @@
 #define SERVER_RX_PIECE		(64 * 1024)
 
 /*
- * Milliseconds of consoles' messages handled in one pass of the loop
- * before the rest wait for the next pass (server_work), so that what
- * the first ones changed goes out meanwhile: the approvals of a kill of
- * 1,000 routers arrive in one pass, and handled all at once, no router
- * showed halting before the last was.
+ * Milliseconds of CPU time spent on consoles' messages in one pass of
+ * the loop before the rest wait for the next pass (server_work), so
+ * that what the first ones changed goes out meanwhile: the approvals of
+ * a kill of 1,000 routers arrive in one pass, and handled all at once,
+ * no router showed halting before the last was.  CPU time, not the
+ * clock's: on a loaded machine a pass of the clock's 10 ms may hold
+ * one message, and the loop's own cost per pass (polling every socket)
+ * would then be paid per message.
  */
 #define SERVER_PASS_MS		10
 /* Bytes of messages that may wait so; past it, each is handled at once. */
@@ -185,8 +189,8 @@ struct server {
 	struct server_wait	**waiting_tail;
 	size_t			 waiting_bytes;
 	lws_sorted_usec_list_t	 work_sul;
-	int64_t			 pass_ms;	/* this pass's first message
-						   (monotonic), or 0 */
+	int64_t			 pass_us;	/* CPU time at this pass's
+						   first message, or -1 */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -645,6 +649,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server = xcalloc(1, sizeof *server);
 	server->drv = *d;
 	server->waiting_tail = &server->waiting;
+	server->pass_us = -1;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -769,7 +774,7 @@ int
 server_run(struct server *server)
 {
 	while (!server->stop) {
-		server->pass_ms = 0;
+		server->pass_us = -1;
 		if (lws_service(server->context, 0) < 0) {
 			server_log("the event loop failed; the websocket "
 			    "server stops");
@@ -1386,19 +1391,24 @@ server_session_receive(struct server_session *sn, const void *in,
 }
 
 /*
- * Has this pass of the loop spent SERVER_PASS_MS on consoles' messages?
+ * Has this pass of the loop spent SERVER_PASS_MS of CPU time on
+ * consoles' messages?
  * The first call of a pass starts its clock.
  */
 static int
 server_busy(struct server *server)
 {
-	int64_t	now = util_mono_ms();
+	struct timespec	ts;
+	int64_t		now;
 
-	if (server->pass_ms == 0) {
-		server->pass_ms = now;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (server->pass_us == -1) {
+		server->pass_us = now;
 		return (0);
 	}
-	return (now - server->pass_ms >= SERVER_PASS_MS);
+	return (now - server->pass_us >= SERVER_PASS_MS * 1000);
 }
 
 /* Keep console sn's whole message text for a later pass (server_work). */

@@ -33,6 +33,7 @@ static char	**proto_doc_field(struct proto_msg *);
 static char	*proto_encode_whole(const struct proto_msg *);
 static char	*proto_encode_recall(const struct proto_msg *);
 static const char *proto_skip_ws(const char *, const char *);
+static const char *proto_skip_string(const char *, const char *);
 static const char *proto_skip_value(const char *, const char *);
 static int	 proto_doc_span(const char *, size_t, const char **,
 		    size_t *);
@@ -622,6 +623,28 @@ proto_skip_ws(const char *p, const char *end)
 }
 
 /*
+ * The closing quote of the JSON string whose opening quote is at p, or
+ * NULL if the text ends first: memchr() to each quote, which closes
+ * the string unless an odd number of backslashes stands before it (a
+ * document is 190 KB of string).
+ */
+static const char *
+proto_skip_string(const char *p, const char *end)
+{
+	const char	*q, *b;
+
+	for (p++; p < end; p = q + 1) {
+		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+			return (NULL);
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			/* nothing */;
+		if ((q - b) % 2 == 0)
+			return (q);
+	}
+	return (NULL);
+}
+
+/*
  * Past the JSON value starting at p (white space skipped): where it ends,
  * or NULL if the text ends inside it.  A loose skip: jansson judges the
  * frame; this only has to find where a well-formed value ends.
@@ -633,11 +656,7 @@ proto_skip_value(const char *p, const char *end)
 
 	for (; p < end; p++) {
 		if (*p == '"') {
-			for (p++; p < end && *p != '"'; p++) {
-				if (*p == '\\')
-					p++;
-			}
-			if (p >= end)
+			if ((p = proto_skip_string(p, end)) == NULL)
 				return (NULL);
 			if (depth == 0)
 				return (p + 1);

@@ -1973,6 +1973,8 @@ START_TEST(a_document_read_again_reads_the_same)
 		util_copy(c.targets[i].state, sizeof c.targets[i].state,
 		    "running");
 	}
+	/* Quotes and backslashes, escaped twice in a frame. */
+	util_copy(c.reason, sizeof c.reason, "said \"stop\\\" \\\\\"now");
 	doc = proto_command_encode(&c);
 	proto_command_clear(&c);
 	m->type = MSG_PROPOSE;

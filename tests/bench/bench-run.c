@@ -211,7 +211,7 @@ brun_fleet_start(struct brun_fleet *fl, const char *bindir,
 {
 	char	*argv[BRUN_ARGS], *path, *log, *cause = NULL;
 	double	 t0 = brun_now_s();
-	int	 n = 0;
+	int	 n = 0, status = 0;
 
 	path = xasprintf("%s/vigild", bindir);
 	log = xasprintf("%s/vigild.log", fl->dir);
@@ -226,7 +226,7 @@ brun_fleet_start(struct brun_fleet *fl, const char *bindir,
 	free(path);
 	free(log);
 	while (access(fl->file, R_OK) != 0 && brun_now_s() - t0 < wait_s) {
-		if (waitpid(fl->pid, NULL, WNOHANG) != 0) {
+		if (waitpid(fl->pid, &status, WNOHANG) != 0) {
 			fl->pid = -1;	/* it ended: reaped */
 			break;
 		}
@@ -235,7 +235,13 @@ brun_fleet_start(struct brun_fleet *fl, const char *bindir,
 	fl->file_s = brun_now_s() - t0;
 	if (access(fl->file, R_OK) != 0) {
 		brun_say_log(fl);
-		bench_none(what, "vigild wrote no fleet file");
+		if (fl->pid == -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 127)
+			bench_none(what, "vigild could not be run");
+		else
+			bench_none(what, fl->pid == -1 ? "vigild ended before "
+			    "it wrote its fleet file" : "vigild wrote no fleet "
+			    "file in time");
 		brun_end(fl->pid, 0);
 		fl->pid = -1;
 		return (-1);

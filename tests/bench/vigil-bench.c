@@ -1353,8 +1353,8 @@ bench_check_sections(int argc, char **argv)
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
  * memory, stale, tick, rows, render, startup, links, cpu, kill and
- * gateways
- * (to profile one).
+ * gateways (to profile one).  vigil-bench bindir --fresh memory|links N
+ * is how the memory and references sections measure in a fresh process.
  */
 int
 main(int argc, char **argv)

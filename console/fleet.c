@@ -2268,8 +2268,9 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		for (self = lo; self < hi; self++) {
 			i = p[self].i;
 			done[i] = 1;
-			out[i] = hi - lo > 1 ? fleet_base_median(p + lo, hi - lo,
-			    self - lo) : fleet_base_own(&fleet->nodes[i]);
+			out[i] = hi - lo > 1 ? fleet_base_median(p + lo,
+			    hi - lo, self - lo) :
+			    fleet_base_own(&fleet->nodes[i]);
 			if (npeers != NULL)
 				npeers[i] = hi - lo - 1;
 		}

@@ -362,21 +362,24 @@ START_TEST(history_beats_apart_and_after_a_late_timer)
 			continue;
 		check_tick(&f, T0 + t, CLOCK0 + t);
 		for (i = 0; i < nitems(first); i++) {
-			if (t < first[i] || (nsamples[i] != 0 &&
-			    t - last[i] < 1000))
+			if (t < first[i])
 				continue;
-			if (nsamples[i] != 0 && t - last[i] < 2000)
-				last[i] += 1000;
-			else
-				last[i] = t;
-			nsamples[i]++;
+			if (nsamples[i] == 0 || t - last[i] >= 1000) {
+				if (nsamples[i] != 0 && t - last[i] < 2000)
+					last[i] += 1000;
+				else
+					last[i] = t;
+				nsamples[i]++;
+			}
+			util_format(id, sizeof id, "router/r%zu", i);
+			n = fleet_find(&f, id);
+			ck_assert_msg(n->hist_n == nsamples[i] &&
+			    n->hist_last_ms == T0 + last[i], "%s at %lld ms: "
+			    "%u samples, the last at %lld; expected %u, %lld",
+			    id, (long long)t, n->hist_n,
+			    (long long)(n->hist_last_ms - T0), nsamples[i],
+			    (long long)last[i]);
 		}
-	}
-	for (i = 0; i < nitems(first); i++) {
-		util_format(id, sizeof id, "router/r%zu", i);
-		n = fleet_find(&f, id);
-		ck_assert_uint_eq(n->hist_n, nsamples[i]);
-		ck_assert_int_eq(n->hist_last_ms, T0 + last[i]);
 	}
 	fleet_free(&f);
 }
@@ -560,8 +563,9 @@ baselines_agree(struct fleet *f)
 /*
  * The tick computes baselines again only for the groups whose routers
  * changed (fleet-base.c): through stats, a link down and up again, a
- * router moving group and a router alone on its own history, every
- * router's baseline stays what counting the whole fleet gives.
+ * router moving group, a router alone on its own history and every
+ * router falling silent, every router's baseline stays what counting
+ * the whole fleet gives.
  */
 START_TEST(kept_baselines_match_full_count)
 {
@@ -603,6 +607,11 @@ START_TEST(kept_baselines_match_full_count)
 		fleet_tick(&f, now, now);
 		baselines_agree(&f);
 	}
+	/* Every router falls silent: none is a peer of another now. */
+	now += FLEET_STALE_MS + 1;
+	fleet_tick(&f, now, now);
+	ck_assert_int_eq(fleet_find(&f, "router/r0")->state, NODE_STALE);
+	baselines_agree(&f);
 	/* r8, alone in its group, is judged on its own history. */
 	ck_assert(fleet_find(&f, "router/r8")->child_rate_baseline > 0);
 	ck_assert_uint_eq(fleet_find(&f, "router/r8")->child_rate_npeers, 0);

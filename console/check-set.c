@@ -14,14 +14,9 @@
 
 #include "check-keep.h"
 #include "check-set.h"
+#include "due.h"
 #include "fleet.h"
 #include "util.h"
-
-/* A node to ask again at a monotonic time. */
-struct check_wake {
-	int64_t		 at;
-	size_t		 ix;
-};
 
 /* One rule's nodes and what to ask again. */
 struct check_set {
@@ -34,9 +29,7 @@ struct check_set {
 	size_t			 nask;
 	size_t			 ask_cap;
 	int64_t			*wake;		/* per node: deadline, 0 */
-	struct check_wake	*heap;		/* earliest first */
-	size_t			 nheap;
-	size_t			 heap_cap;
+	struct due_heap		 heap;		/* the deadlines */
 	int			 filled;	/* every node asked once */
 };
 
@@ -48,8 +41,6 @@ struct check_sets {
 static struct check_sets *check_set_get(struct fleet *fleet);
 static void	 check_set_grow(struct check_sets *s, size_t nnodes);
 static void	 check_set_ask(struct check_set *set, size_t ix);
-static void	 check_set_push(struct check_set *set, int64_t at, size_t ix);
-static void	 check_set_pop(struct check_set *set);
 static void	 check_set_test_one(const struct fleet *fleet,
 		    struct check_sets *s, struct check_set *set,
 		    check_set_test *test, int64_t now_ms, size_t ix);
@@ -113,7 +104,7 @@ check_set_free(void *arg)
 		free(set->asked);
 		free(set->ask);
 		free(set->wake);
-		free(set->heap);
+		due_free(&set->heap);
 	}
 	free(s);
 }
@@ -167,51 +158,6 @@ check_set_mark(struct fleet *fleet, enum check_set_id id, size_t ix)
 		check_set_ask(&s->set[id], ix);
 }
 
-/* Put node ix in set's heap at time at (earlier than any it had). */
-static void
-check_set_push(struct check_set *set, int64_t at, size_t ix)
-{
-	struct check_wake	 w;
-	size_t			 i, up;
-
-	if (set->heap_cap == set->nheap) {
-		set->heap_cap = set->heap_cap == 0 ? 64 : set->heap_cap * 2;
-		set->heap = xreallocarray(set->heap, set->heap_cap,
-		    sizeof *set->heap);
-	}
-	w.at = at;
-	w.ix = ix;
-	for (i = set->nheap++; i > 0; i = up) {
-		up = (i - 1) / 2;
-		if (set->heap[up].at <= at)
-			break;
-		set->heap[i] = set->heap[up];
-	}
-	set->heap[i] = w;
-}
-
-/* Take the earliest entry off set's heap. */
-static void
-check_set_pop(struct check_set *set)
-{
-	struct check_wake	 last = set->heap[--set->nheap];
-	size_t			 i = 0, c;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= set->nheap)
-			break;
-		if (c + 1 < set->nheap && set->heap[c + 1].at < set->heap[c].at)
-			c++;
-		if (last.at <= set->heap[c].at)
-			break;
-		set->heap[i] = set->heap[c];
-		i = c;
-	}
-	if (set->nheap > 0)
-		set->heap[i] = last;
-}
-
 /* Ask test of node ix, joining it to set or keeping its deadline. */
 static void
 check_set_test_one(const struct fleet *fleet, struct check_sets *s,
@@ -240,7 +186,7 @@ check_set_test_one(const struct fleet *fleet, struct check_sets *s,
 	if (set->wake[ix] != 0 && set->wake[ix] <= wake)
 		return;
 	set->wake[ix] = wake;
-	check_set_push(set, wake, ix);
+	due_push(&set->heap, wake, ix);
 }
 
 /* Order node indices, lowest first. */
@@ -260,6 +206,7 @@ check_set_nodes(struct fleet *fleet, enum check_set_id id,
 	struct check_sets	*s = check_set_get(fleet);
 	struct check_set	*set = &s->set[id];
 	struct node		**v;
+	struct due		  d;
 	int64_t			  wake;
 	size_t			  i, k, ix, was;
 
@@ -283,13 +230,12 @@ check_set_nodes(struct fleet *fleet, enum check_set_id id,
 			check_set_test_one(fleet, s, set, test, now_ms, ix);
 		set->filled = 1;
 	}
-	while (set->nheap > 0 && set->heap[0].at <= now_ms) {
-		ix = set->heap[0].ix;
-		if (set->wake[ix] == set->heap[0].at) {
-			set->wake[ix] = 0;
-			check_set_ask(set, ix);
+	/* A deadline replaced by an earlier one is no longer its own. */
+	while (due_pop(&set->heap, now_ms, &d)) {
+		if (set->wake[d.ix] == d.at) {
+			set->wake[d.ix] = 0;
+			check_set_ask(set, d.ix);
 		}
-		check_set_pop(set);
 	}
 	for (i = 0; i < set->nask; i++) {
 		ix = set->ask[i];

@@ -9,6 +9,7 @@
  * Nothing here blocks, draws or writes.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,10 +115,22 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node);
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static int	 fleet_sample(struct node *node, int64_t now_ms);
+static void	 fleet_sampling_add(struct fleet *fleet, size_t ix, int first);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
 static void	 fleet_changed(struct fleet *fleet, size_t ix);
+static void	 fleet_event_put(struct node *node, int64_t wall_ms,
+		    char *text);
+static char	*fleet_text_new(const char *fmt, va_list ap);
+static char	*fleet_text_hold(char *text);
+static void	 fleet_text_drop(char *text);
+
+/* An event's text and how many events hold it (fleet_text_new). */
+struct fleet_text {
+	unsigned	 holders;
+	char		 text[];
+};
 
 /* A node and when it was last heard, for ordering fleet.heard. */
 struct fleet_heard_at {
@@ -219,6 +232,8 @@ fleet_free(struct fleet *fleet)
 	free(fleet->touched);
 	free(fleet->changed);
 	free(fleet->heard);
+	free(fleet->sampling);
+	fleet_text_drop(fleet->said.text);
 	fleet_base_free(fleet);
 	memset(fleet, 0, sizeof *fleet);
 }
@@ -747,13 +762,28 @@ static int
 fleet_set_state(struct fleet *fleet, struct node *node,
     enum node_state state, int64_t wall_ms, const char *why)
 {
+	struct fleet_said	*said = &fleet->said;
+
 	if (node->state == state)
 		return (0);
-	if (why != NULL && *why != '\0')
+	if (why != NULL && *why != '\0' && said->text != NULL &&
+	    said->state == state && said->was == node->state &&
+	    strcmp(said->why, why) == 0)
+		fleet_event_put(node, wall_ms, fleet_text_hold(said->text));
+	else if (why != NULL && *why != '\0') {
 		fleet_event(node, wall_ms, "%s (was %s): %s",
 		    fleet_state_name(state), fleet_state_name(node->state),
 		    why);
-	else
+		if (strlen(why) < sizeof said->why) {
+			fleet_text_drop(said->text);
+			said->text = fleet_text_hold(node->events[
+			    (node->events_head + node->events_n - 1) %
+			    FLEET_EVENTS].text);
+			said->state = state;
+			said->was = node->state;
+			util_copy(said->why, sizeof said->why, why);
+		}
+	} else
 		fleet_event(node, wall_ms, "%s (was %s)",
 		    fleet_state_name(state), fleet_state_name(node->state));
 	node->state = state;
@@ -941,6 +971,9 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	if (!node->has_hello && (node->nstats == 0 ||
 	    node->stats.role != st->role))
 		fleet_touch(fleet, node);
+	/* Its first stats: its history starts at the next tick. */
+	if (node->nstats == 0)
+		fleet_sampling_add(fleet, (size_t)(node - fleet->nodes), 1);
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
@@ -1143,6 +1176,7 @@ fleet_held_trim(struct fleet *fleet, struct node *node)
 			return;
 		fleet_doc_drop(fleet, node->held[oldest].p.document);
 		node->held[oldest] = node->held[--node->nheld];
+		fleet->nheld--;
 	}
 }
 
@@ -1156,6 +1190,7 @@ fleet_held_drop(struct fleet *fleet, struct node *node)
 		fleet_doc_drop(fleet, node->held[i].p.document);
 	free(node->held);
 	node->held = NULL;
+	fleet->nheld -= node->nheld;
 	node->nheld = 0;
 }
 
@@ -1355,6 +1390,7 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 		node->held = xreallocarray(node->held, node->nheld + 1,
 		    sizeof *node->held);
 		h = &node->held[node->nheld++];
+		fleet->nheld++;
 		memset(h, 0, sizeof *h);
 		fleet_held_event(fleet, node, p, wall_ms);
 		news = 1;
@@ -1570,7 +1606,8 @@ fleet_commands_tick(struct fleet *fleet, int64_t wall_ms)
 	size_t			 i, j;
 	int			 rebuild = 0;
 
-	for (i = 0; i < fleet->nnodes; i++) {
+	/* With no proposal held anywhere, no node need be asked. */
+	for (i = 0; fleet->nheld > 0 && i < fleet->nnodes; i++) {
 		node = &fleet->nodes[i];
 		for (j = 0; j < node->nheld; j++) {
 			if ((node->held[j].p.status == STATUS_PENDING ||
@@ -1799,6 +1836,36 @@ fleet_node_result(const struct node *node, const char *id,
 }
 
 /*
+ * Put node ix in the ring of nodes to sample: at its head when its first
+ * stats make it due at once, else at its end.
+ */
+static void
+fleet_sampling_add(struct fleet *fleet, size_t ix, int first)
+{
+	size_t	*v, cap, i;
+
+	if (fleet->sampling_n == fleet->sampling_cap) {
+		cap = fleet->sampling_cap == 0 ? 64 : fleet->sampling_cap * 2;
+		v = xcalloc(cap, sizeof *v);
+		for (i = 0; i < fleet->sampling_n; i++)
+			v[i] = fleet->sampling[(fleet->sampling_head + i) %
+			    fleet->sampling_cap];
+		free(fleet->sampling);
+		fleet->sampling = v;
+		fleet->sampling_head = 0;
+		fleet->sampling_cap = cap;
+	}
+	if (first) {
+		fleet->sampling_head = (fleet->sampling_head +
+		    fleet->sampling_cap - 1) % fleet->sampling_cap;
+		fleet->sampling[fleet->sampling_head] = ix;
+	} else
+		fleet->sampling[(fleet->sampling_head + fleet->sampling_n) %
+		    fleet->sampling_cap] = ix;
+	fleet->sampling_n++;
+}
+
+/*
  * Once a second, keep a sample of node's rates for its sparklines.
  * Returns 1 when it took one.
  */
@@ -1829,18 +1896,32 @@ fleet_sample(struct node *node, int64_t now_ms)
 void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	size_t	i;
+	struct node	*node;
+	size_t		 ix;
 
 	if (fleet->heard_walk)
 		fleet_tick_walk(fleet, now_ms, wall_ms);
 	else
 		fleet_tick_silent(fleet, now_ms, wall_ms);
-	for (i = 0; i < fleet->nnodes; i++) {
+	/*
+	 * The nodes due, from the ring's head.  One sampled is next due a
+	 * second after its last due time, or, fallen behind, a second
+	 * from now: either way no earlier than any node still waiting,
+	 * which was due later than it, or sampled at an earlier tick.
+	 */
+	while (fleet->sampling_n > 0) {
+		ix = fleet->sampling[fleet->sampling_head];
+		node = &fleet->nodes[ix];
+		if (!fleet_sample(node, now_ms))
+			break;
+		fleet->sampling_head = (fleet->sampling_head + 1) %
+		    fleet->sampling_cap;
+		fleet->sampling_n--;
+		fleet_sampling_add(fleet, ix, 0);
 		/* A router with no live peer is its own baseline. */
-		if (fleet_sample(&fleet->nodes[i], now_ms) &&
-		    fleet->nodes[i].child_rate_npeers == 0 &&
-		    fleet_node_role(&fleet->nodes[i]) == ROLE_ROUTER)
-			fleet_base_note(fleet, i);
+		if (node->child_rate_npeers == 0 &&
+		    fleet_node_role(node) == ROLE_ROUTER)
+			fleet_base_note(fleet, ix);
 	}
 	fleet_commands_tick(fleet, wall_ms);
 	fleet_base_tick(fleet, fleet_changed);
@@ -1910,12 +1991,18 @@ static void
 fleet_go_stale(struct fleet *fleet, struct node *node, int64_t now_ms,
     int64_t wall_ms)
 {
-	char	why[64], age[32];
+	struct fleet_said	*said = &fleet->said;
+	char			 age[32];
+	int64_t			 s = (now_ms - node->last_heard_ms) / 1000;
 
-	util_format(why, sizeof why, "silent for %s",
-	    util_duration_text(now_ms - node->last_heard_ms, age,
-	    sizeof age));
-	if (fleet_set_state(fleet, node, NODE_STALE, wall_ms, why))
+	/* The nodes of an outage fall silent alike: say it once a second. */
+	if (said->silent_s != s || said->silent[0] == '\0') {
+		util_format(said->silent, sizeof said->silent, "silent for %s",
+		    util_duration_text(now_ms - node->last_heard_ms, age,
+		    sizeof age));
+		said->silent_s = s;
+	}
+	if (fleet_set_state(fleet, node, NODE_STALE, wall_ms, said->silent))
 		fleet_notify_node(fleet, node);
 }
 
@@ -2181,8 +2268,9 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		for (self = lo; self < hi; self++) {
 			i = p[self].i;
 			done[i] = 1;
-			out[i] = hi - lo > 1 ? fleet_base_median(p + lo, hi - lo,
-			    self - lo) : fleet_base_own(&fleet->nodes[i]);
+			out[i] = hi - lo > 1 ? fleet_base_median(p + lo,
+			    hi - lo, self - lo) :
+			    fleet_base_own(&fleet->nodes[i]);
 			if (npeers != NULL)
 				npeers[i] = hi - lo - 1;
 		}
@@ -2350,20 +2438,76 @@ fleet_copy_stats(struct proto_stats *dst, const struct proto_stats *src)
 void
 fleet_event(struct node *node, int64_t wall_ms, const char *fmt, ...)
 {
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	text = fleet_text_new(fmt, ap);
+	va_end(ap);
+	fleet_event_put(node, wall_ms, text);
+}
+
+/* Append text, whose hold passes to the node, to node's history. */
+static void
+fleet_event_put(struct node *node, int64_t wall_ms, char *text)
+{
 	struct fleet_event	*e;
-	va_list			 ap;
 
 	if (node->events == NULL)
 		node->events = xcalloc(FLEET_EVENTS, sizeof *node->events);
 	e = &node->events[fleet_ring_push(&node->events_head, &node->events_n,
 	    FLEET_EVENTS)];
 	e->wall_ms = wall_ms;
-	free(e->text);
-	va_start(ap, fmt);
-	e->text = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (strlen(e->text) >= FLEET_EVENT_MAX)
-		e->text[FLEET_EVENT_MAX - 1] = '\0';
+	fleet_text_drop(e->text);
+	e->text = text;
+}
+
+/*
+ * An event's text, made from fmt and held once: a count of holders
+ * stands before it, so that events saying the same may share it.
+ */
+static char *
+fleet_text_new(const char *fmt, va_list ap)
+{
+	struct fleet_text	*t;
+	char			*s;
+	size_t			 len;
+
+	s = xvasprintf(fmt, ap);
+	if ((len = strlen(s)) >= FLEET_EVENT_MAX)
+		len = FLEET_EVENT_MAX - 1;
+	t = xmalloc(sizeof *t + len + 1);
+	t->holders = 1;
+	memcpy(t->text, s, len);
+	t->text[len] = '\0';
+	free(s);
+	return (t->text);
+}
+
+/* Hold text (from fleet_text_new) once more; returns it. */
+static char *
+fleet_text_hold(char *text)
+{
+	struct fleet_text	*t;
+
+	t = (struct fleet_text *)(void *)(text -
+	    offsetof(struct fleet_text, text));
+	t->holders++;
+	return (text);
+}
+
+/* Let go of text (NULL is fine), freed with its last holder. */
+static void
+fleet_text_drop(char *text)
+{
+	struct fleet_text	*t;
+
+	if (text == NULL)
+		return;
+	t = (struct fleet_text *)(void *)(text -
+	    offsetof(struct fleet_text, text));
+	if (--t->holders == 0)
+		free(t);
 }
 
 /* Free a node's event ring. */
@@ -2375,7 +2519,7 @@ fleet_events_free(struct node *node)
 	if (node->events == NULL)
 		return;
 	for (i = 0; i < FLEET_EVENTS; i++)
-		free(node->events[i].text);
+		fleet_text_drop(node->events[i].text);
 	free(node->events);
 }
 

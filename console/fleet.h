@@ -167,7 +167,23 @@ struct fleet_proposal {
 /* Something that happened to a node, for its detail view. */
 struct fleet_event {
 	int64_t	 wall_ms;
-	char	*text;		/* at most FLEET_EVENT_MAX with its NUL */
+	char	*text;		/* at most FLEET_EVENT_MAX with its NUL;
+				   maybe shared with other events (the
+				   model counts who holds it) */
+};
+
+/*
+ * The last state change's event line, which the nodes making the same
+ * change next share instead of each writing its own: in an outage's
+ * first tick thousands of nodes go stale alike.
+ */
+struct fleet_said {
+	char		*text;		/* held, NULL: none yet */
+	enum node_state	 state;
+	enum node_state	 was;
+	char		 why[FLEET_EVENT_MAX];
+	int64_t		 silent_s;	/* silent says it; -1: none */
+	char		 silent[64];	/* "silent for 3s" */
 };
 
 struct node {
@@ -323,6 +339,19 @@ struct fleet {
 	size_t			 nchanged;
 	size_t			 changed_cap;
 	uint64_t		 roots_seq;
+	struct fleet_said	 said;
+	/*
+	 * The nodes with stats in the order they take their next
+	 * once-a-second history sample, earliest first (a ring of node
+	 * indices), so that a tick meets only the nodes due.  A node
+	 * sampled goes to the end: its next time is never before any
+	 * other's (see fleet_tick).
+	 */
+	size_t			*sampling;
+	size_t			 sampling_head;
+	size_t			 sampling_n;
+	size_t			 sampling_cap;
+	size_t			 nheld;		/* proposals all nodes hold */
 
 	struct fleet_move	 move;		/* the latest move-root */
 	struct fleet_relays	 relays;	/* its frames to relay */

@@ -268,6 +268,123 @@ START_TEST(live_stale_down_live_with_notifications)
 }
 END_TEST
 
+/* The newest event line of node. */
+static const char *
+newest_event(const struct node *node)
+{
+	ck_assert_uint_gt(node->events_n, 0);
+	return (node->events[(node->events_head + node->events_n - 1) %
+	    FLEET_EVENTS].text);
+}
+
+/*
+ * The nodes of an outage going stale in one tick share one event line
+ * (fleet.said) yet each still reads its own words: one silent longer
+ * says so, a node's later events and its ring running over leave the
+ * others' lines whole, and every watcher still hears of every node.
+ */
+START_TEST(outage_event_lines_are_shared_and_true)
+{
+	struct fleet	 f;
+	struct seen	 seen = { 0 };
+	struct node	*n;
+	size_t		 l, i;
+	char		 id[32];
+	int		 before, k;
+
+	fleet_init(&f, "test");
+	f.notify = note;
+	f.notify_arg = &seen;
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	for (i = 0; i < 40; i++) {
+		util_format(id, sizeof id, "router/r%zu", i);
+		hello(&f, l, id, "smars-2012.08.01", 1, i == 39 ? T0 - 2000 :
+		    T0);
+	}
+	check_tick(&f, T0, CLOCK0);
+	before = seen.node_changes;
+	check_tick(&f, T0 + FLEET_STALE_MS + 1, CLOCK0);
+	ck_assert_int_eq(seen.node_changes, before + 40);
+	for (i = 0; i < 39; i++) {
+		n = &f.nodes[i];
+		ck_assert_int_eq(n->state, NODE_STALE);
+		ck_assert_str_eq(newest_event(n), "stale (was live): silent "
+		    "for 3s");
+	}
+	ck_assert_ptr_eq(newest_event(&f.nodes[0]),
+	    newest_event(&f.nodes[38]));
+	ck_assert_str_eq(newest_event(&f.nodes[39]), "stale (was live): "
+	    "silent for 5s");
+	/* One node's ring runs over: the others keep their line. */
+	for (k = 0; k < FLEET_EVENTS + 3; k++)
+		fleet_event(&f.nodes[0], CLOCK0, "event %d", k);
+	ck_assert_str_eq(newest_event(&f.nodes[0]), "event 34");
+	ck_assert_str_eq(newest_event(&f.nodes[1]), "stale (was live): "
+	    "silent for 3s");
+	fleet_link_down(&f, l, "connection reset", T0 + 5000);
+	ck_assert_str_eq(newest_event(&f.nodes[1]), "down (was stale): "
+	    "connection reset");
+	ck_assert(has_event(&f.nodes[2], "stale (was live): silent for 3s"));
+	fleet_free(&f);
+}
+END_TEST
+
+/*
+ * Each node takes its history sample once a second at its own beat,
+ * from its first stats, and a timer fallen behind starts a node's beat
+ * again, as walking every node at every tick did; the tick meets only
+ * the nodes due (fleet.sampling).
+ */
+START_TEST(history_beats_apart_and_after_a_late_timer)
+{
+	static const int64_t	 first[] = { 0, 300, 700, 2950 };
+	struct fleet		 f;
+	struct node		*n;
+	int64_t			 last[4] = { 0 }, t;
+	unsigned		 nsamples[4] = { 0 };
+	size_t			 l, i;
+	char			 id[32];
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9001");
+	fleet_link_up(&f, l, T0);
+	for (t = 0; t < 12000; t += 50) {
+		for (i = 0; i < nitems(first); i++) {
+			if (t < first[i] || (t - first[i]) % 1000 != 0)
+				continue;
+			util_format(id, sizeof id, "router/r%zu", i);
+			router_stats(&f, l, id, 1000 + t, (uint64_t)t / 100,
+			    T0 + t);
+		}
+		/* The timer runs every 100 ms, but not from 5 s to 7.65 s. */
+		if (t % 100 != 0 || (t > 5000 && t < 7650))
+			continue;
+		check_tick(&f, T0 + t, CLOCK0 + t);
+		for (i = 0; i < nitems(first); i++) {
+			if (t < first[i])
+				continue;
+			if (nsamples[i] == 0 || t - last[i] >= 1000) {
+				if (nsamples[i] != 0 && t - last[i] < 2000)
+					last[i] += 1000;
+				else
+					last[i] = t;
+				nsamples[i]++;
+			}
+			util_format(id, sizeof id, "router/r%zu", i);
+			n = fleet_find(&f, id);
+			ck_assert_msg(n->hist_n == nsamples[i] &&
+			    n->hist_last_ms == T0 + last[i], "%s at %lld ms: "
+			    "%u samples, the last at %lld; expected %u, %lld",
+			    id, (long long)t, n->hist_n,
+			    (long long)(n->hist_last_ms - T0), nsamples[i],
+			    (long long)last[i]);
+		}
+	}
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(ready_needs_hello_and_two_stats_on_every_link)
 {
 	struct fleet	f;
@@ -446,8 +563,9 @@ baselines_agree(struct fleet *f)
 /*
  * The tick computes baselines again only for the groups whose routers
  * changed (fleet-base.c): through stats, a link down and up again, a
- * router moving group and a router alone on its own history, every
- * router's baseline stays what counting the whole fleet gives.
+ * router moving group, a router alone on its own history and every
+ * router falling silent, every router's baseline stays what counting
+ * the whole fleet gives.
  */
 START_TEST(kept_baselines_match_full_count)
 {
@@ -489,6 +607,11 @@ START_TEST(kept_baselines_match_full_count)
 		fleet_tick(&f, now, now);
 		baselines_agree(&f);
 	}
+	/* Every router falls silent: none is a peer of another now. */
+	now += FLEET_STALE_MS + 1;
+	fleet_tick(&f, now, now);
+	ck_assert_int_eq(fleet_find(&f, "router/r0")->state, NODE_STALE);
+	baselines_agree(&f);
 	/* r8, alone in its group, is judged on its own history. */
 	ck_assert(fleet_find(&f, "router/r8")->child_rate_baseline > 0);
 	ck_assert_uint_eq(fleet_find(&f, "router/r8")->child_rate_npeers, 0);
@@ -784,6 +907,8 @@ fleet_suite(void)
 	tcase_add_test(tc, backend_alert_counts_reports);
 	tcase_add_test(tc, one_backend_warning_from_many_nodes_is_one_alert);
 	tcase_add_test(tc, kept_baselines_match_full_count);
+	tcase_add_test(tc, outage_event_lines_are_shared_and_true);
+	tcase_add_test(tc, history_beats_apart_and_after_a_late_timer);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -52,6 +52,7 @@ static void	 check_cert_expiring(struct fleet *, int64_t, int64_t);
 static void	 check_renewal_failed(struct fleet *, int64_t, int64_t);
 static void	 check_root_unreachable(struct fleet *, int64_t, int64_t);
 static void	 check_heartbeat(struct fleet *, int64_t, int64_t);
+static int	 check_heartbeat_short(const struct node *);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
@@ -430,17 +431,37 @@ static int
 check_is_heartbeat(const struct fleet *fleet, const struct node *node,
     int64_t now_ms, int64_t *wake_ms)
 {
-	double	rate, expected;
-
 	(void)fleet;
 	(void)now_ms;
 	(void)wake_ms;
 	if (fleet_node_role(node) != ROLE_STATION || node->state == NODE_DOWN)
 		return (0);
-	rate = rate_per_sec(&node->heartbeat_rate);
+	return (check_heartbeat_short(node));
+}
+
+/*
+ * Whether node's heartbeat rate is known and short of its devices'
+ * need.  Each device is sent one heartbeat a minute, at its own time in
+ * the minute, so two readings a quarter of a second apart can hold no
+ * heartbeat by chance: the rate is judged once its span should hold
+ * CHECK_HEARTBEAT_MIN_BEATS of them, or covers the rate's whole window.
+ */
+static int
+check_heartbeat_short(const struct node *node)
+{
+	const struct rate	*r = &node->heartbeat_rate;
+	double			 rate, expected;
+	int64_t			 span;
+
+	rate = rate_per_sec(r);
 	expected = fleet_heartbeat_rate_expected(node);
-	return (rate >= 0 && expected > 0 &&
-	    rate < CHECK_HEARTBEAT_FRACTION * expected);
+	span = rate_span_ms(r);
+	if (rate < 0 || expected <= 0)
+		return (0);
+	if (span < r->window_ms &&
+	    (double)span * expected / 1000.0 < CHECK_HEARTBEAT_MIN_BEATS)
+		return (0);
+	return (rate < CHECK_HEARTBEAT_FRACTION * expected);
 }
 
 /* device-countdown's: a station with devices failing or failed. */
@@ -1391,12 +1412,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	    now_ms, &n);
 	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
-		if (v[i]->state == NODE_DOWN)
-			continue;
-		rate = rate_per_sec(&v[i]->heartbeat_rate);
-		expected = fleet_heartbeat_rate_expected(v[i]);
-		if (rate >= 0 && expected > 0 &&
-		    rate < CHECK_HEARTBEAT_FRACTION * expected)
+		if (v[i]->state != NODE_DOWN && check_heartbeat_short(v[i]))
 			hit[nhit++] = v[i];
 	}
 	if (nhit == 0)

@@ -29,6 +29,7 @@ struct node;
 						   slots run to 20 s past
 						   the hour */
 #define CHECK_HEARTBEAT_FRACTION 0.5	/* of the expected rate */
+#define CHECK_HEARTBEAT_MIN_BEATS 10	/* expected in a rate's span */
 #define CHECK_COUNTDOWN_WARN_MS	(110 * 1000LL)	/* a heartbeat missed */
 #define CHECK_COUNTDOWN_CRIT_MS	(60 * 1000LL)
 

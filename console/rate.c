@@ -12,6 +12,7 @@
 #include "rate.h"
 
 static const struct rate_sample *rate_at(const struct rate *r, unsigned i);
+static const struct rate_sample *rate_base(const struct rate *r);
 static void	 rate_push(struct rate *r, int64_t t_ms, uint64_t value);
 
 /* The i-th held reading, oldest first. */
@@ -77,29 +78,48 @@ rate_add(struct rate *r, int64_t t_ms, uint64_t value)
 }
 
 /*
- * The rate per second between the newest reading and the latest one at
- * least window_ms older (or the oldest held, when they span less); -1
+ * The reading rate_per_sec() measures from: the latest one at least
+ * window_ms older than the newest, or the oldest held when they span
+ * less.  r holds two readings or more.
+ */
+static const struct rate_sample *
+rate_base(const struct rate *r)
+{
+	const struct rate_sample	*newest = rate_at(r, r->n - 1);
+	unsigned			 i;
+
+	for (i = r->n - 1; i-- > 0;) {
+		if (newest->t_ms - rate_at(r, i)->t_ms >= r->window_ms)
+			return (rate_at(r, i));
+	}
+	return (rate_at(r, 0));
+}
+
+/*
+ * The rate per second between the newest reading and rate_base()'s; -1
  * with fewer than two readings.
  */
 double
 rate_per_sec(const struct rate *r)
 {
 	const struct rate_sample	*newest, *base;
-	unsigned			 i;
 
 	if (r->n < 2)
 		return (-1);
 	newest = rate_at(r, r->n - 1);
-	base = rate_at(r, 0);
-	for (i = r->n - 1; i-- > 0;) {
-		if (newest->t_ms - rate_at(r, i)->t_ms >= r->window_ms) {
-			base = rate_at(r, i);
-			break;
-		}
-	}
+	base = rate_base(r);
 	/* Times strictly increase within a history, so this is > 0. */
 	return ((double)(newest->value - base->value) * 1000.0 /
 	    (double)(newest->t_ms - base->t_ms));
+}
+
+/* The node time rate_per_sec() spans, in ms; -1 with fewer than two. */
+int64_t
+rate_span_ms(const struct rate *r)
+{
+	if (r->n < 2)
+		return (-1);
+	return (rate_at(r, r->n - 1)->t_ms - rate_base(r)->t_ms);
 }
 
 /* The newest reading's value, or 0 if none. */

@@ -45,6 +45,13 @@ int	 rate_add(struct rate *r, int64_t t_ms, uint64_t value);
  */
 double	 rate_per_sec(const struct rate *r);
 
+/*
+ * The time, in the node's ms, between the two readings rate_per_sec()
+ * measures between; -1 when fewer than two readings are held.  A rate
+ * over a short span of a counter that moves in steps says little.
+ */
+int64_t	 rate_span_ms(const struct rate *r);
+
 /* The newest reading's value, or 0 if none. */
 uint64_t rate_last(const struct rate *r);
 

@@ -1001,6 +1001,37 @@ START_TEST(root_unreachable_when_blacklisted_or_down)
 }
 END_TEST
 
+/*
+ * Each device is sent a heartbeat once a minute at its own time, so a
+ * console's first two readings, close together, can hold none though
+ * the station is well: the rule waits until its readings span the
+ * rate's window (or enough expected heartbeats), then judges.  Before,
+ * a fresh vigil status called a healthy station critical now and then.
+ */
+START_TEST(heartbeat_waits_for_readings_that_should_hold_beats)
+{
+	struct world	*w = world_new();
+	struct alert	*a;
+	int		 i;
+
+	world_station(w, "station/capital");
+	world_station(w, "station/s1");
+	/* 60 devices need 1 heartbeat/s; none come. */
+	world_node(w, "station/s1")->beats_per_s = 0;
+	world_start(w);
+	for (i = 1; i < 5; i++) {
+		world_step(w, 1);
+		ck_assert_msg(active(w, "heartbeat") == NULL, "heartbeat "
+		    "judged on readings %d s apart, which should hold only %d "
+		    "heartbeats", i, i);
+	}
+	world_step(w, 1);
+	a = must(w, "heartbeat");
+	ck_assert_has(a->text, "station/s1 sends 0.0 heartbeats/s");
+	world_free(w);
+}
+END_TEST
+
 START_TEST(heartbeat_collapse_says_why)
 {
 	struct world	*w = world_healthy();
@@ -1522,6 +1553,7 @@ rules_suite(void)
 	tcase_add_test(tc, many_stations_make_one_alert);
 	tcase_add_test(tc, root_unreachable_when_blacklisted_or_down);
 	tcase_add_test(tc, heartbeat_collapse_says_why);
+	tcase_add_test(tc, heartbeat_waits_for_readings_that_should_hold_beats);
 	tcase_add_test(tc, device_countdown_warns_then_fails);
 	tcase_add_test(tc, countdown_is_not_run_down_between_reports);
 	tcase_add_test(tc, cause_quotes_evidence_once_and_whole_words);

@@ -31,6 +31,8 @@ struct node;
 #define CHECK_HEARTBEAT_FRACTION 0.5	/* of the expected rate */
 #define CHECK_COUNTDOWN_WARN_MS	(110 * 1000LL)	/* a heartbeat missed */
 #define CHECK_COUNTDOWN_CRIT_MS	(60 * 1000LL)
+#define CHECK_UNHEARD_MS	(10 * 1000LL)	/* a backend connected and
+						   no node said hello */
 
 struct check_rule {
 	const char	*name;		/* "flag-drift" */

@@ -625,10 +625,10 @@ headless_unreached(struct headless *h, int report)
 				    (unsigned long long)fl->ignored_frames,
 				    fl->ignored_frames == 1 ? "" : "s");
 			else if (report && fl->bad_frames > 0)
-				fprintf(stderr, "vigil: backend %s connected "
-				    "but no node said hello within %s, and it "
-				    "sent %llu frame%s the console refused, the "
-				    "last because: %s\n", fl->url, wait,
+				headless_warn("backend %s connected but no "
+				    "node said hello within %s, and it sent "
+				    "%llu frame%s the console refused; the last "
+				    "problem with it: %s", fl->url, wait,
 				    (unsigned long long)fl->bad_frames,
 				    fl->bad_frames == 1 ? "" : "s", fl->error);
 			else if (report)

@@ -363,6 +363,30 @@ START_TEST(close_reason_is_escaped)
 }
 END_TEST
 
+/*
+ * A backend that sends a frame the console refuses and then an error
+ * frame, and never a hello: status says on standard error why no node
+ * said hello, the backend's error text escaped.
+ */
+START_TEST(link_error_after_a_refused_frame_is_escaped)
+{
+	static const char *const frames[] = { "not json", "{\"type\":"
+	    "\"error\",\"text\":\"go\\u001b[2J\\u001b]0;PWNED\\u0007away\"}",
+	    NULL };
+	struct e2e_result	 r;
+	char			*url;
+
+	e2e_setup();
+	url = e2e_rogue_backend(frames, -1, NULL);
+	vigil_with(&r, "--connect", url, "status", "--wait", "2", (char *)NULL);
+	assert_shows("status's stderr", r.err, "connected but no node said "
+	    "hello within");
+	assert_shows("status's stderr", r.err, "go\\e[2J\\e]0;PWNED\\aaway");
+	e2e_result_free(&r);
+	free(url);
+}
+END_TEST
+
 START_TEST(curses_console_shows_escapes)
 {
 	const char	**frames;
@@ -417,6 +441,7 @@ escape_suite(void)
 	tcase_add_test(tc, escape_rule);
 	tcase_add_test(tc, headless_text_from_a_rogue_backend_is_escaped);
 	tcase_add_test(tc, close_reason_is_escaped);
+	tcase_add_test(tc, link_error_after_a_refused_frame_is_escaped);
 	tcase_add_test(tc, curses_console_shows_escapes);
 	tcase_add_test(tc, vigild_refuses_control_characters_in_a_reason);
 	tcase_set_timeout(tc, 120);

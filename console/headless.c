@@ -1819,7 +1819,7 @@ headless_move(struct headless *h)
 	if (rc < 0)
 		return (headless_interrupted(h));
 	if (m->failure[0] != '\0') {
-		fprintf(stderr, "vigil: %s\n", m->failure);
+		headless_warn("%s", m->failure);
 		return (HEADLESS_EXIT_REFUSED);
 	}
 	if (rc == 0) {

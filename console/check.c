@@ -56,6 +56,7 @@ static int	 check_heartbeat_short(const struct node *);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static void	 check_backend_down(struct fleet *, int64_t, int64_t);
 static struct node **check_in_state(struct fleet *fleet,
 		    enum node_state state, int64_t now_ms, size_t *n);
 static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
@@ -1654,7 +1655,6 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	const struct fleet_link	*l;
 	struct node		*node;
-	const char		*url;
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX];
 	struct node		**v;
@@ -1683,22 +1683,56 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .action = action }, &node, 1, wall_ms);
 	}
 	free(v);
+	check_backend_down(fleet, now_ms, wall_ms);
+}
+
+/*
+ * node-down of a backend no node has ever said hello over, named by its
+ * URL: one never reached, and one that connected and stays silent (it
+ * answers the handshake, and pings too, but sends nothing) for
+ * CHECK_UNHEARD_MS.  The two are one alert, so a silent backend that the
+ * console hangs up on and reconnects to keeps it standing.
+ */
+static void
+check_backend_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	const struct fleet_link	*l;
+	const char		*url;
+	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
+	char			 action[PROTO_TEXT_MAX];
+	size_t			 i;
+
 	for (i = 0; i < fleet->nlinks; i++) {
 		l = &fleet->links[i];
-		if (l->state != LINK_DOWN)
-			continue;
 		if (l->nnodes > 0)
 			continue;	/* its nodes speak for it */
 		url = l->url;
-		util_format(text, sizeof text, "the backend at %s cannot be "
-		    "reached: %s", url, l->error[0] != '\0' ? l->error :
-		    "the connection failed");
-		util_format(cause, sizeof cause, "No node behind it has ever "
-		    "said hello: the address may be wrong, or vigild is not "
-		    "running there.");
-		util_format(action, sizeof action, "Check the fleet file entry "
-		    "%s and that vigild is listening there; the console keeps "
-		    "trying.", url);
+		if (l->state == LINK_DOWN) {
+			util_format(text, sizeof text, "the backend at %s "
+			    "cannot be reached: %s", url, l->error[0] != '\0' ?
+			    l->error : "the connection failed");
+			util_format(cause, sizeof cause, "No node behind it "
+			    "has ever said hello: the address may be wrong, or "
+			    "vigild is not running there.");
+			util_format(action, sizeof action, "Check the fleet "
+			    "file entry %s and that vigild is listening there; "
+			    "the console keeps trying.", url);
+		} else if (l->state == LINK_UP && l->unheard_ms != 0 &&
+		    now_ms - l->unheard_ms >= CHECK_UNHEARD_MS) {
+			util_format(text, sizeof text, "the backend at %s "
+			    "connected, but no node behind it has said hello "
+			    "within %lld s", url,
+			    (long long)(CHECK_UNHEARD_MS / 1000));
+			util_format(cause, sizeof cause, "It answers the "
+			    "websocket handshake and sends nothing: it may be "
+			    "hung or overloaded, serve no node, or not be a "
+			    "vigild speaking %s.", PROTO_SUBPROTOCOL);
+			util_format(action, sizeof action, "Check that the "
+			    "fleet file entry %s names a vigild and read its "
+			    "log for why it is silent; the console shows each "
+			    "node as soon as it speaks.", url);
+		} else
+			continue;
 		alert_emit(&fleet->alerts, &(struct alert_spec){
 		    .rule = "node-down", .severity = SEV_CRITICAL,
 		    .nodes = &url, .nnodes = 1, .text = text, .cause = cause,

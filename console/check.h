@@ -32,6 +32,8 @@ struct node;
 #define CHECK_HEARTBEAT_MIN_BEATS 10	/* expected in a rate's span */
 #define CHECK_COUNTDOWN_WARN_MS	(110 * 1000LL)	/* a heartbeat missed */
 #define CHECK_COUNTDOWN_CRIT_MS	(60 * 1000LL)
+#define CHECK_UNHEARD_MS	(10 * 1000LL)	/* a backend connected and
+						   no node said hello */
 
 struct check_rule {
 	const char	*name;		/* "flag-drift" */

@@ -290,6 +290,8 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	fleet->link_seq++;
 	l->since_ms = now_ms;
 	l->ever_up = 1;
+	if (l->nnodes == 0 && l->unheard_ms == 0)
+		l->unheard_ms = now_ms;
 	l->error[0] = '\0';
 	(void)auth_link_reset(fleet, link);
 	/*

@@ -77,6 +77,8 @@ struct fleet_link {
 						   nodes the fleet file lets
 						   this gateway serve */
 	int64_t		since_ms;		/* monotonic: state entered */
+	int64_t		unheard_ms;		/* monotonic: first up with
+						   no node heard; 0 never */
 	int64_t		ever_up;		/* 1 once it has connected */
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
 	uint64_t	frames;			/* frames received */

@@ -625,10 +625,10 @@ headless_unreached(struct headless *h, int report)
 				    (unsigned long long)fl->ignored_frames,
 				    fl->ignored_frames == 1 ? "" : "s");
 			else if (report && fl->bad_frames > 0)
-				fprintf(stderr, "vigil: backend %s connected "
-				    "but no node said hello within %s, and it "
-				    "sent %llu frame%s the console refused, the "
-				    "last because: %s\n", fl->url, wait,
+				headless_warn("backend %s connected but no "
+				    "node said hello within %s, and it sent "
+				    "%llu frame%s the console refused; the last "
+				    "problem with it: %s", fl->url, wait,
 				    (unsigned long long)fl->bad_frames,
 				    fl->bad_frames == 1 ? "" : "s", fl->error);
 			else if (report)
@@ -1819,7 +1819,7 @@ headless_move(struct headless *h)
 	if (rc < 0)
 		return (headless_interrupted(h));
 	if (m->failure[0] != '\0') {
-		fprintf(stderr, "vigil: %s\n", m->failure);
+		headless_warn("%s", m->failure);
 		return (HEADLESS_EXIT_REFUSED);
 	}
 	if (rc == 0) {

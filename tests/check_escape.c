@@ -363,6 +363,103 @@ START_TEST(close_reason_is_escaped)
 }
 END_TEST
 
+/*
+ * A backend that sends a frame the console refuses and then an error
+ * frame, and never a hello: status says on standard error why no node
+ * said hello, the backend's error text escaped.
+ */
+START_TEST(link_error_after_a_refused_frame_is_escaped)
+{
+	static const char *const frames[] = { "not json", "{\"type\":"
+	    "\"error\",\"text\":\"go\\u001b[2J\\u001b]0;PWNED\\u0007away\"}",
+	    NULL };
+	struct e2e_result	 r;
+	char			*url;
+
+	e2e_setup();
+	url = e2e_rogue_backend(frames, -1, NULL);
+	vigil_with(&r, "--connect", url, "status", "--wait", "2", (char *)NULL);
+	assert_shows("status's stderr", r.err, "connected but no node said "
+	    "hello within");
+	assert_shows("status's stderr", r.err, "go\\e[2J\\e]0;PWNED\\aaway");
+	e2e_result_free(&r);
+	free(url);
+}
+END_TEST
+
+/*
+ * A move-root whose source refuses, in words holding an escape
+ * sequence, after the approval was carried out: vigil approve says why
+ * the move failed with the backend's words escaped.  The rogue sends
+ * the results first and the proposal last, again every half second, so
+ * the approval finds the proposal pending and its answer comes after.
+ */
+START_TEST(move_failure_is_escaped)
+{
+	struct proto_command	 cmd;
+	struct e2e_result	 r;
+	char			*f[8], *doc, *bob;
+	const char		*id = "6a1d3b8f5c2e40d79b1a8e3f0c6d2b57";
+	int64_t			 now = util_wall_ms();
+	size_t			 i, n = 0;
+	int			 port;
+	char			 url[64];
+
+	e2e_setup();
+	for (i = 0; i < 2; i++)
+		f[n++] = rogue_frame("{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:f, "
+		    "s:i, s:[]}", "type", "hello", "node", i == 0 ?
+		    "station/capital" : "station/s3", "version", 1, "role",
+		    "station", "group", "g", "build", "st-1", "clock_ms",
+		    (json_int_t)now, "time_scale", 1.0, "link_nodes", 2,
+		    "flags");
+	f[n++] = rogue_frame("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type",
+	    "result", "node", "station/capital", "id", id, "action",
+	    "move-root", "in_reply_to", "approve", "outcome", "executed",
+	    "text", "sealed");
+	f[n++] = rogue_frame("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type",
+	    "result", "node", "station/capital", "id", id, "action",
+	    "move-root", "in_reply_to", "deliver", "outcome", "refused",
+	    "text", "seal \033[2J\033]0;PWNED\007failed");
+	memset(&cmd, 0, sizeof cmd);
+	util_copy(cmd.id, sizeof cmd.id, id);
+	util_copy(cmd.action, sizeof cmd.action, "move-root");
+	cmd.targets = e2e_targets(1);
+	cmd.ntargets = 1;
+	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node,
+	    "station/capital");
+	util_copy(cmd.targets[0].build, sizeof cmd.targets[0].build, "st-1");
+	util_copy(cmd.targets[0].state, sizeof cmd.targets[0].state,
+	    "running");
+	cmd.nargs = 1;
+	util_copy(cmd.args[0].name, sizeof cmd.args[0].name, "to");
+	util_copy(cmd.args[0].value, sizeof cmd.args[0].value, "station/s3");
+	util_copy(cmd.reason, sizeof cmd.reason, "a drill");
+	util_copy(cmd.proposer, sizeof cmd.proposer, "alice");
+	cmd.created_ms = now;
+	cmd.expires_ms = now + 300000;
+	doc = proto_command_encode(&cmd);
+	f[n++] = rogue_frame("{s:s, s:s, s:s, s:s, s:[{s:s, s:s}], s:s, s:I}",
+	    "type", "proposal", "node", "station/capital", "id", id,
+	    "document", doc, "sigs", "operator", "alice", "signature",
+	    "4JJcjv2HS1wh87L6n4OW9Cz/3GYdq5D5VCCg53TnJ7WU3zhTU5RU9ha+RJTUc995"
+	    "dQd9rG7mFhCAqUuSdCeRDQ==", "status", "pending", "expires_ms",
+	    (json_int_t)cmd.expires_ms);
+	free(doc);
+	e2e_rogue_start(f, n, 0, 500, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	bob = e2e_make_key("bob");
+	vigil_with(&r, "--connect", url, "approve", id, "--yes", "--key", bob,
+	    "--wait", "5", (char *)NULL);
+	assert_shows("approve's stderr", r.err,
+	    "seal \\e[2J\\e]0;PWNED\\afailed");
+	e2e_result_free(&r);
+	for (i = 0; i < n; i++)
+		free(f[i]);
+	free(bob);
+}
+END_TEST
+
 START_TEST(curses_console_shows_escapes)
 {
 	const char	**frames;
@@ -417,6 +514,8 @@ escape_suite(void)
 	tcase_add_test(tc, escape_rule);
 	tcase_add_test(tc, headless_text_from_a_rogue_backend_is_escaped);
 	tcase_add_test(tc, close_reason_is_escaped);
+	tcase_add_test(tc, link_error_after_a_refused_frame_is_escaped);
+	tcase_add_test(tc, move_failure_is_escaped);
 	tcase_add_test(tc, curses_console_shows_escapes);
 	tcase_add_test(tc, vigild_refuses_control_characters_in_a_reason);
 	tcase_set_timeout(tc, 120);

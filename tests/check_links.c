@@ -2,8 +2,9 @@
  * check_links.c: the console's links to backends never go blind.  Real
  * vigild and vigil processes on loopback: a backend stopped (SIGSTOP)
  * before the console starts or while it is connected, a listener that
- * accepts and never answers, a peer that sends a binary frame, and a
- * backend reached over IPv6.  Every wait is bounded.
+ * accepts and never answers, a peer that sends a binary frame, a
+ * backend that connects and says nothing, and a backend reached over
+ * IPv6.  Every wait is bounded.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -409,6 +410,57 @@ START_TEST(test_ipv6_fleet_entry_reaches_its_backend)
 }
 END_TEST
 
+/*
+ * Two backends that complete the websocket handshake and then say
+ * nothing, one answering pings (a libwebsockets server) and one not:
+ * within CHECK_UNHEARD_MS a critical alert names each, and it stands
+ * while the console hangs up on the one that answers no ping and
+ * connects again, rather than clearing each time it reconnects.
+ */
+START_TEST(test_backend_silent_after_connect_is_alerted)
+{
+	struct e2e_result	 res;
+	char			 url[64], want[256], *pong, *argv[10];
+	int			 lfd, port, fd, i;
+
+	pong = e2e_rogue_backend(NULL, -1, NULL);
+	lfd = e2e_listen(AF_INET, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	if (e2e_fork() == 0) {
+		/* Every connection kept open, never read again. */
+		for (;;) {
+			if ((fd = accept(lfd, NULL, NULL)) == -1)
+				_exit(1);
+			rogue_handshake(fd);
+		}
+	}
+	close(lfd);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = pong;
+	argv[3] = "--connect";
+	argv[4] = url;
+	argv[5] = "watch";
+	argv[6] = "--for";
+	argv[7] = "32";
+	argv[8] = NULL;
+	e2e_run(argv, NULL, 50000, &res);
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof want, "raised CRITICAL node-down %s: the "
+		    "backend at %s connected, but no node behind it has said "
+		    "hello within", i == 0 ? pong : url, i == 0 ? pong : url);
+		ck_assert_msg(strstr(res.out, want) != NULL, "a backend silent "
+		    "after connect was not alerted (\"%s\"): %s%s", want,
+		    res.out, res.err);
+	}
+	ck_assert_msg(strstr(res.out, "cleared") == NULL, "the alert of a "
+	    "silent backend cleared while it stayed silent: %s", res.out);
+	e2e_result_free(&res);
+	free(argv[0]);
+	free(pong);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -424,6 +476,7 @@ links_suite(void)
 	tcase_add_test(tc, test_silent_listener_is_retried_and_explained);
 	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);
 	tcase_add_test(tc, test_ipv6_fleet_entry_reaches_its_backend);
+	tcase_add_test(tc, test_backend_silent_after_connect_is_alerted);
 	suite_add_tcase(s, tc);
 	return (s);
 }

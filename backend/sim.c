@@ -827,6 +827,16 @@ sim_warm_up(struct sim *sim, int64_t init_ms, int64_t start_ms)
 	sim->warming = 0;
 }
 
+/* Start the clock at real time now_real_ms; see sim.h. */
+void
+sim_begin(struct sim *sim, int64_t now_real_ms)
+{
+	if (sim->real_last_ms != sim->real_start_ms)
+		fatal("sim_begin: the simulator has already stepped");
+	sim->real_start_ms = sim->real_last_ms = now_real_ms;
+	sim->real_tick_ms = now_real_ms;
+}
+
 /* Advance to real time now_real_ms; see sim.h. */
 void
 sim_step(struct sim *sim, int64_t now_real_ms)

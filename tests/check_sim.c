@@ -396,6 +396,34 @@ START_TEST(calm_stations_renew_across_the_hour_not_at_once)
 }
 END_TEST
 
+/*
+ * The clock starts when serving does (sim_begin): a minute spent starting
+ * is not played on the first step, which at scale 60 would be an hour of
+ * renewals and a minute of parent orders at once.
+ */
+START_TEST(calm_clock_starts_with_serving_not_at_creation)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_stats	 st;
+	int64_t			 real = REAL_T0 + 60 * 1000;
+	size_t			 i;
+
+	sim = create_or_fail(&o, REAL_T0);
+	sim_begin(sim, real);
+	sim_step(sim, real + 100);
+	ck_assert_str_eq(clock_text(sim), "10:00:06");
+	for (i = 0; i < sim_nnodes(sim); i++) {
+		sim_node_stats(sim, i, &st);
+		ck_assert_int_eq(st.uptime_ms, st.role == ROLE_ROUTER ? 100 :
+		    0);
+		if (st.role == ROLE_ROUTER)
+			ck_assert_uint_eq(st.router.parents_refused_total, 0);
+	}
+	sim_free(sim);
+}
+END_TEST
+
 START_TEST(calm_hour_renews_every_certificate_and_fails_nothing)
 {
 	struct sim_options	 o = options_for("calm");
@@ -805,6 +833,7 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    calm_hour_renews_every_certificate_and_fails_nothing);
 	tcase_add_test(tc, calm_stations_renew_across_the_hour_not_at_once);
+	tcase_add_test(tc, calm_clock_starts_with_serving_not_at_creation);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
 	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);
 	tcase_add_test(tc, bad_options_are_refused_in_words);

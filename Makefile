@@ -166,6 +166,7 @@ valgrind: $(PROGRAMS)
 # (not pass/fail: see tests/bench/vigil-bench.c and BENCH.md).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o \
 	    $(B)/tests/bench/bench-ws.o $(B)/tests/bench/bench-gw.o \
+	    $(B)/tests/bench/bench-run.o \
 	    $(CONSOLE_OBJS) $(DAEMON_OBJS) \
 	    $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS) -lm

@@ -26,8 +26,27 @@ static int	 proto_check_named(struct proto_ctx *, const char *,
 		    const char *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 static int	 proto_decode_scan(const char *, size_t, struct proto_msg *);
+static int	 proto_decode_frame(const char *, size_t, struct proto_msg *,
+		    char *, size_t);
+struct proto_doc_kept;
+static char	**proto_doc_field(struct proto_msg *);
+static char	*proto_encode_whole(const struct proto_msg *);
+static char	*proto_encode_recall(const struct proto_msg *);
+static const char *proto_skip_ws(const char *, const char *);
+static const char *proto_skip_string(const char *, const char *);
+static const char *proto_skip_value(const char *, const char *);
+static int	 proto_doc_span(const char *, size_t, const char **,
+		    size_t *);
+static int	 proto_doc_recall(const char *, size_t, const char *, size_t,
+		    struct proto_msg *, char *, size_t);
+static void	 proto_doc_keep(const char *, size_t, struct proto_msg *);
+static void	 proto_doc_hold(struct proto_doc_kept *, const char *, size_t,
+		    const char *);
 
 static int	 proto_scanner_on = 1;
+
+/* Documents below this many bytes are decoded afresh: cheap enough. */
+#define PROTO_KEEP_MIN		4096
 
 static const struct proto_field proto_flag_fields[] = {
 	P_STR(struct proto_flag, name, FIELD_NONEMPTY),
@@ -459,6 +478,25 @@ int
 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
     char *cause, size_t causelen)
 {
+	const char	*doc;
+	size_t		 doclen;
+	int		 rc;
+
+	if (len < PROTO_KEEP_MIN || len > PROTO_MAX_FRAME || buf == NULL ||
+	    proto_doc_span(buf, len, &doc, &doclen) != 0)
+		return (proto_decode_frame(buf, len, msg, cause, causelen));
+	if (proto_doc_recall(buf, len, doc, doclen, msg, cause, causelen))
+		return (0);
+	if ((rc = proto_decode_frame(buf, len, msg, cause, causelen)) == 0)
+		proto_doc_keep(doc, doclen, msg);
+	return (rc);
+}
+
+/* proto_decode() of a frame, its document string parsed afresh. */
+static int
+proto_decode_frame(const char *buf, size_t len, struct proto_msg *msg,
+    char *cause, size_t causelen)
+{
 	const struct proto_type	*t;
 	struct proto_ctx	 ctx;
 	json_t			*root;
@@ -535,6 +573,209 @@ out:
 		msg->type = type;
 	}
 	return (rc);
+}
+
+/*
+ * The last large document string read from a frame, as its escaped
+ * bytes on the wire and as the text they stand for.  A command to 1,000
+ * routers brings the same document to one process 1,000 times: in the
+ * propose on each target's link of one vigild, and in each target's
+ * proposal to a console.  Those frames differ in a few fields (the
+ * node) but not in the document, which is nearly all of their bytes, so
+ * the rest of such a frame is parsed with a stand-in for the document,
+ * and the text kept is given in its place.  Every check of the frame
+ * still runs, and each node still checks the document and its
+ * signature itself: only the parse of the same 190 KB string is saved.
+ */
+struct proto_doc_kept {
+	char	*raw;		/* the string's bytes between its quotes */
+	size_t	 rawlen;
+	char	*text;		/* what they decode to */
+};
+static struct proto_doc_kept proto_doc_last;
+/* And the last written: a proposal sent to each console, node by node. */
+static struct proto_doc_kept proto_doc_sent;
+
+/* Where a decoded msg keeps its document, for types that carry one. */
+static char **
+proto_doc_field(struct proto_msg *msg)
+{
+	switch (msg->type) {
+	case MSG_PROPOSE:
+		return (&msg->u.propose.document);
+	case MSG_APPROVE:
+		return (&msg->u.approve.document);
+	case MSG_PROPOSAL:
+		return (&msg->u.proposal.document);
+	default:
+		return (NULL);
+	}
+}
+
+/* Past JSON's white space at p: space, tab, line feed, return. */
+static const char *
+proto_skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return (p);
+}
+
+/*
+ * The closing quote of the JSON string whose opening quote is at p, or
+ * NULL if the text ends first: memchr() to each quote, which closes
+ * the string unless an odd number of backslashes stands before it (a
+ * document is 190 KB of string).
+ */
+static const char *
+proto_skip_string(const char *p, const char *end)
+{
+	const char	*q, *b;
+
+	for (p++; p < end; p = q + 1) {
+		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+			return (NULL);
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			/* nothing */;
+		if ((q - b) % 2 == 0)
+			return (q);
+	}
+	return (NULL);
+}
+
+/*
+ * Past the JSON value starting at p (white space skipped): where it ends,
+ * or NULL if the text ends inside it.  A loose skip: jansson judges the
+ * frame; this only has to find where a well-formed value ends.
+ */
+static const char *
+proto_skip_value(const char *p, const char *end)
+{
+	int	depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			if ((p = proto_skip_string(p, end)) == NULL)
+				return (NULL);
+			if (depth == 0)
+				return (p + 1);
+		} else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return (p);
+			if (--depth == 0)
+				return (p + 1);
+		} else if (*p == ',' && depth == 0)
+			return (p);
+	}
+	return (depth == 0 ? p : NULL);
+}
+
+/*
+ * The bytes between the quotes of the string value of frame buf's
+ * top-level member "document", in *doc and *doclen.  Returns 0, or -1
+ * when there is none or the text is not laid out as expected (an escape
+ * in a key, say): the frame is then decoded whole, as any other.
+ */
+static int
+proto_doc_span(const char *buf, size_t len, const char **doc,
+    size_t *doclen)
+{
+	const char	*p = buf, *end = buf + len, *key, *s;
+
+	p = proto_skip_ws(p, end);
+	if (p == end || *p++ != '{')
+		return (-1);
+	for (;;) {
+		p = proto_skip_ws(p, end);
+		if (p < end && *p == ',')
+			p = proto_skip_ws(p + 1, end);
+		if (p == end || *p != '"')
+			return (-1);
+		key = ++p;
+		while (p < end && *p != '"' && *p != '\\')
+			p++;
+		if (p == end || *p != '"')
+			return (-1);
+		s = p++;
+		p = proto_skip_ws(p, end);
+		if (p == end || *p++ != ':')
+			return (-1);
+		p = proto_skip_ws(p, end);
+		if (s - key == 8 && memcmp(key, "document", 8) == 0) {
+			if (p == end || *p != '"' ||
+			    (s = proto_skip_value(p, end)) == NULL)
+				return (-1);
+			*doc = p + 1;
+			*doclen = (size_t)(s - 1 - (p + 1));
+			return (0);
+		}
+		if ((p = proto_skip_value(p, end)) == NULL || p == end ||
+		    *p == '}')
+			return (-1);
+	}
+}
+
+/*
+ * If document string doc (doclen bytes of frame buf) is the one kept,
+ * decode buf with a stand-in for it and give *msg the kept text.
+ * Returns 1 if so; 0 (nothing changed) if it is another, or if the
+ * frame with the stand-in is refused: buf is then decoded whole, so
+ * that a refusal's words are about the frame as it came.
+ */
+static int
+proto_doc_recall(const char *buf, size_t len, const char *doc,
+    size_t doclen, struct proto_msg *msg, char *cause, size_t causelen)
+{
+	char	*copy, **field;
+	size_t	 head = (size_t)(doc - buf);
+	int	 rc;
+
+	if (proto_doc_last.raw == NULL || doclen != proto_doc_last.rawlen ||
+	    memcmp(doc, proto_doc_last.raw, doclen) != 0)
+		return (0);
+	copy = xmalloc(len - doclen + 1);
+	memcpy(copy, buf, head);
+	copy[head] = '-';
+	memcpy(copy + head + 1, doc + doclen, len - head - doclen);
+	rc = proto_decode_frame(copy, len - doclen + 1, msg, cause, causelen);
+	free(copy);
+	if (rc != 0)
+		return (0);
+	if ((field = proto_doc_field(msg)) == NULL || *field == NULL ||
+	    strcmp(*field, "-") != 0) {
+		proto_msg_clear(msg);
+		return (0);
+	}
+	free(*field);
+	*field = xstrdup(proto_doc_last.text);
+	return (1);
+}
+
+/* Keep document string doc (doclen bytes) and msg's text for it. */
+static void
+proto_doc_keep(const char *doc, size_t doclen, struct proto_msg *msg)
+{
+	char	**field = proto_doc_field(msg);
+
+	if (field == NULL || *field == NULL || doclen < PROTO_KEEP_MIN)
+		return;
+	proto_doc_hold(&proto_doc_last, doc, doclen, *field);
+}
+
+/* Keep in k document string raw (rawlen bytes), which stands for text. */
+static void
+proto_doc_hold(struct proto_doc_kept *k, const char *raw, size_t rawlen,
+    const char *text)
+{
+	free(k->raw);
+	free(k->text);
+	k->raw = xmalloc(rawlen);
+	memcpy(k->raw, raw, rawlen);
+	k->rawlen = rawlen;
+	k->text = xstrdup(text);
 }
 
 /* Free a decoded message's heap parts; see proto.h. */
@@ -700,6 +941,62 @@ proto_auth_text(const struct proto_auth *auth, char *buf, size_t len)
 /* Encode a message; see proto.h for the contract. */
 char *
 proto_encode(const struct proto_msg *msg)
+{
+	char		**field, *frame;
+	const char	 *raw;
+	size_t		  rawlen;
+
+	field = proto_doc_field((struct proto_msg *)msg);
+	if (field == NULL || *field == NULL ||
+	    strlen(*field) < PROTO_KEEP_MIN)
+		return (proto_encode_whole(msg));
+	if (proto_doc_sent.text != NULL &&
+	    strcmp(*field, proto_doc_sent.text) == 0 &&
+	    (frame = proto_encode_recall(msg)) != NULL)
+		return (frame);
+	frame = proto_encode_whole(msg);
+	if (proto_doc_span(frame, strlen(frame), &raw, &rawlen) == 0)
+		proto_doc_hold(&proto_doc_sent, raw, rawlen, *field);
+	return (frame);
+}
+
+/*
+ * msg, whose document is the one written last, with that document's
+ * bytes as written then (the same bytes: jansson escapes a string alike
+ * wherever it stands) in place of a stand-in; NULL if the stand-in is
+ * not where proto_doc_span() finds a document.
+ */
+static char *
+proto_encode_recall(const struct proto_msg *msg)
+{
+	struct proto_msg	*m = xmalloc(sizeof *m);
+	char			**field, *frame, *out;
+	const char		*raw;
+	size_t			 rawlen, head, len;
+
+	*m = *msg;
+	field = proto_doc_field(m);
+	*field = (char *)"-";
+	frame = proto_encode_whole(m);
+	free(m);
+	len = strlen(frame);
+	if (proto_doc_span(frame, len, &raw, &rawlen) != 0 || rawlen != 1 ||
+	    *raw != '-') {
+		free(frame);
+		return (NULL);
+	}
+	head = (size_t)(raw - frame);
+	out = xmalloc(len - 1 + proto_doc_sent.rawlen + 1);
+	memcpy(out, frame, head);
+	memcpy(out + head, proto_doc_sent.raw, proto_doc_sent.rawlen);
+	memcpy(out + head + proto_doc_sent.rawlen, raw + 1, len - head);
+	free(frame);
+	return (out);
+}
+
+/* proto_encode() of msg, its document string written afresh. */
+static char *
+proto_encode_whole(const struct proto_msg *msg)
 {
 	const struct proto_type	*t = NULL;
 	json_t			*obj;

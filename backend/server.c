@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -57,6 +58,20 @@
 #define SERVER_REFUSALS_PER_S	2
 /* Bytes libwebsockets reads or writes of a message at once. */
 #define SERVER_RX_PIECE		(64 * 1024)
+
+/*
+ * Milliseconds of CPU time spent on consoles' messages in one pass of
+ * the loop before the rest wait for the next pass (server_work), so
+ * that what the first ones changed goes out meanwhile: the approvals of
+ * a kill of 1,000 routers arrive in one pass, and handled all at once,
+ * no router showed halting before the last was.  CPU time, not the
+ * clock's: on a loaded machine a pass of the clock's 10 ms may hold
+ * one message, and the loop's own cost per pass (polling every socket)
+ * would then be paid per message.
+ */
+#define SERVER_PASS_MS		10
+/* Bytes of messages that may wait so; past it, each is handled at once. */
+#define SERVER_WAIT_BYTES	(16 * 1024 * 1024)
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -135,6 +150,17 @@ struct server_session {
 	size_t			 rxlen;
 	size_t			 rxcap;
 	int			 rx_binary;
+	size_t			 nwaiting;	/* messages in server_work's
+						   list */
+};
+
+/* A console's whole message waiting for a later pass (server_work). */
+struct server_wait {
+	struct server_session	*sn;
+	char			*text;
+	size_t			 len;
+	int			 binary;
+	struct server_wait	*next;
 };
 
 struct server {
@@ -160,6 +186,13 @@ struct server {
 	size_t			 conns;		/* accepted sockets open */
 	int			 saturated;	/* accepting stopped for now */
 	int64_t			 saturated_logged_ms;
+	/* Consoles' messages waiting for a later pass, oldest first. */
+	struct server_wait	*waiting;
+	struct server_wait	**waiting_tail;
+	size_t			 waiting_bytes;
+	lws_sorted_usec_list_t	 work_sul;
+	int64_t			 pass_us;	/* CPU time at this pass's
+						   first message, or -1 */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -179,7 +212,13 @@ static void	 server_session_close(struct server_session *sn);
 static int	 server_session_write(struct server_session *sn);
 static void	 server_session_receive(struct server_session *sn,
 		    const void *in, size_t len);
-static void	 server_session_message(struct server_session *sn);
+static void	 server_session_message(struct server_session *sn,
+		    const char *text, size_t len, int binary);
+static int	 server_busy(struct server *server);
+static void	 server_wait(struct server_session *sn, char *text,
+		    size_t len, int binary);
+static void	 server_unwait(struct server_session *sn);
+static void	 server_work(lws_sorted_usec_list_t *sul);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
 static void	 server_session_refused(struct server_session *sn);
@@ -612,6 +651,8 @@ server_create_driver(const struct driver *d, const char *address,
 
 	server = xcalloc(1, sizeof *server);
 	server->drv = *d;
+	server->waiting_tail = &server->waiting;
+	server->pass_us = -1;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -782,6 +823,7 @@ int
 server_run(struct server *server)
 {
 	while (!server->stop) {
+		server->pass_us = -1;
 		if (lws_service(server->context, 0) < 0) {
 			server_log("the event loop failed; the websocket "
 			    "server stops");
@@ -809,6 +851,7 @@ server_free(struct server *server)
 	if (server == NULL)
 		return;
 	lws_sul_cancel(&server->sul);
+	lws_sul_cancel(&server->work_sul);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
@@ -1273,6 +1316,7 @@ server_session_close(struct server_session *sn)
 	free(sn->rx);
 	sn->rx = NULL;
 	sn->rxlen = sn->rxcap = 0;
+	server_unwait(sn);
 }
 
 /*
@@ -1346,21 +1390,22 @@ static void
 server_session_receive(struct server_session *sn, const void *in,
     size_t len)
 {
-	char	text[PROTO_TEXT_MAX];
+	struct server	*server = sn->listener->server;
+	char		 why[PROTO_TEXT_MAX], *text;
 
 	if (sn->dead || sn->closing)
 		return;
 	if (sn->rxlen == 0)
 		sn->rx_binary = lws_frame_is_binary(sn->wsi);
 	if (len > PROTO_MAX_FRAME - sn->rxlen) {
-		util_format(text, sizeof text, "a message of more than %d "
+		util_format(why, sizeof why, "a message of more than %d "
 		    "bytes was refused: vigil.v1 messages are at most %d "
 		    "bytes; the connection is closed, reconnect and send "
 		    "smaller messages", PROTO_MAX_FRAME, PROTO_MAX_FRAME);
 		free(sn->rx);
 		sn->rx = NULL;
 		sn->rxlen = sn->rxcap = 0;
-		server_session_error(sn, "", text);
+		server_session_error(sn, "", why);
 		sn->closing = 1;
 		sn->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
 		if (!sn->dead)
@@ -1379,37 +1424,142 @@ server_session_receive(struct server_session *sn, const void *in,
 	    lws_remaining_packet_payload(sn->wsi) != 0)
 		return;
 
-	server_session_message(sn);
-	proto_msg_clear(&sn->node->server->msg);
-	sn->rxlen = 0;
 	/* Keep no buffer between messages. */
-	free(sn->rx);
+	text = sn->rx;
+	len = sn->rxlen;
 	sn->rx = NULL;
-	sn->rxcap = 0;
+	sn->rxlen = sn->rxcap = 0;
+	/* Behind those waiting, which may be this console's. */
+	if ((server->waiting == NULL && !server_busy(server)) ||
+	    (sn->nwaiting == 0 &&
+	    server->waiting_bytes + len > SERVER_WAIT_BYTES)) {
+		server_session_message(sn, text, len, sn->rx_binary);
+		proto_msg_clear(&server->msg);
+		free(text);
+		return;
+	}
+	server_wait(sn, text, len, sn->rx_binary);
 }
 
 /*
- * Answer one complete message: commands go to the node's rule engine;
- * an error frame is logged, since answering it could start two programs
- * complaining to each other forever; anything else earns an error
- * saying why.
+ * Has this pass of the loop spent SERVER_PASS_MS of CPU time on
+ * consoles' messages?
+ * The first call of a pass starts its clock.
+ */
+static int
+server_busy(struct server *server)
+{
+	struct timespec	ts;
+	int64_t		now;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (server->pass_us == -1) {
+		server->pass_us = now;
+		return (0);
+	}
+	return (now - server->pass_us >= SERVER_PASS_MS * 1000);
+}
+
+/* Keep console sn's whole message text for a later pass (server_work). */
+static void
+server_wait(struct server_session *sn, char *text, size_t len, int binary)
+{
+	struct server		*server = sn->listener->server;
+	struct server_wait	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->sn = sn;
+	w->text = text;
+	w->len = len;
+	w->binary = binary;
+	*server->waiting_tail = w;
+	server->waiting_tail = &w->next;
+	server->waiting_bytes += len;
+	sn->nwaiting++;
+	lws_sul_schedule(server->context, 0, &server->work_sul, server_work,
+	    1);
+}
+
+/* Forget the messages console sn has waiting, if any; idempotent. */
+static void
+server_unwait(struct server_session *sn)
+{
+	struct server		*server = sn->listener->server;
+	struct server_wait	**wp = &server->waiting, *w;
+
+	if (sn->nwaiting == 0)
+		return;
+	while ((w = *wp) != NULL) {
+		if (w->sn != sn) {
+			wp = &w->next;
+			continue;
+		}
+		*wp = w->next;
+		server->waiting_bytes -= w->len;
+		sn->nwaiting--;
+		free(w->text);
+		free(w);
+	}
+	server->waiting_tail = wp;
+}
+
+/*
+ * The waiting messages, oldest first, for SERVER_PASS_MS of this pass;
+ * the rest in the next, after the frames these queued went out.
  */
 static void
-server_session_message(struct server_session *sn)
+server_work(lws_sorted_usec_list_t *sul)
+{
+	struct server		*server = lws_container_of(sul,
+				    struct server, work_sul);
+	struct server_wait	*w;
+
+	(void)server_busy(server);
+	while ((w = server->waiting) != NULL) {
+		if ((server->waiting = w->next) == NULL)
+			server->waiting_tail = &server->waiting;
+		server->waiting_bytes -= w->len;
+		w->sn->nwaiting--;
+		if (!w->sn->dead && !w->sn->closing) {
+			server_session_message(w->sn, w->text, w->len,
+			    w->binary);
+			proto_msg_clear(&server->msg);
+		}
+		free(w->text);
+		free(w);
+		if (server_busy(server))
+			break;
+	}
+	if (server->waiting != NULL)
+		lws_sul_schedule(server->context, 0, &server->work_sul,
+		    server_work, 1);
+}
+
+/*
+ * Answer one complete message (len bytes of rx, binary or not):
+ * commands go to the node's rule engine; an error frame is logged,
+ * since answering it could start two programs complaining to each other
+ * forever; anything else earns an error saying why.
+ */
+static void
+server_session_message(struct server_session *sn, const char *rx,
+    size_t len, int binary)
 {
 	struct proto_msg	*msg = &sn->node->server->msg;
 	char			 cause[PROTO_TEXT_MAX];
 	char			 text[PROTO_TEXT_MAX];
 	const char		*type;
 
-	if (sn->rx_binary) {
+	if (binary) {
 		server_session_error(sn, "", "a binary message was refused: "
 		    "vigil.v1 carries one JSON object per text message");
 		server_session_refused(sn);
 		return;
 	}
 	memset(msg, 0, sizeof *msg);
-	if (proto_decode(sn->rx, sn->rxlen, msg, cause, sizeof cause) != 0) {
+	if (proto_decode(rx, len, msg, cause, sizeof cause) != 0) {
 		type = msg->type == MSG_UNKNOWN ? "" :
 		    proto_type_name(msg->type);
 		server_session_error(sn, type, cause);

@@ -1946,6 +1946,131 @@ START_TEST(a_command_document_has_one_canonical_text)
 }
 END_TEST
 
+/*
+ * A propose of 1,000 targets reaches one vigild as the same bytes on
+ * every target's link, and each target's proposal brings a console the
+ * same document: the last large document read is kept, and a frame
+ * holding it again reads the same, each time a copy of its own, with
+ * the rest of the frame (another signature, another node) its own; a
+ * broken frame around it is refused as ever.  Written, the last is
+ * kept too, and a frame holding it is the bytes written afresh.
+ */
+START_TEST(a_document_read_again_reads_the_same)
+{
+	struct proto_command	 c;
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*doc, *frame, *other, *first, *again, *afresh;
+	size_t			 i;
+
+	fill_command(&c);
+	c.targets = NULL;	/* e2e_targets()'s: not to be grown */
+	proto_command_targets(&c, 1000);
+	for (i = 0; i < c.ntargets; i++) {
+		snprintf(c.targets[i].node, sizeof c.targets[i].node,
+		    "router/r%zu", i + 1);
+		util_copy(c.targets[i].build, sizeof c.targets[i].build,
+		    "smars-2012.08.01");
+		util_copy(c.targets[i].state, sizeof c.targets[i].state,
+		    "running");
+	}
+	/* Quotes and backslashes, escaped twice in a frame. */
+	util_copy(c.reason, sizeof c.reason, "said \"stop\\\" \\\\\"now");
+	doc = proto_command_encode(&c);
+	proto_command_clear(&c);
+	m->type = MSG_PROPOSE;
+	m->u.propose.document = doc;
+	util_copy(m->u.propose.sig.operator, sizeof m->u.propose.sig.operator,
+	    "alice");
+	util_copy(m->u.propose.sig.signature,
+	    sizeof m->u.propose.sig.signature, "c2lnbmF0dXJlLW9uZQ==");
+	frame = proto_encode(m);
+	util_copy(m->u.propose.sig.signature,
+	    sizeof m->u.propose.sig.signature, "c2lnbmF0dXJlLXR3bw==");
+	other = proto_encode(m);
+	ck_assert_uint_eq(strlen(frame), strlen(other));
+	ck_assert_uint_gt(strlen(frame), 20000);
+
+	for (i = 0; i < 3; i++) {
+		memset(m, 0, sizeof *m);
+		ck_assert_int_eq(proto_decode(frame, strlen(frame), m, cause,
+		    sizeof cause), 0);
+		ck_assert_int_eq(m->type, MSG_PROPOSE);
+		ck_assert_str_eq(m->u.propose.document, doc);
+		ck_assert_str_eq(m->u.propose.sig.operator, "alice");
+		ck_assert_str_eq(m->u.propose.sig.signature,
+		    "c2lnbmF0dXJlLW9uZQ==");
+		/* Its own copy: freeing it leaves the kept one whole. */
+		first = m->u.propose.document;
+		ck_assert_ptr_ne(first, doc);
+		proto_msg_clear(m);
+	}
+	memset(m, 0, sizeof *m);
+	ck_assert_int_eq(proto_decode(other, strlen(other), m, cause,
+	    sizeof cause), 0);
+	ck_assert_str_eq(m->u.propose.sig.signature, "c2lnbmF0dXJlLXR3bw==");
+	ck_assert_str_eq(m->u.propose.document, doc);
+	proto_msg_clear(m);
+
+	/* Each node's proposal of it: the same document, its own node. */
+	for (i = 0; i < 2; i++) {
+		memset(m, 0, sizeof *m);
+		m->type = MSG_PROPOSAL;
+		snprintf(m->u.proposal.node, sizeof m->u.proposal.node,
+		    "router/r%zu", i + 1);
+		util_copy(m->u.proposal.id, sizeof m->u.proposal.id,
+		    "0123456789abcdef0123456789abcdef");
+		m->u.proposal.document = doc;
+		m->u.proposal.status = STATUS_PENDING;
+		m->u.proposal.expires_ms = 1343826360000LL;
+		first = proto_encode(m);
+		memset(m, 0, sizeof *m);
+		ck_assert_int_eq(proto_decode(first, strlen(first), m, cause,
+		    sizeof cause), 0);
+		ck_assert_int_eq(m->type, MSG_PROPOSAL);
+		ck_assert_str_eq(m->u.proposal.document, doc);
+		ck_assert_str_eq(m->u.proposal.node, i == 0 ? "router/r1" :
+		    "router/r2");
+		proto_msg_clear(m);
+		free(first);
+	}
+
+	/*
+	 * Written again for another node, it is the very bytes it would be
+	 * written afresh: the same frame once another document was written.
+	 */
+	memset(m, 0, sizeof *m);
+	m->type = MSG_PROPOSAL;
+	util_copy(m->u.proposal.id, sizeof m->u.proposal.id,
+	    "0123456789abcdef0123456789abcdef");
+	m->u.proposal.document = doc;
+	util_copy(m->u.proposal.node, sizeof m->u.proposal.node, "router/r1");
+	free(proto_encode(m));
+	util_copy(m->u.proposal.node, sizeof m->u.proposal.node, "router/r2");
+	again = proto_encode(m);
+	m->u.proposal.document = xstrdup(doc);
+	m->u.proposal.document[0] = '[';
+	free(proto_encode(m));
+	free(m->u.proposal.document);
+	m->u.proposal.document = doc;
+	afresh = proto_encode(m);
+	ck_assert_str_eq(again, afresh);
+	ck_assert_ptr_nonnull(strstr(again, "\"node\":\"router/r2\""));
+	free(again);
+	free(afresh);
+
+	/* A broken copy of it is still refused, in words. */
+	other[strlen(other) - 1] = ' ';
+	memset(m, 0, sizeof *m);
+	ck_assert_int_eq(proto_decode(other, strlen(other), m, cause,
+	    sizeof cause), -1);
+	ck_assert_uint_gt(strlen(cause), 20);
+	free(other);
+	free(frame);
+	free(doc);
+	free(m);
+}
+END_TEST
+
 START_TEST(command_args_are_written_in_byte_order)
 {
 	struct proto_command	 c, out;
@@ -2820,6 +2945,7 @@ proto_suite(void)
 	tcase_add_test(tc, a_router_state_must_be_one_the_protocol_names);
 	tcase_add_test(tc, proposal_and_result_words_are_checked);
 	tcase_add_test(tc, a_command_document_has_one_canonical_text);
+	tcase_add_test(tc, a_document_read_again_reads_the_same);
 	tcase_add_test(tc, command_args_are_written_in_byte_order);
 	tcase_add_test(tc, documents_not_in_canonical_form_are_refused);
 	tcase_add_test(tc, command_document_fields_are_checked);

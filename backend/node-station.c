@@ -32,7 +32,7 @@
 #define STATION_TORN_ARRIVED	37
 
 static int64_t	 station_floor_div(int64_t a, int64_t b);
-static int64_t	 station_renew_offset(const char *id);
+static int64_t	 station_renew_offset(const char *id, int64_t spread_ms);
 static int64_t	 station_slot_before(const struct node_station *s,
 		    int64_t now_ms);
 static int	 station_cert_expiry(const struct node_station *s,
@@ -66,13 +66,24 @@ station_floor_div(int64_t a, int64_t b)
 }
 
 /*
- * A stable slot after the hour, 0..20 s, from an FNV-1a hash of the id,
- * so that a country's stations do not all ask the root at once.
+ * A stable slot after the hour, 0..spread_ms, from an FNV-1a hash of the
+ * id, so that a country's stations do not all ask the root at once.
  */
 static int64_t
-station_renew_offset(const char *id)
+station_renew_offset(const char *id, int64_t spread_ms)
 {
-	return ((int64_t)(util_fnv1a(id) % (STATION_RENEW_SLOT_MS + 1)));
+	return ((int64_t)(util_fnv1a(id) % (uint64_t)(spread_ms + 1)));
+}
+
+/* Spread the renewal slot over spread_ms after the hour; see the header. */
+void
+node_station_spread_renewal(struct node_station *s, int64_t spread_ms)
+{
+	if (spread_ms >= STATION_RENEW_EVERY_MS)
+		spread_ms = STATION_RENEW_EVERY_MS - 1;
+	if (spread_ms < STATION_RENEW_SLOT_MS)
+		spread_ms = STATION_RENEW_SLOT_MS;
+	s->renew_offset_ms = station_renew_offset(s->id, spread_ms);
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */
@@ -301,7 +312,8 @@ node_station_init(struct node_station *s, const char *id,
 		goto fail;
 	station_certify(root, s);
 
-	s->renew_offset_ms = station_renew_offset(s->id);
+	s->renew_offset_ms = station_renew_offset(s->id,
+	    STATION_RENEW_SLOT_MS);
 	s->ndevices = ndevices;
 	s->devices = xcalloc(ndevices == 0 ? 1 : ndevices,
 	    sizeof *s->devices);

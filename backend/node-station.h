@@ -116,6 +116,15 @@ void	 node_station_free(struct node_station *s);
  */
 uint64_t node_station_tick(struct node_station *s, int64_t now_ms);
 
+/*
+ * Place this station's renewal slot anywhere in the first spread_ms of
+ * each hour (at most the hour), stably from its id, instead of the
+ * first 20 s: a large fleet whose stations all renew within seconds of
+ * the hour spends those seconds signing.
+ */
+void	 node_station_spread_renewal(struct node_station *s,
+	    int64_t spread_ms);
+
 /* Is a renewal due (the hour plus this station's slot has passed)? */
 int	 node_station_renewal_due(const struct node_station *s,
 	    int64_t now_ms);

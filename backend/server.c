@@ -193,12 +193,15 @@ struct server {
 	lws_sorted_usec_list_t	 work_sul;
 	int64_t			 pass_us;	/* CPU time at this pass's
 						   first message, or -1 */
+	ev_prepare		 pass_start;	/* libev: resets pass_us */
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
+static void	 server_pass_start(struct ev_loop *loop, ev_prepare *w,
+		    int revents);
 static struct lws_context *server_context_create(struct server *server,
 		    const struct server_tls *tls, size_t n);
 static int	 server_probe(const char *address, int port, const char *node,
@@ -698,8 +701,10 @@ server_create_driver(const struct driver *d, const char *address,
 
 fail:
 	lws_context_destroy(server->context);
-	if (server->loop != NULL)
+	if (server->loop != NULL) {
+		ev_prepare_stop(server->loop, &server->pass_start);
 		ev_loop_destroy(server->loop);
+	}
 	free(server->listeners);
 	free(server->nodes);
 	free(server);
@@ -739,8 +744,14 @@ server_context_create(struct server *server, const struct server_tls *tls,
 		info.foreign_loops = loops;
 		info.options |= LWS_SERVER_OPTION_LIBEV;
 		server_lws_last[0] = '\0';
-		if ((context = lws_create_context(&info)) != NULL)
+		if ((context = lws_create_context(&info)) != NULL) {
+			/* lws_service() runs every pass: see server_run. */
+			ev_prepare_init(&server->pass_start,
+			    server_pass_start);
+			server->pass_start.data = server;
+			ev_prepare_start(server->loop, &server->pass_start);
 			return (context);
+		}
 		ev_loop_destroy(server->loop);
 		server->loop = NULL;
 		info.foreign_loops = NULL;
@@ -816,8 +827,23 @@ server_port(const struct server *server, size_t node)
 }
 
 /*
+ * libev is about to wait for events: what it then handles is a new pass
+ * of the loop, whose consoles' messages get their own SERVER_PASS_MS.
+ */
+static void
+server_pass_start(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct server	*server = w->data;
+
+	(void)loop;
+	(void)revents;
+	server->pass_us = -1;
+}
+
+/*
  * Service the loop until asked to stop.  On libev, lws_service() runs
- * the loop until server_callback breaks it for server_stop().
+ * the loop until server_callback breaks it for server_stop(), and each
+ * pass starts in server_pass_start; on poll() each call is one pass.
  */
 int
 server_run(struct server *server)
@@ -855,8 +881,10 @@ server_free(struct server *server)
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
-	if (server->loop != NULL)
+	if (server->loop != NULL) {
+		ev_prepare_stop(server->loop, &server->pass_start);
 		ev_loop_destroy(server->loop);
+	}
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
 	proto_command_clear(&server->cmd);

@@ -83,6 +83,15 @@ struct sim	*sim_create(const struct sim_options *options,
 void		 sim_free(struct sim *sim);
 
 /*
+ * Start the scenario's clock at real monotonic time now_real_ms, when
+ * serving starts, before the first sim_step(): the time spent starting
+ * (a minute at 10,000 nodes, an hour of node clock at scale 60) is not
+ * played at once on the first step, which would renew every station and
+ * hand each router a minute's parent orders together.
+ */
+void		 sim_begin(struct sim *sim, int64_t now_real_ms);
+
+/*
  * Advance to real monotonic time now_real_ms: move the clock, feed the
  * routers their parents and run their order paths, tick the stations,
  * renew certificates at the hour, play the scenario's events.  Alerts the

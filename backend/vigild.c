@@ -1469,6 +1469,8 @@ vigild_fleet_serve(const struct vigild_args *args, struct sim *sim,
 		}
 		vigild_say_started(args, sim, server, tls != NULL, clock_ms);
 	}
+	/* The clock starts with the serving, at clock_ms as told. */
+	sim_begin(sim, util_mono_ms());
 	rc = gw != NULL ? vigild_run(server) : vigild_serve(server, args,
 	    trust);
 out:

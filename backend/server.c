@@ -149,8 +149,7 @@ struct server_session {
 	size_t			 rxlen;
 	size_t			 rxcap;
 	int			 rx_binary;
-	size_t			 nwaiting;	/* messages in server_work's
-						   list */
+	size_t			 nwaiting;	/* in server_work's list */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -189,7 +188,7 @@ struct server {
 	struct server_wait	**waiting_tail;
 	size_t			 waiting_bytes;
 	lws_sorted_usec_list_t	 work_sul;
-	int64_t			 pass_us;	/* CPU time at this pass's
+	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
 };
 

@@ -843,7 +843,8 @@ latest_execute_ms(const char *dir, size_t *nlogs)
  */
 START_TEST(a_kill_shows_routers_halting_before_its_last_executes)
 {
-	char		*alice = e2e_make_key("alice"), *bob = e2e_make_key("bob");
+	char		*alice = e2e_make_key("alice");
+	char		*bob = e2e_make_key("bob");
 	char		*trust, *audit = e2e_path("audit"), *fleet, *url;
 	char		*argv[420], env[600], *env_v[2] = { env, NULL };
 	char		 id[64], node[32], *frame;

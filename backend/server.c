@@ -71,6 +71,13 @@
 #define SERVER_PASS_MS		10
 /* Bytes of messages that may wait so; past it, each is handled at once. */
 #define SERVER_WAIT_BYTES	(16 * 1024 * 1024)
+/*
+ * While messages wait, the periodic stats wait too, up to this late:
+ * what a command changed goes out with its result at once, and the
+ * stats of 1,000 nodes to each console every period, sent between a
+ * kill's approvals, came before the approvals still waiting.
+ */
+#define SERVER_STATS_HOLD_MS	1000
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -954,6 +961,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	server_check_fds(server, now);
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
+	if (stats && server->waiting != NULL && now - server->last_stats_ms <
+	    SERVER_STATS_MS + SERVER_STATS_HOLD_MS)
+		stats = 0;
 	if (stats) {
 		server->last_stats_ms = now;
 		server_expire(server);

@@ -20,6 +20,9 @@ PKGS = libwebsockets jansson libssl libcrypto ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# vigild's loop is libev's (libwebsockets' evlib_ev plugin, epoll): Debian's
+# libev-dev has no pkg-config file.
+DAEMON_LIBS = -lev
 
 # The one place the version is written; each program prints it for
 # --version.
@@ -34,7 +37,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 DEBIAN_PACKAGES = build-essential pkg-config libwebsockets-dev \
-	libjansson-dev libssl-dev libncurses-dev check tmux mandoc \
+	libwebsockets-evlib-ev libev-dev libjansson-dev libssl-dev libncurses-dev check tmux mandoc \
 	clang libclang-rt-14-dev valgrind
 
 # Modules.  Each program's main lives in the file named after it.
@@ -76,13 +79,14 @@ $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(O)/vigild: $(B)/backend/vigild.o $(DAEMON_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS) -lm
 
 $(O)/vigil-key: $(B)/keys/vigil-key.o $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(O)/check_vigil: $(TEST_OBJS) $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS) $(CHECK_LIBS) \
+	    -lm
 
 # The unit suites and the end-to-end tests (real vigild and vigil on
 # 127.0.0.1, ports chosen by the kernel) in one Check runner.
@@ -140,7 +144,8 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c
 
 $(O)/fuzz-%: $(B)/tests/fuzz/fuzz-%.o $(B)/tests/fuzz/fuzz.o \
     $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) \
+	    $(DAEMON_LIBS) -lm
 
 .PRECIOUS: $(B)/tests/fuzz/%.o
 
@@ -161,9 +166,10 @@ valgrind: $(PROGRAMS)
 # (not pass/fail: see tests/bench/vigil-bench.c and BENCH.md).
 $(O)/vigil-bench: $(B)/tests/bench/vigil-bench.o \
 	    $(B)/tests/bench/bench-ws.o $(B)/tests/bench/bench-gw.o \
+	    $(B)/tests/bench/bench-run.o \
 	    $(CONSOLE_OBJS) $(DAEMON_OBJS) \
 	    $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS) -lm
 
 bench: $(PROGRAMS) $(O)/vigil-bench
 	$(O)/vigil-bench $(abspath $(O))

@@ -86,6 +86,11 @@ const struct command_spec command_specs[] = {
 		.signers = 2,
 		.roles = ROLE_STATION,
 		.from_state = "running",
+		.node_arg = "to",
+		.node_role = "destination",
+		.node_why = "the console checks that the destination is a "
+		    "live station nobody blacklists, and relays the sealed "
+		    "root key to it",
 	},
 };
 const size_t command_nspecs = nitems(command_specs);

@@ -27,6 +27,15 @@ struct command_spec {
 	int		 roles;		/* ROLE_ROUTER, ... (bits) */
 	/* The states a target must be in, "" for any. */
 	const char	*from_state;
+	/*
+	 * The argument that names a node which is not a target (move-root's
+	 * "to"), or NULL; a console hears that node before it sends, and
+	 * says what it is (node_role) and why it matters (node_why) when
+	 * it does not.
+	 */
+	const char	*node_arg;
+	const char	*node_role;	/* "destination" */
+	const char	*node_why;
 };
 
 extern const struct command_spec command_specs[];

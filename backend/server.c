@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ev.h>
 #include <libwebsockets.h>
 
 #include "audit.h"
@@ -170,6 +171,7 @@ struct server_wait {
 
 struct server {
 	struct lws_context	*context;
+	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
 	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
@@ -203,6 +205,8 @@ static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
+static struct lws_context *server_context_create(struct server *server,
+		    const struct server_tls *tls, size_t n);
 static int	 server_probe(const char *address, int port, const char *node,
 		    char **cause);
 static int	 server_callback(struct lws *wsi,
@@ -633,7 +637,6 @@ struct server *
 server_create_driver(const struct driver *d, const char *address,
     int base_port, int gateway, const struct server_tls *tls, char **cause)
 {
-	struct lws_context_creation_info	 info;
 	struct server				*server;
 	struct server_listener			*l;
 	size_t					 i, n, nl;
@@ -662,16 +665,8 @@ server_create_driver(const struct driver *d, const char *address,
 	server->listeners = xcalloc(nl, sizeof *server->listeners);
 	util_copy(server->address, sizeof server->address, address);
 
-	memset(&info, 0, sizeof info);
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-	if (tls != NULL)
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
-	server->lws_fd_limit = info.fd_limit_per_thread;
-	info.user = server;
-	info.retry_and_idle_policy = &server_idle_policy;
-	if ((server->context = lws_create_context(&info)) == NULL) {
+	if ((server->context = server_context_create(server, tls, n)) ==
+	    NULL) {
 		*cause = xasprintf("cannot start the websocket server: %s",
 		    server_lws_last[0] != '\0' ? server_lws_last :
 		    "libwebsockets could not create its context");
@@ -709,10 +704,61 @@ server_create_driver(const struct driver *d, const char *address,
 
 fail:
 	lws_context_destroy(server->context);
+	if (server->loop != NULL)
+		ev_loop_destroy(server->loop);
 	free(server->listeners);
 	free(server->nodes);
 	free(server);
 	return (NULL);
+}
+
+/*
+ * Create the libwebsockets context for n nodes on libev's loop (epoll),
+ * or, when libwebsockets cannot load its libev plugin, on its own
+ * poll() loop, saying so.  libwebsockets 4.1 polls every descriptor it
+ * holds on each pass of its own loop, and vigild holds one listening
+ * socket per node: at 10,000 nodes the kernel's poll of the idle
+ * listeners was half of vigild's CPU.  Under epoll an idle listener
+ * costs nothing.  Returns NULL (server_lws_last says why) on failure.
+ */
+static struct lws_context *
+server_context_create(struct server *server, const struct server_tls *tls,
+    size_t n)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_context			*context;
+	void					*loops[1];
+
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (tls != NULL)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
+	server->lws_fd_limit = info.fd_limit_per_thread;
+	info.user = server;
+	info.retry_and_idle_policy = &server_idle_policy;
+
+	/* Our loop, not libwebsockets': its would take SIGINT from us. */
+	if ((server->loop = ev_loop_new(EVFLAG_AUTO)) != NULL) {
+		loops[0] = server->loop;
+		info.foreign_loops = loops;
+		info.options |= LWS_SERVER_OPTION_LIBEV;
+		server_lws_last[0] = '\0';
+		if ((context = lws_create_context(&info)) != NULL)
+			return (context);
+		ev_loop_destroy(server->loop);
+		server->loop = NULL;
+		info.foreign_loops = NULL;
+		info.options &= ~LWS_SERVER_OPTION_LIBEV;
+	}
+	server_log("libwebsockets cannot run on libev (%s): serving with "
+	    "poll(), which costs CPU in proportion to the listening ports "
+	    "(%zu); install libwebsockets' libev plugin (Debian: "
+	    "libwebsockets-evlib-ev)", server_lws_last[0] != '\0' ?
+	    server_lws_last : "no libev loop", n);
+	server_lws_last[0] = '\0';
+	return (lws_create_context(&info));
 }
 
 /*
@@ -775,7 +821,10 @@ server_port(const struct server *server, size_t node)
 	return (server->nodes[node].listener->port);
 }
 
-/* Service the loop until asked to stop. */
+/*
+ * Service the loop until asked to stop.  On libev, lws_service() runs
+ * the loop until server_callback breaks it for server_stop().
+ */
 int
 server_run(struct server *server)
 {
@@ -812,6 +861,8 @@ server_free(struct server *server)
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
+	if (server->loop != NULL)
+		ev_loop_destroy(server->loop);
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
 	proto_command_clear(&server->cmd);
@@ -2652,6 +2703,12 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		server = lws_context_user(lws_get_context(wsi));
 		if (server != NULL && server->conns > 0)
 			server->conns--;
+		break;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* server_stop()'s wake-up: leave libev's loop. */
+		server = lws_context_user(lws_get_context(wsi));
+		if (server != NULL && server->stop && server->loop != NULL)
+			ev_break(server->loop, EVBREAK_ALL);
 		break;
 	default:
 		break;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check-keep.h"
+#include "check-set.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -91,6 +92,7 @@ struct check_kept {
 				    [PROTO_NAME_MAX];
 	int			 root_known;
 	uint64_t		 roots_seq;
+	void			*sets;		/* check-set.c's */
 	int			 root_none;
 	char			 root[PROTO_ID_MAX];
 };
@@ -138,6 +140,7 @@ check_keep_get(struct fleet *fleet)
 	fleet->checks = k;
 	fleet->checks_free = check_keep_free;
 	fleet->ntouched = 0;
+	fleet->nchanged = 0;
 	return (k);
 }
 
@@ -166,6 +169,7 @@ check_keep_free(void *arg)
 	free(k->tally);
 	hmap_free(&k->index);
 	hmap_free(&k->tally_index);
+	check_set_free(k->sets);
 	free(k);
 }
 
@@ -310,6 +314,7 @@ check_keep_sync(struct fleet *fleet)
 		    (fleet->nnodes - k->nnodes) * sizeof *k->nodes);
 		k->nnodes = fleet->nnodes;
 	}
+	check_set_sync(fleet, &k->sets);
 	if (!k->counted) {
 		/* Made now: the nodes held before were never touched. */
 		for (i = 0; i < k->nnodes; i++)
@@ -384,6 +389,17 @@ check_keep_roles_list(struct check_kept *k)
 			check_keep_role_add(k, r, i);
 	}
 	k->roles_stale = 0;
+}
+
+/* Where check-set.c keeps its sets, synced; see check-keep.h. */
+void **
+check_keep_sets(struct fleet *fleet)
+{
+	struct check_kept	*k;
+
+	check_keep_sync(fleet);
+	k = fleet->checks;
+	return (&k->sets);
 }
 
 /* The nodes of role; see check-keep.h. */

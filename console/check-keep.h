@@ -57,6 +57,12 @@ size_t	 check_keep_drifts(struct fleet *fleet, int flags,
 	    const struct check_drift *const **out);
 
 /*
+ * Where check-set.c keeps its sets between ticks (NULL at first), once
+ * the kept results are brought up to date (check_keep_sync).
+ */
+void	**check_keep_sets(struct fleet *fleet);
+
+/*
  * The nodes of role (routers or stations), as indices in fleet.nodes in
  * fleet order, *n of them, kept up to date as nodes come or change
  * role; valid until the model next changes.

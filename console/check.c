@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "check-keep.h"
+#include "check-set.h"
 #include "fleet.h"
 #include "util.h"
 
@@ -55,11 +56,17 @@ static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
 static struct node **check_in_state(struct fleet *fleet,
-		    enum node_state state, size_t *n);
+		    enum node_state state, int64_t now_ms, size_t *n);
 static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
 		    size_t n, int64_t wall_ms);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
-static void	 check_backend_code(struct fleet *, const char *, int64_t);
+static check_set_test	 check_is_runaway, check_is_order_rate, check_is_cert,
+			 check_is_renewal, check_is_heartbeat,
+			 check_is_countdown, check_is_stale, check_is_down,
+			 check_is_warned;
+static void	 check_backend_show(struct fleet *, const char *, int64_t);
+static void	 check_backend_code(struct fleet *, const char *,
+		    struct node *const *, size_t, int64_t);
 
 static void	 check_emit_nodes(struct fleet *fleet,
 		    const struct alert_spec *spec, struct node *const *v,
@@ -192,6 +199,8 @@ check_backend_alert(struct fleet *fleet, struct node *node,
 	struct fleet_warning	*w = NULL;
 	size_t			 i;
 
+	check_set_mark(fleet, CHECK_SET_WARNED, (size_t)(node - fleet->nodes));
+
 	for (i = 0; i < node->nwarnings; i++) {
 		if (strcmp(node->warnings[i].alert.code, pa->code) == 0) {
 			w = &node->warnings[i];
@@ -201,7 +210,7 @@ check_backend_alert(struct fleet *fleet, struct node *node,
 	if (pa->clear) {
 		if (w != NULL) {
 			node->warnings[i] = node->warnings[--node->nwarnings];
-			check_backend_code(fleet, pa->code, wall_ms);
+			check_backend_show(fleet, pa->code, wall_ms);
 		}
 		return;
 	}
@@ -215,7 +224,20 @@ check_backend_alert(struct fleet *fleet, struct node *node,
 	w->alert = *pa;
 	w->last_ms = wall_ms;
 	w->count++;
-	check_backend_code(fleet, pa->code, wall_ms);
+	check_backend_show(fleet, pa->code, wall_ms);
+}
+
+/* Show backend warning code again as the nodes standing in it say. */
+static void
+check_backend_show(struct fleet *fleet, const char *code, int64_t wall_ms)
+{
+	struct node	**v;
+	size_t		  n;
+
+	/* The set's test reads no clock: any time will do. */
+	v = check_set_nodes(fleet, CHECK_SET_WARNED, check_is_warned, 0, &n);
+	check_backend_code(fleet, code, v, n, wall_ms);
+	free(v);
 }
 
 /*
@@ -227,13 +249,15 @@ static void
 check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	const char	**codes = NULL;
-	size_t		  ncodes = 0, i, j, k;
+	struct node	**v;
+	size_t		  ncodes = 0, i, j, k, n;
 	const char	 *code;
 
-	(void)now_ms;
-	for (i = 0; i < fleet->nnodes; i++) {
-		for (j = 0; j < fleet->nodes[i].nwarnings; j++) {
-			code = fleet->nodes[i].warnings[j].alert.code;
+	v = check_set_nodes(fleet, CHECK_SET_WARNED, check_is_warned, now_ms,
+	    &n);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < v[i]->nwarnings; j++) {
+			code = v[i]->warnings[j].alert.code;
 			for (k = 0; k < ncodes; k++) {
 				if (strcmp(codes[k], code) == 0)
 					break;
@@ -246,8 +270,9 @@ check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		}
 	}
 	for (k = 0; k < ncodes; k++)
-		check_backend_code(fleet, codes[k], wall_ms);
+		check_backend_code(fleet, codes[k], v, n, wall_ms);
 	free(codes);
+	free(v);
 }
 
 /*
@@ -257,7 +282,8 @@ check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
  * warnings (the e-mails at Knight Capital) show as one alert with a count.
  */
 static void
-check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
+check_backend_code(struct fleet *fleet, const char *code,
+    struct node *const *warned, size_t nwarned, int64_t wall_ms)
 {
 	const struct fleet_warning	*w, *latest = NULL;
 	struct node			*node;
@@ -270,9 +296,9 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	uint64_t			 count = 0;
 	size_t				 i, j, n = 0;
 
-	v = xreallocarray(NULL, fleet->nnodes, sizeof *v);
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
+	v = xcalloc(nwarned + 1, sizeof *v);
+	for (i = 0; i < nwarned; i++) {
+		node = warned[i];
 		for (j = 0; j < node->nwarnings; j++) {
 			w = &node->warnings[j];
 			if (strcmp(w->alert.code, code) != 0)
@@ -320,6 +346,153 @@ check_backend_code(struct fleet *fleet, const char *code, int64_t wall_ms)
 	    .follows = i < nitems(check_backend_follows) ?
 	    check_backend_follows[i].follows : NULL }, v, n, wall_ms);
 	free(v);
+}
+
+/*
+ * The tests of check-set.h, one a rule: each says of one node what its
+ * rule's loop below asks of it, so a rule reads the nodes its set
+ * holds and no other.
+ */
+
+/* runaway's: a router that sent more child shares than a parent holds. */
+static int
+check_is_runaway(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	return (fleet_node_role(node) == ROLE_ROUTER && node->nstats != 0 &&
+	    node->stats.role == ROLE_ROUTER &&
+	    node->stats.router.worst_ratio > 1.0 &&
+	    node->stats.router.state != STATE_KILLED);
+}
+
+/* order-rate's: a router far above its baseline (fleet-base.h). */
+static int
+check_is_order_rate(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	double	rate;
+
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	if (fleet_node_role(node) != ROLE_ROUTER ||
+	    node->state == NODE_DOWN || node->child_rate_baseline < 0 ||
+	    fleet_node_killed(node))
+		return (0);
+	rate = rate_per_sec(&node->child_rate);
+	return (rate > CHECK_ORDER_RATE_FLOOR &&
+	    rate > CHECK_ORDER_RATE_FACTOR * node->child_rate_baseline);
+}
+
+/*
+ * cert-expiring's: a station whose certificate has less than
+ * CHECK_CERT_WARN_MS left on its node clock.  Its clock runs on without
+ * a frame, so one with more left is asked again when, at its time
+ * scale, it would be down to that (*wake_ms, never later).
+ */
+static int
+check_is_cert(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	double	scale, at;
+
+	(void)fleet;
+	if (fleet_node_role(node) != ROLE_STATION || !node->has_cert)
+		return (0);
+	if (fleet_cert_expires_in(node, now_ms) < CHECK_CERT_WARN_MS)
+		return (1);
+	scale = node->has_hello && node->hello.time_scale > 0 ?
+	    node->hello.time_scale : 1.0;
+	at = (double)node->last_heard_ms + ((double)node->cert.not_after_ms -
+	    (double)CHECK_CERT_WARN_MS - (double)node->clock_ms) / scale;
+	if (at < (double)(INT64_MAX / 4))
+		*wake_ms = at > (double)now_ms ? (int64_t)at : now_ms;
+	return (0);
+}
+
+/* renewal-failed's: a station whose last renewal attempt failed. */
+static int
+check_is_renewal(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	return (fleet_node_role(node) == ROLE_STATION && node->has_cert &&
+	    node->cert.last_renewal_ms != 0 && !node->cert.last_renewal_ok);
+}
+
+/* heartbeat's: a station sending too few heartbeats for its devices. */
+static int
+check_is_heartbeat(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	double	rate, expected;
+
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	if (fleet_node_role(node) != ROLE_STATION || node->state == NODE_DOWN)
+		return (0);
+	rate = rate_per_sec(&node->heartbeat_rate);
+	expected = fleet_heartbeat_rate_expected(node);
+	return (rate >= 0 && expected > 0 &&
+	    rate < CHECK_HEARTBEAT_FRACTION * expected);
+}
+
+/* device-countdown's: a station with devices failing or failed. */
+static int
+check_is_countdown(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	int64_t	cd;
+
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	if (fleet_node_role(node) != ROLE_STATION ||
+	    node->state == NODE_DOWN || node->nstats == 0 ||
+	    node->stats.role != ROLE_STATION)
+		return (0);
+	cd = check_countdown(node);
+	return (node->stats.station.devices_failed > 0 ||
+	    (cd >= 0 && cd < CHECK_COUNTDOWN_WARN_MS));
+}
+
+/* node-stale's. */
+static int
+check_is_stale(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	return (node->state == NODE_STALE);
+}
+
+/* node-down's. */
+static int
+check_is_down(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	return (node->state == NODE_DOWN);
+}
+
+/* The backend rule's: a node standing in some backend warning. */
+static int
+check_is_warned(const struct fleet *fleet, const struct node *node,
+    int64_t now_ms, int64_t *wake_ms)
+{
+	(void)fleet;
+	(void)now_ms;
+	(void)wake_ms;
+	return (node->nwarnings > 0);
 }
 
 /*
@@ -870,8 +1043,8 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char				 parent[64];
 	size_t				 i, fi, n, non;
 
-	(void)now_ms;
-	v = check_collect(fleet, ROLE_ROUTER, &n);
+	v = check_set_nodes(fleet, CHECK_SET_RUNAWAY, check_is_runaway, now_ms,
+	    &n);
 	for (i = 0; i < n; i++) {
 		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
 			continue;
@@ -939,11 +1112,13 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 action[PROTO_TEXT_MAX];
 	char		 from[PROTO_TEXT_MAX];
 	double		 rate, baseline, parents;
-	size_t		 npeers, i;
+	struct node	**v;
+	size_t		 npeers, i, n;
 
-	(void)now_ms;
-	for (i = 0; i < fleet->nnodes; i++) {
-		node = &fleet->nodes[i];
+	v = check_set_nodes(fleet, CHECK_SET_ORDER_RATE, check_is_order_rate,
+	    now_ms, &n);
+	for (i = 0; i < n; i++) {
+		node = v[i];
 		baseline = node->child_rate_baseline;
 		npeers = node->child_rate_npeers;
 		if (fleet_node_role(node) != ROLE_ROUTER ||
@@ -988,6 +1163,7 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    .action = action, .measure = rate, .follows = "runaway" },
 		    &node, 1, wall_ms);
 	}
+	free(v);
 }
 
 /*
@@ -1005,8 +1181,8 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 left, oldest = 0, within = 0;
 	size_t		 i, n, nexp = 0, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, &n);
-	hit = xcalloc(n, sizeof *hit);
+	v = check_set_nodes(fleet, CHECK_SET_CERT, check_is_cert, now_ms, &n);
+	hit = xcalloc(n + 1, sizeof *hit);
 	/* Expired ones first: they are what the text leads with. */
 	for (i = 0; i < n; i++) {
 		if (!v[i]->has_cert ||
@@ -1081,8 +1257,9 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 clock[16];
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, &n);
-	hit = xcalloc(n, sizeof *hit);
+	v = check_set_nodes(fleet, CHECK_SET_RENEWAL, check_is_renewal, now_ms,
+	    &n);
+	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->has_cert && v[i]->cert.last_renewal_ms != 0 &&
 		    !v[i]->cert.last_renewal_ok)
@@ -1210,8 +1387,9 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, &n);
-	hit = xcalloc(n, sizeof *hit);
+	v = check_set_nodes(fleet, CHECK_SET_HEARTBEAT, check_is_heartbeat,
+	    now_ms, &n);
+	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN)
 			continue;
@@ -1280,8 +1458,9 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
 
-	v = check_collect(fleet, ROLE_STATION, &n);
-	hit = xcalloc(n, sizeof *hit);
+	v = check_set_nodes(fleet, CHECK_SET_COUNTDOWN, check_is_countdown,
+	    now_ms, &n);
+	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
 		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||
 		    v[i]->stats.role != ROLE_STATION)
@@ -1343,20 +1522,22 @@ out:
 	free(v);
 }
 
-/* The nodes in state, in fleet order; *n says how many (free it). */
+/*
+ * The nodes in state (stale or down), in fleet order, or NULL when none
+ * is; *n says how many (free it).
+ */
 static struct node **
-check_in_state(struct fleet *fleet, enum node_state state, size_t *n)
+check_in_state(struct fleet *fleet, enum node_state state, int64_t now_ms,
+    size_t *n)
 {
-	struct node	**v = NULL;
-	size_t		  i;
+	struct node	**v;
 
-	*n = 0;
-	for (i = 0; i < fleet->nnodes; i++) {
-		if (fleet->nodes[i].state != state)
-			continue;
-		if (v == NULL)
-			v = xcalloc(fleet->nnodes, sizeof *v);
-		v[(*n)++] = &fleet->nodes[i];
+	v = check_set_nodes(fleet, state == NODE_STALE ? CHECK_SET_STALE :
+	    CHECK_SET_DOWN, state == NODE_STALE ? check_is_stale :
+	    check_is_down, now_ms, n);
+	if (*n == 0) {
+		free(v);
+		return (NULL);
 	}
 	return (v);
 }
@@ -1375,7 +1556,7 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		  names[PROTO_TEXT_MAX];
 	size_t		  i, n;
 
-	if ((v = check_in_state(fleet, NODE_STALE, &n)) == NULL)
+	if ((v = check_in_state(fleet, NODE_STALE, now_ms, &n)) == NULL)
 		return;
 	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
 		node = v[i];
@@ -1463,8 +1644,7 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	struct node		**v;
 	size_t			 i, n;
 
-	(void)now_ms;
-	v = check_in_state(fleet, NODE_DOWN, &n);
+	v = check_in_state(fleet, NODE_DOWN, now_ms, &n);
 	if (n > CHECK_APART_MAX)
 		check_nodes_down(fleet, v, n, wall_ms);
 	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {

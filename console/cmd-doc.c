@@ -195,6 +195,24 @@ cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
 	return (0);
 }
 
+/* The node an action names that is not a target; see cmd-doc.h. */
+const char *
+cmd_named_node(const char *action, const struct proto_command_arg *args,
+    size_t nargs, const struct command_spec **spec)
+{
+	size_t	i;
+
+	*spec = command_spec_find(action);
+	if (*spec == NULL || (*spec)->node_arg == NULL)
+		return (NULL);
+	for (i = 0; i < nargs; i++) {
+		if (strcmp(args[i].name, (*spec)->node_arg) == 0 &&
+		    args[i].value[0] != '\0')
+			return (args[i].value);
+	}
+	return (NULL);
+}
+
 /*
  * Append to a growing text, escaped (util_escape()): the review shows
  * what backends sent, and a line break or an escape sequence in it must

@@ -55,6 +55,18 @@ int	 cmd_build(const struct fleet *fleet, const char *action,
 int	 cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
 	    const char *to, char **cause);
 
+struct command_spec;
+
+/*
+ * The node that action names beyond its targets, as its arguments (args,
+ * nargs: a document's, or the options given) say, or NULL when it names
+ * none (rollback's "to" is a build, not a node).  *spec gets the action's
+ * spec, whose node_role and node_why put that node in words.
+ */
+const char *cmd_named_node(const char *action,
+	    const struct proto_command_arg *args, size_t nargs,
+	    const struct command_spec **spec);
+
 /*
  * May proposal p be approved (approving) or cancelled now?  Returns 0,
  * or -1 with an allocated sentence in *cause: nodes hold different

@@ -15,13 +15,10 @@
 
 #include "auth.h"
 #include "fleet.h"
+#include "fleet-base.h"
 #include "opkey.h"
 #include "seal.h"
 #include "util.h"
-
-/* Own-history baseline: needs this much, leaves out the newest part. */
-#define FLEET_BASELINE_MIN_S	30
-#define FLEET_BASELINE_SKIP_S	10
 
 /* One message type the model takes; returns 1 if a watcher should know. */
 struct fleet_handler {
@@ -29,13 +26,6 @@ struct fleet_handler {
 	int		(*apply)(struct fleet *fleet, size_t link,
 			    const struct proto_msg *msg, int64_t now_ms,
 			    int64_t wall_ms, struct node **node);
-};
-
-/* A live router's child rate, as a candidate baseline for its peers. */
-struct fleet_peer {
-	const char	*group;
-	double		 rate;
-	size_t		 i;		/* index in fleet.nodes */
 };
 
 static struct node *fleet_node_get(struct fleet *fleet, const char *id,
@@ -123,10 +113,11 @@ static int	 fleet_cmp_proposal(const void *a, const void *b);
 static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node);
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
-static void	 fleet_sample(struct node *node, int64_t now_ms);
+static int	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
+static void	 fleet_changed(struct fleet *fleet, size_t ix);
 
 /* A node and when it was last heard, for ordering fleet.heard. */
 struct fleet_heard_at {
@@ -156,10 +147,6 @@ static void	 fleet_copy_stats(struct proto_stats *dst,
 static double	 fleet_scale(const struct node *node);
 static int64_t	 fleet_clamp_ms(double ms);
 static int	 fleet_cmp_peer(const void *a, const void *b);
-static double	 fleet_own_baseline(const struct node *node);
-static void	 fleet_tick_baselines(struct fleet *);
-static double	 fleet_median(const struct fleet_peer *p, size_t m,
-		    size_t skip);
 static size_t	 fleet_group_end(const struct fleet_peer *p, size_t lo,
 		    size_t n, const char *group);
 
@@ -230,7 +217,9 @@ fleet_free(struct fleet *fleet)
 	if (fleet->checks_free != NULL)
 		fleet->checks_free(fleet->checks);
 	free(fleet->touched);
+	free(fleet->changed);
 	free(fleet->heard);
+	fleet_base_free(fleet);
 	memset(fleet, 0, sizeof *fleet);
 }
 
@@ -395,6 +384,8 @@ fleet_apply(struct fleet *fleet, size_t link, const struct proto_msg *msg,
 	if (fleet_handlers[i].apply(fleet, link, msg, now_ms, wall_ms,
 	    &node) && node != NULL)
 		fleet_notify_node(fleet, node);
+	if (node != NULL)
+		fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
 	return (0);
 }
@@ -463,6 +454,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 static void
 fleet_touch(struct fleet *fleet, const struct node *node)
 {
+	fleet_base_note(fleet, (size_t)(node - fleet->nodes));
 	if (fleet->checks == NULL)
 		return;
 	if (fleet->ntouched == fleet->touched_cap) {
@@ -472,6 +464,24 @@ fleet_touch(struct fleet *fleet, const struct node *node)
 		    fleet->touched_cap, sizeof *fleet->touched);
 	}
 	fleet->touched[fleet->ntouched++] = (size_t)(node - fleet->nodes);
+}
+
+/*
+ * Tell the checks, once they keep results (fleet.checks), that what
+ * their rules read of node ix changed: a frame, its state or baseline.
+ */
+static void
+fleet_changed(struct fleet *fleet, size_t ix)
+{
+	if (fleet->checks == NULL)
+		return;
+	if (fleet->nchanged == fleet->changed_cap) {
+		fleet->changed_cap = fleet->changed_cap == 0 ? 64 :
+		    fleet->changed_cap * 2;
+		fleet->changed = xreallocarray(fleet->changed,
+		    fleet->changed_cap, sizeof *fleet->changed);
+	}
+	fleet->changed[fleet->nchanged++] = ix;
 }
 
 /* Replace the node ids link's certificate names. */
@@ -747,6 +757,8 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 		fleet_event(node, wall_ms, "%s (was %s)",
 		    fleet_state_name(state), fleet_state_name(node->state));
 	node->state = state;
+	fleet_base_note(fleet, (size_t)(node - fleet->nodes));
+	fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
 	return (1);
 }
@@ -932,6 +944,7 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
+		fleet_base_note(fleet, (size_t)(node - fleet->nodes));
 		reset |= rate_add(&node->parent_rate, st->uptime_ms,
 		    st->router.parents_total);
 		reset |= rate_add(&node->child_rate, st->uptime_ms,
@@ -1785,17 +1798,20 @@ fleet_node_result(const struct node *node, const char *id,
 	return (NULL);
 }
 
-/* Once a second, keep a sample of node's rates for its sparklines. */
-static void
+/*
+ * Once a second, keep a sample of node's rates for its sparklines.
+ * Returns 1 when it took one.
+ */
+static int
 fleet_sample(struct node *node, int64_t now_ms)
 {
 	unsigned	i;
 	double		child, heartbeat;
 
 	if (node->nstats == 0)
-		return;
+		return (0);
 	if (node->hist_n != 0 && now_ms - node->hist_last_ms < 1000)
-		return;
+		return (0);
 	/* Keep a steady once-a-second beat unless the timer fell behind. */
 	if (node->hist_n != 0 && now_ms - node->hist_last_ms < 2000)
 		node->hist_last_ms += 1000;
@@ -1806,6 +1822,7 @@ fleet_sample(struct node *node, int64_t now_ms)
 	i = fleet_ring_push(&node->hist_head, &node->hist_n, FLEET_HISTORY);
 	node->child_hist[i] = child < 0 ? 0 : (float)child;
 	node->heartbeat_hist[i] = heartbeat < 0 ? 0 : (float)heartbeat;
+	return (1);
 }
 
 /* Timer: age nodes and sample their rates. */
@@ -1818,10 +1835,15 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet_tick_walk(fleet, now_ms, wall_ms);
 	else
 		fleet_tick_silent(fleet, now_ms, wall_ms);
-	for (i = 0; i < fleet->nnodes; i++)
-		fleet_sample(&fleet->nodes[i], now_ms);
+	for (i = 0; i < fleet->nnodes; i++) {
+		/* A router with no live peer is its own baseline. */
+		if (fleet_sample(&fleet->nodes[i], now_ms) &&
+		    fleet->nodes[i].child_rate_npeers == 0 &&
+		    fleet_node_role(&fleet->nodes[i]) == ROLE_ROUTER)
+			fleet_base_note(fleet, i);
+	}
 	fleet_commands_tick(fleet, wall_ms);
-	fleet_tick_baselines(fleet);
+	fleet_base_tick(fleet, fleet_changed);
 	auth_tick(fleet);
 }
 
@@ -1988,24 +2010,6 @@ fleet_heard_order(struct fleet *fleet)
 	free(v);
 }
 
-/* Set every router's child rate baseline for this tick. */
-static void
-fleet_tick_baselines(struct fleet *fleet)
-{
-	double	*baselines;
-	size_t	*npeers, i;
-
-	baselines = xcalloc(fleet->nnodes + 1, sizeof *baselines);
-	npeers = xcalloc(fleet->nnodes + 1, sizeof *npeers);
-	fleet_child_rate_baselines(fleet, baselines, npeers);
-	for (i = 0; i < fleet->nnodes; i++) {
-		fleet->nodes[i].child_rate_baseline = baselines[i];
-		fleet->nodes[i].child_rate_npeers = npeers[i];
-	}
-	free(npeers);
-	free(baselines);
-}
-
 /* The node called id, or NULL. */
 struct node *
 fleet_find(struct fleet *fleet, const char *id)
@@ -2120,43 +2124,6 @@ fleet_cmp_peer(const void *pa, const void *pb)
 }
 
 /*
- * A router's own average child rate before the newest seconds, which
- * hold the change being judged; -1 until enough history is held.
- */
-static double
-fleet_own_baseline(const struct node *node)
-{
-	unsigned	i, count;
-	double		sum = 0;
-
-	if (node->hist_n < FLEET_BASELINE_MIN_S)
-		return (-1);
-	count = node->hist_n - FLEET_BASELINE_SKIP_S;
-	for (i = 0; i < count; i++)
-		sum += node->child_hist[(node->hist_head + i) % FLEET_HISTORY];
-	return (sum / count);
-}
-
-/*
- * The median of the m sorted peers p[], leaving out the one at skip
- * (m when none is left out).
- */
-static double
-fleet_median(const struct fleet_peer *p, size_t m, size_t skip)
-{
-	size_t	n = skip < m ? m - 1 : m, k;
-	double	a, b;
-
-	k = n / 2;
-	b = p[k >= skip ? k + 1 : k].rate;
-	if (n % 2)
-		return (b);
-	k = n / 2 - 1;
-	a = p[k >= skip ? k + 1 : k].rate;
-	return ((a + b) / 2);
-}
-
-/*
  * The end of group's run in p[lo .. n), sorted by group, found by
  * halves: walked peer by peer, a group of 50,000 routers behind
  * gateways made each tick quadratic.
@@ -2214,8 +2181,8 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		for (self = lo; self < hi; self++) {
 			i = p[self].i;
 			done[i] = 1;
-			out[i] = hi - lo > 1 ? fleet_median(p + lo, hi - lo,
-			    self - lo) : fleet_own_baseline(&fleet->nodes[i]);
+			out[i] = hi - lo > 1 ? fleet_base_median(p + lo, hi - lo,
+			    self - lo) : fleet_base_own(&fleet->nodes[i]);
 			if (npeers != NULL)
 				npeers[i] = hi - lo - 1;
 		}
@@ -2253,9 +2220,9 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		if (npeers != NULL)
 			npeers[i] = m;
 		if (m > 0)
-			out[i] = fleet_median(p + lo, hi - lo, self - lo);
+			out[i] = fleet_base_median(p + lo, hi - lo, self - lo);
 		else
-			out[i] = fleet_own_baseline(node);
+			out[i] = fleet_base_own(node);
 	}
 	free(done);
 	free(p);

@@ -297,6 +297,8 @@ struct fleet {
 	 */
 	void			*checks;
 	void			(*checks_free)(void *);
+	struct fleet_base	*base;		/* the baselines kept
+						   (fleet-base.h) */
 	/*
 	 * The nodes heard, oldest first: a list through heard (node index
 	 * + 1; 0 ends it), so that the tick meets only the nodes falling
@@ -312,6 +314,14 @@ struct fleet {
 	size_t			*touched;
 	size_t			 ntouched;
 	size_t			 touched_cap;
+	/*
+	 * The nodes a frame, a state or a baseline changed since the
+	 * checks last looked (indices, maybe repeated; kept only while
+	 * checks is set), so that a rule asks only them again.
+	 */
+	size_t			*changed;
+	size_t			 nchanged;
+	size_t			 changed_cap;
 	uint64_t		 roots_seq;
 
 	struct fleet_move	 move;		/* the latest move-root */

@@ -32,6 +32,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "proto-audit.h"
+#include "proto-command.h"
 #include "proto-plan.h"
 #include "util.h"
 
@@ -154,6 +155,10 @@ static void	 headless_until_tick(void *, struct loop *, int64_t,
 static int	 headless_node_heard(struct headless *, const char *);
 static int	 headless_settled(struct headless *, int);
 static int	 headless_ready_targets(struct headless *);
+static int	 headless_named_ready(struct headless *,
+		    const struct proto_command *);
+static int	 headless_named_heard(struct headless *,
+		    const struct proto_command *, const char *);
 static int	 headless_ready_proposal(struct headless *);
 static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
@@ -1247,7 +1252,7 @@ headless_ready_targets(struct headless *h)
 			missing++;
 	}
 	if (missing == 0)
-		return (1);
+		return (headless_named_ready(h, h->cmd));
 	for (i = 0; i < h->options->nnodes; i++) {
 		if (fleet_find_const(h->fleet, h->options->nodes[i]) == NULL &&
 		    headless_settled(h, 0))
@@ -1257,8 +1262,8 @@ headless_ready_targets(struct headless *h)
 }
 
 /*
- * approve, cancel: the proposal is here and its targets heard; or it
- * cannot come (the id is ambiguous, or every node has reported and
+ * approve, cancel: the proposal is here and its targets heard (and,
+ * approving, a node it names beyond them); or it cannot come (the id is ambiguous, or every node has reported and
  * none holds it).
  */
 static int
@@ -1279,7 +1284,60 @@ headless_ready_proposal(struct headless *h)
 		if (!headless_node_heard(h, p->cmd.targets[i].node))
 			return (0);
 	}
-	return (1);
+	/* Approving a move-root: this console relays to its destination. */
+	return (h->options->command != HEADLESS_APPROVE ||
+	    headless_named_ready(h, &p->cmd));
+}
+
+/*
+ * Is the node cmd names beyond its targets (move-root's destination)
+ * heard, or known never to come (the whole fleet said hello without
+ * it)?  1 too when it names none.
+ */
+static int
+headless_named_ready(struct headless *h, const struct proto_command *cmd)
+{
+	const struct command_spec	*spec;
+	const char			*id;
+
+	id = cmd_named_node(cmd->action, cmd->args, cmd->nargs, &spec);
+	if (id == NULL || headless_node_heard(h, id))
+		return (1);
+	return (fleet_find_const(h->fleet, id) == NULL &&
+	    headless_settled(h, 0));
+}
+
+/*
+ * After a wait: -1 when the node cmd names beyond its targets was heard
+ * (or it names none), else the exit status after saying on standard
+ * error which node it is, why the console needs it and what to do;
+ * nothing was done (proposed, approved) then.
+ */
+static int
+headless_named_heard(struct headless *h, const struct proto_command *cmd,
+    const char *done)
+{
+	const struct command_spec	*spec;
+	const char			*id;
+	char				 wait[32];
+
+	id = cmd_named_node(cmd->action, cmd->args, cmd->nargs, &spec);
+	if (id == NULL || headless_node_heard(h, id))
+		return (-1);
+	if (fleet_find_const(h->fleet, id) == NULL && headless_settled(h, 0)) {
+		fprintf(stderr, "vigil: %s is unknown: no backend of this "
+		    "fleet reported it, and it is the %s of %s (%s), so "
+		    "nothing was %s; check the name with vigil status, or use "
+		    "a fleet that reaches it\n", id, spec->node_role,
+		    cmd->action, spec->node_why, done);
+		return (HEADLESS_EXIT_USAGE);
+	}
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
+	fprintf(stderr, "vigil: %s, the %s of %s, did not report to this "
+	    "console within %s (%s), so nothing was %s; check that its "
+	    "backend runs (vigil status), or allow longer with --wait\n", id,
+	    spec->node_role, cmd->action, wait, spec->node_why, done);
+	return (HEADLESS_EXIT_UNREACHED);
 }
 
 /* Before sending: the backend of every target is connected. */
@@ -1357,7 +1415,8 @@ headless_heard_all(struct headless *h, int fleet)
 		    o->nodes[i], wait, fleet ? "planned" : "proposed");
 		return (HEADLESS_EXIT_UNREACHED);
 	}
-	return (-1);
+	return (headless_named_heard(h, h->cmd, fleet ? "planned" :
+	    "proposed"));
 }
 
 /*
@@ -1416,6 +1475,15 @@ headless_propose(struct headless *h)
 	size_t				 i, nargs = 0;
 	int				 rc, safe;
 
+	/* The wait hears a node --to names (move-root's destination) too. */
+	util_copy(h->cmd->action, sizeof h->cmd->action, o->action);
+	if (o->to != NULL) {
+		util_copy(h->cmd->args[0].name, sizeof h->cmd->args[0].name,
+		    "to");
+		util_copy(h->cmd->args[0].value, sizeof h->cmd->args[0].value,
+		    o->to);
+		h->cmd->nargs = 1;
+	}
 	if ((rc = headless_heard_all(h, 0)) >= 0)
 		return (rc);
 	if (proto_plan_applies(o->action)) {
@@ -1655,7 +1723,9 @@ headless_find(struct headless *h, const char *verb)
 		headless_warn("%s", cause);
 		free(cause);
 		return (HEADLESS_EXIT_REFUSED);
-	}
+	} else if (strcmp(verb, "approve") == 0 &&
+	    (rc = headless_named_heard(h, &p->cmd, "approved")) >= 0)
+		return (rc);
 	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
 }

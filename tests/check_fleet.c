@@ -45,6 +45,9 @@ note(void *arg, struct fleet *fleet, enum fleet_change what,
 		seen->alert_changes++;
 }
 
+/* The group the next hellos name. */
+static const char *hello_group = "nyse";
+
 /* Feed a router's hello from link at now. */
 static void
 hello(struct fleet *f, size_t link, const char *id, const char *build,
@@ -56,7 +59,7 @@ hello(struct fleet *f, size_t link, const char *id, const char *build,
 	util_copy(m->u.hello.node, sizeof m->u.hello.node, id);
 	m->u.hello.role = strncmp(id, "station/", 8) == 0 ? ROLE_STATION :
 	    ROLE_ROUTER;
-	util_copy(m->u.hello.group, sizeof m->u.hello.group, "nyse");
+	util_copy(m->u.hello.group, sizeof m->u.hello.group, hello_group);
 	util_copy(m->u.hello.build, sizeof m->u.hello.build, build);
 	m->u.hello.version = 1;
 	m->u.hello.clock_ms = CLOCK0 + (now - T0);
@@ -422,6 +425,77 @@ START_TEST(baseline_is_median_of_live_peers)
 }
 END_TEST
 
+/* Does every node hold the baseline a count of the whole fleet gives? */
+static void
+baselines_agree(struct fleet *f)
+{
+	double	*all = xcalloc(f->nnodes, sizeof *all);
+	size_t	*peers = xcalloc(f->nnodes, sizeof *peers), i;
+
+	fleet_child_rate_baselines(f, all, peers);
+	for (i = 0; i < f->nnodes; i++) {
+		ck_assert_msg(all[i] == f->nodes[i].child_rate_baseline,
+		    "%s: kept baseline %g, counted %g", f->nodes[i].id,
+		    f->nodes[i].child_rate_baseline, all[i]);
+		ck_assert_uint_eq(peers[i], f->nodes[i].child_rate_npeers);
+	}
+	free(peers);
+	free(all);
+}
+
+/*
+ * The tick computes baselines again only for the groups whose routers
+ * changed (fleet-base.c): through stats, a link down and up again, a
+ * router moving group and a router alone on its own history, every
+ * router's baseline stays what counting the whole fleet gives.
+ */
+START_TEST(kept_baselines_match_full_count)
+{
+	struct fleet	 f;
+	size_t		 l[3], i;
+	char		 id[32];
+	int64_t		 t, now;
+
+	fleet_init(&f, "test");
+	for (i = 0; i < 3; i++) {
+		util_format(id, sizeof id, "ws://127.0.0.1:900%zu", i + 1);
+		l[i] = fleet_add_link(&f, id);
+		fleet_link_up(&f, l[i], T0);
+	}
+	for (i = 0; i < 9; i++) {
+		util_format(id, sizeof id, "router/r%zu", i);
+		hello(&f, l[i % 3], id, "smars-2012.08.01", 1, T0);
+	}
+	hello(&f, l[0], "station/s1", "sms-1", 1, T0);
+	for (t = 1; t <= 45; t++) {
+		now = T0 + t * 1000;
+		for (i = 0; i < 9; i++) {
+			if (t >= 10 && t < 20 && i % 3 == 1)
+				continue;	/* its link is down */
+			util_format(id, sizeof id, "router/r%zu", i);
+			router_stats(&f, l[i % 3], id, t * 1000,
+			    (uint64_t)(t * t * (i + 1)), now);
+		}
+		if (t == 10)
+			fleet_link_down(&f, l[1], "connection reset", now);
+		if (t == 20)
+			fleet_link_up(&f, l[1], now);
+		if (t == 25) {
+			hello_group = "arca";
+			hello(&f, l[2], "router/r8", "smars-2012.08.01", 1,
+			    now);
+			hello_group = "nyse";
+		}
+		fleet_tick(&f, now, now);
+		baselines_agree(&f);
+	}
+	/* r8, alone in its group, is judged on its own history. */
+	ck_assert(fleet_find(&f, "router/r8")->child_rate_baseline > 0);
+	ck_assert_uint_eq(fleet_find(&f, "router/r8")->child_rate_npeers, 0);
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(history_sampled_once_a_second)
 {
 	struct fleet	 f;
@@ -462,7 +536,7 @@ START_TEST(frames_decode_into_model_and_bad_ones_say_why)
 	m->type = MSG_HELLO;
 	util_copy(m->u.hello.node, sizeof m->u.hello.node, "router/r3");
 	m->u.hello.role = ROLE_ROUTER;
-	util_copy(m->u.hello.group, sizeof m->u.hello.group, "nyse");
+	util_copy(m->u.hello.group, sizeof m->u.hello.group, hello_group);
 	util_copy(m->u.hello.build, sizeof m->u.hello.build,
 	    "smars-2012.08.01");
 	m->u.hello.version = 1;
@@ -709,6 +783,7 @@ fleet_suite(void)
 	tcase_add_test(tc, error_message_reaches_link_and_node);
 	tcase_add_test(tc, backend_alert_counts_reports);
 	tcase_add_test(tc, one_backend_warning_from_many_nodes_is_one_alert);
+	tcase_add_test(tc, kept_baselines_match_full_count);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -34,11 +34,8 @@ static char	*node_fleet(const char *, pid_t *);
 static void	 status_argv(char **, char *, char *);
 static pid_t	 start_watch(const char *, const char *, struct e2e_lines *);
 static void	 watch_for(struct e2e_lines *, const char *, int);
-static int	 listen_on(int, int *);
 static int	 accept_within(int, int);
 static void	 rogue_handshake(int);
-static void	 proxy_run(int, int) __attribute__((noreturn));
-static void	 proxy_pump(int, int);
 static void	 setup(void);
 static void	 teardown(void);
 
@@ -159,42 +156,6 @@ watch_for(struct e2e_lines *lines, const char *what, int timeout_ms)
 	}
 }
 
-/*
- * A listening TCP socket on the loopback of family (AF_INET or
- * AF_INET6) at a kernel-chosen port, returned in *port.
- */
-static int
-listen_on(int family, int *port)
-{
-	struct sockaddr_in6	 s6;
-	struct sockaddr_in	 s4;
-	struct sockaddr		*sa;
-	socklen_t		 slen;
-	int			 fd;
-
-	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));
-	memset(&s6, 0, sizeof s6);
-	memset(&s4, 0, sizeof s4);
-	if (family == AF_INET6) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_addr = in6addr_loopback;
-		sa = (struct sockaddr *)&s6;
-		slen = sizeof s6;
-	} else {
-		s4.sin_family = AF_INET;
-		s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sa = (struct sockaddr *)&s4;
-		slen = sizeof s4;
-	}
-	ck_assert_msg(bind(fd, sa, slen) == 0 && listen(fd, 16) == 0 &&
-	    getsockname(fd, sa, &slen) == 0, "cannot listen on the %s "
-	    "loopback: %s", family == AF_INET6 ? "IPv6" : "IPv4",
-	    strerror(errno));
-	*port = ntohs(family == AF_INET6 ? s6.sin6_port : s4.sin_port);
-	return (fd);
-}
-
 /* Accept one connection within timeout_ms; -1 when none came. */
 static int
 accept_within(int fd, int timeout_ms)
@@ -250,59 +211,6 @@ rogue_handshake(int fd)
 	    "Sec-WebSocket-Accept: %s\r\n"
 	    "Sec-WebSocket-Protocol: " PROTO_SUBPROTOCOL "\r\n\r\n", accept);
 	ck_assert(write(fd, reply, strlen(reply)) == (ssize_t)strlen(reply));
-}
-
-/*
- * The proxy child: take each connection to the IPv6 listener and relay
- * it to 127.0.0.1:port until either side closes, one at a time.
- */
-static void
-proxy_run(int lfd, int port)
-{
-	struct sockaddr_in	sin;
-	int			cfd, ufd;
-
-	for (;;) {
-		if ((cfd = accept(lfd, NULL, NULL)) == -1)
-			_exit(1);
-		ufd = socket(AF_INET, SOCK_STREAM, 0);
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sin.sin_port = htons((uint16_t)port);
-		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
-		    sizeof sin) == 0)
-			proxy_pump(cfd, ufd);
-		if (ufd != -1)
-			close(ufd);
-		close(cfd);
-	}
-}
-
-/* Copy bytes both ways between a and b until one of them closes. */
-static void
-proxy_pump(int a, int b)
-{
-	struct pollfd	pfd[2];
-	char		buf[16384];
-	ssize_t		r;
-	int		i;
-
-	pfd[0].fd = a;
-	pfd[1].fd = b;
-	pfd[0].events = pfd[1].events = POLLIN;
-	for (;;) {
-		if (poll(pfd, 2, -1) == -1)
-			return;
-		for (i = 0; i < 2; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			r = read(pfd[i].fd, buf, sizeof buf);
-			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
-			    r)
-				return;
-		}
-	}
 }
 
 /* Set up a test. */
@@ -381,7 +289,7 @@ START_TEST(test_silent_listener_is_retried_and_explained)
 	pid_t			 vigil;
 	int			 lfd, port, fd, n = 0, status;
 
-	lfd = listen_on(AF_INET, &port);
+	lfd = e2e_listen(AF_INET, &port);
 	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
 	status_argv(argv, url, "10");
 	start = e2e_now_ms();
@@ -427,7 +335,7 @@ START_TEST(test_binary_frame_is_refused_with_a_sentence)
 	pid_t			 child;
 	int			 lfd, port, fd;
 
-	lfd = listen_on(AF_INET, &port);
+	lfd = e2e_listen(AF_INET, &port);
 	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
 	if ((child = e2e_fork()) == 0) {
 		/* The rogue backend: a hello, but in a binary frame. */
@@ -471,10 +379,8 @@ START_TEST(test_ipv6_fleet_entry_reaches_its_backend)
 	int			 lfd, port, port6;
 
 	port = start_node("r1", &node);
-	lfd = listen_on(AF_INET6, &port6);
-	if (e2e_fork() == 0)
-		proxy_run(lfd, port);
-	close(lfd);
+	lfd = e2e_listen(AF_INET6, &port6);
+	e2e_relay(lfd, port);
 	snprintf(url, sizeof url, "ws://[::1]:%d/", port6);
 	fleet = write_fleet(url);
 	argv[0] = e2e_bin("vigil");

@@ -67,6 +67,8 @@ struct world {
 	int64_t		now, wall, clock;
 	double		scale;			/* node clock s per real s */
 	int		raised, updated, cleared;
+	int		forget;			/* the checks keep nothing
+						   between ticks */
 };
 
 static const char blacklist_error[] = "the root holder station/capital is "
@@ -278,6 +280,21 @@ world_report(struct world *w, const struct tnode *t)
 	free(m);
 }
 
+/*
+ * The timer at now: with forget set, the checks first drop what they
+ * kept, so that every rule counts the whole fleet again, as before the
+ * checks kept results between ticks.
+ */
+static void
+world_tick(struct world *w)
+{
+	if (w->forget && w->f.checks != NULL) {
+		w->f.checks_free(w->f.checks);
+		w->f.checks = NULL;
+	}
+	check_tick(&w->f, w->now, w->wall);
+}
+
 /* Every node says hello and reports once, then the timer runs. */
 static void
 world_start(struct world *w)
@@ -288,7 +305,7 @@ world_start(struct world *w)
 		world_hello(w, &w->n[i]);
 		world_report(w, &w->n[i]);
 	}
-	check_tick(&w->f, w->now, w->wall);
+	world_tick(w);
 }
 
 /* Let seconds pass: counters move, nodes report, the timer runs. */
@@ -309,7 +326,7 @@ world_step(struct world *w, int seconds)
 			if (!t->silent)
 				world_report(w, t);
 		}
-		check_tick(&w->f, w->now, w->wall);
+		world_tick(w);
 	}
 }
 
@@ -1334,6 +1351,152 @@ START_TEST(every_alert_is_in_sentences)
 }
 END_TEST
 
+/*
+ * A station's certificate is asked again when its node clock, running
+ * on without a frame, brings it under CHECK_CERT_WARN_MS: the alert
+ * comes at the first tick past that, at any time scale.
+ */
+START_TEST(cert_warns_at_its_time_without_a_frame)
+{
+	static const double	 scales[] = { 1, 10 };
+	static const int64_t	 before[] = { 2400, 200 };
+	static const int64_t	 after[] = { 2600, 300 };
+	struct world		*w;
+	struct tnode		*s1;
+	struct alert		*a;
+	size_t			 k;
+
+	for (k = 0; k < nitems(scales); k++) {
+		w = world_new();
+		w->scale = scales[k];
+		world_station(w, "station/capital");
+		s1 = world_station(w, "station/s1");
+		world_start(w);
+		world_step(w, 2);
+		/* 32.5 s left on its clock when it last reports. */
+		s1->not_after_ms = w->clock + 1000 + 32500;
+		world_step(w, 1);
+		ck_assert_ptr_null(active(w, "cert-expiring"));
+		s1->silent = 1;
+		check_tick(&w->f, w->now + before[k], w->wall + before[k]);
+		ck_assert_ptr_null(active(w, "cert-expiring"));
+		check_tick(&w->f, w->now + after[k], w->wall + after[k]);
+		a = must(w, "cert-expiring");
+		ck_assert_str_eq(a->nodes[0], "station/s1");
+		ck_assert_has(a->text, "the certificate of station/s1 expires "
+		    "in 29s");
+		world_free(w);
+	}
+}
+END_TEST
+
+/* Break many things in turn, the same in w at each call. */
+static void
+world_trouble(struct world *w, int phase)
+{
+	struct tnode	*r8 = world_node(w, "router/r8");
+	struct tnode	*s4 = world_node(w, "station/s4");
+
+	switch (phase) {
+	case 0:
+		util_copy(r8->build, sizeof r8->build, "smars-2012.07.31-old");
+		util_copy(r8->path, sizeof r8->path, "power_peg");
+		r8->ratio = 9.5;
+		r8->child_per_s = 400;
+		world_hello(w, r8);
+		break;
+	case 1:
+		world_blacklist_cascade(w, 1, 3);
+		s4->not_after_ms = w->clock + 25000;
+		break;
+	case 2:
+		s4->beats_per_s = 0;
+		s4->countdown_ms = 30000;
+		world_node(w, "router/r1")->silent = 1;
+		break;
+	case 3:
+		world_node(w, "router/r2")->silent = 1;
+		fleet_link_down(&w->f, world_node(w, "router/r2")->link,
+		    "connection reset", w->now);
+		util_copy(r8->state, sizeof r8->state, "killed");
+		break;
+	case 4:
+		world_node(w, "router/r1")->silent = 0;
+		s4->failed = 12;
+		s4->not_after_ms = w->clock - 5000;
+		break;
+	case 5:
+		fleet_link_up(&w->f, world_node(w, "router/r2")->link, w->now);
+		world_node(w, "router/r2")->silent = 0;
+		world_hello(w, world_node(w, "router/r2"));
+		s4->renewal_ok = 1;
+		s4->failed = 0;
+		s4->beats_per_s = 1;
+		s4->countdown_ms = 150000;
+		s4->not_after_ms = w->clock + 3600000;
+		break;
+	}
+}
+
+/*
+ * The rules read only the nodes their sets hold (check-set.h): through
+ * drift, a runaway, a kill, a blacklist, certificates expiring, silent
+ * and cut-off nodes and their return, every tick's alerts are word for
+ * word those of a count of the whole fleet from scratch.
+ */
+START_TEST(kept_sets_raise_what_a_full_count_raises)
+{
+	struct world		*w[2];
+	const struct alert	*a, *b;
+	int			 phase, k, step;
+	size_t			 i, j;
+	char			 id[32];
+
+	for (k = 0; k < 2; k++) {
+		w[k] = world_new();
+		w[k]->forget = k;
+		for (i = 1; i <= 8; i++) {
+			util_format(id, sizeof id, "router/r%zu", i);
+			world_router(w[k], id);
+		}
+		world_station(w[k], "station/capital");
+		for (i = 1; i <= 4; i++) {
+			util_format(id, sizeof id, "station/s%zu", i);
+			world_station(w[k], id);
+		}
+		world_start(w[k]);
+		world_step(w[k], 35);
+	}
+	for (phase = 0; phase < 6; phase++) {
+		for (k = 0; k < 2; k++)
+			world_trouble(w[k], phase);
+		for (step = 0; step < 6; step++) {
+			for (k = 0; k < 2; k++)
+				world_step(w[k], 1);
+			ck_assert_uint_eq(w[0]->f.alerts.n, w[1]->f.alerts.n);
+			for (i = 0; i < w[0]->f.alerts.n; i++) {
+				a = &w[0]->f.alerts.v[i];
+				b = &w[1]->f.alerts.v[i];
+				ck_assert_int_eq(a->active, b->active);
+				ck_assert_str_eq(a->rule, b->rule);
+				ck_assert_str_eq(a->text, b->text);
+				ck_assert_str_eq(a->cause, b->cause);
+				ck_assert_str_eq(a->action, b->action);
+				ck_assert_int_eq(a->severity, b->severity);
+				ck_assert_uint_eq(a->nnodes, b->nnodes);
+				for (j = 0; j < a->nnodes &&
+				    j < ALERT_MAX_NODES; j++)
+					ck_assert_str_eq(a->nodes[j],
+					    b->nodes[j]);
+			}
+		}
+	}
+	ck_assert_uint_ge(w[0]->f.alerts.n, 8);
+	for (k = 0; k < 2; k++)
+		world_free(w[k]);
+}
+END_TEST
+
 Suite *
 rules_suite(void)
 {
@@ -1367,6 +1530,8 @@ rules_suite(void)
 	tcase_add_test(tc, node_down_says_the_links_words);
 	tcase_add_test(tc, outage_is_one_alert);
 	tcase_add_test(tc, every_alert_is_in_sentences);
+	tcase_add_test(tc, cert_warns_at_its_time_without_a_frame);
+	tcase_add_test(tc, kept_sets_raise_what_a_full_count_raises);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -71,6 +71,8 @@ static void	 e2e_ws_tls(struct e2e_ws *, const char *);
 static ssize_t	 e2e_ws_io(struct e2e_ws *, int, const void *, size_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
+static void	 e2e_relay_run(int, int) __attribute__((noreturn));
+static void	 e2e_relay_pump(int, int);
 
 /* Register the cleanup and make this test's directory. */
 void
@@ -1525,4 +1527,102 @@ e2e_targets(size_t n)
 	next = (next + 2) % (sizeof pool / sizeof pool[0]);
 	memset(&pool[next], 0, n * sizeof pool[0]);
 	return (&pool[next]);
+}
+
+/* A listening socket on the loopback; see e2e.h. */
+int
+e2e_listen(int family, int *port)
+{
+	struct sockaddr_in6	 s6;
+	struct sockaddr_in	 s4;
+	struct sockaddr		*sa;
+	socklen_t		 slen;
+	int			 fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd != -1, "socket: %s", strerror(errno));
+	memset(&s6, 0, sizeof s6);
+	memset(&s4, 0, sizeof s4);
+	if (family == AF_INET6) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_addr = in6addr_loopback;
+		sa = (struct sockaddr *)&s6;
+		slen = sizeof s6;
+	} else {
+		s4.sin_family = AF_INET;
+		s4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa = (struct sockaddr *)&s4;
+		slen = sizeof s4;
+	}
+	ck_assert_msg(bind(fd, sa, slen) == 0 && listen(fd, 16) == 0 &&
+	    getsockname(fd, sa, &slen) == 0, "cannot listen on the %s "
+	    "loopback: %s", family == AF_INET6 ? "IPv6" : "IPv4",
+	    strerror(errno));
+	*port = ntohs(family == AF_INET6 ? s6.sin6_port : s4.sin_port);
+	return (fd);
+}
+
+/*
+ * The relay child: take each connection to the listener lfd and relay
+ * it to 127.0.0.1:port until either side closes, one at a time.
+ */
+static void
+e2e_relay_run(int lfd, int port)
+{
+	struct sockaddr_in	sin;
+	int			cfd, ufd;
+
+	for (;;) {
+		if ((cfd = accept(lfd, NULL, NULL)) == -1)
+			_exit(1);
+		ufd = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons((uint16_t)port);
+		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
+		    sizeof sin) == 0)
+			e2e_relay_pump(cfd, ufd);
+		if (ufd != -1)
+			close(ufd);
+		close(cfd);
+	}
+}
+
+/* Copy bytes both ways between a and b until one of them closes. */
+static void
+e2e_relay_pump(int a, int b)
+{
+	struct pollfd	pfd[2];
+	char		buf[16384];
+	ssize_t		r;
+	int		i;
+
+	pfd[0].fd = a;
+	pfd[1].fd = b;
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1)
+			return;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof buf);
+			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
+			    r)
+				return;
+		}
+	}
+}
+
+/* Start a relay to 127.0.0.1:port from listener lfd; see e2e.h. */
+pid_t
+e2e_relay(int lfd, int port)
+{
+	pid_t	pid;
+
+	if ((pid = e2e_fork()) == 0)
+		e2e_relay_run(lfd, port);
+	close(lfd);
+	return (pid);
 }

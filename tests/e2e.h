@@ -110,6 +110,22 @@ void	 e2e_sleep_ms(int ms);
 int	 e2e_dead_port(void);
 
 /*
+ * A listening TCP socket on the loopback of family (AF_INET or
+ * AF_INET6) at a port from the kernel, returned in *port.  Fails the
+ * test if it cannot listen.
+ */
+int	 e2e_listen(int family, int *port);
+
+/*
+ * A relay in a child process (killed by e2e_cleanup()): each connection
+ * to the listener lfd (which this closes in the parent) is copied both
+ * ways to 127.0.0.1:port, one connection at a time.  SIGSTOP on the
+ * returned pid makes the backend behind it look hung to a console: TCP
+ * still connects through the kernel's listen queue, nothing answers.
+ */
+pid_t	 e2e_relay(int lfd, int port);
+
+/*
  * With on set, processes started from now on run in a session of their
  * own, without a controlling terminal, so that /dev/tty cannot be opened
  * there whether or not the tests run from one.  Cleanup turns it off.

@@ -14,16 +14,15 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libwebsockets.h>
 
 #include "bench-gw.h"
+#include "bench-run.h"
 #include "bench-ws.h"
 #include "headless.h"
 #include "server.h"
@@ -37,6 +36,7 @@
 #define BGW_SESSIONS	64		/* connections served at once */
 #define BGW_SETTLE_S	25		/* watch, before measuring */
 #define BGW_MEASURE_S	10
+#define BGW_WAIT_S	120		/* longest wait for a fleet */
 
 /* One gateway's prepared frames. */
 struct bgw_gateway {
@@ -66,13 +66,12 @@ static void	 bgw_tick(lws_sorted_usec_list_t *);
 static int	 bgw_write(struct bgw_sess *);
 static int	 bgw_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
-static pid_t	 bgw_start(int *);
-static double	 bgw_now_s(void);
-static long	 bgw_rss_kb(pid_t);
-static pid_t	 bgw_spawn(const char *, const char *, const char *);
+static void	 bgw_serve(void *, int);
+static double	 bgw_period_s(size_t);
+static double	 bgw_reference(const struct urls *, const char *);
+static void	 bgw_startup(const char *, const char *, const char *, double);
 static void	 bgw_console(const char *, const char *, const char *,
 		    size_t, double);
-static double	 bgw_period_s(size_t);
 static void	 bgw_vigild(const char *);
 
 static const struct lws_protocols bgw_protocols[] = {
@@ -193,107 +192,40 @@ bgw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return (0);
 }
 
-/* Start the stand-in gateways in a child; their ports into ports. */
-static pid_t
-bgw_start(int *ports)
+/* In the stand-ins' child: a vhost a gateway, ports to fd, serve. */
+static void
+bgw_serve(void *arg, int fd)
 {
 	struct lws_context_creation_info	 info;
 	struct lws_vhost			*vh;
-	int					 fd[2], k, p;
-	pid_t					 pid;
+	int					 k, p;
 
-	if (pipe(fd) == -1)
-		fatal("pipe failed");
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		fatal("fork failed");
-	if (pid == 0) {
-		close(fd[0]);
-		lws_set_log_level(LLL_ERR, NULL);
-		memset(&info, 0, sizeof info);
-		info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-		info.port = CONTEXT_PORT_NO_LISTEN;
-		if ((bgw_ctx = lws_create_context(&info)) == NULL)
-			_exit(1);
-		for (k = 0; k < BGW_GATEWAYS; k++) {
-			bgw_prepare(&bgw_gateways[k], k);
-			memset(&info, 0, sizeof info);
-			info.port = 0;
-			info.iface = "127.0.0.1";
-			info.protocols = bgw_protocols;
-			info.user = &bgw_gateways[k];
-			info.vhost_name = "gateway";
-			if ((vh = lws_create_vhost(bgw_ctx, &info)) == NULL)
-				_exit(1);
-			p = lws_get_vhost_listen_port(vh);
-			if (write(fd[1], &p, sizeof p) != (ssize_t)sizeof p)
-				_exit(1);
-		}
-		close(fd[1]);
-		lws_sul_schedule(bgw_ctx, 0, &bgw_sul, bgw_tick,
-		    BGW_TICK_MS * LWS_US_PER_MS);
-		for (;;)
-			lws_service(bgw_ctx, 0);
-	}
-	close(fd[1]);
+	(void)arg;
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	if ((bgw_ctx = lws_create_context(&info)) == NULL)
+		_exit(1);
 	for (k = 0; k < BGW_GATEWAYS; k++) {
-		if (read(fd[0], &ports[k], sizeof ports[k]) !=
-		    (ssize_t)sizeof ports[k] || ports[k] <= 0)
-			fatal("the bench's stand-in gateways did not start");
+		bgw_prepare(&bgw_gateways[k], k);
+		memset(&info, 0, sizeof info);
+		info.port = 0;
+		info.iface = "127.0.0.1";
+		info.protocols = bgw_protocols;
+		info.user = &bgw_gateways[k];
+		info.vhost_name = "gateway";
+		if ((vh = lws_create_vhost(bgw_ctx, &info)) == NULL)
+			_exit(1);
+		p = lws_get_vhost_listen_port(vh);
+		if (write(fd, &p, sizeof p) != (ssize_t)sizeof p)
+			_exit(1);
 	}
-	close(fd[0]);
-	return (pid);
-}
-
-/* Monotonic seconds. */
-static double
-bgw_now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-/* Resident set of process pid in KiB, 0 if gone. */
-static long
-bgw_rss_kb(pid_t pid)
-{
-	char	 path[64], line[256];
-	long	 kb = 0;
-	FILE	*f;
-
-	util_format(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return (0);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return (kb);
-}
-
-/* Start bindir/vigil --fleet file watch --for 600, its output dropped. */
-static pid_t
-bgw_spawn(const char *bindir, const char *file, const char *out)
-{
-	char	*path = xasprintf("%s/vigil", bindir);
-	pid_t	 pid;
-
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		fatal("fork failed");
-	if (pid == 0) {
-		if (freopen(out, "w", stdout) == NULL ||
-		    freopen("/dev/null", "w", stderr) == NULL)
-			_exit(127);
-		execl(path, "vigil", "--fleet", file, "--wait", "120", "watch",
-		    "--for", "600", (char *)NULL);
-		_exit(127);
-	}
-	free(path);
-	return (pid);
+	close(fd);
+	lws_sul_schedule(bgw_ctx, 0, &bgw_sul, bgw_tick,
+	    BGW_TICK_MS * LWS_US_PER_MS);
+	for (;;)
+		lws_service(bgw_ctx, 0);
 }
 
 /*
@@ -309,46 +241,105 @@ bgw_period_s(size_t n)
 }
 
 /*
- * The console against the gateways in fleet file file (nodes in all,
- * stats period period_s): start-up to the full report of vigil status
- * (ref: ref_s), then a vigil watch's CPU and memory per node once it
- * has settled.  label names the case in each row.
+ * The reference for the gateways of urls: a drain-only client reading
+ * every gateway's hellos, plus two stats periods of its largest
+ * gateway; 0 (said, labelled label) when it did not get them all.
+ */
+static double
+bgw_reference(const struct urls *urls, const char *label)
+{
+	struct bws_result	 res;
+	size_t			 i, most = 0;
+
+	bws_client_hellos(urls->v, urls->gateway, urls->n, BGW_WAIT_S, &res);
+	if (!res.ok) {
+		printf("  (reference, %s: %zu of %zu gateways gave every "
+		    "hello in %d s; no reference)\n", label, res.nfull,
+		    urls->n, BGW_WAIT_S);
+		return (0);
+	}
+	for (i = 0; i < urls->n; i++) {
+		if (urls->gateway[i] > most)
+			most = urls->gateway[i];
+	}
+	return (res.seconds + 2 * bgw_period_s(most));
+}
+
+/*
+ * Start-up of a real vigil status --json against the gateways in fleet
+ * file file, to its full report, against ref_s (0: none).
+ */
+static void
+bgw_startup(const char *bindir, const char *file, const char *label,
+    double ref_s)
+{
+	char	 cmd[1200], what[80];
+	double	 t0, dt;
+	int	 rc;
+
+	util_format(cmd, sizeof cmd, "%s/vigil --fleet %s --wait %d status "
+	    "--json > %s.status 2>/dev/null", bindir, file, BGW_WAIT_S, file);
+	t0 = brun_now_s();
+	rc = system(cmd);
+	dt = brun_now_s() - t0;
+	util_format(what, sizeof what, "start-up to full report, %s", label);
+	/* 1 and 6 (a critical or a warning alert) are full reports too. */
+	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) > 1 &&
+	    WEXITSTATUS(rc) != HEADLESS_EXIT_WARNING)) {
+		bench_none(what, "vigil status gave no full report");
+		printf("  (vigil status exited %d after %.1f s)\n",
+		    WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, dt);
+		return;
+	}
+	printf("  (ref: a drain-only client reading every hello, plus two "
+	    "stats periods of a gateway)\n");
+	if (ref_s > 0)
+		bench_row(what, dt, "s", ref_s, "<= 2x ref", dt <= 2 * ref_s);
+	else
+		bench_row(what, dt, "s", 0, "(no ref)", 1);
+}
+
+/*
+ * The console against the gateways in fleet file file (nodes in all):
+ * start-up (bgw_startup), then a vigil watch's CPU and memory per node
+ * once it has settled.  label names the case in each row.
  */
 static void
 bgw_console(const char *bindir, const char *file, const char *label,
     size_t nodes, double ref_s)
 {
-	char	 cmd[1200], what[64];
-	double	 t0, dt, cpu0, cpu;
+	char	 out[700], path[600], wait_s[16], what[80], *argv[10];
+	double	 t0, cpu0, cpu;
 	long	 rss;
 	pid_t	 pid;
-	int	 rc;
 
-	util_format(cmd, sizeof cmd, "%s/vigil --fleet %s --wait 120 status "
-	    "--json > %s.status", bindir, file, file);
-	t0 = bgw_now_s();
-	rc = system(cmd);
-	dt = bgw_now_s() - t0;
-	/* 1 and 6 (a critical or a warning alert) are full reports too. */
-	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) > 1 &&
-	    WEXITSTATUS(rc) != HEADLESS_EXIT_WARNING))
-		printf("  (vigil status exited %d)\n", WIFEXITED(rc) ?
-		    WEXITSTATUS(rc) : -1);
-	util_format(what, sizeof what, "start-up to full report, %s", label);
-	printf("  (ref: a drain-only client reading every hello, plus two "
-	    "stats periods of a gateway)\n");
-	bench_row(what, dt, "s", ref_s, "<= 2x ref", dt <= 2 * ref_s);
-
-	util_format(cmd, sizeof cmd, "%s.watch", file);
-	pid = bgw_spawn(bindir, file, cmd);
+	bgw_startup(bindir, file, label, ref_s);
+	util_format(path, sizeof path, "%s/vigil", bindir);
+	util_format(out, sizeof out, "%s.watch", file);
+	util_format(wait_s, sizeof wait_s, "%d", BGW_WAIT_S);
+	argv[0] = (char *)"vigil";
+	argv[1] = (char *)"--fleet";
+	argv[2] = (char *)file;
+	argv[3] = (char *)"--wait";
+	argv[4] = wait_s;
+	argv[5] = (char *)"watch";
+	argv[6] = (char *)"--for";
+	argv[7] = (char *)"600";
+	argv[8] = NULL;
+	pid = brun_spawn(path, argv, out, NULL);
 	sleep(BGW_SETTLE_S);
-	cpu0 = bench_proc_cpu(pid);
-	t0 = bgw_now_s();
+	cpu0 = brun_proc_cpu(pid);
+	t0 = brun_now_s();
 	sleep(BGW_MEASURE_S);
-	cpu = 100 * (bench_proc_cpu(pid) - cpu0) / (bgw_now_s() - t0);
-	rss = bgw_rss_kb(pid);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	cpu = 100 * (brun_proc_cpu(pid) - cpu0) / (brun_now_s() - t0);
+	rss = bws_pid_rss_kb(pid);
+	if (waitpid(pid, NULL, WNOHANG) != 0) {
+		util_format(what, sizeof what, "console CPU and memory, %s",
+		    label);
+		bench_none(what, "vigil watch ended before it was measured");
+		return;
+	}
+	brun_end(pid, 10);
 	util_format(what, sizeof what, "console CPU, %s (%% core)", label);
 	bench_row(what, cpu, "%", 0, "< 100 %", cpu < 100);
 	util_format(what, sizeof what, "console CPU per 1k nodes, %s", label);
@@ -360,97 +351,73 @@ bgw_console(const char *bindir, const char *file, const char *label,
 
 /*
  * vigild's own gateways at the most it simulates: vigild fleet
- * --gateways 20 of 10,000 routers and 10,000 stations, the console
- * against it as above; the reference is the drain-only client reading
- * every hello.
+ * --gateways 20 of 10,000 routers and 10,000 stations.  The console
+ * starts only once every gateway is ready (a drain-only client had
+ * every hello from each), so its start-up is its own; vigild's
+ * start-up to ready is a line of its own.
  */
 static void
 bgw_vigild(const char *bindir)
 {
-	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
-	char			 cmd[1200], *cause = NULL;
-	struct urls		 urls;
+	/* Plain ws, as the drain-only reference speaks no TLS. */
+	static const char *const args[] = { "--gateways", "20", "--routers",
+	    "10000", "--stations", "10000", "--insecure", NULL };
+	struct brun_fleet	 fl;
 	struct bws_result	 res;
-	double			 t0;
-	pid_t			 pid;
-	int			 i;
+	double			 cpu, ready_s;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
-	util_format(file, sizeof file, "%s/fleet", dir);
-	util_format(cmd, sizeof cmd, "%s/vigild", bindir);
-	t0 = bgw_now_s();
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		if (freopen("/dev/null", "w", stdout) == NULL)
-			_exit(127);
-		/* Plain ws, as the drain-only reference speaks no TLS. */
-		execl(cmd, "vigild", "fleet", "--gateways", "20", "--routers",
-		    "10000", "--stations", "10000", "--insecure",
-		    "--fleet-file", file, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 1200 && access(file, R_OK) != 0; i++)
-		usleep(100000);
-	if (access(file, R_OK) != 0) {
-		printf("gateways: vigild wrote no fleet file in 120 s; "
-		    "skipped\n");
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+	brun_fleet_init(&fl);
+	if (brun_fleet_start(&fl, bindir, args, BGW_WAIT_S,
+	    "gateways, 20k vigild nodes") != 0) {
+		brun_fleet_stop(&fl);
 		return;
 	}
-	printf("vigild --gateways 20, 20000 nodes: start-up %.1f s\n",
-	    bgw_now_s() - t0);
-	memset(&urls, 0, sizeof urls);
-	if (urls_read(file, &urls, &cause) != 0)
-		fatal("bench: %s", cause);
-	bws_client_run(BWS_DROP, urls.v, urls.n, 1, 20000, 60, NULL, &res);
-	urls_free(&urls);
-	bgw_console(bindir, file, "20k vigild / 20 gw", 20000, res.seconds +
-	    2 * bgw_period_s(1000));
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+	bws_client_hellos(fl.urls.v, fl.urls.gateway, fl.urls.n, BGW_WAIT_S,
+	    &res);
+	ready_s = fl.file_s + res.seconds;
+	cpu = brun_tree_cpu(fl.pid);
+	if (!res.ok) {
+		printf("  (%zu of %zu gateways gave every hello in %.0f s of "
+		    "start-up)\n", res.nfull, fl.urls.n, ready_s);
+		bench_none("gateways, 20k vigild nodes", "vigild's gateways "
+		    "were not ready");
+		brun_fleet_stop(&fl);
+		return;
+	}
+	printf("vigild --gateways 20, 20000 nodes: start-up to ready (every "
+	    "hello from every gateway) %.1f s, %.1f CPU s (fleet file at "
+	    "%.1f s)\n", ready_s, cpu, fl.file_s);
+	bgw_console(bindir, fl.file, "20k vigild / 20 gw", 20000,
+	    bgw_reference(&fl.urls, "20k vigild"));
+	brun_fleet_stop(&fl);
 }
 
 /* The gateway figures; see bench-gw.h. */
 void
 bench_gateways(const char *bindir)
 {
-	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
-	char			 url[BGW_GATEWAYS][64], *urlv[BGW_GATEWAYS];
+	struct brun_fleet	 fl;
+	char			*cause = NULL;
 	int			 ports[BGW_GATEWAYS], k;
-	struct bws_result	 res;
 	pid_t			 pid;
 	FILE			*f;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
 	printf("gateways: %d stand-in gateways of %d nodes, stats at %d "
 	    "frames/s each\n", BGW_GATEWAYS, BGW_NODES,
 	    SERVER_GATEWAY_STATS_PER_S);
-	pid = bgw_start(ports);
-	util_format(file, sizeof file, "%s/fleet", dir);
-	if ((f = fopen(file, "w")) == NULL)
-		fatal("cannot write %s", file);
-	for (k = 0; k < BGW_GATEWAYS; k++) {
-		util_format(url[k], sizeof url[k], "ws://127.0.0.1:%d/",
-		    ports[k]);
-		urlv[k] = url[k];
-		fprintf(f, "%s gateway=%d\n", url[k], BGW_NODES);
-	}
+	brun_fleet_init(&fl);
+	pid = brun_serve(bgw_serve, NULL, ports, BGW_GATEWAYS);
+	if ((f = fopen(fl.file, "w")) == NULL)
+		fatal("cannot write %s", fl.file);
+	for (k = 0; k < BGW_GATEWAYS; k++)
+		fprintf(f, "ws://127.0.0.1:%d/ gateway=%d\n", ports[k],
+		    BGW_NODES);
 	fclose(f);
-	/* Reference: a drain-only client reading every hello. */
-	bws_client_run(BWS_DROP, urlv, BGW_GATEWAYS, 1,
-	    (uint64_t)BGW_GATEWAYS * BGW_NODES, 60, NULL, &res);
-	bgw_console(bindir, file, "100k / 20 gw", (size_t)BGW_GATEWAYS *
-	    BGW_NODES, res.seconds + 2 * bgw_period_s(BGW_NODES));
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	util_format(file, sizeof file, "rm -rf %s", dir);
-	if (system(file) != 0)
-		printf("could not remove %s\n", dir);
+	if (urls_read(fl.file, &fl.urls, &cause) != 0)
+		fatal("bench: %s", cause);
+	bgw_console(bindir, fl.file, "100k / 20 gw", (size_t)BGW_GATEWAYS *
+	    BGW_NODES, bgw_reference(&fl.urls, "100k stand-ins"));
+	brun_end(pid, 0);
+	brun_fleet_stop(&fl);
 	bgw_vigild(bindir);
 }

@@ -3,24 +3,23 @@
  * three things the client can do with a frame (see bench-ws.h).
  */
 #include <sys/types.h>
-#include <sys/wait.h>
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <libwebsockets.h>
 
+#include "bench-run.h"
 #include "bench-ws.h"
 #include "fleet.h"
 #include "proto.h"
 #include "util.h"
 
 #define BWS_BURST	64	/* frames written per writeable callback */
+#define BWS_AGAIN_MS	250	/* before connecting again */
 
 /* A prepared frame with the headroom lws_write() needs. */
 struct bws_frame {
@@ -43,13 +42,19 @@ struct bws_conn {
 	char			*buf;		/* reassembly */
 	size_t			 len, cap;
 	size_t			 link;
+	uint64_t		 got;		/* frames taken */
+	uint64_t		 want;		/* until this many */
 	int			 got_first;
+	struct lws_context	*ctx;
+	lws_sorted_usec_list_t	 retry;		/* connect again */
 };
 
 struct bws_client {
 	enum bws_mode		 mode;
 	struct fleet		*fleet;
 	uint64_t		 limit;
+	const size_t		*want;		/* frames per URL, or NULL */
+	int			 again;		/* connect again when lost */
 	size_t			 nconns;
 	double			 t0;
 	struct bws_result	*res;
@@ -62,32 +67,23 @@ static int	 bws_source_nodes;	/* per connection, in the child */
 static int	 bws_source_next;	/* the next connection's first node */
 static const char	*bws_ca;	/* the clients' CA, or NULL */
 
-static double	 bws_now(void);
 static void	 bws_frame_set(struct bws_frame *f, char *text);
 static void	 bws_sess_fill(struct bws_sess *s);
 static void	 bws_sess_free(struct bws_sess *s);
 static int	 bws_sess_write(struct lws *wsi, struct bws_sess *s);
 static int	 bws_source_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
+static void	 bws_source_serve(void *arg, int fd);
 static void	 bws_take(struct bws_conn *c, const char *frame, size_t len);
 static void	 bws_receive(struct bws_conn *c, struct lws *wsi, void *in,
 		    size_t len);
 static int	 bws_client_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
 static void	 bws_connect(struct lws_context *ctx, struct bws_conn *c);
+static void	 bws_reconnect(lws_sorted_usec_list_t *sul);
 static void	 bws_client_loop(struct bws_client *cl, char *const *urls,
 		    size_t nurls, size_t nconns, double timeout_s,
 		    struct bws_result *res);
-
-/* Seconds on a monotonic clock. */
-static double
-bws_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
 
 /* A hello frame for router or station i, one of link_nodes on its link. */
 char *
@@ -287,52 +283,36 @@ static const struct lws_protocols bws_source_protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
+/* In the source's child: listen, say on fd where, serve for ever. */
+static void
+bws_source_serve(void *arg, int fd)
+{
+	struct lws_context_creation_info	 info;
+	struct lws_context			*ctx;
+	int					 p = 0;
+
+	lws_set_log_level(LLL_ERR, NULL);
+	bws_source_nodes = *(int *)arg;
+	memset(&info, 0, sizeof info);
+	info.port = 0;
+	info.iface = "127.0.0.1";
+	info.protocols = bws_source_protocols;
+	info.fd_limit_per_thread = 4096;
+	if ((ctx = lws_create_context(&info)) != NULL)
+		p = lws_get_vhost_listen_port(lws_get_vhost_by_name(ctx,
+		    "default"));
+	if (write(fd, &p, sizeof p) != (ssize_t)sizeof p || p <= 0)
+		_exit(1);
+	close(fd);
+	for (;;)
+		lws_service(ctx, 0);
+}
+
 /* Start the source in a child; see bench-ws.h. */
 pid_t
 bws_source_start(int nodes, int *port)
 {
-	struct lws_context_creation_info	 info;
-	struct lws_context			*ctx;
-	int					 fd[2], p = 0;
-	pid_t					 pid;
-
-	if (pipe(fd) == -1)
-		fatal("pipe failed");
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		fatal("fork failed");
-	if (pid == 0) {
-		close(fd[0]);
-		lws_set_log_level(LLL_ERR, NULL);
-		bws_source_nodes = nodes;
-		memset(&info, 0, sizeof info);
-		info.port = 0;
-		info.iface = "127.0.0.1";
-		info.protocols = bws_source_protocols;
-		info.fd_limit_per_thread = 4096;
-		if ((ctx = lws_create_context(&info)) != NULL)
-			p = lws_get_vhost_listen_port(
-			    lws_get_vhost_by_name(ctx, "default"));
-		if (write(fd[1], &p, sizeof p) != (ssize_t)sizeof p || p <= 0)
-			_exit(1);
-		close(fd[1]);
-		for (;;)
-			lws_service(ctx, 0);
-	}
-	close(fd[1]);
-	if (read(fd[0], &p, sizeof p) != (ssize_t)sizeof p || p <= 0)
-		fatal("the bench's frame source did not start");
-	close(fd[0]);
-	*port = p;
-	return (pid);
-}
-
-/* Stop the source. */
-void
-bws_source_stop(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	return (brun_serve(bws_source_serve, &nodes, port, 1));
 }
 
 /* Do with one whole frame what the client was told to. */
@@ -354,17 +334,19 @@ bws_take(struct bws_conn *c, const char *frame, size_t len)
 			fatal("bench frame refused: %s", cause);
 	}
 	if (cl->res->frames++ == 0)
-		cl->res->first_s = bws_now() - cl->t0;
+		cl->res->first_s = brun_now_s() - cl->t0;
 	cl->res->bytes += len;
 	if (!c->got_first) {
 		c->got_first = 1;
 		if (++cl->res->nfirst == cl->nconns)
-			cl->res->first_all_s = bws_now() - cl->t0;
+			cl->res->first_all_s = brun_now_s() - cl->t0;
 	}
+	if (++c->got == c->want)
+		cl->res->nfull++;
 	if (cl->until != NULL ? cl->until(cl->until_arg, cl->fleet) :
 	    cl->limit != 0 ? cl->res->frames >= cl->limit :
-	    cl->res->nfirst == cl->nconns) {
-		cl->res->seconds = bws_now() - cl->t0;
+	    cl->res->nfull == cl->nconns) {
+		cl->res->seconds = brun_now_s() - cl->t0;
 		cl->res->ok = 1;
 		cl->done = 1;
 	}
@@ -418,6 +400,22 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		fprintf(stderr, "bench: cannot connect to %s: %s\n", c->url,
 		    in != NULL ? (const char *)in : "no reason given");
 		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/*
+		 * A connection lost before it gave what was wanted (refused,
+		 * timed out while a busy server did not answer, or closed):
+		 * connect again, as a console would, or say so.
+		 */
+		if (c == NULL || c->client->done || c->got >= c->want)
+			break;
+		if (c->client->again) {
+			c->got = 0;
+			lws_sul_schedule(c->ctx, 0, &c->retry, bws_reconnect,
+			    BWS_AGAIN_MS * LWS_US_PER_MS);
+		} else
+			fprintf(stderr, "bench: %s: connection lost after %llu "
+			    "frames\n", c->url, (unsigned long long)c->got);
+		break;
 	default:
 		break;
 	}
@@ -428,6 +426,15 @@ static const struct lws_protocols bws_client_protocols[] = {
 	{ PROTO_SUBPROTOCOL, bws_client_cb, 0, 65536, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+/* Connect again a connection that was lost (BWS_AGAIN_MS ago). */
+static void
+bws_reconnect(lws_sorted_usec_list_t *sul)
+{
+	struct bws_conn	*c = lws_container_of(sul, struct bws_conn, retry);
+
+	bws_connect(c->ctx, c);
+}
 
 /* Start one connection to c->url. */
 static void
@@ -497,6 +504,20 @@ bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
 	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
 }
 
+/* Drain until every URL delivered its count of frames; see bench-ws.h. */
+void
+bws_client_hellos(char *const *urls, const size_t *counts, size_t nurls,
+    double timeout_s, struct bws_result *res)
+{
+	struct bws_client	cl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.mode = BWS_DROP;
+	cl.want = counts;
+	cl.again = 1;
+	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
+}
+
 /* Connect nconns times to each URL and serve until cl is done. */
 static void
 bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
@@ -523,17 +544,21 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 	if ((ctx = lws_create_context(&info)) == NULL)
 		fatal("bench: cannot make a websocket context");
 	conns = xcalloc(n, sizeof *conns);
-	cl.t0 = bws_now();
+	cl.t0 = brun_now_s();
 	for (i = 0; i < n; i++) {
 		conns[i].client = &cl;
+		conns[i].ctx = ctx;
+		conns[i].want = cl.want != NULL && cl.want[i % nurls] > 0 ?
+		    cl.want[i % nurls] : 1;
 		util_copy(conns[i].url, sizeof conns[i].url, urls[i % nurls]);
 		bws_connect(ctx, &conns[i]);
 	}
-	while (!cl.done && bws_now() - cl.t0 < timeout_s)
+	while (!cl.done && brun_now_s() - cl.t0 < timeout_s)
 		lws_service(ctx, 0);
 	if (!cl.done)
-		res->seconds = bws_now() - cl.t0;
+		res->seconds = brun_now_s() - cl.t0;
 	res->rss_kb = bws_rss_kb();
+	cl.done = 1;	/* no connecting again while closing */
 	lws_context_destroy(ctx);
 	for (i = 0; i < n; i++)
 		free(conns[i].buf);

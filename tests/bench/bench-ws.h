@@ -33,6 +33,8 @@ struct bws_result {
 	size_t		nfirst;		/* connections that delivered
 					   their first frame */
 	double		first_all_s;	/* until every connection had */
+	size_t		nfull;		/* connections that delivered all
+					   they were to */
 	long		rss_kb;		/* resident, links still held */
 	int		ok;		/* 0: it timed out or failed */
 };
@@ -52,10 +54,9 @@ long	 bws_pid_rss_kb(pid_t pid);
  * Start a frame source on 127.0.0.1 (port from the kernel) in a child:
  * each connection gets the hellos of nodes nodes (names counted on from
  * those of earlier connections) and then their stats frames over and
- * over.  Returns the child's pid and sets *port.
+ * over.  Returns the child's pid (brun_end() it) and sets *port.
  */
 pid_t	bws_source_start(int nodes, int *port);
-void	bws_source_stop(pid_t pid);
 
 /*
  * Open nconns connections to each of the nurls URLs and read until
@@ -66,6 +67,14 @@ void	bws_source_stop(pid_t pid);
 void	bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
 	    size_t nconns, uint64_t limit, double timeout_s,
 	    struct fleet *fleet, struct bws_result *res);
+
+/*
+ * The drain-only client on one connection to each of the nurls URLs,
+ * until each delivered counts[i] frames (a gateway's hellos, which come
+ * first: its count of nodes; 0 or NULL: one frame), or timeout_s passed.
+ */
+void	bws_client_hellos(char *const *urls, const size_t *counts,
+	    size_t nurls, double timeout_s, struct bws_result *res);
 
 /*
  * Trust the CA certificate at path (kept, not copied; NULL for the

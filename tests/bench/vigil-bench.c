@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -33,9 +34,11 @@
 #include <openssl/evp.h>
 
 #include "bench-gw.h"
+#include "bench-run.h"
 #include "bench-ws.h"
 #include "check.h"
 #include "fleet.h"
+#include "headless.h"
 #include "proto.h"
 #include "tui.h"
 #include "urls.h"
@@ -93,7 +96,12 @@ static double	 bench_median(double *v, size_t n);
 static void	 bench_ingest_figures(const struct bench_refs *refs);
 static void	 bench_grow(struct fleet *fleet, int nodes, int per,
 		    int64_t now);
-static void	 bench_memory(const struct bench_refs *refs);
+static int	 bench_fresh_child(const char *what, int n);
+static int	 bench_memory_child(int nodes);
+static int	 bench_fresh(const char *bindir, const char *what, int n,
+		    double *a, double *b);
+static void	 bench_memory(const char *bindir,
+		    const struct bench_refs *refs);
 static void	 bench_stale(void);
 static void	 bench_tick(void);
 static double	 bench_cpu_us(void);
@@ -101,14 +109,13 @@ static void	 bench_rows(void);
 static void	 bench_render_child(int out, int nodes, int per);
 static double	 bench_render_ms(int nodes, int per, char view);
 static void	 bench_render(void);
-static double	 bench_child_cpu(pid_t pid);
 static long	 bench_watch_rss(const char *bindir, const char *routers,
 		    const char *stations, int flags);
 static double	 bench_links_kb(const char *bindir, int flags);
 static void	 bench_links(const char *bindir);
-static pid_t	 bench_vigild(const char *bindir, const char *dir,
-		    const char *routers, const char *stations, int guard,
-		    char *file, size_t filelen);
+static int	 bench_vigild(struct brun_fleet *fl, const char *bindir,
+		    const char *routers, const char *stations, int flags,
+		    const char *what);
 static void	 bench_startup(const char *bindir);
 static void	 bench_vigild_cpu(const char *bindir);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
@@ -118,16 +125,24 @@ static double	 bench_percentile(double *v, size_t n, double p);
 static int	 bench_kill_keys(const char *bindir, const char *dir);
 static int	 bench_kill_propose(const char *bindir, const char *dir,
 		    int nrouters, char *id, size_t idlen);
-static size_t	 bench_kill_watch(const char *bindir, const char *dir,
-		    const char *id, struct bench_kill_watch *w);
+static size_t	 bench_kill_watch(const char *bindir,
+		    const struct brun_fleet *fl, const char *id,
+		    struct bench_kill_watch *w);
 static void	 bench_kill_report(struct bench_kill_watch *w, double bound);
 static void	 bench_kill_rows(struct bench_kill_watch *w, const char *from,
 		    double offset_us, double bound);
 static void	 bench_kill_approve(const char *bindir, const char *dir,
 		    const char *id, int fd);
 static int	 bench_wants(int argc, char **argv, const char *name);
+static void	 bench_check_sections(int argc, char **argv);
 
 static int	 bench_missed;
+
+/* The sections, in the order they run. */
+static const char *const bench_sections[] = {
+	"references", "ingest", "memory", "stale", "tick", "rows", "render",
+	"startup", "links", "cpu", "kill", "gateways"
+};
 
 /* Microseconds on a monotonic clock. */
 static double
@@ -163,6 +178,15 @@ bench_row_ratio(const char *what, double value, const char *unit,
 		bench_missed++;
 	printf("%-44s %10.4g %-8s ref %-9s %-7s target %-12s %s\n", what,
 	    value, unit, r, q, target, ok ? "ok" : "MISSED");
+	fflush(stdout);
+}
+
+/* Say why figure what has no value; it counts as missed. */
+void
+bench_none(const char *what, const char *why)
+{
+	bench_missed++;
+	printf("%-44s %s: MISSED\n", what, why);
 	fflush(stdout);
 }
 
@@ -220,17 +244,24 @@ bench_ingest(enum bws_mode mode, int nodes, uint64_t frames, double *conn_kb)
 	check_watch(&fleet);
 	bws_client_run(mode, urls, 1, conn_kb != NULL ? BENCH_REF_CONNS : 1,
 	    conn_kb != NULL ? 0 : frames, 60, &fleet, &res);
-	bws_source_stop(pid);
+	brun_end(pid, 0);
 	fleet_free(&fleet);
-	if (!res.ok)
+	if (!res.ok) {
+		/* A figure of a run cut short is not the rate it names. */
 		printf("  (the client timed out after %.1f s with %llu "
-		    "frames)\n", res.seconds, (unsigned long long)res.frames);
+		    "frames: no figure)\n", res.seconds,
+		    (unsigned long long)res.frames);
+		if (conn_kb != NULL)
+			*conn_kb = 0;
+		return (0);
+	}
 	if (conn_kb != NULL) {
 		*conn_kb = (double)(res.rss_kb - rss0) / BENCH_REF_CONNS;
 		return ((double)res.frames / res.seconds);
 	}
 	/* From the first frame: not the source's making of its frames. */
-	return ((double)(res.frames - 1) / (res.seconds - res.first_s));
+	return (res.frames > 1 && res.seconds > res.first_s ?
+	    (double)(res.frames - 1) / (res.seconds - res.first_s) : 0);
 }
 
 /* The best of three bench_ingest() runs: the one least disturbed. */
@@ -306,9 +337,16 @@ bench_sync_rate(const char *dir)
 static void
 bench_references(struct bench_refs *refs, const char *dir)
 {
+	double	unused;
+
 	refs->drain_fps = bench_ingest_best(BWS_DROP, 1, BENCH_DRAIN_FRAMES);
 	refs->json_fps = bench_ingest_best(BWS_JSON, 1, BENCH_INGEST_FRAMES);
-	bench_ingest(BWS_DROP, 1, 0, &refs->conn_kb);
+	if (bench_fresh(dir, "links", BENCH_REF_CONNS, &refs->conn_kb,
+	    &unused) != 0 || refs->conn_kb <= 0) {
+		printf("  (the drain-only client holding %d links did not "
+		    "run: no memory reference)\n", BENCH_REF_CONNS);
+		refs->conn_kb = 0;
+	}
 	refs->verify_ps = bench_verify_rate();
 	refs->sync_ps = bench_sync_rate(dir);
 	printf("references: drain-only client %.0f frames/s; drain + "
@@ -347,6 +385,8 @@ bench_ingest_figures(const struct bench_refs *refs)
 
 	(void)refs;
 	for (k = 0; k < nitems(nodes); k++) {
+		util_format(what, sizeof what, "ingest, one link, %d node%s "
+		    "(frames/s)", nodes[k], nodes[k] == 1 ? "" : "s");
 		for (r = 0; r < BENCH_ROUNDS; r++) {
 			if (r % 2 == 0)
 				ref[r] = bench_ingest(BWS_JSON, nodes[k],
@@ -356,13 +396,17 @@ bench_ingest_figures(const struct bench_refs *refs)
 			if (r % 2 == 1)
 				ref[r] = bench_ingest(BWS_JSON, nodes[k],
 				    BENCH_ROUND_FRAMES, NULL);
+			if (fps[r] <= 0 || ref[r] <= 0)
+				break;
 			ratio[r] = fps[r] / ref[r];
+		}
+		if (r < BENCH_ROUNDS) {
+			bench_none(what, "a round's run did not finish");
+			continue;
 		}
 		q = bench_median(ratio, BENCH_ROUNDS);
 		lo = ratio[0];
 		hi = ratio[BENCH_ROUNDS - 1];
-		util_format(what, sizeof what, "ingest, one link, %d node%s "
-		    "(frames/s)", nodes[k], nodes[k] == 1 ? "" : "s");
 		bench_row_ratio(what, bench_median(fps, BENCH_ROUNDS),
 		    "frames/s", bench_median(ref, BENCH_ROUNDS), q,
 		    ">= 0.9x ref", q >= 0.9);
@@ -448,44 +492,132 @@ bench_tick(void)
 	}
 	printf("  (ticks: fastest %.2f ms, slowest %.2f ms)\n", t[0] / 1000,
 	    t[BENCH_TICK_RUNS - 1] / 1000);
-	bench_row("checks' tick, 100k nodes / 20 links (median)",
+	bench_row("checks' tick, 100k / 20 links (median CPU)",
 	    t[BENCH_TICK_RUNS / 2] / 1000, "ms", 0, "<= 10 ms",
 	    t[BENCH_TICK_RUNS / 2] <= 10000);
 	fleet_free(&fleet);
 }
 
-/* Model memory per node at 1k, 5k and 100k nodes. */
+/*
+ * In a fresh process (vigil-bench BINDIR --fresh WHAT N): the figure
+ * bench_fresh() asked for, printed as two numbers.
+ */
+static int
+bench_fresh_child(const char *what, int n)
+{
+	double	conn_kb;
+
+	if (strcmp(what, "memory") == 0)
+		return (bench_memory_child(n));
+	bench_ingest(BWS_DROP, 1, 0, &conn_kb);
+	printf("%.3f 0\n", conn_kb);
+	return (0);
+}
+
+/*
+ * Grow a model of nodes nodes, 5,000 to a link, and print the growth of
+ * the resident set and of the allocator's bytes in use (heap and mmap),
+ * in KiB.
+ */
+static int
+bench_memory_child(int nodes)
+{
+	struct fleet		fleet;
+	struct mallinfo2	m0, m1;
+	long			rss0;
+
+	rss0 = bws_rss_kb();
+	m0 = mallinfo2();
+	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
+	bench_grow(&fleet, nodes, nodes < BENCH_NODES_PER_LINK ? nodes :
+	    BENCH_NODES_PER_LINK, 1000);
+	m1 = mallinfo2();
+	printf("%ld %.1f\n", bws_rss_kb() - rss0, ((double)(m1.uordblks +
+	    m1.hblkhd) - (double)(m0.uordblks + m0.hblkhd)) / 1024);
+	fleet_free(&fleet);
+	return (0);
+}
+
+/*
+ * Measure what (memory: bench_memory_child() for n nodes; links: the
+ * drain-only client's KiB per link held) in a fresh vigil-bench, as a
+ * heap that earlier sections freed would take the memory measured
+ * without the resident set growing.  Returns 0 or -1.
+ */
+static int
+bench_fresh(const char *bindir, const char *what, int n, double *a,
+    double *b)
+{
+	char	 num[16], out[128], *argv[6];
+	size_t	 len = 0;
+	ssize_t	 r;
+	pid_t	 pid;
+	int	 fd[2];
+
+	util_format(num, sizeof num, "%d", n);
+	argv[0] = (char *)"vigil-bench";
+	argv[1] = (char *)bindir;
+	argv[2] = (char *)"--fresh";
+	argv[3] = (char *)what;
+	argv[4] = num;
+	argv[5] = NULL;
+	if (pipe(fd) == -1)
+		fatal("pipe failed");
+	if ((pid = brun_fork()) == 0) {
+		if (dup2(fd[1], STDOUT_FILENO) == -1)
+			_exit(127);
+		close(fd[0]);
+		close(fd[1]);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (len < sizeof out - 1 && (r = read(fd[0], out + len,
+	    sizeof out - 1 - len)) > 0)
+		len += (size_t)r;
+	out[len] = '\0';
+	close(fd[0]);
+	brun_reap(pid, 60);
+	return (sscanf(out, "%lf %lf", a, b) == 2 ? 0 : -1);
+}
+
+/*
+ * Model memory per node at 1k, 5k and 100k nodes, each in a fresh
+ * process: its resident set's growth (what an operator's machine pays),
+ * and the allocator's bytes in use beside it.
+ */
 static void
-bench_memory(const struct bench_refs *refs)
+bench_memory(const char *bindir, const struct bench_refs *refs)
 {
 	static const int	 sizes[] = { 1000, 5000, 100000 };
-	struct fleet		 fleet;
 	char			 what[64];
-	long			 rss0;
-	double			 kb = 0;
+	double			 kb = 0, rss, heap;
 	size_t			 i;
 
 	printf("struct node is %zu bytes; struct proto_msg %zu bytes\n",
 	    sizeof(struct node), sizeof(struct proto_msg));
 	for (i = 0; i < nitems(sizes); i++) {
-		if (kb * sizes[i] > 0.25 * (double)sysconf(_SC_AVPHYS_PAGES) *
-		    (double)(sysconf(_SC_PAGESIZE) / 1024)) {
-			printf("memory per node at %d nodes: skipped (%.0f MiB "
-			    "would be over a quarter of free memory)\n",
-			    sizes[i], kb * sizes[i] / 1024);
-			continue;
-		}
-		rss0 = bws_rss_kb();
-		fleet_init(&fleet, "bench");
-		check_watch(&fleet);
-		bench_grow(&fleet, sizes[i], sizes[i] < BENCH_NODES_PER_LINK ?
-		    sizes[i] : BENCH_NODES_PER_LINK, 1000);
-		kb = (double)(bws_rss_kb() - rss0) / sizes[i];
-		fleet_free(&fleet);
 		util_format(what, sizeof what, "memory per node, %d nodes "
 		    "(KiB)", sizes[i]);
+		if (kb * sizes[i] > 0.25 * (double)sysconf(_SC_AVPHYS_PAGES) *
+		    (double)(sysconf(_SC_PAGESIZE) / 1024)) {
+			printf("  (%.0f MiB would be over a quarter of free "
+			    "memory)\n", kb * sizes[i] / 1024);
+			bench_none(what, "not measured");
+			continue;
+		}
+		if (bench_fresh(bindir, "memory", sizes[i], &rss,
+		    &heap) != 0 || rss <= 0) {
+			bench_none(what, "the fresh process measuring it "
+			    "failed");
+			continue;
+		}
+		kb = rss / sizes[i];
 		bench_row(what, kb, "KiB", refs->conn_kb, "<= 16 KiB",
 		    kb <= 16);
+		printf("  (allocator's bytes in use, untouched capacity "
+		    "included: %.1f KiB per node)\n", heap / sizes[i]);
 	}
 }
 
@@ -680,7 +812,8 @@ bench_render(void)
 	small = bench_render_ms(100, 100, '2');
 	big = bench_render_ms(10000, BENCH_NODES_PER_LINK, '2');
 	if (small < 0 || big < 0) {
-		printf("render: the curses console could not run in a pty\n");
+		bench_none("render, Routers view 200x50, 10000 nodes",
+		    "the curses console did not run in a pty");
 		return;
 	}
 	bench_row("render, Routers view 200x50, 10000 nodes (ms)", big, "ms",
@@ -688,85 +821,49 @@ bench_render(void)
 	small = bench_render_ms(100, 1, '1');
 	big = bench_render_ms(10000, 1, '1');
 	if (small < 0 || big < 0) {
-		printf("render: the Fleet view could not run in a pty, or "
-		    "took over a minute\n");
+		bench_none("render, Fleet view 200x50, 10000 nodes",
+		    "it did not run in a pty, or took over a minute");
 		return;
 	}
 	bench_row("render, Fleet view 200x50, 10000 direct nodes (ms)", big,
 	    "ms", small, "<= ref + 1 ms", big <= small + 1);
 }
 
-/* CPU seconds (user + system) a child used, once it has ended. */
-static double
-bench_child_cpu(pid_t pid)
-{
-	struct rusage	ru;
-	int		status;
-
-	if (wait4(pid, &status, 0, &ru) == -1)
-		return (-1);
-	return ((double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
-}
-
 /*
- * Start a calm vigild fleet; its fleet file is written to file.  With
- * BENCH_GUARD in flags, vigild trusts dir/trust and keeps its audit logs
- * in dir/audit; with BENCH_PLAIN it serves plain websockets, else TLS.
+ * Start a calm vigild fleet of routers and stations in fl (made by
+ * brun_fleet_init).  With BENCH_GUARD in flags, vigild trusts
+ * fl->dir/trust and keeps its audit logs in fl->dir/audit; with
+ * BENCH_PLAIN it serves plain websockets, else TLS.  Returns 0, or -1
+ * (said, labelled what).
  */
-static pid_t
-bench_vigild(const char *bindir, const char *dir, const char *routers,
-    const char *stations, int flags, char *file, size_t filelen)
+static int
+bench_vigild(struct brun_fleet *fl, const char *bindir, const char *routers,
+    const char *stations, int flags, const char *what)
 {
-	char	 vigild[512], log[600], trust[600], audit[600];
-	char	*argv[20];
-	pid_t	 pid;
-	int	 i, n = 0;
+	char		 trust[64], audit[64];
+	const char	*args[16];
+	int		 n = 0;
 
-	util_format(file, filelen, "%s/fleet", dir);
-	util_format(vigild, sizeof vigild, "%s/vigild", bindir);
-	util_format(log, sizeof log, "%s/vigild.log", dir);
-	util_format(trust, sizeof trust, "%s/trust", dir);
-	util_format(audit, sizeof audit, "%s/audit", dir);
-	argv[n++] = vigild;
-	argv[n++] = (char *)"fleet";
-	argv[n++] = (char *)"--scenario";
-	argv[n++] = (char *)"calm";
-	argv[n++] = (char *)"--routers";
-	argv[n++] = (char *)routers;
-	argv[n++] = (char *)"--stations";
-	argv[n++] = (char *)stations;
-	argv[n++] = (char *)"--fleet-file";
-	argv[n++] = file;
-	argv[n++] = (char *)"--base-port";
-	argv[n++] = (char *)"0";
+	util_format(trust, sizeof trust, "%s/trust", fl->dir);
+	util_format(audit, sizeof audit, "%s/audit", fl->dir);
+	args[n++] = "--scenario";
+	args[n++] = "calm";
+	args[n++] = "--routers";
+	args[n++] = routers;
+	args[n++] = "--stations";
+	args[n++] = stations;
+	args[n++] = "--base-port";
+	args[n++] = "0";
 	if (flags & BENCH_PLAIN)
-		argv[n++] = (char *)"--insecure";
+		args[n++] = "--insecure";
 	if (flags & BENCH_GUARD) {
-		argv[n++] = (char *)"--trust";
-		argv[n++] = trust;
-		argv[n++] = (char *)"--audit-dir";
-		argv[n++] = audit;
+		args[n++] = "--trust";
+		args[n++] = trust;
+		args[n++] = "--audit-dir";
+		args[n++] = audit;
 	}
-	argv[n] = NULL;
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		fatal("fork failed");
-	if (pid == 0) {
-		if (freopen("/dev/null", "w", stdout) == NULL ||
-		    freopen(log, "w", stderr) == NULL)
-			_exit(127);
-		execv(vigild, argv);
-		_exit(127);
-	}
-	for (i = 0; i < 1200 && access(file, R_OK) != 0; i++)
-		usleep(50000);
-	if (access(file, R_OK) != 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return (-1);
-	}
-	return (pid);
+	args[n] = NULL;
+	return (brun_fleet_start(fl, bindir, args, 60, what));
 }
 
 /*
@@ -778,44 +875,39 @@ bench_vigild(const char *bindir, const char *dir, const char *routers,
 static void
 bench_startup(const char *bindir)
 {
-	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
-	char			 cmd[2048], *cause = NULL;
-	struct urls		 urls;
+	static const char	*what = "start-up to first full report, 1000 "
+				    "TLS links";
+	struct brun_fleet	 fl;
 	struct bws_result	 res;
-	pid_t			 pid;
+	char			 cmd[2048];
 	double			 t0, dt;
 	int			 rc;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
-	if ((pid = bench_vigild(bindir, dir, "250", "750", 0, file,
-	    sizeof file)) == -1) {
-		printf("start-up: vigild wrote no fleet file in 60 s; "
-		    "skipped\n");
+	brun_fleet_init(&fl);
+	if (bench_vigild(&fl, bindir, "250", "750", 0, what) != 0) {
+		brun_fleet_stop(&fl);
 		return;
 	}
-	memset(&urls, 0, sizeof urls);
-	if (urls_read(file, &urls, &cause) != 0)
-		fatal("bench: %s", cause);
-	bws_client_ca(urls.ca);
-	bws_client_run(BWS_DROP, urls.v, urls.n, 1, 0, 60, NULL, &res);
+	bws_client_ca(fl.urls.ca);
+	bws_client_run(BWS_DROP, fl.urls.v, fl.urls.n, 1, 0, 60, NULL, &res);
 	util_format(cmd, sizeof cmd, "%s/vigil --fleet %s --wait 60 status "
-	    "--json > %s/status.json", bindir, file, dir);
+	    "--json > %s/status.json", bindir, fl.file, fl.dir);
 	t0 = bench_now_us();
 	rc = system(cmd);
 	dt = (bench_now_us() - t0) / 1e6;
-	bench_row("start-up to first full report, 1000 TLS links", dt, "s",
-	    res.first_all_s, "<= 2x ref", dt <= 2 * res.first_all_s);
-	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) != 0 &&
-	    WEXITSTATUS(rc) != 1))
-		printf("  (vigil status exited %d)\n", WIFEXITED(rc) ?
-		    WEXITSTATUS(rc) : -1);
-	urls_free(&urls);
-	kill(pid, SIGTERM);
-	bench_child_cpu(pid);
-	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+	if (rc == -1 || !WIFEXITED(rc) || (WEXITSTATUS(rc) > 1 &&
+	    WEXITSTATUS(rc) != HEADLESS_EXIT_WARNING)) {
+		bench_none(what, "vigil status gave no full report");
+		printf("  (vigil status exited %d after %.1f s)\n",
+		    WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, dt);
+	} else if (!res.ok) {
+		printf("  (reference: %zu of %zu links gave a frame in 60 s; "
+		    "no reference)\n", res.nfirst, fl.urls.n);
+		bench_row(what, dt, "s", 0, "(no ref)", 1);
+	} else
+		bench_row(what, dt, "s", res.first_all_s, "<= 2x ref",
+		    dt <= 2 * res.first_all_s);
+	brun_fleet_stop(&fl);
 }
 
 /*
@@ -827,45 +919,31 @@ static long
 bench_watch_rss(const char *bindir, const char *routers,
     const char *stations, int flags)
 {
-	char	 dir[] = "/tmp/vigil-bench.XXXXXX", file[600], vigil[512];
-	char	 cmd[700], *argv[8];
-	pid_t	 vpid, pid;
-	long	 rss = 0;
-	int	 i;
+	struct brun_fleet	 fl;
+	char			 vigil[512], *argv[8];
+	pid_t			 pid;
+	long			 rss = 0;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
-	vpid = bench_vigild(bindir, dir, routers, stations, flags, file,
-	    sizeof file);
-	if (vpid != -1) {
+	brun_fleet_init(&fl);
+	if (bench_vigild(&fl, bindir, routers, stations, flags,
+	    "console memory") == 0) {
 		util_format(vigil, sizeof vigil, "%s/vigil", bindir);
-		argv[0] = vigil;
+		argv[0] = (char *)"vigil";
 		argv[1] = (char *)"--fleet";
-		argv[2] = file;
+		argv[2] = fl.file;
 		argv[3] = (char *)"watch";
 		argv[4] = (char *)"--for";
 		argv[5] = (char *)"15";
 		argv[6] = NULL;
-		fflush(stdout);
-		if ((pid = fork()) == -1)
-			fatal("fork failed");
-		if (pid == 0) {
-			if (freopen("/dev/null", "w", stdout) == NULL ||
-			    freopen("/dev/null", "w", stderr) == NULL)
-				_exit(127);
-			execv(vigil, argv);
-			_exit(127);
+		pid = brun_spawn(vigil, argv, NULL, NULL);
+		usleep(12000000);
+		/* A watch that ended early measured nothing. */
+		if (waitpid(pid, NULL, WNOHANG) == 0) {
+			rss = bws_pid_rss_kb(pid);
+			brun_end(pid, 10);
 		}
-		for (i = 0; i < 120; i++)
-			usleep(100000);
-		rss = bws_pid_rss_kb(pid);
-		bench_child_cpu(pid);
-		kill(vpid, SIGTERM);
-		bench_child_cpu(vpid);
 	}
-	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+	brun_fleet_stop(&fl);
 	return (rss);
 }
 
@@ -894,34 +972,12 @@ bench_links(const char *bindir)
 	tls = bench_links_kb(bindir, 0);
 	plain = bench_links_kb(bindir, BENCH_PLAIN);
 	if (tls <= 0 || plain <= 0) {
-		printf("console memory per node: vigild or vigil did not "
-		    "run; skipped\n");
+		bench_none("console memory per node, 1000 TLS links",
+		    "vigild or vigil did not run, or gave no growth");
 		return;
 	}
 	bench_row("console memory per node, 1000 TLS links", tls, "KiB",
 	    plain, "<= 64 KiB", tls <= 64);
-}
-
-/* CPU seconds (user + system) a running process used so far. */
-double
-bench_proc_cpu(pid_t pid)
-{
-	char		 path[64], buf[1024], *p;
-	unsigned long	 ut = 0, st = 0;
-	FILE		*f;
-	size_t		 n;
-
-	util_format(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return (0);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* After the command's closing parenthesis: state is field 3. */
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%*c %*d %*d "
-	    "%*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return (0);
-	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
 }
 
 /*
@@ -931,33 +987,30 @@ bench_proc_cpu(pid_t pid)
 static void
 bench_vigild_cpu(const char *bindir)
 {
-	char	 dir[] = "/tmp/vigil-bench.XXXXXX", file[600], cmd[700];
-	pid_t	 pid;
-	double	 t0, cpu0, cpu;
+	struct brun_fleet	fl;
+	double			t0, cpu0, cpu;
 
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
-	t0 = bench_now_us();
-	if ((pid = bench_vigild(bindir, dir, "5000", "5000", 0, file,
-	    sizeof file)) == -1) {
-		printf("vigild CPU: vigild wrote no fleet file in 60 s; "
-		    "skipped\n");
+	brun_fleet_init(&fl);
+	if (bench_vigild(&fl, bindir, "5000", "5000", 0,
+	    "vigild CPU, 10000 nodes") != 0) {
+		brun_fleet_stop(&fl);
 		return;
 	}
-	cpu0 = bench_proc_cpu(pid);
+	cpu0 = brun_proc_cpu(fl.pid);
 	printf("vigild start-up, 10000 nodes: %.2f s, %.2f CPU s\n",
-	    (bench_now_us() - t0) / 1e6, cpu0);
+	    fl.file_s, cpu0);
 	t0 = bench_now_us();
 	sleep(10);
-	cpu = bench_proc_cpu(pid) - cpu0;
+	cpu = brun_proc_cpu(fl.pid) - cpu0;
 	cpu = 100 * cpu / ((bench_now_us() - t0) / 1e6);
-	kill(pid, SIGTERM);
-	bench_child_cpu(pid);
-	bench_row("vigild CPU, 10000 nodes (% of a core)", cpu, "%", 0,
-	    "<= 10 %", cpu <= 10);
-	util_format(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("could not remove %s\n", dir);
+	if (waitpid(fl.pid, NULL, WNOHANG) != 0) {
+		fl.pid = -1;
+		bench_none("vigild CPU, 10000 nodes (% of a core)",
+		    "vigild ended while it was measured");
+	} else
+		bench_row("vigild CPU, 10000 nodes (% of a core)", cpu, "%",
+		    0, "<= 10 %", cpu <= 10);
+	brun_fleet_stop(&fl);
 }
 
 /*
@@ -980,10 +1033,7 @@ bench_kill_until(void *arg, struct fleet *fleet)
 		if (held < w->nrouters)
 			return (0);
 		w->t0 = bench_now_us();
-		fflush(stdout);
-		if ((w->child = fork()) == -1)
-			fatal("fork failed");
-		if (w->child == 0) {
+		if ((w->child = brun_fork()) == 0) {
 			close(w->fds[0]);
 			bench_kill_approve(w->bindir, w->dir, w->id,
 			    w->fds[1]);
@@ -1121,49 +1171,41 @@ bench_kill_approve(const char *bindir, const char *dir, const char *id,
 }
 
 /*
- * Watch every node of dir/fleet; once it holds the proposal from every
- * router, a child runs bob's `vigil approve` of id (bench_kill_approve);
- * until every router is killed or BENCH_KILL_S passed.
- * Returns how many were seen killed.
+ * Watch every node of fl; once it holds the proposal from every router,
+ * a child runs bob's `vigil approve` of id (bench_kill_approve); until
+ * every router is killed or BENCH_KILL_S passed.  Returns how many were
+ * seen killed.
  */
 static size_t
-bench_kill_watch(const char *bindir, const char *dir, const char *id,
-    struct bench_kill_watch *w)
+bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
+    const char *id, struct bench_kill_watch *w)
 {
 	struct bws_result	 res;
 	struct fleet		 fleet;
-	struct urls		 urls;
-	char			*cmd, *cause = NULL;
 	double			 sent;
 
-	memset(&urls, 0, sizeof urls);
 	if (pipe(w->fds) == -1)
 		fatal("pipe failed");
 	w->bindir = bindir;
-	w->dir = dir;
+	w->dir = fl->dir;
 	w->id = id;
 	w->child = -1;
-	cmd = xasprintf("%s/fleet", dir);
-	if (urls_read(cmd, &urls, &cause) != 0)
-		fatal("bench: %s", cause);
-	free(cmd);
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
-	bws_client_ca(urls.ca);
-	bws_client_watch(urls.v, urls.n, BENCH_KILL_S, &fleet,
+	bws_client_ca(fl->urls.ca);
+	bws_client_watch(fl->urls.v, fl->urls.n, BENCH_KILL_S, &fleet,
 	    bench_kill_until, w, &res);
 	if (w->child == -1) {
 		printf("kill: the watcher never held the proposal from every "
 		    "router\n");
 		close(w->fds[1]);
 	} else
-		waitpid(w->child, NULL, 0);
+		brun_reap(w->child, BENCH_KILL_S);
 	if (read(w->fds[0], &sent, sizeof sent) == sizeof sent &&
 	    sent > w->t0)
 		w->sent = sent;
 	close(w->fds[0]);
 	fleet_free(&fleet);
-	urls_free(&urls);
 	return (w->nkilled);
 }
 
@@ -1177,8 +1219,9 @@ bench_kill_report(struct bench_kill_watch *w, double bound)
 {
 	bench_kill_rows(w, "approve", 0, bound);
 	if (w->sent == 0) {
-		printf("kill: the moment the approvals were sent is unknown "
-		    "(vigil approve printed nothing)\n");
+		bench_none("kill, sent -> halted and killed", "the moment "
+		    "the approvals were sent is unknown (vigil approve printed "
+		    "nothing)");
 		return;
 	}
 	bench_row("kill, approve start-up until sent (ms)", (w->sent -
@@ -1193,7 +1236,7 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 {
 	double	*h = xcalloc(w->nrouters, sizeof *h);
 	double	*k = xcalloc(w->nrouters, sizeof *k);
-	double	 h99;
+	double	 h50, h99;
 	char	 what[64];
 	size_t	 i, n = 0;
 
@@ -1203,9 +1246,16 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 			k[n++] = (w->killed[i] - offset_us) / 1000;
 		}
 	}
+	if (n == 0) {
+		util_format(what, sizeof what, "kill, %s -> killed", from);
+		bench_none(what, "no router was seen killed");
+		free(h);
+		free(k);
+		return;
+	}
+	h50 = bench_percentile(h, n, 50);
 	util_format(what, sizeof what, "kill, %s -> halted, p50 (ms)", from);
-	bench_row(what, bench_percentile(h, n, 50), "ms", bound,
-	    "<= 1.5x ref", h[n / 2] <= 1.5 * bound);
+	bench_row(what, h50, "ms", bound, "<= 1.5x ref", h50 <= 1.5 * bound);
 	h99 = bench_percentile(h, n, 99);
 	util_format(what, sizeof what, "kill, %s -> halted, p99 (ms)", from);
 	bench_row(what, h99, "ms", bound, "<= 1.5x ref", h99 <= 1.5 * bound);
@@ -1226,10 +1276,9 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 static void
 bench_kill(const char *bindir, const struct bench_refs *refs)
 {
-	char			 dir[] = "/tmp/vigil-bench.XXXXXX", file[600];
-	char			 id[40], nr[16], *cmd;
+	struct brun_fleet	 fl;
 	struct bench_kill_watch	 w;
-	pid_t			 pid = -1;
+	char			 id[40], nr[16];
 	double			 bound;
 
 	bound = BENCH_KILL_ROUTERS * (2 / refs->verify_ps + 1 / refs->sync_ps)
@@ -1242,31 +1291,23 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 	w.nrouters = BENCH_KILL_ROUTERS;
 	w.halted = xcalloc(2 * w.nrouters, sizeof *w.halted);
 	w.killed = xcalloc(2 * w.nrouters, sizeof *w.killed);
-	if (mkdtemp(dir) == NULL)
-		fatal("mkdtemp: cannot make a directory in /tmp");
-	if (bench_kill_keys(bindir, dir) != 0 || (pid = bench_vigild(bindir,
-	    dir, nr, "2", BENCH_GUARD, file, sizeof file)) == -1 ||
-	    bench_kill_propose(bindir, dir, BENCH_KILL_ROUTERS, id,
-	    sizeof id) != 0)
-		printf("kill: could not start the guarded fleet or propose; "
-		    "see %s\n", dir);
-	else if (bench_kill_watch(bindir, dir, id, &w) != w.nrouters) {
-		printf("kill: only %zu of %zu routers seen killed in %d s; "
-		    "see %s\n", w.nkilled, w.nrouters, BENCH_KILL_S, dir);
+	brun_fleet_init(&fl);
+	if (bench_kill_keys(bindir, fl.dir) != 0 || bench_vigild(&fl, bindir,
+	    nr, "2", BENCH_GUARD, "kill") != 0 || bench_kill_propose(bindir,
+	    fl.dir, BENCH_KILL_ROUTERS, id, sizeof id) != 0)
+		bench_none("kill", "could not start the guarded fleet or "
+		    "propose (BENCH_KEEP=1 keeps its directory)");
+	else if (bench_kill_watch(bindir, &fl, id, &w) != w.nrouters) {
+		printf("kill: only %zu of %zu routers seen killed in %d s "
+		    "(BENCH_KEEP=1 keeps the fleet's directory)\n", w.nkilled,
+		    w.nrouters, BENCH_KILL_S);
+		bench_missed++;
 		/* On a loaded machine, the times of those that were. */
 		if (w.nkilled > 0)
 			bench_kill_report(&w, bound);
-	} else {
+	} else
 		bench_kill_report(&w, bound);
-		cmd = xasprintf("rm -rf %s", dir);
-		if (system(cmd) != 0)
-			printf("could not remove %s\n", dir);
-		free(cmd);
-	}
-	if (pid != -1) {
-		kill(pid, SIGTERM);
-		bench_child_cpu(pid);
-	}
+	brun_fleet_stop(&fl);
 	free(w.halted);
 	free(w.killed);
 }
@@ -1286,6 +1327,29 @@ bench_wants(int argc, char **argv, const char *name)
 	return (0);
 }
 
+/* Refuse a section name that is not one (it would run nothing). */
+static void
+bench_check_sections(int argc, char **argv)
+{
+	size_t	k;
+	int	i;
+
+	for (i = 2; i < argc; i++) {
+		for (k = 0; k < nitems(bench_sections); k++) {
+			if (strcmp(argv[i], bench_sections[k]) == 0)
+				break;
+		}
+		if (k == nitems(bench_sections)) {
+			fprintf(stderr, "vigil-bench: no section %s: the "
+			    "sections are", argv[i]);
+			for (k = 0; k < nitems(bench_sections); k++)
+				fprintf(stderr, " %s", bench_sections[k]);
+			fprintf(stderr, "\n");
+			exit(2);
+		}
+	}
+}
+
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
  * memory, stale, tick, rows, render, startup, links, cpu, kill and
@@ -1299,6 +1363,9 @@ main(int argc, char **argv)
 	struct bench_refs	 refs;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (argc == 5 && strcmp(argv[2], "--fresh") == 0)
+		return (bench_fresh_child(argv[3], atoi(argv[4])));
+	bench_check_sections(argc, argv);
 	printf("Vigil benchmark: each figure beside its reference, measured "
 	    "in this run\n");
 	bench_machine(&refs);
@@ -1309,7 +1376,7 @@ main(int argc, char **argv)
 	if (bench_wants(argc, argv, "ingest"))
 		bench_ingest_figures(&refs);
 	if (bench_wants(argc, argv, "memory"))
-		bench_memory(&refs);
+		bench_memory(bindir, &refs);
 	if (bench_wants(argc, argv, "stale"))
 		bench_stale();
 	if (bench_wants(argc, argv, "tick"))

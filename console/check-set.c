@@ -1,0 +1,307 @@
+/*
+ * check-set.c: the nodes each per-node rule holds for, kept between
+ * ticks; see check-set.h.
+ *
+ * The model lists the nodes it changed (fleet.changed, with repeats);
+ * a sync hands each set those nodes once, as nodes to ask again.  A
+ * test that sets a deadline puts the node in its set's heap, keyed by
+ * that time; the node is asked again once the time has come, unless an
+ * earlier deadline replaced it (the heap keeps only the earliest).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-keep.h"
+#include "check-set.h"
+#include "fleet.h"
+#include "util.h"
+
+/* A node to ask again at a monotonic time. */
+struct check_wake {
+	int64_t		 at;
+	size_t		 ix;
+};
+
+/* One rule's nodes and what to ask again. */
+struct check_set {
+	size_t			*v;		/* members, fleet order */
+	size_t			 n;
+	size_t			 cap;
+	unsigned char		*in;		/* per node: a member */
+	unsigned char		*asked;		/* per node: in ask */
+	size_t			*ask;		/* nodes to ask again */
+	size_t			 nask;
+	size_t			 ask_cap;
+	int64_t			*wake;		/* per node: deadline, 0 */
+	struct check_wake	*heap;		/* earliest first */
+	size_t			 nheap;
+	size_t			 heap_cap;
+	int			 filled;	/* every node asked once */
+};
+
+struct check_sets {
+	struct check_set	 set[CHECK_NSETS];
+	size_t			 nodes_cap;
+};
+
+static struct check_sets *check_set_get(struct fleet *fleet);
+static void	 check_set_grow(struct check_sets *s, size_t nnodes);
+static void	 check_set_ask(struct check_set *set, size_t ix);
+static void	 check_set_push(struct check_set *set, int64_t at, size_t ix);
+static void	 check_set_pop(struct check_set *set);
+static void	 check_set_test_one(const struct fleet *fleet,
+		    struct check_sets *s, struct check_set *set,
+		    check_set_test *test, int64_t now_ms, size_t ix);
+static int	 check_set_cmp(const void *a, const void *b);
+
+/* The fleet's sets, made on first use and sized for its nodes. */
+static struct check_sets *
+check_set_get(struct fleet *fleet)
+{
+	void			**slot = check_keep_sets(fleet);
+	struct check_sets	 *s = *slot;
+
+	if (s == NULL)
+		s = *slot = xcalloc(1, sizeof *s);
+	check_set_grow(s, fleet->nnodes);
+	return (s);
+}
+
+/* Size every set's per-node arrays for nnodes nodes. */
+static void
+check_set_grow(struct check_sets *s, size_t nnodes)
+{
+	struct check_set	*set;
+	size_t			 cap, i;
+
+	if (s->nodes_cap >= nnodes)
+		return;
+	cap = s->nodes_cap == 0 ? 64 : s->nodes_cap;
+	while (cap < nnodes)
+		cap *= 2;
+	for (i = 0; i < CHECK_NSETS; i++) {
+		set = &s->set[i];
+		set->in = xreallocarray(set->in, cap, 1);
+		set->asked = xreallocarray(set->asked, cap, 1);
+		memset(set->in + s->nodes_cap, 0, cap - s->nodes_cap);
+		memset(set->asked + s->nodes_cap, 0, cap - s->nodes_cap);
+		if (set->wake != NULL) {
+			set->wake = xreallocarray(set->wake, cap,
+			    sizeof *set->wake);
+			memset(set->wake + s->nodes_cap, 0,
+			    (cap - s->nodes_cap) * sizeof *set->wake);
+		}
+	}
+	s->nodes_cap = cap;
+}
+
+/* Free the sets; see check-set.h. */
+void
+check_set_free(void *arg)
+{
+	struct check_sets	*s = arg;
+	struct check_set	*set;
+	size_t			 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < CHECK_NSETS; i++) {
+		set = &s->set[i];
+		free(set->v);
+		free(set->in);
+		free(set->asked);
+		free(set->ask);
+		free(set->wake);
+		free(set->heap);
+	}
+	free(s);
+}
+
+/* Have set ask node ix again at its next call. */
+static void
+check_set_ask(struct check_set *set, size_t ix)
+{
+	if (set->asked[ix])
+		return;
+	set->asked[ix] = 1;
+	if (set->nask == set->ask_cap) {
+		set->ask_cap = set->ask_cap == 0 ? 64 : set->ask_cap * 2;
+		set->ask = xreallocarray(set->ask, set->ask_cap,
+		    sizeof *set->ask);
+	}
+	set->ask[set->nask++] = ix;
+}
+
+/* Take the model's changed nodes; see check-set.h. */
+void
+check_set_sync(struct fleet *fleet, void **sets)
+{
+	struct check_sets	*s;
+	size_t			 i, j, ix;
+
+	if (*sets == NULL)
+		*sets = xcalloc(1, sizeof *s);
+	s = *sets;
+	check_set_grow(s, fleet->nnodes);
+	for (i = 0; i < fleet->nchanged + fleet->ntouched; i++) {
+		ix = i < fleet->nchanged ? fleet->changed[i] :
+		    fleet->touched[i - fleet->nchanged];
+		if (ix >= fleet->nnodes)
+			continue;
+		for (j = 0; j < CHECK_NSETS; j++) {
+			if (s->set[j].filled)
+				check_set_ask(&s->set[j], ix);
+		}
+	}
+	fleet->nchanged = 0;
+}
+
+/* Ask node ix again at set id's next call; see check-set.h. */
+void
+check_set_mark(struct fleet *fleet, enum check_set_id id, size_t ix)
+{
+	struct check_sets	*s = check_set_get(fleet);
+
+	if (s->set[id].filled && ix < fleet->nnodes)
+		check_set_ask(&s->set[id], ix);
+}
+
+/* Put node ix in set's heap at time at (earlier than any it had). */
+static void
+check_set_push(struct check_set *set, int64_t at, size_t ix)
+{
+	struct check_wake	 w;
+	size_t			 i, up;
+
+	if (set->heap_cap == set->nheap) {
+		set->heap_cap = set->heap_cap == 0 ? 64 : set->heap_cap * 2;
+		set->heap = xreallocarray(set->heap, set->heap_cap,
+		    sizeof *set->heap);
+	}
+	w.at = at;
+	w.ix = ix;
+	for (i = set->nheap++; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (set->heap[up].at <= at)
+			break;
+		set->heap[i] = set->heap[up];
+	}
+	set->heap[i] = w;
+}
+
+/* Take the earliest entry off set's heap. */
+static void
+check_set_pop(struct check_set *set)
+{
+	struct check_wake	 last = set->heap[--set->nheap];
+	size_t			 i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= set->nheap)
+			break;
+		if (c + 1 < set->nheap && set->heap[c + 1].at < set->heap[c].at)
+			c++;
+		if (last.at <= set->heap[c].at)
+			break;
+		set->heap[i] = set->heap[c];
+		i = c;
+	}
+	if (set->nheap > 0)
+		set->heap[i] = last;
+}
+
+/* Ask test of node ix, joining it to set or keeping its deadline. */
+static void
+check_set_test_one(const struct fleet *fleet, struct check_sets *s,
+    struct check_set *set, check_set_test *test, int64_t now_ms, size_t ix)
+{
+	int64_t	wake = INT64_MAX;
+
+	if (set->in[ix])
+		return;		/* asked with the members */
+	if (test(fleet, &fleet->nodes[ix], now_ms, &wake)) {
+		set->in[ix] = 1;
+		if (set->n == set->cap) {
+			set->cap = set->cap == 0 ? 64 : set->cap * 2;
+			set->v = xreallocarray(set->v, set->cap,
+			    sizeof *set->v);
+		}
+		set->v[set->n++] = ix;
+		return;
+	}
+	if (wake == INT64_MAX)
+		return;
+	if (wake <= 0)
+		wake = 1;	/* 0 says none */
+	if (set->wake == NULL)
+		set->wake = xcalloc(s->nodes_cap, sizeof *set->wake);
+	if (set->wake[ix] != 0 && set->wake[ix] <= wake)
+		return;
+	set->wake[ix] = wake;
+	check_set_push(set, wake, ix);
+}
+
+/* Order node indices, lowest first. */
+static int
+check_set_cmp(const void *pa, const void *pb)
+{
+	size_t	a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return (a < b ? -1 : a > b);
+}
+
+/* The nodes of set id that test holds for; see check-set.h. */
+struct node **
+check_set_nodes(struct fleet *fleet, enum check_set_id id,
+    check_set_test *test, int64_t now_ms, size_t *n)
+{
+	struct check_sets	*s = check_set_get(fleet);
+	struct check_set	*set = &s->set[id];
+	struct node		**v;
+	int64_t			  wake;
+	size_t			  i, k, ix, was;
+
+	/*
+	 * The members first: the ones that no longer hold leave, and are
+	 * asked again below for a deadline.
+	 */
+	for (i = k = 0; i < set->n; i++) {
+		ix = set->v[i];
+		if (test(fleet, &fleet->nodes[ix], now_ms, &wake))
+			set->v[k++] = ix;
+		else {
+			set->in[ix] = 0;
+			check_set_ask(set, ix);
+		}
+	}
+	set->n = k;
+	was = k;
+	if (!set->filled) {
+		for (ix = 0; ix < fleet->nnodes; ix++)
+			check_set_test_one(fleet, s, set, test, now_ms, ix);
+		set->filled = 1;
+	}
+	while (set->nheap > 0 && set->heap[0].at <= now_ms) {
+		ix = set->heap[0].ix;
+		if (set->wake[ix] == set->heap[0].at) {
+			set->wake[ix] = 0;
+			check_set_ask(set, ix);
+		}
+		check_set_pop(set);
+	}
+	for (i = 0; i < set->nask; i++) {
+		ix = set->ask[i];
+		set->asked[ix] = 0;
+		check_set_test_one(fleet, s, set, test, now_ms, ix);
+	}
+	set->nask = 0;
+	if (set->n > was)
+		qsort(set->v, set->n, sizeof *set->v, check_set_cmp);
+	*n = set->n;
+	v = xcalloc(set->n + 1, sizeof *v);
+	for (i = 0; i < set->n; i++)
+		v[i] = &fleet->nodes[set->v[i]];
+	return (v);
+}

@@ -172,6 +172,7 @@ struct server_wait {
 struct server {
 	struct lws_context	*context;
 	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
+	ev_prepare		 pass_watch;	/* on loop: a pass begins */
 	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
@@ -225,6 +226,8 @@ static void	 server_wait(struct server_session *sn, char *text,
 		    size_t len, int binary);
 static void	 server_unwait(struct server_session *sn);
 static void	 server_work(lws_sorted_usec_list_t *sul);
+static void	 server_pass_watch(struct server *server);
+static void	 server_pass(struct ev_loop *loop, ev_prepare *w, int revents);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
 static void	 server_session_refused(struct server_session *sn);
@@ -745,8 +748,10 @@ server_context_create(struct server *server, const struct server_tls *tls,
 		info.foreign_loops = loops;
 		info.options |= LWS_SERVER_OPTION_LIBEV;
 		server_lws_last[0] = '\0';
-		if ((context = lws_create_context(&info)) != NULL)
+		if ((context = lws_create_context(&info)) != NULL) {
+			server_pass_watch(server);
 			return (context);
+		}
 		ev_loop_destroy(server->loop);
 		server->loop = NULL;
 		info.foreign_loops = NULL;
@@ -1448,6 +1453,32 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 	}
 	server_wait(sn, text, len, sn->rx_binary);
+}
+
+/*
+ * On libev, lws_service() runs the whole loop and returns only to stop,
+ * so a pass's budget for consoles' messages (server_busy) is restarted
+ * by a prepare watcher, which libev calls as each pass begins; it does
+ * not keep the loop running.
+ */
+static void
+server_pass_watch(struct server *server)
+{
+	ev_prepare_init(&server->pass_watch, server_pass);
+	ev_prepare_start(server->loop, &server->pass_watch);
+	ev_unref(server->loop);
+}
+
+/* A pass of libev's loop begins: a new budget for consoles' messages. */
+static void
+server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct server	*server = lws_container_of(w, struct server,
+			    pass_watch);
+
+	(void)loop;
+	(void)revents;
+	server->pass_us = -1;
 }
 
 /*

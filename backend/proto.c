@@ -40,8 +40,8 @@ static int	 proto_doc_span(const char *, size_t, const char **,
 static int	 proto_doc_recall(const char *, size_t, const char *, size_t,
 		    struct proto_msg *, char *, size_t);
 static void	 proto_doc_keep(const char *, size_t, struct proto_msg *);
-static void	 proto_doc_hold(struct proto_doc_kept *, const char *, size_t,
-		    const char *);
+static void	 proto_doc_hold(struct proto_doc_kept *, const char *,
+		    size_t, const char *);
 
 static int	 proto_scanner_on = 1;
 
@@ -588,7 +588,7 @@ out:
  * signature itself: only the parse of the same 190 KB string is saved.
  */
 struct proto_doc_kept {
-	char	*raw;		/* the string's bytes between its quotes */
+	char	*raw;		/* the string's bytes, quotes left out */
 	size_t	 rawlen;
 	char	*text;		/* what they decode to */
 };

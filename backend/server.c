@@ -72,6 +72,13 @@
 #define SERVER_PASS_MS		10
 /* Bytes of messages that may wait so; past it, each is handled at once. */
 #define SERVER_WAIT_BYTES	(16 * 1024 * 1024)
+/*
+ * While messages wait, the periodic stats wait too, up to this late:
+ * what a command changed goes out with its result at once, and the
+ * stats of 1,000 nodes to each console every period, sent between a
+ * kill's approvals, came before the approvals still waiting.
+ */
+#define SERVER_STATS_HOLD_MS	1000
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
@@ -150,8 +157,7 @@ struct server_session {
 	size_t			 rxlen;
 	size_t			 rxcap;
 	int			 rx_binary;
-	size_t			 nwaiting;	/* messages in server_work's
-						   list */
+	size_t			 nwaiting;	/* in server_work's list */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -166,6 +172,7 @@ struct server_wait {
 struct server {
 	struct lws_context	*context;
 	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
+	ev_prepare		 pass_watch;	/* on loop: a pass begins */
 	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
@@ -191,17 +198,14 @@ struct server {
 	struct server_wait	**waiting_tail;
 	size_t			 waiting_bytes;
 	lws_sorted_usec_list_t	 work_sul;
-	int64_t			 pass_us;	/* CPU time at this pass's
+	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
-	ev_prepare		 pass_start;	/* libev: resets pass_us */
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
-static void	 server_pass_start(struct ev_loop *loop, ev_prepare *w,
-		    int revents);
 static struct lws_context *server_context_create(struct server *server,
 		    const struct server_tls *tls, size_t n);
 static int	 server_probe(const char *address, int port, const char *node,
@@ -222,6 +226,8 @@ static void	 server_wait(struct server_session *sn, char *text,
 		    size_t len, int binary);
 static void	 server_unwait(struct server_session *sn);
 static void	 server_work(lws_sorted_usec_list_t *sul);
+static void	 server_pass_watch(struct server *server);
+static void	 server_pass(struct ev_loop *loop, ev_prepare *w, int revents);
 static void	 server_session_error(struct server_session *sn,
 		    const char *in_reply_to, const char *text);
 static void	 server_session_refused(struct server_session *sn);
@@ -701,10 +707,8 @@ server_create_driver(const struct driver *d, const char *address,
 
 fail:
 	lws_context_destroy(server->context);
-	if (server->loop != NULL) {
-		ev_prepare_stop(server->loop, &server->pass_start);
+	if (server->loop != NULL)
 		ev_loop_destroy(server->loop);
-	}
 	free(server->listeners);
 	free(server->nodes);
 	free(server);
@@ -745,11 +749,7 @@ server_context_create(struct server *server, const struct server_tls *tls,
 		info.options |= LWS_SERVER_OPTION_LIBEV;
 		server_lws_last[0] = '\0';
 		if ((context = lws_create_context(&info)) != NULL) {
-			/* lws_service() runs every pass: see server_run. */
-			ev_prepare_init(&server->pass_start,
-			    server_pass_start);
-			server->pass_start.data = server;
-			ev_prepare_start(server->loop, &server->pass_start);
+			server_pass_watch(server);
 			return (context);
 		}
 		ev_loop_destroy(server->loop);
@@ -827,23 +827,8 @@ server_port(const struct server *server, size_t node)
 }
 
 /*
- * libev is about to wait for events: what it then handles is a new pass
- * of the loop, whose consoles' messages get their own SERVER_PASS_MS.
- */
-static void
-server_pass_start(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	struct server	*server = w->data;
-
-	(void)loop;
-	(void)revents;
-	server->pass_us = -1;
-}
-
-/*
  * Service the loop until asked to stop.  On libev, lws_service() runs
- * the loop until server_callback breaks it for server_stop(), and each
- * pass starts in server_pass_start; on poll() each call is one pass.
+ * the loop until server_callback breaks it for server_stop().
  */
 int
 server_run(struct server *server)
@@ -881,10 +866,8 @@ server_free(struct server *server)
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
-	if (server->loop != NULL) {
-		ev_prepare_stop(server->loop, &server->pass_start);
+	if (server->loop != NULL)
 		ev_loop_destroy(server->loop);
-	}
 	for (i = 0; i < server->nnodes; i++)
 		command_engine_free(server->nodes[i].engine);
 	proto_command_clear(&server->cmd);
@@ -1034,6 +1017,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	server_check_fds(server, now);
 	stats = now - server->last_stats_ms >= SERVER_STATS_MS;
+	if (stats && server->waiting != NULL && now - server->last_stats_ms <
+	    SERVER_STATS_MS + SERVER_STATS_HOLD_MS)
+		stats = 0;
 	if (stats) {
 		server->last_stats_ms = now;
 		server_expire(server);
@@ -1467,6 +1453,32 @@ server_session_receive(struct server_session *sn, const void *in,
 		return;
 	}
 	server_wait(sn, text, len, sn->rx_binary);
+}
+
+/*
+ * On libev, lws_service() runs the whole loop and returns only to stop,
+ * so a pass's budget for consoles' messages (server_busy) is restarted
+ * by a prepare watcher, which libev calls as each pass begins; it does
+ * not keep the loop running.
+ */
+static void
+server_pass_watch(struct server *server)
+{
+	ev_prepare_init(&server->pass_watch, server_pass);
+	ev_prepare_start(server->loop, &server->pass_watch);
+	ev_unref(server->loop);
+}
+
+/* A pass of libev's loop begins: a new budget for consoles' messages. */
+static void
+server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct server	*server = lws_container_of(w, struct server,
+			    pass_watch);
+
+	(void)loop;
+	(void)revents;
+	server->pass_us = -1;
 }
 
 /*

@@ -809,6 +809,128 @@ audit_caught(const char *path, const char *want)
 	e2e_result_free(&r);
 }
 
+/* The latest execute line's time in the audit logs of directory dir. */
+static int64_t
+latest_execute_ms(const char *dir, size_t *nlogs)
+{
+	char		 cmd[600], line[8192], *p;
+	FILE		*f;
+	int64_t		 t, latest = 0;
+
+	*nlogs = 0;
+	snprintf(cmd, sizeof cmd, "cat %s/*.audit", dir);
+	ck_assert_ptr_nonnull(f = popen(cmd, "r"));
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "\"event\":\"execute\"") == NULL ||
+		    (p = strstr(line, "\"time_ms\":")) == NULL)
+			continue;
+		t = strtoll(p + 10, NULL, 10);
+		(*nlogs)++;
+		if (t > latest)
+			latest = t;
+	}
+	pclose(f);
+	return (latest);
+}
+
+/*
+ * A kill of 400 routers through vigil propose and vigil approve: the
+ * 400 approvals reach vigild in one pass of its loop, and it used to
+ * take them all before it sent what any had changed, so no router was
+ * seen halting before the last had executed.  A console watching
+ * router/r1 to r20 now sees one halting before the latest execute line
+ * in the routers' audit logs.
+ */
+START_TEST(a_kill_shows_routers_halting_before_its_last_executes)
+{
+	char		*alice = e2e_make_key("alice");
+	char		*bob = e2e_make_key("bob");
+	char		*trust, *audit = e2e_path("audit"), *fleet, *url;
+	char		*argv[420], env[600], *env_v[2] = { env, NULL };
+	char		 id[64], node[32], *frame;
+	struct e2e_ws	*ws[20];
+	struct proto_msg *m = msg_new();
+	struct e2e_result r;
+	int64_t		 seen = 0, deadline, last;
+	size_t		 i, argc = 0, nlogs;
+	pid_t		 vigild, approver;
+
+	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
+	ck_assert_int_eq(mkdir(audit, 0700), 0);
+	fleet = e2e_start_fleet("calm", (const char *[]){ "--trust", trust,
+	    "--audit-dir", audit, "--routers", "400", NULL }, &vigild);
+
+	argv[argc++] = e2e_bin("vigil");
+	argv[argc++] = "--fleet";
+	argv[argc++] = fleet;
+	argv[argc++] = "--wait";
+	argv[argc++] = "60";
+	argv[argc++] = "propose";
+	argv[argc++] = "kill";
+	for (i = 1; i <= 400; i++)
+		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);
+	argv[argc++] = "--reason";
+	argv[argc++] = "a drill";
+	argv[argc] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", alice);
+	e2e_run(argv, env_v, 120000, &r);
+	ck_assert_msg(r.status == 0, "propose exited %d: %.500s%.500s",
+	    r.status, r.out, r.err);
+	ck_assert_int_eq(sscanf(r.out, "proposal %32[0-9a-f]:", id), 1);
+	e2e_result_free(&r);
+	for (i = 7; i < 407; i++)
+		free(argv[i]);
+
+	for (i = 0; i < 20; i++) {
+		snprintf(node, sizeof node, "router/r%zu", i + 1);
+		url = e2e_fleet_url(fleet, node);
+		ws[i] = e2e_ws_open(url, WAIT_MS);
+		free(url);
+	}
+	argc = 5;
+	argv[argc++] = "approve";
+	argv[argc++] = id;
+	argv[argc++] = "--yes";
+	argv[argc] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", bob);
+	approver = e2e_spawn(argv, env_v, NULL);
+
+	/* The first of r1..r20 seen halting, on the audit logs' clock. */
+	deadline = e2e_now_ms() + 90000;
+	while (seen == 0 && e2e_now_ms() < deadline) {
+		for (i = 0; i < 20 && seen == 0; i++) {
+			if ((frame = e2e_ws_recv(ws[i], 5)) == NULL)
+				continue;
+			memset(m, 0, sizeof *m);
+			if (proto_decode(frame, strlen(frame), m, NULL,
+			    0) == 0 && m->type == MSG_STATS &&
+			    m->u.stats.role == ROLE_ROUTER &&
+			    m->u.stats.router.state != STATE_RUNNING)
+				seen = util_wall_ms();
+			proto_msg_clear(m);
+			free(frame);
+		}
+	}
+	ck_assert_msg(seen != 0, "none of router/r1..r20 was seen halting");
+	ck_assert_int_eq(e2e_wait(approver, 120000), 0);
+	last = latest_execute_ms(audit, &nlogs);
+	ck_assert_uint_eq(nlogs, 400);
+	ck_assert_msg(seen < last, "the first of router/r1..r20 was seen "
+	    "halting %lld ms after the last router executed: vigild sent "
+	    "nothing until it had taken every approval",
+	    (long long)(seen - last));
+	for (i = 0; i < 20; i++)
+		e2e_ws_close(ws[i]);
+	free(argv[0]);
+	free(m);
+	free(fleet);
+	free(trust);
+	free(audit);
+	free(alice);
+	free(bob);
+}
+END_TEST
+
 /*
  * The document is in the audit log once, on the proposal's line; the
  * approval's and the execution's lines name it by its SHA-256.  A
@@ -1480,6 +1602,8 @@ killswitch_suite(void)
 	tcase_add_test(wire,
 	    bad_trust_file_and_unwritable_audit_log_stop_vigild_in_words);
 	tcase_add_test(wire, fleet_keeps_one_audit_log_per_node);
+	tcase_add_test(wire,
+	    a_kill_shows_routers_halting_before_its_last_executes);
 	tcase_add_test(wire,
 	    the_audit_log_holds_the_document_once_and_catches_a_change);
 	tcase_add_test(wire,

@@ -1959,7 +1959,8 @@ START_TEST(a_document_read_again_reads_the_same)
 {
 	struct proto_command	 c;
 	struct proto_msg	*m = xcalloc(1, sizeof *m);
-	char			*doc, *frame, *other, *first, *again, *afresh;
+	char			*doc, *frame, *other, *first;
+	char			*again, *afresh;
 	size_t			 i;
 
 	fill_command(&c);

@@ -43,9 +43,10 @@ struct lws_vhost *agent_proc_portless_vhost(struct lws_context *context,
 		    __attribute__((format(printf, 5, 6)));
 
 /*
- * In context's loop through vhost, run "sh -c cmd" with the environment plus env (NULL-terminated
- * "NAME=value", or NULL), input (or NULL for /dev/null) on its standard
- * input, killed with its process group after timeout_ms (0: never).
+ * In context's loop through vhost, run "sh -c cmd" with the environment
+ * plus env (NULL-terminated "NAME=value", or NULL), input (or NULL for
+ * /dev/null) on its standard input, killed with its process group after
+ * timeout_ms (0: never).
  * Returns the process, or NULL and a sentence in *cause; nothing runs
  * then.
  */

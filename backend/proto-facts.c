@@ -82,8 +82,8 @@ proto_facts_part(json_t *msg, const char *what, struct proto_msg *out,
 }
 
 /*
- * The facts' build, group, flags and installed builds, decoded as the node's hello into
- * out.  Returns 0, or -1 with a sentence in cause.
+ * The facts' build, group, flags and installed builds, decoded as the
+ * node's hello into out.  Returns 0, or -1 with a sentence in cause.
  */
 static int
 proto_facts_hello(json_t *doc, const char *node, enum proto_role role,

@@ -5,8 +5,8 @@
  * model keeps the move's progress and queues the deliver frame for the
  * destination's link, then the holder statement for every station's
  * link.  The console never reads the key: it copies the base64 blob it
- * was handed.  The loop takes queued frames (fleet_move_take, fleet.h) and sends
- * them, so the model still never touches a socket.  The model looks
+ * was handed.  The loop takes queued frames (fleet_move_take, fleet.h)
+ * and sends them, so the model still never touches a socket.  The model looks
  * the nodes up and hands this module what it found (ids, links,
  * clocks), so a move knows nothing of the fleet's own structures.
  */

@@ -1263,8 +1263,8 @@ headless_ready_targets(struct headless *h)
 
 /*
  * approve, cancel: the proposal is here and its targets heard (and,
- * approving, a node it names beyond them); or it cannot come (the id is ambiguous, or every node has reported and
- * none holds it).
+ * approving, a node it names beyond them); or it cannot come (the id is
+ * ambiguous, or every node has reported and none holds it).
  */
 static int
 headless_ready_proposal(struct headless *h)

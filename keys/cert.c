@@ -143,8 +143,8 @@ cert_add_ext(X509 *x, X509 *issuer, int nid, const char *value)
  */
 static X509 *
 cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
-    const unsigned char *transport, const char *cn, int is_ca, int64_t now_ms, int64_t valid_ms,
-    char **cause)
+    const unsigned char *transport, const char *cn, int is_ca, int64_t now_ms,
+    int64_t valid_ms, char **cause)
 {
 	X509		*x;
 	X509_NAME	*name = NULL;

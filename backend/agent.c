@@ -49,7 +49,8 @@ struct agent {
 
 	struct proto_alert	 standing[AGENT_NSTANDING];
 	int			 active[AGENT_NSTANDING];
-	struct proto_alert	 shown[AGENT_NSTANDING];	/* for consoles */
+	struct proto_alert	 shown[AGENT_NSTANDING];	/* for
+								   consoles */
 	struct proto_alert	 queue[AGENT_QUEUE];
 	size_t			 qhead, qlen;
 };
@@ -94,7 +95,8 @@ static void		 agent_raise(struct agent *, enum agent_standing,
 			    enum proto_severity, const char *, const char *,
 			    const char *);
 static void		 agent_clear(struct agent *, enum agent_standing);
-static void		 agent_queue(struct agent *, const struct proto_alert *);
+static void		 agent_queue(struct agent *,
+			    const struct proto_alert *);
 static int		 agent_hook_index(const char *);
 static const char	*agent_hook_never(size_t);
 
@@ -150,8 +152,8 @@ agent_start(struct agent *agent, struct server *server, char **cause)
 	for (k = 0; k < AGENT_NHOOKS; k++) {
 		if (agent->o.hooks[k] != NULL &&
 		    agent_hook_never(k) != NULL)
-			fprintf(stderr, "vigild: --%s: the hook is accepted but "
-			    "never run: %s\n", agent_hook_specs[k].option,
+			fprintf(stderr, "vigild: --%s: the hook is accepted "
+			    "but never run: %s\n", agent_hook_specs[k].option,
 			    agent_hook_never(k));
 	}
 	agent->server = server;
@@ -187,8 +189,8 @@ agent_hook_never(size_t k)
 	if (agent_hook_specs[k].never != NULL)
 		return (agent_hook_specs[k].never);
 	if (command_spec_find(agent_hook_specs[k].action) == NULL)
-		return ("this vigild's rule engine has no two-person command of "
-		    "that name yet");
+		return ("this vigild's rule engine has no two-person command "
+		    "of that name yet");
 	return (NULL);
 }
 
@@ -472,8 +474,8 @@ agent_node_accepts(void *arg, size_t i, const char *action, char *cause,
 	}
 	if (agent_hook_never(k) != NULL) {
 		util_format(cause, causelen, "%s refused %s: vigild agent does "
-		    "not carry it out on a real node, and --%s is never run: %s",
-		    agent->id, action, agent_hook_specs[k].option,
+		    "not carry it out on a real node, and --%s is never "
+		    "run: %s", agent->id, action, agent_hook_specs[k].option,
 		    agent_hook_never(k));
 		return (-1);
 	}
@@ -503,7 +505,8 @@ agent_node_command(void *arg, size_t i, const struct command_pending *p,
 		    dur, sizeof dur);
 		util_format(cause, causelen, "its hook for %s %s is still "
 		    "running (for %s, limit %d s); wait for its result, then "
-		    "propose again", agent_hook_command(agent->hook)->cmd.action,
+		    "propose again",
+		    agent_hook_command(agent->hook)->cmd.action,
 		    agent_hook_command(agent->hook)->cmd.id, dur,
 		    agent->o.hook_timeout_s);
 		return (DRIVER_REFUSED);

@@ -285,8 +285,8 @@ command_disarm_preflight(const char *node, const struct proto_command *cmd,
     const struct command_node_state *now, char *why, size_t whylen)
 {
 	if (cmd->nargs != 0) {
-		util_format(why, whylen, "disarm takes no arguments; propose it "
-		    "with vigil propose disarm NODE...");
+		util_format(why, whylen, "disarm takes no arguments; propose "
+		    "it with vigil propose disarm NODE...");
 		return (-1);
 	}
 	if (now->armed_id == NULL || now->armed_id[0] == '\0') {
@@ -894,8 +894,8 @@ command_check_new(struct command_engine *engine,
 			    "new one", cmd->id, engine->node);
 		else
 			util_format(why, whylen, "command %s %s on %s, and an "
-			    "id is used once, so its signed frames cannot bring "
-			    "it back; propose a new command", cmd->id,
+			    "id is used once, so its signed frames cannot "
+			    "bring it back; propose a new command", cmd->id,
 			    command_fate_text(*fate), engine->node);
 		return (-1);
 	}

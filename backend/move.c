@@ -157,8 +157,9 @@ move_open(struct sim *sim, size_t i, struct command_engine *engine,
 		return (-1);
 	}
 	to = move_destination(&cmd);
-	if (strcmp(cmd.action, "move-root") != 0 || strcmp(cmd.id, in->id) != 0 ||
-	    to == NULL || strcmp(to, s->id) != 0 || cmd.ntargets != 1 ||
+	if (strcmp(cmd.action, "move-root") != 0 ||
+	    strcmp(cmd.id, in->id) != 0 || to == NULL ||
+	    strcmp(to, s->id) != 0 || cmd.ntargets != 1 ||
 	    strcmp(cmd.targets[0].node, in->from) != 0)
 		util_format(why, whylen, "%s refused the sealed root key: the "
 		    "command two operators signed (%s %s) does not move the "

@@ -57,9 +57,9 @@ int		 move_seal(struct sim *sim, size_t i,
  * Returns 0, or -1 and why (audited); i is unchanged on failure.
  */
 int		 move_open(struct sim *sim, size_t i,
-		    struct command_engine *engine, const struct proto_sealed *in,
-		    int64_t now_ms, struct proto_holder *out, char *why,
-		    size_t whylen);
+		    struct command_engine *engine,
+		    const struct proto_sealed *in, int64_t now_ms,
+		    struct proto_holder *out, char *why, size_t whylen);
 
 /*
  * Station i hears a holder statement.  Returns 0 and sets *destroyed if

@@ -57,7 +57,8 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	}
 	util_copy(r->id, sizeof r->id, id);
 	util_copy(r->group, sizeof r->group, group != NULL ? group : "");
-	util_copy(r->held.build, sizeof r->held.build, build != NULL ? build : "");
+	util_copy(r->held.build, sizeof r->held.build,
+	    build != NULL ? build : "");
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;

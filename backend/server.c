@@ -2893,8 +2893,8 @@ server_move_deliver(struct server_session *sn, const struct proto_msg *in)
 	    "holds the root; it issues renewals from now on",
 	    server_node_id(node), d->from, d->id);
 	server_log_command(sn, "%s", text);
-	server_result(NULL, node, "deliver", d->id, "move-root", OUTCOME_EXECUTED,
-	    text);
+	server_result(NULL, node, "deliver", d->id, "move-root",
+	    OUTCOME_EXECUTED, text);
 }
 
 /*
@@ -2951,8 +2951,8 @@ server_move_holder(struct server_session *sn, const struct proto_msg *in)
 	}
 	node->move_id[0] = '\0';
 	server_log_command(sn, "%s", text);
-	server_result(NULL, node, "holder", h->id, "move-root", OUTCOME_EXECUTED,
-	    text);
+	server_result(NULL, node, "holder", h->id, "move-root",
+	    OUTCOME_EXECUTED, text);
 	memset(out, 0, sizeof *out);
 	out->type = MSG_STATS;
 	if (server->drv.ops->node_stats(server->drv.arg, node->index,

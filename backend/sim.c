@@ -1664,7 +1664,8 @@ sim_node_state(const struct sim *sim, size_t i,
 	memset(state, 0, sizeof *state);
 	util_copy(state->node, sizeof state->node, sim_node_id(sim, i));
 	if (n->router != NULL) {
-		util_copy(state->build, sizeof state->build, n->router->held.build);
+		util_copy(state->build, sizeof state->build,
+		    n->router->held.build);
 		state->state = node_router_state(n->router);
 	} else {
 		util_copy(state->build, sizeof state->build,

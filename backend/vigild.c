@@ -656,8 +656,8 @@ vigild_opt_path(const struct vigild_opt *o, const char *arg,
     struct vigild_args *args)
 {
 	if (arg[0] == '\0')
-		vigild_usage_error("--%s is empty; give %s, for example --%s %s",
-		    o->name, o->what, o->name, o->example);
+		vigild_usage_error("--%s is empty; give %s, for example "
+		    "--%s %s", o->name, o->what, o->name, o->example);
 	*(const char **)(void *)((char *)args + o->off) = arg;
 }
 
@@ -669,8 +669,8 @@ vigild_opt_hook(const struct vigild_opt *o, const char *arg,
 	size_t	k;
 
 	if (arg[0] == '\0')
-		vigild_usage_error("--%s is empty; give %s, for example --%s %s",
-		    o->name, o->what, o->name, o->example);
+		vigild_usage_error("--%s is empty; give %s, for example "
+		    "--%s %s", o->name, o->what, o->name, o->example);
 	for (k = 0; k < AGENT_NHOOKS; k++) {
 		if (strcmp(agent_hook_specs[k].option, o->name) == 0)
 			args->agent.hooks[k] = arg;
@@ -911,10 +911,10 @@ vigild_parse_agent(struct vigild_args *args)
 	if (agent_facts_check(a->facts_kind, a->facts, &cause) != 0)
 		vigild_usage_error("%s", cause);
 	if (args->trust == NULL || args->audit == NULL)
-		vigild_usage_error("vigild agent needs --trust FILE and --audit "
-		    "FILE: it carries out commands on a real node only when "
-		    "two trusted operators signed them, and records each in "
-		    "its audit log");
+		vigild_usage_error("vigild agent needs --trust FILE and "
+		    "--audit FILE: it carries out commands on a real node only "
+		    "when two trusted operators signed them, and records each "
+		    "in its audit log");
 }
 
 /*
@@ -1753,7 +1753,8 @@ main(int argc, char **argv)
 	if (vigild_read_key(&args) && args.trust == NULL)
 		vigild_usage_error("%s needs --trust FILE: reading then needs "
 		    "an operator's key in the trust file, and without one no "
-		    "console could read at all%s", args.read == VIGILD_READ_KEY ?
+		    "console could read at all%s",
+		    args.read == VIGILD_READ_KEY ?
 		    "--read key" : "listening beyond loopback, where reading "
 		    "needs a key unless --read anyone is given,",
 		    args.read == VIGILD_READ_KEY ? "" : "; or give --read "

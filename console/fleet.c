@@ -2377,7 +2377,8 @@ fleet_ready(const struct fleet *fleet)
 			if (!node->has_hello || node->nstats < 2)
 				return (0);
 		}
-		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
+		if (fl->nnodes == 0 ||
+		    fl->nnodes < fleet_link_expects(fleet, l))
 			return (0);
 	}
 	return (1);

@@ -627,8 +627,8 @@ headless_unreached(struct headless *h, int report)
 			else if (report && fl->bad_frames > 0)
 				headless_warn("backend %s connected but no "
 				    "node said hello within %s, and it sent "
-				    "%llu frame%s the console refused; the last "
-				    "problem with it: %s", fl->url, wait,
+				    "%llu frame%s the console refused; the "
+				    "last problem with it: %s", fl->url, wait,
 				    (unsigned long long)fl->bad_frames,
 				    fl->bad_frames == 1 ? "" : "s", fl->error);
 			else if (report)
@@ -650,7 +650,8 @@ headless_unreached(struct headless *h, int report)
 				fprintf(stderr, "vigil: only %zu of the %zu "
 				    "nodes behind backend %s said hello within "
 				    "%s; allow longer with --wait\n", nhello,
-				    fleet_link_expects(fleet, i), fl->url, wait);
+				    fleet_link_expects(fleet, i), fl->url,
+				    wait);
 		}
 	}
 	return (n);
@@ -1230,7 +1231,8 @@ headless_settled(struct headless *h, int stats)
 			if (!node->has_hello || (stats && node->nstats < 2))
 				return (0);
 		}
-		if (fl->nnodes == 0 || fl->nnodes < fleet_link_expects(fleet, l))
+		if (fl->nnodes == 0 ||
+		    fl->nnodes < fleet_link_expects(fleet, l))
 			return (0);
 		if (auth_settled(fleet, l) == 0)
 			return (0);
@@ -1713,8 +1715,8 @@ headless_find(struct headless *h, const char *verb)
 	if (strcmp(verb, "fire") == 0) {
 		if (p->status != STATUS_ARMED) {
 			headless_warn("%s (%s) is %s, not an armed kill, so "
-			    "there is nothing to fire; vigil pending lists what "
-			    "is armed", p->id, p->decoded ? p->cmd.action :
+			    "there is nothing to fire; vigil pending lists "
+			    "what is armed", p->id, p->decoded ? p->cmd.action :
 			    "?", proto_status_name(p->status));
 			return (HEADLESS_EXIT_REFUSED);
 		}

@@ -130,7 +130,8 @@ urls_read_stream(FILE *f, const char *path, struct urls *urls, char **cause)
 		    word = strtok_r(NULL, " \t\r\n\f\v", &save)) {
 			if (strncmp(word, "gateway", 7) == 0) {
 				if (!after)
-					util_format(why, sizeof why, "\"%.40s\" "
+					util_format(why, sizeof why,
+					    "\"%.40s\" "
 					    "comes before any URL on its line; "
 					    "write it after the gateway's URL: "
 					    "ws://HOST:PORT/ gateway=N", word);

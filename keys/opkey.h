@@ -57,8 +57,8 @@ int		 opkey_same(const struct opkey *a, const struct opkey *b);
  * Sign len bytes of msg with key (which must be private); base64 into
  * sig (OPKEY_SIG_B64_MAX).  Returns 0, or -1 and *cause.
  */
-int		 opkey_sign(const struct opkey *key, const void *msg, size_t len,
-		    char *sig, size_t siglen, char **cause);
+int		 opkey_sign(const struct opkey *key, const void *msg,
+		    size_t len, char *sig, size_t siglen, char **cause);
 
 /*
  * Check base64 signature sig over msg with key.  Returns 1 if valid, 0 if

@@ -462,13 +462,14 @@ draw_header_alarms(const struct draw_summary *sum, struct draw_part *parts,
 		if (sum->fired_node[0] != '\0') {
 			util_format(p->full, sizeof p->full, "KILL FIRED %s %s",
 			    sum->fired_node, strncmp(sum->fired_how, "on its "
-			    "own", 10) == 0 ? "itself: child shares > parent's" :
-			    sum->fired_how);
+			    "own", 10) == 0 ?
+			    "itself: child shares > parent's" : sum->fired_how);
 			util_format(p->brief, sizeof p->brief, "KILL FIRED %s",
 			    sum->fired_node);
 		} else {
-			util_format(p->full, sizeof p->full, "kill ARMED on %zu "
-			    "router%s", sum->armed, sum->armed == 1 ? "" : "s");
+			util_format(p->full, sizeof p->full, "kill ARMED on "
+			    "%zu router%s", sum->armed,
+			    sum->armed == 1 ? "" : "s");
 			util_format(p->brief, sizeof p->brief, "ARMED %zu",
 			    sum->armed);
 		}
@@ -589,7 +590,8 @@ draw_header_parts(const struct draw_summary *sum, struct draw_part *parts,
 		util_format(p->brief, sizeof p->brief, "as %s", sum->operator);
 		p->mark = MARK_INFO;
 	} else {
-		util_copy(p->full, sizeof p->full, "no operator key: read-only");
+		util_copy(p->full, sizeof p->full,
+		    "no operator key: read-only");
 		util_copy(p->brief, sizeof p->brief, "read-only");
 	}
 	return (n);
@@ -974,7 +976,8 @@ draw_proposal_line(const struct fleet_proposal *fp, const char *operator,
     const struct keymap *km, char *buf, size_t len)
 {
 	const struct proto_command	*c = &fp->cmd;
-	char				 view[KEYS_NAME_MAX], key[KEYS_NAME_MAX];
+	char				 view[KEYS_NAME_MAX],
+					 key[KEYS_NAME_MAX];
 	char				 targets[160];
 	size_t				 i;
 

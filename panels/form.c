@@ -317,7 +317,8 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 			typed[i - 1] = '\0';
 		f->word[0] = '\0';
 		if (strcmp(typed, form_word(f)) != 0) {
-			util_format(f->note, sizeof f->note, "You typed \"%s\", "
+			util_format(f->note, sizeof f->note,
+			    "You typed \"%s\", "
 			    "not \"%s\": nothing was signed or sent.  Type %s, "
 			    "or press Escape to leave.", typed, form_word(f),
 			    form_word(f));
@@ -379,8 +380,8 @@ form_targets(const struct form *f, const struct fleet *fleet,
 	for (i = 0; i < f->nnodes; i++) {
 		node = fleet_find_const(fleet, f->nodes[i]);
 		if (node == NULL || !node->has_hello) {
-			form_add(t, draw_mark_attr(MARK_WARN), "target: %s: not "
-			    "heard from by this console", f->nodes[i]);
+			form_add(t, draw_mark_attr(MARK_WARN), "target: %s: "
+			    "not heard from by this console", f->nodes[i]);
 			continue;
 		}
 		cmd_target_seen(node, &seen);

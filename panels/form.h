@@ -66,7 +66,8 @@ struct form {
 	char		*document;		/* approve: the bytes shown */
 	char		 signer[PROTO_OPERATOR_MAX];
 	char		 signer_key[PROTO_KEY_MAX];	/* base64, or "" */
-	char		 note[FORM_NOTE_MAX];	/* a refusal of what was typed */
+	char		 note[FORM_NOTE_MAX];	/* a refusal of what
+						   was typed */
 	char		*said;			/* the answers so far */
 	int		 ok;
 };

@@ -130,8 +130,8 @@
 	    "ones): it opens the same dialog",				\
 	    ':', 0, 0)							\
 	X(KEYS_COMMANDS, FIRE, "fire",					\
-	    "Fire the selected armed kill (Proposals view): type fire; "	\
-	    "one operator is enough",					\
+	    "Fire the selected armed kill (Proposals view): type "	\
+	    "fire; one operator is enough",				\
 	    'T', 0, 0)							\
 	X(KEYS_CONSOLE, REDRAW, "redraw",				\
 	    "Redraw the whole screen",					\

@@ -320,7 +320,8 @@ START_TEST(acknowledged_comes_back_when_its_measure_doubles)
 	struct alert_set	 set;
 	struct alert_spec	 spec = { .severity = SEV_CRITICAL,
 				    .rule = "runaway", .nnodes = 1,
-				    .cause = "A cause.", .action = "An action." };
+				    .cause = "A cause.",
+				    .action = "An action." };
 	const char		*node = "router/r8";
 	char			 text[64];
 	struct alert		*a;

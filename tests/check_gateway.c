@@ -439,8 +439,10 @@ gateway_suite(void)
 
 	tcase_add_checked_fixture(tc, e2e_setup, e2e_cleanup);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, fleet_file_gateway_counts_are_read_and_mistakes_named);
-	tcase_add_test(tc, a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes);
+	tcase_add_test(tc,
+	    fleet_file_gateway_counts_are_read_and_mistakes_named);
+	tcase_add_test(tc,
+	    a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes);
 	tcase_add_test(tc, a_stopped_gateway_shows_exactly_its_nodes_stale);
 	tcase_add_test(tc, a_kill_reaches_its_routers_through_their_gateways);
 	suite_add_tcase(s, tc);

@@ -268,9 +268,9 @@ END_TEST
 START_TEST(wrap_for_a_cell_loses_no_word)
 {
 	char		 lines[8][DRAW_LINE_MAX], joined[2048];
-	const char	*text = "Halt router/r8 with the two-person kill command "
-	    "or turn flag rlp off there now, then bring router/r8 to the "
-	    "build the other routers run; a long sentence past a cell's "
+	const char	*text = "Halt router/r8 with the two-person kill "
+	    "command or turn flag rlp off there now, then bring router/r8 to "
+	    "the build the other routers run; a long sentence past a cell's "
 	    "bytes.";
 	size_t		 n, i;
 

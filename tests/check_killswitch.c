@@ -758,8 +758,9 @@ audit_entries(const char *path, struct proto_audit_entry **e, size_t max)
 	    line = nl + 1) {
 		e[n] = malloc(sizeof *e[n]);
 		ck_assert_ptr_nonnull(e[n]);
-		ck_assert_msg(proto_audit_decode(line, (size_t)(nl - line), e[n],
-		    why, sizeof why) == 0, "audit line %zu: %s", n + 1, why);
+		ck_assert_msg(proto_audit_decode(line, (size_t)(nl - line),
+		    e[n], why, sizeof why) == 0, "audit line %zu: %s", n + 1,
+		    why);
 		n++;
 	}
 	free(text);

@@ -432,7 +432,8 @@ rogue_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_second_backend_cannot_take_over_a_node);
 	tcase_add_test(tc, test_one_link_cannot_flood_the_console_with_nodes);
-	tcase_add_test(tc, test_absurd_numbers_are_refused_or_shown_as_they_are);
+	tcase_add_test(tc,
+	    test_absurd_numbers_are_refused_or_shown_as_they_are);
 	tcase_add_test(tc, test_hello_in_invalid_utf8_is_named);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -759,8 +759,8 @@ START_TEST(knight_armed_kill_halts_r8_within_one_step_of_the_runaway)
 		if (sim_node_fired(sim, r8, why, sizeof why)) {
 			halt_ms = sim_clock_ms(sim);
 			ck_assert_int_ne(st.router.state, STATE_RUNNING);
-			ck_assert_msg(strstr(why, "past its") != NULL, "why: %s",
-			    why);
+			ck_assert_msg(strstr(why, "past its") != NULL,
+			    "why: %s", why);
 		}
 		ck_assert_int_eq(sim_node_fired(sim, 0, why, sizeof why), 0);
 	}

@@ -479,8 +479,9 @@ START_TEST(root_key_moves_sealed_and_the_source_destroys_its_copy)
 	ck_assert_msg(strstr(cause, "does not open") != NULL, "%s", cause);
 	free(cause);
 	cause = NULL;
-	ck_assert_int_eq(node_station_root_open(&s2, "ff112233445566778899aabbccddeeff",
-	    "station/capital", 1000, root, blob, len, &cause), -1);
+	ck_assert_int_eq(node_station_root_open(&s2,
+	    "ff112233445566778899aabbccddeeff", "station/capital", 1000, root,
+	    blob, len, &cause), -1);
 	free(cause);
 	cause = NULL;
 	blob[len - 1] ^= 1;

@@ -144,7 +144,8 @@ START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 
 	ca = e2e_tls_ca("right-ca", &ca_path);
 	other = e2e_tls_ca("other-ca", &other_path);
-	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert,
+	    &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -181,7 +182,8 @@ START_TEST(test_certificate_for_another_host_is_refused)
 	const char		*extra[5];
 
 	ca = e2e_tls_ca("ca", &ca_path);
-	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert,
+	    &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -265,7 +267,8 @@ START_TEST(test_certificate_not_naming_node_cannot_speak_for_it)
 	const char		*extra[5];
 
 	ca = e2e_tls_ca("ca", &ca_path);
-	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &cert,
+	    &key);
 	extra[0] = "--cert";
 	extra[1] = cert;
 	extra[2] = "--key";
@@ -327,7 +330,8 @@ START_TEST(test_second_address_serves_wss_with_its_certificate)
 	const char		*extra[7];
 
 	ca = e2e_tls_ca("ca", &ca_path);
-	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.2", "router/r8", -60, 3600, &cert,
+	    &key);
 	argv[0] = e2e_bin("vigild");
 	argv[1] = "node";
 	argv[2] = "--role";
@@ -476,7 +480,8 @@ START_TEST(test_vigild_refuses_bad_tls_options)
 				    NULL };
 
 	ca = e2e_tls_ca("ca", &ca_path);
-	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert, &key);
+	e2e_tls_cert(ca, "r8", "127.0.0.1", "router/r8", -60, 3600, &cert,
+	    &key);
 	e2e_tls_cert(ca, "r9", "127.0.0.1", "router/r9", -60, 3600, &other_cert,
 	    &other_key);
 	only_cert[1] = cert;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check-keep.h"
 #include "check-set.h"
 #include "due.h"
 #include "fleet.h"
@@ -38,7 +37,7 @@ struct check_sets {
 	size_t			 nodes_cap;
 };
 
-static struct check_sets *check_set_get(struct fleet *fleet);
+static struct check_sets *check_set_get(struct fleet *fleet, void **slot);
 static void	 check_set_grow(struct check_sets *s, size_t nnodes);
 static void	 check_set_ask(struct check_set *set, size_t ix);
 static void	 check_set_test_one(const struct fleet *fleet,
@@ -46,11 +45,10 @@ static void	 check_set_test_one(const struct fleet *fleet,
 		    check_set_test *test, int64_t now_ms, size_t ix);
 static int	 check_set_cmp(const void *a, const void *b);
 
-/* The fleet's sets, made on first use and sized for its nodes. */
+/* The sets kept in *slot, made on first use and sized for fleet's nodes. */
 static struct check_sets *
-check_set_get(struct fleet *fleet)
+check_set_get(struct fleet *fleet, void **slot)
 {
-	void			**slot = check_keep_sets(fleet);
 	struct check_sets	 *s = *slot;
 
 	if (s == NULL)
@@ -150,9 +148,10 @@ check_set_sync(struct fleet *fleet, void **sets)
 
 /* Ask node ix again at set id's next call; see check-set.h. */
 void
-check_set_mark(struct fleet *fleet, enum check_set_id id, size_t ix)
+check_set_mark(struct fleet *fleet, void **sets, enum check_set_id id,
+    size_t ix)
 {
-	struct check_sets	*s = check_set_get(fleet);
+	struct check_sets	*s = check_set_get(fleet, sets);
 
 	if (s->set[id].filled && ix < fleet->nnodes)
 		check_set_ask(&s->set[id], ix);
@@ -200,10 +199,10 @@ check_set_cmp(const void *pa, const void *pb)
 
 /* The nodes of set id that test holds for; see check-set.h. */
 struct node **
-check_set_nodes(struct fleet *fleet, enum check_set_id id,
+check_set_nodes(struct fleet *fleet, void **sets, enum check_set_id id,
     check_set_test *test, int64_t now_ms, size_t *n)
 {
-	struct check_sets	*s = check_set_get(fleet);
+	struct check_sets	*s = check_set_get(fleet, sets);
 	struct check_set	*set = &s->set[id];
 	struct node		**v;
 	struct due		  d;

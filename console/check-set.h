@@ -46,12 +46,16 @@ typedef int check_set_test(const struct fleet *fleet, const struct node *node,
  * The nodes of set id that test holds for at now_ms, in fleet order, as
  * an allocated array the caller frees (never NULL); *n says how many.
  * The first call asks every node; later ones only those said above.
+ * sets is where the fleet's sets are kept, synced with the model
+ * (check_keep_sets() in check-keep.h).
  */
-struct node **check_set_nodes(struct fleet *fleet, enum check_set_id id,
-	    check_set_test *test, int64_t now_ms, size_t *n);
+struct node **check_set_nodes(struct fleet *fleet, void **sets,
+	    enum check_set_id id, check_set_test *test, int64_t now_ms,
+	    size_t *n);
 
-/* Ask test again of node ix at the set's next call. */
-void	 check_set_mark(struct fleet *fleet, enum check_set_id id, size_t ix);
+/* Ask test again of node ix at the set's next call; sets as above. */
+void	 check_set_mark(struct fleet *fleet, void **sets, enum check_set_id id,
+	    size_t ix);
 
 /* Take the nodes the model changed since the last look (check_keep_sync). */
 void	 check_set_sync(struct fleet *fleet, void **sets);

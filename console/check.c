@@ -62,6 +62,8 @@ static struct node **check_in_state(struct fleet *fleet,
 static void	 check_nodes_down(struct fleet *fleet, struct node *const *v,
 		    size_t n, int64_t wall_ms);
 static void	 check_backend(struct fleet *, int64_t, int64_t);
+static struct node **check_set_of(struct fleet *fleet, enum check_set_id id,
+		    check_set_test *test, int64_t now_ms, size_t *n);
 static check_set_test	 check_is_runaway, check_is_order_rate, check_is_cert,
 			 check_is_renewal, check_is_heartbeat,
 			 check_is_countdown, check_is_stale, check_is_down,
@@ -201,7 +203,8 @@ check_backend_alert(struct fleet *fleet, struct node *node,
 	struct fleet_warning	*w = NULL;
 	size_t			 i;
 
-	check_set_mark(fleet, CHECK_SET_WARNED, (size_t)(node - fleet->nodes));
+	check_set_mark(fleet, check_keep_sets(fleet), CHECK_SET_WARNED,
+	    (size_t)(node - fleet->nodes));
 
 	for (i = 0; i < node->nwarnings; i++) {
 		if (strcmp(node->warnings[i].alert.code, pa->code) == 0) {
@@ -237,7 +240,7 @@ check_backend_show(struct fleet *fleet, const char *code, int64_t wall_ms)
 	size_t		  n;
 
 	/* The set's test reads no clock: any time will do. */
-	v = check_set_nodes(fleet, CHECK_SET_WARNED, check_is_warned, 0, &n);
+	v = check_set_of(fleet, CHECK_SET_WARNED, check_is_warned, 0, &n);
 	check_backend_code(fleet, code, v, n, wall_ms);
 	free(v);
 }
@@ -255,7 +258,7 @@ check_backend(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	size_t		  ncodes = 0, i, j, k, n;
 	const char	 *code;
 
-	v = check_set_nodes(fleet, CHECK_SET_WARNED, check_is_warned, now_ms,
+	v = check_set_of(fleet, CHECK_SET_WARNED, check_is_warned, now_ms,
 	    &n);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < v[i]->nwarnings; j++) {
@@ -355,6 +358,15 @@ check_backend_code(struct fleet *fleet, const char *code,
  * rule's loop below asks of it, so a rule reads the nodes its set
  * holds and no other.
  */
+
+/* The nodes of set id that test holds for (check-set.h), kept synced. */
+static struct node **
+check_set_of(struct fleet *fleet, enum check_set_id id, check_set_test *test,
+    int64_t now_ms, size_t *n)
+{
+	return (check_set_nodes(fleet, check_keep_sets(fleet), id, test,
+	    now_ms, n));
+}
 
 /* runaway's: a router that sent more child shares than a parent holds. */
 static int
@@ -1065,7 +1077,7 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char				 parent[64];
 	size_t				 i, fi, n, non;
 
-	v = check_set_nodes(fleet, CHECK_SET_RUNAWAY, check_is_runaway, now_ms,
+	v = check_set_of(fleet, CHECK_SET_RUNAWAY, check_is_runaway, now_ms,
 	    &n);
 	for (i = 0; i < n; i++) {
 		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
@@ -1137,7 +1149,7 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	struct node	**v;
 	size_t		 npeers, i, n;
 
-	v = check_set_nodes(fleet, CHECK_SET_ORDER_RATE, check_is_order_rate,
+	v = check_set_of(fleet, CHECK_SET_ORDER_RATE, check_is_order_rate,
 	    now_ms, &n);
 	for (i = 0; i < n; i++) {
 		node = v[i];
@@ -1203,7 +1215,7 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 left, oldest = 0, within = 0;
 	size_t		 i, n, nexp = 0, nhit = 0;
 
-	v = check_set_nodes(fleet, CHECK_SET_CERT, check_is_cert, now_ms, &n);
+	v = check_set_of(fleet, CHECK_SET_CERT, check_is_cert, now_ms, &n);
 	hit = xcalloc(n + 1, sizeof *hit);
 	/* Expired ones first: they are what the text leads with. */
 	for (i = 0; i < n; i++) {
@@ -1279,7 +1291,7 @@ check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	char		 clock[16];
 	size_t		 i, n, nhit = 0;
 
-	v = check_set_nodes(fleet, CHECK_SET_RENEWAL, check_is_renewal, now_ms,
+	v = check_set_of(fleet, CHECK_SET_RENEWAL, check_is_renewal, now_ms,
 	    &n);
 	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
@@ -1409,7 +1421,7 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	double		 rate, expected;
 	size_t		 i, n, nhit = 0;
 
-	v = check_set_nodes(fleet, CHECK_SET_HEARTBEAT, check_is_heartbeat,
+	v = check_set_of(fleet, CHECK_SET_HEARTBEAT, check_is_heartbeat,
 	    now_ms, &n);
 	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
@@ -1475,7 +1487,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	int64_t		 cd, soonest = -1;
 	size_t		 i, n, nhit = 0;
 
-	v = check_set_nodes(fleet, CHECK_SET_COUNTDOWN, check_is_countdown,
+	v = check_set_of(fleet, CHECK_SET_COUNTDOWN, check_is_countdown,
 	    now_ms, &n);
 	hit = xcalloc(n + 1, sizeof *hit);
 	for (i = 0; i < n; i++) {
@@ -1549,7 +1561,7 @@ check_in_state(struct fleet *fleet, enum node_state state, int64_t now_ms,
 {
 	struct node	**v;
 
-	v = check_set_nodes(fleet, state == NODE_STALE ? CHECK_SET_STALE :
+	v = check_set_of(fleet, state == NODE_STALE ? CHECK_SET_STALE :
 	    CHECK_SET_DOWN, state == NODE_STALE ? check_is_stale :
 	    check_is_down, now_ms, n);
 	if (*n == 0) {

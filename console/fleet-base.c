@@ -12,15 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleet.h"
 #include "fleet-base.h"
 #include "hmap.h"
-#include "rate.h"
 #include "util.h"
-
-/* Own-history baseline: needs this much, leaves out the newest part. */
-#define FLEET_BASELINE_MIN_S	30
-#define FLEET_BASELINE_SKIP_S	10
 
 /* The routers of one group that said hello, some maybe gone (moved). */
 struct fleet_base_group {
@@ -47,46 +41,45 @@ struct fleet_base {
 	size_t			 peers_cap;
 };
 
-static struct fleet_base *fleet_base_get(struct fleet *fleet);
-static size_t	 fleet_base_key(struct fleet_base *b, const struct node *node);
+static void	 fleet_base_grow(struct fleet_base *b, size_t ix);
+static size_t	 fleet_base_key(struct fleet_base *b, const char *group);
 static void	 fleet_base_move(struct fleet_base *b, size_t ix, size_t g);
 static void	 fleet_base_mark(struct fleet_base *b, size_t g);
-static void	 fleet_base_set(struct fleet *fleet, size_t ix, double baseline,
-		    size_t npeers, void (*changed)(struct fleet *, size_t));
-static void	 fleet_base_group(struct fleet *fleet, size_t g,
-		    void (*changed)(struct fleet *, size_t));
+static void	 fleet_base_group(struct fleet_base *b, size_t g,
+		    const struct fleet_base_nodes *nodes);
 static int	 fleet_base_cmp(const void *a, const void *b);
 
-/* The fleet's baselines, made on first use, sized for its nodes. */
-static struct fleet_base *
-fleet_base_get(struct fleet *fleet)
+/* Empty baselines; see fleet-base.h. */
+struct fleet_base *
+fleet_base_new(void)
 {
-	struct fleet_base	*b = fleet->base;
-	size_t			 cap;
+	struct fleet_base	*b = xcalloc(1, sizeof *b);
 
-	if (b == NULL) {
-		b = fleet->base = xcalloc(1, sizeof *b);
-		hmap_init(&b->index);
-	}
-	if (b->nodes_cap < fleet->nnodes) {
-		cap = fleet->nodes_cap > fleet->nnodes ? fleet->nodes_cap :
-		    fleet->nnodes;
-		b->of = xreallocarray(b->of, cap, sizeof *b->of);
-		b->noted = xreallocarray(b->noted, cap, sizeof *b->noted);
-		memset(b->of + b->nodes_cap, 0,
-		    (cap - b->nodes_cap) * sizeof *b->of);
-		memset(b->noted + b->nodes_cap, 0, cap - b->nodes_cap);
-		b->nodes_cap = cap;
-	}
+	hmap_init(&b->index);
 	return (b);
+}
+
+/* Size the per-node arrays to hold node ix. */
+static void
+fleet_base_grow(struct fleet_base *b, size_t ix)
+{
+	size_t	cap;
+
+	if (ix < b->nodes_cap)
+		return;
+	cap = b->nodes_cap * 2 > ix ? b->nodes_cap * 2 : ix + 1;
+	b->of = xreallocarray(b->of, cap, sizeof *b->of);
+	b->noted = xreallocarray(b->noted, cap, sizeof *b->noted);
+	memset(b->of + b->nodes_cap, 0, (cap - b->nodes_cap) * sizeof *b->of);
+	memset(b->noted + b->nodes_cap, 0, cap - b->nodes_cap);
+	b->nodes_cap = cap;
 }
 
 /* Note a change to node ix's inputs; see fleet-base.h. */
 void
-fleet_base_note(struct fleet *fleet, size_t ix)
+fleet_base_note(struct fleet_base *b, size_t ix)
 {
-	struct fleet_base	*b = fleet_base_get(fleet);
-
+	fleet_base_grow(b, ix);
 	if (b->noted[ix])
 		return;
 	b->noted[ix] = 1;
@@ -100,10 +93,9 @@ fleet_base_note(struct fleet *fleet, size_t ix)
 
 /* Free the baselines' keeping; see fleet-base.h. */
 void
-fleet_base_free(struct fleet *fleet)
+fleet_base_free(struct fleet_base *b)
 {
-	struct fleet_base	*b = fleet->base;
-	size_t			 i;
+	size_t	i;
 
 	if (b == NULL)
 		return;
@@ -117,23 +109,22 @@ fleet_base_free(struct fleet *fleet)
 	free(b->dirty);
 	free(b->peers);
 	free(b);
-	fleet->base = NULL;
 }
 
-/* The group node counts in, as 1 + its index (made if new), or 0. */
+/* Group's entry as 1 + its index (made if new), or 0 for NULL. */
 static size_t
-fleet_base_key(struct fleet_base *b, const struct node *node)
+fleet_base_key(struct fleet_base *b, const char *group)
 {
 	size_t	g;
 
-	if (!node->has_hello || node->hello.role != ROLE_ROUTER)
+	if (group == NULL)
 		return (0);
-	if (hmap_get(&b->index, node->hello.group, &g))
+	if (hmap_get(&b->index, group, &g))
 		return (g + 1);
 	b->groups = xreallocarray(b->groups, b->ngroups + 1,
 	    sizeof *b->groups);
 	memset(&b->groups[b->ngroups], 0, sizeof *b->groups);
-	hmap_put(&b->index, node->hello.group, b->ngroups);
+	hmap_put(&b->index, group, b->ngroups);
 	return (++b->ngroups);
 }
 
@@ -181,22 +172,6 @@ fleet_base_move(struct fleet_base *b, size_t ix, size_t g)
 	grp->members[grp->n++] = ix;
 }
 
-/* Set node ix's baseline, handing it to changed when it moved. */
-static void
-fleet_base_set(struct fleet *fleet, size_t ix, double baseline,
-    size_t npeers, void (*changed)(struct fleet *, size_t))
-{
-	struct node	*node = &fleet->nodes[ix];
-
-	if (node->child_rate_baseline == baseline &&
-	    node->child_rate_npeers == npeers)
-		return;
-	node->child_rate_baseline = baseline;
-	node->child_rate_npeers = npeers;
-	if (changed != NULL)
-		changed(fleet, ix);
-}
-
 /* Order a group's live routers by rate, then fleet position. */
 static int
 fleet_base_cmp(const void *pa, const void *pb)
@@ -214,13 +189,11 @@ fleet_base_cmp(const void *pa, const void *pb)
  * with no peer, its own average.
  */
 static void
-fleet_base_group(struct fleet *fleet, size_t g,
-    void (*changed)(struct fleet *, size_t))
+fleet_base_group(struct fleet_base *b, size_t g,
+    const struct fleet_base_nodes *nodes)
 {
-	struct fleet_base	*b = fleet->base;
 	struct fleet_base_group	*grp = &b->groups[g];
 	struct fleet_peer	*p;
-	const struct node	*node;
 	size_t			 i, n = 0, ix;
 	double			 rate;
 
@@ -232,13 +205,11 @@ fleet_base_group(struct fleet *fleet, size_t g,
 	p = b->peers;
 	for (i = 0; i < grp->n; i++) {
 		ix = grp->members[i];
-		node = &fleet->nodes[ix];
 		b->noted[ix] = 0;	/* scratch: 1 when a peer */
-		if (node->state != NODE_LIVE ||
-		    (rate = rate_per_sec(&node->child_rate)) < 0)
+		if ((rate = nodes->rate(nodes->arg, ix)) < 0)
 			continue;
 		b->noted[ix] = 1;
-		p[n].group = node->hello.group;
+		p[n].group = NULL;
 		p[n].rate = rate;
 		p[n++].i = ix;
 	}
@@ -246,8 +217,8 @@ fleet_base_group(struct fleet *fleet, size_t g,
 		qsort(p, n, sizeof *p, fleet_base_cmp);
 	for (i = 0; i < n; i++) {
 		ix = p[i].i;
-		fleet_base_set(fleet, ix, n > 1 ? fleet_base_median(p, n, i) :
-		    fleet_base_own(&fleet->nodes[ix]), n - 1, changed);
+		nodes->put(nodes->arg, ix, n > 1 ? fleet_base_median(p, n, i) :
+		    nodes->own(nodes->arg, ix), n - 1);
 	}
 	for (i = 0; i < grp->n; i++) {
 		ix = grp->members[i];
@@ -255,59 +226,35 @@ fleet_base_group(struct fleet *fleet, size_t g,
 			b->noted[ix] = 0;
 			continue;
 		}
-		fleet_base_set(fleet, ix, n > 0 ? fleet_base_median(p, n, n) :
-		    fleet_base_own(&fleet->nodes[ix]), n, changed);
+		nodes->put(nodes->arg, ix, n > 0 ? fleet_base_median(p, n, n) :
+		    nodes->own(nodes->arg, ix), n);
 	}
 	grp->dirty = 0;
 }
 
 /* Compute the baselines the noted changes touch; see fleet-base.h. */
 void
-fleet_base_tick(struct fleet *fleet, void (*changed)(struct fleet *, size_t))
+fleet_base_tick(struct fleet_base *b, const struct fleet_base_nodes *nodes)
 {
-	struct fleet_base	*b = fleet_base_get(fleet);
-	const struct node	*node;
-	size_t			 i, ix, g;
+	size_t	i, ix, g;
 
 	for (i = 0; i < b->nlist; i++) {
 		ix = b->list[i];
 		b->noted[ix] = 0;
-		node = &fleet->nodes[ix];
-		g = fleet_base_key(b, node);
+		g = fleet_base_key(b, nodes->group(nodes->arg, ix));
 		if (g != b->of[ix])
 			fleet_base_move(b, ix, g);
 		if (g != 0) {
 			fleet_base_mark(b, g);
 			continue;
 		}
-		if (fleet_node_role(node) == ROLE_ROUTER)
-			fleet_base_set(fleet, ix, fleet_base_own(node), 0,
-			    changed);
-		else
-			fleet_base_set(fleet, ix, -1, 0, changed);
+		nodes->put(nodes->arg, ix, nodes->router(nodes->arg, ix) ?
+		    nodes->own(nodes->arg, ix) : -1, 0);
 	}
 	b->nlist = 0;
 	for (i = 0; i < b->ndirty; i++)
-		fleet_base_group(fleet, b->dirty[i], changed);
+		fleet_base_group(b, b->dirty[i], nodes);
 	b->ndirty = 0;
-}
-
-/*
- * A router's own average child rate before the newest seconds, which
- * hold the change being judged; see fleet-base.h.
- */
-double
-fleet_base_own(const struct node *node)
-{
-	unsigned	i, count;
-	double		sum = 0;
-
-	if (node->hist_n < FLEET_BASELINE_MIN_S)
-		return (-1);
-	count = node->hist_n - FLEET_BASELINE_SKIP_S;
-	for (i = 0; i < count; i++)
-		sum += node->child_hist[(node->hist_head + i) % FLEET_HISTORY];
-	return (sum / count);
 }
 
 /*

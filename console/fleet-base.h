@@ -14,8 +14,7 @@
 
 #include <stddef.h>
 
-struct fleet;
-struct node;
+struct fleet_base;
 
 /* A live router's child rate, as a candidate baseline for its peers. */
 struct fleet_peer {
@@ -24,25 +23,43 @@ struct fleet_peer {
 	size_t		 i;		/* index in fleet.nodes */
 };
 
+/*
+ * What the baselines read of node ix and where they put what they find,
+ * handed in by the model (fleet.c), so this module holds indices and
+ * never a node.
+ */
+struct fleet_base_nodes {
+	void	 *arg;
+	/* The group of a router that said hello, or NULL. */
+	const char *(*group)(void *arg, size_t ix);
+	/* Whether ix is a router, hello or not. */
+	int	 (*router)(void *arg, size_t ix);
+	/* A live router's child rate per second, or -1. */
+	double	 (*rate)(void *arg, size_t ix);
+	/* A router's own average before the newest seconds, or -1. */
+	double	 (*own)(void *arg, size_t ix);
+	/* Set ix's baseline and the number of peers it came from. */
+	void	 (*put)(void *arg, size_t ix, double baseline, size_t npeers);
+};
+
+/* Empty baselines; fleet_base_free frees them. */
+struct fleet_base *fleet_base_new(void);
+
 /* Node ix's baseline inputs changed: its group is computed again. */
-void	 fleet_base_note(struct fleet *fleet, size_t ix);
+void	 fleet_base_note(struct fleet_base *b, size_t ix);
 
 /*
- * Set child_rate_baseline and child_rate_npeers of every node whose
- * group had a change noted since the last call, as
- * fleet_child_rate_baselines() would.  Each node whose values changed
- * is handed to changed(fleet, node index) when it is not NULL.
+ * Put the baseline of every node whose group had a change noted since
+ * the last call, as fleet_child_rate_baselines() would, reading the
+ * nodes through nodes.
  */
-void	 fleet_base_tick(struct fleet *fleet,
-	    void (*changed)(struct fleet *, size_t));
+void	 fleet_base_tick(struct fleet_base *b,
+	    const struct fleet_base_nodes *nodes);
 
-/* Free what the baselines keep (fleet_free calls it). */
-void	 fleet_base_free(struct fleet *fleet);
+/* Free what the baselines keep (NULL: nothing). */
+void	 fleet_base_free(struct fleet_base *b);
 
 /* The median of the m sorted peers p[], leaving out skip (m: none). */
 double	 fleet_base_median(const struct fleet_peer *p, size_t m, size_t skip);
-
-/* A router's own average child rate before the newest seconds, or -1. */
-double	 fleet_base_own(const struct node *node);
 
 #endif

@@ -21,6 +21,10 @@
 #include "seal.h"
 #include "util.h"
 
+/* Own-history baseline: needs this much, leaves out the newest part. */
+#define FLEET_BASELINE_MIN_S	30
+#define FLEET_BASELINE_SKIP_S	10
+
 /* One message type the model takes; returns 1 if a watcher should know. */
 struct fleet_handler {
 	enum msg_type	 type;
@@ -120,6 +124,15 @@ static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
 static void	 fleet_changed(struct fleet *fleet, size_t ix);
+static void	 fleet_baseline_note(struct fleet *fleet, size_t ix);
+static void	 fleet_baseline_tick(struct fleet *fleet);
+static const char *fleet_baseline_group(void *arg, size_t ix);
+static int	 fleet_baseline_router(void *arg, size_t ix);
+static double	 fleet_baseline_rate(void *arg, size_t ix);
+static double	 fleet_baseline_own(void *arg, size_t ix);
+static void	 fleet_baseline_put(void *arg, size_t ix, double baseline,
+		    size_t npeers);
+static double	 fleet_own_baseline(const struct node *node);
 static void	 fleet_event_put(struct node *node, int64_t wall_ms,
 		    char *text);
 static char	*fleet_text_new(const char *fmt, va_list ap);
@@ -234,7 +247,7 @@ fleet_free(struct fleet *fleet)
 	free(fleet->heard);
 	free(fleet->sampling);
 	fleet_text_drop(fleet->said.text);
-	fleet_base_free(fleet);
+	fleet_base_free(fleet->base);
 	memset(fleet, 0, sizeof *fleet);
 }
 
@@ -471,7 +484,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 static void
 fleet_touch(struct fleet *fleet, const struct node *node)
 {
-	fleet_base_note(fleet, (size_t)(node - fleet->nodes));
+	fleet_baseline_note(fleet, (size_t)(node - fleet->nodes));
 	if (fleet->checks == NULL)
 		return;
 	if (fleet->ntouched == fleet->touched_cap) {
@@ -499,6 +512,99 @@ fleet_changed(struct fleet *fleet, size_t ix)
 		    fleet->changed_cap, sizeof *fleet->changed);
 	}
 	fleet->changed[fleet->nchanged++] = ix;
+}
+
+/* Node ix's baseline inputs changed (fleet-base.h). */
+static void
+fleet_baseline_note(struct fleet *fleet, size_t ix)
+{
+	if (fleet->base == NULL)
+		fleet->base = fleet_base_new();
+	fleet_base_note(fleet->base, ix);
+}
+
+/* Compute the baselines the noted changes touch, through the nodes. */
+static void
+fleet_baseline_tick(struct fleet *fleet)
+{
+	const struct fleet_base_nodes	nodes = { fleet, fleet_baseline_group,
+					    fleet_baseline_router,
+					    fleet_baseline_rate,
+					    fleet_baseline_own,
+					    fleet_baseline_put };
+
+	if (fleet->base != NULL)
+		fleet_base_tick(fleet->base, &nodes);
+}
+
+/* The group of node ix if a router that said hello, else NULL. */
+static const char *
+fleet_baseline_group(void *arg, size_t ix)
+{
+	const struct node	*node = &((struct fleet *)arg)->nodes[ix];
+
+	if (!node->has_hello || node->hello.role != ROLE_ROUTER)
+		return (NULL);
+	return (node->hello.group);
+}
+
+/* Whether node ix is a router, hello or not. */
+static int
+fleet_baseline_router(void *arg, size_t ix)
+{
+	return (fleet_node_role(&((struct fleet *)arg)->nodes[ix]) ==
+	    ROLE_ROUTER);
+}
+
+/* Node ix's child rate per second when it is live and known, else -1. */
+static double
+fleet_baseline_rate(void *arg, size_t ix)
+{
+	const struct node	*node = &((struct fleet *)arg)->nodes[ix];
+
+	if (node->state != NODE_LIVE)
+		return (-1);
+	return (rate_per_sec(&node->child_rate));
+}
+
+/* Node ix's own average child rate before the newest seconds, or -1. */
+static double
+fleet_baseline_own(void *arg, size_t ix)
+{
+	return (fleet_own_baseline(&((struct fleet *)arg)->nodes[ix]));
+}
+
+/* Set node ix's baseline; a change is one the rules look at again. */
+static void
+fleet_baseline_put(void *arg, size_t ix, double baseline, size_t npeers)
+{
+	struct fleet	*fleet = arg;
+	struct node	*node = &fleet->nodes[ix];
+
+	if (node->child_rate_baseline == baseline &&
+	    node->child_rate_npeers == npeers)
+		return;
+	node->child_rate_baseline = baseline;
+	node->child_rate_npeers = npeers;
+	fleet_changed(fleet, ix);
+}
+
+/*
+ * A router's own average child rate before the newest seconds, which
+ * hold the change being judged, or -1 with too short a history.
+ */
+static double
+fleet_own_baseline(const struct node *node)
+{
+	unsigned	i, count;
+	double		sum = 0;
+
+	if (node->hist_n < FLEET_BASELINE_MIN_S)
+		return (-1);
+	count = node->hist_n - FLEET_BASELINE_SKIP_S;
+	for (i = 0; i < count; i++)
+		sum += node->child_hist[(node->hist_head + i) % FLEET_HISTORY];
+	return (sum / count);
 }
 
 /* Replace the node ids link's certificate names. */
@@ -789,7 +895,7 @@ fleet_set_state(struct fleet *fleet, struct node *node,
 		fleet_event(node, wall_ms, "%s (was %s)",
 		    fleet_state_name(state), fleet_state_name(node->state));
 	node->state = state;
-	fleet_base_note(fleet, (size_t)(node - fleet->nodes));
+	fleet_baseline_note(fleet, (size_t)(node - fleet->nodes));
 	fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
 	return (1);
@@ -979,7 +1085,7 @@ fleet_apply_stats(struct fleet *fleet, size_t link,
 	node->nstats++;
 	fleet_copy_stats(&node->stats, st);
 	if (st->role == ROLE_ROUTER) {
-		fleet_base_note(fleet, (size_t)(node - fleet->nodes));
+		fleet_baseline_note(fleet, (size_t)(node - fleet->nodes));
 		reset |= rate_add(&node->parent_rate, st->uptime_ms,
 		    st->router.parents_total);
 		reset |= rate_add(&node->child_rate, st->uptime_ms,
@@ -1923,10 +2029,10 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		/* A router with no live peer is its own baseline. */
 		if (node->child_rate_npeers == 0 &&
 		    fleet_node_role(node) == ROLE_ROUTER)
-			fleet_base_note(fleet, ix);
+			fleet_baseline_note(fleet, ix);
 	}
 	fleet_commands_tick(fleet, wall_ms);
-	fleet_base_tick(fleet, fleet_changed);
+	fleet_baseline_tick(fleet);
 	auth_tick(fleet);
 }
 
@@ -2272,7 +2378,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 			done[i] = 1;
 			out[i] = hi - lo > 1 ? fleet_base_median(p + lo,
 			    hi - lo, self - lo) :
-			    fleet_base_own(&fleet->nodes[i]);
+			    fleet_own_baseline(&fleet->nodes[i]);
 			if (npeers != NULL)
 				npeers[i] = hi - lo - 1;
 		}
@@ -2312,7 +2418,7 @@ fleet_child_rate_baselines(const struct fleet *fleet, double *out,
 		if (m > 0)
 			out[i] = fleet_base_median(p + lo, hi - lo, self - lo);
 		else
-			out[i] = fleet_base_own(node);
+			out[i] = fleet_own_baseline(node);
 	}
 	free(done);
 	free(p);

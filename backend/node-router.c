@@ -190,8 +190,8 @@ router_rotate(struct router_parent *p, size_t a, size_t b)
 
 /*
  * Recompute the gauges: open parents and the worst child/parent ratio.
- * This runs for every parent and every step, so the worst parent's name
- * is formatted only when another parent becomes the worst.
+ * This runs at every step, so the worst parent's name is formatted only
+ * when stats are taken.
  */
 static void
 router_measure(struct node_router *r)
@@ -212,14 +212,7 @@ router_measure(struct node_router *r)
 			c->worst_ratio = ratio;
 		}
 	}
-	if ((worst != NULL ? worst->id : 0) == r->worst_id)
-		return;
 	r->worst_id = worst != NULL ? worst->id : 0;
-	if (worst == NULL)
-		c->worst_parent[0] = '\0';
-	else
-		util_format(c->worst_parent, sizeof c->worst_parent, "P%llu",
-		    (unsigned long long)worst->id);
 }
 
 /*
@@ -237,11 +230,7 @@ router_opened(struct node_router *r, const struct router_parent *p)
 	if (r->nopen > 1)
 		return;
 	c->worst_ratio = 0;
-	if (p->id == r->worst_id)
-		return;
 	r->worst_id = p->id;
-	util_format(c->worst_parent, sizeof c->worst_parent, "P%llu",
-	    (unsigned long long)p->id);
 }
 
 /*
@@ -516,4 +505,8 @@ node_router_stats(struct node_router *r, struct proto_stats *stats)
 	stats->seq = ++r->seq;
 	stats->router = r->counters;
 	stats->router.state = node_router_state(r);
+	if (r->worst_id != 0)
+		util_format(stats->router.worst_parent,
+		    sizeof stats->router.worst_parent, "P%llu",
+		    (unsigned long long)r->worst_id);
 }

@@ -49,6 +49,7 @@ static int	 station_parse_number(const char *p, size_t n, uint64_t *v,
 static void	 station_certify(struct node_station *issuer,
 		    struct node_station *s);
 static void	 station_note_cert(struct node_station *s);
+static void	 station_plan_renewal(struct node_station *s);
 static const struct station_issued *station_issued_find(
 		    const struct node_station *s, const char *id);
 static void	 station_move_aad(char *buf, size_t len, const char *id,
@@ -88,6 +89,7 @@ node_station_spread_renewal(struct node_station *s, int64_t spread_ms)
 	if (spread_ms < STATION_RENEW_SLOT_MS)
 		spread_ms = STATION_RENEW_SLOT_MS;
 	s->renew_offset_ms = station_renew_offset(s->id, spread_ms);
+	station_plan_renewal(s);
 }
 
 /* The latest renewal slot (an hour start plus the offset) at or before now. */
@@ -319,6 +321,7 @@ node_station_init(struct node_station *s, const char *id,
 
 	s->renew_offset_ms = station_renew_offset(s->id,
 	    STATION_RENEW_SLOT_MS);
+	station_plan_renewal(s);
 	s->ndevices = ndevices;
 	s->devices = xcalloc(ndevices == 0 ? 1 : ndevices,
 	    sizeof *s->devices);
@@ -514,14 +517,28 @@ station_tick_all(struct node_station *s, int64_t now_ms)
 int
 node_station_renewal_due(const struct node_station *s, int64_t now_ms)
 {
-	int64_t	slot;
+	return (now_ms >= s->renew_due_ms);
+}
 
-	slot = station_slot_before(s, now_ms);
-	if (s->last_renewal_ms != 0 && s->last_renewal_ms >= slot)
-		return (0);
-	if (s->cert != NULL && s->cert_not_before_ms >= slot)
-		return (0);
-	return (1);
+/*
+ * When the renewal falls due: at the first slot after both the last
+ * attempt and the current certificate's issue.  Asked at every node
+ * second of every station, so worked out only when one of them changes.
+ */
+static void
+station_plan_renewal(struct node_station *s)
+{
+	int64_t	after = INT64_MIN;
+
+	if (s->last_renewal_ms != 0)
+		after = s->last_renewal_ms;
+	if (s->cert != NULL && s->cert_not_before_ms > after)
+		after = s->cert_not_before_ms;
+	if (after == INT64_MIN)
+		s->renew_due_ms = INT64_MIN;
+	else
+		s->renew_due_ms = station_slot_before(s, after) +
+		    STATION_RENEW_EVERY_MS;
 }
 
 /* Renew from issuer; -1 with the sentence in last_renewal_error. */
@@ -537,6 +554,7 @@ node_station_renew(struct node_station *s, struct node_station *issuer,
 	size_t				 i;
 
 	s->last_renewal_ms = now_ms;
+	station_plan_renewal(s);
 	station_cert_expiry(s, expiry, sizeof expiry, now_ms);
 	if (issuer == NULL) {
 		station_renew_fail(s, "renewal from %s: no station holding "
@@ -671,6 +689,7 @@ station_note_cert(struct node_station *s)
 	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0)
 		s->cert_not_before_ms = info.not_before_ms;
 	free(cause);
+	station_plan_renewal(s);
 }
 
 /*

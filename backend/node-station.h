@@ -61,6 +61,7 @@ struct node_station {
 	int64_t			 cert_not_before_ms; /* cert's, read once;
 						   INT64_MIN if unreadable */
 	int64_t			 renew_offset_ms; /* slot after the hour */
+	int64_t			 renew_due_ms;	/* next renewal, node clock */
 
 	/* Set only on the station holding the root. */
 	struct cert_key		*root_key;

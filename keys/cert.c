@@ -45,6 +45,8 @@ struct cert_memo {
 	struct cert_info	 info;
 	EVP_PKEY		*signed_by;	/* root key it verified
 						   against; NULL none yet */
+	EVP_PKEY		*held_by;	/* key pair found to be its
+						   key's; NULL none yet */
 };
 
 struct cert {
@@ -317,6 +319,7 @@ cert_free(struct cert *cert)
 		return;
 	X509_free(cert->x509);
 	EVP_PKEY_free(cert->memo->signed_by);
+	EVP_PKEY_free(cert->memo->held_by);
 	free(cert->memo);
 	free(cert);
 }
@@ -507,6 +510,29 @@ cert_sign(struct cert_key *key, const void *msg, size_t len,
 		ossl_fail(cause, "cannot sign a message of %zu bytes", len);
 	EVP_MD_CTX_free(ctx);
 	return (rc);
+}
+
+/*
+ * Is key the key pair whose public half cert holds?  Compared once per
+ * key and kept in the memo.
+ */
+int
+cert_holds_key(const struct cert *cert, const struct cert_key *key)
+{
+	EVP_PKEY	*pub;
+
+	if (cert->memo->held_by == key->pkey)
+		return (1);
+	if ((pub = X509_get0_pubkey(cert->x509)) == NULL ||
+	    EVP_PKEY_eq(pub, key->pkey) != 1) {
+		ERR_clear_error();
+		return (0);
+	}
+	if (EVP_PKEY_up_ref(key->pkey) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	EVP_PKEY_free(cert->memo->held_by);
+	cert->memo->held_by = key->pkey;
+	return (1);
 }
 
 /* 1 if sig over msg matches cert's key, 0 if not, -1 and *cause. */

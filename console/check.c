@@ -354,9 +354,9 @@ check_backend_code(struct fleet *fleet, const char *code,
 }
 
 /*
- * The tests of check-set.h, one a rule: each says of one node what its
- * rule's loop below asks of it, so a rule reads the nodes its set
- * holds and no other.
+ * The tests of check-set.h, one a rule: each says of one node whether
+ * its rule below speaks of it, so a rule reads the nodes its set holds
+ * and no other, and need not test them again.
  */
 
 /* The nodes of set id that test holds for (check-set.h), kept synced. */

@@ -299,11 +299,8 @@ headless_watch_tick(void *arg, struct loop *loop, int64_t now_ms,
 
 	(void)wall_ms;
 	/* A run of lines ends with the tick that made it. */
-	if (h->burst.held > 0) {
-		headless_burst_end(h);
-		headless_flush(h);
-	}
-	memset(&h->burst, 0, sizeof h->burst);
+	headless_burst_end(h);
+	headless_flush(h);
 	if ((h->deadline_ms != 0 && now_ms >= h->deadline_ms) ||
 	    h->out_errno != 0)
 		loop_stop(loop);
@@ -605,9 +602,10 @@ headless_burst_end(struct headless *h)
 		    sizeof when), b->held, b->state, b->names,
 		    b->held - HEADLESS_BURST_NAMES);
 	else if (b->held > 0)
-		headless_line("%s %zu more nodes %s (changed: state): %s",
+		headless_line("%s %zu more %s %s (changed: state): %s",
 		    headless_local_time(b->wall_ms, when, sizeof when),
-		    b->held, b->state, b->names);
+		    b->held, b->held == 1 ? "node" : "nodes", b->state,
+		    b->names);
 	if (b->held > 0 || b->state[0] != '\0')
 		memset(b, 0, sizeof *b);
 }

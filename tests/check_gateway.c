@@ -374,11 +374,12 @@ gw_watch_spawn(const char *file, const char *opt, const char *seconds,
 static void
 gw_watch_line(const char *line, size_t *each, size_t *held, size_t *runs)
 {
-	char		 id[GW_ID_MAX], word[32];
+	char		 id[GW_ID_MAX], word[32], noun[8];
 	unsigned long	 n;
 	int		 st;
 
-	if (sscanf(line, "%*s %lu more nodes %31s", &n, word) == 2) {
+	if (sscanf(line, "%*s %lu more %7s %31s", &n, noun, word) == 3 &&
+	    strncmp(noun, "node", 4) == 0) {
 		st = strcmp(word, "live") == 0;
 		ck_assert_msg(st || strcmp(word, "stale") == 0, "watch: %s",
 		    line);

@@ -89,9 +89,14 @@ $(O)/check_vigil: $(TEST_OBJS) $(CONSOLE_OBJS) $(DAEMON_OBJS) $(LIB_OBJS)
 	    -lm
 
 # The unit suites and the end-to-end tests (real vigild and vigil on
-# 127.0.0.1, ports chosen by the kernel) in one Check runner.
+# 127.0.0.1, ports chosen by the kernel) in one Check runner, each suite
+# its own process, CHECK_JOBS at a time, longest first: most end-to-end
+# tests wait on real time with the CPU idle (tests/run-suites.sh; each
+# suite's output in $(O)/check-logs/).  CK_RUN_SUITE=name runs one suite.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: $(PROGRAMS) $(O)/check_vigil lint-man check-layering
-	VIGIL_BIN=$(abspath $(O)) $(O)/check_vigil
+	VIGIL_BIN=$(abspath $(O)) tests/run-suites.sh $(O)/check_vigil \
+	    $(CHECK_JOBS) $(O)/check-logs
 
 # vigil links the protocol library, keys and the console, never the
 # daemon: fail when any function or object the daemon's files define is
@@ -229,7 +234,7 @@ uninstall:
 
 clean:
 	rm -rf obj build-asan build-tsan build-fuzz vigil vigild vigil-key \
-	    check_vigil vigil-bench
+	    check_vigil check-logs vigil-bench
 
 .PHONY: all check check-layering asan tsan fuzz fuzz-run valgrind bench \
 	lint-man demo deps install uninstall clean

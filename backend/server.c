@@ -192,7 +192,7 @@ struct server {
 	struct proto_msg	 out;		/* scratch for replies to msg */
 	struct proto_command	 cmd;		/* scratch: a document */
 	unsigned long		 fd_limit;	/* RLIMIT_NOFILE */
-	unsigned		 lws_fd_limit;	/* for lws; 0: all */
+	unsigned		 sock_limit;	/* for sockets; 0: all */
 	size_t			 conns;		/* accepted sockets open */
 	int			 saturated;	/* accepting stopped for now */
 	int64_t			 saturated_logged_ms;
@@ -313,6 +313,7 @@ static void	 server_move_holder(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_move_expire(struct server *server);
 static void	 server_check_fds(struct server *server, int64_t now);
+static int	 server_accept_refused(struct lws *wsi);
 static void	 server_fd_alert(struct server *server);
 static void	 server_log_command(struct server_session *sn,
 		    const char *fmt, ...)
@@ -373,15 +374,14 @@ server_log(const char *fmt, ...)
 }
 
 /*
- * How many descriptors libwebsockets may use: the process's limit less
- * room for what vigild holds itself (an audit log per node, stdio, a
- * file being written).  libwebsockets stops polling its listening
- * sockets when its own count reaches this, and starts again when a
- * connection closes; left at the process's limit, accept() would fail
- * with EMFILE while the listening socket stays readable, and the loop
- * would spin at full CPU logging each failure.  *limit gets the
- * process's limit.  Returns 0 (libwebsockets' default) when there is no
- * usable limit.
+ * How many descriptors sockets may use: the process's limit less room
+ * for what vigild holds itself (an audit log per node, stdio, a file
+ * being written).  At this, vigild refuses new connections and stops
+ * polling listening sockets until a connection closes
+ * (server_accept_refused); with no room kept, accept() would fail with
+ * EMFILE while the listening socket stays readable, and the loop would
+ * spin at full CPU logging each failure.  *limit gets the process's
+ * limit.  Returns 0 when there is no usable limit.
  */
 static unsigned
 server_fd_limit(size_t nnodes, unsigned long *limit)
@@ -775,8 +775,14 @@ server_context_create(struct server *server, const struct server_tls *tls,
 	if (tls != NULL)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.fd_limit_per_thread = server_fd_limit(n, &server->fd_limit);
-	server->lws_fd_limit = info.fd_limit_per_thread;
+	/*
+	 * libwebsockets is left its own limit, the process's: given a
+	 * lower one, 4.1 finds each event's socket by scanning its whole
+	 * table (max_fds_unrelated_to_ulimit), a quarter of vigild's CPU
+	 * in a kill of 1,000 routers, instead of indexing it by
+	 * descriptor.  vigild keeps its own room itself.
+	 */
+	server->sock_limit = server_fd_limit(n, &server->fd_limit);
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 
@@ -2400,8 +2406,29 @@ server_self_fired(struct server *server)
 }
 
 /*
- * Notice when libwebsockets has stopped accepting because its share of
- * descriptors is used up (see server_fd_limit): say so on stderr once a
+ * Refuse a connection just accepted on listening socket wsi when
+ * sockets hold every descriptor kept for them (server_fd_limit): it is
+ * closed (1), and that listener is no longer polled, so that other new
+ * consoles wait in the kernel's queue rather than be accepted and
+ * closed.  libwebsockets polls every listener again whenever a
+ * connection closes.  Returns 0 when there is room.
+ */
+static int
+server_accept_refused(struct lws *wsi)
+{
+	struct server	*server = lws_context_user(lws_get_context(wsi));
+
+	if (server == NULL || server->sock_limit == 0 ||
+	    server->conns + server->nlisteners + 2 < server->sock_limit)
+		return (0);
+	lws_rx_flow_control(wsi, 0);
+	server_check_fds(server, util_mono_ms());
+	return (1);
+}
+
+/*
+ * Notice when vigild has stopped accepting because the descriptors kept
+ * for sockets are used up (see server_fd_limit): say so on stderr once a
  * second with the numbers, and raise an alert on every console still
  * connected, so that their operators learn why others cannot connect
  * rather than seeing nodes go quiet; clear it when accepting resumes.
@@ -2412,7 +2439,7 @@ server_check_fds(struct server *server, int64_t now)
 	size_t	used = server->conns + server->nlisteners + 2;
 	int	full;
 
-	full = server->lws_fd_limit != 0 && used >= server->lws_fd_limit;
+	full = server->sock_limit != 0 && used >= server->sock_limit;
 	if (!full && !server->saturated)
 		return;
 	if (full && (!server->saturated ||
@@ -2422,7 +2449,7 @@ server_check_fds(struct server *server, int64_t now)
 		    "(the process may open %lu, ulimit -n); new consoles wait "
 		    "until some close: find who holds so many connections, or "
 		    "raise the limit", server->conns, server->nlisteners,
-		    server->nlisteners == 1 ? "" : "s", server->lws_fd_limit,
+		    server->nlisteners == 1 ? "" : "s", server->sock_limit,
 		    server->fd_limit);
 		server->saturated_logged_ms = now;
 	}
@@ -2737,6 +2764,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		return (server_accept_refused(wsi));
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return (server_origin_refused(wsi));
 	case LWS_CALLBACK_ESTABLISHED:

@@ -27,8 +27,9 @@
  * person could cause (a burst of 20, then 2 a second) is told so and
  * disconnected, so that a forging peer costs the audit log little.
  * Connections are kept within the process's descriptor limit, less room
- * for vigild's own files: at it, accepting pauses (no busy loop on
- * EMFILE), stderr says so once a second, and every console connected is
+ * for vigild's own files: at it, the connection that finds no room is
+ * closed and accepting pauses (no busy loop on EMFILE), stderr says so
+ * once a second, and every console connected is
  * sent an "fd-limit" alert until accepting resumes.
  */
 #ifndef VIGIL_SERVER_H

@@ -47,9 +47,9 @@ _vigil()
 	    --wait -w --for --reason --expires --expires-seconds --key
 	    --operator --to --set --override --window --ca"
 	local opts="--fleet --connect --demo --demo-time-scale --demo-start
-	    --wait --for --json --no-color --ascii --reason --expires
-	    --expires-seconds --key --operator --yes --to --set --override
-	    --window --ca --insecure --help --version"
+	    --wait --for --every-line --json --no-color --ascii --reason
+	    --expires --expires-seconds --key --operator --yes --to --set
+	    --override --window --ca --insecure --help --version"
 	local verb
 
 	# --demo=SCENARIO: bash splits the word at "=".

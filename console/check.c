@@ -354,9 +354,9 @@ check_backend_code(struct fleet *fleet, const char *code,
 }
 
 /*
- * The tests of check-set.h, one a rule: each says of one node what its
- * rule's loop below asks of it, so a rule reads the nodes its set
- * holds and no other.
+ * The tests of check-set.h, one a rule: each says of one node whether
+ * its rule below speaks of it, so a rule reads the nodes its set holds
+ * and no other, and need not test them again.
  */
 
 /* The nodes of set id that test holds for (check-set.h), kept synced. */
@@ -1079,13 +1079,9 @@ check_runaway(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 	v = check_set_of(fleet, CHECK_SET_RUNAWAY, check_is_runaway, now_ms,
 	    &n);
+	/* The set holds the routers with an excess, not yet killed. */
 	for (i = 0; i < n; i++) {
-		if (v[i]->nstats == 0 || v[i]->stats.role != ROLE_ROUTER)
-			continue;
 		rs = &v[i]->stats.router;
-		/* Once killed it sends nothing: the excess is history. */
-		if (!(rs->worst_ratio > 1.0) || rs->state == STATE_KILLED)
-			continue;
 		if (rs->worst_parent[0] != '\0')
 			util_format(parent, sizeof parent, "parent %s",
 			    rs->worst_parent);
@@ -1155,14 +1151,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		node = v[i];
 		baseline = node->child_rate_baseline;
 		npeers = node->child_rate_npeers;
-		if (fleet_node_role(node) != ROLE_ROUTER ||
-		    node->state == NODE_DOWN || baseline < 0 ||
-		    fleet_node_killed(node))
-			continue;
+		/* The set holds the routers far above their baseline. */
 		rate = rate_per_sec(&node->child_rate);
-		if (rate <= CHECK_ORDER_RATE_FLOOR ||
-		    rate <= CHECK_ORDER_RATE_FACTOR * baseline)
-			continue;
 		if (npeers > 0)
 			util_format(from, sizeof from, "the median of the "
 			    "other %zu live %s in group %s", npeers,
@@ -1217,19 +1207,19 @@ check_cert_expiring(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 	v = check_set_of(fleet, CHECK_SET_CERT, check_is_cert, now_ms, &n);
 	hit = xcalloc(n + 1, sizeof *hit);
-	/* Expired ones first: they are what the text leads with. */
+	/*
+	 * The set holds the stations with less than CHECK_CERT_WARN_MS
+	 * left.  Expired ones first: they are what the text leads with.
+	 */
 	for (i = 0; i < n; i++) {
-		if (!v[i]->has_cert ||
-		    (left = fleet_cert_expires_in(v[i], now_ms)) > 0)
+		if ((left = fleet_cert_expires_in(v[i], now_ms)) > 0)
 			continue;
 		if (nexp++ == 0 || left < oldest)
 			oldest = left;
 		hit[nhit++] = v[i];
 	}
 	for (i = 0; i < n; i++) {
-		if (!v[i]->has_cert ||
-		    (left = fleet_cert_expires_in(v[i], now_ms)) <= 0 ||
-		    left >= CHECK_CERT_WARN_MS)
+		if ((left = fleet_cert_expires_in(v[i], now_ms)) <= 0)
 			continue;
 		if (nhit++ == nexp || left > within)
 			within = left;
@@ -1284,43 +1274,37 @@ out:
 static void
 check_renewal_failed(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
-	struct node	**v, **hit, *rep;
+	struct node	**v, *rep;
 	const char	*root = check_root_holder(fleet);
 	char		 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char		 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
 	char		 clock[16];
-	size_t		 i, n, nhit = 0;
+	size_t		 n;
 
 	v = check_set_of(fleet, CHECK_SET_RENEWAL, check_is_renewal, now_ms,
 	    &n);
-	hit = xcalloc(n + 1, sizeof *hit);
-	for (i = 0; i < n; i++) {
-		if (v[i]->has_cert && v[i]->cert.last_renewal_ms != 0 &&
-		    !v[i]->cert.last_renewal_ok)
-			hit[nhit++] = v[i];
-	}
-	if (nhit == 0)
+	/* The set holds the stations whose last renewal failed. */
+	if (n == 0)
 		goto out;
-	rep = check_representative(hit, nhit, root);
-	if (nhit == 1)
+	rep = check_representative(v, n, root);
+	if (n == 1)
 		util_format(text, sizeof text, "%s could not renew its "
-		    "certificate (attempt at %s, node clock)", hit[0]->id,
-		    util_clock_text(hit[0]->cert.last_renewal_ms, clock,
+		    "certificate (attempt at %s, node clock)", v[0]->id,
+		    util_clock_text(v[0]->cert.last_renewal_ms, clock,
 		    sizeof clock));
 	else {
-		check_names(names, sizeof names, hit, nhit);
+		check_names(names, sizeof names, v, n);
 		util_format(text, sizeof text, "%zu stations could not renew "
-		    "their certificates: %s", nhit, names);
+		    "their certificates: %s", n, names);
 	}
-	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	check_station_cause(&(struct check_stations){ v, n, rep, root },
 	    now_ms, 0, cause, sizeof cause);
 	check_root_action(rep, root, action, sizeof action);
 	check_emit_nodes(fleet, &(struct alert_spec){
 	    .rule = "renewal-failed", .grouped = 1, .severity = SEV_CRITICAL,
 	    .text = text, .cause = cause, .action = action,
-	    .follows = "root-unreachable" }, hit, nhit, wall_ms);
+	    .follows = "root-unreachable" }, v, n, wall_ms);
 out:
-	free(hit);
 	free(v);
 }
 
@@ -1415,25 +1399,21 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	struct alert_spec spec = { .rule = "heartbeat", .grouped = 1,
 			    .severity = SEV_CRITICAL, .text = text,
 			    .cause = cause, .action = action };
-	struct node	**v, **hit, *rep;
+	struct node	**v, *rep;
 	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
 	double		 rate, expected;
-	size_t		 i, n, nhit = 0;
+	size_t		 n;
 
 	v = check_set_of(fleet, CHECK_SET_HEARTBEAT, check_is_heartbeat,
 	    now_ms, &n);
-	hit = xcalloc(n + 1, sizeof *hit);
-	for (i = 0; i < n; i++) {
-		if (v[i]->state != NODE_DOWN && check_heartbeat_short(v[i]))
-			hit[nhit++] = v[i];
-	}
-	if (nhit == 0)
+	/* The set holds the stations short of heartbeats, not down. */
+	if (n == 0)
 		goto out;
-	rep = check_representative(hit, nhit, root);
+	rep = check_representative(v, n, root);
 	rate = rate_per_sec(&rep->heartbeat_rate);
 	expected = fleet_heartbeat_rate_expected(rep);
-	if (nhit == 1)
+	if (n == 1)
 		util_format(text, sizeof text, "%s sends %.1f heartbeats/s to "
 		    "its devices, expected %.1f/s (%llu devices, one "
 		    "heartbeat each every %s)", rep->id, rate, expected,
@@ -1442,13 +1422,13 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    rep->stats.station.heartbeat_interval_ms, dur,
 		    sizeof dur));
 	else {
-		check_names(names, sizeof names, hit, nhit);
+		check_names(names, sizeof names, v, n);
 		util_format(text, sizeof text, "%zu stations send less than "
 		    "half the heartbeats their devices need (%s sends %.1f/s, "
-		    "expected %.1f/s): %s", nhit, rep->id, rate, expected,
+		    "expected %.1f/s): %s", n, rep->id, rate, expected,
 		    names);
 	}
-	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	check_station_cause(&(struct check_stations){ v, n, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
 		spec.follows = "cert-expiring,renewal-failed";
@@ -1461,9 +1441,8 @@ check_heartbeat(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		    "its links to its devices; devices fail %s after their "
 		    "last heartbeat.", rep->id, util_duration_text(
 		    rep->stats.station.device_timeout_ms, dur, sizeof dur));
-	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
+	check_emit_nodes(fleet, &spec, v, n, wall_ms);
 out:
-	free(hit);
 	free(v);
 }
 
@@ -1480,49 +1459,42 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	struct alert_spec spec = { .rule = "device-countdown", .grouped = 1,
 			    .severity = SEV_WARNING, .text = text,
 			    .cause = cause, .action = action };
-	struct node	**v, **hit, *rep;
+	struct node	**v, *rep;
 	const char	*root = check_root_holder(fleet);
 	char		 dur[32];
 	uint64_t	 failed = 0;
 	int64_t		 cd, soonest = -1;
-	size_t		 i, n, nhit = 0;
+	size_t		 i, n;
 
 	v = check_set_of(fleet, CHECK_SET_COUNTDOWN, check_is_countdown,
 	    now_ms, &n);
-	hit = xcalloc(n + 1, sizeof *hit);
+	/* The set holds the stations with devices failing or failed. */
 	for (i = 0; i < n; i++) {
-		if (v[i]->state == NODE_DOWN || v[i]->nstats == 0 ||
-		    v[i]->stats.role != ROLE_STATION)
-			continue;
 		cd = check_countdown(v[i]);
-		if (v[i]->stats.station.devices_failed == 0 &&
-		    (cd < 0 || cd >= CHECK_COUNTDOWN_WARN_MS))
-			continue;
 		if (v[i]->stats.station.devices_failed > 0 ||
 		    (cd >= 0 && cd < CHECK_COUNTDOWN_CRIT_MS))
 			spec.severity = SEV_CRITICAL;
 		failed += v[i]->stats.station.devices_failed;
 		if (cd >= 0 && (soonest < 0 || cd < soonest))
 			soonest = cd;
-		hit[nhit++] = v[i];
 	}
-	if (nhit == 0)
+	if (n == 0)
 		goto out;
-	rep = check_representative(hit, nhit, root);
-	if (nhit == 1 && failed > 0) {
+	rep = check_representative(v, n, root);
+	if (n == 1 && failed > 0) {
 		util_format(text, sizeof text, "%llu devices of %s have "
-		    "failed", (unsigned long long)failed, hit[0]->id);
+		    "failed", (unsigned long long)failed, v[0]->id);
 		if (soonest >= 0)
 			check_append(text, sizeof text, "; the next fails in "
 			    "%s", util_duration_text(soonest, dur,
 			    sizeof dur));
-	} else if (nhit == 1)
+	} else if (n == 1)
 		util_format(text, sizeof text, "devices of %s fail in %s",
-		    hit[0]->id, util_duration_text(soonest, dur, sizeof dur));
+		    v[0]->id, util_duration_text(soonest, dur, sizeof dur));
 	else {
-		check_names(names, sizeof names, hit, nhit);
+		check_names(names, sizeof names, v, n);
 		util_format(text, sizeof text, "devices of %zu stations are "
-		    "running out of heartbeats", nhit);
+		    "running out of heartbeats", n);
 		if (failed > 0)
 			check_append(text, sizeof text, ": %llu have failed",
 			    (unsigned long long)failed);
@@ -1533,7 +1505,7 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		check_append(text, sizeof text, " (%s)", names);
 	}
 	spec.measure = (double)failed;
-	check_station_cause(&(struct check_stations){ hit, nhit, rep, root },
+	check_station_cause(&(struct check_stations){ v, n, rep, root },
 	    now_ms, 1, cause, sizeof cause);
 	spec.follows = "heartbeat";
 	if (rep->has_cert && fleet_cert_expires_in(rep, now_ms) <= 0) {
@@ -1545,9 +1517,8 @@ check_device_countdown(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		util_format(action, sizeof action, "Find why heartbeats from "
 		    "%s are not reaching its devices (its load, its links) "
 		    "before their countdown runs out.", rep->id);
-	check_emit_nodes(fleet, &spec, hit, nhit, wall_ms);
+	check_emit_nodes(fleet, &spec, v, n, wall_ms);
 out:
-	free(hit);
 	free(v);
 }
 

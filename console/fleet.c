@@ -120,6 +120,7 @@ static void	 fleet_notify(struct fleet *fleet, enum fleet_change what,
 static void	 fleet_commands_tick(struct fleet *fleet, int64_t wall_ms);
 static int	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_sampling_add(struct fleet *fleet, size_t ix, int first);
+static size_t	 fleet_sampling_quota(struct fleet *fleet, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
@@ -1974,6 +1975,29 @@ fleet_sampling_add(struct fleet *fleet, size_t ix, int first)
 }
 
 /*
+ * How many history samples the tick at now_ms may take: as many as
+ * spread the nodes' samples over FLEET_SAMPLE_SPREAD_MS at the pace the
+ * ticks come, and at least FLEET_SAMPLE_MIN.  A node sampled late keeps
+ * its beat (fleet_sample), and one sampled first, late, starts its beat
+ * then, so thousands that joined in one second keep their phases apart.
+ */
+static size_t
+fleet_sampling_quota(struct fleet *fleet, int64_t now_ms)
+{
+	int64_t	dt = now_ms - fleet->sampling_ms;
+	size_t	quota;
+
+	if (fleet->sampling_ms == 0 || dt <= 0)
+		dt = 0;
+	fleet->sampling_ms = now_ms;
+	if (dt >= FLEET_SAMPLE_SPREAD_MS)
+		return (fleet->sampling_n);
+	quota = (fleet->sampling_n * (size_t)dt + FLEET_SAMPLE_SPREAD_MS - 1) /
+	    FLEET_SAMPLE_SPREAD_MS;
+	return (quota < FLEET_SAMPLE_MIN ? FLEET_SAMPLE_MIN : quota);
+}
+
+/*
  * Once a second, keep a sample of node's rates for its sparklines.
  * Returns 1 when it took one.
  */
@@ -2005,7 +2029,7 @@ void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	struct node	*node;
-	size_t		 ix;
+	size_t		 ix, quota;
 
 	if (fleet->heard_walk)
 		fleet_tick_walk(fleet, now_ms, wall_ms);
@@ -2016,8 +2040,10 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	 * second after its last due time, or, fallen behind, a second
 	 * from now: either way no earlier than any node still waiting,
 	 * which was due later than it, or sampled at an earlier tick.
+	 * Those past the tick's quota wait, in order, for the next.
 	 */
-	while (fleet->sampling_n > 0) {
+	quota = fleet_sampling_quota(fleet, now_ms);
+	while (fleet->sampling_n > 0 && quota-- > 0) {
 		ix = fleet->sampling[fleet->sampling_head];
 		node = &fleet->nodes[ix];
 		if (!fleet_sample(node, now_ms))

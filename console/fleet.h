@@ -28,6 +28,13 @@
 #define FLEET_RESULTS		16	/* command results kept per node */
 #define FLEET_HELD_DONE		8	/* finished proposals kept per node */
 #define FLEET_REFUSAL_MS	(60 * 1000)	/* a refusal's alert stands */
+/*
+ * The history samples due are spread over FLEET_SAMPLE_SPREAD_MS, at
+ * least FLEET_SAMPLE_MIN a tick, so that nodes which all joined in the
+ * same second do not all take their sample in the same tick.
+ */
+#define FLEET_SAMPLE_SPREAD_MS	800
+#define FLEET_SAMPLE_MIN	256
 
 /*
  * Bounds on what backends can make the console hold.  No peer's claim
@@ -353,6 +360,7 @@ struct fleet {
 	size_t			 sampling_head;
 	size_t			 sampling_n;
 	size_t			 sampling_cap;
+	int64_t			 sampling_ms;	/* the last tick's time, or 0 */
 	size_t			 nheld;		/* proposals all nodes hold */
 
 	struct fleet_move	 move;		/* the latest move-root */

@@ -36,6 +36,22 @@
 #include "proto-plan.h"
 #include "util.h"
 
+/*
+ * watch: a run of lines about nodes whose state alone changed, to one
+ * state: past HEADLESS_BURST of them the rest are held back and told in
+ * one line when the run ends (headless_burst_end()), so that an outage
+ * taking thousands of nodes stale or down at once, or their coming back,
+ * does not bury every other line.
+ */
+#define HEADLESS_BURST_NAMES	3	/* nodes held back named */
+struct headless_burst {
+	char		state[16];		/* the run's; "" none */
+	size_t		shown;			/* its lines printed */
+	size_t		held;			/* its lines held back */
+	int64_t		wall_ms;		/* the first held back */
+	char		names[256];		/* the first held back */
+};
+
 struct headless {
 	struct loop			*loop;
 	struct fleet			*fleet;
@@ -49,6 +65,7 @@ struct headless {
 	size_t				 nseen;
 	struct headless_aseen		*aseen;
 	size_t				 naseen;
+	struct headless_burst		 burst;
 
 	/* Two-person commands: the step under way. */
 	int				(*ready)(struct headless *);
@@ -145,6 +162,9 @@ static const char *headless_severity(enum proto_severity);
 static const char *headless_change(enum alert_change);
 static char	*headless_local_time(int64_t, char *, size_t);
 static void	 headless_flush(struct headless *);
+static int	 headless_burst_hold(struct headless *,
+		    const struct proto_report_node *, const char **, size_t);
+static void	 headless_burst_end(struct headless *);
 static void	 headless_wait_text(int64_t, char *, size_t);
 static void	 headless_print_event(const struct node *);
 static int	 headless_command(struct headless *);
@@ -231,6 +251,10 @@ headless_run(struct loop *loop, struct fleet *fleet,
 	}
 
 	end = loop_run(loop, &cause);
+	if (options->command == HEADLESS_WATCH) {
+		headless_burst_end(&h);
+		headless_flush(&h);
+	}
 	loop_set_tick(loop, NULL, NULL);
 	fleet->notify = NULL;
 	fleet->notify_arg = NULL;
@@ -274,6 +298,9 @@ headless_watch_tick(void *arg, struct loop *loop, int64_t now_ms,
 	struct headless	*h = arg;
 
 	(void)wall_ms;
+	/* A run of lines ends with the tick that made it. */
+	headless_burst_end(h);
+	headless_flush(h);
 	if ((h->deadline_ms != 0 && now_ms >= h->deadline_ms) ||
 	    h->out_errno != 0)
 		loop_stop(loop);
@@ -303,8 +330,10 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 	else if ((what == FLEET_PROPOSAL_CHANGED ||
 	    what == FLEET_COMMAND_RESULT) && node != NULL) {
 		/* The JSON lines stay node and alert events (vigil(1)). */
-		if (!h->options->json)
+		if (!h->options->json) {
+			headless_burst_end(h);
 			headless_print_event(node);
+		}
 	} else if (what == FLEET_ALERT_CHANGED && alert != NULL &&
 	    change != ALERT_UNCHANGED && change != ALERT_REFRESHED) {
 		nchanges = headless_alert_changes(h, alert, change, changes);
@@ -317,6 +346,7 @@ headless_notify(void *arg, struct fleet *fleet, enum fleet_change what,
 			printf("%s\n", line);
 			free(line);
 		} else {
+			headless_burst_end(h);
 			headless_local_time(wall_ms, when, sizeof when);
 			util_format(lead, sizeof lead, "%s %s%s%s ", when,
 			    headless_change(change), nchanges > 0 ? " " : "",
@@ -494,6 +524,8 @@ headless_print_node(struct headless *h, struct fleet *fleet,
 		free(line);
 		return;
 	}
+	if (headless_burst_hold(h, &rn, changes, n))
+		return;
 	list[0] = '\0';
 	for (i = 0; i < n; i++)
 		util_format(list + strlen(list), sizeof list - strlen(list),
@@ -517,6 +549,65 @@ headless_print_node(struct headless *h, struct fleet *fleet,
 		    proto_state_name(rn.stats->router.state));
 	headless_line("%s %s live: build %s%s%s (changed: %s)", when, rn.id,
 	    rn.hello->build, flags, router, list);
+}
+
+/*
+ * watch: whether the line about node (rn, whose traits changes changed,
+ * n of them) is held back in the run of lines it belongs to, past
+ * HEADLESS_BURST of them; a line of another kind ends the run first.
+ */
+static int
+headless_burst_hold(struct headless *h, const struct proto_report_node *rn,
+    const char **changes, size_t n)
+{
+	struct headless_burst	*b = &h->burst;
+	size_t			 len;
+
+	if (h->options->every_line || n != 1 ||
+	    strcmp(changes[0], headless_trait_names[TRAIT_STATE]) != 0) {
+		headless_burst_end(h);
+		return (0);
+	}
+	if (strcmp(b->state, rn->state) != 0) {
+		headless_burst_end(h);
+		util_copy(b->state, sizeof b->state, rn->state);
+	}
+	if (b->shown < HEADLESS_BURST) {
+		b->shown++;
+		return (0);
+	}
+	if (b->held++ == 0)
+		b->wall_ms = util_wall_ms();
+	if (b->held <= HEADLESS_BURST_NAMES) {
+		len = strlen(b->names);
+		util_format(b->names + len, sizeof b->names - len, "%s%s",
+		    len == 0 ? "" : ", ", rn->id);
+	}
+	return (1);
+}
+
+/*
+ * watch: end the run of lines, telling in one line the nodes it held
+ * back, if any: how many, to which state, and the first few by name.
+ */
+static void
+headless_burst_end(struct headless *h)
+{
+	struct headless_burst	*b = &h->burst;
+	char			 when[16];
+
+	if (b->held > HEADLESS_BURST_NAMES)
+		headless_line("%s %zu more nodes %s (changed: state): %s and "
+		    "%zu more", headless_local_time(b->wall_ms, when,
+		    sizeof when), b->held, b->state, b->names,
+		    b->held - HEADLESS_BURST_NAMES);
+	else if (b->held > 0)
+		headless_line("%s %zu more %s %s (changed: state): %s",
+		    headless_local_time(b->wall_ms, when, sizeof when),
+		    b->held, b->held == 1 ? "node" : "nodes", b->state,
+		    b->names);
+	if (b->held > 0 || b->state[0] != '\0')
+		memset(b, 0, sizeof *b);
 }
 
 /*

@@ -33,6 +33,12 @@ struct loop;
 
 #define HEADLESS_WAIT_MS	5000	/* default --wait */
 #define MOVE_WAIT_MS		60000	/* approve move-root: its steps */
+/*
+ * watch: lines in a row about nodes whose state alone changed, to one
+ * state, printed before the rest are told in one line (--every-line
+ * prints each).
+ */
+#define HEADLESS_BURST		16
 
 enum headless_command {
 	HEADLESS_STATUS,
@@ -53,6 +59,7 @@ struct headless_options {
 	int64_t			 wait_ms;	/* --wait: for the fleet, and
 						   again for answers */
 	int64_t			 for_ms;	/* watch: --for; 0 forever */
+	int			 every_line;	/* watch: --every-line */
 
 	/* propose, approve, cancel */
 	const struct cmd_operator *op;		/* who signs */

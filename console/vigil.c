@@ -53,6 +53,7 @@ struct vigil_args {
 	const char	*argv0;			/* how vigil was run */
 	int64_t		 wait_ms;		/* --wait; -1 not given */
 	int64_t		 for_ms;		/* --for; -1 not given */
+	int		 every_line;		/* --every-line */
 	int		 json;
 	int		 no_color;
 	int		 ascii;
@@ -132,6 +133,7 @@ enum {
 	OPT_DEMO_SCALE = 256,
 	OPT_DEMO_START,
 	OPT_FOR,
+	OPT_EVERY_LINE,
 	OPT_NO_COLOR,
 	OPT_ASCII,
 	OPT_REASON,
@@ -157,6 +159,7 @@ static const struct option vigil_options[] = {
 	{ "demo-start", required_argument, NULL, OPT_DEMO_START },
 	{ "wait", required_argument, NULL, 'w' },
 	{ "for", required_argument, NULL, OPT_FOR },
+	{ "every-line", no_argument, NULL, OPT_EVERY_LINE },
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
@@ -530,6 +533,7 @@ vigil_headless(struct loop *loop, struct fleet *fleet,
 	hopts.json = args->json;
 	hopts.wait_ms = args->wait_ms >= 0 ? args->wait_ms : HEADLESS_WAIT_MS;
 	hopts.for_ms = args->for_ms >= 0 ? args->for_ms : 0;
+	hopts.every_line = args->every_line;
 	hopts.op = op;
 	hopts.yes = args->yes;
 	hopts.reason = args->reason;
@@ -770,6 +774,8 @@ vigil_usage(FILE *f)
 "  -w, --wait SECONDS       wait this long for every node (default %d);\n"
 "                           commands wait as long again for answers\n"
 "      --for SECONDS        watch: stop after this long\n"
+"      --every-line         watch: a line for each node even when many\n"
+"                           change state at once (else past 16, one line)\n"
 "      --no-color           console: no colours (also NO_COLOR)\n"
 "      --ascii              console: no Unicode line drawing\n"
 "  -h, --help               print this text\n"
@@ -883,6 +889,9 @@ vigil_option(struct vigil_args *args, int c, char **argv)
 		if (vigil_seconds("--for", optarg, 0,
 		    &args->for_ms) != 0)
 			return (-1);
+		break;
+	case OPT_EVERY_LINE:
+		args->every_line = 1;
 		break;
 	case 'j':
 		args->json = 1;
@@ -1233,6 +1242,12 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 	    (*command)->command != HEADLESS_WATCH)) {
 		fprintf(stderr, "vigil: --for applies only to the watch "
 		    "command; status and alerts take --wait\n");
+		return (-1);
+	}
+	if (args->every_line && (*command == NULL ||
+	    (*command)->command != HEADLESS_WATCH)) {
+		fprintf(stderr, "vigil: --every-line applies only to the watch "
+		    "command, for example vigil watch --every-line\n");
 		return (-1);
 	}
 	return (0);

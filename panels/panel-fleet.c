@@ -254,7 +254,10 @@ panel_fleet_node(struct table_row *row, const struct panel_fleet_src *src)
 
 /*
  * A backend that has not said hello for any node yet still gets a row,
- * named by its address, so an unreachable one is seen, with the reason.
+ * named by its address, so an unreachable one is seen, with the reason,
+ * and one connected but silent is seen silent, for as long as it has
+ * been since it first connected with no node (as its node-down alert
+ * counts).
  */
 static void
 panel_fleet_link(struct table_row *row, const struct fleet_link *l,
@@ -264,6 +267,15 @@ panel_fleet_link(struct table_row *row, const struct fleet_link *l,
 
 	table_set(row, COL_NODE, MARK_NONE, "%s", l->url);
 	table_set(row, COL_LINK, MARK_NONE, "%s", l->url);
+	if (l->state == LINK_UP) {
+		draw_age(now_ms - (l->unheard_ms != 0 ? l->unheard_ms :
+		    l->since_ms), buf, sizeof buf);
+		table_set(row, COL_STATE, MARK_WARN, "silent");
+		table_set(row, COL_AGE, MARK_NONE, "%s", buf);
+		table_set(row, COL_FLAGS, MARK_WARN, "connected, silent %s: "
+		    "no node has said hello on this backend yet", buf);
+		return;
+	}
 	table_set(row, COL_STATE, l->state == LINK_DOWN ? MARK_CRIT :
 	    MARK_WARN, "%s", l->state == LINK_DOWN ? "down" : "connecting");
 	table_set(row, COL_AGE, MARK_NONE, "%s", draw_age(l->since_ms == 0 ?

@@ -3474,12 +3474,15 @@ commands_suite(void)
 	/* The kill of 1,000: its own bound, the sum of its steps'. */
 	tcase_add_checked_fixture(big, setup, teardown);
 	tcase_set_timeout(big, KILL_TCASE_S);
+	/* Its own process in make check (tests/run-suites.sh). */
+	tcase_set_tags(big, "kill1000");
 	tcase_add_test(big, test_a_kill_of_1000_routers_takes_two_operators);
 	suite_add_tcase(s, big);
 
 	/* The capital scenario at its own scale: minutes, not seconds. */
 	tcase_add_checked_fixture(move, setup, teardown);
 	tcase_set_timeout(move, 300);
+	tcase_set_tags(move, "moveroot");
 	tcase_add_test(move,
 	    test_capital_two_operators_move_the_root_in_seconds);
 	tcase_add_test(move,

@@ -9,6 +9,11 @@
  * happen within seconds.  Every wait is bounded; every process is killed
  * and reaped by e2e_cleanup() even when a test fails.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,6 +577,30 @@ watch_until(struct e2e_lines *lines, const char *id, const char *state,
 }
 
 /*
+ * Hold 127.0.0.1:port (bound, not listening) while a killed backend is
+ * away, so that no other process on the machine (another test's port 0,
+ * an outgoing connection) takes the port it comes back on.
+ */
+static int
+hold_port(int port)
+{
+	struct sockaddr_in	sin;
+	int			fd, one = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		ck_abort_msg("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		ck_abort_msg("port %d was taken as soon as router/r1 was "
+		    "killed: %s; rerun the test", port, strerror(errno));
+	return (fd);
+}
+
+/*
  * A backend killed with SIGKILL shows as down with a node-down alert;
  * restarted on the same port it is live again, without restarting vigil.
  */
@@ -585,7 +614,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	struct e2e_tls_two tls;
 	FILE		*f;
 	pid_t		 r1, r2, watch;
-	int		 out, port = 0;
+	int		 out, port = 0, held;
 	char		*p;
 
 	argv[0] = vigild;
@@ -651,11 +680,13 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	watch_until(lines, "router/r1", "live", NULL, NULL, 15000);
 
 	e2e_kill(r1, SIGKILL);
+	held = hold_port(port);
 	watch_until(lines, "router/r1", "down", NULL, NULL, 15000);
 	watch_until(lines, "router/r1", NULL, "node-down", "raised", 15000);
 
 	/* Back on the same port: the link's retry finds it. */
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+	close(held);
 	argv[0] = vigild;
 	argv[1] = "node";
 	argv[2] = "--role";
@@ -668,8 +699,16 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[9] = tls.cert[0];
 	argv[10] = "--key";
 	argv[11] = tls.key[0];
-	argv[12] = NULL;
+	argv[12] = "--fleet-file";
+	argv[13] = f1;
+	argv[14] = NULL;
+	unlink(f1);
 	r1 = e2e_spawn(argv, NULL, NULL);
+	if (e2e_wait_file(f1, FLEET_START_MS) != 0) {
+		content = e2e_stderr_of(r1);
+		ck_abort_msg("r1 did not listen again on port %d: %s", port,
+		    content);
+	}
 	watch_until(lines, "router/r1", "live", NULL, NULL, 20000);
 	watch_until(lines, "router/r1", NULL, "node-down", "cleared", 15000);
 

@@ -385,6 +385,84 @@ START_TEST(history_beats_apart_and_after_a_late_timer)
 }
 END_TEST
 
+/*
+ * Thousands of nodes that joined in the same second take their history
+ * samples spread over the ticks of FLEET_SAMPLE_SPREAD_MS, not all in one tick;
+ * each then takes one a second, never more nor fewer, and each sample
+ * is the node's rate, whatever its phase.
+ */
+START_TEST(history_spread_over_ticks_one_a_second_each)
+{
+	enum { N = 3000, PER = FLEET_LINK_NODES_DEFAULT };
+	struct fleet		 f;
+	const struct node	*n;
+	size_t			*ix = xcalloc(N, sizeof *ix), l = 0, i, most;
+	unsigned		*had = xcalloc(N, sizeof *had), nnew;
+	int64_t			*last = xcalloc(N, sizeof *last), t, k;
+	char			 id[32];
+
+	fleet_init(&f, "test");
+	for (i = 0; i < N; i++) {
+		if (i % PER == 0) {
+			util_format(id, sizeof id, "ws://127.0.0.1:%zu",
+			    9001 + i / PER);
+			l = fleet_add_link(&f, id);
+			fleet_link_up(&f, l, T0);
+		}
+		util_format(id, sizeof id, "router/r%zu", i);
+		hello(&f, l, id, "smars-2012.08.01", 1, T0);
+		/* Two readings a second apart: its rate is i + 1 from now. */
+		router_stats(&f, l, id, 1000, 0, T0);
+		router_stats(&f, l, id, 2000, i + 1, T0);
+		ix[i] = (size_t)(fleet_find(&f, id) - f.nodes);
+	}
+	most = 0;
+	for (t = 0; t <= 6000; t += 100) {
+		if (t > 0 && t % 1000 == 0) {
+			k = t / 1000 + 1;
+			for (i = 0; i < N; i++) {
+				util_format(id, sizeof id, "router/r%zu", i);
+				router_stats(&f, f.nodes[ix[i]].link, id,
+				    1000 + k * 1000, (uint64_t)k * (i + 1),
+				    T0 + t);
+			}
+		}
+		fleet_tick(&f, T0 + t, CLOCK0 + t);
+		nnew = 0;
+		for (i = 0; i < N; i++) {
+			n = &f.nodes[ix[i]];
+			if (n->hist_n != had[i]) {
+				ck_assert_msg(n->hist_n == had[i] + 1 &&
+				    (had[i] == 0 || t - last[i] == 1000),
+				    "r%zu at %lld ms: %u samples, had %u, the "
+				    "last at %lld", i, (long long)t, n->hist_n,
+				    had[i], (long long)last[i]);
+				ck_assert_float_eq_tol(n->child_hist[
+				    (n->hist_head + n->hist_n - 1) %
+				    FLEET_HISTORY], (double)(i + 1), 1e-3);
+				had[i] = n->hist_n;
+				last[i] = t;
+				nnew++;
+			}
+			/* Each has its first within the spread, then one
+			 * a second. */
+			ck_assert_msg(t < FLEET_SAMPLE_SPREAD_MS ||
+			    (had[i] > 0 && t - last[i] < 1000),
+			    "r%zu at %lld ms: %u samples, the last at %lld",
+			    i, (long long)t, had[i], (long long)last[i]);
+		}
+		if (nnew > most)
+			most = nnew;
+	}
+	ck_assert_msg(most <= N / 2, "%zu of %d nodes sampled in one tick",
+	    most, N);
+	fleet_free(&f);
+	free(ix);
+	free(had);
+	free(last);
+}
+END_TEST
+
 START_TEST(ready_needs_hello_and_two_stats_on_every_link)
 {
 	struct fleet	f;
@@ -909,6 +987,7 @@ fleet_suite(void)
 	tcase_add_test(tc, kept_baselines_match_full_count);
 	tcase_add_test(tc, outage_event_lines_are_shared_and_true);
 	tcase_add_test(tc, history_beats_apart_and_after_a_late_timer);
+	tcase_add_test(tc, history_spread_over_ticks_one_a_second_each);
 	suite_add_tcase(s, tc);
 	return (s);
 }

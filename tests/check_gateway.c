@@ -47,6 +47,9 @@ static void	 gw_vigil(struct e2e_result *, const char *, ...);
 static json_t	*gw_status(const char *, int);
 static const char *gw_state(json_t *, const char *, const char *);
 static char	*gw_text(const char *, const char *);
+static pid_t	 gw_watch_spawn(const char *, const char *, const char *,
+		    int *);
+static void	 gw_watch_line(const char *, size_t *, size_t *, size_t *);
 static size_t	 gw_count(struct gw_watch *, const char *, int, size_t,
 		    int);
 
@@ -307,22 +310,12 @@ START_TEST(a_stopped_gateway_shows_exactly_its_nodes_stale)
 {
 	struct gw_fleet		 g;
 	static struct gw_watch	 w;
-	char			*argv[8];
 	size_t			 n;
 	pid_t			 watch;
 	int			 fd;
 
 	gw_start(&g, NULL);
-	argv[0] = e2e_bin("vigil");
-	argv[1] = "--fleet";
-	argv[2] = g.file;
-	argv[3] = "watch";
-	argv[4] = "--json";
-	argv[5] = "--for";
-	argv[6] = "60";
-	argv[7] = NULL;
-	watch = e2e_spawn(argv, NULL, &fd);
-	free(argv[0]);
+	watch = gw_watch_spawn(g.file, "--json", "60", &fd);
 	memset(&w, 0, sizeof w);
 	e2e_lines_init(&w.lines, fd);
 	e2e_sleep_ms(3000);
@@ -345,6 +338,124 @@ START_TEST(a_stopped_gateway_shows_exactly_its_nodes_stale)
 	e2e_kill(watch, SIGTERM);
 	e2e_wait(watch, GW_WAIT_MS);
 	close(fd);
+	gw_stop(&g);
+}
+END_TEST
+
+/*
+ * Start vigil watch on fleet file for seconds, with option opt (or
+ * none); its output comes back through *fd.  Returns its pid.
+ */
+static pid_t
+gw_watch_spawn(const char *file, const char *opt, const char *seconds,
+    int *fd)
+{
+	char	*argv[8];
+	pid_t	 pid;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)file;
+	argv[3] = "watch";
+	argv[4] = "--for";
+	argv[5] = (char *)seconds;
+	argv[6] = (char *)opt;
+	argv[7] = NULL;
+	pid = e2e_spawn(argv, NULL, fd);
+	free(argv[0]);
+	return (pid);
+}
+
+/*
+ * Read a text watch's line into counts of nodes gone to state (0 stale,
+ * 1 live) whose state alone changed: each[], a node's own line, and
+ * held[], the nodes a run's one line tells of, in runs[] such lines.
+ */
+static void
+gw_watch_line(const char *line, size_t *each, size_t *held, size_t *runs)
+{
+	char		 id[GW_ID_MAX], word[32], noun[8];
+	unsigned long	 n;
+	int		 st;
+
+	if (sscanf(line, "%*s %lu more %7s %31s", &n, noun, word) == 3 &&
+	    strncmp(noun, "node", 4) == 0) {
+		st = strcmp(word, "live") == 0;
+		ck_assert_msg(st || strcmp(word, "stale") == 0, "watch: %s",
+		    line);
+		held[st] += n;
+		runs[st]++;
+		return;
+	}
+	if (strstr(line, " (changed: state)") == NULL ||
+	    sscanf(line, "%*s %63s %31s", id, word) != 2 ||
+	    strchr(id, '/') == NULL)
+		return;
+	if (strncmp(word, "stale", 5) == 0)
+		each[0]++;
+	else if (strncmp(word, "live", 4) == 0)
+		each[1]++;
+}
+
+/*
+ * A gateway of 100 nodes that stops and comes back takes them stale and
+ * live again at once: watch prints HEADLESS_BURST lines of a run and one
+ * line telling how many more (naming the first), which with the lines
+ * printed counts every node; --every-line prints each.
+ */
+START_TEST(an_outage_in_text_watch_is_told_in_runs)
+{
+	struct gw_fleet		 g;
+	struct e2e_lines	 l[2];
+	char			 line[2048];
+	size_t			 each[2][2], held[2][2], runs[2][2], k;
+	pid_t			 w[2];
+	int			 fd[2], eof[2] = { 0, 0 }, stopped = 0, r;
+	int64_t			 t0;
+
+	memset(each, 0, sizeof each);
+	memset(held, 0, sizeof held);
+	memset(runs, 0, sizeof runs);
+	gw_start(&g, NULL);
+	for (k = 0; k < 2; k++) {
+		w[k] = gw_watch_spawn(g.file, k == 1 ? "--every-line" : NULL,
+		    "16", &fd[k]);
+		e2e_lines_init(&l[k], fd[k]);
+	}
+	t0 = e2e_now_ms();
+	while (!eof[0] || !eof[1]) {
+		ck_assert_msg(e2e_now_ms() - t0 < 40000, "watch did not end");
+		/* Gateway 2 stops at 5 s and goes on at 10 s. */
+		if (stopped == 0 && e2e_now_ms() - t0 >= 5000) {
+			ck_assert_int_eq(kill(g.gateway[1], SIGSTOP), 0);
+			stopped = 1;
+		} else if (stopped == 1 && e2e_now_ms() - t0 >= 10000) {
+			ck_assert_int_eq(kill(g.gateway[1], SIGCONT), 0);
+			stopped = 2;
+		}
+		for (k = 0; k < 2; k++) {
+			if (eof[k])
+				continue;
+			if ((r = e2e_next_line(&l[k], line, sizeof line,
+			    50)) < 0)
+				eof[k] = 1;
+			else if (r > 0)
+				gw_watch_line(line, each[k], held[k], runs[k]);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(e2e_wait(w[k], GW_WAIT_MS), 0);
+		close(fd[k]);
+	}
+	for (r = 0; r < 2; r++) {
+		ck_assert_msg(each[1][r] >= 100 && runs[1][r] == 0,
+		    "watch --every-line: %zu %s lines and %zu runs told in "
+		    "one line", each[1][r], r ? "live" : "stale", runs[1][r]);
+		ck_assert_msg(each[0][r] + held[0][r] >= 100 &&
+		    runs[0][r] > 0 && each[0][r] < 100, "watch: %zu "
+		    "%s lines, and %zu runs told of %zu more", each[0][r],
+		    r ? "live" : "stale", runs[0][r], held[0][r]);
+	}
 	gw_stop(&g);
 }
 END_TEST
@@ -444,6 +555,7 @@ gateway_suite(void)
 	tcase_add_test(tc,
 	    a_gateway_not_named_in_the_fleet_file_is_held_to_64_nodes);
 	tcase_add_test(tc, a_stopped_gateway_shows_exactly_its_nodes_stale);
+	tcase_add_test(tc, an_outage_in_text_watch_is_told_in_runs);
 	tcase_add_test(tc, a_kill_reaches_its_routers_through_their_gateways);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -461,6 +461,30 @@ START_TEST(test_backend_silent_after_connect_is_alerted)
 }
 END_TEST
 
+/*
+ * In the Fleet view, a backend that completed the handshake and says
+ * nothing is shown as it is, connected and silent for so long, not as
+ * one still connecting.
+ */
+START_TEST(test_silent_backend_is_shown_connected_and_silent)
+{
+	char	*url, *vigil, cmd[512], *screen;
+
+	url = e2e_rogue_backend(NULL, -1, NULL);
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "%s --connect %s", vigil, url);
+	e2e_tmux_start(200, 30, cmd);
+	e2e_tmux_keys("1", 1);
+	screen = e2e_tmux_wait(15000, "the silent backend's row", url,
+	    "connected, silent 2s: no node has said hello", (char *)NULL);
+	ck_assert_msg(strstr(screen, "connecting") == NULL, "a connected "
+	    "backend is still called connecting:\n%s", screen);
+	free(screen);
+	free(vigil);
+	free(url);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -477,6 +501,7 @@ links_suite(void)
 	tcase_add_test(tc, test_binary_frame_is_refused_with_a_sentence);
 	tcase_add_test(tc, test_ipv6_fleet_entry_reaches_its_backend);
 	tcase_add_test(tc, test_backend_silent_after_connect_is_alerted);
+	tcase_add_test(tc, test_silent_backend_is_shown_connected_and_silent);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -463,7 +463,8 @@ bench_cpu_us(void)
 /*
  * The console's tick (check_tick) with 100,000 nodes on 20 links of
  * 5,000, as through gateways, every node live and nothing changing:
- * the median of BENCH_TICK_RUNS ticks 100 ms apart, in CPU time (the
+ * the median and the slowest of BENCH_TICK_RUNS ticks 100 ms apart,
+ * which hold every node's once-a-second history sample, in CPU time (the
  * machine is shared: wall time there measures the others' load).
  */
 static void
@@ -495,6 +496,9 @@ bench_tick(void)
 	bench_row("checks' tick, 100k / 20 links (median CPU)",
 	    t[BENCH_TICK_RUNS / 2] / 1000, "ms", 0, "<= 10 ms",
 	    t[BENCH_TICK_RUNS / 2] <= 10000);
+	bench_row("checks' tick, 100k / 20 links (slowest CPU)",
+	    t[BENCH_TICK_RUNS - 1] / 1000, "ms", 0, "<= 10 ms",
+	    t[BENCH_TICK_RUNS - 1] <= 10000);
 	fleet_free(&fleet);
 }
 

@@ -119,6 +119,8 @@ static int	 bench_vigild(struct brun_fleet *fl, const char *bindir,
 static void	 bench_startup(const char *bindir);
 static void	 bench_vigild_cpu(const char *bindir);
 static void	 bench_vigild_cpu_watched(const char *bindir);
+static pid_t	 bench_watch(const char *bindir, const char *fleet,
+		    const char *seconds);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
 static int	 bench_kill_until(void *arg, struct fleet *fleet);
 static int	 bench_cmp_double(const void *a, const void *b);
@@ -919,6 +921,23 @@ bench_startup(const char *bindir)
 	brun_fleet_stop(&fl);
 }
 
+/* Start `vigil --fleet FILE watch --for SECONDS`, its output dropped. */
+static pid_t
+bench_watch(const char *bindir, const char *fleet, const char *seconds)
+{
+	char	vigil[512], *argv[7];
+
+	util_format(vigil, sizeof vigil, "%s/vigil", bindir);
+	argv[0] = (char *)"vigil";
+	argv[1] = (char *)"--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = (char *)"watch";
+	argv[4] = (char *)"--for";
+	argv[5] = (char *)seconds;
+	argv[6] = NULL;
+	return (brun_spawn(vigil, argv, NULL, NULL));
+}
+
 /*
  * The resident set (KiB) of a real `vigil watch` 12 s into watching a
  * calm vigild fleet of routers and stations, one link a node (over TLS
@@ -929,22 +948,13 @@ bench_watch_rss(const char *bindir, const char *routers,
     const char *stations, int flags)
 {
 	struct brun_fleet	 fl;
-	char			 vigil[512], *argv[8];
 	pid_t			 pid;
 	long			 rss = 0;
 
 	brun_fleet_init(&fl);
 	if (bench_vigild(&fl, bindir, routers, stations, flags,
 	    "console memory") == 0) {
-		util_format(vigil, sizeof vigil, "%s/vigil", bindir);
-		argv[0] = (char *)"vigil";
-		argv[1] = (char *)"--fleet";
-		argv[2] = fl.file;
-		argv[3] = (char *)"watch";
-		argv[4] = (char *)"--for";
-		argv[5] = (char *)"15";
-		argv[6] = NULL;
-		pid = brun_spawn(vigil, argv, NULL, NULL);
+		pid = bench_watch(bindir, fl.file, "15");
 		usleep(12000000);
 		/* A watch that ended early measured nothing. */
 		if (waitpid(pid, NULL, WNOHANG) == 0) {
@@ -1035,7 +1045,6 @@ bench_vigild_cpu_watched(const char *bindir)
 	static const char	*what = "vigild CPU, 6000 nodes, a console on "
 				    "every link (% of a core)";
 	struct brun_fleet	 fl;
-	char			 vigil[512], *argv[8];
 	double			 t0, cpu0, cpu;
 	pid_t			 pid;
 
@@ -1045,14 +1054,7 @@ bench_vigild_cpu_watched(const char *bindir)
 		brun_fleet_stop(&fl);
 		return;
 	}
-	util_format(vigil, sizeof vigil, "%s/vigil", bindir);
-	argv[0] = (char *)"vigil";
-	argv[1] = (char *)"--fleet";
-	argv[2] = fl.file;
-	argv[3] = (char *)"watch";
-	argv[4] = (char *)"--json";
-	argv[5] = NULL;
-	pid = brun_spawn(vigil, argv, NULL, NULL);
+	pid = bench_watch(bindir, fl.file, "80");
 	sleep(35);
 	cpu0 = brun_proc_cpu(fl.pid);
 	t0 = bench_now_us();

@@ -16,10 +16,12 @@
 #define ROUTER_ID_PREFIX	"router/"
 
 static int	router_child(struct node_router *, struct router_parent *,
-		    uint64_t, const char *);
+		    uint64_t, int);
 static void	router_reverse(struct router_parent *, size_t);
 static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
+static void	router_opened(struct node_router *,
+		    const struct router_parent *);
 static int	router_stopped(const struct node_router *);
 static void	router_halt(struct node_router *);
 static void	router_fire(struct node_router *,
@@ -123,17 +125,17 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 	p->rlp = rlp != 0;
 	r->counters.parents_total++;
 	r->counters.parent_shares_total += shares;
-	router_measure(r);
+	router_opened(r, p);
 	return (0);
 }
 
 /*
- * Send one child order for parent p on the code path named path (NULL for
- * the normal path).  Returns 1 if the parent is now filled and closes.
+ * Send one child order for parent p, on the retired power_peg code path
+ * if peg.  Returns 1 if the parent is now filled and closes.
  */
 static int
 router_child(struct node_router *r, struct router_parent *p,
-    uint64_t child_size, const char *path)
+    uint64_t child_size, int peg)
 {
 	uint64_t	size = child_size;
 
@@ -142,7 +144,7 @@ router_child(struct node_router *r, struct router_parent *p,
 	 * shares with the parent's was moved away from it, so it sends
 	 * full-size child orders and never learns that the parent is done.
 	 */
-	if (path != NULL && strcmp(path, "power_peg") == 0) {
+	if (peg) {
 		p->child_shares += size;
 		r->counters.child_orders_total++;
 		r->counters.child_shares_total += size;
@@ -188,8 +190,8 @@ router_rotate(struct router_parent *p, size_t a, size_t b)
 
 /*
  * Recompute the gauges: open parents and the worst child/parent ratio.
- * This runs for every parent and every step, so the worst parent's name
- * is formatted only when another parent becomes the worst.
+ * This runs at every step, so the worst parent's name is formatted only
+ * when stats are taken.
  */
 static void
 router_measure(struct node_router *r)
@@ -210,14 +212,25 @@ router_measure(struct node_router *r)
 			c->worst_ratio = ratio;
 		}
 	}
-	if ((worst != NULL ? worst->id : 0) == r->worst_id)
-		return;
 	r->worst_id = worst != NULL ? worst->id : 0;
-	if (worst == NULL)
-		c->worst_parent[0] = '\0';
-	else
-		util_format(c->worst_parent, sizeof c->worst_parent, "P%llu",
-		    (unsigned long long)worst->id);
+}
+
+/*
+ * The gauges after parent p opened at the back, as router_measure() would
+ * find them without walking the open parents: p has sent nothing, so it
+ * is the worst (the first of the highest ratio) only when it is alone.
+ */
+static void
+router_opened(struct node_router *r, const struct router_parent *p)
+{
+	struct proto_router_stats	*c = &r->counters;
+
+	c->open_parents = r->nopen;
+	c->state = node_router_state(r);
+	if (r->nopen > 1)
+		return;
+	c->worst_ratio = 0;
+	r->worst_id = p->id;
 }
 
 /*
@@ -257,6 +270,7 @@ node_router_step(struct node_router *r, unsigned max_children,
 	struct router_parent	*p;
 	struct router_batch	*b;
 	const char		*rlp_path;
+	int			 peg;
 	size_t			 i, kept, served;
 	uint64_t		 before = r->counters.child_orders_total;
 	unsigned		 sent = 0;
@@ -275,6 +289,7 @@ node_router_step(struct node_router *r, unsigned max_children,
 	if (child_size == 0)
 		child_size = 1;
 	rlp_path = node_router_path(r, "rlp");
+	peg = rlp_path != NULL && strcmp(rlp_path, "power_peg") == 0;
 
 	/*
 	 * Serve parents from the front; closed ones drop out and the ones
@@ -290,8 +305,7 @@ node_router_step(struct node_router *r, unsigned max_children,
 			break;
 		p = &r->open[i];
 		sent++;
-		if (router_child(r, p, child_size,
-		    p->rlp ? rlp_path : NULL))
+		if (router_child(r, p, child_size, p->rlp && peg))
 			continue;
 		if (kept != i)
 			r->open[kept] = *p;
@@ -491,4 +505,8 @@ node_router_stats(struct node_router *r, struct proto_stats *stats)
 	stats->seq = ++r->seq;
 	stats->router = r->counters;
 	stats->router.state = node_router_state(r);
+	if (r->worst_id != 0)
+		util_format(stats->router.worst_parent,
+		    sizeof stats->router.worst_parent, "P%llu",
+		    (unsigned long long)r->worst_id);
 }

@@ -74,8 +74,8 @@ struct node_router {
 	char			 fired_why[PROTO_TEXT_MAX];
 
 	struct proto_router_stats counters;	/* what stats reports */
-	uint64_t		 worst_id;	/* named in counters; 0:
-						   none open */
+	uint64_t		 worst_id;	/* named in stats (not in
+						   counters); 0: none open */
 	int64_t			 started_ms;	/* monotonic, for uptime */
 	uint64_t		 seq;
 };

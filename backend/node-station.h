@@ -58,7 +58,10 @@ struct node_station {
 
 	struct cert_key		*key;		/* this station's key */
 	struct cert		*cert;		/* its current certificate */
+	int64_t			 cert_not_before_ms; /* cert's, read once;
+						   INT64_MIN if unreadable */
 	int64_t			 renew_offset_ms; /* slot after the hour */
+	int64_t			 renew_due_ms;	/* next renewal, node clock */
 
 	/* Set only on the station holding the root. */
 	struct cert_key		*root_key;
@@ -72,11 +75,20 @@ struct node_station {
 	/* The root holder's record of the transport keys it certified. */
 	struct station_issued	*issued;
 	size_t			 nissued;
+	size_t			 issued_at;	/* its entry in its issuer's
+						   issued, if still there */
 	int64_t			 retry_ms;	/* wait before the next retry
 						   of a failed renewal */
 
 	struct station_device	*devices;
 	size_t			 ndevices;
+	/*
+	 * Steady: every device is alive and beat at its latest slot, so a
+	 * tick need visit only the devices whose slot came, from next_due
+	 * (the device whose slot comes first) on; see node_station_tick().
+	 */
+	int			 steady;
+	size_t			 next_due;
 
 	struct proto_station_stats counters;	/* what stats reports */
 	int64_t			 last_renewal_ms;

@@ -45,6 +45,8 @@ struct cert_memo {
 	struct cert_info	 info;
 	EVP_PKEY		*signed_by;	/* root key it verified
 						   against; NULL none yet */
+	EVP_PKEY		*held_by;	/* key pair found to be its
+						   key's; NULL none yet */
 };
 
 struct cert {
@@ -65,6 +67,7 @@ static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
 static int	 cert_add_transport(X509 *x, const unsigned char *pub);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
 static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
+static const char *cert_root_cn(const struct cert *, char *, size_t);
 static struct cert *cert_signed(struct cert *, const struct cert *,
 		    const struct cert_key *);
 
@@ -316,6 +319,7 @@ cert_free(struct cert *cert)
 		return;
 	X509_free(cert->x509);
 	EVP_PKEY_free(cert->memo->signed_by);
+	EVP_PKEY_free(cert->memo->held_by);
 	free(cert->memo);
 	free(cert);
 }
@@ -372,8 +376,10 @@ cert_signed_by(const struct cert *cert, EVP_PKEY *root_pub)
 {
 	int	rc;
 
+	/* The very key mostly: a station checks its own before each tick. */
 	if (cert->memo->signed_by != NULL &&
-	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) == 1)
+	    (cert->memo->signed_by == root_pub ||
+	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) == 1))
 		return (1);
 	if ((rc = X509_verify(cert->x509, root_pub)) != 1)
 		return (rc);
@@ -384,6 +390,20 @@ cert_signed_by(const struct cert *cert, EVP_PKEY *root_pub)
 	return (1);
 }
 
+/* The common name of root, from its memo once read. */
+static const char *
+cert_root_cn(const struct cert *root, char *buf, size_t len)
+{
+	struct cert_info	 info;
+	char			*cause = NULL;
+
+	if (root->memo->have_info || cert_get_info(root, &info, &cause) == 0)
+		return (root->memo->info.subject);
+	free(cause);
+	cert_cn(X509_get_subject_name(root->x509), buf, len);
+	return (buf);
+}
+
 /*
  * Check cert's signature against root's public key, then the validity
  * window against now_ms on the node clock; -1 and *cause in words.
@@ -392,48 +412,52 @@ int
 cert_verify(const struct cert *cert, const struct cert *root,
     int64_t now_ms, char **cause)
 {
-	struct cert_info	 info;
-	char			 root_cn[128], at[16], ago[32];
+	struct cert_info	 copy;
+	const struct cert_info	*info = &cert->memo->info;
+	char			 buf[128], at[16], ago[32];
+	const char		*root_cn;
 	EVP_PKEY		*root_pub;
 	int			 rc;
 
-	if (cert_get_info(cert, &info, cause) != 0)
+	/* The memos, read in place: this runs at every station's tick. */
+	if (!cert->memo->have_info && cert_get_info(cert, &copy, cause) != 0)
 		return (-1);
-	cert_cn(X509_get_subject_name(root->x509), root_cn, sizeof root_cn);
+	root_cn = cert_root_cn(root, buf, sizeof buf);
 	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
 		ossl_fail(cause, "certificate for %s cannot be checked: the "
 		    "root certificate \"%s\" holds no usable public key",
-		    info.subject, root_cn);
+		    info->subject, root_cn);
 		return (-1);
 	}
 	if ((rc = cert_signed_by(cert, root_pub)) != 1) {
 		if (rc < 0) {
 			ossl_fail(cause, "certificate for %s cannot be checked "
-			    "against the root \"%s\"", info.subject, root_cn);
+			    "against the root \"%s\"", info->subject,
+			    root_cn);
 			return (-1);
 		}
 		if (rc == 0) {
 			ERR_clear_error();
 			ossl_fail(cause, "certificate for %s (serial %s) was "
 			    "not signed by the trusted root \"%s\": it comes "
-			    "from another root or was altered", info.subject,
-			    info.serial, root_cn);
+			    "from another root or was altered", info->subject,
+			    info->serial, root_cn);
 			return (-1);
 		}
 	}
-	if (now_ms < info.not_before_ms) {
+	if (now_ms < info->not_before_ms) {
 		ossl_fail(cause, "certificate for %s is not valid until %s, "
-		    "%s from now", info.subject,
-		    util_clock_text(info.not_before_ms, at, sizeof at),
-		    util_duration_text(info.not_before_ms - now_ms, ago,
+		    "%s from now", info->subject,
+		    util_clock_text(info->not_before_ms, at, sizeof at),
+		    util_duration_text(info->not_before_ms - now_ms, ago,
 		    sizeof ago));
 		return (-1);
 	}
-	if (now_ms > info.not_after_ms) {
+	if (now_ms > info->not_after_ms) {
 		ossl_fail(cause, "certificate for %s expired at %s, %s ago",
-		    info.subject,
-		    util_clock_text(info.not_after_ms, at, sizeof at),
-		    util_duration_text(now_ms - info.not_after_ms, ago,
+		    info->subject,
+		    util_clock_text(info->not_after_ms, at, sizeof at),
+		    util_duration_text(now_ms - info->not_after_ms, ago,
 		    sizeof ago));
 		return (-1);
 	}
@@ -486,6 +510,29 @@ cert_sign(struct cert_key *key, const void *msg, size_t len,
 		ossl_fail(cause, "cannot sign a message of %zu bytes", len);
 	EVP_MD_CTX_free(ctx);
 	return (rc);
+}
+
+/*
+ * Is key the key pair whose public half cert holds?  Compared once per
+ * key and kept in the memo.
+ */
+int
+cert_holds_key(const struct cert *cert, const struct cert_key *key)
+{
+	EVP_PKEY	*pub;
+
+	if (cert->memo->held_by == key->pkey)
+		return (1);
+	if ((pub = X509_get0_pubkey(cert->x509)) == NULL ||
+	    EVP_PKEY_eq(pub, key->pkey) != 1) {
+		ERR_clear_error();
+		return (0);
+	}
+	if (EVP_PKEY_up_ref(key->pkey) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	EVP_PKEY_free(cert->memo->held_by);
+	cert->memo->held_by = key->pkey;
+	return (1);
 }
 
 /* 1 if sig over msg matches cert's key, 0 if not, -1 and *cause. */

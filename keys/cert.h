@@ -77,6 +77,13 @@ int		 cert_sign(struct cert_key *key, const void *msg, size_t len,
 		    unsigned char *sig, size_t *siglen, char **cause);
 
 /*
+ * Does cert hold the public half of key?  Returns 1 or 0; remembered with
+ * the certificate, so asking again is a pointer compare.
+ */
+int		 cert_holds_key(const struct cert *cert,
+		    const struct cert_key *key);
+
+/*
  * Check sig over msg against the public key in cert.  Returns 1 if it is
  * valid, 0 if not, -1 and *cause if it could not be checked.
  */

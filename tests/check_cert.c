@@ -268,6 +268,21 @@ START_TEST(signature_catches_one_changed_byte)
 }
 END_TEST
 
+/*
+ * A renewal's proof is taken as matching once the certificate is known to
+ * hold the signer's key; another key, even after, is not.
+ */
+START_TEST(holds_key_only_for_its_own_key_pair)
+{
+	ck_assert_int_eq(cert_holds_key(station, root_key), 0);
+	ck_assert_int_eq(cert_holds_key(station, station_key), 1);
+	ck_assert_int_eq(cert_holds_key(station, station_key), 1);
+	ck_assert_int_eq(cert_holds_key(station, root_key), 0);
+	ck_assert_int_eq(cert_holds_key(root, root_key), 1);
+	ck_assert_int_eq(cert_holds_key(root, station_key), 0);
+}
+END_TEST
+
 START_TEST(each_issue_has_a_fresh_serial)
 {
 	struct cert		*again;
@@ -361,6 +376,7 @@ cert_suite(void)
 	tcase_add_test(tc, kept_check_holds_only_for_its_root);
 	tcase_add_test(tc, issue_is_kept_only_for_the_roots_own_key);
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
+	tcase_add_test(tc, holds_key_only_for_its_own_key_pair);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
 	tcase_add_test(tc, transport_key_and_raw_root_key_read_back);
 	suite_add_tcase(s, tc);

@@ -34,6 +34,7 @@
 static char	*start_fleet(const char *, const char *, const char *,
 		    pid_t *);
 static json_t	*vigil_json(const char *const *, int *, char **);
+static void	 status_args(const char **, const char *, const char *);
 static json_t	*find_node(json_t *, const char *);
 static json_t	*find_alert(json_t *, const char *, const char *);
 static int	 json_has_string(json_t *, const char *);
@@ -253,13 +254,7 @@ START_TEST(test_knight_status_names_old_build_and_flag_drift)
 	int		 status;
 
 	fleet = start_fleet("knight", "09:29:00", "10", NULL);
-	args[0] = "--fleet";
-	args[1] = fleet;
-	args[2] = "status";
-	args[3] = "--json";
-	args[4] = "--wait";
-	args[5] = "15";
-	args[6] = NULL;
+	status_args(args, fleet, "15");
 	doc = vigil_json(args, &status, &err);
 
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "nodes")), 8);
@@ -335,13 +330,7 @@ START_TEST(test_knight_runaway_on_r8_after_the_open)
 	int		 status = -1;
 
 	fleet = start_fleet("knight", "09:29:55", "10", NULL);
-	args[0] = "--fleet";
-	args[1] = fleet;
-	args[2] = "status";
-	args[3] = "--json";
-	args[4] = "--wait";
-	args[5] = "10";
-	args[6] = NULL;
+	status_args(args, fleet, "10");
 	deadline = e2e_now_ms() + POLL_MS;
 	while (e2e_now_ms() < deadline) {
 		doc = vigil_json(args, &status, NULL);
@@ -376,13 +365,7 @@ START_TEST(test_capital_renewal_and_countdown_explain_the_blacklist)
 	int		 status = -1;
 
 	fleet = start_fleet("capital", "13:59:50", "20", NULL);
-	args[0] = "--fleet";
-	args[1] = fleet;
-	args[2] = "status";
-	args[3] = "--json";
-	args[4] = "--wait";
-	args[5] = "15";
-	args[6] = NULL;
+	status_args(args, fleet, "15");
 	deadline = e2e_now_ms() + POLL_MS;
 	while (e2e_now_ms() < deadline) {
 		doc = vigil_json(args, &status, NULL);
@@ -424,6 +407,19 @@ START_TEST(test_capital_renewal_and_countdown_explain_the_blacklist)
 }
 END_TEST
 
+/* Fill args with `--fleet FILE status --json --wait S`, NULL-ended. */
+static void
+status_args(const char **args, const char *fleet, const char *wait)
+{
+	args[0] = "--fleet";
+	args[1] = fleet;
+	args[2] = "status";
+	args[3] = "--json";
+	args[4] = "--wait";
+	args[5] = wait;
+	args[6] = NULL;
+}
+
 /* A healthy fleet: every node live, no critical alert, exit 0. */
 START_TEST(test_calm_fleet_is_all_live_and_exits_0)
 {
@@ -434,13 +430,7 @@ START_TEST(test_calm_fleet_is_all_live_and_exits_0)
 	int		 status;
 
 	fleet = start_fleet("calm", NULL, NULL, NULL);
-	args[0] = "--fleet";
-	args[1] = fleet;
-	args[2] = "status";
-	args[3] = "--json";
-	args[4] = "--wait";
-	args[5] = "15";
-	args[6] = NULL;
+	status_args(args, fleet, "15");
 	doc = vigil_json(args, &status, &err);
 	ck_assert_msg(json_array_size(json_object_get(doc, "nodes")) > 0,
 	    "status listed no nodes");
@@ -461,6 +451,79 @@ START_TEST(test_calm_fleet_is_all_live_and_exits_0)
 	    "stderr: %s", status, err);
 	json_decref(doc);
 	free(err);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * A calm fleet's stations as an operator reads them, from two status
+ * reports a few seconds apart: every device alive, the shortest countdown
+ * between two and three minutes (each device beats once a minute), and
+ * one heartbeat a device a node minute between the reports; each router
+ * with open parents names its worst.  A tick that visits only the devices
+ * due must keep all of it.
+ */
+START_TEST(test_calm_stations_beat_every_device_each_minute)
+{
+	const char	*args[8];
+	char		*fleet;
+	json_t		*doc[2], *node, *st;
+	double		 beats[2][16], clock[2][16], minutes, want;
+	size_t		 i, k, n = 0;
+	int		 status;
+
+	fleet = start_fleet("calm", NULL, NULL, NULL);
+	status_args(args, fleet, "15");
+	for (k = 0; k < 2; k++) {
+		if (k == 1)
+			sleep(3);
+		doc[k] = vigil_json(args, &status, NULL);
+		n = 0;
+		json_array_foreach(json_object_get(doc[k], "nodes"), i, node) {
+			if ((st = json_object_get(node, "station")) == NULL) {
+				st = json_object_get(node, "router");
+				ck_assert_msg(json_integer_value(
+				    json_object_get(st, "open_parents")) == 0 ||
+				    strncmp(json_string_value(json_object_get(
+				    st, "worst_parent")), "P", 1) == 0,
+				    "%s has open parents and names no worst",
+				    json_string_value(json_object_get(node,
+				    "id")));
+				continue;
+			}
+			ck_assert_int_eq(json_integer_value(json_object_get(
+			    st, "devices_failed")), 0);
+			ck_assert_msg(json_integer_value(json_object_get(st,
+			    "device_countdown_ms")) > 120000 &&
+			    json_integer_value(json_object_get(st,
+			    "device_countdown_ms")) <= 180000, "%s: shortest "
+			    "countdown %lld ms", json_string_value(
+			    json_object_get(node, "id")), json_integer_value(
+			    json_object_get(st, "device_countdown_ms")));
+			if (n == sizeof beats[k] / sizeof beats[k][0])
+				continue;
+			clock[k][n] = json_number_value(json_object_get(node,
+			    "clock_ms"));
+			beats[k][n++] = (double)json_integer_value(
+			    json_object_get(st, "heartbeats_total")) /
+			    (double)json_integer_value(json_object_get(st,
+			    "devices"));
+		}
+	}
+	ck_assert_msg(n > 0, "status listed no station");
+	/* Reports come from ticks 12 node seconds apart: +-0.3 a device. */
+	for (i = 0; i < n; i++) {
+		minutes = (clock[1][i] - clock[0][i]) / 60000;
+		ck_assert_msg(minutes >= 1, "the node clock moved %.2f "
+		    "minutes", minutes);
+		want = beats[0][i] + minutes;
+		ck_assert_msg(beats[1][i] > want - 0.5 &&
+		    beats[1][i] < want + 0.5, "station %zu: %.2f heartbeats "
+		    "a device in %.2f node minutes", i, beats[1][i] -
+		    beats[0][i], minutes);
+	}
+	json_decref(doc[0]);
+	json_decref(doc[1]);
 	free(fleet);
 }
 END_TEST
@@ -1150,6 +1213,7 @@ e2e_suite(void)
 	tcase_add_test(tc,
 	    test_capital_renewal_and_countdown_explain_the_blacklist);
 	tcase_add_test(tc, test_calm_fleet_is_all_live_and_exits_0);
+	tcase_add_test(tc, test_calm_stations_beat_every_device_each_minute);
 	tcase_add_test(tc, test_killed_node_goes_down_and_returns_live);
 	tcase_add_test(tc, test_bad_fleet_file_exits_2_and_names_the_line);
 	tcase_add_test(tc, test_unreachable_backend_exits_3_with_a_sentence);

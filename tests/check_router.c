@@ -7,6 +7,7 @@
  * reports halting until the residue is gone, then killed.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "node-router.h"
@@ -76,6 +77,7 @@ END_TEST
 START_TEST(power_peg_exceeds_parent_shares_and_never_closes)
 {
 	struct node_router	r;
+	struct proto_stats	st;
 	char			cause[256];
 	int			i;
 
@@ -89,7 +91,8 @@ START_TEST(power_peg_exceeds_parent_shares_and_never_closes)
 	ck_assert_uint_eq(r.counters.child_shares_total, 1000);
 	ck_assert_uint_eq(r.counters.open_parents, 1);
 	ck_assert(r.counters.worst_ratio > 4.9 && r.counters.worst_ratio < 5.1);
-	ck_assert_str_eq(r.counters.worst_parent, "P1");
+	node_router_stats(&r, &st);
+	ck_assert_str_eq(st.router.worst_parent, "P1");
 
 	/* A parent without rlp on the same router still fills and closes. */
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
@@ -395,6 +398,67 @@ START_TEST(unanswered_market_holds_child_orders_back)
 }
 END_TEST
 
+/* The first open parent of the highest child/parent ratio, as stats name it. */
+static void
+worst_as_walked(struct node_router *r)
+{
+	struct proto_stats		 st;
+	const struct router_parent	*p, *worst = NULL;
+	double				 ratio, max = 0;
+	char				 name[32] = "";
+	size_t				 i;
+
+	for (i = 0; i < r->nopen; i++) {
+		p = &r->open[i];
+		ratio = (double)p->child_shares / (double)p->shares;
+		if (worst == NULL || ratio > max) {
+			worst = p;
+			max = ratio;
+		}
+	}
+	if (worst != NULL)
+		snprintf(name, sizeof name, "P%llu",
+		    (unsigned long long)worst->id);
+	ck_assert_uint_eq(r->counters.open_parents, r->nopen);
+	ck_assert_msg(r->counters.worst_ratio == max, "worst ratio %g, "
+	    "walked %g", r->counters.worst_ratio, max);
+	node_router_stats(r, &st);
+	ck_assert_str_eq(st.router.worst_parent, name);
+}
+
+/*
+ * A new parent updates the gauges without walking the open parents; the
+ * worst parent and ratio must stay those of a walk, as parents open,
+ * fill and close, on the normal and the power_peg path.
+ */
+START_TEST(worst_parent_kept_as_parents_open_and_close)
+{
+	struct node_router	r;
+	char			cause[256];
+	unsigned		x = 12345;
+	int			i, k, path;
+
+	for (path = 0; path < 2; path++) {
+		router_with_rlp(&r, "router/r1", "smars-2012.08.01",
+		    path ? "power_peg" : "retail_liquidity", 1);
+		for (i = 0; i < 300; i++) {
+			for (k = 0; k < (int)(x % 3); k++) {
+				x = x * 1103515245 + 12345;
+				ck_assert_int_eq(node_router_parent(&r,
+				    (1 + (x >> 8) % 20) * 100, (x >> 4) % 4 ==
+				    0, cause, sizeof cause), 0);
+				worst_as_walked(&r);
+			}
+			x = x * 1103515245 + 12345;
+			node_router_market(&r, 3, 2);
+			node_router_step(&r, 1 + (x >> 8) % 5, 100);
+			worst_as_walked(&r);
+		}
+		node_router_free(&r);
+	}
+}
+END_TEST
+
 Suite *
 router_suite(void)
 {
@@ -417,6 +481,7 @@ router_suite(void)
 	    parents_are_refused_in_words_while_halting_and_killed);
 	tcase_add_test(tc, resume_only_from_killed_restarts_child_orders);
 	tcase_add_test(tc, unanswered_market_holds_child_orders_back);
+	tcase_add_test(tc, worst_parent_kept_as_parents_open_and_close);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -548,6 +548,72 @@ START_TEST(failed_renewals_retry_with_backoff)
 }
 END_TEST
 
+/*
+ * A steady station's tick visits only the devices due; ticked that way
+ * it must tell the same as the walk over every device, through renewal,
+ * expiry, failures, long jumps and repeated ticks, ties of slots beyond
+ * 60,000 devices included.
+ */
+START_TEST(due_tick_agrees_with_the_full_walk)
+{
+	static const size_t	 sizes[] = { 1, 7, 250, 60007 };
+	struct node_station	 cap, fast, slow;
+	uint64_t		 x = 88172645463325252ULL, a, b;
+	int64_t			 t, dt;
+	size_t			 k, i;
+	int			 renewed, steady = 0;
+
+	station_up(&cap, "station/capital", 0, 1, NULL, START);
+	for (k = 0; k < nitems(sizes); k++) {
+		station_up(&fast, "station/s1", sizes[k], 0, &cap, START);
+		station_up(&slow, "station/s2", sizes[k], 0, &cap, START);
+		renewed = 0;
+		for (t = START; t < START + 130 * MINUTE; t += dt) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			dt = x % 97 == 0 ? 90 * 1000 : x % 53 == 0 ? 0 :
+			    (int64_t)(x % 20000);
+			if (!renewed && t >= START + 50 * MINUTE) {
+				ck_assert_int_eq(node_station_renew(&fast,
+				    &cap, t), 0);
+				ck_assert_int_eq(node_station_renew(&slow,
+				    &cap, t), 0);
+				renewed = 1;
+			}
+			slow.steady = 0;
+			a = node_station_tick(&fast, t);
+			b = node_station_tick(&slow, t);
+			steady |= fast.steady;
+			ck_assert_uint_eq(a, b);
+			ck_assert_uint_eq(fast.counters.devices_failed,
+			    slow.counters.devices_failed);
+			ck_assert_int_eq(fast.counters.device_countdown_ms,
+			    slow.counters.device_countdown_ms);
+			ck_assert_uint_eq(fast.counters.heartbeats_total,
+			    slow.counters.heartbeats_total);
+			/* One check a tick: each is a write to check's pipe. */
+			for (i = 0; i < sizes[k]; i++) {
+				if (fast.devices[i].last_heartbeat_ms !=
+				    slow.devices[i].last_heartbeat_ms ||
+				    fast.devices[i].failed !=
+				    slow.devices[i].failed)
+					break;
+			}
+			ck_assert_msg(i == sizes[k], "device %zu of %zu "
+			    "differs at +%llds", i, sizes[k],
+			    (long long)((t - START) / 1000));
+		}
+		/* The certificate ran out at 111 minutes: all failed. */
+		ck_assert_uint_eq(fast.counters.devices_failed, sizes[k]);
+		node_station_free(&fast);
+		node_station_free(&slow);
+	}
+	ck_assert_msg(steady, "no tick took the steady path");
+	node_station_free(&cap);
+}
+END_TEST
+
 Suite *
 station_suite(void)
 {
@@ -574,6 +640,7 @@ station_suite(void)
 	tcase_add_test(tc,
 	    root_key_moves_sealed_and_the_source_destroys_its_copy);
 	tcase_add_test(tc, failed_renewals_retry_with_backoff);
+	tcase_add_test(tc, due_tick_agrees_with_the_full_walk);
 	suite_add_tcase(s, tc);
 	return (s);
 }

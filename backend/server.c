@@ -54,6 +54,14 @@
  */
 #define SERVER_AUTH_MS		10000
 
+/*
+ * A console silent for SERVER_PING_MS is pinged, and dropped if it has
+ * not answered by SERVER_HANGUP_MS: a console frozen behind a dead SSH
+ * tunnel sends no FIN.
+ */
+#define SERVER_PING_MS		30000
+#define SERVER_HANGUP_MS	40000
+
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
 /* Bytes libwebsockets reads or writes of a message at once. */
@@ -144,6 +152,9 @@ struct server_session {
 	double			 refusals_left;	/* token bucket */
 	int64_t			 refusals_ms;	/* when it was last filled */
 	struct server_queue	 queue;
+	int64_t			 heard_ms;	/* its last frame or pong */
+	int			 ping_due;	/* send a ping when writeable */
+	int			 pinged;	/* since heard_ms */
 
 	/* The hello's challenge and the one answer it may get (auth). */
 	char			 challenge[PROTO_CHALLENGE_MAX];
@@ -326,6 +337,8 @@ static void	 server_auth(struct server_session *sn,
 static int	 server_auth_check(struct server_session *sn,
 		    const struct proto_auth *auth, char *text, size_t len);
 static void	 server_auth_late(lws_sorted_usec_list_t *sul);
+static void	 server_idle(struct server *server, int64_t now);
+static void	 server_session_heard(struct server_session *sn);
 static void	 server_held(struct server_session *sn, const char *type);
 static void	 server_watching(struct server_node *node);
 static void	 server_proposed(struct server_session *,
@@ -339,13 +352,15 @@ static int	 server_http(struct server_listener *l, struct lws *wsi);
 static char	 server_lws_last[256];
 
 /*
- * A console silent for 30 s is pinged, and dropped if it has not answered
- * 10 s later: a console frozen behind a dead SSH tunnel sends no FIN,
- * and libwebsockets' default would hold it for over five minutes.
+ * No idle policy in libwebsockets: its 4.1 re-arms a connection's
+ * validity timer by a sorted insert into one list of every connection's
+ * timers, a walk of the whole list at each pong, and libwebsockets'
+ * default would hold a frozen console for over five minutes.  vigild
+ * pings and drops silent consoles itself (server_idle).
  */
 static const lws_retry_bo_t server_idle_policy = {
-	.secs_since_valid_ping = 30,
-	.secs_since_valid_hangup = 40,
+	.secs_since_valid_ping = 0,
+	.secs_since_valid_hangup = 0,
 };
 
 static const struct lws_protocols server_protocols[] = {
@@ -1069,6 +1084,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server->last_stats_ms = now;
 		server_expire(server);
 		server_move_expire(server);
+		server_idle(server, now);
 	}
 	for (i = 0; i < server->nlisteners; i++)
 		server_gateway_turns(&server->listeners[i]);
@@ -1227,6 +1243,7 @@ server_session_open(struct server_listener *l, struct server_session *sn,
 	sn->wsi = wsi;
 	sn->refusals_left = SERVER_REFUSAL_BURST;
 	sn->refusals_ms = util_mono_ms();
+	sn->heard_ms = sn->refusals_ms;
 	server_queue_init(&sn->queue, SERVER_QUEUE_MAX + (l->count == 1 ? 0 :
 	    l->count * SERVER_GATEWAY_FRAMES), LWS_PRE);
 	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sin,
@@ -1385,11 +1402,22 @@ server_session_close(struct server_session *sn)
 static int
 server_session_write(struct server_session *sn)
 {
+	static unsigned char		 ping[LWS_PRE + 6];
 	const struct server_frame	*f;
 	int				 n;
 
 	if (sn->dead)
 		return (0);
+	if (sn->ping_due) {
+		/* Not empty: libwebsockets hands on no empty pong. */
+		sn->ping_due = 0;
+		memcpy(ping + LWS_PRE, "vigild", 6);
+		if (lws_write(sn->wsi, ping + LWS_PRE, 6, LWS_WRITE_PING) < 6)
+			return (-1);
+		if (sn->queue.count > 0 || sn->closing)
+			lws_callback_on_writable(sn->wsi);
+		return (0);
+	}
 	if ((f = server_queue_peek(&sn->queue)) == NULL) {
 		if (sn->closing) {
 			lws_close_reason(sn->wsi, sn->close_status, NULL, 0);
@@ -2651,6 +2679,50 @@ server_auth_check(struct server_session *sn, const struct proto_auth *auth,
 	return (-1);
 }
 
+/* Console sn sent something: it is alive, whatever it is doing. */
+static void
+server_session_heard(struct server_session *sn)
+{
+	sn->heard_ms = util_mono_ms();
+	sn->pinged = 0;
+}
+
+/*
+ * Ping each console silent for SERVER_PING_MS, and drop one still silent
+ * at SERVER_HANGUP_MS, saying so.  One pass over the sessions a stats
+ * period, rather than a timer per connection: libwebsockets keeps
+ * timers in one sorted list, and re-arming one walks it.
+ */
+static void
+server_idle(struct server *server, int64_t now)
+{
+	struct server_session	*sn;
+	size_t			 i;
+
+	for (i = 0; i < server->nlisteners; i++) {
+		for (sn = server->listeners[i].sessions; sn != NULL;
+		    sn = sn->next) {
+			if (sn->dead || now - sn->heard_ms < SERVER_PING_MS)
+				continue;
+			if (now - sn->heard_ms >= SERVER_HANGUP_MS) {
+				server_log("%s: console at %s sent nothing "
+				    "and answered no ping for %lld s; "
+				    "closing its connection (it is frozen, "
+				    "or the network to it is cut)",
+				    server_node_id(sn->node), sn->peer,
+				    (long long)((now - sn->heard_ms) / 1000));
+				sn->dead = 1;
+				lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
+				    LWS_TO_KILL_ASYNC);
+			} else if (!sn->pinged) {
+				sn->pinged = 1;
+				sn->ping_due = 1;
+				lws_callback_on_writable(sn->wsi);
+			}
+		}
+	}
+}
+
 /*
  * Reading needs a key and console sn has not answered its challenge in
  * time: say so, and what to do, then close.
@@ -2785,7 +2857,12 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_RECEIVE:
 		if (sn == NULL || sn->node == NULL)
 			return (0);
+		server_session_heard(sn);
 		server_session_receive(sn, in, len);
+		return (0);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (sn != NULL && sn->node != NULL)
+			server_session_heard(sn);
 		return (0);
 	case LWS_CALLBACK_HTTP:
 		l = lws_vhost_user(lws_get_vhost(wsi));

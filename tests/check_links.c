@@ -485,6 +485,62 @@ START_TEST(test_silent_backend_is_shown_connected_and_silent)
 }
 END_TEST
 
+/*
+ * A console frozen behind a dead tunnel (connected, reading nothing,
+ * answering no ping) is pinged after 30 s of silence and dropped at 40
+ * s, with a sentence in vigild's log; a console that answers the pings
+ * but sends nothing else stays connected and keeps getting stats.
+ */
+START_TEST(test_frozen_console_is_dropped_and_a_quiet_one_kept)
+{
+	struct e2e_ws	*frozen, *quiet;
+	char		 url[64], *frame, *err = NULL, *p;
+	int64_t		 t0, dropped = -1;
+	pid_t		 node;
+	int		 port, n;
+
+	port = start_node("r1", &node);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	frozen = e2e_ws_open(url, 5000);
+	quiet = e2e_ws_open(url, 5000);
+	t0 = e2e_now_ms();
+	while (dropped < 0 && e2e_now_ms() - t0 < 50000) {
+		/* quiet reads, answering pings; frozen reads nothing. */
+		frame = e2e_ws_recv(quiet, 2000);
+		free(err);
+		err = e2e_stderr_of(node);
+		ck_assert_msg(frame != NULL, "a console answering pings got "
+		    "nothing for 2 s, %lld ms in: %s",
+		    (long long)(e2e_now_ms() - t0), err);
+		free(frame);
+		if (strstr(err, "answered no ping") != NULL)
+			dropped = e2e_now_ms() - t0;
+	}
+	ck_assert_msg(dropped >= 39000, "the frozen console was not dropped "
+	    "in words between 40 and 50 s of silence (%lld ms): %s",
+	    (long long)dropped, err);
+	for (n = 0, p = err; (p = strstr(p, "answered no ping")) != NULL; p++)
+		n++;
+	ck_assert_msg(n == 1, "%d consoles dropped, not 1: %s", n, err);
+	ck_assert_msg(strstr(err, "closing its connection") != NULL,
+	    "the drop says nothing of closing: %s", err);
+	/* The frozen one's socket ends; the quiet one still gets stats. */
+	for (n = 0; n < 1000 && (frame = e2e_ws_recv(frozen, 3000)) != NULL;
+	    n++)
+		free(frame);
+	ck_assert_msg(n < 1000, "the frozen console's connection never ended");
+	for (n = 0; n < 10 && (frame = e2e_ws_recv(quiet, 2000)) != NULL &&
+	    strstr(frame, "\"stats\"") == NULL; n++)
+		free(frame);
+	ck_assert_msg(frame != NULL, "the quiet console got no stats after "
+	    "the drop");
+	free(frame);
+	free(err);
+	e2e_ws_close(frozen);
+	e2e_ws_close(quiet);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -502,6 +558,7 @@ links_suite(void)
 	tcase_add_test(tc, test_ipv6_fleet_entry_reaches_its_backend);
 	tcase_add_test(tc, test_backend_silent_after_connect_is_alerted);
 	tcase_add_test(tc, test_silent_backend_is_shown_connected_and_silent);
+	tcase_add_test(tc, test_frozen_console_is_dropped_and_a_quiet_one_kept);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -118,6 +118,9 @@ static int	 bench_vigild(struct brun_fleet *fl, const char *bindir,
 		    const char *what);
 static void	 bench_startup(const char *bindir);
 static void	 bench_vigild_cpu(const char *bindir);
+static void	 bench_vigild_cpu_watched(const char *bindir);
+static pid_t	 bench_watch(const char *bindir, const char *fleet,
+		    const char *seconds);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
 static int	 bench_kill_until(void *arg, struct fleet *fleet);
 static int	 bench_cmp_double(const void *a, const void *b);
@@ -141,7 +144,7 @@ static int	 bench_missed;
 /* The sections, in the order they run. */
 static const char *const bench_sections[] = {
 	"references", "ingest", "memory", "stale", "tick", "rows", "render",
-	"startup", "links", "cpu", "kill", "gateways"
+	"startup", "links", "cpu", "cpu-watched", "kill", "gateways"
 };
 
 /* Microseconds on a monotonic clock. */
@@ -918,6 +921,23 @@ bench_startup(const char *bindir)
 	brun_fleet_stop(&fl);
 }
 
+/* Start `vigil --fleet FILE watch --for SECONDS`, its output dropped. */
+static pid_t
+bench_watch(const char *bindir, const char *fleet, const char *seconds)
+{
+	char	vigil[512], *argv[7];
+
+	util_format(vigil, sizeof vigil, "%s/vigil", bindir);
+	argv[0] = (char *)"vigil";
+	argv[1] = (char *)"--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = (char *)"watch";
+	argv[4] = (char *)"--for";
+	argv[5] = (char *)seconds;
+	argv[6] = NULL;
+	return (brun_spawn(vigil, argv, NULL, NULL));
+}
+
 /*
  * The resident set (KiB) of a real `vigil watch` 12 s into watching a
  * calm vigild fleet of routers and stations, one link a node (over TLS
@@ -928,22 +948,13 @@ bench_watch_rss(const char *bindir, const char *routers,
     const char *stations, int flags)
 {
 	struct brun_fleet	 fl;
-	char			 vigil[512], *argv[8];
 	pid_t			 pid;
 	long			 rss = 0;
 
 	brun_fleet_init(&fl);
 	if (bench_vigild(&fl, bindir, routers, stations, flags,
 	    "console memory") == 0) {
-		util_format(vigil, sizeof vigil, "%s/vigil", bindir);
-		argv[0] = (char *)"vigil";
-		argv[1] = (char *)"--fleet";
-		argv[2] = fl.file;
-		argv[3] = (char *)"watch";
-		argv[4] = (char *)"--for";
-		argv[5] = (char *)"15";
-		argv[6] = NULL;
-		pid = brun_spawn(vigil, argv, NULL, NULL);
+		pid = bench_watch(bindir, fl.file, "15");
 		usleep(12000000);
 		/* A watch that ended early measured nothing. */
 		if (waitpid(pid, NULL, WNOHANG) == 0) {
@@ -1018,6 +1029,48 @@ bench_vigild_cpu(const char *bindir)
 	} else
 		bench_row("vigild CPU, 10000 nodes (% of a core)", cpu, "%",
 		    0, "<= 10 %", cpu <= 10);
+	brun_fleet_stop(&fl);
+}
+
+/*
+ * vigild's CPU serving 3,000 routers and 3,000 stations over plain
+ * websockets to one `vigil watch` on every link (at 10,000 nodes vigild
+ * and one console need more than 20,000 descriptors): 30 s of serving
+ * from 35 s after the console started, so that each link has been
+ * pinged once.
+ */
+static void
+bench_vigild_cpu_watched(const char *bindir)
+{
+	static const char	*what = "vigild CPU, 6000 nodes, a console on "
+				    "every link (% of a core)";
+	struct brun_fleet	 fl;
+	double			 t0, cpu0, cpu;
+	pid_t			 pid;
+
+	brun_fleet_init(&fl);
+	if (bench_vigild(&fl, bindir, "3000", "3000", BENCH_PLAIN,
+	    what) != 0) {
+		brun_fleet_stop(&fl);
+		return;
+	}
+	pid = bench_watch(bindir, fl.file, "80");
+	sleep(35);
+	cpu0 = brun_proc_cpu(fl.pid);
+	t0 = bench_now_us();
+	sleep(30);
+	cpu = brun_proc_cpu(fl.pid) - cpu0;
+	cpu = 100 * cpu / ((bench_now_us() - t0) / 1e6);
+	if (waitpid(pid, NULL, WNOHANG) != 0)
+		pid = -1;
+	if (waitpid(fl.pid, NULL, WNOHANG) != 0)
+		fl.pid = -1;
+	if (pid == -1 || fl.pid == -1)
+		bench_none(what, "vigild or the console ended while it was "
+		    "measured (ulimit -n must be above 12,000)");
+	else
+		bench_row(what, cpu, "%", 0, "<= 10 %", cpu <= 10);
+	brun_end(pid, 10);
 	brun_fleet_stop(&fl);
 }
 
@@ -1360,9 +1413,10 @@ bench_check_sections(int argc, char **argv)
 
 /*
  * vigil-bench [bindir [section ...]]: sections are references, ingest,
- * memory, stale, tick, rows, render, startup, links, cpu, kill and
- * gateways (to profile one).  vigil-bench bindir --fresh memory|links N
- * is how the memory and references sections measure in a fresh process.
+ * memory, stale, tick, rows, render, startup, links, cpu, cpu-watched,
+ * kill and gateways (to profile one).  vigil-bench bindir --fresh
+ * memory|links N is how the memory and references sections measure in a
+ * fresh process.
  */
 int
 main(int argc, char **argv)
@@ -1399,6 +1453,8 @@ main(int argc, char **argv)
 		bench_links(bindir);
 	if (bench_wants(argc, argv, "cpu"))
 		bench_vigild_cpu(bindir);
+	if (bench_wants(argc, argv, "cpu-watched"))
+		bench_vigild_cpu_watched(bindir);
 	if (bench_wants(argc, argv, "kill")) {
 		if (refs.verify_ps == 0) {
 			refs.verify_ps = bench_verify_rate();

@@ -8,9 +8,10 @@
  * human output is plain text that reads well in a terminal and a mail.
  *
  * A two-person command runs the loop in steps, each until a condition
- * holds or --wait passes: the targets said hello, then (approve) the
- * proposal arrived; between steps the loop is still, so the operator
- * can read the document and type at the terminal; then the answers.
+ * holds or --wait passes: the targets said hello and sent their state,
+ * then (approve) the proposal arrived; between steps the loop is still,
+ * so the operator can read the document and type at the terminal; then
+ * the answers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1283,8 +1284,9 @@ headless_until_tick(void *arg, struct loop *loop, int64_t now_ms,
 }
 
 /*
- * Has node id said hello over a link that is up, and (a router) sent
- * its counters, so the state a command binds to is known?
+ * Has node id said hello over a link that is up, and sent its state (a
+ * router its counters, a station its blacklist: the hello carries
+ * neither), so the state a command binds to and is judged on is known?
  */
 static int
 headless_node_heard(struct headless *h, const char *id)
@@ -1294,7 +1296,7 @@ headless_node_heard(struct headless *h, const char *id)
 	if (node == NULL || !node->has_hello || node->state == NODE_DOWN ||
 	    !loop_link_up(h->loop, node->link))
 		return (0);
-	return (fleet_node_role(node) != ROLE_ROUTER || node->nstats > 0);
+	return (node->nstats > 0);
 }
 
 /*

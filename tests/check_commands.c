@@ -3214,6 +3214,62 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 END_TEST
 
 
+/* A rogue station's stats frame, blacklisting peer when it is not "". */
+#define MOVE_ROGUE_STATS(node, peer)					\
+	"{\"type\":\"stats\",\"node\":\"" node "\",\"role\":\"station\","	\
+	"\"clock_ms\":1,\"uptime_ms\":2,\"seq\":1,\"heartbeats_total\":4,"	\
+	"\"devices\":5,\"devices_failed\":0,\"device_countdown_ms\":-1,"	\
+	"\"heartbeat_interval_ms\":6,\"device_timeout_ms\":7,"		\
+	"\"renewals_ok_total\":8,\"renewals_failed_total\":0,"		\
+	"\"messages_signed_total\":9,\"messages_rejected_total\":0,"	\
+	"\"blacklist\":[" peer "]}"
+#define MOVE_ROGUE_HELLO(node)						\
+	"{\"type\":\"hello\",\"node\":\"" node "\",\"version\":1,"	\
+	"\"role\":\"station\",\"group\":\"g\",\"build\":\"b1\","	\
+	"\"clock_ms\":0,\"flags\":[]}"
+
+/*
+ * A backend says hello for a station and its destination and sends
+ * their state (the source's blacklist, naming the destination) only 2 s
+ * later: vigil propose move-root waits for that state and refuses the
+ * blacklisted destination itself, as it does when the state came with
+ * the hello.  It used to judge on the hello alone and send the proposal, so
+ * under load the backend refused it instead.
+ */
+START_TEST(test_move_root_waits_for_the_state_it_judges)
+{
+	static char *frames[] = {
+		MOVE_ROGUE_HELLO("station/m1"),
+		MOVE_ROGUE_HELLO("station/m2"),
+		E2E_ROGUE_PAUSE "2000",
+		MOVE_ROGUE_STATS("station/m1", "{\"peer\":\"station/m2\","
+		    "\"reported_by\":\"station/m1\",\"evidence\":\"a message "
+		    "signed by a revoked key\",\"since_ms\":1}"),
+		MOVE_ROGUE_STATS("station/m2", ""),
+	};
+	struct e2e_result	 r;
+	FILE			*f;
+	char			*alice = e2e_make_key("alice"), *fleet;
+	int			 port;
+
+	(void)e2e_rogue_start(frames, nitems(frames), 0, 0, &port);
+	fleet = e2e_path("fleet-late-state");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "ws://127.0.0.1:%d/ # station/m1 and m2\n", port);
+	ck_assert_int_eq(fclose(f), 0);
+	vigil_run(&r, NULL, "--fleet", fleet, "propose", "move-root",
+	    "station/m1", "--to", "station/m2", "--reason", "late",
+	    "--wait", "10", "--key", alice, NULL);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "the destination "
+	    "station/m2 is blacklisted by station/m1") != NULL &&
+	    r.out[0] == '\0', "propose before the blacklist came exited "
+	    "%d: %s %s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(fleet);
+	free(alice);
+}
+END_TEST
+
 /*
  * alice proposes move-root at the console's ":" prompt: a destination
  * no backend reported is refused in words, and so is one that said
@@ -3469,6 +3525,7 @@ commands_suite(void)
 	tcase_add_test(tc,
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
+	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */

@@ -39,6 +39,7 @@
 static char	*rogue_frames(const char ***);
 static void	 rogue_frames_free(const char **);
 static char	*rogue_frame(const char *, ...);
+static char	*rogue_station_stats(const char *, int64_t, int64_t);
 static char	*rogue_proposal(int64_t, char **);
 static void	 vigil_with(struct e2e_result *, ...);
 static void	 assert_clean(const char *, const char *);
@@ -100,6 +101,24 @@ rogue_proposal(int64_t now, char **id)
 	return (frame);
 }
 
+/* A station's stats frame: its s-th, an empty blacklist (allocated). */
+static char *
+rogue_station_stats(const char *node, int64_t now, int64_t s)
+{
+	return (rogue_frame("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:[]}", "type", "stats",
+	    "node", node, "role", "station", "clock_ms", (json_int_t)(now +
+	    1000 * s), "uptime_ms", (json_int_t)(1000 * s), "seq",
+	    (json_int_t)s, "heartbeats_total", (json_int_t)(10 * s),
+	    "devices", (json_int_t)10, "devices_failed", (json_int_t)0,
+	    "device_countdown_ms", (json_int_t)170000,
+	    "heartbeat_interval_ms", (json_int_t)60000, "device_timeout_ms",
+	    (json_int_t)180000, "renewals_ok_total", (json_int_t)0,
+	    "renewals_failed_total", (json_int_t)1, "messages_signed_total",
+	    (json_int_t)1, "messages_rejected_total", (json_int_t)0,
+	    "blacklist"));
+}
+
 /*
  * What the rogue backend says for router/r8 and station/s3: every text
  * field an operator reads holds an escape sequence.  Fills *framesp
@@ -138,20 +157,7 @@ rogue_frames(const char ***framesp)
 		    (json_int_t)1, "worst_ratio", 0.1, "worst_parent", "P1",
 		    "state", "running", "open_children", (json_int_t)0,
 		    "children_cancelled_total", (json_int_t)0);
-		f[n++] = rogue_frame("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
-		    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:[]}",
-		    "type", "stats", "node", "station/s3", "role", "station",
-		    "clock_ms", (json_int_t)(now + 1000 * (int64_t)s),
-		    "uptime_ms", (json_int_t)(1000 * s), "seq", (json_int_t)s,
-		    "heartbeats_total", (json_int_t)(10 * s), "devices",
-		    (json_int_t)10, "devices_failed", (json_int_t)0,
-		    "device_countdown_ms", (json_int_t)170000,
-		    "heartbeat_interval_ms", (json_int_t)60000,
-		    "device_timeout_ms", (json_int_t)180000,
-		    "renewals_ok_total", (json_int_t)0,
-		    "renewals_failed_total", (json_int_t)1,
-		    "messages_signed_total", (json_int_t)1,
-		    "messages_rejected_total", (json_int_t)0, "blacklist");
+		f[n++] = rogue_station_stats("station/s3", now, (int64_t)s);
 	}
 	f[n++] = rogue_frame("{s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, "
 	    "s:b, s:I, s:b, s:s}", "type", "cert", "node", "station/s3",
@@ -398,7 +404,7 @@ START_TEST(move_failure_is_escaped)
 {
 	struct proto_command	 cmd;
 	struct e2e_result	 r;
-	char			*f[8], *doc, *bob;
+	char			*f[10], *doc, *bob;
 	const char		*id = "6a1d3b8f5c2e40d79b1a8e3f0c6d2b57";
 	int64_t			 now = util_wall_ms();
 	size_t			 i, n = 0;
@@ -413,6 +419,9 @@ START_TEST(move_failure_is_escaped)
 		    "station", "group", "g", "build", "st-1", "clock_ms",
 		    (json_int_t)now, "time_scale", 1.0, "link_nodes", 2,
 		    "flags");
+	/* approve judges on the stations' state: a backend sends it. */
+	f[n++] = rogue_station_stats("station/capital", now, 1);
+	f[n++] = rogue_station_stats("station/s3", now, 1);
 	f[n++] = rogue_frame("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type",
 	    "result", "node", "station/capital", "id", id, "action",
 	    "move-root", "in_reply_to", "approve", "outcome", "executed",

@@ -1320,6 +1320,13 @@ e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
 				    e2e_rogue.close_after_ms * LWS_US_PER_MS;
 			break;
 		}
+		if (strncmp(e2e_rogue.frames[s->next], E2E_ROGUE_PAUSE,
+		    strlen(E2E_ROGUE_PAUSE)) == 0) {
+			s->start = lws_now_usecs() + (lws_usec_t)atoi(
+			    e2e_rogue.frames[s->next++] +
+			    strlen(E2E_ROGUE_PAUSE)) * LWS_US_PER_MS;
+			break;		/* the timer asks again */
+		}
 		n = strlen(e2e_rogue.frames[s->next]);
 		if ((buf = malloc(LWS_PRE + n + 1)) == NULL)
 			_exit(3);

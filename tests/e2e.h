@@ -192,6 +192,10 @@ void	 e2e_ws_close(struct e2e_ws *ws);
 char	*e2e_rogue_backend(const char *const *frames, int close_after_ms,
 	    const char *close_reason);
 
+/* A rogue's frame that is a pause: "\001pause 1500" sends nothing for
+   1.5 s, then goes on with the next frame. */
+#define E2E_ROGUE_PAUSE	"\001pause "
+
 /*
  * A backend that follows no rules: a vigil.v1 websocket server in a
  * child process on 127.0.0.1 (port from the kernel, in *port) that

@@ -2712,8 +2712,8 @@ server_idle(struct server *server, int64_t now)
 				    server_node_id(sn->node), sn->peer,
 				    (long long)((now - sn->heard_ms) / 1000));
 				sn->dead = 1;
-				lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
-				    LWS_TO_KILL_ASYNC);
+				lws_set_timeout(sn->wsi,
+				    PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 			} else if (!sn->pinged) {
 				sn->pinged = 1;
 				sn->ping_due = 1;

@@ -3216,9 +3216,9 @@ END_TEST
 
 /* A rogue station's stats frame, blacklisting peer when it is not "". */
 #define MOVE_ROGUE_STATS(node, peer)					\
-	"{\"type\":\"stats\",\"node\":\"" node "\",\"role\":\"station\","	\
-	"\"clock_ms\":1,\"uptime_ms\":2,\"seq\":1,\"heartbeats_total\":4,"	\
-	"\"devices\":5,\"devices_failed\":0,\"device_countdown_ms\":-1,"	\
+	"{\"type\":\"stats\",\"node\":\"" node "\",\"role\":\"station\"," \
+	"\"clock_ms\":1,\"uptime_ms\":2,\"seq\":1,\"heartbeats_total\":4," \
+	"\"devices\":5,\"devices_failed\":0,\"device_countdown_ms\":-1," \
 	"\"heartbeat_interval_ms\":6,\"device_timeout_ms\":7,"		\
 	"\"renewals_ok_total\":8,\"renewals_failed_total\":0,"		\
 	"\"messages_signed_total\":9,\"messages_rejected_total\":0,"	\

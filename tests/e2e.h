@@ -201,9 +201,10 @@ char	*e2e_rogue_backend(const char *const *frames, int close_after_ms,
  * child process on 127.0.0.1 (port from the kernel, in *port) that
  * sends frames[0..n-1], in order, to every console that connects, first
  * first_ms after it connects and then again every repeat_ms (0: once).
- * The frames may be anything: bad JSON, invalid UTF-8, hellos for another backend's nodes.  What a
- * console sends it is read and ignored.  Returns the child's pid, which
- * e2e_cleanup() kills; fails the test if it does not start.
+ * The frames may be anything: bad JSON, invalid UTF-8, hellos for
+ * another backend's nodes.  What a console sends it is read and
+ * ignored.  Returns the child's pid, which e2e_cleanup() kills; fails
+ * the test if it does not start.
  */
 pid_t	 e2e_rogue_start(char *const *frames, size_t n, int first_ms,
 	    int repeat_ms, int *port);

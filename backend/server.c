@@ -576,8 +576,8 @@ server_node_id(const struct server_node *node)
 
 /*
  * Place every node's id in an open-addressed table (at least twice as
- * many slots as nodes), so that an alert's node is found without a
- * walk over 10,000 names.
+ * many slots as nodes), so that a node named by an alert, an auth or a
+ * command is found without a walk over 10,000 names.
  */
 static void
 server_index_ids(struct server *server)
@@ -613,11 +613,12 @@ server_find_node(struct server *server, const char *id)
 		if (strcmp(server_node_id(node), id) == 0)
 			return (node);
 	}
-	/* Not where its name hashes: a node renamed since, or none. */
-	for (i = 0; i < server->nnodes; i++) {
-		if (strcmp(server_node_id(&server->nodes[i]), id) == 0)
-			return (&server->nodes[i]);
-	}
+	/*
+	 * None: the nodes and their ids are fixed when vigild starts, so
+	 * no walk over every node follows, which a peer naming unknown
+	 * nodes (an auth for another node, a command's 1,000 targets)
+	 * could otherwise make it do for each name.
+	 */
 	return (NULL);
 }
 

@@ -238,8 +238,8 @@ char		*proto_dump_flags(json_t *, size_t);
  * buffer as the bytes proto_encode_fields() and a compact dump would
  * give, without jansson's tree.  It writes every kind a stats, cert or
  * alert frame holds; a table with any other kind (an object, command
- * arguments, a version) is a programmer error (fatal).  buf is NUL-terminated once anything is
- * written; the caller frees it.
+ * arguments, a version) is a programmer error (fatal).  buf is
+ * NUL-terminated once anything is written; the caller frees it.
  */
 struct proto_out {
 	char	*buf;

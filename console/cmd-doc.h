@@ -50,8 +50,9 @@ int	 cmd_build(const struct fleet *fleet, const char *action,
 /*
  * Name move-root's destination to in cmd (argument "to"), once the model
  * shows it is a station that is live and has sent its state, that no
- * station reports as blacklisted, and that is not the source.  Returns 0, or -1 and an
- * allocated sentence in *cause; the backend checks again.
+ * station reports as blacklisted, and that is not the source.  Returns
+ * 0, or -1 and an allocated sentence in *cause; the backend checks
+ * again.
  */
 int	 cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
 	    const char *to, char **cause);

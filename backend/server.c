@@ -45,7 +45,7 @@
  * broken frames in a loop costs the audit log a bounded number of
  * lines.  An operator fixing a mistake by hand stays far below it.
  */
-/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+/* Descriptors kept back from libwebsockets, beyond one per open audit log. */
 #define SERVER_FD_SPARE		16
 
 /*
@@ -218,7 +218,8 @@ struct server {
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
+static unsigned	 server_fd_limit(size_t nlisteners, size_t naudits,
+		    unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static struct lws_context *server_context_create(struct server *server,
 		    const struct server_tls *tls, size_t n);
@@ -390,25 +391,27 @@ server_log(const char *fmt, ...)
 
 /*
  * How many descriptors sockets may use: the process's limit less room
- * for what vigild holds itself (an audit log per node, stdio, a file
- * being written).  At this, vigild refuses new connections and stops
- * polling listening sockets until a connection closes
- * (server_accept_refused); with no room kept, accept() would fail with
- * EMFILE while the listening socket stays readable, and the loop would
- * spin at full CPU logging each failure.  *limit gets the process's
- * limit.  Returns 0 when there is no usable limit.
+ * for what vigild holds itself (its naudits open audit logs, stdio, a
+ * file being written); nlisteners is how many listening sockets there
+ * are.  At this, vigild refuses new connections and stops polling
+ * listening sockets until a connection closes (server_accept_refused);
+ * with no room kept, accept() would fail with EMFILE while the
+ * listening socket stays readable, and the loop would spin at full CPU
+ * logging each failure.  *limit gets the process's limit.  Returns 0
+ * when there is no usable limit.
  */
 static unsigned
-server_fd_limit(size_t nnodes, unsigned long *limit)
+server_fd_limit(size_t nlisteners, size_t naudits, unsigned long *limit)
 {
 	struct rlimit	rl;
-	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+	rlim_t		spare = (rlim_t)naudits + SERVER_FD_SPARE;
 
 	*limit = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
 		return (0);
 	*limit = (unsigned long)rl.rlim_cur;
-	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+	if (rl.rlim_cur <= spare + nlisteners + 4 ||
+	    rl.rlim_cur - spare > UINT_MAX)
 		return (0);
 	return ((unsigned)(rl.rlim_cur - spare));
 }
@@ -796,9 +799,11 @@ server_context_create(struct server *server, const struct server_tls *tls,
 	 * lower one, 4.1 finds each event's socket by scanning its whole
 	 * table (max_fds_unrelated_to_ulimit), a quarter of vigild's CPU
 	 * in a kill of 1,000 routers, instead of indexing it by
-	 * descriptor.  vigild keeps its own room itself.
+	 * descriptor.  vigild keeps its own room itself; room for audit
+	 * logs only once server_commands() says how many are open.
 	 */
-	server->sock_limit = server_fd_limit(n, &server->fd_limit);
+	server->sock_limit = server_fd_limit(server->nlisteners, 0,
+	    &server->fd_limit);
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 
@@ -1025,7 +1030,7 @@ server_commands(struct server *server, const struct opkey_trust *trust,
     struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
-	size_t			 i;
+	size_t			 i, naudits = 0;
 
 	server->trust = trust;
 	for (i = 0; i < server->nnodes; i++) {
@@ -1033,12 +1038,17 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
+		if (node->audit != NULL)
+			naudits++;
 		if (trust == NULL)
 			continue;
 		node->engine = command_engine_new(server_node_id(node), trust,
 		    node->audit);
 		command_engine_reserve(node->engine, reserve);
 	}
+	/* Each open audit log holds a descriptor sockets cannot have. */
+	server->sock_limit = server_fd_limit(server->nlisteners, naudits,
+	    &server->fd_limit);
 }
 
 /*

@@ -166,7 +166,7 @@ model_node(struct fleet *fleet, const char *id, const char *build,
 	return (fleet_find(fleet, id));
 }
 
-/* A router's stats saying it is in state. */
+/* A router's stats saying it is in state, or (state NULL) a station's. */
 static void
 model_stats(struct fleet *fleet, const char *id, const char *state)
 {
@@ -177,12 +177,13 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	ck_assert_ptr_nonnull(node);
 	m->type = MSG_STATS;
 	snprintf(m->u.stats.node, sizeof m->u.stats.node, "%s", id);
-	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.role = state != NULL ? ROLE_ROUTER : ROLE_STATION;
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
-	    0);
+	if (state != NULL)
+		ck_assert_int_eq(proto_state_parse(state,
+		    &m->u.stats.router.state), 0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -506,7 +507,8 @@ END_TEST
 /*
  * A document binds each target's build and state as the node reported
  * them: a router's state from its stats, a station "running"; a node
- * not heard from, a node named twice or a missing reason is refused.
+ * not heard from or whose state has not come yet, a node named twice or
+ * a missing reason is refused.
  */
 START_TEST(test_build_binds_each_targets_build_and_state)
 {
@@ -522,6 +524,13 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	model_node(&fleet, "station/s1", "stn-2", "north");
 	model_stats(&fleet, "router/r8", "halting");
 
+	/* A station whose state (its blacklist) has not come is refused. */
+	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 2, "why not",
+	    "alice", 1700000000000LL, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "station/s1 has said hello but not yet "
+	    "sent its state") != NULL, "%s", cause);
+	free(cause);
+	model_stats(&fleet, "station/s1", NULL);
 	ck_assert_msg(cmd_build(&fleet, "kill", both, 2, "why not",
 	    "alice", 1700000000000LL, 60000, &cmd, &cause) == 0,
 	    "cmd_build: %s", cause);
@@ -3271,6 +3280,107 @@ START_TEST(test_move_root_waits_for_the_state_it_judges)
 END_TEST
 
 /*
+ * The curses console's ":" prompt judges on state too: a backend says
+ * hello for two stations and a router and sends the stations' state
+ * (the source's blacklist, naming the destination) only later, the
+ * router's never.  Before the state comes, move-root and a kill of the
+ * router are refused in words and nothing is signed; once it came, the
+ * blacklisted destination is refused by the console, not sent for the
+ * backend to refuse.  The console used to sign and send both at once.
+ */
+START_TEST(test_the_desk_waits_for_the_state_it_judges)
+{
+	static char	 blacklist[] = MOVE_ROGUE_STATS("station/m1",
+	    "{\"peer\":\"station/m2\",\"reported_by\":\"station/m1\","
+	    "\"evidence\":\"a message signed by a revoked key\","
+	    "\"since_ms\":1}");
+	static char	 clean[] = MOVE_ROGUE_STATS("station/m2", "");
+	static char	 pause[] = E2E_ROGUE_PAUSE "1000";
+	char		*frames[4 + 3 * 30] = {
+		MOVE_ROGUE_HELLO("station/m1"),
+		MOVE_ROGUE_HELLO("station/m2"),
+		"{\"type\":\"hello\",\"node\":\"router/q1\",\"version\":1,"
+		    "\"role\":\"router\",\"group\":\"g\",\"build\":\"b1\","
+		    "\"clock_ms\":0,\"flags\":[]}",
+		E2E_ROGUE_PAUSE "12000",
+	};
+	size_t		 i;
+	FILE			*f;
+	char			*alice = e2e_make_key("alice"), *fleet;
+	char			*vigil = e2e_bin("vigil"), cmd[2048];
+	int			 port;
+
+	/* The stations' state, again each second so they stay live. */
+	for (i = 4; i < nitems(frames); i += 3) {
+		frames[i] = blacklist;
+		frames[i + 1] = clean;
+		frames[i + 2] = pause;
+	}
+	(void)e2e_rogue_start(frames, nitems(frames), 0, 0, &port);
+	fleet = e2e_path("fleet-desk-late-state");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "ws://127.0.0.1:%d/ # station/m1, m2, router/q1\n", port);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", alice, e2e_dir(),
+	    vigil, fleet);
+	e2e_tmux_start(200, 50, cmd);
+	free(e2e_tmux_wait(ANSWER_MS, "the hellos", "station/m2",
+	    "router/q1", NULL));
+
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "target: station/m1, build b1: its state "
+	    "has not come yet", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "move-root refused before the state",
+	    "nothing was proposed: station/m1 has said hello but not yet "
+	    "sent its state (its blacklist comes with it); nothing was "
+	    "signed: wait for it to report, then try again", NULL));
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill q1", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the kill dialog", "Propose kill",
+	    "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "a kill refused before the state",
+	    "nothing was proposed: router/q1 has said hello but not yet "
+	    "sent its state", NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	/* The stations' state came: the console refuses the destination. */
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the blacklist", "BLACKLISTED BY",
+	    "!1: m1", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog again", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the blacklisted destination refused",
+	    "nothing was proposed: the destination station/m2 is "
+	    "blacklisted by station/m1", NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(vigil);
+	free(fleet);
+	free(alice);
+}
+END_TEST
+
+/*
  * alice proposes move-root at the console's ":" prompt: a destination
  * no backend reported is refused in words, and so is one that said
  * hello and fell silent (a backend that sends nothing more, so the
@@ -3526,6 +3636,7 @@ commands_suite(void)
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
+	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */

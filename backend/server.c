@@ -90,6 +90,8 @@
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
+_Static_assert(SERVER_DIRECT_STATS_MAX_MS % SERVER_STATS_MS == 0,
+    "a direct node's longest stats period is a whole number of periods");
 
 struct server_session;
 
@@ -195,6 +197,9 @@ struct server {
 	char			 address[INET_ADDRSTRLEN];
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
+	unsigned		 stats_round;	/* stats periods so far */
+	unsigned		 stats_every;	/* a direct node's stats go
+						   every this many periods */
 	volatile sig_atomic_t	 stop;
 	const struct opkey_trust *trust;	/* NULL: no --trust */
 	int			 read_key;	/* reading needs an auth */
@@ -256,6 +261,8 @@ static void	 server_tick(lws_sorted_usec_list_t *sul);
 static int	 server_listen(struct server_listener *l, int port,
 		    const char *name, size_t i, const struct server_tls *tls,
 		    char **cause);
+static void	 server_direct_turns(struct server *server);
+static int	 server_direct_turn(const struct server_node *node);
 static void	 server_gateway_turns(struct server_listener *l);
 static int	 server_gateway_turn(const struct server_node *node);
 static void	 server_session_introduce(struct server_session *sn,
@@ -758,6 +765,7 @@ server_create_driver(const struct driver *d, const char *address,
 	}
 
 	server->last_stats_ms = util_mono_ms();
+	server->stats_every = 1;
 	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
 	    SERVER_STEP_MS * LWS_US_PER_MS);
 	return (server);
@@ -1096,6 +1104,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_expire(server);
 		server_move_expire(server);
 		server_idle(server, now);
+		server_direct_turns(server);
 	}
 	for (i = 0; i < server->nlisteners; i++)
 		server_gateway_turns(&server->listeners[i]);
@@ -1111,8 +1120,8 @@ server_tick(lws_sorted_usec_list_t *sul)
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if ((node->listener->count == 1 ? stats :
-		    server_gateway_turn(node)) ||
+		if ((node->listener->count == 1 ? stats &&
+		    server_direct_turn(node) : server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
@@ -1125,6 +1134,43 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
 	    SERVER_STEP_MS * LWS_US_PER_MS);
+}
+
+/*
+ * A stats period begins: count the nodes on ports of their own that a
+ * console watches, and give each node's stats every stats_every periods,
+ * as few as keep the whole vigild within SERVER_DIRECT_STATS_PER_S, but
+ * at least once every SERVER_DIRECT_STATS_MAX_MS (server.h).
+ */
+static void
+server_direct_turns(struct server *server)
+{
+	size_t		i, watched = 0, every;
+	const size_t	most = SERVER_DIRECT_STATS_MAX_MS / SERVER_STATS_MS;
+
+	for (i = 0; i < server->nlisteners; i++) {
+		if (server->listeners[i].count == 1 &&
+		    server->listeners[i].nsessions > 0)
+			watched++;
+	}
+	every = (watched * 1000 + SERVER_DIRECT_STATS_PER_S *
+	    SERVER_STATS_MS - 1) / (SERVER_DIRECT_STATS_PER_S *
+	    SERVER_STATS_MS);
+	server->stats_every = every < 1 ? 1 : every > most ? most : every;
+	server->stats_round++;
+}
+
+/*
+ * Is it node's turn (on a port of its own) to send stats this period?
+ * The nodes take turns, so each period sends a like share.
+ */
+static int
+server_direct_turn(const struct server_node *node)
+{
+	const struct server	*server = node->listener->server;
+
+	return ((node->index + server->stats_round) % server->stats_every ==
+	    0);
 }
 
 /*

@@ -100,6 +100,9 @@ static void	 move_resume_later(pid_t, int);
 static void	 world_free(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
+static void	 stats_times(struct e2e_ws *, const char *, int, int64_t,
+		    int64_t *, size_t, size_t *, int64_t *);
+static int64_t	 stats_gap(const int64_t *, size_t);
 static json_t	*status_json(struct world *);
 static const char *router_state(json_t *);
 static json_t	*router_counter(json_t *, const char *);
@@ -3590,6 +3593,127 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 }
 END_TEST
 
+/*
+ * The times, in ms since start, at which stats frames about id arrive on
+ * ws over ms milliseconds (at most max); how many in *n.  With result
+ * not NULL, it stops at the first stats of a router no longer running,
+ * the last time listed, and sets *result to when the command's result
+ * arrived before it (-1: none did).
+ */
+static void
+stats_times(struct e2e_ws *ws, const char *id, int ms, int64_t start,
+    int64_t *at, size_t max, size_t *n, int64_t *result)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	int64_t			 deadline = e2e_now_ms() + ms;
+	char			*frame, why[PROTO_TEXT_MAX];
+	int			 stop = 0;
+
+	*n = 0;
+	if (result != NULL)
+		*result = -1;
+	while (!stop && *n < max && e2e_now_ms() < deadline) {
+		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
+		if (frame == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) != 0)
+			m->type = MSG_UNKNOWN;
+		if (m->type == MSG_RESULT && result != NULL && *result == -1)
+			*result = e2e_now_ms() - start;
+		if (m->type == MSG_STATS && strcmp(m->u.stats.node, id) == 0) {
+			at[(*n)++] = e2e_now_ms() - start;
+			stop = result != NULL &&
+			    m->u.stats.router.state != STATE_RUNNING;
+		}
+		proto_msg_clear(m);
+		free(frame);
+	}
+	free(m);
+}
+
+/* The median gap between n times, in ms. */
+static int64_t
+stats_gap(const int64_t *at, size_t n)
+{
+	int64_t	gaps[64], t;
+	size_t	i, j;
+
+	ck_assert_msg(n >= 3 && n <= nitems(gaps) + 1, "%zu stats frames "
+	    "arrived", n);
+	for (i = 1; i < n; i++) {
+		t = at[i] - at[i - 1];
+		for (j = i - 1; j > 0 && gaps[j - 1] > t; j--)
+			gaps[j] = gaps[j - 1];
+		gaps[j] = t;
+	}
+	return (gaps[(n - 1) / 2]);
+}
+
+/*
+ * A vigild serving many nodes on ports of their own keeps within its
+ * stats budget: with one node watched, its stats come every 250 ms;
+ * with a console on each of 1,000 routers, each router's every 500 ms,
+ * and a kill's halting state still at once, not at the next period.
+ */
+START_TEST(test_many_watched_nodes_send_stats_less_often_but_state_at_once)
+{
+	struct world		 w;
+	struct e2e_ws		*ws[KILL_ROUTERS];
+	int64_t			 at[40], start, gap, result;
+	char			 id[32], *url;
+	size_t			 i, n;
+	pid_t			 pid;
+
+	world_start_in(&w, "calm", NULL, "1", "1000");
+	for (i = 0; i < KILL_ROUTERS; i++) {
+		snprintf(id, sizeof id, "router/r%zu", i + 1);
+		url = e2e_fleet_url(w.fleet, id);
+		ws[i] = e2e_ws_open(url, ANSWER_MS);
+		free(url);
+		if (i > 0)
+			continue;
+		start = e2e_now_ms();
+		stats_times(ws[0], "router/r1", 2200, start, at, nitems(at),
+		    &n, NULL);
+		gap = stats_gap(at, n);
+		ck_assert_msg(gap >= 200 && gap <= 300, "one router watched: "
+		    "its stats every %lld ms, not 250", (long long)gap);
+	}
+	/* Past the frames queued while the others connected. */
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", 1000, start, at, nitems(at), &n,
+	    NULL);
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", 4200, start, at, nitems(at), &n,
+	    NULL);
+	gap = stats_gap(at, n);
+	ck_assert_msg(gap >= 450 && gap <= 550, "1,000 routers watched: "
+	    "router/r1's stats every %lld ms, not 500", (long long)gap);
+
+	/* The kill from another process; r1's halting read as it comes. */
+	pid = e2e_fork();
+	if (pid == 0) {
+		free(two_person(&w, 0, "kill", "router/r1", "--reason",
+		    "the budget's test", NULL));
+		_exit(0);
+	}
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", RUN_MS * 2, start, at, nitems(at),
+	    &n, &result);
+	ck_assert_int_eq(e2e_wait(pid, RUN_MS), 0);
+	ck_assert_msg(n > 0 && result >= 0, "router/r1 did not report the "
+	    "kill's result and its halting (%zu stats, result at %lld ms)",
+	    n, (long long)result);
+	ck_assert_msg(at[n - 1] - result < 200, "router/r1's halting came "
+	    "%lld ms after the kill's result, as if at its next period "
+	    "rather than at once", (long long)(at[n - 1] - result));
+	for (i = 0; i < KILL_ROUTERS; i++)
+		e2e_ws_close(ws[i]);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -3645,6 +3769,8 @@ commands_suite(void)
 	/* Its own process in make check (tests/run-suites.sh). */
 	tcase_set_tags(big, "kill1000");
 	tcase_add_test(big, test_a_kill_of_1000_routers_takes_two_operators);
+	tcase_add_test(big,
+	    test_many_watched_nodes_send_stats_less_often_but_state_at_once);
 	suite_add_tcase(s, big);
 
 	/* The capital scenario at its own scale: minutes, not seconds. */

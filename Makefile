@@ -21,8 +21,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # vigild's loop is libev's (libwebsockets' evlib_ev plugin, epoll): Debian's
-# libev-dev has no pkg-config file.
-DAEMON_LIBS = -lev
+# libev-dev has no pkg-config file.  Its audit syncs run on a few threads.
+DAEMON_LIBS = -lev -pthread
 
 # The one place the version is written; each program prints it for
 # --version.

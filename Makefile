@@ -125,11 +125,14 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check
 
-# The kill switch under ThreadSanitizer: the killswitch suite alone,
-# whose first test kills a router from another thread while its order
-# path runs.  A report exits 88.
+# The threads under ThreadSanitizer, vigild built with it too: the
+# killswitch suite, whose first test kills a router from another thread
+# while its order path runs, and the parts that drive vigild's group
+# commit (audit syncs on its pool's threads): the command suite and the
+# kill of 1,000 routers.  A report exits 88.
+TSAN_PARTS = killswitch command commands:kill1000
 tsan:
-	TSAN_OPTIONS=exitcode=88:halt_on_error=1 CK_RUN_SUITE=killswitch \
+	TSAN_OPTIONS=exitcode=88:halt_on_error=1 VIGIL_PARTS="$(TSAN_PARTS)" \
 	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" check
 
 # The parsers that read what others write, under libFuzzer with

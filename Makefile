@@ -128,12 +128,17 @@ asan:
 # The threads under ThreadSanitizer, vigild built with it too: the
 # killswitch suite, whose first test kills a router from another thread
 # while its order path runs, and the parts that drive vigild's group
-# commit (audit syncs on its pool's threads): the command suite and the
-# kill of 1,000 routers.  A report exits 88.
-TSAN_PARTS = killswitch command commands:kill1000
+# commit (audit syncs on its pool's threads): the command suite and a
+# kill of 300 routers whose approver leaves (killgone; the kill of 1,000
+# is too slow under ThreadSanitizer: vigild answers no ping for 14 s
+# while 1,000 proposals arrive).  One part at a time: two instrumented
+# fleets starting at once miss their tests' deadlines.  A report exits
+# 88.
+TSAN_PARTS = killswitch command commands:killgone
 tsan:
 	TSAN_OPTIONS=exitcode=88:halt_on_error=1 VIGIL_PARTS="$(TSAN_PARTS)" \
-	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" check
+	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" \
+	    CHECK_JOBS=1 check
 
 # The parsers that read what others write, under libFuzzer with
 # AddressSanitizer and UndefinedBehaviorSanitizer: one harness each in

@@ -3606,6 +3606,7 @@ commands_suite(void)
 	TCase	*tc = tcase_create("processes");
 	TCase	*move = tcase_create("moveroot");
 	TCase	*big = tcase_create("kill1000");
+	TCase	*gone = tcase_create("killgone");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -3652,9 +3653,18 @@ commands_suite(void)
 	/* Its own process in make check (tests/run-suites.sh). */
 	tcase_set_tags(big, "kill1000");
 	tcase_add_test(big, test_a_kill_of_1000_routers_takes_two_operators);
-	tcase_add_test(big,
-	    test_an_approver_gone_mid_kill_leaves_every_log_whole);
 	suite_add_tcase(s, big);
+
+	/*
+	 * vigild's group commit with its approver gone: its own part, of
+	 * a size make tsan can run too (tests/run-suites.sh).
+	 */
+	tcase_add_checked_fixture(gone, setup, teardown);
+	tcase_set_timeout(gone, KILL_TCASE_S);
+	tcase_set_tags(gone, "killgone");
+	tcase_add_test(gone,
+	    test_an_approver_gone_mid_kill_leaves_every_log_whole);
+	suite_add_tcase(s, gone);
 
 	/* The capital scenario at its own scale: minutes, not seconds. */
 	tcase_add_checked_fixture(move, setup, teardown);

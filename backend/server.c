@@ -33,6 +33,7 @@
 #include "proto-plan.h"
 #include "server.h"
 #include "sim.h"
+#include "syncpool.h"
 #include "util.h"
 
 /* Bad messages logged per console before the rest are only answered. */
@@ -128,6 +129,29 @@ struct server_node {
 	char			 move_id[PROTO_CMDID_MAX];
 	char			 move_to[PROTO_ID_MAX];
 	int64_t			 move_deadline_ms;	/* wall clock */
+	/* Its audit's slot in the group sync numbered sync_batch. */
+	uint64_t		 sync_batch;
+	size_t			 sync_slot;
+};
+
+/*
+ * Threads that fdatasync the audit logs of a pass's executions together
+ * (syncpool.h); a few, since each waits on the disk, not a core.
+ */
+#ifndef SERVER_SYNC_THREADS
+#define SERVER_SYNC_THREADS	4
+#endif
+
+/*
+ * An execution waiting for its audit lines to be durable: by node index
+ * and command id, looked up again once they are, since the console and
+ * even the command may be gone by then.
+ */
+struct server_durable {
+	size_t			 node;
+	char			 id[PROTO_CMDID_MAX];
+	struct audit_ticket	 ticket;	/* its lines' */
+	size_t			 slot;		/* in the batch's fds */
 };
 
 /*
@@ -219,6 +243,15 @@ struct server {
 	lws_sorted_usec_list_t	 work_sul;
 	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
+	/* Executions waiting for the next group sync, in order. */
+	struct syncpool		*syncs;		/* NULL: each syncs alone */
+	struct server_durable	*durable;
+	size_t			 ndurable;
+	size_t			 durablecap;
+	int			*sync_fds;	/* the batch's, one per log */
+	int			*sync_errors;
+	size_t			 nsync;
+	uint64_t		 sync_batch;	/* numbers batches from 1 */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -304,7 +337,11 @@ static void	 server_untrusted(struct server_session *sn,
 static void	 server_finish(struct server_session *sn,
 		    struct server_node *node, const struct command_pending *p,
 		    int ok, const char *text);
+static void	 server_durable_queue(struct server_node *node,
+		    const struct command_pending *p);
+static void	 server_durable_run(struct server *server);
 static void	 server_execute(struct server_session *sn,
+		    struct server_node *node,
 		    const struct command_pending *p);
 static void	 server_fire(struct server_session *sn,
 		    const struct proto_msg *in);
@@ -936,6 +973,13 @@ server_free(struct server *server)
 		return;
 	lws_sul_cancel(&server->sul);
 	lws_sul_cancel(&server->work_sul);
+	/* What waits for its sync executes before its consoles go. */
+	if (server->ndurable > 0)
+		server_durable_run(server);
+	syncpool_free(server->syncs);
+	free(server->durable);
+	free(server->sync_fds);
+	free(server->sync_errors);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
@@ -1038,9 +1082,18 @@ server_commands(struct server *server, const struct opkey_trust *trust,
     struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
+	char			*cause = NULL;
 	size_t			 i, naudits = 0;
 
 	server->trust = trust;
+	if (trust != NULL && audits != NULL && server->loop != NULL &&
+	    server->syncs == NULL &&
+	    (server->syncs = syncpool_new(SERVER_SYNC_THREADS,
+	    &cause)) == NULL) {
+		server_log("%s: each execution syncs its audit log alone",
+		    cause);
+		free(cause);
+	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		command_engine_free(node->engine);
@@ -1053,6 +1106,7 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		node->engine = command_engine_new(server_node_id(node), trust,
 		    node->audit);
 		command_engine_reserve(node->engine, reserve);
+		command_engine_group(node->engine, server->syncs != NULL);
 	}
 	/* Each open audit log holds a descriptor sockets cannot have. */
 	server->sock_limit = server_fd_limit(server->nlisteners, naudits,
@@ -1609,6 +1663,8 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)loop;
 	(void)revents;
 	server->pass_us = -1;
+	if (server->ndurable > 0)
+		server_durable_run(server);
 }
 
 /*
@@ -2166,7 +2222,11 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		rc = command_approve_msg(node->engine, &in->u.approve, &now,
 		    now_ms, &p, cause, sizeof cause);
 		if (rc == 1) {
-			server_execute(sn, p);
+			server_execute(sn, node, p);
+			return;
+		}
+		if (rc == 2) {
+			server_durable_queue(node, p);
 			return;
 		}
 		if (rc != 0 || p == NULL)
@@ -2247,20 +2307,95 @@ server_command_refused(struct server_session *sn, const char *verb,
 }
 
 /*
+ * The engine wrote p's execute line unsynced (command_engine_group):
+ * queue it for the group sync at the next pass, with its log's slot in
+ * that sync (one per log, however many commands it holds).
+ */
+static void
+server_durable_queue(struct server_node *node, const struct command_pending *p)
+{
+	struct server		*server = node->server;
+	struct server_durable	*d;
+
+	if (server->ndurable == 0) {
+		server->sync_batch++;
+		server->nsync = 0;
+	}
+	if (server->ndurable == server->durablecap) {
+		server->durablecap = server->durablecap == 0 ? 64 :
+		    2 * server->durablecap;
+		server->durable = xreallocarray(server->durable,
+		    server->durablecap, sizeof *server->durable);
+		server->sync_fds = xreallocarray(server->sync_fds,
+		    server->durablecap, sizeof *server->sync_fds);
+		server->sync_errors = xreallocarray(server->sync_errors,
+		    server->durablecap, sizeof *server->sync_errors);
+	}
+	if (node->sync_batch != server->sync_batch) {
+		node->sync_batch = server->sync_batch;
+		node->sync_slot = server->nsync;
+		server->sync_fds[server->nsync++] = audit_fd(node->audit);
+	}
+	d = &server->durable[server->ndurable++];
+	d->node = node->index;
+	util_copy(d->id, sizeof d->id, p->cmd.id);
+	audit_ticket(node->audit, &d->ticket);
+	d->slot = node->sync_slot;
+}
+
+/*
+ * The group commit: fdatasync every log with a waiting execution, in
+ * parallel, then, in the order they came, carry out those whose lines
+ * are durable and refuse those whose lines were cut off, to every
+ * console of their node (the approver's may have gone).
+ */
+static void
+server_durable_run(struct server *server)
+{
+	struct server_durable		*d;
+	struct server_node		*node;
+	const struct command_pending	*p;
+	char				 cause[PROTO_TEXT_MAX];
+	char				*logcause;
+	size_t				 i, n = server->ndurable;
+	int				 rc;
+
+	syncpool_run(server->syncs, server->sync_fds, server->sync_errors,
+	    server->nsync);
+	server->ndurable = 0;
+	for (i = 0; i < n; i++) {
+		d = &server->durable[i];
+		node = &server->nodes[d->node];
+		audit_synced(node->audit, server->sync_errors[d->slot],
+		    &d->ticket, &logcause);
+		rc = command_durable(node->engine, d->id, logcause,
+		    util_wall_ms(), &p, cause, sizeof cause);
+		free(logcause);
+		if (rc == 1) {
+			server_execute(NULL, node, p);
+			continue;
+		}
+		server_log_command(NULL, "%s", cause);
+		server_result(NULL, node, "approve", d->id, p->cmd.action,
+		    OUTCOME_REFUSED, cause);
+	}
+}
+
+/*
  * The engine says carry out p (its execute line is in the audit log):
  * hand it to the node.  A simulated node acts at once; a real node's
  * hook runs, and its driver calls server_command_done() when it ends.
  */
 static void
-server_execute(struct server_session *sn, const struct command_pending *p)
+server_execute(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p)
 {
-	struct server_node	*node = sn->node;
 	const struct driver	*d = &node->server->drv;
 	const char		*proposer, *approver;
 	char			 why[PROTO_TEXT_MAX];
 	char			 text[PROTO_TEXT_MAX];
 
-	if (strcmp(p->cmd.action, "move-root") == 0) {
+	if (strcmp(p->cmd.action, "move-root") == 0 && sn != NULL) {
 		server_move_seal(sn, p);
 		return;
 	}

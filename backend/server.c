@@ -195,6 +195,11 @@ struct server_session {
 	size_t			 rxcap;
 	int			 rx_binary;
 	size_t			 nwaiting;	/* in server_work's list */
+
+	/* It declared PROTO_NAMED_HEADER: a document it was sent whole
+	   last on this link is named by its SHA-256 after (0: not). */
+	int			 named;
+	char			 named_sha[65];	/* "": none sent yet */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -354,6 +359,11 @@ static void	 server_result(struct server_session *sn,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
 		    const struct command_pending *p, enum proto_status);
+static int	 server_session_names(struct server_session *sn,
+		    const struct command_pending *p);
+static int	 server_named_declared(struct lws *wsi);
+static void	 server_session_proposal(struct server_session *sn,
+		    struct server_node *node, const struct command_pending *p);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -688,6 +698,26 @@ server_origin_refused(struct lws *wsi)
 	server_log("refused a websocket handshake carrying Origin %s: a "
 	    "browser sent it, and vigil consoles send none", origin);
 	return (-1);
+}
+
+/*
+ * Whether the console declared on its handshake that it keeps the last
+ * document sent whole on the link (PROTO_NAMED_HEADER): 1 or 0.
+ */
+static int
+server_named_declared(struct lws *wsi)
+{
+	char	value[32];
+	int	len;
+
+	len = lws_hdr_custom_length(wsi, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER));
+	if (len <= 0 || (size_t)len >= sizeof value)
+		return (0);
+	if (lws_hdr_custom_copy(wsi, value, sizeof value, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER)) < 0)
+		return (0);
+	return (strcmp(value, PROTO_NAMED_VALUE) == 0);
 }
 
 /*
@@ -1467,21 +1497,51 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 	if (node->engine == NULL)
 		return;
 	n = command_pending(node->engine, &pending);
-	for (i = 0; i < n; i++) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), pending[i],
-		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	for (i = 0; i < n; i++)
+		server_session_proposal(sn, node, pending[i]);
 	/* And the armed kill, so every console shows what is armed. */
-	if ((armed = command_armed(node->engine, NULL)) != NULL) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), armed,
+	if ((armed = command_armed(node->engine, NULL)) != NULL)
+		server_session_proposal(sn, node, armed);
+}
+
+/*
+ * Whether console sn holds p's document from this link already: it
+ * declared PROTO_NAMED_HEADER and the last document it was sent whole
+ * here is p's.  Otherwise, if it declared, p's is now that document,
+ * as the caller sends it whole.
+ */
+static int
+server_session_names(struct server_session *sn,
+    const struct command_pending *p)
+{
+	if (!sn->named)
+		return (0);
+	if (strcmp(sn->named_sha, p->sha256) == 0)
+		return (1);
+	util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
+	return (0);
+}
+
+/*
+ * Send console sn node's proposal p as it stands: whole, or named by its
+ * SHA-256 when the console holds its document from this link (a
+ * gateway's 1,000 routers holding one kill send it once).
+ */
+static void
+server_session_proposal(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p)
+{
+	struct proto_msg	*msg = &node->server->msg;
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_PROPOSAL;
+	if (server_session_names(sn, p))
+		command_proposal_named(server_node_id(node), p,
 		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	else
+		command_proposal_msg(server_node_id(node), p,
+		    &msg->u.proposal);
+	server_session_send(sn, msg, 0);
 }
 
 /* A console went away: forget it and free what it held; idempotent. */
@@ -2082,17 +2142,40 @@ server_proposal(struct server_node *node, const struct command_pending *p,
     enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
+	struct server_session	*sn, *next;
+	char			*whole = NULL, *named;
+	size_t			 wlen = 0, nlen;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
-	if (status == STATUS_PENDING && p->nsigs == 1)
-		command_proposal_msg(server_node_id(node), p,
-		    &out->u.proposal);
-	else
-		command_proposal_named(server_node_id(node), p,
-		    &out->u.proposal);
+	command_proposal_named(server_node_id(node), p, &out->u.proposal);
 	out->u.proposal.status = status;
-	server_broadcast(node, out, 0);
+	if (status != STATUS_PENDING || p->nsigs != 1) {
+		server_broadcast(node, out, 0);
+		return;
+	}
+	/* New: whole, but to a console that holds it from this link. */
+	named = proto_encode(out);
+	nlen = strlen(named);
+	for (sn = node->listener->sessions; sn != NULL; sn = next) {
+		next = sn->next;
+		if (sn->held)
+			continue;
+		if (server_session_names(sn, p)) {
+			server_session_push(sn, node->index, 0, named, nlen);
+			continue;
+		}
+		if (whole == NULL) {
+			command_proposal_msg(server_node_id(node), p,
+			    &out->u.proposal);
+			out->u.proposal.status = status;
+			whole = proto_encode(out);
+			wlen = strlen(whole);
+		}
+		server_session_push(sn, node->index, 0, whole, wlen);
+	}
+	free(named);
+	free(whole);
 }
 
 /*
@@ -3036,6 +3119,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		l = lws_vhost_user(lws_get_vhost(wsi));
 		if (l == NULL || sn == NULL)
 			return (-1);
+		sn->named = server_named_declared(wsi);
 		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:

@@ -788,6 +788,15 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		/* user is OpenSSL's store context, len whether it passed. */
 		return (tls_verify_refusal(user, (int)len, link->name,
 		    link->tls_refusal, sizeof link->tls_refusal));
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		/* in is the header cursor, len the room left after it. */
+		if (lws_add_http_header_by_name(wsi,
+		    (const unsigned char *)PROTO_NAMED_HEADER,
+		    (const unsigned char *)PROTO_NAMED_VALUE,
+		    (int)strlen(PROTO_NAMED_VALUE), (unsigned char **)in,
+		    *(unsigned char **)in + len) != 0)
+			return (-1);
+		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (!link_current(link, wsi))
 			return (-1);	/* given up on: close it */

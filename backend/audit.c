@@ -38,6 +38,13 @@ struct audit {
 	uint64_t	 seq;		/* of the last line; 0 when empty */
 	char		 last[65];	/* SHA-256 of the last line */
 	char		*broken;	/* why no more lines may be added */
+	/* The end of the lines known durable, to cut back to. */
+	off_t		 durable_size;
+	uint64_t	 durable_seq;
+	char		 durable_last[65];
+	uint64_t	 cuts;		/* times unsynced lines were cut */
+	uint64_t	*cut_seqs;	/* the durable line's seq at each */
+	char		*cut;		/* why, the last time */
 	struct audit_mark *marks;	/* ids named, as read at open */
 	size_t		 nmarks;
 };
@@ -46,6 +53,8 @@ static const char *audit_open_hint(int);
 static int	 audit_sync_dir(const char *, char **);
 static int	 audit_write_all(int, const char *, size_t);
 static void	 audit_undo(struct audit *, off_t);
+static void	 audit_cut(struct audit *, const char *);
+static void	 audit_durable(struct audit *, off_t);
 static int	 audit_write(struct audit *, struct proto_audit_entry *, int,
 		    char **);
 
@@ -168,6 +177,7 @@ audit_open(const char *path, char **cause)
 	audit->fd = fd;
 	audit->seq = w.seq;
 	memcpy(audit->last, w.last, sizeof audit->last);
+	audit_durable(audit, st.st_size);
 	audit->marks = w.marks;
 	audit->nmarks = w.nmarks;
 	return (audit);
@@ -182,6 +192,8 @@ audit_close(struct audit *audit)
 	close(audit->fd);
 	free(audit->marks);
 	free(audit->broken);
+	free(audit->cut);
+	free(audit->cut_seqs);
 	free(audit->path);
 	free(audit);
 }
@@ -225,6 +237,79 @@ audit_undo(struct audit *audit, off_t size)
 		    strerror(errno));
 	}
 	errno = saved;
+}
+
+/* The lines up to size (the end now) are on disk: later cuts stop there. */
+static void
+audit_durable(struct audit *audit, off_t size)
+{
+	audit->durable_size = size;
+	audit->durable_seq = audit->seq;
+	memcpy(audit->durable_last, audit->last, sizeof audit->last);
+}
+
+/*
+ * An fdatasync failed: the lines since the last durable one may not
+ * last, so cut them all off (their callers refuse what they recorded)
+ * and continue the chain from the last durable line; why is kept for
+ * the callers whose lines went too.
+ */
+static void
+audit_cut(struct audit *audit, const char *why)
+{
+	audit_undo(audit, audit->durable_size);
+	audit->seq = audit->durable_seq;
+	memcpy(audit->last, audit->durable_last, sizeof audit->last);
+	audit->cut_seqs = xreallocarray(audit->cut_seqs, audit->cuts + 1,
+	    sizeof *audit->cut_seqs);
+	audit->cut_seqs[audit->cuts++] = audit->durable_seq;
+	free(audit->cut);
+	audit->cut = xstrdup(why);
+}
+
+/* The descriptor to fdatasync off the loop; see audit.h. */
+int
+audit_fd(const struct audit *audit)
+{
+	return (audit->fd);
+}
+
+/* Where the lines just written stand; see audit.h. */
+void
+audit_ticket(const struct audit *audit, struct audit_ticket *ticket)
+{
+	ticket->cuts = audit->cuts;
+	ticket->seq = audit->seq;
+}
+
+/* The result of an fdatasync made elsewhere; see audit.h. */
+int
+audit_synced(struct audit *audit, int error,
+    const struct audit_ticket *ticket, char **cause)
+{
+	struct stat	st;
+
+	*cause = NULL;
+	/* The first cut since the ticket took its lines, or not at all. */
+	if (audit->cuts != ticket->cuts) {
+		if (audit->cut_seqs[ticket->cuts] >= ticket->seq)
+			return (0);
+		*cause = xstrdup(audit->cut);
+		return (-1);
+	}
+	if (audit->durable_seq >= ticket->seq)
+		return (0);
+	if (error == 0 && fstat(audit->fd, &st) == 0) {
+		audit_durable(audit, st.st_size);
+		return (0);
+	}
+	if (error == 0)
+		error = errno;
+	*cause = xasprintf("audit log %s could not be synced to disk "
+	    "(fdatasync: %s); the line may not last: repair its "
+	    "filesystem, then try again", audit->path, strerror(error));
+	audit_cut(audit, *cause);
+	return (-1);
 }
 
 /* Append entry and sync it; see audit.h. */
@@ -290,11 +375,13 @@ audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
 		    "(fdatasync: %s); the line may not last: repair its "
 		    "filesystem, then try again", audit->path,
 		    strerror(errno));
-		audit_undo(audit, st.st_size);
+		audit_cut(audit, *cause);
 		goto out;
 	}
 	audit->seq = entry->seq;
 	opkey_sha256_hex(line, len, audit->last);
+	if (sync)
+		audit_durable(audit, st.st_size + (off_t)len + 1);
 	rc = 0;
 out:
 	free(line);

@@ -45,6 +45,28 @@ int		 audit_append_unsynced(struct audit *audit,
 		    struct proto_audit_entry *entry, char **cause);
 
 /*
+ * Group commit: lines written unsynced are made durable by an fdatasync
+ * of audit_fd() on another thread (which touches nothing else), and its
+ * result (0 or its errno) is then given to audit_synced() on the loop,
+ * with the ticket audit_ticket() gave right after the lines were
+ * written.  A failed sync, here or in audit_append(), cuts every line
+ * since the last durable one off the log: audit_synced() then returns -1
+ * and the sentence in *cause for each ticket whose lines went, and its
+ * caller must refuse what they recorded.  Lines a later sync already
+ * made durable stay, whatever this sync's result.
+ */
+struct audit_ticket {
+	uint64_t	cuts;		/* cut-backs before the lines */
+	uint64_t	seq;		/* the last line's */
+};
+
+int		 audit_fd(const struct audit *audit);
+void		 audit_ticket(const struct audit *audit,
+		    struct audit_ticket *ticket);
+int		 audit_synced(struct audit *audit, int error,
+		    const struct audit_ticket *ticket, char **cause);
+
+/*
  * The bytes an unprivileged writer may still add to the log's
  * filesystem, in *avail.  Returns 0, or -1 with errno set.
  */

@@ -50,6 +50,8 @@ struct command_engine {
 	char				 last_id[PROTO_CMDID_MAX];
 	enum proto_status		 last_status;
 	int64_t				 last_until_ms;
+	/* Executions wait for the server's group sync (command_durable). */
+	int				 group;
 };
 
 /*
@@ -128,6 +130,11 @@ static int	 command_check_room(const struct command_engine *,
 		    const struct command_node_state *, int64_t, char *, size_t);
 static int	 command_begin(struct command_engine *, int64_t,
 		    const struct command_event *, const char *, char *, size_t);
+static int	 command_executed(struct command_engine *,
+		    struct command_pending *, size_t, int64_t,
+		    const struct command_pending **);
+static void	 command_syncing_text(const struct command_engine *,
+		    const struct command_pending *, char *, size_t);
 static int	 command_approve_event(struct command_engine *,
 		    const struct command_event *,
 		    const struct proto_signature *,
@@ -385,6 +392,13 @@ void
 command_engine_reserve(struct command_engine *engine, uint64_t bytes)
 {
 	engine->reserve = bytes;
+}
+
+/* Executions wait for the server's group sync; see command.h. */
+void
+command_engine_group(struct command_engine *engine, int on)
+{
+	engine->group = on;
 }
 
 /*
@@ -646,6 +660,12 @@ command_refuse(struct command_engine *engine, int64_t now_ms,
 	}
 	return (-1);
 }
+
+/* What an execute line that could not be recorded means; see below. */
+static const char *const command_execute_how[3] = {
+	"the execution, and nothing runs unrecorded",
+	"; the command is still pending", "approval"
+};
 
 /*
  * Record words about ev in the audit log, or refuse: nothing runs or is
@@ -1252,6 +1272,11 @@ command_approve_event(struct command_engine *engine,
 	}
 	ev.action = p->cmd.action;
 	spec = command_spec_find(p->cmd.action);
+	if (p->syncing) {
+		command_syncing_text(engine, p, why, sizeof why);
+		return (command_refuse(engine, now_ms, &ev, "approval", why,
+		    cause, causelen));
+	}
 	if (command_check_approver(engine, p, sig, &ev, why,
 	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
@@ -1287,15 +1312,30 @@ command_approve_event(struct command_engine *engine,
 	util_format(words, sizeof words, "%s executes on %s, signed by %s",
 	    p->cmd.action, engine->node, names);
 	ev.event = "execute";
-	ev.unsynced = 0;
+	/* move-root's sealed key goes to the approver, who must be there. */
+	ev.unsynced = engine->group && strcmp(p->cmd.action, "move-root") != 0;
 	if (command_log_or_refuse(engine, now_ms, &ev, words,
-	    (const char *const[3]){
-	    "the execution, and nothing runs unrecorded",
-	    "; the command is still pending", "approval" }, cause,
-	    causelen) != 0) {
+	    command_execute_how, cause, causelen) != 0) {
 		p->nsigs--;
 		return (-1);
 	}
+	if (ev.unsynced) {
+		p->syncing = 1;
+		*out = p;
+		return (2);
+	}
+	return (command_executed(engine, p, index, now_ms, out));
+}
+
+/*
+ * p (at index in the pending) executes, its execute line durable:
+ * remember it, and arm or retire it.  Returns 1 with it in *out.
+ */
+static int
+command_executed(struct command_engine *engine, struct command_pending *p,
+    size_t index, int64_t now_ms, const struct command_pending **out)
+{
+	p->syncing = 0;
 	command_remember(engine, p->cmd.id, STATUS_EXECUTED, 1);
 	if (strcmp(p->cmd.action, "disarm") == 0)
 		command_end_armed(engine, STATUS_DISARMED);
@@ -1311,6 +1351,48 @@ command_approve_event(struct command_engine *engine,
 		command_retire(engine, index, STATUS_EXECUTED);
 	*out = p;
 	return (1);
+}
+
+/* Tell in why that p waits for its execute line to reach the disk. */
+static void
+command_syncing_text(const struct command_engine *engine,
+    const struct command_pending *p, char *why, size_t len)
+{
+	util_format(why, len, "%s %s is executing on %s: its execution is "
+	    "being written to the audit log; its result follows at once",
+	    p->cmd.action, p->cmd.id, engine->node);
+}
+
+/* The group sync of id's execute line ended; see command.h. */
+int
+command_durable(struct command_engine *engine, const char *id,
+    const char *logcause, int64_t now_ms, const struct command_pending **out,
+    char *cause, size_t causelen)
+{
+	struct command_pending	*p;
+	struct command_event	 ev = { "approve", id, NULL, NULL, NULL, NULL,
+				    1, 0 };
+	char			 why[COMMAND_WHY_MAX];
+	size_t			 index;
+
+	*out = NULL;
+	if ((p = command_find(engine, id, &index)) == NULL || !p->syncing)
+		fatal("%s: %s holds no command %s waiting for its sync",
+		    __func__, engine->node, id);
+	if (logcause == NULL)
+		return (command_executed(engine, p, index, now_ms, out));
+
+	/* Its lines were cut off the log: the approval did not happen. */
+	p->syncing = 0;
+	p->nsigs--;
+	ev.action = p->cmd.action;
+	ev.operator = p->sigs[p->nsigs].operator;
+	ev.sha256 = p->sha256;
+	util_format(why, sizeof why, "its audit log could not record %s: "
+	    "%s%s", command_execute_how[0], logcause, command_execute_how[1]);
+	*out = p;
+	return (command_refuse(engine, now_ms, &ev, command_execute_how[2],
+	    why, cause, causelen));
 }
 
 /* The armed kill ends as status: it joins the done list. */
@@ -1477,6 +1559,11 @@ command_cancel(struct command_engine *engine, const char *id,
 	}
 	ev.action = p->cmd.action;
 	ev.sha256 = p->sha256;
+	if (p->syncing) {
+		command_syncing_text(engine, p, why, sizeof why);
+		return (command_refuse(engine, now_ms, &ev, "cancellation",
+		    why, cause, causelen));
+	}
 	if (strcmp(sig->operator, p->cmd.proposer) != 0) {
 		util_format(why, sizeof why, "only %s, who proposed command "
 		    "%s, may cancel it, and %s signed the cancellation; ask "
@@ -1543,7 +1630,7 @@ command_expire(struct command_engine *engine, int64_t now_ms,
 	command_forget_done(engine);
 	while (i < engine->npending) {
 		p = engine->pending[i];
-		if (p->cmd.expires_ms > now_ms) {
+		if (p->cmd.expires_ms > now_ms || p->syncing) {
 			i++;
 			continue;
 		}

@@ -58,6 +58,7 @@ struct command_pending {
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;
 	int64_t			proposed_ms;
+	int			syncing;	/* executes once durable */
 };
 
 struct command_engine;
@@ -96,8 +97,9 @@ int		 command_propose(struct command_engine *engine,
  * An approval of id: the document text the approver reviewed and their
  * signature.  Returns 1 when the command must now be executed on this
  * node (its execute line is already in the audit log and synced; *out
- * holds it), 0 when it still needs more signers (*out holds it), or -1
- * and a sentence in cause.
+ * holds it), 2 when it executes once its lines are synced (only with
+ * command_engine_group(); see there), 0 when it still needs more signers
+ * (*out holds it), or -1 and a sentence in cause.
  */
 int		 command_approve(struct command_engine *engine, const char *id,
 		    const char *text, const struct proto_signature *sig,
@@ -114,6 +116,23 @@ int		 command_approve(struct command_engine *engine, const char *id,
 int		 command_approve_msg(struct command_engine *engine,
 		    const struct proto_approve *approve,
 		    const struct command_node_state *now, int64_t now_ms,
+		    const struct command_pending **out, char *cause,
+		    size_t causelen);
+
+/*
+ * Group commit, for a server that syncs audit logs once per pass: with
+ * on, an approval that executes (but move-root, whose sealed key goes
+ * to the approving console) writes its lines unsynced and returns 2,
+ * *out holding the command, which waits: a second approval or a
+ * cancellation of it is refused as executing, and it does not expire.
+ * The server then calls command_durable() with logcause NULL once its
+ * lines are durable (1: execute *out, as command_approve()'s 1), or with
+ * the audit log's sentence when they were cut off (-1 and the refusal in
+ * cause, written to the log; the command is pending again, *out).
+ */
+void		 command_engine_group(struct command_engine *engine, int on);
+int		 command_durable(struct command_engine *engine, const char *id,
+		    const char *logcause, int64_t now_ms,
 		    const struct command_pending **out, char *cause,
 		    size_t causelen);
 

@@ -33,6 +33,7 @@
 #include "proto-plan.h"
 #include "server.h"
 #include "sim.h"
+#include "syncpool.h"
 #include "util.h"
 
 /* Bad messages logged per console before the rest are only answered. */
@@ -45,7 +46,7 @@
  * broken frames in a loop costs the audit log a bounded number of
  * lines.  An operator fixing a mistake by hand stays far below it.
  */
-/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+/* Descriptors kept back from libwebsockets, beyond one per open audit log. */
 #define SERVER_FD_SPARE		16
 
 /*
@@ -128,6 +129,29 @@ struct server_node {
 	char			 move_id[PROTO_CMDID_MAX];
 	char			 move_to[PROTO_ID_MAX];
 	int64_t			 move_deadline_ms;	/* wall clock */
+	/* Its audit's slot in the group sync numbered sync_batch. */
+	uint64_t		 sync_batch;
+	size_t			 sync_slot;
+};
+
+/*
+ * Threads that fdatasync the audit logs of a pass's executions together
+ * (syncpool.h); a few, since each waits on the disk, not a core.
+ */
+#ifndef SERVER_SYNC_THREADS
+#define SERVER_SYNC_THREADS	4
+#endif
+
+/*
+ * An execution waiting for its audit lines to be durable: by node index
+ * and command id, looked up again once they are, since the console and
+ * even the command may be gone by then.
+ */
+struct server_durable {
+	size_t			 node;
+	char			 id[PROTO_CMDID_MAX];
+	struct audit_ticket	 ticket;	/* its lines' */
+	size_t			 slot;		/* in the batch's fds */
 };
 
 /*
@@ -171,6 +195,11 @@ struct server_session {
 	size_t			 rxcap;
 	int			 rx_binary;
 	size_t			 nwaiting;	/* in server_work's list */
+
+	/* It declared PROTO_NAMED_HEADER: a document it was sent whole
+	   last on this link is named by its SHA-256 after (0: not). */
+	int			 named;
+	char			 named_sha[65];	/* "": none sent yet */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -219,11 +248,21 @@ struct server {
 	lws_sorted_usec_list_t	 work_sul;
 	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
+	/* Executions waiting for the next group sync, in order. */
+	struct syncpool		*syncs;		/* NULL: each syncs alone */
+	struct server_durable	*durable;
+	size_t			 ndurable;
+	size_t			 durablecap;
+	int			*sync_fds;	/* the batch's, one per log */
+	int			*sync_errors;
+	size_t			 nsync;
+	uint64_t		 sync_batch;	/* numbers batches from 1 */
 };
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
+static unsigned	 server_fd_limit(size_t nlisteners, size_t naudits,
+		    unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static struct lws_context *server_context_create(struct server *server,
 		    const struct server_tls *tls, size_t n);
@@ -303,7 +342,11 @@ static void	 server_untrusted(struct server_session *sn,
 static void	 server_finish(struct server_session *sn,
 		    struct server_node *node, const struct command_pending *p,
 		    int ok, const char *text);
+static void	 server_durable_queue(struct server_node *node,
+		    const struct command_pending *p);
+static void	 server_durable_run(struct server *server);
 static void	 server_execute(struct server_session *sn,
+		    struct server_node *node,
 		    const struct command_pending *p);
 static void	 server_fire(struct server_session *sn,
 		    const struct proto_msg *in);
@@ -316,6 +359,11 @@ static void	 server_result(struct server_session *sn,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
 		    const struct command_pending *p, enum proto_status);
+static int	 server_session_names(struct server_session *sn,
+		    const struct command_pending *p);
+static int	 server_named_declared(struct lws *wsi);
+static void	 server_session_proposal(struct server_session *sn,
+		    struct server_node *node, const struct command_pending *p);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -397,25 +445,27 @@ server_log(const char *fmt, ...)
 
 /*
  * How many descriptors sockets may use: the process's limit less room
- * for what vigild holds itself (an audit log per node, stdio, a file
- * being written).  At this, vigild refuses new connections and stops
- * polling listening sockets until a connection closes
- * (server_accept_refused); with no room kept, accept() would fail with
- * EMFILE while the listening socket stays readable, and the loop would
- * spin at full CPU logging each failure.  *limit gets the process's
- * limit.  Returns 0 when there is no usable limit.
+ * for what vigild holds itself (its naudits open audit logs, stdio, a
+ * file being written); nlisteners is how many listening sockets there
+ * are.  At this, vigild refuses new connections and stops polling
+ * listening sockets until a connection closes (server_accept_refused);
+ * with no room kept, accept() would fail with EMFILE while the
+ * listening socket stays readable, and the loop would spin at full CPU
+ * logging each failure.  *limit gets the process's limit.  Returns 0
+ * when there is no usable limit.
  */
 static unsigned
-server_fd_limit(size_t nnodes, unsigned long *limit)
+server_fd_limit(size_t nlisteners, size_t naudits, unsigned long *limit)
 {
 	struct rlimit	rl;
-	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+	rlim_t		spare = (rlim_t)naudits + SERVER_FD_SPARE;
 
 	*limit = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
 		return (0);
 	*limit = (unsigned long)rl.rlim_cur;
-	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+	if (rl.rlim_cur <= spare + nlisteners + 4 ||
+	    rl.rlim_cur - spare > UINT_MAX)
 		return (0);
 	return ((unsigned)(rl.rlim_cur - spare));
 }
@@ -651,6 +701,26 @@ server_origin_refused(struct lws *wsi)
 }
 
 /*
+ * Whether the console declared on its handshake that it keeps the last
+ * document sent whole on the link (PROTO_NAMED_HEADER): 1 or 0.
+ */
+static int
+server_named_declared(struct lws *wsi)
+{
+	char	value[32];
+	int	len;
+
+	len = lws_hdr_custom_length(wsi, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER));
+	if (len <= 0 || (size_t)len >= sizeof value)
+		return (0);
+	if (lws_hdr_custom_copy(wsi, value, sizeof value, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER)) < 0)
+		return (0);
+	return (strcmp(value, PROTO_NAMED_VALUE) == 0);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -804,9 +874,11 @@ server_context_create(struct server *server, const struct server_tls *tls,
 	 * lower one, 4.1 finds each event's socket by scanning its whole
 	 * table (max_fds_unrelated_to_ulimit), a quarter of vigild's CPU
 	 * in a kill of 1,000 routers, instead of indexing it by
-	 * descriptor.  vigild keeps its own room itself.
+	 * descriptor.  vigild keeps its own room itself; room for audit
+	 * logs only once server_commands() says how many are open.
 	 */
-	server->sock_limit = server_fd_limit(n, &server->fd_limit);
+	server->sock_limit = server_fd_limit(server->nlisteners, 0,
+	    &server->fd_limit);
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 
@@ -931,6 +1003,13 @@ server_free(struct server *server)
 		return;
 	lws_sul_cancel(&server->sul);
 	lws_sul_cancel(&server->work_sul);
+	/* What waits for its sync executes before its consoles go. */
+	if (server->ndurable > 0)
+		server_durable_run(server);
+	syncpool_free(server->syncs);
+	free(server->durable);
+	free(server->sync_fds);
+	free(server->sync_errors);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
@@ -1033,20 +1112,35 @@ server_commands(struct server *server, const struct opkey_trust *trust,
     struct audit *const *audits, uint64_t reserve)
 {
 	struct server_node	*node;
-	size_t			 i;
+	char			*cause = NULL;
+	size_t			 i, naudits = 0;
 
 	server->trust = trust;
+	if (trust != NULL && audits != NULL && server->loop != NULL &&
+	    server->syncs == NULL &&
+	    (server->syncs = syncpool_new(SERVER_SYNC_THREADS,
+	    &cause)) == NULL) {
+		server_log("%s: each execution syncs its audit log alone",
+		    cause);
+		free(cause);
+	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
+		if (node->audit != NULL)
+			naudits++;
 		if (trust == NULL)
 			continue;
 		node->engine = command_engine_new(server_node_id(node), trust,
 		    node->audit);
 		command_engine_reserve(node->engine, reserve);
+		command_engine_group(node->engine, server->syncs != NULL);
 	}
+	/* Each open audit log holds a descriptor sockets cannot have. */
+	server->sock_limit = server_fd_limit(server->nlisteners, naudits,
+	    &server->fd_limit);
 }
 
 /*
@@ -1403,21 +1497,51 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 	if (node->engine == NULL)
 		return;
 	n = command_pending(node->engine, &pending);
-	for (i = 0; i < n; i++) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), pending[i],
-		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	for (i = 0; i < n; i++)
+		server_session_proposal(sn, node, pending[i]);
 	/* And the armed kill, so every console shows what is armed. */
-	if ((armed = command_armed(node->engine, NULL)) != NULL) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), armed,
+	if ((armed = command_armed(node->engine, NULL)) != NULL)
+		server_session_proposal(sn, node, armed);
+}
+
+/*
+ * Whether console sn holds p's document from this link already: it
+ * declared PROTO_NAMED_HEADER and the last document it was sent whole
+ * here is p's.  Otherwise, if it declared, p's is now that document,
+ * as the caller sends it whole.
+ */
+static int
+server_session_names(struct server_session *sn,
+    const struct command_pending *p)
+{
+	if (!sn->named)
+		return (0);
+	if (strcmp(sn->named_sha, p->sha256) == 0)
+		return (1);
+	util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
+	return (0);
+}
+
+/*
+ * Send console sn node's proposal p as it stands: whole, or named by its
+ * SHA-256 when the console holds its document from this link (a
+ * gateway's 1,000 routers holding one kill send it once).
+ */
+static void
+server_session_proposal(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p)
+{
+	struct proto_msg	*msg = &node->server->msg;
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_PROPOSAL;
+	if (server_session_names(sn, p))
+		command_proposal_named(server_node_id(node), p,
 		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	else
+		command_proposal_msg(server_node_id(node), p,
+		    &msg->u.proposal);
+	server_session_send(sn, msg, 0);
 }
 
 /* A console went away: forget it and free what it held; idempotent. */
@@ -1599,6 +1723,8 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)loop;
 	(void)revents;
 	server->pass_us = -1;
+	if (server->ndurable > 0)
+		server_durable_run(server);
 }
 
 /*
@@ -2016,17 +2142,40 @@ server_proposal(struct server_node *node, const struct command_pending *p,
     enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
+	struct server_session	*sn, *next;
+	char			*whole = NULL, *named;
+	size_t			 wlen = 0, nlen;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
-	if (status == STATUS_PENDING && p->nsigs == 1)
-		command_proposal_msg(server_node_id(node), p,
-		    &out->u.proposal);
-	else
-		command_proposal_named(server_node_id(node), p,
-		    &out->u.proposal);
+	command_proposal_named(server_node_id(node), p, &out->u.proposal);
 	out->u.proposal.status = status;
-	server_broadcast(node, out, 0);
+	if (status != STATUS_PENDING || p->nsigs != 1) {
+		server_broadcast(node, out, 0);
+		return;
+	}
+	/* New: whole, but to a console that holds it from this link. */
+	named = proto_encode(out);
+	nlen = strlen(named);
+	for (sn = node->listener->sessions; sn != NULL; sn = next) {
+		next = sn->next;
+		if (sn->held)
+			continue;
+		if (server_session_names(sn, p)) {
+			server_session_push(sn, node->index, 0, named, nlen);
+			continue;
+		}
+		if (whole == NULL) {
+			command_proposal_msg(server_node_id(node), p,
+			    &out->u.proposal);
+			out->u.proposal.status = status;
+			whole = proto_encode(out);
+			wlen = strlen(whole);
+		}
+		server_session_push(sn, node->index, 0, whole, wlen);
+	}
+	free(named);
+	free(whole);
 }
 
 /*
@@ -2156,7 +2305,11 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		rc = command_approve_msg(node->engine, &in->u.approve, &now,
 		    now_ms, &p, cause, sizeof cause);
 		if (rc == 1) {
-			server_execute(sn, p);
+			server_execute(sn, node, p);
+			return;
+		}
+		if (rc == 2) {
+			server_durable_queue(node, p);
 			return;
 		}
 		if (rc != 0 || p == NULL)
@@ -2237,20 +2390,95 @@ server_command_refused(struct server_session *sn, const char *verb,
 }
 
 /*
+ * The engine wrote p's execute line unsynced (command_engine_group):
+ * queue it for the group sync at the next pass, with its log's slot in
+ * that sync (one per log, however many commands it holds).
+ */
+static void
+server_durable_queue(struct server_node *node, const struct command_pending *p)
+{
+	struct server		*server = node->server;
+	struct server_durable	*d;
+
+	if (server->ndurable == 0) {
+		server->sync_batch++;
+		server->nsync = 0;
+	}
+	if (server->ndurable == server->durablecap) {
+		server->durablecap = server->durablecap == 0 ? 64 :
+		    2 * server->durablecap;
+		server->durable = xreallocarray(server->durable,
+		    server->durablecap, sizeof *server->durable);
+		server->sync_fds = xreallocarray(server->sync_fds,
+		    server->durablecap, sizeof *server->sync_fds);
+		server->sync_errors = xreallocarray(server->sync_errors,
+		    server->durablecap, sizeof *server->sync_errors);
+	}
+	if (node->sync_batch != server->sync_batch) {
+		node->sync_batch = server->sync_batch;
+		node->sync_slot = server->nsync;
+		server->sync_fds[server->nsync++] = audit_fd(node->audit);
+	}
+	d = &server->durable[server->ndurable++];
+	d->node = node->index;
+	util_copy(d->id, sizeof d->id, p->cmd.id);
+	audit_ticket(node->audit, &d->ticket);
+	d->slot = node->sync_slot;
+}
+
+/*
+ * The group commit: fdatasync every log with a waiting execution, in
+ * parallel, then, in the order they came, carry out those whose lines
+ * are durable and refuse those whose lines were cut off, to every
+ * console of their node (the approver's may have gone).
+ */
+static void
+server_durable_run(struct server *server)
+{
+	struct server_durable		*d;
+	struct server_node		*node;
+	const struct command_pending	*p;
+	char				 cause[PROTO_TEXT_MAX];
+	char				*logcause;
+	size_t				 i, n = server->ndurable;
+	int				 rc;
+
+	syncpool_run(server->syncs, server->sync_fds, server->sync_errors,
+	    server->nsync);
+	server->ndurable = 0;
+	for (i = 0; i < n; i++) {
+		d = &server->durable[i];
+		node = &server->nodes[d->node];
+		audit_synced(node->audit, server->sync_errors[d->slot],
+		    &d->ticket, &logcause);
+		rc = command_durable(node->engine, d->id, logcause,
+		    util_wall_ms(), &p, cause, sizeof cause);
+		free(logcause);
+		if (rc == 1) {
+			server_execute(NULL, node, p);
+			continue;
+		}
+		server_log_command(NULL, "%s", cause);
+		server_result(NULL, node, "approve", d->id, p->cmd.action,
+		    OUTCOME_REFUSED, cause);
+	}
+}
+
+/*
  * The engine says carry out p (its execute line is in the audit log):
  * hand it to the node.  A simulated node acts at once; a real node's
  * hook runs, and its driver calls server_command_done() when it ends.
  */
 static void
-server_execute(struct server_session *sn, const struct command_pending *p)
+server_execute(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p)
 {
-	struct server_node	*node = sn->node;
 	const struct driver	*d = &node->server->drv;
 	const char		*proposer, *approver;
 	char			 why[PROTO_TEXT_MAX];
 	char			 text[PROTO_TEXT_MAX];
 
-	if (strcmp(p->cmd.action, "move-root") == 0) {
+	if (strcmp(p->cmd.action, "move-root") == 0 && sn != NULL) {
 		server_move_seal(sn, p);
 		return;
 	}
@@ -2891,6 +3119,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		l = lws_vhost_user(lws_get_vhost(wsi));
 		if (l == NULL || sn == NULL)
 			return (-1);
+		sn->named = server_named_declared(wsi);
 		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:

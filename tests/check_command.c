@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -930,6 +931,80 @@ START_TEST(an_audit_write_failure_refuses_the_command)
 }
 END_TEST
 
+/*
+ * Group commit (command_engine_group): an approval that executes waits
+ * for its lines' sync; meanwhile a second approval and a cancellation
+ * are refused as executing, and it does not expire.  A sync that fails
+ * cuts its lines off the log and refuses the approval with the log's
+ * sentence; the command is pending as before, not remembered as
+ * executed, and the same approval executes once a sync succeeds.
+ */
+START_TEST(a_group_sync_executes_once_durable_and_a_failed_one_refuses)
+{
+	const struct command_pending	*p = NULL, **list;
+	struct proto_command		 c, c2;
+	struct proto_signature		 sig;
+	struct audit_ticket		 ticket;
+	char				*text, *text2, *logcause, want[300];
+
+	command_engine_group(engine, 1);
+	make_doc(&c, "alice");
+	text = doc_text(&c);
+	propose(alice, "alice", text, T0);
+	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0 + 1000), 2);
+	audit_ticket(audit, &ticket);
+	snprintf(want, sizeof want, "kill %s is executing on router/r8: its "
+	    "execution is being written to the audit log", c.id);
+	assert_refused(approve(bob, "bob", c.id, text, T0 + 1100), want);
+	sign_cancel(alice, "alice", c.id, &sig);
+	assert_refused(command_cancel(engine, c.id, &sig, T0 + 1200, cause,
+	    sizeof cause), want);
+	ck_assert_uint_eq(command_expire(engine, c.expires_ms + 1, NULL), 0);
+	ck_assert_uint_eq(command_pending(engine, &list), 1);
+
+	/* The refusals' syncs made its lines durable: a failure is late. */
+	ck_assert_int_eq(audit_synced(audit, EIO, &ticket, &logcause), 0);
+	ck_assert_ptr_null(logcause);
+	ck_assert_int_eq(command_durable(engine, c.id, NULL, T0 + 1300, &p,
+	    cause, sizeof cause), 1);
+	ck_assert_str_eq(proto_status_name(p->status), "executed");
+	ck_assert_uint_eq(command_pending(engine, &list), 0);
+	assert_events("propose,approve,execute,refuse,refuse");
+
+	/* A sync that fails: the lines go, and the approval is refused. */
+	make_doc(&c2, "alice");
+	text2 = doc_text(&c2);
+	propose(alice, "alice", text2, T0 + 2000);
+	ck_assert_int_eq(approve(bob, "bob", c2.id, text2, T0 + 2100), 2);
+	audit_ticket(audit, &ticket);
+	ck_assert_int_eq(audit_synced(audit, EIO, &ticket, &logcause), -1);
+	ck_assert_ptr_nonnull(strstr(logcause, "could not be synced to disk "
+	    "(fdatasync: Input/output error); the line may not last"));
+	assert_refused(command_durable(engine, c2.id, logcause, T0 + 2200,
+	    &p, cause, sizeof cause), "router/r8 refused the approval: its "
+	    "audit log could not record the execution, and nothing runs "
+	    "unrecorded: audit log ");
+	ck_assert_ptr_nonnull(strstr(cause, "; the command is still "
+	    "pending"));
+	free(logcause);
+	ck_assert_uint_eq(command_pending(engine, &list), 1);
+	ck_assert_uint_eq(list[0]->nsigs, 1);
+	ck_assert_int_eq(list[0]->syncing, 0);
+	assert_events("propose,approve,execute,refuse,refuse,propose,refuse");
+
+	/* Not remembered as executed: the approval executes now. */
+	ck_assert_int_eq(approve(bob, "bob", c2.id, text2, T0 + 3000), 2);
+	audit_ticket(audit, &ticket);
+	ck_assert_int_eq(audit_synced(audit, 0, &ticket, &logcause), 0);
+	ck_assert_int_eq(command_durable(engine, c2.id, NULL, T0 + 3100, &p,
+	    cause, sizeof cause), 1);
+	assert_events("propose,approve,execute,refuse,refuse,propose,refuse,"
+	    "approve,execute");
+	free(text2);
+	free(text);
+}
+END_TEST
+
 START_TEST(the_actions_are_a_table)
 {
 	const struct command_spec	*kill, *resume, *move;
@@ -1067,6 +1142,8 @@ command_suite(void)
 	tcase_add_test(tc, proposals_the_node_cannot_carry_out_are_refused);
 	tcase_add_test(tc, an_audit_write_failure_refuses_the_command);
 	tcase_add_test(tc, the_actions_are_a_table);
+	tcase_add_test(tc,
+	    a_group_sync_executes_once_durable_and_a_failed_one_refuses);
 	suite_add_tcase(s, tc);
 	return (s);
 }

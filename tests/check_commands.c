@@ -40,6 +40,7 @@
 #include "opkey.h"
 #include "move.h"
 #include "proto.h"
+#include "proto-audit.h"
 #include "proto-plan.h"
 #include "seal.h"
 #include "tests.h"
@@ -98,6 +99,7 @@ static void	 move_destination_gone(struct world *);
 static char	*move_slow_fleet(struct world *, const char *, pid_t *);
 static void	 move_resume_later(pid_t, int);
 static void	 world_free(struct world *);
+static size_t	 kill_down(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
 static void	 stats_times(struct e2e_ws *, const char *, int, int64_t,
@@ -169,7 +171,7 @@ model_node(struct fleet *fleet, const char *id, const char *build,
 	return (fleet_find(fleet, id));
 }
 
-/* A router's stats saying it is in state. */
+/* A router's stats saying it is in state, or (state NULL) a station's. */
 static void
 model_stats(struct fleet *fleet, const char *id, const char *state)
 {
@@ -180,12 +182,13 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	ck_assert_ptr_nonnull(node);
 	m->type = MSG_STATS;
 	snprintf(m->u.stats.node, sizeof m->u.stats.node, "%s", id);
-	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.role = state != NULL ? ROLE_ROUTER : ROLE_STATION;
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
-	    0);
+	if (state != NULL)
+		ck_assert_int_eq(proto_state_parse(state,
+		    &m->u.stats.router.state), 0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -509,7 +512,8 @@ END_TEST
 /*
  * A document binds each target's build and state as the node reported
  * them: a router's state from its stats, a station "running"; a node
- * not heard from, a node named twice or a missing reason is refused.
+ * not heard from or whose state has not come yet, a node named twice or
+ * a missing reason is refused.
  */
 START_TEST(test_build_binds_each_targets_build_and_state)
 {
@@ -525,6 +529,13 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	model_node(&fleet, "station/s1", "stn-2", "north");
 	model_stats(&fleet, "router/r8", "halting");
 
+	/* A station whose state (its blacklist) has not come is refused. */
+	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 2, "why not",
+	    "alice", 1700000000000LL, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "station/s1 has said hello but not yet "
+	    "sent its state") != NULL, "%s", cause);
+	free(cause);
+	model_stats(&fleet, "station/s1", NULL);
 	ck_assert_msg(cmd_build(&fleet, "kill", both, 2, "why not",
 	    "alice", 1700000000000LL, 60000, &cmd, &cause) == 0,
 	    "cmd_build: %s", cause);
@@ -1293,6 +1304,38 @@ kill_step(struct world *w, const char *step, const char *key,
 }
 
 /*
+ * How many of the world's routers say they are halting or killed, as
+ * vigil status --json reads them (exit 1: their alert is critical).
+ */
+static size_t
+kill_down(struct world *w)
+{
+	struct e2e_result	 r;
+	json_t			*doc, *nodes, *n;
+	char			*args[1] = { "--json" };
+	const char		*state;
+	size_t			 i, down = 0;
+
+	kill_step(w, "reading the fleet's status", w->alice, "status", args,
+	    1, 1, &r);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "status printed no JSON: %.800s", r.out);
+	e2e_result_free(&r);
+	nodes = json_object_get(doc, "nodes");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		if (strncmp(json_string_value(json_object_get(n, "id")),
+		    "router/", 7) != 0)
+			continue;
+		state = router_state(n);
+		down += strcmp(state, "halting") == 0 ||
+		    strcmp(state, "killed") == 0;
+	}
+	json_decref(doc);
+	return (down);
+}
+
+/*
  * A kill of 1,000 routers, the most one command names, through the
  * two-person path: real vigild with 1,000 routers trusting alice and
  * bob, real keys, real vigil propose and approve; every router accepts
@@ -1305,9 +1348,7 @@ START_TEST(test_a_kill_of_1000_routers_takes_two_operators)
 {
 	struct world		 w;
 	struct e2e_result	 r;
-	json_t			*doc, *nodes, *n;
 	char			*args[KILL_ROUTERS + 4], *id, *path;
-	const char		*state;
 	size_t			 i, argc = 0, down = 0, audited = 0;
 	int64_t			 start = e2e_now_ms();
 
@@ -1349,27 +1390,113 @@ START_TEST(test_a_kill_of_1000_routers_takes_two_operators)
 	ck_assert_msg(audited == KILL_ROUTERS, "the kill of %d routers: %zu "
 	    "audit logs record its execution once", KILL_ROUTERS, audited);
 
-	/* Every router says so itself (exit 1: their alert is critical). */
-	args[0] = "--json";
-	kill_step(&w, "reading the fleet's status", w.alice, "status", args,
-	    1, 1, &r);
-	doc = json_loads(r.out, 0, NULL);
-	ck_assert_msg(doc != NULL, "status printed no JSON: %.800s", r.out);
-	e2e_result_free(&r);
-	nodes = json_object_get(doc, "nodes");
-	for (i = 0; i < json_array_size(nodes); i++) {
-		n = json_array_get(nodes, i);
-		if (strncmp(json_string_value(json_object_get(n, "id")),
-		    "router/", 7) != 0)
-			continue;
-		state = router_state(n);
-		if (strcmp(state, "halting") == 0 ||
-		    strcmp(state, "killed") == 0)
-			down++;
-	}
-	json_decref(doc);
+	/* Every router says so itself. */
+	down = kill_down(&w);
 	ck_assert_msg(down == KILL_ROUTERS, "the kill of %d routers: %zu "
 	    "report themselves halting or killed", KILL_ROUTERS, down);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A kill whose approving console dies while the routers execute it (its
+ * vigil killed once router/r1 has recorded the execution): vigild runs
+ * on, every router either executed it once or still holds it pending,
+ * and every audit log's chain verifies; approved again, it executes on
+ * the rest, once each.  With vigild's group commit the executions wait
+ * for their sync after the console that asked for them has gone.
+ */
+#define GONE_ROUTERS	300
+START_TEST(test_an_approver_gone_mid_kill_leaves_every_log_whole)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*args[GONE_ROUTERS + 4], *id, *path, *argv[8];
+	char			 env[512], *env_v[2] = { env, NULL };
+	char			 why[512], count[16];
+	size_t			 i, argc = 0, once;
+	int64_t			 deadline;
+	long			 bad;
+	pid_t			 pid;
+
+	snprintf(count, sizeof count, "%d", GONE_ROUTERS);
+	world_start_in(&w, "calm", NULL, "1", count);
+	args[argc++] = "kill";
+	for (i = 1; i <= GONE_ROUTERS; i++)
+		ck_assert_int_ne(asprintf(&args[argc++], "router/r%zu", i), -1);
+	args[argc++] = "--reason";
+	args[argc++] = "a drill whose approver leaves";
+	kill_step(&w, "alice proposing", w.alice, "propose", args, argc, 0,
+	    &r);
+	ck_assert_uint_eq(count_lines(r.out, ": accepted: holds kill"),
+	    GONE_ROUTERS);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	for (i = 1; i <= GONE_ROUTERS; i++)
+		free(args[i]);
+
+	/* bob's vigil dies as soon as the first router has executed it. */
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = w.fleet;
+	argv[3] = "approve";
+	argv[4] = id;
+	argv[5] = "--yes";
+	argv[6] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", w.bob);
+	pid = e2e_spawn(argv, env_v, NULL);
+	ck_assert_int_ne(asprintf(&path, "%s/router-r1.audit", w.audit_dir),
+	    -1);
+	deadline = e2e_now_ms() + KILL_STEP_MS;
+	while (audit_count(path, "execute", id) == 0) {
+		ck_assert_msg(e2e_now_ms() < deadline, "router/r1 did not "
+		    "execute the kill within %d ms of bob's approval",
+		    KILL_STEP_MS);
+		ck_assert_msg(e2e_wait(pid, 0) == -1, "bob's vigil ended "
+		    "before router/r1 executed: %s", e2e_stderr_of(pid));
+		e2e_sleep_ms(5);
+	}
+	e2e_kill(pid, SIGKILL);
+	free(path);
+	ck_assert_msg(e2e_wait(w.vigild, 200) == -1, "vigild ended when the "
+	    "approving console died mid-kill");
+
+	/* Each log whole: executed once, or not at all and still pending. */
+	for (i = 1; i <= GONE_ROUTERS; i++) {
+		ck_assert_int_ne(asprintf(&path, "%s/router-r%zu.audit",
+		    w.audit_dir, i), -1);
+		ck_assert_msg(audit_verify(path, why, sizeof why, &bad) == 0,
+		    "%s: %s", path, why);
+		ck_assert_int_le(audit_count(path, "execute", id), 1);
+		free(path);
+	}
+
+	/* Approved again, it executes on the rest, once each. */
+	args[0] = id;
+	args[1] = "--yes";
+	kill_step(&w, "bob approving again", w.bob, "approve", args, 2, 5,
+	    &r);
+	e2e_result_free(&r);
+	for (i = 1, once = 0; i <= GONE_ROUTERS; i++) {
+		ck_assert_int_ne(asprintf(&path, "%s/router-r%zu.audit",
+		    w.audit_dir, i), -1);
+		ck_assert_msg(audit_verify(path, why, sizeof why, &bad) == 0,
+		    "%s: %s", path, why);
+		once += audit_count(path, "execute", id) == 1;
+		free(path);
+	}
+	ck_assert_uint_eq(once, GONE_ROUTERS);
+	ck_assert_int_ne(asprintf(&path, "%s/router-r1.audit", w.audit_dir),
+	    -1);
+	vigil_run(&r, NULL, "audit", "verify", path, NULL);
+	ck_assert_msg(r.status == 0, "audit verify exited %d: %s%s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(path);
+
+	ck_assert_uint_eq(kill_down(&w), GONE_ROUTERS);
+	free(argv[0]);
 	free(id);
 	world_free(&w);
 }
@@ -3274,6 +3401,107 @@ START_TEST(test_move_root_waits_for_the_state_it_judges)
 END_TEST
 
 /*
+ * The curses console's ":" prompt judges on state too: a backend says
+ * hello for two stations and a router and sends the stations' state
+ * (the source's blacklist, naming the destination) only later, the
+ * router's never.  Before the state comes, move-root and a kill of the
+ * router are refused in words and nothing is signed; once it came, the
+ * blacklisted destination is refused by the console, not sent for the
+ * backend to refuse.  The console used to sign and send both at once.
+ */
+START_TEST(test_the_desk_waits_for_the_state_it_judges)
+{
+	static char	 blacklist[] = MOVE_ROGUE_STATS("station/m1",
+	    "{\"peer\":\"station/m2\",\"reported_by\":\"station/m1\","
+	    "\"evidence\":\"a message signed by a revoked key\","
+	    "\"since_ms\":1}");
+	static char	 clean[] = MOVE_ROGUE_STATS("station/m2", "");
+	static char	 pause[] = E2E_ROGUE_PAUSE "1000";
+	char		*frames[4 + 3 * 30] = {
+		MOVE_ROGUE_HELLO("station/m1"),
+		MOVE_ROGUE_HELLO("station/m2"),
+		"{\"type\":\"hello\",\"node\":\"router/q1\",\"version\":1,"
+		    "\"role\":\"router\",\"group\":\"g\",\"build\":\"b1\","
+		    "\"clock_ms\":0,\"flags\":[]}",
+		E2E_ROGUE_PAUSE "12000",
+	};
+	size_t		 i;
+	FILE			*f;
+	char			*alice = e2e_make_key("alice"), *fleet;
+	char			*vigil = e2e_bin("vigil"), cmd[2048];
+	int			 port;
+
+	/* The stations' state, again each second so they stay live. */
+	for (i = 4; i < nitems(frames); i += 3) {
+		frames[i] = blacklist;
+		frames[i + 1] = clean;
+		frames[i + 2] = pause;
+	}
+	(void)e2e_rogue_start(frames, nitems(frames), 0, 0, &port);
+	fleet = e2e_path("fleet-desk-late-state");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "ws://127.0.0.1:%d/ # station/m1, m2, router/q1\n", port);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", alice, e2e_dir(),
+	    vigil, fleet);
+	e2e_tmux_start(200, 50, cmd);
+	free(e2e_tmux_wait(ANSWER_MS, "the hellos", "station/m2",
+	    "router/q1", NULL));
+
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "target: station/m1, build b1: its state "
+	    "has not come yet", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "move-root refused before the state",
+	    "nothing was proposed: station/m1 has said hello but not yet "
+	    "sent its state (its blacklist comes with it); nothing was "
+	    "signed: wait for it to report, then try again", NULL));
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill q1", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the kill dialog", "Propose kill",
+	    "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "a kill refused before the state",
+	    "nothing was proposed: router/q1 has said hello but not yet "
+	    "sent its state", NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	/* The stations' state came: the console refuses the destination. */
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the blacklist", "BLACKLISTED BY",
+	    "!1: m1", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog again", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the blacklisted destination refused",
+	    "nothing was proposed: the destination station/m2 is "
+	    "blacklisted by station/m1", NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(vigil);
+	free(fleet);
+	free(alice);
+}
+END_TEST
+
+/*
  * alice proposes move-root at the console's ":" prompt: a destination
  * no backend reported is refused in words, and so is one that said
  * hello and fell silent (a backend that sends nothing more, so the
@@ -3612,6 +3840,7 @@ commands_suite(void)
 	TCase	*tc = tcase_create("processes");
 	TCase	*move = tcase_create("moveroot");
 	TCase	*big = tcase_create("kill1000");
+	TCase	*gone = tcase_create("killgone");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -3650,6 +3879,7 @@ commands_suite(void)
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
+	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */
@@ -3661,6 +3891,17 @@ commands_suite(void)
 	tcase_add_test(big,
 	    test_many_watched_nodes_send_stats_less_often_but_state_at_once);
 	suite_add_tcase(s, big);
+
+	/*
+	 * vigild's group commit with its approver gone: its own part, of
+	 * a size make tsan can run too (tests/run-suites.sh).
+	 */
+	tcase_add_checked_fixture(gone, setup, teardown);
+	tcase_set_timeout(gone, KILL_TCASE_S);
+	tcase_set_tags(gone, "killgone");
+	tcase_add_test(gone,
+	    test_an_approver_gone_mid_kill_leaves_every_log_whole);
+	suite_add_tcase(s, gone);
 
 	/* The capital scenario at its own scale: minutes, not seconds. */
 	tcase_add_checked_fixture(move, setup, teardown);

@@ -16,10 +16,10 @@ set -u
 # Longest first, as measured (plain and ASan alike): a part is SUITE, or
 # SUITE:TAG for a tcase split off.  Suites not named run after these, in
 # suites.h order.
-ORDER="commands:moveroot commands:kill1000 links screen agent glance e2e
+ORDER="commands:moveroot commands:kill1000 commands:killgone links screen agent glance e2e
     killswitch commands tls proposals reports gateway"
 # The tags split off a suite: SUITE:TAG,TAG.
-SPLIT="commands:kill1000,moveroot"
+SPLIT="commands:kill1000,moveroot,killgone"
 
 # The tags split off suite $1, separated by spaces.
 split_tags() {
@@ -89,8 +89,9 @@ for p in $ORDER $SPLIT; do
 		exit 2
 	fi
 done
-# ORDER, then every suite and split tcase it left out.
-parts=$(for p in $ORDER $all; do
+# ORDER, then every suite and split tcase it left out; or, with
+# VIGIL_PARTS set (make tsan), only the parts it names.
+parts=$(for p in ${VIGIL_PARTS:-$ORDER $all}; do
 	echo "$p"
 	for t in $(split_tags "$p"); do
 		echo "$p:$t"

@@ -1,0 +1,152 @@
+/*
+ * syncpool.c: fdatasync in parallel on a few threads (see syncpool.h).
+ *
+ * A pass hands the pool an array of descriptors; the threads, and the
+ * caller too, take the next one under the lock, sync it outside it, and
+ * store its result under it again.  The last one done wakes the caller.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "syncpool.h"
+#include "util.h"
+
+struct syncpool {
+	pthread_t	*threads;
+	size_t		 nthreads;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work;		/* a run began, or quit */
+	pthread_cond_t	 done;		/* the run's last sync ended */
+	const int	*fds;		/* this run's; under lock */
+	int		*errors;
+	size_t		 n;
+	size_t		 next;		/* the next to take */
+	size_t		 finished;
+	int		 quit;
+};
+
+static void	*syncpool_main(void *);
+static int	 syncpool_take(struct syncpool *);
+
+/*
+ * With the lock held, sync the run's descriptors until none is left to
+ * take.  Returns whether any was taken.
+ */
+static int
+syncpool_take(struct syncpool *pool)
+{
+	size_t	i;
+	int	fd, error, took = 0;
+
+	while (pool->next < pool->n) {
+		i = pool->next++;
+		fd = pool->fds[i];
+		pthread_mutex_unlock(&pool->lock);
+		error = fdatasync(fd) == -1 ? errno : 0;
+		pthread_mutex_lock(&pool->lock);
+		pool->errors[i] = error;
+		if (++pool->finished == pool->n)
+			pthread_cond_signal(&pool->done);
+		took = 1;
+	}
+	return (took);
+}
+
+/* A pool thread: wait for a run, take its descriptors, until quit. */
+static void *
+syncpool_main(void *arg)
+{
+	struct syncpool	*pool = arg;
+
+	pthread_mutex_lock(&pool->lock);
+	while (!pool->quit) {
+		if (!syncpool_take(pool))
+			pthread_cond_wait(&pool->work, &pool->lock);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return (NULL);
+}
+
+/* A pool of nthreads; see syncpool.h. */
+struct syncpool *
+syncpool_new(size_t nthreads, char **cause)
+{
+	struct syncpool	*pool;
+	sigset_t	 all, old;
+	int		 error = 0;
+
+	*cause = NULL;
+	pool = xcalloc(1, sizeof *pool);
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->work, NULL);
+	pthread_cond_init(&pool->done, NULL);
+	pool->threads = xcalloc(nthreads + 1, sizeof *pool->threads);
+
+	/* Signals are the loop's: the threads block them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	while (pool->nthreads < nthreads) {
+		error = pthread_create(&pool->threads[pool->nthreads], NULL,
+		    syncpool_main, pool);
+		if (error != 0)
+			break;
+		pool->nthreads++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (error != 0) {
+		*cause = xasprintf("cannot start a thread to sync audit logs: "
+		    "%s; raise the process's thread limit (ulimit -u)",
+		    strerror(error));
+		syncpool_free(pool);
+		return (NULL);
+	}
+	return (pool);
+}
+
+/* Stop the threads and free the pool; NULL is allowed. */
+void
+syncpool_free(struct syncpool *pool)
+{
+	size_t	i;
+
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->quit = 1;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->lock);
+	for (i = 0; i < pool->nthreads; i++)
+		pthread_join(pool->threads[i], NULL);
+	pthread_cond_destroy(&pool->done);
+	pthread_cond_destroy(&pool->work);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->threads);
+	free(pool);
+}
+
+/* Sync n descriptors in parallel; see syncpool.h. */
+void
+syncpool_run(struct syncpool *pool, const int *fds, int *errors, size_t n)
+{
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->fds = fds;
+	pool->errors = errors;
+	pool->n = n;
+	pool->next = 0;
+	pool->finished = 0;
+	if (n > 1)
+		pthread_cond_broadcast(&pool->work);
+	syncpool_take(pool);
+	while (pool->finished < pool->n)
+		pthread_cond_wait(&pool->done, &pool->lock);
+	pool->fds = NULL;
+	pool->errors = NULL;
+	pool->n = pool->next = pool->finished = 0;
+	pthread_mutex_unlock(&pool->lock);
+}

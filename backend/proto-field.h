@@ -249,6 +249,5 @@ struct proto_out {
 void		 proto_write_fields(struct proto_out *,
 		    const struct proto_field *, size_t, const void *);
 void		 proto_write_raw(struct proto_out *, const char *);
-int		 proto_utf8_valid(const char *, size_t);
 
 #endif

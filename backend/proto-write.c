@@ -18,6 +18,7 @@
 #include "proto-field.h"
 #include "util.h"
 
+static int	 proto_utf8_valid(const char *, size_t);
 static void	 proto_out_grow(struct proto_out *, size_t);
 static void	 proto_out_put(struct proto_out *, const char *, size_t);
 static void	 proto_out_string(struct proto_out *, const char *, size_t);
@@ -55,7 +56,7 @@ proto_out_put(struct proto_out *o, const char *s, size_t n)
  * Whether len bytes are UTF-8 as jansson takes it: no stray continuation
  * byte, no overlong form, no surrogate, nothing past U+10FFFF.
  */
-int
+static int
 proto_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;

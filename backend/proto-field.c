@@ -795,21 +795,34 @@ proto_encode_fields(json_t *obj, const struct proto_field *fields,
 	}
 }
 
+/*
+ * The elements of array field f of the struct at base and, in *n, how
+ * many are sent: the count, at most f->max, none when nothing is held.
+ */
+const char *
+proto_array_elems(const struct proto_field *f, const void *base, size_t *n)
+{
+	const char	*p = (const char *)base + f->off;
+
+	*n = *(const size_t *)((const char *)base + f->countoff);
+	if (*n > f->max)
+		*n = f->max;
+	if (f->flags & FIELD_HEAP)
+		p = *(char *const *)p;
+	if (p == NULL)
+		*n = 0;
+	return (p);
+}
+
 /* Array field f of the struct at base, as a JSON array of objects. */
 static json_t *
 proto_encode_array(const struct proto_field *f, const void *base)
 {
-	const char	*p = (const char *)base + f->off;
+	const char	*p;
 	json_t		*arr, *elem;
 	size_t		 i, n;
 
-	n = *(const size_t *)((const char *)base + f->countoff);
-	if (n > f->max)
-		n = f->max;
-	if (f->flags & FIELD_HEAP)
-		p = *(char *const *)p;
-	if (p == NULL)
-		n = 0;
+	p = proto_array_elems(f, base, &n);
 	if ((arr = json_array()) == NULL)
 		fatal("%s: out of memory", __func__);
 	for (i = 0; i < n; i++) {
@@ -822,11 +835,49 @@ proto_encode_array(const struct proto_field *f, const void *base)
 	return (arr);
 }
 
+/* A string field's text: a held pointer's, "" for none. */
+const char *
+proto_field_string(const struct proto_field *f, const void *base)
+{
+	const char	*p = (const char *)base + f->off;
+
+	if (f->flags & FIELD_HEAP)
+		p = *(char *const *)p != NULL ? *(char *const *)p : "";
+	return (p);
+}
+
 /*
- * Encode one field.  An optional number holding a value its receiver
- * would refuse (a zero time_scale from a struct nobody filled) is left
- * out, so the receiver applies the documented default instead.
+ * Whether field f of the struct at base is left out of what is sent:
+ * an optional string that may not be empty and is (absent is how it is
+ * not given), or an optional number holding a value its receiver would
+ * refuse (a zero time_scale from a struct nobody filled), so that the
+ * receiver applies the documented default instead.
  */
+int
+proto_field_absent(const struct proto_field *f, const void *base)
+{
+	const char	*p = (const char *)base + f->off;
+	double		 d;
+
+	if (!(f->flags & FIELD_OPTIONAL))
+		return (0);
+	switch (f->kind) {
+	case KIND_STRING:
+		return ((f->flags & FIELD_NONEMPTY) &&
+		    *proto_field_string(f, base) == '\0');
+	case KIND_I64:
+		return (*(const int64_t *)p < f->min);
+	case KIND_INT:
+		return (*(const int *)p < f->min);
+	case KIND_DOUBLE:
+		d = *(const double *)p;
+		return (!((f->flags & FIELD_POSITIVE) ? d > 0 : d >= 0));
+	default:
+		return (0);
+	}
+}
+
+/* Encode one field, unless proto_field_absent() leaves it out. */
 static void
 proto_encode_field(json_t *obj, const struct proto_field *f,
     const void *base)
@@ -838,28 +889,21 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 	size_t		 i, n;
 	int		 k;
 
+	if (proto_field_absent(f, base))
+		return;
 	switch (f->kind) {
 	case KIND_STRING:
-		if (f->flags & FIELD_HEAP)
-			p = *(char *const *)p != NULL ? *(char *const *)p : "";
-		/* Optional but never empty: absent is how it is not given. */
-		if ((f->flags & FIELD_OPTIONAL) &&
-		    (f->flags & FIELD_NONEMPTY) && *p == '\0')
-			break;
+		p = proto_field_string(f, base);
 		proto_set(obj, f->key, proto_string(p, strnlen(p, f->size)));
 		break;
 	case KIND_U64:
 		proto_set(obj, f->key, proto_counter(*(const uint64_t *)p));
 		break;
 	case KIND_I64:
-		if ((f->flags & FIELD_OPTIONAL) && *(const int64_t *)p < f->min)
-			break;
 		proto_set(obj, f->key, json_integer(*(const int64_t *)p));
 		break;
 	case KIND_INT:
 		k = *(const int *)p;
-		if ((f->flags & FIELD_OPTIONAL) && k < f->min)
-			break;
 		proto_set(obj, f->key, json_integer(k));
 		break;
 	case KIND_VERSION:
@@ -869,9 +913,6 @@ proto_encode_field(json_t *obj, const struct proto_field *f,
 		break;
 	case KIND_DOUBLE:
 		d = *(const double *)p;
-		if ((f->flags & FIELD_OPTIONAL) && !((f->flags &
-		    FIELD_POSITIVE) ? d > 0 : d >= 0))
-			break;
 		proto_set(obj, f->key, json_real(isfinite(d) ? d : 0));
 		break;
 	case KIND_BOOL:

@@ -224,9 +224,31 @@ void		 proto_encode_fields(json_t *, const struct proto_field *,
 		    size_t, const void *, int);
 void		 proto_encode_key(json_t *, const struct proto_field *,
 		    size_t, const char *, const void *);
+const char	*proto_array_elems(const struct proto_field *, const void *,
+		    size_t *);
+const char	*proto_field_string(const struct proto_field *, const void *);
+int		 proto_field_absent(const struct proto_field *, const void *);
 const char	*proto_word(const char *const *, int);
 char		*proto_dump(json_t *);
 char		*proto_dump_sorted(json_t *);
 char		*proto_dump_flags(json_t *, size_t);
+
+/*
+ * The writer (proto-write.c): a table's fields appended to a growing
+ * buffer as the bytes proto_encode_fields() and a compact dump would
+ * give, without jansson's tree.  It writes every kind a stats, cert or
+ * alert frame holds; a table with any other kind (an object, command
+ * arguments, a version) is a programmer error (fatal).  buf is
+ * NUL-terminated once anything is written; the caller frees it.
+ */
+struct proto_out {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+};
+void		 proto_write_fields(struct proto_out *,
+		    const struct proto_field *, size_t, const void *);
+void		 proto_write_raw(struct proto_out *, const char *);
+int		 proto_utf8_valid(const char *, size_t);
 
 #endif

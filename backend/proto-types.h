@@ -13,6 +13,15 @@
 #define PROTO_SUBPROTOCOL	"vigil.v1"
 #define PROTO_VERSION		1
 /*
+ * A console that holds a document it was sent whole on a link says so
+ * on the websocket handshake with this header (value "sha256"): a
+ * backend then names a later proposal of the same document on that link
+ * by its SHA-256 instead of sending it whole again.  Without it, every
+ * proposal frame carries its document.
+ */
+#define PROTO_NAMED_HEADER	"x-vigil-named:"
+#define PROTO_NAMED_VALUE	"sha256"
+/*
  * Larger frames are refused before they are parsed.  The largest frame
  * a peer needs is a propose, approve or proposal carrying a document of
  * PROTO_DOC_MAX bytes (proto.h: 1,000 targets), whose quotes and

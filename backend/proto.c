@@ -32,6 +32,7 @@ struct proto_doc_kept;
 static char	**proto_doc_field(struct proto_msg *);
 static char	*proto_encode_whole(const struct proto_msg *);
 static char	*proto_encode_recall(const struct proto_msg *);
+static char	*proto_encode_stats(const struct proto_stats *);
 static const char *proto_skip_ws(const char *, const char *);
 static const char *proto_skip_string(const char *, const char *);
 static const char *proto_skip_value(const char *, const char *);
@@ -44,6 +45,7 @@ static void	 proto_doc_hold(struct proto_doc_kept *, const char *,
 		    size_t, const char *);
 
 static int	 proto_scanner_on = 1;
+static int	 proto_writer_on = 1;
 
 /* Documents below this many bytes are decoded afresh: cheap enough. */
 #define PROTO_KEEP_MIN		4096
@@ -946,6 +948,8 @@ proto_encode(const struct proto_msg *msg)
 	const char	 *raw;
 	size_t		  rawlen;
 
+	if (msg->type == MSG_STATS && proto_writer_on)
+		return (proto_encode_stats(&msg->u.stats));
 	field = proto_doc_field((struct proto_msg *)msg);
 	if (field == NULL || *field == NULL ||
 	    strlen(*field) < PROTO_KEEP_MIN)
@@ -958,6 +962,35 @@ proto_encode(const struct proto_msg *msg)
 	if (proto_doc_span(frame, strlen(frame), &raw, &rawlen) == 0)
 		proto_doc_hold(&proto_doc_sent, raw, rawlen, *field);
 	return (frame);
+}
+
+/* Turn the stats writer on or off; see proto.h. */
+void
+proto_encode_writer(int on)
+{
+	proto_writer_on = on;
+}
+
+/*
+ * A stats frame by the writer: the members proto_encode_whole() would
+ * set, in its order, as the bytes its compact dump would give.
+ */
+static char *
+proto_encode_stats(const struct proto_stats *st)
+{
+	struct proto_out	o = { NULL, 0, 0 };
+
+	proto_write_raw(&o, "{\"type\":\"stats\"");
+	proto_write_fields(&o, proto_stats_fields, nitems(proto_stats_fields),
+	    st);
+	if (st->role == ROLE_ROUTER)
+		proto_write_fields(&o, proto_router_fields,
+		    nitems(proto_router_fields), &st->router);
+	else if (st->role == ROLE_STATION)
+		proto_write_fields(&o, proto_station_fields,
+		    nitems(proto_station_fields), &st->station);
+	proto_write_raw(&o, "}");
+	return (o.buf);
 }
 
 /*

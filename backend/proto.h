@@ -487,6 +487,14 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 void	 proto_decode_scanner(int on);
 
 /*
+ * Whether proto_encode() writes a stats frame straight into its text
+ * (proto-write.c) rather than through jansson's tree (on unless turned
+ * off).  The bytes are the same either way; the tests turn it off to
+ * compare the two paths.
+ */
+void	 proto_encode_writer(int on);
+
+/*
  * Free what proto_decode() put on the heap for *msg (a document, a
  * blacklist) and leave it MSG_UNKNOWN.  Call it once for every message
  * decoded without error, and never on one whose pointers are borrowed

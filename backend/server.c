@@ -46,7 +46,7 @@
  * broken frames in a loop costs the audit log a bounded number of
  * lines.  An operator fixing a mistake by hand stays far below it.
  */
-/* Descriptors kept back from libwebsockets, beyond one per audit log. */
+/* Descriptors kept back from libwebsockets, beyond one per open audit log. */
 #define SERVER_FD_SPARE		16
 
 /*
@@ -91,6 +91,8 @@
 
 _Static_assert(SERVER_STEP_MS > 0 && SERVER_STATS_MS >= SERVER_STEP_MS,
     "stats go out at most once per simulator step");
+_Static_assert(SERVER_DIRECT_STATS_MAX_MS % SERVER_STATS_MS == 0,
+    "a direct node's longest stats period is a whole number of periods");
 
 struct server_session;
 
@@ -193,6 +195,11 @@ struct server_session {
 	size_t			 rxcap;
 	int			 rx_binary;
 	size_t			 nwaiting;	/* in server_work's list */
+
+	/* It declared PROTO_NAMED_HEADER: a document it was sent whole
+	   last on this link is named by its SHA-256 after (0: not). */
+	int			 named;
+	char			 named_sha[65];	/* "": none sent yet */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -219,6 +226,9 @@ struct server {
 	char			 address[INET_ADDRSTRLEN];
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
+	unsigned		 stats_round;	/* stats periods so far */
+	unsigned		 stats_every;	/* a direct node's stats go
+						   every this many periods */
 	volatile sig_atomic_t	 stop;
 	const struct opkey_trust *trust;	/* NULL: no --trust */
 	int			 read_key;	/* reading needs an auth */
@@ -251,7 +261,8 @@ struct server {
 
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-static unsigned	 server_fd_limit(size_t nnodes, unsigned long *limit);
+static unsigned	 server_fd_limit(size_t nlisteners, size_t naudits,
+		    unsigned long *limit);
 static void	 server_lws_log(int level, const char *line);
 static struct lws_context *server_context_create(struct server *server,
 		    const struct server_tls *tls, size_t n);
@@ -288,6 +299,8 @@ static void	 server_tick(lws_sorted_usec_list_t *sul);
 static int	 server_listen(struct server_listener *l, int port,
 		    const char *name, size_t i, const struct server_tls *tls,
 		    char **cause);
+static void	 server_direct_turns(struct server *server);
+static int	 server_direct_turn(const struct server_node *node);
 static void	 server_gateway_turns(struct server_listener *l);
 static int	 server_gateway_turn(const struct server_node *node);
 static void	 server_session_introduce(struct server_session *sn,
@@ -346,6 +359,11 @@ static void	 server_result(struct server_session *sn,
 		    const char *text);
 static void	 server_proposal(struct server_node *node,
 		    const struct command_pending *p, enum proto_status);
+static int	 server_session_names(struct server_session *sn,
+		    const struct command_pending *p);
+static int	 server_named_declared(struct lws *wsi);
+static void	 server_session_proposal(struct server_session *sn,
+		    struct server_node *node, const struct command_pending *p);
 static void	 server_refusal_audit(struct server_node *node,
 		    const char *id, const char *action, const char *operator,
 		    int verified, const char *text);
@@ -427,25 +445,27 @@ server_log(const char *fmt, ...)
 
 /*
  * How many descriptors sockets may use: the process's limit less room
- * for what vigild holds itself (an audit log per node, stdio, a file
- * being written).  At this, vigild refuses new connections and stops
- * polling listening sockets until a connection closes
- * (server_accept_refused); with no room kept, accept() would fail with
- * EMFILE while the listening socket stays readable, and the loop would
- * spin at full CPU logging each failure.  *limit gets the process's
- * limit.  Returns 0 when there is no usable limit.
+ * for what vigild holds itself (its naudits open audit logs, stdio, a
+ * file being written); nlisteners is how many listening sockets there
+ * are.  At this, vigild refuses new connections and stops polling
+ * listening sockets until a connection closes (server_accept_refused);
+ * with no room kept, accept() would fail with EMFILE while the
+ * listening socket stays readable, and the loop would spin at full CPU
+ * logging each failure.  *limit gets the process's limit.  Returns 0
+ * when there is no usable limit.
  */
 static unsigned
-server_fd_limit(size_t nnodes, unsigned long *limit)
+server_fd_limit(size_t nlisteners, size_t naudits, unsigned long *limit)
 {
 	struct rlimit	rl;
-	rlim_t		spare = (rlim_t)nnodes + SERVER_FD_SPARE;
+	rlim_t		spare = (rlim_t)naudits + SERVER_FD_SPARE;
 
 	*limit = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
 		return (0);
 	*limit = (unsigned long)rl.rlim_cur;
-	if (rl.rlim_cur <= spare + nnodes + 4 || rl.rlim_cur - spare > UINT_MAX)
+	if (rl.rlim_cur <= spare + nlisteners + 4 ||
+	    rl.rlim_cur - spare > UINT_MAX)
 		return (0);
 	return ((unsigned)(rl.rlim_cur - spare));
 }
@@ -681,6 +701,26 @@ server_origin_refused(struct lws *wsi)
 }
 
 /*
+ * Whether the console declared on its handshake that it keeps the last
+ * document sent whole on the link (PROTO_NAMED_HEADER): 1 or 0.
+ */
+static int
+server_named_declared(struct lws *wsi)
+{
+	char	value[32];
+	int	len;
+
+	len = lws_hdr_custom_length(wsi, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER));
+	if (len <= 0 || (size_t)len >= sizeof value)
+		return (0);
+	if (lws_hdr_custom_copy(wsi, value, sizeof value, PROTO_NAMED_HEADER,
+	    (int)strlen(PROTO_NAMED_HEADER)) < 0)
+		return (0);
+	return (strcmp(value, PROTO_NAMED_VALUE) == 0);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -792,6 +832,7 @@ server_create_driver(const struct driver *d, const char *address,
 	}
 
 	server->last_stats_ms = util_mono_ms();
+	server->stats_every = 1;
 	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
 	    SERVER_STEP_MS * LWS_US_PER_MS);
 	return (server);
@@ -833,9 +874,11 @@ server_context_create(struct server *server, const struct server_tls *tls,
 	 * lower one, 4.1 finds each event's socket by scanning its whole
 	 * table (max_fds_unrelated_to_ulimit), a quarter of vigild's CPU
 	 * in a kill of 1,000 routers, instead of indexing it by
-	 * descriptor.  vigild keeps its own room itself.
+	 * descriptor.  vigild keeps its own room itself; room for audit
+	 * logs only once server_commands() says how many are open.
 	 */
-	server->sock_limit = server_fd_limit(n, &server->fd_limit);
+	server->sock_limit = server_fd_limit(server->nlisteners, 0,
+	    &server->fd_limit);
 	info.user = server;
 	info.retry_and_idle_policy = &server_idle_policy;
 
@@ -1070,7 +1113,7 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 {
 	struct server_node	*node;
 	char			*cause = NULL;
-	size_t			 i;
+	size_t			 i, naudits = 0;
 
 	server->trust = trust;
 	if (trust != NULL && audits != NULL && server->loop != NULL &&
@@ -1086,6 +1129,8 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_free(node->engine);
 		node->engine = NULL;
 		node->audit = audits != NULL ? audits[i] : NULL;
+		if (node->audit != NULL)
+			naudits++;
 		if (trust == NULL)
 			continue;
 		node->engine = command_engine_new(server_node_id(node), trust,
@@ -1093,6 +1138,9 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		command_engine_reserve(node->engine, reserve);
 		command_engine_group(node->engine, server->syncs != NULL);
 	}
+	/* Each open audit log holds a descriptor sockets cannot have. */
+	server->sock_limit = server_fd_limit(server->nlisteners, naudits,
+	    &server->fd_limit);
 }
 
 /*
@@ -1140,6 +1188,7 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_expire(server);
 		server_move_expire(server);
 		server_idle(server, now);
+		server_direct_turns(server);
 	}
 	for (i = 0; i < server->nlisteners; i++)
 		server_gateway_turns(&server->listeners[i]);
@@ -1155,8 +1204,8 @@ server_tick(lws_sorted_usec_list_t *sul)
 			    &changed) == 0 && changed)
 				server_broadcast(node, msg, 0);
 		}
-		if ((node->listener->count == 1 ? stats :
-		    server_gateway_turn(node)) ||
+		if ((node->listener->count == 1 ? stats &&
+		    server_direct_turn(node) : server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
@@ -1169,6 +1218,43 @@ server_tick(lws_sorted_usec_list_t *sul)
 
 	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
 	    SERVER_STEP_MS * LWS_US_PER_MS);
+}
+
+/*
+ * A stats period begins: count the nodes on ports of their own that a
+ * console watches, and give each node's stats every stats_every periods,
+ * as few as keep the whole vigild within SERVER_DIRECT_STATS_PER_S, but
+ * at least once every SERVER_DIRECT_STATS_MAX_MS (server.h).
+ */
+static void
+server_direct_turns(struct server *server)
+{
+	size_t		i, watched = 0, every;
+	const size_t	most = SERVER_DIRECT_STATS_MAX_MS / SERVER_STATS_MS;
+
+	for (i = 0; i < server->nlisteners; i++) {
+		if (server->listeners[i].count == 1 &&
+		    server->listeners[i].nsessions > 0)
+			watched++;
+	}
+	every = (watched * 1000 + SERVER_DIRECT_STATS_PER_S *
+	    SERVER_STATS_MS - 1) / (SERVER_DIRECT_STATS_PER_S *
+	    SERVER_STATS_MS);
+	server->stats_every = every < 1 ? 1 : every > most ? most : every;
+	server->stats_round++;
+}
+
+/*
+ * Is it node's turn (on a port of its own) to send stats this period?
+ * The nodes take turns, so each period sends a like share.
+ */
+static int
+server_direct_turn(const struct server_node *node)
+{
+	const struct server	*server = node->listener->server;
+
+	return ((node->index + server->stats_round) % server->stats_every ==
+	    0);
 }
 
 /*
@@ -1411,21 +1497,51 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 	if (node->engine == NULL)
 		return;
 	n = command_pending(node->engine, &pending);
-	for (i = 0; i < n; i++) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), pending[i],
-		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	for (i = 0; i < n; i++)
+		server_session_proposal(sn, node, pending[i]);
 	/* And the armed kill, so every console shows what is armed. */
-	if ((armed = command_armed(node->engine, NULL)) != NULL) {
-		memset(msg, 0, sizeof *msg);
-		msg->type = MSG_PROPOSAL;
-		command_proposal_msg(server_node_id(node), armed,
+	if ((armed = command_armed(node->engine, NULL)) != NULL)
+		server_session_proposal(sn, node, armed);
+}
+
+/*
+ * Whether console sn holds p's document from this link already: it
+ * declared PROTO_NAMED_HEADER and the last document it was sent whole
+ * here is p's.  Otherwise, if it declared, p's is now that document,
+ * as the caller sends it whole.
+ */
+static int
+server_session_names(struct server_session *sn,
+    const struct command_pending *p)
+{
+	if (!sn->named)
+		return (0);
+	if (strcmp(sn->named_sha, p->sha256) == 0)
+		return (1);
+	util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
+	return (0);
+}
+
+/*
+ * Send console sn node's proposal p as it stands: whole, or named by its
+ * SHA-256 when the console holds its document from this link (a
+ * gateway's 1,000 routers holding one kill send it once).
+ */
+static void
+server_session_proposal(struct server_session *sn, struct server_node *node,
+    const struct command_pending *p)
+{
+	struct proto_msg	*msg = &node->server->msg;
+
+	memset(msg, 0, sizeof *msg);
+	msg->type = MSG_PROPOSAL;
+	if (server_session_names(sn, p))
+		command_proposal_named(server_node_id(node), p,
 		    &msg->u.proposal);
-		server_session_send(sn, msg, 0);
-	}
+	else
+		command_proposal_msg(server_node_id(node), p,
+		    &msg->u.proposal);
+	server_session_send(sn, msg, 0);
 }
 
 /* A console went away: forget it and free what it held; idempotent. */
@@ -2026,17 +2142,40 @@ server_proposal(struct server_node *node, const struct command_pending *p,
     enum proto_status status)
 {
 	struct proto_msg	*out = &node->server->out;
+	struct server_session	*sn, *next;
+	char			*whole = NULL, *named;
+	size_t			 wlen = 0, nlen;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
-	if (status == STATUS_PENDING && p->nsigs == 1)
-		command_proposal_msg(server_node_id(node), p,
-		    &out->u.proposal);
-	else
-		command_proposal_named(server_node_id(node), p,
-		    &out->u.proposal);
+	command_proposal_named(server_node_id(node), p, &out->u.proposal);
 	out->u.proposal.status = status;
-	server_broadcast(node, out, 0);
+	if (status != STATUS_PENDING || p->nsigs != 1) {
+		server_broadcast(node, out, 0);
+		return;
+	}
+	/* New: whole, but to a console that holds it from this link. */
+	named = proto_encode(out);
+	nlen = strlen(named);
+	for (sn = node->listener->sessions; sn != NULL; sn = next) {
+		next = sn->next;
+		if (sn->held)
+			continue;
+		if (server_session_names(sn, p)) {
+			server_session_push(sn, node->index, 0, named, nlen);
+			continue;
+		}
+		if (whole == NULL) {
+			command_proposal_msg(server_node_id(node), p,
+			    &out->u.proposal);
+			out->u.proposal.status = status;
+			whole = proto_encode(out);
+			wlen = strlen(whole);
+		}
+		server_session_push(sn, node->index, 0, whole, wlen);
+	}
+	free(named);
+	free(whole);
 }
 
 /*
@@ -2980,6 +3119,7 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		l = lws_vhost_user(lws_get_vhost(wsi));
 		if (l == NULL || sn == NULL)
 			return (-1);
+		sn->named = server_named_declared(wsi);
 		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:

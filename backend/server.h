@@ -53,6 +53,18 @@
 #define SERVER_GATEWAY_STATS_PER_S	2500
 #define SERVER_GATEWAY_FRAMES		4
 
+/*
+ * Nodes on ports of their own share a budget: the whole vigild sends at
+ * most about SERVER_DIRECT_STATS_PER_S stats frames a second to the
+ * nodes a console watches, so each node's period grows, in steps of
+ * SERVER_STATS_MS, from SERVER_STATS_MS (500 nodes watched or fewer)
+ * to SERVER_DIRECT_STATS_MAX_MS (1,500 or more), and no further: an
+ * operator expects rates refreshed once a second, and a node is stale
+ * only after 3 s of silence.  A changed state still goes at once.
+ */
+#define SERVER_DIRECT_STATS_PER_S	2000
+#define SERVER_DIRECT_STATS_MAX_MS	1000
+
 struct audit;
 struct command_pending;
 struct driver;

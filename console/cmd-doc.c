@@ -35,6 +35,8 @@ static void	 cmd_plan_lines(struct cmd_text *text,
 static void	 cmd_review_plan(struct cmd_text *text,
 		    const struct fleet *fleet,
 		    const struct proto_command *cmd);
+static int	 cmd_node_reported(const struct node *node, const char *as,
+		    char **cause);
 
 /* What node is now, as a command binds it. */
 void
@@ -55,6 +57,26 @@ cmd_node_state(const struct node *node)
 	if (fleet_node_role(node) == ROLE_ROUTER && node->nstats > 0)
 		return (node->stats.router.state);
 	return (STATE_RUNNING);
+}
+
+/*
+ * Has node (named as, "" or "the destination ") sent its state?  The
+ * hello carries neither a router's running or killed state nor a
+ * station's blacklist: they come in its first stats frame, so a command
+ * built before it would bind to, or be judged on, a state nobody sent.
+ */
+static int
+cmd_node_reported(const struct node *node, const char *as, char **cause)
+{
+	if (node->nstats > 0)
+		return (0);
+	*cause = xasprintf("%s%s has said hello but not yet sent its state "
+	    "(%s comes with it); nothing was signed: wait for it to "
+	    "report, then try again", as, node->id,
+	    fleet_node_role(node) == ROLE_STATION ? "its blacklist" :
+	    fleet_node_role(node) == ROLE_ROUTER ? "whether it runs or is "
+	    "killed" : "what it is doing");
+	return (-1);
 }
 
 /* Build the document for action on nodes. */
@@ -125,6 +147,10 @@ cmd_build(const struct fleet *fleet, const char *action,
 			proto_command_clear(cmd);
 			return (-1);
 		}
+		if (cmd_node_reported(node, "", cause) != 0) {
+			proto_command_clear(cmd);
+			return (-1);
+		}
 		cmd_target_seen(node, &cmd->targets[i]);
 	}
 	return (0);
@@ -173,6 +199,8 @@ cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
 		    fleet_state_name(dest->state));
 		return (-1);
 	}
+	if (cmd_node_reported(dest, "the destination ", cause) != 0)
+		return (-1);
 	for (i = 0; i < fleet->nnodes; i++) {
 		n = &fleet->nodes[i];
 		if (fleet_node_role(n) != ROLE_STATION || n->nstats == 0)

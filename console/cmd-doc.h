@@ -36,7 +36,8 @@ enum proto_state cmd_node_state(const struct node *node);
  * the fleet model shows it now, with reason, proposer, a fresh random
  * id, created at wall time wall_ms and expiring ttl_ms later.  Returns
  * 0, or -1 and an allocated sentence in *cause (an action no backend
- * knows, a node not in the model or not heard from, a node named twice,
+ * knows, a node not in the model, not heard from or that said hello
+ * but has not sent its state (stats) yet, a node named twice,
  * too many nodes, a reason too long, a ttl out of bounds).  *cmd must
  * be zeroed or built before: its targets are freed first, and on success
  * it holds new ones (proto_command_clear() frees them).
@@ -48,9 +49,10 @@ int	 cmd_build(const struct fleet *fleet, const char *action,
 
 /*
  * Name move-root's destination to in cmd (argument "to"), once the model
- * shows it is a station that is live, that no station reports as
- * blacklisted, and that is not the source.  Returns 0, or -1 and an
- * allocated sentence in *cause; the backend checks again.
+ * shows it is a station that is live and has sent its state, that no
+ * station reports as blacklisted, and that is not the source.  Returns
+ * 0, or -1 and an allocated sentence in *cause; the backend checks
+ * again.
  */
 int	 cmd_move_root(const struct fleet *fleet, struct proto_command *cmd,
 	    const char *to, char **cause);

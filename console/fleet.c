@@ -96,6 +96,7 @@ static void	 fleet_held_drop(struct fleet *fleet, struct node *node);
 static char	*fleet_doc_hold(struct fleet *fleet, const char *text);
 static const struct fleet_doc *fleet_doc_find(const struct fleet *,
 		    const char *, const char *);
+static void	 fleet_link_doc(struct fleet *, size_t, const char *);
 static const struct proto_proposal *fleet_proposal_whole(struct fleet *,
 		    struct node *, const struct proto_proposal *,
 		    struct proto_proposal *, int64_t);
@@ -224,6 +225,7 @@ fleet_free(struct fleet *fleet)
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
+		fleet_link_doc(fleet, i, NULL);
 	}
 	for (i = 0; i < fleet->nnodes; i++) {
 		free(fleet->nodes[i].warnings);
@@ -339,6 +341,7 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 		fatal("fleet_link_down: no link %zu", link);
 	l = &fleet->links[link];
 	l->state = LINK_DOWN;
+	fleet_link_doc(fleet, link, NULL);
 	fleet->link_seq++;
 	l->since_ms = now_ms;
 	/* A refused answer explains the close better than the close. */
@@ -1349,6 +1352,22 @@ fleet_doc_find(const struct fleet *fleet, const char *text,
 }
 
 /*
+ * Keep text (NULL: none) as the last document link was sent whole, in
+ * place of the one it kept: the backend may name it by SHA-256 on this
+ * link from now on, whatever became of the proposal that carried it.
+ */
+static void
+fleet_link_doc(struct fleet *fleet, size_t link, const char *text)
+{
+	struct fleet_link	*l = &fleet->links[link];
+	char			*old = l->doc;
+
+	l->doc = text != NULL ? fleet_doc_hold(fleet, text) : NULL;
+	if (old != NULL)
+		fleet_doc_drop(fleet, old);
+}
+
+/*
  * Proposal p as a whole one: p itself when it carries its document,
  * else a copy in *whole with the document the console holds under p's
  * id (this node's copy, or another node's), checked against the SHA-256
@@ -1486,6 +1505,8 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 	char				*doc;
 	int				 changed, news = 0;
 
+	if (p->document != NULL)
+		fleet_link_doc(fleet, link, p->document);
 	node = fleet_heard_unclocked(fleet, link, p->node, now_ms, wall_ms,
 	    &changed);
 	if ((*nodep = node) == NULL)

@@ -90,6 +90,10 @@ struct fleet_link {
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
+	/* The last document a proposal frame carried whole here (a
+	   fleet_doc): the backend names it by SHA-256 after, as the
+	   handshake's PROTO_NAMED_HEADER lets it.  NULL: none. */
+	char		*doc;
 	size_t		nnodes;			/* nodes it serves */
 	size_t		*node_ix;		/* their indices in
 						   fleet.nodes */

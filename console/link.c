@@ -13,6 +13,15 @@
  * callbacks for the attempt's own wsi count): it tells the model why in
  * words and schedules the next try.
  *
+ * Pacing: at most LINK_HANDSHAKES_MAX links are in a handshake at once;
+ * the others wait their turn in a queue and start as each handshake
+ * ends.  Thousands of links started together to one vigild made every
+ * handshake (TLS most of all) wait behind all the others, so each ran
+ * past LINK_HANDSHAKE_MS, failed and was retried: start-up became a
+ * storm of node-down alerts.  A link's handshake timer runs only from
+ * its own start, never while it waits its turn.  The console has one
+ * event loop and so one pace, kept here.
+ *
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
  * WRITEABLE callback, as libwebsockets requires.
@@ -62,6 +71,10 @@ struct link {
 						   "[::1]:9003" */
 	char			 tls_refusal[PROTO_TEXT_MAX];
 
+	struct link		*next_waiting;	/* in link_pace's queue */
+	int			 waiting;	/* for a handshake slot */
+	int			 handshaking;	/* holds a slot */
+
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
 	lws_sorted_usec_list_t	 handshake_sul;	/* cuts a slow attempt */
@@ -89,8 +102,24 @@ struct link {
 	size_t			 out_n;
 };
 
+/*
+ * The handshakes in flight, the links waiting for one to end (oldest
+ * first) and the timer that starts them outside any link's callback.
+ */
+static struct {
+	size_t			 handshakes;
+	struct link		*first;
+	struct link		*last;
+	struct lws_context	*context;
+	lws_sorted_usec_list_t	 sul;
+} link_pace;
+
 static int	 link_resolve(struct link *, char *, size_t);
 static void	 link_connect(struct link *);
+static void	 link_start(struct link *);
+static void	 link_pace_cb(lws_sorted_usec_list_t *);
+static void	 link_handshake_over(struct link *);
+static void	 link_unqueue(struct link *);
 static void	 link_retry_cb(lws_sorted_usec_list_t *);
 static void	 link_handshake_cb(lws_sorted_usec_list_t *);
 static int	 link_current(const struct link *, struct lws *);
@@ -203,6 +232,15 @@ link_stop(struct link *link)
 	link->stopped = 1;
 	lws_sul_cancel(&link->retry_sul);
 	lws_sul_cancel(&link->handshake_sul);
+	link_unqueue(link);
+	if (link->handshaking) {
+		link->handshaking = 0;
+		link_pace.handshakes--;
+	}
+	if (link_pace.first == NULL && link_pace.context != NULL) {
+		lws_sul_cancel(&link_pace.sul);
+		link_pace.context = NULL;
+	}
 }
 
 /* Free a stopped link. */
@@ -298,9 +336,90 @@ link_out_clear(struct link *link)
 	link->out_head = 0;
 }
 
-/* Start one connection attempt. */
+/*
+ * Start one connection attempt now, or, when LINK_HANDSHAKES_MAX are in
+ * flight, queue it to start as one ends.
+ */
 static void
 link_connect(struct link *link)
+{
+	if (link->waiting)
+		return;
+	if (link_pace.handshakes < LINK_HANDSHAKES_MAX &&
+	    link_pace.first == NULL) {
+		link_start(link);
+		return;
+	}
+	link->waiting = 1;
+	link->next_waiting = NULL;
+	if (link_pace.last != NULL)
+		link_pace.last->next_waiting = link;
+	else
+		link_pace.first = link;
+	link_pace.last = link;
+	link_pace.context = link->context;
+	if (link_pace.handshakes < LINK_HANDSHAKES_MAX)
+		lws_sul_schedule(link_pace.context, 0, &link_pace.sul,
+		    link_pace_cb, 1);
+}
+
+/* Take link out of the queue of links waiting for a handshake slot. */
+static void
+link_unqueue(struct link *link)
+{
+	struct link	**lp, *prev = NULL;
+
+	if (!link->waiting)
+		return;
+	for (lp = &link_pace.first; *lp != NULL; lp = &(*lp)->next_waiting) {
+		if (*lp == link) {
+			*lp = link->next_waiting;
+			if (link_pace.last == link)
+				link_pace.last = prev;
+			break;
+		}
+		prev = *lp;
+	}
+	link->waiting = 0;
+	link->next_waiting = NULL;
+}
+
+/*
+ * Start the waiting links while slots are free.  A timer, not the end
+ * of a handshake itself, does it: an attempt may fail at once inside
+ * its start, and starting the next from there would recurse once per
+ * waiting link.
+ */
+static void
+link_pace_cb(lws_sorted_usec_list_t *sul)
+{
+	struct link	*link;
+
+	(void)sul;
+	while (link_pace.handshakes < LINK_HANDSHAKES_MAX &&
+	    (link = link_pace.first) != NULL) {
+		link_unqueue(link);
+		if (!link->stopped)
+			link_start(link);
+	}
+}
+
+/* link's handshake ended, one way or another: its slot is free. */
+static void
+link_handshake_over(struct link *link)
+{
+	if (!link->handshaking)
+		return;
+	link->handshaking = 0;
+	link_pace.handshakes--;
+	if (link_pace.first != NULL)
+		lws_sul_schedule(link_pace.context, 0, &link_pace.sul,
+		    link_pace_cb, 1);
+}
+
+/* Start one connection attempt, holding a handshake slot. */
+static void
+link_start(struct link *link)
 {
 	struct lws_client_connect_info	ci;
 
@@ -325,6 +444,8 @@ link_connect(struct link *link)
 	link->close_reason[0] = '\0';
 	link->tls_refusal[0] = '\0';
 	link->attempt_ms = util_mono_ms();
+	link->handshaking = 1;
+	link_pace.handshakes++;
 	lws_sul_schedule(link->context, 0, &link->handshake_sul,
 	    link_handshake_cb, (lws_usec_t)LINK_HANDSHAKE_MS * LWS_US_PER_MS);
 	if (lws_client_connect_via_info(&ci) == NULL && link->open)
@@ -395,6 +516,7 @@ link_failed(struct link *link, const char *why)
 	if (!link->open || link->stopped)
 		return;
 	lws_sul_cancel(&link->handshake_sul);
+	link_handshake_over(link);
 	link->open = 0;
 	link->up = 0;
 	link->wsi = NULL;
@@ -666,10 +788,20 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		/* user is OpenSSL's store context, len whether it passed. */
 		return (tls_verify_refusal(user, (int)len, link->name,
 		    link->tls_refusal, sizeof link->tls_refusal));
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		/* in is the header cursor, len the room left after it. */
+		if (lws_add_http_header_by_name(wsi,
+		    (const unsigned char *)PROTO_NAMED_HEADER,
+		    (const unsigned char *)PROTO_NAMED_VALUE,
+		    (int)strlen(PROTO_NAMED_VALUE), (unsigned char **)in,
+		    *(unsigned char **)in + len) != 0)
+			return (-1);
+		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (!link_current(link, wsi))
 			return (-1);	/* given up on: close it */
 		lws_sul_cancel(&link->handshake_sul);
+		link_handshake_over(link);
 		link->wsi = wsi;
 		link->up = 1;
 		link->heard_ms = util_mono_ms();

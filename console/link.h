@@ -33,11 +33,16 @@ struct link;
  * queue, so only the handshake shows that nobody answers. */
 #define LINK_HANDSHAKE_MS	4000
 
+/* Handshakes in flight at once; other links wait their turn, so that
+ * thousands started together do not each run past LINK_HANDSHAKE_MS. */
+#define LINK_HANDSHAKES_MAX	32
+
 /* Frames waiting to be sent on one link; more are refused. */
 #define LINK_SEND_MAX		32
 
 /*
- * Make the link for fleet->links[index] and start connecting at once.
+ * Make the link for fleet->links[index] and start connecting at once,
+ * or as soon as fewer than LINK_HANDSHAKES_MAX handshakes are in flight.
  * Returns the link, or NULL and an allocated sentence in *cause when
  * the link's URL cannot be used (nothing is then scheduled).
  */

@@ -366,7 +366,8 @@ form_add(struct form_text *t, attr_t attr, const char *fmt, ...)
 
 /*
  * Each target as the fleet shows it now, and a warning where its
- * backend is sure to refuse (wrong role or state); the backend decides.
+ * backend is sure to refuse (wrong role or state) or its state has not
+ * come yet (the desk refuses it); the backend decides.
  */
 static void
 form_targets(const struct form *f, const struct fleet *fleet,
@@ -382,6 +383,12 @@ form_targets(const struct form *f, const struct fleet *fleet,
 		if (node == NULL || !node->has_hello) {
 			form_add(t, draw_mark_attr(MARK_WARN), "target: %s: "
 			    "not heard from by this console", f->nodes[i]);
+			continue;
+		}
+		if (node->nstats == 0) {
+			form_add(t, draw_mark_attr(MARK_WARN), "target: %s, "
+			    "build %s: its state has not come yet; wait for it "
+			    "to report", node->id, node->hello.build);
 			continue;
 		}
 		cmd_target_seen(node, &seen);

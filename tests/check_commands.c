@@ -103,6 +103,9 @@ static void	 world_free(struct world *);
 static size_t	 kill_down(struct world *);
 static void	 vigil_run(struct e2e_result *, char *const *, ...);
 static char	*proposal_id(const struct e2e_result *);
+static void	 stats_times(struct e2e_ws *, const char *, int, int64_t,
+		    int64_t *, size_t, size_t *, int64_t *);
+static int64_t	 stats_gap(const int64_t *, size_t);
 static json_t	*status_json(struct world *);
 static const char *router_state(json_t *);
 static json_t	*router_counter(json_t *, const char *);
@@ -169,7 +172,7 @@ model_node(struct fleet *fleet, const char *id, const char *build,
 	return (fleet_find(fleet, id));
 }
 
-/* A router's stats saying it is in state. */
+/* A router's stats saying it is in state, or (state NULL) a station's. */
 static void
 model_stats(struct fleet *fleet, const char *id, const char *state)
 {
@@ -180,12 +183,13 @@ model_stats(struct fleet *fleet, const char *id, const char *state)
 	ck_assert_ptr_nonnull(node);
 	m->type = MSG_STATS;
 	snprintf(m->u.stats.node, sizeof m->u.stats.node, "%s", id);
-	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.role = state != NULL ? ROLE_ROUTER : ROLE_STATION;
 	m->u.stats.clock_ms = 1700000000000LL;
 	m->u.stats.uptime_ms = 1000 + node->nstats * 250;
 	m->u.stats.seq = node->nstats + 1;
-	ck_assert_int_eq(proto_state_parse(state, &m->u.stats.router.state),
-	    0);
+	if (state != NULL)
+		ck_assert_int_eq(proto_state_parse(state,
+		    &m->u.stats.router.state), 0);
 	ck_assert_int_eq(fleet_apply(fleet, node->link, m, 1000), 0);
 	free(m);
 }
@@ -509,7 +513,8 @@ END_TEST
 /*
  * A document binds each target's build and state as the node reported
  * them: a router's state from its stats, a station "running"; a node
- * not heard from, a node named twice or a missing reason is refused.
+ * not heard from or whose state has not come yet, a node named twice or
+ * a missing reason is refused.
  */
 START_TEST(test_build_binds_each_targets_build_and_state)
 {
@@ -525,6 +530,13 @@ START_TEST(test_build_binds_each_targets_build_and_state)
 	model_node(&fleet, "station/s1", "stn-2", "north");
 	model_stats(&fleet, "router/r8", "halting");
 
+	/* A station whose state (its blacklist) has not come is refused. */
+	ck_assert_int_eq(cmd_build(&fleet, "kill", both, 2, "why not",
+	    "alice", 1700000000000LL, 60000, &cmd, &cause), -1);
+	ck_assert_msg(strstr(cause, "station/s1 has said hello but not yet "
+	    "sent its state") != NULL, "%s", cause);
+	free(cause);
+	model_stats(&fleet, "station/s1", NULL);
 	ck_assert_msg(cmd_build(&fleet, "kill", both, 2, "why not",
 	    "alice", 1700000000000LL, 60000, &cmd, &cause) == 0,
 	    "cmd_build: %s", cause);
@@ -3391,6 +3403,107 @@ START_TEST(test_move_root_waits_for_the_state_it_judges)
 END_TEST
 
 /*
+ * The curses console's ":" prompt judges on state too: a backend says
+ * hello for two stations and a router and sends the stations' state
+ * (the source's blacklist, naming the destination) only later, the
+ * router's never.  Before the state comes, move-root and a kill of the
+ * router are refused in words and nothing is signed; once it came, the
+ * blacklisted destination is refused by the console, not sent for the
+ * backend to refuse.  The console used to sign and send both at once.
+ */
+START_TEST(test_the_desk_waits_for_the_state_it_judges)
+{
+	static char	 blacklist[] = MOVE_ROGUE_STATS("station/m1",
+	    "{\"peer\":\"station/m2\",\"reported_by\":\"station/m1\","
+	    "\"evidence\":\"a message signed by a revoked key\","
+	    "\"since_ms\":1}");
+	static char	 clean[] = MOVE_ROGUE_STATS("station/m2", "");
+	static char	 pause[] = E2E_ROGUE_PAUSE "1000";
+	char		*frames[4 + 3 * 30] = {
+		MOVE_ROGUE_HELLO("station/m1"),
+		MOVE_ROGUE_HELLO("station/m2"),
+		"{\"type\":\"hello\",\"node\":\"router/q1\",\"version\":1,"
+		    "\"role\":\"router\",\"group\":\"g\",\"build\":\"b1\","
+		    "\"clock_ms\":0,\"flags\":[]}",
+		E2E_ROGUE_PAUSE "12000",
+	};
+	size_t		 i;
+	FILE			*f;
+	char			*alice = e2e_make_key("alice"), *fleet;
+	char			*vigil = e2e_bin("vigil"), cmd[2048];
+	int			 port;
+
+	/* The stations' state, again each second so they stay live. */
+	for (i = 4; i < nitems(frames); i += 3) {
+		frames[i] = blacklist;
+		frames[i + 1] = clean;
+		frames[i + 2] = pause;
+	}
+	(void)e2e_rogue_start(frames, nitems(frames), 0, 0, &port);
+	fleet = e2e_path("fleet-desk-late-state");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "ws://127.0.0.1:%d/ # station/m1, m2, router/q1\n", port);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "env -u NO_COLOR VIGIL_KEY=%s "
+	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME=%s timeout "
+	    "--foreground 120 %s --fleet %s; sleep 30", alice, e2e_dir(),
+	    vigil, fleet);
+	e2e_tmux_start(200, 50, cmd);
+	free(e2e_tmux_wait(ANSWER_MS, "the hellos", "station/m2",
+	    "router/q1", NULL));
+
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog at the reason",
+	    "Propose move-root", "target: station/m1, build b1: its state "
+	    "has not come yet", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "move-root refused before the state",
+	    "nothing was proposed: station/m1 has said hello but not yet "
+	    "sent its state (its blacklist comes with it); nothing was "
+	    "signed: wait for it to report, then try again", NULL));
+	e2e_tmux_keys("Escape", 0);
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("kill q1", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the kill dialog", "Propose kill",
+	    "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "a kill refused before the state",
+	    "nothing was proposed: router/q1 has said hello but not yet "
+	    "sent its state", NULL));
+	e2e_tmux_keys("Escape", 0);
+
+	/* The stations' state came: the console refuses the destination. */
+	e2e_tmux_keys("3", 1);
+	free(e2e_tmux_wait(ANSWER_MS * 2, "the blacklist", "BLACKLISTED BY",
+	    "!1: m1", NULL));
+	e2e_tmux_keys(":", 1);
+	e2e_tmux_keys("move-root m1 --to m2", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the dialog again", "Type why", NULL));
+	e2e_tmux_keys("late", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("move-root", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(ANSWER_MS, "the blacklisted destination refused",
+	    "nothing was proposed: the destination station/m2 is "
+	    "blacklisted by station/m1", NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(vigil);
+	free(fleet);
+	free(alice);
+}
+END_TEST
+
+/*
  * alice proposes move-root at the console's ":" prompt: a destination
  * no backend reported is refused in words, and so is one that said
  * hello and fell silent (a backend that sends nothing more, so the
@@ -3600,6 +3713,127 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 }
 END_TEST
 
+/*
+ * The times, in ms since start, at which stats frames about id arrive on
+ * ws over ms milliseconds (at most max); how many in *n.  With result
+ * not NULL, it stops at the first stats of a router no longer running,
+ * the last time listed, and sets *result to when the command's result
+ * arrived before it (-1: none did).
+ */
+static void
+stats_times(struct e2e_ws *ws, const char *id, int ms, int64_t start,
+    int64_t *at, size_t max, size_t *n, int64_t *result)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	int64_t			 deadline = e2e_now_ms() + ms;
+	char			*frame, why[PROTO_TEXT_MAX];
+	int			 stop = 0;
+
+	*n = 0;
+	if (result != NULL)
+		*result = -1;
+	while (!stop && *n < max && e2e_now_ms() < deadline) {
+		frame = e2e_ws_recv(ws, (int)(deadline - e2e_now_ms()));
+		if (frame == NULL)
+			break;
+		if (proto_decode(frame, strlen(frame), m, why,
+		    sizeof why) != 0)
+			m->type = MSG_UNKNOWN;
+		if (m->type == MSG_RESULT && result != NULL && *result == -1)
+			*result = e2e_now_ms() - start;
+		if (m->type == MSG_STATS && strcmp(m->u.stats.node, id) == 0) {
+			at[(*n)++] = e2e_now_ms() - start;
+			stop = result != NULL &&
+			    m->u.stats.router.state != STATE_RUNNING;
+		}
+		proto_msg_clear(m);
+		free(frame);
+	}
+	free(m);
+}
+
+/* The median gap between n times, in ms. */
+static int64_t
+stats_gap(const int64_t *at, size_t n)
+{
+	int64_t	gaps[64], t;
+	size_t	i, j;
+
+	ck_assert_msg(n >= 3 && n <= nitems(gaps) + 1, "%zu stats frames "
+	    "arrived", n);
+	for (i = 1; i < n; i++) {
+		t = at[i] - at[i - 1];
+		for (j = i - 1; j > 0 && gaps[j - 1] > t; j--)
+			gaps[j] = gaps[j - 1];
+		gaps[j] = t;
+	}
+	return (gaps[(n - 1) / 2]);
+}
+
+/*
+ * A vigild serving many nodes on ports of their own keeps within its
+ * stats budget: with one node watched, its stats come every 250 ms;
+ * with a console on each of 1,000 routers, each router's every 500 ms,
+ * and a kill's halting state still at once, not at the next period.
+ */
+START_TEST(test_many_watched_nodes_send_stats_less_often_but_state_at_once)
+{
+	struct world		 w;
+	struct e2e_ws		*ws[KILL_ROUTERS];
+	int64_t			 at[40], start, gap, result;
+	char			 id[32], *url;
+	size_t			 i, n;
+	pid_t			 pid;
+
+	world_start_in(&w, "calm", NULL, "1", "1000");
+	for (i = 0; i < KILL_ROUTERS; i++) {
+		snprintf(id, sizeof id, "router/r%zu", i + 1);
+		url = e2e_fleet_url(w.fleet, id);
+		ws[i] = e2e_ws_open(url, ANSWER_MS);
+		free(url);
+		if (i > 0)
+			continue;
+		start = e2e_now_ms();
+		stats_times(ws[0], "router/r1", 2200, start, at, nitems(at),
+		    &n, NULL);
+		gap = stats_gap(at, n);
+		ck_assert_msg(gap >= 200 && gap <= 300, "one router watched: "
+		    "its stats every %lld ms, not 250", (long long)gap);
+	}
+	/* Past the frames queued while the others connected. */
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", 1000, start, at, nitems(at), &n,
+	    NULL);
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", 4200, start, at, nitems(at), &n,
+	    NULL);
+	gap = stats_gap(at, n);
+	ck_assert_msg(gap >= 450 && gap <= 550, "1,000 routers watched: "
+	    "router/r1's stats every %lld ms, not 500", (long long)gap);
+
+	/* The kill from another process; r1's halting read as it comes. */
+	pid = e2e_fork();
+	if (pid == 0) {
+		free(two_person(&w, 0, "kill", "router/r1", "--reason",
+		    "the budget's test", NULL));
+		_exit(0);
+	}
+	start = e2e_now_ms();
+	stats_times(ws[0], "router/r1", RUN_MS * 2, start, at, nitems(at),
+	    &n, &result);
+	ck_assert_int_eq(e2e_wait(pid, RUN_MS), 0);
+	ck_assert_msg(n > 0 && result >= 0, "router/r1 did not report the "
+	    "kill's result and its halting (%zu stats, result at %lld ms)",
+	    n, (long long)result);
+	ck_assert_msg(at[n - 1] - result < 200, "router/r1's halting came "
+	    "%lld ms after the kill's result, as if at its next period "
+	    "rather than at once", (long long)(at[n - 1] - result));
+	for (i = 0; i < KILL_ROUTERS; i++)
+		e2e_ws_close(ws[i]);
+	world_free(&w);
+}
+END_TEST
+
 Suite *
 commands_suite(void)
 {
@@ -3647,6 +3881,7 @@ commands_suite(void)
 	    test_armed_kill_fires_on_r8s_runaway_and_at_one_word);
 	tcase_add_test(tc, test_armed_kill_is_refused_after_its_window);
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
+	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */
@@ -3655,6 +3890,8 @@ commands_suite(void)
 	/* Its own process in make check (tests/run-suites.sh). */
 	tcase_set_tags(big, "kill1000");
 	tcase_add_test(big, test_a_kill_of_1000_routers_takes_two_operators);
+	tcase_add_test(big,
+	    test_many_watched_nodes_send_stats_less_often_but_state_at_once);
 	suite_add_tcase(s, big);
 
 	/*

@@ -25,6 +25,7 @@
 #define GW_WAIT_MS	20000	/* a state to show */
 #define GW_ID_MAX	64
 #define GW_ODD		200	/* other gateways' nodes gone quiet */
+#define GW_NAMED	"X-Vigil-Named: sha256\r\n"	/* vigil's header */
 
 /* A started gateway fleet: its fleet file and each gateway's pid. */
 struct gw_fleet {
@@ -32,6 +33,14 @@ struct gw_fleet {
 	pid_t	 vigild;
 	pid_t	 gateway[3];
 	char	 url[3][128];
+};
+
+/* Alice's and bob's keys, a trust file of both, an audit directory. */
+struct gw_keys {
+	char	*alice;
+	char	*bob;
+	char	*trust;
+	char	*audit;
 };
 
 /* A vigil watch --json being read, and the other nodes gone quiet. */
@@ -42,6 +51,8 @@ struct gw_watch {
 };
 
 static void	 gw_start(struct gw_fleet *, const char *const *);
+static void	 gw_start_signed(struct gw_fleet *, struct gw_keys *);
+static void	 gw_keys_free(struct gw_keys *);
 static void	 gw_stop(struct gw_fleet *);
 static void	 gw_vigil(struct e2e_result *, const char *, ...);
 static json_t	*gw_status(const char *, int);
@@ -52,6 +63,8 @@ static pid_t	 gw_watch_spawn(const char *, const char *, const char *,
 static void	 gw_watch_line(const char *, size_t *, size_t *, size_t *);
 static size_t	 gw_count(struct gw_watch *, const char *, int, size_t,
 		    int);
+static void	 gw_proposals(struct e2e_ws *, const char *, size_t,
+		    size_t *, size_t *);
 
 /*
  * Start vigild fleet --gateways 3 of 290 routers and 10 stations, with
@@ -86,6 +99,39 @@ gw_start(struct gw_fleet *g, const char *const *extra)
 	}
 	fclose(f);
 	ck_assert_uint_eq(k, 3);
+}
+
+/*
+ * Start the gateway fleet trusting alice and bob (keys made in k), each
+ * node with its audit log in k's directory.
+ */
+static void
+gw_start_signed(struct gw_fleet *g, struct gw_keys *k)
+{
+	const char	*extra[5];
+
+	k->alice = e2e_make_key("alice");
+	k->bob = e2e_make_key("bob");
+	k->trust = e2e_trust_file(k->alice, "alice", k->bob, "bob",
+	    (char *)NULL);
+	k->audit = e2e_path("audit");
+	ck_assert_int_eq(mkdir(k->audit, 0700), 0);
+	extra[0] = "--trust";
+	extra[1] = k->trust;
+	extra[2] = "--audit-dir";
+	extra[3] = k->audit;
+	extra[4] = NULL;
+	gw_start(g, extra);
+}
+
+/* Free what gw_start_signed() made. */
+static void
+gw_keys_free(struct gw_keys *k)
+{
+	free(k->alice);
+	free(k->bob);
+	free(k->trust);
+	free(k->audit);
 }
 
 /* Stop the fleet as an operator would; its gateways end with it. */
@@ -185,25 +231,137 @@ gw_text(const char *dir, const char *name)
 	return (buf);
 }
 
+/*
+ * Count the proposal frames of command id bare console ws is sent, whole
+ * and named by SHA-256, until want of them came or GW_WAIT_MS passed;
+ * close it.
+ */
+static void
+gw_proposals(struct e2e_ws *ws, const char *id, size_t want, size_t *whole,
+    size_t *named)
+{
+	json_t		*msg;
+	char		*frame;
+	int64_t		 deadline = e2e_now_ms() + GW_WAIT_MS;
+
+	*whole = *named = 0;
+	while (*whole + *named < want && e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 1000)) == NULL)
+			continue;
+		msg = json_loads(frame, 0, NULL);
+		free(frame);
+		if (msg == NULL || strcmp(json_string_value(json_object_get(
+		    msg, "type")) ? json_string_value(json_object_get(msg,
+		    "type")) : "", "proposal") != 0 || json_string_value(
+		    json_object_get(msg, "id")) == NULL || strcmp(
+		    json_string_value(json_object_get(msg, "id")), id) != 0) {
+			json_decref(msg);
+			continue;
+		}
+		if (json_object_get(msg, "document") != NULL)
+			(*whole)++;
+		else if (json_object_get(msg, "sha256") != NULL)
+			(*named)++;
+		json_decref(msg);
+	}
+	e2e_ws_close(ws);
+}
+
+/*
+ * A console that declares it keeps the document (x-vigil-named) is sent
+ * a kill pending on 30 routers of one gateway whole once and named by
+ * its SHA-256 29 times on that link; one that does not is sent it whole
+ * each time; vigil shows the proposal whole and carries it out.
+ */
+START_TEST(a_gateway_sends_a_pending_document_once_per_link)
+{
+	struct gw_fleet		 g;
+	struct e2e_result	 r;
+	struct gw_keys		 k;
+	char			*argv[40], name[30][16];
+	char			 id[64], env[512], *envp[2] = { env, NULL };
+	size_t			 i, whole, named;
+	json_t			*doc, *p;
+	struct e2e_ws		*ws;
+
+	gw_start_signed(&g, &k);
+	doc = gw_status(g.file, 300);
+	json_decref(doc);
+
+	/* r111 .. r140: all the second gateway's. */
+	ws = e2e_ws_open_headers(g.url[1], GW_NAMED, GW_WAIT_MS);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = g.file;
+	argv[3] = "propose";
+	argv[4] = "kill";
+	for (i = 0; i < 30; i++) {
+		snprintf(name[i], sizeof name[i], "router/r%zu", 111 + i);
+		argv[5 + i] = name[i];
+	}
+	argv[35] = "--reason";
+	argv[36] = "named once per link";
+	argv[37] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", k.alice);
+	e2e_run(argv, envp, GW_RUN_MS, &r);
+	free(argv[0]);
+	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %32[0-9a-f]:",
+	    id) == 1, "propose exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	/* Connected as it was proposed: sent it as each router took it. */
+	gw_proposals(ws, id, 30, &whole, &named);
+	ck_assert_msg(whole == 1 && named == 29, "a console keeping the "
+	    "document, connected before, was sent it whole %zu times and "
+	    "named %zu times", whole, named);
+	/* Connecting after: in each router's introduction. */
+	ws = e2e_ws_open_headers(g.url[1], GW_NAMED, GW_WAIT_MS);
+	gw_proposals(ws, id, 30, &whole, &named);
+	ck_assert_msg(whole == 1 && named == 29, "a console keeping the "
+	    "document was sent it whole %zu times and named %zu times",
+	    whole, named);
+	ws = e2e_ws_open_headers(g.url[1], NULL, GW_WAIT_MS);
+	gw_proposals(ws, id, 30, &whole, &named);
+	ck_assert_msg(whole == 30 && named == 0, "a console not keeping "
+	    "the document was sent it whole %zu times and named %zu times",
+	    whole, named);
+
+	/* vigil, which keeps it, holds the proposal whole on all 30. */
+	gw_vigil(&r, k.bob, "--fleet", g.file, "pending", "--json",
+	    (char *)NULL);
+	doc = json_loads(r.out, 0, NULL);
+	ck_assert_msg(doc != NULL, "pending --json: %s%s", r.out, r.err);
+	p = json_array_get(json_object_get(doc, "proposals"), 0);
+	ck_assert_msg(json_string_value(json_object_get(p, "document")) !=
+	    NULL && strstr(json_string_value(json_object_get(p, "document")),
+	    "named once per link") != NULL && strstr(json_string_value(
+	    json_object_get(p, "document")), "router/r140") != NULL,
+	    "pending --json shows no whole document: %s", r.out);
+	json_decref(doc);
+	e2e_result_free(&r);
+
+	gw_vigil(&r, k.bob, "--fleet", g.file, "approve", id, "--yes",
+	    (char *)NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r111: executed")
+	    != NULL && strstr(r.out, "router/r140: executed") != NULL,
+	    "approve exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	e2e_wait_router_state(g.file, "router/r125", "killed", GW_WAIT_MS);
+
+	gw_stop(&g);
+	gw_keys_free(&k);
+}
+END_TEST
+
 START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 {
 	struct gw_fleet		 g;
 	struct e2e_result	 r;
-	const char		*extra[5];
+	struct gw_keys		 k;
 	json_t			*doc;
-	char			*alice, *bob, *trust, *audit, *log, id[64];
+	char			*log, id[64];
 
-	alice = e2e_make_key("alice");
-	bob = e2e_make_key("bob");
-	trust = e2e_trust_file(alice, "alice", bob, "bob", (char *)NULL);
-	audit = e2e_path("audit");
-	ck_assert_int_eq(mkdir(audit, 0700), 0);
-	extra[0] = "--trust";
-	extra[1] = trust;
-	extra[2] = "--audit-dir";
-	extra[3] = audit;
-	extra[4] = NULL;
-	gw_start(&g, extra);
+	gw_start_signed(&g, &k);
 
 	/* Every node of the three gateways, each gateway's own. */
 	doc = gw_status(g.file, 300);
@@ -211,7 +369,7 @@ START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 	json_decref(doc);
 
 	/* r150 is the second gateway's, r250 the third's: one message each. */
-	gw_vigil(&r, alice, "--fleet", g.file, "propose", "kill",
+	gw_vigil(&r, k.alice, "--fleet", g.file, "propose", "kill",
 	    "router/r150", "router/r250", "--reason", "through its gateway",
 	    (char *)NULL);
 	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %32[0-9a-f]:",
@@ -219,12 +377,12 @@ START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 	    strstr(r.out, "router/r250: accepted") != NULL,
 	    "propose exited %d: %s%s", r.status, r.out, r.err);
 	e2e_result_free(&r);
-	gw_vigil(&r, alice, "--fleet", g.file, "approve", id, "--yes",
+	gw_vigil(&r, k.alice, "--fleet", g.file, "approve", id, "--yes",
 	    (char *)NULL);
 	ck_assert_msg(r.status != 0 && strstr(r.out, "executed") == NULL,
 	    "alice approved her own kill: %s%s", r.out, r.err);
 	e2e_result_free(&r);
-	gw_vigil(&r, bob, "--fleet", g.file, "approve", id, "--yes",
+	gw_vigil(&r, k.bob, "--fleet", g.file, "approve", id, "--yes",
 	    (char *)NULL);
 	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r150: executed")
 	    != NULL && strstr(r.out, "router/r250: executed") != NULL,
@@ -242,20 +400,17 @@ START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 	json_decref(doc);
 
 	/* The command is in r150's own audit log, and in no neighbour's. */
-	log = gw_text(audit, "router-r150.audit");
+	log = gw_text(k.audit, "router-r150.audit");
 	ck_assert_msg(strstr(log, id) != NULL && strstr(log, "\"execute\"")
 	    != NULL, "router/r150's audit log: %s", log);
 	free(log);
-	log = gw_text(audit, "router-r151.audit");
+	log = gw_text(k.audit, "router-r151.audit");
 	ck_assert_msg(strstr(log, id) == NULL, "router/r151's audit log "
 	    "holds the kill: %s", log);
 	free(log);
 
 	gw_stop(&g);
-	free(alice);
-	free(bob);
-	free(trust);
-	free(audit);
+	gw_keys_free(&k);
 }
 END_TEST
 
@@ -557,6 +712,7 @@ gateway_suite(void)
 	tcase_add_test(tc, a_stopped_gateway_shows_exactly_its_nodes_stale);
 	tcase_add_test(tc, an_outage_in_text_watch_is_told_in_runs);
 	tcase_add_test(tc, a_kill_reaches_its_routers_through_their_gateways);
+	tcase_add_test(tc, a_gateway_sends_a_pending_document_once_per_link);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -23,6 +23,7 @@
  * even after a restart; an oversized frame closes its connection; at
  * its descriptor limit vigild waits quietly and tells its consoles why.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -30,6 +31,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1592,6 +1594,76 @@ START_TEST(at_its_descriptor_limit_vigild_waits_quietly_and_says_why)
 }
 END_TEST
 
+/* How many descriptors process pid holds now. */
+static int
+fd_count(pid_t pid)
+{
+	struct dirent	*d;
+	DIR		*dir;
+	char		 path[64];
+	int		 n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	ck_assert_ptr_nonnull(dir = opendir(path));
+	while ((d = readdir(dir)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return (n);
+}
+
+/*
+ * A fleet of 102 nodes run without --audit-dir, under ulimit -n 400,
+ * accepts 250 connections at once: it keeps no descriptor back for
+ * audit logs it never opened.  It used to keep one per node, and so
+ * stopped accepting at about 180, saying its limit was reached.
+ */
+START_TEST(without_audit_logs_vigild_keeps_no_descriptors_for_them)
+{
+	static const char *const extra[] = { "--routers", "100",
+	    "--stations", "2", NULL };
+	struct rlimit		 rl, low;
+	struct sockaddr_in	 sin;
+	char			*fleet, *url, *err;
+	int			 socks[250], i, base, n;
+	int64_t			 deadline;
+	pid_t			 pid;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = 400;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	fleet = e2e_start_fleet("calm", extra, &pid);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	url = e2e_fleet_url(fleet, "router/r1");
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)atoi(strrchr(url, ':') + 1));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	base = fd_count(pid);
+	for (i = 0; i < (int)nitems(socks); i++) {
+		socks[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ck_assert_int_ge(socks[i], 0);
+		(void)connect(socks[i], (struct sockaddr *)&sin, sizeof sin);
+	}
+	deadline = e2e_now_ms() + WAIT_MS;
+	while ((n = fd_count(pid) - base) < (int)nitems(socks) &&
+	    e2e_now_ms() < deadline)
+		e2e_sleep_ms(100);
+	err = e2e_stderr_of(pid);
+	ck_assert_msg(n >= (int)nitems(socks), "vigild without audit logs "
+	    "accepted %d of %zu connections under ulimit -n 400; it said: "
+	    "%.400s", n, nitems(socks), err);
+	ck_assert_msg(strstr(err, "not accepting") == NULL, "vigild said "
+	    "it was full: %.400s", err);
+	for (i = 0; i < (int)nitems(socks); i++)
+		close(socks[i]);
+	free(err);
+	free(url);
+	free(fleet);
+}
+END_TEST
+
 Suite *
 killswitch_suite(void)
 {
@@ -1629,6 +1701,8 @@ killswitch_suite(void)
 	    an_oversized_frame_is_answered_and_its_connection_closed);
 	tcase_add_test(wire,
 	    at_its_descriptor_limit_vigild_waits_quietly_and_says_why);
+	tcase_add_test(wire,
+	    without_audit_logs_vigild_keeps_no_descriptors_for_them);
 	suite_add_tcase(s, wire);
 	return (s);
 }

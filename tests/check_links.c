@@ -541,6 +541,46 @@ START_TEST(test_frozen_console_is_dropped_and_a_quiet_one_kept)
 }
 END_TEST
 
+/*
+ * A hundred links to a backend that answers handshakes one at a time,
+ * 60 ms each (as a loaded vigild serves a crowd): every link comes up
+ * in turn, and none is given up on for want of a handshake within 4 s.
+ * The console used to start all hundred at once, so the last third
+ * waited behind the others past 4 s, timed out, were marked down with
+ * a critical alert each, and were retried.
+ */
+START_TEST(test_a_crowd_of_links_waits_its_turn_and_none_times_out)
+{
+	struct e2e_result	 res;
+	FILE			*f;
+	char			*fleet, *argv[8];
+	int			 port, i;
+
+	e2e_rogue_slow_handshakes(60);
+	(void)e2e_rogue_start(NULL, 0, 0, 0, &port);
+	fleet = e2e_path("fleet-crowd");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	for (i = 0; i < 100; i++)
+		fprintf(f, "ws://127.0.0.1:%d/l%d\n", port, i);
+	ck_assert_int_eq(fclose(f), 0);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = fleet;
+	argv[3] = "watch";
+	argv[4] = "--for";
+	argv[5] = "9";
+	argv[6] = NULL;
+	e2e_run(argv, NULL, 30000, &res);
+	ck_assert_msg(strstr(res.out, "no websocket handshake") == NULL &&
+	    strstr(res.err, "no websocket handshake") == NULL, "links timed "
+	    "out waiting for their handshake: %.600s %.300s", res.out,
+	    res.err);
+	e2e_result_free(&res);
+	free(argv[0]);
+	free(fleet);
+}
+END_TEST
+
 /* The links suite. */
 Suite *
 links_suite(void)
@@ -559,6 +599,8 @@ links_suite(void)
 	tcase_add_test(tc, test_backend_silent_after_connect_is_alerted);
 	tcase_add_test(tc, test_silent_backend_is_shown_connected_and_silent);
 	tcase_add_test(tc, test_frozen_console_is_dropped_and_a_quiet_one_kept);
+	tcase_add_test(tc,
+	    test_a_crowd_of_links_waits_its_turn_and_none_times_out);
 	suite_add_tcase(s, tc);
 	return (s);
 }

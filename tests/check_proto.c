@@ -1207,6 +1207,246 @@ START_TEST(stats_carry_only_their_roles_counters)
 }
 END_TEST
 
+/* A 64-bit pseudo-random number (xorshift), the same every run. */
+static uint64_t
+writer_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (*state);
+}
+
+/* A counter: zero, one, the largest the schema sends, past it, or any. */
+static uint64_t
+writer_counter(uint64_t *state)
+{
+	static const uint64_t	edges[] = { 0, 1, INT64_MAX,
+				    (uint64_t)INT64_MAX + 1, UINT64_MAX };
+	uint64_t		r = writer_random(state);
+
+	return (r % 3 == 0 ? edges[r / 3 % nitems(edges)] : r >> (r % 64));
+}
+
+/*
+ * Text of up to max - 1 bytes with what JSON must escape and what it
+ * must never carry raw: quotes, backslashes, control characters, valid
+ * UTF-8 of every length, and bytes that are not UTF-8 at all.
+ */
+static void
+writer_text(uint64_t *state, char *s, size_t max)
+{
+	static const char *const pieces[] = { "\"", "\\", "\n", "\t", "\x01",
+	    "\x1f", "\x7f", "/", "a", "Z 9", "\xc3\xa9", "\xe2\x82\xac",
+	    "\xf0\x9f\x94\x91", "\xe2\x80\xa8", "\xc3", "\x80", "\xc0\xaf",
+	    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\\u0041" };
+	const char	*p;
+	size_t		 len = 0, n, want;
+
+	want = writer_random(state) % max;
+	while (len < want) {
+		p = pieces[writer_random(state) % nitems(pieces)];
+		if ((n = strlen(p)) >= max - len)
+			break;
+		memcpy(s + len, p, n);
+		len += n;
+	}
+	s[len] = '\0';
+}
+
+/* What a string becomes on the wire: '?' for non-ASCII when not UTF-8. */
+static void
+writer_expect(const char *s, char *out, size_t outlen)
+{
+	json_t	*v;
+	size_t	 i;
+
+	util_copy(out, outlen, s);
+	if ((v = json_string(s)) != NULL) {
+		json_decref(v);
+		return;
+	}
+	for (i = 0; out[i] != '\0'; i++) {
+		if ((unsigned char)out[i] >= 0x80)
+			out[i] = '?';
+	}
+}
+
+/* Fill st with a router's or a station's stats of extreme values. */
+static void
+writer_stats(uint64_t *state, struct proto_stats *st,
+    struct proto_blacklist *bl)
+{
+	static const double	ratios[] = { 0, 0.1, 1.0 / 3, 1e20, 1e-7,
+				    5e-324, 1.7976931348623157e308, 2.5,
+				    123456789012345678.0, 1e15, NAN, INFINITY };
+	struct proto_router_stats	*r = &st->router;
+	struct proto_station_stats	*t = &st->station;
+	uint64_t			 x = writer_random(state);
+	size_t				 i;
+
+	memset(st, 0, sizeof *st);
+	st->role = x % 2 ? ROLE_ROUTER : ROLE_STATION;
+	util_format(st->node, sizeof st->node, "%s/n%llu",
+	    proto_role_name(st->role), (unsigned long long)(x % 10000));
+	st->clock_ms = (int64_t)(writer_counter(state) % 253402300800000);
+	st->uptime_ms = (int64_t)(writer_counter(state) % 253402300800000);
+	st->seq = writer_counter(state);
+	r->parents_total = writer_counter(state);
+	r->parent_shares_total = writer_counter(state);
+	r->child_orders_total = writer_counter(state);
+	r->child_shares_total = writer_counter(state);
+	r->parents_refused_total = writer_counter(state);
+	r->open_parents = writer_counter(state);
+	r->worst_ratio = x % 5 == 0 ? (double)writer_random(state) /
+	    (double)(writer_random(state) | 1) :
+	    ratios[writer_random(state) % nitems(ratios)];
+	writer_text(state, r->worst_parent, sizeof r->worst_parent);
+	r->state = (enum proto_state)(writer_random(state) % 3);
+	r->open_children = writer_counter(state);
+	r->children_cancelled_total = writer_counter(state);
+	t->heartbeats_total = writer_counter(state);
+	t->devices = writer_counter(state);
+	t->devices_failed = writer_counter(state);
+	t->device_countdown_ms = (int64_t)(writer_counter(state) %
+	    253402300800000) - 1;
+	t->heartbeat_interval_ms = (int64_t)(writer_counter(state) %
+	    253402300800000);
+	t->device_timeout_ms = (int64_t)(writer_counter(state) %
+	    253402300800000);
+	t->renewals_ok_total = writer_counter(state);
+	t->renewals_failed_total = writer_counter(state);
+	t->messages_signed_total = writer_counter(state);
+	t->messages_rejected_total = writer_counter(state);
+	t->root_keys_destroyed = writer_counter(state);
+	t->nblacklist = writer_random(state) % (PROTO_MAX_BLACKLIST + 1);
+	t->blacklist = bl;
+	for (i = 0; i < t->nblacklist; i++) {
+		util_format(bl[i].peer, sizeof bl[i].peer, "station/s%zu", i);
+		util_copy(bl[i].reported_by, sizeof bl[i].reported_by,
+		    st->node);
+		do
+			writer_text(state, bl[i].evidence,
+			    sizeof bl[i].evidence);
+		while (bl[i].evidence[0] == '\0');
+		bl[i].since_ms = (int64_t)(writer_counter(state) %
+		    253402300800000);
+	}
+}
+
+/* The counters of a and b, b as decoded from a's text. */
+static void
+writer_compare(const struct proto_stats *a, const struct proto_stats *b)
+{
+#define CLAMP(n) ((n) > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : (n))
+	const struct proto_router_stats		*ra = &a->router;
+	const struct proto_router_stats		*rb = &b->router;
+	const struct proto_station_stats	*sa = &a->station;
+	const struct proto_station_stats	*sb = &b->station;
+	char					 want[PROTO_TEXT_MAX];
+	size_t					 i;
+
+	ck_assert_str_eq(a->node, b->node);
+	ck_assert_int_eq(a->role, b->role);
+	ck_assert(a->clock_ms == b->clock_ms && a->uptime_ms == b->uptime_ms);
+	ck_assert(CLAMP(a->seq) == b->seq);
+	if (a->role == ROLE_ROUTER) {
+		ck_assert(CLAMP(ra->parents_total) == rb->parents_total);
+		ck_assert(CLAMP(ra->parent_shares_total) ==
+		    rb->parent_shares_total);
+		ck_assert(CLAMP(ra->child_orders_total) ==
+		    rb->child_orders_total);
+		ck_assert(CLAMP(ra->child_shares_total) ==
+		    rb->child_shares_total);
+		ck_assert(CLAMP(ra->parents_refused_total) ==
+		    rb->parents_refused_total);
+		ck_assert(CLAMP(ra->open_parents) == rb->open_parents);
+		ck_assert(CLAMP(ra->open_children) == rb->open_children);
+		ck_assert(CLAMP(ra->children_cancelled_total) ==
+		    rb->children_cancelled_total);
+		ck_assert(isfinite(ra->worst_ratio) ? ra->worst_ratio ==
+		    rb->worst_ratio : rb->worst_ratio == 0);
+		writer_expect(ra->worst_parent, want, sizeof want);
+		ck_assert_str_eq(want, rb->worst_parent);
+		ck_assert_int_eq(ra->state, rb->state);
+		return;
+	}
+	ck_assert(CLAMP(sa->heartbeats_total) == sb->heartbeats_total);
+	ck_assert(CLAMP(sa->devices) == sb->devices);
+	ck_assert(CLAMP(sa->devices_failed) == sb->devices_failed);
+	ck_assert(sa->device_countdown_ms == sb->device_countdown_ms);
+	ck_assert(sa->heartbeat_interval_ms == sb->heartbeat_interval_ms);
+	ck_assert(sa->device_timeout_ms == sb->device_timeout_ms);
+	ck_assert(CLAMP(sa->renewals_ok_total) == sb->renewals_ok_total);
+	ck_assert(CLAMP(sa->renewals_failed_total) ==
+	    sb->renewals_failed_total);
+	ck_assert(CLAMP(sa->messages_signed_total) ==
+	    sb->messages_signed_total);
+	ck_assert(CLAMP(sa->messages_rejected_total) ==
+	    sb->messages_rejected_total);
+	ck_assert(CLAMP(sa->root_keys_destroyed) == sb->root_keys_destroyed);
+	ck_assert_uint_eq(sa->nblacklist, sb->nblacklist);
+	for (i = 0; i < sa->nblacklist; i++) {
+		ck_assert_str_eq(sa->blacklist[i].peer, sb->blacklist[i].peer);
+		ck_assert_str_eq(sa->blacklist[i].reported_by,
+		    sb->blacklist[i].reported_by);
+		writer_expect(sa->blacklist[i].evidence, want, sizeof want);
+		ck_assert_str_eq(want, sb->blacklist[i].evidence);
+		ck_assert(sa->blacklist[i].since_ms ==
+		    sb->blacklist[i].since_ms);
+	}
+#undef CLAMP
+}
+
+/*
+ * The stats writer gives jansson's bytes for any stats, extreme values
+ * and hostile text included, and what it writes decodes to the same
+ * values (counters past 2^63 - 1 sent as that, text that is not UTF-8
+ * with '?' for its non-ASCII bytes).
+ */
+START_TEST(stats_writer_matches_jansson_and_round_trips)
+{
+	static struct proto_blacklist	 bl[PROTO_MAX_BLACKLIST];
+	struct proto_msg		*in, *out;
+	json_t				*ja, *jb;
+	char				*direct, *tree;
+	uint64_t			 state = 0x9e3779b97f4a7c15ULL;
+	int				 i;
+
+	in = xcalloc(1, sizeof *in);
+	out = xcalloc(1, sizeof *out);
+	for (i = 0; i < 3000; i++) {
+		in->type = MSG_STATS;
+		writer_stats(&state, &in->u.stats, bl);
+		direct = proto_encode(in);
+		proto_encode_writer(0);
+		tree = proto_encode(in);
+		proto_encode_writer(1);
+		ck_assert_str_eq(direct, tree);
+		ja = json_loads(direct, JSON_REJECT_DUPLICATES, NULL);
+		jb = json_loads(tree, 0, NULL);
+		ck_assert(ja != NULL && jb != NULL && json_equal(ja, jb));
+		json_decref(ja);
+		json_decref(jb);
+		/* A ratio past 1e15 is refused: the bytes are all to check. */
+		if (in->u.stats.role == ROLE_ROUTER &&
+		    in->u.stats.router.worst_ratio > 1e15) {
+			free(direct);
+			free(tree);
+			continue;
+		}
+		ck_assert_msg(proto_decode(direct, strlen(direct), out, cause,
+		    sizeof cause) == 0, "%s: %.300s", cause, direct);
+		writer_compare(&in->u.stats, &out->u.stats);
+		proto_msg_clear(out);
+		free(direct);
+		free(tree);
+	}
+	free(in);
+	free(out);
+}
+END_TEST
+
 START_TEST(encoding_is_one_compact_line)
 {
 	char	*frame;
@@ -2923,6 +3163,7 @@ proto_suite(void)
 	tcase_add_test(tc, the_stats_scanner_decodes_as_jansson_does);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
+	tcase_add_test(tc, stats_writer_matches_jansson_and_round_trips);
 	tcase_add_test(tc, optional_fields_take_their_defaults);
 	tcase_add_test(tc, a_hello_says_whom_it_trusts_or_does_not_say);
 	tcase_add_test(tc, every_required_field_missing_is_named);

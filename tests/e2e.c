@@ -1256,6 +1256,7 @@ static struct {
 							   frame; -1: never */
 	const char		*close_reason;
 	unsigned		 round;		/* +1 each repeat */
+	int			 handshake_ms;	/* each, one at a time */
 	struct lws_context	*context;
 	lws_sorted_usec_list_t	 sul;
 } e2e_rogue;
@@ -1293,6 +1294,11 @@ e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)in;
 	(void)len;
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* Blocking: the next handshake waits for this one. */
+		if (e2e_rogue.handshake_ms > 0)
+			e2e_sleep_ms(e2e_rogue.handshake_ms);
+		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		s->round = e2e_rogue.round;
 		s->next = 0;
@@ -1413,6 +1419,13 @@ e2e_rogue_fork(int *port)
 	    "the rogue backend did not start");
 	close(p[0]);
 	return (pid);
+}
+
+/* Make the next rogue backend slow to answer handshakes; see e2e.h. */
+void
+e2e_rogue_slow_handshakes(int ms)
+{
+	e2e_rogue.handshake_ms = ms;
 }
 
 /* Start a rogue backend serving frames; see e2e.h. */

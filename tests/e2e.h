@@ -210,6 +210,13 @@ pid_t	 e2e_rogue_start(char *const *frames, size_t n, int first_ms,
 	    int repeat_ms, int *port);
 
 /*
+ * The next rogue backend started answers each websocket handshake only
+ * after ms, one at a time (it blocks meanwhile), as a loaded backend
+ * serves a crowd of them.
+ */
+void	 e2e_rogue_slow_handshakes(int ms);
+
+/*
  * Start `vigild fleet --scenario SCENARIO --base-port 0` writing its fleet
  * file in e2e_dir(), with extra arguments (NULL-terminated, or NULL), and
  * wait for the file.  Returns its path (allocated); *pidp (if not NULL)

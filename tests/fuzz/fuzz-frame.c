@@ -6,7 +6,8 @@
  * decodes again to the same message type: what one side accepts, the
  * other can send.  And the scanner that reads plain stats frames must
  * take and refuse what the jansson path does, with the same message or
- * the same sentence.
+ * the same sentence; and the writer that encodes stats frames must give
+ * jansson's bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,13 @@ fuzz_frame_paths(const char *data, size_t size, struct proto_msg *msg,
 		b = proto_encode(other);
 		if (strcmp(a, b) != 0)
 			fatal("%s: the scanner decodes %s, jansson %s",
+			    __func__, a, b);
+		free(b);
+		proto_encode_writer(0);
+		b = proto_encode(msg);
+		proto_encode_writer(1);
+		if (strcmp(a, b) != 0)
+			fatal("%s: the stats writer writes %s, jansson %s",
 			    __func__, a, b);
 		free(a);
 		free(b);

@@ -62,6 +62,7 @@ struct world {
 	char	*audit_dir;
 	char	*fleet;			/* fleet file */
 	pid_t	 vigild;
+	int	 routers;		/* asked for; 0: the scenario's */
 };
 
 static void	 setup(void);
@@ -874,6 +875,7 @@ world_start_in(struct world *w, const char *scenario, const char *start,
 	argv[argc] = NULL;
 	w->fleet = e2e_start_fleet(scenario, (const char *const *)argv,
 	    &w->vigild);
+	w->routers = routers != NULL ? atoi(routers) : 0;
 }
 
 /* Free a world's strings (its processes go in the teardown). */
@@ -1291,14 +1293,14 @@ kill_step(struct world *w, const char *step, const char *key,
 	    "%s) did not finish within %d s and was killed; vigil waits up "
 	    "to %s s for each phase, so a phase is stuck or the machine is "
 	    "slower than this test allows; it printed: %.800s%.800s",
-	    KILL_ROUTERS, step, verb, KILL_STEP_MS / 1000, KILL_WAIT_S,
+	    w->routers, step, verb, KILL_STEP_MS / 1000, KILL_WAIT_S,
 	    r->out, r->err);
 	ck_assert_msg(r->status == 0 || r->status == also_ok, "the kill of "
 	    "%d routers: %s (vigil %s) exited %d after %lld ms: %.800s%.800s",
-	    KILL_ROUTERS, step, verb, r->status,
+	    w->routers, step, verb, r->status,
 	    (long long)(e2e_now_ms() - start), r->out, r->err);
 	fprintf(stderr, "the kill of %d routers: %s took %lld ms\n",
-	    KILL_ROUTERS, step, (long long)(e2e_now_ms() - start));
+	    w->routers, step, (long long)(e2e_now_ms() - start));
 	free(argv[0]);
 	free(argv);
 }

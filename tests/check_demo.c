@@ -64,9 +64,15 @@ demo_join_from(const char *screen, char *buf, size_t len)
 static char *
 demo_propose_r8(const char *want)
 {
+	/*
+	 * Keys sent before the routers are in move through an empty list
+	 * (the console's links start a few at a time): wait for all eight.
+	 */
+	free(e2e_tmux_wait(DEMO_WAIT_MS, "the console with every router",
+	    "8 live", "links 8/8 up", (char *)NULL));
 	e2e_tmux_keys("2", 0);
 	free(e2e_tmux_wait(DEMO_WAIT_MS, "the Routers view", "CHILD/s",
-	    (char *)NULL));
+	    "router/r8", (char *)NULL));
 	e2e_tmux_keys("G", 0);
 	e2e_tmux_keys("K", 0);
 	return (e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",

@@ -227,6 +227,8 @@ struct server {
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	unsigned		 stats_round;	/* stats periods so far */
+	size_t			 direct_watched; /* nodes on ports of their
+						   own with a console */
 	unsigned		 stats_every;	/* a direct node's stats go
 						   every this many periods */
 	volatile sig_atomic_t	 stop;
@@ -1221,22 +1223,18 @@ server_tick(lws_sorted_usec_list_t *sul)
 }
 
 /*
- * A stats period begins: count the nodes on ports of their own that a
- * console watches, and give each node's stats every stats_every periods,
- * as few as keep the whole vigild within SERVER_DIRECT_STATS_PER_S, but
- * at least once every SERVER_DIRECT_STATS_MAX_MS (server.h).
+ * A stats period begins: from the nodes on ports of their own that a
+ * console watches (counted as sessions open and close, not walked),
+ * give each node's stats every stats_every periods, as few as keep the
+ * whole vigild within SERVER_DIRECT_STATS_PER_S, but at least once
+ * every SERVER_DIRECT_STATS_MAX_MS (server.h).
  */
 static void
 server_direct_turns(struct server *server)
 {
-	size_t		i, watched = 0, every;
+	size_t		watched = server->direct_watched, every;
 	const size_t	most = SERVER_DIRECT_STATS_MAX_MS / SERVER_STATS_MS;
 
-	for (i = 0; i < server->nlisteners; i++) {
-		if (server->listeners[i].count == 1 &&
-		    server->listeners[i].nsessions > 0)
-			watched++;
-	}
 	every = (watched * 1000 + SERVER_DIRECT_STATS_PER_S *
 	    SERVER_STATS_MS - 1) / (SERVER_DIRECT_STATS_PER_S *
 	    SERVER_STATS_MS);
@@ -1400,7 +1398,8 @@ server_session_open(struct server_listener *l, struct server_session *sn,
 		l->sessions->prevp = &sn->next;
 	sn->prevp = &l->sessions;
 	l->sessions = sn;
-	l->nsessions++;
+	if (l->nsessions++ == 0 && l->count == 1)
+		l->server->direct_watched++;
 	sn->linked = 1;
 
 	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
@@ -1553,7 +1552,9 @@ server_session_close(struct server_session *sn)
 		*sn->prevp = sn->next;
 		if (sn->next != NULL)
 			sn->next->prevp = sn->prevp;
-		sn->listener->nsessions--;
+		if (--sn->listener->nsessions == 0 &&
+		    sn->listener->count == 1)
+			sn->listener->server->direct_watched--;
 		sn->linked = 0;
 		if (!sn->held)
 			server_watching(sn->node);
@@ -2143,8 +2144,8 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 {
 	struct proto_msg	*out = &node->server->out;
 	struct server_session	*sn, *next;
-	char			*whole = NULL, *named;
-	size_t			 wlen = 0, nlen;
+	char			*whole = NULL, *named = NULL;
+	size_t			 wlen = 0, nlen = 0;
 
 	memset(out, 0, sizeof *out);
 	out->type = MSG_PROPOSAL;
@@ -2154,14 +2155,22 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 		server_broadcast(node, out, 0);
 		return;
 	}
-	/* New: whole, but to a console that holds it from this link. */
-	named = proto_encode(out);
-	nlen = strlen(named);
+	/*
+	 * New: whole, but named to a console that holds it from this link;
+	 * each form encoded once, and only if some console takes it.
+	 */
 	for (sn = node->listener->sessions; sn != NULL; sn = next) {
 		next = sn->next;
 		if (sn->held)
 			continue;
 		if (server_session_names(sn, p)) {
+			if (named == NULL) {
+				command_proposal_named(server_node_id(node),
+				    p, &out->u.proposal);
+				out->u.proposal.status = status;
+				named = proto_encode(out);
+				nlen = strlen(named);
+			}
 			server_session_push(sn, node->index, 0, named, nlen);
 			continue;
 		}

@@ -81,14 +81,14 @@
 #define SERVER_PASS_MS		10
 
 /*
- * The approvals a pass keeps for its signature checks over the cores
- * (server_verify_run) count towards its budget too: past this many, the
- * rest wait for the next pass, so that the first routers of a kill of
- * 1,000 halt while the last are checked, not all at the end.
+ * The approvals a pass keeps for their signature checks over the cores
+ * (server_verify_run) count towards its budget too, each at what one
+ * cost the loop's CPU lately (its share of the checks, and judging it),
+ * so that a pass holds about as many as when each was checked on
+ * arrival, and the first routers of a kill halt while the last are
+ * checked.  This until a pass has measured them.
  */
-#ifndef SERVER_VERIFY_PER_PASS
-#define SERVER_VERIFY_PER_PASS	64
-#endif
+#define SERVER_VERIFY_US	500
 /* Bytes of messages that may wait so; past it, each is handled at once. */
 #define SERVER_WAIT_BYTES	(16 * 1024 * 1024)
 /*
@@ -296,6 +296,7 @@ struct server {
 	size_t			 verifycap;
 	int			 judging;	/* server_verify_run is */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
+	int64_t			 verify_us;	/* the loop's CPU for one */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -319,6 +320,7 @@ static void	 server_session_receive(struct server_session *sn,
 static void	 server_session_message(struct server_session *sn,
 		    const char *text, size_t len, int binary);
 static int	 server_busy(struct server *server);
+static int64_t	 server_cpu_us(void);
 static void	 server_wait(struct server_session *sn, char *text,
 		    size_t len, int binary);
 static void	 server_unwait(struct server_session *sn);
@@ -839,6 +841,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->drv = *d;
 	server->waiting_tail = &server->waiting;
 	server->pass_us = -1;
+	server->verify_us = SERVER_VERIFY_US;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -1783,24 +1786,33 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 
 /*
  * Has this pass of the loop spent SERVER_PASS_MS of CPU time on
- * consoles' messages, or kept SERVER_VERIFY_PER_PASS approvals?
- * The first call of a pass starts its clock.
+ * consoles' messages, counting the approvals it kept at what each will
+ * cost (server->verify_us)?  The first call of a pass starts its clock.
  */
 static int
 server_busy(struct server *server)
 {
-	struct timespec	ts;
-	int64_t		now;
+	int64_t	now = server_cpu_us();
 
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+	if (now == -1)
 		return (0);
-	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	if (server->pass_us == -1) {
 		server->pass_us = now;
 		return (0);
 	}
-	return (now - server->pass_us >= SERVER_PASS_MS * 1000 ||
-	    server->nverify >= SERVER_VERIFY_PER_PASS);
+	return (now - server->pass_us + (int64_t)server->nverify *
+	    server->verify_us >= SERVER_PASS_MS * 1000);
+}
+
+/* The loop thread's CPU time in microseconds, or -1. */
+static int64_t
+server_cpu_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (-1);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /* Keep console sn's whole message text for a later pass (server_work). */
@@ -2638,6 +2650,7 @@ server_verify_run(struct server *server)
 	struct server_node	*node;
 	struct proto_msg	*msg = &server->msg;
 	size_t			 i, n = server->nverify;
+	int64_t			 start = server_cpu_us();
 
 	for (i = 0; i < n; i++) {
 		v = &server->verify[i];
@@ -2674,6 +2687,10 @@ server_verify_run(struct server *server)
 	}
 	server->nverify = 0;
 	server->judging = 0;
+	/* What one cost the loop, smoothed over the last few passes. */
+	if (start != -1 && n > 0)
+		server->verify_us = (3 * server->verify_us +
+		    (server_cpu_us() - start) / (int64_t)n) / 4;
 }
 
 /*

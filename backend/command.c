@@ -589,7 +589,8 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	struct proto_audit_entry	*e;
 	int				 rc;
 
-	e = xcalloc(1, sizeof *e);
+	e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
 	e->time_ms = now_ms;
 	util_copy(e->node, sizeof e->node, engine->node);
 	util_copy(e->event, sizeof e->event, ev->event);

@@ -32,6 +32,9 @@
 
 static const char *prop_row(const char *screen);
 static long	 prop_left(const char *screen);
+static int	 prop_row_has(const char *screen, const char *node,
+		    const char *what);
+static void	 prop_wait_row(const char *node, const char *what);
 static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
@@ -147,6 +150,47 @@ prop_left(const char *row)
 	return (-1);
 }
 
+/* Does the row of node (marked or not) in screen hold what? */
+static int
+prop_row_has(const char *screen, const char *node, const char *what)
+{
+	const char	*line = screen, *end, *hit;
+	size_t		 len = strlen(node);
+
+	while (*line != '\0') {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = line + strlen(line);
+		hit = line + (*line == '*');
+		if (strncmp(hit, node, len) == 0 && hit[len] == ' ' &&
+		    (hit = strstr(hit, what)) != NULL && hit < end)
+			return (1);
+		line = *end == '\0' ? end : end + 1;
+	}
+	return (0);
+}
+
+/*
+ * Wait until the row of node holds what: a screen that shows the row
+ * may not show its latest state yet.  Fails the test at the bound.
+ */
+static void
+prop_wait_row(const char *node, const char *what)
+{
+	char	*screen = NULL;
+	int64_t	 deadline = e2e_now_ms() + PROP_WAIT_MS;
+
+	for (;;) {
+		free(screen);
+		screen = e2e_tmux_capture();
+		if (prop_row_has(screen, node, what))
+			break;
+		ck_assert_msg(e2e_now_ms() < deadline, "the row of %s does not "
+		    "show %s:\n%s", node, what, screen);
+		e2e_sleep_ms(200);
+	}
+	free(screen);
+}
+
 START_TEST(countdown_reads_minutes_and_seconds_and_says_expired)
 {
 	char	buf[16];
@@ -182,7 +226,7 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	/* The console an operator watches, showing the Proposals view. */
 	prop_console(cmd, sizeof cmd, NULL, fleet);
 	e2e_tmux_start(100, 30, cmd);
-	e2e_sleep_ms(1000);
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	e2e_tmux_keys("6", 0);
 
 	/* Another operator proposes from a process of their own. */
@@ -282,11 +326,11 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	/* alice marks r8 and r7 and proposes to kill both. */
 	prop_console(cmd, sizeof cmd, alice, fleet);
 	e2e_tmux_window(cmd);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "alice's console", "router/r8",
-	    (char *)NULL));
+	/* G and k move through the rows there are: all eight. */
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	e2e_tmux_keys("2", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
-	    (char *)NULL));
+	    "router/r8", (char *)NULL));
 	e2e_tmux_keys("G", 0);
 	e2e_tmux_keys("m", 0);
 	e2e_tmux_keys("k", 0);
@@ -326,6 +370,8 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_tmux_window(cmd);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
 	    (char *)NULL));
+	/* The approval goes to r7 and r8: both links up, not only one. */
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	e2e_tmux_keys("6", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
 	    "alice", "pending", (char *)NULL));
@@ -353,11 +399,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_wait_router_state(fleet, "router/r8", "killed", PROP_WAIT_MS);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("2", 0);
-	screen = e2e_tmux_wait(PROP_WAIT_MS, "the killed routers",
-	    "killed", (char *)NULL);
-	ck_assert_msg(strstr(strstr(screen, "router/r8"), "killed") != NULL,
-	    "router/r8 does not show killed:\n%s", screen);
-	free(screen);
+	prop_wait_row("router/r8", "killed");
 	state = e2e_router_state(fleet, "router/r1");
 	ck_assert_str_eq(state, "running");
 	free(state);
@@ -365,6 +407,8 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	/* alice proposes to resume r8, then withdraws it. */
 	e2e_tmux_select(1);
 	e2e_tmux_keys("2", 0);
+	/* The dialog binds the state alice's console knows: killed. */
+	prop_wait_row("router/r8", "killed");
 	e2e_tmux_keys("G", 0);
 	e2e_tmux_keys("R", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the resume dialog",
@@ -497,18 +541,19 @@ prop_pane_shows(const char *document, int cols)
 /*
  * The review, every row of it, scrolling a page at a time while its
  * last row says "rows A-B of N"; then the rows after its document title
- * joined must be the document, every byte.
+ * joined must be the document, every byte.  Each screen is read only
+ * once the console drew what the last key asked for: the review open
+ * (its first row names the proposal), then each page after the last.
  */
 static void
 prop_review_shows(const char *document, int cols)
 {
 	char	*screen = NULL, *line[256], *rows[256], got[8192];
-	size_t	 n, i, tabs, first, last, total, k, shown = 0;
+	size_t	 n, i, tabs, first, last, total, k, shown = 0, was = 0;
 	int64_t	 deadline;
 
 	memset(rows, 0, sizeof rows);
 	e2e_tmux_keys("Enter", 0);
-	e2e_sleep_ms(300);
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
 	for (;;) {
 		free(screen);
@@ -524,16 +569,18 @@ prop_review_shows(const char *document, int cols)
 			first = 1;
 			last = total = n - 2 - tabs;
 		}
-		ck_assert_msg(total < 256 && last >= first && last - first <
-		    n - tabs, "a review row count that makes no sense: %s",
-		    line[n - 2]);
-		if (first > shown + 1) {
-			/* Still the previous page: wait for the new one. */
-			ck_assert_msg(e2e_now_ms() < deadline, "PageDown did "
+		if ((shown == 0 && strncmp(line[tabs + 1], "proposal ", 9) !=
+		    0) || (shown > 0 && first == was)) {
+			/* Not drawn yet: the list, or the previous page. */
+			ck_assert_msg(e2e_now_ms() < deadline, "%s", shown == 0 ?
+			    "Enter did not open the review" : "PageDown did "
 			    "not scroll the review");
 			e2e_sleep_ms(200);
 			continue;
 		}
+		ck_assert_msg(total < 256 && last >= first && last - first <
+		    n - tabs && first <= shown + 1, "a review row count that "
+		    "makes no sense after rows 1-%zu: %s", shown, line[n - 2]);
 		for (k = first; k <= last; k++) {
 			free(rows[k - 1]);
 			rows[k - 1] = strdup(line[tabs + 1 + (k - first)]);
@@ -542,10 +589,9 @@ prop_review_shows(const char *document, int cols)
 			shown = last;
 		if (shown >= total)
 			break;
-		ck_assert_msg(e2e_now_ms() < deadline, "the review never "
-		    "showed rows %zu-%zu", shown + 1, total);
+		was = first;
 		e2e_tmux_keys("NPage", 0);
-		e2e_sleep_ms(300);
+		deadline = e2e_now_ms() + PROP_WAIT_MS;
 	}
 	for (i = 0; i < total && strstr(rows[i], "document (the exact bytes "
 	    "signed):") == NULL; i++)
@@ -637,6 +683,8 @@ START_TEST(executed_updates_name_the_document_and_the_console_keeps_it)
 	e2e_tmux_start(200, 50, cmd);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the console", "Proposals (1)",
 	    (char *)NULL));
+	/* It watches every router before the approval, not some. */
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	snprintf(env_bob, sizeof env_bob, "VIGIL_KEY=%s", bob);
 	env[0] = env_bob;
 	env[1] = NULL;
@@ -709,7 +757,8 @@ START_TEST(the_pane_and_the_review_show_every_signed_byte)
 
 	prop_console(cmd, sizeof cmd, NULL, fleet);
 	e2e_tmux_start(cols, rows, cmd);
-	e2e_sleep_ms(1000);
+	/* A target not heard from yet adds words to the review's rows. */
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	e2e_tmux_keys("6", 0);
 	if (!prop_pane_shows(document, cols))
 		ck_assert_msg(cols < 200, "at 200 columns the pane has room "
@@ -738,11 +787,11 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 	fleet = prop_knight(&alice, &bob);
 	prop_console(cmd, sizeof cmd, alice, fleet);
 	e2e_tmux_start(140, 50, cmd);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "alice's console", "router/r8",
-	    (char *)NULL));
+	/* G then k is router/r7 only once all eight are in. */
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
 	e2e_tmux_keys("2", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
-	    (char *)NULL));
+	    "router/r8", (char *)NULL));
 	e2e_tmux_keys("G", 0);
 	e2e_tmux_keys("k", 0);
 	e2e_tmux_keys("B", 0);

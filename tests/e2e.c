@@ -1246,6 +1246,21 @@ e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
 	}
 }
 
+/*
+ * Wait until the header says nodes are live over links links all up:
+ * the whole fleet is in, whatever keys or assertions come next rely on.
+ */
+char *
+e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
+{
+	char	live[32], up[32];
+
+	snprintf(live, sizeof live, " %d live", nodes);
+	snprintf(up, sizeof up, " %d/%d up", links, links);
+	return (e2e_tmux_wait(timeout_ms, "the header with the whole fleet "
+	    "live and every link up", live, up, (char *)NULL));
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;

@@ -9,6 +9,7 @@
  * Every wait is bounded; vigild dies with the test (e2e.c), vigil runs
  * under timeout(1) and the tmux server is killed in the teardown.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -35,6 +36,7 @@ static long	 prop_left(const char *screen);
 static int	 prop_row_has(const char *screen, const char *node,
 		    const char *what);
 static void	 prop_wait_row(const char *node, const char *what);
+static void	 prop_open_approve(void);
 static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
@@ -189,6 +191,21 @@ prop_wait_row(const char *node, const char *what)
 		e2e_sleep_ms(200);
 	}
 	free(screen);
+}
+
+/*
+ * In the console shown (bob's), wait for alice's proposal and press A
+ * on it in the Proposals view.
+ */
+static void
+prop_open_approve(void)
+{
+	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
+	    (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
+	    "alice", "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
 }
 
 START_TEST(countdown_reads_minutes_and_seconds_and_says_expired)
@@ -368,14 +385,9 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	/* bob reviews it in his own console and approves it. */
 	prop_console(cmd, sizeof cmd, bob, fleet);
 	e2e_tmux_window(cmd);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
-	    (char *)NULL));
 	/* The approval goes to r7 and r8: both links up, not only one. */
 	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
-	e2e_tmux_keys("6", 0);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
-	    "alice", "pending", (char *)NULL));
-	e2e_tmux_keys("A", 0);
+	prop_open_approve();
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the review and the approve dialog",
 	    "proposer: alice", "reason: runaway child orders",
 	    "{\"action\":\"kill\"", "Type kill and press Enter to sign the "
@@ -824,12 +836,7 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 
 	prop_console(cmd, sizeof cmd, bob, fleet);
 	e2e_tmux_window(cmd);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
-	    (char *)NULL));
-	e2e_tmux_keys("6", 0);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
-	    "alice", "pending", (char *)NULL));
-	e2e_tmux_keys("A", 0);
+	prop_open_approve();
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the plan in the review",
 	    "plan: flag rlp off", "flag rlp: power_peg -> off",
 	    "Type flag and press Enter", (char *)NULL));
@@ -837,6 +844,67 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 	e2e_tmux_keys("Enter", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 carrying it out",
 	    "router/r8: executed", (char *)NULL));
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * bob's console hears router/r8, which holds alice's kill of r1 to r8,
+ * while its 96 other links are still making their first connection
+ * (backends that accept and never answer: the queue behind the
+ * handshake pacing keeps some in it for about 12 s).  Approving then
+ * is refused in words and nothing is signed or sent: the approval
+ * used to go to r8 alone, which carried out its part of the kill while
+ * the console had not yet heard the others.
+ */
+START_TEST(approving_waits_for_links_still_coming_up)
+{
+	char	*alice, *bob, *fleet, *own, *url, *state, cmd[2048];
+	char	 line[1024];
+	FILE	*in, *out;
+	int	 i, port;
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	prop_propose_eight(fleet, alice);
+
+	own = e2e_path("fleet-r8-first");
+	ck_assert_ptr_nonnull(in = fopen(fleet, "r"));
+	ck_assert_ptr_nonnull(out = fopen(own, "w"));
+	while (fgets(line, sizeof line, in) != NULL) {
+		if (strncmp(line, "ca ", 3) == 0)
+			fputs(line, out);
+	}
+	fclose(in);
+	url = e2e_fleet_url(fleet, "router/r8");
+	fprintf(out, "%s # router/r8\n", url);
+	for (i = 0; i < 96; i++) {
+		(void)e2e_listen(AF_INET, &port);
+		fprintf(out, "ws://127.0.0.1:%d/ # accepts, never answers\n",
+		    port);
+	}
+	ck_assert_int_eq(fclose(out), 0);
+
+	prop_console(cmd, sizeof cmd, bob, own);
+	e2e_tmux_start(200, 50, cmd);
+	prop_open_approve();
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the approve dialog", "Type kill "
+	    "and press Enter to sign the document above as bob",
+	    (char *)NULL));
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the approval refused",
+	    "not approved: router/r1 has not said hello to this console "
+	    "yet, and ", "links are still making their first connection; "
+	    "nothing was signed or sent", (char *)NULL));
+	state = e2e_router_state(fleet, "router/r8");
+	ck_assert_msg(strcmp(state, "running") == 0, "router/r8 is %s after "
+	    "an approval refused", state);
+	free(state);
+	free(url);
+	free(own);
 	free(alice);
 	free(bob);
 	free(fleet);
@@ -864,6 +932,7 @@ proposals_suite(void)
 	tcase_add_test(tc, the_dialog_and_the_review_show_the_plan);
 	tcase_add_test(tc,
 	    executed_updates_name_the_document_and_the_console_keeps_it);
+	tcase_add_test(tc, approving_waits_for_links_still_coming_up);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signed bytes");
 	tcase_set_timeout(tc, 90);

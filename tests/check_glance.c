@@ -607,8 +607,10 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	e2e_tmux_keys(":", 1);
 	e2e_tmux_keys("kill r8", 1);
 	e2e_tmux_keys("Enter", 0);
+	/* With r8's state, which comes after its hello: else no proposal. */
 	free(GLANCE_SHOWS("Propose kill: halt child orders",
-	    "target: router/r8, build smars-2012.07.31-old", "Type why"));
+	    "target: router/r8, build smars-2012.07.31-old, running",
+	    "Type why"));
 	e2e_tmux_keys("runaway", 1);
 	e2e_tmux_keys("Enter", 0);
 	free(GLANCE_SHOWS("Type kill and press Enter"));

@@ -825,7 +825,8 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 	e2e_tmux_keys("Enter", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the flag plan", "plan: flag rlp off",
 	    "router/r8: build smars-2012.07.31-old -> smars-2012.07.31-old",
-	    "flag rlp: power_peg -> off", "safe:", (char *)NULL));
+	    "flag rlp: power_peg -> off", "safe:", "target: router/r8, build "
+	    "smars-2012.07.31-old, running", (char *)NULL));
 	e2e_tmux_keys("rlp means power_peg here", 1);
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("flag", 1);

@@ -2537,7 +2537,11 @@ START_TEST(test_armed_kill_fires_on_r8s_runaway_and_at_one_word)
 	free(audit);
 	ck_assert_int_eq(fired, 1);
 
-	/* One operator fires the rest from the console; r8's has fired. */
+	/*
+	 * One operator fires the rest from the console; r8's has fired.
+	 * The fire goes to the links that are up: every one of the eight.
+	 */
+	free(e2e_tmux_wait_fleet(POLL_MS, 8, 8));
 	e2e_tmux_keys("T", 0);
 	free(e2e_tmux_wait(POLL_MS, "the fire dialog", "Fire armed kill",
 	    "Type fire and press Enter", (char *)NULL));

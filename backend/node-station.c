@@ -685,7 +685,9 @@ station_prove(const struct node_station *s, const struct node_station *issuer,
 
 /*
  * Read once the start of the validity of the station's new certificate,
- * which the renewal check asks for at every node second.
+ * which the renewal check asks for at every node second, and number it
+ * (cert_seq), so that the report's reader need not read it to see that
+ * it is new.
  */
 static void
 station_note_cert(struct node_station *s)
@@ -693,6 +695,7 @@ station_note_cert(struct node_station *s)
 	struct cert_info	 info;
 	char			*cause = NULL;
 
+	s->cert_seq++;
 	s->cert_not_before_ms = INT64_MIN;
 	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0)
 		s->cert_not_before_ms = info.not_before_ms;

@@ -1198,7 +1198,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 		node = &server->nodes[i];
 		if (node->listener->nsessions == 0)
 			continue;
-		if (d->ops->node_role(d->arg, i) == ROLE_STATION) {
+		if (d->ops->node_role(d->arg, i) == ROLE_STATION &&
+		    (d->ops->node_cert_changed == NULL ||
+		    d->ops->node_cert_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_CERT;
 			changed = 0;

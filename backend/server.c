@@ -333,6 +333,8 @@ static void	 server_session_error(struct server_session *sn,
 static void	 server_session_refused(struct server_session *sn);
 static void	 server_session_push(struct server_session *sn, size_t node,
 		    int replaceable, const char *text, size_t len);
+static void	 server_session_take(struct server_session *sn, size_t node,
+		    int replaceable, char *buf, size_t len);
 static void	 server_session_send(struct server_session *sn,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_broadcast(struct server_node *node,
@@ -613,6 +615,19 @@ enum server_push
 server_queue_push(struct server_queue *q, size_t node, int replaceable,
     const char *text, size_t len)
 {
+	char	*buf;
+
+	buf = xmalloc(q->pre + len + 1);
+	memcpy(buf + q->pre, text, len);
+	buf[q->pre + len] = '\0';
+	return (server_queue_take(q, node, replaceable, buf, len));
+}
+
+/* Queue buf itself, headroom and all; see server.h. */
+enum server_push
+server_queue_take(struct server_queue *q, size_t node, int replaceable,
+    char *buf, size_t len)
+{
 	struct server_frame	*f;
 	size_t			 i, at, next;
 	enum server_push	 result = SERVER_QUEUED;
@@ -636,13 +651,13 @@ server_queue_push(struct server_queue *q, size_t node, int replaceable,
 			break;
 		}
 	}
-	if (q->count == q->cap)
+	if (q->count == q->cap) {
+		free(buf);
 		return (SERVER_FULL);
+	}
 
 	f = &q->frames[(q->head + q->count) % q->cap];
-	f->buf = xmalloc(q->pre + len + 1);
-	memcpy(f->buf + q->pre, text, len);
-	f->buf[q->pre + len] = '\0';
+	f->buf = (unsigned char *)buf;
 	f->len = len;
 	f->node = node;
 	f->replaceable = replaceable;
@@ -1249,7 +1264,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 		node = &server->nodes[i];
 		if (node->listener->nsessions == 0)
 			continue;
-		if (d->ops->node_role(d->arg, i) == ROLE_STATION) {
+		if (d->ops->node_role(d->arg, i) == ROLE_STATION &&
+		    (d->ops->node_cert_changed == NULL ||
+		    d->ops->node_cert_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_CERT;
 			changed = 0;
@@ -1338,26 +1355,36 @@ server_gateway_turn(const struct server_node *node)
 	return ((k + l->count - l->stats_from) % l->count < l->stats_n);
 }
 
-/* Encode msg once and queue it for every live session of node. */
+/*
+ * Encode msg once, behind the room libwebsockets wants for its header,
+ * and queue it for every live session of node: the last one takes the
+ * buffer itself, any other a copy (a node on a port of its own has one
+ * console, nearly always).
+ */
 static void
 server_broadcast(struct server_node *node, const struct proto_msg *msg,
     int replaceable)
 {
-	struct server_session	*sn, *next;
-	char			*text;
+	struct server_session	*sn, *next, *last = NULL;
+	char			*buf;
 	size_t			 len;
 
 	if (node->listener->nsessions == 0)
 		return;
-	text = proto_encode(msg);
-	len = strlen(text);
+	buf = proto_encode_pre(msg, LWS_PRE, &len);
 	for (sn = node->listener->sessions; sn != NULL; sn = next) {
 		next = sn->next;
-		if (!sn->held)
-			server_session_push(sn, node->index, replaceable,
-			    text, len);
+		if (sn->held)
+			continue;
+		if (last != NULL)
+			server_session_push(last, node->index, replaceable,
+			    buf + LWS_PRE, len);
+		last = sn;
 	}
-	free(text);
+	if (last != NULL)
+		server_session_take(last, node->index, replaceable, buf, len);
+	else
+		free(buf);
 }
 
 /* Encode msg and queue it for one session. */
@@ -1365,35 +1392,54 @@ static void
 server_session_send(struct server_session *sn, const struct proto_msg *msg,
     int replaceable)
 {
-	char	*text;
+	char	*buf;
+	size_t	 len;
 
-	text = proto_encode(msg);
-	server_session_push(sn, sn->node->index, replaceable, text,
-	    strlen(text));
-	free(text);
+	buf = proto_encode_pre(msg, LWS_PRE, &len);
+	server_session_take(sn, sn->node->index, replaceable, buf, len);
 }
 
-/*
- * Queue a frame and ask for a writeable callback.  A console that does
- * not read fast enough to keep its queue below SERVER_QUEUE_MAX frames
- * that must be delivered is dropped: it will reconnect and be sent the
- * whole picture again, which is better than a backend whose memory
- * grows without bound or a console silently missing alerts.
- */
+/* Queue a copy of the len bytes at text for sn (server_session_take). */
 static void
 server_session_push(struct server_session *sn, size_t node, int replaceable,
     const char *text, size_t len)
 {
+	char	*buf;
+
 	if (sn->dead)
 		return;
+	buf = xmalloc(LWS_PRE + len + 1);
+	memcpy(buf + LWS_PRE, text, len);
+	buf[LWS_PRE + len] = '\0';
+	server_session_take(sn, node, replaceable, buf, len);
+}
+
+/*
+ * Queue buf (LWS_PRE bytes of headroom, then the frame and a NUL), which
+ * is the session's, or freed, after; and ask for a writeable callback.
+ * A console that does not read fast enough to keep its queue below
+ * SERVER_QUEUE_MAX frames that must be delivered is dropped: it will
+ * reconnect and be sent the whole picture again, which is better than a
+ * backend whose memory grows without bound or a console silently
+ * missing alerts.
+ */
+static void
+server_session_take(struct server_session *sn, size_t node, int replaceable,
+    char *buf, size_t len)
+{
+	if (sn->dead) {
+		free(buf);
+		return;
+	}
 	if (len > PROTO_MAX_FRAME) {
+		free(buf);
 		server_log("%s: a %zu-byte frame is larger than vigil.v1 "
 		    "allows (%d bytes) and was not sent to %s; this is a bug "
 		    "in vigild", server_node_id(sn->node), len,
 		    PROTO_MAX_FRAME, sn->peer);
 		return;
 	}
-	if (server_queue_push(&sn->queue, node, replaceable, text, len) ==
+	if (server_queue_take(&sn->queue, node, replaceable, buf, len) ==
 	    SERVER_FULL) {
 		server_log("%s: console at %s is not reading: %zu frames "
 		    "wait for it; dropping its connection (it will "

@@ -30,6 +30,8 @@ static int	 desk_by_id(struct desk *, const char *, int, char **);
 static int	 desk_ready(struct desk *, char **);
 static const struct fleet_proposal *desk_held(struct desk *, const char *, int,
 		    char **);
+static int	 desk_heard(struct desk *, const struct proto_command *,
+		    char **);
 static int	 desk_send(struct desk *, const char *, const char *, char *,
 		    char **);
 static char	*desk_targets(const struct proto_command *);
@@ -188,6 +190,41 @@ desk_held(struct desk *desk, const char *id, int approving, char **text)
 	return (p);
 }
 
+/*
+ * Refuse an approval while a target has not said hello here and some of
+ * this console's links are still making their first connection: that
+ * target may be behind one of them.  An approval sent then reached only
+ * the targets heard so far, so a kill of eight routers, approved at a
+ * console just started, halted some and left the rest pending with one
+ * signature.  Once every link has come up or failed once, a target not
+ * heard is down, and the approval goes to the others, as a kill must.
+ * Returns 0, or -1 with the sentence in *text (allocated).
+ */
+static int
+desk_heard(struct desk *desk, const struct proto_command *cmd, char **text)
+{
+	const struct fleet	*fleet = desk->fleet;
+	const struct node	*node;
+	size_t			 i, coming = 0;
+
+	for (i = 0; i < fleet->nlinks; i++)
+		coming += fleet->links[i].state == LINK_CONNECTING;
+	if (coming == 0)
+		return (0);
+	for (i = 0; i < cmd->ntargets; i++) {
+		node = fleet_find_const(fleet, cmd->targets[i].node);
+		if (node != NULL && node->has_hello)
+			continue;
+		*text = xasprintf("not approved: %s has not said hello to this "
+		    "console yet, and %zu of its %zu links are still making "
+		    "their first connection; nothing was signed or sent: "
+		    "approve once they are up or down (the header counts the "
+		    "links up)", cmd->targets[i].node, coming, fleet->nlinks);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Sign the reviewed document and send the approval. */
 int
 desk_approve(struct desk *desk, const char *id, const char *document,
@@ -204,6 +241,8 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 		    "sent; review it again", id);
 		return (-1);
 	}
+	if (desk_heard(desk, &p->cmd, text) != 0)
+		return (-1);
 	proto_command_copy(&desk->cmd, &p->cmd);
 	if ((frame = cmd_approve_frame(desk->op, id, document,
 	    &cause)) == NULL) {

@@ -75,8 +75,10 @@ demo_propose_r8(const char *want)
 	    "router/r8", (char *)NULL));
 	e2e_tmux_keys("G", 0);
 	e2e_tmux_keys("K", 0);
+	/* Its state, not only its hello: the desk signs nothing without. */
 	return (e2e_tmux_wait(DEMO_WAIT_MS, "the propose dialog",
-	    "Propose kill", "target: router/r8", want, (char *)NULL));
+	    "Propose kill", "target: router/r8, build smars-2012.07.31-old, "
+	    "running", want, (char *)NULL));
 }
 
 /* Open the propose dialog for r8 as signer, who must not be warned of. */

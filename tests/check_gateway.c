@@ -63,6 +63,9 @@ static pid_t	 gw_watch_spawn(const char *, const char *, const char *,
 static void	 gw_watch_line(const char *, size_t *, size_t *, size_t *);
 static size_t	 gw_count(struct gw_watch *, const char *, int, size_t,
 		    int);
+static void	 gw_all_live(struct gw_watch *, size_t, int);
+static json_t	*gw_next_node(struct gw_watch *, const char **,
+		    const char **, const char **);
 static void	 gw_proposals(struct e2e_ws *, const char *, size_t,
 		    size_t *, size_t *);
 
@@ -415,6 +418,28 @@ START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 END_TEST
 
 /*
+ * The next line of vigil watch --json within a second, parsed (free it
+ * with json_decref), or NULL; its node's id, state and URL, or NULL for
+ * those it lacks, go into *id, *state and *at.
+ */
+static json_t *
+gw_next_node(struct gw_watch *w, const char **id, const char **state,
+    const char **at)
+{
+	json_t	*ev, *node;
+	char	 line[8192];
+
+	if (e2e_next_line(&w->lines, line, sizeof line, 1000) != 1 ||
+	    (ev = json_loads(line, 0, NULL)) == NULL)
+		return (NULL);
+	node = json_object_get(ev, "node");
+	*id = json_string_value(json_object_get(node, "id"));
+	*state = json_string_value(json_object_get(node, "state"));
+	*at = json_string_value(json_object_get(node, "url"));
+	return (ev);
+}
+
+/*
  * Read vigil watch --json events until want nodes of url went live (live
  * 1) or not live (live 0), for ms at most.  Nodes of other URLs that
  * go not live are kept in w->odd until they are live again: on a
@@ -426,21 +451,15 @@ static size_t
 gw_count(struct gw_watch *w, const char *url, int live, size_t want,
     int ms)
 {
-	json_t		*ev, *node;
-	char		 line[8192];
+	json_t		*ev;
 	const char	*id, *state, *at;
 	int64_t		 deadline = e2e_now_ms() + ms;
 	size_t		 n = 0, k;
 	int		 is_live;
 
 	while (n < want && e2e_now_ms() < deadline) {
-		if (e2e_next_line(&w->lines, line, sizeof line, 1000) != 1 ||
-		    (ev = json_loads(line, 0, NULL)) == NULL)
+		if ((ev = gw_next_node(w, &id, &state, &at)) == NULL)
 			continue;
-		node = json_object_get(ev, "node");
-		id = json_string_value(json_object_get(node, "id"));
-		state = json_string_value(json_object_get(node, "state"));
-		at = json_string_value(json_object_get(node, "url"));
 		if (id != NULL && state != NULL && at != NULL) {
 			is_live = strcmp(state, "live") == 0;
 			if (strcmp(at, url) == 0)
@@ -461,6 +480,37 @@ gw_count(struct gw_watch *w, const char *url, int live, size_t want,
 	return (n);
 }
 
+/*
+ * Read vigil watch --json events until want distinct nodes have been
+ * live, for ms at most: the console's links come up a few at a time, so
+ * some time after watch starts is no proof that it has heard them all.
+ * Fails the test saying how many it heard.
+ */
+static void
+gw_all_live(struct gw_watch *w, size_t want, int ms)
+{
+	static char	 seen[300][GW_ID_MAX];
+	json_t		*ev;
+	const char	*id, *state, *at;
+	int64_t		 deadline = e2e_now_ms() + ms;
+	size_t		 n = 0, k;
+
+	ck_assert_uint_le(want, sizeof seen / sizeof seen[0]);
+	while (n < want && e2e_now_ms() < deadline) {
+		if ((ev = gw_next_node(w, &id, &state, &at)) == NULL)
+			continue;
+		if (id != NULL && state != NULL && strcmp(state, "live") == 0) {
+			for (k = 0; k < n && strcmp(seen[k], id) != 0; k++)
+				continue;
+			if (k == n)
+				snprintf(seen[n++], GW_ID_MAX, "%s", id);
+		}
+		json_decref(ev);
+	}
+	ck_assert_msg(n == want, "watch heard %zu of the %zu nodes live "
+	    "within %d ms", n, want, ms);
+}
+
 START_TEST(a_stopped_gateway_shows_exactly_its_nodes_stale)
 {
 	struct gw_fleet		 g;
@@ -473,7 +523,7 @@ START_TEST(a_stopped_gateway_shows_exactly_its_nodes_stale)
 	watch = gw_watch_spawn(g.file, "--json", "60", &fd);
 	memset(&w, 0, sizeof w);
 	e2e_lines_init(&w.lines, fd);
-	e2e_sleep_ms(3000);
+	gw_all_live(&w, 300, GW_WAIT_MS);
 
 	/* Gateway 2 (nodes 101 to 200) freezes: its 100, and only they. */
 	ck_assert_int_eq(kill(g.gateway[1], SIGSTOP), 0);

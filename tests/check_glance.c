@@ -489,9 +489,11 @@ START_TEST(fleet_view_has_a_rate_for_every_node)
 	int64_t		 deadline;
 	int		 knight = _i == 0;
 
-	if (knight)
+	if (knight) {
 		glance_start("knight", "09:30:10", "10", 80, 24);
-	else
+		/* Every router, not those in first. */
+		free(e2e_tmux_wait_fleet(GLANCE_WAIT_MS, 8, 8));
+	} else
 		glance_start("capital", "13:59:00", NULL, 200, 50);
 	deadline = e2e_now_ms() + GLANCE_WAIT_MS;
 	for (;; e2e_sleep_ms(300)) {
@@ -526,9 +528,15 @@ START_TEST(routers_history_on_one_scale)
 	for (;; e2e_sleep_ms(300)) {
 		free(screen);
 		screen = e2e_tmux_capture();
+		/*
+		 * r1 low: a block of the lowest two (the lowest is for
+		 * samples of 0, which leave the history once the console
+		 * has run long enough, as a loaded machine's may have).
+		 */
 		if (glance_rows_hold(screen, "router/r8 ", "\u2588") &&
 		    glance_rows_hold(screen, "router/r8 ", "!") &&
-		    glance_rows_hold(screen, "router/r1 ", "\u2581"))
+		    (glance_rows_hold(screen, "router/r1 ", "\u2581") ||
+		    glance_rows_hold(screen, "router/r1 ", "\u2582")))
 			break;
 		ck_assert_msg(e2e_now_ms() < deadline, "r8 never ran away "
 		    "with a history:\n%.3000s", screen);
@@ -557,10 +565,13 @@ START_TEST(alert_times_on_the_node_clock)
 	for (;; e2e_sleep_ms(300)) {
 		free(screen);
 		screen = e2e_tmux_capture();
-		if (glance_rows_hold(screen, "CRITICAL runaway ", " new "))
+		/* build-drift needs r8 and the others heard: not at once. */
+		if (glance_rows_hold(screen, "CRITICAL runaway ", " new ") &&
+		    glance_rows_hold(screen, "WARNING  build-drift ", " "))
 			break;
-		ck_assert_msg(e2e_now_ms() < deadline, "no runaway alert in "
-		    "the Alerts view:\n%.3000s", screen);
+		ck_assert_msg(e2e_now_ms() < deadline, "no runaway and "
+		    "build-drift alerts in the Alerts view:\n%.3000s",
+		    screen);
 	}
 	ck_assert_msg(glance_rows_hold(screen, "CRITICAL runaway ",
 	    " 09:3") && glance_rows_hold(screen, "WARNING  build-drift ",
@@ -602,8 +613,10 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	e2e_tmux_keys(":", 1);
 	e2e_tmux_keys("kill r8", 1);
 	e2e_tmux_keys("Enter", 0);
+	/* With r8's state, which comes after its hello: else no proposal. */
 	free(GLANCE_SHOWS("Propose kill: halt child orders",
-	    "target: router/r8, build smars-2012.07.31-old", "Type why"));
+	    "target: router/r8, build smars-2012.07.31-old, running",
+	    "Type why"));
 	e2e_tmux_keys("runaway", 1);
 	e2e_tmux_keys("Enter", 0);
 	free(GLANCE_SHOWS("Type kill and press Enter"));
@@ -672,8 +685,12 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 	char			*screen, *sock, *argv[8];
 	int			 y, x;
 
-	/* Once the alert bar is steady, so the rows stay where they are. */
+	/*
+	 * Once every router is in and the alert bar is steady, so the rows
+	 * stay where they are.
+	 */
 	glance_start("knight", "09:32:00", "10", 120, 30);
+	free(e2e_tmux_wait_fleet(GLANCE_WAIT_MS, 8, 8));
 	screen = GLANCE_SHOWS("router/r8", "2 Routers",
 	    "3 critical 1 warning", "WARNING  build-drift");
 	sock = e2e_path("tmux");

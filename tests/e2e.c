@@ -1179,7 +1179,7 @@ void
 e2e_tmux_resize(int cols, int rows)
 {
 	char		 x[16], y[16];
-	const char	*args[] = { "resize-window", "-t", "t", "-x", x, "-y",
+	const char	*args[] = { "resize-window", "-t", "t:", "-x", x, "-y",
 			    y, NULL };
 
 	snprintf(x, sizeof x, "%d", cols);
@@ -1187,11 +1187,17 @@ e2e_tmux_resize(int cols, int rows)
 	e2e_tmux(args, 1);
 }
 
-/* Type a tmux key name, or literal text. */
+/*
+ * Type a tmux key name, or literal text.  Here and below, "t:" is the
+ * session's current window: tmux looks a bare "t" up first as the
+ * start of a window's name, and names a window after what runs in it,
+ * so a window called "timeout" would take the keys and be the one
+ * captured whichever window is current.
+ */
 void
 e2e_tmux_keys(const char *keys, int literal)
 {
-	const char	*args[] = { "send-keys", "-t", "t", literal ? "-l" :
+	const char	*args[] = { "send-keys", "-t", "t:", literal ? "-l" :
 			    keys, literal ? keys : NULL, NULL };
 
 	e2e_tmux(args, 1);
@@ -1204,7 +1210,7 @@ e2e_tmux_capture(void)
 	struct e2e_result	 r;
 	char			*argv[] = { "/usr/bin/tmux", "-S",
 				    e2e_tmux_socket, "capture-pane", "-p", "-t",
-				    "t", NULL };
+				    "t:", NULL };
 
 	e2e_run(argv, NULL, 10000, &r);
 	ck_assert_msg(r.status == 0, "tmux capture-pane failed: %s", r.err);
@@ -1255,6 +1261,21 @@ e2e_tmux_wait_gone(int timeout_ms, const char *what, const char *gone)
 		    gone, screen);
 		e2e_sleep_ms(200);
 	}
+}
+
+/*
+ * Wait until the header says nodes are live over links links all up:
+ * the whole fleet is in, whatever keys or assertions come next rely on.
+ */
+char *
+e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
+{
+	char	live[32], up[32];
+
+	snprintf(live, sizeof live, " %d live", nodes);
+	snprintf(up, sizeof up, " %d/%d up", links, links);
+	return (e2e_tmux_wait(timeout_ms, "the header with the whole fleet "
+	    "live and every link up", live, up, (char *)NULL));
 }
 
 /* The rogue backend's script and clock (in its child process only). */

@@ -333,6 +333,14 @@ char	*e2e_tmux_wait(int timeout_ms, const char *what, ...);
 char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
 	    const char *gone);
 
+/*
+ * As e2e_tmux_wait(), until the console's header says nodes are live
+ * (" 8 live") and all links links are up (" 8/8 up"): wait for this
+ * before keys or assertions that need the whole fleet, since the
+ * console's links come up a few at a time.
+ */
+char	*e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links);
+
 struct tls_ca;
 
 /*

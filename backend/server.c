@@ -83,10 +83,10 @@
 /*
  * The approvals a pass keeps for their signature checks over the cores
  * (server_verify_run) count towards its budget too, each at what one
- * cost the loop's CPU lately (its share of the checks, and judging it),
- * so that a pass holds about as many as when each was checked on
- * arrival, and the first routers of a kill halt while the last are
- * checked.  This until a pass has measured them.
+ * lately cost in CPU (its check, on whichever thread, and judging it),
+ * so that a pass holds as many as when each was checked on arrival,
+ * and the first routers of a kill halt while the last are checked.
+ * This until a pass has measured them.
  */
 #define SERVER_VERIFY_US	500
 /* Bytes of messages that may wait so; past it, each is handled at once. */
@@ -182,6 +182,7 @@ struct server_verify {
 	struct proto_cancel	 cancel;
 	struct command_sigcheck	 check;
 	int			 checking;	/* check is to be run */
+	int64_t			 check_us;	/* its thread's CPU for it */
 };
 
 /*
@@ -296,7 +297,7 @@ struct server {
 	size_t			 verifycap;
 	int			 judging;	/* server_verify_run is */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
-	int64_t			 verify_us;	/* the loop's CPU for one */
+	int64_t			 verify_us;	/* CPU for one, all told */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -2675,9 +2676,12 @@ static void
 server_verify_one(void *arg, size_t i)
 {
 	struct server_verify	*v = (struct server_verify *)arg + i;
+	int64_t			 start = server_cpu_us();
 
 	if (v->checking)
 		command_sigcheck_run(&v->check);
+	if (start != -1)
+		v->check_us = server_cpu_us() - start;
 }
 
 /*
@@ -2696,7 +2700,7 @@ server_verify_run(struct server *server)
 	struct server_node	*node;
 	struct proto_msg	*msg = &server->msg;
 	size_t			 i, n = server->nverify;
-	int64_t			 start = server_cpu_us();
+	int64_t			 start, cost = 0;
 
 	for (i = 0; i < n; i++) {
 		v = &server->verify[i];
@@ -2708,8 +2712,10 @@ server_verify_run(struct server *server)
 	syncpool_each(server->syncs, server_verify_one, server->verify, n);
 
 	server->judging = 1;
+	start = server_cpu_us();
 	for (i = 0; i < n; i++) {
 		v = &server->verify[i];
+		cost += v->check_us;
 		node = &server->nodes[v->node];
 		node->nverify--;
 		if (v->sn != NULL)
@@ -2733,10 +2739,10 @@ server_verify_run(struct server *server)
 	}
 	server->nverify = 0;
 	server->judging = 0;
-	/* What one cost the loop, smoothed over the last few passes. */
+	/* What one cost, smoothed over the last few passes. */
 	if (start != -1 && n > 0)
-		server->verify_us = (3 * server->verify_us +
-		    (server_cpu_us() - start) / (int64_t)n) / 4;
+		server->verify_us = (3 * server->verify_us + (cost +
+		    server_cpu_us() - start) / (int64_t)n) / 4;
 }
 
 /*

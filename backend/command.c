@@ -105,6 +105,7 @@ static int	 command_log_or_refuse(struct command_engine *, int64_t,
 		    const struct command_event *, const char *,
 		    const char *const *, char *, size_t);
 static int	 command_check_signer(const struct command_engine *,
+		    const struct command_sigcheck *,
 		    const struct proto_signature *, const void *, size_t,
 		    const char *, const struct opkey_trusted **, char *,
 		    size_t);
@@ -137,13 +138,17 @@ static void	 command_syncing_text(const struct command_engine *,
 		    const struct command_pending *, char *, size_t);
 static int	 command_approve_event(struct command_engine *,
 		    const struct command_event *,
+		    const struct command_sigcheck *,
 		    const struct proto_signature *,
 		    const struct command_node_state *, int64_t,
 		    const struct command_pending **, char *, size_t);
 static int	 command_check_approver(const struct command_engine *,
 		    const struct command_pending *,
-		    const struct proto_signature *, struct command_event *,
+		    const struct proto_signature *,
+		    const struct command_sigcheck *, struct command_event *,
 		    char *, size_t);
+static int	 command_check_bytes(const struct command_pending *,
+		    const char *, const char *, char *, size_t);
 static const struct proto_command_target *command_target(
 		    const struct command_engine *,
 		    const struct proto_command *);
@@ -584,7 +589,8 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	struct proto_audit_entry	*e;
 	int				 rc;
 
-	e = xcalloc(1, sizeof *e);
+	e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
 	e->time_ms = now_ms;
 	util_copy(e->node, sizeof e->node, engine->node);
 	util_copy(e->event, sizeof e->event, ev->event);
@@ -697,12 +703,13 @@ command_log_or_refuse(struct command_engine *engine, int64_t now_ms,
  */
 static int
 command_check_signer(const struct command_engine *engine,
-    const struct proto_signature *sig, const void *msg, size_t len,
-    const char *what, const struct opkey_trusted **who, char *why,
-    size_t whylen)
+    const struct command_sigcheck *checked, const struct proto_signature *sig,
+    const void *msg, size_t len, const char *what,
+    const struct opkey_trusted **who, char *why, size_t whylen)
 {
 	const struct opkey_trusted	*t;
 	char				*cause = NULL;
+	const char			*said;
 	int				 rc;
 
 	if (engine->trust == NULL ||
@@ -712,10 +719,19 @@ command_check_signer(const struct command_engine *engine,
 		    "a trusted operator sign", sig->operator, engine->node);
 		return (-1);
 	}
-	rc = opkey_verify(t->key, msg, len, sig->signature, &cause);
+	/* Checked apart, of these very bytes with this key: its answer. */
+	if (checked != NULL && checked->key == t->key &&
+	    checked->text == msg && checked->len == len &&
+	    strcmp(checked->signature, sig->signature) == 0)
+		rc = checked->rc;
+	else
+		rc = opkey_verify(t->key, msg, len, sig->signature, &cause);
 	if (rc == -1) {
+		said = cause != NULL || checked == NULL ? cause :
+		    checked->cause;
 		util_format(why, whylen, "the signature of %s could not be "
-		    "checked: %s; try again", sig->operator, cause);
+		    "checked: %s; try again", sig->operator, said != NULL ?
+		    said : "no reason given");
 		free(cause);
 		return (-1);
 	}
@@ -1029,8 +1045,8 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    sig->operator);
 		return (-1);
 	}
-	if (command_check_signer(engine, sig, text, len, "the text vigil "
-	    "produces", &who, why, whylen) != 0)
+	if (command_check_signer(engine, NULL, sig, text, len, "the text "
+	    "vigil produces", &who, why, whylen) != 0)
 		return (-1);
 	*verified = 1;
 	if (command_check_time(cmd, now_ms, why, whylen) != 0)
@@ -1081,27 +1097,21 @@ command_begin(struct command_engine *engine, int64_t now_ms,
 }
 
 /*
- * The approver's checks on pending p: the very bytes proposed (ev's
- * document, or its hash; else the approver reviewed another text),
- * signed by a trusted operator (ev->verified once proven) who has not
- * signed it yet and holds another key than those who have.  Returns 0,
- * or -1 and why.
+ * Is text (or, with text NULL, the document named by sha256) the very
+ * bytes of pending p?  Returns 0, or -1 and why: the approver reviewed
+ * another text.
  */
 static int
-command_check_approver(const struct command_engine *engine,
-    const struct command_pending *p, const struct proto_signature *sig,
-    struct command_event *ev, char *why, size_t whylen)
+command_check_bytes(const struct command_pending *p, const char *text,
+    const char *sha256, char *why, size_t whylen)
 {
-	const struct opkey_trusted	*who, *earlier;
-	const char			*text = ev->document;
-	size_t				 i, n, held;
+	size_t	i, n, held = strlen(p->text);
 
-	held = strlen(p->text);
-	if (text == NULL && strcmp(ev->sha256, p->sha256) != 0) {
+	if (text == NULL && strcmp(sha256, p->sha256) != 0) {
 		util_format(why, whylen, "the document approved (SHA-256 "
 		    "%.16s...) is not the one proposed (SHA-256 %.16s...); "
 		    "review the proposal as the backend holds it and approve "
-		    "that", ev->sha256, p->sha256);
+		    "that", sha256, p->sha256);
 		return (-1);
 	}
 	n = text != NULL ? strlen(text) : held;
@@ -1114,8 +1124,31 @@ command_check_approver(const struct command_engine *engine,
 		    "the backend holds it and approve that", i + 1);
 		return (-1);
 	}
-	if (command_check_signer(engine, sig, p->text, held, "the proposal "
-	    "as the backend holds it", &who, why, whylen) != 0)
+	return (0);
+}
+
+/*
+ * The approver's checks on pending p: the very bytes proposed (ev's
+ * document, or its hash; else the approver reviewed another text),
+ * signed by a trusted operator (ev->verified once proven) who has not
+ * signed it yet and holds another key than those who have (the
+ * signature maybe checked apart).  Returns 0, or -1 and why.
+ */
+static int
+command_check_approver(const struct command_engine *engine,
+    const struct command_pending *p, const struct proto_signature *sig,
+    const struct command_sigcheck *checked, struct command_event *ev,
+    char *why, size_t whylen)
+{
+	const struct opkey_trusted	*who, *earlier;
+	size_t				 i;
+
+	if (command_check_bytes(p, ev->document, ev->sha256, why,
+	    whylen) != 0)
+		return (-1);
+	if (command_check_signer(engine, checked, sig, p->text,
+	    strlen(p->text), "the proposal as the backend holds it", &who,
+	    why, whylen) != 0)
 		return (-1);
 	ev->verified = 1;
 	for (i = 0; i < p->nsigs; i++) {
@@ -1222,8 +1255,8 @@ command_approve(struct command_engine *engine, const char *id,
 	struct command_event	ev = { "approve", id, NULL, sig->operator,
 				    text, NULL, 0, 0 };
 
-	return (command_approve_event(engine, &ev, sig, now, now_ms, out,
-	    cause, causelen));
+	return (command_approve_event(engine, &ev, NULL, sig, now, now_ms,
+	    out, cause, causelen));
 }
 
 /* An approve message, its document whole or named by hash; see command.h. */
@@ -1233,23 +1266,81 @@ command_approve_msg(struct command_engine *engine,
     int64_t now_ms, const struct command_pending **out, char *cause,
     size_t causelen)
 {
+	return (command_approve_checked(engine, a, NULL, now, now_ms, out,
+	    cause, causelen));
+}
+
+/* The same, its signature maybe checked apart; see command.h. */
+int
+command_approve_checked(struct command_engine *engine,
+    const struct proto_approve *a, const struct command_sigcheck *checked,
+    const struct command_node_state *now, int64_t now_ms,
+    const struct command_pending **out, char *cause, size_t causelen)
+{
 	struct command_event	ev = { "approve", a->id, NULL,
 				    a->sig.operator, a->document,
 				    a->document != NULL ? NULL : a->sha256,
 				    0, 0 };
 
-	return (command_approve_event(engine, &ev, &a->sig, now, now_ms,
-	    out, cause, causelen));
+	return (command_approve_event(engine, &ev, checked, &a->sig, now,
+	    now_ms, out, cause, causelen));
 }
 
 /*
- * An approval as event ev (its document whole, or named by sha256): the
- * approver's checks, then the approve line, and with enough signers the
- * execute line.  Returns as command_approve().
+ * Would approve message a, as things stand, come to its signature's
+ * check?  See command.h.  The same checks as command_approve_event()'s
+ * before it, in the same order, without their sentences or the log.
+ */
+int
+command_approve_sigcheck(struct command_engine *engine,
+    const struct proto_approve *a, struct command_sigcheck *check)
+{
+	const struct opkey_trusted	*t;
+	struct command_pending		*p;
+	char				 why[COMMAND_WHY_MAX];
+	size_t				 index;
+
+	memset(check, 0, sizeof *check);
+	if (engine->audit == NULL ||
+	    (p = command_find(engine, a->id, &index)) == NULL || p->syncing ||
+	    command_check_bytes(p, a->document, a->sha256, why,
+	    sizeof why) != 0 || engine->trust == NULL ||
+	    (t = opkey_trust_find(engine->trust, a->sig.operator)) == NULL)
+		return (0);
+	check->key = t->key;
+	check->text = p->text;
+	check->len = strlen(p->text);
+	check->signature = a->sig.signature;
+	check->action = p->cmd.action;
+	return (1);
+}
+
+/* Check a signature handed apart; see command.h. */
+void
+command_sigcheck_run(struct command_sigcheck *check)
+{
+	check->rc = opkey_verify(check->key, check->text, check->len,
+	    check->signature, &check->cause);
+}
+
+/* Free what a check holds; see command.h. */
+void
+command_sigcheck_clear(struct command_sigcheck *check)
+{
+	free(check->cause);
+	memset(check, 0, sizeof *check);
+}
+
+/*
+ * An approval as event ev (its document whole, or named by sha256; its
+ * signature maybe checked apart): the approver's checks, then the
+ * approve line, and with enough signers the execute line.  Returns as
+ * command_approve().
  */
 static int
 command_approve_event(struct command_engine *engine,
-    const struct command_event *evp, const struct proto_signature *sig,
+    const struct command_event *evp, const struct command_sigcheck *checked,
+    const struct proto_signature *sig,
     const struct command_node_state *now, int64_t now_ms,
     const struct command_pending **out, char *cause, size_t causelen)
 {
@@ -1277,7 +1368,7 @@ command_approve_event(struct command_engine *engine,
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
 	}
-	if (command_check_approver(engine, p, sig, &ev, why,
+	if (command_check_approver(engine, p, sig, checked, &ev, why,
 	    sizeof why) != 0)
 		return (command_refuse(engine, now_ms, &ev, "approval", why,
 		    cause, causelen));
@@ -1478,8 +1569,8 @@ command_fire(struct command_engine *engine, const char *id,
 	}
 	ev.sha256 = p->sha256;
 	bytes = xasprintf("vigil.v1 fire %s", id);
-	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
-	    &who, why, sizeof why);
+	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes),
+	    bytes, &who, why, sizeof why);
 	free(bytes);
 	if (rc != 0)
 		return (command_refuse(engine, now_ms, &ev, "fire", why,
@@ -1573,8 +1664,8 @@ command_cancel(struct command_engine *engine, const char *id,
 		    why, cause, causelen));
 	}
 	bytes = xasprintf("%s%s", PROTO_CANCEL_PREFIX, p->cmd.id);
-	rc = command_check_signer(engine, sig, bytes, strlen(bytes), bytes,
-	    &who, why, sizeof why);
+	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes),
+	    bytes, &who, why, sizeof why);
 	free(bytes);
 	if (rc != 0)
 		return (command_refuse(engine, now_ms, &ev, "cancellation",
@@ -1715,8 +1806,8 @@ command_check_signers(const struct command_engine *engine,
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
-		if (command_check_signer(engine, &sigs[i], text, strlen(text),
-		    "the command", &who[i], why, whylen) != 0)
+		if (command_check_signer(engine, NULL, &sigs[i], text,
+		    strlen(text), "the command", &who[i], why, whylen) != 0)
 			return (-1);
 		*verified = 1;
 		for (k = 0; k < i; k++) {

@@ -33,6 +33,7 @@
 #define COMMAND_DEFAULT_RESERVE	(64ULL << 20)
 
 struct audit;
+struct opkey;
 struct opkey_trust;
 
 /*
@@ -115,6 +116,51 @@ int		 command_approve(struct command_engine *engine, const char *id,
  */
 int		 command_approve_msg(struct command_engine *engine,
 		    const struct proto_approve *approve,
+		    const struct command_node_state *now, int64_t now_ms,
+		    const struct command_pending **out, char *cause,
+		    size_t causelen);
+
+/*
+ * An approval's signature check, done apart from the engine so that a
+ * server may check many in parallel: command_approve_sigcheck() hands it
+ * the operator's key, the pending copy's bytes and the signature (all
+ * pointers into the engine and the message, unchanged until the engine
+ * or the message changes); command_sigcheck_run() checks them and touches
+ * nothing else, so it may run on another thread while the engine waits;
+ * command_approve_checked() then takes its answer in place of checking
+ * again, if it was of these very bytes, key and signature.  The check
+ * is this engine's own, of its own pending copy: never another's.
+ */
+struct command_sigcheck {
+	const struct opkey	*key;
+	const char		*text;		/* the pending copy's */
+	size_t			 len;
+	const char		*signature;	/* base64 */
+	const char		*action;	/* the pending command's */
+	int			 rc;	/* 1 valid, 0 not, -1 not checked */
+	char			*cause;	/* with -1: why; allocated */
+};
+
+/*
+ * Would approve message a, as things stand, come to its signature's
+ * check (an audit log, a pending command of that id not executing, the
+ * very bytes, a trusted operator)?  Returns 1 and what to check in
+ * *check, else 0: the approval is refused or decided without it.
+ */
+int		 command_approve_sigcheck(struct command_engine *engine,
+		    const struct proto_approve *a,
+		    struct command_sigcheck *check);
+/* Check a signature handed apart (may run on any thread). */
+void		 command_sigcheck_run(struct command_sigcheck *check);
+/* Free what check holds and clear it. */
+void		 command_sigcheck_clear(struct command_sigcheck *check);
+/*
+ * command_approve_msg() with the signature's check done apart (checked,
+ * or NULL: check it here).  Returns as command_approve().
+ */
+int		 command_approve_checked(struct command_engine *engine,
+		    const struct proto_approve *approve,
+		    const struct command_sigcheck *checked,
 		    const struct command_node_state *now, int64_t now_ms,
 		    const struct command_pending **out, char *cause,
 		    size_t causelen);

@@ -52,6 +52,12 @@ struct driver_ops {
 	int		 (*node_cert)(void *arg, size_t i,
 			    struct proto_cert *cert, int *changed);
 	/*
+	 * May be NULL.  Whether node_cert's *changed could be 1 now; 0 lets
+	 * the server skip filling a report it would not send (as
+	 * sim_node_cert_changed()).
+	 */
+	int		 (*node_cert_changed)(void *arg, size_t i);
+	/*
 	 * Carry out p on node i after the two-person rule and its audit
 	 * entry.  Returns a driver_done; with DRIVER_REFUSED a sentence is
 	 * in cause.

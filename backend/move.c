@@ -73,13 +73,11 @@ move_check(struct sim *sim, size_t i, const struct proto_command *cmd,
 		    "another station with --to", s->id);
 		return (-1);
 	}
-	if (!node_station_knows(s, to)) {
-		util_format(why, whylen, "%s is unknown to %s: it has "
-		    "certified no transport key for it, so it cannot seal the "
-		    "root key for it; check the name in vigil status, or wait "
-		    "until it has renewed from %s", to, s->id, s->id);
-		return (-1);
-	}
+	/*
+	 * The blacklist first: no wait cures it, so a destination both
+	 * blacklisted and not yet renewed from here (one that renewed from
+	 * the old holder just before the move) must not be told to wait.
+	 */
 	for (k = 0; k < s->counters.nblacklist; k++) {
 		b = &s->counters.blacklist[k];
 		if (strcmp(b->peer, to) != 0)
@@ -90,6 +88,13 @@ move_check(struct sim *sim, size_t i, const struct proto_command *cmd,
 		    "station nobody blacklists", to, s->id,
 		    util_clock_text(b->since_ms, at, sizeof at),
 		    b->reported_by, b->evidence);
+		return (-1);
+	}
+	if (!node_station_knows(s, to)) {
+		util_format(why, whylen, "%s is unknown to %s: it has "
+		    "certified no transport key for it, so it cannot seal the "
+		    "root key for it; check the name in vigil status, or wait "
+		    "until it has renewed from %s", to, s->id, s->id);
 		return (-1);
 	}
 	return (0);

@@ -60,6 +60,10 @@ struct node_station {
 	struct cert		*cert;		/* its current certificate */
 	int64_t			 cert_not_before_ms; /* cert's, read once;
 						   INT64_MIN if unreadable */
+	uint64_t		 cert_seq;	/* bumped with each cert it
+						   takes, so a reader of its
+						   report can tell a new one
+						   without reading it */
 	int64_t			 renew_offset_ms; /* slot after the hour */
 	int64_t			 renew_due_ms;	/* next renewal, node clock */
 

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@
 #define AUDIT_READ	65536
 
 static int	 audit_check_line(struct audit_walk *, const char *, size_t);
+static int	 proto_audit_fill(const char *, size_t,
+		    struct proto_audit_entry *, char *, size_t);
 static int	 audit_check_doc(struct audit_walk *,
 		    const struct proto_audit_entry *, long);
 static void	 audit_mark(struct audit_walk *,
@@ -338,11 +341,24 @@ proto_audit_readable(struct proto_audit_entry *entry, char *cause,
 	entry->document[0] = '\0';
 	line = proto_audit_encode(entry);
 	entry->document[0] = first;
+	/* Read back into one whose document's room is left untouched. */
 	check = xmalloc(sizeof *check);
-	rc = proto_audit_decode(line, strlen(line), check, cause, causelen);
+	proto_audit_clear(check);
+	rc = proto_audit_fill(line, strlen(line), check, cause, causelen);
 	free(check);
 	free(line);
 	return (rc);
+}
+
+/* Clear entry but for its document's tail; see proto-audit.h. */
+void
+proto_audit_clear(struct proto_audit_entry *entry)
+{
+	size_t	tail = offsetof(struct proto_audit_entry, document) +
+		    sizeof entry->document;
+
+	memset(entry, 0, offsetof(struct proto_audit_entry, document) + 1);
+	memset((char *)entry + tail, 0, sizeof *entry - tail);
 }
 
 /* Decode one audit line; see proto-audit.h. */
@@ -350,11 +366,22 @@ int
 proto_audit_decode(const char *line, size_t len,
     struct proto_audit_entry *entry, char *cause, size_t causelen)
 {
+	memset(entry, 0, sizeof *entry);
+	return (proto_audit_fill(line, len, entry, cause, causelen));
+}
+
+/*
+ * Decode one audit line into entry, cleared already, setting only the
+ * fields the line holds.  Returns 0, or -1 with a sentence in cause.
+ */
+static int
+proto_audit_fill(const char *line, size_t len,
+    struct proto_audit_entry *entry, char *cause, size_t causelen)
+{
 	struct proto_ctx	 ctx;
 	json_t			*root;
 	int			 rc;
 
-	memset(entry, 0, sizeof *entry);
 	proto_ctx_init(&ctx, "audit entry", cause, causelen);
 	/* A document's every byte may take six to escape: \u001F. */
 	if (proto_decode_root(&ctx, line, len, 8 * PROTO_DOC_MAX, &root) != 0)

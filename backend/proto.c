@@ -32,7 +32,7 @@ struct proto_doc_kept;
 static char	**proto_doc_field(struct proto_msg *);
 static char	*proto_encode_whole(const struct proto_msg *);
 static char	*proto_encode_recall(const struct proto_msg *);
-static char	*proto_encode_stats(const struct proto_stats *);
+static char	*proto_encode_stats(const struct proto_stats *, size_t);
 static const char *proto_skip_ws(const char *, const char *);
 static const char *proto_skip_string(const char *, const char *);
 static const char *proto_skip_value(const char *, const char *);
@@ -949,7 +949,7 @@ proto_encode(const struct proto_msg *msg)
 	size_t		  rawlen;
 
 	if (msg->type == MSG_STATS && proto_writer_on)
-		return (proto_encode_stats(&msg->u.stats));
+		return (proto_encode_stats(&msg->u.stats, 0));
 	field = proto_doc_field((struct proto_msg *)msg);
 	if (field == NULL || *field == NULL ||
 	    strlen(*field) < PROTO_KEEP_MIN)
@@ -964,6 +964,29 @@ proto_encode(const struct proto_msg *msg)
 	return (frame);
 }
 
+/*
+ * Encode a message after pre bytes of headroom; see proto.h.  A stats
+ * frame, nearly every frame a backend sends, is written in place; any
+ * other is moved behind the headroom once.
+ */
+char *
+proto_encode_pre(const struct proto_msg *msg, size_t pre, size_t *len)
+{
+	char	*text, *buf;
+
+	if (msg->type == MSG_STATS && proto_writer_on) {
+		buf = proto_encode_stats(&msg->u.stats, pre);
+		*len = strlen(buf + pre);
+		return (buf);
+	}
+	text = proto_encode(msg);
+	*len = strlen(text);
+	buf = xmalloc(pre + *len + 1);
+	memcpy(buf + pre, text, *len + 1);
+	free(text);
+	return (buf);
+}
+
 /* Turn the stats writer on or off; see proto.h. */
 void
 proto_encode_writer(int on)
@@ -973,13 +996,17 @@ proto_encode_writer(int on)
 
 /*
  * A stats frame by the writer: the members proto_encode_whole() would
- * set, in its order, as the bytes its compact dump would give.
+ * set, in its order, as the bytes its compact dump would give, after
+ * pre bytes left for the caller.
  */
 static char *
-proto_encode_stats(const struct proto_stats *st)
+proto_encode_stats(const struct proto_stats *st, size_t pre)
 {
 	struct proto_out	o = { NULL, 0, 0 };
 
+	o.cap = pre + 512;
+	o.buf = xmalloc(o.cap);
+	o.len = pre;
 	proto_write_raw(&o, "{\"type\":\"stats\"");
 	proto_write_fields(&o, proto_stats_fields, nitems(proto_stats_fields),
 	    st);

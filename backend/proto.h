@@ -509,6 +509,14 @@ void	 proto_msg_clear(struct proto_msg *msg);
  */
 char	*proto_encode(const struct proto_msg *msg);
 
+/*
+ * As proto_encode(), with pre bytes of headroom before the text (a
+ * websocket header's room): the text, *len bytes and a NUL, starts at
+ * the returned pointer + pre; the caller frees the returned pointer.
+ */
+char	*proto_encode_pre(const struct proto_msg *msg, size_t pre,
+	    size_t *len);
+
 /* The wire name of a type ("hello"). */
 const char *proto_type_name(enum msg_type type);
 

@@ -79,6 +79,16 @@
  * would then be paid per message.
  */
 #define SERVER_PASS_MS		10
+
+/*
+ * The approvals a pass keeps for their signature checks over the cores
+ * (server_verify_run) count towards its budget too, each at what one
+ * cost the loop's CPU lately (its share of the checks, and judging it),
+ * so that a pass holds about as many as when each was checked on
+ * arrival, and the first routers of a kill halt while the last are
+ * checked.  This until a pass has measured them.
+ */
+#define SERVER_VERIFY_US	500
 /* Bytes of messages that may wait so; past it, each is handled at once. */
 #define SERVER_WAIT_BYTES	(16 * 1024 * 1024)
 /*
@@ -132,6 +142,8 @@ struct server_node {
 	/* Its audit's slot in the group sync numbered sync_batch. */
 	uint64_t		 sync_batch;
 	size_t			 sync_slot;
+	/* Its approves and cancels waiting for the pass's checks. */
+	size_t			 nverify;
 };
 
 /*
@@ -152,6 +164,24 @@ struct server_durable {
 	char			 id[PROTO_CMDID_MAX];
 	struct audit_ticket	 ticket;	/* its lines' */
 	size_t			 slot;		/* in the batch's fds */
+};
+
+/*
+ * An approve or cancel from a console, waiting for the signature checks
+ * at the next pass (server_verify_run): its node by index, since the
+ * console may be gone by then (sn NULL); the message copied (approve's
+ * document on the heap).  A cancel, or any approve, for a node with one
+ * waiting waits too, behind it, so that each node judges its messages
+ * in the order they came.
+ */
+struct server_verify {
+	struct server_session	*sn;		/* NULL: it went away */
+	size_t			 node;
+	enum msg_type		 type;		/* MSG_APPROVE or MSG_CANCEL */
+	struct proto_approve	 approve;
+	struct proto_cancel	 cancel;
+	struct command_sigcheck	 check;
+	int			 checking;	/* check is to be run */
 };
 
 /*
@@ -195,6 +225,7 @@ struct server_session {
 	size_t			 rxcap;
 	int			 rx_binary;
 	size_t			 nwaiting;	/* in server_work's list */
+	size_t			 nverify;	/* in server's verify */
 
 	/* It declared PROTO_NAMED_HEADER: a document it was sent whole
 	   last on this link is named by its SHA-256 after (0: not). */
@@ -259,6 +290,13 @@ struct server {
 	int			*sync_errors;
 	size_t			 nsync;
 	uint64_t		 sync_batch;	/* numbers batches from 1 */
+	/* Approves (and what follows them) waiting for their checks. */
+	struct server_verify	*verify;
+	size_t			 nverify;
+	size_t			 verifycap;
+	int			 judging;	/* server_verify_run is */
+	const struct command_sigcheck *checked;	/* the approve's, judged */
+	int64_t			 verify_us;	/* the loop's CPU for one */
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -282,6 +320,7 @@ static void	 server_session_receive(struct server_session *sn,
 static void	 server_session_message(struct server_session *sn,
 		    const char *text, size_t len, int binary);
 static int	 server_busy(struct server *server);
+static int64_t	 server_cpu_us(void);
 static void	 server_wait(struct server_session *sn, char *text,
 		    size_t len, int binary);
 static void	 server_unwait(struct server_session *sn);
@@ -293,6 +332,8 @@ static void	 server_session_error(struct server_session *sn,
 static void	 server_session_refused(struct server_session *sn);
 static void	 server_session_push(struct server_session *sn, size_t node,
 		    int replaceable, const char *text, size_t len);
+static void	 server_session_take(struct server_session *sn, size_t node,
+		    int replaceable, char *buf, size_t len);
 static void	 server_session_send(struct server_session *sn,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_broadcast(struct server_node *node,
@@ -323,10 +364,12 @@ static struct server_node *server_find_node(struct server *server,
 static void	 server_index_ids(struct server *server);
 static void	 server_command(struct server_session *sn,
 		    const struct proto_msg *in);
+static void	 server_command_on(struct server_session *sn,
+		    struct server_node *node, const struct proto_msg *in);
 static void	 server_command_refused(struct server_session *sn,
-		    const char *verb, const char *id, const char *action,
-		    const char *cause);
-static void	 server_command_names(struct server_session *sn,
+		    struct server_node *node, const char *verb,
+		    const char *id, const char *action, const char *cause);
+static void	 server_command_names(struct server_node *node,
 		    const struct proto_msg *in, char *id, size_t idlen,
 		    char *action, size_t actionlen);
 static void	 server_hello(const struct server *, size_t,
@@ -347,6 +390,11 @@ static void	 server_finish(struct server_session *sn,
 static void	 server_durable_queue(struct server_node *node,
 		    const struct command_pending *p);
 static void	 server_durable_run(struct server *server);
+static int	 server_verify_defer(struct server_session *sn,
+		    const struct proto_msg *in);
+static void	 server_verify_forget(struct server_session *sn);
+static void	 server_verify_one(void *arg, size_t i);
+static void	 server_verify_run(struct server *server);
 static void	 server_execute(struct server_session *sn,
 		    struct server_node *node,
 		    const struct command_pending *p);
@@ -566,6 +614,19 @@ enum server_push
 server_queue_push(struct server_queue *q, size_t node, int replaceable,
     const char *text, size_t len)
 {
+	char	*buf;
+
+	buf = xmalloc(q->pre + len + 1);
+	memcpy(buf + q->pre, text, len);
+	buf[q->pre + len] = '\0';
+	return (server_queue_take(q, node, replaceable, buf, len));
+}
+
+/* Queue buf itself, headroom and all; see server.h. */
+enum server_push
+server_queue_take(struct server_queue *q, size_t node, int replaceable,
+    char *buf, size_t len)
+{
 	struct server_frame	*f;
 	size_t			 i, at, next;
 	enum server_push	 result = SERVER_QUEUED;
@@ -589,13 +650,13 @@ server_queue_push(struct server_queue *q, size_t node, int replaceable,
 			break;
 		}
 	}
-	if (q->count == q->cap)
+	if (q->count == q->cap) {
+		free(buf);
 		return (SERVER_FULL);
+	}
 
 	f = &q->frames[(q->head + q->count) % q->cap];
-	f->buf = xmalloc(q->pre + len + 1);
-	memcpy(f->buf + q->pre, text, len);
-	f->buf[q->pre + len] = '\0';
+	f->buf = (unsigned char *)buf;
 	f->len = len;
 	f->node = node;
 	f->replaceable = replaceable;
@@ -795,6 +856,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->drv = *d;
 	server->waiting_tail = &server->waiting;
 	server->pass_us = -1;
+	server->verify_us = SERVER_VERIFY_US;
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -1005,13 +1067,16 @@ server_free(struct server *server)
 		return;
 	lws_sul_cancel(&server->sul);
 	lws_sul_cancel(&server->work_sul);
-	/* What waits for its sync executes before its consoles go. */
+	/* What waits for its checks or sync ends before its consoles go. */
+	if (server->nverify > 0)
+		server_verify_run(server);
 	if (server->ndurable > 0)
 		server_durable_run(server);
 	syncpool_free(server->syncs);
 	free(server->durable);
 	free(server->sync_fds);
 	free(server->sync_errors);
+	free(server->verify);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
@@ -1198,7 +1263,9 @@ server_tick(lws_sorted_usec_list_t *sul)
 		node = &server->nodes[i];
 		if (node->listener->nsessions == 0)
 			continue;
-		if (d->ops->node_role(d->arg, i) == ROLE_STATION) {
+		if (d->ops->node_role(d->arg, i) == ROLE_STATION &&
+		    (d->ops->node_cert_changed == NULL ||
+		    d->ops->node_cert_changed(d->arg, i))) {
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_CERT;
 			changed = 0;
@@ -1287,26 +1354,36 @@ server_gateway_turn(const struct server_node *node)
 	return ((k + l->count - l->stats_from) % l->count < l->stats_n);
 }
 
-/* Encode msg once and queue it for every live session of node. */
+/*
+ * Encode msg once, behind the room libwebsockets wants for its header,
+ * and queue it for every live session of node: the last one takes the
+ * buffer itself, any other a copy (a node on a port of its own has one
+ * console, nearly always).
+ */
 static void
 server_broadcast(struct server_node *node, const struct proto_msg *msg,
     int replaceable)
 {
-	struct server_session	*sn, *next;
-	char			*text;
+	struct server_session	*sn, *next, *last = NULL;
+	char			*buf;
 	size_t			 len;
 
 	if (node->listener->nsessions == 0)
 		return;
-	text = proto_encode(msg);
-	len = strlen(text);
+	buf = proto_encode_pre(msg, LWS_PRE, &len);
 	for (sn = node->listener->sessions; sn != NULL; sn = next) {
 		next = sn->next;
-		if (!sn->held)
-			server_session_push(sn, node->index, replaceable,
-			    text, len);
+		if (sn->held)
+			continue;
+		if (last != NULL)
+			server_session_push(last, node->index, replaceable,
+			    buf + LWS_PRE, len);
+		last = sn;
 	}
-	free(text);
+	if (last != NULL)
+		server_session_take(last, node->index, replaceable, buf, len);
+	else
+		free(buf);
 }
 
 /* Encode msg and queue it for one session. */
@@ -1314,35 +1391,54 @@ static void
 server_session_send(struct server_session *sn, const struct proto_msg *msg,
     int replaceable)
 {
-	char	*text;
+	char	*buf;
+	size_t	 len;
 
-	text = proto_encode(msg);
-	server_session_push(sn, sn->node->index, replaceable, text,
-	    strlen(text));
-	free(text);
+	buf = proto_encode_pre(msg, LWS_PRE, &len);
+	server_session_take(sn, sn->node->index, replaceable, buf, len);
 }
 
-/*
- * Queue a frame and ask for a writeable callback.  A console that does
- * not read fast enough to keep its queue below SERVER_QUEUE_MAX frames
- * that must be delivered is dropped: it will reconnect and be sent the
- * whole picture again, which is better than a backend whose memory
- * grows without bound or a console silently missing alerts.
- */
+/* Queue a copy of the len bytes at text for sn (server_session_take). */
 static void
 server_session_push(struct server_session *sn, size_t node, int replaceable,
     const char *text, size_t len)
 {
+	char	*buf;
+
 	if (sn->dead)
 		return;
+	buf = xmalloc(LWS_PRE + len + 1);
+	memcpy(buf + LWS_PRE, text, len);
+	buf[LWS_PRE + len] = '\0';
+	server_session_take(sn, node, replaceable, buf, len);
+}
+
+/*
+ * Queue buf (LWS_PRE bytes of headroom, then the frame and a NUL), which
+ * is the session's, or freed, after; and ask for a writeable callback.
+ * A console that does not read fast enough to keep its queue below
+ * SERVER_QUEUE_MAX frames that must be delivered is dropped: it will
+ * reconnect and be sent the whole picture again, which is better than a
+ * backend whose memory grows without bound or a console silently
+ * missing alerts.
+ */
+static void
+server_session_take(struct server_session *sn, size_t node, int replaceable,
+    char *buf, size_t len)
+{
+	if (sn->dead) {
+		free(buf);
+		return;
+	}
 	if (len > PROTO_MAX_FRAME) {
+		free(buf);
 		server_log("%s: a %zu-byte frame is larger than vigil.v1 "
 		    "allows (%d bytes) and was not sent to %s; this is a bug "
 		    "in vigild", server_node_id(sn->node), len,
 		    PROTO_MAX_FRAME, sn->peer);
 		return;
 	}
-	if (server_queue_push(&sn->queue, node, replaceable, text, len) ==
+	if (server_queue_take(&sn->queue, node, replaceable, buf, len) ==
 	    SERVER_FULL) {
 		server_log("%s: console at %s is not reading: %zu frames "
 		    "wait for it; dropping its connection (it will "
@@ -1565,6 +1661,7 @@ server_session_close(struct server_session *sn)
 	sn->rx = NULL;
 	sn->rxlen = sn->rxcap = 0;
 	server_unwait(sn);
+	server_verify_forget(sn);
 }
 
 /*
@@ -1714,7 +1811,10 @@ server_pass_watch(struct server *server)
 	ev_unref(server->loop);
 }
 
-/* A pass of libev's loop begins: a new budget for consoles' messages. */
+/*
+ * A pass of libev's loop begins: a new budget for consoles' messages;
+ * the approvals the last one kept are checked, then the group sync.
+ */
 static void
 server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 {
@@ -1724,29 +1824,41 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)loop;
 	(void)revents;
 	server->pass_us = -1;
+	if (server->nverify > 0)
+		server_verify_run(server);
 	if (server->ndurable > 0)
 		server_durable_run(server);
 }
 
 /*
  * Has this pass of the loop spent SERVER_PASS_MS of CPU time on
- * consoles' messages?
- * The first call of a pass starts its clock.
+ * consoles' messages, counting the approvals it kept at what each will
+ * cost (server->verify_us)?  The first call of a pass starts its clock.
  */
 static int
 server_busy(struct server *server)
 {
-	struct timespec	ts;
-	int64_t		now;
+	int64_t	now = server_cpu_us();
 
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+	if (now == -1)
 		return (0);
-	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	if (server->pass_us == -1) {
 		server->pass_us = now;
 		return (0);
 	}
-	return (now - server->pass_us >= SERVER_PASS_MS * 1000);
+	return (now - server->pass_us + (int64_t)server->nverify *
+	    server->verify_us >= SERVER_PASS_MS * 1000);
+}
+
+/* The loop thread's CPU time in microseconds, or -1. */
+static int64_t
+server_cpu_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (-1);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /* Keep console sn's whole message text for a later pass (server_work). */
@@ -2059,10 +2171,9 @@ server_log_command(struct server_session *sn, const char *fmt, ...)
  * told, for its result: "" where they cannot.
  */
 static void
-server_command_names(struct server_session *sn, const struct proto_msg *in,
+server_command_names(struct server_node *node, const struct proto_msg *in,
     char *id, size_t idlen, char *action, size_t actionlen)
 {
-	struct server_node		 *node = sn->node;
 	struct proto_command		 *cmd = &node->server->cmd;
 	const struct command_pending	**pending;
 	const char			 *doc = NULL;
@@ -2229,7 +2340,8 @@ server_untrusted(struct server_session *sn, const struct proto_msg *in)
 	char		 id[PROTO_CMDID_MAX], action[16];
 	char		 text[PROTO_TEXT_MAX];
 
-	server_command_names(sn, in, id, sizeof id, action, sizeof action);
+	server_command_names(sn->node, in, id, sizeof id, action,
+	    sizeof action);
 	if (in->type == MSG_PROPOSE)
 		op = in->u.propose.sig.operator;
 	else if (in->type == MSG_APPROVE)
@@ -2269,15 +2381,25 @@ server_proposed(struct server_session *sn, const struct command_pending *p)
 	server_proposal(node, p, p->status);
 }
 
-/*
- * A propose, approve or cancel from console sn: let the node's engine
- * judge it against the node as it is now, answer the sender, and tell
- * every console of the node what became of the command.
- */
+/* A propose, approve or cancel from console sn about its node now. */
 static void
 server_command(struct server_session *sn, const struct proto_msg *in)
 {
-	struct server_node		*node = sn->node;
+	server_command_on(sn, sn->node, in);
+}
+
+/*
+ * A propose, approve or cancel from console sn about node: let the
+ * node's engine judge it against the node as it is now, answer the
+ * sender, and tell every console of the node what became of the
+ * command.  An approve or cancel that waited for its signature's check
+ * (server_verify_run) may have lost its sender (sn NULL): it is judged
+ * all the same, and what only the sender would hear is logged.
+ */
+static void
+server_command_on(struct server_session *sn, struct server_node *node,
+    const struct proto_msg *in)
+{
 	struct server			*server = node->server;
 	struct proto_msg		*out = &server->out;
 	const struct command_pending	*p = NULL, **pending;
@@ -2291,10 +2413,13 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 	int				 rc, found = 0;
 
 	if (node->engine == NULL) {
-		server_untrusted(sn, in);
+		if (sn != NULL)
+			server_untrusted(sn, in);
 		return;
 	}
-	server_command_names(sn, in, id, sizeof id, action, sizeof action);
+	if (sn != NULL && server_verify_defer(sn, in))
+		return;
+	server_command_names(node, in, id, sizeof id, action, sizeof action);
 	server_command_state(node, action, &now);
 	cause[0] = '\0';
 	switch (in->type) {
@@ -2311,8 +2436,8 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_proposed(sn, p);
 		return;
 	case MSG_APPROVE:
-		rc = command_approve_msg(node->engine, &in->u.approve, &now,
-		    now_ms, &p, cause, sizeof cause);
+		rc = command_approve_checked(node->engine, &in->u.approve,
+		    server->checked, &now, now_ms, &p, cause, sizeof cause);
 		if (rc == 1) {
 			server_execute(sn, node, p);
 			return;
@@ -2328,8 +2453,9 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		    "%s %s; it needs more operators' approvals",
 		    server_node_id(node), in->u.approve.sig.operator,
 		    p->cmd.action, p->cmd.id);
-		server_result(sn, node, verb, p->cmd.id, p->cmd.action,
-		    OUTCOME_ACCEPTED, text);
+		if (sn != NULL)
+			server_result(sn, node, verb, p->cmd.id,
+			    p->cmd.action, OUTCOME_ACCEPTED, text);
 		server_proposal(node, p, p->status);
 		return;
 	case MSG_CANCEL:
@@ -2357,27 +2483,27 @@ server_command(struct server_session *sn, const struct proto_msg *in)
 		server_log_command(sn, "%s: %s cancelled %s %s",
 		    server_node_id(node), in->u.cancel.sig.operator, action,
 		    id);
-		server_result(sn, node, verb, id, action, OUTCOME_CANCELLED,
-		    text);
+		if (sn != NULL)
+			server_result(sn, node, verb, id, action,
+			    OUTCOME_CANCELLED, text);
 		return;
 	default:
 		fatal("server_command: %s is not a command", verb);
 	}
 
 	/* Refused: the engine has put it in the audit log already. */
-	server_command_refused(sn, verb, id, action, cause);
+	server_command_refused(sn, node, verb, id, action, cause);
 }
 
 /*
- * Answer a refused command message (verb, about command id and action)
- * with the engine's sentence cause, logging it within the session's
- * allowance.
+ * Answer a refused command message (verb, about command id and action
+ * on node) with the engine's sentence cause, logging it within the
+ * session's allowance; with the sender gone (sn NULL), log it.
  */
 static void
-server_command_refused(struct server_session *sn, const char *verb,
-    const char *id, const char *action, const char *cause)
+server_command_refused(struct server_session *sn, struct server_node *node,
+    const char *verb, const char *id, const char *action, const char *cause)
 {
-	struct server_node	*node = sn->node;
 	char			 said[PROTO_TEXT_MAX];
 
 	if (cause[0] == '\0') {
@@ -2386,7 +2512,7 @@ server_command_refused(struct server_session *sn, const char *verb,
 		    server_node_id(node), verb);
 		cause = said;
 	}
-	if (sn->logged++ < SERVER_LOG_PER_SESSION) {
+	if (sn == NULL || sn->logged++ < SERVER_LOG_PER_SESSION) {
 		if (strncmp(cause, server_node_id(node),
 		    strlen(server_node_id(node))) == 0)
 			server_log_command(sn, "%s", cause);
@@ -2394,6 +2520,8 @@ server_command_refused(struct server_session *sn, const char *verb,
 			server_log_command(sn, "%s: refused %s: %s",
 			    server_node_id(node), verb, cause);
 	}
+	if (sn == NULL)
+		return;
 	server_result(sn, node, verb, id, action, OUTCOME_REFUSED, cause);
 	server_session_refused(sn);
 }
@@ -2471,6 +2599,144 @@ server_durable_run(struct server *server)
 		server_result(NULL, node, "approve", d->id, p->cmd.action,
 		    OUTCOME_REFUSED, cause);
 	}
+}
+
+/*
+ * Keep approve or cancel in from console sn for the next pass, when the
+ * approvals kept are checked over the cores (server_verify_run), rather
+ * than check its signature on the loop now: an approve that would come
+ * to its check (command_approve_sigcheck: the cheap refusals are made
+ * now, before it), and, behind it, any approve or cancel for the same
+ * node, so that the node judges them in the order they came.  Only with
+ * the group sync's threads, and on a node's own link (a gateway's
+ * message is judged by many nodes at once, as one).  Returns 1 if kept.
+ */
+static int
+server_verify_defer(struct server_session *sn, const struct proto_msg *in)
+{
+	struct server_node	*node = sn->node;
+	struct server		*server = node->server;
+	struct server_verify	*v;
+	struct command_sigcheck	 check;
+	int			 checking = 0;
+
+	if (server->syncs == NULL || server->judging ||
+	    sn->listener->count != 1 || (in->type != MSG_APPROVE &&
+	    in->type != MSG_CANCEL))
+		return (0);
+	if (in->type == MSG_APPROVE) {
+		checking = command_approve_sigcheck(node->engine,
+		    &in->u.approve, &check);
+		/* move-root's sealed key goes to its approver, now. */
+		if (checking && strcmp(check.action, "move-root") == 0)
+			checking = 0;
+	}
+	if (!checking && node->nverify == 0)
+		return (0);
+	if (server->nverify == server->verifycap) {
+		server->verifycap = server->verifycap == 0 ? 64 :
+		    2 * server->verifycap;
+		server->verify = xreallocarray(server->verify,
+		    server->verifycap, sizeof *server->verify);
+	}
+	v = &server->verify[server->nverify++];
+	memset(v, 0, sizeof *v);
+	v->sn = sn;
+	v->node = node->index;
+	v->type = in->type;
+	if (in->type == MSG_APPROVE) {
+		v->approve = in->u.approve;
+		if (in->u.approve.document != NULL)
+			v->approve.document = xstrdup(in->u.approve.document);
+	} else
+		v->cancel = in->u.cancel;
+	node->nverify++;
+	sn->nverify++;
+	return (1);
+}
+
+/* Console sn went away: what it sent and waits is judged without it. */
+static void
+server_verify_forget(struct server_session *sn)
+{
+	struct server	*server = sn->listener->server;
+	size_t		 i;
+
+	for (i = 0; i < server->nverify && sn->nverify > 0; i++) {
+		if (server->verify[i].sn == sn) {
+			server->verify[i].sn = NULL;
+			sn->nverify--;
+		}
+	}
+}
+
+/* Check the i-th kept approval's signature: on any of the pool's threads. */
+static void
+server_verify_one(void *arg, size_t i)
+{
+	struct server_verify	*v = (struct server_verify *)arg + i;
+
+	if (v->checking)
+		command_sigcheck_run(&v->check);
+}
+
+/*
+ * The approvals kept since the last pass: find what each is to check
+ * again (its node's engine may have changed since it came), check them
+ * all on the pool's threads and the loop's, each node's approval with
+ * its own engine over its own pending copy, then judge each kept
+ * message in the order they came, an approval taking its check's answer
+ * (the engine refuses, logs and audits exactly as it would have).
+ */
+static void
+server_verify_run(struct server *server)
+{
+	struct server_verify	*v;
+	struct server_session	*sn;
+	struct server_node	*node;
+	struct proto_msg	*msg = &server->msg;
+	size_t			 i, n = server->nverify;
+	int64_t			 start = server_cpu_us();
+
+	for (i = 0; i < n; i++) {
+		v = &server->verify[i];
+		node = &server->nodes[v->node];
+		if (v->type == MSG_APPROVE && node->engine != NULL)
+			v->checking = command_approve_sigcheck(node->engine,
+			    &v->approve, &v->check);
+	}
+	syncpool_each(server->syncs, server_verify_one, server->verify, n);
+
+	server->judging = 1;
+	for (i = 0; i < n; i++) {
+		v = &server->verify[i];
+		node = &server->nodes[v->node];
+		node->nverify--;
+		if (v->sn != NULL)
+			v->sn->nverify--;
+		/* Not the whole scratch message: it is 21 KB. */
+		msg->type = v->type;
+		if (v->type == MSG_APPROVE)
+			msg->u.approve = v->approve;
+		else
+			msg->u.cancel = v->cancel;
+		server->checked = v->checking ? &v->check : NULL;
+		/* Read before its console closed: judged all the same. */
+		sn = v->sn != NULL && !v->sn->dead && !v->sn->closing ?
+		    v->sn : NULL;
+		server_command_on(sn, node, msg);
+		server->checked = NULL;
+		memset(&msg->u.approve, 0, sizeof msg->u.approve);
+		msg->type = MSG_UNKNOWN;
+		free(v->approve.document);
+		command_sigcheck_clear(&v->check);
+	}
+	server->nverify = 0;
+	server->judging = 0;
+	/* What one cost the loop, smoothed over the last few passes. */
+	if (start != -1 && n > 0)
+		server->verify_us = (3 * server->verify_us +
+		    (server_cpu_us() - start) / (int64_t)n) / 4;
 }
 
 /*

@@ -114,6 +114,15 @@ void	 server_queue_free(struct server_queue *q);
 enum server_push server_queue_push(struct server_queue *q, size_t node,
 	    int replaceable, const char *text, size_t len);
 
+/*
+ * As server_queue_push(), queueing buf itself rather than a copy: buf
+ * holds the queue's pre bytes of headroom, then the frame's len bytes
+ * and a NUL, and belongs to the queue from now on (freed at once when
+ * the result is SERVER_FULL).
+ */
+enum server_push server_queue_take(struct server_queue *q, size_t node,
+	    int replaceable, char *buf, size_t len);
+
 /* The frame to send next, or NULL when the queue is empty. */
 const struct server_frame *server_queue_peek(const struct server_queue *q);
 

@@ -22,6 +22,7 @@ static int		 sim_driver_node_stats(void *, size_t,
 			    struct proto_stats *);
 static int		 sim_driver_node_cert(void *, size_t,
 			    struct proto_cert *, int *);
+static int		 sim_driver_node_cert_changed(void *, size_t);
 static enum driver_done	 sim_driver_node_command(void *, size_t,
 			    const struct command_pending *, char *, size_t);
 static void		 sim_driver_node_state(void *, size_t,
@@ -50,6 +51,7 @@ static const struct driver_ops sim_driver_ops = {
 	.node_hello = sim_driver_node_hello,
 	.node_stats = sim_driver_node_stats,
 	.node_cert = sim_driver_node_cert,
+	.node_cert_changed = sim_driver_node_cert_changed,
 	.node_command = sim_driver_node_command,
 	.node_state = sim_driver_node_state,
 	.node_state_changed = sim_driver_node_state_changed,
@@ -127,6 +129,13 @@ sim_driver_node_cert(void *arg, size_t i, struct proto_cert *cert,
     int *changed)
 {
 	return (sim_node_cert(arg, i, cert, changed));
+}
+
+/* sim_node_cert_changed(). */
+static int
+sim_driver_node_cert_changed(void *arg, size_t i)
+{
+	return (sim_node_cert_changed(arg, i));
 }
 
 /* sim_node_command(): done at once, or refused. */

@@ -133,6 +133,7 @@ struct sim_node {
 	int64_t			 cert_renewal_ms;
 	char			 cert_holder[PROTO_ID_MAX];
 	int			 cert_holds_root;
+	uint64_t		 cert_seq;	/* station's cert_seq then */
 	int			 stats_sent;	/* sim_node_stats() ran */
 	enum proto_state	 stats_state;	/* router state it gave */
 
@@ -1479,7 +1480,33 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	n->cert_holds_root = cert->holds_root;
 	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
+	n->cert_seq = n->station->cert_seq;
 	return (0);
+}
+
+/*
+ * Whether station i's cert report may differ from its last: what
+ * sim_node_cert() compares, read from the station itself, with its
+ * certificate's number in place of its serial (a new serial comes only
+ * with a new certificate).  Asked for every watched station at every
+ * step, so it reads neither the certificate nor its memo.
+ */
+int
+sim_node_cert_changed(const struct sim *sim, size_t i)
+{
+	const struct sim_node		*n;
+	const struct node_station	*s;
+
+	if (i >= sim->nnodes)
+		fatal("sim_node_cert_changed: node %zu of %zu", i,
+		    sim->nnodes);
+	n = &sim->nodes[i];
+	if ((s = n->station) == NULL)
+		return (0);
+	return (!n->cert_reported || n->cert_seq != s->cert_seq ||
+	    n->cert_renewal_ms != s->last_renewal_ms ||
+	    n->cert_holds_root != (s->root_key != NULL) ||
+	    strcmp(n->cert_holder, s->root_holder) != 0);
 }
 
 /* Whether router i's state moved since its last stats; see sim.h. */

@@ -132,6 +132,12 @@ int		 sim_node_state_changed(const struct sim *sim, size_t i);
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);
+/*
+ * Whether station i's certificate report may have changed since the
+ * last sim_node_cert() for it: 0 means *changed would be 0 there, so the
+ * server need not fill the report to find out.  0 for a router.
+ */
+int		 sim_node_cert_changed(const struct sim *sim, size_t i);
 
 /*
  * Station i itself, for the server's move-root (move.h), or NULL for a

@@ -1,9 +1,10 @@
 /*
- * syncpool.c: fdatasync in parallel on a few threads (see syncpool.h).
+ * syncpool.c: fdatasync, or any job, in parallel on a few threads (see
+ * syncpool.h).
  *
- * A pass hands the pool an array of descriptors; the threads, and the
- * caller too, take the next one under the lock, sync it outside it, and
- * store its result under it again.  The last one done wakes the caller.
+ * A pass hands the pool n jobs and a function; the threads, and the
+ * caller too, take the next one under the lock, run it outside it, and
+ * count it done under it again.  The last one done wakes the caller.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,34 +22,41 @@ struct syncpool {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 work;		/* a run began, or quit */
 	pthread_cond_t	 done;		/* the run's last sync ended */
-	const int	*fds;		/* this run's; under lock */
-	int		*errors;
+	void		(*job)(void *, size_t); /* this run's; under lock */
+	void		*arg;
 	size_t		 n;
 	size_t		 next;		/* the next to take */
 	size_t		 finished;
 	int		 quit;
 };
 
+/* A run of syncs: the descriptors and where their errors go. */
+struct syncpool_syncs {
+	const int	*fds;
+	int		*errors;
+};
+
 static void	*syncpool_main(void *);
 static int	 syncpool_take(struct syncpool *);
+static void	 syncpool_sync(void *, size_t);
 
 /*
- * With the lock held, sync the run's descriptors until none is left to
- * take.  Returns whether any was taken.
+ * With the lock held, run the run's jobs until none is left to take.
+ * Returns whether any was taken.
  */
 static int
 syncpool_take(struct syncpool *pool)
 {
-	size_t	i;
-	int	fd, error, took = 0;
+	void	(*job)(void *, size_t) = pool->job;
+	void	*arg = pool->arg;
+	size_t	 i;
+	int	 took = 0;
 
 	while (pool->next < pool->n) {
 		i = pool->next++;
-		fd = pool->fds[i];
 		pthread_mutex_unlock(&pool->lock);
-		error = fdatasync(fd) == -1 ? errno : 0;
+		job(arg, i);
 		pthread_mutex_lock(&pool->lock);
-		pool->errors[i] = error;
 		if (++pool->finished == pool->n)
 			pthread_cond_signal(&pool->done);
 		took = 1;
@@ -128,15 +136,34 @@ syncpool_free(struct syncpool *pool)
 	free(pool);
 }
 
+/* Sync the i-th descriptor of a run of syncs (arg). */
+static void
+syncpool_sync(void *arg, size_t i)
+{
+	struct syncpool_syncs	*s = arg;
+
+	s->errors[i] = fdatasync(s->fds[i]) == -1 ? errno : 0;
+}
+
 /* Sync n descriptors in parallel; see syncpool.h. */
 void
 syncpool_run(struct syncpool *pool, const int *fds, int *errors, size_t n)
 {
+	struct syncpool_syncs	s = { fds, errors };
+
+	syncpool_each(pool, syncpool_sync, &s, n);
+}
+
+/* Run n jobs in parallel; see syncpool.h. */
+void
+syncpool_each(struct syncpool *pool, void (*job)(void *, size_t),
+    void *arg, size_t n)
+{
 	if (n == 0)
 		return;
 	pthread_mutex_lock(&pool->lock);
-	pool->fds = fds;
-	pool->errors = errors;
+	pool->job = job;
+	pool->arg = arg;
 	pool->n = n;
 	pool->next = 0;
 	pool->finished = 0;
@@ -145,8 +172,8 @@ syncpool_run(struct syncpool *pool, const int *fds, int *errors, size_t n)
 	syncpool_take(pool);
 	while (pool->finished < pool->n)
 		pthread_cond_wait(&pool->done, &pool->lock);
-	pool->fds = NULL;
-	pool->errors = NULL;
+	pool->job = NULL;
+	pool->arg = NULL;
 	pool->n = pool->next = pool->finished = 0;
 	pthread_mutex_unlock(&pool->lock);
 }

@@ -18,6 +18,10 @@ auth_hello(struct fleet *fleet, size_t link, const struct proto_hello *h)
 {
 	struct fleet_link	*l = &fleet->links[link];
 
+	/* Where anyone may read, a refusal withholds nothing. */
+	l->read_key = strcmp(h->read, "key") == 0;
+	if (!l->read_key)
+		l->barred = 0;
 	if (h->challenge[0] == '\0' || strcmp(l->challenge, h->challenge) == 0)
 		return;
 	util_copy(l->challenge, sizeof l->challenge, h->challenge);
@@ -54,13 +58,21 @@ auth_answered(struct fleet *fleet, size_t link, const char *why)
 	fleet->dirty = 1;
 }
 
-/* The backend refused the answer; its error is already the link's. */
+/*
+ * The backend refused the answer; its error is already the link's.  A
+ * backend that lets only operators read then closes the connection,
+ * and refuses the same key on every reconnection: the link stays barred
+ * until an answer is accepted, so that a reconnection, whose hello
+ * makes its nodes live again, never passes for a reading console.
+ */
 void
 auth_refused(struct fleet *fleet, size_t link)
 {
 	struct fleet_link	*l = &fleet->links[link];
 
 	l->auth = FLEET_AUTH_REFUSED;
+	if (l->read_key)
+		l->barred = 1;
 	fleet->dirty = 1;
 }
 
@@ -71,6 +83,8 @@ auth_watching(struct fleet *fleet, size_t link,
 {
 	struct fleet_link	*l = &fleet->links[link];
 
+	if (w->you[0] != '\0')
+		l->barred = 0;	/* named: the answer was accepted */
 	if (l->watching != NULL && memcmp(l->watching, w, sizeof *w) == 0)
 		return (0);
 	if (l->watching == NULL)
@@ -88,7 +102,7 @@ auth_link_reset(struct fleet *fleet, size_t link)
 	int			 refused;
 
 	refused = l->auth == FLEET_AUTH_REFUSED ||
-	    l->auth == FLEET_AUTH_KEYLESS;
+	    l->auth == FLEET_AUTH_KEYLESS || l->barred;
 	l->auth = FLEET_AUTH_NONE;
 	l->challenge[0] = '\0';
 	if (l->watching != NULL) {
@@ -120,7 +134,7 @@ auth_settled(const struct fleet *fleet, size_t link)
 {
 	const struct fleet_link	*l = &fleet->links[link];
 
-	if (l->auth == FLEET_AUTH_KEYLESS)
+	if (l->auth == FLEET_AUTH_KEYLESS || l->barred)
 		return (-1);
 	if (l->auth == FLEET_AUTH_SENT && (l->watching == NULL ||
 	    l->watching->you[0] == '\0'))

@@ -52,8 +52,10 @@ void	 auth_tick(struct fleet *fleet);
 
 /*
  * link connected or went down: its challenge and watchers belonged to
- * the old connection and are forgotten.  Returns 1 if the link's error
- * is an auth refusal, which explains a close better than the close.
+ * the old connection and are forgotten (a bar stays: see auth_refused).
+ * Returns 1 if the link's error is an auth refusal, which explains a
+ * close better than the close, and is kept on reconnecting while the
+ * link is barred.
  */
 int	 auth_link_reset(struct fleet *fleet, size_t link);
 
@@ -61,8 +63,9 @@ int	 auth_link_reset(struct fleet *fleet, size_t link);
  * Has link's answer settled?  1: answered and named, refused, or none
  * to give; 0: an answer went and neither a refusal nor the watching
  * message naming this console came back yet; -1: the backend lets only
- * operators read and this console has no key, so nothing more will
- * come on this connection.
+ * operators read and this console has no key, or it refused this
+ * console's answer (on this connection or an earlier one), so nothing
+ * more will come, whether the link is up or not.
  */
 int	 auth_settled(const struct fleet *fleet, size_t link);
 

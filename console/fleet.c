@@ -308,8 +308,8 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->ever_up = 1;
 	if (l->nnodes == 0 && l->unheard_ms == 0)
 		l->unheard_ms = now_ms;
-	l->error[0] = '\0';
-	(void)auth_link_reset(fleet, link);
+	if (!auth_link_reset(fleet, link))
+		l->error[0] = '\0';
 	/*
 	 * A backend sends every proposal it holds to a console that
 	 * connects, so what its nodes held before is forgotten here rather
@@ -2521,10 +2521,10 @@ fleet_ready(const struct fleet *fleet)
 	   100,000 nodes behind twenty gateways. */
 	for (l = 0; l < fleet->nlinks; l++) {
 		fl = &fleet->links[l];
-		if (fl->state != LINK_UP || auth_settled(fleet, l) == 0)
-			return (0);
 		if (auth_settled(fleet, l) < 0)
 			continue;	/* it sends no more */
+		if (fl->state != LINK_UP || auth_settled(fleet, l) == 0)
+			return (0);
 		for (i = 0; i < fl->nnodes; i++) {
 			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || node->nstats < 2)

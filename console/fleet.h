@@ -117,6 +117,12 @@ struct fleet_link {
 	char		challenge[PROTO_CHALLENGE_MAX];
 	char		auth_node[PROTO_ID_MAX];	/* whose hello */
 	struct proto_watching *watching;	/* NULL: not said */
+	int		read_key;		/* its hello: only operators
+						   read */
+	int		barred;			/* such a backend refused our
+						   answer: kept across
+						   reconnects until one is
+						   accepted */
 };
 
 /* A warning a backend raised about one node, standing until cleared. */

@@ -690,7 +690,14 @@ headless_unreached(struct headless *h, int report)
 			if (fleet->nodes[fl->node_ix[j]].has_hello)
 				nhello++;
 		}
-		if (!loop_link_up(h->loop, i)) {
+		if (auth_settled(fleet, i) < 0) {
+			/* It will send nothing more: the error says why. */
+			n++;
+			if (report)
+				headless_warn("backend %s sends nothing but "
+				    "its hello to this console: %s", fl->url,
+				    fl->error);
+		} else if (!loop_link_up(h->loop, i)) {
 			n++;
 			if (!report)
 				continue;
@@ -729,13 +736,6 @@ headless_unreached(struct headless *h, int report)
 				    "that it is a vigild speaking %s, or allow "
 				    "longer with --wait\n", fl->url, wait,
 				    PROTO_SUBPROTOCOL);
-		} else if (fl->auth == FLEET_AUTH_KEYLESS) {
-			/* It will send nothing more: the error says why. */
-			n++;
-			if (report)
-				headless_warn("backend %s sends nothing but "
-				    "its hello to this console: %s", fl->url,
-				    fl->error);
 		} else if (fleet_link_expects(fleet, i) > nhello) {
 			n++;
 			if (report)
@@ -1315,10 +1315,10 @@ headless_settled(struct headless *h, int stats)
 
 	for (l = 0; l < fleet->nlinks; l++) {
 		fl = &fleet->links[l];
-		if (!loop_link_up(h->loop, l))
-			return (0);
 		if (auth_settled(fleet, l) < 0)
 			continue;	/* nothing more will come */
+		if (!loop_link_up(h->loop, l))
+			return (0);
 		for (i = 0; i < fl->nnodes; i++) {
 			node = &fleet->nodes[fl->node_ix[i]];
 			if (!node->has_hello || (stats && node->nstats < 2))

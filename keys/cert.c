@@ -32,6 +32,8 @@
 
 struct cert_key {
 	EVP_PKEY	*pkey;
+	unsigned char	 pub[CERT_KEY_RAW];	/* its public half, raw */
+	int		 have_pub;		/* pub read yet */
 };
 
 /*
@@ -45,8 +47,9 @@ struct cert_memo {
 	struct cert_info	 info;
 	EVP_PKEY		*signed_by;	/* root key it verified
 						   against; NULL none yet */
-	EVP_PKEY		*held_by;	/* key pair found to be its
-						   key's; NULL none yet */
+	EVP_PKEY		*held_by;	/* key pair it was built for,
+						   or found to be its key's;
+						   NULL none yet */
 };
 
 struct cert {
@@ -61,10 +64,14 @@ static int	 cert_set_serial(X509 *x);
 static int	 cert_add_ext(X509 *x, X509 *issuer, int nid,
 		    const char *value);
 static X509	*cert_build(X509 *issuer, EVP_PKEY *issuer_key,
-		    EVP_PKEY *subject_key, const unsigned char *transport,
+		    struct cert_key *subject_key,
+		    const unsigned char *transport,
 		    const char *cn, int is_ca,
 		    int64_t now_ms, int64_t valid_ms, char **cause);
 static int	 cert_add_transport(X509 *x, const unsigned char *pub);
+static int	 cert_set_public(X509 *x, struct cert_key *key);
+static struct cert *cert_held(struct cert *, struct cert_key *);
+static EVP_PKEY	*cert_public(const struct cert *);
 static void	 cert_cn(const X509_NAME *name, char *buf, size_t len);
 static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
 static const char *cert_root_cn(const struct cert *, char *, size_t);
@@ -140,12 +147,47 @@ cert_add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 }
 
 /*
+ * Set x's public key to key's, from key's raw public half (read once):
+ * the SubjectPublicKeyInfo an Ed25519 key encodes to (RFC 8410: the
+ * algorithm without parameters, the 32 bytes as the bit string).
+ * X509_set_pubkey() writes the same bytes through OpenSSL 3's encoder
+ * and then decodes them again, half of a station's renewal; what it
+ * would also keep, the key itself, is the memo's held_by instead
+ * (cert_held(), cert_public()).  Returns 0 or -1.
+ */
+static int
+cert_set_public(X509 *x, struct cert_key *key)
+{
+	unsigned char	*enc;
+	size_t		 len = sizeof key->pub;
+
+	if (!key->have_pub) {
+		if (EVP_PKEY_get_raw_public_key(key->pkey, key->pub,
+		    &len) != 1 || len != sizeof key->pub)
+			return (-1);
+		key->have_pub = 1;
+	}
+	if ((enc = OPENSSL_memdup(key->pub, sizeof key->pub)) == NULL)
+		return (-1);
+	if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x),
+	    OBJ_nid2obj(NID_ED25519), V_ASN1_UNDEF, NULL, enc,
+	    (int)sizeof key->pub) != 1) {
+		OPENSSL_free(enc);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * Build and sign one certificate for subject_key named cn, binding
  * transport (a station's X25519 key) unless NULL; issuer NULL means
- * self-signed.  Returns it, or NULL and *cause.
+ * self-signed.  A CA's key is set through OpenSSL's encoder, so its
+ * X509 holds the key for whoever reads it; an issued certificate's is
+ * written directly (cert_set_public) and read through its memo.
+ * Returns it, or NULL and *cause.
  */
 static X509 *
-cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
+cert_build(X509 *issuer, EVP_PKEY *issuer_key, struct cert_key *subject_key,
     const unsigned char *transport, const char *cn, int is_ca, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
@@ -183,7 +225,8 @@ cert_build(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *subject_key,
 	    X509_get_subject_name(issuer)) != 1)
 		goto fail;
 	step = "cannot set its public key";
-	if (X509_set_pubkey(x, subject_key) != 1)
+	if (is_ca ? X509_set_pubkey(x, subject_key->pkey) != 1 :
+	    cert_set_public(x, subject_key) != 0)
 		goto fail;
 	step = "cannot add its extensions";
 	if (cert_add_ext(x, issuer == NULL ? x : issuer,
@@ -271,7 +314,7 @@ cert_signed(struct cert *cert, const struct cert *root_cert,
 	EVP_PKEY	*root_pub;
 
 	if (cert == NULL ||
-	    (root_pub = X509_get0_pubkey(root_cert->x509)) == NULL ||
+	    (root_pub = cert_public(root_cert)) == NULL ||
 	    EVP_PKEY_eq(root_key->pkey, root_pub) != 1)
 		return (cert);
 	if (EVP_PKEY_up_ref(root_pub) != 1)
@@ -280,13 +323,42 @@ cert_signed(struct cert *cert, const struct cert *root_cert,
 	return (cert);
 }
 
+/*
+ * Note in the memo of cert, just built for key, that key is its key
+ * pair: what it was built from need not be compared, nor read back out
+ * of the certificate.  Returns cert.
+ */
+static struct cert *
+cert_held(struct cert *cert, struct cert_key *key)
+{
+	if (cert == NULL)
+		return (NULL);
+	if (EVP_PKEY_up_ref(key->pkey) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->held_by = key->pkey;
+	return (cert);
+}
+
+/*
+ * cert's public key: the key pair it is known to hold, if any (always,
+ * for one issued here, whose X509 does not keep the key), else the one
+ * OpenSSL decoded.  NULL when it has none usable.
+ */
+static EVP_PKEY *
+cert_public(const struct cert *cert)
+{
+	if (cert->memo->held_by != NULL)
+		return (cert->memo->held_by);
+	return (X509_get0_pubkey(cert->x509));
+}
+
 /* Make a self-signed root CA; NULL and *cause on failure. */
 struct cert *
 cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_wrap(cert_build(NULL, root_key->pkey, root_key->pkey,
-	    NULL, cn, 1, now_ms, valid_ms, cause)));
+	return (cert_held(cert_wrap(cert_build(NULL, root_key->pkey,
+	    root_key, NULL, cn, 1, now_ms, valid_ms, cause)), root_key));
 }
 
 /* Issue a certificate signed by the root; NULL and *cause on failure. */
@@ -295,9 +367,9 @@ cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
-	    root_key->pkey, subject_key->pkey, NULL, cn, 0, now_ms, valid_ms,
-	    cause)), root_cert, root_key));
+	return (cert_signed(cert_held(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key, NULL, cn, 0, now_ms, valid_ms,
+	    cause)), subject_key), root_cert, root_key));
 }
 
 /* Issue a certificate binding a transport key; NULL and *cause. */
@@ -306,9 +378,9 @@ cert_issue_bound(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const unsigned char *transport,
     const char *cn, int64_t now_ms, int64_t valid_ms, char **cause)
 {
-	return (cert_signed(cert_wrap(cert_build(root_cert->x509,
-	    root_key->pkey, subject_key->pkey, transport, cn, 0, now_ms,
-	    valid_ms, cause)), root_cert, root_key));
+	return (cert_signed(cert_held(cert_wrap(cert_build(root_cert->x509,
+	    root_key->pkey, subject_key, transport, cn, 0, now_ms,
+	    valid_ms, cause)), subject_key), root_cert, root_key));
 }
 
 /* Free a certificate; NULL is allowed. */
@@ -423,7 +495,7 @@ cert_verify(const struct cert *cert, const struct cert *root,
 	if (!cert->memo->have_info && cert_get_info(cert, &copy, cause) != 0)
 		return (-1);
 	root_cn = cert_root_cn(root, buf, sizeof buf);
-	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
+	if ((root_pub = cert_public(root)) == NULL) {
 		ossl_fail(cause, "certificate for %s cannot be checked: the "
 		    "root certificate \"%s\" holds no usable public key",
 		    info->subject, root_cn);
@@ -523,7 +595,7 @@ cert_holds_key(const struct cert *cert, const struct cert_key *key)
 
 	if (cert->memo->held_by == key->pkey)
 		return (1);
-	if ((pub = X509_get0_pubkey(cert->x509)) == NULL ||
+	if ((pub = cert_public(cert)) == NULL ||
 	    EVP_PKEY_eq(pub, key->pkey) != 1) {
 		ERR_clear_error();
 		return (0);
@@ -546,7 +618,7 @@ cert_check_signature(const struct cert *cert, const void *msg, size_t len,
 
 	if (siglen != CERT_SIG_MAX)
 		return (0);	/* an Ed25519 signature has one length */
-	if ((pub = X509_get0_pubkey(cert->x509)) == NULL) {
+	if ((pub = cert_public(cert)) == NULL) {
 		ossl_fail(cause, "cannot check a signature: the certificate "
 		    "holds no usable public key");
 		return (-1);
@@ -679,7 +751,7 @@ cert_key_matches(const struct cert *cert, const struct cert_key *key)
 	EVP_PKEY	*pub;
 	int		 rc;
 
-	if ((pub = X509_get0_pubkey(cert->x509)) == NULL) {
+	if ((pub = cert_public(cert)) == NULL) {
 		ERR_clear_error();
 		return (0);
 	}
@@ -721,7 +793,7 @@ cert_verify_issued(const struct cert *cert, const struct cert *root,
 	EVP_PKEY	*root_pub;
 	int		 rc;
 
-	if ((root_pub = X509_get0_pubkey(root->x509)) == NULL) {
+	if ((root_pub = cert_public(root)) == NULL) {
 		ossl_fail(cause, "the root certificate holds no usable "
 		    "public key");
 		return (-1);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "derive.h"
 #include "draw.h"
 #include "fleet.h"
@@ -250,6 +251,16 @@ panel_fleet_node(struct table_row *row, const struct panel_fleet_src *src)
 	table_set(row, COL_BUILD, drift->build ? MARK_DRIFT : MARK_NONE,
 	    "%s%s", drift->build ? "!" : "", node->hello.build);
 	panel_fleet_flags(node, drift, row);
+	/*
+	 * Its backend sends this console nothing but hellos (no key, or
+	 * the key refused): a hello on reconnecting makes the node live,
+	 * but the operator sees none of it, and must see why.
+	 */
+	if (node->link < fleet->nlinks && auth_settled(fleet, node->link) < 0) {
+		table_set(row, COL_STATE, MARK_CRIT, "refused");
+		table_set(row, COL_FLAGS, MARK_WARN, "%s",
+		    fleet->links[node->link].error);
+	}
 }
 
 /*

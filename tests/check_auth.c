@@ -466,6 +466,78 @@ START_TEST(test_answers_are_bounded_before_verifying)
 }
 END_TEST
 
+/*
+ * A backend that lets only operators read, as vigild --read key behaves
+ * on every connection, slowly: its hello with a challenge, the refusal
+ * of the answer 1.5 s later, the close 0.3 s after that.
+ */
+static const char *const refusing_backend[] = {
+	"{\"type\":\"hello\",\"node\":\"router/r1\",\"version\":1,"
+	"\"role\":\"router\",\"group\":\"g\",\"build\":\"b1\","
+	"\"clock_ms\":0,\"flags\":[],\"read\":\"key\",\"challenge\":"
+	"\"00112233445566778899aabbccddeeff\"}",
+	E2E_ROGUE_PAUSE "1500",
+	"{\"type\":\"error\",\"node\":\"router/r1\",\"in_reply_to\":\"auth\","
+	"\"text\":\"auth refused: operator eve is not in router/r1's trust "
+	"file, so this console stays unnamed\"}",
+	NULL
+};
+
+/*
+ * A console whose key a backend refused says so and exits 3, however
+ * the refusal and the reconnections that follow it fall: status used to
+ * print the fleet and exit 0 when --wait ran out while the link had
+ * reconnected and heard the hello again, before the next refusal (it
+ * forgot the refusal on reconnecting).  The screen keeps showing it
+ * across those reconnections.
+ */
+START_TEST(test_a_refused_console_never_reports_success)
+{
+	struct e2e_result	 r;
+	FILE			*f;
+	char			*eve = e2e_make_key("eve"), *fleet, *url;
+	char			 cmd[2048], *vigil, *screen;
+	int			 i;
+
+	url = e2e_rogue_backend(refusing_backend, 300, "refused");
+	fleet = e2e_path("fleet-refusing");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "%s # router/r1\n", url);
+	ck_assert_int_eq(fclose(f), 0);
+	/* The wait runs out after the first reconnection's hello. */
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "status", "--wait",
+	    "2.9", NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.out, "operator eve is not in "
+	    "router/r1's trust file") != NULL && strstr(r.err, "sends "
+	    "nothing but its hello to this console: auth refused") != NULL,
+	    "a refused console was not told (exit %d): %s / %s", r.status,
+	    r.out, r.err);
+	e2e_result_free(&r);
+
+	vigil = e2e_bin("vigil");
+	snprintf(cmd, sizeof cmd, "env LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "XDG_CONFIG_HOME=%s timeout --foreground 120 %s --fleet %s "
+	    "--key %s; sleep 30", e2e_dir(), vigil, fleet, eve);
+	e2e_tmux_start(160, 40, cmd);
+	free(e2e_tmux_wait(SCREEN_MS, "the refusal", "operator eve is not "
+	    "in router/r1's trust file", (char *)NULL));
+	/* Through two reconnections, each with its hello. */
+	for (i = 0; i < 16; i++) {
+		e2e_sleep_ms(250);
+		screen = e2e_tmux_capture();
+		ck_assert_msg(strstr(screen, "operator eve is not in "
+		    "router/r1's trust file") != NULL, "the refusal went "
+		    "from the screen on reconnecting:\n%s", screen);
+		free(screen);
+	}
+	e2e_tmux_stop();
+	free(vigil);
+	free(url);
+	free(fleet);
+	free(eve);
+}
+END_TEST
+
 START_TEST(test_reading_requires_a_key_when_told)
 {
 	struct world		 w;
@@ -622,6 +694,7 @@ auth_suite(void)
 	    test_replayed_forged_and_second_answers_are_refused);
 	tcase_add_test(tc, test_answers_are_bounded_before_verifying);
 	tcase_add_test(tc, test_reading_requires_a_key_when_told);
+	tcase_add_test(tc, test_a_refused_console_never_reports_success);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -24,6 +24,8 @@ static struct cert	*root, *station;
 static void	 pki_setup(void);
 static void	 pki_teardown(void);
 static struct cert *other_root_new(struct cert_key **keyp);
+static void	 expect_holds(const struct cert *, const struct cert_key *,
+		    const struct cert_key *);
 
 /* A root made at 13:59:50 and station/s3's certificate from 14:00:00. */
 static void
@@ -283,6 +285,54 @@ START_TEST(holds_key_only_for_its_own_key_pair)
 }
 END_TEST
 
+/* c holds the key pair mine, not theirs, by either question. */
+static void
+expect_holds(const struct cert *c, const struct cert_key *mine,
+    const struct cert_key *theirs)
+{
+	ck_assert_int_eq(cert_key_matches(c, theirs), 0);
+	ck_assert_int_eq(cert_key_matches(c, mine), 1);
+	ck_assert_int_eq(cert_holds_key(c, theirs), 0);
+	ck_assert_int_eq(cert_holds_key(c, mine), 1);
+}
+
+/*
+ * An issued certificate's public key is written without OpenSSL's
+ * encoder and kept, as the key pair it was built for, in its memo: the
+ * bytes must still say that key to anyone who decodes them afresh (a
+ * copy has no memo), and a copy checks signatures, keys and its root as
+ * the original does.
+ */
+START_TEST(issued_certificate_bytes_decode_to_its_key)
+{
+	unsigned char	 msg[] = "vigil.v1 renew station/s3 1";
+	unsigned char	 sig[CERT_SIG_MAX];
+	char		 fa[65], fb[65], *cause = NULL;
+	struct cert	*copy;
+	size_t		 siglen;
+
+	copy = cert_dup(station);
+	cert_fingerprint(station, fa);
+	cert_fingerprint(copy, fb);
+	ck_assert_str_eq(fa, fb);
+	expect_holds(copy, station_key, root_key);
+	expect_holds(station, station_key, root_key);
+	ck_assert_int_eq(cert_sign(station_key, msg, sizeof msg, sig,
+	    &siglen, &cause), 0);
+	ck_assert_int_eq(cert_check_signature(copy, msg, sizeof msg, sig,
+	    siglen, &cause), 1);
+	ck_assert_int_eq(cert_sign(root_key, msg, sizeof msg, sig, &siglen,
+	    &cause), 0);
+	ck_assert_int_eq(cert_check_signature(copy, msg, sizeof msg, sig,
+	    siglen, &cause), 0);
+	ck_assert_int_eq(cert_check_signature(station, msg, sizeof msg, sig,
+	    siglen, &cause), 0);
+	ck_assert_int_eq(cert_verify(copy, root, HMS(14, 0, 1), &cause), 0);
+	ck_assert_ptr_null(cause);
+	cert_free(copy);
+}
+END_TEST
+
 START_TEST(each_issue_has_a_fresh_serial)
 {
 	struct cert		*again;
@@ -377,6 +427,7 @@ cert_suite(void)
 	tcase_add_test(tc, issue_is_kept_only_for_the_roots_own_key);
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
 	tcase_add_test(tc, holds_key_only_for_its_own_key_pair);
+	tcase_add_test(tc, issued_certificate_bytes_decode_to_its_key);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
 	tcase_add_test(tc, transport_key_and_raw_root_key_read_back);
 	suite_add_tcase(s, tc);

@@ -463,6 +463,75 @@ END_TEST
  * with open parents names its worst.  A tick that visits only the devices
  * due must keep all of it.
  */
+/*
+ * A calm station's renewals reach a console as they happen: each cert
+ * frame after the first carries a new certificate (a new serial, a later
+ * renewal and expiry), and no frame repeats the last one.  vigild fills
+ * a station's report only when its certificate, renewal or root holder
+ * moved (sim_node_cert_changed), so a stale check would show here as a
+ * renewal never sent, or a frame sent for nothing.  An hour in 3 s, so
+ * station/s1 renews every 3 s.
+ */
+START_TEST(test_calm_renewals_reach_the_console_with_the_new_certificate)
+{
+	static const char *const extra[] = { "--routers", "1", "--stations",
+	    "2", "--time-scale", "1200", NULL };
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct proto_cert	 last;
+	struct e2e_ws		*ws;
+	char			*fleet, *url, *frame;
+	size_t			 frames = 0, renewals = 0;
+	int64_t			 deadline;
+
+	ck_assert_ptr_nonnull(m);
+	memset(&last, 0, sizeof last);
+	fleet = e2e_start_fleet("calm", extra, NULL);
+	url = e2e_fleet_url(fleet, "station/s1");
+	ws = e2e_ws_open(url, FLEET_START_MS);
+	deadline = e2e_now_ms() + POLL_MS;
+	while (renewals < 2 && e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 500)) == NULL)
+			continue;
+		memset(m, 0, sizeof *m);
+		if (proto_decode(frame, strlen(frame), m, NULL, 0) != 0 ||
+		    m->type != MSG_CERT) {
+			proto_msg_clear(m);
+			free(frame);
+			continue;
+		}
+		ck_assert_str_eq(m->u.cert.node, "station/s1");
+		if (frames++ > 0) {
+			ck_assert_msg(strcmp(m->u.cert.serial,
+			    last.serial) != 0 || m->u.cert.last_renewal_ms !=
+			    last.last_renewal_ms || strcmp(
+			    m->u.cert.root_holder, last.root_holder) != 0 ||
+			    m->u.cert.holds_root != last.holds_root,
+			    "a cert frame repeats the last one: %s", frame);
+			ck_assert_msg(strcmp(m->u.cert.serial,
+			    last.serial) != 0, "a renewal at %lld came with "
+			    "the old certificate %s", (long long)
+			    m->u.cert.last_renewal_ms, last.serial);
+			ck_assert_int_gt(m->u.cert.last_renewal_ms,
+			    last.last_renewal_ms);
+			ck_assert_int_gt(m->u.cert.not_after_ms,
+			    last.not_after_ms);
+			ck_assert_int_eq(m->u.cert.last_renewal_ok, 1);
+			renewals++;
+		}
+		last = m->u.cert;
+		proto_msg_clear(m);
+		free(frame);
+	}
+	ck_assert_msg(renewals >= 2, "station/s1 sent %zu cert frames in %d "
+	    "ms, %zu of them renewals; it renews every 3 s", frames, POLL_MS,
+	    renewals);
+	e2e_ws_close(ws);
+	free(m);
+	free(url);
+	free(fleet);
+}
+END_TEST
+
 START_TEST(test_calm_stations_beat_every_device_each_minute)
 {
 	const char	*args[8];
@@ -1214,6 +1283,8 @@ e2e_suite(void)
 	    test_capital_renewal_and_countdown_explain_the_blacklist);
 	tcase_add_test(tc, test_calm_fleet_is_all_live_and_exits_0);
 	tcase_add_test(tc, test_calm_stations_beat_every_device_each_minute);
+	tcase_add_test(tc,
+	    test_calm_renewals_reach_the_console_with_the_new_certificate);
 	tcase_add_test(tc, test_killed_node_goes_down_and_returns_live);
 	tcase_add_test(tc, test_bad_fleet_file_exits_2_and_names_the_line);
 	tcase_add_test(tc, test_unreachable_backend_exits_3_with_a_sentence);

@@ -1409,8 +1409,9 @@ START_TEST(stats_writer_matches_jansson_and_round_trips)
 	static struct proto_blacklist	 bl[PROTO_MAX_BLACKLIST];
 	struct proto_msg		*in, *out;
 	json_t				*ja, *jb;
-	char				*direct, *tree;
+	char				*direct, *tree, *pre;
 	uint64_t			 state = 0x9e3779b97f4a7c15ULL;
+	size_t				 len;
 	int				 i;
 
 	in = xcalloc(1, sizeof *in);
@@ -1423,6 +1424,11 @@ START_TEST(stats_writer_matches_jansson_and_round_trips)
 		tree = proto_encode(in);
 		proto_encode_writer(1);
 		ck_assert_str_eq(direct, tree);
+		/* Written behind a websocket header's room, the same. */
+		pre = proto_encode_pre(in, 16, &len);
+		ck_assert_uint_eq(len, strlen(direct));
+		ck_assert_str_eq(pre + 16, direct);
+		free(pre);
 		ja = json_loads(direct, JSON_REJECT_DUPLICATES, NULL);
 		jb = json_loads(tree, 0, NULL);
 		ck_assert(ja != NULL && jb != NULL && json_equal(ja, jb));

@@ -281,7 +281,11 @@ screen_has(const struct screen_text *s, const void *what)
 	return (0);
 }
 
-/* r8's row is drawn with its flag (and so its build) known. */
+/*
+ * Every knight router is live (the console starts its links a few at a
+ * time, so one row drawn says nothing of the others) and r8's row is
+ * drawn with its flag (and so its build) known.
+ */
 static int
 screen_r8_row(const struct screen_text *s, const void *arg)
 {
@@ -289,7 +293,8 @@ screen_r8_row(const struct screen_text *s, const void *arg)
 
 	(void)arg;
 	return (row != NULL && strstr(row, "rlp=") != NULL &&
-	    screen_row(s, "router/r1") != NULL);
+	    screen_row(s, "router/r1") != NULL && s->n > 0 &&
+	    strstr(s->line[0], "8 live") != NULL);
 }
 
 /* The alert bar (between the header and the view names) has runaway. */
@@ -600,16 +605,54 @@ START_TEST(resize_keeps_header_and_alert_bar)
 }
 END_TEST
 
+/*
+ * The help table's rows as text: the lines below its header, without
+ * the status line (the header and the alert bar above it change with
+ * the fleet, never with paging).
+ */
+static char *
+screen_help_body(const struct screen_text *s)
+{
+	char	*body = NULL, *tmp;
+	size_t	 i;
+	int	 below = 0;
+
+	for (i = 0; i + 1 < s->n; i++) {
+		if (below) {
+			if (asprintf(&tmp, "%s%s\n", body == NULL ? "" : body,
+			    s->line[i]) == -1)
+				ck_abort_msg("out of memory");
+			free(body);
+			body = tmp;
+		} else
+			below = strstr(s->line[i], "WHAT IT DOES") != NULL;
+	}
+	if (body == NULL && (body = strdup("")) == NULL)
+		ck_abort_msg("out of memory");
+	return (body);
+}
+
+/* The help table's rows are no longer those of the page before. */
+static int
+screen_help_moved(const struct screen_text *s, const void *before)
+{
+	char	*body = screen_help_body(s);
+	int	 moved = strcmp(body, before) != 0;
+
+	free(body);
+	return (moved);
+}
+
 START_TEST(question_mark_lists_every_binding)
 {
 	const struct screen_config	*cfg = &screen_configs[_i];
 	struct screen_text		 s;
 	struct keymap			 km;
 	struct keys_help		 help[KEYS_NACTIONS];
-	char				*seen = NULL, *tmp;
+	char				*seen = NULL, *tmp, *body;
 	size_t				 n, i, page;
 	const char			*line, *next;
-	int				 found;
+	int				 found, moved;
 
 	screen_start("knight", "09:29:55", "10", cfg);
 	ck_assert(screen_wait(&s, screen_r8_row, NULL));
@@ -627,10 +670,18 @@ START_TEST(question_mark_lists_every_binding)
 		seen = tmp;
 		if (screen_has(&s, "Key config") && screen_has(&s, "bind KEY"))
 			break;
+		/*
+		 * Wait for the page to move (a fixed pause missed a page
+		 * when a loaded machine redrew late): only the end of the
+		 * help stands still.
+		 */
+		body = screen_help_body(&s);
 		screen_free(&s);
 		e2e_tmux_keys("NPage", 0);
-		e2e_sleep_ms(400);
-		screen_capture(&s);
+		moved = screen_wait(&s, screen_help_moved, body);
+		free(body);
+		if (!moved)
+			break;
 	}
 	screen_free(&s);
 	keys_default(&km);

@@ -8,6 +8,7 @@
 
 #include "server.h"
 #include "tests.h"
+#include "util.h"
 
 /* Push text as a frame and return what the queue did. */
 static enum server_push
@@ -144,6 +145,41 @@ START_TEST(frames_keep_headroom_and_end_in_a_nul)
 }
 END_TEST
 
+/*
+ * A frame written behind the queue's headroom is queued as it is, not
+ * copied; a full queue frees it (LSan checks), and one that takes it
+ * sends it as any other.
+ */
+START_TEST(taken_frames_are_queued_in_place_or_freed_when_full)
+{
+	struct server_queue		 q;
+	const struct server_frame	*f;
+	char				*buf[3];
+	int				 i;
+
+	server_queue_init(&q, 2, 16);
+	for (i = 0; i < 3; i++) {
+		buf[i] = xmalloc(16 + 8);
+		memcpy(buf[i] + 16, "alert-", 6);
+		buf[i][22] = (char)('1' + i);
+		buf[i][23] = '\0';
+	}
+	ck_assert_int_eq(server_queue_take(&q, 1, 0, buf[0], 7),
+	    SERVER_QUEUED);
+	ck_assert_int_eq(push(&q, 1, 1, "stats-1"), SERVER_QUEUED);
+	ck_assert_int_eq(server_queue_take(&q, 1, 0, buf[1], 7),
+	    SERVER_FULL);
+	f = server_queue_peek(&q);
+	ck_assert_ptr_eq(f->buf, buf[0]);
+	expect_next(&q, "alert-1");
+	ck_assert_int_eq(server_queue_take(&q, 1, 1, buf[2], 7),
+	    SERVER_REPLACED);
+	expect_next(&q, "alert-3");
+	ck_assert_ptr_null(server_queue_peek(&q));
+	server_queue_free(&q);
+}
+END_TEST
+
 Suite *
 server_suite(void)
 {
@@ -158,6 +194,8 @@ server_suite(void)
 	tcase_add_test(tc, full_queue_still_takes_a_newer_stats_frame);
 	tcase_add_test(tc, order_survives_wrapping_round_the_ring);
 	tcase_add_test(tc, frames_keep_headroom_and_end_in_a_nul);
+	tcase_add_test(tc,
+	    taken_frames_are_queued_in_place_or_freed_when_full);
 	suite_add_tcase(s, tc);
 	return (s);
 }

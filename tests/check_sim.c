@@ -397,6 +397,66 @@ START_TEST(calm_stations_renew_across_the_hour_not_at_once)
 END_TEST
 
 /*
+ * The server asks sim_node_cert_changed() at every step before it fills
+ * a station's cert report: it must say "may have changed" whenever the
+ * report would, so a renewal's new certificate (a new serial, shown in
+ * the Certs view) still goes out; and "no" in between, which is what
+ * saves the filling.  Run in lockstep with sim_node_cert() through the
+ * calm hour's renewals.
+ */
+START_TEST(calm_cert_changed_agrees_with_the_report_through_renewals)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_cert	 c;
+	char			 serial[16][64];
+	int64_t			 real = REAL_T0, start;
+	size_t			 i, n, renewals = 0, quiet = 0;
+	int			 may, changed;
+
+	sim = create_or_fail(&o, real);
+	n = sim_nnodes(sim);
+	ck_assert_uint_le(n, 16);
+	for (i = 0; i < n; i++) {
+		if (sim_node_cert(sim, i, &c, &changed) != 0) {
+			ck_assert_int_eq(sim_node_cert_changed(sim, i), 0);
+			continue;
+		}
+		ck_assert_int_eq(changed, 1);
+		util_copy(serial[i], sizeof serial[i], c.serial);
+		ck_assert_int_eq(sim_node_cert_changed(sim, i), 0);
+	}
+	start = sim_clock_ms(sim);
+	while (sim_clock_ms(sim) < start + 3600 * 1000) {
+		/* Each round is one step: 100 real ms, 6 node s. */
+		calm_run_until(sim, &real, sim_clock_ms(sim) + 1);
+		for (i = 0; i < n; i++) {
+			may = sim_node_cert_changed(sim, i);
+			if (sim_node_cert(sim, i, &c, &changed) != 0)
+				continue;
+			ck_assert_msg(may || !changed, "%s: its report "
+			    "changed (serial %s, was %s) but "
+			    "sim_node_cert_changed said no", c.node,
+			    c.serial, serial[i]);
+			if (!may) {
+				quiet++;
+				ck_assert_str_eq(c.serial, serial[i]);
+				continue;
+			}
+			if (strcmp(c.serial, serial[i]) != 0)
+				renewals++;
+			util_copy(serial[i], sizeof serial[i], c.serial);
+			ck_assert_int_eq(sim_node_cert_changed(sim, i), 0);
+		}
+	}
+	/* Six stations, each renewed in the hour, quiet otherwise. */
+	ck_assert_uint_ge(renewals, 6);
+	ck_assert_uint_gt(quiet, 6 * 500);
+	sim_free(sim);
+}
+END_TEST
+
+/*
  * The clock starts when serving does (sim_begin): a minute spent starting
  * is not played on the first step, which at scale 60 would be an hour of
  * renewals and a minute of parent orders at once.
@@ -833,6 +893,8 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    calm_hour_renews_every_certificate_and_fails_nothing);
 	tcase_add_test(tc, calm_stations_renew_across_the_hour_not_at_once);
+	tcase_add_test(tc,
+	    calm_cert_changed_agrees_with_the_report_through_renewals);
 	tcase_add_test(tc, calm_clock_starts_with_serving_not_at_creation);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
 	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);

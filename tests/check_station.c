@@ -190,6 +190,41 @@ START_TEST(renewal_from_the_root_extends_the_certificate)
 }
 END_TEST
 
+/*
+ * A renewal takes the station's proof as given only when its
+ * certificate is known to hold its key pair (from its issue, or a first
+ * check): a station that signs with another key is still asked to sign,
+ * and refused in words, however often it renewed before.
+ */
+START_TEST(renewal_with_another_key_is_refused_after_good_ones)
+{
+	struct node_station	 capital, s3;
+	struct cert_key		*own, *other;
+	char			*cause = NULL;
+
+	station_up(&capital, "station/capital", 0, 1, NULL, START);
+	station_up(&s3, "station/s3", 60, 0, &capital, START);
+	ck_assert_int_eq(node_station_renew(&s3, &capital, HMS(14, 0, 21)), 0);
+	ck_assert_int_eq(node_station_renew(&s3, &capital, HMS(15, 0, 21)), 0);
+	other = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(other);
+	own = s3.key;
+	s3.key = other;
+	ck_assert_int_eq(node_station_renew(&s3, &capital, HMS(16, 0, 21)),
+	    -1);
+	ck_assert_msg(strstr(s3.last_renewal_error, "station/s3 could not "
+	    "prove who it is: its request's signature does not match its "
+	    "certificate") != NULL, "%s", s3.last_renewal_error);
+	ck_assert_uint_eq(s3.counters.renewals_ok_total, 2);
+	ck_assert_uint_eq(s3.counters.renewals_failed_total, 1);
+	s3.key = own;
+	cert_key_free(other);
+	ck_assert_int_eq(node_station_renew(&s3, &capital, HMS(16, 0, 26)), 0);
+	node_station_free(&s3);
+	node_station_free(&capital);
+}
+END_TEST
+
 START_TEST(renewal_without_the_root_says_why)
 {
 	struct node_station	capital, s3, s12;
@@ -628,6 +663,8 @@ station_suite(void)
 	tcase_add_test(tc,
 	    expired_certificate_stops_heartbeats_and_devices_fail);
 	tcase_add_test(tc, renewal_from_the_root_extends_the_certificate);
+	tcase_add_test(tc,
+	    renewal_with_another_key_is_refused_after_good_ones);
 	tcase_add_test(tc, renewal_without_the_root_says_why);
 	tcase_add_test(tc,
 	    malformed_signed_message_blacklists_sender_with_evidence);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <dirent.h>
@@ -716,6 +717,16 @@ e2e_ws_write(struct e2e_ws *ws, int opcode, const void *data, size_t len,
 	}
 	free(f);
 	return (0);
+}
+
+/* Hold what is sent on ws, or send what was held; see e2e.h. */
+void
+e2e_ws_hold(struct e2e_ws *ws, int on)
+{
+	int	v = on != 0;
+
+	ck_assert_msg(setsockopt(ws->fd, IPPROTO_TCP, TCP_CORK, &v,
+	    sizeof v) == 0, "TCP_CORK: %s", strerror(errno));
 }
 
 /* Send a text frame. */

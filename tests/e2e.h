@@ -161,6 +161,13 @@ struct e2e_ws *e2e_ws_try_open(const char *url, const char *headers,
 	    int timeout_ms, char *answer, size_t answerlen);
 
 /* Send one text frame (masked, as a client must). */
+/*
+ * With on set, hold the frames sent on ws (TCP_CORK) until it is unset
+ * or ws closed, so that the backend reads them, and the close, at once:
+ * in one pass of its loop.
+ */
+void	 e2e_ws_hold(struct e2e_ws *ws, int on);
+
 void	 e2e_ws_send(struct e2e_ws *ws, const char *text);
 
 /*

@@ -216,10 +216,11 @@ desk_heard(struct desk *desk, const struct proto_command *cmd, char **text)
 		if (node != NULL && node->has_hello)
 			continue;
 		*text = xasprintf("not approved: %s has not said hello to this "
-		    "console yet, and %zu of its %zu links are still making "
-		    "their first connection; nothing was signed or sent: "
-		    "approve once they are up or down (the header counts the "
-		    "links up)", cmd->targets[i].node, coming, fleet->nlinks);
+		    "console yet, and %zu of the console's %zu links are still "
+		    "making their first connection; nothing was signed or "
+		    "sent: approve once they are up or down (the header "
+		    "counts the links up)", cmd->targets[i].node, coming,
+		    fleet->nlinks);
 		return (-1);
 	}
 	return (0);

@@ -382,6 +382,8 @@ START_TEST(wide_node_detail_keeps_every_word)
 
 	glance_start("knight", "09:30:10", "10", 200, 50);
 	free(GLANCE_SHOWS("router/r8", "rlp="));
+	/* A link still coming up has a row of its own, after the nodes. */
+	free(e2e_tmux_wait_fleet(GLANCE_WAIT_MS, 8, 8));
 	e2e_tmux_keys("G", 1);
 	e2e_tmux_keys("Enter", 0);
 	screen = GLANCE_SHOWS("Alerts about this node",

@@ -584,9 +584,9 @@ prop_review_shows(const char *document, int cols)
 		if ((shown == 0 && strncmp(line[tabs + 1], "proposal ", 9) !=
 		    0) || (shown > 0 && first == was)) {
 			/* Not drawn yet: the list, or the previous page. */
-			ck_assert_msg(e2e_now_ms() < deadline, "%s", shown == 0 ?
-			    "Enter did not open the review" : "PageDown did "
-			    "not scroll the review");
+			ck_assert_msg(e2e_now_ms() < deadline, "%s",
+			    shown == 0 ? "Enter did not open the review" :
+			    "PageDown did not scroll the review");
 			e2e_sleep_ms(200);
 			continue;
 		}

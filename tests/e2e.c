@@ -1179,8 +1179,8 @@ void
 e2e_tmux_resize(int cols, int rows)
 {
 	char		 x[16], y[16];
-	const char	*args[] = { "resize-window", "-t", "t:", "-x", x, "-y",
-			    y, NULL };
+	const char	*args[] = { "resize-window", "-t", "t:", "-x", x,
+			    "-y", y, NULL };
 
 	snprintf(x, sizeof x, "%d", cols);
 	snprintf(y, sizeof y, "%d", rows);

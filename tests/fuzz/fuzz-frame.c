@@ -77,8 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text = proto_encode(msg);
 		if (proto_decode(text, strlen(text), again, cause,
 		    sizeof cause) != 0)
-			fatal("%s: a decoded frame re-encodes as %s, which does "
-			    "not decode: %s", __func__, text, cause);
+			fatal("%s: a decoded frame re-encodes as %s, which "
+			    "does not decode: %s", __func__, text, cause);
 		if (again->type != msg->type)
 			fatal("%s: %s decodes as another type", __func__, text);
 		free(text);

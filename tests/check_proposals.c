@@ -45,6 +45,7 @@ static char	*prop_pending_document(const char *fleet);
 static size_t	 prop_lines(char *screen, char **line, size_t max);
 static void	 prop_join(char *buf, size_t len, const char *line, int cols);
 static void	 prop_trim(char *buf);
+static char	*prop_settled(char *screen);
 static int	 prop_pane_shows(const char *document, int cols);
 static void	 prop_review_shows(const char *document, int cols);
 static void	 prop_propose_eight(const char *fleet, const char *alice);
@@ -510,6 +511,31 @@ prop_trim(char *buf)
 }
 
 /*
+ * screen once the console has finished drawing it: captured again until
+ * two captures 100 ms apart agree.  tmux may be read between the writes
+ * of one large frame (a review replacing the list), and such a screen
+ * shows the new first rows over the old ones (a loaded make asan run
+ * read a review without its document title so).  Frees screen.
+ */
+static char *
+prop_settled(char *screen)
+{
+	char	*again;
+	int64_t	 deadline = e2e_now_ms() + PROP_WAIT_MS;
+
+	for (;;) {
+		e2e_sleep_ms(100);
+		again = e2e_tmux_capture();
+		if (strcmp(again, screen) == 0 || e2e_now_ms() >= deadline) {
+			free(screen);
+			return (again);
+		}
+		free(screen);
+		screen = again;
+	}
+}
+
+/*
  * The pane under the list: the rows after its title, joined, are the
  * document, or a prefix of it followed by a row saying exactly how many
  * bytes more the review shows.  Returns 1 if the pane held it all.
@@ -521,8 +547,8 @@ prop_pane_shows(const char *document, int cols)
 	size_t	 n, i, more = 0;
 	int	 hint = 0;
 
-	screen = e2e_tmux_wait(PROP_WAIT_MS, "the document pane",
-	    "Document (the bytes each operator signs):", (char *)NULL);
+	screen = prop_settled(e2e_tmux_wait(PROP_WAIT_MS, "the document pane",
+	    "Document (the bytes each operator signs):", (char *)NULL));
 	n = prop_lines(screen, line, 256);
 	for (i = 0; i < n && strstr(line[i], "Document (the bytes") == NULL;
 	    i++)
@@ -569,7 +595,7 @@ prop_review_shows(const char *document, int cols)
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
 	for (;;) {
 		free(screen);
-		screen = e2e_tmux_capture();
+		screen = prop_settled(e2e_tmux_capture());
 		n = prop_lines(screen, line, 256);
 		for (tabs = 0; tabs < n && strstr(line[tabs],
 		    "6 Proposals") == NULL; tabs++)

@@ -31,6 +31,7 @@
 #include "headless.h"
 #include "incident.h"
 #include "loop.h"
+#include "opkey.h"
 #include "proto.h"
 #include "proto-audit.h"
 #include "proto-command.h"
@@ -1566,7 +1567,7 @@ headless_propose(struct headless *h)
 	struct proto_command_arg	 args[PROTO_MAX_ARGS];
 	char				*cause = NULL, *text, *frame;
 	char				*plan = NULL, *lead, *approve;
-	char				 until[16], left[32];
+	char				 until[16], left[32], sha256[65];
 	size_t				 i, nargs = 0;
 	int				 rc, safe;
 
@@ -1606,6 +1607,7 @@ headless_propose(struct headless *h)
 	}
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
+	opkey_sha256_hex(text, strlen(text), sha256);
 	frame = cmd_propose_frame(o->op, text, &cause);
 	free(text);
 	if (frame == NULL) {
@@ -1621,9 +1623,11 @@ headless_propose(struct headless *h)
 	for (i = 0; i < h->cmd->ntargets; i++)
 		headless_append(&lead, "%s%s", i == 0 ? " " : ", ",
 		    h->cmd->targets[i].node);
-	headless_append(&lead, ", by %s, expires at %s UTC (in %s)\n%s",
+	headless_append(&lead, ", by %s, expires at %s UTC (in %s)\n"
+	    "  signed through the document's SHA-256 %s\n%s",
 	    o->op->name, until, util_duration_text(h->cmd->expires_ms -
-	    h->cmd->created_ms, left, sizeof left), plan != NULL ? plan : "");
+	    h->cmd->created_ms, left, sizeof left), sha256,
+	    plan != NULL ? plan : "");
 	approve = xasprintf("vigil%s%s approve %s", o->reach != NULL ? " " :
 	    "", o->reach != NULL ? o->reach : "", h->cmd->id);
 

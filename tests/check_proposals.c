@@ -301,7 +301,8 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	free(screen);
 	screen = e2e_tmux_wait(PROP_WAIT_MS, "the review Enter opens",
 	    "proposer: alice", "targets: router/r8, build",
-	    "the exact bytes signed", "{\"action\":\"kill\"", "VIGIL_KEY",
+	    "signed through their SHA-256", "sha256: ",
+	    "{\"action\":\"kill\"", "VIGIL_KEY",
 	    (char *)NULL);
 	e2e_tmux_keys("Escape", 0);
 	deadline = e2e_now_ms() + PROP_WAIT_MS;
@@ -548,10 +549,11 @@ prop_pane_shows(const char *document, int cols)
 	int	 hint = 0;
 
 	screen = prop_settled(e2e_tmux_wait(PROP_WAIT_MS, "the document pane",
-	    "Document (the bytes each operator signs):", (char *)NULL));
+	    "Document (each operator signs it through its SHA-256):",
+	    (char *)NULL));
 	n = prop_lines(screen, line, 256);
-	for (i = 0; i < n && strstr(line[i], "Document (the bytes") == NULL;
-	    i++)
+	for (i = 0; i < n && strstr(line[i], "Document (each operator") ==
+	    NULL; i++)
 		;
 	got[0] = '\0';
 	for (i++; i + 1 < n && line[i][0] != '\0'; i++) {
@@ -631,8 +633,8 @@ prop_review_shows(const char *document, int cols)
 		e2e_tmux_keys("NPage", 0);
 		deadline = e2e_now_ms() + PROP_WAIT_MS;
 	}
-	for (i = 0; i < total && strstr(rows[i], "document (the exact bytes "
-	    "signed):") == NULL; i++)
+	for (i = 0; i < total && strstr(rows[i], "document (the exact bytes, "
+	    "signed through their SHA-256):") == NULL; i++)
 		;
 	ck_assert_msg(i < total, "the review has no document title");
 	got[0] = '\0';

@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 
 #include "e2e.h"
+#include "opkey.h"
 #include "proto.h"
 #include "tls.h"
 
@@ -1579,6 +1580,29 @@ e2e_targets(size_t n)
 	next = (next + 2) % (sizeof pool / sizeof pool[0]);
 	memset(&pool[next], 0, n * sizeof pool[0]);
 	return (&pool[next]);
+}
+
+/* Sign a document as vigil does, or as an old vigil did; see e2e.h. */
+void
+e2e_sign_document(const struct opkey *key, const char *name,
+    const char *document, int old, struct proto_signature *sig)
+{
+	char	sha256[65], text[PROTO_STATEMENT_MAX], *cause = NULL;
+	size_t	n;
+
+	memset(sig, 0, sizeof *sig);
+	snprintf(sig->operator, sizeof sig->operator, "%s", name);
+	if (old) {
+		ck_assert_msg(opkey_sign(key, document, strlen(document),
+		    sig->signature, sizeof sig->signature, &cause) == 0,
+		    "opkey_sign: %s", cause);
+		return;
+	}
+	opkey_sha256_hex(document, strlen(document), sha256);
+	n = proto_statement(sha256, text, sizeof text);
+	ck_assert_msg(opkey_sign(key, text, n, sig->signature,
+	    sizeof sig->signature, &cause) == 0, "opkey_sign: %s", cause);
+	snprintf(sig->covers, sizeof sig->covers, "%s", PROTO_COVERS_SHA256);
 }
 
 /* A listening socket on the loopback; see e2e.h. */

@@ -379,4 +379,15 @@ void	 e2e_tls_two_free(struct e2e_tls_two *t);
 struct proto_command_target;
 struct proto_command_target *e2e_targets(size_t n);
 
+/*
+ * Sign document with key as operator name into sig (cleared first) as
+ * vigil does: over the statement of its SHA-256 (proto_statement),
+ * covers saying so.  With old, over the document's bytes themselves, as
+ * a vigil of the old scheme did, covers left empty.
+ */
+struct opkey;
+struct proto_signature;
+void	 e2e_sign_document(const struct opkey *key, const char *name,
+	    const char *document, int old, struct proto_signature *sig);
+
 #endif

@@ -192,6 +192,8 @@ static int	 headless_heard_all(struct headless *, int);
 static int	 headless_plan(struct headless *);
 static char	*headless_plan_text(struct headless *, int, int *);
 static int	 headless_approve(struct headless *, const char *);
+static int	 headless_awaited(struct headless *);
+static void	 headless_awaited_said(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
 static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *);
@@ -1225,6 +1227,13 @@ headless_command(struct headless *h)
 		break;
 	}
 	headless_flush(h);
+	/* A test hook: the console's own count of documents sent it. */
+	if (getenv("VIGIL_TEST_DOCS") != NULL)
+		fprintf(stderr, "vigil: proposal documents: %llu whole, %llu "
+		    "named by SHA-256, %llu wanted\n",
+		    (unsigned long long)h->fleet->awaits.whole,
+		    (unsigned long long)h->fleet->awaits.named,
+		    (unsigned long long)h->fleet->awaits.wanted);
 	cmd_track_free(&h->track);
 	proto_command_clear(h->cmd);
 	free(h->cmd);
@@ -1314,6 +1323,8 @@ headless_settled(struct headless *h, int stats)
 	const struct node	*node;
 	size_t			 l, i;
 
+	if (fleet->awaits.n > 0)
+		return (0);	/* a document named by hash is to come */
 	for (l = 0; l < fleet->nlinks; l++) {
 		fl = &fleet->links[l];
 		if (auth_settled(fleet, l) < 0)
@@ -1373,7 +1384,7 @@ headless_ready_proposal(struct headless *h)
 	if (ambiguous)
 		return (1);
 	if (p == NULL)
-		return (headless_settled(h, 1));
+		return (!headless_awaited(h) && headless_settled(h, 1));
 	if (!p->decoded)
 		return (1);
 	for (i = 0; i < p->cmd.ntargets; i++) {
@@ -1462,7 +1473,7 @@ headless_ready_answers(struct headless *h)
 static int
 headless_ready_fleet(struct headless *h)
 {
-	return (fleet_ready(h->fleet));
+	return (fleet_ready(h->fleet) && h->fleet->awaits.n == 0);
 }
 
 /* A signal or a failure ended a step: say what is left undone. */
@@ -1793,6 +1804,10 @@ headless_find(struct headless *h, const char *verb)
 		    h->options->id);
 		return (HEADLESS_EXIT_USAGE);
 	}
+	if (p == NULL && headless_awaited(h)) {
+		headless_awaited_said(h, wait);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
 	if (p == NULL) {
 		if (headless_settled(h, 1)) {
 			fprintf(stderr, "vigil: no node holds a proposal %s: "
@@ -1827,6 +1842,44 @@ headless_find(struct headless *h, const char *verb)
 		return (rc);
 	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
+}
+
+/*
+ * Do nodes hold the proposal the command names by a hash whose document
+ * has not come (fleet-want.h)?  It is then neither shown nor signed.
+ */
+static int
+headless_awaited(struct headless *h)
+{
+	const struct fleet_want	*w;
+	size_t			 n;
+
+	return (fleet_await_find(&h->fleet->awaits, h->options->id, &n,
+	    &w) != NULL);
+}
+
+/* Say what the command waited for in vain: a document named by hash. */
+static void
+headless_awaited_said(struct headless *h, const char *wait)
+{
+	const struct fleet_await	*a;
+	const struct fleet_want		*w;
+	char				 asked[PROTO_TEXT_MAX + 128];
+	size_t				 n;
+
+	a = fleet_await_find(&h->fleet->awaits, h->options->id, &n, &w);
+	if (w == NULL)
+		util_copy(asked, sizeof asked, "it was not asked for yet");
+	else
+		util_format(asked, sizeof asked, "this console asked %s for "
+		    "it (want, %u time%s), %s%s", w->node, w->tries,
+		    w->tries == 1 ? "" : "s", w->refused[0] != '\0' ?
+		    "which answered: " : "with no answer yet", w->refused);
+	fprintf(stderr, "vigil: proposal %s is neither shown nor signed: %zu "
+	    "node%s (first %s) named its document by its SHA-256 %.16s..., "
+	    "and the document did not come within %s; %s; allow longer with "
+	    "--wait, or see the backend's log\n", a->p.id, n, n == 1 ? "" :
+	    "s", a->p.node, a->p.sha256, wait, asked);
 }
 
 /*

@@ -2689,7 +2689,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	memset(out, 0, sizeof *out);
 	out->id = node->id;
 	out->url = l->url;
-	out->state = fleet_state_name(node->state);
+	out->state = auth_node_state(fleet, node);
 	/* A node exists only once something was heard about it. */
 	out->age_ms = now_ms - node->last_heard_ms;
 	out->hello = node->has_hello ? &node->hello : NULL;

@@ -129,7 +129,8 @@ static void	 headless_notify(void *, struct fleet *, enum fleet_change,
 		    const struct node *, const struct alert *,
 		    enum alert_change);
 static uint64_t	 headless_hash(uint64_t, const char *);
-static void	 headless_traits(const struct node *, uint64_t *);
+static void	 headless_traits(const struct fleet *, const struct node *,
+		    uint64_t *);
 static size_t	 headless_node_changes(struct headless *,
 		    const struct fleet *, const struct node *, const char **);
 static size_t	 headless_alert_changes(struct headless *,
@@ -370,7 +371,8 @@ headless_hash(uint64_t h, const char *s)
 
 /* Hash each trait of node into trait[TRAIT_MAX]. */
 static void
-headless_traits(const struct node *node, uint64_t *trait)
+headless_traits(const struct fleet *fleet, const struct node *node,
+    uint64_t *trait)
 {
 	const uint64_t	 seed = HEADLESS_SEED;
 	size_t		 i;
@@ -378,8 +380,8 @@ headless_traits(const struct node *node, uint64_t *trait)
 	/* A trait not known keeps the seed itself. */
 	for (i = 0; i < TRAIT_MAX; i++)
 		trait[i] = seed;
-	trait[TRAIT_STATE] = headless_hash(seed,
-	    fleet_state_name(node->state));
+	trait[TRAIT_STATE] = headless_hash(seed, auth_node_state(fleet,
+	    node));
 	if (node->has_hello) {
 		trait[TRAIT_BUILD] = headless_hash(seed, node->hello.build);
 		trait[TRAIT_GROUP] = headless_hash(seed, node->hello.group);
@@ -433,13 +435,13 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 	/*
 	 * The first event waits for what a live node reports at once (a
 	 * router's state, a station's certificate), so that it says the
-	 * node whole instead of in two lines.
+	 * node whole instead of in two lines; a refused one says no more.
 	 */
-	if (!seen->known && node->state == NODE_LIVE && (!node->has_hello ||
-	    node->nstats == 0 || (fleet_node_role(node) == ROLE_STATION &&
-	    !node->has_cert)))
+	if (!seen->known && strcmp(auth_node_state(fleet, node), "live") ==
+	    0 && (!node->has_hello || node->nstats == 0 ||
+	    (fleet_node_role(node) == ROLE_STATION && !node->has_cert)))
 		return (0);
-	headless_traits(node, trait);
+	headless_traits(fleet, node, trait);
 	for (i = 0; i < TRAIT_MAX; i++) {
 		if (seen->known ? trait[i] != seen->trait[i] :
 		    trait[i] != HEADLESS_SEED)
@@ -845,6 +847,7 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	struct headless_row		*rows;
 	size_t				 nnodes, nalerts, i, c;
 	size_t				 live = 0, stale = 0, down = 0;
+	size_t				 refused = 0;
 	int				 width[COL_MAX];
 	char				 clock[16] = "";
 	const struct node		*node;
@@ -857,6 +860,8 @@ headless_print_status(struct headless *h, int64_t now_ms)
 			live++;
 		else if (strcmp(nodes[i].state, "stale") == 0)
 			stale++;
+		else if (strcmp(nodes[i].state, "refused") == 0)
+			refused++;
 		else
 			down++;
 	}
@@ -868,9 +873,12 @@ headless_print_status(struct headless *h, int64_t now_ms)
 			break;
 		}
 	}
-	printf("fleet %s: %zu node%s (%zu live, %zu stale, %zu down); "
-	    "%zu critical, %zu warning%s", h->fleet->name, nnodes,
-	    nnodes == 1 ? "" : "s", live, stale, down,
+	printf("fleet %s: %zu node%s (%zu live, %zu stale, %zu down",
+	    h->fleet->name, nnodes, nnodes == 1 ? "" : "s", live, stale,
+	    down);
+	if (refused > 0)
+		printf(", %zu refused", refused);
+	printf("); %zu critical, %zu warning%s",
 	    alert_count(&h->fleet->alerts, SEV_CRITICAL),
 	    alert_count(&h->fleet->alerts, SEV_WARNING),
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");

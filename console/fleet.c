@@ -725,6 +725,17 @@ fleet_link_expects(const struct fleet *fleet, size_t link)
 	return ((size_t)l->link_nodes < cap ? (size_t)l->link_nodes : cap);
 }
 
+/* How many links are still making their first connection; see fleet.h. */
+size_t
+fleet_links_coming(const struct fleet *fleet)
+{
+	size_t	i, coming = 0;
+
+	for (i = 0; i < fleet->nlinks; i++)
+		coming += fleet->links[i].state == LINK_CONNECTING;
+	return (coming);
+}
+
 /*
  * May link add node id?  Not past FLEET_LINK_NODES_DEFAULT, or a
  * gateway's count from the fleet file, nor past fewer declared in its

@@ -603,6 +603,33 @@ refusing_fleet(const char *const *frames)
 }
 
 /*
+ * Proposing to a node whose backend refused this console's key stops
+ * at the refusal and says it: it used to wait out --wait and tell the
+ * operator to check that the backend runs, or to wait longer.
+ */
+START_TEST(test_proposing_to_a_refusing_backend_says_the_refusal)
+{
+	struct e2e_result	 r;
+	char			*eve = e2e_make_key("eve"), *fleet;
+	int64_t			 start;
+
+	fleet = refusing_fleet(refusing_backend);
+	start = e2e_now_ms();
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "propose", "kill",
+	    "router/r1", "--reason", "halt", "--wait", "25", NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.err, "the backend of "
+	    "router/r1 sends this console nothing but its hello, so nothing "
+	    "was proposed: auth refused: operator eve is not in router/r1's "
+	    "trust file") != NULL && e2e_now_ms() - start < 20000,
+	    "propose to a refusing backend exited %d after %lld ms: %s / %s",
+	    r.status, (long long)(e2e_now_ms() - start), r.out, r.err);
+	e2e_result_free(&r);
+	free(fleet);
+	free(eve);
+}
+END_TEST
+
+/*
  * A console whose key a backend refused says so and exits 3, however
  * the refusal and the reconnections that follow it fall: status used to
  * print the fleet and exit 0 when --wait ran out while the link had
@@ -809,6 +836,8 @@ auth_suite(void)
 	tcase_add_test(tc, test_reading_requires_a_key_when_told);
 	tcase_add_test(tc, test_a_refused_console_never_reports_success);
 	tcase_add_test(tc, test_a_refused_node_is_refused_in_json_too);
+	tcase_add_test(tc,
+	    test_proposing_to_a_refusing_backend_says_the_refusal);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -36,7 +36,6 @@ static long	 prop_left(const char *screen);
 static int	 prop_row_has(const char *screen, const char *node,
 		    const char *what);
 static void	 prop_wait_row(const char *node, const char *what);
-static void	 prop_open_approve(void);
 static char	*prop_knight(char **alice, char **bob);
 static void	 prop_console(char *buf, size_t len, const char *key,
 		    const char *fleet);
@@ -196,21 +195,6 @@ prop_wait_row(const char *node, const char *what)
 		e2e_sleep_ms(200);
 	}
 	free(screen);
-}
-
-/*
- * In the console shown (bob's), wait for alice's proposal and press A
- * on it in the Proposals view.
- */
-static void
-prop_open_approve(void)
-{
-	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's console", "Proposals (1)",
-	    (char *)NULL));
-	e2e_tmux_keys("6", 0);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal in bob's list",
-	    "alice", "pending", (char *)NULL));
-	e2e_tmux_keys("A", 0);
 }
 
 START_TEST(countdown_reads_minutes_and_seconds_and_says_expired)
@@ -392,7 +376,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_tmux_window(cmd);
 	/* The approval goes to r7 and r8: both links up, not only one. */
 	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
-	prop_open_approve();
+	e2e_tmux_open_approve(PROP_WAIT_MS, "alice");
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the review and the approve dialog",
 	    "proposer: alice", "reason: runaway child orders",
 	    "{\"action\":\"kill\"", "Type kill and press Enter to sign the "
@@ -867,7 +851,7 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 
 	prop_console(cmd, sizeof cmd, bob, fleet);
 	e2e_tmux_window(cmd);
-	prop_open_approve();
+	e2e_tmux_open_approve(PROP_WAIT_MS, "alice");
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the plan in the review",
 	    "plan: flag rlp off", "flag rlp: power_peg -> off",
 	    "Type flag and press Enter", (char *)NULL));
@@ -940,7 +924,7 @@ START_TEST(approving_waits_for_links_still_coming_up)
 
 	prop_console(cmd, sizeof cmd, bob, own);
 	e2e_tmux_start(200, 50, cmd);
-	prop_open_approve();
+	e2e_tmux_open_approve(PROP_WAIT_MS, "alice");
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the approve dialog", "Type kill "
 	    "and press Enter to sign the document above as bob",
 	    (char *)NULL));

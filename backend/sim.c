@@ -1477,6 +1477,13 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 		*changed = sim_node_cert_changed(sim, i);
 	node_station_cert(n->station, cert);
 	cert->clock_ms = sim->clock_ms;
+	/*
+	 * Without changed it is one console's introduction: a change the
+	 * consoles already watching were not sent stays for the next
+	 * step's check to send them.
+	 */
+	if (changed == NULL && n->cert_reported)
+		return (0);
 	n->cert_reported = 1;
 	util_copy(n->cert_holder, sizeof n->cert_holder, cert->root_holder);
 	n->cert_holds_root = cert->holds_root;

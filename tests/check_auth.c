@@ -558,9 +558,9 @@ START_TEST(test_a_refused_node_is_refused_in_json_too)
 	json_decref(doc);
 	e2e_result_free(&r);
 
-	/* Through two reconnections, each with its hello. */
+	/* Through reconnections, each with its hello. */
 	vigil_run(&r, "--fleet", fleet, "--key", eve, "watch", "--json",
-	    "--for", "5", NULL);
+	    "--for", "8", NULL);
 	ck_assert_msg(strchr(r.out, '\033') == NULL, "watch --json wrote an "
 	    "escape unescaped: %s", r.out);
 	for (line = r.out; *line != '\0'; line = next) {

@@ -996,9 +996,10 @@ START_TEST(proposing_says_links_are_still_coming_up)
 	prop_propose_r8(own, alice, "2", &r);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "router/r8 has not said "
 	    "hello to this console within") != NULL && strstr(r.err, "the "
-	    "console is still making its first connection to 97 of its 97 "
-	    "backends") != NULL && strstr(r.err, "router/r8 may be behind "
-	    "one of them: allow longer with --wait") != NULL &&
+	    "console is still making its first connection to ") != NULL &&
+	    strstr(r.err, " of its 97 backends") != NULL && strstr(r.err,
+	    "router/r8 may be behind one of them: allow longer with "
+	    "--wait") != NULL &&
 	    strstr(r.err, "check that its backend runs") == NULL &&
 	    r.out[0] == '\0', "propose while the links come up exited %d: "
 	    "%s / %s", r.status, r.out, r.err);

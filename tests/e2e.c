@@ -1279,6 +1279,21 @@ e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
 	    "live and every link up", live, up, (char *)NULL));
 }
 
+/*
+ * In the console shown, wait for the one proposal by proposer and press
+ * A on it in the Proposals view: its approve dialog opens.
+ */
+void
+e2e_tmux_open_approve(int timeout_ms, const char *proposer)
+{
+	free(e2e_tmux_wait(timeout_ms, "the console counting the proposal",
+	    "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(timeout_ms, "the proposal in the list", proposer,
+	    "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;

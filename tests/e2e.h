@@ -341,6 +341,14 @@ char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
  */
 char	*e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links);
 
+/*
+ * In the console shown, wait for the one proposal by proposer (the
+ * header's "Proposals (1)", then its row, pending, in the Proposals
+ * view) and press A on it, which opens its approve dialog.  Fails the
+ * test when either does not show within timeout_ms.
+ */
+void	 e2e_tmux_open_approve(int timeout_ms, const char *proposer);
+
 struct tls_ca;
 
 /*

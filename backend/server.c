@@ -160,6 +160,8 @@ struct server_node {
 	size_t			 sync_slot;
 	/* Its approves and cancels waiting for the pass's checks. */
 	size_t			 nverify;
+	/* A console was just told its counters: stats next period. */
+	int			 fresh;
 };
 
 /*
@@ -1418,9 +1420,11 @@ server_tick(lws_sorted_usec_list_t *sul)
 				server_broadcast(node, msg, 0);
 		}
 		if ((node->listener->count == 1 ? stats &&
-		    server_direct_turn(node) : server_gateway_turn(node)) ||
+		    (server_direct_turn(node) || node->fresh) :
+		    server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
+			node->fresh = 0;
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			if (d->ops->node_stats(d->arg, i,
@@ -1697,6 +1701,15 @@ server_session_welcome(struct server_session *sn)
 	for (i = 0; i < l->count; i++)
 		server_session_introduce(sn, &l->server->nodes[l->first + i]);
 	sn->node = &l->server->nodes[l->first];
+	/*
+	 * The console shows no rate, and vigil status no full report,
+	 * until a node's second stats: a node on a port of its own sends
+	 * them next period, not at its turn, which with many watched is
+	 * up to SERVER_DIRECT_STATS_MAX_MS away (one extra frame a
+	 * connection).
+	 */
+	if (l->count == 1)
+		sn->node->fresh = 1;
 }
 
 /*

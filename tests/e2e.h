@@ -126,6 +126,13 @@ int	 e2e_listen(int family, int *port);
 pid_t	 e2e_relay(int lfd, int port);
 
 /*
+ * Copy bytes both ways between a and b until either closes, handing
+ * what came from a to tap (when not NULL) as it passes.
+ */
+void	 e2e_relay_pump(int a, int b,
+	    void (*tap)(void *, const void *, size_t), void *arg);
+
+/*
  * With on set, processes started from now on run in a session of their
  * own, without a controlling terminal, so that /dev/tty cannot be opened
  * there whether or not the tests run from one.  Cleanup turns it off.

@@ -65,6 +65,22 @@
 
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+
+/*
+ * Documents sent whole to a console instance (its PROTO_INSTANCE_HEADER),
+ * remembered as SERVER_SENT_MAX pairs, the least recently used replaced:
+ * on that instance's other links each goes by its SHA-256 alone.
+ */
+#define SERVER_SENT_MAX		64
+
+/*
+ * Wants a console may have answered with a document: a burst of
+ * SERVER_WANT_BURST, then SERVER_WANTS_PER_S a second.  A console asks
+ * once per document it lacks, so a flood is refused (and each refusal
+ * counted against its allowance above) before it costs much.
+ */
+#define SERVER_WANT_BURST	8
+#define SERVER_WANTS_PER_S	1
 /* Bytes libwebsockets reads or writes of a message at once. */
 #define SERVER_RX_PIECE		(64 * 1024)
 
@@ -144,6 +160,8 @@ struct server_node {
 	size_t			 sync_slot;
 	/* Its approves and cancels waiting for the pass's checks. */
 	size_t			 nverify;
+	/* A console was just told its counters: stats next period. */
+	int			 fresh;
 };
 
 /*
@@ -255,6 +273,17 @@ struct server_session {
 	   last on this link is named by its SHA-256 after (0: not). */
 	int			 named;
 	char			 named_sha[65];	/* "": none sent yet */
+	/* Its PROTO_INSTANCE_HEADER ("": none), and its wants' bucket. */
+	char			 instance[PROTO_INSTANCE_LEN + 1];
+	double			 wants_left;
+	int64_t			 wants_ms;
+};
+
+/* A document sent whole to a console instance (see SERVER_SENT_MAX). */
+struct server_sent {
+	char			 instance[PROTO_INSTANCE_LEN + 1];
+	char			 sha256[65];
+	uint64_t		 used;		/* sent_clock at last use */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -325,6 +354,9 @@ struct server {
 	int			 verifying;	/* its checks are running */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
 	int64_t			 verify_us;	/* CPU for one, all told */
+	/* Documents sent whole to console instances, for their links. */
+	struct server_sent	 sent[SERVER_SENT_MAX];
+	uint64_t		 sent_clock;
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -449,6 +481,14 @@ static void	 server_proposal(struct server_node *node,
 static int	 server_session_names(struct server_session *sn,
 		    const struct command_pending *p);
 static int	 server_named_declared(struct lws *wsi);
+static void	 server_instance_declared(struct lws *wsi, char *instance);
+static int	 server_sent(struct server *server, const char *instance,
+		    const char *sha256);
+static void	 server_want(struct server_session *sn,
+		    const struct proto_want *in);
+static const struct command_pending *server_want_find(
+		    const struct server_node *node, const char *sha256);
+static int	 server_want_allowed(struct server_session *sn);
 static void	 server_session_proposal(struct server_session *sn,
 		    struct server_node *node, const struct command_pending *p);
 static void	 server_refusal_audit(struct server_node *node,
@@ -818,6 +858,63 @@ server_named_declared(struct lws *wsi)
 	    (int)strlen(PROTO_NAMED_HEADER)) < 0)
 		return (0);
 	return (strcmp(value, PROTO_NAMED_VALUE) == 0);
+}
+
+/*
+ * The console instance declared on the handshake (PROTO_INSTANCE_HEADER:
+ * PROTO_INSTANCE_LEN lower-case hex digits) into instance, or "" when it
+ * declared none or something else.  It is no credential: a console that
+ * claims another's is only sent hashes it must then want.
+ */
+static void
+server_instance_declared(struct lws *wsi, char *instance)
+{
+	char	value[PROTO_INSTANCE_LEN + 1];
+	int	len;
+	size_t	i;
+
+	instance[0] = '\0';
+	len = lws_hdr_custom_length(wsi, PROTO_INSTANCE_HEADER,
+	    (int)strlen(PROTO_INSTANCE_HEADER));
+	if (len != PROTO_INSTANCE_LEN || lws_hdr_custom_copy(wsi, value,
+	    sizeof value, PROTO_INSTANCE_HEADER,
+	    (int)strlen(PROTO_INSTANCE_HEADER)) < 0)
+		return;
+	for (i = 0; i < PROTO_INSTANCE_LEN; i++) {
+		if (strchr("0123456789abcdef", value[i]) == NULL ||
+		    value[i] == '\0')
+			return;
+	}
+	memcpy(instance, value, sizeof value);
+}
+
+/*
+ * Has console instance (not "") been sent the document sha256 whole, on
+ * any link?  1 if so; else 0, and it is remembered as sent now, as the
+ * caller sends it whole.
+ */
+static int
+server_sent(struct server *server, const char *instance, const char *sha256)
+{
+	struct server_sent	*s, *lru = &server->sent[0];
+	size_t			 i;
+
+	if (instance[0] == '\0')
+		return (0);
+	for (i = 0; i < SERVER_SENT_MAX; i++) {
+		s = &server->sent[i];
+		if (strcmp(s->instance, instance) == 0 &&
+		    strcmp(s->sha256, sha256) == 0) {
+			s->used = ++server->sent_clock;
+			return (1);
+		}
+		if (s->used < lru->used)
+			lru = s;
+	}
+	util_copy(lru->instance, sizeof lru->instance, instance);
+	util_copy(lru->sha256, sizeof lru->sha256, sha256);
+	lru->used = ++server->sent_clock;
+	return (0);
 }
 
 /*
@@ -1323,9 +1420,11 @@ server_tick(lws_sorted_usec_list_t *sul)
 				server_broadcast(node, msg, 0);
 		}
 		if ((node->listener->count == 1 ? stats &&
-		    server_direct_turn(node) : server_gateway_turn(node)) ||
+		    (server_direct_turn(node) || node->fresh) :
+		    server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
+			node->fresh = 0;
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			if (d->ops->node_stats(d->arg, i,
@@ -1602,6 +1701,15 @@ server_session_welcome(struct server_session *sn)
 	for (i = 0; i < l->count; i++)
 		server_session_introduce(sn, &l->server->nodes[l->first + i]);
 	sn->node = &l->server->nodes[l->first];
+	/*
+	 * The console shows no rate, and vigil status no full report,
+	 * until a node's second stats: a node on a port of its own sends
+	 * them next period, not at its turn, which with many watched is
+	 * up to SERVER_DIRECT_STATS_MAX_MS away (one extra frame a
+	 * connection).
+	 */
+	if (l->count == 1)
+		sn->node->fresh = 1;
 }
 
 /*
@@ -1649,10 +1757,11 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 }
 
 /*
- * Whether console sn holds p's document from this link already: it
- * declared PROTO_NAMED_HEADER and the last document it was sent whole
- * here is p's.  Otherwise, if it declared, p's is now that document,
- * as the caller sends it whole.
+ * Whether console sn holds p's document already: it declared
+ * PROTO_NAMED_HEADER and the last document it was sent whole here is
+ * p's, or its instance was sent p's on another link (the console then
+ * waits for it, or wants it).  Otherwise, if it declared, p's is now
+ * that document, as the caller sends it whole.
  */
 static int
 server_session_names(struct server_session *sn,
@@ -1661,6 +1770,8 @@ server_session_names(struct server_session *sn,
 	if (!sn->named)
 		return (0);
 	if (strcmp(sn->named_sha, p->sha256) == 0)
+		return (1);
+	if (server_sent(sn->listener->server, sn->instance, p->sha256))
 		return (1);
 	util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
 	return (0);
@@ -2042,6 +2153,9 @@ server_session_message(struct server_session *sn, const char *rx,
 	case MSG_HOLDER:
 		server_move_holder(sn, msg);
 		return;
+	case MSG_WANT:
+		server_want(sn, &msg->u.want);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -2053,11 +2167,100 @@ server_session_message(struct server_session *sn, const char *rx,
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
 		    "%s, a console does not; a console sends auth, propose, "
-		    "approve, cancel and fire", type, type);
+		    "approve, cancel, fire and want", type, type);
 		server_session_error(sn, type, text);
 		server_session_refused(sn);
 		return;
 	}
+}
+
+/*
+ * want: console sn holds a proposal of a node on this connection that
+ * named its document by SHA-256, but not the document (the link that
+ * carried it dropped, or it went to another process).  The node sends
+ * that proposal whole; a node it does not serve, a document the node
+ * does not hold, or a want past the allowance is refused in words.
+ */
+static void
+server_want(struct server_session *sn, const struct proto_want *in)
+{
+	struct server		*server = sn->listener->server;
+	struct server_node	*node;
+	const struct command_pending *p = NULL;
+	struct proto_msg	*out = &server->out;
+	char			 text[PROTO_TEXT_MAX];
+
+	node = server_find_node(server, in->node);
+	if (node == NULL || node->listener != sn->listener) {
+		util_format(text, sizeof text, "want refused: %s is not a "
+		    "node of this connection; ask on the link of the node "
+		    "whose proposal named the document", in->node);
+		server_session_error(sn, "want", text);
+		server_session_refused(sn);
+		return;
+	}
+	sn->node = node;
+	text[0] = '\0';
+	if ((p = server_want_find(node, in->sha256)) == NULL)
+		util_format(text, sizeof text, "want refused: %s holds no "
+		    "pending or armed command whose document has SHA-256 "
+		    "%.16s...; it was carried out, cancelled or expired since "
+		    "(a proposal says so), or the hash is wrong", in->node,
+		    in->sha256);
+	else if (!server_want_allowed(sn))
+		util_format(text, sizeof text, "want refused: this console "
+		    "asked for more than %d documents at once or %d a second "
+		    "after that on this connection; ask again in a second",
+		    SERVER_WANT_BURST, SERVER_WANTS_PER_S);
+	if (p == NULL || text[0] != '\0') {
+		server_session_error(sn, "want", text);
+		server_session_refused(sn);
+	} else {
+		memset(out, 0, sizeof *out);
+		out->type = MSG_PROPOSAL;
+		command_proposal_msg(server_node_id(node), p,
+		    &out->u.proposal);
+		server_session_send(sn, out, 0);
+		util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
+	}
+	sn->node = &server->nodes[sn->listener->first];
+}
+
+/* The command node holds (pending or armed) of document sha256, or NULL. */
+static const struct command_pending *
+server_want_find(const struct server_node *node, const char *sha256)
+{
+	const struct command_pending	**pending, *armed;
+	size_t				  i, n;
+
+	if (node->engine == NULL)
+		return (NULL);
+	n = command_pending(node->engine, &pending);
+	for (i = 0; i < n; i++) {
+		if (strcmp(pending[i]->sha256, sha256) == 0)
+			return (pending[i]);
+	}
+	armed = command_armed(node->engine, NULL);
+	if (armed != NULL && strcmp(armed->sha256, sha256) == 0)
+		return (armed);
+	return (NULL);
+}
+
+/* Take one want from console sn's bucket: 1, or 0 when it is empty. */
+static int
+server_want_allowed(struct server_session *sn)
+{
+	int64_t	now = util_mono_ms();
+
+	sn->wants_left += (double)(now - sn->wants_ms) *
+	    SERVER_WANTS_PER_S / 1000.0;
+	if (sn->wants_left > SERVER_WANT_BURST)
+		sn->wants_left = SERVER_WANT_BURST;
+	sn->wants_ms = now;
+	if (sn->wants_left < 1)
+		return (0);
+	sn->wants_left -= 1;
+	return (1);
 }
 
 /*
@@ -2351,7 +2554,8 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 /*
  * Write a refusal the engine did not see into node's audit log, if it
  * has one, so that every refusal is on record: compact, with operator
- * as claimed unless verified.
+ * as claimed unless verified.  Its entry holds no document, so only
+ * the rest of it is cleared (proto_audit_clear), not 192 KB each time.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
@@ -2363,7 +2567,8 @@ server_refusal_audit(struct server_node *node, const char *id,
 
 	if (node->audit == NULL)
 		return;
-	e = xcalloc(1, sizeof *e);
+	e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
 	e->time_ms = util_wall_ms();
 	util_copy(e->node, sizeof e->node, server_node_id(node));
 	util_copy(e->event, sizeof e->event, "refuse");
@@ -3585,6 +3790,9 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (l == NULL || sn == NULL)
 			return (-1);
 		sn->named = server_named_declared(wsi);
+		server_instance_declared(wsi, sn->instance);
+		sn->wants_left = SERVER_WANT_BURST;
+		sn->wants_ms = util_mono_ms();
 		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:

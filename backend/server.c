@@ -160,6 +160,8 @@ struct server_node {
 	size_t			 sync_slot;
 	/* Its approves and cancels waiting for the pass's checks. */
 	size_t			 nverify;
+	/* A console was just told its counters: stats next period. */
+	int			 fresh;
 };
 
 /*
@@ -168,6 +170,9 @@ struct server_node {
  */
 #ifndef SERVER_SYNC_THREADS
 #define SERVER_SYNC_THREADS	4
+#endif
+#ifndef SERVER_FLUSH_THREADS
+#define SERVER_FLUSH_THREADS	32
 #endif
 
 /*
@@ -180,6 +185,26 @@ struct server_durable {
 	char			 id[PROTO_CMDID_MAX];
 	struct audit_ticket	 ticket;	/* its lines' */
 	size_t			 slot;		/* in the batch's fds */
+	int			 landed;	/* carried out or refused */
+};
+
+/*
+ * A group sync: the executions waiting for it, in the order they came,
+ * and one slot per audit log they wrote to: its descriptor, the log as
+ * the sync began, and the sync's result once it is reaped.
+ */
+struct server_batch {
+	struct server_durable	*durable;
+	size_t			 ndurable;
+	size_t			 nlanded;
+	size_t			 cap;		/* of each array */
+	size_t			*nodes;		/* by slot */
+	int			*fds;
+	int			*errors;
+	int			*synced;
+	struct audit_point	*at;
+	size_t			*ended;		/* syncpool_reap's */
+	size_t			 nsync;
 };
 
 /*
@@ -309,20 +334,24 @@ struct server {
 	lws_sorted_usec_list_t	 work_sul;
 	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
-	/* Executions waiting for the next group sync, in order. */
+	/*
+	 * Executions waiting for the next group sync, in order (filling),
+	 * and those whose sync runs on the flush pool's threads while the
+	 * loop goes on (flying, or NULL), one of batches each.
+	 */
 	struct syncpool		*syncs;		/* NULL: each syncs alone */
-	struct server_durable	*durable;
-	size_t			 ndurable;
-	size_t			 durablecap;
-	int			*sync_fds;	/* the batch's, one per log */
-	int			*sync_errors;
-	size_t			 nsync;
+	struct syncpool		*flush;		/* NULL: syncs block */
+	ev_async		 flush_watch;	/* on loop: a sync ended */
+	struct server_batch	 batches[2];
+	struct server_batch	*filling;
+	struct server_batch	*flying;
 	uint64_t		 sync_batch;	/* numbers batches from 1 */
 	/* Approves (and what follows them) waiting for their checks. */
 	struct server_verify	*verify;
 	size_t			 nverify;
 	size_t			 verifycap;
 	int			 judging;	/* server_verify_run is */
+	int			 verifying;	/* its checks are running */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
 	int64_t			 verify_us;	/* CPU for one, all told */
 	/* Documents sent whole to console instances, for their links. */
@@ -420,7 +449,16 @@ static void	 server_finish(struct server_session *sn,
 		    int ok, const char *text);
 static void	 server_durable_queue(struct server_node *node,
 		    const struct command_pending *p);
-static void	 server_durable_run(struct server *server);
+static void	 server_durable_start(struct server *server);
+static void	 server_batch_grow(struct server_batch *b);
+static void	 server_batch_free(struct server_batch *b);
+static void	 server_durable_land(struct server *server);
+static void	 server_durable_reap(struct server *server);
+static void	 server_durable_drain(struct server *server);
+static void	 server_flush_wake(void *arg);
+static void	 server_verify_poll(void *arg);
+static void	 server_flushed(struct ev_loop *loop, ev_async *w,
+		    int revents);
 static int	 server_verify_defer(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_verify_forget(struct server_session *sn);
@@ -953,6 +991,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->waiting_tail = &server->waiting;
 	server->pass_us = -1;
 	server->verify_us = SERVER_VERIFY_US;
+	server->filling = &server->batches[0];
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -1166,12 +1205,11 @@ server_free(struct server *server)
 	/* What waits for its checks or sync ends before its consoles go. */
 	if (server->nverify > 0)
 		server_verify_run(server);
-	if (server->ndurable > 0)
-		server_durable_run(server);
+	server_durable_drain(server);
+	syncpool_free(server->flush);
 	syncpool_free(server->syncs);
-	free(server->durable);
-	free(server->sync_fds);
-	free(server->sync_errors);
+	for (i = 0; i < nitems(server->batches); i++)
+		server_batch_free(&server->batches[i]);
 	free(server->verify);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
@@ -1287,6 +1325,18 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		    cause);
 		free(cause);
 	}
+	if (server->syncs != NULL && server->flush == NULL) {
+		if ((server->flush = syncpool_new(SERVER_FLUSH_THREADS,
+		    &cause)) == NULL) {
+			server_log("%s: the loop waits for each group sync",
+			    cause);
+			free(cause);
+		} else {
+			ev_async_init(&server->flush_watch, server_flushed);
+			ev_async_start(server->loop, &server->flush_watch);
+			ev_unref(server->loop);
+		}
+	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		command_engine_free(node->engine);
@@ -1370,9 +1420,11 @@ server_tick(lws_sorted_usec_list_t *sul)
 				server_broadcast(node, msg, 0);
 		}
 		if ((node->listener->count == 1 ? stats &&
-		    server_direct_turn(node) : server_gateway_turn(node)) ||
+		    (server_direct_turn(node) || node->fresh) :
+		    server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
+			node->fresh = 0;
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			if (d->ops->node_stats(d->arg, i,
@@ -1649,6 +1701,15 @@ server_session_welcome(struct server_session *sn)
 	for (i = 0; i < l->count; i++)
 		server_session_introduce(sn, &l->server->nodes[l->first + i]);
 	sn->node = &l->server->nodes[l->first];
+	/*
+	 * The console shows no rate, and vigil status no full report,
+	 * until a node's second stats: a node on a port of its own sends
+	 * them next period, not at its turn, which with many watched is
+	 * up to SERVER_DIRECT_STATS_MAX_MS away (one extra frame a
+	 * connection).
+	 */
+	if (l->count == 1)
+		sn->node->fresh = 1;
 }
 
 /*
@@ -1912,7 +1973,8 @@ server_pass_watch(struct server *server)
 
 /*
  * A pass of libev's loop begins: a new budget for consoles' messages;
- * the approvals the last one kept are checked, then the group sync.
+ * the approvals the last one kept are checked, then the group sync
+ * starts, unless the last one is still under way.
  */
 static void
 server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -1925,8 +1987,8 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	server->pass_us = -1;
 	if (server->nverify > 0)
 		server_verify_run(server);
-	if (server->ndurable > 0)
-		server_durable_run(server);
+	server_durable_reap(server);
+	server_durable_start(server);
 }
 
 /*
@@ -2492,7 +2554,8 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 /*
  * Write a refusal the engine did not see into node's audit log, if it
  * has one, so that every refusal is on record: compact, with operator
- * as claimed unless verified.
+ * as claimed unless verified.  Its entry holds no document, so only
+ * the rest of it is cleared (proto_audit_clear), not 192 KB each time.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
@@ -2504,7 +2567,8 @@ server_refusal_audit(struct server_node *node, const char *id,
 
 	if (node->audit == NULL)
 		return;
-	e = xcalloc(1, sizeof *e);
+	e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
 	e->time_ms = util_wall_ms();
 	util_copy(e->node, sizeof e->node, server_node_id(node));
 	util_copy(e->event, sizeof e->event, "refuse");
@@ -2719,66 +2783,128 @@ server_command_refused(struct server_session *sn, struct server_node *node,
 
 /*
  * The engine wrote p's execute line unsynced (command_engine_group):
- * queue it for the group sync at the next pass, with its log's slot in
- * that sync (one per log, however many commands it holds).
+ * queue it for the next group sync, with its log's slot in that sync
+ * (one per log, however many commands it holds).
  */
 static void
 server_durable_queue(struct server_node *node, const struct command_pending *p)
 {
 	struct server		*server = node->server;
+	struct server_batch	*b = server->filling;
 	struct server_durable	*d;
 
-	if (server->ndurable == 0) {
+	if (b->ndurable == 0) {
 		server->sync_batch++;
-		server->nsync = 0;
+		b->nsync = b->nlanded = 0;
 	}
-	if (server->ndurable == server->durablecap) {
-		server->durablecap = server->durablecap == 0 ? 64 :
-		    2 * server->durablecap;
-		server->durable = xreallocarray(server->durable,
-		    server->durablecap, sizeof *server->durable);
-		server->sync_fds = xreallocarray(server->sync_fds,
-		    server->durablecap, sizeof *server->sync_fds);
-		server->sync_errors = xreallocarray(server->sync_errors,
-		    server->durablecap, sizeof *server->sync_errors);
-	}
+	if (b->ndurable == b->cap)
+		server_batch_grow(b);
 	if (node->sync_batch != server->sync_batch) {
 		node->sync_batch = server->sync_batch;
-		node->sync_slot = server->nsync;
-		server->sync_fds[server->nsync++] = audit_fd(node->audit);
+		node->sync_slot = b->nsync;
+		b->nodes[b->nsync] = node->index;
+		b->fds[b->nsync++] = audit_fd(node->audit);
 	}
-	d = &server->durable[server->ndurable++];
+	d = &b->durable[b->ndurable++];
 	d->node = node->index;
 	util_copy(d->id, sizeof d->id, p->cmd.id);
 	audit_ticket(node->audit, &d->ticket);
 	d->slot = node->sync_slot;
+	d->landed = 0;
+}
+
+/* Room for twice as many executions (and as many logs) in batch b. */
+static void
+server_batch_grow(struct server_batch *b)
+{
+	b->cap = b->cap == 0 ? 64 : 2 * b->cap;
+	b->durable = xreallocarray(b->durable, b->cap, sizeof *b->durable);
+	b->nodes = xreallocarray(b->nodes, b->cap, sizeof *b->nodes);
+	b->fds = xreallocarray(b->fds, b->cap, sizeof *b->fds);
+	b->errors = xreallocarray(b->errors, b->cap, sizeof *b->errors);
+	b->synced = xreallocarray(b->synced, b->cap, sizeof *b->synced);
+	b->at = xreallocarray(b->at, b->cap, sizeof *b->at);
+	b->ended = xreallocarray(b->ended, b->cap, sizeof *b->ended);
+}
+
+/* Free batch b's arrays. */
+static void
+server_batch_free(struct server_batch *b)
+{
+	free(b->durable);
+	free(b->nodes);
+	free(b->fds);
+	free(b->errors);
+	free(b->synced);
+	free(b->at);
+	free(b->ended);
 }
 
 /*
- * The group commit: fdatasync every log with a waiting execution, in
- * parallel, then, in the order they came, carry out those whose lines
- * are durable and refuse those whose lines were cut off, to every
- * console of their node (the approver's may have gone).
+ * The group commit: unless one is under way, fdatasync every log with a
+ * waiting execution, in parallel.  While consoles' messages wait for
+ * the loop, on the flush pool's threads alone, and the loop goes on
+ * checking and judging them, each execution carried out as its log's
+ * sync is reaped (server_flushed); else on the loop and the pool's
+ * threads together, and carried out at once, as a lone approval's has
+ * nothing to wait behind.  Each log's lines up to where it stood as its
+ * sync began are the ones made durable (audit_point).
  */
 static void
-server_durable_run(struct server *server)
+server_durable_start(struct server *server)
 {
+	struct server_batch	*b = server->filling;
+	size_t			 i;
+
+	if (b->ndurable == 0 || server->flying != NULL)
+		return;
+	for (i = 0; i < b->nsync; i++) {
+		audit_point(server->nodes[b->nodes[i]].audit, &b->at[i]);
+		b->synced[i] = 0;
+	}
+	server->flying = b;
+	server->filling = b == &server->batches[0] ? &server->batches[1] :
+	    &server->batches[0];
+	if (server->flush != NULL && (server->waiting != NULL ||
+	    server->nverify > 0)) {
+		syncpool_start(server->flush, b->fds, b->errors, b->nsync,
+		    server_flush_wake, server);
+		return;
+	}
+	syncpool_run(server->syncs, b->fds, b->errors, b->nsync);
+	for (i = 0; i < b->nsync; i++)
+		b->synced[i] = 1;
+	server_durable_land(server);
+}
+
+/*
+ * In the order they came, carry out the flying batch's executions whose
+ * logs' syncs were reaped and left their lines durable, and refuse
+ * those whose lines were cut off, to every console of their node (the
+ * approver's may have gone); once all have landed, the batch is done.
+ */
+static void
+server_durable_land(struct server *server)
+{
+	struct server_batch		*b = server->flying;
 	struct server_durable		*d;
 	struct server_node		*node;
 	const struct command_pending	*p;
 	char				 cause[PROTO_TEXT_MAX];
 	char				*logcause;
-	size_t				 i, n = server->ndurable;
+	size_t				 i;
 	int				 rc;
 
-	syncpool_run(server->syncs, server->sync_fds, server->sync_errors,
-	    server->nsync);
-	server->ndurable = 0;
-	for (i = 0; i < n; i++) {
-		d = &server->durable[i];
+	for (i = 0; i < b->ndurable; i++) {
+		d = &b->durable[i];
 		node = &server->nodes[d->node];
-		audit_synced(node->audit, server->sync_errors[d->slot],
-		    &d->ticket, &logcause);
+		if (d->landed || !b->synced[d->slot] ||
+		    (server->verifying && node->nverify > 0))
+			continue;
+		d->landed = 1;
+		b->nlanded++;
+		audit_synced_at(node->audit, b->errors[d->slot],
+		    &b->at[d->slot], &d->ticket, &logcause);
 		rc = command_durable(node->engine, d->id, logcause,
 		    util_wall_ms(), &p, cause, sizeof cause);
 		free(logcause);
@@ -2790,6 +2916,76 @@ server_durable_run(struct server *server)
 		server_result(NULL, node, "approve", d->id, p->cmd.action,
 		    OUTCOME_REFUSED, cause);
 	}
+	if (b->nlanded == b->ndurable) {
+		b->ndurable = b->nlanded = b->nsync = 0;
+		server->flying = NULL;
+	}
+}
+
+/*
+ * Land what the flush pool's syncs made durable since last time; once
+ * the whole batch has, start the next group sync.
+ */
+static void
+server_durable_reap(struct server *server)
+{
+	struct server_batch	*b = server->flying;
+	size_t			 i, n;
+
+	if (b == NULL)
+		return;
+	n = syncpool_reap(server->flush, b->ended);
+	for (i = 0; i < n; i++)
+		b->synced[b->ended[i]] = 1;
+	server_durable_land(server);
+	if (server->flying == NULL)
+		server_durable_start(server);
+}
+
+/* Sync and land every execution waiting, however long it takes. */
+static void
+server_durable_drain(struct server *server)
+{
+	while (server->flying != NULL || server->filling->ndurable > 0) {
+		if (server->flying == NULL)
+			server_durable_start(server);
+		else {
+			syncpool_wait(server->flush);
+			server_durable_reap(server);
+		}
+	}
+}
+
+/* A flush pool thread ended a sync: wake the loop (on that thread). */
+static void
+server_flush_wake(void *arg)
+{
+	struct server	*server = arg;
+
+	ev_async_send(server->loop, &server->flush_watch);
+}
+
+/*
+ * Between the loop's own checks of a pass (syncpool_each_poll): land
+ * what the syncs made durable meanwhile, but for the nodes whose
+ * approvals are being checked, whose engines the pool's threads read.
+ */
+static void
+server_verify_poll(void *arg)
+{
+	server_durable_reap(arg);
+}
+
+/* The loop woke for syncs that ended: land what they made durable. */
+static void
+server_flushed(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct server	*server = lws_container_of(w, struct server,
+			    flush_watch);
+
+	(void)loop;
+	(void)revents;
+	server_durable_reap(server);
 }
 
 /*
@@ -2899,7 +3095,10 @@ server_verify_run(struct server *server)
 			v->checking = command_approve_sigcheck(node->engine,
 			    &v->approve, &v->check);
 	}
-	syncpool_each(server->syncs, server_verify_one, server->verify, n);
+	server->verifying = 1;
+	syncpool_each_poll(server->syncs, server_verify_one, server->verify,
+	    n, server_verify_poll, server);
+	server->verifying = 0;
 
 	server->judging = 1;
 	start = server_cpu_us();

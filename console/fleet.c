@@ -740,6 +740,17 @@ fleet_link_expects(const struct fleet *fleet, size_t link)
 	return ((size_t)l->link_nodes < cap ? (size_t)l->link_nodes : cap);
 }
 
+/* How many links are still making their first connection; see fleet.h. */
+size_t
+fleet_links_coming(const struct fleet *fleet)
+{
+	size_t	i, coming = 0;
+
+	for (i = 0; i < fleet->nlinks; i++)
+		coming += fleet->links[i].state == LINK_CONNECTING;
+	return (coming);
+}
+
 /*
  * May link add node id?  Not past FLEET_LINK_NODES_DEFAULT, or a
  * gateway's count from the fleet file, nor past fewer declared in its
@@ -2798,7 +2809,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	memset(out, 0, sizeof *out);
 	out->id = node->id;
 	out->url = l->url;
-	out->state = fleet_state_name(node->state);
+	out->state = auth_node_state(fleet, node);
 	/* A node exists only once something was heard about it. */
 	out->age_ms = now_ms - node->last_heard_ms;
 	out->hello = node->has_hello ? &node->hello : NULL;

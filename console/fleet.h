@@ -397,6 +397,12 @@ size_t	 fleet_add_link(struct fleet *fleet, const char *url);
  */
 size_t	 fleet_link_expects(const struct fleet *fleet, size_t link);
 
+/*
+ * How many links are still making their first connection: a node not
+ * heard yet may be behind one of them.
+ */
+size_t	 fleet_links_coming(const struct fleet *fleet);
+
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);
 

@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 
 #include "e2e.h"
+#include "opkey.h"
 #include "proto.h"
 #include "tls.h"
 
@@ -73,7 +74,6 @@ static ssize_t	 e2e_ws_io(struct e2e_ws *, int, const void *, size_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
 static void	 e2e_relay_run(int, int) __attribute__((noreturn));
-static void	 e2e_relay_pump(int, int);
 
 /* Register the cleanup and make this test's directory. */
 void
@@ -1278,6 +1278,21 @@ e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
 	    "live and every link up", live, up, (char *)NULL));
 }
 
+/*
+ * In the console shown, wait for the one proposal by proposer and press
+ * A on it in the Proposals view: its approve dialog opens.
+ */
+void
+e2e_tmux_open_approve(int timeout_ms, const char *proposer)
+{
+	free(e2e_tmux_wait(timeout_ms, "the console counting the proposal",
+	    "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(timeout_ms, "the proposal in the list", proposer,
+	    "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;
@@ -1581,6 +1596,29 @@ e2e_targets(size_t n)
 	return (&pool[next]);
 }
 
+/* Sign a document as vigil does, or as an old vigil did; see e2e.h. */
+void
+e2e_sign_document(const struct opkey *key, const char *name,
+    const char *document, int old, struct proto_signature *sig)
+{
+	char	sha256[65], text[PROTO_STATEMENT_MAX], *cause = NULL;
+	size_t	n;
+
+	memset(sig, 0, sizeof *sig);
+	snprintf(sig->operator, sizeof sig->operator, "%s", name);
+	if (old) {
+		ck_assert_msg(opkey_sign(key, document, strlen(document),
+		    sig->signature, sizeof sig->signature, &cause) == 0,
+		    "opkey_sign: %s", cause);
+		return;
+	}
+	opkey_sha256_hex(document, strlen(document), sha256);
+	n = proto_statement(sha256, text, sizeof text);
+	ck_assert_msg(opkey_sign(key, text, n, sig->signature,
+	    sizeof sig->signature, &cause) == 0, "opkey_sign: %s", cause);
+	snprintf(sig->covers, sizeof sig->covers, "%s", PROTO_COVERS_SHA256);
+}
+
 /* A listening socket on the loopback; see e2e.h. */
 int
 e2e_listen(int family, int *port)
@@ -1634,16 +1672,17 @@ e2e_relay_run(int lfd, int port)
 		sin.sin_port = htons((uint16_t)port);
 		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
 		    sizeof sin) == 0)
-			e2e_relay_pump(cfd, ufd);
+			e2e_relay_pump(cfd, ufd, NULL, NULL);
 		if (ufd != -1)
 			close(ufd);
 		close(cfd);
 	}
 }
 
-/* Copy bytes both ways between a and b until one of them closes. */
-static void
-e2e_relay_pump(int a, int b)
+/* Copy bytes both ways between a and b; see e2e.h. */
+void
+e2e_relay_pump(int a, int b, void (*tap)(void *, const void *, size_t),
+    void *arg)
 {
 	struct pollfd	pfd[2];
 	char		buf[16384];
@@ -1663,6 +1702,8 @@ e2e_relay_pump(int a, int b)
 			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
 			    r)
 				return;
+			if (i == 0 && tap != NULL)
+				tap(arg, buf, (size_t)r);
 		}
 	}
 }

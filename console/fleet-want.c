@@ -115,8 +115,9 @@ fleet_await_due(struct fleet_awaits *q, struct fleet_relays *r,
 		if (now_ms - q->v[i].since_ms < FLEET_WANT_MS)
 			continue;
 		w = fleet_want_get(q, q->v[i].p.sha256);
-		if (w->asked_ms != 0 &&
-		    now_ms - w->asked_ms < FLEET_WANT_AGAIN_MS)
+		if ((w->asked_ms != 0 &&
+		    now_ms - w->asked_ms < FLEET_WANT_AGAIN_MS) ||
+		    w->tries >= FLEET_WANT_TRIES)
 			continue;
 		if ((a = fleet_await_pick(q, w, up, arg)) == NULL)
 			continue;
@@ -195,6 +196,23 @@ fleet_want_sweep(struct fleet_awaits *q)
 			q->wants[kept++] = q->wants[i];
 	}
 	q->nwants = kept;
+}
+
+/* A document asked for in vain too often; see fleet-want.h. */
+int
+fleet_await_given_up(const struct fleet_awaits *q, int64_t now_ms,
+    char *sha)
+{
+	size_t	i;
+
+	for (i = 0; i < q->nwants; i++) {
+		if (q->wants[i].tries >= FLEET_WANT_TRIES &&
+		    now_ms - q->wants[i].asked_ms >= FLEET_WANT_AGAIN_MS) {
+			util_copy(sha, 65, q->wants[i].sha256);
+			return (1);
+		}
+	}
+	return (0);
 }
 
 /* The first frame kept for a command id starting with id; see .h. */

@@ -10,7 +10,9 @@
  * arrives on any link.  Past FLEET_WANT_MS it queues one want, on the
  * link of one node that named it, and asks again on another such link
  * every FLEET_WANT_AGAIN_MS, so 1,000 links naming one document cost one
- * want, not 1,000.
+ * want, not 1,000.  After FLEET_WANT_TRIES unanswered (the command was
+ * carried out or expired meanwhile, say) the frames are left out, as
+ * the model says in each node's events.
  */
 #ifndef VIGIL_FLEET_WANT_H
 #define VIGIL_FLEET_WANT_H
@@ -24,6 +26,7 @@
 #define FLEET_AWAIT_MAX		16384	/* frames kept aside at most */
 #define FLEET_WANT_MS		300	/* wait before the first want */
 #define FLEET_WANT_AGAIN_MS	3000	/* and between wants of one */
+#define FLEET_WANT_TRIES	4	/* then the frames are left out */
 
 /* A proposal frame naming a document the console does not hold. */
 struct fleet_await {
@@ -84,6 +87,14 @@ void		 fleet_await_refused(struct fleet_awaits *q, size_t link,
  */
 void		 fleet_await_due(struct fleet_awaits *q, struct fleet_relays *r,
 		    int (*up)(void *, size_t), void *arg, int64_t now_ms);
+
+/*
+ * A document asked for FLEET_WANT_TRIES times, the last of them
+ * FLEET_WANT_AGAIN_MS ago, is given up: 1 with its SHA-256 in sha (65
+ * bytes), for the caller to take its frames; else 0.
+ */
+int		 fleet_await_given_up(const struct fleet_awaits *q,
+		    int64_t now_ms, char *sha);
 
 /*
  * The first frame kept aside whose command id starts with id (NULL:

@@ -102,6 +102,7 @@ static void	 fleet_await_settle(struct fleet *, const char *, int64_t,
 static void	 fleet_held_apply(struct fleet *, size_t, struct node *,
 		    const struct proto_proposal *, int64_t, int64_t);
 static int	 fleet_link_is_up(void *, size_t);
+static void	 fleet_await_tick(struct fleet *, int64_t, int64_t);
 static const struct proto_proposal *fleet_proposal_whole(struct fleet *,
 		    struct node *, size_t, const struct proto_proposal *,
 		    struct proto_proposal *, int64_t, int64_t);
@@ -2158,8 +2159,39 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	fleet_baseline_tick(fleet);
 	auth_tick(fleet);
 	if (fleet->awaits.n > 0)
-		fleet_await_due(&fleet->awaits, &fleet->relays,
-		    fleet_link_is_up, fleet, now_ms);
+		fleet_await_tick(fleet, now_ms, wall_ms);
+}
+
+/*
+ * Leave out the proposal frames whose document was wanted in vain too
+ * often, saying so in their nodes' events; ask for those now due.
+ */
+static void
+fleet_await_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
+{
+	struct fleet_await	*v;
+	struct node		*node;
+	char			 sha[65];
+	size_t			 i, n;
+
+	while (fleet_await_given_up(&fleet->awaits, now_ms, sha)) {
+		n = fleet_await_take(&fleet->awaits, sha, &v);
+		for (i = 0; i < n; i++) {
+			if ((node = fleet_find(fleet, v[i].p.node)) == NULL)
+				continue;
+			fleet_event(node, wall_ms, "command %.8s is %s, says "
+			    "the node, naming its document by SHA-256 "
+			    "%.16s..., which this console asked for %d times "
+			    "and never got; the update is left out: reconnect "
+			    "to be sent the command whole", v[i].p.id,
+			    proto_status_name(v[i].p.status), sha,
+			    FLEET_WANT_TRIES);
+		}
+		free(v);
+		fleet->dirty = 1;
+	}
+	fleet_await_due(&fleet->awaits, &fleet->relays, fleet_link_is_up,
+	    fleet, now_ms);
 }
 
 /* Is link up?  For fleet_await_due(). */

@@ -1718,6 +1718,53 @@ START_TEST(test_a_console_lacking_a_named_document_wants_it)
 END_TEST
 
 /*
+ * A backend naming a proposal's document by a hash the console never
+ * gets (it ignores the want): vigil approve neither shows nor signs it,
+ * and says in words, when --wait runs out, what it waited for and that
+ * it asked.
+ */
+START_TEST(test_approve_says_which_document_it_waited_for)
+{
+	static const char *const frames[] = { "{\"type\":\"hello\","
+	    "\"node\":\"router/r8\",\"version\":1,\"role\":\"router\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"clock_ms\":0,\"flags\":[]}",
+	    "{\"type\":\"proposal\",\"node\":\"router/r8\",\"id\":"
+	    "\"5f0c2a9e4b7d41c3a8e61f2d9b0c7e34\",\"sha256\":\"aaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+	    "\"sigs\":[{\"operator\":\"alice\",\"signature\":\"c2ln\"}],"
+	    "\"status\":\"pending\",\"expires_ms\":4102444800000}", NULL };
+	struct e2e_result	 r;
+	char			*argv[10], *url, *key, env[512];
+	char			*envp[2] = { env, NULL };
+
+	url = e2e_rogue_backend(frames, -1, NULL);
+	key = e2e_make_key("bob");
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", key);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "--wait";
+	argv[4] = "2";
+	argv[5] = "approve";
+	argv[6] = "5f0c2a9e";
+	argv[7] = "--yes";
+	argv[8] = NULL;
+	e2e_run(argv, envp, DOCS_MS, &r);
+	ck_assert_msg(r.status != 0 && r.status != -1 && r.out[0] == '\0' &&
+	    strstr(r.err, "vigil: proposal 5f0c2a9e4b7d41c3a8e61f2d9b0c7e34 "
+	    "is neither shown nor signed: 1 node (first router/r8) named its "
+	    "document by its SHA-256 aaaaaaaaaaaaaaaa..., and the document "
+	    "did not come within ") != NULL && strstr(r.err, "this console "
+	    "asked router/r8 for it (want, ") != NULL, "approve exited %d: "
+	    "%.800s%.800s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(argv[0]);
+	free(key);
+	free(url);
+}
+END_TEST
+
+/*
  * vigild's side, over bare websockets: an instance is sent a document
  * whole once across direct links and named by hash on the others; a
  * want on such a link gets it whole; an older console (no headers) and
@@ -4552,6 +4599,7 @@ commands_suite(void)
 	tcase_add_test(docs, test_a_console_lacking_a_named_document_wants_it);
 	tcase_add_test(docs,
 	    test_a_want_is_answered_whole_or_refused_in_words);
+	tcase_add_test(docs, test_approve_says_which_document_it_waited_for);
 	suite_add_tcase(s, docs);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */

@@ -34,6 +34,7 @@
 #include "server.h"
 #include "sim.h"
 #include "syncpool.h"
+#include "tls.h"
 #include "util.h"
 
 /* Bad messages logged per console before the rest are only answered. */
@@ -3413,6 +3414,10 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* Once a vhost, after its certificate: user is its SSL_CTX. */
+		tls_server_tune(user);
+		return (0);
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return (server_accept_refused(wsi));
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

@@ -415,6 +415,7 @@ agent_node_hello(void *arg, size_t i, struct proto_hello *hello)
 		hello->version = PROTO_VERSION;
 	}
 	util_copy(hello->scenario, sizeof hello->scenario, "");
+	util_copy(hello->signs, sizeof hello->signs, PROTO_COVERS_SHA256);
 	hello->clock_ms = agent_clock_ms(agent);
 	hello->time_scale = 1;
 	hello->link_nodes = 1;

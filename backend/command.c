@@ -107,8 +107,10 @@ static int	 command_log_or_refuse(struct command_engine *, int64_t,
 static int	 command_check_signer(const struct command_engine *,
 		    const struct command_sigcheck *,
 		    const struct proto_signature *, const void *, size_t,
-		    const char *, const struct opkey_trusted **, char *,
+		    int, const char *, const struct opkey_trusted **, char *,
 		    size_t);
+static void	 command_old_scheme_text(const struct command_engine *,
+		    const struct proto_signature *, char *, size_t);
 static int	 command_check_time(const struct proto_command *, int64_t,
 		    char *, size_t);
 static int	 command_check_text(const struct proto_command *, char *,
@@ -697,14 +699,30 @@ command_log_or_refuse(struct command_engine *engine, int64_t now_ms,
 }
 
 /*
+ * Tell in why that sig was made by a vigil of the old scheme, which
+ * signed the whole document rather than the statement of its SHA-256.
+ */
+static void
+command_old_scheme_text(const struct command_engine *engine,
+    const struct proto_signature *sig, char *why, size_t whylen)
+{
+	util_format(why, whylen, "the signature of %s was made under the old "
+	    "scheme, over the whole document, and %s checks signatures over "
+	    "the document's SHA-256 (\"vigil command v2\"); upgrade vigil on "
+	    "%s's console to the release of this vigild (%s) and sign again",
+	    sig->operator, engine->node, sig->operator, VIGIL_VERSION);
+}
+
+/*
  * Check that sig is a trusted operator's valid signature over len bytes
- * of msg (called what in sentences).  Returns 0 and the operator in
- * *who, or -1 and why in why.
+ * of msg (called what in sentences); with document, msg is a command's
+ * statement (proto_statement) and sig must say it covers one.  Returns
+ * 0 and the operator in *who, or -1 and why in why.
  */
 static int
 command_check_signer(const struct command_engine *engine,
     const struct command_sigcheck *checked, const struct proto_signature *sig,
-    const void *msg, size_t len, const char *what,
+    const void *msg, size_t len, int document, const char *what,
     const struct opkey_trusted **who, char *why, size_t whylen)
 {
 	const struct opkey_trusted	*t;
@@ -717,6 +735,10 @@ command_check_signer(const struct command_engine *engine,
 		util_format(why, whylen, "operator %s is not in %s's trust "
 		    "file; add their key's line (vigil-key pub) to it, or have "
 		    "a trusted operator sign", sig->operator, engine->node);
+		return (-1);
+	}
+	if (document && strcmp(sig->covers, PROTO_COVERS_SHA256) != 0) {
+		command_old_scheme_text(engine, sig, why, whylen);
 		return (-1);
 	}
 	/* Checked apart, of these very bytes with this key: its answer. */
@@ -1045,8 +1067,12 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		    sig->operator);
 		return (-1);
 	}
-	if (command_check_signer(engine, NULL, sig, text, len, "the text "
-	    "vigil produces", &who, why, whylen) != 0)
+	/* Hashed here, over the bytes received: never a hash sent. */
+	opkey_sha256_hex(text, len, p->sha256);
+	proto_statement(p->sha256, p->statement, sizeof p->statement);
+	if (command_check_signer(engine, NULL, sig, p->statement,
+	    strlen(p->statement), 1, "the text vigil produces", &who, why,
+	    whylen) != 0)
 		return (-1);
 	*verified = 1;
 	if (command_check_time(cmd, now_ms, why, whylen) != 0)
@@ -1068,7 +1094,6 @@ command_check_proposal(struct command_engine *engine, const char *text,
 		return (-1);
 	free(p->text);
 	p->text = xstrdup(text);
-	opkey_sha256_hex(p->text, strlen(p->text), p->sha256);
 	p->nsigs = 1;
 	p->sigs[0] = *sig;
 	p->status = STATUS_PENDING;
@@ -1146,9 +1171,9 @@ command_check_approver(const struct command_engine *engine,
 	if (command_check_bytes(p, ev->document, ev->sha256, why,
 	    whylen) != 0)
 		return (-1);
-	if (command_check_signer(engine, checked, sig, p->text,
-	    strlen(p->text), "the proposal as the backend holds it", &who,
-	    why, whylen) != 0)
+	if (command_check_signer(engine, checked, sig, p->statement,
+	    strlen(p->statement), 1, "the proposal as the backend holds it",
+	    &who, why, whylen) != 0)
 		return (-1);
 	ev->verified = 1;
 	for (i = 0; i < p->nsigs; i++) {
@@ -1305,11 +1330,12 @@ command_approve_sigcheck(struct command_engine *engine,
 	    (p = command_find(engine, a->id, &index)) == NULL || p->syncing ||
 	    command_check_bytes(p, a->document, a->sha256, why,
 	    sizeof why) != 0 || engine->trust == NULL ||
-	    (t = opkey_trust_find(engine->trust, a->sig.operator)) == NULL)
+	    (t = opkey_trust_find(engine->trust, a->sig.operator)) == NULL ||
+	    strcmp(a->sig.covers, PROTO_COVERS_SHA256) != 0)
 		return (0);
 	check->key = t->key;
-	check->text = p->text;
-	check->len = strlen(p->text);
+	check->text = p->statement;
+	check->len = strlen(p->statement);
 	check->signature = a->sig.signature;
 	check->action = p->cmd.action;
 	return (1);
@@ -1569,7 +1595,7 @@ command_fire(struct command_engine *engine, const char *id,
 	}
 	ev.sha256 = p->sha256;
 	bytes = xasprintf("vigil.v1 fire %s", id);
-	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes),
+	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes), 0,
 	    bytes, &who, why, sizeof why);
 	free(bytes);
 	if (rc != 0)
@@ -1664,7 +1690,7 @@ command_cancel(struct command_engine *engine, const char *id,
 		    why, cause, causelen));
 	}
 	bytes = xasprintf("%s%s", PROTO_CANCEL_PREFIX, p->cmd.id);
-	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes),
+	rc = command_check_signer(engine, NULL, sig, bytes, strlen(bytes), 0,
 	    bytes, &who, why, sizeof why);
 	free(bytes);
 	if (rc != 0)
@@ -1789,7 +1815,9 @@ command_check_signers(const struct command_engine *engine,
 {
 	const struct command_spec	*spec = command_spec_find(cmd->action);
 	const struct opkey_trusted	*who[PROTO_MAX_SIGNERS];
-	size_t				 i, k;
+	char				 sha256[65];
+	char				 statement[PROTO_STATEMENT_MAX];
+	size_t				 i, k, len;
 
 	if (spec == NULL || n < (size_t)spec->signers || n >
 	    PROTO_MAX_SIGNERS) {
@@ -1805,9 +1833,11 @@ command_check_signers(const struct command_engine *engine,
 		    cmd->proposer, sigs[0].operator);
 		return (-1);
 	}
+	opkey_sha256_hex(text, strlen(text), sha256);
+	len = proto_statement(sha256, statement, sizeof statement);
 	for (i = 0; i < n; i++) {
-		if (command_check_signer(engine, NULL, &sigs[i], text,
-		    strlen(text), "the command", &who[i], why, whylen) != 0)
+		if (command_check_signer(engine, NULL, &sigs[i], statement,
+		    len, 1, "the command", &who[i], why, whylen) != 0)
 			return (-1);
 		*verified = 1;
 		for (k = 0; k < i; k++) {

@@ -2,10 +2,13 @@
  * command.h: the two-person rule, enforced by each backend node.
  *
  * A command (proto_command) is proposed with one operator's signature
- * over its canonical bytes, held pending and broadcast, and executed only
- * when a second operator signs the very same bytes.  Each node keeps its
- * own engine and checks, before acting: both signatures valid over
- * identical bytes; both operators in its trust file; two different
+ * over its canonical bytes (through their SHA-256: proto_statement()),
+ * held pending and broadcast, and executed only when a second operator
+ * signs the very same bytes.  Each node keeps its own engine and checks,
+ * before acting: both signatures valid over the statement of its own
+ * copy's SHA-256, which it computes itself; both signatures of the
+ * current scheme (an old vigil's, over the whole document, is refused
+ * in words); both operators in its trust file; two different
  * operators (different names and different keys); not expired; id never
  * seen here (executed, cancelled, expired, or refused with a valid
  * signature, remembered across restarts from the audit log); this node
@@ -53,8 +56,10 @@ struct command_node_state {
 /* A command held by a node. */
 struct command_pending {
 	struct proto_command	cmd;		/* targets on the heap */
-	char			*text;		/* the signed bytes */
+	char			*text;		/* the document's bytes */
 	char			 sha256[65];	/* of text, hex */
+	/* What its signatures cover: proto_statement() of sha256. */
+	char			 statement[PROTO_STATEMENT_MAX];
 	size_t			nsigs;
 	struct proto_signature	sigs[PROTO_MAX_SIGNERS];
 	enum proto_status	status;
@@ -123,7 +128,7 @@ int		 command_approve_msg(struct command_engine *engine,
 /*
  * An approval's signature check, done apart from the engine so that a
  * server may check many in parallel: command_approve_sigcheck() hands it
- * the operator's key, the pending copy's bytes and the signature (all
+ * the operator's key, the pending copy's statement and the signature (all
  * pointers into the engine and the message, unchanged until the engine
  * or the message changes); command_sigcheck_run() checks them and touches
  * nothing else, so it may run on another thread while the engine waits;
@@ -133,7 +138,7 @@ int		 command_approve_msg(struct command_engine *engine,
  */
 struct command_sigcheck {
 	const struct opkey	*key;
-	const char		*text;		/* the pending copy's */
+	const char		*text;	/* the pending copy's statement */
 	size_t			 len;
 	const char		*signature;	/* base64 */
 	const char		*action;	/* the pending command's */

@@ -84,6 +84,11 @@ static const struct proto_field proto_operator_key_fields[] = {
 static const char *const proto_read_words[] = { "anyone", "key", NULL };
 
 /* The version comes right after the node, so a newer sender is named. */
+/* What a command's signature covers: its document's SHA-256. */
+static const char *const proto_covers_words[] = {
+	PROTO_COVERS_SHA256, NULL
+};
+
 const struct proto_field proto_hello_fields[] = {
 	P_STR(struct proto_hello, node, FIELD_NONEMPTY|FIELD_ID|FIELD_SELF),
 	P_NUM(struct proto_hello, version, KIND_VERSION, 0, 0, 0),
@@ -114,6 +119,8 @@ const struct proto_field proto_hello_fields[] = {
 	  .max = PROTO_MAX_OPERATORS, .flags = FIELD_OPTIONAL|FIELD_HEAP },
 	P_HEX(struct proto_hello, challenge, FIELD_OPTIONAL, 32),
 	P_WORDS(struct proto_hello, read, FIELD_OPTIONAL, proto_read_words),
+	P_WORDS(struct proto_hello, signs, FIELD_OPTIONAL|FIELD_NONEMPTY,
+	    proto_covers_words),
 };
 
 static const struct proto_field proto_stats_fields[] = {
@@ -225,12 +232,16 @@ static const struct proto_field proto_signer_fields[] = {
 	P_STR(struct proto_signature, operator,
 	    FIELD_NONEMPTY|FIELD_OPERATOR|FIELD_SELF),
 	P_STR(struct proto_signature, signature, FIELD_NONEMPTY),
+	P_WORDS(struct proto_signature, covers,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, proto_covers_words),
 };
 
 /* A signature a proposal shows; the proposal is from its node. */
 static const struct proto_field proto_signature_fields[] = {
 	P_STR(struct proto_signature, operator, FIELD_NONEMPTY|FIELD_OPERATOR),
 	P_STR(struct proto_signature, signature, FIELD_NONEMPTY),
+	P_WORDS(struct proto_signature, covers,
+	    FIELD_OPTIONAL|FIELD_NONEMPTY, proto_covers_words),
 };
 
 static const struct proto_field proto_propose_fields[] = {
@@ -251,6 +262,11 @@ static const struct proto_field proto_approve_fields[] = {
 static const struct proto_field proto_cancel_fields[] = {
 	P_OBJECT(struct proto_cancel, sig, proto_signer_fields, 0),
 	P_HEX(struct proto_cancel, id, FIELD_NONEMPTY, 32),
+};
+
+static const struct proto_field proto_want_fields[] = {
+	P_STR(struct proto_want, node, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_want, sha256, FIELD_NONEMPTY, 64),
 };
 
 static const char *const proto_status_words[] = {
@@ -386,6 +402,7 @@ static const struct proto_type {
 	PROTO_TYPE(MSG_SEALED, "sealed", proto_sealed_fields, sealed),
 	PROTO_TYPE(MSG_DELIVER, "deliver", proto_sealed_fields, sealed),
 	PROTO_TYPE(MSG_HOLDER, "holder", proto_holder_fields, holder),
+	PROTO_TYPE(MSG_WANT, "want", proto_want_fields, want),
 };
 
 /*
@@ -899,6 +916,7 @@ proto_hello_init(struct proto_hello *hello, const char *node,
 	util_copy(hello->group, sizeof hello->group, group);
 	util_copy(hello->build, sizeof hello->build, build);
 	hello->version = PROTO_VERSION;
+	util_copy(hello->signs, sizeof hello->signs, PROTO_COVERS_SHA256);
 }
 
 /* Room for n builds in a hello; see proto.h. */
@@ -935,6 +953,18 @@ proto_auth_text(const struct proto_auth *auth, char *buf, size_t len)
 
 	n = snprintf(buf, len, "%s%s %s %s", PROTO_AUTH_PREFIX,
 	    auth->challenge, auth->node, auth->key);
+	if (n < 0 || (size_t)n >= len)
+		fatal("%s: buffer of %zu bytes is too small", __func__, len);
+	return ((size_t)n);
+}
+
+/* The statement a command's signatures cover; see proto.h. */
+size_t
+proto_statement(const char *sha256, char *buf, size_t len)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s%s\n", PROTO_STATEMENT_PREFIX, sha256);
 	if (n < 0 || (size_t)n >= len)
 		fatal("%s: buffer of %zu bytes is too small", __func__, len);
 	return ((size_t)n);

@@ -80,6 +80,7 @@ enum msg_type {
 	MSG_SEALED,		/* backend -> console */
 	MSG_DELIVER,		/* console -> backend */
 	MSG_HOLDER,		/* either way */
+	MSG_WANT,		/* console -> backend: a named document */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -157,6 +158,12 @@ struct proto_hello {
 	 */
 	char		challenge[PROTO_CHALLENGE_MAX];
 	char		read[8];
+	/*
+	 * Optional: "sha256" when the node checks command signatures
+	 * through the document's SHA-256 (proto_statement); "" from a
+	 * vigild of the old scheme, which checks them over the document.
+	 */
+	char		signs[8];
 };
 
 /*
@@ -274,8 +281,14 @@ struct proto_error {
 
 /*
  * Two-person commands.  A command document (command.h) travels as a
- * string holding its canonical JSON text, so that every signature is over
- * exactly the same bytes; signatures are base64 Ed25519 over those bytes.
+ * string holding its canonical JSON text, so that every node holds
+ * exactly the same bytes.  An operator signs (base64 Ed25519) not those
+ * bytes but a short statement naming them by their SHA-256:
+ * "vigil command v2\nsha256 HEX\n" (proto_statement), HEX being the
+ * lower-case hex SHA-256 of the document.  The signer hashes the
+ * document it shows its operator; each node hashes its own copy and
+ * never takes a hash from a message in its place.  So a kill of 1,000
+ * routers checks 1,000 signatures over 88 bytes, not over 190 KB each.
  */
 /* Canonical document text, NUL included: 1,000 targets of the longest
    names fit. */
@@ -284,11 +297,30 @@ struct proto_error {
 #define PROTO_CMDID_MAX		40	/* 32 hex digits and NUL */
 #define PROTO_MAX_SIGNERS	4
 
-/* One operator's signature over a document's bytes. */
+/* What a command's signature covers: the statement of its SHA-256. */
+#define PROTO_STATEMENT_PREFIX	"vigil command v2\nsha256 "
+#define PROTO_STATEMENT_MAX	(sizeof PROTO_STATEMENT_PREFIX + 64 + 1)
+#define PROTO_COVERS_SHA256	"sha256"
+
+/*
+ * One operator's signature over a document, through its SHA-256.
+ * covers says so ("sha256"); a signature without it was made by a
+ * vigil of the old scheme, over the document's bytes themselves, and
+ * is refused as such.  (A cancel's or fire's signature is over its own
+ * text and has no covers.)
+ */
 struct proto_signature {
 	char	operator[PROTO_OPERATOR_MAX];
 	char	signature[PROTO_SIG_MAX];	/* base64 */
+	char	covers[8];			/* "sha256", or "" */
 };
+
+/*
+ * Write the statement a command's signatures cover, for the document
+ * whose hex SHA-256 is sha256, into buf (at least PROTO_STATEMENT_MAX
+ * bytes), and return its length.
+ */
+size_t	 proto_statement(const char *sha256, char *buf, size_t len);
 
 /* propose (console -> backend): the first signature. */
 struct proto_propose {
@@ -348,6 +380,16 @@ struct proto_proposal {
 						   "fired" or "disarmed" */
 	int64_t			expires_ms;	/* wall clock; when armed,
 						   the window's end */
+};
+
+/*
+ * want (console -> backend): the console holds a proposal of node that
+ * names its document by sha256 but not the document; the node answers
+ * with its proposal of that document whole, or an error saying why not.
+ */
+struct proto_want {
+	char	node[PROTO_ID_MAX];
+	char	sha256[65];
 };
 
 /* result (backend -> console): what a node did with a command message. */
@@ -462,6 +504,7 @@ struct proto_msg {
 		struct proto_watching	watching;
 		struct proto_sealed	sealed;
 		struct proto_holder	holder;
+		struct proto_want	want;
 	} u;
 };
 

@@ -487,7 +487,7 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 	const struct fleet_held		*h;
 	struct proto_command_target	 now;
 	struct cmd_text			 text;
-	char				 when[16], left[32];
+	char				 when[16], left[32], sha256[65];
 	size_t				 i;
 
 	memset(&text, 0, sizeof text);
@@ -553,7 +553,20 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 		cmd_printf(&text, "  PROBLEM:   %s", p->problem);
 		cmd_newline(&text);
 	}
-	cmd_printf(&text, "  document (the exact bytes signed):");
+	/*
+	 * What is signed is a statement naming these bytes by their
+	 * SHA-256 (proto_statement): the hash is of the very bytes shown
+	 * below, and two operators can compare it by voice.
+	 */
+	opkey_sha256_hex(p->document, strlen(p->document), sha256);
+	cmd_printf(&text, "  signature: covers the document below through "
+	    "its SHA-256 (\"vigil command v2\"); compare the hash with the "
+	    "other operator's");
+	cmd_newline(&text);
+	cmd_printf(&text, "  sha256:    %s", sha256);
+	cmd_newline(&text);
+	cmd_printf(&text, "  document (the exact bytes, signed through their "
+	    "SHA-256):");
 	cmd_newline(&text);
 	cmd_append(&text, xstrdup("  "));
 	cmd_append(&text, util_escape_json(p->document));

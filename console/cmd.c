@@ -1,10 +1,11 @@
 /*
  * cmd.c: the console's side of two-person commands.
  *
- * What both operators sign is the canonical text proto_command_encode()
- * makes from the document; the approver signs the very bytes the
- * backends sent, never a re-encoding, so a console that changed one
- * byte gets refused by the backends rather than trusted by them.
+ * What both operators sign is the statement naming, by its SHA-256, the
+ * canonical text proto_command_encode() makes from the document
+ * (proto_statement); the approver hashes the very bytes the backends
+ * sent and it showed, never a re-encoding, so a console that changed
+ * one byte gets refused by the backends rather than trusted by them.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,9 +29,15 @@ static char	*cmd_id_frame(const struct cmd_operator *op,
 		    char **cause);
 static int	 cmd_sign(const struct cmd_operator *op, const char *text,
 		    size_t len, struct proto_signature *sig, char **cause);
+static int	 cmd_sign_document(const struct cmd_operator *op,
+		    const char *document, struct proto_signature *sig,
+		    char **cause);
 static void	 cmd_target_done(struct cmd_track *t,
 		    struct cmd_target *ct, const enum proto_outcome *outcome,
 		    const char *text);
+static const char *cmd_refusal_text(const struct cmd_track *t,
+		    const struct node *node, const struct proto_result *r,
+		    char *buf, size_t len);
 
 /* Load the operator's key and settle their name. */
 int
@@ -147,6 +154,25 @@ cmd_sign(const struct cmd_operator *op, const char *text, size_t len,
 	return (0);
 }
 
+/*
+ * Sign document as op: the statement of its SHA-256, computed here over
+ * the very bytes given (those the operator was shown).
+ */
+static int
+cmd_sign_document(const struct cmd_operator *op, const char *document,
+    struct proto_signature *sig, char **cause)
+{
+	char	sha256[65], text[PROTO_STATEMENT_MAX];
+	size_t	n;
+
+	opkey_sha256_hex(document, strlen(document), sha256);
+	n = proto_statement(sha256, text, sizeof text);
+	if (cmd_sign(op, text, n, sig, cause) != 0)
+		return (-1);
+	util_copy(sig->covers, sizeof sig->covers, PROTO_COVERS_SHA256);
+	return (0);
+}
+
 /* Encode msg (freed here) as a frame; NULL and *cause if too large. */
 static char *
 cmd_frame(struct proto_msg *msg, char **cause)
@@ -180,7 +206,7 @@ cmd_propose_frame(const struct cmd_operator *op, const char *document,
 		free(msg);
 		return (NULL);
 	}
-	if (cmd_sign(op, document, strlen(document), &msg->u.propose.sig,
+	if (cmd_sign_document(op, document, &msg->u.propose.sig,
 	    cause) != 0) {
 		free(msg);
 		return (NULL);
@@ -196,9 +222,9 @@ cmd_approve_frame(const struct cmd_operator *op, const char *id,
 	struct proto_msg	*msg = xcalloc(1, sizeof *msg);
 
 	/*
-	 * The signature is over the whole document; the frame names it by
-	 * its SHA-256, since every target holds it already and checks the
-	 * signature against its own copy.
+	 * The signature covers the document through its SHA-256; the frame
+	 * names it by that hash, since every target holds it already and
+	 * checks the signature against its own copy's hash.
 	 */
 	msg->type = MSG_APPROVE;
 	opkey_sha256_hex(document, strlen(document), msg->u.approve.sha256);
@@ -209,7 +235,7 @@ cmd_approve_frame(const struct cmd_operator *op, const char *id,
 		free(msg);
 		return (NULL);
 	}
-	if (cmd_sign(op, document, strlen(document), &msg->u.approve.sig,
+	if (cmd_sign_document(op, document, &msg->u.approve.sig,
 	    cause) != 0) {
 		free(msg);
 		return (NULL);
@@ -340,6 +366,33 @@ cmd_target_done(struct cmd_track *t, struct cmd_target *ct,
 	t->ndone++;
 }
 
+/*
+ * What node's answer r says.  A vigild of the old scheme (its hello does
+ * not say it checks signatures through the document's SHA-256) checks a
+ * document's signature over the document itself, so this vigil's
+ * signature, of the statement of its SHA-256, does not verify there:
+ * that refusal is put in words that say why and what to do.
+ */
+static const char *
+cmd_refusal_text(const struct cmd_track *t, const struct node *node,
+    const struct proto_result *r, char *buf, size_t len)
+{
+	if (r->outcome != OUTCOME_REFUSED || !node->has_hello ||
+	    strcmp(node->hello.signs, PROTO_COVERS_SHA256) == 0 ||
+	    (strcmp(t->message, "propose") != 0 &&
+	    strcmp(t->message, "approve") != 0) ||
+	    strstr(r->text, "does not verify") == NULL)
+		return (r->text);
+	util_format(buf, len, "%s refused the %s: its vigild is of the old "
+	    "scheme and checks a command's signatures over the whole "
+	    "document, while this vigil signs the document's SHA-256 "
+	    "(\"vigil command v2\"); upgrade vigild on %s to this vigil's "
+	    "release (%s), or sign from a vigil of its own", node->id,
+	    strcmp(t->message, "propose") == 0 ? "proposal" : "approval",
+	    node->id, VIGIL_VERSION);
+	return (buf);
+}
+
 /* Send frame once per link that carries a target. */
 size_t
 cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
@@ -417,7 +470,9 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 			continue;
 		fr = fleet_node_result(node, t->id, t->message, t->after_seq);
 		if (fr != NULL) {
-			cmd_target_done(t, ct, &fr->r.outcome, fr->r.text);
+			cmd_target_done(t, ct, &fr->r.outcome,
+			    cmd_refusal_text(t, node, &fr->r, text,
+			    sizeof text));
 			continue;
 		}
 		l = &fleet->links[node->link];

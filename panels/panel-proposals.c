@@ -183,8 +183,8 @@ panel_proposals_pane(WINDOW *win, int y, int h, int w,
 			    draw_mark_attr(MARK_CRIT));
 	}
 	if (row < y + h)
-		draw_text(win, row++, 0, w, "Document (the bytes each "
-		    "operator signs):", 0, draw_style_attr(DRAW_TITLE));
+		draw_text(win, row++, 0, w, "Document (each operator "
+		    "signs it through its SHA-256):", 0, draw_style_attr(DRAW_TITLE));
 	/*
 	 * Cut into rows of w columns, never rewrapped: every byte shows.
 	 * What the pane has no room for is said, and the review shows it.

@@ -35,6 +35,8 @@ static void	 arm_doc(struct proto_command *, const char *);
 static char	*doc_text(const struct proto_command *);
 static void	 sign(const struct opkey *, const char *, const char *,
 		    struct proto_signature *);
+static void	 sign_raw(const struct opkey *, const char *, const char *,
+		    struct proto_signature *);
 static void	 sign_cancel(const struct opkey *, const char *,
 		    const char *, struct proto_signature *);
 static const struct command_pending *propose(const struct opkey *,
@@ -158,9 +160,17 @@ doc_text(const struct proto_command *c)
 	return (proto_command_encode(c));
 }
 
-/* name's signature, made with key, over text. */
+/* name's signature, made with key, over document text (as vigil signs). */
 static void
 sign(const struct opkey *key, const char *name, const char *text,
+    struct proto_signature *sig)
+{
+	e2e_sign_document(key, name, text, 0, sig);
+}
+
+/* name's signature, made with key, over the bytes of text themselves. */
+static void
+sign_raw(const struct opkey *key, const char *name, const char *text,
     struct proto_signature *sig)
 {
 	char	*why = NULL;
@@ -179,7 +189,7 @@ sign_cancel(const struct opkey *key, const char *name, const char *id,
 	char	*bytes;
 
 	bytes = xasprintf("vigil.v1 cancel %s", id);
-	sign(key, name, bytes, sig);
+	sign_raw(key, name, bytes, sig);
 	free(bytes);
 }
 
@@ -1076,10 +1086,10 @@ START_TEST(an_armed_kill_fires_once_at_one_trusted_word)
 	p = command_armed(engine, &until);
 	bytes = xasprintf("vigil.v1 fire %s", p->cmd.id);
 	util_copy(c.id, sizeof c.id, p->cmd.id);
-	sign(eve, "eve", bytes, &sig);
+	sign_raw(eve, "eve", bytes, &sig);
 	assert_refused(command_fire(engine, c.id, &sig, T0 + 3000, cause,
 	    sizeof cause), "operator eve is not in router/r8's trust file");
-	sign(alice, "alice", bytes, &sig);
+	sign_raw(alice, "alice", bytes, &sig);
 	ck_assert_int_eq(command_fire(engine, c.id, &sig, T0 + 4000, cause,
 	    sizeof cause), 1);
 	ck_assert_int_eq(command_ended(engine)->status, STATUS_FIRED);
@@ -1103,7 +1113,7 @@ START_TEST(an_armed_kill_is_refused_after_its_window)
 	ck_assert_int_eq(approve(bob, "bob", c.id, text, T0), 1);
 	free(text);
 	bytes = xasprintf("vigil.v1 fire %s", c.id);
-	sign(alice, "alice", bytes, &sig);
+	sign_raw(alice, "alice", bytes, &sig);
 	assert_refused(command_fire(engine, c.id, &sig, T0 + 61000, cause,
 	    sizeof cause), "the window of armed kill");
 	/* Once expired by the engine, the sentence still says when. */

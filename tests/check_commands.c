@@ -637,9 +637,71 @@ START_TEST(test_review_shows_the_document_and_a_changed_state)
 END_TEST
 
 /*
+ * A vigild of the old scheme (its hello does not say it checks command
+ * signatures through the document's SHA-256) checks this vigil's
+ * signature over the whole document, and refuses it as not verifying:
+ * the console says why and what to do.  The same refusal from a vigild
+ * that says so, and any other refusal, is shown as it came.
+ */
+START_TEST(test_an_old_vigild_refusing_the_signature_is_explained)
+{
+	struct fleet		 fleet;
+	struct proto_command	 cmd;
+	struct cmd_track	 t;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	const char		*targets[] = { "router/r8", "router/r7" };
+	char			*doc;
+	size_t			 i;
+
+	ck_assert_ptr_nonnull(m);
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	snprintf(model_node(&fleet, "router/r7", "smars-1", "nyse")->
+	    hello.signs, sizeof m->u.hello.signs, "sha256");
+	doc = model_document(ID1, targets, 2, util_wall_ms(), &cmd);
+	cmd_track_init(&t, "approve", &cmd);
+	t.after_seq = fleet.result_seq;
+	for (i = 0; i < 2; i++) {
+		memset(m, 0, sizeof *m);
+		m->type = MSG_RESULT;
+		snprintf(m->u.result.node, sizeof m->u.result.node, "%s",
+		    targets[i]);
+		snprintf(m->u.result.id, sizeof m->u.result.id, "%s", ID1);
+		snprintf(m->u.result.action, sizeof m->u.result.action,
+		    "kill");
+		snprintf(m->u.result.in_reply_to,
+		    sizeof m->u.result.in_reply_to, "approve");
+		m->u.result.outcome = OUTCOME_REFUSED;
+		snprintf(m->u.result.text, sizeof m->u.result.text, "%s "
+		    "refused the approval: the signature of bob does not "
+		    "verify with bob's key in %s's trust file", targets[i],
+		    targets[i]);
+		ck_assert_int_eq(fleet_apply(&fleet,
+		    fleet_find(&fleet, targets[i])->link, m, 2000), 0);
+	}
+	ck_assert_int_eq(cmd_track_update(&t, &fleet), 1);
+	ck_assert_msg(strstr(t.targets[0].text, "router/r8 refused the "
+	    "approval: its vigild is of the old scheme and checks a "
+	    "command's signatures over the whole document") != NULL &&
+	    strstr(t.targets[0].text, "upgrade vigild on router/r8") != NULL,
+	    "an old vigild's refusal: %s", t.targets[0].text);
+	ck_assert_msg(strstr(t.targets[1].text, "does not verify") != NULL &&
+	    strstr(t.targets[1].text, "old scheme") == NULL,
+	    "a new vigild's refusal: %s", t.targets[1].text);
+	cmd_track_free(&t);
+	proto_command_clear(&cmd);
+	free(doc);
+	free(m);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
  * The frames carry the operator's name and a signature that verifies
- * over the exact bytes: the document for propose and approve, "vigil.v1
- * cancel ID" for cancel.  The operator's name comes from --operator,
+ * over the exact bytes: for propose and approve the statement "vigil
+ * command v2\nsha256 HEX\n" naming the document by its SHA-256 (and not
+ * the document itself), saying so in covers; "vigil.v1 cancel ID" for
+ * cancel.  The operator's name comes from --operator,
  * else VIGIL_OPERATOR, else the key file's name.
  */
 START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
@@ -649,6 +711,7 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	struct proto_msg	*m = calloc(1, sizeof *m);
 	char			*cause = NULL, *path, *frame, *text;
 	char			 b64[OPKEY_PUB_B64_MAX], why[PROTO_TEXT_MAX];
+	char			 sha[65], said[128];
 	const char		*doc = "{\"the\":\"document\"}";
 
 	ck_assert_ptr_nonnull(m);
@@ -692,8 +755,13 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	ck_assert_int_eq(m->type, MSG_PROPOSE);
 	ck_assert_str_eq(m->u.propose.document, doc);
 	ck_assert_str_eq(m->u.propose.sig.operator, "alice");
-	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	ck_assert_str_eq(m->u.propose.sig.covers, "sha256");
+	opkey_sha256_hex(doc, strlen(doc), sha);
+	snprintf(said, sizeof said, "vigil command v2\nsha256 %s\n", sha);
+	ck_assert_int_eq(opkey_verify(pub, said, strlen(said),
 	    m->u.propose.sig.signature, &cause), 1);
+	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	    m->u.propose.sig.signature, &cause), 0);
 	proto_msg_clear(m);
 	free(frame);
 
@@ -703,7 +771,9 @@ START_TEST(test_frames_sign_the_exact_bytes_as_the_named_operator)
 	    sizeof why), 0);
 	ck_assert_int_eq(m->type, MSG_APPROVE);
 	ck_assert_str_eq(m->u.approve.id, ID1);
-	ck_assert_int_eq(opkey_verify(pub, doc, strlen(doc),
+	ck_assert_str_eq(m->u.approve.sha256, sha);
+	ck_assert_str_eq(m->u.approve.sig.covers, "sha256");
+	ck_assert_int_eq(opkey_verify(pub, said, strlen(said),
 	    m->u.approve.sig.signature, &cause), 1);
 	proto_msg_clear(m);
 	free(frame);
@@ -1054,8 +1124,9 @@ raw_document(const char *action, const char *target, const char *build,
 }
 
 /*
- * Sign bytes with the key at key_path into sig, as name, then send m
- * (which sig is part of) on ws and free it.
+ * Sign bytes with the key at key_path into sig, as name (a document as
+ * vigil signs one, when m is a propose), then send m (which sig is part
+ * of) on ws and free it.
  */
 static void
 raw_sign_send(struct e2e_ws *ws, struct proto_msg *m, const char *key_path,
@@ -1065,8 +1136,11 @@ raw_sign_send(struct e2e_ws *ws, struct proto_msg *m, const char *key_path,
 	char		*cause = NULL, *frame;
 
 	snprintf(sig->operator, sizeof sig->operator, "%s", name);
-	ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
-	    sig->signature, sizeof sig->signature, &cause), 0);
+	if (m->type == MSG_PROPOSE)
+		e2e_sign_document(key, name, bytes, 0, sig);
+	else
+		ck_assert_int_eq(opkey_sign(key, bytes, strlen(bytes),
+		    sig->signature, sizeof sig->signature, &cause), 0);
 	frame = proto_encode(m);
 	e2e_ws_send(ws, frame);
 	free(frame);
@@ -1128,17 +1202,13 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 {
 	struct proto_msg	*m = calloc(1, sizeof *m);
 	struct opkey		*key = load_key(key_path);
-	char			*cause = NULL, *frame;
+	char			*frame;
 
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_APPROVE;
 	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
 	m->u.approve.document = (char *)document;
-	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
-	    "%s", name);
-	ck_assert_int_eq(opkey_sign(key, document, strlen(document),
-	    m->u.approve.sig.signature, sizeof m->u.approve.sig.signature,
-	    &cause), 0);
+	e2e_sign_document(key, name, document, 0, &m->u.approve.sig);
 	frame = proto_encode(m);
 	e2e_ws_send(ws, frame);
 	free(frame);
@@ -1146,31 +1216,34 @@ raw_approve(struct e2e_ws *ws, const char *id, const char *document,
 	free(m);
 }
 
+/* raw_approve_named()'s how: the document whole too; signed the old way. */
+#define RAW_WHOLE	1
+#define RAW_OLD		2
+
 /*
  * Send approve of id naming the document by named's SHA-256 (whole as
- * well when both), with a signature over signed by the key at key_path.
+ * well with RAW_WHOLE in how), with a signature over signed by the key
+ * at key_path (over its bytes themselves, as an old vigil signed, with
+ * RAW_OLD).
  */
 static void
 raw_approve_named(struct e2e_ws *ws, const char *id, const char *named,
     const char *signed_doc, const char *key_path, const char *name,
-    int whole)
+    int how)
 {
 	struct proto_msg	*m = calloc(1, sizeof *m);
 	struct opkey		*key = load_key(key_path);
-	char			*cause = NULL, *frame;
+	char			*frame;
 
 	ck_assert_ptr_nonnull(m);
 	m->type = MSG_APPROVE;
 	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%s", id);
 	if (named != NULL)
 		opkey_sha256_hex(named, strlen(named), m->u.approve.sha256);
-	if (whole)
+	if (how & RAW_WHOLE)
 		m->u.approve.document = (char *)signed_doc;
-	snprintf(m->u.approve.sig.operator, sizeof m->u.approve.sig.operator,
-	    "%s", name);
-	ck_assert_int_eq(opkey_sign(key, signed_doc, strlen(signed_doc),
-	    m->u.approve.sig.signature, sizeof m->u.approve.sig.signature,
-	    &cause), 0);
+	e2e_sign_document(key, name, signed_doc, (how & RAW_OLD) != 0,
+	    &m->u.approve.sig);
 	frame = proto_encode(m);
 	e2e_ws_send(ws, frame);
 	free(frame);
@@ -1449,6 +1522,278 @@ kill_proposed(struct world *w, int n, const char *reason)
 	free(args);
 	return (id);
 }
+
+/* The routers of the documents-by-hash tests, and what vigil says. */
+#define DOCS_ROUTERS	30
+#define DOCS_INSTANCE	"0123456789abcdef0123456789abcdef"
+#define DOCS_HEADERS	"X-Vigil-Named: sha256\r\nX-Vigil-Instance: " \
+			DOCS_INSTANCE "\r\n"
+#define DOCS_MS		20000
+
+/*
+ * Run bob's vigil verb on w with its document counts on standard error
+ * (VIGIL_TEST_DOCS) and, when instance is not NULL, claiming that
+ * console instance; NULL-terminated arguments after verb; into *r.
+ */
+static void
+docs_vigil(struct world *w, const char *instance, struct e2e_result *r,
+    const char *verb, ...)
+{
+	char	*argv[16], key[512], inst[128];
+	char	*env[4] = { key, "VIGIL_TEST_DOCS=1", NULL, NULL };
+	va_list	 ap;
+	size_t	 n = 0;
+
+	argv[n++] = e2e_bin("vigil");
+	argv[n++] = "--fleet";
+	argv[n++] = w->fleet;
+	argv[n++] = "--wait";
+	argv[n++] = "30";
+	argv[n++] = (char *)verb;
+	va_start(ap, verb);
+	while (n < nitems(argv) - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(key, sizeof key, "VIGIL_KEY=%s", w->bob);
+	if (instance != NULL) {
+		snprintf(inst, sizeof inst, "VIGIL_TEST_INSTANCE=%s",
+		    instance);
+		env[2] = inst;
+	}
+	e2e_run(argv, env, DOCS_MS * 3, r);
+	free(argv[0]);
+}
+
+/* The counts vigil said (VIGIL_TEST_DOCS), or a failed test. */
+static void
+docs_counts(const struct e2e_result *r, unsigned long long *whole,
+    unsigned long long *named, unsigned long long *wanted)
+{
+	const char	*line;
+
+	line = strstr(r->err, "vigil: proposal documents: ");
+	ck_assert_msg(line != NULL && sscanf(line, "vigil: proposal "
+	    "documents: %llu whole, %llu named by SHA-256, %llu wanted",
+	    whole, named, wanted) == 3, "vigil said no document counts: "
+	    "%.800s", r->err);
+}
+
+/*
+ * bob approves kill id (its reason reason) of w's DOCS_ROUTERS routers
+ * as console instance (NULL: its own): it must show the document whole
+ * and every router carry it out.  vigil's document counts into the rest.
+ */
+static void
+docs_approve(struct world *w, const char *instance, const char *id,
+    const char *reason, unsigned long long *whole, unsigned long long *named,
+    unsigned long long *wanted)
+{
+	struct e2e_result	r;
+
+	docs_vigil(w, instance, &r, "approve", id, "--yes", (char *)NULL);
+	ck_assert_msg(r.status == 0 && count_lines(r.out,
+	    ": executed: carried out kill") == DOCS_ROUTERS, "approve "
+	    "exited %d: %.800s%.800s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, reason) != NULL && strstr(r.out,
+	    "router/r30") != NULL, "approve did not show the whole "
+	    "document: %.800s", r.out);
+	docs_counts(&r, whole, named, wanted);
+	e2e_result_free(&r);
+	ck_assert_uint_eq(kill_down(w), DOCS_ROUTERS);
+}
+
+/*
+ * The next proposal frame of command id on ws within DOCS_MS, decoded,
+ * or an error frame when error is set; a failed test if none comes.
+ */
+static json_t *
+docs_frame(struct e2e_ws *ws, const char *id, int error)
+{
+	const char	*type;
+	json_t		*msg;
+	char		*frame;
+	int64_t		 deadline = e2e_now_ms() + DOCS_MS;
+
+	while (e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 1000)) == NULL)
+			continue;
+		msg = json_loads(frame, 0, NULL);
+		free(frame);
+		type = json_string_value(json_object_get(msg, "type"));
+		if (type != NULL && error && strcmp(type, "error") == 0)
+			return (msg);
+		if (type != NULL && !error && strcmp(type, "proposal") == 0 &&
+		    json_string_value(json_object_get(msg, "id")) != NULL &&
+		    strcmp(json_string_value(json_object_get(msg, "id")),
+		    id) == 0)
+			return (msg);
+		json_decref(msg);
+	}
+	ck_abort_msg("no %s frame about %s came within %d ms", error ?
+	    "error" : "proposal", id, DOCS_MS);
+	return (NULL);
+}
+
+/*
+ * Want a document no node holds, of node, on ws; the error frame that
+ * answers must say words.
+ */
+static void
+docs_refused(struct e2e_ws *ws, const char *id, const char *node,
+    const char *words)
+{
+	json_t		*msg;
+	const char	*text;
+	char		 frame[256];
+
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":\"%s\","
+	    "\"sha256\":\"%064d\"}", node, 0);
+	e2e_ws_send(ws, frame);
+	msg = docs_frame(ws, id, 1);
+	text = json_string_value(json_object_get(msg, "text"));
+	ck_assert_msg(text != NULL && strstr(text, words) != NULL, "a want "
+	    "of %s, answered %s, not: %s", node, text, words);
+	json_decref(msg);
+}
+
+/*
+ * A console approving a kill pending on 30 routers of one vigild, one
+ * websocket each, declares its instance on each handshake: it is sent
+ * the document whole once (once more for each want, should the link
+ * carrying it be slow) and named by its SHA-256 on its other links; it
+ * still shows the document whole, and every router carries it out.
+ */
+START_TEST(test_a_document_goes_once_to_a_console_over_direct_links)
+{
+	struct world		 w;
+	unsigned long long	 whole, named, wanted;
+	char			*id;
+
+	id = kill_proposed(&w, DOCS_ROUTERS, "sent once to each console");
+	docs_approve(&w, NULL, id, "sent once to each console", &whole,
+	    &named, &wanted);
+	ck_assert_msg(whole >= 1 && whole <= 1 + wanted &&
+	    named + whole >= DOCS_ROUTERS, "a console on %d direct links was "
+	    "sent the document whole %llu times, named %llu times, and "
+	    "wanted it %llu times", DOCS_ROUTERS, whole, named, wanted);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A console whose instance was sent the document on a link that then
+ * dropped (here another process claiming its instance id, which must
+ * cost that console no more than a want) holds every router's proposal
+ * named by hash, wants the document on one link, gets it, shows it
+ * whole and approves it.
+ */
+START_TEST(test_a_console_lacking_a_named_document_wants_it)
+{
+	struct world		 w;
+	struct e2e_ws		*ws;
+	unsigned long long	 whole, named, wanted;
+	json_t			*msg;
+	char			*id, *url;
+
+	id = kill_proposed(&w, DOCS_ROUTERS, "wanted after a drop");
+	url = e2e_fleet_url(w.fleet, "router/r1");
+	ws = e2e_ws_open_headers(url, DOCS_HEADERS, DOCS_MS);
+	msg = docs_frame(ws, id, 0);
+	ck_assert_ptr_nonnull(json_object_get(msg, "document"));
+	json_decref(msg);
+	e2e_ws_close(ws);
+	free(url);
+
+	docs_approve(&w, DOCS_INSTANCE, id, "wanted after a drop", &whole,
+	    &named, &wanted);
+	ck_assert_msg(named >= DOCS_ROUTERS && wanted >= 1 && whole >= 1 &&
+	    whole <= wanted, "a console whose document went to another "
+	    "link was sent it whole %llu times, named %llu times, and "
+	    "wanted it %llu times", whole, named, wanted);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * vigild's side, over bare websockets: an instance is sent a document
+ * whole once across direct links and named by hash on the others; a
+ * want on such a link gets it whole; an older console (no headers) and
+ * one naming no instance get it whole; a want for a hash no node holds,
+ * or for a node the link does not serve, or past the allowance, is
+ * refused in words.
+ */
+START_TEST(test_a_want_is_answered_whole_or_refused_in_words)
+{
+	struct world	 w;
+	struct e2e_ws	*ws[4];
+	json_t		*msg;
+	char		*id, *url, sha[65], frame[512];
+	const char	*doc, *text;
+	size_t		 i;
+	int		 flood = 0;
+
+	id = kill_proposed(&w, 4, "a want answered");
+	for (i = 0; i < 4; i++) {
+		snprintf(frame, sizeof frame, "router/r%zu", i + 1);
+		url = e2e_fleet_url(w.fleet, frame);
+		ws[i] = e2e_ws_open_headers(url, i < 2 ? DOCS_HEADERS : i == 2 ?
+		    NULL : "X-Vigil-Named: sha256\r\n", DOCS_MS);
+		free(url);
+		msg = docs_frame(ws[i], id, 0);
+		doc = json_string_value(json_object_get(msg, "document"));
+		if (i == 0) {
+			ck_assert_msg(doc != NULL, "the instance's first link "
+			    "was not sent the document");
+			opkey_sha256_hex(doc, strlen(doc), sha);
+		} else if (i == 1) {
+			ck_assert_msg(doc == NULL && json_string_value(
+			    json_object_get(msg, "sha256")) != NULL &&
+			    strcmp(json_string_value(json_object_get(msg,
+			    "sha256")), sha) == 0, "the instance's second link "
+			    "was not sent the document named by its hash");
+		} else
+			ck_assert_msg(doc != NULL, "a console %s was not sent "
+			    "the document whole", i == 2 ? "without the headers"
+			    : "naming no instance");
+		json_decref(msg);
+	}
+
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":"
+	    "\"router/r2\",\"sha256\":\"%s\"}", sha);
+	e2e_ws_send(ws[1], frame);
+	msg = docs_frame(ws[1], id, 0);
+	doc = json_string_value(json_object_get(msg, "document"));
+	ck_assert_msg(doc != NULL && strstr(doc, "a want answered") != NULL,
+	    "a want was not answered with the document whole");
+	json_decref(msg);
+
+	docs_refused(ws[1], id, "router/r2", "want refused: router/r2 holds "
+	    "no pending or armed command whose document has SHA-256 "
+	    "0000000000000000...");
+	docs_refused(ws[1], id, "router/r3", "want refused: router/r3 is not "
+	    "a node of this connection");
+
+	/* A flood: the allowance runs out, and says so. */
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":"
+	    "\"router/r2\",\"sha256\":\"%s\"}", sha);
+	for (i = 0; i < 12; i++)
+		e2e_ws_send(ws[1], frame);
+	while (!flood) {
+		msg = docs_frame(ws[1], id, 1);
+		text = json_string_value(json_object_get(msg, "text"));
+		flood = text != NULL && strstr(text, "want refused: this "
+		    "console asked for more than 8 documents") != NULL;
+		json_decref(msg);
+	}
+	for (i = 0; i < 4; i++)
+		e2e_ws_close(ws[i]);
+	free(id);
+	world_free(&w);
+}
+END_TEST
 
 /*
  * A kill whose approving console dies while the routers execute it (its
@@ -1732,6 +2077,8 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	unsigned char		 c;
 	char			 env_alice[512], env_bob[512];
 	char			*alice_env[2], *bob_env[2];
+	char			 proposed[65], reviewed[65], shown[96];
+	const char		*said;
 	json_int_t		 children = -1, before;
 	int64_t			 deadline;
 	const char		*state = "";
@@ -1768,6 +2115,10 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
 	    r.out, r.err);
 	id = proposal_id(&r);
+	said = strstr(r.out, "signed through the document's SHA-256 ");
+	ck_assert_msg(said != NULL && sscanf(said + 38, "%64[0-9a-f]",
+	    proposed) == 1 && strlen(proposed) == 64, "propose does not show "
+	    "the hash it signs: %s", r.out);
 	ck_assert_msg(strstr(r.out, "kill router/r8, by alice") != NULL &&
 	    strstr(r.out, "router/r8: accepted") != NULL &&
 	    strstr(r.out, "with: vigil --fleet /") != NULL &&
@@ -1812,6 +2163,17 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	    strstr(r.out, "\"reason\":\"runaway child orders after the "
 	    "open\"") != NULL && strstr(r.out, "router/r8: executed") != NULL,
 	    "approve output: %s", r.out);
+	/* The review shows what bob signs: the hash of the bytes shown. */
+	ck_assert_msg((said = strstr(r.out, "signed through their "
+	    "SHA-256):\n  ")) != NULL && strstr(r.out, "covers the document "
+	    "below through its SHA-256") != NULL, "approve output: %s", r.out);
+	said += strlen("signed through their SHA-256):\n  ");
+	opkey_sha256_hex(said, strcspn(said, "\n"), reviewed);
+	ck_assert_msg(strcmp(reviewed, proposed) == 0, "bob reviewed "
+	    "SHA-256 %s; alice signed %s", reviewed, proposed);
+	snprintf(shown, sizeof shown, "sha256:    %s\n", proposed);
+	ck_assert_msg(strstr(r.out, shown) != NULL, "the review does not "
+	    "show the hash: %s", r.out);
 	e2e_result_free(&r);
 
 	deadline = e2e_now_ms() + POLL_MS;
@@ -2303,7 +2665,7 @@ START_TEST(test_an_approval_by_hash_is_checked_against_the_held_document)
 	raw_approve_named(r8, id, doc, changed, w.bob, "bob", 0);
 	assert_refused(r8, id, "approve", "does not verify");
 	/* Both the document and its hash; then neither. */
-	raw_approve_named(r8, id, doc, doc, w.bob, "bob", 1);
+	raw_approve_named(r8, id, doc, doc, w.bob, "bob", RAW_WHOLE);
 	ck_assert(raw_result(r8, id, "approve", &res) == 1);
 	ck_assert_msg(res.outcome == OUTCOME_ERROR && strstr(res.text,
 	    "both given") != NULL, "a doubly named approve: %s", res.text);
@@ -2317,6 +2679,72 @@ START_TEST(test_an_approval_by_hash_is_checked_against_the_held_document)
 	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
 	    res.outcome == OUTCOME_EXECUTED, "approve by hash: %s %s",
 	    proto_outcome_name(res.outcome), res.text);
+	free(changed);
+	free(doc);
+	e2e_ws_close(r8);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A console of the old scheme signed the whole document, not the
+ * statement of its SHA-256: its proposal and its approval (named by
+ * hash, or carrying the document) are refused in words saying so and
+ * what to do, never a bare "does not verify", and spend nothing: the
+ * command stays pending, and bob's approval by today's vigil executes.
+ */
+START_TEST(test_an_old_scheme_signature_is_refused_in_words)
+{
+	struct world		 w;
+	struct e2e_ws		*r8;
+	struct proto_result	 res;
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct opkey		*key;
+	char			 build[PROTO_NAME_MAX], state[16];
+	char			*doc, *changed, *old, *frame;
+	char			 id[PROTO_CMDID_MAX], old_id[PROTO_CMDID_MAX];
+
+	ck_assert_ptr_nonnull(m);
+	r8 = raw_drill(&w, build, state, id, &doc, &changed);
+
+	/* An old console's proposal. */
+	old = raw_document("kill", "router/r8", build, state, "old console",
+	    0, 60000, old_id);
+	key = load_key(w.alice);
+	m->type = MSG_PROPOSE;
+	m->u.propose.document = old;
+	e2e_sign_document(key, "alice", old, 1, &m->u.propose.sig);
+	frame = proto_encode(m);
+	e2e_ws_send(r8, frame);
+	free(frame);
+	opkey_free(key);
+	ck_assert(raw_result(r8, old_id, "propose", &res) == 1);
+	ck_assert_msg(res.outcome == OUTCOME_REFUSED && strstr(res.text,
+	    "the signature of alice was made under the old scheme, over the "
+	    "whole document") != NULL && strstr(res.text, "SHA-256") != NULL &&
+	    strstr(res.text, "upgrade vigil on alice's console") != NULL &&
+	    strstr(res.text, "does not verify") == NULL,
+	    "an old proposal: %s %s", proto_outcome_name(res.outcome),
+	    res.text);
+
+	/* An old console's approval, by hash and whole. */
+	raw_approve_named(r8, id, doc, doc, w.bob, "bob", RAW_OLD);
+	assert_refused(r8, id, "approve", "the signature of bob was made "
+	    "under the old scheme, over the whole document");
+	raw_approve_named(r8, id, NULL, doc, w.bob, "bob", RAW_OLD|RAW_WHOLE);
+	ck_assert(raw_result(r8, id, "approve", &res) == 1);
+	ck_assert_msg(res.outcome == OUTCOME_REFUSED && strstr(res.text,
+	    "upgrade vigil on bob's console") != NULL && strstr(res.text,
+	    "does not verify") == NULL, "an old approval: %s %s",
+	    proto_outcome_name(res.outcome), res.text);
+
+	/* Nothing was spent: today's signature executes it. */
+	raw_approve_named(r8, id, doc, doc, w.bob, "bob", 0);
+	ck_assert_msg(raw_result(r8, id, "approve", &res) == 1 &&
+	    res.outcome == OUTCOME_EXECUTED, "approve after the old ones: "
+	    "%s %s", proto_outcome_name(res.outcome), res.text);
+	free(m);
+	free(old);
 	free(changed);
 	free(doc);
 	e2e_ws_close(r8);
@@ -3527,12 +3955,13 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 	    "station/capital", "--to", "station/s2", "--reason", "slow",
 	    "--wait", "2", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
-	    "destination of move-root, did not report to this console "
+	    "destination of move-root, has not said hello to this console "
 	    "within") != NULL && strstr(r.err, "relays the sealed root key "
-	    "to it), so nothing was proposed; check that its backend runs "
-	    "(vigil status), or allow longer with --wait") != NULL &&
-	    r.out[0] == '\0', "propose to a destination never heard exited "
-	    "%d: %s %s", r.status, r.out, r.err);
+	    "to it), so nothing was proposed; the console is still making "
+	    "its first connection to 1 of its") != NULL && strstr(r.err,
+	    "station/s2 may be behind one of them: allow longer with "
+	    "--wait") != NULL && r.out[0] == '\0', "propose to a destination "
+	    "never heard exited %d: %s %s", r.status, r.out, r.err);
 	e2e_result_free(&r);
 
 	/* Slow to answer: continued within the wait, proposed. */
@@ -3550,7 +3979,7 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 	vigil_run(&r, NULL, "--fleet", slow, "approve", id, "--yes",
 	    "--wait", "2", "--key", w.bob, NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
-	    "destination of move-root, did not report to this console "
+	    "destination of move-root, has not said hello to this console "
 	    "within") != NULL && strstr(r.err, "so nothing was approved") !=
 	    NULL, "approve to a destination never heard exited %d: %s %s",
 	    r.status, r.out, r.err);
@@ -4070,6 +4499,7 @@ commands_suite(void)
 	TCase	*move = tcase_create("moveroot");
 	TCase	*big = tcase_create("kill1000");
 	TCase	*gone = tcase_create("killgone");
+	TCase	*docs = tcase_create("docs");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -4083,6 +4513,8 @@ commands_suite(void)
 	tcase_add_checked_fixture(model, NULL, teardown);
 	tcase_add_test(model,
 	    test_frames_sign_the_exact_bytes_as_the_named_operator);
+	tcase_add_test(model,
+	    test_an_old_vigild_refusing_the_signature_is_explained);
 	tcase_add_test(model, test_move_root_is_relayed_to_the_right_links);
 	suite_add_tcase(s, model);
 
@@ -4097,6 +4529,7 @@ commands_suite(void)
 	tcase_add_test(tc, test_replays_and_late_approvals_are_refused);
 	tcase_add_test(tc,
 	    test_an_approval_by_hash_is_checked_against_the_held_document);
+	tcase_add_test(tc, test_an_old_scheme_signature_is_refused_in_words);
 	tcase_add_test(tc,
 	    test_changed_document_wrong_node_and_changed_state_are_refused);
 	tcase_add_test(tc,
@@ -4110,6 +4543,16 @@ commands_suite(void)
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
 	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
+
+	/* Documents named by hash across a console's direct links. */
+	tcase_add_checked_fixture(docs, setup, teardown);
+	tcase_set_timeout(docs, 180);
+	tcase_add_test(docs,
+	    test_a_document_goes_once_to_a_console_over_direct_links);
+	tcase_add_test(docs, test_a_console_lacking_a_named_document_wants_it);
+	tcase_add_test(docs,
+	    test_a_want_is_answered_whole_or_refused_in_words);
+	suite_add_tcase(s, docs);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */
 	tcase_add_checked_fixture(big, setup, teardown);

@@ -507,7 +507,7 @@ propose(struct e2e_ws *ws, const struct opkey *key, const char *name,
 
 	m->type = MSG_PROPOSE;
 	m->u.propose.document = (char *)text;
-	sign_into(key, name, text, &m->u.propose.sig);
+	e2e_sign_document(key, name, text, 0, &m->u.propose.sig);
 	ws_send(ws, m);
 	free(m);
 }
@@ -522,7 +522,7 @@ approve(struct e2e_ws *ws, const struct opkey *key, const char *name,
 	m->type = MSG_APPROVE;
 	util_copy(m->u.approve.id, sizeof m->u.approve.id, id);
 	m->u.approve.document = (char *)text;
-	sign_into(key, name, text, &m->u.approve.sig);
+	e2e_sign_document(key, name, text, 0, &m->u.approve.sig);
 	ws_send(ws, m);
 	free(m);
 }
@@ -1296,8 +1296,8 @@ START_TEST(a_flood_of_forged_proposals_costs_the_log_little_and_is_cut_off)
 		memset(m, 0, sizeof *m);
 		m->type = MSG_PROPOSE;
 		m->u.propose.document = i % 2 ? junk : text;
-		sign_into(ops.mallory, "alice", m->u.propose.document,
-		    &m->u.propose.sig);
+		e2e_sign_document(ops.mallory, "alice",
+		    m->u.propose.document, 0, &m->u.propose.sig);
 		log = proto_encode(m);
 		if (e2e_ws_try_send(ws, log) != 0) {
 			free(log);

@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 
 #include "e2e.h"
+#include "opkey.h"
 #include "proto.h"
 #include "tls.h"
 
@@ -1277,6 +1278,21 @@ e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
 	    "live and every link up", live, up, (char *)NULL));
 }
 
+/*
+ * In the console shown, wait for the one proposal by proposer and press
+ * A on it in the Proposals view: its approve dialog opens.
+ */
+void
+e2e_tmux_open_approve(int timeout_ms, const char *proposer)
+{
+	free(e2e_tmux_wait(timeout_ms, "the console counting the proposal",
+	    "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(timeout_ms, "the proposal in the list", proposer,
+	    "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;
@@ -1578,6 +1594,29 @@ e2e_targets(size_t n)
 	next = (next + 2) % (sizeof pool / sizeof pool[0]);
 	memset(&pool[next], 0, n * sizeof pool[0]);
 	return (&pool[next]);
+}
+
+/* Sign a document as vigil does, or as an old vigil did; see e2e.h. */
+void
+e2e_sign_document(const struct opkey *key, const char *name,
+    const char *document, int old, struct proto_signature *sig)
+{
+	char	sha256[65], text[PROTO_STATEMENT_MAX], *cause = NULL;
+	size_t	n;
+
+	memset(sig, 0, sizeof *sig);
+	snprintf(sig->operator, sizeof sig->operator, "%s", name);
+	if (old) {
+		ck_assert_msg(opkey_sign(key, document, strlen(document),
+		    sig->signature, sizeof sig->signature, &cause) == 0,
+		    "opkey_sign: %s", cause);
+		return;
+	}
+	opkey_sha256_hex(document, strlen(document), sha256);
+	n = proto_statement(sha256, text, sizeof text);
+	ck_assert_msg(opkey_sign(key, text, n, sig->signature,
+	    sizeof sig->signature, &cause) == 0, "opkey_sign: %s", cause);
+	snprintf(sig->covers, sizeof sig->covers, "%s", PROTO_COVERS_SHA256);
 }
 
 /* A listening socket on the loopback; see e2e.h. */

@@ -348,6 +348,14 @@ char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
  */
 char	*e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links);
 
+/*
+ * In the console shown, wait for the one proposal by proposer (the
+ * header's "Proposals (1)", then its row, pending, in the Proposals
+ * view) and press A on it, which opens its approve dialog.  Fails the
+ * test when either does not show within timeout_ms.
+ */
+void	 e2e_tmux_open_approve(int timeout_ms, const char *proposer);
+
 struct tls_ca;
 
 /*
@@ -385,5 +393,16 @@ void	 e2e_tls_two_free(struct e2e_tls_two *t);
  */
 struct proto_command_target;
 struct proto_command_target *e2e_targets(size_t n);
+
+/*
+ * Sign document with key as operator name into sig (cleared first) as
+ * vigil does: over the statement of its SHA-256 (proto_statement),
+ * covers saying so.  With old, over the document's bytes themselves, as
+ * a vigil of the old scheme did, covers left empty.
+ */
+struct opkey;
+struct proto_signature;
+void	 e2e_sign_document(const struct opkey *key, const char *name,
+	    const char *document, int old, struct proto_signature *sig);
 
 #endif

@@ -73,18 +73,26 @@ fuzz_command_cleanup(void)
 	rmdir(fuzz_dir);
 }
 
-/* Sign text as operator (bob's key for "bob", alice's for anyone else). */
+/*
+ * Sign document text as operator (bob's key for "bob", alice's for
+ * anyone else), as vigil does: the statement of its SHA-256.
+ */
 static void
 fuzz_command_sign(const char *operator, const char *text,
     struct proto_signature *sig)
 {
 	struct opkey	*key;
-	char		*cause = NULL;
+	char		*cause = NULL, sha256[65];
+	char		 said[PROTO_STATEMENT_MAX];
+	size_t		 n;
 
 	key = strcmp(operator, "bob") == 0 ? fuzz_bob : fuzz_alice;
 	util_copy(sig->operator, sizeof sig->operator, operator);
-	if (opkey_sign(key, text, strlen(text), sig->signature,
-	    sizeof sig->signature, &cause) != 0)
+	util_copy(sig->covers, sizeof sig->covers, PROTO_COVERS_SHA256);
+	opkey_sha256_hex(text, strlen(text), sha256);
+	n = proto_statement(sha256, said, sizeof said);
+	if (opkey_sign(key, said, n, sig->signature, sizeof sig->signature,
+	    &cause) != 0)
 		fatal("%s: %s", __func__, cause);
 }
 

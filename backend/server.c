@@ -34,6 +34,7 @@
 #include "server.h"
 #include "sim.h"
 #include "syncpool.h"
+#include "tls.h"
 #include "util.h"
 
 /* Bad messages logged per console before the rest are only answered. */
@@ -1732,10 +1733,18 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 	if (d->ops->node_cert(d->arg, node->index, &msg->u.cert, NULL) == 0)
 		server_session_send(sn, msg, 0);
 
+	/*
+	 * A console needs two counters for a rate: on a port of its own,
+	 * a node's first stay queued when the next come before they are
+	 * written (a stats period can fall there while vigild is busy
+	 * with a console's start-up), rather than being replaced and
+	 * leaving the console waiting for the node's turn.  A gateway's
+	 * queue keeps room for SERVER_GATEWAY_FRAMES a node, no more.
+	 */
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_STATS;
 	if (d->ops->node_stats(d->arg, node->index, &msg->u.stats) == 0)
-		server_session_send(sn, msg, 1);
+		server_session_send(sn, msg, sn->listener->count > 1);
 
 	n = d->ops->node_alerts(d->arg, node->index, &alerts);
 	for (i = 0; i < n; i++) {
@@ -3781,6 +3790,10 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct server		*server;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* Once a vhost, after its certificate: user is its SSL_CTX. */
+		tls_server_tune(user);
+		return (0);
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return (server_accept_refused(wsi));
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

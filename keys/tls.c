@@ -555,6 +555,20 @@ tls_peer_nodes(void *ssl, char ***ids)
 }
 
 /*
+ * Give a vigild vhost's context back OpenSSL's key-exchange groups,
+ * which libwebsockets 4.1 narrowed to P-256 for a certificate given
+ * from memory: a client offering another first (OpenSSL's X25519) had
+ * to be sent a HelloRetryRequest and make a second key and ClientHello.
+ */
+void
+tls_server_tune(void *ctx)
+{
+	if (ctx != NULL)
+		(void)SSL_CTX_set1_groups_list((SSL_CTX *)ctx,
+		    TLS_SERVER_GROUPS);
+}
+
+/*
  * Give idle links' buffers back; no TLS older than 1.2; offer P-256
  * first.  A TLS 1.3 client sends a key share for its first group only,
  * and OpenSSL's first is X25519, but libwebsockets 4.1 pins every

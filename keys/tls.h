@@ -106,6 +106,19 @@ int		 tls_peer_nodes(void *ssl, char ***ids);
 #define TLS_CLIENT_GROUPS	"P-256:X25519:X448:P-521:P-384:ffdhe2048:" \
 				"ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"
 
+/* The groups a vigild vhost takes: OpenSSL 3.0's defaults, in order. */
+#define TLS_SERVER_GROUPS	"X25519:P-256:X448:P-521:P-384:ffdhe2048:" \
+				"ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"
+
+/*
+ * Let a vigild vhost's TLS context (ctx, an SSL_CTX * as libwebsockets
+ * hands it out, after it set its certificate) take every key-exchange
+ * group OpenSSL offers by default, so that no client needs a second
+ * ClientHello.  Should OpenSSL refuse the list, the context stays as
+ * it was.
+ */
+void		 tls_server_tune(void *ctx);
+
 /*
  * Tune the console's client TLS context (ctx, an OpenSSL SSL_CTX * as
  * libwebsockets hands it out) for many idle links: each connection's

@@ -771,29 +771,20 @@ START_TEST(test_fleet_serves_wss_with_its_own_ca)
 END_TEST
 
 /*
- * A console's TLS handshake with vigild takes one ClientHello: it
- * offers a key share for P-256, the one group libwebsockets lets a
- * vigild serving certificates from memory (as a fleet does) take, where
- * OpenSSL's default (X25519) cost every handshake a HelloRetryRequest
- * and a second round trip.
+ * A relay in a child from a new loopback port (in *port) to the first
+ * node of the fleet file at fleet, counting ClientHellos; the count
+ * comes back from hello_relay_count(*fd).
  */
-START_TEST(test_console_handshake_with_vigild_takes_one_hello)
+static void
+hello_relay_start(const char *fleet, int *port, int *fd)
 {
-	struct e2e_result	 r;
-	struct pollfd		 pfd;
-	char			*fleet, *text, *ca, *p, relayed[64];
-	const char		*extra[] = { "--routers", "1", "--stations",
-				    "2", NULL };
-	int			 lfd, port, fds[2], hellos = -1;
+	char	*text, *p;
+	int	 lfd, fds[2];
 
-	fleet = e2e_start_fleet("calm", extra, NULL);
 	text = read_text(fleet);
 	ck_assert_msg((p = strstr(text, "wss://127.0.0.1:")) != NULL,
 	    "no wss URL in the fleet file: %s", text);
-	if (asprintf(&ca, "%s.ca", fleet) == -1)
-		ck_abort_msg("out of memory");
-
-	lfd = e2e_listen(AF_INET, &port);
+	lfd = e2e_listen(AF_INET, port);
 	ck_assert(pipe(fds) == 0);
 	if (e2e_fork() == 0) {
 		close(fds[0]);
@@ -802,23 +793,82 @@ START_TEST(test_console_handshake_with_vigild_takes_one_hello)
 	}
 	close(lfd);
 	close(fds[1]);
-	snprintf(relayed, sizeof relayed, "wss://127.0.0.1:%d/", port);
+	free(text);
+	*fd = fds[0];
+}
 
+/* How many ClientHellos the relay on fd saw, once its connection ended. */
+static int
+hello_relay_count(int fd)
+{
+	struct pollfd	pfd;
+	int		hellos = -1;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	ck_assert_msg(poll(&pfd, 1, RUN_MS) == 1 && read(fd, &hellos,
+	    sizeof hellos) == sizeof hellos, "the relay never said how many "
+	    "ClientHellos it saw");
+	close(fd);
+	return (hellos);
+}
+
+/*
+ * A console's TLS handshake with vigild takes one ClientHello: it
+ * offers a key share for P-256 first, the one group libwebsockets 4.1
+ * lets a vigild serving certificates from memory (as a fleet does)
+ * take, where OpenSSL's default (X25519) cost every handshake a
+ * HelloRetryRequest and a second round trip; a vigild of before still
+ * takes only P-256.
+ */
+START_TEST(test_console_handshake_with_vigild_takes_one_hello)
+{
+	struct e2e_result	 r;
+	char			*fleet, *ca, relayed[64];
+	const char		*extra[] = { "--routers", "1", "--stations",
+				    "2", NULL };
+	int			 port, fd, hellos;
+
+	fleet = e2e_start_fleet("calm", extra, NULL);
+	if (asprintf(&ca, "%s.ca", fleet) == -1)
+		ck_abort_msg("out of memory");
+	hello_relay_start(fleet, &port, &fd);
+	snprintf(relayed, sizeof relayed, "wss://127.0.0.1:%d/", port);
 	run_status(relayed, ca, &r);
 	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r1") != NULL,
 	    "vigil exited %d through the relay: %s%s", r.status, r.out,
 	    r.err);
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
-	ck_assert_msg(poll(&pfd, 1, RUN_MS) == 1 && read(fds[0], &hellos,
-	    sizeof hellos) == sizeof hellos, "the relay never said how many "
-	    "ClientHellos it saw");
+	hellos = hello_relay_count(fd);
 	ck_assert_msg(hellos == 1, "the console sent %d ClientHellos on one "
 	    "connection (2: vigild asked for another key share)", hellos);
-	close(fds[0]);
 	e2e_result_free(&r);
 	free(ca);
-	free(text);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * So does any client's, with OpenSSL's default groups (X25519 first):
+ * vigild's fleet takes them all, where libwebsockets had narrowed it to
+ * P-256 and asked each such client for a second ClientHello.
+ */
+START_TEST(test_default_client_handshake_with_vigild_takes_one_hello)
+{
+	struct e2e_ws	*ws;
+	char		*fleet, relayed[64];
+	const char	*extra[] = { "--routers", "1", "--stations", "2",
+			    NULL };
+	int		 port, fd, hellos;
+
+	fleet = e2e_start_fleet("calm", extra, NULL);
+	hello_relay_start(fleet, &port, &fd);
+	snprintf(relayed, sizeof relayed, "wss://127.0.0.1:%d/", port);
+	ws = e2e_ws_open(relayed, RUN_MS);
+	e2e_ws_close(ws);
+	hellos = hello_relay_count(fd);
+	ck_assert_msg(hellos == 1, "a default TLS client sent %d "
+	    "ClientHellos on one connection (2: vigild asked for another "
+	    "key share)", hellos);
 	free(fleet);
 }
 END_TEST
@@ -845,6 +895,8 @@ tls_suite(void)
 	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
 	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
 	tcase_add_test(tc, test_console_handshake_with_vigild_takes_one_hello);
+	tcase_add_test(tc,
+	    test_default_client_handshake_with_vigild_takes_one_hello);
 	suite_add_tcase(s, tc);
 	return (s);
 }

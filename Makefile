@@ -131,10 +131,11 @@ asan:
 # commit (audit syncs on its pool's threads): the command suite and a
 # kill of 300 routers whose approver leaves (killgone; the kill of 1,000
 # is too slow under ThreadSanitizer: vigild answers no ping for 14 s
-# while 1,000 proposals arrive).  One part at a time: two instrumented
-# fleets starting at once miss their tests' deadlines.  A report exits
-# 88.
-TSAN_PARTS = killswitch command commands:killgone
+# while 1,000 proposals arrive), and the syncpool suite, the pool's runs
+# of syncs the loop does not wait for.  One part at a time: two
+# instrumented fleets starting at once miss their tests' deadlines.  A
+# report exits 88.
+TSAN_PARTS = killswitch command commands:killgone syncpool
 tsan:
 	TSAN_OPTIONS=exitcode=88:halt_on_error=1 VIGIL_PARTS="$(TSAN_PARTS)" \
 	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" \

@@ -282,13 +282,40 @@ audit_ticket(const struct audit *audit, struct audit_ticket *ticket)
 	ticket->seq = audit->seq;
 }
 
-/* The result of an fdatasync made elsewhere; see audit.h. */
+/* The result of an fdatasync made elsewhere, just now; see audit.h. */
 int
 audit_synced(struct audit *audit, int error,
     const struct audit_ticket *ticket, char **cause)
 {
+	struct audit_point	at;
+
+	audit_point(audit, &at);
+	return (audit_synced_at(audit, error, &at, ticket, cause));
+}
+
+/* Where the log stands as a sync begins; see audit.h. */
+void
+audit_point(const struct audit *audit, struct audit_point *at)
+{
 	struct stat	st;
 
+	at->cuts = audit->cuts;
+	at->seq = audit->seq;
+	at->error = 0;
+	if (fstat(audit->fd, &st) == 0)
+		at->size = st.st_size;
+	else {
+		at->size = -1;
+		at->error = errno;
+	}
+	memcpy(at->last, audit->last, sizeof at->last);
+}
+
+/* The result of an fdatasync begun at at; see audit.h. */
+int
+audit_synced_at(struct audit *audit, int error, const struct audit_point *at,
+    const struct audit_ticket *ticket, char **cause)
+{
 	*cause = NULL;
 	/* The first cut since the ticket took its lines, or not at all. */
 	if (audit->cuts != ticket->cuts) {
@@ -299,12 +326,17 @@ audit_synced(struct audit *audit, int error,
 	}
 	if (audit->durable_seq >= ticket->seq)
 		return (0);
-	if (error == 0 && fstat(audit->fd, &st) == 0) {
-		audit_durable(audit, st.st_size);
+	if (error == 0 && at->size == -1)
+		error = at->error;
+	if (error == 0 && at->cuts == audit->cuts && at->seq >= ticket->seq) {
+		audit->durable_size = at->size;
+		audit->durable_seq = at->seq;
+		memcpy(audit->durable_last, at->last,
+		    sizeof audit->durable_last);
 		return (0);
 	}
 	if (error == 0)
-		error = errno;
+		error = EIO;
 	*cause = xasprintf("audit log %s could not be synced to disk "
 	    "(fdatasync: %s); the line may not last: repair its "
 	    "filesystem, then try again", audit->path, strerror(error));

@@ -11,6 +11,8 @@
 #ifndef VIGIL_AUDIT_H
 #define VIGIL_AUDIT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +66,25 @@ int		 audit_fd(const struct audit *audit);
 void		 audit_ticket(const struct audit *audit,
 		    struct audit_ticket *ticket);
 int		 audit_synced(struct audit *audit, int error,
+		    const struct audit_ticket *ticket, char **cause);
+
+/*
+ * The same for a sync that ran while the loop went on writing: at,
+ * which audit_point() gave as the sync began, says which lines it made
+ * durable (those after it were not, and wait for a later sync).
+ */
+struct audit_point {
+	uint64_t	cuts;
+	uint64_t	seq;
+	off_t		size;		/* -1: unknown, error says why */
+	int		error;
+	char		last[65];
+};
+
+void		 audit_point(const struct audit *audit,
+		    struct audit_point *at);
+int		 audit_synced_at(struct audit *audit, int error,
+		    const struct audit_point *at,
 		    const struct audit_ticket *ticket, char **cause);
 
 /*

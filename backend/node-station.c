@@ -691,10 +691,10 @@ station_prove(const struct node_station *s, const struct node_station *issuer,
 }
 
 /*
- * Read once the start of the validity of the station's new certificate,
- * which the renewal check asks for at every node second, and number it
- * (cert_seq), so that the report's reader need not read it to see that
- * it is new.
+ * Read once the validity of the station's new certificate, whose start
+ * the renewal check asks for at every node second and whose end the
+ * simulator's expiry watch does, and number it (cert_seq), so that the
+ * report's reader need not read it to see that it is new.
  */
 static void
 station_note_cert(struct node_station *s)
@@ -704,8 +704,11 @@ station_note_cert(struct node_station *s)
 
 	s->cert_seq++;
 	s->cert_not_before_ms = INT64_MIN;
-	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0)
+	s->cert_not_after_ms = 0;
+	if (s->cert != NULL && cert_get_info(s->cert, &info, &cause) == 0) {
 		s->cert_not_before_ms = info.not_before_ms;
+		s->cert_not_after_ms = info.not_after_ms;
+	}
 	free(cause);
 	station_plan_renewal(s);
 }

@@ -60,6 +60,8 @@ struct node_station {
 	struct cert		*cert;		/* its current certificate */
 	int64_t			 cert_not_before_ms; /* cert's, read once;
 						   INT64_MIN if unreadable */
+	int64_t			 cert_not_after_ms; /* cert's, read once;
+						   0 if unreadable */
 	uint64_t		 cert_seq;	/* bumped with each cert it
 						   takes, so a reader of its
 						   report can tell a new one

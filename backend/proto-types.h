@@ -21,6 +21,9 @@
  */
 #define PROTO_NAMED_HEADER	"x-vigil-named:"
 #define PROTO_NAMED_VALUE	"sha256"
+/* The console's instance: a random id per process, 32 hex digits. */
+#define PROTO_INSTANCE_HEADER	"x-vigil-instance:"
+#define PROTO_INSTANCE_LEN	32
 /*
  * Larger frames are refused before they are parsed.  The largest frame
  * a peer needs is a propose, approve or proposal carrying a document of

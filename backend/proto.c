@@ -264,6 +264,11 @@ static const struct proto_field proto_cancel_fields[] = {
 	P_HEX(struct proto_cancel, id, FIELD_NONEMPTY, 32),
 };
 
+static const struct proto_field proto_want_fields[] = {
+	P_STR(struct proto_want, node, FIELD_NONEMPTY|FIELD_ID),
+	P_HEX(struct proto_want, sha256, FIELD_NONEMPTY, 64),
+};
+
 static const char *const proto_status_words[] = {
 	[STATUS_PENDING] = "pending",
 	[STATUS_EXECUTED] = "executed",
@@ -397,6 +402,7 @@ static const struct proto_type {
 	PROTO_TYPE(MSG_SEALED, "sealed", proto_sealed_fields, sealed),
 	PROTO_TYPE(MSG_DELIVER, "deliver", proto_sealed_fields, sealed),
 	PROTO_TYPE(MSG_HOLDER, "holder", proto_holder_fields, holder),
+	PROTO_TYPE(MSG_WANT, "want", proto_want_fields, want),
 };
 
 /*

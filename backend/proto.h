@@ -80,6 +80,7 @@ enum msg_type {
 	MSG_SEALED,		/* backend -> console */
 	MSG_DELIVER,		/* console -> backend */
 	MSG_HOLDER,		/* either way */
+	MSG_WANT,		/* console -> backend: a named document */
 };
 
 /* One feature flag as a node's build understands it. */
@@ -381,6 +382,16 @@ struct proto_proposal {
 						   the window's end */
 };
 
+/*
+ * want (console -> backend): the console holds a proposal of node that
+ * names its document by sha256 but not the document; the node answers
+ * with its proposal of that document whole, or an error saying why not.
+ */
+struct proto_want {
+	char	node[PROTO_ID_MAX];
+	char	sha256[65];
+};
+
 /* result (backend -> console): what a node did with a command message. */
 struct proto_result {
 	char	node[PROTO_ID_MAX];
@@ -493,6 +504,7 @@ struct proto_msg {
 		struct proto_watching	watching;
 		struct proto_sealed	sealed;
 		struct proto_holder	holder;
+		struct proto_want	want;
 	} u;
 };
 

@@ -65,6 +65,22 @@
 
 #define SERVER_REFUSAL_BURST	20
 #define SERVER_REFUSALS_PER_S	2
+
+/*
+ * Documents sent whole to a console instance (its PROTO_INSTANCE_HEADER),
+ * remembered as SERVER_SENT_MAX pairs, the least recently used replaced:
+ * on that instance's other links each goes by its SHA-256 alone.
+ */
+#define SERVER_SENT_MAX		64
+
+/*
+ * Wants a console may have answered with a document: a burst of
+ * SERVER_WANT_BURST, then SERVER_WANTS_PER_S a second.  A console asks
+ * once per document it lacks, so a flood is refused (and each refusal
+ * counted against its allowance above) before it costs much.
+ */
+#define SERVER_WANT_BURST	8
+#define SERVER_WANTS_PER_S	1
 /* Bytes libwebsockets reads or writes of a message at once. */
 #define SERVER_RX_PIECE		(64 * 1024)
 
@@ -144,6 +160,8 @@ struct server_node {
 	size_t			 sync_slot;
 	/* Its approves and cancels waiting for the pass's checks. */
 	size_t			 nverify;
+	/* A console was just told its counters: stats next period. */
+	int			 fresh;
 };
 
 /*
@@ -152,6 +170,9 @@ struct server_node {
  */
 #ifndef SERVER_SYNC_THREADS
 #define SERVER_SYNC_THREADS	4
+#endif
+#ifndef SERVER_FLUSH_THREADS
+#define SERVER_FLUSH_THREADS	32
 #endif
 
 /*
@@ -164,6 +185,26 @@ struct server_durable {
 	char			 id[PROTO_CMDID_MAX];
 	struct audit_ticket	 ticket;	/* its lines' */
 	size_t			 slot;		/* in the batch's fds */
+	int			 landed;	/* carried out or refused */
+};
+
+/*
+ * A group sync: the executions waiting for it, in the order they came,
+ * and one slot per audit log they wrote to: its descriptor, the log as
+ * the sync began, and the sync's result once it is reaped.
+ */
+struct server_batch {
+	struct server_durable	*durable;
+	size_t			 ndurable;
+	size_t			 nlanded;
+	size_t			 cap;		/* of each array */
+	size_t			*nodes;		/* by slot */
+	int			*fds;
+	int			*errors;
+	int			*synced;
+	struct audit_point	*at;
+	size_t			*ended;		/* syncpool_reap's */
+	size_t			 nsync;
 };
 
 /*
@@ -232,6 +273,17 @@ struct server_session {
 	   last on this link is named by its SHA-256 after (0: not). */
 	int			 named;
 	char			 named_sha[65];	/* "": none sent yet */
+	/* Its PROTO_INSTANCE_HEADER ("": none), and its wants' bucket. */
+	char			 instance[PROTO_INSTANCE_LEN + 1];
+	double			 wants_left;
+	int64_t			 wants_ms;
+};
+
+/* A document sent whole to a console instance (see SERVER_SENT_MAX). */
+struct server_sent {
+	char			 instance[PROTO_INSTANCE_LEN + 1];
+	char			 sha256[65];
+	uint64_t		 used;		/* sent_clock at last use */
 };
 
 /* A console's whole message waiting for a later pass (server_work). */
@@ -282,22 +334,29 @@ struct server {
 	lws_sorted_usec_list_t	 work_sul;
 	int64_t			 pass_us;	/* CPU time at the pass's
 						   first message, or -1 */
-	/* Executions waiting for the next group sync, in order. */
+	/*
+	 * Executions waiting for the next group sync, in order (filling),
+	 * and those whose sync runs on the flush pool's threads while the
+	 * loop goes on (flying, or NULL), one of batches each.
+	 */
 	struct syncpool		*syncs;		/* NULL: each syncs alone */
-	struct server_durable	*durable;
-	size_t			 ndurable;
-	size_t			 durablecap;
-	int			*sync_fds;	/* the batch's, one per log */
-	int			*sync_errors;
-	size_t			 nsync;
+	struct syncpool		*flush;		/* NULL: syncs block */
+	ev_async		 flush_watch;	/* on loop: a sync ended */
+	struct server_batch	 batches[2];
+	struct server_batch	*filling;
+	struct server_batch	*flying;
 	uint64_t		 sync_batch;	/* numbers batches from 1 */
 	/* Approves (and what follows them) waiting for their checks. */
 	struct server_verify	*verify;
 	size_t			 nverify;
 	size_t			 verifycap;
 	int			 judging;	/* server_verify_run is */
+	int			 verifying;	/* its checks are running */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
 	int64_t			 verify_us;	/* CPU for one, all told */
+	/* Documents sent whole to console instances, for their links. */
+	struct server_sent	 sent[SERVER_SENT_MAX];
+	uint64_t		 sent_clock;
 };
 
 static void	 server_log(const char *fmt, ...)
@@ -390,7 +449,16 @@ static void	 server_finish(struct server_session *sn,
 		    int ok, const char *text);
 static void	 server_durable_queue(struct server_node *node,
 		    const struct command_pending *p);
-static void	 server_durable_run(struct server *server);
+static void	 server_durable_start(struct server *server);
+static void	 server_batch_grow(struct server_batch *b);
+static void	 server_batch_free(struct server_batch *b);
+static void	 server_durable_land(struct server *server);
+static void	 server_durable_reap(struct server *server);
+static void	 server_durable_drain(struct server *server);
+static void	 server_flush_wake(void *arg);
+static void	 server_verify_poll(void *arg);
+static void	 server_flushed(struct ev_loop *loop, ev_async *w,
+		    int revents);
 static int	 server_verify_defer(struct server_session *sn,
 		    const struct proto_msg *in);
 static void	 server_verify_forget(struct server_session *sn);
@@ -413,6 +481,14 @@ static void	 server_proposal(struct server_node *node,
 static int	 server_session_names(struct server_session *sn,
 		    const struct command_pending *p);
 static int	 server_named_declared(struct lws *wsi);
+static void	 server_instance_declared(struct lws *wsi, char *instance);
+static int	 server_sent(struct server *server, const char *instance,
+		    const char *sha256);
+static void	 server_want(struct server_session *sn,
+		    const struct proto_want *in);
+static const struct command_pending *server_want_find(
+		    const struct server_node *node, const char *sha256);
+static int	 server_want_allowed(struct server_session *sn);
 static void	 server_session_proposal(struct server_session *sn,
 		    struct server_node *node, const struct command_pending *p);
 static void	 server_refusal_audit(struct server_node *node,
@@ -785,6 +861,63 @@ server_named_declared(struct lws *wsi)
 }
 
 /*
+ * The console instance declared on the handshake (PROTO_INSTANCE_HEADER:
+ * PROTO_INSTANCE_LEN lower-case hex digits) into instance, or "" when it
+ * declared none or something else.  It is no credential: a console that
+ * claims another's is only sent hashes it must then want.
+ */
+static void
+server_instance_declared(struct lws *wsi, char *instance)
+{
+	char	value[PROTO_INSTANCE_LEN + 1];
+	int	len;
+	size_t	i;
+
+	instance[0] = '\0';
+	len = lws_hdr_custom_length(wsi, PROTO_INSTANCE_HEADER,
+	    (int)strlen(PROTO_INSTANCE_HEADER));
+	if (len != PROTO_INSTANCE_LEN || lws_hdr_custom_copy(wsi, value,
+	    sizeof value, PROTO_INSTANCE_HEADER,
+	    (int)strlen(PROTO_INSTANCE_HEADER)) < 0)
+		return;
+	for (i = 0; i < PROTO_INSTANCE_LEN; i++) {
+		if (strchr("0123456789abcdef", value[i]) == NULL ||
+		    value[i] == '\0')
+			return;
+	}
+	memcpy(instance, value, sizeof value);
+}
+
+/*
+ * Has console instance (not "") been sent the document sha256 whole, on
+ * any link?  1 if so; else 0, and it is remembered as sent now, as the
+ * caller sends it whole.
+ */
+static int
+server_sent(struct server *server, const char *instance, const char *sha256)
+{
+	struct server_sent	*s, *lru = &server->sent[0];
+	size_t			 i;
+
+	if (instance[0] == '\0')
+		return (0);
+	for (i = 0; i < SERVER_SENT_MAX; i++) {
+		s = &server->sent[i];
+		if (strcmp(s->instance, instance) == 0 &&
+		    strcmp(s->sha256, sha256) == 0) {
+			s->used = ++server->sent_clock;
+			return (1);
+		}
+		if (s->used < lru->used)
+			lru = s;
+	}
+	util_copy(lru->instance, sizeof lru->instance, instance);
+	util_copy(lru->sha256, sizeof lru->sha256, sha256);
+	lru->used = ++server->sent_clock;
+	return (0);
+}
+
+/*
  * Replace control characters so that text from a peer cannot rewrite
  * the operator's terminal through the log.
  */
@@ -858,6 +991,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->waiting_tail = &server->waiting;
 	server->pass_us = -1;
 	server->verify_us = SERVER_VERIFY_US;
+	server->filling = &server->batches[0];
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
 	server->nlisteners = nl;
@@ -1071,12 +1205,11 @@ server_free(struct server *server)
 	/* What waits for its checks or sync ends before its consoles go. */
 	if (server->nverify > 0)
 		server_verify_run(server);
-	if (server->ndurable > 0)
-		server_durable_run(server);
+	server_durable_drain(server);
+	syncpool_free(server->flush);
 	syncpool_free(server->syncs);
-	free(server->durable);
-	free(server->sync_fds);
-	free(server->sync_errors);
+	for (i = 0; i < nitems(server->batches); i++)
+		server_batch_free(&server->batches[i]);
 	free(server->verify);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
@@ -1192,6 +1325,18 @@ server_commands(struct server *server, const struct opkey_trust *trust,
 		    cause);
 		free(cause);
 	}
+	if (server->syncs != NULL && server->flush == NULL) {
+		if ((server->flush = syncpool_new(SERVER_FLUSH_THREADS,
+		    &cause)) == NULL) {
+			server_log("%s: the loop waits for each group sync",
+			    cause);
+			free(cause);
+		} else {
+			ev_async_init(&server->flush_watch, server_flushed);
+			ev_async_start(server->loop, &server->flush_watch);
+			ev_unref(server->loop);
+		}
+	}
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		command_engine_free(node->engine);
@@ -1275,9 +1420,11 @@ server_tick(lws_sorted_usec_list_t *sul)
 				server_broadcast(node, msg, 0);
 		}
 		if ((node->listener->count == 1 ? stats &&
-		    server_direct_turn(node) : server_gateway_turn(node)) ||
+		    (server_direct_turn(node) || node->fresh) :
+		    server_gateway_turn(node)) ||
 		    (d->ops->node_state_changed != NULL &&
 		    d->ops->node_state_changed(d->arg, i))) {
+			node->fresh = 0;
 			memset(msg, 0, sizeof *msg);
 			msg->type = MSG_STATS;
 			if (d->ops->node_stats(d->arg, i,
@@ -1554,6 +1701,15 @@ server_session_welcome(struct server_session *sn)
 	for (i = 0; i < l->count; i++)
 		server_session_introduce(sn, &l->server->nodes[l->first + i]);
 	sn->node = &l->server->nodes[l->first];
+	/*
+	 * The console shows no rate, and vigil status no full report,
+	 * until a node's second stats: a node on a port of its own sends
+	 * them next period, not at its turn, which with many watched is
+	 * up to SERVER_DIRECT_STATS_MAX_MS away (one extra frame a
+	 * connection).
+	 */
+	if (l->count == 1)
+		sn->node->fresh = 1;
 }
 
 /*
@@ -1601,10 +1757,11 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 }
 
 /*
- * Whether console sn holds p's document from this link already: it
- * declared PROTO_NAMED_HEADER and the last document it was sent whole
- * here is p's.  Otherwise, if it declared, p's is now that document,
- * as the caller sends it whole.
+ * Whether console sn holds p's document already: it declared
+ * PROTO_NAMED_HEADER and the last document it was sent whole here is
+ * p's, or its instance was sent p's on another link (the console then
+ * waits for it, or wants it).  Otherwise, if it declared, p's is now
+ * that document, as the caller sends it whole.
  */
 static int
 server_session_names(struct server_session *sn,
@@ -1613,6 +1770,8 @@ server_session_names(struct server_session *sn,
 	if (!sn->named)
 		return (0);
 	if (strcmp(sn->named_sha, p->sha256) == 0)
+		return (1);
+	if (server_sent(sn->listener->server, sn->instance, p->sha256))
 		return (1);
 	util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
 	return (0);
@@ -1814,7 +1973,8 @@ server_pass_watch(struct server *server)
 
 /*
  * A pass of libev's loop begins: a new budget for consoles' messages;
- * the approvals the last one kept are checked, then the group sync.
+ * the approvals the last one kept are checked, then the group sync
+ * starts, unless the last one is still under way.
  */
 static void
 server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -1827,8 +1987,8 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	server->pass_us = -1;
 	if (server->nverify > 0)
 		server_verify_run(server);
-	if (server->ndurable > 0)
-		server_durable_run(server);
+	server_durable_reap(server);
+	server_durable_start(server);
 }
 
 /*
@@ -1993,6 +2153,9 @@ server_session_message(struct server_session *sn, const char *rx,
 	case MSG_HOLDER:
 		server_move_holder(sn, msg);
 		return;
+	case MSG_WANT:
+		server_want(sn, &msg->u.want);
+		return;
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
@@ -2004,11 +2167,100 @@ server_session_message(struct server_session *sn, const char *rx,
 	default:
 		util_format(text, sizeof text, "%s refused: a backend sends "
 		    "%s, a console does not; a console sends auth, propose, "
-		    "approve, cancel and fire", type, type);
+		    "approve, cancel, fire and want", type, type);
 		server_session_error(sn, type, text);
 		server_session_refused(sn);
 		return;
 	}
+}
+
+/*
+ * want: console sn holds a proposal of a node on this connection that
+ * named its document by SHA-256, but not the document (the link that
+ * carried it dropped, or it went to another process).  The node sends
+ * that proposal whole; a node it does not serve, a document the node
+ * does not hold, or a want past the allowance is refused in words.
+ */
+static void
+server_want(struct server_session *sn, const struct proto_want *in)
+{
+	struct server		*server = sn->listener->server;
+	struct server_node	*node;
+	const struct command_pending *p = NULL;
+	struct proto_msg	*out = &server->out;
+	char			 text[PROTO_TEXT_MAX];
+
+	node = server_find_node(server, in->node);
+	if (node == NULL || node->listener != sn->listener) {
+		util_format(text, sizeof text, "want refused: %s is not a "
+		    "node of this connection; ask on the link of the node "
+		    "whose proposal named the document", in->node);
+		server_session_error(sn, "want", text);
+		server_session_refused(sn);
+		return;
+	}
+	sn->node = node;
+	text[0] = '\0';
+	if ((p = server_want_find(node, in->sha256)) == NULL)
+		util_format(text, sizeof text, "want refused: %s holds no "
+		    "pending or armed command whose document has SHA-256 "
+		    "%.16s...; it was carried out, cancelled or expired since "
+		    "(a proposal says so), or the hash is wrong", in->node,
+		    in->sha256);
+	else if (!server_want_allowed(sn))
+		util_format(text, sizeof text, "want refused: this console "
+		    "asked for more than %d documents at once or %d a second "
+		    "after that on this connection; ask again in a second",
+		    SERVER_WANT_BURST, SERVER_WANTS_PER_S);
+	if (p == NULL || text[0] != '\0') {
+		server_session_error(sn, "want", text);
+		server_session_refused(sn);
+	} else {
+		memset(out, 0, sizeof *out);
+		out->type = MSG_PROPOSAL;
+		command_proposal_msg(server_node_id(node), p,
+		    &out->u.proposal);
+		server_session_send(sn, out, 0);
+		util_copy(sn->named_sha, sizeof sn->named_sha, p->sha256);
+	}
+	sn->node = &server->nodes[sn->listener->first];
+}
+
+/* The command node holds (pending or armed) of document sha256, or NULL. */
+static const struct command_pending *
+server_want_find(const struct server_node *node, const char *sha256)
+{
+	const struct command_pending	**pending, *armed;
+	size_t				  i, n;
+
+	if (node->engine == NULL)
+		return (NULL);
+	n = command_pending(node->engine, &pending);
+	for (i = 0; i < n; i++) {
+		if (strcmp(pending[i]->sha256, sha256) == 0)
+			return (pending[i]);
+	}
+	armed = command_armed(node->engine, NULL);
+	if (armed != NULL && strcmp(armed->sha256, sha256) == 0)
+		return (armed);
+	return (NULL);
+}
+
+/* Take one want from console sn's bucket: 1, or 0 when it is empty. */
+static int
+server_want_allowed(struct server_session *sn)
+{
+	int64_t	now = util_mono_ms();
+
+	sn->wants_left += (double)(now - sn->wants_ms) *
+	    SERVER_WANTS_PER_S / 1000.0;
+	if (sn->wants_left > SERVER_WANT_BURST)
+		sn->wants_left = SERVER_WANT_BURST;
+	sn->wants_ms = now;
+	if (sn->wants_left < 1)
+		return (0);
+	sn->wants_left -= 1;
+	return (1);
 }
 
 /*
@@ -2302,7 +2554,8 @@ server_proposal(struct server_node *node, const struct command_pending *p,
 /*
  * Write a refusal the engine did not see into node's audit log, if it
  * has one, so that every refusal is on record: compact, with operator
- * as claimed unless verified.
+ * as claimed unless verified.  Its entry holds no document, so only
+ * the rest of it is cleared (proto_audit_clear), not 192 KB each time.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
@@ -2314,7 +2567,8 @@ server_refusal_audit(struct server_node *node, const char *id,
 
 	if (node->audit == NULL)
 		return;
-	e = xcalloc(1, sizeof *e);
+	e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
 	e->time_ms = util_wall_ms();
 	util_copy(e->node, sizeof e->node, server_node_id(node));
 	util_copy(e->event, sizeof e->event, "refuse");
@@ -2529,66 +2783,128 @@ server_command_refused(struct server_session *sn, struct server_node *node,
 
 /*
  * The engine wrote p's execute line unsynced (command_engine_group):
- * queue it for the group sync at the next pass, with its log's slot in
- * that sync (one per log, however many commands it holds).
+ * queue it for the next group sync, with its log's slot in that sync
+ * (one per log, however many commands it holds).
  */
 static void
 server_durable_queue(struct server_node *node, const struct command_pending *p)
 {
 	struct server		*server = node->server;
+	struct server_batch	*b = server->filling;
 	struct server_durable	*d;
 
-	if (server->ndurable == 0) {
+	if (b->ndurable == 0) {
 		server->sync_batch++;
-		server->nsync = 0;
+		b->nsync = b->nlanded = 0;
 	}
-	if (server->ndurable == server->durablecap) {
-		server->durablecap = server->durablecap == 0 ? 64 :
-		    2 * server->durablecap;
-		server->durable = xreallocarray(server->durable,
-		    server->durablecap, sizeof *server->durable);
-		server->sync_fds = xreallocarray(server->sync_fds,
-		    server->durablecap, sizeof *server->sync_fds);
-		server->sync_errors = xreallocarray(server->sync_errors,
-		    server->durablecap, sizeof *server->sync_errors);
-	}
+	if (b->ndurable == b->cap)
+		server_batch_grow(b);
 	if (node->sync_batch != server->sync_batch) {
 		node->sync_batch = server->sync_batch;
-		node->sync_slot = server->nsync;
-		server->sync_fds[server->nsync++] = audit_fd(node->audit);
+		node->sync_slot = b->nsync;
+		b->nodes[b->nsync] = node->index;
+		b->fds[b->nsync++] = audit_fd(node->audit);
 	}
-	d = &server->durable[server->ndurable++];
+	d = &b->durable[b->ndurable++];
 	d->node = node->index;
 	util_copy(d->id, sizeof d->id, p->cmd.id);
 	audit_ticket(node->audit, &d->ticket);
 	d->slot = node->sync_slot;
+	d->landed = 0;
+}
+
+/* Room for twice as many executions (and as many logs) in batch b. */
+static void
+server_batch_grow(struct server_batch *b)
+{
+	b->cap = b->cap == 0 ? 64 : 2 * b->cap;
+	b->durable = xreallocarray(b->durable, b->cap, sizeof *b->durable);
+	b->nodes = xreallocarray(b->nodes, b->cap, sizeof *b->nodes);
+	b->fds = xreallocarray(b->fds, b->cap, sizeof *b->fds);
+	b->errors = xreallocarray(b->errors, b->cap, sizeof *b->errors);
+	b->synced = xreallocarray(b->synced, b->cap, sizeof *b->synced);
+	b->at = xreallocarray(b->at, b->cap, sizeof *b->at);
+	b->ended = xreallocarray(b->ended, b->cap, sizeof *b->ended);
+}
+
+/* Free batch b's arrays. */
+static void
+server_batch_free(struct server_batch *b)
+{
+	free(b->durable);
+	free(b->nodes);
+	free(b->fds);
+	free(b->errors);
+	free(b->synced);
+	free(b->at);
+	free(b->ended);
 }
 
 /*
- * The group commit: fdatasync every log with a waiting execution, in
- * parallel, then, in the order they came, carry out those whose lines
- * are durable and refuse those whose lines were cut off, to every
- * console of their node (the approver's may have gone).
+ * The group commit: unless one is under way, fdatasync every log with a
+ * waiting execution, in parallel.  While consoles' messages wait for
+ * the loop, on the flush pool's threads alone, and the loop goes on
+ * checking and judging them, each execution carried out as its log's
+ * sync is reaped (server_flushed); else on the loop and the pool's
+ * threads together, and carried out at once, as a lone approval's has
+ * nothing to wait behind.  Each log's lines up to where it stood as its
+ * sync began are the ones made durable (audit_point).
  */
 static void
-server_durable_run(struct server *server)
+server_durable_start(struct server *server)
 {
+	struct server_batch	*b = server->filling;
+	size_t			 i;
+
+	if (b->ndurable == 0 || server->flying != NULL)
+		return;
+	for (i = 0; i < b->nsync; i++) {
+		audit_point(server->nodes[b->nodes[i]].audit, &b->at[i]);
+		b->synced[i] = 0;
+	}
+	server->flying = b;
+	server->filling = b == &server->batches[0] ? &server->batches[1] :
+	    &server->batches[0];
+	if (server->flush != NULL && (server->waiting != NULL ||
+	    server->nverify > 0)) {
+		syncpool_start(server->flush, b->fds, b->errors, b->nsync,
+		    server_flush_wake, server);
+		return;
+	}
+	syncpool_run(server->syncs, b->fds, b->errors, b->nsync);
+	for (i = 0; i < b->nsync; i++)
+		b->synced[i] = 1;
+	server_durable_land(server);
+}
+
+/*
+ * In the order they came, carry out the flying batch's executions whose
+ * logs' syncs were reaped and left their lines durable, and refuse
+ * those whose lines were cut off, to every console of their node (the
+ * approver's may have gone); once all have landed, the batch is done.
+ */
+static void
+server_durable_land(struct server *server)
+{
+	struct server_batch		*b = server->flying;
 	struct server_durable		*d;
 	struct server_node		*node;
 	const struct command_pending	*p;
 	char				 cause[PROTO_TEXT_MAX];
 	char				*logcause;
-	size_t				 i, n = server->ndurable;
+	size_t				 i;
 	int				 rc;
 
-	syncpool_run(server->syncs, server->sync_fds, server->sync_errors,
-	    server->nsync);
-	server->ndurable = 0;
-	for (i = 0; i < n; i++) {
-		d = &server->durable[i];
+	for (i = 0; i < b->ndurable; i++) {
+		d = &b->durable[i];
 		node = &server->nodes[d->node];
-		audit_synced(node->audit, server->sync_errors[d->slot],
-		    &d->ticket, &logcause);
+		if (d->landed || !b->synced[d->slot] ||
+		    (server->verifying && node->nverify > 0))
+			continue;
+		d->landed = 1;
+		b->nlanded++;
+		audit_synced_at(node->audit, b->errors[d->slot],
+		    &b->at[d->slot], &d->ticket, &logcause);
 		rc = command_durable(node->engine, d->id, logcause,
 		    util_wall_ms(), &p, cause, sizeof cause);
 		free(logcause);
@@ -2600,6 +2916,76 @@ server_durable_run(struct server *server)
 		server_result(NULL, node, "approve", d->id, p->cmd.action,
 		    OUTCOME_REFUSED, cause);
 	}
+	if (b->nlanded == b->ndurable) {
+		b->ndurable = b->nlanded = b->nsync = 0;
+		server->flying = NULL;
+	}
+}
+
+/*
+ * Land what the flush pool's syncs made durable since last time; once
+ * the whole batch has, start the next group sync.
+ */
+static void
+server_durable_reap(struct server *server)
+{
+	struct server_batch	*b = server->flying;
+	size_t			 i, n;
+
+	if (b == NULL)
+		return;
+	n = syncpool_reap(server->flush, b->ended);
+	for (i = 0; i < n; i++)
+		b->synced[b->ended[i]] = 1;
+	server_durable_land(server);
+	if (server->flying == NULL)
+		server_durable_start(server);
+}
+
+/* Sync and land every execution waiting, however long it takes. */
+static void
+server_durable_drain(struct server *server)
+{
+	while (server->flying != NULL || server->filling->ndurable > 0) {
+		if (server->flying == NULL)
+			server_durable_start(server);
+		else {
+			syncpool_wait(server->flush);
+			server_durable_reap(server);
+		}
+	}
+}
+
+/* A flush pool thread ended a sync: wake the loop (on that thread). */
+static void
+server_flush_wake(void *arg)
+{
+	struct server	*server = arg;
+
+	ev_async_send(server->loop, &server->flush_watch);
+}
+
+/*
+ * Between the loop's own checks of a pass (syncpool_each_poll): land
+ * what the syncs made durable meanwhile, but for the nodes whose
+ * approvals are being checked, whose engines the pool's threads read.
+ */
+static void
+server_verify_poll(void *arg)
+{
+	server_durable_reap(arg);
+}
+
+/* The loop woke for syncs that ended: land what they made durable. */
+static void
+server_flushed(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct server	*server = lws_container_of(w, struct server,
+			    flush_watch);
+
+	(void)loop;
+	(void)revents;
+	server_durable_reap(server);
 }
 
 /*
@@ -2709,7 +3095,10 @@ server_verify_run(struct server *server)
 			v->checking = command_approve_sigcheck(node->engine,
 			    &v->approve, &v->check);
 	}
-	syncpool_each(server->syncs, server_verify_one, server->verify, n);
+	server->verifying = 1;
+	syncpool_each_poll(server->syncs, server_verify_one, server->verify,
+	    n, server_verify_poll, server);
+	server->verifying = 0;
 
 	server->judging = 1;
 	start = server_cpu_us();
@@ -3401,6 +3790,9 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (l == NULL || sn == NULL)
 			return (-1);
 		sn->named = server_named_declared(wsi);
+		server_instance_declared(wsi, sn->instance);
+		sn->wants_left = SERVER_WANT_BURST;
+		sn->wants_ms = util_mono_ms();
 		server_session_open(l, sn, wsi);
 		return (0);
 	case LWS_CALLBACK_CLOSED:

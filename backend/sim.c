@@ -129,7 +129,6 @@ struct sim_node {
 	uint64_t		 failed_alerted; /* devices failed, reported */
 
 	int			 cert_reported;
-	char			 cert_serial[64];
 	int64_t			 cert_renewal_ms;
 	char			 cert_holder[PROTO_ID_MAX];
 	int			 cert_holds_root;
@@ -1235,14 +1234,16 @@ sim_watch_station(struct sim *sim, size_t i, int64_t t)
 	}
 }
 
-/* Remember the expiry of node n's current certificate. */
+/*
+ * Remember the expiry of node n's current certificate, as the station
+ * read it once on taking it: filling a whole report for it built the
+ * report twice in the step of each renewal, the server's being the
+ * other.
+ */
 static void
 sim_note_cert(struct sim_node *n)
 {
-	struct proto_cert	c;
-
-	node_station_cert(n->station, &c);
-	n->cert_not_after_ms = c.not_after_ms;
+	n->cert_not_after_ms = n->station->cert_not_after_ms;
 }
 
 /*
@@ -1467,29 +1468,36 @@ sim_node_cert(struct sim *sim, size_t i, struct proto_cert *cert,
 	n = &sim->nodes[i];
 	if (n->station == NULL)
 		return (-1);
+	/*
+	 * Changed by the one rule sim_node_cert_changed() has, which the
+	 * server asked first: comparing the filled report again, serial
+	 * and all, was the same question twice by two rules.
+	 */
+	if (changed != NULL)
+		*changed = sim_node_cert_changed(sim, i);
 	node_station_cert(n->station, cert);
 	cert->clock_ms = sim->clock_ms;
-	if (changed != NULL)
-		*changed = !n->cert_reported ||
-		    strcmp(n->cert_serial, cert->serial) != 0 ||
-		    n->cert_renewal_ms != cert->last_renewal_ms ||
-		    strcmp(n->cert_holder, cert->root_holder) != 0 ||
-		    n->cert_holds_root != cert->holds_root;
+	/*
+	 * Without changed it is one console's introduction: a change the
+	 * consoles already watching were not sent stays for the next
+	 * step's check to send them.
+	 */
+	if (changed == NULL && n->cert_reported)
+		return (0);
 	n->cert_reported = 1;
 	util_copy(n->cert_holder, sizeof n->cert_holder, cert->root_holder);
 	n->cert_holds_root = cert->holds_root;
-	util_copy(n->cert_serial, sizeof n->cert_serial, cert->serial);
 	n->cert_renewal_ms = cert->last_renewal_ms;
 	n->cert_seq = n->station->cert_seq;
 	return (0);
 }
 
 /*
- * Whether station i's cert report may differ from its last: what
- * sim_node_cert() compares, read from the station itself, with its
- * certificate's number in place of its serial (a new serial comes only
- * with a new certificate).  Asked for every watched station at every
- * step, so it reads neither the certificate nor its memo.
+ * Whether station i's cert report differs from its last: its
+ * certificate (by number: a new serial comes only with a new
+ * certificate), renewal or root holder, read from the station itself.
+ * Asked for every watched station at every step, so it reads neither
+ * the certificate nor its memo; sim_node_cert() says changed by it.
  */
 int
 sim_node_cert_changed(const struct sim *sim, size_t i)

@@ -126,9 +126,11 @@ void		 sim_node_stats(struct sim *sim, size_t i,
 int		 sim_node_state_changed(const struct sim *sim, size_t i);
 /*
  * Fill a station's certificate report.  Returns 0, or -1 for a router.
- * *changed (if not NULL) is set to whether it changed (serial, renewal or
- * root holder) since the last call for this node, so the server sends
- * cert at once, and only when needed.
+ * *changed (if not NULL) is set to whether it changed (certificate,
+ * renewal or root holder) since the last call for this node, as
+ * sim_node_cert_changed() says, so the server sends cert at once, and
+ * only when needed.  Without changed (one console's introduction), a
+ * change since the last call with it stays one for the next.
  */
 int		 sim_node_cert(struct sim *sim, size_t i,
 		    struct proto_cert *cert, int *changed);

@@ -5,6 +5,9 @@
  * A pass hands the pool n jobs and a function; the threads, and the
  * caller too, take the next one under the lock, run it outside it, and
  * count it done under it again.  The last one done wakes the caller.
+ * A started run of syncs (syncpool_start) is the threads' alone: each
+ * sync done is noted in the order it ended and wakes the loop, which
+ * reaps them (syncpool_reap) under the lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,24 +31,30 @@ struct syncpool {
 	size_t		 next;		/* the next to take */
 	size_t		 finished;
 	int		 quit;
-};
-
-/* A run of syncs: the descriptors and where their errors go. */
-struct syncpool_syncs {
-	const int	*fds;
-	int		*errors;
+	/* A started run: its syncs, which ended, and whom to wake. */
+	struct syncpool_syncs {
+		const int	*fds;
+		int		*errors;
+	}		 syncs;
+	int		 started;
+	size_t		*ended;		/* indices, as they ended */
+	size_t		 endedcap;
+	size_t		 reaped;
+	void		(*wake)(void *);
+	void		*wake_arg;
 };
 
 static void	*syncpool_main(void *);
-static int	 syncpool_take(struct syncpool *);
+static int	 syncpool_take(struct syncpool *, void (*)(void *), void *);
 static void	 syncpool_sync(void *, size_t);
 
 /*
- * With the lock held, run the run's jobs until none is left to take.
- * Returns whether any was taken.
+ * With the lock held, run the run's jobs until none is left to take,
+ * and poll(poll_arg) after each, if given, without the lock.  Returns
+ * whether any was taken.
  */
 static int
-syncpool_take(struct syncpool *pool)
+syncpool_take(struct syncpool *pool, void (*poll)(void *), void *poll_arg)
 {
 	void	(*job)(void *, size_t) = pool->job;
 	void	*arg = pool->arg;
@@ -56,7 +65,13 @@ syncpool_take(struct syncpool *pool)
 		i = pool->next++;
 		pthread_mutex_unlock(&pool->lock);
 		job(arg, i);
+		if (poll != NULL)
+			poll(poll_arg);
 		pthread_mutex_lock(&pool->lock);
+		if (pool->started) {
+			pool->ended[pool->finished] = i;
+			pool->wake(pool->wake_arg);
+		}
 		if (++pool->finished == pool->n)
 			pthread_cond_signal(&pool->done);
 		took = 1;
@@ -72,7 +87,7 @@ syncpool_main(void *arg)
 
 	pthread_mutex_lock(&pool->lock);
 	while (!pool->quit) {
-		if (!syncpool_take(pool))
+		if (!syncpool_take(pool, NULL, NULL))
 			pthread_cond_wait(&pool->work, &pool->lock);
 	}
 	pthread_mutex_unlock(&pool->lock);
@@ -123,6 +138,7 @@ syncpool_free(struct syncpool *pool)
 
 	if (pool == NULL)
 		return;
+	syncpool_wait(pool);
 	pthread_mutex_lock(&pool->lock);
 	pool->quit = 1;
 	pthread_cond_broadcast(&pool->work);
@@ -132,6 +148,7 @@ syncpool_free(struct syncpool *pool)
 	pthread_cond_destroy(&pool->done);
 	pthread_cond_destroy(&pool->work);
 	pthread_mutex_destroy(&pool->lock);
+	free(pool->ended);
 	free(pool->threads);
 	free(pool);
 }
@@ -159,6 +176,14 @@ void
 syncpool_each(struct syncpool *pool, void (*job)(void *, size_t),
     void *arg, size_t n)
 {
+	syncpool_each_poll(pool, job, arg, n, NULL, NULL);
+}
+
+/* Run n jobs in parallel, polling between the caller's; see syncpool.h. */
+void
+syncpool_each_poll(struct syncpool *pool, void (*job)(void *, size_t),
+    void *arg, size_t n, void (*poll)(void *), void *poll_arg)
+{
 	if (n == 0)
 		return;
 	pthread_mutex_lock(&pool->lock);
@@ -169,11 +194,74 @@ syncpool_each(struct syncpool *pool, void (*job)(void *, size_t),
 	pool->finished = 0;
 	if (n > 1)
 		pthread_cond_broadcast(&pool->work);
-	syncpool_take(pool);
+	syncpool_take(pool, poll, poll_arg);
 	while (pool->finished < pool->n)
 		pthread_cond_wait(&pool->done, &pool->lock);
 	pool->job = NULL;
 	pool->arg = NULL;
 	pool->n = pool->next = pool->finished = 0;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/* Start n syncs on the threads alone; see syncpool.h. */
+void
+syncpool_start(struct syncpool *pool, const int *fds, int *errors, size_t n,
+    void (*wake)(void *), void *arg)
+{
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nthreads == 0 || pool->n != 0)
+		fatal("syncpool_start: %zu threads, a run of %zu under way",
+		    pool->nthreads, pool->n);
+	if (pool->endedcap < n) {
+		pool->endedcap = n;
+		pool->ended = xreallocarray(pool->ended, n,
+		    sizeof *pool->ended);
+	}
+	pool->syncs.fds = fds;
+	pool->syncs.errors = errors;
+	pool->job = syncpool_sync;
+	pool->arg = &pool->syncs;
+	pool->n = n;
+	pool->next = pool->finished = pool->reaped = 0;
+	pool->started = 1;
+	pool->wake = wake;
+	pool->wake_arg = arg;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/* The started syncs ended since the last call; see syncpool.h. */
+size_t
+syncpool_reap(struct syncpool *pool, size_t *out)
+{
+	size_t	n = 0;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->started) {
+		while (pool->reaped < pool->finished)
+			out[n++] = pool->ended[pool->reaped++];
+		if (pool->reaped == pool->n) {
+			pool->started = 0;
+			pool->job = NULL;
+			pool->arg = NULL;
+			pool->wake = NULL;
+			pool->wake_arg = NULL;
+			pool->n = pool->next = pool->finished = 0;
+			pool->reaped = 0;
+		}
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return (n);
+}
+
+/* Wait for the started run's syncs to end; see syncpool.h. */
+void
+syncpool_wait(struct syncpool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	while (pool->started && pool->finished < pool->n)
+		pthread_cond_wait(&pool->done, &pool->lock);
 	pthread_mutex_unlock(&pool->lock);
 }

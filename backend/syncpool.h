@@ -7,7 +7,9 @@
  * The threads make one system call on a descriptor they are handed, or
  * run one job on what it is handed, and store its result; they touch
  * nothing else.  The loop waits in syncpool_run() or syncpool_each()
- * while they work, so nothing it owns changes meanwhile.
+ * while they work, so nothing it owns changes meanwhile; or it starts
+ * the syncs (syncpool_start()) and goes on, leaving the descriptors and
+ * the errors array alone until syncpool_reap() hands each sync back.
  */
 #ifndef VIGIL_SYNCPOOL_H
 #define VIGIL_SYNCPOOL_H
@@ -38,5 +40,35 @@ void		 syncpool_run(struct syncpool *pool, const int *fds,
  */
 void		 syncpool_each(struct syncpool *pool,
 		    void (*job)(void *, size_t), void *arg, size_t n);
+
+/*
+ * The same, the caller calling poll(poll_arg) after each job it ran
+ * itself (never while a job of its own runs), so that it can see to
+ * other things meanwhile: what the other calls' jobs do not touch.
+ */
+void		 syncpool_each_poll(struct syncpool *pool,
+		    void (*job)(void *, size_t), void *arg, size_t n,
+		    void (*poll)(void *), void *poll_arg);
+
+/*
+ * Start fdatasync of each of the n descriptors fds on the pool's threads
+ * alone and return at once; the pool must have threads and no run.
+ * After each sync ends, wake(arg) is called on the thread that made it
+ * (it must be safe there: libev's ev_async_send()).  fds and errors
+ * stay the caller's to keep, untouched, until every sync is reaped.
+ */
+void		 syncpool_start(struct syncpool *pool, const int *fds,
+		    int *errors, size_t n, void (*wake)(void *), void *arg);
+
+/*
+ * The started syncs that ended since the last call: their indices, in
+ * the order they ended, in out (room for n), and errors[i] set for each.
+ * Returns how many.  Once the last is reaped the run is over, and
+ * another may start.
+ */
+size_t		 syncpool_reap(struct syncpool *pool, size_t *out);
+
+/* Wait until every sync of the started run has ended (not reaped). */
+void		 syncpool_wait(struct syncpool *pool);
 
 #endif

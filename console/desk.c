@@ -209,11 +209,9 @@ desk_heard(struct desk *desk, const struct proto_command *cmd, char **text)
 {
 	const struct fleet	*fleet = desk->fleet;
 	const struct node	*node;
-	size_t			 i, coming = 0;
+	size_t			 i, coming;
 
-	for (i = 0; i < fleet->nlinks; i++)
-		coming += fleet->links[i].state == LINK_CONNECTING;
-	if (coming == 0)
+	if ((coming = fleet_links_coming(fleet)) == 0)
 		return (0);
 	for (i = 0; i < cmd->ntargets; i++) {
 		node = fleet_find_const(fleet, cmd->targets[i].node);

@@ -35,13 +35,20 @@ static void
 fleet_move_queue(struct fleet_move *m, struct fleet_relays *q, size_t link,
     const struct proto_msg *msg)
 {
-	if (q->n >= q->max) {
+	if (fleet_relay_push(q, link, msg) != 0)
 		fleet_move_fail(m, "move-root %.8s: this console could not "
 		    "queue more than %zu frames to relay; some stations did "
 		    "not hear of the new holder: relay again by restarting the "
 		    "console, or move the root again", m->id, q->max);
-		return;
-	}
+}
+
+/* Encode msg and queue it for link; -1 when the queue is full. */
+int
+fleet_relay_push(struct fleet_relays *q, size_t link,
+    const struct proto_msg *msg)
+{
+	if (q->n >= q->max)
+		return (-1);
 	if (q->n == q->cap) {
 		q->cap = q->cap == 0 ? 16 : 2 * q->cap;
 		q->v = xreallocarray(q->v, q->cap, sizeof *q->v);
@@ -49,6 +56,7 @@ fleet_move_queue(struct fleet_move *m, struct fleet_relays *q, size_t link,
 	q->v[q->n].link = link;
 	q->v[q->n].frame = proto_encode(msg);
 	q->n++;
+	return (0);
 }
 
 /* Record why the move failed, once. */

@@ -94,6 +94,10 @@ void		 fleet_move_result(struct fleet_move *m, const char *id,
 void		 fleet_move_cert(struct fleet_move *m, const char *id,
 		    const struct proto_cert *c, int64_t wall_ms);
 
+/* Encode msg and queue it to relay on link: 0, or -1 when full. */
+int		 fleet_relay_push(struct fleet_relays *q, size_t link,
+		    const struct proto_msg *msg);
+
 /* Take the next frame to relay, as fleet_move_take() (fleet.h) says. */
 int		 fleet_relay_take(struct fleet_relays *q,
 		    struct fleet_relay *out);

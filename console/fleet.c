@@ -97,9 +97,14 @@ static char	*fleet_doc_hold(struct fleet *fleet, const char *text);
 static const struct fleet_doc *fleet_doc_find(const struct fleet *,
 		    const char *, const char *);
 static void	 fleet_link_doc(struct fleet *, size_t, const char *);
+static void	 fleet_await_settle(struct fleet *, const char *, int64_t,
+		    int64_t);
+static void	 fleet_held_apply(struct fleet *, size_t, struct node *,
+		    const struct proto_proposal *, int64_t, int64_t);
+static int	 fleet_link_is_up(void *, size_t);
 static const struct proto_proposal *fleet_proposal_whole(struct fleet *,
-		    struct node *, const struct proto_proposal *,
-		    struct proto_proposal *, int64_t);
+		    struct node *, size_t, const struct proto_proposal *,
+		    struct proto_proposal *, int64_t, int64_t);
 static void	 fleet_doc_drop(struct fleet *fleet, const char *text);
 static void	 fleet_held_event(struct fleet *fleet, struct node *node,
 		    const struct proto_proposal *p, int64_t wall_ms);
@@ -206,12 +211,19 @@ static const char *const fleet_state_names[] = {
 void
 fleet_init(struct fleet *fleet, const char *name)
 {
+	char	*cause = NULL;
+
 	memset(fleet, 0, sizeof *fleet);
 	util_copy(fleet->name, sizeof fleet->name, name != NULL ? name : "");
 	alert_set_init(&fleet->alerts);
 	alert_set_listen(&fleet->alerts, fleet_alert_changed, fleet);
 	hmap_init(&fleet->node_index);
 	fleet->relays.max = FLEET_MAX_NODES + 16;	/* one per station */
+	if (opkey_random_id(fleet->instance, sizeof fleet->instance,
+	    &cause) != 0) {
+		free(cause);	/* documents then come whole on each link */
+		fleet->instance[0] = '\0';
+	}
 }
 
 /* Free everything the model holds; it is empty afterwards. */
@@ -222,6 +234,7 @@ fleet_free(struct fleet *fleet)
 
 	fleet_proposals_free(fleet->proposals, fleet->nproposals);
 	fleet_relay_free(&fleet->relays);
+	fleet_await_free(&fleet->awaits);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
 		free(fleet->links[i].watching);
@@ -342,6 +355,7 @@ fleet_link_down(struct fleet *fleet, size_t link, const char *why,
 	l = &fleet->links[link];
 	l->state = LINK_DOWN;
 	fleet_link_doc(fleet, link, NULL);
+	fleet_await_link_down(&fleet->awaits, link);
 	fleet->link_seq++;
 	l->since_ms = now_ms;
 	/* A refused answer explains the close better than the close. */
@@ -723,6 +737,17 @@ fleet_link_expects(const struct fleet *fleet, size_t link)
 	if (l->link_nodes <= 0)
 		return (0);
 	return ((size_t)l->link_nodes < cap ? (size_t)l->link_nodes : cap);
+}
+
+/* How many links are still making their first connection; see fleet.h. */
+size_t
+fleet_links_coming(const struct fleet *fleet)
+{
+	size_t	i, coming = 0;
+
+	for (i = 0; i < fleet->nlinks; i++)
+		coming += fleet->links[i].state == LINK_CONNECTING;
+	return (coming);
 }
 
 /*
@@ -1202,6 +1227,8 @@ fleet_apply_error(struct fleet *fleet, size_t link,
 	util_copy(l->error, sizeof l->error, e->text);
 	if (strcmp(e->in_reply_to, "auth") == 0)
 		auth_refused(fleet, link);
+	if (strcmp(e->in_reply_to, "want") == 0)
+		fleet_await_refused(&fleet->awaits, link, e->text);
 	/* A backend that cannot take a command says so with an error. */
 	for (i = 0; i < nitems(fleet_command_types); i++) {
 		if (strcmp(e->in_reply_to, fleet_command_types[i]) != 0)
@@ -1368,16 +1395,18 @@ fleet_link_doc(struct fleet *fleet, size_t link, const char *text)
 }
 
 /*
- * Proposal p as a whole one: p itself when it carries its document,
- * else a copy in *whole with the document the console holds under p's
- * id (this node's copy, or another node's), checked against the SHA-256
- * p names.  NULL, with an event on node saying so, when the console
- * holds no such document: the update is then left out.
+ * Proposal p (from link) as a whole one: p itself when it carries its
+ * document, else a copy in *whole with the document the console holds
+ * under p's id (this node's copy, or another node's), checked against
+ * the SHA-256 p names.  NULL when the console holds no such document:
+ * p is then kept aside until it comes (fleet-want.h), or, past that
+ * bound or naming another document than the node's, left out with an
+ * event on node saying so.
  */
 static const struct proto_proposal *
-fleet_proposal_whole(struct fleet *fleet, struct node *node,
+fleet_proposal_whole(struct fleet *fleet, struct node *node, size_t link,
     const struct proto_proposal *p, struct proto_proposal *whole,
-    int64_t wall_ms)
+    int64_t now_ms, int64_t wall_ms)
 {
 	const struct fleet_doc	*d = NULL;
 	struct fleet_held	*h;
@@ -1396,11 +1425,15 @@ fleet_proposal_whole(struct fleet *fleet, struct node *node,
 	}
 	if (d == NULL && (d = fleet_doc_find(fleet, NULL,
 	    p->sha256)) == NULL) {
+		/* Sent on another link, or to be wanted: kept aside. */
+		if (fleet_await_add(&fleet->awaits, link, p, now_ms) == 0)
+			return (NULL);
 		fleet_event(node, wall_ms, "command %.8s is %s, says the node, "
 		    "naming its document by SHA-256 %.16s..., which this "
-		    "console was never sent; the update is left out: reconnect "
-		    "to be sent the command whole", p->id,
-		    proto_status_name(p->status), p->sha256);
+		    "console does not hold, with %d such updates kept aside "
+		    "already; the update is left out: reconnect to be sent "
+		    "the command whole", p->id, proto_status_name(p->status),
+		    p->sha256, FLEET_AWAIT_MAX);
 		return (NULL);
 	}
 	*whole = *p;
@@ -1499,22 +1532,67 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
     struct node **nodep)
 {
 	const struct proto_proposal	*p = &msg->u.proposal;
-	struct proto_proposal		 whole;
+	const struct fleet_doc		*d;
 	struct node			*node;
-	struct fleet_held		*h;
-	char				*doc;
-	int				 changed, news = 0;
+	int				 changed;
 
-	if (p->document != NULL)
+	if (p->document != NULL) {
+		fleet->awaits.whole++;
 		fleet_link_doc(fleet, link, p->document);
+	} else
+		fleet->awaits.named++;
 	node = fleet_heard_unclocked(fleet, link, p->node, now_ms, wall_ms,
 	    &changed);
-	if ((*nodep = node) == NULL)
-		return (0);
-	if ((p = fleet_proposal_whole(fleet, node, p, &whole,
+	if ((*nodep = node) != NULL)
+		fleet_held_apply(fleet, link, node, p, now_ms, wall_ms);
+	if (p->document != NULL && fleet->awaits.n > 0 &&
+	    (d = fleet_doc_find(fleet, fleet->links[link].doc, "")) != NULL)
+		fleet_await_settle(fleet, d->sha256, now_ms, wall_ms);
+	return (changed);
+}
+
+/*
+ * The document sha256 came: apply, in the order they came, the proposal
+ * frames kept aside for it, each as from its own link (if that link
+ * still serves its node).
+ */
+static void
+fleet_await_settle(struct fleet *fleet, const char *sha256, int64_t now_ms,
+    int64_t wall_ms)
+{
+	struct fleet_await	*v;
+	struct node		*node;
+	char			 sha[65];
+	size_t			 i, n;
+
+	util_copy(sha, sizeof sha, sha256);	/* the doc may move */
+	n = fleet_await_take(&fleet->awaits, sha, &v);
+	for (i = 0; i < n; i++) {
+		node = fleet_find(fleet, v[i].p.node);
+		if (node != NULL && node->link == v[i].link)
+			fleet_held_apply(fleet, v[i].link, node, &v[i].p,
+			    now_ms, wall_ms);
+	}
+	free(v);
+}
+
+/*
+ * Apply proposal p, which came on link, to node: held whole, or kept
+ * aside until its document comes.
+ */
+static void
+fleet_held_apply(struct fleet *fleet, size_t link, struct node *node,
+    const struct proto_proposal *p, int64_t now_ms, int64_t wall_ms)
+{
+	struct proto_proposal		 whole;
+	struct fleet_held		*h;
+	char				*doc;
+	int				 news = 0;
+
+	if ((p = fleet_proposal_whole(fleet, node, link, p, &whole, now_ms,
 	    wall_ms)) == NULL) {
 		fleet->dirty = 1;
-		return (changed);
+		return;
 	}
 	if ((h = fleet_held_find(node, p->id)) == NULL) {
 		node->held = xreallocarray(node->held, node->nheld + 1,
@@ -1540,8 +1618,6 @@ fleet_apply_proposal(struct fleet *fleet, size_t link,
 	fleet_proposals_rebuild(fleet);
 	if (news)
 		fleet_notify(fleet, FLEET_PROPOSAL_CHANGED, node);
-	*nodep = node;
-	return (changed);
 }
 
 /*
@@ -2081,6 +2157,18 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	fleet_commands_tick(fleet, wall_ms);
 	fleet_baseline_tick(fleet);
 	auth_tick(fleet);
+	if (fleet->awaits.n > 0)
+		fleet_await_due(&fleet->awaits, &fleet->relays,
+		    fleet_link_is_up, fleet, now_ms);
+}
+
+/* Is link up?  For fleet_await_due(). */
+static int
+fleet_link_is_up(void *arg, size_t link)
+{
+	const struct fleet	*fleet = arg;
+
+	return (link < fleet->nlinks && fleet->links[link].state == LINK_UP);
 }
 
 /*
@@ -2689,7 +2777,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	memset(out, 0, sizeof *out);
 	out->id = node->id;
 	out->url = l->url;
-	out->state = fleet_state_name(node->state);
+	out->state = auth_node_state(fleet, node);
 	/* A node exists only once something was heard about it. */
 	out->age_ms = now_ms - node->last_heard_ms;
 	out->hello = node->has_hello ? &node->hello : NULL;

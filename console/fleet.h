@@ -14,6 +14,7 @@
 
 #include "alert.h"
 #include "fleet-move.h"
+#include "fleet-want.h"
 #include "hmap.h"
 #include "proto.h"
 #include "proto-report.h"
@@ -374,7 +375,12 @@ struct fleet {
 	size_t			 nheld;		/* proposals all nodes hold */
 
 	struct fleet_move	 move;		/* the latest move-root */
-	struct fleet_relays	 relays;	/* its frames to relay */
+	struct fleet_relays	 relays;	/* its frames to relay, and
+						   wants */
+	/* This console's instance, said on each handshake (a random id;
+	   "": none), and the proposals naming a document it lacks. */
+	char			 instance[PROTO_INSTANCE_LEN + 1];
+	struct fleet_awaits	 awaits;
 };
 
 /* Start an empty model called name (a fleet file or "demo:knight"). */
@@ -390,6 +396,12 @@ size_t	 fleet_add_link(struct fleet *fleet, const char *url);
  * all of its nodes waits for.  0 before a hello declares any.
  */
 size_t	 fleet_link_expects(const struct fleet *fleet, size_t link);
+
+/*
+ * How many links are still making their first connection: a node not
+ * heard yet may be behind one of them.
+ */
+size_t	 fleet_links_coming(const struct fleet *fleet);
 
 /* A link connected, or went down with a reason in words. */
 void	 fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms);

@@ -130,7 +130,8 @@ static void	 headless_notify(void *, struct fleet *, enum fleet_change,
 		    const struct node *, const struct alert *,
 		    enum alert_change);
 static uint64_t	 headless_hash(uint64_t, const char *);
-static void	 headless_traits(const struct node *, uint64_t *);
+static void	 headless_traits(const struct fleet *, const struct node *,
+		    uint64_t *);
 static size_t	 headless_node_changes(struct headless *,
 		    const struct fleet *, const struct node *, const char **);
 static size_t	 headless_alert_changes(struct headless *,
@@ -179,6 +180,8 @@ static int	 headless_settled(struct headless *, int);
 static int	 headless_ready_targets(struct headless *);
 static int	 headless_named_ready(struct headless *,
 		    const struct proto_command *);
+static int	 headless_unheard(struct headless *, const char *,
+		    const char *, const char *, const char *);
 static int	 headless_named_heard(struct headless *,
 		    const struct proto_command *, const char *);
 static int	 headless_ready_proposal(struct headless *);
@@ -192,6 +195,8 @@ static int	 headless_heard_all(struct headless *, int);
 static int	 headless_plan(struct headless *);
 static char	*headless_plan_text(struct headless *, int, int *);
 static int	 headless_approve(struct headless *, const char *);
+static int	 headless_awaited(struct headless *);
+static void	 headless_awaited_said(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
 static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *);
@@ -371,7 +376,8 @@ headless_hash(uint64_t h, const char *s)
 
 /* Hash each trait of node into trait[TRAIT_MAX]. */
 static void
-headless_traits(const struct node *node, uint64_t *trait)
+headless_traits(const struct fleet *fleet, const struct node *node,
+    uint64_t *trait)
 {
 	const uint64_t	 seed = HEADLESS_SEED;
 	size_t		 i;
@@ -379,8 +385,8 @@ headless_traits(const struct node *node, uint64_t *trait)
 	/* A trait not known keeps the seed itself. */
 	for (i = 0; i < TRAIT_MAX; i++)
 		trait[i] = seed;
-	trait[TRAIT_STATE] = headless_hash(seed,
-	    fleet_state_name(node->state));
+	trait[TRAIT_STATE] = headless_hash(seed, auth_node_state(fleet,
+	    node));
 	if (node->has_hello) {
 		trait[TRAIT_BUILD] = headless_hash(seed, node->hello.build);
 		trait[TRAIT_GROUP] = headless_hash(seed, node->hello.group);
@@ -434,13 +440,13 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 	/*
 	 * The first event waits for what a live node reports at once (a
 	 * router's state, a station's certificate), so that it says the
-	 * node whole instead of in two lines.
+	 * node whole instead of in two lines; a refused one says no more.
 	 */
-	if (!seen->known && node->state == NODE_LIVE && (!node->has_hello ||
-	    node->nstats == 0 || (fleet_node_role(node) == ROLE_STATION &&
-	    !node->has_cert)))
+	if (!seen->known && strcmp(auth_node_state(fleet, node), "live") ==
+	    0 && (!node->has_hello || node->nstats == 0 ||
+	    (fleet_node_role(node) == ROLE_STATION && !node->has_cert)))
 		return (0);
-	headless_traits(node, trait);
+	headless_traits(fleet, node, trait);
 	for (i = 0; i < TRAIT_MAX; i++) {
 		if (seen->known ? trait[i] != seen->trait[i] :
 		    trait[i] != HEADLESS_SEED)
@@ -846,6 +852,7 @@ headless_print_status(struct headless *h, int64_t now_ms)
 	struct headless_row		*rows;
 	size_t				 nnodes, nalerts, i, c;
 	size_t				 live = 0, stale = 0, down = 0;
+	size_t				 refused = 0;
 	int				 width[COL_MAX];
 	char				 clock[16] = "";
 	const struct node		*node;
@@ -858,6 +865,8 @@ headless_print_status(struct headless *h, int64_t now_ms)
 			live++;
 		else if (strcmp(nodes[i].state, "stale") == 0)
 			stale++;
+		else if (strcmp(nodes[i].state, "refused") == 0)
+			refused++;
 		else
 			down++;
 	}
@@ -869,9 +878,12 @@ headless_print_status(struct headless *h, int64_t now_ms)
 			break;
 		}
 	}
-	printf("fleet %s: %zu node%s (%zu live, %zu stale, %zu down); "
-	    "%zu critical, %zu warning%s", h->fleet->name, nnodes,
-	    nnodes == 1 ? "" : "s", live, stale, down,
+	printf("fleet %s: %zu node%s (%zu live, %zu stale, %zu down",
+	    h->fleet->name, nnodes, nnodes == 1 ? "" : "s", live, stale,
+	    down);
+	if (refused > 0)
+		printf(", %zu refused", refused);
+	printf("); %zu critical, %zu warning%s",
 	    alert_count(&h->fleet->alerts, SEV_CRITICAL),
 	    alert_count(&h->fleet->alerts, SEV_WARNING),
 	    alert_count(&h->fleet->alerts, SEV_WARNING) == 1 ? "" : "s");
@@ -1225,6 +1237,13 @@ headless_command(struct headless *h)
 		break;
 	}
 	headless_flush(h);
+	/* A test hook: the console's own count of documents sent it. */
+	if (getenv("VIGIL_TEST_DOCS") != NULL)
+		fprintf(stderr, "vigil: proposal documents: %llu whole, %llu "
+		    "named by SHA-256, %llu wanted\n",
+		    (unsigned long long)h->fleet->awaits.whole,
+		    (unsigned long long)h->fleet->awaits.named,
+		    (unsigned long long)h->fleet->awaits.wanted);
 	cmd_track_free(&h->track);
 	proto_command_clear(h->cmd);
 	free(h->cmd);
@@ -1314,6 +1333,8 @@ headless_settled(struct headless *h, int stats)
 	const struct node	*node;
 	size_t			 l, i;
 
+	if (fleet->awaits.n > 0)
+		return (0);	/* a document named by hash is to come */
 	for (l = 0; l < fleet->nlinks; l++) {
 		fl = &fleet->links[l];
 		if (auth_settled(fleet, l) < 0)
@@ -1336,12 +1357,14 @@ headless_settled(struct headless *h, int stats)
 
 /*
  * propose: every target heard; or the whole fleet said hello and a
- * target is not in it (no use waiting longer).
+ * target is not in it, or a target's backend refused this console (no
+ * use waiting longer).
  */
 static int
 headless_ready_targets(struct headless *h)
 {
-	size_t	i, missing = 0;
+	const struct node	*node;
+	size_t			 i, missing = 0;
 
 	for (i = 0; i < h->options->nnodes; i++) {
 		if (!headless_node_heard(h, h->options->nodes[i]))
@@ -1350,8 +1373,9 @@ headless_ready_targets(struct headless *h)
 	if (missing == 0)
 		return (headless_named_ready(h, h->cmd));
 	for (i = 0; i < h->options->nnodes; i++) {
-		if (fleet_find_const(h->fleet, h->options->nodes[i]) == NULL &&
-		    headless_settled(h, 0))
+		node = fleet_find_const(h->fleet, h->options->nodes[i]);
+		if (node == NULL ? headless_settled(h, 0) :
+		    auth_settled(h->fleet, node->link) < 0)
 			return (1);
 	}
 	return (0);
@@ -1373,7 +1397,7 @@ headless_ready_proposal(struct headless *h)
 	if (ambiguous)
 		return (1);
 	if (p == NULL)
-		return (headless_settled(h, 1));
+		return (!headless_awaited(h) && headless_settled(h, 1));
 	if (!p->decoded)
 		return (1);
 	for (i = 0; i < p->cmd.ntargets; i++) {
@@ -1415,7 +1439,8 @@ headless_named_heard(struct headless *h, const struct proto_command *cmd,
 {
 	const struct command_spec	*spec;
 	const char			*id;
-	char				 wait[32];
+	char				*who, *why;
+	int				 rc;
 
 	id = cmd_named_node(cmd->action, cmd->args, cmd->nargs, &spec);
 	if (id == NULL || headless_node_heard(h, id))
@@ -1428,11 +1453,57 @@ headless_named_heard(struct headless *h, const struct proto_command *cmd,
 		    cmd->action, spec->node_why, done);
 		return (HEADLESS_EXIT_USAGE);
 	}
+	who = xasprintf("%s, the %s of %s,", id, spec->node_role,
+	    cmd->action);
+	why = xasprintf(" (%s)", spec->node_why);
+	rc = headless_unheard(h, id, who, why, done);
+	free(who);
+	free(why);
+	return (rc);
+}
+
+/*
+ * After a wait: say on standard error why node id (who in words, with
+ * why after the wait's length) was not heard, and so nothing was done,
+ * with what to do; returns the exit status.  Its backend refused this
+ * console, or it said hello and no counters yet, or the console has
+ * not yet connected to every backend (it may be behind one of them),
+ * or its backend did not answer.
+ */
+static int
+headless_unheard(struct headless *h, const char *id, const char *who,
+    const char *why, const char *done)
+{
+	const struct fleet	*fleet = h->fleet;
+	const struct node	*node = fleet_find_const(fleet, id);
+	size_t			 coming = fleet_links_coming(fleet);
+	char			 wait[32];
+
 	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
-	fprintf(stderr, "vigil: %s, the %s of %s, did not report to this "
-	    "console within %s (%s), so nothing was %s; check that its "
-	    "backend runs (vigil status), or allow longer with --wait\n", id,
-	    spec->node_role, cmd->action, wait, spec->node_why, done);
+	if (node != NULL && auth_settled(fleet, node->link) < 0)
+		headless_warn("the backend of %s sends this console nothing "
+		    "but its hello%s, so nothing was %s: %s", who, why, done,
+		    fleet->links[node->link].error);
+	else if (node != NULL && node->has_hello && node->nstats == 0 &&
+	    node->state != NODE_DOWN && loop_link_up(h->loop, node->link))
+		headless_warn("%s said hello but sent no counters within "
+		    "%s%s, so the state a command binds to is unknown and "
+		    "nothing was %s; its backend is slow to report: allow "
+		    "longer with --wait", who, wait, why, done);
+	else if (node == NULL && coming > 0)
+		headless_warn("%s has not said hello to this console within "
+		    "%s%s, so nothing was %s; the console is still making its "
+		    "first connection to %zu of its %zu backends (it opens "
+		    "them a few at a time), and %s may be behind one of them: "
+		    "allow longer with --wait, and if it still does not "
+		    "report, vigil status names the backends that do not "
+		    "answer", who, wait, why, done, coming, fleet->nlinks,
+		    id);
+	else
+		headless_warn("%s did not report to this console within "
+		    "%s%s, so nothing was %s; check that its backend runs "
+		    "(vigil status), or allow longer with --wait", who, wait,
+		    why, done);
 	return (HEADLESS_EXIT_UNREACHED);
 }
 
@@ -1462,7 +1533,7 @@ headless_ready_answers(struct headless *h)
 static int
 headless_ready_fleet(struct headless *h)
 {
-	return (fleet_ready(h->fleet));
+	return (fleet_ready(h->fleet) && h->fleet->awaits.n == 0);
 }
 
 /* A signal or a failure ended a step: say what is left undone. */
@@ -1486,7 +1557,6 @@ static int
 headless_heard_all(struct headless *h, int fleet)
 {
 	const struct headless_options	*o = h->options;
-	char				 wait[32];
 	size_t				 i;
 	int				 rc;
 
@@ -1494,7 +1564,6 @@ headless_heard_all(struct headless *h, int fleet)
 	    headless_ready_targets, o->wait_ms);
 	if (rc < 0)
 		return (headless_interrupted(h));
-	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
 	for (i = 0; i < o->nnodes; i++) {
 		if (headless_node_heard(h, o->nodes[i]))
 			continue;
@@ -1505,11 +1574,8 @@ headless_heard_all(struct headless *h, int fleet)
 			    "nodes\n", o->nodes[i]);
 			return (HEADLESS_EXIT_USAGE);
 		}
-		fprintf(stderr, "vigil: %s did not report to this console "
-		    "within %s, so nothing was %s; check that its backend "
-		    "runs (vigil status), or allow longer with --wait\n",
-		    o->nodes[i], wait, fleet ? "planned" : "proposed");
-		return (HEADLESS_EXIT_UNREACHED);
+		return (headless_unheard(h, o->nodes[i], o->nodes[i], "",
+		    fleet ? "planned" : "proposed"));
 	}
 	return (headless_named_heard(h, h->cmd, fleet ? "planned" :
 	    "proposed"));
@@ -1793,6 +1859,10 @@ headless_find(struct headless *h, const char *verb)
 		    h->options->id);
 		return (HEADLESS_EXIT_USAGE);
 	}
+	if (p == NULL && headless_awaited(h)) {
+		headless_awaited_said(h, wait);
+		return (HEADLESS_EXIT_UNREACHED);
+	}
 	if (p == NULL) {
 		if (headless_settled(h, 1)) {
 			fprintf(stderr, "vigil: no node holds a proposal %s: "
@@ -1827,6 +1897,44 @@ headless_find(struct headless *h, const char *verb)
 		return (rc);
 	proto_command_copy(h->cmd, &p->cmd);
 	return (-1);
+}
+
+/*
+ * Do nodes hold the proposal the command names by a hash whose document
+ * has not come (fleet-want.h)?  It is then neither shown nor signed.
+ */
+static int
+headless_awaited(struct headless *h)
+{
+	const struct fleet_want	*w;
+	size_t			 n;
+
+	return (fleet_await_find(&h->fleet->awaits, h->options->id, &n,
+	    &w) != NULL);
+}
+
+/* Say what the command waited for in vain: a document named by hash. */
+static void
+headless_awaited_said(struct headless *h, const char *wait)
+{
+	const struct fleet_await	*a;
+	const struct fleet_want		*w;
+	char				 asked[PROTO_TEXT_MAX + 128];
+	size_t				 n;
+
+	a = fleet_await_find(&h->fleet->awaits, h->options->id, &n, &w);
+	if (w == NULL)
+		util_copy(asked, sizeof asked, "it was not asked for yet");
+	else
+		util_format(asked, sizeof asked, "this console asked %s for "
+		    "it (want, %u time%s), %s%s", w->node, w->tries,
+		    w->tries == 1 ? "" : "s", w->refused[0] != '\0' ?
+		    "which answered: " : "with no answer yet", w->refused);
+	fprintf(stderr, "vigil: proposal %s is neither shown nor signed: %zu "
+	    "node%s (first %s) named its document by its SHA-256 %.16s..., "
+	    "and the document did not come within %s; %s; allow longer with "
+	    "--wait, or see the backend's log\n", a->p.id, n, n == 1 ? "" :
+	    "s", a->p.node, a->p.sha256, wait, asked);
 }
 
 /*

@@ -796,6 +796,14 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		    (int)strlen(PROTO_NAMED_VALUE), (unsigned char **)in,
 		    *(unsigned char **)in + len) != 0)
 			return (-1);
+		/* One instance over every link: a document once for all. */
+		if (link->fleet->instance[0] != '\0' &&
+		    lws_add_http_header_by_name(wsi,
+		    (const unsigned char *)PROTO_INSTANCE_HEADER,
+		    (const unsigned char *)link->fleet->instance,
+		    (int)strlen(link->fleet->instance), (unsigned char **)in,
+		    *(unsigned char **)in + len) != 0)
+			return (-1);
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		if (!link_current(link, wsi))

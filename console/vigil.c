@@ -270,6 +270,10 @@ main(int argc, char **argv)
 	}
 
 	fleet_init(&fleet, name);
+	/* A test hook: claim an instance id, as another console might. */
+	if (getenv("VIGIL_TEST_INSTANCE") != NULL)
+		util_copy(fleet.instance, sizeof fleet.instance,
+		    getenv("VIGIL_TEST_INSTANCE"));
 	check_watch(&fleet);
 	for (i = 0; i < urls.n; i++) {
 		j = fleet_add_link(&fleet, urls.v[i]);

@@ -100,10 +100,19 @@ int		 tls_check_ca(const char *path, char **cause);
 int		 tls_peer_nodes(void *ssl, char ***ids);
 
 /*
+ * The key-exchange groups a console offers, in order: OpenSSL 3.0's
+ * defaults with P-256 first (tls_client_tune() says why).
+ */
+#define TLS_CLIENT_GROUPS	"P-256:X25519:X448:P-521:P-384:ffdhe2048:" \
+				"ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"
+
+/*
  * Tune the console's client TLS context (ctx, an OpenSSL SSL_CTX * as
  * libwebsockets hands it out) for many idle links: each connection's
  * 16 KB record buffers are given back while it waits, which is most of
- * the time, and at least TLS 1.2 is spoken.
+ * the time, at least TLS 1.2 is spoken, and the first key share offered
+ * is one libwebsockets' servers take.  Should OpenSSL refuse the list,
+ * its defaults stay, which only cost a round trip.
  */
 void		 tls_client_tune(void *ctx);
 

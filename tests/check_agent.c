@@ -861,7 +861,14 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 	audit = file_text(w.audit);
 	ck_assert_msg(strstr(audit, "--on-kill") != NULL, "the refusal is not "
 	    "in the audit log: %s", audit);
+	/* Its entry, cleared but for the document's room, reads back. */
+	ck_assert_msg(strstr(audit, "\"document\":\"\"") != NULL, "the "
+	    "refusal holds a document: %s", audit);
 	free(audit);
+	vigil_run(&r, NULL, "audit", "verify", w.audit, NULL);
+	ck_assert_msg(r.status == 0, "the audit log with the refusals does "
+	    "not verify (exit %d): %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
 	free(cmd);
 	world_free(&w);
 }

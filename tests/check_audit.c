@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -552,6 +553,52 @@ START_TEST(a_line_that_cannot_be_written_is_refused_and_leaves_nothing)
 }
 END_TEST
 
+/*
+ * A group sync that ran while the loop went on writing made durable only
+ * the lines written before it began (audit_point): a later line waits
+ * for its own sync, and when that one fails it is cut off, the earlier
+ * one kept.  Taken at the sync's end instead, the size would count the
+ * later line as durable and its failed sync would go unnoticed.
+ */
+START_TEST(a_sync_makes_durable_only_the_lines_before_it_began)
+{
+	struct proto_audit_entry	 e;
+	struct audit			*a;
+	struct audit_ticket		 first, second;
+	struct audit_point		 at, at2;
+	char				*cause = NULL, report[512];
+	long				 bad;
+
+	make_dir();
+	write_log(logpath, 2);
+	a = audit_open(logpath, &cause);
+	ck_assert_ptr_nonnull(a);
+	fill(&e, 3);
+	ck_assert_int_eq(audit_append_unsynced(a, &e, &cause), 0);
+	audit_ticket(a, &first);
+	audit_point(a, &at);
+	/* Written while the sync of the line before it runs. */
+	fill(&e, 4);
+	ck_assert_int_eq(audit_append_unsynced(a, &e, &cause), 0);
+	audit_ticket(a, &second);
+	ck_assert_int_eq(fdatasync(audit_fd(a)), 0);
+	ck_assert_int_eq(audit_synced_at(a, 0, &at, &first, &cause), 0);
+	ck_assert_ptr_null(cause);
+
+	/* The second line's own sync fails: it goes, the first stays. */
+	audit_point(a, &at2);
+	ck_assert_int_eq(audit_synced_at(a, EIO, &at2, &second, &cause), -1);
+	assert_says(cause, "could not be synced to disk (fdatasync: "
+	    "Input/output error); the line may not last");
+	free(cause);
+	ck_assert_int_eq(audit_synced_at(a, 0, &at, &first, &cause), 0);
+	audit_close(a);
+	ck_assert_int_eq(audit_verify(logpath, report, sizeof report, &bad), 0);
+	assert_says(report, "3 entries intact, seq 1 to 3");
+	remove_dir();
+}
+END_TEST
+
 Suite *
 audit_suite(void)
 {
@@ -570,6 +617,7 @@ audit_suite(void)
 	tcase_add_test(tc,
 	    a_line_that_cannot_be_written_is_refused_and_leaves_nothing);
 	tcase_add_test(tc, a_large_document_is_kept_and_a_bad_one_refused);
+	tcase_add_test(tc, a_sync_makes_durable_only_the_lines_before_it_began);
 	suite_add_tcase(s, tc);
 	return (s);
 }

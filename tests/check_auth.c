@@ -43,6 +43,7 @@ static char	*auth_frame(const char *, const char *, const char *);
 static char	*recv_type(struct e2e_ws *, const char *, int);
 static char	*recv_has(struct e2e_ws *, const char *, int);
 static void	 named_no_one(const struct world *);
+static char	*refusing_fleet(const char *const *);
 
 static void
 setup(void)
@@ -471,17 +472,162 @@ END_TEST
  * on every connection, slowly: its hello with a challenge, the refusal
  * of the answer 1.5 s later, the close 0.3 s after that.
  */
+#define REFUSING_HELLO	"{\"type\":\"hello\",\"node\":\"router/r1\"," \
+	"\"version\":1,\"role\":\"router\",\"group\":\"g\",\"build\":" \
+	"\"b1\",\"clock_ms\":0,\"flags\":[],\"read\":\"key\"," \
+	"\"challenge\":\"00112233445566778899aabbccddeeff\"}"
 static const char *const refusing_backend[] = {
-	"{\"type\":\"hello\",\"node\":\"router/r1\",\"version\":1,"
-	"\"role\":\"router\",\"group\":\"g\",\"build\":\"b1\","
-	"\"clock_ms\":0,\"flags\":[],\"read\":\"key\",\"challenge\":"
-	"\"00112233445566778899aabbccddeeff\"}",
+	REFUSING_HELLO,
 	E2E_ROGUE_PAUSE "1500",
 	"{\"type\":\"error\",\"node\":\"router/r1\",\"in_reply_to\":\"auth\","
 	"\"text\":\"auth refused: operator eve is not in router/r1's trust "
 	"file, so this console stays unnamed\"}",
 	NULL
 };
+
+/*
+ * As refusing_backend, with a reason holding a quote, an escape
+ * sequence and a character beyond ASCII, which JSON must carry escaped.
+ */
+static const char *const refusing_oddly[] = {
+	REFUSING_HELLO,
+	E2E_ROGUE_PAUSE "1500",
+	"{\"type\":\"error\",\"node\":\"router/r1\",\"in_reply_to\":\"auth\","
+	"\"text\":\"auth refused: operator \\\"eve\\\"\\u001b[2J is not in "
+	"r\\u00e9seau's trust file\"}",
+	NULL
+};
+#define REFUSING_ODDLY	"auth refused: operator \"eve\"\033[2J is not in " \
+	"r\303\251seau's trust file"
+
+/* Is node, a NODE of the JSON output, refused with the odd reason? */
+static int
+refused_oddly(json_t *node)
+{
+	const char	*state, *error;
+
+	state = json_string_value(json_object_get(node, "state"));
+	error = json_string_value(json_object_get(node, "error"));
+	return (state != NULL && strcmp(state, "refused") == 0 &&
+	    error != NULL && strcmp(error, REFUSING_ODDLY) == 0);
+}
+
+/*
+ * A node whose backend refused this console's key is refused in every
+ * report, with the backend's reason escaped: status --json used to give
+ * it as live (with the refusal only as its error), and watch said live
+ * again at each reconnection's hello, so a script read a live node
+ * that sends it nothing.  status and alerts exit 3 in both forms.
+ */
+START_TEST(test_a_refused_node_is_refused_in_json_too)
+{
+	struct e2e_result	 r;
+	json_error_t		 jerr;
+	json_t			*doc, *node;
+	char			*eve = e2e_make_key("eve"), *fleet;
+	char			*line, *next;
+	int			 refused = 0;
+
+	fleet = refusing_fleet(refusing_oddly);
+
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "status", "--json",
+	    "--wait", "2.9", NULL);
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(r.status == 3 && doc != NULL && strchr(r.out, '\033') ==
+	    NULL && refused_oddly(json_array_get(json_object_get(doc,
+	    "nodes"), 0)), "status --json does not give the node refused, "
+	    "with the reason escaped, and exit 3 (exit %d): %s / %s",
+	    r.status, r.out, r.err);
+	json_decref(doc);
+	e2e_result_free(&r);
+
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "status", "--wait",
+	    "2.9", NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.out, "1 refused") != NULL &&
+	    strstr(r.out, " refused ") != NULL && strstr(r.out, " live ") ==
+	    NULL, "status does not give the node refused (exit %d): %s / %s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "alerts", "--json",
+	    "--wait", "2.9", NULL);
+	doc = json_loads(r.out, 0, &jerr);
+	ck_assert_msg(r.status == 3 && doc != NULL && strstr(r.err, "sends "
+	    "nothing but its hello") != NULL, "alerts --json did not exit 3 "
+	    "naming the refusal (exit %d): %s / %s", r.status, r.out, r.err);
+	json_decref(doc);
+	e2e_result_free(&r);
+
+	/* Through reconnections, each with its hello. */
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "watch", "--json",
+	    "--for", "8", NULL);
+	ck_assert_msg(strchr(r.out, '\033') == NULL, "watch --json wrote an "
+	    "escape unescaped: %s", r.out);
+	for (line = r.out; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next == '\n')
+			*next++ = '\0';
+		ck_assert_ptr_nonnull(doc = json_loads(line, 0, &jerr));
+		if ((node = json_object_get(doc, "node")) != NULL) {
+			ck_assert_msg(refused_oddly(node), "watch --json "
+			    "gave the node not refused: %s", line);
+			refused++;
+		}
+		json_decref(doc);
+	}
+	ck_assert_msg(refused == 1, "watch --json gave %d node events for "
+	    "the refused node, not one", refused);
+	e2e_result_free(&r);
+	free(fleet);
+	free(eve);
+}
+END_TEST
+
+/*
+ * A fleet file naming one rogue backend (router/r1's) that sends frames
+ * to each console and closes 0.3 s after the last: its path, allocated.
+ */
+static char *
+refusing_fleet(const char *const *frames)
+{
+	FILE	*f;
+	char	*url, *fleet;
+
+	url = e2e_rogue_backend(frames, 300, "refused");
+	fleet = e2e_path("fleet-refusing");
+	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
+	fprintf(f, "%s # router/r1\n", url);
+	ck_assert_int_eq(fclose(f), 0);
+	free(url);
+	return (fleet);
+}
+
+/*
+ * Proposing to a node whose backend refused this console's key stops
+ * at the refusal and says it: it used to wait out --wait and tell the
+ * operator to check that the backend runs, or to wait longer.
+ */
+START_TEST(test_proposing_to_a_refusing_backend_says_the_refusal)
+{
+	struct e2e_result	 r;
+	char			*eve = e2e_make_key("eve"), *fleet;
+	int64_t			 start;
+
+	fleet = refusing_fleet(refusing_backend);
+	start = e2e_now_ms();
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "propose", "kill",
+	    "router/r1", "--reason", "halt", "--wait", "25", NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.err, "the backend of "
+	    "router/r1 sends this console nothing but its hello, so nothing "
+	    "was proposed: auth refused: operator eve is not in router/r1's "
+	    "trust file") != NULL && e2e_now_ms() - start < 20000,
+	    "propose to a refusing backend exited %d after %lld ms: %s / %s",
+	    r.status, (long long)(e2e_now_ms() - start), r.out, r.err);
+	e2e_result_free(&r);
+	free(fleet);
+	free(eve);
+}
+END_TEST
 
 /*
  * A console whose key a backend refused says so and exits 3, however
@@ -494,16 +640,11 @@ static const char *const refusing_backend[] = {
 START_TEST(test_a_refused_console_never_reports_success)
 {
 	struct e2e_result	 r;
-	FILE			*f;
-	char			*eve = e2e_make_key("eve"), *fleet, *url;
+	char			*eve = e2e_make_key("eve"), *fleet;
 	char			 cmd[2048], *vigil, *screen;
 	int			 i;
 
-	url = e2e_rogue_backend(refusing_backend, 300, "refused");
-	fleet = e2e_path("fleet-refusing");
-	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
-	fprintf(f, "%s # router/r1\n", url);
-	ck_assert_int_eq(fclose(f), 0);
+	fleet = refusing_fleet(refusing_backend);
 	/* The wait runs out after the first reconnection's hello. */
 	vigil_run(&r, "--fleet", fleet, "--key", eve, "status", "--wait",
 	    "2.9", NULL);
@@ -532,7 +673,6 @@ START_TEST(test_a_refused_console_never_reports_success)
 	}
 	e2e_tmux_stop();
 	free(vigil);
-	free(url);
 	free(fleet);
 	free(eve);
 }
@@ -695,6 +835,9 @@ auth_suite(void)
 	tcase_add_test(tc, test_answers_are_bounded_before_verifying);
 	tcase_add_test(tc, test_reading_requires_a_key_when_told);
 	tcase_add_test(tc, test_a_refused_console_never_reports_success);
+	tcase_add_test(tc, test_a_refused_node_is_refused_in_json_too);
+	tcase_add_test(tc,
+	    test_proposing_to_a_refusing_backend_says_the_refusal);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);
 	suite_add_tcase(s, tc);
 	return (s);

@@ -1523,6 +1523,278 @@ kill_proposed(struct world *w, int n, const char *reason)
 	return (id);
 }
 
+/* The routers of the documents-by-hash tests, and what vigil says. */
+#define DOCS_ROUTERS	30
+#define DOCS_INSTANCE	"0123456789abcdef0123456789abcdef"
+#define DOCS_HEADERS	"X-Vigil-Named: sha256\r\nX-Vigil-Instance: " \
+			DOCS_INSTANCE "\r\n"
+#define DOCS_MS		20000
+
+/*
+ * Run bob's vigil verb on w with its document counts on standard error
+ * (VIGIL_TEST_DOCS) and, when instance is not NULL, claiming that
+ * console instance; NULL-terminated arguments after verb; into *r.
+ */
+static void
+docs_vigil(struct world *w, const char *instance, struct e2e_result *r,
+    const char *verb, ...)
+{
+	char	*argv[16], key[512], inst[128];
+	char	*env[4] = { key, "VIGIL_TEST_DOCS=1", NULL, NULL };
+	va_list	 ap;
+	size_t	 n = 0;
+
+	argv[n++] = e2e_bin("vigil");
+	argv[n++] = "--fleet";
+	argv[n++] = w->fleet;
+	argv[n++] = "--wait";
+	argv[n++] = "30";
+	argv[n++] = (char *)verb;
+	va_start(ap, verb);
+	while (n < nitems(argv) - 1 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(key, sizeof key, "VIGIL_KEY=%s", w->bob);
+	if (instance != NULL) {
+		snprintf(inst, sizeof inst, "VIGIL_TEST_INSTANCE=%s",
+		    instance);
+		env[2] = inst;
+	}
+	e2e_run(argv, env, DOCS_MS * 3, r);
+	free(argv[0]);
+}
+
+/* The counts vigil said (VIGIL_TEST_DOCS), or a failed test. */
+static void
+docs_counts(const struct e2e_result *r, unsigned long long *whole,
+    unsigned long long *named, unsigned long long *wanted)
+{
+	const char	*line;
+
+	line = strstr(r->err, "vigil: proposal documents: ");
+	ck_assert_msg(line != NULL && sscanf(line, "vigil: proposal "
+	    "documents: %llu whole, %llu named by SHA-256, %llu wanted",
+	    whole, named, wanted) == 3, "vigil said no document counts: "
+	    "%.800s", r->err);
+}
+
+/*
+ * bob approves kill id (its reason reason) of w's DOCS_ROUTERS routers
+ * as console instance (NULL: its own): it must show the document whole
+ * and every router carry it out.  vigil's document counts into the rest.
+ */
+static void
+docs_approve(struct world *w, const char *instance, const char *id,
+    const char *reason, unsigned long long *whole, unsigned long long *named,
+    unsigned long long *wanted)
+{
+	struct e2e_result	r;
+
+	docs_vigil(w, instance, &r, "approve", id, "--yes", (char *)NULL);
+	ck_assert_msg(r.status == 0 && count_lines(r.out,
+	    ": executed: carried out kill") == DOCS_ROUTERS, "approve "
+	    "exited %d: %.800s%.800s", r.status, r.out, r.err);
+	ck_assert_msg(strstr(r.out, reason) != NULL && strstr(r.out,
+	    "router/r30") != NULL, "approve did not show the whole "
+	    "document: %.800s", r.out);
+	docs_counts(&r, whole, named, wanted);
+	e2e_result_free(&r);
+	ck_assert_uint_eq(kill_down(w), DOCS_ROUTERS);
+}
+
+/*
+ * The next proposal frame of command id on ws within DOCS_MS, decoded,
+ * or an error frame when error is set; a failed test if none comes.
+ */
+static json_t *
+docs_frame(struct e2e_ws *ws, const char *id, int error)
+{
+	const char	*type;
+	json_t		*msg;
+	char		*frame;
+	int64_t		 deadline = e2e_now_ms() + DOCS_MS;
+
+	while (e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 1000)) == NULL)
+			continue;
+		msg = json_loads(frame, 0, NULL);
+		free(frame);
+		type = json_string_value(json_object_get(msg, "type"));
+		if (type != NULL && error && strcmp(type, "error") == 0)
+			return (msg);
+		if (type != NULL && !error && strcmp(type, "proposal") == 0 &&
+		    json_string_value(json_object_get(msg, "id")) != NULL &&
+		    strcmp(json_string_value(json_object_get(msg, "id")),
+		    id) == 0)
+			return (msg);
+		json_decref(msg);
+	}
+	ck_abort_msg("no %s frame about %s came within %d ms", error ?
+	    "error" : "proposal", id, DOCS_MS);
+	return (NULL);
+}
+
+/*
+ * Want a document no node holds, of node, on ws; the error frame that
+ * answers must say words.
+ */
+static void
+docs_refused(struct e2e_ws *ws, const char *id, const char *node,
+    const char *words)
+{
+	json_t		*msg;
+	const char	*text;
+	char		 frame[256];
+
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":\"%s\","
+	    "\"sha256\":\"%064d\"}", node, 0);
+	e2e_ws_send(ws, frame);
+	msg = docs_frame(ws, id, 1);
+	text = json_string_value(json_object_get(msg, "text"));
+	ck_assert_msg(text != NULL && strstr(text, words) != NULL, "a want "
+	    "of %s, answered %s, not: %s", node, text, words);
+	json_decref(msg);
+}
+
+/*
+ * A console approving a kill pending on 30 routers of one vigild, one
+ * websocket each, declares its instance on each handshake: it is sent
+ * the document whole once (once more for each want, should the link
+ * carrying it be slow) and named by its SHA-256 on its other links; it
+ * still shows the document whole, and every router carries it out.
+ */
+START_TEST(test_a_document_goes_once_to_a_console_over_direct_links)
+{
+	struct world		 w;
+	unsigned long long	 whole, named, wanted;
+	char			*id;
+
+	id = kill_proposed(&w, DOCS_ROUTERS, "sent once to each console");
+	docs_approve(&w, NULL, id, "sent once to each console", &whole,
+	    &named, &wanted);
+	ck_assert_msg(whole >= 1 && whole <= 1 + wanted &&
+	    named + whole >= DOCS_ROUTERS, "a console on %d direct links was "
+	    "sent the document whole %llu times, named %llu times, and "
+	    "wanted it %llu times", DOCS_ROUTERS, whole, named, wanted);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A console whose instance was sent the document on a link that then
+ * dropped (here another process claiming its instance id, which must
+ * cost that console no more than a want) holds every router's proposal
+ * named by hash, wants the document on one link, gets it, shows it
+ * whole and approves it.
+ */
+START_TEST(test_a_console_lacking_a_named_document_wants_it)
+{
+	struct world		 w;
+	struct e2e_ws		*ws;
+	unsigned long long	 whole, named, wanted;
+	json_t			*msg;
+	char			*id, *url;
+
+	id = kill_proposed(&w, DOCS_ROUTERS, "wanted after a drop");
+	url = e2e_fleet_url(w.fleet, "router/r1");
+	ws = e2e_ws_open_headers(url, DOCS_HEADERS, DOCS_MS);
+	msg = docs_frame(ws, id, 0);
+	ck_assert_ptr_nonnull(json_object_get(msg, "document"));
+	json_decref(msg);
+	e2e_ws_close(ws);
+	free(url);
+
+	docs_approve(&w, DOCS_INSTANCE, id, "wanted after a drop", &whole,
+	    &named, &wanted);
+	ck_assert_msg(named >= DOCS_ROUTERS && wanted >= 1 && whole >= 1 &&
+	    whole <= wanted, "a console whose document went to another "
+	    "link was sent it whole %llu times, named %llu times, and "
+	    "wanted it %llu times", whole, named, wanted);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * vigild's side, over bare websockets: an instance is sent a document
+ * whole once across direct links and named by hash on the others; a
+ * want on such a link gets it whole; an older console (no headers) and
+ * one naming no instance get it whole; a want for a hash no node holds,
+ * or for a node the link does not serve, or past the allowance, is
+ * refused in words.
+ */
+START_TEST(test_a_want_is_answered_whole_or_refused_in_words)
+{
+	struct world	 w;
+	struct e2e_ws	*ws[4];
+	json_t		*msg;
+	char		*id, *url, sha[65], frame[512];
+	const char	*doc, *text;
+	size_t		 i;
+	int		 flood = 0;
+
+	id = kill_proposed(&w, 4, "a want answered");
+	for (i = 0; i < 4; i++) {
+		snprintf(frame, sizeof frame, "router/r%zu", i + 1);
+		url = e2e_fleet_url(w.fleet, frame);
+		ws[i] = e2e_ws_open_headers(url, i < 2 ? DOCS_HEADERS : i == 2 ?
+		    NULL : "X-Vigil-Named: sha256\r\n", DOCS_MS);
+		free(url);
+		msg = docs_frame(ws[i], id, 0);
+		doc = json_string_value(json_object_get(msg, "document"));
+		if (i == 0) {
+			ck_assert_msg(doc != NULL, "the instance's first link "
+			    "was not sent the document");
+			opkey_sha256_hex(doc, strlen(doc), sha);
+		} else if (i == 1) {
+			ck_assert_msg(doc == NULL && json_string_value(
+			    json_object_get(msg, "sha256")) != NULL &&
+			    strcmp(json_string_value(json_object_get(msg,
+			    "sha256")), sha) == 0, "the instance's second link "
+			    "was not sent the document named by its hash");
+		} else
+			ck_assert_msg(doc != NULL, "a console %s was not sent "
+			    "the document whole", i == 2 ? "without the headers"
+			    : "naming no instance");
+		json_decref(msg);
+	}
+
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":"
+	    "\"router/r2\",\"sha256\":\"%s\"}", sha);
+	e2e_ws_send(ws[1], frame);
+	msg = docs_frame(ws[1], id, 0);
+	doc = json_string_value(json_object_get(msg, "document"));
+	ck_assert_msg(doc != NULL && strstr(doc, "a want answered") != NULL,
+	    "a want was not answered with the document whole");
+	json_decref(msg);
+
+	docs_refused(ws[1], id, "router/r2", "want refused: router/r2 holds "
+	    "no pending or armed command whose document has SHA-256 "
+	    "0000000000000000...");
+	docs_refused(ws[1], id, "router/r3", "want refused: router/r3 is not "
+	    "a node of this connection");
+
+	/* A flood: the allowance runs out, and says so. */
+	snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":"
+	    "\"router/r2\",\"sha256\":\"%s\"}", sha);
+	for (i = 0; i < 12; i++)
+		e2e_ws_send(ws[1], frame);
+	while (!flood) {
+		msg = docs_frame(ws[1], id, 1);
+		text = json_string_value(json_object_get(msg, "text"));
+		flood = text != NULL && strstr(text, "want refused: this "
+		    "console asked for more than 8 documents") != NULL;
+		json_decref(msg);
+	}
+	for (i = 0; i < 4; i++)
+		e2e_ws_close(ws[i]);
+	free(id);
+	world_free(&w);
+}
+END_TEST
+
 /*
  * A kill whose approving console dies while the routers execute it (its
  * vigil killed once router/r1 has recorded the execution): vigild runs
@@ -3683,12 +3955,13 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 	    "station/capital", "--to", "station/s2", "--reason", "slow",
 	    "--wait", "2", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
-	    "destination of move-root, did not report to this console "
+	    "destination of move-root, has not said hello to this console "
 	    "within") != NULL && strstr(r.err, "relays the sealed root key "
-	    "to it), so nothing was proposed; check that its backend runs "
-	    "(vigil status), or allow longer with --wait") != NULL &&
-	    r.out[0] == '\0', "propose to a destination never heard exited "
-	    "%d: %s %s", r.status, r.out, r.err);
+	    "to it), so nothing was proposed; the console is still making "
+	    "its first connection to 1 of its") != NULL && strstr(r.err,
+	    "station/s2 may be behind one of them: allow longer with "
+	    "--wait") != NULL && r.out[0] == '\0', "propose to a destination "
+	    "never heard exited %d: %s %s", r.status, r.out, r.err);
 	e2e_result_free(&r);
 
 	/* Slow to answer: continued within the wait, proposed. */
@@ -3706,7 +3979,7 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 	vigil_run(&r, NULL, "--fleet", slow, "approve", id, "--yes",
 	    "--wait", "2", "--key", w.bob, NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
-	    "destination of move-root, did not report to this console "
+	    "destination of move-root, has not said hello to this console "
 	    "within") != NULL && strstr(r.err, "so nothing was approved") !=
 	    NULL, "approve to a destination never heard exited %d: %s %s",
 	    r.status, r.out, r.err);
@@ -4226,6 +4499,7 @@ commands_suite(void)
 	TCase	*move = tcase_create("moveroot");
 	TCase	*big = tcase_create("kill1000");
 	TCase	*gone = tcase_create("killgone");
+	TCase	*docs = tcase_create("docs");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -4269,6 +4543,16 @@ commands_suite(void)
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
 	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
+
+	/* Documents named by hash across a console's direct links. */
+	tcase_add_checked_fixture(docs, setup, teardown);
+	tcase_set_timeout(docs, 180);
+	tcase_add_test(docs,
+	    test_a_document_goes_once_to_a_console_over_direct_links);
+	tcase_add_test(docs, test_a_console_lacking_a_named_document_wants_it);
+	tcase_add_test(docs,
+	    test_a_want_is_answered_whole_or_refused_in_words);
+	suite_add_tcase(s, docs);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */
 	tcase_add_checked_fixture(big, setup, teardown);

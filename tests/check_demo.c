@@ -152,12 +152,7 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	snprintf(cmd, sizeof cmd, "%s XDG_CONFIG_HOME=%s timeout "
 	    "--foreground 120 %s; sleep 30", env, e2e_dir(), join);
 	e2e_tmux_window(cmd);
-	free(e2e_tmux_wait(DEMO_WAIT_MS, "bob's console", "Proposals (1)",
-	    (char *)NULL));
-	e2e_tmux_keys("6", 0);
-	free(e2e_tmux_wait(DEMO_WAIT_MS, "the proposal in bob's list",
-	    "alice", "pending", (char *)NULL));
-	e2e_tmux_keys("A", 0);
+	e2e_tmux_open_approve(DEMO_WAIT_MS, "alice");
 	free(e2e_tmux_wait(DEMO_WAIT_MS, "the approve dialog",
 	    "proposer: alice", "Type kill and press Enter to sign the "
 	    "document above as bob", (char *)NULL));

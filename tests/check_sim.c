@@ -457,6 +457,51 @@ START_TEST(calm_cert_changed_agrees_with_the_report_through_renewals)
 END_TEST
 
 /*
+ * A console's introduction (sim_node_cert() without changed, as the
+ * server gives a console that connects the certificate as it stands)
+ * does not take a change from the consoles already watching: the
+ * report changed since they were sent one, and the next step's check
+ * must still say so.  It used to note the report as sent, so a root
+ * holder changed between steps (move-root) and a console connecting
+ * before the next step left the others with the old holder.
+ */
+START_TEST(calm_an_introduction_leaves_a_change_for_the_others)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_cert	 c;
+	int64_t			 real = REAL_T0, start;
+	size_t			 i, n, seen = 0;
+	int			 changed;
+
+	sim = create_or_fail(&o, real);
+	n = sim_nnodes(sim);
+	for (i = 0; i < n; i++)
+		(void)sim_node_cert(sim, i, &c, &changed);
+	start = sim_clock_ms(sim);
+	while (seen == 0 && sim_clock_ms(sim) < start + 3600 * 1000) {
+		calm_run_until(sim, &real, sim_clock_ms(sim) + 1);
+		for (i = 0; i < n; i++) {
+			if (!sim_node_cert_changed(sim, i))
+				continue;
+			/* A console connects before the others hear it. */
+			ck_assert_int_eq(sim_node_cert(sim, i, &c, NULL), 0);
+			ck_assert_msg(sim_node_cert_changed(sim, i), "%s: "
+			    "introducing a console hid its renewal from the "
+			    "others", c.node);
+			ck_assert_int_eq(sim_node_cert(sim, i, &c, &changed),
+			    0);
+			ck_assert_int_eq(changed, 1);
+			ck_assert_int_eq(sim_node_cert_changed(sim, i), 0);
+			seen++;
+		}
+	}
+	ck_assert_uint_ge(seen, 1);
+	sim_free(sim);
+}
+END_TEST
+
+/*
  * The clock starts when serving does (sim_begin): a minute spent starting
  * is not played on the first step, which at scale 60 would be an hour of
  * renewals and a minute of parent orders at once.
@@ -895,6 +940,7 @@ sim_suite(void)
 	tcase_add_test(tc, calm_stations_renew_across_the_hour_not_at_once);
 	tcase_add_test(tc,
 	    calm_cert_changed_agrees_with_the_report_through_renewals);
+	tcase_add_test(tc, calm_an_introduction_leaves_a_change_for_the_others);
 	tcase_add_test(tc, calm_clock_starts_with_serving_not_at_creation);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
 	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);

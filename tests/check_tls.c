@@ -4,11 +4,17 @@
  * expired, naming the certificate; a backend may speak only for the
  * nodes its certificate names; a backend refuses a browser's handshake;
  * and a backend on a second loopback address, with a certificate of its
- * own, serves wss where plain ws is refused.
+ * own, serves wss where plain ws is refused; a console's handshake with
+ * vigild takes one ClientHello.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +138,75 @@ run_key_cert(const char *dir, const char *host, const char *out,
 	argv[10] = NULL;
 	e2e_run(argv, NULL, RUN_MS, r);
 	free(argv[0]);
+}
+
+/*
+ * Count the TLS ClientHello records in what a client sent (a record of
+ * type 22, handshake, whose message is of type 1), across reads: a TLS
+ * 1.3 client sends a second one only after a HelloRetryRequest.
+ */
+struct hello_count {
+	unsigned char	hdr[5];
+	size_t		hn;		/* header bytes held */
+	size_t		left;		/* body bytes still to come */
+	int		body_start;	/* the next byte opens a body */
+	int		hellos;
+};
+
+/* Take n more bytes of what the client sent (a relay's tap). */
+static void
+hello_count_feed(void *arg, const void *bytes, size_t n)
+{
+	struct hello_count	*h = arg;
+	const unsigned char	*p = bytes;
+	size_t			 k;
+
+	while (n > 0) {
+		if (h->left == 0) {
+			h->hdr[h->hn++] = *p++;
+			n--;
+			if (h->hn == sizeof h->hdr) {
+				h->hn = 0;
+				h->left = (size_t)h->hdr[3] << 8 | h->hdr[4];
+				h->body_start = 1;
+			}
+			continue;
+		}
+		if (h->body_start && h->hdr[0] == 22 && *p == 1)
+			h->hellos++;
+		h->body_start = 0;
+		k = n < h->left ? n : h->left;
+		h->left -= k;
+		p += k;
+		n -= k;
+	}
+}
+
+/*
+ * In a child: relay one connection from listener lfd to 127.0.0.1:port
+ * until either side closes, then write how many ClientHellos the
+ * client sent to fd.
+ */
+static void
+hello_relay_run(int lfd, int port, int fd)
+{
+	struct hello_count	 h;
+	struct sockaddr_in	 sin;
+	int			 cfd, ufd;
+
+	memset(&h, 0, sizeof h);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if ((cfd = accept(lfd, NULL, NULL)) == -1 ||
+	    (ufd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    connect(ufd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		_exit(1);
+	e2e_relay_pump(cfd, ufd, hello_count_feed, &h);
+	if (write(fd, &h.hellos, sizeof h.hellos) != sizeof h.hellos)
+		_exit(1);
+	_exit(0);
 }
 
 /* A console given another CA refuses the backend, naming its cert. */
@@ -695,6 +770,59 @@ START_TEST(test_fleet_serves_wss_with_its_own_ca)
 }
 END_TEST
 
+/*
+ * A console's TLS handshake with vigild takes one ClientHello: it
+ * offers a key share for P-256, the one group libwebsockets lets a
+ * vigild serving certificates from memory (as a fleet does) take, where
+ * OpenSSL's default (X25519) cost every handshake a HelloRetryRequest
+ * and a second round trip.
+ */
+START_TEST(test_console_handshake_with_vigild_takes_one_hello)
+{
+	struct e2e_result	 r;
+	struct pollfd		 pfd;
+	char			*fleet, *text, *ca, *p, relayed[64];
+	const char		*extra[] = { "--routers", "1", "--stations",
+				    "2", NULL };
+	int			 lfd, port, fds[2], hellos = -1;
+
+	fleet = e2e_start_fleet("calm", extra, NULL);
+	text = read_text(fleet);
+	ck_assert_msg((p = strstr(text, "wss://127.0.0.1:")) != NULL,
+	    "no wss URL in the fleet file: %s", text);
+	if (asprintf(&ca, "%s.ca", fleet) == -1)
+		ck_abort_msg("out of memory");
+
+	lfd = e2e_listen(AF_INET, &port);
+	ck_assert(pipe(fds) == 0);
+	if (e2e_fork() == 0) {
+		close(fds[0]);
+		hello_relay_run(lfd, atoi(p + strlen("wss://127.0.0.1:")),
+		    fds[1]);
+	}
+	close(lfd);
+	close(fds[1]);
+	snprintf(relayed, sizeof relayed, "wss://127.0.0.1:%d/", port);
+
+	run_status(relayed, ca, &r);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r1") != NULL,
+	    "vigil exited %d through the relay: %s%s", r.status, r.out,
+	    r.err);
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	ck_assert_msg(poll(&pfd, 1, RUN_MS) == 1 && read(fds[0], &hellos,
+	    sizeof hellos) == sizeof hellos, "the relay never said how many "
+	    "ClientHellos it saw");
+	ck_assert_msg(hellos == 1, "the console sent %d ClientHellos on one "
+	    "connection (2: vigild asked for another key share)", hellos);
+	close(fds[0]);
+	e2e_result_free(&r);
+	free(ca);
+	free(text);
+	free(fleet);
+}
+END_TEST
+
 Suite *
 tls_suite(void)
 {
@@ -716,6 +844,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_files_others_may_write_are_refused);
 	tcase_add_test(tc, test_insecure_link_is_shown_in_the_header);
 	tcase_add_test(tc, test_unknown_host_leaves_only_its_link_down);
+	tcase_add_test(tc, test_console_handshake_with_vigild_takes_one_hello);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -74,7 +74,6 @@ static ssize_t	 e2e_ws_io(struct e2e_ws *, int, const void *, size_t);
 static void	 e2e_tmux(const char *const *, int);
 static void	 e2e_tmux_kill(void);
 static void	 e2e_relay_run(int, int) __attribute__((noreturn));
-static void	 e2e_relay_pump(int, int);
 
 /* Register the cleanup and make this test's directory. */
 void
@@ -1279,6 +1278,21 @@ e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links)
 	    "live and every link up", live, up, (char *)NULL));
 }
 
+/*
+ * In the console shown, wait for the one proposal by proposer and press
+ * A on it in the Proposals view: its approve dialog opens.
+ */
+void
+e2e_tmux_open_approve(int timeout_ms, const char *proposer)
+{
+	free(e2e_tmux_wait(timeout_ms, "the console counting the proposal",
+	    "Proposals (1)", (char *)NULL));
+	e2e_tmux_keys("6", 0);
+	free(e2e_tmux_wait(timeout_ms, "the proposal in the list", proposer,
+	    "pending", (char *)NULL));
+	e2e_tmux_keys("A", 0);
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;
@@ -1658,16 +1672,17 @@ e2e_relay_run(int lfd, int port)
 		sin.sin_port = htons((uint16_t)port);
 		if (ufd != -1 && connect(ufd, (struct sockaddr *)&sin,
 		    sizeof sin) == 0)
-			e2e_relay_pump(cfd, ufd);
+			e2e_relay_pump(cfd, ufd, NULL, NULL);
 		if (ufd != -1)
 			close(ufd);
 		close(cfd);
 	}
 }
 
-/* Copy bytes both ways between a and b until one of them closes. */
-static void
-e2e_relay_pump(int a, int b)
+/* Copy bytes both ways between a and b; see e2e.h. */
+void
+e2e_relay_pump(int a, int b, void (*tap)(void *, const void *, size_t),
+    void *arg)
 {
 	struct pollfd	pfd[2];
 	char		buf[16384];
@@ -1687,6 +1702,8 @@ e2e_relay_pump(int a, int b)
 			if (r <= 0 || write(pfd[1 - i].fd, buf, (size_t)r) !=
 			    r)
 				return;
+			if (i == 0 && tap != NULL)
+				tap(arg, buf, (size_t)r);
 		}
 	}
 }

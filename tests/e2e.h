@@ -126,6 +126,13 @@ int	 e2e_listen(int family, int *port);
 pid_t	 e2e_relay(int lfd, int port);
 
 /*
+ * Copy bytes both ways between a and b until either closes, handing
+ * what came from a to tap (when not NULL) as it passes.
+ */
+void	 e2e_relay_pump(int a, int b,
+	    void (*tap)(void *, const void *, size_t), void *arg);
+
+/*
  * With on set, processes started from now on run in a session of their
  * own, without a controlling terminal, so that /dev/tty cannot be opened
  * there whether or not the tests run from one.  Cleanup turns it off.
@@ -340,6 +347,14 @@ char	*e2e_tmux_wait_gone(int timeout_ms, const char *what,
  * console's links come up a few at a time.
  */
 char	*e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links);
+
+/*
+ * In the console shown, wait for the one proposal by proposer (the
+ * header's "Proposals (1)", then its row, pending, in the Proposals
+ * view) and press A on it, which opens its approve dialog.  Fails the
+ * test when either does not show within timeout_ms.
+ */
+void	 e2e_tmux_open_approve(int timeout_ms, const char *proposer);
 
 struct tls_ca;
 

@@ -10,6 +10,7 @@
 #include "cmd-doc.h"
 #include "desk.h"
 #include "fleet.h"
+#include "opkey.h"
 #include "proto.h"
 #include "proto-plan.h"
 #include "util.h"
@@ -22,6 +23,8 @@ struct desk {
 	int				 busy;
 	int64_t				 started_ms;	/* monotonic */
 	const char			*what;		/* "the approval" */
+	char				 sha256[65];	/* of the document
+							   signed, or "" */
 	struct proto_command		 cmd;
 	struct cmd_track		 track;
 };
@@ -150,6 +153,7 @@ desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
 	if (dp->req != NULL)
 		proto_plan_request_args(dp->req, &desk->cmd);
 	doc = proto_command_encode(&desk->cmd);
+	opkey_sha256_hex(doc, strlen(doc), desk->sha256);
 	frame = cmd_propose_frame(desk->op, doc, &cause);
 	free(doc);
 	if (frame == NULL) {
@@ -243,6 +247,7 @@ desk_approve(struct desk *desk, const char *id, const char *document,
 	if (desk_heard(desk, &p->cmd, text) != 0)
 		return (-1);
 	proto_command_copy(&desk->cmd, &p->cmd);
+	opkey_sha256_hex(document, strlen(document), desk->sha256);
 	if ((frame = cmd_approve_frame(desk->op, id, document,
 	    &cause)) == NULL) {
 		*text = xasprintf("not approved: %s", cause);
@@ -296,6 +301,7 @@ desk_by_id(struct desk *desk, const char *id, int fire, char **text)
 		}
 	}
 	proto_command_copy(&desk->cmd, &p->cmd);
+	desk->sha256[0] = '\0';	/* signed over the verb and the id */
 	frame = fire ? cmd_fire_frame(desk->op, id, &cause) :
 	    cmd_cancel_frame(desk->op, id, &cause);
 	if (frame == NULL) {
@@ -325,12 +331,14 @@ desk_poll(struct desk *desk, int64_t now_ms, char **text, int *ok)
 		cmd_track_give_up(&desk->track, why);
 	}
 	*ok = 1;
-	all = xstrdup("");
+	/* What was signed, so that two operators can compare it by voice. */
+	all = desk->sha256[0] != '\0' ? xasprintf("signed through the "
+	    "document's SHA-256 %s", desk->sha256) : xstrdup("");
 	for (i = 0; i < desk->track.ntargets; i++) {
 		if (cmd_outcome(&desk->track.targets[i], desk->what, line,
 		    sizeof line) != CMD_OUTCOME_OK)
 			*ok = 0;
-		t = xasprintf("%s%s%s", all, i == 0 ? "" : "\n", line);
+		t = xasprintf("%s%s%s", all, *all == '\0' ? "" : "\n", line);
 		free(all);
 		all = t;
 	}

@@ -81,8 +81,10 @@ int		 desk_fire(struct desk *desk, const char *id, char **text);
 
 /*
  * Follow the command in flight at monotonic now_ms.  Returns 1 when it
- * has just finished, with one line per target in *text (allocated) and
- * *ok set when every target answered as hoped; else 0.  Targets that do
+ * has just finished, with one line per target in *text (allocated),
+ * after a proposal or an approval first the line saying the SHA-256 the
+ * signature went through, and *ok set when every target answered as
+ * hoped; else 0.  Targets that do
  * not answer within DESK_WAIT_MS count as unreachable.
  */
 int		 desk_poll(struct desk *desk, int64_t now_ms, char **text,

@@ -369,7 +369,8 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_tmux_keys("Enter", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "both routers accepting the "
 	    "proposal", "router/r8: accepted", "router/r7: accepted",
-	    "Proposals (1)", (char *)NULL));
+	    "signed through the document's SHA-256 ", "Proposals (1)",
+	    (char *)NULL));
 	e2e_tmux_keys("Enter", 0);
 
 	/* bob reviews it in his own console and approves it. */
@@ -395,7 +396,8 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_tmux_keys("Enter", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "both routers carrying out the kill",
 	    "router/r8: executed", "router/r7: executed",
-	    "approved by bob", (char *)NULL));
+	    "approved by bob", "signed through the document's SHA-256 ",
+	    (char *)NULL));
 
 	/* The backends say killed, and so does the screen. */
 	e2e_wait_router_state(fleet, "router/r8", "killed", PROP_WAIT_MS);

@@ -142,15 +142,6 @@ auth_settled(const struct fleet *fleet, size_t link)
 	return (1);
 }
 
-/* The state the reports give node; see auth.h. */
-const char *
-auth_node_state(const struct fleet *fleet, const struct node *node)
-{
-	if (node->link < fleet->nlinks && auth_settled(fleet, node->link) < 0)
-		return ("refused");
-	return (fleet_state_name(node->state));
-}
-
 /*
  * The operators watching link's nodes but this console: every name its
  * backend listed, less one entry for the name this console answered as.

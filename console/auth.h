@@ -69,17 +69,6 @@ int	 auth_link_reset(struct fleet *fleet, size_t link);
  */
 int	 auth_settled(const struct fleet *fleet, size_t link);
 
-struct node;
-
-/*
- * The state the reports give node: "refused" while its link's answer
- * settled at -1 (see auth_settled), since a hello on reconnecting makes
- * the node live but this console reads nothing of it; else its own
- * (fleet_state_name).
- */
-const char *auth_node_state(const struct fleet *fleet,
-	    const struct node *node);
-
 /*
  * The operators watching link's nodes besides this console, ", "
  * between, into buf (len bytes); "" when none are known.  Names are as

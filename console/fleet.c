@@ -2426,6 +2426,15 @@ fleet_state_name(enum node_state state)
 	return (fleet_state_names[state]);
 }
 
+/* The state the reports give node; see fleet.h. */
+const char *
+fleet_report_state(const struct fleet *fleet, const struct node *node)
+{
+	if (node->link < fleet->nlinks && auth_settled(fleet, node->link) < 0)
+		return ("refused");
+	return (fleet_state_name(node->state));
+}
+
 /* Node clock seconds per real second (1 unless hello said otherwise). */
 static double
 fleet_scale(const struct node *node)
@@ -2809,7 +2818,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	memset(out, 0, sizeof *out);
 	out->id = node->id;
 	out->url = l->url;
-	out->state = auth_node_state(fleet, node);
+	out->state = fleet_report_state(fleet, node);
 	/* A node exists only once something was heard about it. */
 	out->age_ms = now_ms - node->last_heard_ms;
 	out->hello = node->has_hello ? &node->hello : NULL;

@@ -496,6 +496,15 @@ int	 fleet_node_killed(const struct node *node);
 /* "live", "stale" or "down". */
 const char *fleet_state_name(enum node_state state);
 
+/*
+ * The state the reports give node: "refused" while its link's answer
+ * settled at -1 (see auth_settled), since a hello on reconnecting makes
+ * the node live but this console reads nothing of it; else its own
+ * (fleet_state_name).
+ */
+const char *fleet_report_state(const struct fleet *fleet,
+	    const struct node *node);
+
 /* The node's clock now, extrapolated with its time scale. */
 int64_t	 fleet_node_clock(const struct node *node, int64_t now_ms);
 

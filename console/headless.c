@@ -385,7 +385,7 @@ headless_traits(const struct fleet *fleet, const struct node *node,
 	/* A trait not known keeps the seed itself. */
 	for (i = 0; i < TRAIT_MAX; i++)
 		trait[i] = seed;
-	trait[TRAIT_STATE] = headless_hash(seed, auth_node_state(fleet,
+	trait[TRAIT_STATE] = headless_hash(seed, fleet_report_state(fleet,
 	    node));
 	if (node->has_hello) {
 		trait[TRAIT_BUILD] = headless_hash(seed, node->hello.build);
@@ -442,7 +442,7 @@ headless_node_changes(struct headless *h, const struct fleet *fleet,
 	 * router's state, a station's certificate), so that it says the
 	 * node whole instead of in two lines; a refused one says no more.
 	 */
-	if (!seen->known && strcmp(auth_node_state(fleet, node), "live") ==
+	if (!seen->known && strcmp(fleet_report_state(fleet, node), "live") ==
 	    0 && (!node->has_hello || node->nstats == 0 ||
 	    (fleet_node_role(node) == ROLE_STATION && !node->has_cert)))
 		return (0);

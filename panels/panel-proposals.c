@@ -184,7 +184,8 @@ panel_proposals_pane(WINDOW *win, int y, int h, int w,
 	}
 	if (row < y + h)
 		draw_text(win, row++, 0, w, "Document (each operator "
-		    "signs it through its SHA-256):", 0, draw_style_attr(DRAW_TITLE));
+		    "signs it through its SHA-256):", 0,
+		    draw_style_attr(DRAW_TITLE));
 	/*
 	 * Cut into rows of w columns, never rewrapped: every byte shows.
 	 * What the pane has no room for is said, and the review shows it.

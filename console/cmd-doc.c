@@ -475,57 +475,99 @@ cmd_review_plan(struct cmd_text *text, const struct fleet *fleet,
 	free(plan);
 }
 
+/*
+ * The command part of a review: the action and what it does, each
+ * target with the build and state the proposer saw (and what the node
+ * shows now when that differs), the plan or arguments, the reason, the
+ * proposer and when it was made.
+ */
+static void
+cmd_review_command(struct cmd_text *text, const struct fleet *fleet,
+    const struct proto_command *cmd)
+{
+	const struct command_spec		*spec;
+	const struct proto_command_target	*t;
+	const struct node			*node;
+	struct proto_command_target		 now;
+	char					 when[16];
+	size_t					 i;
+
+	spec = command_spec_find(cmd->action);
+	cmd_printf(text, "  action:    %s%s%s%s", cmd->action,
+	    spec != NULL ? " (" : "", spec != NULL ? spec->summary : "",
+	    spec != NULL ? ")" : "");
+	cmd_newline(text);
+	for (i = 0; i < cmd->ntargets; i++) {
+		t = &cmd->targets[i];
+		cmd_printf(text, "  %s %s, build %s, %s", i == 0 ?
+		    "targets:  " : "          ", t->node, t->build, t->state);
+		node = fleet_find_const(fleet, t->node);
+		if (node == NULL || !node->has_hello)
+			cmd_printf(text, " (not heard from here)");
+		else {
+			cmd_target_seen(node, &now);
+			if (!command_target_matches(t, now.build,
+			    cmd_node_state(node)))
+				cmd_printf(text, " (NOW build %s, %s: it "
+				    "will refuse)", now.build, now.state);
+		}
+		cmd_newline(text);
+	}
+	cmd_review_plan(text, fleet, cmd);
+	cmd_printf(text, "  reason:    %s", cmd->reason);
+	cmd_newline(text);
+	cmd_printf(text, "  proposer:  %s", cmd->proposer);
+	cmd_newline(text);
+	util_clock_text(cmd->created_ms, when, sizeof when);
+	cmd_printf(text, "  created:   %s UTC", when);
+	cmd_newline(text);
+}
+
+/*
+ * The document part of a review: what the signature covers, the
+ * document's SHA-256 and the document whole, every byte escaped.
+ */
+static void
+cmd_review_document(struct cmd_text *text, const char *document)
+{
+	char	sha256[65];
+
+	/*
+	 * What is signed is a statement naming these bytes by their
+	 * SHA-256 (proto_statement): the hash is of the very bytes shown
+	 * below, and two operators can compare it by voice.
+	 */
+	opkey_sha256_hex(document, strlen(document), sha256);
+	cmd_printf(text, "  signature: covers the document below through "
+	    "its SHA-256 (\"vigil command v2\"); compare the hash with the "
+	    "other operator's");
+	cmd_newline(text);
+	cmd_printf(text, "  sha256:    %s", sha256);
+	cmd_newline(text);
+	cmd_printf(text, "  document (the exact bytes, signed through their "
+	    "SHA-256):");
+	cmd_newline(text);
+	cmd_append(text, xstrdup("  "));
+	cmd_append(text, util_escape_json(document));
+	cmd_newline(text);
+}
+
 /* The review a second operator reads before signing. */
 char *
 cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
     int64_t wall_ms)
 {
-	const struct proto_command	*cmd = &p->cmd;
-	const struct command_spec	*spec;
-	const struct proto_command_target *t;
 	const struct node		*node;
 	const struct fleet_held		*h;
-	struct proto_command_target	 now;
 	struct cmd_text			 text;
-	char				 when[16], left[32], sha256[65];
+	char				 when[16], left[32];
 	size_t				 i;
 
 	memset(&text, 0, sizeof text);
 	cmd_printf(&text, "proposal %s", p->id);
 	cmd_newline(&text);
-	if (p->decoded) {
-		spec = command_spec_find(cmd->action);
-		cmd_printf(&text, "  action:    %s%s%s%s", cmd->action,
-		    spec != NULL ? " (" : "", spec != NULL ? spec->summary :
-		    "", spec != NULL ? ")" : "");
-		cmd_newline(&text);
-		for (i = 0; i < cmd->ntargets; i++) {
-			t = &cmd->targets[i];
-			cmd_printf(&text, "  %s %s, build %s, %s",
-			    i == 0 ? "targets:  " : "          ", t->node,
-			    t->build, t->state);
-			node = fleet_find_const(fleet, t->node);
-			if (node == NULL || !node->has_hello)
-				cmd_printf(&text, " (not heard from here)");
-			else {
-				cmd_target_seen(node, &now);
-				if (!command_target_matches(t, now.build,
-				    cmd_node_state(node)))
-					cmd_printf(&text, " (NOW build %s, "
-					    "%s: it will refuse)", now.build,
-					    now.state);
-			}
-			cmd_newline(&text);
-		}
-		cmd_review_plan(&text, fleet, cmd);
-		cmd_printf(&text, "  reason:    %s", cmd->reason);
-		cmd_newline(&text);
-		cmd_printf(&text, "  proposer:  %s", cmd->proposer);
-		cmd_newline(&text);
-		util_clock_text(cmd->created_ms, when, sizeof when);
-		cmd_printf(&text, "  created:   %s UTC", when);
-		cmd_newline(&text);
-	}
+	if (p->decoded)
+		cmd_review_command(&text, fleet, &p->cmd);
 	util_clock_text(p->expires_ms, when, sizeof when);
 	if (p->expires_ms > wall_ms)
 		cmd_printf(&text, "  expires:   %s UTC, in %s", when,
@@ -553,23 +595,28 @@ cmd_review_text(const struct fleet *fleet, const struct fleet_proposal *p,
 		cmd_printf(&text, "  PROBLEM:   %s", p->problem);
 		cmd_newline(&text);
 	}
-	/*
-	 * What is signed is a statement naming these bytes by their
-	 * SHA-256 (proto_statement): the hash is of the very bytes shown
-	 * below, and two operators can compare it by voice.
-	 */
-	opkey_sha256_hex(p->document, strlen(p->document), sha256);
-	cmd_printf(&text, "  signature: covers the document below through "
-	    "its SHA-256 (\"vigil command v2\"); compare the hash with the "
-	    "other operator's");
+	cmd_review_document(&text, p->document);
+	return (text.s);
+}
+
+/* The review a proposer reads before signing their own document. */
+char *
+cmd_draft_text(const struct fleet *fleet, const struct proto_command *cmd,
+    const char *document)
+{
+	struct cmd_text	text;
+	char		when[16], left[32];
+
+	memset(&text, 0, sizeof text);
+	cmd_printf(&text, "proposal %s (not signed, not sent)", cmd->id);
 	cmd_newline(&text);
-	cmd_printf(&text, "  sha256:    %s", sha256);
+	cmd_review_command(&text, fleet, cmd);
+	/* Said from the document alone: the text stays while it shows. */
+	util_clock_text(cmd->expires_ms, when, sizeof when);
+	cmd_printf(&text, "  expires:   %s UTC, %s after it was made", when,
+	    util_duration_text(cmd->expires_ms - cmd->created_ms, left,
+	    sizeof left));
 	cmd_newline(&text);
-	cmd_printf(&text, "  document (the exact bytes, signed through their "
-	    "SHA-256):");
-	cmd_newline(&text);
-	cmd_append(&text, xstrdup("  "));
-	cmd_append(&text, util_escape_json(p->document));
-	cmd_newline(&text);
+	cmd_review_document(&text, document);
 	return (text.s);
 }

@@ -119,4 +119,15 @@ char	*cmd_plan_text(const struct proto_plan *plan, const char *indent);
 char	*cmd_review_text(const struct fleet *fleet,
 	    const struct fleet_proposal *p, int64_t wall_ms);
 
+/*
+ * The review a proposer reads before signing cmd, whose canonical text
+ * (proto_command_encode()) is document: as cmd_review_text() for a
+ * proposal nobody holds or has signed yet, its id, action, targets,
+ * plan or arguments, reason, proposer, when it was made and expires,
+ * then what the signature covers, the SHA-256 and the exact document.
+ * Allocated; never NULL.
+ */
+char	*cmd_draft_text(const struct fleet *fleet,
+	    const struct proto_command *cmd, const char *document);
+
 #endif

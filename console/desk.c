@@ -1,7 +1,8 @@
 /*
  * desk.c: sign, send and follow the two-person commands an operator
  * gives at the curses console, through the same cmd.c code as the
- * headless propose, approve and cancel.
+ * headless propose, approve and cancel.  A proposal is drafted first
+ * and signed only once its proposer has reviewed the document whole.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,11 @@ struct desk {
 							   signed, or "" */
 	struct proto_command		 cmd;
 	struct cmd_track		 track;
+	/* The proposal the operator reviews before signing it, from
+	   desk_draft() to desk_sign() or desk_discard(): its document is
+	   encoded once, and those bytes are what is signed. */
+	struct proto_command		 draft;
+	char				*draft_doc;	/* or NULL */
 };
 
 static int	 desk_by_id(struct desk *, const char *, int, char **);
@@ -63,6 +69,7 @@ desk_free(struct desk *desk)
 	if (desk->busy)
 		cmd_track_free(&desk->track);
 	proto_command_clear(&desk->cmd);
+	desk_discard(desk);
 	free(desk);
 }
 
@@ -134,33 +141,90 @@ desk_send(struct desk *desk, const char *message, const char *what,
 	return (0);
 }
 
-/* Build, sign and send a proposal. */
+/* Build and hold a proposal's document for the proposer's review. */
 int
-desk_propose(struct desk *desk, const struct desk_proposal *dp, char **text)
+desk_draft(struct desk *desk, const struct desk_proposal *dp, char **text)
 {
-	char	*doc, *frame, *cause = NULL;
+	char	*cause = NULL;
 
+	desk_discard(desk);
 	if (desk_ready(desk, text) != 0)
 		return (-1);
 	if (cmd_build(desk->fleet, dp->action, dp->nodes, dp->n, dp->reason,
-	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->cmd,
+	    desk->op->name, dp->wall_ms, dp->ttl_ms, &desk->draft,
 	    &cause) != 0 || (dp->to != NULL && cmd_move_root(desk->fleet,
-	    &desk->cmd, dp->to, &cause) != 0)) {
+	    &desk->draft, dp->to, &cause) != 0)) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
+		desk_discard(desk);
 		return (-1);
 	}
 	if (dp->req != NULL)
-		proto_plan_request_args(dp->req, &desk->cmd);
-	doc = proto_command_encode(&desk->cmd);
-	opkey_sha256_hex(doc, strlen(doc), desk->sha256);
-	frame = cmd_propose_frame(desk->op, doc, &cause);
-	free(doc);
+		proto_plan_request_args(dp->req, &desk->draft);
+	desk->draft_doc = proto_command_encode(&desk->draft);
+	*text = cmd_draft_text(desk->fleet, &desk->draft, desk->draft_doc);
+	return (0);
+}
+
+/* The document held for review, or NULL. */
+const char *
+desk_draft_document(const struct desk *desk)
+{
+	return (desk->draft_doc);
+}
+
+/* Forget the document held for review; nothing was signed. */
+void
+desk_discard(struct desk *desk)
+{
+	free(desk->draft_doc);
+	desk->draft_doc = NULL;
+	proto_command_clear(&desk->draft);
+	memset(&desk->draft, 0, sizeof desk->draft);
+}
+
+/*
+ * Sign the document held for review, the very bytes encoded when it was
+ * drafted, and send the proposal; the held document is gone either way.
+ */
+int
+desk_sign(struct desk *desk, const char *document, int64_t wall_ms,
+    char **text)
+{
+	char	*frame, *cause = NULL, when[16];
+
+	if (desk_ready(desk, text) != 0) {
+		desk_discard(desk);
+		return (-1);
+	}
+	if (desk->draft_doc == NULL || document == NULL ||
+	    strcmp(desk->draft_doc, document) != 0) {
+		*text = xstrdup("nothing was proposed: the document you "
+		    "reviewed is no longer the one this console holds; "
+		    "nothing was signed or sent; propose again");
+		desk_discard(desk);
+		return (-1);
+	}
+	if (wall_ms >= desk->draft.expires_ms) {
+		util_clock_text(desk->draft.expires_ms, when, sizeof when);
+		*text = xasprintf("nothing was proposed: the document expired "
+		    "at %s UTC while it was on screen, and every backend "
+		    "would refuse it; nothing was signed or sent; propose "
+		    "again for a fresh one", when);
+		desk_discard(desk);
+		return (-1);
+	}
+	opkey_sha256_hex(desk->draft_doc, strlen(desk->draft_doc),
+	    desk->sha256);
+	frame = cmd_propose_frame(desk->op, desk->draft_doc, &cause);
 	if (frame == NULL) {
 		*text = xasprintf("nothing was proposed: %s", cause);
 		free(cause);
+		desk_discard(desk);
 		return (-1);
 	}
+	proto_command_copy(&desk->cmd, &desk->draft);
+	desk_discard(desk);
 	return (desk_send(desk, "propose", "the proposal", frame,
 	    text));
 }

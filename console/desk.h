@@ -2,7 +2,9 @@
  * desk.h: two-person commands from the curses console.
  *
  * What an operator asks for at the console (propose, approve, cancel)
- * reaches the desk once they have typed the action's name.  The desk
+ * reaches the desk once they have typed the action's name.  A proposal
+ * is drafted first, and its document shown whole to its proposer, who
+ * signs it with a further key or discards it.  The desk
  * signs it with the operator's key and sends it through the same code
  * as vigil propose, approve and cancel (cmd.h), then follows the
  * backends' answers from the loop's tick without ever blocking it, and
@@ -52,31 +54,50 @@ struct desk_proposal {
 };
 
 /*
- * Propose what dp says, each node bound to the build and state the
- * model shows now.  Returns
- * 0 with a line saying what was sent in *text, or -1 with a sentence
- * saying why nothing was (no key, a command already in flight, a node
- * not heard from, a missing reason, signing failed).  *text is
- * allocated either way.  to names a move-root's destination, which
- * must be live, known and blacklisted by no station; req gives a
- * rollback's or flag change's
+ * Draft what dp proposes, each node bound to the build and state the
+ * model shows now: build its document, encode it once and hold it for
+ * the proposer's review, signing nothing (and dropping any draft held
+ * before).  Returns 0 with the review in *text (cmd_draft_text(): the
+ * document whole and its SHA-256), or -1 with a sentence saying why
+ * nothing was drafted (no key, a command already in flight, a node not
+ * heard from, a missing reason).  *text is allocated either way.  to
+ * names a move-root's destination, which must be live, known and
+ * blacklisted by no station; req gives a rollback's or flag change's
  * arguments (NULL for other actions).
  */
-int		 desk_propose(struct desk *desk,
+int		 desk_draft(struct desk *desk,
 		    const struct desk_proposal *dp, char **text);
+
+/* The document desk_draft() holds, or NULL. */
+const char	*desk_draft_document(const struct desk *desk);
+
+/*
+ * Sign the document held since desk_draft(), exactly those bytes, and
+ * send the proposal.  document is what the proposer reviewed, which
+ * must be the held one; a document whose expiry has passed at wall time
+ * wall_ms is refused, for every backend would refuse it.  The held
+ * document is dropped either way.  Returns 0 with a line saying what
+ * was sent in *text, or -1 with a sentence saying why nothing was
+ * (nothing held, expired, a command in flight, signing failed).
+ */
+int		 desk_sign(struct desk *desk, const char *document,
+		    int64_t wall_ms, char **text);
+
+/* Drop the document held for review, unsigned. */
+void		 desk_discard(struct desk *desk);
 
 /*
  * Approve proposal id, signing document: the bytes the operator
  * reviewed, which must still be what the fleet holds under id.  Returns
- * as desk_propose().
+ * as desk_sign().
  */
 int		 desk_approve(struct desk *desk, const char *id,
 		    const char *document, char **text);
 
-/* Cancel proposal id (the proposer's right).  Returns as desk_propose(). */
+/* Cancel proposal id (the proposer's right).  Returns as desk_sign(). */
 int		 desk_cancel(struct desk *desk, const char *id, char **text);
 
-/* Fire armed kill id (one operator).  Returns as desk_propose(). */
+/* Fire armed kill id (one operator).  Returns as desk_sign(). */
 int		 desk_fire(struct desk *desk, const char *id, char **text);
 
 /*

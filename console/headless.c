@@ -199,7 +199,8 @@ static int	 headless_awaited(struct headless *);
 static void	 headless_awaited_said(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
 static int	 headless_find(struct headless *, const char *);
-static int	 headless_confirm(const char *);
+static int	 headless_confirm(const char *, const char *);
+static int	 headless_propose_review(struct headless *, const char *);
 static int	 headless_send(struct headless *, const char *,
 		    const char *);
 static int	 headless_outcomes(struct headless *, const char *,
@@ -1673,6 +1674,11 @@ headless_propose(struct headless *h)
 	}
 	util_copy(h->id, sizeof h->id, h->cmd->id);
 	text = proto_command_encode(h->cmd);
+	if ((rc = headless_propose_review(h, text)) != 0) {
+		free(text);
+		free(plan);
+		return (rc);
+	}
 	opkey_sha256_hex(text, strlen(text), sha256);
 	frame = cmd_propose_frame(o->op, text, &cause);
 	free(text);
@@ -1714,6 +1720,38 @@ headless_propose(struct headless *h)
 	free(lead);
 	free(approve);
 	return (rc);
+}
+
+/*
+ * At a terminal, before signing, show the proposer the document whole
+ * (cmd_draft_text(): the bytes, the SHA-256 the signature goes
+ * through) and ask for the action's name, as approve does; --yes, or
+ * standard input not a terminal (a script), signs without asking.
+ * Returns 0 to sign, else the exit status after saying why not.
+ */
+static int
+headless_propose_review(struct headless *h, const char *document)
+{
+	char	*review, when[16];
+	int	 rc;
+
+	if (h->options->yes || !isatty(STDIN_FILENO))
+		return (0);
+	review = cmd_draft_text(h->fleet, h->cmd, document);
+	/* With --json, standard output holds the answers alone. */
+	fputs(review, h->options->json ? stderr : stdout);
+	free(review);
+	headless_flush(h);
+	if ((rc = headless_confirm(headless_word(h->cmd), "propose")) != 0)
+		return (rc);
+	if (util_wall_ms() < h->cmd->expires_ms)
+		return (0);
+	util_clock_text(h->cmd->expires_ms, when, sizeof when);
+	fprintf(stderr, "vigil: not proposed: the document expired at %s UTC "
+	    "while you read it, and every backend would refuse it; nothing "
+	    "was signed or sent; run propose again (--expires gives it "
+	    "longer)\n", when);
+	return (HEADLESS_EXIT_REFUSED);
 }
 
 /* Append what fmt formats to the allocated string *buf. */
@@ -1962,7 +2000,8 @@ headless_approve(struct headless *h, const char *verb)
 		free(review);
 		headless_flush(h);
 		if (!h->options->yes &&
-		    (rc = headless_confirm(headless_word(h->cmd))) != 0) {
+		    (rc = headless_confirm(headless_word(h->cmd),
+		    "approve")) != 0) {
 			free(document);
 			return (rc);
 		}
@@ -2062,36 +2101,38 @@ headless_ready_move(struct headless *h)
 }
 
 /*
- * Ask at the terminal for the action's name, so that approving takes a
- * deliberate word, never one key.  Returns 0 when typed, else the exit
- * status after saying why.
+ * Ask at the terminal for the action's name, so that approving or
+ * proposing (verb) takes a deliberate word, never one key.  Returns 0
+ * when typed, else the exit status after saying why.
  */
 static int
-headless_confirm(const char *action)
+headless_confirm(const char *action, const char *verb)
 {
-	FILE	*tty;
-	char	 line[128], *p, *end, *shown;
-	int	 fd;
+	FILE		*tty;
+	char		 line[128], *p, *end, *shown;
+	const char	*done;
+	int		 fd;
 
+	done = strcmp(verb, "approve") == 0 ? "approved" : "proposed";
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1 ||
 	    (tty = fdopen(fd, "r+")) == NULL) {
 		if (fd != -1)
 			close(fd);
-		fprintf(stderr, "vigil: approving asks you to type the "
-		    "action's name at a terminal, and there is none (%s); run "
-		    "vigil approve from a terminal, or give --yes when the "
-		    "document was reviewed another way\n", strerror(errno));
+		fprintf(stderr, "vigil: %s asks you to type the action's name "
+		    "at a terminal, and there is none (%s); run vigil %s from "
+		    "a terminal, or give --yes when the document was reviewed "
+		    "another way\n", verb, strerror(errno), verb);
 		return (HEADLESS_EXIT_USAGE);
 	}
 	shown = util_escape(action);
-	fprintf(tty, "Type %s to sign and approve this command, anything "
-	    "else to leave it: ", shown);
+	fprintf(tty, "Type %s to sign and %s this command, anything else "
+	    "to leave it: ", shown, verb);
 	free(shown);
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) == NULL) {
 		fclose(tty);
-		fprintf(stderr, "vigil: not approved: the terminal closed "
-		    "before an answer; nothing was signed or sent\n");
+		fprintf(stderr, "vigil: not %s: the terminal closed before an "
+		    "answer; nothing was signed or sent\n", done);
 		return (HEADLESS_EXIT_REFUSED);
 	}
 	fclose(tty);
@@ -2102,8 +2143,10 @@ headless_confirm(const char *action)
 	    end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	if (strcmp(p, action) != 0) {
-		fprintf(stderr, "vigil: not approved: you typed \"%s\", not "
-		    "\"%s\"; nothing was signed or sent\n", p, action);
+		shown = util_escape(p);
+		fprintf(stderr, "vigil: not %s: you typed \"%s\", not \"%s\"; "
+		    "nothing was signed or sent\n", done, shown, action);
+		free(shown);
 		return (HEADLESS_EXIT_REFUSED);
 	}
 	return (0);

@@ -66,6 +66,8 @@ static void	 loop_wake(lws_sorted_usec_list_t *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
+static int	 loop_tui_draft(struct loop *, const struct tui_action *,
+		    char **);
 static void	 loop_signal(int);
 static fleet_ask_cb loop_answer;
 static void	 loop_signals_install(struct loop *, struct sigaction *);
@@ -525,6 +527,8 @@ loop_tui_action(struct loop *loop, const struct tui_action *action)
 		    action->node);
 		break;
 	case TUI_PROPOSE:
+	case TUI_SIGN:
+	case TUI_DISCARD:
 	case TUI_APPROVE:
 	case TUI_CANCEL:
 	case TUI_FIRE:
@@ -535,14 +539,41 @@ loop_tui_action(struct loop *loop, const struct tui_action *action)
 	}
 }
 
+/*
+ * Draft the proposal the dialog describes and hand its review to the
+ * console; returns 0, or -1 with why not in *text.
+ */
+static int
+loop_tui_draft(struct loop *loop, const struct tui_action *action,
+    char **text)
+{
+	const char	*nodes[PROTO_MAX_TARGETS];
+	size_t		 i;
+
+	for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
+		nodes[i] = action->nodes[i];
+	if (desk_draft(loop->desk, &(struct desk_proposal){
+	    .action = action->command, .nodes = nodes, .n = i,
+	    .reason = action->reason, .wall_ms = util_wall_ms(),
+	    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
+	    .req = proto_plan_applies(action->command) ? &action->req : NULL,
+	    .to = strcmp(action->command, "move-root") == 0 ? action->to :
+	    NULL }, text) != 0)
+		return (-1);
+	if (tui_command_review(loop->tui, *text,
+	    desk_draft_document(loop->desk)) != 0)
+		desk_discard(loop->desk);
+	free(*text);
+	*text = NULL;
+	return (0);
+}
+
 /* Hand a command to the desk and tell the console what left. */
 static void
 loop_tui_command(struct loop *loop, const struct tui_action *action)
 {
-	const char	*nodes[PROTO_MAX_TARGETS];
-	char		*text = NULL;
-	size_t		 i;
-	int		 rc;
+	char	*text = NULL;
+	int	 rc;
 
 	if (loop->desk == NULL) {
 		tui_command_said(loop->tui, "nothing was signed or sent: this "
@@ -551,16 +582,15 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 	}
 	switch (action->type) {
 	case TUI_PROPOSE:
-		for (i = 0; i < action->nnodes && i < PROTO_MAX_TARGETS; i++)
-			nodes[i] = action->nodes[i];
-		rc = desk_propose(loop->desk, &(struct desk_proposal){
-		    .action = action->command, .nodes = nodes, .n = i,
-		    .reason = action->reason, .wall_ms = util_wall_ms(),
-		    .ttl_ms = COMMAND_DEFAULT_TTL_MS,
-		    .req = proto_plan_applies(action->command) ?
-		    &action->req : NULL, .to = strcmp(action->command,
-		    "move-root") == 0 ? action->to : NULL }, &text);
+		rc = loop_tui_draft(loop, action, &text);
 		break;
+	case TUI_SIGN:
+		rc = desk_sign(loop->desk, action->document, util_wall_ms(),
+		    &text);
+		break;
+	case TUI_DISCARD:
+		desk_discard(loop->desk);
+		return;
 	case TUI_APPROVE:
 		rc = desk_approve(loop->desk, action->id,
 		    action->document, &text);
@@ -572,7 +602,8 @@ loop_tui_command(struct loop *loop, const struct tui_action *action)
 		rc = desk_cancel(loop->desk, action->id, &text);
 		break;
 	}
-	tui_command_said(loop->tui, text, rc != 0, 0);
+	if (text != NULL)
+		tui_command_said(loop->tui, text, rc != 0, 0);
 	free(text);
 }
 

@@ -735,7 +735,7 @@ vigil_usage(FILE *f)
 "       vigil [--fleet FILE | --connect URL ...] propose ACTION NODE...\n"
 "             --reason TEXT [--expires MINUTES] [--key FILE]\n"
 "             [--to BUILD | --to STATION | --set NAME=on|off]\n"
-"             [--override PATH] [--window TIME] [--json]\n"
+"             [--override PATH] [--window TIME] [--yes] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] plan rollback|flag NODE...\n"
 "             --to BUILD | --set NAME=on|off [--override PATH] [--json]\n"
 "       vigil [--fleet FILE | --connect URL ...] approve ID [--yes] [--json]\n"
@@ -807,7 +807,9 @@ vigil_usage(FILE *f)
 "      --operator NAME      your name in the trust files (else\n"
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
-"      --yes                approve: do not ask to type the action's name\n"
+"      --yes                approve, propose: do not ask to type the\n"
+"                           action's name (propose asks only when its\n"
+"                           standard input is a terminal)\n"
 "Actions:",
 	    HEADLESS_WAIT_MS / 1000, VIGIL_DEFAULT_TTL_MIN,
 	    COMMAND_MAX_TTL_MS / 60000);
@@ -1210,8 +1212,10 @@ vigil_check(struct vigil_args *args, const struct vigil_command **command)
 		return (-1);
 	}
 	if (args->yes && (*command == NULL ||
-	    (*command)->command != HEADLESS_APPROVE)) {
-		fprintf(stderr, "vigil: --yes applies only to approve\n");
+	    ((*command)->command != HEADLESS_APPROVE &&
+	    (*command)->command != HEADLESS_PROPOSE))) {
+		fprintf(stderr, "vigil: --yes applies only to approve and "
+		    "propose\n");
 		return (-1);
 	}
 	if ((args->key != NULL || args->operator_name != NULL) &&

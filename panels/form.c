@@ -28,6 +28,10 @@ struct form_text {
 };
 
 static enum form_result form_send(struct form *, struct tui_action *);
+static enum form_result form_review_key(struct form *, int,
+		    struct tui_action *, char *, size_t);
+static void	 form_draw_review(struct form *, WINDOW *, int, int, int,
+		    const struct keymap *);
 static void	 form_title(const struct form *, const struct command_spec *,
 		    char *, size_t);
 static void	 form_steps(const struct form *, struct form_text *);
@@ -163,6 +167,7 @@ void
 form_close(struct form *f)
 {
 	free(f->document);
+	free(f->review);
 	free(f->said);
 	memset(f, 0, sizeof *f);
 }
@@ -250,6 +255,72 @@ form_send(struct form *f, struct tui_action *out)
 		    f->arg + strspn(f->arg, " "));
 	f->step = FORM_SENT;
 	free(f->said);
+	/* A proposal is drafted first, and signed only after its review. */
+	f->said = xstrdup(f->kind == FORM_PROPOSE ? "Building the "
+	    "document..." : "Signing and sending...");
+	return (FORM_SEND);
+}
+
+/* The review of the draft is up: see form.h. */
+int
+form_review(struct form *f, const char *review, const char *document)
+{
+	if (f->kind != FORM_PROPOSE || f->step != FORM_SENT)
+		return (-1);
+	free(f->review);
+	free(f->document);
+	f->review = xstrdup(review);
+	f->document = xstrdup(document != NULL ? document : "");
+	f->top = 0;
+	f->shown = 0;
+	f->note[0] = '\0';
+	f->step = FORM_REVIEW;
+	return (0);
+}
+
+/* Scroll the draft's review; see form.h. */
+int
+form_scroll(struct form *f, enum keys_action action)
+{
+	if (f->kind != FORM_PROPOSE || f->step != FORM_REVIEW)
+		return (0);
+	return (panel_rows_scroll(&f->top, f->page, action));
+}
+
+/*
+ * A key on the draft's review: y signs the bytes shown, n or Escape
+ * discards them, any other key says which is which.
+ */
+static enum form_result
+form_review_key(struct form *f, int key, struct tui_action *out,
+    char *msg, size_t msglen)
+{
+	memset(out, 0, sizeof *out);
+	if (key == KEYS_ESCAPE || key == 'n' || key == 'N') {
+		out->type = TUI_DISCARD;
+		util_copy(msg, msglen, "No proposal was made: you discarded "
+		    "the document, and nothing was signed or sent.");
+		form_close(f);
+		return (FORM_SEND);
+	}
+	if (key != 'y' && key != 'Y') {
+		util_copy(f->note, sizeof f->note, "Nothing was signed: "
+		    "press y to sign this document and send it, or n or "
+		    "Escape to discard it.");
+		return (FORM_KEPT);
+	}
+	if (!f->shown) {
+		/* A y typed ahead of the review must not sign it unread. */
+		util_copy(f->note, sizeof f->note, "Nothing was signed: the "
+		    "review was not on screen yet; read it, then press y.");
+		return (FORM_KEPT);
+	}
+	out->type = TUI_SIGN;
+	out->document = f->document;
+	util_copy(out->command, sizeof out->command, f->command);
+	f->note[0] = '\0';
+	f->step = FORM_SENT;
+	free(f->said);
 	f->said = xstrdup("Signing and sending...");
 	return (FORM_SEND);
 }
@@ -264,6 +335,8 @@ form_key(struct form *f, int ch, struct tui_action *out, char *msg,
 	int	key = keys_canonical(ch);
 
 	msg[0] = '\0';
+	if (f->step == FORM_REVIEW)
+		return (form_review_key(f, key, out, msg, msglen));
 	if (key == KEYS_ESCAPE || (key == KEYS_ENTER && f->step == FORM_DONE)) {
 		if (f->step <= FORM_CONFIRM)
 			util_format(msg, msglen, "No %s was made: you left the "
@@ -568,6 +641,8 @@ form_steps(const struct form *f, struct form_text *t)
 		form_add(t, draw_mark_attr(MARK_DIM), "Escape leaves; nothing "
 		    "is signed or sent.");
 		break;
+	case FORM_REVIEW:
+		break;		/* form_draw_review() */
 	case FORM_SENT:
 	case FORM_DONE:
 		said = f->step == FORM_SENT ? draw_mark_attr(MARK_INFO) :
@@ -587,10 +662,50 @@ form_steps(const struct form *f, struct form_text *t)
 	}
 }
 
+/*
+ * The draft's review over the whole area: a title, the review's rows
+ * from f->top, and below them, always in view, the keys that sign or
+ * discard it.
+ */
+static void
+form_draw_review(struct form *f, WINDOW *win, int y, int h, int w,
+    const struct keymap *keys)
+{
+	struct panel_rows	 r;
+	char			 foot[4][DRAW_LINE_MAX], title[DRAW_LINE_MAX];
+	char			 say[FORM_NOTE_MAX * 2];
+	size_t			 n, i;
+	int			 row;
+
+	for (row = y; row < y + h; row++)
+		draw_text(win, row, 0, w, "", 0, A_NORMAL);
+	util_format(title, sizeof title, " Review before signing: propose "
+	    "%s ", f->command);
+	draw_rule(win, y, 0, w);
+	draw_text(win, y, 1, w - 2, title, 0, draw_style_attr(DRAW_TITLE));
+	util_format(say, sizeof say, "Press y to sign this document as %s "
+	    "and send it, or n or Escape to discard it: nothing is signed "
+	    "or sent until y.%s%s", f->signer, f->note[0] != '\0' ? "  " :
+	    "", f->note);
+	n = draw_wrap(say, w, foot, nitems(foot));
+	memset(&r, 0, sizeof r);
+	panel_rows_review(&r, f->review != NULL ? f->review : "",
+	    f->document, w);
+	if (h > (int)n + 2)
+		panel_rows_draw(&r, win, y + 1, h - 1 - (int)n, w, &f->top,
+		    &f->page, keys);
+	panel_rows_free(&r);
+	for (i = 0; i < n; i++)
+		draw_text(win, y + h - (int)n + (int)i, 0, w, foot[i], 0,
+		    f->note[0] != '\0' ? draw_mark_attr(MARK_WARN) :
+		    draw_style_attr(DRAW_TITLE));
+	f->shown = 1;
+}
+
 /* Draw the dialog at the bottom of the area. */
 void
-form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
-    const struct fleet *fleet)
+form_draw(struct form *f, WINDOW *win, int y, int h, int w,
+    const struct fleet *fleet, const struct keymap *keys)
 {
 	const struct command_spec	*spec;
 	struct form_text		*t;
@@ -600,6 +715,10 @@ form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
 
 	if (f->kind == FORM_NONE || h < 3 || w < 10)
 		return;
+	if (f->step == FORM_REVIEW) {
+		form_draw_review(f, win, y, h, w, keys);
+		return;
+	}
 	t = xcalloc(1, sizeof *t);
 	t->w = w - 1;
 	spec = command_spec_find(f->command);

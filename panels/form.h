@@ -12,8 +12,11 @@
  * the word "cancel".  Nothing leaves until the word is typed and Enter
  * pressed, and a wrong word sends nothing and asks again.  While the
  * dialog is open every key goes to it before any binding, so typing
- * "kill" never moves the cursor.  Once sent, the dialog shows the
- * backends' answers until it is closed.
+ * "kill" never moves the cursor.  A proposal is then drafted but not
+ * signed: the dialog shows its review, the document whole and its
+ * SHA-256, and only y signs and sends those bytes; n or Escape discards
+ * them.  Once sent, the dialog shows the backends' answers until it is
+ * closed.
  */
 #ifndef VIGIL_FORM_H
 #define VIGIL_FORM_H
@@ -22,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keys.h"
 #include "proto.h"
 #include "tui.h"
 
@@ -44,7 +48,9 @@ enum form_step {
 				   what to */
 	FORM_REASON,		/* propose: typing the reason */
 	FORM_CONFIRM,		/* typing the word */
-	FORM_SENT,		/* waiting for the answers */
+	FORM_REVIEW,		/* propose: the draft's review, until y
+				   signs or n discards it */
+	FORM_SENT,		/* waiting for the draft or the answers */
 	FORM_DONE,		/* the answers are in */
 };
 
@@ -63,7 +69,12 @@ struct form {
 						   instead of the name */
 	char		 reason[PROTO_TEXT_MAX];
 	char		 word[FORM_WORD_MAX];	/* what is typed to confirm */
-	char		*document;		/* approve: the bytes shown */
+	char		*document;		/* approve, review: the bytes
+						   shown */
+	char		*review;		/* review: its text */
+	size_t		 top;			/* review: first row shown */
+	size_t		 page;			/* review: rows shown */
+	int		 shown;			/* review: drawn once */
 	char		 signer[PROTO_OPERATOR_MAX];
 	char		 signer_key[PROTO_KEY_MAX];	/* base64, or "" */
 	char		 note[FORM_NOTE_MAX];	/* a refusal of what
@@ -102,14 +113,29 @@ void	 form_open_fire(struct form *f, const struct fleet_proposal *p,
 void	 form_open_decide(struct form *f, const struct fleet_proposal *p,
 	    int approving, const char *signer);
 
+/*
+ * Show the review of the proposal just drafted (review text, the
+ * document it shows), when the propose dialog waits for it.  Returns 0,
+ * or -1 when it does not wait for one.
+ */
+int	 form_review(struct form *f, const char *review,
+	    const char *document);
+
+/*
+ * Scroll the review a row or a page for action (the operator's key
+ * binding).  Returns 1 if the review is open and action scrolls it.
+ */
+int	 form_scroll(struct form *f, enum keys_action action);
+
 /* Close it and free what it holds. */
 void	 form_close(struct form *f);
 
 /*
  * Take one key (a curses key code).  Returns FORM_SEND with *out filled
- * once the word was typed and Enter pressed, FORM_CLOSED with a
- * sentence in msg when Escape (or Enter on the answers) closed it, else
- * FORM_KEPT.
+ * once the word was typed and Enter pressed, or y or n pressed on a
+ * draft's review (TUI_SIGN, TUI_DISCARD: the dialog closed, and msg
+ * says nothing was signed), FORM_CLOSED with a sentence in msg when
+ * Escape (or Enter on the answers) closed it, else FORM_KEPT.
  */
 enum form_result form_key(struct form *f, int ch, struct tui_action *out,
 	    char *msg, size_t msglen);
@@ -119,9 +145,10 @@ void	 form_said(struct form *f, const char *text, int done, int ok);
 
 /*
  * Draw the dialog over the bottom of the area at row y, h rows of w
- * columns, with the targets as the fleet shows them at wall_ms.
+ * columns, with the targets as the fleet shows them; a draft's review
+ * takes the whole area, with keys' names from keys.
  */
-void	 form_draw(const struct form *f, WINDOW *win, int y, int h, int w,
-	    const struct fleet *fleet);
+void	 form_draw(struct form *f, WINDOW *win, int y, int h, int w,
+	    const struct fleet *fleet, const struct keymap *keys);
 
 #endif

@@ -101,19 +101,22 @@
 	    'm', 0, 0)							\
 	X(KEYS_COMMANDS, PROPOSE_KILL, "propose-kill",			\
 	    "Propose to kill the marked routers, or the selected one: "	\
-	    "give a reason, then type kill",				\
+	    "give a reason, type kill, read the document, press y",	\
 	    'K', 0, 0)							\
 	X(KEYS_COMMANDS, PROPOSE_RESUME, "propose-resume",		\
 	    "Propose to resume the marked killed routers, or the "	\
-	    "selected one: give a reason, then type resume",		\
+	    "selected one: give a reason, type resume, read the "	\
+	    "document, press y",					\
 	    'R', 0, 0)							\
 	X(KEYS_COMMANDS, PROPOSE_ROLLBACK, "rollback",			\
 	    "Propose a rollback of the marked or selected nodes: type "	\
-	    "the build, read the plan, give a reason, type rollback",	\
+	    "the build, read the plan, give a reason, type rollback, "	\
+	    "read the document, press y",				\
 	    'B', 0, 0)							\
 	X(KEYS_COMMANDS, PROPOSE_FLAG, "flag",				\
 	    "Propose a flag change on the marked or selected routers: "	\
-	    "type NAME=on or NAME=off, read the plan, give a reason",	\
+	    "type NAME=on or NAME=off, read the plan, give a reason, "	\
+	    "type flag, read the document, press y",			\
 	    'F', 0, 0)							\
 	X(KEYS_COMMANDS, APPROVE, "approve",				\
 	    "Approve the selected proposal (Proposals view): review "	\

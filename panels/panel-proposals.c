@@ -19,13 +19,6 @@
 #include "panel.h"
 #include "util.h"
 
-/* The rows of a review, drawn from p->top. */
-struct panel_proposals_rows {
-	char	(*text)[DRAW_LINE_MAX];
-	attr_t	 *attr;
-	size_t	  n, cap;
-};
-
 enum {
 	COL_ID, COL_ACTION, COL_TARGETS, COL_PROPOSER, COL_SIGNERS,
 	COL_STATUS, COL_LEFT, COL_REASON, COL_NCOLS
@@ -41,11 +34,9 @@ static void	panel_proposals_targets(const struct fleet *fleet,
 static void	panel_proposals_pane(WINDOW *win, int y, int h, int w,
 		    const struct fleet_proposal *fp,
 		    const struct panel_ctx *ctx);
-static void	panel_proposals_add(struct panel_proposals_rows *r,
-		    const char *text, attr_t attr);
 static void	panel_proposals_review_rows(const struct fleet_proposal *fp,
 		    int w, const struct panel_ctx *ctx,
-		    struct panel_proposals_rows *r);
+		    struct panel_rows *r);
 static void	panel_proposals_review(struct panel *p, WINDOW *win, int y,
 		    int h, int w, const struct panel_ctx *ctx);
 
@@ -207,10 +198,9 @@ panel_proposals_pane(WINDOW *win, int y, int h, int w,
 	}
 }
 
-/* Add a row of the review, growing the list. */
-static void
-panel_proposals_add(struct panel_proposals_rows *r, const char *text,
-    attr_t attr)
+/* Add a row of a review, growing the list. */
+void
+panel_rows_add(struct panel_rows *r, const char *text, attr_t attr)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap == 0 ? 64 : r->cap * 2;
@@ -221,40 +211,103 @@ panel_proposals_add(struct panel_proposals_rows *r, const char *text,
 	r->attr[r->n++] = attr;
 }
 
+/* Free a review's rows. */
+void
+panel_rows_free(struct panel_rows *r)
+{
+	free(r->text);
+	free(r->attr);
+	memset(r, 0, sizeof *r);
+}
+
 /*
- * The review's rows at width w: the review text wrapped, the signed
- * document cut into rows of w columns (never rewrapped, so that every
- * byte shows and none hides under an ellipsis), then how to approve.
+ * The rows of review text (cmd_review_text(), cmd_draft_text()) at
+ * width w: its lines wrapped, the line holding document (as the text
+ * escapes it) cut into rows of w columns, never rewrapped, so that
+ * every byte shows and none hides under an ellipsis.
  */
-static void
-panel_proposals_review_rows(const struct fleet_proposal *fp, int w,
-    const struct panel_ctx *ctx, struct panel_proposals_rows *r)
+void
+panel_rows_review(struct panel_rows *r, const char *review,
+    const char *document, int w)
 {
 	char	 lines[64][DRAW_LINE_MAX], chunk[DRAW_LINE_MAX];
-	char	*text, *line, *next, note[DRAW_LINE_MAX];
-	char	 approve[KEYS_NAME_MAX], cancel[KEYS_NAME_MAX];
+	char	*text, *line, *next, *doc;
 	size_t	 n, j;
 
-	text = cmd_review_text(ctx->fleet, fp, ctx->wall_ms);
-	for (line = text; line != NULL && *line != '\0'; line = next) {
+	text = xstrdup(review);
+	doc = util_escape_json(document != NULL ? document : "");
+	for (line = text; *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (fp->document != NULL &&
-		    strcmp(line + strspn(line, " "), fp->document) == 0) {
+		else
+			next = line + strlen(line);
+		if (*doc != '\0' && strcmp(line + strspn(line, " "),
+		    doc) == 0) {
 			for (line += strspn(line, " "); *line != '\0';) {
 				line += draw_cut_row(line, w, chunk,
 				    sizeof chunk);
-				panel_proposals_add(r, chunk, A_NORMAL);
+				panel_rows_add(r, chunk, A_NORMAL);
 			}
 			continue;
 		}
 		n = draw_wrap(line, w, lines, nitems(lines));
 		for (j = 0; j < n; j++)
-			panel_proposals_add(r, lines[j],
+			panel_rows_add(r, lines[j],
 			    strstr(lines[j], "NOW") != NULL ||
 			    strstr(lines[j], "PROBLEM") != NULL ?
 			    draw_mark_attr(MARK_CRIT) : A_NORMAL);
 	}
+	free(doc);
+	free(text);
+}
+
+/*
+ * Draw rows r from row *top in h rows of w columns at row y, keeping
+ * *top within them; when they are taller, the last row says which show
+ * and which keys scroll.  *page gets how many show.
+ */
+void
+panel_rows_draw(const struct panel_rows *r, WINDOW *win, int y, int h,
+    int w, size_t *top, size_t *page, const struct keymap *keys)
+{
+	char	hint[DRAW_LINE_MAX];
+	char	down[KEYS_NAME_MAX], up[KEYS_NAME_MAX];
+	size_t	shown, j;
+
+	if (h < 1)
+		return;
+	shown = r->n > (size_t)h ? (size_t)h - 1 : r->n;
+	if (*top > r->n - shown)
+		*top = r->n - shown;
+	*page = shown;
+	for (j = 0; j < shown; j++)
+		draw_text(win, y + (int)j, 0, w, r->text[*top + j], 0,
+		    r->attr[*top + j]);
+	if (shown < r->n) {
+		keys_first(keys, KEYS_PAGE_DOWN, down, sizeof down);
+		keys_first(keys, KEYS_PAGE_UP, up, sizeof up);
+		util_format(hint, sizeof hint, "rows %zu-%zu of %zu: %s and "
+		    "%s scroll", *top + 1, *top + shown, r->n, down, up);
+		draw_text(win, y + (int)shown, 0, w, hint, 0,
+		    draw_mark_attr(MARK_WARN));
+	}
+}
+
+/*
+ * The review's rows at width w (panel_rows_review()), then how to
+ * approve.
+ */
+static void
+panel_proposals_review_rows(const struct fleet_proposal *fp, int w,
+    const struct panel_ctx *ctx, struct panel_rows *r)
+{
+	char	 lines[64][DRAW_LINE_MAX];
+	char	*text, note[DRAW_LINE_MAX];
+	char	 approve[KEYS_NAME_MAX], cancel[KEYS_NAME_MAX];
+	size_t	 n, j;
+
+	text = cmd_review_text(ctx->fleet, fp, ctx->wall_ms);
+	panel_rows_review(r, text, fp->document, w);
 	free(text);
 	keys_first(ctx->keys, KEYS_APPROVE, approve, sizeof approve);
 	keys_first(ctx->keys, KEYS_CANCEL_PROPOSAL, cancel, sizeof cancel);
@@ -269,10 +322,10 @@ panel_proposals_review_rows(const struct fleet_proposal *fp, int w,
 		    "console started with --key FILE (or VIGIL_KEY set), or "
 		    "runs vigil approve %.8s.  Escape goes back.", approve,
 		    fp->id);
-	panel_proposals_add(r, "", A_NORMAL);
+	panel_rows_add(r, "", A_NORMAL);
 	n = draw_wrap(note, w, lines, nitems(lines));
 	for (j = 0; j < n; j++)
-		panel_proposals_add(r, lines[j], draw_style_attr(DRAW_TITLE));
+		panel_rows_add(r, lines[j], draw_style_attr(DRAW_TITLE));
 }
 
 /*
@@ -285,10 +338,7 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
     const struct panel_ctx *ctx)
 {
 	const struct fleet_proposal	*fp;
-	struct panel_proposals_rows	 r;
-	char				 hint[DRAW_LINE_MAX];
-	char				 down[KEYS_NAME_MAX], up[KEYS_NAME_MAX];
-	size_t				 shown, j;
+	struct panel_rows		 r;
 	int				 row;
 
 	for (row = y; row < y + h; row++)
@@ -303,23 +353,41 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 		return;
 	memset(&r, 0, sizeof r);
 	panel_proposals_review_rows(fp, w, ctx, &r);
-	shown = r.n > (size_t)h ? (size_t)h - 1 : r.n;
-	if (p->top > r.n - shown)
-		p->top = r.n - shown;
-	p->page = shown;
-	for (j = 0; j < shown; j++)
-		draw_text(win, y + (int)j, 0, w, r.text[p->top + j], 0,
-		    r.attr[p->top + j]);
-	if (shown < r.n) {
-		keys_first(ctx->keys, KEYS_PAGE_DOWN, down, sizeof down);
-		keys_first(ctx->keys, KEYS_PAGE_UP, up, sizeof up);
-		util_format(hint, sizeof hint, "rows %zu-%zu of %zu: %s and "
-		    "%s scroll", p->top + 1, p->top + shown, r.n, down, up);
-		draw_text(win, y + (int)shown, 0, w, hint, 0,
-		    draw_mark_attr(MARK_WARN));
+	panel_rows_draw(&r, win, y, h, w, &p->top, &p->page, ctx->keys);
+	panel_rows_free(&r);
+}
+
+/*
+ * Move *top, the first row shown of a review, by a row or a page of
+ * page rows, or to the top or bottom (kept within the rows when
+ * drawn).  Returns 1 if action moves it, else 0.
+ */
+int
+panel_rows_scroll(size_t *top, size_t page, enum keys_action action)
+{
+	page = page > 1 ? page - 1 : 1;
+	switch (action) {
+	case KEYS_MOVE_UP:
+		*top = *top > 0 ? *top - 1 : 0;
+		return (1);
+	case KEYS_MOVE_DOWN:
+		(*top)++;
+		return (1);
+	case KEYS_PAGE_UP:
+		*top = *top > page ? *top - page : 0;
+		return (1);
+	case KEYS_PAGE_DOWN:
+		*top += page;
+		return (1);
+	case KEYS_MOVE_TOP:
+		*top = 0;
+		return (1);
+	case KEYS_MOVE_BOTTOM:
+		*top = SIZE_MAX / 2;
+		return (1);
+	default:
+		return (0);
 	}
-	free(r.text);
-	free(r.attr);
 }
 
 /*
@@ -329,30 +397,7 @@ panel_proposals_review(struct panel *p, WINDOW *win, int y, int h, int w,
 int
 panel_proposals_scroll(struct panel *p, enum keys_action action)
 {
-	size_t	page = p->page > 1 ? p->page - 1 : 1;
-
-	switch (action) {
-	case KEYS_MOVE_UP:
-		p->top = p->top > 0 ? p->top - 1 : 0;
-		return (1);
-	case KEYS_MOVE_DOWN:
-		p->top++;		/* kept within the rows when drawn */
-		return (1);
-	case KEYS_PAGE_UP:
-		p->top = p->top > page ? p->top - page : 0;
-		return (1);
-	case KEYS_PAGE_DOWN:
-		p->top += page;
-		return (1);
-	case KEYS_MOVE_TOP:
-		p->top = 0;
-		return (1);
-	case KEYS_MOVE_BOTTOM:
-		p->top = SIZE_MAX / 2;
-		return (1);
-	default:
-		return (0);
-	}
+	return (panel_rows_scroll(&p->top, p->page, action));
 }
 
 /* Fill the table from the fleet's merged proposals and draw it. */

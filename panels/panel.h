@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "draw.h"
 #include "keys.h"
 #include "proto.h"
 #include "table.h"
@@ -178,6 +179,43 @@ size_t		 panel_proposals_pending(const struct fleet *fleet);
  * (or to its top or bottom).  Returns 1 if action was such a move.
  */
 int		 panel_proposals_scroll(struct panel *p,
+		    enum keys_action action);
+
+/* The rows of a review (a proposal's, or a draft's), as drawn. */
+struct panel_rows {
+	char	(*text)[DRAW_LINE_MAX];
+	attr_t	 *attr;
+	size_t	  n, cap;
+};
+
+void		 panel_rows_add(struct panel_rows *r, const char *text,
+		    attr_t attr);
+void		 panel_rows_free(struct panel_rows *r);
+
+/*
+ * Add the rows of review (lines as cmd_review_text() or cmd_draft_text()
+ * write them) at width w: each line wrapped, but the one holding
+ * document cut into rows of w columns, never rewrapped, so every byte
+ * shows.
+ */
+void		 panel_rows_review(struct panel_rows *r, const char *review,
+		    const char *document, int w);
+
+/*
+ * Draw rows r from row *top (kept within them) in h rows of w columns
+ * at row y; when they are taller, the last row says which show and the
+ * keys that scroll.  *page gets how many rows show.
+ */
+void		 panel_rows_draw(const struct panel_rows *r, WINDOW *win,
+		    int y, int h, int w, size_t *top, size_t *page,
+		    const struct keymap *keys);
+
+/*
+ * Move *top, a review's first row shown, by a row or a page of page
+ * rows (or to its top or bottom) for action.  Returns 1 if action was
+ * such a move.
+ */
+int		 panel_rows_scroll(size_t *top, size_t page,
 		    enum keys_action action);
 
 /* "sorted by BUILD, ascending" and the filter, for the status line. */

@@ -658,10 +658,17 @@ tui_form_key(struct tui *tui, int ch, struct tui_action *out)
 		out->type = TUI_QUIT;	/* nothing was sent */
 		return (1);
 	}
+	/* The draft's review scrolls by the usual keys, but for its own. */
+	if (tui->form.step == FORM_REVIEW && ch != 'y' && ch != 'Y' &&
+	    ch != 'n' && ch != 'N' &&
+	    form_scroll(&tui->form, keys_lookup(&tui->keys, ch)))
+		return (0);
 	switch (form_key(&tui->form, ch, out, msg, sizeof msg)) {
 	case FORM_SEND:
-		if (out->type == TUI_PROPOSE)
+		if (out->type == TUI_SIGN)
 			tui->marks.n = 0;
+		if (msg[0] != '\0')
+			tui_say(tui, "%s", msg);
 		return (1);
 	case FORM_CLOSED:
 		tui->message[0] = '\0';
@@ -953,6 +960,15 @@ tui_fire(struct tui *tui, const struct fleet *fleet)
 	form_open_fire(&tui->form, fp, tui->operator);
 }
 
+/* The review of the proposal just drafted; see tui.h. */
+int
+tui_command_review(struct tui *tui, const char *review,
+    const char *document)
+{
+	tui->pending = 1;
+	return (form_review(&tui->form, review, document));
+}
+
 /* What became of the command sent last. */
 void
 tui_command_said(struct tui *tui, const char *text, int done, int ok)
@@ -1046,8 +1062,10 @@ tui_status(struct tui *tui, const struct draw_layout *l, int64_t now_ms)
 		    tui->prompt, names);
 	} else if (tui->form.kind != FORM_NONE) {
 		util_copy(left, sizeof left, tui->form.step >= FORM_SENT ?
-		    "Command sent: Escape closes the dialog" : "Keys go to "
-		    "the command dialog: Escape leaves it, nothing sent");
+		    "Command sent: Escape closes the dialog" :
+		    tui->form.step == FORM_REVIEW ? "Reviewing the document: "
+		    "y signs and sends it, n or Escape discards it" : "Keys go "
+		    "to the command dialog: Escape leaves it, nothing sent");
 	} else if (tui->message[0] != '\0' && now_ms < tui->message_until) {
 		util_copy(left, sizeof left, tui->message);
 	} else {
@@ -1186,7 +1204,8 @@ tui_frame(struct tui *tui, const struct fleet *fleet, int64_t now_ms)
 	tui_ctx(tui, fleet, &ctx);
 	ctx.now_ms = now_ms;
 	p->ops->draw(p, stdscr, l.body_y, l.body_rows, l.cols, &ctx);
-	form_draw(&tui->form, stdscr, l.body_y, l.body_rows, l.cols, fleet);
+	form_draw(&tui->form, stdscr, l.body_y, l.body_rows, l.cols, fleet,
+	    &tui->keys);
 	tui_status(tui, &l, now_ms);
 	wnoutrefresh(stdscr);
 	doupdate();

@@ -44,7 +44,12 @@ enum tui_action_type {
 	TUI_NONE = 0,
 	TUI_QUIT,
 	TUI_ACK_ALERT,		/* acknowledge alert (rule, node) */
-	TUI_PROPOSE,		/* propose command on nodes, for reason */
+	TUI_PROPOSE,		/* draft command on nodes, for reason:
+				   its review comes back through
+				   tui_command_review() */
+	TUI_SIGN,		/* sign and send the reviewed draft,
+				   document */
+	TUI_DISCARD,		/* drop the reviewed draft unsigned */
 	TUI_APPROVE,		/* approve proposal id: sign document */
 	TUI_CANCEL,		/* cancel proposal id */
 	TUI_FIRE,		/* fire armed kill id */
@@ -63,8 +68,8 @@ struct tui_action {
 	char			reason[PROTO_TEXT_MAX];
 	char			nodes[PROTO_MAX_TARGETS][PROTO_ID_MAX];
 	size_t			nnodes;
-	/* approve: the exact bytes reviewed, owned by the console and
-	   valid until the next tui_input() */
+	/* approve, sign: the exact bytes reviewed, owned by the console
+	   and valid until the next tui_input() */
 	const char		*document;
 	/* propose rollback or flag: what to, and any override */
 	struct proto_plan_request req;
@@ -101,6 +106,16 @@ int		 tui_input(struct tui *tui, const struct fleet *fleet,
  */
 void		 tui_command_said(struct tui *tui, const char *text, int done,
 		    int ok);
+
+/*
+ * The review of the proposal just drafted (TUI_PROPOSE): review, lines
+ * as cmd_draft_text() writes them, and document, the bytes it shows,
+ * both copied.  The propose dialog shows them whole until its operator
+ * signs (TUI_SIGN) or discards (TUI_DISCARD) the draft.  Returns 0, or
+ * -1 when no propose dialog waits for it (the caller drops the draft).
+ */
+int		 tui_command_review(struct tui *tui, const char *review,
+		    const char *document);
 
 /* Note a SIGWINCH; the next tui_draw() lays the screen out again. */
 void		 tui_resized(struct tui *tui);

@@ -35,6 +35,7 @@
 #include "check.h"
 #include "cmd.h"
 #include "cmd-doc.h"
+#include "desk.h"
 #include "e2e.h"
 #include "fleet.h"
 #include "opkey.h"
@@ -632,6 +633,120 @@ START_TEST(test_review_shows_the_document_and_a_changed_state)
 	free(review);
 	proto_command_clear(&cmd);
 	free(doc);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/* The last frame the desk sent, and how many, for the desk's test. */
+static char	*desk_sent;
+static size_t	 desk_nsent;
+
+/* The desk's send callback in its test: keep the frame. */
+static int
+desk_record(void *arg, size_t link, const char *frame, size_t len,
+    char **cause)
+{
+	(void)arg;
+	(void)link;
+	(void)cause;
+	free(desk_sent);
+	desk_sent = strndup(frame, len);
+	desk_nsent++;
+	return (0);
+}
+
+/* Draft dp at the desk; the held document (allocated). */
+static char *
+desk_drafted(struct desk *desk, const struct desk_proposal *dp)
+{
+	char	*text;
+
+	ck_assert_int_eq(desk_draft(desk, dp, &text), 0);
+	free(text);
+	ck_assert_ptr_nonnull(desk_draft_document(desk));
+	return (strdup(desk_draft_document(desk)));
+}
+
+/*
+ * The desk drafts a proposal without signing or sending it and, once
+ * its proposer has reviewed it, signs exactly the bytes drafted, with
+ * no rebuild and no new id.  Other bytes, and a draft whose expiry
+ * passed while it was on screen, are refused in words, nothing sent.
+ */
+START_TEST(test_desk_signs_only_the_reviewed_draft)
+{
+	struct fleet		 fleet;
+	struct cmd_operator	 op;
+	struct desk		*desk;
+	const char		*targets[] = { "router/r8" };
+	char			*text, *doc, *cause = NULL, sha[65];
+	json_t			*frame;
+	int64_t			 now = util_wall_ms();
+	struct desk_proposal	 dp = { .action = "kill", .nodes = targets,
+	    .n = 1, .reason = "runaway", .wall_ms = now, .ttl_ms = 60000 };
+
+	fleet_init(&fleet, "test");
+	model_node(&fleet, "router/r8", "smars-1", "nyse");
+	model_stats(&fleet, "router/r8", "running");
+	memset(&op, 0, sizeof op);
+	util_copy(op.name, sizeof op.name, "alice");
+	op.key = opkey_generate(&cause);
+	ck_assert_msg(op.key != NULL, "%s", cause);
+	desk = desk_create(&fleet, &op, desk_record, NULL);
+
+	/* The review names the id, the hash and the bytes; none left. */
+	ck_assert_int_eq(desk_draft(desk, &dp, &text), 0);
+	doc = strdup(desk_draft_document(desk));
+	opkey_sha256_hex(doc, strlen(doc), sha);
+	ck_assert_msg(strstr(text, "(not signed, not sent)") != NULL &&
+	    strstr(text, sha) != NULL && strstr(text, doc) != NULL &&
+	    strstr(text, "router/r8, build smars-1, running") != NULL,
+	    "the draft's review lacks a part:\n%s", text);
+	free(text);
+	ck_assert_uint_eq(desk_nsent, 0);
+
+	/* Bytes other than the draft's are refused, and it is dropped. */
+	ck_assert_int_eq(desk_sign(desk, "{}", now, &text), -1);
+	ck_assert_msg(strstr(text, "nothing was signed or sent") != NULL,
+	    "%s", text);
+	free(text);
+	ck_assert_ptr_null(desk_draft_document(desk));
+	ck_assert_int_eq(desk_sign(desk, doc, now, &text), -1);
+	free(text);
+	free(doc);
+
+	/* A draft that expired while it was on screen is refused. */
+	doc = desk_drafted(desk, &dp);
+	ck_assert_int_eq(desk_sign(desk, doc, now + 60000, &text), -1);
+	ck_assert_msg(strstr(text, "the document expired at ") != NULL &&
+	    strstr(text, "while it was on screen") != NULL &&
+	    strstr(text, "nothing was signed or sent") != NULL, "%s", text);
+	free(text);
+	free(doc);
+	ck_assert_uint_eq(desk_nsent, 0);
+
+	/* Discarded: nothing is held, nothing sent. */
+	free(desk_drafted(desk, &dp));
+	desk_discard(desk);
+	ck_assert_ptr_null(desk_draft_document(desk));
+
+	/* The reviewed bytes are the very bytes signed and sent. */
+	doc = desk_drafted(desk, &dp);
+	ck_assert_int_eq(desk_sign(desk, doc, now + 1000, &text), 0);
+	free(text);
+	ck_assert_uint_eq(desk_nsent, 1);
+	frame = json_loads(desk_sent, 0, NULL);
+	ck_assert_ptr_nonnull(frame);
+	ck_assert_str_eq(json_string_value(json_object_get(frame, "type")),
+	    "propose");
+	ck_assert_str_eq(json_string_value(json_object_get(frame,
+	    "document")), doc);
+	json_decref(frame);
+	free(doc);
+	desk_free(desk);
+	opkey_free(op.key);
+	free(desk_sent);
+	desk_sent = NULL;
 	fleet_free(&fleet);
 }
 END_TEST
@@ -4288,6 +4403,7 @@ START_TEST(test_capital_the_stations_view_shows_the_move_in_steps)
 	    "Enter", NULL));
 	e2e_tmux_keys("move-root", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(ANSWER_MS));
 	free(e2e_tmux_wait(ANSWER_MS, "the proposal held", "PROPOSAL yours: "
 	    "move-root station/capital", NULL));
 	e2e_tmux_keys("Escape", 0);
@@ -4557,6 +4673,7 @@ commands_suite(void)
 	tcase_add_test(model, test_build_binds_each_targets_build_and_state);
 	tcase_add_test(model,
 	    test_review_shows_the_document_and_a_changed_state);
+	tcase_add_test(model, test_desk_signs_only_the_reviewed_draft);
 	tcase_add_checked_fixture(model, NULL, teardown);
 	tcase_add_test(model,
 	    test_frames_sign_the_exact_bytes_as_the_named_operator);

@@ -144,6 +144,7 @@ START_TEST(the_demo_shows_how_bob_joins_and_they_kill_r8_together)
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("kill", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(DEMO_WAIT_MS));
 	free(e2e_tmux_wait(DEMO_WAIT_MS, "r8 accepting the proposal",
 	    "router/r8: accepted", "Proposals (1)", (char *)NULL));
 	e2e_tmux_keys("Enter", 0);

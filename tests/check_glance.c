@@ -624,6 +624,7 @@ START_TEST(colon_prompt_opens_the_guarded_dialog)
 	free(GLANCE_SHOWS("Type kill and press Enter"));
 	e2e_tmux_keys("kill", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(GLANCE_WAIT_MS));
 	free(GLANCE_SHOWS("Proposals (1)",
 	    "PROPOSAL yours: kill router/r8 waits for a second operator"));
 	free(fleet);

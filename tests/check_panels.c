@@ -1007,6 +1007,25 @@ START_TEST(propose_dialog_sends_only_after_the_reason_and_the_whole_word)
 	ck_assert_str_eq(out.nodes[0], "router/r8");
 	ck_assert_str_eq(out.nodes[1], "router/r7");
 	ck_assert_int_eq(f.step, FORM_SENT);
+	/* Drafted, not signed: the review shows until y. */
+	ck_assert_int_eq(form_review(&f, "proposal 0123 (not signed, not "
+	    "sent)\n  {\"action\":\"kill\"}\n", "{\"action\":\"kill\"}"),
+	    0);
+	ck_assert_int_eq(f.step, FORM_REVIEW);
+	/* A y typed before the review was drawn signs nothing. */
+	ck_assert_int_eq(form_key(&f, 'y', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	ck_assert_ptr_nonnull(strstr(f.note, "not on screen yet"));
+	f.shown = 1;		/* as form_draw() leaves it */
+	/* Enter, the word's key, does not sign the document. */
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_KEPT);
+	ck_assert_ptr_nonnull(strstr(f.note, "press y to sign"));
+	ck_assert_int_eq(form_key(&f, 'y', &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(out.type, TUI_SIGN);
+	ck_assert_str_eq(out.document, "{\"action\":\"kill\"}");
+	ck_assert_int_eq(f.step, FORM_SENT);
 	/* The answers, then Enter closes it. */
 	form_said(&f, "router/r8: accepted\nrouter/r7: accepted", 1, 1);
 	ck_assert_int_eq(f.step, FORM_DONE);
@@ -1054,6 +1073,21 @@ START_TEST(escape_leaves_any_dialog_with_nothing_sent)
 	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
 	    FORM_SEND);
 	ck_assert_int_eq(out.type, TUI_CANCEL);
+
+	/* A draft under review: n or Escape discards it, unsigned. */
+	form_open_propose(&f, "kill", (const char *[]){ "router/r8" }, 1,
+	    "alice");
+	type_into(&f, "why", &out, msg, sizeof msg);
+	form_key(&f, '\n', &out, msg, sizeof msg);
+	type_into(&f, "kill", &out, msg, sizeof msg);
+	ck_assert_int_eq(form_key(&f, '\n', &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(form_review(&f, "proposal", doc), 0);
+	ck_assert_int_eq(form_key(&f, KEYS_ESCAPE, &out, msg, sizeof msg),
+	    FORM_SEND);
+	ck_assert_int_eq(out.type, TUI_DISCARD);
+	ck_assert_ptr_nonnull(strstr(msg, "nothing was signed or sent"));
+	ck_assert_int_eq(f.kind, FORM_NONE);
 	form_close(&f);
 }
 END_TEST

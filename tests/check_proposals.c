@@ -52,6 +52,13 @@ static char	*prop_coming_fleet(const char *fleet, const char *node,
 		    int node_first);
 static void	 prop_propose_r8(const char *fleet, const char *key,
 		    const char *wait, struct e2e_result *r);
+static void	 prop_draft_kill(void);
+static void	 prop_draft_names(const char *screen, char *id, char *sha);
+static void	 prop_holds(const char *fleet, const char *id,
+		    const char *sha);
+static char	*prop_alice_at_r8(int cols, char **alice, char **bob);
+static void	 prop_shell_propose(char *buf, size_t len, const char *alice,
+		    const char *fleet);
 
 /*
  * Start the knight fleet trusting alice and bob, whose keys vigil-key
@@ -367,6 +374,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	free(screen);
 	e2e_tmux_keys("kill", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(PROP_WAIT_MS));
 	free(e2e_tmux_wait(PROP_WAIT_MS, "both routers accepting the "
 	    "proposal", "router/r8: accepted", "router/r7: accepted",
 	    "signed through the document's SHA-256 ", "Proposals (1)",
@@ -422,6 +430,7 @@ START_TEST(two_consoles_kill_marked_routers_and_a_proposer_cancels)
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("resume", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(PROP_WAIT_MS));
 	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 accepting the resume proposal",
 	    "router/r8: accepted", "Proposals (1)", (char *)NULL));
 	e2e_tmux_keys("Enter", 0);
@@ -803,6 +812,29 @@ START_TEST(the_pane_and_the_review_show_every_signed_byte)
 END_TEST
 
 /*
+ * Start the knight fleet trusting alice and bob (their keys' paths in
+ * *alice, *bob), and alice's console, cols wide, on the Routers view
+ * with the last router, router/r8, selected once all eight are in (G
+ * then k is router/r7 only then).  Returns the fleet file (allocated).
+ */
+static char *
+prop_alice_at_r8(int cols, char **alice, char **bob)
+{
+	char	*fleet, cmd[2048];
+
+	e2e_setup();
+	fleet = prop_knight(alice, bob);
+	prop_console(cmd, sizeof cmd, *alice, fleet);
+	e2e_tmux_start(cols, 50, cmd);
+	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
+	e2e_tmux_keys("2", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
+	    "router/r8", (char *)NULL));
+	e2e_tmux_keys("G", 0);
+	return (fleet);
+}
+
+/*
  * The preflight in the console: alice's rollback dialog for router/r7
  * shows the plan and the backend's refusal (rlp would wake power_peg,
  * which smars-2012.08.01 retired) before anything is signed; her flag
@@ -813,16 +845,7 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 {
 	char	*alice, *bob, *fleet, cmd[2048];
 
-	e2e_setup();
-	fleet = prop_knight(&alice, &bob);
-	prop_console(cmd, sizeof cmd, alice, fleet);
-	e2e_tmux_start(140, 50, cmd);
-	/* G then k is router/r7 only once all eight are in. */
-	free(e2e_tmux_wait_fleet(PROP_WAIT_MS, 8, 8));
-	e2e_tmux_keys("2", 0);
-	free(e2e_tmux_wait(PROP_WAIT_MS, "the Routers view", "CHILD/s",
-	    "router/r8", (char *)NULL));
-	e2e_tmux_keys("G", 0);
+	fleet = prop_alice_at_r8(140, &alice, &bob);
 	e2e_tmux_keys("k", 0);
 	e2e_tmux_keys("B", 0);
 	free(e2e_tmux_wait(PROP_WAIT_MS, "the rollback dialog",
@@ -849,6 +872,7 @@ START_TEST(the_dialog_and_the_review_show_the_plan)
 	e2e_tmux_keys("Enter", 0);
 	e2e_tmux_keys("flag", 1);
 	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_sign_draft(PROP_WAIT_MS));
 	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 accepting the proposal",
 	    "router/r8: accepted", (char *)NULL));
 	e2e_tmux_keys("Enter", 0);
@@ -1034,6 +1058,174 @@ START_TEST(proposing_says_links_are_still_coming_up)
 }
 END_TEST
 
+/*
+ * The id and the SHA-256 a draft's review on screen names, into id
+ * (PROTO_CMDID_MAX bytes) and sha (65).
+ */
+static void
+prop_draft_names(const char *screen, char *id, char *sha)
+{
+	const char	*at;
+
+	ck_assert_msg((at = strstr(screen, "proposal ")) != NULL &&
+	    sscanf(at, "proposal %32[0-9a-f] (not signed", id) == 1 &&
+	    (at = strstr(screen, "sha256:")) != NULL &&
+	    sscanf(at, "sha256: %64[0-9a-f]", sha) == 1 && strlen(sha) == 64,
+	    "the review names no id or SHA-256:\n%s", screen);
+}
+
+/* The one pending proposal vigild holds is document id, of hash sha. */
+static void
+prop_holds(const char *fleet, const char *id, const char *sha)
+{
+	char	*doc, held[65];
+
+	doc = prop_pending_document(fleet);
+	opkey_sha256_hex(doc, strlen(doc), held);
+	ck_assert_msg(strcmp(held, sha) == 0 && strstr(doc, id) != NULL,
+	    "vigild holds another document than the one reviewed (%s, %s): "
+	    "%s", id, sha, doc);
+	free(doc);
+}
+
+/*
+ * In alice's console, on router/r8 in the Routers view, open the kill
+ * dialog and type the reason and the word: the draft's review opens.
+ */
+static void
+prop_draft_kill(void)
+{
+	e2e_tmux_keys("K", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the propose dialog",
+	    "Propose kill", "target: router/r8", (char *)NULL));
+	e2e_tmux_keys("runaway child orders", 1);
+	e2e_tmux_keys("Enter", 0);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+}
+
+/*
+ * What the proposer signs is shown whole first: after the word, alice's
+ * console builds the document and shows its review (its id, the
+ * document, its SHA-256), signing nothing.  Escape discards it and no
+ * backend holds a proposal; y signs it, and the document vigild then
+ * holds has the id and the SHA-256 the review showed, the hash bob's
+ * review shows too.
+ */
+START_TEST(the_proposer_reviews_the_whole_document_before_signing)
+{
+	char	*alice, *bob, *fleet, *screen, cmd[2048];
+	char	 id[PROTO_CMDID_MAX], sha[65], want[96];
+	json_t	*pending;
+
+	fleet = prop_alice_at_r8(120, &alice, &bob);
+
+	/* Escape on the review: nothing signed, no backend holds it. */
+	prop_draft_kill();
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the review of the draft",
+	    "Review before signing: propose kill", "(not signed, not sent)",
+	    "sha256:", "{\"action\":\"kill\"", "Press y to sign this "
+	    "document as alice", (char *)NULL));
+	e2e_tmux_keys("Escape", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the discard said", "No proposal "
+	    "was made: you discarded the document, and nothing was signed "
+	    "or sent.", (char *)NULL));
+	e2e_sleep_ms(1000);
+	pending = prop_json(fleet, "pending");
+	ck_assert_msg(json_array_size(json_object_get(pending, "proposals"))
+	    == 0, "a discarded draft is held: %s", json_dumps(pending, 0));
+	json_decref(pending);
+	screen = e2e_tmux_capture();
+	ck_assert_msg(strstr(screen, "Proposals (") == NULL, "a discarded "
+	    "draft counts as a proposal:\n%s", screen);
+	free(screen);
+
+	/* y signs the document reviewed: vigild holds those bytes. */
+	prop_draft_kill();
+	screen = e2e_tmux_sign_draft(PROP_WAIT_MS);
+	prop_draft_names(screen, id, sha);
+	free(screen);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "r8 accepting the proposal",
+	    "router/r8: accepted", "signed through the document's SHA-256 ",
+	    sha, (char *)NULL));
+	prop_holds(fleet, id, sha);
+
+	/* bob's review names the same hash, to compare by voice. */
+	prop_console(cmd, sizeof cmd, bob, fleet);
+	e2e_tmux_window(cmd);
+	e2e_tmux_open_approve(PROP_WAIT_MS, "alice");
+	snprintf(want, sizeof want, "sha256: %s", sha);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "bob's review naming the hash",
+	    want, (char *)NULL));
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
+/*
+ * The shell command running vigil propose kill router/r8 as alice on
+ * fleet, at the terminal tmux gives it.
+ */
+static void
+prop_shell_propose(char *buf, size_t len, const char *alice,
+    const char *fleet)
+{
+	char	*vigil = e2e_bin("vigil");
+
+	snprintf(buf, len, "env VIGIL_KEY=%s LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+	    "timeout --foreground 60 %s --fleet %s propose kill router/r8 "
+	    "--reason 'runaway child orders'; echo exit $?; sleep 30", alice,
+	    vigil, fleet);
+	free(vigil);
+}
+
+/*
+ * vigil propose at a terminal shows the document whole, with its id and
+ * SHA-256, and asks for the action's name before signing, as approve
+ * does: another word signs and sends nothing; the word signs the bytes
+ * shown, which vigild then holds.
+ */
+START_TEST(propose_at_a_terminal_shows_the_document_and_asks_first)
+{
+	char	*alice, *bob, *fleet, *screen, cmd[2048];
+	char	 id[PROTO_CMDID_MAX], sha[65];
+	json_t	*pending;
+
+	e2e_setup();
+	fleet = prop_knight(&alice, &bob);
+	prop_shell_propose(cmd, sizeof cmd, alice, fleet);
+	e2e_tmux_start(140, 50, cmd);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the review and the question",
+	    "(not signed, not sent)", "sha256:", "{\"action\":\"kill\"",
+	    "Type kill to sign and propose this command", (char *)NULL));
+	e2e_tmux_keys("kil", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the refusal", "vigil: not "
+	    "proposed: you typed \"kil\", not \"kill\"; nothing was signed "
+	    "or sent", "exit 5", (char *)NULL));
+	pending = prop_json(fleet, "pending");
+	ck_assert_msg(json_array_size(json_object_get(pending, "proposals"))
+	    == 0, "a refused proposal is held: %s", json_dumps(pending, 0));
+	json_decref(pending);
+
+	prop_shell_propose(cmd, sizeof cmd, alice, fleet);
+	e2e_tmux_window(cmd);
+	screen = e2e_tmux_wait(PROP_WAIT_MS, "the question again",
+	    "Type kill to sign and propose this command", (char *)NULL);
+	prop_draft_names(screen, id, sha);
+	free(screen);
+	e2e_tmux_keys("kill", 1);
+	e2e_tmux_keys("Enter", 0);
+	free(e2e_tmux_wait(PROP_WAIT_MS, "the proposal accepted",
+	    "router/r8: accepted", "exit 0", (char *)NULL));
+	prop_holds(fleet, id, sha);
+	free(alice);
+	free(bob);
+	free(fleet);
+}
+END_TEST
+
 /* The Proposals view suite. */
 Suite *
 proposals_suite(void)
@@ -1061,6 +1253,10 @@ proposals_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_checked_fixture(tc, NULL, e2e_cleanup);
 	tcase_add_test(tc, proposing_says_links_are_still_coming_up);
+	tcase_add_test(tc,
+	    the_proposer_reviews_the_whole_document_before_signing);
+	tcase_add_test(tc,
+	    propose_at_a_terminal_shows_the_document_and_asks_first);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signed bytes");
 	tcase_set_timeout(tc, 90);

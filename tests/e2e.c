@@ -1293,6 +1293,23 @@ e2e_tmux_open_approve(int timeout_ms, const char *proposer)
 	e2e_tmux_keys("A", 0);
 }
 
+/*
+ * In the console shown, wait for the propose dialog's review of the
+ * draft and press y, which signs it and sends the proposal.  Returns
+ * the screen that showed the review (allocated).
+ */
+char *
+e2e_tmux_sign_draft(int timeout_ms)
+{
+	char	*screen;
+
+	screen = e2e_tmux_wait(timeout_ms, "the review of the draft",
+	    "Review before signing", "Press y to sign this document",
+	    (char *)NULL);
+	e2e_tmux_keys("y", 1);
+	return (screen);
+}
+
 /* The rogue backend's script and clock (in its child process only). */
 static struct {
 	const char *const	*frames;

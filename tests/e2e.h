@@ -356,6 +356,15 @@ char	*e2e_tmux_wait_fleet(int timeout_ms, int nodes, int links);
  */
 void	 e2e_tmux_open_approve(int timeout_ms, const char *proposer);
 
+/*
+ * In the console shown, wait for the propose dialog's review of the
+ * draft (its title and the line saying y signs) and press y: the
+ * proposal is signed and sent.  Returns the screen that showed the
+ * review (allocated).  Fails the test when it does not show within
+ * timeout_ms.
+ */
+char	*e2e_tmux_sign_draft(int timeout_ms);
+
 struct tls_ca;
 
 /*

@@ -1169,7 +1169,7 @@ bench_kill_propose(const char *bindir, const char *dir, int nrouters,
 	len = 256 + (size_t)nrouters * 16 + 4 * strlen(dir) + strlen(bindir);
 	cmd = xmalloc(len);
 	util_format(cmd, len, "VIGIL_KEY=%s/alice.key %s/vigil --fleet "
-	    "%s/fleet --wait 30 propose kill", dir, bindir, dir);
+	    "%s/fleet --wait 30 propose --yes kill", dir, bindir, dir);
 	for (i = 1; i <= nrouters; i++)
 		util_format(cmd + strlen(cmd), len - strlen(cmd),
 		    " router/r%d", i);

@@ -78,7 +78,9 @@ struct link {
 	struct lws		*wsi;		/* NULL between attempts */
 	lws_sorted_usec_list_t	 retry_sul;
 	lws_sorted_usec_list_t	 handshake_sul;	/* cuts a slow attempt */
-	uint16_t		 retries;	/* failures since last up */
+	uint16_t		 retries;	/* failures since last
+						   settled (LINK_SETTLED_MS) */
+	int64_t			 up_ms;		/* when it came up */
 	int			 open;		/* an attempt or connection
 						   is in progress */
 	int			 up;		/* websocket established */
@@ -515,6 +517,8 @@ link_failed(struct link *link, const char *why)
 
 	if (!link->open || link->stopped)
 		return;
+	if (link->up && util_mono_ms() - link->up_ms >= LINK_SETTLED_MS)
+		link->retries = 0;
 	lws_sul_cancel(&link->handshake_sul);
 	link_handshake_over(link);
 	link->open = 0;
@@ -812,8 +816,7 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		link_handshake_over(link);
 		link->wsi = wsi;
 		link->up = 1;
-		link->heard_ms = util_mono_ms();
-		link->retries = 0;
+		link->heard_ms = link->up_ms = util_mono_ms();
 		link_names(link, wsi);
 		fleet_link_up(link->fleet, link->index, util_mono_ms());
 		break;

@@ -27,6 +27,12 @@ struct link;
 #define LINK_RETRY_MIN_MS	250
 #define LINK_RETRY_MAX_MS	5000
 #define LINK_RETRY_JITTER	20	/* percent added at random */
+/* A connection that ends sooner than this after it came up does not
+ * start the delays over: a backend that takes the websocket and then
+ * refuses this console (an untrusted key, a node it may not serve) or
+ * crashes at once is retried ever more slowly, like one that is down,
+ * not four times a second with a line in its log each time. */
+#define LINK_SETTLED_MS		30000
 
 /* An attempt that is not a websocket after this long is cut and retried:
  * a stopped or hung backend still completes TCP through its listen

@@ -773,6 +773,40 @@ START_TEST(test_read_key_needs_a_trust_file)
 }
 END_TEST
 
+/*
+ * A backend that takes the websocket and then refuses this console's
+ * key is retried ever more slowly, as a backend that is down is, not
+ * four times a second: each attempt costs it a challenge, a check and a
+ * line in its log.  The console still shows the refusal all along.
+ */
+START_TEST(test_a_refused_key_is_retried_with_backoff)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	const char		*p;
+	char			*log;
+	int			 tries = 0;
+
+	world_start(&w, "key");
+	vigil_run(&r, "--fleet", w.fleet, "--key", w.eve, "watch", "--json",
+	    "--for", "12", NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "\"state\":\"refused\"")
+	    != NULL && strstr(r.out, "is not in router/r1's trust file") !=
+	    NULL, "the refusal was not shown (exit %d): %s / %s", r.status,
+	    r.out, r.err);
+	log = e2e_stderr_of(w.vigild);
+	for (p = log; (p = strstr(p, "auth refused")) != NULL; p++)
+		tries++;
+	/* 250, 500, 1,000, 2,000 and 4,000 ms apart: 6 or 7 in 12 s. */
+	ck_assert_msg(tries >= 3 && tries <= 10, "vigild refused the "
+	    "console %d times in 12 s (it came back %s): %.400s", tries,
+	    tries > 10 ? "without backing off" : "too seldom", log);
+	free(log);
+	e2e_result_free(&r);
+	world_free(&w);
+}
+END_TEST
+
 /* Feed frame to link of fleet; it must be taken. */
 static void
 feed(struct fleet *fleet, size_t link, const char *frame)
@@ -839,6 +873,7 @@ auth_suite(void)
 	tcase_add_test(tc,
 	    test_proposing_to_a_refusing_backend_says_the_refusal);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);
+	tcase_add_test(tc, test_a_refused_key_is_retried_with_backoff);
 	suite_add_tcase(s, tc);
 	return (s);
 }

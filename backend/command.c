@@ -591,8 +591,7 @@ command_log(struct command_engine *engine, int64_t now_ms,
 	struct proto_audit_entry	*e;
 	int				 rc;
 
-	e = xmalloc(sizeof *e);
-	proto_audit_clear(e);
+	e = proto_audit_new();
 	e->time_ms = now_ms;
 	util_copy(e->node, sizeof e->node, engine->node);
 	util_copy(e->event, sizeof e->event, ev->event);
@@ -624,7 +623,7 @@ command_log(struct command_engine *engine, int64_t now_ms,
 		rc = audit_append_unsynced(engine->audit, e, cause);
 	else
 		rc = audit_append(engine->audit, e, cause);
-	free(e);
+	proto_audit_free(e);
 	return (rc);
 }
 

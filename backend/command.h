@@ -57,6 +57,7 @@ struct command_node_state {
 struct command_pending {
 	struct proto_command	cmd;		/* targets on the heap */
 	char			*text;		/* the document's bytes */
+	size_t			 target;	/* this node's cmd.targets[] */
 	char			 sha256[65];	/* of text, hex */
 	/* What its signatures cover: proto_statement() of sha256. */
 	char			 statement[PROTO_STATEMENT_MAX];

@@ -34,6 +34,11 @@ static int	 audit_check_doc(struct audit_walk *,
 static void	 audit_mark(struct audit_walk *,
 		    const struct proto_audit_entry *);
 
+/* The entries this thread keeps for its next lines (proto_audit_new). */
+#define AUDIT_KEPT	2
+static _Thread_local struct proto_audit_entry *audit_kept[AUDIT_KEPT];
+static _Thread_local size_t audit_nkept;
+
 static const char audit_zeros[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -342,10 +347,9 @@ proto_audit_readable(struct proto_audit_entry *entry, char *cause,
 	line = proto_audit_encode(entry);
 	entry->document[0] = first;
 	/* Read back into one whose document's room is left untouched. */
-	check = xmalloc(sizeof *check);
-	proto_audit_clear(check);
+	check = proto_audit_new();
 	rc = proto_audit_fill(line, strlen(line), check, cause, causelen);
-	free(check);
+	proto_audit_free(check);
 	free(line);
 	return (rc);
 }
@@ -359,6 +363,33 @@ proto_audit_clear(struct proto_audit_entry *entry)
 
 	memset(entry, 0, offsetof(struct proto_audit_entry, document) + 1);
 	memset((char *)entry + tail, 0, sizeof *entry - tail);
+}
+
+/* An entry, one this thread kept if it has one; see proto-audit.h. */
+struct proto_audit_entry *
+proto_audit_new(void)
+{
+	struct proto_audit_entry	*e;
+
+	if (audit_nkept > 0)
+		e = audit_kept[--audit_nkept];
+	else
+		e = xmalloc(sizeof *e);
+	proto_audit_clear(e);
+	return (e);
+}
+
+/* Keep entry for this thread's next line, or free it; proto-audit.h. */
+void
+proto_audit_free(struct proto_audit_entry *entry)
+{
+	if (entry == NULL)
+		return;
+	if (audit_nkept < AUDIT_KEPT) {
+		audit_kept[audit_nkept++] = entry;
+		return;
+	}
+	free(entry);
 }
 
 /* Decode one audit line; see proto-audit.h. */

@@ -2564,7 +2564,7 @@ server_proposal(struct server_node *node, const struct command_pending *p,
  * Write a refusal the engine did not see into node's audit log, if it
  * has one, so that every refusal is on record: compact, with operator
  * as claimed unless verified.  Its entry holds no document, so only
- * the rest of it is cleared (proto_audit_clear), not 192 KB each time.
+ * the rest of it is cleared (proto_audit_new), not 192 KB each time.
  */
 static void
 server_refusal_audit(struct server_node *node, const char *id,
@@ -2576,8 +2576,7 @@ server_refusal_audit(struct server_node *node, const char *id,
 
 	if (node->audit == NULL)
 		return;
-	e = xmalloc(sizeof *e);
-	proto_audit_clear(e);
+	e = proto_audit_new();
 	e->time_ms = util_wall_ms();
 	util_copy(e->node, sizeof e->node, server_node_id(node));
 	util_copy(e->event, sizeof e->event, "refuse");
@@ -2590,7 +2589,7 @@ server_refusal_audit(struct server_node *node, const char *id,
 		server_log("%s: %s", server_node_id(node), cause);
 		free(cause);
 	}
-	free(e);
+	proto_audit_free(e);
 }
 
 /*

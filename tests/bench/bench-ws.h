@@ -92,4 +92,15 @@ void	bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
 	    struct fleet *fleet, bws_until_cb *until, void *arg,
 	    struct bws_result *res);
 
+/*
+ * From until (during bws_client_watch()), the console's way out: queue
+ * frame (len bytes) on the watch's connection that is fleet link link,
+ * written when its socket takes it, as the console's link_send() does.
+ * A cmd_send_cb (arg unused): returns 0, or -1 with NULL in *cause
+ * when that connection is not up, or with a sentence (allocated) when
+ * the few frames it keeps already wait on it.
+ */
+int	 bws_watch_send(void *arg, size_t link, const char *frame,
+	    size_t len, char **cause);
+
 #endif

@@ -37,6 +37,8 @@
 #include "bench-run.h"
 #include "bench-ws.h"
 #include "check.h"
+#include "cmd.h"
+#include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "proto.h"
@@ -70,10 +72,15 @@ struct bench_refs {
 /* When each router of a kill was first seen halting, then killed. */
 struct bench_kill_watch {
 	double	t0;			/* the approval started, us */
-	double	sent;			/* its approvals sent, us; 0 unknown */
+	double	sent;			/* its approvals sent (cold) or
+					   queued (open), us; 0 unknown */
 	const char *bindir, *dir, *id;	/* for starting the approval */
+	int	open;			/* 1: bob's open console approves;
+					   0: a cold `vigil approve` */
+	struct desk *desk;		/* open: that console's */
+	int	started;		/* the approval started */
 	int	fds[2];			/* its moment of sending comes here */
-	pid_t	child;			/* the approval; -1 not started */
+	pid_t	child;			/* the cold approval, or -1 */
 	size_t	nrouters;
 	double	*halted;		/* by node index; 0 not yet */
 	double	*killed;
@@ -122,7 +129,10 @@ static void	 bench_vigild_cpu_watched(const char *bindir);
 static pid_t	 bench_watch(const char *bindir, const char *fleet,
 		    const char *seconds);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
+static void	 bench_kill_one(const char *bindir, double bound, int open);
 static int	 bench_kill_until(void *arg, struct fleet *fleet);
+static int	 bench_kill_desk(struct bench_kill_watch *w,
+		    const struct fleet *fleet);
 static int	 bench_cmp_double(const void *a, const void *b);
 static double	 bench_percentile(double *v, size_t n, double p);
 static int	 bench_kill_keys(const char *bindir, const char *dir);
@@ -131,6 +141,8 @@ static int	 bench_kill_propose(const char *bindir, const char *dir,
 static size_t	 bench_kill_watch(const char *bindir,
 		    const struct brun_fleet *fl, const char *id,
 		    struct bench_kill_watch *w);
+static void	 bench_kill_open(struct bench_kill_watch *w,
+		    struct fleet *fleet, struct cmd_operator *op);
 static void	 bench_kill_report(struct bench_kill_watch *w, double bound);
 static void	 bench_kill_rows(struct bench_kill_watch *w, const char *from,
 		    double offset_us, double bound);
@@ -1077,8 +1089,10 @@ bench_vigild_cpu_watched(const char *bindir)
 /*
  * Start the approval once the watcher holds the proposal from every
  * router, so that its own start-up (a proposal of 1,000 targets from
- * each of 1,000 links) is behind it; then note routers newly halting or
- * killed, and stop once all are killed.
+ * each of 1,000 links) is behind it: bob's open console approving on
+ * the watcher's links, or a cold `vigil approve` in a child.  Then note
+ * routers newly halting or killed, and stop once all are killed (or
+ * the open console could not approve).
  */
 static int
 bench_kill_until(void *arg, struct fleet *fleet)
@@ -1088,11 +1102,14 @@ bench_kill_until(void *arg, struct fleet *fleet)
 	double			 now;
 	size_t			 i, held = 0;
 
-	if (w->child == -1) {
+	if (!w->started) {
 		for (i = 0; i < fleet->nnodes; i++)
 			held += fleet->nodes[i].nheld > 0;
 		if (held < w->nrouters)
 			return (0);
+		w->started = 1;
+		if (w->desk != NULL)
+			return (bench_kill_desk(w, fleet));
 		w->t0 = bench_now_us();
 		if ((w->child = brun_fork()) == 0) {
 			close(w->fds[0]);
@@ -1117,6 +1134,35 @@ bench_kill_until(void *arg, struct fleet *fleet)
 		}
 	}
 	return (w->nkilled == w->nrouters);
+}
+
+/*
+ * bob's open console approves what its Proposals view holds: the
+ * document as the model keeps it, through desk_approve() (the checks,
+ * SHA-256, one signature, the frame queued on each target's link), as
+ * when the operator typed the action's name.  Timed from just before
+ * it.  Returns 1 (stop watching) if it refused, with its sentence.
+ */
+static int
+bench_kill_desk(struct bench_kill_watch *w, const struct fleet *fleet)
+{
+	const struct fleet_proposal	*p;
+	char				*doc, *text = NULL;
+	int				 rc;
+
+	if ((p = fleet_proposal_find(fleet, w->id, NULL)) == NULL) {
+		printf("kill: the open console holds no proposal %s\n", w->id);
+		return (1);
+	}
+	doc = xstrdup(p->document);	/* what the operator reviewed */
+	w->t0 = bench_now_us();
+	rc = desk_approve(w->desk, p->id, doc, &text);
+	w->sent = bench_now_us();
+	if (rc != 0)
+		printf("kill: the open console did not approve: %s\n", text);
+	free(text);
+	free(doc);
+	return (rc != 0);
 }
 
 /* Orders doubles, smallest first. */
@@ -1233,9 +1279,10 @@ bench_kill_approve(const char *bindir, const char *dir, const char *id,
 
 /*
  * Watch every node of fl; once it holds the proposal from every router,
- * a child runs bob's `vigil approve` of id (bench_kill_approve); until
- * every router is killed or BENCH_KILL_S passed.  Returns how many were
- * seen killed.
+ * bob approves id: with w->open, from this watcher as his open
+ * console; else a child runs his cold `vigil approve`
+ * (bench_kill_approve).  Until every router is killed or
+ * BENCH_KILL_S passed.  Returns how many were seen killed.
  */
 static size_t
 bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
@@ -1243,6 +1290,7 @@ bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
 {
 	struct bws_result	 res;
 	struct fleet		 fleet;
+	struct cmd_operator	 op;
 	double			 sent;
 
 	if (pipe(w->fds) == -1)
@@ -1253,41 +1301,75 @@ bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
 	w->child = -1;
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
+	if (w->open)
+		bench_kill_open(w, &fleet, &op);
 	bws_client_ca(fl->urls.ca);
 	bws_client_watch(fl->urls.v, fl->urls.n, BENCH_KILL_S, &fleet,
 	    bench_kill_until, w, &res);
-	if (w->child == -1) {
+	if (!w->started)
 		printf("kill: the watcher never held the proposal from every "
 		    "router\n");
+	if (w->child == -1)
 		close(w->fds[1]);
-	} else
+	else
 		brun_reap(w->child, BENCH_KILL_S);
-	if (read(w->fds[0], &sent, sizeof sent) == sizeof sent &&
-	    sent > w->t0)
+	if (!w->open && read(w->fds[0], &sent, sizeof sent) ==
+	    sizeof sent && sent > w->t0)
 		w->sent = sent;
 	close(w->fds[0]);
+	if (w->open) {
+		desk_free(w->desk);
+		w->desk = NULL;
+		cmd_operator_free(&op);
+	}
 	fleet_free(&fleet);
 	return (w->nkilled);
 }
 
 /*
- * Report the kill's times against its bound: from the start of `vigil
- * approve` (its start-up, a TLS handshake and the proposal from every
- * target, included), and from the moment its approvals were sent.
+ * Make the watcher bob's open console: his key loaded as vigil loads
+ * it (cmd_operator_load), and a desk signing with it and sending on the
+ * watcher's own links (bws_watch_send).
+ */
+static void
+bench_kill_open(struct bench_kill_watch *w, struct fleet *fleet,
+    struct cmd_operator *op)
+{
+	char	*path, *cause = NULL;
+
+	path = xasprintf("%s/bob.key", w->dir);
+	if (cmd_operator_load(op, path, NULL, &cause) != 0)
+		fatal("bench: cannot load bob's key: %s", cause);
+	free(path);
+	w->desk = desk_create(fleet, op, bws_watch_send, NULL);
+}
+
+/*
+ * Report the kill's times against its bound.  An open console's: from
+ * just before it signed, and how long signing and queueing took.  A
+ * cold `vigil approve`'s: from its start (its start-up, a TLS handshake
+ * and the proposal from every target, included), and from the moment
+ * its approvals were sent.
  */
 static void
 bench_kill_report(struct bench_kill_watch *w, double bound)
 {
-	bench_kill_rows(w, "approve", 0, bound);
-	if (w->sent == 0) {
-		bench_none("kill, sent -> halted and killed", "the moment "
-		    "the approvals were sent is unknown (vigil approve printed "
-		    "nothing)");
+	if (w->open) {
+		bench_row("kill, open console signs and queues (ms)",
+		    (w->sent - w->t0) / 1000, "ms", 0, "(none)", 1);
+		bench_kill_rows(w, "open console approves", 0, bound);
 		return;
 	}
-	bench_row("kill, approve start-up until sent (ms)", (w->sent -
+	bench_kill_rows(w, "cold approve", 0, bound);
+	if (w->sent == 0) {
+		bench_none("kill, cold approve sent -> halted and killed",
+		    "the moment the approvals were sent is unknown (vigil "
+		    "approve printed nothing)");
+		return;
+	}
+	bench_row("kill, cold approve start-up until sent (ms)", (w->sent -
 	    w->t0) / 1000, "ms", 0, "(none)", 1);
-	bench_kill_rows(w, "sent", w->sent - w->t0, bound);
+	bench_kill_rows(w, "cold approve sent", w->sent - w->t0, bound);
 }
 
 /* The p50 and p99 rows of the kill from from, offset_us after t0. */
@@ -1329,26 +1411,38 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 }
 
 /*
- * A two-person kill of BENCH_KILL_ROUTERS routers of a real guarded
- * vigild (trust file and audit logs): each router's time from the start
- * of `vigil approve` to halting and to killed, p50 and p99, against the
- * bound of 2 verifications and 1 audit sync per router over the cores.
+ * Two-person kills of BENCH_KILL_ROUTERS routers of a real guarded
+ * vigild (trust file and audit logs), each router's time to halting and
+ * to killed, p50 and p99, against the bound of 2 verifications and 1
+ * audit sync per router over the cores: bob approving with a cold
+ * `vigil approve`, then from his console already open and holding the
+ * proposal.  A kill is terminal: each has a fleet of its own.
  */
 static void
 bench_kill(const char *bindir, const struct bench_refs *refs)
 {
-	struct brun_fleet	 fl;
-	struct bench_kill_watch	 w;
-	char			 id[40], nr[16];
-	double			 bound;
+	double	bound;
 
 	bound = BENCH_KILL_ROUTERS * (2 / refs->verify_ps + 1 / refs->sync_ps)
 	    / refs->ncpu * 1000;
 	printf("kill of %d routers: bound %.1f ms (2 verifications and 1 "
 	    "audit sync per router over %.0f cores)\n", BENCH_KILL_ROUTERS,
 	    bound, refs->ncpu);
+	bench_kill_one(bindir, bound, 0);
+	bench_kill_one(bindir, bound, 1);
+}
+
+/* One kill on a fleet of its own, approved from an open console or not. */
+static void
+bench_kill_one(const char *bindir, double bound, int open)
+{
+	struct brun_fleet	 fl;
+	struct bench_kill_watch	 w;
+	char			 id[40], nr[16];
+
 	util_format(nr, sizeof nr, "%d", BENCH_KILL_ROUTERS);
 	memset(&w, 0, sizeof w);
+	w.open = open;
 	w.nrouters = BENCH_KILL_ROUTERS;
 	w.halted = xcalloc(2 * w.nrouters, sizeof *w.halted);
 	w.killed = xcalloc(2 * w.nrouters, sizeof *w.killed);
@@ -1359,8 +1453,9 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 		bench_none("kill", "could not start the guarded fleet or "
 		    "propose (BENCH_KEEP=1 keeps its directory)");
 	else if (bench_kill_watch(bindir, &fl, id, &w) != w.nrouters) {
-		printf("kill: only %zu of %zu routers seen killed in %d s "
-		    "(BENCH_KEEP=1 keeps the fleet's directory)\n", w.nkilled,
+		printf("kill, %s: only %zu of %zu routers seen killed in "
+		    "%d s (BENCH_KEEP=1 keeps the fleet's directory)\n",
+		    open ? "open console" : "cold approve", w.nkilled,
 		    w.nrouters, BENCH_KILL_S);
 		bench_missed++;
 		/* On a loaded machine, the times of those that were. */

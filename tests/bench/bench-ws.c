@@ -72,6 +72,17 @@ static int	 bws_source_nodes;	/* per connection, in the child */
 static int	 bws_source_next;	/* the next connection's first node */
 static const char	*bws_ca;	/* the clients' CA, or NULL */
 static struct bws_client *bws_running;	/* the client in its loop */
+static int	 bws_pings;		/* ping as the console's links do */
+
+/* The console's idle pings (console/link.c), for bws_client_pings(). */
+static const uint32_t bws_retry_table[] = { BWS_AGAIN_MS };
+static const lws_retry_bo_t bws_ping_policy = {
+	.retry_ms_table = bws_retry_table,
+	.retry_ms_table_count = 1,
+	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+	.secs_since_valid_ping = 10,
+	.secs_since_valid_hangup = 25,
+};
 
 static void	 bws_frame_set(struct bws_frame *f, char *text);
 static void	 bws_sess_fill(struct bws_sess *s);
@@ -536,6 +547,8 @@ bws_connect(struct lws_context *ctx, struct bws_conn *c)
 		    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.userdata = c;
+	if (bws_pings)
+		ci.retry_and_idle_policy = &bws_ping_policy;
 	if (lws_client_connect_via_info(&ci) == NULL)
 		fatal("bench: cannot start a connection to %s", c->url);
 }
@@ -545,6 +558,13 @@ void
 bws_client_ca(const char *path)
 {
 	bws_ca = path;
+}
+
+/* Ping idle connections as the console's links do; see bench-ws.h. */
+void
+bws_client_pings(int on)
+{
+	bws_pings = on;
 }
 
 /* Run the client; see bench-ws.h. */

@@ -84,6 +84,13 @@ void	bws_client_hellos(char *const *urls, const size_t *counts,
 void	bws_client_ca(const char *path);
 
 /*
+ * With on, the clients' connections ping their server as the console's
+ * links do (10 s after the last pong; hung up after 25 s), so that a
+ * server watched by one does the work a console gives it.
+ */
+void	bws_client_pings(int on);
+
+/*
  * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1
  * (asked after every frame) or timeout_s passed.
  */

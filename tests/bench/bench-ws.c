@@ -43,6 +43,7 @@ struct bws_conn {
 	char			*buf;		/* reassembly */
 	size_t			 len, cap;
 	size_t			 link;
+	int			 linked;	/* link is in the fleet */
 	uint64_t		 got;		/* frames taken */
 	uint64_t		 want;		/* until this many */
 	int			 got_first;
@@ -404,16 +405,19 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->wsi = wsi;
-		if (c->client->mode == BWS_FLEET) {
+		if (c->client->mode != BWS_FLEET)
+			break;
+		/* Connected again: the same link of the model. */
+		if (!c->linked) {
 			c->link = fleet_add_link(c->client->fleet, c->url);
+			c->linked = 1;
 			if (c->link < c->client->nconns)
 				c->client->bylink[c->link] = c;
 			/* The bench's source is a gateway of any size. */
 			c->client->fleet->links[c->link].gateway =
 			    FLEET_MAX_NODES;
-			fleet_link_up(c->client->fleet, c->link,
-			    util_mono_ms());
 		}
+		fleet_link_up(c->client->fleet, c->link, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		bws_receive(c, wsi, in, len);
@@ -595,6 +599,7 @@ bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
 	cl.fleet = fleet;
 	cl.until = until;
 	cl.until_arg = arg;
+	cl.again = 1;	/* as a console does, for links not yet heard */
 	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
 }
 

@@ -92,7 +92,10 @@ void	bws_client_pings(int on);
 
 /*
  * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1
- * (asked after every frame) or timeout_s passed.
+ * (asked after every frame) or timeout_s passed.  A connection lost
+ * before its first frame (a server busy with many handshakes) is made
+ * again BWS_AGAIN_MS later, as a console would, on the same link of the
+ * model.
  */
 typedef int bws_until_cb(void *arg, struct fleet *fleet);
 void	bws_client_watch(char *const *urls, size_t nurls, double timeout_s,

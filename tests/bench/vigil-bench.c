@@ -1170,7 +1170,7 @@ bench_vigild_cpu_watched(const char *bindir)
 		fl.pid = -1;
 	if (!ok || fl.pid == -1)
 		bench_none(what, "vigild or the console ended while it was "
-		    "measured (ulimit -n must be above 6,100)");
+		    "measured (ulimit -n must be above 12,000)");
 	else {
 		dt = b.t - a.t;
 		bench_row(what, 100 * cpu / dt, "%", 0, "<= 10 %",

@@ -20,6 +20,7 @@
 
 #define BWS_BURST	64	/* frames written per writeable callback */
 #define BWS_AGAIN_MS	250	/* before connecting again */
+#define BWS_OUT_MAX	4	/* frames waiting on one connection */
 
 /* A prepared frame with the headroom lws_write() needs. */
 struct bws_frame {
@@ -42,9 +43,13 @@ struct bws_conn {
 	char			*buf;		/* reassembly */
 	size_t			 len, cap;
 	size_t			 link;
+	int			 linked;	/* link is in the fleet */
 	uint64_t		 got;		/* frames taken */
 	uint64_t		 want;		/* until this many */
 	int			 got_first;
+	struct lws		*wsi;		/* NULL: not up */
+	struct bws_frame	 out[BWS_OUT_MAX];	/* to write */
+	size_t			 out_head, out_n;
 	struct lws_context	*ctx;
 	lws_sorted_usec_list_t	 retry;		/* connect again */
 };
@@ -60,12 +65,25 @@ struct bws_client {
 	struct bws_result	*res;
 	bws_until_cb		*until;
 	void			*until_arg;
+	struct bws_conn		**bylink;	/* by fleet link */
 	int			 done;
 };
 
 static int	 bws_source_nodes;	/* per connection, in the child */
 static int	 bws_source_next;	/* the next connection's first node */
 static const char	*bws_ca;	/* the clients' CA, or NULL */
+static struct bws_client *bws_running;	/* the client in its loop */
+static int	 bws_pings;		/* ping as the console's links do */
+
+/* The console's idle pings (console/link.c), for bws_client_pings(). */
+static const uint32_t bws_retry_table[] = { BWS_AGAIN_MS };
+static const lws_retry_bo_t bws_ping_policy = {
+	.retry_ms_table = bws_retry_table,
+	.retry_ms_table_count = 1,
+	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+	.secs_since_valid_ping = 10,
+	.secs_since_valid_hangup = 25,
+};
 
 static void	 bws_frame_set(struct bws_frame *f, char *text);
 static void	 bws_sess_fill(struct bws_sess *s);
@@ -79,6 +97,8 @@ static void	 bws_receive(struct bws_conn *c, struct lws *wsi, void *in,
 		    size_t len);
 static int	 bws_client_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
+static void	 bws_conn_down(struct bws_conn *c);
+static int	 bws_writeable(struct bws_conn *c, struct lws *wsi);
 static void	 bws_connect(struct lws_context *ctx, struct bws_conn *c);
 static void	 bws_reconnect(lws_sorted_usec_list_t *sul);
 static void	 bws_client_loop(struct bws_client *cl, char *const *urls,
@@ -384,18 +404,26 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		if (c->client->mode == BWS_FLEET) {
+		c->wsi = wsi;
+		if (c->client->mode != BWS_FLEET)
+			break;
+		/* Connected again: the same link of the model. */
+		if (!c->linked) {
 			c->link = fleet_add_link(c->client->fleet, c->url);
+			c->linked = 1;
+			if (c->link < c->client->nconns)
+				c->client->bylink[c->link] = c;
 			/* The bench's source is a gateway of any size. */
 			c->client->fleet->links[c->link].gateway =
 			    FLEET_MAX_NODES;
-			fleet_link_up(c->client->fleet, c->link,
-			    util_mono_ms());
 		}
+		fleet_link_up(c->client->fleet, c->link, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		bws_receive(c, wsi, in, len);
 		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		return (bws_writeable(c, wsi));
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		fprintf(stderr, "bench: cannot connect to %s: %s\n", c->url,
 		    in != NULL ? (const char *)in : "no reason given");
@@ -406,6 +434,8 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		 * timed out while a busy server did not answer, or closed):
 		 * connect again, as a console would, or say so.
 		 */
+		if (c != NULL)
+			bws_conn_down(c);
 		if (c == NULL || c->client->done || c->got >= c->want)
 			break;
 		if (c->client->again) {
@@ -426,6 +456,65 @@ static const struct lws_protocols bws_client_protocols[] = {
 	{ PROTO_SUBPROTOCOL, bws_client_cb, 0, 65536, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+/* c's connection is gone: nothing more can be written on it. */
+static void
+bws_conn_down(struct bws_conn *c)
+{
+	c->wsi = NULL;
+	for (; c->out_n > 0; c->out_n--) {
+		free(c->out[c->out_head].buf);
+		c->out_head = (c->out_head + 1) % BWS_OUT_MAX;
+	}
+}
+
+/* Write c's oldest waiting frame, and ask again while more wait. */
+static int
+bws_writeable(struct bws_conn *c, struct lws *wsi)
+{
+	struct bws_frame	*f;
+	int			 n;
+
+	if (c->out_n == 0)
+		return (0);
+	f = &c->out[c->out_head];
+	n = lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+	free(f->buf);
+	c->out_head = (c->out_head + 1) % BWS_OUT_MAX;
+	if (--c->out_n > 0)
+		lws_callback_on_writable(wsi);
+	return (n < (int)f->len ? -1 : 0);
+}
+
+/*
+ * Queue frame on fleet link link of the running watch, as the console's
+ * link_send() does; see bench-ws.h.
+ */
+int
+bws_watch_send(void *arg, size_t link, const char *frame, size_t len,
+    char **cause)
+{
+	struct bws_client	*cl = bws_running;
+	struct bws_conn		*c;
+	struct bws_frame	*f;
+
+	(void)arg;
+	*cause = NULL;
+	if (cl == NULL || cl->bylink == NULL || link >= cl->nconns ||
+	    (c = cl->bylink[link]) == NULL || c->wsi == NULL)
+		return (-1);
+	if (c->out_n == BWS_OUT_MAX) {
+		*cause = xasprintf("%d frames already wait to be sent to %s",
+		    BWS_OUT_MAX, c->url);
+		return (-1);
+	}
+	f = &c->out[(c->out_head + c->out_n++) % BWS_OUT_MAX];
+	f->buf = xmalloc(LWS_PRE + len);
+	memcpy(f->buf + LWS_PRE, frame, len);
+	f->len = len;
+	lws_callback_on_writable(c->wsi);
+	return (0);
+}
 
 /* Connect again a connection that was lost (BWS_AGAIN_MS ago). */
 static void
@@ -462,6 +551,8 @@ bws_connect(struct lws_context *ctx, struct bws_conn *c)
 		    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK;
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.userdata = c;
+	if (bws_pings)
+		ci.retry_and_idle_policy = &bws_ping_policy;
 	if (lws_client_connect_via_info(&ci) == NULL)
 		fatal("bench: cannot start a connection to %s", c->url);
 }
@@ -471,6 +562,13 @@ void
 bws_client_ca(const char *path)
 {
 	bws_ca = path;
+}
+
+/* Ping idle connections as the console's links do; see bench-ws.h. */
+void
+bws_client_pings(int on)
+{
+	bws_pings = on;
 }
 
 /* Run the client; see bench-ws.h. */
@@ -501,6 +599,7 @@ bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
 	cl.fleet = fleet;
 	cl.until = until;
 	cl.until_arg = arg;
+	cl.again = 1;	/* as a console does, for links not yet heard */
 	bws_client_loop(&cl, urls, nurls, 1, timeout_s, res);
 }
 
@@ -544,6 +643,8 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 	if ((ctx = lws_create_context(&info)) == NULL)
 		fatal("bench: cannot make a websocket context");
 	conns = xcalloc(n, sizeof *conns);
+	cl.bylink = xcalloc(n == 0 ? 1 : n, sizeof *cl.bylink);
+	bws_running = &cl;
 	cl.t0 = brun_now_s();
 	for (i = 0; i < n; i++) {
 		conns[i].client = &cl;
@@ -560,7 +661,11 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 	res->rss_kb = bws_rss_kb();
 	cl.done = 1;	/* no connecting again while closing */
 	lws_context_destroy(ctx);
-	for (i = 0; i < n; i++)
+	bws_running = NULL;
+	for (i = 0; i < n; i++) {
+		bws_conn_down(&conns[i]);
 		free(conns[i].buf);
+	}
 	free(conns);
+	free(cl.bylink);
 }

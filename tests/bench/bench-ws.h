@@ -84,12 +84,33 @@ void	bws_client_hellos(char *const *urls, const size_t *counts,
 void	bws_client_ca(const char *path);
 
 /*
+ * With on, the clients' connections ping their server as the console's
+ * links do (10 s after the last pong; hung up after 25 s), so that a
+ * server watched by one does the work a console gives it.
+ */
+void	bws_client_pings(int on);
+
+/*
  * As bws_client_run() with BWS_FLEET, until until(arg, fleet) returns 1
- * (asked after every frame) or timeout_s passed.
+ * (asked after every frame) or timeout_s passed.  A connection lost
+ * before its first frame (a server busy with many handshakes) is made
+ * again BWS_AGAIN_MS later, as a console would, on the same link of the
+ * model.
  */
 typedef int bws_until_cb(void *arg, struct fleet *fleet);
 void	bws_client_watch(char *const *urls, size_t nurls, double timeout_s,
 	    struct fleet *fleet, bws_until_cb *until, void *arg,
 	    struct bws_result *res);
+
+/*
+ * From until (during bws_client_watch()), the console's way out: queue
+ * frame (len bytes) on the watch's connection that is fleet link link,
+ * written when its socket takes it, as the console's link_send() does.
+ * A cmd_send_cb (arg unused): returns 0, or -1 with NULL in *cause
+ * when that connection is not up, or with a sentence (allocated) when
+ * the few frames it keeps already wait on it.
+ */
+int	 bws_watch_send(void *arg, size_t link, const char *frame,
+	    size_t len, char **cause);
 
 #endif

@@ -37,6 +37,8 @@
 #include "bench-run.h"
 #include "bench-ws.h"
 #include "check.h"
+#include "cmd.h"
+#include "desk.h"
 #include "fleet.h"
 #include "headless.h"
 #include "proto.h"
@@ -56,6 +58,8 @@
 #define BENCH_KILL_S		90	/* longest wait for the kill */
 #define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
 #define BENCH_PLAIN		2	/* bench_vigild: --insecure */
+#define BENCH_WATCHED_FROM	35	/* s a console watched vigild ... */
+#define BENCH_WATCHED_S		30	/* ... before its CPU is measured */
 
 /* The references, measured first. */
 struct bench_refs {
@@ -67,13 +71,32 @@ struct bench_refs {
 	double	ncpu;
 };
 
+/* What the console watching vigild had received at a moment. */
+struct bench_seen {
+	double		t;		/* monotonic s */
+	uint64_t	frames;
+	size_t		nodes;
+};
+
+/* The console of bench_vigild_cpu_watched, in its child. */
+struct bench_watching {
+	double	start;			/* monotonic s */
+	int	fd;			/* where the marks go */
+	int	marks;			/* written so far */
+};
+
 /* When each router of a kill was first seen halting, then killed. */
 struct bench_kill_watch {
 	double	t0;			/* the approval started, us */
-	double	sent;			/* its approvals sent, us; 0 unknown */
+	double	sent;			/* its approvals sent (cold) or
+					   queued (open), us; 0 unknown */
 	const char *bindir, *dir, *id;	/* for starting the approval */
+	int	open;			/* 1: bob's open console approves;
+					   0: a cold `vigil approve` */
+	struct desk *desk;		/* open: that console's */
+	int	started;		/* the approval started */
 	int	fds[2];			/* its moment of sending comes here */
-	pid_t	child;			/* the approval; -1 not started */
+	pid_t	child;			/* the cold approval, or -1 */
 	size_t	nrouters;
 	double	*halted;		/* by node index; 0 not yet */
 	double	*killed;
@@ -119,10 +142,16 @@ static int	 bench_vigild(struct brun_fleet *fl, const char *bindir,
 static void	 bench_startup(const char *bindir);
 static void	 bench_vigild_cpu(const char *bindir);
 static void	 bench_vigild_cpu_watched(const char *bindir);
+static int	 bench_watcher_until(void *arg, struct fleet *fleet);
+static void	 bench_watcher(const struct brun_fleet *fl, int fd);
+static int	 bench_seen_read(int fd, struct bench_seen *seen);
 static pid_t	 bench_watch(const char *bindir, const char *fleet,
 		    const char *seconds);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
+static void	 bench_kill_one(const char *bindir, double bound, int open);
 static int	 bench_kill_until(void *arg, struct fleet *fleet);
+static int	 bench_kill_desk(struct bench_kill_watch *w,
+		    const struct fleet *fleet);
 static int	 bench_cmp_double(const void *a, const void *b);
 static double	 bench_percentile(double *v, size_t n, double p);
 static int	 bench_kill_keys(const char *bindir, const char *dir);
@@ -131,6 +160,8 @@ static int	 bench_kill_propose(const char *bindir, const char *dir,
 static size_t	 bench_kill_watch(const char *bindir,
 		    const struct brun_fleet *fl, const char *id,
 		    struct bench_kill_watch *w);
+static void	 bench_kill_open(struct bench_kill_watch *w,
+		    struct fleet *fleet, struct cmd_operator *op);
 static void	 bench_kill_report(struct bench_kill_watch *w, double bound);
 static void	 bench_kill_rows(struct bench_kill_watch *w, const char *from,
 		    double offset_us, double bound);
@@ -1033,11 +1064,77 @@ bench_vigild_cpu(const char *bindir)
 }
 
 /*
+ * The watching console's moments: BENCH_WATCHED_FROM s after it
+ * started, and BENCH_WATCHED_S after that, what it had received goes
+ * to the bench; then it stops.
+ */
+static int
+bench_watcher_until(void *arg, struct fleet *fleet)
+{
+	struct bench_watching	*bw = arg;
+	struct bench_seen	 seen;
+	size_t			 i;
+
+	seen.t = brun_now_s();
+	if (seen.t < bw->start + BENCH_WATCHED_FROM + (bw->marks == 0 ? 0 :
+	    BENCH_WATCHED_S))
+		return (0);
+	seen.frames = 0;
+	for (i = 0; i < fleet->nlinks; i++)
+		seen.frames += fleet->links[i].frames;
+	seen.nodes = fleet->nnodes;
+	if (write(bw->fd, &seen, sizeof seen) != (ssize_t)sizeof seen)
+		_exit(1);
+	return (++bw->marks == 2);
+}
+
+/*
+ * In a child: the console's model (its ingest, fleet_receive) on every
+ * link of fl, pinging as the console's links do, its two moments
+ * written to fd.
+ */
+static void
+bench_watcher(const struct brun_fleet *fl, int fd)
+{
+	struct bench_watching	bw;
+	struct bws_result	res;
+	struct fleet		fleet;
+
+	bw.start = brun_now_s();
+	bw.fd = fd;
+	bw.marks = 0;
+	fleet_init(&fleet, "bench");
+	check_watch(&fleet);
+	bws_client_pings(1);
+	bws_client_watch(fl->urls.v, fl->urls.n, BENCH_WATCHED_FROM +
+	    BENCH_WATCHED_S + 15, &fleet, bench_watcher_until, &bw, &res);
+	_exit(bw.marks == 2 ? 0 : 1);
+}
+
+/* Read one moment of the watching console from fd; -1 if none came. */
+static int
+bench_seen_read(int fd, struct bench_seen *seen)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (BENCH_WATCHED_FROM + BENCH_WATCHED_S + 20) *
+	    1000) != 1 || read(fd, seen, sizeof *seen) != sizeof *seen)
+		return (-1);
+	return (0);
+}
+
+/*
  * vigild's CPU serving 3,000 routers and 3,000 stations over plain
- * websockets to one `vigil watch` on every link (at 10,000 nodes vigild
- * and one console need more than 20,000 descriptors): 30 s of serving
- * from 35 s after the console started, so that each link has been
- * pinged once.
+ * websockets to one console on every link (at 10,000 nodes vigild and
+ * one console need more than 20,000 descriptors): BENCH_WATCHED_S of
+ * serving from BENCH_WATCHED_FROM after the console started, so that
+ * each link has been pinged once.  Beside it, the work vigild did in
+ * those seconds, as the console counted it: frames received, and the
+ * nodes they were about, so that a busier simulation is told from a
+ * slower vigild.  The console is the console's model in a child of the
+ * bench (bench_watcher), as `vigil watch` cannot say what it received.
  */
 static void
 bench_vigild_cpu_watched(const char *bindir)
@@ -1045,7 +1142,9 @@ bench_vigild_cpu_watched(const char *bindir)
 	static const char	*what = "vigild CPU, 6000 nodes, a console on "
 				    "every link (% of a core)";
 	struct brun_fleet	 fl;
-	double			 t0, cpu0, cpu;
+	struct bench_seen	 a, b;
+	double			 cpu0, cpu = 0, dt;
+	int			 fds[2], ok;
 	pid_t			 pid;
 
 	brun_fleet_init(&fl);
@@ -1054,31 +1153,47 @@ bench_vigild_cpu_watched(const char *bindir)
 		brun_fleet_stop(&fl);
 		return;
 	}
-	pid = bench_watch(bindir, fl.file, "80");
-	sleep(35);
-	cpu0 = brun_proc_cpu(fl.pid);
-	t0 = bench_now_us();
-	sleep(30);
-	cpu = brun_proc_cpu(fl.pid) - cpu0;
-	cpu = 100 * cpu / ((bench_now_us() - t0) / 1e6);
-	if (waitpid(pid, NULL, WNOHANG) != 0)
-		pid = -1;
+	if (pipe(fds) == -1)
+		fatal("pipe failed");
+	if ((pid = brun_fork()) == 0) {
+		close(fds[0]);
+		bench_watcher(&fl, fds[1]);
+	}
+	close(fds[1]);
+	if ((ok = bench_seen_read(fds[0], &a) == 0)) {
+		cpu0 = brun_proc_cpu(fl.pid);
+		ok = bench_seen_read(fds[0], &b) == 0;
+		cpu = brun_proc_cpu(fl.pid) - cpu0;
+	}
+	close(fds[0]);
 	if (waitpid(fl.pid, NULL, WNOHANG) != 0)
 		fl.pid = -1;
-	if (pid == -1 || fl.pid == -1)
+	if (!ok || fl.pid == -1)
 		bench_none(what, "vigild or the console ended while it was "
 		    "measured (ulimit -n must be above 12,000)");
-	else
-		bench_row(what, cpu, "%", 0, "<= 10 %", cpu <= 10);
-	brun_end(pid, 10);
+	else {
+		dt = b.t - a.t;
+		bench_row(what, 100 * cpu / dt, "%", 0, "<= 10 %",
+		    100 * cpu / dt <= 10);
+		bench_row("vigild's frames to the console, 6000 nodes",
+		    (double)(b.frames - a.frames) / dt, "frames/s", 0,
+		    "(none)", 1);
+		printf("  (in the %.1f s measured: %llu frames about %zu "
+		    "nodes, %.2f a node a second)\n", dt,
+		    (unsigned long long)(b.frames - a.frames), b.nodes,
+		    (double)(b.frames - a.frames) / dt / (double)b.nodes);
+	}
+	brun_reap(pid, 10);
 	brun_fleet_stop(&fl);
 }
 
 /*
  * Start the approval once the watcher holds the proposal from every
  * router, so that its own start-up (a proposal of 1,000 targets from
- * each of 1,000 links) is behind it; then note routers newly halting or
- * killed, and stop once all are killed.
+ * each of 1,000 links) is behind it: bob's open console approving on
+ * the watcher's links, or a cold `vigil approve` in a child.  Then note
+ * routers newly halting or killed, and stop once all are killed (or
+ * the open console could not approve).
  */
 static int
 bench_kill_until(void *arg, struct fleet *fleet)
@@ -1088,11 +1203,14 @@ bench_kill_until(void *arg, struct fleet *fleet)
 	double			 now;
 	size_t			 i, held = 0;
 
-	if (w->child == -1) {
+	if (!w->started) {
 		for (i = 0; i < fleet->nnodes; i++)
 			held += fleet->nodes[i].nheld > 0;
 		if (held < w->nrouters)
 			return (0);
+		w->started = 1;
+		if (w->desk != NULL)
+			return (bench_kill_desk(w, fleet));
 		w->t0 = bench_now_us();
 		if ((w->child = brun_fork()) == 0) {
 			close(w->fds[0]);
@@ -1117,6 +1235,35 @@ bench_kill_until(void *arg, struct fleet *fleet)
 		}
 	}
 	return (w->nkilled == w->nrouters);
+}
+
+/*
+ * bob's open console approves what its Proposals view holds: the
+ * document as the model keeps it, through desk_approve() (the checks,
+ * SHA-256, one signature, the frame queued on each target's link), as
+ * when the operator typed the action's name.  Timed from just before
+ * it.  Returns 1 (stop watching) if it refused, with its sentence.
+ */
+static int
+bench_kill_desk(struct bench_kill_watch *w, const struct fleet *fleet)
+{
+	const struct fleet_proposal	*p;
+	char				*doc, *text = NULL;
+	int				 rc;
+
+	if ((p = fleet_proposal_find(fleet, w->id, NULL)) == NULL) {
+		printf("kill: the open console holds no proposal %s\n", w->id);
+		return (1);
+	}
+	doc = xstrdup(p->document);	/* what the operator reviewed */
+	w->t0 = bench_now_us();
+	rc = desk_approve(w->desk, p->id, doc, &text);
+	w->sent = bench_now_us();
+	if (rc != 0)
+		printf("kill: the open console did not approve: %s\n", text);
+	free(text);
+	free(doc);
+	return (rc != 0);
 }
 
 /* Orders doubles, smallest first. */
@@ -1233,9 +1380,10 @@ bench_kill_approve(const char *bindir, const char *dir, const char *id,
 
 /*
  * Watch every node of fl; once it holds the proposal from every router,
- * a child runs bob's `vigil approve` of id (bench_kill_approve); until
- * every router is killed or BENCH_KILL_S passed.  Returns how many were
- * seen killed.
+ * bob approves id: with w->open, from this watcher as his open
+ * console; else a child runs his cold `vigil approve`
+ * (bench_kill_approve).  Until every router is killed or
+ * BENCH_KILL_S passed.  Returns how many were seen killed.
  */
 static size_t
 bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
@@ -1243,6 +1391,7 @@ bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
 {
 	struct bws_result	 res;
 	struct fleet		 fleet;
+	struct cmd_operator	 op;
 	double			 sent;
 
 	if (pipe(w->fds) == -1)
@@ -1253,41 +1402,75 @@ bench_kill_watch(const char *bindir, const struct brun_fleet *fl,
 	w->child = -1;
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
+	if (w->open)
+		bench_kill_open(w, &fleet, &op);
 	bws_client_ca(fl->urls.ca);
 	bws_client_watch(fl->urls.v, fl->urls.n, BENCH_KILL_S, &fleet,
 	    bench_kill_until, w, &res);
-	if (w->child == -1) {
+	if (!w->started)
 		printf("kill: the watcher never held the proposal from every "
 		    "router\n");
+	if (w->child == -1)
 		close(w->fds[1]);
-	} else
+	else
 		brun_reap(w->child, BENCH_KILL_S);
-	if (read(w->fds[0], &sent, sizeof sent) == sizeof sent &&
-	    sent > w->t0)
+	if (!w->open && read(w->fds[0], &sent, sizeof sent) ==
+	    sizeof sent && sent > w->t0)
 		w->sent = sent;
 	close(w->fds[0]);
+	if (w->open) {
+		desk_free(w->desk);
+		w->desk = NULL;
+		cmd_operator_free(&op);
+	}
 	fleet_free(&fleet);
 	return (w->nkilled);
 }
 
 /*
- * Report the kill's times against its bound: from the start of `vigil
- * approve` (its start-up, a TLS handshake and the proposal from every
- * target, included), and from the moment its approvals were sent.
+ * Make the watcher bob's open console: his key loaded as vigil loads
+ * it (cmd_operator_load), and a desk signing with it and sending on the
+ * watcher's own links (bws_watch_send).
+ */
+static void
+bench_kill_open(struct bench_kill_watch *w, struct fleet *fleet,
+    struct cmd_operator *op)
+{
+	char	*path, *cause = NULL;
+
+	path = xasprintf("%s/bob.key", w->dir);
+	if (cmd_operator_load(op, path, NULL, &cause) != 0)
+		fatal("bench: cannot load bob's key: %s", cause);
+	free(path);
+	w->desk = desk_create(fleet, op, bws_watch_send, NULL);
+}
+
+/*
+ * Report the kill's times against its bound.  An open console's: from
+ * just before it signed, and how long signing and queueing took.  A
+ * cold `vigil approve`'s: from its start (its start-up, a TLS handshake
+ * and the proposal from every target, included), and from the moment
+ * its approvals were sent.
  */
 static void
 bench_kill_report(struct bench_kill_watch *w, double bound)
 {
-	bench_kill_rows(w, "approve", 0, bound);
-	if (w->sent == 0) {
-		bench_none("kill, sent -> halted and killed", "the moment "
-		    "the approvals were sent is unknown (vigil approve printed "
-		    "nothing)");
+	if (w->open) {
+		bench_row("kill, open console signs and queues (ms)",
+		    (w->sent - w->t0) / 1000, "ms", 0, "(none)", 1);
+		bench_kill_rows(w, "open console approves", 0, bound);
 		return;
 	}
-	bench_row("kill, approve start-up until sent (ms)", (w->sent -
+	bench_kill_rows(w, "cold approve", 0, bound);
+	if (w->sent == 0) {
+		bench_none("kill, cold approve sent -> halted and killed",
+		    "the moment the approvals were sent is unknown (vigil "
+		    "approve printed nothing)");
+		return;
+	}
+	bench_row("kill, cold approve start-up until sent (ms)", (w->sent -
 	    w->t0) / 1000, "ms", 0, "(none)", 1);
-	bench_kill_rows(w, "sent", w->sent - w->t0, bound);
+	bench_kill_rows(w, "cold approve sent", w->sent - w->t0, bound);
 }
 
 /* The p50 and p99 rows of the kill from from, offset_us after t0. */
@@ -1329,26 +1512,38 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 }
 
 /*
- * A two-person kill of BENCH_KILL_ROUTERS routers of a real guarded
- * vigild (trust file and audit logs): each router's time from the start
- * of `vigil approve` to halting and to killed, p50 and p99, against the
- * bound of 2 verifications and 1 audit sync per router over the cores.
+ * Two-person kills of BENCH_KILL_ROUTERS routers of a real guarded
+ * vigild (trust file and audit logs), each router's time to halting and
+ * to killed, p50 and p99, against the bound of 2 verifications and 1
+ * audit sync per router over the cores: bob approving with a cold
+ * `vigil approve`, then from his console already open and holding the
+ * proposal.  A kill is terminal: each has a fleet of its own.
  */
 static void
 bench_kill(const char *bindir, const struct bench_refs *refs)
 {
-	struct brun_fleet	 fl;
-	struct bench_kill_watch	 w;
-	char			 id[40], nr[16];
-	double			 bound;
+	double	bound;
 
 	bound = BENCH_KILL_ROUTERS * (2 / refs->verify_ps + 1 / refs->sync_ps)
 	    / refs->ncpu * 1000;
 	printf("kill of %d routers: bound %.1f ms (2 verifications and 1 "
 	    "audit sync per router over %.0f cores)\n", BENCH_KILL_ROUTERS,
 	    bound, refs->ncpu);
+	bench_kill_one(bindir, bound, 0);
+	bench_kill_one(bindir, bound, 1);
+}
+
+/* One kill on a fleet of its own, approved from an open console or not. */
+static void
+bench_kill_one(const char *bindir, double bound, int open)
+{
+	struct brun_fleet	 fl;
+	struct bench_kill_watch	 w;
+	char			 id[40], nr[16];
+
 	util_format(nr, sizeof nr, "%d", BENCH_KILL_ROUTERS);
 	memset(&w, 0, sizeof w);
+	w.open = open;
 	w.nrouters = BENCH_KILL_ROUTERS;
 	w.halted = xcalloc(2 * w.nrouters, sizeof *w.halted);
 	w.killed = xcalloc(2 * w.nrouters, sizeof *w.killed);
@@ -1359,8 +1554,9 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 		bench_none("kill", "could not start the guarded fleet or "
 		    "propose (BENCH_KEEP=1 keeps its directory)");
 	else if (bench_kill_watch(bindir, &fl, id, &w) != w.nrouters) {
-		printf("kill: only %zu of %zu routers seen killed in %d s "
-		    "(BENCH_KEEP=1 keeps the fleet's directory)\n", w.nkilled,
+		printf("kill, %s: only %zu of %zu routers seen killed in "
+		    "%d s (BENCH_KEEP=1 keeps the fleet's directory)\n",
+		    open ? "open console" : "cold approve", w.nkilled,
 		    w.nrouters, BENCH_KILL_S);
 		bench_missed++;
 		/* On a loaded machine, the times of those that were. */

@@ -1962,11 +1962,10 @@ headless_gone_said(struct headless *h, const char *verb)
 	    "it may have been carried out or have expired since, or the "
 	    "backend does not answer wants: run vigil %s again (a new "
 	    "console is sent every command whole), or see the backend's "
-	    "log", g->id,
-	    g->nodes, g->nodes == 1 ? "" : "s", g->node, g->want.sha256,
-	    g->want.node, g->want.tries, g->want.refused[0] != '\0' ?
-	    "; it answered: " : " (no answer came)", g->want.refused,
-	    verb);
+	    "log", g->id, g->nodes, g->nodes == 1 ? "" : "s", g->node,
+	    g->want.sha256, g->want.node, g->want.tries,
+	    g->want.refused[0] != '\0' ? "; it answered: " :
+	    " (no answer came)", g->want.refused, verb);
 	return (1);
 }
 

@@ -31,7 +31,13 @@ auth_hello(struct fleet *fleet, size_t link, const struct proto_hello *h)
 		l->auth = FLEET_AUTH_ASKED;
 		fleet->ask(fleet->ask_arg, link);
 	} else if (strcmp(h->read, "key") == 0) {
+		/*
+		 * No key, no answer, on any reconnection: barred too, so that
+		 * the node stays refused while the link retries, rather than
+		 * down, then live and stale, then down again.
+		 */
 		l->auth = FLEET_AUTH_KEYLESS;
+		l->barred = 1;
 		util_format(l->error, sizeof l->error, "%s lets only "
 		    "operators read its telemetry, and this console has no "
 		    "key to answer its challenge with; start vigil with "

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "check.h"
 #include "check-keep.h"
 #include "check-set.h"
@@ -56,6 +57,8 @@ static int	 check_heartbeat_short(const struct node *);
 static void	 check_device_countdown(struct fleet *, int64_t, int64_t);
 static void	 check_node_stale(struct fleet *, int64_t, int64_t);
 static void	 check_node_down(struct fleet *, int64_t, int64_t);
+static void	 check_refused_words(const char *, const struct fleet_link *,
+		    int, char *, char *, char *);
 static void	 check_backend_down(struct fleet *, int64_t, int64_t);
 static struct node **check_in_state(struct fleet *fleet,
 		    enum node_state state, int64_t now_ms, size_t *n);
@@ -496,26 +499,37 @@ check_is_countdown(const struct fleet *fleet, const struct node *node,
 	    (cd >= 0 && cd < CHECK_COUNTDOWN_WARN_MS));
 }
 
+/*
+ * Does node's backend refuse this console (auth_settled)?  It sends a
+ * hello and nothing more, and closes the link when the challenge goes
+ * unanswered: such a node is neither stale nor live, but down, steadily,
+ * for the refusal, while its link retries.
+ */
+static int
+check_refused(const struct fleet *fleet, const struct node *node)
+{
+	return (node->link < fleet->nlinks &&
+	    auth_settled(fleet, node->link) < 0);
+}
+
 /* node-stale's. */
 static int
 check_is_stale(const struct fleet *fleet, const struct node *node,
     int64_t now_ms, int64_t *wake_ms)
 {
-	(void)fleet;
 	(void)now_ms;
 	(void)wake_ms;
-	return (node->state == NODE_STALE);
+	return (node->state == NODE_STALE && !check_refused(fleet, node));
 }
 
-/* node-down's. */
+/* node-down's: a refused node too. */
 static int
 check_is_down(const struct fleet *fleet, const struct node *node,
     int64_t now_ms, int64_t *wake_ms)
 {
-	(void)fleet;
 	(void)now_ms;
 	(void)wake_ms;
-	return (node->state == NODE_DOWN);
+	return (node->state == NODE_DOWN || check_refused(fleet, node));
 }
 
 /* The backend rule's: a node standing in some backend warning. */
@@ -1603,6 +1617,32 @@ check_node_stale(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	free(v);
 }
 
+/*
+ * node-down's words (PROTO_TEXT_MAX each) for names, one node (one) or
+ * several, whose backend on link l refuses this console: what it said,
+ * and what to do, the same whether the link is up or between retries,
+ * so that the alert stands unchanged.
+ */
+static void
+check_refused_words(const char *names, const struct fleet_link *l, int one,
+    char *text, char *cause, char *action)
+{
+	util_format(text, PROTO_TEXT_MAX, "%s %s refused to this console: %s",
+	    names, one ? "is" : "are", l->error[0] != '\0' ? l->error :
+	    "the backend lets only operators read, and refused this "
+	    "console's answer");
+	util_format(cause, PROTO_TEXT_MAX, "The backend at %s lets only "
+	    "operators in its trust file read (vigild --read key), and this "
+	    "console has not answered its challenge with such a key: it "
+	    "sends a hello and nothing more, and closes the connection.",
+	    l->url);
+	util_format(action, PROTO_TEXT_MAX, "Start vigil with --key FILE, a "
+	    "key in the backend's trust file, or have its administrator add "
+	    "your public key (vigil-key pub); the console keeps reconnecting "
+	    "and shows %s as soon as an answer is accepted.", one ? "it" :
+	    "them");
+}
+
 /* node-down past CHECK_APART_MAX nodes: one alert for them all. */
 static void
 check_nodes_down(struct fleet *fleet, struct node *const *v, size_t n,
@@ -1611,8 +1651,19 @@ check_nodes_down(struct fleet *fleet, struct node *const *v, size_t n,
 	const struct fleet_link	*l = &fleet->links[v[0]->link];
 	char			 text[PROTO_TEXT_MAX], cause[PROTO_TEXT_MAX];
 	char			 action[PROTO_TEXT_MAX], names[PROTO_TEXT_MAX];
+	size_t			 i;
 
 	check_names(names, sizeof names, v, n);
+	for (i = 0; i < n && check_refused(fleet, v[i]); i++)
+		continue;
+	if (i == n) {	/* all refused, say by v[0]'s backend */
+		check_refused_words(names, l, 0, text, cause, action);
+		check_emit_nodes(fleet, &(struct alert_spec){
+		    .rule = "node-down", .severity = SEV_CRITICAL, .grouped = 1,
+		    .text = text, .cause = cause, .action = action }, v, n,
+		    wall_ms);
+		return;
+	}
 	util_format(text, sizeof text, "%zu nodes are down: %s", n, names);
 	util_format(cause, sizeof cause, "The console cannot reach their "
 	    "backends (%s: %s): the processes may have stopped, their hosts "
@@ -1649,6 +1700,15 @@ check_node_down(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	for (i = 0; i < n && n <= CHECK_APART_MAX; i++) {
 		node = v[i];
 		l = &fleet->links[node->link];
+		if (check_refused(fleet, node)) {
+			check_refused_words(node->id, l, 1, text, cause,
+			    action);
+			check_emit_nodes(fleet, &(struct alert_spec){
+			    .rule = "node-down", .severity = SEV_CRITICAL,
+			    .text = text, .cause = cause,
+			    .action = action }, &node, 1, wall_ms);
+			continue;
+		}
 		util_format(text, sizeof text, "%s is down: %s", node->id,
 		    l->error[0] != '\0' ? l->error :
 		    "its backend closed the connection");

@@ -15,6 +15,8 @@ static const struct fleet_await *fleet_await_pick(const struct fleet_awaits *q,
 		    const struct fleet_want *w, int (*up)(void *, size_t),
 		    void *arg);
 static void	 fleet_want_sweep(struct fleet_awaits *q);
+static void	 fleet_gone_note(struct fleet_awaits *q,
+		    const struct fleet_await *a, const struct fleet_want *w);
 
 /* Keep p aside until its document comes; see fleet-want.h. */
 int
@@ -200,19 +202,68 @@ fleet_want_sweep(struct fleet_awaits *q)
 
 /* A document asked for in vain too often; see fleet-want.h. */
 int
-fleet_await_given_up(const struct fleet_awaits *q, int64_t now_ms,
-    char *sha)
+fleet_await_give_up(struct fleet_awaits *q, int64_t now_ms,
+    struct fleet_want *w, struct fleet_await **out, size_t *n)
 {
 	size_t	i;
 
 	for (i = 0; i < q->nwants; i++) {
 		if (q->wants[i].tries >= FLEET_WANT_TRIES &&
-		    now_ms - q->wants[i].asked_ms >= FLEET_WANT_AGAIN_MS) {
-			util_copy(sha, 65, q->wants[i].sha256);
-			return (1);
+		    now_ms - q->wants[i].asked_ms >= FLEET_WANT_AGAIN_MS)
+			break;
+	}
+	if (i == q->nwants)
+		return (0);
+	*w = q->wants[i];
+	*n = fleet_await_take(q, w->sha256, out);
+	for (i = 0; i < *n; i++)
+		fleet_gone_note(q, &(*out)[i], w);
+	return (1);
+}
+
+/* Remember a's command, given up with want w (once per command). */
+static void
+fleet_gone_note(struct fleet_awaits *q, const struct fleet_await *a,
+    const struct fleet_want *w)
+{
+	struct fleet_gone	*g;
+	size_t			 i, n;
+
+	n = q->ngone < FLEET_GONE_MAX ? q->ngone : FLEET_GONE_MAX;
+	for (i = 0; i < n; i++) {
+		g = &q->gone[i];
+		if (strcmp(g->id, a->p.id) == 0 &&
+		    strcmp(g->want.sha256, w->sha256) == 0 &&
+		    g->want.asked_ms == w->asked_ms) {
+			g->nodes++;
+			if (a->since_ms < g->since_ms)
+				g->since_ms = a->since_ms;
+			return;
 		}
 	}
-	return (0);
+	g = &q->gone[q->ngone++ % FLEET_GONE_MAX];
+	util_copy(g->id, sizeof g->id, a->p.id);
+	util_copy(g->node, sizeof g->node, a->p.node);
+	g->nodes = 1;
+	g->since_ms = a->since_ms;
+	g->want = *w;
+}
+
+/* The latest command given up whose id starts with id; see .h. */
+const struct fleet_gone *
+fleet_await_gone(const struct fleet_awaits *q, const char *id)
+{
+	const struct fleet_gone	*g;
+	size_t			 k, n;
+
+	n = q->ngone < FLEET_GONE_MAX ? q->ngone : FLEET_GONE_MAX;
+	for (k = 0; k < n; k++) {
+		g = &q->gone[(q->ngone - 1 - k) % FLEET_GONE_MAX];
+		if (g->id[0] != '\0' &&
+		    strncmp(g->id, id, strlen(id)) == 0)
+			return (g);
+	}
+	return (NULL);
 }
 
 /* The first frame kept for a command id starting with id; see .h. */

@@ -12,7 +12,9 @@
  * every FLEET_WANT_AGAIN_MS, so 1,000 links naming one document cost one
  * want, not 1,000.  After FLEET_WANT_TRIES unanswered (the command was
  * carried out or expired meanwhile, say) the frames are left out, as
- * the model says in each node's events.
+ * the model says in each node's events, and the command is remembered
+ * (fleet_await_gone), so that vigil approve says its document never
+ * came rather than that no node holds it.
  */
 #ifndef VIGIL_FLEET_WANT_H
 #define VIGIL_FLEET_WANT_H
@@ -27,6 +29,7 @@
 #define FLEET_WANT_MS		300	/* wait before the first want */
 #define FLEET_WANT_AGAIN_MS	3000	/* and between wants of one */
 #define FLEET_WANT_TRIES	4	/* then the frames are left out */
+#define FLEET_GONE_MAX		16	/* commands given up, remembered */
 
 /* A proposal frame naming a document the console does not hold. */
 struct fleet_await {
@@ -45,6 +48,18 @@ struct fleet_want {
 	char		refused[PROTO_TEXT_MAX];	/* last answer; "" */
 };
 
+/*
+ * A command whose document was given up on: its frames were left out,
+ * so a console asked for it can say why it is not there.
+ */
+struct fleet_gone {
+	char			id[PROTO_CMDID_MAX];
+	char			node[PROTO_ID_MAX];	/* first to name it */
+	size_t			nodes;			/* that named it */
+	int64_t			since_ms;	/* monotonic: first came */
+	struct fleet_want	want;		/* the last asked */
+};
+
 struct fleet_awaits {
 	struct fleet_await	*v;		/* in the order they came */
 	size_t			 n;
@@ -57,6 +72,8 @@ struct fleet_awaits {
 	uint64_t		 whole;
 	uint64_t		 named;
 	uint64_t		 wanted;
+	struct fleet_gone	 gone[FLEET_GONE_MAX];	/* a ring */
+	size_t			 ngone;			/* ever given up */
 };
 
 /*
@@ -90,11 +107,19 @@ void		 fleet_await_due(struct fleet_awaits *q, struct fleet_relays *r,
 
 /*
  * A document asked for FLEET_WANT_TRIES times, the last of them
- * FLEET_WANT_AGAIN_MS ago, is given up: 1 with its SHA-256 in sha (65
- * bytes), for the caller to take its frames; else 0.
+ * FLEET_WANT_AGAIN_MS ago, is given up: returns 1 with its want in *w
+ * and the frames kept for it taken into *out (allocated; free it), *n
+ * of them, each command remembered (fleet_await_gone); else 0.
  */
-int		 fleet_await_given_up(const struct fleet_awaits *q,
-		    int64_t now_ms, char *sha);
+int		 fleet_await_give_up(struct fleet_awaits *q, int64_t now_ms,
+		    struct fleet_want *w, struct fleet_await **out, size_t *n);
+
+/*
+ * The latest command given up whose id starts with id, or NULL (a
+ * command held whole since is found among the proposals first).
+ */
+const struct fleet_gone *fleet_await_gone(const struct fleet_awaits *q,
+		    const char *id);
 
 /*
  * The first frame kept aside whose command id starts with id (NULL:

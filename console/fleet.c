@@ -2164,29 +2164,52 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 
 /*
  * Leave out the proposal frames whose document was wanted in vain too
- * often, saying so in their nodes' events; ask for those now due.
+ * often, saying so in their nodes' events (and to a watcher); ask for
+ * those now due.
  */
 static void
 fleet_await_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	struct fleet_await	*v;
+	struct fleet_want	 w;
 	struct node		*node;
-	char			 sha[65];
+	char			 answer[PROTO_TEXT_MAX + 32], others[32];
 	size_t			 i, n;
+	int			 told = 0;
 
-	while (fleet_await_given_up(&fleet->awaits, now_ms, sha)) {
-		n = fleet_await_take(&fleet->awaits, sha, &v);
+	while (fleet_await_give_up(&fleet->awaits, now_ms, &w, &v, &n)) {
+		/* Last, so that a long answer cut short cuts only itself. */
+		answer[0] = '\0';
+		if (w.refused[0] != '\0')
+			util_format(answer, sizeof answer, "; its last answer: "
+			    "%s", w.refused);
+		others[0] = '\0';
+		if (n > 1)
+			util_format(others, sizeof others, " (and %zu others)",
+			    n - 1);
 		for (i = 0; i < n; i++) {
 			if ((node = fleet_find(fleet, v[i].p.node)) == NULL)
 				continue;
-			fleet_event(node, wall_ms, "command %.8s is %s, says "
-			    "the node, naming its document by SHA-256 "
-			    "%.16s..., which this console asked for %d times "
-			    "and never got; the update is left out: reconnect "
-			    "to be sent the command whole", v[i].p.id,
-			    proto_status_name(v[i].p.status), sha,
-			    FLEET_WANT_TRIES);
+			fleet_event(node, wall_ms, "command %.8s (%s, says the "
+			    "node) is not shown and cannot be signed here: "
+			    "the node%s named its document by SHA-256 "
+			    "%.16s... and this console asked %s for it %u "
+			    "times in %lld s and never got it%s; it may have "
+			    "been carried out or have expired since, or the "
+			    "backend does not answer wants (see its log); if "
+			    "it is still %s, restart vigil: a new console is "
+			    "sent every command whole%s", v[i].p.id,
+			    proto_status_name(v[i].p.status), others,
+			    w.sha256, w.node, w.tries, (long long)((now_ms -
+			    v[i].since_ms + 500) / 1000), answer[0] == '\0' ?
+			    " (no answer came)" : "",
+			    proto_status_name(v[i].p.status), answer);
+			/* One line to a watcher, not one per router. */
+			if (!told++)
+				fleet_notify(fleet, FLEET_PROPOSAL_CHANGED,
+				    node);
 		}
+		told = 0;
 		free(v);
 		fleet->dirty = 1;
 	}

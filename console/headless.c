@@ -197,6 +197,7 @@ static char	*headless_plan_text(struct headless *, int, int *);
 static int	 headless_approve(struct headless *, const char *);
 static int	 headless_awaited(struct headless *);
 static void	 headless_awaited_said(struct headless *, const char *);
+static int	 headless_gone_said(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
 static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *, const char *);
@@ -1397,8 +1398,11 @@ headless_ready_proposal(struct headless *h)
 	p = fleet_proposal_find(h->fleet, h->options->id, &ambiguous);
 	if (ambiguous)
 		return (1);
+	/* A document given up on does not come by waiting longer. */
 	if (p == NULL)
-		return (!headless_awaited(h) && headless_settled(h, 1));
+		return (!headless_awaited(h) && (fleet_await_gone(
+		    &h->fleet->awaits, h->options->id) != NULL ||
+		    headless_settled(h, 1)));
 	if (!p->decoded)
 		return (1);
 	for (i = 0; i < p->cmd.ntargets; i++) {
@@ -1901,6 +1905,8 @@ headless_find(struct headless *h, const char *verb)
 		headless_awaited_said(h, wait);
 		return (HEADLESS_EXIT_UNREACHED);
 	}
+	if (p == NULL && headless_gone_said(h, verb))
+		return (HEADLESS_EXIT_UNREACHED);
 	if (p == NULL) {
 		if (headless_settled(h, 1)) {
 			fprintf(stderr, "vigil: no node holds a proposal %s: "
@@ -1968,11 +1974,37 @@ headless_awaited_said(struct headless *h, const char *wait)
 		    "it (want, %u time%s), %s%s", w->node, w->tries,
 		    w->tries == 1 ? "" : "s", w->refused[0] != '\0' ?
 		    "which answered: " : "with no answer yet", w->refused);
-	fprintf(stderr, "vigil: proposal %s is neither shown nor signed: %zu "
-	    "node%s (first %s) named its document by its SHA-256 %.16s..., "
-	    "and the document did not come within %s; %s; allow longer with "
-	    "--wait, or see the backend's log\n", a->p.id, n, n == 1 ? "" :
-	    "s", a->p.node, a->p.sha256, wait, asked);
+	/* The answer is the backend's words: escaped. */
+	headless_warn("proposal %s is neither shown nor signed: %zu node%s "
+	    "(first %s) named its document by its SHA-256 %.16s..., and the "
+	    "document did not come within %s; %s; allow longer with --wait, "
+	    "or see the backend's log", a->p.id, n, n == 1 ? "" : "s",
+	    a->p.node, a->p.sha256, wait, asked);
+}
+
+/*
+ * Say, if this console gave up on the proposal's document (fleet-want.h):
+ * the proposal is not missing, its document never came; verb is what
+ * to run again.  Returns 1 if said.
+ */
+static int
+headless_gone_said(struct headless *h, const char *verb)
+{
+	const struct fleet_gone	*g;
+
+	if ((g = fleet_await_gone(&h->fleet->awaits, h->options->id)) == NULL)
+		return (0);
+	headless_warn("proposal %s is neither shown nor signed: %zu node%s "
+	    "(first %s) named its document by its SHA-256 %.16s..., and this "
+	    "console asked %s for it %u times (want) and never got it%s%s; "
+	    "it may have been carried out or have expired since, or the "
+	    "backend does not answer wants: run vigil %s again (a new "
+	    "console is sent every command whole), or see the backend's "
+	    "log", g->id, g->nodes, g->nodes == 1 ? "" : "s", g->node,
+	    g->want.sha256, g->want.node, g->want.tries,
+	    g->want.refused[0] != '\0' ? "; it answered: " :
+	    " (no answer came)", g->want.refused, verb);
+	return (1);
 }
 
 /*

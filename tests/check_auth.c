@@ -678,6 +678,62 @@ START_TEST(test_a_refused_console_never_reports_success)
 }
 END_TEST
 
+/*
+ * A console without a key watching a node whose vigild lets only
+ * operators read (--read key): vigild sends its hello, waits 10 s for
+ * an answer and closes, and the console reconnects, over and over.  The
+ * node is refused, and its alert stands steadily for the refusal: one
+ * node-down raised, naming it and saying to start vigil with a key,
+ * never cleared at a reconnection's hello, and no node-stale for the
+ * silence after each hello.  It used to raise and clear both every 10 s.
+ */
+START_TEST(test_a_refused_node_keeps_one_steady_alert)
+{
+	struct world	 w;
+	struct e2e_result r;
+	json_error_t	 jerr;
+	json_t		*doc, *alert;
+	const char	*rule, *change, *text, *action;
+	char		*line, *next;
+	int		 raised = 0;
+
+	world_start(&w, "key");
+	/* Two of vigild's closes, and the reconnections after them. */
+	vigil_run(&r, "--fleet", w.fleet, "watch", "--json", "--for", "24",
+	    NULL);
+	ck_assert_msg(r.status == 0, "watch exited %d: %s", r.status, r.err);
+	for (line = r.out; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next == '\n')
+			*next++ = '\0';
+		ck_assert_ptr_nonnull(doc = json_loads(line, 0, &jerr));
+		if ((alert = json_object_get(doc, "alert")) == NULL) {
+			json_decref(doc);
+			continue;
+		}
+		rule = json_string_value(json_object_get(alert, "rule"));
+		change = json_string_value(json_object_get(doc, "change"));
+		text = json_string_value(json_object_get(alert, "text"));
+		action = json_string_value(json_object_get(alert, "action"));
+		ck_assert_msg(rule != NULL && change != NULL &&
+		    strcmp(rule, "node-down") == 0 &&
+		    strcmp(change, "raised") == 0, "a refused node's alerts "
+		    "churn: %s", line);
+		ck_assert_msg(text != NULL && action != NULL && strstr(text,
+		    "router/r1 is refused to this console: router/r1 lets "
+		    "only operators read its telemetry") != NULL &&
+		    strstr(action, "Start vigil with --key FILE") != NULL,
+		    "node-down does not name the refusal: %s", line);
+		raised++;
+		json_decref(doc);
+	}
+	ck_assert_msg(raised == 1, "node-down raised %d times, not once: %s",
+	    raised, r.out);
+	e2e_result_free(&r);
+	world_free(&w);
+}
+END_TEST
+
 START_TEST(test_reading_requires_a_key_when_told)
 {
 	struct world		 w;
@@ -870,6 +926,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_reading_requires_a_key_when_told);
 	tcase_add_test(tc, test_a_refused_console_never_reports_success);
 	tcase_add_test(tc, test_a_refused_node_is_refused_in_json_too);
+	tcase_add_test(tc, test_a_refused_node_keeps_one_steady_alert);
 	tcase_add_test(tc,
 	    test_proposing_to_a_refusing_backend_says_the_refusal);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);

@@ -1832,6 +1832,41 @@ START_TEST(test_a_console_lacking_a_named_document_wants_it)
 }
 END_TEST
 
+/* A rogue's router/r8, and its pending command named by hash alone. */
+#define DOCS_HELLO	"{\"type\":\"hello\",\"node\":\"router/r8\"," \
+	"\"version\":1,\"role\":\"router\",\"group\":\"g\"," \
+	"\"build\":\"b1\",\"clock_ms\":0,\"flags\":[]}"
+#define DOCS_NAMED	"{\"type\":\"proposal\",\"node\":\"router/r8\"," \
+	"\"id\":\"5f0c2a9e4b7d41c3a8e61f2d9b0c7e34\",\"sha256\":" \
+	"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"," \
+	"\"sigs\":[{\"operator\":\"alice\",\"signature\":\"c2ln\"}]," \
+	"\"status\":\"pending\",\"expires_ms\":4102444800000}"
+
+/*
+ * vigil --connect url, waiting wait seconds, approve command 5f0c2a9e
+ * with bob's key, into *r; the key's path in *key (allocated).
+ */
+static void
+docs_approve_named(const char *url, const char *wait, char **key,
+    struct e2e_result *r)
+{
+	char	*argv[10], env[512], *envp[2] = { env, NULL };
+
+	*key = e2e_make_key("bob");
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", *key);
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = (char *)url;
+	argv[3] = "--wait";
+	argv[4] = (char *)wait;
+	argv[5] = "approve";
+	argv[6] = "5f0c2a9e";
+	argv[7] = "--yes";
+	argv[8] = NULL;
+	e2e_run(argv, envp, DOCS_MS * 2, r);
+	free(argv[0]);
+}
+
 /*
  * A backend naming a proposal's document by a hash the console never
  * gets (it ignores the want): vigil approve neither shows nor signs it,
@@ -1840,31 +1875,12 @@ END_TEST
  */
 START_TEST(test_approve_says_which_document_it_waited_for)
 {
-	static const char *const frames[] = { "{\"type\":\"hello\","
-	    "\"node\":\"router/r8\",\"version\":1,\"role\":\"router\","
-	    "\"group\":\"g\",\"build\":\"b1\",\"clock_ms\":0,\"flags\":[]}",
-	    "{\"type\":\"proposal\",\"node\":\"router/r8\",\"id\":"
-	    "\"5f0c2a9e4b7d41c3a8e61f2d9b0c7e34\",\"sha256\":\"aaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
-	    "\"sigs\":[{\"operator\":\"alice\",\"signature\":\"c2ln\"}],"
-	    "\"status\":\"pending\",\"expires_ms\":4102444800000}", NULL };
+	static const char *const frames[] = { DOCS_HELLO, DOCS_NAMED, NULL };
 	struct e2e_result	 r;
-	char			*argv[10], *url, *key, env[512];
-	char			*envp[2] = { env, NULL };
+	char			*url, *key;
 
 	url = e2e_rogue_backend(frames, -1, NULL);
-	key = e2e_make_key("bob");
-	snprintf(env, sizeof env, "VIGIL_KEY=%s", key);
-	argv[0] = e2e_bin("vigil");
-	argv[1] = "--connect";
-	argv[2] = url;
-	argv[3] = "--wait";
-	argv[4] = "2";
-	argv[5] = "approve";
-	argv[6] = "5f0c2a9e";
-	argv[7] = "--yes";
-	argv[8] = NULL;
-	e2e_run(argv, envp, DOCS_MS, &r);
+	docs_approve_named(url, "2", &key, &r);
 	ck_assert_msg(r.status != 0 && r.status != -1 && r.out[0] == '\0' &&
 	    strstr(r.err, "vigil: proposal 5f0c2a9e4b7d41c3a8e61f2d9b0c7e34 "
 	    "is neither shown nor signed: 1 node (first router/r8) named its "
@@ -1873,6 +1889,106 @@ START_TEST(test_approve_says_which_document_it_waited_for)
 	    "asked router/r8 for it (want, ") != NULL, "approve exited %d: "
 	    "%.800s%.800s", r.status, r.out, r.err);
 	e2e_result_free(&r);
+	free(key);
+	free(url);
+}
+END_TEST
+
+/* A rogue's stats frame of router/r8, running, the seq-th. */
+static char *
+gone_stats(uint64_t seq)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	char			*frame;
+
+	m->type = MSG_STATS;
+	util_copy(m->u.stats.node, sizeof m->u.stats.node, "router/r8");
+	m->u.stats.role = ROLE_ROUTER;
+	m->u.stats.clock_ms = (int64_t)seq * 1000;
+	m->u.stats.uptime_ms = (int64_t)seq * 1000;
+	m->u.stats.seq = seq;
+	m->u.stats.router.state = STATE_RUNNING;
+	frame = proto_encode(m);
+	free(m);
+	return (frame);
+}
+
+/*
+ * A backend naming a pending proposal's document by a hash and never
+ * answering the console's wants: after FLEET_WANT_TRIES wants, 3 s
+ * apart, a console gives the document up.  vigil watch, as an operator
+ * watching the fleet, prints the give-up in the node's words (the
+ * proposal never shown as held): what happened, why it may have, what
+ * to do; vigil approve, waiting longer than that, neither shows nor
+ * signs it and says the document never came, not that no node holds
+ * the proposal.  About 13 s.
+ */
+START_TEST(test_a_document_never_sent_is_given_up_in_words)
+{
+	char			*frames[40], *argv[8], *url, *key;
+	char			 line[2048];
+	struct e2e_result	 r;
+	struct e2e_lines	 lines;
+	size_t			 n = 0, i;
+	pid_t			 watch;
+	int			 fd, said = 0;
+
+	frames[n++] = xstrdup(DOCS_HELLO);
+	frames[n++] = gone_stats(1);
+	frames[n++] = gone_stats(2);
+	frames[n++] = xstrdup(DOCS_NAMED);
+	/* Alive, not stale, for as long as the test runs. */
+	while (n + 2 < nitems(frames)) {
+		frames[n++] = xstrdup(E2E_ROGUE_PAUSE "1000");
+		frames[n] = gone_stats(n);
+		n++;
+	}
+	frames[n] = NULL;
+	url = e2e_rogue_backend((const char *const *)frames, -1, NULL);
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = url;
+	argv[3] = "watch";
+	argv[4] = "--for";
+	argv[5] = "20";
+	argv[6] = NULL;
+	watch = e2e_spawn(argv, NULL, &fd);
+
+	docs_approve_named(url, "20", &key, &r);
+	ck_assert_msg(r.status == 3 && r.out[0] == '\0' && strstr(r.err,
+	    "vigil: proposal 5f0c2a9e4b7d41c3a8e61f2d9b0c7e34 is neither "
+	    "shown nor signed: 1 node (first router/r8) named its document "
+	    "by its SHA-256 aaaaaaaaaaaaaaaa..., and this console asked "
+	    "router/r8 for it 4 times (want) and never got it (no answer "
+	    "came); it may have been carried out or have expired since, or "
+	    "the backend does not answer wants: run vigil approve again") !=
+	    NULL, "approve exited %d: %.800s%.800s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+
+	/* What watch printed meanwhile: the give-up, never the command. */
+	e2e_lines_init(&lines, fd);
+	while (e2e_next_line(&lines, line, sizeof line, DOCS_MS) == 1) {
+		ck_assert_msg(strstr(line, "holds command 5f0c2a9e") == NULL,
+		    "watch showed the command whose document never came: "
+		    "%s", line);
+		if (strstr(line, "router/r8 command 5f0c2a9e (pending, says "
+		    "the node) is not shown and cannot be signed here: the "
+		    "node named its document by SHA-256 aaaaaaaaaaaaaaaa... "
+		    "and this console asked router/r8 for it 4 times in ") !=
+		    NULL && strstr(line, " s and never got it (no answer "
+		    "came); it may have been carried out or have expired "
+		    "since, or the backend does not answer wants (see its "
+		    "log); if it is still pending, restart vigil: a new "
+		    "console is sent every command whole") != NULL)
+			said++;
+	}
+	ck_assert_msg(said == 1, "watch printed the give-up %d times, not "
+	    "once", said);
+	ck_assert_int_eq(e2e_wait(watch, DOCS_MS), 0);
+	close(fd);
+	for (i = 0; i < n; i++)
+		free(frames[i]);
 	free(argv[0]);
 	free(key);
 	free(url);
@@ -4717,6 +4833,7 @@ commands_suite(void)
 	tcase_add_test(docs,
 	    test_a_want_is_answered_whole_or_refused_in_words);
 	tcase_add_test(docs, test_approve_says_which_document_it_waited_for);
+	tcase_add_test(docs, test_a_document_never_sent_is_given_up_in_words);
 	suite_add_tcase(s, docs);
 
 	/* The kill of 1,000: its own bound, the sum of its steps'. */

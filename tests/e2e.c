@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -50,6 +51,8 @@ struct e2e_ws {
 	unsigned char	*buf;		/* bytes read, not yet a frame */
 	size_t		 len;
 	size_t		 cap;
+	int		 stamping;	/* e2e_ws_stamp() */
+	int64_t		 stamp_us;	/* the last read's, wall clock */
 };
 
 static pid_t	 e2e_procs[E2E_MAX_PROCS];
@@ -536,19 +539,99 @@ e2e_no_tty(int on)
 }
 
 /*
+ * Read len bytes at most into buf, with the kernel's time of arrival of
+ * the last of them (SO_TIMESTAMP) in ws->stamp_us; the time of the read
+ * if the kernel gave none, which is later.
+ */
+static ssize_t
+e2e_ws_read_stamped(struct e2e_ws *ws, void *buf, size_t len)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof (struct timeval))];
+	}			 control;
+	struct msghdr		 mh;
+	struct iovec		 iov;
+	struct cmsghdr		*c;
+	struct timeval		 tv;
+	struct timespec		 now;
+	ssize_t			 n;
+
+	memset(&mh, 0, sizeof mh);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = control.buf;
+	mh.msg_controllen = sizeof control.buf;
+	if ((n = recvmsg(ws->fd, &mh, 0)) <= 0)
+		return (n);
+	clock_gettime(CLOCK_REALTIME, &now);
+	ws->stamp_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SCM_TIMESTAMP)
+			continue;
+		memcpy(&tv, CMSG_DATA(c), sizeof tv);
+		ws->stamp_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+	}
+	return (n);
+}
+
+/* OpenSSL reads ws's socket through this, stamped once asked. */
+static int
+e2e_ws_bio_read(BIO *bio, char *buf, int len)
+{
+	struct e2e_ws	*ws = BIO_get_data(bio);
+	ssize_t		 n;
+
+	BIO_clear_retry_flags(bio);
+	n = ws->stamping ? e2e_ws_read_stamped(ws, buf, (size_t)len) :
+	    read(ws->fd, buf, (size_t)len);
+	if (n == -1 && errno == EINTR)
+		BIO_set_retry_read(bio);
+	return ((int)n);
+}
+
+/* Nothing to flush or ask: reads only. */
+static long
+e2e_ws_bio_ctrl(BIO *bio, int cmd, long num, void *ptr)
+{
+	(void)bio;
+	(void)num;
+	(void)ptr;
+	return (cmd == BIO_CTRL_FLUSH);
+}
+
+/*
  * Start TLS on ws's connected socket.  The certificate is not checked:
  * this client plays a console that may be anyone, and what the backend
- * makes of it is what the tests look at.
+ * makes of it is what the tests look at.  OpenSSL reads through
+ * e2e_ws_bio_read(), so that e2e_ws_stamp() works over TLS too.
  */
 static void
 e2e_ws_tls(struct e2e_ws *ws, const char *url)
 {
+	static BIO_METHOD	*method;
+	BIO			*rbio;
+
+	if (method == NULL) {
+		method = BIO_meth_new(BIO_get_new_index() |
+		    BIO_TYPE_SOURCE_SINK, "e2e stamped socket");
+		ck_assert_msg(method != NULL, "BIO_meth_new failed");
+		BIO_meth_set_read(method, e2e_ws_bio_read);
+		BIO_meth_set_ctrl(method, e2e_ws_bio_ctrl);
+	}
 	ws->ssl_ctx = SSL_CTX_new(TLS_client_method());
 	ck_assert_msg(ws->ssl_ctx != NULL, "SSL_CTX_new failed");
 	SSL_CTX_set_verify(ws->ssl_ctx, SSL_VERIFY_NONE, NULL);
 	ws->ssl = SSL_new(ws->ssl_ctx);
 	ck_assert_msg(ws->ssl != NULL, "SSL_new failed");
 	SSL_set_fd(ws->ssl, ws->fd);
+	ck_assert_msg((rbio = BIO_new(method)) != NULL, "BIO_new failed");
+	BIO_set_data(rbio, ws);
+	BIO_set_init(rbio, 1);
+	SSL_set0_rbio(ws->ssl, rbio);
 	ck_assert_msg(SSL_connect(ws->ssl) == 1, "TLS handshake with %s "
 	    "failed", url);
 }
@@ -559,6 +642,8 @@ e2e_ws_io(struct e2e_ws *ws, int write_, const void *buf, size_t len)
 {
 	int	n;
 
+	if (ws->ssl == NULL && !write_ && ws->stamping)
+		return (e2e_ws_read_stamped(ws, (void *)buf, len));
 	if (ws->ssl == NULL)
 		return (write_ ? write(ws->fd, buf, len) :
 		    read(ws->fd, (void *)buf, len));
@@ -727,6 +812,25 @@ e2e_ws_hold(struct e2e_ws *ws, int on)
 
 	ck_assert_msg(setsockopt(ws->fd, IPPROTO_TCP, TCP_CORK, &v,
 	    sizeof v) == 0, "TCP_CORK: %s", strerror(errno));
+}
+
+/* Stamp what ws reads with its time of arrival; see e2e.h. */
+void
+e2e_ws_stamp(struct e2e_ws *ws)
+{
+	int	on = 1;
+
+	ck_assert_msg(setsockopt(ws->fd, SOL_SOCKET, SO_TIMESTAMP, &on,
+	    sizeof on) == 0, "SO_TIMESTAMP: %s", strerror(errno));
+	ws->stamping = 1;
+}
+
+/* When the last message e2e_ws_recv() returned arrived; see e2e.h. */
+int64_t
+e2e_ws_stamp_us(const struct e2e_ws *ws)
+{
+	ck_assert_msg(ws->stamping, "e2e_ws_stamp_us without e2e_ws_stamp");
+	return (ws->stamp_us);
 }
 
 /* Send a text frame. */

@@ -190,6 +190,19 @@ int	 e2e_ws_try_send(struct e2e_ws *ws, const char *text);
  */
 char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
 
+/*
+ * From now on, note when what ws reads arrived (over TLS too): the
+ * kernel stamps each segment as the sender's write puts it on the
+ * loopback, so a reader late to its socket, on a loaded machine, still
+ * learns when the backend sent.  e2e_ws_stamp_us() is, on the wall
+ * clock (CLOCK_REALTIME, as util_wall_ms()), the arrival of the last
+ * segment of the read that completed the message e2e_ws_recv() last
+ * returned: never before that message was sent, and no later than the
+ * frames read with it.  Ask before the next e2e_ws_recv().
+ */
+void	 e2e_ws_stamp(struct e2e_ws *ws);
+int64_t	 e2e_ws_stamp_us(const struct e2e_ws *ws);
+
 void	 e2e_ws_close(struct e2e_ws *ws);
 
 /*

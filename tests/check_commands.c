@@ -1838,7 +1838,8 @@ END_TEST
 	"\"build\":\"b1\",\"clock_ms\":0,\"flags\":[]}"
 #define DOCS_NAMED	"{\"type\":\"proposal\",\"node\":\"router/r8\"," \
 	"\"id\":\"5f0c2a9e4b7d41c3a8e61f2d9b0c7e34\",\"sha256\":" \
-	"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"," \
+	"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"," \
 	"\"sigs\":[{\"operator\":\"alice\",\"signature\":\"c2ln\"}]," \
 	"\"status\":\"pending\",\"expires_ms\":4102444800000}"
 

@@ -41,6 +41,15 @@
 #define SERVER_LOG_PER_SESSION	20
 
 /*
+ * And over every console together: SERVER_LOG_PER_WINDOW lines each
+ * SERVER_LOG_WINDOW_MS, then one line counting the rest.  The budget
+ * per console alone lets a peer that opens connection after connection,
+ * each with one bad message or one refused auth, write a line for each.
+ */
+#define SERVER_LOG_PER_WINDOW	100
+#define SERVER_LOG_WINDOW_MS	10000
+
+/*
  * Refusals (of commands and of bad messages) a console may earn: a burst
  * of SERVER_REFUSAL_BURST, then SERVER_REFUSALS_PER_S a second.  One
  * past that closes its connection, so that a peer sending forged or
@@ -328,6 +337,10 @@ struct server {
 	size_t			 conns;		/* accepted sockets open */
 	int			 saturated;	/* accepting stopped for now */
 	int64_t			 saturated_logged_ms;
+	/* Consoles' bad messages logged in this window, and not logged. */
+	int64_t			 log_window_ms;
+	unsigned		 log_lines;
+	unsigned long		 log_unsaid;
 	/* Consoles' messages waiting for a later pass, oldest first. */
 	struct server_wait	*waiting;
 	struct server_wait	**waiting_tail;
@@ -517,6 +530,8 @@ static int	 server_origin_refused(struct lws *wsi);
 static void	 server_session_welcome(struct server_session *sn);
 static void	 server_auth(struct server_session *sn,
 		    const struct proto_auth *auth);
+static int	 server_may_log(struct server *);
+static void	 server_log_window(struct server *, int64_t);
 static int	 server_auth_check(struct server_session *sn,
 		    const struct proto_auth *auth, char *text, size_t len);
 static void	 server_auth_late(lws_sorted_usec_list_t *sul);
@@ -569,6 +584,48 @@ server_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	util_vsay("vigild", fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Open a new window of server_may_log() once the last is over at now,
+ * first saying how many lines it left out; also called each stats
+ * period, so that the count is said when the flood stops too.
+ */
+static void
+server_log_window(struct server *server, int64_t now)
+{
+	if (now - server->log_window_ms < SERVER_LOG_WINDOW_MS)
+		return;
+	if (server->log_unsaid > 0)
+		server_log("%lu more bad messages, refused answers or "
+		    "browser handshakes from consoles in %lld s were refused "
+		    "but not logged: more than %d in %d s is a flood (a "
+		    "client reconnecting in a loop, or an attack); find it "
+		    "with ss -tnp",
+		    server->log_unsaid, (long long)((now -
+		    server->log_window_ms) / 1000), SERVER_LOG_PER_WINDOW,
+		    SERVER_LOG_WINDOW_MS / 1000);
+	server->log_window_ms = now;
+	server->log_lines = 0;
+	server->log_unsaid = 0;
+}
+
+/*
+ * Whether a console's bad message may take a line in the log now: at
+ * most SERVER_LOG_PER_WINDOW in a window of SERVER_LOG_WINDOW_MS over
+ * every console, the rest counted and said in one line when the next
+ * window opens.  Cheap, so that a flood of connections costs no disk.
+ */
+static int
+server_may_log(struct server *server)
+{
+	server_log_window(server, util_mono_ms());
+	if (server->log_lines < SERVER_LOG_PER_WINDOW) {
+		server->log_lines++;
+		return (1);
+	}
+	server->log_unsaid++;
+	return (0);
 }
 
 /*
@@ -824,15 +881,18 @@ server_find_node(struct server *server, const char *id)
  * Refuse a websocket handshake that carries an Origin header: consoles
  * send none, and a browser does, so it is a web page on some machine
  * trying to reach the backend through its user.  Returns -1 (closing
- * the connection, logged) or 0.
+ * the connection, logged within server_may_log()'s budget) or 0.
  */
 static int
 server_origin_refused(struct lws *wsi)
 {
-	char	origin[128];
+	struct server	*server = lws_context_user(lws_get_context(wsi));
+	char		 origin[128];
 
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
 		return (0);
+	if (server != NULL && !server_may_log(server))
+		return (-1);
 	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0)
 		util_copy(origin, sizeof origin, "(too long)");
 	server_sanitize(origin);
@@ -1894,10 +1954,12 @@ server_session_error(struct server_session *sn, const char *in_reply_to,
 	util_copy(msg->u.error.text, sizeof msg->u.error.text, text);
 	server_sanitize(msg->u.error.text);
 	/* A console sending junk in a loop must not flood the log. */
-	if (sn->logged < SERVER_LOG_PER_SESSION)
-		server_log("%s: from %s: %s", server_node_id(sn->node),
-		    sn->peer, msg->u.error.text);
-	else if (sn->logged == SERVER_LOG_PER_SESSION)
+	if (sn->logged < SERVER_LOG_PER_SESSION) {
+		if (server_may_log(sn->node->server))
+			server_log("%s: from %s: %s", server_node_id(sn->node),
+			    sn->peer, msg->u.error.text);
+	} else if (sn->logged == SERVER_LOG_PER_SESSION &&
+	    server_may_log(sn->node->server))
 		server_log("%s: from %s: more bad messages; they are "
 		    "answered but no longer logged", server_node_id(sn->node),
 		    sn->peer);
@@ -2168,7 +2230,8 @@ server_session_message(struct server_session *sn, const char *rx,
 	case MSG_ERROR:
 		util_copy(text, sizeof text, msg->u.error.text);
 		server_sanitize(text);
-		if (sn->logged++ < SERVER_LOG_PER_SESSION)
+		if (sn->logged++ < SERVER_LOG_PER_SESSION &&
+		    server_may_log(sn->node->server))
 			server_log("%s: console at %s reports: %s",
 			    server_node_id(sn->node), sn->peer, text);
 		server_session_refused(sn);
@@ -3652,6 +3715,7 @@ server_idle(struct server *server, int64_t now)
 	struct server_session	*sn;
 	size_t			 i;
 
+	server_log_window(server, now);
 	for (i = 0; i < server->nlisteners; i++) {
 		for (sn = server->listeners[i].sessions; sn != NULL;
 		    sn = sn->next) {

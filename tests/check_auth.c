@@ -863,6 +863,69 @@ START_TEST(test_a_refused_key_is_retried_with_backoff)
 }
 END_TEST
 
+/* How many times needle occurs in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	const char	*p;
+	int		 n = 0;
+
+	for (p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return (n);
+}
+
+/*
+ * Connection after connection, each with one bad message, costs vigild's
+ * log at most 100 lines in 10 s over every console, then one line
+ * counting the rest, said once the flood's window is over: each is still
+ * answered in words.  It used to log a line for each connection.
+ */
+START_TEST(test_a_flood_of_bad_connections_costs_the_log_little)
+{
+	struct world	 w;
+	struct e2e_ws	*ws;
+	char		*reply, *log = NULL;
+	int64_t		 t0, end, flood_ms;
+	int		 i, lines, windows;
+
+	world_start(&w, NULL);
+	t0 = e2e_now_ms();
+	for (i = 0; i < 200; i++) {
+		ws = e2e_ws_open(w.url, START_MS);
+		e2e_ws_send(ws, "not json");
+		reply = recv_type(ws, "error", START_MS);
+		ck_assert_msg(reply != NULL, "connection %d: the bad message "
+		    "was not answered", i);
+		free(reply);
+		e2e_ws_close(ws);
+	}
+	/* The first window opens at the first bad message. */
+	flood_ms = e2e_now_ms() - t0;
+	windows = 1 + (int)(flood_ms / 10000);
+	end = e2e_now_ms() + 30000;
+	while (e2e_now_ms() < end) {
+		free(log);
+		log = e2e_stderr_of(w.vigild);
+		if (strstr(log, "were refused but not logged") != NULL)
+			break;
+		e2e_sleep_ms(200);
+	}
+	lines = count_of(log, ": from 127.0.0.1:");
+	fprintf(stderr, "200 bad connections in %lld ms: %d lines logged\n",
+	    (long long)flood_ms, lines);
+	ck_assert_msg(lines <= 100 * windows, "vigild logged %d lines for "
+	    "200 bad connections in %d windows of 10 s: %.300s", lines,
+	    windows, log);
+	ck_assert_msg(strstr(log, "more bad messages, refused answers or "
+	    "browser handshakes from consoles in") != NULL &&
+	    strstr(log, "is a flood") != NULL,
+	    "vigild never said how many it left out: %.300s", log);
+	free(log);
+	world_free(&w);
+}
+END_TEST
+
 /* Feed frame to link of fleet; it must be taken. */
 static void
 feed(struct fleet *fleet, size_t link, const char *frame)
@@ -931,6 +994,8 @@ auth_suite(void)
 	    test_proposing_to_a_refusing_backend_says_the_refusal);
 	tcase_add_test(tc, test_read_key_needs_a_trust_file);
 	tcase_add_test(tc, test_a_refused_key_is_retried_with_backoff);
+	tcase_add_test(tc,
+	    test_a_flood_of_bad_connections_costs_the_log_little);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -118,9 +118,14 @@ check-layering: $(O)/vigil $(DAEMON_OBJS)
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.  A
 # sanitizer's report exits 86 or 87, never an exit status vigil gives.
+# Instrumented, the heavier unit tests (every byte of an audit log
+# flipped, the stats writer against jansson) run several times slower:
+# 2-4 s alone on a virtual machine of this project's CI, beyond Check's
+# 4 s with two parts at once.  The multiplier stretches every timeout.
 asan:
 	ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
 	UBSAN_OPTIONS=exitcode=87:print_stacktrace=1 \
+	CK_TIMEOUT_MULTIPLIER=4 \
 	$(MAKE) O=build-asan CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    check
@@ -138,6 +143,7 @@ asan:
 TSAN_PARTS = killswitch command commands:killgone syncpool
 tsan:
 	TSAN_OPTIONS=exitcode=88:halt_on_error=1 VIGIL_PARTS="$(TSAN_PARTS)" \
+	CK_TIMEOUT_MULTIPLIER=4 \
 	$(MAKE) O=build-tsan CFLAGS="-O1 -g" SAN="-fsanitize=thread" \
 	    CHECK_JOBS=1 check
 

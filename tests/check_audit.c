@@ -659,6 +659,8 @@ audit_suite(void)
 	Suite	*s = suite_create("audit");
 	TCase	*tc = tcase_create("audit");
 
+	/* Flipping every byte of a log takes ~1 s, more when loaded. */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, a_chain_of_lines_verifies);
 	tcase_add_test(tc,
 	    every_flipped_byte_is_found_at_the_first_line_it_breaks);

@@ -3163,6 +3163,8 @@ proto_suite(void)
 	Suite	*s = suite_create("proto");
 	TCase	*tc = tcase_create("proto");
 
+	/* The writers against jansson take ~1 s, more when loaded. */
+	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, NULL, kept_free);
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);

@@ -646,30 +646,6 @@ watch_until(struct e2e_lines *lines, const char *id, const char *state,
 }
 
 /*
- * Hold 127.0.0.1:port (bound, not listening) while a killed backend is
- * away, so that no other process on the machine (another test's port 0,
- * an outgoing connection) takes the port it comes back on.
- */
-static int
-hold_port(int port)
-{
-	struct sockaddr_in	sin;
-	int			fd, one = 1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		ck_abort_msg("socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
-		ck_abort_msg("port %d was taken as soon as router/r1 was "
-		    "killed: %s; rerun the test", port, strerror(errno));
-	return (fd);
-}
-
-/*
  * A backend killed with SIGKILL shows as down with a node-down alert;
  * restarted on the same port it is live again, without restarting vigil.
  */
@@ -683,9 +659,11 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	struct e2e_tls_two tls;
 	FILE		*f;
 	pid_t		 r1, r2, watch;
-	int		 out, port = 0, held;
+	int		 out, port = e2e_low_port();
 	char		*p;
 
+	/* r1 comes back on its port: one no connection can take meanwhile. */
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
 	argv[0] = vigild;
 	argv[1] = "node";
 	argv[2] = "--role";
@@ -693,7 +671,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[4] = "--id";
 	argv[5] = "r1";
 	argv[6] = "--listen";
-	argv[7] = "127.0.0.1:0";
+	argv[7] = listen;
 	argv[8] = "--fleet-file";
 	argv[9] = f1;
 	/* One CA for both, so that r1 comes back with the same one. */
@@ -705,6 +683,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	argv[14] = NULL;
 	r1 = e2e_spawn(argv, NULL, NULL);
 	argv[5] = "r2";
+	argv[7] = "127.0.0.1:0";
 	argv[9] = f2;
 	argv[11] = tls.cert[1];
 	argv[13] = tls.key[1];
@@ -714,7 +693,7 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	    e2e_wait_file(f2, FLEET_START_MS) == 0, "vigild node wrote no "
 	    "fleet file in time");
 
-	/* One fleet file of both nodes' URLs; learn r1's port. */
+	/* One fleet file of both nodes' URLs. */
 	f = fopen(f1, "r");
 	ck_assert(f != NULL);
 	u1 = calloc(1, 4096);
@@ -726,9 +705,8 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	ck_assert(fread(u2, 1, 4095, f) > 0);
 	fclose(f);
 	p = strstr(u1, "wss://127.0.0.1:");
-	ck_assert_msg(p != NULL, "r1's fleet file names no URL: %s", u1);
-	port = atoi(p + strlen("wss://127.0.0.1:"));
-	ck_assert_int_gt(port, 0);
+	ck_assert_msg(p != NULL && atoi(p + strlen("wss://127.0.0.1:")) ==
+	    port, "r1's fleet file does not name port %d: %s", port, u1);
 	f = fopen(fleet, "w");
 	ck_assert(f != NULL);
 	fprintf(f, "# two routers\nca ca.pem\n%s\n%s\n", u1, u2);
@@ -749,13 +727,10 @@ START_TEST(test_killed_node_goes_down_and_returns_live)
 	watch_until(lines, "router/r1", "live", NULL, NULL, 15000);
 
 	e2e_kill(r1, SIGKILL);
-	held = hold_port(port);
 	watch_until(lines, "router/r1", "down", NULL, NULL, 15000);
 	watch_until(lines, "router/r1", NULL, "node-down", "raised", 15000);
 
 	/* Back on the same port: the link's retry finds it. */
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-	close(held);
 	argv[0] = vigild;
 	argv[1] = "node";
 	argv[2] = "--role";

@@ -175,13 +175,14 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	/* Over TLS, as in production: a CA, and a certificate a router. */
 	e2e_tls_two(&tls);
 
-	/* Two routers on one build, ports the kernel picks. */
+	/* Two routers on one build, r1 on a port the kernel picks. */
 	rf.audit[0] = e2e_path("router-r1.audit");
 	rf.audit[1] = e2e_path("router-r2.audit");
 	rf.port[0] = review_router("r1", "smars-A", rf.trust, rf.audit[0], 0,
 	    &rf.pid[0]);
-	rf.port[1] = review_router("r2", "smars-A", rf.trust, rf.audit[1], 0,
-	    &rf.pid[1]);
+	/* r2 comes back on its port: one no connection can take meanwhile. */
+	rf.port[1] = review_router("r2", "smars-A", rf.trust, rf.audit[1],
+	    e2e_low_port(), &rf.pid[1]);
 	rf.fleet = e2e_path("fleet");
 	ck_assert_ptr_nonnull(f = fopen(rf.fleet, "w"));
 	fprintf(f, "# two routers, one vigild each\nca ca.pem\n"

@@ -468,6 +468,49 @@ e2e_dead_port(void)
 	return (ntohs(sin.sin_port));
 }
 
+/*
+ * A loopback port below the kernel's ephemeral range (read from
+ * ip_local_port_range, 32768 if it cannot be read) that binds now.  Only
+ * a process that names its port binds there, never an outgoing
+ * connection or a port 0, so a backend killed and started again on it
+ * finds it free; each run starts its search at a place of its own.
+ */
+int
+e2e_low_port(void)
+{
+	struct sockaddr_in	sin;
+	FILE			*f;
+	int			fd, low = 32768, span, start, i, port;
+
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d", &low) != 1)
+			low = 32768;
+		fclose(f);
+	}
+	ck_assert_msg(low > 2048, "the kernel hands out ports from %d up: "
+	    "no room below for a test's fixed port", low);
+	span = low - 1024 > 8000 ? 8000 : low - 1024;
+	start = (int)(((unsigned)getpid() * 2654435761u ^
+	    (unsigned)e2e_now_ms()) % (unsigned)span);
+	for (i = 0; i < span; i++) {
+		port = low - 1 - (start + i) % span;
+		if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			ck_abort_msg("socket: %s", strerror(errno));
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0) {
+			close(fd);
+			return (port);
+		}
+		close(fd);
+	}
+	ck_abort_msg("no free loopback port in %d-%d", low - span, low - 1);
+	return (-1);
+}
+
 /* Remember a child for cleanup. */
 static void
 e2e_track(pid_t pid)

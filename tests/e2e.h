@@ -110,6 +110,14 @@ void	 e2e_sleep_ms(int ms);
 int	 e2e_dead_port(void);
 
 /*
+ * A loopback port free now, below the kernel's range for outgoing
+ * connections: for a backend that must come back on its port after a
+ * kill, since no other process's connection can take such a port while
+ * it is away (one from the kernel, port 0, can).
+ */
+int	 e2e_low_port(void);
+
+/*
  * A listening TCP socket on the loopback of family (AF_INET or
  * AF_INET6) at a port from the kernel, returned in *port.  Fails the
  * test if it cannot listen.

@@ -46,6 +46,7 @@
  * does not bury every other line.
  */
 #define HEADLESS_BURST_NAMES	3	/* nodes held back named */
+#define HEADLESS_UNLISTED_MAX	16	/* unlisted proposals pending names */
 struct headless_burst {
 	char		state[16];		/* the run's; "" none */
 	size_t		shown;			/* its lines printed */
@@ -196,9 +197,14 @@ static int	 headless_plan(struct headless *);
 static char	*headless_plan_text(struct headless *, int, int *);
 static int	 headless_approve(struct headless *, const char *);
 static int	 headless_awaited(struct headless *);
-static void	 headless_awaited_said(struct headless *, const char *);
-static int	 headless_gone_said(struct headless *, const char *);
+static void	 headless_awaited_said(struct headless *, const char *,
+		    const char *, const char *);
+static int	 headless_gone_said(struct headless *, const char *,
+		    const char *, const char *);
+static size_t	 headless_unlisted(struct headless *, const char *);
 static int	 headless_pending(struct headless *);
+static void	 headless_pending_lines(struct headless *,
+		    const struct fleet_proposal *, size_t, int64_t);
 static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *, const char *);
 static int	 headless_propose_review(struct headless *, const char *);
@@ -1902,10 +1908,12 @@ headless_find(struct headless *h, const char *verb)
 		return (HEADLESS_EXIT_USAGE);
 	}
 	if (p == NULL && headless_awaited(h)) {
-		headless_awaited_said(h, wait);
+		headless_awaited_said(h, h->options->id,
+		    "is neither shown nor signed", wait);
 		return (HEADLESS_EXIT_UNREACHED);
 	}
-	if (p == NULL && headless_gone_said(h, verb))
+	if (p == NULL && headless_gone_said(h, h->options->id,
+	    "is neither shown nor signed", verb))
 		return (HEADLESS_EXIT_UNREACHED);
 	if (p == NULL) {
 		if (headless_settled(h, 1)) {
@@ -1957,16 +1965,21 @@ headless_awaited(struct headless *h)
 	    &w) != NULL);
 }
 
-/* Say what the command waited for in vain: a document named by hash. */
+/*
+ * Say that proposal id (or the first whose id starts with it) is not
+ * what (shown, signed, listed) because the document nodes named by hash
+ * never came, waiting wait; a backend's words are escaped.
+ */
 static void
-headless_awaited_said(struct headless *h, const char *wait)
+headless_awaited_said(struct headless *h, const char *id, const char *what,
+    const char *wait)
 {
 	const struct fleet_await	*a;
 	const struct fleet_want		*w;
 	char				 asked[PROTO_TEXT_MAX + 128];
 	size_t				 n;
 
-	a = fleet_await_find(&h->fleet->awaits, h->options->id, &n, &w);
+	a = fleet_await_find(&h->fleet->awaits, id, &n, &w);
 	if (w == NULL)
 		util_copy(asked, sizeof asked, "it was not asked for yet");
 	else
@@ -1975,35 +1988,36 @@ headless_awaited_said(struct headless *h, const char *wait)
 		    w->tries == 1 ? "" : "s", w->refused[0] != '\0' ?
 		    "which answered: " : "with no answer yet", w->refused);
 	/* The answer is the backend's words: escaped. */
-	headless_warn("proposal %s is neither shown nor signed: %zu node%s "
-	    "(first %s) named its document by its SHA-256 %.16s..., and the "
-	    "document did not come within %s; %s; allow longer with --wait, "
-	    "or see the backend's log", a->p.id, n, n == 1 ? "" : "s",
-	    a->p.node, a->p.sha256, wait, asked);
+	headless_warn("proposal %s %s: %zu node%s (first %s) named its "
+	    "document by its SHA-256 %.16s..., and the document did not "
+	    "come within %s; %s; allow longer with --wait, or see the "
+	    "backend's log", a->p.id, what, n, n == 1 ? "" : "s", a->p.node,
+	    a->p.sha256, wait, asked);
 }
 
 /*
- * Say, if this console gave up on the proposal's document (fleet-want.h):
- * the proposal is not missing, its document never came; verb is what
- * to run again.  Returns 1 if said.
+ * Say, if this console gave up on the document of proposal id (or the
+ * latest whose id starts with it; fleet-want.h), that the proposal is
+ * not what (shown, signed, listed) because its document never came;
+ * verb is what to run again.  Returns 1 if said.
  */
 static int
-headless_gone_said(struct headless *h, const char *verb)
+headless_gone_said(struct headless *h, const char *id, const char *what,
+    const char *verb)
 {
 	const struct fleet_gone	*g;
 
-	if ((g = fleet_await_gone(&h->fleet->awaits, h->options->id)) == NULL)
+	if ((g = fleet_await_gone(&h->fleet->awaits, id)) == NULL)
 		return (0);
-	headless_warn("proposal %s is neither shown nor signed: %zu node%s "
-	    "(first %s) named its document by its SHA-256 %.16s..., and this "
-	    "console asked %s for it %u times (want) and never got it%s%s; "
-	    "it may have been carried out or have expired since, or the "
-	    "backend does not answer wants: run vigil %s again (a new "
-	    "console is sent every command whole), or see the backend's "
-	    "log", g->id, g->nodes, g->nodes == 1 ? "" : "s", g->node,
-	    g->want.sha256, g->want.node, g->want.tries,
-	    g->want.refused[0] != '\0' ? "; it answered: " :
-	    " (no answer came)", g->want.refused, verb);
+	headless_warn("proposal %s %s: %zu node%s (first %s) named its "
+	    "document by its SHA-256 %.16s..., and this console asked %s "
+	    "for it %u times (want) and never got it%s%s; it may have been "
+	    "carried out or have expired since, or the backend does not "
+	    "answer wants: run vigil %s again (a new console is sent every "
+	    "command whole), or see the backend's log", g->id, what,
+	    g->nodes, g->nodes == 1 ? "" : "s", g->node, g->want.sha256,
+	    g->want.node, g->want.tries, g->want.refused[0] != '\0' ?
+	    "; it answered: " : " (no answer came)", g->want.refused, verb);
 	return (1);
 }
 
@@ -2184,11 +2198,107 @@ headless_confirm(const char *action, const char *verb)
 	return (0);
 }
 
+/*
+ * pending: say on standard error each proposal that nodes hold but this
+ * console cannot list, its document named by hash and not come (kept
+ * aside, waiting wait) or given up on (fleet-want.h); returns 0 when
+ * there is none.  At most HEADLESS_UNLISTED_MAX of those kept aside are
+ * named, so that many frames cost a bounded search.
+ */
+static size_t
+headless_unlisted(struct headless *h, const char *wait)
+{
+	const struct fleet_awaits	*q = &h->fleet->awaits;
+	const struct fleet_gone		*g;
+	const char			*said[HEADLESS_UNLISTED_MAX];
+	size_t				 i, j, n = 0, more = 0, gone = 0, k;
+	size_t				 ngone;
+	int				 ambiguous;
+
+	for (i = 0; i < q->n; i++) {
+		for (j = 0; j < n && strcmp(said[j], q->v[i].p.id) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		if (n == HEADLESS_UNLISTED_MAX) {
+			more++;
+			continue;
+		}
+		said[n++] = q->v[i].p.id;
+		headless_awaited_said(h, q->v[i].p.id, "is not listed", wait);
+	}
+	if (more > 0)
+		fprintf(stderr, "vigil: %zu more proposal frames, of other "
+		    "commands, name documents that did not come\n", more);
+	ngone = q->ngone < FLEET_GONE_MAX ? q->ngone : FLEET_GONE_MAX;
+	for (k = 0; k < ngone; k++) {
+		g = &q->gone[(q->ngone - 1 - k) % FLEET_GONE_MAX];
+		/* Held whole since, or named again and kept aside. */
+		if (fleet_proposal_find(h->fleet, g->id, &ambiguous) != NULL ||
+		    fleet_await_gone(q, g->id) != g)
+			continue;
+		for (j = 0; j < n && strcmp(said[j], g->id) != 0; j++)
+			;
+		if (j == n && headless_gone_said(h, g->id, "is not listed",
+		    "pending"))
+			gone++;
+	}
+	return (n + more + gone);
+}
+
 /* Does pending list p: a proposal that waits, or an armed kill? */
 static int
 headless_listed(const struct fleet_proposal *p)
 {
 	return (p->status == STATUS_PENDING || p->status == STATUS_ARMED);
+}
+
+/* pending, in words: each of the n proposals v that waits or is armed. */
+static void
+headless_pending_lines(struct headless *h, const struct fleet_proposal *v,
+    size_t n, int64_t wall_ms)
+{
+	const struct fleet_proposal	*p;
+	char				 until[16], left[32];
+	char				 targets[PROTO_MAX_TARGETS *
+					    PROTO_ID_MAX];
+	size_t				 i, j;
+
+	for (i = 0; i < n; i++) {
+		p = &v[i];
+		if (!headless_listed(p))
+			continue;
+		util_clock_text(p->expires_ms, until, sizeof until);
+		targets[0] = '\0';
+		for (j = 0; p->decoded && j < p->cmd.ntargets; j++)
+			util_format(targets + strlen(targets),
+			    sizeof targets - strlen(targets), "%s%s",
+			    j == 0 ? " " : ",", p->cmd.targets[j].node);
+		headless_line("%s %s%s by %s, %s %s UTC (in %s)", p->id,
+		    p->decoded ? p->cmd.action : "?", targets,
+		    p->decoded ? p->cmd.proposer : "?",
+		    p->status == STATUS_ARMED ? "ARMED until" :
+		    "expires at", until,
+		    util_duration_text(p->expires_ms - wall_ms, left,
+		    sizeof left));
+		if (p->decoded)
+			headless_line("    reason: %s", p->cmd.reason);
+		printf("    signed by:");
+		for (j = 0; j < p->nsigs; j++)
+			printf("%s %s", j == 0 ? "" : ",",
+			    p->sigs[j].operator);
+		printf("%s\n", p->status == STATUS_ARMED ?
+		    "; one of them fires it with vigil fire" :
+		    p->nsigs < 2 ? "; a second, different "
+		    "operator must approve it" : "");
+		printf("    held by:");
+		for (j = 0; j < p->nnodes; j++)
+			printf("%s %s", j == 0 ? "" : ",",
+			    h->fleet->nodes[p->nodes[j]].id);
+		printf("\n");
+		if (p->problem[0] != '\0')
+			headless_line("    PROBLEM: %s", p->problem);
+	}
 }
 
 /* pending: wait like status, then list what the fleet holds pending. */
@@ -2198,10 +2308,9 @@ headless_pending(struct headless *h)
 	const struct fleet_proposal	*v, *p;
 	struct proto_report_proposal	*rp;
 	const char			**nodes;
-	char				*doc, until[16], left[32];
-	char				 targets[PROTO_MAX_TARGETS *
-					    PROTO_ID_MAX];
+	char				*doc, wait[32];
 	size_t				 n, i, j, k, npending = 0, unreached;
+	size_t				 unlisted;
 	int64_t				 wall_ms = util_wall_ms();
 	int				 rc;
 
@@ -2210,6 +2319,8 @@ headless_pending(struct headless *h)
 		return (HEADLESS_EXIT_FAILED);
 	check_tick(h->fleet, util_mono_ms(), wall_ms);
 	unreached = headless_unreached(h, 1);
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
+	unlisted = headless_unlisted(h, wait);
 	n = fleet_proposals(h->fleet, &v);
 	for (i = 0; i < n; i++) {
 		if (headless_listed(&v[i]))
@@ -2246,49 +2357,19 @@ headless_pending(struct headless *h)
 		free(doc);
 		free(rp);
 		free(nodes);
-	} else if (npending == 0)
+	} else if (npending == 0 && unlisted > 0)
+		printf("no pending proposal or armed kill can be listed: "
+		    "nodes hold proposals whose documents did not come (said "
+		    "on standard error)\n");
+	else if (npending == 0)
 		printf("no pending proposals and no armed kill\n");
-	else {
-		for (i = 0; i < n; i++) {
-			p = &v[i];
-			if (!headless_listed(p))
-				continue;
-			util_clock_text(p->expires_ms, until, sizeof until);
-			targets[0] = '\0';
-			for (j = 0; p->decoded && j < p->cmd.ntargets; j++)
-				util_format(targets + strlen(targets),
-				    sizeof targets - strlen(targets), "%s%s",
-				    j == 0 ? " " : ",", p->cmd.targets[j].node);
-			headless_line("%s %s%s by %s, %s %s UTC (in %s)", p->id,
-			    p->decoded ? p->cmd.action : "?", targets,
-			    p->decoded ? p->cmd.proposer : "?",
-			    p->status == STATUS_ARMED ? "ARMED until" :
-			    "expires at", until,
-			    util_duration_text(p->expires_ms - wall_ms, left,
-			    sizeof left));
-			if (p->decoded)
-				headless_line("    reason: %s", p->cmd.reason);
-			printf("    signed by:");
-			for (j = 0; j < p->nsigs; j++)
-				printf("%s %s", j == 0 ? "" : ",",
-				    p->sigs[j].operator);
-			printf("%s\n", p->status == STATUS_ARMED ?
-			    "; one of them fires it with vigil fire" :
-			    p->nsigs < 2 ? "; a second, different "
-			    "operator must approve it" : "");
-			printf("    held by:");
-			for (j = 0; j < p->nnodes; j++)
-				printf("%s %s", j == 0 ? "" : ",",
-				    h->fleet->nodes[p->nodes[j]].id);
-			printf("\n");
-			if (p->problem[0] != '\0')
-				headless_line("    PROBLEM: %s", p->problem);
-		}
-	}
+	else
+		headless_pending_lines(h, v, n, wall_ms);
 	headless_flush(h);
 	if (h->out_errno != 0)
 		return (HEADLESS_EXIT_FAILED);
-	return (unreached > 0 ? HEADLESS_EXIT_UNREACHED : HEADLESS_EXIT_OK);
+	return (unreached > 0 || unlisted > 0 ? HEADLESS_EXIT_UNREACHED :
+	    HEADLESS_EXIT_OK);
 }
 
 /* audit verify FILE. */

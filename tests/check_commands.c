@@ -1869,19 +1869,76 @@ docs_approve_named(const char *url, const char *wait, char **key,
 }
 
 /*
+ * Start vigil --connect url --wait wait pending; its pid, and its
+ * standard output in *fd.
+ */
+static pid_t
+docs_pending(const char *url, const char *wait, int *fd)
+{
+	char	*argv[7];
+	pid_t	 pid;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--connect";
+	argv[2] = (char *)url;
+	argv[3] = "--wait";
+	argv[4] = (char *)wait;
+	argv[5] = "pending";
+	argv[6] = NULL;
+	pid = e2e_spawn(argv, NULL, fd);
+	free(argv[0]);
+	return (pid);
+}
+
+/*
+ * What vigil pending (pid, its standard output on fd) said, when it
+ * listed nothing because the proposal's document did not come: it
+ * exits 3, says so on standard output, and names on standard error the
+ * proposal and why (want, the rest of the sentence).
+ */
+static void
+docs_pending_said(pid_t pid, int fd, const char *want)
+{
+	struct e2e_lines	 lines;
+	char			 line[2048], *err;
+	int			 status, said = 0;
+
+	e2e_lines_init(&lines, fd);
+	while (e2e_next_line(&lines, line, sizeof line, DOCS_MS) == 1)
+		said += strcmp(line, "no pending proposal or armed kill can "
+		    "be listed: nodes hold proposals whose documents did not "
+		    "come (said on standard error)") == 0;
+	close(fd);
+	status = e2e_wait(pid, DOCS_MS);
+	err = e2e_stderr_of(pid);
+	ck_assert_msg(status == 3 && said == 1 && strstr(err, "vigil: "
+	    "proposal 5f0c2a9e4b7d41c3a8e61f2d9b0c7e34 is not listed: 1 node "
+	    "(first router/r8) named its document by its SHA-256 "
+	    "aaaaaaaaaaaaaaaa..., and ") != NULL && strstr(err, want) != NULL,
+	    "pending exited %d, said it listed nothing %d times, and on "
+	    "standard error: %.1500s", status, said, err);
+	free(err);
+}
+
+/*
  * A backend naming a proposal's document by a hash the console never
  * gets (it ignores the want): vigil approve neither shows nor signs it,
  * and says in words, when --wait runs out, what it waited for and that
- * it asked.
+ * it asked; vigil pending lists nothing and says why, not that nothing
+ * is pending.
  */
 START_TEST(test_approve_says_which_document_it_waited_for)
 {
 	static const char *const frames[] = { DOCS_HELLO, DOCS_NAMED, NULL };
 	struct e2e_result	 r;
 	char			*url, *key;
+	pid_t			 pending;
+	int			 fd;
 
 	url = e2e_rogue_backend(frames, -1, NULL);
+	pending = docs_pending(url, "2", &fd);
 	docs_approve_named(url, "2", &key, &r);
+	docs_pending_said(pending, fd, "the document did not come within ");
 	ck_assert_msg(r.status != 0 && r.status != -1 && r.out[0] == '\0' &&
 	    strstr(r.err, "vigil: proposal 5f0c2a9e4b7d41c3a8e61f2d9b0c7e34 "
 	    "is neither shown nor signed: 1 node (first router/r8) named its "
@@ -1922,7 +1979,7 @@ gone_stats(uint64_t seq)
  * proposal never shown as held): what happened, why it may have, what
  * to do; vigil approve, waiting longer than that, neither shows nor
  * signs it and says the document never came, not that no node holds
- * the proposal.  About 13 s.
+ * the proposal; vigil pending, the same.  About 13 s.
  */
 START_TEST(test_a_document_never_sent_is_given_up_in_words)
 {
@@ -1931,8 +1988,8 @@ START_TEST(test_a_document_never_sent_is_given_up_in_words)
 	struct e2e_result	 r;
 	struct e2e_lines	 lines;
 	size_t			 n = 0, i;
-	pid_t			 watch;
-	int			 fd, said = 0;
+	pid_t			 watch, pending;
+	int			 fd, pfd, said = 0;
 
 	frames[n++] = xstrdup(DOCS_HELLO);
 	frames[n++] = gone_stats(1);
@@ -1955,6 +2012,7 @@ START_TEST(test_a_document_never_sent_is_given_up_in_words)
 	argv[5] = "20";
 	argv[6] = NULL;
 	watch = e2e_spawn(argv, NULL, &fd);
+	pending = docs_pending(url, "20", &pfd);
 
 	docs_approve_named(url, "20", &key, &r);
 	ck_assert_msg(r.status == 3 && r.out[0] == '\0' && strstr(r.err,
@@ -1966,6 +2024,10 @@ START_TEST(test_a_document_never_sent_is_given_up_in_words)
 	    "the backend does not answer wants: run vigil approve again") !=
 	    NULL, "approve exited %d: %.800s%.800s", r.status, r.out, r.err);
 	e2e_result_free(&r);
+	docs_pending_said(pending, pfd, "asked router/r8 for it 4 times "
+	    "(want) and never got it (no answer came); it may have been "
+	    "carried out or have expired since, or the backend does not "
+	    "answer wants: run vigil pending again");
 
 	/* What watch printed meanwhile: the give-up, never the command. */
 	e2e_lines_init(&lines, fd);

@@ -926,6 +926,7 @@ START_TEST(a_kill_shows_routers_halting_before_its_last_executes)
 	argv[argc++] = "--wait";
 	argv[argc++] = "60";
 	argv[argc++] = "propose";
+	argv[argc++] = "--yes";
 	argv[argc++] = "kill";
 	for (i = 1; i <= 400; i++)
 		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);

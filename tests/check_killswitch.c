@@ -926,12 +926,12 @@ START_TEST(a_kill_shows_routers_halting_before_its_last_executes)
 	argv[argc++] = "--wait";
 	argv[argc++] = "60";
 	argv[argc++] = "propose";
-	argv[argc++] = "--yes";
 	argv[argc++] = "kill";
 	for (i = 1; i <= 400; i++)
 		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);
 	argv[argc++] = "--reason";
 	argv[argc++] = "a drill";
+	argv[argc++] = "--yes";
 	argv[argc] = NULL;
 	snprintf(env, sizeof env, "VIGIL_KEY=%s", alice);
 	e2e_run(argv, env_v, 120000, &r);

@@ -667,7 +667,6 @@ prop_propose_eight(const char *fleet, const char *alice)
 	argv[argc++] = "--fleet";
 	argv[argc++] = (char *)fleet;
 	argv[argc++] = "propose";
-	argv[argc++] = "--yes";
 	argv[argc++] = "kill";
 	for (i = 1; i <= 8; i++) {
 		snprintf(name, sizeof name, "router/r%d", i);
@@ -678,6 +677,7 @@ prop_propose_eight(const char *fleet, const char *alice)
 	    "https://runbooks.example/knight/2012-08-01/power-peg-runaway-"
 	    "child-orders-on-router-r8-kill-every-router-until-the-rollback-"
 	    "is-checked";
+	argv[argc++] = "--yes";
 	argv[argc] = NULL;
 	e2e_run(argv, env, PROP_RUN_MS, &r);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,

@@ -1733,10 +1733,10 @@ headless_propose(struct headless *h)
 }
 
 /*
- * At a terminal, before signing, show the proposer the document whole
+ * Before signing, show the proposer the document whole
  * (cmd_draft_text(): the bytes, the SHA-256 the signature goes
- * through) and ask for the action's name, as approve does; --yes, or
- * standard input not a terminal (a script), signs without asking.
+ * through) and ask for the action's name at the terminal, as approve
+ * does, which refuses when there is none; --yes signs without asking.
  * Returns 0 to sign, else the exit status after saying why not.
  */
 static int
@@ -1745,7 +1745,7 @@ headless_propose_review(struct headless *h, const char *document)
 	char	*review, when[16];
 	int	 rc;
 
-	if (h->options->yes || !isatty(STDIN_FILENO))
+	if (h->options->yes)
 		return (0);
 	review = cmd_draft_text(h->fleet, h->cmd, document);
 	/* With --json, standard output holds the answers alone. */

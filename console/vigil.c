@@ -808,8 +808,7 @@ vigil_usage(FILE *f)
 "                           VIGIL_OPERATOR, else the key file's name\n"
 "                           without .key or .pem)\n"
 "      --yes                approve, propose: do not ask to type the\n"
-"                           action's name (propose asks only when its\n"
-"                           standard input is a terminal)\n"
+"                           action's name at the terminal\n"
 "Actions:",
 	    HEADLESS_WAIT_MS / 1000, VIGIL_DEFAULT_TTL_MIN,
 	    COMMAND_MAX_TTL_MS / 60000);

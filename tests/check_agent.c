@@ -235,8 +235,8 @@ propose_with(struct world *w, const char *action, const char *opt,
 	struct e2e_result	r;
 	char			id[64];
 
-	vigil_run(&r, w->alice_env, "--fleet", w->fleet, "propose", action,
-	    "router/r1", "--reason", "agent drill", opt, value, NULL);
+	vigil_run(&r, w->alice_env, "--fleet", w->fleet, "propose", "--yes",
+	    action, "router/r1", "--reason", "agent drill", opt, value, NULL);
 	ck_assert_msg(r.status == 0 && sscanf(r.out,
 	    "proposal %32[0-9a-f]:", id) == 1, "propose %s exited %d: %s%s",
 	    action, r.status, r.out, r.err);
@@ -473,9 +473,9 @@ START_TEST(test_rollback_and_flag_hooks_run_after_the_plan)
 	    "--on-flag", flag, (char *)NULL);
 	status_until(&w, "smars-2012.07.31");
 
-	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "rollback",
-	    "router/r1", "--reason", "agent drill", "--to", "smars-2011.01.03",
-	    NULL);
+	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "--yes",
+	    "rollback", "router/r1", "--reason", "agent drill", "--to",
+	    "smars-2011.01.03", NULL);
 	ck_assert_msg(r.status != 0 && said(&r, "router/r1 does not hold "
 	    "build smars-2011.01.03"), "a rollback to a build not held "
 	    "exited %d: %s%s", r.status, r.out, r.err);
@@ -844,16 +844,17 @@ START_TEST(test_action_without_hook_is_refused_naming_the_option)
 	    "the station that holds it") != NULL, "vigild agent did not say "
 	    "its move-root hook never runs: %s", text);
 	free(text);
-	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "kill",
-	    "router/r1", "--reason", "agent drill", NULL);
+	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "--yes",
+	    "kill", "router/r1", "--reason", "agent drill", NULL);
 	ck_assert_msg(r.status != 0 && said(&r, "router/r1 refused kill: this "
 	    "vigild agent has no hook") && said(&r, "restart it with "
 	    "--on-kill CMD"),
 	    "propose exited %d: %s%s", r.status, r.out, r.err);
 	e2e_result_free(&r);
 	/* An armed kill has no hook at all on a real node. */
-	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "arm-kill",
-	    "router/r1", "--window", "30m", "--reason", "agent drill", NULL);
+	vigil_run(&r, w.alice_env, "--fleet", w.fleet, "propose", "--yes",
+	    "arm-kill", "router/r1", "--window", "30m", "--reason",
+	    "agent drill", NULL);
 	ck_assert_msg(r.status != 0 && said(&r, "router/r1 refused arm-kill: "
 	    "vigild agent has no hook option for arm-kill"),
 	    "propose arm-kill exited %d: %s%s", r.status, r.out, r.err);

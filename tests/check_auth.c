@@ -615,8 +615,8 @@ START_TEST(test_proposing_to_a_refusing_backend_says_the_refusal)
 
 	fleet = refusing_fleet(refusing_backend);
 	start = e2e_now_ms();
-	vigil_run(&r, "--fleet", fleet, "--key", eve, "propose", "kill",
-	    "router/r1", "--reason", "halt", "--wait", "25", NULL);
+	vigil_run(&r, "--fleet", fleet, "--key", eve, "propose", "--yes",
+	    "kill", "router/r1", "--reason", "halt", "--wait", "25", NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "the backend of "
 	    "router/r1 sends this console nothing but its hello, so nothing "
 	    "was proposed: auth refused: operator eve is not in router/r1's "

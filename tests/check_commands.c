@@ -1488,6 +1488,9 @@ kill_step(struct world *w, const char *step, const char *key,
 	argv[n++] = "--wait";
 	argv[n++] = KILL_WAIT_S;
 	argv[n++] = (char *)verb;
+	/* A script: it has reviewed what it signs another way. */
+	if (strcmp(verb, "propose") == 0)
+		argv[n++] = "--yes";
 	for (i = 0; i < argc; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
@@ -2450,7 +2453,7 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	ck_assert_str_eq(router_state(r8), "running");
 	json_decref(doc);
 
-	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "kill",
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "--yes", "kill",
 	    "router/r8", "--reason", "runaway child orders after the open",
 	    NULL);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
@@ -2553,8 +2556,8 @@ START_TEST(test_knight_two_operators_halt_r8_and_resume_it)
 	free(id);
 
 	/* resume is two-person too. */
-	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "resume",
-	    "router/r8", "--reason", "fixed build deployed", NULL);
+	vigil_run(&r, alice_env, "--fleet", w.fleet, "propose", "--yes",
+	    "resume", "router/r8", "--reason", "fixed build deployed", NULL);
 	ck_assert_msg(r.status == 0, "propose resume exited %d: %s%s",
 	    r.status, r.out, r.err);
 	id = proposal_id(&r);
@@ -2628,7 +2631,7 @@ START_TEST(test_one_operator_or_one_key_or_an_untrusted_key_is_refused)
 
 	world_start(&w, "08:00:00", "1");
 
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "kill",
 	    "router/r8", "--reason", "drill", "--key", w.carol, NULL);
 	ck_assert_msg(r.status == 5, "an untrusted key's proposal exited %d: "
 	    "%s%s", r.status, r.out, r.err);
@@ -2637,7 +2640,7 @@ START_TEST(test_one_operator_or_one_key_or_an_untrusted_key_is_refused)
 	    "trust file") != NULL, "refusal of an untrusted key: %s", r.err);
 	e2e_result_free(&r);
 
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "kill",
 	    "router/r8", "--reason", "drill", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
 	    r.err);
@@ -2703,9 +2706,10 @@ START_TEST(test_one_operator_or_one_key_or_an_untrusted_key_is_refused)
 END_TEST
 
 /*
- * Approving needs the action's name typed at a terminal: without one and
- * without --yes, vigil says so, exits 2 and signs nothing.  A proposal
- * nobody approved in time expires, and approving it is refused.
+ * Proposing and approving need the action's name typed at a terminal:
+ * without one and without --yes, vigil shows the document, says so,
+ * exits 2 and signs nothing.  A proposal nobody approved in time
+ * expires, and approving it is refused.
  */
 START_TEST(test_approval_needs_a_typed_name_and_expires)
 {
@@ -2714,9 +2718,25 @@ START_TEST(test_approval_needs_a_typed_name_and_expires)
 	char			*id;
 
 	world_start(&w, "08:00:00", "1");
+	e2e_no_tty(1);
 	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
-	    "router/r8", "--reason", "drill", "--expires-seconds", "3",
-	    "--key", w.alice, NULL);
+	    "router/r8", "--reason", "drill", "--key", w.alice, NULL);
+	e2e_no_tty(0);
+	ck_assert_msg(r.status == 2 && strstr(r.err, "propose asks you to "
+	    "type the action's name at a terminal, and there is none") !=
+	    NULL && strstr(r.err, "give --yes") != NULL && strstr(r.out,
+	    "action:    kill") != NULL, "propose without a terminal exited "
+	    "%d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+	vigil_run(&r, NULL, "--fleet", w.fleet, "pending", NULL);
+	ck_assert_msg(r.status == 0 && strstr(r.out, "no pending proposals")
+	    != NULL, "a proposal refused before signing was sent: %s%s",
+	    r.out, r.err);
+	e2e_result_free(&r);
+
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "kill",
+	    "router/r8", "--reason", "drill", "--expires-seconds", "3", "--key",
+	    w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
 	    r.err);
 	id = proposal_id(&r);
@@ -2831,7 +2851,7 @@ START_TEST(test_approval_is_confirmed_by_typing_the_action_name)
 	int			 status;
 
 	world_start(&w, "08:00:00", "1");
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "kill",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "kill",
 	    "router/r8", "--reason", "drill", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s", r.status,
 	    r.err);
@@ -3119,6 +3139,7 @@ two_person(struct world *w, int want, ...)
 	argv[argc++] = "--fleet";
 	argv[argc++] = w->fleet;
 	argv[argc++] = "propose";
+	argv[argc++] = "--yes";
 	va_start(ap, want);
 	while (argc < 39 && (argv[argc] = va_arg(ap, char *)) != NULL)
 		argc++;
@@ -3221,7 +3242,7 @@ START_TEST(test_knight_rollback_is_refused_unless_both_sign_the_override)
 	 * Only the override both sign lets it through, and the approver
 	 * types the code path it wakes, not the action's name.
 	 */
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "rollback",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "rollback",
 	    "router/r1", "--to", "smars-2012.07.31-old", "--override",
 	    "power_peg", "--reason", "drill: wake power_peg on purpose",
 	    "--key", w.alice, NULL);
@@ -3654,9 +3675,9 @@ move_destination_gone(struct world *w)
 	}
 	fclose(in);
 	fclose(out);
-	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
-	    "station/capital", "--to", "station/s2", "--reason", "gone",
-	    "--key", w->alice, NULL);
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "--yes",
+	    "move-root", "station/capital", "--to", "station/s2", "--reason",
+	    "gone", "--key", w->alice, NULL);
 	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
 	id = proposal_id(&r);
 	e2e_result_free(&r);
@@ -3791,9 +3812,9 @@ move_sealed(struct world *w, char **id, struct proto_msg *m)
 	struct e2e_ws		*cap;
 	char			*url;
 
-	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "move-root",
-	    "station/capital", "--to", "station/s2", "--reason", "test",
-	    "--key", w->alice, NULL);
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "--yes",
+	    "move-root", "station/capital", "--to", "station/s2", "--reason",
+	    "test", "--key", w->alice, NULL);
 	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
 	*id = proposal_id(&r);
 	e2e_result_free(&r);
@@ -3852,9 +3873,9 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	ck_assert_int_eq(blacklisted_since(doc, "station/s2"), -1);
 	json_decref(doc);
 
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
-	    "station/capital", "--to", "station/s2", "--reason", "the "
-	    "capital is blacklisted; move the root before renewals fail",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "move-root",
+	    "station/capital", "--to", "station/s2", "--reason",
+	    "the " "capital is blacklisted; move the root before renewals fail",
 	    "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
 	id = proposal_id(&r);
@@ -3947,7 +3968,7 @@ START_TEST(test_capital_two_operators_move_the_root_in_seconds)
 	free(path);
 
 	/* Back to the blacklisted capital: refused, console and backend. */
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "move-root",
 	    "station/s2", "--to", "station/capital", "--reason", "back",
 	    "--key", w.alice, NULL);
 	ck_assert_int_eq(r.status, 2);
@@ -4109,7 +4130,7 @@ START_TEST(test_capital_lapsed_stations_renew_from_the_new_holder)
 		json_decref(doc);
 	}
 
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "move-root",
 	    "station/capital", "--to", "station/s2", "--reason", "lapsed",
 	    "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose: %s %s", r.out, r.err);
@@ -4292,7 +4313,7 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 
 	/* Never answers within --wait: nothing proposed, said why. */
 	ck_assert_int_eq(kill(relay, SIGSTOP), 0);
-	vigil_run(&r, NULL, "--fleet", slow, "propose", "move-root",
+	vigil_run(&r, NULL, "--fleet", slow, "propose", "--yes", "move-root",
 	    "station/capital", "--to", "station/s2", "--reason", "slow",
 	    "--wait", "2", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 3 && strstr(r.err, "station/s2, the "
@@ -4307,7 +4328,7 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 
 	/* Slow to answer: continued within the wait, proposed. */
 	move_resume_later(relay, 2000);
-	vigil_run(&r, NULL, "--fleet", slow, "propose", "move-root",
+	vigil_run(&r, NULL, "--fleet", slow, "propose", "--yes", "move-root",
 	    "station/capital", "--to", "station/s2", "--reason", "slow",
 	    "--wait", "20", "--key", w.alice, NULL);
 	ck_assert_msg(r.status == 0, "propose to a slow destination exited "
@@ -4386,9 +4407,9 @@ START_TEST(test_move_root_waits_for_the_state_it_judges)
 	ck_assert_ptr_nonnull(f = fopen(fleet, "w"));
 	fprintf(f, "ws://127.0.0.1:%d/ # station/m1 and m2\n", port);
 	ck_assert_int_eq(fclose(f), 0);
-	vigil_run(&r, NULL, "--fleet", fleet, "propose", "move-root",
-	    "station/m1", "--to", "station/m2", "--reason", "late",
-	    "--wait", "10", "--key", alice, NULL);
+	vigil_run(&r, NULL, "--fleet", fleet, "propose", "--yes", "move-root",
+	    "station/m1", "--to", "station/m2", "--reason", "late", "--wait",
+	    "10", "--key", alice, NULL);
 	ck_assert_msg(r.status == 2 && strstr(r.err, "the destination "
 	    "station/m2 is blacklisted by station/m1") != NULL &&
 	    r.out[0] == '\0', "propose before the blacklist came exited "
@@ -4654,7 +4675,7 @@ START_TEST(test_capital_a_wrong_key_is_refused_and_the_seal_times_out)
 	}
 	json_decref(doc);
 
-	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "move-root",
+	vigil_run(&r, NULL, "--fleet", w.fleet, "propose", "--yes", "move-root",
 	    "station/capital", "--to", "station/nowhere", "--reason", "test",
 	    "--key", w.alice, NULL);
 	ck_assert_int_eq(r.status, 2);

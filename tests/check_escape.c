@@ -499,8 +499,9 @@ START_TEST(vigild_refuses_control_characters_in_a_reason)
 	alice = e2e_make_key("alice");
 	trust = e2e_trust_file(alice, "alice", (char *)NULL);
 	fleet = e2e_start_guarded_fleet("knight", trust, NULL);
-	vigil_with(&r, "--fleet", fleet, "propose", "kill", "router/r8",
-	    "--key", alice, "--reason=" ESCAPE_REASON, (char *)NULL);
+	vigil_with(&r, "--fleet", fleet, "propose", "--yes", "kill",
+	    "router/r8", "--key", alice, "--reason=" ESCAPE_REASON,
+	    (char *)NULL);
 	ck_assert_msg(r.status == HEADLESS_EXIT_REFUSED, "propose exited %d, "
 	    "not %d (refused): %s%s", r.status, HEADLESS_EXIT_REFUSED, r.out,
 	    r.err);

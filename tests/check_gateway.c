@@ -304,7 +304,8 @@ START_TEST(a_gateway_sends_a_pending_document_once_per_link)
 	}
 	argv[35] = "--reason";
 	argv[36] = "named once per link";
-	argv[37] = NULL;
+	argv[37] = "--yes";
+	argv[38] = NULL;
 	snprintf(env, sizeof env, "VIGIL_KEY=%s", k.alice);
 	e2e_run(argv, envp, GW_RUN_MS, &r);
 	free(argv[0]);
@@ -372,7 +373,7 @@ START_TEST(a_kill_reaches_its_routers_through_their_gateways)
 	json_decref(doc);
 
 	/* r150 is the second gateway's, r250 the third's: one message each. */
-	gw_vigil(&r, k.alice, "--fleet", g.file, "propose", "kill",
+	gw_vigil(&r, k.alice, "--fleet", g.file, "propose", "--yes", "kill",
 	    "router/r150", "router/r250", "--reason", "through its gateway",
 	    (char *)NULL);
 	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %32[0-9a-f]:",

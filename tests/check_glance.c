@@ -197,7 +197,8 @@ glance_propose(const char *key, const char *fleet, const char *action,
 	argv[5] = (char *)node;
 	argv[6] = "--reason";
 	argv[7] = "runaway child orders";
-	argv[8] = NULL;
+	argv[8] = "--yes";
+	argv[9] = NULL;
 	e2e_run(argv, env, 30000, &r);
 	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %63[0-9a-f]:",
 	    id) == 1, "propose exited %d: %s%s", r.status, r.out, r.err);

@@ -931,6 +931,7 @@ START_TEST(a_kill_shows_routers_halting_before_its_last_executes)
 		ck_assert_int_ne(asprintf(&argv[argc++], "router/r%zu", i), -1);
 	argv[argc++] = "--reason";
 	argv[argc++] = "a drill";
+	argv[argc++] = "--yes";
 	argv[argc] = NULL;
 	snprintf(env, sizeof env, "VIGIL_KEY=%s", alice);
 	e2e_run(argv, env_v, 120000, &r);

@@ -254,7 +254,8 @@ START_TEST(a_proposal_from_another_console_shows_with_its_countdown)
 	argv[5] = "router/r8";
 	argv[6] = "--reason";
 	argv[7] = "runaway child orders";
-	argv[8] = NULL;
+	argv[8] = "--yes";
+	argv[9] = NULL;
 	e2e_run(argv, env, PROP_RUN_MS, &r);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
 	    r.out, r.err);
@@ -676,6 +677,7 @@ prop_propose_eight(const char *fleet, const char *alice)
 	    "https://runbooks.example/knight/2012-08-01/power-peg-runaway-"
 	    "child-orders-on-router-r8-kill-every-router-until-the-rollback-"
 	    "is-checked";
+	argv[argc++] = "--yes";
 	argv[argc] = NULL;
 	e2e_run(argv, env, PROP_RUN_MS, &r);
 	ck_assert_msg(r.status == 0, "propose exited %d: %s%s", r.status,
@@ -992,7 +994,8 @@ prop_propose_r8(const char *fleet, const char *key, const char *wait,
 	argv[9] = "halt r8";
 	argv[10] = "--wait";
 	argv[11] = (char *)wait;
-	argv[12] = NULL;
+	argv[12] = "--yes";
+	argv[13] = NULL;
 	e2e_run(argv, NULL, 60000, r);
 	free(argv[0]);
 }

@@ -298,8 +298,8 @@ kill_r8(struct knight *k, struct members *m)
 	char			*id;
 
 	doc = run_json(k->alice_env, m, "--fleet", k->fleet, "propose",
-	    "kill", "router/r8", "--reason", "runaway child orders", "--json",
-	    NULL);
+	    "--yes", "kill", "router/r8", "--reason", "runaway child orders",
+	    "--json", NULL);
 	id = strdup(json_string_value(json_object_get(doc, "id")));
 	answer = json_array_get(json_object_get(doc, "answers"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(answer,
@@ -603,8 +603,8 @@ START_TEST(test_a_refused_proposal_prints_nothing_on_stdout)
 	if (asprintf(&env, "VIGIL_KEY=%s", carol) == -1)
 		ck_abort_msg("out of memory");
 	for (json = 0; json < 2; json++) {
-		vigil_run(&r, env, "--fleet", k.fleet, "propose", "kill",
-		    "router/r8", "--reason", "carol is not trusted",
+		vigil_run(&r, env, "--fleet", k.fleet, "propose", "--yes",
+		    "kill", "router/r8", "--reason", "carol is not trusted",
 		    json ? "--json" : NULL, NULL);
 		ck_assert_msg(r.status == 5, "an untrusted proposal exited %d: "
 		    "%.500s%.500s", r.status, r.out, r.err);
@@ -655,8 +655,8 @@ START_TEST(test_propose_prints_an_approve_command_that_works)
 		*slash = '\0';
 	ck_assert_int_eq(chdir(dir), 0);
 	doc = run_json(k.alice_env, NULL, "--connect", url, "--ca", ca,
-	    "--wait", "10", "propose", "kill", "router/r8", "--reason",
-	    "drill", "--json", NULL);
+	    "--wait", "10", "propose", "--yes", "kill", "router/r8",
+	    "--reason", "drill", "--json", NULL);
 	with = json_string_value(json_object_get(doc, "approve_with"));
 	ck_assert_msg(with != NULL && strstr(with, url) != NULL &&
 	    strstr(with, "--ca /") != NULL && strstr(with, "--wait 10") !=

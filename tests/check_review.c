@@ -158,8 +158,8 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	char			*alice, *bob, *vigil, *screen = NULL;
 	char			 cmd[2048], id[64], r1[REVIEW_LINE_MAX];
 	char			 r2[REVIEW_LINE_MAX];
-	char			*propose[] = { "propose", "kill", "router/r1",
-				    "router/r2", "--reason",
+	char			*propose[] = { "propose", "--yes", "kill",
+				    "router/r1", "router/r2", "--reason",
 				    "review a rebuilt target", NULL };
 	char			*approve[] = { "approve", id, "--yes", NULL };
 	struct e2e_tls_two	 tls;

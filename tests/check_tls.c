@@ -621,7 +621,8 @@ START_TEST(test_files_others_may_write_are_refused)
 	argv[7] = "router/r1";
 	argv[8] = "--reason";
 	argv[9] = "test";
-	argv[10] = NULL;
+	argv[10] = "--yes";
+	argv[11] = NULL;
 	e2e_run(argv, NULL, RUN_MS, &r);
 	ck_assert_msg(r.status == 2 && strstr(r.err, "may be changed by other "
 	    "users (mode 0620)") != NULL, "vigil exited %d: %s", r.status,

@@ -95,7 +95,7 @@ if [ ! -s "$work/fleet" ]; then
 fi
 
 run propose 0 VIGIL_KEY="$work/alice.key" $vg "$bin/vigil" \
-    --fleet "$work/fleet" --wait 30 propose kill router/r1 \
+    --fleet "$work/fleet" --wait 30 propose --yes kill router/r1 \
     --reason "valgrind: a two-person kill end to end"
 id=$(sed -n 's/^proposal \([0-9a-f]\{32\}\):.*/\1/p' "$work/propose.out")
 if [ -z "$id" ]; then

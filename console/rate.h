@@ -25,6 +25,13 @@ struct rate {
 	unsigned		n;
 	int64_t			window_ms;
 	uint64_t		resets;		/* restarts seen */
+	/*
+	 * rate_per_sec() and rate_span_ms() as of the newest reading: a
+	 * frame of 10,000 rows asks for them four times a node, and only
+	 * rate_add() can change them.
+	 */
+	double			per_sec;
+	int64_t			span_ms;
 };
 
 /* Start empty, averaging over window_ms (e.g. 5000). */

@@ -7,9 +7,11 @@
  * reading still covers the whole interval, and queueing on the network
  * does not bend the figure.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rate.h"
+#include "util.h"
 
 static const struct rate_sample *rate_at(const struct rate *r, unsigned i);
 static const struct rate_sample *rate_base(const struct rate *r);
@@ -33,6 +35,8 @@ rate_push(struct rate *r, int64_t t_ms, uint64_t value)
 		r->head = (r->head + 1) % RATE_SAMPLES;
 		r->n--;
 	}
+	if (r->s == NULL)
+		r->s = xcalloc(RATE_SAMPLES, sizeof *r->s);
 	s = &r->s[(r->head + r->n) % RATE_SAMPLES];
 	s->t_ms = t_ms;
 	s->value = value;
@@ -45,6 +49,16 @@ rate_init(struct rate *r, int64_t window_ms)
 {
 	memset(r, 0, sizeof *r);
 	r->window_ms = window_ms > 0 ? window_ms : 1;
+	rate_update(r);
+}
+
+/* Free r's ring; it holds no readings after. */
+void
+rate_free(struct rate *r)
+{
+	free(r->s);
+	r->s = NULL;
+	r->head = r->n = 0;
 	rate_update(r);
 }
 

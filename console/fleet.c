@@ -129,6 +129,7 @@ static int	 fleet_sample(struct node *node, int64_t now_ms);
 static void	 fleet_sampling_add(struct fleet *fleet, size_t ix, int first);
 static size_t	 fleet_sampling_quota(struct fleet *fleet, int64_t now_ms);
 static void	 fleet_events_free(struct node *node);
+static void	 fleet_rates_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
 static void	 fleet_changed(struct fleet *fleet, size_t ix);
@@ -248,6 +249,7 @@ fleet_free(struct fleet *fleet)
 		fleet_held_drop(fleet, &fleet->nodes[i]);
 		free(fleet->nodes[i].results);
 		fleet_events_free(&fleet->nodes[i]);
+		fleet_rates_free(&fleet->nodes[i]);
 	}
 	for (i = 0; i < fleet->nlinks; i++)
 		fleet_link_names(fleet, i, NULL, -1);
@@ -2829,6 +2831,16 @@ fleet_events_free(struct node *node)
 	for (i = 0; i < FLEET_EVENTS; i++)
 		fleet_text_drop(node->events[i].text);
 	free(node->events);
+}
+
+/* Free the rings of a node's rates. */
+static void
+fleet_rates_free(struct node *node)
+{
+	rate_free(&node->parent_rate);
+	rate_free(&node->child_rate);
+	rate_free(&node->child_share_rate);
+	rate_free(&node->heartbeat_rate);
 }
 
 /* Fill a report view of node; pointers refer into the model. */

@@ -7,13 +7,16 @@
  * reading still covers the whole interval, and queueing on the network
  * does not bend the figure.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rate.h"
+#include "util.h"
 
 static const struct rate_sample *rate_at(const struct rate *r, unsigned i);
 static const struct rate_sample *rate_base(const struct rate *r);
 static void	 rate_push(struct rate *r, int64_t t_ms, uint64_t value);
+static void	 rate_update(struct rate *r);
 
 /* The i-th held reading, oldest first. */
 static const struct rate_sample *
@@ -32,6 +35,8 @@ rate_push(struct rate *r, int64_t t_ms, uint64_t value)
 		r->head = (r->head + 1) % RATE_SAMPLES;
 		r->n--;
 	}
+	if (r->s == NULL)
+		r->s = xcalloc(RATE_SAMPLES, sizeof *r->s);
 	s = &r->s[(r->head + r->n) % RATE_SAMPLES];
 	s->t_ms = t_ms;
 	s->value = value;
@@ -44,6 +49,17 @@ rate_init(struct rate *r, int64_t window_ms)
 {
 	memset(r, 0, sizeof *r);
 	r->window_ms = window_ms > 0 ? window_ms : 1;
+	rate_update(r);
+}
+
+/* Free r's ring; it holds no readings after. */
+void
+rate_free(struct rate *r)
+{
+	free(r->s);
+	r->s = NULL;
+	r->head = r->n = 0;
+	rate_update(r);
 }
 
 /*
@@ -58,6 +74,7 @@ rate_add(struct rate *r, int64_t t_ms, uint64_t value)
 
 	if (r->n == 0) {
 		rate_push(r, t_ms, value);
+		rate_update(r);
 		return (0);
 	}
 	last = &r->s[(r->head + r->n - 1) % RATE_SAMPLES];
@@ -67,13 +84,16 @@ rate_add(struct rate *r, int64_t t_ms, uint64_t value)
 		r->n = 0;
 		r->resets++;
 		rate_push(r, t_ms, value);
+		rate_update(r);
 		return (1);
 	}
 	if (t_ms == last->t_ms) {
 		last->value = value;
+		rate_update(r);
 		return (0);
 	}
 	rate_push(r, t_ms, value);
+	rate_update(r);
 	return (0);
 }
 
@@ -96,30 +116,43 @@ rate_base(const struct rate *r)
 }
 
 /*
+ * Work out what rate_per_sec() and rate_span_ms() answer from the
+ * readings held: the rate between the newest reading and rate_base()'s,
+ * and the node time between them; -1 both with fewer than two readings.
+ */
+static void
+rate_update(struct rate *r)
+{
+	const struct rate_sample	*newest, *base;
+
+	if (r->n < 2) {
+		r->per_sec = -1;
+		r->span_ms = -1;
+		return;
+	}
+	newest = rate_at(r, r->n - 1);
+	base = rate_base(r);
+	r->span_ms = newest->t_ms - base->t_ms;
+	/* Times strictly increase within a history, so this is > 0. */
+	r->per_sec = (double)(newest->value - base->value) * 1000.0 /
+	    (double)r->span_ms;
+}
+
+/*
  * The rate per second between the newest reading and rate_base()'s; -1
  * with fewer than two readings.
  */
 double
 rate_per_sec(const struct rate *r)
 {
-	const struct rate_sample	*newest, *base;
-
-	if (r->n < 2)
-		return (-1);
-	newest = rate_at(r, r->n - 1);
-	base = rate_base(r);
-	/* Times strictly increase within a history, so this is > 0. */
-	return ((double)(newest->value - base->value) * 1000.0 /
-	    (double)(newest->t_ms - base->t_ms));
+	return (r->per_sec);
 }
 
 /* The node time rate_per_sec() spans, in ms; -1 with fewer than two. */
 int64_t
 rate_span_ms(const struct rate *r)
 {
-	if (r->n < 2)
-		return (-1);
-	return (rate_at(r, r->n - 1)->t_ms - rate_base(r)->t_ms);
+	return (r->span_ms);
 }
 
 /* The newest reading's value, or 0 if none. */

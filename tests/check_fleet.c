@@ -526,6 +526,7 @@ START_TEST(report_gives_rates_and_expectations)
 {
 	struct fleet			 f;
 	struct proto_report_node	 r;
+	const struct node		*n;
 	size_t				 a, b, i;
 
 	fleet_init(&f, "test");
@@ -567,6 +568,15 @@ START_TEST(report_gives_rates_and_expectations)
 	/* 600 devices, one a minute of node clock, at 60x: 600/s. */
 	ck_assert_double_eq_tol(r.heartbeat_rate_expected, 600.0, 1e-9);
 	ck_assert(r.child_rate < 0);
+	/* Each holds readings only of the counters its role sends. */
+	n = fleet_find(&f, "station/s3");
+	ck_assert_ptr_null(n->parent_rate.s);
+	ck_assert_ptr_null(n->child_rate.s);
+	ck_assert_ptr_null(n->child_share_rate.s);
+	ck_assert_ptr_nonnull(n->heartbeat_rate.s);
+	n = fleet_find(&f, "router/r1");
+	ck_assert_ptr_nonnull(n->child_rate.s);
+	ck_assert_ptr_null(n->heartbeat_rate.s);
 	fleet_free(&f);
 }
 END_TEST

@@ -1,7 +1,8 @@
 /*
  * check_rate.c: rates an operator reads are right: from counter deltas
  * over the node's own uptime, unharmed by a lost message, restarted by a
- * counter reset or time going backwards, and unknown until two readings.
+ * counter reset or time going backwards, and unknown until two readings;
+ * the ring of readings held only once a reading came.
  */
 #include <check.h>
 #include <math.h>
@@ -26,6 +27,7 @@ START_TEST(rate_is_delta_over_uptime)
 	ck_assert_int_eq(rate_add(&r, 2500, 30), 0);
 	ck_assert_rate(rate_per_sec(&r), 12.0);
 	ck_assert_uint_eq(rate_last(&r), 30);
+	rate_free(&r);
 }
 END_TEST
 
@@ -39,6 +41,7 @@ START_TEST(one_reading_is_unknown)
 	rate_add(&r, 1000, 500);
 	ck_assert_rate(rate_per_sec(&r), -1.0);
 	ck_assert_uint_eq(rate_last(&r), 500);
+	rate_free(&r);
 }
 END_TEST
 
@@ -61,6 +64,8 @@ START_TEST(lost_message_gives_same_average)
 	/* A gap longer than the window still spans both readings. */
 	rate_add(&gap, 30000, 30 * 37);
 	ck_assert_rate(rate_per_sec(&gap), 37.0);
+	rate_free(&all);
+	rate_free(&gap);
 }
 END_TEST
 
@@ -77,6 +82,7 @@ START_TEST(rate_follows_newest_window)
 	}
 	/* The last 5 s ran at 100/s; the first 10 s at 10/s are gone. */
 	ck_assert_rate(rate_per_sec(&r), 100.0);
+	rate_free(&r);
 }
 END_TEST
 
@@ -96,6 +102,7 @@ START_TEST(counter_reset_restarts_history)
 	ck_assert_int_eq(rate_add(&r, 4000, 15), 0);
 	/* Not (15 - 200): only readings after the restart count. */
 	ck_assert_rate(rate_per_sec(&r), 10.0);
+	rate_free(&r);
 }
 END_TEST
 
@@ -111,6 +118,7 @@ START_TEST(time_going_backwards_is_a_reset)
 	ck_assert_rate(rate_per_sec(&r), -1.0);
 	rate_add(&r, 1500, 75);
 	ck_assert_rate(rate_per_sec(&r), 5.0);
+	rate_free(&r);
 }
 END_TEST
 
@@ -124,6 +132,7 @@ START_TEST(same_time_replaces_reading)
 	ck_assert_uint_eq(r.n, 1);
 	ck_assert_uint_eq(rate_last(&r), 12);
 	ck_assert_rate(rate_per_sec(&r), -1.0);
+	rate_free(&r);
 }
 END_TEST
 
@@ -137,6 +146,37 @@ START_TEST(long_history_keeps_working)
 		rate_add(&r, t, (uint64_t)t * 3);
 	ck_assert_uint_eq(r.n, RATE_SAMPLES);
 	ck_assert_rate(rate_per_sec(&r), 3000.0);
+	rate_free(&r);
+}
+END_TEST
+
+/*
+ * A rate holds its ring of readings only from the first reading on, and
+ * gives it back: a station's four rates a node, three of them a router's
+ * counters it never sends, were 3 KiB a station in the console's model.
+ */
+START_TEST(ring_only_once_a_reading_came)
+{
+	struct rate	r;
+
+	rate_init(&r, 5000);
+	ck_assert_ptr_null(r.s);
+	ck_assert_rate(rate_per_sec(&r), -1.0);
+	ck_assert_int_eq(rate_span_ms(&r), -1);
+	rate_add(&r, 1000, 10);
+	ck_assert_ptr_nonnull(r.s);
+	rate_add(&r, 2000, 30);
+	ck_assert_rate(rate_per_sec(&r), 20.0);
+	ck_assert_int_eq(rate_span_ms(&r), 1000);
+	rate_free(&r);
+	ck_assert_ptr_null(r.s);
+	ck_assert_rate(rate_per_sec(&r), -1.0);
+	ck_assert_uint_eq(rate_last(&r), 0);
+	/* Freed, it starts again like a new one. */
+	rate_add(&r, 3000, 40);
+	rate_add(&r, 4000, 45);
+	ck_assert_rate(rate_per_sec(&r), 5.0);
+	rate_free(&r);
 }
 END_TEST
 
@@ -154,6 +194,7 @@ rate_suite(void)
 	tcase_add_test(tc, time_going_backwards_is_a_reset);
 	tcase_add_test(tc, same_time_replaces_reading);
 	tcase_add_test(tc, long_history_keeps_working);
+	tcase_add_test(tc, ring_only_once_a_reading_came);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -54,6 +54,7 @@
 #define BENCH_NODES_PER_LINK	5000
 #define BENCH_TICKS		5	/* of the stale and down ticks */
 #define BENCH_TICK_RUNS		15	/* of the steady tick at 100k */
+#define BENCH_ROWS_PASSES	21	/* steady frames of the rows */
 #define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
 #define BENCH_KILL_S		90	/* longest wait for the kill */
 #define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
@@ -128,6 +129,7 @@ static void	 bench_memory(const char *bindir,
 static void	 bench_stale(void);
 static void	 bench_tick(void);
 static double	 bench_cpu_us(void);
+static double	 bench_rows_pass(const struct fleet *fleet);
 static void	 bench_rows(void);
 static void	 bench_render_child(int out, int nodes, int per);
 static double	 bench_render_ms(int nodes, int per, char view);
@@ -712,27 +714,48 @@ bench_stale(void)
 	fleet_free(&fleet);
 }
 
-/* What one Routers or Stations frame asks of the model, 10,000 nodes. */
+/* The time, in us, of one frame's rows: every node's report view. */
+static double
+bench_rows_pass(const struct fleet *fleet)
+{
+	struct proto_report_node rep;
+	double			 t0 = bench_now_us();
+	size_t			 i;
+
+	for (i = 0; i < fleet->nnodes; i++)
+		fleet_report_node(fleet, &fleet->nodes[i], 1500, &rep);
+	return (bench_now_us() - t0);
+}
+
+/*
+ * What one Routers or Stations frame asks of the model, 10,000 nodes:
+ * the first frame after they arrive apart from the steady one.  The
+ * first reads each node's memory for the first time since the model
+ * made it; a part the model never wrote costs a page fault there, which
+ * a console pays once, in one tick, so it has a row of its own (against
+ * the tick's 10 ms) and cannot hide in, or swell, the steady median.
+ */
 static void
 bench_rows(void)
 {
 	struct fleet		 fleet;
-	struct proto_report_node rep;
-	double			 t0, dt;
-	size_t			 i;
-	int			 k;
+	double			 first, v[BENCH_ROWS_PASSES];
+	size_t			 k;
 
 	fleet_init(&fleet, "bench");
 	check_watch(&fleet);
 	bench_grow(&fleet, 10000, BENCH_NODES_PER_LINK, 1000);
-	t0 = bench_now_us();
-	for (k = 0; k < 10; k++) {
-		for (i = 0; i < fleet.nnodes; i++)
-			fleet_report_node(&fleet, &fleet.nodes[i], 1500, &rep);
+	first = bench_rows_pass(&fleet);
+	for (k = 0; k < nitems(v); k++) {
+		v[k] = bench_rows_pass(&fleet);
+		if (getenv("BENCH_VERBOSE") != NULL)
+			printf("  pass %zu: %.3f ms\n", k + 1, v[k] / 1000);
 	}
-	dt = (bench_now_us() - t0) / 10;
-	bench_row("model rows of one frame, 10000 nodes", dt / 1000, "ms", 0,
-	    "<= 1 ms", dt <= 1000);
+	bench_row("model rows, first frame after 10,000 nodes arrive",
+	    first / 1000, "ms", 0, "<= 10 ms", first <= 10000);
+	first = bench_percentile(v, nitems(v), 50);
+	bench_row("model rows of one frame, 10000 nodes", first / 1000,
+	    "ms", 0, "<= 1 ms", first <= 1000);
 	fleet_free(&fleet);
 }
 

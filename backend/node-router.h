@@ -62,6 +62,10 @@ struct node_router {
 
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
+	size_t			 capopen;	/* room in open, grown on
+						   demand */
+	int			 peg;		/* rlp is on and means
+						   power_peg (router_paths) */
 	uint64_t		 next_parent;
 
 	struct router_batch	*batches;	/* ring, oldest first */

@@ -157,6 +157,8 @@ struct sim {
 	int64_t			 day_ms;	/* the scenario date, 00:00 */
 	uint64_t		 rng;
 	int			 warming;	/* playing the hour before */
+	int			 fired;		/* a router fired its armed
+						   kill: sim_any_fired() */
 
 	struct sim_node		*nodes;
 	size_t			 nnodes;
@@ -234,7 +236,8 @@ static void	 sim_serve_queue(struct sim *, struct node_station *,
 		    int64_t);
 static void	 sim_watch_station(struct sim *, size_t, int64_t);
 static void	 sim_note_cert(struct sim_node *);
-static void	 sim_feed_routers(struct sim *, int64_t);
+static void	 sim_routers(struct sim *, int64_t);
+static void	 sim_feed_router(struct sim *, size_t, double, int);
 static void	 sim_alert(struct sim *, size_t, int64_t,
 		    enum proto_severity, const char *, int, const char *,
 		    const char *, const char *);
@@ -842,7 +845,6 @@ void
 sim_step(struct sim *sim, int64_t now_real_ms)
 {
 	int64_t	to;
-	size_t	i;
 	int	tick;
 
 	if (now_real_ms <= sim->real_last_ms)
@@ -858,15 +860,8 @@ sim_step(struct sim *sim, int64_t now_real_ms)
 	if (tick)
 		sim->real_tick_ms = now_real_ms;
 	sim_advance(sim, to, tick);
-	sim_feed_routers(sim, now_real_ms - sim->real_last_ms);
+	sim_routers(sim, now_real_ms - sim->real_last_ms);
 	sim->real_last_ms = now_real_ms;
-	/* The market answers for earlier child orders, then each sends. */
-	for (i = 0; i < sim->nrouters; i++) {
-		node_router_market(sim->nodes[i].router, SIM_FILL_STEPS,
-		    SIM_CANCEL_STEPS);
-		node_router_step(sim->nodes[i].router, SIM_MAX_CHILDREN,
-		    SIM_CHILD_SIZE);
-	}
 }
 
 /*
@@ -1247,57 +1242,78 @@ sim_note_cert(struct sim_node *n)
 }
 
 /*
- * Parent orders, paced in real time: dt_real ms have passed.  Knight's
- * market is closed before the open (a trickle without rlp); from the
- * open every other parent is flagged rlp, on every router.  A killed
- * router is sent none: its clients are told it is halted.
+ * The routers' part of a step, dt_real ms after the last: each is fed
+ * its parent orders, the market answers for its earlier child orders,
+ * then it sends.  One pass over the routers, not one for each part:
+ * with thousands of them a router's memory is cold again by the next
+ * pass, and walking it twice a step cost more than the work done.
+ * Parents are paced in real time.  Knight's market is closed before
+ * the open (a trickle without rlp); from the open every other parent
+ * is flagged rlp, on every router.
  */
 static void
-sim_feed_routers(struct sim *sim, int64_t dt_real)
+sim_routers(struct sim *sim, int64_t dt_real)
 {
-	struct sim_node		*n;
 	struct node_router	*r;
-	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
 	double			 rate = SIM_PARENTS_PER_S;
-	uint64_t		 shares, k, due;
 	size_t			 i;
-	int			 open = 1, rlp;
+	int			 open = 1;
 
 	if (sim->kind == SIM_KNIGHT && sim->clock_ms < sim->open_ms) {
 		open = 0;
 		rate = SIM_TRICKLE_PER_S;
 	}
 	for (i = 0; i < sim->nrouters; i++) {
-		n = &sim->nodes[i];
-		r = n->router;
-		if (node_router_killed(r)) {
-			n->parent_carry = 0;
+		r = sim->nodes[i].router;
+		sim_feed_router(sim, i, rate * (double)dt_real / 1000.0, open);
+		node_router_market(r, SIM_FILL_STEPS, SIM_CANCEL_STEPS);
+		node_router_step(r, SIM_MAX_CHILDREN, SIM_CHILD_SIZE);
+		if (r->fired)
+			sim->fired = 1;
+	}
+}
+
+/*
+ * Feed router node i the parents it is owed (due more of them, a
+ * fraction carried to the next step).  A killed router is sent none:
+ * its clients are told it is halted.
+ */
+static void
+sim_feed_router(struct sim *sim, size_t i, double due_more, int open)
+{
+	struct sim_node		*n = &sim->nodes[i];
+	struct node_router	*r = n->router;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	uint64_t		 shares, k, due;
+	int			 rlp;
+
+	if (node_router_killed(r)) {
+		n->parent_carry = 0;
+		return;
+	}
+	n->parent_carry += due_more;
+	due = (uint64_t)n->parent_carry;
+	n->parent_carry -= (double)due;
+	if (due > SIM_MAX_PARENTS_STEP) {
+		due = SIM_MAX_PARENTS_STEP;
+		n->parent_carry = 0;
+	}
+	for (k = 0; k < due; k++) {
+		if (sim->kind == SIM_KNIGHT)
+			rlp = open && (r->next_parent % 2 == 0);
+		else
+			rlp = sim_random(sim) % 4 == 0;
+		/* Retail (rlp) parents are small, as they were. */
+		shares = (1 + sim_random(sim) % (rlp ? 5 : 20)) * 100;
+		if (node_router_parent(r, shares, rlp, why, sizeof why) == 0 ||
+		    n->refusal_alerted)
 			continue;
-		}
-		n->parent_carry += rate * (double)dt_real / 1000.0;
-		due = (uint64_t)n->parent_carry;
-		n->parent_carry -= (double)due;
-		if (due > SIM_MAX_PARENTS_STEP) {
-			due = SIM_MAX_PARENTS_STEP;
-			n->parent_carry = 0;
-		}
-		for (k = 0; k < due; k++) {
-			if (sim->kind == SIM_KNIGHT)
-				rlp = open && (r->next_parent % 2 == 0);
-			else
-				rlp = sim_random(sim) % 4 == 0;
-			/* Retail (rlp) parents are small, as they were. */
-			shares = (1 + sim_random(sim) % (rlp ? 5 : 20)) * 100;
-			if (node_router_parent(r, shares, rlp, why,
-			    sizeof why) == 0 || n->refusal_alerted)
-				continue;
-			n->refusal_alerted = 1;
-			util_format(text, sizeof text, "%s is refusing parent "
-			    "orders", r->id);
-			sim_alert(sim, i, sim->clock_ms, SEV_WARNING,
-			    "parents-refused", 0, text, why, "halt the router "
-			    "and find why its open parents never fill");
-		}
+		n->refusal_alerted = 1;
+		util_format(text, sizeof text, "%s is refusing parent orders",
+		    r->id);
+		sim_alert(sim, i, sim->clock_ms, SEV_WARNING,
+		    "parents-refused", 0, text, why, "halt the router and "
+		    "find why its open parents never fill");
 	}
 }
 
@@ -1675,6 +1691,16 @@ sim_node_fire(struct sim *sim, size_t i)
 		node_router_arm(sim->nodes[i].router, 0);
 		node_router_kill(sim->nodes[i].router);
 	}
+}
+
+/* Did any router fire its armed kill since the last call?  See sim.h. */
+int
+sim_any_fired(struct sim *sim)
+{
+	int	fired = sim->fired;
+
+	sim->fired = 0;
+	return (fired);
 }
 
 /* Did node i fire its armed kill on itself?  See sim.h. */

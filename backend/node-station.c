@@ -632,6 +632,18 @@ node_station_retry_due(const struct node_station *s, int64_t now_ms)
 	return (now_ms >= s->last_renewal_ms + s->retry_ms);
 }
 
+/* When a renewal or its retry falls due; see node-station.h. */
+int64_t
+node_station_due_ms(const struct node_station *s)
+{
+	int64_t	retry;
+
+	if (s->last_renewal_ok || s->last_renewal_ms == 0)
+		return (s->renew_due_ms);
+	retry = s->last_renewal_ms + s->retry_ms;
+	return (retry < s->renew_due_ms ? retry : s->renew_due_ms);
+}
+
 /*
  * How a station proves who it is when it asks for a renewal, even with
  * a lapsed certificate: it signs "vigil.v1 renew ID AT" with its key,

@@ -193,6 +193,13 @@ int	 node_station_knows(const struct node_station *s, const char *id);
 int	 node_station_retry_due(const struct node_station *s, int64_t now_ms);
 
 /*
+ * The node clock from which node_station_renewal_due() or
+ * node_station_retry_due() may say 1, until s renews or its renewal
+ * fails.
+ */
+int64_t	 node_station_due_ms(const struct node_station *s);
+
+/*
  * move-root, on the holder s: seal the root key for station to, whose
  * transport key s must have certified, binding id, s, to, the root
  * certificate's fingerprint (written into root, PROTO_FPR_MAX) and

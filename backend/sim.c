@@ -163,6 +163,9 @@ struct sim {
 	struct sim_node		*nodes;
 	size_t			 nnodes;
 	size_t			 nrouters;	/* nodes 0 .. nrouters-1 */
+	int64_t			*wake;		/* station node nrouters+k
+						   has nothing to do before
+						   wake[k] (sim_wake) */
 
 	/* knight */
 	int64_t			 open_ms;
@@ -230,6 +233,8 @@ static void	 sim_cascade_order(struct sim *);
 static size_t	 sim_root_holder(const struct sim *);
 static struct node_station *sim_issuer(struct sim *, struct sim_node *);
 static void	 sim_stations(struct sim *, int64_t, int);
+static int64_t	 sim_wake(const struct sim *, size_t);
+static void	 sim_stir(struct sim *, size_t);
 static void	 sim_renew(struct sim *, size_t, struct node_station *,
 		    int64_t);
 static void	 sim_serve_queue(struct sim *, struct node_station *,
@@ -694,6 +699,7 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 	const char			*name;
 	enum sim_kind			 kind;
 	int64_t				 now_wall, init_ms, warm_to;
+	size_t				 i;
 	int				 start_s, rc;
 
 	if (o == NULL)
@@ -768,6 +774,11 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 		sim_free(sim);
 		return (NULL);
 	}
+	/* Every station is looked at once before it may sleep. */
+	sim->wake = xcalloc(sim->nnodes - sim->nrouters + 1,
+	    sizeof *sim->wake);
+	for (i = 0; i < sim->nnodes - sim->nrouters; i++)
+		sim->wake[i] = INT64_MIN;
 	if (sim->nnodes > sim->nrouters)
 		sim_warm_up(sim, init_ms, warm_to);
 	sim_events(sim, sim->clock_ms);
@@ -795,6 +806,7 @@ sim_free(struct sim *sim)
 		free(sim->nodes[i].standing);
 	}
 	free(sim->nodes);
+	free(sim->wake);
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
@@ -1076,6 +1088,7 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 {
 	struct sim_node		*n;
 	struct node_station	*s, *issuer, *cap = NULL;
+	int64_t			*wake;
 	size_t			 i;
 	int			 load;
 
@@ -1083,6 +1096,8 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 		cap = sim->nodes[sim->capital].station;
 	load = cap != NULL && !sim->warming && t >= sim->load_from_ms;
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		if (t < sim->wake[i - sim->nrouters])
+			continue;
 		n = &sim->nodes[i];
 		s = n->station;
 		if (s->last_tick_ms < n->cert_not_after_ms - 1 &&
@@ -1113,11 +1128,51 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 	if (cap != NULL)
 		sim_serve_queue(sim, cap, t);
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		wake = &sim->wake[i - sim->nrouters];
+		if (!tick && t < *wake)
+			continue;
 		if (tick)
 			node_station_tick(sim->nodes[i].station, t);
 		if (!sim->warming)
 			sim_watch_station(sim, i, t);
+		*wake = sim_wake(sim, i);
 	}
+}
+
+/*
+ * Station node i may change outside sim_stations() (the caller holds
+ * it): look at it at the next node second, whatever it was waiting for.
+ */
+static void
+sim_stir(struct sim *sim, size_t i)
+{
+	if (sim->nodes[i].station != NULL && sim->wake != NULL)
+		sim->wake[i - sim->nrouters] = INT64_MIN;
+}
+
+/*
+ * The node clock before which station node i has nothing for
+ * sim_stations() to do but its ticks: no renewal or retry due, no
+ * expiry to tick or to report.  Devices fail only at a tick, after
+ * which it is watched anyway.  Walking every station's memory at every
+ * node second to find most of them with nothing due was most of an
+ * idle vigild's work.  Anything else that changes a station (a command,
+ * move-root, the capital's scenario) must make it INT64_MIN.
+ */
+static int64_t
+sim_wake(const struct sim *sim, size_t i)
+{
+	const struct sim_node	*n = &sim->nodes[i];
+	int64_t			 w, end = n->cert_not_after_ms;
+
+	if (sim->kind == SIM_CAPITAL || n->queued)
+		return (INT64_MIN);
+	w = node_station_due_ms(n->station);
+	if (n->station->last_tick_ms < end - 1 && end < w)
+		w = end;
+	if (!n->expiry_alerted && end + 1 < w)
+		w = end + 1;
+	return (w);
 }
 
 /* The root holder signs queued renewals, one per service time. */
@@ -1605,6 +1660,7 @@ sim_node_station(struct sim *sim, size_t i)
 {
 	if (i >= sim->nnodes)
 		fatal("sim_node_station: node %zu of %zu", i, sim->nnodes);
+	sim_stir(sim, i);
 	return (sim->nodes[i].station);
 }
 
@@ -1618,6 +1674,7 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 
 	if (i >= sim->nnodes)
 		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
+	sim_stir(sim, i);
 	r = sim->nodes[i].router;
 	if (proto_plan_applies(cmd->action))
 		return (sim_node_change(sim, i, cmd, cause, causelen));

@@ -15,6 +15,8 @@
 
 #define ROUTER_ID_PREFIX	"router/"
 #define ROUTER_OPEN_FIRST	16	/* room for parents at first */
+#define ROUTER_PREFETCH_MAX	1024	/* bytes of open parents to ask for */
+#define ROUTER_LINE		64	/* bytes in a cache line */
 
 static int	router_child(struct node_router *, struct router_parent *,
 		    uint64_t, int);
@@ -341,6 +343,33 @@ node_router_step(struct node_router *r, unsigned max_children,
 	}
 	router_measure(r);
 	return (sent);
+}
+
+/* Start loading what a step will touch; see node-router.h. */
+void
+node_router_prefetch(const struct node_router *r, int stage)
+{
+	const char	*p, *end;
+
+	if (stage == 0) {
+		__builtin_prefetch(&r->open, 1);
+		__builtin_prefetch(&r->iteration, 1);
+		__builtin_prefetch(&r->counters, 1);
+		__builtin_prefetch(&r->counters.open_children, 1);
+		return;
+	}
+	/* The open parents, and the slot the next parent takes. */
+	p = (const char *)r->open;
+	end = (const char *)(r->open + (r->nopen < r->capopen ? r->nopen + 1 :
+	    r->capopen));
+	if (end - p > ROUTER_PREFETCH_MAX)
+		end = p + ROUTER_PREFETCH_MAX;
+	for (; p < end; p += ROUTER_LINE)
+		__builtin_prefetch(p, 1);
+	__builtin_prefetch(end - 1, 1);
+	__builtin_prefetch(&r->batches[r->bhead], 1);
+	__builtin_prefetch(&r->batches[(r->bhead + r->bcount) %
+	    ROUTER_MAX_BATCHES], 1);
 }
 
 /* The market fills and cancels open child orders, oldest first. */

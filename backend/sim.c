@@ -44,6 +44,8 @@
 #define SIM_RENEW_SLOT_MAX_MS	(21 * SIM_SECOND_MS)
 #define SIM_WARM_TICK_MS	(90 * SIM_SECOND_MS)
 #define SIM_TICK_REAL_MS	200	/* stations tick at most this often */
+#define SIM_AHEAD		4	/* nodes prefetched ahead (stage 1;
+					   stage 0 twice as far) */
 
 #define SIM_ROUTER_BUILD	"smars-2026.11.02"
 #define SIM_KNIGHT_NEW_BUILD	"smars-2012.08.01"
@@ -1089,7 +1091,7 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 	struct sim_node		*n;
 	struct node_station	*s, *issuer, *cap = NULL;
 	int64_t			*wake;
-	size_t			 i;
+	size_t			 i, k;
 	int			 load;
 
 	if (sim->kind == SIM_CAPITAL)
@@ -1131,6 +1133,10 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 		wake = &sim->wake[i - sim->nrouters];
 		if (!tick && t < *wake)
 			continue;
+		if (tick && (k = i + 2 * SIM_AHEAD) < sim->nnodes)
+			node_station_prefetch(sim->nodes[k].station, 0);
+		if (tick && (k = i + SIM_AHEAD) < sim->nnodes)
+			node_station_prefetch(sim->nodes[k].station, 1);
 		if (tick)
 			node_station_tick(sim->nodes[i].station, t);
 		if (!sim->warming)
@@ -1311,7 +1317,7 @@ sim_routers(struct sim *sim, int64_t dt_real)
 {
 	struct node_router	*r;
 	double			 rate = SIM_PARENTS_PER_S;
-	size_t			 i;
+	size_t			 i, k;
 	int			 open = 1;
 
 	if (sim->kind == SIM_KNIGHT && sim->clock_ms < sim->open_ms) {
@@ -1319,6 +1325,11 @@ sim_routers(struct sim *sim, int64_t dt_real)
 		rate = SIM_TRICKLE_PER_S;
 	}
 	for (i = 0; i < sim->nrouters; i++) {
+		/* Theirs come while this one works (node_router_prefetch). */
+		if ((k = i + 2 * SIM_AHEAD) < sim->nrouters)
+			node_router_prefetch(sim->nodes[k].router, 0);
+		if ((k = i + SIM_AHEAD) < sim->nrouters)
+			node_router_prefetch(sim->nodes[k].router, 1);
 		r = sim->nodes[i].router;
 		sim_feed_router(sim, i, rate * (double)dt_real / 1000.0, open);
 		node_router_market(r, SIM_FILL_STEPS, SIM_CANCEL_STEPS);

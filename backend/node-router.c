@@ -364,9 +364,10 @@ node_router_prefetch(const struct node_router *r, int stage)
 	    r->capopen));
 	if (end - p > ROUTER_PREFETCH_MAX)
 		end = p + ROUTER_PREFETCH_MAX;
+	if (end > p)
+		__builtin_prefetch(end - 1, 1);
 	for (; p < end; p += ROUTER_LINE)
 		__builtin_prefetch(p, 1);
-	__builtin_prefetch(end - 1, 1);
 	__builtin_prefetch(&r->batches[r->bhead], 1);
 	__builtin_prefetch(&r->batches[(r->bhead + r->bcount) %
 	    ROUTER_MAX_BATCHES], 1);

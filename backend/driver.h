@@ -98,6 +98,11 @@ struct driver_ops {
 	void		 (*node_fire)(void *arg, size_t i);
 	int		 (*node_fired)(void *arg, size_t i, char *why,
 			    size_t len);
+	/*
+	 * May be NULL.  Whether node_fired could be 1 for any node now (as
+	 * sim_any_fired()); 0 lets the server skip asking each node.
+	 */
+	int		 (*any_fired)(void *arg);
 	void		 (*node_raise)(void *arg, size_t i,
 			    enum proto_severity sev, const char *code,
 			    const char *text, const char *cause,

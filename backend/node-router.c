@@ -14,12 +14,16 @@
 #include "util.h"
 
 #define ROUTER_ID_PREFIX	"router/"
+#define ROUTER_OPEN_FIRST	16	/* room for parents at first */
+#define ROUTER_PREFETCH_MAX	1024	/* bytes of open parents to ask for */
+#define ROUTER_LINE		64	/* bytes in a cache line */
 
 static int	router_child(struct node_router *, struct router_parent *,
 		    uint64_t, int);
 static void	router_reverse(struct router_parent *, size_t);
 static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
+static void	router_paths(struct node_router *);
 static void	router_opened(struct node_router *,
 		    const struct router_parent *);
 static int	router_stopped(const struct node_router *);
@@ -64,9 +68,17 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	if (nflags > 0)
 		memcpy(r->flags, flags, nflags * sizeof *flags);
 	r->nflags = nflags;
+	router_paths(r);
 	proto_plan_single(r->held.build, flags, nflags, &r->held.builds[0]);
 	r->held.nbuilds = 1;
-	r->open = xcalloc(ROUTER_MAX_OPEN, sizeof *r->open);
+	/*
+	 * Room for a few parents, grown as they open: ROUTER_MAX_OPEN's
+	 * 128 KiB at once was a mapping of its own for each router, each
+	 * page aligned, so that with thousands of routers every step
+	 * missed the TLB and the same few cache sets on each.
+	 */
+	r->capopen = ROUTER_OPEN_FIRST;
+	r->open = xcalloc(r->capopen, sizeof *r->open);
 	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
@@ -81,6 +93,7 @@ node_router_free(struct node_router *r)
 	free(r->open);
 	r->open = NULL;
 	r->nopen = 0;
+	r->capopen = 0;
 	free(r->batches);
 	r->batches = NULL;
 	r->bcount = 0;
@@ -117,6 +130,11 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 		    "orders are not closing them, check the router's code "
 		    "path", r->id, ROUTER_MAX_OPEN);
 		return (-1);
+	}
+	if (r->nopen == r->capopen) {
+		r->capopen = r->capopen * 2 < ROUTER_MAX_OPEN ?
+		    r->capopen * 2 : ROUTER_MAX_OPEN;
+		r->open = xreallocarray(r->open, r->capopen, sizeof *r->open);
 	}
 	p = &r->open[r->nopen++];
 	p->id = ++r->next_parent;
@@ -269,7 +287,6 @@ node_router_step(struct node_router *r, unsigned max_children,
 {
 	struct router_parent	*p;
 	struct router_batch	*b;
-	const char		*rlp_path;
 	int			 peg;
 	size_t			 i, kept, served;
 	uint64_t		 before = r->counters.child_orders_total;
@@ -288,8 +305,7 @@ node_router_step(struct node_router *r, unsigned max_children,
 	}
 	if (child_size == 0)
 		child_size = 1;
-	rlp_path = node_router_path(r, "rlp");
-	peg = rlp_path != NULL && strcmp(rlp_path, "power_peg") == 0;
+	peg = r->peg;
 
 	/*
 	 * Serve parents from the front; closed ones drop out and the ones
@@ -327,6 +343,34 @@ node_router_step(struct node_router *r, unsigned max_children,
 	}
 	router_measure(r);
 	return (sent);
+}
+
+/* Start loading what a step will touch; see node-router.h. */
+void
+node_router_prefetch(const struct node_router *r, int stage)
+{
+	const char	*p, *end;
+
+	if (stage == 0) {
+		__builtin_prefetch(&r->open, 1);
+		__builtin_prefetch(&r->iteration, 1);
+		__builtin_prefetch(&r->counters, 1);
+		__builtin_prefetch(&r->counters.open_children, 1);
+		return;
+	}
+	/* The open parents, and the slot the next parent takes. */
+	p = (const char *)r->open;
+	end = (const char *)(r->open + (r->nopen < r->capopen ? r->nopen + 1 :
+	    r->capopen));
+	if (end - p > ROUTER_PREFETCH_MAX)
+		end = p + ROUTER_PREFETCH_MAX;
+	if (end > p)
+		__builtin_prefetch(end - 1, 1);
+	for (; p < end; p += ROUTER_LINE)
+		__builtin_prefetch(p, 1);
+	__builtin_prefetch(&r->batches[r->bhead], 1);
+	__builtin_prefetch(&r->batches[(r->bhead + r->bcount) %
+	    ROUTER_MAX_BATCHES], 1);
 }
 
 /* The market fills and cancels open child orders, oldest first. */
@@ -438,6 +482,7 @@ node_router_rollback(struct node_router *r, const char *id, char *cause,
 		return (-1);
 	memcpy(before, r->flags, r->nflags * sizeof *r->flags);
 	proto_plan_switch(to, before, r->nflags, r->flags, &r->nflags);
+	router_paths(r);
 	return (0);
 }
 
@@ -451,6 +496,7 @@ node_router_set_flag(struct node_router *r, const char *name, int on,
 	for (i = 0; i < r->nflags; i++) {
 		if (strcmp(r->flags[i].name, name) == 0) {
 			r->flags[i].on = on != 0;
+			router_paths(r);
 			return (0);
 		}
 	}
@@ -466,6 +512,19 @@ node_router_state(const struct node_router *r)
 	if (!node_router_killed(r))
 		return (STATE_RUNNING);
 	return (r->counters.open_children > 0 ? STATE_HALTING : STATE_KILLED);
+}
+
+/*
+ * Note whether rlp sends parents down the retired power_peg path, each
+ * time the flags change: looking it up by name at every step of every
+ * router was a string compare per flag, thousands of times a step.
+ */
+static void
+router_paths(struct node_router *r)
+{
+	const char	*rlp = node_router_path(r, "rlp");
+
+	r->peg = rlp != NULL && strcmp(rlp, "power_peg") == 0;
 }
 
 /* The code path flag enables on this build, or NULL if none or off. */

@@ -62,6 +62,10 @@ struct node_router {
 
 	struct router_parent	*open;		/* open parents */
 	size_t			 nopen;
+	size_t			 capopen;	/* room in open, grown on
+						   demand */
+	int			 peg;		/* rlp is on and means
+						   power_peg (router_paths) */
 	uint64_t		 next_parent;
 
 	struct router_batch	*batches;	/* ring, oldest first */
@@ -71,13 +75,14 @@ struct node_router {
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
 	int			 armed;		/* fires on a runaway */
 	int			 fired;		/* it did, not yet reported */
-	char			 fired_why[PROTO_TEXT_MAX];
 
 	struct proto_router_stats counters;	/* what stats reports */
 	uint64_t		 worst_id;	/* named in stats (not in
 						   counters); 0: none open */
 	int64_t			 started_ms;	/* monotonic, for uptime */
 	uint64_t		 seq;
+	/* Apart: a step reads all above it, this only once it fired. */
+	char			 fired_why[PROTO_TEXT_MAX];
 };
 
 /*
@@ -113,6 +118,16 @@ int	 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
  */
 unsigned node_router_step(struct node_router *r, unsigned max_children,
 	    uint64_t child_size);
+
+/*
+ * Have the processor start loading what the next node_router_parent(),
+ * node_router_market() and node_router_step() will touch: at stage 0
+ * the router's own fields, at stage 1 (a few routers later, once those
+ * have come) its open parents and batches.  It changes nothing: a loop
+ * over thousands of routers, whose memory is cold by the next step,
+ * waits for it one router at a time otherwise.
+ */
+void	 node_router_prefetch(const struct node_router *r, int stage);
 
 /*
  * The market's answers, as of this iteration: child orders sent at least

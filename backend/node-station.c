@@ -364,6 +364,25 @@ node_station_free(struct node_station *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Start loading what a tick will touch; see node-station.h. */
+void
+node_station_prefetch(const struct node_station *s, int stage)
+{
+	if (stage == 0) {
+		__builtin_prefetch(&s->cert, 1);
+		__builtin_prefetch(&s->renew_due_ms, 1);
+		__builtin_prefetch(&s->devices, 1);
+		__builtin_prefetch(&s->counters, 1);
+		__builtin_prefetch(&s->last_renewal_ms, 1);
+		__builtin_prefetch(&s->last_tick_ms, 1);
+		return;
+	}
+	if (s->ndevices > 0)
+		__builtin_prefetch(&s->devices[s->next_due], 1);
+	if (s->cert != NULL)
+		__builtin_prefetch(s->cert, 0);
+}
+
 /*
  * Advance to now_ms.  Each device has one slot a minute; if its latest
  * slot fell in (last tick, now] it is sent one heartbeat, so a long jump
@@ -630,6 +649,18 @@ node_station_retry_due(const struct node_station *s, int64_t now_ms)
 	if (s->last_renewal_ok || s->last_renewal_ms == 0)
 		return (0);
 	return (now_ms >= s->last_renewal_ms + s->retry_ms);
+}
+
+/* When a renewal or its retry falls due; see node-station.h. */
+int64_t
+node_station_due_ms(const struct node_station *s)
+{
+	int64_t	retry;
+
+	if (s->last_renewal_ok || s->last_renewal_ms == 0)
+		return (s->renew_due_ms);
+	retry = s->last_renewal_ms + s->retry_ms;
+	return (retry < s->renew_due_ms ? retry : s->renew_due_ms);
 }
 
 /*

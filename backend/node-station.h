@@ -128,6 +128,14 @@ int	 node_station_init(struct node_station *s, const char *id,
 void	 node_station_free(struct node_station *s);
 
 /*
+ * Have the processor start loading what the next node_station_tick()
+ * touches: at stage 0 the station's own fields, at stage 1 (a few
+ * stations later) its next device and its certificate.  It changes
+ * nothing; see node_router_prefetch().
+ */
+void	 node_station_prefetch(const struct node_station *s, int stage);
+
+/*
  * Advance to node clock now_ms: send the heartbeats that fell due (only
  * while the certificate is valid), fail devices whose countdown ran out.
  * Returns the number of heartbeats sent.
@@ -191,6 +199,13 @@ int	 node_station_knows(const struct node_station *s, const char *id);
 
 /* Is a retry of a failed renewal due (its backoff has passed)? */
 int	 node_station_retry_due(const struct node_station *s, int64_t now_ms);
+
+/*
+ * The node clock from which node_station_renewal_due() or
+ * node_station_retry_due() may say 1, until s renews or its renewal
+ * fails.
+ */
+int64_t	 node_station_due_ms(const struct node_station *s);
 
 /*
  * move-root, on the holder s: seal the root key for station to, whose

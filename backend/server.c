@@ -323,6 +323,8 @@ struct server {
 	unsigned		 stats_round;	/* stats periods so far */
 	size_t			 direct_watched; /* nodes on ports of their
 						   own with a console */
+	size_t			 watched;	/* listeners with a
+						   console */
 	unsigned		 stats_every;	/* a direct node's stats go
 						   every this many periods */
 	volatile sig_atomic_t	 stop;
@@ -1464,9 +1466,14 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_idle(server, now);
 		server_direct_turns(server);
 	}
-	for (i = 0; i < server->nlisteners; i++)
-		server_gateway_turns(&server->listeners[i]);
-	for (i = 0; i < server->nnodes; i++) {
+	/*
+	 * Only a gateway's listener has turns, and only watched nodes have
+	 * frames: with nobody connected, walking thousands of listeners
+	 * and nodes at every step to find that out was most of the step.
+	 */
+	if (server->nlisteners == 1)
+		server_gateway_turns(&server->listeners[0]);
+	for (i = 0; server->watched > 0 && i < server->nnodes; i++) {
 		node = &server->nodes[i];
 		if (node->listener->nsessions == 0)
 			continue;
@@ -1703,8 +1710,11 @@ server_session_open(struct server_listener *l, struct server_session *sn,
 		l->sessions->prevp = &sn->next;
 	sn->prevp = &l->sessions;
 	l->sessions = sn;
-	if (l->nsessions++ == 0 && l->count == 1)
-		l->server->direct_watched++;
+	if (l->nsessions++ == 0) {
+		l->server->watched++;
+		if (l->count == 1)
+			l->server->direct_watched++;
+	}
 	sn->linked = 1;
 
 	if (opkey_random_id(sn->challenge, sizeof sn->challenge,
@@ -1877,9 +1887,11 @@ server_session_close(struct server_session *sn)
 		*sn->prevp = sn->next;
 		if (sn->next != NULL)
 			sn->next->prevp = sn->prevp;
-		if (--sn->listener->nsessions == 0 &&
-		    sn->listener->count == 1)
-			sn->listener->server->direct_watched--;
+		if (--sn->listener->nsessions == 0) {
+			sn->listener->server->watched--;
+			if (sn->listener->count == 1)
+				sn->listener->server->direct_watched--;
+		}
 		sn->linked = 0;
 		if (!sn->held)
 			server_watching(sn->node);
@@ -3431,7 +3443,8 @@ server_self_fired(struct server *server)
 	char				 how[PROTO_TEXT_MAX];
 	size_t				 i;
 
-	if (d->ops->node_fired == NULL)
+	if (d->ops->node_fired == NULL || (d->ops->any_fired != NULL &&
+	    !d->ops->any_fired(d->arg)))
 		return;
 	for (i = 0; i < server->nnodes; i++) {
 		node = &server->nodes[i];

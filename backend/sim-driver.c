@@ -33,6 +33,7 @@ static void		 sim_driver_plan_facts(void *,
 			    struct command_node_state *);
 static void		 sim_driver_node_fire(void *, size_t);
 static int		 sim_driver_node_fired(void *, size_t, char *, size_t);
+static int		 sim_driver_any_fired(void *);
 static void		 sim_driver_node_raise(void *, size_t,
 			    enum proto_severity, const char *, const char *,
 			    const char *, const char *);
@@ -58,6 +59,7 @@ static const struct driver_ops sim_driver_ops = {
 	.plan_facts = sim_driver_plan_facts,
 	.node_fire = sim_driver_node_fire,
 	.node_fired = sim_driver_node_fired,
+	.any_fired = sim_driver_any_fired,
 	.node_raise = sim_driver_node_raise,
 	.node_disarm = sim_driver_node_disarm,
 	.sim = sim_driver_sim,
@@ -182,6 +184,13 @@ static int
 sim_driver_node_fired(void *arg, size_t i, char *why, size_t len)
 {
 	return (sim_node_fired(arg, i, why, len));
+}
+
+/* sim_any_fired(). */
+static int
+sim_driver_any_fired(void *arg)
+{
+	return (sim_any_fired(arg));
 }
 
 /* sim_node_raise(). */

@@ -44,6 +44,8 @@
 #define SIM_RENEW_SLOT_MAX_MS	(21 * SIM_SECOND_MS)
 #define SIM_WARM_TICK_MS	(90 * SIM_SECOND_MS)
 #define SIM_TICK_REAL_MS	200	/* stations tick at most this often */
+#define SIM_AHEAD		4	/* nodes prefetched ahead (stage 1;
+					   stage 0 twice as far) */
 
 #define SIM_ROUTER_BUILD	"smars-2026.11.02"
 #define SIM_KNIGHT_NEW_BUILD	"smars-2012.08.01"
@@ -157,10 +159,15 @@ struct sim {
 	int64_t			 day_ms;	/* the scenario date, 00:00 */
 	uint64_t		 rng;
 	int			 warming;	/* playing the hour before */
+	int			 fired;		/* a router fired its armed
+						   kill: sim_any_fired() */
 
 	struct sim_node		*nodes;
 	size_t			 nnodes;
 	size_t			 nrouters;	/* nodes 0 .. nrouters-1 */
+	int64_t			*wake;		/* station node nrouters+k
+						   has nothing to do before
+						   wake[k] (sim_wake) */
 
 	/* knight */
 	int64_t			 open_ms;
@@ -228,13 +235,16 @@ static void	 sim_cascade_order(struct sim *);
 static size_t	 sim_root_holder(const struct sim *);
 static struct node_station *sim_issuer(struct sim *, struct sim_node *);
 static void	 sim_stations(struct sim *, int64_t, int);
+static int64_t	 sim_wake(const struct sim *, size_t);
+static void	 sim_stir(struct sim *, size_t);
 static void	 sim_renew(struct sim *, size_t, struct node_station *,
 		    int64_t);
 static void	 sim_serve_queue(struct sim *, struct node_station *,
 		    int64_t);
 static void	 sim_watch_station(struct sim *, size_t, int64_t);
 static void	 sim_note_cert(struct sim_node *);
-static void	 sim_feed_routers(struct sim *, int64_t);
+static void	 sim_routers(struct sim *, int64_t);
+static void	 sim_feed_router(struct sim *, size_t, double, int);
 static void	 sim_alert(struct sim *, size_t, int64_t,
 		    enum proto_severity, const char *, int, const char *,
 		    const char *, const char *);
@@ -691,6 +701,7 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 	const char			*name;
 	enum sim_kind			 kind;
 	int64_t				 now_wall, init_ms, warm_to;
+	size_t				 i;
 	int				 start_s, rc;
 
 	if (o == NULL)
@@ -765,6 +776,11 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 		sim_free(sim);
 		return (NULL);
 	}
+	/* Every station is looked at once before it may sleep. */
+	sim->wake = xcalloc(sim->nnodes - sim->nrouters + 1,
+	    sizeof *sim->wake);
+	for (i = 0; i < sim->nnodes - sim->nrouters; i++)
+		sim->wake[i] = INT64_MIN;
 	if (sim->nnodes > sim->nrouters)
 		sim_warm_up(sim, init_ms, warm_to);
 	sim_events(sim, sim->clock_ms);
@@ -792,6 +808,7 @@ sim_free(struct sim *sim)
 		free(sim->nodes[i].standing);
 	}
 	free(sim->nodes);
+	free(sim->wake);
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
@@ -842,7 +859,6 @@ void
 sim_step(struct sim *sim, int64_t now_real_ms)
 {
 	int64_t	to;
-	size_t	i;
 	int	tick;
 
 	if (now_real_ms <= sim->real_last_ms)
@@ -858,15 +874,8 @@ sim_step(struct sim *sim, int64_t now_real_ms)
 	if (tick)
 		sim->real_tick_ms = now_real_ms;
 	sim_advance(sim, to, tick);
-	sim_feed_routers(sim, now_real_ms - sim->real_last_ms);
+	sim_routers(sim, now_real_ms - sim->real_last_ms);
 	sim->real_last_ms = now_real_ms;
-	/* The market answers for earlier child orders, then each sends. */
-	for (i = 0; i < sim->nrouters; i++) {
-		node_router_market(sim->nodes[i].router, SIM_FILL_STEPS,
-		    SIM_CANCEL_STEPS);
-		node_router_step(sim->nodes[i].router, SIM_MAX_CHILDREN,
-		    SIM_CHILD_SIZE);
-	}
 }
 
 /*
@@ -1081,13 +1090,16 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 {
 	struct sim_node		*n;
 	struct node_station	*s, *issuer, *cap = NULL;
-	size_t			 i;
+	int64_t			*wake;
+	size_t			 i, k;
 	int			 load;
 
 	if (sim->kind == SIM_CAPITAL)
 		cap = sim->nodes[sim->capital].station;
 	load = cap != NULL && !sim->warming && t >= sim->load_from_ms;
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		if (t < sim->wake[i - sim->nrouters])
+			continue;
 		n = &sim->nodes[i];
 		s = n->station;
 		if (s->last_tick_ms < n->cert_not_after_ms - 1 &&
@@ -1118,11 +1130,55 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 	if (cap != NULL)
 		sim_serve_queue(sim, cap, t);
 	for (i = sim->nrouters; i < sim->nnodes; i++) {
+		wake = &sim->wake[i - sim->nrouters];
+		if (!tick && t < *wake)
+			continue;
+		if (tick && (k = i + 2 * SIM_AHEAD) < sim->nnodes)
+			node_station_prefetch(sim->nodes[k].station, 0);
+		if (tick && (k = i + SIM_AHEAD) < sim->nnodes)
+			node_station_prefetch(sim->nodes[k].station, 1);
 		if (tick)
 			node_station_tick(sim->nodes[i].station, t);
 		if (!sim->warming)
 			sim_watch_station(sim, i, t);
+		*wake = sim_wake(sim, i);
 	}
+}
+
+/*
+ * Station node i may change outside sim_stations() (the caller holds
+ * it): look at it at the next node second, whatever it was waiting for.
+ */
+static void
+sim_stir(struct sim *sim, size_t i)
+{
+	if (sim->nodes[i].station != NULL && sim->wake != NULL)
+		sim->wake[i - sim->nrouters] = INT64_MIN;
+}
+
+/*
+ * The node clock before which station node i has nothing for
+ * sim_stations() to do but its ticks: no renewal or retry due, no
+ * expiry to tick or to report.  Devices fail only at a tick, after
+ * which it is watched anyway.  Walking every station's memory at every
+ * node second to find most of them with nothing due was most of an
+ * idle vigild's work.  Anything else that changes a station (a command,
+ * move-root, the capital's scenario) must make it INT64_MIN.
+ */
+static int64_t
+sim_wake(const struct sim *sim, size_t i)
+{
+	const struct sim_node	*n = &sim->nodes[i];
+	int64_t			 w, end = n->cert_not_after_ms;
+
+	if (sim->kind == SIM_CAPITAL || n->queued)
+		return (INT64_MIN);
+	w = node_station_due_ms(n->station);
+	if (n->station->last_tick_ms < end - 1 && end < w)
+		w = end;
+	if (!n->expiry_alerted && end + 1 < w)
+		w = end + 1;
+	return (w);
 }
 
 /* The root holder signs queued renewals, one per service time. */
@@ -1247,57 +1303,83 @@ sim_note_cert(struct sim_node *n)
 }
 
 /*
- * Parent orders, paced in real time: dt_real ms have passed.  Knight's
- * market is closed before the open (a trickle without rlp); from the
- * open every other parent is flagged rlp, on every router.  A killed
- * router is sent none: its clients are told it is halted.
+ * The routers' part of a step, dt_real ms after the last: each is fed
+ * its parent orders, the market answers for its earlier child orders,
+ * then it sends.  One pass over the routers, not one for each part:
+ * with thousands of them a router's memory is cold again by the next
+ * pass, and walking it twice a step cost more than the work done.
+ * Parents are paced in real time.  Knight's market is closed before
+ * the open (a trickle without rlp); from the open every other parent
+ * is flagged rlp, on every router.
  */
 static void
-sim_feed_routers(struct sim *sim, int64_t dt_real)
+sim_routers(struct sim *sim, int64_t dt_real)
 {
-	struct sim_node		*n;
 	struct node_router	*r;
-	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
 	double			 rate = SIM_PARENTS_PER_S;
-	uint64_t		 shares, k, due;
-	size_t			 i;
-	int			 open = 1, rlp;
+	size_t			 i, k;
+	int			 open = 1;
 
 	if (sim->kind == SIM_KNIGHT && sim->clock_ms < sim->open_ms) {
 		open = 0;
 		rate = SIM_TRICKLE_PER_S;
 	}
 	for (i = 0; i < sim->nrouters; i++) {
-		n = &sim->nodes[i];
-		r = n->router;
-		if (node_router_killed(r)) {
-			n->parent_carry = 0;
+		/* Theirs come while this one works (node_router_prefetch). */
+		if ((k = i + 2 * SIM_AHEAD) < sim->nrouters)
+			node_router_prefetch(sim->nodes[k].router, 0);
+		if ((k = i + SIM_AHEAD) < sim->nrouters)
+			node_router_prefetch(sim->nodes[k].router, 1);
+		r = sim->nodes[i].router;
+		sim_feed_router(sim, i, rate * (double)dt_real / 1000.0, open);
+		node_router_market(r, SIM_FILL_STEPS, SIM_CANCEL_STEPS);
+		node_router_step(r, SIM_MAX_CHILDREN, SIM_CHILD_SIZE);
+		if (r->fired)
+			sim->fired = 1;
+	}
+}
+
+/*
+ * Feed router node i the parents it is owed (due more of them, a
+ * fraction carried to the next step).  A killed router is sent none:
+ * its clients are told it is halted.
+ */
+static void
+sim_feed_router(struct sim *sim, size_t i, double due_more, int open)
+{
+	struct sim_node		*n = &sim->nodes[i];
+	struct node_router	*r = n->router;
+	char			 why[PROTO_TEXT_MAX], text[PROTO_TEXT_MAX];
+	uint64_t		 shares, k, due;
+	int			 rlp;
+
+	if (node_router_killed(r)) {
+		n->parent_carry = 0;
+		return;
+	}
+	n->parent_carry += due_more;
+	due = (uint64_t)n->parent_carry;
+	n->parent_carry -= (double)due;
+	if (due > SIM_MAX_PARENTS_STEP) {
+		due = SIM_MAX_PARENTS_STEP;
+		n->parent_carry = 0;
+	}
+	for (k = 0; k < due; k++) {
+		if (sim->kind == SIM_KNIGHT)
+			rlp = open && (r->next_parent % 2 == 0);
+		else
+			rlp = sim_random(sim) % 4 == 0;
+		/* Retail (rlp) parents are small, as they were. */
+		shares = (1 + sim_random(sim) % (rlp ? 5 : 20)) * 100;
+		if (node_router_parent(r, shares, rlp, why, sizeof why) == 0 ||
+		    n->refusal_alerted)
 			continue;
-		}
-		n->parent_carry += rate * (double)dt_real / 1000.0;
-		due = (uint64_t)n->parent_carry;
-		n->parent_carry -= (double)due;
-		if (due > SIM_MAX_PARENTS_STEP) {
-			due = SIM_MAX_PARENTS_STEP;
-			n->parent_carry = 0;
-		}
-		for (k = 0; k < due; k++) {
-			if (sim->kind == SIM_KNIGHT)
-				rlp = open && (r->next_parent % 2 == 0);
-			else
-				rlp = sim_random(sim) % 4 == 0;
-			/* Retail (rlp) parents are small, as they were. */
-			shares = (1 + sim_random(sim) % (rlp ? 5 : 20)) * 100;
-			if (node_router_parent(r, shares, rlp, why,
-			    sizeof why) == 0 || n->refusal_alerted)
-				continue;
-			n->refusal_alerted = 1;
-			util_format(text, sizeof text, "%s is refusing parent "
-			    "orders", r->id);
-			sim_alert(sim, i, sim->clock_ms, SEV_WARNING,
-			    "parents-refused", 0, text, why, "halt the router "
-			    "and find why its open parents never fill");
-		}
+		n->refusal_alerted = 1;
+		util_format(text, sizeof text, "%s is refusing parent orders",
+		    r->id);
+		sim_alert(sim, i, sim->clock_ms, SEV_WARNING,
+		    "parents-refused", 0, text, why, "halt the router and "
+		    "find why its open parents never fill");
 	}
 }
 
@@ -1589,6 +1671,7 @@ sim_node_station(struct sim *sim, size_t i)
 {
 	if (i >= sim->nnodes)
 		fatal("sim_node_station: node %zu of %zu", i, sim->nnodes);
+	sim_stir(sim, i);
 	return (sim->nodes[i].station);
 }
 
@@ -1602,6 +1685,7 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 
 	if (i >= sim->nnodes)
 		fatal("sim_node_command: node %zu of %zu", i, sim->nnodes);
+	sim_stir(sim, i);
 	r = sim->nodes[i].router;
 	if (proto_plan_applies(cmd->action))
 		return (sim_node_change(sim, i, cmd, cause, causelen));
@@ -1675,6 +1759,16 @@ sim_node_fire(struct sim *sim, size_t i)
 		node_router_arm(sim->nodes[i].router, 0);
 		node_router_kill(sim->nodes[i].router);
 	}
+}
+
+/* Did any router fire its armed kill since the last call?  See sim.h. */
+int
+sim_any_fired(struct sim *sim)
+{
+	int	fired = sim->fired;
+
+	sim->fired = 0;
+	return (fired);
 }
 
 /* Did node i fire its armed kill on itself?  See sim.h. */

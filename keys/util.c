@@ -51,13 +51,27 @@ util_fnv1a(const char *s)
 	return (h);
 }
 
-/* One line to stderr, "who: " first; see util.h. */
+/*
+ * One line to stderr, "who: " first; see util.h.  Made whole before the
+ * one fprintf: stderr is unbuffered, so a call each for "who: ", the
+ * message and the newline was three system calls a line (vigild logs a
+ * line a router in a kill of 1,000), and two threads or processes
+ * sharing the stream could cut into each other's lines.
+ */
 void
 util_vsay(const char *who, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", who);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char	 buf[1024], *line = buf, *big = NULL;
+	va_list	 aq;
+	int	 n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof buf && vasprintf(&big, fmt, ap) != -1)
+		line = big;
+	fprintf(stderr, "%s: %s\n", who, n < 0 ? fmt : line);
+	free(big);
 }
 
 /* malloc that never returns NULL. */

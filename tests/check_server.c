@@ -180,6 +180,44 @@ START_TEST(taken_frames_are_queued_in_place_or_freed_when_full)
 }
 END_TEST
 
+/*
+ * Frames packed for one write are the waiting frames in their order,
+ * each behind the header a server gives a whole text frame (RFC 6455:
+ * 0x81, then the length in 7, 7+16 or 7+64 bits), and a frame that
+ * would pass the room is left for the next write.
+ */
+START_TEST(packed_frames_are_whole_text_frames_in_order)
+{
+	struct server_queue	 q;
+	unsigned char		 out[320];
+	char			 big[300];
+	size_t			 len, n;
+
+	server_queue_init(&q, 8, 16);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	push(&q, 0, 0, "result");
+	push(&q, 0, 1, "stats");
+	push(&q, 0, 0, big);
+	push(&q, 0, 0, "last");
+	len = server_queue_pack(&q, out, sizeof out, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(len, 2 + 6 + 2 + 5 + 4 + 299);
+	ck_assert_mem_eq(out, "\x81\x06result\x81\x05stats", 15);
+	ck_assert_mem_eq(out + 15, "\x81\x7e\x01\x2b", 4);
+	ck_assert_mem_eq(out + 19, big, 299);
+	/* The queue is the caller's to pop. */
+	ck_assert_uint_eq(q.count, 4);
+	len = server_queue_pack(&q, out, 10, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(len, 8);
+	len = server_queue_pack(&q, out, 7, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(len, 0);
+	server_queue_free(&q);
+}
+END_TEST
+
 Suite *
 server_suite(void)
 {
@@ -196,6 +234,7 @@ server_suite(void)
 	tcase_add_test(tc, frames_keep_headroom_and_end_in_a_nul);
 	tcase_add_test(tc,
 	    taken_frames_are_queued_in_place_or_freed_when_full);
+	tcase_add_test(tc, packed_frames_are_whole_text_frames_in_order);
 	suite_add_tcase(s, tc);
 	return (s);
 }

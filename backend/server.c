@@ -375,6 +375,10 @@ struct server {
 	uint64_t		 sent_clock;
 };
 
+static size_t	*server_queue_at(struct server_queue *q, size_t node);
+static size_t	*server_queue_at_grow(struct server_queue *q, size_t node);
+static void	 server_queue_trim(struct server_queue *q);
+static void	 server_queue_close_up(struct server_queue *q);
 static void	 server_log(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static unsigned	 server_fd_limit(size_t nlisteners, size_t naudits,
@@ -743,9 +747,8 @@ server_queue_free(struct server_queue *q)
 	while (q->count > 0)
 		server_queue_pop(q);
 	free(q->frames);
-	q->frames = NULL;
-	q->cap = 0;
-	q->head = 0;
+	free(q->at);
+	memset(q, 0, sizeof *q);
 }
 
 /* Queue a copy of text; a stats frame supersedes the node's older one. */
@@ -767,40 +770,110 @@ server_queue_take(struct server_queue *q, size_t node, int replaceable,
     char *buf, size_t len)
 {
 	struct server_frame	*f;
-	size_t			 i, at, next;
+	size_t			*at = NULL;
 	enum server_push	 result = SERVER_QUEUED;
 
-	if (replaceable) {
-		for (i = 0; i < q->count; i++) {
-			at = (q->head + i) % q->cap;
-			if (!q->frames[at].replaceable ||
-			    q->frames[at].node != node)
-				continue;
-			/* Close the gap so later frames keep their order. */
-			free(q->frames[at].buf);
-			for (; i + 1 < q->count; i++) {
-				at = (q->head + i) % q->cap;
-				next = (q->head + i + 1) % q->cap;
-				q->frames[at] = q->frames[next];
-			}
-			q->count--;
-			q->replaced++;
-			result = SERVER_REPLACED;
-			break;
-		}
+	if (replaceable && (at = server_queue_at(q, node)) != NULL &&
+	    *at != 0) {
+		/* Its slot empties; later frames keep their order. */
+		f = &q->frames[*at - 1];
+		free(f->buf);
+		f->buf = NULL;
+		*at = 0;
+		q->count--;
+		q->replaced++;
+		result = SERVER_REPLACED;
+		server_queue_trim(q);
 	}
 	if (q->count == q->cap) {
 		free(buf);
 		return (SERVER_FULL);
 	}
+	if (q->used == q->cap)
+		server_queue_close_up(q);
 
-	f = &q->frames[(q->head + q->count) % q->cap];
+	f = &q->frames[(q->head + q->used) % q->cap];
 	f->buf = (unsigned char *)buf;
 	f->len = len;
 	f->node = node;
 	f->replaceable = replaceable;
+	if (replaceable)
+		*server_queue_at_grow(q, node) = f - q->frames + 1;
 	q->count++;
+	q->used++;
 	return (result);
+}
+
+/* Where node's waiting stats frame is (its slot + 1, 0 none), or NULL. */
+static size_t *
+server_queue_at(struct server_queue *q, size_t node)
+{
+	if (q->nat == 0 || node < q->base || node - q->base >= q->nat)
+		return (NULL);
+	return (&q->at[node - q->base]);
+}
+
+/*
+ * server_queue_at(), making room for node first: a gateway's nodes come
+ * in order, so the room grows upwards, twice what it was.
+ */
+static size_t *
+server_queue_at_grow(struct server_queue *q, size_t node)
+{
+	size_t	*at, lo, n;
+
+	if ((at = server_queue_at(q, node)) != NULL)
+		return (at);
+	lo = q->nat == 0 || node < q->base ? node : q->base;
+	n = q->nat == 0 ? 1 : node < q->base ? q->base + q->nat - node :
+	    node - q->base + 1;
+	if (n < 2 * q->nat)
+		n = 2 * q->nat;
+	at = xcalloc(n, sizeof *at);
+	if (q->nat > 0)
+		memcpy(at + (q->base - lo), q->at, q->nat * sizeof *at);
+	free(q->at);
+	q->at = at;
+	q->base = lo;
+	q->nat = n;
+	return (&q->at[node - lo]);
+}
+
+/* Let the head pass the empty slots before the next frame waiting. */
+static void
+server_queue_trim(struct server_queue *q)
+{
+	while (q->used > 0 && q->frames[q->head].buf == NULL) {
+		q->head = (q->head + 1) % q->cap;
+		q->used--;
+	}
+}
+
+/*
+ * Every slot is used but some are empty: move the frames waiting to
+ * the front of the ring, in order, and note where their stats are.
+ */
+static void
+server_queue_close_up(struct server_queue *q)
+{
+	struct server_frame	*frames, *f;
+	size_t			 i, n = 0, *at;
+
+	frames = xcalloc(q->cap, sizeof *frames);
+	for (i = 0; i < q->used; i++) {
+		f = &q->frames[(q->head + i) % q->cap];
+		if (f->buf == NULL)
+			continue;
+		frames[n] = *f;
+		if (f->replaceable && (at = server_queue_at(q, f->node)) !=
+		    NULL)
+			*at = n + 1;
+		n++;
+	}
+	free(q->frames);
+	q->frames = frames;
+	q->head = 0;
+	q->used = n;
 }
 
 /* The oldest waiting frame, or NULL. */
@@ -816,12 +889,20 @@ server_queue_peek(const struct server_queue *q)
 void
 server_queue_pop(struct server_queue *q)
 {
+	struct server_frame	*f;
+	size_t			*at;
+
 	if (q->count == 0)
 		return;
-	free(q->frames[q->head].buf);
-	q->frames[q->head].buf = NULL;
+	f = &q->frames[q->head];
+	if (f->replaceable && (at = server_queue_at(q, f->node)) != NULL)
+		*at = 0;
+	free(f->buf);
+	f->buf = NULL;
 	q->head = (q->head + 1) % q->cap;
 	q->count--;
+	q->used--;
+	server_queue_trim(q);
 }
 
 /* See server.h: the frames at the head, each behind its own header. */
@@ -833,8 +914,10 @@ server_queue_pack(const struct server_queue *q, unsigned char *out,
 	size_t				 i, at = 0, hdr, len;
 
 	*nframes = 0;
-	for (i = 0; i < q->count; i++) {
+	for (i = 0; i < q->used; i++) {
 		f = &q->frames[(q->head + i) % q->cap];
+		if (f->buf == NULL)
+			continue;	/* superseded */
 		len = f->len;
 		hdr = len < 126 ? 2 : len < 65536 ? 4 : 10;
 		if (hdr + len > cap - at)

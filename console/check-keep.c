@@ -84,6 +84,7 @@ struct check_kept {
 	struct check_tally	*tally;
 	size_t			 ntally;
 	size_t			 tally_cap;
+	size_t			 tally_last;	/* the value last counted */
 	struct check_role_list	 roles[CHECK_KEEP_NROLES];
 	int			 roles_stale;	/* a node changed role */
 	int			 role_known[CHECK_KEEP_NROLES];
@@ -597,7 +598,17 @@ check_keep_tally(struct check_kept *k, const char *s, size_t i)
 	struct check_tally	*t;
 	size_t			 ix;
 
-	if (hmap_get(&k->tally_index, s, &ix)) {
+	/*
+	 * Nearly every node holds the majority's value, so it is most
+	 * often the last one counted: no hash of it then (a group of
+	 * 10,000 routers is counted again at every tick while they come).
+	 */
+	if (k->ntally > 0 && strcmp(k->tally[k->tally_last].s, s) == 0)
+		ix = k->tally_last;
+	else if (!hmap_get(&k->tally_index, s, &ix))
+		ix = SIZE_MAX;
+	if (ix != SIZE_MAX) {
+		k->tally_last = ix;
 		t = &k->tally[ix];
 		t->count++;
 		if (i < t->first)
@@ -610,6 +621,7 @@ check_keep_tally(struct check_kept *k, const char *s, size_t i)
 		    sizeof *k->tally);
 	}
 	hmap_put(&k->tally_index, s, k->ntally);
+	k->tally_last = k->ntally;
 	t = &k->tally[k->ntally++];
 	t->s = s;
 	t->count = 1;

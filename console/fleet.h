@@ -77,6 +77,8 @@ enum fleet_auth {
 	FLEET_AUTH_KEYLESS,	/* reading needs a key this console lacks */
 };
 
+struct fleet_builds;
+
 struct fleet_link {
 	char		url[256];
 	enum link_state	state;
@@ -124,6 +126,9 @@ struct fleet_link {
 						   answer: kept across
 						   reconnects until one is
 						   accepted */
+	/* The builds its last new hello listed, which the nodes whose
+	   hellos list the same share (fleet_copy_hello); NULL: none. */
+	struct fleet_builds *builds;
 };
 
 /* A warning a backend raised about one node, standing until cleared. */

@@ -792,6 +792,70 @@ START_TEST(a_node_is_held_in_under_16_kb)
 }
 END_TEST
 
+/* Feed a router's hello listing n builds, the first active. */
+static void
+hello_builds(struct fleet *f, size_t link, const char *id,
+    const char *const *builds, size_t n, int64_t now)
+{
+	struct proto_msg	*m = xcalloc(1, sizeof *m);
+	size_t			 i;
+
+	m->type = MSG_HELLO;
+	util_copy(m->u.hello.node, sizeof m->u.hello.node, id);
+	m->u.hello.role = ROLE_ROUTER;
+	util_copy(m->u.hello.group, sizeof m->u.hello.group, hello_group);
+	util_copy(m->u.hello.build, sizeof m->u.hello.build, builds[0]);
+	m->u.hello.version = 1;
+	m->u.hello.clock_ms = CLOCK0 + (now - T0);
+	m->u.hello.time_scale = 1;
+	proto_hello_builds(&m->u.hello, n);
+	for (i = 0; i < n; i++) {
+		util_copy(m->u.hello.builds[i].id,
+		    sizeof m->u.hello.builds[i].id, builds[i]);
+		m->u.hello.builds[i].active = i == 0;
+	}
+	ck_assert_int_eq(fleet_apply(f, link, m, now), 0);
+	proto_msg_clear(m);
+	free(m);
+}
+
+/*
+ * Each node's builds as its latest hello lists them: nodes listing the
+ * same builds share one table, and one listing others later has its
+ * own while the rest keep theirs.
+ */
+START_TEST(builds_are_each_nodes_latest)
+{
+	static const char *const two[] = { "smars-2012.08.01",
+	    "smars-2012.07.31" };
+	static const char *const one[] = { "smars-2012.08.02" };
+	struct fleet		 f;
+	const struct node	*r1, *r2;
+	size_t			 l;
+
+	fleet_init(&f, "test");
+	l = fleet_add_link(&f, "ws://127.0.0.1:9003");
+	fleet_link_up(&f, l, T0);
+	hello_builds(&f, l, "router/r1", two, 2, T0);
+	hello_builds(&f, l, "router/r2", two, 2, T0);
+	ck_assert_ptr_nonnull(r1 = fleet_find(&f, "router/r1"));
+	ck_assert_ptr_nonnull(r2 = fleet_find(&f, "router/r2"));
+	ck_assert_ptr_eq(r1->hello.builds, r2->hello.builds);
+	hello_builds(&f, l, "router/r2", one, 1, T0 + 1000);
+	ck_assert_uint_eq(r2->hello.nbuilds, 1);
+	ck_assert_str_eq(r2->hello.builds[0].id, "smars-2012.08.02");
+	ck_assert_uint_eq(r1->hello.nbuilds, 2);
+	ck_assert_str_eq(r1->hello.builds[0].id, "smars-2012.08.01");
+	ck_assert_str_eq(r1->hello.builds[1].id, "smars-2012.07.31");
+	hello_builds(&f, l, "router/r3", two, 2, T0 + 2000);
+	ck_assert_str_eq(fleet_find(&f, "router/r3")->hello.builds[1].id,
+	    "smars-2012.07.31");
+	hello_builds(&f, l, "router/r1", one, 0, T0 + 3000);
+	ck_assert_ptr_null(r1->hello.builds);
+	fleet_free(&f);
+}
+END_TEST
+
 START_TEST(blacklist_is_the_latest_stats_one)
 {
 	struct fleet		 f;
@@ -996,6 +1060,7 @@ fleet_suite(void)
 	tcase_add_test(tc, history_sampled_once_a_second);
 	tcase_add_test(tc, frames_decode_into_model_and_bad_ones_say_why);
 	tcase_add_test(tc, blacklist_is_the_latest_stats_one);
+	tcase_add_test(tc, builds_are_each_nodes_latest);
 	tcase_add_test(tc, a_node_is_held_in_under_16_kb);
 	tcase_add_test(tc, error_message_reaches_link_and_node);
 	tcase_add_test(tc, backend_alert_counts_reports);

@@ -10,6 +10,14 @@
 #include "tests.h"
 #include "util.h"
 
+/* One push of a test and what it is answered. */
+struct push_step {
+	size_t			 node;
+	int			 stats;
+	const char		*text;
+	enum server_push	 want;
+};
+
 /* Push text as a frame and return what the queue did. */
 static enum server_push
 push(struct server_queue *q, size_t node, int stats, const char *text)
@@ -218,6 +226,62 @@ START_TEST(packed_frames_are_whole_text_frames_in_order)
 }
 END_TEST
 
+/*
+ * A superseded stats frame in the middle of the queue leaves no gap a
+ * write or the order would show: packed, the frames after it follow
+ * the ones before; a full ring takes a frame again once it has closed
+ * up; nodes arriving out of order are each replaced by their own.
+ */
+/* Push each of n steps, each answered as it says. */
+static void
+push_steps(struct server_queue *q, const struct push_step *steps, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(push(q, steps[i].node, steps[i].stats,
+		    steps[i].text), steps[i].want);
+}
+
+START_TEST(superseded_stats_leave_no_gap)
+{
+	static const struct push_step	 first[] = {
+		{ 5, 1, "s5", SERVER_QUEUED }, { 6, 1, "s6", SERVER_QUEUED },
+		{ 5, 0, "a", SERVER_QUEUED }, { 6, 1, "s6b", SERVER_REPLACED }
+	}, full[] = {
+		{ 7, 0, "b", SERVER_QUEUED }, { 7, 0, "c", SERVER_FULL },
+		{ 5, 1, "s5b", SERVER_REPLACED }
+	}, unordered[] = {
+		{ 9, 1, "s9", SERVER_QUEUED }, { 2, 1, "s2", SERVER_QUEUED },
+		{ 2, 1, "s2b", SERVER_REPLACED },
+		{ 9, 1, "s9b", SERVER_REPLACED }
+	};
+	struct server_queue	 q;
+	unsigned char		 out[64];
+	size_t			 len, n;
+
+	server_queue_init(&q, 4, 0);
+	push_steps(&q, first, nitems(first));
+	ck_assert_uint_eq(q.count, 3);
+	len = server_queue_pack(&q, out, sizeof out, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(len, 4 + 3 + 5);
+	ck_assert_mem_eq(out, "\x81\x02s5\x81\x01" "a\x81\x03s6b", len);
+	push_steps(&q, full, nitems(full));
+	ck_assert_uint_eq(q.count, 4);
+	expect_next(&q, "a");
+	expect_next(&q, "s6b");
+	push_steps(&q, unordered, nitems(unordered));
+	expect_next(&q, "b");
+	expect_next(&q, "s5b");
+	expect_next(&q, "s2b");
+	expect_next(&q, "s9b");
+	ck_assert_ptr_null(server_queue_peek(&q));
+	ck_assert_int_eq(push(&q, 9, 1, "s9c"), SERVER_QUEUED);
+	server_queue_free(&q);
+}
+END_TEST
+
 Suite *
 server_suite(void)
 {
@@ -235,6 +299,7 @@ server_suite(void)
 	tcase_add_test(tc,
 	    taken_frames_are_queued_in_place_or_freed_when_full);
 	tcase_add_test(tc, packed_frames_are_whole_text_frames_in_order);
+	tcase_add_test(tc, superseded_stats_leave_no_gap);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -263,6 +263,11 @@ struct server_session {
 	int64_t			 heard_ms;	/* its last frame or pong */
 	int			 ping_due;	/* send a ping when writeable */
 	int			 pinged;	/* since heard_ms */
+	int			 peer_closed;	/* its close frame came */
+	/* Frames queued, to write before the loop waits (server_flush). */
+	int			 unflushed;
+	struct server_session	*flush_next;
+	struct server_session	**flush_prevp;
 
 	/* The hello's challenge and the one answer it may get (auth). */
 	char			 challenge[PROTO_CHALLENGE_MAX];
@@ -309,6 +314,8 @@ struct server {
 	struct lws_context	*context;
 	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
 	ev_prepare		 pass_watch;	/* on loop: a pass begins */
+	struct server_session	*unflushed;	/* sessions with frames
+						   to write (server_flush) */
 	struct driver		 drv;		/* the nodes: sim or agent */
 	struct server_node	*nodes;
 	size_t			 nnodes;
@@ -395,6 +402,10 @@ static void	 server_session_open(struct server_listener *l,
 		    struct server_session *sn, struct lws *wsi);
 static void	 server_session_close(struct server_session *sn);
 static int	 server_session_write(struct server_session *sn);
+static void	 server_session_drop(struct server_session *sn);
+static void	 server_session_want(struct server_session *sn);
+static void	 server_session_unwant(struct server_session *sn);
+static void	 server_flush(struct server *server);
 static size_t	 server_session_pack(struct server_session *sn,
 		    unsigned char **buf, size_t *len);
 static void	 server_session_receive(struct server_session *sn,
@@ -1751,7 +1762,8 @@ server_session_push(struct server_session *sn, size_t node, int replaceable,
 
 /*
  * Queue buf (LWS_PRE bytes of headroom, then the frame and a NUL), which
- * is the session's, or freed, after; and ask for a writeable callback.
+ * is the session's, or freed, after; and have it written
+ * (server_session_want).
  * A console that does not read fast enough to keep its queue below
  * SERVER_QUEUE_MAX frames that must be delivered is dropped: it will
  * reconnect and be sent the whole picture again, which is better than a
@@ -1780,16 +1792,93 @@ server_session_take(struct server_session *sn, size_t node, int replaceable,
 		    "wait for it; dropping its connection (it will "
 		    "reconnect and be sent the current state)",
 		    server_node_id(sn->node), sn->peer, sn->queue.count);
-		sn->dead = 1;
-		server_queue_free(&sn->queue);
-		free(sn->rx);
-		sn->rx = NULL;
-		sn->rxcap = 0;
-		lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK,
-		    LWS_TO_KILL_ASYNC);
+		server_session_drop(sn);
 		return;
 	}
-	lws_callback_on_writable(sn->wsi);
+	server_session_want(sn);
+}
+
+/*
+ * Forget what sn holds and have libwebsockets close its connection at
+ * its next pass, from outside its callback for sn.
+ */
+static void
+server_session_drop(struct server_session *sn)
+{
+	sn->dead = 1;
+	server_queue_free(&sn->queue);
+	free(sn->rx);
+	sn->rx = NULL;
+	sn->rxcap = 0;
+	lws_set_timeout(sn->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/*
+ * sn has a frame to send.  On libev, note sn for server_flush, which
+ * writes it before the loop waits again; else ask for a writeable
+ * callback.
+ */
+static void
+server_session_want(struct server_session *sn)
+{
+	struct server	*server = sn->listener->server;
+
+	if (server->loop == NULL) {
+		lws_callback_on_writable(sn->wsi);
+		return;
+	}
+	if (sn->unflushed)
+		return;
+	sn->unflushed = 1;
+	sn->flush_next = server->unflushed;
+	if (server->unflushed != NULL)
+		server->unflushed->flush_prevp = &sn->flush_next;
+	sn->flush_prevp = &server->unflushed;
+	server->unflushed = sn;
+}
+
+/* Take sn off the list of sessions to flush (server_session_want). */
+static void
+server_session_unwant(struct server_session *sn)
+{
+	if (!sn->unflushed)
+		return;
+	*sn->flush_prevp = sn->flush_next;
+	if (sn->flush_next != NULL)
+		sn->flush_next->flush_prevp = sn->flush_prevp;
+	sn->unflushed = 0;
+}
+
+/*
+ * Before the loop waits again (server_pass): write what each session
+ * queued since, now, rather than ask for a writeable callback.  Such a
+ * callback costs two epoll_ctl() calls (POLLOUT on, then off again), a
+ * frame a link with a console on every link, against the one send()
+ * that writes it (BENCH.md, h-wcpu).  Writing here is safe when
+ * libwebsockets holds nothing unsent for the connection: it then
+ * writes the frame or keeps what the socket did not take and sends
+ * that first, asking for POLLOUT itself; frames still go one write at
+ * a time, oldest first, packed as server_session_write packs them.  A
+ * ping or a close, and a connection whose write is still buffered or
+ * whose peer is closing, wait for the writeable callback as before.
+ */
+static void
+server_flush(struct server *server)
+{
+	struct server_session	*sn;
+
+	while ((sn = server->unflushed) != NULL) {
+		server_session_unwant(sn);
+		if (sn->dead)
+			continue;
+		if (sn->ping_due || sn->closing || sn->peer_closed ||
+		    lws_partial_buffered(sn->wsi)) {
+			lws_callback_on_writable(sn->wsi);
+			continue;
+		}
+		if (server_session_write(sn) == -1)
+			server_session_drop(sn);
+	}
 }
 
 /*
@@ -2016,6 +2105,7 @@ server_session_close(struct server_session *sn)
 		if (!sn->held)
 			server_watching(sn->node);
 	}
+	server_session_unwant(sn);
 	if (sn->queue.frames != NULL)
 		server_queue_free(&sn->queue);
 	free(sn->rx);
@@ -2213,7 +2303,8 @@ server_pass_watch(struct server *server)
 /*
  * A pass of libev's loop begins: a new budget for consoles' messages;
  * the approvals the last one kept are checked, then the group sync
- * starts, unless the last one is still under way.
+ * starts, unless the last one is still under way; last, what the
+ * sessions queued goes out (server_flush) before the loop waits.
  */
 static void
 server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -2228,6 +2319,7 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 		server_verify_run(server);
 	server_durable_reap(server);
 	server_durable_start(server);
+	server_flush(server);
 }
 
 /*
@@ -4054,6 +4146,10 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		server_session_heard(sn);
 		server_session_receive(sn, in, len);
 		return (0);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (sn != NULL)
+			sn->peer_closed = 1;
+		break;
 	case LWS_CALLBACK_RECEIVE_PONG:
 		if (sn != NULL && sn->node != NULL)
 			server_session_heard(sn);

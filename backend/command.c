@@ -742,7 +742,7 @@ command_check_signer(const struct command_engine *engine,
 	}
 	/* Checked apart, of these very bytes with this key: its answer. */
 	if (checked != NULL && checked->key == t->key &&
-	    checked->text == msg && checked->len == len &&
+	    checked->len == len && memcmp(checked->text, msg, len) == 0 &&
 	    strcmp(checked->signature, sig->signature) == 0)
 		rc = checked->rc;
 	else

@@ -131,8 +131,9 @@ int		 command_approve_msg(struct command_engine *engine,
  * server may check many in parallel: command_approve_sigcheck() hands it
  * the operator's key, the pending copy's statement and the signature (all
  * pointers into the engine and the message, unchanged until the engine
- * or the message changes); command_sigcheck_run() checks them and touches
- * nothing else, so it may run on another thread while the engine waits;
+ * or the message changes; the caller may check a copy of the statement
+ * instead, while the engine goes on); command_sigcheck_run() checks them
+ * and touches nothing else, so it may run on another thread;
  * command_approve_checked() then takes its answer in place of checking
  * again, if it was of these very bytes, key and signature.  The check
  * is this engine's own, of its own pending copy: never another's.

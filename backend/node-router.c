@@ -384,7 +384,7 @@ node_router_market(struct node_router *r, unsigned fill_after,
 	while (r->bcount > 0) {
 		b = &r->batches[r->bhead];
 		if (b->cancel_at != 0 &&
-		    r->iteration - b->cancel_at >= cancel_after)
+		    r->iteration + 1 - b->cancel_at >= cancel_after)
 			r->counters.children_cancelled_total += b->children;
 		else if (r->iteration - b->iteration < fill_after)
 			break;
@@ -439,6 +439,14 @@ void
 node_router_kill(struct node_router *r)
 {
 	atomic_store_explicit(&r->kill_flag, 1, memory_order_release);
+}
+
+/* Ask the market to cancel now, on the order path's thread; see .h. */
+void
+node_router_halt(struct node_router *r)
+{
+	if (router_stopped(r))
+		router_halt(r);
 }
 
 /* Has the router been killed?  Safe from any thread. */

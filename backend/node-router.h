@@ -132,8 +132,10 @@ void	 node_router_prefetch(const struct node_router *r, int stage);
 /*
  * The market's answers, as of this iteration: child orders sent at least
  * fill_after iterations ago are filled, and those whose cancel went out
- * at least cancel_after iterations ago are cancelled (counted in
- * children_cancelled_total), oldest first.  Returns how many closed.
+ * cancel_after market answers ago are cancelled (counted in
+ * children_cancelled_total), oldest first: a cancel that went out in or
+ * after iteration c is answered by the call after iteration c +
+ * cancel_after - 1.  Returns how many closed.
  */
 uint64_t node_router_market(struct node_router *r, unsigned fill_after,
 	    unsigned cancel_after);
@@ -144,6 +146,14 @@ uint64_t node_router_market(struct node_router *r, unsigned fill_after,
  * order path acts on it.  Killing a killed router changes nothing.
  */
 void	 node_router_kill(struct node_router *r);
+
+/*
+ * A killed router's cancels go out now rather than at its next
+ * iteration: for the order path's own thread, which may learn of a kill
+ * between iterations (vigild's simulator, whose loop carries out the
+ * kill and steps the routers).  Nothing if it is not killed.
+ */
+void	 node_router_halt(struct node_router *r);
 
 /*
  * Arm (on) or disarm the router's own kill: while armed, the order path

@@ -109,8 +109,10 @@
 /*
  * The approvals a pass keeps for their signature checks over the cores
  * (server_verify_run) count towards its budget too, each at what one
- * lately cost in CPU (its check, on whichever thread, and judging it),
- * so that a pass holds as many as when each was checked on arrival,
+ * lately cost in CPU (its check, on whichever thread, and judging it;
+ * the loop's judging alone while the checks run on threads apart from
+ * it, server_verify_post), so that a pass holds as many as when each
+ * was checked on arrival,
  * and the first routers of a kill halt while the last are checked.
  * This until a pass has measured them.
  */
@@ -232,7 +234,9 @@ struct server_verify {
 	struct proto_approve	 approve;
 	struct proto_cancel	 cancel;
 	struct command_sigcheck	 check;
+	char			*text;		/* check's statement, copied */
 	int			 checking;	/* check is to be run */
+	int			 ended;		/* in flight: reaped */
 	int64_t			 check_us;	/* its thread's CPU for it */
 };
 
@@ -364,19 +368,31 @@ struct server {
 	 */
 	struct syncpool		*syncs;		/* NULL: each syncs alone */
 	struct syncpool		*flush;		/* NULL: syncs block */
-	ev_async		 flush_watch;	/* on loop: a sync ended */
+	ev_async		 flush_watch;	/* on loop: a sync or a
+						   check ended */
 	struct server_batch	 batches[2];
 	struct server_batch	*filling;
 	struct server_batch	*flying;
 	uint64_t		 sync_batch;	/* numbers batches from 1 */
-	/* Approves (and what follows them) waiting for their checks. */
+	/*
+	 * Approves (and what follows them) waiting for their checks: kept
+	 * since the last pass (verify), and, with the flush pool, those
+	 * whose checks run on the sync pool's threads while the loop goes
+	 * on (flight, its first njudged judged), each array in turn.
+	 */
 	struct server_verify	*verify;
 	size_t			 nverify;
 	size_t			 verifycap;
+	struct server_verify	*flight;
+	size_t			 nflight;
+	size_t			 flightcap;
+	size_t			 njudged;
+	size_t			*checked_ended;	/* syncpool_reap's */
 	int			 judging;	/* server_verify_run is */
 	int			 verifying;	/* its checks are running */
 	const struct command_sigcheck *checked;	/* the approve's, judged */
-	int64_t			 verify_us;	/* CPU for one, all told */
+	int64_t			 verify_us;	/* CPU for one, all told
+						   (in flight: the loop's) */
 	/* Documents sent whole to console instances, for their links. */
 	struct server_sent	 sent[SERVER_SENT_MAX];
 	uint64_t		 sent_clock;
@@ -497,6 +513,13 @@ static int	 server_verify_defer(struct server_session *sn,
 static void	 server_verify_forget(struct server_session *sn);
 static void	 server_verify_one(void *arg, size_t i);
 static void	 server_verify_run(struct server *server);
+static void	 server_verify_prepare(struct server *server,
+		    struct server_verify *vs, size_t n);
+static void	 server_verify_judge(struct server *server,
+		    struct server_verify *v);
+static void	 server_verify_post(struct server *server);
+static void	 server_verify_reap(struct server *server);
+static void	 server_verify_drain(struct server *server);
 static void	 server_execute(struct server_session *sn,
 		    struct server_node *node,
 		    const struct command_pending *p);
@@ -1397,14 +1420,15 @@ server_free(struct server *server)
 	lws_sul_cancel(&server->sul);
 	lws_sul_cancel(&server->work_sul);
 	/* What waits for its checks or sync ends before its consoles go. */
-	if (server->nverify > 0)
-		server_verify_run(server);
+	server_verify_drain(server);
 	server_durable_drain(server);
 	syncpool_free(server->flush);
 	syncpool_free(server->syncs);
 	for (i = 0; i < nitems(server->batches); i++)
 		server_batch_free(&server->batches[i]);
 	free(server->verify);
+	free(server->flight);
+	free(server->checked_ended);
 	/* Closing each websocket frees its session (server_session_close). */
 	server->freeing = 1;
 	lws_context_destroy(server->context);
@@ -2315,8 +2339,13 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)loop;
 	(void)revents;
 	server->pass_us = -1;
-	if (server->nverify > 0)
-		server_verify_run(server);
+	if (server->flush == NULL) {
+		if (server->nverify > 0)
+			server_verify_run(server);
+	} else if (server->nflight > 0)
+		server_verify_reap(server);
+	else if (server->nverify > 0)
+		server_verify_post(server);
 	server_durable_reap(server);
 	server_durable_start(server);
 	server_flush(server);
@@ -3197,7 +3226,7 @@ server_durable_start(struct server *server)
 	server->filling = b == &server->batches[0] ? &server->batches[1] :
 	    &server->batches[0];
 	if (server->flush != NULL && (server->waiting != NULL ||
-	    server->nverify > 0)) {
+	    server->nverify > 0 || server->nflight > 0)) {
 		syncpool_start(server->flush, b->fds, b->errors, b->nsync,
 		    server_flush_wake, server);
 		return;
@@ -3287,7 +3316,7 @@ server_durable_drain(struct server *server)
 	}
 }
 
-/* A flush pool thread ended a sync: wake the loop (on that thread). */
+/* A pool thread ended a sync or check: wake the loop (on that thread). */
 static void
 server_flush_wake(void *arg)
 {
@@ -3307,7 +3336,10 @@ server_verify_poll(void *arg)
 	server_durable_reap(arg);
 }
 
-/* The loop woke for syncs that ended: land what they made durable. */
+/*
+ * The loop woke for syncs or checks that ended: judge what is due, and
+ * land what the syncs made durable.
+ */
 static void
 server_flushed(struct ev_loop *loop, ev_async *w, int revents)
 {
@@ -3316,6 +3348,8 @@ server_flushed(struct ev_loop *loop, ev_async *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (server->nflight > 0)
+		server_verify_reap(server);
 	server_durable_reap(server);
 }
 
@@ -3386,6 +3420,14 @@ server_verify_forget(struct server_session *sn)
 			sn->nverify--;
 		}
 	}
+	/* The threads read only the checks, never sn. */
+	for (i = server->njudged; i < server->nflight && sn->nverify > 0;
+	    i++) {
+		if (server->flight[i].sn == sn) {
+			server->flight[i].sn = NULL;
+			sn->nverify--;
+		}
+	}
 }
 
 /* Check the i-th kept approval's signature: on any of the pool's threads. */
@@ -3402,30 +3444,81 @@ server_verify_one(void *arg, size_t i)
 }
 
 /*
- * The approvals kept since the last pass: find what each is to check
- * again (its node's engine may have changed since it came), check them
- * all on the pool's threads and the loop's, each node's approval with
- * its own engine over its own pending copy, then judge each kept
- * message in the order they came, an approval taking its check's answer
- * (the engine refuses, logs and audits exactly as it would have).
+ * Find what each of the n kept messages vs is to check again (its node's
+ * engine may have changed since it came), each node's approval with its
+ * own engine over its own pending copy, and copy the statement it
+ * checks: the check then reads nothing the loop may change meanwhile
+ * (an expiry frees a pending command), and its answer is taken for
+ * these very bytes (command_approve_checked).
+ */
+static void
+server_verify_prepare(struct server *server, struct server_verify *vs,
+    size_t n)
+{
+	struct server_verify	*v;
+	struct server_node	*node;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		v = &vs[i];
+		node = &server->nodes[v->node];
+		if (v->type != MSG_APPROVE || node->engine == NULL)
+			continue;
+		v->checking = command_approve_sigcheck(node->engine,
+		    &v->approve, &v->check);
+		if (!v->checking)
+			continue;
+		v->text = xmalloc(v->check.len + 1);
+		memcpy(v->text, v->check.text, v->check.len + 1);
+		v->check.text = v->text;
+	}
+}
+
+/*
+ * Judge kept message v, its check ended (or none to run), in its turn:
+ * an approval takes its check's answer (the engine refuses, logs and
+ * audits exactly as it would have).  The caller sets server->judging.
+ */
+static void
+server_verify_judge(struct server *server, struct server_verify *v)
+{
+	struct server_session	*sn;
+	struct server_node	*node = &server->nodes[v->node];
+	struct proto_msg	*msg = &server->msg;
+
+	node->nverify--;
+	if (v->sn != NULL)
+		v->sn->nverify--;
+	/* Not the whole scratch message: it is 21 KB. */
+	msg->type = v->type;
+	if (v->type == MSG_APPROVE)
+		msg->u.approve = v->approve;
+	else
+		msg->u.cancel = v->cancel;
+	server->checked = v->checking ? &v->check : NULL;
+	/* Read before its console closed: judged all the same. */
+	sn = v->sn != NULL && !v->sn->dead && !v->sn->closing ? v->sn : NULL;
+	server_command_on(sn, node, msg);
+	server->checked = NULL;
+	memset(&msg->u.approve, 0, sizeof msg->u.approve);
+	msg->type = MSG_UNKNOWN;
+	free(v->approve.document);
+	free(v->text);
+	command_sigcheck_clear(&v->check);
+}
+
+/*
+ * The approvals kept since the last pass, without the flush pool: check
+ * them all on the pool's threads and the loop's, then judge each kept
+ * message in the order they came.
  */
 static void
 server_verify_run(struct server *server)
 {
-	struct server_verify	*v;
-	struct server_session	*sn;
-	struct server_node	*node;
-	struct proto_msg	*msg = &server->msg;
-	size_t			 i, n = server->nverify;
-	int64_t			 start, cost = 0;
+	size_t	 i, n = server->nverify;
+	int64_t	 start, cost = 0;
 
-	for (i = 0; i < n; i++) {
-		v = &server->verify[i];
-		node = &server->nodes[v->node];
-		if (v->type == MSG_APPROVE && node->engine != NULL)
-			v->checking = command_approve_sigcheck(node->engine,
-			    &v->approve, &v->check);
-	}
+	server_verify_prepare(server, server->verify, n);
 	server->verifying = 1;
 	syncpool_each_poll(server->syncs, server_verify_one, server->verify,
 	    n, server_verify_poll, server);
@@ -3434,28 +3527,8 @@ server_verify_run(struct server *server)
 	server->judging = 1;
 	start = server_cpu_us();
 	for (i = 0; i < n; i++) {
-		v = &server->verify[i];
-		cost += v->check_us;
-		node = &server->nodes[v->node];
-		node->nverify--;
-		if (v->sn != NULL)
-			v->sn->nverify--;
-		/* Not the whole scratch message: it is 21 KB. */
-		msg->type = v->type;
-		if (v->type == MSG_APPROVE)
-			msg->u.approve = v->approve;
-		else
-			msg->u.cancel = v->cancel;
-		server->checked = v->checking ? &v->check : NULL;
-		/* Read before its console closed: judged all the same. */
-		sn = v->sn != NULL && !v->sn->dead && !v->sn->closing ?
-		    v->sn : NULL;
-		server_command_on(sn, node, msg);
-		server->checked = NULL;
-		memset(&msg->u.approve, 0, sizeof msg->u.approve);
-		msg->type = MSG_UNKNOWN;
-		free(v->approve.document);
-		command_sigcheck_clear(&v->check);
+		cost += server->verify[i].check_us;
+		server_verify_judge(server, &server->verify[i]);
 	}
 	server->nverify = 0;
 	server->judging = 0;
@@ -3463,6 +3536,86 @@ server_verify_run(struct server *server)
 	if (start != -1 && n > 0)
 		server->verify_us = (3 * server->verify_us + (cost +
 		    server_cpu_us() - start) / (int64_t)n) / 4;
+}
+
+/*
+ * With the flush pool, the approvals kept since the last pass go to the
+ * sync pool's threads alone, in flight, while the loop goes on writing
+ * frames and reading messages (kept behind them); each is judged once
+ * its check and those before it have ended (server_verify_reap), not
+ * once the slowest of the pass's has.
+ */
+static void
+server_verify_post(struct server *server)
+{
+	struct server_verify	*v = server->flight;
+	size_t			 cap = server->flightcap;
+
+	server->flight = server->verify;
+	server->flightcap = server->verifycap;
+	server->nflight = server->nverify;
+	server->njudged = 0;
+	server->verify = v;
+	server->verifycap = cap;
+	server->nverify = 0;
+	server->checked_ended = xreallocarray(server->checked_ended,
+	    server->flightcap, sizeof *server->checked_ended);
+	server_verify_prepare(server, server->flight, server->nflight);
+	syncpool_start_each(server->syncs, server_verify_one, server->flight,
+	    server->nflight, server_flush_wake, server);
+}
+
+/*
+ * Judge, in the order they came, the messages in flight whose checks
+ * ended, up to the first still running, for SERVER_PASS_MS of the
+ * loop's CPU (the rest at the next pass, after the frames these queued
+ * went out).  Once all are judged the next kept ones go.
+ */
+static void
+server_verify_reap(struct server *server)
+{
+	struct server_verify	*v;
+	size_t			 i, n, from = server->njudged;
+	int64_t			 start = server_cpu_us();
+
+	n = syncpool_reap(server->syncs, server->checked_ended);
+	for (i = 0; i < n; i++)
+		server->flight[server->checked_ended[i]].ended = 1;
+	server->judging = 1;
+	while (server->njudged < server->nflight) {
+		v = &server->flight[server->njudged];
+		if (!v->ended)
+			break;
+		server_verify_judge(server, v);
+		server->njudged++;
+		if (start != -1 && server_cpu_us() - start >=
+		    SERVER_PASS_MS * 1000) {
+			ev_async_send(server->loop, &server->flush_watch);
+			break;
+		}
+	}
+	server->judging = 0;
+	/* The loop's cost of one: the checks are the threads'. */
+	if (start != -1 && server->njudged > from)
+		server->verify_us = (3 * server->verify_us + (server_cpu_us() -
+		    start) / (int64_t)(server->njudged - from)) / 4;
+	if (server->njudged < server->nflight)
+		return;
+	server->nflight = server->njudged = 0;
+	if (server->nverify > 0)
+		server_verify_post(server);
+}
+
+/* Check and judge every message kept, however long it takes. */
+static void
+server_verify_drain(struct server *server)
+{
+	while (server->nflight > 0) {
+		syncpool_wait(server->syncs);
+		server_verify_reap(server);
+	}
+	if (server->nverify > 0)
+		server_verify_run(server);
 }
 
 /*

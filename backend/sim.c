@@ -1729,6 +1729,8 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 		return (-1);
 	}
 	node_router_kill(r);
+	/* This loop is the order path's: the cancels go out now. */
+	node_router_halt(r);
 	return (0);
 }
 
@@ -1758,6 +1760,7 @@ sim_node_fire(struct sim *sim, size_t i)
 	if (i < sim->nnodes && sim->nodes[i].router != NULL) {
 		node_router_arm(sim->nodes[i].router, 0);
 		node_router_kill(sim->nodes[i].router);
+		node_router_halt(sim->nodes[i].router);
 	}
 }
 

@@ -47,6 +47,9 @@ struct syncpool {
 static void	*syncpool_main(void *);
 static int	 syncpool_take(struct syncpool *, void (*)(void *), void *);
 static void	 syncpool_sync(void *, size_t);
+static void	 syncpool_begin(struct syncpool *, void (*)(void *, size_t),
+		    void *, const struct syncpool_syncs *, size_t,
+		    void (*)(void *), void *);
 
 /*
  * With the lock held, run the run's jobs until none is left to take,
@@ -208,6 +211,28 @@ void
 syncpool_start(struct syncpool *pool, const int *fds, int *errors, size_t n,
     void (*wake)(void *), void *arg)
 {
+	struct syncpool_syncs	s = { fds, errors };
+
+	syncpool_begin(pool, syncpool_sync, NULL, &s, n, wake, arg);
+}
+
+/* Start n jobs on the threads alone; see syncpool.h. */
+void
+syncpool_start_each(struct syncpool *pool, void (*job)(void *, size_t),
+    void *job_arg, size_t n, void (*wake)(void *), void *arg)
+{
+	syncpool_begin(pool, job, job_arg, NULL, n, wake, arg);
+}
+
+/*
+ * Hand the threads alone a run of n: job(job_arg, i), or with syncs,
+ * job over a copy of them the pool keeps for the run.
+ */
+static void
+syncpool_begin(struct syncpool *pool, void (*job)(void *, size_t),
+    void *job_arg, const struct syncpool_syncs *syncs, size_t n,
+    void (*wake)(void *), void *arg)
+{
 	if (n == 0)
 		return;
 	pthread_mutex_lock(&pool->lock);
@@ -219,10 +244,12 @@ syncpool_start(struct syncpool *pool, const int *fds, int *errors, size_t n,
 		pool->ended = xreallocarray(pool->ended, n,
 		    sizeof *pool->ended);
 	}
-	pool->syncs.fds = fds;
-	pool->syncs.errors = errors;
-	pool->job = syncpool_sync;
-	pool->arg = &pool->syncs;
+	if (syncs != NULL) {
+		pool->syncs = *syncs;
+		job_arg = &pool->syncs;
+	}
+	pool->job = job;
+	pool->arg = job_arg;
 	pool->n = n;
 	pool->next = pool->finished = pool->reaped = 0;
 	pool->started = 1;

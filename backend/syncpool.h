@@ -61,6 +61,17 @@ void		 syncpool_start(struct syncpool *pool, const int *fds,
 		    int *errors, size_t n, void (*wake)(void *), void *arg);
 
 /*
+ * The same for any job: start job(job_arg, i) for each i below n on the
+ * pool's threads alone and return at once, wake(arg) called after each
+ * ends; reaped as syncs are (syncpool_reap), and a run of syncs or jobs
+ * at a time.  What the jobs touch stays the caller's to keep, and to
+ * leave alone, until every job is reaped.
+ */
+void		 syncpool_start_each(struct syncpool *pool,
+		    void (*job)(void *, size_t), void *job_arg, size_t n,
+		    void (*wake)(void *), void *arg);
+
+/*
  * The started syncs that ended since the last call: their indices, in
  * the order they ended, in out (room for n), and errors[i] set for each.
  * Returns how many.  Once the last is reaped the run is over, and
@@ -68,7 +79,7 @@ void		 syncpool_start(struct syncpool *pool, const int *fds,
  */
 size_t		 syncpool_reap(struct syncpool *pool, size_t *out);
 
-/* Wait until every sync of the started run has ended (not reaped). */
+/* Wait until every sync (or job) of the started run has ended. */
 void		 syncpool_wait(struct syncpool *pool);
 
 #endif

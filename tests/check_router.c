@@ -309,6 +309,33 @@ START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
 }
 END_TEST
 
+/*
+ * vigild's loop carries out a kill between two steps of the order path:
+ * the cancels go out at once, and the market answers them at its second
+ * step after, as the simulator runs it (market, then step), not a step
+ * later for the order path to notice the flag.
+ */
+START_TEST(halt_on_the_order_path_sends_cancels_at_once)
+{
+	struct node_router	r;
+	uint64_t		residue;
+
+	runaway(&r, 5, 2);
+	residue = r.counters.open_children;
+	ck_assert_uint_gt(residue, 0);
+	node_router_kill(&r);
+	node_router_halt(&r);
+	node_router_market(&r, 100, 2);
+	node_router_step(&r, 500, 100);
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "halting");
+	ck_assert_uint_eq(r.counters.open_children, residue);
+	node_router_market(&r, 100, 2);
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "killed");
+	ck_assert_uint_eq(r.counters.children_cancelled_total, residue);
+	node_router_free(&r);
+}
+END_TEST
+
 START_TEST(killed_with_nothing_open_reports_killed_at_once)
 {
 	struct node_router	r;
@@ -476,6 +503,7 @@ router_suite(void)
 	tcase_add_test(tc, kill_stops_child_orders_within_one_iteration);
 	tcase_add_test(tc,
 	    halting_while_child_orders_are_open_then_killed_at_zero);
+	tcase_add_test(tc, halt_on_the_order_path_sends_cancels_at_once);
 	tcase_add_test(tc, killed_with_nothing_open_reports_killed_at_once);
 	tcase_add_test(tc,
 	    parents_are_refused_in_words_while_halting_and_killed);

@@ -1,8 +1,9 @@
 /*
  * check_syncpool.c: the threads that sync vigild's audit logs and check
  * its approvals.  A started run of syncs is the threads' alone, wakes
- * its caller once per sync, and hands each sync back once; a run of
- * jobs lets its caller see to other things between its own jobs.
+ * its caller once per sync, and hands each sync back once, and so is
+ * a started run of jobs; a run of jobs lets its caller see to other
+ * things between its own jobs.
  */
 #include <check.h>
 #include <errno.h>
@@ -135,6 +136,50 @@ START_TEST(a_run_of_jobs_polls_between_the_callers_own)
 }
 END_TEST
 
+/*
+ * A started run of jobs (vigild's checks while its loop goes on): each
+ * runs once, on the threads alone, wakes the caller once and is reaped
+ * once; then a run of syncs may start on the same pool, and another of
+ * jobs after it.
+ */
+START_TEST(started_jobs_are_each_reaped_once_then_the_pool_is_free)
+{
+	struct syncpool	*pool;
+	char		*cause = NULL;
+	int		 done[64], fd = -1, error = 0;
+	size_t		 ended[64], i, n, got = 0;
+
+	pool = syncpool_new(3, &cause);
+	ck_assert_ptr_nonnull(pool);
+	memset(done, 0, sizeof done);
+	wakes = 0;
+	syncpool_start_each(pool, note_job, done, 64, count_wake, NULL);
+	syncpool_wait(pool);
+	ck_assert_uint_eq(wakes, 64);
+	while ((n = syncpool_reap(pool, ended)) > 0) {
+		for (i = 0; i < n; i++)
+			ck_assert_int_eq(done[ended[i]], 1);
+		got += n;
+	}
+	ck_assert_uint_eq(got, 64);
+	for (i = 0; i < 64; i++)
+		ck_assert_int_eq(done[i], 1);
+	/* Free again: a run of syncs, then of jobs. */
+	syncpool_start(pool, &fd, &error, 1, count_wake, NULL);
+	syncpool_wait(pool);
+	ck_assert_uint_eq(syncpool_reap(pool, ended), 1);
+	ck_assert_int_eq(error, EBADF);
+	syncpool_start_each(pool, note_job, done, 64, count_wake, NULL);
+	syncpool_wait(pool);
+	for (got = 0; (n = syncpool_reap(pool, ended)) > 0; got += n)
+		continue;
+	ck_assert_uint_eq(got, 64);
+	for (i = 0; i < 64; i++)
+		ck_assert_int_eq(done[i], 2);
+	syncpool_free(pool);
+}
+END_TEST
+
 Suite *
 syncpool_suite(void)
 {
@@ -144,6 +189,8 @@ syncpool_suite(void)
 	tcase_add_test(tc,
 	    started_syncs_are_each_reaped_once_with_their_result);
 	tcase_add_test(tc, a_run_of_jobs_polls_between_the_callers_own);
+	tcase_add_test(tc,
+	    started_jobs_are_each_reaped_once_then_the_pool_is_free);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -57,6 +57,14 @@
 #define BENCH_ROWS_PASSES	21	/* steady frames of the rows */
 #define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
 #define BENCH_KILL_S		90	/* longest wait for the kill */
+/*
+ * One market acknowledgement: vigild's simulated market answers a
+ * router's cancels at its second step after they went out
+ * (SIM_CANCEL_STEPS in backend/sim.c), a step every SERVER_STEP_MS (50), so
+ * within 2 x 50 ms of the kill; killed is timed against the bound plus
+ * this.
+ */
+#define BENCH_MARKET_ACK_MS	100
 #define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
 #define BENCH_PLAIN		2	/* bench_vigild: --insecure */
 #define BENCH_WATCHED_FROM	35	/* s a console watched vigild ... */
@@ -1505,7 +1513,7 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 {
 	double	*h = xcalloc(w->nrouters, sizeof *h);
 	double	*k = xcalloc(w->nrouters, sizeof *k);
-	double	 h50, h99;
+	double	 h50, h99, k50, k99;
 	char	 what[64];
 	size_t	 i, n = 0;
 
@@ -1528,10 +1536,14 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 	h99 = bench_percentile(h, n, 99);
 	util_format(what, sizeof what, "kill, %s -> halted, p99 (ms)", from);
 	bench_row(what, h99, "ms", bound, "<= 1.5x ref", h99 <= 1.5 * bound);
+	k50 = bench_percentile(k, n, 50);
 	util_format(what, sizeof what, "kill, %s -> killed, p50 (ms)", from);
-	bench_row(what, bench_percentile(k, n, 50), "ms", bound, "(none)", 1);
+	bench_row(what, k50, "ms", bound + BENCH_MARKET_ACK_MS, "<= ref",
+	    k50 <= bound + BENCH_MARKET_ACK_MS);
+	k99 = bench_percentile(k, n, 99);
 	util_format(what, sizeof what, "kill, %s -> killed, p99 (ms)", from);
-	bench_row(what, bench_percentile(k, n, 99), "ms", bound, "(none)", 1);
+	bench_row(what, k99, "ms", bound + BENCH_MARKET_ACK_MS, "<= ref",
+	    k99 <= bound + BENCH_MARKET_ACK_MS);
 	free(h);
 	free(k);
 }
@@ -1552,8 +1564,9 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 	bound = BENCH_KILL_ROUTERS * (2 / refs->verify_ps + 1 / refs->sync_ps)
 	    / refs->ncpu * 1000;
 	printf("kill of %d routers: bound %.1f ms (2 verifications and 1 "
-	    "audit sync per router over %.0f cores)\n", BENCH_KILL_ROUTERS,
-	    bound, refs->ncpu);
+	    "audit sync per router over %.0f cores); killed against it plus "
+	    "one market acknowledgement, %d ms\n", BENCH_KILL_ROUTERS,
+	    bound, refs->ncpu, BENCH_MARKET_ACK_MS);
 	bench_kill_one(bindir, bound, 0);
 	bench_kill_one(bindir, bound, 1);
 }

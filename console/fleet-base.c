@@ -369,7 +369,11 @@ fleet_base_tell(const struct fleet_base_set *s, double lo, double hi,
  * Take group g's queues, and tell its members whose baseline may have
  * moved across what the rules read: with two peers or more before and
  * after, those whose rate lies between factor times the lowest and the
- * highest baseline given before and now; else (own baselines) all.
+ * highest baseline given before and now; all of them when own
+ * baselines start or end (the number of peers crosses 0, 1, 2), each
+ * member's own taken again; with one peer still, the others.  Own
+ * baselines that stand change only when their node is sampled, which
+ * notes it (fleet_tick()).
  */
 static void
 fleet_base_group(struct fleet_base *b, size_t g,
@@ -388,12 +392,16 @@ fleet_base_group(struct fleet_base *b, size_t g,
 		fleet_base_range(&lo, &hi, &grp->peers);
 		fleet_base_tell(&grp->peers, lo, hi, nodes);
 		fleet_base_tell(&grp->others, lo, hi, nodes);
-	} else {
+	} else if (grp->npeers != grp->peers.n) {
+		/* Own baselines start or end: theirs may be old. */
 		for (i = 0; i < grp->n; i++) {
 			ix = grp->members[i];
 			b->own[ix] = nodes->own(nodes->arg, ix);
 			nodes->changed(nodes->arg, ix);
 		}
+	} else if (grp->peers.n == 1) {
+		/* The others' baseline is the one peer's rate. */
+		fleet_base_tell(&grp->others, 0, DBL_MAX, nodes);
 	}
 	grp->npeers = grp->peers.n;
 	grp->lo = DBL_MAX;

@@ -314,6 +314,10 @@ fleet_base_merge(struct fleet_base *b, struct fleet_base_set *s)
 	}
 	out = b->scratch;
 	while (i < s->n || a < s->nadd) {
+		/* A leaver not held (none should be) is passed over. */
+		while (i < s->n && d < s->ndel &&
+		    fleet_base_cmp(&s->del[d], &s->p[i]) < 0)
+			d++;
 		if (i < s->n && d < s->ndel &&
 		    fleet_base_cmp(&s->p[i], &s->del[d]) == 0) {
 			i++;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "check.h"
 #include "fleet.h"
 #include "fleet-base.h"
 #include "opkey.h"
@@ -139,8 +140,8 @@ static const char *fleet_baseline_group(void *arg, size_t ix);
 static int	 fleet_baseline_router(void *arg, size_t ix);
 static double	 fleet_baseline_rate(void *arg, size_t ix);
 static double	 fleet_baseline_own(void *arg, size_t ix);
-static void	 fleet_baseline_put(void *arg, size_t ix, double baseline,
-		    size_t npeers);
+static double	 fleet_baseline_any_rate(void *arg, size_t ix);
+static void	 fleet_baseline_changed(void *arg, size_t ix);
 static double	 fleet_own_baseline(const struct node *node);
 static void	 fleet_event_put(struct node *node, int64_t wall_ms,
 		    char *text);
@@ -509,7 +510,6 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	node->link = link;
 	fleet_link_adopt(&fleet->links[link], fleet->nnodes - 1);
 	node->state = NODE_LIVE;
-	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_share_rate, FLEET_RATE_WINDOW_MS);
@@ -574,8 +574,10 @@ fleet_baseline_tick(struct fleet *fleet)
 	const struct fleet_base_nodes	nodes = { fleet, fleet_baseline_group,
 					    fleet_baseline_router,
 					    fleet_baseline_rate,
+					    fleet_baseline_any_rate,
 					    fleet_baseline_own,
-					    fleet_baseline_put };
+					    fleet_baseline_changed,
+					    CHECK_ORDER_RATE_FACTOR };
 
 	if (fleet->base != NULL)
 		fleet_base_tick(fleet->base, &nodes);
@@ -618,19 +620,27 @@ fleet_baseline_own(void *arg, size_t ix)
 	return (fleet_own_baseline(&((struct fleet *)arg)->nodes[ix]));
 }
 
-/* Set node ix's baseline; a change is one the rules look at again. */
-static void
-fleet_baseline_put(void *arg, size_t ix, double baseline, size_t npeers)
+/* Node ix's child rate per second whatever its state, or -1. */
+static double
+fleet_baseline_any_rate(void *arg, size_t ix)
 {
-	struct fleet	*fleet = arg;
-	struct node	*node = &fleet->nodes[ix];
+	return (rate_per_sec(&((struct fleet *)arg)->nodes[ix].child_rate));
+}
 
-	if (node->child_rate_baseline == baseline &&
-	    node->child_rate_npeers == npeers)
-		return;
-	node->child_rate_baseline = baseline;
-	node->child_rate_npeers = npeers;
-	fleet_changed(fleet, ix);
+/* Node ix's baseline may have changed: the rules look at it again. */
+static void
+fleet_baseline_changed(void *arg, size_t ix)
+{
+	fleet_changed(arg, ix);
+}
+
+/* The baseline node is judged against; see fleet.h. */
+double
+fleet_node_baseline(const struct fleet *fleet, const struct node *node,
+    size_t *npeers)
+{
+	return (fleet_base_get(fleet->base, (size_t)(node - fleet->nodes),
+	    npeers));
 }
 
 /*
@@ -2152,7 +2162,7 @@ void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	struct node	*node;
-	size_t		 ix, quota;
+	size_t		 ix, quota, npeers;
 
 	if (fleet->heard_walk)
 		fleet_tick_walk(fleet, now_ms, wall_ms);
@@ -2176,8 +2186,8 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet->sampling_n--;
 		fleet_sampling_add(fleet, ix, 0);
 		/* A router with no live peer is its own baseline. */
-		if (node->child_rate_npeers == 0 &&
-		    fleet_node_role(node) == ROLE_ROUTER)
+		if (fleet_node_role(node) == ROLE_ROUTER &&
+		    (fleet_node_baseline(fleet, node, &npeers), npeers == 0))
 			fleet_baseline_note(fleet, ix);
 	}
 	fleet_commands_tick(fleet, wall_ms);
@@ -2957,7 +2967,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	/* Killed, it sends nothing: no slope of the last counters stands. */
 	if (fleet_node_killed(node))
 		out->parent_rate = out->child_rate = out->child_share_rate = 0;
-	out->child_rate_baseline = node->child_rate_baseline;
+	out->child_rate_baseline = fleet_node_baseline(fleet, node, NULL);
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
 	out->counter_resets = node->counter_resets;

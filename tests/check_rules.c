@@ -809,6 +809,36 @@ START_TEST(order_rate_against_peers)
 }
 END_TEST
 
+/*
+ * A router's baseline moves with its peers while it says nothing new:
+ * the rule still sees it cross (baselines are kept by group and the
+ * tick tells only the routers near the moving line, fleet-base.c).
+ */
+START_TEST(order_rate_follows_peers_falling)
+{
+	struct world	*w = world_healthy();
+	struct tnode	*r3 = world_node(w, "router/r3");
+	struct alert	*a;
+	size_t		 i;
+
+	r3->child_per_s = 40;
+	world_step(w, 6);
+	ck_assert_ptr_null(active(w, "order-rate"));
+	r3->silent = 1;		/* its last rate, 40/s, stands */
+	world_step(w, 4);
+	ck_assert_ptr_null(active(w, "order-rate"));
+	for (i = 0; i < w->nn; i++)
+		if (w->n[i].role == ROLE_ROUTER && &w->n[i] != r3)
+			w->n[i].child_per_s = 5;
+	world_step(w, 8);
+	a = must(w, "order-rate");
+	ck_assert_str_eq(a->text, "router/r3 sends 40 child orders/s, 8x "
+	    "its baseline of 5.0/s (the median of the other 7 live routers "
+	    "in group nyse)");
+	world_free(w);
+}
+END_TEST
+
 START_TEST(order_rate_ignores_small_rates)
 {
 	struct world	*w = world_healthy();
@@ -1546,6 +1576,7 @@ rules_suite(void)
 	tcase_add_test(tc, runaway_names_router_parent_and_ratio);
 	tcase_add_test(tc, runaway_follows_the_kill_switch);
 	tcase_add_test(tc, order_rate_against_peers);
+	tcase_add_test(tc, order_rate_follows_peers_falling);
 	tcase_add_test(tc, order_rate_ignores_small_rates);
 	tcase_add_test(tc, order_rate_alone_uses_own_history);
 	tcase_add_test(tc, cert_expiring_then_expired);

@@ -200,8 +200,6 @@ static int	 headless_unheard(struct headless *, const char *,
 static int	 headless_named_heard(struct headless *,
 		    const struct proto_command *, const char *);
 static int	 headless_ready_proposal(struct headless *);
-static int	 headless_proposal_node(struct headless *,
-		    const struct node *);
 static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
@@ -1444,23 +1442,6 @@ headless_ready_targets(struct headless *h)
 }
 
 /*
- * approve --yes, waiting for the proposal: is node a target ready to be
- * sent it (so headless_ready_proposal() holds), asked as its frames
- * come rather than at the next tick?
- */
-static int
-headless_proposal_node(struct headless *h, const struct node *node)
-{
-	const struct fleet_proposal	*p;
-	int				 ambiguous;
-
-	p = fleet_proposal_find(h->fleet, h->options->id, &ambiguous);
-	return (p != NULL && !ambiguous && p->decoded &&
-	    headless_streams(h, &p->cmd) &&
-	    headless_target_ready(h, node, p->id));
-}
-
-/*
  * approve, cancel: the proposal is here and its targets heard (and,
  * approving, a node it names beyond them); or it cannot come (the id is
  * ambiguous, or every node has reported and none holds it).
@@ -2209,8 +2190,6 @@ headless_find(struct headless *h, const char *verb)
 	char				 wait[32], *cause = NULL;
 	int				 ambiguous, rc;
 
-	if (h->options->command == HEADLESS_APPROVE && h->options->yes)
-		h->on_node = headless_proposal_node;
 	rc = headless_until(h, headless_ready_proposal, h->options->wait_ms);
 	if (rc < 0)
 		return (headless_interrupted(h));

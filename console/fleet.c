@@ -462,6 +462,9 @@ fleet_apply(struct fleet *fleet, size_t link, const struct proto_msg *msg,
 	if (node != NULL)
 		fleet_changed(fleet, (size_t)(node - fleet->nodes));
 	fleet->dirty = 1;
+	if (node != NULL && fleet->on_node != NULL)
+		fleet->on_node(fleet->on_node_arg,
+		    (size_t)(node - fleet->nodes));
 	return (0);
 }
 

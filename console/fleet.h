@@ -68,6 +68,13 @@ enum link_state {
  */
 typedef void fleet_ask_cb(void *arg, size_t link);
 
+/*
+ * A frame about node (its index in nodes) was just taken into the
+ * model: act on it now rather than at the next tick.  It may send
+ * frames; it must not add or drop nodes.
+ */
+typedef void fleet_node_cb(void *arg, size_t node);
+
 /* Where a link's answer to its backend's challenge stands. */
 enum fleet_auth {
 	FLEET_AUTH_NONE = 0,	/* no challenge heard on this connection */
@@ -317,6 +324,8 @@ struct fleet {
 	fleet_ask_cb		*ask;		/* answers challenges; NULL:
 						   this console has no key */
 	void			*ask_arg;
+	fleet_node_cb		*on_node;	/* NULL: none */
+	void			*on_node_arg;
 	char			 also_watching[FLEET_ERROR_MAX];
 						/* other operators watching
 						   the same nodes, ", "

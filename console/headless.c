@@ -72,11 +72,17 @@ struct headless {
 
 	/* Two-person commands: the step under way. */
 	int				(*ready)(struct headless *);
+	/* Looks at a node a frame was about, between ticks: 1 when
+	   ready() is worth asking now; NULL: ticks only. */
+	int				(*on_node)(struct headless *,
+					    const struct node *);
 	int				 met;		/* ready() held */
 	char				 id[PROTO_CMDID_MAX];
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
 	const char			*frame;		/* streamed */
+	struct headless_target		*order;		/* the track's
+							   targets by node */
 	int				 move_said;	/* steps printed */
 };
 
@@ -107,6 +113,12 @@ struct headless_aseen {
 	uint64_t		key;
 	enum proto_severity	severity;
 	size_t			nodes;
+};
+
+/* A target of the track, for finding it by node (headless_order). */
+struct headless_target {
+	const char	*node;
+	size_t		 index;		/* into track.targets */
 };
 
 /* The columns of the status table. */
@@ -175,6 +187,7 @@ static void	 headless_print_event(const struct node *);
 static int	 headless_command(struct headless *);
 static int	 headless_until(struct headless *, int (*)(struct headless *),
 		    int64_t);
+static void	 headless_heard(void *, size_t);
 static void	 headless_until_tick(void *, struct loop *, int64_t,
 		    int64_t);
 static int	 headless_node_heard(struct headless *, const char *);
@@ -216,6 +229,10 @@ static int	 headless_target_ready(struct headless *,
 static int	 headless_stream(struct headless *, const char *,
 		    const char *);
 static int	 headless_ready_stream(struct headless *);
+static int	 headless_target_cmp(const void *, const void *);
+static void	 headless_order(struct headless *);
+static int	 headless_stream_node(struct headless *,
+		    const struct node *);
 static void	 headless_stream_skip(struct headless *, size_t,
 		    const struct node *, int *);
 static void	 headless_unsent_why(struct headless *, const struct node *,
@@ -1280,9 +1297,11 @@ headless_command(struct headless *h)
 }
 
 /*
- * Run the loop until ready(h) holds or wait_ms passes.  Returns 1 when
- * it held, 0 when the time ran out, -1 when a signal came or the loop
- * failed (said on standard error, with h->met set to -1 for a failure).
+ * Run the loop until ready(h) holds or wait_ms passes: asked each tick,
+ * and after a frame about a node when h->on_node (the caller's, cleared
+ * here) says so.  Returns 1 when it held, 0 when the time ran out, -1
+ * when a signal came or the loop failed (said on standard error, with
+ * h->met set to -1 for a failure).
  */
 static int
 headless_until(struct headless *h, int (*ready)(struct headless *),
@@ -1295,7 +1314,11 @@ headless_until(struct headless *h, int (*ready)(struct headless *),
 	h->met = 0;
 	h->deadline_ms = util_mono_ms() + wait_ms;
 	loop_set_tick(h->loop, headless_until_tick, h);
+	h->fleet->on_node = h->on_node != NULL ? headless_heard : NULL;
+	h->fleet->on_node_arg = h;
 	end = loop_run(h->loop, &cause);
+	h->fleet->on_node = NULL;
+	h->on_node = NULL;
 	loop_set_tick(h->loop, NULL, NULL);
 	if (end == LOOP_FAILED) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -1306,6 +1329,23 @@ headless_until(struct headless *h, int (*ready)(struct headless *),
 	if (end == LOOP_SIGNALLED)
 		return (-1);
 	return (h->met);
+}
+
+/*
+ * A frame about node i was taken: a step with an on_node hook acts on
+ * it now, and stops once its condition holds, instead of waiting up
+ * to a tick (LOOP_TICK_MS) for each node.
+ */
+static void
+headless_heard(void *arg, size_t i)
+{
+	struct headless	*h = arg;
+
+	if (!h->met && h->on_node != NULL &&
+	    h->on_node(h, &h->fleet->nodes[i]) && h->ready(h)) {
+		h->met = 1;
+		loop_stop(h->loop);
+	}
 }
 
 /* A step's tick: stop once its condition holds or its time is up. */
@@ -1858,12 +1898,16 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 	cmd_track_init(t, message, h->cmd);
 	t->after_seq = h->fleet->result_seq;
 	h->frame = frame;
+	headless_order(h);
+	h->on_node = headless_stream_node;
 	/* As long in all as --wait for the targets, then for answers. */
 	wait_ms = 2 * h->options->wait_ms - (util_mono_ms() - h->start_ms);
 	if (wait_ms < h->options->wait_ms)
 		wait_ms = h->options->wait_ms;
 	rc = headless_until(h, headless_ready_stream, wait_ms);
 	h->frame = NULL;
+	free(h->order);
+	h->order = NULL;
 	if (rc < 0)
 		return (-1);
 	if (rc == 1)
@@ -1880,6 +1924,53 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 	    "be overloaded or not carry two-person commands; vigil pending "
 	    "shows what it holds, or allow longer with --wait", wait);
 	cmd_track_give_up(t, why);
+	return (0);
+}
+
+/* Orders headless_targets by node id. */
+static int
+headless_target_cmp(const void *pa, const void *pb)
+{
+	const struct headless_target	*a = pa, *b = pb;
+
+	return (strcmp(a->node, b->node));
+}
+
+/* Index the track's targets by node id into h->order. */
+static void
+headless_order(struct headless *h)
+{
+	const struct cmd_track	*t = &h->track;
+	size_t			 i;
+
+	h->order = xcalloc(t->ntargets + 1, sizeof *h->order);
+	for (i = 0; i < t->ntargets; i++) {
+		h->order[i].node = t->targets[i].node;
+		h->order[i].index = i;
+	}
+	qsort(h->order, t->ntargets, sizeof *h->order, headless_target_cmp);
+}
+
+/*
+ * approve --yes, after a frame about node: send the approval on its link
+ * now if it is a target not yet sent it and ready, rather than at the
+ * next tick.  Never ends the wait: the ticks take the answers.
+ */
+static int
+headless_stream_node(struct headless *h, const struct node *node)
+{
+	struct cmd_track		*t = &h->track;
+	struct headless_target		 key, *found;
+
+	if (cmd_track_sent(t, node->link) ||
+	    !headless_target_ready(h, node, h->id))
+		return (0);
+	key.node = node->id;
+	found = bsearch(&key, h->order, t->ntargets, sizeof *h->order,
+	    headless_target_cmp);
+	if (found != NULL && !t->targets[found->index].done)
+		(void)cmd_send_link(t, loop_send_up, h->loop, h->fleet,
+		    h->frame, node->link);
 	return (0);
 }
 

@@ -92,9 +92,20 @@ read_text(const char *path)
 	return (text);
 }
 
+static void	 run_status_env(const char *, const char *, char *const [],
+		    struct e2e_result *);
+
 /* Run vigil status on url trusting ca (may be NULL), into *r. */
 static void
 run_status(const char *url, const char *ca, struct e2e_result *r)
+{
+	run_status_env(url, ca, NULL, r);
+}
+
+/* As run_status(), with env (NULL-terminated "NAME=value"s) added. */
+static void
+run_status_env(const char *url, const char *ca, char *const env[],
+    struct e2e_result *r)
 {
 	char	*argv[12];
 	int	 argc = 0;
@@ -111,7 +122,7 @@ run_status(const char *url, const char *ca, struct e2e_result *r)
 	argv[argc++] = "--wait";
 	argv[argc++] = WAIT_S;
 	argv[argc] = NULL;
-	e2e_run(argv, NULL, RUN_MS, r);
+	e2e_run(argv, env, RUN_MS, r);
 	free(argv[0]);
 }
 
@@ -209,12 +220,18 @@ hello_relay_run(int lfd, int port, int fd)
 	_exit(0);
 }
 
-/* A console given another CA refuses the backend, naming its cert. */
+/*
+ * A console given another CA refuses the backend, naming its cert, and
+ * --ca is trusted instead of the system's CAs, not beside them: the
+ * backend's CA in the system's store (OpenSSL reads SSL_CERT_FILE for
+ * it) does not make it pass.
+ */
 START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 {
 	struct tls_ca		*ca, *other;
 	struct e2e_result	 r;
 	char			*ca_path, *other_path, *cert, *key, url[256];
+	char			*env[2];
 	const char		*extra[5];
 
 	ca = e2e_tls_ca("right-ca", &ca_path);
@@ -233,6 +250,17 @@ START_TEST(test_wrong_ca_is_refused_naming_the_certificate)
 	ck_assert_msg(strstr(r.err, "certificate \"CN=router/r8\" issued by "
 	    "\"CN=right-ca\" was refused") != NULL && strstr(r.err,
 	    "--ca") != NULL, "the refusal names no certificate: %s", r.err);
+	e2e_result_free(&r);
+
+	if (asprintf(&env[0], "SSL_CERT_FILE=%s", ca_path) == -1)
+		ck_abort_msg("out of memory");
+	env[1] = NULL;
+	run_status_env(url, other_path, env, &r);
+	free(env[0]);
+	ck_assert_msg(r.status == 3 && strstr(r.err, "issued by "
+	    "\"CN=right-ca\" was refused") != NULL, "a CA of the system's "
+	    "store was trusted beside --ca: vigil exited %d: %s", r.status,
+	    r.err);
 	e2e_result_free(&r);
 
 	run_status(url, ca_path, &r);

@@ -258,6 +258,7 @@ fleet_free(struct fleet *fleet)
 	fleet_await_free(&fleet->awaits);
 	for (i = 0; i < fleet->nlinks; i++) {
 		free(fleet->links[i].node_ix);
+		free(fleet->links[i].went_down);
 		if (fleet->links[i].builds != NULL)
 			fleet_builds_drop(fleet->links[i].builds->v);
 		free(fleet->links[i].watching);
@@ -348,6 +349,15 @@ fleet_link_up(struct fleet *fleet, size_t link, int64_t now_ms)
 	l->ever_up = 1;
 	if (l->nnodes == 0 && l->unheard_ms == 0)
 		l->unheard_ms = now_ms;
+	/*
+	 * Why a backend no node came from closed the last connection is
+	 * kept: one that closes each at once may be up again, saying
+	 * nothing, when a headless run's time is up (headless_unreached).
+	 */
+	if (l->nnodes == 0 && l->error[0] != '\0') {
+		free(l->went_down);
+		l->went_down = xstrdup(l->error);
+	}
 	if (!auth_link_reset(fleet, link))
 		l->error[0] = '\0';
 	/*

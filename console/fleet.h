@@ -98,6 +98,9 @@ struct fleet_link {
 						   no node heard; 0 never */
 	int64_t		ever_up;		/* 1 once it has connected */
 	char		error[FLEET_ERROR_MAX];	/* last problem in words */
+	char		*went_down;		/* error as it last came up
+						   again with no node heard
+						   yet; NULL: none */
 	uint64_t	frames;			/* frames received */
 	uint64_t	bad_frames;		/* frames refused by proto */
 	/* The last document a proposal frame carried whole here (a

@@ -774,6 +774,13 @@ headless_unreached(struct headless *h, int report)
 				    "last problem with it: %s", fl->url, wait,
 				    (unsigned long long)fl->bad_frames,
 				    fl->bad_frames == 1 ? "" : "s", fl->error);
+			else if (report && fl->went_down != NULL)
+				headless_warn("backend %s connected but no "
+				    "node said hello within %s, and it closed "
+				    "the connection before: %s; check that "
+				    "vigild runs there and lets this console "
+				    "in (see its log)", fl->url, wait,
+				    fl->went_down);
 			else if (report)
 				fprintf(stderr, "vigil: backend %s connected "
 				    "but no node said hello within %s; check "

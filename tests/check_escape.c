@@ -357,6 +357,20 @@ START_TEST(close_reason_is_escaped)
 	e2e_result_free(&r);
 	free(url);
 
+	/*
+	 * Closed once, then up again and silent when the time is up: the
+	 * reason is said all the same.
+	 */
+	e2e_rogue_close_first(1);
+	url = e2e_rogue_backend(NULL, 0, "go\033[2K\033]0;PWNED\007away");
+	vigil_with(&r, "--connect", url, "status", "--wait", "3", (char *)NULL);
+	assert_shows("status's stderr", r.err, "connected but no node said "
+	    "hello within 3.0 s, and it closed the connection before: ");
+	assert_shows("status's stderr", r.err, "go\\e[2K\\e]0;PWNED\\aaway");
+	e2e_result_free(&r);
+	free(url);
+	e2e_rogue_close_first(0);
+
 	/* A watch sees the nodes live, then the close. */
 	id = rogue_frames(&frames);
 	url = e2e_rogue_backend(frames, 500, "go\033[2Kaway");

@@ -1468,6 +1468,8 @@ static struct {
 	const char		*close_reason;
 	unsigned		 round;		/* +1 each repeat */
 	int			 handshake_ms;	/* each, one at a time */
+	unsigned		 close_first;	/* 0: close every one */
+	unsigned		 nclosed;
 	struct lws_context	*context;
 	lws_sorted_usec_list_t	 sul;
 } e2e_rogue;
@@ -1478,6 +1480,7 @@ struct e2e_rogue_session {
 	size_t		next;
 	lws_usec_t	start;		/* when it may first be sent to */
 	lws_usec_t	close_at;	/* when it is closed, or 0 */
+	int		hold;		/* never closed (close_first) */
 };
 
 static int	 e2e_rogue_callback(struct lws *, enum lws_callback_reasons,
@@ -1513,6 +1516,8 @@ e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_ESTABLISHED:
 		s->round = e2e_rogue.round;
 		s->next = 0;
+		s->hold = e2e_rogue.close_first > 0 &&
+		    e2e_rogue.nclosed >= e2e_rogue.close_first;
 		s->start = lws_now_usecs() +
 		    (lws_usec_t)e2e_rogue.first_ms * LWS_US_PER_MS;
 		lws_callback_on_writable(wsi);
@@ -1529,10 +1534,12 @@ e2e_rogue_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 			    (unsigned char *)(uintptr_t)e2e_rogue.close_reason,
 			    n > 123 ? 123 : n);
+			e2e_rogue.nclosed++;
 			return (-1);
 		}
 		if (s->next >= e2e_rogue.n) {
-			if (e2e_rogue.close_after_ms >= 0 && s->close_at == 0)
+			if (e2e_rogue.close_after_ms >= 0 && s->close_at == 0 &&
+			    !s->hold)
 				s->close_at = lws_now_usecs() + (lws_usec_t)
 				    e2e_rogue.close_after_ms * LWS_US_PER_MS;
 			break;
@@ -1637,6 +1644,13 @@ void
 e2e_rogue_slow_handshakes(int ms)
 {
 	e2e_rogue.handshake_ms = ms;
+}
+
+/* Have the next rogue backend close only its first n; see e2e.h. */
+void
+e2e_rogue_close_first(unsigned n)
+{
+	e2e_rogue.close_first = n;
 }
 
 /* Start a rogue backend serving frames; see e2e.h. */

@@ -252,6 +252,12 @@ pid_t	 e2e_rogue_start(char *const *frames, size_t n, int first_ms,
 void	 e2e_rogue_slow_handshakes(int ms);
 
 /*
+ * The next e2e_rogue_backend() closes only the first n connections (0:
+ * every one) and holds each later one, silent, until the console goes.
+ */
+void	 e2e_rogue_close_first(unsigned n);
+
+/*
  * Start `vigild fleet --scenario SCENARIO --base-port 0` writing its fleet
  * file in e2e_dir(), with extra arguments (NULL-terminated, or NULL), and
  * wait for the file.  Returns its path (allocated); *pidp (if not NULL)

@@ -304,8 +304,11 @@ fleet_base_merge(struct fleet_base *b, struct fleet_base_set *s)
 
 	if (s->nadd == 0 && s->ndel == 0)
 		return;
-	qsort(s->add, s->nadd, sizeof *s->add, fleet_base_cmp);
-	qsort(s->del, s->ndel, sizeof *s->del, fleet_base_cmp);
+	/* An empty queue may have no array: qsort() must not see NULL. */
+	if (s->nadd > 1)
+		qsort(s->add, s->nadd, sizeof *s->add, fleet_base_cmp);
+	if (s->ndel > 1)
+		qsort(s->del, s->ndel, sizeof *s->del, fleet_base_cmp);
 	need = s->n + s->nadd;
 	if (b->scratch_cap < need) {
 		b->scratch_cap = need;
@@ -332,7 +335,8 @@ fleet_base_merge(struct fleet_base *b, struct fleet_base_set *s)
 		s->cap = n;
 		s->p = xreallocarray(s->p, n, sizeof *s->p);
 	}
-	memcpy(s->p, out, n * sizeof *out);
+	if (n > 0)
+		memcpy(s->p, out, n * sizeof *out);
 	s->n = n;
 	s->nadd = s->ndel = 0;
 }

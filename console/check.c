@@ -390,18 +390,18 @@ static int
 check_is_order_rate(const struct fleet *fleet, const struct node *node,
     int64_t now_ms, int64_t *wake_ms)
 {
-	double	rate, baseline;
+	double	rate;
 
+	(void)fleet;
 	(void)now_ms;
 	(void)wake_ms;
 	if (fleet_node_role(node) != ROLE_ROUTER ||
-	    node->state == NODE_DOWN || fleet_node_killed(node))
-		return (0);
-	if ((baseline = fleet_node_baseline(fleet, node, NULL)) < 0)
+	    node->state == NODE_DOWN || node->child_rate_baseline < 0 ||
+	    fleet_node_killed(node))
 		return (0);
 	rate = rate_per_sec(&node->child_rate);
 	return (rate > CHECK_ORDER_RATE_FLOOR &&
-	    rate > CHECK_ORDER_RATE_FACTOR * baseline);
+	    rate > CHECK_ORDER_RATE_FACTOR * node->child_rate_baseline);
 }
 
 /*
@@ -1163,7 +1163,8 @@ check_order_rate(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 	    now_ms, &n);
 	for (i = 0; i < n; i++) {
 		node = v[i];
-		baseline = fleet_node_baseline(fleet, node, &npeers);
+		baseline = node->child_rate_baseline;
+		npeers = node->child_rate_npeers;
 		/* The set holds the routers far above their baseline. */
 		rate = rate_per_sec(&node->child_rate);
 		if (npeers > 0)

@@ -4,13 +4,10 @@
  * A router's baseline is the median child rate of the other live
  * routers of its group, or its own average before the last seconds
  * when it has no live peer.  Sorting every live router at every tick
- * cost 27 ms at 100,000 nodes, and computing again a whole group at
- * every tick while its routers arrive grew with the fleet; here each
- * group keeps its live routers sorted by rate, the model notes the
- * nodes whose inputs changed (a stats frame, a hello, a state, a
- * history sample that an own baseline reads), a tick merges only those
- * into their groups' sorted rates, and a node's baseline is read from
- * its group when asked (fleet_base_get), never written into each node.
+ * cost 27 ms at 100,000 nodes; here the routers are kept by group, the
+ * model notes the nodes whose inputs changed (a stats frame, a hello, a
+ * state, a history sample that an own baseline reads), and a tick
+ * computes again only the groups those nodes are in or left.
  */
 #ifndef VIGIL_FLEET_BASE_H
 #define VIGIL_FLEET_BASE_H
@@ -39,18 +36,10 @@ struct fleet_base_nodes {
 	int	 (*router)(void *arg, size_t ix);
 	/* A live router's child rate per second, or -1. */
 	double	 (*rate)(void *arg, size_t ix);
-	/* Its child rate whatever its state, or -1. */
-	double	 (*any_rate)(void *arg, size_t ix);
 	/* A router's own average before the newest seconds, or -1. */
 	double	 (*own)(void *arg, size_t ix);
-	/* Node ix's baseline may have changed for the rules. */
-	void	 (*changed)(void *arg, size_t ix);
-	/*
-	 * The rules compare a router's rate with factor times its
-	 * baseline: when a group's baselines move, only its routers whose
-	 * rate lies between factor times the old and the new are told.
-	 */
-	double	 factor;
+	/* Set ix's baseline and the number of peers it came from. */
+	void	 (*put)(void *arg, size_t ix, double baseline, size_t npeers);
 };
 
 /* Empty baselines; fleet_base_free frees them. */
@@ -60,20 +49,12 @@ struct fleet_base *fleet_base_new(void);
 void	 fleet_base_note(struct fleet_base *b, size_t ix);
 
 /*
- * Take the changes noted since the last call into the groups, reading
- * the nodes through nodes, and tell (nodes->changed) the noted nodes
- * and those whose baseline moved across what the rules look at.
+ * Put the baseline of every node whose group had a change noted since
+ * the last call, as fleet_child_rate_baselines() would, reading the
+ * nodes through nodes.
  */
 void	 fleet_base_tick(struct fleet_base *b,
 	    const struct fleet_base_nodes *nodes);
-
-/*
- * Node ix's baseline as of the last fleet_base_tick(), as
- * fleet_child_rate_baselines() would give it then, with its number of
- * peers in *npeers (unless NULL); -1 and 0 when none.
- */
-double	 fleet_base_get(const struct fleet_base *b, size_t ix,
-	    size_t *npeers);
 
 /* Free what the baselines keep (NULL: nothing). */
 void	 fleet_base_free(struct fleet_base *b);

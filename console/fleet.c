@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "auth.h"
-#include "check.h"
 #include "fleet.h"
 #include "fleet-base.h"
 #include "opkey.h"
@@ -140,8 +139,8 @@ static const char *fleet_baseline_group(void *arg, size_t ix);
 static int	 fleet_baseline_router(void *arg, size_t ix);
 static double	 fleet_baseline_rate(void *arg, size_t ix);
 static double	 fleet_baseline_own(void *arg, size_t ix);
-static double	 fleet_baseline_any_rate(void *arg, size_t ix);
-static void	 fleet_baseline_changed(void *arg, size_t ix);
+static void	 fleet_baseline_put(void *arg, size_t ix, double baseline,
+		    size_t npeers);
 static double	 fleet_own_baseline(const struct node *node);
 static void	 fleet_event_put(struct node *node, int64_t wall_ms,
 		    char *text);
@@ -523,6 +522,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	node->link = link;
 	fleet_link_adopt(&fleet->links[link], fleet->nnodes - 1);
 	node->state = NODE_LIVE;
+	node->child_rate_baseline = -1;
 	rate_init(&node->parent_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_rate, FLEET_RATE_WINDOW_MS);
 	rate_init(&node->child_share_rate, FLEET_RATE_WINDOW_MS);
@@ -587,10 +587,8 @@ fleet_baseline_tick(struct fleet *fleet)
 	const struct fleet_base_nodes	nodes = { fleet, fleet_baseline_group,
 					    fleet_baseline_router,
 					    fleet_baseline_rate,
-					    fleet_baseline_any_rate,
 					    fleet_baseline_own,
-					    fleet_baseline_changed,
-					    CHECK_ORDER_RATE_FACTOR };
+					    fleet_baseline_put };
 
 	if (fleet->base != NULL)
 		fleet_base_tick(fleet->base, &nodes);
@@ -633,27 +631,19 @@ fleet_baseline_own(void *arg, size_t ix)
 	return (fleet_own_baseline(&((struct fleet *)arg)->nodes[ix]));
 }
 
-/* Node ix's child rate per second whatever its state, or -1. */
-static double
-fleet_baseline_any_rate(void *arg, size_t ix)
-{
-	return (rate_per_sec(&((struct fleet *)arg)->nodes[ix].child_rate));
-}
-
-/* Node ix's baseline may have changed: the rules look at it again. */
+/* Set node ix's baseline; a change is one the rules look at again. */
 static void
-fleet_baseline_changed(void *arg, size_t ix)
+fleet_baseline_put(void *arg, size_t ix, double baseline, size_t npeers)
 {
-	fleet_changed(arg, ix);
-}
+	struct fleet	*fleet = arg;
+	struct node	*node = &fleet->nodes[ix];
 
-/* The baseline node is judged against; see fleet.h. */
-double
-fleet_node_baseline(const struct fleet *fleet, const struct node *node,
-    size_t *npeers)
-{
-	return (fleet_base_get(fleet->base, (size_t)(node - fleet->nodes),
-	    npeers));
+	if (node->child_rate_baseline == baseline &&
+	    node->child_rate_npeers == npeers)
+		return;
+	node->child_rate_baseline = baseline;
+	node->child_rate_npeers = npeers;
+	fleet_changed(fleet, ix);
 }
 
 /*
@@ -2175,7 +2165,7 @@ void
 fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 {
 	struct node	*node;
-	size_t		 ix, quota, npeers;
+	size_t		 ix, quota;
 
 	if (fleet->heard_walk)
 		fleet_tick_walk(fleet, now_ms, wall_ms);
@@ -2199,8 +2189,8 @@ fleet_tick(struct fleet *fleet, int64_t now_ms, int64_t wall_ms)
 		fleet->sampling_n--;
 		fleet_sampling_add(fleet, ix, 0);
 		/* A router with no live peer is its own baseline. */
-		if (fleet_node_role(node) == ROLE_ROUTER &&
-		    (fleet_node_baseline(fleet, node, &npeers), npeers == 0))
+		if (node->child_rate_npeers == 0 &&
+		    fleet_node_role(node) == ROLE_ROUTER)
 			fleet_baseline_note(fleet, ix);
 	}
 	fleet_commands_tick(fleet, wall_ms);
@@ -2980,7 +2970,7 @@ fleet_report_node(const struct fleet *fleet, const struct node *node,
 	/* Killed, it sends nothing: no slope of the last counters stands. */
 	if (fleet_node_killed(node))
 		out->parent_rate = out->child_rate = out->child_share_rate = 0;
-	out->child_rate_baseline = fleet_node_baseline(fleet, node, NULL);
+	out->child_rate_baseline = node->child_rate_baseline;
 	out->heartbeat_rate = rate_per_sec(&node->heartbeat_rate);
 	out->heartbeat_rate_expected = fleet_heartbeat_rate_expected(node);
 	out->counter_resets = node->counter_resets;

@@ -247,6 +247,10 @@ struct node {
 	struct rate		heartbeat_rate;	/* heartbeats_total */
 	uint64_t		counter_resets;
 	double			child_rate_peak; /* own highest seen, > 0 */
+	/* The child rate it is judged against, as of the last fleet_tick()
+	   (-1: none), and how many peers gave it. */
+	double			child_rate_baseline;
+	size_t			child_rate_npeers;
 
 	/* Per-second samples for sparklines, oldest first (ring). */
 	float			child_hist[FLEET_HISTORY];
@@ -484,13 +488,6 @@ const struct node *fleet_find_const(const struct fleet *fleet,
  * Returns -1 when there is no baseline (or the node is no router).
  */
 double	 fleet_child_rate_baseline(const struct fleet *fleet,
-	    const struct node *node, size_t *npeers);
-
-/*
- * The same as of the last fleet_tick(), kept by groups (fleet-base.h):
- * what the rules judge against; O(log n).
- */
-double	 fleet_node_baseline(const struct fleet *fleet,
 	    const struct node *node, size_t *npeers);
 
 /*

@@ -174,8 +174,7 @@ derive_alert_severity(const struct fleet *fleet, const char *rule,
  * devices need) and order-rate (child orders far above its baseline).
  */
 int
-derive_node_severity(const struct fleet *fleet, const struct node *node,
-    const char *rule)
+derive_node_severity(const struct node *node, const char *rule)
 {
 	double	rate, expected, baseline;
 
@@ -191,7 +190,7 @@ derive_node_severity(const struct fleet *fleet, const struct node *node,
 	}
 	if (strcmp(rule, "order-rate") == 0 &&
 	    fleet_node_role(node) == ROLE_ROUTER &&
-	    (baseline = fleet_node_baseline(fleet, node, NULL)) >= 0) {
+	    (baseline = node->child_rate_baseline) >= 0) {
 		rate = rate_per_sec(&node->child_rate);
 		if (rate > CHECK_ORDER_RATE_FLOOR &&
 		    rate > CHECK_ORDER_RATE_FACTOR * baseline)
@@ -218,7 +217,7 @@ derive_mark_severity(const struct fleet *fleet, const struct node *node,
 	for (i = 0; i < nitems(own); i++) {
 		if (rule != NULL && strcmp(rule, own[i]) != 0)
 			continue;
-		if ((sev = derive_node_severity(fleet, node, own[i])) > worst)
+		if ((sev = derive_node_severity(node, own[i])) > worst)
 			worst = sev;
 	}
 	return (worst);

@@ -41,8 +41,8 @@ int		 derive_alert_severity(const struct fleet *fleet,
  * The severity node's own state earns under rule ("heartbeat" or
  * "order-rate"), judged as that rule judges one node; -1 if none.
  */
-int		 derive_node_severity(const struct fleet *fleet,
-		    const struct node *node, const char *rule);
+int		 derive_node_severity(const struct node *node,
+		    const char *rule);
 
 /*
  * The severity a node's cells are marked with for rule (NULL: any): the

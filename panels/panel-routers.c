@@ -64,10 +64,10 @@ static int
 panel_routers_key(const struct table_row *row, int col, const void *arg,
     struct table_key *out)
 {
-	const struct panel_routers_src	*src = arg;
 	const struct node		*node = row->src;
 	const struct proto_router_stats	*rs = &node->stats.router;
 
+	(void)arg;
 	switch (col) {
 	case COL_NODE:
 		return (table_key_text(out, row->id));
@@ -78,8 +78,7 @@ panel_routers_key(const struct table_row *row, int col, const void *arg,
 		return (table_key_num(out, fleet_node_killed(node) ? 0 :
 		    rate_per_sec(&node->child_rate)));
 	case COL_BASELINE:
-		return (table_key_num(out,
-		    fleet_node_baseline(src->fleet, node, NULL)));
+		return (table_key_num(out, node->child_rate_baseline));
 	case COL_RATIO:
 		return (table_key_num(out, rs->worst_ratio));
 	case COL_OPEN:

@@ -29,6 +29,7 @@
 #include "cmd-doc.h"
 #include "fleet.h"
 #include "headless.h"
+#include "hmap.h"
 #include "incident.h"
 #include "loop.h"
 #include "opkey.h"
@@ -81,7 +82,7 @@ struct headless {
 	struct proto_command		*cmd;		/* its document */
 	struct cmd_track		 track;
 	const char			*frame;		/* streamed */
-	struct headless_target		*order;		/* the track's
+	struct hmap			 order;		/* the track's
 							   targets by node */
 	int				 move_said;	/* steps printed */
 };
@@ -113,12 +114,6 @@ struct headless_aseen {
 	uint64_t		key;
 	enum proto_severity	severity;
 	size_t			nodes;
-};
-
-/* A target of the track, for finding it by node (headless_order). */
-struct headless_target {
-	const char	*node;
-	size_t		 index;		/* into track.targets */
 };
 
 /* The columns of the status table. */
@@ -229,7 +224,6 @@ static int	 headless_target_ready(struct headless *,
 static int	 headless_stream(struct headless *, const char *,
 		    const char *);
 static int	 headless_ready_stream(struct headless *);
-static int	 headless_target_cmp(const void *, const void *);
 static void	 headless_order(struct headless *);
 static int	 headless_stream_node(struct headless *,
 		    const struct node *);
@@ -1913,8 +1907,7 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 		wait_ms = h->options->wait_ms;
 	rc = headless_until(h, headless_ready_stream, wait_ms);
 	h->frame = NULL;
-	free(h->order);
-	h->order = NULL;
+	hmap_free(&h->order);
 	if (rc < 0)
 		return (-1);
 	if (rc == 1)
@@ -1934,15 +1927,6 @@ headless_stream(struct headless *h, const char *message, const char *frame)
 	return (0);
 }
 
-/* Orders headless_targets by node id. */
-static int
-headless_target_cmp(const void *pa, const void *pb)
-{
-	const struct headless_target	*a = pa, *b = pb;
-
-	return (strcmp(a->node, b->node));
-}
-
 /* Index the track's targets by node id into h->order. */
 static void
 headless_order(struct headless *h)
@@ -1950,12 +1934,9 @@ headless_order(struct headless *h)
 	const struct cmd_track	*t = &h->track;
 	size_t			 i;
 
-	h->order = xcalloc(t->ntargets + 1, sizeof *h->order);
-	for (i = 0; i < t->ntargets; i++) {
-		h->order[i].node = t->targets[i].node;
-		h->order[i].index = i;
-	}
-	qsort(h->order, t->ntargets, sizeof *h->order, headless_target_cmp);
+	hmap_init(&h->order);
+	for (i = 0; i < t->ntargets; i++)
+		hmap_put(&h->order, t->targets[i].node, i);
 }
 
 /*
@@ -1966,18 +1947,15 @@ headless_order(struct headless *h)
 static int
 headless_stream_node(struct headless *h, const struct node *node)
 {
-	struct cmd_track		*t = &h->track;
-	struct headless_target		 key, *found;
+	struct cmd_track	*t = &h->track;
+	size_t			 i;
 
 	if (cmd_track_sent(t, node->link) ||
+	    !hmap_get(&h->order, node->id, &i) || t->targets[i].done ||
 	    !headless_target_ready(h, node, h->id))
 		return (0);
-	key.node = node->id;
-	found = bsearch(&key, h->order, t->ntargets, sizeof *h->order,
-	    headless_target_cmp);
-	if (found != NULL && !t->targets[found->index].done)
-		(void)cmd_send_link(t, loop_send_up, h->loop, h->fleet,
-		    h->frame, node->link);
+	(void)cmd_send_link(t, loop_send_up, h->loop, h->fleet, h->frame,
+	    node->link);
 	return (0);
 }
 

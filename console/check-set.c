@@ -24,13 +24,16 @@ struct check_set {
 	size_t			 cap;
 	unsigned char		*in;		/* per node: a member */
 	unsigned char		*asked;		/* per node: in ask */
-	size_t			*ask;		/* nodes to ask again */
+	uint32_t		*ask;		/* nodes to ask again: room
+						   for nodes_cap */
 	size_t			 nask;
-	size_t			 ask_cap;
 	int64_t			*wake;		/* per node: deadline, 0 */
 	struct due_heap		 heap;		/* the deadlines */
 	int			 filled;	/* every node asked once */
 };
+
+/* A node's index in 32 bits (check_set.ask). */
+_Static_assert(FLEET_MAX_NODES <= UINT32_MAX, "node index in 32 bits");
 
 struct check_sets {
 	struct check_set	 set[CHECK_NSETS];
@@ -73,6 +76,20 @@ check_set_grow(struct check_sets *s, size_t nnodes)
 		set = &s->set[i];
 		set->in = xreallocarray(set->in, cap, 1);
 		set->asked = xreallocarray(set->asked, cap, 1);
+		/*
+		 * asked keeps a node out of ask twice, so ask never needs
+		 * more than a place per node: made here, it is not grown,
+		 * copied and grown again in the tick that 10,000 nodes
+		 * go stale in.
+		 */
+		set->ask = xreallocarray(set->ask, cap, sizeof *set->ask);
+		/*
+		 * Its pages are touched now: a page's first touch costs
+		 * some 10 us on a virtual machine, 2 ms for the nine
+		 * sets of 10,000 nodes had the outage's tick done it.
+		 */
+		memset(set->ask + s->nodes_cap, 0, (cap - s->nodes_cap) *
+		    sizeof *set->ask);
 		memset(set->in + s->nodes_cap, 0, cap - s->nodes_cap);
 		memset(set->asked + s->nodes_cap, 0, cap - s->nodes_cap);
 		if (set->wake != NULL) {
@@ -114,12 +131,7 @@ check_set_ask(struct check_set *set, size_t ix)
 	if (set->asked[ix])
 		return;
 	set->asked[ix] = 1;
-	if (set->nask == set->ask_cap) {
-		set->ask_cap = set->ask_cap == 0 ? 64 : set->ask_cap * 2;
-		set->ask = xreallocarray(set->ask, set->ask_cap,
-		    sizeof *set->ask);
-	}
-	set->ask[set->nask++] = ix;
+	set->ask[set->nask++] = (uint32_t)ix;	/* room for every node */
 }
 
 /* Take the model's changed nodes; see check-set.h. */
@@ -242,7 +254,16 @@ check_set_nodes(struct fleet *fleet, void **sets, enum check_set_id id,
 		check_set_test_one(fleet, s, set, test, now_ms, ix);
 	}
 	set->nask = 0;
-	if (set->n > was)
+	/*
+	 * Many joined (an outage): fleet order from the per-node marks,
+	 * one pass over bytes, is cheaper than sorting them.
+	 */
+	if ((set->n - was) * 64 > fleet->nnodes) {
+		for (ix = k = 0; ix < fleet->nnodes && k < set->n; ix++) {
+			if (set->in[ix])
+				set->v[k++] = ix;
+		}
+	} else if (set->n > was)
 		qsort(set->v, set->n, sizeof *set->v, check_set_cmp);
 	*n = set->n;
 	v = xcalloc(set->n + 1, sizeof *v);

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "auth.h"
-#include "bigmem.h"
 #include "fleet.h"
 #include "fleet-base.h"
 #include "opkey.h"
@@ -277,8 +276,8 @@ fleet_free(struct fleet *fleet)
 	}
 	for (i = 0; i < fleet->nlinks; i++)
 		fleet_link_names(fleet, i, NULL, -1);
-	bigmem_free(fleet->links, fleet->links_cap, sizeof *fleet->links);
-	bigmem_free(fleet->nodes, fleet->nodes_cap, sizeof *fleet->nodes);
+	free(fleet->links);
+	free(fleet->nodes);
 	free(fleet->docs);
 	free(fleet->msg);
 	hmap_free(&fleet->node_index);
@@ -311,13 +310,12 @@ size_t
 fleet_add_link(struct fleet *fleet, const char *url)
 {
 	struct fleet_link	*l;
-	size_t			 cap;
 
 	if (fleet->nlinks == fleet->links_cap) {
-		cap = fleet->links_cap == 0 ? 16 : 2 * fleet->links_cap;
-		fleet->links = bigmem_grow(fleet->links, fleet->links_cap, cap,
+		fleet->links_cap = fleet->links_cap == 0 ? 16 :
+		    2 * fleet->links_cap;
+		fleet->links = xreallocarray(fleet->links, fleet->links_cap,
 		    sizeof *fleet->links);
-		fleet->links_cap = cap;
 	}
 	l = &fleet->links[fleet->nlinks];
 	memset(l, 0, sizeof *l);
@@ -488,7 +486,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
     int64_t wall_ms, int *created)
 {
 	struct node	*node;
-	size_t		 i, cap;
+	size_t		 i;
 
 	*created = 0;
 	if (!fleet_named(fleet, link, id, wall_ms)) {
@@ -511,10 +509,10 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 		return (NULL);
 	}
 	if (fleet->nnodes == fleet->nodes_cap) {
-		cap = fleet->nodes_cap == 0 ? 16 : fleet->nodes_cap * 2;
-		fleet->nodes = bigmem_grow(fleet->nodes, fleet->nodes_cap, cap,
+		fleet->nodes_cap = fleet->nodes_cap == 0 ? 16 :
+		    fleet->nodes_cap * 2;
+		fleet->nodes = xreallocarray(fleet->nodes, fleet->nodes_cap,
 		    sizeof *fleet->nodes);
-		fleet->nodes_cap = cap;
 	}
 	hmap_put(&fleet->node_index, id, fleet->nnodes);
 	node = &fleet->nodes[fleet->nnodes++];

@@ -19,9 +19,9 @@
 
 /* One rule's nodes and what to ask again. */
 struct check_set {
-	size_t			*v;		/* members, fleet order */
+	uint32_t		*v;		/* members, fleet order: room
+						   for nodes_cap */
 	size_t			 n;
-	size_t			 cap;
 	unsigned char		*in;		/* per node: a member */
 	unsigned char		*asked;		/* per node: in ask */
 	uint32_t		*ask;		/* nodes to ask again: room
@@ -32,7 +32,7 @@ struct check_set {
 	int			 filled;	/* every node asked once */
 };
 
-/* A node's index in 32 bits (check_set.ask). */
+/* A node's index in 32 bits (check_set.v and ask). */
 _Static_assert(FLEET_MAX_NODES <= UINT32_MAX, "node index in 32 bits");
 
 struct check_sets {
@@ -77,19 +77,22 @@ check_set_grow(struct check_sets *s, size_t nnodes)
 		set->in = xreallocarray(set->in, cap, 1);
 		set->asked = xreallocarray(set->asked, cap, 1);
 		/*
-		 * asked keeps a node out of ask twice, so ask never needs
-		 * more than a place per node: made here, it is not grown,
-		 * copied and grown again in the tick that 10,000 nodes
-		 * go stale in.
+		 * asked keeps a node out of ask twice, and in out of v,
+		 * so neither needs more than a place per node: made here,
+		 * they are not grown, copied and grown again in the tick
+		 * that 10,000 nodes go stale in.
 		 */
 		set->ask = xreallocarray(set->ask, cap, sizeof *set->ask);
+		set->v = xreallocarray(set->v, cap, sizeof *set->v);
 		/*
-		 * Its pages are touched now: a page's first touch costs
+		 * Their pages are touched now: a page's first touch costs
 		 * some 10 us on a virtual machine, 2 ms for the nine
 		 * sets of 10,000 nodes had the outage's tick done it.
 		 */
 		memset(set->ask + s->nodes_cap, 0, (cap - s->nodes_cap) *
 		    sizeof *set->ask);
+		memset(set->v + s->nodes_cap, 0, (cap - s->nodes_cap) *
+		    sizeof *set->v);
 		memset(set->in + s->nodes_cap, 0, cap - s->nodes_cap);
 		memset(set->asked + s->nodes_cap, 0, cap - s->nodes_cap);
 		if (set->wake != NULL) {
@@ -180,12 +183,7 @@ check_set_test_one(const struct fleet *fleet, struct check_sets *s,
 		return;		/* asked with the members */
 	if (test(fleet, &fleet->nodes[ix], now_ms, &wake)) {
 		set->in[ix] = 1;
-		if (set->n == set->cap) {
-			set->cap = set->cap == 0 ? 64 : set->cap * 2;
-			set->v = xreallocarray(set->v, set->cap,
-			    sizeof *set->v);
-		}
-		set->v[set->n++] = ix;
+		set->v[set->n++] = (uint32_t)ix;	/* room for each */
 		return;
 	}
 	if (wake == INT64_MAX)
@@ -204,7 +202,7 @@ check_set_test_one(const struct fleet *fleet, struct check_sets *s,
 static int
 check_set_cmp(const void *pa, const void *pb)
 {
-	size_t	a = *(const size_t *)pa, b = *(const size_t *)pb;
+	uint32_t	a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
 	return (a < b ? -1 : a > b);
 }
@@ -228,7 +226,7 @@ check_set_nodes(struct fleet *fleet, void **sets, enum check_set_id id,
 	for (i = k = 0; i < set->n; i++) {
 		ix = set->v[i];
 		if (test(fleet, &fleet->nodes[ix], now_ms, &wake))
-			set->v[k++] = ix;
+			set->v[k++] = (uint32_t)ix;
 		else {
 			set->in[ix] = 0;
 			check_set_ask(set, ix);
@@ -261,7 +259,7 @@ check_set_nodes(struct fleet *fleet, void **sets, enum check_set_id id,
 	if ((set->n - was) * 64 > fleet->nnodes) {
 		for (ix = k = 0; ix < fleet->nnodes && k < set->n; ix++) {
 			if (set->in[ix])
-				set->v[k++] = ix;
+				set->v[k++] = (uint32_t)ix;
 		}
 	} else if (set->n > was)
 		qsort(set->v, set->n, sizeof *set->v, check_set_cmp);

@@ -132,6 +132,7 @@ static void	 fleet_events_free(struct node *node);
 static void	 fleet_rates_free(struct node *node);
 static void	 fleet_link_adopt(struct fleet_link *l, size_t ix);
 static void	 fleet_touch(struct fleet *fleet, const struct node *node);
+static void	 fleet_changed_room(struct fleet *fleet);
 static void	 fleet_changed(struct fleet *fleet, size_t ix);
 static void	 fleet_baseline_note(struct fleet *fleet, size_t ix);
 static void	 fleet_baseline_tick(struct fleet *fleet);
@@ -513,6 +514,7 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 		    fleet->nodes_cap * 2;
 		fleet->nodes = xreallocarray(fleet->nodes, fleet->nodes_cap,
 		    sizeof *fleet->nodes);
+		fleet_changed_room(fleet);
 	}
 	hmap_put(&fleet->node_index, id, fleet->nnodes);
 	node = &fleet->nodes[fleet->nnodes++];
@@ -568,6 +570,27 @@ fleet_changed(struct fleet *fleet, size_t ix)
 		    fleet->changed_cap, sizeof *fleet->changed);
 	}
 	fleet->changed[fleet->nchanged++] = ix;
+}
+
+/*
+ * Room in fleet.changed for a state and a baseline change of every
+ * node, its pages touched now, as nodes arrive: the tick that 10,000
+ * go stale in lists 15,000 changes, and growing the list there, copying
+ * it and touching its pages for the first time (some 10 us a page on a
+ * virtual machine) cost that tick about a millisecond.
+ */
+static void
+fleet_changed_room(struct fleet *fleet)
+{
+	size_t	cap = 2 * fleet->nodes_cap;
+
+	if (fleet->changed_cap >= cap)
+		return;
+	fleet->changed = xreallocarray(fleet->changed, cap,
+	    sizeof *fleet->changed);
+	memset(fleet->changed + fleet->changed_cap, 0,
+	    (cap - fleet->changed_cap) * sizeof *fleet->changed);
+	fleet->changed_cap = cap;
 }
 
 /* Node ix's baseline inputs changed (fleet-base.h). */

@@ -88,7 +88,16 @@ struct fleet_builds;
 
 struct fleet_link {
 	char		url[256];
+	/*
+	 * state, auth and barred in one cache line: the tick reads them
+	 * for each node going stale (auth_settled), 10,000 links apart.
+	 */
 	enum link_state	state;
+	enum fleet_auth	auth;			/* its answer; see below */
+	int		barred;			/* such a backend refused our
+						   answer: kept across
+						   reconnects until one is
+						   accepted */
 	int		link_nodes;		/* from hello; 0 unknown */
 	size_t		gateway;		/* 0: one backend; else the
 						   nodes the fleet file lets
@@ -126,16 +135,11 @@ struct fleet_link {
 	char		reply_error_to[16];	/* "propose", ... */
 	char		reply_error[FLEET_ERROR_MAX];
 	/* This connection's challenge, its answer, and who watches. */
-	enum fleet_auth	auth;
 	char		challenge[PROTO_CHALLENGE_MAX];
 	char		auth_node[PROTO_ID_MAX];	/* whose hello */
 	struct proto_watching *watching;	/* NULL: not said */
 	int		read_key;		/* its hello: only operators
 						   read */
-	int		barred;			/* such a backend refused our
-						   answer: kept across
-						   reconnects until one is
-						   accepted */
 	/* The builds its last new hello listed, which the nodes whose
 	   hellos list the same share (fleet_copy_hello); NULL: none. */
 	struct fleet_builds *builds;
@@ -229,9 +233,19 @@ struct node {
 	size_t			rival;		/* 1 + the link last refused
 						   for claiming it; 0 none */
 	enum node_state		state;
-	int64_t			last_heard_ms;	/* monotonic; 0 never */
-
 	int			has_hello;
+	int64_t			last_heard_ms;	/* monotonic; 0 never */
+	/*
+	 * Kept in the cache line of state and last_heard_ms: the tick
+	 * that 10,000 nodes go stale in writes each one's event and the
+	 * rules read its warnings, one line a node, not three.
+	 */
+	struct fleet_event	*events;	/* ring of FLEET_EVENTS,
+						   allocated on the first */
+	unsigned		events_head, events_n;
+	struct fleet_warning	*warnings;	/* standing, by code */
+	size_t			 nwarnings;
+
 	struct proto_hello	hello;
 	char			transport_fpr[PROTO_FPR_MAX];	/* of its
 						   hello's transport key */
@@ -257,13 +271,6 @@ struct node {
 	float			heartbeat_hist[FLEET_HISTORY];
 	unsigned		hist_head, hist_n;
 	int64_t			hist_last_ms;
-
-	struct fleet_event	*events;	/* ring of FLEET_EVENTS,
-						   allocated on the first */
-	unsigned		events_head, events_n;
-
-	struct fleet_warning	*warnings;	/* standing, by code */
-	size_t			 nwarnings;
 
 	struct fleet_held	*held;		/* commands it holds */
 	size_t			 nheld;

@@ -245,9 +245,18 @@ struct proto_out {
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
+	int	 ascii;	/* escape non-ASCII (JSON_ENSURE_ASCII) */
 };
 void		 proto_write_fields(struct proto_out *,
 		    const struct proto_field *, size_t, const void *);
+void		 proto_write_field(struct proto_out *,
+		    const struct proto_field *, const void *);
+void		 proto_write_key(struct proto_out *, const char *);
+void		 proto_write_string(struct proto_out *, const char *, size_t);
+void		 proto_write_int(struct proto_out *, int64_t);
+void		 proto_write_counter(struct proto_out *, uint64_t);
+void		 proto_write_real(struct proto_out *, double);
+void		 proto_write_bytes(struct proto_out *, const char *, size_t);
 void		 proto_write_raw(struct proto_out *, const char *);
 
 #endif

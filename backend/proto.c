@@ -1032,7 +1032,7 @@ proto_encode_writer(int on)
 static char *
 proto_encode_stats(const struct proto_stats *st, size_t pre)
 {
-	struct proto_out	o = { NULL, 0, 0 };
+	struct proto_out	o = { NULL, 0, 0, 0 };
 
 	o.cap = pre + 512;
 	o.buf = xmalloc(o.cap);

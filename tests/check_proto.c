@@ -1238,8 +1238,9 @@ writer_text(uint64_t *state, char *s, size_t max)
 {
 	static const char *const pieces[] = { "\"", "\\", "\n", "\t", "\x01",
 	    "\x1f", "\x7f", "/", "a", "Z 9", "\xc3\xa9", "\xe2\x82\xac",
-	    "\xf0\x9f\x94\x91", "\xe2\x80\xa8", "\xc3", "\x80", "\xc0\xaf",
-	    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\\u0041" };
+	    "\xf0\x9f\x94\x91", "\xe2\x80\xa8", "\xc2\x85", "\xc3", "\x80",
+	    "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff",
+	    "\\u0041" };
 	const char	*p;
 	size_t		 len = 0, n, want;
 
@@ -2980,6 +2981,150 @@ check_alert_json(json_t *a)
 	ck_assert(json_is_false(json_object_get(a, "acknowledged")));
 }
 
+/* A rate a report may be handed: unknown, odd, extreme or plain. */
+static double
+writer_rate(uint64_t *state)
+{
+	static const double	rates[] = { -1, 0, 1.0 / 3, 1e20, 5e-324,
+				    1.7976931348623157e308, 2.5, 1e-7, NAN,
+				    INFINITY, -INFINITY, 1500 };
+
+	return (rates[writer_random(state) % nitems(rates)]);
+}
+
+/* A hello of hostile text in every string a report shows. */
+static void
+writer_hello(uint64_t *state, struct proto_hello *h, struct proto_build *b)
+{
+	size_t	i, j;
+
+	memset(h, 0, sizeof *h);
+	memset(b, 0, 2 * sizeof *b);
+	h->role = writer_random(state) % 2 ? ROLE_ROUTER : ROLE_STATION;
+	writer_text(state, h->group, sizeof h->group);
+	writer_text(state, h->build, sizeof h->build);
+	writer_text(state, h->scenario, sizeof h->scenario);
+	h->clock_ms = (int64_t)writer_counter(state);
+	h->time_scale = writer_rate(state);
+	writer_text(state, h->transport_key, sizeof h->transport_key);
+	h->nflags = writer_random(state) % 3;
+	for (i = 0; i < h->nflags; i++) {
+		writer_text(state, h->flags[i].name, sizeof h->flags[i].name);
+		writer_text(state, h->flags[i].path, sizeof h->flags[i].path);
+		h->flags[i].on = (int)(writer_random(state) % 2);
+	}
+	h->builds = b;
+	h->nbuilds = writer_random(state) % 3;
+	for (i = 0; i < h->nbuilds; i++) {
+		writer_text(state, b[i].id, sizeof b[i].id);
+		b[i].active = (int)(writer_random(state) % 2);
+		b[i].nmanifest = writer_random(state) % 3;
+		for (j = 0; j < b[i].nmanifest; j++) {
+			writer_text(state, b[i].manifest[j].name,
+			    sizeof b[i].manifest[j].name);
+			writer_text(state, b[i].manifest[j].path,
+			    sizeof b[i].manifest[j].path);
+		}
+		b[i].nretired = writer_random(state) % 2;
+		writer_text(state, b[i].retired[0].path,
+		    sizeof b[i].retired[0].path);
+	}
+}
+
+/* A certificate and a watcher list of hostile text. */
+static void
+writer_cert(uint64_t *state, struct proto_cert *c, struct proto_watching *w)
+{
+	memset(c, 0, sizeof *c);
+	writer_text(state, c->node, sizeof c->node);
+	c->clock_ms = (int64_t)writer_counter(state);
+	writer_text(state, c->subject, sizeof c->subject);
+	writer_text(state, c->serial, sizeof c->serial);
+	writer_text(state, c->issuer, sizeof c->issuer);
+	c->not_after_ms = -(int64_t)(writer_counter(state) >> 1);
+	writer_text(state, c->root_holder, sizeof c->root_holder);
+	c->holds_root = (int)(writer_random(state) % 2);
+	c->last_renewal_ok = (int)(writer_random(state) % 2);
+	writer_text(state, c->last_renewal_error,
+	    sizeof c->last_renewal_error);
+	c->renew_every_ms = (int64_t)(writer_random(state) % 3);
+	memset(w, 0, sizeof *w);
+	w->consoles = (int)(writer_random(state) % 4);
+	w->noperators = writer_random(state) % 3;
+	writer_text(state, w->operators[0].operator,
+	    sizeof w->operators[0].operator);
+	writer_text(state, w->operators[1].operator,
+	    sizeof w->operators[1].operator);
+	writer_text(state, w->you, sizeof w->you);
+}
+
+/*
+ * A status report written directly gives jansson's bytes for nodes of
+ * hostile ids, builds, reasons and certificates (control bytes, quotes,
+ * UTF-8 of every length, C1 controls, bytes that are not UTF-8), and
+ * every byte of it is ASCII and no control but DEL (which JSON does not
+ * escape and a terminal ignores): nothing a backend sent reaches a
+ * terminal raw.
+ */
+START_TEST(status_report_writer_matches_jansson)
+{
+	enum { N = 48 };
+	static struct proto_blacklist	 bl[N][PROTO_MAX_BLACKLIST];
+	static struct proto_build	 builds[N][2];
+	static struct proto_hello	 hellos[N];
+	static struct proto_stats	 stats[N];
+	static struct proto_cert	 certs[N];
+	static struct proto_watching	 watching[N];
+	static char			 text[N][5][96];
+	struct proto_report_node	 nodes[N];
+	uint64_t			 state = 0x2545f4914f6cdd1dULL, x;
+	char				*direct, *tree;
+	size_t				 i, k, round;
+
+	for (round = 0; round < 40; round++) {
+		memset(nodes, 0, sizeof nodes);
+		for (i = 0; i < N; i++) {
+			for (k = 0; k < 5; k++)
+				writer_text(&state, text[i][k],
+				    sizeof text[i][k]);
+			x = writer_random(&state);
+			nodes[i].id = text[i][0];
+			nodes[i].url = x & 1 ? text[i][1] : NULL;
+			nodes[i].state = text[i][2];
+			nodes[i].age_ms = (int64_t)writer_counter(&state);
+			nodes[i].error = x & 2 ? text[i][3] : NULL;
+			nodes[i].transport_fpr = x & 4 ? text[i][4] : NULL;
+			writer_hello(&state, &hellos[i], builds[i]);
+			nodes[i].hello = x & 8 ? &hellos[i] : NULL;
+			writer_stats(&state, &stats[i], bl[i]);
+			nodes[i].stats = x & 16 ? &stats[i] : NULL;
+			writer_cert(&state, &certs[i], &watching[i]);
+			nodes[i].cert = x & 32 ? &certs[i] : NULL;
+			nodes[i].watching = x & 64 ? &watching[i] : NULL;
+			nodes[i].parent_rate = writer_rate(&state);
+			nodes[i].child_rate = writer_rate(&state);
+			nodes[i].child_share_rate = writer_rate(&state);
+			nodes[i].child_rate_baseline = writer_rate(&state);
+			nodes[i].heartbeat_rate = writer_rate(&state);
+			nodes[i].heartbeat_rate_expected = writer_rate(&state);
+			nodes[i].counter_resets = writer_counter(&state);
+			nodes[i].cert_expires_in_ms =
+			    (int64_t)writer_counter(&state);
+		}
+		direct = proto_report_status(text[0][1], nodes, N, NULL, 0);
+		proto_report_writer(0);
+		tree = proto_report_status(text[0][1], nodes, N, NULL, 0);
+		proto_report_writer(1);
+		ck_assert_str_eq(direct, tree);
+		for (k = 0; direct[k] != '\0'; k++)
+			ck_assert((unsigned char)direct[k] >= 0x20 &&
+			    (unsigned char)direct[k] <= 0x7f);
+		free(direct);
+		free(tree);
+	}
+}
+END_TEST
+
 START_TEST(status_report_holds_the_documented_fields)
 {
 	struct proto_msg		 msgs[5];
@@ -3208,6 +3353,7 @@ proto_suite(void)
 	tcase_add_test(tc, encoding_fills_what_an_unfilled_struct_leaves_out);
 	tcase_add_test(tc, names_and_parsers_agree);
 	tcase_add_test(tc, status_report_holds_the_documented_fields);
+	tcase_add_test(tc, status_report_writer_matches_jansson);
 	tcase_add_test(tc, alert_and_watch_reports_hold_the_documented_fields);
 	suite_add_tcase(s, tc);
 	return (s);

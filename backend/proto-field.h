@@ -139,6 +139,8 @@ struct proto_value {
 
 #define PROTO_SCAN_TABLES	4	/* tables one scan reads against */
 #define PROTO_SCAN_FIELDS	32	/* fields a table, one bit each */
+#define PROTO_SCAN_SETS		4	/* sets of tables scans read against,
+					   each checked once */
 
 /*
  * The scanner's reading of one flat object (proto-scan.c): each member's

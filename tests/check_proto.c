@@ -2719,6 +2719,47 @@ END_TEST
 	"\"messages_rejected_total\":0"
 
 /*
+ * Each of n frames decodes by the scanner as by jansson's path: taken or
+ * refused alike, with the same sentence, to the same message.
+ */
+static void
+scan_matches_jansson(const char *const *frames, size_t n)
+{
+	struct proto_msg	*a, *b;
+	char			 other[sizeof cause], *ta, *tb;
+	size_t			 i;
+	int			 ra, rb;
+
+	a = xcalloc(1, sizeof *a);
+	b = xcalloc(1, sizeof *b);
+	for (i = 0; i < n; i++) {
+		proto_decode_scanner(1);
+		ra = proto_decode(frames[i], strlen(frames[i]), a, cause,
+		    sizeof cause);
+		proto_decode_scanner(0);
+		rb = proto_decode(frames[i], strlen(frames[i]), b, other,
+		    sizeof other);
+		proto_decode_scanner(1);
+		ck_assert_msg(ra == rb, "scanner %d, jansson %d: %s", ra, rb,
+		    frames[i]);
+		ck_assert_int_eq(a->type, b->type);
+		if (ra != 0) {
+			ck_assert_str_eq(cause, other);
+			continue;
+		}
+		ta = proto_encode(a);
+		tb = proto_encode(b);
+		ck_assert_str_eq(ta, tb);
+		free(ta);
+		free(tb);
+		proto_msg_clear(a);
+		proto_msg_clear(b);
+	}
+	free(a);
+	free(b);
+}
+
+/*
  * The scanner that reads plain stats frames without jansson's tree
  * takes and refuses exactly what the jansson path does, with the same
  * message and the same sentence: duplicate keys above all, which
@@ -2782,36 +2823,10 @@ START_TEST(the_stats_scanner_decodes_as_jansson_does)
 		"{}",
 		"{\"type\":\"stats\",\"node\":\"router/n1\"",
 	};
-	struct proto_msg	*a, *b;
-	char			 other[sizeof cause], *ta, *tb;
-	size_t			 i;
-	int			 ra, rb;
+	struct proto_msg	*a;
 
+	scan_matches_jansson(frames, nitems(frames));
 	a = xcalloc(1, sizeof *a);
-	b = xcalloc(1, sizeof *b);
-	for (i = 0; i < nitems(frames); i++) {
-		proto_decode_scanner(1);
-		ra = proto_decode(frames[i], strlen(frames[i]), a, cause,
-		    sizeof cause);
-		proto_decode_scanner(0);
-		rb = proto_decode(frames[i], strlen(frames[i]), b, other,
-		    sizeof other);
-		proto_decode_scanner(1);
-		ck_assert_msg(ra == rb, "scanner %d, jansson %d: %s", ra, rb,
-		    frames[i]);
-		ck_assert_int_eq(a->type, b->type);
-		if (ra != 0) {
-			ck_assert_str_eq(cause, other);
-			continue;
-		}
-		ta = proto_encode(a);
-		tb = proto_encode(b);
-		ck_assert_str_eq(ta, tb);
-		free(ta);
-		free(tb);
-		proto_msg_clear(a);
-		proto_msg_clear(b);
-	}
 	/* The first frame is the scanner's; a repeated key is refused. */
 	ck_assert_int_eq(proto_decode(frames[0], strlen(frames[0]), a, cause,
 	    sizeof cause), 0);
@@ -2822,7 +2837,72 @@ START_TEST(the_stats_scanner_decodes_as_jansson_does)
 	assert_says(refused(frames[3], MSG_UNKNOWN), "each field may appear "
 	    "once");
 	free(a);
-	free(b);
+}
+END_TEST
+
+#define CERT_HEAD							\
+	"{\"type\":\"cert\",\"node\":\"station/s1\",\"clock_ms\":1343829600000,"
+#define CERT_MID							\
+	"\"serial\":\"0a1b\",\"issuer\":\"CN=vigil root\","		\
+	"\"not_before_ms\":1,\"not_after_ms\":2,"			\
+	"\"root_holder\":\"station/capital\",\"holds_root\":false,"	\
+	"\"last_renewal_ms\":3,\"last_renewal_ok\":true,"
+
+/*
+ * Certificate frames, one a station at a gateway's connect, go the
+ * scanner's way too: it takes and refuses what the jansson path does,
+ * and leaves to it any text it does not fully read.
+ */
+START_TEST(the_cert_scanner_decodes_as_jansson_does)
+{
+	static const char *const frames[] = {
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"renew_every_ms\":86400000}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"renew_every_ms\":0}",
+		CERT_HEAD "\"subject\":\"CN=\\u00e9\\n\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=\xc3\xa9\xc2\x85\"," CERT_MID
+		    "\"last_renewal_error\":\"\xff\"}",
+		CERT_HEAD "\"subject\":\"a\",\"subject\":\"b\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"extra\":1}",
+		CERT_HEAD "\"subject\":1," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID "}",
+		"{\"type\":\"cert\",\"node\":\"\",\"clock_ms\":1,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		"{\"type\":\"cert\",\"node\":\"no such id\",\"clock_ms\":1,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":\"1\","
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"type\":\"cert\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":1e20,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"type\":\"cert\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":7,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"x\",\"type\":\"cert\"}",
+		"{\"type\":\"alert\",\"node\":\"station/s1\",\"clock_ms\":1}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"",
+	};
+	struct proto_msg	*a;
+
+	scan_matches_jansson(frames, nitems(frames));
+	a = xcalloc(1, sizeof *a);
+	ck_assert_int_eq(proto_decode(frames[1], strlen(frames[1]), a, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(a->type, MSG_CERT);
+	ck_assert_int_eq(a->u.cert.renew_every_ms, 86400000);
+	ck_assert_str_eq(a->u.cert.root_holder, "station/capital");
+	proto_msg_clear(a);
+	free(a);
 }
 END_TEST
 
@@ -3314,6 +3394,7 @@ proto_suite(void)
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);
 	tcase_add_test(tc, the_stats_scanner_decodes_as_jansson_does);
+	tcase_add_test(tc, the_cert_scanner_decodes_as_jansson_does);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, stats_writer_matches_jansson_and_round_trips);

@@ -28,6 +28,9 @@ static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 static int	 proto_decode_scan(const char *, size_t, struct proto_msg *);
 static int	 proto_decode_scan_cert(const char *, size_t,
 		    struct proto_msg *);
+static int	 proto_scan_typed(struct proto_scan *, const char *, size_t,
+		    const struct proto_field *const *, const size_t *, size_t,
+		    const char *);
 static int	 proto_decode_frame(const char *, size_t, struct proto_msg *,
 		    char *, size_t);
 struct proto_doc_kept;
@@ -452,6 +455,24 @@ proto_decode_scanner(int on)
 }
 
 /*
+ * Scan a flat frame against tables, the first of which is
+ * proto_frame_fields: 0 when it was read whole and its type is type.
+ */
+static int
+proto_scan_typed(struct proto_scan *sc, const char *buf, size_t len,
+    const struct proto_field *const *tables, const size_t *ntables,
+    size_t n, const char *type)
+{
+	const struct proto_value	*v;
+
+	if (proto_scan(sc, buf, len, tables, ntables, n) != 0)
+		return (-1);
+	v = proto_scan_get(sc, 0, 0);
+	return (v != NULL && v->type == JSON_STRING &&
+	    strcmp(v->s, type) == 0 ? 0 : -1);
+}
+
+/*
  * Decode a plain certificate frame by the scanner, as the jansson path
  * would: a flat object like a stats frame, one a station, and 10,000 of
  * them at a gateway's connect.  Returns 0, or -1 as proto_decode_scan().
@@ -467,14 +488,10 @@ proto_decode_scan_cert(const char *buf, size_t len, struct proto_msg *msg)
 	};
 	struct proto_scan			 sc;
 	struct proto_ctx			 ctx;
-	const struct proto_value		*type;
 	char					 cause[PROTO_TEXT_MAX];
 
-	if (proto_scan(&sc, buf, len, tables, ntables, nitems(tables)) != 0)
-		return (-1);
-	type = proto_scan_get(&sc, 0, 0);
-	if (type == NULL || type->type != JSON_STRING ||
-	    strcmp(type->s, "cert") != 0)
+	if (proto_scan_typed(&sc, buf, len, tables, ntables, nitems(tables),
+	    "cert") != 0)
 		return (-1);
 	proto_ctx_init(&ctx, "cert", cause, sizeof cause);
 	memset(&msg->u, 0, sizeof msg->u.cert);
@@ -505,16 +522,12 @@ proto_decode_scan(const char *buf, size_t len, struct proto_msg *msg)
 	};
 	struct proto_scan			 sc;
 	struct proto_ctx			 ctx;
-	const struct proto_value		*type;
 	char					 cause[PROTO_TEXT_MAX];
 	int					 router;
 
-	if (proto_scan(&sc, buf, len, tables, ntables, nitems(tables)) != 0)
+	if (proto_scan_typed(&sc, buf, len, tables, ntables, nitems(tables),
+	    "stats") != 0)
 		return (proto_decode_scan_cert(buf, len, msg));
-	type = proto_scan_get(&sc, 0, 0);
-	if (type == NULL || type->type != JSON_STRING ||
-	    strcmp(type->s, "stats") != 0)
-		return (-1);
 	proto_ctx_init(&ctx, "stats", cause, sizeof cause);
 	memset(&msg->u, 0, sizeof msg->u.stats);
 	msg->type = MSG_STATS;

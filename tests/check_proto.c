@@ -3196,9 +3196,12 @@ START_TEST(status_report_writer_matches_jansson)
 		tree = proto_report_status(text[0][1], nodes, N, NULL, 0);
 		proto_report_writer(1);
 		ck_assert_str_eq(direct, tree);
-		for (k = 0; direct[k] != '\0'; k++)
-			ck_assert((unsigned char)direct[k] >= 0x20 &&
-			    (unsigned char)direct[k] <= 0x7f);
+		for (k = 0; direct[k] != '\0'; k++) {
+			if ((unsigned char)direct[k] < 0x20 ||
+			    (unsigned char)direct[k] > 0x7f)
+				break;
+		}
+		ck_assert_uint_eq(k, strlen(direct));
 		free(direct);
 		free(tree);
 	}

@@ -107,9 +107,22 @@ proto_out_string(struct proto_out *o, const char *s, size_t len)
 	size_t			 i, run;
 	int			 valid;
 
-	valid = proto_utf8_valid(s, len);
 	proto_out_grow(o, len + 2);
 	o->buf[o->len++] = '"';
+	/* Most text needs no escape and no UTF-8 check: one pass. */
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+			break;
+	}
+	proto_out_put(o, s, i);
+	if (i == len) {
+		proto_out_put(o, "\"", 1);
+		return;
+	}
+	s += i;
+	len -= i;
+	valid = proto_utf8_valid(s, len);
 	for (i = 0; i < len; i += run) {
 		for (run = 0; i + run < len; run++) {
 			c = (unsigned char)s[i + run];

@@ -8,15 +8,11 @@
  * alert module tells of alerts' changes through fleet_alert_changed().
  * Nothing here blocks, draws or writes.
  */
-#include <sys/mman.h>
-
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auth.h"
 #include "fleet.h"
@@ -51,9 +47,6 @@ static void	 fleet_alert_changed(void *arg, const struct alert *a,
 static void	 fleet_tell(struct fleet *fleet, enum fleet_change what,
 		    const struct node *node, const struct alert *a,
 		    enum alert_change change);
-static void	 fleet_huge(void *, size_t);
-
-#define FLEET_HUGE_MIN	(8 << 20)	/* bytes of nodes in huge pages */
 static struct node *fleet_heard(struct fleet *fleet, size_t link,
 		    const char *id, int64_t clock_ms, int64_t now_ms,
 		    int64_t wall_ms, int *changed);
@@ -521,8 +514,6 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 		    fleet->nodes_cap * 2;
 		fleet->nodes = xreallocarray(fleet->nodes, fleet->nodes_cap,
 		    sizeof *fleet->nodes);
-		fleet_huge(fleet->nodes, fleet->nodes_cap *
-		    sizeof *fleet->nodes);
 	}
 	hmap_put(&fleet->node_index, id, fleet->nnodes);
 	node = &fleet->nodes[fleet->nnodes++];
@@ -541,38 +532,6 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 	fleet_touch(fleet, node);
 	*created = 1;
 	return (node);
-}
-
-/*
- * Ask for the pages of len bytes at p in huge pages, where the system
- * has them.  Each node is 8 KB zeroed at its first hello: in 4 KB pages
- * a start-up of 20,000 nodes took 40,000 page faults, each a trip out
- * of the virtual machine (a fifth of the console's time); in 2 MB pages
- * it takes a hundred.  Untouched pages stay unmapped either way.
- */
-static void
-fleet_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t	start, end, page;
-	long		ps;
-
-	/* Smaller, the array may share the heap's pages. */
-	if (len < FLEET_HUGE_MIN || (ps = sysconf(_SC_PAGESIZE)) <= 0)
-		return;
-	/*
-	 * The whole pages it lies on: an array this large is a mapping of
-	 * its own, and marking only part of it would split it in two,
-	 * which realloc() could no longer grow by remapping (it would copy).
-	 */
-	page = (uintptr_t)ps;
-	start = (uintptr_t)p & ~(page - 1);
-	end = ((uintptr_t)p + len + page - 1) & ~(page - 1);
-	(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
 }
 
 /*

@@ -139,6 +139,8 @@ struct proto_value {
 
 #define PROTO_SCAN_TABLES	4	/* tables one scan reads against */
 #define PROTO_SCAN_FIELDS	32	/* fields a table, one bit each */
+#define PROTO_SCAN_SETS		4	/* sets of tables scans read against,
+					   each checked once */
 
 /*
  * The scanner's reading of one flat object (proto-scan.c): each member's
@@ -245,9 +247,18 @@ struct proto_out {
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
+	int	 ascii;	/* escape non-ASCII (JSON_ENSURE_ASCII) */
 };
 void		 proto_write_fields(struct proto_out *,
 		    const struct proto_field *, size_t, const void *);
+void		 proto_write_field(struct proto_out *,
+		    const struct proto_field *, const void *);
+void		 proto_write_key(struct proto_out *, const char *);
+void		 proto_write_string(struct proto_out *, const char *, size_t);
+void		 proto_write_int(struct proto_out *, int64_t);
+void		 proto_write_counter(struct proto_out *, uint64_t);
+void		 proto_write_real(struct proto_out *, double);
+void		 proto_write_bytes(struct proto_out *, const char *, size_t);
 void		 proto_write_raw(struct proto_out *, const char *);
 
 #endif

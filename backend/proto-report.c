@@ -16,7 +16,8 @@
 #include "proto-report.h"
 #include "util.h"
 
-struct proto_report_buf;
+/* Whether status reports write nodes directly (tests compare both). */
+static int	 proto_report_writer_on = 1;
 
 static char	*proto_dump_report(json_t *);
 static json_t	*proto_report_node_json(const struct proto_report_node *);
@@ -30,10 +31,17 @@ static json_t	*proto_report_names(const char *const *, size_t);
 static json_t	*proto_report_object(void);
 static json_t	*proto_report_answers(const struct proto_report_answer *,
 		    size_t);
-static void	 proto_report_put(struct proto_report_buf *, const char *,
-		    size_t);
 static int	 proto_report_dump_cb(const char *, size_t, void *);
-static void	 proto_report_append(struct proto_report_buf *, json_t *,
+static void	 proto_report_node_write(struct proto_out *,
+		    const struct proto_report_node *);
+static void	 proto_write_rate(struct proto_out *, const char *, double);
+static void	 proto_write_text(struct proto_out *, const char *,
+		    const char *);
+static void	 proto_write_sub(struct proto_out *, const char *,
+		    const struct proto_field *, size_t, const void *, int);
+static void	 proto_write_hello(struct proto_out *,
+		    const struct proto_hello *);
+static void	 proto_report_append(struct proto_out *, json_t *,
 		    size_t);
 
 /*
@@ -233,32 +241,157 @@ proto_report_alerts_json(const struct proto_report_alert *alerts,
 	return (arr);
 }
 
-/* A report being written: text, its length and what is allocated. */
-struct proto_report_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 cap;
-};
+/*
+ * The writer's side of proto_report_node_json(): the same members in the
+ * same order, as the bytes its compact ASCII dump gives, without a tree
+ * (a tree and its dump were a quarter of a 20,000-node status --json).
+ */
 
-/* Append n bytes of text to b, growing it by doubling. */
+/* A member "key":"text", escaped as proto_set_string(); none for NULL. */
 static void
-proto_report_put(struct proto_report_buf *b, const char *text, size_t n)
+proto_write_text(struct proto_out *o, const char *key, const char *text)
 {
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap == 0 ? 65536 : b->cap * 2;
-		b->s = xreallocarray(b->s, 1, b->cap);
-	}
-	memcpy(b->s + b->len, text, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	if (text == NULL)
+		return;
+	proto_write_key(o, key);
+	proto_write_string(o, text, strlen(text));
 }
 
-/* jansson's dump callback: append to the report buffer in data. */
+/* A rate as proto_set_rate() sets it: left out while not known. */
+static void
+proto_write_rate(struct proto_out *o, const char *key, double rate)
+{
+	if (rate >= 0 && isfinite(rate)) {
+		proto_write_key(o, key);
+		proto_write_real(o, rate);
+	}
+}
+
+/* A member object of a table's fields, the node's id left out unless
+ * with_self, as proto_encode_fields() fills one. */
+static void
+proto_write_sub(struct proto_out *o, const char *key,
+    const struct proto_field *fields, size_t nfields, const void *base,
+    int with_self)
+{
+	size_t	i;
+
+	proto_write_key(o, key);
+	proto_write_bytes(o, "{", 1);
+	for (i = 0; i < nfields; i++) {
+		if (with_self || !(fields[i].flags & FIELD_SELF))
+			proto_write_field(o, &fields[i], base);
+	}
+	proto_write_bytes(o, "}", 1);
+}
+
+/* The hello's members a report shows, in proto_report_node_json()'s order. */
+static void
+proto_write_hello(struct proto_out *o, const struct proto_hello *hello)
+{
+	static const char *const keys[] = {
+		"role", "group", "build", "flags", "builds", "scenario",
+		"time_scale", "transport_key",
+	};
+	static const struct proto_field	*fields[nitems(keys)];
+	size_t				 i, j;
+
+	if (fields[0] == NULL) {
+		for (i = 0; i < nitems(keys); i++) {
+			for (j = 0; j < proto_hello_nfields; j++) {
+				if (strcmp(proto_hello_fields[j].key,
+				    keys[i]) == 0)
+					fields[i] = &proto_hello_fields[j];
+			}
+			if (fields[i] == NULL)
+				fatal("%s: no field %s", __func__, keys[i]);
+		}
+	}
+	for (i = 0; i < nitems(keys); i++)
+		proto_write_field(o, fields[i], hello);
+}
+
+/* One node of a report, as proto_report_node_json() and a dump give it. */
+static void
+proto_report_node_write(struct proto_out *o,
+    const struct proto_report_node *n)
+{
+	const struct proto_stats	*stats = n->stats;
+	const struct proto_watching	*w = n->watching;
+	size_t				 i;
+
+	proto_write_bytes(o, "{", 1);
+	proto_write_text(o, "id", n->id);
+	proto_write_text(o, "url", n->url);
+	proto_write_text(o, "state", n->state);
+	proto_write_key(o, "age_ms");
+	proto_write_int(o, n->age_ms);
+	if (n->hello != NULL)
+		proto_write_hello(o, n->hello);
+	else if (stats != NULL)
+		proto_write_text(o, "role", proto_role_name(stats->role));
+	if (stats != NULL || n->hello != NULL) {
+		proto_write_key(o, "clock_ms");
+		proto_write_int(o, stats != NULL ? stats->clock_ms :
+		    n->hello->clock_ms);
+	}
+	proto_write_key(o, "rates");
+	proto_write_bytes(o, "{", 1);
+	proto_write_rate(o, "parent", n->parent_rate);
+	proto_write_rate(o, "child", n->child_rate);
+	proto_write_rate(o, "child_shares", n->child_share_rate);
+	proto_write_rate(o, "child_baseline", n->child_rate_baseline);
+	proto_write_rate(o, "heartbeat", n->heartbeat_rate);
+	proto_write_rate(o, "heartbeat_expected", n->heartbeat_rate_expected);
+	proto_write_bytes(o, "}", 1);
+	proto_write_key(o, "counter_resets");
+	proto_write_counter(o, n->counter_resets);
+	if (w != NULL) {
+		proto_write_key(o, "watching");
+		proto_write_bytes(o, "{", 1);
+		proto_write_key(o, "consoles");
+		proto_write_int(o, w->consoles);
+		proto_write_key(o, "operators");
+		proto_write_bytes(o, "[", 1);
+		for (i = 0; i < w->noperators; i++) {
+			if (i > 0)
+				proto_write_bytes(o, ",", 1);
+			proto_write_string(o, w->operators[i].operator,
+			    strlen(w->operators[i].operator));
+		}
+		proto_write_bytes(o, "]", 1);
+		proto_write_text(o, "you", w->you);
+		proto_write_bytes(o, "}", 1);
+	}
+	if (stats != NULL && stats->role == ROLE_ROUTER)
+		proto_write_sub(o, "router", proto_router_fields,
+		    proto_router_nfields, &stats->router, 1);
+	else if (stats != NULL && stats->role == ROLE_STATION)
+		proto_write_sub(o, "station", proto_station_fields,
+		    proto_station_nfields, &stats->station, 1);
+	if (n->cert != NULL) {
+		proto_write_sub(o, "cert", proto_cert_fields,
+		    proto_cert_nfields, n->cert, 0);
+		proto_write_key(o, "cert_expires_in_ms");
+		proto_write_int(o, n->cert_expires_in_ms);
+	}
+	proto_write_text(o, "transport_key_fpr", n->transport_fpr);
+	proto_write_text(o, "error", n->error);
+	proto_write_bytes(o, "}", 1);
+}
+
+/* Write status reports' nodes directly (1) or through jansson (0). */
+void
+proto_report_writer(int on)
+{
+	proto_report_writer_on = on;
+}
+
+/* jansson's dump callback: append to the report being written in data. */
 static int
 proto_report_dump_cb(const char *text, size_t n, void *data)
 {
-	proto_report_put(data, text, n);
+	proto_write_bytes(data, text, n);
 	return (0);
 }
 
@@ -267,32 +400,33 @@ proto_report_dump_cb(const char *text, size_t n, void *data)
  * leaving out its last cut bytes, and drop the value.
  */
 static void
-proto_report_append(struct proto_report_buf *b, json_t *v, size_t cut)
+proto_report_append(struct proto_out *o, json_t *v, size_t cut)
 {
-	if (json_dump_callback(v, proto_report_dump_cb, b, JSON_COMPACT |
+	if (json_dump_callback(v, proto_report_dump_cb, o, JSON_COMPACT |
 	    JSON_ENSURE_ASCII) != 0)
 		fatal("%s: out of memory", __func__);
 	json_decref(v);
-	b->len -= cut;
-	b->s[b->len] = '\0';
+	o->len -= cut;
+	o->buf[o->len] = '\0';
 }
 
 /*
  * The status document; see proto-report.h.  No fleet name when NULL.
- * Written node by node into one buffer, each node's JSON dropped once
- * it is printed: the same bytes as one tree of the whole fleet, without
- * holding 100,000 nodes' trees at once.
+ * Written node by node into one buffer, by the writer or else each
+ * node's JSON dropped once it is printed: the same bytes as one tree of
+ * the whole fleet, without holding 100,000 nodes' trees at once.
  */
 char *
 proto_report_status(const char *fleet, const struct proto_report_node *nodes,
     size_t nnodes, const struct proto_report_alert *alerts, size_t nalerts)
 {
-	struct proto_report_buf	 b;
+	struct proto_out	 o;
 	json_t			*obj;
 	const char		*holder = "";
 	size_t			 i;
 
-	memset(&b, 0, sizeof b);
+	memset(&o, 0, sizeof o);
+	o.ascii = 1;
 	obj = proto_report_object();
 	proto_set_string(obj, "fleet", fleet);
 	for (i = 0; i < nnodes; i++) {
@@ -302,17 +436,21 @@ proto_report_status(const char *fleet, const struct proto_report_node *nodes,
 	}
 	if (holder[0] != '\0')
 		proto_set_string(obj, "root_holder", holder);
-	proto_report_append(&b, obj, 1);		/* its closing brace */
-	proto_report_put(&b, ",\"nodes\":[", strlen(",\"nodes\":["));
+	proto_report_append(&o, obj, 1);		/* its closing brace */
+	proto_write_raw(&o, ",\"nodes\":[");
 	for (i = 0; i < nnodes; i++) {
 		if (i > 0)
-			proto_report_put(&b, ",", 1);
-		proto_report_append(&b, proto_report_node_json(&nodes[i]), 0);
+			proto_write_bytes(&o, ",", 1);
+		if (proto_report_writer_on)
+			proto_report_node_write(&o, &nodes[i]);
+		else
+			proto_report_append(&o,
+			    proto_report_node_json(&nodes[i]), 0);
 	}
-	proto_report_put(&b, "],\"alerts\":", strlen("],\"alerts\":"));
-	proto_report_append(&b, proto_report_alerts_json(alerts, nalerts), 0);
-	proto_report_put(&b, "}", 1);
-	return (b.s);
+	proto_write_raw(&o, "],\"alerts\":");
+	proto_report_append(&o, proto_report_alerts_json(alerts, nalerts), 0);
+	proto_write_bytes(&o, "}", 1);
+	return (o.buf);
 }
 
 /* {"alerts":[...]}; see proto-report.h. */

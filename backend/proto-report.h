@@ -91,6 +91,12 @@ char	*proto_report_status(const char *fleet,
 	    const struct proto_report_node *nodes, size_t nnodes,
 	    const struct proto_report_alert *alerts, size_t nalerts);
 
+/*
+ * Whether proto_report_status() writes its nodes directly (1, the
+ * default) or through jansson's tree (0): the same bytes; for tests.
+ */
+void	 proto_report_writer(int on);
+
 /* {"alerts":[...]} alone, for vigil alerts --json. */
 char	*proto_report_alerts(const struct proto_report_alert *alerts,
 	    size_t nalerts);

@@ -264,15 +264,21 @@ proto_scan(struct proto_scan *sc, const char *buf, size_t len,
     const struct proto_field *const *tables, const size_t *ntables,
     size_t n)
 {
-	static const struct proto_field *const	*checked;
+	static const struct proto_field *const	*checked[PROTO_SCAN_SETS];
 	struct proto_value			 v;
 	const char				*key;
 	size_t					 keylen, t, f;
 
-	if (checked != tables) {
-		proto_scan_tables(tables, ntables, n);
-		checked = tables;
+	for (t = 0; t < PROTO_SCAN_SETS && checked[t] != tables; t++) {
+		if (checked[t] == NULL) {
+			proto_scan_tables(tables, ntables, n);
+			checked[t] = tables;
+			break;
+		}
 	}
+	if (t == PROTO_SCAN_SETS)
+		fatal("%s: more than %d sets of tables", __func__,
+		    PROTO_SCAN_SETS);
 	sc->p = buf;
 	sc->end = buf + len;
 	sc->tables = tables;

@@ -22,6 +22,8 @@ static int	 proto_utf8_valid(const char *, size_t);
 static void	 proto_out_grow(struct proto_out *, size_t);
 static void	 proto_out_put(struct proto_out *, const char *, size_t);
 static void	 proto_out_string(struct proto_out *, const char *, size_t);
+static size_t	 proto_out_escape(struct proto_out *, const char *, size_t);
+static void	 proto_out_u(struct proto_out *, uint32_t);
 static void	 proto_out_int(struct proto_out *, int64_t);
 static void	 proto_out_uint(struct proto_out *, uint64_t);
 static void	 proto_out_real(struct proto_out *, double);
@@ -100,21 +102,32 @@ proto_utf8_valid(const char *s, size_t len)
 static void
 proto_out_string(struct proto_out *o, const char *s, size_t len)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
 	const char		*esc;
-	char			 u[6];
 	unsigned char		 c;
 	size_t			 i, run;
 	int			 valid;
 
-	valid = proto_utf8_valid(s, len);
 	proto_out_grow(o, len + 2);
 	o->buf[o->len++] = '"';
+	/* Most text needs no escape and no UTF-8 check: one pass. */
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+			break;
+	}
+	proto_out_put(o, s, i);
+	if (i == len) {
+		proto_out_put(o, "\"", 1);
+		return;
+	}
+	s += i;
+	len -= i;
+	valid = proto_utf8_valid(s, len);
 	for (i = 0; i < len; i += run) {
 		for (run = 0; i + run < len; run++) {
 			c = (unsigned char)s[i + run];
 			if (c < 0x20 || c == '"' || c == '\\' ||
-			    (c >= 0x80 && !valid))
+			    (c >= 0x80 && (!valid || o->ascii)))
 				break;
 		}
 		if (run > 0) {
@@ -123,6 +136,10 @@ proto_out_string(struct proto_out *o, const char *s, size_t len)
 		}
 		run = 1;
 		c = (unsigned char)s[i];
+		if (c >= 0x80 && valid) {
+			run = proto_out_escape(o, s + i, len - i);
+			continue;
+		}
 		switch (c) {
 		case '"':  esc = "\\\""; break;
 		case '\\': esc = "\\\\"; break;
@@ -139,14 +156,62 @@ proto_out_string(struct proto_out *o, const char *s, size_t len)
 			proto_out_put(o, esc, strlen(esc));
 		else if (c >= 0x80)
 			proto_out_put(o, "?", 1);
-		else {
-			memcpy(u, "\\u00", 4);
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 0xf];
-			proto_out_put(o, u, sizeof u);
-		}
+		else
+			proto_out_u(o, c);
 	}
 	proto_out_put(o, "\"", 1);
+}
+
+/* Append a backslash-u escape of a 16-bit unit, four capital hex digits. */
+static void
+proto_out_u(struct proto_out *o, uint32_t unit)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 u[6];
+
+	u[0] = '\\';
+	u[1] = 'u';
+	u[2] = hex[(unit >> 12) & 0xf];
+	u[3] = hex[(unit >> 8) & 0xf];
+	u[4] = hex[(unit >> 4) & 0xf];
+	u[5] = hex[unit & 0xf];
+	proto_out_put(o, u, sizeof u);
+}
+
+/*
+ * Append the character of valid UTF-8 at s (n bytes left) as jansson's
+ * JSON_ENSURE_ASCII writes it: a backslash-u escape of four capital hex
+ * digits, a surrogate pair of two past U+FFFF.  Returns the bytes it
+ * took.
+ */
+static size_t
+proto_out_escape(struct proto_out *o, const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 cp;
+	size_t			 len, j;
+
+	if (p[0] >= 0xf0) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else if (p[0] >= 0xe0) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else {
+		len = 2;
+		cp = p[0] & 0x1f;
+	}
+	if (len > n)
+		fatal("%s: UTF-8 checked valid is cut short", __func__);
+	for (j = 1; j < len; j++)
+		cp = (cp << 6) | (p[j] & 0x3f);
+	if (cp >= 0x10000) {
+		cp -= 0x10000;
+		proto_out_u(o, 0xd800 | (cp >> 10));
+		cp = 0xdc00 | (cp & 0x3ff);
+	}
+	proto_out_u(o, cp);
+	return (len);
 }
 
 /* Append an unsigned integer in decimal. */
@@ -305,6 +370,56 @@ proto_write_fields(struct proto_out *o, const struct proto_field *fields,
 
 	for (i = 0; i < nfields; i++)
 		proto_out_field(o, &fields[i], base);
+}
+
+/* Append one field of the struct at base, or nothing when it is absent. */
+void
+proto_write_field(struct proto_out *o, const struct proto_field *f,
+    const void *base)
+{
+	proto_out_field(o, f, base);
+}
+
+/* Append a member's name, after a comma unless it opens its object. */
+void
+proto_write_key(struct proto_out *o, const char *key)
+{
+	proto_out_key(o, key);
+}
+
+/* Append len bytes of text as a JSON string. */
+void
+proto_write_string(struct proto_out *o, const char *s, size_t len)
+{
+	proto_out_string(o, s, len);
+}
+
+/* Append a signed integer in decimal, as json_integer() prints it. */
+void
+proto_write_int(struct proto_out *o, int64_t n)
+{
+	proto_out_int(o, n);
+}
+
+/* Append a counter, at most 2^63 - 1 as proto_counter() sets it. */
+void
+proto_write_counter(struct proto_out *o, uint64_t n)
+{
+	proto_out_uint(o, n > (uint64_t)INT64_MAX ? INT64_MAX : n);
+}
+
+/* Append a real as jansson prints it. */
+void
+proto_write_real(struct proto_out *o, double d)
+{
+	proto_out_real(o, d);
+}
+
+/* Append n bytes as they are. */
+void
+proto_write_bytes(struct proto_out *o, const char *s, size_t n)
+{
+	proto_out_put(o, s, n);
 }
 
 /* Append the text of an object's end, or any other literal bytes. */

@@ -26,6 +26,11 @@ static int	 proto_check_named(struct proto_ctx *, const char *,
 		    const char *);
 static const struct proto_type *proto_decode_type(json_t *, char *, size_t);
 static int	 proto_decode_scan(const char *, size_t, struct proto_msg *);
+static int	 proto_decode_scan_cert(const char *, size_t,
+		    struct proto_msg *);
+static int	 proto_scan_typed(struct proto_scan *, const char *, size_t,
+		    const struct proto_field *const *, const size_t *, size_t,
+		    const char *);
 static int	 proto_decode_frame(const char *, size_t, struct proto_msg *,
 		    char *, size_t);
 struct proto_doc_kept;
@@ -450,10 +455,59 @@ proto_decode_scanner(int on)
 }
 
 /*
- * Decode a plain stats frame by the scanner (proto-scan.c), as the
- * jansson path below would.  Returns 0, or -1 with *msg left as it was
- * found (nothing held, MSG_UNKNOWN) for the jansson path, which takes
- * every frame the scanner does not and says why one is refused.
+ * Scan a flat frame against tables, the first of which is
+ * proto_frame_fields: 0 when it was read whole and its type is type.
+ */
+static int
+proto_scan_typed(struct proto_scan *sc, const char *buf, size_t len,
+    const struct proto_field *const *tables, const size_t *ntables,
+    size_t n, const char *type)
+{
+	const struct proto_value	*v;
+
+	if (proto_scan(sc, buf, len, tables, ntables, n) != 0)
+		return (-1);
+	v = proto_scan_get(sc, 0, 0);
+	return (v != NULL && v->type == JSON_STRING &&
+	    strcmp(v->s, type) == 0 ? 0 : -1);
+}
+
+/*
+ * Decode a plain certificate frame by the scanner, as the jansson path
+ * would: a flat object like a stats frame, one a station, and 10,000 of
+ * them at a gateway's connect.  Returns 0, or -1 as proto_decode_scan().
+ */
+static int
+proto_decode_scan_cert(const char *buf, size_t len, struct proto_msg *msg)
+{
+	static const struct proto_field *const	 tables[] = {
+		proto_frame_fields, proto_cert_fields
+	};
+	static const size_t			 ntables[] = {
+		nitems(proto_frame_fields), nitems(proto_cert_fields)
+	};
+	struct proto_scan			 sc;
+	struct proto_ctx			 ctx;
+	char					 cause[PROTO_TEXT_MAX];
+
+	if (proto_scan_typed(&sc, buf, len, tables, ntables, nitems(tables),
+	    "cert") != 0)
+		return (-1);
+	proto_ctx_init(&ctx, "cert", cause, sizeof cause);
+	memset(&msg->u, 0, sizeof msg->u.cert);
+	msg->type = MSG_CERT;
+	if (proto_scan_decode(&ctx, &sc, 1, &msg->u.cert) == 0)
+		return (0);
+	proto_msg_clear(msg);
+	return (-1);
+}
+
+/*
+ * Decode a plain stats or certificate frame by the scanner
+ * (proto-scan.c), as the jansson path below would.  Returns 0, or -1
+ * with *msg left as it was found (nothing held, MSG_UNKNOWN) for the
+ * jansson path, which takes every frame the scanner does not and says
+ * why one is refused.
  */
 static int
 proto_decode_scan(const char *buf, size_t len, struct proto_msg *msg)
@@ -468,16 +522,12 @@ proto_decode_scan(const char *buf, size_t len, struct proto_msg *msg)
 	};
 	struct proto_scan			 sc;
 	struct proto_ctx			 ctx;
-	const struct proto_value		*type;
 	char					 cause[PROTO_TEXT_MAX];
 	int					 router;
 
-	if (proto_scan(&sc, buf, len, tables, ntables, nitems(tables)) != 0)
-		return (-1);
-	type = proto_scan_get(&sc, 0, 0);
-	if (type == NULL || type->type != JSON_STRING ||
-	    strcmp(type->s, "stats") != 0)
-		return (-1);
+	if (proto_scan_typed(&sc, buf, len, tables, ntables, nitems(tables),
+	    "stats") != 0)
+		return (proto_decode_scan_cert(buf, len, msg));
 	proto_ctx_init(&ctx, "stats", cause, sizeof cause);
 	memset(&msg->u, 0, sizeof msg->u.stats);
 	msg->type = MSG_STATS;
@@ -1032,7 +1082,7 @@ proto_encode_writer(int on)
 static char *
 proto_encode_stats(const struct proto_stats *st, size_t pre)
 {
-	struct proto_out	o = { NULL, 0, 0 };
+	struct proto_out	o = { NULL, 0, 0, 0 };
 
 	o.cap = pre + 512;
 	o.buf = xmalloc(o.cap);

@@ -1238,8 +1238,9 @@ writer_text(uint64_t *state, char *s, size_t max)
 {
 	static const char *const pieces[] = { "\"", "\\", "\n", "\t", "\x01",
 	    "\x1f", "\x7f", "/", "a", "Z 9", "\xc3\xa9", "\xe2\x82\xac",
-	    "\xf0\x9f\x94\x91", "\xe2\x80\xa8", "\xc3", "\x80", "\xc0\xaf",
-	    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\\u0041" };
+	    "\xf0\x9f\x94\x91", "\xe2\x80\xa8", "\xc2\x85", "\xc3", "\x80",
+	    "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff",
+	    "\\u0041" };
 	const char	*p;
 	size_t		 len = 0, n, want;
 
@@ -2718,6 +2719,47 @@ END_TEST
 	"\"messages_rejected_total\":0"
 
 /*
+ * Each of n frames decodes by the scanner as by jansson's path: taken or
+ * refused alike, with the same sentence, to the same message.
+ */
+static void
+scan_matches_jansson(const char *const *frames, size_t n)
+{
+	struct proto_msg	*a, *b;
+	char			 other[sizeof cause], *ta, *tb;
+	size_t			 i;
+	int			 ra, rb;
+
+	a = xcalloc(1, sizeof *a);
+	b = xcalloc(1, sizeof *b);
+	for (i = 0; i < n; i++) {
+		proto_decode_scanner(1);
+		ra = proto_decode(frames[i], strlen(frames[i]), a, cause,
+		    sizeof cause);
+		proto_decode_scanner(0);
+		rb = proto_decode(frames[i], strlen(frames[i]), b, other,
+		    sizeof other);
+		proto_decode_scanner(1);
+		ck_assert_msg(ra == rb, "scanner %d, jansson %d: %s", ra, rb,
+		    frames[i]);
+		ck_assert_int_eq(a->type, b->type);
+		if (ra != 0) {
+			ck_assert_str_eq(cause, other);
+			continue;
+		}
+		ta = proto_encode(a);
+		tb = proto_encode(b);
+		ck_assert_str_eq(ta, tb);
+		free(ta);
+		free(tb);
+		proto_msg_clear(a);
+		proto_msg_clear(b);
+	}
+	free(a);
+	free(b);
+}
+
+/*
  * The scanner that reads plain stats frames without jansson's tree
  * takes and refuses exactly what the jansson path does, with the same
  * message and the same sentence: duplicate keys above all, which
@@ -2781,36 +2823,10 @@ START_TEST(the_stats_scanner_decodes_as_jansson_does)
 		"{}",
 		"{\"type\":\"stats\",\"node\":\"router/n1\"",
 	};
-	struct proto_msg	*a, *b;
-	char			 other[sizeof cause], *ta, *tb;
-	size_t			 i;
-	int			 ra, rb;
+	struct proto_msg	*a;
 
+	scan_matches_jansson(frames, nitems(frames));
 	a = xcalloc(1, sizeof *a);
-	b = xcalloc(1, sizeof *b);
-	for (i = 0; i < nitems(frames); i++) {
-		proto_decode_scanner(1);
-		ra = proto_decode(frames[i], strlen(frames[i]), a, cause,
-		    sizeof cause);
-		proto_decode_scanner(0);
-		rb = proto_decode(frames[i], strlen(frames[i]), b, other,
-		    sizeof other);
-		proto_decode_scanner(1);
-		ck_assert_msg(ra == rb, "scanner %d, jansson %d: %s", ra, rb,
-		    frames[i]);
-		ck_assert_int_eq(a->type, b->type);
-		if (ra != 0) {
-			ck_assert_str_eq(cause, other);
-			continue;
-		}
-		ta = proto_encode(a);
-		tb = proto_encode(b);
-		ck_assert_str_eq(ta, tb);
-		free(ta);
-		free(tb);
-		proto_msg_clear(a);
-		proto_msg_clear(b);
-	}
 	/* The first frame is the scanner's; a repeated key is refused. */
 	ck_assert_int_eq(proto_decode(frames[0], strlen(frames[0]), a, cause,
 	    sizeof cause), 0);
@@ -2821,7 +2837,72 @@ START_TEST(the_stats_scanner_decodes_as_jansson_does)
 	assert_says(refused(frames[3], MSG_UNKNOWN), "each field may appear "
 	    "once");
 	free(a);
-	free(b);
+}
+END_TEST
+
+#define CERT_HEAD							\
+	"{\"type\":\"cert\",\"node\":\"station/s1\",\"clock_ms\":1343829600000,"
+#define CERT_MID							\
+	"\"serial\":\"0a1b\",\"issuer\":\"CN=vigil root\","		\
+	"\"not_before_ms\":1,\"not_after_ms\":2,"			\
+	"\"root_holder\":\"station/capital\",\"holds_root\":false,"	\
+	"\"last_renewal_ms\":3,\"last_renewal_ok\":true,"
+
+/*
+ * Certificate frames, one a station at a gateway's connect, go the
+ * scanner's way too: it takes and refuses what the jansson path does,
+ * and leaves to it any text it does not fully read.
+ */
+START_TEST(the_cert_scanner_decodes_as_jansson_does)
+{
+	static const char *const frames[] = {
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"renew_every_ms\":86400000}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"renew_every_ms\":0}",
+		CERT_HEAD "\"subject\":\"CN=\\u00e9\\n\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=\xc3\xa9\xc2\x85\"," CERT_MID
+		    "\"last_renewal_error\":\"\xff\"}",
+		CERT_HEAD "\"subject\":\"a\",\"subject\":\"b\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"extra\":1}",
+		CERT_HEAD "\"subject\":1," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID "}",
+		"{\"type\":\"cert\",\"node\":\"\",\"clock_ms\":1,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		"{\"type\":\"cert\",\"node\":\"no such id\",\"clock_ms\":1,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":\"1\","
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"type\":\"cert\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":1e20,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\",\"type\":\"cert\"}",
+		"{\"node\":\"station/s1\",\"clock_ms\":7,"
+		    "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"x\",\"type\":\"cert\"}",
+		"{\"type\":\"alert\",\"node\":\"station/s1\",\"clock_ms\":1}",
+		CERT_HEAD "\"subject\":\"CN=s1\"," CERT_MID
+		    "\"last_renewal_error\":\"\"",
+	};
+	struct proto_msg	*a;
+
+	scan_matches_jansson(frames, nitems(frames));
+	a = xcalloc(1, sizeof *a);
+	ck_assert_int_eq(proto_decode(frames[1], strlen(frames[1]), a, cause,
+	    sizeof cause), 0);
+	ck_assert_int_eq(a->type, MSG_CERT);
+	ck_assert_int_eq(a->u.cert.renew_every_ms, 86400000);
+	ck_assert_str_eq(a->u.cert.root_holder, "station/capital");
+	proto_msg_clear(a);
+	free(a);
 }
 END_TEST
 
@@ -2979,6 +3060,153 @@ check_alert_json(json_t *a)
 	ck_assert(json_is_true(json_object_get(a, "active")));
 	ck_assert(json_is_false(json_object_get(a, "acknowledged")));
 }
+
+/* A rate a report may be handed: unknown, odd, extreme or plain. */
+static double
+writer_rate(uint64_t *state)
+{
+	static const double	rates[] = { -1, 0, 1.0 / 3, 1e20, 5e-324,
+				    1.7976931348623157e308, 2.5, 1e-7, NAN,
+				    INFINITY, -INFINITY, 1500 };
+
+	return (rates[writer_random(state) % nitems(rates)]);
+}
+
+/* A hello of hostile text in every string a report shows. */
+static void
+writer_hello(uint64_t *state, struct proto_hello *h, struct proto_build *b)
+{
+	size_t	i, j;
+
+	memset(h, 0, sizeof *h);
+	memset(b, 0, 2 * sizeof *b);
+	h->role = writer_random(state) % 2 ? ROLE_ROUTER : ROLE_STATION;
+	writer_text(state, h->group, sizeof h->group);
+	writer_text(state, h->build, sizeof h->build);
+	writer_text(state, h->scenario, sizeof h->scenario);
+	h->clock_ms = (int64_t)writer_counter(state);
+	h->time_scale = writer_rate(state);
+	writer_text(state, h->transport_key, sizeof h->transport_key);
+	h->nflags = writer_random(state) % 3;
+	for (i = 0; i < h->nflags; i++) {
+		writer_text(state, h->flags[i].name, sizeof h->flags[i].name);
+		writer_text(state, h->flags[i].path, sizeof h->flags[i].path);
+		h->flags[i].on = (int)(writer_random(state) % 2);
+	}
+	h->builds = b;
+	h->nbuilds = writer_random(state) % 3;
+	for (i = 0; i < h->nbuilds; i++) {
+		writer_text(state, b[i].id, sizeof b[i].id);
+		b[i].active = (int)(writer_random(state) % 2);
+		b[i].nmanifest = writer_random(state) % 3;
+		for (j = 0; j < b[i].nmanifest; j++) {
+			writer_text(state, b[i].manifest[j].name,
+			    sizeof b[i].manifest[j].name);
+			writer_text(state, b[i].manifest[j].path,
+			    sizeof b[i].manifest[j].path);
+		}
+		b[i].nretired = writer_random(state) % 2;
+		writer_text(state, b[i].retired[0].path,
+		    sizeof b[i].retired[0].path);
+	}
+}
+
+/* A certificate and a watcher list of hostile text. */
+static void
+writer_cert(uint64_t *state, struct proto_cert *c, struct proto_watching *w)
+{
+	memset(c, 0, sizeof *c);
+	writer_text(state, c->node, sizeof c->node);
+	c->clock_ms = (int64_t)writer_counter(state);
+	writer_text(state, c->subject, sizeof c->subject);
+	writer_text(state, c->serial, sizeof c->serial);
+	writer_text(state, c->issuer, sizeof c->issuer);
+	c->not_after_ms = -(int64_t)(writer_counter(state) >> 1);
+	writer_text(state, c->root_holder, sizeof c->root_holder);
+	c->holds_root = (int)(writer_random(state) % 2);
+	c->last_renewal_ok = (int)(writer_random(state) % 2);
+	writer_text(state, c->last_renewal_error,
+	    sizeof c->last_renewal_error);
+	c->renew_every_ms = (int64_t)(writer_random(state) % 3);
+	memset(w, 0, sizeof *w);
+	w->consoles = (int)(writer_random(state) % 4);
+	w->noperators = writer_random(state) % 3;
+	writer_text(state, w->operators[0].operator,
+	    sizeof w->operators[0].operator);
+	writer_text(state, w->operators[1].operator,
+	    sizeof w->operators[1].operator);
+	writer_text(state, w->you, sizeof w->you);
+}
+
+/*
+ * A status report written directly gives jansson's bytes for nodes of
+ * hostile ids, builds, reasons and certificates (control bytes, quotes,
+ * UTF-8 of every length, C1 controls, bytes that are not UTF-8), and
+ * every byte of it is ASCII and no control but DEL (which JSON does not
+ * escape and a terminal ignores): nothing a backend sent reaches a
+ * terminal raw.
+ */
+START_TEST(status_report_writer_matches_jansson)
+{
+	enum { N = 48 };
+	static struct proto_blacklist	 bl[N][PROTO_MAX_BLACKLIST];
+	static struct proto_build	 builds[N][2];
+	static struct proto_hello	 hellos[N];
+	static struct proto_stats	 stats[N];
+	static struct proto_cert	 certs[N];
+	static struct proto_watching	 watching[N];
+	static char			 text[N][5][96];
+	struct proto_report_node	 nodes[N];
+	uint64_t			 state = 0x2545f4914f6cdd1dULL, x;
+	char				*direct, *tree;
+	size_t				 i, k, round;
+
+	for (round = 0; round < 40; round++) {
+		memset(nodes, 0, sizeof nodes);
+		for (i = 0; i < N; i++) {
+			for (k = 0; k < 5; k++)
+				writer_text(&state, text[i][k],
+				    sizeof text[i][k]);
+			x = writer_random(&state);
+			nodes[i].id = text[i][0];
+			nodes[i].url = x & 1 ? text[i][1] : NULL;
+			nodes[i].state = text[i][2];
+			nodes[i].age_ms = (int64_t)writer_counter(&state);
+			nodes[i].error = x & 2 ? text[i][3] : NULL;
+			nodes[i].transport_fpr = x & 4 ? text[i][4] : NULL;
+			writer_hello(&state, &hellos[i], builds[i]);
+			nodes[i].hello = x & 8 ? &hellos[i] : NULL;
+			writer_stats(&state, &stats[i], bl[i]);
+			nodes[i].stats = x & 16 ? &stats[i] : NULL;
+			writer_cert(&state, &certs[i], &watching[i]);
+			nodes[i].cert = x & 32 ? &certs[i] : NULL;
+			nodes[i].watching = x & 64 ? &watching[i] : NULL;
+			nodes[i].parent_rate = writer_rate(&state);
+			nodes[i].child_rate = writer_rate(&state);
+			nodes[i].child_share_rate = writer_rate(&state);
+			nodes[i].child_rate_baseline = writer_rate(&state);
+			nodes[i].heartbeat_rate = writer_rate(&state);
+			nodes[i].heartbeat_rate_expected = writer_rate(&state);
+			nodes[i].counter_resets = writer_counter(&state);
+			nodes[i].cert_expires_in_ms =
+			    (int64_t)writer_counter(&state);
+		}
+		direct = proto_report_status(text[0][1], nodes, N, NULL, 0);
+		proto_report_writer(0);
+		tree = proto_report_status(text[0][1], nodes, N, NULL, 0);
+		proto_report_writer(1);
+		ck_assert_str_eq(direct, tree);
+		for (k = 0; direct[k] != '\0'; k++) {
+			if ((unsigned char)direct[k] < 0x20 ||
+			    (unsigned char)direct[k] > 0x7f)
+				break;
+		}
+		ck_assert_uint_eq(k, strlen(direct));
+		free(direct);
+		free(tree);
+	}
+}
+END_TEST
 
 START_TEST(status_report_holds_the_documented_fields)
 {
@@ -3169,6 +3397,7 @@ proto_suite(void)
 
 	tcase_add_test(tc, every_type_round_trips_field_by_field);
 	tcase_add_test(tc, the_stats_scanner_decodes_as_jansson_does);
+	tcase_add_test(tc, the_cert_scanner_decodes_as_jansson_does);
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, stats_writer_matches_jansson_and_round_trips);
@@ -3208,6 +3437,7 @@ proto_suite(void)
 	tcase_add_test(tc, encoding_fills_what_an_unfilled_struct_leaves_out);
 	tcase_add_test(tc, names_and_parsers_agree);
 	tcase_add_test(tc, status_report_holds_the_documented_fields);
+	tcase_add_test(tc, status_report_writer_matches_jansson);
 	tcase_add_test(tc, alert_and_watch_reports_hold_the_documented_fields);
 	suite_add_tcase(s, tc);
 	return (s);

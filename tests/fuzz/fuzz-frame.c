@@ -4,20 +4,57 @@
  *
  * Besides not crashing, a decoded frame must encode to text that
  * decodes again to the same message type: what one side accepts, the
- * other can send.  And the scanner that reads plain stats frames must
- * take and refuse what the jansson path does, with the same message or
- * the same sentence; and the writer that encodes stats frames must give
- * jansson's bytes.
+ * other can send.  And the scanner that reads plain stats and cert
+ * frames must take and refuse what the jansson path does, with the same
+ * message or the same sentence; and the writer that encodes stats frames
+ * must give jansson's bytes, as must the one that writes a status report
+ * of the node a hello, stats or cert frame describes.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "proto.h"
+#include "proto-report.h"
 #include "util.h"
 
 static void	 fuzz_frame_paths(const char *, size_t, struct proto_msg *,
 		    int, const char *);
+static void	 fuzz_frame_report(const struct proto_msg *);
+
+/* A status report of the node msg describes: written as jansson would. */
+static void
+fuzz_frame_report(const struct proto_msg *msg)
+{
+	struct proto_report_node	 n;
+	char				*a, *b;
+
+	memset(&n, 0, sizeof n);
+	n.state = "live";
+	n.parent_rate = n.child_rate = n.child_share_rate = 1.0 / 3;
+	n.child_rate_baseline = n.heartbeat_rate = -1;
+	n.heartbeat_rate_expected = 1e300;
+	if (msg->type == MSG_HELLO) {
+		n.id = n.error = msg->u.hello.node;
+		n.hello = &msg->u.hello;
+	} else if (msg->type == MSG_STATS) {
+		n.id = n.transport_fpr = msg->u.stats.node;
+		n.stats = &msg->u.stats;
+	} else if (msg->type == MSG_CERT) {
+		n.id = n.url = msg->u.cert.node;
+		n.cert = &msg->u.cert;
+	} else
+		return;
+	a = proto_report_status(n.id, &n, 1, NULL, 0);
+	proto_report_writer(0);
+	b = proto_report_status(n.id, &n, 1, NULL, 0);
+	proto_report_writer(1);
+	if (strcmp(a, b) != 0)
+		fatal("%s: the report writer writes %s, jansson %s", __func__,
+		    a, b);
+	free(a);
+	free(b);
+}
 
 /*
  * Decode the frame again without the scanner, which must come to rc and
@@ -56,6 +93,7 @@ fuzz_frame_paths(const char *data, size_t size, struct proto_msg *msg,
 			    __func__, a, b);
 		free(a);
 		free(b);
+		fuzz_frame_report(msg);
 		proto_msg_clear(other);
 	}
 	free(other);

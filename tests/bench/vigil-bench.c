@@ -57,6 +57,8 @@
 #define BENCH_ROWS_PASSES	21	/* steady frames of the rows */
 #define BENCH_KILL_ROUTERS	1000	/* PROTO_MAX_TARGETS */
 #define BENCH_KILL_S		90	/* longest wait for the kill */
+#define BENCH_KILL_GATEWAYS_S	"10"	/* gateways of the kill's second
+					   fleet, 100 routers each */
 /*
  * One market acknowledgement: vigild's simulated market answers a
  * router's cancels at its second step after they went out
@@ -67,6 +69,8 @@
 #define BENCH_MARKET_ACK_MS	100
 #define BENCH_GUARD		1	/* bench_vigild: trust, audit logs */
 #define BENCH_PLAIN		2	/* bench_vigild: --insecure */
+#define BENCH_GATEWAYS		4	/* bench_vigild: the nodes through
+					   BENCH_KILL_GATEWAYS gateways */
 #define BENCH_WATCHED_FROM	35	/* s a console watched vigild ... */
 #define BENCH_WATCHED_S		30	/* ... before its CPU is measured */
 
@@ -102,6 +106,8 @@ struct bench_kill_watch {
 	const char *bindir, *dir, *id;	/* for starting the approval */
 	int	open;			/* 1: bob's open console approves;
 					   0: a cold `vigil approve` */
+	const char *via;		/* "" or "N gateways, ": the fleet's
+					   routers behind gateways */
 	struct desk *desk;		/* open: that console's */
 	int	started;		/* the approval started */
 	int	fds[2];			/* its moment of sending comes here */
@@ -158,7 +164,8 @@ static int	 bench_seen_read(int fd, struct bench_seen *seen);
 static pid_t	 bench_watch(const char *bindir, const char *fleet,
 		    const char *seconds);
 static void	 bench_kill(const char *bindir, const struct bench_refs *refs);
-static void	 bench_kill_one(const char *bindir, double bound, int open);
+static void	 bench_kill_one(const char *bindir, double bound, int open,
+		    int gateways);
 static int	 bench_kill_until(void *arg, struct fleet *fleet);
 static int	 bench_kill_desk(struct bench_kill_watch *w,
 		    const struct fleet *fleet);
@@ -220,7 +227,7 @@ bench_row_ratio(const char *what, double value, const char *unit,
 	}
 	if (!ok)
 		bench_missed++;
-	printf("%-44s %10.4g %-8s ref %-9s %-7s target %-12s %s\n", what,
+	printf("%-62s %10.4g %-8s ref %-9s %-7s target %-12s %s\n", what,
 	    value, unit, r, q, target, ok ? "ok" : "MISSED");
 	fflush(stdout);
 }
@@ -230,7 +237,7 @@ void
 bench_none(const char *what, const char *why)
 {
 	bench_missed++;
-	printf("%-44s %s: MISSED\n", what, why);
+	printf("%-62s %s: MISSED\n", what, why);
 	fflush(stdout);
 }
 
@@ -914,7 +921,7 @@ bench_vigild(struct brun_fleet *fl, const char *bindir, const char *routers,
     const char *stations, int flags, const char *what)
 {
 	char		 trust[64], audit[64];
-	const char	*args[16];
+	const char	*args[20];
 	int		 n = 0;
 
 	util_format(trust, sizeof trust, "%s/trust", fl->dir);
@@ -929,6 +936,10 @@ bench_vigild(struct brun_fleet *fl, const char *bindir, const char *routers,
 	args[n++] = "0";
 	if (flags & BENCH_PLAIN)
 		args[n++] = "--insecure";
+	if (flags & BENCH_GATEWAYS) {
+		args[n++] = "--gateways";
+		args[n++] = BENCH_KILL_GATEWAYS_S;
+	}
 	if (flags & BENCH_GUARD) {
 		args[n++] = "--trust";
 		args[n++] = trust;
@@ -1488,21 +1499,27 @@ bench_kill_open(struct bench_kill_watch *w, struct fleet *fleet,
 static void
 bench_kill_report(struct bench_kill_watch *w, double bound)
 {
+	char	what[80];
+
 	if (w->open) {
-		bench_row("kill, open console signs and queues (ms)",
-		    (w->sent - w->t0) / 1000, "ms", 0, "(none)", 1);
+		util_format(what, sizeof what, "kill, %sopen console signs "
+		    "and queues (ms)", w->via);
+		bench_row(what, (w->sent - w->t0) / 1000, "ms", 0, "(none)",
+		    1);
 		bench_kill_rows(w, "open console approves", 0, bound);
 		return;
 	}
 	bench_kill_rows(w, "cold approve", 0, bound);
 	if (w->sent == 0) {
-		bench_none("kill, cold approve sent -> halted and killed",
-		    "the moment the approvals were sent is unknown (vigil "
-		    "approve printed nothing)");
+		util_format(what, sizeof what, "kill, %scold approve sent -> "
+		    "halted and killed", w->via);
+		bench_none(what, "the moment the approvals were sent is "
+		    "unknown (vigil approve printed nothing)");
 		return;
 	}
-	bench_row("kill, cold approve start-up until sent (ms)", (w->sent -
-	    w->t0) / 1000, "ms", 0, "(none)", 1);
+	util_format(what, sizeof what, "kill, %scold approve start-up until "
+	    "sent (ms)", w->via);
+	bench_row(what, (w->sent - w->t0) / 1000, "ms", 0, "(none)", 1);
 	bench_kill_rows(w, "cold approve sent", w->sent - w->t0, bound);
 }
 
@@ -1514,7 +1531,7 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 	double	*h = xcalloc(w->nrouters, sizeof *h);
 	double	*k = xcalloc(w->nrouters, sizeof *k);
 	double	 h50, h99, k50, k99;
-	char	 what[64];
+	char	 what[80];
 	size_t	 i, n = 0;
 
 	for (i = 0; i < 2 * w->nrouters; i++) {
@@ -1524,24 +1541,29 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
 		}
 	}
 	if (n == 0) {
-		util_format(what, sizeof what, "kill, %s -> killed", from);
+		util_format(what, sizeof what, "kill, %s%s -> killed",
+	    w->via, from);
 		bench_none(what, "no router was seen killed");
 		free(h);
 		free(k);
 		return;
 	}
 	h50 = bench_percentile(h, n, 50);
-	util_format(what, sizeof what, "kill, %s -> halted, p50 (ms)", from);
+	util_format(what, sizeof what, "kill, %s%s -> halted, p50 (ms)",
+	    w->via, from);
 	bench_row(what, h50, "ms", bound, "<= 1.5x ref", h50 <= 1.5 * bound);
 	h99 = bench_percentile(h, n, 99);
-	util_format(what, sizeof what, "kill, %s -> halted, p99 (ms)", from);
+	util_format(what, sizeof what, "kill, %s%s -> halted, p99 (ms)",
+	    w->via, from);
 	bench_row(what, h99, "ms", bound, "<= 1.5x ref", h99 <= 1.5 * bound);
 	k50 = bench_percentile(k, n, 50);
-	util_format(what, sizeof what, "kill, %s -> killed, p50 (ms)", from);
+	util_format(what, sizeof what, "kill, %s%s -> killed, p50 (ms)",
+	    w->via, from);
 	bench_row(what, k50, "ms", bound + BENCH_MARKET_ACK_MS, "<= ref",
 	    k50 <= bound + BENCH_MARKET_ACK_MS);
 	k99 = bench_percentile(k, n, 99);
-	util_format(what, sizeof what, "kill, %s -> killed, p99 (ms)", from);
+	util_format(what, sizeof what, "kill, %s%s -> killed, p99 (ms)",
+	    w->via, from);
 	bench_row(what, k99, "ms", bound + BENCH_MARKET_ACK_MS, "<= ref",
 	    k99 <= bound + BENCH_MARKET_ACK_MS);
 	free(h);
@@ -1554,7 +1576,9 @@ bench_kill_rows(struct bench_kill_watch *w, const char *from,
  * to killed, p50 and p99, against the bound of 2 verifications and 1
  * audit sync per router over the cores: bob approving with a cold
  * `vigil approve`, then from his console already open and holding the
- * proposal.  A kill is terminal: each has a fleet of its own.
+ * proposal; each with the routers on a link of their own (a TLS
+ * handshake each for a cold approve), then behind gateways.  A kill is
+ * terminal: each has a fleet of its own.
  */
 static void
 bench_kill(const char *bindir, const struct bench_refs *refs)
@@ -1567,13 +1591,18 @@ bench_kill(const char *bindir, const struct bench_refs *refs)
 	    "audit sync per router over %.0f cores); killed against it plus "
 	    "one market acknowledgement, %d ms\n", BENCH_KILL_ROUTERS,
 	    bound, refs->ncpu, BENCH_MARKET_ACK_MS);
-	bench_kill_one(bindir, bound, 0);
-	bench_kill_one(bindir, bound, 1);
+	bench_kill_one(bindir, bound, 0, 0);
+	bench_kill_one(bindir, bound, 1, 0);
+	bench_kill_one(bindir, bound, 0, 1);
+	bench_kill_one(bindir, bound, 1, 1);
 }
 
-/* One kill on a fleet of its own, approved from an open console or not. */
+/*
+ * One kill on a fleet of its own, approved from an open console or not,
+ * its routers each on a link of their own or behind gateways.
+ */
 static void
-bench_kill_one(const char *bindir, double bound, int open)
+bench_kill_one(const char *bindir, double bound, int open, int gateways)
 {
 	struct brun_fleet	 fl;
 	struct bench_kill_watch	 w;
@@ -1582,19 +1611,21 @@ bench_kill_one(const char *bindir, double bound, int open)
 	util_format(nr, sizeof nr, "%d", BENCH_KILL_ROUTERS);
 	memset(&w, 0, sizeof w);
 	w.open = open;
+	w.via = gateways ? BENCH_KILL_GATEWAYS_S " gateways, " : "";
 	w.nrouters = BENCH_KILL_ROUTERS;
 	w.halted = xcalloc(2 * w.nrouters, sizeof *w.halted);
 	w.killed = xcalloc(2 * w.nrouters, sizeof *w.killed);
 	brun_fleet_init(&fl);
 	if (bench_kill_keys(bindir, fl.dir) != 0 || bench_vigild(&fl, bindir,
-	    nr, "2", BENCH_GUARD, "kill") != 0 || bench_kill_propose(bindir,
+	    nr, "2", BENCH_GUARD | (gateways ? BENCH_GATEWAYS : 0),
+	    "kill") != 0 || bench_kill_propose(bindir,
 	    fl.dir, BENCH_KILL_ROUTERS, id, sizeof id) != 0)
 		bench_none("kill", "could not start the guarded fleet or "
 		    "propose (BENCH_KEEP=1 keeps its directory)");
 	else if (bench_kill_watch(bindir, &fl, id, &w) != w.nrouters) {
-		printf("kill, %s: only %zu of %zu routers seen killed in "
+		printf("kill, %s%s: only %zu of %zu routers seen killed in "
 		    "%d s (BENCH_KEEP=1 keeps the fleet's directory)\n",
-		    open ? "open console" : "cold approve", w.nkilled,
+		    w.via, open ? "open console" : "cold approve", w.nkilled,
 		    w.nrouters, BENCH_KILL_S);
 		bench_missed++;
 		/* On a loaded machine, the times of those that were. */

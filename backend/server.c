@@ -378,7 +378,9 @@ struct server {
 	 * Approves (and what follows them) waiting for their checks: kept
 	 * since the last pass (verify), and, with the flush pool, those
 	 * whose checks run on the sync pool's threads while the loop goes
-	 * on (flight, its first njudged judged), each array in turn.
+	 * on (flight, its first njudged judged), moved there at each pass.
+	 * The threads' run of checks holds flight's nrun from runbase on,
+	 * nreaped of them reaped; while it lasts flight stays put.
 	 */
 	struct server_verify	*verify;
 	size_t			 nverify;
@@ -387,6 +389,9 @@ struct server {
 	size_t			 nflight;
 	size_t			 flightcap;
 	size_t			 njudged;
+	size_t			 runbase;
+	size_t			 nrun;
+	size_t			 nreaped;
 	size_t			*checked_ended;	/* syncpool_reap's */
 	int			 judging;	/* server_verify_run is */
 	int			 verifying;	/* its checks are running */
@@ -2326,9 +2331,11 @@ server_pass_watch(struct server *server)
 
 /*
  * A pass of libev's loop begins: a new budget for consoles' messages;
- * the approvals the last one kept are checked, then the group sync
- * starts, unless the last one is still under way; last, what the
- * sessions queued goes out (server_flush) before the loop waits.
+ * the approvals the last one kept are checked (with the flush pool,
+ * queued for the threads' checks, and those checked judged), then the
+ * group sync starts, unless the last one is still under way; last,
+ * what the sessions queued goes out (server_flush) before the loop
+ * waits.
  */
 static void
 server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -2342,10 +2349,12 @@ server_pass(struct ev_loop *loop, ev_prepare *w, int revents)
 	if (server->flush == NULL) {
 		if (server->nverify > 0)
 			server_verify_run(server);
-	} else if (server->nflight > 0)
-		server_verify_reap(server);
-	else if (server->nverify > 0)
-		server_verify_post(server);
+	} else {
+		if (server->nverify > 0)
+			server_verify_post(server);
+		if (server->nflight > 0)
+			server_verify_reap(server);
+	}
 	server_durable_reap(server);
 	server_durable_start(server);
 	server_flush(server);
@@ -3337,8 +3346,10 @@ server_verify_poll(void *arg)
 }
 
 /*
- * The loop woke for syncs or checks that ended: judge what is due, and
- * land what the syncs made durable.
+ * The loop woke for syncs or checks that ended: judge what is due, land
+ * what the syncs made durable, and write the frames that made now
+ * (server_flush), not after the rest of this turn of the loop, which
+ * reads and takes the next consoles' messages first.
  */
 static void
 server_flushed(struct ev_loop *loop, ev_async *w, int revents)
@@ -3351,6 +3362,7 @@ server_flushed(struct ev_loop *loop, ev_async *w, int revents)
 	if (server->nflight > 0)
 		server_verify_reap(server);
 	server_durable_reap(server);
+	server_flush(server);
 }
 
 /*
@@ -3540,36 +3552,55 @@ server_verify_run(struct server *server)
 
 /*
  * With the flush pool, the approvals kept since the last pass go to the
- * sync pool's threads alone, in flight, while the loop goes on writing
- * frames and reading messages (kept behind them); each is judged once
- * its check and those before it have ended (server_verify_reap), not
- * once the slowest of the pass's has.
+ * sync pool's threads alone, behind those in flight: a queue the
+ * threads drain as it grows (syncpool_more), so a check starts as soon
+ * as the pass that kept it ends, not once a batch before it has been
+ * judged whole.  The loop goes on writing frames and reading messages;
+ * each is judged once its check and those before it have ended
+ * (server_verify_reap).  While the threads' run lasts they read flight,
+ * which then cannot grow: what it has no room for waits for the run.
  */
 static void
 server_verify_post(struct server *server)
 {
-	struct server_verify	*v = server->flight;
-	size_t			 cap = server->flightcap;
+	size_t	from = server->nflight, n = server->nverify;
 
-	server->flight = server->verify;
-	server->flightcap = server->verifycap;
-	server->nflight = server->nverify;
-	server->njudged = 0;
-	server->verify = v;
-	server->verifycap = cap;
+	if (from + n > server->flightcap) {
+		if (server->nrun > 0)
+			return;
+		/* A kill of 1,000 routers' approvals fit at once. */
+		server->flightcap = 4 * (from + n) < 1024 ? 1024 :
+		    4 * (from + n);
+		server->flight = xreallocarray(server->flight,
+		    server->flightcap, sizeof *server->flight);
+		server->checked_ended = xreallocarray(server->checked_ended,
+		    server->flightcap, sizeof *server->checked_ended);
+	}
+	/* What each holds (document, statement) goes with it. */
+	memcpy(server->flight + from, server->verify, n *
+	    sizeof *server->verify);
+	server->nflight += n;
 	server->nverify = 0;
-	server->checked_ended = xreallocarray(server->checked_ended,
-	    server->flightcap, sizeof *server->checked_ended);
-	server_verify_prepare(server, server->flight, server->nflight);
-	syncpool_start_each(server->syncs, server_verify_one, server->flight,
-	    server->nflight, server_flush_wake, server);
+	server_verify_prepare(server, server->flight + from, n);
+	if (server->nrun > 0) {
+		if (!syncpool_more(server->syncs, n))
+			fatal("server_verify_post: the checks' run ended "
+			    "unreaped");
+		server->nrun += n;
+		return;
+	}
+	server->runbase = from;
+	server->nrun = n;
+	server->nreaped = 0;
+	syncpool_start_each(server->syncs, server_verify_one,
+	    server->flight + from, n, server_flush_wake, server);
 }
 
 /*
  * Judge, in the order they came, the messages in flight whose checks
  * ended, up to the first still running, for SERVER_PASS_MS of the
  * loop's CPU (the rest at the next pass, after the frames these queued
- * went out).  Once all are judged the next kept ones go.
+ * went out).  Once all are judged flight is empty again.
  */
 static void
 server_verify_reap(struct server *server)
@@ -3580,7 +3611,10 @@ server_verify_reap(struct server *server)
 
 	n = syncpool_reap(server->syncs, server->checked_ended);
 	for (i = 0; i < n; i++)
-		server->flight[server->checked_ended[i]].ended = 1;
+		server->flight[server->runbase +
+		    server->checked_ended[i]].ended = 1;
+	if ((server->nreaped += n) == server->nrun)
+		server->nrun = server->nreaped = 0;
 	server->judging = 1;
 	while (server->njudged < server->nflight) {
 		v = &server->flight[server->njudged];
@@ -3599,11 +3633,8 @@ server_verify_reap(struct server *server)
 	if (start != -1 && server->njudged > from)
 		server->verify_us = (3 * server->verify_us + (server_cpu_us() -
 		    start) / (int64_t)(server->njudged - from)) / 4;
-	if (server->njudged < server->nflight)
-		return;
-	server->nflight = server->njudged = 0;
-	if (server->nverify > 0)
-		server_verify_post(server);
+	if (server->njudged == server->nflight && server->nrun == 0)
+		server->nflight = server->njudged = 0;
 }
 
 /* Check and judge every message kept, however long it takes. */

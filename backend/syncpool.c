@@ -259,6 +259,26 @@ syncpool_begin(struct syncpool *pool, void (*job)(void *, size_t),
 	pthread_mutex_unlock(&pool->lock);
 }
 
+/* n more jobs for the started run, if one is under way; see syncpool.h. */
+int
+syncpool_more(struct syncpool *pool, size_t n)
+{
+	pthread_mutex_lock(&pool->lock);
+	if (!pool->started || pool->arg == &pool->syncs) {
+		pthread_mutex_unlock(&pool->lock);
+		return (0);
+	}
+	if (pool->endedcap < pool->n + n) {
+		pool->endedcap = pool->n + n;
+		pool->ended = xreallocarray(pool->ended, pool->endedcap,
+		    sizeof *pool->ended);
+	}
+	pool->n += n;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->lock);
+	return (1);
+}
+
 /* The started syncs ended since the last call; see syncpool.h. */
 size_t
 syncpool_reap(struct syncpool *pool, size_t *out)

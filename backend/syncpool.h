@@ -72,6 +72,13 @@ void		 syncpool_start_each(struct syncpool *pool,
 		    void (*wake)(void *), void *arg);
 
 /*
+ * n more jobs for the started run of jobs (syncpool_start_each): its
+ * job(job_arg, i) for the next n values of i, which job_arg must hold
+ * already.  Returns 0, adding none, when no run of jobs is under way
+ * (the last was reaped): start another then.
+ */
+int		 syncpool_more(struct syncpool *pool, size_t n);
+/*
  * The started syncs that ended since the last call: their indices, in
  * the order they ended, in out (room for n), and errors[i] set for each.
  * Returns how many.  Once the last is reaped the run is over, and

@@ -136,6 +136,21 @@ START_TEST(a_run_of_jobs_polls_between_the_callers_own)
 }
 END_TEST
 
+/* A pool of nthreads running note_job over done[0..n), started. */
+static struct syncpool *
+start_jobs(size_t nthreads, int *done, size_t n)
+{
+	struct syncpool	*pool;
+	char		*cause = NULL;
+
+	pool = syncpool_new(nthreads, &cause);
+	ck_assert_ptr_nonnull(pool);
+	memset(done, 0, n * sizeof *done);
+	wakes = 0;
+	syncpool_start_each(pool, note_job, done, n, count_wake, NULL);
+	return (pool);
+}
+
 /*
  * A started run of jobs (vigild's checks while its loop goes on): each
  * runs once, on the threads alone, wakes the caller once and is reaped
@@ -145,15 +160,10 @@ END_TEST
 START_TEST(started_jobs_are_each_reaped_once_then_the_pool_is_free)
 {
 	struct syncpool	*pool;
-	char		*cause = NULL;
 	int		 done[64], fd = -1, error = 0;
 	size_t		 ended[64], i, n, got = 0;
 
-	pool = syncpool_new(3, &cause);
-	ck_assert_ptr_nonnull(pool);
-	memset(done, 0, sizeof done);
-	wakes = 0;
-	syncpool_start_each(pool, note_job, done, 64, count_wake, NULL);
+	pool = start_jobs(3, done, 64);
 	syncpool_wait(pool);
 	ck_assert_uint_eq(wakes, 64);
 	while ((n = syncpool_reap(pool, ended)) > 0) {
@@ -180,6 +190,43 @@ START_TEST(started_jobs_are_each_reaped_once_then_the_pool_is_free)
 }
 END_TEST
 
+/*
+ * vigild's checks as a queue: jobs added to a started run while its
+ * first ones may still run (syncpool_more) are each run and reaped once
+ * with them, in the same run; once the run is reaped whole, there is
+ * none to add to (the caller starts another), nor to a run of syncs.
+ */
+START_TEST(jobs_added_to_a_started_run_are_each_reaped_once)
+{
+	struct syncpool	*pool;
+	int		 done[96], fd = -1, error = 0;
+	size_t		 ended[96], i, n, got = 0;
+
+	memset(done, 0, sizeof done);
+	pool = start_jobs(2, done, 16);
+	ck_assert_int_eq(syncpool_more(pool, 48), 1);
+	/* Unreaped, the run lasts even if its jobs have all ended. */
+	ck_assert_int_eq(syncpool_more(pool, 32), 1);
+	syncpool_wait(pool);
+	ck_assert_uint_eq(wakes, 96);
+	while ((n = syncpool_reap(pool, ended)) > 0) {
+		for (i = 0; i < n; i++)
+			ck_assert_uint_lt(ended[i], 96);
+		got += n;
+	}
+	ck_assert_uint_eq(got, 96);
+	for (i = 0; i < 96; i++)
+		ck_assert_int_eq(done[i], 1);
+	ck_assert_int_eq(syncpool_more(pool, 1), 0);
+	syncpool_start(pool, &fd, &error, 1, count_wake, NULL);
+	ck_assert_int_eq(syncpool_more(pool, 1), 0);
+	syncpool_wait(pool);
+	ck_assert_uint_eq(syncpool_reap(pool, ended), 1);
+	ck_assert_int_eq(syncpool_more(pool, 1), 0);
+	syncpool_free(pool);
+}
+END_TEST
+
 Suite *
 syncpool_suite(void)
 {
@@ -191,6 +238,7 @@ syncpool_suite(void)
 	tcase_add_test(tc, a_run_of_jobs_polls_between_the_callers_own);
 	tcase_add_test(tc,
 	    started_jobs_are_each_reaped_once_then_the_pool_is_free);
+	tcase_add_test(tc, jobs_added_to_a_started_run_are_each_reaped_once);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -1674,6 +1674,7 @@ server_walk(struct server *server, int stats)
 	}
 	if (!stats)
 		return;
+	/* Cleared only here: a node is in server->fresh while fresh. */
 	for (k = 0; k < server->nfresh; k++) {
 		server_walk_node(server, &server->nodes[server->fresh[k]],
 		    stats);
@@ -1718,7 +1719,6 @@ server_walk_node(struct server *server, struct server_node *node, int stats)
 	    server_gateway_turn(node)) ||
 	    (d->ops->node_state_changed != NULL &&
 	    d->ops->node_state_changed(d->arg, i))) {
-		node->fresh = 0;
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_STATS;
 		if (d->ops->node_stats(d->arg, i, &msg->u.stats) == 0)

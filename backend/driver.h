@@ -82,6 +82,15 @@ struct driver_ops {
 	 */
 	int		 (*node_state_changed)(void *arg, size_t i);
 	/*
+	 * May be NULL.  The next node for which node_cert_changed or
+	 * node_state_changed may have become 1 since it was last taken
+	 * (as sim_next_moved()): 1 with *i filled, 0 when none is left.
+	 * The server then asks those two only of these nodes, of the
+	 * nodes whose stats are due and of a console's new nodes; without
+	 * it, of every node a console watches, at every step.
+	 */
+	int		 (*next_moved)(void *arg, size_t *i);
+	/*
 	 * May be NULL.  Point state->fleet at the hellos of cmd's targets
 	 * this driver serves, for a rollback's or flag change's plan (as
 	 * sim_plan_facts()).

@@ -174,6 +174,8 @@ struct server_node {
 	size_t			 nverify;
 	/* A console was just told its counters: stats next period. */
 	int			 fresh;
+	uint64_t		 walked;	/* server->walks when last
+						   looked at (server_walk) */
 };
 
 /*
@@ -338,6 +340,9 @@ struct server {
 						   console */
 	unsigned		 stats_every;	/* a direct node's stats go
 						   every this many periods */
+	uint64_t		 walks;		/* steps that looked at nodes */
+	size_t			*fresh;		/* nodes with fresh set */
+	size_t			 nfresh;
 	volatile sig_atomic_t	 stop;
 	const struct opkey_trust *trust;	/* NULL: no --trust */
 	int			 read_key;	/* reading needs an auth */
@@ -453,6 +458,9 @@ static void	 server_session_send(struct server_session *sn,
 static void	 server_broadcast(struct server_node *node,
 		    const struct proto_msg *msg, int replaceable);
 static void	 server_tick(lws_sorted_usec_list_t *sul);
+static void	 server_walk(struct server *server, int stats);
+static void	 server_walk_node(struct server *server,
+		    struct server_node *node, int stats);
 static int	 server_listen(struct server_listener *l, int port,
 		    const char *name, size_t i, const struct server_tls *tls,
 		    char **cause);
@@ -1216,6 +1224,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->filling = &server->batches[0];
 	server->nnodes = n;
 	server->nodes = xcalloc(n, sizeof *server->nodes);
+	server->fresh = xcalloc(n, sizeof *server->fresh);
 	server->nlisteners = nl;
 	server->listeners = xcalloc(nl, sizeof *server->listeners);
 	util_copy(server->address, sizeof server->address, address);
@@ -1226,6 +1235,7 @@ server_create_driver(const struct driver *d, const char *address,
 		    server_lws_last[0] != '\0' ? server_lws_last :
 		    "libwebsockets could not create its context");
 		free(server->listeners);
+		free(server->fresh);
 		free(server->nodes);
 		free(server);
 		return (NULL);
@@ -1263,6 +1273,7 @@ fail:
 	if (server->loop != NULL)
 		ev_loop_destroy(server->loop);
 	free(server->listeners);
+	free(server->fresh);
 	free(server->nodes);
 	free(server);
 	return (NULL);
@@ -1444,6 +1455,7 @@ server_free(struct server *server)
 	proto_command_clear(&server->cmd);
 	free(server->listeners);
 	free(server->ids);
+	free(server->fresh);
 	free(server->nodes);
 	free(server);
 }
@@ -1593,9 +1605,8 @@ server_tick(lws_sorted_usec_list_t *sul)
 	struct proto_msg	*msg = &server->msg;
 	const struct driver	*d = &server->drv;
 	struct server_node	*node;
-	size_t			 i;
 	int64_t			 now;
-	int			 changed, stats;
+	int			 stats;
 
 	now = util_mono_ms();
 	d->ops->step(d->arg, now);
@@ -1626,43 +1637,98 @@ server_tick(lws_sorted_usec_list_t *sul)
 		server_idle(server, now);
 		server_direct_turns(server);
 	}
-	/*
-	 * Only a gateway's listener has turns, and only watched nodes have
-	 * frames: with nobody connected, walking thousands of listeners
-	 * and nodes at every step to find that out was most of the step.
-	 */
 	if (server->nlisteners == 1)
 		server_gateway_turns(&server->listeners[0]);
-	for (i = 0; server->watched > 0 && i < server->nnodes; i++) {
-		node = &server->nodes[i];
-		if (node->listener->nsessions == 0)
-			continue;
-		if (d->ops->node_role(d->arg, i) == ROLE_STATION &&
-		    (d->ops->node_cert_changed == NULL ||
-		    d->ops->node_cert_changed(d->arg, i))) {
-			memset(msg, 0, sizeof *msg);
-			msg->type = MSG_CERT;
-			changed = 0;
-			if (d->ops->node_cert(d->arg, i, &msg->u.cert,
-			    &changed) == 0 && changed)
-				server_broadcast(node, msg, 0);
-		}
-		if ((node->listener->count == 1 ? stats &&
-		    (server_direct_turn(node) || node->fresh) :
-		    server_gateway_turn(node)) ||
-		    (d->ops->node_state_changed != NULL &&
-		    d->ops->node_state_changed(d->arg, i))) {
-			node->fresh = 0;
-			memset(msg, 0, sizeof *msg);
-			msg->type = MSG_STATS;
-			if (d->ops->node_stats(d->arg, i,
-			    &msg->u.stats) == 0)
-				server_broadcast(node, msg, 1);
-		}
-	}
-
+	if (server->watched > 0)
+		server_walk(server, stats);
 	lws_sul_schedule(server->context, 0, &server->sul, server_tick,
 	    SERVER_STEP_MS * LWS_US_PER_MS);
+}
+
+/*
+ * Look at the nodes that may have a frame to send this step: those the
+ * driver names as moved (all of them if it cannot say), those a console
+ * has just been told of and those whose stats turn it is, each once.
+ * Only watched nodes have frames: with nobody connected, walking
+ * thousands of listeners and nodes at every step to find that out was
+ * most of the step; with a console on every node, asking each one at
+ * every step whether its certificate or state moved was some 6% of
+ * vigild's samples, for a frame or two a second in all.
+ */
+static void
+server_walk(struct server *server, int stats)
+{
+	const struct driver		*d = &server->drv;
+	const struct server_listener	*l = &server->listeners[0];
+	size_t				 i, k, every = server->stats_every;
+
+	server->walks++;
+	if (d->ops->next_moved == NULL) {
+		for (i = 0; i < server->nnodes; i++)
+			server_walk_node(server, &server->nodes[i], stats);
+	} else {
+		while (d->ops->next_moved(d->arg, &i))
+			server_walk_node(server, &server->nodes[i], stats);
+	}
+	if (l->count > 1) {
+		/* A gateway's turns this step (server_gateway_turn). */
+		for (k = 0; k < l->stats_n; k++)
+			server_walk_node(server, &server->nodes[l->first +
+			    (l->stats_from + k) % l->count], stats);
+		return;
+	}
+	if (!stats)
+		return;
+	/* Cleared only here: a node is in server->fresh while fresh. */
+	for (k = 0; k < server->nfresh; k++) {
+		server_walk_node(server, &server->nodes[server->fresh[k]],
+		    stats);
+		server->nodes[server->fresh[k]].fresh = 0;
+	}
+	server->nfresh = 0;
+	/* The nodes on ports of their own whose turn it is. */
+	for (i = (every - server->stats_round % every) % every;
+	    i < server->nnodes; i += every)
+		server_walk_node(server, &server->nodes[i], stats);
+}
+
+/*
+ * Send node's certificate if it changed, and its stats if it is their
+ * turn (or it is fresh), or its state moved; at most once a step.
+ */
+static void
+server_walk_node(struct server *server, struct server_node *node, int stats)
+{
+	const struct driver	*d = &server->drv;
+	struct proto_msg	*msg = &server->msg;
+	size_t			 i = node->index;
+	int			 changed;
+
+	if (node->walked == server->walks)
+		return;
+	node->walked = server->walks;
+	if (node->listener->nsessions == 0)
+		return;
+	if (d->ops->node_role(d->arg, i) == ROLE_STATION &&
+	    (d->ops->node_cert_changed == NULL ||
+	    d->ops->node_cert_changed(d->arg, i))) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_CERT;
+		changed = 0;
+		if (d->ops->node_cert(d->arg, i, &msg->u.cert,
+		    &changed) == 0 && changed)
+			server_broadcast(node, msg, 0);
+	}
+	if ((node->listener->count == 1 ? stats &&
+	    (server_direct_turn(node) || node->fresh) :
+	    server_gateway_turn(node)) ||
+	    (d->ops->node_state_changed != NULL &&
+	    d->ops->node_state_changed(d->arg, i))) {
+		memset(msg, 0, sizeof *msg);
+		msg->type = MSG_STATS;
+		if (d->ops->node_stats(d->arg, i, &msg->u.stats) == 0)
+			server_broadcast(node, msg, 1);
+	}
 }
 
 /*
@@ -2017,8 +2083,10 @@ server_session_welcome(struct server_session *sn)
 	 * up to SERVER_DIRECT_STATS_MAX_MS away (one extra frame a
 	 * connection).
 	 */
-	if (l->count == 1)
+	if (l->count == 1 && !sn->node->fresh) {
 		sn->node->fresh = 1;
+		l->server->fresh[l->server->nfresh++] = sn->node->index;
+	}
 }
 
 /*

@@ -28,6 +28,7 @@ static enum driver_done	 sim_driver_node_command(void *, size_t,
 static void		 sim_driver_node_state(void *, size_t,
 			    struct command_node_state *);
 static int		 sim_driver_node_state_changed(void *, size_t);
+static int		 sim_driver_next_moved(void *, size_t *);
 static void		 sim_driver_plan_facts(void *,
 			    const struct proto_command *,
 			    struct command_node_state *);
@@ -56,6 +57,7 @@ static const struct driver_ops sim_driver_ops = {
 	.node_command = sim_driver_node_command,
 	.node_state = sim_driver_node_state,
 	.node_state_changed = sim_driver_node_state_changed,
+	.next_moved = sim_driver_next_moved,
 	.plan_facts = sim_driver_plan_facts,
 	.node_fire = sim_driver_node_fire,
 	.node_fired = sim_driver_node_fired,
@@ -162,6 +164,13 @@ static int
 sim_driver_node_state_changed(void *arg, size_t i)
 {
 	return (sim_node_state_changed(arg, i));
+}
+
+/* sim_next_moved(). */
+static int
+sim_driver_next_moved(void *arg, size_t *i)
+{
+	return (sim_next_moved(arg, i));
 }
 
 /* sim_plan_facts(). */

@@ -137,6 +137,7 @@ struct sim_node {
 	uint64_t		 cert_seq;	/* station's cert_seq then */
 	int			 stats_sent;	/* sim_node_stats() ran */
 	enum proto_state	 stats_state;	/* router state it gave */
+	int			 moved;		/* in sim->moved */
 
 	char			 issuer_id[PROTO_ID_MAX];	/* cached: */
 	size_t			 issuer;	/* its node, or SIZE_MAX */
@@ -168,6 +169,8 @@ struct sim {
 	int64_t			*wake;		/* station node nrouters+k
 						   has nothing to do before
 						   wake[k] (sim_wake) */
+	size_t			*moved;		/* sim_next_moved() */
+	size_t			 nmoved;
 
 	/* knight */
 	int64_t			 open_ms;
@@ -237,6 +240,7 @@ static struct node_station *sim_issuer(struct sim *, struct sim_node *);
 static void	 sim_stations(struct sim *, int64_t, int);
 static int64_t	 sim_wake(const struct sim *, size_t);
 static void	 sim_stir(struct sim *, size_t);
+static void	 sim_mark(struct sim *, size_t);
 static void	 sim_renew(struct sim *, size_t, struct node_station *,
 		    int64_t);
 static void	 sim_serve_queue(struct sim *, struct node_station *,
@@ -781,6 +785,10 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 	    sizeof *sim->wake);
 	for (i = 0; i < sim->nnodes - sim->nrouters; i++)
 		sim->wake[i] = INT64_MIN;
+	/* No station's certificate has been reported yet. */
+	sim->moved = xcalloc(sim->nnodes + 1, sizeof *sim->moved);
+	for (i = sim->nrouters; i < sim->nnodes; i++)
+		sim_mark(sim, i);
 	if (sim->nnodes > sim->nrouters)
 		sim_warm_up(sim, init_ms, warm_to);
 	sim_events(sim, sim->clock_ms);
@@ -809,6 +817,7 @@ sim_free(struct sim *sim)
 	}
 	free(sim->nodes);
 	free(sim->wake);
+	free(sim->moved);
 	free(sim->cascade);
 	free(sim->queue);
 	free(sim->alerts);
@@ -1146,14 +1155,29 @@ sim_stations(struct sim *sim, int64_t t, int tick)
 }
 
 /*
- * Station node i may change outside sim_stations() (the caller holds
- * it): look at it at the next node second, whatever it was waiting for.
+ * Node i may change outside a step (the caller holds it, or carries out
+ * a command on it): look at a station at the next node second, whatever
+ * it was waiting for, and name the node to the server.
  */
 static void
 sim_stir(struct sim *sim, size_t i)
 {
 	if (sim->nodes[i].station != NULL && sim->wake != NULL)
 		sim->wake[i - sim->nrouters] = INT64_MIN;
+	sim_mark(sim, i);
+}
+
+/*
+ * Node i's cert report or state may have moved: name it to the server
+ * (sim_next_moved), once until it is taken.
+ */
+static void
+sim_mark(struct sim *sim, size_t i)
+{
+	if (sim->moved == NULL || sim->nodes[i].moved)
+		return;
+	sim->nodes[i].moved = 1;
+	sim->moved[sim->nmoved++] = i;
 }
 
 /*
@@ -1224,6 +1248,8 @@ sim_renew(struct sim *sim, size_t i, struct node_station *issuer, int64_t t)
 		if (strcmp(a->code, "renewal") == 0)
 			failing = 1;
 	}
+	/* An attempt moves the report's renewal, a success its certificate. */
+	sim_mark(sim, i);
 	if (node_station_renew(s, issuer, t) == 0) {
 		sim_note_cert(n);
 		n->expiry_alerted = 0;
@@ -1308,6 +1334,8 @@ sim_note_cert(struct sim_node *n)
  * then it sends.  One pass over the routers, not one for each part:
  * with thousands of them a router's memory is cold again by the next
  * pass, and walking it twice a step cost more than the work done.
+ * A router whose state is no longer what its last stats said is named
+ * to the server here, so the server need not ask each router again.
  * Parents are paced in real time.  Knight's market is closed before
  * the open (a trickle without rlp); from the open every other parent
  * is flagged rlp, on every router.
@@ -1336,6 +1364,10 @@ sim_routers(struct sim *sim, int64_t dt_real)
 		node_router_step(r, SIM_MAX_CHILDREN, SIM_CHILD_SIZE);
 		if (r->fired)
 			sim->fired = 1;
+		/* While its memory is at hand (sim_node_state_changed). */
+		if (sim->nodes[i].stats_sent && sim->nodes[i].stats_state !=
+		    node_router_state(r))
+			sim_mark(sim, i);
 	}
 }
 
@@ -1597,6 +1629,17 @@ sim_node_cert_changed(const struct sim *sim, size_t i)
 	    n->cert_renewal_ms != s->last_renewal_ms ||
 	    n->cert_holds_root != (s->root_key != NULL) ||
 	    strcmp(n->cert_holder, s->root_holder) != 0);
+}
+
+/* The next node named by sim_mark(); see sim.h. */
+int
+sim_next_moved(struct sim *sim, size_t *i)
+{
+	if (sim->nmoved == 0)
+		return (0);
+	*i = sim->moved[--sim->nmoved];
+	sim->nodes[*i].moved = 0;
+	return (1);
 }
 
 /* Whether router i's state moved since its last stats; see sim.h. */

@@ -140,6 +140,17 @@ int		 sim_node_cert(struct sim *sim, size_t i,
  * server need not fill the report to find out.  0 for a router.
  */
 int		 sim_node_cert_changed(const struct sim *sim, size_t i);
+/*
+ * Take the next node for which sim_node_cert_changed() or
+ * sim_node_state_changed() may have become 1 since it was last taken:
+ * returns 1 with *i filled, or 0 when none is left.  A node is named
+ * once until taken, in no order.  Every node for which either says 1
+ * was named at or after the change that made it so (every station at
+ * the start, as no report has gone out), and a router again at each
+ * step while its state differs, so the server asks only these at each
+ * step, not every node it serves.
+ */
+int		 sim_next_moved(struct sim *sim, size_t *i);
 
 /*
  * Station i itself, for the server's move-root (move.h), or NULL for a

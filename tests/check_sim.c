@@ -721,6 +721,42 @@ START_TEST(scenario_table_names_the_three_incidents)
 END_TEST
 
 /* A command document for action on node, as the rule engine hands it. */
+/*
+ * Serve as vigild does at a step: take the nodes sim_next_moved() names
+ * and send for each what moved (its cert report, its stats); every node
+ * it did not name must then say that neither moved.  Returns how many
+ * it named.
+ */
+static size_t
+moved_serve(struct sim *sim)
+{
+	struct proto_cert	c;
+	struct proto_stats	st;
+	unsigned char		named[128];
+	size_t			i, n = sim_nnodes(sim), count = 0;
+	int			changed;
+
+	ck_assert_uint_le(n, sizeof named);
+	memset(named, 0, sizeof named);
+	while (sim_next_moved(sim, &i)) {
+		ck_assert_uint_lt(i, n);
+		ck_assert_msg(!named[i], "%s named twice", sim_node_id(sim,
+		    i));
+		named[i] = 1;
+		count++;
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(named[i] || (!sim_node_cert_changed(sim, i) &&
+		    !sim_node_state_changed(sim, i)), "%s moved at %s but "
+		    "was not named", sim_node_id(sim, i), clock_text(sim));
+		if (sim_node_cert_changed(sim, i))
+			(void)sim_node_cert(sim, i, &c, &changed);
+		if (sim_node_state_changed(sim, i))
+			sim_node_stats(sim, i, &st);
+	}
+	return (count);
+}
+
 static struct proto_command
 command_for(const char *action, const char *node)
 {
@@ -734,6 +770,62 @@ command_for(const char *action, const char *node)
 	util_copy(cmd.targets[0].node, sizeof cmd.targets[0].node, node);
 	return (cmd);
 }
+
+/*
+ * vigild asks whether a node's certificate or state moved only of the
+ * nodes sim_next_moved() names, not of every node at every step: so
+ * every renewal through the calm hour, and r8's halting, killed and
+ * running again, must be named, and each node once a step at most.
+ */
+START_TEST(moved_names_every_renewal_and_state_change)
+{
+	struct sim_options	 o = options_for("calm");
+	struct sim		*sim;
+	struct proto_command	 kill = command_for("kill", "router/r8");
+	struct proto_command	 resume = command_for("resume",
+				    "router/r8");
+	struct proto_stats	 st;
+	char			 cause[PROTO_TEXT_MAX];
+	int64_t			 real = REAL_T0, start;
+	size_t			 i, r8, stations = 0, named = 0;
+	int			 k;
+
+	sim = create_or_fail(&o, real);
+	for (i = 0; i < sim_nnodes(sim); i++)
+		stations += sim_node_role(sim, i) == ROLE_STATION;
+	/* No report has gone out yet: every station is named. */
+	ck_assert_uint_eq(moved_serve(sim), stations);
+	start = sim_clock_ms(sim);
+	while (sim_clock_ms(sim) < start + 3600 * 1000) {
+		calm_run_until(sim, &real, sim_clock_ms(sim) + 1);
+		named += moved_serve(sim);
+	}
+	ck_assert_uint_ge(named, stations);
+	sim_free(sim);
+
+	o = options_for("knight");
+	o.start_s = 9 * 3600 + 30 * 60;
+	sim = create_or_fail(&o, real);
+	r8 = node_index(sim, "router/r8");
+	for (i = 0; i < sim_nnodes(sim); i++)
+		sim_node_stats(sim, i, &st);
+	(void)moved_serve(sim);
+	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
+	    sizeof cause), 0);
+	ck_assert_uint_ge(moved_serve(sim), 1);
+	for (k = 0; k < 30; k++) {
+		real += 100;
+		sim_step(sim, real);
+		(void)moved_serve(sim);
+	}
+	sim_node_stats(sim, r8, &st);
+	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
+	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
+	    sizeof cause), 0);
+	ck_assert_uint_ge(moved_serve(sim), 1);
+	sim_free(sim);
+}
+END_TEST
 
 START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 {
@@ -941,6 +1033,7 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    calm_cert_changed_agrees_with_the_report_through_renewals);
 	tcase_add_test(tc, calm_an_introduction_leaves_a_change_for_the_others);
+	tcase_add_test(tc, moved_names_every_renewal_and_state_change);
 	tcase_add_test(tc, calm_clock_starts_with_serving_not_at_creation);
 	tcase_add_test(tc, node_scenario_runs_one_named_node);
 	tcase_add_test(tc, station_stats_between_ticks_keep_the_ticks_uptime);

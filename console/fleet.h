@@ -310,7 +310,11 @@ struct fleet {
 	size_t			 links_cap;
 	struct node		*nodes;		/* in order of first hello */
 	size_t			 nnodes;
-	size_t			 nodes_cap;
+	size_t			 nodes_cap;	/* room made for: the
+						   per-node lists grow with
+						   it */
+	int			 nodes_mapped;	/* nodes is FLEET_MAX_NODES'
+						   address space, mapped */
 	struct hmap		 node_index;	/* id -> index in nodes */
 	int			 over_bound;	/* FLEET_MAX_NODES reached
 						   and said so */

@@ -672,7 +672,8 @@ bench_memory(const char *bindir, const struct bench_refs *refs)
 		bench_row(what, kb, "KiB", refs->conn_kb, "<= 16 KiB",
 		    kb <= 16);
 		printf("  (allocator's bytes in use, untouched capacity "
-		    "included: %.1f KiB per node)\n", heap / sizes[i]);
+		    "included, beside the nodes' array the model maps "
+		    "itself: %.1f KiB per node)\n", heap / sizes[i]);
 	}
 }
 

@@ -23,6 +23,15 @@
 #include "seal.h"
 #include "util.h"
 
+/* Built with AddressSanitizer (gcc says so one way, clang another). */
+#if defined(__SANITIZE_ADDRESS__)
+#define FLEET_ASAN
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLEET_ASAN
+#endif
+#endif
+
 /* Own-history baseline: needs this much, leaves out the newest part. */
 #define FLEET_BASELINE_MIN_S	30
 #define FLEET_BASELINE_SKIP_S	10
@@ -553,7 +562,9 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
 static void
 fleet_nodes_grow(struct fleet *fleet)
 {
+#ifndef FLEET_ASAN
 	void	*p;
+#endif
 
 	fleet->nodes_cap = fleet->nodes_cap == 0 ? 16 : fleet->nodes_cap * 2;
 	if (fleet->nodes_mapped) {
@@ -562,7 +573,7 @@ fleet_nodes_grow(struct fleet *fleet)
 			    FLEET_MAX_NODES);
 		return;
 	}
-#ifndef __SANITIZE_ADDRESS__
+#ifndef FLEET_ASAN
 	if (fleet->nodes == NULL) {
 		p = mmap(NULL, FLEET_MAX_NODES * sizeof *fleet->nodes,
 		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |

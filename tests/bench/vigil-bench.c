@@ -20,7 +20,9 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <pty.h>
@@ -185,6 +187,7 @@ static void	 bench_kill_rows(struct bench_kill_watch *w, const char *from,
 static void	 bench_kill_approve(const char *bindir, const char *dir,
 		    const char *id, int fd);
 static int	 bench_wants(int argc, char **argv, const char *name);
+static void	 bench_check_args(int argc, char **argv);
 static void	 bench_check_sections(int argc, char **argv);
 
 static int	 bench_missed;
@@ -1654,6 +1657,46 @@ bench_wants(int argc, char **argv, const char *name)
 	return (0);
 }
 
+/*
+ * Say how to run the bench for -h or --help; refuse an option, and a
+ * directory that holds no vigil and vigild to measure.
+ */
+static void
+bench_check_args(int argc, char **argv)
+{
+	static const char	*usage = "usage: vigil-bench [bindir "
+				    "[section ...]]\n"
+	    "Prints each speed and memory figure beside a reference "
+	    "measured in the\nsame run (BENCH.md says how).  bindir holds "
+	    "the vigil, vigild and\nvigil-bench to measure (default .; "
+	    "make bench gives its own).  Sections:\n ";
+	char			 path[PATH_MAX];
+	FILE			*f = stdout;
+	size_t			 k;
+
+	if (argc > 1 && argv[1][0] == '-') {
+		if (strcmp(argv[1], "-h") != 0 &&
+		    strcmp(argv[1], "--help") != 0) {
+			f = stderr;
+			fprintf(f, "vigil-bench: no option %s: the first "
+			    "argument is the directory of the programs\n",
+			    argv[1]);
+		}
+		fputs(usage, f);
+		for (k = 0; k < nitems(bench_sections); k++)
+			fprintf(f, " %s", bench_sections[k]);
+		fprintf(f, "\n(all when none is named)\n");
+		exit(f == stdout ? 0 : 2);
+	}
+	util_format(path, sizeof path, "%s/vigild", argc > 1 ? argv[1] : ".");
+	if (access(path, X_OK) != 0) {
+		fprintf(stderr, "vigil-bench: %s: %s; give the directory "
+		    "the programs were built in (make bench runs it with "
+		    "its own)\n", path, strerror(errno));
+		exit(2);
+	}
+}
+
 /* Refuse a section name that is not one (it would run nothing). */
 static void
 bench_check_sections(int argc, char **argv)
@@ -1693,6 +1736,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 5 && strcmp(argv[2], "--fresh") == 0)
 		return (bench_fresh_child(argv[3], atoi(argv[4])));
+	bench_check_args(argc, argv);
 	bench_check_sections(argc, argv);
 	printf("Vigil benchmark: each figure beside its reference, measured "
 	    "in this run\n");

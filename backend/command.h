@@ -135,8 +135,10 @@ int		 command_approve_msg(struct command_engine *engine,
  * instead, while the engine goes on); command_sigcheck_run() checks them
  * and touches nothing else, so it may run on another thread;
  * command_approve_checked() then takes its answer in place of checking
- * again, if it was of these very bytes, key and signature.  The check
- * is this engine's own, of its own pending copy: never another's.
+ * again, if it was of these very bytes, key and signature: another
+ * engine's check of the same bytes with the same key (a gateway's
+ * nodes, one approve for all) stands for this one's, since the answer
+ * is the same; any other is checked again here.
  */
 struct command_sigcheck {
 	const struct opkey	*key;

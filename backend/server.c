@@ -470,6 +470,9 @@ static void	 server_gateway_turns(struct server_listener *l);
 static int	 server_gateway_turn(const struct server_node *node);
 static void	 server_session_introduce(struct server_session *sn,
 		    struct server_node *node);
+static char	*server_gateway_sigcheck(struct server *,
+		    const struct proto_msg *, const size_t *, size_t,
+		    struct command_sigcheck *);
 static void	 server_gateway_message(struct server_session *sn,
 		    const struct proto_msg *msg);
 static size_t	 server_gateway_targets(struct server_session *sn,
@@ -2777,11 +2780,17 @@ static void
 server_gateway_message(struct server_session *sn, const struct proto_msg *msg)
 {
 	struct server_listener	*l = sn->listener;
+	struct server		*server = l->server;
+	struct command_sigcheck	 check;
+	char			*text;
 	size_t			*nodes, i, n;
 
 	n = server_gateway_targets(sn, msg, &nodes);
 	if (n == 0)
 		nodes[n++] = l->first;
+	text = server_gateway_sigcheck(server, msg, nodes, n, &check);
+	if (text != NULL)
+		server->checked = &check;
 	sn->batch = 1;
 	sn->batch_refused = 0;
 	for (i = 0; i < n && !sn->dead; i++) {
@@ -2792,10 +2801,53 @@ server_gateway_message(struct server_session *sn, const struct proto_msg *msg)
 			server_command(sn, msg);
 	}
 	free(nodes);
+	if (text != NULL) {
+		server->checked = NULL;
+		command_sigcheck_clear(&check);
+		free(text);
+	}
 	sn->batch = 0;
 	sn->node = &l->server->nodes[l->first];
 	if (sn->batch_refused)
 		server_session_refused(sn);
+}
+
+/*
+ * A gateway's approve: one operator's signature over one statement (the
+ * document's SHA-256), the same for each of its nodes that holds the
+ * document proposed.  Check it once, for the first of the n nodes that
+ * would come to the check, rather than once per node: 100 checks of
+ * the same bytes were most of a gateway's judging of a kill, on the
+ * loop.  Each node's engine takes the answer only for its own pending
+ * copy's very bytes, key and signature (command_approve_checked), and
+ * checks again when they differ.  Returns the statement's copy (the
+ * check reads it, not the first node's pending copy, which its
+ * execution may free), to free once judged, or NULL: nothing checked.
+ */
+static char *
+server_gateway_sigcheck(struct server *server, const struct proto_msg *msg,
+    const size_t *nodes, size_t n, struct command_sigcheck *check)
+{
+	struct server_node	*node;
+	char			*text;
+	size_t			 i;
+
+	memset(check, 0, sizeof *check);
+	if (msg->type != MSG_APPROVE || server->checked != NULL)
+		return (NULL);
+	for (i = 0; i < n; i++) {
+		node = &server->nodes[nodes[i]];
+		if (node->engine != NULL && command_approve_sigcheck(
+		    node->engine, &msg->u.approve, check))
+			break;
+	}
+	if (i == n)
+		return (NULL);
+	text = xmalloc(check->len + 1);
+	memcpy(text, check->text, check->len + 1);
+	check->text = text;
+	command_sigcheck_run(check);
+	return (text);
 }
 
 /*

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "opkey.h"
+#include "proto.h"
 #include "tests.h"
 #include "urls.h"
 
@@ -68,6 +70,10 @@ static json_t	*gw_next_node(struct gw_watch *, const char **,
 		    const char **, const char **);
 static void	 gw_proposals(struct e2e_ws *, const char *, size_t,
 		    size_t *, size_t *);
+static void	 gw_propose_30(struct gw_fleet *, const struct gw_keys *,
+		    const char *, char *, size_t);
+static void	 gw_forged_approve(struct e2e_ws *, const struct gw_keys *,
+		    const char *);
 
 /*
  * Start vigild fleet --gateways 3 of 290 routers and 10 stations, with
@@ -271,19 +277,121 @@ gw_proposals(struct e2e_ws *ws, const char *id, size_t want, size_t *whole,
 }
 
 /*
+ * alice proposes the kill of r111 .. r140, all the second gateway's, for
+ * reason; its id in id.
+ */
+static void
+gw_propose_30(struct gw_fleet *g, const struct gw_keys *k,
+    const char *reason, char *id, size_t idlen)
+{
+	struct e2e_result	 r;
+	char			*argv[40], name[30][16];
+	char			 env[512], *envp[2] = { env, NULL }, fmt[32];
+	size_t			 i;
+
+	argv[0] = e2e_bin("vigil");
+	argv[1] = "--fleet";
+	argv[2] = g->file;
+	argv[3] = "propose";
+	argv[4] = "kill";
+	for (i = 0; i < 30; i++) {
+		snprintf(name[i], sizeof name[i], "router/r%zu", 111 + i);
+		argv[5 + i] = name[i];
+	}
+	argv[35] = "--reason";
+	argv[36] = (char *)reason;
+	argv[37] = "--yes";
+	argv[38] = NULL;
+	snprintf(env, sizeof env, "VIGIL_KEY=%s", k->alice);
+	e2e_run(argv, envp, GW_RUN_MS, &r);
+	free(argv[0]);
+	snprintf(fmt, sizeof fmt, "proposal %%%zu[0-9a-f]:", idlen - 1);
+	ck_assert_msg(r.status == 0 && sscanf(r.out, fmt, id) == 1,
+	    "propose exited %d: %s%s", r.status, r.out, r.err);
+	e2e_result_free(&r);
+}
+
+/*
+ * bob's approval of id through a gateway, its signature forged (over
+ * other bytes, naming the document held by its hash), in one message
+ * for its 30 routers on bare console ws: each router refuses it in its
+ * own words and audit log, and none carries it out, though the gateway
+ * checks the one signature once for all of them.
+ */
+static void
+gw_forged_approve(struct e2e_ws *ws, const struct gw_keys *k,
+    const char *id)
+{
+	struct proto_msg	*m = calloc(1, sizeof *m);
+	struct opkey		*key;
+	json_t			*msg;
+	char			*frame, *doc = NULL, *cause = NULL;
+	const char		*type, *text, *outcome;
+	size_t			 refused = 0, other = 0;
+	int64_t			 deadline = e2e_now_ms() + GW_WAIT_MS;
+
+	ck_assert_ptr_nonnull(m);
+	while (doc == NULL && e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 1000)) == NULL)
+			continue;
+		msg = json_loads(frame, 0, NULL);
+		free(frame);
+		text = json_string_value(json_object_get(msg, "document"));
+		if (text != NULL && strstr(text, id) != NULL)
+			doc = strdup(text);
+		json_decref(msg);
+	}
+	ck_assert_msg(doc != NULL, "no proposal of %s came", id);
+	key = opkey_load(k->bob, NULL, &cause);
+	ck_assert_msg(key != NULL, "%s: %s", k->bob, cause);
+	m->type = MSG_APPROVE;
+	snprintf(m->u.approve.id, sizeof m->u.approve.id, "%.32s", id);
+	opkey_sha256_hex(doc, strlen(doc), m->u.approve.sha256);
+	doc[strlen(doc) / 2] ^= 1;	/* other bytes signed */
+	e2e_sign_document(key, "bob", doc, 0, &m->u.approve.sig);
+	frame = proto_encode(m);
+	e2e_ws_send(ws, frame);
+	free(frame);
+	while (refused + other < 30 && e2e_now_ms() < deadline) {
+		if ((frame = e2e_ws_recv(ws, 1000)) == NULL)
+			continue;
+		msg = json_loads(frame, 0, NULL);
+		free(frame);
+		type = json_string_value(json_object_get(msg, "type"));
+		text = json_string_value(json_object_get(msg, "text"));
+		outcome = json_string_value(json_object_get(msg, "outcome"));
+		if (type != NULL && strcmp(type, "result") == 0) {
+			if (outcome != NULL && strcmp(outcome, "refused") ==
+			    0 && text != NULL && strstr(text, "the signature "
+			    "of bob does not verify") != NULL)
+				refused++;
+			else
+				other++;
+		}
+		json_decref(msg);
+	}
+	ck_assert_msg(refused == 30 && other == 0, "a forged approval "
+	    "through a gateway: %zu of 30 routers refused it, %zu answered "
+	    "otherwise", refused, other);
+	opkey_free(key);
+	free(doc);
+	free(m);
+}
+
+/*
  * A console that declares it keeps the document (x-vigil-named) is sent
  * a kill pending on 30 routers of one gateway whole once and named by
  * its SHA-256 29 times on that link; one that does not is sent it whole
- * each time; vigil shows the proposal whole and carries it out.
+ * each time; vigil shows the proposal whole; an approval forged is
+ * refused by all 30, and bob's own carried out on all.
  */
 START_TEST(a_gateway_sends_a_pending_document_once_per_link)
 {
 	struct gw_fleet		 g;
 	struct e2e_result	 r;
 	struct gw_keys		 k;
-	char			*argv[40], name[30][16];
-	char			 id[64], env[512], *envp[2] = { env, NULL };
-	size_t			 i, whole, named;
+	char			 id[64];
+	size_t			 whole, named;
 	json_t			*doc, *p;
 	struct e2e_ws		*ws;
 
@@ -293,25 +401,7 @@ START_TEST(a_gateway_sends_a_pending_document_once_per_link)
 
 	/* r111 .. r140: all the second gateway's. */
 	ws = e2e_ws_open_headers(g.url[1], GW_NAMED, GW_WAIT_MS);
-	argv[0] = e2e_bin("vigil");
-	argv[1] = "--fleet";
-	argv[2] = g.file;
-	argv[3] = "propose";
-	argv[4] = "kill";
-	for (i = 0; i < 30; i++) {
-		snprintf(name[i], sizeof name[i], "router/r%zu", 111 + i);
-		argv[5 + i] = name[i];
-	}
-	argv[35] = "--reason";
-	argv[36] = "named once per link";
-	argv[37] = "--yes";
-	argv[38] = NULL;
-	snprintf(env, sizeof env, "VIGIL_KEY=%s", k.alice);
-	e2e_run(argv, envp, GW_RUN_MS, &r);
-	free(argv[0]);
-	ck_assert_msg(r.status == 0 && sscanf(r.out, "proposal %32[0-9a-f]:",
-	    id) == 1, "propose exited %d: %s%s", r.status, r.out, r.err);
-	e2e_result_free(&r);
+	gw_propose_30(&g, &k, "named once per link", id, sizeof id);
 
 	/* Connected as it was proposed: sent it as each router took it. */
 	gw_proposals(ws, id, 30, &whole, &named);
@@ -344,6 +434,10 @@ START_TEST(a_gateway_sends_a_pending_document_once_per_link)
 	json_decref(doc);
 	e2e_result_free(&r);
 
+	/* Forged, refused by all 30; then bob's own carried out on all. */
+	ws = e2e_ws_open_headers(g.url[1], NULL, GW_WAIT_MS);
+	gw_forged_approve(ws, &k, id);
+	e2e_ws_close(ws);
 	gw_vigil(&r, k.bob, "--fleet", g.file, "approve", id, "--yes",
 	    (char *)NULL);
 	ck_assert_msg(r.status == 0 && strstr(r.out, "router/r111: executed")

@@ -70,7 +70,8 @@ rate_ring_new(void)
 	if ((ring = rate_free_rings) != NULL)
 		memcpy(&rate_free_rings, ring, sizeof rate_free_rings);
 	else {
-		if (rate_slab == NULL || rate_slab_used == RATE_SLAB_BYTES) {
+		if (rate_slab == NULL || rate_slab_used + RATE_RING_BYTES >
+		    RATE_SLAB_BYTES) {
 			if (posix_memalign(&ring, RATE_SLAB_BYTES,
 			    RATE_SLAB_BYTES) != 0)
 				fatal("%s: out of memory", __func__);

@@ -43,16 +43,28 @@ static void	 proto_write_hello(struct proto_out *,
 		    const struct proto_hello *);
 static void	 proto_report_append(struct proto_out *, json_t *,
 		    size_t);
+static int	 proto_report_dump_cb(const char *, size_t, void *);
 
 /*
  * Print a report's compact JSON, all ASCII, and drop the value: JSON
  * escapes only C0 controls, and a report may go to a terminal, which
- * would act on a C1 control (U+0080 to U+009F) a backend sent.
+ * would act on a C1 control (U+0080 to U+009F) a backend sent.  DEL,
+ * which jansson leaves raw even then, is escaped as well, as vigil(1)
+ * promises for every control character.
  */
 static char *
 proto_dump_report(json_t *v)
 {
-	return (proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII));
+	struct proto_out	 o;
+	char			*s;
+
+	s = proto_dump_flags(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (strchr(s, 0x7f) == NULL)
+		return (s);
+	memset(&o, 0, sizeof o);
+	proto_report_dump_cb(s, strlen(s), &o);
+	free(s);
+	return (o.buf);
 }
 
 /*
@@ -387,10 +399,22 @@ proto_report_writer(int on)
 	proto_report_writer_on = on;
 }
 
-/* jansson's dump callback: append to the report being written in data. */
+/*
+ * jansson's dump callback: append to the report being written in data,
+ * with DEL escaped.  A raw DEL in JSON text can only be inside a string,
+ * where \u007F means the same character.
+ */
 static int
 proto_report_dump_cb(const char *text, size_t n, void *data)
 {
+	const char	*del;
+
+	while ((del = memchr(text, 0x7f, n)) != NULL) {
+		proto_write_bytes(data, text, (size_t)(del - text));
+		proto_write_bytes(data, "\\u007F", 6);
+		n -= (size_t)(del - text) + 1;
+		text = del + 1;
+	}
 	proto_write_bytes(data, text, n);
 	return (0);
 }

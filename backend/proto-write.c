@@ -98,7 +98,10 @@ proto_utf8_valid(const char *s, size_t len)
 	return (1);
 }
 
-/* Append len bytes as a JSON string, escaped as jansson escapes them. */
+/*
+ * Append len bytes as a JSON string, escaped as jansson escapes them;
+ * for a report (ascii), DEL too, as proto-report.c has jansson's too.
+ */
 static void
 proto_out_string(struct proto_out *o, const char *s, size_t len)
 {
@@ -112,7 +115,7 @@ proto_out_string(struct proto_out *o, const char *s, size_t len)
 	/* Most text needs no escape and no UTF-8 check: one pass. */
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f)
 			break;
 	}
 	proto_out_put(o, s, i);
@@ -127,6 +130,7 @@ proto_out_string(struct proto_out *o, const char *s, size_t len)
 		for (run = 0; i + run < len; run++) {
 			c = (unsigned char)s[i + run];
 			if (c < 0x20 || c == '"' || c == '\\' ||
+			    (c == 0x7f && o->ascii) ||
 			    (c >= 0x80 && (!valid || o->ascii)))
 				break;
 		}

@@ -142,7 +142,7 @@ rogue_frames(const char ***framesp)
 	f[n++] = rogue_frame("{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:f, s:i, "
 	    "s:[]}", "type", "hello", "node", "station/s3", "version", 1,
 	    "role", "station", "group", "c\xc2\x9b" "2Jountry", "build",
-	    "st\r\nation", "clock_ms", (json_int_t)now, "time_scale", 1.0,
+	    "st\r\nat\x7fion", "clock_ms", (json_int_t)now, "time_scale", 1.0,
 	    "link_nodes", 2, "flags");
 	for (s = 1; s <= 2; s++) {
 		f[n++] = rogue_frame("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
@@ -294,16 +294,17 @@ START_TEST(headless_text_from_a_rogue_backend_is_escaped)
 	assert_shows("status", r.out, "smars\\e]0;PWNED\\a");
 	assert_shows("status", r.out, "ny\\e[2Kse");
 	assert_shows("status", r.out, "c\\u009b2Jountry");
-	assert_shows("status", r.out, "st\\r\\nation");
+	assert_shows("status", r.out, "st\\r\\nat\\x7fion");
 	assert_shows("status", r.out, "rl\\e[1Ap=power\\e[2K_peg");
 	assert_shows("status", r.out, "Power \\e[2KPeg");
 	assert_shows("status", r.out, "cause: c\\e[1Aause");
 	assert_shows("status", r.out, "action: act\\aion");
 	e2e_result_free(&r);
 
-	/* JSON is escaped by jansson: control characters as \uXXXX. */
+	/* JSON is escaped: control characters, DEL too, as \uXXXX. */
 	vigil_with(&r, "--connect", url, "status", "--json", (char *)NULL);
 	assert_shows("status --json", r.out, "smars\\u001B]0;PWNED\\u0007");
+	assert_shows("status --json", r.out, "st\\r\\nat\\u007Fion");
 	assert_shows("status --json", r.out, "c\\u009B2Jountry");
 	e2e_result_free(&r);
 

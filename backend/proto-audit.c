@@ -327,30 +327,34 @@ proto_audit_encode(const struct proto_audit_entry *entry)
 
 /* Whether entry's line would read back; see proto-audit.h. */
 int
-proto_audit_readable(struct proto_audit_entry *entry, char *cause,
-    size_t causelen)
+proto_audit_readable(struct proto_audit_entry *entry, const char *line,
+    size_t len, char *cause, size_t causelen)
 {
 	struct proto_audit_entry	*check;
 	json_t				*doc;
-	char				*line, first = entry->document[0];
+	char				*bare = NULL, first = entry->document[0];
 	int				 rc;
 
-	doc = json_stringn(entry->document, strnlen(entry->document,
-	    sizeof entry->document));
-	if (doc == NULL) {
-		util_format(cause, causelen, "audit entry: field document is "
-		    "not UTF-8 text");
-		return (-1);
+	/* Without a document the line is the one to read back. */
+	if (first != '\0') {
+		doc = json_stringn(entry->document, strnlen(entry->document,
+		    sizeof entry->document));
+		if (doc == NULL) {
+			util_format(cause, causelen, "audit entry: field "
+			    "document is not UTF-8 text");
+			return (-1);
+		}
+		json_decref(doc);
+		entry->document[0] = '\0';
+		line = bare = proto_audit_encode(entry);
+		len = strlen(bare);
+		entry->document[0] = first;
 	}
-	json_decref(doc);
-	entry->document[0] = '\0';
-	line = proto_audit_encode(entry);
-	entry->document[0] = first;
 	/* Read back into one whose document's room is left untouched. */
 	check = proto_audit_new();
-	rc = proto_audit_fill(line, strlen(line), check, cause, causelen);
+	rc = proto_audit_fill(line, len, check, cause, causelen);
 	proto_audit_free(check);
-	free(line);
+	free(bare);
 	return (rc);
 }
 

@@ -47,6 +47,14 @@ struct proto_audit_entry {
 char	*proto_audit_encode(const struct proto_audit_entry *entry);
 
 /*
+ * Whether proto_audit_encode() writes a line straight into its text
+ * (proto-write.c) rather than through jansson's tree (on unless turned
+ * off).  The bytes are the same either way; the tests turn it off to
+ * compare the two paths.
+ */
+void	 proto_audit_writer(int on);
+
+/*
  * Clear entry as memset() to 0 would for every reader: all of it but
  * the document's bytes past its first, which stay as they were behind
  * an empty document.  An entry has room for a whole document (192 KB),

@@ -2611,6 +2611,47 @@ START_TEST(audit_lines_read_back_with_keys_in_byte_order)
 }
 END_TEST
 
+/*
+ * An audit line written directly gives jansson's bytes, keys in byte
+ * order, for entries of hostile text in every field, a document of up
+ * to a few KB, extreme numbers and the optional members set or not.
+ */
+START_TEST(audit_writer_matches_jansson)
+{
+	static struct proto_audit_entry	 e;
+	uint64_t			 state = 0x2545f4914f6cdd1dULL;
+	char				*direct, *tree;
+	int				 i;
+
+	for (i = 0; i < 2000; i++) {
+		proto_audit_clear(&e);
+		e.seq = writer_counter(&state);
+		e.time_ms = (int64_t)writer_counter(&state);
+		writer_text(&state, e.node, sizeof e.node);
+		writer_text(&state, e.event, sizeof e.event);
+		if (i % 2 == 0)
+			util_copy(e.event, sizeof e.event, "approve");
+		writer_text(&state, e.id, sizeof e.id);
+		writer_text(&state, e.action, sizeof e.action);
+		writer_text(&state, e.operator, sizeof e.operator);
+		writer_text(&state, e.text, sizeof e.text);
+		if (i % 3 == 0)
+			writer_text(&state, e.document, 4096);
+		if (i % 4 != 0)
+			writer_text(&state, e.sha256, sizeof e.sha256);
+		e.verified = i % 5 == 0;
+		writer_text(&state, e.prev, sizeof e.prev);
+		direct = proto_audit_encode(&e);
+		proto_audit_writer(0);
+		tree = proto_audit_encode(&e);
+		proto_audit_writer(1);
+		ck_assert_str_eq(direct, tree);
+		free(direct);
+		free(tree);
+	}
+}
+END_TEST
+
 START_TEST(another_version_names_both_versions)
 {
 	char	*frame, *bad;
@@ -3430,6 +3471,7 @@ proto_suite(void)
 	tcase_add_test(tc, command_document_fields_are_checked);
 	tcase_add_test(tc, the_largest_command_fits_every_bound);
 	tcase_add_test(tc, audit_lines_read_back_with_keys_in_byte_order);
+	tcase_add_test(tc, audit_writer_matches_jansson);
 	tcase_add_test(tc, another_version_names_both_versions);
 	tcase_add_test(tc, frames_that_are_not_messages_are_refused);
 	tcase_add_test(tc, the_frame_length_bounds_parsing);

@@ -48,9 +48,10 @@ char	*proto_audit_encode(const struct proto_audit_entry *entry);
 
 /*
  * Whether proto_audit_encode() writes a line straight into its text
- * (proto-write.c) rather than through jansson's tree (on unless turned
- * off).  The bytes are the same either way; the tests turn it off to
- * compare the two paths.
+ * (proto-write.c) rather than through jansson's tree, and a plain line is
+ * read by the scanner (proto-scan.c) rather than jansson (on unless
+ * turned off).  What is written, taken and refused is the same either
+ * way; the tests turn it off to compare the two paths.
  */
 void	 proto_audit_writer(int on);
 

@@ -38,6 +38,11 @@ struct audit {
 	uint64_t	 seq;		/* of the last line; 0 when empty */
 	char		 last[65];	/* SHA-256 of the last line */
 	char		*broken;	/* why no more lines may be added */
+	/*
+	 * Its size: only this process writes it (O_APPEND, flock), so the
+	 * end is known without an fstat() a line.
+	 */
+	off_t		 size;
 	/* The end of the lines known durable, to cut back to. */
 	off_t		 durable_size;
 	uint64_t	 durable_seq;
@@ -177,6 +182,7 @@ audit_open(const char *path, char **cause)
 	audit->fd = fd;
 	audit->seq = w.seq;
 	memcpy(audit->last, w.last, sizeof audit->last);
+	audit->size = st.st_size;
 	audit_durable(audit, st.st_size);
 	audit->marks = w.marks;
 	audit->nmarks = w.nmarks;
@@ -230,6 +236,7 @@ audit_undo(struct audit *audit, off_t size)
 {
 	int	saved = errno;
 
+	audit->size = size;
 	if (ftruncate(audit->fd, size) == -1 || fdatasync(audit->fd) == -1) {
 		free(audit->broken);
 		audit->broken = xasprintf("a failed write left its end "
@@ -297,17 +304,10 @@ audit_synced(struct audit *audit, int error,
 void
 audit_point(const struct audit *audit, struct audit_point *at)
 {
-	struct stat	st;
-
 	at->cuts = audit->cuts;
 	at->seq = audit->seq;
 	at->error = 0;
-	if (fstat(audit->fd, &st) == 0)
-		at->size = st.st_size;
-	else {
-		at->size = -1;
-		at->error = errno;
-	}
+	at->size = audit->size;
 	memcpy(at->last, audit->last, sizeof at->last);
 }
 
@@ -365,9 +365,9 @@ static int
 audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
     char **cause)
 {
-	struct stat			 st;
 	char				*line, why[PROTO_TEXT_MAX];
 	size_t				 len;
+	off_t				 size = audit->size;
 	int				 rc = -1;
 
 	*cause = NULL;
@@ -383,14 +383,9 @@ audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
 	len = strlen(line);
 
 	/* A line the log could not read back would break it for good. */
-	if (proto_audit_readable(entry, why, sizeof why) != 0) {
+	if (proto_audit_readable(entry, line, len, why, sizeof why) != 0) {
 		*cause = xasprintf("audit log %s: the entry would not read "
 		    "back (%s); it was not written", audit->path, why);
-		goto out;
-	}
-	if (fstat(audit->fd, &st) == -1) {
-		*cause = xasprintf("audit log %s could not be written: %s; "
-		    "check its filesystem", audit->path, strerror(errno));
 		goto out;
 	}
 	line = xreallocarray(line, len + 2, 1);
@@ -399,9 +394,10 @@ audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
 		*cause = xasprintf("audit log %s could not be written: %s; "
 		    "free space on its filesystem or repair it, then try "
 		    "again", audit->path, strerror(errno));
-		audit_undo(audit, st.st_size);
+		audit_undo(audit, size);
 		goto out;
 	}
+	audit->size = size + (off_t)len + 1;
 	if (sync && fdatasync(audit->fd) == -1) {
 		*cause = xasprintf("audit log %s could not be synced to disk "
 		    "(fdatasync: %s); the line may not last: repair its "
@@ -413,7 +409,7 @@ audit_write(struct audit *audit, struct proto_audit_entry *entry, int sync,
 	audit->seq = entry->seq;
 	opkey_sha256_hex(line, len, audit->last);
 	if (sync)
-		audit_durable(audit, st.st_size + (off_t)len + 1);
+		audit_durable(audit, audit->size);
 	rc = 0;
 out:
 	free(line);

@@ -47,6 +47,15 @@ struct proto_audit_entry {
 char	*proto_audit_encode(const struct proto_audit_entry *entry);
 
 /*
+ * Whether proto_audit_encode() writes a line straight into its text
+ * (proto-write.c) rather than through jansson's tree, and a plain line is
+ * read by the scanner (proto-scan.c) rather than jansson (on unless
+ * turned off).  What is written, taken and refused is the same either
+ * way; the tests turn it off to compare the two paths.
+ */
+void	 proto_audit_writer(int on);
+
+/*
  * Clear entry as memset() to 0 would for every reader: all of it but
  * the document's bytes past its first, which stay as they were behind
  * an empty document.  An entry has room for a whole document (192 KB),
@@ -75,10 +84,13 @@ int	 proto_audit_decode(const char *line, size_t len,
  * Whether the line for entry would decode: its document is UTF-8 (every
  * other check on it holds by its type), and the line without it reads
  * back; so a document of 1,000 targets is not parsed again on every
- * line.  Returns 0, or -1 with why in cause.
+ * line.  line, len bytes, is entry's line as proto_audit_encode() gave
+ * it: read back itself when entry has no document, rather than encoded
+ * again (two lines a router in a kill of 1,000).  Returns 0, or -1 with
+ * why in cause.
  */
-int	 proto_audit_readable(struct proto_audit_entry *entry, char *cause,
-	    size_t causelen);
+int	 proto_audit_readable(struct proto_audit_entry *entry,
+	    const char *line, size_t len, char *cause, size_t causelen);
 
 /*
  * What one line says about a command id, for a node learning at start

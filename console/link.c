@@ -13,14 +13,15 @@
  * callbacks for the attempt's own wsi count): it tells the model why in
  * words and schedules the next try.
  *
- * Pacing: at most LINK_HANDSHAKES_MAX links are in a handshake at once;
- * the others wait their turn in a queue and start as each handshake
- * ends.  Thousands of links started together to one vigild made every
- * handshake (TLS most of all) wait behind all the others, so each ran
- * past LINK_HANDSHAKE_MS, failed and was retried: start-up became a
- * storm of node-down alerts.  A link's handshake timer runs only from
- * its own start, never while it waits its turn.  The console has one
- * event loop and so one pace, kept here.
+ * Pacing: at most link_slots() links are in a handshake at once (32, up
+ * to 128 while handshakes end quickly: link.h); the others wait their
+ * turn in a queue and start as each handshake ends.  Thousands of links
+ * started together to one vigild made every handshake (TLS most of
+ * all) wait behind all the others, so each ran past LINK_HANDSHAKE_MS,
+ * failed and was retried: start-up became a storm of node-down alerts.
+ * A link's handshake timer runs only from its own start, never while it
+ * waits its turn.  The console has one event loop and so one pace, kept
+ * here.
  *
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
@@ -110,6 +111,7 @@ struct link {
  */
 static struct {
 	size_t			 handshakes;
+	size_t			 extra;		/* slots above the least */
 	struct link		*first;
 	struct link		*last;
 	struct lws_context	*context;
@@ -120,7 +122,8 @@ static int	 link_resolve(struct link *, char *, size_t);
 static void	 link_connect(struct link *);
 static void	 link_start(struct link *);
 static void	 link_pace_cb(lws_sorted_usec_list_t *);
-static void	 link_handshake_over(struct link *);
+static void	 link_handshake_over(struct link *, int);
+static size_t	 link_slots(void);
 static void	 link_unqueue(struct link *);
 static void	 link_retry_cb(lws_sorted_usec_list_t *);
 static void	 link_handshake_cb(lws_sorted_usec_list_t *);
@@ -339,7 +342,7 @@ link_out_clear(struct link *link)
 }
 
 /*
- * Start one connection attempt now, or, when LINK_HANDSHAKES_MAX are in
+ * Start one connection attempt now, or, when link_slots() are in
  * flight, queue it to start as one ends.
  */
 static void
@@ -347,8 +350,7 @@ link_connect(struct link *link)
 {
 	if (link->waiting)
 		return;
-	if (link_pace.handshakes < LINK_HANDSHAKES_MAX &&
-	    link_pace.first == NULL) {
+	if (link_pace.handshakes < link_slots() && link_pace.first == NULL) {
 		link_start(link);
 		return;
 	}
@@ -360,7 +362,7 @@ link_connect(struct link *link)
 		link_pace.first = link;
 	link_pace.last = link;
 	link_pace.context = link->context;
-	if (link_pace.handshakes < LINK_HANDSHAKES_MAX)
+	if (link_pace.handshakes < link_slots())
 		lws_sul_schedule(link_pace.context, 0, &link_pace.sul,
 		    link_pace_cb, 1);
 }
@@ -398,7 +400,7 @@ link_pace_cb(lws_sorted_usec_list_t *sul)
 	struct link	*link;
 
 	(void)sul;
-	while (link_pace.handshakes < LINK_HANDSHAKES_MAX &&
+	while (link_pace.handshakes < link_slots() &&
 	    (link = link_pace.first) != NULL) {
 		link_unqueue(link);
 		if (!link->stopped)
@@ -406,17 +408,35 @@ link_pace_cb(lws_sorted_usec_list_t *sul)
 	}
 }
 
-/* link's handshake ended, one way or another: its slot is free. */
+/*
+ * link's handshake ended, up (a websocket) or not: its slot is free.
+ * How long it took sets how many may be in flight (link.h).
+ */
 static void
-link_handshake_over(struct link *link)
+link_handshake_over(struct link *link, int up)
 {
+	int64_t	took;
+
 	if (!link->handshaking)
 		return;
 	link->handshaking = 0;
 	link_pace.handshakes--;
+	took = util_mono_ms() - link->attempt_ms;
+	if (!up || took > LINK_HANDSHAKE_MS / 2)
+		link_pace.extra = 0;
+	else if (took < LINK_HANDSHAKE_FAST_MS &&
+	    LINK_HANDSHAKES_MIN + link_pace.extra < LINK_HANDSHAKES_MAX)
+		link_pace.extra++;
 	if (link_pace.first != NULL)
 		lws_sul_schedule(link_pace.context, 0, &link_pace.sul,
 		    link_pace_cb, 1);
+}
+
+/* How many handshakes may be in flight now. */
+static size_t
+link_slots(void)
+{
+	return (LINK_HANDSHAKES_MIN + link_pace.extra);
 }
 
 /* Start one connection attempt, holding a handshake slot. */
@@ -520,7 +540,7 @@ link_failed(struct link *link, const char *why)
 	if (link->up && util_mono_ms() - link->up_ms >= LINK_SETTLED_MS)
 		link->retries = 0;
 	lws_sul_cancel(&link->handshake_sul);
-	link_handshake_over(link);
+	link_handshake_over(link, 0);
 	link->open = 0;
 	link->up = 0;
 	link->wsi = NULL;
@@ -813,7 +833,7 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (!link_current(link, wsi))
 			return (-1);	/* given up on: close it */
 		lws_sul_cancel(&link->handshake_sul);
-		link_handshake_over(link);
+		link_handshake_over(link, 1);
 		link->wsi = wsi;
 		link->up = 1;
 		link->heard_ms = link->up_ms = util_mono_ms();

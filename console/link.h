@@ -40,15 +40,24 @@ struct link;
 #define LINK_HANDSHAKE_MS	4000
 
 /* Handshakes in flight at once; other links wait their turn, so that
- * thousands started together do not each run past LINK_HANDSHAKE_MS. */
-#define LINK_HANDSHAKES_MAX	32
+ * thousands started together do not each run past LINK_HANDSHAKE_MS.
+ * LINK_HANDSHAKES_MIN always; one more for each handshake that took
+ * under LINK_HANDSHAKE_FAST_MS, up to LINK_HANDSHAKES_MAX, and back to
+ * the least when one took over half of LINK_HANDSHAKE_MS or failed: a
+ * backend taking 60 ms a handshake one at a time needs the least, a
+ * cold start of 1,000 links to a vigild answering within tens of ms
+ * went a few handshakes a poll pass over every socket with 32, which
+ * cost the console CPU and put its last links later. */
+#define LINK_HANDSHAKES_MIN	32
+#define LINK_HANDSHAKES_MAX	128
+#define LINK_HANDSHAKE_FAST_MS	500
 
 /* Frames waiting to be sent on one link; more are refused. */
 #define LINK_SEND_MAX		32
 
 /*
  * Make the link for fleet->links[index] and start connecting at once,
- * or as soon as fewer than LINK_HANDSHAKES_MAX handshakes are in flight.
+ * or as soon as a handshake slot is free (LINK_HANDSHAKES_MIN and up).
  * Returns the link, or NULL and an allocated sentence in *cause when
  * the link's URL cannot be used (nothing is then scheduled).
  */

@@ -411,6 +411,63 @@ START_TEST(test_different_bytes_under_one_id_forbid_approval)
 END_TEST
 
 /*
+ * Nodes heard in any order make the same proposal: its nodes in the
+ * model's order, each counted pending once, and a later node holding
+ * other bytes still forbids approving it.  (Most join the view as they
+ * are heard rather than rebuild it; the first node and other bytes
+ * rebuild it.)
+ */
+START_TEST(test_nodes_heard_in_any_order_make_one_proposal)
+{
+	static const char		*order[] = { "router/r2", "router/r4",
+					    "router/r5", "router/r3",
+					    "router/r4", "router/r1" };
+	struct fleet			 fleet;
+	struct proto_command		 cmd;
+	const struct fleet_proposal	*v;
+	const char			*targets[] = { "router/r1",
+					    "router/r2", "router/r3",
+					    "router/r4", "router/r5",
+					    "router/r6" };
+	char				*doc, *other, name[16];
+	int64_t				 now = util_wall_ms();
+	size_t				 i;
+
+	fleet_init(&fleet, "test");
+	for (i = 0; i < nitems(targets); i++)
+		model_node(&fleet, targets[i], "smars-1", "nyse");
+	doc = model_document(ID1, targets, nitems(targets), now, &cmd);
+	for (i = 0; i < nitems(order); i++)
+		model_proposal(&fleet, (size_t)(order[i][8] - '1'), order[i],
+		    ID1, doc, "pending", cmd.expires_ms);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_uint_eq(v[0].nnodes, 5);
+	ck_assert_uint_eq(v[0].npending, 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "router/r%zu", i + 1);
+		ck_assert_str_eq(fleet.nodes[v[0].nodes[i]].id, name);
+	}
+	ck_assert_str_eq(v[0].problem, "");
+	ck_assert(v[0].expires_ms == cmd.expires_ms);
+
+	snprintf(cmd.reason, sizeof cmd.reason, "routine");
+	other = proto_command_encode(&cmd);
+	model_proposal(&fleet, 5, "router/r6", ID1, other, "pending",
+	    cmd.expires_ms);
+	ck_assert_uint_eq(fleet_proposals(&fleet, &v), 1);
+	ck_assert_uint_eq(v[0].nnodes, 6);
+	ck_assert_msg(strstr(v[0].problem, "router/r1") != NULL &&
+	    strstr(v[0].problem, "router/r6") != NULL &&
+	    strstr(v[0].problem, "different documents") != NULL,
+	    "problem does not warn: %s", v[0].problem);
+	proto_command_clear(&cmd);
+	free(doc);
+	free(other);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
  * A refusal stands as a warning naming the node, the command and the
  * backend's own sentence, and is in the node's events; an executed
  * result ends the proposal's pending state on that node.
@@ -5000,6 +5057,8 @@ commands_suite(void)
 	    test_one_command_pending_on_two_nodes_is_one_proposal);
 	tcase_add_test(model,
 	    test_different_bytes_under_one_id_forbid_approval);
+	tcase_add_test(model,
+	    test_nodes_heard_in_any_order_make_one_proposal);
 	tcase_add_test(model, test_refusal_warns_and_execution_ends_pending);
 	tcase_add_test(model, test_reconnect_forgets_and_expiry_ends_pending);
 	tcase_add_test(model, test_build_binds_each_targets_build_and_state);

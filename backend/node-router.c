@@ -79,7 +79,6 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	 */
 	r->capopen = ROUTER_OPEN_FIRST;
 	r->open = xcalloc(r->capopen, sizeof *r->open);
-	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
 	r->counters.state = STATE_RUNNING;
@@ -94,8 +93,6 @@ node_router_free(struct node_router *r)
 	r->open = NULL;
 	r->nopen = 0;
 	r->capopen = 0;
-	free(r->batches);
-	r->batches = NULL;
 	r->bcount = 0;
 }
 

@@ -68,8 +68,7 @@ struct node_router {
 						   power_peg (router_paths) */
 	uint64_t		 next_parent;
 
-	struct router_batch	*batches;	/* ring, oldest first */
-	size_t			 bhead;
+	size_t			 bhead;		/* of batches, below */
 	size_t			 bcount;
 	uint64_t		 iteration;	/* order path iterations */
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
@@ -83,6 +82,12 @@ struct node_router {
 	uint64_t		 seq;
 	/* Apart: a step reads all above it, this only once it fired. */
 	char			 fired_why[PROTO_TEXT_MAX];
+	/*
+	 * The ring, oldest first, at bhead; a step reads its ends.  Held
+	 * here rather than allocated apart, so that a router cut from the
+	 * simulator's huge pages (sim_node_alloc) has it there too.
+	 */
+	struct router_batch	 batches[ROUTER_MAX_BATCHES];
 };
 
 /*

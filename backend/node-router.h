@@ -36,6 +36,7 @@
 
 #define ROUTER_MAX_OPEN		4096	/* open parents held at once */
 #define ROUTER_MAX_BATCHES	256	/* iterations with open children */
+#define ROUTER_OPEN_FIRST	16	/* open parents held in the router */
 
 struct router_parent {
 	uint64_t	id;
@@ -60,7 +61,8 @@ struct node_router {
 	struct proto_flag	flags[PROTO_MAX_FLAGS];	/* as the active
 							   build means them */
 
-	struct router_parent	*open;		/* open parents */
+	struct router_parent	*open;		/* open parents: open_first,
+						   or grown apart */
 	size_t			 nopen;
 	size_t			 capopen;	/* room in open, grown on
 						   demand */
@@ -80,6 +82,8 @@ struct node_router {
 						   counters); 0: none open */
 	int64_t			 started_ms;	/* monotonic, for uptime */
 	uint64_t		 seq;
+	/* A step's first parents, beside the rest (node_router_init). */
+	struct router_parent	 open_first[ROUTER_OPEN_FIRST];
 	/* Apart: a step reads all above it, this only once it fired. */
 	char			 fired_why[PROTO_TEXT_MAX];
 	/*
@@ -93,7 +97,8 @@ struct node_router {
 /*
  * Set up a router with its build and flag manifest (copied).  Returns 0,
  * or -1 and a sentence in cause (an id without "router/", too many
- * flags).  Nothing is allocated on failure.
+ * flags).  Nothing is allocated on failure.  The router holds its first
+ * open parents itself, so it stays where it was set up (no copies).
  */
 int	 node_router_init(struct node_router *r, const char *id,
 	    const char *group, const char *build,

@@ -14,7 +14,6 @@
 #include "util.h"
 
 #define ROUTER_ID_PREFIX	"router/"
-#define ROUTER_OPEN_FIRST	16	/* room for parents at first */
 #define ROUTER_PREFETCH_MAX	1024	/* bytes of open parents to ask for */
 #define ROUTER_LINE		64	/* bytes in a cache line */
 
@@ -24,6 +23,7 @@ static void	router_reverse(struct router_parent *, size_t);
 static void	router_rotate(struct router_parent *, size_t, size_t);
 static void	router_measure(struct node_router *);
 static void	router_paths(struct node_router *);
+static void	router_grow(struct node_router *);
 static void	router_opened(struct node_router *,
 		    const struct router_parent *);
 static int	router_stopped(const struct node_router *);
@@ -72,14 +72,14 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	proto_plan_single(r->held.build, flags, nflags, &r->held.builds[0]);
 	r->held.nbuilds = 1;
 	/*
-	 * Room for a few parents, grown as they open: ROUTER_MAX_OPEN's
-	 * 128 KiB at once was a mapping of its own for each router, each
-	 * page aligned, so that with thousands of routers every step
-	 * missed the TLB and the same few cache sets on each.
+	 * Room for a few parents in the router itself, grown apart as
+	 * they open: ROUTER_MAX_OPEN's 128 KiB at once was a mapping of
+	 * its own for each router, each page aligned, so that with
+	 * thousands of routers every step missed the TLB and the same few
+	 * cache sets on each.
 	 */
 	r->capopen = ROUTER_OPEN_FIRST;
-	r->open = xcalloc(r->capopen, sizeof *r->open);
-	r->batches = xcalloc(ROUTER_MAX_BATCHES, sizeof *r->batches);
+	r->open = r->open_first;
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
 	r->counters.state = STATE_RUNNING;
@@ -90,13 +90,29 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 void
 node_router_free(struct node_router *r)
 {
-	free(r->open);
+	if (r->open != r->open_first)
+		free(r->open);
 	r->open = NULL;
 	r->nopen = 0;
 	r->capopen = 0;
-	free(r->batches);
-	r->batches = NULL;
 	r->bcount = 0;
+}
+
+/* Double the room for open parents, out of the router's own at first. */
+static void
+router_grow(struct node_router *r)
+{
+	struct router_parent	*open;
+
+	r->capopen = r->capopen * 2 < ROUTER_MAX_OPEN ? r->capopen * 2 :
+	    ROUTER_MAX_OPEN;
+	if (r->open != r->open_first) {
+		r->open = xreallocarray(r->open, r->capopen, sizeof *r->open);
+		return;
+	}
+	open = xreallocarray(NULL, r->capopen, sizeof *open);
+	memcpy(open, r->open_first, r->nopen * sizeof *open);
+	r->open = open;
 }
 
 /*
@@ -131,11 +147,8 @@ node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 		    "path", r->id, ROUTER_MAX_OPEN);
 		return (-1);
 	}
-	if (r->nopen == r->capopen) {
-		r->capopen = r->capopen * 2 < ROUTER_MAX_OPEN ?
-		    r->capopen * 2 : ROUTER_MAX_OPEN;
-		r->open = xreallocarray(r->open, r->capopen, sizeof *r->open);
-	}
+	if (r->nopen == r->capopen)
+		router_grow(r);
 	p = &r->open[r->nopen++];
 	p->id = ++r->next_parent;
 	p->shares = shares;

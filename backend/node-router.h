@@ -36,6 +36,7 @@
 
 #define ROUTER_MAX_OPEN		4096	/* open parents held at once */
 #define ROUTER_MAX_BATCHES	256	/* iterations with open children */
+#define ROUTER_OPEN_FIRST	16	/* open parents held in the router */
 
 struct router_parent {
 	uint64_t	id;
@@ -60,7 +61,8 @@ struct node_router {
 	struct proto_flag	flags[PROTO_MAX_FLAGS];	/* as the active
 							   build means them */
 
-	struct router_parent	*open;		/* open parents */
+	struct router_parent	*open;		/* open parents: open_first,
+						   or grown apart */
 	size_t			 nopen;
 	size_t			 capopen;	/* room in open, grown on
 						   demand */
@@ -68,8 +70,7 @@ struct node_router {
 						   power_peg (router_paths) */
 	uint64_t		 next_parent;
 
-	struct router_batch	*batches;	/* ring, oldest first */
-	size_t			 bhead;
+	size_t			 bhead;		/* of batches, below */
 	size_t			 bcount;
 	uint64_t		 iteration;	/* order path iterations */
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
@@ -81,14 +82,23 @@ struct node_router {
 						   counters); 0: none open */
 	int64_t			 started_ms;	/* monotonic, for uptime */
 	uint64_t		 seq;
+	/* A step's first parents, beside the rest (node_router_init). */
+	struct router_parent	 open_first[ROUTER_OPEN_FIRST];
 	/* Apart: a step reads all above it, this only once it fired. */
 	char			 fired_why[PROTO_TEXT_MAX];
+	/*
+	 * The ring, oldest first, at bhead; a step reads its ends.  Held
+	 * here rather than allocated apart, so that a router cut from the
+	 * simulator's huge pages (sim_node_alloc) has it there too.
+	 */
+	struct router_batch	 batches[ROUTER_MAX_BATCHES];
 };
 
 /*
  * Set up a router with its build and flag manifest (copied).  Returns 0,
  * or -1 and a sentence in cause (an id without "router/", too many
- * flags).  Nothing is allocated on failure.
+ * flags).  Nothing is allocated on failure.  The router holds its first
+ * open parents itself, so it stays where it was set up (no copies).
  */
 int	 node_router_init(struct node_router *r, const char *id,
 	    const char *group, const char *build,

@@ -19,8 +19,9 @@
  * handshake (TLS most of all) wait behind all the others, so each ran
  * past LINK_HANDSHAKE_MS, failed and was retried: start-up became a
  * storm of node-down alerts.  A link's handshake timer runs only from
- * its own start, never while it waits its turn.  The console has one
- * event loop and so one pace, kept here.
+ * its own start, never while it waits its turn, and counts only time
+ * the console listened (see Silence).  The console has one event loop
+ * and so one pace, kept here.
  *
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
@@ -102,6 +103,7 @@ struct link {
 	int			 up;		/* websocket established */
 	int			 stopped;
 	int64_t			 attempt_ms;	/* when it started */
+	int64_t			 attempt_deaf_ms; /* link_ears.deaf_ms then */
 	int64_t			 heard_ms;	/* last frame or pong */
 	int64_t			 heard_deaf_ms;	/* link_ears.deaf_ms then */
 	int			 pinged;	/* since heard_ms */
@@ -168,6 +170,7 @@ static int	 link_writeable(struct link *, struct lws *);
 static void	 link_out_clear(struct link *);
 static void	 link_names(struct link *, struct lws *);
 static void	 link_heard(struct link *);
+static int64_t	 link_listened(int64_t, int64_t, int64_t);
 static void	 link_idle(struct link *, int64_t);
 
 /*
@@ -493,6 +496,7 @@ link_start(struct link *link)
 	link->close_reason[0] = '\0';
 	link->tls_refusal[0] = '\0';
 	link->attempt_ms = util_mono_ms();
+	link->attempt_deaf_ms = link_ears.deaf_ms;
 	link->handshaking = 1;
 	link_pace.handshakes++;
 	lws_sul_schedule(link->context, 0, &link->handshake_sul,
@@ -514,10 +518,23 @@ link_handshake_cb(lws_sorted_usec_list_t *sul)
 	struct link	*link;
 	struct lws	*wsi;
 	char		 why[PROTO_TEXT_MAX];
+	int64_t		 left;
 
 	link = lws_container_of(sul, struct link, handshake_sul);
 	if (link->stopped || !link->open || link->up)
 		return;
+	/*
+	 * The console's own loop was held up: the answer may wait in the
+	 * socket.  Judge only once the link had its time to listen.
+	 */
+	left = LINK_HANDSHAKE_MS - link_listened(link->attempt_ms,
+	    link->attempt_deaf_ms, util_mono_ms());
+	if (left > 0) {
+		lws_sul_schedule(link->context, 0, &link->handshake_sul,
+		    link_handshake_cb, (lws_usec_t)(left < 200 ? 200 : left) *
+		    LWS_US_PER_MS);
+		return;
+	}
 	wsi = link->wsi;
 	util_format(why, sizeof why, "no websocket handshake from %s within "
 	    "%d s: the backend is stopped, hung or overloaded, or it is not "
@@ -692,6 +709,24 @@ link_heard(struct link *link)
 }
 
 /*
+ * The ms the console listened from since_ms to now_ms, when its
+ * deafness stood at since_deaf_ms: the time between, less the deafness
+ * since, and less the current wait when the tick is LINK_LATE_MS late
+ * (the loop is only now catching up, and has not read yet).
+ */
+static int64_t
+link_listened(int64_t since_ms, int64_t since_deaf_ms, int64_t now_ms)
+{
+	int64_t	ms, late = 0;
+
+	if (link_ears.tick_ms != 0 && now_ms - link_ears.tick_ms >=
+	    LINK_LATE_MS)
+		late = now_ms - link_ears.tick_ms;
+	ms = now_ms - since_ms - (link_ears.deaf_ms - since_deaf_ms) - late;
+	return (ms < 0 ? 0 : ms);
+}
+
+/*
  * Ping each link silent for LINK_PING_MS and hang up each silent for
  * LINK_HANGUP_MS, counting only the time the console listened (see the
  * head of this file).  A pass LINK_LATE_MS late or more is deafness:
@@ -730,7 +765,7 @@ link_idle(struct link *link, int64_t now_ms)
 	    link->close_reason[0] != '\0')
 		return;
 	deaf = link_ears.deaf_ms - link->heard_deaf_ms;
-	silent = now_ms - link->heard_ms - deaf;
+	silent = link_listened(link->heard_ms, link->heard_deaf_ms, now_ms);
 	if (silent >= LINK_HANGUP_MS) {
 		util_format(link->close_reason, sizeof link->close_reason,
 		    "%s sent nothing and answered no ping for %lld s, so the "

@@ -759,6 +759,7 @@ link_tick(struct link **links, size_t n, int64_t now_ms)
 static void
 link_idle(struct link *link, int64_t now_ms)
 {
+	char	deaf_text[128];
 	int64_t	deaf, silent;
 
 	if (link->stopped || !link->up || link->wsi == NULL ||
@@ -767,18 +768,17 @@ link_idle(struct link *link, int64_t now_ms)
 	deaf = link_ears.deaf_ms - link->heard_deaf_ms;
 	silent = link_listened(link->heard_ms, link->heard_deaf_ms, now_ms);
 	if (silent >= LINK_HANGUP_MS) {
-		util_format(link->close_reason, sizeof link->close_reason,
-		    "%s sent nothing and answered no ping for %lld s, so the "
-		    "connection was dropped; the backend is hung or stopped, "
-		    "or the network is cut", link->hostport,
-		    (long long)(silent / 1000));
+		deaf_text[0] = '\0';
 		if (deaf >= 1000)
-			util_format(link->close_reason + strlen(
-			    link->close_reason), sizeof link->close_reason -
-			    strlen(link->close_reason), " (and %lld s more "
-			    "while this console itself was too busy or "
-			    "stopped to listen, not counted)",
+			util_format(deaf_text, sizeof deaf_text, " while this "
+			    "console listened (and %lld s more while it was "
+			    "itself too busy or stopped to listen)",
 			    (long long)(deaf / 1000));
+		util_format(link->close_reason, sizeof link->close_reason,
+		    "%s sent nothing and answered no ping for %lld s%s, so "
+		    "the connection was dropped; the backend is hung or "
+		    "stopped, or the network is cut", link->hostport,
+		    (long long)(silent / 1000), deaf_text);
 		lws_set_timeout(link->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_ASYNC);
 	} else if (silent >= LINK_PING_MS && !link->pinged) {

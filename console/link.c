@@ -7,8 +7,8 @@
  * for an established websocket, CLOSED_CLIENT_HTTP for a handshake that
  * timed out, and WSI_DESTROY last of all (sometimes several for one
  * attempt).  A handshake that never completes is cut after
- * LINK_HANDSHAKE_MS, and a peer that stops answering pings while
- * connected is hung up by libwebsockets' validity check.  Every one of
+ * LINK_HANDSHAKE_MS, and a peer that goes silent while connected is
+ * pinged and hung up by link_tick().  Every one of
  * them goes through link_failed(), which acts once per attempt (only
  * callbacks for the attempt's own wsi count): it tells the model why in
  * words and schedules the next try.
@@ -20,12 +20,28 @@
  * all) wait behind all the others, so each ran past LINK_HANDSHAKE_MS,
  * failed and was retried: start-up became a storm of node-down alerts.
  * A link's handshake timer runs only from its own start, never while it
- * waits its turn.  The console has one event loop and so one pace, kept
- * here.
+ * waits its turn, and counts only time the console listened (see
+ * Silence).  The console has one event loop and so one pace, kept here.
  *
  * Sending: frames wait in a small ring of their own (each with the
  * headroom lws_write() needs before the text) and leave one per
  * WRITEABLE callback, as libwebsockets requires.
+ *
+ * Silence: any frame a backend sends proves it alive, and each sends
+ * stats every second, so only a link silent for LINK_PING_MS is pinged
+ * and only one silent for LINK_HANGUP_MS is hung up.  link_tick() does
+ * it in one pass over the links a second; libwebsockets' validity check
+ * is not used: it pinged every link every 10 s whatever came (600 pongs
+ * a second from a vigild of 6,000 nodes), and being told of each frame
+ * would re-insert a timer into its one sorted list, a walk of every
+ * link's timers per frame.  It also hung up 15 s after a ping however
+ * recently frames had come, so a backend busy for 15 s (say, checking
+ * the thousand proposals this console just sent it) was dropped though
+ * it had sent stats 11 s before.  Silence is counted only while the
+ * console listened: a pass that comes late (the loop was busy or
+ * stopped) adds the delay to link_ears.deaf_ms, judging waits for the
+ * next pass, after the sockets were read, and a link's silence leaves
+ * out the deafness since it last heard.
  *
  * Names and TLS: a host name is looked up once, when the link is made,
  * before the event loop runs (getaddrinfo blocks, and libwebsockets
@@ -87,7 +103,11 @@ struct link {
 	int			 up;		/* websocket established */
 	int			 stopped;
 	int64_t			 attempt_ms;	/* when it started */
+	int64_t			 attempt_deaf_ms; /* link_ears.deaf_ms then */
 	int64_t			 heard_ms;	/* last frame or pong */
+	int64_t			 heard_deaf_ms;	/* link_ears.deaf_ms then */
+	int			 pinged;	/* since heard_ms */
+	int			 ping_due;	/* write one when writeable */
 	char			 close_reason[PROTO_TEXT_MAX];
 
 	/* The frame being reassembled from fragments. */
@@ -118,6 +138,17 @@ static struct {
 	lws_sorted_usec_list_t	 sul;
 } link_pace;
 
+/*
+ * What the console's own loop let the links hear: when link_tick()
+ * last ran and judged, and for how long in all the loop was too late to
+ * listen (monotonic ms).
+ */
+static struct {
+	int64_t			 tick_ms;
+	int64_t			 judged_ms;
+	int64_t			 deaf_ms;
+} link_ears;
+
 static int	 link_resolve(struct link *, char *, size_t);
 static void	 link_connect(struct link *);
 static void	 link_start(struct link *);
@@ -140,13 +171,15 @@ static void	 link_frame_free(struct link *);
 static int	 link_writeable(struct link *, struct lws *);
 static void	 link_out_clear(struct link *);
 static void	 link_names(struct link *, struct lws *);
+static void	 link_heard(struct link *);
+static int64_t	 link_listened(int64_t, int64_t, int64_t);
+static void	 link_idle(struct link *, int64_t);
 
 /*
  * Delays before the next attempt.  The first retry is quick because a
  * backend restarting is the common case; later ones settle at 5 s so a
- * dead backend costs almost nothing.  Idle pings find a backend that
- * vanished or hung without closing its socket: one that answers no ping
- * for 25 s is hung up, and then retried like any other.
+ * dead backend costs almost nothing.  No idle policy for libwebsockets:
+ * link_tick() pings and hangs up silent links itself.
  */
 static const uint32_t link_retry_table[] = {
 	LINK_RETRY_MIN_MS, 500, 1000, 2000, 4000, LINK_RETRY_MAX_MS
@@ -155,8 +188,8 @@ static const lws_retry_bo_t link_retry = {
 	.retry_ms_table = link_retry_table,
 	.retry_ms_table_count = nitems(link_retry_table),
 	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
-	.secs_since_valid_ping = 10,
-	.secs_since_valid_hangup = 25,
+	.secs_since_valid_ping = 0,
+	.secs_since_valid_hangup = 0,
 	.jitter_percent = LINK_RETRY_JITTER,
 };
 
@@ -306,9 +339,25 @@ link_send(struct link *link, const char *frame, size_t len, char **cause)
 static int
 link_writeable(struct link *link, struct lws *wsi)
 {
-	struct link_out	*o;
-	int		 n;
+	static unsigned char	 ping[LWS_PRE + 5];
+	struct link_out		*o;
+	int			 n;
 
+	if (link->ping_due) {
+		/* Not empty: libwebsockets hands on no empty pong. */
+		link->ping_due = 0;
+		memcpy(ping + LWS_PRE, "vigil", 5);
+		if (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 5) {
+			util_format(link->close_reason,
+			    sizeof link->close_reason, "pinging %s failed; the "
+			    "backend stopped or the network dropped the "
+			    "connection", link->hostport);
+			return (-1);
+		}
+		if (link->out_n > 0)
+			lws_callback_on_writable(wsi);
+		return (0);
+	}
 	if (link->out_n == 0)
 		return (0);
 	o = &link->out[link->out_head];
@@ -466,6 +515,7 @@ link_start(struct link *link)
 	link->close_reason[0] = '\0';
 	link->tls_refusal[0] = '\0';
 	link->attempt_ms = util_mono_ms();
+	link->attempt_deaf_ms = link_ears.deaf_ms;
 	link->handshaking = 1;
 	link_pace.handshakes++;
 	lws_sul_schedule(link->context, 0, &link->handshake_sul,
@@ -487,10 +537,23 @@ link_handshake_cb(lws_sorted_usec_list_t *sul)
 	struct link	*link;
 	struct lws	*wsi;
 	char		 why[PROTO_TEXT_MAX];
+	int64_t		 left;
 
 	link = lws_container_of(sul, struct link, handshake_sul);
 	if (link->stopped || !link->open || link->up)
 		return;
+	/*
+	 * The console's own loop was held up: the answer may wait in the
+	 * socket.  Judge only once the link had its time to listen.
+	 */
+	left = LINK_HANDSHAKE_MS - link_listened(link->attempt_ms,
+	    link->attempt_deaf_ms, util_mono_ms());
+	if (left > 0) {
+		lws_sul_schedule(link->context, 0, &link->handshake_sul,
+		    link_handshake_cb, (lws_usec_t)(left < 200 ? 200 : left) *
+		    LWS_US_PER_MS);
+		return;
+	}
 	wsi = link->wsi;
 	util_format(why, sizeof why, "no websocket handshake from %s within "
 	    "%d s: the backend is stopped, hung or overloaded, or it is not "
@@ -632,31 +695,118 @@ link_peer_close(struct link *link, const unsigned char *in, size_t len)
 		    "backend closed the connection (code %u)", code);
 }
 
-/* An established connection ended. */
+/*
+ * An established connection ended.  Only link_idle() hangs up for
+ * silence, and it says so in close_reason; any other end of a connection
+ * that was up came from the backend, the network or a failed write.
+ */
 static void
 link_closed(struct link *link)
 {
 	char	why[PROTO_TEXT_MAX];
-	int64_t	silent;
 
-	silent = util_mono_ms() - link->heard_ms;
 	if (link->close_reason[0] != '\0')
 		util_copy(why, sizeof why, link->close_reason);
-	else if (link->up && silent >= link_retry.secs_since_valid_ping *
-	    1000LL)
-		util_format(why, sizeof why, "%s sent nothing and answered no "
-		    "ping for %lld s, so the connection was dropped; the "
-		    "backend is hung or stopped, or the network is cut",
-		    link->hostport, (long long)(silent / 1000));
 	else if (link->up)
 		util_format(why, sizeof why, "the connection to %s was lost; "
-		    "the backend stopped or the network dropped it",
-		    link->hostport);
+		    "the backend stopped or closed it, or the network dropped "
+		    "it", link->hostport);
 	else
 		util_format(why, sizeof why, "the connection to %s ended "
 		    "before the websocket handshake completed; the backend "
 		    "closed it or did not answer", link->hostport);
 	link_failed(link, why);
+}
+
+/* The backend sent something: a frame or a pong proves it alive. */
+static void
+link_heard(struct link *link)
+{
+	link->heard_ms = util_mono_ms();
+	link->heard_deaf_ms = link_ears.deaf_ms;
+	link->pinged = 0;
+}
+
+/*
+ * The ms the console listened from since_ms to now_ms, when its
+ * deafness stood at since_deaf_ms: the time between, less the deafness
+ * since, and less the current wait when the tick is LINK_LATE_MS late
+ * (the loop is only now catching up, and has not read yet).
+ */
+static int64_t
+link_listened(int64_t since_ms, int64_t since_deaf_ms, int64_t now_ms)
+{
+	int64_t	ms, late = 0;
+
+	if (link_ears.tick_ms != 0 && now_ms - link_ears.tick_ms >=
+	    LINK_LATE_MS)
+		late = now_ms - link_ears.tick_ms;
+	ms = now_ms - since_ms - (link_ears.deaf_ms - since_deaf_ms) - late;
+	return (ms < 0 ? 0 : ms);
+}
+
+/*
+ * Ping each link silent for LINK_PING_MS and hang up each silent for
+ * LINK_HANGUP_MS, counting only the time the console listened (see the
+ * head of this file).  A pass LINK_LATE_MS late or more is deafness:
+ * it is added up, and judging waits for the next pass, so that what
+ * came meanwhile is read first.  Called each tick; walks the links at
+ * most once a second.
+ */
+void
+link_tick(struct link **links, size_t n, int64_t now_ms)
+{
+	int64_t	late;
+	size_t	i;
+
+	late = link_ears.tick_ms != 0 ? now_ms - link_ears.tick_ms : 0;
+	link_ears.tick_ms = now_ms;
+	if (late >= LINK_LATE_MS) {
+		link_ears.deaf_ms += late;
+		return;
+	}
+	if (now_ms - link_ears.judged_ms < 1000)
+		return;
+	link_ears.judged_ms = now_ms;
+	for (i = 0; i < n; i++) {
+		if (links[i] != NULL)
+			link_idle(links[i], now_ms);
+	}
+}
+
+/* Ping link, or hang it up, when it has been silent long enough. */
+static void
+link_idle(struct link *link, int64_t now_ms)
+{
+	char	deaf_text[128];
+	int64_t	deaf, silent;
+
+	if (link->stopped || !link->up || link->wsi == NULL ||
+	    link->close_reason[0] != '\0')
+		return;
+	deaf = link_ears.deaf_ms - link->heard_deaf_ms;
+	silent = link_listened(link->heard_ms, link->heard_deaf_ms, now_ms);
+	if (silent >= LINK_HANGUP_MS) {
+		deaf_text[0] = '\0';
+		if (deaf >= 1000)
+			util_format(deaf_text, sizeof deaf_text, " while this "
+			    "console listened (and %lld s more while it was "
+			    "itself too busy or stopped to listen)",
+			    (long long)(deaf / 1000));
+		util_format(link->close_reason, sizeof link->close_reason,
+		    "%s sent nothing and answered no ping for %lld s%s, so "
+		    "the connection was dropped; the backend is hung or "
+		    "stopped, or the network is cut", link->hostport,
+		    (long long)(silent / 1000), deaf_text);
+		lws_set_timeout(link->wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_ASYNC);
+	} else if (silent >= LINK_PING_MS && !link->pinged) {
+		link->pinged = 1;
+		link->ping_due = 1;
+		lwsl_notice("vigil: %s sent nothing for %lld s; pinging it\n",
+		    link->hostport, (long long)(silent / 1000));
+		lws_callback_on_writable(link->wsi);
+	}
 }
 
 /*
@@ -836,18 +986,20 @@ link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		link_handshake_over(link, 1);
 		link->wsi = wsi;
 		link->up = 1;
-		link->heard_ms = link->up_ms = util_mono_ms();
+		link->up_ms = util_mono_ms();
+		link_heard(link);
+		link->ping_due = 0;
 		link_names(link, wsi);
 		fleet_link_up(link->fleet, link->index, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
-		link->heard_ms = util_mono_ms();
+		link_heard(link);
 		link_receive(link, wsi, in, len);
 		if (link->tls)
 			tls_release_buffers(lws_get_ssl(wsi));
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-		link->heard_ms = util_mono_ms();
+		link_heard(link);
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (link->wsi == wsi && link_writeable(link, wsi) != 0)

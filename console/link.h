@@ -39,6 +39,14 @@ struct link;
  * queue, so only the handshake shows that nobody answers. */
 #define LINK_HANDSHAKE_MS	4000
 
+/* A link silent this long is pinged, and hung up at LINK_HANGUP_MS:
+ * any frame proves a backend alive, and each sends stats every second.
+ * Silence counts only while the console listened: a tick this late or
+ * more means its own loop was busy or stopped. */
+#define LINK_PING_MS		10000
+#define LINK_HANGUP_MS		25000
+#define LINK_LATE_MS		1000
+
 /* Handshakes in flight at once; other links wait their turn, so that
  * thousands started together do not each run past LINK_HANDSHAKE_MS.
  * LINK_HANDSHAKES_MIN always; one more for each handshake that took
@@ -90,6 +98,14 @@ int		 link_is_up(const struct link *link);
  */
 int		 link_send(struct link *link, const char *frame, size_t len,
 		    char **cause);
+
+/*
+ * Ping the links silent for LINK_PING_MS and hang up those silent for
+ * LINK_HANGUP_MS, counting only the time the console's loop listened.
+ * Call it every tick with the monotonic time; it walks the n links at
+ * most once a second.  NULL entries are skipped.
+ */
+void		 link_tick(struct link **links, size_t n, int64_t now_ms);
 
 /*
  * The vigil.v1 protocol handler for every link's connection (see

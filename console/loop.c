@@ -435,6 +435,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	char		*text;
 	int		 ok;
 
+	link_tick(loop->links, loop->nlinks, now_ms);
 	check_tick(loop->fleet, now_ms, wall_ms);
 	loop_trim(loop, now_ms);
 	loop_relay(loop);

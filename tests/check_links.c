@@ -36,7 +36,11 @@ static char	*write_fleet(const char *);
 static char	*node_fleet(const char *, pid_t *);
 static void	 status_argv(char **, char *, char *);
 static pid_t	 start_watch(const char *, const char *, struct e2e_lines *);
+static pid_t	 start_watch_with(const char *, const char *, const char *,
+		    char *const *, struct e2e_lines *);
 static void	 watch_for(struct e2e_lines *, const char *, int);
+static void	 watch_without(struct e2e_lines *, const char *, int,
+		    const char *);
 static int	 accept_within(int, int);
 static void	 rogue_handshake(int);
 static void	 setup(void);
@@ -111,18 +115,29 @@ node_fleet(const char *id, pid_t *pidp)
 static pid_t
 start_watch(const char *fleet, const char *seconds, struct e2e_lines *lines)
 {
+	return (start_watch_with("--fleet", fleet, seconds, NULL, lines));
+}
+
+/*
+ * Start `vigil HOW WHAT watch --for SECONDS` (HOW --fleet or --connect)
+ * with env added to its environment (or NULL), reading its lines.
+ */
+static pid_t
+start_watch_with(const char *how, const char *what, const char *seconds,
+    char *const *env, struct e2e_lines *lines)
+{
 	char	*argv[8];
 	pid_t	 pid;
 	int	 out;
 
 	argv[0] = e2e_bin("vigil");
-	argv[1] = "--fleet";
-	argv[2] = (char *)fleet;
+	argv[1] = (char *)how;
+	argv[2] = (char *)what;
 	argv[3] = "watch";
 	argv[4] = "--for";
 	argv[5] = (char *)seconds;
 	argv[6] = NULL;
-	pid = e2e_spawn(argv, NULL, &out);
+	pid = e2e_spawn(argv, env, &out);
 	e2e_lines_init(lines, out);
 	free(argv[0]);
 	return (pid);
@@ -270,7 +285,8 @@ START_TEST(test_node_hung_while_connected_comes_back_live)
 	start_watch(fleet, "60", lines);
 	watch_for(lines, " router/r1 live", LIVE_MS);
 	ck_assert_int_eq(kill(node, SIGSTOP), 0);
-	watch_for(lines, " router/r1 down: ", 30000);
+	/* Hung up 25 s after its last frame, counting what it heard. */
+	watch_for(lines, " router/r1 down: ", LINK_HANGUP_MS + 10000);
 	/* It stays hung past the next attempt's handshake timeout. */
 	e2e_sleep_ms(LINK_HANDSHAKE_MS + 1500);
 	ck_assert_int_eq(kill(node, SIGCONT), 0);
@@ -583,6 +599,127 @@ START_TEST(test_a_crowd_of_links_waits_its_turn_and_none_times_out)
 }
 END_TEST
 
+/*
+ * Drain watch's lines for ms, failing on any line holding what; say
+ * which in the message.
+ */
+static void
+watch_without(struct e2e_lines *lines, const char *what, int ms,
+    const char *which)
+{
+	int64_t	deadline = e2e_now_ms() + ms, left;
+	char	line[4096];
+
+	while ((left = deadline - e2e_now_ms()) > 0) {
+		if (e2e_next_line(lines, line, sizeof line, (int)left) != 1)
+			continue;
+		ck_assert_msg(strstr(line, what) == NULL, "%s: %s", which,
+		    line);
+	}
+}
+
+/*
+ * A backend that streams its stats is never pinged: every frame proves
+ * it alive (VIGIL_DEBUG=1 shows each ping the console sends, on
+ * standard error).  Once it stops, the console pings it after 10 s of
+ * silence.  The console used to ping every link every 10 s whatever
+ * came, and a vigild of 6,000 nodes spent a tenth of its sends on the
+ * pongs.
+ */
+START_TEST(test_streaming_backend_is_never_pinged)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			*fleet, *err;
+	char			*env[] = { "VIGIL_DEBUG=1", NULL };
+	pid_t			 node, vigil;
+	int64_t			 deadline;
+
+	ck_assert(lines != NULL);
+	fleet = node_fleet("r1", &node);
+	vigil = start_watch_with("--fleet", fleet, "60", env, lines);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	/* Past the old 10 s ping and its 25 s hang-up. */
+	watch_without(lines, " down", 27000, "a streaming backend went down");
+	err = e2e_stderr_of(vigil);
+	ck_assert_msg(strstr(err, "pinging it") == NULL, "a backend that "
+	    "streamed stats was pinged: %s", err);
+	free(err);
+	ck_assert_int_eq(kill(node, SIGSTOP), 0);
+	deadline = e2e_now_ms() + 20000;
+	for (err = NULL; err == NULL || strstr(err, "pinging it") == NULL;
+	    e2e_sleep_ms(500)) {
+		free(err);
+		err = e2e_stderr_of(vigil);
+		ck_assert_msg(e2e_now_ms() < deadline, "a stopped backend was "
+		    "not pinged within 20 s: %s", err);
+	}
+	ck_assert_msg(strstr(err, "sent nothing for 10 s; pinging it") !=
+	    NULL, "the stopped backend was pinged at the wrong time: %s", err);
+	free(err);
+	ck_assert_int_eq(kill(node, SIGCONT), 0);
+	free(fleet);
+	free(lines);
+}
+END_TEST
+
+/*
+ * A console stopped for longer than the 25 s hang-up (SIGSTOP, then
+ * SIGCONT) does not hang up a backend that kept sending meanwhile: its
+ * frames wait in the socket, and the console reads them before it
+ * judges silence, which counts only the time it listened.  The backend
+ * also pauses before the console stops, so that silence had begun and a
+ * ping may be waiting for its pong when the console stops.
+ */
+START_TEST(test_stopped_console_keeps_backends_that_kept_sending)
+{
+	struct e2e_lines	*lines = calloc(1, sizeof *lines);
+	char			 url[64], hello[256], stats[512];
+	char			*frames[2];
+	pid_t			 rogue, vigil;
+	int			 port;
+
+	ck_assert(lines != NULL);
+	/* Its node's clock reads now; it is running, and so shown live. */
+	snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"node\":"
+	    "\"router/r1\",\"version\":1,\"role\":\"router\","
+	    "\"group\":\"g\",\"build\":\"b1\",\"clock_ms\":%lld,"
+	    "\"time_scale\":1.0,\"link_nodes\":1,\"flags\":[]}",
+	    (long long)util_wall_ms());
+	snprintf(stats, sizeof stats, "{\"type\":\"stats\",\"node\":"
+	    "\"router/r1\",\"role\":\"router\",\"clock_ms\":%lld,"
+	    "\"uptime_ms\":1000,\"seq\":1,\"parents_total\":1,"
+	    "\"parent_shares_total\":100,\"child_orders_total\":1,"
+	    "\"child_shares_total\":10,\"parents_refused_total\":0,"
+	    "\"open_parents\":1,\"worst_ratio\":0.1,"
+	    "\"worst_parent\":\"P1\",\"state\":\"running\","
+	    "\"open_children\":0,\"children_cancelled_total\":0}",
+	    (long long)util_wall_ms());
+	frames[0] = hello;
+	frames[1] = stats;
+	/* A backend that never drops a silent console, as vigild would. */
+	rogue = e2e_rogue_start(frames, nitems(frames), 0, 1000, &port);
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", port);
+	vigil = start_watch_with("--connect", url, "45", NULL, lines);
+	watch_for(lines, " router/r1 live", LIVE_MS);
+	/*
+	 * The backend pauses across the 10 s at which the console used to
+	 * ping, so that a pong is due when the console stops; the console
+	 * sleeps past the 25 s hang-up while the backend sends again.
+	 */
+	e2e_sleep_ms(5000);
+	ck_assert_int_eq(kill(rogue, SIGSTOP), 0);
+	e2e_sleep_ms(6000);
+	ck_assert_int_eq(kill(vigil, SIGSTOP), 0);
+	e2e_sleep_ms(1000);
+	ck_assert_int_eq(kill(rogue, SIGCONT), 0);
+	e2e_sleep_ms(LINK_HANGUP_MS + 2000);
+	ck_assert_int_eq(kill(vigil, SIGCONT), 0);
+	watch_without(lines, " down", 6000, "a backend that kept sending was "
+	    "hung up on after the console was stopped");
+	free(lines);
+}
+END_TEST
+
 /* The links suite. */
 /*
  * The ms between the first two stats frames about id on ws (the first
@@ -687,6 +824,15 @@ links_suite(void)
 	    test_a_crowd_of_links_waits_its_turn_and_none_times_out);
 	tcase_add_test(tc,
 	    test_a_new_console_gets_second_stats_within_a_period);
+	suite_add_tcase(s, tc);
+
+	/* Each watches a link for more than the 25 s hang-up. */
+	tc = tcase_create("silence");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_streaming_backend_is_never_pinged);
+	tcase_add_test(tc,
+	    test_stopped_console_keeps_backends_that_kept_sending);
 	suite_add_tcase(s, tc);
 	return (s);
 }

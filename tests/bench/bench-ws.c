@@ -15,6 +15,7 @@
 #include "bench-run.h"
 #include "bench-ws.h"
 #include "fleet.h"
+#include "link.h"
 #include "proto.h"
 #include "util.h"
 
@@ -48,6 +49,9 @@ struct bws_conn {
 	uint64_t		 want;		/* until this many */
 	int			 got_first;
 	struct lws		*wsi;		/* NULL: not up */
+	int64_t			 heard_ms;	/* last frame or pong */
+	int			 pinged;	/* since heard_ms */
+	int			 ping_due;	/* write one when writeable */
 	struct bws_frame	 out[BWS_OUT_MAX];	/* to write */
 	size_t			 out_head, out_n;
 	struct lws_context	*ctx;
@@ -75,14 +79,12 @@ static const char	*bws_ca;	/* the clients' CA, or NULL */
 static struct bws_client *bws_running;	/* the client in its loop */
 static int	 bws_pings;		/* ping as the console's links do */
 
-/* The console's idle pings (console/link.c), for bws_client_pings(). */
+/* No idle policy for libwebsockets: bws_idle() pings as link_tick(). */
 static const uint32_t bws_retry_table[] = { BWS_AGAIN_MS };
 static const lws_retry_bo_t bws_ping_policy = {
 	.retry_ms_table = bws_retry_table,
 	.retry_ms_table_count = 1,
 	.conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
-	.secs_since_valid_ping = 10,
-	.secs_since_valid_hangup = 25,
 };
 
 static void	 bws_frame_set(struct bws_frame *f, char *text);
@@ -98,6 +100,7 @@ static void	 bws_receive(struct bws_conn *c, struct lws *wsi, void *in,
 static int	 bws_client_cb(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
 static void	 bws_conn_down(struct bws_conn *c);
+static void	 bws_idle(struct bws_conn *conns, size_t n);
 static int	 bws_writeable(struct bws_conn *c, struct lws *wsi);
 static void	 bws_connect(struct lws_context *ctx, struct bws_conn *c);
 static void	 bws_reconnect(lws_sorted_usec_list_t *sul);
@@ -405,6 +408,8 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->wsi = wsi;
+		c->heard_ms = util_mono_ms();
+		c->pinged = c->ping_due = 0;
 		if (c->client->mode != BWS_FLEET)
 			break;
 		/* Connected again: the same link of the model. */
@@ -420,7 +425,13 @@ bws_client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		fleet_link_up(c->client->fleet, c->link, util_mono_ms());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		c->heard_ms = util_mono_ms();
+		c->pinged = 0;
 		bws_receive(c, wsi, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		c->heard_ms = util_mono_ms();
+		c->pinged = 0;
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		return (bws_writeable(c, wsi));
@@ -472,9 +483,18 @@ bws_conn_down(struct bws_conn *c)
 static int
 bws_writeable(struct bws_conn *c, struct lws *wsi)
 {
+	static unsigned char	 ping[LWS_PRE + 5];
 	struct bws_frame	*f;
 	int			 n;
 
+	if (c->ping_due) {
+		c->ping_due = 0;
+		memcpy(ping + LWS_PRE, "vigil", 5);
+		if (c->out_n > 0)
+			lws_callback_on_writable(wsi);
+		return (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 5 ?
+		    -1 : 0);
+	}
 	if (c->out_n == 0)
 		return (0);
 	f = &c->out[c->out_head];
@@ -571,6 +591,30 @@ bws_client_pings(int on)
 	bws_pings = on;
 }
 
+/*
+ * Ping each connection silent for LINK_PING_MS, and hang up each silent
+ * for LINK_HANGUP_MS, as the console's link_tick() does once a second.
+ */
+static void
+bws_idle(struct bws_conn *conns, size_t n)
+{
+	int64_t	now = util_mono_ms();
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (conns[i].wsi == NULL)
+			continue;
+		if (now - conns[i].heard_ms >= LINK_HANGUP_MS)
+			lws_set_timeout(conns[i].wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_ASYNC);
+		else if (now - conns[i].heard_ms >= LINK_PING_MS &&
+		    !conns[i].pinged) {
+			conns[i].pinged = conns[i].ping_due = 1;
+			lws_callback_on_writable(conns[i].wsi);
+		}
+	}
+}
+
 /* Run the client; see bench-ws.h. */
 void
 bws_client_run(enum bws_mode mode, char *const *urls, size_t nurls,
@@ -627,6 +671,7 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 	struct bws_client			 cl = *clp;
 	struct bws_conn				*conns;
 	size_t					 i, n = nurls * nconns;
+	int64_t					 idle_ms = 0;
 
 	memset(res, 0, sizeof *res);
 	cl.nconns = n;
@@ -654,8 +699,13 @@ bws_client_loop(struct bws_client *clp, char *const *urls, size_t nurls,
 		util_copy(conns[i].url, sizeof conns[i].url, urls[i % nurls]);
 		bws_connect(ctx, &conns[i]);
 	}
-	while (!cl.done && brun_now_s() - cl.t0 < timeout_s)
+	while (!cl.done && brun_now_s() - cl.t0 < timeout_s) {
 		lws_service(ctx, 0);
+		if (bws_pings && util_mono_ms() - idle_ms >= 1000) {
+			bws_idle(conns, n);
+			idle_ms = util_mono_ms();
+		}
+	}
 	if (!cl.done)
 		res->seconds = brun_now_s() - cl.t0;
 	res->rss_kb = bws_rss_kb();

@@ -85,8 +85,9 @@ void	bws_client_ca(const char *path);
 
 /*
  * With on, the clients' connections ping their server as the console's
- * links do (10 s after the last pong; hung up after 25 s), so that a
- * server watched by one does the work a console gives it.
+ * links do (after LINK_PING_MS without a frame or pong; hung up after
+ * LINK_HANGUP_MS), so that a server watched by one does the work a
+ * console gives it.
  */
 void	bws_client_pings(int on);
 

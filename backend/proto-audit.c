@@ -353,10 +353,11 @@ proto_audit_readable(struct proto_audit_entry *entry, const char *line,
 {
 	struct proto_audit_entry	*check;
 	json_t				*doc;
-	char				*bare = NULL, first = entry->document[0];
+	char				*bare = NULL, first;
 	int				 rc;
 
 	/* Without a document the line is the one to read back. */
+	first = entry->document[0];
 	if (first != '\0') {
 		doc = json_stringn(entry->document, strnlen(entry->document,
 		    sizeof entry->document));

@@ -341,35 +341,29 @@ link_writeable(struct link *link, struct lws *wsi)
 {
 	static unsigned char	 ping[LWS_PRE + 5];
 	struct link_out		*o;
+	const char		*what = NULL;
 	int			 n;
 
 	if (link->ping_due) {
 		/* Not empty: libwebsockets hands on no empty pong. */
 		link->ping_due = 0;
 		memcpy(ping + LWS_PRE, "vigil", 5);
-		if (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 5) {
-			util_format(link->close_reason,
-			    sizeof link->close_reason, "pinging %s failed; the "
-			    "backend stopped or the network dropped the "
-			    "connection", link->hostport);
-			return (-1);
-		}
-		if (link->out_n > 0)
-			lws_callback_on_writable(wsi);
-		return (0);
+		if (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 5)
+			what = "pinging";
+	} else if (link->out_n > 0) {
+		o = &link->out[link->out_head];
+		n = lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT);
+		free(o->buf);
+		o->buf = NULL;
+		link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
+		link->out_n--;
+		if (n < 0 || (size_t)n < o->len)
+			what = "writing to";
 	}
-	if (link->out_n == 0)
-		return (0);
-	o = &link->out[link->out_head];
-	n = lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT);
-	free(o->buf);
-	o->buf = NULL;
-	link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
-	link->out_n--;
-	if (n < 0 || (size_t)n < o->len) {
+	if (what != NULL) {
 		util_format(link->close_reason, sizeof link->close_reason,
-		    "writing to %s failed; the backend stopped or the network "
-		    "dropped the connection", link->hostport);
+		    "%s %s failed; the backend stopped or the network dropped "
+		    "the connection", what, link->hostport);
 		return (-1);
 	}
 	if (link->out_n > 0)

@@ -1095,8 +1095,9 @@ proto_writes(enum msg_type type)
  * A frame by the writer (proto_writes() says which): the members
  * proto_encode_whole() would set, in its order, as the bytes its
  * compact dump would give, after pre bytes left for the caller.  A
- * proposal's document is escaped afresh: at the writer's speed, as
- * cheap as recalling it (proto_encode_recall).
+ * proposal's document is escaped afresh, in one pass: jansson's path
+ * recalls a long one's bytes (proto_encode_recall) to spare its tree,
+ * which the writer does not build.
  */
 static char *
 proto_encode_direct(const struct proto_msg *msg, size_t pre)

@@ -530,10 +530,10 @@ int	 proto_decode(const char *buf, size_t len, struct proto_msg *msg,
 void	 proto_decode_scanner(int on);
 
 /*
- * Whether proto_encode() writes a stats frame straight into its text
- * (proto-write.c) rather than through jansson's tree (on unless turned
- * off).  The bytes are the same either way; the tests turn it off to
- * compare the two paths.
+ * Whether proto_encode() writes a stats, proposal or result frame
+ * straight into its text (proto-write.c) rather than through jansson's
+ * tree (on unless turned off).  The bytes are the same either way; the
+ * tests turn it off to compare the two paths.
  */
 void	 proto_encode_writer(int on);
 

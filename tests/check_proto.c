@@ -52,6 +52,8 @@ static void	 fill_proposal(struct proto_msg *);
 static void	 fill_result(struct proto_msg *);
 static void	 fill_audit(struct proto_audit_entry *);
 static void	 audit_hostile(uint64_t *, struct proto_audit_entry *, int);
+static void	 landing_hostile(uint64_t *, struct proto_msg *, char *, int);
+static void	 landing_alike(const struct proto_msg *);
 static void	 audit_reads_alike(const char *);
 static const char *doc_refused(const char *);
 static char	*doc_mutate(const char *, const char *, const char *,
@@ -1453,6 +1455,126 @@ START_TEST(stats_writer_matches_jansson_and_round_trips)
 	}
 	free(in);
 	free(out);
+}
+END_TEST
+
+/*
+ * Message i of a run: a proposal or a result as a landing sends them,
+ * of hostile text in every string (plain ASCII in every other one, as
+ * vigild's own are), words in and out of range, extreme numbers, and
+ * in a third of the proposals a document past PROTO_KEEP_MIN (doc is
+ * room for it).
+ */
+static void
+landing_hostile(uint64_t *state, struct proto_msg *m, char *doc, int i)
+{
+	struct proto_proposal	*p = &m->u.proposal;
+	struct proto_result	*r = &m->u.result;
+	size_t			 j;
+
+	memset(m, 0, sizeof *m);
+	if (i % 2 == 0) {
+		m->type = MSG_RESULT;
+		writer_text(state, r->node, sizeof r->node);
+		writer_text(state, r->id, sizeof r->id);
+		writer_text(state, r->action, sizeof r->action);
+		if (i % 4 == 0)
+			writer_text(state, r->in_reply_to,
+			    sizeof r->in_reply_to);
+		r->outcome = (enum proto_outcome)(writer_random(state) % 8);
+		writer_text(state, r->text, sizeof r->text);
+		return;
+	}
+	m->type = MSG_PROPOSAL;
+	writer_text(state, p->node, sizeof p->node);
+	writer_text(state, p->id, sizeof p->id);
+	if (i % 3 == 0) {
+		writer_text(state, doc, 9000);
+		p->document = doc;
+	} else if (i % 3 == 1) {
+		writer_text(state, doc, 64);
+		p->document = doc;
+	}
+	if (i % 5 != 0)
+		writer_text(state, p->sha256, sizeof p->sha256);
+	p->nsigs = writer_random(state) % (PROTO_MAX_SIGNERS + 1);
+	for (j = 0; j < p->nsigs; j++) {
+		writer_text(state, p->sigs[j].operator,
+		    sizeof p->sigs[j].operator);
+		writer_text(state, p->sigs[j].signature,
+		    sizeof p->sigs[j].signature);
+		writer_text(state, p->sigs[j].covers,
+		    sizeof p->sigs[j].covers);
+	}
+	p->status = (enum proto_status)(writer_random(state) % 10);
+	p->expires_ms = (int64_t)writer_counter(state);
+}
+
+/*
+ * m encodes to the same bytes through the writer as through jansson's
+ * tree, twice (the second time jansson recalls a long document's bytes)
+ * and behind a websocket header's room.
+ */
+static void
+landing_alike(const struct proto_msg *m)
+{
+	char	*direct, *tree, *again, *pre;
+	size_t	 len;
+
+	direct = proto_encode(m);
+	proto_encode_writer(0);
+	tree = proto_encode(m);
+	again = proto_encode(m);
+	proto_encode_writer(1);
+	ck_assert_str_eq(direct, tree);
+	ck_assert_str_eq(direct, again);
+	pre = proto_encode_pre(m, 16, &len);
+	ck_assert_uint_eq(len, strlen(direct));
+	ck_assert_str_eq(pre + 16, direct);
+	free(pre);
+	free(direct);
+	free(tree);
+	free(again);
+}
+
+/*
+ * The proposal and result frames a landing sends (the writer's since
+ * h-kp99e) are the bytes jansson's tree gave, for hostile text in every
+ * field, and a console reads them as sent.
+ */
+START_TEST(landing_writer_matches_jansson)
+{
+	static struct proto_msg	 msgs[2];
+	static char		 doc[9000];
+	void			(*fill[])(struct proto_msg *) = {
+				    fill_proposal, fill_result };
+	struct proto_msg	*in = &msgs[0], *out = &msgs[1];
+	char			*frame;
+	uint64_t		 state = 0x5851f42d4c957f2dULL;
+	size_t			 k;
+	int			 i;
+
+	for (i = 0; i < 3000; i++) {
+		landing_hostile(&state, in, doc, i);
+		landing_alike(in);
+	}
+	/* Plain fields as vigild sends them decode to what was sent. */
+	for (k = 0; k < nitems(fill); k++) {
+		fill[k](in);
+		landing_alike(in);
+		frame = proto_encode(in);
+		ck_assert_msg(proto_decode(frame, strlen(frame), out, cause,
+		    sizeof cause) == 0, "%s: %s", cause, frame);
+		ck_assert_int_eq(out->type, in->type);
+		if (in->type == MSG_PROPOSAL)
+			ck_assert_str_eq(out->u.proposal.document,
+			    in->u.proposal.document);
+		else
+			ck_assert_str_eq(out->u.result.text,
+			    in->u.result.text);
+		proto_msg_clear(out);
+		free(frame);
+	}
 }
 END_TEST
 
@@ -3484,6 +3606,7 @@ proto_suite(void)
 	tcase_add_test(tc, stats_carry_only_their_roles_counters);
 	tcase_add_test(tc, encoding_is_one_compact_line);
 	tcase_add_test(tc, stats_writer_matches_jansson_and_round_trips);
+	tcase_add_test(tc, landing_writer_matches_jansson);
 	tcase_add_test(tc, optional_fields_take_their_defaults);
 	tcase_add_test(tc, a_hello_says_whom_it_trusts_or_does_not_say);
 	tcase_add_test(tc, every_required_field_missing_is_named);

@@ -331,6 +331,7 @@ struct server {
 	struct server_listener	*listeners;
 	size_t			 nlisteners;
 	char			 address[INET_ADDRSTRLEN];
+	const struct server_tls	*tls;		/* while listeners open */
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	unsigned		 stats_round;	/* stats periods so far */
@@ -482,7 +483,8 @@ static int	 server_node_holds(const struct server_node *node,
 static void	 server_session_hello(struct server_session *sn,
 		    struct server_node *node);
 static void	 server_tls_vhost(struct lws_context_creation_info *info,
-		    const struct server_tls *tls, size_t i);
+		    const struct server_tls *tls);
+static int	 server_tls_load(struct lws *wsi, void *ctx);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -1163,25 +1165,52 @@ server_sanitize(char *s)
 	}
 }
 
-/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+/* Serve a vhost over TLS as tls says (nothing when NULL). */
 static void
 server_tls_vhost(struct lws_context_creation_info *info,
-    const struct server_tls *tls, size_t i)
+    const struct server_tls *tls)
 {
 	if (tls == NULL)
 		return;
 	/* libwebsockets 4.1 reads these from each vhost's options. */
 	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
 	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
-	if (tls->cert_pem != NULL) {
-		info->server_ssl_cert_mem = tls->cert_pem[i];
-		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
-		info->server_ssl_private_key_mem = tls->key_pem;
-		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
-	} else {
+	/*
+	 * Certificates made here (certs) go to the vhost's context as the
+	 * objects they are, in server_tls_load(): given them in memory,
+	 * libwebsockets would decode each from PEM and DER again, key
+	 * included, OpenSSL 3's decoders a fifth of start-up at 10,000
+	 * nodes.
+	 */
+	if (tls->certs == NULL) {
 		info->ssl_cert_filepath = tls->cert_path;
 		info->ssl_private_key_filepath = tls->key_path;
 	}
+}
+
+/*
+ * Give a new vhost's SSL_CTX (ctx) its node's certificate and the key,
+ * when they were made here, and tune it.  Returns 0, or -1 to fail the
+ * vhost, server_lws_last saying why.
+ */
+static int
+server_tls_load(struct lws *wsi, void *ctx)
+{
+	struct server_listener	*l;
+	const struct server_tls	*tls;
+	char			*cause = NULL;
+
+	l = lws_vhost_user(lws_get_vhost(wsi));
+	tls = l != NULL ? l->server->tls : NULL;
+	if (tls != NULL && tls->certs != NULL &&
+	    tls_server_use(ctx, tls->certs[l->first], tls->key, &cause) != 0) {
+		util_format(server_lws_last, sizeof server_lws_last, "%s",
+		    cause);
+		free(cause);
+		return (-1);
+	}
+	tls_server_tune(ctx);
+	return (0);
 }
 
 /* Listen for every node of the simulator. */
@@ -1261,9 +1290,11 @@ server_create_driver(const struct driver *d, const char *address,
 			util_copy(l->name, sizeof l->name,
 			    d->ops->node_id(d->arg, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
+		server->tls = tls;
 		if (server_listen(l, port, l->name, i, tls, cause) != 0)
 			goto fail;
 	}
+	server->tls = NULL;
 
 	server->last_stats_ms = util_mono_ms();
 	server->stats_every = 1;
@@ -1379,7 +1410,7 @@ server_listen(struct server_listener *l, int port, const char *name,
 	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 |
 	    LWS_SERVER_OPTION_SKIP_PROTOCOL_INIT;
-	server_tls_vhost(&info, tls, i);
+	server_tls_vhost(&info, tls);
 	server_lws_last[0] = '\0';
 	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
 		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
@@ -4419,9 +4450,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
 	switch (reason) {
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
-		/* Once a vhost, after its certificate: user is its SSL_CTX. */
-		tls_server_tune(user);
-		return (0);
+		/* Once a vhost, after any certificate: user is its SSL_CTX. */
+		return (server_tls_load(wsi, user));
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return (server_accept_refused(wsi));
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

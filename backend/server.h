@@ -72,6 +72,8 @@ struct driver;
 struct lws_context;
 struct opkey_trust;
 struct sim;
+struct tls_cert;
+struct tls_key;
 struct server;
 
 /* One frame waiting to be sent: its text starts pre bytes into buf. */
@@ -158,15 +160,15 @@ size_t	 server_queue_pack(const struct server_queue *q, unsigned char *out,
 
 /*
  * How the nodes serve TLS: every node the same certificate and key
- * files (cert_path, key_path), or node i the PEM cert_pem[i] with the
- * PEM key key_pem (a certificate of its own, naming it).  Neither:
- * plain websockets.
+ * files (cert_path, key_path), or node i the certificate certs[i] with
+ * the key key (a certificate of its own, naming it).  Neither: plain
+ * websockets.
  */
 struct server_tls {
-	const char	*cert_path;
-	const char	*key_path;
-	char *const	*cert_pem;	/* one per node */
-	const char	*key_pem;
+	const char		*cert_path;
+	const char		*key_path;
+	struct tls_cert *const	*certs;	/* one per node */
+	const struct tls_key	*key;
 };
 
 /*

@@ -1048,8 +1048,8 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 		if (gw->ca == NULL || local_ca_gateway(lca, gw->ca, gw->key,
 		    d, args->address, gw->ca_path, cause) != 0)
 			return (NULL);
-		tls->cert_pem = lca->cert_pem;
-		tls->key_pem = lca->key_pem;
+		tls->certs = lca->certs;
+		tls->key = lca->key;
 		return (tls);
 	}
 	ca_path = xasprintf("%s.ca", args->fleet_file);
@@ -1057,8 +1057,8 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 	free(ca_path);
 	if (rc != 0)
 		return (NULL);
-	tls->cert_pem = lca->cert_pem;
-	tls->key_pem = lca->key_pem;
+	tls->certs = lca->certs;
+	tls->key = lca->key;
 	return (tls);
 }
 

@@ -58,6 +58,8 @@
  */
 /* Descriptors kept back from libwebsockets, beyond one per open audit log. */
 #define SERVER_FD_SPARE		16
+/* Ports a listener tries before it reports the last one's failure. */
+#define SERVER_PICK_TRIES	4
 
 /*
  * Where reading requires a key, a console that has not answered its
@@ -316,6 +318,20 @@ struct server_wait {
 	struct server_wait	*next;
 };
 
+/*
+ * The ports vigild picks for listeners asked for port 0: the kernel's
+ * ephemeral range (ip_local_port_range) less ip_local_reserved_ports,
+ * odd ports first, as bind() to port 0 would, from a random place;
+ * try is how many candidates were taken so far.
+ */
+struct server_picks {
+	int			 low;
+	int			 high;
+	unsigned		 start;
+	unsigned		 try;
+	char			 reserved[512];
+};
+
 struct server {
 	struct lws_context	*context;
 	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
@@ -332,6 +348,7 @@ struct server {
 	size_t			 nlisteners;
 	char			 address[INET_ADDRSTRLEN];
 	const struct server_tls	*tls;		/* while listeners open */
+	struct server_picks	 picks;		/* ports for port 0 */
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	unsigned		 stats_round;	/* stats periods so far */
@@ -463,7 +480,16 @@ static void	 server_walk(struct server *server, int stats);
 static void	 server_walk_node(struct server *server,
 		    struct server_node *node, int stats);
 static int	 server_listen(struct server_listener *l, int port,
-		    const char *name, size_t i, const struct server_tls *tls,
+		    const char *name, const struct server_tls *tls,
+		    char **cause);
+static int	 server_vhost(struct server_listener *l, int port,
+		    const char *name, const struct server_tls *tls,
+		    char **cause);
+static int	 server_bind_try(const char *address, int port);
+static void	 server_picks_init(struct server_picks *pk);
+static int	 server_pick_reserved(const struct server_picks *pk,
+		    int port);
+static int	 server_pick_port(struct server *server, const char *node,
 		    char **cause);
 static void	 server_direct_turns(struct server *server);
 static int	 server_direct_turn(const struct server_node *node);
@@ -608,6 +634,8 @@ static int	 server_http(struct server_listener *l, struct lws *wsi);
  * create; the emitter has no context pointer, so it lives here.
  */
 static char	 server_lws_last[256];
+/* Set while a listener tries a port it may lose to another program. */
+static int	 server_lws_quiet;
 
 /*
  * No idle policy in libwebsockets: its 4.1 re-arms a connection's
@@ -732,7 +760,34 @@ server_lws_log(int level, const char *line)
 	n = strcspn(p, "\n");
 	util_format(server_lws_last, sizeof server_lws_last, "%.*s", (int)n,
 	    p);
-	fprintf(stderr, "vigild: libwebsockets: %s\n", server_lws_last);
+	if (!server_lws_quiet)
+		fprintf(stderr, "vigild: libwebsockets: %s\n",
+		    server_lws_last);
+}
+
+/*
+ * Bind a socket to address:port as libwebsockets' listener would
+ * (SO_REUSEADDR) and close it.  Returns 0, or the errno of the failure
+ * (EINVAL: address is not a numeric IPv4 address).
+ */
+static int
+server_bind_try(const char *address, int port)
+{
+	struct sockaddr_in	sin;
+	int			fd, one = 1, saved = 0;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1)
+		return (EINVAL);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return (errno);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		saved = errno;
+	close(fd);
+	return (saved);
 }
 
 /*
@@ -743,42 +798,122 @@ server_lws_log(int level, const char *line)
 static int
 server_probe(const char *address, int port, const char *node, char **cause)
 {
-	struct sockaddr_in	sin;
-	int			fd, one = 1, saved;
+	int	err;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) {
+	if ((err = server_bind_try(address, port)) == 0)
+		return (0);
+	if (err == EINVAL)
 		*cause = xasprintf("cannot listen on %s for %s: it is not a "
 		    "numeric IPv4 address; give one such as 127.0.0.1",
 		    address, node);
-		return (-1);
-	}
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+	else if (err == EMFILE || err == ENFILE)
 		*cause = xasprintf("cannot listen on %s:%d for %s: %s; the "
 		    "process may be out of file descriptors", address, port,
-		    node, strerror(errno));
-		return (-1);
+		    node, strerror(err));
+	else if (err == EADDRINUSE)
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+		    "another program (perhaps another vigild) holds "
+		    "that port: stop it, or choose other ports "
+		    "(port 0 picks a free one)", address, port,
+		    node, strerror(err));
+	else
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+		    "check the address is one of this machine's and "
+		    "the port is free and allowed", address, port,
+		    node, strerror(err));
+	return (-1);
+}
+
+/*
+ * Start picking ports as bind() to port 0 would: from the kernel's
+ * ephemeral range, where the tests' fixed ports never are (they stay
+ * below it), less the reserved ports.
+ */
+static void
+server_picks_init(struct server_picks *pk)
+{
+	FILE	*f;
+	size_t	 n;
+
+	memset(pk, 0, sizeof *pk);
+	pk->low = 32768;
+	pk->high = 60999;
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d %d", &pk->low, &pk->high) != 2 ||
+		    pk->low < 1 || pk->high > 65535 || pk->low >= pk->high) {
+			pk->low = 32768;
+			pk->high = 60999;
+		}
+		fclose(f);
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
-		saved = errno;
-		close(fd);
-		if (saved == EADDRINUSE)
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
-			    "another program (perhaps another vigild) holds "
-			    "that port: stop it, or choose other ports "
-			    "(port 0 lets the kernel pick)", address, port,
-			    node, strerror(saved));
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_reserved_ports", "r")) !=
+	    NULL) {
+		n = fread(pk->reserved, 1, sizeof pk->reserved - 1, f);
+		pk->reserved[n] = '\0';
+		fclose(f);
+	}
+	pk->start = (unsigned)getpid() * 2654435761u ^
+	    (unsigned)util_wall_ms();
+}
+
+/* Is port among the reserved ("8080,9000-9010")? */
+static int
+server_pick_reserved(const struct server_picks *pk, int port)
+{
+	const char	*p = pk->reserved;
+	char		*end;
+	long		 a, b;
+
+	while (*p != '\0' && *p != '\n') {
+		a = strtol(p, &end, 10);
+		if (end == p)
+			return (0);
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (port >= a && port <= b)
+			return (1);
+		p = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+	return (0);
+}
+
+/*
+ * The next port for a listener asked for port 0: one that binds now,
+ * each bind O(1) where the kernel's own pick searches past every port
+ * already bound (a quarter of start-up at 10,000 nodes).  A port taken
+ * is never offered again, so the listeners never collide with each
+ * other.  Returns the port; 0, for the kernel's pick, when the range is
+ * spent; or -1 and *cause when the address itself cannot be bound.
+ */
+static int
+server_pick_port(struct server *server, const char *node, char **cause)
+{
+	struct server_picks	*pk = &server->picks;
+	unsigned		 nodd, neven, t;
+	int			 port, err;
+
+	nodd = (unsigned)(pk->high - (pk->low | 1)) / 2 + 1;
+	neven = (unsigned)(pk->high - pk->low + 1) - nodd;
+	while (pk->try < nodd + neven) {
+		t = pk->try++;
+		if (t < nodd)
+			port = (pk->low | 1) +
+			    2 * (int)((pk->start + t) % nodd);
 		else
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
-			    "check the address is one of this machine's and "
-			    "the port is free and allowed", address, port,
-			    node, strerror(saved));
-		return (-1);
+			port = ((pk->low + 1) & ~1) +
+			    2 * (int)((pk->start + t - nodd) % neven);
+		if (server_pick_reserved(pk, port))
+			continue;
+		if ((err = server_bind_try(server->address, port)) == 0)
+			return (port);
+		if (err != EADDRINUSE && err != EACCES)
+			return (server_probe(server->address, port, node,
+			    cause));
 	}
-	close(fd);
 	return (0);
 }
 
@@ -1240,8 +1375,9 @@ server_create_driver(const struct driver *d, const char *address,
 	if (base_port < 0 || base_port > 65535 ||
 	    (base_port != 0 && (size_t)base_port + nl - 1 > 65535)) {
 		*cause = xasprintf("cannot listen on ports %d to %zu: ports "
-		    "end at 65535; choose a lower base port, or 0 to let "
-		    "the kernel pick", base_port, (size_t)base_port + nl - 1);
+		    "end at 65535; choose a lower base port, or 0 to pick "
+		    "a free port for each", base_port,
+		    (size_t)base_port + nl - 1);
 		return (NULL);
 	}
 
@@ -1260,6 +1396,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->nlisteners = nl;
 	server->listeners = xcalloc(nl, sizeof *server->listeners);
 	util_copy(server->address, sizeof server->address, address);
+	server_picks_init(&server->picks);
 
 	if ((server->context = server_context_create(server, tls, n)) ==
 	    NULL) {
@@ -1291,7 +1428,7 @@ server_create_driver(const struct driver *d, const char *address,
 			    d->ops->node_id(d->arg, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
 		server->tls = tls;
-		if (server_listen(l, port, l->name, i, tls, cause) != 0)
+		if (server_listen(l, port, l->name, tls, cause) != 0)
 			goto fail;
 	}
 	server->tls = NULL;
@@ -1373,26 +1510,47 @@ server_context_create(struct server *server, const struct server_tls *tls,
 }
 
 /*
- * Open listener l, number i, on port (0: the kernel's pick), name
- * saying whom it serves, over TLS as tls says (certificate i).  Returns
- * 0, or -1 and an allocated sentence in *cause.
+ * Open listener l on port (0: a port picked here, see
+ * server_pick_port()), name saying whom it serves, over TLS as tls
+ * says.  Returns 0, or -1 and an allocated sentence in *cause.
  */
 static int
 server_listen(struct server_listener *l, int port, const char *name,
-    size_t i, const struct server_tls *tls, char **cause)
+    const struct server_tls *tls, char **cause)
+{
+	struct server	*server = l->server;
+	int		 pick, tries = 0;
+
+	if (port != 0)
+		return (server_probe(server->address, port, name, cause) != 0 ?
+		    -1 : server_vhost(l, port, name, tls, cause));
+	/*
+	 * Another program may bind a picked port between the pick and
+	 * libwebsockets' bind: then the next port, quietly, a few times.
+	 */
+	for (;;) {
+		if ((pick = server_pick_port(server, name, cause)) < 0)
+			return (-1);
+		server_lws_quiet = pick != 0 && ++tries < SERVER_PICK_TRIES;
+		if (server_vhost(l, pick, name, tls, server_lws_quiet ? NULL :
+		    cause) == 0 || !server_lws_quiet)
+			break;
+	}
+	server_lws_quiet = 0;
+	return (l->vhost != NULL ? 0 : -1);
+}
+
+/*
+ * Make listener l's vhost on port.  Returns 0, or -1 and an allocated
+ * sentence in *cause (when cause is not NULL).
+ */
+static int
+server_vhost(struct server_listener *l, int port, const char *name,
+    const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server = l->server;
 
-	/*
-	 * The kernel's pick (port 0) can fail only for the address, the
-	 * same for every listener: probing it once is enough, and each
-	 * probe's bind costs as much as the listener's, whose search for
-	 * a free port grows with the ports already bound.
-	 */
-	if ((port != 0 || i == 0) &&
-	    server_probe(server->address, port, name, cause) != 0)
-		return (-1);
 	memset(&info, 0, sizeof info);
 	info.port = port;
 	info.iface = server->address;
@@ -1413,10 +1571,11 @@ server_listen(struct server_listener *l, int port, const char *name,
 	server_tls_vhost(&info, tls);
 	server_lws_last[0] = '\0';
 	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
-		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
-		    server->address, port, name, server_lws_last[0] != '\0' ?
-		    server_lws_last : "libwebsockets refused the listening "
-		    "socket");
+		if (cause != NULL)
+			*cause = xasprintf("cannot listen on %s:%d for %s: %s",
+			    server->address, port, name,
+			    server_lws_last[0] != '\0' ? server_lws_last :
+			    "libwebsockets refused the listening socket");
 		return (-1);
 	}
 	l->port = lws_get_vhost_listen_port(l->vhost);

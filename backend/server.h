@@ -174,7 +174,7 @@ struct server_tls {
 /*
  * Listen for every node of sim on address (numeric IPv4; the caller
  * checks that plain websockets stay on loopback), node i on
- * base_port + i, or on a port the kernel picks for each when base_port
+ * base_port + i, or on a free port picked for each when base_port
  * is 0, serving wss when tls is not NULL, and start the simulator
  * timer.  With gateway 1, listen on one port (base_port, or the
  * kernel's pick) for all of them, serving tls's first certificate: a

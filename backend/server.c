@@ -886,8 +886,9 @@ server_pick_reserved(const struct server_picks *pk, int port)
  * each bind O(1) where the kernel's own pick searches past every port
  * already bound (a quarter of start-up at 10,000 nodes).  A port taken
  * is never offered again, so the listeners never collide with each
- * other.  Returns the port; 0, for the kernel's pick, when the range is
- * spent; or -1 and *cause when the address itself cannot be bound.
+ * other.  Returns the port, or -1 and *cause when the address cannot
+ * be bound or no port of the range is free (the kernel's pick would
+ * fail then too).
  */
 static int
 server_pick_port(struct server *server, const char *node, char **cause)
@@ -914,7 +915,13 @@ server_pick_port(struct server *server, const char *node, char **cause)
 			return (server_probe(server->address, port, node,
 			    cause));
 	}
-	return (0);
+	*cause = xasprintf("cannot listen on %s for %s: every port of the "
+	    "kernel's range for port 0 (%d-%d, "
+	    "net.ipv4.ip_local_port_range) is taken, by other programs or "
+	    "this one's other nodes; stop some, run fewer nodes, or give a "
+	    "base port below the range", server->address, node, pk->low,
+	    pk->high);
+	return (-1);
 }
 
 /* Initialise a queue of cap frames, each with pre bytes of headroom. */
@@ -1530,8 +1537,8 @@ server_listen(struct server_listener *l, int port, const char *name,
 	 */
 	for (;;) {
 		if ((pick = server_pick_port(server, name, cause)) < 0)
-			return (-1);
-		server_lws_quiet = pick != 0 && ++tries < SERVER_PICK_TRIES;
+			break;
+		server_lws_quiet = ++tries < SERVER_PICK_TRIES;
 		if (server_vhost(l, pick, name, tls, server_lws_quiet ? NULL :
 		    cause) == 0 || !server_lws_quiet)
 			break;

@@ -485,12 +485,12 @@ static int	 server_listen(struct server_listener *l, int port,
 static int	 server_vhost(struct server_listener *l, int port,
 		    const char *name, const struct server_tls *tls,
 		    char **cause);
-static int	 server_bind_try(const char *address, int port);
+static int	 server_bind_try(const char *address, int port, int *held);
 static void	 server_picks_init(struct server_picks *pk);
 static int	 server_pick_reserved(const struct server_picks *pk,
 		    int port);
 static int	 server_pick_port(struct server *server, const char *node,
-		    char **cause);
+		    int *held, char **cause);
 static void	 server_direct_turns(struct server *server);
 static int	 server_direct_turn(const struct server_node *node);
 static void	 server_gateway_turns(struct server_listener *l);
@@ -767,11 +767,14 @@ server_lws_log(int level, const char *line)
 
 /*
  * Bind a socket to address:port as libwebsockets' listener would
- * (SO_REUSEADDR) and close it.  Returns 0, or the errno of the failure
- * (EINVAL: address is not a numeric IPv4 address).
+ * (SO_REUSEADDR) and close it; or, with held not NULL, bind it without
+ * SO_REUSEADDR, so that no other program's probe takes the port too,
+ * then let libwebsockets' bind share it (SO_REUSEADDR after the bind)
+ * and keep it open in *held until that bind is done.  Returns 0, or
+ * the errno of the failure (EINVAL: address is not numeric IPv4).
  */
 static int
-server_bind_try(const char *address, int port)
+server_bind_try(const char *address, int port, int *held)
 {
 	struct sockaddr_in	sin;
 	int			fd, one = 1, saved = 0;
@@ -783,9 +786,15 @@ server_bind_try(const char *address, int port)
 		return (EINVAL);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return (errno);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (held == NULL)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
 		saved = errno;
+	if (held != NULL && saved == 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		*held = fd;
+		return (0);
+	}
 	close(fd);
 	return (saved);
 }
@@ -800,7 +809,7 @@ server_probe(const char *address, int port, const char *node, char **cause)
 {
 	int	err;
 
-	if ((err = server_bind_try(address, port)) == 0)
+	if ((err = server_bind_try(address, port, NULL)) == 0)
 		return (0);
 	if (err == EINVAL)
 		*cause = xasprintf("cannot listen on %s for %s: it is not a "
@@ -853,8 +862,8 @@ server_picks_init(struct server_picks *pk)
 		pk->reserved[n] = '\0';
 		fclose(f);
 	}
-	pk->start = (unsigned)getpid() * 2654435761u ^
-	    (unsigned)util_wall_ms();
+	/* Processes started together (gateways) must not start together. */
+	pk->start = arc4random();
 }
 
 /* Is port among the reserved ("8080,9000-9010")? */
@@ -886,12 +895,15 @@ server_pick_reserved(const struct server_picks *pk, int port)
  * each bind O(1) where the kernel's own pick searches past every port
  * already bound (a quarter of start-up at 10,000 nodes).  A port taken
  * is never offered again, so the listeners never collide with each
- * other.  Returns the port, or -1 and *cause when the address cannot
- * be bound or no port of the range is free (the kernel's pick would
- * fail then too).
+ * other, and the probe stays bound in *held (close it once
+ * libwebsockets has bound the port) so that no other program's pick
+ * takes it meanwhile.  Returns the port, or -1 and *cause when the
+ * address cannot be bound or no port of the range is free (the
+ * kernel's pick would fail then too).
  */
 static int
-server_pick_port(struct server *server, const char *node, char **cause)
+server_pick_port(struct server *server, const char *node, int *held,
+    char **cause)
 {
 	struct server_picks	*pk = &server->picks;
 	unsigned		 nodd, neven, t;
@@ -909,7 +921,7 @@ server_pick_port(struct server *server, const char *node, char **cause)
 			    2 * (int)((pk->start + t - nodd) % neven);
 		if (server_pick_reserved(pk, port))
 			continue;
-		if ((err = server_bind_try(server->address, port)) == 0)
+		if ((err = server_bind_try(server->address, port, held)) == 0)
 			return (port);
 		if (err != EADDRINUSE && err != EACCES)
 			return (server_probe(server->address, port, node,
@@ -1526,24 +1538,28 @@ server_listen(struct server_listener *l, int port, const char *name,
     const struct server_tls *tls, char **cause)
 {
 	struct server	*server = l->server;
-	int		 pick, tries = 0;
+	int		 pick, tries, held, rc;
 
 	if (port != 0)
 		return (server_probe(server->address, port, name, cause) != 0 ?
 		    -1 : server_vhost(l, port, name, tls, cause));
 	/*
 	 * Another program may bind a picked port between the pick and
-	 * libwebsockets' bind: then the next port, quietly, a few times.
+	 * libwebsockets' bind: then the next port, quietly, a few times,
+	 * and at last the kernel's pick, as before vigild picked.
 	 */
-	for (;;) {
-		if ((pick = server_pick_port(server, name, cause)) < 0)
+	server_lws_quiet = 1;
+	for (tries = 1; tries < SERVER_PICK_TRIES; tries++) {
+		if ((pick = server_pick_port(server, name, &held, cause)) < 0)
 			break;
-		server_lws_quiet = ++tries < SERVER_PICK_TRIES;
-		if (server_vhost(l, pick, name, tls, server_lws_quiet ? NULL :
-		    cause) == 0 || !server_lws_quiet)
+		rc = server_vhost(l, pick, name, tls, NULL);
+		close(held);
+		if (rc == 0)
 			break;
 	}
 	server_lws_quiet = 0;
+	if (l->vhost == NULL && tries == SERVER_PICK_TRIES)
+		(void)server_vhost(l, 0, name, tls, cause);
 	return (l->vhost != NULL ? 0 : -1);
 }
 

@@ -58,18 +58,18 @@ local_ca_issue(struct local_ca *lca, const struct tls_ca *ca,
 	for (i = 0; i < n; i++)
 		nodes[i] = d->ops->node_id(d->arg, i);
 	lca->n = gateway ? 1 : n;
-	lca->cert_pem = xcalloc(lca->n, sizeof *lca->cert_pem);
+	lca->certs = xcalloc(lca->n, sizeof *lca->certs);
 	for (i = 0; i < lca->n; i++) {
-		lca->cert_pem[i] = tls_ca_issue(ca, key, gateway ? "vigil "
+		lca->certs[i] = tls_ca_issue_cert(ca, key, gateway ? "vigil "
 		    "gateway" : nodes[i], hosts, 2, nodes + i, gateway ? n : 1,
 		    -300, (int64_t)LOCAL_CA_DAYS * 86400, cause);
-		if (lca->cert_pem[i] == NULL)
+		if (lca->certs[i] == NULL)
 			break;
 	}
 	free(nodes);
 	if (i < lca->n)
 		return (-1);
-	lca->key_pem = tls_key_pem(key);
+	lca->key = tls_key_ref(key);
 	return (0);
 }
 
@@ -118,12 +118,9 @@ local_ca_free(struct local_ca *lca)
 	size_t	i;
 
 	for (i = 0; i < lca->n; i++)
-		free(lca->cert_pem[i]);
-	free(lca->cert_pem);
-	if (lca->key_pem != NULL) {
-		explicit_bzero(lca->key_pem, strlen(lca->key_pem));
-		free(lca->key_pem);
-	}
+		tls_cert_free(lca->certs[i]);
+	free(lca->certs);
+	tls_key_free(lca->key);
 	free(lca->ca_path);
 	memset(lca, 0, sizeof lca[0]);
 }

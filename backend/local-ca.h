@@ -17,14 +17,18 @@
 
 struct driver;
 struct tls_ca;
+struct tls_cert;
 struct tls_key;
 
-/* What the nodes serve: a PEM certificate each and their shared key. */
+/*
+ * What the nodes serve: a certificate each and their shared key, as
+ * objects, so that no vhost decodes them again.
+ */
 struct local_ca {
-	char	**cert_pem;	/* one per node */
-	size_t	  n;
-	char	 *key_pem;
-	char	 *ca_path;	/* where the CA certificate was written */
+	struct tls_cert	**certs;	/* one per node */
+	size_t		  n;
+	struct tls_key	 *key;
+	char		 *ca_path;	/* where the CA certificate went */
 };
 
 /*

@@ -58,6 +58,8 @@
  */
 /* Descriptors kept back from libwebsockets, beyond one per open audit log. */
 #define SERVER_FD_SPARE		16
+/* Ports a listener tries before it reports the last one's failure. */
+#define SERVER_PICK_TRIES	4
 
 /*
  * Where reading requires a key, a console that has not answered its
@@ -325,6 +327,20 @@ struct server_wait {
 	struct server_wait	*next;
 };
 
+/*
+ * The ports vigild picks for listeners asked for port 0: the kernel's
+ * ephemeral range (ip_local_port_range) less ip_local_reserved_ports,
+ * odd ports first, as bind() to port 0 would, from a random place;
+ * try is how many candidates were taken so far.
+ */
+struct server_picks {
+	int			 low;
+	int			 high;
+	unsigned		 start;
+	unsigned		 try;
+	char			 reserved[512];
+};
+
 struct server {
 	struct lws_context	*context;
 	struct ev_loop		*loop;		/* NULL: libwebsockets' poll */
@@ -340,6 +356,8 @@ struct server {
 	struct server_listener	*listeners;
 	size_t			 nlisteners;
 	char			 address[INET_ADDRSTRLEN];
+	const struct server_tls	*tls;		/* while listeners open */
+	struct server_picks	 picks;		/* ports for port 0 */
 	lws_sorted_usec_list_t	 sul;
 	int64_t			 last_stats_ms;
 	unsigned		 stats_round;	/* stats periods so far */
@@ -471,8 +489,17 @@ static void	 server_walk(struct server *server, int stats);
 static void	 server_walk_node(struct server *server,
 		    struct server_node *node, int stats);
 static int	 server_listen(struct server_listener *l, int port,
-		    const char *name, size_t i, const struct server_tls *tls,
+		    const char *name, const struct server_tls *tls,
 		    char **cause);
+static int	 server_vhost(struct server_listener *l, int port,
+		    const char *name, const struct server_tls *tls,
+		    char **cause);
+static int	 server_bind_try(const char *address, int port, int *held);
+static void	 server_picks_init(struct server_picks *pk);
+static int	 server_pick_reserved(const struct server_picks *pk,
+		    int port);
+static int	 server_pick_port(struct server *server, const char *node,
+		    int *held, char **cause);
 static void	 server_direct_turns(struct server *server);
 static int	 server_direct_turn(const struct server_node *node);
 static void	 server_gateway_turns(struct server_listener *l);
@@ -491,7 +518,8 @@ static int	 server_node_holds(const struct server_node *node,
 static void	 server_session_hello(struct server_session *sn,
 		    struct server_node *node);
 static void	 server_tls_vhost(struct lws_context_creation_info *info,
-		    const struct server_tls *tls, size_t i);
+		    const struct server_tls *tls);
+static int	 server_tls_load(struct lws *wsi, void *ctx);
 static const char *server_node_id(const struct server_node *node);
 static struct server_node *server_find_node(struct server *server,
 		    const char *id);
@@ -615,6 +643,8 @@ static int	 server_http(struct server_listener *l, struct lws *wsi);
  * create; the emitter has no context pointer, so it lives here.
  */
 static char	 server_lws_last[256];
+/* Set while a listener tries a port it may lose to another program. */
+static int	 server_lws_quiet;
 
 /*
  * No idle policy in libwebsockets: its 4.1 re-arms a connection's
@@ -739,7 +769,43 @@ server_lws_log(int level, const char *line)
 	n = strcspn(p, "\n");
 	util_format(server_lws_last, sizeof server_lws_last, "%.*s", (int)n,
 	    p);
-	fprintf(stderr, "vigild: libwebsockets: %s\n", server_lws_last);
+	if (!server_lws_quiet)
+		fprintf(stderr, "vigild: libwebsockets: %s\n",
+		    server_lws_last);
+}
+
+/*
+ * Bind a socket to address:port as libwebsockets' listener would
+ * (SO_REUSEADDR) and close it; or, with held not NULL, bind it without
+ * SO_REUSEADDR, so that no other program's probe takes the port too,
+ * then let libwebsockets' bind share it (SO_REUSEADDR after the bind)
+ * and keep it open in *held until that bind is done.  Returns 0, or
+ * the errno of the failure (EINVAL: address is not numeric IPv4).
+ */
+static int
+server_bind_try(const char *address, int port, int *held)
+{
+	struct sockaddr_in	sin;
+	int			fd, one = 1, saved = 0;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1)
+		return (EINVAL);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return (errno);
+	if (held == NULL)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		saved = errno;
+	if (held != NULL && saved == 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		*held = fd;
+		return (0);
+	}
+	close(fd);
+	return (saved);
 }
 
 /*
@@ -750,43 +816,133 @@ server_lws_log(int level, const char *line)
 static int
 server_probe(const char *address, int port, const char *node, char **cause)
 {
-	struct sockaddr_in	sin;
-	int			fd, one = 1, saved;
+	int	err;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) {
+	if ((err = server_bind_try(address, port, NULL)) == 0)
+		return (0);
+	if (err == EINVAL)
 		*cause = xasprintf("cannot listen on %s for %s: it is not a "
 		    "numeric IPv4 address; give one such as 127.0.0.1",
 		    address, node);
-		return (-1);
-	}
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+	else if (err == EMFILE || err == ENFILE)
 		*cause = xasprintf("cannot listen on %s:%d for %s: %s; the "
 		    "process may be out of file descriptors", address, port,
-		    node, strerror(errno));
-		return (-1);
+		    node, strerror(err));
+	else if (err == EADDRINUSE)
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+		    "another program (perhaps another vigild) holds "
+		    "that port: stop it, or choose other ports "
+		    "(port 0 picks a free one)", address, port,
+		    node, strerror(err));
+	else
+		*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
+		    "check the address is one of this machine's and "
+		    "the port is free and allowed", address, port,
+		    node, strerror(err));
+	return (-1);
+}
+
+/*
+ * Start picking ports as bind() to port 0 would: from the kernel's
+ * ephemeral range, where the tests' fixed ports never are (they stay
+ * below it), less the reserved ports.
+ */
+static void
+server_picks_init(struct server_picks *pk)
+{
+	FILE	*f;
+	size_t	 n;
+
+	memset(pk, 0, sizeof *pk);
+	pk->low = 32768;
+	pk->high = 60999;
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) !=
+	    NULL) {
+		if (fscanf(f, "%d %d", &pk->low, &pk->high) != 2 ||
+		    pk->low < 1 || pk->high > 65535 || pk->low >= pk->high) {
+			pk->low = 32768;
+			pk->high = 60999;
+		}
+		fclose(f);
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
-		saved = errno;
-		close(fd);
-		if (saved == EADDRINUSE)
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
-			    "another program (perhaps another vigild) holds "
-			    "that port: stop it, or choose other ports "
-			    "(port 0 lets the kernel pick)", address, port,
-			    node, strerror(saved));
-		else
-			*cause = xasprintf("cannot listen on %s:%d for %s: %s; "
-			    "check the address is one of this machine's and "
-			    "the port is free and allowed", address, port,
-			    node, strerror(saved));
-		return (-1);
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_reserved_ports", "r")) !=
+	    NULL) {
+		n = fread(pk->reserved, 1, sizeof pk->reserved - 1, f);
+		pk->reserved[n] = '\0';
+		fclose(f);
 	}
-	close(fd);
+	/* Processes started together (gateways) must not start together. */
+	pk->start = arc4random();
+}
+
+/* Is port among the reserved ("8080,9000-9010")? */
+static int
+server_pick_reserved(const struct server_picks *pk, int port)
+{
+	const char	*p = pk->reserved;
+	char		*end;
+	long		 a, b;
+
+	while (*p != '\0' && *p != '\n') {
+		a = strtol(p, &end, 10);
+		if (end == p)
+			return (0);
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (port >= a && port <= b)
+			return (1);
+		p = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
 	return (0);
+}
+
+/*
+ * The next port for a listener asked for port 0: one that binds now,
+ * each bind O(1) where the kernel's own pick searches past every port
+ * already bound (a quarter of start-up at 10,000 nodes).  A port taken
+ * is never offered again, so the listeners never collide with each
+ * other, and the probe stays bound in *held (close it once
+ * libwebsockets has bound the port) so that no other program's pick
+ * takes it meanwhile.  Returns the port, or -1 and *cause when the
+ * address cannot be bound or no port of the range is free (the
+ * kernel's pick would fail then too).
+ */
+static int
+server_pick_port(struct server *server, const char *node, int *held,
+    char **cause)
+{
+	struct server_picks	*pk = &server->picks;
+	unsigned		 nodd, neven, t;
+	int			 port, err;
+
+	nodd = (unsigned)(pk->high - (pk->low | 1)) / 2 + 1;
+	neven = (unsigned)(pk->high - pk->low + 1) - nodd;
+	while (pk->try < nodd + neven) {
+		t = pk->try++;
+		if (t < nodd)
+			port = (pk->low | 1) +
+			    2 * (int)((pk->start + t) % nodd);
+		else
+			port = ((pk->low + 1) & ~1) +
+			    2 * (int)((pk->start + t - nodd) % neven);
+		if (server_pick_reserved(pk, port))
+			continue;
+		if ((err = server_bind_try(server->address, port, held)) == 0)
+			return (port);
+		if (err != EADDRINUSE && err != EACCES)
+			return (server_probe(server->address, port, node,
+			    cause));
+	}
+	*cause = xasprintf("cannot listen on %s for %s: every port of the "
+	    "kernel's range for port 0 (%d-%d, "
+	    "net.ipv4.ip_local_port_range) is taken, by other programs or "
+	    "this one's other nodes; stop some, run fewer nodes, or give a "
+	    "base port below the range", server->address, node, pk->low,
+	    pk->high);
+	return (-1);
 }
 
 /* Initialise a queue of cap frames, each with pre bytes of headroom. */
@@ -1172,25 +1328,52 @@ server_sanitize(char *s)
 	}
 }
 
-/* Serve node i's vhost over TLS as tls says (nothing when NULL). */
+/* Serve a vhost over TLS as tls says (nothing when NULL). */
 static void
 server_tls_vhost(struct lws_context_creation_info *info,
-    const struct server_tls *tls, size_t i)
+    const struct server_tls *tls)
 {
 	if (tls == NULL)
 		return;
 	/* libwebsockets 4.1 reads these from each vhost's options. */
 	info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
 	    LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
-	if (tls->cert_pem != NULL) {
-		info->server_ssl_cert_mem = tls->cert_pem[i];
-		info->server_ssl_cert_mem_len = strlen(tls->cert_pem[i]);
-		info->server_ssl_private_key_mem = tls->key_pem;
-		info->server_ssl_private_key_mem_len = strlen(tls->key_pem);
-	} else {
+	/*
+	 * Certificates made here (certs) go to the vhost's context as the
+	 * objects they are, in server_tls_load(): given them in memory,
+	 * libwebsockets would decode each from PEM and DER again, key
+	 * included, OpenSSL 3's decoders a fifth of start-up at 10,000
+	 * nodes.
+	 */
+	if (tls->certs == NULL) {
 		info->ssl_cert_filepath = tls->cert_path;
 		info->ssl_private_key_filepath = tls->key_path;
 	}
+}
+
+/*
+ * Give a new vhost's SSL_CTX (ctx) its node's certificate and the key,
+ * when they were made here, and tune it.  Returns 0, or -1 to fail the
+ * vhost, server_lws_last saying why.
+ */
+static int
+server_tls_load(struct lws *wsi, void *ctx)
+{
+	struct server_listener	*l;
+	const struct server_tls	*tls;
+	char			*cause = NULL;
+
+	l = lws_vhost_user(lws_get_vhost(wsi));
+	tls = l != NULL ? l->server->tls : NULL;
+	if (tls != NULL && tls->certs != NULL &&
+	    tls_server_use(ctx, tls->certs[l->first], tls->key, &cause) != 0) {
+		util_format(server_lws_last, sizeof server_lws_last, "%s",
+		    cause);
+		free(cause);
+		return (-1);
+	}
+	tls_server_tune(ctx);
+	return (0);
 }
 
 /* Listen for every node of the simulator. */
@@ -1220,8 +1403,9 @@ server_create_driver(const struct driver *d, const char *address,
 	if (base_port < 0 || base_port > 65535 ||
 	    (base_port != 0 && (size_t)base_port + nl - 1 > 65535)) {
 		*cause = xasprintf("cannot listen on ports %d to %zu: ports "
-		    "end at 65535; choose a lower base port, or 0 to let "
-		    "the kernel pick", base_port, (size_t)base_port + nl - 1);
+		    "end at 65535; choose a lower base port, or 0 to pick "
+		    "a free port for each", base_port,
+		    (size_t)base_port + nl - 1);
 		return (NULL);
 	}
 
@@ -1240,6 +1424,7 @@ server_create_driver(const struct driver *d, const char *address,
 	server->nlisteners = nl;
 	server->listeners = xcalloc(nl, sizeof *server->listeners);
 	util_copy(server->address, sizeof server->address, address);
+	server_picks_init(&server->picks);
 
 	if ((server->context = server_context_create(server, tls, n)) ==
 	    NULL) {
@@ -1270,9 +1455,11 @@ server_create_driver(const struct driver *d, const char *address,
 			util_copy(l->name, sizeof l->name,
 			    d->ops->node_id(d->arg, i));
 		port = base_port == 0 ? 0 : base_port + (int)i;
-		if (server_listen(l, port, l->name, i, tls, cause) != 0)
+		server->tls = tls;
+		if (server_listen(l, port, l->name, tls, cause) != 0)
 			goto fail;
 	}
+	server->tls = NULL;
 
 	server->last_stats_ms = util_mono_ms();
 	server->stats_every = 1;
@@ -1351,26 +1538,51 @@ server_context_create(struct server *server, const struct server_tls *tls,
 }
 
 /*
- * Open listener l, number i, on port (0: the kernel's pick), name
- * saying whom it serves, over TLS as tls says (certificate i).  Returns
- * 0, or -1 and an allocated sentence in *cause.
+ * Open listener l on port (0: a port picked here, see
+ * server_pick_port()), name saying whom it serves, over TLS as tls
+ * says.  Returns 0, or -1 and an allocated sentence in *cause.
  */
 static int
 server_listen(struct server_listener *l, int port, const char *name,
-    size_t i, const struct server_tls *tls, char **cause)
+    const struct server_tls *tls, char **cause)
+{
+	struct server	*server = l->server;
+	int		 pick, tries, held, rc;
+
+	if (port != 0)
+		return (server_probe(server->address, port, name, cause) != 0 ?
+		    -1 : server_vhost(l, port, name, tls, cause));
+	/*
+	 * Another program may bind a picked port between the pick and
+	 * libwebsockets' bind: then the next port, quietly, a few times,
+	 * and at last the kernel's pick, as before vigild picked.
+	 */
+	server_lws_quiet = 1;
+	for (tries = 1; tries < SERVER_PICK_TRIES; tries++) {
+		if ((pick = server_pick_port(server, name, &held, cause)) < 0)
+			break;
+		rc = server_vhost(l, pick, name, tls, NULL);
+		close(held);
+		if (rc == 0)
+			break;
+	}
+	server_lws_quiet = 0;
+	if (l->vhost == NULL && tries == SERVER_PICK_TRIES)
+		(void)server_vhost(l, 0, name, tls, cause);
+	return (l->vhost != NULL ? 0 : -1);
+}
+
+/*
+ * Make listener l's vhost on port.  Returns 0, or -1 and an allocated
+ * sentence in *cause (when cause is not NULL).
+ */
+static int
+server_vhost(struct server_listener *l, int port, const char *name,
+    const struct server_tls *tls, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct server				*server = l->server;
 
-	/*
-	 * The kernel's pick (port 0) can fail only for the address, the
-	 * same for every listener: probing it once is enough, and each
-	 * probe's bind costs as much as the listener's, whose search for
-	 * a free port grows with the ports already bound.
-	 */
-	if ((port != 0 || i == 0) &&
-	    server_probe(server->address, port, name, cause) != 0)
-		return (-1);
 	memset(&info, 0, sizeof info);
 	info.port = port;
 	info.iface = server->address;
@@ -1388,13 +1600,14 @@ server_listen(struct server_listener *l, int port, const char *name,
 	info.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 |
 	    LWS_SERVER_OPTION_SKIP_PROTOCOL_INIT;
-	server_tls_vhost(&info, tls, i);
+	server_tls_vhost(&info, tls);
 	server_lws_last[0] = '\0';
 	if ((l->vhost = lws_create_vhost(server->context, &info)) == NULL) {
-		*cause = xasprintf("cannot listen on %s:%d for %s: %s",
-		    server->address, port, name, server_lws_last[0] != '\0' ?
-		    server_lws_last : "libwebsockets refused the listening "
-		    "socket");
+		if (cause != NULL)
+			*cause = xasprintf("cannot listen on %s:%d for %s: %s",
+			    server->address, port, name,
+			    server_lws_last[0] != '\0' ? server_lws_last :
+			    "libwebsockets refused the listening socket");
 		return (-1);
 	}
 	l->port = lws_get_vhost_listen_port(l->vhost);
@@ -4430,9 +4643,8 @@ server_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
 	switch (reason) {
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
-		/* Once a vhost, after its certificate: user is its SSL_CTX. */
-		tls_server_tune(user);
-		return (0);
+		/* Once a vhost, after any certificate: user is its SSL_CTX. */
+		return (server_tls_load(wsi, user));
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 		return (server_accept_refused(wsi));
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

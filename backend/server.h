@@ -72,6 +72,8 @@ struct driver;
 struct lws_context;
 struct opkey_trust;
 struct sim;
+struct tls_cert;
+struct tls_key;
 struct server;
 
 /* One frame waiting to be sent: its text starts pre bytes into buf. */
@@ -158,21 +160,21 @@ size_t	 server_queue_pack(const struct server_queue *q, unsigned char *out,
 
 /*
  * How the nodes serve TLS: every node the same certificate and key
- * files (cert_path, key_path), or node i the PEM cert_pem[i] with the
- * PEM key key_pem (a certificate of its own, naming it).  Neither:
- * plain websockets.
+ * files (cert_path, key_path), or node i the certificate certs[i] with
+ * the key key (a certificate of its own, naming it).  Neither: plain
+ * websockets.
  */
 struct server_tls {
-	const char	*cert_path;
-	const char	*key_path;
-	char *const	*cert_pem;	/* one per node */
-	const char	*key_pem;
+	const char		*cert_path;
+	const char		*key_path;
+	struct tls_cert *const	*certs;	/* one per node */
+	const struct tls_key	*key;
 };
 
 /*
  * Listen for every node of sim on address (numeric IPv4; the caller
  * checks that plain websockets stay on loopback), node i on
- * base_port + i, or on a port the kernel picks for each when base_port
+ * base_port + i, or on a free port picked for each when base_port
  * is 0, serving wss when tls is not NULL, and start the simulator
  * timer.  With gateway 1, listen on one port (base_port, or the
  * kernel's pick) for all of them, serving tls's first certificate: a

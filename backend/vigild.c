@@ -149,7 +149,7 @@ static const char vigild_help_text[] =
 "  --role router|station  what the node is\n"
 "  --id ID                its id, \"r1\" or \"router/r1\"\n"
 "  --listen ADDR:PORT     where to listen (default 127.0.0.1:0; port 0\n"
-"                         lets the kernel pick and vigild prints it)\n"
+"                         picks a free one and vigild prints it)\n"
 "  --group GROUP          its group (default \"default\")\n"
 "  --build BUILD          its build id (default: the simulator's)\n"
 "  --flag NAME=PATH[:off] a flag and the code path it enables in this\n"
@@ -160,8 +160,8 @@ static const char vigild_help_text[] =
 "fleet: run a scenario's whole fleet.\n"
 "  --scenario NAME        calm (default), knight or capital\n"
 "  --fleet-file FILE      write the nodes' URLs to FILE (required)\n"
-"  --base-port N          node i listens on N+i; 0 (default) lets the\n"
-"                         kernel pick each port\n"
+"  --base-port N          node i listens on N+i; 0 (default) picks a\n"
+"                         free port for each\n"
 "  --listen-address ADDR  address to listen on (127.0.0.1); beyond\n"
 "                         loopback it needs --cert and --key\n"
 "  --routers N, --stations N, --devices N\n"
@@ -568,7 +568,7 @@ vigild_parse_listen(const struct vigild_opt *o, const char *arg,
 	if (port[0] == '\0' || *end != '\0' || errno != 0 || v < 0 ||
 	    v > 65535)
 		vigild_usage_error("%s: \"%s\" is not a port; give ADDR:PORT "
-		    "with a port from 0 to 65535 (0 lets the kernel pick), "
+		    "with a port from 0 to 65535 (0 picks a free one), "
 		    "for example --listen 127.0.0.1:9001", given, port);
 	args->port = (int)v;
 	util_format(example, sizeof example, "--listen 127.0.0.1:%ld", v);
@@ -1048,8 +1048,8 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 		if (gw->ca == NULL || local_ca_gateway(lca, gw->ca, gw->key,
 		    d, args->address, gw->ca_path, cause) != 0)
 			return (NULL);
-		tls->cert_pem = lca->cert_pem;
-		tls->key_pem = lca->key_pem;
+		tls->certs = lca->certs;
+		tls->key = lca->key;
 		return (tls);
 	}
 	ca_path = xasprintf("%s.ca", args->fleet_file);
@@ -1057,8 +1057,8 @@ vigild_tls(const struct vigild_args *args, const struct driver *d,
 	free(ca_path);
 	if (rc != 0)
 		return (NULL);
-	tls->cert_pem = lca->cert_pem;
-	tls->key_pem = lca->key_pem;
+	tls->certs = lca->certs;
+	tls->key = lca->key;
 	return (tls);
 }
 
@@ -1780,7 +1780,7 @@ main(int argc, char **argv)
 	if (args.port != 0 && (long)args.port + (long)n - 1 > 65535) {
 		cause = xasprintf("--base-port %d leaves no room for %zu "
 		    "nodes, one port each, below 65536; give --base-port %ld "
-		    "or lower, or 0 to let the kernel pick", args.port, n,
+		    "or lower, or 0 to pick free ports", args.port, n,
 		    65536L - (long)n);
 		sim_free(sim);
 		goto out;

@@ -39,6 +39,10 @@ struct tls_ca {
 	X509		*cert;
 };
 
+struct tls_cert {
+	X509		*x509;
+};
+
 static X509	*tls_cert_start(const char *cn, EVP_PKEY *pkey,
 		    int64_t from_s, int64_t until_s, char **cause);
 static int	 tls_add_ext(X509 *cert, X509 *issuer, int nid,
@@ -335,15 +339,15 @@ tls_add_names(X509 *cert, const char *const *hosts, size_t nhosts,
 	return (0);
 }
 
-/* Issue a backend certificate for key, signed by ca. */
-char *
-tls_ca_issue(const struct tls_ca *ca, const struct tls_key *key,
+/* Issue a backend certificate for key, signed by ca, as an object. */
+struct tls_cert *
+tls_ca_issue_cert(const struct tls_ca *ca, const struct tls_key *key,
     const char *cn, const char *const *hosts, size_t nhosts,
     const char *const *nodes, size_t nnodes, int64_t from_s,
     int64_t until_s, char **cause)
 {
-	X509	*cert;
-	BIO	*bio;
+	struct tls_cert	*c;
+	X509		*cert;
 
 	if ((cert = tls_cert_start(cn, key->pkey, from_s, until_s,
 	    cause)) == NULL)
@@ -363,14 +367,72 @@ tls_ca_issue(const struct tls_ca *ca, const struct tls_key *key,
 		ossl_fail(cause, "cannot sign certificate \"%s\"", cn);
 		goto fail;
 	}
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_X509(bio, cert) != 1)
-		fatal("tls_ca_issue: out of memory");
-	X509_free(cert);
-	return (tls_bio_text(bio));
+	c = xcalloc(1, sizeof *c);
+	c->x509 = cert;
+	return (c);
 fail:
 	X509_free(cert);
 	return (NULL);
+}
+
+/* Issue a backend certificate for key, signed by ca, as PEM. */
+char *
+tls_ca_issue(const struct tls_ca *ca, const struct tls_key *key,
+    const char *cn, const char *const *hosts, size_t nhosts,
+    const char *const *nodes, size_t nnodes, int64_t from_s,
+    int64_t until_s, char **cause)
+{
+	struct tls_cert	*c;
+	BIO		*bio;
+
+	if ((c = tls_ca_issue_cert(ca, key, cn, hosts, nhosts, nodes, nnodes,
+	    from_s, until_s, cause)) == NULL)
+		return (NULL);
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_X509(bio, c->x509) != 1)
+		fatal("tls_ca_issue: out of memory");
+	tls_cert_free(c);
+	return (tls_bio_text(bio));
+}
+
+/* Free a certificate. */
+void
+tls_cert_free(struct tls_cert *cert)
+{
+	if (cert == NULL)
+		return;
+	X509_free(cert->x509);
+	free(cert);
+}
+
+/* Another holder of key; see tls.h. */
+struct tls_key *
+tls_key_ref(const struct tls_key *key)
+{
+	struct tls_key	*ref;
+
+	if (EVP_PKEY_up_ref(key->pkey) != 1)
+		fatal("tls_key_ref: EVP_PKEY_up_ref failed");
+	ref = xcalloc(1, sizeof *ref);
+	ref->pkey = key->pkey;
+	return (ref);
+}
+
+/*
+ * Serve cert and key on ctx.  Both are shared, not copied: the context
+ * takes a reference to each, so that no vhost decodes PEM or DER.
+ */
+int
+tls_server_use(void *ctx, const struct tls_cert *cert,
+    const struct tls_key *key, char **cause)
+{
+	if (SSL_CTX_use_certificate((SSL_CTX *)ctx, cert->x509) != 1 ||
+	    SSL_CTX_use_PrivateKey((SSL_CTX *)ctx, key->pkey) != 1) {
+		ossl_fail(cause, "OpenSSL refused a node's certificate or "
+		    "key");
+		return (-1);
+	}
+	return (0);
 }
 
 /* Write text to path (mode) through path.tmp and a rename. */

@@ -24,10 +24,14 @@
 
 struct tls_key;		/* a P-256 key pair */
 struct tls_ca;		/* a CA: its key and self-signed certificate */
+struct tls_cert;	/* a certificate a CA issued */
 
 /* Make a key pair.  Returns it, or NULL and an allocated *cause. */
 struct tls_key	*tls_key_new(char **cause);
 void		 tls_key_free(struct tls_key *key);
+
+/* Another holder of key: each holder frees its own. */
+struct tls_key	*tls_key_ref(const struct tls_key *key);
 
 /* The private key as PEM (allocated), for libwebsockets or a file. */
 char		*tls_key_pem(const struct tls_key *key);
@@ -66,6 +70,26 @@ char		*tls_ca_issue(const struct tls_ca *ca,
 		    const char *const *hosts, size_t nhosts,
 		    const char *const *nodes, size_t nnodes, int64_t from_s,
 		    int64_t until_s, char **cause);
+
+/*
+ * As tls_ca_issue(), the certificate as an object, for a server that
+ * serves it (tls_server_use()) rather than writes it.  Returns it, or
+ * NULL and an allocated *cause.
+ */
+struct tls_cert	*tls_ca_issue_cert(const struct tls_ca *ca,
+		    const struct tls_key *key, const char *cn,
+		    const char *const *hosts, size_t nhosts,
+		    const char *const *nodes, size_t nnodes, int64_t from_s,
+		    int64_t until_s, char **cause);
+void		 tls_cert_free(struct tls_cert *cert);
+
+/*
+ * Serve cert with key on ctx, an SSL_CTX * as libwebsockets hands it
+ * out: no PEM nor DER decoded, the context sharing both.  Returns 0, or
+ * -1 and an allocated sentence in *cause.
+ */
+int		 tls_server_use(void *ctx, const struct tls_cert *cert,
+		    const struct tls_key *key, char **cause);
 
 /*
  * Write text to path with mode, replacing it through a temporary file.

@@ -3,7 +3,7 @@
  * simulated fleets, vigil reports them, and the tests read what an
  * operator or a script would read.
  *
- * Ports are chosen by the kernel (--base-port 0, --listen 127.0.0.1:0)
+ * Ports are free ones vigild picks (--base-port 0, --listen 127.0.0.1:0)
  * and read back from the fleet files vigild writes.  Scenarios run fast
  * (--time-scale) from a chosen clock (--start) so that the incidents
  * happen within seconds.  Every wait is bounded; every process is killed

@@ -43,7 +43,7 @@ static char	*review_vigil(const char *, const char *, char *const [],
 
 /*
  * Start `vigild node` as router id on build, listening on 127.0.0.1:port
- * (0: the kernel picks), and return the port it says it listens on;
+ * (0: vigild picks), and return the port it says it listens on;
  * *pidp gets its pid.  Fails the test, with what vigild said, when it
  * names no port within REVIEW_WAIT_MS.
  */
@@ -175,7 +175,7 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	/* Over TLS, as in production: a CA, and a certificate a router. */
 	e2e_tls_two(&tls);
 
-	/* Two routers on one build, r1 on a port the kernel picks. */
+	/* Two routers on one build, r1 on a port vigild picks. */
 	rf.audit[0] = e2e_path("router-r1.audit");
 	rf.audit[1] = e2e_path("router-r2.audit");
 	rf.port[0] = review_router("r1", "smars-A", rf.trust, rf.audit[0], 0,

@@ -990,6 +990,12 @@ server_queue_take(struct server_queue *q, size_t node, int replaceable,
 
 	if (replaceable && (at = server_queue_at(q, node)) != NULL &&
 	    *at != 0) {
+		if (replaceable == SERVER_PERIODIC) {
+			/* The waiting one keeps its place (server.h). */
+			free(buf);
+			q->replaced++;
+			return (SERVER_KEPT);
+		}
 		/* Its slot empties; later frames keep their order. */
 		f = &q->frames[*at - 1];
 		free(f->buf);
@@ -1029,8 +1035,10 @@ server_queue_at(struct server_queue *q, size_t node)
 }
 
 /*
- * server_queue_at(), making room for node first: a gateway's nodes come
- * in order, so the room grows upwards, twice what it was.
+ * server_queue_at(), making room for node first, at least twice what
+ * it was, on node's side: a gateway's turns come upwards, but the
+ * nodes whose state moved come in any order, downwards too (one node
+ * lower each time must not double the room each time).
  */
 static size_t *
 server_queue_at_grow(struct server_queue *q, size_t node)
@@ -1039,11 +1047,20 @@ server_queue_at_grow(struct server_queue *q, size_t node)
 
 	if ((at = server_queue_at(q, node)) != NULL)
 		return (at);
-	lo = q->nat == 0 || node < q->base ? node : q->base;
-	n = q->nat == 0 ? 1 : node < q->base ? q->base + q->nat - node :
-	    node - q->base + 1;
-	if (n < 2 * q->nat)
-		n = 2 * q->nat;
+	if (q->nat == 0) {
+		lo = node;
+		n = 1;
+	} else if (node < q->base) {
+		lo = q->base > q->nat ? q->base - q->nat : 0;
+		if (node < lo)
+			lo = node;
+		n = q->base + q->nat - lo;
+	} else {
+		lo = q->base;
+		n = node - q->base + 1;
+		if (n < 2 * q->nat)
+			n = 2 * q->nat;
+	}
 	at = xcalloc(n, sizeof *at);
 	if (q->nat > 0)
 		memcpy(at + (q->base - lo), q->at, q->nat * sizeof *at);
@@ -1927,7 +1944,7 @@ server_walk_node(struct server *server, struct server_node *node, int stats)
 	const struct driver	*d = &server->drv;
 	struct proto_msg	*msg = &server->msg;
 	size_t			 i = node->index;
-	int			 changed;
+	int			 changed, moved, turn;
 
 	if (node->walked == server->walks)
 		return;
@@ -1944,15 +1961,18 @@ server_walk_node(struct server *server, struct server_node *node, int stats)
 		    &changed) == 0 && changed)
 			server_broadcast(node, msg, 0);
 	}
-	if ((node->listener->count == 1 ? stats &&
+	/* A gateway's node's turn gives way to its stats still waiting. */
+	moved = d->ops->node_state_changed != NULL &&
+	    d->ops->node_state_changed(d->arg, i);
+	turn = node->listener->count == 1 ? stats &&
 	    (server_direct_turn(node) || node->fresh) :
-	    server_gateway_turn(node)) ||
-	    (d->ops->node_state_changed != NULL &&
-	    d->ops->node_state_changed(d->arg, i))) {
+	    server_gateway_turn(node);
+	if (turn || moved) {
 		memset(msg, 0, sizeof *msg);
 		msg->type = MSG_STATS;
 		if (d->ops->node_stats(d->arg, i, &msg->u.stats) == 0)
-			server_broadcast(node, msg, 1);
+			server_broadcast(node, msg, moved ||
+			    node->listener->count == 1 ? 1 : SERVER_PERIODIC);
 	}
 }
 
@@ -2335,17 +2355,19 @@ server_session_introduce(struct server_session *sn, struct server_node *node)
 		server_session_send(sn, msg, 0);
 
 	/*
-	 * A console needs two counters for a rate: on a port of its own,
-	 * a node's first stay queued when the next come before they are
-	 * written (a stats period can fall there while vigild is busy
-	 * with a console's start-up), rather than being replaced and
-	 * leaving the console waiting for the node's turn.  A gateway's
-	 * queue keeps room for SERVER_GATEWAY_FRAMES a node, no more.
+	 * A console needs two counters for a rate: a node's first stay
+	 * queued when the next come before they are written (a stats
+	 * period can fall there while vigild is busy with a console's
+	 * start-up, and a gateway's turns go on while its introduction
+	 * waits for a console reading 20 of them), rather than being
+	 * replaced and leaving the console waiting a period more for the
+	 * node's turn.  A gateway's queue keeps room for them
+	 * (SERVER_GATEWAY_FRAMES).
 	 */
 	memset(msg, 0, sizeof *msg);
 	msg->type = MSG_STATS;
 	if (d->ops->node_stats(d->arg, node->index, &msg->u.stats) == 0)
-		server_session_send(sn, msg, sn->listener->count > 1);
+		server_session_send(sn, msg, 0);
 
 	n = d->ops->node_alerts(d->arg, node->index, &alerts);
 	for (i = 0; i < n; i++) {

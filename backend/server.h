@@ -49,10 +49,12 @@
  * SERVER_STATS_MS, or less often past it; a changed state goes at
  * once), so that twenty gateways of 5,000 nodes stay within what one
  * console reads.  Its queue holds SERVER_GATEWAY_FRAMES frames per node
- * more than SERVER_QUEUE_MAX, room for every node's introduction.
+ * more than SERVER_QUEUE_MAX, room for every node's introduction (its
+ * hello, certificate and first stats, all delivered) and its next stats
+ * besides what SERVER_QUEUE_MAX holds.
  */
 #define SERVER_GATEWAY_STATS_PER_S	2500
-#define SERVER_GATEWAY_FRAMES		4
+#define SERVER_GATEWAY_FRAMES		5
 
 /*
  * Nodes on ports of their own share a budget: the whole vigild sends at
@@ -113,8 +115,20 @@ struct server_queue {
 enum server_push {
 	SERVER_QUEUED = 0,	/* appended */
 	SERVER_REPLACED = 1,	/* an older stats frame gave way to it */
+	SERVER_KEPT = 2,	/* it gave way to the older one waiting */
 	SERVER_FULL = -1,	/* no room: the caller drops the session */
 };
+
+/*
+ * A stats frame sent because it is its node's turn, not because its
+ * state moved: when the node's stats frame still waits, that one keeps
+ * its place and this one is dropped.  Replacing it would move the
+ * node's stats to the tail at each turn while a console reads slowly,
+ * a period later each time: a console starting behind 20 gateways
+ * waited a whole extra period for the last nodes' second stats, in
+ * about half of its starts (BENCH.md).
+ */
+#define SERVER_PERIODIC		2
 
 /* Make an empty queue of cap frames with pre bytes of headroom each. */
 void	 server_queue_init(struct server_queue *q, size_t cap, size_t pre);
@@ -126,9 +140,10 @@ void	 server_queue_free(struct server_queue *q);
  * Queue a copy of the len bytes at text as a frame about node.  A
  * replaceable (stats) frame first removes any replaceable frame of the
  * same node still waiting, then goes to the tail, so frames stay in the
- * order they were made.  Returns SERVER_QUEUED or SERVER_REPLACED, or
- * SERVER_FULL when all cap slots hold frames that must be delivered;
- * the queue is then unchanged.
+ * order they were made; a SERVER_PERIODIC one is dropped instead when
+ * such a frame waits.  Returns SERVER_QUEUED, SERVER_REPLACED or
+ * SERVER_KEPT, or SERVER_FULL when all cap slots hold frames that must
+ * be delivered; the queue is then unchanged.
  */
 enum server_push server_queue_push(struct server_queue *q, size_t node,
 	    int replaceable, const char *text, size_t len);

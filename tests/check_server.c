@@ -282,6 +282,57 @@ START_TEST(superseded_stats_leave_no_gap)
 }
 END_TEST
 
+/*
+ * A node's turn keeps its stats still waiting where it is: moved to the
+ * tail at each turn, a slow console's last nodes waited a whole period
+ * more for their second stats.  A stats frame that must be delivered
+ * (a node's first) is not one it gives way to.
+ */
+START_TEST(periodic_stats_give_way_to_the_stats_waiting)
+{
+	static const struct push_step	 steps[] = {
+		{ 3, 0, "first3", SERVER_QUEUED },
+		{ 3, SERVER_PERIODIC, "turn3", SERVER_QUEUED },
+		{ 4, SERVER_PERIODIC, "turn4", SERVER_QUEUED },
+		{ 3, SERVER_PERIODIC, "turn3b", SERVER_KEPT },
+		{ 4, 1, "moved4", SERVER_REPLACED }
+	};
+	struct server_queue	 q;
+
+	server_queue_init(&q, 8, 0);
+	push_steps(&q, steps, nitems(steps));
+	ck_assert_uint_eq(q.count, 3);
+	expect_next(&q, "first3");
+	expect_next(&q, "turn3");
+	expect_next(&q, "moved4");
+	ck_assert_ptr_null(server_queue_peek(&q));
+	ck_assert_int_eq(push(&q, 3, SERVER_PERIODIC, "turn3c"),
+	    SERVER_QUEUED);
+	server_queue_free(&q);
+}
+END_TEST
+
+/*
+ * Stats of nodes coming downwards, one lower each time, as the nodes
+ * whose state moved can: the room for where each node's stats wait
+ * grows as they come, not twice over at each node.
+ */
+START_TEST(stats_of_nodes_coming_downwards_keep_the_room_small)
+{
+	struct server_queue	 q;
+	size_t			 i;
+
+	server_queue_init(&q, 2048, 0);
+	for (i = 1000; i-- > 0; )
+		ck_assert_int_eq(push(&q, i, SERVER_PERIODIC, "s"),
+		    SERVER_QUEUED);
+	ck_assert_uint_le(q.nat, 2048);
+	ck_assert_int_eq(push(&q, 0, SERVER_PERIODIC, "s"), SERVER_KEPT);
+	ck_assert_int_eq(push(&q, 999, SERVER_PERIODIC, "s"), SERVER_KEPT);
+	server_queue_free(&q);
+}
+END_TEST
+
 Suite *
 server_suite(void)
 {
@@ -300,6 +351,9 @@ server_suite(void)
 	    taken_frames_are_queued_in_place_or_freed_when_full);
 	tcase_add_test(tc, packed_frames_are_whole_text_frames_in_order);
 	tcase_add_test(tc, superseded_stats_leave_no_gap);
+	tcase_add_test(tc, periodic_stats_give_way_to_the_stats_waiting);
+	tcase_add_test(tc,
+	    stats_of_nodes_coming_downwards_keep_the_room_small);
 	suite_add_tcase(s, tc);
 	return (s);
 }

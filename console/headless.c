@@ -195,6 +195,8 @@ static int	 headless_unheard(struct headless *, const char *,
 static int	 headless_named_heard(struct headless *,
 		    const struct proto_command *, const char *);
 static int	 headless_ready_proposal(struct headless *);
+static int	 headless_proposal_node(struct headless *,
+		    const struct node *);
 static int	 headless_ready_links(struct headless *);
 static int	 headless_ready_answers(struct headless *);
 static int	 headless_ready_fleet(struct headless *);
@@ -1483,6 +1485,27 @@ headless_ready_proposal(struct headless *h)
 }
 
 /*
+ * approve --yes, after a frame about node: may it end the wait for the
+ * proposal, holding one whose id starts with the one given and ready to
+ * be sent its approval (headless_target_ready)?  Asked on each frame, not
+ * only at the tick: a loop busy with 1,000 handshakes ticked 250-500 ms
+ * apart, and the first approvals waited as long after the document came.
+ * Only then is headless_ready_proposal(), a walk over the targets, asked.
+ */
+static int
+headless_proposal_node(struct headless *h, const struct node *node)
+{
+	size_t	i, len = strlen(h->options->id);
+
+	for (i = 0; i < node->nheld; i++) {
+		if (strncmp(node->held[i].p.id, h->options->id, len) == 0 &&
+		    headless_target_ready(h, node, node->held[i].p.id))
+			return (1);
+	}
+	return (0);
+}
+
+/*
  * Is the node cmd names beyond its targets (move-root's destination)
  * heard, or known never to come (the whole fleet said hello without
  * it)?  1 too when it names none.
@@ -2175,6 +2198,9 @@ headless_find(struct headless *h, const char *verb)
 	char				 wait[32], *cause = NULL;
 	int				 ambiguous, rc;
 
+	/* approve --yes streams: its first target may be sent at once. */
+	if (h->options->command == HEADLESS_APPROVE && h->options->yes)
+		h->on_node = headless_proposal_node;
 	rc = headless_until(h, headless_ready_proposal, h->options->wait_ms);
 	if (rc < 0)
 		return (headless_interrupted(h));

@@ -66,6 +66,10 @@ struct node_station {
 						   takes, so a reader of its
 						   report can tell a new one
 						   without reading it */
+	const struct cert	*cert_root_ok;	/* a root cert was found
+						   to have signed, by
+						   station_cert_valid();
+						   NULL none yet */
 	int64_t			 renew_offset_ms; /* slot after the hour */
 	int64_t			 renew_due_ms;	/* next renewal, node clock */
 

@@ -254,11 +254,17 @@ station_parse(const struct station_msg *m, const char *from, uint64_t *seq,
 	return (0);
 }
 
-/* Set up a station; -1 and *cause (nothing allocated) on failure. */
+/*
+ * Set up a station; -1 and *cause (nothing allocated) on failure.  Its
+ * devices go in room when not NULL (ndevices of them, the caller's, for
+ * a simulator that keeps them beside the station), else in an
+ * allocation of their own.
+ */
 int
 node_station_init(struct node_station *s, const char *id,
-    const char *group, const char *build, size_t ndevices, int holds_root,
-    struct node_station *root, int64_t now_ms, char **cause)
+    const char *group, const char *build, size_t ndevices,
+    struct station_device *room, int holds_root, struct node_station *root,
+    int64_t now_ms, char **cause)
 {
 	unsigned char	 pub[SEAL_PUB_LEN];
 	char		*why = NULL;
@@ -324,8 +330,9 @@ node_station_init(struct node_station *s, const char *id,
 	    STATION_RENEW_SLOT_MS);
 	station_plan_renewal(s);
 	s->ndevices = ndevices;
-	s->devices = xcalloc(ndevices == 0 ? 1 : ndevices,
-	    sizeof *s->devices);
+	s->devices_lent = room != NULL;
+	s->devices = room != NULL ? room : xcalloc(ndevices == 0 ? 1 :
+	    ndevices, sizeof *s->devices);
 	for (i = 0; i < ndevices; i++) {
 		s->devices[i].offset_ms = (int64_t)(i * STATION_HEARTBEAT_MS /
 		    ndevices);
@@ -360,7 +367,8 @@ node_station_free(struct node_station *s)
 	cert_key_free(s->root_key);
 	seal_key_free(s->transport);
 	free(s->issued);
-	free(s->devices);
+	if (!s->devices_lent)
+		free(s->devices);
 	free(s->counters.blacklist);
 	memset(s, 0, sizeof *s);
 }

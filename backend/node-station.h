@@ -66,6 +66,10 @@ struct node_station {
 						   takes, so a reader of its
 						   report can tell a new one
 						   without reading it */
+	const struct cert	*cert_root_ok;	/* a root cert was found
+						   to have signed, by
+						   station_cert_valid();
+						   NULL none yet */
 	int64_t			 renew_offset_ms; /* slot after the hour */
 	int64_t			 renew_due_ms;	/* next renewal, node clock */
 
@@ -88,6 +92,8 @@ struct node_station {
 
 	struct station_device	*devices;
 	size_t			 ndevices;
+	int			 devices_lent;	/* devices are the caller's
+						   (node_station_init) */
 	/*
 	 * Steady: every device is alive and beat at its latest slot, so a
 	 * tick need visit only the devices whose slot came, from next_due
@@ -123,8 +129,8 @@ struct station_msg {
  */
 int	 node_station_init(struct node_station *s, const char *id,
 	    const char *group, const char *build, size_t ndevices,
-	    int holds_root, struct node_station *root, int64_t now_ms,
-	    char **cause);
+	    struct station_device *room, int holds_root,
+	    struct node_station *root, int64_t now_ms, char **cause);
 void	 node_station_free(struct node_station *s);
 
 /*

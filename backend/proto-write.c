@@ -11,12 +11,15 @@
  * them.  The tests compare the two byte for byte.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto-field.h"
 #include "util.h"
+
+#define PROTO_REAL_MEMO	64	/* reals' texts kept (proto_out_real) */
 
 static int	 proto_utf8_valid(const char *, size_t);
 static void	 proto_out_grow(struct proto_out *, size_t);
@@ -27,6 +30,7 @@ static void	 proto_out_u(struct proto_out *, uint32_t);
 static void	 proto_out_int(struct proto_out *, int64_t);
 static void	 proto_out_uint(struct proto_out *, uint64_t);
 static void	 proto_out_real(struct proto_out *, double);
+static void	 proto_real_text(double, char *, size_t);
 static void	 proto_out_key(struct proto_out *, const char *);
 static void	 proto_out_array(struct proto_out *,
 		    const struct proto_field *, const void *);
@@ -246,16 +250,46 @@ proto_out_int(struct proto_out *o, int64_t n)
 /*
  * Append a real as jansson prints it: 17 significant digits, ".0" when
  * that reads as an integer, and an exponent without '+' or leading
- * zeros.
+ * zeros.  The text of the last reals written is kept by their bits
+ * (PROTO_REAL_MEMO of them, in this thread), as the same ratios come
+ * again and again in every router's stats and snprintf's "%.17g" was a
+ * good part of writing a stats frame: the same bits give the same text.
  */
 static void
 proto_out_real(struct proto_out *o, double d)
 {
-	char	buf[40], *e, *from;
-	int	n;
+	static _Thread_local struct proto_real_memo {
+		uint64_t	bits;
+		unsigned char	len;	/* 0 when empty */
+		char		text[31];
+	}		 memo[PROTO_REAL_MEMO];
+	struct proto_real_memo	*m;
+	uint64_t	 bits;
+	size_t		 n;
+	char		 buf[40];
 
-	n = snprintf(buf, sizeof buf - 2, "%.17g", d);
-	if (n < 0 || (size_t)n >= sizeof buf - 2)
+	memcpy(&bits, &d, sizeof bits);
+	m = &memo[((bits * 0x9e3779b97f4a7c15ULL) >> 40) % PROTO_REAL_MEMO];
+	if (m->len == 0 || m->bits != bits) {
+		proto_real_text(d, buf, sizeof buf);
+		if ((n = strlen(buf)) >= sizeof m->text)
+			fatal("%s: \"%s\" is too long", __func__, buf);
+		memcpy(m->text, buf, n);
+		m->len = (unsigned char)n;
+		m->bits = bits;
+	}
+	proto_out_put(o, m->text, m->len);
+}
+
+/* The text of proto_out_real(): d as jansson prints it, into buf. */
+static void
+proto_real_text(double d, char *buf, size_t len)
+{
+	char	*e, *from;
+	int	 n;
+
+	n = snprintf(buf, len - 2, "%.17g", d);
+	if (n < 0 || (size_t)n >= len - 2)
 		fatal("%s: cannot print %g", __func__, d);
 	if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
 		memcpy(buf + n, ".0", 3);
@@ -269,7 +303,6 @@ proto_out_real(struct proto_out *o, double d)
 			from--;
 		memmove(e, from, strlen(from) + 1);
 	}
-	proto_out_put(o, buf, strlen(buf));
 }
 
 /*

@@ -560,6 +560,13 @@ char	*proto_encode(const struct proto_msg *msg);
 char	*proto_encode_pre(const struct proto_msg *msg, size_t pre,
 	    size_t *len);
 
+/*
+ * Free buf, a frame proto_encode_pre() gave or any other malloc'd one;
+ * one with the room of a stats frame is kept for the next stats frame
+ * this thread encodes.  NULL is allowed.
+ */
+void	 proto_frame_free(char *buf);
+
 /* The wire name of a type ("hello"). */
 const char *proto_type_name(enum msg_type type);
 

@@ -992,13 +992,13 @@ server_queue_take(struct server_queue *q, size_t node, int replaceable,
 	    *at != 0) {
 		if (replaceable == SERVER_PERIODIC) {
 			/* The waiting one keeps its place (server.h). */
-			free(buf);
+			proto_frame_free(buf);
 			q->replaced++;
 			return (SERVER_KEPT);
 		}
 		/* Its slot empties; later frames keep their order. */
 		f = &q->frames[*at - 1];
-		free(f->buf);
+		proto_frame_free((char *)f->buf);
 		f->buf = NULL;
 		*at = 0;
 		q->count--;
@@ -1007,7 +1007,7 @@ server_queue_take(struct server_queue *q, size_t node, int replaceable,
 		server_queue_trim(q);
 	}
 	if (q->count == q->cap) {
-		free(buf);
+		proto_frame_free(buf);
 		return (SERVER_FULL);
 	}
 	if (q->used == q->cap)
@@ -1129,7 +1129,7 @@ server_queue_pop(struct server_queue *q)
 	f = &q->frames[q->head];
 	if (f->replaceable && (at = server_queue_at(q, f->node)) != NULL)
 		*at = 0;
-	free(f->buf);
+	proto_frame_free((char *)f->buf);
 	f->buf = NULL;
 	q->head = (q->head + 1) % q->cap;
 	q->count--;
@@ -1968,7 +1968,8 @@ server_walk_node(struct server *server, struct server_node *node, int stats)
 	    (server_direct_turn(node) || node->fresh) :
 	    server_gateway_turn(node);
 	if (turn || moved) {
-		memset(msg, 0, sizeof *msg);
+		/* Only the stats: the message is 2 KB, its stats 312 bytes. */
+		memset(&msg->u.stats, 0, sizeof msg->u.stats);
 		msg->type = MSG_STATS;
 		if (d->ops->node_stats(d->arg, i, &msg->u.stats) == 0)
 			server_broadcast(node, msg, moved ||
@@ -2070,7 +2071,7 @@ server_broadcast(struct server_node *node, const struct proto_msg *msg,
 	if (last != NULL)
 		server_session_take(last, node->index, replaceable, buf, len);
 	else
-		free(buf);
+		proto_frame_free(buf);
 }
 
 /* Encode msg and queue it for one session. */
@@ -2115,11 +2116,11 @@ server_session_take(struct server_session *sn, size_t node, int replaceable,
     char *buf, size_t len)
 {
 	if (sn->dead) {
-		free(buf);
+		proto_frame_free(buf);
 		return;
 	}
 	if (len > PROTO_MAX_FRAME) {
-		free(buf);
+		proto_frame_free(buf);
 		server_log("%s: a %zu-byte frame is larger than vigil.v1 "
 		    "allows (%d bytes) and was not sent to %s; this is a bug "
 		    "in vigild", server_node_id(sn->node), len,

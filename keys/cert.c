@@ -50,6 +50,10 @@ struct cert_memo {
 	EVP_PKEY		*held_by;	/* key pair it was built for,
 						   or found to be its key's;
 						   NULL none yet */
+	EVP_PKEY		*sign_with;	/* issuer's key it is still
+						   to be signed with
+						   (cert_seal); NULL once
+						   signed */
 };
 
 struct cert {
@@ -77,6 +81,9 @@ static int	 cert_signed_by(const struct cert *, EVP_PKEY *);
 static const char *cert_root_cn(const struct cert *, char *, size_t);
 static struct cert *cert_signed(struct cert *, const struct cert *,
 		    const struct cert_key *);
+static struct cert *cert_issued(X509 *, const struct cert *,
+		    struct cert_key *, struct cert_key *);
+static int	 cert_seal(const struct cert *);
 
 /* Set an ASN1_TIME to node clock ms (whole seconds).  Returns 0 or -1. */
 static int
@@ -181,9 +188,10 @@ cert_set_public(X509 *x, struct cert_key *key)
 /*
  * Build and sign one certificate for subject_key named cn, binding
  * transport (a station's X25519 key) unless NULL; issuer NULL means
- * self-signed.  A CA's key is set through OpenSSL's encoder, so its
- * X509 holds the key for whoever reads it; an issued certificate's is
- * written directly (cert_set_public) and read through its memo.
+ * self-signed; issuer_key NULL leaves it unsigned (cert_issued).  A
+ * CA's key is set through OpenSSL's encoder, so its X509 holds the key
+ * for whoever reads it; an issued certificate's is written directly
+ * (cert_set_public) and read through its memo.
  * Returns it, or NULL and *cause.
  */
 static X509 *
@@ -241,7 +249,7 @@ cert_build(X509 *issuer, EVP_PKEY *issuer_key, struct cert_key *subject_key,
 		goto fail;
 	step = "cannot sign it";
 	/* Ed25519 hashes internally, so no digest is named. */
-	if (X509_sign(x, issuer_key, NULL) <= 0)
+	if (issuer_key != NULL && X509_sign(x, issuer_key, NULL) <= 0)
 		goto fail;
 	X509_NAME_free(name);
 	return (x);
@@ -361,15 +369,54 @@ cert_root_new(struct cert_key *root_key, const char *cn, int64_t now_ms,
 	    root_key, NULL, cn, 1, now_ms, valid_ms, cause)), root_key));
 }
 
+/*
+ * The certificate x, built unsigned for subject_key, to be signed by
+ * root_key when its signature or its bytes are first wanted
+ * (cert_seal): an Ed25519 signature is deterministic, so signing later
+ * gives the very bytes signing now would, and most of a fleet's hourly
+ * renewals are never read as bytes, only through the memo (the
+ * signature was 4-6% of a watched vigild's samples).  NULL for NULL.
+ */
+static struct cert *
+cert_issued(X509 *x, const struct cert *root_cert, struct cert_key *root_key,
+    struct cert_key *subject_key)
+{
+	struct cert	*cert;
+
+	if ((cert = cert_held(cert_wrap(x), subject_key)) == NULL)
+		return (NULL);
+	if (EVP_PKEY_up_ref(root_key->pkey) != 1)
+		fatal("EVP_PKEY_up_ref failed");
+	cert->memo->sign_with = root_key->pkey;
+	return (cert_signed(cert, root_cert, root_key));
+}
+
+/*
+ * Sign cert if it is still to be signed (cert_issued), before anything
+ * reads its signature or its bytes.  Returns 0, or -1 with OpenSSL's
+ * error queued.
+ */
+static int
+cert_seal(const struct cert *cert)
+{
+	if (cert->memo->sign_with == NULL)
+		return (0);
+	if (X509_sign(cert->x509, cert->memo->sign_with, NULL) <= 0)
+		return (-1);
+	EVP_PKEY_free(cert->memo->sign_with);
+	cert->memo->sign_with = NULL;
+	return (0);
+}
+
 /* Issue a certificate signed by the root; NULL and *cause on failure. */
 struct cert *
 cert_issue(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const char *cn, int64_t now_ms,
     int64_t valid_ms, char **cause)
 {
-	return (cert_signed(cert_held(cert_wrap(cert_build(root_cert->x509,
-	    root_key->pkey, subject_key, NULL, cn, 0, now_ms, valid_ms,
-	    cause)), subject_key), root_cert, root_key));
+	return (cert_issued(cert_build(root_cert->x509, NULL, subject_key,
+	    NULL, cn, 0, now_ms, valid_ms, cause), root_cert, root_key,
+	    subject_key));
 }
 
 /* Issue a certificate binding a transport key; NULL and *cause. */
@@ -378,9 +425,9 @@ cert_issue_bound(const struct cert *root_cert, struct cert_key *root_key,
     struct cert_key *subject_key, const unsigned char *transport,
     const char *cn, int64_t now_ms, int64_t valid_ms, char **cause)
 {
-	return (cert_signed(cert_held(cert_wrap(cert_build(root_cert->x509,
-	    root_key->pkey, subject_key, transport, cn, 0, now_ms,
-	    valid_ms, cause)), subject_key), root_cert, root_key));
+	return (cert_issued(cert_build(root_cert->x509, NULL, subject_key,
+	    transport, cn, 0, now_ms, valid_ms, cause), root_cert, root_key,
+	    subject_key));
 }
 
 /* Free a certificate; NULL is allowed. */
@@ -392,6 +439,7 @@ cert_free(struct cert *cert)
 	X509_free(cert->x509);
 	EVP_PKEY_free(cert->memo->signed_by);
 	EVP_PKEY_free(cert->memo->held_by);
+	EVP_PKEY_free(cert->memo->sign_with);
 	free(cert->memo);
 	free(cert);
 }
@@ -453,6 +501,8 @@ cert_signed_by(const struct cert *cert, EVP_PKEY *root_pub)
 	    (cert->memo->signed_by == root_pub ||
 	    EVP_PKEY_eq(cert->memo->signed_by, root_pub) == 1))
 		return (1);
+	if (cert_seal(cert) != 0)
+		return (-1);
 	if ((rc = X509_verify(cert->x509, root_pub)) != 1)
 		return (rc);
 	EVP_PKEY_free(cert->memo->signed_by);
@@ -549,7 +599,7 @@ cert_pem(const struct cert *cert, char **cause)
 		    "memory buffer");
 		return (NULL);
 	}
-	if (PEM_write_bio_X509(bio, cert->x509) != 1 ||
+	if (cert_seal(cert) != 0 || PEM_write_bio_X509(bio, cert->x509) != 1 ||
 	    (len = BIO_get_mem_data(bio, &data)) <= 0) {
 		ossl_fail(cause, "cannot write a certificate as PEM");
 		BIO_free(bio);
@@ -766,8 +816,8 @@ cert_dup(const struct cert *cert)
 {
 	X509	*x;
 
-	if ((x = X509_dup(cert->x509)) == NULL)
-		fatal("cert_dup: out of memory");
+	if (cert_seal(cert) != 0 || (x = X509_dup(cert->x509)) == NULL)
+		fatal("cert_dup: cannot sign or copy a certificate");
 	return (cert_wrap(x));
 }
 
@@ -779,8 +829,9 @@ cert_fingerprint(const struct cert *cert, char *hex)
 	unsigned int	len = sizeof md;
 	size_t		i;
 
-	if (X509_digest(cert->x509, EVP_sha256(), md, &len) != 1)
-		fatal("cert_fingerprint: SHA-256 failed");
+	if (cert_seal(cert) != 0 ||
+	    X509_digest(cert->x509, EVP_sha256(), md, &len) != 1)
+		fatal("cert_fingerprint: cannot sign it or take its SHA-256");
 	for (i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }

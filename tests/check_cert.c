@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "cert.h"
 #include "tests.h"
 
@@ -407,6 +411,50 @@ START_TEST(transport_key_and_raw_root_key_read_back)
 }
 END_TEST
 
+/*
+ * An issued certificate is signed when its bytes are first wanted: its
+ * PEM, never read before, decodes afresh to a certificate the root's
+ * own PEM verifies, and taking it twice gives the same bytes.
+ */
+START_TEST(issued_certificate_pem_verifies_afresh)
+{
+	struct cert_key	*key;
+	struct cert	*fresh;
+	X509		*x, *r;
+	BIO		*bio;
+	char		*cause = NULL, *pem, *again, *root_pem;
+
+	key = cert_key_new(&cause);
+	ck_assert_ptr_nonnull(key);
+	fresh = cert_issue(root, root_key, key, "station/s9", HMS(14, 0, 0),
+	    VALID_61_MIN, &cause);
+	ck_assert_msg(fresh != NULL, "issue: %s", cause);
+	pem = cert_pem(fresh, &cause);
+	ck_assert_ptr_nonnull(pem);
+	again = cert_pem(fresh, &cause);
+	ck_assert_str_eq(pem, again);
+	root_pem = cert_pem(root, &cause);
+	ck_assert_ptr_nonnull(root_pem);
+	bio = BIO_new_mem_buf(pem, -1);
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	bio = BIO_new_mem_buf(root_pem, -1);
+	r = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(X509_verify(x, X509_get0_pubkey(r)), 1);
+	ck_assert_int_eq(X509_verify(r, X509_get0_pubkey(r)), 1);
+	X509_free(x);
+	X509_free(r);
+	free(pem);
+	free(again);
+	free(root_pem);
+	cert_free(fresh);
+	cert_key_free(key);
+}
+END_TEST
+
 /* The cert suite: keys, certificates and signatures. */
 Suite *
 cert_suite(void)
@@ -428,6 +476,7 @@ cert_suite(void)
 	tcase_add_test(tc, each_issue_has_a_fresh_serial);
 	tcase_add_test(tc, holds_key_only_for_its_own_key_pair);
 	tcase_add_test(tc, issued_certificate_bytes_decode_to_its_key);
+	tcase_add_test(tc, issued_certificate_pem_verifies_afresh);
 	tcase_add_test(tc, nonpositive_validity_is_refused_in_words);
 	tcase_add_test(tc, transport_key_and_raw_root_key_read_back);
 	suite_add_tcase(s, tc);

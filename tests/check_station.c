@@ -37,7 +37,7 @@ station_up(struct node_station *s, const char *id, size_t ndevices,
 	int	 rc;
 
 	rc = node_station_init(s, id, "north", "station-3.1", ndevices,
-	    holds_root, root, now_ms, &cause);
+	    NULL, holds_root, root, now_ms, &cause);
 	ck_assert_msg(rc == 0, "%s: %s", id, cause);
 }
 
@@ -477,14 +477,15 @@ START_TEST(a_station_serves_a_hundred_thousand_devices)
 	node_station_free(&big);
 
 	ck_assert_int_eq(node_station_init(&big, "station/huge", "north",
-	    "station-3.1", STATION_MAX_DEVICES + 1, 1, NULL, START, &cause),
+	    "station-3.1", STATION_MAX_DEVICES + 1, NULL, 1, NULL, START,
+	    &cause),
 	    -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_ptr_nonnull(strstr(cause, "more than the 100000"));
 	free(cause);
 	cause = NULL;
 	ck_assert_int_eq(node_station_init(&big, "station/s5", "north",
-	    "station-3.1", 10, 0, NULL, START, &cause), -1);
+	    "station-3.1", 10, NULL, 0, NULL, START, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "does not hold the root"));
 	free(cause);
 }

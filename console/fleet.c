@@ -559,9 +559,12 @@ fleet_node_get(struct fleet *fleet, const char *id, size_t link,
  * before were each first read again at their new address, which in a
  * virtual machine can cost a trip to the hypervisor a page (about 5 us
  * on the bench's: 50 ms for the first frame after 10,000 nodes arrived,
- * 0.8 ms after).  Where the space cannot be reserved, and under
- * AddressSanitizer (which checks only what malloc gives), the array
- * grows by doubling as before.
+ * 0.8 ms after).  The space is advised for huge pages: written first
+ * as nodes arrive, 4 KB pages were a fault each, a quarter of the
+ * console's CPU while 20,000 nodes behind gateways said hello.  Where
+ * the space cannot be reserved, and under AddressSanitizer (which
+ * checks only what malloc gives), the array grows by doubling as
+ * before.
  */
 static void
 fleet_nodes_grow(struct fleet *fleet)
@@ -583,6 +586,10 @@ fleet_nodes_grow(struct fleet *fleet)
 		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 		    MAP_NORESERVE, -1, 0);
 		if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+			(void)madvise(p, FLEET_MAX_NODES * sizeof *fleet->nodes,
+			    MADV_HUGEPAGE);
+#endif
 			fleet->nodes = p;
 			fleet->nodes_mapped = 1;
 			return;

@@ -258,8 +258,15 @@ START_TEST(review_marks_a_target_rebuilt_since_the_proposal_and_it_refuses)
 	ck_assert_msg(r.status == HEADLESS_EXIT_REFUSED, "approve exited %d, "
 	    "not %d (refused): %s%s", r.status, HEADLESS_EXIT_REFUSED, r.out,
 	    r.err);
+	/*
+	 * With --yes the review is printed as soon as one target holds
+	 * the proposal (vigil(1)), so router/r2 may not be heard yet; it
+	 * must never be listed as if unchanged.
+	 */
 	ck_assert_msg(strstr(r.out, "router/r2, build smars-A, running (NOW "
-	    "build smars-B, running: it will refuse)") != NULL,
+	    "build smars-B, running: it will refuse)") != NULL ||
+	    strstr(r.out, "router/r2, build smars-A, running (not heard "
+	    "from here)") != NULL,
 	    "the headless review did not mark router/r2: %s", r.out);
 	ck_assert_msg(strstr(r.err, "router/r2 refused the approval") !=
 	    NULL, "router/r2 did not refuse: %s%s", r.out, r.err);

@@ -118,6 +118,15 @@ done | sort -rn | head -n 6 | awk '{ printf("%s%s %s s", (NR > 1 ? ", " : ""),
     $2, $1) }')
 echo "run-suites: $(($(date +%s) - start)) s; slowest parts: $slowest"
 if [ -n "$failed" ]; then
+	# Where each failed, again at the end: a CI page may show only the
+	# last lines of a long output.
+	for p in $parts; do
+		[ "$(cut -d ' ' -f 1 "$logdir/$p.rc" 2>/dev/null)" = 0 ] &&
+		    continue
+		echo "run-suites: $p failed here:"
+		grep -m 1 -A 12 -E ':[EF]:|Sanitizer|runtime error' \
+		    "$logdir/$p.log" 2>/dev/null | cut -c 1-240
+	done
 	echo "run-suites: FAILED:$failed (their output is above and in" \
 	    "$logdir)"
 	exit 1

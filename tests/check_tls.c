@@ -906,8 +906,8 @@ END_TEST
  * A fleet's node sends its certificate alone, the CA its peers trust
  * from their own file, and no session ticket: no vigil client resumes a
  * session, and making and sending two tickets, and building a chain
- * that finds no issuer, cost vigild a sixth of each handshake and each
- * client the tickets' decoding, over a thousand links at once.
+ * that finds no issuer, cost vigild an eighth of each handshake and
+ * each client the tickets' decoding, over a thousand links at once.
  */
 START_TEST(test_fleet_handshake_sends_leaf_and_no_ticket)
 {

@@ -432,6 +432,13 @@ tls_server_use(void *ctx, const struct tls_cert *cert,
 		    "key");
 		return (-1);
 	}
+	/*
+	 * The certificate alone, as was sent: its issuer is the CA the
+	 * peer trusts from its own file.  Left to build a chain, OpenSSL
+	 * ran a whole certificate verification (X509_verify_cert) at each
+	 * handshake, only to find no issuer in this context's store.
+	 */
+	SSL_CTX_set_mode((SSL_CTX *)ctx, SSL_MODE_NO_AUTO_CHAIN);
 	return (0);
 }
 
@@ -621,13 +628,22 @@ tls_peer_nodes(void *ssl, char ***ids)
  * which libwebsockets 4.1 narrowed to P-256 for a certificate given
  * from memory: a client offering another first (OpenSSL's X25519) had
  * to be sent a HelloRetryRequest and make a second key and ClientHello.
+ *
+ * And issue no session tickets and cache no sessions: no vigil client
+ * resumes a session (a fresh `vigil approve` holds none), yet OpenSSL
+ * made, encrypted and sent two tickets after each TLS 1.3 handshake,
+ * each client decoding and keeping them, over a thousand links at once.
+ * Every handshake stays a full one, as it in effect was.
  */
 void
 tls_server_tune(void *ctx)
 {
-	if (ctx != NULL)
-		(void)SSL_CTX_set1_groups_list((SSL_CTX *)ctx,
-		    TLS_SERVER_GROUPS);
+	if (ctx == NULL)
+		return;
+	(void)SSL_CTX_set1_groups_list((SSL_CTX *)ctx, TLS_SERVER_GROUPS);
+	(void)SSL_CTX_set_num_tickets((SSL_CTX *)ctx, 0);
+	SSL_CTX_set_options((SSL_CTX *)ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode((SSL_CTX *)ctx, SSL_SESS_CACHE_OFF);
 }
 
 /*

@@ -139,7 +139,8 @@ int		 tls_peer_nodes(void *ssl, char ***ids);
  * hands it out, after it set its certificate) take every key-exchange
  * group OpenSSL offers by default, so that no client needs a second
  * ClientHello.  Should OpenSSL refuse the list, the context stays as
- * it was.
+ * it was.  It issues no session tickets and keeps no sessions: no vigil
+ * client resumes one.
  */
 void		 tls_server_tune(void *ctx);
 

@@ -978,6 +978,22 @@ e2e_ws_recv(struct e2e_ws *ws, int timeout_ms)
 	}
 }
 
+/* The peer's certificates and a ticket on ws's session; see e2e.h. */
+int
+e2e_ws_tls_facts(const struct e2e_ws *ws, int *ncerts, int *ticket)
+{
+	STACK_OF(X509)	*chain;
+	SSL_SESSION	*sess;
+
+	if (ws->ssl == NULL)
+		return (-1);
+	chain = SSL_get_peer_cert_chain(ws->ssl);
+	*ncerts = chain != NULL ? sk_X509_num(chain) : 0;
+	sess = SSL_get_session(ws->ssl);
+	*ticket = sess != NULL && SSL_SESSION_has_ticket(sess);
+	return (0);
+}
+
 /* Close the connection (without the closing handshake). */
 void
 e2e_ws_close(struct e2e_ws *ws)

@@ -211,6 +211,14 @@ char	*e2e_ws_recv(struct e2e_ws *ws, int timeout_ms);
 void	 e2e_ws_stamp(struct e2e_ws *ws);
 int64_t	 e2e_ws_stamp_us(const struct e2e_ws *ws);
 
+/*
+ * What the TLS session of ws (wss:// only) holds, once a frame came:
+ * how many certificates the peer sent, and whether it issued a session
+ * ticket.  Returns 0, or -1 on a plain ws:// link.
+ */
+int	 e2e_ws_tls_facts(const struct e2e_ws *ws, int *ncerts,
+	    int *ticket);
+
 void	 e2e_ws_close(struct e2e_ws *ws);
 
 /*

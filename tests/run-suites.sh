@@ -125,7 +125,8 @@ if [ -n "$failed" ]; then
 		    continue
 		echo "run-suites: $p failed here:"
 		grep -m 1 -A 12 -E ':[EF]:|Sanitizer|runtime error' \
-		    "$logdir/$p.log" 2>/dev/null | cut -c 1-240
+		    "$logdir/$p.log" 2>/dev/null | cut -c 1-240 | grep . ||
+		    tail -n 8 "$logdir/$p.log" 2>/dev/null | cut -c 1-240
 	done
 	echo "run-suites: FAILED:$failed (their output is above and in" \
 	    "$logdir)"

@@ -105,11 +105,14 @@ echo "run-suites: $(echo "$parts" | wc -l) parts, $jobs at a time;" \
     "logs in $logdir"
 echo "$parts" | xargs -P "$jobs" -I @ sh "$0" --part "$bin" "$logdir" @
 failed=""
+bad=""	# the same parts, by name alone
 for p in $parts; do
 	if [ ! -f "$logdir/$p.rc" ]; then
 		failed="$failed $p(did not finish)"
+		bad="$bad $p"
 	elif [ "$(cut -d ' ' -f 1 "$logdir/$p.rc")" != 0 ]; then
 		failed="$failed $p"
+		bad="$bad $p"
 	fi
 done
 slowest=$(for p in $parts; do
@@ -120,9 +123,7 @@ echo "run-suites: $(($(date +%s) - start)) s; slowest parts: $slowest"
 if [ -n "$failed" ]; then
 	# Where each failed, again at the end: a CI page may show only the
 	# last lines of a long output.
-	for p in $parts; do
-		[ "$(cut -d ' ' -f 1 "$logdir/$p.rc" 2>/dev/null)" = 0 ] &&
-		    continue
+	for p in $bad; do
 		echo "run-suites: $p failed here:"
 		grep -m 1 -A 12 -E ':[EF]:|Sanitizer|runtime error' \
 		    "$logdir/$p.log" 2>/dev/null | cut -c 1-240 | grep . ||

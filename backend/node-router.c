@@ -27,7 +27,7 @@ static void	router_grow(struct node_router *);
 static void	router_opened(struct node_router *,
 		    const struct router_parent *);
 static int	router_stopped(const struct node_router *);
-static void	router_halt(struct node_router *);
+static void	router_halt(struct node_router *, int64_t);
 static void	router_fire(struct node_router *,
 		    const struct router_parent *);
 
@@ -276,27 +276,30 @@ router_stopped(const struct node_router *r)
 	    0);
 }
 
-/* Killed: ask the market to cancel every open child order, once each. */
+/*
+ * Killed: ask the market to cancel every open child order, once each,
+ * at now_ms (monotonic).
+ */
 static void
-router_halt(struct node_router *r)
+router_halt(struct node_router *r, int64_t now_ms)
 {
 	struct router_batch	*b;
 	size_t			 i;
 
 	for (i = 0; i < r->bcount; i++) {
 		b = &r->batches[(r->bhead + i) % ROUTER_MAX_BATCHES];
-		if (b->cancel_at == 0)
-			b->cancel_at = r->iteration;
+		if (b->cancel_ms == ROUTER_NO_CANCEL)
+			b->cancel_ms = now_ms;
 	}
 }
 
 /*
- * One iteration of the order path.  Returns the number of child orders
- * sent.  A child_size of 0 is taken as 1 share.
+ * One iteration of the order path at now_ms.  Returns the number of
+ * child orders sent.  A child_size of 0 is taken as 1 share.
  */
 unsigned
-node_router_step(struct node_router *r, unsigned max_children,
-    uint64_t child_size)
+node_router_step(struct node_router *r, int64_t now_ms,
+    unsigned max_children, uint64_t child_size)
 {
 	struct router_parent	*p;
 	struct router_batch	*b;
@@ -307,7 +310,7 @@ node_router_step(struct node_router *r, unsigned max_children,
 
 	r->iteration++;
 	if (router_stopped(r)) {
-		router_halt(r);
+		router_halt(r, now_ms);
 		router_measure(r);
 		return (0);
 	}
@@ -349,9 +352,9 @@ node_router_step(struct node_router *r, unsigned max_children,
 
 	if (r->counters.child_orders_total > before) {
 		b = &r->batches[(r->bhead + r->bcount++) % ROUTER_MAX_BATCHES];
-		b->iteration = r->iteration;
+		b->sent_ms = now_ms;
 		b->children = r->counters.child_orders_total - before;
-		b->cancel_at = 0;
+		b->cancel_ms = ROUTER_NO_CANCEL;
 		r->counters.open_children += b->children;
 	}
 	router_measure(r);
@@ -386,20 +389,25 @@ node_router_prefetch(const struct node_router *r, int stage)
 	    ROUTER_MAX_BATCHES], 1);
 }
 
-/* The market fills and cancels open child orders, oldest first. */
+/*
+ * The market fills and cancels open child orders, oldest first, by the
+ * time since each went out, not by the steps since: steps come late
+ * when the order path's thread is busy, and each would add a whole
+ * step's period to the market's answer.
+ */
 uint64_t
-node_router_market(struct node_router *r, unsigned fill_after,
-    unsigned cancel_after)
+node_router_market(struct node_router *r, int64_t now_ms, int64_t fill_ms,
+    int64_t cancel_ms)
 {
 	struct router_batch	*b;
 	uint64_t		 closed = 0;
 
 	while (r->bcount > 0) {
 		b = &r->batches[r->bhead];
-		if (b->cancel_at != 0 &&
-		    r->iteration + 1 - b->cancel_at >= cancel_after)
+		if (b->cancel_ms != ROUTER_NO_CANCEL &&
+		    now_ms - b->cancel_ms >= cancel_ms)
 			r->counters.children_cancelled_total += b->children;
-		else if (r->iteration - b->iteration < fill_after)
+		else if (now_ms - b->sent_ms < fill_ms)
 			break;
 		closed += b->children;
 		r->counters.open_children -= b->children;
@@ -456,10 +464,10 @@ node_router_kill(struct node_router *r)
 
 /* Ask the market to cancel now, on the order path's thread; see .h. */
 void
-node_router_halt(struct node_router *r)
+node_router_halt(struct node_router *r, int64_t now_ms)
 {
 	if (router_stopped(r))
-		router_halt(r);
+		router_halt(r, now_ms);
 }
 
 /* Has the router been killed?  Safe from any thread. */

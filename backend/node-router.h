@@ -8,7 +8,10 @@
  * years before, so it sends child orders without end.  The router knows
  * nothing of sockets or simulation: the simulator feeds it parents, calls
  * node_router_step() once per iteration of the order path, and answers
- * for the market with node_router_market().
+ * for the market with node_router_market().  Both are told the time, a
+ * monotonic clock in milliseconds the caller reads (or, in tests,
+ * controls): the market answers by the time since an order or cancel
+ * went out, however late the iterations come.
  *
  * The kill switch.  A child order sent is open until the market fills it
  * or it is cancelled; open_children counts them.  node_router_kill() sets
@@ -37,6 +40,7 @@
 #define ROUTER_MAX_OPEN		4096	/* open parents held at once */
 #define ROUTER_MAX_BATCHES	256	/* iterations with open children */
 #define ROUTER_OPEN_FIRST	16	/* open parents held in the router */
+#define ROUTER_NO_CANCEL	INT64_MIN	/* a batch's cancel_ms */
 
 struct router_parent {
 	uint64_t	id;
@@ -47,10 +51,10 @@ struct router_parent {
 
 /* The child orders one iteration sent that are still open. */
 struct router_batch {
-	uint64_t	iteration;	/* when they were sent */
+	int64_t		sent_ms;	/* when they were sent (monotonic) */
 	uint64_t	children;	/* how many */
-	uint64_t	cancel_at;	/* iteration their cancel went out;
-					   0 if none */
+	int64_t		cancel_ms;	/* when their cancel went out;
+					   ROUTER_NO_CANCEL if none */
 };
 
 struct node_router {
@@ -124,10 +128,11 @@ int	 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
  * are sent in all.  Once killed, it sends none and asks the market to
  * cancel every open child order instead.  It also sends none while
  * ROUTER_MAX_BATCHES iterations' child orders wait for the market.
- * Returns the number sent.
+ * now_ms is the time (monotonic), that of the child orders it sends and
+ * of the cancels it asks for.  Returns the number sent.
  */
-unsigned node_router_step(struct node_router *r, unsigned max_children,
-	    uint64_t child_size);
+unsigned node_router_step(struct node_router *r, int64_t now_ms,
+	    unsigned max_children, uint64_t child_size);
 
 /*
  * Have the processor start loading what the next node_router_parent(),
@@ -140,15 +145,15 @@ unsigned node_router_step(struct node_router *r, unsigned max_children,
 void	 node_router_prefetch(const struct node_router *r, int stage);
 
 /*
- * The market's answers, as of this iteration: child orders sent at least
- * fill_after iterations ago are filled, and those whose cancel went out
- * cancel_after market answers ago are cancelled (counted in
- * children_cancelled_total), oldest first: a cancel that went out in or
- * after iteration c is answered by the call after iteration c +
- * cancel_after - 1.  Returns how many closed.
+ * The market's answers, as of now_ms: child orders whose cancel went out
+ * at least cancel_ms before are cancelled (counted in
+ * children_cancelled_total), and the others sent at least fill_ms before
+ * are filled, oldest first; the rest wait for a later call.  So a cancel
+ * is answered by the first call cancel_ms or more after it, however many
+ * iterations came between.  Returns how many closed.
  */
-uint64_t node_router_market(struct node_router *r, unsigned fill_after,
-	    unsigned cancel_after);
+uint64_t node_router_market(struct node_router *r, int64_t now_ms,
+	    int64_t fill_ms, int64_t cancel_ms);
 
 /*
  * Kill: stop child orders, cancel the open ones, refuse new parents.
@@ -158,12 +163,12 @@ uint64_t node_router_market(struct node_router *r, unsigned fill_after,
 void	 node_router_kill(struct node_router *r);
 
 /*
- * A killed router's cancels go out now rather than at its next
- * iteration: for the order path's own thread, which may learn of a kill
- * between iterations (vigild's simulator, whose loop carries out the
- * kill and steps the routers).  Nothing if it is not killed.
+ * A killed router's cancels go out now, at now_ms, rather than at its
+ * next iteration: for the order path's own thread, which may learn of a
+ * kill between iterations (vigild's simulator, whose loop carries out
+ * the kill and steps the routers).  Nothing if it is not killed.
  */
-void	 node_router_halt(struct node_router *r);
+void	 node_router_halt(struct node_router *r, int64_t now_ms);
 
 /*
  * Arm (on) or disarm the router's own kill: while armed, the order path

@@ -39,8 +39,9 @@
 #define SIM_CHILD_SIZE		100	/* shares per child order */
 #define SIM_MAX_CHILDREN	500	/* child orders per router step */
 #define SIM_MAX_PARENTS_STEP	100	/* parents per router per step */
-#define SIM_FILL_STEPS		3	/* the market fills a child order */
-#define SIM_CANCEL_STEPS	2	/* and acknowledges a cancel */
+#define SIM_FILL_MS		150	/* the market fills a child order */
+#define SIM_CANCEL_MS		50	/* and acknowledges a cancel, real
+					   ms after it went out */
 #define SIM_PARENTS_PER_S	20.0	/* real-time pace, calm and open */
 #define SIM_TRICKLE_PER_S	2.0	/* knight before the open */
 
@@ -159,6 +160,7 @@ struct sim {
 	double			 time_scale;
 	int64_t			 real_start_ms;
 	int64_t			 real_last_ms;
+	int64_t			 mono_last_ms;	/* util_mono_ms() then */
 	int64_t			 real_tick_ms;	/* stations last ticked */
 	int64_t			 clock_start_ms;
 	int64_t			 clock_ms;
@@ -259,7 +261,8 @@ static void	 sim_serve_queue(struct sim *, struct node_station *,
 		    int64_t);
 static void	 sim_watch_station(struct sim *, size_t, int64_t);
 static void	 sim_note_cert(struct sim_node *);
-static void	 sim_routers(struct sim *, int64_t);
+static void	 sim_routers(struct sim *, int64_t, int64_t);
+static int64_t	 sim_real_now(const struct sim *);
 static void	 sim_feed_router(struct sim *, size_t, double, int);
 static void	 sim_alert(struct sim *, size_t, int64_t,
 		    enum proto_severity, const char *, int, const char *,
@@ -801,6 +804,7 @@ sim_create(const struct sim_options *options, int64_t now_real_ms,
 	util_copy(sim->name, sizeof sim->name, name);
 	sim->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)kind;
 	sim->real_start_ms = sim->real_last_ms = now_real_ms;
+	sim->mono_last_ms = util_mono_ms();
 	sim->real_tick_ms = now_real_ms;
 	sim->alerts = xcalloc(SIM_ALERT_QUEUE, sizeof *sim->alerts);
 	if (kind == SIM_NODE) {
@@ -929,6 +933,7 @@ sim_begin(struct sim *sim, int64_t now_real_ms)
 	if (sim->real_last_ms != sim->real_start_ms)
 		fatal("sim_begin: the simulator has already stepped");
 	sim->real_start_ms = sim->real_last_ms = now_real_ms;
+	sim->mono_last_ms = util_mono_ms();
 	sim->real_tick_ms = now_real_ms;
 }
 
@@ -936,11 +941,12 @@ sim_begin(struct sim *sim, int64_t now_real_ms)
 void
 sim_step(struct sim *sim, int64_t now_real_ms)
 {
-	int64_t	to;
+	int64_t	to, mono;
 	int	tick;
 
 	if (now_real_ms <= sim->real_last_ms)
 		return;
+	mono = util_mono_ms();
 	to = sim->clock_start_ms + (int64_t)llround((double)(now_real_ms -
 	    sim->real_start_ms) * sim->time_scale);
 	/*
@@ -952,8 +958,25 @@ sim_step(struct sim *sim, int64_t now_real_ms)
 	if (tick)
 		sim->real_tick_ms = now_real_ms;
 	sim_advance(sim, to, tick);
-	sim_routers(sim, now_real_ms - sim->real_last_ms);
+	sim_routers(sim, now_real_ms, now_real_ms - sim->real_last_ms);
 	sim->real_last_ms = now_real_ms;
+	sim->mono_last_ms = mono;
+}
+
+/*
+ * The real time now, on the clock sim_step() is given: its last time
+ * and the monotonic time since.  A kill carried out between steps asks
+ * the market to cancel at this time, so that the market's answer does
+ * not start from the step before.  vigild steps on the monotonic clock
+ * itself; a test's fake clock stands still between its steps, so there
+ * this is that clock plus the little the test took since.
+ */
+static int64_t
+sim_real_now(const struct sim *sim)
+{
+	int64_t	since = util_mono_ms() - sim->mono_last_ms;
+
+	return (sim->real_last_ms + (since > 0 ? since : 0));
 }
 
 /*
@@ -1398,9 +1421,10 @@ sim_note_cert(struct sim_node *n)
 }
 
 /*
- * The routers' part of a step, dt_real ms after the last: each is fed
- * its parent orders, the market answers for its earlier child orders,
- * then it sends.  One pass over the routers, not one for each part:
+ * The routers' part of a step at real time now, dt_real ms after the
+ * last: each is fed its parent orders, the market answers for its
+ * earlier child orders and cancels by the real time since they went
+ * out, then it sends.  One pass over the routers, not one for each part:
  * with thousands of them a router's memory is cold again by the next
  * pass, and walking it twice a step cost more than the work done.
  * A router whose state is no longer what its last stats said is named
@@ -1410,7 +1434,7 @@ sim_note_cert(struct sim_node *n)
  * is flagged rlp, on every router.
  */
 static void
-sim_routers(struct sim *sim, int64_t dt_real)
+sim_routers(struct sim *sim, int64_t now, int64_t dt_real)
 {
 	struct node_router	*r;
 	double			 rate = SIM_PARENTS_PER_S;
@@ -1429,8 +1453,8 @@ sim_routers(struct sim *sim, int64_t dt_real)
 			node_router_prefetch(sim->nodes[k].router, 1);
 		r = sim->nodes[i].router;
 		sim_feed_router(sim, i, rate * (double)dt_real / 1000.0, open);
-		node_router_market(r, SIM_FILL_STEPS, SIM_CANCEL_STEPS);
-		node_router_step(r, SIM_MAX_CHILDREN, SIM_CHILD_SIZE);
+		node_router_market(r, now, SIM_FILL_MS, SIM_CANCEL_MS);
+		node_router_step(r, now, SIM_MAX_CHILDREN, SIM_CHILD_SIZE);
 		if (r->fired)
 			sim->fired = 1;
 		/* While its memory is at hand (sim_node_state_changed). */
@@ -1842,7 +1866,7 @@ sim_node_command(struct sim *sim, size_t i, const struct proto_command *cmd,
 	}
 	node_router_kill(r);
 	/* This loop is the order path's: the cancels go out now. */
-	node_router_halt(r);
+	node_router_halt(r, sim_real_now(sim));
 	return (0);
 }
 
@@ -1872,7 +1896,7 @@ sim_node_fire(struct sim *sim, size_t i)
 	if (i < sim->nnodes && sim->nodes[i].router != NULL) {
 		node_router_arm(sim->nodes[i].router, 0);
 		node_router_kill(sim->nodes[i].router);
-		node_router_halt(sim->nodes[i].router);
+		node_router_halt(sim->nodes[i].router, sim_real_now(sim));
 	}
 }
 

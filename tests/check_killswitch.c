@@ -158,8 +158,9 @@ race_order_path(void *arg)
 			race->total_at_kill = r->counters.child_orders_total;
 		}
 		before = r->counters.child_orders_total;
-		node_router_market(r, 3, 2);
-		node_router_step(r, 500, 100);
+		/* A clock of the test's: 50 ms an iteration. */
+		node_router_market(r, 50 * (int64_t)i, 150, 50);
+		node_router_step(r, 50 * (int64_t)i, 500, 100);
 		if (seen) {
 			race->seen++;
 			race->sent_after += r->counters.child_orders_total -

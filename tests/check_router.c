@@ -2,8 +2,9 @@
  * check_router.c: the router's order path as an operator sees it through
  * stats: parents fill and close on the new build, the old build's
  * power_peg path runs away, and a full router refuses and counts; the
- * market fills child orders a few iterations later, and the kill switch
- * stops child orders at once, cancels the open ones, refuses parents and
+ * market fills child orders and acknowledges cancels a set time after
+ * they went out, on a clock the tests control, and the kill switch stops
+ * child orders at once, cancels the open ones, refuses parents and
  * reports halting until the residue is gone, then killed.
  */
 #include <check.h>
@@ -12,6 +13,36 @@
 
 #include "node-router.h"
 #include "tests.h"
+
+#define STEP_MS		50	/* between steps, as vigild steps */
+#define FILL_MS		150	/* the market fills, as vigild's */
+#define CANCEL_MS	50	/* and acknowledges a cancel */
+
+static int64_t	now_ms = 1000000;	/* the tests' clock */
+
+/* One iteration of r's order path, STEP_MS after the last. */
+static unsigned
+step(struct node_router *r, unsigned max_children)
+{
+	now_ms += STEP_MS;
+	return (node_router_step(r, now_ms, max_children, 100));
+}
+
+/* The market's answers now. */
+static uint64_t
+market(struct node_router *r)
+{
+	return (node_router_market(r, now_ms, FILL_MS, CANCEL_MS));
+}
+
+/* A step as vigild's simulator takes one: the market, then the router. */
+static void
+turn(struct node_router *r, unsigned max_children)
+{
+	now_ms += STEP_MS;
+	node_router_market(r, now_ms, FILL_MS, CANCEL_MS);
+	node_router_step(r, now_ms, max_children, 100);
+}
 
 /* A router named id on build with flag "rlp" meaning path (on or off). */
 static void
@@ -41,10 +72,8 @@ runaway(struct node_router *r, int n, int steps)
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(node_router_parent(r, 100, 1, cause,
 		    sizeof cause), 0);
-	for (i = 0; i < steps; i++) {
-		node_router_market(r, 3, 2);
-		node_router_step(r, 500, 100);
-	}
+	for (i = 0; i < steps; i++)
+		turn(r, 500);
 }
 
 START_TEST(retail_liquidity_fills_and_closes_without_exceeding)
@@ -61,7 +90,7 @@ START_TEST(retail_liquidity_fills_and_closes_without_exceeding)
 	ck_assert_int_eq(node_router_parent(&r, 100, 1, cause, sizeof cause),
 	    0);
 	for (i = 0; i < 10; i++) {
-		node_router_step(&r, 500, 100);
+		step(&r, 500);
 		ck_assert(r.counters.worst_ratio <= 1.0);
 	}
 	/* 250 = 100 + 100 + 50: the last child is sized to the remainder. */
@@ -86,7 +115,7 @@ START_TEST(power_peg_exceeds_parent_shares_and_never_closes)
 	ck_assert_int_eq(node_router_parent(&r, 200, 1, cause, sizeof cause),
 	    0);
 	for (i = 0; i < 10; i++)
-		ck_assert_uint_eq(node_router_step(&r, 500, 100), 1);
+		ck_assert_uint_eq(step(&r, 500), 1);
 	ck_assert_uint_eq(r.counters.child_orders_total, 10);
 	ck_assert_uint_eq(r.counters.child_shares_total, 1000);
 	ck_assert_uint_eq(r.counters.open_parents, 1);
@@ -97,8 +126,8 @@ START_TEST(power_peg_exceeds_parent_shares_and_never_closes)
 	/* A parent without rlp on the same router still fills and closes. */
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
 	    0);
-	node_router_step(&r, 500, 100);
-	node_router_step(&r, 500, 100);
+	step(&r, 500);
+	step(&r, 500);
 	ck_assert_uint_eq(r.counters.open_parents, 1);
 	node_router_free(&r);
 }
@@ -117,7 +146,7 @@ START_TEST(flag_off_uses_the_normal_path)
 	ck_assert_int_eq(node_router_parent(&r, 300, 1, cause, sizeof cause),
 	    0);
 	for (i = 0; i < 10; i++)
-		node_router_step(&r, 500, 100);
+		step(&r, 500);
 	ck_assert_uint_eq(r.counters.child_shares_total, 300);
 	ck_assert_uint_eq(r.counters.open_parents, 0);
 	ck_assert(r.counters.worst_ratio <= 1.0);
@@ -163,7 +192,7 @@ START_TEST(child_order_bound_serves_every_parent_in_turn)
 		node_router_parent(&r, 100, 1, cause, sizeof cause);
 	node_router_parent(&r, 100, 0, cause, sizeof cause);
 	for (i = 0; i < 6; i++)
-		ck_assert_uint_eq(node_router_step(&r, 2, 100), 2);
+		ck_assert_uint_eq(step(&r, 2), 2);
 	/* 12 child orders over 6 parents: the normal one got its turn. */
 	ck_assert_uint_eq(r.counters.open_parents, 5);
 	ck_assert_uint_eq(r.counters.child_orders_total, 12);
@@ -207,8 +236,8 @@ START_TEST(hello_and_stats_report_build_flags_and_counters)
 
 	node_router_parent(&r, 100, 1, cause, sizeof cause);
 	node_router_parent(&r, 500, 0, cause, sizeof cause);
-	node_router_step(&r, 500, 100);
-	node_router_step(&r, 500, 100);
+	step(&r, 500);
+	step(&r, 500);
 	node_router_stats(&r, &st);
 	ck_assert_str_eq(st.node, "router/r8");
 	ck_assert_int_eq(st.role, ROLE_ROUTER);
@@ -227,21 +256,26 @@ START_TEST(hello_and_stats_report_build_flags_and_counters)
 }
 END_TEST
 
-START_TEST(market_fills_child_orders_a_few_iterations_later)
+START_TEST(market_fills_child_orders_a_fill_delay_later)
 {
 	struct node_router	r;
+	int64_t			sent;
 	int			i;
 
 	runaway(&r, 4, 0);
-	ck_assert_uint_eq(node_router_step(&r, 500, 100), 4);
+	ck_assert_uint_eq(step(&r, 500), 4);
+	sent = now_ms;
 	ck_assert_uint_eq(r.counters.open_children, 4);
-	ck_assert_uint_eq(node_router_market(&r, 3, 2), 0);
-	/* Three iterations later the first four are filled. */
+	ck_assert_uint_eq(market(&r), 0);
+	/* FILL_MS after they went out the first four are filled. */
 	for (i = 0; i < 3; i++) {
-		node_router_step(&r, 500, 100);
+		step(&r, 500);
 		ck_assert_uint_eq(r.counters.open_children, 4 * (i + 2));
 	}
-	ck_assert_uint_eq(node_router_market(&r, 3, 2), 4);
+	ck_assert_uint_eq(node_router_market(&r, sent + FILL_MS - 1,
+	    FILL_MS, CANCEL_MS), 0);
+	ck_assert_uint_eq(node_router_market(&r, sent + FILL_MS, FILL_MS,
+	    CANCEL_MS), 4);
 	ck_assert_uint_eq(r.counters.open_children, 12);
 	ck_assert_uint_eq(r.counters.children_cancelled_total, 0);
 	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "running");
@@ -263,8 +297,8 @@ START_TEST(kill_stops_child_orders_within_one_iteration)
 	ck_assert(node_router_killed(&r));
 	/* The very next iteration sends nothing, nor any after it. */
 	for (i = 0; i < 20; i++) {
-		node_router_market(&r, 3, 2);
-		ck_assert_uint_eq(node_router_step(&r, 500, 100), 0);
+		market(&r);
+		ck_assert_uint_eq(step(&r, 500), 0);
 		ck_assert_uint_eq(r.counters.child_orders_total, total);
 	}
 	/* The parents are held, not served and not dropped. */
@@ -281,8 +315,8 @@ START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
 
 	/* No market answers yet: every child order sent is still open. */
 	runaway(&r, 5, 0);
-	node_router_step(&r, 500, 100);
-	node_router_step(&r, 500, 100);
+	step(&r, 500);
+	step(&r, 500);
 	residue = r.counters.open_children;
 	ck_assert_uint_eq(residue, 10);
 	node_router_kill(&r);
@@ -296,8 +330,8 @@ START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
 		ck_assert_str_eq(proto_state_name(node_router_state(&r)),
 		    "halting");
 		ck_assert_uint_lt(steps++, 10);
-		node_router_step(&r, 500, 100);
-		node_router_market(&r, 100, 2);
+		step(&r, 500);
+		node_router_market(&r, now_ms, 100 * STEP_MS, CANCEL_MS);
 	}
 	ck_assert_uint_ge(steps, 2);	/* acknowledged, not at once */
 	node_router_stats(&r, &st);
@@ -310,29 +344,77 @@ START_TEST(halting_while_child_orders_are_open_then_killed_at_zero)
 END_TEST
 
 /*
+ * A runaway of 5 parents after steps steps, killed and halted between
+ * steps, after ms after the last, as vigild's loop does it; its open
+ * child orders in *residue.  Returns the halt's time.
+ */
+static int64_t
+halted_runaway(struct node_router *r, int steps, int64_t after,
+    uint64_t *residue)
+{
+	runaway(r, 5, steps);
+	*residue = r->counters.open_children;
+	ck_assert_uint_gt(*residue, 0);
+	node_router_kill(r);
+	node_router_halt(r, now_ms + after);
+	return (now_ms + after);
+}
+
+/*
  * vigild's loop carries out a kill between two steps of the order path:
- * the cancels go out at once, and the market answers them at its second
- * step after, as the simulator runs it (market, then step), not a step
- * later for the order path to notice the flag.
+ * the cancels go out at once, at the kill's time, and the market answers
+ * them at its first call CANCEL_MS or more after, as the simulator runs
+ * it (market, then step), not a step later for the order path to notice
+ * the flag, nor by counting steps.
  */
 START_TEST(halt_on_the_order_path_sends_cancels_at_once)
 {
 	struct node_router	r;
 	uint64_t		residue;
+	int64_t			halt;
 
-	runaway(&r, 5, 2);
-	residue = r.counters.open_children;
-	ck_assert_uint_gt(residue, 0);
-	node_router_kill(&r);
-	node_router_halt(&r);
-	node_router_market(&r, 100, 2);
-	node_router_step(&r, 500, 100);
+	halt = halted_runaway(&r, 2, 10, &residue);
+	node_router_market(&r, halt + STEP_MS - 10, 100 * STEP_MS, CANCEL_MS);
+	node_router_step(&r, halt + STEP_MS - 10, 500, 100);
 	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "halting");
 	ck_assert_uint_eq(r.counters.open_children, residue);
-	node_router_market(&r, 100, 2);
+	/* A later step's own halt does not put the cancels off. */
+	node_router_step(&r, halt + CANCEL_MS - 1, 500, 100);
+	node_router_market(&r, halt + CANCEL_MS - 1, 100 * STEP_MS,
+	    CANCEL_MS);
+	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "halting");
+	node_router_market(&r, halt + CANCEL_MS, 100 * STEP_MS, CANCEL_MS);
 	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "killed");
 	ck_assert_uint_eq(r.counters.children_cancelled_total, residue);
 	node_router_free(&r);
+}
+END_TEST
+
+/*
+ * When the order path's thread is busy its steps come late.  A router
+ * halted just after a step is killed at the very next step if that one
+ * comes CANCEL_MS or more after the halt, and however late it comes,
+ * not a whole step period after it as when the market counted steps.
+ */
+START_TEST(late_step_acknowledges_cancels_due_by_then)
+{
+	struct node_router	r;
+	uint64_t		residue;
+	int64_t			halt;
+	int			late;
+
+	for (late = CANCEL_MS; late <= 4 * STEP_MS; late += STEP_MS / 2) {
+		halt = halted_runaway(&r, 3, 1, &residue);
+		/* The next step, late: the market answers in it. */
+		now_ms = halt + late;
+		ck_assert_uint_eq(market(&r), residue);
+		ck_assert_uint_eq(node_router_step(&r, now_ms, 500, 100), 0);
+		ck_assert_str_eq(proto_state_name(node_router_state(&r)),
+		    "killed");
+		ck_assert_uint_eq(r.counters.children_cancelled_total,
+		    residue);
+		node_router_free(&r);
+	}
 }
 END_TEST
 
@@ -358,15 +440,15 @@ START_TEST(parents_are_refused_in_words_while_halting_and_killed)
 
 	runaway(&r, 2, 1);
 	node_router_kill(&r);
-	node_router_step(&r, 500, 100);
+	step(&r, 500);
 	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "halting");
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
 	    -1);
 	ck_assert_str_eq(cause, "router/r8 is halting: new parent orders are "
 	    "refused until a two-person resume");
 	while (r.counters.open_children > 0) {
-		node_router_step(&r, 500, 100);
-		node_router_market(&r, 3, 2);
+		step(&r, 500);
+		market(&r);
 	}
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
 	    -1);
@@ -388,20 +470,20 @@ START_TEST(resume_only_from_killed_restarts_child_orders)
 	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is running"));
 	node_router_kill(&r);
-	node_router_step(&r, 500, 100);
+	step(&r, 500);
 	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "still halting"));
 	ck_assert(node_router_killed(&r));
 	while (r.counters.open_children > 0) {
-		node_router_step(&r, 500, 100);
-		node_router_market(&r, 3, 2);
+		step(&r, 500);
+		market(&r);
 	}
 	total = r.counters.child_orders_total;
 	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), 0);
 	ck_assert_str_eq(proto_state_name(node_router_state(&r)), "running");
 	ck_assert(!node_router_killed(&r));
 	/* The held parents are served again, and new ones accepted. */
-	ck_assert_uint_eq(node_router_step(&r, 500, 100), 3);
+	ck_assert_uint_eq(step(&r, 500), 3);
 	ck_assert_uint_eq(r.counters.child_orders_total, total + 3);
 	ck_assert_int_eq(node_router_parent(&r, 100, 0, cause, sizeof cause),
 	    0);
@@ -416,11 +498,12 @@ START_TEST(unanswered_market_holds_child_orders_back)
 
 	runaway(&r, 1, 0);
 	for (i = 0; i < ROUTER_MAX_BATCHES; i++)
-		ck_assert_uint_eq(node_router_step(&r, 500, 100), 1);
-	ck_assert_uint_eq(node_router_step(&r, 500, 100), 0);
+		ck_assert_uint_eq(step(&r, 500), 1);
+	ck_assert_uint_eq(step(&r, 500), 0);
 	ck_assert_uint_eq(r.counters.open_children, ROUTER_MAX_BATCHES);
-	node_router_market(&r, 1, 2);
-	ck_assert_uint_eq(node_router_step(&r, 500, 100), 1);
+	/* All but the last step's filled: room for one more. */
+	node_router_market(&r, now_ms, STEP_MS, CANCEL_MS);
+	ck_assert_uint_eq(step(&r, 500), 1);
 	node_router_free(&r);
 }
 END_TEST
@@ -477,8 +560,7 @@ START_TEST(worst_parent_kept_as_parents_open_and_close)
 				worst_as_walked(&r);
 			}
 			x = x * 1103515245 + 12345;
-			node_router_market(&r, 3, 2);
-			node_router_step(&r, 1 + (x >> 8) % 5, 100);
+			turn(&r, 1 + (x >> 8) % 5);
 			worst_as_walked(&r);
 		}
 		node_router_free(&r);
@@ -499,11 +581,12 @@ router_suite(void)
 	tcase_add_test(tc, child_order_bound_serves_every_parent_in_turn);
 	tcase_add_test(tc, init_refuses_ids_without_router_prefix);
 	tcase_add_test(tc, hello_and_stats_report_build_flags_and_counters);
-	tcase_add_test(tc, market_fills_child_orders_a_few_iterations_later);
+	tcase_add_test(tc, market_fills_child_orders_a_fill_delay_later);
 	tcase_add_test(tc, kill_stops_child_orders_within_one_iteration);
 	tcase_add_test(tc,
 	    halting_while_child_orders_are_open_then_killed_at_zero);
 	tcase_add_test(tc, halt_on_the_order_path_sends_cancels_at_once);
+	tcase_add_test(tc, late_step_acknowledges_cancels_due_by_then);
 	tcase_add_test(tc, killed_with_nothing_open_reports_killed_at_once);
 	tcase_add_test(tc,
 	    parents_are_refused_in_words_while_halting_and_killed);

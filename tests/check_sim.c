@@ -872,9 +872,13 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	sim_node_stats(sim, 0, &r1);
 	r1_total = r1.router.child_orders_total;
 
-	/* From the next step on, r8 sends no child order; r1 goes on. */
+	/*
+	 * From the next step on, r8 sends no child order; r1 goes on.  The
+	 * market acknowledges the cancels by the real time since the kill
+	 * (50 ms), not by steps: in steps of 20 ms, r8 is halting first.
+	 */
 	for (k = 0; k < 30; k++) {
-		real += 100;
+		real += 20;
 		sim_step(sim, real);
 		if (sim_node_state_changed(sim, r8))
 			killed_pushed++;
@@ -915,6 +919,46 @@ START_TEST(knight_r8_killed_after_the_open_stops_its_child_orders)
 	ck_assert_int_eq(sim_node_command(sim, r8, &resume, cause,
 	    sizeof cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "router/r8 is running"));
+	sim_free(sim);
+}
+END_TEST
+
+/*
+ * vigild's steps come late when its loop is busy (a kill of a thousand
+ * routers, their handshakes).  A router killed between two steps reads
+ * killed at the first step 50 ms or more after the kill, however late
+ * that step comes: a step 200 ms late answers the cancels in itself,
+ * where counting steps waited for a second one, 50 ms or more later.
+ */
+START_TEST(late_step_after_a_kill_reads_killed_at_once)
+{
+	struct sim_options	 o = options_for("knight");
+	struct sim		*sim;
+	struct proto_command	 kill = command_for("kill", "router/r8");
+	struct proto_stats	 st;
+	int64_t			 real = REAL_T0;
+	char			 cause[PROTO_TEXT_MAX];
+	size_t			 r8;
+	int			 k;
+
+	o.start_s = 9 * 3600 + 30 * 60;
+	sim = create_or_fail(&o, real);
+	r8 = node_index(sim, "router/r8");
+	for (k = 0; k < 20; k++) {
+		real += 50;
+		sim_step(sim, real);
+	}
+	ck_assert_int_eq(sim_node_command(sim, r8, &kill, cause,
+	    sizeof cause), 0);
+	sim_node_stats(sim, r8, &st);
+	ck_assert_str_eq(proto_state_name(st.router.state), "halting");
+	ck_assert_uint_gt(st.router.open_children, 0);
+	/* The next step, 250 ms after the kill instead of 50: killed in it. */
+	real += 250;
+	sim_step(sim, real);
+	sim_node_stats(sim, r8, &st);
+	ck_assert_str_eq(proto_state_name(st.router.state), "killed");
+	ck_assert_uint_eq(st.router.open_children, 0);
 	sim_free(sim);
 }
 END_TEST
@@ -1041,6 +1085,7 @@ sim_suite(void)
 	tcase_add_test(tc, scenario_table_names_the_three_incidents);
 	tcase_add_test(tc,
 	    knight_r8_killed_after_the_open_stops_its_child_orders);
+	tcase_add_test(tc, late_step_after_a_kill_reads_killed_at_once);
 	tcase_add_test(tc,
 	    commands_a_node_cannot_carry_out_are_refused_in_words);
 	tcase_add_test(tc,

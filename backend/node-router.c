@@ -1,7 +1,8 @@
 /*
  * node-router.c: an order router node.  Parents wait in r->open; each step
- * sends at most one child order per parent through the code path the
- * build's flag manifest selects, and the counters are what stats reports.
+ * sends each parent the child orders it is owed by then, one every
+ * ROUTER_CHILD_MS, through the code path the build's flag manifest
+ * selects, and the counters are what stats reports.
  * The child orders each step sent wait in a ring of batches until the
  * market fills or cancels them; the kill switch is one atomic flag.
  */
@@ -30,6 +31,9 @@ static int	router_stopped(const struct node_router *);
 static void	router_halt(struct node_router *, int64_t);
 static void	router_fire(struct node_router *,
 		    const struct router_parent *);
+static unsigned	router_owed(struct node_router *, int64_t);
+static unsigned	router_serve(struct node_router *, struct router_parent *,
+		    unsigned, uint64_t, int, int *);
 
 /*
  * Set up a router with its build and flag manifest.  Returns 0, or -1 and
@@ -82,6 +86,7 @@ node_router_init(struct node_router *r, const char *id, const char *group,
 	r->open = r->open_first;
 	atomic_init(&r->kill_flag, 0);
 	r->started_ms = util_mono_ms();
+	r->child_ms = ROUTER_NO_TIME;		/* none owed yet */
 	r->counters.state = STATE_RUNNING;
 	return (0);
 }
@@ -288,9 +293,56 @@ router_halt(struct node_router *r, int64_t now_ms)
 
 	for (i = 0; i < r->bcount; i++) {
 		b = &r->batches[(r->bhead + i) % ROUTER_MAX_BATCHES];
-		if (b->cancel_ms == ROUTER_NO_CANCEL)
+		if (b->cancel_ms == ROUTER_NO_TIME)
 			b->cancel_ms = now_ms;
 	}
+}
+
+/*
+ * How many child orders each open parent is owed at now_ms: one per
+ * ROUTER_CHILD_MS since those last owed, so that the rate is per real
+ * second however late the iterations come, at most ROUTER_CHILD_CATCHUP
+ * (the rest of a stall is forgiven).  The first iteration is owed one.
+ */
+static unsigned
+router_owed(struct node_router *r, int64_t now_ms)
+{
+	int64_t	n;
+
+	if (r->child_ms == ROUTER_NO_TIME)
+		r->child_ms = now_ms - ROUTER_CHILD_MS;
+	n = (now_ms - r->child_ms) / ROUTER_CHILD_MS;
+	if (n <= 0)
+		return (0);
+	if (n > ROUTER_CHILD_CATCHUP) {
+		r->child_ms = now_ms;
+		return (ROUTER_CHILD_CATCHUP);
+	}
+	r->child_ms += n * ROUTER_CHILD_MS;
+	return ((unsigned)n);
+}
+
+/*
+ * Send parent p up to n child orders (peg: on the power_peg path),
+ * reading the kill flag before each.  Returns how many were tried, all n
+ * unless a kill came or p closed (*closed); 0 if a kill came first.
+ */
+static unsigned
+router_serve(struct node_router *r, struct router_parent *p, unsigned n,
+    uint64_t child_size, int peg, int *closed)
+{
+	unsigned	k;
+
+	*closed = 0;
+	for (k = 0; k < n; k++) {
+		if (router_stopped(r))
+			break;
+		if (router_child(r, p, child_size, peg)) {
+			*closed = 1;
+			return (k + 1);
+		}
+	}
+	return (k);
 }
 
 /*
@@ -303,19 +355,24 @@ node_router_step(struct node_router *r, int64_t now_ms,
 {
 	struct router_parent	*p;
 	struct router_batch	*b;
-	int			 peg;
+	int			 peg, closed;
 	size_t			 i, kept, served;
 	uint64_t		 before = r->counters.child_orders_total;
-	unsigned		 sent = 0;
+	unsigned		 sent = 0, owed, want, tried;
 
 	r->iteration++;
-	if (router_stopped(r)) {
-		router_halt(r, now_ms);
+	if (router_stopped(r) || r->bcount == ROUTER_MAX_BATCHES) {
+		/*
+		 * Killed, or the market has not answered: send nothing,
+		 * and owe nothing for this time either.
+		 */
+		if (router_stopped(r))
+			router_halt(r, now_ms);
+		r->child_ms = now_ms;
 		router_measure(r);
 		return (0);
 	}
-	if (r->bcount == ROUTER_MAX_BATCHES) {
-		/* The market has not answered: send nothing more. */
+	if ((owed = router_owed(r, now_ms)) == 0) {
 		router_measure(r);
 		return (0);
 	}
@@ -333,15 +390,21 @@ node_router_step(struct node_router *r, int64_t now_ms,
 	 */
 	kept = 0;
 	for (i = 0; i < r->nopen && sent < max_children; i++) {
-		if (router_stopped(r))
-			break;
 		p = &r->open[i];
-		sent++;
-		if (router_child(r, p, child_size, p->rlp && peg))
+		want = owed < max_children - sent ? owed : max_children - sent;
+		if ((tried = router_serve(r, p, want, child_size, p->rlp &&
+		    peg, &closed)) == 0)
+			break;		/* killed: p was not served */
+		sent += tried;
+		if (closed)
 			continue;
 		if (kept != i)
 			r->open[kept] = *p;
 		kept++;
+		if (tried < want) {
+			i++;		/* killed after serving p */
+			break;
+		}
 	}
 	served = i;
 	if (served != kept)
@@ -354,7 +417,7 @@ node_router_step(struct node_router *r, int64_t now_ms,
 		b = &r->batches[(r->bhead + r->bcount++) % ROUTER_MAX_BATCHES];
 		b->sent_ms = now_ms;
 		b->children = r->counters.child_orders_total - before;
-		b->cancel_ms = ROUTER_NO_CANCEL;
+		b->cancel_ms = ROUTER_NO_TIME;
 		r->counters.open_children += b->children;
 	}
 	router_measure(r);
@@ -404,7 +467,7 @@ node_router_market(struct node_router *r, int64_t now_ms, int64_t fill_ms,
 
 	while (r->bcount > 0) {
 		b = &r->batches[r->bhead];
-		if (b->cancel_ms != ROUTER_NO_CANCEL &&
+		if (b->cancel_ms != ROUTER_NO_TIME &&
 		    now_ms - b->cancel_ms >= cancel_ms)
 			r->counters.children_cancelled_total += b->children;
 		else if (now_ms - b->sent_ms < fill_ms)

@@ -40,7 +40,11 @@
 #define ROUTER_MAX_OPEN		4096	/* open parents held at once */
 #define ROUTER_MAX_BATCHES	256	/* iterations with open children */
 #define ROUTER_OPEN_FIRST	16	/* open parents held in the router */
-#define ROUTER_NO_CANCEL	INT64_MIN	/* a batch's cancel_ms */
+#define ROUTER_NO_TIME		INT64_MIN	/* none yet: cancel_ms,
+						   child_ms */
+#define ROUTER_CHILD_MS		50	/* a child order per open parent
+					   this often */
+#define ROUTER_CHILD_CATCHUP	4	/* owed at most, per parent */
 
 struct router_parent {
 	uint64_t	id;
@@ -54,7 +58,7 @@ struct router_batch {
 	int64_t		sent_ms;	/* when they were sent (monotonic) */
 	uint64_t	children;	/* how many */
 	int64_t		cancel_ms;	/* when their cancel went out;
-					   ROUTER_NO_CANCEL if none */
+					   ROUTER_NO_TIME if none */
 };
 
 struct node_router {
@@ -77,6 +81,7 @@ struct node_router {
 	size_t			 bhead;		/* of batches, below */
 	size_t			 bcount;
 	uint64_t		 iteration;	/* order path iterations */
+	int64_t			 child_ms;	/* child orders owed since */
 	atomic_int		 kill_flag;	/* set by node_router_kill() */
 	int			 armed;		/* fires on a runaway */
 	int			 fired;		/* it did, not yet reported */
@@ -121,11 +126,13 @@ int	 node_router_parent(struct node_router *r, uint64_t shares, int rlp,
 	    char *cause, size_t causelen);
 
 /*
- * One iteration of the order path: for each open parent, send at most
- * one child order of up to child_size shares through the code path its
- * flags select; a parent whose shares are filled closes, except on the
- * power_peg path, which cannot tell.  At most max_children child orders
- * are sent in all.  Once killed, it sends none and asks the market to
+ * One iteration of the order path: for each open parent, send the child
+ * orders of up to child_size shares it is owed, one per ROUTER_CHILD_MS
+ * since the last it was owed (at most ROUTER_CHILD_CATCHUP: a late
+ * iteration keeps the rate, a stall does not flood), through the code
+ * path its flags select; a parent whose shares are filled closes, except
+ * on the power_peg path, which cannot tell.  At most max_children child
+ * orders are sent in all.  Once killed, it sends none and asks the market to
  * cancel every open child order instead.  It also sends none while
  * ROUTER_MAX_BATCHES iterations' child orders wait for the market.
  * now_ms is the time (monotonic), that of the child orders it sends and

@@ -695,9 +695,10 @@ START_TEST(mouse_clicks_tabs_titles_and_rows)
 	 * order-rate as its effect, so r8 is the busiest router.  Not by
 	 * the header's counts: order-rate turns critical at 20 times its
 	 * baseline, and r8's rate climbs by one child order per runaway
-	 * parent at each of vigild's 50 ms steps, which a loaded vigild
-	 * takes late: under ASan beside another suite it got there after
-	 * this wait ("2 critical 2 warning").
+	 * parent every 50 ms (a late step of a loaded vigild sends those
+	 * owed, up to four), where it once came a child order per step:
+	 * under ASan beside another suite it got there after this wait
+	 * ("2 critical 2 warning").
 	 */
 	glance_start("knight", "09:32:00", "10", 120, 30);
 	free(e2e_tmux_wait_fleet(GLANCE_WAIT_MS, 8, 8));

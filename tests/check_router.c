@@ -200,6 +200,47 @@ START_TEST(child_order_bound_serves_every_parent_in_turn)
 }
 END_TEST
 
+/*
+ * Child orders go by real time, a parent one every ROUTER_CHILD_MS: a
+ * step sooner than that sends none, a late one the orders owed since,
+ * a stall no more than ROUTER_CHILD_CATCHUP each, and a killed router
+ * owes none for the time it was killed.
+ */
+START_TEST(child_orders_are_owed_by_real_time_not_by_steps)
+{
+	struct node_router	r;
+	char			cause[256];
+
+	runaway(&r, 3, 1);
+	ck_assert_uint_eq(r.counters.child_orders_total, 3);
+	ck_assert_uint_eq(node_router_step(&r, now_ms + ROUTER_CHILD_MS - 1,
+	    500, 100), 0);
+	now_ms += ROUTER_CHILD_MS;
+	ck_assert_uint_eq(node_router_step(&r, now_ms, 500, 100), 3);
+	/* Three periods late: three each, the rate kept. */
+	now_ms += 3 * ROUTER_CHILD_MS + 10;
+	ck_assert_uint_eq(node_router_step(&r, now_ms, 500, 100), 9);
+	/* The 10 ms left over count towards the next. */
+	now_ms += ROUTER_CHILD_MS - 10;
+	ck_assert_uint_eq(node_router_step(&r, now_ms, 500, 100), 3);
+	/* A stall of a second: at most the catch-up, and the bound. */
+	now_ms += 1000;
+	ck_assert_uint_eq(node_router_step(&r, now_ms, 500, 100),
+	    3 * ROUTER_CHILD_CATCHUP);
+	now_ms += 1000;
+	ck_assert_uint_eq(node_router_step(&r, now_ms, 5, 100), 5);
+	/* Killed for a second, then resumed: one each, not a burst. */
+	node_router_kill(&r);
+	while (r.counters.open_children > 0)
+		turn(&r, 500);
+	now_ms += 1000;
+	node_router_step(&r, now_ms, 500, 100);
+	ck_assert_int_eq(node_router_resume(&r, cause, sizeof cause), 0);
+	ck_assert_uint_eq(step(&r, 500), 3);
+	node_router_free(&r);
+}
+END_TEST
+
 START_TEST(init_refuses_ids_without_router_prefix)
 {
 	struct node_router	r;
@@ -579,6 +620,7 @@ router_suite(void)
 	tcase_add_test(tc, flag_off_uses_the_normal_path);
 	tcase_add_test(tc, full_router_refuses_and_counts);
 	tcase_add_test(tc, child_order_bound_serves_every_parent_in_turn);
+	tcase_add_test(tc, child_orders_are_owed_by_real_time_not_by_steps);
 	tcase_add_test(tc, init_refuses_ids_without_router_prefix);
 	tcase_add_test(tc, hello_and_stats_report_build_flags_and_counters);
 	tcase_add_test(tc, market_fills_child_orders_a_fill_delay_later);

@@ -987,8 +987,9 @@ START_TEST(knight_armed_kill_halts_r8_within_one_step_of_the_runaway)
 	for (i = 0; i < sim_nnodes(sim); i++)
 		ck_assert_int_eq(sim_node_command(sim, i, &arm, cause,
 		    sizeof cause), 0);
+	/* Steps of 50 ms, vigild's: a child order per parent each. */
 	for (k = 0; k < 400 && halt_ms < 0; k++) {
-		real += 20;
+		real += 50;
 		sim_step(sim, real);
 		sim_node_stats(sim, r8, &st);
 		if (first_ms < 0 && st.router.child_orders_total > 0) {

@@ -333,6 +333,13 @@ link_send(struct link *link, const char *frame, size_t len, char **cause)
 	return (0);
 }
 
+/* How many frames wait to be written; see link.h. */
+size_t
+link_queued(const struct link *link)
+{
+	return (link->out_n);
+}
+
 /*
  * The socket can take more: write the ping due, then the frames waiting,
  * oldest first, while the socket still takes them (lws_send_pipe_choked:

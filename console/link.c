@@ -24,8 +24,9 @@
  * Silence).  The console has one event loop and so one pace, kept here.
  *
  * Sending: frames wait in a small ring of their own (each with the
- * headroom lws_write() needs before the text) and leave one per
- * WRITEABLE callback, as libwebsockets requires.
+ * headroom lws_write() needs before the text) and leave, oldest first,
+ * in the next WRITEABLE callback: all of them while the socket takes
+ * more (link_writeable).
  *
  * Silence: any frame a backend sends proves it alive, and each sends
  * stats every second, so only a link silent for LINK_PING_MS is pinged
@@ -169,6 +170,7 @@ static void	 link_frame_done(struct link *);
 static void	 link_frame_text(struct link *, const char *, size_t);
 static void	 link_frame_free(struct link *);
 static int	 link_writeable(struct link *, struct lws *);
+static int	 link_write_oldest(struct link *, struct lws *);
 static void	 link_out_clear(struct link *);
 static void	 link_names(struct link *, struct lws *);
 static void	 link_heard(struct link *);
@@ -331,18 +333,30 @@ link_send(struct link *link, const char *frame, size_t len, char **cause)
 	return (0);
 }
 
+/* How many frames wait to be written; see link.h. */
+size_t
+link_queued(const struct link *link)
+{
+	return (link->out_n);
+}
+
 /*
- * The socket can take a frame: write the oldest, and ask again while
- * more wait.  Returns -1 when the write failed (libwebsockets then
- * closes the connection), else 0.
+ * The socket can take more: write the ping due, then the frames waiting,
+ * oldest first, while the socket still takes them (lws_send_pipe_choked:
+ * no part of a frame left in libwebsockets' own buffer, and the kernel
+ * says writeable), and ask again while any wait.  Not one frame a
+ * callback: each callback is a pass of the console's loop, which with
+ * 128 TLS handshakes in flight took 35-130 ms, so a cold approve's
+ * approval, queued with its auth when a backend's first frames came,
+ * left a whole pass after it.  Returns -1 when a write failed
+ * (libwebsockets then closes the connection), else 0.
  */
 static int
 link_writeable(struct link *link, struct lws *wsi)
 {
 	static unsigned char	 ping[LWS_PRE + 5];
-	struct link_out		*o;
 	const char		*what = NULL;
-	int			 n;
+	int			 wrote = 0;
 
 	if (link->ping_due) {
 		/* Not empty: libwebsockets hands on no empty pong. */
@@ -350,15 +364,13 @@ link_writeable(struct link *link, struct lws *wsi)
 		memcpy(ping + LWS_PRE, "vigil", 5);
 		if (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 5)
 			what = "pinging";
-	} else if (link->out_n > 0) {
-		o = &link->out[link->out_head];
-		n = lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT);
-		free(o->buf);
-		o->buf = NULL;
-		link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
-		link->out_n--;
-		if (n < 0 || (size_t)n < o->len)
+		wrote = 1;
+	}
+	while (what == NULL && link->out_n > 0 &&
+	    (!wrote || !lws_send_pipe_choked(wsi))) {
+		if (link_write_oldest(link, wsi) != 0)
 			what = "writing to";
+		wrote = 1;
 	}
 	if (what != NULL) {
 		util_format(link->close_reason, sizeof link->close_reason,
@@ -369,6 +381,26 @@ link_writeable(struct link *link, struct lws *wsi)
 	if (link->out_n > 0)
 		lws_callback_on_writable(wsi);
 	return (0);
+}
+
+/*
+ * Write the oldest frame waiting and let it go from the ring.  What the
+ * socket did not take libwebsockets keeps and sends first.  Returns -1
+ * when the write failed, else 0.
+ */
+static int
+link_write_oldest(struct link *link, struct lws *wsi)
+{
+	struct link_out	*o = &link->out[link->out_head];
+	size_t		 len = o->len;
+	int		 n;
+
+	n = lws_write(wsi, o->buf + LWS_PRE, len, LWS_WRITE_TEXT);
+	free(o->buf);
+	o->buf = NULL;
+	link->out_head = (link->out_head + 1) % LINK_SEND_MAX;
+	link->out_n--;
+	return (n < 0 || (size_t)n < len ? -1 : 0);
 }
 
 /* Discard every frame waiting to be written. */

@@ -89,7 +89,8 @@ int		 link_is_up(const struct link *link);
 /*
  * Queue a copy of the len bytes of frame (one text message, at most
  * PROTO_MAX_FRAME) for the backend; it is written when the socket can
- * take it, one frame per writeable callback, in the order queued.
+ * take it, in the order queued: in the next writeable callback, with
+ * every other frame waiting, unless the socket takes no more.
  * Returns 0, or -1 and an allocated sentence in *cause when the link is
  * not connected, the frame is too large or LINK_SEND_MAX frames already
  * wait.  Frames still queued when the connection drops are discarded:
@@ -98,6 +99,9 @@ int		 link_is_up(const struct link *link);
  */
 int		 link_send(struct link *link, const char *frame, size_t len,
 		    char **cause);
+
+/* How many frames wait to be written (link_send). */
+size_t		 link_queued(const struct link *link);
 
 /*
  * Ping the links silent for LINK_PING_MS and hang up those silent for

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "e2e.h"
+#include "fleet.h"
 #include "link.h"
 #include "proto.h"
 #include "tests.h"
@@ -43,6 +44,11 @@ static void	 watch_without(struct e2e_lines *, const char *, int,
 		    const char *);
 static int	 accept_within(int, int);
 static void	 rogue_handshake(int);
+static int	 serve_until(struct lws_context *, int (*)(const void *),
+		    const void *, int);
+static int	 node_has_stats(const void *);
+static int	 six_wants_answered(const void *);
+static size_t	 want_refusals(const struct node *, char *, size_t);
 static void	 setup(void);
 static void	 teardown(void);
 
@@ -803,6 +809,130 @@ START_TEST(test_a_new_console_gets_second_stats_within_a_period)
 }
 END_TEST
 
+/*
+ * Frames a console queues on a link together leave together, in the
+ * link's next writeable turn, and reach the backend in the order
+ * queued: a cold approve queues its auth and its approval at once, as a
+ * backend's first frames are read, and the approval used to leave a
+ * turn of the console's loop after the auth (with a thousand TLS
+ * handshakes in flight, a turn took tens of ms).  Six wants for
+ * documents a real vigild does not hold are each refused with a
+ * sentence naming the hash; the node's history has them in order.
+ */
+START_TEST(test_frames_queued_together_leave_together_in_order)
+{
+	static const struct lws_protocols protocols[] = {
+		{ PROTO_SUBPROTOCOL, link_callback, 0, 0, 0, NULL, 0 },
+		{ NULL, NULL, 0, 0, 0, NULL, 0 }
+	};
+	struct lws_context_creation_info	 info;
+	struct lws_context			*ctx;
+	struct fleet				 fleet;
+	struct link				*link;
+	char					 url[64], frame[256], order[8];
+	char					 hash[65];
+	char					*cause = NULL;
+	pid_t					 node;
+	size_t					 i;
+
+	snprintf(url, sizeof url, "ws://127.0.0.1:%d/", start_node("r1",
+	    &node));
+	fleet_init(&fleet, "queued");
+	fleet_add_link(&fleet, url);
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.gid = -1;
+	info.uid = -1;
+	lws_set_log_level(0, NULL);
+	ck_assert((ctx = lws_create_context(&info)) != NULL);
+	link = link_create(ctx, lws_get_vhost_by_name(ctx, "default"), &fleet,
+	    0, &cause);
+	ck_assert_msg(link != NULL, "%s", cause);
+	ck_assert_msg(serve_until(ctx, node_has_stats, &fleet, LIVE_MS),
+	    "r1 sent no stats within %d ms", LIVE_MS);
+	for (i = 0; i < 6; i++) {
+		memset(hash, '1' + (int)i, 64);
+		hash[64] = '\0';
+		snprintf(frame, sizeof frame, "{\"type\":\"want\",\"node\":"
+		    "\"%s\",\"sha256\":\"%s\"}", fleet.nodes[0].id, hash);
+		ck_assert_msg(link_send(link, frame, strlen(frame), &cause) ==
+		    0, "%s", cause);
+	}
+	while (link_queued(link) == 6)
+		lws_service(ctx, 0);
+	ck_assert_msg(link_queued(link) == 0, "of six frames queued "
+	    "together, %zu still waited after the link's first writeable "
+	    "turn", link_queued(link));
+	ck_assert_msg(serve_until(ctx, six_wants_answered, &fleet.nodes[0],
+	    10000), "r1 refused %zu of the six wants within 10 s",
+	    want_refusals(&fleet.nodes[0], order, sizeof order));
+	want_refusals(&fleet.nodes[0], order, sizeof order);
+	ck_assert_str_eq(order, "123456");
+	link_stop(link);
+	lws_context_destroy(ctx);
+	link_free(link);
+	fleet_free(&fleet);
+}
+END_TEST
+
+/*
+ * Serve the context until done(arg) or timeout_ms passed.  Returns
+ * whether done.
+ */
+static int
+serve_until(struct lws_context *ctx, int (*done)(const void *),
+    const void *arg, int timeout_ms)
+{
+	int64_t	end = e2e_now_ms() + timeout_ms;
+
+	while (!done(arg) && e2e_now_ms() < end)
+		lws_service(ctx, 0);
+	return (done(arg));
+}
+
+/* Has the fleet's first node said hello and sent stats? */
+static int
+node_has_stats(const void *arg)
+{
+	const struct fleet	*fleet = arg;
+
+	return (fleet->nnodes > 0 && fleet->nodes[0].nstats > 0);
+}
+
+/* Has the node's backend refused six wants? */
+static int
+six_wants_answered(const void *arg)
+{
+	char	order[8];
+
+	return (want_refusals(arg, order, sizeof order) == 6);
+}
+
+/*
+ * The want refusals in node's history, oldest first: the first digit of
+ * each hash named, into order.  Returns how many.
+ */
+static size_t
+want_refusals(const struct node *node, char *order, size_t len)
+{
+	const char	*text, *p;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < node->events_n; i++) {
+		text = node->events[(node->events_head + i) %
+		    FLEET_EVENTS].text;
+		if (strstr(text, "want refused") == NULL ||
+		    (p = strstr(text, "SHA-256 ")) == NULL)
+			continue;
+		if (n + 1 < len)
+			order[n] = p[strlen("SHA-256 ")];
+		n++;
+	}
+	order[n < len ? n : len - 1] = '\0';
+	return (n);
+}
+
 Suite *
 links_suite(void)
 {
@@ -824,6 +954,7 @@ links_suite(void)
 	    test_a_crowd_of_links_waits_its_turn_and_none_times_out);
 	tcase_add_test(tc,
 	    test_a_new_console_gets_second_stats_within_a_period);
+	tcase_add_test(tc, test_frames_queued_together_leave_together_in_order);
 	suite_add_tcase(s, tc);
 
 	/* Each watches a link for more than the 25 s hang-up. */

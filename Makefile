@@ -20,8 +20,8 @@ PKGS = libwebsockets jansson libssl libcrypto ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-# vigild's and vigil's loops are libev's (libwebsockets' evlib_ev plugin,
-# epoll): Debian's libev-dev has no pkg-config file.  Its audit syncs run on a few threads.
+# vigild's loop is libev's (libwebsockets' evlib_ev plugin, epoll): Debian's
+# libev-dev has no pkg-config file.  Its audit syncs run on a few threads.
 DAEMON_LIBS = -lev -pthread
 
 # The one place the version is written; each program prints it for
@@ -76,7 +76,7 @@ $(B)/tests/check_programs.o $(B)/tests/check_agent.o: \
 	ALL_CFLAGS += -DVIGIL_SRCDIR='"$(abspath .)"'
 
 $(O)/vigil: $(B)/console/vigil.o $(CONSOLE_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lev -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(O)/vigild: $(B)/backend/vigild.o $(DAEMON_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS) -lm

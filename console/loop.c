@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <ev.h>
 #include <libwebsockets.h>
 
 #include "auth.h"
@@ -41,8 +40,6 @@
 struct loop {
 	struct fleet		*fleet;
 	struct lws_context	*context;
-	struct ev_loop		*ev;		/* NULL: libwebsockets' poll */
-	ev_timer		 draw_watch;	/* on ev: the next frame */
 	struct lws_vhost	*vhost;
 	struct link		**links;
 	size_t			 nlinks;
@@ -66,9 +63,6 @@ static int	 loop_tui_callback(struct lws *, enum lws_callback_reasons,
 static void	 loop_tick(lws_sorted_usec_list_t *);
 static void	 loop_trim(struct loop *, int64_t);
 static void	 loop_wake(lws_sorted_usec_list_t *);
-static void	 loop_ev_wake(struct ev_loop *, ev_timer *, int);
-static struct lws_context *loop_context_create(struct loop *,
-		    struct lws_context_creation_info *);
 static void	 loop_draw(struct loop *);
 static void	 loop_tui_action(struct loop *, const struct tui_action *);
 static void	 loop_tui_command(struct loop *, const struct tui_action *);
@@ -134,7 +128,7 @@ loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 		if (ca_file != NULL)
 			info.options |= LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	}
-	if ((loop->context = loop_context_create(loop, &info)) == NULL) {
+	if ((loop->context = lws_create_context(&info)) == NULL) {
 		*cause = xstrdup("the websocket library could not start "
 		    "(out of memory or file descriptors?); set VIGIL_DEBUG=1 "
 		    "to see its messages");
@@ -146,8 +140,6 @@ loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 		*cause = xstrdup("the websocket library started without a "
 		    "client vhost; set VIGIL_DEBUG=1 to see its messages");
 		lws_context_destroy(loop->context);
-		if (loop->ev != NULL)
-			ev_loop_destroy(loop->ev);
 		free(loop);
 		return (NULL);
 	}
@@ -166,45 +158,6 @@ loop_create(struct fleet *fleet, const char *ca_file, char **cause)
 	   loop_hold_signals()) ends the first run at once. */
 	loop_got_winch = 0;
 	return (loop);
-}
-
-/*
- * Create the context on libev's loop (epoll), or, when libwebsockets
- * cannot load its libev plugin, on its own poll() loop, saying so under
- * VIGIL_DEBUG.  libwebsockets 4.1's own loop polls every descriptor it
- * holds on each pass: a cold approve holds a thousand links' sockets
- * while their handshakes go, and polled them all for each event.  Under
- * epoll a pass costs what is ready.  The loop is ours, not the
- * library's, so that signals stay ours too (loop_signal()).
- */
-static struct lws_context *
-loop_context_create(struct loop *loop, struct lws_context_creation_info *info)
-{
-	struct lws_context	*context;
-	void			*loops[1];
-	const char		*debug;
-
-	if ((loop->ev = ev_loop_new(EVFLAG_AUTO)) != NULL) {
-		loops[0] = loop->ev;
-		info->foreign_loops = loops;
-		info->options |= LWS_SERVER_OPTION_LIBEV;
-		if ((context = lws_create_context(info)) != NULL) {
-			ev_init(&loop->draw_watch, loop_ev_wake);
-			info->foreign_loops = NULL;
-			return (context);
-		}
-		ev_loop_destroy(loop->ev);
-		loop->ev = NULL;
-		info->foreign_loops = NULL;
-		info->options &= ~LWS_SERVER_OPTION_LIBEV;
-	}
-	debug = getenv("VIGIL_DEBUG");
-	if (debug != NULL && *debug != '\0')
-		fprintf(stderr, "vigil: libwebsockets cannot run on libev: "
-		    "polling every link on each pass, which costs CPU in "
-		    "proportion to the links; install libwebsockets' libev "
-		    "plugin (Debian: libwebsockets-evlib-ev)\n");
-	return (lws_create_context(info));
 }
 
 /*
@@ -249,10 +202,6 @@ loop_free(struct loop *loop)
 	lws_sul_cancel(&loop->draw_sul);
 	loop->tui = NULL;
 	lws_context_destroy(loop->context);
-	if (loop->ev != NULL) {
-		ev_timer_stop(loop->ev, &loop->draw_watch);
-		ev_loop_destroy(loop->ev);
-	}
 	for (i = 0; i < loop->nlinks; i++)
 		link_free(loop->links[i]);
 	free(loop->links);
@@ -322,13 +271,6 @@ loop_run(struct loop *loop, char **cause)
 	loop->stop = 0;
 	loop_signals_install(loop, old);
 	lws_sul_schedule(loop->context, 0, &loop->tick_sul, loop_tick, 1);
-	/*
-	 * On libev, libwebsockets sets its timer for its scheduled calls
-	 * only after it served an event: wake it once for the tick and
-	 * the links' connections scheduled out of its callbacks.
-	 */
-	if (loop->ev != NULL)
-		lws_cancel_service(loop->context);
 	for (;;) {
 		if (loop->stop) {
 			if (loop->hung_up)
@@ -348,10 +290,7 @@ loop_run(struct loop *loop, char **cause)
 		}
 		if (loop->tui != NULL)
 			loop_draw(loop);
-		/* One pass of libev's loop: wait, then serve what is ready. */
-		if (loop->ev != NULL)
-			ev_run(loop->ev, EVRUN_ONCE);
-		else if (lws_service(loop->context, 0) < 0) {
+		if (lws_service(loop->context, 0) < 0) {
 			*cause = xstrdup("the event loop failed; set "
 			    "VIGIL_DEBUG=1 to see the websocket library's "
 			    "messages");
@@ -361,8 +300,6 @@ loop_run(struct loop *loop, char **cause)
 	}
 	lws_sul_cancel(&loop->tick_sul);
 	lws_sul_cancel(&loop->draw_sul);
-	if (loop->ev != NULL)
-		ev_timer_stop(loop->ev, &loop->draw_watch);
 	loop_signals_restore(old);
 	return (end);
 }
@@ -520,15 +457,6 @@ loop_wake(lws_sorted_usec_list_t *sul)
 	(void)sul;
 }
 
-/* libev's timer for the next frame: only to end the current wait. */
-static void
-loop_ev_wake(struct ev_loop *ev, ev_timer *w, int revents)
-{
-	(void)ev;
-	(void)w;
-	(void)revents;
-}
-
 /* Let the console draw, and wake the loop when it next wants to. */
 static void
 loop_draw(struct loop *loop)
@@ -547,16 +475,6 @@ loop_draw(struct loop *loop)
 		next = 1;
 	if (next > LOOP_DRAW_MAX_MS)
 		next = LOOP_DRAW_MAX_MS;
-	/*
-	 * Between passes libwebsockets would not set its timer for this
-	 * call on libev (see loop_run()): libev's own timer wakes it.
-	 */
-	if (loop->ev != NULL) {
-		ev_timer_stop(loop->ev, &loop->draw_watch);
-		ev_timer_set(&loop->draw_watch, next / 1e3, 0.);
-		ev_timer_start(loop->ev, &loop->draw_watch);
-		return;
-	}
 	lws_sul_schedule(loop->context, 0, &loop->draw_sul, loop_wake,
 	    (lws_usec_t)next * LWS_US_PER_MS);
 }

@@ -46,6 +46,7 @@ static int	 accept_within(int, int);
 static void	 rogue_handshake(int);
 static int	 serve_until(struct lws_context *, int (*)(const void *),
 		    const void *, int);
+static int	 some_left(const void *);
 static int	 node_has_stats(const void *);
 static int	 six_wants_answered(const void *);
 static size_t	 want_refusals(const struct node *, char *, size_t);
@@ -859,8 +860,8 @@ START_TEST(test_frames_queued_together_leave_together_in_order)
 		ck_assert_msg(link_send(link, frame, strlen(frame), &cause) ==
 		    0, "%s", cause);
 	}
-	while (link_queued(link) == 6)
-		lws_service(ctx, 0);
+	ck_assert_msg(serve_until(ctx, some_left, link, LIVE_MS),
+	    "none of six frames queued together left within %d ms", LIVE_MS);
 	ck_assert_msg(link_queued(link) == 0, "of six frames queued "
 	    "together, %zu still waited after the link's first writeable "
 	    "turn", link_queued(link));
@@ -889,6 +890,13 @@ serve_until(struct lws_context *ctx, int (*done)(const void *),
 	while (!done(arg) && e2e_now_ms() < end)
 		lws_service(ctx, 0);
 	return (done(arg));
+}
+
+/* Has the link written any of the six frames queued on it? */
+static int
+some_left(const void *arg)
+{
+	return (link_queued(arg) < 6);
 }
 
 /* Has the fleet's first node said hello and sent stats? */

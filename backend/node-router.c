@@ -355,18 +355,19 @@ node_router_step(struct node_router *r, int64_t now_ms,
 {
 	struct router_parent	*p;
 	struct router_batch	*b;
-	int			 peg, closed;
+	int			 peg, closed, killed;
 	size_t			 i, kept, served;
 	uint64_t		 before = r->counters.child_orders_total;
 	unsigned		 sent = 0, owed, want, tried;
 
 	r->iteration++;
-	if (router_stopped(r) || r->bcount == ROUTER_MAX_BATCHES) {
+	killed = router_stopped(r);
+	if (killed || r->bcount == ROUTER_MAX_BATCHES) {
 		/*
 		 * Killed, or the market has not answered: send nothing,
 		 * and owe nothing for this time either.
 		 */
-		if (router_stopped(r))
+		if (killed)
 			router_halt(r, now_ms);
 		r->child_ms = now_ms;
 		router_measure(r);
